@@ -1,0 +1,11 @@
+"""clustersim: a small, faithful simulator of Kubernetes, Mesos+Marathon and Docker Swarm.
+
+The library behind the course's labs: loaders that read real manifests into validated specs,
+one simulator per orchestrator on a shared cluster model and clock, plotly views, ipywidgets
+apps, the feature-comparison data and the checks that exercises call.
+"""
+
+from clustersim.node import Node
+from clustersim.quantity import QuantityError, parse_quantity
+
+__all__ = ["Node", "QuantityError", "parse_quantity"]

@@ -1,0 +1,211 @@
+"""One machine of a simulated cluster, shared by the Kubernetes, Mesos and Swarm simulators.
+
+Each system calls a machine something else (a Kubernetes Node, a Mesos agent, a Swarm node)
+and reads different parts of it: Kubernetes reads labels, taints and allocatable resources;
+Mesos reads resources, attributes and the fault domain; Swarm reads role, availability,
+node and engine labels and platform. One class holds all of them so that a lab can run the
+same machines under all three systems.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from clustersim.quantity import QuantityError, parse_quantity, to_millis, to_units
+
+__all__ = ["Node"]
+
+_ROLES = ("manager", "worker")
+_AVAILABILITY = ("active", "pause", "drain")
+_TAINT_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
+
+
+def _quantity(field: str, node: str, value: str | int | float | Decimal) -> Decimal:
+    try:
+        amount = parse_quantity(value)
+    except QuantityError as err:
+        raise ValueError(f"Node {node!r}: {field}: {err}") from None
+    if amount < 0:
+        raise ValueError(f"Node {node!r}: {field} must not be negative, got {value!r}")
+    return amount
+
+
+def _port_ranges(node: str, ports: Iterable[Any]) -> tuple[tuple[int, int], ...]:
+    ranges = []
+    for item in ports:
+        if isinstance(item, int):
+            begin = end = item
+        elif isinstance(item, str) and "-" in item:
+            begin_text, _, end_text = item.partition("-")
+            begin, end = int(begin_text), int(end_text)
+        elif isinstance(item, Iterable) and not isinstance(item, str):
+            begin, end = (int(x) for x in item)
+        else:
+            begin = end = int(item)
+        if not 0 <= begin <= end <= 65535:
+            raise ValueError(f"Node {node!r}: port range {item!r} must lie within 0-65535")
+        ranges.append((begin, end))
+    return tuple(sorted(ranges))
+
+
+class Node:
+    """A machine with capacity and the metadata each orchestrator places by.
+
+    ``cpu`` and ``memory`` take Kubernetes quantities (``"4"``, ``"500m"``, ``"16Gi"``) or
+    numbers (cores, bytes). Everything else is optional and named as the systems name it:
+
+    - ``disk``: quantity (bytes); ``ports``: host port ranges, e.g. ``[(31000, 32000)]``
+      (Mesos offers these as the ``ports`` resource); ``max_pods``: Kubernetes' allocatable
+      ``pods`` (default 110, the kubelet's default).
+    - ``extended_resources``: name → quantity, e.g. ``{"nvidia.com/gpu": 2}`` (Kubernetes
+      extended resources, Swarm generic resources).
+    - ``labels`` and ``taints`` as in a Kubernetes Node manifest (taints are dicts with
+      ``key``, ``value``, ``effect``); ``zone`` also becomes the well-known zone label.
+    - ``attributes``: Mesos agent attributes, values in Mesos' text syntax (``"1.0"`` scalar,
+      ``"[6-7]"`` ranges, ``"{a,b}"`` set, anything else text); ``domain``: Mesos fault
+      domain ``{"region": ..., "zone": ...}``.
+    - ``role`` (``manager``/``worker``), ``availability`` (``active``/``pause``/``drain``),
+      ``engine_labels``, ``platform`` (``{"os": ..., "arch": ...}``): Docker Swarm. In Swarm a
+      node's id is its name.
+    - ``hostname`` (defaults to the name) and ``address`` (IP).
+    """
+
+    __slots__ = (
+        "address",
+        "attributes",
+        "availability",
+        "cpu",
+        "disk",
+        "domain",
+        "engine_labels",
+        "extended_resources",
+        "hostname",
+        "labels",
+        "max_pods",
+        "memory",
+        "name",
+        "platform",
+        "ports",
+        "role",
+        "taints",
+        "zone",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        cpu: str | int | float | Decimal,
+        memory: str | int | float | Decimal,
+        *,
+        disk: str | int | float | Decimal = 0,
+        ports: Iterable[Any] = (),
+        max_pods: int = 110,
+        extended_resources: Mapping[str, str | int | float | Decimal] | None = None,
+        labels: Mapping[str, str] | None = None,
+        taints: Iterable[Mapping[str, Any]] = (),
+        attributes: Mapping[str, str | int | float] | None = None,
+        domain: Mapping[str, str] | None = None,
+        role: str = "worker",
+        availability: str = "active",
+        engine_labels: Mapping[str, str] | None = None,
+        hostname: str | None = None,
+        address: str | None = None,
+        platform: Mapping[str, str] | None = None,
+        zone: str | None = None,
+    ) -> None:
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"a Node needs a non-empty name, got {name!r}")
+        self.name = name
+        self.cpu = _quantity("cpu", name, cpu)
+        self.memory = _quantity("memory", name, memory)
+        self.disk = _quantity("disk", name, disk)
+        self.ports = _port_ranges(name, ports)
+        if not isinstance(max_pods, int) or max_pods < 0:
+            raise ValueError(f"Node {name!r}: max_pods must be a whole number ≥ 0, got {max_pods!r}")
+        self.max_pods = max_pods
+        self.extended_resources = {
+            key: _quantity(f"extended_resources[{key!r}]", name, value)
+            for key, value in (extended_resources or {}).items()
+        }
+        self.labels = {str(k): str(v) for k, v in (labels or {}).items()}
+        self.taints = [dict(t) for t in taints]
+        for taint in self.taints:
+            if "key" not in taint or taint.get("effect") not in _TAINT_EFFECTS:
+                raise ValueError(
+                    f"Node {name!r}: taint {taint!r} needs a 'key' and an 'effect' "
+                    f"({', '.join(_TAINT_EFFECTS)})"
+                )
+        self.attributes = {str(k): str(v) for k, v in (attributes or {}).items()}
+        self.domain = dict(domain) if domain else None
+        if role not in _ROLES:
+            raise ValueError(f"Node {name!r}: role must be one of {_ROLES}, got {role!r}")
+        self.role = role
+        if availability not in _AVAILABILITY:
+            raise ValueError(
+                f"Node {name!r}: availability must be one of {_AVAILABILITY}, got {availability!r}"
+            )
+        self.availability = availability
+        self.engine_labels = {str(k): str(v) for k, v in (engine_labels or {}).items()}
+        self.hostname = hostname or name
+        self.address = address
+        self.platform = {"os": "linux", "arch": "x86_64", **(platform or {})}
+        self.zone = zone
+
+    @property
+    def id(self) -> str:
+        """The node's id: Swarm uses the name as the id in this simulator."""
+        return self.name
+
+    @property
+    def cpu_millis(self) -> int:
+        """CPU in millicores, as Kubernetes compares it (``MilliValue``)."""
+        return to_millis(self.cpu)
+
+    @property
+    def memory_bytes(self) -> int:
+        """Memory in bytes, as Kubernetes compares it (``Value``)."""
+        return to_units(self.memory)
+
+    @classmethod
+    def many(cls, count: int, prefix: str = "node", *, start: int = 1, **common: Any) -> list[Node]:
+        """Build ``count`` similar nodes named ``prefix-1``, ``prefix-2``, ….
+
+        Any keyword may be a callable taking the node's index (from ``start``), so that nodes
+        can differ in a regular way, e.g. ``zone=lambda i: "abc"[i % 3]``.
+        """
+        if count < 0:
+            raise ValueError(f"count must be ≥ 0, got {count}")
+        nodes = []
+        for index in range(start, start + count):
+            kwargs = {k: (v(index) if callable(v) else v) for k, v in common.items()}
+            nodes.append(cls(f"{prefix}-{index}", **kwargs))
+        return nodes
+
+    def copy(self, **changes: Any) -> Node:
+        """A copy of this node with some fields changed."""
+        fields = {
+            "cpu": self.cpu,
+            "memory": self.memory,
+            "disk": self.disk,
+            "ports": self.ports,
+            "max_pods": self.max_pods,
+            "extended_resources": self.extended_resources,
+            "labels": self.labels,
+            "taints": self.taints,
+            "attributes": self.attributes,
+            "domain": self.domain,
+            "role": self.role,
+            "availability": self.availability,
+            "engine_labels": self.engine_labels,
+            "hostname": self.hostname,
+            "address": self.address,
+            "platform": self.platform,
+            "zone": self.zone,
+        }
+        fields.update(changes)
+        return Node(changes.pop("name", self.name), **{k: v for k, v in fields.items() if k != "name"})
+
+    def __repr__(self) -> str:
+        return f"Node({self.name!r}, cpu={str(self.cpu)!r}, memory={str(self.memory)!r})"

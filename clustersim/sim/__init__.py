@@ -1,0 +1,11 @@
+"""What the three simulators share: a seeded clock, the event record and the snapshot shape.
+
+The views in :mod:`clustersim.viz` read only these shapes, so one figure works for every
+system.
+"""
+
+from clustersim.sim.clock import Clock
+from clustersim.sim.events import Event, EventLog
+from clustersim.sim.snapshot import NodeState, Snapshot, TaskState
+
+__all__ = ["Clock", "Event", "EventLog", "NodeState", "Snapshot", "TaskState"]

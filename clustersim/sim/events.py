@@ -1,0 +1,72 @@
+"""The event record every simulator writes: what happened, when, to which object, and why.
+
+Fields follow a Kubernetes Event (``type`` Normal/Warning, ``reason``, ``message``) because
+that is the shape learners meet in ``kubectl get events``; Mesos and Swarm events use the
+same record with their own reasons (task states, offers, update steps).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from typing import Any
+
+__all__ = ["Event", "EventLog"]
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One event: ``time`` (simulated s), ``system``, ``object`` (e.g. ``pod/web-0``),
+    ``type`` (``Normal`` or ``Warning``), ``reason`` and a human-readable ``message``."""
+
+    time: float
+    system: str
+    object: str
+    type: str
+    reason: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        return f"{self.time:8.1f}s  {self.type:<7} {self.reason:<20} {self.object}: {self.message}"
+
+
+class EventLog:
+    """An append-only, time-ordered list of :class:`Event` with simple queries."""
+
+    def __init__(self, system: str) -> None:
+        self.system = system
+        self._events: list[Event] = []
+
+    def record(self, time: float, obj: str, reason: str, message: str, type: str = "Normal") -> Event:
+        event = Event(float(time), self.system, obj, type, reason, message)
+        self._events.append(event)
+        return event
+
+    def __iter__(self) -> Iterator[Event]:
+        return iter(self._events)
+
+    def __len__(self) -> int:
+        return len(self._events)
+
+    def __getitem__(self, index: int) -> Event:
+        return self._events[index]
+
+    def where(self, *, reason: str | None = None, object: str | None = None,
+              type: str | None = None) -> list[Event]:
+        """The events that match every given field."""
+        return [
+            e for e in self._events
+            if (reason is None or e.reason == reason)
+            and (object is None or e.object == object)
+            and (type is None or e.type == type)
+        ]
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """Plain dicts, e.g. for ``pandas.DataFrame(log.to_records())``."""
+        return [e.as_dict() for e in self._events]
+
+    def __repr__(self) -> str:
+        return f"EventLog({self.system!r}, {len(self._events)} events)"
