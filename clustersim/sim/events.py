@@ -40,7 +40,9 @@ class EventLog:
         self.system = system
         self._events: list[Event] = []
 
-    def record(self, time: float, obj: str, reason: str, message: str, type: str = "Normal") -> Event:
+    def record(
+        self, time: float, obj: str, reason: str, message: str, type: str = "Normal"
+    ) -> Event:
         event = Event(float(time), self.system, obj, type, reason, message)
         self._events.append(event)
         return event

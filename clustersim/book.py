@@ -1,0 +1,50 @@
+"""A Sphinx extension that keeps the built book self-contained (no request to another host).
+
+Registered in ``_config.yml`` (``sphinx: extra_extensions``). It
+
+- copies ``plotly.min.js`` from the installed plotly package into ``_static/`` once per site
+  (the same plotly.js version as the Python library that wrote the figures), and
+- adds it to exactly the pages that hold a plotly figure, ahead of the figures' own scripts.
+
+Widget views and MathJax are designed away rather than fetched: widget apps carry a static
+HTML rendering that the book ranks above the widget view (``nb_mime_priority_overrides``,
+``nb_ipywidgets_js: {}``), and chapters write formulas as code rather than LaTeX.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import plotly
+from sphinx.application import Sphinx
+
+PLOTLY_JS = "plotly.min.js"
+_FIGURE_MARKER = "plotly-graph-div"
+
+
+def plotly_js_source() -> Path:
+    """The plotly.js bundle shipped inside the installed plotly wheel."""
+    return Path(plotly.__file__).parent / "package_data" / PLOTLY_JS
+
+
+def _add_plotly_where_needed(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    if _FIGURE_MARKER in context.get("body", ""):
+        app.add_js_file(PLOTLY_JS, priority=200)
+
+
+def _copy_plotly(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    static = Path(app.outdir) / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(plotly_js_source(), static / PLOTLY_JS)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("html-page-context", _add_plotly_where_needed)
+    app.connect("build-finished", _copy_plotly)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,62 @@
+"""A bar chart of how many copies of a workload fit on each node, with a request slider.
+
+The slider is a plotly slider (one step per CPU request), so it keeps working in the static
+book without a kernel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+
+from clustersim.capacity import pods_that_fit
+from clustersim.node import Node
+from clustersim.viz.palette import base_layout, color_for
+
+__all__ = ["fit_figure", "fit_trace"]
+
+
+def fit_trace(nodes: Sequence[Node], cpu_millis: int, memory: str) -> go.Bar:
+    """One bar per node: copies of a ``cpu_millis``/``memory`` workload that fit on it."""
+    counts = [pods_that_fit(n, f"{cpu_millis}m", memory) for n in nodes]
+    hover = [
+        f"{n.name}: {c} copies fit<br>node has {n.cpu_millis} m CPU, "
+        f"{n.memory_bytes / 2**30:g} GiB memory, room for {n.max_pods} pods"
+        for n, c in zip(nodes, counts, strict=True)
+    ]
+    return go.Bar(
+        x=[n.name for n in nodes],
+        y=counts,
+        marker_color=color_for(0),
+        hovertext=hover,
+        hoverinfo="text",
+        name=f"{cpu_millis}m CPU, {memory}",
+    )
+
+
+def fit_figure(nodes: Sequence[Node], cpu_steps: Sequence[int], memory: str) -> go.Figure:
+    """Copies that fit per node, with a slider over the CPU request (millicores)."""
+    if not cpu_steps:
+        raise ValueError("cpu_steps needs at least one CPU request (millicores)")
+    traces = [fit_trace(nodes, m, memory) for m in cpu_steps]
+    fig = go.Figure(data=[traces[0]])
+    fig.frames = [go.Frame(data=[t], name=str(m)) for t, m in zip(traces, cpu_steps, strict=True)]
+    steps = [
+        {
+            "label": f"{m}m",
+            "method": "animate",
+            "args": [[str(m)], {"mode": "immediate", "frame": {"duration": 0, "redraw": True}}],
+        }
+        for m in cpu_steps
+    ]
+    most = max(max(t.y) for t in traces)
+    fig.update_layout(
+        **base_layout(f"Copies of a pod that fit on each node (memory request {memory})"),
+        xaxis_title="node",
+        yaxis_title="copies that fit",
+        yaxis_range=[0, most * 1.1 + 1],
+        sliders=[{"active": 0, "currentvalue": {"prefix": "CPU request: "}, "steps": steps,
+                  "pad": {"t": 40}}],
+    )
+    return fig

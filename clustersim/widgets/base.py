@@ -1,0 +1,54 @@
+"""The common shape of a widget app: live controls in JupyterLab, a static page in the book.
+
+A :class:`LiveApp` displays as a mime bundle with two parts:
+
+- ``application/vnd.jupyter.widget-view+json``: the live ipywidgets view, which JupyterLab
+  prefers whenever a kernel is attached;
+- ``text/html``: a static rendering (typically a plotly figure with its own sliders or
+  buttons, which keep working in a static page) plus a note that the live controls need a
+  kernel. The book's configuration ranks ``text/html`` above the widget view, so a reader of
+  the static site sees a working figure rather than an empty widget area.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as widgets
+
+__all__ = ["KERNEL_NOTE", "LiveApp", "error_html"]
+
+KERNEL_NOTE = (
+    '<p class="clustersim-kernel-note"><strong>Live controls need a running kernel.</strong> '
+    "This page shows a static version whose figure still zooms, hovers and animates. "
+    "To move the controls, open this notebook in JupyterLab: use the launch button at the top "
+    "of the page, or run it on your own machine (see the Welcome page).</p>"
+)
+
+
+def error_html(message: str) -> str:
+    """An inline error box for a widget; the message is HTML-escaped."""
+    return (
+        '<div class="clustersim-error" role="alert" style="border-left:4px solid #b00020;'
+        'padding:0.4em 0.8em;background:#fdecea;color:#5f0010;">'
+        f"<strong>Cannot do that:</strong> {html.escape(message)}</div>"
+    )
+
+
+class LiveApp:
+    """A widget tree plus a function that renders the same content as static HTML."""
+
+    def __init__(self, widget: widgets.Widget, static_html: Callable[[], str]) -> None:
+        self.widget = widget
+        self._static_html = static_html
+
+    def static_html(self) -> str:
+        """The static rendering shown in the book, with the note about live controls."""
+        return KERNEL_NOTE + self._static_html()
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        bundle = dict(self.widget._repr_mimebundle_(**kwargs) or {})
+        bundle["text/html"] = self.static_html()
+        return bundle

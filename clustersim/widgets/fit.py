@@ -1,0 +1,69 @@
+"""The first lab's live control: a CPU-request slider that re-computes what fits."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+import ipywidgets as widgets
+import plotly.graph_objects as go
+
+from clustersim.capacity import pods_that_fit, total_that_fit
+from clustersim.node import Node
+from clustersim.viz.fit import fit_figure, fit_trace
+from clustersim.viz.palette import base_layout
+from clustersim.viz.renderer import figure_html
+from clustersim.widgets.base import LiveApp, error_html
+
+__all__ = ["fit_explorer", "fit_summary"]
+
+
+def fit_summary(nodes: Sequence[Node], cpu_millis: int, memory: str) -> str:
+    """One sentence (HTML) saying how many copies fit in total and where the limit is."""
+    total = total_that_fit(nodes, f"{cpu_millis}m", memory)
+    per_node = ", ".join(
+        f"{html.escape(n.name)}: {pods_that_fit(n, f'{cpu_millis}m', memory)}" for n in nodes
+    )
+    return (
+        f"<p><strong>{total} copies</strong> of a pod requesting {cpu_millis}m CPU and "
+        f"{html.escape(memory)} memory fit on this cluster ({per_node}).</p>"
+    )
+
+
+def fit_explorer(
+    nodes: Sequence[Node], memory: str = "512Mi", cpu_steps: Sequence[int] = (250, 500, 1000, 2000)
+) -> LiveApp:
+    """A slider for the CPU request and a menu for the memory request, with the bar chart.
+
+    In JupyterLab every change re-computes the counts; the static book shows the same chart
+    with a plotly slider over ``cpu_steps``.
+    """
+    cpu = widgets.IntSlider(value=cpu_steps[0], min=50, max=4000, step=50, description="CPU (m)",
+                            continuous_update=False)
+    mem = widgets.Dropdown(options=["128Mi", "256Mi", "512Mi", "1Gi", "2Gi", "4Gi"], value=memory,
+                           description="memory")
+    summary = widgets.HTML()
+    chart = widgets.Output()
+
+    def update(_: object = None) -> None:
+        try:
+            summary.value = fit_summary(nodes, cpu.value, mem.value)
+        except ValueError as err:
+            summary.value = error_html(str(err))
+            return
+        fig = go.Figure(data=[fit_trace(nodes, cpu.value, mem.value)])
+        fig.update_layout(**base_layout("Copies of a pod that fit on each node"),
+                          xaxis_title="node", yaxis_title="copies that fit")
+        chart.clear_output(wait=True)
+        with chart:
+            fig.show()
+
+    cpu.observe(update, names="value")
+    mem.observe(update, names="value")
+    update()
+    box = widgets.VBox([widgets.HBox([cpu, mem]), summary, chart])
+    return LiveApp(
+        box,
+        lambda: fit_summary(nodes, cpu_steps[0], memory)
+        + figure_html(fit_figure(nodes, cpu_steps, memory)),
+    )
