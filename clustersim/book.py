@@ -4,7 +4,10 @@ Registered in ``_config.yml`` (``sphinx: extra_extensions``). It
 
 - copies ``plotly.min.js`` from the installed plotly package into ``_static/`` once per site
   (the same plotly.js version as the Python library that wrote the figures), and
-- adds it to exactly the pages that hold a plotly figure, ahead of the figures' own scripts.
+- adds it to exactly the pages that hold a plotly figure, ahead of the figures' own scripts;
+- tells MyST-NB (through the ``myst_nb.mime_renderers`` entry point in ``pyproject.toml``)
+  that a figure's ``application/vnd.plotly.v1+json`` output is for JupyterLab only: the book
+  draws the figure from its ``text/html`` twin, which :mod:`clustersim.viz.renderer` writes.
 
 Widget views and MathJax are designed away rather than fetched: widget apps carry a static
 HTML rendering that the book ranks above the widget view (``nb_mime_priority_overrides``,
@@ -18,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import plotly
+from docutils import nodes
 from sphinx.application import Sphinx
 
 PLOTLY_JS = "plotly.min.js"
@@ -27,6 +31,18 @@ _FIGURE_MARKER = "plotly-graph-div"
 def plotly_js_source() -> Path:
     """The plotly.js bundle shipped inside the installed plotly wheel."""
     return Path(plotly.__file__).parent / "package_data" / PLOTLY_JS
+
+
+class PlotlyJsonForLabOnly:
+    """MyST-NB mime renderer: plotly's JSON output renders to nothing in the book."""
+
+    mime_priority_overrides: tuple[tuple[str, str, int | None], ...] = ()
+
+    @staticmethod
+    def handle_mime(renderer: Any, data: Any, inline: bool) -> list[nodes.Element] | None:
+        if data.mime_type == "application/vnd.plotly.v1+json":
+            return []
+        return None
 
 
 def _add_plotly_where_needed(

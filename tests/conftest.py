@@ -37,3 +37,81 @@ def corpus_params(system: str) -> list:
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT
+
+
+# --- The built book, Chromium and a local web server (used by test_book, test_site, test_jupyterlab)
+
+BUILD_COMMAND = ["jupyter-book", "build", ".", "-W", "-n", "--keep-going"]
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Build the whole book once per test session, warnings as errors, into a fresh folder.
+
+    Returns the command's exit code, its output and the ``html`` folder. A fresh folder (not
+    ``_build/``) makes the result independent of whatever an earlier local build left behind.
+    """
+    import subprocess
+
+    out = tmp_path_factory.mktemp("book")
+    proc = subprocess.run(
+        [*BUILD_COMMAND, "--path-output", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=1800,
+    )
+    return {"returncode": proc.returncode, "log": proc.stdout + proc.stderr,
+            "html": out / "_build" / "html"}
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian's Chromium. Missing: skip locally, but fail when ``CI=true`` (CI must test it)."""
+    import os
+    import shutil
+
+    path = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    if path is None:
+        message = "Chromium not found: install Debian's package with `apt-get install chromium`"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + " (CI=true: a missing browser fails the run)")
+        pytest.skip(message)
+    return path
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+    # This machine has no network but the package registries: without these flags Chromium
+    # keeps trying to reach Google's services in the background.
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser(chromium: str):
+    """A headless Chromium driven by Playwright (never `playwright install`: no download)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="session")
+def serve_html(built_book: dict):
+    """Serve the built book on 127.0.0.1 (a free port) for the session; yields its base URL."""
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(built_book["html"]))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()

@@ -1,0 +1,63 @@
+"""Re-execute notebooks in place so their stored outputs match the library.
+
+Strict nbval compares every stored output with a fresh run, so after changing a lab, an
+exercise or the library it calls, refresh the stored outputs::
+
+    python -m clustersim.refresh                 # every notebook in notebooks/ and exercises/
+    python -m clustersim.refresh notebooks/first-look.ipynb
+
+Each notebook runs top to bottom in a fresh kernel whose working directory is the notebook's
+folder (as nbval and the book build run it). A cell that fails stops that notebook with the
+error; the notebook on disk is then left unchanged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+FOLDERS = ("notebooks", "exercises")
+
+
+def notebooks(root: Path) -> list[Path]:
+    """The notebooks of the course under ``root``, sorted, without checkpoint copies."""
+    found = []
+    for folder in FOLDERS:
+        found += [p for p in (root / folder).rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts]
+    return sorted(found)
+
+
+def refresh(path: Path, timeout: int = 600) -> None:
+    """Execute one notebook in a fresh kernel and write its outputs back."""
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
+    client.execute()
+    nbformat.write(nb, path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*", type=Path, help="notebooks (default: all)")
+    args = parser.parse_args(argv)
+    paths = args.paths or notebooks(Path.cwd())
+    failed = 0
+    for path in paths:
+        print(f"refreshing {path} ...", flush=True)
+        try:
+            refresh(path)
+        except CellExecutionError as err:
+            failed += 1
+            print(f"  FAILED: {path}\n{err}", file=sys.stderr)
+    print(f"{len(paths) - failed} refreshed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

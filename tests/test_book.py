@@ -1,0 +1,98 @@
+"""The book builds with warnings as errors, and the built pages are self-contained.
+
+"Self-contained" is checked in the HTML itself: no ``<script src>``, ``<link href>`` or
+``<img src>`` points at another host, plotly.js is served once per site from ``_static/``
+(never inlined into a page), and notebook pages carry launch and download buttons.
+"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+class _Resources(HTMLParser):
+    """Collects the addresses a page loads: script src, link href, img src."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loads: list[tuple[str, str]] = []
+        self.inline_script_bytes = 0
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "script":
+            self._in_script = True
+            if values.get("src"):
+                self.loads.append(("script", values["src"] or ""))
+        elif tag == "link" and values.get("href"):
+            self.loads.append(("link", values["href"] or ""))
+        elif tag in ("img", "source", "iframe") and values.get("src"):
+            self.loads.append((tag, values["src"] or ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            self.inline_script_bytes += len(data)
+
+
+def _pages(html_dir: Path) -> list[Path]:
+    return sorted(html_dir.rglob("*.html"))
+
+
+def _parse(page: Path) -> _Resources:
+    parser = _Resources()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_build_passes_with_warnings_as_errors(built_book: dict) -> None:
+    assert built_book["returncode"] == 0, built_book["log"][-5000:]
+
+
+def test_no_page_loads_anything_from_another_host(built_book: dict) -> None:
+    pages = _pages(built_book["html"])
+    assert pages, "the build produced no HTML pages"
+    offenders = []
+    for page in pages:
+        for tag, address in _parse(page).loads:
+            parsed = urlparse(address)
+            if parsed.scheme in ("http", "https") or address.startswith("//"):
+                offenders.append(f"{page.relative_to(built_book['html'])}: <{tag}> {address}")
+    assert not offenders, "pages load from other hosts:\n" + "\n".join(offenders)
+
+
+def test_plotly_js_is_served_once_and_never_inlined(built_book: dict) -> None:
+    html_dir = built_book["html"]
+    bundle = html_dir / "_static" / "plotly.min.js"
+    assert bundle.is_file() and bundle.stat().st_size > 1_000_000
+    with_figures = [p for p in _pages(html_dir) if "plotly-graph-div" in p.read_text("utf-8")]
+    assert with_figures, "no page has a plotly figure: the first lab should have one"
+    for page in with_figures:
+        parsed = _parse(page)
+        scripts = [a for tag, a in parsed.loads if tag == "script"]
+        assert any(a.split("?")[0].endswith("_static/plotly.min.js") for a in scripts), page
+        # Figures are small inline calls to Plotly.newPlot; plotly.js itself is ~4.8 MB.
+        assert parsed.inline_script_bytes < 2_000_000, f"{page} inlines too much script"
+
+
+def test_notebook_pages_have_launch_and_download_buttons(built_book: dict) -> None:
+    html_dir = built_book["html"]
+    notebook_pages = [p for p in _pages(html_dir) if p.parent.name in ("notebooks", "exercises")]
+    assert notebook_pages
+    for page in notebook_pages:
+        text = page.read_text("utf-8")
+        assert "mybinder.org/v2/gh/" in text, f"{page.name}: no Binder launch button"
+        assert "colab.research.google.com/github/" in text, f"{page.name}: no Colab launch button"
+        assert page.stem + ".ipynb" in text and "download" in text.lower(), (
+            f"{page.name}: no download button for the notebook"
+        )
