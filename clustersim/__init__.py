@@ -5,7 +5,16 @@ one simulator per orchestrator on a shared cluster model and clock, plotly views
 apps, the feature-comparison data and the checks that exercises call.
 """
 
+from clustersim.manifests import ManifestError, ManifestSet, Spec, load_manifests
 from clustersim.node import Node
 from clustersim.quantity import QuantityError, parse_quantity
 
-__all__ = ["Node", "QuantityError", "parse_quantity"]
+__all__ = [
+    "ManifestError",
+    "ManifestSet",
+    "Node",
+    "QuantityError",
+    "Spec",
+    "load_manifests",
+    "parse_quantity",
+]

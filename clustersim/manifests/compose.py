@@ -1,0 +1,310 @@
+"""Compose files (Swarm stacks) → one :class:`StackSpec`, short syntaxes expanded to long forms.
+
+``docker stack deploy -c file.yml`` reads a Compose file with compose-go and docker/cli; this
+loader produces the same long forms they build, so a simulator reads one shape only
+(compose-spec ``spec.md``; compose-spec/compose-go ``loader/loader.go``, ``format/volume.go``;
+docker/cli ``cli/compose/convert/service.go``):
+
+- ``ports``: ``"[HOST_IP:][PUBLISHED:]TARGET[/PROTOCOL]"`` with ranges, or numbers → a list of
+  ``{target, published, protocol, mode}`` (``mode`` defaults to ``ingress``, the routing mesh;
+  ``published`` is ``None`` when Swarm picks a port). Port ranges expand to one entry per port,
+  as docker/go-connections ``nat.ParsePortSpec`` does.
+- ``volumes``: ``"[SOURCE:]TARGET[:MODE]"`` → ``{type, source, target, read_only}``; a source
+  that is a path (``/``, ``.``, ``~`` or a Windows drive) is a ``bind``, anything else a named
+  ``volume``; a target alone is an anonymous volume.
+- ``secrets``/``configs``: a name → ``{source, target}``; the target defaults as docker/cli
+  does: the secret's name (mounted under ``/run/secrets/``) and ``/<name>`` for a config.
+- ``environment``: ``["A=1", "B"]`` → ``{"A": "1", "B": None}``; values become strings.
+- ``depends_on``: a list → ``{service: {condition: "service_started", required: True}}``.
+- ``networks`` (service): a list → ``{name: None}``.
+- ``deploy`` is kept as written (simulators apply Swarm's defaults).
+
+Variables (``${VAR:-default}``) are not interpolated: the text is kept as written.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import PurePath
+from typing import Any
+
+from clustersim.manifests.safe_yaml import Document, Path
+from clustersim.manifests.specs import Spec
+
+__all__ = ["StackSpec", "expand_port", "expand_volume", "load_compose"]
+
+_PORT = re.compile(
+    r"(?:(?P<ip>\[[0-9a-fA-F:.]+\]|[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:]+):(?=[^:]*:?[^:]*$))?"
+    r"(?:(?P<published>[0-9]*(?:-[0-9]+)?):)?"
+    r"(?P<target>[0-9]+(?:-[0-9]+)?)"
+    r"(?:/(?P<protocol>tcp|udp|sctp))?"
+)
+_WINDOWS_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
+
+
+class StackSpec(Spec):
+    """A Compose file deployed as a Swarm stack; ``manifest`` has the long forms."""
+
+    @property
+    def services(self) -> dict[str, dict[str, Any]]:
+        return self.manifest.get("services") or {}
+
+
+def _range(text: str) -> tuple[int, int]:
+    begin, _, end = text.partition("-")
+    return int(begin), int(end or begin)
+
+
+def expand_port(document: Document, path: Path, value: Any) -> list[dict[str, Any]]:
+    """One ``ports`` entry in short or long syntax → its long-syntax entries."""
+    if isinstance(value, dict):
+        entry = {"mode": "ingress", "protocol": "tcp", **value}
+        entry.setdefault("published", None)
+        if "target" not in entry:
+            raise document.error(path, "a port has no target", "target: the container port")
+        return [entry]
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise document.error(
+            path,
+            f"the port {value!r} is not a number or a string",
+            '"[HOST:]CONTAINER[/PROTOCOL]" such as "8080:80"',
+        )
+    match = _PORT.fullmatch(str(value))
+    if match is None:
+        raise document.error(
+            path,
+            f"the port {value!r} cannot be read",
+            '"[IP:][PUBLISHED:]TARGET[/PROTOCOL]" such as "8080:80/tcp"',
+        )
+    target_begin, target_end = _range(match["target"])
+    published = match["published"] or None
+    count = target_end - target_begin + 1
+    if published is not None:
+        pub_begin, pub_end = _range(published)
+        if pub_end - pub_begin + 1 == count:
+            publishes: list[int | str | None] = list(range(pub_begin, pub_end + 1))
+        elif count == 1:
+            publishes = [published if pub_end != pub_begin else pub_begin]
+        else:
+            raise document.error(
+                path,
+                f"the port ranges in {value!r} differ in length",
+                "published and target ranges of the same length",
+            )
+    else:
+        publishes = [None] * count
+    if (
+        any(not 0 < port <= 65535 for port in (target_begin, target_end))
+        or target_end < target_begin
+    ):
+        raise document.error(
+            path, f"the port {value!r} is outside 1-65535", "ports between 1 and 65535"
+        )
+    entries = []
+    for target, pub in zip(range(target_begin, target_end + 1), publishes, strict=True):
+        entry: dict[str, Any] = {
+            "target": target,
+            "published": pub,
+            "protocol": match["protocol"] or "tcp",
+            "mode": "ingress",
+        }
+        if match["ip"]:
+            entry["host_ip"] = match["ip"].strip("[]")
+        entries.append(entry)
+    return entries
+
+
+def _is_path(source: str) -> bool:
+    return source.startswith(("/", ".", "~")) or bool(_WINDOWS_DRIVE.match(source))
+
+
+def _split_volume(text: str) -> list[str]:
+    """Split ``SOURCE:TARGET:MODE`` on colons, keeping Windows drive letters (``C:\\data``)."""
+    parts: list[str] = []
+    rest = text
+    while rest:
+        if _WINDOWS_DRIVE.match(rest):
+            head, sep, tail = rest[2:].partition(":")
+            parts.append(rest[:2] + head)
+        else:
+            head, sep, tail = rest.partition(":")
+            parts.append(head)
+        rest = tail
+        if not sep:
+            break
+    return parts
+
+
+def expand_volume(document: Document, path: Path, value: Any) -> dict[str, Any]:
+    """One service ``volumes`` entry in short or long syntax → the long syntax."""
+    if isinstance(value, dict):
+        entry = {"read_only": False, **value}
+        if "target" not in entry or "type" not in entry:
+            raise document.error(
+                path,
+                "a volume needs a type and a target",
+                "type (volume, bind, tmpfs, npipe) and target",
+            )
+        entry.setdefault("source", None)
+        return entry
+    if not isinstance(value, str) or not value:
+        raise document.error(
+            path,
+            f"the volume {value!r} is not a string",
+            '"[SOURCE:]TARGET[:MODE]" such as "data:/var/lib/data:ro"',
+        )
+    parts = _split_volume(value)
+    if len(parts) > 3 or not all(parts):
+        raise document.error(
+            path,
+            f"the volume {value!r} cannot be read",
+            '"[SOURCE:]TARGET[:MODE]" such as "data:/var/lib/data:ro"',
+        )
+    if len(parts) == 1:
+        return {"type": "volume", "source": None, "target": parts[0], "read_only": False}
+    source, target = parts[0], parts[1]
+    options = parts[2].split(",") if len(parts) == 3 else []
+    entry = {
+        "type": "bind" if _is_path(source) else "volume",
+        "source": source,
+        "target": target,
+        "read_only": "ro" in options,
+    }
+    extra = [option for option in options if option not in ("ro", "rw")]
+    if extra:
+        entry["mode"] = ",".join(extra)
+    return entry
+
+
+def _expand_file_refs(document: Document, path: Path, values: Any, kind: str) -> list[dict]:
+    """Service ``secrets``/``configs`` → ``[{source, target, ...}]``, targets as docker/cli."""
+    if not isinstance(values, list):
+        raise document.error(path, f"{kind} is not a list", f"a list of {kind} names")
+    entries = []
+    for index, value in enumerate(values):
+        entry = {"source": value} if isinstance(value, str) else copy.deepcopy(value)
+        if not isinstance(entry, dict) or not isinstance(entry.get("source"), str):
+            raise document.error(
+                (*path, index),
+                f"an entry of {kind} has no source",
+                f"a {kind[:-1]} name, or a mapping with source",
+            )
+        if not entry.get("target"):
+            entry["target"] = entry["source"] if kind == "secrets" else "/" + entry["source"]
+        entries.append(entry)
+    return entries
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _expand_environment(document: Document, path: Path, value: Any) -> dict[str, str | None]:
+    if isinstance(value, dict):
+        return {str(key): _text(item) for key, item in value.items()}
+    if not isinstance(value, list):
+        raise document.error(
+            path,
+            "environment is neither a list nor a mapping",
+            'a list of "KEY=value" or a mapping',
+        )
+    result: dict[str, str | None] = {}
+    for index, item in enumerate(value):
+        if not isinstance(item, str) or not item or item.startswith("="):
+            raise document.error(
+                (*path, index), f"the variable {item!r} cannot be read", '"KEY=value" or "KEY"'
+            )
+        key, sep, text = item.partition("=")
+        result[key] = text if sep else None
+    return result
+
+
+def _expand_depends_on(document: Document, path: Path, value: Any) -> dict[str, dict]:
+    if isinstance(value, dict):
+        return {
+            name: {"condition": "service_started", "required": True, **(spec or {})}
+            for name, spec in value.items()
+        }
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise document.error(
+            path, "depends_on is neither a list of names nor a mapping", "a list of service names"
+        )
+    return {name: {"condition": "service_started", "required": True} for name in value}
+
+
+def _expand_service(document: Document, path: Path, service: Any) -> dict[str, Any]:
+    if service is None:
+        service = {}
+    if not isinstance(service, dict):
+        raise document.error(path, "a service is not a mapping", "a mapping with image, deploy ...")
+    result = copy.deepcopy(service)
+    if "ports" in service:
+        if not isinstance(service["ports"], list):
+            raise document.error((*path, "ports"), "ports is not a list", "a list of ports")
+        result["ports"] = [
+            entry
+            for index, port in enumerate(service["ports"])
+            for entry in expand_port(document, (*path, "ports", index), port)
+        ]
+    if "volumes" in service:
+        if not isinstance(service["volumes"], list):
+            raise document.error((*path, "volumes"), "volumes is not a list", "a list of volumes")
+        result["volumes"] = [
+            expand_volume(document, (*path, "volumes", index), volume)
+            for index, volume in enumerate(service["volumes"])
+        ]
+    for kind in ("secrets", "configs"):
+        if kind in service:
+            result[kind] = _expand_file_refs(document, (*path, kind), service[kind], kind)
+    if "environment" in service:
+        result["environment"] = _expand_environment(
+            document, (*path, "environment"), service["environment"]
+        )
+    if "depends_on" in service:
+        result["depends_on"] = _expand_depends_on(
+            document, (*path, "depends_on"), service["depends_on"]
+        )
+    if isinstance(service.get("networks"), list):
+        result["networks"] = {str(name): None for name in service["networks"]}
+    return result
+
+
+def stack_name(data: dict[str, Any], source: str) -> str:
+    """The stack's name: the file's top-level ``name``, else the file stem, else ``stack``."""
+    if isinstance(data.get("name"), str) and data["name"]:
+        return data["name"]
+    if source.startswith("<"):
+        return "stack"
+    return PurePath(source).stem
+
+
+def load_compose(document: Document) -> list[StackSpec]:
+    """The stack of one Compose document, with every service's short syntaxes expanded."""
+    data = document.data
+    services = data.get("services")
+    if not isinstance(services, dict):
+        raise document.error(
+            ("services",),
+            "services is not a mapping",
+            "a mapping from service name to its definition",
+        )
+    manifest = copy.deepcopy(data)
+    manifest["services"] = {
+        str(name): _expand_service(document, ("services", name), service)
+        for name, service in services.items()
+    }
+    return [
+        StackSpec(
+            system="swarm",
+            kind="Stack",
+            name=stack_name(data, document.source),
+            source=document.source,
+            line=document.line,
+            manifest=manifest,
+        )
+    ]

@@ -1,0 +1,74 @@
+"""``ManifestError``: what is wrong in a manifest, where (file, line, field path) and what to do.
+
+Every loader raises this one error type, so a lab or widget can catch it and show the message
+as it is. ``str(err)`` reads as one sentence, e.g.
+``web.yaml, line 12, spec.template.spec.containers[0].resources.requests.cpu: quantity 'lots'
+is not valid (expected a quantity such as '500m' or '2Gi').``
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = ["ManifestError", "format_path"]
+
+
+def format_path(path: Sequence[str | int]) -> str:
+    """Render a field path as Kubernetes does: ``spec.containers[0].resources``.
+
+    Keys that are not plain identifiers (``nvidia.com/gpu``, ``app.kubernetes.io/name``) are
+    quoted in brackets so the path stays unambiguous: ``limits["nvidia.com/gpu"]``.
+    """
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif part.replace("_", "").replace("-", "").isalnum():
+            text += f".{part}" if text else part
+        else:
+            text += f'["{part}"]'
+    return text
+
+
+class ManifestError(ValueError):
+    """A manifest cannot be loaded: names the source, line, field path and what was expected.
+
+    Attributes: ``source`` (file name or ``"<string>"``), ``line`` (1-based, or ``None`` when
+    unknown, e.g. for a dict passed in directly), ``path`` (dotted field path, ``""`` for the
+    whole document), ``message`` (what is wrong) and ``expected`` (what would be right, or
+    ``None``).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str = "<string>",
+        line: int | None = None,
+        path: str | Sequence[str | int] = "",
+        expected: str | None = None,
+    ) -> None:
+        self.message = message
+        self.source = source
+        self.line = line
+        self.path = path if isinstance(path, str) else format_path(path)
+        self.expected = expected
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.source
+        if self.line is not None:
+            where += f", line {self.line}"
+        if self.path:
+            where += f", {self.path}"
+        text = f"{where}: {self.message}"
+        if self.expected:
+            text += f" (expected {self.expected})"
+        return text if text.endswith(".") else text + "."
+
+    def __reduce__(self):  # keep the keyword fields when pickled (e.g. across processes)
+        return (_rebuild, (self.message, self.source, self.line, self.path, self.expected))
+
+
+def _rebuild(message: str, source: str, line: int | None, path: str, expected: str | None):
+    return ManifestError(message, source=source, line=line, path=path, expected=expected)

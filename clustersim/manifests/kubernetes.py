@@ -1,0 +1,133 @@
+"""Kubernetes manifests → :class:`KubernetesSpec` objects (one per object, ``List`` expanded).
+
+``kubectl apply -f`` reads every YAML document of a file, and expands ``List`` objects (and
+any ``<Kind>List`` with ``items``) into their items (kubernetes/cli-runtime
+``pkg/resource/visitor.go``, ``FlattenListVisitor``). Names come from ``metadata.name``
+(or ``generateName``), the namespace defaults to ``default``. No defaults are applied to the
+manifest: the simulators apply the upstream defaults themselves.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from clustersim.manifests.safe_yaml import Document
+from clustersim.manifests.specs import Spec
+
+__all__ = ["SIMULATED_KINDS", "KubernetesSpec", "load_kubernetes"]
+
+SIMULATED_KINDS = frozenset(
+    {
+        "Pod",
+        "Deployment",
+        "ReplicaSet",
+        "ReplicationController",
+        "StatefulSet",
+        "DaemonSet",
+        "Job",
+        "CronJob",
+        "Service",
+        "PersistentVolumeClaim",
+        "ConfigMap",
+        "Secret",
+        "Namespace",
+    }
+)
+# Objects that live outside any namespace (kubectl api-resources --namespaced=false).
+CLUSTER_SCOPED_KINDS = frozenset(
+    {
+        "Namespace",
+        "Node",
+        "PersistentVolume",
+        "ClusterRole",
+        "ClusterRoleBinding",
+        "StorageClass",
+        "CustomResourceDefinition",
+        "PriorityClass",
+        "IngressClass",
+        "ValidatingWebhookConfiguration",
+        "MutatingWebhookConfiguration",
+        "RuntimeClass",
+        "APIService",
+        "CSIDriver",
+        "VolumeAttachment",
+        "PodSecurityPolicy",
+    }
+)
+
+
+class KubernetesSpec(Spec):
+    """One Kubernetes object; ``manifest`` is the object as written (no defaults applied)."""
+
+    @property
+    def api_version(self) -> str:
+        return self.manifest["apiVersion"]
+
+
+def _require_text(document: Document, data: dict[str, Any], key: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value:
+        raise document.error(
+            (key,),
+            f"{key} is {'missing' if value is None else repr(value)}",
+            {
+                "apiVersion": 'an API version such as "apps/v1"',
+                "kind": 'a kind such as "Deployment"',
+            }[key],
+        )
+    return value
+
+
+def load_kubernetes(document: Document) -> list[KubernetesSpec]:
+    """The objects in one Kubernetes document, ``List`` items expanded, in order."""
+    data = document.data
+    kind = _require_text(document, data, "kind")
+    _require_text(document, data, "apiVersion")
+    if kind.endswith("List") and "items" in data:
+        items = data["items"] or []
+        if not isinstance(items, list):
+            raise document.error(("items",), "items is not a list", "a list of objects")
+        specs: list[KubernetesSpec] = []
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                raise document.error(
+                    ("items", index),
+                    "a List item is not a mapping",
+                    "a Kubernetes object with apiVersion and kind",
+                )
+            specs.extend(load_kubernetes(document.sub(("items", index), item)))
+        return specs
+    metadata = data.get("metadata")
+    if not isinstance(metadata, dict):
+        raise document.error(
+            ("metadata",), "metadata is missing or not a mapping", "metadata with at least a name"
+        )
+    name = metadata.get("name") or metadata.get("generateName")
+    if not isinstance(name, str) or not name:
+        raise document.error(
+            ("metadata", "name"),
+            "the object has no name",
+            "metadata.name (or metadata.generateName)",
+        )
+    namespace = metadata.get("namespace")
+    if namespace is not None and not isinstance(namespace, str):
+        raise document.error(
+            ("metadata", "namespace"),
+            "the namespace is not a string",
+            'a namespace name such as "default"',
+        )
+    if kind in CLUSTER_SCOPED_KINDS:
+        namespace = None
+    return [
+        KubernetesSpec(
+            system="kubernetes",
+            kind=kind,
+            name=name,
+            namespace=namespace or (None if kind in CLUSTER_SCOPED_KINDS else "default"),
+            source=document.source,
+            simulated=kind in SIMULATED_KINDS,
+            line=document.line,
+            manifest=copy.deepcopy(data),
+        )
+    ]

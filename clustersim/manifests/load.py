@@ -1,0 +1,89 @@
+"""``load_manifests``: one entry point for every dialect and every kind of source.
+
+A source is a file path, YAML/JSON text, a dict or a list of dicts. Text is read with the
+bounded safe loader (:mod:`clustersim.manifests.safe_yaml`), each document's dialect is
+detected (:mod:`clustersim.manifests.detect`) and handed to its loader.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from clustersim.manifests.compose import load_compose
+from clustersim.manifests.detect import detect
+from clustersim.manifests.errors import ManifestError
+from clustersim.manifests.kubernetes import load_kubernetes
+from clustersim.manifests.marathon import load_marathon
+from clustersim.manifests.safe_yaml import MAX_BYTES, Document, check_data, load_documents
+from clustersim.manifests.specs import ManifestSet, Spec
+
+__all__ = ["load_manifests"]
+
+_LOADERS: dict[str, Callable[[Document], list[Any]]] = {
+    "kubernetes": load_kubernetes,
+    "marathon": load_marathon,
+    "swarm": load_compose,
+}
+_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def _looks_like_path(text: str) -> bool:
+    return "\n" not in text and text.strip().lower().endswith(_SUFFIXES)
+
+
+def _read_file(path: Path) -> list[Document]:
+    source = path.name
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ManifestError(
+                f"the file is {size} bytes long, over the limit of {MAX_BYTES} bytes",
+                source=source,
+                expected="a manifest file of a few kilobytes or megabytes",
+            )
+        with path.open("rb") as handle:
+            content = handle.read(MAX_BYTES + 1)
+    except OSError as err:
+        raise ManifestError(
+            f"the file cannot be read: {err.strerror or err}",
+            source=str(path),
+            expected="the path of an existing YAML or JSON file",
+        ) from None
+    return load_documents(content, source)
+
+
+def _documents(source: Any, name: str | None) -> list[Document]:
+    if isinstance(source, os.PathLike) or (isinstance(source, str) and _looks_like_path(source)):
+        return _read_file(Path(source))
+    if isinstance(source, str | bytes):
+        return load_documents(source, name or "<string>")
+    label = name or "<data>"
+    if isinstance(source, dict):
+        check_data(source, label)
+        return [Document(source, source=label)]
+    if isinstance(source, list | tuple):
+        check_data(list(source), label)
+        return [Document(item, source=label, prefix=(index,)) for index, item in enumerate(source)]
+    raise ManifestError(
+        f"cannot load a {type(source).__name__}",
+        source=label,
+        expected="a file path, YAML or JSON text, a dict or a list of dicts",
+    )
+
+
+def load_manifests(source: Any, *, name: str | None = None) -> ManifestSet:
+    """Read manifests of any of the three systems into validated specs, in document order.
+
+    ``source`` is a path (``str`` ending in ``.yaml``/``.yml``/``.json`` or a ``Path``), YAML
+    or JSON text (several ``---`` documents allowed), a dict, or a list of dicts. ``name``
+    labels the source in error messages when it is not a file. Anything wrong raises
+    :class:`~clustersim.manifests.errors.ManifestError`.
+    """
+    specs: list[Spec] = []
+    documents = _documents(source, name)
+    for document in documents:
+        specs.extend(_LOADERS[detect(document)](document))
+    return ManifestSet(specs)

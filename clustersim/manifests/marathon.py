@@ -1,0 +1,139 @@
+"""Marathon app, pod and group definitions → :class:`MarathonSpec` objects with absolute ids.
+
+What Marathon does on ``POST /v2/apps``, ``/v2/pods`` and ``/v2/groups`` before anything else
+(mesosphere/marathon ``src/main/scala/mesosphere/marathon/raml/GroupConversion.scala``,
+``UpdateGroupStructureOp``): every id is made absolute with ``PathId.canonicalPath``.
+
+- A top-level app, pod or group is resolved against the root ``/``.
+- Inside a group, the ids of its apps, pods and sub-groups, and the apps' ``dependencies``,
+  are resolved against the group's own id; each child must land directly inside the group.
+- A group's own ``dependencies`` are resolved against the group's id as well.
+- A bare ``{"apps": [...]}`` (or ``groups``/``pods``) document is the root group ``/``; a JSON
+  list of apps is several top-level apps.
+
+An app is told from a pod by ``containers`` (pods) and from a group by ``apps``/``pods``/
+``groups`` (mesosphere/marathon ``docs/docs/rest-api/public/api/v2/types/pod.raml``,
+``group.raml``).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from clustersim.manifests import pathid
+from clustersim.manifests.safe_yaml import Document, Path
+from clustersim.manifests.specs import Spec
+
+__all__ = ["MarathonSpec", "load_marathon", "marathon_kind"]
+
+_GROUP_KEYS = ("apps", "pods", "groups")
+
+
+class MarathonSpec(Spec):
+    """A Marathon app, pod or group; ``manifest`` has every id resolved to an absolute path."""
+
+
+def marathon_kind(data: dict[str, Any]) -> str:
+    """``"Pod"`` (has ``containers``), ``"Group"`` (has apps/pods/groups) or ``"App"``."""
+    if "containers" in data:
+        return "Pod"
+    if any(key in data for key in _GROUP_KEYS):
+        return "Group"
+    return "App"
+
+
+def _resolve_id(document: Document, path: Path, value: Any, base: str, *, child: bool) -> str:
+    """Resolve one id (or dependency) against ``base``, checking Marathon's rules."""
+    if not isinstance(value, str) or not value.strip("/"):
+        raise document.error(
+            path, f"the id {value!r} is not a path", 'an id such as "/shop/web" or "web"'
+        )
+    problem = pathid.validate(value)
+    if problem:
+        raise document.error(path, problem, f"segments matching {pathid.SEGMENT.pattern!r}")
+    resolved = pathid.canonical(value, base)
+    if child and not pathid.is_child_of(resolved, base):
+        raise document.error(
+            path,
+            f"Identifier is not child of {base}. Hint: use relative paths. ({value!r} resolves "
+            f"to {resolved})",
+            f"an id directly inside {base}",
+        )
+    return resolved
+
+
+def _dependencies(document: Document, path: Path, data: dict[str, Any], base: str) -> list[str]:
+    deps = data.get("dependencies")
+    if deps is None:
+        return []
+    if not isinstance(deps, list):
+        raise document.error(
+            (*path, "dependencies"), "dependencies is not a list", "a list of app or group ids"
+        )
+    return [
+        _resolve_id(document, (*path, "dependencies", i), dep, base, child=False)
+        for i, dep in enumerate(deps)
+    ]
+
+
+def _resolve_run_spec(document: Document, path: Path, data: Any, base: str, *, child: bool):
+    """An app or pod with its id and dependencies resolved against ``base``."""
+    if not isinstance(data, dict):
+        raise document.error(path, "an app or pod is not a mapping", "a JSON object with an id")
+    resolved = copy.deepcopy(data)
+    resolved["id"] = _resolve_id(document, (*path, "id"), data.get("id"), base, child=child)
+    if "dependencies" in data:
+        resolved["dependencies"] = _dependencies(document, path, data, base)
+    return resolved
+
+
+def _resolve_group(document: Document, path: Path, data: Any, base: str, *, child: bool):
+    """A group with its id, its children's ids and all dependencies resolved."""
+    if not isinstance(data, dict):
+        raise document.error(path, "a group is not a mapping", "a JSON object with an id")
+    if not child and data.get("id") in (None, "/"):
+        group_id = "/"  # the root group
+    else:
+        group_id = _resolve_id(document, (*path, "id"), data.get("id"), base, child=child)
+    resolved = copy.deepcopy(data)
+    resolved["id"] = group_id
+    for key in _GROUP_KEYS:
+        if key not in data or data[key] is None:
+            continue
+        if not isinstance(data[key], list):
+            raise document.error((*path, key), f"{key} is not a list", f"a list of {key}")
+        resolve = _resolve_group if key == "groups" else _resolve_run_spec
+        resolved[key] = [
+            resolve(document, (*path, key, i), item, group_id, child=True)
+            for i, item in enumerate(data[key])
+        ]
+    if "dependencies" in data:
+        resolved["dependencies"] = _dependencies(document, path, data, group_id)
+    return resolved
+
+
+def load_marathon(document: Document) -> list[MarathonSpec]:
+    """The apps, pods or groups of one Marathon document (a JSON object or a list of apps)."""
+    items = document.data if isinstance(document.data, list) else [document.data]
+    specs = []
+    for index, data in enumerate(items):
+        path: Path = (index,) if isinstance(document.data, list) else ()
+        if not isinstance(data, dict):
+            raise document.error(path, "an app is not a mapping", "a JSON object with an id")
+        kind = marathon_kind(data)
+        if kind == "Group":
+            manifest = _resolve_group(document, path, data, "/", child=False)
+        else:
+            manifest = _resolve_run_spec(document, path, data, "/", child=False)
+        specs.append(
+            MarathonSpec(
+                system="marathon",
+                kind=kind,
+                name=manifest["id"],
+                source=document.source,
+                line=document.line_of(path),
+                manifest=manifest,
+            )
+        )
+    return specs

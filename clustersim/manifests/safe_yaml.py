@@ -1,0 +1,374 @@
+"""Safe, bounded loading of YAML and JSON text, with the line number of every field.
+
+Manifests come from learners and from the internet, so loading refuses hostile input within
+bounded time and memory instead of trusting it:
+
+- **size**: text over :data:`MAX_BYTES` is refused before parsing. The kube-apiserver refuses
+  request bodies over 3 MiB (kubernetes/kubernetes ``staging/src/k8s.io/apiserver/pkg/server/
+  config.go``, ``MaxRequestBodyBytes``); the limit here is a little above that.
+- **binary garbage**: text must be UTF-8 without control characters (YAML's own rule).
+- **tags**: only the YAML core tags (``!!str``, ``!!int``, ``!!float``, ``!!bool``, ``!!null``,
+  ``!!map``, ``!!seq``, and ``!!timestamp``/``!!binary`` kept as their text); any other tag,
+  such as ``!!python/object``, is refused. Nothing but dicts, lists and scalars is built.
+- **alias bombs** ("billion laughs"): every node built counts, an alias counting its whole
+  expansion, and a document over :data:`MAX_NODES` is refused. go-yaml v3 guards against the
+  same attack (``decode.go``, ``allowedAliasRatio``).
+- **nesting**: documents deeper than :data:`MAX_DEPTH` are refused while composing, before
+  Python's recursion limit could be reached.
+
+Scalars resolve as the Go YAML libraries that Kubernetes and Compose use resolve them, not as
+YAML 1.1's sexagesimal rules: ``80:80`` stays the string ``"80:80"`` (PyYAML alone would read
+the integer 4880) and ``1e3`` is a number (go-yaml reads it as a float). ``yes``/``no``/``on``/
+``off`` are booleans, as in go-yaml v2 (sigs.k8s.io/yaml); Compose's go-yaml v3 would keep
+them as strings.
+
+Each document comes back as a :class:`Document`: the plain data, the line where it starts and
+a map from field path (a tuple of keys and indexes) to the 1-based line where that field is.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import BaseResolver
+
+from clustersim.manifests.errors import ManifestError
+
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Document", "check_data", "load_documents"]
+
+MAX_BYTES = 4 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 250_000
+
+Path = tuple[str | int, ...]
+
+
+@dataclass
+class Document:
+    """One parsed document: its data, the line it starts on, and each field's line."""
+
+    data: Any
+    line: int | None = None
+    lines: dict[Path, int] = field(default_factory=dict)
+    source: str = "<string>"
+    prefix: Path = ()
+
+    def line_of(self, path: Path) -> int | None:
+        """The line of the field at ``path``, or of its nearest enclosing field that has one."""
+        path = (*self.prefix, *path)
+        for end in range(len(path), -1, -1):
+            line = self.lines.get(tuple(path[:end]))
+            if line is not None:
+                return line
+        return self.line
+
+    def error(self, path: Path, message: str, expected: str | None = None) -> ManifestError:
+        """A :class:`ManifestError` about the field at ``path`` of this document."""
+        return ManifestError(
+            message,
+            source=self.source,
+            line=self.line_of(path),
+            path=(*self.prefix, *path),
+            expected=expected,
+        )
+
+    def sub(self, path: Path, data: Any) -> Document:
+        """The part of this document at ``path`` (e.g. one item of a ``List``), same lines."""
+        prefix = (*self.prefix, *path)
+        return Document(data, self.line_of(path), self.lines, self.source, prefix)
+
+
+class _Resolver(BaseResolver):
+    """Implicit scalar types as go-yaml resolves them (no base-60 numbers; ``1e3`` is a float)."""
+
+
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$"),
+    list("yYnNtTfFoO"),
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"^(?:[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+0123456789."),
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:int",
+    re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"),
+    list("-+0123456789"),
+)
+_Resolver.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+
+
+class _DepthLimitedComposer(Composer):
+    """PyYAML's composer with a nesting limit (its recursion would otherwise be unbounded)."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise yaml.MarkedYAMLError(
+                    problem=f"nesting deeper than {MAX_DEPTH} levels", problem_mark=mark
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+try:  # libyaml's parser when PyYAML was built with it: the same events, much faster
+    from yaml._yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - pure-Python PyYAML
+
+    class _Parser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            yaml.reader.Reader.__init__(self, stream)
+            yaml.scanner.Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
+
+
+class _Loader(_DepthLimitedComposer, _Parser, _Resolver):  # type: ignore[misc, valid-type]
+    """The parser, the depth-limited composer and the go-like resolver."""
+
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        Composer.__init__(self)
+        _Resolver.__init__(self)
+
+
+_SCALAR_AS_TEXT = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:binary",
+}
+_constructor = SafeConstructor()
+
+
+class _Builder:
+    """Turns composed nodes into plain data, counting nodes (aliases expanded) and lines."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.count = 0
+        self.lines: dict[Path, int] = {}
+
+    def fail(self, node: Node, path: Path, message: str, expected: str | None = None):
+        raise ManifestError(
+            message, source=self.source, line=node.start_mark.line + 1, path=path, expected=expected
+        )
+
+    def build(self, node: Node, path: Path) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            self.fail(
+                node,
+                path,
+                f"the document expands to more than {MAX_NODES} values (an alias bomb?)",
+                "a manifest without runaway YAML aliases",
+            )
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, ScalarNode):
+            return self.scalar(node, path)
+        if isinstance(node, SequenceNode) and node.tag == "tag:yaml.org,2002:seq":
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        if isinstance(node, MappingNode) and node.tag == "tag:yaml.org,2002:map":
+            return self.mapping(node, path)
+        return self.fail(node, path, f"the YAML tag {node.tag!r} is not allowed", _SAFE_TAGS)
+
+    def scalar(self, node: ScalarNode, path: Path) -> Any:
+        if node.tag in _SCALAR_AS_TEXT:
+            return node.value
+        if node.tag in _SCALAR_TYPES:
+            try:
+                return _SCALAR_TYPES[node.tag](_constructor, node)
+            except (ValueError, yaml.YAMLError):
+                self.fail(node, path, f"{node.value!r} is not a valid {node.tag.rsplit(':', 1)[1]}")
+        return self.fail(node, path, f"the YAML tag {node.tag!r} is not allowed", _SAFE_TAGS)
+
+    def mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        merged: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                merged.update(self.merge(value_node, path))
+                continue
+            if not isinstance(key_node, ScalarNode):
+                self.fail(
+                    key_node, path, "a mapping key is itself a list or mapping", "a plain key"
+                )
+            key = self.scalar(key_node, path)
+            key = key if isinstance(key, str) else key_node.value
+            if key in result:
+                first = self.lines.get((*path, key))
+                self.fail(
+                    key_node,
+                    (*path, key),
+                    f"the key {key!r} appears twice (first on line {first})",
+                    "each key once per mapping",
+                )
+            self.lines[(*path, key)] = key_node.start_mark.line + 1
+            result[key] = self.build(value_node, (*path, key))
+        for key, value in merged.items():
+            result.setdefault(key, value)
+        return result
+
+    def merge(self, node: Node, path: Path) -> dict[str, Any]:
+        """``<<: *base`` or ``<<: [*a, *b]``: earlier mappings win, explicit keys win over all."""
+        sources = node.value if isinstance(node, SequenceNode) else [node]
+        merged: dict[str, Any] = {}
+        for source in sources:
+            if not isinstance(source, MappingNode):
+                self.fail(
+                    source, path, "a merge key (<<) must refer to mappings", "a mapping alias"
+                )
+            for key, value in self.build(source, path).items():
+                merged.setdefault(key, value)
+        return merged
+
+
+_SCALAR_TYPES = {
+    "tag:yaml.org,2002:null": SafeConstructor.construct_yaml_null,
+    "tag:yaml.org,2002:bool": SafeConstructor.construct_yaml_bool,
+    "tag:yaml.org,2002:int": SafeConstructor.construct_yaml_int,
+    "tag:yaml.org,2002:float": SafeConstructor.construct_yaml_float,
+}
+_SAFE_TAGS = "only plain YAML: mappings, lists, strings, numbers, booleans and null"
+
+
+def _text_of(content: str | bytes, source: str) -> str:
+    size = len(content)
+    if size > MAX_BYTES:
+        raise ManifestError(
+            f"the text is {size} bytes long, over the limit of {MAX_BYTES} bytes",
+            source=source,
+            expected="a manifest file of a few kilobytes or megabytes",
+        )
+    if isinstance(content, bytes):
+        try:
+            content = content.decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            raise ManifestError(
+                f"the file is not UTF-8 text (byte {err.start} cannot be decoded)",
+                source=source,
+                expected="a YAML or JSON text file",
+            ) from None
+    if "\x00" in content:
+        raise ManifestError(
+            "the text contains NUL bytes (binary data?)",
+            source=source,
+            line=content.count("\n", 0, content.index("\x00")) + 1,
+            expected="a YAML or JSON text file",
+        )
+    return content
+
+
+def load_documents(content: str | bytes, source: str) -> list[Document]:
+    """Parse every YAML document (or the one JSON value) in ``content``; skip empty documents."""
+    text = _text_of(content, source)
+    try:
+        return _load_yaml(text, source)
+    except ManifestError:
+        if text.lstrip()[:1] in ("{", "["):
+            return _load_json(text, source)
+        raise
+
+
+def _load_yaml(text: str, source: str) -> list[Document]:
+    loader = _Loader(text)
+    documents = []
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:
+                continue
+            if isinstance(node, ScalarNode) and node.value == "" and node.tag.endswith("null"):
+                continue
+            builder = _Builder(source)
+            data = builder.build(node, ())
+            documents.append(Document(data, node.start_mark.line + 1, builder.lines, source))
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        problem = " ".join(p for p in (err.context, err.problem) if p)
+        raise ManifestError(
+            f"the text is not valid YAML or JSON: {problem}",
+            source=source,
+            line=mark.line + 1 if mark else None,
+        ) from None
+    except yaml.YAMLError as err:
+        raise ManifestError(
+            f"the text is not valid YAML or JSON: {err}",
+            source=source,
+            expected="a YAML or JSON text file",
+        ) from None
+    finally:
+        loader.dispose()
+    return documents
+
+
+def _load_json(text: str, source: str) -> list[Document]:
+    """JSON that YAML's parser does not take (e.g. tabs in odd places): parse it as JSON."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ManifestError(
+            f"the text is not valid JSON: {err.msg}", source=source, line=err.lineno
+        ) from None
+    except RecursionError:
+        raise ManifestError(
+            f"nesting deeper than {MAX_DEPTH} levels",
+            source=source,
+            expected="a shallower document",
+        ) from None
+    check_data(data, source)
+    return [Document(data, 1, source=source)]
+
+
+def check_data(data: Any, source: str) -> None:
+    """Check data given directly (dicts, lists) or parsed as JSON: depth, size and plain types."""
+    stack: list[tuple[Any, Path]] = [(data, ())]
+    count = 0
+    while stack:
+        value, path = stack.pop()
+        count += 1
+        if count > MAX_NODES or len(path) > MAX_DEPTH:
+            raise ManifestError(
+                f"the data is deeper than {MAX_DEPTH} levels or larger than {MAX_NODES} values",
+                source=source,
+                path=path,
+                expected="a manifest of ordinary size",
+            )
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    raise ManifestError(
+                        f"the key {key!r} is not a string",
+                        source=source,
+                        path=path,
+                        expected="string keys, as in YAML or JSON",
+                    )
+                stack.append((item, (*path, key)))
+        elif isinstance(value, list | tuple):
+            stack.extend((item, (*path, i)) for i, item in enumerate(value))
+        elif value is not None and not isinstance(value, str | int | float):
+            raise ManifestError(
+                f"the value {value!r} is a {type(value).__name__}",
+                source=source,
+                path=path,
+                expected="strings, numbers, booleans, null, lists and mappings",
+            )
