@@ -1,0 +1,31 @@
+"""Marathon in miniature: a Mesos framework that runs apps, pods and group trees.
+
+Marathon (mesosphere/marathon, unmaintained since 2021) keeps long-running services alive on
+Mesos. This package rebuilds the parts a learner meets: path ids, the group tree and its
+dependency-ordered deployment plans, constraints, rolling restarts, health checks with
+backoff, ports, resident apps, and Mesos-DNS/marathon-lb service discovery.
+
+    from clustersim import marathon
+    marathon.deployment_plan(original, target)
+    marathon.constraint_accepts(["hostname", "UNIQUE"], offer, placed)
+    marathon.PathId("/a/b/c").to_hostname()
+    marathon.restart_strategy(instances, upgrade_strategy, current, healthy)
+"""
+
+from clustersim.marathon.constraints import Constraint, constraint_accepts, format_attribute
+from clustersim.marathon.groups import Group, RootGroup
+from clustersim.marathon.pathid import PathId
+from clustersim.marathon.plan import deployment_plan
+from clustersim.marathon.upgrade import UpgradeStrategy, restart_strategy
+
+__all__ = [
+    "Constraint",
+    "Group",
+    "PathId",
+    "RootGroup",
+    "UpgradeStrategy",
+    "constraint_accepts",
+    "deployment_plan",
+    "format_attribute",
+    "restart_strategy",
+]

@@ -1,0 +1,251 @@
+"""Marathon's group tree: groups as branches, apps and pods ("run specs") as leaves.
+
+Follows mesosphere/marathon ``src/main/scala/mesosphere/marathon/state/RootGroup.scala`` and
+``Group.scala``, docs ``docs/docs/application-groups.md``:
+
+- every app, pod and group has an absolute path id; posting ``/a/b/app`` creates the groups
+  ``/a`` and ``/a/b`` when they are missing; an app and a group may not share an id;
+- dependencies may name apps, pods or groups. ``applicationDependencies`` turns them into
+  edges between run specs: a group's dependency on group *G* makes every run spec under the
+  group depend on every run spec under *G*; an app's dependency on a run spec is one edge, on
+  a group an edge to each run spec under it; ids that name nothing are ignored, as Marathon
+  ignores them;
+- cycles are invalid (``hasNonCyclicDependencies``); :meth:`RootGroup.find_cycle` names one;
+- ``longest_path(id)`` counts the run specs on the longest dependency chain starting at *id*
+  (1 without dependencies): ``DeploymentPlan.runSpecsGroupedByLongestPath`` layers by it.
+
+Manifests come from :func:`clustersim.manifests.load_manifests`, which has already resolved
+every id and dependency against its enclosing group.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from clustersim.manifests import Spec, load_manifests
+from clustersim.marathon.pathid import PathId
+
+__all__ = ["Group", "RootGroup", "load_specs"]
+
+
+@dataclass
+class Group:
+    """One group: its id, its own ``dependencies`` and its direct children's ids."""
+
+    id: str
+    dependencies: list[str] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)
+    run_specs: list[str] = field(default_factory=list)
+
+
+def load_specs(source: Any, name: str | None = None) -> list[Spec]:
+    """Marathon specs from anything :func:`load_manifests` reads (a path, text, dict, list)
+    or from specs already loaded; specs of another system are refused with a clear error."""
+    if isinstance(source, Spec):
+        specs: Iterable[Spec] = [source]
+    elif isinstance(source, list) and source and all(isinstance(s, Spec) for s in source):
+        specs = source
+    else:
+        specs = load_manifests(source, name=name)
+    result = list(specs)
+    for spec in result:
+        if spec.system != "marathon":
+            raise ValueError(
+                f"{spec.source}: {spec.kind} {spec.name!r} is a {spec.system} object; "
+                "Marathon deploys apps, pods and groups (Marathon JSON)"
+            )
+    return result
+
+
+class RootGroup:
+    """The root group ``/`` with every group and run spec below it (an immutable value:
+    the update methods return a new root)."""
+
+    def __init__(self) -> None:
+        self.groups: dict[str, Group] = {"/": Group("/")}
+        self.run_specs: dict[str, dict[str, Any]] = {}
+        self.kinds: dict[str, str] = {}
+
+    # -- building -------------------------------------------------------------------------
+
+    @classmethod
+    def from_source(cls, source: Any, name: str | None = None) -> RootGroup:
+        """A root group holding what ``source`` defines (``None`` or ``{}`` is empty)."""
+        root = cls()
+        if source is None or source == {} or source == []:
+            return root
+        return root.updated(load_specs(source, name))
+
+    def copy(self) -> RootGroup:
+        other = RootGroup.__new__(RootGroup)
+        other.groups = {
+            k: Group(g.id, list(g.dependencies), list(g.groups), list(g.run_specs))
+            for k, g in self.groups.items()
+        }
+        other.run_specs = dict(self.run_specs)
+        other.kinds = dict(self.kinds)
+        return other
+
+    def updated(self, specs: Iterable[Spec], *, replace: bool = False) -> RootGroup:
+        """A new root with ``specs`` created or updated in place.
+
+        Apps and pods replace the run spec of the same id. A group merges into the tree (new
+        and changed children; nothing is removed) unless ``replace`` is true, which replaces
+        the group's whole subtree as ``PUT /v2/groups/<id>`` does.
+        """
+        root = self.copy()
+        for spec in specs:
+            if spec.kind == "Group":
+                if replace:
+                    root._remove(spec.name, keep_group=True)
+                root._add_group(spec.manifest)
+            else:
+                root._add_run_spec(spec.manifest, spec.kind)
+        return root
+
+    def without(self, ids: Iterable[str]) -> RootGroup:
+        """A new root without these apps, pods or groups (with everything under them)."""
+        root = self.copy()
+        for item in ids:
+            item_id = str(PathId(item).resolve())
+            if item_id not in root.groups and item_id not in root.run_specs:
+                raise ValueError(f"{item_id!r} is neither an app, a pod nor a group")
+            root._remove(item_id, keep_group=False)
+        return root
+
+    def _ensure_group(self, group_id: str) -> Group:
+        if group_id in self.run_specs:
+            raise ValueError(f"{group_id!r} is an app or pod and cannot also be a group")
+        if group_id not in self.groups:
+            parent = str(PathId(group_id).parent)
+            self._ensure_group(parent).groups.append(group_id)
+            self.groups[group_id] = Group(group_id)
+        return self.groups[group_id]
+
+    def _add_group(self, manifest: dict[str, Any]) -> None:
+        group_id = str(PathId(manifest.get("id") or "/").resolve())
+        PathId(group_id).validate("group id")
+        group = self._ensure_group(group_id)
+        if "dependencies" in manifest:
+            group.dependencies = [str(d) for d in manifest.get("dependencies") or []]
+        for child in manifest.get("groups") or []:
+            self._add_group(child)
+        for app in manifest.get("apps") or []:
+            self._add_run_spec(app, "App")
+        for pod in manifest.get("pods") or []:
+            self._add_run_spec(pod, "Pod")
+
+    def _add_run_spec(self, manifest: dict[str, Any], kind: str) -> None:
+        spec_id = str(PathId(manifest["id"]).resolve())
+        PathId(spec_id).validate(f"{kind.lower()} id")
+        if spec_id in self.groups:
+            raise ValueError(f"{kind.lower()} {spec_id!r} has the id of a group; "
+                             "Marathon does not allow an app and a group to share an id")
+        group = self._ensure_group(str(PathId(spec_id).parent))
+        if spec_id not in self.run_specs:
+            group.run_specs.append(spec_id)
+        resolved = copy.deepcopy(manifest)
+        resolved["id"] = spec_id
+        self.run_specs[spec_id] = resolved
+        self.kinds[spec_id] = kind
+
+    def _remove(self, item_id: str, *, keep_group: bool) -> None:
+        if item_id in self.run_specs:
+            self.groups[str(PathId(item_id).parent)].run_specs.remove(item_id)
+            del self.run_specs[item_id], self.kinds[item_id]
+            return
+        group = self.groups.get(item_id)
+        if group is None:
+            return
+        for child in list(group.groups):
+            self._remove(child, keep_group=False)
+        for spec_id in list(group.run_specs):
+            self._remove(spec_id, keep_group=False)
+        if not keep_group and item_id != "/":
+            self.groups[str(PathId(item_id).parent)].groups.remove(item_id)
+            del self.groups[item_id]
+
+    # -- reading --------------------------------------------------------------------------
+
+    def transitive_run_specs(self, group_id: str = "/") -> list[str]:
+        """Every app and pod id under the group, depth first in definition order."""
+        group = self.groups[group_id]
+        found = list(group.run_specs)
+        for child in group.groups:
+            found.extend(self.transitive_run_specs(child))
+        return found
+
+    def dependency_edges(self) -> dict[str, list[str]]:
+        """Run spec id → the run specs it depends on (``applicationDependencies``), sorted."""
+        edges: dict[str, set[str]] = {spec_id: set() for spec_id in self.run_specs}
+        for group in self.groups.values():
+            for dep in group.dependencies:
+                if dep in self.groups:
+                    targets = self.transitive_run_specs(dep)
+                    for spec_id in self.transitive_run_specs(group.id):
+                        edges[spec_id].update(targets)
+        for spec_id, manifest in self.run_specs.items():
+            for dep in manifest.get("dependencies") or []:
+                dep = str(dep)
+                if dep in self.run_specs:
+                    edges[spec_id].add(dep)
+                elif dep in self.groups:
+                    edges[spec_id].update(self.transitive_run_specs(dep))
+        return {k: sorted(v) for k, v in edges.items()}
+
+    def find_cycle(self) -> list[str] | None:
+        """One dependency cycle as ``[a, b, …, a]``, or ``None`` when there is none."""
+        edges = self.dependency_edges()
+        state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+        path: list[str] = []
+
+        def visit(node: str) -> list[str] | None:
+            state[node] = 1
+            path.append(node)
+            for dep in edges[node]:
+                if state.get(dep) == 1:
+                    return [*path[path.index(dep):], dep]
+                if dep not in state:
+                    found = visit(dep)
+                    if found:
+                        return found
+            state[node] = 2
+            path.pop()
+            return None
+
+        for node in sorted(edges):
+            if node not in state:
+                found = visit(node)
+                if found:
+                    return found
+        return None
+
+    def check_acyclic(self) -> None:
+        """Raise ``ValueError`` naming a dependency cycle, as Marathon rejects such groups."""
+        cycle = self.find_cycle()
+        if cycle:
+            raise ValueError(
+                "Dependency graph has cyclic dependencies: " + " -> ".join(cycle)
+                + ". Remove one of these dependencies."
+            )
+
+    def longest_paths(self) -> dict[str, int]:
+        """Run spec id → run specs on its longest dependency chain (itself included)."""
+        self.check_acyclic()
+        edges = self.dependency_edges()
+        memo: dict[str, int] = {}
+
+        def length(node: str) -> int:
+            if node not in memo:
+                memo[node] = 1 + max((length(dep) for dep in edges[node]), default=0)
+            return memo[node]
+
+        for node in edges:
+            length(node)
+        return memo
+
+    def __repr__(self) -> str:
+        return f"RootGroup({len(self.groups)} groups, {len(self.run_specs)} apps and pods)"
