@@ -1,16 +1,29 @@
 """Resource quantities, parsed exactly as Kubernetes' ``resource.Quantity`` parses them.
 
-Upstream: kubernetes/apimachinery ``pkg/api/resource/quantity.go`` and ``suffix.go``.
-The grammar is ``<sign><number><suffix>`` where the suffix is a binary SI suffix (Ki … Ei),
-a decimal exponent (``e3``, ``E-3``) or a decimal SI suffix (n u m k M G T P E, or none).
-Values are exact decimals; a non-zero value finer than one nano-unit rounds up, away from
-zero, to a whole number of nano-units, and binary SI values are capped at 2**63 - 1.
+Upstream: kubernetes/apimachinery ``pkg/api/resource/quantity.go`` (``parseQuantityString``,
+``ParseQuantity``) and ``suffix.go`` (``interpret``); test tables in ``quantity_test.go``.
+
+The text is scanned as ``<sign><digits>[.<digits>]<suffix>``, where the suffix is any run of
+the letters ``eEinumkKMGTP`` followed by an optional sign and digits, and must then be one of:
+
+- a decimal SI suffix ``n u m k M G T P E`` or none (10^-9 … 10^18);
+- a binary SI suffix ``Ki Mi Gi Ti Pi Ei`` (2^10 … 2^60);
+- a decimal exponent ``e<int>``/``E<int>`` (``1e3``, ``2E-3``, ``1E+6``). As upstream, the
+  exponent is read as a 64-bit integer and then kept as a 32-bit one (it wraps around).
+
+The upstream scanner has edge rules that this module keeps on purpose: the digits may be
+missing (``"."``, ``"-"``, ``"Ki"`` and ``"m"`` are all zero), a trailing dot is fine
+(``"1."``, ``"1.G"``), while spaces, a second dot or an unknown suffix (``"1K"``, ``"0.1mi"``)
+are errors. A non-zero value finer than one nano-unit rounds up, away from zero, to a whole
+number of nano-units (``"0.9n"`` → 1n: "if you want some resources, you should get some").
+Binary-suffixed values are capped at 2^63 - 1 in magnitude; decimal ones are not.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from decimal import ROUND_UP, Decimal, localcontext
+from decimal import MAX_EMAX, MIN_EMIN, ROUND_UP, Decimal, localcontext
 
 __all__ = ["QuantityError", "parse_quantity", "to_millis", "to_units"]
 
@@ -21,12 +34,29 @@ class QuantityError(ValueError):
 
 _DECIMAL_SI = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
 _BINARY_SI = {"Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40, "Pi": 50, "Ei": 60}
-_GRAMMAR = re.compile(
-    r"(?P<sign>[+-]?)(?P<number>[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
-    r"(?P<suffix>Ki|Mi|Gi|Ti|Pi|Ei|[eE][+-]?[0-9]+|[numkMGTPE]?)"
-)
+# The same language as the scanner in quantity.go (parseQuantityString); no part can backtrack
+# into another, because the digit, dot and suffix-letter sets are disjoint.
+_SCANNER = re.compile(r"([+-]?)([0-9]*)(?:\.([0-9]*))?([eEinumkKMGTP]*[+-]?[0-9]*)")
+_INT64_MAX = 2**63 - 1
 _NANO = Decimal("1e-9")
-_BINARY_CAP = Decimal(2**63 - 1)
+_EXPECTED = (
+    "expected a number with an optional suffix (n u m k M G T P E, Ki Mi Gi Ti Pi Ei, "
+    "or an exponent such as e3), e.g. '500m' or '2Gi'"
+)
+
+
+def _exponent(suffix: str) -> tuple[int, int] | None:
+    """``suffixHandler.interpret``: (base, exponent) of a suffix, or ``None`` if unknown."""
+    if suffix in _DECIMAL_SI:
+        return 10, _DECIMAL_SI[suffix]
+    if suffix in _BINARY_SI:
+        return 2, _BINARY_SI[suffix]
+    if len(suffix) > 1 and suffix[0] in "eE" and re.fullmatch(r"[+-]?[0-9]+", suffix[1:]):
+        parsed = int(suffix[1:])
+        if not -(2**63) <= parsed <= _INT64_MAX:  # strconv.ParseInt(..., 10, 64) fails
+            return None
+        return 10, (parsed + 2**31) % 2**32 - 2**31  # int32(parsed)
+    return None
 
 
 def parse_quantity(text: str | int | float | Decimal) -> Decimal:
@@ -38,52 +68,63 @@ def parse_quantity(text: str | int | float | Decimal) -> Decimal:
     """
     if isinstance(text, bool):
         raise QuantityError(f"quantity {text!r} is a boolean, not a number or quantity string")
-    if isinstance(text, int | Decimal):
-        return _round_to_nano(Decimal(text))
     if isinstance(text, float):
-        return _round_to_nano(Decimal(repr(text)))
+        if not math.isfinite(text):
+            raise QuantityError(f"quantity {text!r} is not a finite number")
+        text = repr(text)
+    if isinstance(text, int | Decimal):
+        if isinstance(text, Decimal) and not text.is_finite():
+            raise QuantityError(f"quantity {text!r} is not a finite number")
+        text = str(text)
     if not isinstance(text, str):
         raise QuantityError(f"quantity {text!r} must be a string such as '500m' or '2Gi'")
-    match = _GRAMMAR.fullmatch(text)
-    if match is None:
-        raise QuantityError(
-            f"quantity {text!r} is not valid: expected a number with an optional suffix "
-            "(n u m k M G T P E, Ki Mi Gi Ti Pi Ei, or an exponent such as e3), e.g. '500m', '2Gi'"
-        )
-    number = match["number"]
-    suffix = match["suffix"]
+    match = _SCANNER.fullmatch(text) if text else None
+    found = _exponent(match[4]) if match else None
+    if match is None or found is None:
+        raise QuantityError(f"quantity {text!r} is not valid: {_EXPECTED}")
+    base, exponent = found
     with localcontext() as ctx:
-        ctx.prec = 200
-        value = Decimal(number if not number.endswith(".") else number[:-1])
-        if match["sign"] == "-":
-            value = -value
-        if suffix in _BINARY_SI:
-            value = value * (Decimal(2) ** _BINARY_SI[suffix])
-            if abs(value) >= 1 or value == 0:
-                value = min(value, _BINARY_CAP) if value > 0 else max(value, -_BINARY_CAP)
-        elif suffix[:1] in ("e", "E") and len(suffix) > 1:
-            value = value.scaleb(int(suffix[1:]))
+        ctx.prec = len(text) + 40
+        ctx.Emax, ctx.Emin = MAX_EMAX, MIN_EMIN
+        value = Decimal(f"{match[2] or 0}.{match[3] or 0}")
+        if base == 10:
+            value = value.scaleb(exponent)
         else:
-            value = value.scaleb(_DECIMAL_SI[suffix])
-        return _round_to_nano(value)
+            value = min(value * (2**exponent), Decimal(_INT64_MAX))
+        if value and value.as_tuple().exponent < -9:
+            value = value.quantize(_NANO, rounding=ROUND_UP)
+        return _tidy(-value if match[1] == "-" else value)
 
 
-def _round_to_nano(value: Decimal) -> Decimal:
-    """Round a non-zero value finer than 1n up, away from zero, to whole nano-units."""
+def _tidy(value: Decimal) -> Decimal:
+    """The same value written plainly: ``1000`` not ``1.000E+3``, ``0.5`` not ``0.50000``."""
+    if not value:
+        return Decimal(0)
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1)) if value.adjusted() < 40 else value.normalize()
+    return value.normalize()
+
+
+def _whole(value: Decimal, what: str) -> int:
     with localcontext() as ctx:
-        ctx.prec = 200
-        if value == 0:
-            return Decimal(0)
-        if value == value.quantize(_NANO, rounding=ROUND_UP):
-            return value.normalize() if value == value.to_integral_value() else value
-        return value.quantize(_NANO, rounding=ROUND_UP).normalize()
+        ctx.Emax, ctx.Emin = MAX_EMAX, MIN_EMIN
+        if abs(value) > _INT64_MAX:
+            raise QuantityError(
+                f"quantity {value} is too large: Kubernetes holds {what} as a 64-bit integer "
+                f"(at most {_INT64_MAX})"
+            )
+        ctx.prec = 60
+        return int(value.to_integral_value(rounding=ROUND_UP))
 
 
 def to_units(value: Decimal) -> int:
     """``Quantity.Value()``: whole units, rounded up away from zero (memory in bytes)."""
-    return int(value.to_integral_value(rounding=ROUND_UP))
+    return _whole(value, "whole units")
 
 
 def to_millis(value: Decimal) -> int:
-    """``Quantity.MilliValue()``: whole milli-units, rounded up away from zero (CPU in millicores)."""
-    return int((value * 1000).to_integral_value(rounding=ROUND_UP))
+    """``Quantity.MilliValue()``: whole milli-units, rounded up away from zero (millicores)."""
+    with localcontext() as ctx:
+        ctx.Emax, ctx.Emin = MAX_EMAX, MIN_EMIN
+        ctx.prec = max(60, value.adjusted() + 10) if value else 60
+        return _whole(value.scaleb(3), "milli-units")
