@@ -1,0 +1,194 @@
+"""The hierarchical DRF allocator: which framework is offered which agent's free resources.
+
+Follows apache/mesos ``src/master/allocator/mesos/hierarchical.cpp``
+(``HierarchicalAllocatorProcess::__allocate``, ``recoverResources``, ``suppressOffers``,
+``reviveOffers``) and ``docs/allocation-module.md``:
+
+- Two levels of :class:`~clustersim.mesos.drf.DRFSorter`: one sorts **roles**, one per role
+  sorts that role's **frameworks**. Role weights (``docs/weights.md``) scale role shares.
+- Each allocation round visits the active agents in a random order (upstream shuffles
+  them, here with the cluster's seeded generator). For each agent it walks roles in DRF
+  order, then the role's frameworks in DRF order, and gives the first framework that is not
+  suppressed and has no matching refusal filter **all** of the agent's free resources; the
+  sorters are updated at once, so the next agent sees the new shares.
+- Resources are offered only when they are *allocatable*: at least 0.01 cpus or 32 MiB of
+  memory (``--min_allocatable_resources`` default ``cpus:0.01|mem:32``).
+- Resources a framework declines or leaves unused return with a refusal filter that lasts
+  ``max(refuse_seconds, allocation_interval)`` (MESOS-4302); ``revive`` clears a
+  framework's filters.
+
+Simplified: no quota (the quota stage of ``__allocate`` is skipped), no reservations,
+revocable resources or inverse offers, and a framework has one role (``MULTI_ROLE`` is not
+modelled).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from clustersim.mesos.agents import ACTIVE, Agent
+from clustersim.mesos.drf import DRFSorter
+from clustersim.mesos.offers import RefusedOfferFilter
+from clustersim.mesos.resources import Resources
+
+__all__ = ["MIN_ALLOCATABLE", "HierarchicalAllocator"]
+
+#: ``--min_allocatable_resources`` default: any one of these quantities makes resources
+#: worth offering.
+MIN_ALLOCATABLE: tuple[Mapping[str, float], ...] = ({"cpus": 0.01}, {"mem": 32.0})
+
+
+@dataclass
+class _FrameworkEntry:
+    role: str
+    suppressed: bool = False
+    filters: dict[str, list[RefusedOfferFilter]] = field(default_factory=dict)
+
+
+class HierarchicalAllocator:
+    """Roles, then frameworks within a role, sorted by weighted DRF; offers are whole agents."""
+
+    def __init__(self, agents: Mapping[str, Agent], now: Callable[[], float], shuffle: Callable,
+                 *, allocation_interval: float = 1.0) -> None:
+        self._agents = agents
+        self._now = now
+        self._shuffle = shuffle
+        self.allocation_interval = allocation_interval
+        self.role_sorter = DRFSorter()
+        self.framework_sorters: dict[str, DRFSorter] = {}
+        self._frameworks: dict[str, _FrameworkEntry] = {}
+        self._role_members: dict[str, list[str]] = {}
+        self._weights: dict[str, float] = {}
+
+    # -- frameworks and roles -----------------------------------------------------------
+
+    def add_framework(self, framework_id: str, role: str) -> None:
+        if role not in self.framework_sorters:
+            self.role_sorter.add(role)
+            self.role_sorter.activate(role)
+            sorter = DRFSorter()
+            for agent in self._agents.values():
+                if agent.state == ACTIVE:
+                    sorter.add_agent(agent.id, agent.total)
+            self.framework_sorters[role] = sorter
+            self._role_members[role] = []
+        self.framework_sorters[role].add(framework_id)
+        self.framework_sorters[role].activate(framework_id)
+        self._role_members[role].append(framework_id)
+        self._frameworks[framework_id] = _FrameworkEntry(role)
+
+    def role_of(self, framework_id: str) -> str:
+        return self._frameworks[framework_id].role
+
+    def update_weight(self, role: str, weight: float) -> None:
+        """Set a role's weight (``/weights`` endpoint); a role of weight 2 is entitled to twice
+        the share of a role of weight 1."""
+        self.role_sorter.update_weight(role, weight)
+        self._weights[role] = float(weight)
+
+    def weight(self, role: str) -> float:
+        return self._weights.get(role, 1.0)
+
+    def suppress(self, framework_id: str) -> None:
+        self._frameworks[framework_id].suppressed = True
+
+    def revive(self, framework_id: str) -> None:
+        entry = self._frameworks[framework_id]
+        entry.suppressed = False
+        entry.filters.clear()
+
+    # -- agents ---------------------------------------------------------------------------
+
+    def add_agent(self, agent: Agent) -> None:
+        self.role_sorter.add_agent(agent.id, agent.total)
+        for sorter in self.framework_sorters.values():
+            sorter.add_agent(agent.id, agent.total)
+
+    def remove_agent(self, agent: Agent) -> None:
+        """Forget an agent: its resources leave the pool and every allocation on it ends."""
+        for role, sorter in self.framework_sorters.items():
+            for framework_id, held in sorter.agent_allocation(agent.id).items():
+                sorter.unallocated(framework_id, agent.id, held)
+                self.role_sorter.unallocated(role, agent.id, held)
+            sorter.remove_agent(agent.id)
+        self.role_sorter.remove_agent(agent.id)
+        for entry in self._frameworks.values():
+            entry.filters.pop(agent.id, None)
+
+    # -- allocation bookkeeping -----------------------------------------------------------
+
+    def recover(self, framework_id: str, agent_id: str, resources: Resources,
+                refuse_seconds: float | None = None) -> None:
+        """Resources go back from a framework (declined, unused, or its task ended); with
+        ``refuse_seconds`` a refusal filter is installed."""
+        if not resources:
+            return
+        role = self._frameworks[framework_id].role
+        self.framework_sorters[role].unallocated(framework_id, agent_id, resources)
+        self.role_sorter.unallocated(role, agent_id, resources)
+        if refuse_seconds:
+            timeout = max(self.allocation_interval, float(refuse_seconds))
+            self._frameworks[framework_id].filters.setdefault(agent_id, []).append(
+                RefusedOfferFilter(framework_id, agent_id, resources, self._now() + timeout)
+            )
+
+    def is_filtered(self, framework_id: str, agent_id: str, resources: Resources) -> bool:
+        entry = self._frameworks[framework_id]
+        filters = entry.filters.get(agent_id)
+        if not filters:
+            return False
+        now = self._now()
+        live = [f for f in filters if f.expires_at > now]
+        if len(live) != len(filters):
+            entry.filters[agent_id] = live
+        return any(f.filters(resources, now) for f in live)
+
+    @staticmethod
+    def allocatable(resources: Resources) -> bool:
+        return any(
+            all(resources.get(name) >= amount for name, amount in minimum.items())
+            for minimum in MIN_ALLOCATABLE
+        )
+
+    def allocate(self) -> dict[str, dict[str, Resources]]:
+        """One allocation round: ``{framework_id: {agent_id: resources}}`` to offer."""
+        offerable: dict[str, dict[str, Resources]] = {}
+        agent_ids = [a.id for a in self._agents.values() if a.state == ACTIVE]
+        self._shuffle(agent_ids)
+        for agent_id in agent_ids:
+            agent = self._agents[agent_id]
+            if not self.allocatable(agent.available):
+                continue
+            self._allocate_agent(agent, offerable)
+        return offerable
+
+    def _allocate_agent(self, agent: Agent, offerable: dict[str, dict[str, Resources]]) -> None:
+        for role in self.role_sorter.sort():
+            sorter = self.framework_sorters[role]
+            for framework_id in sorter.sort():
+                entry = self._frameworks[framework_id]
+                if entry.suppressed:
+                    continue
+                available = agent.available
+                if self.is_filtered(framework_id, agent.id, available):
+                    continue
+                agent.allocated = agent.allocated + available
+                sorter.allocated(framework_id, agent.id, available)
+                self.role_sorter.allocated(role, agent.id, available)
+                offerable.setdefault(framework_id, {})[agent.id] = available
+                return
+
+    # -- reading --------------------------------------------------------------------------
+
+    def shares(self) -> dict[str, dict[str, float]]:
+        """Dominant shares (fractions of the pool): ``{"roles": {role: share},
+        "frameworks": {framework_id: share}}``."""
+        return {
+            "roles": {role: self.role_sorter.share(role) for role in self.framework_sorters},
+            "frameworks": {
+                framework_id: self.framework_sorters[role].share(framework_id)
+                for role, members in self._role_members.items()
+                for framework_id in members
+            },
+        }

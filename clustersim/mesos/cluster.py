@@ -1,0 +1,174 @@
+"""``MesosCluster``: a Mesos master with its agents on one seeded, simulated clock.
+
+The entry point labs use::
+
+    cluster = MesosCluster(Node.many(3, cpu=4, memory="8Gi"), seed=0)
+    cluster.register(BatchFramework("spark", task_cpus=1, task_mem=1024, tasks=6, run_seconds=30))
+    cluster.run()                  # until nothing is left to do; or run(until=60)
+    cluster.tasks(); cluster.offers; cluster.events; cluster.snapshot(); cluster.shares()
+
+See :mod:`clustersim.mesos.master` for what happens on the clock and
+:mod:`clustersim.mesos.framework` for the framework interface.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from clustersim.mesos.agents import Agent
+from clustersim.mesos.framework import Framework
+from clustersim.mesos.master import Master
+from clustersim.mesos.offers import OfferHistory
+from clustersim.mesos.tasks import Task
+from clustersim.sim import Clock, EventLog, NodeState, Snapshot, TaskState
+
+__all__ = ["MesosCluster"]
+
+_MIB = 1024 * 1024
+_AGENT_STATUS = {"active": "Ready", "disconnected": "Disconnected", "unreachable": "Unreachable",
+                 "gone": "Gone"}
+
+
+class MesosCluster:
+    """A simulated Mesos cluster: ``MesosCluster(agents, seed=0)`` with ``clustersim.Node`` agents.
+
+    Options (Mesos master flags): ``allocation_interval`` (``--allocation_interval``, 1 s),
+    ``agent_unreachable_seconds`` (``--agent_ping_timeout`` × ``--max_agent_ping_timeouts``,
+    75 s), ``offer_timeout`` (``--offer_timeout``, off), ``weights`` (role → weight,
+    ``--weights``/``/weights``).
+    """
+
+    def __init__(self, agents: Iterable[Any] = (), seed: int = 0, *,
+                 allocation_interval: float = 1.0, agent_unreachable_seconds: float = 75.0,
+                 offer_timeout: float | None = None,
+                 weights: dict[str, float] | None = None) -> None:
+        self.clock = Clock(seed)
+        self.master = Master(self.clock, allocation_interval=allocation_interval,
+                             agent_unreachable_seconds=agent_unreachable_seconds,
+                             offer_timeout=offer_timeout)
+        for role, weight in (weights or {}).items():
+            self.set_weight(role, weight)
+        for node in agents:
+            self.add_agent(node)
+
+    # -- building -------------------------------------------------------------------------
+
+    def add_agent(self, node: Any) -> Agent:
+        """Register one more agent (a :class:`clustersim.Node`)."""
+        if not hasattr(node, "cpu") or not hasattr(node, "attributes"):
+            raise ValueError(f"agents must be clustersim.Node objects, got {type(node).__name__}")
+        return self.master.add_agent(node)
+
+    def register(self, framework: Framework) -> Framework:
+        """Register a framework (Marathon, a :class:`BatchFramework` …) and return it."""
+        return self.master.register(framework)
+
+    def set_weight(self, role: str, weight: float) -> None:
+        """Give a role a weight (Mesos ``/weights``): weight 2 is entitled to twice the share."""
+        self.master.allocator.update_weight(role, weight)
+
+    # -- running --------------------------------------------------------------------------
+
+    @property
+    def now(self) -> float:
+        return self.clock.now
+
+    def run(self, until: float | None = None) -> None:
+        """Advance the simulation to the absolute time ``until`` (s).
+
+        Without ``until``, run until the cluster is quiet: no task or framework timer is
+        pending and nothing has changed for long enough that every refusal filter has
+        expired and its resources were offered again (so a framework that keeps declining
+        does not keep the run going).
+        """
+        if until is not None:
+            self.clock.run(until)
+            return
+        env = self.clock.env
+        master = self.master
+        while True:
+            horizon = max(master.longest_refusal, master.allocator.allocation_interval) \
+                + 2 * master.allocator.allocation_interval
+            if master.pending_work == 0 and env.now - master.last_activity >= horizon:
+                return
+            env.step()
+
+    def fail_agent(self, name: str) -> Agent:
+        """The agent stops answering: offers rescinded now, tasks lost/unreachable after
+        ``agent_unreachable_seconds``."""
+        return self.master.fail_agent(name)
+
+    def recover_agent(self, name: str) -> Agent:
+        """Bring a failed agent back (see :meth:`Master.recover_agent`)."""
+        return self.master.recover_agent(name)
+
+    # -- reading --------------------------------------------------------------------------
+
+    @property
+    def agents(self) -> list[Agent]:
+        return list(self.master.agents.values())
+
+    @property
+    def frameworks(self) -> list[Framework]:
+        return list(self.master.frameworks.values())
+
+    @property
+    def offers(self) -> OfferHistory:
+        """Every offer made so far, in order, with its outcome."""
+        return self.master.offer_history
+
+    @property
+    def events(self) -> EventLog:
+        return self.master.events
+
+    @property
+    def allocation_rounds(self) -> int:
+        return self.master.rounds
+
+    def tasks(self, framework: str | Framework | None = None,
+              state: str | None = None) -> list[Task]:
+        """Tasks launched so far (optionally of one framework, by name or object, or in one
+        state), in launch order."""
+        name = framework.name if isinstance(framework, Framework) else framework
+        return [
+            t for t in self.master.tasks.values()
+            if (name is None or t.framework == name) and (state is None or t.state == state)
+        ]
+
+    def shares(self) -> dict[str, float]:
+        """Each framework's dominant share of the cluster (by framework name): the largest
+        fraction of any resource it holds, offered or used."""
+        shares = self.master.allocator.shares()["frameworks"]
+        return {self.master.frameworks[fid].name: share for fid, share in shares.items()}
+
+    def snapshot(self) -> Snapshot:
+        """The cluster now, in the shape :mod:`clustersim.viz` draws."""
+        used: dict[str, tuple[float, float]] = {}
+        tasks = []
+        for task in self.master.tasks.values():
+            holding = not task.terminal and task.state != "TASK_UNREACHABLE"
+            if holding:
+                cpu, mem = used.get(task.agent_id, (0.0, 0.0))
+                used[task.agent_id] = (cpu + task.resources.cpus, mem + task.resources.mem)
+            tasks.append(TaskState(
+                name=task.task_id, owner=task.owner,
+                node=self.master.agents[task.agent_id].name, state=task.state,
+                cpu=task.resources.cpus, memory=task.resources.mem * _MIB,
+                ready=task.state == "TASK_RUNNING",
+            ))
+        nodes = tuple(
+            NodeState(
+                name=agent.name, cpu=agent.total.cpus, memory=agent.total.mem * _MIB,
+                cpu_used=used.get(agent.id, (0.0, 0.0))[0],
+                memory_used=used.get(agent.id, (0.0, 0.0))[1] * _MIB,
+                zone=agent.zone, status=_AGENT_STATUS[agent.state],
+                labels=dict(agent.attributes),
+            )
+            for agent in self.master.agents.values()
+        )
+        return Snapshot("mesos", self.clock.now, nodes, tuple(tasks))
+
+    def __repr__(self) -> str:
+        return (f"MesosCluster({len(self.master.agents)} agents, "
+                f"{len(self.master.frameworks)} frameworks, t={self.clock.now:g}s)")

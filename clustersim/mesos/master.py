@@ -1,0 +1,457 @@
+"""The Mesos master: agents, frameworks, offers and tasks on the simulated clock.
+
+What it does, after apache/mesos ``src/master/master.cpp`` and ``docs/architecture.md``:
+
+- every ``allocation_interval`` seconds (``--allocation_interval``, default 1 s), and at once
+  when a framework registers, an agent joins or a framework revives, it asks the
+  :class:`~clustersim.mesos.allocator.HierarchicalAllocator` for an allocation round and
+  sends each framework its offers, one per agent, in one ``resource_offers`` call;
+- ``accept`` validates the offers (all the framework's, outstanding, on one agent) and each
+  task (unique id, resources within the offers, ``TASK_ERROR`` otherwise), launches the
+  valid tasks and returns the unused rest with the accept call's refusal filter;
+- ``decline`` returns an offer's resources with a refusal filter;
+- a lost agent (``fail_agent``) is first *disconnected*: its outstanding offers are
+  rescinded and it gets no new ones. After ``agent_ping_timeout × max_agent_ping_timeouts``
+  (15 s × 5 = 75 s by default) it is marked *unreachable*: partition-aware frameworks get
+  TASK_UNREACHABLE, the others TASK_LOST (``Master::markUnreachable``), and its resources
+  leave the pool;
+- optional ``offer_timeout`` (``--offer_timeout``, off by default) rescinds offers a framework
+  keeps too long.
+
+Task timing follows each :class:`~clustersim.mesos.tasks.TaskInfo`'s duration model. The
+scheduler hears TASK_STARTING, TASK_RUNNING and the terminal update; TASK_STAGING is the
+state the master records at launch (as in Mesos, no update is sent for it).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from clustersim.mesos.agents import ACTIVE, DISCONNECTED, UNREACHABLE, Agent
+from clustersim.mesos.allocator import HierarchicalAllocator
+from clustersim.mesos.framework import Framework, SchedulerDriver
+from clustersim.mesos.offers import Launch, LaunchGroup, Offer, OfferHistory, OfferRecord
+from clustersim.mesos.resources import Resources
+from clustersim.mesos.tasks import (
+    TASK_DROPPED,
+    TASK_ERROR,
+    TASK_FAILED,
+    TASK_FINISHED,
+    TASK_KILLED,
+    TASK_LOST,
+    TASK_RUNNING,
+    TASK_STAGING,
+    TASK_STARTING,
+    TASK_UNREACHABLE,
+    Task,
+    TaskInfo,
+    TaskStatus,
+)
+from clustersim.sim import Clock, EventLog
+
+__all__ = ["Master"]
+
+
+class Master:
+    """The master's state machine. :class:`~clustersim.mesos.cluster.MesosCluster` drives it."""
+
+    def __init__(self, clock: Clock, *, allocation_interval: float = 1.0,
+                 agent_unreachable_seconds: float = 75.0,
+                 offer_timeout: float | None = None) -> None:
+        if allocation_interval <= 0:
+            raise ValueError(f"allocation_interval must be > 0 s, got {allocation_interval!r}")
+        self.clock = clock
+        self.events = EventLog("mesos")
+        self.agents: dict[str, Agent] = {}
+        self.frameworks: dict[str, Framework] = {}
+        self.offers: dict[str, Offer] = {}
+        self.offer_history = OfferHistory()
+        self.tasks: dict[tuple[str, str], Task] = {}
+        self.agent_unreachable_seconds = agent_unreachable_seconds
+        self.offer_timeout = offer_timeout
+        self.allocator = HierarchicalAllocator(
+            self.agents, lambda: clock.now, clock.random.shuffle,
+            allocation_interval=allocation_interval,
+        )
+        self.rounds = 0
+        self.pending_work = 0
+        self.last_activity = 0.0
+        self.longest_refusal = 0.0
+        self._records: dict[str, OfferRecord] = {}
+        self._offer_ids = itertools.count(1)
+        self._agent_ids = itertools.count(0)
+        self._framework_ids = itertools.count(0)
+        self._allocation_requested = False
+        clock.process(self._allocation_loop())
+
+    # -- time -----------------------------------------------------------------------------
+
+    def call_later(self, delay: float, action: Callable[[], Any], *,
+                   background: bool = False) -> None:
+        """Run ``action`` later; unless ``background``, ``run()`` waits for it."""
+        if not background:
+            self.pending_work += 1
+
+        def fire() -> None:
+            if not background:
+                self.pending_work -= 1
+            action()
+
+        self.clock.call_later(max(0.0, float(delay)), fire)
+
+    def _touch(self) -> None:
+        self.last_activity = self.clock.now
+
+    def _allocation_loop(self) -> Any:
+        while True:
+            yield self.clock.timeout(self.allocator.allocation_interval)
+            self._allocate()
+
+    def request_allocation(self) -> None:
+        """Allocate at the current time (batched: many requests, one round)."""
+        if not self._allocation_requested:
+            self._allocation_requested = True
+            self.call_later(0.0, self._allocate)
+
+    # -- agents and frameworks ------------------------------------------------------------
+
+    def add_agent(self, node: Any) -> Agent:
+        if any(a.name == node.name and a.state != UNREACHABLE for a in self.agents.values()):
+            raise ValueError(f"an agent named {node.name!r} is already registered")
+        agent = Agent(f"S{next(self._agent_ids)}", node)
+        self.agents[agent.id] = agent
+        self.allocator.add_agent(agent)
+        self.events.record(self.clock.now, f"agent/{agent.hostname}", "AgentRegistered",
+                           f"Registered agent {agent.id} ({agent.hostname}) with {agent.total}")
+        self._touch()
+        self.request_allocation()
+        return agent
+
+    def register(self, framework: Framework) -> Framework:
+        if not isinstance(framework, Framework):
+            raise ValueError(
+                f"register() takes a clustersim.mesos.Framework (e.g. marathon.Marathon() or "
+                f"BatchFramework(...)), got {type(framework).__name__}"
+            )
+        if framework.framework_id is not None:
+            raise ValueError(f"framework {framework.name!r} is already registered")
+        framework_id = f"fw-{next(self._framework_ids):04d}"
+        framework.framework_id = framework_id
+        framework.driver = SchedulerDriver(self, framework_id)
+        self.frameworks[framework_id] = framework
+        self.allocator.add_framework(framework_id, framework.role)
+        self.events.record(self.clock.now, f"framework/{framework.name}", "FrameworkRegistered",
+                           f"Registered framework {framework_id} ({framework.name}) "
+                           f"in role {framework.role!r}")
+        self._touch()
+        framework.registered(framework.driver)
+        self.request_allocation()
+        return framework
+
+    # -- allocation and offers ------------------------------------------------------------
+
+    def _allocate(self) -> None:
+        self._allocation_requested = False
+        self.rounds += 1
+        offerable = self.allocator.allocate()
+        now = self.clock.now
+        for framework_id, by_agent in offerable.items():
+            framework = self.frameworks[framework_id]
+            batch = []
+            for agent_id, resources in by_agent.items():
+                agent = self.agents[agent_id]
+                offer = Offer(f"O{next(self._offer_ids)}", framework_id, agent_id,
+                              agent.hostname, resources, dict(agent.attributes),
+                              dict(agent.domain) if agent.domain else None, now)
+                self.offers[offer.id] = offer
+                record = OfferRecord(offer.id, now, framework.name, framework_id,
+                                     framework.role, agent_id, agent.hostname, resources)
+                self._records[offer.id] = record
+                self.offer_history.append(record)
+                if self.offer_timeout is not None:
+                    self.call_later(self.offer_timeout,
+                                    lambda oid=offer.id: self._rescind(oid, "expired"))
+                batch.append(offer)
+            framework.resource_offers(batch)
+
+    def _close_offer(self, offer_id: str, outcome: str,
+                     refuse_seconds: float | None = None) -> tuple[Offer, OfferRecord]:
+        offer = self.offers.pop(offer_id)
+        record = self._records.pop(offer_id)
+        record.outcome = outcome
+        record.answered_at = self.clock.now
+        record.refuse_seconds = refuse_seconds
+        return offer, record
+
+    def _rescind(self, offer_id: str, outcome: str) -> None:
+        if offer_id not in self.offers:
+            return
+        offer, _ = self._close_offer(offer_id, outcome)
+        self.agents[offer.agent_id].allocated -= offer.resources
+        self.allocator.recover(offer.framework_id, offer.agent_id, offer.resources)
+        framework = self.frameworks[offer.framework_id]
+        self.events.record(self.clock.now, f"framework/{framework.name}", "OfferRescinded",
+                           f"Rescinded offer {offer_id} on {offer.hostname} ({outcome})")
+        framework.offer_rescinded(offer_id)
+
+    def _refusal(self, refuse_seconds: float | None) -> float:
+        seconds = 5.0 if refuse_seconds is None or refuse_seconds < 0 else float(refuse_seconds)
+        self.longest_refusal = max(self.longest_refusal, seconds)
+        return seconds
+
+    def decline(self, framework_id: str, offer_ids: list[str],
+                refuse_seconds: float | None) -> None:
+        seconds = self._refusal(refuse_seconds)
+        for offer_id in offer_ids:
+            offer = self.offers.get(offer_id)
+            if offer is None or offer.framework_id != framework_id:
+                continue   # Mesos ignores declines of unknown or rescinded offers.
+            self._close_offer(offer_id, "declined", seconds)
+            self.agents[offer.agent_id].allocated -= offer.resources
+            self.allocator.recover(framework_id, offer.agent_id, offer.resources, seconds)
+
+    def accept(self, framework_id: str, offer_ids: list[str], operations: Sequence[Any],
+               refuse_seconds: float | None) -> None:
+        seconds = self._refusal(refuse_seconds)
+        framework = self.frameworks[framework_id]
+        groups = self._operations(framework, operations)
+        valid = [self.offers[o] for o in offer_ids
+                 if o in self.offers and self.offers[o].framework_id == framework_id]
+        agents = {o.agent_id for o in valid}
+        if not offer_ids or len(valid) != len(offer_ids) or len(agents) != 1:
+            why = ("no offer given" if not offer_ids else
+                   "offers span several agents" if len(agents) > 1 else
+                   "offer no longer valid (rescinded, expired or already answered)")
+            self.events.record(self.clock.now, f"framework/{framework.name}", "InvalidOffers",
+                               f"Ignoring ACCEPT of {', '.join(offer_ids)}: {why}", "Warning")
+            state = TASK_DROPPED if framework.partition_aware else TASK_LOST
+            agent_id = valid[0].agent_id if valid else ""
+            for group in groups:
+                for info in group:
+                    self._send(framework, info.task_id, agent_id, state,
+                               "REASON_INVALID_OFFERS", why, "SOURCE_MASTER")
+            for offer in valid:
+                self._close_offer(offer.id, "declined")
+                self.agents[offer.agent_id].allocated -= offer.resources
+                self.allocator.recover(framework_id, offer.agent_id, offer.resources)
+            return
+        agent = self.agents[valid[0].agent_id]
+        remaining = Resources()
+        for offer in valid:
+            remaining = remaining + offer.resources
+        launched: list[str] = []
+        used = Resources()
+        for group in groups:
+            error = self._validate(framework_id, group, remaining)
+            if error:
+                for info in group:
+                    self._send(framework, info.task_id, agent.id, TASK_ERROR,
+                               "REASON_TASK_INVALID" if len(group) == 1
+                               else "REASON_TASK_GROUP_INVALID", error, "SOURCE_MASTER")
+                continue
+            for info in group:
+                remaining = remaining - info.resources
+                used = used + info.resources
+                self._launch(framework, agent, info)
+                launched.append(info.task_id)
+        records = [self._close_offer(offer.id, "accepted" if launched else "declined", seconds)[1]
+                   for offer in valid]
+        records[0].tasks, records[0].used = launched, used
+        agent.allocated -= remaining
+        self.allocator.recover(framework_id, agent.id, remaining, seconds)
+        if launched:
+            self._touch()
+
+    @staticmethod
+    def _operations(framework: Framework, operations: Sequence[Any]) -> list[list[TaskInfo]]:
+        """Each LAUNCH task and each LAUNCH_GROUP as one all-or-nothing group."""
+        groups: list[list[TaskInfo]] = []
+        for operation in operations:
+            if isinstance(operation, TaskInfo):
+                groups.append([operation])
+            elif isinstance(operation, Launch):
+                groups.extend([info] for info in operation.tasks)
+            elif isinstance(operation, LaunchGroup):
+                groups.append(list(operation.tasks))
+            else:
+                raise ValueError(
+                    f"framework {framework.name!r}: accept() takes TaskInfo, Launch or "
+                    f"LaunchGroup operations, got {type(operation).__name__}"
+                )
+        return groups
+
+    def _validate(self, framework_id: str, group: list[TaskInfo], pool: Resources) -> str:
+        """Why this task (group) cannot launch from ``pool``, or ""."""
+        ids = [info.task_id for info in group]
+        if len(set(ids)) != len(ids):
+            return f"Task group has duplicate task ids {ids}"
+        for info in group:
+            existing = self.tasks.get((framework_id, info.task_id))
+            if existing is not None and not existing.terminal:
+                return f"Task has duplicate ID: {info.task_id}"
+            if not info.resources:
+                return f"Task {info.task_id} uses no resources"
+        need = Resources()
+        for info in group:
+            need = need + info.resources
+        if not pool.contains(need):
+            return f"Task uses more resources {need} than available {pool}"
+        return ""
+
+    # -- tasks ------------------------------------------------------------------------------
+
+    def _launch(self, framework: Framework, agent: Agent, info: TaskInfo) -> None:
+        assert framework.framework_id is not None
+        info.agent_id = agent.id
+        task = Task(info, framework.framework_id, framework.name, agent.id, agent.hostname,
+                    self.clock.now)
+        self.tasks[(framework.framework_id, info.task_id)] = task
+        self.events.record(self.clock.now, f"task/{info.task_id}", TASK_STAGING,
+                           f"Launching task {info.task_id} of framework {framework.name} "
+                           f"on {agent.hostname} with {info.resources}")
+        crashes = info.fail_probability > 0 and self.clock.random.random() < info.fail_probability
+        self.call_later(info.staging_seconds,
+                        lambda: self._advance(task, TASK_STAGING, TASK_STARTING))
+
+        def started() -> None:
+            if crashes:
+                self._advance(task, TASK_STARTING, TASK_FAILED, "REASON_COMMAND_EXECUTOR_FAILED",
+                              "Command exited with status 1 on start")
+                return
+            if not self._advance(task, TASK_STARTING, TASK_RUNNING):
+                return
+            if info.run_seconds is not None:
+                self.call_later(info.run_seconds, lambda: self._advance(
+                    task, TASK_RUNNING, TASK_FINISHED, None, "Command exited with status 0"))
+            if info.fail_after_seconds is not None and (
+                    info.run_seconds is None or info.fail_after_seconds < info.run_seconds):
+                self.call_later(info.fail_after_seconds, lambda: self._advance(
+                    task, TASK_RUNNING, TASK_FAILED, "REASON_COMMAND_EXECUTOR_FAILED",
+                    "Command exited with status 1"))
+
+        self.call_later(info.staging_seconds + info.startup_seconds, started)
+
+    def _advance(self, task: Task, expected: str, state: str, reason: str | None = None,
+                 message: str = "") -> bool:
+        """Move ``task`` from ``expected`` to ``state`` (a stale timer finds another state)."""
+        if task.state != expected:
+            return False
+        self._set_state(task, state, reason, message, "SOURCE_EXECUTOR")
+        return True
+
+    def _set_state(self, task: Task, state: str, reason: str | None, message: str,
+                   source: str) -> None:
+        was_holding = not task.terminal and task.state != TASK_UNREACHABLE
+        task.state = state
+        status = TaskStatus(task.task_id, state, task.agent_id, task.framework_id,
+                            self.clock.now, reason, message, source)
+        task.statuses.append(status)
+        if task.terminal and was_holding:
+            self.agents[task.agent_id].allocated -= task.resources
+            self.allocator.recover(task.framework_id, task.agent_id, task.resources)
+        self._touch()
+        text = f"{message} ({reason})" if reason and message else (message or reason or "")
+        self.events.record(self.clock.now, f"task/{task.task_id}", state,
+                           f"Task {task.task_id} on {task.hostname} is {state}"
+                           + (f": {text}" if text else ""),
+                           "Warning" if state in (TASK_FAILED, TASK_LOST, TASK_UNREACHABLE,
+                                                  TASK_ERROR, TASK_DROPPED) else "Normal")
+        self.frameworks[task.framework_id].status_update(status)
+
+    def _send(self, framework: Framework, task_id: str, agent_id: str, state: str,
+              reason: str, message: str, source: str) -> None:
+        """An update for a task that never launched (invalid offers or task)."""
+        assert framework.framework_id is not None
+        status = TaskStatus(task_id, state, agent_id, framework.framework_id, self.clock.now,
+                            reason, message, source)
+        self.events.record(self.clock.now, f"task/{task_id}", state,
+                           f"Task {task_id} of framework {framework.name} is {state}: {message}",
+                           "Warning")
+        framework.status_update(status)
+
+    def kill_task(self, framework_id: str, task_id: str) -> None:
+        task = self.tasks.get((framework_id, task_id))
+        framework = self.frameworks[framework_id]
+        if task is None or task.terminal:
+            self.events.record(self.clock.now, f"task/{task_id}", "KillIgnored",
+                               f"Cannot kill task {task_id} of framework {framework.name}: "
+                               "unknown or already terminal", "Warning")
+            return
+        if task.state == TASK_UNREACHABLE:
+            return   # The agent cannot be reached; Mesos kills it if the agent comes back.
+        self._set_state(task, TASK_KILLED, "REASON_TASK_KILLED_DURING_LAUNCH"
+                        if task.state in (TASK_STAGING, TASK_STARTING) else None,
+                        "Killed by the framework", "SOURCE_EXECUTOR")
+
+    def suppress(self, framework_id: str) -> None:
+        self.allocator.suppress(framework_id)
+
+    def revive(self, framework_id: str) -> None:
+        self.allocator.revive(framework_id)
+        self._touch()
+        self.request_allocation()
+
+    # -- agent failure ------------------------------------------------------------------
+
+    def find_agent(self, name: str) -> Agent:
+        for agent in reversed(list(self.agents.values())):
+            if agent.name == name or agent.hostname == name or agent.id == name:
+                return agent
+        known = ", ".join(sorted({a.name for a in self.agents.values()})) or "none"
+        raise ValueError(f"no agent named {name!r} (agents: {known})")
+
+    def fail_agent(self, name: str) -> Agent:
+        agent = self.find_agent(name)
+        if agent.state != ACTIVE:
+            raise ValueError(f"agent {name!r} is already {agent.state}")
+        agent.state = DISCONNECTED
+        self._touch()
+        self.events.record(self.clock.now, f"agent/{agent.hostname}", "AgentDisconnected",
+                           f"Agent {agent.id} ({agent.hostname}) stopped answering health "
+                           f"checks; rescinding its offers", "Warning")
+        for offer_id in [o.id for o in self.offers.values() if o.agent_id == agent.id]:
+            self._rescind(offer_id, "rescinded")
+        self.call_later(self.agent_unreachable_seconds, lambda: self._mark_unreachable(agent))
+        return agent
+
+    def _mark_unreachable(self, agent: Agent) -> None:
+        if agent.state != DISCONNECTED:
+            return
+        agent.state = UNREACHABLE
+        self.events.record(self.clock.now, f"agent/{agent.hostname}", "AgentUnreachable",
+                           f"Marked agent {agent.id} ({agent.hostname}) unreachable after "
+                           f"{self.agent_unreachable_seconds:g} s without health checks",
+                           "Warning")
+        self.allocator.remove_agent(agent)
+        agent.allocated = Resources()
+        for task in [t for t in self.tasks.values() if t.agent_id == agent.id]:
+            if task.terminal:
+                continue
+            framework = self.frameworks[task.framework_id]
+            state = TASK_UNREACHABLE if framework.partition_aware else TASK_LOST
+            self._set_state(task, state, "REASON_AGENT_REMOVED" if state == TASK_LOST
+                            else "REASON_AGENT_UNREACHABLE",
+                            "Agent was marked unreachable", "SOURCE_MASTER")
+        for framework in self.frameworks.values():
+            framework.agent_lost(agent.id)
+
+    def recover_agent(self, name: str) -> Agent:
+        """Bring a failed agent back.
+
+        Still disconnected: it reconnects and its tasks carry on. Already unreachable: it
+        registers again as a new, empty agent (as after a reboot; its old tasks stay
+        unreachable or lost; Mesos would let a partition-aware framework's tasks return).
+        """
+        agent = self.find_agent(name)
+        if agent.state == DISCONNECTED:
+            agent.state = ACTIVE
+            self._touch()
+            self.events.record(self.clock.now, f"agent/{agent.hostname}", "AgentReregistered",
+                               f"Agent {agent.id} ({agent.hostname}) reconnected")
+            self.request_allocation()
+            return agent
+        if agent.state == UNREACHABLE:
+            return self.add_agent(agent.node)
+        raise ValueError(f"agent {name!r} is {agent.state}, not failed")
