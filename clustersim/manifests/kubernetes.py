@@ -12,8 +12,15 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from clustersim.manifests.kubernetes_types import KIND_MODELS, OtherObject
+from clustersim.manifests.kubernetes_versions import (
+    SELECTOR_DEFAULTED,
+    SELECTOR_KINDS,
+    removed_warning,
+)
 from clustersim.manifests.safe_yaml import Document
 from clustersim.manifests.specs import Spec
+from clustersim.manifests.validation import validate
 
 __all__ = ["SIMULATED_KINDS", "KubernetesSpec", "load_kubernetes"]
 
@@ -79,6 +86,41 @@ def _require_text(document: Document, data: dict[str, Any], key: str) -> str:
     return value
 
 
+def _check_workload(document: Document, kind: str, typed: Any) -> None:
+    """Checks across fields that the API server makes (``pkg/apis/apps/validation``,
+    ``pkg/apis/batch/validation``): a workload selects its own template's pods, and a Job's
+    pods restart ``OnFailure`` or ``Never``."""
+    if kind in SELECTOR_KINDS:
+        selector = typed.spec.selector
+        if selector is None:
+            if typed.api_version in SELECTOR_DEFAULTED:
+                return  # the old API defaulted the selector to the template's labels
+            raise document.error(
+                ("spec", "selector"),
+                f"Required value: a {kind} in {typed.api_version} must say which pods it owns",
+                "spec.selector.matchLabels matching spec.template.metadata.labels",
+            )
+        template = typed.spec.template.metadata
+        labels = (template.labels if template else None) or {}
+        for key, value in (selector.match_labels or {}).items():
+            if labels.get(key) != value:
+                raise document.error(
+                    ("spec", "template", "metadata", "labels"),
+                    f"Invalid value: `selector` does not match template `labels` ({key}={value})",
+                    "the template's labels to include every label of spec.selector.matchLabels",
+                )
+    job = typed.spec if kind == "Job" else None
+    if kind == "CronJob":
+        job = typed.spec.job_template.spec
+    if job is not None and job.template.spec.restart_policy not in ("OnFailure", "Never"):
+        prefix = ("spec", "jobTemplate", "spec") if kind == "CronJob" else ("spec",)
+        raise document.error(
+            (*prefix, "template", "spec", "restartPolicy"),
+            "Required value: a Job's pods must not restart Always",
+            'restartPolicy "OnFailure" or "Never"',
+        )
+
+
 def load_kubernetes(document: Document) -> list[KubernetesSpec]:
     """The objects in one Kubernetes document, ``List`` items expanded, in order."""
     data = document.data
@@ -117,8 +159,9 @@ def load_kubernetes(document: Document) -> list[KubernetesSpec]:
             "the namespace is not a string",
             'a namespace name such as "default"',
         )
-    if kind in CLUSTER_SCOPED_KINDS:
-        namespace = None
+    typed = validate(KIND_MODELS.get(kind, OtherObject), document)
+    _check_workload(document, kind, typed)
+    warning = removed_warning(typed.api_version, kind)
     return [
         KubernetesSpec(
             system="kubernetes",
@@ -129,5 +172,7 @@ def load_kubernetes(document: Document) -> list[KubernetesSpec]:
             simulated=kind in SIMULATED_KINDS,
             line=document.line,
             manifest=copy.deepcopy(data),
+            typed=typed,
+            warnings=(warning,) if warning else (),
         )
     ]

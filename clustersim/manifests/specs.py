@@ -2,15 +2,16 @@
 
 A spec records which system it belongs to, its kind and name, where it came from (source and
 line) and ``manifest``: a plain JSON-compatible deep copy of the object that the simulators
-read. Each loader adds a subclass that knows how to describe its workloads in the neutral
-:class:`~clustersim.manifests.workload.Workload` shape.
+read, and ``typed``: the same object validated into a pydantic model. Each loader adds a
+subclass that describes its workloads in the neutral :class:`~clustersim.manifests.workload.
+Workload` shape.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 if TYPE_CHECKING:
     from clustersim.manifests.workload import Workload
@@ -37,6 +38,10 @@ class Spec(BaseModel):
     simulated: bool = True
     line: int | None = None
     manifest: dict[str, Any]
+    warnings: tuple[str, ...] = ()
+    """Things that load but that the real system would refuse or warn about today."""
+    typed: Any = Field(default=None, repr=False, exclude=True)
+    """The validated pydantic model of the object (fields as the system names them)."""
 
     def workloads(self) -> list[Workload]:
         """The workloads this object runs, in the shape shared by all three systems."""

@@ -1,0 +1,337 @@
+"""pydantic models of the Kubernetes kinds the simulator acts on (the fields it reads).
+
+Field names, types and allowed values follow kubernetes/api ``core/v1/types.go``,
+``apps/v1/types.go``, ``batch/v1/types.go`` and the apiserver's validation in
+kubernetes/kubernetes ``pkg/apis/core/validation/validation.go``. Types are strict, as the
+API server's JSON decoding is: ``replicas: "3"`` and an unquoted label value ``version: 1``
+are errors there, and here. Fields not modelled are allowed and kept in ``spec.manifest``.
+
+Simplified: only the checks a learner's manifest is likely to trip are modelled (required
+fields, types, enumerations, name syntax, quantities, ports); the API server checks much more
+(e.g. that a Deployment's selector matches its template's labels, which is checked here too).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic.alias_generators import to_camel
+
+from clustersim.quantity import QuantityError, parse_quantity
+
+__all__ = ["KIND_MODELS", "ObjectMeta"]
+
+_DNS1123_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+_DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+_IANA_SVC_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?")
+
+
+def _subdomain(value: str) -> str:
+    """``IsDNS1123Subdomain`` (k8s.io/apimachinery ``pkg/util/validation/validation.go``)."""
+    if len(value) > 253 or not _DNS1123_SUBDOMAIN.fullmatch(value):
+        raise ValueError(
+            "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, "
+            "'-' or '.', and must start and end with an alphanumeric character (e.g. "
+            "'example.com'), at most 253 characters"
+        )
+    return value
+
+
+def _label(value: str) -> str:
+    """``IsDNS1123Label``: container names, port names, namespaces."""
+    if len(value) > 63 or not _DNS1123_LABEL.fullmatch(value):
+        raise ValueError(
+            "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or "
+            "'-', and must start and end with an alphanumeric character (e.g. 'my-name'), at "
+            "most 63 characters"
+        )
+    return value
+
+
+def _quantity(value: Any) -> Decimal:
+    try:
+        return parse_quantity(value)
+    except QuantityError as err:
+        raise ValueError(str(err)) from None
+
+
+Subdomain = Annotated[str, AfterValidator(_subdomain)]
+Label = Annotated[str, AfterValidator(_label)]
+Quantity = Annotated[Decimal, BeforeValidator(_quantity)]
+Port = Annotated[int, Field(ge=1, le=65535)]
+IntOrString = int | str
+Protocol = Literal["TCP", "UDP", "SCTP"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        strict=True, extra="allow", alias_generator=to_camel, populate_by_name=True
+    )
+
+
+class ObjectMeta(_Model):
+    name: Subdomain | None = None
+    generate_name: str | None = None
+    namespace: Label | None = None
+    labels: dict[str, str] | None = None
+    annotations: dict[str, str] | None = None
+
+
+class LabelSelectorRequirement(_Model):
+    key: str
+    operator: Literal["In", "NotIn", "Exists", "DoesNotExist"]
+    values: list[str] | None = None
+
+
+class LabelSelector(_Model):
+    match_labels: dict[str, str] | None = None
+    match_expressions: list[LabelSelectorRequirement] | None = None
+
+
+class ResourceRequirements(_Model):
+    requests: dict[str, Quantity] | None = None
+    limits: dict[str, Quantity] | None = None
+
+
+class ContainerPort(_Model):
+    container_port: Port
+    host_port: Annotated[int, Field(ge=0, le=65535)] | None = None
+    protocol: Protocol | None = None
+    name: str | None = None
+
+
+class EnvVar(_Model):
+    name: str
+    value: str | None = None
+
+
+class Container(_Model):
+    name: Label
+    image: str | None = None
+    ports: list[ContainerPort] | None = None
+    resources: ResourceRequirements | None = None
+    env: list[EnvVar] | None = None
+
+
+class Toleration(_Model):
+    key: str | None = None
+    operator: Literal["Exists", "Equal"] | None = None
+    value: str | None = None
+    effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute", ""] | None = None
+    toleration_seconds: int | None = None
+
+
+class TopologySpreadConstraint(_Model):
+    max_skew: Annotated[int, Field(ge=1)]
+    topology_key: str
+    when_unsatisfiable: Literal["DoNotSchedule", "ScheduleAnyway"]
+    label_selector: LabelSelector | None = None
+    min_domains: Annotated[int, Field(ge=1)] | None = None
+
+
+class PodSpec(_Model):
+    containers: Annotated[list[Container], Field(min_length=1)]
+    init_containers: list[Container] | None = None
+    node_selector: dict[str, str] | None = None
+    node_name: str | None = None
+    affinity: dict[str, Any] | None = None
+    tolerations: list[Toleration] | None = None
+    topology_spread_constraints: list[TopologySpreadConstraint] | None = None
+    restart_policy: Literal["Always", "OnFailure", "Never"] | None = None
+    priority_class_name: str | None = None
+    scheduler_name: str | None = None
+    host_network: bool | None = None
+    overhead: dict[str, Quantity] | None = None
+    volumes: list[dict[str, Any]] | None = None
+
+
+class PodTemplateSpec(_Model):
+    metadata: ObjectMeta | None = None
+    spec: PodSpec
+
+
+class _Object(_Model):
+    api_version: str
+    kind: str
+    metadata: ObjectMeta
+
+
+class Pod(_Object):
+    spec: PodSpec
+
+
+class DeploymentStrategy(_Model):
+    type: Literal["RollingUpdate", "Recreate"] | None = None
+    rolling_update: dict[str, IntOrString | None] | None = None
+
+
+class DeploymentSpec(_Model):
+    replicas: Annotated[int, Field(ge=0)] | None = None
+    selector: LabelSelector | None = None
+    template: PodTemplateSpec
+    strategy: DeploymentStrategy | None = None
+    min_ready_seconds: Annotated[int, Field(ge=0)] | None = None
+    revision_history_limit: Annotated[int, Field(ge=0)] | None = None
+    paused: bool | None = None
+
+
+class Deployment(_Object):
+    spec: DeploymentSpec
+
+
+class ReplicaSetSpec(DeploymentSpec):
+    pass
+
+
+class ReplicaSet(_Object):
+    spec: ReplicaSetSpec
+
+
+class ReplicationControllerSpec(_Model):
+    replicas: Annotated[int, Field(ge=0)] | None = None
+    selector: dict[str, str] | None = None
+    template: PodTemplateSpec | None = None
+
+
+class ReplicationController(_Object):
+    spec: ReplicationControllerSpec
+
+
+class PersistentVolumeClaimSpec(_Model):
+    access_modes: (
+        list[Literal["ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod"]] | None
+    ) = None
+    resources: ResourceRequirements | None = None
+    storage_class_name: str | None = None
+
+
+class PersistentVolumeClaim(_Object):
+    spec: PersistentVolumeClaimSpec
+
+
+class _ClaimTemplate(_Model):
+    metadata: ObjectMeta | None = None
+    spec: PersistentVolumeClaimSpec
+
+
+class StatefulSetSpec(_Model):
+    replicas: Annotated[int, Field(ge=0)] | None = None
+    service_name: str | None = None
+    selector: LabelSelector | None = None
+    template: PodTemplateSpec
+    volume_claim_templates: list[_ClaimTemplate] | None = None
+    pod_management_policy: Literal["OrderedReady", "Parallel"] | None = None
+    update_strategy: dict[str, Any] | None = None
+
+
+class StatefulSet(_Object):
+    spec: StatefulSetSpec
+
+
+class DaemonSetSpec(_Model):
+    selector: LabelSelector | None = None
+    template: PodTemplateSpec
+    update_strategy: dict[str, Any] | None = None
+    min_ready_seconds: Annotated[int, Field(ge=0)] | None = None
+
+
+class DaemonSet(_Object):
+    spec: DaemonSetSpec
+
+
+class JobSpec(_Model):
+    parallelism: Annotated[int, Field(ge=0)] | None = None
+    completions: Annotated[int, Field(ge=0)] | None = None
+    backoff_limit: Annotated[int, Field(ge=0)] | None = None
+    active_deadline_seconds: Annotated[int, Field(ge=1)] | None = None
+    completion_mode: Literal["NonIndexed", "Indexed"] | None = None
+    template: PodTemplateSpec
+
+
+class Job(_Object):
+    spec: JobSpec
+
+
+class _JobTemplate(_Model):
+    metadata: ObjectMeta | None = None
+    spec: JobSpec
+
+
+class CronJobSpec(_Model):
+    schedule: str
+    job_template: _JobTemplate
+    concurrency_policy: Literal["Allow", "Forbid", "Replace"] | None = None
+    suspend: bool | None = None
+    time_zone: str | None = None
+
+
+class CronJob(_Object):
+    spec: CronJobSpec
+
+
+class ServicePort(_Model):
+    port: Port
+    target_port: Annotated[int, Field(ge=1, le=65535)] | str | None = None
+    node_port: Annotated[int, Field(ge=0, le=65535)] | None = None
+    protocol: Protocol | None = None
+    name: str | None = None
+
+
+class ServiceSpec(_Model):
+    type: Literal["ClusterIP", "NodePort", "LoadBalancer", "ExternalName"] | None = None
+    ports: list[ServicePort] | None = None
+    selector: dict[str, str] | None = None
+    cluster_ip: str | None = Field(default=None, alias="clusterIP")
+
+
+class Service(_Object):
+    spec: ServiceSpec | None = None
+
+
+class ConfigMap(_Object):
+    data: dict[str, str] | None = None
+    binary_data: dict[str, str] | None = None
+
+
+class Secret(_Object):
+    type: str | None = None
+    data: dict[str, str] | None = None
+    string_data: dict[str, str] | None = None
+
+
+class Namespace(_Object):
+    metadata: ObjectMeta
+
+    @model_validator(mode="after")
+    def _label_name(self) -> Namespace:
+        """Namespace names are DNS-1123 labels (``ValidateNamespaceName``)."""
+        if self.metadata.name is not None:
+            _label(self.metadata.name)
+        return self
+
+
+class OtherObject(_Object):
+    """Any other kind: only the object envelope is checked."""
+
+
+KIND_MODELS: dict[str, type[_Object]] = {
+    model.__name__: model
+    for model in (
+        Pod,
+        Deployment,
+        ReplicaSet,
+        ReplicationController,
+        StatefulSet,
+        DaemonSet,
+        Job,
+        CronJob,
+        Service,
+        PersistentVolumeClaim,
+        ConfigMap,
+        Secret,
+        Namespace,
+    )
+}
