@@ -139,7 +139,7 @@ class HierarchicalAllocator:
         if not filters:
             return False
         now = self._now()
-        live = [f for f in filters if f.expires_at > now]
+        live = [f for f in filters if f.expires_at >= now]
         if len(live) != len(filters):
             entry.filters[agent_id] = live
         return any(f.filters(resources, now) for f in live)

@@ -293,7 +293,11 @@ class DRFSorter:
         else:
             del self._total[agent_id]
         for name, value in amount.scalars.items():
-            self._total_scalars[name] = max(0.0, round(self._total_scalars[name] - value, 3))
+            left = round(self._total_scalars[name] - value, 3)
+            if left > 0:
+                self._total_scalars[name] = left
+            else:
+                del self._total_scalars[name]
         self._dirty = True
 
     def total(self) -> dict[str, float]:

@@ -348,7 +348,7 @@ class Master:
         status = TaskStatus(task.task_id, state, task.agent_id, task.framework_id,
                             self.clock.now, reason, message, source)
         task.statuses.append(status)
-        if task.terminal and was_holding:
+        if task.terminal and was_holding and self.agents[task.agent_id].state != UNREACHABLE:
             self.agents[task.agent_id].allocated -= task.resources
             self.allocator.recover(task.framework_id, task.agent_id, task.resources)
         self._touch()

@@ -112,7 +112,8 @@ class RefusedOfferFilter:
     It filters a later offer on that agent when the refused resources contain the new
     offer's resources (apache/mesos ``src/master/allocator/mesos/hierarchical.cpp``,
     ``RefusedOfferFilter::filter``): more free resources than were refused lift it early.
-    The allocator keeps it for at least one allocation interval (MESOS-4302).
+    The allocator keeps it for at least one allocation interval (MESOS-4302), through the
+    round at its expiry instant.
     """
 
     framework_id: str
@@ -121,7 +122,9 @@ class RefusedOfferFilter:
     expires_at: float
 
     def filters(self, resources: Resources, now: float) -> bool:
-        return now < self.expires_at and self.resources.contains(resources)
+        # Inclusive: the allocation round at the expiry instant still sees the filter, so a
+        # filter of one interval covers the next periodic round (MESOS-4302).
+        return now <= self.expires_at and self.resources.contains(resources)
 
 
 @dataclass

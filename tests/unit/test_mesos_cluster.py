@@ -1,0 +1,421 @@
+"""The Mesos master and allocator on the clock: offers, filters, task states, agent loss, DRF.
+
+Behaviour checked against apache/mesos ``src/master/master.cpp``,
+``src/master/allocator/mesos/hierarchical.cpp`` and the allocator cases of
+``src/tests/hierarchical_allocator_tests.cpp`` (DRF order across roles and within a role,
+weights, refusal filters lasting at least one allocation interval, suppress/revive).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from clustersim import Node
+from clustersim.mesos import (
+    TASK_DROPPED,
+    TASK_ERROR,
+    TASK_FAILED,
+    TASK_FINISHED,
+    TASK_KILLED,
+    TASK_LOST,
+    TASK_RUNNING,
+    TASK_STARTING,
+    TASK_UNREACHABLE,
+    BatchFramework,
+    Framework,
+    LaunchGroup,
+    MesosCluster,
+    Offer,
+    TaskInfo,
+    TaskStatus,
+    drf_paper_example,
+)
+from clustersim.sim import Snapshot
+
+
+class Recorder(Framework):
+    """A framework whose answer to each offer is a function; it records what it hears."""
+
+    def __init__(self, name: str = "rec", role: str = "*",
+                 answer: Callable[[Recorder, Offer], None] | None = None,
+                 partition_aware: bool = False) -> None:
+        super().__init__(name, role, partition_aware=partition_aware)
+        self.answer = answer
+        self.offers: list[Offer] = []
+        self.rescinded: list[str] = []
+        self.updates: list[TaskStatus] = []
+        self.lost_agents: list[str] = []
+
+    def resource_offers(self, offers: list[Offer]) -> None:
+        self.offers.extend(offers)
+        for offer in offers:
+            if self.answer is not None:
+                self.answer(self, offer)
+
+    def offer_rescinded(self, offer_id: str) -> None:
+        self.rescinded.append(offer_id)
+
+    def status_update(self, status: TaskStatus) -> None:
+        self.updates.append(status)
+
+    def agent_lost(self, agent_id: str) -> None:
+        self.lost_agents.append(agent_id)
+
+    def states(self, task_id: str) -> list[tuple[float, str]]:
+        return [(u.time, u.state) for u in self.updates if u.task_id == task_id]
+
+
+def decline(seconds: float) -> Callable[[Recorder, Offer], None]:
+    return lambda fw, offer: fw.driver.decline([offer.id], refuse_seconds=seconds)
+
+
+def launch_once(**task: object) -> Callable[[Recorder, Offer], None]:
+    """Launch one task from the first offer, decline the rest."""
+    def answer(fw: Recorder, offer: Offer) -> None:
+        if len(fw.offers) == 1:
+            fw.driver.accept([offer.id], [TaskInfo("t1", **task)])
+        else:
+            fw.driver.decline([offer.id])
+    return answer
+
+
+def one_agent(**kwargs: object) -> MesosCluster:
+    return MesosCluster([Node("a1", cpu=4, memory="8Gi", disk="10Gi", ports=[(31000, 31009)],
+                              attributes={"rack": "r1", "level": "1.5"},
+                              domain={"region": "eu", "zone": "eu-1"})], seed=0, **kwargs)
+
+
+def test_drf_paper_example_gives_the_papers_result() -> None:
+    """Ghodsi et al., NSDI 2011, § 4.1: A gets 3 tasks, B 2, both dominant shares 2/3."""
+    cluster = drf_paper_example()
+    a, b = cluster.tasks("A"), cluster.tasks("B")
+    assert (len(a), len(b)) == (3, 2)
+    assert sum(t.resources.cpus for t in a) == 3 and sum(t.resources.mem for t in a) == 12 * 1024
+    assert sum(t.resources.cpus for t in b) == 6 and sum(t.resources.mem for t in b) == 2 * 1024
+    assert cluster.shares() == pytest.approx({"A": 2 / 3, "B": 2 / 3})
+    assert all(t.state == TASK_RUNNING for t in a + b)
+
+
+def test_offer_carries_the_agents_free_resources_attributes_and_domain() -> None:
+    cluster = one_agent()
+    fw = cluster.register(Recorder(answer=decline(5)))
+    cluster.run(until=0.5)
+    (offer,) = fw.offers
+    assert (offer.cpus, offer.mem, offer.disk) == (4, 8192, 10240)
+    assert offer.ports == ((31000, 31009),)
+    assert offer.hostname == "a1" and offer.agent_id == "S0"
+    assert offer.to_dict()["attributes"] == {"rack": "r1", "level": "1.5"}
+    assert offer.domain == {"region": "eu", "zone": "eu-1"}
+    record = cluster.offers[0]
+    assert (record.framework, record.outcome, record.refuse_seconds) == ("rec", "declined", 5)
+
+
+def test_refusal_filter_holds_for_refuse_seconds() -> None:
+    cluster = one_agent()
+    fw = cluster.register(Recorder(answer=decline(10)))
+    cluster.run(until=25)
+    # The filter covers the round at t=10 (its expiry instant); the next round offers again.
+    assert [o.time for o in fw.offers] == [0, 11, 22]
+
+
+def test_refusal_filter_lasts_at_least_one_allocation_interval() -> None:
+    """MESOS-4302: a filter shorter than the interval still covers the next round."""
+    cluster = one_agent(allocation_interval=2.0)
+    fw = cluster.register(Recorder(answer=decline(0.5)))
+    cluster.run(until=7)
+    assert [o.time for o in fw.offers] == [0, 4]
+
+
+def test_zero_refuse_seconds_means_no_filter() -> None:
+    cluster = one_agent()
+    fw = cluster.register(Recorder(answer=decline(0)))
+    cluster.run(until=3.5)
+    assert [o.time for o in fw.offers] == [0, 1, 2, 3]
+
+
+def test_filter_lifts_when_more_is_free_than_was_refused() -> None:
+    """RefusedOfferFilter filters only offers the refused resources contain."""
+    cluster = one_agent()
+
+    def answer(fw: Recorder, offer: Offer) -> None:
+        if len(fw.offers) == 1:
+            fw.driver.accept([offer.id], [TaskInfo("t1", resources={"cpus": 2, "mem": 1024},
+                                                   run_seconds=3)], refuse_seconds=100)
+        else:
+            fw.driver.decline([offer.id], refuse_seconds=100)
+
+    fw = cluster.register(Recorder(answer=answer))
+    cluster.run(until=8)
+    # Unused 2 cpus were refused for 100 s; when t1 finishes (t=4) 4 cpus are free: more than
+    # was refused, so that instant's round offers them.
+    assert [o.time for o in fw.offers] == [0, 4]
+    assert fw.offers[1].cpus == 4
+
+
+def test_accept_launches_and_returns_the_rest() -> None:
+    cluster = one_agent()
+    fw = cluster.register(Recorder(answer=launch_once(
+        resources={"cpus": 1, "mem": 512, "ports": [(31000, 31000)]}, startup_seconds=2,
+        run_seconds=10)))
+    other = cluster.register(Recorder("other", answer=decline(5)))
+    cluster.run(until=1.5)
+    assert fw.states("t1") == [(0, TASK_STARTING)]
+    # At t=1 the other framework is offered what t1 left: 3 cpus, 7.5 GiB, ports 31001-31009.
+    assert other.offers[0].cpus == 3 and other.offers[0].mem == 8192 - 512
+    assert other.offers[0].ports == ((31001, 31009),)
+    cluster.run()
+    assert fw.states("t1") == [(0, TASK_STARTING), (2, TASK_RUNNING), (12, TASK_FINISHED)]
+    assert cluster.tasks("rec")[0].state == TASK_FINISHED
+    assert cluster.offers[0].tasks == ["t1"] and cluster.offers[0].outcome == "accepted"
+
+
+def test_task_larger_than_the_offer_is_a_task_error() -> None:
+    cluster = one_agent()
+    fw = cluster.register(Recorder(answer=launch_once(resources={"cpus": 8, "mem": 1})))
+    cluster.run(until=0.5)
+    (update,) = fw.updates
+    assert (update.state, update.reason) == (TASK_ERROR, "REASON_TASK_INVALID")
+    assert cluster.tasks() == []
+
+
+def test_duplicate_task_id_is_a_task_error() -> None:
+    cluster = one_agent()
+
+    def answer(fw: Recorder, offer: Offer) -> None:
+        task = {"resources": {"cpus": 1, "mem": 64}}
+        fw.driver.accept([offer.id], [TaskInfo("same", **task), TaskInfo("same", **task)])
+
+    fw = cluster.register(Recorder(answer=answer))
+    cluster.run(until=0.5)
+    assert [u.state for u in fw.updates] == [TASK_ERROR, TASK_STARTING]
+    assert len(cluster.tasks()) == 1
+
+
+def test_task_group_launches_all_or_nothing() -> None:
+    cluster = one_agent()
+
+    def answer(fw: Recorder, offer: Offer) -> None:
+        group = [TaskInfo("web", resources={"cpus": 2, "mem": 64}),
+                 TaskInfo("sidecar", resources={"cpus": 3, "mem": 64})]
+        fw.driver.accept([offer.id], [LaunchGroup(group)])
+
+    fw = cluster.register(Recorder(answer=answer))
+    cluster.run(until=0.5)
+    assert {(u.task_id, u.state, u.reason) for u in fw.updates} == {
+        ("web", TASK_ERROR, "REASON_TASK_GROUP_INVALID"),
+        ("sidecar", TASK_ERROR, "REASON_TASK_GROUP_INVALID"),
+    }
+
+
+def test_accepting_an_answered_offer_drops_the_tasks() -> None:
+    cluster = one_agent()
+
+    def answer(fw: Recorder, offer: Offer) -> None:
+        fw.driver.decline([offer.id])
+        fw.driver.accept([offer.id], [TaskInfo("late", resources={"cpus": 1})])
+
+    lost = cluster.register(Recorder(answer=answer))
+    cluster.run(until=0.5)
+    assert [(u.state, u.reason) for u in lost.updates] == [(TASK_LOST, "REASON_INVALID_OFFERS")]
+    aware = cluster.register(Recorder("aware", answer=answer, partition_aware=True))
+    cluster.run(until=3)
+    assert [u.state for u in aware.updates] == [TASK_DROPPED]
+
+
+def test_crash_on_start_and_crash_later() -> None:
+    cluster = one_agent()
+
+    def answer(fw: Recorder, offer: Offer) -> None:
+        if len(fw.offers) == 1:
+            fw.driver.accept([offer.id], [
+                TaskInfo("bad", resources={"cpus": 1}, fail_probability=1.0),
+                TaskInfo("flaky", resources={"cpus": 1}, fail_after_seconds=5),
+            ])
+        else:
+            fw.driver.decline([offer.id])
+
+    fw = cluster.register(Recorder(answer=answer))
+    cluster.run()
+    assert fw.states("bad") == [(0, TASK_STARTING), (1, TASK_FAILED)]
+    assert fw.states("flaky") == [(0, TASK_STARTING), (1, TASK_RUNNING), (6, TASK_FAILED)]
+
+
+def test_kill_task_frees_its_resources() -> None:
+    cluster = one_agent()
+    fw = cluster.register(Recorder(answer=launch_once(resources={"cpus": 4, "mem": 8192})))
+    cluster.run(until=3)
+    fw.driver.kill_task("t1")
+    assert fw.updates[-1].state == TASK_KILLED
+    assert cluster.agents[0].available.cpus == 4 - 0   # no outstanding offer either
+    cluster.run(until=12)
+    assert fw.offers[-1].cpus == 4
+
+
+def test_agent_failure_rescinds_offers_then_loses_tasks() -> None:
+    nodes = Node.many(2, cpu=2, memory="2Gi")
+    cluster = MesosCluster(nodes, seed=0)
+
+    def hold_or_launch(fw: Recorder, offer: Offer) -> None:
+        if offer.hostname == "node-1":
+            fw.driver.accept([offer.id], [TaskInfo(f"t-{fw.name}", resources={"cpus": 1})])
+        # offers of node-2 are held, never answered
+
+    plain = cluster.register(Recorder("plain", answer=hold_or_launch))
+    cluster.run(until=0.5)
+    cluster.fail_agent("node-2")
+    assert [cluster.offers[i].outcome for i in range(len(cluster.offers))
+            if cluster.offers[i].hostname == "node-2"] == ["rescinded"]
+    assert plain.rescinded == [o.id for o in plain.offers if o.hostname == "node-2"]
+    cluster.fail_agent("node-1")
+    cluster.run(until=74)
+    assert plain.states("t-plain")[-1][1] == TASK_RUNNING
+    cluster.run(until=76)
+    last = plain.updates[-1]
+    assert (last.state, last.reason, last.source) == (TASK_LOST, "REASON_AGENT_REMOVED",
+                                                     "SOURCE_MASTER")
+    assert plain.lost_agents == ["S1", "S0"]   # in the order they failed
+    assert cluster.snapshot().nodes[0].status == "Unreachable"
+    assert cluster.master.allocator.role_sorter.total() == {}
+
+
+def test_partition_aware_framework_hears_task_unreachable() -> None:
+    cluster = MesosCluster([Node("n1", cpu=1, memory="1Gi")], seed=0,
+                           agent_unreachable_seconds=10)
+    fw = cluster.register(Recorder(answer=launch_once(resources={"cpus": 1}),
+                                   partition_aware=True))
+    cluster.run(until=2)
+    cluster.fail_agent("n1")
+    cluster.run(until=11.9)
+    assert fw.updates[-1].state == TASK_RUNNING
+    cluster.run(until=12.1)
+    assert fw.updates[-1].state == TASK_UNREACHABLE
+    assert fw.lost_agents == ["S0"]
+    assert cluster.tasks()[0].state == TASK_UNREACHABLE
+
+
+def test_disconnected_agent_that_returns_keeps_its_tasks() -> None:
+    cluster = MesosCluster([Node("n1", cpu=1, memory="1Gi")], seed=0)
+    fw = cluster.register(Recorder(answer=launch_once(resources={"cpus": 1})))
+    cluster.run(until=2)
+    cluster.fail_agent("n1")
+    cluster.run(until=30)
+    cluster.recover_agent("n1")
+    cluster.run(until=200)
+    assert fw.updates[-1].state == TASK_RUNNING
+    with pytest.raises(ValueError, match="not failed"):
+        cluster.recover_agent("n1")
+    with pytest.raises(ValueError, match="no agent named 'nope'"):
+        cluster.fail_agent("nope")
+
+
+def test_unreachable_agent_comes_back_as_a_new_agent() -> None:
+    cluster = MesosCluster([Node("n1", cpu=1, memory="1Gi")], seed=0,
+                           agent_unreachable_seconds=5)
+    cluster.fail_agent("n1")
+    cluster.run(until=6)
+    agent = cluster.recover_agent("n1")
+    assert agent.id == "S1" and agent.state == "active"
+
+
+def test_role_weights_divide_the_cluster() -> None:
+    """Role weights (docs/weights.md): weight 2 ends with twice the dominant share."""
+    cluster = MesosCluster(Node.many(12, cpu=1, memory="1Gi"), seed=0,
+                           weights={"heavy": 2})
+    for name, role in (("h", "heavy"), ("l", "light")):
+        cluster.register(BatchFramework(name, task_cpus=1, task_mem=64, tasks=20,
+                                        run_seconds=None, role=role))
+    cluster.run()
+    assert (len(cluster.tasks("h")), len(cluster.tasks("l"))) == (8, 4)
+
+
+def test_roles_are_sorted_before_frameworks() -> None:
+    """Hierarchical DRF: two frameworks in one role share that role's half of the cluster."""
+    cluster = MesosCluster(Node.many(8, cpu=1, memory="1Gi"), seed=0)
+    for name, role in (("x1", "x"), ("x2", "x"), ("y", "y")):
+        cluster.register(BatchFramework(name, task_cpus=1, task_mem=64, tasks=20,
+                                        run_seconds=None, role=role))
+    cluster.run()
+    counts = {name: len(cluster.tasks(name)) for name in ("x1", "x2", "y")}
+    assert counts == {"x1": 2, "x2": 2, "y": 4}
+
+
+def test_suppressed_framework_gets_no_offers_until_revive() -> None:
+    cluster = one_agent()
+    fw = cluster.register(Recorder(answer=decline(0)))
+    cluster.run(until=1.5)
+    fw.driver.suppress()
+    cluster.run(until=5.5)
+    count = len(fw.offers)
+    assert count == 2
+    fw.driver.revive()
+    cluster.run(until=5.6)
+    assert len(fw.offers) == count + 1 and fw.offers[-1].time == 5.5
+
+
+def test_offer_timeout_rescinds_held_offers() -> None:
+    cluster = one_agent(offer_timeout=3)
+    fw = cluster.register(Recorder())          # never answers
+    cluster.run(until=3.5)
+    assert fw.rescinded == [fw.offers[0].id]
+    assert cluster.offers[0].outcome == "expired"
+    cluster.run(until=4.5)
+    assert len(fw.offers) == 2
+
+
+def test_run_without_until_stops_when_nothing_changes() -> None:
+    cluster = one_agent()
+    cluster.register(Recorder(answer=decline(5)))
+    cluster.run()
+    assert 5 <= cluster.now <= 20
+    with pytest.raises(ValueError, match="in the past"):
+        cluster.run(until=1)
+
+
+def test_same_seed_same_offers() -> None:
+    def history(seed: int) -> list[tuple[str, str, str]]:
+        cluster = MesosCluster(Node.many(6, cpu=2, memory="2Gi"), seed=seed)
+        for name in ("a", "b"):
+            cluster.register(BatchFramework(name, task_cpus=1, task_mem=256, tasks=4,
+                                            run_seconds=5))
+        cluster.run()
+        return [(r.framework, r.hostname, r.outcome) for r in cluster.offers]
+
+    assert history(3) == history(3)
+    assert len({tuple(history(seed)) for seed in range(4)}) > 1
+
+
+def test_snapshot_shows_agents_and_tasks() -> None:
+    cluster = MesosCluster(Node.many(2, cpu=2, memory="1Gi", zone="z1"), seed=0)
+    cluster.register(BatchFramework("batch", task_cpus=1, task_mem=256, tasks=2,
+                                    run_seconds=None))
+    cluster.run()
+    snap = cluster.snapshot()
+    assert isinstance(snap, Snapshot) and snap.system == "mesos"
+    assert {n.name for n in snap.nodes} == {"node-1", "node-2"}
+    assert sum(n.cpu_used for n in snap.nodes) == 2
+    assert sum(n.memory_used for n in snap.nodes) == 2 * 256 * 1024 * 1024
+    assert all(t.owner == "batch" and t.ready for t in snap.tasks)
+    assert snap.nodes[0].zone == "z1"
+
+
+def test_events_use_mesos_wording() -> None:
+    cluster = drf_paper_example()
+    reasons = {e.reason for e in cluster.events}
+    assert {"AgentRegistered", "FrameworkRegistered", "TASK_STAGING", "TASK_RUNNING"} <= reasons
+
+
+def test_bad_input_gives_clear_errors() -> None:
+    with pytest.raises(ValueError, match=r"clustersim\.Node"):
+        MesosCluster(["node-1"])
+    cluster = one_agent()
+    with pytest.raises(ValueError, match=r"takes a clustersim\.mesos\.Framework"):
+        cluster.register(object())  # type: ignore[arg-type]
+    fw = cluster.register(Recorder())
+    with pytest.raises(ValueError, match="already registered"):
+        cluster.register(fw)
+    with pytest.raises(ValueError, match="already registered"):
+        cluster.add_agent(Node("a1", cpu=1, memory="1Gi"))
+    with pytest.raises(ValueError, match="fail_probability"):
+        TaskInfo("t", fail_probability=2)
