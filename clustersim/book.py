@@ -7,7 +7,11 @@ Registered in ``_config.yml`` (``sphinx: extra_extensions``). It
 - adds it to exactly the pages that hold a plotly figure, ahead of the figures' own scripts;
 - tells MyST-NB (through the ``myst_nb.mime_renderers`` entry point in ``pyproject.toml``)
   that a figure's ``application/vnd.plotly.v1+json`` output is for JupyterLab only: the book
-  draws the figure from its ``text/html`` twin, which :mod:`clustersim.viz.renderer` writes.
+  draws the figure from its ``text/html`` twin, which :mod:`clustersim.viz.renderer` writes;
+- renders notebooks with :class:`OfflineRenderer` (``nb_render_plugin: clustersim``, entry
+  point ``myst_nb.renderers``), which leaves out the saved widget state: the book loads no
+  widget manager, so that state would only add weight (a plotly ``FigureWidget`` carries its
+  whole 4.8 MB JavaScript bundle in it).
 
 Widget views and MathJax are designed away rather than fetched: widget apps carry a static
 HTML rendering that the book ranks above the widget view (``nb_mime_priority_overrides``,
@@ -22,6 +26,7 @@ from typing import Any
 
 import plotly
 from docutils import nodes
+from myst_nb.core.render import NbElementRenderer
 from sphinx.application import Sphinx
 
 PLOTLY_JS = "plotly.min.js"
@@ -42,6 +47,13 @@ class PlotlyJsonForLabOnly:
     def handle_mime(renderer: Any, data: Any, inline: bool) -> list[nodes.Element] | None:
         if data.mime_type == "application/vnd.plotly.v1+json":
             return []
+        return None
+
+
+class OfflineRenderer(NbElementRenderer):
+    """MyST-NB's renderer, minus the widget state script (see the module docstring)."""
+
+    def render_nb_finalise(self, metadata: dict) -> None:
         return None
 
 

@@ -28,15 +28,24 @@ def notebooks(root: Path) -> list[Path]:
     """The notebooks of the course under ``root``, sorted, without checkpoint copies."""
     found = []
     for folder in FOLDERS:
-        found += [p for p in (root / folder).rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts]
+        found += [
+            p for p in (root / folder).rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
+        ]
     return sorted(found)
 
 
 def refresh(path: Path, timeout: int = 600) -> None:
     """Execute one notebook in a fresh kernel and write its outputs back."""
     nb = nbformat.read(path, as_version=4)
+    nb.metadata.pop("widgets", None)
     client = NotebookClient(
-        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        # Widget state is not stored: nbval never compares it, the book does not use it, and a
+        # plotly FigureWidget would put its 4.8 MB JavaScript bundle into the notebook.
+        store_widget_state=False,
     )
     client.execute()
     nbformat.write(nb, path)

@@ -39,7 +39,7 @@ def repo_root() -> Path:
     return ROOT
 
 
-# --- The built book, Chromium and a local web server (used by test_book, test_site, test_jupyterlab)
+# --- The built book, Chromium and a local web server (test_book, test_site, test_jupyterlab)
 
 BUILD_COMMAND = ["jupyter-book", "build", ".", "-W", "-n", "--keep-going"]
 
@@ -68,7 +68,9 @@ def chromium() -> str:
     import os
     import shutil
 
-    path = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    path = shutil.which("chromium")
+    if path is None and Path("/usr/bin/chromium").exists():
+        path = "/usr/bin/chromium"
     if path is None:
         message = "Chromium not found: install Debian's package with `apt-get install chromium`"
         if os.environ.get("CI") == "true":

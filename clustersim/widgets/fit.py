@@ -43,20 +43,23 @@ def fit_explorer(
     mem = widgets.Dropdown(options=["128Mi", "256Mi", "512Mi", "1Gi", "2Gi", "4Gi"], value=memory,
                            description="memory")
     summary = widgets.HTML()
-    chart = widgets.Output()
+    # A FigureWidget is updated in place (no redraw of the whole output area). Its trace gets a
+    # fixed uid: plotly would otherwise draw a random one, and stored outputs must repeat.
+    chart = go.FigureWidget(data=[fit_trace(nodes, cpu.value, mem.value).update(uid="fit")])
+    chart.update_layout(**base_layout("Copies of a pod that fit on each node"),
+                        xaxis_title="node", yaxis_title="copies that fit")
 
     def update(_: object = None) -> None:
         try:
             summary.value = fit_summary(nodes, cpu.value, mem.value)
+            fresh = fit_trace(nodes, cpu.value, mem.value)
         except ValueError as err:
             summary.value = error_html(str(err))
             return
-        fig = go.Figure(data=[fit_trace(nodes, cpu.value, mem.value)])
-        fig.update_layout(**base_layout("Copies of a pod that fit on each node"),
-                          xaxis_title="node", yaxis_title="copies that fit")
-        chart.clear_output(wait=True)
-        with chart:
-            fig.show()
+        with chart.batch_update():
+            chart.data[0].y = fresh.y
+            chart.data[0].hovertext = fresh.hovertext
+            chart.data[0].name = fresh.name
 
     cpu.observe(update, names="value")
     mem.observe(update, names="value")
