@@ -1,0 +1,273 @@
+"""Static renderings of the feature matrix and the decision helper (no kernel needed).
+
+- :func:`comparison_html`: the feature matrix as accessible HTML tables, one collapsible
+  ``<details>`` section per category. Each table has a ``<caption>``, column headers with
+  ``scope="col"`` and feature names with ``scope="row"``; every string from the data is
+  HTML-escaped (backtick spans become ``<code>`` after escaping).
+- :func:`ranking_html`: a :class:`~clustersim.decision.Recommendation` as text, bars and a
+  table of contributions, with the retired-project warnings first.
+- :func:`decision_figure`: a plotly chart of the named presets, one button per preset, whose
+  stacked bars show how much each criterion adds to each system's share.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+
+import plotly.graph_objects as go
+
+from clustersim.decision import Recommendation, preset_weights, rank
+from clustersim.features import LEVEL_LABELS, Cell, FeatureMatrix, load_features
+from clustersim.viz.palette import OKABE_ITO, base_layout, color_for
+
+__all__ = ["STYLE", "comparison_html", "decision_figure", "ranking_html"]
+
+STYLE = """<style>
+.clustersim-compare table, .clustersim-decision table {border-collapse: collapse; width: 100%;
+  margin: 0.4em 0 1em; font-size: 0.92em;}
+.clustersim-compare th, .clustersim-compare td, .clustersim-decision th,
+.clustersim-decision td {border: 1px solid #d0d0d0; padding: 0.35em 0.5em; text-align: left;
+  vertical-align: top;}
+.clustersim-compare thead th, .clustersim-decision thead th {background: #f3f3f3;}
+.clustersim-compare caption, .clustersim-decision caption {text-align: left; font-weight: 600;
+  padding: 0.2em 0;}
+.clustersim-compare summary {cursor: pointer; font-weight: 600; padding: 0.3em 0;}
+.clustersim-compare .cs-note {display: block; margin-top: 0.2em;}
+.clustersim-compare .cs-meta, .clustersim-compare .cs-claim {display: block; margin-top: 0.25em;
+  font-size: 0.88em; color: #444;}
+.clustersim-compare .cs-claim {border-left: 3px solid #E69F00; padding-left: 0.4em;}
+.clustersim-retired {border-left: 4px solid #D55E00; background: #fff4e5; color: #3d2600;
+  padding: 0.5em 0.8em; margin: 0.5em 0;}
+.clustersim-decision .cs-bar {display: inline-block; height: 0.9em; background: #0072B2;
+  vertical-align: middle;}
+</style>"""
+
+_BACKTICKS = re.compile(r"`([^`]+)`")
+
+
+def _text(value: str) -> str:
+    """Escape a string from the data; then turn `code` spans into <code> elements."""
+    return _BACKTICKS.sub(r"<code>\1</code>", html.escape(value))
+
+
+def _attr(value: str) -> str:
+    return html.escape(value, quote=True)
+
+
+def _system_header(matrix: FeatureMatrix, sys_id: str) -> str:
+    system = matrix.systems[sys_id]
+    label = _text(system.name)
+    if system.retired:
+        label += ' <span class="cs-status">(retired)</span>'
+    return f'<th scope="col">{label}</th>'
+
+
+def _cell_html(cell: Cell) -> str:
+    level = f" ({_text(LEVEL_LABELS[cell.level])})" if cell.level else ""
+    parts = [
+        f"<strong>{_text(cell.value)}</strong>{level}",
+        f'<span class="cs-note">{_text(cell.note)}</span>',
+        f'<span class="cs-meta"><a href="{_attr(cell.source)}">source</a>, '
+        f"as of {cell.as_of.isoformat()}</span>",
+    ]
+    if cell.claim_2019:
+        claim = cell.claim_2019
+        parts.append(
+            f'<span class="cs-claim">2019 article: {_text(claim.claim)} '
+            f"<em>Verdict: {_text(claim.verdict)}</em> (fact-check row {claim.factcheck_row})"
+            "</span>"
+        )
+    return "<td>" + "".join(parts) + "</td>"
+
+
+def _names(items: Iterable[str]) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def comparison_html(
+    matrix: FeatureMatrix | None = None,
+    systems: Iterable[str] | None = None,
+    categories: Iterable[str] | None = None,
+    *,
+    only_differences: bool = False,
+    search: str = "",
+    open_all: bool = False,
+) -> str:
+    """The chosen systems side by side, one ``<details>`` section per category.
+
+    ``open_all`` opens every section (the live widget); otherwise only the first is open
+    (the static book). Raises ``ValueError`` for unknown system or category names.
+    """
+    matrix = matrix or load_features()
+    sys_ids = matrix.resolve_systems(systems)
+    rows = matrix.rows(sys_ids, categories, only_differences=only_differences, search=search)
+    names = _names([matrix.systems[s].name for s in sys_ids])
+    total = sum(len(c.features) for c in matrix.categories.values())
+    filters = []
+    if only_differences:
+        filters.append("only features on which they differ")
+    if search.strip():
+        filters.append(f"matching “{search.strip()}”")
+    summary = f"Showing {len(rows)} of {total} features for {names}"
+    summary += f" ({'; '.join(filters)})." if filters else "."
+    out = [STYLE, '<div class="clustersim-compare">', f'<p role="status">{_text(summary)}</p>']
+    if not rows:
+        out.append(
+            "<p>No feature matches. Clear the search, choose more categories or turn off "
+            "“only differences”.</p></div>"
+        )
+        return "".join(out)
+    header = '<th scope="col">Feature</th>' + "".join(_system_header(matrix, s) for s in sys_ids)
+    by_category: dict[str, list] = {}
+    for row in rows:
+        by_category.setdefault(row.category, []).append(row)
+    for index, (cat_id, cat_rows) in enumerate(by_category.items()):
+        title = _text(matrix.categories[cat_id].title)
+        opened = " open" if open_all or index == 0 else ""
+        count = f"{len(cat_rows)} feature" + ("s" if len(cat_rows) != 1 else "")
+        out.append(f"<details{opened}><summary>{title} ({count})</summary>")
+        out.append(f"<table><caption>{title}: {_text(names)}</caption>")
+        out.append(f"<thead><tr>{header}</tr></thead><tbody>")
+        for row in cat_rows:
+            cells = "".join(_cell_html(row.feature.cells[s]) for s in sys_ids)
+            out.append(f'<tr><th scope="row">{_text(row.feature.name)}</th>{cells}</tr>')
+        out.append("</tbody></table></details>")
+    out.append(
+        "<p><small>Levels in brackets (built in, needs an add-on, limited, none) are what "
+        "“only differences” compares when every cell has one. “2019 article” paraphrases "
+        "what the 2019-era comparison this course grew from claimed, with the fact-check’s "
+        "verdict.</small></p></div>"
+    )
+    return "".join(out)
+
+
+def _retired_banner(warnings: Iterable[str]) -> str:
+    items = "".join(f"<p>{_text(w)}</p>" for w in warnings)
+    if not items:
+        return ""
+    return (
+        '<div class="clustersim-retired" role="note"><strong>Retired projects</strong>'
+        f"{items}</div>"
+    )
+
+
+def ranking_html(rec: Recommendation) -> str:
+    """The recommendation: warnings, the explanation, share bars and every contribution."""
+    bars = "".join(
+        f"<li><strong>{_text(r.name)}</strong>{' (retired)' if r.retired else ''}: "
+        f"{r.share:.0%} ({r.points} of {r.possible} points) "
+        f'<span class="cs-bar" style="width:{r.share * 12:.2f}em" aria-hidden="true"></span></li>'
+        for r in rec.ranking
+    )
+    head = "".join(
+        f'<th scope="col">{_text(r.name)}{" (retired)" if r.retired else ""}</th>'
+        for r in rec.ranking
+    )
+    body = []
+    for i, crit in enumerate(rec.ranking[0].contributions):
+        cells = "".join(
+            f'<td title="{_attr(r.contributions[i].why)}">{r.contributions[i].score} → '
+            f"<strong>{r.contributions[i].points}</strong></td>"
+            for r in rec.ranking
+        )
+        body.append(
+            f'<tr><th scope="row">{_text(crit.name)}</th><td>{crit.weight}</td>{cells}</tr>'
+        )
+    totals = "".join(f"<td><strong>{r.points}</strong> ({r.share:.0%})</td>" for r in rec.ranking)
+    body.append(f'<tr><th scope="row">Total</th><td></td>{totals}</tr>')
+    return (
+        STYLE
+        + '<div class="clustersim-decision">'
+        + _retired_banner(rec.warnings)
+        + f"<p>{_text(rec.explanation())}</p>"
+        + f"<ol>{bars}</ol>"
+        + "<table><caption>Points per criterion: score (0-5) → weight × score</caption>"
+        + f'<thead><tr><th scope="col">Criterion</th><th scope="col">Weight</th>{head}</tr>'
+        + "</thead><tbody>" + "".join(body) + "</tbody></table></div>"
+    )
+
+
+def _pattern(index: int) -> dict[str, str]:
+    """Colour plus, past the palette's eight colours, a hatch so no two criteria look alike."""
+    shapes = ("", "/", "x", ".")
+    return {"shape": shapes[(index // len(OKABE_ITO)) % len(shapes)]}
+
+
+def decision_figure(matrix: FeatureMatrix | None = None) -> go.Figure:
+    """Stacked bars of each system's share per preset, with one button per named preset.
+
+    A segment is one criterion's part of the share: ``weight * score / (5 * sum(weights))``,
+    so a bar's length is the system's share of the possible points under that preset.
+    """
+    matrix = matrix or load_features()
+    presets = list(matrix.presets)
+    recs = {p: rank(preset_weights(p, matrix), matrix=matrix) for p in presets}
+    sys_ids = list(matrix.systems)
+    labels = [
+        matrix.systems[s].name + (" (retired)" if matrix.systems[s].retired else "")
+        for s in sys_ids
+    ]
+
+    def segments(preset: str, crit_index: int) -> tuple[list[float], list[str]]:
+        results = {r.system: r for r in recs[preset].ranking}
+        xs, hover = [], []
+        for s in sys_ids:
+            result = results[s]
+            c = result.contributions[crit_index]
+            xs.append(round(100 * c.points / result.possible, 2))
+            hover.append(
+                f"{result.name}: {c.name}<br>weight {c.weight} × score {c.score} = "
+                f"{c.points} points<br>{c.why}"
+            )
+        return xs, hover
+
+    first = presets[0]
+    criteria = list(matrix.criteria.values())
+    fig = go.Figure()
+    for i, criterion in enumerate(criteria):
+        xs, hover = segments(first, i)
+        fig.add_trace(go.Bar(
+            y=labels, x=xs, orientation="h", name=criterion.name, hovertext=hover,
+            hoverinfo="text", marker={"color": color_for(i), "pattern": _pattern(i)},
+        ))
+
+    def notes(preset: str) -> list[dict]:
+        rec = recs[preset]
+        best = rec.recommended.name if rec.recommended else "none"
+        retired = ", ".join(matrix.systems[s].name for s in matrix.retired())
+        text = f"<b>{matrix.presets[preset].name}</b>: recommended {best}."
+        if retired:
+            text += f" {retired} is retired whatever the weights: plan a migration."
+        return [{"text": text, "xref": "paper", "yref": "paper", "x": 0, "y": -0.42,
+                 "showarrow": False, "align": "left", "xanchor": "left"}]
+
+    buttons = []
+    for preset in presets:
+        data = [segments(preset, i) for i in range(len(criteria))]
+        buttons.append({
+            "label": matrix.presets[preset].name,
+            "method": "update",
+            "args": [
+                {"x": [d[0] for d in data], "hovertext": [d[1] for d in data]},
+                {"annotations": notes(preset),
+                 "title.text": f"Share of possible points: {matrix.presets[preset].name}"},
+            ],
+        })
+    fig.update_layout(base_layout(
+        f"Share of possible points: {matrix.presets[first].name}",
+        barmode="stack",
+        xaxis={"title": {"text": "share of possible points (%)"}, "range": [0, 100],
+               "gridcolor": "#e5e5e5"},
+        yaxis={"autorange": "reversed", "automargin": True},
+        legend={"title": {"text": "criterion"}, "traceorder": "normal"},
+        annotations=notes(first),
+        updatemenus=[{"type": "buttons", "direction": "right", "buttons": buttons,
+                      "x": 0, "xanchor": "left", "y": 1.22, "yanchor": "top",
+                      "showactive": True, "active": 0}],
+        margin={"l": 60, "r": 20, "t": 130, "b": 130},
+        height=520,
+    ))
+    return fig
