@@ -22,8 +22,10 @@ import copy
 from typing import Any
 
 from clustersim.manifests import pathid
+from clustersim.manifests.marathon_types import App, Group, Pod
 from clustersim.manifests.safe_yaml import Document, Path
 from clustersim.manifests.specs import Spec
+from clustersim.manifests.validation import validate
 
 __all__ = ["MarathonSpec", "load_marathon", "marathon_kind"]
 
@@ -122,6 +124,7 @@ def load_marathon(document: Document) -> list[MarathonSpec]:
         if not isinstance(data, dict):
             raise document.error(path, "an app is not a mapping", "a JSON object with an id")
         kind = marathon_kind(data)
+        typed = validate({"App": App, "Pod": Pod, "Group": Group}[kind], document, path)
         if kind == "Group":
             manifest = _resolve_group(document, path, data, "/", child=False)
         else:
@@ -134,6 +137,7 @@ def load_marathon(document: Document) -> list[MarathonSpec]:
                 source=document.source,
                 line=document.line_of(path),
                 manifest=manifest,
+                typed=typed,
             )
         )
     return specs

@@ -1,0 +1,249 @@
+"""pydantic models of Marathon apps, pods and groups (the fields the simulator reads).
+
+Field names, types, enumerations and ranges follow mesosphere/marathon's RAML API types
+(``docs/docs/rest-api/public/api/v2/types/app.raml``, ``pod.raml``, ``group.raml``,
+``constraint.raml``, ``healthCheck.raml``, ``network.raml``, ``upgradeStrategy.raml``,
+``unreachableStrategy.raml``, ``residency.raml``) and constraint validation in
+``src/main/scala/mesosphere/marathon/api/v2/validation/SchedulingValidation.scala``.
+Marathon reads JSON strictly: ``"cpus": "1"`` is an error there, and here. Fields not
+modelled are allowed and kept in ``spec.manifest``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic.alias_generators import to_camel
+
+__all__ = ["App", "Group", "Pod", "check_constraint"]
+
+NonNegative = Annotated[float, Field(ge=0)]
+Count = Annotated[int, Field(ge=0)]
+PortNumber = Annotated[int, Field(ge=0, le=65535)]
+Fraction01 = Annotated[float, Field(ge=0, le=1)]
+
+OPERATORS = ("UNIQUE", "CLUSTER", "GROUP_BY", "LIKE", "UNLIKE", "MAX_PER", "IS")
+
+
+def check_constraint(field: Any, operator: Any, value: Any) -> None:
+    """One placement constraint ``[field, operator, value?]`` as Marathon validates it."""
+    if not isinstance(field, str) or not field:
+        raise ValueError(f"the constraint field {field!r} must be a non-empty string")
+    if operator not in OPERATORS:
+        raise ValueError(
+            f"the constraint operator {operator!r} must be one of {', '.join(OPERATORS)}"
+        )
+    if value is not None and not isinstance(value, str):
+        raise ValueError(f"the constraint value {value!r} must be a string")
+    if operator in ("LIKE", "UNLIKE", "MAX_PER", "IS") and value is None:
+        raise ValueError(f"the {operator} constraint needs a value")
+    needs_int = operator == "MAX_PER" or (operator == "GROUP_BY" and value is not None)
+    if needs_int and not re.fullmatch(r"[0-9]+", value or ""):
+        raise ValueError(f"the {operator} constraint's value {value!r} must be an integer")
+    if operator in ("LIKE", "UNLIKE"):
+        try:
+            re.compile(value)
+        except re.error:
+            raise ValueError(
+                f"the {operator} constraint's value {value!r} is not a valid regex"
+            ) from None
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        strict=True, extra="allow", alias_generator=to_camel, populate_by_name=True
+    )
+
+
+class PortDefinition(_Model):
+    port: PortNumber
+    protocol: str | None = None
+    name: str | None = None
+    labels: dict[str, str] | None = None
+
+
+class PortMapping(_Model):
+    container_port: PortNumber | None = None
+    host_port: PortNumber | None = None
+    service_port: PortNumber | None = None
+    protocol: str | None = None
+    name: str | None = None
+    labels: dict[str, str] | None = None
+
+
+class PersistentVolumeInfo(_Model):
+    size: Annotated[int, Field(ge=1)]
+    type: Literal["root", "path", "mount"] | None = None
+
+
+class AppVolume(_Model):
+    container_path: str
+    host_path: str | None = None
+    mode: Literal["RO", "RW"] | None = None
+    persistent: PersistentVolumeInfo | None = None
+    external: dict[str, Any] | None = None
+
+
+class DockerContainer(_Model):
+    image: str
+    network: Literal["BRIDGE", "HOST", "USER", "NONE"] | None = None
+    port_mappings: list[PortMapping] | None = None
+    force_pull_image: bool | None = None
+    privileged: bool | None = None
+
+
+class Container(_Model):
+    type: Literal["DOCKER", "MESOS"] | None = None
+    docker: DockerContainer | None = None
+    port_mappings: list[PortMapping] | None = None
+    volumes: list[AppVolume] | None = None
+
+
+class Command(_Model):
+    value: str
+
+
+class HealthCheck(_Model):
+    protocol: (
+        Literal["HTTP", "HTTPS", "TCP", "COMMAND", "MESOS_HTTP", "MESOS_HTTPS", "MESOS_TCP"] | None
+    ) = None
+    path: str | None = None
+    port_index: Count | None = None
+    port: PortNumber | None = None
+    command: Command | None = None
+    grace_period_seconds: Count | None = None
+    interval_seconds: Count | None = None
+    timeout_seconds: Count | None = None
+    max_consecutive_failures: Count | None = None
+    delay_seconds: Count | None = None
+
+
+class UpgradeStrategy(_Model):
+    minimum_health_capacity: Fraction01 | None = None
+    maximum_over_capacity: Fraction01 | None = None
+
+
+class UnreachableEnabled(_Model):
+    inactive_after_seconds: Count | None = None
+    expunge_after_seconds: Count | None = None
+
+
+class Network(_Model):
+    mode: Literal["host", "container", "container/bridge"] | None = None
+    name: str | None = None
+
+
+class Residency(_Model):
+    relaunch_escalation_timeout_seconds: Count | None = None
+    task_lost_behavior: Literal["WAIT_FOREVER", "RELAUNCH_AFTER_TIMEOUT"] | None = None
+
+
+class App(_Model):
+    id: str
+    cmd: str | None = None
+    args: list[str] | None = None
+    instances: Count | None = None
+    cpus: NonNegative | None = None
+    mem: NonNegative | None = None
+    disk: NonNegative | None = None
+    gpus: Count | None = None
+    constraints: list[list[str]] | None = None
+    port_definitions: list[PortDefinition] | None = None
+    ports: list[PortNumber] | None = None
+    require_ports: bool | None = None
+    container: Container | None = None
+    health_checks: list[HealthCheck] | None = None
+    upgrade_strategy: UpgradeStrategy | None = None
+    unreachable_strategy: Literal["disabled"] | UnreachableEnabled | None = None
+    networks: list[Network] | None = None
+    residency: Residency | None = None
+    dependencies: list[str] | None = None
+    accepted_resource_roles: list[str] | None = None
+    labels: dict[str, str] | None = None
+    env: dict[str, str | dict[str, str]] | None = None
+    kill_selection: Literal["YOUNGEST_FIRST", "OLDEST_FIRST"] | None = None
+
+    @field_validator("constraints")
+    @classmethod
+    def _constraints(cls, value: list[list[str]] | None) -> list[list[str]] | None:
+        for item in value or []:
+            if not 2 <= len(item) <= 3:
+                raise ValueError(
+                    f"a constraint {item!r} must be [field, operator] or [field, operator, value]"
+                )
+            check_constraint(*item, *([None] if len(item) == 2 else []))
+        return value
+
+
+class PodResources(_Model):
+    cpus: NonNegative | None = None
+    mem: NonNegative | None = None
+    disk: NonNegative | None = None
+    gpus: Count | None = None
+
+
+class Endpoint(_Model):
+    name: str
+    container_port: PortNumber | None = None
+    host_port: PortNumber | None = None
+    protocol: list[str] | None = None
+
+
+class PodContainer(_Model):
+    name: str
+    resources: PodResources
+    image: dict[str, Any] | None = None
+    endpoints: list[Endpoint] | None = None
+
+
+class PodConstraint(_Model):
+    field_name: str
+    operator: str
+    value: str | None = None
+
+    @field_validator("operator")
+    @classmethod
+    def _operator(cls, value: str) -> str:
+        if value not in OPERATORS:
+            raise ValueError(
+                f"the constraint operator {value!r} must be one of {', '.join(OPERATORS)}"
+            )
+        return value
+
+
+class PodPlacement(_Model):
+    constraints: list[PodConstraint] | None = None
+    accepted_resource_roles: list[str] | None = None
+
+
+class PodScheduling(_Model):
+    placement: PodPlacement | None = None
+    upgrade: UpgradeStrategy | None = None
+    unreachable_strategy: Literal["disabled"] | UnreachableEnabled | None = None
+
+
+class PodScaling(_Model):
+    kind: Literal["fixed"] | None = None
+    instances: Count | None = None
+    max_instances: Count | None = None
+
+
+class Pod(_Model):
+    id: str
+    containers: Annotated[list[PodContainer], Field(min_length=1)]
+    scaling: PodScaling | None = None
+    scheduling: PodScheduling | None = None
+    networks: list[Network] | None = None
+    volumes: list[dict[str, Any]] | None = None
+    labels: dict[str, str] | None = None
+
+
+class Group(_Model):
+    id: str | None = None
+    apps: list[App] | None = None
+    pods: list[Pod] | None = None
+    groups: list[Group] | None = None
+    dependencies: list[str] | None = None
+    enforce_role: bool | None = None

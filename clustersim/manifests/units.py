@@ -1,0 +1,118 @@
+"""CPU and memory amounts as Marathon and Compose write them, each by its own system's rules.
+
+- **Marathon** (mesosphere/marathon ``docs/docs/rest-api/public/api/v2/types/app.raml``):
+  ``cpus`` is a number of cores, ``mem`` and ``disk`` are MiB, all JSON numbers (a string is
+  an error). Defaults: ``cpus`` 1, ``mem`` 128 (``AppDefinition.DefaultCpus``/``DefaultMem``).
+  Mesos stores scalar resources in fixed point with three decimals (apache/mesos
+  ``src/common/values.cpp``, ``convertToFixed``: ``llround(value * 1000)``), so ``0.0001`` cpus
+  is 0. A pod adds its executor's resources to its containers' (``executorResources``,
+  default 0.1 cpus, 32 MiB mem, 10 MiB disk; ``PodDefinition.DefaultExecutorResources``).
+- **Compose** as ``docker stack deploy`` reads it (docker/cli ``cli/compose/loader/loader.go``
+  ``transformSize`` and ``opts/opts.go`` ``ParseCPUs``): ``cpus`` is a rational number
+  (``"0.5"``, ``"1/2"``, ``"1e-3"``) that must be a whole number of nano-CPUs ("value is too
+  precise" otherwise); memory is a whole number of bytes or a string read by docker/go-units
+  ``RAMInBytes``: ``<number>[ ][k|m|g|t|p][i][b]``, case-insensitive, always powers of 1024
+  (``512M``, ``1.5g``, ``1gb``, ``32 Kib``), the float product truncated to whole bytes.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+__all__ = ["compose_bytes", "compose_cpus", "marathon_resources", "mesos_scalar"]
+
+_RAM = re.compile(r"(\d+(\.\d+)*) ?([kmgtp])?i?b?", re.IGNORECASE)
+_BINARY = {"k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4, "p": 1024**5}
+_RATIONAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?(/\d+)?")
+_MIB = 1024 * 1024
+_EXECUTOR = {"cpus": 0.1, "mem": 32.0, "disk": 10.0}
+
+
+def compose_bytes(value: str | int) -> int:
+    """Bytes of a Compose memory size: ``512M`` → 536870912, ``1.5g`` → 1610612736.
+
+    Raises ``ValueError`` naming the value and the accepted forms when it cannot be read.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError(f"invalid size: {value!r} (expected bytes or a string such as '512M')")
+    if isinstance(value, int):
+        if value < 0:
+            raise ValueError(f"invalid size: {value} (a size cannot be negative)")
+        return value
+    match = _RAM.fullmatch(value)
+    if match is None:
+        raise ValueError(
+            f"invalid size: {value!r} (expected a number with an optional unit k, m, g, t or p, "
+            "e.g. '512M', '1.5g' or '1gb')"
+        )
+    try:
+        size = float(match[1])  # strconv.ParseFloat: "1.2.3" matches the pattern but fails here
+    except ValueError:
+        raise ValueError(
+            f"invalid size: {value!r} (the number {match[1]!r} cannot be read)"
+        ) from None
+    size *= _BINARY.get((match[3] or "").lower(), 1)
+    if not math.isfinite(size) or size >= 2**63:
+        raise ValueError(f"invalid size: {value!r} is too large")
+    return int(size)  # Go's int64(float64) truncates toward zero
+
+
+def compose_cpus(value: str | int | float) -> Decimal:
+    """Cores of a Compose ``cpus`` value: ``"0.5"`` → 0.5, ``"1/4"`` → 0.25.
+
+    The value must be a whole number of nano-CPUs, as ``docker stack deploy`` requires.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(f"invalid cpus: {value!r} (expected a number such as 0.5 or '1.5')")
+    text = repr(value) if isinstance(value, float) else str(value)
+    if not _RATIONAL.fullmatch(text):
+        raise ValueError(f"failed to parse {text!r} as a rational number (expected e.g. '0.5')")
+    cpus = Fraction(text)
+    if cpus < 0:
+        raise ValueError(f"invalid cpus: {text!r} (a CPU amount cannot be negative)")
+    nano = cpus * 1_000_000_000
+    if nano.denominator != 1:
+        raise ValueError(f"invalid cpus: {text!r}: value is too precise (at most 9 decimals)")
+    return _plain(Decimal(nano.numerator).scaleb(-9))
+
+
+def mesos_scalar(value: float | int) -> Decimal:
+    """A Mesos scalar in fixed point: ``llround(value * 1000)`` thousandths (``convertToFixed``)."""
+    return _plain(Decimal(math.floor(float(value) * 1000 + 0.5)).scaleb(-3))
+
+
+def _plain(value: Decimal) -> Decimal:
+    """``2`` rather than ``2.000`` or ``2E+0``; ``0.25`` rather than ``0.250``."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
+def _number(owner: dict[str, Any], key: str, default: float) -> float:
+    value = owner.get(key)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise ValueError(f"{key} must be a number ≥ 0 (Marathon reads JSON numbers), got {value!r}")
+    return float(value)
+
+
+def marathon_resources(app: dict[str, Any]) -> tuple[Decimal, int]:
+    """``(cpus, mem_bytes)`` of a Marathon app, or of a pod with its executor's share.
+
+    ``mem`` is MiB in Marathon; the result is bytes. Missing values take Marathon's defaults.
+    """
+    if "containers" in app:  # a pod: the containers plus the executor
+        executor = app.get("executorResources") or {}
+        cpus = _number(executor, "cpus", _EXECUTOR["cpus"])
+        mem = _number(executor, "mem", _EXECUTOR["mem"])
+        for container in app.get("containers") or []:
+            resources = container.get("resources") or {}
+            cpus += _number(resources, "cpus", 0.0)
+            mem += _number(resources, "mem", 0.0)
+    else:
+        cpus = _number(app, "cpus", 1.0)
+        mem = _number(app, "mem", 128.0)
+    return mesos_scalar(cpus), int(mesos_scalar(mem) * _MIB)
