@@ -1,0 +1,123 @@
+"""The comparison widget: choose systems and categories, show only differences, search.
+
+In JupyterLab every change re-renders the tables (:func:`clustersim.viz.comparison.
+comparison_html`) into an HTML widget; the static book shows the same tables with one
+collapsible section per category. Bad input (an unknown system, nothing chosen) shows an
+inline message instead of a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import ipywidgets as widgets
+
+from clustersim.features import FeatureMatrix, load_features
+from clustersim.viz.comparison import comparison_html
+from clustersim.widgets.base import LiveApp, error_html
+
+__all__ = ["comparison_app", "comparison_view"]
+
+
+def comparison_view(
+    matrix: FeatureMatrix,
+    systems: Iterable[str] | None,
+    categories: Iterable[str] | None,
+    *,
+    only_differences: bool = False,
+    search: str = "",
+    open_all: bool = True,
+) -> str:
+    """The comparison as HTML, or an inline error box saying what is wrong with the choice."""
+    try:
+        return comparison_html(matrix, systems, categories, only_differences=only_differences,
+                               search=search, open_all=open_all)
+    except ValueError as err:
+        return error_html(str(err))
+
+
+def _known(resolve: Callable[[str], str], names: Iterable[str] | None, every: list[str]) -> set:
+    """The ids among ``names`` that resolve (all of ``every`` when ``names`` is None)."""
+    if names is None:
+        return set(every)
+    if isinstance(names, str):
+        names = [names]
+    known = set()
+    for name in names:
+        try:
+            known.add(resolve(name))
+        except ValueError:
+            continue  # reported by the first rendering, which uses the names as given
+    return known
+
+
+def comparison_app(
+    systems: Iterable[str] | None = None,
+    categories: Iterable[str] | None = None,
+    *,
+    only_differences: bool = False,
+    search: str = "",
+    matrix: FeatureMatrix | None = None,
+) -> LiveApp:
+    """Checkboxes for the systems, a list of categories, a differences switch and a search box.
+
+    ``systems`` and ``categories`` accept ids or names (``"k8s"``, ``"Docker Swarm"``,
+    ``"Storage"``); ``None`` means all.
+    """
+    matrix = matrix or load_features()
+    systems = list(systems) if systems is not None and not isinstance(systems, str) else systems
+    categories = (list(categories) if categories is not None and not isinstance(categories, str)
+                  else categories)
+    chosen_systems = _known(matrix.resolve_system, systems, list(matrix.systems))
+    chosen_categories = _known(
+        lambda name: matrix.resolve_categories([name])[0], categories, list(matrix.categories)
+    )
+    boxes = {
+        sys_id: widgets.Checkbox(
+            value=sys_id in chosen_systems,
+            description=system.name + (" (retired)" if system.retired else ""),
+            indent=False,
+            layout=widgets.Layout(width="auto"),
+        )
+        for sys_id, system in matrix.systems.items()
+    }
+    category_list = widgets.SelectMultiple(
+        options=[(c.title, c_id) for c_id, c in matrix.categories.items()],
+        value=[c for c in matrix.categories if c in chosen_categories],
+        rows=min(8, len(matrix.categories)),
+        description="Categories",
+        tooltip="Ctrl/Cmd-click or Shift-click to choose several",
+    )
+    differences = widgets.Checkbox(value=only_differences, description="Show only differences",
+                                   indent=False)
+    query = widgets.Text(value=search, description="Search", placeholder="e.g. CNI, secrets, 2019",
+                         continuous_update=True)
+    output = widgets.HTML(
+        comparison_view(matrix, systems, categories, only_differences=only_differences,
+                        search=search)
+    )
+
+    def update(_: object = None) -> None:
+        output.value = comparison_view(
+            matrix,
+            [s for s, box in boxes.items() if box.value],
+            list(category_list.value),
+            only_differences=differences.value,
+            search=query.value,
+        )
+
+    for control in (*boxes.values(), category_list, differences, query):
+        control.observe(update, names="value")
+    controls = widgets.HBox([
+        widgets.VBox([widgets.HTML("<strong>Systems</strong>"), *boxes.values(), differences]),
+        widgets.VBox([category_list, query]),
+    ])
+    app = LiveApp(
+        widgets.VBox([controls, output]),
+        lambda: comparison_view(matrix, systems, categories, only_differences=only_differences,
+                                search=search, open_all=False),
+    )
+    app.controls = {"systems": boxes, "categories": category_list, "differences": differences,
+                    "search": query}
+    app.output = output
+    return app
