@@ -431,8 +431,7 @@ class Master:
                 continue
             framework = self.frameworks[task.framework_id]
             state = TASK_UNREACHABLE if framework.partition_aware else TASK_LOST
-            self._set_state(task, state, "REASON_AGENT_REMOVED" if state == TASK_LOST
-                            else "REASON_AGENT_UNREACHABLE",
+            self._set_state(task, state, "REASON_AGENT_REMOVED",
                             "Agent was marked unreachable", "SOURCE_MASTER")
         for framework in self.frameworks.values():
             framework.agent_lost(agent.id)

@@ -1,0 +1,76 @@
+"""Properties of Mesos resources, the DRF sorter and the master that must hold for any input."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from clustersim import Node
+from clustersim.mesos import BatchFramework, DRFSorter, MesosCluster, Resources
+
+amounts = st.integers(min_value=0, max_value=100_000).map(lambda m: m / 1000)
+resources = st.builds(
+    lambda cpus, mem, ports: Resources(cpus=cpus, mem=mem, ports=ports),
+    amounts, amounts,
+    st.lists(st.tuples(st.integers(31000, 31100), st.integers(0, 20))
+             .map(lambda p: (p[0], p[0] + p[1])), max_size=3),
+)
+
+
+@given(resources, resources)
+def test_adding_then_subtracting_gives_back_the_original(a: Resources, b: Resources) -> None:
+    assert ((a + b) - b).scalars == a.scalars   # fixed-point: no float drift
+    assert (a + b).contains(a) and (a + b).contains(b)
+    assert a.contains(a - b)
+
+
+@given(resources)
+def test_text_form_round_trips(r: Resources) -> None:
+    assert Resources.parse(str(r)) == r
+
+
+clients = st.lists(st.sampled_from(["a", "b", "c", "d/x", "d/y", "e/f/g"]), min_size=1,
+                   max_size=6, unique=True)
+
+
+@given(clients, st.lists(st.tuples(st.integers(0, 5), amounts, amounts), max_size=20),
+       st.dictionaries(st.sampled_from(["a", "b", "c"]), st.sampled_from([0.5, 1, 2, 3])))
+def test_sort_lists_each_active_client_once_in_weighted_share_order(
+        names: list[str], allocations: list[tuple[int, float, float]],
+        weights: dict[str, float]) -> None:
+    sorter = DRFSorter()
+    sorter.add_agent("agent", Resources(cpus=1000, mem=1000))
+    for name in names:
+        sorter.add(name)
+        sorter.activate(name)
+    for name, weight in weights.items():
+        sorter.update_weight(name, weight)
+    for index, cpus, mem in allocations:
+        sorter.allocated(names[index % len(names)], "agent", Resources(cpus=cpus, mem=mem))
+    order = sorter.sort()
+    assert sorted(order) == sorted(names)
+    flat = [n for n in order if "/" not in n]   # top-level leaves compete directly
+    shares = [sorter.weighted_share(n) for n in flat]
+    assert shares == sorted(shares)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(1, 6), st.lists(st.tuples(st.integers(1, 4), st.integers(1, 8)),
+                                   min_size=1, max_size=4),
+       st.integers(0, 2**16), st.booleans())
+def test_master_never_overcommits_an_agent(agent_count: int, demands: list[tuple[int, int]],
+                                           seed: int, fail_one: bool) -> None:
+    cluster = MesosCluster(Node.many(agent_count, cpu=4, memory="4Gi"), seed=seed,
+                           agent_unreachable_seconds=5)
+    for index, (cpus, count) in enumerate(demands):
+        cluster.register(BatchFramework(f"f{index}", task_cpus=cpus, task_mem=256,
+                                        tasks=count, run_seconds=3 + index))
+    cluster.run(until=2.5)
+    if fail_one:
+        cluster.fail_agent("node-1")
+    cluster.run(until=60)
+    for agent in cluster.agents:
+        assert agent.total.contains(agent.allocated)
+        running = [t for t in cluster.tasks() if t.agent_id == agent.id and not t.terminal]
+        assert sum(t.resources.cpus for t in running) <= agent.total.cpus
+    assert all(r.outcome != "outstanding" for r in cluster.offers)   # batch answers at once
