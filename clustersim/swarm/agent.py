@@ -1,0 +1,117 @@
+"""The worker side: how a node's agent moves an assigned task through its states.
+
+Upstream: moby/swarmkit ``agent/exec/controller.go`` (``Do``: ASSIGNED → ACCEPTED →
+PREPARING → READY → STARTING → RUNNING, and SHUTDOWN when the desired state says so) and
+``agent/exec/dockerapi``. A task whose desired state is READY (a restart delay or a stop-first
+update is still waiting) stops at READY until the orchestrator raises it to RUNNING.
+
+Durations are the simulator's choice, short and fixed so runs are easy to follow:
+accept 0.1 s, prepare (image pull) 1 s, start 0.5 s, stop 1 s. Real ones depend on the image
+size, the registry and the container's stop grace period (10 s by default).
+
+A container can end on its own: :meth:`Agent.exit` ends a running task with an exit code
+(0 → COMPLETE "finished"; otherwise FAILED "task: non-zero exit (N)", Docker's wording). A
+node whose machine has failed reports nothing: its tasks keep their last known state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
+
+from clustersim.swarm.tasks import Task, TaskState
+
+if TYPE_CHECKING:
+    from clustersim.swarm.cluster import SwarmCluster
+
+__all__ = ["ACCEPT_TIME", "PREPARE_TIME", "START_TIME", "STOP_TIME", "Agent"]
+
+ACCEPT_TIME = 0.1
+PREPARE_TIME = 1.0
+START_TIME = 0.5
+STOP_TIME = 1.0
+
+_MESSAGES = {
+    TaskState.ACCEPTED: "accepted",
+    TaskState.PREPARING: "preparing",
+    TaskState.READY: "prepared",
+    TaskState.STARTING: "starting",
+    TaskState.RUNNING: "started",
+    TaskState.COMPLETE: "finished",
+    TaskState.SHUTDOWN: "shutdown",
+}
+
+
+class Agent:
+    """Runs every node's task controllers as SimPy processes of the cluster's clock."""
+
+    def __init__(self, cluster: SwarmCluster) -> None:
+        self.cluster = cluster
+        self.clock = cluster.clock
+
+    def _alive(self, task: Task) -> bool:
+        return task.node is not None and self.cluster.machine_alive(task.node)
+
+    def _report(self, task: Task, state: TaskState, err: str = "") -> None:
+        self.cluster.set_task_state(task, state, _MESSAGES.get(state, state.value.lower()), err)
+
+    def start(self, task: Task) -> None:
+        """The node received an assigned task: run its controller."""
+        self.clock.process(self._run(task))
+
+    def _step(self, task: Task, delay: float) -> Generator[Any, Any, bool]:
+        """Wait, then say whether the task should go on (node alive, not told to stop)."""
+        yield self.clock.timeout(delay)
+        if not self._alive(task) or task.state.terminal:
+            return False
+        if task.desired_state >= TaskState.SHUTDOWN:
+            self._report(task, TaskState.SHUTDOWN)
+            return False
+        return True
+
+    def _run(self, task: Task) -> Generator[Any, Any, None]:
+        if not (yield from self._step(task, ACCEPT_TIME)):
+            return
+        self._report(task, TaskState.ACCEPTED)
+        self._report(task, TaskState.PREPARING)
+        if not (yield from self._step(task, PREPARE_TIME)):
+            return
+        self._report(task, TaskState.READY)
+        while task.desired_state == TaskState.READY:
+            yield self.cluster.wait_for_change(task)
+            if not self._alive(task) or task.state.terminal:
+                return
+        if task.desired_state >= TaskState.SHUTDOWN:
+            self._report(task, TaskState.SHUTDOWN)
+            return
+        self._report(task, TaskState.STARTING)
+        if not (yield from self._step(task, START_TIME)):
+            return
+        self._report(task, TaskState.RUNNING)
+        behaviour = self.cluster.image_behaviour(task.spec.image)
+        if behaviour is not None:
+            after, code = behaviour
+            yield self.clock.timeout(after)
+            self.exit(task, code)
+
+    def exit(self, task: Task, code: int = 1) -> bool:
+        """The container of a running task exits with ``code``. Returns False if the task
+        was not running (or its node is down)."""
+        if task.state != TaskState.RUNNING or not self._alive(task):
+            return False
+        if code == 0:
+            self._report(task, TaskState.COMPLETE)
+        else:
+            self.cluster.set_task_state(task, TaskState.FAILED, "started",
+                                        f"task: non-zero exit ({code})")
+        return True
+
+    def stop(self, task: Task) -> None:
+        """The desired state went to SHUTDOWN: stop the container if it is up."""
+        if TaskState.STARTING <= task.state <= TaskState.RUNNING and self._alive(task):
+            self.clock.process(self._stop(task))
+
+    def _stop(self, task: Task) -> Generator[Any, Any, None]:
+        yield self.clock.timeout(STOP_TIME)
+        if self._alive(task) and not task.state.terminal:
+            self._report(task, TaskState.SHUTDOWN)

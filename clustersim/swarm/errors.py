@@ -1,0 +1,36 @@
+"""The errors the Swarm simulator raises, each worded so a learner knows what to do.
+
+- :class:`SwarmError` (a ``ValueError``): an operation the swarm refuses, e.g. an unknown
+  service or node, or an ingress port already published by another service.
+- :class:`NoLeaderError`: the managers have lost quorum. The message is Docker's own
+  ("The swarm does not have a leader. …", from moby/swarmkit ``manager/state/raft/raft.go``
+  ``ErrNoClusterLeader`` as the Docker CLI prints it).
+- Bad stack input raises the loaders' ``ManifestError`` (see :func:`stack_error`).
+"""
+
+from __future__ import annotations
+
+from clustersim.manifests.errors import ManifestError
+
+__all__ = ["NoLeaderError", "SwarmError", "stack_error"]
+
+NO_LEADER = (
+    "The swarm does not have a leader. It's possible that too few managers are online. "
+    "Make sure more than half of the managers are online."
+)
+
+
+class SwarmError(ValueError):
+    """The swarm refuses an operation; the message says why and what to do."""
+
+
+class NoLeaderError(SwarmError):
+    """No Raft leader (quorum lost): the managers accept no changes."""
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(NO_LEADER + (f" ({detail})" if detail else ""))
+
+
+def stack_error(message: str, *, path: str = "", expected: str | None = None) -> ManifestError:
+    """A ``ManifestError`` for a stack file; ``path`` defaults to the start of the message."""
+    return ManifestError(message, source="<stack>", path=path, expected=expected)

@@ -1,0 +1,208 @@
+"""The manager's orchestrators: replicated and global reconciliation, restarts, node events.
+
+Upstream (moby/swarmkit ``manager/orchestrator/``):
+
+- ``replicated/services.go``: a replicated service keeps ``replicas`` slots, each with one
+  wanted task. Missing slots get new tasks (dead slot numbers first); surplus slots are
+  removed from the nodes that hold the most tasks of the service, not-yet-running tasks first.
+- ``global/global.go``: a global service keeps one task on every node that is up, not drained
+  and meets the constraints; the task is created with its node already set. A paused node
+  keeps its task but gets no new one; a drained, down or no-longer-matching node loses it.
+- ``restart/restart.go`` (the restart supervisor): a task that ends while still wanted is
+  replaced in the same slot (global: on the same node) unless the restart policy says no:
+  condition ``none`` never, ``on-failure`` not after a clean exit (COMPLETE), and at most
+  ``max_attempts`` restarts (within ``window`` if set). The new task waits ``delay`` (default
+  5 s; none on a drained node) and, unless its node is down or the old task already ended,
+  until the old task has stopped, before it starts.
+- ``replicated/tasks.go`` and ``global``: when a node goes down or is drained, its replicated
+  tasks go through the restart supervisor (so condition ``none`` leaves them down) and global
+  tasks are shut down.
+- ``constraintenforcer/constraint_enforcer.go``: when a node's labels or resources change,
+  tasks whose constraints or reservations it no longer meets are REJECTED ("assigned node no
+  longer meets constraints") and, being wanted, restarted elsewhere.
+
+Swarm never rebalances: when a node comes back, running replicated tasks stay where they are
+(https://docs.docker.com/engine/swarm/admin_guide/#force-the-swarm-to-rebalance).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from clustersim.swarm.constraints import node_matches
+from clustersim.swarm.tasks import Task, TaskState
+
+if TYPE_CHECKING:
+    from clustersim.swarm.cluster import Service, SwarmCluster
+
+__all__ = ["Orchestrator"]
+
+
+class Orchestrator:
+    """Reconciles services with their tasks and replaces tasks that end."""
+
+    def __init__(self, cluster: SwarmCluster) -> None:
+        self.cluster = cluster
+        self.restart_history: dict[tuple[str, int | str], list[float]] = defaultdict(list)
+
+    # --- reconciliation ----------------------------------------------------------------------
+    def reconcile(self, service: Service) -> None:
+        if not self.cluster.raft.has_leader:
+            return
+        if service.spec.mode == "global":
+            self._reconcile_global(service)
+        else:
+            self._reconcile_replicated(service)
+
+    def _slots(self, service: Service) -> dict[int, list[Task]]:
+        """Slots with a task whose desired state is still RUNNING (or READY). A task that has
+        just ended counts until the restart supervisor has dealt with it."""
+        slots: dict[int, list[Task]] = defaultdict(list)
+        for task in self.cluster.service_tasks(service.name):
+            if task.desired_state <= TaskState.RUNNING:
+                slots[task.slot].append(task)
+        return slots
+
+    def _reconcile_replicated(self, service: Service) -> None:
+        slots = self._slots(service)
+        wanted = service.spec.replicas
+        if len(slots) < wanted:
+            used = set(slots)
+            known = sorted({t.slot for t in self.cluster.service_tasks(service.name)} - used)
+            fresh = (n for n in range(1, len(used) + len(known) + wanted + 1)
+                     if n not in used and n not in known)
+            for _ in range(wanted - len(slots)):
+                slot = known.pop(0) if known else next(fresh)
+                self.cluster.new_task(service, slot=slot)
+        elif len(slots) > wanted:
+            for slot in self._slots_to_remove(slots, len(slots) - wanted):
+                for task in slots[slot]:
+                    self.cluster.shut_down(task)
+
+    def _slots_to_remove(self, slots: dict[int, list[Task]], count: int) -> list[int]:
+        """Unassigned slots first, then from the node with the most slots (not-yet-running
+        tasks before running ones, higher slot numbers first)."""
+        by_node: dict[str | None, list[int]] = defaultdict(list)
+        for slot, tasks in slots.items():
+            by_node[tasks[0].node].append(slot)
+
+        def order(slot: int) -> tuple[bool, int]:
+            return slots[slot][0].state == TaskState.RUNNING, -slot
+
+        removed: list[int] = sorted(by_node.pop(None, []), key=order)[:count]
+        while len(removed) < count:
+            node = max(sorted(by_node, key=str), key=lambda n: len(by_node[n]))
+            victim = min(by_node[node], key=order)
+            by_node[node].remove(victim)
+            removed.append(victim)
+        return removed
+
+    def node_valid_for_global(self, service: Service, node_name: str) -> bool:
+        record = self.cluster.node_record(node_name)
+        return (record.status == "ready" and record.availability != "drain"
+                and node_matches(service.spec.constraints, record.node))
+
+    def _reconcile_global(self, service: Service) -> None:
+        on_node: dict[str, list[Task]] = defaultdict(list)
+        for task in self.cluster.service_tasks(service.name):
+            if task.desired_state <= TaskState.RUNNING and task.node is not None:
+                on_node[task.node].append(task)
+        for name in self.cluster.node_names():
+            valid = self.node_valid_for_global(service, name)
+            if not valid:
+                for task in on_node.get(name, []):
+                    self.cluster.shut_down(task)
+            elif not on_node.get(name) and self.cluster.node_record(name).availability == "active":
+                self.cluster.new_task(service, slot=0, node=name)
+
+    # --- restarts ----------------------------------------------------------------------------
+    def _history_key(self, task: Task) -> tuple[str, int | str]:
+        return task.service, (task.slot if task.slot else task.node or "")
+
+    def should_restart(self, task: Task, now: float) -> bool:
+        """``Supervisor.shouldRestart``."""
+        policy = task.spec.restart
+        if policy.condition == "none":
+            return False
+        if policy.condition == "on-failure" and task.state == TaskState.COMPLETE:
+            return False
+        if policy.max_attempts == 0:
+            return True
+        history = self.restart_history[self._history_key(task)]
+        if policy.window > 0:
+            history = [t for t in history if t > now - policy.window]
+        return len(history) < policy.max_attempts
+
+    def restart(self, task: Task, *, reason: str) -> None:
+        """``Supervisor.Restart``: shut the task down and, if the policy allows, replace it."""
+        cluster = self.cluster
+        service = cluster.services.get(task.service)
+        cluster.shut_down(task)
+        if service is None:
+            return
+        now = cluster.clock.now
+        if not self.should_restart(task, now):
+            cluster.record(f"task/{task.name}", "RestartSkipped",
+                           f"{task.id}: not restarted ({reason}): restart policy condition "
+                           f"{task.spec.restart.condition}, max_attempts "
+                           f"{task.spec.restart.max_attempts}", "Warning")
+            return
+        node = cluster.node_record(task.node) if task.node else None
+        if service.spec.mode == "global":
+            if task.node is None or not self.node_valid_for_global(service, task.node):
+                return
+            replacement = cluster.new_task(service, slot=0, node=task.node,
+                                           desired=TaskState.READY)
+        else:
+            replacement = cluster.new_task(service, slot=task.slot, desired=TaskState.READY)
+        drained = node is not None and node.availability == "drain"
+        delay = 0.0 if drained else task.spec.restart.delay
+        wait_stop = not ((node is not None and node.status == "down") or task.state.terminal)
+        self.restart_history[self._history_key(task)].append(now)
+        cluster.record(f"task/{task.name}", "Restart",
+                       f"{task.id} replaced by {replacement.id} ({reason}); starts after "
+                       f"{delay:g} s{' and once the old task has stopped' if wait_stop else ''}")
+        cluster.clock.process(self._delayed_start(task, replacement, delay, wait_stop))
+
+    def _delayed_start(self, old: Task, new: Task, delay: float, wait_stop: bool):
+        """``Supervisor.DelayStart``: raise the new task's desired state to RUNNING."""
+        cluster = self.cluster
+        yield cluster.clock.timeout(delay)
+        while wait_stop and not old.state.terminal and not cluster.node_down(old.node):
+            yield cluster.wait_for_change(old)
+        if new.desired_state == TaskState.READY:
+            cluster.set_desired(new, TaskState.RUNNING)
+
+    def task_ended(self, task: Task) -> None:
+        """A task reached a terminal state while still wanted: hand it to the supervisor."""
+        if task.desired_state <= TaskState.RUNNING and self.cluster.raft.has_leader:
+            self.restart(task, reason=f"task {task.state.value.lower()}")
+
+    # --- nodes -------------------------------------------------------------------------------
+    def node_changed(self, name: str) -> None:
+        """A node went down, came back, or had its availability, role or labels changed."""
+        cluster = self.cluster
+        record = cluster.node_record(name)
+        leaving = record.status == "down" or record.availability == "drain"
+        for task in list(cluster.tasks_on(name)):
+            if not task.wanted:
+                continue
+            service = cluster.services.get(task.service)
+            if service is None:
+                continue
+            if service.spec.mode == "global":
+                continue  # the global reconcile below decides
+            if leaving:
+                state = "down" if record.status == "down" else "drained"
+                self.restart(task, reason=f"node {name} is {state}")
+            elif not self._still_fits(task, name):
+                cluster.set_task_state(task, TaskState.REJECTED, "rejected",
+                                       "assigned node no longer meets constraints")
+        for service in list(cluster.services.values()):
+            if service.spec.mode == "global":
+                self._reconcile_global(service)
+        cluster.request_tick()
+
+    def _still_fits(self, task: Task, name: str) -> bool:
+        return node_matches(task.spec.constraints, self.cluster.node_record(name).node)

@@ -1,0 +1,355 @@
+"""The swarmkit scheduler: filters, the spread strategy and placement preferences.
+
+Upstream (moby/swarmkit):
+
+- ``manager/scheduler/pipeline.go`` and ``filter.go``: a node must pass, in order, the
+  ReadyFilter (status READY and availability ACTIVE), ResourceFilter (reserved NanoCPUs,
+  memory bytes, generic resources), ConstraintFilter, HostPortFilter (a ``mode: host`` port
+  free on the node) and MaxReplicasFilter. ``Pipeline.Process`` counts, per filter, the nodes
+  it failed since the last node that passed; ``Explain`` lists the filters by count, most
+  first: ``no suitable node (scheduling constraints not satisfied on 3 nodes)``.
+- ``manager/scheduler/scheduler.go``: tasks of one service and spec version are scheduled as a
+  group. ``nodeLess`` orders nodes: when either has ≥ 5 failures of this service version in
+  the last 5 minutes, fewer failures first; then fewer active tasks of the service; then fewer
+  active tasks in total. ``scheduleNTasksOnNodes`` fills the best node until the next one is
+  better, then deals tasks round-robin, re-checking the filters as nodes fill up.
+- ``manager/scheduler/nodeset.go`` (``tree``) and ``scheduleNTasksOnSubtree``: placement
+  preferences (``spread: node.labels.X`` / ``engine.labels.X``) build a tree with one branch per
+  label value (nodes without the label in the ``""`` branch); at each level the service's tasks,
+  running ones included, are split as evenly as possible; a branch that cannot take its share
+  takes what it can and the rest goes to the other branches. Each leaf keeps only its best
+  ``len(group)`` nodes.
+- Global tasks arrive with their node already chosen; the scheduler only checks that node
+  (``taskFitNode``).
+
+Where Go iterates a map (nodes, branches) the order is random; here it comes from the
+cluster's seeded generator, so ties break at random but the same seed gives the same run.
+Simplifications: plugin, platform (image OS/arch) and CSI-volume filters are not simulated;
+generic resources are discrete counts only (no named sets such as GPU UUIDs).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from clustersim.node import Node
+from clustersim.swarm.constraints import (
+    ENGINE_LABEL_PREFIX,
+    NODE_LABEL_PREFIX,
+    equal_fold,
+    node_matches,
+)
+from clustersim.swarm.spec import ServiceSpec
+from clustersim.swarm.tasks import Task
+
+__all__ = ["MAX_FAILURES", "MONITOR_FAILURES", "NodeInfo", "Pipeline", "Scheduler"]
+
+NodeKey = Callable[["NodeInfo"], tuple[int, int, int]]
+
+MONITOR_FAILURES = 300.0  # s: the look-back window for a node's failures of a service
+MAX_FAILURES = 5          # failures within the window that rank a node last
+
+
+@dataclass
+class NodeInfo:
+    """What the scheduler knows of one node: its free resources, its active tasks and the
+    host ports in use (swarmkit ``manager/scheduler/nodeinfo.go``)."""
+
+    node: Node
+    ready: bool
+    availability: str
+    nano_cpus: int
+    memory_bytes: int
+    generic: dict[str, int]
+    active_tasks: int = 0
+    active_by_service: dict[str, int] = field(default_factory=dict)
+    host_ports: set[tuple[str, int]] = field(default_factory=set)
+    recent_failures: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.node.name
+
+    def add_task(self, task: Task, spec: ServiceSpec) -> None:
+        """Take the task's reservations and host ports; count it if it is active."""
+        res = spec.reservations
+        self.nano_cpus -= res.nano_cpus
+        self.memory_bytes -= res.memory_bytes
+        for kind, amount in res.generic:
+            self.generic[kind] = self.generic.get(kind, 0) - amount
+        for port in spec.ports:
+            if port.mode == "host" and port.published:
+                self.host_ports.add((port.protocol, port.published))
+        if task.desired_state <= "RUNNING":
+            self.active_tasks += 1
+            self.active_by_service[task.service] = self.active_by_service.get(task.service, 0) + 1
+
+
+class _Filter:
+    """One filter of the pipeline: ``enabled`` for a spec, ``check`` a node, ``explain``."""
+
+    failure = "{} not available"
+
+    def enabled(self, spec: ServiceSpec) -> bool:
+        return True
+
+    def check(self, spec: ServiceSpec, info: NodeInfo) -> bool:
+        raise NotImplementedError
+
+    def explain(self, nodes: int) -> str:
+        return self.failure.format("1 node" if nodes == 1 else f"{nodes} nodes")
+
+
+class _ReadyFilter(_Filter):
+    failure = "{} not available for new tasks"
+
+    def check(self, spec: ServiceSpec, info: NodeInfo) -> bool:
+        return info.ready and info.availability == "active"
+
+
+class _ResourceFilter(_Filter):
+    failure = "insufficient resources on {}"
+
+    def enabled(self, spec: ServiceSpec) -> bool:
+        return not spec.reservations.empty
+
+    def check(self, spec: ServiceSpec, info: NodeInfo) -> bool:
+        res = spec.reservations
+        return (res.nano_cpus <= info.nano_cpus and res.memory_bytes <= info.memory_bytes
+                and all(amount <= info.generic.get(kind, 0) for kind, amount in res.generic))
+
+
+class _ConstraintFilter(_Filter):
+    failure = "scheduling constraints not satisfied on {}"
+
+    def enabled(self, spec: ServiceSpec) -> bool:
+        return bool(spec.constraints)
+
+    def check(self, spec: ServiceSpec, info: NodeInfo) -> bool:
+        return node_matches(spec.constraints, info.node)
+
+
+class _HostPortFilter(_Filter):
+    failure = "host-mode port already in use on {}"
+
+    def enabled(self, spec: ServiceSpec) -> bool:
+        return any(p.mode == "host" and p.published for p in spec.ports)
+
+    def check(self, spec: ServiceSpec, info: NodeInfo) -> bool:
+        return not any((p.protocol, p.published) in info.host_ports
+                       for p in spec.ports if p.mode == "host" and p.published)
+
+
+class _MaxReplicasFilter(_Filter):
+    def enabled(self, spec: ServiceSpec) -> bool:
+        return spec.max_replicas > 0
+
+    def check(self, spec: ServiceSpec, info: NodeInfo) -> bool:
+        return info.active_by_service.get(spec.name, 0) < spec.max_replicas
+
+    def explain(self, nodes: int) -> str:
+        return "max replicas per node limit exceed"
+
+
+class Pipeline:
+    """The filters in swarmkit's order, with per-filter failure counts for ``explain``."""
+
+    def __init__(self) -> None:
+        self.filters: list[_Filter] = [_ReadyFilter(), _ResourceFilter(), _ConstraintFilter(),
+                                       _HostPortFilter(), _MaxReplicasFilter()]
+        self.spec: ServiceSpec | None = None
+        self.enabled: list[bool] = []
+        self.failures: list[int] = []
+
+    def set_task(self, spec: ServiceSpec) -> None:
+        self.spec = spec
+        self.enabled = [f.enabled(spec) for f in self.filters]
+        self.failures = [0] * len(self.filters)
+
+    def process(self, info: NodeInfo) -> bool:
+        """Does the node pass every filter? The first failing filter counts the node."""
+        assert self.spec is not None
+        for index, check in enumerate(self.filters):
+            if self.enabled[index] and not check.check(self.spec, info):
+                self.failures[index] += 1
+                return False
+        self.failures = [0] * len(self.filters)
+        return True
+
+    def explain(self) -> str:
+        ranked = sorted(range(len(self.filters)), key=lambda i: -self.failures[i])
+        return "; ".join(self.filters[i].explain(self.failures[i])
+                         for i in ranked if self.failures[i] > 0)
+
+    def no_suitable_node(self) -> str:
+        explanation = self.explain()
+        return f"no suitable node ({explanation})" if explanation else "no suitable node"
+
+
+def node_key(info: NodeInfo, service: str) -> tuple[int, int, int]:
+    """``nodeLess`` as a sort key: smaller is better (see the module docstring)."""
+    failures = info.recent_failures if info.recent_failures >= MAX_FAILURES else 0
+    return failures, info.active_by_service.get(service, 0), info.active_tasks
+
+
+def spread_value(descriptor: str, node: Node) -> str | None:
+    """The node's value for a preference descriptor; ``None`` if the descriptor is unsupported
+    (swarmkit skips that level)."""
+    if len(descriptor) > len(NODE_LABEL_PREFIX) and equal_fold(
+            descriptor[: len(NODE_LABEL_PREFIX)], NODE_LABEL_PREFIX):
+        return node.labels.get(descriptor[len(NODE_LABEL_PREFIX):], "")
+    if len(descriptor) > len(ENGINE_LABEL_PREFIX) and equal_fold(
+            descriptor[: len(ENGINE_LABEL_PREFIX)], ENGINE_LABEL_PREFIX):
+        return node.engine_labels.get(descriptor[len(ENGINE_LABEL_PREFIX):], "")
+    return None
+
+
+@dataclass
+class _Tree:
+    """One level of the decision tree: task count, branches by label value, or leaf nodes."""
+
+    tasks: int = 0
+    next: dict[str, _Tree] = field(default_factory=dict)
+    nodes: list[NodeInfo] = field(default_factory=list)
+    visited: bool = False
+
+
+class Scheduler:
+    """Assigns pending tasks to nodes; remembers recent task failures per node."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.pipeline = Pipeline()
+        self.failures: dict[tuple[str, str, int], list[float]] = {}
+
+    # --- failures (nodeinfo.go taskFailed / countRecentFailures) ---------------------------
+    def task_failed(self, node: str, task: Task, now: float) -> None:
+        key = (node, task.service, task.version)
+        self.failures[key] = [t for t in self.failures.get(key, []) if now - t <= MONITOR_FAILURES]
+        self.failures[key].append(now)
+
+    def recent_failures(self, node: str, service: str, version: int, now: float) -> int:
+        return sum(1 for t in self.failures.get((node, service, version), [])
+                   if now - t <= MONITOR_FAILURES)
+
+    # --- preassigned (global) tasks ----------------------------------------------------------
+    def fit_preassigned(self, task: Task, info: NodeInfo) -> str | None:
+        """``taskFitNode``: ``None`` if the task fits its node, else the pending reason."""
+        self.pipeline.set_task(task.spec)
+        if self.pipeline.process(info):
+            info.add_task(task, task.spec)
+            return None
+        return self.pipeline.no_suitable_node()
+
+    # --- task groups -------------------------------------------------------------------------
+    def schedule_group(self, tasks: list[Task], infos: Iterable[NodeInfo],
+                       now: float) -> tuple[dict[str, str], str]:
+        """Place a group of tasks of one service version. Returns ``{task id: node name}`` and
+        the pending reason for the tasks left over (``""`` if all were placed)."""
+        spec = tasks[0].spec
+        self.pipeline.set_task(spec)
+        infos = list(infos)
+        self.rng.shuffle(infos)
+        for info in infos:
+            info.recent_failures = self.recent_failures(info.name, spec.name, tasks[0].version, now)
+        def key(info: NodeInfo) -> tuple[int, int, int]:
+            return node_key(info, spec.name)
+
+        tree = self._tree(spec, infos, len(tasks), key)
+        pending = list(tasks)
+        decisions: dict[str, str] = {}
+        self._on_subtree(len(pending), pending, tree, decisions, key)
+        return decisions, (self.pipeline.no_suitable_node() if pending else "")
+
+    def _tree(self, spec: ServiceSpec, infos: list[NodeInfo], max_assignments: int,
+              key: NodeKey) -> _Tree:
+        root = _Tree()
+        for info in infos:
+            tree = root
+            count = info.active_by_service.get(spec.name, 0)
+            for descriptor in spec.preferences:
+                value = spread_value(descriptor, info.node)
+                if value is None:
+                    continue
+                tree.tasks += count
+                tree = tree.next.setdefault(value, _Tree())
+            tree.tasks += count
+            if self.pipeline.process(info):
+                tree.nodes.append(info)
+        self._trim(root, max_assignments, key)
+        return root
+
+    def _trim(self, tree: _Tree, keep: int, key: NodeKey) -> None:
+        """Each leaf keeps its ``keep`` best nodes (swarmkit's bounded max-heap)."""
+        tree.nodes = sorted(tree.nodes, key=key)[:keep]
+        for branch in tree.next.values():
+            self._trim(branch, keep, key)
+
+    def _ordered(self, leaf: _Tree, key: NodeKey) -> list[NodeInfo]:
+        if leaf.visited:
+            leaf.nodes = [info for info in leaf.nodes if self.pipeline.process(info)]
+        leaf.visited = True
+        leaf.nodes.sort(key=key)
+        return leaf.nodes
+
+    def _on_subtree(self, n: int, pending: list[Task], tree: _Tree, decisions: dict[str, str],
+                    key: NodeKey) -> int:
+        """``scheduleNTasksOnSubtree``: split ``n`` tasks evenly across the branches."""
+        if not tree.next:
+            nodes = self._ordered(tree, key)
+            return self._on_nodes(n, pending, nodes, decisions, key) if nodes else 0
+        branches = list(tree.next.values())
+        self.rng.shuffle(branches)
+        scheduled = 0
+        in_usable = tree.tasks
+        no_room: set[int] = set()
+        while scheduled != n and len(no_room) != len(branches):
+            before = scheduled
+            usable = len(branches) - len(no_room)
+            desired, remainder = divmod(in_usable + n - scheduled, usable)
+            for index, branch in enumerate(branches):
+                if index in no_room:
+                    continue
+                if branch.tasks < desired or (branch.tasks == desired and remainder > 0):
+                    to_assign = desired - branch.tasks + (1 if remainder > 0 else 0)
+                    placed = self._on_subtree(to_assign, pending, branch, decisions, key)
+                    if placed < to_assign:
+                        no_room.add(index)
+                        in_usable -= branch.tasks
+                    elif remainder > 0:
+                        remainder -= 1
+                    scheduled += placed
+            if scheduled == before:
+                break  # no branch wants more (guards against swarmkit's old endless loop)
+        return scheduled
+
+    def _on_nodes(self, n: int, pending: list[Task], nodes: list[NodeInfo],
+                  decisions: dict[str, str], key: NodeKey) -> int:
+        """``scheduleNTasksOnNodes``: fill the best node until the next is better, then deal
+        round-robin, skipping nodes that stop passing the filters."""
+        scheduled = 0
+        failed: set[int] = set()
+        index = 0
+        count = len(nodes)
+        while pending:
+            task = pending.pop(0)
+            info = nodes[index % count]
+            decisions[task.id] = info.name
+            info.add_task(task, task.spec)
+            scheduled += 1
+            if scheduled == n:
+                return scheduled
+            if index + 1 < count:
+                if key(nodes[(index + 1) % count]) < key(info):
+                    index += 1
+            else:
+                index += 1
+            start = index
+            while (index % count) in failed or not self.pipeline.process(nodes[index % count]):
+                failed.add(index % count)
+                index += 1
+                if index - start == count:
+                    return scheduled
+        return scheduled

@@ -1,0 +1,355 @@
+"""Service specs: a stack file's ``services`` read the way ``docker stack deploy`` reads them.
+
+Upstream: docker/cli ``cli/compose/convert/service.go`` (replicas, mode, restart policy, update
+and rollback configs, placement, resources, ports) and the Compose spec's ``deploy`` section
+(https://docs.docker.com/reference/compose-file/deploy/). Defaults are swarmkit's and the
+CLI's: restart condition ``any``, delay 5 s, unlimited attempts; update and rollback
+parallelism 1, delay 0 s, ``failure_action: pause``, ``monitor: 5s``, ``max_failure_ratio: 0``,
+``order: stop-first``.
+
+Each service becomes ``<stack>_<service>``, as ``docker stack deploy`` names it. Constraints
+are validated when the stack is deployed, as swarmkit's control API does
+(``manager/controlapi/service.go``), so a bad constraint fails the deploy with its reason.
+
+Simplifications: only the fields that change placement or life cycle are read; networks,
+volumes, secrets and configs are kept as written but not simulated. Ports arrive in the
+Compose long syntax (``clustersim.manifests.load_manifests`` expands ``"8080:80"``); a port's
+``host_ip`` is ignored, as Swarm ignores it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Any
+
+from clustersim.swarm.constraints import Constraint, parse_constraint
+from clustersim.swarm.errors import stack_error
+
+__all__ = [
+    "PortConfig",
+    "ResourceSpec",
+    "RestartPolicy",
+    "ServiceSpec",
+    "UpdateConfig",
+    "parse_cpus",
+    "parse_duration",
+    "parse_memory",
+    "services_from_stack",
+]
+
+_DURATION = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)")
+_DURATION_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+_MEMORY = re.compile(r"(\d+(?:\.\d+)*) ?([kKmMgGtTpP])?[iI]?[bB]?")
+_MEMORY_UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40, "p": 1 << 50}
+
+
+def parse_duration(value: Any, where: str) -> float:
+    """A Compose duration (Go ``time.ParseDuration``: ``"10s"``, ``"1m30s"``, ``"500ms"``) in
+    seconds. A bare number is taken as seconds."""
+    if isinstance(value, bool):
+        raise stack_error(f"{where}: duration {value!r} is a boolean", expected="e.g. '10s'")
+    if isinstance(value, int | float):
+        return float(value)
+    text = str(value).strip()
+    if text == "0":
+        return 0.0
+    position, total = 0, 0.0
+    for match in _DURATION.finditer(text):
+        if match.start() != position:
+            break
+        total += float(match[1]) * _DURATION_UNITS[match[2]]
+        position = match.end()
+    if position != len(text) or not text:
+        raise stack_error(f"{where}: duration {value!r} is not valid",
+                          expected="a duration such as '10s', '1m30s' or '500ms'")
+    return total
+
+
+def parse_memory(value: Any, where: str) -> int:
+    """Bytes from a Compose memory size (``"512M"``, ``"1.5g"``, ``"1gb"``): binary multiples,
+    as docker/go-units ``RAMInBytes`` reads them."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    match = _MEMORY.fullmatch(str(value).strip())
+    if match is None:
+        raise stack_error(f"{where}: memory size {value!r} is not valid",
+                          expected="a size such as '512M', '1.5G' or a number of bytes")
+    return int(Decimal(match[1]) * _MEMORY_UNITS[(match[2] or "").lower()])
+
+
+def parse_cpus(value: Any, where: str) -> int:
+    """NanoCPUs from a Compose ``cpus`` value (docker/cli ``opts.ParseCPUs``: exact decimal
+    times 10^9, refused when that is not a whole number: "value is too precise")."""
+    try:
+        amount = Fraction(Decimal(str(value).strip()))
+    except (InvalidOperation, ValueError):
+        raise stack_error(f"{where}: cpus {value!r} is not a number",
+                          expected="a number of CPUs such as '0.5' or 2") from None
+    nano = amount * 1_000_000_000
+    if nano.denominator != 1 or nano < 0:
+        raise stack_error(f"{where}: cpus {value!r}: value is too precise",
+                          expected="at most nine decimal places")
+    return int(nano)
+
+
+@dataclass(frozen=True, slots=True)
+class PortConfig:
+    """A published port: ``target`` (container), ``published`` (0 = assigned by Swarm from
+    30000-32767), ``protocol`` and ``mode`` (``ingress``: routing mesh; ``host``: the node's
+    own port where a task runs)."""
+
+    target: int
+    published: int = 0
+    protocol: str = "tcp"
+    mode: str = "ingress"
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceSpec:
+    """Reservations: ``nano_cpus`` (10^-9 CPU), ``memory_bytes``, ``generic`` (discrete kinds)."""
+
+    nano_cpus: int = 0
+    memory_bytes: int = 0
+    generic: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.nano_cpus or self.memory_bytes or self.generic)
+
+
+@dataclass(frozen=True, slots=True)
+class RestartPolicy:
+    """``restart_policy``: ``condition`` none | on-failure | any, ``delay`` and ``window`` (s),
+    ``max_attempts`` (0 = unlimited). Source: swarmkit ``api/types.proto`` RestartPolicy."""
+
+    condition: str = "any"
+    delay: float = 5.0
+    max_attempts: int = 0
+    window: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateConfig:
+    """``update_config`` / ``rollback_config`` (swarmkit ``api/types.proto`` UpdateConfig)."""
+
+    parallelism: int = 1
+    delay: float = 0.0
+    failure_action: str = "pause"
+    monitor: float = 5.0
+    max_failure_ratio: float = 0.0
+    order: str = "stop-first"
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceSpec:
+    """What one service asks for. ``version`` counts spec changes (swarmkit's SpecVersion)."""
+
+    name: str
+    image: str = ""
+    mode: str = "replicated"
+    replicas: int = 1
+    constraints: tuple[Constraint, ...] = ()
+    preferences: tuple[str, ...] = ()
+    max_replicas: int = 0
+    reservations: ResourceSpec = field(default_factory=ResourceSpec)
+    ports: tuple[PortConfig, ...] = ()
+    restart: RestartPolicy = field(default_factory=RestartPolicy)
+    update: UpdateConfig = field(default_factory=UpdateConfig)
+    rollback: UpdateConfig = field(default_factory=UpdateConfig)
+    endpoint_mode: str = "vip"
+    stack: str | None = None
+
+    def with_changes(self, **changes: Any) -> ServiceSpec:
+        """A copy with some fields changed (``image``, ``replicas``, …)."""
+        return replace(self, **changes)
+
+    def task_spec(self) -> tuple[Any, ...]:
+        """The part of the spec that a running task embodies: a change here makes tasks
+        "dirty" and triggers a rolling update (swarmkit ``orchestrator.IsTaskDirty``)."""
+        return (self.image, self.constraints, self.preferences, self.max_replicas,
+                self.reservations, self.ports, self.restart)
+
+
+def _mapping(value: Any, where: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise stack_error(f"{where} must be a mapping, got {type(value).__name__}")
+    return value
+
+
+def _int(value: Any, where: str, minimum: int = 0) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise stack_error(f"{where}: {value!r} is not a whole number")
+    try:
+        number = int(value)
+    except ValueError:
+        raise stack_error(f"{where}: {value!r} is not a whole number") from None
+    if number < minimum:
+        raise stack_error(f"{where}: {number} must be at least {minimum}")
+    return number
+
+
+def _choice(value: Any, where: str, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise stack_error(f"{where}: {value!r} is not one of {', '.join(choices)}")
+    return value
+
+
+def _update_config(raw: Any, where: str) -> UpdateConfig:
+    data = _mapping(raw, where)
+    base = UpdateConfig()
+    ratio = data.get("max_failure_ratio", base.max_failure_ratio)
+    if isinstance(ratio, bool) or not isinstance(ratio, int | float) or not 0 <= ratio <= 1:
+        raise stack_error(f"{where}.max_failure_ratio: {ratio!r} must be a number from 0 to 1")
+    return UpdateConfig(
+        parallelism=_int(data.get("parallelism", base.parallelism), f"{where}.parallelism"),
+        delay=parse_duration(data.get("delay", 0), f"{where}.delay"),
+        failure_action=_choice(data.get("failure_action", base.failure_action),
+                               f"{where}.failure_action", ("pause", "continue", "rollback")),
+        monitor=parse_duration(data.get("monitor", "5s"), f"{where}.monitor"),
+        max_failure_ratio=float(ratio),
+        order=_choice(data.get("order", base.order), f"{where}.order",
+                      ("stop-first", "start-first")),
+    )
+
+
+def _restart_policy(raw: Any, where: str) -> RestartPolicy:
+    data = _mapping(raw, where)
+    return RestartPolicy(
+        condition=_choice(data.get("condition", "any"), f"{where}.condition",
+                          ("none", "on-failure", "any")),
+        delay=parse_duration(data.get("delay", "5s"), f"{where}.delay"),
+        max_attempts=_int(data.get("max_attempts", 0), f"{where}.max_attempts"),
+        window=parse_duration(data.get("window", 0), f"{where}.window"),
+    )
+
+
+def _reservations(raw: Any, where: str) -> ResourceSpec:
+    data = _mapping(raw, where)
+    generic = []
+    for index, item in enumerate(data.get("generic_resources") or []):
+        spec = _mapping(item, f"{where}.generic_resources[{index}]").get("discrete_resource_spec")
+        spec = _mapping(spec, f"{where}.generic_resources[{index}].discrete_resource_spec")
+        if "kind" not in spec:
+            raise stack_error(f"{where}.generic_resources[{index}] needs a 'kind'")
+        value = _int(spec.get("value", 0), f"{where}.generic_resources[{index}].value")
+        generic.append((str(spec["kind"]), value))
+    return ResourceSpec(
+        nano_cpus=parse_cpus(data["cpus"], f"{where}.cpus") if "cpus" in data else 0,
+        memory_bytes=parse_memory(data["memory"], f"{where}.memory") if "memory" in data else 0,
+        generic=tuple(generic),
+    )
+
+
+def _port_range(text: str, where: str) -> list[int]:
+    begin, _, end = text.partition("-")
+    try:
+        first, last = int(begin), int(end or begin)
+    except ValueError:
+        raise stack_error(f"{where}: port {text!r} is not a number or range") from None
+    if not 0 < first <= last <= 65535:
+        raise stack_error(f"{where}: port range {text!r} must lie within 1-65535")
+    return list(range(first, last + 1))
+
+
+def _ports(raw: Any, where: str) -> tuple[PortConfig, ...]:
+    ports: list[PortConfig] = []
+    for index, item in enumerate(raw or []):
+        at = f"{where}[{index}]"
+        if isinstance(item, int) and not isinstance(item, bool):
+            ports.append(PortConfig(_port_range(str(item), at)[0]))
+        elif isinstance(item, dict):
+            if "target" not in item:
+                raise stack_error(f"{at} needs a 'target' port")
+            published = item.get("published") or 0
+            ports.append(PortConfig(
+                target=_int(item["target"], f"{at}.target", 1),
+                published=_port_range(str(published), at)[0] if published else 0,
+                protocol=_choice(item.get("protocol") or "tcp", f"{at}.protocol",
+                                 ("tcp", "udp", "sctp")),
+                mode=_choice(item.get("mode") or "ingress", f"{at}.mode", ("ingress", "host")),
+            ))
+        else:
+            raise stack_error(f"{at}: {item!r} is not a port in the long syntax",
+                              expected="a mapping with target, published, protocol and mode "
+                              "(load_manifests expands the short syntax)")
+    return tuple(ports)
+
+
+def _constraints(raw: Any, where: str) -> tuple[Constraint, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise stack_error(f"{where} must be a list of strings such as 'node.role==worker'")
+    parsed = []
+    for index, text in enumerate(raw):
+        try:
+            parsed.append(parse_constraint(text))
+        except ValueError as err:
+            raise stack_error(f"{where}[{index}]: {err}") from None
+    return tuple(parsed)
+
+
+def _preferences(raw: Any, where: str) -> tuple[str, ...]:
+    descriptors = []
+    for index, item in enumerate(raw or []):
+        spread = _mapping(item, f"{where}[{index}]").get("spread")
+        if not isinstance(spread, str) or not spread:
+            raise stack_error(f"{where}[{index}] needs 'spread: node.labels.<name>'")
+        descriptors.append(spread)
+    return tuple(descriptors)
+
+
+def service_spec(stack: str | None, name: str, raw: Any, where: str) -> ServiceSpec:
+    """One Compose service as a :class:`ServiceSpec`."""
+    service = _mapping(raw, where)
+    deploy = _mapping(service.get("deploy"), f"{where}.deploy")
+    placement = _mapping(deploy.get("placement"), f"{where}.deploy.placement")
+    resources = _mapping(deploy.get("resources"), f"{where}.deploy.resources")
+    mode = _choice(deploy.get("mode", "replicated"), f"{where}.deploy.mode",
+                   ("replicated", "global"))
+    replicas = _int(deploy.get("replicas", 1), f"{where}.deploy.replicas")
+    if mode == "global" and "replicas" in deploy:
+        raise stack_error(f"{where}.deploy: replicas can only be used with replicated mode")
+    return ServiceSpec(
+        name=f"{stack}_{name}" if stack else name,
+        image=str(service.get("image", "")),
+        mode=mode,
+        replicas=replicas if mode == "replicated" else 0,
+        constraints=_constraints(placement.get("constraints"),
+                                 f"{where}.deploy.placement.constraints"),
+        preferences=_preferences(placement.get("preferences"),
+                                 f"{where}.deploy.placement.preferences"),
+        max_replicas=_int(placement.get("max_replicas_per_node", 0),
+                          f"{where}.deploy.placement.max_replicas_per_node"),
+        reservations=_reservations(resources.get("reservations"),
+                                   f"{where}.deploy.resources.reservations"),
+        ports=_ports(service.get("ports"), f"{where}.ports"),
+        restart=_restart_policy(deploy.get("restart_policy"), f"{where}.deploy.restart_policy"),
+        update=_update_config(deploy.get("update_config"), f"{where}.deploy.update_config"),
+        rollback=_update_config(deploy.get("rollback_config"),
+                                f"{where}.deploy.rollback_config"),
+        endpoint_mode=_choice(deploy.get("endpoint_mode", "vip"), f"{where}.deploy.endpoint_mode",
+                              ("vip", "dnsrr")),
+        stack=stack,
+    )
+
+
+def services_from_stack(stack: str, document: Any) -> list[ServiceSpec]:
+    """Every service of a stack document (a dict with ``services``), in file order."""
+    data = _mapping(document, "the stack file")
+    services = _mapping(data.get("services"), "services")
+    if not services:
+        raise stack_error("the stack file has no services", path="services")
+    specs = [service_spec(stack, name, raw, f"services.{name}") for name, raw in services.items()]
+    for spec in specs:
+        if spec.endpoint_mode == "dnsrr" and any(p.mode == "ingress" for p in spec.ports):
+            raise stack_error(
+                f"services.{spec.name.removeprefix(stack + '_')}: port published with ingress "
+                "mode can't be used with dnsrr mode",
+                expected="mode: host for the ports of a dnsrr service")
+    return specs

@@ -1,0 +1,132 @@
+"""Swarm tasks and their states, named and ordered as swarmkit names and orders them.
+
+Upstream: moby/swarmkit ``api/types.proto`` (``TaskState``: NEW 0, PENDING 64, ASSIGNED 192,
+ACCEPTED 256, PREPARING 320, READY 384, STARTING 448, RUNNING 512, COMPLETE 576, SHUTDOWN 640,
+FAILED 704, REJECTED 768, REMOVE 800, ORPHANED 832) and
+https://docs.docker.com/engine/swarm/how-swarm-mode-works/swarm-task-states/ .
+A task only moves forward through these states; a task never comes back: a restart is a new
+task in the same slot. States after RUNNING are terminal.
+
+A task is named as ``docker service ps`` shows it: ``<service>.<slot>`` for a replicated
+service, ``<service>.<node id>`` for a global one, plus the task id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from clustersim.swarm.spec import ServiceSpec
+
+__all__ = ["Task", "TaskState"]
+
+
+class TaskState(StrEnum):
+    """A task state. Compares equal to its name in any case (``state == "running"``) and
+    orders by swarmkit's numbers (``state > TaskState.RUNNING`` means the task has ended)."""
+
+    NEW = "NEW"
+    PENDING = "PENDING"
+    ASSIGNED = "ASSIGNED"
+    ACCEPTED = "ACCEPTED"
+    PREPARING = "PREPARING"
+    READY = "READY"
+    STARTING = "STARTING"
+    RUNNING = "RUNNING"
+    COMPLETE = "COMPLETE"
+    SHUTDOWN = "SHUTDOWN"
+    FAILED = "FAILED"
+    REJECTED = "REJECTED"
+    REMOVE = "REMOVE"
+    ORPHANED = "ORPHANED"
+
+    @property
+    def number(self) -> int:
+        """swarmkit's numeric value of the state."""
+        return _NUMBERS[self.value]
+
+    @property
+    def terminal(self) -> bool:
+        """The task has stopped (COMPLETE and later)."""
+        return self.number > _NUMBERS["RUNNING"]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, str):
+            return self.value == other.upper()
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+    def __lt__(self, other: object) -> bool:
+        return self.number < TaskState(str(other).upper()).number
+
+    def __le__(self, other: object) -> bool:
+        return self.number <= TaskState(str(other).upper()).number
+
+    def __gt__(self, other: object) -> bool:
+        return self.number > TaskState(str(other).upper()).number
+
+    def __ge__(self, other: object) -> bool:
+        return self.number >= TaskState(str(other).upper()).number
+
+    def __str__(self) -> str:
+        return self.value
+
+
+_NUMBERS = {"NEW": 0, "PENDING": 64, "ASSIGNED": 192, "ACCEPTED": 256, "PREPARING": 320,
+            "READY": 384, "STARTING": 448, "RUNNING": 512, "COMPLETE": 576, "SHUTDOWN": 640,
+            "FAILED": 704, "REJECTED": 768, "REMOVE": 800, "ORPHANED": 832}
+
+
+@dataclass(eq=False)
+class Task:
+    """One task: the unit of work Swarm schedules (one container).
+
+    ``node`` is the node's name (``None`` while pending), ``state`` the observed state,
+    ``desired_state`` what the orchestrator wants (RUNNING, READY while a restart delay
+    runs, SHUTDOWN), ``message`` and ``err`` the status texts ``docker service ps`` shows,
+    ``version`` the service spec version the task was made from.
+    """
+
+    id: str
+    service: str
+    slot: int
+    version: int
+    spec: ServiceSpec
+    created: float
+    node: str | None = None
+    state: TaskState = TaskState.NEW
+    desired_state: TaskState = TaskState.RUNNING
+    message: str = "created"
+    err: str = ""
+    started: float | None = None
+    history: list[tuple[float, TaskState]] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """``<service>.<slot>`` (replicated) or ``<service>.<node>`` (global, slot 0)."""
+        return f"{self.service}.{self.slot if self.slot else self.node}"
+
+    @property
+    def holds_resources(self) -> bool:
+        """Assigned to a node and not yet stopped: its reservations and host ports are taken."""
+        return self.node is not None and TaskState.ASSIGNED <= self.state <= TaskState.RUNNING
+
+    @property
+    def active(self) -> bool:
+        """Counts as one of the node's tasks for spreading (swarmkit ``NodeInfo.addTask``:
+        desired state ≤ RUNNING)."""
+        return self.holds_resources and self.desired_state <= TaskState.RUNNING
+
+    @property
+    def wanted(self) -> bool:
+        """The orchestrator still wants this task (desired state ≤ RUNNING, not ended)."""
+        return self.desired_state <= TaskState.RUNNING and not self.state.terminal
+
+    def __repr__(self) -> str:
+        where = self.node or "-"
+        error = f", err={self.err!r}" if self.err else ""
+        return f"Task({self.name} {self.id[:12]} on {where}: {self.state.value}{error})"

@@ -1,0 +1,167 @@
+"""Rolling updates and rollbacks, as swarmkit's updater runs them.
+
+Upstream: moby/swarmkit ``manager/orchestrator/update/updater.go``; docs
+https://docs.docker.com/engine/swarm/swarm-tutorial/rolling-update/ and
+https://docs.docker.com/reference/compose-file/deploy/#update_config .
+
+- The "dirty" slots (tasks made from an older spec) are updated ``parallelism`` at a time
+  (0 = all at once); after each slot a worker waits ``delay`` before taking the next one.
+- ``order: stop-first`` stops the old task, then starts the new one; ``start-first`` starts the
+  new task and stops the old one once the new one runs (briefly both run).
+- A slot is done when its new task reaches RUNNING (or ends). A new task that fails or ends
+  while it is being started or within ``monitor`` seconds of reaching RUNNING counts as a
+  failure. When failures / dirty slots exceeds ``max_failure_ratio``, ``failure_action``
+  applies: ``pause`` stops the update ("update paused due to failure or early termination of
+  task <id>"), ``continue`` goes on, ``rollback`` starts a rollback to the previous spec with
+  ``rollback_config`` ("update rolled back due to …"; a failing rollback only pauses).
+- After the last slot the updater keeps watching for one more ``monitor`` period, then marks
+  the update completed ("update completed" / "rollback completed").
+
+The update status (``state``, ``message``) is what ``docker service inspect`` shows under
+``UpdateStatus``. While the swarm has no leader the updater waits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import simpy
+
+from clustersim.swarm.spec import UpdateConfig
+from clustersim.swarm.tasks import Task, TaskState
+
+if TYPE_CHECKING:
+    from clustersim.swarm.cluster import Service, SwarmCluster
+
+__all__ = ["Updater"]
+
+
+class Updater:
+    """One rolling update (or rollback) of one service."""
+
+    def __init__(self, cluster: SwarmCluster, service: Service, *, rollback: bool,
+                 message: str = "") -> None:
+        self.cluster = cluster
+        self.service = service
+        self.rollback = rollback
+        self.config: UpdateConfig = service.spec.rollback if rollback else service.spec.update
+        self.stopped = False
+        self.failed: set[str] = set()
+        self.started: dict[str, float | None] = {}  # task id → time it reached RUNNING
+        self.dirty = 0
+        if rollback:
+            self._set_status("rollback_started", message or "manually requested rollback")
+        else:
+            self._set_status("updating", message or "update in progress")
+        cluster.clock.process(self._run())
+
+    _REASONS: ClassVar[dict[str, str]] = {
+        "updating": "UpdateStarted", "paused": "UpdatePaused", "completed": "UpdateCompleted",
+        "rollback_started": "RollbackStarted", "rollback_paused": "RollbackPaused",
+        "rollback_completed": "RollbackCompleted"}
+
+    def _set_status(self, state: str, message: str) -> None:
+        self.service.update_state = state
+        self.service.update_message = message
+        self.cluster.record(f"service/{self.service.name}", self._REASONS[state], message,
+                            "Warning" if "paused" in state else "Normal")
+
+    def cancel(self) -> None:
+        """A newer update replaces this one."""
+        self.stopped = True
+
+    # --- slots -------------------------------------------------------------------------------
+    def _dirty_slots(self) -> list[list[Task]]:
+        slots: dict[int | str, list[Task]] = {}
+        for task in self.cluster.service_tasks(self.service.name):
+            if task.wanted:
+                slots.setdefault(task.slot or task.node or "", []).append(task)
+        current = self.service.spec.task_spec()
+        return [tasks for _, tasks in sorted(slots.items(), key=lambda kv: str(kv[0]).zfill(8))
+                if any(t.spec.task_spec() != current for t in tasks)]
+
+    def _wait_leader(self) -> Generator[Any, Any, None]:
+        while not self.cluster.raft.has_leader:
+            yield self.cluster.clock.timeout(1.0)
+
+    def _run(self) -> Generator[Any, Any, None]:
+        clock = self.cluster.clock
+        slots = self._dirty_slots()
+        self.dirty = len(slots)
+        parallelism = self.config.parallelism or max(1, len(slots))
+        queue = list(slots)
+        workers = [clock.process(self._worker(queue)) for _ in range(min(parallelism, len(slots)))]
+        yield simpy.AllOf(clock.env, workers)
+        if self.stopped:
+            return
+        yield clock.timeout(self.config.monitor)
+        if not self.stopped:
+            self.stopped = True
+            self.cluster.update_finished(self.service, self)
+            if self.rollback:
+                self._set_status("rollback_completed", "rollback completed")
+            else:
+                self._set_status("completed", "update completed")
+
+    def _worker(self, queue: list[list[Task]]) -> Generator[Any, Any, None]:
+        while queue and not self.stopped:
+            yield from self._wait_leader()
+            old_tasks = queue.pop(0)
+            yield from self._update_slot(old_tasks)
+            if self.config.delay and queue and not self.stopped:
+                yield self.cluster.clock.timeout(self.config.delay)
+
+    def _update_slot(self, old_tasks: list[Task]) -> Generator[Any, Any, None]:
+        cluster = self.cluster
+        first = old_tasks[0]
+        if self.stopped or not any(t.wanted for t in old_tasks):
+            return
+        start_first = self.config.order == "start-first"
+        new = cluster.new_task(self.service, slot=first.slot, node=first.node if not first.slot
+                               else None,
+                               desired=TaskState.RUNNING if start_first else TaskState.READY)
+        self.started[new.id] = None
+        if not start_first:
+            for task in old_tasks:
+                cluster.shut_down(task)
+            for task in old_tasks:
+                while not task.state.terminal and not cluster.node_down(task.node):
+                    yield cluster.wait_for_change(task)
+            if new.desired_state == TaskState.READY:
+                cluster.set_desired(new, TaskState.RUNNING)
+        while new.state < TaskState.RUNNING and not self.stopped:
+            yield cluster.wait_for_change(new)
+        if new.state == TaskState.RUNNING:
+            self.started[new.id] = cluster.clock.now
+            if start_first:
+                for task in old_tasks:
+                    cluster.shut_down(task)
+
+    # --- monitoring --------------------------------------------------------------------------
+    def task_ended(self, task: Task) -> None:
+        """A task ended: if it is one of ours and within the monitor window, it is a failure."""
+        if self.stopped or task.id not in self.started or task.id in self.failed:
+            return
+        if task.desired_state > TaskState.RUNNING and task.state == TaskState.SHUTDOWN:
+            return  # stopped on purpose, not a failure
+        started = self.started[task.id]
+        if started is not None and self.cluster.clock.now - started > self.config.monitor:
+            return
+        self.failed.add(task.id)
+        if len(self.failed) / max(1, self.dirty) <= self.config.max_failure_ratio:
+            return
+        action = self.config.failure_action
+        kind = "rollback" if self.rollback else "update"
+        if action == "continue":
+            return
+        self.stopped = True
+        self.cluster.update_finished(self.service, self)
+        if action == "pause" or self.rollback:
+            self._set_status(f"{kind}_paused" if self.rollback else "paused",
+                             f"{kind} paused due to failure or early termination of task "
+                             f"{task.id}")
+        else:
+            self.cluster.start_rollback(
+                self.service, f"update rolled back due to failure or early termination of "
+                f"task {task.id}")
