@@ -1,0 +1,188 @@
+"""Reading one profile of a ``KubeSchedulerConfiguration`` into the plugins to run.
+
+Upstream: kubernetes/kubernetes ``pkg/scheduler/apis/config/v1/default_plugins.go``
+(``mergePlugins``: defaults minus ``disabled``, ``*`` disabling all, plus ``enabled``),
+``pkg/scheduler/framework/runtime/framework.go`` (``expandMultiPointPlugins``: plugins enabled
+at one extension point run first there, then the multiPoint ones) and docs
+https://kubernetes.io/docs/reference/scheduling/config/ . Takes the whole document (its first
+profile, or the one named ``default-scheduler``), one profile, or YAML text of either.
+``percentageOfNodesToScore`` is read but the simulator always scores every feasible node
+(as ``percentageOfNodesToScore: 100``); upstream samples fewer nodes in clusters above 100
+nodes by default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from clustersim.kubernetes.scheduler.registry import DEFAULT_PLUGINS, NOT_SIMULATED, REGISTRY
+
+__all__ = ["Profile", "load_profile"]
+
+_POINTS = ("preFilter", "filter", "postFilter", "preScore", "score")
+_ALL_POINTS = (
+    "preEnqueue",
+    "queueSort",
+    *_POINTS,
+    "reserve",
+    "permit",
+    "preBind",
+    "bind",
+    "postBind",
+    "multiPoint",
+)
+
+
+@dataclass
+class Profile:
+    """What one profile enables: per extension point, the plugin names in run order."""
+
+    scheduler_name: str = "default-scheduler"
+    points: dict[str, list[str]] = field(default_factory=dict)
+    weights: dict[str, int] = field(default_factory=dict)
+    args: dict[str, dict[str, Any]] = field(default_factory=dict)
+    preemption: bool = True
+    percentage_of_nodes_to_score: int | None = None
+
+
+def _fail(where: str, what: str) -> ValueError:
+    return ValueError(f"scheduler configuration: {where}: {what}")
+
+
+def _select_profile(config: Any) -> tuple[Mapping[str, Any], int | None]:
+    if config is None:
+        return {}, None
+    if isinstance(config, str):
+        try:
+            config = yaml.safe_load(config)
+        except yaml.YAMLError as err:
+            raise _fail("YAML", f"cannot parse: {err}") from None
+        if config is None:
+            return {}, None
+    if not isinstance(config, Mapping):
+        raise _fail(
+            "document",
+            f"expected a mapping (a KubeSchedulerConfiguration or one of "
+            f"its profiles), got {type(config).__name__}",
+        )
+    percentage = config.get("percentageOfNodesToScore")
+    if percentage is not None and (not isinstance(percentage, int) or not 0 <= percentage <= 100):
+        raise _fail(
+            "percentageOfNodesToScore", f"must be a whole number in 0..100, got {percentage!r}"
+        )
+    if "profiles" in config or config.get("kind") == "KubeSchedulerConfiguration":
+        profiles = config.get("profiles") or [{}]
+        if not isinstance(profiles, list) or not all(isinstance(p, Mapping) for p in profiles):
+            raise _fail("profiles", "expected a list of profiles (mappings)")
+        chosen = next(
+            (p for p in profiles if p.get("schedulerName") == "default-scheduler"), profiles[0]
+        )
+        return chosen, percentage
+    return config, percentage
+
+
+def _entries(plugins: Mapping[str, Any], point: str, which: str) -> list[tuple[str, int]]:
+    block = plugins.get(point) or {}
+    if not isinstance(block, Mapping):
+        raise _fail(f"plugins.{point}", f"expected a mapping with enabled/disabled, got {block!r}")
+    raw = block.get(which) or []
+    if not isinstance(raw, list):
+        raise _fail(f"plugins.{point}.{which}", f"expected a list of {{name: ...}}, got {raw!r}")
+    out = []
+    for i, entry in enumerate(raw):
+        where = f"plugins.{point}.{which}[{i}]"
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("name"), str):
+            raise _fail(where, f"expected {{name: <plugin>}}, got {entry!r}")
+        name = entry["name"]
+        if name != "*" and name not in REGISTRY and name not in NOT_SIMULATED:
+            raise _fail(
+                where,
+                f"unknown plugin {name!r}; the simulator runs {', '.join(sorted(REGISTRY))} "
+                f"and accepts upstream's {', '.join(sorted(NOT_SIMULATED))}",
+            )
+        if name == "*" and which == "enabled":
+            raise _fail(where, "'*' can only be used in disabled")
+        weight = entry.get("weight", 0)
+        if not isinstance(weight, int) or isinstance(weight, bool) or weight < 0:
+            raise _fail(f"{where}.weight", f"must be a whole number ≥ 0, got {weight!r}")
+        out.append((name, weight))
+    return out
+
+
+def load_profile(config: Any = None) -> Profile:
+    """Parse ``config`` (None, YAML text, the whole document or one profile) into a Profile.
+
+    Raises ValueError naming the field for anything upstream's validation would refuse
+    (unknown plugin, negative weight, bad pluginConfig) or that the simulator cannot read.
+    """
+    raw, percentage = _select_profile(config)
+    plugins = raw.get("plugins") or {}
+    if not isinstance(plugins, Mapping):
+        raise _fail("plugins", f"expected a mapping of extension points, got {plugins!r}")
+    for point in plugins:
+        if point not in _ALL_POINTS:
+            raise _fail(
+                f"plugins.{point}", f"unknown extension point; use one of {', '.join(_ALL_POINTS)}"
+            )
+    profile = Profile(
+        scheduler_name=str(raw.get("schedulerName") or "default-scheduler"),
+        percentage_of_nodes_to_score=percentage,
+    )
+
+    multi_disabled = {n for n, _ in _entries(plugins, "multiPoint", "disabled")}
+    multi = [
+        (n, w) for n, w in DEFAULT_PLUGINS if "*" not in multi_disabled and n not in multi_disabled
+    ]
+    defaults = dict(DEFAULT_PLUGINS)
+    for name, weight in _entries(plugins, "multiPoint", "enabled"):
+        multi = [(n, w) for n, w in multi if n != name]
+        multi.append((name, weight or defaults.get(name, 1)))
+    profile.preemption = "*" not in multi_disabled and "DefaultPreemption" not in multi_disabled
+    for name, weight in multi:
+        profile.weights[name] = weight or 1
+
+    for point in _POINTS:
+        disabled = {n for n, _ in _entries(plugins, point, "disabled")}
+        enabled = _entries(plugins, point, "enabled")
+        if point == "postFilter":
+            if "*" in disabled or "DefaultPreemption" in disabled:
+                profile.preemption = False
+            if any(n == "DefaultPreemption" for n, _ in enabled):
+                profile.preemption = True
+            continue
+        names = [n for n, _ in enabled if n in REGISTRY]
+        for name, weight in enabled:
+            if point == "score" and name in REGISTRY:
+                profile.weights[name] = (
+                    weight or profile.weights.get(name) or defaults.get(name) or 1
+                )
+        names += [
+            n
+            for n, _ in multi
+            if n in REGISTRY and n not in names and "*" not in disabled and n not in disabled
+        ]
+        profile.points[point] = names
+
+    args = raw.get("pluginConfig") or []
+    if not isinstance(args, list):
+        raise _fail("pluginConfig", f"expected a list of {{name, args}}, got {args!r}")
+    for i, entry in enumerate(args):
+        where = f"pluginConfig[{i}]"
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("name"), str):
+            raise _fail(where, f"expected {{name: <plugin>, args: {{...}}}}, got {entry!r}")
+        name = entry["name"]
+        if name not in REGISTRY and name not in NOT_SIMULATED:
+            raise _fail(f"{where}.name", f"unknown plugin {name!r}")
+        if name in profile.args:
+            raise _fail(f"{where}.name", f"duplicate pluginConfig for {name!r}")
+        plugin_args = entry.get("args") or {}
+        if not isinstance(plugin_args, Mapping):
+            raise _fail(f"{where}.args", f"expected a mapping, got {plugin_args!r}")
+        profile.args[name] = {
+            k: v for k, v in plugin_args.items() if k not in ("apiVersion", "kind")
+        }
+    return profile

@@ -1,0 +1,153 @@
+"""The scheduling framework's small interfaces: status codes, cycle state and plugin kinds.
+
+Follows kube-scheduler's framework (kubernetes/kubernetes ``pkg/scheduler/framework/interface.go``
+and ``cycle_state.go``; docs https://kubernetes.io/docs/concepts/scheduling-eviction/scheduling-framework/):
+a plugin implements one or more extension points. PreFilter runs once per pod and may narrow
+the nodes or say Skip; Filter decides per node; PreScore runs once over the feasible nodes and
+may say Skip; Score gives each feasible node an integer; NormalizeScore maps those to 0..100;
+the scheduler multiplies by the plugin's weight and adds up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from clustersim.kubernetes.nodeinfo import NodeInfo
+
+__all__ = [
+    "MAX_NODE_SCORE",
+    "Code",
+    "CycleState",
+    "FilterPlugin",
+    "Plugin",
+    "PreFilterPlugin",
+    "PreScorePlugin",
+    "ScorePlugin",
+    "Status",
+    "default_normalize_score",
+]
+
+MAX_NODE_SCORE = 100
+"""``framework.MaxNodeScore``: every normalized plugin score lies in 0..100."""
+
+
+class Code(IntEnum):
+    """Upstream's status codes (``framework.Code``)."""
+
+    SUCCESS = 0
+    ERROR = 1
+    UNSCHEDULABLE = 2
+    UNSCHEDULABLE_AND_UNRESOLVABLE = 3
+    WAIT = 4
+    SKIP = 5
+
+
+@dataclass(frozen=True)
+class Status:
+    """A plugin's answer: a code, the reasons (upstream wording) and who said it."""
+
+    code: Code = Code.SUCCESS
+    reasons: tuple[str, ...] = ()
+    plugin: str = ""
+
+    @property
+    def success(self) -> bool:
+        return self.code == Code.SUCCESS
+
+    @property
+    def skip(self) -> bool:
+        return self.code == Code.SKIP
+
+    @property
+    def rejected(self) -> bool:
+        return self.code in (Code.UNSCHEDULABLE, Code.UNSCHEDULABLE_AND_UNRESOLVABLE)
+
+    @property
+    def message(self) -> str:
+        return ", ".join(self.reasons)
+
+    @classmethod
+    def unschedulable(cls, *reasons: str) -> Status:
+        return cls(Code.UNSCHEDULABLE, reasons)
+
+    @classmethod
+    def unresolvable(cls, *reasons: str) -> Status:
+        return cls(Code.UNSCHEDULABLE_AND_UNRESOLVABLE, reasons)
+
+
+SUCCESS = Status()
+SKIP = Status(Code.SKIP)
+
+
+@dataclass
+class CycleState:
+    """What one scheduling cycle shares between plugins (upstream ``framework.CycleState``).
+
+    ``all_nodes`` is the snapshot of every node (upstream's shared lister); ``lister`` answers
+    which Services and controllers select the pod (for PodTopologySpread's defaults).
+    """
+
+    pod: Mapping[str, Any]
+    all_nodes: Sequence[NodeInfo]
+    lister: Any = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+class Plugin:
+    """A named plugin; ``args`` is its ``pluginConfig`` entry (already validated)."""
+
+    name = ""
+
+    def __init__(self, args: Mapping[str, Any] | None = None) -> None:
+        self.args = dict(args or {})
+
+
+class PreFilterPlugin(Plugin):
+    def pre_filter(
+        self, state: CycleState, pod: Mapping[str, Any]
+    ) -> tuple[set[str] | None, Status]:
+        """Once per pod: the node names to consider (None: all) and a status (Skip allowed)."""
+        raise NotImplementedError
+
+
+class FilterPlugin(Plugin):
+    def filter(self, state: CycleState, pod: Mapping[str, Any], node: NodeInfo) -> Status:
+        raise NotImplementedError
+
+
+class PreScorePlugin(Plugin):
+    def pre_score(
+        self, state: CycleState, pod: Mapping[str, Any], nodes: Sequence[NodeInfo]
+    ) -> Status:
+        """Once per pod, over the feasible nodes; Skip leaves the plugin out of scoring."""
+        raise NotImplementedError
+
+
+class ScorePlugin(Plugin):
+    def score(self, state: CycleState, pod: Mapping[str, Any], node: NodeInfo) -> int:
+        raise NotImplementedError
+
+    def normalize(
+        self, state: CycleState, pod: Mapping[str, Any], names: Sequence[str], scores: list[int]
+    ) -> None:
+        """Rewrite ``scores`` (aligned with ``names``) in place to 0..100; default: as is."""
+
+
+def default_normalize_score(scores: list[int], reverse: bool = False) -> None:
+    """``helper.DefaultNormalizeScore``: scale to 0..100 by the maximum, optionally reversed.
+
+    Upstream: kubernetes/kubernetes ``pkg/scheduler/framework/plugins/helper/normalize_score.go``.
+    With a maximum of 0 every node gets 0 (or 100 when reversed).
+    """
+    highest = max(scores, default=0)
+    if highest == 0:
+        if reverse:
+            scores[:] = [MAX_NODE_SCORE] * len(scores)
+        return
+    for i, score in enumerate(scores):
+        value = MAX_NODE_SCORE * score // highest
+        scores[i] = MAX_NODE_SCORE - value if reverse else value

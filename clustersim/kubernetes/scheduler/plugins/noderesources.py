@@ -1,0 +1,352 @@
+"""NodeResourcesFit and NodeResourcesBalancedAllocation: does the pod fit, and how full is the node.
+
+Upstream: kubernetes/kubernetes ``pkg/scheduler/framework/plugins/noderesources/``:
+``fit.go`` (filter, scoring strategies), ``resource_allocation.go`` (requested/allocatable per
+resource), ``least_allocated.go``, ``most_allocated.go``, ``requested_to_capacity_ratio.go``
+with ``plugins/helper/shape_score.go`` (the broken-linear shape), ``balanced_allocation.go``;
+argument validation in ``pkg/scheduler/apis/config/validation/validation_pluginargs.go``.
+
+All arithmetic is integer as upstream's int64 (Go division truncates toward zero), except
+BalancedAllocation's standard deviation, which upstream computes in float64 as here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from clustersim.kubernetes.nodeinfo import NodeInfo, pod_requests
+from clustersim.kubernetes.scheduler.framework import (
+    MAX_NODE_SCORE,
+    SKIP,
+    SUCCESS,
+    CycleState,
+    FilterPlugin,
+    PreFilterPlugin,
+    PreScorePlugin,
+    ScorePlugin,
+    Status,
+)
+
+__all__ = [
+    "BalancedAllocation",
+    "Fit",
+    "balanced_score",
+    "broken_linear",
+    "go_div",
+    "is_scalar_resource",
+    "least_allocated_score",
+    "most_allocated_score",
+    "requested_to_capacity_ratio_score",
+]
+
+MAX_CUSTOM_PRIORITY_SCORE = 10
+"""``config.MaxCustomPriorityScore``: shape scores are 0..10, scaled by 100/10."""
+MAX_UTILIZATION = 100
+_DEFAULT_RESOURCES = ({"name": "cpu", "weight": 1}, {"name": "memory", "weight": 1})
+_STRATEGIES = ("LeastAllocated", "MostAllocated", "RequestedToCapacityRatio")
+_NATIVE = ("cpu", "memory", "ephemeral-storage", "pods")
+
+
+def go_div(a: int, b: int) -> int:
+    """Go's integer division: truncates toward zero (Python's ``//`` floors)."""
+    q = abs(a) // abs(b)
+    return q if (a >= 0) == (b >= 0) else -q
+
+
+def is_scalar_resource(name: str) -> bool:
+    """``schedutil.IsScalarResourceName``: extended resources, hugepages, attachable volumes."""
+    if name.startswith(("hugepages-", "attachable-volumes-")):
+        return True
+    return is_extended_resource(name)
+
+
+def is_extended_resource(name: str) -> bool:
+    """``v1helper.IsExtendedResourceName``: a domain-prefixed name outside kubernetes.io."""
+    return "/" in name and "kubernetes.io/" not in name and not name.startswith("requests.")
+
+
+# -- scorers over (requested, allocatable) per configured resource ---------------------------
+def least_allocated_score(
+    requested: Sequence[int], allocatable: Sequence[int], weights: Sequence[int]
+) -> int:
+    """``leastResourceScorer``: Σ w·((cap−req)·100/cap) / Σ w over resources with cap > 0."""
+    total = weight_sum = 0
+    for req, cap, weight in zip(requested, allocatable, weights, strict=True):
+        if cap == 0:
+            continue
+        score = 0 if req > cap else (cap - req) * MAX_NODE_SCORE // cap
+        total += score * weight
+        weight_sum += weight
+    return total // weight_sum if weight_sum else 0
+
+
+def most_allocated_score(
+    requested: Sequence[int], allocatable: Sequence[int], weights: Sequence[int]
+) -> int:
+    """``mostResourceScorer``: Σ w·(min(req, cap)·100/cap) / Σ w over resources with cap > 0."""
+    total = weight_sum = 0
+    for req, cap, weight in zip(requested, allocatable, weights, strict=True):
+        if cap == 0:
+            continue
+        total += min(req, cap) * MAX_NODE_SCORE // cap * weight
+        weight_sum += weight
+    return total // weight_sum if weight_sum else 0
+
+
+def broken_linear(shape: Sequence[tuple[int, int]], p: int) -> int:
+    """``helper.BuildBrokenLinearFunction``: interpolate (utilization, score) points at ``p``."""
+    for i, (utilization, score) in enumerate(shape):
+        if p <= utilization:
+            if i == 0:
+                return score
+            u0, s0 = shape[i - 1]
+            return s0 + go_div((score - s0) * (p - u0), utilization - u0)
+    return shape[-1][1]
+
+
+def requested_to_capacity_ratio_score(shape: Sequence[tuple[int, int]]) -> Callable[..., int]:
+    """``requestedToCapacityRatioScorer`` for a shape already scaled to 0..100."""
+
+    def scorer(requested: Sequence[int], allocatable: Sequence[int], weights: Sequence[int]) -> int:
+        total = weight_sum = 0
+        for req, cap, weight in zip(requested, allocatable, weights, strict=True):
+            if cap == 0:
+                continue
+            if req > cap:
+                score = broken_linear(shape, MAX_UTILIZATION)
+            else:
+                score = broken_linear(shape, req * MAX_UTILIZATION // cap)
+            if score > 0:
+                total += score * weight
+                weight_sum += weight
+        if weight_sum == 0:
+            return 0
+        return math.floor(total / weight_sum + 0.5)  # math.Round of a non-negative value
+
+    return scorer
+
+
+def balanced_score(requested: Sequence[int], allocatable: Sequence[int]) -> int:
+    """``balancedResourceScorer``: int((1 − std of the fractions capped at 1) · 100)."""
+    fractions = [
+        min(req / cap, 1.0) for req, cap in zip(requested, allocatable, strict=True) if cap != 0
+    ]
+    std = 0.0
+    if len(fractions) == 2:
+        std = abs((fractions[0] - fractions[1]) / 2)
+    elif len(fractions) > 2:
+        mean = sum(fractions) / len(fractions)
+        std = math.sqrt(sum((f - mean) * (f - mean) for f in fractions) / len(fractions))
+    return int((1 - std) * MAX_NODE_SCORE)
+
+
+# -- arguments ---------------------------------------------------------------------------------
+def _resources(raw: Any, where: str, *, exactly_one: bool) -> list[tuple[str, int]]:
+    if raw is None:
+        raw = list(_DEFAULT_RESOURCES)
+    if not isinstance(raw, list) or not raw:
+        raise ValueError(f"{where}: expected a non-empty list of {{name, weight}}, got {raw!r}")
+    seen: list[tuple[str, int]] = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, Mapping) or not isinstance(item.get("name"), str):
+            raise ValueError(f"{where}[{i}]: expected {{name: <resource>, weight: <int>}}")
+        name = item["name"]
+        weight = item.get("weight", 0)
+        if not isinstance(weight, int) or isinstance(weight, bool):
+            raise ValueError(f"{where}[{i}].weight: must be a whole number, got {weight!r}")
+        weight = weight or 1  # v1 defaulting: an unset weight is 1
+        if name in (n for n, _ in seen):
+            raise ValueError(f"{where}[{i}].name: duplicate resource {name!r}")
+        if exactly_one and weight != 1:
+            raise ValueError(f"{where}[{i}].weight: must be 1, got {weight}")
+        if not 1 <= weight <= 100:
+            raise ValueError(f"{where}[{i}].weight: must be in the range 1..100, got {weight}")
+        seen.append((name, weight))
+    return seen
+
+
+def _shape(raw: Any, where: str) -> list[tuple[int, int]]:
+    if not isinstance(raw, list) or not raw:
+        raise ValueError(
+            f"{where}: RequestedToCapacityRatio needs a non-empty shape "
+            "(a list of {utilization: 0..100, score: 0..10})"
+        )
+    shape: list[tuple[int, int]] = []
+    for i, point in enumerate(raw):
+        utilization = point.get("utilization") if isinstance(point, Mapping) else None
+        score = point.get("score") if isinstance(point, Mapping) else None
+        if not isinstance(utilization, int) or not 0 <= utilization <= 100:
+            raise ValueError(
+                f"{where}[{i}].utilization: must be a whole number in 0..100, got {utilization!r}"
+            )
+        if not isinstance(score, int) or not 0 <= score <= MAX_CUSTOM_PRIORITY_SCORE:
+            raise ValueError(f"{where}[{i}].score: must be a whole number in 0..10, got {score!r}")
+        if shape and utilization <= shape[-1][0]:
+            raise ValueError(
+                f"{where}[{i}].utilization: utilization values must be sorted in "
+                "increasing order without duplicates"
+            )
+        shape.append((utilization, score * (MAX_NODE_SCORE // MAX_CUSTOM_PRIORITY_SCORE)))
+    return shape
+
+
+def allocatable_and_requested(
+    node: NodeInfo, resource: str, pod_request: int, use_requested: bool
+) -> tuple[int, int]:
+    """``calculateResourceAllocatableRequest``: (allocatable, node requests + the pod's).
+
+    cpu and memory use the non-zero sums unless ``use_requested``; a scalar resource the pod
+    does not request gives (0, 0) so that scoring leaves it out.
+    """
+    if pod_request == 0 and is_scalar_resource(resource):
+        return 0, 0
+    if resource in ("cpu", "memory"):
+        sums = node.requested if use_requested else node.non_zero_requested
+        return node.allocatable.get(resource, 0), sums.get(resource, 0) + pod_request
+    if resource == "ephemeral-storage" or resource in node.allocatable:
+        return node.allocatable.get(resource, 0), node.requested.get(resource, 0) + pod_request
+    return 0, 0
+
+
+class _ResourceScorer:
+    """What Fit's scoring and BalancedAllocation share (upstream ``resourceAllocationScorer``)."""
+
+    resources: list[tuple[str, int]]
+    use_requested: bool
+
+    def pod_request_list(self, pod: Mapping[str, Any]) -> list[int]:
+        requests = pod_requests(pod, non_zero=not self.use_requested)
+        return [requests.get(name, 0) for name, _ in self.resources]
+
+    def node_vectors(self, node: NodeInfo, pod_list: Sequence[int]) -> tuple[list[int], list[int]]:
+        requested, allocatable = [], []
+        for (name, _), pod_request in zip(self.resources, pod_list, strict=True):
+            cap, req = allocatable_and_requested(node, name, pod_request, self.use_requested)
+            allocatable.append(cap)
+            requested.append(req if cap else 0)
+        return requested, allocatable
+
+
+class Fit(_ResourceScorer, PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin):
+    """Filter: the pod's requests must fit the node's free allocatable, and one more pod must
+    fit ``pods``. Score: the configured ``scoringStrategy`` (LeastAllocated by default)."""
+
+    name = "NodeResourcesFit"
+
+    def __init__(self, args: Mapping[str, Any] | None = None) -> None:
+        super().__init__(args)
+        where = "pluginConfig NodeResourcesFit args"
+        strategy = self.args.get("scoringStrategy") or {}
+        if not isinstance(strategy, Mapping):
+            raise ValueError(f"{where}.scoringStrategy: expected a mapping, got {strategy!r}")
+        self.strategy = strategy.get("type") or "LeastAllocated"
+        if self.strategy not in _STRATEGIES:
+            raise ValueError(
+                f"{where}.scoringStrategy.type: {self.strategy!r} is not valid; "
+                f"use one of {', '.join(_STRATEGIES)}"
+            )
+        self.resources = _resources(
+            strategy.get("resources"), f"{where}.scoringStrategy.resources", exactly_one=False
+        )
+        self.weights = [w for _, w in self.resources]
+        self.shape: list[tuple[int, int]] = []
+        if self.strategy == "RequestedToCapacityRatio":
+            ratio = strategy.get("requestedToCapacityRatio") or {}
+            self.shape = _shape(
+                ratio.get("shape"), f"{where}.scoringStrategy.requestedToCapacityRatio.shape"
+            )
+            self.scorer: Callable[..., int] = requested_to_capacity_ratio_score(self.shape)
+        elif self.strategy == "MostAllocated":
+            self.scorer = most_allocated_score
+        else:
+            self.scorer = least_allocated_score
+        self.ignored_resources = frozenset(self.args.get("ignoredResources") or ())
+        self.ignored_groups = frozenset(self.args.get("ignoredResourceGroups") or ())
+        self.use_requested = False
+
+    def pre_filter(self, state: CycleState, pod: Mapping[str, Any]) -> tuple[None, Status]:
+        state.data[self.name] = pod_requests(pod)
+        return None, SUCCESS
+
+    def insufficient(self, requests: Mapping[str, int], node: NodeInfo) -> list[tuple[str, bool]]:
+        """``fitsRequest``: (reason, unresolvable) for each resource that does not fit."""
+        out: list[tuple[str, bool]] = []
+        if len(node.pods) + 1 > node.allocatable.get("pods", 0):
+            out.append(("Too many pods", False))
+        if not any(v for k, v in requests.items() if k in _NATIVE[:3] or is_scalar_resource(k)):
+            return out
+        for name in _NATIVE[:3]:
+            want = requests.get(name, 0)
+            have = node.allocatable.get(name, 0)
+            if want > 0 and want > have - node.requested.get(name, 0):
+                out.append((f"Insufficient {name}", want > have))
+        for name in sorted(requests):
+            want = requests[name]
+            if want == 0 or not is_scalar_resource(name):
+                continue
+            if is_extended_resource(name) and (
+                name in self.ignored_resources or name.split("/")[0] in self.ignored_groups
+            ):
+                continue
+            have = node.allocatable.get(name, 0)
+            if want > have - node.requested.get(name, 0):
+                out.append((f"Insufficient {name}", want > have))
+        return out
+
+    def filter(self, state: CycleState, pod: Mapping[str, Any], node: NodeInfo) -> Status:
+        requests = state.data.get(self.name)
+        if requests is None:
+            requests = pod_requests(pod)
+        insufficient = self.insufficient(requests, node)
+        if not insufficient:
+            return SUCCESS
+        reasons = tuple(reason for reason, _ in insufficient)
+        if any(unresolvable for _, unresolvable in insufficient):
+            return Status.unresolvable(*reasons)
+        return Status.unschedulable(*reasons)
+
+    def pre_score(
+        self, state: CycleState, pod: Mapping[str, Any], nodes: Sequence[NodeInfo]
+    ) -> Status:
+        state.data[self.name + "/score"] = self.pod_request_list(pod)
+        return SUCCESS
+
+    def score(self, state: CycleState, pod: Mapping[str, Any], node: NodeInfo) -> int:
+        pod_list = state.data.get(self.name + "/score") or self.pod_request_list(pod)
+        requested, allocatable = self.node_vectors(node, pod_list)
+        return self.scorer(requested, allocatable, self.weights)
+
+
+class BalancedAllocation(_ResourceScorer, PreScorePlugin, ScorePlugin):
+    """Score: favour nodes whose resource fractions (with the pod) are close to each other.
+
+    Uses plain requests (no non-zero defaults); best-effort pods (requesting none of the
+    configured resources) are skipped at PreScore, as upstream does since kubernetes#129138.
+    """
+
+    name = "NodeResourcesBalancedAllocation"
+
+    def __init__(self, args: Mapping[str, Any] | None = None) -> None:
+        super().__init__(args)
+        self.resources = _resources(
+            self.args.get("resources"),
+            "pluginConfig NodeResourcesBalancedAllocation args.resources",
+            exactly_one=True,
+        )
+        self.use_requested = True
+
+    def pre_score(
+        self, state: CycleState, pod: Mapping[str, Any], nodes: Sequence[NodeInfo]
+    ) -> Status:
+        pod_list = self.pod_request_list(pod)
+        if not any(pod_list):
+            return SKIP
+        state.data[self.name] = pod_list
+        return SUCCESS
+
+    def score(self, state: CycleState, pod: Mapping[str, Any], node: NodeInfo) -> int:
+        pod_list = state.data.get(self.name) or self.pod_request_list(pod)
+        requested, allocatable = self.node_vectors(node, pod_list)
+        return balanced_score(requested, allocatable)

@@ -1,0 +1,430 @@
+"""PodTopologySpread: spread matching pods evenly over topology domains (zones, hosts, ...).
+
+Upstream: kubernetes/kubernetes ``pkg/scheduler/framework/plugins/podtopologyspread/``
+(``plugin.go`` with the system default constraints, ``common.go``, ``filtering.go``,
+``scoring.go``) and ``pkg/scheduler/framework/plugins/helper/spread.go`` (``DefaultSelector``);
+docs https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/ .
+
+- Filter (``whenUnsatisfiable: DoNotSchedule``): a node passes a constraint when
+  ``matching pods in its domain + (1 if the pod matches its own selector) − global minimum
+  ≤ maxSkew``; the minimum is 0 while there are fewer eligible domains than ``minDomains``.
+  A node without the topology key is rejected as UnschedulableAndUnresolvable.
+- Score (``ScheduleAnyway``): per constraint ``count · log(domains + 2) + (maxSkew − 1)``,
+  summed and rounded, then normalized so that the fewest matching pods score highest.
+- A pod without constraints gets the plugin's default constraints (by default the system
+  ones: hostname maxSkew 3 and zone maxSkew 5, both ScheduleAnyway) with a selector made
+  from the Services, ReplicaSet, StatefulSet or ReplicationController that select it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from clustersim.kubernetes.nodeinfo import HOSTNAME_LABEL, ZONE_LABEL, NodeInfo
+from clustersim.kubernetes.scheduler.framework import (
+    MAX_NODE_SCORE,
+    SKIP,
+    SUCCESS,
+    CycleState,
+    FilterPlugin,
+    PreFilterPlugin,
+    PreScorePlugin,
+    ScorePlugin,
+    Status,
+)
+from clustersim.kubernetes.scheduler.labels import (
+    label_selector_matches,
+    pod_labels,
+    pod_namespace,
+    selector_with_match_label_keys,
+)
+from clustersim.kubernetes.scheduler.plugins.nodeaffinity import required_node_affinity_matches
+from clustersim.kubernetes.scheduler.taints import find_untolerated_taint
+
+__all__ = [
+    "SYSTEM_DEFAULT_CONSTRAINTS",
+    "Constraint",
+    "PodTopologySpread",
+    "StaticLister",
+    "WorkloadLister",
+    "default_selector",
+]
+
+ERR_REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints"
+ERR_REASON_NODE_LABEL_NOT_MATCH = ERR_REASON_CONSTRAINTS_NOT_MATCH + " (missing required label)"
+SYSTEM_DEFAULT_CONSTRAINTS = (
+    {"topologyKey": HOSTNAME_LABEL, "whenUnsatisfiable": "ScheduleAnyway", "maxSkew": 3},
+    {"topologyKey": ZONE_LABEL, "whenUnsatisfiable": "ScheduleAnyway", "maxSkew": 5},
+)
+_ACTIONS = ("DoNotSchedule", "ScheduleAnyway")
+_POLICIES = ("Honor", "Ignore")
+_NO_DOMAIN_MIN = 2**31 - 1  # upstream's critical paths start at MaxInt32
+
+
+class WorkloadLister(Protocol):
+    """What PodTopologySpread asks the cluster (upstream: the Service, ReplicaSet,
+    StatefulSet and ReplicationController listers)."""
+
+    def services(self, namespace: str) -> Iterable[Mapping[str, Any]]:
+        """The Service manifests of a namespace."""
+
+    def controller(self, namespace: str, kind: str, name: str) -> Mapping[str, Any] | None:
+        """The ReplicaSet, StatefulSet or ReplicationController manifest of that name, if any."""
+
+
+class StaticLister:
+    """A :class:`WorkloadLister` over fixed lists of manifests (tests, labs, explain)."""
+
+    def __init__(
+        self,
+        services: Iterable[Mapping[str, Any]] = (),
+        controllers: Iterable[Mapping[str, Any]] = (),
+    ) -> None:
+        self._services = list(services)
+        self._controllers = list(controllers)
+
+    def services(self, namespace: str) -> list[Mapping[str, Any]]:
+        return [s for s in self._services if pod_namespace(s) == namespace]
+
+    def controller(self, namespace: str, kind: str, name: str) -> Mapping[str, Any] | None:
+        for obj in self._controllers:
+            meta = obj.get("metadata") or {}
+            if (
+                obj.get("kind") == kind
+                and meta.get("name") == name
+                and pod_namespace(obj) == namespace
+            ):
+                return obj
+        return None
+
+
+def default_selector(pod: Mapping[str, Any], lister: WorkloadLister | None) -> dict[str, Any]:
+    """``helper.DefaultSelector``: the selectors of the Services that select the pod, merged,
+    ANDed with the selector of its controlling ReplicaSet, StatefulSet or ReplicationController.
+    """
+    match_labels: dict[str, str] = {}
+    expressions: list[Mapping[str, Any]] = []
+    if lister is None:
+        return {}
+    namespace, labels = pod_namespace(pod), pod_labels(pod)
+    for service in lister.services(namespace):
+        selector = (service.get("spec") or {}).get("selector")
+        if selector is not None and all(labels.get(k) == str(v) for k, v in selector.items()):
+            match_labels.update({k: str(v) for k, v in selector.items()})
+    owner = next(
+        (
+            ref
+            for ref in (pod.get("metadata") or {}).get("ownerReferences") or ()
+            if ref.get("controller")
+        ),
+        None,
+    )
+    if owner is not None and owner.get("kind") in (
+        "ReplicationController",
+        "ReplicaSet",
+        "StatefulSet",
+    ):
+        controller = lister.controller(namespace, owner["kind"], owner.get("name", ""))
+        selector = ((controller or {}).get("spec") or {}).get("selector")
+        if controller is not None and owner["kind"] == "ReplicationController":
+            match_labels.update({k: str(v) for k, v in (selector or {}).items()})
+        elif controller is not None and selector is not None:
+            expressions += [
+                {"key": k, "operator": "In", "values": [str(v)]}
+                for k, v in (selector.get("matchLabels") or {}).items()
+            ]
+            expressions += list(selector.get("matchExpressions") or ())
+    result: dict[str, Any] = {}
+    if match_labels:
+        result["matchLabels"] = match_labels
+    if expressions:
+        result["matchExpressions"] = expressions
+    return result
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """One topology spread constraint, resolved (upstream ``topologySpreadConstraint``)."""
+
+    max_skew: int
+    topology_key: str
+    selector: Mapping[str, Any] | None
+    min_domains: int = 1
+    honor_node_affinity: bool = True
+    honor_node_taints: bool = False
+
+    def includes(self, pod: Mapping[str, Any], node: NodeInfo) -> bool:
+        """``matchNodeInclusionPolicies``: does the node count for this constraint?"""
+        if self.honor_node_affinity and not required_node_affinity_matches(pod, node):
+            return False
+        tolerations = (pod.get("spec") or {}).get("tolerations") or ()
+        return not (self.honor_node_taints and find_untolerated_taint(node.taints, tolerations))
+
+    def matches(self, pod: Mapping[str, Any]) -> bool:
+        return label_selector_matches(self.selector, pod_labels(pod))
+
+
+def _validated(raw: Mapping[str, Any], where: str) -> Mapping[str, Any]:
+    if not isinstance(raw, Mapping):
+        raise ValueError(f"{where}: expected a topology spread constraint mapping, got {raw!r}")
+    skew = raw.get("maxSkew")
+    if not isinstance(skew, int) or isinstance(skew, bool) or skew < 1:
+        raise ValueError(f"{where}.maxSkew: must be a whole number ≥ 1, got {skew!r}")
+    if not raw.get("topologyKey"):
+        raise ValueError(f"{where}.topologyKey: must not be empty")
+    if raw.get("whenUnsatisfiable") not in _ACTIONS:
+        raise ValueError(
+            f"{where}.whenUnsatisfiable: must be DoNotSchedule or ScheduleAnyway, "
+            f"got {raw.get('whenUnsatisfiable')!r}"
+        )
+    min_domains = raw.get("minDomains")
+    if min_domains is not None:
+        if not isinstance(min_domains, int) or min_domains < 1:
+            raise ValueError(f"{where}.minDomains: must be a whole number ≥ 1, got {min_domains!r}")
+        if raw["whenUnsatisfiable"] != "DoNotSchedule":
+            raise ValueError(
+                f"{where}.minDomains: may only be set with whenUnsatisfiable: DoNotSchedule"
+            )
+    for policy in ("nodeAffinityPolicy", "nodeTaintsPolicy"):
+        if raw.get(policy) is not None and raw[policy] not in _POLICIES:
+            raise ValueError(f"{where}.{policy}: must be Honor or Ignore, got {raw[policy]!r}")
+    return raw
+
+
+def _constraints(
+    raw: Sequence[Mapping[str, Any]],
+    labels: Mapping[str, str],
+    action: str,
+    selector: Mapping[str, Any] | None = None,
+) -> list[Constraint]:
+    """``filterTopologySpreadConstraints``: the constraints with ``action``, selectors merged
+    with their ``matchLabelKeys``; ``selector`` replaces them for default constraints."""
+    out = []
+    for c in raw:
+        if c.get("whenUnsatisfiable") != action:
+            continue
+        own = (
+            selector
+            if selector is not None
+            else selector_with_match_label_keys(
+                c.get("labelSelector"), c.get("matchLabelKeys"), labels
+            )
+        )
+        out.append(
+            Constraint(
+                max_skew=c["maxSkew"],
+                topology_key=c["topologyKey"],
+                selector=own,
+                min_domains=c.get("minDomains") or 1,
+                honor_node_affinity=(c.get("nodeAffinityPolicy") or "Honor") == "Honor",
+                honor_node_taints=(c.get("nodeTaintsPolicy") or "Ignore") == "Honor",
+            )
+        )
+    return out
+
+
+def count_matching(
+    pods: Iterable[Mapping[str, Any]], constraint: Constraint, namespace: str
+) -> int:
+    """``countPodsMatchSelector``: pods of ``namespace``, not terminating, that match."""
+    return sum(
+        1
+        for p in pods
+        if pod_namespace(p) == namespace
+        and not (p.get("metadata") or {}).get("deletionTimestamp")
+        and constraint.matches(p)
+    )
+
+
+def _has_keys(node: NodeInfo, constraints: Sequence[Constraint]) -> bool:
+    return all(c.topology_key in node.labels for c in constraints)
+
+
+def go_round(value: float) -> int:
+    """Go's ``math.Round`` for a value ≥ 0: halves away from zero."""
+    whole = math.floor(value)
+    return whole + 1 if value - whole >= 0.5 else whole
+
+
+@dataclass
+class _FilterState:
+    constraints: list[Constraint]
+    match_num: list[dict[str, int]]
+
+
+@dataclass
+class _ScoreState:
+    constraints: list[Constraint]
+    ignored: set[str]
+    counts: list[dict[str, int]]
+    weights: list[float]
+
+
+class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin):
+    """Hard constraints filter, soft ones score; see the module docstring for the formulas."""
+
+    name = "PodTopologySpread"
+
+    def __init__(self, args: Mapping[str, Any] | None = None) -> None:
+        super().__init__(args)
+        where = "pluginConfig PodTopologySpread args"
+        defaulting = self.args.get("defaultingType") or "System"
+        raw = self.args.get("defaultConstraints") or []
+        if defaulting not in ("System", "List"):
+            raise ValueError(f"{where}.defaultingType: must be System or List, got {defaulting!r}")
+        if defaulting == "System" and raw:
+            raise ValueError(
+                f"{where}.defaultConstraints: must be empty when defaultingType is "
+                "System (set defaultingType: List to use your own)"
+            )
+        if not isinstance(raw, list):
+            raise ValueError(f"{where}.defaultConstraints: expected a list, got {raw!r}")
+        seen = set()
+        for i, c in enumerate(raw):
+            _validated(c, f"{where}.defaultConstraints[{i}]")
+            if c.get("labelSelector") is not None:
+                raise ValueError(
+                    f"{where}.defaultConstraints[{i}].labelSelector: must not be set; "
+                    "default constraints take the selector of the pod's workload"
+                )
+            key = (c["topologyKey"], c["whenUnsatisfiable"])
+            if key in seen:
+                raise ValueError(f"{where}.defaultConstraints[{i}]: duplicate {key}")
+            seen.add(key)
+        self.system_defaulted = defaulting == "System"
+        self.default_constraints = (
+            list(SYSTEM_DEFAULT_CONSTRAINTS) if self.system_defaulted else raw
+        )
+
+    def constraints(self, pod: Mapping[str, Any], action: str, lister: Any) -> list[Constraint]:
+        """The pod's constraints with ``action`` (``getConstraints``, ``buildDefaultConstraints``).
+
+        Raises ValueError for a constraint the API server would refuse.
+        """
+        own = (pod.get("spec") or {}).get("topologySpreadConstraints") or []
+        labels = pod_labels(pod)
+        if own:
+            for i, c in enumerate(own):
+                _validated(
+                    c,
+                    f"Pod {(pod.get('metadata') or {}).get('name')!r} "
+                    f"spec.topologySpreadConstraints[{i}]",
+                )
+            return _constraints(own, labels, action)
+        if not any(c["whenUnsatisfiable"] == action for c in self.default_constraints):
+            return []
+        selector = default_selector(pod, lister)
+        if not selector:
+            return []
+        return _constraints(self.default_constraints, labels, action, selector)
+
+    # -- filtering ----------------------------------------------------------------------------
+    def pre_filter(self, state: CycleState, pod: Mapping[str, Any]) -> tuple[None, Status]:
+        constraints = self.constraints(pod, "DoNotSchedule", state.lister)
+        if not constraints:
+            return None, SKIP
+        namespace = pod_namespace(pod)
+        match_num: list[dict[str, int]] = [{} for _ in constraints]
+        for node in state.all_nodes:
+            if not _has_keys(node, constraints):
+                continue
+            for i, c in enumerate(constraints):
+                if not c.includes(pod, node):
+                    continue
+                value = node.labels[c.topology_key]
+                match_num[i][value] = match_num[i].get(value, 0) + count_matching(
+                    node.pods, c, namespace
+                )
+        state.data[self.name] = _FilterState(constraints, match_num)
+        return None, SUCCESS
+
+    def filter(self, state: CycleState, pod: Mapping[str, Any], node: NodeInfo) -> Status:
+        s: _FilterState | None = state.data.get(self.name)
+        if s is None:
+            return SUCCESS
+        for i, c in enumerate(s.constraints):
+            value = node.labels.get(c.topology_key)
+            if value is None:
+                return Status.unresolvable(ERR_REASON_NODE_LABEL_NOT_MATCH)
+            domains = s.match_num[i]
+            global_min = min(domains.values(), default=_NO_DOMAIN_MIN)
+            if len(domains) < c.min_domains:
+                global_min = 0
+            skew = domains.get(value, 0) + (1 if c.matches(pod) else 0) - global_min
+            if skew > c.max_skew:
+                return Status.unschedulable(ERR_REASON_CONSTRAINTS_NOT_MATCH)
+        return SUCCESS
+
+    # -- scoring ------------------------------------------------------------------------------
+    def pre_score(
+        self, state: CycleState, pod: Mapping[str, Any], nodes: Sequence[NodeInfo]
+    ) -> Status:
+        if not state.all_nodes:
+            return SKIP
+        constraints = self.constraints(pod, "ScheduleAnyway", state.lister)
+        if not constraints:
+            return SKIP
+        own = bool((pod.get("spec") or {}).get("topologySpreadConstraints"))
+        require_all = own or not self.system_defaulted
+        ignored: set[str] = set()
+        counts: list[dict[str, int]] = [{} for _ in constraints]
+        for node in nodes:
+            if require_all and not _has_keys(node, constraints):
+                ignored.add(node.name)
+                continue
+            for i, c in enumerate(constraints):
+                # As upstream, a node without the key (allowed for system defaults) makes an
+                # empty-valued domain that counts in the weight but is never scored.
+                if c.topology_key != HOSTNAME_LABEL:
+                    counts[i].setdefault(node.labels.get(c.topology_key, ""), 0)
+        weights = []
+        for i, c in enumerate(constraints):
+            size = len(nodes) - len(ignored) if c.topology_key == HOSTNAME_LABEL else len(counts[i])
+            weights.append(math.log(size + 2))
+        namespace = pod_namespace(pod)
+        for node in state.all_nodes:
+            if require_all and not _has_keys(node, constraints):
+                continue
+            for i, c in enumerate(constraints):
+                if not c.includes(pod, node):
+                    continue
+                value = node.labels.get(c.topology_key, "")
+                if c.topology_key == HOSTNAME_LABEL or value not in counts[i]:
+                    continue
+                counts[i][value] += count_matching(node.pods, c, namespace)
+        state.data[self.name + "/score"] = _ScoreState(constraints, ignored, counts, weights)
+        return SUCCESS
+
+    def score(self, state: CycleState, pod: Mapping[str, Any], node: NodeInfo) -> int:
+        s: _ScoreState = state.data[self.name + "/score"]
+        if node.name in s.ignored:
+            return 0
+        total = 0.0
+        namespace = pod_namespace(pod)
+        for i, c in enumerate(s.constraints):
+            value = node.labels.get(c.topology_key)
+            if value is None:
+                continue
+            if c.topology_key == HOSTNAME_LABEL:
+                count = count_matching(node.pods, c, namespace)
+            else:
+                count = s.counts[i][value]
+            total += count * s.weights[i] + (c.max_skew - 1)
+        return go_round(total)
+
+    def normalize(
+        self, state: CycleState, pod: Mapping[str, Any], names: Sequence[str], scores: list[int]
+    ) -> None:
+        s: _ScoreState = state.data[self.name + "/score"]
+        valid = [score for name, score in zip(names, scores, strict=True) if name not in s.ignored]
+        low, high = min(valid, default=0), max(valid, default=0)
+        for i, name in enumerate(names):
+            if name in s.ignored:
+                scores[i] = 0
+            elif high == 0:
+                scores[i] = MAX_NODE_SCORE
+            else:
+                scores[i] = MAX_NODE_SCORE * (high + low - scores[i]) // high

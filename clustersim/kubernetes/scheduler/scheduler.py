@@ -1,0 +1,295 @@
+"""The scheduling cycle: PreFilter → Filter → PreScore → Score → NormalizeScore → pick a node.
+
+Upstream: kubernetes/kubernetes ``pkg/scheduler/schedule_one.go`` (``schedulePod``,
+``findNodesThatFitPod``, ``prioritizeNodes``, ``selectHost``), ``framework/runtime/framework.go``
+(running the extension points; a Filter stops at the first plugin that rejects) and
+``framework/types.go`` (``FitError``, the FailedScheduling message). This is the plain reference
+path; :mod:`clustersim.kubernetes.scheduler.fastpath` computes the same choice with NumPy.
+
+Simplifications, each as upstream would behave otherwise:
+
+- Every feasible node is scored (upstream's ``percentageOfNodesToScore`` samples fewer nodes
+  in clusters above 100 nodes and starts each search where the previous one stopped).
+- Among equally good nodes one is drawn uniformly from the seeded generator with a single
+  draw; upstream reservoir-samples while walking the list, which gives the same distribution.
+- Preemption is not simulated: the message's ``preemption:`` part says what DefaultPreemption
+  says when no pod of lower priority can be evicted.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from clustersim.kubernetes.nodeinfo import NodeInfo
+from clustersim.kubernetes.scheduler.config import Profile, load_profile
+from clustersim.kubernetes.scheduler.framework import (
+    Code,
+    CycleState,
+    FilterPlugin,
+    Plugin,
+    PreFilterPlugin,
+    PreScorePlugin,
+    ScorePlugin,
+    Status,
+)
+from clustersim.kubernetes.scheduler.registry import REGISTRY
+
+__all__ = ["ScheduleResult", "Scheduler", "Verdict", "fit_error_message"]
+
+NO_NODES = "no nodes available to schedule pods"
+NOT_HELPFUL = "Preemption is not helpful for scheduling"
+NO_VICTIMS = "No preemption victims found for incoming pod"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Why a node can or cannot take the pod, and how it scored.
+
+    ``scores`` maps each Score plugin that ran to its score after normalization and before
+    weights; ``total`` is the weighted sum. Infeasible nodes are not scored: ``{}`` and None.
+    """
+
+    feasible: bool
+    reasons: tuple[str, ...] = ()
+    scores: dict[str, int] = field(default_factory=dict)
+    total: int | None = None
+
+
+@dataclass(frozen=True)
+class ScheduleResult:
+    """The chosen node (None when the pod does not fit) and, on failure, the
+    FailedScheduling message with every node's verdict."""
+
+    node: str | None
+    message: str = ""
+    verdicts: dict[str, Verdict] = field(default_factory=dict)
+
+
+@dataclass
+class _Cycle:
+    """Everything one reference cycle found out."""
+
+    state: CycleState
+    statuses: dict[str, Status] = field(default_factory=dict)
+    feasible: list[NodeInfo] = field(default_factory=list)
+    prefilter_message: str = ""
+    scores: dict[str, dict[str, int]] = field(default_factory=dict)
+    totals: dict[str, int] = field(default_factory=dict)
+
+
+def _histogram(statuses: Sequence[Status]) -> str:
+    counts: dict[str, int] = {}
+    for status in statuses:
+        for reason in status.reasons:
+            counts[reason] = counts.get(reason, 0) + 1
+    return ", ".join(sorted(f"{n} {reason}" for reason, n in counts.items()))
+
+
+def fit_error_message(
+    num_nodes: int,
+    statuses: Mapping[str, Status],
+    *,
+    prefilter_message: str = "",
+    preemption: str = "",
+) -> str:
+    """``FitError.Error()``: "0/N nodes are available: <sorted histogram>." plus the
+    PostFilter (preemption) message. The histogram's entries are "<count> <reason>" sorted
+    as strings, as upstream sorts them."""
+    message = f"0/{num_nodes} nodes are available:"
+    body = prefilter_message or _histogram(list(statuses.values()))
+    if body:
+        message += f" {body}."
+    if preemption:
+        message += f" {preemption}"
+    return message
+
+
+def _preemption_message(pod: Mapping[str, Any], statuses: Mapping[str, Status]) -> str:
+    """What DefaultPreemption's PostFilter reports when it finds no victims.
+
+    Upstream: ``pkg/scheduler/framework/preemption/preemption.go`` and
+    ``plugins/defaultpreemption/default_preemption.go``: nodes rejected as unresolvable are
+    "not helpful"; on the others no pod of lower priority could be evicted (the simulator
+    does not preempt).
+    """
+    if (pod.get("spec") or {}).get("preemptionPolicy") == "Never":
+        return "preemption: not eligible due to preemptionPolicy=Never."
+    verdicts = {
+        name: Status(
+            status.code,
+            (NOT_HELPFUL if status.code == Code.UNSCHEDULABLE_AND_UNRESOLVABLE else NO_VICTIMS,),
+        )
+        for name, status in statuses.items()
+    }
+    return "preemption: " + fit_error_message(len(statuses), verdicts)
+
+
+class Scheduler:
+    """kube-scheduler's framework over :class:`NodeInfo` objects.
+
+    ``config``: one profile of a KubeSchedulerConfiguration (dict or YAML text, or the whole
+    document). ``rng``: the cluster's seeded ``random.Random`` (ties are drawn from it).
+    ``lister``: answers which Services and controllers select a pod, for PodTopologySpread's
+    default constraints (a ``WorkloadLister``, see ``plugins/podtopologyspread.py``).
+    ``fast``: use the NumPy fast path in :meth:`schedule` (same choices, faster at scale).
+    """
+
+    def __init__(
+        self,
+        config: Any = None,
+        rng: random.Random | None = None,
+        *,
+        lister: Any = None,
+        fast: bool = True,
+    ) -> None:
+        self.profile: Profile = load_profile(config)
+        self.rng = rng if rng is not None else random.Random(0)
+        self.lister = lister
+        self.plugins: dict[str, Plugin] = {}
+        used = {n for names in self.profile.points.values() for n in names}
+        for name in REGISTRY:
+            if name in used:
+                try:
+                    self.plugins[name] = REGISTRY[name](self.profile.args.get(name))
+                except ValueError as err:
+                    raise ValueError(f"scheduler configuration: {err}") from None
+        self.weights = {n: self.profile.weights.get(n, 1) for n in self.plugins}
+        self._fast: Any = None
+        if fast:
+            from clustersim.kubernetes.scheduler.fastpath import FastPath
+
+            self._fast = FastPath(self)
+
+    def _at(self, point: str, kind: type) -> list[Any]:
+        return [
+            self.plugins[n]
+            for n in self.profile.points.get(point, ())
+            if isinstance(self.plugins.get(n), kind)
+        ]
+
+    # -- the reference cycle ----------------------------------------------------------------
+    def _filter(self, pod: Mapping[str, Any], nodes: Sequence[NodeInfo]) -> _Cycle:
+        cycle = _Cycle(CycleState(pod, nodes, self.lister))
+        state = cycle.state
+        names: set[str] | None = None
+        narrowed_by: list[str] = []
+        skipped: set[str] = set()
+        for plugin in self._at("preFilter", PreFilterPlugin):
+            result, status = plugin.pre_filter(state, pod)
+            if status.skip:
+                skipped.add(plugin.name)
+                continue
+            if status.rejected:
+                cycle.prefilter_message = status.message
+                for node in nodes:
+                    cycle.statuses[node.name] = Status(status.code, status.reasons, plugin.name)
+                return cycle
+            if result is not None:
+                narrowed_by.append(plugin.name)
+                names = set(result) if names is None else names & result
+        absent = Status.unresolvable(
+            f"node(s) didn't satisfy plugin(s) [{' '.join(sorted(narrowed_by))}]"
+        )
+        filters = [p for p in self._at("filter", FilterPlugin) if p.name not in skipped]
+        for node in nodes:
+            if names is not None and node.name not in names:
+                cycle.statuses[node.name] = absent
+                continue
+            for plugin in filters:
+                status = plugin.filter(state, pod, node)
+                if not status.success:
+                    cycle.statuses[node.name] = Status(status.code, status.reasons, plugin.name)
+                    break
+            else:
+                cycle.feasible.append(node)
+        return cycle
+
+    def _score(self, cycle: _Cycle) -> None:
+        state, pod, feasible = cycle.state, cycle.state.pod, cycle.feasible
+        skipped = {
+            p.name
+            for p in self._at("preScore", PreScorePlugin)
+            if p.name in self.profile.points.get("score", ())
+            and p.pre_score(state, pod, feasible).skip
+        }
+        names = [n.name for n in feasible]
+        cycle.scores = {name: {} for name in names}
+        cycle.totals = dict.fromkeys(names, 0)
+        for plugin in self._at("score", ScorePlugin):
+            if plugin.name in skipped:
+                continue
+            scores = [plugin.score(state, pod, node) for node in feasible]
+            plugin.normalize(state, pod, names, scores)
+            weight = self.weights[plugin.name]
+            for name, score in zip(names, scores, strict=True):
+                cycle.scores[name][plugin.name] = score
+                cycle.totals[name] += score * weight
+
+    def _failure(
+        self, pod: Mapping[str, Any], nodes: Sequence[NodeInfo], cycle: _Cycle
+    ) -> ScheduleResult:
+        if not nodes:
+            return ScheduleResult(None, NO_NODES, {})
+        preemption = _preemption_message(pod, cycle.statuses) if self.profile.preemption else ""
+        message = fit_error_message(
+            len(nodes),
+            cycle.statuses,
+            prefilter_message=cycle.prefilter_message,
+            preemption=preemption,
+        )
+        verdicts = {n.name: Verdict(False, cycle.statuses[n.name].reasons) for n in nodes}
+        return ScheduleResult(None, message, verdicts)
+
+    def select(self, names: Sequence[str], totals: Sequence[int]) -> str:
+        """The node with the highest total; ties drawn uniformly from the seeded generator."""
+        best = max(totals)
+        ties = [name for name, total in zip(names, totals, strict=True) if total == best]
+        return ties[self.rng.randrange(len(ties))] if len(ties) > 1 else ties[0]
+
+    def schedule_reference(
+        self, pod: Mapping[str, Any], nodes: Sequence[NodeInfo]
+    ) -> ScheduleResult:
+        """One scheduling cycle on the plain path (no NumPy)."""
+        cycle = self._filter(pod, nodes)
+        if not cycle.feasible:
+            return self._failure(pod, nodes, cycle)
+        if len(cycle.feasible) == 1:  # upstream skips scoring when only one node fits
+            return ScheduleResult(cycle.feasible[0].name)
+        self._score(cycle)
+        names = list(cycle.totals)
+        return ScheduleResult(self.select(names, [cycle.totals[n] for n in names]))
+
+    def schedule(self, pod: Mapping[str, Any], nodes: Sequence[NodeInfo]) -> ScheduleResult:
+        """Pick a node for ``pod`` among ``nodes`` (binds nothing: the caller binds).
+
+        On failure ``node`` is None, ``message`` is upstream's FailedScheduling text and
+        ``verdicts`` gives every node's reasons. Pass the same ``nodes`` list each time, and
+        change nodes only through NodeInfo, for the fast path to reuse its caches.
+        """
+        if not isinstance(pod, Mapping):
+            raise ValueError(
+                f"schedule() needs a Pod manifest (a mapping), got {type(pod).__name__}"
+            )
+        if self._fast is not None:
+            return self._fast.schedule(pod, nodes)
+        return self.schedule_reference(pod, nodes)
+
+    def explain(self, pod: Mapping[str, Any], nodes: Sequence[NodeInfo]) -> dict[str, Verdict]:
+        """Every node's verdict for ``pod``: feasibility, filter reasons and, for feasible
+        nodes, each plugin's normalized score and the weighted total. Binds nothing and
+        draws nothing from the generator."""
+        cycle = self._filter(pod, nodes)
+        if cycle.feasible:
+            self._score(cycle)
+        verdicts = {}
+        for node in nodes:
+            if node.name in cycle.totals:
+                verdicts[node.name] = Verdict(
+                    True, (), cycle.scores[node.name], cycle.totals[node.name]
+                )
+            else:
+                verdicts[node.name] = Verdict(False, cycle.statuses[node.name].reasons)
+        return verdicts
