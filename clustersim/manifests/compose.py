@@ -29,8 +29,10 @@ import re
 from pathlib import PurePath
 from typing import Any
 
+from clustersim.manifests.compose_types import Service
 from clustersim.manifests.safe_yaml import Document, Path
 from clustersim.manifests.specs import Spec
+from clustersim.manifests.validation import validate
 
 __all__ = ["StackSpec", "expand_port", "expand_volume", "load_compose"]
 
@@ -242,6 +244,7 @@ def _expand_service(document: Document, path: Path, service: Any) -> dict[str, A
         service = {}
     if not isinstance(service, dict):
         raise document.error(path, "a service is not a mapping", "a mapping with image, deploy ...")
+    validate(Service, document, path)
     result = copy.deepcopy(service)
     if "ports" in service:
         if not isinstance(service["ports"], list):

@@ -1,0 +1,141 @@
+"""pydantic models of a Compose service as ``docker stack deploy`` reads it (the fields used).
+
+Sources: the Compose file v3 schema in docker/cli
+``cli/compose/schema/data/config_schema_v3.*.json`` and the compose-spec ``deploy.md``;
+placement constraints as moby/swarmkit parses them (``manager/constraint/constraint.go``,
+``Parse``: ``key==value`` or ``key!=value``, the key ``[A-Za-z_][A-Za-z0-9-_.]+``, the value
+free of other operators); durations as Go's ``time.ParseDuration`` reads them (``10s``,
+``1m30s``, ``500ms``). CPU and memory amounts go through
+:func:`~clustersim.manifests.units.compose_cpus` and
+:func:`~clustersim.manifests.units.compose_bytes`. Fields not modelled are allowed and kept.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+from clustersim.manifests.units import compose_bytes, compose_cpus
+
+__all__ = ["Service", "parse_constraint"]
+
+_KEY = re.compile(r"[a-z_][a-z0-9\-_.]+", re.IGNORECASE)
+_VALUE = re.compile(r"[a-z0-9:\-_\s.*()?+\[\]\\^$|/]+", re.IGNORECASE)
+_DURATION = re.compile(r"[-+]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|µs|μs|ms|s|m|h))+|0")
+
+
+def parse_constraint(text: str) -> tuple[str, str, str]:
+    """``(key, "==" or "!=", value)`` of a Swarm placement constraint such as
+    ``node.role == manager``; raises ``ValueError`` with swarmkit's wording otherwise."""
+    for operator in ("==", "!="):
+        if operator in text:
+            key, value = (part.strip() for part in text.split(operator, 1))
+            if not _KEY.fullmatch(key):
+                raise ValueError(f"key '{key}' is invalid (in constraint {text!r})")
+            if not _VALUE.fullmatch(value):
+                raise ValueError(f"value '{value}' is invalid (in constraint {text!r})")
+            return key, operator, value
+    raise ValueError(f"constraint {text!r} expected one operator from ==, !=")
+
+
+def _constraint(text: str) -> str:
+    parse_constraint(text)
+    return text
+
+
+def _duration(text: str) -> str:
+    if not _DURATION.fullmatch(text):
+        raise ValueError(f"time: invalid duration {text!r} (expected e.g. '10s', '1m30s', '500ms')")
+    return text
+
+
+def _cpus(value: Any) -> Decimal:
+    return compose_cpus(value)
+
+
+def _bytes(value: Any) -> int:
+    return compose_bytes(value)
+
+
+Cpus = Annotated[Decimal, BeforeValidator(_cpus)]
+Bytes = Annotated[int, BeforeValidator(_bytes)]
+Duration = Annotated[str, AfterValidator(_duration)]
+Constraint = Annotated[str, AfterValidator(_constraint)]
+Count = Annotated[int, Field(ge=0)]
+# "list_or_dict" in the v3 schema: mapping values may be strings, numbers, booleans or null.
+Labels = dict[str, str | int | float | bool | None] | list[str]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(strict=True, extra="allow")
+
+
+class Resource(_Model):
+    cpus: Cpus | None = None
+    memory: Bytes | None = None
+    pids: int | None = None
+    generic_resources: list[dict[str, Any]] | None = None
+
+
+class Resources(_Model):
+    limits: Resource | None = None
+    reservations: Resource | None = None
+
+
+class Preference(_Model):
+    spread: str
+
+
+class Placement(_Model):
+    constraints: list[Constraint] | None = None
+    preferences: list[Preference] | None = None
+    max_replicas_per_node: Count | None = None
+
+
+class UpdateConfig(_Model):
+    parallelism: Count | None = None
+    delay: Duration | None = None
+    failure_action: Literal["continue", "rollback", "pause"] | None = None
+    monitor: Duration | None = None
+    max_failure_ratio: Annotated[float, Field(ge=0)] | None = None
+    order: Literal["start-first", "stop-first"] | None = None
+
+
+class RestartPolicy(_Model):
+    condition: Literal["none", "on-failure", "any"] | None = None
+    delay: Duration | None = None
+    max_attempts: Count | None = None
+    window: Duration | None = None
+
+
+class Deploy(_Model):
+    mode: Literal["replicated", "global", "replicated-job", "global-job"] | None = None
+    replicas: Count | None = None
+    placement: Placement | None = None
+    resources: Resources | None = None
+    update_config: UpdateConfig | None = None
+    rollback_config: UpdateConfig | None = None
+    restart_policy: RestartPolicy | None = None
+    endpoint_mode: Literal["vip", "dnsrr"] | None = None
+    labels: Labels | None = None
+
+
+class Healthcheck(_Model):
+    test: str | list[str] | None = None
+    interval: Duration | None = None
+    timeout: Duration | None = None
+    start_period: Duration | None = None
+    retries: Count | None = None
+    disable: bool | None = None
+
+
+class Service(_Model):
+    image: str | None = None
+    deploy: Deploy | None = None
+    healthcheck: Healthcheck | None = None
+    command: str | list[str] | None = None
+    networks: list[str] | dict[str, Any] | None = None
+    labels: Labels | None = None
