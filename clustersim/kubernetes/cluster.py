@@ -1,0 +1,829 @@
+"""A simulated Kubernetes cluster: API objects, controllers, scheduler, kubelets and Services
+on one seeded SimPy clock.
+
+:class:`KubernetesCluster` plays the parts of a real control plane and its nodes:
+
+- the API server: it stores objects (``apply`` creates or updates them as ``kubectl apply``
+  does), applies pod defaults and admission (``DefaultTolerationSeconds``, ``Priority``) and
+  deletes dependents when an owner goes (the garbage collector's background propagation);
+- kube-controller-manager: the workload controllers in :mod:`clustersim.kubernetes.controllers`
+  reconcile every object whenever anything changed, and the node lifecycle controller marks a
+  silent node NotReady after ``node_monitor_grace_period``, taints it
+  ``node.kubernetes.io/unreachable`` (NoSchedule and NoExecute) and the taint manager evicts
+  its pods once their ``tolerationSeconds`` run out (kubernetes/kubernetes
+  ``pkg/controller/nodelifecycle/node_lifecycle_controller.go``,
+  ``pkg/controller/tainteviction/taint_eviction.go``);
+- kube-scheduler: pending pods are scheduled in priority order (``PrioritySort``), unschedulable
+  ones are retried when the cluster changes (:mod:`clustersim.kubernetes.scheduler`);
+- the kubelets (:mod:`clustersim.kubernetes.kubelet`) and kube-proxy
+  (:mod:`clustersim.kubernetes.services`).
+
+Controllers act instantly at the current simulated time (upstream: milliseconds); the kubelet,
+node and probe delays are in :class:`~clustersim.kubernetes.kubelet.Timing`.
+
+Simplified (what a real cluster does instead): no preemption; no PodDisruptionBudgets (drain
+evicts regardless); namespaces need not exist; PersistentVolumeClaims bind at once; a pod on a
+failed node stays Terminating until the node comes back (as upstream, unless someone deletes
+the Node object).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from clustersim.kubernetes.controllers import CONTROLLERS
+from clustersim.kubernetes.kubelet import Kubelet, Timing
+from clustersim.kubernetes.nodeinfo import NodeInfo, pod_requests
+from clustersim.kubernetes.objects import (
+    controller_of,
+    full_name,
+    is_active,
+    is_ready,
+    is_terminating,
+    labels_of,
+    set_condition,
+    set_pod_defaults,
+)
+from clustersim.kubernetes.scheduler import Scheduler, Verdict
+from clustersim.kubernetes.scheduler.plugins.nodeaffinity import required_node_affinity_matches
+from clustersim.kubernetes.scheduler.taints import find_untolerated_taint
+from clustersim.kubernetes.services import RequestStream, Services
+from clustersim.node import Node
+from clustersim.sim import Clock, EventLog, NodeState, Snapshot, TaskState
+
+__all__ = ["AdmissionError", "KubernetesCluster", "PodInfo"]
+
+UNREACHABLE = "node.kubernetes.io/unreachable"
+UNSCHEDULABLE = "node.kubernetes.io/unschedulable"
+SYSTEM_PRIORITIES = {"system-cluster-critical": 2000000000, "system-node-critical": 2000001000}
+_MAX_PASSES = 200
+_PLURALS = {"deployment": "Deployment", "deployments": "Deployment", "deploy": "Deployment",
+            "replicaset": "ReplicaSet", "rs": "ReplicaSet", "statefulset": "StatefulSet",
+            "sts": "StatefulSet", "daemonset": "DaemonSet", "ds": "DaemonSet", "job": "Job",
+            "cronjob": "CronJob", "pod": "Pod", "po": "Pod", "service": "Service",
+            "svc": "Service", "replicationcontroller": "ReplicationController",
+            "rc": "ReplicationController"}
+
+
+class _WorkloadLister:
+    """What PodTopologySpread's default constraints ask the cluster: the Services of a
+    namespace and a pod's controller (upstream: the shared informers' listers)."""
+
+    def __init__(self, cluster: KubernetesCluster) -> None:
+        self.cluster = cluster
+
+    def services(self, namespace: str) -> list[dict[str, Any]]:
+        return self.cluster.list("Service", namespace)
+
+    def controller(self, namespace: str, kind: str, name: str) -> dict[str, Any] | None:
+        return self.cluster.get(kind, namespace, name)
+
+
+class AdmissionError(ValueError):
+    """The API server refused to create an object (e.g. an unknown PriorityClass)."""
+
+
+@dataclass(frozen=True)
+class PodInfo:
+    """One row of ``kubectl get pods -o wide``: where the pod is and why.
+
+    ``reason`` is what the STATUS column would explain: ``Unschedulable`` (with the
+    FailedScheduling text in ``message``), ``ContainerCreating``, ``Terminating``,
+    ``Completed``, ``Error``, ``NodeNotReady``, or ``""`` for a healthy running pod.
+    """
+
+    name: str
+    namespace: str
+    labels: dict[str, str]
+    node: str | None
+    phase: str
+    ready: bool
+    reason: str
+    message: str = ""
+    owner: str | None = None
+
+
+class KubernetesCluster:
+    """A Kubernetes cluster of ``nodes`` (:class:`clustersim.Node`) on a seeded clock.
+
+    ``scheduler_config``: one profile of a KubeSchedulerConfiguration (dict or YAML) for the
+    scheduler. ``timing``: the kubelet and node delays. Everything random (generated names,
+    Service addresses, scheduler ties, request streams) draws from ``seed``.
+    """
+
+    def __init__(self, nodes: Iterable[Node], scheduler_config: Any = None, seed: int = 0, *,
+                 timing: Timing | None = None) -> None:
+        self.clock = Clock(seed)
+        self.rng = self.clock.random
+        self.timing = timing or Timing()
+        self.events = EventLog("kubernetes")
+        self.scheduler = Scheduler(scheduler_config, rng=self.rng, lister=_WorkloadLister(self))
+        self.kubelet = Kubelet(self, self.timing)
+        self.services = Services(self)
+        self._objects: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
+        self._children: dict[str, dict[str, dict[str, Any]]] = {}
+        self._nodes: dict[str, NodeInfo] = {}
+        self._node_up: dict[str, bool] = {}
+        self._node_epoch: dict[str, int] = {}
+        self._uid = 0
+        self._version = 0
+        self._attempted: dict[str, int] = {}
+        self._last_failure: dict[str, str] = {}
+        self._foreground = 0
+        self._wakes: set[tuple[float, bool]] = set()
+        self._reconciling = False
+        self._controllers = [cls(self) for cls in CONTROLLERS]
+        for node in nodes:
+            self.add_node(node)
+
+    # ---- time ----------------------------------------------------------------------------
+
+    @property
+    def now(self) -> float:
+        """Simulated seconds since the cluster started."""
+        return self.clock.now
+
+    def after(self, delay: float, action, *, background: bool = False) -> None:
+        """Run ``action()`` ``delay`` seconds from now, then reconcile. ``run()`` without
+        ``until`` waits for every pending foreground action, never for background ones."""
+        if not background:
+            self._foreground += 1
+
+        def waiter():
+            yield self.clock.env.timeout(max(0.0, delay))
+            if not background:
+                self._foreground -= 1
+            action()
+            self._reconcile()
+
+        self.clock.env.process(waiter())
+
+    def wake_at(self, time: float, *, background: bool = False) -> None:
+        """Make sure the controllers look again at ``time`` (e.g. when minReadySeconds pass)."""
+        if time <= self.now or (time, background) in self._wakes:
+            return
+        self._wakes.add((time, background))
+        self.after(time - self.now, lambda: self._wakes.discard((time, background)),
+                   background=background)
+
+    def run(self, until: float | None = None) -> None:
+        """Advance simulated time until nothing is left to happen, or until the absolute time
+        ``until`` (seconds). Periodic work (CronJob schedules, request streams) never ends by
+        itself, so a run without ``until`` stops when only that is left."""
+        self._reconcile()
+        if until is not None:
+            self.clock.run(until)
+            return
+        env = self.clock.env
+        while self._foreground > 0 and env.peek() != float("inf"):
+            env.step()
+
+    # ---- the object store (API server) ----------------------------------------------------
+
+    def _key(self, obj: Mapping[str, Any]) -> tuple[str, str]:
+        meta = obj["metadata"]
+        return meta.get("namespace", "default"), meta["name"]
+
+    def list(self, kind: str, namespace: str | None = None) -> list[dict[str, Any]]:
+        """All objects of ``kind`` (in ``namespace`` if given), oldest first."""
+        objects = self._objects.get(kind, {})
+        return [o for (ns, _), o in list(objects.items()) if namespace is None or ns == namespace]
+
+    def get(self, kind: str, namespace: str, name: str) -> dict[str, Any] | None:
+        """One object, or None."""
+        return self._objects.get(kind, {}).get((namespace, name))
+
+    def exists(self, obj: Mapping[str, Any]) -> bool:
+        """Whether this very object (same uid) is still stored."""
+        stored = self.get(obj["kind"], *self._key(obj))
+        return stored is not None and stored["metadata"]["uid"] == obj["metadata"]["uid"]
+
+    def owned(self, kind: str, owner: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """Objects of ``kind`` whose controller owner reference points at ``owner``."""
+        children = self._children.get(owner["metadata"]["uid"], {})
+        return [o for o in children.values() if o["kind"] == kind]
+
+    def changed(self) -> None:
+        """Tell the control loops that something changed (they run again until nothing does)."""
+        self._version += 1
+
+    def record(self, obj: Mapping[str, Any], reason: str, message: str,
+               type: str = "Normal") -> None:
+        """Record an Event about ``obj`` (``kind/name``)."""
+        self.events.record(self.now, f"{obj['kind'].lower()}/{obj['metadata']['name']}",
+                           reason, message, type)
+
+    def create(self, obj: dict[str, Any]) -> dict[str, Any]:
+        """Store a new object: name, uid, creation time, and for pods defaults and admission."""
+        kind = obj.get("kind")
+        meta = obj.setdefault("metadata", {})
+        meta.setdefault("namespace", "default")
+        if not meta.get("name"):
+            raise ValueError(f"{kind} needs metadata.name")
+        if self.get(kind, meta["namespace"], meta["name"]) is not None:
+            raise AdmissionError(f'{kind.lower()}s "{meta["name"]}" already exists')
+        if kind == "Pod":
+            self._admit_pod(obj)
+        if kind == "Service":
+            self.services.admit(obj)
+        self._uid += 1
+        meta["uid"] = f"{self._uid:08x}-0000-4000-8000-{self.clock.seed & 0xFFFFFFFFFFFF:012x}"
+        meta["creationTimestamp"] = self.now
+        meta.setdefault("generation", 1)
+        self._objects.setdefault(kind, {})[self._key(obj)] = obj
+        ref = controller_of(obj)
+        for owner in (meta.get("ownerReferences") or []):
+            if owner is ref or owner.get("controller"):
+                self._children.setdefault(owner["uid"], {})[meta["uid"]] = obj
+        self.changed()
+        if kind == "Pod" and obj["spec"].get("nodeName"):
+            self._bind(obj, obj["spec"]["nodeName"], scheduled=False)
+        return obj
+
+    def adopt(self, obj: dict[str, Any], owner: Mapping[str, Any]) -> None:
+        """Index ``obj`` under its new controller ``owner``."""
+        self._children.setdefault(owner["metadata"]["uid"], {})[obj["metadata"]["uid"]] = obj
+        self.changed()
+
+    def _admit_pod(self, pod: dict[str, Any]) -> None:
+        set_pod_defaults(pod, pod["metadata"].get("namespace", "default"))
+        class_name = pod["spec"].get("priorityClassName")
+        if class_name:
+            if class_name in SYSTEM_PRIORITIES:
+                pod["spec"]["priority"] = SYSTEM_PRIORITIES[class_name]
+            else:
+                found = self.get("PriorityClass", "default", class_name)
+                if found is None:
+                    raise AdmissionError(f'pods "{pod["metadata"]["name"]}" is forbidden: no '
+                                         f"PriorityClass with name {class_name} was found")
+                pod["spec"]["priority"] = int(found.get("value", 0))
+
+    def _unstore(self, obj: Mapping[str, Any]) -> None:
+        self._objects.get(obj["kind"], {}).pop(self._key(obj), None)
+        uid = obj["metadata"]["uid"]
+        for owner in obj["metadata"].get("ownerReferences") or []:
+            self._children.get(owner["uid"], {}).pop(uid, None)
+        self.changed()
+        for child in list(self._children.pop(uid, {}).values()):
+            if self.exists(child):
+                self.delete_object(child)
+
+    def delete_object(self, obj: dict[str, Any]) -> None:
+        """Delete an object; its dependents follow (background cascading deletion)."""
+        if obj["kind"] == "Pod":
+            self.delete_pod(obj)
+            return
+        if obj["kind"] == "Service":
+            self.services.release(obj)
+        self._unstore(obj)
+
+    def delete_pod(self, pod: dict[str, Any]) -> None:
+        """Graceful pod deletion: Terminating, not ready, then gone when the kubelet is done."""
+        if is_terminating(pod) or not self.exists(pod):
+            return
+        meta = pod["metadata"]
+        meta["deletionTimestamp"] = self.now
+        meta["deletionGracePeriodSeconds"] = pod["spec"].get("terminationGracePeriodSeconds", 30)
+        set_condition(pod, "Ready", False, self.now)
+        self.changed()
+        node = pod["spec"].get("nodeName")
+        phase = pod["status"].get("phase")
+        if node is None or phase in ("Succeeded", "Failed"):
+            self.remove_pod(pod)
+        elif self._node_up.get(node, False):
+            self.kubelet.stop(pod)
+        # On a failed node the pod stays Terminating until the node is back.
+
+    def remove_pod(self, pod: dict[str, Any]) -> None:
+        """The pod object disappears (its kubelet finished, or it never ran)."""
+        self.release(pod)
+        self.kubelet.forget(pod)
+        self._attempted.pop(pod["metadata"]["uid"], None)
+        self._last_failure.pop(pod["metadata"]["uid"], None)
+        self._unstore(pod)
+
+    def release(self, pod: dict[str, Any]) -> None:
+        """Free the pod's requests on its node (it finished or is gone)."""
+        node = self._nodes.get(pod["spec"].get("nodeName") or "")
+        if node is not None and any(p is pod for p in node.pods):
+            node.remove_pod(pod)
+            self.changed()
+
+    # ---- apply (kubectl apply) -----------------------------------------------------------
+
+    def apply(self, source: Any) -> list[str]:
+        """Create or update objects from anything ``load_manifests`` accepts (a path, YAML or
+        JSON text) or from plain dicts, then reconcile. Returns kubectl's lines, e.g.
+        ``["deployment.apps/web created"]``."""
+        results = []
+        for manifest in self._manifests(source):
+            results.append(self._apply_one(copy.deepcopy(manifest)))
+        self._reconcile()
+        return results
+
+    def _manifests(self, source: Any) -> list[dict[str, Any]]:
+        if isinstance(source, Mapping):
+            items = [dict(source)]
+        elif isinstance(source, list) and all(isinstance(i, Mapping) for i in source):
+            items = [dict(i) for i in source]
+        else:
+            from clustersim.manifests import load_manifests
+
+            return [spec.manifest for spec in load_manifests(source)]
+        expanded = []
+        for item in items:
+            if item.get("kind") == "List":
+                expanded += [dict(i) for i in item.get("items") or []]
+            else:
+                expanded.append(item)
+        for item in expanded:
+            if not isinstance(item.get("kind"), str) or not isinstance(
+                    (item.get("metadata") or {}).get("name"), str):
+                raise ValueError(f"a manifest needs 'kind' and 'metadata.name', got "
+                                 f"kind={item.get('kind')!r}, "
+                                 f"name={(item.get('metadata') or {}).get('name')!r}")
+        return expanded
+
+    def _apply_one(self, manifest: dict[str, Any]) -> str:
+        kind = manifest["kind"]
+        meta = manifest.setdefault("metadata", {})
+        meta.setdefault("namespace", "default")
+        group = manifest.get("apiVersion", "v1").split("/")[0]
+        label = f"{kind.lower()}{'.' + group if '/' in manifest.get('apiVersion', '') else ''}"
+        label += f"/{meta['name']}"
+        existing = self.get(kind, meta["namespace"], meta["name"])
+        if existing is None:
+            self.create(manifest)
+            return f"{label} created"
+        if existing.get("spec") == manifest.get("spec") and labels_of(existing) == labels_of(
+                manifest):
+            return f"{label} unchanged"
+        if kind == "Pod":
+            raise ValueError(f"pod {meta['name']!r}: a Pod's spec cannot be changed by apply "
+                             "(upstream allows only image, activeDeadlineSeconds and "
+                             "tolerations updates); delete it and create it again")
+        if kind == "Service":
+            spec = manifest.setdefault("spec", {})
+            for keep in ("clusterIP", "type"):
+                spec.setdefault(keep, existing["spec"].get(keep))
+            existing_ports = existing["spec"].get("ports") or []
+            for port, old in zip(spec.get("ports") or [], existing_ports, strict=False):
+                for keep in ("nodePort", "targetPort", "protocol"):
+                    if keep in old:
+                        port.setdefault(keep, old[keep])
+        existing["spec"] = manifest.get("spec") or {}
+        existing["metadata"]["labels"] = labels_of(manifest)
+        existing["metadata"]["annotations"] = {
+            **(existing["metadata"].get("annotations") or {}),
+            **(meta.get("annotations") or {})}
+        existing["metadata"]["generation"] = existing["metadata"].get("generation", 1) + 1
+        self.changed()
+        return f"{label} configured"
+
+    # ---- kubectl-style operations ---------------------------------------------------------
+
+    def _workload(self, kind: str, name: str, namespace: str) -> dict[str, Any]:
+        kind = _PLURALS.get(kind.lower(), kind)
+        obj = self.get(kind, namespace, name)
+        if obj is None:
+            raise ValueError(f'{kind} "{name}" not found in namespace "{namespace}"')
+        return obj
+
+    def scale(self, kind: str, name: str, replicas: int, namespace: str = "default") -> None:
+        """``kubectl scale``: set ``spec.replicas`` of a Deployment, ReplicaSet, StatefulSet or
+        ReplicationController."""
+        obj = self._workload(kind, name, namespace)
+        if isinstance(replicas, bool) or not isinstance(replicas, int) or replicas < 0:
+            raise ValueError(f"replicas must be a whole number ≥ 0, got {replicas!r}")
+        obj.setdefault("spec", {})["replicas"] = replicas
+        self.changed()
+        self._reconcile()
+
+    def set_image(self, kind: str, name: str, image: str, container: str | None = None,
+                  namespace: str = "default") -> None:
+        """``kubectl set image``: change a container image in a workload's pod template (the
+        first container unless ``container`` names one); a Deployment rolls out."""
+        obj = self._workload(kind, name, namespace)
+        containers = ((obj.get("spec") or {}).get("template") or {}).get("spec", {}).get(
+            "containers") or []
+        target = [c for c in containers if container is None or c.get("name") == container]
+        if not target:
+            raise ValueError(f"{kind} {name!r} has no container named {container!r}")
+        target[0]["image"] = image
+        obj["metadata"]["generation"] = obj["metadata"].get("generation", 1) + 1
+        self.changed()
+        self._reconcile()
+
+    def delete(self, kind: str, name: str, namespace: str = "default") -> None:
+        """``kubectl delete``: the object and, in the background, everything it owns."""
+        obj = self._workload(kind, name, namespace)
+        self.delete_object(obj)
+        self._reconcile()
+
+    def rollout_history(self, name: str, namespace: str = "default") -> list[dict[str, Any]]:
+        """``kubectl rollout history``: one row per revision (revision, ReplicaSet, images)."""
+        from clustersim.kubernetes.controllers.deployment import REVISION
+
+        d = self._workload("Deployment", name, namespace)
+        rows = []
+        for rs in self.owned("ReplicaSet", d):
+            revision = int((rs["metadata"].get("annotations") or {}).get(REVISION, 0))
+            images = [c.get("image") for c in rs["spec"]["template"].get("spec", {}).get(
+                "containers") or []]
+            rows.append({"revision": revision, "replicaset": rs["metadata"]["name"],
+                         "images": images})
+        return sorted(rows, key=lambda r: r["revision"])
+
+    def rollout_undo(self, name: str, to_revision: int = 0, namespace: str = "default") -> str:
+        """``kubectl rollout undo``: copy an earlier revision's pod template back into the
+        Deployment (the previous revision when ``to_revision`` is 0)."""
+        from clustersim.kubernetes.controllers.deployment import HASH_LABEL
+
+        d = self._workload("Deployment", name, namespace)
+        history = self.rollout_history(name, namespace)
+        current = max((r["revision"] for r in history), default=0)
+        if to_revision == 0:
+            older = [r for r in history if r["revision"] < current]
+            if not older:
+                raise ValueError(f'no rollout history found for deployment "{name}"')
+            to_revision = older[-1]["revision"]
+        match = [r for r in history if r["revision"] == to_revision]
+        if not match:
+            raise ValueError(f"unable to find specified revision {to_revision} in history")
+        rs = self.get("ReplicaSet", namespace, match[0]["replicaset"])
+        template = copy.deepcopy(rs["spec"]["template"])
+        template.get("metadata", {}).get("labels", {}).pop(HASH_LABEL, None)
+        if template == d["spec"].get("template"):
+            return (f"deployment.apps/{name} skipped rollback (current template already "
+                    f"matches revision {to_revision})")
+        d["spec"]["template"] = template
+        self.changed()
+        self._reconcile()
+        return f"deployment.apps/{name} rolled back"
+
+    # ---- nodes ---------------------------------------------------------------------------
+
+    def add_node(self, node: Node) -> None:
+        """Join a machine to the cluster (Ready at once)."""
+        if not isinstance(node, Node):
+            raise ValueError(f"nodes must be clustersim.Node objects, got {node!r}")
+        if node.name in self._nodes:
+            raise ValueError(f"a node named {node.name!r} is already in the cluster")
+        self._nodes[node.name] = NodeInfo(node)
+        self._node_up[node.name] = True
+        self._node_epoch[node.name] = 0
+        self.changed()
+        if not self._reconciling:
+            self._reconcile()
+
+    def node_names(self) -> list[str]:
+        """The nodes' names, in the order they joined."""
+        return list(self._nodes)
+
+    def node(self, name: str) -> NodeInfo:
+        """The scheduler's view of one node (labels, taints, pods, requested resources)."""
+        if name not in self._nodes:
+            raise ValueError(f"no node named {name!r}; nodes are {', '.join(self._nodes)}")
+        return self._nodes[name]
+
+    def node_admits(self, pod: Mapping[str, Any], name: str) -> bool:
+        """Whether a daemon pod should run on the node: node affinity/selector and
+        NoSchedule/NoExecute taints (``NodeShouldRunDaemonPod``; resources are the
+        scheduler's business)."""
+        info = self.node(name)
+        if not required_node_affinity_matches(pod, info):
+            return False
+        tolerations = (pod.get("spec") or {}).get("tolerations") or []
+        return find_untolerated_taint(info.taints, tolerations) is None
+
+    def _set_taints(self, name: str, taints: list[dict[str, Any]]) -> None:
+        self.node(name).taints = taints
+        self.changed()
+        self._taint_manager(name)
+
+    def taint(self, name: str, key: str, effect: str, value: str | None = None) -> None:
+        """``kubectl taint nodes <name> key[=value]:effect``."""
+        if effect not in ("NoSchedule", "PreferNoSchedule", "NoExecute"):
+            raise ValueError(f"taint effect {effect!r} must be NoSchedule, PreferNoSchedule "
+                             "or NoExecute")
+        taints = [t for t in self.node(name).taints
+                  if not (t.get("key") == key and t.get("effect") == effect)]
+        taint = {"key": key, "effect": effect, "timeAdded": self.now}
+        if value is not None:
+            taint["value"] = value
+        self._set_taints(name, [*taints, taint])
+        self._reconcile()
+
+    def untaint(self, name: str, key: str, effect: str | None = None) -> None:
+        """``kubectl taint nodes <name> key[:effect]-``."""
+        self._set_taints(name, [t for t in self.node(name).taints
+                                if not (t.get("key") == key
+                                        and effect in (None, t.get("effect")))])
+        self._reconcile()
+
+    def cordon(self, name: str) -> None:
+        """``kubectl cordon``: no new pods (``spec.unschedulable`` and its NoSchedule taint)."""
+        info = self.node(name)
+        if not info.unschedulable:
+            info.unschedulable = True
+            self._set_taints(name, [*info.taints, {"key": UNSCHEDULABLE,
+                                                   "effect": "NoSchedule", "timeAdded": self.now}])
+            self._node_event(name, "NodeNotSchedulable",
+                             f"Node {name} status is now: NodeNotSchedulable")
+        self._reconcile()
+
+    def uncordon(self, name: str) -> None:
+        """``kubectl uncordon``."""
+        info = self.node(name)
+        if info.unschedulable:
+            info.unschedulable = False
+            self._set_taints(name, [t for t in info.taints if t.get("key") != UNSCHEDULABLE])
+            self._node_event(name, "NodeSchedulable", f"Node {name} status is now: NodeSchedulable")
+        self._reconcile()
+
+    def drain(self, name: str, *, force: bool = False) -> list[str]:
+        """``kubectl drain --ignore-daemonsets``: cordon, then evict every pod except
+        DaemonSet pods. Pods without a controller are refused unless ``force`` (they would be
+        lost). Returns the evicted pods' names. (PodDisruptionBudgets are not checked.)"""
+        self.node(name)
+        pods = [p for p in self.list("Pod") if p["spec"].get("nodeName") == name
+                and not is_terminating(p) and is_active(p)]
+        bare = [p["metadata"]["name"] for p in pods if controller_of(p) is None]
+        if bare and not force:
+            raise ValueError(f"cannot delete Pods that declare no controller (use force=True "
+                             f"to override): {', '.join(bare)}")
+        self.cordon(name)
+        evicted = []
+        for pod in pods:
+            ref = controller_of(pod)
+            if ref is not None and ref.get("kind") == "DaemonSet":
+                continue
+            self.delete_pod(pod)
+            evicted.append(pod["metadata"]["name"])
+        self._reconcile()
+        return evicted
+
+    def _node_event(self, name: str, reason: str, message: str) -> None:
+        self.events.record(self.now, f"node/{name}", reason, message)
+
+    def fail_node(self, name: str) -> None:
+        """The machine stops (power, kernel, network): its containers stop serving at once;
+        after ``node_monitor_grace_period`` the node lifecycle controller marks it NotReady
+        and taints it unreachable, and pods are evicted after their tolerationSeconds."""
+        self.node(name)
+        if not self._node_up[name]:
+            return
+        self._node_up[name] = False
+        self._node_epoch[name] += 1
+        epoch = self._node_epoch[name]
+        self.kubelet.node_down([p for p in self.list("Pod") if p["spec"].get("nodeName") == name])
+        self.changed()
+        self.after(self.timing.node_monitor_grace_period, lambda: self._node_lost(name, epoch))
+        self._reconcile()
+
+    def _node_lost(self, name: str, epoch: int) -> None:
+        if self._node_epoch[name] != epoch:
+            return
+        self._node_event(name, "NodeNotReady", f"Node {name} status is now: NodeNotReady")
+        for pod in self.list("Pod"):
+            if pod["spec"].get("nodeName") == name and is_ready(pod):
+                set_condition(pod, "Ready", False, self.now, "NodeNotReady")
+                self.record(pod, "NodeNotReady", "Node is not ready", "Warning")
+        taints = [t for t in self.node(name).taints if t.get("key") != UNREACHABLE]
+        taints += [{"key": UNREACHABLE, "effect": "NoSchedule", "timeAdded": self.now},
+                   {"key": UNREACHABLE, "effect": "NoExecute", "timeAdded": self.now}]
+        self._set_taints(name, taints)
+
+    def recover_node(self, name: str) -> None:
+        """The machine is back: taints go, Terminating pods finish, the others restart."""
+        self.node(name)
+        if self._node_up[name]:
+            return
+        self._node_up[name] = True
+        self._node_epoch[name] += 1
+        had_taint = any(t.get("key") == UNREACHABLE for t in self.node(name).taints)
+        self._set_taints(name, [t for t in self.node(name).taints if t.get("key") != UNREACHABLE])
+        if had_taint:
+            self._node_event(name, "NodeReady", f"Node {name} status is now: NodeReady")
+        for pod in self.list("Pod"):
+            if pod["spec"].get("nodeName") != name:
+                continue
+            if is_terminating(pod) or pod["status"].get("phase") in ("Succeeded", "Failed"):
+                self.remove_pod(pod)
+            else:
+                self.kubelet.start(pod)
+        self._reconcile()
+
+    def _taint_manager(self, name: str) -> None:
+        """NoExecute taints evict pods that do not tolerate them, at once or after the
+        smallest matching ``tolerationSeconds`` (``taint_eviction.go``)."""
+        from clustersim.kubernetes.scheduler.taints import tolerates
+
+        taints = [t for t in self.node(name).taints if t.get("effect") == "NoExecute"]
+        if not taints:
+            return
+        for pod in self.list("Pod"):
+            if pod["spec"].get("nodeName") != name or is_terminating(pod):
+                continue
+            tolerations = pod["spec"].get("tolerations") or []
+            delay: float | None = None
+            for taint in taints:
+                matching = [t for t in tolerations if tolerates(t, taint)]
+                if not matching:
+                    delay = 0.0
+                    break
+                limits = [t["tolerationSeconds"] for t in matching if "tolerationSeconds" in t]
+                if limits:
+                    since = float(taint.get("timeAdded", self.now))
+                    wait = max(0.0, since + max(0, min(limits)) - self.now)
+                    delay = wait if delay is None else min(delay, wait)
+            if delay is not None:
+                uid = pod["metadata"]["uid"]
+                self.after(delay, lambda p=pod, u=uid: self._evict(p, u, name))
+
+    def _evict(self, pod: dict[str, Any], uid: str, node: str) -> None:
+        if not self.exists(pod) or is_terminating(pod) or pod["spec"].get("nodeName") != node:
+            return
+        tolerations = pod["spec"].get("tolerations") or []
+        from clustersim.kubernetes.scheduler.taints import tolerates
+
+        still = [t for t in self.node(node).taints if t.get("effect") == "NoExecute"]
+        if not still:
+            return
+        for taint in still:
+            matching = [t for t in tolerations if tolerates(t, taint)]
+            limits = [t["tolerationSeconds"] for t in matching if "tolerationSeconds" in t]
+            if not matching or (limits and float(taint.get("timeAdded", 0)) + min(limits)
+                                <= self.now + 1e-9):
+                self.record(pod, "TaintManagerEviction", f"Marking for deletion Pod "
+                            f"{full_name(pod)}")
+                self.delete_pod(pod)
+                return
+
+    # ---- scheduling ----------------------------------------------------------------------
+
+    def _bind(self, pod: dict[str, Any], node_name: str, *, scheduled: bool) -> None:
+        pod["spec"]["nodeName"] = node_name
+        set_condition(pod, "PodScheduled", True, self.now)
+        self._last_failure.pop(pod["metadata"]["uid"], None)
+        if node_name not in self._nodes:
+            return                                   # no kubelet will ever run it
+        self._nodes[node_name].add_pod(pod)
+        if scheduled:
+            self.record(pod, "Scheduled",
+                        f"Successfully assigned {full_name(pod)} to {node_name}")
+        self.changed()
+        if self._node_up[node_name]:
+            self.kubelet.start(pod)
+
+    def _schedule_pending(self) -> None:
+        pending = [p for p in self.list("Pod") if not p["spec"].get("nodeName")
+                   and not is_terminating(p)]
+        pending.sort(key=lambda p: (-int(p["spec"].get("priority") or 0),
+                                    p["metadata"]["creationTimestamp"], p["metadata"]["name"]))
+        nodes = list(self._nodes.values())
+        for pod in pending:
+            uid = pod["metadata"]["uid"]
+            if self._attempted.get(uid) == self._version:
+                continue
+            result = self.scheduler.schedule(pod, nodes)
+            if result.node is not None:
+                self._bind(pod, result.node, scheduled=True)
+                continue
+            self._attempted[uid] = self._version
+            if self._last_failure.get(uid) != result.message:
+                self._last_failure[uid] = result.message
+                set_condition(pod, "PodScheduled", False, self.now, "Unschedulable",
+                              result.message)
+                self.record(pod, "FailedScheduling", result.message, "Warning")
+
+    def explain(self, pod: Mapping[str, Any]) -> dict[str, Verdict]:
+        """Why each node could or could not take ``pod`` (a Pod manifest) and how it scores,
+        without binding anything: ``{node: Verdict(feasible, reasons, scores, total)}``."""
+        probe = copy.deepcopy(dict(pod))
+        probe.setdefault("metadata", {}).setdefault("name", "explain")
+        set_pod_defaults(probe, probe["metadata"].get("namespace", "default"))
+        return self.scheduler.explain(probe, list(self._nodes.values()))
+
+    # ---- the control loop ----------------------------------------------------------------
+
+    def _reconcile(self) -> None:
+        if self._reconciling:
+            return
+        self._reconciling = True
+        try:
+            for _ in range(_MAX_PASSES):
+                before = self._version
+                for controller in self._controllers:
+                    for kind in controller.kinds:
+                        for obj in self.list(kind):
+                            if self.exists(obj):
+                                self._sync(controller, obj)
+                self._schedule_pending()
+                self.services.sync()
+                if self._version == before:
+                    return
+            raise RuntimeError("the controllers did not settle after "
+                               f"{_MAX_PASSES} passes at t={self.now:g}s (a simulator bug)")
+        finally:
+            self._reconciling = False
+
+    def _sync(self, controller, obj: dict[str, Any]) -> None:
+        try:
+            controller.sync(obj)
+        except AdmissionError as err:
+            message = f"Error creating: {err}"
+            recent = self.events.where(reason="FailedCreate",
+                                       object=f"{obj['kind'].lower()}/{obj['metadata']['name']}")
+            if not recent or recent[-1].message != message:
+                self.record(obj, "FailedCreate", message, "Warning")
+
+    # ---- views ---------------------------------------------------------------------------
+
+    def pods(self, namespace: str | None = None) -> list[PodInfo]:
+        """Every pod (in ``namespace`` if given): name, namespace, labels, node, phase, ready,
+        reason (see :class:`PodInfo`)."""
+        rows = []
+        for pod in self.list("Pod", namespace):
+            status = pod.get("status") or {}
+            node = pod["spec"].get("nodeName")
+            phase = status.get("phase", "Pending")
+            message = ""
+            if is_terminating(pod):
+                reason = "Terminating"
+            elif phase in ("Succeeded", "Failed"):
+                reason = status.get("reason", "Completed" if phase == "Succeeded" else "Error")
+            elif node is None:
+                reason = "Unschedulable" if pod["metadata"]["uid"] in self._last_failure else ""
+                message = self._last_failure.get(pod["metadata"]["uid"], "")
+            elif node in self._node_up and not self._node_up[node]:
+                reason = "NodeNotReady"
+            elif phase == "Pending":
+                reason = "ContainerCreating"
+            else:
+                reason = ""
+            rows.append(PodInfo(pod["metadata"]["name"], pod["metadata"]["namespace"],
+                                labels_of(pod), node, phase, is_ready(pod), reason, message,
+                                self._top_owner(pod)))
+        return rows
+
+    def _top_owner(self, obj: Mapping[str, Any]) -> str | None:
+        ref = controller_of(obj)
+        owner_name = None
+        while ref is not None:
+            owner_name = f"{ref['kind']}/{ref['name']}"
+            parent = self.get(ref["kind"], obj["metadata"].get("namespace", "default"),
+                              ref["name"])
+            if parent is None:
+                break
+            obj, ref = parent, controller_of(parent)
+        return owner_name
+
+    def endpoints(self, service: str, namespace: str = "default") -> list[str]:
+        """The names of the pods that serve a Service now (ready endpoints)."""
+        svc = self.get("Service", namespace, service)
+        if svc is None:
+            raise ValueError(f'Service "{service}" not found in namespace "{namespace}"')
+        return [name for _, name in self.services.endpoints(svc)]
+
+    def request_stream(self, service: str, rate: float = 10.0, start: float | None = None,
+                       stop: float | None = None, namespace: str = "default") -> RequestStream:
+        """Send requests to a Service at ``rate`` per second from ``start`` (default now) to
+        ``stop``; each goes to a random endpoint as kube-proxy sees them. Read the outcome
+        with ``stream.buckets(width)`` after ``run``."""
+        return self.services.stream(service, namespace, rate,
+                                    self.now if start is None else start, stop)
+
+    def snapshot(self) -> Snapshot:
+        """The cluster now, in the shape the views draw."""
+        nodes = []
+        for name, info in self._nodes.items():
+            if not self._node_up[name]:
+                status = "NotReady"
+            elif info.unschedulable:
+                status = "Unschedulable"
+            else:
+                status = "Ready"
+            nodes.append(NodeState(
+                name=name, cpu=info.allocatable.get("cpu", 0) / 1000,
+                memory=float(info.allocatable.get("memory", 0)),
+                cpu_used=info.requested.get("cpu", 0) / 1000,
+                memory_used=float(info.requested.get("memory", 0)),
+                zone=info.labels.get("topology.kubernetes.io/zone"), status=status,
+                labels=dict(info.labels)))
+        tasks = []
+        for row, pod in zip(self.pods(), self.list("Pod"), strict=True):
+            requests = pod_requests(pod)
+            state = "Terminating" if row.reason == "Terminating" else row.phase
+            tasks.append(TaskState(name=row.name, owner=row.owner or f"Pod/{row.name}",
+                                   node=row.node, state=state,
+                                   cpu=requests.get("cpu", 0) / 1000,
+                                   memory=float(requests.get("memory", 0)), ready=row.ready))
+        return Snapshot("kubernetes", self.now, tuple(nodes), tuple(tasks))
+
+    def __repr__(self) -> str:
+        return (f"KubernetesCluster({len(self._nodes)} nodes, {len(self.list('Pod'))} pods, "
+                f"t={self.now:g}s)")

@@ -1,0 +1,179 @@
+"""The DaemonSet controller: one pod on every eligible node.
+
+Upstream: kubernetes/kubernetes ``pkg/controller/daemon/daemon_controller.go``
+(``podsShouldBeOnNode``, ``NodeShouldRunDaemonPod``),
+``pkg/controller/daemon/util/daemonset_util.go`` (``AddOrUpdateDaemonPodTolerations``,
+``ReplaceDaemonSetPodNodeNameNodeAffinity``) and
+``update.go`` (rolling update). Docs:
+https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/
+
+- A node is eligible when the daemon pod (with the automatic tolerations below) passes the
+  node-name, node-affinity/nodeSelector and taint checks. Control-plane taints are *not*
+  tolerated automatically.
+- Automatic tolerations: ``node.kubernetes.io/not-ready`` and ``…/unreachable`` (NoExecute, no
+  time limit), ``…/disk-pressure``, ``…/memory-pressure``, ``…/pid-pressure`` and
+  ``…/unschedulable`` (NoSchedule), and ``…/network-unavailable`` (NoSchedule) for
+  ``hostNetwork`` pods. So a cordoned node keeps and gets its daemon pods.
+- Each pod is pinned with a required node affinity ``matchFields`` term on ``metadata.name``
+  and then placed by the default scheduler (since Kubernetes 1.12), so it can be Pending with
+  FailedScheduling like any pod, e.g. when the node is full.
+- ``RollingUpdate`` (default, ``maxUnavailable`` 1) deletes old-template pods while no more than
+  ``maxUnavailable`` daemon pods are unavailable; ``OnDelete`` replaces only deleted pods.
+
+Simplified: ``maxSurge`` for DaemonSets is not modelled.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, ClassVar
+
+from clustersim.kubernetes.controllers.base import Controller
+from clustersim.kubernetes.controllers.deployment import value_from_int_or_percent
+from clustersim.kubernetes.objects import (
+    generate_name,
+    is_active,
+    is_ready,
+    is_terminating,
+    new_pod_from_template,
+    pod_template_hash,
+)
+
+__all__ = ["DaemonSetController", "daemon_tolerations", "pin_to_node"]
+
+_HASH_LABEL = "controller-revision-hash"
+
+
+def daemon_tolerations(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The pod spec's tolerations plus the ones the DaemonSet controller adds."""
+    tolerations = list(spec.get("tolerations") or [])
+    added = [("node.kubernetes.io/not-ready", "NoExecute"),
+             ("node.kubernetes.io/unreachable", "NoExecute"),
+             ("node.kubernetes.io/disk-pressure", "NoSchedule"),
+             ("node.kubernetes.io/memory-pressure", "NoSchedule"),
+             ("node.kubernetes.io/pid-pressure", "NoSchedule"),
+             ("node.kubernetes.io/unschedulable", "NoSchedule")]
+    if spec.get("hostNetwork"):
+        added.append(("node.kubernetes.io/network-unavailable", "NoSchedule"))
+    for key, effect in added:
+        if not any(t.get("key") == key and t.get("effect") == effect for t in tolerations):
+            tolerations.append({"key": key, "operator": "Exists", "effect": effect})
+    return tolerations
+
+
+def pin_to_node(spec: dict[str, Any], node: str) -> None:
+    """Require ``metadata.name == node`` in the pod's node affinity, replacing any
+    ``matchFields`` the template had (``ReplaceDaemonSetPodNodeNameNodeAffinity``)."""
+    affinity = spec.setdefault("affinity", {}).setdefault("nodeAffinity", {})
+    required = affinity.setdefault("requiredDuringSchedulingIgnoredDuringExecution", {})
+    field = {"key": "metadata.name", "operator": "In", "values": [node]}
+    terms = required.get("nodeSelectorTerms") or [{}]
+    for term in terms:
+        term["matchFields"] = [field]
+    required["nodeSelectorTerms"] = terms
+
+
+def _pinned_node(pod: dict[str, Any]) -> str | None:
+    spec = pod.get("spec") or {}
+    if spec.get("nodeName"):
+        return spec["nodeName"]
+    terms = (((spec.get("affinity") or {}).get("nodeAffinity") or {})
+             .get("requiredDuringSchedulingIgnoredDuringExecution") or {}).get("nodeSelectorTerms")
+    for term in terms or []:
+        for field in term.get("matchFields") or []:
+            if field.get("key") == "metadata.name" and field.get("values"):
+                return field["values"][0]
+    return None
+
+
+class DaemonSetController(Controller):
+    """Reconciles DaemonSets."""
+
+    kinds: ClassVar[tuple[str, ...]] = ("DaemonSet",)
+
+    def sync(self, ds: dict[str, Any]) -> None:
+        cluster = self.cluster
+        template = (ds.get("spec") or {}).get("template") or {}
+        revision = pod_template_hash(template)
+        by_node: dict[str, list[dict[str, Any]]] = {}
+        for pod in cluster.owned("Pod", ds):
+            node = _pinned_node(pod)
+            if node is not None:
+                by_node.setdefault(node, []).append(pod)
+        eligible = []
+        for node in cluster.node_names():
+            pods = [p for p in by_node.get(node, []) if not is_terminating(p)]
+            should_run = self._should_run(template, node)
+            if should_run:
+                eligible.append(node)
+            failed = [p for p in pods if (p.get("status") or {}).get("phase") == "Failed"]
+            for pod in failed:
+                self._delete(ds, pod)
+            running = [p for p in pods if is_active(p)]
+            if should_run and not running and not any(
+                    is_terminating(p) for p in by_node.get(node, [])):
+                self._create(ds, template, node, revision)
+            elif not should_run:
+                for pod in running:
+                    self._delete(ds, pod)
+            elif len(running) > 1:
+                for pod in sorted(running, key=lambda p: p["metadata"]["creationTimestamp"])[1:]:
+                    self._delete(ds, pod)
+        self._rolling_update(ds, revision, eligible)
+        self._update_status(ds, eligible, revision)
+
+    def _should_run(self, template: dict[str, Any], node: str) -> bool:
+        spec = copy.deepcopy(template.get("spec") or {})
+        spec["tolerations"] = daemon_tolerations(spec)
+        pin_to_node(spec, node)
+        probe = {"apiVersion": "v1", "kind": "Pod",
+                 "metadata": {"name": "daemon-probe", "namespace": "default",
+                              "labels": dict((template.get("metadata") or {}).get("labels")
+                                             or {})},
+                 "spec": spec}
+        return self.cluster.node_admits(probe, node)
+
+    def _create(self, ds, template, node: str, revision: str) -> None:
+        pod = new_pod_from_template(template, ds,
+                                    generate_name(f"{ds['metadata']['name']}-", self.cluster.rng))
+        pod["metadata"]["labels"][_HASH_LABEL] = revision
+        pod["spec"]["tolerations"] = daemon_tolerations(pod["spec"])
+        pin_to_node(pod["spec"], node)
+        self.cluster.create(pod)
+        self.cluster.record(ds, "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}")
+
+    def _delete(self, ds, pod) -> None:
+        self.cluster.delete_pod(pod)
+        self.cluster.record(ds, "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}")
+
+    def _rolling_update(self, ds, revision: str, eligible: list[str]) -> None:
+        strategy = (ds.get("spec") or {}).get("updateStrategy") or {}
+        if strategy.get("type", "RollingUpdate") != "RollingUpdate":
+            return
+        rolling = strategy.get("rollingUpdate") or {}
+        budget = max(1, value_from_int_or_percent(rolling.get("maxUnavailable", 1), len(eligible),
+                                                  True, "maxUnavailable"))
+        pods = self.cluster.owned("Pod", ds)
+        unavailable = sum(1 for node in eligible
+                          if not any(_pinned_node(p) == node and is_active(p) and is_ready(p)
+                                     for p in pods))
+        for pod in sorted(pods, key=lambda p: p["metadata"]["name"]):
+            if unavailable >= budget:
+                break
+            if is_active(pod) and pod["metadata"]["labels"].get(_HASH_LABEL) != revision:
+                self._delete(ds, pod)
+                unavailable += 1 if is_ready(pod) else 0
+
+    def _update_status(self, ds, eligible: list[str], revision: str) -> None:
+        pods = [p for p in self.cluster.owned("Pod", ds) if is_active(p)]
+        scheduled = {_pinned_node(p) for p in pods if (p.get("spec") or {}).get("nodeName")}
+        ds["status"] = {
+            "desiredNumberScheduled": len(eligible),
+            "currentNumberScheduled": len(scheduled & set(eligible)),
+            "numberMisscheduled": len(scheduled - set(eligible)),
+            "numberReady": sum(1 for p in pods if is_ready(p)),
+            "numberAvailable": sum(1 for p in pods if is_ready(p)),
+            "updatedNumberScheduled": sum(1 for p in pods
+                                          if p["metadata"]["labels"].get(_HASH_LABEL) == revision),
+            "observedGeneration": ds["metadata"].get("generation", 1),
+        }

@@ -1,0 +1,568 @@
+"""The Deployment controller: ReplicaSets per pod template, rolling updates, Recreate,
+proportional scaling, revisions and rollback.
+
+Upstream: kubernetes/kubernetes ``pkg/controller/deployment/`` — ``sync.go`` (``scale``,
+``getNewReplicaSet``, ``isScalingEvent``, ``cleanupDeployment``), ``rolling.go``
+(``reconcileNewReplicaSet``, ``reconcileOldReplicaSets``, ``cleanupUnhealthyReplicas``,
+``scaleDownOldReplicaSetsForRollingUpdate``), ``recreate.go`` and
+``util/deployment_util.go`` (``ResolveFenceposts``, ``NewRSNewReplicas``,
+``GetProportion``, ``MaxSurge``, ``MaxUnavailable``). Docs:
+https://kubernetes.io/docs/concepts/workloads/controllers/deployment/
+
+The arithmetic lives in pure functions over :class:`ReplicaSetState` so that it can be checked
+against upstream's own test tables; :class:`DeploymentController` applies their decisions to
+the ReplicaSet objects and records upstream's ``ScalingReplicaSet`` events.
+
+Rollback is what ``kubectl rollout undo`` does today: it copies the pod template of an older
+revision back into the Deployment (client-side), and the controller then finds that
+revision's ReplicaSet again and scales it up under a new revision number.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from clustersim.kubernetes.controllers.base import Controller, replicas_of
+from clustersim.kubernetes.objects import (
+    controller_of,
+    is_active,
+    is_available,
+    is_ready,
+    owner_reference,
+    pod_template_hash,
+    set_condition,
+)
+
+__all__ = [
+    "DeploymentController",
+    "ReplicaSetState",
+    "cleanup_unhealthy_replicas",
+    "max_surge",
+    "max_unavailable",
+    "new_rs_new_replicas",
+    "proportional_scale",
+    "reconcile_new_replica_set",
+    "reconcile_old_replica_sets",
+    "resolve_fenceposts",
+    "scale_down_old_replica_sets",
+    "value_from_int_or_percent",
+]
+
+REVISION = "deployment.kubernetes.io/revision"
+REVISION_HISTORY = "deployment.kubernetes.io/revision-history"
+DESIRED_REPLICAS = "deployment.kubernetes.io/desired-replicas"
+MAX_REPLICAS = "deployment.kubernetes.io/max-replicas"
+HASH_LABEL = "pod-template-hash"
+
+_PERCENT = re.compile(r"(\d+)%")
+
+
+def value_from_int_or_percent(value: int | str | None, total: int, round_up: bool,
+                               field: str) -> int:
+    """``intstr.GetValueFromIntOrPercent``: an int as is, ``"N%"`` of ``total`` rounded."""
+    if value is None:
+        return 0
+    if isinstance(value, bool):
+        raise ValueError(f"{field}: {value!r} is not an integer or a percentage such as '25%'")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        match = _PERCENT.fullmatch(value.strip())
+        if match:
+            scaled = int(match[1]) * total
+            return -(-scaled // 100) if round_up else scaled // 100
+    raise ValueError(f"{field}: {value!r} is not an integer or a percentage such as '25%'")
+
+
+def resolve_fenceposts(max_surge: int | str | None, max_unavailable: int | str | None,
+                       desired: int) -> tuple[int, int]:
+    """Resolve a rolling update's ``maxSurge`` and ``maxUnavailable`` against ``desired``.
+
+    Percentages of ``desired``: surge rounds **up**, unavailable rounds **down**; None counts
+    as 0. If both come out 0, unavailable becomes 1 so that the rollout can progress
+    (``ResolveFenceposts`` in ``pkg/controller/deployment/util/deployment_util.go``).
+    Raises ValueError for a value that is neither an int nor ``"N%"``.
+    """
+    surge = value_from_int_or_percent(max_surge, desired, True, "maxSurge")
+    unavailable = value_from_int_or_percent(max_unavailable, desired, False, "maxUnavailable")
+    if surge == 0 and unavailable == 0:
+        unavailable = 1
+    return surge, unavailable
+
+
+def _rolling(strategy: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    if (strategy.get("type") or "RollingUpdate") != "RollingUpdate":
+        return None
+    return strategy.get("rollingUpdate") or {"maxSurge": "25%", "maxUnavailable": "25%"}
+
+
+def max_surge(replicas: int, strategy: Mapping[str, Any]) -> int:
+    """``MaxSurge``: 0 unless the strategy is RollingUpdate."""
+    rolling = _rolling(strategy)
+    if rolling is None:
+        return 0
+    return resolve_fenceposts(rolling.get("maxSurge"), rolling.get("maxUnavailable"), replicas)[0]
+
+
+def max_unavailable(replicas: int, strategy: Mapping[str, Any]) -> int:
+    """``MaxUnavailable``: 0 unless RollingUpdate or when replicas is 0; capped at replicas."""
+    rolling = _rolling(strategy)
+    if rolling is None or replicas == 0:
+        return 0
+    unavailable = resolve_fenceposts(rolling.get("maxSurge"), rolling.get("maxUnavailable"),
+                                     replicas)[1]
+    return min(unavailable, replicas)
+
+
+@dataclass
+class ReplicaSetState:
+    """What the rollout arithmetic reads of one ReplicaSet: ``spec.replicas``,
+    ``status.availableReplicas``, its creation time and its replica annotations."""
+
+    name: str
+    replicas: int
+    available: int = 0
+    created: float = 0.0
+    desired: int | None = None         # deployment.kubernetes.io/desired-replicas
+    max_replicas: int | None = None    # deployment.kubernetes.io/max-replicas
+
+
+Scaling = tuple[ReplicaSetState, int, int]
+"""One decision: (replica set, old size, new size)."""
+
+
+def _scale(rs: ReplicaSetState, size: int, done: list[Scaling]) -> None:
+    done.append((rs, rs.replicas, size))
+    rs.replicas = size
+
+
+def new_rs_new_replicas(replicas: int, strategy: Mapping[str, Any],
+                        all_rs: list[ReplicaSetState], new_rs: ReplicaSetState) -> int:
+    """How many replicas the new ReplicaSet may have now (``NewRSNewReplicas``)."""
+    if _rolling(strategy) is None:
+        return replicas
+    rolling = _rolling(strategy) or {}
+    surge = value_from_int_or_percent(rolling.get("maxSurge"), replicas, True, "maxSurge")
+    current = sum(rs.replicas for rs in all_rs)
+    max_total = replicas + surge
+    if current >= max_total:
+        return new_rs.replicas
+    return new_rs.replicas + min(max_total - current, replicas - new_rs.replicas)
+
+
+def reconcile_new_replica_set(replicas: int, strategy: Mapping[str, Any],
+                              all_rs: list[ReplicaSetState],
+                              new_rs: ReplicaSetState) -> list[Scaling]:
+    """Scale the new ReplicaSet up as far as maxSurge allows, or down to ``replicas``."""
+    done: list[Scaling] = []
+    if new_rs.replicas == replicas:
+        return done
+    if new_rs.replicas > replicas:
+        _scale(new_rs, replicas, done)
+        return done
+    size = new_rs_new_replicas(replicas, strategy, all_rs, new_rs)
+    if size != new_rs.replicas:
+        _scale(new_rs, size, done)
+    return done
+
+
+def _by_creation(states: list[ReplicaSetState]) -> list[ReplicaSetState]:
+    return sorted(states, key=lambda rs: (rs.created, rs.name))
+
+
+def cleanup_unhealthy_replicas(old_rs: list[ReplicaSetState],
+                               max_cleanup: int) -> list[Scaling]:
+    """Scale old ReplicaSets down by their unavailable pods, oldest first, at most
+    ``max_cleanup`` in total (``cleanupUnhealthyReplicas``)."""
+    done: list[Scaling] = []
+    total = 0
+    for rs in _by_creation(old_rs):
+        if total >= max_cleanup:
+            break
+        if rs.replicas == 0 or rs.replicas == rs.available:
+            continue
+        count = min(max_cleanup - total, rs.replicas - rs.available)
+        _scale(rs, rs.replicas - count, done)
+        total += count
+    return done
+
+
+def scale_down_old_replica_sets(replicas: int, strategy: Mapping[str, Any],
+                                all_rs: list[ReplicaSetState],
+                                old_rs: list[ReplicaSetState]) -> list[Scaling]:
+    """Scale old ReplicaSets down while available pods stay ≥ replicas − maxUnavailable,
+    oldest first (``scaleDownOldReplicaSetsForRollingUpdate``)."""
+    done: list[Scaling] = []
+    min_available = replicas - max_unavailable(replicas, strategy)
+    available = sum(rs.available for rs in all_rs)
+    if available <= min_available:
+        return done
+    budget = available - min_available
+    total = 0
+    for rs in _by_creation(old_rs):
+        if total >= budget:
+            break
+        if rs.replicas == 0:
+            continue
+        count = min(rs.replicas, budget - total)
+        _scale(rs, rs.replicas - count, done)
+        total += count
+    return done
+
+
+def reconcile_old_replica_sets(replicas: int, strategy: Mapping[str, Any],
+                               all_rs: list[ReplicaSetState], old_rs: list[ReplicaSetState],
+                               new_rs: ReplicaSetState) -> list[Scaling]:
+    """Scale old ReplicaSets down without breaking maxUnavailable (``reconcileOldReplicaSets``).
+
+    ``maxScaledDown = allPods − minAvailable − newRSUnavailable``; unhealthy old pods go first.
+    """
+    if sum(rs.replicas for rs in old_rs) == 0:
+        return []
+    all_pods = sum(rs.replicas for rs in all_rs)
+    min_available = replicas - max_unavailable(replicas, strategy)
+    new_unavailable = new_rs.replicas - new_rs.available
+    max_scaled_down = all_pods - min_available - new_unavailable
+    if max_scaled_down <= 0:
+        return []
+    done = cleanup_unhealthy_replicas(old_rs, max_scaled_down)
+    done += scale_down_old_replica_sets(replicas, strategy, [*old_rs, new_rs], old_rs)
+    return done
+
+
+def _replica_set_fraction(rs: ReplicaSetState, replicas: int, strategy: Mapping[str, Any],
+                          status_replicas: int) -> int:
+    """``getReplicaSetFraction``: this set's share of the new size, minus its current size."""
+    if replicas == 0:
+        return -rs.replicas
+    allowed = replicas + max_surge(replicas, strategy)
+    annotated = rs.max_replicas if rs.max_replicas is not None else status_replicas
+    size = rs.replicas * allowed / annotated
+    return math.floor(size + 0.5) - rs.replicas     # math.Round (half away from zero)
+
+
+def proportional_scale(replicas: int, strategy: Mapping[str, Any],
+                       new_rs: ReplicaSetState | None, old_rs: list[ReplicaSetState],
+                       status_replicas: int = 0) -> list[Scaling]:
+    """Spread a change of ``spec.replicas`` over the active ReplicaSets in proportion to their
+    size (``DeploymentController.scale`` in ``sync.go``).
+
+    One active set (or none) takes the whole new size. A saturated new set scales the old ones
+    to 0. Otherwise each active set gets ``round(size × allowed / its max-replicas)``, larger
+    sets first (newer first when scaling up, older first when scaling down), and the rounding
+    leftover goes to the first.
+    """
+    done: list[Scaling] = []
+    ordered = sorted(old_rs, key=lambda rs: (rs.created, rs.name), reverse=True)
+    candidates = [*ordered, *([new_rs] if new_rs else [])]
+    active = [rs for rs in candidates if rs.replicas > 0]
+    if len(active) <= 1:
+        target = active[0] if active else (new_rs or (ordered[0] if ordered else None))
+        if target is not None and target.replicas != replicas:
+            _scale(target, replicas, done)
+        return done
+    if (new_rs is not None and new_rs.replicas == replicas and new_rs.desired == replicas
+            and new_rs.available == replicas):
+        for rs in active:
+            if rs is not new_rs:
+                _scale(rs, 0, done)
+        return done
+    if _rolling(strategy) is None:
+        return done
+    allowed = replicas + max_surge(replicas, strategy) if replicas > 0 else 0
+    to_add = allowed - sum(rs.replicas for rs in active)
+    if to_add > 0:
+        active.sort(key=lambda rs: (-rs.replicas, -rs.created, rs.name))
+    elif to_add < 0:
+        active.sort(key=lambda rs: (-rs.replicas, rs.created, rs.name))
+    added = 0
+    sizes: list[int] = []
+    for rs in active:
+        proportion = 0
+        if to_add != 0 and rs.replicas != 0 and to_add != added:
+            fraction = _replica_set_fraction(rs, replicas, strategy, status_replicas)
+            allowed_left = to_add - added
+            proportion = min(fraction, allowed_left) if to_add > 0 else max(fraction,
+                                                                           allowed_left)
+        sizes.append(rs.replicas + proportion)
+        added += proportion
+    if to_add != 0 and sizes:
+        sizes[0] = max(0, sizes[0] + to_add - added)
+    for rs, size in zip(active, sizes, strict=True):
+        if size != rs.replicas:
+            _scale(rs, size, done)
+    return done
+
+
+def _template_without_hash(template: Mapping[str, Any]) -> dict[str, Any]:
+    result = copy.deepcopy(dict(template))
+    labels = (result.get("metadata") or {}).get("labels")
+    if labels:
+        labels.pop(HASH_LABEL, None)
+    return result
+
+
+def _int_annotation(obj: Mapping[str, Any], key: str) -> int | None:
+    value = ((obj.get("metadata") or {}).get("annotations") or {}).get(key)
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+class DeploymentController(Controller):
+    """Reconciles Deployments into ReplicaSets."""
+
+    kinds: ClassVar[tuple[str, ...]] = ("Deployment",)
+
+    def sync(self, d: dict[str, Any]) -> None:
+        spec = d.setdefault("spec", {})
+        strategy = spec.setdefault("strategy", {})
+        strategy.setdefault("type", "RollingUpdate")
+        if strategy["type"] == "RollingUpdate":
+            rolling = strategy.setdefault("rollingUpdate", {})
+            rolling.setdefault("maxSurge", "25%")
+            rolling.setdefault("maxUnavailable", "25%")
+        elif strategy["type"] != "Recreate":
+            raise ValueError(f"Deployment {d['metadata']['name']!r}: spec.strategy.type "
+                             f"{strategy['type']!r} must be RollingUpdate or Recreate")
+        replicas = replicas_of(d)
+        rs_objects = self.cluster.owned("ReplicaSet", d)
+        new_obj = self._find_new(d, rs_objects)
+        states = {id(rs): self._state(rs) for rs in rs_objects}
+        if spec.get("paused") or self._is_scaling_event(d, rs_objects, replicas):
+            new_state = states[id(new_obj)] if new_obj else None
+            old_states = [states[id(rs)] for rs in rs_objects if rs is not new_obj]
+            self._apply(d, rs_objects, states, proportional_scale(
+                replicas, strategy, new_state, old_states, d.get("status", {}).get("replicas", 0)))
+            self._refresh_annotations(d, rs_objects)
+        elif strategy["type"] == "Recreate":
+            self._recreate(d, rs_objects, new_obj, states, replicas)
+        else:
+            self._rolling(d, rs_objects, new_obj, states, replicas)
+        self._update_status(d, replicas)
+
+    # ---- the two strategies -------------------------------------------------------------
+
+    def _rolling(self, d, rs_objects, new_obj, states, replicas) -> None:
+        strategy = d["spec"]["strategy"]
+        if new_obj is None:
+            old_states = [states[id(rs)] for rs in rs_objects]
+            probe = ReplicaSetState("<new>", 0)
+            size = new_rs_new_replicas(replicas, strategy, [*old_states, probe], probe)
+            new_obj = self._create_new(d, rs_objects, size)
+            rs_objects = [*rs_objects, new_obj]
+            states[id(new_obj)] = self._state(new_obj)
+            return
+        self._sync_revision(d, rs_objects, new_obj)
+        new_state = states[id(new_obj)]
+        old_states = [states[id(rs)] for rs in rs_objects if rs is not new_obj]
+        all_states = [*old_states, new_state]
+        done = reconcile_new_replica_set(replicas, strategy, all_states, new_state)
+        if not done:
+            active_old = [rs for rs in old_states if rs.replicas > 0]
+            done = reconcile_old_replica_sets(replicas, strategy, all_states, active_old,
+                                              new_state)
+        self._apply(d, rs_objects, states, done)
+        if not done and self._complete(d, replicas):
+            self._cleanup(d, [rs for rs in rs_objects if rs is not new_obj])
+
+    def _recreate(self, d, rs_objects, new_obj, states, replicas) -> None:
+        old_objs = [rs for rs in rs_objects if rs is not new_obj]
+        done = [(states[id(rs)], states[id(rs)].replicas, 0) for rs in old_objs
+                if states[id(rs)].replicas > 0]
+        if done:
+            self._apply(d, rs_objects, states, done)
+            return
+        for rs in old_objs:
+            if any((p.get("status") or {}).get("phase") not in ("Succeeded", "Failed")
+                   for p in self.cluster.owned("Pod", rs)):
+                return                                  # wait until old pods are gone
+        if new_obj is None:
+            self._create_new(d, rs_objects, replicas)
+            return
+        self._sync_revision(d, rs_objects, new_obj)
+        state = states[id(new_obj)]
+        if state.replicas != replicas:
+            self._apply(d, rs_objects, states, [(state, state.replicas, replicas)])
+        elif self._complete(d, replicas):
+            self._cleanup(d, old_objs)
+
+    # ---- ReplicaSets ---------------------------------------------------------------------
+
+    def _state(self, rs: dict[str, Any]) -> ReplicaSetState:
+        min_ready = (rs.get("spec") or {}).get("minReadySeconds", 0) or 0
+        now = self.cluster.now
+        available = sum(1 for p in self.cluster.owned("Pod", rs)
+                        if is_active(p) and is_available(p, min_ready, now))
+        return ReplicaSetState(
+            name=rs["metadata"]["name"], replicas=replicas_of(rs), available=available,
+            created=rs["metadata"]["creationTimestamp"],
+            desired=_int_annotation(rs, DESIRED_REPLICAS),
+            max_replicas=_int_annotation(rs, MAX_REPLICAS),
+        )
+
+    def _find_new(self, d, rs_objects) -> dict[str, Any] | None:
+        """The oldest ReplicaSet whose template equals the Deployment's, ignoring the hash label
+        (``FindNewReplicaSet``)."""
+        wanted = _template_without_hash(d["spec"].get("template") or {})
+        for rs in sorted(rs_objects, key=lambda r: r["metadata"]["creationTimestamp"]):
+            if _template_without_hash(rs["spec"].get("template") or {}) == wanted:
+                return rs
+        return None
+
+    def _is_scaling_event(self, d, rs_objects, replicas) -> bool:
+        for rs in rs_objects:
+            desired = _int_annotation(rs, DESIRED_REPLICAS)
+            if replicas_of(rs) > 0 and desired is not None and desired != replicas:
+                return True
+        return False
+
+    def _max_revision(self, rs_objects) -> int:
+        return max((_int_annotation(rs, REVISION) or 0 for rs in rs_objects), default=0)
+
+    def _create_new(self, d, rs_objects, size: int) -> dict[str, Any]:
+        template = copy.deepcopy(d["spec"].get("template") or {})
+        template_hash = pod_template_hash(_template_without_hash(template))
+        template.setdefault("metadata", {}).setdefault("labels", {})[HASH_LABEL] = template_hash
+        selector = copy.deepcopy(d["spec"].get("selector") or {})
+        selector.setdefault("matchLabels", {})[HASH_LABEL] = template_hash
+        replicas = replicas_of(d)
+        revision = self._max_revision(rs_objects) + 1
+        name = f"{d['metadata']['name']}-{template_hash}"
+        rs = {
+            "apiVersion": "apps/v1",
+            "kind": "ReplicaSet",
+            "metadata": {
+                "name": name,
+                "namespace": d["metadata"]["namespace"],
+                "labels": dict(template["metadata"]["labels"]),
+                "annotations": {
+                    REVISION: str(revision),
+                    DESIRED_REPLICAS: str(replicas),
+                    MAX_REPLICAS: str(replicas + max_surge(replicas, d["spec"]["strategy"])),
+                },
+                "ownerReferences": [owner_reference(d)],
+            },
+            "spec": {
+                "replicas": size,
+                "minReadySeconds": d["spec"].get("minReadySeconds", 0),
+                "selector": selector,
+                "template": template,
+            },
+        }
+        self.cluster.create(rs)
+        d["metadata"].setdefault("annotations", {})[REVISION] = str(revision)
+        if size > 0:
+            self.cluster.record(d, "ScalingReplicaSet",
+                                f"Scaled up replica set {name} from 0 to {size}")
+        return rs
+
+    def _sync_revision(self, d, rs_objects, new_obj) -> None:
+        """Give the new ReplicaSet the highest revision, keeping the numbers it had before in
+        ``revision-history`` (what a rollback to it looks like)."""
+        annotations = new_obj["metadata"].setdefault("annotations", {})
+        current = _int_annotation(new_obj, REVISION) or 0
+        others = [rs for rs in rs_objects if rs is not new_obj]
+        wanted = self._max_revision(others) + 1
+        if current < wanted:
+            if current:
+                history = [h for h in annotations.get(REVISION_HISTORY, "").split(",") if h]
+                annotations[REVISION_HISTORY] = ",".join([*history, str(current)])
+            annotations[REVISION] = str(wanted)
+            self.cluster.changed()
+        d["metadata"].setdefault("annotations", {})[REVISION] = annotations[REVISION]
+
+    def _apply(self, d, rs_objects, states, done: list[Scaling]) -> None:
+        """Write each decision to its ReplicaSet (size and replica annotations) with the
+        ``ScalingReplicaSet`` event (``scaleReplicaSetAndRecordEvent``)."""
+        by_state = {id(states[id(rs)]): rs for rs in rs_objects}
+        replicas = replicas_of(d)
+        surge = max_surge(replicas, d["spec"]["strategy"])
+        for state, old, new in done:
+            rs = by_state[id(state)]
+            rs["spec"]["replicas"] = new
+            annotations = rs["metadata"].setdefault("annotations", {})
+            annotations[DESIRED_REPLICAS] = str(replicas)
+            annotations[MAX_REPLICAS] = str(replicas + surge)
+            self.cluster.changed()
+            if old != new:
+                direction = "up" if new > old else "down"
+                self.cluster.record(d, "ScalingReplicaSet",
+                                    f"Scaled {direction} replica set {rs['metadata']['name']} "
+                                    f"from {old} to {new}")
+
+    def _refresh_annotations(self, d, rs_objects) -> None:
+        """After a scaling event every active set records the new size and surge
+        (upstream's ``scaleReplicaSet`` rewrites them even when the size stays)."""
+        replicas = replicas_of(d)
+        wanted = {DESIRED_REPLICAS: str(replicas),
+                  MAX_REPLICAS: str(replicas + max_surge(replicas, d["spec"]["strategy"]))}
+        for rs in rs_objects:
+            annotations = rs["metadata"].setdefault("annotations", {})
+            if replicas_of(rs) > 0 and any(annotations.get(k) != v for k, v in wanted.items()):
+                annotations.update(wanted)
+                self.cluster.changed()
+
+    def _cleanup(self, d, old_objs) -> None:
+        """Delete the oldest empty old ReplicaSets beyond ``revisionHistoryLimit`` (default 10)."""
+        limit = d["spec"].get("revisionHistoryLimit", 10)
+        empty = [rs for rs in old_objs if replicas_of(rs) == 0
+                 and not any(True for _ in self.cluster.owned("Pod", rs))]
+        empty.sort(key=lambda rs: _int_annotation(rs, REVISION) or 0)
+        for rs in empty[:max(0, len(empty) - limit)]:
+            self.cluster.delete_object(rs)
+
+    # ---- status --------------------------------------------------------------------------
+
+    def _pods(self, d) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """(all active pods, active pods of the new ReplicaSet)."""
+        rs_objects = self.cluster.owned("ReplicaSet", d)
+        new_obj = self._find_new(d, rs_objects)
+        all_pods, new_pods = [], []
+        for rs in rs_objects:
+            pods = [p for p in self.cluster.owned("Pod", rs) if is_active(p)]
+            all_pods += pods
+            if rs is new_obj:
+                new_pods = pods
+        return all_pods, new_pods
+
+    def _complete(self, d, replicas: int) -> bool:
+        all_pods, new_pods = self._pods(d)
+        min_ready = d["spec"].get("minReadySeconds", 0) or 0
+        now = self.cluster.now
+        available = sum(1 for p in all_pods if is_available(p, min_ready, now))
+        return len(new_pods) == replicas and len(all_pods) == replicas and available == replicas
+
+    def _update_status(self, d, replicas: int) -> None:
+        all_pods, new_pods = self._pods(d)
+        min_ready = d["spec"].get("minReadySeconds", 0) or 0
+        now = self.cluster.now
+        available = sum(1 for p in all_pods if is_available(p, min_ready, now))
+        status = d.setdefault("status", {})
+        status.update(
+            observedGeneration=d["metadata"].get("generation", 1),
+            replicas=len(all_pods),
+            updatedReplicas=len(new_pods),
+            readyReplicas=sum(1 for p in all_pods if is_ready(p)),
+            availableReplicas=available,
+            unavailableReplicas=max(0, replicas - available),
+        )
+        min_available = replicas - max_unavailable(replicas, d["spec"]["strategy"])
+        ok = available >= min_available
+        set_condition(d, "Available", ok, now,
+                      "MinimumReplicasAvailable" if ok else "MinimumReplicasUnavailable",
+                      "Deployment has minimum availability." if ok
+                      else "Deployment does not have minimum availability.")
+        if self._complete(d, replicas):
+            new_name = next((controller_of(p)["name"] for p in new_pods), "")
+            set_condition(d, "Progressing", True, now, "NewReplicaSetAvailable",
+                          f'ReplicaSet "{new_name}" has successfully progressed.')
+        else:
+            set_condition(d, "Progressing", True, now, "ReplicaSetUpdated",
+                          "ReplicaSet is progressing.")

@@ -1,0 +1,141 @@
+"""The Job controller: run pods until ``completions`` succeed, at most ``parallelism`` at once.
+
+Upstream: kubernetes/kubernetes ``pkg/controller/job/job_controller.go`` (``syncJob``,
+``manageJob``, ``getNewFinishedPods``) and ``pkg/controller/job/backoff_utils.go``. Docs:
+https://kubernetes.io/docs/concepts/workloads/controllers/job/
+
+- Active pods = ``min(parallelism, completions − succeeded)`` (parallelism and completions
+  default to 1). Without ``completions`` (a work queue) no new pod starts once one succeeded,
+  and the Job completes when one succeeded and none is active.
+- Each failed pod counts toward ``backoffLimit`` (default 6); once failures exceed it the Job
+  fails with ``BackoffLimitExceeded`` and its active pods are deleted. After ``n`` failures
+  the next pod waits ``10 s × 2^(n−1)``, at most 6 minutes (``DefaultJobPodFailureBackOff``,
+  ``MaxJobPodFailureBackOff``).
+- ``activeDeadlineSeconds`` fails the Job with ``DeadlineExceeded``.
+- Pods get the labels ``batch.kubernetes.io/job-name`` and ``batch.kubernetes.io/controller-uid``
+  (and their legacy short forms), as the API server's Job defaulting puts them in the template.
+
+Simplified: ``restartPolicy: OnFailure`` pods are treated like ``Never`` (upstream restarts
+the container in place and counts the restarts toward the limit); Indexed completion mode,
+``podFailurePolicy``, ``successPolicy`` and ``ttlSecondsAfterFinished`` are not modelled.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from clustersim.kubernetes.controllers.base import Controller
+from clustersim.kubernetes.objects import (
+    condition,
+    generate_name,
+    is_active,
+    is_terminating,
+    new_pod_from_template,
+    set_condition,
+)
+
+__all__ = ["JobController", "pod_failure_backoff"]
+
+DEFAULT_BACKOFF = 10.0
+MAX_BACKOFF = 360.0
+
+
+def pod_failure_backoff(failures: int) -> float:
+    """Seconds to wait before the next pod after ``failures`` consecutive failures."""
+    if failures <= 0:
+        return 0.0
+    return min(DEFAULT_BACKOFF * 2 ** (failures - 1), MAX_BACKOFF)
+
+
+def job_finished(job: dict[str, Any]) -> str | None:
+    """``"Complete"`` or ``"Failed"`` once the Job has finished, else None."""
+    for kind in ("Complete", "Failed"):
+        cond = condition(job, kind)
+        if cond is not None and cond.get("status") == "True":
+            return kind
+    return None
+
+
+class JobController(Controller):
+    """Reconciles Jobs."""
+
+    kinds: ClassVar[tuple[str, ...]] = ("Job",)
+
+    def sync(self, job: dict[str, Any]) -> None:
+        cluster = self.cluster
+        now = cluster.now
+        spec = job.setdefault("spec", {})
+        self._default_template(job)
+        pods = cluster.owned("Pod", job)
+        active = [p for p in pods if is_active(p)]
+        succeeded = [p for p in pods if (p.get("status") or {}).get("phase") == "Succeeded"]
+        failed = [p for p in pods if (p.get("status") or {}).get("phase") == "Failed"]
+        status = job.setdefault("status", {})
+        status.setdefault("startTime", now)
+        status.update(active=len(active), succeeded=len(succeeded), failed=len(failed))
+        if job_finished(job):
+            return
+        parallelism = spec.get("parallelism", 1)
+        completions = spec.get("completions", None if "parallelism" in spec else 1)
+        backoff_limit = spec.get("backoffLimit", 6)
+        deadline = spec.get("activeDeadlineSeconds")
+        if len(failed) > backoff_limit:
+            self._finish(job, active, "Failed", "BackoffLimitExceeded",
+                         "Job has reached the specified backoff limit", "Warning")
+            return
+        if deadline is not None:
+            if now - status["startTime"] >= deadline:
+                self._finish(job, active, "Failed", "DeadlineExceeded",
+                             "Job was active longer than specified deadline", "Warning")
+                return
+            cluster.wake_at(status["startTime"] + deadline)
+        if completions is not None and len(succeeded) >= completions:
+            self._finish(job, active, "Complete", "Completed", "Job completed")
+            return
+        if completions is None and succeeded and not active:
+            self._finish(job, active, "Complete", "Completed", "Job completed")
+            return
+        if completions is None:
+            wanted = 0 if succeeded else parallelism
+        else:
+            wanted = min(parallelism, completions - len(succeeded))
+        if len(active) >= wanted:
+            return
+        if failed:
+            last = max(p["status"].get("finishedAt", 0.0) for p in failed)
+            ready_at = last + pod_failure_backoff(len(failed))
+            if now < ready_at:
+                cluster.wake_at(ready_at)
+                return
+        for _ in range(wanted - len(active)):
+            pod = new_pod_from_template(spec["template"], job,
+                                        generate_name(f"{job['metadata']['name']}-", cluster.rng))
+            cluster.create(pod)
+            cluster.record(job, "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}")
+
+    def _default_template(self, job: dict[str, Any]) -> None:
+        spec = job["spec"]
+        template = spec.setdefault("template", {})
+        labels = template.setdefault("metadata", {}).setdefault("labels", {})
+        uid, name = job["metadata"]["uid"], job["metadata"]["name"]
+        for key, value in (("batch.kubernetes.io/controller-uid", uid),
+                           ("batch.kubernetes.io/job-name", name),
+                           ("controller-uid", uid), ("job-name", name)):
+            labels.setdefault(key, value)
+        restart = template.setdefault("spec", {}).get("restartPolicy")
+        if restart not in ("Never", "OnFailure"):
+            raise ValueError(
+                f"Job {name!r}: spec.template.spec.restartPolicy must be Never or OnFailure, "
+                f"got {restart!r} (a Job's pods must be allowed to finish)")
+
+    def _finish(self, job, active, kind: str, reason: str, message: str,
+                event_type: str = "Normal") -> None:
+        now = self.cluster.now
+        for pod in active:
+            if not is_terminating(pod):
+                self.cluster.delete_pod(pod)
+        set_condition(job, kind, True, now, reason, message)
+        if kind == "Complete":
+            job["status"]["completionTime"] = now
+        self.cluster.changed()
+        self.cluster.record(job, reason, message, event_type)

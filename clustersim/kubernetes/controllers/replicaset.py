@@ -1,0 +1,121 @@
+"""The ReplicaSet and ReplicationController controller: keep ``replicas`` pods running.
+
+Upstream: kubernetes/kubernetes ``pkg/controller/replicaset/replica_set.go``
+(``manageReplicas``, ``getPodsToDelete``) and ``pkg/controller/controller_utils.go``
+(``ActivePodsWithRanks``). The ReplicationController manager is the same code behind an
+adapter (``pkg/controller/replication``), so one class serves both kinds.
+
+- Pods are owned through a controller owner reference; orphans whose labels match the
+  selector are adopted, as upstream's ``ClaimPods`` does.
+- Terminating and finished pods do not count: a replacement is created as soon as a pod is
+  being deleted (``FilterActivePods``).
+- Surplus pods are deleted in upstream's order: unscheduled before scheduled, Pending before
+  Running, not ready before ready, pods doubled up on a node before lone ones, ready for a
+  shorter time before longer, newer before older.
+
+Simplified: pods are created all at once (upstream creates them in slow-start batches of 1,
+2, 4, … which only matters when creation fails), and ``controller.kubernetes.io/pod-deletion-cost``
+and restart counts are not ranked.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, ClassVar
+
+from clustersim.kubernetes.controllers.base import Controller, replicas_of
+from clustersim.kubernetes.objects import (
+    condition,
+    controller_of,
+    generate_name,
+    is_active,
+    is_available,
+    is_ready,
+    labels_of,
+    new_pod_from_template,
+    owner_reference,
+    selector_matches,
+)
+
+__all__ = ["ReplicaSetController", "deletion_rank"]
+
+_PHASE_RANK = {"Pending": 0, "Unknown": 1, "Running": 2}
+
+
+def deletion_rank(pods: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``pods`` sorted so that the first ones are the best to delete (``ActivePodsWithRanks``)."""
+    per_node = Counter((p.get("spec") or {}).get("nodeName") for p in pods)
+
+    def key(pod: dict[str, Any]) -> tuple:
+        node = (pod.get("spec") or {}).get("nodeName")
+        ready = is_ready(pod)
+        ready_cond = condition(pod, "Ready")
+        ready_since = ready_cond["lastTransitionTime"] if ready and ready_cond else 0.0
+        return (
+            node is not None,
+            _PHASE_RANK.get((pod.get("status") or {}).get("phase"), 0),
+            ready,
+            -(per_node[node] if node else 0),
+            -ready_since,
+            -pod["metadata"]["creationTimestamp"],
+            pod["metadata"]["name"],
+        )
+
+    return sorted(pods, key=key)
+
+
+class ReplicaSetController(Controller):
+    """Reconciles ReplicaSets and ReplicationControllers."""
+
+    kinds: ClassVar[tuple[str, ...]] = ("ReplicaSet", "ReplicationController")
+
+    def sync(self, rs: dict[str, Any]) -> None:
+        cluster = self.cluster
+        spec = rs.get("spec") or {}
+        selector = spec.get("selector")
+        if rs["kind"] == "ReplicationController" and selector is None:
+            selector = (spec.get("template") or {}).get("metadata", {}).get("labels")
+        pods = self._claim_pods(rs, selector)
+        active = [p for p in pods if is_active(p)]
+        desired = replicas_of(rs)
+        diff = len(active) - desired
+        if diff < 0:
+            prefix = f"{rs['metadata']['name']}-"
+            for _ in range(-diff):
+                pod = new_pod_from_template(spec.get("template") or {}, rs,
+                                            generate_name(prefix, cluster.rng))
+                cluster.create(pod)
+                cluster.record(rs, "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}")
+        elif diff > 0:
+            for pod in deletion_rank(active)[:diff]:
+                cluster.delete_pod(pod)
+                cluster.record(rs, "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}")
+        self._update_status(rs, [p for p in self.cluster.owned("Pod", rs) if is_active(p)])
+
+    def _claim_pods(self, rs: dict[str, Any], selector: Any) -> list[dict[str, Any]]:
+        """Owned pods, after adopting matching orphans (``ClaimPods``)."""
+        namespace = rs["metadata"]["namespace"]
+        for pod in self.cluster.list("Pod", namespace):
+            if (controller_of(pod) is None and is_active(pod)
+                    and selector_matches(selector, labels_of(pod))):
+                pod["metadata"].setdefault("ownerReferences", []).append(owner_reference(rs))
+                self.cluster.adopt(pod, rs)
+        return self.cluster.owned("Pod", rs)
+
+    def _update_status(self, rs: dict[str, Any], active: list[dict[str, Any]]) -> None:
+        now = self.cluster.now
+        min_ready = (rs.get("spec") or {}).get("minReadySeconds", 0) or 0
+        available = 0
+        for pod in active:
+            if is_available(pod, min_ready, now):
+                available += 1
+            elif is_ready(pod):
+                since = condition(pod, "Ready")["lastTransitionTime"]
+                self.cluster.wake_at(since + min_ready)
+        rs["status"] = {
+            "replicas": len(active),
+            "fullyLabeledReplicas": len(active),
+            "readyReplicas": sum(1 for p in active if is_ready(p)),
+            "availableReplicas": available,
+            "observedGeneration": rs["metadata"].get("generation", 1),
+        }

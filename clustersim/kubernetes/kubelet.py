@@ -1,0 +1,219 @@
+"""The kubelet, in miniature: pull images, start containers, probe readiness, stop pods.
+
+What happens on a node after the scheduler binds a pod (kubernetes/kubernetes
+``pkg/kubelet/kubelet.go``, ``pkg/kubelet/kuberuntime/kuberuntime_manager.go``,
+``pkg/kubelet/prober/worker.go``, ``pkg/kubelet/images/image_manager.go``), on the simulated
+clock with simple, fixed delays (:class:`Timing`):
+
+1. Images are pulled one after another (the kubelet's default ``serializeImagePulls``), each
+   taking ``image_pull_seconds`` unless the node already has it and ``imagePullPolicy`` is
+   not ``Always`` (the default policy is ``Always`` for ``:latest`` or untagged images,
+   ``IfNotPresent`` otherwise).
+2. Containers start ``container_start_seconds`` later: the pod is Running.
+3. Readiness: without a readiness probe a container is ready when it starts. With one, the
+   prober runs every ``periodSeconds`` (default 10) and ignores results before
+   ``initialDelaySeconds``; the container is ready after ``successThreshold`` (default 1)
+   successes, i.e. at ``start + ceil(initialDelay / period) × period + (successThreshold − 1)
+   × period``. Probes always succeed here. (Upstream also adds a random start jitter.)
+4. Pods whose ``restartPolicy`` is not ``Always`` (Jobs) run for the annotation
+   ``clustersim.io/run-seconds`` (default ``job_run_seconds``) and exit with
+   ``clustersim.io/exit-code`` (default 0): phase Succeeded or Failed.
+5. Deletion: the pod becomes not ready at once (and leaves Service endpoints); the kubelet
+   runs the ``preStop`` hook (``lifecycle.preStop.sleep.seconds``, or an exec hook whose
+   command contains ``sleep N``), sends SIGTERM and the container exits
+   ``container_stop_seconds`` later, all capped by ``terminationGracePeriodSeconds``. The
+   container keeps serving until it exits.
+
+Simplified: no liveness or startup probes, no container restarts or CrashLoopBackOff, no
+image sizes; a failed node stops its containers at once and restarts them when it recovers.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from clustersim.kubernetes.objects import is_terminating, set_condition
+
+if TYPE_CHECKING:
+    from clustersim.kubernetes.cluster import KubernetesCluster
+
+__all__ = ["Kubelet", "Timing", "readiness_delay"]
+
+RUN_SECONDS = "clustersim.io/run-seconds"
+EXIT_CODE = "clustersim.io/exit-code"
+_SLEEP = re.compile(r"\bsleep\s+(\d+(?:\.\d+)?)")
+
+
+@dataclass(frozen=True)
+class Timing:
+    """The simulator's fixed delays, in seconds (all may be changed per cluster)."""
+
+    image_pull_seconds: float = 5.0
+    container_start_seconds: float = 1.0
+    container_stop_seconds: float = 1.0
+    job_run_seconds: float = 30.0
+    node_monitor_grace_period: float = 50.0
+    """kube-controller-manager ``--node-monitor-grace-period`` (50 s since Kubernetes 1.32,
+    40 s before): how long a silent node stays Ready."""
+    endpoint_propagation_seconds: float = 1.0
+    """How long kube-proxy takes to see an endpoint change (watch, EndpointSlice, iptables)."""
+
+
+def _image_pull_policy(container: dict[str, Any]) -> str:
+    if container.get("imagePullPolicy"):
+        return container["imagePullPolicy"]
+    image = str(container.get("image", ""))
+    tail = image.rsplit("/", 1)[-1]
+    if "@" in tail:
+        return "IfNotPresent"
+    if ":" not in tail or tail.endswith(":latest"):
+        return "Always"
+    return "IfNotPresent"
+
+
+def readiness_delay(container: dict[str, Any]) -> float:
+    """Seconds from container start to Ready (see the module docstring, step 3)."""
+    probe = container.get("readinessProbe")
+    if not probe:
+        return 0.0
+    period = probe.get("periodSeconds") or 10
+    initial = probe.get("initialDelaySeconds") or 0
+    successes = probe.get("successThreshold") or 1
+    return math.ceil(initial / period) * period + (successes - 1) * period
+
+
+def _pre_stop_seconds(container: dict[str, Any]) -> float:
+    hook = (container.get("lifecycle") or {}).get("preStop") or {}
+    if "sleep" in hook:
+        return float((hook["sleep"] or {}).get("seconds", 0))
+    command = " ".join(str(c) for c in (hook.get("exec") or {}).get("command") or [])
+    match = _SLEEP.search(command)
+    return float(match[1]) if match else 0.0
+
+
+class Kubelet:
+    """Runs the pods bound to the cluster's nodes (one object stands for every node's kubelet)."""
+
+    def __init__(self, cluster: KubernetesCluster, timing: Timing) -> None:
+        self.cluster = cluster
+        self.timing = timing
+        self.images: dict[str, set[str]] = {}
+        self._epoch: dict[str, int] = {}
+        self.serving: set[str] = set()
+        """uids of pods whose containers are up and answer requests."""
+
+    def _next_epoch(self, pod: dict[str, Any]) -> int:
+        uid = pod["metadata"]["uid"]
+        self._epoch[uid] = self._epoch.get(uid, 0) + 1
+        return self._epoch[uid]
+
+    def _current(self, pod: dict[str, Any], epoch: int) -> bool:
+        return self._epoch.get(pod["metadata"]["uid"]) == epoch and self.cluster.exists(pod)
+
+    def start(self, pod: dict[str, Any]) -> None:
+        """The pod was bound to a live node: pull, start, and become ready."""
+        epoch = self._next_epoch(pod)
+        self._pull(pod, epoch, list(pod["spec"].get("containers") or []))
+
+    def _pull(self, pod: dict[str, Any], epoch: int, remaining: list[dict[str, Any]]) -> None:
+        """Pull the remaining containers' images one after another, then start."""
+        if not self._current(pod, epoch):
+            return
+        cluster = self.cluster
+        images = self.images.setdefault(pod["spec"]["nodeName"], set())
+        while remaining:
+            container = remaining.pop(0)
+            image = str(container.get("image", ""))
+            if _image_pull_policy(container) != "Always" and image in images:
+                cluster.record(pod, "Pulled",
+                               f'Container image "{image}" already present on machine')
+                continue
+            cluster.record(pod, "Pulling", f'Pulling image "{image}"')
+            seconds = self.timing.image_pull_seconds
+
+            def pulled(image: str = image, seconds: float = seconds) -> None:
+                if self._current(pod, epoch):
+                    images.add(image)
+                    cluster.record(pod, "Pulled", f'Successfully pulled image "{image}" in '
+                                   f"{seconds:g}s ({seconds:g}s including waiting)")
+                    self._pull(pod, epoch, remaining)
+
+            cluster.after(seconds, pulled)
+            return
+        cluster.after(self.timing.container_start_seconds, lambda: self._started(pod, epoch))
+
+    def _started(self, pod: dict[str, Any], epoch: int) -> None:
+        if not self._current(pod, epoch):
+            return
+        cluster = self.cluster
+        containers = pod["spec"].get("containers") or []
+        for container in containers:
+            cluster.record(pod, "Created", f"Created container: {container.get('name')}")
+            cluster.record(pod, "Started", f"Started container {container.get('name')}")
+        status = pod["status"]
+        status["phase"] = "Running"
+        status.setdefault("startTime", cluster.now)
+        self.serving.add(pod["metadata"]["uid"])
+        cluster.changed()
+        delay = max((readiness_delay(c) for c in containers), default=0.0)
+        if delay <= 0:
+            self._ready(pod, epoch)
+        else:
+            cluster.after(delay, lambda: self._ready(pod, epoch))
+        if pod["spec"].get("restartPolicy", "Always") != "Always":
+            annotations = pod["metadata"].get("annotations") or {}
+            try:
+                run = float(annotations.get(RUN_SECONDS, self.timing.job_run_seconds))
+                code = int(annotations.get(EXIT_CODE, 0))
+            except ValueError:
+                raise ValueError(f"pod {pod['metadata']['name']!r}: annotations {RUN_SECONDS} "
+                                 f"and {EXIT_CODE} must be numbers") from None
+            cluster.after(run, lambda: self._exited(pod, epoch, code))
+
+    def _ready(self, pod: dict[str, Any], epoch: int) -> None:
+        if (self._current(pod, epoch) and not is_terminating(pod)
+                and set_condition(pod, "Ready", True, self.cluster.now)):
+            self.cluster.changed()
+
+    def _exited(self, pod: dict[str, Any], epoch: int, code: int) -> None:
+        if not self._current(pod, epoch):
+            return
+        status = pod["status"]
+        status["phase"] = "Succeeded" if code == 0 else "Failed"
+        status["reason"] = "Completed" if code == 0 else "Error"
+        status["finishedAt"] = self.cluster.now
+        set_condition(pod, "Ready", False, self.cluster.now, "PodCompleted")
+        self.serving.discard(pod["metadata"]["uid"])
+        self._next_epoch(pod)
+        self.cluster.release(pod)
+        self.cluster.changed()
+
+    def stop(self, pod: dict[str, Any]) -> None:
+        """Graceful termination of a pod on a live node (module docstring, step 5)."""
+        epoch = self._next_epoch(pod)
+        containers = pod["spec"].get("containers") or []
+        for container in containers:
+            self.cluster.record(pod, "Killing", f"Stopping container {container.get('name')}")
+        grace = float(pod["spec"].get("terminationGracePeriodSeconds", 30))
+        seconds = max((_pre_stop_seconds(c) for c in containers), default=0.0)
+        seconds = min(grace, seconds + self.timing.container_stop_seconds)
+        self.cluster.after(seconds, lambda: self._stopped(pod, epoch))
+
+    def _stopped(self, pod: dict[str, Any], epoch: int) -> None:
+        if self._current(pod, epoch):
+            self.serving.discard(pod["metadata"]["uid"])
+            self.cluster.remove_pod(pod)
+
+    def node_down(self, pods: list[dict[str, Any]]) -> None:
+        """A node failed: its containers stop at once and pending kubelet work is dropped."""
+        for pod in pods:
+            self._next_epoch(pod)
+            self.serving.discard(pod["metadata"]["uid"])
+
+    def forget(self, pod: dict[str, Any]) -> None:
+        """The pod object is gone."""
+        self._epoch.pop(pod["metadata"]["uid"], None)
+        self.serving.discard(pod["metadata"]["uid"])

@@ -1,0 +1,235 @@
+"""API-object helpers the controllers share: selectors, owner references, names, pod defaults.
+
+What the API server and client-go give every Kubernetes controller, reduced to what the
+simulator needs:
+
+- label selectors (``matchLabels`` and ``matchExpressions``), as in kubernetes/apimachinery
+  ``pkg/apis/meta/v1/helpers.go`` (``LabelSelectorAsSelector``) and ``pkg/labels/selector.go``;
+- controller owner references (``metadata.ownerReferences`` with ``controller: true``), as in
+  kubernetes/apimachinery ``pkg/apis/meta/v1/controller_ref.go``;
+- generated names (``generateName`` plus five random characters), as in kubernetes/apiserver
+  ``pkg/storage/names/generate.go``, drawn from the cluster's seeded generator;
+- the pod-template hash a Deployment puts in ``pod-template-hash``
+  (kubernetes/kubernetes ``pkg/controller/controller_utils.go``, ``ComputeHash``);
+- a new pod from a template (``pkg/controller/controller_utils.go``,
+  ``GetPodFromTemplate``) and the defaults the API server applies to a pod, including the
+  ``DefaultTolerationSeconds`` admission plugin
+  (``plugin/pkg/admission/defaulttolerationseconds/admission.go``).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+from collections.abc import Mapping
+from typing import Any
+
+from clustersim.kubernetes.scheduler.labels import label_selector_matches
+
+__all__ = [
+    "DEFAULT_TOLERATION_SECONDS",
+    "condition",
+    "controller_of",
+    "full_name",
+    "generate_name",
+    "is_active",
+    "is_available",
+    "is_ready",
+    "is_terminating",
+    "labels_of",
+    "new_pod_from_template",
+    "owner_reference",
+    "pod_template_hash",
+    "selector_matches",
+    "set_condition",
+    "set_pod_defaults",
+]
+
+DEFAULT_TOLERATION_SECONDS = 300
+"""``--default-not-ready-toleration-seconds`` and ``--default-unreachable-toleration-seconds``
+of kube-apiserver: both default to 300 s."""
+
+_NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+"""Consonants and digits only, so that generated names never spell words
+(kubernetes/apimachinery ``pkg/util/rand/rand.go``)."""
+
+
+def full_name(obj: Mapping[str, Any]) -> str:
+    """``namespace/name`` of an object, as events and ``kubectl`` print it."""
+    meta = obj.get("metadata") or {}
+    return f"{meta.get('namespace', 'default')}/{meta.get('name', '')}"
+
+
+def labels_of(obj: Mapping[str, Any]) -> dict[str, str]:
+    """The object's labels (an empty dict when it has none)."""
+    return dict((obj.get("metadata") or {}).get("labels") or {})
+
+
+def selector_matches(selector: Mapping[str, Any] | None, labels: Mapping[str, str]) -> bool:
+    """Whether ``labels`` satisfy a selector.
+
+    ``selector`` is either a ``LabelSelector`` (``matchLabels`` and/or ``matchExpressions``,
+    ANDed; the scheduler's matcher) or a plain map as Services and ReplicationControllers
+    write it. As upstream, an empty selector matches everything and None matches nothing.
+    """
+    if selector is None:
+        return False
+    if "matchLabels" not in selector and "matchExpressions" not in selector:
+        return all(labels.get(k) == str(v) for k, v in selector.items())
+    return label_selector_matches(selector, labels)
+
+
+def owner_reference(owner: Mapping[str, Any]) -> dict[str, Any]:
+    """A controller owner reference pointing at ``owner``."""
+    meta = owner["metadata"]
+    return {
+        "apiVersion": owner.get("apiVersion", "v1"),
+        "kind": owner["kind"],
+        "name": meta["name"],
+        "uid": meta["uid"],
+        "controller": True,
+        "blockOwnerDeletion": True,
+    }
+
+
+def controller_of(obj: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The owner reference with ``controller: true``, or None for an orphan."""
+    for ref in (obj.get("metadata") or {}).get("ownerReferences") or []:
+        if ref.get("controller"):
+            return ref
+    return None
+
+
+def generate_name(prefix: str, rng: random.Random) -> str:
+    """``prefix`` plus five random characters, as the API server completes ``generateName``."""
+    return prefix + "".join(rng.choice(_NAME_ALPHABET) for _ in range(5))
+
+
+def pod_template_hash(template: Mapping[str, Any], collision_count: int = 0) -> str:
+    """A stable short hash of a pod template, used as the ``pod-template-hash`` label.
+
+    Upstream (``controller.ComputeHash``) takes the 32-bit FNV-1a hash of the template's Go
+    object dump and writes its decimal digits with the safe alphabet (``SafeEncodeString``),
+    giving labels like ``7c5ddbdf54``. This does the same over the canonical JSON, so the
+    values differ from a real cluster's but look alike and change exactly when the template
+    changes.
+    """
+    text = json.dumps(template, sort_keys=True, separators=(",", ":")) + f"#{collision_count}"
+    value = 0x811C9DC5
+    for byte in text.encode():
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return "".join(_NAME_ALPHABET[ord(digit) % len(_NAME_ALPHABET)] for digit in str(value))
+
+
+def _tolerates_key(tolerations: list[dict[str, Any]], key: str) -> bool:
+    for tol in tolerations:
+        effect_ok = tol.get("effect") in (None, "", "NoExecute")
+        op = tol.get("operator") or "Equal"
+        key_ok = tol.get("key") == key or (not tol.get("key") and op == "Exists")
+        if effect_ok and key_ok:
+            return True
+    return False
+
+
+def set_pod_defaults(pod: dict[str, Any], namespace: str = "default") -> dict[str, Any]:
+    """Apply the API server's pod defaults in place and return the pod.
+
+    Namespace, ``restartPolicy: Always``, ``terminationGracePeriodSeconds: 30``,
+    ``schedulerName`` and ``priority: 0`` (kubernetes/kubernetes ``pkg/apis/core/v1/defaults.go``),
+    then the ``DefaultTolerationSeconds`` admission plugin: a pod that does not already
+    tolerate ``node.kubernetes.io/not-ready`` or ``node.kubernetes.io/unreachable`` with effect
+    NoExecute gets ``operator: Exists, effect: NoExecute, tolerationSeconds: 300`` for it.
+    """
+    meta = pod.setdefault("metadata", {})
+    meta.setdefault("namespace", namespace)
+    meta.setdefault("labels", {})
+    meta.setdefault("annotations", {})
+    spec = pod.setdefault("spec", {})
+    spec.setdefault("restartPolicy", "Always")
+    spec.setdefault("terminationGracePeriodSeconds", 30)
+    spec.setdefault("schedulerName", "default-scheduler")
+    spec.setdefault("priority", 0)
+    spec.setdefault("containers", [])
+    tolerations = spec.setdefault("tolerations", [])
+    for key in ("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"):
+        if not _tolerates_key(tolerations, key):
+            tolerations.append({
+                "key": key, "operator": "Exists", "effect": "NoExecute",
+                "tolerationSeconds": DEFAULT_TOLERATION_SECONDS,
+            })
+    pod.setdefault("status", {"phase": "Pending", "conditions": []})
+    return pod
+
+
+def new_pod_from_template(
+    template: Mapping[str, Any], owner: Mapping[str, Any], name: str,
+) -> dict[str, Any]:
+    """A pod made from ``template`` and owned by ``owner`` (labels, annotations, spec copied)."""
+    tmeta = template.get("metadata") or {}
+    pod = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {
+            "name": name,
+            "namespace": owner["metadata"].get("namespace", "default"),
+            "labels": dict(tmeta.get("labels") or {}),
+            "annotations": dict(tmeta.get("annotations") or {}),
+            "ownerReferences": [owner_reference(owner)],
+        },
+        "spec": copy.deepcopy(template.get("spec") or {}),
+    }
+    return set_pod_defaults(pod, owner["metadata"].get("namespace", "default"))
+
+
+def condition(obj: Mapping[str, Any], kind: str) -> dict[str, Any] | None:
+    """The status condition of type ``kind`` (e.g. ``Ready``), or None."""
+    for cond in (obj.get("status") or {}).get("conditions") or []:
+        if cond.get("type") == kind:
+            return cond
+    return None
+
+
+def set_condition(obj: dict[str, Any], kind: str, status: bool, now: float,
+                  reason: str = "", message: str = "") -> bool:
+    """Set a status condition; ``lastTransitionTime`` changes only when the status flips.
+
+    Returns whether anything changed."""
+    conditions = obj.setdefault("status", {}).setdefault("conditions", [])
+    text = "True" if status else "False"
+    for cond in conditions:
+        if cond.get("type") == kind:
+            if cond.get("status") == text and cond.get("reason", "") == reason:
+                return False
+            if cond.get("status") != text:
+                cond["lastTransitionTime"] = now
+            cond.update(status=text, reason=reason, message=message)
+            return True
+    conditions.append({"type": kind, "status": text, "reason": reason, "message": message,
+                       "lastTransitionTime": now})
+    return True
+
+
+def is_terminating(pod: Mapping[str, Any]) -> bool:
+    """Whether the pod is being deleted (``metadata.deletionTimestamp`` is set)."""
+    return (pod.get("metadata") or {}).get("deletionTimestamp") is not None
+
+
+def is_active(pod: Mapping[str, Any]) -> bool:
+    """Not terminating and not finished: what controllers count (``controller.IsPodActive``)."""
+    phase = (pod.get("status") or {}).get("phase")
+    return phase not in ("Succeeded", "Failed") and not is_terminating(pod)
+
+
+def is_ready(pod: Mapping[str, Any]) -> bool:
+    """The pod's ``Ready`` condition is True."""
+    cond = condition(pod, "Ready")
+    return cond is not None and cond.get("status") == "True"
+
+
+def is_available(pod: Mapping[str, Any], min_ready_seconds: float, now: float) -> bool:
+    """Ready for at least ``minReadySeconds`` (``podutil.IsPodAvailable``)."""
+    cond = condition(pod, "Ready")
+    if cond is None or cond.get("status") != "True":
+        return False
+    return min_ready_seconds <= 0 or cond["lastTransitionTime"] + min_ready_seconds <= now

@@ -1,0 +1,228 @@
+"""Services: virtual IPs, endpoints from selectors and readiness, and what requests see.
+
+Upstream: the Service API and its allocators (kubernetes/kubernetes
+``pkg/registry/core/service/ipallocator``, ``portallocator``: a free address or node port
+picked at random), the EndpointSlice controller (``pkg/controller/endpointslice``: pods in
+the Service's namespace matching its selector; ready and not terminating ones serve unless
+``publishNotReadyAddresses``) and kube-proxy's iptables mode, which picks one endpoint at
+random per connection (``pkg/proxy/iptables/proxier.go``, ``--probability`` rules). Docs:
+https://kubernetes.io/docs/concepts/services-networking/service/
+
+- ``ClusterIP`` (default) gets an address from 10.96.0.0/12 (10.96.0.1 is the
+  ``kubernetes`` Service); ``clusterIP: None`` makes a headless Service (no proxying).
+- ``NodePort`` and ``LoadBalancer`` also get a node port from 30000–32767 on every node;
+  ``LoadBalancer`` gets an external address at once (the simulated cloud provider answers
+  instantly; a real one takes seconds to minutes, and without one it stays ``<pending>``).
+- kube-proxy sees endpoint changes ``endpoint_propagation_seconds`` late. A request goes to a
+  random endpoint of that (possibly stale) view and fails when the chosen pod no longer
+  serves (its node is down, or its container stopped) or when there is no endpoint.
+
+Simplified: ``externalTrafficPolicy: Local``, session affinity, topology-aware routing and
+per-port target resolution are not modelled; a request is one connection.
+"""
+
+from __future__ import annotations
+
+import bisect
+import ipaddress
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from clustersim.kubernetes.objects import is_ready, is_terminating, labels_of, selector_matches
+
+if TYPE_CHECKING:
+    from clustersim.kubernetes.cluster import KubernetesCluster
+
+__all__ = ["RequestStream", "Services"]
+
+SERVICE_CIDR = ipaddress.ip_network("10.96.0.0/12")
+NODE_PORT_RANGE = (30000, 32767)
+_TYPES = ("ClusterIP", "NodePort", "LoadBalancer", "ExternalName")
+
+
+@dataclass
+class RequestStream:
+    """Requests sent to one Service at ``rate`` per second (Poisson arrivals) from ``start`` to
+    ``stop``; ``records`` holds ``(time, served, pod name or None)`` for each request."""
+
+    service: str
+    namespace: str
+    rate: float
+    start: float
+    stop: float | None
+    records: list[tuple[float, bool, str | None]] = field(default_factory=list)
+
+    def buckets(self, width: float = 1.0) -> list[dict[str, float]]:
+        """Served and failed counts per time bucket of ``width`` seconds, from ``start`` to the
+        last request: ``[{"start", "end", "served", "failed"}, …]``."""
+        if width <= 0:
+            raise ValueError(f"bucket width must be > 0 seconds, got {width}")
+        if not self.records:
+            return []
+        end = self.stop if self.stop is not None else self.records[-1][0]
+        count = max(1, int((end - self.start) / width + 0.999999))
+        rows = [{"start": self.start + i * width, "end": self.start + (i + 1) * width,
+                 "served": 0, "failed": 0} for i in range(count)]
+        for time, served, _pod in self.records:
+            index = min(count - 1, int((time - self.start) / width))
+            rows[index]["served" if served else "failed"] += 1
+        return rows
+
+    @property
+    def served(self) -> int:
+        return sum(1 for _, ok, _ in self.records if ok)
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for _, ok, _ in self.records if not ok)
+
+    def by_pod(self) -> dict[str, int]:
+        """Served requests per pod."""
+        counts: dict[str, int] = {}
+        for _, ok, pod in self.records:
+            if ok and pod is not None:
+                counts[pod] = counts.get(pod, 0) + 1
+        return dict(sorted(counts.items()))
+
+
+class Services:
+    """Allocates Service addresses and keeps each Service's endpoints and kube-proxy's view."""
+
+    def __init__(self, cluster: KubernetesCluster) -> None:
+        self.cluster = cluster
+        self._ips = {SERVICE_CIDR.network_address + 1}
+        self._node_ports: set[int] = set()
+        self._history: dict[str, list[tuple[float, tuple[tuple[str, str], ...]]]] = {}
+
+    # ---- allocation ----------------------------------------------------------------------
+
+    def admit(self, svc: dict[str, Any]) -> None:
+        """Default and allocate a new Service (type, cluster IP, node ports, LB address)."""
+        name = svc["metadata"]["name"]
+        spec = svc.setdefault("spec", {})
+        kind = spec.setdefault("type", "ClusterIP")
+        if kind not in _TYPES:
+            raise ValueError(f"Service {name!r}: spec.type {kind!r} must be one of {_TYPES}")
+        rng = self.cluster.rng
+        if kind != "ExternalName" and spec.get("clusterIP") not in ("None",):
+            wanted = spec.get("clusterIP")
+            if wanted:
+                address = ipaddress.ip_address(wanted)
+                if address in self._ips or address not in SERVICE_CIDR:
+                    raise ValueError(f"Service {name!r}: clusterIP {wanted} is already "
+                                     f"allocated or outside {SERVICE_CIDR}")
+            else:
+                size = SERVICE_CIDR.num_addresses
+                while True:
+                    address = SERVICE_CIDR.network_address + rng.randrange(2, size - 1)
+                    if address not in self._ips:
+                        break
+            self._ips.add(address)
+            spec["clusterIP"] = str(address)
+        for port in spec.get("ports") or []:
+            port.setdefault("protocol", "TCP")
+            port.setdefault("targetPort", port.get("port"))
+            if kind in ("NodePort", "LoadBalancer"):
+                wanted = port.get("nodePort")
+                if wanted:
+                    if wanted in self._node_ports or not (
+                            NODE_PORT_RANGE[0] <= wanted <= NODE_PORT_RANGE[1]):
+                        raise ValueError(f"Service {name!r}: nodePort {wanted} is already "
+                                         f"allocated or outside {NODE_PORT_RANGE[0]}-"
+                                         f"{NODE_PORT_RANGE[1]}")
+                else:
+                    free = [p for p in range(NODE_PORT_RANGE[0], NODE_PORT_RANGE[1] + 1)
+                            if p not in self._node_ports]
+                    wanted = rng.choice(free)
+                port["nodePort"] = wanted
+                self._node_ports.add(wanted)
+        if kind == "LoadBalancer":
+            count = sum(1 for s in self.cluster.list("Service")
+                        if (s.get("spec") or {}).get("type") == "LoadBalancer")
+            svc.setdefault("status", {})["loadBalancer"] = {
+                "ingress": [{"ip": f"203.0.113.{10 + count}"}]}
+
+    def release(self, svc: dict[str, Any]) -> None:
+        spec = svc.get("spec") or {}
+        if spec.get("clusterIP") not in (None, "None"):
+            self._ips.discard(ipaddress.ip_address(spec["clusterIP"]))
+        for port in spec.get("ports") or []:
+            self._node_ports.discard(port.get("nodePort"))
+        self._history.pop(svc["metadata"]["uid"], None)
+
+    # ---- endpoints -----------------------------------------------------------------------
+
+    def endpoints(self, svc: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+        """The Service's serving endpoints now: ``(pod uid, pod name)`` pairs."""
+        spec = svc.get("spec") or {}
+        selector = spec.get("selector")
+        if not selector:
+            return ()
+        publish_all = bool(spec.get("publishNotReadyAddresses"))
+        found = []
+        for pod in self.cluster.list("Pod", svc["metadata"]["namespace"]):
+            if not (pod.get("spec") or {}).get("nodeName") or is_terminating(pod):
+                continue
+            if (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
+                continue
+            if selector_matches(selector, labels_of(pod)) and (publish_all or is_ready(pod)):
+                found.append((pod["metadata"]["uid"], pod["metadata"]["name"]))
+        return tuple(sorted(found, key=lambda e: e[1]))
+
+    def sync(self) -> None:
+        """Record every Service's endpoints when they change (the EndpointSlice controller)."""
+        now = self.cluster.now
+        for svc in self.cluster.list("Service"):
+            history = self._history.setdefault(svc["metadata"]["uid"], [(-1.0, ())])
+            current = self.endpoints(svc)
+            if history[-1][1] != current:
+                if history[-1][0] == now:
+                    history[-1] = (now, current)
+                else:
+                    history.append((now, current))
+
+    def proxy_view(self, svc: Mapping[str, Any], time: float) -> tuple[tuple[str, str], ...]:
+        """The endpoints kube-proxy routes to at ``time`` (propagation delay applied)."""
+        history = self._history.get(svc["metadata"]["uid"], [(-1.0, ())])
+        seen = time - self.cluster.timing.endpoint_propagation_seconds
+        index = bisect.bisect_right([t for t, _ in history], seen) - 1
+        return history[max(index, 0)][1]
+
+    # ---- traffic -------------------------------------------------------------------------
+
+    def stream(self, service: str, namespace: str, rate: float, start: float,
+               stop: float | None) -> RequestStream:
+        """Start a request stream (see :meth:`KubernetesCluster.request_stream`)."""
+        svc = self.cluster.get("Service", namespace, service)
+        if svc is None:
+            raise ValueError(f"Service {namespace}/{service} not found: apply it first")
+        if (svc.get("spec") or {}).get("clusterIP") == "None":
+            raise ValueError(f"Service {namespace}/{service} is headless (clusterIP: None): "
+                             "clients resolve pod addresses by DNS, kube-proxy does not route it")
+        if rate <= 0:
+            raise ValueError(f"request rate must be > 0 per second, got {rate}")
+        if stop is not None and stop <= start:
+            raise ValueError(f"stop ({stop}) must be after start ({start})")
+        stream = RequestStream(service, namespace, float(rate), float(start),
+                               None if stop is None else float(stop))
+        rng = random.Random(self.cluster.rng.getrandbits(64))
+        env = self.cluster.clock.env
+        kubelet = self.cluster.kubelet
+
+        def run():
+            yield env.timeout(max(0.0, start - env.now))
+            while True:
+                yield env.timeout(rng.expovariate(rate))
+                if stop is not None and env.now >= stop:
+                    return
+                view = self.proxy_view(svc, env.now)
+                if not view:
+                    stream.records.append((env.now, False, None))
+                    continue
+                uid, name = view[rng.randrange(len(view))]
+                stream.records.append((env.now, uid in kubelet.serving, name))
+
+        env.process(run())
+        return stream
