@@ -99,6 +99,10 @@ class MesosCluster:
         ``agent_unreachable_seconds``."""
         return self.master.fail_agent(name)
 
+    def mark_agent_gone(self, name: str) -> Agent:
+        """The operator declares the agent gone for good (``MARK_AGENT_GONE``)."""
+        return self.master.mark_agent_gone(name)
+
     def recover_agent(self, name: str) -> Agent:
         """Bring a failed agent back (see :meth:`Master.recover_agent`)."""
         return self.master.recover_agent(name)

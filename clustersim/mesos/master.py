@@ -29,7 +29,7 @@ import itertools
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from clustersim.mesos.agents import ACTIVE, DISCONNECTED, UNREACHABLE, Agent
+from clustersim.mesos.agents import ACTIVE, DISCONNECTED, GONE, UNREACHABLE, Agent
 from clustersim.mesos.allocator import HierarchicalAllocator
 from clustersim.mesos.framework import Framework, SchedulerDriver
 from clustersim.mesos.offers import Launch, LaunchGroup, Offer, OfferHistory, OfferRecord
@@ -39,6 +39,7 @@ from clustersim.mesos.tasks import (
     TASK_ERROR,
     TASK_FAILED,
     TASK_FINISHED,
+    TASK_GONE_BY_OPERATOR,
     TASK_KILLED,
     TASK_LOST,
     TASK_RUNNING,
@@ -348,7 +349,8 @@ class Master:
         status = TaskStatus(task.task_id, state, task.agent_id, task.framework_id,
                             self.clock.now, reason, message, source)
         task.statuses.append(status)
-        if task.terminal and was_holding and self.agents[task.agent_id].state != UNREACHABLE:
+        if task.terminal and was_holding and self.agents[task.agent_id].state in (ACTIVE,
+                                                                               DISCONNECTED):
             self.agents[task.agent_id].allocated -= task.resources
             self.allocator.recover(task.framework_id, task.agent_id, task.resources)
         self._touch()
@@ -357,7 +359,8 @@ class Master:
                            f"Task {task.task_id} on {task.hostname} is {state}"
                            + (f": {text}" if text else ""),
                            "Warning" if state in (TASK_FAILED, TASK_LOST, TASK_UNREACHABLE,
-                                                  TASK_ERROR, TASK_DROPPED) else "Normal")
+                                                  TASK_ERROR, TASK_DROPPED,
+                                                  TASK_GONE_BY_OPERATOR) else "Normal")
         self.frameworks[task.framework_id].status_update(status)
 
     def _send(self, framework: Framework, task_id: str, agent_id: str, state: str,
@@ -419,20 +422,41 @@ class Master:
     def _mark_unreachable(self, agent: Agent) -> None:
         if agent.state != DISCONNECTED:
             return
-        agent.state = UNREACHABLE
         self.events.record(self.clock.now, f"agent/{agent.hostname}", "AgentUnreachable",
                            f"Marked agent {agent.id} ({agent.hostname}) unreachable after "
                            f"{self.agent_unreachable_seconds:g} s without health checks",
                            "Warning")
-        self.allocator.remove_agent(agent)
+        self._remove_agent(agent, UNREACHABLE, TASK_UNREACHABLE, "REASON_AGENT_REMOVED",
+                           "Agent was marked unreachable")
+
+    def mark_agent_gone(self, name: str) -> Agent:
+        """The operator declares an agent gone for good (v1 operator API ``MARK_AGENT_GONE``):
+        partition-aware frameworks hear TASK_GONE_BY_OPERATOR, others TASK_LOST."""
+        agent = self.find_agent(name)
+        if agent.state == GONE:
+            raise ValueError(f"agent {name!r} is already gone")
+        for offer_id in [o.id for o in self.offers.values() if o.agent_id == agent.id]:
+            self._rescind(offer_id, "rescinded")
+        self.events.record(self.clock.now, f"agent/{agent.hostname}", "AgentGone",
+                           f"Operator marked agent {agent.id} ({agent.hostname}) gone",
+                           "Warning")
+        self._remove_agent(agent, GONE, TASK_GONE_BY_OPERATOR,
+                           "REASON_AGENT_REMOVED_BY_OPERATOR", "Agent was marked gone")
+        return agent
+
+    def _remove_agent(self, agent: Agent, agent_state: str, aware_state: str, reason: str,
+                      message: str) -> None:
+        """Take an agent out of the pool and tell frameworks about its tasks."""
+        if agent.state in (ACTIVE, DISCONNECTED):
+            self.allocator.remove_agent(agent)
+        agent.state = agent_state
         agent.allocated = Resources()
         for task in [t for t in self.tasks.values() if t.agent_id == agent.id]:
             if task.terminal:
                 continue
             framework = self.frameworks[task.framework_id]
-            state = TASK_UNREACHABLE if framework.partition_aware else TASK_LOST
-            self._set_state(task, state, "REASON_AGENT_REMOVED",
-                            "Agent was marked unreachable", "SOURCE_MASTER")
+            state = aware_state if framework.partition_aware else TASK_LOST
+            self._set_state(task, state, reason, message, "SOURCE_MASTER")
         for framework in self.frameworks.values():
             framework.agent_lost(agent.id)
 

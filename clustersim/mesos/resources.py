@@ -248,7 +248,10 @@ class Resources:
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Mapping | str):
-            other = Resources.coerce(other)  # type: ignore[arg-type]
+            try:
+                other = Resources.coerce(other)  # type: ignore[arg-type]
+            except ValueError:
+                return False
         if not isinstance(other, Resources):
             return NotImplemented
         return self.scalars == other.scalars and self.ranges == other.ranges

@@ -7,7 +7,7 @@ and ``docs/high-availability-framework-guide.md``:
     TASK_STAGING → TASK_STARTING → TASK_RUNNING → TASK_FINISHED | TASK_FAILED | TASK_KILLED
     (any non-terminal state) → TASK_KILLED                     (kill requested)
     (any non-terminal state) → TASK_LOST | TASK_UNREACHABLE    (agent lost)
-    TASK_UNREACHABLE → TASK_GONE                               (agent gone for good)
+    TASK_UNREACHABLE → TASK_GONE_BY_OPERATOR                   (operator marks agent gone)
     TASK_ERROR (invalid task) | TASK_DROPPED / TASK_LOST (offer no longer valid) at launch
 
 A real task runs a command; the simulator needs only its timing, so :class:`TaskInfo` carries
@@ -43,6 +43,7 @@ __all__ = [
     "TASK_FAILED",
     "TASK_FINISHED",
     "TASK_GONE",
+    "TASK_GONE_BY_OPERATOR",
     "TASK_KILLED",
     "TASK_LOST",
     "TASK_RUNNING",
@@ -64,13 +65,15 @@ TASK_KILLED = "TASK_KILLED"
 TASK_LOST = "TASK_LOST"
 TASK_UNREACHABLE = "TASK_UNREACHABLE"
 TASK_GONE = "TASK_GONE"
+TASK_GONE_BY_OPERATOR = "TASK_GONE_BY_OPERATOR"
 TASK_DROPPED = "TASK_DROPPED"
 TASK_ERROR = "TASK_ERROR"
 
 #: States a task never leaves (``protobuf::isTerminalState`` in apache/mesos
 #: ``src/common/protobuf_utils.cpp``). TASK_UNREACHABLE is not terminal: the agent may return.
 TERMINAL_STATES = frozenset(
-    {TASK_FINISHED, TASK_FAILED, TASK_KILLED, TASK_LOST, TASK_GONE, TASK_DROPPED, TASK_ERROR}
+    {TASK_FINISHED, TASK_FAILED, TASK_KILLED, TASK_LOST, TASK_GONE, TASK_GONE_BY_OPERATOR,
+     TASK_DROPPED, TASK_ERROR}
 )
 
 
