@@ -43,6 +43,7 @@ def figure_html(fig: Any, *, height: int | str = 450) -> str:
         default_width="100%",
         default_height=height,
         validate=False,
+        auto_play=False,  # an animation waits for the reader's "play"
         config={"displaylogo": False, "responsive": True},
     )
 

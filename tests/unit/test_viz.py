@@ -1,0 +1,107 @@
+"""The system-neutral views: what they draw from snapshots and events, and their limits."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import pytest
+
+from clustersim.sim import EventLog, NodeState, Snapshot, TaskState
+from clustersim.viz.cluster import PENDING, cluster_animation, cluster_map
+from clustersim.viz.renderer import figure_html
+from clustersim.viz.serving import ready_counts, serving_over_time
+from clustersim.viz.timeline import event_timeline
+
+GI = 2**30
+
+
+def snapshot(time: float, placed: int, ready: int) -> Snapshot:
+    nodes = tuple(NodeState(f"n{i}", 4, 16 * GI, 0, 0) for i in range(3))
+    tasks = tuple(
+        TaskState(f"web-{k}", "web" if k % 2 else "db", f"n{k % 3}" if k < placed else None,
+                  "Running" if k < placed else "Pending", 0.5, GI // 4, k < ready)
+        for k in range(6)
+    )
+    return Snapshot("kubernetes", time, nodes, tasks)
+
+
+def bars(fig: go.Figure) -> dict[str, dict[str, float]]:
+    return {t.name: dict(zip(t.x, t.y, strict=True)) for t in fig.data if isinstance(t, go.Bar)}
+
+
+def test_cluster_map_stacks_each_application_per_node_and_pending() -> None:
+    fig = cluster_map(snapshot(0, placed=4, ready=0))
+    got = bars(fig)
+    # db: tasks 0, 2, 4 → n0, n2, pending; web: 1, 3, 5 → n1, n0, pending
+    assert got["db"] == {"n0": 0.5, "n1": 0, "n2": 0.5, PENDING: 0.5}
+    assert got["web"] == {"n0": 0.5, "n1": 0.5, "n2": 0, PENDING: 0.5}
+    capacity = next(t for t in fig.data if t.name == "capacity")
+    assert list(capacity.y) == [4, 4, 4, None]
+
+
+def test_cluster_map_in_memory_uses_gib_and_rejects_unknown_resources() -> None:
+    got = bars(cluster_map(snapshot(0, placed=6, ready=0), resource="memory"))
+    assert got["db"]["n0"] == 0.25
+    with pytest.raises(ValueError, match="cpu' or 'memory"):
+        cluster_map(snapshot(0, 1, 0), resource="gpu")
+
+
+def test_hover_text_escapes_names() -> None:
+    snap = Snapshot("swarm", 0, (NodeState("<b>n</b>", 1, GI, 0, 0),),
+                    (TaskState("<script>x</script>", "<img src=x>", "<b>n</b>", "RUNNING"),))
+    hover = " ".join(" ".join(t.hovertext) for t in cluster_map(snap).data)
+    assert "<script>" not in hover and "<img" not in hover and "&lt;script&gt;" in hover
+
+
+def test_animation_has_a_frame_per_snapshot_and_a_fixed_axis() -> None:
+    snaps = [snapshot(t * 10, placed=2 + t, ready=t) for t in range(4)]
+    fig = cluster_animation(snaps)
+    assert [f.name for f in fig.frames] == ["0", "10", "20", "30"]
+    assert [s["label"] for s in fig.layout.sliders[0].steps] == ["0", "10", "20", "30"]
+    assert fig.layout.yaxis.range[1] >= 4  # covers the capacity in every frame
+    with pytest.raises(ValueError):
+        cluster_animation([])
+
+
+def test_animation_does_not_autoplay_in_the_page() -> None:
+    html = figure_html(cluster_animation([snapshot(0, 2, 0), snapshot(10, 4, 2)]))
+    assert "Plotly.animate" not in html and "Plotly.addFrames" in html
+
+
+def test_figure_html_ids_are_deterministic_per_content() -> None:
+    fig = cluster_map(snapshot(0, 3, 1))
+    first, second = figure_html(fig), figure_html(fig)
+    digest = lambda h: h.split('id="fig-')[1].split('"')[0].split("-", 1)[1]  # noqa: E731
+    assert digest(first) == digest(second)
+    assert digest(first) != digest(figure_html(cluster_map(snapshot(0, 4, 1))))
+    assert "<script src" not in first  # plotly.js comes once per site, not per figure
+
+
+def test_event_timeline_rows_per_reason_and_warnings_apart() -> None:
+    log = EventLog("kubernetes")
+    log.record(1, "pod/web-0", "Scheduled", "Successfully assigned default/web-0 to n0")
+    log.record(2, "pod/web-1", "FailedScheduling", "0/3 nodes are available: 3 Insufficient cpu.",
+               type="Warning")
+    fig = event_timeline(log)
+    by_name = {t.name: t for t in fig.data}
+    assert list(by_name["Normal"].y) == ["Scheduled"]
+    assert list(by_name["Warning"].y) == ["FailedScheduling"]
+    with pytest.raises(ValueError, match="no events"):
+        event_timeline([])
+
+
+def test_event_timeline_thins_long_series_and_says_so() -> None:
+    log = EventLog("swarm")
+    for i in range(1000):
+        log.record(i, f"task/{i}", "Started", "started")
+    trace = event_timeline(log, max_per_reason=100).data[0]
+    assert len(trace.x) == 100
+    assert "1 of every 10 shown" in trace.hovertext[0]
+
+
+def test_serving_over_time_counts_ready_tasks() -> None:
+    snaps = [snapshot(t, placed=6, ready=t) for t in range(4)]
+    assert ready_counts(snaps, "web") == [0, 0, 1, 1]
+    fig = serving_over_time({"update": (snaps, "db")}, target=2)
+    assert list(fig.data[0].y) == ready_counts(snaps, "db") == [0, 1, 1, 2]
+    with pytest.raises(ValueError):
+        serving_over_time({})
