@@ -5,7 +5,16 @@ one simulator per orchestrator on a shared cluster model and clock, plotly views
 apps, the feature-comparison data and the checks that exercises call.
 """
 
-from clustersim.manifests import ManifestError, ManifestSet, Spec, load_manifests
+from clustersim.manifests import (
+    ManifestError,
+    ManifestSet,
+    Spec,
+    Workload,
+    compose_bytes,
+    compose_cpus,
+    load_manifests,
+    marathon_resources,
+)
 from clustersim.node import Node
 from clustersim.quantity import QuantityError, parse_quantity
 
@@ -15,6 +24,10 @@ __all__ = [
     "Node",
     "QuantityError",
     "Spec",
+    "Workload",
+    "compose_bytes",
+    "compose_cpus",
     "load_manifests",
+    "marathon_resources",
     "parse_quantity",
 ]

@@ -11,6 +11,8 @@ from clustersim.manifests.kubernetes import SIMULATED_KINDS, KubernetesSpec
 from clustersim.manifests.load import load_manifests
 from clustersim.manifests.marathon import MarathonSpec
 from clustersim.manifests.specs import ManifestSet, Spec
+from clustersim.manifests.units import compose_bytes, compose_cpus, marathon_resources
+from clustersim.manifests.workload import Port, Workload
 
 __all__ = [
     "SIMULATED_KINDS",
@@ -18,7 +20,12 @@ __all__ = [
     "ManifestError",
     "ManifestSet",
     "MarathonSpec",
+    "Port",
     "Spec",
     "StackSpec",
+    "Workload",
+    "compose_bytes",
+    "compose_cpus",
     "load_manifests",
+    "marathon_resources",
 ]

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import copy
 import re
+from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
@@ -33,6 +34,7 @@ from clustersim.manifests.compose_types import Service
 from clustersim.manifests.safe_yaml import Document, Path
 from clustersim.manifests.specs import Spec
 from clustersim.manifests.validation import validate
+from clustersim.manifests.workload import Port, Workload
 
 __all__ = ["StackSpec", "expand_port", "expand_volume", "load_compose"]
 
@@ -51,6 +53,58 @@ class StackSpec(Spec):
     @property
     def services(self) -> dict[str, dict[str, Any]]:
         return self.manifest.get("services") or {}
+
+    def workloads(self) -> list[Workload]:
+        """One workload per service, named ``<stack>_<service>`` as Swarm names services.
+
+        Swarm places by reservations (``deploy.resources.reservations``); ``global`` and
+        ``global-job`` services run one task per eligible node (``replicas=None``). The
+        ``depends_on`` names are listed, though ``docker stack deploy`` ignores them
+        (https://docs.docker.com/reference/compose-file/deploy/, "depends_on ... ignored").
+        """
+        return [
+            _service_workload(self.name, name, service, self.typed[name])
+            for name, service in self.services.items()
+        ]
+
+
+def _service_workload(stack: str, name: str, service: dict[str, Any], typed: Any) -> Workload:
+    deploy = typed.deploy
+    mode = (deploy.mode if deploy else None) or "replicated"
+    replicas = None if mode.startswith("global") else 1
+    if replicas is not None and deploy is not None and deploy.replicas is not None:
+        replicas = deploy.replicas
+    reservation = deploy.resources.reservations if deploy and deploy.resources else None
+    placement = deploy.placement if deploy else None
+    rules = list((placement.constraints or []) if placement else [])
+    rules += [
+        f"spread over {p.spread}" for p in ((placement.preferences or []) if placement else [])
+    ]
+    if placement and placement.max_replicas_per_node is not None:
+        rules.append(f"at most {placement.max_replicas_per_node} per node")
+    volumes = [
+        f"{v.get('source') or '(anonymous)'}:{v.get('target')}"
+        + (":ro" if v.get("read_only") else "")
+        for v in service.get("volumes") or []
+    ]
+    return Workload(
+        name=f"{stack}_{name}",
+        system="swarm",
+        kind="Service",
+        replicas=replicas,
+        cpu=(reservation.cpus if reservation and reservation.cpus is not None else Decimal(0)),
+        memory=(reservation.memory if reservation and reservation.memory is not None else 0),
+        ports=tuple(
+            Port(p.get("target"), p.get("published"), p.get("protocol", "tcp"))
+            for p in service.get("ports") or []
+        ),
+        placement=tuple(rules),
+        volumes=tuple(volumes),
+        dependencies=tuple(service.get("depends_on") or {}),
+        labels={str(k): str(v) for k, v in (service.get("labels") or {}).items()}
+        if isinstance(service.get("labels"), dict)
+        else {},
+    )
 
 
 def _range(text: str) -> tuple[int, int]:
@@ -239,12 +293,11 @@ def _expand_depends_on(document: Document, path: Path, value: Any) -> dict[str, 
     return {name: {"condition": "service_started", "required": True} for name in value}
 
 
-def _expand_service(document: Document, path: Path, service: Any) -> dict[str, Any]:
+def _expand_service(document: Document, path: Path, service: Any) -> tuple[dict[str, Any], Any]:
     if service is None:
         service = {}
     if not isinstance(service, dict):
         raise document.error(path, "a service is not a mapping", "a mapping with image, deploy ...")
-    validate(Service, document, path)
     result = copy.deepcopy(service)
     if "ports" in service:
         if not isinstance(service["ports"], list):
@@ -274,7 +327,8 @@ def _expand_service(document: Document, path: Path, service: Any) -> dict[str, A
         )
     if isinstance(service.get("networks"), list):
         result["networks"] = {str(name): None for name in service["networks"]}
-    return result
+    typed = validate(Service, document, path) if service else Service()
+    return result, typed
 
 
 def stack_name(data: dict[str, Any], source: str) -> str:
@@ -297,10 +351,11 @@ def load_compose(document: Document) -> list[StackSpec]:
             "a mapping from service name to its definition",
         )
     manifest = copy.deepcopy(data)
-    manifest["services"] = {
+    expanded = {
         str(name): _expand_service(document, ("services", name), service)
         for name, service in services.items()
     }
+    manifest["services"] = {name: service for name, (service, _) in expanded.items()}
     return [
         StackSpec(
             system="swarm",
@@ -309,5 +364,6 @@ def load_compose(document: Document) -> list[StackSpec]:
             source=document.source,
             line=document.line,
             manifest=manifest,
+            typed={name: typed for name, (_, typed) in expanded.items()},
         )
     ]

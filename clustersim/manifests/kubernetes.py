@@ -18,9 +18,11 @@ from clustersim.manifests.kubernetes_versions import (
     SELECTOR_KINDS,
     removed_warning,
 )
+from clustersim.manifests.kubernetes_workloads import kubernetes_workloads
 from clustersim.manifests.safe_yaml import Document
 from clustersim.manifests.specs import Spec
 from clustersim.manifests.validation import validate
+from clustersim.manifests.workload import Workload
 
 __all__ = ["SIMULATED_KINDS", "KubernetesSpec", "load_kubernetes"]
 
@@ -70,6 +72,10 @@ class KubernetesSpec(Spec):
     @property
     def api_version(self) -> str:
         return self.manifest["apiVersion"]
+
+    def workloads(self) -> list[Workload]:
+        """The pods this object asks for (none for Services, ConfigMaps, other kinds)."""
+        return kubernetes_workloads(self.kind, self.name, self.typed)
 
 
 def _require_text(document: Document, data: dict[str, Any], key: str) -> str:

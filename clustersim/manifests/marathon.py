@@ -25,7 +25,9 @@ from clustersim.manifests import pathid
 from clustersim.manifests.marathon_types import App, Group, Pod
 from clustersim.manifests.safe_yaml import Document, Path
 from clustersim.manifests.specs import Spec
+from clustersim.manifests.units import marathon_resources
 from clustersim.manifests.validation import validate
+from clustersim.manifests.workload import Port, Workload
 
 __all__ = ["MarathonSpec", "load_marathon", "marathon_kind"]
 
@@ -34,6 +36,16 @@ _GROUP_KEYS = ("apps", "pods", "groups")
 
 class MarathonSpec(Spec):
     """A Marathon app, pod or group; ``manifest`` has every id resolved to an absolute path."""
+
+    def workloads(self) -> list[Workload]:
+        """The app, the pod, or every app and pod of the group tree, in the neutral shape.
+
+        A group's ``dependencies`` are listed on each app and pod inside it, as Marathon's
+        deployment plan treats them (``RootGroup.dependencyGraph``).
+        """
+        if self.kind == "Group":
+            return _group_workloads(self.manifest, ())
+        return [_app_workload(self.manifest, ())]
 
 
 def marathon_kind(data: dict[str, Any]) -> str:
@@ -141,3 +153,97 @@ def load_marathon(document: Document) -> list[MarathonSpec]:
             )
         )
     return specs
+
+
+def _constraint_text(constraint: Any) -> str:
+    if isinstance(constraint, dict):  # a pod constraint {fieldName, operator, value}
+        parts = [constraint.get("fieldName"), constraint.get("operator"), constraint.get("value")]
+    else:
+        parts = list(constraint)
+    return ":".join(str(part) for part in parts if part is not None)
+
+
+def _app_workload(app: dict[str, Any], dependencies: tuple[str, ...]) -> Workload:
+    """An app or pod (ids already absolute) in the neutral shape."""
+    cpus, mem = marathon_resources(app)
+    container = app.get("container") or {}
+    if "containers" in app:  # a pod
+        kind = "Pod"
+        replicas = (app.get("scaling") or {}).get("instances", 1)
+        placement = (app.get("scheduling") or {}).get("placement") or {}
+        constraints = placement.get("constraints") or []
+        roles = placement.get("acceptedResourceRoles") or []
+        ports = [
+            Port(
+                endpoint.get("containerPort"),
+                endpoint.get("hostPort") or None,
+                ",".join(endpoint.get("protocol") or ["tcp"]),
+            )
+            for c in app["containers"]
+            for endpoint in c.get("endpoints") or []
+        ]
+        volumes = [
+            f"{v.get('name', '?')}: {'persistent' if v.get('persistent') else 'volume'}"
+            for v in app.get("volumes") or []
+        ]
+    else:
+        kind = "App"
+        replicas = 1 if app.get("instances") is None else app["instances"]
+        constraints = app.get("constraints") or []
+        roles = app.get("acceptedResourceRoles") or []
+        mappings = (
+            container.get("portMappings")
+            or (container.get("docker") or {}).get("portMappings")
+            or []
+        )
+        if mappings:
+            ports = [
+                Port(m.get("containerPort"), m.get("hostPort") or None, m.get("protocol") or "tcp")
+                for m in mappings
+            ]
+        else:
+            # host networking: each port definition is a host port (0: Marathon picks one)
+            fixed = bool(app.get("requirePorts"))
+            ports = [
+                Port(
+                    d.get("port") or None,
+                    d.get("port") if fixed and d.get("port") else None,
+                    d.get("protocol") or "tcp",
+                )
+                for d in app.get("portDefinitions") or []
+            ]
+        volumes = []
+        for volume in container.get("volumes") or []:
+            persistent = volume.get("persistent")
+            source = (
+                f"persistent {persistent.get('size')} MiB"
+                if persistent
+                else volume.get("hostPath") or "volume"
+            )
+            volumes.append(f"{source} → {volume.get('containerPath')} ({volume.get('mode', 'RW')})")
+    rules = [_constraint_text(c) for c in constraints]
+    if roles:
+        rules.append(f"resource roles {', '.join(roles)}")
+    return Workload(
+        name=app["id"],
+        system="marathon",
+        kind=kind,
+        replicas=replicas,
+        cpu=cpus,
+        memory=mem,
+        ports=tuple(ports),
+        placement=tuple(rules),
+        volumes=tuple(volumes),
+        dependencies=(*dependencies, *(app.get("dependencies") or [])),
+        labels={k: str(v) for k, v in (app.get("labels") or {}).items()},
+    )
+
+
+def _group_workloads(group: dict[str, Any], inherited: tuple[str, ...]) -> list[Workload]:
+    """Every app and pod of a group tree; a group's dependencies apply to all it contains."""
+    dependencies = (*inherited, *(group.get("dependencies") or []))
+    workloads = [_app_workload(app, dependencies) for app in group.get("apps") or []]
+    workloads += [_app_workload(pod, dependencies) for pod in group.get("pods") or []]
+    for child in group.get("groups") or []:
+        workloads += _group_workloads(child, dependencies)
+    return workloads

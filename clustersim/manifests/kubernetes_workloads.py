@@ -1,0 +1,197 @@
+"""Kubernetes objects → :class:`~clustersim.manifests.workload.Workload` (the neutral shape).
+
+- The pod's request is what kube-scheduler places by (kubernetes/kubernetes
+  ``pkg/api/v1/resource/helpers.go``, ``PodRequests``): per resource, the larger of the sum
+  over the app containers and the largest init container, plus the pod ``overhead``. A
+  container with a limit but no request gets the limit as its request (the API server's
+  defaulting, ``pkg/apis/core/v1/defaults.go``, ``SetDefaults_Pod``). Simplified: restartable
+  init containers (sidecars) are counted like ordinary init containers.
+- Replicas: ``spec.replicas`` (default 1) for Deployments, ReplicaSets, ReplicationControllers
+  and StatefulSets; ``parallelism`` (default 1) for Jobs and CronJobs; one per node
+  (``None``) for a DaemonSet; 1 for a Pod.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from clustersim.manifests.workload import Port, Workload
+from clustersim.quantity import to_units
+
+__all__ = ["kubernetes_workloads"]
+
+
+def _pod_template(kind: str, typed: Any) -> tuple[Any, Any] | None:
+    """(pod metadata, pod spec) of a workload kind, or ``None`` for kinds that run nothing."""
+    if kind == "Pod":
+        return typed.metadata, typed.spec
+    if kind in ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job"):
+        return typed.spec.template.metadata, typed.spec.template.spec
+    if kind == "ReplicationController" and typed.spec.template is not None:
+        return typed.spec.template.metadata, typed.spec.template.spec
+    if kind == "CronJob":
+        template = typed.spec.job_template.spec.template
+        return template.metadata, template.spec
+    return None
+
+
+def _replicas(kind: str, typed: Any) -> int | None:
+    if kind == "DaemonSet":
+        return None
+    if kind == "Pod":
+        return 1
+    if kind in ("Job", "CronJob"):
+        job = typed.spec if kind == "Job" else typed.spec.job_template.spec
+        return 1 if job.parallelism is None else job.parallelism
+    return 1 if typed.spec.replicas is None else typed.spec.replicas
+
+
+def _requests(container: Any) -> dict[str, Decimal]:
+    resources = container.resources
+    if resources is None:
+        return {}
+    return {**(resources.limits or {}), **(resources.requests or {})}
+
+
+def pod_requests(pod: Any) -> dict[str, Decimal]:
+    """``PodRequests``: max(sum of containers, largest init container) + overhead."""
+    total: dict[str, Decimal] = {}
+    for container in pod.containers:
+        for name, amount in _requests(container).items():
+            total[name] = total.get(name, Decimal(0)) + amount
+    for container in pod.init_containers or []:
+        for name, amount in _requests(container).items():
+            total[name] = max(total.get(name, Decimal(0)), amount)
+    for name, amount in (pod.overhead or {}).items():
+        total[name] = total.get(name, Decimal(0)) + amount
+    return total
+
+
+def _as_dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _expression(expr: Any, subject: str) -> str:
+    expr = _as_dict(expr)
+    values = ", ".join(str(v) for v in _as_list(expr.get("values")))
+    operator = expr.get("operator", "?")
+    return f"{subject} {expr.get('key', '?')} {operator}" + (f" [{values}]" if values else "")
+
+
+def _term(term: Any) -> str:
+    term = _as_dict(term)
+    parts = [_expression(e, "node label") for e in _as_list(term.get("matchExpressions"))]
+    parts += [_expression(e, "node field") for e in _as_list(term.get("matchFields"))]
+    return " and ".join(parts) or "any node"
+
+
+def _selector(selector: Any) -> str:
+    selector = _as_dict(selector)
+    parts = [f"{k}={v}" for k, v in _as_dict(selector.get("matchLabels")).items()]
+    parts += [_expression(e, "label") for e in _as_list(selector.get("matchExpressions"))]
+    return ", ".join(parts) or "any labels"
+
+
+def _affinity_rules(affinity: dict[str, Any]) -> list[str]:
+    rules = []
+    node = _as_dict(affinity.get("nodeAffinity"))
+    required = _as_dict(node.get("requiredDuringSchedulingIgnoredDuringExecution"))
+    terms = [_term(t) for t in _as_list(required.get("nodeSelectorTerms"))]
+    if terms:
+        rules.append("requires " + " or ".join(terms))
+    for preferred in _as_list(node.get("preferredDuringSchedulingIgnoredDuringExecution")):
+        preferred = _as_dict(preferred)
+        rules.append(
+            f"prefers (weight {preferred.get('weight', '?')}) {_term(preferred.get('preference'))}"
+        )
+    for key, verb in (("podAffinity", "with"), ("podAntiAffinity", "away from")):
+        pod = _as_dict(affinity.get(key))
+        for term in _as_list(pod.get("requiredDuringSchedulingIgnoredDuringExecution")):
+            term = _as_dict(term)
+            rules.append(
+                f"requires {verb} pods {_selector(term.get('labelSelector'))} "
+                f"per {term.get('topologyKey', '?')}"
+            )
+        for weighted in _as_list(pod.get("preferredDuringSchedulingIgnoredDuringExecution")):
+            weighted = _as_dict(weighted)
+            term = _as_dict(weighted.get("podAffinityTerm"))
+            rules.append(
+                f"prefers (weight {weighted.get('weight', '?')}) {verb} pods "
+                f"{_selector(term.get('labelSelector'))} per {term.get('topologyKey', '?')}"
+            )
+    return rules
+
+
+def placement_rules(pod: Any) -> list[str]:
+    """The pod's placement rules, each as a readable sentence."""
+    rules = [f"node label {k}={v}" for k, v in (pod.node_selector or {}).items()]
+    if pod.node_name:
+        rules.append(f"only node {pod.node_name}")
+    rules += _affinity_rules(pod.affinity or {})
+    for toleration in pod.tolerations or []:
+        taint = toleration.key or "any taint"
+        if toleration.value:
+            taint += f"={toleration.value}"
+        effect = f":{toleration.effect}" if toleration.effect else ""
+        rules.append(f"tolerates {taint}{effect}")
+    for spread in pod.topology_spread_constraints or []:
+        rules.append(
+            f"spread over {spread.topology_key}, maxSkew {spread.max_skew} "
+            f"({spread.when_unsatisfiable})"
+        )
+    return rules
+
+
+def _volumes(kind: str, typed: Any, pod: Any) -> list[str]:
+    volumes = []
+    for volume in pod.volumes or []:
+        volume = _as_dict(volume)
+        sources = [key for key in volume if key != "name"]
+        source = sources[0] if sources else "emptyDir"
+        detail = _as_dict(volume.get(source))
+        ref = detail.get("claimName") or detail.get("path") or detail.get("name") or ""
+        volumes.append(f"{volume.get('name', '?')}: {source} {ref}".rstrip())
+    if kind == "StatefulSet":
+        for claim in typed.spec.volume_claim_templates or []:
+            name = claim.metadata.name if claim.metadata and claim.metadata.name else "?"
+            storage = (
+                (claim.spec.resources.requests or {}).get("storage")
+                if claim.spec.resources
+                else None
+            )
+            size = f" {storage} bytes" if storage is not None else ""
+            volumes.append(f"{name}: volumeClaimTemplate{size}")
+    return volumes
+
+
+def kubernetes_workloads(kind: str, name: str, typed: Any) -> list[Workload]:
+    """The workload of one Kubernetes object (none for Services, ConfigMaps and the like)."""
+    template = _pod_template(kind, typed)
+    if template is None:
+        return []
+    metadata, pod = template
+    requests = pod_requests(pod)
+    ports = [
+        Port(port.container_port, port.host_port or None, (port.protocol or "TCP").lower())
+        for container in pod.containers
+        for port in container.ports or []
+    ]
+    return [
+        Workload(
+            name=name,
+            system="kubernetes",
+            kind=kind,
+            replicas=_replicas(kind, typed),
+            cpu=requests.get("cpu", Decimal(0)),
+            memory=to_units(requests.get("memory", Decimal(0))),
+            ports=tuple(ports),
+            placement=tuple(placement_rules(pod)),
+            volumes=tuple(_volumes(kind, typed, pod)),
+            labels=dict((metadata.labels if metadata else None) or {}),
+        )
+    ]
