@@ -40,6 +40,7 @@ from clustersim.kubernetes.nodeinfo import NodeInfo, pod_requests
 from clustersim.kubernetes.objects import (
     controller_of,
     full_name,
+    generate_name,
     is_active,
     is_ready,
     is_terminating,
@@ -317,7 +318,8 @@ class KubernetesCluster:
     def apply(self, source: Any) -> list[str]:
         """Create or update objects from anything ``load_manifests`` accepts (a path, YAML or
         JSON text) or from plain dicts, then reconcile. Returns kubectl's lines, e.g.
-        ``["deployment.apps/web created"]``."""
+        ``["deployment.apps/web created"]``. An object with only ``generateName`` is created
+        under a generated name, as ``kubectl create`` does."""
         results = []
         for manifest in self._manifests(source):
             results.append(self._apply_one(copy.deepcopy(manifest)))
@@ -340,17 +342,20 @@ class KubernetesCluster:
             else:
                 expanded.append(item)
         for item in expanded:
+            meta = item.get("metadata") or {}
             if not isinstance(item.get("kind"), str) or not isinstance(
-                    (item.get("metadata") or {}).get("name"), str):
+                    meta.get("name") or meta.get("generateName"), str):
                 raise ValueError(f"a manifest needs 'kind' and 'metadata.name', got "
-                                 f"kind={item.get('kind')!r}, "
-                                 f"name={(item.get('metadata') or {}).get('name')!r}")
+                                 f"kind={item.get('kind')!r}, name={meta.get('name')!r}")
         return expanded
 
     def _apply_one(self, manifest: dict[str, Any]) -> str:
         kind = manifest["kind"]
         meta = manifest.setdefault("metadata", {})
         meta.setdefault("namespace", "default")
+        if not meta.get("name"):
+            # kubectl create completes generateName; kubectl apply would refuse it.
+            meta["name"] = generate_name(meta["generateName"], self.rng)
         group = manifest.get("apiVersion", "v1").split("/")[0]
         label = f"{kind.lower()}{'.' + group if '/' in manifest.get('apiVersion', '') else ''}"
         label += f"/{meta['name']}"

@@ -53,7 +53,7 @@ class Timing:
 
     image_pull_seconds: float = 5.0
     container_start_seconds: float = 1.0
-    container_stop_seconds: float = 1.0
+    container_stop_seconds: float = 0.2
     job_run_seconds: float = 30.0
     node_monitor_grace_period: float = 50.0
     """kube-controller-manager ``--node-monitor-grace-period`` (50 s since Kubernetes 1.32,

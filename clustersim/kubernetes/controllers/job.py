@@ -15,9 +15,12 @@ https://kubernetes.io/docs/concepts/workloads/controllers/job/
 - Pods get the labels ``batch.kubernetes.io/job-name`` and ``batch.kubernetes.io/controller-uid``
   (and their legacy short forms), as the API server's Job defaulting puts them in the template.
 
+- ``suspend: true`` creates no pods (and deletes active ones); ``ttlSecondsAfterFinished``
+  deletes the finished Job after that many seconds.
+
 Simplified: ``restartPolicy: OnFailure`` pods are treated like ``Never`` (upstream restarts
 the container in place and counts the restarts toward the limit); Indexed completion mode,
-``podFailurePolicy``, ``successPolicy`` and ``ttlSecondsAfterFinished`` are not modelled.
+``podFailurePolicy`` and ``successPolicy`` are not modelled.
 """
 
 from __future__ import annotations
@@ -73,7 +76,14 @@ class JobController(Controller):
         status = job.setdefault("status", {})
         status.setdefault("startTime", now)
         status.update(active=len(active), succeeded=len(succeeded), failed=len(failed))
-        if job_finished(job):
+        finished = job_finished(job)
+        if finished:
+            self._expire(job)
+            return
+        if spec.get("suspend"):
+            for pod in active:
+                cluster.delete_pod(pod)
+            set_condition(job, "Suspended", True, now, "JobSuspended", "Job suspended")
             return
         parallelism = spec.get("parallelism", 1)
         completions = spec.get("completions", None if "parallelism" in spec else 1)
@@ -112,6 +122,20 @@ class JobController(Controller):
                                         generate_name(f"{job['metadata']['name']}-", cluster.rng))
             cluster.create(pod)
             cluster.record(job, "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}")
+
+    def _expire(self, job: dict[str, Any]) -> None:
+        """``ttlSecondsAfterFinished``: the TTL-after-finished controller deletes the Job (and
+        its pods) that long after it finished (``pkg/controller/ttlafterfinished``)."""
+        ttl = job["spec"].get("ttlSecondsAfterFinished")
+        if ttl is None:
+            return
+        finished_at = max(c.get("lastTransitionTime", 0.0)
+                          for c in job["status"].get("conditions") or []
+                          if c.get("type") in ("Complete", "Failed"))
+        if self.cluster.now >= finished_at + ttl:
+            self.cluster.delete_object(job)
+        else:
+            self.cluster.wake_at(finished_at + ttl)
 
     def _default_template(self, job: dict[str, Any]) -> None:
         spec = job["spec"]
