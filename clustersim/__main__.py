@@ -1,0 +1,33 @@
+"""Command line: ``python -m clustersim doctor | refresh``.
+
+- ``doctor [--all] [--no-kernel]``: check this machine for the course (see
+  :mod:`clustersim.doctor`); ``--all`` also lists what is fine.
+- ``refresh [notebooks...]``: re-execute notebooks in place (see :mod:`clustersim.refresh`).
+"""
+
+from __future__ import annotations
+
+import sys
+
+USAGE = "usage: python -m clustersim {doctor [--all] [--no-kernel] | refresh [notebook ...]}"
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] in ("-h", "--help"):
+        print(USAGE)
+        return 0 if argv else 2
+    command, rest = argv[0], argv[1:]
+    if command == "doctor":
+        from clustersim.doctor import main as doctor
+
+        return min(doctor(rest), 1)
+    if command == "refresh":
+        from clustersim.refresh import main as refresh
+
+        return refresh(rest)
+    print(f"unknown command {command!r}\n{USAGE}", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

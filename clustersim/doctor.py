@@ -1,0 +1,141 @@
+"""Check a learner's machine for the course and say what to fix, one line each.
+
+Run ``python -m clustersim doctor``. It checks the Python version, that every package the
+course pins is installed at its pinned version, that JupyterLab has the front-ends the labs
+need (ipywidgets, plotly, anywidget), and that a notebook kernel starts and runs code. Each
+check prints ``ok`` or ``FIX`` with the command that fixes it; the exit code is the number of
+problems (0 when all is well).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+__all__ = ["Check", "main", "run_checks"]
+
+MIN_PYTHON = (3, 11)
+REQUIREMENTS = Path(__file__).resolve().parent.parent / "requirements.txt"
+LAB_EXTENSIONS = {
+    "@jupyter-widgets/jupyterlab-manager": "ipywidgets controls (jupyterlab_widgets)",
+    "jupyterlab-plotly": "plotly figures in JupyterLab (plotly)",
+    "anywidget": "plotly's live FigureWidget (anywidget)",
+}
+_PIN = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*==\s*([^\s;#]+)")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One finding: ``ok`` is False when something needs fixing, ``fix`` says how."""
+
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+    def line(self) -> str:
+        if self.ok:
+            return f"ok   {self.name}: {self.detail}"
+        return f"FIX  {self.name}: {self.detail}. {self.fix}".rstrip()
+
+
+def check_python(version: tuple[int, ...] = tuple(sys.version_info[:3])) -> Check:
+    shown = ".".join(map(str, version))
+    if version[:2] >= MIN_PYTHON:
+        return Check("Python", True, shown)
+    need = ".".join(map(str, MIN_PYTHON))
+    return Check("Python", False, f"{shown} is too old", f"Install Python {need} or newer.")
+
+
+def pinned_requirements(path: Path = REQUIREMENTS) -> dict[str, str]:
+    """``name == version`` pins of requirements.txt (empty when the file is not there)."""
+    if not path.is_file():
+        return {}
+    pins = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = _PIN.match(line)
+        if match:
+            pins[match[1]] = match[2]
+    return pins
+
+
+def check_packages(pins: dict[str, str]) -> Iterator[Check]:
+    for name, wanted in sorted(pins.items(), key=lambda item: item[0].lower()):
+        try:
+            found = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            yield Check(name, False, "not installed", "Run: pip install -r requirements.txt")
+            continue
+        if found != wanted:
+            yield Check(name, False, f"{found} installed, the course pins {wanted}",
+                        "Run: pip install -r requirements.txt")
+        else:
+            yield Check(name, True, found)
+
+
+def check_lab_extensions(prefixes: list[Path] | None = None) -> Iterator[Check]:
+    roots = [p / "share" / "jupyter" / "labextensions"
+             for p in (prefixes or [Path(sys.prefix), Path(sys.base_prefix)])]
+    for extension, purpose in LAB_EXTENSIONS.items():
+        present = any((root / extension / "package.json").is_file() for root in roots)
+        yield Check(f"JupyterLab front-end {extension}", present,
+                    purpose if present else f"missing: needed for {purpose}",
+                    "Run: pip install -r requirements.txt, then restart JupyterLab.")
+
+
+def check_kernel(timeout: float = 60) -> Check:
+    """Start the default Python kernel, run one line, shut it down."""
+    try:
+        from jupyter_client.manager import start_new_kernel
+    except ImportError:
+        return Check("notebook kernel", False, "jupyter_client is not installed",
+                     "Run: pip install -r requirements.txt")
+    try:
+        manager, client = start_new_kernel(
+            kernel_name="python3", startup_timeout=timeout, stderr=subprocess.DEVNULL
+        )
+    except Exception as err:  # a kernel failing to start can raise many things: report them all
+        return Check("notebook kernel", False, f"the python3 kernel did not start ({err})",
+                     "Run: python -m ipykernel install --sys-prefix")
+    try:
+        reply = client.execute_interactive("import clustersim", timeout=timeout)
+        ok = reply["content"]["status"] == "ok"
+        detail = "starts and imports clustersim" if ok else "starts but cannot import clustersim"
+        return Check("notebook kernel", ok, detail,
+                     "" if ok else "Run: pip install -r requirements.txt in the kernel's Python.")
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
+def run_checks(kernel: bool = True) -> list[Check]:
+    checks: list[Check] = [check_python()]
+    pins = pinned_requirements()
+    if pins:
+        checks += check_packages(pins)
+    else:
+        checks.append(Check("requirements.txt", True,
+                            "not found next to the package; package versions not compared"))
+    checks += check_lab_extensions()
+    if kernel:
+        checks.append(check_kernel())
+    return checks
+
+
+def main(argv: list[str] | None = None, out: Callable[[str], object] = print) -> int:
+    args = argv or []
+    checks = run_checks(kernel="--no-kernel" not in args)
+    problems = [c for c in checks if not c.ok]
+    show = checks if "--all" in args else problems
+    for check in show:
+        out(check.line())
+    if problems:
+        out(f"{len(problems)} thing(s) to fix, {len(checks) - len(problems)} fine.")
+    else:
+        out(f"All {len(checks)} checks passed: your machine is ready for the course.")
+    return len(problems)
