@@ -15,7 +15,9 @@ Follows apache/mesos ``src/master/allocator/mesos/hierarchical.cpp``
   memory (``--min_allocatable_resources`` default ``cpus:0.01|mem:32``).
 - Resources a framework declines or leaves unused return with a refusal filter that lasts
   ``max(refuse_seconds, allocation_interval)`` (MESOS-4302); ``revive`` clears a
-  framework's filters.
+  framework's filters. Rounds are timers re-armed before offers go out and filters expire
+  by timers too, so ties between the two resolve as in upstream's
+  ``HierarchicalAllocatorTest.OfferFilter`` and ``SmallOfferFilterTimeout``.
 
 Simplified: no quota (the quota stage of ``__allocate`` is skipped), no reservations,
 revocable resources or inverse offers, and a framework has one role (``MULTI_ROLE`` is not
@@ -24,13 +26,14 @@ modelled).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from clustersim.mesos.agents import ACTIVE, Agent
 from clustersim.mesos.drf import DRFSorter
 from clustersim.mesos.offers import RefusedOfferFilter
 from clustersim.mesos.resources import Resources
+from clustersim.sim import Clock
 
 __all__ = ["MIN_ALLOCATABLE", "HierarchicalAllocator"]
 
@@ -49,11 +52,10 @@ class _FrameworkEntry:
 class HierarchicalAllocator:
     """Roles, then frameworks within a role, sorted by weighted DRF; offers are whole agents."""
 
-    def __init__(self, agents: Mapping[str, Agent], now: Callable[[], float], shuffle: Callable,
-                 *, allocation_interval: float = 1.0) -> None:
+    def __init__(self, agents: Mapping[str, Agent], clock: Clock, *,
+                 allocation_interval: float = 1.0) -> None:
         self._agents = agents
-        self._now = now
-        self._shuffle = shuffle
+        self._clock = clock
         self.allocation_interval = allocation_interval
         self.role_sorter = DRFSorter()
         self.framework_sorters: dict[str, DRFSorter] = {}
@@ -128,21 +130,24 @@ class HierarchicalAllocator:
         self.framework_sorters[role].unallocated(framework_id, agent_id, resources)
         self.role_sorter.unallocated(role, agent_id, resources)
         if refuse_seconds:
+            # The filter outlives at least one allocation interval (MESOS-4302). Its expiry
+            # is a timer, so at an instant shared with an allocation round the order of the
+            # two timers decides, as in Mesos: a round armed before the refusal still sees it.
             timeout = max(self.allocation_interval, float(refuse_seconds))
-            self._frameworks[framework_id].filters.setdefault(agent_id, []).append(
-                RefusedOfferFilter(framework_id, agent_id, resources, self._now() + timeout)
-            )
+            refusal = RefusedOfferFilter(framework_id, agent_id, resources,
+                                         self._clock.now + timeout)
+            self._frameworks[framework_id].filters.setdefault(agent_id, []).append(refusal)
+            self._clock.call_later(timeout, lambda: self._expire(refusal))
+
+    def _expire(self, refusal: RefusedOfferFilter) -> None:
+        entry = self._frameworks[refusal.framework_id]
+        filters = entry.filters.get(refusal.agent_id, [])
+        if refusal in filters:
+            filters.remove(refusal)
 
     def is_filtered(self, framework_id: str, agent_id: str, resources: Resources) -> bool:
-        entry = self._frameworks[framework_id]
-        filters = entry.filters.get(agent_id)
-        if not filters:
-            return False
-        now = self._now()
-        live = [f for f in filters if f.expires_at >= now]
-        if len(live) != len(filters):
-            entry.filters[agent_id] = live
-        return any(f.filters(resources, now) for f in live)
+        filters = self._frameworks[framework_id].filters.get(agent_id)
+        return bool(filters) and any(f.filters(resources) for f in filters)
 
     @staticmethod
     def allocatable(resources: Resources) -> bool:
@@ -155,7 +160,7 @@ class HierarchicalAllocator:
         """One allocation round: ``{framework_id: {agent_id: resources}}`` to offer."""
         offerable: dict[str, dict[str, Resources]] = {}
         agent_ids = [a.id for a in self._agents.values() if a.state == ACTIVE]
-        self._shuffle(agent_ids)
+        self._clock.random.shuffle(agent_ids)
         for agent_id in agent_ids:
             agent = self._agents[agent_id]
             if not self.allocatable(agent.available):

@@ -72,10 +72,8 @@ class Master:
         self.tasks: dict[tuple[str, str], Task] = {}
         self.agent_unreachable_seconds = agent_unreachable_seconds
         self.offer_timeout = offer_timeout
-        self.allocator = HierarchicalAllocator(
-            self.agents, lambda: clock.now, clock.random.shuffle,
-            allocation_interval=allocation_interval,
-        )
+        self.allocator = HierarchicalAllocator(self.agents, clock,
+                                               allocation_interval=allocation_interval)
         self.rounds = 0
         self.pending_work = 0
         self.last_activity = 0.0
@@ -85,7 +83,7 @@ class Master:
         self._agent_ids = itertools.count(0)
         self._framework_ids = itertools.count(0)
         self._allocation_requested = False
-        clock.process(self._allocation_loop())
+        clock.call_later(allocation_interval, self._periodic_allocation)
 
     # -- time -----------------------------------------------------------------------------
 
@@ -105,10 +103,12 @@ class Master:
     def _touch(self) -> None:
         self.last_activity = self.clock.now
 
-    def _allocation_loop(self) -> Any:
-        while True:
-            yield self.clock.timeout(self.allocator.allocation_interval)
-            self._allocate()
+    def _periodic_allocation(self) -> None:
+        # Arm the next round before this one sends offers: a refusal made in answer to these
+        # offers then expires after that round (upstream re-arms ``batch`` once ``allocate``
+        # has dispatched its offers, before frameworks answer).
+        self.clock.call_later(self.allocator.allocation_interval, self._periodic_allocation)
+        self._allocate()
 
     def request_allocation(self) -> None:
         """Allocate at the current time (batched: many requests, one round)."""

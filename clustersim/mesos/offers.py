@@ -105,15 +105,15 @@ class LaunchGroup:
         object.__setattr__(self, "tasks", tuple(tasks))
 
 
-@dataclass
+@dataclass(eq=False)
 class RefusedOfferFilter:
     """A framework's refusal of some resources on one agent, until ``expires_at``.
 
-    It filters a later offer on that agent when the refused resources contain the new
-    offer's resources (apache/mesos ``src/master/allocator/mesos/hierarchical.cpp``,
-    ``RefusedOfferFilter::filter``): more free resources than were refused lift it early.
-    The allocator keeps it for at least one allocation interval (MESOS-4302), through the
-    round at its expiry instant.
+    While it exists it filters a later offer on that agent when the refused resources
+    contain the new offer's resources (apache/mesos
+    ``src/master/allocator/mesos/hierarchical.cpp``, ``RefusedOfferFilter::filter``): more
+    free resources than were refused get through. The allocator removes it with a timer
+    after ``max(refuse_seconds, allocation_interval)`` (MESOS-4302).
     """
 
     framework_id: str
@@ -121,10 +121,8 @@ class RefusedOfferFilter:
     resources: Resources
     expires_at: float
 
-    def filters(self, resources: Resources, now: float) -> bool:
-        # Inclusive: the allocation round at the expiry instant still sees the filter, so a
-        # filter of one interval covers the next periodic round (MESOS-4302).
-        return now <= self.expires_at and self.resources.contains(resources)
+    def filters(self, resources: Resources) -> bool:
+        return self.resources.contains(resources)
 
 
 @dataclass

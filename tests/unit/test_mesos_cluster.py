@@ -113,11 +113,12 @@ def test_offer_carries_the_agents_free_resources_attributes_and_domain() -> None
 
 
 def test_refusal_filter_holds_for_refuse_seconds() -> None:
+    """HierarchicalAllocatorTest.OfferFilter: a filter longer than the interval blocks the
+    rounds before it expires; the round at its expiry instant offers again."""
     cluster = one_agent()
     fw = cluster.register(Recorder(answer=decline(10)))
     cluster.run(until=25)
-    # The filter covers the round at t=10 (its expiry instant); the next round offers again.
-    assert [o.time for o in fw.offers] == [0, 11, 22]
+    assert [o.time for o in fw.offers] == [0, 10, 20]
 
 
 def test_refusal_filter_lasts_at_least_one_allocation_interval() -> None:
@@ -126,6 +127,29 @@ def test_refusal_filter_lasts_at_least_one_allocation_interval() -> None:
     fw = cluster.register(Recorder(answer=decline(0.5)))
     cluster.run(until=7)
     assert [o.time for o in fw.offers] == [0, 4]
+
+
+def test_small_offer_filter_timeout() -> None:
+    """HierarchicalAllocatorTest.SmallOfferFilterTimeout: with a 60 s interval, framework2's
+    1 s filter still applies in the next round, so framework1 gets the agent although its
+    share is larger; once framework1 declines without a filter, framework2 gets it back."""
+    small = {"cpu": 1, "memory": "512Mi"}
+    cluster = MesosCluster([Node("agent1", **small)], seed=0, allocation_interval=60)
+
+    def take_all_then_decline(fw: Recorder, offer: Offer) -> None:
+        if len(fw.offers) == 1:
+            fw.driver.accept([offer.id], [TaskInfo("t", resources={"cpus": 1, "mem": 512})])
+        else:
+            fw.driver.decline([offer.id], refuse_seconds=0)
+
+    framework1 = cluster.register(Recorder("framework1", answer=take_all_then_decline))
+    cluster.run(until=0.5)
+    framework2 = cluster.register(Recorder("framework2", answer=decline(1)))
+    cluster.add_agent(Node("agent2", **small))
+    cluster.run(until=130)
+    agent2 = [(r.time, r.framework) for r in cluster.offers if r.hostname == "agent2"]
+    assert agent2 == [(0.5, "framework2"), (60, "framework1"), (120, "framework2")]
+    assert len(framework1.offers) == 2 and len(framework2.offers) == 2
 
 
 def test_zero_refuse_seconds_means_no_filter() -> None:
