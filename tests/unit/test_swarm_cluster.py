@@ -1,0 +1,275 @@
+"""SwarmCluster: tasks and states, replicated and global services, restart policy, node
+failure, drain and pause, the constraint enforcer, and readable errors.
+
+Expected behaviour follows moby/swarmkit (``manager/orchestrator/replicated``, ``global``,
+``restart/restart.go``, ``constraintenforcer``, ``manager/dispatcher``) and the Docker docs
+cited in :mod:`clustersim.swarm`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from clustersim import Node
+from clustersim.manifests import ManifestError
+from clustersim.sim import Snapshot
+from clustersim.swarm import SwarmCluster, SwarmError, TaskState
+
+
+def swarm(seed: int = 0, workers: int = 3) -> SwarmCluster:
+    nodes = [*Node.many(3, "mgr", cpu=2, memory="4Gi", role="manager"),
+             *Node.many(workers, "wrk", cpu=2, memory="4Gi")]
+    return SwarmCluster(nodes, seed=seed)
+
+
+def stack(**services) -> dict:
+    return {"services": {name: {"image": f"{name}:1", **body} for name, body in services.items()}}
+
+
+def by_node(cluster: SwarmCluster, service: str) -> Counter:
+    return Counter(t.node for t in cluster.tasks(service) if t.state == "running")
+
+
+def test_a_task_goes_through_swarmkit_states_in_order() -> None:
+    cluster = swarm()
+    cluster.deploy_stack("s", stack(web={}))
+    cluster.run(until=10)
+    (task,) = cluster.tasks("s_web")
+    assert [state for _, state in task.history] == [
+        "NEW", "PENDING", "ASSIGNED", "ACCEPTED", "PREPARING", "READY", "STARTING", "RUNNING"]
+    assert task.state == TaskState.RUNNING and task.state == "running"
+    assert task.message == "started" and task.name == "s_web.1"
+
+
+def test_replicas_spread_one_per_node() -> None:
+    cluster = swarm()
+    cluster.deploy_stack("s", stack(web={"deploy": {"replicas": 6}}))
+    cluster.run(until=10)
+    assert sorted(by_node(cluster, "s_web").values()) == [1] * 6
+
+
+def test_pending_reason_then_placed_when_a_node_gets_the_label() -> None:
+    cluster = swarm()
+    cluster.deploy_stack("s", stack(db={"deploy": {"placement": {
+        "constraints": ["node.labels.ssd == true"]}}}))
+    cluster.run(until=10)
+    (task,) = cluster.tasks("s_db")
+    assert task.state == "pending" and task.node is None
+    assert task.err == "no suitable node (scheduling constraints not satisfied on 6 nodes)"
+    assert cluster.events.where(reason="Pending", type="Warning")
+    cluster.update_node("wrk-2", labels={"ssd": "true"})
+    cluster.run(until=20)
+    assert task.state == "running" and task.node == "wrk-2"
+
+
+def test_global_service_follows_nodes() -> None:
+    cluster = swarm()
+    cluster.deploy_stack("s", stack(agent={"deploy": {"mode": "global", "placement": {
+        "constraints": ["node.role == worker"]}}}))
+    cluster.run(until=10)
+    assert by_node(cluster, "s_agent") == {"wrk-1": 1, "wrk-2": 1, "wrk-3": 1}
+    assert {t.name for t in cluster.tasks("s_agent")} == {
+        "s_agent.wrk-1", "s_agent.wrk-2", "s_agent.wrk-3"}
+    cluster.update_node("wrk-1", availability="pause")
+    cluster.run(until=15)
+    assert by_node(cluster, "s_agent")["wrk-1"] == 1  # pause keeps the task
+    cluster.update_node("wrk-2", availability="drain")
+    cluster.run(until=20)
+    assert by_node(cluster, "s_agent") == {"wrk-1": 1, "wrk-3": 1}
+    cluster.update_node("wrk-2", availability="active")
+    cluster.run(until=30)
+    assert by_node(cluster, "s_agent") == {"wrk-1": 1, "wrk-2": 1, "wrk-3": 1}
+
+
+def test_global_task_pending_when_resources_do_not_fit() -> None:
+    cluster = swarm()
+    cluster.deploy_stack("t", stack(hog={"deploy": {"placement": {
+        "constraints": ["node.hostname == wrk-3"]}, "resources": {"reservations": {
+            "memory": "2G"}}}}))
+    cluster.run(until=5)
+    cluster.deploy_stack("s", stack(big={"deploy": {"mode": "global", "resources": {
+        "reservations": {"memory": "3G"}}}}))
+    cluster.run(until=15)
+    (pending,) = [t for t in cluster.tasks("s_big") if t.state == "pending"]
+    assert pending.node == "wrk-3"
+    assert pending.err == "no suitable node (insufficient resources on 1 node)"
+    assert len(by_node(cluster, "s_big")) == 5
+
+
+def restart_stack(policy: dict) -> dict:
+    return stack(job={"deploy": {"restart_policy": policy}})
+
+
+def test_restart_on_failure_waits_for_the_delay() -> None:
+    cluster = swarm()
+    cluster.deploy_stack("s", restart_stack({"condition": "on-failure", "delay": "5s"}))
+    cluster.run(until=10)
+    (first,) = cluster.tasks("s_job")
+    assert cluster.crash_task(first, exit_code=1)
+    assert first.state == "failed" and first.err == "task: non-zero exit (1)"
+    (second,) = cluster.tasks("s_job")
+    assert second.slot == first.slot and second.id != first.id
+    cluster.run(until=14)
+    assert second.state == "ready"  # prepared, waiting for the restart delay
+    cluster.run(until=20)
+    assert second.state == "running" and 15.0 <= second.started <= 15.6
+
+
+def test_on_failure_does_not_restart_a_clean_exit_but_any_does() -> None:
+    for condition, restarted in [("on-failure", False), ("any", True), ("none", False)]:
+        cluster = swarm()
+        cluster.deploy_stack("s", restart_stack({"condition": condition}))
+        cluster.run(until=10)
+        cluster.crash_task(cluster.tasks("s_job")[0], exit_code=0)
+        cluster.run(until=30)
+        assert (len(cluster.tasks("s_job")) == 1) is restarted, condition
+
+
+def test_max_attempts_and_window() -> None:
+    cluster = swarm()
+    cluster.deploy_stack("s", restart_stack({"condition": "any", "delay": "1s",
+                                              "max_attempts": 2}))
+    cluster.fail_image("job:1", after=1.0)
+    cluster.run(until=60)
+    history = cluster.tasks("s_job", history=True)
+    assert len(history) == 3 and not cluster.tasks("s_job")
+    windowed = swarm()
+    windowed.deploy_stack("s", restart_stack({"condition": "any", "delay": "1s",
+                                               "max_attempts": 1, "window": "10s"}))
+    windowed.fail_image("job:1", after=20.0)
+    windowed.run(until=200)
+    assert len(windowed.tasks("s_job", history=True)) > 3  # one restart per 10 s window
+
+
+def test_node_failure_is_detected_after_the_heartbeat_grace_period() -> None:
+    cluster = swarm()
+    cluster.deploy_stack("s", stack(web={"deploy": {"replicas": 6}}))
+    cluster.run(until=10)
+    (lost,) = [t for t in cluster.tasks("s_web") if t.node == "wrk-1"]
+    cluster.fail_node("wrk-1")
+    cluster.run(until=19.9)
+    assert not cluster.events.where(reason="NodeDown")
+    assert lost.state == "running"  # the managers do not know yet
+    cluster.run(until=40)
+    (down,) = cluster.events.where(reason="NodeDown")
+    assert 20.0 <= down.time <= 25.0 and down.message == "heartbeat failure"
+    assert lost.state == "running" and lost.desired_state == "shutdown"
+    running = by_node(cluster, "s_web")
+    assert sum(running.values()) == 6 and "wrk-1" not in running
+    replacement = next(t for t in cluster.tasks("s_web") if t.slot == lost.slot)
+    assert replacement.started >= down.time + 5.0  # restart delay 5 s
+    cluster.recover_node("wrk-1")
+    cluster.run(until=60)
+    assert lost.state == "shutdown"
+    assert "wrk-1" not in by_node(cluster, "s_web")  # Swarm does not rebalance
+
+
+def test_tasks_left_on_a_down_node_are_orphaned_after_24_hours() -> None:
+    cluster = swarm()
+    cluster.deploy_stack("s", stack(web={"deploy": {"replicas": 6}}))
+    cluster.run(until=10)
+    (lost,) = [t for t in cluster.tasks("s_web") if t.node == "wrk-3"]
+    cluster.fail_node("wrk-3")
+    cluster.run(until=24 * 3600 + 60)
+    assert lost.state == "orphaned"
+
+
+def test_restart_condition_none_leaves_a_failed_nodes_tasks_down() -> None:
+    cluster = swarm()
+    cluster.deploy_stack("s", stack(web={"deploy": {"replicas": 6, "restart_policy": {
+        "condition": "none"}}}))
+    cluster.run(until=10)
+    cluster.fail_node("wrk-1")
+    cluster.run(until=60)
+    assert sum(by_node(cluster, "s_web").values()) == 5
+
+
+def test_drain_moves_tasks_without_restart_delay() -> None:
+    cluster = swarm()
+    cluster.deploy_stack("s", stack(web={"deploy": {"replicas": 6}}))
+    cluster.run(until=10)
+    (old,) = [t for t in cluster.tasks("s_web") if t.node == "mgr-1"]
+    cluster.update_node("mgr-1", availability="drain")
+    cluster.run(until=20)
+    assert old.state == "shutdown"
+    new = next(t for t in cluster.tasks("s_web") if t.slot == old.slot)
+    assert new.node != "mgr-1" and new.started < 14.0
+    assert "mgr-1" not in by_node(cluster, "s_web")
+
+
+def test_constraint_enforcer_rejects_tasks_when_labels_change() -> None:
+    nodes = [Node("m", 2, "4Gi", role="manager", labels={"tier": "web"}),
+             Node("w1", 2, "4Gi", labels={"tier": "web"}), Node("w2", 2, "4Gi")]
+    cluster = SwarmCluster(nodes, seed=0)
+    cluster.deploy_stack("s", stack(web={"deploy": {"replicas": 2, "placement": {
+        "constraints": ["node.labels.tier == web"]}}}))
+    cluster.run(until=10)
+    (on_w1,) = [t for t in cluster.tasks("s_web") if t.node == "w1"]
+    cluster.update_node("w1", labels={})
+    cluster.run(until=30)
+    assert on_w1.state == "rejected"
+    assert on_w1.err == "assigned node no longer meets constraints"
+    assert by_node(cluster, "s_web") == {"m": 2}
+
+
+def test_scale_down_removes_from_the_busiest_node() -> None:
+    cluster = SwarmCluster([Node("m", 4, "8Gi", role="manager"), Node("w", 4, "8Gi")], seed=3)
+    cluster.deploy_stack("s", stack(web={"deploy": {"replicas": 4}}))
+    cluster.run(until=10)
+    cluster.update_node("w", availability="drain")
+    cluster.run(until=20)
+    cluster.update_node("w", availability="active")
+    cluster.scale("s_web", 6)
+    cluster.run(until=30)
+    assert by_node(cluster, "s_web") == {"m": 4, "w": 2}
+    cluster.scale("s_web", 4)
+    cluster.run(until=40)
+    assert by_node(cluster, "s_web") == {"m": 2, "w": 2}
+
+
+def test_same_seed_same_run() -> None:
+    def run(seed: int) -> list[tuple]:
+        cluster = swarm(seed)
+        cluster.deploy_stack("s", stack(web={"deploy": {"replicas": 4}}))
+        cluster.run(until=10)
+        cluster.fail_node("wrk-2")
+        cluster.run(until=60)
+        return [(e.time, e.object, e.reason, e.message) for e in cluster.events]
+    assert run(7) == run(7)
+
+
+def test_snapshot_shape() -> None:
+    cluster = swarm()
+    cluster.deploy_stack("s", stack(web={"deploy": {"replicas": 2, "resources": {
+        "reservations": {"cpus": "0.5", "memory": "256M"}}}}))
+    cluster.run(until=10)
+    cluster.fail_node("wrk-3")
+    snap = cluster.snapshot()
+    assert isinstance(snap, Snapshot) and snap.system == "swarm" and snap.time == 10
+    assert {n.name: n.status for n in snap.nodes}["wrk-3"] == "Failed"
+    assert sum(n.cpu_used for n in snap.nodes) == pytest.approx(1.0)
+    assert sum(n.memory_used for n in snap.nodes) == 2 * 256 * 2**20
+    assert all(t.owner == "s_web" and t.ready for t in snap.tasks)
+
+
+def test_readable_errors() -> None:
+    cluster = swarm()
+    with pytest.raises(ManifestError, match="expected one operator from ==, !="):
+        cluster.deploy_stack("s", stack(web={"deploy": {"placement": {
+            "constraints": ["node=foo"]}}}))
+    with pytest.raises(ManifestError, match="replicas"):
+        cluster.deploy_stack("s", stack(web={"deploy": {"replicas": "many"}}))
+    with pytest.raises(ManifestError, match="condition"):
+        cluster.deploy_stack("s", restart_stack({"condition": "always"}))
+    with pytest.raises(ManifestError, match="duration"):
+        cluster.deploy_stack("s", restart_stack({"delay": "soon"}))
+    with pytest.raises(SwarmError, match="service 'nope' not found"):
+        cluster.scale("nope", 2)
+    with pytest.raises(SwarmError, match="node 'nope' not found"):
+        cluster.fail_node("nope")
+    with pytest.raises(SwarmError, match="availability"):
+        cluster.update_node("wrk-1", availability="off")
+    with pytest.raises(ValueError, match="at least one manager"):
+        SwarmCluster(Node.many(2, cpu=1, memory="1Gi"))
