@@ -30,6 +30,7 @@ the Node object).
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -57,6 +58,8 @@ from clustersim.sim import Clock, EventLog, NodeState, Snapshot, TaskState
 
 __all__ = ["AdmissionError", "KubernetesCluster", "PodInfo"]
 
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+"""What ``kubectl apply`` compares a manifest with (client-side apply)."""
 UNREACHABLE = "node.kubernetes.io/unreachable"
 UNSCHEDULABLE = "node.kubernetes.io/unschedulable"
 SYSTEM_PRIORITIES = {"system-cluster-critical": 2000000000, "system-node-critical": 2000001000}
@@ -359,12 +362,13 @@ class KubernetesCluster:
         group = manifest.get("apiVersion", "v1").split("/")[0]
         label = f"{kind.lower()}{'.' + group if '/' in manifest.get('apiVersion', '') else ''}"
         label += f"/{meta['name']}"
+        applied = json.dumps(manifest, sort_keys=True)
         existing = self.get(kind, meta["namespace"], meta["name"])
         if existing is None:
+            meta.setdefault("annotations", {})[LAST_APPLIED] = applied
             self.create(manifest)
             return f"{label} created"
-        if existing.get("spec") == manifest.get("spec") and labels_of(existing) == labels_of(
-                manifest):
+        if (existing["metadata"].get("annotations") or {}).get(LAST_APPLIED) == applied:
             return f"{label} unchanged"
         if kind == "Pod":
             raise ValueError(f"pod {meta['name']!r}: a Pod's spec cannot be changed by apply "
@@ -383,7 +387,7 @@ class KubernetesCluster:
         existing["metadata"]["labels"] = labels_of(manifest)
         existing["metadata"]["annotations"] = {
             **(existing["metadata"].get("annotations") or {}),
-            **(meta.get("annotations") or {})}
+            **(meta.get("annotations") or {}), LAST_APPLIED: applied}
         existing["metadata"]["generation"] = existing["metadata"].get("generation", 1) + 1
         self.changed()
         return f"{label} configured"
@@ -688,7 +692,7 @@ class KubernetesCluster:
         pending = [p for p in self.list("Pod") if not p["spec"].get("nodeName")
                    and not is_terminating(p)]
         pending.sort(key=lambda p: (-int(p["spec"].get("priority") or 0),
-                                    p["metadata"]["creationTimestamp"], p["metadata"]["name"]))
+                                    p["metadata"]["creationTimestamp"], p["metadata"]["uid"]))
         nodes = list(self._nodes.values())
         for pod in pending:
             uid = pod["metadata"]["uid"]

@@ -1,0 +1,341 @@
+"""KubernetesCluster: apply, pods, explain, events, node failure, cordon and drain.
+
+Wording of events is upstream's: ``Scheduled`` (pkg/scheduler/schedule_one.go),
+``SuccessfulCreate``/``ScalingReplicaSet`` (pkg/controller), ``TaintManagerEviction``
+(pkg/controller/tainteviction/taint_eviction.go), ``Killing`` (pkg/kubelet). Timings follow the
+defaults documented in clustersim.kubernetes.kubelet.Timing: node-monitor-grace-period 50 s,
+DefaultTolerationSeconds 300 s.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from clustersim import Node
+from clustersim.kubernetes import KubernetesCluster, Timing, tolerates
+
+
+def nodes(count=3, cpu="4", memory="8Gi"):
+    return Node.many(count, "node", cpu=cpu, memory=memory,
+                     zone=lambda i: f"zone-{'abc'[(i - 1) % 3]}")
+
+
+def deployment(name="web", replicas=3, image="nginx:1.25", cpu="500m", **spec):
+    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name},
+            "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name}},
+                     "template": {"metadata": {"labels": {"app": name}},
+                                  "spec": {"containers": [{
+                                      "name": "main", "image": image,
+                                      "resources": {"requests": {"cpu": cpu,
+                                                                 "memory": "128Mi"}}}]}},
+                     **spec}}
+
+
+def pod(name, cpu="100m", **spec):
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "labels": {"a": name}},
+            "spec": {"containers": [{"name": "c", "image": "busybox:1.36",
+                                     "resources": {"requests": {"cpu": cpu}}}], **spec}}
+
+
+def test_apply_deployment_runs_pods_with_upstream_events():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    assert cluster.apply(deployment()) == ["deployment.apps/web created"]
+    cluster.run()
+    pods = cluster.pods()
+    assert len(pods) == 3
+    assert all(p.phase == "Running" and p.ready and p.node for p in pods)
+    assert {p.owner for p in pods} == {"Deployment/web"}
+    rs_name = pods[0].labels["pod-template-hash"]
+    scaling = cluster.events.where(reason="ScalingReplicaSet")
+    assert scaling[0].message == f"Scaled up replica set web-{rs_name} from 0 to 3"
+    assert scaling[0].object == "deployment/web"
+    created = cluster.events.where(reason="SuccessfulCreate")
+    assert [e.message for e in created] == [f"Created pod: {p.name}" for p in pods]
+    scheduled = cluster.events.where(reason="Scheduled")
+    assert scheduled[0].message == f"Successfully assigned default/{pods[0].name} to {pods[0].node}"
+
+
+def test_apply_again_is_unchanged_and_a_change_is_configured():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(deployment())
+    assert cluster.apply(deployment()) == ["deployment.apps/web unchanged"]
+    assert cluster.apply(deployment(replicas=4)) == ["deployment.apps/web configured"]
+    cluster.run()
+    assert len(cluster.pods()) == 4
+
+
+def test_pod_with_node_name_binds_directly_without_scheduler():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(pod("pinned", nodeName="node-2"))
+    cluster.run()
+    [row] = cluster.pods()
+    assert row.node == "node-2" and row.phase == "Running"
+    assert cluster.events.where(reason="Scheduled") == []
+
+
+def test_unschedulable_pod_is_pending_with_failed_scheduling():
+    cluster = KubernetesCluster(nodes(cpu="1"), seed=0)
+    cluster.apply(pod("big", cpu="2"))
+    cluster.run()
+    [row] = cluster.pods()
+    assert (row.node, row.phase, row.reason) == (None, "Pending", "Unschedulable")
+    assert row.message.startswith("0/3 nodes are available: 3 Insufficient cpu.")
+    [event] = cluster.events.where(reason="FailedScheduling")
+    assert event.type == "Warning" and event.message == row.message
+
+
+def test_pending_pod_is_scheduled_when_a_node_joins():
+    cluster = KubernetesCluster(nodes(cpu="1"), seed=0)
+    cluster.apply(pod("big", cpu="2"))
+    cluster.add_node(Node("large", cpu="8", memory="8Gi"))
+    cluster.run()
+    assert cluster.pods()[0].node == "large"
+
+
+def test_explain_binds_nothing_and_covers_every_node():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    verdicts = cluster.explain(pod("probe", cpu="5"))
+    assert set(verdicts) == {"node-1", "node-2", "node-3"}
+    assert all(not v.feasible and v.total is None and v.scores == {} for v in verdicts.values())
+    assert cluster.pods() == []
+    ok = cluster.explain(pod("probe"))
+    assert all(v.feasible and v.total is not None for v in ok.values())
+
+
+def test_default_toleration_seconds_admission():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(pod("p"))
+    stored = cluster.get("Pod", "default", "p")
+    added = {(t["key"], t["tolerationSeconds"]) for t in stored["spec"]["tolerations"]}
+    assert added == {("node.kubernetes.io/not-ready", 300),
+                     ("node.kubernetes.io/unreachable", 300)}
+    own = pod("q", tolerations=[{"key": "node.kubernetes.io/unreachable", "operator": "Exists",
+                                 "effect": "NoExecute", "tolerationSeconds": 60}])
+    cluster.apply(own)
+    keys = [t["key"] for t in cluster.get("Pod", "default", "q")["spec"]["tolerations"]]
+    assert keys.count("node.kubernetes.io/unreachable") == 1
+
+
+def test_tolerates_is_exported():
+    assert tolerates({"key": "k", "operator": "Exists"}, {"key": "k", "effect": "NoSchedule"})
+    assert not tolerates({"key": "k", "value": "a"}, {"key": "k", "value": "b",
+                                                      "effect": "NoSchedule"})
+
+
+def test_node_failure_marks_not_ready_then_evicts_after_toleration_seconds():
+    cluster = KubernetesCluster(nodes(), seed=1)
+    cluster.apply(deployment(replicas=3))
+    cluster.run()
+    victim = next(p for p in cluster.pods() if p.node == "node-1")
+    failed_at = cluster.now
+    cluster.fail_node("node-1")
+    cluster.run(until=failed_at + 49)
+    assert cluster.events.where(reason="NodeNotReady") == []
+    cluster.run(until=failed_at + 51)
+    [node_event] = cluster.events.where(reason="NodeNotReady", object="node/node-1")
+    assert node_event.time == failed_at + 50
+    assert node_event.message == "Node node-1 status is now: NodeNotReady"
+    taints = {(t["key"], t["effect"]) for t in cluster.node("node-1").taints}
+    assert {("node.kubernetes.io/unreachable", "NoExecute"),
+            ("node.kubernetes.io/unreachable", "NoSchedule")} <= taints
+    cluster.run(until=failed_at + 50 + 299)
+    assert cluster.events.where(reason="TaintManagerEviction") == []
+    cluster.run(until=failed_at + 50 + 301)
+    [eviction] = cluster.events.where(reason="TaintManagerEviction")
+    assert eviction.time == failed_at + 350
+    assert eviction.message == f"Marking for deletion Pod default/{victim.name}"
+    cluster.run(until=failed_at + 400)
+    rows = {p.name: p for p in cluster.pods()}
+    assert rows[victim.name].reason == "Terminating"       # its kubelet is unreachable
+    running = [p for p in rows.values() if p.ready]
+    assert len(running) == 3 and all(p.node != "node-1" for p in running)
+
+
+def test_recover_node_finishes_terminating_pods_and_removes_taints():
+    cluster = KubernetesCluster(nodes(), seed=1)
+    cluster.apply(deployment(replicas=3))
+    cluster.run()
+    cluster.fail_node("node-2")
+    cluster.run(until=cluster.now + 400)
+    cluster.recover_node("node-2")
+    cluster.run(until=cluster.now + 30)
+    assert all(p.reason != "Terminating" for p in cluster.pods())
+    assert cluster.node("node-2").taints == []
+    assert cluster.events.where(reason="NodeReady")[0].message == \
+        "Node node-2 status is now: NodeReady"
+
+
+def test_pod_tolerating_unreachable_longer_is_evicted_later():
+    cluster = KubernetesCluster(nodes(1), seed=0)
+    tol = [{"key": "node.kubernetes.io/unreachable", "operator": "Exists",
+            "effect": "NoExecute", "tolerationSeconds": 30}]
+    cluster.apply(pod("short", tolerations=tol))
+    cluster.run()
+    start = cluster.now
+    cluster.fail_node("node-1")
+    cluster.run(until=start + 200)
+    [eviction] = cluster.events.where(reason="TaintManagerEviction")
+    assert eviction.time == start + 50 + 30
+
+
+def test_cordon_keeps_pods_but_blocks_new_ones():
+    cluster = KubernetesCluster(nodes(2), seed=0)
+    cluster.apply(pod("a", nodeName="node-1"))
+    cluster.cordon("node-1")
+    cluster.cordon("node-2")
+    cluster.apply(pod("b"))
+    cluster.run()
+    rows = {p.name: p for p in cluster.pods()}
+    assert rows["a"].node == "node-1" and rows["a"].ready
+    assert rows["b"].reason == "Unschedulable"
+    assert "unschedulable" in rows["b"].message
+    assert cluster.events.where(reason="NodeNotSchedulable")[0].message == \
+        "Node node-1 status is now: NodeNotSchedulable"
+    cluster.uncordon("node-2")
+    cluster.run()
+    assert {p.name: p.node for p in cluster.pods()}["b"] == "node-2"
+
+
+def test_drain_evicts_managed_pods_and_refuses_bare_ones_without_force():
+    cluster = KubernetesCluster(nodes(2), seed=3)
+    cluster.apply(deployment(replicas=4))
+    cluster.apply(pod("bare", nodeName="node-1"))
+    cluster.run()
+    with pytest.raises(ValueError, match="declare no controller"):
+        cluster.drain("node-1")
+    assert not cluster.node("node-1").unschedulable
+    evicted = cluster.drain("node-1", force=True)
+    assert "bare" in evicted
+    cluster.run()
+    rows = cluster.pods()
+    assert all(p.node == "node-2" for p in rows)
+    assert len([p for p in rows if p.owner == "Deployment/web"]) == 4
+    assert cluster.events.where(reason="Killing")
+
+
+def test_same_seed_same_run_different_seed_different_names():
+    def trace(seed):
+        cluster = KubernetesCluster(nodes(), seed=seed)
+        cluster.apply(deployment(replicas=5))
+        cluster.run()
+        cluster.fail_node("node-3")
+        cluster.run(until=cluster.now + 400)
+        return [(e.time, e.object, e.reason, e.message) for e in cluster.events]
+
+    assert trace(7) == trace(7)
+    assert trace(7) != trace(8)
+
+
+def test_snapshot_reports_capacity_use_and_owners():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(deployment(replicas=2, cpu="1"))
+    cluster.run()
+    snap = cluster.snapshot()
+    assert snap.system == "kubernetes" and snap.time == cluster.now
+    assert sum(n.cpu_used for n in snap.nodes) == pytest.approx(2.0)
+    assert {n.cpu for n in snap.nodes} == {4.0}
+    assert {t.owner for t in snap.tasks} == {"Deployment/web"}
+    cluster.fail_node("node-1")
+    assert {n.name: n.status for n in cluster.snapshot().nodes}["node-1"] == "NotReady"
+
+
+def test_readiness_probe_delays_ready():
+    timing = Timing(image_pull_seconds=2, container_start_seconds=1)
+    cluster = KubernetesCluster(nodes(1), seed=0, timing=timing)
+    spec = pod("probed")
+    spec["spec"]["containers"][0]["readinessProbe"] = {"initialDelaySeconds": 12,
+                                                       "periodSeconds": 5}
+    cluster.apply(spec)
+    cluster.run(until=3.5)
+    assert cluster.pods()[0].phase == "Running" and not cluster.pods()[0].ready
+    cluster.run(until=3 + 15 - 0.5)     # ceil(12/5)·5 = 15 s after the start
+    assert not cluster.pods()[0].ready
+    cluster.run(until=3 + 15 + 0.5)
+    assert cluster.pods()[0].ready
+
+
+def test_rolling_update_respects_surge_and_unavailable_bounds():
+    cluster = KubernetesCluster(nodes(), seed=2)
+    cluster.apply(deployment(replicas=4, strategy={
+        "type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}}))
+    cluster.run()
+    changed = deployment(replicas=4, image="nginx:1.26", strategy={
+        "type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}})
+    cluster.apply(changed)
+    worst_total, worst_ready = 0, 4
+    while cluster.clock.env.peek() != float("inf") and cluster.now < 200:
+        cluster.clock.env.step()
+        live = [p for p in cluster.pods() if p.reason != "Terminating"]
+        worst_total = max(worst_total, len(live))
+        worst_ready = min(worst_ready, sum(1 for p in live if p.ready))
+    assert worst_total <= 5 and worst_ready >= 4
+    images = {cluster.get("Pod", "default", p.name)["spec"]["containers"][0]["image"]
+              for p in cluster.pods()}
+    assert images == {"nginx:1.26"}
+    history = cluster.rollout_history("web")
+    assert [h["revision"] for h in history] == [1, 2]
+
+
+def test_recreate_stops_old_pods_before_starting_new():
+    cluster = KubernetesCluster(nodes(), seed=2)
+    cluster.apply(deployment(replicas=3, strategy={"type": "Recreate"}))
+    cluster.run()
+    cluster.apply(deployment(replicas=3, image="nginx:1.26", strategy={"type": "Recreate"}))
+    cluster.run()
+    events = list(cluster.events.where(reason="ScalingReplicaSet"))
+    assert "Scaled down" in events[1].message and "from 3 to 0" in events[1].message
+    assert "from 0 to 3" in events[2].message
+    old_gone = max(e.time for e in cluster.events.where(reason="Killing"))
+    first_new = min(e.time for e in cluster.events.where(reason="SuccessfulCreate")
+                    if e.time > 0)
+    assert first_new >= old_gone
+
+
+def test_rollout_undo_returns_to_previous_revision():
+    cluster = KubernetesCluster(nodes(), seed=2)
+    cluster.apply(deployment())
+    cluster.run()
+    cluster.set_image("deployment", "web", "nginx:1.26")
+    cluster.run()
+    assert cluster.rollout_undo("web") == "deployment.apps/web rolled back"
+    cluster.run()
+    history = cluster.rollout_history("web")
+    assert [(h["revision"], h["images"]) for h in history] == [
+        (2, ["nginx:1.26"]), (3, ["nginx:1.25"])]
+    first = cluster.get("ReplicaSet", "default", history[1]["replicaset"])
+    assert first["metadata"]["annotations"]["deployment.kubernetes.io/revision-history"] == "1"
+    with pytest.raises(ValueError, match="unable to find specified revision 9"):
+        cluster.rollout_undo("web", to_revision=9)
+
+
+def test_scaling_during_rollout_is_proportional():
+    cluster = KubernetesCluster(nodes(cpu="16", memory="32Gi"), seed=4)
+    spec = {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 3, "maxUnavailable": 2}}
+    cluster.apply(deployment(replicas=10, strategy=spec))
+    cluster.run()
+    bad = deployment(replicas=10, image="nginx:broken", strategy=spec)
+    bad["spec"]["template"]["spec"]["containers"][0]["readinessProbe"] = {
+        "initialDelaySeconds": 10**6}
+    cluster.apply(bad)
+    cluster.run(until=cluster.now + 30)
+    sizes = {rs["metadata"]["name"]: rs["spec"]["replicas"] for rs in cluster.list("ReplicaSet")}
+    assert sorted(sizes.values()) == [5, 8]          # the docs' example: 8 old + 5 new
+    cluster.scale("deployment", "web", 15)
+    sizes = sorted(rs["spec"]["replicas"] for rs in cluster.list("ReplicaSet"))
+    assert sum(sizes) == 15 + 3 and sizes == [7, 11]
+
+
+def test_errors_are_readable():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    with pytest.raises(ValueError, match="kind"):
+        cluster.apply({"metadata": {"name": "x"}})
+    with pytest.raises(ValueError, match="not found"):
+        cluster.scale("deployment", "missing", 2)
+    with pytest.raises(ValueError, match="no node named"):
+        cluster.fail_node("nope")
+    with pytest.raises(ValueError, match="replicas"):
+        bad = copy.deepcopy(deployment())
+        bad["spec"]["replicas"] = -1
+        cluster.apply(bad)
