@@ -1,0 +1,75 @@
+"""Managers and Raft (https://docs.docker.com/engine/swarm/raft/): quorum arithmetic, leader
+election after the leader fails, and a swarm without quorum that refuses changes while its
+running tasks go on."""
+
+from __future__ import annotations
+
+import pytest
+
+from clustersim import Node
+from clustersim.swarm import NoLeaderError, SwarmCluster, fault_tolerance, quorum
+
+# docs.docker.com/engine/swarm/admin_guide/#add-manager-nodes-for-fault-tolerance
+DOCS_TABLE = [(1, 1, 0), (2, 2, 0), (3, 2, 1), (4, 3, 1), (5, 3, 2), (6, 4, 2), (7, 4, 3),
+              (8, 5, 3), (9, 5, 4)]
+
+
+@pytest.mark.parametrize(("managers", "majority", "tolerated"), DOCS_TABLE)
+def test_quorum_and_fault_tolerance(managers: int, majority: int, tolerated: int) -> None:
+    assert quorum(managers) == majority
+    assert fault_tolerance(managers) == tolerated
+
+
+def three_managers() -> SwarmCluster:
+    nodes = [*Node.many(3, "mgr", cpu=2, memory="4Gi", role="manager"),
+             *Node.many(2, "wrk", cpu=2, memory="4Gi")]
+    cluster = SwarmCluster(nodes, seed=0)
+    cluster.deploy_stack("s", {"services": {"web": {
+        "image": "web", "ports": [{"target": 80, "published": 80}],
+        "deploy": {"replicas": 4, "placement": {"constraints": ["node.role==worker"]}}}}})
+    cluster.run(until=10)
+    return cluster
+
+
+def test_a_new_leader_is_elected_when_the_leader_fails() -> None:
+    cluster = three_managers()
+    assert cluster.leader == "mgr-1"
+    cluster.fail_node("mgr-1")
+    assert cluster.leader is None
+    with pytest.raises(NoLeaderError):
+        cluster.scale("s_web", 5)
+    cluster.run(until=31)
+    (elected,) = cluster.events.where(reason="LeaderElected")
+    assert 20.0 <= elected.time < 30.0 and cluster.leader in ("mgr-2", "mgr-3")
+    cluster.scale("s_web", 5)
+
+
+def test_without_quorum_nothing_changes_but_tasks_keep_running() -> None:
+    cluster = three_managers()
+    cluster.fail_node("mgr-2")
+    cluster.fail_node("mgr-3")
+    cluster.run(until=60)
+    assert cluster.leader is None and cluster.events.where(reason="QuorumLost")
+    with pytest.raises(NoLeaderError, match="The swarm does not have a leader"):
+        cluster.deploy_stack("t", {"services": {"x": {"image": "x"}}})
+    with pytest.raises(NoLeaderError, match="1 of 3 managers up, quorum 2"):
+        cluster.update_node("wrk-1", availability="drain")
+    tasks = cluster.tasks("s_web")
+    assert sum(1 for t in tasks if t.state == "running") == 4
+    assert cluster.request("wrk-1", 80).served  # the mesh still forwards
+    crashed = tasks[0]
+    cluster.crash_task(crashed)
+    cluster.run(until=120)
+    assert sum(1 for t in cluster.tasks("s_web") if t.state == "running") == 3  # no restart
+    cluster.recover_node("mgr-2")
+    cluster.run(until=180)
+    assert cluster.leader in ("mgr-1", "mgr-2")
+    assert sum(1 for t in cluster.tasks("s_web") if t.state == "running") == 4
+
+
+def test_demoting_the_last_manager_is_refused() -> None:
+    cluster = SwarmCluster([Node("m", 1, "1Gi", role="manager"), Node("w", 1, "1Gi")])
+    with pytest.raises(ValueError, match="demote the last manager"):
+        cluster.update_node("m", role="worker")
+    cluster.update_node("w", role="manager")
+    assert cluster.raft.managers == ["m", "w"] and quorum(len(cluster.raft.managers)) == 2

@@ -1,0 +1,103 @@
+"""Stack files read as ``docker stack deploy`` reads them: durations (Go
+``time.ParseDuration``), CPUs (docker/cli ``opts.ParseCPUs``), memory (docker/go-units
+``RAMInBytes``) and swarmkit's defaults."""
+
+from __future__ import annotations
+
+import pytest
+
+from clustersim.manifests import ManifestError
+from clustersim.swarm.spec import (
+    PortConfig,
+    RestartPolicy,
+    UpdateConfig,
+    parse_cpus,
+    parse_duration,
+    parse_memory,
+    services_from_stack,
+)
+
+
+@pytest.mark.parametrize(("text", "seconds"), [
+    ("10s", 10.0), ("1m30s", 90.0), ("500ms", 0.5), ("2h", 7200.0), ("1.5s", 1.5), ("0", 0.0),
+    (3, 3.0)])
+def test_durations(text, seconds: float) -> None:
+    assert parse_duration(text, "x") == seconds
+
+
+@pytest.mark.parametrize("text", ["10", "s", "1x", "10s5", "", "-1s"])
+def test_bad_durations(text: str) -> None:
+    with pytest.raises(ManifestError, match="duration"):
+        parse_duration(text, "x")
+
+
+@pytest.mark.parametrize(("text", "nano"), [
+    ("0.5", 500_000_000), ("2", 2_000_000_000), (1, 1_000_000_000), ("0.0001", 100_000),
+    ("0.000000001", 1)])
+def test_cpus_as_nanocpus(text, nano: int) -> None:
+    assert parse_cpus(text, "x") == nano
+
+
+def test_cpus_too_precise() -> None:
+    with pytest.raises(ManifestError, match="value is too precise"):
+        parse_cpus("0.0000000001", "x")
+
+
+@pytest.mark.parametrize(("text", "size"), [
+    ("512M", 512 * 2**20), ("1.5g", int(1.5 * 2**30)), ("1gb", 2**30), ("20M", 20 * 2**20),
+    ("64m", 64 * 2**20), ("100", 100), (1024, 1024), ("2KiB", 2048)])
+def test_memory_is_binary(text, size: int) -> None:
+    assert parse_memory(text, "x") == size
+
+
+def test_defaults_are_swarmkits() -> None:
+    (spec,) = services_from_stack("st", {"services": {"web": {"image": "nginx"}}})
+    assert spec.name == "st_web" and spec.mode == "replicated" and spec.replicas == 1
+    assert spec.restart == RestartPolicy("any", 5.0, 0, 0.0)
+    assert spec.update == spec.rollback == UpdateConfig(1, 0.0, "pause", 5.0, 0.0, "stop-first")
+
+
+def test_full_deploy_section() -> None:
+    (spec,) = services_from_stack("st", {"services": {"web": {
+        "image": "nginx",
+        "ports": [{"target": 80, "published": 8080, "protocol": "tcp", "mode": "host"}],
+        "deploy": {"mode": "replicated", "replicas": 4,
+                   "placement": {"constraints": ["node.role==worker"], "max_replicas_per_node": 2,
+                                 "preferences": [{"spread": "node.labels.zone"}]},
+                   "resources": {"reservations": {"cpus": "0.25", "memory": "128M",
+                                                  "generic_resources": [{"discrete_resource_spec":
+                                                                         {"kind": "gpu",
+                                                                          "value": 1}}]}},
+                   "update_config": {"parallelism": 2, "order": "start-first",
+                                     "failure_action": "rollback", "monitor": "30s",
+                                     "max_failure_ratio": 0.2}}}}})
+    assert spec.replicas == 4 and spec.max_replicas == 2
+    assert [str(c) for c in spec.constraints] == ["node.role==worker"]
+    assert spec.preferences == ("node.labels.zone",)
+    assert spec.reservations.nano_cpus == 250_000_000
+    assert spec.reservations.memory_bytes == 128 * 2**20
+    assert spec.reservations.generic == (("gpu", 1),)
+    assert spec.ports == (PortConfig(80, 8080, "tcp", "host"),)
+    assert spec.update == UpdateConfig(2, 0.0, "rollback", 30.0, 0.2, "start-first")
+
+
+@pytest.mark.parametrize(("deploy", "message"), [
+    ({"mode": "daemon"}, "mode"),
+    ({"mode": "global", "replicas": 2}, "replicas can only be used with replicated mode"),
+    ({"replicas": -1}, "at least 0"),
+    ({"update_config": {"order": "random"}}, "order"),
+    ({"update_config": {"max_failure_ratio": 2}}, "max_failure_ratio"),
+    ({"placement": {"constraints": "node.role==worker"}}, "list of strings"),
+    ({"placement": {"preferences": [{"pack": "x"}]}}, "spread"),
+])
+def test_bad_deploy_sections(deploy: dict, message: str) -> None:
+    with pytest.raises(ManifestError, match=message):
+        services_from_stack("st", {"services": {"web": {"image": "x", "deploy": deploy}}})
+
+
+def test_dnsrr_with_ingress_ports_is_refused() -> None:
+    with pytest.raises(ManifestError, match="port published with ingress mode can't be used "
+                                            "with dnsrr mode"):
+        services_from_stack("st", {"services": {"web": {
+            "image": "x", "ports": [{"target": 80, "published": 80}],
+            "deploy": {"endpoint_mode": "dnsrr"}}}})
