@@ -105,3 +105,45 @@ def test_serving_over_time_counts_ready_tasks() -> None:
     assert list(fig.data[0].y) == ready_counts(snaps, "db") == [0, 1, 1, 2]
     with pytest.raises(ValueError):
         serving_over_time({})
+
+
+def test_group_tree_colours_apps_by_their_plan_step() -> None:
+    from clustersim.viz.groups import group_tree, plan_steps_by_app
+
+    group = {"id": "/shop", "groups": [
+        {"id": "/shop/db", "apps": [{"id": "/shop/db/pg", "instances": 1}]},
+        {"id": "/shop/web", "apps": [{"id": "/shop/web/api", "instances": 3,
+                                      "dependencies": ["/shop/db"]}]},
+    ]}
+    plan = [
+        [{"action": "StartApplication", "app": "/shop/db/pg"},
+         {"action": "StartApplication", "app": "/shop/web/api"}],
+        [{"action": "ScaleApplication", "app": "/shop/db/pg", "instances": 1}],
+        [{"action": "ScaleApplication", "app": "/shop/web/api", "instances": 3}],
+    ]
+    assert plan_steps_by_app(plan) == {"/shop/db/pg": (2, "ScaleApplication"),
+                                       "/shop/web/api": (3, "ScaleApplication")}
+    icicle = group_tree(group, plan).data[0]
+    assert list(icicle.parents) == ["", "/shop", "/shop/db", "/shop", "/shop/web"]
+    labels = dict(zip(icicle.ids, icicle.labels, strict=True))
+    assert labels["/shop/db/pg"] == "pg · step 2" and labels["/shop/web/api"] == "api · step 3"
+    colors = dict(zip(icicle.ids, icicle.marker.colors, strict=True))
+    assert colors["/shop/db/pg"] != colors["/shop/web/api"]
+
+
+def test_offer_flow_rows_per_framework_and_outcome() -> None:
+    from clustersim.viz.offers import offer_flow
+
+    def offer(i: int, framework: str, outcome: str) -> dict:
+        return {"offer_id": f"o-{i}", "time": i, "framework": framework, "hostname": "a1",
+                "cpus": 4.0, "mem": 8192.0, "outcome": outcome, "tasks": ["t"] if
+                outcome == "accepted" else [], "used_cpus": 1.0, "used_mem": 512.0}
+
+    fig = offer_flow([offer(0, "spark", "accepted"), offer(1, "etl", "declined"),
+                      offer(2, "spark", "declined")])
+    by_name = {t.name: t for t in fig.data}
+    assert list(by_name["accepted"].y) == ["spark"]
+    assert list(by_name["declined"].y) == ["etl", "spark"]
+    assert "used 1 cpus" in by_name["accepted"].hovertext[0]
+    with pytest.raises(ValueError, match="no offers"):
+        offer_flow([])
