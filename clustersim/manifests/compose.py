@@ -8,7 +8,8 @@ docker/cli ``cli/compose/convert/service.go``):
 - ``ports``: ``"[HOST_IP:][PUBLISHED:]TARGET[/PROTOCOL]"`` with ranges, or numbers → a list of
   ``{target, published, protocol, mode}`` (``mode`` defaults to ``ingress``, the routing mesh;
   ``published`` is ``None`` when Swarm picks a port). Port ranges expand to one entry per port,
-  as docker/go-connections ``nat.ParsePortSpec`` does.
+  as docker/go-connections ``nat.ParsePortSpec`` does; a host IP is dropped, as docker/cli
+  drops it (Swarm publishes on every node).
 - ``volumes``: ``"[SOURCE:]TARGET[:MODE]"`` → ``{type, source, target, read_only}``; a source
   that is a path (``/``, ``.``, ``~`` or a Windows drive) is a ``bind``, anything else a named
   ``volume``; a target alone is an anonymous volume.
@@ -25,6 +26,7 @@ Variables (``${VAR:-default}``) are not interpolated: the text is kept as writte
 from __future__ import annotations
 
 import copy
+import ipaddress
 import re
 from decimal import Decimal
 from pathlib import PurePath
@@ -38,12 +40,8 @@ from clustersim.manifests.workload import Port, Workload
 
 __all__ = ["StackSpec", "expand_port", "expand_volume", "load_compose"]
 
-_PORT = re.compile(
-    r"(?:(?P<ip>\[[0-9a-fA-F:.]+\]|[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:]+):(?=[^:]*:?[^:]*$))?"
-    r"(?:(?P<published>[0-9]*(?:-[0-9]+)?):)?"
-    r"(?P<target>[0-9]+(?:-[0-9]+)?)"
-    r"(?:/(?P<protocol>tcp|udp|sctp))?"
-)
+_PORT_RANGE = re.compile(r"[0-9]+(?:-[0-9]+)?")
+_PROTOCOLS = ("tcp", "udp", "sctp")
 _WINDOWS_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
 
 
@@ -107,6 +105,14 @@ def _service_workload(stack: str, name: str, service: dict[str, Any], typed: Any
     )
 
 
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _range(text: str) -> tuple[int, int]:
     begin, _, end = text.partition("-")
     return int(begin), int(end or begin)
@@ -126,15 +132,23 @@ def expand_port(document: Document, path: Path, value: Any) -> list[dict[str, An
             f"the port {value!r} is not a number or a string",
             '"[HOST:]CONTAINER[/PROTOCOL]" such as "8080:80"',
         )
-    match = _PORT.fullmatch(str(value))
-    if match is None:
+    text, _, protocol = str(value).partition("/")
+    parts = text.split(":")  # nat.ParsePortSpec's splitParts: [IP:][PUBLISHED:]TARGET
+    ip = ":".join(parts[:-2])
+    published = parts[-2] if len(parts) > 1 else ""
+    if (
+        not _PORT_RANGE.fullmatch(parts[-1])
+        or (published and not _PORT_RANGE.fullmatch(published))
+        or (protocol or "tcp") not in _PROTOCOLS
+        or (ip and not _is_ip(ip.strip("[]")))
+    ):
         raise document.error(
             path,
             f"the port {value!r} cannot be read",
             '"[IP:][PUBLISHED:]TARGET[/PROTOCOL]" such as "8080:80/tcp"',
         )
-    target_begin, target_end = _range(match["target"])
-    published = match["published"] or None
+    target_begin, target_end = _range(parts[-1])
+    published = published or None
     count = target_end - target_begin + 1
     if published is not None:
         pub_begin, pub_end = _range(published)
@@ -162,11 +176,9 @@ def expand_port(document: Document, path: Path, value: Any) -> list[dict[str, An
         entry: dict[str, Any] = {
             "target": target,
             "published": pub,
-            "protocol": match["protocol"] or "tcp",
+            "protocol": protocol or "tcp",
             "mode": "ingress",
         }
-        if match["ip"]:
-            entry["host_ip"] = match["ip"].strip("[]")
         entries.append(entry)
     return entries
 

@@ -23,44 +23,119 @@ def dec(mantissa: int, exponent: int) -> Decimal:
 
 
 VALID = [
-    ("0", dec(0, 0)), ("0n", dec(0, 0)), ("0u", dec(0, 0)), ("0m", dec(0, 0)),
-    ("0Ki", dec(0, 0)), ("0k", dec(0, 0)), ("0Mi", dec(0, 0)), ("0M", dec(0, 0)),
-    ("0Gi", dec(0, 0)), ("0G", dec(0, 0)), ("0Ti", dec(0, 0)), ("0T", dec(0, 0)),
+    ("0", dec(0, 0)),
+    ("0n", dec(0, 0)),
+    ("0u", dec(0, 0)),
+    ("0m", dec(0, 0)),
+    ("0Ki", dec(0, 0)),
+    ("0k", dec(0, 0)),
+    ("0Mi", dec(0, 0)),
+    ("0M", dec(0, 0)),
+    ("0Gi", dec(0, 0)),
+    ("0G", dec(0, 0)),
+    ("0Ti", dec(0, 0)),
+    ("0T", dec(0, 0)),
     ("1", dec(1, 0)),
-    ("1Ki", dec(1024, 0)), ("8Ki", dec(8 * 1024, 0)), ("7Mi", dec(7 * 1024**2, 0)),
-    ("6Gi", dec(6 * 1024**3, 0)), ("5Ti", dec(5 * 1024**4, 0)), ("4Pi", dec(4 * 1024**5, 0)),
-    ("3Ei", dec(3 * 1024**6, 0)), ("10Ti", dec(10 * 1024**4, 0)), ("100Ti", dec(100 * 1024**4, 0)),
-    ("5n", dec(5, -9)), ("4u", dec(4, -6)), ("3m", dec(3, -3)), ("9", dec(9, 0)),
-    ("8k", dec(8, 3)), ("50k", dec(5, 4)), ("7M", dec(7, 6)), ("6G", dec(6, 9)),
-    ("5T", dec(5, 12)), ("40T", dec(4, 13)), ("300T", dec(3, 14)), ("2P", dec(2, 15)),
+    ("1Ki", dec(1024, 0)),
+    ("8Ki", dec(8 * 1024, 0)),
+    ("7Mi", dec(7 * 1024**2, 0)),
+    ("6Gi", dec(6 * 1024**3, 0)),
+    ("5Ti", dec(5 * 1024**4, 0)),
+    ("4Pi", dec(4 * 1024**5, 0)),
+    ("3Ei", dec(3 * 1024**6, 0)),
+    ("10Ti", dec(10 * 1024**4, 0)),
+    ("100Ti", dec(100 * 1024**4, 0)),
+    ("5n", dec(5, -9)),
+    ("4u", dec(4, -6)),
+    ("3m", dec(3, -3)),
+    ("9", dec(9, 0)),
+    ("8k", dec(8, 3)),
+    ("50k", dec(5, 4)),
+    ("7M", dec(7, 6)),
+    ("6G", dec(6, 9)),
+    ("5T", dec(5, 12)),
+    ("40T", dec(4, 13)),
+    ("300T", dec(3, 14)),
+    ("2P", dec(2, 15)),
     ("1E", dec(1, 18)),
-    ("1E-3", dec(1, -3)), ("1e3", dec(1, 3)), ("1E6", dec(1, 6)), ("1e9", dec(1, 9)),
-    ("1E12", dec(1, 12)), ("1e15", dec(1, 15)), ("1E18", dec(1, 18)),
-    ("1e14", dec(1, 14)), ("1e13", dec(1, 13)), ("100.035k", dec(100035, 0)),
-    ("0.001", dec(1, -3)), ("0.0005k", dec(5, -1)), ("0.005", dec(5, -3)), ("0.05", dec(5, -2)),
-    ("0.5", dec(5, -1)), ("0.00050k", dec(5, -1)), ("0.00500", dec(5, -3)),
-    ("0.05000", dec(5, -2)), ("0.50000", dec(5, -1)), ("0.5e0", dec(5, -1)),
-    ("0.5e-1", dec(5, -2)), ("0.5e-2", dec(5, -3)), ("10.035M", dec(10035, 3)),
-    ("1.2e3", dec(12, 2)), ("1.3E+6", dec(13, 5)), ("1.40e9", dec(14, 8)),
-    ("1.53E12", dec(153, 10)), ("1.6e15", dec(16, 14)), ("1.7E18", dec(17, 17)),
-    ("9.01", dec(901, -2)), ("8.1k", dec(81, 2)), ("7.123456M", dec(7123456, 0)),
-    ("6.987654321G", dec(6987654321, 0)), ("5.444T", dec(5444, 9)), ("40.1T", dec(401, 11)),
-    ("300.2T", dec(3002, 11)), ("2.5P", dec(25, 14)), ("1.01E", dec(101, 16)),
+    ("1E-3", dec(1, -3)),
+    ("1e3", dec(1, 3)),
+    ("1E6", dec(1, 6)),
+    ("1e9", dec(1, 9)),
+    ("1E12", dec(1, 12)),
+    ("1e15", dec(1, 15)),
+    ("1E18", dec(1, 18)),
+    ("1e14", dec(1, 14)),
+    ("1e13", dec(1, 13)),
+    ("100.035k", dec(100035, 0)),
+    ("0.001", dec(1, -3)),
+    ("0.0005k", dec(5, -1)),
+    ("0.005", dec(5, -3)),
+    ("0.05", dec(5, -2)),
+    ("0.5", dec(5, -1)),
+    ("0.00050k", dec(5, -1)),
+    ("0.00500", dec(5, -3)),
+    ("0.05000", dec(5, -2)),
+    ("0.50000", dec(5, -1)),
+    ("0.5e0", dec(5, -1)),
+    ("0.5e-1", dec(5, -2)),
+    ("0.5e-2", dec(5, -3)),
+    ("10.035M", dec(10035, 3)),
+    ("1.2e3", dec(12, 2)),
+    ("1.3E+6", dec(13, 5)),
+    ("1.40e9", dec(14, 8)),
+    ("1.53E12", dec(153, 10)),
+    ("1.6e15", dec(16, 14)),
+    ("1.7E18", dec(17, 17)),
+    ("9.01", dec(901, -2)),
+    ("8.1k", dec(81, 2)),
+    ("7.123456M", dec(7123456, 0)),
+    ("6.987654321G", dec(6987654321, 0)),
+    ("5.444T", dec(5444, 9)),
+    ("40.1T", dec(401, 11)),
+    ("300.2T", dec(3002, 11)),
+    ("2.5P", dec(25, 14)),
+    ("1.01E", dec(101, 16)),
     # Things that saturate/round
-    ("3.001n", dec(4, -9)), ("1.1E-9", dec(2, -9)), ("0.0000000001", dec(1, -9)),
-    ("0.0000000005", dec(1, -9)), ("0.00000000050", dec(1, -9)), ("0.5e-9", dec(1, -9)),
-    ("0.9n", dec(1, -9)), ("0.00000012345", dec(124, -9)), ("0.00000012354", dec(124, -9)),
-    ("9Ei", MAX_ALLOWED), ("9223372036854775807Ki", MAX_ALLOWED), ("12E", dec(12, 18)),
+    ("3.001n", dec(4, -9)),
+    ("1.1E-9", dec(2, -9)),
+    ("0.0000000001", dec(1, -9)),
+    ("0.0000000005", dec(1, -9)),
+    ("0.00000000050", dec(1, -9)),
+    ("0.5e-9", dec(1, -9)),
+    ("0.9n", dec(1, -9)),
+    ("0.00000012345", dec(124, -9)),
+    ("0.00000012354", dec(124, -9)),
+    ("9Ei", MAX_ALLOWED),
+    ("9223372036854775807Ki", MAX_ALLOWED),
+    ("12E", dec(12, 18)),
     # Fractional binary
-    ("100.035Ki", dec(10243584, -2)), ("0.5Mi", dec(524288, 0)),
-    ("0.05Gi", dec(536870912, -1)), ("0.025Ti", dec(274877906944, -1)),
+    ("100.035Ki", dec(10243584, -2)),
+    ("0.5Mi", dec(524288, 0)),
+    ("0.05Gi", dec(536870912, -1)),
+    ("0.025Ti", dec(274877906944, -1)),
     # "Things written by trolls"
-    ("0.000000000001Ki", dec(2, -9)), (".001", dec(1, -3)), (".0001k", dec(100, -3)),
-    ("1.", dec(1, 0)), ("1.G", dec(1, 9)),
+    ("0.000000000001Ki", dec(2, -9)),
+    (".001", dec(1, -3)),
+    (".0001k", dec(100, -3)),
+    ("1.", dec(1, 0)),
+    ("1.G", dec(1, 9)),
 ]
 
-INVALID = ["", "1.1.M", "1+1.0M", "0.1mi", "0.1am", "aoeu", ".5i", "1i", "-3.01i", "-3.01e-",
-           " 1", "1 "]
+INVALID = [
+    "",
+    "1.1.M",
+    "1+1.0M",
+    "0.1mi",
+    "0.1am",
+    "aoeu",
+    ".5i",
+    "1i",
+    "-3.01i",
+    "-3.01e-",
+    " 1",
+    "1 ",
+]
 
 
 @pytest.mark.parametrize(("text", "expected"), VALID, ids=[t for t, _ in VALID])
@@ -81,29 +156,36 @@ def test_invalid_table(text: str) -> None:
     assert repr(text) in str(info.value)
 
 
-@pytest.mark.parametrize(("text", "expected"), [(".", 0), ("-.", 0), ("1E-3", Decimal("0.001")),
-                                               ("0.025Ti", Decimal("27487790694.4"))])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [(".", 0), ("-.", 0), ("1E-3", Decimal("0.001")), ("0.025Ti", Decimal("27487790694.4"))],
+)
 def test_parse_quantity_string_table(text: str, expected: Decimal) -> None:
     """``TestParseQuantityString``: a lone dot is zero, ``E-3`` is an exponent."""
     assert parse_quantity(text) == expected
 
 
-@pytest.mark.parametrize(("x", "y", "order"), [("0", "0", 0), ("100m", "50m", 1),
-                                               ("50m", "100m", -1), ("10000T", "100Gi", 1)])
+@pytest.mark.parametrize(
+    ("x", "y", "order"),
+    [("0", "0", 0), ("100m", "50m", 1), ("50m", "100m", -1), ("10000T", "100Gi", 1)],
+)
 def test_cmp_table(x: str, y: str, order: int) -> None:
     a, b = parse_quantity(x), parse_quantity(y)
     assert (a > b) - (a < b) == order
 
 
-@pytest.mark.parametrize(("text", "value"), [("9.01", 10), ("-9.01", -10), ("1Ki", 1024),
-                                             ("0.9n", 1), ("-0.9n", -1)])
+@pytest.mark.parametrize(
+    ("text", "value"), [("9.01", 10), ("-9.01", -10), ("1Ki", 1024), ("0.9n", 1), ("-0.9n", -1)]
+)
 def test_value_rounds_up_away_from_zero(text: str, value: int) -> None:
     """``TestQuantityRoundUp`` at scale 0: ``9.01`` → 10, ``-9.01`` → -10."""
     assert to_units(parse_quantity(text)) == value
 
 
-@pytest.mark.parametrize(("text", "millis"), [("100m", 100), ("1", 1000), ("0.1m", 1),
-                                              (".001Ki", 1024), ("-9.01", -9010)])
+@pytest.mark.parametrize(
+    ("text", "millis"),
+    [("100m", 100), ("1", 1000), ("0.1m", 1), (".001Ki", 1024), ("-9.01", -9010)],
+)
 def test_milli_value(text: str, millis: int) -> None:
     """``TestQuantityParseEmit``/``TestQuantityNeg``: ``.001Ki`` is 1024m, -9.01 is -9010m."""
     assert to_millis(parse_quantity(text)) == millis
@@ -123,8 +205,10 @@ def test_huge_values_stay_exact_and_bounded() -> None:
         to_units(parse_quantity("1e30"))
 
 
-@pytest.mark.parametrize(("number", "expected"), [(2, 2), (0.5, Decimal("0.5")),
-                                                  (1e-7, Decimal("1e-7")), (Decimal("1.5"), 1.5)])
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [(2, 2), (0.5, Decimal("0.5")), (1e-7, Decimal("1e-7")), (Decimal("1.5"), 1.5)],
+)
 def test_numbers_from_yaml(number, expected) -> None:
     assert parse_quantity(number) == Decimal(str(expected))
 

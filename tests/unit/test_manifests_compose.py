@@ -1,0 +1,224 @@
+"""The Compose loader: long forms of short syntaxes, deploy validation, units, workloads.
+
+Expected long forms of ports and volumes come from docker/cli's loader test
+``cli/compose/loader/full-struct_test.go`` (the ``fullExampleConfig`` for ``full-example.yml``);
+memory sizes from docker/go-units ``size_test.go`` (``TestRAMInBytes``); CPU amounts follow
+docker/cli ``opts/opts.go`` (``ParseCPUs``).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from clustersim import ManifestError, compose_bytes, compose_cpus, load_manifests
+
+KIB, MIB, GIB, TIB, PIB = (1024**n for n in range(1, 6))
+
+
+def stack(service: str) -> dict:
+    text = "services:\n  web:\n" + "".join(f"    {line}\n" for line in service.splitlines())
+    [spec] = load_manifests(text, name="shop.yml")
+    return spec.manifest["services"]["web"]
+
+
+def test_ports_as_docker_cli_expands_them() -> None:
+    ports = stack(
+        'image: x\nports:\n- 3000\n- "3001-3005"\n- "8000:8000"\n- "9090-9091:8080-8081"\n'
+        '- "49100:22"\n- "127.0.0.1:8001:8001"\n- "127.0.0.1:5000-5010:5000-5010"\n'
+        '- "6060:6060/udp"\n- {target: 80, published: 8080, mode: host}'
+    )["ports"]
+    expected = [
+        (3000, None),
+        *((p, None) for p in range(3001, 3006)),
+        (8000, 8000),
+        (8080, 9090),
+        (8081, 9091),
+        (22, 49100),
+        (8001, 8001),
+        *((p, p) for p in range(5000, 5011)),
+    ]
+    assert [(p["target"], p["published"]) for p in ports[: len(expected)]] == expected
+    assert {p["mode"] for p in ports[:-1]} == {"ingress"}
+    assert {p["protocol"] for p in ports[:-2]} == {"tcp"}
+    assert ports[-2] == {"target": 6060, "published": 6060, "protocol": "udp", "mode": "ingress"}
+    assert ports[-1] == {"target": 80, "published": 8080, "protocol": "tcp", "mode": "host"}
+
+
+@pytest.mark.parametrize("port", ["80:80:80:80", "http", "1-3:4-5", "0", "70000", True])
+def test_bad_ports(port) -> None:
+    with pytest.raises(ManifestError) as info:
+        stack(f"image: x\nports:\n- {port!r}" if isinstance(port, str) else "ports: [true]")
+    assert info.value.path.startswith("services.web.ports[0]")
+
+
+def test_volumes_short_syntax() -> None:
+    volumes = stack(
+        "volumes:\n- /var/lib/mysql\n- /opt/data:/var/lib/mysql\n- ./cache:/tmp/cache\n"
+        "- ~/configs:/etc/configs/:ro\n- datavolume:/var/lib/mysql\n"
+        "- 'C:\\data:C:\\app'\n- {type: tmpfs, target: /opt}"
+    )["volumes"]
+    assert [(v["type"], v["source"], v["target"], v["read_only"]) for v in volumes] == [
+        ("volume", None, "/var/lib/mysql", False),
+        ("bind", "/opt/data", "/var/lib/mysql", False),
+        ("bind", "./cache", "/tmp/cache", False),
+        ("bind", "~/configs", "/etc/configs/", True),
+        ("volume", "datavolume", "/var/lib/mysql", False),
+        ("bind", "C:\\data", "C:\\app", False),
+        ("tmpfs", None, "/opt", False),
+    ]
+
+
+def test_secrets_configs_environment_depends_on_networks() -> None:
+    web = stack(
+        "secrets: [db_password, {source: api_key, target: key}]\n"
+        "configs: [nginx_conf]\nenvironment: [A=1, B, C=x=y]\ndepends_on: [db]\n"
+        "networks: [front, back]"
+    )
+    assert web["secrets"] == [
+        {"source": "db_password", "target": "db_password"},
+        {"source": "api_key", "target": "key"},
+    ]
+    assert web["configs"] == [{"source": "nginx_conf", "target": "/nginx_conf"}]
+    assert web["environment"] == {"A": "1", "B": None, "C": "x=y"}
+    assert web["depends_on"] == {"db": {"condition": "service_started", "required": True}}
+    assert web["networks"] == {"front": None, "back": None}
+    assert stack("environment: {N: 1, T: true, E: null}")["environment"] == {
+        "N": "1",
+        "T": "true",
+        "E": None,
+    }
+
+
+def test_deploy_is_kept_as_written_and_validated() -> None:
+    deploy = "deploy:\n  replicas: 2\n  placement:\n    constraints: [node.role == manager]"
+    assert stack(deploy)["deploy"] == {
+        "replicas": 2,
+        "placement": {"constraints": ["node.role == manager"]},
+    }
+
+
+@pytest.mark.parametrize(
+    ("deploy", "path", "words"),
+    [
+        ("mode: everywhere", "deploy.mode", "global"),
+        ("replicas: -1", "deploy.replicas", "greater than or equal"),
+        (
+            "placement: {constraints: [node=foo]}",
+            "deploy.placement.constraints[0]",
+            "expected one operator from ==, !=",
+        ),
+        (
+            "placement: {constraints: ['node.role == ma>nager']}",
+            "deploy.placement.constraints[0]",
+            "value 'ma>nager' is invalid",
+        ),
+        ("resources: {limits: {memory: lots}}", "deploy.resources.limits.memory", "invalid size"),
+        (
+            "resources: {limits: {cpus: '0.0000000001'}}",
+            "deploy.resources.limits.cpus",
+            "too precise",
+        ),
+        ("update_config: {delay: 10 seconds}", "deploy.update_config.delay", "duration"),
+        ("restart_policy: {condition: always}", "deploy.restart_policy.condition", "on-failure"),
+    ],
+)
+def test_deploy_errors(deploy: str, path: str, words: str) -> None:
+    with pytest.raises(ManifestError) as info:
+        stack(f"image: x\ndeploy:\n  {deploy}")
+    assert info.value.path == f"services.web.{path}"
+    assert words in str(info.value)
+    assert info.value.line == 5
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        ("32", 32),
+        ("32b", 32),
+        ("32B", 32),
+        ("32k", 32 * KIB),
+        ("32K", 32 * KIB),
+        ("32kb", 32 * KIB),
+        ("32Kb", 32 * KIB),
+        ("32Kib", 32 * KIB),
+        ("32KIB", 32 * KIB),
+        ("32Mb", 32 * MIB),
+        ("32Gb", 32 * GIB),
+        ("32Tb", 32 * TIB),
+        ("32Pb", 32 * PIB),
+        ("32PB", 32 * PIB),
+        ("32P", 32 * PIB),
+        ("32.3", 32),
+        ("32.3 mb", int(32.3 * MIB)),
+        ("0.3MB", int(0.3 * MIB)),
+        ("512M", 512 * MIB),
+        ("1.5g", int(1.5 * GIB)),
+        ("1gb", GIB),
+        (1024, 1024),
+    ],
+)
+def test_ram_in_bytes_table(text, size: int) -> None:
+    """docker/go-units ``TestRAMInBytes``: always powers of 1024, the float truncated."""
+    assert compose_bytes(text) == size
+
+
+@pytest.mark.parametrize("text", ["", "hello", "-32", " 32 ", "32m b", "32bm", "1.2.3", None])
+def test_ram_in_bytes_errors(text) -> None:
+    with pytest.raises(ValueError, match="invalid size"):
+        compose_bytes(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "cpus"),
+    [
+        ("0.5", "0.5"),
+        ("1/4", "0.25"),
+        ("1e-3", "0.001"),
+        ("0.0001", "0.0001"),
+        (2, "2"),
+        (0.25, "0.25"),
+        ("0.000000001", "0.000000001"),
+    ],
+)
+def test_cpus(text, cpus: str) -> None:
+    assert compose_cpus(text) == Decimal(cpus)
+
+
+@pytest.mark.parametrize("text", ["0.0000000001", "one", "-1", "1/0x", ""])
+def test_cpus_errors(text: str) -> None:
+    with pytest.raises(ValueError):
+        compose_cpus(text)
+
+
+def test_workloads_place_by_reservations() -> None:
+    text = """services:
+  web:
+    image: nginx
+    ports: ["80:80"]
+    deploy:
+      replicas: 3
+      resources: {reservations: {cpus: '0.25', memory: 128M}, limits: {cpus: '1'}}
+      placement:
+        constraints: [node.labels.zone != east]
+        preferences: [{spread: node.labels.rack}]
+        max_replicas_per_node: 2
+  agent:
+    image: agent
+    deploy: {mode: global}
+    depends_on: [web]
+"""
+    web, agent = load_manifests(text, name="shop.yml").workloads()
+    assert (web.name, web.replicas, web.cpu, web.memory) == (
+        "shop_web",
+        3,
+        Decimal("0.25"),
+        128 * MIB,
+    )
+    assert web.placement == (
+        "node.labels.zone != east",
+        "spread over node.labels.rack",
+        "at most 2 per node",
+    )
+    assert (agent.replicas, agent.dependencies) == (None, ("web",))

@@ -1,0 +1,192 @@
+"""The Kubernetes loader: documents, Lists, validation as the API server does it, workloads."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from clustersim import ManifestError, load_manifests
+from clustersim.manifests import SIMULATED_KINDS
+
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      nodeSelector: {disktype: ssd}
+      tolerations:
+      - {key: dedicated, value: web, effect: NoSchedule}
+      initContainers:
+      - name: init
+        resources: {requests: {cpu: "2", memory: 64Mi}}
+      containers:
+      - name: web
+        image: nginx
+        ports: [{containerPort: 80, hostPort: 8080}]
+        resources: {requests: {cpu: 500m, memory: 128Mi}}
+      - name: sidecar
+        image: busybox
+        resources: {limits: {cpu: 250m, memory: 32Mi}}
+"""
+
+
+def line_of(text: str, fragment: str) -> int:
+    """The 1-based line of the first line containing ``fragment``."""
+    return next(i for i, line in enumerate(text.splitlines(), 1) if fragment in line)
+
+
+def test_multi_document_file_with_list_and_other_kinds() -> None:
+    text = (
+        DEPLOYMENT
+        + """---
+apiVersion: v1
+kind: List
+items:
+- {apiVersion: v1, kind: Service, metadata: {name: web}, spec: {ports: [{port: 80}]}}
+- {apiVersion: networking.k8s.io/v1, kind: Ingress, metadata: {name: web}}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop}
+"""
+    )
+    specs = load_manifests(text)
+    assert [(s.kind, s.name, s.namespace, s.simulated) for s in specs] == [
+        ("Deployment", "web", "shop", True),
+        ("Service", "web", "default", True),
+        ("Ingress", "web", "default", False),
+        ("Namespace", "shop", None, True),
+    ]
+    assert specs[1].line == line_of(text, "- {apiVersion: v1, kind: Service")  # the item's line
+    assert specs[0].manifest["spec"]["replicas"] == 3
+    assert "strategy" not in specs[0].manifest["spec"], "no defaults are applied"
+
+
+def test_simulated_kinds_are_the_issue_list() -> None:
+    assert {
+        "Pod",
+        "Deployment",
+        "ReplicaSet",
+        "ReplicationController",
+        "StatefulSet",
+        "DaemonSet",
+        "Job",
+        "CronJob",
+        "Service",
+        "PersistentVolumeClaim",
+        "ConfigMap",
+        "Secret",
+        "Namespace",
+    } == SIMULATED_KINDS
+
+
+def error_of(text: str) -> ManifestError:
+    with pytest.raises(ManifestError) as info:
+        load_manifests(text, name="web.yaml")
+    return info.value
+
+
+def test_quantity_error_names_path_and_line() -> None:
+    text = DEPLOYMENT.replace("cpu: 500m", "cpu: 500 m")
+    error = error_of(text)
+    assert error.path == "spec.template.spec.containers[0].resources.requests.cpu"
+    assert error.line == line_of(text, "cpu: 500 m")
+    assert "'500 m'" in error.message
+
+
+@pytest.mark.parametrize(
+    ("change", "path", "words"),
+    [
+        (("replicas: 3", 'replicas: "3"'), "spec.replicas", "whole number"),
+        (
+            ("labels: {app: web}", "labels: {app: web, version: 1}"),
+            "spec.template.metadata.labels.version",
+            "quote",
+        ),
+        (("name: web\n  namespace", "name: Web_1\n  namespace"), "metadata.name", "RFC 1123"),
+        (
+            ("containerPort: 80", "containerPort: 70000"),
+            "spec.template.spec.containers[0].ports[0].containerPort",
+            "65535",
+        ),
+        (
+            ("effect: NoSchedule", "effect: Never"),
+            "spec.template.spec.tolerations[0].effect",
+            "NoExecute",
+        ),
+        (
+            ("matchLabels: {app: web}", "matchLabels: {app: api}"),
+            "spec.template.metadata.labels",
+            "selector",
+        ),
+        (("  selector:\n    matchLabels: {app: web}\n", ""), "spec.selector", "Required"),
+        (
+            ("- name: web\n        image", "- image"),
+            "spec.template.spec.containers[0].name",
+            "missing",
+        ),
+    ],
+)
+def test_validation_errors(change: tuple[str, str], path: str, words: str) -> None:
+    old, new = change
+    assert old in DEPLOYMENT
+    error = error_of(DEPLOYMENT.replace(old, new, 1))
+    assert error.path == path
+    assert words in str(error)
+    assert error.line is not None
+
+
+def test_job_pods_must_not_restart_always() -> None:
+    text = """apiVersion: batch/v1
+kind: Job
+metadata: {name: pi}
+spec:
+  template:
+    spec:
+      containers: [{name: pi, image: perl}]
+"""
+    error = error_of(text)
+    assert error.path == "spec.template.spec.restartPolicy"
+    assert load_manifests(text.replace("containers:", "restartPolicy: Never\n      containers:"))
+
+
+def test_removed_api_versions_load_with_a_warning() -> None:
+    old = DEPLOYMENT.replace("apps/v1", "extensions/v1beta1").replace(
+        "  selector:\n    matchLabels: {app: web}\n", ""
+    )
+    [spec] = load_manifests(old)
+    assert "1.16" in spec.warnings[0] and "apps/v1" in spec.warnings[0]
+    [current] = load_manifests(DEPLOYMENT)
+    assert current.warnings == ()
+
+
+def test_workload_uses_pod_requests_as_the_scheduler_does() -> None:
+    """``PodRequests``: max(sum of containers, largest init container); limits stand in for
+    missing requests (``SetDefaults_Pod``)."""
+    [workload] = load_manifests(DEPLOYMENT)[0].workloads()
+    assert workload.replicas == 3
+    assert workload.cpu == Decimal("2")  # the init container's 2 > 0.5 + 0.25
+    assert workload.memory == (128 + 32) * 2**20  # 160Mi > 64Mi
+    assert [str(p) for p in workload.ports] == ["8080:80/tcp"]
+    assert workload.placement == ("node label disktype=ssd", "tolerates dedicated=web:NoSchedule")
+
+
+def test_kinds_without_pods_have_no_workloads() -> None:
+    specs = load_manifests("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n")
+    assert specs.workloads() == []
+
+
+def test_daemonset_runs_one_per_node() -> None:
+    text = DEPLOYMENT.replace("kind: Deployment", "kind: DaemonSet").replace("  replicas: 3\n", "")
+    [workload] = load_manifests(text).workloads()
+    assert workload.replicas is None

@@ -1,0 +1,111 @@
+"""``load_manifests``: every kind of source, dialect detection and the error's shape."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from pathlib import Path
+
+import pytest
+
+from clustersim import ManifestError, ManifestSet, load_manifests
+
+POD = {
+    "apiVersion": "v1",
+    "kind": "Pod",
+    "metadata": {"name": "web"},
+    "spec": {"containers": [{"name": "web", "image": "nginx"}]},
+}
+APP = {"id": "web", "cmd": "sleep 100", "cpus": 0.5, "mem": 64}
+STACK = {"services": {"web": {"image": "nginx", "ports": ["8080:80"]}}}
+
+
+@pytest.mark.parametrize(
+    ("source", "system", "kind", "name"),
+    [
+        (POD, "kubernetes", "Pod", "web"),
+        (APP, "marathon", "App", "/web"),
+        ({"apps": [APP]}, "marathon", "Group", "/"),
+        (
+            {"id": "/g", "containers": [{"name": "c", "resources": {"cpus": 1, "mem": 32}}]},
+            "marathon",
+            "Pod",
+            "/g",
+        ),
+        (STACK, "swarm", "Stack", "stack"),
+    ],
+)
+def test_dialects_are_detected(source, system: str, kind: str, name: str) -> None:
+    [spec] = load_manifests(source)
+    assert (spec.system, spec.kind, spec.name) == (system, kind, name)
+    assert spec.simulated
+
+
+def test_every_kind_of_source(tmp_path: Path) -> None:
+    path = tmp_path / "web.yaml"
+    path.write_text(json.dumps(POD))
+    for source in (path, str(path), json.dumps(POD), POD, [POD]):
+        specs = load_manifests(source)
+        assert isinstance(specs, ManifestSet)
+        assert [s.name for s in specs] == ["web"]
+    assert load_manifests(path)[0].source == "web.yaml"
+    assert load_manifests(json.dumps(POD))[0].source == "<string>"
+    assert load_manifests(json.dumps(POD), name="lab-1")[0].source == "lab-1"
+
+
+def test_stack_is_named_after_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "shop.yml"
+    path.write_text(json.dumps(STACK))
+    assert load_manifests(path)[0].name == "shop"
+
+
+def test_manifest_is_a_deep_copy() -> None:
+    source = json.loads(json.dumps(POD))
+    [spec] = load_manifests(source)
+    spec.manifest["metadata"]["name"] = "changed"
+    assert source["metadata"]["name"] == "web"
+    assert load_manifests(source)[0].manifest == POD
+
+
+def test_a_list_of_dicts_mixes_dialects_in_order() -> None:
+    specs = load_manifests([POD, APP])
+    assert [s.system for s in specs] == ["kubernetes", "marathon"]
+
+
+def test_missing_file_is_a_manifest_error(tmp_path: Path) -> None:
+    with pytest.raises(ManifestError, match="cannot be read"):
+        load_manifests(tmp_path / "absent.yaml")
+
+
+@pytest.mark.parametrize("source", ["just a sentence", "- 1\n- 2\n", {"hello": "world"}, 42])
+def test_unrecognised_input(source) -> None:
+    with pytest.raises(ManifestError) as info:
+        load_manifests(source)
+    assert isinstance(info.value, ValueError)
+    assert str(info.value).endswith(".")
+
+
+def test_error_reads_as_one_sentence_and_keeps_its_fields() -> None:
+    text = (
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n"
+        "    resources:\n      requests:\n        cpu: lots\n"
+    )
+    with pytest.raises(ManifestError) as info:
+        load_manifests(text, name="web.yaml")
+    error = info.value
+    assert (error.source, error.line) == ("web.yaml", 10)
+    assert error.path == "spec.containers[0].resources.requests.cpu"
+    assert str(error).startswith("web.yaml, line 10, spec.containers[0].resources.requests.cpu: ")
+    assert "'lots'" in str(error)
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.source, copy.line, copy.path, str(copy)) == (
+        error.source,
+        error.line,
+        error.path,
+        str(error),
+    )
+
+
+def test_data_with_python_objects_is_refused() -> None:
+    with pytest.raises(ManifestError, match="set"):
+        load_manifests({**POD, "metadata": {"name": "web", "labels": {1, 2}}})

@@ -1,0 +1,124 @@
+"""Bounded, safe YAML/JSON loading: hostile input is refused quickly, lines are tracked."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from clustersim import ManifestError, load_manifests
+from clustersim.manifests.safe_yaml import MAX_BYTES, MAX_DEPTH, load_documents
+
+BILLION_LAUGHS = """
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+"""
+
+
+def refused(text: str | bytes, match: str) -> ManifestError:
+    started = time.perf_counter()
+    with pytest.raises(ManifestError, match=match) as info:
+        load_documents(text, "evil.yaml")
+    assert time.perf_counter() - started < 5, "hostile input must be refused quickly"
+    assert info.value.source == "evil.yaml"
+    return info.value
+
+
+def test_alias_bomb_is_refused() -> None:
+    error = refused(BILLION_LAUGHS, "alias bomb")
+    assert error.line is not None
+
+
+def test_merge_key_bomb_is_refused() -> None:
+    levels = ["a0: &a0 {x: 1, y: 2}"]
+    levels += [f"a{i}: &a{i} {{<<: [*a{i - 1}, *a{i - 1}], k{i}: {i}}}" for i in range(1, 40)]
+    levels += [f"z{i}: [{', '.join(['*a39'] * 50)}]" for i in range(50)]
+    refused("\n".join(levels), "alias bomb")
+
+
+def test_deep_nesting_is_refused() -> None:
+    error = refused("a: " + "[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5), "nesting deeper")
+    assert error.line == 1
+
+
+def test_very_deep_nesting_does_not_exhaust_recursion() -> None:
+    refused("[" * 100_000, "nesting deeper|not valid")
+
+
+def test_deep_json_is_refused() -> None:
+    refused('{"a": ' * 5000 + "1" + "}" * 5000, "nesting deeper")
+
+
+def test_oversized_text_is_refused_before_parsing() -> None:
+    refused("a: b\n" * (MAX_BYTES // 5 + 10), "over the limit")
+
+
+@pytest.mark.parametrize(
+    "garbage", [b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", bytes(range(256)) * 4, b"\xff\xfe\x00a"]
+)
+def test_binary_garbage_is_refused(garbage: bytes) -> None:
+    refused(garbage, "UTF-8|NUL|not valid")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: !!python/object/apply:os.system ['echo hacked']",
+        "a: !!python/name:os.system",
+        "!!python/object:collections.OrderedDict {}",
+        "a: !Ref something",
+        "a: !!set {x, y}",
+    ],
+)
+def test_tags_that_construct_objects_are_refused(text: str) -> None:
+    refused(text, "tag")
+
+
+def test_duplicate_keys_are_refused_with_both_lines() -> None:
+    error = refused("a: 1\nb: 2\na: 3\n", "appears twice")
+    assert error.line == 3
+    assert "line 1" in str(error)
+
+
+def test_scalars_resolve_as_go_yaml_does() -> None:
+    """``80:80`` stays a string (YAML 1.1's base 60 would read 4880); ``1e3`` is a number."""
+    [doc] = load_documents("p: 80:80\nf: 1e3\nt: 2019-01-01\nb: yes\nn: ~\nh: 0x10\n", "x")
+    assert doc.data == {"p": "80:80", "f": 1000.0, "t": "2019-01-01", "b": True, "n": None, "h": 16}
+
+
+def test_merge_keys_follow_yaml_rules() -> None:
+    text = "base: &base {a: 1, b: 2}\nother: &o {b: 3, c: 4}\nx:\n  <<: [*base, *o]\n  a: 9\n"
+    [doc] = load_documents(text, "x")
+    assert doc.data["x"] == {"a": 9, "b": 2, "c": 4}
+
+
+def test_lines_of_fields_are_tracked() -> None:
+    text = "---\n# comment\nkind: Pod\nspec:\n  containers:\n  - name: web\n    image: nginx\n"
+    [doc] = load_documents(text, "x")
+    assert doc.line == 3
+    assert doc.line_of(("spec", "containers", 0, "image")) == 7
+    assert doc.line_of(("spec", "containers", 0, "missing")) == 6
+
+
+def test_empty_documents_are_skipped() -> None:
+    assert [d.data for d in load_documents("---\n---\na: 1\n---\n", "x")] == [{"a": 1}]
+
+
+def test_syntax_error_names_the_line() -> None:
+    with pytest.raises(ManifestError, match="not valid YAML") as info:
+        load_manifests("apiVersion: v1\nkind: Pod\nmetadata:\n  name: [unclosed\n", name="bad.yaml")
+    assert info.value.line == 5  # where libyaml notices the missing "]"
+    assert info.value.source == "bad.yaml"
+
+
+def test_json_with_tabs_loads() -> None:
+    text = '{\n\t"id": "/web",\n\t"cmd": "sleep 1",\n\t"instances": 2\n}'
+    [spec] = load_manifests(text)
+    assert spec.name == "/web"
