@@ -26,7 +26,7 @@ modelled).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from clustersim.mesos.agents import ACTIVE, Agent
@@ -52,10 +52,12 @@ class _FrameworkEntry:
 class HierarchicalAllocator:
     """Roles, then frameworks within a role, sorted by weighted DRF; offers are whole agents."""
 
-    def __init__(self, agents: Mapping[str, Agent], clock: Clock, *,
+    def __init__(self, agents: Mapping[str, Agent], clock: Clock,
+                 schedule: Callable[[float, Callable[[], None]], None], *,
                  allocation_interval: float = 1.0) -> None:
         self._agents = agents
         self._clock = clock
+        self._schedule = schedule
         self.allocation_interval = allocation_interval
         self.role_sorter = DRFSorter()
         self.framework_sorters: dict[str, DRFSorter] = {}
@@ -137,7 +139,7 @@ class HierarchicalAllocator:
             refusal = RefusedOfferFilter(framework_id, agent_id, resources,
                                          self._clock.now + timeout)
             self._frameworks[framework_id].filters.setdefault(agent_id, []).append(refusal)
-            self._clock.call_later(timeout, lambda: self._expire(refusal))
+            self._schedule(timeout, lambda: self._expire(refusal))
 
     def _expire(self, refusal: RefusedOfferFilter) -> None:
         entry = self._frameworks[refusal.framework_id]
@@ -163,20 +165,18 @@ class HierarchicalAllocator:
         self._clock.random.shuffle(agent_ids)
         for agent_id in agent_ids:
             agent = self._agents[agent_id]
-            if not self.allocatable(agent.available):
-                continue
-            self._allocate_agent(agent, offerable)
+            available = agent.available
+            if self.allocatable(available):
+                self._allocate_agent(agent, available, offerable)
         return offerable
 
-    def _allocate_agent(self, agent: Agent, offerable: dict[str, dict[str, Resources]]) -> None:
+    def _allocate_agent(self, agent: Agent, available: Resources,
+                        offerable: dict[str, dict[str, Resources]]) -> None:
         for role in self.role_sorter.sort():
             sorter = self.framework_sorters[role]
             for framework_id in sorter.sort():
                 entry = self._frameworks[framework_id]
-                if entry.suppressed:
-                    continue
-                available = agent.available
-                if self.is_filtered(framework_id, agent.id, available):
+                if entry.suppressed or self.is_filtered(framework_id, agent.id, available):
                     continue
                 agent.allocated = agent.allocated + available
                 sorter.allocated(framework_id, agent.id, available)

@@ -90,7 +90,7 @@ class MesosCluster:
         while True:
             horizon = max(master.longest_refusal, master.allocator.allocation_interval) \
                 + 2 * master.allocator.allocation_interval
-            if master.pending_work == 0 and env.now - master.last_activity >= horizon:
+            if not master.busy and env.now - master.last_activity >= horizon:
                 return
             env.step()
 

@@ -56,6 +56,7 @@ class _Node:
         self.children: list[_Node] = []
         self.share = 0.0
         self.count = 0
+        # Per agent for clients (leaves) only; every node keeps scalar totals of its subtree.
         self.allocation: dict[str, Resources] = {}   # agent id → resources
         self.totals: dict[str, float] = {}           # resource name → scalar sum
 
@@ -74,23 +75,19 @@ class _Node:
         else:
             self.children.insert(0, child)
 
-    def add(self, agent_id: str, resources: Resources) -> None:
-        self.allocation[agent_id] = self.allocation.get(agent_id, Resources()) + resources
+    def add_totals(self, resources: Resources) -> None:
+        totals = self.totals
         for name, amount in resources.scalars.items():
-            self.totals[name] = round(self.totals.get(name, 0.0) + amount, 3)
-        self.count += 1
+            totals[name] = round(totals.get(name, 0.0) + amount, 3)
 
-    def subtract(self, agent_id: str, resources: Resources) -> None:
-        remaining = self.allocation[agent_id] - resources
-        if remaining:
-            self.allocation[agent_id] = remaining
-        else:
-            del self.allocation[agent_id]
-        for name, amount in resources.scalars.items():
-            self.totals[name] = max(0.0, round(self.totals.get(name, 0.0) - amount, 3))
+    def subtract_totals(self, scalars: Mapping[str, float]) -> None:
+        totals = self.totals
+        for name, amount in scalars.items():
+            totals[name] = max(0.0, round(totals.get(name, 0.0) - amount, 3))
 
-    def copy_allocation_from(self, other: _Node) -> None:
-        self.allocation = dict(other.allocation)
+    def take_allocation_from(self, other: _Node) -> None:
+        """A leaf turning internal hands its client's allocation to its new "." leaf."""
+        self.allocation, other.allocation = other.allocation, {}
         self.totals = dict(other.totals)
         self.count = other.count
 
@@ -139,7 +136,7 @@ class DRFSorter:
                 current.kind = _INTERNAL
                 parent.add_child(current)
                 virtual = _Node(".", old_kind, current)
-                virtual.copy_allocation_from(current)
+                virtual.take_allocation_from(current)
                 current.add_child(virtual)
                 self._clients[virtual.client_path()] = virtual
                 break
@@ -159,19 +156,19 @@ class DRFSorter:
     def remove(self, client: str) -> None:
         """Remove a client; its allocation leaves its ancestors' shares."""
         current = self._find(client)
-        leaf_allocation = dict(current.allocation)
+        leaf_totals = dict(current.totals)
         del self._clients[client]
         while current is not self._root:
             parent = current.parent
             assert parent is not None
-            for agent_id, resources in leaf_allocation.items():
-                parent.subtract(agent_id, resources)
+            parent.subtract_totals(leaf_totals)
             if not current.children:
                 parent.children.remove(current)
             elif len(current.children) == 1 and current.children[0].name == ".":
                 # Only the virtual leaf is left: collapse it back into this node.
                 virtual = current.children[0]
                 current.kind = virtual.kind
+                current.allocation = virtual.allocation
                 current.children = []
                 parent.children.remove(current)
                 parent.add_child(current)
@@ -221,8 +218,12 @@ class DRFSorter:
         """Record that ``resources`` on ``agent_id`` were allocated to ``client``."""
         amount = Resources.coerce(resources)
         node: _Node | None = self._find(client)
+        assert node is not None
+        held = node.allocation.get(agent_id)
+        node.allocation[agent_id] = held + amount if held is not None else amount
         while node is not None:
-            node.add(agent_id, amount)
+            node.add_totals(amount)
+            node.count += 1
             node = node.parent
         self._dirty = True
 
@@ -236,21 +237,27 @@ class DRFSorter:
                 f"sorter client {client!r} holds {held or 'nothing'} on agent {agent_id!r}; "
                 f"cannot unallocate {amount}"
             )
+        remaining = held - amount
+        if remaining:
+            leaf.allocation[agent_id] = remaining
+        else:
+            del leaf.allocation[agent_id]
         node: _Node | None = leaf
         while node is not None:
-            node.subtract(agent_id, amount)
+            node.subtract_totals(amount.scalars)
             node = node.parent
         self._dirty = True
 
     def update(self, client: str, agent_id: str, old: ResourcesLike, new: ResourcesLike) -> None:
-        """Replace part of a client's allocation on an agent (an offer operation)."""
-        old_amount, new_amount = Resources.coerce(old), Resources.coerce(new)
-        self.unallocated(client, agent_id, old_amount)
-        node: _Node | None = self._find(client)
+        """Replace part of a client's allocation on an agent (an offer operation); unlike
+        ``allocated`` this does not count as a new allocation."""
+        new_amount = Resources.coerce(new)
+        self.unallocated(client, agent_id, old)
+        leaf = self._find(client)
+        leaf.allocation[agent_id] = leaf.allocation.get(agent_id, Resources()) + new_amount
+        node: _Node | None = leaf
         while node is not None:
-            count = node.count
-            node.add(agent_id, new_amount)
-            node.count = count   # an update is not a new allocation
+            node.add_totals(new_amount)
             node = node.parent
 
     def allocation(self, client: str, agent_id: str | None = None) -> Any:

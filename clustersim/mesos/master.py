@@ -72,8 +72,11 @@ class Master:
         self.tasks: dict[tuple[str, str], Task] = {}
         self.agent_unreachable_seconds = agent_unreachable_seconds
         self.offer_timeout = offer_timeout
-        self.allocator = HierarchicalAllocator(self.agents, clock,
-                                               allocation_interval=allocation_interval)
+        self.allocator = HierarchicalAllocator(
+            self.agents, clock, lambda delay, action: self.call_later(delay, action,
+                                                                      background=True),
+            allocation_interval=allocation_interval,
+        )
         self.rounds = 0
         self.pending_work = 0
         self.last_activity = 0.0
@@ -83,22 +86,31 @@ class Master:
         self._agent_ids = itertools.count(0)
         self._framework_ids = itertools.count(0)
         self._allocation_requested = False
-        clock.call_later(allocation_interval, self._periodic_allocation)
+        self.call_later(allocation_interval, self._periodic_allocation, background=True)
 
     # -- time -----------------------------------------------------------------------------
 
     def call_later(self, delay: float, action: Callable[[], Any], *,
                    background: bool = False) -> None:
-        """Run ``action`` later; unless ``background``, ``run()`` waits for it."""
+        """Run ``action`` after ``delay`` s; unless ``background``, ``run()`` waits for it.
+
+        A bare SimPy timeout with a callback (cheaper than a process): timers due at the
+        same instant fire in the order they were set.
+        """
         if not background:
             self.pending_work += 1
 
-        def fire() -> None:
+        def fire(_event: Any) -> None:
             if not background:
                 self.pending_work -= 1
             action()
 
-        self.clock.call_later(max(0.0, float(delay)), fire)
+        self.clock.timeout(max(0.0, float(delay))).callbacks.append(fire)
+
+    @property
+    def busy(self) -> bool:
+        """Whether something is due: a task or framework timer, or an offer that will expire."""
+        return self.pending_work > 0 or (self.offer_timeout is not None and bool(self.offers))
 
     def _touch(self) -> None:
         self.last_activity = self.clock.now
@@ -107,7 +119,8 @@ class Master:
         # Arm the next round before this one sends offers: a refusal made in answer to these
         # offers then expires after that round (upstream re-arms ``batch`` once ``allocate``
         # has dispatched its offers, before frameworks answer).
-        self.clock.call_later(self.allocator.allocation_interval, self._periodic_allocation)
+        self.call_later(self.allocator.allocation_interval, self._periodic_allocation,
+                        background=True)
         self._allocate()
 
     def request_allocation(self) -> None:
@@ -173,7 +186,8 @@ class Master:
                 self.offer_history.append(record)
                 if self.offer_timeout is not None:
                     self.call_later(self.offer_timeout,
-                                    lambda oid=offer.id: self._rescind(oid, "expired"))
+                                    lambda oid=offer.id: self._rescind(oid, "expired"),
+                                    background=True)
                 batch.append(offer)
             framework.resource_offers(batch)
 

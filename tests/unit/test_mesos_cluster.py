@@ -388,6 +388,13 @@ def test_offer_timeout_rescinds_held_offers() -> None:
     assert len(fw.offers) == 2
 
 
+def test_run_without_until_ends_with_offer_timeouts_and_declines() -> None:
+    cluster = one_agent(offer_timeout=3)
+    cluster.register(Recorder(answer=decline(1)))
+    cluster.run()
+    assert cluster.now < 30
+
+
 def test_run_without_until_stops_when_nothing_changes() -> None:
     cluster = one_agent()
     cluster.register(Recorder(answer=decline(5)))
