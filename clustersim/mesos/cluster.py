@@ -78,20 +78,16 @@ class MesosCluster:
         """Advance the simulation to the absolute time ``until`` (s).
 
         Without ``until``, run until the cluster is quiet: no task or framework timer is
-        pending and nothing has changed for long enough that every refusal filter has
-        expired and its resources were offered again (so a framework that keeps declining
-        does not keep the run going).
+        pending and nothing has changed for long enough that every refusal filter and offer
+        timeout has run out and the resources were offered again (so a framework that keeps
+        declining, or hoarding offers, does not keep the run going).
         """
         if until is not None:
             self.clock.run(until)
             return
         env = self.clock.env
         master = self.master
-        while True:
-            horizon = max(master.longest_refusal, master.allocator.allocation_interval) \
-                + 2 * master.allocator.allocation_interval
-            if not master.busy and env.now - master.last_activity >= horizon:
-                return
+        while master.pending_work or env.now - master.last_activity < master.quiet_after:
             env.step()
 
     def fail_agent(self, name: str) -> Agent:

@@ -108,9 +108,11 @@ class Master:
         self.clock.timeout(max(0.0, float(delay))).callbacks.append(fire)
 
     @property
-    def busy(self) -> bool:
-        """Whether something is due: a task or framework timer, or an offer that will expire."""
-        return self.pending_work > 0 or (self.offer_timeout is not None and bool(self.offers))
+    def quiet_after(self) -> float:
+        """How long nothing must change before ``run()`` stops: long enough for every refusal
+        filter and offer timeout to run out and the resources to be offered again."""
+        interval = self.allocator.allocation_interval
+        return max(self.longest_refusal, interval, self.offer_timeout or 0.0) + 2 * interval
 
     def _touch(self) -> None:
         self.last_activity = self.clock.now
