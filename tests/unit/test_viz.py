@@ -147,3 +147,30 @@ def test_offer_flow_rows_per_framework_and_outcome() -> None:
     assert "used 1 cpus" in by_name["accepted"].hovertext[0]
     with pytest.raises(ValueError, match="no offers"):
         offer_flow([])
+
+
+def test_selector_view_highlights_what_each_selector_picks() -> None:
+    from clustersim.viz.selectors import describe_selector, selector_view
+
+    pods = [
+        {"metadata": {"name": "web-1", "labels": {"app": "web", "tier": "front"}}},
+        {"metadata": {"name": "web-2", "labels": {"app": "web", "tier": "edge"}}},
+        {"metadata": {"name": "db-0", "labels": {"app": "db"}}},
+    ]
+    selectors = {
+        "Service web": {"app": "web"},
+        "ReplicaSet front": {"matchExpressions": [
+            {"key": "tier", "operator": "In", "values": ["front"]}]},
+        "nothing": None,
+    }
+    fig = selector_view(pods, selectors)
+    menu = fig.layout.updatemenus[0].buttons
+    fills = [b.args[0]["cells.fill.color"][0][0] for b in menu]
+    rows = list(fig.data[0].cells.values[0])  # sorted by name: db-0, web-1, web-2
+    assert rows == ["db-0", "web-1", "web-2"]
+    picked = [[row for row, colour in zip(rows, f, strict=True) if colour != "#ffffff"]
+              for f in fills]
+    assert picked == [["web-1", "web-2"], ["web-1"], []]
+    assert "picks 2 of 3 pods" in menu[0].args[1]["title.text"]
+    assert describe_selector(selectors["ReplicaSet front"]) == "tier in (front)"
+    assert describe_selector({}) == "<empty: selects everything>"
