@@ -1,0 +1,147 @@
+"""The Marathon loader: path ids as ``PathId.scala`` resolves them, groups, validation, units.
+
+Path cases come from mesosphere/marathon ``src/test/scala/mesosphere/marathon/state/
+PathIdTest.scala``; the segment pattern and reserved words from ``PathId.scala``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from clustersim import ManifestError, load_manifests, marathon_resources
+from clustersim.manifests import pathid
+
+
+@pytest.mark.parametrize(
+    ("path", "base", "expected"),
+    [
+        ("./test/../e/f/g/./../", "/a/b/c/d", "/a/b/c/d/e/f"),  # "relative" case
+        ("test/../a/b/c/d/d/../e/f/g/./../", "/", "/a/b/c/d/e/f"),  # "absolute" case
+        ("/a/b/c/d", "/x", "/a/b/c/d"),
+        ("a/b/c/d", "/", "/a/b/c/d"),
+        ("/", "/x", "/"),
+        ("../../../..", "/a", "/"),  # ".." at the root stays at the root
+        ("//a//b//", "/", "/a/b"),  # empty segments are dropped
+    ],
+)
+def test_canonical_path(path: str, base: str, expected: str) -> None:
+    assert pathid.canonical(path, base) == expected
+
+
+@pytest.mark.parametrize(("path", "parent"), [("/a/b/c", "/a/b"), ("/a", "/"), ("/", "/")])
+def test_parent(path: str, parent: str) -> None:
+    assert pathid.parent(path) == parent
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("/web", None),
+        ("/shop/web-1", None),
+        ("a.b-c.d", None),
+        ("../x", None),
+        ("/Web", "segment 'Web'"),
+        ("/web_1", "segment 'web_1'"),
+        ("/-web", "segment '-web'"),
+        ("/web-", "segment 'web-'"),
+        ("/a..b", "segment 'a..b'"),
+        ("/app/restart", "reserved"),
+        ("/app/tasks", "reserved"),
+        ("versions", "reserved"),
+    ],
+)
+def test_validate(text: str, problem: str | None) -> None:
+    found = pathid.validate(text)
+    assert (found is None) if problem is None else (problem in found)
+
+
+GROUP = """{
+  "id": "/shop",
+  "dependencies": ["../infra"],
+  "apps": [{"id": "web", "cmd": "serve", "dependencies": ["db", "../infra/dns"]}],
+  "groups": [
+    {"id": "db", "apps": [{"id": "./pg", "cmd": "pg"}]},
+    {"id": "/shop/cache", "pods": [
+      {"id": "redis", "containers": [{"name": "r", "resources": {"cpus": 0.5, "mem": 64}}]}
+    ]}
+  ]
+}"""
+
+
+def test_group_ids_and_dependencies_are_resolved_like_marathon() -> None:
+    [group] = load_manifests(GROUP)
+    manifest = group.manifest
+    assert (group.kind, group.name) == ("Group", "/shop")
+    assert manifest["dependencies"] == ["/infra"]
+    assert manifest["apps"][0]["id"] == "/shop/web"
+    assert manifest["apps"][0]["dependencies"] == ["/shop/db", "/infra/dns"]
+    assert manifest["groups"][0]["id"] == "/shop/db"
+    assert manifest["groups"][0]["apps"][0]["id"] == "/shop/db/pg"
+    assert manifest["groups"][1]["pods"][0]["id"] == "/shop/cache/redis"
+
+
+def test_group_workloads_inherit_group_dependencies() -> None:
+    workloads = load_manifests(GROUP).workloads()
+    assert [w.name for w in workloads] == ["/shop/web", "/shop/db/pg", "/shop/cache/redis"]
+    assert workloads[0].dependencies == ("/infra", "/shop/db", "/infra/dns")
+    assert workloads[2].kind == "Pod"
+    assert workloads[2].cpu == Decimal("0.6")  # 0.5 + the executor's default 0.1
+
+
+def test_child_outside_its_group_is_refused() -> None:
+    with pytest.raises(ManifestError, match="not child of /shop") as info:
+        load_manifests('{"id": "/shop", "apps": [{"id": "/other/web", "cmd": "x"}]}')
+    assert info.value.path == "apps[0].id"
+
+
+@pytest.mark.parametrize(
+    ("app", "path", "words"),
+    [
+        ('"cpus": "1"', "cpus", "number"),
+        ('"instances": -1', "instances", "greater than or equal"),
+        ('"constraints": [["hostname", "UNIQ"]]', "constraints", "UNIQUE"),
+        ('"constraints": [["rack", "GROUP_BY", "two"]]', "constraints", "integer"),
+        ('"constraints": [["rack", "LIKE"]]', "constraints", "needs a value"),
+        (
+            '"upgradeStrategy": {"minimumHealthCapacity": 1.5}',
+            "upgradeStrategy.minimumHealthCapacity",
+            "less than or equal",
+        ),
+        ('"healthChecks": [{"protocol": "GRPC"}]', "healthChecks[0].protocol", "MESOS_HTTP"),
+        ('"unreachableStrategy": "never"', "unreachableStrategy", "disabled"),
+        ('"networks": [{"mode": "bridge"}]', "networks[0].mode", "container/bridge"),
+    ],
+)
+def test_app_validation(app: str, path: str, words: str) -> None:
+    with pytest.raises(ManifestError) as info:
+        load_manifests('{"id": "/web", "cmd": "x",\n ' + app + "}", name="web.json")
+    assert info.value.path == path
+    assert words in str(info.value)
+    assert info.value.line == 2
+
+
+def test_list_of_apps() -> None:
+    specs = load_manifests('[{"id": "a", "cmd": "x"}, {"id": "/b", "cmd": "y"}]')
+    assert [(s.kind, s.name) for s in specs] == [("App", "/a"), ("App", "/b")]
+
+
+@pytest.mark.parametrize(
+    ("app", "cpus", "mem"),
+    [
+        ({"cpus": 0.1, "mem": 65}, "0.1", 65 * 2**20),
+        ({}, "1", 128 * 2**20),  # AppDefinition.DefaultCpus / DefaultMem
+        ({"cpus": 0.0004, "mem": 0.5}, "0", 2**19),  # Mesos keeps three decimals
+        (
+            {
+                "containers": [{"resources": {"cpus": 1, "mem": 100}}],
+                "executorResources": {"cpus": 0, "mem": 0},
+            },
+            "1",
+            100 * 2**20,
+        ),
+    ],
+)
+def test_marathon_resources(app: dict, cpus: str, mem: int) -> None:
+    assert marathon_resources(app) == (Decimal(cpus), mem)
