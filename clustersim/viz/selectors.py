@@ -47,8 +47,8 @@ def _pod_fields(pod: Any) -> tuple[str, dict[str, str]]:
     return str(pod.name), dict(pod.labels)
 
 
-def selector_view(pods: Iterable[Any], selectors: Mapping[str, Mapping[str, Any] | None],
-                  title: str = "Which pods does each selector pick?") -> go.Figure:
+def selector_view(pods: Iterable[Any], selectors: Mapping[str, Mapping[str, Any] | None]
+                  ) -> go.Figure:
     """A table of ``pods`` (``cluster.pods()`` items or Pod manifests) and a menu of
     ``selectors`` (name → selector); the chosen selector's pods are highlighted."""
     rows = sorted(_pod_fields(p) for p in pods)
@@ -77,9 +77,8 @@ def selector_view(pods: Iterable[Any], selectors: Mapping[str, Mapping[str, Any]
          "args": [{"cells.fill.color": [[fill, fill]]}, {"title.text": summary}]}
         for key, fill, summary in zip(selectors, fills, summaries, strict=True)
     ]
-    fig.update_layout(**base_layout(summaries[0] if len(selectors) == 1 else title))
     fig.update_layout(
-        title_text=summaries[0],
+        **base_layout(summaries[0]),
         updatemenus=[{"buttons": buttons, "direction": "down", "x": 1, "xanchor": "right",
                       "y": 1.12, "yanchor": "top", "showactive": True}],
         height=min(900, 140 + 34 * len(rows)),
