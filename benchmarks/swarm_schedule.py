@@ -1,0 +1,66 @@
+"""How fast the Swarm simulator schedules: tasks placed per second and simulated runs.
+
+Prints (1) the scheduler alone placing one group of N tasks on M nodes, with and without a
+placement preference, and (2) a whole SwarmCluster deploying a replicated and a global
+service and running them to steady state, with peak memory. Run:
+
+    python benchmarks/swarm_schedule.py
+"""
+
+from __future__ import annotations
+
+import random
+import time
+import tracemalloc
+
+from clustersim import Node
+from clustersim.swarm import SwarmCluster
+from clustersim.swarm.scheduler import NodeInfo, Scheduler
+from clustersim.swarm.spec import ServiceSpec
+from clustersim.swarm.tasks import Task, TaskState
+
+
+def scheduler_only(nodes: int, tasks: int, preferences: tuple[str, ...]) -> float:
+    infos = [NodeInfo(Node(f"n{i}", 4, "8Gi", labels={"zone": f"z{i % 3}"}), True, "active",
+                      4 * 10**9, 8 * 2**30, {}) for i in range(nodes)]
+    spec = ServiceSpec("s", preferences=preferences)
+    group = [Task(f"t{i}", "s", i + 1, 1, spec, 0.0, state=TaskState.PENDING)
+             for i in range(tasks)]
+    start = time.perf_counter()
+    Scheduler(random.Random(0)).schedule_group(group, infos, 0.0)
+    return time.perf_counter() - start
+
+
+def whole_cluster(nodes: int, replicas: int) -> tuple[float, int, int]:
+    tracemalloc.start()
+    start = time.perf_counter()
+    cluster = SwarmCluster([Node("m", 8, "32Gi", role="manager"),
+                            *Node.many(nodes - 1, "w", cpu=8, memory="32Gi")], seed=0)
+    cluster.deploy_stack("bench", {"services": {
+        "web": {"image": "web", "deploy": {"replicas": replicas}},
+        "agent": {"image": "agent", "deploy": {"mode": "global"}}}})
+    cluster.run(until=30)
+    elapsed = time.perf_counter() - start
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    running = sum(1 for t in cluster.tasks() if t.state == "running")
+    return elapsed, running, peak
+
+
+def main() -> None:
+    print("scheduler alone (one group, fresh nodes):")
+    for nodes, tasks in [(10, 100), (100, 1000), (1000, 10000)]:
+        for prefs in [(), ("node.labels.zone",)]:
+            seconds = scheduler_only(nodes, tasks, prefs)
+            label = "spread over zone" if prefs else "no preference"
+            print(f"  {nodes:5d} nodes, {tasks:6d} tasks, {label:17s}: {seconds * 1000:8.1f} ms"
+                  f"  ({tasks / seconds:,.0f} tasks/s)")
+    print("whole cluster (deploy replicated + global, run 30 simulated s):")
+    for nodes, replicas in [(10, 50), (50, 500), (200, 2000)]:
+        seconds, running, peak = whole_cluster(nodes, replicas)
+        print(f"  {nodes:4d} nodes, {replicas:5d} replicas + global: {seconds:6.2f} s wall, "
+              f"{running} running tasks, peak {peak / 2**20:.1f} MiB")
+
+
+if __name__ == "__main__":
+    main()
