@@ -1,7 +1,8 @@
 """Mesos agents: the machines that offer resources, as the master tracks them.
 
 An :class:`Agent` wraps a :class:`clustersim.Node`: its total resources (``cpus``, ``mem``,
-``disk`` in MiB, ``ports`` ranges, extended scalars such as ``gpus``), its attributes in
+``disk`` in MiB, ``ports`` ranges — ``[31000-32000]`` unless the Node names its own — and
+extended scalars such as ``gpus``), its attributes in
 Mesos' text syntax and its fault domain, plus what the master knows: what is allocated
 (offered or used by tasks) and whether the agent is connected.
 
@@ -18,9 +19,21 @@ from typing import Any
 
 from clustersim.mesos.resources import Resources
 
-__all__ = ["ACTIVE", "DISCONNECTED", "GONE", "UNREACHABLE", "Agent", "parse_attribute"]
+__all__ = [
+    "ACTIVE",
+    "DEFAULT_PORTS",
+    "DISCONNECTED",
+    "GONE",
+    "UNREACHABLE",
+    "Agent",
+    "parse_attribute",
+]
 
 ACTIVE, DISCONNECTED, UNREACHABLE, GONE = "active", "disconnected", "unreachable", "gone"
+
+#: What an agent offers as ``ports`` when its machine names none: the agent's default
+#: (apache/mesos ``src/slave/constants.hpp``, ``DEFAULT_PORTS``).
+DEFAULT_PORTS = Resources.parse("ports:[31000-32000]")
 
 
 def parse_attribute(name: str, text: str) -> tuple[str, Any]:
@@ -53,6 +66,8 @@ class Agent:
         self.name: str = node.name
         self.hostname: str = node.hostname
         self.total = Resources.from_node(node)
+        if not self.total.ports:
+            self.total = self.total + DEFAULT_PORTS
         self.attributes: dict[str, str] = dict(node.attributes)
         self.domain: dict[str, str] | None = dict(node.domain) if node.domain else None
         self.allocated = Resources()

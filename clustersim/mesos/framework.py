@@ -68,6 +68,14 @@ __all__ = ["DEFAULT_REFUSE_SECONDS", "Framework", "SchedulerDriver"]
 DEFAULT_REFUSE_SECONDS = 5.0
 
 Operation = TaskInfo | Launch | LaunchGroup
+OfferIds = str | Offer | Iterable[str | Offer]
+
+
+def _ids(offer_ids: OfferIds) -> list[str]:
+    """Offer ids from an id, an :class:`Offer` or a list of either."""
+    if isinstance(offer_ids, str | Offer):
+        offer_ids = [offer_ids]
+    return [o.id if isinstance(o, Offer) else str(o) for o in offer_ids]
 
 
 class Framework:
@@ -130,24 +138,24 @@ class SchedulerDriver:
         """The cluster's seeded random generator (use it for every random choice)."""
         return self._master.clock.random
 
-    def accept(self, offer_ids: Iterable[str], operations: Sequence[Operation] = (),
+    def accept(self, offer_ids: OfferIds, operations: Sequence[Operation] = (),
                refuse_seconds: float = DEFAULT_REFUSE_SECONDS) -> None:
         """Accept offers (all on one agent) with operations; unused resources are declined
         with ``refuse_seconds``. ``operations`` may mix :class:`TaskInfo` (one LAUNCH),
         :class:`Launch` and :class:`LaunchGroup`."""
-        self._master.accept(self.framework_id, list(offer_ids), list(operations),
+        self._master.accept(self.framework_id, _ids(offer_ids), list(operations),
                             refuse_seconds)
 
-    def launch_tasks(self, offer_ids: Iterable[str], tasks: Sequence[TaskInfo],
+    def launch_tasks(self, offer_ids: OfferIds, tasks: Sequence[TaskInfo],
                      refuse_seconds: float = DEFAULT_REFUSE_SECONDS) -> None:
         """``launchTasks`` of the old driver API: ``accept`` with one LAUNCH."""
         self.accept(offer_ids, [Launch(tasks)], refuse_seconds)
 
-    def decline(self, offer_ids: Iterable[str],
+    def decline(self, offer_ids: OfferIds,
                 refuse_seconds: float = DEFAULT_REFUSE_SECONDS) -> None:
         """Decline offers; the framework is not offered the same resources on those agents
         again for ``refuse_seconds`` (0 = no filter)."""
-        self._master.decline(self.framework_id, list(offer_ids), refuse_seconds)
+        self._master.decline(self.framework_id, _ids(offer_ids), refuse_seconds)
 
     def kill_task(self, task_id: str) -> None:
         """Kill a task; a TASK_KILLED update follows (``KILL``)."""

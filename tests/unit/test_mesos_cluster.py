@@ -450,3 +450,26 @@ def test_bad_input_gives_clear_errors() -> None:
         cluster.add_agent(Node("a1", cpu=1, memory="1Gi"))
     with pytest.raises(ValueError, match="fail_probability"):
         TaskInfo("t", fail_probability=2)
+
+
+def test_agents_offer_the_default_port_range_when_the_node_names_none() -> None:
+    """An agent without a ports resource offers ports:[31000-32000] (DEFAULT_PORTS)."""
+    cluster = MesosCluster([Node("n1", cpu=1, memory="1Gi")], seed=0)
+    fw = cluster.register(Recorder(answer=decline(5)))
+    cluster.run(until=0.5)
+    assert fw.offers[0].ports == ((31000, 32000),)
+
+
+def test_driver_takes_one_offer_or_its_id() -> None:
+    cluster = one_agent()
+
+    def answer(fw: Recorder, offer: Offer) -> None:
+        if len(fw.offers) == 1:
+            fw.driver.accept(offer, [TaskInfo("t1", resources={"cpus": 1})])
+        else:
+            fw.driver.decline(offer.id)
+
+    fw = cluster.register(Recorder(answer=answer))
+    cluster.run(until=8)
+    assert [r.outcome for r in cluster.offers] == ["accepted", "declined"]
+    assert fw.updates[0].state == TASK_STARTING
