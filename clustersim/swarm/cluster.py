@@ -301,7 +301,14 @@ class SwarmCluster:
             raise ManifestError("no Compose/stack document found", source=label or f"stack {name}",
                                 expected="a Compose file with a top-level 'services' mapping")
         specs = [spec for stack in stacks for spec in services_from_stack(name, stack.manifest)]
-        specs = [self.mesh.assign_ports(spec) for spec in specs]
+        for spec in specs:
+            existing = self.services.get(spec.name)
+            if existing is not None and existing.spec.mode != spec.mode:
+                raise SwarmError(f"{spec.name}: service mode change is not allowed "
+                                 f"({existing.spec.mode} → {spec.mode}); remove the service "
+                                 "first")
+        specs = [self.mesh.assign_ports(spec, getattr(self.services.get(spec.name), "spec", None))
+                 for spec in specs]
         return [self._apply(spec) for spec in specs]
 
     def _apply(self, spec: ServiceSpec) -> Service:

@@ -98,13 +98,17 @@ class RoutingMesh:
         self.ingress: dict[tuple[str, int], str] = {}
         self._rotation: dict[tuple[str, str], int] = defaultdict(int)
 
-    def assign_ports(self, spec: ServiceSpec) -> ServiceSpec:
-        """Check the spec's ingress ports against other services and fill in port 0."""
+    def assign_ports(self, spec: ServiceSpec, previous: ServiceSpec | None = None) -> ServiceSpec:
+        """Check the spec's ingress ports against other services and fill in port 0 (a
+        service being updated keeps the port it was given for the same target)."""
+        given = {(p.target, p.protocol): p.published for p in (previous.ports if previous else ())
+                 if p.mode == "ingress" and DYNAMIC_PORTS[0] <= p.published <= DYNAMIC_PORTS[1]}
         ports = []
         for port in spec.ports:
             if port.mode == "ingress" and port.published == 0:
-                port = PortConfig(port.target, self._free_port(port.protocol, spec.name),
-                                  port.protocol, port.mode)
+                published = given.get((port.target, port.protocol)) or self._free_port(
+                    port.protocol, spec.name)
+                port = PortConfig(port.target, published, port.protocol, port.mode)
             if port.mode == "ingress":
                 owner = self.ingress.get((port.protocol, port.published))
                 if owner is not None and owner != spec.name:

@@ -273,3 +273,10 @@ def test_readable_errors() -> None:
         cluster.update_node("wrk-1", availability="off")
     with pytest.raises(ValueError, match="at least one manager"):
         SwarmCluster(Node.many(2, cpu=1, memory="1Gi"))
+
+
+def test_service_mode_change_is_refused() -> None:
+    cluster = swarm()
+    cluster.deploy_stack("s", stack(web={}))
+    with pytest.raises(SwarmError, match="service mode change is not allowed"):
+        cluster.deploy_stack("s", stack(web={"deploy": {"mode": "global"}}))

@@ -86,3 +86,12 @@ def test_traffic_fails_only_until_the_failed_node_is_declared_down() -> None:
 def test_no_running_task_behind_the_port() -> None:
     cluster = cluster_with(INGRESS, replicas=0)
     assert cluster.request("m", 8080).error == "no running task behind the port"
+
+
+def test_redeploying_keeps_the_assigned_port_and_changes_nothing() -> None:
+    cluster = cluster_with([{"target": 80}])
+    (port,) = cluster.services["s_web"].spec.ports
+    cluster.deploy_stack("s", {"services": {"web": {"image": "web", "ports": [{"target": 80}],
+                                                     "deploy": {"replicas": 2}}}})
+    assert cluster.services["s_web"].spec.ports == (port,) and port.published == 30000
+    assert cluster.services["s_web"].version == 1
