@@ -498,15 +498,16 @@ class KubernetesCluster:
             raise ValueError(f"no node named {name!r}; nodes are {', '.join(self._nodes)}")
         return self._nodes[name]
 
-    def node_admits(self, pod: Mapping[str, Any], name: str) -> bool:
-        """Whether a daemon pod should run on the node: node affinity/selector and
-        NoSchedule/NoExecute taints (``NodeShouldRunDaemonPod``; resources are the
-        scheduler's business)."""
+    def node_admits(self, pod: Mapping[str, Any], name: str,
+                    effects: tuple[str, ...] = ("NoSchedule", "NoExecute")) -> bool:
+        """Whether the pod's node affinity/selector matches the node and it tolerates the
+        node's taints with ``effects`` (what ``NodeShouldRunDaemonPod`` checks; resources are
+        the scheduler's business)."""
         info = self.node(name)
         if not required_node_affinity_matches(pod, info):
             return False
         tolerations = (pod.get("spec") or {}).get("tolerations") or []
-        return find_untolerated_taint(info.taints, tolerations) is None
+        return find_untolerated_taint(info.taints, tolerations, effects) is None
 
     def _set_taints(self, name: str, taints: list[dict[str, Any]]) -> None:
         self.node(name).taints = taints

@@ -63,8 +63,9 @@ def _parse_field(text: str, field: str, low: int, high: int, names: list[str] | 
                 raise ValueError(f"cron schedule {spec!r}: step {step_text!r} in the {field} "
                                  "field must be a positive number")
             step = int(step_text)
+        top = 6 if field == "day of week" else high       # 7 (Sunday) only when written
         if body in ("*", "?"):
-            begin, end = low, high
+            begin, end = low, top
             star = star or not step_text
         elif "-" in body:
             a, _, b = body.partition("-")
@@ -72,7 +73,7 @@ def _parse_field(text: str, field: str, low: int, high: int, names: list[str] | 
             end = _parse_value(b, low, names, field, spec)
         else:
             begin = _parse_value(body, low, names, field, spec)
-            end = high if step_text else begin
+            end = top if step_text else begin
         if not low <= begin <= end <= high:
             raise ValueError(f"cron schedule {spec!r}: {field} {body!r} is outside {low}-{high}")
         values.update(v % 7 if field == "day of week" else v
@@ -85,7 +86,8 @@ class CronSchedule:
 
     Lists, ranges, steps, ``*``/``?``, month and weekday names and the ``@hourly``/``@daily``/
     ``@weekly``/``@monthly``/``@yearly`` macros. As in cron, when both day fields are
-    restricted a day matches if either matches.
+    restricted a day matches if either matches; a field written with a step (``*/2``) counts
+    as restricted (robfig/cron v3).
     """
 
     def __init__(self, spec: str) -> None:
@@ -114,20 +116,23 @@ class CronSchedule:
             return dom and dow
         return dom or dow
 
-    def next_after(self, seconds: float) -> float:
-        """The first scheduled simulated time strictly after ``seconds``."""
-        moment = (EPOCH + timedelta(seconds=seconds)).replace(second=0, microsecond=0)
-        moment += timedelta(minutes=1)
-        for _ in range(366 * 5):
+    def next_time(self, after: datetime) -> datetime:
+        """The first scheduled minute strictly after ``after`` (robfig/cron ``Next``)."""
+        moment = after.replace(second=0, microsecond=0) + timedelta(minutes=1)
+        for _ in range(366 * 8):
             if moment.month in self.months and self._day_matches(moment):
                 for hour in sorted(h for h in self.hours if h >= moment.hour):
                     start = moment.minute if hour == moment.hour else 0
                     minute = next((m for m in sorted(self.minutes) if m >= start), None)
                     if minute is not None:
-                        found = moment.replace(hour=hour, minute=minute)
-                        return (found - EPOCH).total_seconds()
+                        return moment.replace(hour=hour, minute=minute)
             moment = (moment + timedelta(days=1)).replace(hour=0, minute=0)
         raise ValueError(f"cron schedule {self.spec!r} never fires")
+
+    def next_after(self, seconds: float) -> float:
+        """The first scheduled simulated time strictly after ``seconds``."""
+        found = self.next_time(EPOCH + timedelta(seconds=seconds))
+        return (found - EPOCH).total_seconds()
 
 
 class CronJobController(Controller):

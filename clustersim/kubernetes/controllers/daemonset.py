@@ -9,7 +9,8 @@ https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/
 
 - A node is eligible when the daemon pod (with the automatic tolerations below) passes the
   node-name, node-affinity/nodeSelector and taint checks. Control-plane taints are *not*
-  tolerated automatically.
+  tolerated automatically. A running daemon pod stays while it tolerates the node's
+  NoExecute taints, even if a new one would not be placed (``shouldContinueRunning``).
 - Automatic tolerations: ``node.kubernetes.io/not-ready`` and ``…/unreachable`` (NoExecute, no
   time limit), ``…/disk-pressure``, ``…/memory-pressure``, ``…/pid-pressure`` and
   ``…/unschedulable`` (NoSchedule), and ``…/network-unavailable`` (NoSchedule) for
@@ -103,7 +104,9 @@ class DaemonSetController(Controller):
         eligible = []
         for node in cluster.node_names():
             pods = [p for p in by_node.get(node, []) if not is_terminating(p)]
-            should_run = self._should_run(template, node)
+            probe = self._probe(template, node)
+            should_run = cluster.node_admits(probe, node)
+            should_continue = should_run or cluster.node_admits(probe, node, ("NoExecute",))
             if should_run:
                 eligible.append(node)
             failed = [p for p in pods if (p.get("status") or {}).get("phase") == "Failed"]
@@ -113,7 +116,7 @@ class DaemonSetController(Controller):
             if should_run and not running and not any(
                     is_terminating(p) for p in by_node.get(node, [])):
                 self._create(ds, template, node, revision)
-            elif not should_run:
+            elif not should_continue:
                 for pod in running:
                     self._delete(ds, pod)
             elif len(running) > 1:
@@ -122,23 +125,18 @@ class DaemonSetController(Controller):
         self._rolling_update(ds, revision, eligible)
         self._update_status(ds, eligible, revision)
 
-    def _should_run(self, template: dict[str, Any], node: str) -> bool:
-        spec = copy.deepcopy(template.get("spec") or {})
+    def _probe(self, template: dict[str, Any], node: str) -> dict[str, Any]:
+        """The pod the controller would create for ``node`` (``NewPod``)."""
+        tmpl = copy.deepcopy(template)
+        spec = tmpl.setdefault("spec", {})
         spec["tolerations"] = daemon_tolerations(spec)
         pin_to_node(spec, node)
-        probe = {"apiVersion": "v1", "kind": "Pod",
-                 "metadata": {"name": "daemon-probe", "namespace": "default",
-                              "labels": dict((template.get("metadata") or {}).get("labels")
-                                             or {})},
-                 "spec": spec}
-        return self.cluster.node_admits(probe, node)
+        return tmpl
 
     def _create(self, ds, template, node: str, revision: str) -> None:
-        pod = new_pod_from_template(template, ds,
+        pod = new_pod_from_template(self._probe(template, node), ds,
                                     generate_name(f"{ds['metadata']['name']}-", self.cluster.rng))
         pod["metadata"]["labels"][_HASH_LABEL] = revision
-        pod["spec"]["tolerations"] = daemon_tolerations(pod["spec"])
-        pin_to_node(pod["spec"], node)
         self.cluster.create(pod)
         self.cluster.record(ds, "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}")
 

@@ -1,0 +1,480 @@
+"""ReplicaSet, ReplicationController, StatefulSet, DaemonSet, Job and CronJob controllers.
+
+Scenarios follow upstream tests: kubernetes/kubernetes
+``pkg/controller/replicaset/replica_set_test.go`` (``TestSyncReplicaSetCreateFailures``-style
+create/delete, ``TestGetPodsToDelete`` ranking), ``pkg/controller/statefulset/
+stateful_set_control_test.go`` (``ScaleUp``, ``ScaleDown``, ``ReplacesPods``,
+``RollingUpdate``, ``PodManagementPolicy`` Parallel), ``pkg/controller/daemon/
+daemon_controller_test.go`` (``TestTaintedNodeDaemonDoesNotLaunchIntolerantPod``,
+``TestUnschedulableNodeDaemonDoesLaunchPod``, ``TestNodeAffinityDaemonLaunchesPods``,
+``TestSelectorDaemonDeletesUnselectedPods``), ``pkg/controller/job/job_controller_test.go``
+(``TestControllerSyncJob``: parallelism, completions, backoff limit) and robfig/cron
+``spec_test.go`` (``TestActivation``, ``TestNext``; 6-field specs with a 0 seconds field,
+written here without it).
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from clustersim import Node
+from clustersim.kubernetes import CronSchedule, KubernetesCluster
+from clustersim.kubernetes.controllers.job import pod_failure_backoff
+from clustersim.kubernetes.controllers.replicaset import deletion_rank
+
+
+def nodes(count=3, **kw):
+    kw.setdefault("cpu", "4")
+    kw.setdefault("memory", "8Gi")
+    return Node.many(count, "node", zone=lambda i: f"zone-{'abc'[(i - 1) % 3]}", **kw)
+
+
+def template(labels, image="nginx:1.25", **spec):
+    return {"metadata": {"labels": labels},
+            "spec": {"containers": [{"name": "c", "image": image}], **spec}}
+
+
+def names(cluster, prefix=""):
+    return sorted(p.name for p in cluster.pods() if p.name.startswith(prefix)
+                  and p.reason != "Terminating")
+
+
+# ---- ReplicaSet / ReplicationController -----------------------------------------------------
+
+def replicaset(replicas=3):
+    return {"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": "frontend"},
+            "spec": {"replicas": replicas, "selector": {"matchLabels": {"tier": "frontend"}},
+                     "template": template({"tier": "frontend"})}}
+
+
+def test_replicaset_creates_and_deletes_to_match_replicas():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(replicaset(3))
+    cluster.run()
+    assert len(names(cluster, "frontend-")) == 3
+    cluster.scale("rs", "frontend", 1)
+    cluster.run()
+    assert len(names(cluster, "frontend-")) == 1
+    deleted = cluster.events.where(reason="SuccessfulDelete")
+    assert len(deleted) == 2 and all(e.message.startswith("Deleted pod: frontend-")
+                                     for e in deleted)
+
+
+def test_replicaset_replaces_a_deleted_pod_at_once():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(replicaset(2))
+    cluster.run()
+    victim = names(cluster)[0]
+    cluster.delete("pod", victim)
+    live = names(cluster, "frontend-")
+    assert victim not in live and len(live) == 2       # created while the old one terminates
+
+
+def test_replicaset_adopts_matching_orphans():
+    """The docs' example: a bare pod with the selector's labels counts toward replicas."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply({"apiVersion": "v1", "kind": "Pod",
+                   "metadata": {"name": "pod1", "labels": {"tier": "frontend"}},
+                   "spec": template({})["spec"]})
+    cluster.apply(replicaset(3))
+    cluster.run()
+    assert "pod1" in names(cluster) and len(names(cluster)) == 3
+    assert {p.owner for p in cluster.pods()} == {"ReplicaSet/frontend"}
+
+
+def test_replication_controller_uses_template_labels_as_selector():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply({"apiVersion": "v1", "kind": "ReplicationController",
+                   "metadata": {"name": "nginx"},
+                   "spec": {"replicas": 2, "template": template({"app": "nginx"})}})
+    cluster.run()
+    assert len(names(cluster, "nginx-")) == 2
+
+
+def _pod(name, node=None, phase="Running", ready=True, created=0.0, since=0.0):
+    status = {"phase": phase, "conditions": [
+        {"type": "Ready", "status": "True" if ready else "False",
+         "lastTransitionTime": since}]}
+    return {"metadata": {"name": name, "creationTimestamp": created},
+            "spec": {"nodeName": node}, "status": status}
+
+
+def test_deletion_rank_follows_active_pods_with_ranks():
+    """``TestSortingActivePods``' order: unassigned, pending, not ready, doubled up, ready for
+    a shorter time, newer."""
+    pods = [
+        _pod("ready-old", "n1", since=10.0, created=1.0),
+        _pod("ready-new", "n2", since=50.0, created=2.0),
+        _pod("unassigned", None, phase="Pending", ready=False),
+        _pod("pending", "n3", phase="Pending", ready=False),
+        _pod("not-ready", "n3", ready=False),
+        _pod("doubled", "n1", since=10.0, created=1.0),
+    ]
+    order = [p["metadata"]["name"] for p in deletion_rank(pods)]
+    # "doubled" and "ready-old" share node n1, so both go before the lone "ready-new"
+    assert order == ["unassigned", "pending", "not-ready", "doubled", "ready-old", "ready-new"]
+    lone = [_pod("long", "a", since=10.0), _pod("short", "b", since=50.0)]
+    assert [p["metadata"]["name"] for p in deletion_rank(lone)] == ["short", "long"]
+
+
+# ---- StatefulSet --------------------------------------------------------------------------
+
+def statefulset(replicas=3, policy="OrderedReady", image="nginx:1.25", **extra):
+    tmpl = template({"app": "nginx"}, image=image)
+    tmpl["spec"]["containers"][0]["readinessProbe"] = {"initialDelaySeconds": 5,
+                                                       "periodSeconds": 5}
+    return {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "web"},
+            "spec": {"replicas": replicas, "serviceName": "nginx", "podManagementPolicy": policy,
+                     "selector": {"matchLabels": {"app": "nginx"}}, "template": tmpl,
+                     "volumeClaimTemplates": [{"metadata": {"name": "www"}, "spec": {
+                         "accessModes": ["ReadWriteOnce"],
+                         "resources": {"requests": {"storage": "1Gi"}}}}], **extra}}
+
+
+def created_at(cluster, message_prefix):
+    return {e.message.split()[2]: e.time for e in cluster.events.where(reason="SuccessfulCreate")
+            if e.message.startswith(message_prefix)}
+
+
+def test_statefulset_ordered_ready_creates_one_at_a_time_with_claims():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(statefulset(3))
+    cluster.run()
+    assert names(cluster) == ["web-0", "web-1", "web-2"]
+    times = created_at(cluster, "create Pod")
+    assert times["web-0"] < times["web-1"] < times["web-2"]
+    pod0 = cluster.get("Pod", "default", "web-0")
+    assert pod0["spec"]["hostname"] == "web-0" and pod0["spec"]["subdomain"] == "nginx"
+    assert pod0["metadata"]["labels"]["apps.kubernetes.io/pod-index"] == "0"
+    claims = sorted(c["metadata"]["name"] for c in cluster.list("PersistentVolumeClaim"))
+    assert claims == ["www-web-0", "www-web-1", "www-web-2"]
+    assert cluster.events.where(reason="SuccessfulCreate")[0].message == \
+        "create Claim www-web-0 Pod web-0 in StatefulSet web success"
+    volume = next(v for v in pod0["spec"]["volumes"] if v["name"] == "www")
+    assert volume["persistentVolumeClaim"]["claimName"] == "www-web-0"
+
+
+def test_statefulset_parallel_creates_all_at_once():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(statefulset(3, policy="Parallel"))
+    times = created_at(cluster, "create Pod")
+    assert set(times) == {"web-0", "web-1", "web-2"} and len(set(times.values())) == 1
+
+
+def test_statefulset_scales_down_in_reverse_order_and_keeps_claims():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(statefulset(3))
+    cluster.run()
+    cluster.scale("sts", "web", 0)
+    cluster.run()
+    deleted = [e.message for e in cluster.events.where(reason="SuccessfulDelete")]
+    assert deleted == [f"delete Pod web-{i} in StatefulSet web successful" for i in (2, 1, 0)]
+    assert len(cluster.list("PersistentVolumeClaim")) == 3
+
+
+def test_statefulset_replaces_a_lost_pod_under_the_same_name():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(statefulset(2))
+    cluster.run()
+    old_uid = cluster.get("Pod", "default", "web-1")["metadata"]["uid"]
+    cluster.delete("pod", "web-1")
+    cluster.run()
+    new = cluster.get("Pod", "default", "web-1")
+    assert new["metadata"]["uid"] != old_uid and names(cluster) == ["web-0", "web-1"]
+
+
+def test_statefulset_waits_for_a_pod_on_a_failed_node():
+    """Pods on an unreachable node stay Terminating, so the set cannot recreate the name."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(statefulset(3))
+    cluster.run()
+    node = cluster.get("Pod", "default", "web-2")["spec"]["nodeName"]
+    cluster.fail_node(node)
+    cluster.run(until=cluster.now + 600)
+    rows = {p.name: p for p in cluster.pods()}
+    assert rows["web-2"].reason == "Terminating" and rows["web-2"].node == node
+    cluster.recover_node(node)
+    cluster.run(until=cluster.now + 60)
+    assert {p.name: p.ready for p in cluster.pods()} == {"web-0": True, "web-1": True,
+                                                         "web-2": True}
+
+
+def test_statefulset_rolling_update_goes_from_highest_ordinal_down():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(statefulset(3))
+    cluster.run()
+    cluster.apply(statefulset(3, image="nginx:1.26"))
+    cluster.run()
+    deleted = [e.message.split()[2] for e in cluster.events.where(reason="SuccessfulDelete")]
+    assert deleted == ["web-2", "web-1", "web-0"]
+    images = {p: cluster.get("Pod", "default", p)["spec"]["containers"][0]["image"]
+              for p in names(cluster)}
+    assert set(images.values()) == {"nginx:1.26"}
+
+
+def test_statefulset_partition_keeps_lower_ordinals():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(statefulset(3))
+    cluster.run()
+    strategy = {"type": "RollingUpdate", "rollingUpdate": {"partition": 2}}
+    cluster.apply(statefulset(3, image="nginx:1.26", updateStrategy=strategy))
+    cluster.run()
+    images = {p: cluster.get("Pod", "default", p)["spec"]["containers"][0]["image"]
+              for p in names(cluster)}
+    assert images == {"web-0": "nginx:1.25", "web-1": "nginx:1.25", "web-2": "nginx:1.26"}
+
+
+# ---- DaemonSet ----------------------------------------------------------------------------
+
+def daemonset(**spec):
+    return {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "agent"},
+            "spec": {"selector": {"matchLabels": {"app": "agent"}},
+                     "template": template({"app": "agent"}, image="agent:1", **spec)}}
+
+
+def with_control_plane():
+    control = Node("cp", cpu="2", memory="4Gi",
+                   taints=[{"key": "node-role.kubernetes.io/control-plane",
+                            "effect": "NoSchedule"}])
+    return [*nodes(), control]
+
+
+def daemon_nodes(cluster):
+    return sorted(p.node for p in cluster.pods() if p.name.startswith("agent-")
+                  and p.reason != "Terminating")
+
+
+def test_daemonset_one_pod_per_node_skipping_untolerated_taints():
+    cluster = KubernetesCluster(with_control_plane(), seed=0)
+    cluster.apply(daemonset())
+    cluster.run()
+    assert daemon_nodes(cluster) == ["node-1", "node-2", "node-3"]
+    pod = cluster.get("Pod", "default", next(p.name for p in cluster.pods()))
+    terms = pod["spec"]["affinity"]["nodeAffinity"][
+        "requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"]
+    assert terms[0]["matchFields"][0]["key"] == "metadata.name"
+    keys = {(t["key"], t["effect"]) for t in pod["spec"]["tolerations"]}
+    assert {("node.kubernetes.io/unschedulable", "NoSchedule"),
+            ("node.kubernetes.io/unreachable", "NoExecute")} <= keys
+    unreachable = [t for t in pod["spec"]["tolerations"]
+                   if t["key"] == "node.kubernetes.io/unreachable"]
+    assert unreachable == [{"key": "node.kubernetes.io/unreachable", "operator": "Exists",
+                            "effect": "NoExecute"}]           # no tolerationSeconds: stays
+
+
+def test_daemonset_tolerating_control_plane_runs_there_too():
+    cluster = KubernetesCluster(with_control_plane(), seed=0)
+    cluster.apply(daemonset(tolerations=[{"key": "node-role.kubernetes.io/control-plane",
+                                          "operator": "Exists", "effect": "NoSchedule"}]))
+    cluster.run()
+    assert daemon_nodes(cluster) == ["cp", "node-1", "node-2", "node-3"]
+
+
+def test_daemonset_launches_on_cordoned_and_new_nodes():
+    cluster = KubernetesCluster(nodes(2), seed=0)
+    cluster.cordon("node-2")
+    cluster.apply(daemonset())
+    cluster.run()
+    assert daemon_nodes(cluster) == ["node-1", "node-2"]
+    cluster.add_node(Node("node-9", cpu="2", memory="4Gi"))
+    cluster.run()
+    assert daemon_nodes(cluster) == ["node-1", "node-2", "node-9"]
+
+
+def test_daemonset_node_selector_and_deleting_unselected_pods():
+    labelled = nodes(3, labels={})
+    labelled[0] = labelled[0].copy(labels={"disk": "ssd"})
+    cluster = KubernetesCluster(labelled, seed=0)
+    cluster.apply(daemonset(nodeSelector={"disk": "ssd"}))
+    cluster.run()
+    assert daemon_nodes(cluster) == ["node-1"]
+    cluster.apply(daemonset(nodeSelector={"disk": "hdd"}))
+    cluster.run()
+    assert daemon_nodes(cluster) == []
+
+
+def test_daemonset_pod_survives_node_failure():
+    cluster = KubernetesCluster(nodes(2), seed=0)
+    cluster.apply(daemonset())
+    cluster.run()
+    cluster.fail_node("node-1")
+    cluster.run(until=cluster.now + 1000)
+    assert cluster.events.where(reason="TaintManagerEviction") == []
+    assert daemon_nodes(cluster) == ["node-1", "node-2"]
+
+
+# ---- Job ----------------------------------------------------------------------------------
+
+def job(name="pi", run=30, code=0, **spec):
+    tmpl = template({}, image="perl:5.34", restartPolicy="Never")
+    tmpl["metadata"]["annotations"] = {"clustersim.io/run-seconds": str(run),
+                                       "clustersim.io/exit-code": str(code)}
+    return {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": name},
+            "spec": {"template": tmpl, **spec}}
+
+
+def test_job_runs_completions_with_parallelism():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(job(completions=5, parallelism=2))
+    cluster.run()
+    creations = [e.time for e in cluster.events.where(reason="SuccessfulCreate")]
+    assert len(creations) == 5 and creations.count(0.0) == 2
+    stored = cluster.get("Job", "default", "pi")
+    assert stored["status"]["succeeded"] == 5
+    [done] = cluster.events.where(reason="Completed")
+    assert done.message == "Job completed"
+    pod = cluster.get("Pod", "default", names(cluster)[0])
+    assert pod["metadata"]["labels"]["batch.kubernetes.io/job-name"] == "pi"
+
+
+def test_job_backoff_limit_and_exponential_backoff():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(job(run=3, code=1, backoffLimit=2))
+    cluster.run()
+    [failed] = cluster.events.where(reason="BackoffLimitExceeded")
+    assert failed.type == "Warning" and failed.message == \
+        "Job has reached the specified backoff limit"
+    creations = [e.time for e in cluster.events.where(reason="SuccessfulCreate")]
+    assert len(creations) == 3                    # backoffLimit 2: the third failure ends it
+    gaps = [b - a for a, b in itertools.pairwise(creations)]
+    assert gaps[1] > gaps[0] >= 10
+
+
+@pytest.mark.parametrize("failures, seconds", [(0, 0), (1, 10), (2, 20), (3, 40), (6, 320),
+                                               (7, 360), (12, 360)])
+def test_pod_failure_backoff(failures, seconds):
+    assert pod_failure_backoff(failures) == seconds
+
+
+def test_job_refuses_restart_policy_always():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    bad = job()
+    bad["spec"]["template"]["spec"]["restartPolicy"] = "Always"
+    with pytest.raises(ValueError, match="restartPolicy must be Never or OnFailure"):
+        cluster.apply(bad)
+
+
+def test_suspended_job_creates_no_pods_and_ttl_deletes_finished_jobs():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(job("held", suspend=True))
+    cluster.apply(job("short", run=5, ttlSecondsAfterFinished=60))
+    cluster.run()
+    assert not names(cluster, "held-")
+    assert cluster.get("Job", "default", "short") is None
+    assert cluster.get("Job", "default", "held") is not None
+
+
+# ---- CronJob ------------------------------------------------------------------------------
+
+def _at(text):
+    return datetime.strptime(text, "%a %b %d %H:%M %Y").replace(tzinfo=UTC)
+
+
+ACTIVATION = [
+    ("Mon Jul 9 15:00 2012", "0/15 * * * *", True),
+    ("Mon Jul 9 15:45 2012", "0/15 * * * *", True),
+    ("Mon Jul 9 15:40 2012", "0/15 * * * *", False),
+    ("Mon Jul 9 15:05 2012", "5/15 * * * *", True),
+    ("Mon Jul 9 15:20 2012", "5/15 * * * *", True),
+    ("Mon Jul 9 15:50 2012", "5/15 * * * *", True),
+    ("Sun Jul 15 15:00 2012", "0/15 * * Jul *", True),
+    ("Sun Jul 15 15:00 2012", "0/15 * * Jun *", False),
+    ("Sun Jul 15 08:30 2012", "30 08 ? Jul Sun", True),
+    ("Sun Jul 15 08:30 2012", "30 08 15 Jul ?", True),
+    ("Mon Jul 16 08:30 2012", "30 08 ? Jul Sun", False),
+    ("Mon Jul 16 08:30 2012", "30 08 15 Jul ?", False),
+    ("Mon Jul 9 15:00 2012", "@hourly", True),
+    ("Mon Jul 9 15:04 2012", "@hourly", False),
+    ("Mon Jul 9 15:00 2012", "@daily", False),
+    ("Mon Jul 9 00:00 2012", "@daily", True),
+    ("Mon Jul 9 00:00 2012", "@weekly", False),
+    ("Sun Jul 8 00:00 2012", "@weekly", True),
+    ("Sun Jul 8 01:00 2012", "@weekly", False),
+    ("Sun Jul 8 00:00 2012", "@monthly", False),
+    ("Sun Jul 1 00:00 2012", "@monthly", True),
+    ("Sun Jul 15 00:00 2012", "* * 1,15 * Sun", True),
+    ("Fri Jun 15 00:00 2012", "* * 1,15 * Sun", True),
+    ("Wed Aug 1 00:00 2012", "* * 1,15 * Sun", True),
+    ("Sun Jul 15 00:00 2012", "* * * * Mon", False),
+    ("Mon Jul 9 00:00 2012", "* * 1,15 * *", False),
+    ("Sun Jul 15 00:00 2012", "* * 1,15 * *", True),
+    ("Sun Jul 15 00:00 2012", "* * */2 * Sun", True),
+]
+
+
+@pytest.mark.parametrize("time, spec, expected", ACTIVATION)
+def test_cron_activation_table(time, spec, expected):
+    moment = _at(time)
+    fired = CronSchedule(spec).next_time(moment - timedelta(seconds=1))
+    assert (fired == moment) is expected
+
+
+NEXT = [
+    ("Mon Jul 9 14:45 2012", "0/15 * * * *", "Mon Jul 9 15:00 2012"),
+    ("Mon Jul 9 14:59 2012", "0/15 * * * *", "Mon Jul 9 15:00 2012"),
+    ("Mon Jul 9 15:45 2012", "20-35/15 * * * *", "Mon Jul 9 16:20 2012"),
+    ("Mon Jul 9 23:46 2012", "*/15 * * * *", "Tue Jul 10 00:00 2012"),
+    ("Mon Jul 9 23:45 2012", "20-35/15 * * * *", "Tue Jul 10 00:20 2012"),
+    ("Mon Jul 9 23:35 2012", "0 0 9 Apr-Oct ?", "Thu Aug 9 00:00 2012"),
+    ("Mon Jul 9 23:35 2012", "0 0 */5 Oct Mon", "Mon Oct 1 00:00 2012"),
+    ("Mon Jul 9 23:35 2012", "0 0 * Feb Mon", "Mon Feb 4 00:00 2013"),
+    ("Mon Jul 9 23:35 2012", "0 0 * Feb Mon/2", "Fri Feb 1 00:00 2013"),
+    ("Mon Dec 31 23:59 2012", "* * * * *", "Tue Jan 1 00:00 2013"),
+    ("Mon Jul 9 23:35 2012", "0 0 29 Feb ?", "Mon Feb 29 00:00 2016"),
+]
+
+
+@pytest.mark.parametrize("time, spec, expected", NEXT)
+def test_cron_next_table(time, spec, expected):
+    assert CronSchedule(spec).next_time(_at(time)) == _at(expected)
+
+
+@pytest.mark.parametrize("spec", ["0 0 30 Feb ?", "0 0 31 Apr ?"])
+def test_cron_unsatisfiable(spec):
+    with pytest.raises(ValueError, match="never fires"):
+        CronSchedule(spec).next_time(_at("Mon Jul 9 23:35 2012"))
+
+
+@pytest.mark.parametrize("spec, message", [("* * *", "5 fields"), ("61 * * * *", "outside"),
+                                           ("*/0 * * * *", "step"), ("x * * * *", "not a number"),
+                                           ("TZ=UTC * * * * *", "time zones")])
+def test_cron_errors(spec, message):
+    with pytest.raises(ValueError, match=message):
+        CronSchedule(spec)
+
+
+def cronjob(policy="Allow", run=30, schedule="*/5 * * * *"):
+    inner = job(run=run)
+    return {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "hello"},
+            "spec": {"schedule": schedule, "concurrencyPolicy": policy,
+                     "jobTemplate": {"spec": inner["spec"]}}}
+
+
+def test_cronjob_creates_jobs_on_schedule_and_keeps_history():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(cronjob())
+    cluster.run(until=30 * 60 + 5)
+    created = cluster.events.where(reason="SuccessfulCreate", object="cronjob/hello")
+    assert [e.time for e in created] == [300.0 * i for i in range(1, 7)]
+    # Unix minutes of 2026-01-01 00:05 UTC, as upstream names the Job
+    assert created[0].message == "Created job hello-29453765"
+    jobs = cluster.list("Job")
+    assert len([j for j in jobs if j["status"].get("succeeded")]) <= 3
+    assert cluster.events.where(reason="SawCompletedJob")[0].message == \
+        "Saw completed job: hello-29453765, status: Complete"
+
+
+def test_cronjob_forbid_skips_while_a_job_runs_and_replace_replaces_it():
+    forbid = KubernetesCluster(nodes(), seed=0)
+    forbid.apply(cronjob("Forbid", run=400))
+    forbid.run(until=1000)
+    assert len(forbid.events.where(reason="SuccessfulCreate", object="cronjob/hello")) == 2
+    assert forbid.events.where(reason="JobAlreadyActive")
+    replace = KubernetesCluster(nodes(), seed=0)
+    replace.apply(cronjob("Replace", run=400))
+    replace.run(until=1000)
+    assert len(replace.events.where(reason="SuccessfulCreate", object="cronjob/hello")) == 3
+    assert replace.events.where(reason="SuccessfulDelete", object="cronjob/hello")
