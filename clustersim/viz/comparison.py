@@ -52,6 +52,11 @@ def _text(value: str) -> str:
     return _BACKTICKS.sub(r"<code>\1</code>", html.escape(value))
 
 
+def _plain(value: str) -> str:
+    """Escape a string for plotly, whose labels and hover texts read a subset of HTML."""
+    return html.escape(value, quote=False)
+
+
 def _attr(value: str) -> str:
     return html.escape(value, quote=True)
 
@@ -196,18 +201,20 @@ def _pattern(index: int) -> dict[str, str]:
     return {"shape": shapes[(index // len(OKABE_ITO)) % len(shapes)]}
 
 
-def decision_figure(matrix: FeatureMatrix | None = None) -> go.Figure:
+def decision_figure(
+    matrix: FeatureMatrix | None = None, systems: Iterable[str] | None = None
+) -> go.Figure:
     """Stacked bars of each system's share per preset, with one button per named preset.
 
     A segment is one criterion's part of the share: ``weight * score / (5 * sum(weights))``,
     so a bar's length is the system's share of the possible points under that preset.
     """
     matrix = matrix or load_features()
+    sys_ids = matrix.resolve_systems(systems)
     presets = list(matrix.presets)
-    recs = {p: rank(preset_weights(p, matrix), matrix=matrix) for p in presets}
-    sys_ids = list(matrix.systems)
+    recs = {p: rank(preset_weights(p, matrix), sys_ids, matrix) for p in presets}
     labels = [
-        matrix.systems[s].name + (" (retired)" if matrix.systems[s].retired else "")
+        _plain(matrix.systems[s].name) + (" (retired)" if matrix.systems[s].retired else "")
         for s in sys_ids
     ]
 
@@ -219,8 +226,8 @@ def decision_figure(matrix: FeatureMatrix | None = None) -> go.Figure:
             c = result.contributions[crit_index]
             xs.append(round(100 * c.points / result.possible, 2))
             hover.append(
-                f"{result.name}: {c.name}<br>weight {c.weight} × score {c.score} = "
-                f"{c.points} points<br>{c.why}"
+                f"{_plain(result.name)}: {_plain(c.name)}<br>weight {c.weight} × score "
+                f"{c.score} = {c.points} points<br>{_plain(c.why)}"
             )
         return xs, hover
 
@@ -230,15 +237,17 @@ def decision_figure(matrix: FeatureMatrix | None = None) -> go.Figure:
     for i, criterion in enumerate(criteria):
         xs, hover = segments(first, i)
         fig.add_trace(go.Bar(
-            y=labels, x=xs, orientation="h", name=criterion.name, hovertext=hover,
+            y=labels, x=xs, orientation="h", name=_plain(criterion.name), hovertext=hover,
             hoverinfo="text", marker={"color": color_for(i), "pattern": _pattern(i)},
         ))
 
     def notes(preset: str) -> list[dict]:
         rec = recs[preset]
-        best = rec.recommended.name if rec.recommended else "none"
-        retired = ", ".join(matrix.systems[s].name for s in matrix.retired())
-        text = f"<b>{matrix.presets[preset].name}</b>: recommended {best}."
+        best = _plain(rec.recommended.name) if rec.recommended else "none"
+        retired = ", ".join(
+            _plain(matrix.systems[s].name) for s in sys_ids if s in matrix.retired()
+        )
+        text = f"<b>{_plain(matrix.presets[preset].name)}</b>: recommended {best}."
         if retired:
             text += f" {retired} is retired whatever the weights: plan a migration."
         return [{"text": text, "xref": "paper", "yref": "paper", "x": 0, "y": -0.42,
@@ -248,16 +257,16 @@ def decision_figure(matrix: FeatureMatrix | None = None) -> go.Figure:
     for preset in presets:
         data = [segments(preset, i) for i in range(len(criteria))]
         buttons.append({
-            "label": matrix.presets[preset].name,
+            "label": _plain(matrix.presets[preset].name),
             "method": "update",
             "args": [
                 {"x": [d[0] for d in data], "hovertext": [d[1] for d in data]},
                 {"annotations": notes(preset),
-                 "title.text": f"Share of possible points: {matrix.presets[preset].name}"},
+                 "title.text": f"Share of possible points: {_plain(matrix.presets[preset].name)}"},
             ],
         })
     fig.update_layout(base_layout(
-        f"Share of possible points: {matrix.presets[first].name}",
+        f"Share of possible points: {_plain(matrix.presets[first].name)}",
         barmode="stack",
         xaxis={"title": {"text": "share of possible points (%)"}, "range": [0, 100],
                "gridcolor": "#e5e5e5"},

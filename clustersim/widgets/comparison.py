@@ -62,7 +62,9 @@ def comparison_app(
     """Checkboxes for the systems, a list of categories, a differences switch and a search box.
 
     ``systems`` and ``categories`` accept ids or names (``"k8s"``, ``"Docker Swarm"``,
-    ``"Storage"``); ``None`` means all.
+    ``"Storage"``); ``None`` means all. The returned app also exposes ``controls``
+    (``{"systems": {id: Checkbox}, "categories": SelectMultiple, "differences": Checkbox,
+    "search": Text}``) and ``output`` (the HTML widget with the tables).
     """
     matrix = matrix or load_features()
     systems = list(systems) if systems is not None and not isinstance(systems, str) else systems

@@ -37,7 +37,7 @@ def decision_view(
 def _static(matrix: FeatureMatrix, weights: Mapping[str, int] | None,
             systems: Iterable[str] | None, first: str) -> str:
     """The book's version: the preset chart, then the written ranking of every preset."""
-    parts = [figure_html(decision_figure(matrix), height=520)]
+    parts = [figure_html(decision_figure(matrix, systems), height=520)]
     if weights is not None:
         parts.append("<h4>The weights given</h4>" + decision_view(matrix, weights, systems))
     for preset_id, preset in matrix.presets.items():
@@ -60,7 +60,10 @@ def decision_app(
     """Sliders for the weights, a preset menu and the explained ranking.
 
     Start from ``preset`` (id or name), from ``weights`` (criterion id or name → 0-5), or
-    from the first preset of the data file. Bad input shows an inline message.
+    from the first preset of the data file; ``systems`` limits the ranking (all by default).
+    Bad input shows an inline message. The returned app also exposes ``controls``
+    (``{"preset": Dropdown, "weights": {criterion: IntSlider}}``) and ``output`` (the HTML
+    widget with the ranking), which tests and benchmarks drive.
     """
     matrix = matrix or load_features()
     first = next(iter(matrix.presets))
@@ -68,6 +71,7 @@ def decision_app(
     start: dict[str, int] = dict(matrix.presets[first].weights)
     chosen_preset = first if weights is None and preset is None else CUSTOM
     try:
+        systems = matrix.resolve_systems(systems)
         if preset is not None:
             start = preset_weights(preset, matrix)
             chosen_preset = next(p for p, item in matrix.presets.items()

@@ -91,6 +91,16 @@ def test_hostile_strings_are_escaped_in_the_ranking_and_the_widgets(hostile):
     assert_inert(comparison_app(systems=[HOSTILE]).output.value)  # the error names it, escaped
 
 
+def test_hostile_strings_are_escaped_in_the_preset_chart(hostile):
+    from clustersim.viz.renderer import figure_html
+
+    fig = decision_figure(hostile)
+    data = fig.to_json()
+    assert "<script" not in data and "<img" not in data and "&lt;script&gt;" in data
+    page = figure_html(fig)
+    assert "<script>alert" not in page and "<img" not in page
+
+
 def test_the_tables_are_accessible():
     matrix = load_features()
     text = comparison_html(matrix, ["swarm", "kubernetes"], open_all=True)
