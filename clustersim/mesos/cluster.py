@@ -142,6 +142,16 @@ class MesosCluster:
         shares = self.master.allocator.shares()["frameworks"]
         return {self.master.frameworks[fid].name: share for fid, share in shares.items()}
 
+    def share_history(self) -> list[dict[str, Any]]:
+        """Dominant shares after each allocation round that changed them, as rows
+        ``{"time", "framework", "share"}`` (e.g. for a line chart of DRF at work). Shares
+        count what is offered as well as what tasks use, as the allocator counts them."""
+        return [
+            {"time": time, "framework": name, "share": share}
+            for time, shares in self.master.share_history
+            for name, share in shares.items()
+        ]
+
     def snapshot(self) -> Snapshot:
         """The cluster now, in the shape :mod:`clustersim.viz` draws."""
         used: dict[str, tuple[float, float]] = {}
@@ -157,6 +167,7 @@ class MesosCluster:
                 cpu=task.resources.cpus, memory=task.resources.mem * _MIB,
                 ready=task.state == "TASK_RUNNING",
             ))
+        latest = {agent.name: agent for agent in self.master.agents.values()}
         nodes = tuple(
             NodeState(
                 name=agent.name, cpu=agent.total.cpus, memory=agent.total.mem * _MIB,
@@ -165,7 +176,7 @@ class MesosCluster:
                 zone=agent.zone, status=_AGENT_STATUS[agent.state],
                 labels=dict(agent.attributes),
             )
-            for agent in self.master.agents.values()
+            for agent in latest.values()   # an agent that re-registered shows once
         )
         return Snapshot("mesos", self.clock.now, nodes, tuple(tasks))
 

@@ -78,6 +78,7 @@ class Master:
             allocation_interval=allocation_interval,
         )
         self.rounds = 0
+        self.share_history: list[tuple[float, dict[str, float]]] = []
         self.pending_work = 0
         self.last_activity = 0.0
         self.longest_refusal = 0.0
@@ -134,7 +135,8 @@ class Master:
     # -- agents and frameworks ------------------------------------------------------------
 
     def add_agent(self, node: Any) -> Agent:
-        if any(a.name == node.name and a.state != UNREACHABLE for a in self.agents.values()):
+        if any(a.name == node.name and a.state in (ACTIVE, DISCONNECTED)
+               for a in self.agents.values()):
             raise ValueError(f"an agent named {node.name!r} is already registered")
         agent = Agent(f"S{next(self._agent_ids)}", node)
         self.agents[agent.id] = agent
@@ -192,6 +194,15 @@ class Master:
                                     background=True)
                 batch.append(offer)
             framework.resource_offers(batch)
+        self._record_shares()
+
+    def _record_shares(self) -> None:
+        """Keep each framework's dominant share once a round's offers were answered (or are
+        still held), when it changed."""
+        by_id = self.allocator.shares()["frameworks"]
+        shares = {self.frameworks[fid].name: round(share, 6) for fid, share in by_id.items()}
+        if not self.share_history or self.share_history[-1][1] != shares:
+            self.share_history.append((self.clock.now, shares))
 
     def _close_offer(self, offer_id: str, outcome: str,
                      refuse_seconds: float | None = None) -> tuple[Offer, OfferRecord]:

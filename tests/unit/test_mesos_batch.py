@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from clustersim import Node
@@ -12,6 +14,7 @@ from clustersim.mesos import (
     TASK_RUNNING,
     BatchFramework,
     MesosCluster,
+    drf_paper_example,
 )
 
 
@@ -68,3 +71,35 @@ def test_batch_rejects_impossible_tasks() -> None:
         BatchFramework("x", task_cpus=0, task_mem=0, tasks=1)
     with pytest.raises(ValueError, match="whole number"):
         BatchFramework("x", task_cpus=1, task_mem=1, tasks=-1)
+
+
+def test_share_history_shows_progressive_filling() -> None:
+    """DRF paper § 4.1: shares rise one task at a time, the lower share going next."""
+    rows = drf_paper_example().share_history()
+    by_time: dict[float, dict[str, float]] = {}
+    for row in rows:
+        by_time.setdefault(row["time"], {})[row["framework"]] = row["share"]
+    steps = list(by_time.values())
+    assert steps[0] == {"A": pytest.approx(4 / 18), "B": 0}
+    assert steps[-1] == {"A": pytest.approx(2 / 3), "B": pytest.approx(2 / 3)}
+    for before, after in pairwise(steps):
+        grown = [name for name in after if after[name] > before[name]]
+        assert len(grown) == 1 and before[grown[0]] == min(before.values())
+
+
+def test_hierarchical_roles_share_their_parents_part() -> None:
+    """Roles "eng/web" and "eng/batch" split what role "eng" gets against role "ops"."""
+    cluster = MesosCluster(Node.many(8, cpu=1, memory="1Gi"), seed=0)
+    for name, role in (("web", "eng/web"), ("batch", "eng/batch"), ("ops", "ops")):
+        cluster.register(BatchFramework(name, task_cpus=1, task_mem=64, tasks=20, role=role))
+    cluster.run()
+    counts = {name: len(cluster.tasks(name)) for name in ("web", "batch", "ops")}
+    assert counts == {"web": 2, "batch": 2, "ops": 4}
+
+
+def test_an_agent_marked_gone_may_register_again() -> None:
+    cluster = MesosCluster([Node("n1", cpu=1, memory="1Gi")], seed=0)
+    cluster.mark_agent_gone("n1")
+    cluster.add_agent(Node("n1", cpu=2, memory="1Gi"))
+    (node,) = cluster.snapshot().nodes
+    assert (node.name, node.cpu, node.status) == ("n1", 2, "Ready")
