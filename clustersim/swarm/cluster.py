@@ -85,7 +85,16 @@ class SwarmCluster:
     """A swarm of ``nodes`` (``clustersim.Node`` with ``role`` manager/worker) on a seeded clock.
 
     The first manager in the list is the initial Raft leader (the node that ran
-    ``docker swarm init``). Nodes are copied: :meth:`update_node` changes the swarm's copy.
+    ``docker swarm init``); if no node is a manager, the first node becomes one. Nodes are
+    copied: :meth:`update_node` changes the swarm's copy.
+
+    - Services: :meth:`deploy_stack`, :meth:`update_service`, :meth:`scale`,
+      :meth:`rollback_service`, :meth:`remove_stack`; ``services`` maps names to
+      :class:`Service` (spec, version, update status).
+    - Time and state: :meth:`run`, :meth:`tasks`, :meth:`ps`, :meth:`snapshot`, ``events``.
+    - Nodes and faults: :meth:`update_node`, :meth:`fail_node`, :meth:`recover_node`,
+      :meth:`fail_image`, :meth:`crash_task`; ``raft`` and :attr:`leader`.
+    - Routing mesh: :meth:`request`, :meth:`traffic`.
     """
 
     def __init__(self, nodes: Iterable[Node], seed: int = 0) -> None:
@@ -97,13 +106,19 @@ class SwarmCluster:
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
             raise ValueError(f"node names must be unique; repeated: {', '.join(duplicates)}")
-        managers = [n.name for n in nodes if n.role == "manager"]
-        if not managers:
-            raise ValueError("a swarm needs at least one manager: give one node role='manager' "
-                             "(the node that runs 'docker swarm init')")
+        if not nodes:
+            raise ValueError("a swarm needs at least one node")
         self.clock = Clock(seed)
         self.events = EventLog("swarm")
         self._nodes = {n.name: NodeRecord(n.copy(), n.availability) for n in nodes}
+        managers = [n.name for n in nodes if n.role == "manager"]
+        if not managers:
+            first = nodes[0].name
+            self._nodes[first].node = self._nodes[first].node.copy(role="manager")
+            managers = [first]
+            self.record(f"node/{first}", "NodePromoted",
+                        "no node has role 'manager': the first node ran 'docker swarm init' "
+                        "and is the manager", "Warning")
         self.services: dict[str, Service] = {}
         self._tasks: dict[str, Task] = {}
         self._changes: dict[str, simpy.Event] = {}
@@ -216,11 +231,12 @@ class SwarmCluster:
         task.desired_state = state
         self._changed(task)
 
-    def shut_down(self, task: Task) -> None:
-        """Desired state SHUTDOWN; the node's agent stops the container."""
+    def shut_down(self, task: Task, desired: TaskState = TaskState.SHUTDOWN) -> None:
+        """Desired state SHUTDOWN (REMOVE when its service is removed); the node's agent
+        stops the container."""
         if task.desired_state >= TaskState.SHUTDOWN:
             return
-        self.set_desired(task, TaskState.SHUTDOWN)
+        self.set_desired(task, desired)
         if task.state < TaskState.ASSIGNED:
             self.set_task_state(task, TaskState.SHUTDOWN, "shutdown")
         else:
@@ -388,7 +404,7 @@ class SwarmCluster:
             del self.services[service.name]
             self.mesh.release(service.name)
             for task in self.service_tasks(service.name):
-                self.shut_down(task)
+                self.shut_down(task, TaskState.REMOVE)
             self.record(f"service/{service.name}", "ServiceRemove", "service removed")
 
     # --- nodes -------------------------------------------------------------------------------
@@ -585,6 +601,19 @@ class SwarmCluster:
         return [t for t in self._tasks.values()
                 if (service is None or t.service == service)
                 and (history or t.desired_state <= TaskState.RUNNING)]
+
+    def ps(self, service: str | None = None) -> list[dict[str, str]]:
+        """Rows like ``docker service ps`` (every task, newest first per slot): id, name,
+        image, node, desired state, current state, error."""
+        rows = []
+        for task in sorted(self.tasks(service, history=True),
+                           key=lambda t: (t.service, t.name, -t.created)):
+            since = self.clock.now - task.history[-1][0]
+            rows.append({"id": task.id[:12], "name": task.name, "image": task.spec.image,
+                         "node": task.node or "", "desired": task.desired_state.value.title(),
+                         "current": f"{task.state.value.title()} {since:.0f} s ago",
+                         "error": task.err})
+        return rows
 
     def snapshot(self) -> Snapshot:
         """The cluster now, in the shape the views draw."""

@@ -271,8 +271,27 @@ def test_readable_errors() -> None:
         cluster.fail_node("nope")
     with pytest.raises(SwarmError, match="availability"):
         cluster.update_node("wrk-1", availability="off")
-    with pytest.raises(ValueError, match="at least one manager"):
-        SwarmCluster(Node.many(2, cpu=1, memory="1Gi"))
+    with pytest.raises(ValueError, match="at least one node"):
+        SwarmCluster([])
+
+
+def test_without_a_manager_the_first_node_inits_the_swarm() -> None:
+    cluster = SwarmCluster(Node.many(2, cpu=1, memory="1Gi"))
+    assert cluster.leader == "node-1" and cluster.events.where(reason="NodePromoted")
+    assert cluster.node_record("node-1").node.role == "manager"
+
+
+def test_remove_stack_and_ps() -> None:
+    cluster = swarm()
+    cluster.deploy_stack("s", stack(web={"deploy": {"replicas": 2}}))
+    cluster.run(until=10)
+    rows = cluster.ps("s_web")
+    assert [r["current"] for r in rows] == ["Running 8 s ago"] * 2
+    cluster.remove_stack("s")
+    cluster.run(until=20)
+    assert not cluster.services and not cluster.tasks()
+    assert {(t.desired_state, t.state) for t in cluster.tasks("s_web", history=True)} == {
+        ("REMOVE", "SHUTDOWN")}
 
 
 def test_service_mode_change_is_refused() -> None:
