@@ -25,6 +25,7 @@ state the master records at launch (as in Mesos, no update is sent for it).
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -213,12 +214,20 @@ class Master:
         record.refuse_seconds = refuse_seconds
         return offer, record
 
+    def _give_back(self, offer_id: str, outcome: str,
+                   refuse_seconds: float | None = None) -> Offer:
+        """Close an offer and return all its resources to the pool (with a refusal filter
+        when ``refuse_seconds`` is given)."""
+        offer, _ = self._close_offer(offer_id, outcome, refuse_seconds)
+        self.agents[offer.agent_id].allocated -= offer.resources
+        self.allocator.recover(offer.framework_id, offer.agent_id, offer.resources,
+                               refuse_seconds)
+        return offer
+
     def _rescind(self, offer_id: str, outcome: str) -> None:
         if offer_id not in self.offers:
             return
-        offer, _ = self._close_offer(offer_id, outcome)
-        self.agents[offer.agent_id].allocated -= offer.resources
-        self.allocator.recover(offer.framework_id, offer.agent_id, offer.resources)
+        offer = self._give_back(offer_id, outcome)
         framework = self.frameworks[offer.framework_id]
         self.events.record(self.clock.now, f"framework/{framework.name}", "OfferRescinded",
                            f"Rescinded offer {offer_id} on {offer.hostname} ({outcome})")
@@ -236,9 +245,7 @@ class Master:
             offer = self.offers.get(offer_id)
             if offer is None or offer.framework_id != framework_id:
                 continue   # Mesos ignores declines of unknown or rescinded offers.
-            self._close_offer(offer_id, "declined", seconds)
-            self.agents[offer.agent_id].allocated -= offer.resources
-            self.allocator.recover(framework_id, offer.agent_id, offer.resources, seconds)
+            self._give_back(offer_id, "declined", seconds)
 
     def accept(self, framework_id: str, offer_ids: list[str], operations: Sequence[Any],
                refuse_seconds: float | None) -> None:
@@ -261,9 +268,7 @@ class Master:
                     self._send(framework, info.task_id, agent_id, state,
                                "REASON_INVALID_OFFERS", why, "SOURCE_MASTER")
             for offer in valid:
-                self._close_offer(offer.id, "declined")
-                self.agents[offer.agent_id].allocated -= offer.resources
-                self.allocator.recover(framework_id, offer.agent_id, offer.resources)
+                self._give_back(offer.id, "declined")
             return
         agent = self.agents[valid[0].agent_id]
         remaining = Resources()
@@ -272,7 +277,7 @@ class Master:
         launched: list[str] = []
         used = Resources()
         for group in groups:
-            error = self._validate(framework_id, group, remaining)
+            error = self._validate(framework_id, agent.id, group, remaining)
             if error:
                 for info in group:
                     self._send(framework, info.task_id, agent.id, TASK_ERROR,
@@ -310,8 +315,10 @@ class Master:
                 )
         return groups
 
-    def _validate(self, framework_id: str, group: list[TaskInfo], pool: Resources) -> str:
-        """Why this task (group) cannot launch from ``pool``, or ""."""
+    def _validate(self, framework_id: str, agent_id: str, group: list[TaskInfo],
+                  pool: Resources) -> str:
+        """Why this task (group) cannot launch from ``pool`` on ``agent_id``, or ""
+        (after apache/mesos ``src/master/validation.cpp``, task validation)."""
         ids = [info.task_id for info in group]
         if len(set(ids)) != len(ids):
             return f"Task group has duplicate task ids {ids}"
@@ -321,6 +328,9 @@ class Master:
                 return f"Task has duplicate ID: {info.task_id}"
             if not info.resources:
                 return f"Task {info.task_id} uses no resources"
+            if info.agent_id is not None and info.agent_id != agent_id:
+                return (f"Task uses agent {info.agent_id} but the offers are for "
+                        f"agent {agent_id}")
         need = Resources()
         for info in group:
             need = need + info.resources
@@ -332,7 +342,7 @@ class Master:
 
     def _launch(self, framework: Framework, agent: Agent, info: TaskInfo) -> None:
         assert framework.framework_id is not None
-        info.agent_id = agent.id
+        info = dataclasses.replace(info, agent_id=agent.id)   # the framework's copy stays as is
         task = Task(info, framework.framework_id, framework.name, agent.id, agent.hostname,
                     self.clock.now)
         self.tasks[(framework.framework_id, info.task_id)] = task

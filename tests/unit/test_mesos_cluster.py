@@ -473,3 +473,11 @@ def test_driver_takes_one_offer_or_its_id() -> None:
     cluster.run(until=8)
     assert [r.outcome for r in cluster.offers] == ["accepted", "declined"]
     assert fw.updates[0].state == TASK_STARTING
+
+
+def test_task_for_another_agent_is_a_task_error() -> None:
+    cluster = one_agent()
+    fw = cluster.register(Recorder(answer=launch_once(resources={"cpus": 1}, agent_id="S9")))
+    cluster.run(until=0.5)
+    (update,) = fw.updates
+    assert update.state == TASK_ERROR and "agent S9" in update.message
