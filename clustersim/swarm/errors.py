@@ -2,9 +2,8 @@
 
 - :class:`SwarmError` (a ``ValueError``): an operation the swarm refuses, e.g. an unknown
   service or node, or an ingress port already published by another service.
-- :class:`NoLeaderError`: the managers have lost quorum. The message is Docker's own
-  ("The swarm does not have a leader. …", from moby/swarmkit ``manager/state/raft/raft.go``
-  ``ErrNoClusterLeader`` as the Docker CLI prints it).
+- :class:`NoLeaderError`: the managers have lost quorum. The message is the Docker daemon's
+  own (moby/moby ``daemon/cluster/errors.go``, ``errNoLeader``), as ``docker`` prints it.
 - Bad stack input raises the loaders' ``ManifestError`` (see :func:`stack_error`).
 """
 
