@@ -63,7 +63,6 @@ class HierarchicalAllocator:
         self.framework_sorters: dict[str, DRFSorter] = {}
         self._frameworks: dict[str, _FrameworkEntry] = {}
         self._role_members: dict[str, list[str]] = {}
-        self._weights: dict[str, float] = {}
 
     # -- frameworks and roles -----------------------------------------------------------
 
@@ -82,17 +81,10 @@ class HierarchicalAllocator:
         self._role_members[role].append(framework_id)
         self._frameworks[framework_id] = _FrameworkEntry(role)
 
-    def role_of(self, framework_id: str) -> str:
-        return self._frameworks[framework_id].role
-
     def update_weight(self, role: str, weight: float) -> None:
         """Set a role's weight (``/weights`` endpoint); a role of weight 2 is entitled to twice
         the share of a role of weight 1."""
         self.role_sorter.update_weight(role, weight)
-        self._weights[role] = float(weight)
-
-    def weight(self, role: str) -> float:
-        return self._weights.get(role, 1.0)
 
     def suppress(self, framework_id: str) -> None:
         self._frameworks[framework_id].suppressed = True

@@ -243,9 +243,6 @@ class Resources:
     def __bool__(self) -> bool:
         return bool(self.scalars or self.ranges)
 
-    def is_empty(self) -> bool:
-        return not self
-
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Mapping | str):
             try:

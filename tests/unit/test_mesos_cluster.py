@@ -481,3 +481,12 @@ def test_task_for_another_agent_is_a_task_error() -> None:
     cluster.run(until=0.5)
     (update,) = fw.updates
     assert update.state == TASK_ERROR and "agent S9" in update.message
+
+
+def test_launch_tasks_is_accept_with_one_launch() -> None:
+    """``launchTasks`` of the old driver API (scheduler.hpp)."""
+    cluster = one_agent()
+    fw = cluster.register(Recorder(answer=lambda fw, offer: fw.driver.launch_tasks(
+        [offer.id], [TaskInfo(f"t{len(fw.offers)}", resources={"cpus": 1})])))
+    cluster.run(until=0.5)
+    assert [u.task_id for u in fw.updates] == ["t1"]
