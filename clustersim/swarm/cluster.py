@@ -34,7 +34,7 @@ from clustersim.sim import TaskState as ViewTask
 from clustersim.swarm.agent import Agent
 from clustersim.swarm.constraints import parse_constraints
 from clustersim.swarm.errors import NoLeaderError, SwarmError
-from clustersim.swarm.mesh import RoutingMesh, Traffic
+from clustersim.swarm.mesh import Request, RoutingMesh, Traffic
 from clustersim.swarm.orchestrator import Orchestrator
 from clustersim.swarm.raft import RaftState
 from clustersim.swarm.scheduler import NodeInfo, Scheduler
@@ -570,7 +570,7 @@ class SwarmCluster:
         raise SwarmError(f"no current task {key!r}; use a task id or a name such as 'web_web.1'")
 
     # --- routing mesh ------------------------------------------------------------------------
-    def request(self, node: str, port: int, protocol: str = "tcp"):
+    def request(self, node: str, port: int, protocol: str = "tcp") -> Request:
         """Send one request to ``node:port`` now (see :mod:`clustersim.swarm.mesh`)."""
         return self.mesh.request(node, port, protocol)
 

@@ -3,8 +3,9 @@
 Upstream (moby/swarmkit ``manager/orchestrator/``):
 
 - ``replicated/services.go``: a replicated service keeps ``replicas`` slots, each with one
-  wanted task. Missing slots get new tasks (dead slot numbers first); surplus slots are
-  removed from the nodes that hold the most tasks of the service, not-yet-running tasks first.
+  wanted task. Missing slots get new tasks with the lowest free slot numbers; surplus slots
+  are removed (desired state REMOVE) from the nodes that hold the most copies of the
+  service, not-yet-running tasks first.
 - ``global/global.go``: a global service keeps one task on every node that is up, not drained
   and meets the constraints; the task is created with its node already set. A paused node
   keeps its task but gets no new one; a drained, down or no-longer-matching node loses it.
@@ -68,35 +69,35 @@ class Orchestrator:
         slots = self._slots(service)
         wanted = service.spec.replicas
         if len(slots) < wanted:
-            used = set(slots)
-            known = sorted({t.slot for t in self.cluster.service_tasks(service.name)} - used)
-            fresh = (n for n in range(1, len(used) + len(known) + wanted + 1)
-                     if n not in used and n not in known)
+            number = 0
             for _ in range(wanted - len(slots)):
-                slot = known.pop(0) if known else next(fresh)
-                self.cluster.new_task(service, slot=slot)
+                number += 1
+                while number in slots:  # the lowest slot number without a task (addTasks)
+                    number += 1
+                self.cluster.new_task(service, slot=number)
         elif len(slots) > wanted:
-            for slot in self._slots_to_remove(slots, len(slots) - wanted):
+            for slot in self._slots_to_remove(slots, wanted):
                 for task in slots[slot]:
-                    self.cluster.shut_down(task)
+                    self.cluster.shut_down(task, TaskState.REMOVE)
 
-    def _slots_to_remove(self, slots: dict[int, list[Task]], count: int) -> list[int]:
-        """Unassigned slots first, then from the node with the most slots (not-yet-running
-        tasks before running ones, higher slot numbers first)."""
-        by_node: dict[str | None, list[int]] = defaultdict(list)
-        for slot, tasks in slots.items():
-            by_node[tasks[0].node].append(slot)
-
-        def order(slot: int) -> tuple[bool, int]:
-            return slots[slot][0].state == TaskState.RUNNING, -slot
-
-        removed: list[int] = sorted(by_node.pop(None, []), key=order)[:count]
-        while len(removed) < count:
-            node = max(sorted(by_node, key=str), key=lambda n: len(by_node[n]))
-            victim = min(by_node[node], key=order)
-            by_node[node].remove(victim)
-            removed.append(victim)
-        return removed
+    def _slots_to_remove(self, slots: dict[int, list[Task]], keep: int) -> list[int]:
+        """Scale down as swarmkit does: running slots before the others, then number each
+        slot as the nth copy of the service on its node (unassigned ones last); keep the
+        first ``keep`` and remove the rest, so the busiest nodes lose tasks first."""
+        order = list(slots)
+        self.cluster.clock.random.shuffle(order)  # Go iterates a map
+        order.sort(key=lambda n: slots[n][0].state != TaskState.RUNNING)
+        copies: dict[str, int] = defaultdict(int)
+        index: dict[int, int] = {}
+        for number in order:
+            node = slots[number][0].node
+            if len(slots[number]) == 1 and node is not None:
+                copies[node] += 1
+                index[number] = copies[node]
+            else:
+                index[number] = -1
+        order.sort(key=lambda n: (index[n] < 0, index[n]))
+        return order[keep:]
 
     def node_valid_for_global(self, service: Service, node_name: str) -> bool:
         record = self.cluster.node_record(node_name)

@@ -111,6 +111,12 @@ class Task:
         return f"{self.service}.{self.slot if self.slot else self.node}"
 
     @property
+    def error(self) -> str:
+        """The status error (``docker service ps``'s ERROR column), e.g. the pending reason
+        ``no suitable node (…)``; same as ``err``."""
+        return self.err
+
+    @property
     def holds_resources(self) -> bool:
         """Assigned to a node and not yet stopped: its reservations and host ports are taken."""
         return self.node is not None and TaskState.ASSIGNED <= self.state <= TaskState.RUNNING
