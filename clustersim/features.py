@@ -220,9 +220,7 @@ class FeatureMatrix(_Model):
         """System ids for ``names`` in the order given (all systems when ``None``)."""
         if names is None:
             return list(self.systems)
-        if isinstance(names, str):
-            names = [names]
-        ids = list(dict.fromkeys(self.resolve_system(n) for n in names))
+        ids = list(dict.fromkeys(self.resolve_system(n) for n in _names(names, "systems")))
         if not ids:
             raise ValueError("no system chosen: choose at least one system to compare")
         return ids
@@ -231,8 +229,7 @@ class FeatureMatrix(_Model):
         """Category ids for ``names`` (id or title, any case), in the file's order."""
         if names is None:
             return list(self.categories)
-        if isinstance(names, str):
-            names = [names]
+        names = _names(names, "categories")
         lookup = {}
         for cat_id, category in self.categories.items():
             lookup[cat_id] = cat_id
@@ -256,12 +253,15 @@ class FeatureMatrix(_Model):
         categories: Iterable[str] | None = None,
         *,
         only_differences: bool = False,
+        changed_since_2019: bool = False,
         search: str = "",
     ) -> list[FeatureRow]:
         """The features to show, in file order, filtered as the comparison widget asks.
 
-        ``only_differences`` keeps features on which the chosen systems differ; ``search``
-        keeps features whose name, values, notes or 2019 claims contain every word given.
+        ``only_differences`` keeps features on which the chosen systems differ;
+        ``changed_since_2019`` keeps features where a chosen system's cell records a 2019
+        claim that no longer holds; ``search`` keeps features whose name, values, notes or
+        2019 claims contain every word given.
         """
         sys_ids = self.resolve_systems(systems)
         cat_ids = self.resolve_categories(categories)
@@ -269,6 +269,10 @@ class FeatureMatrix(_Model):
         for cat_id in cat_ids:
             for key, feature in self.categories[cat_id].features.items():
                 if only_differences and not feature.differs(sys_ids):
+                    continue
+                if changed_since_2019 and not any(
+                    feature.cells[s].claim_2019 for s in sys_ids
+                ):
                     continue
                 if search.strip() and not feature.matches(search, sys_ids):
                     continue
@@ -287,6 +291,16 @@ class FeatureMatrix(_Model):
     def retired(self) -> list[str]:
         """Ids of the systems whose projects are retired."""
         return [s for s, system in self.systems.items() if system.retired]
+
+
+def _names(names: Iterable[str] | str, what: str) -> list[str]:
+    """A list of names from one name or an iterable of names; anything else is refused."""
+    if isinstance(names, str):
+        return [names]
+    try:
+        return [str(n) for n in names]
+    except TypeError:
+        raise ValueError(f"{what} must be a name or a list of names, not {names!r}") from None
 
 
 def _same_keys(given: dict[str, Any], wanted: list[str], where: str, what: str) -> None:

@@ -98,6 +98,7 @@ def comparison_html(
     categories: Iterable[str] | None = None,
     *,
     only_differences: bool = False,
+    changed_since_2019: bool = False,
     search: str = "",
     open_all: bool = False,
 ) -> str:
@@ -108,12 +109,15 @@ def comparison_html(
     """
     matrix = matrix or load_features()
     sys_ids = matrix.resolve_systems(systems)
-    rows = matrix.rows(sys_ids, categories, only_differences=only_differences, search=search)
+    rows = matrix.rows(sys_ids, categories, only_differences=only_differences,
+                       changed_since_2019=changed_since_2019, search=search)
     names = _names([matrix.systems[s].name for s in sys_ids])
     total = sum(len(c.features) for c in matrix.categories.values())
     filters = []
     if only_differences:
         filters.append("only features on which they differ")
+    if changed_since_2019:
+        filters.append("only features where a 2019 claim no longer holds")
     if search.strip():
         filters.append(f"matching “{search.strip()}”")
     summary = f"Showing {len(rows)} of {total} features for {names}"
@@ -122,7 +126,7 @@ def comparison_html(
     if not rows:
         out.append(
             "<p>No feature matches. Clear the search, choose more categories or turn off "
-            "“only differences”.</p></div>"
+            "a filter.</p></div>"
         )
         return "".join(out)
     header = '<th scope="col">Feature</th>' + "".join(_system_header(matrix, s) for s in sys_ids)

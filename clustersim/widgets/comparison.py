@@ -9,6 +9,7 @@ inline message instead of a traceback.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import ipywidgets as widgets
 
@@ -24,16 +25,29 @@ def comparison_view(
     systems: Iterable[str] | None,
     categories: Iterable[str] | None,
     *,
-    only_differences: bool = False,
-    search: str = "",
     open_all: bool = True,
+    **filters: Any,
 ) -> str:
-    """The comparison as HTML, or an inline error box saying what is wrong with the choice."""
+    """The comparison as HTML, or an inline error box saying what is wrong with the choice.
+
+    ``filters`` are those of :func:`~clustersim.viz.comparison.comparison_html`
+    (``only_differences``, ``changed_since_2019``, ``search``).
+    """
     try:
-        return comparison_html(matrix, systems, categories, only_differences=only_differences,
-                               search=search, open_all=open_all)
+        return comparison_html(matrix, systems, categories, open_all=open_all, **filters)
     except ValueError as err:
         return error_html(str(err))
+
+
+def _reusable(names: Any) -> Any:
+    """Names as a list, so that a generator can be read twice; anything else passes through
+    unchanged (the first rendering reports what is wrong with it)."""
+    if names is None or isinstance(names, str):
+        return names
+    try:
+        return list(names)
+    except TypeError:
+        return names
 
 
 def _known(resolve: Callable[[str], str], names: Iterable[str] | None, every: list[str]) -> set:
@@ -42,6 +56,8 @@ def _known(resolve: Callable[[str], str], names: Iterable[str] | None, every: li
         return set(every)
     if isinstance(names, str):
         names = [names]
+    if not isinstance(names, list):
+        return set()
     known = set()
     for name in names:
         try:
@@ -56,20 +72,19 @@ def comparison_app(
     categories: Iterable[str] | None = None,
     *,
     only_differences: bool = False,
+    changed_since_2019: bool = False,
     search: str = "",
     matrix: FeatureMatrix | None = None,
 ) -> LiveApp:
-    """Checkboxes for the systems, a list of categories, a differences switch and a search box.
+    """Checkboxes for the systems, a list of categories, two filter switches and a search box.
 
     ``systems`` and ``categories`` accept ids or names (``"k8s"``, ``"Docker Swarm"``,
     ``"Storage"``); ``None`` means all. The returned app also exposes ``controls``
     (``{"systems": {id: Checkbox}, "categories": SelectMultiple, "differences": Checkbox,
-    "search": Text}``) and ``output`` (the HTML widget with the tables).
+    "changed": Checkbox, "search": Text}``) and ``output`` (the HTML widget with the tables).
     """
     matrix = matrix or load_features()
-    systems = list(systems) if systems is not None and not isinstance(systems, str) else systems
-    categories = (list(categories) if categories is not None and not isinstance(categories, str)
-                  else categories)
+    systems, categories = _reusable(systems), _reusable(categories)
     chosen_systems = _known(matrix.resolve_system, systems, list(matrix.systems))
     chosen_categories = _known(
         lambda name: matrix.resolve_categories([name])[0], categories, list(matrix.categories)
@@ -90,14 +105,15 @@ def comparison_app(
         description="Categories",
         tooltip="Ctrl/Cmd-click or Shift-click to choose several",
     )
+    first = {"only_differences": only_differences, "changed_since_2019": changed_since_2019,
+             "search": search}
     differences = widgets.Checkbox(value=only_differences, description="Show only differences",
                                    indent=False)
-    query = widgets.Text(value=search, description="Search", placeholder="e.g. CNI, secrets, 2019",
+    changed = widgets.Checkbox(value=changed_since_2019, indent=False,
+                               description="Only what changed since the 2019 article")
+    query = widgets.Text(value=search, description="Search", placeholder="e.g. CNI, secrets, rkt",
                          continuous_update=True)
-    output = widgets.HTML(
-        comparison_view(matrix, systems, categories, only_differences=only_differences,
-                        search=search)
-    )
+    output = widgets.HTML(comparison_view(matrix, systems, categories, **first))
 
     def update(_: object = None) -> None:
         output.value = comparison_view(
@@ -105,21 +121,22 @@ def comparison_app(
             [s for s, box in boxes.items() if box.value],
             list(category_list.value),
             only_differences=differences.value,
+            changed_since_2019=changed.value,
             search=query.value,
         )
 
-    for control in (*boxes.values(), category_list, differences, query):
+    for control in (*boxes.values(), category_list, differences, changed, query):
         control.observe(update, names="value")
     controls = widgets.HBox([
-        widgets.VBox([widgets.HTML("<strong>Systems</strong>"), *boxes.values(), differences]),
+        widgets.VBox([widgets.HTML("<strong>Systems</strong>"), *boxes.values(), differences,
+                      changed]),
         widgets.VBox([category_list, query]),
     ])
     app = LiveApp(
         widgets.VBox([controls, output]),
-        lambda: comparison_view(matrix, systems, categories, only_differences=only_differences,
-                                search=search, open_all=False),
+        lambda: comparison_view(matrix, systems, categories, open_all=False, **first),
     )
     app.controls = {"systems": boxes, "categories": category_list, "differences": differences,
-                    "search": query}
+                    "changed": changed, "search": query}
     app.output = output
     return app

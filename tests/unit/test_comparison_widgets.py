@@ -149,7 +149,22 @@ def test_controls_re_render_the_table():
     assert shown_rows(app) == 0 and "No feature matches" in app.output.value
 
 
+def test_only_what_changed_since_2019():
+    matrix = load_features()
+    app = comparison_app()
+    app.controls["changed"].value = True
+    expected = [r for r in matrix.rows() if any(c.claim_2019 for c in r.feature.cells.values())]
+    assert 0 < shown_rows(app) == len(expected) < len(matrix.rows())
+    assert "2019 claim no longer holds" in app.output.value
+    for box in ("swarm", "mesos"):
+        app.controls["systems"][box].value = False
+    assert shown_rows(app) == len([
+        r for r in matrix.rows() if r.feature.cells["kubernetes"].claim_2019
+    ])
+
+
 @pytest.mark.parametrize(("kwargs", "message"), [
+    ({"systems": 5}, "systems must be a name or a list of names"),
     ({"systems": ["kubernetes", "nomad"]}, "unknown system &#x27;nomad&#x27;"),
     ({"systems": []}, "choose at least one system"),
     ({"categories": ["speed"]}, "unknown category &#x27;speed&#x27;"),
