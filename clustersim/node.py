@@ -33,17 +33,24 @@ def _quantity(field: str, node: str, value: str | int | float | Decimal) -> Deci
 
 
 def _port_ranges(node: str, ports: Iterable[Any]) -> tuple[tuple[int, int], ...]:
+    """Host port ranges from ``8080``, ``"31000-32000"`` or ``(31000, 32000)`` items."""
     ranges = []
     for item in ports:
-        if isinstance(item, int):
-            begin = end = item
-        elif isinstance(item, str) and "-" in item:
-            begin_text, _, end_text = item.partition("-")
-            begin, end = int(begin_text), int(end_text)
-        elif isinstance(item, Iterable) and not isinstance(item, str):
-            begin, end = (int(x) for x in item)
-        else:
-            begin = end = int(item)
+        try:
+            if isinstance(item, bool):
+                raise ValueError
+            if isinstance(item, str):
+                begin_text, _, end_text = item.partition("-")
+                begin, end = int(begin_text), int(end_text or begin_text)
+            elif isinstance(item, Iterable):
+                begin, end = (int(x) for x in item)
+            else:
+                begin = end = int(item)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"Node {node!r}: port range {item!r} must be a port, \"begin-end\" or "
+                "(begin, end), e.g. (31000, 32000)"
+            ) from None
         if not 0 <= begin <= end <= 65535:
             raise ValueError(f"Node {node!r}: port range {item!r} must lie within 0-65535")
         ranges.append((begin, end))
@@ -123,7 +130,9 @@ class Node:
         self.disk = _quantity("disk", name, disk)
         self.ports = _port_ranges(name, ports)
         if not isinstance(max_pods, int) or max_pods < 0:
-            raise ValueError(f"Node {name!r}: max_pods must be a whole number ≥ 0, got {max_pods!r}")
+            raise ValueError(
+                f"Node {name!r}: max_pods must be a whole number ≥ 0, got {max_pods!r}"
+            )
         self.max_pods = max_pods
         self.extended_resources = {
             key: _quantity(f"extended_resources[{key!r}]", name, value)
@@ -205,7 +214,8 @@ class Node:
             "zone": self.zone,
         }
         fields.update(changes)
-        return Node(changes.pop("name", self.name), **{k: v for k, v in fields.items() if k != "name"})
+        name = changes.pop("name", self.name)
+        return Node(name, **{k: v for k, v in fields.items() if k != "name"})
 
     def __repr__(self) -> str:
         return f"Node({self.name!r}, cpu={str(self.cpu)!r}, memory={str(self.memory)!r})"
