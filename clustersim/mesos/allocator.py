@@ -11,6 +11,8 @@ Follows apache/mesos ``src/master/allocator/mesos/hierarchical.cpp``
   order, then the role's frameworks in DRF order, and gives the first framework that is not
   suppressed and has no matching refusal filter **all** of the agent's free resources; the
   sorters are updated at once, so the next agent sees the new shares.
+- Agents with GPUs are offered only to frameworks with the ``GPU_RESOURCES`` capability
+  (MESOS-5634).
 - Resources are offered only when they are *allocatable*: at least 0.01 cpus or 32 MiB of
   memory (``--min_allocatable_resources`` default ``cpus:0.01|mem:32``).
 - Resources a framework declines or leaves unused return with a refusal filter that lasts
@@ -45,6 +47,7 @@ MIN_ALLOCATABLE: tuple[Mapping[str, float], ...] = ({"cpus": 0.01}, {"mem": 32.0
 @dataclass
 class _FrameworkEntry:
     role: str
+    gpu_resources: bool = False
     suppressed: bool = False
     filters: dict[str, list[RefusedOfferFilter]] = field(default_factory=dict)
 
@@ -66,7 +69,7 @@ class HierarchicalAllocator:
 
     # -- frameworks and roles -----------------------------------------------------------
 
-    def add_framework(self, framework_id: str, role: str) -> None:
+    def add_framework(self, framework_id: str, role: str, *, gpu_resources: bool = False) -> None:
         if role not in self.framework_sorters:
             self.role_sorter.add(role)
             self.role_sorter.activate(role)
@@ -79,7 +82,7 @@ class HierarchicalAllocator:
         self.framework_sorters[role].add(framework_id)
         self.framework_sorters[role].activate(framework_id)
         self._role_members[role].append(framework_id)
-        self._frameworks[framework_id] = _FrameworkEntry(role)
+        self._frameworks[framework_id] = _FrameworkEntry(role, gpu_resources)
 
     def update_weight(self, role: str, weight: float) -> None:
         """Set a role's weight (``/weights`` endpoint); a role of weight 2 is entitled to twice
@@ -164,11 +167,13 @@ class HierarchicalAllocator:
 
     def _allocate_agent(self, agent: Agent, available: Resources,
                         offerable: dict[str, dict[str, Resources]]) -> None:
+        has_gpus = agent.total.get("gpus") > 0
         for role in self.role_sorter.sort():
             sorter = self.framework_sorters[role]
             for framework_id in sorter.sort():
                 entry = self._frameworks[framework_id]
-                if entry.suppressed or self.is_filtered(framework_id, agent.id, available):
+                if entry.suppressed or (has_gpus and not entry.gpu_resources) \
+                        or self.is_filtered(framework_id, agent.id, available):
                     continue
                 agent.allocated = agent.allocated + available
                 sorter.allocated(framework_id, agent.id, available)

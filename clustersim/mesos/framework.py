@@ -49,6 +49,8 @@ answers, the agent is lost, or the cluster's ``offer_timeout`` expires.
 ``partition_aware`` is the ``PARTITION_AWARE`` capability: such a framework hears
 TASK_UNREACHABLE (and later TASK_GONE) when an agent is lost; others hear TASK_LOST
 (apache/mesos ``docs/high-availability-framework-guide.md``). Marathon is partition-aware.
+``gpu_resources`` is the ``GPU_RESOURCES`` capability: only such frameworks are offered
+agents that have GPUs (MESOS-5634, ``docs/gpu-support.md``).
 """
 
 from __future__ import annotations
@@ -87,7 +89,7 @@ class Framework:
     """
 
     def __init__(self, name: str = "framework", role: str = "*", *,
-                 partition_aware: bool = False) -> None:
+                 partition_aware: bool = False, gpu_resources: bool = False) -> None:
         if not isinstance(name, str) or not name:
             raise ValueError(f"a framework needs a non-empty name, got {name!r}")
         if not isinstance(role, str) or not role or role.startswith("/") or role.endswith("/"):
@@ -97,6 +99,7 @@ class Framework:
         self.name = name
         self.role = role
         self.partition_aware = partition_aware
+        self.gpu_resources = gpu_resources
         self.driver: SchedulerDriver | None = None
         self.framework_id: str | None = None
 

@@ -160,7 +160,8 @@ class Master:
         framework.framework_id = framework_id
         framework.driver = SchedulerDriver(self, framework_id)
         self.frameworks[framework_id] = framework
-        self.allocator.add_framework(framework_id, framework.role)
+        self.allocator.add_framework(framework_id, framework.role,
+                                     gpu_resources=framework.gpu_resources)
         self.events.record(self.clock.now, f"framework/{framework.name}", "FrameworkRegistered",
                            f"Registered framework {framework_id} ({framework.name}) "
                            f"in role {framework.role!r}")

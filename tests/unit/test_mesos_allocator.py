@@ -90,3 +90,19 @@ def test_allocatable() -> None:
     cluster.add_agent(Node("slave3", cpu=0.005, memory="32Mi", disk="128Mi"))
     cluster.run(until=0.5)
     assert sorted(o.hostname for o in framework.offers) == ["slave2", "slave3"]
+
+
+def test_gpu_agents_only_go_to_gpu_capable_frameworks() -> None:
+    """MESOS-5634 (HierarchicalAllocatorTest.GPUResources): an agent with GPUs is offered
+    only to frameworks with the GPU_RESOURCES capability."""
+    cluster = MesosCluster([Node("gpu", cpu=4, memory="4Gi",
+                                 extended_resources={"nvidia.com/gpu": 1}),
+                            agent("plain", 4, 4096)], seed=0)
+    plain = cluster.register(Holder("plain-fw", "a"))
+    cluster.run(until=0.5)
+    assert [o.hostname for o in plain.offers] == ["plain"]
+    capable = Holder("gpu-fw", "b")
+    capable.gpu_resources = True
+    cluster.register(capable)
+    cluster.run(until=1)
+    assert [(o.hostname, o.resources.get("gpus")) for o in capable.offers] == [("gpu", 1)]
