@@ -93,7 +93,7 @@ def test_allocatable() -> None:
 
 
 def test_gpu_agents_only_go_to_gpu_capable_frameworks() -> None:
-    """MESOS-5634 (HierarchicalAllocatorTest.GPUResources): an agent with GPUs is offered
+    """hierarchical.cpp (MESOS-5634) and docs/gpu-support.md: an agent with GPUs is offered
     only to frameworks with the GPU_RESOURCES capability."""
     cluster = MesosCluster([Node("gpu", cpu=4, memory="4Gi",
                                  extended_resources={"nvidia.com/gpu": 1}),
