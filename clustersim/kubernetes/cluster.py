@@ -139,6 +139,7 @@ class KubernetesCluster:
         self._foreground = 0
         self._wakes: set[tuple[float, bool]] = set()
         self._reconciling = False
+        self._reconcile_queued = False
         self._controllers = [cls(self) for cls in CONTROLLERS]
         for node in nodes:
             self.add_node(node)
@@ -161,9 +162,25 @@ class KubernetesCluster:
             if not background:
                 self._foreground -= 1
             action()
-            self._reconcile()
+            self._reconcile_soon()
 
         self.clock.env.process(waiter())
+
+    def _reconcile_soon(self) -> None:
+        """Reconcile once after every action due at this instant has run (SimPy runs a zero
+        delay event after the events already queued for the same time)."""
+        if self._reconcile_queued:
+            return
+        self._reconcile_queued = True
+        self._foreground += 1
+
+        def later():
+            yield self.clock.env.timeout(0)
+            self._reconcile_queued = False
+            self._foreground -= 1
+            self._reconcile()
+
+        self.clock.env.process(later())
 
     def wake_at(self, time: float, *, background: bool = False) -> None:
         """Make sure the controllers look again at ``time`` (e.g. when minReadySeconds pass)."""

@@ -182,6 +182,7 @@ class Services:
                     history[-1] = (now, current)
                 else:
                     history.append((now, current))
+                self.cluster.wake_at(now + self.cluster.timing.endpoint_propagation_seconds)
 
     def proxy_view(self, svc: Mapping[str, Any], time: float) -> tuple[tuple[str, str], ...]:
         """The endpoints kube-proxy routes to at ``time`` (propagation delay applied)."""

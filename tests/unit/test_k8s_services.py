@@ -1,0 +1,148 @@
+"""Services: address allocation, endpoints from selectors and readiness, and request streams.
+
+Expected behaviour from the Service docs (https://kubernetes.io/docs/concepts/services-networking/service/):
+the default service CIDR 10.96.0.0/12 and node-port range 30000-32767, endpoints are the ready
+pods the selector matches, and kube-proxy's iptables mode picks a random endpoint. The
+rolling-update case shows the known race between a pod's SIGTERM and kube-proxy's update,
+and the ``preStop`` sleep that avoids it (docs: "Termination of Pods" and
+https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/).
+"""
+
+from __future__ import annotations
+
+import copy
+import ipaddress
+
+import pytest
+
+from clustersim import Node
+from clustersim.kubernetes import KubernetesCluster
+
+
+def nodes(count=3):
+    return Node.many(count, "node", cpu="4", memory="8Gi",
+                     zone=lambda i: f"zone-{'abc'[(i - 1) % 3]}")
+
+
+def web(replicas=3, image="nginx:1.25", pre_stop=None):
+    container = {"name": "nginx", "image": image,
+                 "readinessProbe": {"initialDelaySeconds": 2, "periodSeconds": 2}}
+    if pre_stop:
+        container["lifecycle"] = {"preStop": {"sleep": {"seconds": pre_stop}}}
+    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+            "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": "web"}},
+                     "template": {"metadata": {"labels": {"app": "web"}},
+                                  "spec": {"containers": [container]}}}}
+
+
+def service(kind="ClusterIP", name="web", **spec):
+    return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name},
+            "spec": {"type": kind, "selector": {"app": "web"}, "ports": [{"port": 80}], **spec}}
+
+
+def test_cluster_ip_node_port_and_load_balancer_allocation():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply([service("ClusterIP", "a"), service("NodePort", "b"),
+                   service("LoadBalancer", "c"), service("ClusterIP", "d", clusterIP="None")])
+    a, b, c, d = (cluster.get("Service", "default", n) for n in "abcd")
+    cidr = ipaddress.ip_network("10.96.0.0/12")
+    for svc in (a, b, c):
+        address = ipaddress.ip_address(svc["spec"]["clusterIP"])
+        assert address in cidr and str(address) != "10.96.0.1"
+    assert len({a["spec"]["clusterIP"], b["spec"]["clusterIP"], c["spec"]["clusterIP"]}) == 3
+    assert "nodePort" not in a["spec"]["ports"][0]
+    for svc in (b, c):
+        assert 30000 <= svc["spec"]["ports"][0]["nodePort"] <= 32767
+    assert c["status"]["loadBalancer"]["ingress"][0]["ip"]
+    assert d["spec"]["clusterIP"] == "None"
+
+
+def test_node_port_conflict_is_refused():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(service("NodePort", "a", ports=[{"port": 80, "nodePort": 30080}]))
+    with pytest.raises(ValueError, match="already allocated"):
+        cluster.apply(service("NodePort", "b", ports=[{"port": 80, "nodePort": 30080}]))
+
+
+def test_endpoints_follow_readiness_and_selector():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply([web(), service()])
+    cluster.run(until=5)
+    assert cluster.endpoints("web") == []              # pulled and started, not ready yet
+    cluster.run()
+    assert len(cluster.endpoints("web")) == 3
+    other = copy.deepcopy(service(name="other"))
+    other["spec"]["selector"] = {"app": "nothing"}
+    cluster.apply(other)
+    assert cluster.endpoints("other") == []
+
+
+def test_requests_spread_over_ready_endpoints():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply([web(), service()])
+    cluster.run()
+    stream = cluster.request_stream("web", rate=100, stop=cluster.now + 60)
+    cluster.run(until=cluster.now + 61)
+    assert stream.failed == 0 and stream.served > 5000
+    counts = stream.by_pod()
+    assert len(counts) == 3 and min(counts.values()) > 0.25 * stream.served
+
+
+def test_no_endpoints_means_failed_requests():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(service())
+    stream = cluster.request_stream("web", rate=10, stop=10)
+    cluster.run(until=10)
+    assert stream.served == 0 and stream.failed > 0
+
+
+def test_node_failure_fails_requests_until_the_node_is_marked_not_ready():
+    cluster = KubernetesCluster(nodes(), seed=5)
+    cluster.apply([web(), service()])
+    cluster.run()
+    start = cluster.now
+    stream = cluster.request_stream("web", rate=60, start=start, stop=start + 100)
+    cluster.fail_node("node-1")
+    cluster.run(until=start + 100)
+    buckets = stream.buckets(10)
+    early = sum(b["failed"] for b in buckets[:5])           # before the 50 s grace period
+    late = sum(b["failed"] for b in buckets[6:])            # after NotReady propagated
+    assert early > 0.2 * sum(b["served"] + b["failed"] for b in buckets[:5])
+    assert late == 0
+
+
+def _rollout_failures(pre_stop):
+    cluster = KubernetesCluster(nodes(), seed=11)
+    cluster.apply([web(replicas=4, pre_stop=pre_stop), service()])
+    cluster.run()
+    stream = cluster.request_stream("web", rate=200, stop=cluster.now + 120)
+    cluster.apply(web(replicas=4, image="nginx:1.26", pre_stop=pre_stop))
+    cluster.run(until=cluster.now + 121)
+    assert stream.served > 0
+    return stream.failed
+
+
+def test_rolling_update_drops_requests_without_pre_stop_and_not_with_it():
+    assert _rollout_failures(None) > 0
+    assert _rollout_failures(5) == 0
+
+
+def test_buckets_cover_the_stream_and_reject_bad_width():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply([web(), service()])
+    cluster.run()
+    stream = cluster.request_stream("web", rate=20, start=cluster.now, stop=cluster.now + 30)
+    cluster.run(until=cluster.now + 31)
+    rows = stream.buckets(10)
+    assert len(rows) == 3 and sum(r["served"] for r in rows) == stream.served
+    with pytest.raises(ValueError, match="width"):
+        stream.buckets(0)
+
+
+def test_stream_errors_are_readable():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    with pytest.raises(ValueError, match="not found"):
+        cluster.request_stream("missing")
+    cluster.apply(service(clusterIP="None"))
+    with pytest.raises(ValueError, match="headless"):
+        cluster.request_stream("web")
