@@ -32,7 +32,7 @@ __all__ = [
 ACTIVE, DISCONNECTED, UNREACHABLE, GONE = "active", "disconnected", "unreachable", "gone"
 
 #: What an agent offers as ``ports`` when its machine names none: the agent's default
-#: (apache/mesos ``src/slave/constants.hpp``, ``DEFAULT_PORTS``).
+#: (apache/mesos ``src/slave/constants.hpp`` and ``constants.cpp``, ``DEFAULT_PORTS``).
 DEFAULT_PORTS = Resources.parse("ports:[31000-32000]")
 
 

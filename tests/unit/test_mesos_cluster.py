@@ -490,3 +490,17 @@ def test_launch_tasks_is_accept_with_one_launch() -> None:
         [offer.id], [TaskInfo(f"t{len(fw.offers)}", resources={"cpus": 1})])))
     cluster.run(until=0.5)
     assert [u.task_id for u in fw.updates] == ["t1"]
+
+
+def test_the_framework_interface_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    """The example in clustersim.mesos.framework's docstring stays true."""
+    import textwrap
+
+    from clustersim.mesos import framework
+
+    doc = framework.__doc__ or ""
+    code = textwrap.dedent(doc.split("launched three::", 1)[1].split("\nA plain", 1)[0])
+    exec(compile(code, "framework-example", "exec"), {})
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1] == "16.0 t3 TASK_FINISHED"
+    assert sum("TASK_FINISHED" in line for line in lines) == 3
