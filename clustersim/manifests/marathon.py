@@ -65,7 +65,9 @@ def _resolve_id(document: Document, path: Path, value: Any, base: str, *, child:
         )
     problem = pathid.validate(value)
     if problem:
-        raise document.error(path, problem, f"segments matching {pathid.SEGMENT.pattern!r}")
+        raise document.error(
+            path, problem, 'an id such as "/shop/web-1": lowercase letters, digits, "-" and "."'
+        )
     resolved = pathid.canonical(value, base)
     if child and not pathid.is_child_of(resolved, base):
         raise document.error(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
 __all__ = ["App", "Group", "Pod", "check_constraint"]
@@ -49,6 +49,19 @@ def check_constraint(field: Any, operator: Any, value: Any) -> None:
             raise ValueError(
                 f"the {operator} constraint's value {value!r} is not a valid regex"
             ) from None
+
+
+def _app_constraint(item: list[str]) -> list[str]:
+    """An app constraint is ``[field, operator]`` or ``[field, operator, value]``."""
+    if not 2 <= len(item) <= 3:
+        raise ValueError(
+            f"a constraint {item!r} must be [field, operator] or [field, operator, value]"
+        )
+    check_constraint(*item, *([None] if len(item) == 2 else []))
+    return item
+
+
+AppConstraint = Annotated[list[str], AfterValidator(_app_constraint)]
 
 
 class _Model(BaseModel):
@@ -149,7 +162,7 @@ class App(_Model):
     mem: NonNegative | None = None
     disk: NonNegative | None = None
     gpus: Count | None = None
-    constraints: list[list[str]] | None = None
+    constraints: list[AppConstraint] | None = None
     port_definitions: list[PortDefinition] | None = None
     ports: list[PortNumber] | None = None
     require_ports: bool | None = None
@@ -164,17 +177,6 @@ class App(_Model):
     labels: dict[str, str] | None = None
     env: dict[str, str | dict[str, str]] | None = None
     kill_selection: Literal["YOUNGEST_FIRST", "OLDEST_FIRST"] | None = None
-
-    @field_validator("constraints")
-    @classmethod
-    def _constraints(cls, value: list[list[str]] | None) -> list[list[str]] | None:
-        for item in value or []:
-            if not 2 <= len(item) <= 3:
-                raise ValueError(
-                    f"a constraint {item!r} must be [field, operator] or [field, operator, value]"
-                )
-            check_constraint(*item, *([None] if len(item) == 2 else []))
-        return value
 
 
 class PodResources(_Model):
@@ -203,14 +205,10 @@ class PodConstraint(_Model):
     operator: str
     value: str | None = None
 
-    @field_validator("operator")
-    @classmethod
-    def _operator(cls, value: str) -> str:
-        if value not in OPERATORS:
-            raise ValueError(
-                f"the constraint operator {value!r} must be one of {', '.join(OPERATORS)}"
-            )
-        return value
+    @model_validator(mode="after")
+    def _rules(self) -> PodConstraint:
+        check_constraint(self.field_name, self.operator, self.value)
+        return self
 
 
 class PodPlacement(_Model):

@@ -101,9 +101,11 @@ def test_child_outside_its_group_is_refused() -> None:
     [
         ('"cpus": "1"', "cpus", "number"),
         ('"instances": -1', "instances", "greater than or equal"),
-        ('"constraints": [["hostname", "UNIQ"]]', "constraints", "UNIQUE"),
-        ('"constraints": [["rack", "GROUP_BY", "two"]]', "constraints", "integer"),
-        ('"constraints": [["rack", "LIKE"]]', "constraints", "needs a value"),
+        ('"constraints": [["hostname", "UNIQ"]]', "constraints[0]", "UNIQUE"),
+        ('"constraints": [["rack", "GROUP_BY", "two"]]', "constraints[0]", "integer"),
+        ('"constraints": [["rack", "LIKE"]]', "constraints[0]", "needs a value"),
+        ('"constraints": [["rack", "LIKE", "[a-"]]', "constraints[0]", "regex"),
+        ('"constraints": [["rack"]]', "constraints[0]", "[field, operator]"),
         (
             '"upgradeStrategy": {"minimumHealthCapacity": 1.5}',
             "upgradeStrategy.minimumHealthCapacity",
