@@ -126,3 +126,18 @@ def test_manual_rollback_and_scale_only_change_does_not_roll() -> None:
     fresh.services["s_web"].previous = None
     with pytest.raises(SwarmError, match="no previous spec"):
         fresh.rollback_service("s_web")
+
+
+def test_global_service_updates_node_by_node() -> None:
+    nodes = [Node("m", 2, "4Gi", role="manager"), *Node.many(3, "w", cpu=2, memory="4Gi")]
+    cluster = SwarmCluster(nodes, seed=0)
+    cluster.deploy_stack("s", {"services": {"agent": {"image": "agent:1", "deploy": {
+        "mode": "global", "update_config": {"parallelism": 1, "delay": "5s"}}}}})
+    cluster.run(until=10)
+    cluster.update_service("s_agent", image="agent:2")
+    cluster.run(until=15)
+    assert sum(t.spec.image == "agent:2" for t in cluster.tasks("s_agent")) == 1
+    cluster.run(until=60)
+    tasks = cluster.tasks("s_agent")
+    assert sorted(t.node for t in tasks) == ["m", "w-1", "w-2", "w-3"]
+    assert all(t.spec.image == "agent:2" and t.state == "running" for t in tasks)
