@@ -153,12 +153,14 @@ class MesosCluster:
         ]
 
     def snapshot(self) -> Snapshot:
-        """The cluster now, in the shape :mod:`clustersim.viz` draws."""
+        """The cluster now, in the shape :mod:`clustersim.viz` draws: every agent (once, by
+        name) and every task that has not ended."""
         used: dict[str, tuple[float, float]] = {}
         tasks = []
         for task in self.master.tasks.values():
-            holding = not task.terminal and task.state != "TASK_UNREACHABLE"
-            if holding:
+            if task.terminal:
+                continue   # like the Mesos UI's "Active Tasks"; cluster.tasks() has them all
+            if task.state != "TASK_UNREACHABLE":
                 cpu, mem = used.get(task.agent_id, (0.0, 0.0))
                 used[task.agent_id] = (cpu + task.resources.cpus, mem + task.resources.mem)
             tasks.append(TaskState(

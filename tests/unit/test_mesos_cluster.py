@@ -429,6 +429,8 @@ def test_snapshot_shows_agents_and_tasks() -> None:
     assert sum(n.memory_used for n in snap.nodes) == 2 * 256 * 1024 * 1024
     assert all(t.owner == "batch" and t.ready for t in snap.tasks)
     assert snap.nodes[0].zone == "z1"
+    cluster.master.kill_task(cluster.frameworks[0].framework_id, "batch-1")
+    assert [t.name for t in cluster.snapshot().tasks] == ["batch-2"]
 
 
 def test_events_use_mesos_wording() -> None:
