@@ -64,6 +64,11 @@ class Constraint:
     operator: str
     value: str
 
+    @property
+    def exp(self) -> str:
+        """The value, under swarmkit's field name."""
+        return self.value
+
     def match(self, *whats: str) -> bool:
         """``Constraint.Match``: does any of ``whats`` equal the value (case-insensitively)?
         ``!=`` negates the answer."""
