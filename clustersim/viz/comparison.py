@@ -218,7 +218,7 @@ def decision_figure(
     presets = list(matrix.presets)
     recs = {p: rank(preset_weights(p, matrix), sys_ids, matrix) for p in presets}
     labels = [
-        _plain(matrix.systems[s].name) + (" (retired)" if matrix.systems[s].retired else "")
+        _plain(matrix.systems[s].name) + ("<br>(retired)" if matrix.systems[s].retired else "")
         for s in sys_ids
     ]
 
@@ -245,17 +245,15 @@ def decision_figure(
             hoverinfo="text", marker={"color": color_for(i), "pattern": _pattern(i)},
         ))
 
-    def notes(preset: str) -> list[dict]:
+    def title(preset: str) -> str:
         rec = recs[preset]
-        best = _plain(rec.recommended.name) if rec.recommended else "none"
-        retired = ", ".join(
-            _plain(matrix.systems[s].name) for s in sys_ids if s in matrix.retired()
-        )
-        text = f"<b>{_plain(matrix.presets[preset].name)}</b>: recommended {best}."
+        best = _plain(rec.recommended.name) if rec.recommended else "none (all retired)"
+        text = f"<b>{_plain(matrix.presets[preset].name)}</b>: recommended {best}"
+        retired = [_plain(matrix.systems[s].name) for s in sys_ids if s in matrix.retired()]
         if retired:
-            text += f" {retired} is retired whatever the weights: plan a migration."
-        return [{"text": text, "xref": "paper", "yref": "paper", "x": 0, "y": -0.42,
-                 "showarrow": False, "align": "left", "xanchor": "left"}]
+            text += (f"<br><sup>{', '.join(retired)}: retired whatever the weights; "
+                     "plan a migration</sup>")
+        return text
 
     buttons = []
     for preset in presets:
@@ -265,22 +263,22 @@ def decision_figure(
             "method": "update",
             "args": [
                 {"x": [d[0] for d in data], "hovertext": [d[1] for d in data]},
-                {"annotations": notes(preset),
-                 "title.text": f"Share of possible points: {_plain(matrix.presets[preset].name)}"},
+                {"title.text": title(preset)},
             ],
         })
     fig.update_layout(base_layout(
-        f"Share of possible points: {_plain(matrix.presets[first].name)}",
+        title(first),
         barmode="stack",
         xaxis={"title": {"text": "share of possible points (%)"}, "range": [0, 100],
                "gridcolor": "#e5e5e5"},
         yaxis={"autorange": "reversed", "automargin": True},
-        legend={"title": {"text": "criterion"}, "traceorder": "normal"},
-        annotations=notes(first),
-        updatemenus=[{"type": "buttons", "direction": "right", "buttons": buttons,
-                      "x": 0, "xanchor": "left", "y": 1.22, "yanchor": "top",
-                      "showactive": True, "active": 0}],
-        margin={"l": 60, "r": 20, "t": 130, "b": 130},
-        height=520,
+        legend={"traceorder": "normal", "orientation": "h",
+                "x": 0, "xanchor": "left", "y": -0.3, "yanchor": "top"},
+        updatemenus=[{"type": "buttons", "direction": "down", "buttons": buttons,
+                      "x": 0, "xanchor": "left", "y": 1.03, "yanchor": "bottom",
+                      "showactive": True, "active": 0, "pad": {"t": 0, "b": 0}}],
+        margin={"l": 60, "r": 20, "t": 210, "b": 210},
+        height=700,
     ))
+    fig.update_layout(title_y=0.97, title_yref="container", title_yanchor="top")
     return fig

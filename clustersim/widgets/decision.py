@@ -37,7 +37,7 @@ def decision_view(
 def _static(matrix: FeatureMatrix, weights: Mapping[str, int] | None,
             systems: Iterable[str] | None, first: str) -> str:
     """The book's version: the preset chart, then the written ranking of every preset."""
-    parts = [figure_html(decision_figure(matrix, systems), height=520)]
+    parts = [figure_html(decision_figure(matrix, systems), height=700)]
     if weights is not None:
         parts.append("<h4>The weights given</h4>" + decision_view(matrix, weights, systems))
     for preset_id, preset in matrix.presets.items():

@@ -253,4 +253,6 @@ def test_the_preset_chart_has_a_button_per_preset_and_bars_that_add_up():
         rec = {r.system: r for r in rank(preset_weights(preset_id)).ranking}
         for i, system in enumerate(matrix.systems):
             assert sum(trace[i] for trace in xs) == pytest.approx(100 * rec[system].share, abs=0.1)
-        assert "retired whatever the weights" in button.args[1]["annotations"][0]["text"]
+        title = button.args[1]["title.text"]
+        assert "retired whatever the weights" in title
+        assert f"recommended {rank(preset_weights(preset_id)).recommended.name}" in title
