@@ -10,7 +10,12 @@ cluster.fail_node(name); cluster.recover_node(name); cluster.cordon(name); clust
 ```
 """
 
-from clustersim.kubernetes.cluster import AdmissionError, KubernetesCluster, PodInfo
+from clustersim.kubernetes.cluster import (
+    AdmissionError,
+    KubernetesCluster,
+    PodInfo,
+    default_nodes,
+)
 from clustersim.kubernetes.controllers.cronjob import CronSchedule
 from clustersim.kubernetes.controllers.deployment import resolve_fenceposts
 from clustersim.kubernetes.kubelet import Timing
@@ -26,6 +31,7 @@ __all__ = [
     "Scheduler",
     "Timing",
     "Verdict",
+    "default_nodes",
     "resolve_fenceposts",
     "tolerates",
 ]

@@ -56,7 +56,7 @@ from clustersim.kubernetes.services import RequestStream, Services
 from clustersim.node import Node
 from clustersim.sim import Clock, EventLog, NodeState, Snapshot, TaskState
 
-__all__ = ["AdmissionError", "KubernetesCluster", "PodInfo"]
+__all__ = ["AdmissionError", "KubernetesCluster", "PodInfo", "default_nodes"]
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 """What ``kubectl apply`` compares a manifest with (client-side apply)."""
@@ -70,6 +70,19 @@ _PLURALS = {"deployment": "Deployment", "deployments": "Deployment", "deploy": "
             "cronjob": "CronJob", "pod": "Pod", "po": "Pod", "service": "Service",
             "svc": "Service", "replicationcontroller": "ReplicationController",
             "rc": "ReplicationController"}
+
+
+def default_nodes(workers: int = 3) -> list[Node]:
+    """A small, typical cluster: ``workers`` nodes (4 CPU, 16 GiB, 100 GiB disk) spread over
+    zones ``zone-a``, ``zone-b``, ``zone-c``, plus one control-plane node carrying kubeadm's
+    ``node-role.kubernetes.io/control-plane:NoSchedule`` taint."""
+    nodes = Node.many(workers, "worker", cpu="4", memory="16Gi", disk="100Gi",
+                      zone=lambda i: f"zone-{'abc'[(i - 1) % 3]}")
+    nodes.append(Node("control-plane", cpu="2", memory="8Gi", disk="100Gi", zone="zone-a",
+                      labels={"node-role.kubernetes.io/control-plane": ""},
+                      taints=[{"key": "node-role.kubernetes.io/control-plane",
+                               "effect": "NoSchedule"}]))
+    return nodes
 
 
 class _WorkloadLister:
