@@ -300,18 +300,21 @@ class SwarmCluster:
             self.record(f"task/{task.name}", "Pending", f"{task.id}: {reason}", "Warning")
 
     # --- services and stacks -----------------------------------------------------------------
-    def deploy_stack(self, name: str, source: Any) -> list[Service]:
+    def deploy_stack(self, name: str, source: Any, *,
+                     environment: dict[str, str] | None = None) -> list[Service]:
         """``docker stack deploy``: create or update every service of a Compose/stack file.
 
         ``source`` is a path, YAML text or a dict (as :func:`clustersim.load_manifests`
-        takes). Services are named ``<name>_<service>``. Bad input raises ``ManifestError``;
-        without a Raft leader the swarm refuses (``NoLeaderError``).
+        takes); ``environment`` gives the variables the file uses (``${TAG}``). Services are
+        named ``<name>_<service>``. Bad input raises ``ManifestError``; without a Raft leader
+        the swarm refuses (``NoLeaderError``).
         """
         self._require_leader()
         if not isinstance(name, str) or not name:
             raise SwarmError(f"a stack needs a non-empty name, got {name!r}")
         label = str(source) if isinstance(source, Path) else None
-        stacks = [s for s in load_manifests(source, name=label or f"stack {name}")
+        options = {"environment": environment} if environment is not None else {}
+        stacks = [s for s in load_manifests(source, name=label or f"stack {name}", **options)
                   if s.system == "swarm"]
         if not stacks:
             raise ManifestError("no Compose/stack document found", source=label or f"stack {name}",
