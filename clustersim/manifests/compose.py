@@ -20,7 +20,8 @@ docker/cli ``cli/compose/convert/service.go``):
 - ``networks`` (service): a list → ``{name: None}``.
 - ``deploy`` is kept as written (simulators apply Swarm's defaults).
 
-Variables (``${VAR:-default}``) are not interpolated: the text is kept as written.
+Variables (``${VAR:-default}``) are substituted first, from the ``environment`` passed to
+``load_manifests`` (never the process environment).
 """
 
 from __future__ import annotations
@@ -28,11 +29,13 @@ from __future__ import annotations
 import copy
 import ipaddress
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
 from clustersim.manifests.compose_types import Service
+from clustersim.manifests.interpolate import InterpolationError, interpolate
 from clustersim.manifests.safe_yaml import Document, Path
 from clustersim.manifests.specs import Spec
 from clustersim.manifests.validation import validate
@@ -352,9 +355,26 @@ def stack_name(data: dict[str, Any], source: str) -> str:
     return PurePath(source).stem
 
 
-def load_compose(document: Document) -> list[StackSpec]:
-    """The stack of one Compose document, with every service's short syntaxes expanded."""
-    data = document.data
+_INTERPOLATED = ("services", "networks", "volumes", "secrets", "configs")
+
+
+def load_compose(
+    document: Document, environment: Mapping[str, str] | None = None
+) -> list[StackSpec]:
+    """The stack of one Compose document: variables substituted from ``environment``
+    (:mod:`~clustersim.manifests.interpolate`), every service's short syntaxes expanded."""
+    data = dict(document.data)
+    unset: list[str] = []
+    for section in _INTERPOLATED:
+        if section in data:
+            try:
+                data[section], missing = interpolate(data[section], environment or {}, (section,))
+            except InterpolationError as err:
+                raise document.error(
+                    err.path, str(err), "the variable in load_manifests(..., environment={...})"
+                ) from None
+            unset += missing
+    document = document.sub((), data)
     services = data.get("services")
     if not isinstance(services, dict):
         raise document.error(
@@ -377,5 +397,9 @@ def load_compose(document: Document) -> list[StackSpec]:
             line=document.line,
             manifest=manifest,
             typed={name: typed for name, (_, typed) in expanded.items()},
+            warnings=tuple(
+                f"The {name} variable is not set. Defaulting to a blank string."
+                for name in dict.fromkeys(unset)
+            ),
         )
     ]

@@ -8,7 +8,7 @@ detected (:mod:`clustersim.manifests.detect`) and handed to its loader.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,6 @@ __all__ = ["load_manifests"]
 _LOADERS: dict[str, Callable[[Document], list[Any]]] = {
     "kubernetes": load_kubernetes,
     "marathon": load_marathon,
-    "swarm": load_compose,
 }
 _SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -74,16 +73,23 @@ def _documents(source: Any, name: str | None) -> list[Document]:
     )
 
 
-def load_manifests(source: Any, *, name: str | None = None) -> ManifestSet:
+def load_manifests(
+    source: Any, *, name: str | None = None, environment: Mapping[str, str] | None = None
+) -> ManifestSet:
     """Read manifests of any of the three systems into validated specs, in document order.
 
     ``source`` is a path (``str`` ending in ``.yaml``/``.yml``/``.json`` or a ``Path``), YAML
     or JSON text (several ``---`` documents allowed), a dict, or a list of dicts. ``name``
-    labels the source in error messages when it is not a file. Anything wrong raises
+    labels the source in error messages when it is not a file. ``environment`` holds the
+    variables that Compose files may use (``${TAG:-latest}``). Anything wrong raises
     :class:`~clustersim.manifests.errors.ManifestError`.
     """
     specs: list[Spec] = []
     documents = _documents(source, name)
     for document in documents:
-        specs.extend(_LOADERS[detect(document)](document))
+        system = detect(document)
+        if system == "swarm":
+            specs.extend(load_compose(document, environment))
+        else:
+            specs.extend(_LOADERS[system](document))
     return ManifestSet(specs)

@@ -222,3 +222,58 @@ def test_workloads_place_by_reservations() -> None:
         "at most 2 per node",
     )
     assert (agent.replicas, agent.dependencies) == (None, ("web",))
+
+
+INTERPOLATED = """services:
+  web:
+    image: ${REGISTRY:-docker.io}/shop/web:${TAG}
+    ports: ["${PORT-8080}:80"]
+    environment:
+    - HOME_DIR=$$HOME
+    - EMPTY=${EMPTY:-fallback}
+    deploy:
+      replicas: ${REPLICAS:-2}
+"""
+
+
+def test_variables_are_substituted_from_the_given_environment_only() -> None:
+    """docker/cli ``template.Substitute``: defaults, ``$$`` escapes; unset → "" and a warning;
+    a substituted ``replicas`` becomes an integer (``interpolateTypeCastMapping``)."""
+    [spec] = load_manifests(INTERPOLATED)
+    web = spec.manifest["services"]["web"]
+    assert web["image"] == "docker.io/shop/web:"
+    assert web["ports"][0]["published"] == 8080
+    assert web["environment"] == {"HOME_DIR": "$HOME", "EMPTY": "fallback"}
+    assert web["deploy"]["replicas"] == 2
+    assert spec.warnings == ("The TAG variable is not set. Defaulting to a blank string.",)
+    env = {"TAG": "1.2", "PORT": "", "EMPTY": "", "REPLICAS": "5"}
+    [spec] = load_manifests(INTERPOLATED.replace('"${PORT-8080}:80"', "80"), environment=env)
+    web = spec.manifest["services"]["web"]
+    assert (web["image"], web["deploy"]["replicas"], spec.warnings) == (
+        "docker.io/shop/web:1.2",
+        5,
+        (),
+    )
+    assert web["environment"]["EMPTY"] == "fallback"  # ":-" also replaces an empty value
+
+
+@pytest.mark.parametrize(
+    ("env", "words"),
+    [({"REPLICAS": "many"}, "strconv.Atoi"), ({"TAG": "${"}, None)],
+)
+def test_variable_errors(env: dict, words: str | None) -> None:
+    if words is None:  # a value is not substituted again
+        assert (
+            load_manifests(INTERPOLATED, environment=env)[0]
+            .manifest["services"]["web"]["image"]
+            .endswith(":${")
+        )
+        return
+    with pytest.raises(ManifestError, match=words) as info:
+        load_manifests(INTERPOLATED, environment=env)
+    assert info.value.path == "services.web.deploy.replicas"
+
+
+def test_required_variable() -> None:
+    with pytest.raises(ManifestError, match="required variable IMAGE is missing a value: set it"):
+        load_manifests('services: {web: {image: "${IMAGE:?set it}"}}')
