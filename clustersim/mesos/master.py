@@ -190,6 +190,9 @@ class Master:
                                      framework.role, agent_id, agent.hostname, resources)
                 self._records[offer.id] = record
                 self.offer_history.append(record)
+                self.events.record(now, f"framework/{framework.name}", "ResourceOffer",
+                                   f"Sending offer {offer.id} of {agent.hostname} "
+                                   f"({resources}) to {framework.name}")
                 if self.offer_timeout is not None:
                     self.call_later(self.offer_timeout,
                                     lambda oid=offer.id: self._rescind(oid, "expired"),
@@ -247,6 +250,10 @@ class Master:
             if offer is None or offer.framework_id != framework_id:
                 continue   # Mesos ignores declines of unknown or rescinded offers.
             self._give_back(offer_id, "declined", seconds)
+            self.events.record(self.clock.now, f"framework/{self.frameworks[framework_id].name}",
+                               "OfferDeclined",
+                               f"Declined offer {offer_id} of {offer.hostname}"
+                               + (f", filtering it for {seconds:g} s" if seconds else ""))
 
     def accept(self, framework_id: str, offer_ids: list[str], operations: Sequence[Any],
                refuse_seconds: float | None) -> None:
@@ -275,10 +282,11 @@ class Master:
         remaining = Resources()
         for offer in valid:
             remaining = remaining + offer.resources
-        launched: list[str] = []
+        to_launch: list[TaskInfo] = []
         used = Resources()
         for group in groups:
-            error = self._validate(framework_id, agent.id, group, remaining)
+            error = self._validate(framework_id, agent.id, group, remaining,
+                                   {info.task_id for info in to_launch})
             if error:
                 for info in group:
                     self._send(framework, info.task_id, agent.id, TASK_ERROR,
@@ -288,11 +296,18 @@ class Master:
             for info in group:
                 remaining = remaining - info.resources
                 used = used + info.resources
-                self._launch(framework, agent, info)
-                launched.append(info.task_id)
+                to_launch.append(info)
+        launched = [info.task_id for info in to_launch]
         records = [self._close_offer(offer.id, "accepted" if launched else "declined", seconds)[1]
                    for offer in valid]
         records[0].tasks, records[0].used = launched, used
+        self.events.record(self.clock.now, f"framework/{framework.name}",
+                           "OfferAccepted" if launched else "OfferDeclined",
+                           f"{'Accepted' if launched else 'Declined'} offer "
+                           f"{', '.join(o.id for o in valid)} of {agent.hostname}"
+                           + (f": launching {', '.join(launched)}" if launched else ""))
+        for info in to_launch:
+            self._launch(framework, agent, info)
         agent.allocated -= remaining
         self.allocator.recover(framework_id, agent.id, remaining, seconds)
         if launched:
@@ -317,7 +332,7 @@ class Master:
         return groups
 
     def _validate(self, framework_id: str, agent_id: str, group: list[TaskInfo],
-                  pool: Resources) -> str:
+                  pool: Resources, launching: set[str]) -> str:
         """Why this task (group) cannot launch from ``pool`` on ``agent_id``, or ""
         (after apache/mesos ``src/master/validation.cpp``, task validation)."""
         ids = [info.task_id for info in group]
@@ -325,7 +340,7 @@ class Master:
             return f"Task group has duplicate task ids {ids}"
         for info in group:
             existing = self.tasks.get((framework_id, info.task_id))
-            if existing is not None and not existing.terminal:
+            if info.task_id in launching or (existing is not None and not existing.terminal):
                 return f"Task has duplicate ID: {info.task_id}"
             if not info.resources:
                 return f"Task {info.task_id} uses no resources"

@@ -436,7 +436,10 @@ def test_snapshot_shows_agents_and_tasks() -> None:
 def test_events_use_mesos_wording() -> None:
     cluster = drf_paper_example()
     reasons = {e.reason for e in cluster.events}
-    assert {"AgentRegistered", "FrameworkRegistered", "TASK_STAGING", "TASK_RUNNING"} <= reasons
+    assert {"AgentRegistered", "FrameworkRegistered", "TASK_STAGING", "TASK_RUNNING",
+            "ResourceOffer", "OfferAccepted", "OfferDeclined"} <= reasons
+    first = [e.reason for e in cluster.events][3:6]
+    assert first == ["ResourceOffer", "OfferAccepted", "TASK_STAGING"]
 
 
 def test_bad_input_gives_clear_errors() -> None:
