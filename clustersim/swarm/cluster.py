@@ -360,11 +360,16 @@ class SwarmCluster:
         if service.updater is updater:
             service.updater = None
 
-    def start_rollback(self, service: Service, message: str) -> None:
-        """Roll the service back to its previous spec with its ``rollback_config``."""
+    def start_rollback(self, service: Service, message: str, *, manual: bool = False) -> None:
+        """Roll the service back to its previous spec with its ``rollback_config``. A manual
+        rollback swaps the two specs (a second one rolls forward again); an automatic one
+        forgets the failed spec (swarmkit ``controlapi.UpdateService`` and the updater's
+        ``rollbackUpdate``)."""
         if service.previous is None:
-            raise SwarmError(f"service {service.name!r} has no previous spec to roll back to")
-        service.previous, service.spec = service.spec, service.previous
+            raise SwarmError(f"service {service.name} does not have a previous spec")
+        failed = service.spec
+        service.spec = service.previous
+        service.previous = failed if manual else None
         service.version += 1
         self.orchestrator.reconcile(service)
         self._start_updater(service, rollback=True, message=message)
@@ -395,7 +400,7 @@ class SwarmCluster:
         """``docker service rollback``: back to the previous spec."""
         self._require_leader()
         service = self._service(name)
-        self.start_rollback(service, "manually requested rollback")
+        self.start_rollback(service, "manually requested rollback", manual=True)
         return service
 
     def remove_stack(self, name: str) -> None:

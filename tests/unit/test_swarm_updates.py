@@ -82,6 +82,7 @@ def test_failure_action_rollback_restores_the_previous_image() -> None:
     assert (service.update_state, service.update_message) == (
         "rollback_completed", "rollback completed")
     assert service.spec.image == "web:1" and running(cluster, "web:1") == 6
+    assert service.previous is None  # an automatic rollback forgets the failed spec
     assert cluster.events.where(reason="RollbackStarted")[0].message.startswith(
         "update rolled back due to failure or early termination of task ")
 
@@ -122,9 +123,10 @@ def test_manual_rollback_and_scale_only_change_does_not_roll() -> None:
     cluster.run(until=60)
     service = cluster.services["s_web"]
     assert service.update_state == "rollback_completed" and running(cluster, "web:1") == 3
+    assert service.previous.image == "web:2"  # a manual rollback swaps the specs
     fresh = cluster_with({})
     fresh.services["s_web"].previous = None
-    with pytest.raises(SwarmError, match="no previous spec"):
+    with pytest.raises(SwarmError, match="does not have a previous spec"):
         fresh.rollback_service("s_web")
 
 
