@@ -36,6 +36,7 @@ __all__ = [
     "node_object",
     "pod_host_ports",
     "pod_key",
+    "pod_request_sums",
     "pod_requests",
 ]
 
@@ -156,6 +157,26 @@ def pod_requests(pod: Mapping[str, Any], *, non_zero: bool = False) -> dict[str,
     return total
 
 
+def pod_request_sums(pod: Mapping[str, Any]) -> tuple[dict[str, int], int, int]:
+    """The pod's plain requests and its non-zero cpu and memory, in one call.
+
+    Equal to ``pod_requests(pod)`` and ``pod_requests(pod, non_zero=True)``'s cpu and memory;
+    a pod with one container (the common case) is read once.
+    """
+    spec = pod.get("spec") or {}
+    containers = spec.get("containers") or ()
+    if len(containers) == 1 and not spec.get("initContainers") and not spec.get("overhead"):
+        name = (pod.get("metadata") or {}).get("name", "")
+        requests = _container_requests(containers[0], f"Pod {name!r} spec.containers[0]")
+        return (
+            requests,
+            requests.get("cpu", DEFAULT_MILLI_CPU_REQUEST),
+            requests.get("memory", DEFAULT_MEMORY_REQUEST),
+        )
+    non_zero = pod_requests(pod, non_zero=True)
+    return pod_requests(pod), non_zero.get("cpu", 0), non_zero.get("memory", 0)
+
+
 def pod_host_ports(pod: Mapping[str, Any]) -> list[tuple[str, str, int]]:
     """The ``(hostIP, protocol, hostPort)`` triples a pod asks for (hostPort > 0 only).
 
@@ -263,7 +284,7 @@ class NodeInfo:
         self.requested: dict[str, int] = {}
         self.non_zero_requested: dict[str, int] = {"cpu": 0, "memory": 0}
         self.used_ports: dict[tuple[str, str, int], int] = {}
-        self._accounts: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
+        self._keys: set[str] = set()
         self.generation = 0
         self.listeners: list[Callable[[NodeInfo, bool], None]] = []
 
@@ -303,18 +324,11 @@ class NodeInfo:
     def add_pod(self, pod: dict[str, Any]) -> None:
         """Bind ``pod`` here and add its requests, ports and affinity to the sums."""
         key = pod_key(pod)
-        if key in self._accounts:
+        if key in self._keys:
             raise ValueError(f"pod {key} is already on node {self.name}")
-        requests = pod_requests(pod)
-        non_zero = pod_requests(pod, non_zero=True)
-        self._accounts[key] = (requests, non_zero)
+        self._account(pod, 1)
+        self._keys.add(key)
         self.pods.append(pod)
-        for name, value in requests.items():
-            self.requested[name] = self.requested.get(name, 0) + value
-        for name in ("cpu", "memory"):
-            self.non_zero_requested[name] += non_zero.get(name, 0)
-        for port in pod_host_ports(pod):
-            self.used_ports[port] = self.used_ports.get(port, 0) + 1
         has_affinity, has_required_anti = _has_affinity(pod)
         if has_affinity:
             self.pods_with_affinity.append(pod)
@@ -323,25 +337,34 @@ class NodeInfo:
         self._changed(static=False)
 
     def remove_pod(self, pod: Mapping[str, Any]) -> None:
-        """Take ``pod`` off this node (matched by uid, else namespace/name)."""
+        """Take ``pod`` off this node (matched by uid, else namespace/name).
+
+        Its requests are computed again from the manifest, so a bound pod's resources must
+        not be edited in place (the API server does not allow it either).
+        """
         key = pod_key(pod)
-        if key not in self._accounts:
+        if key not in self._keys:
             raise ValueError(f"pod {key} is not on node {self.name}")
-        requests, non_zero = self._accounts.pop(key)
-        self.pods = [p for p in self.pods if pod_key(p) != key]
-        self.pods_with_affinity = [p for p in self.pods_with_affinity if pod_key(p) != key]
+        bound = next(p for p in self.pods if pod_key(p) == key)
+        self._keys.discard(key)
+        self.pods = [p for p in self.pods if p is not bound]
+        self.pods_with_affinity = [p for p in self.pods_with_affinity if p is not bound]
         self.pods_with_required_anti_affinity = [
-            p for p in self.pods_with_required_anti_affinity if pod_key(p) != key
+            p for p in self.pods_with_required_anti_affinity if p is not bound
         ]
+        self._account(bound, -1)
+        self._changed(static=False)
+
+    def _account(self, pod: Mapping[str, Any], sign: int) -> None:
+        requests, non_zero_cpu, non_zero_memory = pod_request_sums(pod)
         for name, value in requests.items():
-            self.requested[name] -= value
-        for name in ("cpu", "memory"):
-            self.non_zero_requested[name] -= non_zero.get(name, 0)
+            self.requested[name] = self.requested.get(name, 0) + sign * value
+        self.non_zero_requested["cpu"] += sign * non_zero_cpu
+        self.non_zero_requested["memory"] += sign * non_zero_memory
         for port in pod_host_ports(pod):
-            self.used_ports[port] -= 1
+            self.used_ports[port] = self.used_ports.get(port, 0) + sign
             if not self.used_ports[port]:
                 del self.used_ports[port]
-        self._changed(static=False)
 
     def __repr__(self) -> str:
         return f"NodeInfo({self.name!r}, pods={len(self.pods)})"

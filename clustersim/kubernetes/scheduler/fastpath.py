@@ -1,19 +1,580 @@
-"""The NumPy fast path: the same choice as the reference path, computed over arrays.
+"""The NumPy fast path: the reference cycle's choice, computed over arrays and cached per shape.
 
-(Filled in below; until then it runs the reference cycle.)
+kube-scheduler scores nodes one by one (kubernetes/kubernetes ``pkg/scheduler/schedule_one.go``);
+so does the reference path in :mod:`clustersim.kubernetes.scheduler.scheduler`. Here the
+node-local plugins (NodeUnschedulable, NodeName, TaintToleration, NodeAffinity, NodePorts,
+NodeResourcesFit with its three strategies, NodeResourcesBalancedAllocation) are evaluated
+with the same integer formulas over NumPy arrays, and the result is cached per pod *shape*
+(what the pod asks for: requests, ports, tolerations, node selection). Binding a pod changes
+one node, so a cached shape only recomputes the nodes that changed since it was last used;
+that is exact because these plugins' per-node scores depend on that node and the pod alone.
+Normalization (TaintToleration, NodeAffinity) depends on the feasible set and is redone per
+pod unless every raw score is zero.
+
+Pods that bring inter-pod terms (PodTopologySpread constraints, including the system
+defaults for pods of a ReplicaSet, StatefulSet, ReplicationController or Service;
+inter-pod (anti-)affinity, or any pod in the cluster having some), pods whose NodeAffinity
+names nodes (DaemonSet pods), pods requesting a resource no node has, and pods that fit
+nowhere (for the FailedScheduling message) go to the reference path. Ties are drawn exactly
+as the reference draws them, so both paths pick the same node with the same generator.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from clustersim.kubernetes.nodeinfo import NodeInfo
+import numpy as np
+
+from clustersim.kubernetes.nodeinfo import NodeInfo, pod_host_ports, pod_request_sums
+from clustersim.kubernetes.scheduler.framework import (
+    MAX_NODE_SCORE,
+    CycleState,
+    FilterPlugin,
+    PreFilterPlugin,
+    PreScorePlugin,
+)
+from clustersim.kubernetes.scheduler.plugins.nodeaffinity import preferred_score
+from clustersim.kubernetes.scheduler.plugins.nodeports import port_conflict
+from clustersim.kubernetes.scheduler.plugins.noderesources import (
+    MAX_UTILIZATION,
+    is_extended_resource,
+    is_scalar_resource,
+)
+from clustersim.kubernetes.scheduler.plugins.tainttoleration import (
+    intolerable_prefer_no_schedule,
+    prefer_no_schedule_tolerations,
+)
+
+if TYPE_CHECKING:
+    from clustersim.kubernetes.scheduler.scheduler import Scheduler, ScheduleResult
+
+
+def _result(node: str) -> ScheduleResult:
+    from clustersim.kubernetes.scheduler.scheduler import ScheduleResult
+
+    return ScheduleResult(node)
+
+
+__all__ = ["FastPath"]
+
+_STATIC_FILTERS = ("NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffinity")
+_CACHE_SIZE = 256
+_BASE = ("cpu", "memory", "ephemeral-storage")
+
+
+def _go_div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Integer division truncating toward zero, as Go divides."""
+    q = np.abs(a) // np.abs(b)
+    return np.where((a < 0) != (b < 0), -q, q)
+
+
+def _go_round(x: np.ndarray) -> np.ndarray:
+    whole = np.floor(x)
+    return (whole + (x - whole >= 0.5)).astype(np.int64)
+
+
+@dataclass
+class _Static:
+    """Per node: passes the static filters; raw TaintToleration and NodeAffinity scores."""
+
+    ok: np.ndarray
+    taint_raw: np.ndarray | None
+    affinity_raw: np.ndarray | None
+
+
+@dataclass
+class _Columns:
+    """How one part of the cycle reads the node arrays: state columns, allocatable columns,
+    what the pod adds to each, and the resource weights."""
+
+    state: list[int]
+    cap: list[int]
+    add: list[int]
+    weights: list[int]
+
+
+@dataclass
+class _Shape:
+    """Per node, for one pod shape: feasible, Fit and BalancedAllocation scores, and the
+    weighted total (−1 where infeasible) when normalization does not vary.
+
+    ``cols``/``caps``/``adds`` gather the Fit check's, Fit score's and BalancedAllocation's
+    columns in one go; ``split`` says where each part ends.
+    """
+
+    pod: Mapping[str, Any]
+    static: _Static
+    cols: np.ndarray
+    caps: np.ndarray
+    adds: np.ndarray
+    split: tuple[int, int]
+    fit_weights: np.ndarray | None
+    fit_weight_sum: int
+    balanced: bool
+    ports: list[tuple[str, str, int]]
+    irregular: np.ndarray | None
+    feasible: np.ndarray
+    fit_score: np.ndarray
+    bal_score: np.ndarray
+    total: np.ndarray | None
+    seen: int
 
 
 class FastPath:
-    def __init__(self, scheduler: Any) -> None:
-        self.scheduler = scheduler
+    """Array state mirroring a list of NodeInfo objects, kept current through their listeners.
 
-    def schedule(self, pod: Mapping[str, Any], nodes: Sequence[NodeInfo]) -> Any:
-        return self.scheduler.schedule_reference(pod, nodes)
+    ``state`` holds per node the non-zero cpu and memory sums, the plain requested sums of
+    every resource column and the pod count; ``cap`` the allocatable of every column and the
+    ``pods`` allocatable.
+    """
+
+    def __init__(self, scheduler: Scheduler) -> None:
+        self.s = scheduler
+        self.source: Sequence[NodeInfo] | None = None
+        self.nodes: list[NodeInfo] = []
+        self.index: dict[str, int] = {}
+        self.columns: dict[str, int] = {}
+        self.log: list[int] = []
+        self.log_base = 0
+        self.dirty: set[int] = set()
+        self.static_changed = False
+        self.static_cache: OrderedDict[str, _Static] = OrderedDict()
+        self.shapes: OrderedDict[Any, _Shape] = OrderedDict()
+        score = self.s.profile.points.get("score", ())
+        filters = self.s.profile.points.get("filter", ())
+        self.weights = {n: self.s.weights[n] for n in score if n in self.s.plugins}
+        self.filters = [n for n in filters if n in self.s.plugins]
+        self.fit = self.s.plugins.get("NodeResourcesFit")
+        self.bal = self.s.plugins.get("NodeResourcesBalancedAllocation")
+        self.spread = self.s.plugins.get("PodTopologySpread")
+        self.inter_pod = "InterPodAffinity" in self.s.plugins
+        self.affinity_total = 0
+
+    # -- keeping the arrays current ---------------------------------------------------------
+    def _attach(self, nodes: Sequence[NodeInfo]) -> None:
+        """Mirror ``nodes``; the same list object of the same length is taken as unchanged."""
+        if nodes is self.source and len(nodes) == len(self.nodes):
+            return
+        self.source = nodes
+        self.nodes = list(nodes)
+        self.index = {n.name: i for i, n in enumerate(self.nodes)}
+        names = {k for n in self.nodes for k in n.allocatable if is_scalar_resource(k)}
+        self.columns = {name: i for i, name in enumerate((*_BASE, *sorted(names)))}
+        n, r = len(self.nodes), len(self.columns)
+        self.count_col = 2 + r
+        self.state = np.zeros((n, r + 3), dtype=np.int64)
+        self.cap = np.zeros((n, r + 1), dtype=np.int64)
+        self.has_ports = np.zeros(n, dtype=bool)
+        self.affinity_pods = np.zeros(n, dtype=np.int64)
+        self.affinity_total = 0
+        for i, node in enumerate(self.nodes):
+            for name, col in self.columns.items():
+                self.cap[i, col] = node.allocatable.get(name, 0)
+            self.cap[i, r] = node.allocatable.get("pods", 0)
+            self._refresh(i)
+            if self._changed not in node.listeners:
+                node.listeners.append(self._changed)
+        self.log_base += len(self.log) + 1
+        self.log, self.dirty = [], set()
+        self.static_cache.clear()
+        self.shapes.clear()
+
+    def _changed(self, node: NodeInfo, static: bool) -> None:
+        i = self.index.get(node.name)
+        if i is None or self.nodes[i] is not node:
+            return
+        if static:
+            self.static_changed = True
+        else:
+            self.dirty.add(i)
+            self.log.append(i)
+
+    def _refresh(self, i: int) -> None:
+        node = self.nodes[i]
+        row = self.state[i]
+        row[0] = node.non_zero_requested["cpu"]
+        row[1] = node.non_zero_requested["memory"]
+        requested = node.requested
+        for name, col in self.columns.items():
+            row[2 + col] = requested.get(name, 0)
+        row[self.count_col] = len(node.pods)
+        self.has_ports[i] = bool(node.used_ports)
+        self.affinity_total += len(node.pods_with_affinity) - int(self.affinity_pods[i])
+        self.affinity_pods[i] = len(node.pods_with_affinity)
+
+    def _sync(self) -> None:
+        for i in self.dirty:
+            self._refresh(i)
+        self.dirty.clear()
+        if self.static_changed:
+            self.static_changed = False
+            self.static_cache.clear()
+            self.shapes.clear()
+        if len(self.log) > 4 * max(len(self.nodes), 64):
+            self.log_base += len(self.log)
+            self.log = []
+
+    # -- which pods the arrays can decide ---------------------------------------------------
+    def _eligible(self, pod: Mapping[str, Any], requests: Mapping[str, int]) -> bool:
+        spec = pod.get("spec") or {}
+        affinity = spec.get("affinity")
+        if affinity:
+            if self.inter_pod and (affinity.get("podAffinity") or affinity.get("podAntiAffinity")):
+                return False
+            required = (affinity.get("nodeAffinity") or {}).get(
+                "requiredDuringSchedulingIgnoredDuringExecution"
+            ) or {}
+            if any(t.get("matchFields") for t in required.get("nodeSelectorTerms") or ()):
+                return False
+        if self.inter_pod and self.affinity_total:
+            return False
+        spread, lister = self.spread, self.s.lister
+        if spread is not None and (
+            spec.get("topologySpreadConstraints")
+            or (lister is not None and spread.constraints(pod, "ScheduleAnyway", lister))
+            or (lister is not None and spread.constraints(pod, "DoNotSchedule", lister))
+        ):
+            return False
+        return all(k in self.columns for k, v in requests.items() if v and is_scalar_resource(k))
+
+    # -- static part: filters and raw scores that depend on node objects only -----------------
+    def _static(self, pod: Mapping[str, Any]) -> _Static:
+        spec = pod.get("spec") or {}
+        key = repr(
+            (
+                spec.get("tolerations"),
+                spec.get("nodeSelector"),
+                (spec.get("affinity") or {}).get("nodeAffinity"),
+                spec.get("nodeName"),
+            )
+        )
+        entry = self.static_cache.get(key)
+        if entry is not None:
+            return entry
+        state = CycleState(pod, self.nodes, self.s.lister)
+        prefilters = self.s.profile.points.get("preFilter", ())
+        filters = []
+        for name in self.filters:
+            plugin = self.s.plugins[name]
+            if name not in _STATIC_FILTERS or not isinstance(plugin, FilterPlugin):
+                continue
+            if (
+                isinstance(plugin, PreFilterPlugin)
+                and name in prefilters
+                and plugin.pre_filter(state, pod)[1].skip
+            ):
+                continue
+            filters.append(plugin)
+        ok = np.array(
+            [all(f.filter(state, pod, n).success for f in filters) for n in self.nodes], dtype=bool
+        )
+        taint_raw = affinity_raw = None
+        if "TaintToleration" in self.weights:
+            tolerations = prefer_no_schedule_tolerations(pod)
+            taint_raw = np.array(
+                [intolerable_prefer_no_schedule(n.taints, tolerations) for n in self.nodes],
+                dtype=np.int64,
+            )
+        affinity_plugin = self.s.plugins.get("NodeAffinity")
+        if (
+            "NodeAffinity" in self.weights
+            and isinstance(affinity_plugin, PreScorePlugin)
+            and not affinity_plugin.pre_score(state, pod, self.nodes).skip
+        ):
+            terms = state.data["NodeAffinity"]
+            affinity_raw = np.array([preferred_score(terms, n) for n in self.nodes], dtype=np.int64)
+        entry = _Static(ok, taint_raw, affinity_raw)
+        self.static_cache[key] = entry
+        if len(self.static_cache) > _CACHE_SIZE:
+            self.static_cache.popitem(last=False)
+        return entry
+
+    # -- dynamic part: resources and ports ---------------------------------------------------
+    def _scorer_columns(
+        self,
+        resources: Sequence[tuple[str, int]],
+        plain: Mapping[str, int],
+        non_zero: tuple[int, int] | None,
+    ) -> _Columns:
+        """Upstream's ``calculateResourceAllocatableRequest`` as column choices: cpu and
+        memory from the non-zero sums unless ``non_zero`` is None; a scalar resource the pod
+        does not request, or that no node has, is left out."""
+        state, cap, add, weights = [], [], [], []
+        for name, weight in resources:
+            col = self.columns.get(name)
+            if col is None:
+                continue
+            if non_zero is not None and name in ("cpu", "memory"):
+                k = 0 if name == "cpu" else 1
+                state.append(k)
+                add.append(non_zero[k])
+            else:
+                if plain.get(name, 0) == 0 and is_scalar_resource(name):
+                    continue
+                state.append(2 + col)
+                add.append(plain.get(name, 0))
+            cap.append(col)
+            weights.append(weight)
+        return _Columns(state, cap, add, weights)
+
+    def _check_columns(self, plain: Mapping[str, int]) -> _Columns:
+        """The Fit filter as columns: ``requested + want ≤ allocatable`` for each resource the
+        pod requests (ignored extended resources aside), and ``pods + 1 ≤ pods allocatable``."""
+        state, cap, add = [], [], []
+        if "NodeResourcesFit" in self.filters and self.fit is not None:
+            for name, col in self.columns.items():
+                want = plain.get(name, 0)
+                if want == 0 or (
+                    is_extended_resource(name)
+                    and (
+                        name in self.fit.ignored_resources
+                        or name.split("/")[0] in self.fit.ignored_groups
+                    )
+                ):
+                    continue
+                state.append(2 + col)
+                cap.append(col)
+                add.append(want)
+            state.append(self.count_col)
+            cap.append(len(self.columns))
+            add.append(1)
+        return _Columns(state, cap, add, [])
+
+    def _shape(
+        self, pod: Mapping[str, Any], plain: Mapping[str, int], nz_cpu: int, nz_memory: int
+    ) -> _Shape:
+        ports = pod_host_ports(pod)
+        static = self._static(pod)
+        key = (id(static), tuple(plain.items()), nz_cpu, nz_memory, tuple(ports))
+        shape = self.shapes.get(key)
+        if shape is not None:
+            return shape
+        empty = _Columns([], [], [], [])
+        fit = bal = empty
+        if "NodeResourcesFit" in self.weights and self.fit is not None:
+            fit = self._scorer_columns(self.fit.resources, plain, (nz_cpu, nz_memory))
+        balanced = False
+        if "NodeResourcesBalancedAllocation" in self.weights and self.bal is not None:
+            state = CycleState(pod, self.nodes)
+            balanced = not self.bal.pre_score(state, pod, self.nodes).skip
+            if balanced:
+                bal = self._scorer_columns(self.bal.resources, plain, None)
+        check = self._check_columns(plain)
+        scored = [*fit.cap, *bal.cap]
+        irregular = (self.cap[:, scored] == 0).any(axis=1) if scored else None
+        n = len(self.nodes)
+        shape = _Shape(
+            pod,
+            static,
+            np.array([*check.state, *fit.state, *bal.state], dtype=np.intp),
+            np.array([*check.cap, *fit.cap, *bal.cap], dtype=np.intp),
+            np.array([*check.add, *fit.add, *bal.add], dtype=np.int64),
+            (len(check.state), len(check.state) + len(fit.state)),
+            np.array(fit.weights, dtype=np.int64) if fit is not empty else None,
+            sum(fit.weights),
+            balanced,
+            ports,
+            irregular if irregular is not None and irregular.any() else None,
+            np.zeros(n, dtype=bool),
+            np.zeros(n, dtype=np.int64),
+            np.zeros(n, dtype=np.int64),
+            None,
+            0,
+        )
+        self._compute(shape, np.arange(n))
+        self.shapes[key] = shape
+        if len(self.shapes) > _CACHE_SIZE:
+            self.shapes.popitem(last=False)
+        return shape
+
+    def _fit_scores(
+        self,
+        requested: np.ndarray,
+        allocatable: np.ndarray,
+        weights: np.ndarray,
+        weight_sum: int,
+        safe: np.ndarray,
+    ) -> np.ndarray:
+        strategy = self.fit.strategy
+        if strategy == "LeastAllocated":
+            per = np.where(
+                requested > allocatable, 0, (allocatable - requested) * MAX_NODE_SCORE // safe
+            )
+        elif strategy == "MostAllocated":
+            per = np.minimum(requested, allocatable) * MAX_NODE_SCORE // safe
+        else:
+            utilization = np.where(
+                requested > allocatable, MAX_UTILIZATION, requested * MAX_UTILIZATION // safe
+            )
+            per = self._broken_linear(self.fit.shape, utilization)
+            counted = per > 0
+            total = (per * counted) @ weights
+            weight_sum = counted.astype(np.int64) @ weights
+            return np.where(
+                weight_sum > 0, _go_round(total / np.where(weight_sum > 0, weight_sum, 1)), 0
+            )
+        return per @ weights // weight_sum if weight_sum else np.zeros(len(per), np.int64)
+
+    @staticmethod
+    def _broken_linear(shape: Sequence[tuple[int, int]], p: np.ndarray) -> np.ndarray:
+        out = np.full(p.shape, shape[-1][1], dtype=np.int64)
+        done = np.zeros(p.shape, dtype=bool)
+        for i, (utilization, score) in enumerate(shape):
+            here = ~done & (p <= utilization)
+            if i == 0:
+                value = np.full(p.shape, score, dtype=np.int64)
+            else:
+                u0, s0 = shape[i - 1]
+                value = s0 + _go_div((score - s0) * (p - u0), np.full(p.shape, utilization - u0))
+            out = np.where(here, value, out)
+            done |= here
+        return out
+
+    @staticmethod
+    def _balanced_scores(requested: np.ndarray, safe: np.ndarray) -> np.ndarray:
+        """``balancedResourceScorer`` over rows whose every column has allocatable > 0, with
+        the same float64 operations in the same order as the reference."""
+        fractions = np.minimum(requested / safe, 1.0)
+        k = fractions.shape[1]
+        if k == 2:
+            std = np.abs((fractions[:, 0] - fractions[:, 1]) / 2)
+        elif k > 2:
+            total = fractions[:, 0] + 0.0
+            for j in range(1, k):
+                total = total + fractions[:, j]
+            mean = total / k
+            squares = (fractions[:, 0] - mean) * (fractions[:, 0] - mean)
+            for j in range(1, k):
+                squares = squares + (fractions[:, j] - mean) * (fractions[:, j] - mean)
+            std = np.sqrt(squares / k)
+        else:
+            std = np.zeros(len(requested))
+        return ((1 - std) * MAX_NODE_SCORE).astype(np.int64)
+
+    def _compute(self, shape: _Shape, idx: np.ndarray) -> None:
+        """Recompute feasibility and scores of the nodes ``idx`` for one shape.
+
+        A shape whose normalized scores do not vary keeps only its weighted totals (−1 where
+        infeasible); the others keep feasibility and each plugin's score for :meth:`_totals`.
+        """
+        static = shape.static
+        constant = not (
+            (static.taint_raw is not None and static.taint_raw.any())
+            or (static.affinity_raw is not None and static.affinity_raw.any())
+        )
+        if constant and shape.total is None and len(idx) != len(self.nodes):
+            idx = np.arange(len(self.nodes))
+        requested = self.state[idx][:, shape.cols] + shape.adds
+        allocatable = self.cap[idx][:, shape.caps]
+        first, second = shape.split
+        feasible = static.ok[idx] & (requested[:, :first] <= allocatable[:, :first]).all(axis=1)
+        if shape.ports and "NodePorts" in self.filters:
+            for j in np.flatnonzero(feasible & self.has_ports[idx]):
+                used = self.nodes[idx[j]].used_ports
+                feasible[j] = not any(port_conflict(used, *p) for p in shape.ports)
+        safe = (
+            allocatable if shape.irregular is None else np.where(allocatable == 0, 1, allocatable)
+        )
+        fit = bal = None
+        if shape.fit_weights is not None:
+            fit = self._fit_scores(
+                requested[:, first:second],
+                allocatable[:, first:second],
+                shape.fit_weights,
+                shape.fit_weight_sum,
+                safe[:, first:second],
+            )
+        if shape.balanced:
+            bal = self._balanced_scores(requested[:, second:], safe[:, second:])
+        if shape.irregular is not None or not constant:
+            shape.feasible[idx] = feasible
+            if fit is not None:
+                shape.fit_score[idx] = fit
+            if bal is not None:
+                shape.bal_score[idx] = bal
+            if shape.irregular is not None:
+                for j in np.flatnonzero(shape.irregular[idx]):
+                    self._reference_scores(shape, int(idx[j]))
+                fit = shape.fit_score[idx] if fit is not None else None
+                bal = shape.bal_score[idx] if bal is not None else None
+        if not constant:
+            return
+        total = (
+            MAX_NODE_SCORE * self.weights["TaintToleration"] if static.taint_raw is not None else 0
+        )
+        if fit is not None:
+            total = total + fit * self.weights["NodeResourcesFit"]
+        if bal is not None:
+            total = total + bal * self.weights["NodeResourcesBalancedAllocation"]
+        if shape.total is None:
+            shape.total = np.empty(len(self.nodes), dtype=np.int64)
+        shape.total[idx] = np.where(feasible, total, -1)
+
+    def _reference_scores(self, shape: _Shape, i: int) -> None:
+        """A node where a scored resource has allocatable 0: upstream leaves that resource
+        out for that node alone, so score it the plain way."""
+        node = self.nodes[i]
+        state = CycleState(shape.pod, self.nodes)
+        if shape.fit_weights is not None:
+            shape.fit_score[i] = self.fit.score(state, shape.pod, node)
+        if shape.balanced:
+            shape.bal_score[i] = self.bal.score(state, shape.pod, node)
+
+    def _weighted(self, shape: _Shape, idx: np.ndarray) -> np.ndarray:
+        total = np.zeros(len(idx), dtype=np.int64)
+        if shape.fit_weights is not None:
+            total += shape.fit_score[idx] * self.weights["NodeResourcesFit"]
+        if shape.balanced:
+            total += shape.bal_score[idx] * self.weights["NodeResourcesBalancedAllocation"]
+        return total
+
+    def _totals(self, shape: _Shape) -> np.ndarray:
+        """Weighted totals, −1 where infeasible, normalizing over this pod's feasible nodes."""
+        if shape.total is not None:
+            return shape.total
+        feasible = shape.feasible
+        total = self._weighted(shape, np.arange(len(self.nodes)))
+        static = shape.static
+        if static.taint_raw is not None:
+            highest = static.taint_raw[feasible].max(initial=0)
+            if highest == 0:
+                taint = np.full(len(self.nodes), MAX_NODE_SCORE, dtype=np.int64)
+            else:
+                taint = MAX_NODE_SCORE - MAX_NODE_SCORE * static.taint_raw // highest
+            total += taint * self.weights["TaintToleration"]
+        if static.affinity_raw is not None:
+            highest = static.affinity_raw[feasible].max(initial=0)
+            if highest > 0:
+                total += (
+                    MAX_NODE_SCORE * static.affinity_raw // highest * self.weights["NodeAffinity"]
+                )
+        return np.where(feasible, total, -1)
+
+    # -- one pod -------------------------------------------------------------------------------
+    def schedule(self, pod: Mapping[str, Any], nodes: Sequence[NodeInfo]) -> ScheduleResult:
+        """The reference cycle's choice for ``pod``; pods the arrays cannot decide, and pods
+        that fit nowhere, go through the reference cycle."""
+        if not nodes:
+            return self.s.schedule_reference(pod, nodes)
+        self._attach(nodes)
+        self._sync()
+        plain, nz_cpu, nz_memory = pod_request_sums(pod)
+        if not self._eligible(pod, plain):
+            return self.s.schedule_reference(pod, nodes)
+        shape = self._shape(pod, plain, nz_cpu, nz_memory)
+        position = self.log_base + len(self.log)
+        if shape.seen < self.log_base:
+            self._compute(shape, np.arange(len(self.nodes)))
+        elif shape.seen < position:
+            self._compute(shape, np.array(self.log[shape.seen - self.log_base :], dtype=np.intp))
+        shape.seen = position
+        totals = self._totals(shape)
+        best = totals.max()
+        if best < 0:
+            return self.s.schedule_reference(pod, nodes)
+        ties = np.flatnonzero(totals == best)
+        pick = ties[0] if len(ties) == 1 else ties[self.s.rng.randrange(len(ties))]
+        return _result(self.nodes[pick].name)

@@ -35,6 +35,7 @@ __all__ = [
     "balanced_score",
     "broken_linear",
     "go_div",
+    "go_round",
     "is_scalar_resource",
     "least_allocated_score",
     "most_allocated_score",
@@ -53,6 +54,12 @@ def go_div(a: int, b: int) -> int:
     """Go's integer division: truncates toward zero (Python's ``//`` floors)."""
     q = abs(a) // abs(b)
     return q if (a >= 0) == (b >= 0) else -q
+
+
+def go_round(value: float) -> int:
+    """Go's ``math.Round`` for a value ≥ 0: halves away from zero."""
+    whole = math.floor(value)
+    return whole + 1 if value - whole >= 0.5 else whole
 
 
 def is_scalar_resource(name: str) -> bool:
@@ -123,7 +130,7 @@ def requested_to_capacity_ratio_score(shape: Sequence[tuple[int, int]]) -> Calla
                 weight_sum += weight
         if weight_sum == 0:
             return 0
-        return math.floor(total / weight_sum + 0.5)  # math.Round of a non-negative value
+        return go_round(total / weight_sum)
 
     return scorer
 

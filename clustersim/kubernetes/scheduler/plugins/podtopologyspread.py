@@ -42,6 +42,7 @@ from clustersim.kubernetes.scheduler.labels import (
     selector_with_match_label_keys,
 )
 from clustersim.kubernetes.scheduler.plugins.nodeaffinity import required_node_affinity_matches
+from clustersim.kubernetes.scheduler.plugins.noderesources import go_round
 from clustersim.kubernetes.scheduler.taints import find_untolerated_taint
 
 __all__ = [
@@ -241,12 +242,6 @@ def count_matching(
 
 def _has_keys(node: NodeInfo, constraints: Sequence[Constraint]) -> bool:
     return all(c.topology_key in node.labels for c in constraints)
-
-
-def go_round(value: float) -> int:
-    """Go's ``math.Round`` for a value ≥ 0: halves away from zero."""
-    whole = math.floor(value)
-    return whole + 1 if value - whole >= 0.5 else whole
 
 
 @dataclass

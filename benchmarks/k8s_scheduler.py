@@ -1,0 +1,83 @@
+"""Speed and memory of the Kubernetes scheduler: pods placed per second, peak memory.
+
+Workload (as in ../shared/notes/performance.md): a seeded node mix of 4, 8, 16 and 32 cores
+with 4 GiB per core, pods of 24 shapes (100–1000m cpu, 128Mi–4Gi memory), 30 pods per node
+on average, every default plugin on (the pods carry no spread or affinity terms, so those
+plugins skip) and every feasible node scored. Each size runs in a fresh process so that its
+peak resident memory (``ru_maxrss``) is its own; the time covers scheduling and binding
+(``NodeInfo.add_pod``), not building the nodes.
+
+Run: ``python benchmarks/k8s_scheduler.py`` (all sizes, fast path, plus the reference path
+on a sample of pods), or ``python benchmarks/k8s_scheduler.py NODES PODS [reference]``.
+"""
+
+from __future__ import annotations
+
+import random
+import resource
+import subprocess
+import sys
+import time
+
+from clustersim.kubernetes.scheduler import Scheduler
+from clustersim.kubernetes.scheduler.builders import make_node, make_pod
+
+SIZES = ((100, 3_000), (1_000, 30_000), (5_000, 150_000))
+
+
+def workload(nodes: int, pods: int, seed: int = 0) -> tuple[list, list]:
+    rng = random.Random(seed)
+    infos = []
+    for i in range(nodes):
+        cores = rng.choice((4, 8, 16, 32))
+        infos.append(
+            make_node(
+                f"node-{i}",
+                {"cpu": cores, "memory": f"{4 * cores}Gi"},
+                labels={"topology.kubernetes.io/zone": f"zone-{i % 3}"},
+            )
+        )
+    shapes = [
+        (rng.choice((100, 200, 250, 500, 750, 1000)), rng.choice((128, 256, 512, 1024, 2048, 4096)))
+        for _ in range(24)
+    ]
+    manifests = []
+    for i in range(pods):
+        cpu, mem = shapes[rng.randrange(len(shapes))]
+        manifests.append(make_pod(f"pod-{i}", {"cpu": f"{cpu}m", "memory": f"{mem}Mi"}))
+    return infos, manifests
+
+
+def run(nodes: int, pods: int, fast: bool) -> None:
+    infos, manifests = workload(nodes, pods)
+    by_name = {n.name: n for n in infos}
+    scheduler = Scheduler(rng=random.Random(0), fast=fast)
+    placed = 0
+    start = time.perf_counter()
+    for pod in manifests:
+        result = scheduler.schedule(pod, infos)
+        if result.node is not None:
+            by_name[result.node].add_pod(pod)
+            placed += 1
+    elapsed = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    path = "fast" if fast else "reference"
+    print(
+        f"{nodes:>6} nodes {pods:>8} pods  {path:<9}  {pods / elapsed:>10,.0f} pods/s  "
+        f"{elapsed:7.2f} s  placed {placed:>7}  peak RSS {peak_mb:6.1f} MB",
+        flush=True,
+    )
+
+
+def main() -> None:
+    if len(sys.argv) >= 3:
+        run(int(sys.argv[1]), int(sys.argv[2]), fast=len(sys.argv) < 4)
+        return
+    for nodes, pods in SIZES:
+        subprocess.run([sys.executable, __file__, str(nodes), str(pods)], check=True)
+    for nodes, pods in ((100, 3_000), (1_000, 1_000), (5_000, 300)):
+        subprocess.run([sys.executable, __file__, str(nodes), str(pods), "reference"], check=True)
+
+
+if __name__ == "__main__":
+    main()
