@@ -5,6 +5,8 @@ Upstream: docker/cli ``cli/compose/template/template.go`` (``Substitute``) and
 https://docs.docker.com/reference/compose-file/interpolation/. Every string value (not keys)
 may use ``$VAR``, ``${VAR}``, ``${VAR:-default}`` (unset or empty), ``${VAR-default}``
 (unset), ``${VAR:?message}``/``${VAR?message}`` (an error), and ``$$`` for a literal ``$``.
+A default is used as written (``${PASS:-$2y$05$...}`` keeps its ``$`` signs); compose-go,
+which ``docker compose`` uses, would substitute inside it.
 
 A value that substitution changed is then converted where the schema wants a number or a
 boolean (docker/cli ``cli/compose/loader/interpolate.go``, ``interpolateTypeCastMapping``):
@@ -113,7 +115,7 @@ def _substitute(text: str, variables: Mapping[str, str], path: tuple, unset: lis
         value = variables.get(name)
         missing = value is None or (op is not None and op.startswith(":") and value == "")
         if op in (":-", "-") and missing:
-            return _substitute(arg, variables, path, unset)
+            return arg  # taken as written: docker/cli does not substitute inside a default
         if op in (":?", "?") and missing:
             raise InterpolationError(f"required variable {name} is missing a value: {arg}", path)
         if value is None:

@@ -227,6 +227,7 @@ def test_workloads_place_by_reservations() -> None:
 INTERPOLATED = """services:
   web:
     image: ${REGISTRY:-docker.io}/shop/web:${TAG}
+    labels: {hash: "${HASH:-$2y$05$abc}"}
     ports: ["${PORT-8080}:80"]
     environment:
     - HOME_DIR=$$HOME
@@ -242,6 +243,7 @@ def test_variables_are_substituted_from_the_given_environment_only() -> None:
     [spec] = load_manifests(INTERPOLATED)
     web = spec.manifest["services"]["web"]
     assert web["image"] == "docker.io/shop/web:"
+    assert web["labels"] == {"hash": "$2y$05$abc"}  # a default is not substituted again
     assert web["ports"][0]["published"] == 8080
     assert web["environment"] == {"HOME_DIR": "$HOME", "EMPTY": "fallback"}
     assert web["deploy"]["replicas"] == 2
