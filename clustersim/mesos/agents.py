@@ -57,8 +57,8 @@ def parse_attribute(name: str, text: str) -> tuple[str, Any]:
 class Agent:
     """One Mesos agent (``SlaveInfo`` plus the master's bookkeeping)."""
 
-    __slots__ = ("allocated", "attributes", "domain", "hostname", "id", "name", "node",
-                 "state", "total")
+    __slots__ = ("_allocated", "_available", "attributes", "domain", "hostname", "id", "name",
+                 "node", "state", "total")
 
     def __init__(self, agent_id: str, node: Any) -> None:
         self.id = agent_id
@@ -70,13 +70,26 @@ class Agent:
             self.total = self.total + DEFAULT_PORTS
         self.attributes: dict[str, str] = dict(node.attributes)
         self.domain: dict[str, str] | None = dict(node.domain) if node.domain else None
-        self.allocated = Resources()
+        self._allocated = Resources()
+        self._available: Resources | None = self.total
         self.state = ACTIVE
+
+    @property
+    def allocated(self) -> Resources:
+        """What is offered to frameworks or used by their tasks."""
+        return self._allocated
+
+    @allocated.setter
+    def allocated(self, value: Resources) -> None:
+        self._allocated = value
+        self._available = None
 
     @property
     def available(self) -> Resources:
         """What is neither offered nor used by tasks."""
-        return self.total - self.allocated
+        if self._available is None:
+            self._available = self.total - self._allocated
+        return self._available
 
     @property
     def zone(self) -> str | None:
