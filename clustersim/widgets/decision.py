@@ -92,7 +92,7 @@ def decision_app(
             value=start.get(crit_id, 0), min=0, max=MAX_WEIGHT, step=1,
             description=criterion.name + (" *" if criterion.classic else ""),
             tooltip=criterion.question, continuous_update=False,
-            style={"description_width": "16em"}, layout=widgets.Layout(width="32em"),
+            style={"description_width": "19em"}, layout=widgets.Layout(width="36em"),
         )
         for crit_id, criterion in matrix.criteria.items()
     }
