@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from clustersim.mesos.agents import ACTIVE, Agent
+from clustersim.mesos.agents import ACTIVE, DISCONNECTED, Agent
 from clustersim.mesos.drf import DRFSorter
 from clustersim.mesos.offers import RefusedOfferFilter
 from clustersim.mesos.resources import Resources
@@ -75,7 +75,7 @@ class HierarchicalAllocator:
             self.role_sorter.activate(role)
             sorter = DRFSorter()
             for agent in self._agents.values():
-                if agent.state == ACTIVE:
+                if agent.state in (ACTIVE, DISCONNECTED):   # the agents in the pool
                     sorter.add_agent(agent.id, agent.total)
             self.framework_sorters[role] = sorter
             self._role_members[role] = []

@@ -509,3 +509,13 @@ def test_the_framework_interface_example_runs(capsys: pytest.CaptureFixture[str]
     lines = capsys.readouterr().out.splitlines()
     assert lines[-1] == "16.0 t3 TASK_FINISHED"
     assert sum("TASK_FINISHED" in line for line in lines) == 3
+
+
+def test_framework_registering_while_an_agent_is_disconnected() -> None:
+    cluster = MesosCluster(Node.many(2, cpu=1, memory="1Gi"), seed=0,
+                           agent_unreachable_seconds=5)
+    cluster.fail_agent("node-1")
+    late = cluster.register(Recorder("late", role="new-role", answer=decline(1)))
+    cluster.run(until=10)
+    assert {o.hostname for o in late.offers} == {"node-2"}
+    assert cluster.agents[0].state == "unreachable"
