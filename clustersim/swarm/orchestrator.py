@@ -18,9 +18,10 @@ Upstream (moby/swarmkit ``manager/orchestrator/``):
 - ``replicated/tasks.go`` and ``global``: when a node goes down or is drained, its replicated
   tasks go through the restart supervisor (so condition ``none`` leaves them down) and global
   tasks are shut down.
-- ``constraintenforcer/constraint_enforcer.go``: when a node's labels or resources change,
-  tasks whose constraints or reservations it no longer meets are REJECTED ("assigned node no
-  longer meets constraints") and, being wanted, restarted elsewhere.
+- ``constraintenforcer/constraint_enforcer.go``: when an active node's labels change, tasks
+  whose service's constraints it no longer meets are REJECTED ("assigned node no longer meets
+  constraints") and, being wanted, restarted elsewhere (global ones are not replaced). Node
+  resources cannot shrink in the simulator, so its resource check never fires.
 
 Swarm never rebalances: when a node comes back, running replicated tasks stay where they are
 (https://docs.docker.com/engine/swarm/admin_guide/#force-the-swarm-to-rebalance).
@@ -187,23 +188,22 @@ class Orchestrator:
         record = cluster.node_record(name)
         leaving = record.status == "down" or record.availability == "drain"
         for task in list(cluster.tasks_on(name)):
-            if not task.wanted:
-                continue
             service = cluster.services.get(task.service)
-            if service is None:
+            if not task.wanted or service is None:
                 continue
-            if service.spec.mode == "global":
-                continue  # the global reconcile below decides
-            if leaving:
+            if leaving and service.spec.mode == "replicated":
                 state = "down" if record.status == "down" else "drained"
                 self.restart(task, reason=f"node {name} is {state}")
-            elif not self._still_fits(task, name):
-                cluster.set_task_state(task, TaskState.REJECTED, "rejected",
+            elif record.availability == "active" and not self._still_fits(task, service, name):
+                cluster.set_task_state(task, TaskState.REJECTED,
+                                       "task rejected by constraint enforcer",
                                        "assigned node no longer meets constraints")
         for service in list(cluster.services.values()):
             if service.spec.mode == "global":
                 self._reconcile_global(service)
         cluster.request_tick()
 
-    def _still_fits(self, task: Task, name: str) -> bool:
-        return node_matches(task.spec.constraints, self.cluster.node_record(name).node)
+    def _still_fits(self, task: Task, service: Service, name: str) -> bool:
+        """The constraint enforcer checks the service's *current* constraints (a task whose
+        spec changed only in placement keeps its old spec)."""
+        return node_matches(service.spec.constraints, self.cluster.node_record(name).node)

@@ -167,10 +167,15 @@ class ServiceSpec:
         return replace(self, **changes)
 
     def task_spec(self) -> tuple[Any, ...]:
-        """The part of the spec that a running task embodies: a change here makes tasks
-        "dirty" and triggers a rolling update (swarmkit ``orchestrator.IsTaskDirty``)."""
-        return (self.image, self.constraints, self.preferences, self.max_replicas,
-                self.reservations, self.ports, self.restart)
+        """The part of the spec that a task embodies: a change here may make tasks "dirty"
+        and trigger a rolling update (swarmkit ``orchestrator.IsTaskDirty``)."""
+        return (*self.runtime_spec(), self.constraints, self.preferences, self.max_replicas)
+
+    def runtime_spec(self) -> tuple[Any, ...]:
+        """The task spec without its placement: a task whose spec differs only in placement
+        stays as it is while its node still meets the new constraints
+        (swarmkit ``IsTaskDirtyPlacementConstraintsOnly``)."""
+        return (self.image, self.reservations, self.ports, self.restart)
 
 
 def _mapping(value: Any, where: str) -> dict[str, Any]:

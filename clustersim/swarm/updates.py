@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import simpy
 
+from clustersim.swarm.constraints import node_matches
 from clustersim.swarm.spec import UpdateConfig
 from clustersim.swarm.tasks import Task, TaskState
 
@@ -77,9 +78,19 @@ class Updater:
         for task in self.cluster.service_tasks(self.service.name):
             if task.wanted:
                 slots.setdefault(task.slot or task.node or "", []).append(task)
-        current = self.service.spec.task_spec()
         return [tasks for _, tasks in sorted(slots.items(), key=lambda kv: str(kv[0]).zfill(8))
-                if any(t.spec.task_spec() != current for t in tasks)]
+                if any(self._dirty(t) for t in tasks)]
+
+    def _dirty(self, task: Task) -> bool:
+        """``orchestrator.IsTaskDirty``: the task's spec differs from the service's, unless
+        only the placement changed and the task's node still meets the constraints."""
+        spec = self.service.spec
+        if task.spec.task_spec() == spec.task_spec():
+            return False
+        if task.spec.runtime_spec() == spec.runtime_spec() and task.node is not None:
+            node = self.cluster.node_record(task.node).node
+            return not node_matches(spec.constraints, node)
+        return True
 
     def _wait_leader(self) -> Generator[Any, Any, None]:
         while not self.cluster.raft.has_leader:

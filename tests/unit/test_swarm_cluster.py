@@ -305,3 +305,33 @@ def test_service_mode_change_is_refused() -> None:
     cluster.deploy_stack("s", stack(web={}))
     with pytest.raises(SwarmError, match="service mode change is not allowed"):
         cluster.deploy_stack("s", stack(web={"deploy": {"mode": "global"}}))
+
+
+def test_placement_only_change_keeps_tasks_whose_node_still_matches() -> None:
+    """IsTaskDirtyPlacementConstraintsOnly: tasks stay where the new constraints allow."""
+    nodes = [Node("m", 2, "4Gi", role="manager", labels={"disk": "ssd"}),
+             Node("w1", 2, "4Gi", labels={"disk": "ssd"}), Node("w2", 2, "4Gi")]
+    cluster = SwarmCluster(nodes, seed=0)
+    cluster.deploy_stack("s", stack(web={"deploy": {"replicas": 3}}))
+    cluster.run(until=10)
+    before = {t.node: t.id for t in cluster.tasks("s_web")}
+    cluster.update_service("s_web", constraints=["node.labels.disk==ssd"])
+    cluster.run(until=40)
+    current = {t.id: t.node for t in cluster.tasks("s_web")}
+    assert before["m"] in current and before["w1"] in current  # untouched
+    assert "w2" not in current.values() and sum(by_node(cluster, "s_web").values()) == 3
+
+
+def test_constraint_enforcer_rejects_global_tasks_too() -> None:
+    nodes = [Node("m", 2, "4Gi", role="manager"), Node("w", 2, "4Gi", labels={"mon": "yes"})]
+    cluster = SwarmCluster(nodes, seed=0)
+    cluster.deploy_stack("s", stack(agent={"deploy": {"mode": "global", "placement": {
+        "constraints": ["node.labels.mon==yes"]}}}))
+    cluster.run(until=10)
+    (task,) = cluster.tasks("s_agent")
+    cluster.update_node("w", labels={"mon": "no"})
+    cluster.run(until=20)
+    assert (task.state, task.message, task.err) == (
+        "rejected", "task rejected by constraint enforcer",
+        "assigned node no longer meets constraints")
+    assert not cluster.tasks("s_agent")
