@@ -339,3 +339,22 @@ def test_errors_are_readable():
         bad = copy.deepcopy(deployment())
         bad["spec"]["replicas"] = -1
         cluster.apply(bad)
+
+
+def test_stuck_rollout_reports_progress_deadline_exceeded():
+    cluster = KubernetesCluster(nodes(), seed=2)
+    cluster.apply(deployment(replicas=2, progressDeadlineSeconds=120))
+    cluster.run()
+    stuck = deployment(replicas=2, image="nginx:never-ready", progressDeadlineSeconds=120)
+    stuck["spec"]["template"]["spec"]["containers"][0]["readinessProbe"] = {
+        "initialDelaySeconds": 10**6}
+    started = cluster.now
+    cluster.apply(stuck)
+    cluster.run(until=started + 300)
+    [event] = cluster.events.where(reason="ProgressDeadlineExceeded")
+    assert event.type == "Warning" and event.message.endswith("has timed out progressing.")
+    assert started + 120 <= event.time <= started + 130
+    progressing = next(c for c in cluster.get("Deployment", "default", "web")["status"][
+        "conditions"] if c["type"] == "Progressing")
+    assert (progressing["status"], progressing["reason"]) == ("False", "ProgressDeadlineExceeded")
+    assert sum(1 for p in cluster.pods() if p.ready) == 2       # the old pods keep serving

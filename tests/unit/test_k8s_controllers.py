@@ -478,3 +478,29 @@ def test_cronjob_forbid_skips_while_a_job_runs_and_replace_replaces_it():
     replace.run(until=1000)
     assert len(replace.events.where(reason="SuccessfulCreate", object="cronjob/hello")) == 3
     assert replace.events.where(reason="SuccessfulDelete", object="cronjob/hello")
+
+
+def test_job_active_deadline():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(job(run=500, activeDeadlineSeconds=100))
+    cluster.run(until=200)
+    [event] = cluster.events.where(reason="DeadlineExceeded")
+    assert event.time == 100 and event.message == "Job was active longer than specified deadline"
+    assert all(p.reason == "Terminating" or p.phase != "Running" for p in cluster.pods())
+
+
+def test_daemonset_rolling_update_replaces_one_node_at_a_time():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(daemonset())
+    cluster.run()
+    changed = daemonset()
+    changed["spec"]["template"]["spec"]["containers"][0]["image"] = "agent:2"
+    cluster.apply(changed)
+    env = cluster.clock.env
+    while env.peek() != float("inf"):
+        env.step()
+        live = [p for p in cluster.pods() if p.reason != "Terminating"]
+        assert sum(1 for p in live if p.ready) >= 2          # maxUnavailable 1 of 3 nodes
+    images = {cluster.get("Pod", "default", p.name)["spec"]["containers"][0]["image"]
+              for p in cluster.pods()}
+    assert images == {"agent:2"} and daemon_nodes(cluster) == ["node-1", "node-2", "node-3"]

@@ -159,8 +159,9 @@ class DaemonSetController(Controller):
             if unavailable >= budget:
                 break
             if is_active(pod) and pod["metadata"]["labels"].get(_HASH_LABEL) != revision:
+                was_ready = is_ready(pod)           # a ready pod's node becomes unavailable
                 self._delete(ds, pod)
-                unavailable += 1 if is_ready(pod) else 0
+                unavailable += 1 if was_ready else 0
 
     def _update_status(self, ds, eligible: list[str], revision: str) -> None:
         pods = [p for p in self.cluster.owned("Pod", ds) if is_active(p)]

@@ -29,7 +29,7 @@ from typing import Any, ClassVar
 
 from clustersim.kubernetes.controllers.base import Controller, replicas_of
 from clustersim.kubernetes.objects import (
-    controller_of,
+    condition,
     is_active,
     is_available,
     is_ready,
@@ -540,11 +540,19 @@ class DeploymentController(Controller):
         return len(new_pods) == replicas and len(all_pods) == replicas and available == replicas
 
     def _update_status(self, d, replicas: int) -> None:
+        """Status counts and the Available/Progressing conditions (``syncRolloutStatus``).
+
+        Progress is any change toward the goal: more updated, ready or available pods, or
+        fewer old ones (``DeploymentProgressing``). Without progress for
+        ``progressDeadlineSeconds`` (default 600) the rollout is reported as failed
+        (``ProgressDeadlineExceeded``); upstream does not stop it, and neither does this.
+        """
         all_pods, new_pods = self._pods(d)
         min_ready = d["spec"].get("minReadySeconds", 0) or 0
         now = self.cluster.now
         available = sum(1 for p in all_pods if is_available(p, min_ready, now))
         status = d.setdefault("status", {})
+        before = dict(status)
         status.update(
             observedGeneration=d["metadata"].get("generation", 1),
             replicas=len(all_pods),
@@ -559,10 +567,37 @@ class DeploymentController(Controller):
                       "MinimumReplicasAvailable" if ok else "MinimumReplicasUnavailable",
                       "Deployment has minimum availability." if ok
                       else "Deployment does not have minimum availability.")
+        new_name = next((rs["metadata"]["name"] for rs in self.cluster.owned("ReplicaSet", d)
+                         if rs is self._find_new(d, self.cluster.owned("ReplicaSet", d))), "")
+        progressing = condition(d, "Progressing")
         if self._complete(d, replicas):
-            new_name = next((controller_of(p)["name"] for p in new_pods), "")
             set_condition(d, "Progressing", True, now, "NewReplicaSetAvailable",
                           f'ReplicaSet "{new_name}" has successfully progressed.')
-        else:
+        elif progressing is None or _progressed(before, status) or progressing.get(
+                "reason") == "NewReplicaSetAvailable":
             set_condition(d, "Progressing", True, now, "ReplicaSetUpdated",
-                          "ReplicaSet is progressing.")
+                          f'ReplicaSet "{new_name}" is progressing.')
+            condition(d, "Progressing")["lastUpdateTime"] = now
+        deadline = d["spec"].get("progressDeadlineSeconds", 600)
+        progressing = condition(d, "Progressing")
+        if progressing.get("reason") == "ReplicaSetUpdated":
+            last = progressing.get("lastUpdateTime", now)
+            if now >= last + deadline:
+                set_condition(d, "Progressing", False, now, "ProgressDeadlineExceeded",
+                              f'ReplicaSet "{new_name}" has timed out progressing.')
+                self.cluster.record(d, "ProgressDeadlineExceeded",
+                                    f'ReplicaSet "{new_name}" has timed out progressing.',
+                                    "Warning")
+            else:
+                # background: run() does not wait for a deadline that may never matter
+                self.cluster.wake_at(last + deadline, background=True)
+
+
+def _progressed(before: Mapping[str, Any], after: Mapping[str, Any]) -> bool:
+    """``DeploymentProgressing``: the rollout moved toward its goal."""
+    old_before = before.get("replicas", 0) - before.get("updatedReplicas", 0)
+    old_after = after.get("replicas", 0) - after.get("updatedReplicas", 0)
+    return (after.get("updatedReplicas", 0) > before.get("updatedReplicas", 0)
+            or old_after < old_before
+            or after.get("readyReplicas", 0) > before.get("readyReplicas", 0)
+            or after.get("availableReplicas", 0) > before.get("availableReplicas", 0))

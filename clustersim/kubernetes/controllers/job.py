@@ -98,7 +98,7 @@ class JobController(Controller):
                 self._finish(job, active, "Failed", "DeadlineExceeded",
                              "Job was active longer than specified deadline", "Warning")
                 return
-            cluster.wake_at(status["startTime"] + deadline)
+            cluster.wake_at(status["startTime"] + deadline, background=True)
         if completions is not None and len(succeeded) >= completions:
             self._finish(job, active, "Complete", "Completed", "Job completed")
             return
