@@ -117,6 +117,12 @@ class HierarchicalAllocator:
 
     # -- allocation bookkeeping -----------------------------------------------------------
 
+    def track(self, framework_id: str, agent_id: str, resources: Resources) -> None:
+        """Count resources a framework's tasks use again (its agent re-registered)."""
+        role = self._frameworks[framework_id].role
+        self.framework_sorters[role].allocated(framework_id, agent_id, resources)
+        self.role_sorter.allocated(role, agent_id, resources)
+
     def recover(self, framework_id: str, agent_id: str, resources: Resources,
                 refuse_seconds: float | None = None) -> None:
         """Resources go back from a framework (declined, unused, or its task ended); with

@@ -99,9 +99,10 @@ class MesosCluster:
         """The operator declares the agent gone for good (``MARK_AGENT_GONE``)."""
         return self.master.mark_agent_gone(name)
 
-    def recover_agent(self, name: str) -> Agent:
-        """Bring a failed agent back (see :meth:`Master.recover_agent`)."""
-        return self.master.recover_agent(name)
+    def recover_agent(self, name: str, *, rebooted: bool = False) -> Agent:
+        """Bring a failed agent back: reconnected, re-registered after a partition, or
+        (``rebooted=True``) restarted empty (see :meth:`Master.recover_agent`)."""
+        return self.master.recover_agent(name, rebooted=rebooted)
 
     # -- reading --------------------------------------------------------------------------
 

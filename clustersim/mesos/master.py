@@ -513,12 +513,15 @@ class Master:
         for framework in self.frameworks.values():
             framework.agent_lost(agent.id)
 
-    def recover_agent(self, name: str) -> Agent:
+    def recover_agent(self, name: str, *, rebooted: bool = False) -> Agent:
         """Bring a failed agent back.
 
-        Still disconnected: it reconnects and its tasks carry on. Already unreachable: it
-        registers again as a new, empty agent (as after a reboot; its old tasks stay
-        unreachable or lost; Mesos would let a partition-aware framework's tasks return).
+        Still disconnected: it reconnects and its tasks carry on. Already unreachable (a
+        healed partition): it re-registers with its id; tasks of partition-aware frameworks
+        come back TASK_RUNNING (``REASON_AGENT_REREGISTERED``), while the others' tasks were
+        already reported lost and are gone (apache/mesos ``Master::_reregisterSlave``,
+        ``docs/high-availability-framework-guide.md``). With ``rebooted=True`` the machine
+        restarted instead: a new, empty agent registers and the old tasks stay unreachable.
         """
         agent = self.find_agent(name)
         if agent.state == DISCONNECTED:
@@ -528,6 +531,20 @@ class Master:
                                f"Agent {agent.id} ({agent.hostname}) reconnected")
             self.request_allocation()
             return agent
-        if agent.state == UNREACHABLE:
+        if agent.state != UNREACHABLE:
+            raise ValueError(f"agent {name!r} is {agent.state}, not failed")
+        if rebooted:
             return self.add_agent(agent.node)
-        raise ValueError(f"agent {name!r} is {agent.state}, not failed")
+        agent.state = ACTIVE
+        self.allocator.add_agent(agent)
+        self.events.record(self.clock.now, f"agent/{agent.hostname}", "AgentReregistered",
+                           f"Unreachable agent {agent.id} ({agent.hostname}) re-registered")
+        for task in [t for t in self.tasks.values() if t.agent_id == agent.id]:
+            if task.state == TASK_UNREACHABLE:
+                agent.allocated = agent.allocated + task.resources
+                self.allocator.track(task.framework_id, agent.id, task.resources)
+                self._set_state(task, TASK_RUNNING, "REASON_AGENT_REREGISTERED",
+                                "Agent re-registered", "SOURCE_MASTER")
+        self._touch()
+        self.request_allocation()
+        return agent

@@ -334,13 +334,30 @@ def test_disconnected_agent_that_returns_keeps_its_tasks() -> None:
         cluster.fail_agent("nope")
 
 
-def test_unreachable_agent_comes_back_as_a_new_agent() -> None:
+def test_rebooted_agent_comes_back_as_a_new_agent() -> None:
     cluster = MesosCluster([Node("n1", cpu=1, memory="1Gi")], seed=0,
                            agent_unreachable_seconds=5)
     cluster.fail_agent("n1")
     cluster.run(until=6)
-    agent = cluster.recover_agent("n1")
+    agent = cluster.recover_agent("n1", rebooted=True)
     assert agent.id == "S1" and agent.state == "active"
+
+
+def test_healed_partition_brings_partition_aware_tasks_back() -> None:
+    cluster = MesosCluster([Node("n1", cpu=2, memory="1Gi")], seed=0,
+                           agent_unreachable_seconds=5)
+    aware = cluster.register(Recorder("aware", answer=launch_once(resources={"cpus": 1}),
+                                      partition_aware=True))
+    plain = cluster.register(Recorder("plain", answer=launch_once(resources={"cpus": 1})))
+    cluster.run(until=2)
+    cluster.fail_agent("n1")
+    cluster.run(until=8)
+    agent = cluster.recover_agent("n1")
+    assert agent.id == "S0" and agent.state == "active"
+    last = aware.updates[-1]
+    assert (last.state, last.reason) == (TASK_RUNNING, "REASON_AGENT_REREGISTERED")
+    assert plain.updates[-1].state == TASK_LOST
+    assert agent.allocated.cpus == 1 and cluster.shares()["aware"] == 0.5
 
 
 def test_role_weights_divide_the_cluster() -> None:
