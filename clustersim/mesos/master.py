@@ -518,10 +518,12 @@ class Master:
 
         Still disconnected: it reconnects and its tasks carry on. Already unreachable (a
         healed partition): it re-registers with its id; tasks of partition-aware frameworks
-        come back TASK_RUNNING (``REASON_AGENT_REREGISTERED``), while the others' tasks were
-        already reported lost and are gone (apache/mesos ``Master::_reregisterSlave``,
-        ``docs/high-availability-framework-guide.md``). With ``rebooted=True`` the machine
-        restarted instead: a new, empty agent registers and the old tasks stay unreachable.
+        keep running, while the others' tasks, already reported lost, are killed (Mesos
+        since 1.1, ``docs/high-availability-framework-guide.md``). Simplified: the
+        simulator tells the framework with a TASK_RUNNING update (``REASON_AGENT_REREGISTERED``)
+        where Mesos leaves it to learn through reconciliation or the task's next update.
+        With ``rebooted=True`` the machine restarted instead: a new, empty agent registers
+        and the old tasks stay unreachable.
         """
         agent = self.find_agent(name)
         if agent.state == DISCONNECTED:
