@@ -383,7 +383,12 @@ def _default_matrix() -> FeatureMatrix:
 
 
 def load_features(path: str | Path | None = None) -> FeatureMatrix:
-    """The feature matrix from ``path``, or the course's own ``clustersim/data/features.yaml``."""
+    """The feature matrix from ``path``, or the course's own ``clustersim/data/features.yaml``.
+
+    The course's own matrix is loaded once and shared; to experiment with other scores, edit
+    a copy of the file and load it with ``path``, or take ``load_features().model_copy(deep=
+    True)``, rather than changing the shared matrix in place.
+    """
     if path is None:
         return _default_matrix()
     path = Path(path)
