@@ -21,6 +21,11 @@ What it does, after apache/mesos ``src/master/master.cpp`` and ``docs/architectu
 Task timing follows each :class:`~clustersim.mesos.tasks.TaskInfo`'s duration model. The
 scheduler hears TASK_STARTING, TASK_RUNNING and the terminal update; TASK_STAGING is the
 state the master records at launch (as in Mesos, no update is sent for it).
+
+Simplified: a disconnected agent's task updates and kills still go through at once (Mesos
+queues them until the agent reconnects), and a task whose agent was unreachable does not
+resume its run-time clock when it comes back. There is one master (no failover, no
+registry), and framework failover, quota, reservations and maintenance are not modelled.
 """
 
 from __future__ import annotations
