@@ -12,13 +12,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from clustersim.manifests.kubernetes_checks import check_object
 from clustersim.manifests.kubernetes_types import KIND_MODELS, OtherObject
-from clustersim.manifests.kubernetes_versions import (
-    SELECTOR_DEFAULTED,
-    SELECTOR_KINDS,
-    removed_warning,
-)
-from clustersim.manifests.kubernetes_workloads import kubernetes_workloads
+from clustersim.manifests.kubernetes_versions import removed_warning
+from clustersim.manifests.kubernetes_workloads import kubernetes_workloads, pod_spec
 from clustersim.manifests.safe_yaml import Document
 from clustersim.manifests.specs import Spec
 from clustersim.manifests.validation import validate
@@ -92,41 +89,6 @@ def _require_text(document: Document, data: dict[str, Any], key: str) -> str:
     return value
 
 
-def _check_workload(document: Document, kind: str, typed: Any) -> None:
-    """Checks across fields that the API server makes (``pkg/apis/apps/validation``,
-    ``pkg/apis/batch/validation``): a workload selects its own template's pods, and a Job's
-    pods restart ``OnFailure`` or ``Never``."""
-    if kind in SELECTOR_KINDS:
-        selector = typed.spec.selector
-        if selector is None:
-            if typed.api_version in SELECTOR_DEFAULTED:
-                return  # the old API defaulted the selector to the template's labels
-            raise document.error(
-                ("spec", "selector"),
-                f"Required value: a {kind} in {typed.api_version} must say which pods it owns",
-                "spec.selector.matchLabels matching spec.template.metadata.labels",
-            )
-        template = typed.spec.template.metadata
-        labels = (template.labels if template else None) or {}
-        for key, value in (selector.match_labels or {}).items():
-            if labels.get(key) != value:
-                raise document.error(
-                    ("spec", "template", "metadata", "labels"),
-                    f"Invalid value: `selector` does not match template `labels` ({key}={value})",
-                    "the template's labels to include every label of spec.selector.matchLabels",
-                )
-    job = typed.spec if kind == "Job" else None
-    if kind == "CronJob":
-        job = typed.spec.job_template.spec
-    if job is not None and job.template.spec.restart_policy not in ("OnFailure", "Never"):
-        prefix = ("spec", "jobTemplate", "spec") if kind == "CronJob" else ("spec",)
-        raise document.error(
-            (*prefix, "template", "spec", "restartPolicy"),
-            "Required value: a Job's pods must not restart Always",
-            'restartPolicy "OnFailure" or "Never"',
-        )
-
-
 def load_kubernetes(document: Document) -> list[KubernetesSpec]:
     """The objects in one Kubernetes document, ``List`` items expanded, in order."""
     data = document.data
@@ -166,7 +128,7 @@ def load_kubernetes(document: Document) -> list[KubernetesSpec]:
             'a namespace name such as "default"',
         )
     typed = validate(KIND_MODELS.get(kind, OtherObject), document)
-    _check_workload(document, kind, typed)
+    check_object(document, kind, typed, pod_spec(kind, typed))
     warning = removed_warning(typed.api_version, kind)
     return [
         KubernetesSpec(

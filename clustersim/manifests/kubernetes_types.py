@@ -13,6 +13,8 @@ fields, types, enumerations, name syntax, quantities, ports); the API server che
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -51,6 +53,58 @@ def _label(value: str) -> str:
     return value
 
 
+_NAME_PART = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]")
+_CONFIG_KEY = re.compile(r"[-._a-zA-Z0-9]+")
+
+
+def _qualified_name(value: str) -> str:
+    """``IsQualifiedName``: label and annotation keys, ``[prefix/]name``."""
+    prefix, slash, name = value.rpartition("/")
+    if slash and (not prefix or not _DNS1123_SUBDOMAIN.fullmatch(prefix) or len(prefix) > 253):
+        raise ValueError(f"key {value!r}: the prefix part must be a lowercase RFC 1123 subdomain")
+    if not name or len(name) > 63 or not _NAME_PART.fullmatch(name) or "/" in prefix:
+        raise ValueError(
+            f"key {value!r}: the name part must consist of alphanumeric characters, '-', '_' or "
+            "'.', and must start and end with an alphanumeric character, at most 63 characters "
+            "(e.g. 'MyName', 'my.name' or '123-abc', optionally prefixed: 'example.com/MyName')"
+        )
+    return value
+
+
+def _label_value(value: str) -> str:
+    """``IsValidLabelValue``: empty, or like a name part (at most 63 characters)."""
+    if value and (len(value) > 63 or not _NAME_PART.fullmatch(value)):
+        raise ValueError(
+            f"label value {value!r} must be 63 characters or less and must be empty or begin "
+            "and end with an alphanumeric character with '-', '_', '.' or alphanumerics between"
+        )
+    return value
+
+
+def _config_key(value: str) -> str:
+    """``IsConfigMapKey``: keys of ConfigMap and Secret data."""
+    if (
+        len(value) > 253
+        or not _CONFIG_KEY.fullmatch(value)
+        or value in (".", "..")
+        or (value.startswith(".."))
+    ):
+        raise ValueError(
+            f"key {value!r}: a valid config key must consist of alphanumeric characters, '-', "
+            "'_' or '.' (e.g. 'key.name', 'KEY_NAME' or 'key-name')"
+        )
+    return value
+
+
+def _base64(value: str) -> str:
+    """Secret ``data`` values are base64 (Go's ``[]byte`` JSON decoding)."""
+    try:
+        base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError(f"illegal base64 data in {value[:20]!r}") from None
+    return value
+
+
 def _quantity(value: Any) -> Decimal:
     try:
         return parse_quantity(value)
@@ -59,6 +113,10 @@ def _quantity(value: Any) -> Decimal:
 
 
 Subdomain = Annotated[str, AfterValidator(_subdomain)]
+Labels = dict[
+    Annotated[str, AfterValidator(_qualified_name)], Annotated[str, AfterValidator(_label_value)]
+]
+ConfigKey = Annotated[str, AfterValidator(_config_key)]
 Label = Annotated[str, AfterValidator(_label)]
 Quantity = Annotated[Decimal, BeforeValidator(_quantity)]
 Port = Annotated[int, Field(ge=1, le=65535)]
@@ -76,8 +134,8 @@ class ObjectMeta(_Model):
     name: Subdomain | None = None
     generate_name: str | None = None
     namespace: Label | None = None
-    labels: dict[str, str] | None = None
-    annotations: dict[str, str] | None = None
+    labels: Labels | None = None
+    annotations: dict[Annotated[str, AfterValidator(_qualified_name)], str] | None = None
 
 
 class LabelSelectorRequirement(_Model):
@@ -87,7 +145,7 @@ class LabelSelectorRequirement(_Model):
 
 
 class LabelSelector(_Model):
-    match_labels: dict[str, str] | None = None
+    match_labels: Labels | None = None
     match_expressions: list[LabelSelectorRequirement] | None = None
 
 
@@ -135,7 +193,7 @@ class TopologySpreadConstraint(_Model):
 class PodSpec(_Model):
     containers: Annotated[list[Container], Field(min_length=1)]
     init_containers: list[Container] | None = None
-    node_selector: dict[str, str] | None = None
+    node_selector: Labels | None = None
     node_name: str | None = None
     affinity: dict[str, Any] | None = None
     tolerations: list[Toleration] | None = None
@@ -292,14 +350,14 @@ class Service(_Object):
 
 
 class ConfigMap(_Object):
-    data: dict[str, str] | None = None
-    binary_data: dict[str, str] | None = None
+    data: dict[ConfigKey, str] | None = None
+    binary_data: dict[ConfigKey, Annotated[str, AfterValidator(_base64)]] | None = None
 
 
 class Secret(_Object):
     type: str | None = None
-    data: dict[str, str] | None = None
-    string_data: dict[str, str] | None = None
+    data: dict[ConfigKey, Annotated[str, AfterValidator(_base64)]] | None = None
+    string_data: dict[ConfigKey, str] | None = None
 
 
 class Namespace(_Object):

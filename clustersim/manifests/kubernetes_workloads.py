@@ -19,7 +19,7 @@ from typing import Any
 from clustersim.manifests.workload import Port, Workload
 from clustersim.quantity import to_units
 
-__all__ = ["kubernetes_workloads"]
+__all__ = ["kubernetes_workloads", "pod_spec"]
 
 
 def _pod_template(kind: str, typed: Any) -> tuple[Any, Any] | None:
@@ -34,6 +34,12 @@ def _pod_template(kind: str, typed: Any) -> tuple[Any, Any] | None:
         template = typed.spec.job_template.spec.template
         return template.metadata, template.spec
     return None
+
+
+def pod_spec(kind: str, typed: Any) -> Any:
+    """The validated pod spec of a workload kind, or ``None``."""
+    template = _pod_template(kind, typed)
+    return template[1] if template else None
 
 
 def _replicas(kind: str, typed: Any) -> int | None:

@@ -190,3 +190,72 @@ def test_daemonset_runs_one_per_node() -> None:
     text = DEPLOYMENT.replace("kind: Deployment", "kind: DaemonSet").replace("  replicas: 3\n", "")
     [workload] = load_manifests(text).workloads()
     assert workload.replicas is None
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "words"),
+    [
+        (
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+            "  - {name: web, image: a}\n  - {name: web, image: b}\n",
+            "spec.containers[1].name",
+            'Duplicate value: "web"',
+        ),
+        (
+            "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  ports:\n"
+            "  - {port: 80, name: http}\n  - {port: 443}\n",
+            "spec.ports[1].name",
+            "Required value",
+        ),
+        (
+            "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec:\n"
+            "  schedule: '*/5 * * * *'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n"
+            "          restartPolicy: Always\n          containers: [{name: c, image: x}]\n",
+            "spec.jobTemplate.spec.template.spec.restartPolicy",
+            "must not restart Always",
+        ),
+    ],
+)
+def test_cross_field_checks(text: str, path: str, words: str) -> None:
+    error = error_of(text)
+    assert error.path == path
+    assert words in str(error)
+
+
+@pytest.mark.parametrize(
+    ("metadata_or_data", "path", "words"),
+    [
+        ('metadata: {name: c, labels: {"my app": x}}', 'metadata.labels["my app"]', "name part"),
+        (
+            "metadata: {name: c, labels: {Example.com/app: x}}",
+            'metadata.labels["Example.com/app"]',
+            "prefix part",
+        ),
+        ('metadata: {name: c, labels: {app: "a b"}}', "metadata.labels.app", "label value"),
+        ("metadata: {name: c, labels: {app.kubernetes.io/name: web, tier: ''}}", None, None),
+        ('metadata: {name: c}\ndata: {"a/b": x}', 'data["a/b"]', "config key"),
+        ('metadata: {name: c}\ndata: {"..a": x}', 'data["..a"]', "config key"),
+        ("metadata: {name: c}\nbinaryData: {a: '%%%'}", "binaryData.a", "base64"),
+    ],
+)
+def test_label_and_data_keys(metadata_or_data: str, path: str | None, words: str | None) -> None:
+    """``IsQualifiedName``, ``IsValidLabelValue``, ``IsConfigMapKey`` (apimachinery
+    ``pkg/util/validation/validation.go``)."""
+    text = f"apiVersion: v1\nkind: ConfigMap\n{metadata_or_data}\n"
+    if path is None:
+        assert load_manifests(text)
+        return
+    error = error_of(text)
+    top = path.split(".")[0].split("[")[0]
+    lines = text.splitlines()
+    assert error.path == path
+    assert error.line == next(i for i, line in enumerate(lines, 1) if line.startswith(top + ":"))
+    assert words in str(error)
+
+
+def test_secret_data_must_be_base64() -> None:
+    text = (
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  ok: aGVsbG8=\n  pw: hello!\n"
+    )
+    error = error_of(text)
+    assert (error.path, error.line) == ("data.pw", 6)

@@ -1,0 +1,103 @@
+"""Checks across fields that the Kubernetes API server makes and a single field's type cannot.
+
+Upstream: kubernetes/kubernetes ``pkg/apis/core/validation/validation.go`` (``validateContainers``:
+"Duplicate value" for a repeated container name; ``validateServicePort``: every port of a
+multi-port Service needs a unique name), ``pkg/apis/apps/validation/validation.go`` (a
+workload needs a selector that matches its template's labels: "`selector` does not match
+template `labels`") and ``pkg/apis/batch/validation/validation.go`` (a Job's pods restart
+``OnFailure`` or ``Never``). Messages keep upstream's wording ("Required value", "Duplicate
+value", "Invalid value").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clustersim.manifests.kubernetes_versions import SELECTOR_DEFAULTED, SELECTOR_KINDS
+from clustersim.manifests.safe_yaml import Document, Path
+
+__all__ = ["check_object"]
+
+_TEMPLATE = ("spec", "template", "spec")
+_POD_SPEC_PATHS: dict[str, Path] = {
+    "Pod": ("spec",),
+    "CronJob": ("spec", "jobTemplate", *_TEMPLATE),
+    **dict.fromkeys(
+        ("Deployment", "ReplicaSet", "ReplicationController", "StatefulSet", "DaemonSet", "Job"),
+        _TEMPLATE,
+    ),
+}
+
+
+def _selector(document: Document, kind: str, typed: Any) -> None:
+    selector = typed.spec.selector
+    if selector is None:
+        if typed.api_version not in SELECTOR_DEFAULTED:  # the old APIs defaulted it
+            raise document.error(
+                ("spec", "selector"),
+                f"Required value: a {kind} in {typed.api_version} must say which pods it owns",
+                "spec.selector.matchLabels matching spec.template.metadata.labels",
+            )
+        return
+    template = typed.spec.template.metadata
+    labels = (template.labels if template else None) or {}
+    for key, value in (selector.match_labels or {}).items():
+        if labels.get(key) != value:
+            raise document.error(
+                ("spec", "template", "metadata", "labels"),
+                f"Invalid value: `selector` does not match template `labels` ({key}={value})",
+                "the template's labels to include every label of spec.selector.matchLabels",
+            )
+
+
+def _pod(document: Document, kind: str, pod: Any) -> None:
+    path = _POD_SPEC_PATHS[kind]
+    seen: set[str] = set()
+    for field, containers in (
+        ("initContainers", pod.init_containers),
+        ("containers", pod.containers),
+    ):
+        for index, container in enumerate(containers or []):
+            if container.name in seen:
+                raise document.error(
+                    (*path, field, index, "name"),
+                    f'Duplicate value: "{container.name}"',
+                    "a different name for each container of the pod",
+                )
+            seen.add(container.name)
+    if kind in ("Job", "CronJob") and pod.restart_policy not in ("OnFailure", "Never"):
+        raise document.error(
+            (*path, "restartPolicy"),
+            f"Unsupported value: {pod.restart_policy or 'Always'!r}: a Job's pods must not "
+            "restart Always",
+            'restartPolicy "OnFailure" or "Never"',
+        )
+
+
+def _service(document: Document, typed: Any) -> None:
+    ports = (typed.spec.ports if typed.spec else None) or []
+    names: set[str | None] = set()
+    for index, port in enumerate(ports):
+        if len(ports) > 1 and not port.name:
+            raise document.error(
+                ("spec", "ports", index, "name"),
+                "Required value: a Service with several ports must name each of them",
+                "a name such as http or metrics",
+            )
+        if port.name in names:
+            raise document.error(
+                ("spec", "ports", index, "name"),
+                f'Duplicate value: "{port.name}"',
+                "a different name for each port",
+            )
+        names.add(port.name)
+
+
+def check_object(document: Document, kind: str, typed: Any, pod: Any) -> None:
+    """Every cross-field check for one object (``pod`` is its pod spec, or ``None``)."""
+    if kind in SELECTOR_KINDS:
+        _selector(document, kind, typed)
+    if pod is not None:
+        _pod(document, kind, pod)
+    if kind == "Service":
+        _service(document, typed)
