@@ -7,7 +7,9 @@ A :class:`LiveApp` displays as a mime bundle with two parts:
 - ``text/html``: a static rendering (typically a plotly figure with its own sliders or
   buttons, which keep working in a static page) plus a note that the live controls need a
   kernel. The book's configuration ranks ``text/html`` above the widget view, so a reader of
-  the static site sees a working figure rather than an empty widget area.
+  the static site sees a working figure rather than an empty widget area;
+- ``text/plain``: one line naming the app, for consoles. (The widget's own repr would list
+  every control's options, which can be long and can depend on the machine.)
 """
 
 from __future__ import annotations
@@ -33,15 +35,17 @@ def error_html(message: str) -> str:
     return (
         '<div class="clustersim-error" role="alert" style="border-left:4px solid #b00020;'
         'padding:0.4em 0.8em;background:#fdecea;color:#5f0010;">'
-        f"<strong>Cannot do that:</strong> {html.escape(message)}</div>"
+        f"<strong>Problem:</strong> {html.escape(message)}</div>"
     )
 
 
 class LiveApp:
     """A widget tree plus a function that renders the same content as static HTML."""
 
-    def __init__(self, widget: widgets.Widget, static_html: Callable[[], str]) -> None:
+    def __init__(self, widget: widgets.Widget, static_html: Callable[[], str],
+                 name: str = "interactive app") -> None:
         self.widget = widget
+        self.name = name
         self._static_html = static_html
 
     def static_html(self) -> str:
@@ -51,4 +55,5 @@ class LiveApp:
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         bundle = dict(self.widget._repr_mimebundle_(**kwargs) or {})
         bundle["text/html"] = self.static_html()
+        bundle["text/plain"] = f"{self.name} (live controls: open this notebook in JupyterLab)"
         return bundle

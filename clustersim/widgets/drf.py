@@ -152,4 +152,5 @@ def drf_explorer(agents: Sequence[Node] | None = None) -> LiveApp:
     box = widgets.VBox([widgets.HBox(controls[:2]), widgets.HBox(controls[2:4]), controls[4],
                         message, chart])
     return LiveApp(box, lambda: figure_html(
-        sharing_figure(agents, {"A": (1, 1), "B": (1, 1)}, "B", [1, 1.5, 2, 3, 4])))
+        sharing_figure(agents, {"A": (1, 1), "B": (1, 1)}, "B", [1, 1.5, 2, 3, 4])),
+        name="DRF explorer")

@@ -69,4 +69,5 @@ def fit_explorer(
         box,
         lambda: fit_summary(nodes, cpu_steps[0], memory)
         + figure_html(fit_figure(nodes, cpu_steps, memory)),
+        name="fit explorer",
     )

@@ -1,0 +1,45 @@
+"""Ready-made clusters for labs and exercises: a suitable default cluster for each system.
+
+- Kubernetes: :func:`clustersim.kubernetes.default_nodes` (three workers in three zones and a
+  control-plane node with kubeadm's ``NoSchedule`` taint).
+- Docker Swarm: three managers and three workers; ``worker-1`` carries the node labels that
+  real stack files in the course ask for (``ssd=true``, ``pcidss=yes``, ``disk=ssd``), and the
+  workers carry a ``zone`` label for placement preferences.
+- Mesos: five agents with the port range Mesos offers by default (31000-32000) and a ``rack``
+  attribute for Marathon's constraints.
+"""
+
+from __future__ import annotations
+
+from clustersim.node import Node
+
+__all__ = ["demo_nodes"]
+
+
+def _swarm_nodes() -> list[Node]:
+    managers = Node.many(3, "manager", cpu=4, memory="8Gi", role="manager",
+                         labels=lambda i: {"zone": f"zone-{'abc'[i - 1]}"})
+    workers = Node.many(3, "worker", cpu=4, memory="8Gi",
+                        labels=lambda i: {"zone": f"zone-{'abc'[i - 1]}",
+                                          **({"ssd": "true", "pcidss": "yes", "disk": "ssd"}
+                                             if i == 1 else {})})
+    return [*managers, *workers]
+
+
+def _mesos_agents() -> list[Node]:
+    return Node.many(5, "agent", cpu=4, memory="16Gi", disk="100Gi", ports=[(31000, 32000)],
+                     attributes=lambda i: {"rack": f"rack-{(i - 1) % 3 + 1}"},
+                     domain=lambda i: {"region": "region-1", "zone": f"zone-{'abc'[(i - 1) % 3]}"})
+
+
+def demo_nodes(system: str) -> list[Node]:
+    """A suitable default cluster for ``system``: kubernetes, swarm, mesos or marathon."""
+    if system == "kubernetes":
+        from clustersim.kubernetes import default_nodes
+
+        return default_nodes()
+    if system == "swarm":
+        return _swarm_nodes()
+    if system in ("mesos", "marathon"):
+        return _mesos_agents()
+    raise ValueError(f"system must be kubernetes, swarm, mesos or marathon, not {system!r}")

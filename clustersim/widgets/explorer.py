@@ -1,0 +1,125 @@
+"""The manifest explorer: pick a real manifest (or paste your own), see it parsed and placed.
+
+The menu lists the course's example application in its three dialects and, when a folder of
+real-world manifests is given and present, every file in it. The text box holds the chosen
+file, editable; "Load and place" parses it, runs it on a default cluster of its system
+(:func:`clustersim.explore.place`) and shows the specs, where every task landed, what is
+still waiting and why, and the cluster map. Any error in the text is shown inline with its
+file, line and field. The static book shows the example application placed on Kubernetes.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import ipywidgets as widgets
+import plotly.graph_objects as go
+
+from clustersim.examples import SYSTEMS, example_path
+from clustersim.explore import Placement, place
+from clustersim.manifests import ManifestError
+from clustersim.viz.cluster import cluster_map
+from clustersim.viz.renderer import figure_html
+from clustersim.widgets.base import LiveApp, error_html
+
+__all__ = ["manifest_explorer", "placement_html", "sources"]
+
+PASTE = "paste your own"
+
+
+def sources(corpus: str | Path | None = None) -> dict[str, Path | None]:
+    """Menu label → file: the example in each dialect, then the corpus files (if present)."""
+    found: dict[str, Path | None] = {
+        f"example: shop ({system})": example_path(system) for system in SYSTEMS
+    }
+    folder = Path(corpus) if corpus else None
+    if folder is not None and folder.is_dir():
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            found[f"{path.parent.name}: {path.name}"] = path
+    found[PASTE] = None
+    return found
+
+
+def _table(placement: Placement) -> str:
+    rows = []
+    for spec in placement.specs:
+        workloads = spec.workloads() if spec.simulated else []
+        if not workloads:
+            rows.append(f"<tr><td>{html.escape(spec.kind)}</td><td>{html.escape(spec.name)}</td>"
+                        f"<td colspan='4'>{'no workload' if spec.simulated else 'not simulated'}"
+                        "</td></tr>")
+        for w in workloads:
+            rules = "; ".join(w.placement) or "none"
+            rows.append(
+                f"<tr><td>{html.escape(w.kind)}</td><td>{html.escape(w.name)}</td>"
+                f"<td>{w.replicas}</td><td>{w.cpu}</td><td>{w.memory / 2**20:g} MiB</td>"
+                f"<td>{html.escape(rules)}</td></tr>"
+            )
+    return (
+        "<table class='clustersim-specs'><caption>What the manifest asks for</caption><thead><tr>"
+        "<th scope='col'>kind</th><th scope='col'>name</th><th scope='col'>replicas</th>"
+        "<th scope='col'>CPU</th><th scope='col'>memory</th><th scope='col'>placement rules</th>"
+        f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def placement_html(placement: Placement) -> str:
+    """The specs, where tasks landed, what waits and why, as escaped HTML."""
+    per_node: dict[str, int] = {}
+    for task in placement.snapshot.tasks:
+        if task.node is not None:
+            per_node[task.node] = per_node.get(task.node, 0) + 1
+    landed = ", ".join(f"{html.escape(n)}: {c}" for n, c in sorted(per_node.items())) or "nowhere"
+    waiting = "".join(f"<li><code>{html.escape(t)}</code>: {html.escape(r)}</li>"
+                      for t, r in placement.waiting)
+    notes = "".join(f"<li>{html.escape(n)}</li>" for n in placement.notes)
+    return (
+        f"<p><strong>{html.escape(placement.system)}</strong>: {len(placement.specs)} object(s); "
+        f"after {placement.snapshot.time:g} simulated seconds, tasks per node: {landed}.</p>"
+        + _table(placement)
+        + (f"<p>Waiting for a place:</p><ul>{waiting}</ul>" if waiting else
+           "<p>Every task found a place.</p>")
+        + (f"<p>Notes:</p><ul>{notes}</ul>" if notes else "")
+    )
+
+
+def manifest_explorer(corpus: str | Path | None = None) -> LiveApp:
+    """The explorer; ``corpus`` is a folder of real manifests (optional)."""
+    menu = sources(corpus)
+    choice = widgets.Dropdown(options=list(menu), description="manifest",
+                              layout={"width": "95%"})
+    text = widgets.Textarea(layout={"width": "95%", "height": "16em"})
+    run = widgets.Button(description="Load and place", button_style="primary")
+    report = widgets.HTML()
+    chart = go.FigureWidget()
+
+    def show_file(_: object = None) -> None:
+        path = menu[choice.value]
+        text.value = path.read_text(encoding="utf-8") if path else ""
+
+    def load_and_place(_: object = None) -> None:
+        label = choice.value if choice.value != PASTE else "pasted text"
+        try:
+            placement = place(text.value, name=label)
+        except (ManifestError, ValueError) as err:
+            report.value = error_html(str(err))
+            return
+        report.value = placement_html(placement)
+        fresh = cluster_map(placement.snapshot)
+        with chart.batch_update():
+            chart.data = []
+            chart.add_traces(list(fresh.data))
+            chart.layout = fresh.layout
+
+    choice.observe(show_file, names="value")
+    run.on_click(load_and_place)
+    show_file()
+    load_and_place()
+    box = widgets.VBox([choice, text, run, report, chart])
+
+    def static() -> str:
+        placement = place(example_path("kubernetes"))
+        return placement_html(placement) + figure_html(cluster_map(placement.snapshot))
+
+    return LiveApp(box, static, name="manifest explorer")

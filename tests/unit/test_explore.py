@@ -1,0 +1,59 @@
+"""Placing any manifest on a default cluster of its system, and the explorer widget."""
+
+from __future__ import annotations
+
+import pytest
+
+from clustersim.examples import example_path
+from clustersim.explore import place
+from clustersim.manifests import ManifestError
+from clustersim.widgets.explorer import PASTE, manifest_explorer, sources
+
+
+@pytest.mark.parametrize("system", ["kubernetes", "swarm"])
+def test_the_example_application_places_completely(system: str) -> None:
+    placement = place(example_path(system))
+    assert placement.system == system
+    assert not placement.waiting
+    assert len([t for t in placement.snapshot.tasks if t.node]) == 7  # 1 + 1 + 3 + 2
+
+
+def test_a_pod_that_fits_nowhere_waits_with_the_schedulers_reason() -> None:
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "huge"},
+           "spec": {"containers": [{"name": "c", "image": "x",
+                                    "resources": {"requests": {"cpu": "64"}}}]}}
+    placement = place(pod)
+    assert placement.waiting and "Insufficient cpu" in placement.waiting[0][1]
+
+
+def test_unsimulated_kinds_are_noted_and_mixed_dialects_refused() -> None:
+    role = {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
+            "metadata": {"name": "reader"}, "rules": []}
+    assert any("not simulated" in note for note in place(role).notes)
+    with pytest.raises(ManifestError):
+        place("services: [not, a, mapping")
+
+
+def test_explorer_shows_errors_inline_and_escapes_them() -> None:
+    app = manifest_explorer()
+    choice, text, run, report, chart = app.widget.children
+    assert "Every task found a place" in report.value and len(chart.data) > 0
+    choice.value = PASTE
+    text.value = "kind: Pod\nmetadata: {name: '<script>x</script>'}\n"
+    run.click()
+    assert "Problem:" in report.value and "<script>" not in report.value
+
+
+def test_explorer_lists_a_corpus_folder_when_present(tmp_path) -> None:
+    (tmp_path / "kubernetes").mkdir()
+    (tmp_path / "kubernetes" / "pod.yaml").write_text("kind: Pod\n")
+    labels = list(sources(tmp_path))
+    assert "kubernetes: pod.yaml" in labels and labels[-1] == PASTE
+    assert list(sources(tmp_path / "absent"))[:3] == [
+        "example: shop (kubernetes)", "example: shop (marathon)", "example: shop (swarm)"]
+
+
+def test_live_app_plain_text_is_short_and_fixed() -> None:
+    bundle = manifest_explorer()._repr_mimebundle_()
+    assert bundle["text/plain"].startswith("manifest explorer")
+    assert "Live controls need a running kernel" in bundle["text/html"]
