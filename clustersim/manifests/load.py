@@ -30,7 +30,10 @@ _SUFFIXES = (".yaml", ".yml", ".json")
 
 
 def _looks_like_path(text: str) -> bool:
-    return "\n" not in text and text.strip().lower().endswith(_SUFFIXES)
+    """A one-line string ending in .yaml/.yml/.json that is a file, or is not YAML-looking."""
+    if "\n" in text or not text.strip().lower().endswith(_SUFFIXES):
+        return False
+    return Path(text).is_file() or not (": " in text or text.lstrip().startswith(("{", "[")))
 
 
 def _read_file(path: Path) -> list[Document]:

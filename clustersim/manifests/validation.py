@@ -27,9 +27,6 @@ _EXPECTED = {
     "dict_type": "a mapping",
     "list_type": "a list",
     "model_type": "a mapping",
-    "missing": None,
-    "greater_than_equal": None,
-    "less_than_equal": None,
 }
 
 

@@ -109,3 +109,10 @@ def test_error_reads_as_one_sentence_and_keeps_its_fields() -> None:
 def test_data_with_python_objects_is_refused() -> None:
     with pytest.raises(ManifestError, match="set"):
         load_manifests({**POD, "metadata": {"name": "web", "labels": {1, 2}}})
+
+
+def test_one_line_yaml_that_ends_like_a_file_name_is_text() -> None:
+    [spec] = load_manifests('{id: /web, cmd: run} # see app.yaml')
+    assert spec.name == "/web"
+    with pytest.raises(ManifestError, match="cannot be read"):
+        load_manifests("no-such-file.yaml")
