@@ -46,6 +46,7 @@ from clustersim.kubernetes.objects import (
     is_ready,
     is_terminating,
     labels_of,
+    selector_matches,
     set_condition,
     set_pod_defaults,
 )
@@ -259,6 +260,7 @@ class KubernetesCluster:
             raise ValueError(f"{kind} needs metadata.name")
         if self.get(kind, meta["namespace"], meta["name"]) is not None:
             raise AdmissionError(f'{kind.lower()}s "{meta["name"]}" already exists')
+        self._validate(obj)
         if kind == "Pod":
             self._admit_pod(obj)
         if kind == "Service":
@@ -276,6 +278,27 @@ class KubernetesCluster:
         if kind == "Pod" and obj["spec"].get("nodeName"):
             self._bind(obj, obj["spec"]["nodeName"], scheduled=False)
         return obj
+
+    def _validate(self, obj: dict[str, Any]) -> None:
+        """The API server's check that a workload's selector selects its own template
+        (``ValidateDeploymentSpec`` and friends in ``pkg/apis/apps/validation``). Before
+        ``apps/v1`` a missing selector defaulted to the template's labels."""
+        kind = obj.get("kind")
+        if kind not in ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"):
+            return
+        spec = obj.setdefault("spec", {})
+        labels = ((spec.get("template") or {}).get("metadata") or {}).get("labels") or {}
+        name = obj["metadata"]["name"]
+        group = "apps"
+        if spec.get("selector") is None:
+            if obj.get("apiVersion") == "apps/v1":
+                raise AdmissionError(f'{kind}.{group} "{name}" is invalid: spec.selector: '
+                                     "Required value")
+            spec["selector"] = {"matchLabels": dict(labels)}
+        if not selector_matches(spec["selector"], labels):
+            raise AdmissionError(
+                f'{kind}.{group} "{name}" is invalid: spec.template.metadata.labels: Invalid '
+                f"value: {labels!r}: `selector` does not match template `labels`")
 
     def adopt(self, obj: dict[str, Any], owner: Mapping[str, Any]) -> None:
         """Index ``obj`` under its new controller ``owner``."""
@@ -404,16 +427,11 @@ class KubernetesCluster:
             raise ValueError(f"pod {meta['name']!r}: a Pod's spec cannot be changed by apply "
                              "(upstream allows only image, activeDeadlineSeconds and "
                              "tolerations updates); delete it and create it again")
+        self._validate(manifest)
         if kind == "Service":
-            spec = manifest.setdefault("spec", {})
-            for keep in ("clusterIP", "type"):
-                spec.setdefault(keep, existing["spec"].get(keep))
-            existing_ports = existing["spec"].get("ports") or []
-            for port, old in zip(spec.get("ports") or [], existing_ports, strict=False):
-                for keep in ("nodePort", "targetPort", "protocol"):
-                    if keep in old:
-                        port.setdefault(keep, old[keep])
-        existing["spec"] = manifest.get("spec") or {}
+            self.services.update(existing, manifest.setdefault("spec", {}))
+        else:
+            existing["spec"] = manifest.get("spec") or {}
         existing["metadata"]["labels"] = labels_of(manifest)
         existing["metadata"]["annotations"] = {
             **(existing["metadata"].get("annotations") or {}),

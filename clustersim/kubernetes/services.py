@@ -144,13 +144,35 @@ class Services:
             svc.setdefault("status", {})["loadBalancer"] = {
                 "ingress": [{"ip": f"203.0.113.{10 + count}"}]}
 
-    def release(self, svc: dict[str, Any]) -> None:
+    def release(self, svc: dict[str, Any], *, deleted: bool = True) -> None:
+        """Free the Service's cluster IP and node ports (and, when it is deleted, forget its
+        endpoints)."""
         spec = svc.get("spec") or {}
         if spec.get("clusterIP") not in (None, "None"):
             self._ips.discard(ipaddress.ip_address(spec["clusterIP"]))
         for port in spec.get("ports") or []:
             self._node_ports.discard(port.get("nodePort"))
-        self._history.pop(svc["metadata"]["uid"], None)
+        if deleted:
+            self._history.pop(svc["metadata"]["uid"], None)
+
+    def update(self, svc: dict[str, Any], spec: dict[str, Any]) -> None:
+        """Apply a new spec to a Service, keeping its cluster IP (immutable upstream) and the
+        node ports of ports that stay; refused changes leave the Service as it was."""
+        old_spec = svc.get("spec") or {}
+        if old_spec.get("clusterIP") and "clusterIP" not in spec:
+            spec["clusterIP"] = old_spec["clusterIP"]
+        for port, old in zip(spec.get("ports") or [], old_spec.get("ports") or [],
+                             strict=False):
+            if "nodePort" in old and spec.get("type") in ("NodePort", "LoadBalancer"):
+                port.setdefault("nodePort", old["nodePort"])
+        candidate = {**svc, "spec": spec, "status": {}}
+        self.release(svc, deleted=False)
+        try:
+            self.admit(candidate)
+        except ValueError:
+            self.admit(svc)
+            raise
+        svc["spec"], svc["status"] = candidate["spec"], candidate["status"]
 
     # ---- endpoints -----------------------------------------------------------------------
 

@@ -358,3 +358,19 @@ def test_stuck_rollout_reports_progress_deadline_exceeded():
         "conditions"] if c["type"] == "Progressing")
     assert (progressing["status"], progressing["reason"]) == ("False", "ProgressDeadlineExceeded")
     assert sum(1 for p in cluster.pods() if p.ready) == 2       # the old pods keep serving
+
+
+def test_selector_must_match_template_labels():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    bad = deployment()
+    bad["spec"]["selector"] = {"matchLabels": {"app": "other"}}
+    with pytest.raises(ValueError, match="`selector` does not match template `labels`"):
+        cluster.apply(bad)
+    missing = deployment()
+    del missing["spec"]["selector"]
+    with pytest.raises(ValueError, match=r"spec\.selector: Required value"):
+        cluster.apply(missing)
+    missing["apiVersion"] = "extensions/v1beta1"          # defaulted from the template then
+    cluster.apply(missing)
+    cluster.run()
+    assert len(cluster.pods()) == 3

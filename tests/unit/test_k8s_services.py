@@ -146,3 +146,17 @@ def test_stream_errors_are_readable():
     cluster.apply(service(clusterIP="None"))
     with pytest.raises(ValueError, match="headless"):
         cluster.request_stream("web")
+
+
+def test_service_update_keeps_cluster_ip_and_endpoints():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply([web(), service()])
+    cluster.run()
+    before = cluster.get("Service", "default", "web")["spec"]["clusterIP"]
+    stream = cluster.request_stream("web", rate=50, stop=cluster.now + 20)
+    assert cluster.apply(service("NodePort")) == ["service/web configured"]
+    cluster.run(until=cluster.now + 21)
+    svc = cluster.get("Service", "default", "web")
+    assert svc["spec"]["clusterIP"] == before and svc["spec"]["type"] == "NodePort"
+    assert 30000 <= svc["spec"]["ports"][0]["nodePort"] <= 32767
+    assert stream.failed == 0
