@@ -20,6 +20,7 @@ from clustersim.mesos.agents import Agent
 from clustersim.mesos.framework import Framework
 from clustersim.mesos.master import Master
 from clustersim.mesos.offers import OfferHistory
+from clustersim.mesos.resources import Resources
 from clustersim.mesos.tasks import Task
 from clustersim.sim import Clock, EventLog, NodeState, Snapshot, TaskState
 
@@ -142,6 +143,43 @@ class MesosCluster:
         fraction of any resource it holds, offered or used."""
         shares = self.master.allocator.shares()["frameworks"]
         return {self.master.frameworks[fid].name: share for fid, share in shares.items()}
+
+    def state(self) -> dict[str, Any]:
+        """A summary in the shape of the master's ``/state`` endpoint (a subset of its
+        fields, apache/mesos ``docs/endpoints/master/state.md``): agents with ``resources``,
+        ``used_resources`` and ``offered_resources``; frameworks with theirs, their task
+        count and dominant ``share``."""
+        master = self.master
+        used: dict[tuple[str, str], Resources] = {}
+        counts: dict[str, int] = {}
+        for task in master.tasks.values():
+            if task.terminal or task.state == "TASK_UNREACHABLE":
+                continue
+            for key in ((task.agent_id, ""), ("", task.framework_id)):
+                used[key] = used.get(key, Resources()) + task.resources
+            counts[task.framework_id] = counts.get(task.framework_id, 0) + 1
+        offered: dict[tuple[str, str], Resources] = {}
+        for offer in master.offers.values():
+            for key in ((offer.agent_id, ""), ("", offer.framework_id)):
+                offered[key] = offered.get(key, Resources()) + offer.resources
+        shares = master.allocator.shares()["frameworks"]
+        return {
+            "agents": [
+                {"id": a.id, "hostname": a.hostname, "active": a.state == "active",
+                 "state": a.state, "resources": a.total.as_dict(),
+                 "used_resources": used.get((a.id, ""), Resources()).as_dict(),
+                 "offered_resources": offered.get((a.id, ""), Resources()).as_dict(),
+                 "attributes": dict(a.attributes)}
+                for a in master.agents.values()
+            ],
+            "frameworks": [
+                {"id": fid, "name": f.name, "role": f.role,
+                 "used_resources": used.get(("", fid), Resources()).as_dict(),
+                 "offered_resources": offered.get(("", fid), Resources()).as_dict(),
+                 "tasks": counts.get(fid, 0), "share": shares.get(fid, 0.0)}
+                for fid, f in master.frameworks.items()
+            ],
+        }
 
     def share_history(self) -> list[dict[str, Any]]:
         """Dominant shares after each allocation round that changed them, as rows

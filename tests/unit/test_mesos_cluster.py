@@ -536,3 +536,18 @@ def test_framework_registering_while_an_agent_is_disconnected() -> None:
     cluster.run(until=10)
     assert {o.hostname for o in late.offers} == {"node-2"}
     assert cluster.agents[0].state == "unreachable"
+
+
+def test_state_summarises_agents_and_frameworks() -> None:
+    cluster = one_agent()
+    cluster.register(Recorder("runner", answer=launch_once(resources={"cpus": 1, "mem": 256})))
+    holder = cluster.register(Recorder("holder"))      # keeps what it is offered
+    cluster.run(until=6.5)
+    state = cluster.state()
+    (agent,) = state["agents"]
+    assert agent["used_resources"] == {"cpus": 1, "mem": 256}
+    assert agent["offered_resources"]["cpus"] == 3
+    runner, held = state["frameworks"]
+    assert (runner["name"], runner["tasks"], runner["used_resources"]["cpus"]) == ("runner", 1, 1)
+    assert held["offered_resources"]["cpus"] == 3 and len(holder.offers) == 1
+    assert held["share"] == 1.0   # it holds all of the agent's disk
