@@ -6,6 +6,8 @@ dependency-ordered deployment plans, constraints, rolling restarts, health check
 backoff, ports, resident apps, and Mesos-DNS/marathon-lb service discovery.
 
     from clustersim import marathon
+    m = cluster.register(marathon.Marathon())   # cluster: clustersim.mesos.MesosCluster
+    m.deploy(source)                            # app, pod or group JSON
     marathon.deployment_plan(original, target)
     marathon.constraint_accepts(["hostname", "UNIQUE"], offer, placed)
     marathon.PathId("/a/b/c").to_hostname()
@@ -13,6 +15,7 @@ backoff, ports, resident apps, and Mesos-DNS/marathon-lb service discovery.
 """
 
 from clustersim.marathon.constraints import Constraint, constraint_accepts, format_attribute
+from clustersim.marathon.framework import Deployment, Instance, Marathon
 from clustersim.marathon.groups import Group, RootGroup
 from clustersim.marathon.pathid import PathId
 from clustersim.marathon.plan import deployment_plan
@@ -20,7 +23,10 @@ from clustersim.marathon.upgrade import UpgradeStrategy, restart_strategy
 
 __all__ = [
     "Constraint",
+    "Deployment",
     "Group",
+    "Instance",
+    "Marathon",
     "PathId",
     "RootGroup",
     "UpgradeStrategy",

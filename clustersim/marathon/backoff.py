@@ -1,0 +1,46 @@
+"""Launch backoff: how long Marathon waits before relaunching an app whose tasks keep failing.
+
+Source: mesosphere/marathon ``core/launchqueue/impl/RateLimiter.scala`` (``addDelay``,
+``resetDelay``, ``cleanUpOverdueDelays``), docs ``docs/docs/rest-api`` (``backoffSeconds``,
+``backoffFactor``, ``maxLaunchDelaySeconds``):
+
+- the first failure delays launches by ``backoffSeconds``; each further failure multiplies
+  the delay by ``backoffFactor``, up to ``maxLaunchDelaySeconds``:
+  ``delay_n = min(backoffSeconds × backoffFactor^(n-1), maxLaunchDelaySeconds)``;
+- the delay is reset when the app is restarted with a new configuration, and it is dropped
+  once it has been over for ``maxLaunchDelaySeconds`` without a new failure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Backoff"]
+
+
+@dataclass
+class Backoff:
+    """The launch delay of one app."""
+
+    seconds: float = 1.0
+    factor: float = 1.15
+    max_launch_delay: float = 3600.0
+    delay: float = 0.0
+    until: float = 0.0
+
+    def add_delay(self, now: float) -> float:
+        """A task failed at ``now``: lengthen the delay; return the time launches resume."""
+        overdue = self.delay and now >= self.until + self.max_launch_delay
+        if not self.delay or overdue:
+            self.delay = min(self.seconds, self.max_launch_delay)
+        else:
+            self.delay = min(self.delay * self.factor, self.max_launch_delay)
+        self.until = now + self.delay
+        return self.until
+
+    def reset(self) -> None:
+        self.delay, self.until = 0.0, 0.0
+
+    def waiting(self, now: float) -> bool:
+        """Whether launches are still held back at ``now``."""
+        return now < self.until

@@ -1,0 +1,746 @@
+"""Marathon as a Mesos framework: deployments, the launch queue, health checks and failures.
+
+``Marathon()`` registers with a :class:`clustersim.mesos.MesosCluster` and keeps apps and pods
+running. What it does, after mesosphere/marathon (``src/main/scala/mesosphere/marathon/``):
+
+- ``deploy(source)`` (``POST /v2/apps``, ``/v2/pods``, ``/v2/groups``): the definitions are
+  checked, a :mod:`~clustersim.marathon.plan` is computed between the current and the new
+  group tree and run step by step (``core/deployment/impl/DeploymentActor.scala``). A
+  deployment that touches run specs of a running one is refused unless ``force=True``
+  ("App is locked by one or more deployments").
+- Instances to launch wait in the launch queue as *scheduled* instances. Each offer is
+  matched against them (``core/matcher/``, ``mesos/RunSpecOfferMatcher.scala``): accepted
+  resource roles, cpus/mem/disk/gpus, host ports (:mod:`~clustersim.marathon.ports`),
+  constraints (:mod:`~clustersim.marathon.constraints`) and, for resident apps, the agent
+  of the instance's reservation; apps are tried in a seeded random order, at most
+  ``max_instances_per_offer`` (5) instances per offer. Unused offers are declined for
+  ``decline_offer_duration`` (120 s); new work revives offers.
+- Scaling adds scheduled instances or kills surplus ones (GROUP_BY-aware
+  ``selectInstancesToKill``, then not-yet-running instances, then ``killSelection``,
+  ``YOUNGEST_FIRST`` by default). Restarts follow :func:`~clustersim.marathon.upgrade.
+  restart_strategy`: kill the allowed old instances, start new ones up to the capacity,
+  and kill one more old instance whenever a new one becomes healthy.
+- Health checks (``core/health/impl/HealthCheckActor.scala``) run every ``intervalSeconds``;
+  failures during ``gracePeriodSeconds`` before the first success are ignored; after
+  ``maxConsecutiveFailures`` failures (0 = never) the task is killed and relaunched after
+  the app's backoff (:mod:`~clustersim.marathon.backoff`).
+- A failed task's instance is scheduled again after the backoff. An unreachable task's
+  instance is replaced after ``unreachableStrategy.inactiveAfterSeconds`` and forgotten
+  after ``expungeAfterSeconds``; with ``disabled`` (resident apps) it waits for its agent.
+- Resident apps (local persistent volumes) reserve resources on their first agent; a
+  stopped or scaled-down instance keeps its reservation and comes back only there.
+
+Events go to ``m.events`` (an :class:`~clustersim.sim.EventLog` with Marathon's event-bus
+types as reasons: ``api_post_event``, ``group_change_success``, ``deployment_info``,
+``deployment_step_success``, ``deployment_success``, ``status_update_event``,
+``health_status_changed_event``, ``failed_health_check_event``,
+``unhealthy_task_kill_event``, ``instance_changed_event``).
+
+Simplified: readiness checks count as passed once an instance is healthy; health checks pass
+unless a lab breaks an app with :meth:`Marathon.set_health`; Mesos reservations are not
+modelled, so a resident instance's persistent disk is asked of each offer on its agent and
+an agent with the DC/OS attribute ``public_ip: true`` stands for a public agent whose
+resources are reserved for role ``slave_public`` (other reserved roles are never offered);
+pods launch as a task group whose executor resources ride on the first container's task.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from clustersim.marathon.backoff import Backoff
+from clustersim.marathon.constraints import constraint_accepts, select_instances_to_kill
+from clustersim.marathon.groups import RootGroup, load_specs
+from clustersim.marathon.pathid import PathId
+from clustersim.marathon.plan import RESTART, SCALE, START, STOP, plan_steps
+from clustersim.marathon.ports import assign_service_ports, host_port_requests, host_ports_from
+from clustersim.marathon.runspec import RunSpec
+from clustersim.marathon.upgrade import restart_strategy
+from clustersim.mesos import Framework, LaunchGroup, Resources, TaskInfo
+from clustersim.sim import EventLog
+
+__all__ = ["Deployment", "Instance", "Marathon"]
+
+SCHEDULED, STAGING, STARTING, RUNNING = "Scheduled", "Staging", "Starting", "Running"
+UNREACHABLE, INACTIVE, RESERVED = "Unreachable", "UnreachableInactive", "Reserved"
+_TERMINAL = {"TASK_FINISHED", "TASK_FAILED", "TASK_KILLED", "TASK_ERROR", "TASK_DROPPED",
+             "TASK_LOST", "TASK_GONE", "TASK_GONE_BY_OPERATOR"}
+_FAILURES = _TERMINAL - {"TASK_KILLED"}
+_MESOS_STATE = {"TASK_STAGING": STAGING, "TASK_STARTING": STARTING, "TASK_RUNNING": RUNNING}
+PUBLIC_ROLE = "slave_public"
+
+
+@dataclass
+class Instance:
+    """One instance of an app or pod: where it runs, its tasks, state and health.
+
+    ``state`` is Marathon's condition (Scheduled, Staging, Starting, Running, Unreachable,
+    UnreachableInactive, Reserved); ``goal`` is Running, Stopped (resident: keep the
+    reservation) or Decommissioned.
+    """
+
+    id: str
+    spec_id: str
+    version: int
+    state: str = SCHEDULED
+    goal: str = "Running"
+    agent_id: str | None = None
+    hostname: str | None = None
+    attributes: dict[str, str] = field(default_factory=dict)
+    domain: dict[str, str] | None = None
+    host_ports: list[int | None] = field(default_factory=list)
+    ip: str | None = None
+    tasks: dict[str, str] = field(default_factory=dict)
+    healthy: bool | None = None
+    ever_healthy: bool = False
+    failures: dict[int, int] = field(default_factory=dict)
+    running_since: float | None = None
+    reservation: str | None = None
+    attempt: int = 0
+
+    @property
+    def placed(self) -> bool:
+        return self.agent_id is not None and self.state in (STAGING, STARTING, RUNNING,
+                                                             UNREACHABLE)
+
+    def place(self) -> dict[str, Any]:
+        return {"hostname": self.hostname, "attributes": self.attributes, "domain": self.domain}
+
+
+@dataclass
+class App:
+    """What Marathon tracks per run spec."""
+
+    spec: RunSpec
+    version: int
+    service_ports: list[int]
+    backoff: Backoff
+    instances: dict[str, Instance] = field(default_factory=dict)
+    health_ok: bool = True
+
+
+@dataclass
+class Restart:
+    """A restart in progress: the strategy's bounds and how many old instances were killed."""
+
+    min_healthy: int
+    max_capacity: int
+    kill_immediately: int
+    killed: int = 0
+
+
+@dataclass
+class Deployment:
+    """A running or finished deployment: its id, steps and progress."""
+
+    id: str
+    steps: list[list[dict[str, Any]]]
+    started_at: float
+    step_index: int = 0
+    status: str = "running"
+    finished_at: float | None = None
+    restarts: dict[str, Restart] = field(default_factory=dict)
+
+    @property
+    def affected(self) -> set[str]:
+        return {a["app"] for step in self.steps for a in step}
+
+    @property
+    def current_step(self) -> list[dict[str, Any]]:
+        return self.steps[self.step_index] if self.step_index < len(self.steps) else []
+
+
+class Marathon(Framework):
+    """The Marathon framework. Register it: ``m = cluster.register(marathon.Marathon())``."""
+
+    def __init__(self, name: str = "marathon", role: str = "*", *,
+                 max_instances_per_offer: int = 5, decline_offer_duration: float = 120.0,
+                 task_startup_seconds: float = 1.0) -> None:
+        super().__init__(name=name, role=role, partition_aware=True)
+        self.root = RootGroup()
+        self.apps: dict[str, App] = {}
+        self.deployments: list[Deployment] = []
+        self.events = EventLog("marathon")
+        self.max_instances_per_offer = max_instances_per_offer
+        self.decline_offer_duration = decline_offer_duration
+        self.task_startup_seconds = task_startup_seconds
+        self._task_index: dict[str, str] = {}
+        self._instance_ids = itertools.count(1)
+        self._deployment_ids = itertools.count(1)
+        self._versions = itertools.count(1)
+        self._container_ips = itertools.count(1)
+        self._progressing = False
+        self._again = False
+
+    # -- API ------------------------------------------------------------------------------
+
+    @property
+    def now(self) -> float:
+        return self.driver.now if self.driver else 0.0
+
+    def _require_driver(self) -> None:
+        if self.driver is None:
+            raise ValueError("register Marathon with a Mesos cluster first: "
+                             "m = cluster.register(marathon.Marathon())")
+
+    def deploy(self, source: Any, *, replace: bool = False, force: bool = False,
+               name: str | None = None) -> Deployment:
+        """Create or update apps, pods and groups from ``source`` (Marathon JSON: a path,
+        text, dict or list, or specs from ``load_manifests``) and start the deployment.
+
+        A group merges into the tree; ``replace=True`` replaces the group's subtree (apps
+        missing from it are stopped), as ``PUT /v2/groups/<id>`` does.
+        """
+        self._require_driver()
+        specs = load_specs(source, name)
+        return self._change(self.root.updated(specs, replace=replace), force,
+                            ", ".join(s.name for s in specs))
+
+    def remove(self, *ids: str, force: bool = False) -> Deployment:
+        """Delete apps, pods or groups (``DELETE /v2/apps/<id>``, ``/v2/groups/<id>``)."""
+        self._require_driver()
+        return self._change(self.root.without(ids), force, ", ".join(ids))
+
+    def scale(self, spec_id: str, instances: int, *, force: bool = False) -> Deployment:
+        """Change only the instance count of an app or pod."""
+        self._require_driver()
+        spec_id = str(PathId(spec_id).resolve())
+        if spec_id not in self.root.run_specs:
+            raise ValueError(f"no app or pod {spec_id!r}; apps: {', '.join(self.root.run_specs)}")
+        manifest = dict(self.root.run_specs[spec_id])
+        if self.root.kinds[spec_id] == "Pod":
+            manifest["scaling"] = {**(manifest.get("scaling") or {}), "instances": instances}
+        else:
+            manifest["instances"] = instances
+        root = self.root.copy()
+        root.run_specs[spec_id] = manifest
+        return self._change(root, force, spec_id)
+
+    def restart(self, spec_id: str, *, force: bool = False) -> Deployment:
+        """Replace every instance with a fresh one (``POST /v2/apps/<id>/restart``)."""
+        self._require_driver()
+        spec_id = str(PathId(spec_id).resolve())
+        if spec_id not in self.apps:
+            raise ValueError(f"no app or pod {spec_id!r} is running")
+        self._check_locks({spec_id}, force)
+        deployment = self._start_deployment([[{"action": RESTART, "app": spec_id}]])
+        return deployment
+
+    def set_health(self, spec_id: str, healthy: bool) -> None:
+        """Make the health checks of an app pass or fail from now on (a lab's fault switch)."""
+        spec_id = str(PathId(spec_id).resolve())
+        if spec_id not in self.apps:
+            raise ValueError(f"no app or pod {spec_id!r} is running")
+        self.apps[spec_id].health_ok = healthy
+
+    def instances(self, spec_id: str | None = None) -> list[Instance]:
+        """Instances of one app (or of all), in creation order."""
+        if spec_id is None:
+            return [i for app in self.apps.values() for i in app.instances.values()]
+        app = self.apps.get(str(PathId(spec_id).resolve()))
+        return list(app.instances.values()) if app else []
+
+    def status(self) -> list[dict[str, Any]]:
+        """One row per app or pod: target, staged, running, healthy and unhealthy counts and
+        whether a deployment is touching it (like ``GET /v2/apps``)."""
+        busy = {a for d in self.deployments if d.status == "running" for a in d.affected}
+        rows = []
+        for spec_id, app in self.apps.items():
+            live = [i for i in app.instances.values() if i.goal == "Running"]
+            rows.append({
+                "id": spec_id, "kind": app.spec.kind.lower(), "instances": app.spec.instances,
+                "staged": sum(i.state in (SCHEDULED, STAGING, STARTING) for i in live),
+                "running": sum(i.state == RUNNING for i in live),
+                "healthy": sum(i.state == RUNNING and i.healthy is True for i in live),
+                "unhealthy": sum(i.state == RUNNING and i.healthy is False for i in live),
+                "unreachable": sum(i.state in (UNREACHABLE, INACTIVE) for i in live),
+                "service_ports": list(app.service_ports), "deploying": spec_id in busy,
+            })
+        return rows
+
+    # -- deployments ----------------------------------------------------------------------
+
+    def _check_locks(self, affected: set[str], force: bool) -> None:
+        for deployment in self.deployments:
+            if deployment.status == "running" and deployment.affected & affected:
+                if not force:
+                    raise ValueError(
+                        f"App is locked by one or more deployments ({deployment.id}). Override "
+                        "with force=True; the running deployment is then cancelled."
+                    )
+                deployment.status = "canceled"
+                deployment.finished_at = self.now
+                self._record("deployment", deployment.id, "deployment_failed",
+                             f"Deployment {deployment.id} was cancelled by a forced deployment",
+                             "Warning")
+
+    def _change(self, target: RootGroup, force: bool, what: str) -> Deployment:
+        specs = {i: RunSpec.from_manifest(m, target.kinds[i]) for i, m in target.run_specs.items()}
+        steps = plan_steps(self.root, target)
+        self._check_locks({a["app"] for step in steps for a in step}, force)
+        ports = assign_service_ports(list(specs.values()),
+                                     {i: a.service_ports for i, a in self.apps.items()})
+        self.root = target
+        self._specs = specs
+        self._ports = ports
+        self._record("api", "/v2/groups", "api_post_event", f"Deploy {what}")
+        self._record("group", "/", "group_change_success",
+                     f"Group tree changed: {len(target.run_specs)} apps and pods")
+        return self._start_deployment(steps)
+
+    def _start_deployment(self, steps: list[list[dict[str, Any]]]) -> Deployment:
+        deployment = Deployment(f"deployment-{next(self._deployment_ids)}", steps, self.now)
+        self.deployments.append(deployment)
+        if not steps:
+            deployment.status, deployment.finished_at = "success", self.now
+            return deployment
+        self._begin_step(deployment)
+        self._progress()
+        return deployment
+
+    def _begin_step(self, deployment: Deployment) -> None:
+        step = deployment.current_step
+        self._record("deployment", deployment.id, "deployment_info",
+                     f"Step {deployment.step_index + 1}/{len(deployment.steps)}: "
+                     + ", ".join(f"{a['action']} {a['app']}" for a in step))
+        for action in step:
+            spec_id = action["app"]
+            if action["action"] == START:
+                self._install(spec_id)
+            elif action["action"] == STOP:
+                app = self.apps.get(spec_id)
+                if app:
+                    for instance in list(app.instances.values()):
+                        self._decommission(app, instance, keep_reservation=False)
+            elif action["action"] == SCALE:
+                self._install(spec_id)
+                self._scale(self.apps[spec_id], action["instances"])
+            elif action["action"] == RESTART:
+                self._begin_restart(deployment, spec_id)
+
+    def _install(self, spec_id: str) -> None:
+        """Bring the tracked app in line with the current definition (same version)."""
+        spec = self._specs[spec_id]
+        app = self.apps.get(spec_id)
+        if app is None:
+            backoff = Backoff(spec.backoff_seconds, spec.backoff_factor,
+                              spec.max_launch_delay_seconds)
+            self.apps[spec_id] = App(spec, next(self._versions), self._ports[spec_id], backoff)
+        else:
+            app.spec, app.service_ports = spec, self._ports[spec_id]
+
+    def _begin_restart(self, deployment: Deployment, spec_id: str) -> None:
+        self._install(spec_id)
+        app = self.apps[spec_id]
+        app.version = next(self._versions)
+        spec = app.spec
+        app.backoff = Backoff(spec.backoff_seconds, spec.backoff_factor,
+                              spec.max_launch_delay_seconds)
+        old = [i for i in app.instances.values() if i.goal == "Running"]
+        for instance in old:   # scheduled old instances never need to start
+            if instance.state == SCHEDULED and instance.reservation is None:
+                del app.instances[instance.id]
+        old = [i for i in old if i.id in app.instances]
+        healthy = sum(self._is_healthy(app, i) for i in old)
+        if spec.instances == 0:
+            self._scale(app, 0)
+            return
+        restart = Restart(*restart_strategy(spec.instances, spec.upgrade, len(old), healthy,
+                                            spec.resident))
+        deployment.restarts[spec_id] = restart
+        self._kill_old(app, restart, restart.kill_immediately)
+
+    def _kill_old(self, app: App, restart: Restart, count: int) -> None:
+        old = [i for i in app.instances.values()
+               if i.version < app.version and i.goal == "Running"]
+        for instance in self._kill_order(app, old, count):
+            restart.killed += 1
+            self._decommission(app, instance, keep_reservation=True)
+
+    def _scale(self, app: App, target: int) -> None:
+        active = [i for i in app.instances.values()
+                  if i.goal == "Running" and i.state != INACTIVE]
+        if len(active) > target:
+            for instance in self._kill_order(app, active, len(active) - target):
+                self._decommission(app, instance, keep_reservation=True)
+        for _ in range(target - len(active)):
+            self._schedule(app)
+
+    def _kill_order(self, app: App, candidates: list[Instance], count: int) -> list[Instance]:
+        """The ``count`` instances to kill: those not running yet first, then running ones
+        that keep GROUP_BY spreads even (``selectInstancesToKill``), then by the app's
+        ``killSelection`` (``YOUNGEST_FIRST`` by default, ``OLDEST_FIRST``)."""
+        if count <= 0:
+            return []
+        waiting = sorted((i for i in candidates if i.state != RUNNING),
+                         key=lambda i: (i.state != SCHEDULED, i.id))
+        running = [i for i in candidates if i.state == RUNNING]
+        wanted = max(0, min(count - len(waiting), len(running)))
+        rules = [c.as_list() for c in app.spec.constraints]
+        balanced = select_instances_to_kill(rules, running, wanted, Instance.place)
+        youngest = app.spec.manifest.get("killSelection", "YOUNGEST_FIRST") != "OLDEST_FIRST"
+        by_age = sorted(running, key=lambda i: (i.running_since or 0.0, i.id), reverse=youngest)
+        ordered = waiting + balanced + [i for i in by_age if i not in balanced]
+        return ordered[:count]
+
+    def _schedule(self, app: App) -> Instance:
+        """Put one instance of the app's current version in the launch queue (a stopped
+        resident instance with a reservation is reused first)."""
+        for instance in app.instances.values():
+            if instance.state == RESERVED and instance.goal != "Decommissioned":
+                instance.goal, instance.state, instance.version = "Running", SCHEDULED, app.version
+                self._revive()
+                return instance
+        number = next(self._instance_ids)
+        instance = Instance(f"{PathId(app.spec.id).safe_path()}.instance-{number:06d}",
+                            app.spec.id, app.version)
+        app.instances[instance.id] = instance
+        self._revive()
+        return instance
+
+    def _decommission(self, app: App, instance: Instance, *, keep_reservation: bool) -> None:
+        resident = app.spec.resident and keep_reservation
+        instance.goal = "Stopped" if resident else "Decommissioned"
+        if instance.state in (SCHEDULED, RESERVED, INACTIVE):
+            self._retire(app, instance)
+            return
+        for task_id, state in instance.tasks.items():
+            if state not in _TERMINAL and self.driver:
+                self.driver.kill_task(task_id)
+
+    def _retire(self, app: App, instance: Instance) -> None:
+        """An instance without live tasks leaves: kept as Reserved, or forgotten."""
+        if instance.goal == "Stopped" and instance.reservation:
+            instance.state, instance.healthy, instance.running_since = RESERVED, None, None
+            instance.tasks = {}
+        else:
+            app.instances.pop(instance.id, None)
+        self._record("instance", instance.id, "instance_changed_event",
+                     f"Instance {instance.id} of {app.spec.id} is "
+                     f"{'Reserved' if instance.state == RESERVED else 'gone'}")
+
+    def _progress(self) -> None:
+        """Drive every running deployment as far as the cluster allows.
+
+        Kills answer synchronously with status updates that call back here; such nested
+        calls only ask the outer call for another pass.
+        """
+        if self._progressing:
+            self._again = True
+            return
+        self._progressing = True
+        try:
+            self._again = True
+            while self._again:
+                self._again = False
+                self._progress_once()
+        finally:
+            self._progressing = False
+
+    def _progress_once(self) -> None:
+        for deployment in [d for d in self.deployments if d.status == "running"]:
+            while deployment.status == "running":
+                if not all(self._action_done(deployment, a) for a in deployment.current_step):
+                    break
+                self._record("deployment", deployment.id, "deployment_step_success",
+                             f"Step {deployment.step_index + 1}/{len(deployment.steps)} done")
+                deployment.step_index += 1
+                if deployment.step_index == len(deployment.steps):
+                    deployment.status, deployment.finished_at = "success", self.now
+                    self._record("deployment", deployment.id, "deployment_success",
+                                 f"Deployment {deployment.id} finished after "
+                                 f"{self.now - deployment.started_at:g} s")
+                else:
+                    self._begin_step(deployment)
+
+    def _action_done(self, deployment: Deployment, action: dict[str, Any]) -> bool:
+        spec_id, kind = action["app"], action["action"]
+        app = self.apps.get(spec_id)
+        if kind == START:
+            return True
+        if kind == STOP:
+            if app and not app.instances:
+                del self.apps[spec_id]
+                self._record("app", spec_id, "app_terminated_event", f"{spec_id} removed")
+            return spec_id not in self.apps
+        assert app is not None
+        if kind == RESTART and spec_id in deployment.restarts:
+            self._drive_restart(app, deployment)
+        target = app.spec.instances if kind == RESTART else action["instances"]
+        live = [i for i in app.instances.values() if i.goal == "Running"]
+        stale = [i for i in app.instances.values()
+                 if i.version < app.version or (i.goal != "Running" and i.state != RESERVED)]
+        healthy = sum(self._is_healthy(app, i) for i in live if i.version == app.version)
+        return not stale and healthy >= target and len(live) == target
+
+    def _drive_restart(self, app: App, deployment: Deployment) -> None:
+        """Kill one old instance per new healthy one, start new ones within the capacity."""
+        restart = deployment.restarts[app.spec.id]
+        new = [i for i in app.instances.values()
+               if i.version == app.version and i.goal == "Running"]
+        new_healthy = sum(self._is_healthy(app, i) for i in new)
+        allowed = restart.kill_immediately + new_healthy
+        if restart.killed < allowed:
+            self._kill_old(app, restart, allowed - restart.killed)
+        old_alive = [i for i in app.instances.values()
+                     if i.version < app.version and i.state != RESERVED]
+        room = max(0, restart.max_capacity - len(old_alive) - len(new))
+        for _ in range(min(app.spec.instances - len(new), room)):
+            self._schedule(app)
+
+    def _is_healthy(self, app: App, instance: Instance) -> bool:
+        if instance.state != RUNNING:
+            return False
+        return instance.healthy is True if app.spec.health_checks else True
+
+    # -- offers ---------------------------------------------------------------------------
+
+    def _revive(self) -> None:
+        if self.driver:
+            self.driver.revive()
+
+    def resource_offers(self, offers: list[Any]) -> None:
+        waiting = [app for app in self.apps.values()
+                   if any(i.state == SCHEDULED for i in app.instances.values())]
+        for offer in offers:
+            operations = self._match(offer, waiting) if waiting else []
+            if operations:
+                self.driver.accept([offer.id], operations)
+            else:
+                self.driver.decline([offer.id], self.decline_offer_duration)
+
+    def _match(self, offer: Any, waiting: list[App]) -> list[Any]:
+        role = PUBLIC_ROLE if str(offer.attributes.get("public_ip", "")).lower() == "true" \
+            else "*"
+        remaining = offer.resources
+        place = {"hostname": offer.hostname, "attributes": dict(offer.attributes),
+                 "domain": offer.domain}
+        operations: list[Any] = []
+        order = list(waiting)
+        self.driver.random.shuffle(order)
+        for app in order:
+            spec = app.spec
+            if role not in spec.accepted_roles or app.backoff.waiting(self.now):
+                continue
+            for instance in [i for i in app.instances.values() if i.state == SCHEDULED]:
+                if len(operations) >= self.max_instances_per_offer:
+                    return operations
+                if instance.reservation not in (None, offer.agent_id):
+                    continue
+                need = Resources(cpus=spec.cpus, mem=spec.mem, disk=spec.disk
+                                 + spec.persistent_disk, gpus=spec.gpus)
+                if not remaining.contains(need):
+                    break
+                placed = [i.place() for i in app.instances.values() if i.placed]
+                if not all(constraint_accepts(c, place, placed, spec.instances)
+                           for c in spec.constraints):
+                    break
+                ports = host_ports_from(host_port_requests(spec, app.service_ports),
+                                        remaining.ports, self.driver.random)
+                if ports is None:
+                    break
+                taken = Resources(ports=[(p, p) for p in ports if p])
+                remaining = remaining - need - taken
+                operations.append(self._launch(app, instance, offer, need + taken, ports))
+        return operations
+
+    def _launch(self, app: App, instance: Instance, offer: Any, resources: Resources,
+                ports: list[int | None]) -> Any:
+        spec = app.spec
+        instance.attempt += 1
+        instance.state, instance.agent_id = STAGING, offer.agent_id
+        instance.hostname = offer.hostname
+        instance.attributes, instance.domain = dict(offer.attributes), offer.domain
+        instance.host_ports, instance.healthy, instance.failures = ports, None, {}
+        instance.ever_healthy, instance.running_since = False, None
+        if spec.resident:
+            instance.reservation = offer.agent_id
+        if spec.network == "container":   # DC/OS overlay network 9.0.0.0/8
+            number = next(self._container_ips)
+            instance.ip = f"9.0.{number // 250 % 250}.{number % 250 + 1}"
+        discovery = {
+            "ports": [{"number": p, "name": s.name, "protocol": s.protocol,
+                       "container_port": s.container_port}
+                      for p, s in zip(ports, spec.ports, strict=True)],
+            "ip": instance.ip, "service_ports": list(app.service_ports),
+            "instance": instance.id, "version": instance.version,
+        }
+        name = PathId(spec.id).to_hostname()
+        if spec.kind == "Pod":
+            tasks = []
+            rest = resources
+            for index, container in enumerate(spec.containers):
+                declared = container.get("resources") or {}
+                own = Resources(**{k: declared.get(k, 0) for k in ("cpus", "mem", "disk", "gpus")})
+                rest = rest - own
+                tasks.append([f"{instance.id}.{container.get('name', index)}.{instance.attempt}",
+                              str(container.get("name", name)), own])
+            tasks[0][2] = tasks[0][2] + rest   # executor resources and host ports
+            tasks = [TaskInfo(task_id, name=task_name, resources=task_resources,
+                              startup_seconds=self.task_startup_seconds, owner=spec.id,
+                              data=discovery)
+                     for task_id, task_name, task_resources in tasks]
+            operation: Any = LaunchGroup(tasks)
+        else:
+            tasks = [TaskInfo(f"{instance.id}._app.{instance.attempt}", name=name,
+                              resources=resources, startup_seconds=self.task_startup_seconds,
+                              owner=spec.id, data=discovery)]
+            operation = tasks[0]
+        instance.tasks = {t.task_id: "TASK_STAGING" for t in tasks}
+        for task in tasks:
+            self._task_index[task.task_id] = instance.id
+        self._record("instance", instance.id, "instance_changed_event",
+                     f"Launching {instance.id} of {spec.id} on {offer.hostname}"
+                     + (f" ports {[p for p in ports if p]}" if any(ports) else ""))
+        return operation
+
+    # -- status updates -------------------------------------------------------------------
+
+    def _find(self, task_id: str) -> tuple[App, Instance] | None:
+        instance_id = self._task_index.get(task_id)
+        for app in self.apps.values():
+            if instance_id in app.instances:
+                return app, app.instances[instance_id]
+        return None
+
+    def status_update(self, status: Any) -> None:
+        found = self._find(status.task_id)
+        self._record("task", status.task_id, "status_update_event",
+                     f"taskStatus={status.state}"
+                     + (f" appId={found[0].spec.id}" if found else "")
+                     + (f" reason={status.reason}" if status.reason else ""),
+                     "Warning" if status.state in _FAILURES or status.state == "TASK_UNREACHABLE"
+                     else "Normal")
+        if found is None or status.task_id not in found[1].tasks:
+            return
+        app, instance = found
+        instance.tasks[status.task_id] = status.state
+        if status.state in _MESOS_STATE:
+            states = set(instance.tasks.values())
+            if states == {"TASK_RUNNING"} and instance.state != RUNNING:
+                instance.state, instance.running_since = RUNNING, self.now
+                self._start_health_checks(app, instance)
+            elif instance.state not in (RUNNING,):
+                instance.state = _MESOS_STATE[status.state]
+        elif status.state == "TASK_UNREACHABLE":
+            self._unreachable(app, instance)
+        elif status.state in _TERMINAL:
+            self._task_ended(app, instance, status)
+        self._progress()
+
+    def _task_ended(self, app: App, instance: Instance, status: Any) -> None:
+        for task_id, state in instance.tasks.items():   # a task group fails as a whole
+            if state not in _TERMINAL and state != "TASK_UNREACHABLE":
+                self.driver.kill_task(task_id)
+        if any(state not in _TERMINAL for state in instance.tasks.values()):
+            return
+        if instance.goal != "Running" or instance.state == INACTIVE:
+            self._retire(app, instance)
+            return
+        if status.state in _FAILURES:
+            until = app.backoff.add_delay(self.now)
+            self.driver.call_later(until - self.now, self._revive, background=True)
+        instance.state, instance.healthy, instance.running_since = SCHEDULED, None, None
+        self._revive()
+
+    def _unreachable(self, app: App, instance: Instance) -> None:
+        instance.state = UNREACHABLE
+        if app.spec.unreachable is None:
+            return
+        inactive, expunge = app.spec.unreachable
+        attempt = instance.attempt
+
+        def inactivate() -> None:
+            if instance.state == UNREACHABLE and instance.attempt == attempt:
+                instance.state = INACTIVE
+                self._record("instance", instance.id, "instance_changed_event",
+                             f"{instance.id} unreachable for {inactive:g} s: UnreachableInactive, "
+                             "launching a replacement", "Warning")
+                if instance.goal == "Running":
+                    self._schedule(app)
+                self._progress()
+
+        def expunge_it() -> None:
+            if instance.state == INACTIVE and instance.attempt == attempt:
+                instance.goal = "Decommissioned"
+                self._retire(app, instance)
+                self._progress()
+
+        self.driver.call_later(inactive, inactivate)
+        self.driver.call_later(expunge, expunge_it)
+
+    # -- health checks --------------------------------------------------------------------
+
+    def _start_health_checks(self, app: App, instance: Instance) -> None:
+        for index, check in enumerate(app.spec.health_checks):
+            self._schedule_check(app, instance, index, check.first_check_after, instance.attempt)
+
+    def _schedule_check(self, app: App, instance: Instance, index: int, delay: float,
+                        attempt: int) -> None:
+        settled = instance.ever_healthy or self.now + delay > (
+            (instance.running_since or 0.0) + app.spec.health_checks[index].grace_period_seconds)
+        self.driver.call_later(delay, lambda: self._check(app, instance, index, attempt),
+                               background=settled)
+
+    def _check(self, app: App, instance: Instance, index: int, attempt: int) -> None:
+        if instance.attempt != attempt or instance.state != RUNNING \
+                or self.apps.get(app.spec.id) is not app:
+            return
+        check = app.spec.health_checks[index]
+        results = list(instance.failures.items())
+        if app.health_ok:
+            instance.failures[index] = 0
+            healthy = all(v == 0 for k, v in instance.failures.items()) and \
+                len(instance.failures) == len(app.spec.health_checks)
+            if healthy and instance.healthy is not True:
+                instance.healthy, instance.ever_healthy = True, True
+                self._record("instance", instance.id, "health_status_changed_event",
+                             f"{instance.id} of {app.spec.id} is healthy (alive=true)")
+                self._progress()
+        else:
+            in_grace = not instance.ever_healthy and \
+                self.now < (instance.running_since or 0.0) + check.grace_period_seconds
+            if not in_grace:
+                failures = dict(results).get(index, 0) + 1
+                instance.failures[index] = failures
+                self._record("instance", instance.id, "failed_health_check_event",
+                             f"{check.protocol} health check of {instance.id} failed "
+                             f"({failures} consecutive)", "Warning")
+                if instance.healthy is not False:
+                    instance.healthy = False
+                    self._record("instance", instance.id, "health_status_changed_event",
+                                 f"{instance.id} of {app.spec.id} is unhealthy (alive=false)",
+                                 "Warning")
+                if check.max_consecutive_failures and failures >= check.max_consecutive_failures:
+                    self._record("instance", instance.id, "unhealthy_task_kill_event",
+                                 f"Killing {instance.id}: {failures} consecutive failed "
+                                 f"{check.protocol} health checks", "Warning")
+                    until = app.backoff.add_delay(self.now)
+                    self.driver.call_later(until - self.now, self._revive, background=True)
+                    for task_id in instance.tasks:
+                        self.driver.kill_task(task_id)
+                    return
+        self._schedule_check(app, instance, index, check.interval_seconds, attempt)
+
+    # -- events ---------------------------------------------------------------------------
+
+    def _record(self, kind: str, name: str, reason: str, message: str,
+                type: str = "Normal") -> None:
+        self.events.record(self.now, f"{kind}/{name}", reason, message, type)
+
+    def deployment_status(self) -> list[dict[str, Any]]:
+        """Every deployment: id, status, step reached, started and finished times."""
+        return [{"id": d.id, "status": d.status, "step": min(d.step_index + 1, len(d.steps)),
+                 "steps": len(d.steps), "started_at": d.started_at,
+                 "finished_at": d.finished_at} for d in self.deployments]
+
+    def wait_time(self, deployment: Deployment) -> float | None:
+        """Simulated seconds the deployment took (``None`` while it runs)."""
+        return None if deployment.finished_at is None else \
+            deployment.finished_at - deployment.started_at
+
+    def __repr__(self) -> str:
+        return f"Marathon({len(self.apps)} apps and pods, {len(self.deployments)} deployments)"
+
