@@ -129,6 +129,55 @@ def _resolve_group(document: Document, path: Path, data: Any, base: str, *, chil
     return resolved
 
 
+SINGLE_INSTANCE_LABEL = "MARATHON_SINGLE_INSTANCE_APP"
+
+
+def _check_app(document: Document, path: Path, app: App) -> None:
+    """Upgrade rules that depend on other fields (mesosphere/marathon ``AppValidation`` /
+    ``SchedulingValidation``, ``complyWithUpgradeStrategyRules`` and
+    ``complyWithSingleInstanceLabelRules``): a resident app (``residency`` or persistent
+    volumes) must not over-provision during upgrades, as its volumes live on one agent; a
+    single-instance app runs at most one instance and upgrades with 0 and 0."""
+    volumes = (app.container.volumes if app.container else None) or []
+    resident = app.residency is not None or any(v.persistent for v in volumes)
+    strategy = app.upgrade_strategy
+    single = (app.labels or {}).get(SINGLE_INSTANCE_LABEL) == "true"
+    if single and (app.instances or 0) > 1:
+        raise document.error(
+            (*path, "instances"),
+            "Single instance app may only have one instance",
+            "instances: 0 or 1",
+        )
+    limits = {"maximumOverCapacity": 0.0, **({"minimumHealthCapacity": 0.0} if single else {})}
+    if strategy is None or not (resident or single):
+        return
+    for field, allowed in limits.items():
+        value = getattr(
+            strategy,
+            "maximum_over_capacity" if field.startswith("max") else "minimum_health_capacity",
+        )
+        if value is not None and value != allowed:
+            who = (
+                "a single-instance app" if single else "an app with residency or persistent volumes"
+            )
+            raise document.error(
+                (*path, "upgradeStrategy", field),
+                f"got {value}, expected {allowed} for {who}",
+                f"{field}: 0",
+            )
+
+
+def _check_apps(document: Document, path: Path, typed: Any) -> None:
+    """Run :func:`_check_app` on an app, or on every app of a group tree."""
+    if isinstance(typed, App):
+        _check_app(document, path, typed)
+    elif isinstance(typed, Group):
+        for index, app in enumerate(typed.apps or []):
+            _check_app(document, (*path, "apps", index), app)
+        for index, group in enumerate(typed.groups or []):
+            _check_apps(document, (*path, "groups", index), group)
+
+
 def load_marathon(document: Document) -> list[MarathonSpec]:
     """The apps, pods or groups of one Marathon document (a JSON object or a list of apps)."""
     items = document.data if isinstance(document.data, list) else [document.data]
@@ -139,6 +188,7 @@ def load_marathon(document: Document) -> list[MarathonSpec]:
             raise document.error(path, "an app is not a mapping", "a JSON object with an id")
         kind = marathon_kind(data)
         typed = validate({"App": App, "Pod": Pod, "Group": Group}[kind], document, path)
+        _check_apps(document, path, typed)
         if kind == "Group":
             manifest = _resolve_group(document, path, data, "/", child=False)
         else:

@@ -147,3 +147,35 @@ def test_list_of_apps() -> None:
 )
 def test_marathon_resources(app: dict, cpus: str, mem: int) -> None:
     assert marathon_resources(app) == (Decimal(cpus), mem)
+
+
+@pytest.mark.parametrize(
+    ("app", "path"),
+    [
+        (
+            '"residency": {}, "upgradeStrategy": {"maximumOverCapacity": 0.5}',
+            "upgradeStrategy.maximumOverCapacity",
+        ),
+        (
+            '"container": {"type": "MESOS", "volumes": [{"containerPath": "data", "mode": "RW",'
+            ' "persistent": {"size": 10}}]}, "upgradeStrategy": {"maximumOverCapacity": 1}',
+            "upgradeStrategy.maximumOverCapacity",
+        ),
+        ('"labels": {"MARATHON_SINGLE_INSTANCE_APP": "true"}, "instances": 2', "instances"),
+        (
+            '"labels": {"MARATHON_SINGLE_INSTANCE_APP": "true"}, '
+            '"upgradeStrategy": {"minimumHealthCapacity": 0.5, "maximumOverCapacity": 0}',
+            "upgradeStrategy.minimumHealthCapacity",
+        ),
+    ],
+)
+def test_upgrade_rules_of_resident_and_single_instance_apps(app: str, path: str) -> None:
+    """``complyWithUpgradeStrategyRules`` and ``complyWithSingleInstanceLabelRules``."""
+    with pytest.raises(ManifestError) as info:
+        load_manifests('{"id": "/g", "apps": [{"id": "db", "cmd": "x", ' + app + "}]}")
+    assert info.value.path == f"apps[0].{path}"
+    ok = app.replace('"maximumOverCapacity": 0.5', '"maximumOverCapacity": 0').replace(
+        '"maximumOverCapacity": 1', '"maximumOverCapacity": 0'
+    )
+    if "SINGLE" not in app:
+        assert load_manifests('{"id": "/db", "cmd": "x", ' + ok + "}")
