@@ -67,8 +67,15 @@ class Master:
     def __init__(self, clock: Clock, *, allocation_interval: float = 1.0,
                  agent_unreachable_seconds: float = 75.0,
                  offer_timeout: float | None = None) -> None:
-        if allocation_interval <= 0:
+        if not isinstance(allocation_interval, int | float) or allocation_interval <= 0:
             raise ValueError(f"allocation_interval must be > 0 s, got {allocation_interval!r}")
+        if not isinstance(agent_unreachable_seconds, int | float) or agent_unreachable_seconds < 0:
+            raise ValueError(
+                f"agent_unreachable_seconds must be ≥ 0 s, got {agent_unreachable_seconds!r}"
+            )
+        if offer_timeout is not None and (not isinstance(offer_timeout, int | float)
+                                          or offer_timeout <= 0):
+            raise ValueError(f"offer_timeout must be > 0 s or None, got {offer_timeout!r}")
         self.clock = clock
         self.events = EventLog("mesos")
         self.agents: dict[str, Agent] = {}

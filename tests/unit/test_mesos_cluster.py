@@ -472,6 +472,12 @@ def test_bad_input_gives_clear_errors() -> None:
         cluster.add_agent(Node("a1", cpu=1, memory="1Gi"))
     with pytest.raises(ValueError, match="fail_probability"):
         TaskInfo("t", fail_probability=2)
+    for option, value in (("allocation_interval", 0), ("agent_unreachable_seconds", -1),
+                          ("offer_timeout", 0)):
+        with pytest.raises(ValueError, match=option):
+            MesosCluster([], **{option: value})
+    with pytest.raises(ValueError, match="weight"):
+        MesosCluster([], weights={"web": -1})
 
 
 def test_agents_offer_the_default_port_range_when_the_node_names_none() -> None:
