@@ -23,14 +23,17 @@ def make_node(
     taints: Iterable[Mapping[str, Any]] = (),
     unschedulable: bool = False,
     pods: Iterable[dict[str, Any]] = (),
+    hostname_label: bool = True,
 ) -> NodeInfo:
     """A NodeInfo from allocatable quantities (e.g. ``{"cpu": "4", "memory": "8Gi"}``),
-    labels (``kubernetes.io/hostname`` added), taints and pods already bound to it."""
+    labels (``kubernetes.io/hostname`` added unless ``hostname_label=False``), taints and
+    pods already bound to it."""
+    hostname = {HOSTNAME_LABEL: name} if hostname_label else {}
     info = NodeInfo(
         {
             "apiVersion": "v1",
             "kind": "Node",
-            "metadata": {"name": name, "labels": {HOSTNAME_LABEL: name, **(labels or {})}},
+            "metadata": {"name": name, "labels": {**hostname, **(labels or {})}},
             "spec": {"taints": [dict(t) for t in taints], "unschedulable": unschedulable},
             "status": {"allocatable": {k: str(v) for k, v in (allocatable or {}).items()}},
         }

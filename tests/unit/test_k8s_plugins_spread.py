@@ -1,0 +1,478 @@
+"""PodTopologySpread against upstream's test tables.
+
+Cases from kubernetes/kubernetes ``pkg/scheduler/framework/plugins/podtopologyspread/``
+``filtering_test.go`` (``TestSingleConstraint``, ``TestPreFilterStateAddPod``) and
+``scoring_test.go`` (``TestPodTopologySpreadScore``), names kept from the tables.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from clustersim.kubernetes.nodeinfo import HOSTNAME_LABEL
+from clustersim.kubernetes.scheduler.builders import make_node, make_pod
+from clustersim.kubernetes.scheduler.framework import Code, CycleState
+from clustersim.kubernetes.scheduler.plugins.podtopologyspread import (
+    PodTopologySpread,
+    StaticLister,
+    default_selector,
+)
+
+FOO = {"matchExpressions": [{"key": "foo", "operator": "Exists"}]}
+BAR = {"matchExpressions": [{"key": "bar", "operator": "Exists"}]}
+OK, NO, NEVER = Code.SUCCESS, Code.UNSCHEDULABLE, Code.UNSCHEDULABLE_AND_UNRESOLVABLE
+
+
+def constraint(skew, key, when="DoNotSchedule", selector=FOO, **extra):
+    return {
+        "maxSkew": skew,
+        "topologyKey": key,
+        "whenUnsatisfiable": when,
+        "labelSelector": selector,
+        **extra,
+    }
+
+
+def pod(labels, *constraints, **spec):
+    """The incoming pod: ``labels`` like "foo bar" (each label with an empty value)."""
+    return make_pod(
+        "p",
+        labels=dict.fromkeys(labels.split(), ""),
+        topologySpreadConstraints=list(constraints),
+        **spec,
+    )
+
+
+def nodes(spec, existing):
+    """``spec``: name → labels; ``existing``: (node, "label label", [namespace]) per pod."""
+    infos = {}
+    for name, labels in spec.items():
+        infos[name] = make_node(
+            name, {"cpu": 4, "memory": "8Gi"}, labels=labels, hostname_label=False
+        )
+    for i, (node, labels, *namespace) in enumerate(existing):
+        infos[node].add_pod(
+            make_pod(
+                f"e{i}",
+                labels=dict.fromkeys(labels.split(), ""),
+                namespace=namespace[0] if namespace else "default",
+            )
+        )
+    return list(infos.values())
+
+
+FOUR = {
+    "node-a": {"zone": "zone1", "node": "node-a"},
+    "node-b": {"zone": "zone1", "node": "node-b"},
+    "node-x": {"zone": "zone2", "node": "node-x"},
+    "node-y": {"zone": "zone2", "node": "node-y"},
+}
+SPREAD_2103 = [
+    ("node-a", "foo"),
+    ("node-a", "foo"),
+    ("node-b", "foo"),
+    ("node-y", "foo"),
+    ("node-y", "foo"),
+    ("node-y", "foo"),
+]
+
+
+def filter_codes(incoming, infos):
+    plugin = PodTopologySpread()
+    state = CycleState(incoming, infos)
+    plugin.pre_filter(state, incoming)
+    return {n.name: plugin.filter(state, incoming, n).code for n in infos}
+
+
+FILTER_CASES = [
+    (
+        "pods spread across zones as 1/2 due to absence of label 'zone' on node-b",
+        pod("foo", constraint(1, "zone")),
+        {**FOUR, "node-b": {"zon": "zone1", "node": "node-b"}},
+        [("node-a", "foo"), ("node-b", "foo"), ("node-x", "foo"), ("node-y", "foo")],
+        {"node-a": OK, "node-b": NEVER, "node-x": NO, "node-y": NO},
+    ),
+    (
+        "pod cannot be scheduled as all nodes don't have label 'rack'",
+        pod("foo", constraint(1, "rack")),
+        {"node-a": FOUR["node-a"], "node-x": FOUR["node-x"]},
+        [],
+        {"node-a": NEVER, "node-x": NEVER},
+    ),
+    (
+        "pods spread across nodes as 2/1/0/3, only node-x fits",
+        pod("foo", constraint(1, "node")),
+        FOUR,
+        SPREAD_2103,
+        {"node-a": NO, "node-b": NO, "node-x": OK, "node-y": NO},
+    ),
+    (
+        "pods spread across nodes as 2/1/0/3, maxSkew is 2, node-b and node-x fit",
+        pod("foo", constraint(2, "node")),
+        FOUR,
+        SPREAD_2103,
+        {"node-a": NO, "node-b": OK, "node-x": OK, "node-y": NO},
+    ),
+    (
+        "pods spread across nodes as 2/1/0/3, but pod doesn't match itself",
+        pod("bar", constraint(1, "node")),
+        FOUR,
+        SPREAD_2103,
+        {"node-a": NO, "node-b": OK, "node-x": OK, "node-y": NO},
+    ),
+    (
+        "incoming pod has nodeAffinity, pods spread as 2/~1~/~0~/3, hence node-a fits",
+        pod(
+            "foo",
+            constraint(1, "node"),
+            affinity={
+                "nodeAffinity": {
+                    "requiredDuringSchedulingIgnoredDuringExecution": {
+                        "nodeSelectorTerms": [
+                            {
+                                "matchExpressions": [
+                                    {
+                                        "key": "node",
+                                        "operator": "In",
+                                        "values": ["node-a", "node-y"],
+                                    }
+                                ]
+                            }
+                        ]
+                    }
+                }
+            },
+        ),
+        FOUR,
+        SPREAD_2103,
+        {"node-a": OK, "node-b": OK, "node-x": OK, "node-y": NO},
+    ),
+    (
+        "pods spread across nodes as 2/2/1, maxSkew is 2, and the number of domains < minDomains",
+        pod("foo", constraint(2, "node", minDomains=4)),
+        {n: {"node": n} for n in ("node-a", "node-b", "node-c")},
+        [
+            ("node-a", "foo"),
+            ("node-a", "foo"),
+            ("node-b", "foo"),
+            ("node-b", "foo"),
+            ("node-c", "foo"),
+        ],
+        {"node-a": NO, "node-b": NO, "node-c": OK},
+    ),
+    (
+        "pods spread across nodes as 2/2/1, maxSkew is 2, and the number of domains > minDomains",
+        pod("foo", constraint(2, "node", minDomains=2)),
+        {n: {"node": n} for n in ("node-a", "node-b", "node-c")},
+        [
+            ("node-a", "foo"),
+            ("node-a", "foo"),
+            ("node-b", "foo"),
+            ("node-b", "foo"),
+            ("node-c", "foo"),
+        ],
+        {"node-a": OK, "node-b": OK, "node-c": OK},
+    ),
+    (
+        "pods spread across zone as 2/1, maxSkew is 2 and the number of domains < minDomains",
+        pod("foo", constraint(2, "zone", minDomains=3)),
+        FOUR,
+        [("node-a", "foo"), ("node-b", "foo"), ("node-y", "foo")],
+        {"node-a": NO, "node-b": NO, "node-x": OK, "node-y": OK},
+    ),
+    (
+        "NodeAffinityPolicy honored with labelSelectors",
+        pod("foo", constraint(1, "node"), nodeSelector={"foo": ""}),
+        {
+            "node-a": {"node": "node-a", "foo": ""},
+            "node-b": {"node": "node-b", "foo": ""},
+            "node-x": {"node": "node-x", "foo": ""},
+            "node-y": {"node": "node-y"},
+        },
+        [("node-a", "foo"), ("node-b", "foo"), ("node-y", "foo")],
+        {"node-a": NO, "node-b": NO, "node-x": OK, "node-y": OK},
+    ),
+    (
+        "NodeAffinityPolicy ignored with labelSelectors",
+        pod("foo", constraint(1, "node", nodeAffinityPolicy="Ignore"), nodeSelector={"foo": ""}),
+        {
+            "node-a": {"node": "node-a", "foo": ""},
+            "node-b": {"node": "node-b", "foo": ""},
+            "node-x": {"node": "node-x", "foo": ""},
+            "node-y": {"node": "node-y"},
+        },
+        [("node-a", "foo"), ("node-b", "foo"), ("node-y", "foo")],
+        {"node-a": NO, "node-b": NO, "node-x": OK, "node-y": NO},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "incoming", "spec", "existing", "want"), FILTER_CASES, ids=[c[0] for c in FILTER_CASES]
+)
+def test_single_constraint_filter(name, incoming, spec, existing, want):
+    assert filter_codes(incoming, nodes(spec, existing)) == want
+
+
+def test_terminating_and_other_namespace_pods_do_not_count():
+    """filtering_test.go "terminating Pods should be excluded", plus a pod of another
+    namespace (``TestPreFilterStateAddPod`` "add a pod in a different namespace ...")."""
+    infos = nodes(
+        {"node-a": {"node": "node-a"}, "node-b": {"node": "node-b"}},
+        [("node-a", "foo"), ("node-b", "foo"), ("node-a", "foo", "ns1")],
+    )
+    infos[0].pods[0]["metadata"]["deletionTimestamp"] = "2026-01-01T00:00:00Z"
+    assert filter_codes(pod("foo", constraint(1, "node")), infos) == {"node-a": OK, "node-b": NO}
+
+
+@pytest.mark.parametrize(
+    ("existing", "zone", "node"),
+    [
+        (
+            [("node-b", "foo"), ("node-b", "foo"), ("node-x", "foo"), ("node-a", "foo")],
+            {"zone1": 3, "zone2": 1},
+            {"node-a": 1, "node-b": 2, "node-x": 1},
+        ),
+        (
+            [("node-b", "foo bar"), ("node-x", "foo bar"), ("node-x", "bar"), ("node-a", "foo")],
+            {"zone1": 2, "zone2": 1},
+            {"node-a": 0, "node-b": 1, "node-x": 2},
+        ),
+    ],
+    ids=[
+        "node a impacts ... on node, node x impacts ... on zone",
+        "Constraints hold different labelSelectors, node a impacts ... on zone",
+    ],
+)
+def test_prefilter_counts(existing, zone, node):
+    """filtering_test.go ``TestPreFilterStateAddPod``: the matching pods per domain."""
+    infos = nodes({k: FOUR[k] for k in ("node-a", "node-b", "node-x")}, existing)
+    selector = BAR if existing[0][1] == "foo bar" else FOO
+    incoming = pod("foo bar", constraint(1, "zone"), constraint(1, "node", selector=selector))
+    plugin = PodTopologySpread()
+    state = CycleState(incoming, infos)
+    plugin.pre_filter(state, incoming)
+    assert state.data["PodTopologySpread"].match_num == [zone, node]
+
+
+def test_prefilter_leaves_out_nodes_the_pod_cannot_use():
+    """``TestPreFilterStateAddPod`` "... node affinity unmatched pod ...": node-a (foo=bar)
+    fails the pod's NotIn affinity, so zone1 is not a domain."""
+    infos = nodes(
+        {
+            "node-a": {"zone": "zone1", "node": "node-a", "foo": "bar"},
+            "node-b": {"zone": "zone2", "node": "node-b", "foo": ""},
+        },
+        [("node-a", "foo"), ("node-a", "foo"), ("node-b", "foo")],
+    )
+    incoming = pod(
+        "foo",
+        constraint(1, "zone"),
+        affinity={
+            "nodeAffinity": {
+                "requiredDuringSchedulingIgnoredDuringExecution": {
+                    "nodeSelectorTerms": [
+                        {
+                            "matchExpressions": [
+                                {"key": "foo", "operator": "NotIn", "values": ["bar"]}
+                            ]
+                        }
+                    ]
+                }
+            }
+        },
+    )
+    plugin = PodTopologySpread()
+    state = CycleState(incoming, infos)
+    plugin.pre_filter(state, incoming)
+    assert state.data["PodTopologySpread"].match_num == [{"zone2": 1}]
+
+
+# -- scoring ------------------------------------------------------------------------------------
+def scores(incoming, candidates, failed=(), lister=None, args=None):
+    plugin = PodTopologySpread(args)
+    state = CycleState(incoming, [*candidates, *failed], lister)
+    assert not plugin.pre_score(state, incoming, candidates).skip
+    raw = [plugin.score(state, incoming, n) for n in candidates]
+    plugin.normalize(state, incoming, [n.name for n in candidates], raw)
+    return dict(zip([n.name for n in candidates], raw, strict=True))
+
+
+def hosts(*names, labels=None):
+    return {n: {HOSTNAME_LABEL: n, **(labels or {}).get(n, {})} for n in names}
+
+
+ABCD_2103 = [
+    ("node-a", "foo"),
+    ("node-a", "foo"),
+    ("node-b", "foo"),
+    ("node-d", "foo"),
+    ("node-d", "foo"),
+    ("node-d", "foo"),
+]
+ABCD_4321 = [
+    *[("node-a", "foo")] * 4,
+    *[("node-b", "foo")] * 3,
+    *[("node-c", "foo")] * 2,
+    ("node-d", "foo"),
+]
+SPREAD_4213 = [
+    *[("node-a", "foo")] * 4,
+    *[("node-b", "foo")] * 2,
+    ("node-x", "foo"),
+    *[("node-y", "foo")] * 3,
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "skew", "existing", "want"),
+    [
+        (
+            "one constraint on node, all 4 nodes are candidates, maxSkew=2",
+            2,
+            ABCD_2103,
+            {"node-a": 33, "node-b": 66, "node-c": 100, "node-d": 16},
+        ),
+        (
+            "one constraint on node, all 4 nodes are candidates, maxSkew=3",
+            3,
+            ABCD_4321,
+            {"node-a": 44, "node-b": 66, "node-c": 77, "node-d": 100},
+        ),
+    ],
+)
+def test_score_one_constraint_on_hostname(name, skew, existing, want):
+    infos = nodes(hosts("node-a", "node-b", "node-c", "node-d"), existing)
+    incoming = pod("foo", constraint(skew, HOSTNAME_LABEL, "ScheduleAnyway"))
+    assert scores(incoming, infos) == want
+
+
+def test_score_three_of_four_candidates():
+    """scoring_test.go "one constraint on node, 3 out of 4 nodes are candidates" and
+    "..., one node doesn't match topology key"."""
+    infos = nodes(hosts("node-a", "node-b", "node-x", "node-y"), SPREAD_4213)
+    incoming = pod("foo", constraint(1, HOSTNAME_LABEL, "ScheduleAnyway"))
+    assert scores(incoming, infos[:3], infos[3:]) == {"node-a": 33, "node-b": 83, "node-x": 100}
+    spec = hosts("node-a", "node-b", "node-x", "node-y")
+    spec["node-b"] = {"n": "node-b"}
+    infos = nodes(spec, SPREAD_4213)
+    assert scores(incoming, infos[:3], infos[3:]) == {"node-a": 16, "node-b": 0, "node-x": 100}
+
+
+def test_score_one_constraint_on_zone():
+    """scoring_test.go "one constraint on zone, 3 out of 4 nodes are candidates"."""
+    zones = {
+        "node-a": {"zone": "zone1"},
+        "node-b": {"zone": "zone1"},
+        "node-x": {"zone": "zone2"},
+        "node-y": {"zone": "zone2"},
+    }
+    infos = nodes(hosts("node-a", "node-b", "node-x", "node-y", labels=zones), SPREAD_4213)
+    incoming = pod("foo", constraint(1, "zone", "ScheduleAnyway"))
+    assert scores(incoming, infos[:3], infos[3:]) == {"node-a": 75, "node-b": 75, "node-x": 100}
+
+
+@pytest.mark.parametrize(
+    ("existing", "want"),
+    [
+        (
+            [("node-a", "foo"), ("node-b", "foo bar"), ("node-y", "foo"), ("node-y", "bar")],
+            {"node-a": 60, "node-b": 20, "node-x": 100, "node-y": 60},
+        ),
+        (
+            [("node-b", "bar"), ("node-x", "foo"), ("node-y", "foo bar")],
+            {"node-a": 100, "node-b": 60, "node-x": 40, "node-y": 0},
+        ),
+    ],
+    ids=[
+        "two Constraints on zone and node, with different labelSelectors",
+        "... some nodes have 0 pods",
+    ],
+)
+def test_score_two_constraints(existing, want):
+    zones = {
+        "node-a": {"zone": "zone1"},
+        "node-b": {"zone": "zone1"},
+        "node-x": {"zone": "zone2"},
+        "node-y": {"zone": "zone2"},
+    }
+    infos = nodes(hosts("node-a", "node-b", "node-x", "node-y", labels=zones), existing)
+    incoming = pod(
+        "foo bar",
+        constraint(1, "zone", "ScheduleAnyway"),
+        constraint(1, HOSTNAME_LABEL, "ScheduleAnyway", selector=BAR),
+    )
+    assert scores(incoming, infos) == want
+
+
+def test_system_defaults_for_a_pod_selected_by_a_service():
+    """scoring_test.go "system defaulting, nodes don't have zone, pods match service": the
+    same scores as one hostname constraint with maxSkew 3."""
+    infos = nodes(hosts("node-a", "node-b", "node-c", "node-d"), ABCD_4321)
+    lister = StaticLister(services=[{"metadata": {"name": "s"}, "spec": {"selector": {"foo": ""}}}])
+    incoming = make_pod("p", labels={"foo": ""})
+    assert scores(incoming, infos, lister=lister) == {
+        "node-a": 44,
+        "node-b": 66,
+        "node-c": 77,
+        "node-d": 100,
+    }
+    plugin = PodTopologySpread()
+    assert plugin.pre_score(CycleState(incoming, infos), incoming, infos).skip
+
+
+def test_default_selector_merges_services_and_the_controller():
+    """``helper.DefaultSelector``: Service selectors merged, ANDed with the ReplicaSet's."""
+    rs = {
+        "kind": "ReplicaSet",
+        "metadata": {"name": "web-1", "namespace": "default"},
+        "spec": {"selector": {"matchLabels": {"app": "web"}}},
+    }
+    lister = StaticLister(
+        services=[
+            {"metadata": {"name": "web"}, "spec": {"selector": {"app": "web"}}},
+            {"metadata": {"name": "other"}, "spec": {"selector": {"app": "db"}}},
+        ],
+        controllers=[rs],
+    )
+    incoming = make_pod("p", labels={"app": "web", "tier": "front"})
+    incoming["metadata"]["ownerReferences"] = [
+        {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-1", "controller": True}
+    ]
+    assert default_selector(incoming, lister) == {
+        "matchLabels": {"app": "web"},
+        "matchExpressions": [{"key": "app", "operator": "In", "values": ["web"]}],
+    }
+    assert default_selector(make_pod("q", labels={"x": "y"}), lister) == {}
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (
+            {
+                "defaultingType": "System",
+                "defaultConstraints": [constraint(1, "zone", "ScheduleAnyway", None)],
+            },
+            "defaultConstraints",
+        ),
+        (
+            {
+                "defaultingType": "List",
+                "defaultConstraints": [constraint(0, "zone", "ScheduleAnyway", None)],
+            },
+            "maxSkew",
+        ),
+        (
+            {
+                "defaultingType": "List",
+                "defaultConstraints": [constraint(1, "zone", "ScheduleAnyway")],
+            },
+            "labelSelector",
+        ),
+        ({"defaultingType": "Sometimes"}, "defaultingType"),
+    ],
+)
+def test_invalid_args_are_refused(args, field):
+    with pytest.raises(ValueError, match=field):
+        PodTopologySpread(args)
