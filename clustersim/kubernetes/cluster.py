@@ -123,6 +123,16 @@ class PodInfo:
     message: str = ""
     owner: str | None = None
 
+    def __getitem__(self, key: str) -> Any:
+        """``row["node"]`` works as well as ``row.node``."""
+        if key not in self.__dataclass_fields__:
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def as_dict(self) -> dict[str, Any]:
+        """A plain dict, e.g. for ``pandas.DataFrame([p.as_dict() for p in cluster.pods()])``."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
 
 class KubernetesCluster:
     """A Kubernetes cluster of ``nodes`` (:class:`clustersim.Node`) on a seeded clock.
@@ -474,6 +484,18 @@ class KubernetesCluster:
         self.changed()
         self._reconcile()
 
+    def rollout_pause(self, name: str, namespace: str = "default") -> None:
+        """``kubectl rollout pause``: template changes wait; scaling still works."""
+        self._workload("Deployment", name, namespace)["spec"]["paused"] = True
+        self.changed()
+        self._reconcile()
+
+    def rollout_resume(self, name: str, namespace: str = "default") -> None:
+        """``kubectl rollout resume``."""
+        self._workload("Deployment", name, namespace)["spec"].pop("paused", None)
+        self.changed()
+        self._reconcile()
+
     def delete(self, kind: str, name: str, namespace: str = "default") -> None:
         """``kubectl delete``: the object and, in the background, everything it owns."""
         obj = self._workload(kind, name, namespace)
@@ -817,7 +839,9 @@ class KubernetesCluster:
             elif node is None:
                 reason = "Unschedulable" if pod["metadata"]["uid"] in self._last_failure else ""
                 message = self._last_failure.get(pod["metadata"]["uid"], "")
-            elif node in self._node_up and not self._node_up[node]:
+            elif node not in self._nodes:
+                reason = "NodeNotFound"          # bound by hand to a node that does not exist
+            elif not self._node_up[node]:
                 reason = "NodeNotReady"
             elif phase == "Pending":
                 reason = "ContainerCreating"

@@ -374,3 +374,26 @@ def test_selector_must_match_template_labels():
     cluster.apply(missing)
     cluster.run()
     assert len(cluster.pods()) == 3
+
+
+def test_pod_rows_read_as_attributes_or_keys():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(pod("p", nodeName="ghost"))
+    [row] = cluster.pods()
+    assert row["node"] == row.node == "ghost" and row.reason == "NodeNotFound"
+    assert row.as_dict()["phase"] == "Pending"
+    with pytest.raises(KeyError):
+        row["nope"]
+
+
+def test_paused_rollout_waits_until_resumed():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(deployment())
+    cluster.run()
+    cluster.rollout_pause("web")
+    cluster.set_image("deployment", "web", "nginx:1.26")
+    cluster.run()
+    assert len(cluster.rollout_history("web")) == 1
+    cluster.rollout_resume("web")
+    cluster.run()
+    assert [h["images"] for h in cluster.rollout_history("web")][-1] == ["nginx:1.26"]
