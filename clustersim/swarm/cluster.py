@@ -540,15 +540,15 @@ class SwarmCluster:
             return
         self.record("swarm/raft", "LeaderElected",
                     f"{leader} is the leader; {self.raft.describe()}")
+        deferred, self._deferred_ends = self._deferred_ends, []
+        for task in deferred:
+            self.orchestrator.task_ended(task)
         for name, record in self._nodes.items():
             if not record.alive and record.status != "down":
                 delay = HEARTBEAT_PERIOD * GRACE_MULTIPLIER
                 self.clock.call_later(delay, lambda n=name: self._heartbeat_expired(n))
             elif record.alive and record.status != "ready":
                 self._mark_ready(name)
-        deferred, self._deferred_ends = self._deferred_ends, []
-        for task in deferred:
-            self.orchestrator.task_ended(task)
         for service in list(self.services.values()):
             self.orchestrator.reconcile(service)
         self.request_tick()

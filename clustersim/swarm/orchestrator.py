@@ -9,6 +9,8 @@ Upstream (moby/swarmkit ``manager/orchestrator/``):
 - ``global/global.go``: a global service keeps one task on every node that is up, not drained
   and meets the constraints; the task is created with its node already set. A paused node
   keeps its task but gets no new one; a drained, down or no-longer-matching node loses it.
+  A node whose task ended for good (restart condition ``none``, or ``on-failure`` after a
+  clean exit) gets no new one (``isTaskCompleted``).
 - ``restart/restart.go`` (the restart supervisor): a task that ends while still wanted is
   replaced in the same slot (global: on the same node) unless the restart policy says no:
   condition ``none`` never, ``on-failure`` not after a clean exit (COMPLETE), and at most
@@ -107,16 +109,29 @@ class Orchestrator:
 
     def _reconcile_global(self, service: Service) -> None:
         on_node: dict[str, list[Task]] = defaultdict(list)
+        completed: set[str] = set()
         for task in self.cluster.service_tasks(service.name):
-            if task.desired_state <= TaskState.RUNNING and task.node is not None:
+            if task.node is None:
+                continue
+            if task.desired_state <= TaskState.RUNNING and not task.state.terminal:
                 on_node[task.node].append(task)
+            elif self._completed(task):
+                completed.add(task.node)
         for name in self.cluster.node_names():
-            valid = self.node_valid_for_global(service, name)
-            if not valid:
+            if not self.node_valid_for_global(service, name):
                 for task in on_node.get(name, []):
                     self.cluster.shut_down(task)
-            elif not on_node.get(name) and self.cluster.node_record(name).availability == "active":
+            elif (not on_node.get(name) and name not in completed
+                  and self.cluster.node_record(name).availability == "active"):
                 self.cluster.new_task(service, slot=0, node=name)
+
+    @staticmethod
+    def _completed(task: Task) -> bool:
+        """``isTaskCompleted``: under restart condition ``none`` any ended task, under
+        ``on-failure`` a clean exit, means the node has done its part of the service."""
+        condition = task.spec.restart.condition
+        return condition == "none" or (condition == "on-failure"
+                                       and task.state == TaskState.COMPLETE)
 
     # --- restarts ----------------------------------------------------------------------------
     def _history_key(self, task: Task) -> tuple[str, int | str]:
@@ -151,6 +166,10 @@ class Orchestrator:
                            f"{task.spec.restart.max_attempts}", "Warning")
             return
         node = cluster.node_record(task.node) if task.node else None
+        if any(other.wanted and other is not task and (
+                other.slot == task.slot if task.slot else other.node == task.node)
+               for other in cluster.service_tasks(task.service)):
+            return  # the slot (or node) already has its task
         if service.spec.mode == "global":
             if task.node is None or not self.node_valid_for_global(service, task.node):
                 return

@@ -114,8 +114,8 @@ def test_losing_tolerated_managers_keeps_a_majority(managers: int) -> None:
 
 
 operations = st.lists(st.tuples(
-    st.sampled_from(["fail", "recover", "drain", "pause", "active", "crash", "scale"]),
-    st.integers(0, 4), st.floats(0.0, 30.0)), max_size=8)
+    st.sampled_from(["fail", "recover", "drain", "pause", "active", "crash", "scale", "update"]),
+    st.integers(0, 4), st.floats(0.0, 30.0)), min_size=1, max_size=10)
 
 
 @settings(max_examples=25, deadline=None)
@@ -145,6 +145,8 @@ def test_any_sequence_of_faults_converges(ops: list, seed: int) -> None:
         elif op == "scale" and cluster.leader is not None:
             replicas = index
             cluster.scale("s_web", replicas)
+        elif op == "update" and cluster.leader is not None:
+            cluster.update_service("s_web", image=f"web:{index}")
         cluster.run(until=cluster.clock.now + pause)
     for node in names:
         cluster.recover_node(node)

@@ -335,3 +335,16 @@ def test_constraint_enforcer_rejects_global_tasks_too() -> None:
         "rejected", "task rejected by constraint enforcer",
         "assigned node no longer meets constraints")
     assert not cluster.tasks("s_agent")
+
+
+def test_global_job_that_finished_is_not_started_again() -> None:
+    cluster = swarm()
+    cluster.deploy_stack("s", stack(init={"deploy": {"mode": "global", "restart_policy": {
+        "condition": "on-failure"}}}))
+    cluster.fail_image("init:1", after=3.0, exit_code=0)
+    cluster.run(until=30)
+    cluster.update_node("wrk-1", availability="pause")
+    cluster.update_node("wrk-1", availability="active")
+    cluster.run(until=60)
+    history = cluster.tasks("s_init", history=True)
+    assert len(history) == 6 and all(t.state == "complete" for t in history)
