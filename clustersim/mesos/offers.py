@@ -122,7 +122,8 @@ class RefusedOfferFilter:
     expires_at: float
 
     def filters(self, resources: Resources) -> bool:
-        return self.resources.contains(resources)
+        # Usually the agent's free resources have not changed since the refusal: equal.
+        return self.resources == resources or self.resources.contains(resources)
 
 
 @dataclass

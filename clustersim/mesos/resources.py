@@ -233,12 +233,16 @@ class Resources:
 
     def contains(self, other: Resources) -> bool:
         """Whether ``other`` fits inside these resources (Mesos ``Resources::contains``)."""
-        return all(
-            amount <= self.scalars.get(name, 0.0) for name, amount in other.scalars.items()
-        ) and all(
-            _ranges_contain(self.ranges.get(name, ()), items)
-            for name, items in other.ranges.items()
-        )
+        if other is self:
+            return True
+        mine = self.scalars
+        for name, amount in other.scalars.items():
+            if amount > mine.get(name, 0.0):
+                return False
+        for name, items in other.ranges.items():
+            if not _ranges_contain(self.ranges.get(name, ()), items):
+                return False
+        return True
 
     def __bool__(self) -> bool:
         return bool(self.scalars or self.ranges)
