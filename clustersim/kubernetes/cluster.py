@@ -63,6 +63,9 @@ LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 """What ``kubectl apply`` compares a manifest with (client-side apply)."""
 UNREACHABLE = "node.kubernetes.io/unreachable"
 UNSCHEDULABLE = "node.kubernetes.io/unschedulable"
+OUT_OF_SERVICE = "node.kubernetes.io/out-of-service"
+ORPHAN_QUARANTINE = 40.0
+"""PodGC's ``quarantineTime``: how long a pod bound to a missing node is left alone."""
 SYSTEM_PRIORITIES = {"system-cluster-critical": 2000000000, "system-node-critical": 2000001000}
 _MAX_PASSES = 200
 _PLURALS = {"deployment": "Deployment", "deployments": "Deployment", "deploy": "Deployment",
@@ -156,6 +159,7 @@ class KubernetesCluster:
         self._nodes: dict[str, NodeInfo] = {}
         self._node_up: dict[str, bool] = {}
         self._node_epoch: dict[str, int] = {}
+        self._removed: dict[str, float] = {}
         self._uid = 0
         self._version = 0
         self._attempted: dict[str, int] = {}
@@ -677,6 +681,22 @@ class KubernetesCluster:
                    {"key": UNREACHABLE, "effect": "NoExecute", "timeAdded": self.now}]
         self._set_taints(name, taints)
 
+    def remove_node(self, name: str) -> None:
+        """``kubectl delete node``: the Node object goes; its pods are orphans that the pod
+        garbage collector deletes (after its 40 s quarantine), so controllers can replace
+        them, StatefulSet pods included."""
+        self.node(name)
+        pods = [p for p in self.list("Pod") if p["spec"].get("nodeName") == name]
+        self.kubelet.node_down(pods)
+        del self._nodes[name]
+        self._node_up.pop(name)
+        self._removed[name] = self.now
+        self._node_epoch[name] = self._node_epoch.get(name, 0) + 1
+        self._node_event(name, "RemovingNode", f"Node {name} event: Removing Node {name} "
+                         "from Controller")
+        self.changed()
+        self._reconcile()
+
     def recover_node(self, name: str) -> None:
         """The machine is back: taints go, Terminating pods finish, the others restart."""
         self.node(name)
@@ -780,6 +800,25 @@ class KubernetesCluster:
                               result.message)
                 self.record(pod, "FailedScheduling", result.message, "Warning")
 
+    def _pod_gc(self) -> None:
+        """The pod garbage collector (kubernetes/kubernetes ``pkg/controller/podgc``):
+        force-deletes pods bound to a node that no longer exists (after a 40 s quarantine)
+        and terminating pods on a failed node tainted ``node.kubernetes.io/out-of-service``
+        (non-graceful node shutdown, https://kubernetes.io/docs/concepts/cluster-administration/node-shutdown/)."""
+        for pod in self.list("Pod"):
+            node = pod["spec"].get("nodeName")
+            if not node:
+                continue
+            if node not in self._nodes:
+                since = max(pod["metadata"]["creationTimestamp"], self._removed.get(node, 0.0))
+                if self.now >= since + ORPHAN_QUARANTINE:
+                    self.remove_pod(pod)
+                else:
+                    self.wake_at(since + ORPHAN_QUARANTINE)
+            elif (is_terminating(pod) and not self._node_up[node]
+                  and any(t.get("key") == OUT_OF_SERVICE for t in self._nodes[node].taints)):
+                self.remove_pod(pod)
+
     def explain(self, pod: Mapping[str, Any]) -> dict[str, Verdict]:
         """Why each node could or could not take ``pod`` (a Pod manifest) and how it scores,
         without binding anything: ``{node: Verdict(feasible, reasons, scores, total)}``."""
@@ -802,6 +841,7 @@ class KubernetesCluster:
                         for obj in self.list(kind):
                             if self.exists(obj):
                                 self._sync(controller, obj)
+                self._pod_gc()
                 self._schedule_pending()
                 self.services.sync()
                 if self._version == before:

@@ -504,3 +504,35 @@ def test_daemonset_rolling_update_replaces_one_node_at_a_time():
     images = {cluster.get("Pod", "default", p.name)["spec"]["containers"][0]["image"]
               for p in cluster.pods()}
     assert images == {"agent:2"} and daemon_nodes(cluster) == ["node-1", "node-2", "node-3"]
+
+
+def test_statefulset_recovers_after_out_of_service_taint():
+    """Non-graceful node shutdown: the out-of-service taint lets PodGC force-delete the
+    Terminating pod, so the StatefulSet recreates it elsewhere."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(statefulset(3))
+    cluster.run()
+    node = cluster.get("Pod", "default", "web-1")["spec"]["nodeName"]
+    cluster.fail_node(node)
+    cluster.run(until=cluster.now + 60)
+    cluster.taint(node, "node.kubernetes.io/out-of-service", "NoExecute", "nodeshutdown")
+    cluster.run(until=cluster.now + 60)
+    rows = {p.name: p for p in cluster.pods()}
+    assert rows["web-1"].ready and rows["web-1"].node != node
+
+
+def test_removed_node_pods_are_collected_after_quarantine():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(statefulset(3, policy="Parallel"))
+    cluster.run()
+    node = cluster.get("Pod", "default", "web-0")["spec"]["nodeName"]
+    removed_at = cluster.now
+    cluster.remove_node(node)
+    cluster.run(until=removed_at + 39)
+    assert cluster.get("Pod", "default", "web-0")["spec"]["nodeName"] == node
+    cluster.run(until=removed_at + 80)
+    pod0 = cluster.get("Pod", "default", "web-0")
+    assert pod0["spec"]["nodeName"] != node
+    assert node not in cluster.node_names()
+    assert cluster.events.where(reason="RemovingNode")[0].message == \
+        f"Node {node} event: Removing Node {node} from Controller"
