@@ -6,6 +6,8 @@ Three scenarios on 1,000 agents (16 CPUs, 64 GiB each) with four frameworks in t
   offers all 1,000 agents again (the allocator's worst case: 1,000 DRF sorts per round);
 - ``filtered``: frameworks decline with the default 5 s filter, so most rounds find every
   agent filtered or offered;
+- ``idle``: frameworks decline for 120 s (Marathon's ``--decline_offer_duration``), so after
+  the first rounds every round only finds every agent filtered;
 - ``filling``: four batch frameworks fill the cluster with 4,000 one-CPU tasks, one task per
   offer (DRF's progressive filling), then run to the end.
 
@@ -53,7 +55,7 @@ def _measure(label: str, cluster: MesosCluster, until: float | None) -> None:
 
 
 def main() -> None:
-    for label, refuse in (("busy", 0.0), ("filtered", 5.0)):
+    for label, refuse in (("busy", 0.0), ("filtered", 5.0), ("idle", 120.0)):
         cluster = _cluster()
         for name, role in FRAMEWORKS:
             cluster.register(Decliner(name, role, refuse))
