@@ -1,9 +1,9 @@
 """Compose files (Swarm stacks) → one :class:`StackSpec`, short syntaxes expanded to long forms.
 
-``docker stack deploy -c file.yml`` reads a Compose file with compose-go and docker/cli; this
-loader produces the same long forms they build, so a simulator reads one shape only
-(compose-spec ``spec.md``; compose-spec/compose-go ``loader/loader.go``, ``format/volume.go``;
-docker/cli ``cli/compose/convert/service.go``):
+``docker stack deploy -c file.yml`` reads a Compose file with docker/cli's own loader; this
+loader produces the same long forms, so a simulator reads one shape only (docker/cli
+``cli/compose/loader/loader.go``, ``cli/compose/loader/volume.go``,
+``cli/compose/convert/service.go``; the Compose file reference, compose-spec ``spec.md``):
 
 - ``ports``: ``"[HOST_IP:][PUBLISHED:]TARGET[/PROTOCOL]"`` with ranges, or numbers → a list of
   ``{target, published, protocol, mode}`` (``mode`` defaults to ``ingress``, the routing mesh;
@@ -12,7 +12,9 @@ docker/cli ``cli/compose/convert/service.go``):
   drops it (Swarm publishes on every node).
 - ``volumes``: ``"[SOURCE:]TARGET[:MODE]"`` → ``{type, source, target, read_only}``; a source
   that is a path (``/``, ``.``, ``~`` or a Windows drive) is a ``bind``, anything else a named
-  ``volume``; a target alone is an anonymous volume.
+  ``volume``; a target alone is an anonymous volume. Options: ``ro``/``rw``, ``nocopy``
+  (``volume: {nocopy: true}``), a propagation mode (``bind: {propagation: ...}``); others
+  are ignored, as docker/cli ignores them.
 - ``secrets``/``configs``: a name → ``{source, target}``; the target defaults as docker/cli
   does: the secret's name (mounted under ``/run/secrets/``) and ``/<name>`` for a config.
 - ``environment``: ``["A=1", "B"]`` → ``{"A": "1", "B": None}``; values become strings.
@@ -45,7 +47,7 @@ __all__ = ["StackSpec", "expand_port", "expand_volume", "load_compose"]
 
 _PORT_RANGE = re.compile(r"[0-9]+(?:-[0-9]+)?")
 _PROTOCOLS = ("tcp", "udp", "sctp")
-_WINDOWS_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
+_PROPAGATIONS = ("shared", "rshared", "slave", "rslave", "private", "rprivate")
 
 
 class StackSpec(Spec):
@@ -187,24 +189,25 @@ def expand_port(document: Document, path: Path, value: Any) -> list[dict[str, An
 
 
 def _is_path(source: str) -> bool:
-    return source.startswith(("/", ".", "~")) or bool(_WINDOWS_DRIVE.match(source))
+    """``isFilePath``: ``.``, ``/``, ``~``, a Windows drive (``C:``) or a named pipe (``\\\\``)."""
+    return source.startswith((".", "/", "~", "\\\\")) or (
+        len(source) > 1 and source[0].isalpha() and source[1] == ":"
+    )
 
 
 def _split_volume(text: str) -> list[str]:
-    """Split ``SOURCE:TARGET:MODE`` on colons, keeping Windows drive letters (``C:\\data``)."""
+    """Split ``SOURCE:TARGET:OPTIONS`` on colons as docker/cli's ``ParseVolume`` scans it: a
+    colon right after a single letter belongs to a Windows drive (``C:\\data``); empty
+    sections are kept (and refused by the caller)."""
     parts: list[str] = []
-    rest = text
-    while rest:
-        if _WINDOWS_DRIVE.match(rest):
-            head, sep, tail = rest[2:].partition(":")
-            parts.append(rest[:2] + head)
+    buffer = ""
+    for char in text:
+        if char == ":" and not (len(buffer) == 1 and buffer.isalpha()):
+            parts.append(buffer)
+            buffer = ""
         else:
-            head, sep, tail = rest.partition(":")
-            parts.append(head)
-        rest = tail
-        if not sep:
-            break
-    return parts
+            buffer += char
+    return [*parts, buffer]
 
 
 def expand_volume(document: Document, path: Path, value: Any) -> dict[str, Any]:
@@ -225,7 +228,7 @@ def expand_volume(document: Document, path: Path, value: Any) -> dict[str, Any]:
             f"the volume {value!r} is not a string",
             '"[SOURCE:]TARGET[:MODE]" such as "data:/var/lib/data:ro"',
         )
-    parts = _split_volume(value)
+    parts = [value] if len(value) <= 2 else _split_volume(value)  # 1-2 characters: a target
     if len(parts) > 3 or not all(parts):
         raise document.error(
             path,
@@ -235,16 +238,19 @@ def expand_volume(document: Document, path: Path, value: Any) -> dict[str, Any]:
     if len(parts) == 1:
         return {"type": "volume", "source": None, "target": parts[0], "read_only": False}
     source, target = parts[0], parts[1]
-    options = parts[2].split(",") if len(parts) == 3 else []
-    entry = {
+    entry: dict[str, Any] = {
         "type": "bind" if _is_path(source) else "volume",
         "source": source,
         "target": target,
-        "read_only": "ro" in options,
+        "read_only": False,
     }
-    extra = [option for option in options if option not in ("ro", "rw")]
-    if extra:
-        entry["mode"] = ",".join(extra)
+    for option in parts[2].split(",") if len(parts) == 3 else []:
+        if option in ("ro", "rw"):
+            entry["read_only"] = option == "ro"
+        elif option == "nocopy":
+            entry["volume"] = {"nocopy": True}
+        elif option in _PROPAGATIONS:
+            entry["bind"] = {"propagation": option}
     return entry
 
 

@@ -135,7 +135,7 @@ def load_kubernetes(document: Document) -> list[KubernetesSpec]:
             system="kubernetes",
             kind=kind,
             name=name,
-            namespace=namespace or (None if kind in CLUSTER_SCOPED_KINDS else "default"),
+            namespace=None if kind in CLUSTER_SCOPED_KINDS else (namespace or "default"),
             source=document.source,
             simulated=kind in SIMULATED_KINDS,
             line=document.line,

@@ -279,3 +279,45 @@ def test_variable_errors(env: dict, words: str | None) -> None:
 def test_required_variable() -> None:
     with pytest.raises(ManifestError, match="required variable IMAGE is missing a value: set it"):
         load_manifests('services: {web: {image: "${IMAGE:?set it}"}}')
+
+
+@pytest.mark.parametrize(
+    ("short", "expected"),
+    [
+        (
+            "data:/b:ro,nocopy",
+            {
+                "type": "volume",
+                "source": "data",
+                "target": "/b",
+                "read_only": True,
+                "volume": {"nocopy": True},
+            },
+        ),
+        (
+            "/x:/y:rshared",
+            {
+                "type": "bind",
+                "source": "/x",
+                "target": "/y",
+                "read_only": False,
+                "bind": {"propagation": "rshared"},
+            },
+        ),
+        ("/x:/y:z", {"type": "bind", "source": "/x", "target": "/y", "read_only": False}),
+        ("/a", {"type": "volume", "source": None, "target": "/a", "read_only": False}),
+        # docker/cli's isWindowsDrive: a colon after one letter belongs to a drive
+        (
+            "c:/data:/app",
+            {"type": "bind", "source": "c:/data", "target": "/app", "read_only": False},
+        ),
+    ],
+)
+def test_volume_options_as_docker_cli_parses_them(short: str, expected: dict) -> None:
+    assert stack(f"volumes: [{short!r}]")["volumes"] == [expected]
+
+
+@pytest.mark.parametrize("short", ["/x::/y", "a:b:c:d", ":/y"])
+def test_bad_volumes(short: str) -> None:
+    with pytest.raises(ManifestError, match="cannot be read"):
+        stack(f"volumes: [{short!r}]")
