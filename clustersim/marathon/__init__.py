@@ -15,6 +15,8 @@ backoff, ports, resident apps, and Mesos-DNS/marathon-lb service discovery.
 """
 
 from clustersim.marathon.constraints import Constraint, constraint_accepts, format_attribute
+from clustersim.marathon.dcos import dcos_cluster
+from clustersim.marathon.discovery import MarathonLB, MesosDNS
 from clustersim.marathon.framework import Deployment, Instance, Marathon
 from clustersim.marathon.groups import Group, RootGroup
 from clustersim.marathon.pathid import PathId
@@ -27,10 +29,13 @@ __all__ = [
     "Group",
     "Instance",
     "Marathon",
+    "MarathonLB",
+    "MesosDNS",
     "PathId",
     "RootGroup",
     "UpgradeStrategy",
     "constraint_accepts",
+    "dcos_cluster",
     "deployment_plan",
     "format_attribute",
     "restart_strategy",

@@ -173,6 +173,7 @@ class Marathon(Framework):
         self._container_ips = itertools.count(1)
         self._progressing = False
         self._again = False
+        self._rejections: dict[str, dict[str, int]] = {}
 
     # -- API ------------------------------------------------------------------------------
 
@@ -521,30 +522,59 @@ class Marathon(Framework):
         order = list(waiting)
         self.driver.random.shuffle(order)
         for app in order:
-            spec = app.spec
-            if role not in spec.accepted_roles or app.backoff.waiting(self.now):
+            if app.backoff.waiting(self.now):
                 continue
             for instance in [i for i in app.instances.values() if i.state == SCHEDULED]:
                 if len(operations) >= self.max_instances_per_offer:
                     return operations
-                if instance.reservation not in (None, offer.agent_id):
-                    continue
-                need = Resources(cpus=spec.cpus, mem=spec.mem, disk=spec.disk
-                                 + spec.persistent_disk, gpus=spec.gpus)
-                if not remaining.contains(need):
+                need = Resources(cpus=app.spec.cpus, mem=app.spec.mem, gpus=app.spec.gpus,
+                                 disk=app.spec.disk + app.spec.persistent_disk)
+                reason = self._mismatch(app, instance, offer, role, remaining, need, place)
+                if reason:
+                    self._rejections.setdefault(app.spec.id, {}).setdefault(reason, 0)
+                    self._rejections[app.spec.id][reason] += 1
                     break
-                placed = [i.place() for i in app.instances.values() if i.placed]
-                if not all(constraint_accepts(c, place, placed, spec.instances)
-                           for c in spec.constraints):
-                    break
-                ports = host_ports_from(host_port_requests(spec, app.service_ports),
+                ports = host_ports_from(host_port_requests(app.spec, app.service_ports),
                                         remaining.ports, self.driver.random)
                 if ports is None:
+                    self._rejections.setdefault(app.spec.id, {}).setdefault("InsufficientPorts", 0)
+                    self._rejections[app.spec.id]["InsufficientPorts"] += 1
                     break
                 taken = Resources(ports=[(p, p) for p in ports if p])
                 remaining = remaining - need - taken
                 operations.append(self._launch(app, instance, offer, need + taken, ports))
         return operations
+
+    def _mismatch(self, app: App, instance: Instance, offer: Any, role: str,
+                  remaining: Resources, need: Resources, place: dict[str, Any]) -> str | None:
+        """Why this offer cannot take the instance, as ``NoOfferMatchReason`` names it
+        (mesosphere/marathon ``src/main/scala/mesosphere/mesos/NoOfferMatchReason.scala``)."""
+        spec = app.spec
+        if role not in spec.accepted_roles:
+            return "UnfulfilledRole"
+        if instance.reservation not in (None, offer.agent_id):
+            return "NoCorrespondingReservationFound"
+        for name, reason in (("cpus", "InsufficientCpus"), ("mem", "InsufficientMemory"),
+                             ("disk", "InsufficientDisk"), ("gpus", "InsufficientGpus")):
+            if need.get(name) > remaining.get(name):
+                return reason
+        placed = [i.place() for i in app.instances.values() if i.placed]
+        if not all(constraint_accepts(c, place, placed, spec.instances)
+                   for c in spec.constraints):
+            return "UnfulfilledConstraint"
+        return None
+
+    def queue(self) -> list[dict[str, Any]]:
+        """The launch queue (``GET /v2/queue``): per app the instances waiting to launch,
+        the backoff delay still to run and how often offers were turned down, by reason."""
+        rows = []
+        for spec_id, app in self.apps.items():
+            waiting = sum(i.state == SCHEDULED for i in app.instances.values())
+            if waiting:
+                rows.append({"id": spec_id, "count": waiting,
+                             "delay": max(0.0, app.backoff.until - self.now),
+                             "rejections": dict(self._rejections.get(spec_id, {}))})
+        return rows
 
     def _launch(self, app: App, instance: Instance, offer: Any, resources: Resources,
                 ports: list[int | None]) -> Any:

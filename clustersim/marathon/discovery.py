@@ -1,0 +1,136 @@
+"""Service discovery the Marathon way: Mesos-DNS names and marathon-lb on service ports.
+
+**Mesos-DNS** (mesosphere/mesos-dns ``docs/docs/naming.md``; DC/OS "Service Naming",
+https://archive-docs-old.d2iq.com/mesosphere/dcos/2.2/networking/DNS/mesos-dns/service-naming/)
+reads the master's task list and serves, for every running task named *task* of framework
+*framework*:
+
+- A ``<task>.<framework>.mesos``: the task's container IP when it has one, else its agent's IP;
+- A ``<task>.<framework>.slave.mesos``: the agent's IP;
+- SRV ``_<task>._tcp.<framework>.mesos`` (``_udp`` for UDP ports): target
+  ``<task>.<framework>.slave.mesos``, one record per host port; a named port also gets
+  ``_<port-name>._<task>._tcp.<framework>.mesos``.
+
+Marathon names each task after its app id reversed (``/shop/web`` → ``web.shop``), so the app
+``/shop/web`` is ``web.shop.marathon.mesos``. Simplified: Mesos-DNS polls the master every
+30 s, here the records are read when asked; SOA/NS records and ``leader.mesos`` are left out.
+
+**marathon-lb** (mesosphere/marathon-lb ``README.md``, ``marathon_lb.py``) runs HAProxy on
+public agents: every app whose label ``HAPROXY_GROUP`` matches the balancer's ``--group``
+(default ``external``) gets a frontend on each of its service ports, with a backend server for
+each running task whose health checks pass (``host:hostPort``, or ``ip:containerPort`` for a
+task with its own IP); ``balance roundrobin`` by default. ``route`` sends simulated requests
+through it, with a seeded generator for the ``random`` policy, so a lab can set it beside a
+Kubernetes Service (kube-proxy picks a backend at random).
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from typing import Any
+
+from clustersim.marathon.framework import RUNNING, Marathon
+
+__all__ = ["MarathonLB", "MesosDNS"]
+
+
+class MesosDNS:
+    """The records Mesos-DNS would serve for a :class:`clustersim.mesos.MesosCluster`."""
+
+    def __init__(self, cluster: Any, domain: str = "mesos") -> None:
+        self.cluster = cluster
+        self.domain = domain
+
+    def records(self) -> dict[str, list[Any]]:
+        """Name → A answers (IP strings) or SRV answers (``(target, port)``), sorted."""
+        agents = {agent.id: agent for agent in self.cluster.agents}
+        found: dict[str, set[Any]] = {}
+        for task in self.cluster.tasks(state="TASK_RUNNING"):
+            agent = agents[task.agent_id]
+            agent_ip = agent.node.address or agent.hostname
+            data = task.info.data if isinstance(task.info.data, dict) else {}
+            name = "".join(c if c.isalnum() or c in "-." else "-" for c in task.name.lower())
+            base = f"{name}.{task.framework}.{self.domain}"
+            slave = f"{name}.{task.framework}.slave.{self.domain}"
+            found.setdefault(base, set()).add(data.get("ip") or agent_ip)
+            found.setdefault(slave, set()).add(agent_ip)
+            for port in data.get("ports", []):
+                if not port.get("number"):
+                    continue
+                for protocol in str(port.get("protocol", "tcp")).split(","):
+                    srv = f"_{name}._{protocol}.{task.framework}.{self.domain}"
+                    found.setdefault(srv, set()).add((slave, port["number"]))
+                    if port.get("name"):
+                        named = f"_{port['name']}.{srv}"
+                        found.setdefault(named, set()).add((slave, port["number"]))
+        return {key: sorted(values, key=str) for key, values in sorted(found.items())}
+
+    def lookup(self, name: str) -> list[Any]:
+        """The answers for one name (empty when Mesos-DNS knows no such name)."""
+        return self.records().get(name.rstrip("."), [])
+
+
+class MarathonLB:
+    """marathon-lb in front of a :class:`Marathon`: service port → healthy task backends."""
+
+    def __init__(self, marathon: Marathon, group: str = "external",
+                 balance: str = "roundrobin", seed: int = 0) -> None:
+        if balance not in ("roundrobin", "random"):
+            raise ValueError(f"balance must be 'roundrobin' or 'random', got {balance!r}")
+        self.marathon = marathon
+        self.group = group
+        self.balance = balance
+        self.random = random.Random(seed)
+        self._next: dict[int, int] = {}
+
+    def frontends(self) -> dict[int, str]:
+        """Service port → app id, for every app exposed on this balancer's group."""
+        result = {}
+        for spec_id, app in sorted(self.marathon.apps.items()):
+            if self.group != "*" and app.spec.labels.get("HAPROXY_GROUP") != self.group:
+                continue
+            for port in app.service_ports:
+                result[port] = spec_id
+        return result
+
+    def backends(self, service_port: int) -> list[str]:
+        """``host:port`` of each running, healthy task behind a service port, sorted."""
+        spec_id = self.frontends().get(service_port)
+        if spec_id is None:
+            raise ValueError(
+                f"no app of HAPROXY_GROUP {self.group!r} has service port {service_port}; "
+                f"frontends: {self.frontends() or 'none'}"
+            )
+        app = self.marathon.apps[spec_id]
+        index = app.service_ports.index(service_port)
+        servers = []
+        for instance in app.instances.values():
+            healthy = instance.healthy is True or not app.spec.health_checks
+            if instance.state != RUNNING or not healthy or instance.goal != "Running":
+                continue
+            host_port = instance.host_ports[index] if index < len(instance.host_ports) else None
+            if host_port:
+                servers.append(f"{instance.hostname}:{host_port}")
+            elif instance.ip and app.spec.ports[index].container_port:
+                servers.append(f"{instance.ip}:{app.spec.ports[index].container_port}")
+        return sorted(servers)
+
+    def route(self, service_port: int, requests: int = 100) -> dict[str, int]:
+        """Send ``requests`` simulated requests to a service port; count them per backend.
+
+        Raises ``ValueError`` when the port has no healthy backend (HAProxy answers 503).
+        """
+        servers = self.backends(service_port)
+        if not servers:
+            raise ValueError(f"service port {service_port} has no healthy backend "
+                             "(HAProxy would answer 503 Service Unavailable)")
+        counts: Counter[str] = Counter()
+        for _ in range(requests):
+            if self.balance == "random":
+                counts[self.random.choice(servers)] += 1
+            else:
+                position = self._next.get(service_port, 0) % len(servers)
+                counts[servers[position]] += 1
+                self._next[service_port] = position + 1
+        return dict(sorted(counts.items()))
