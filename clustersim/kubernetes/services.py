@@ -39,6 +39,8 @@ __all__ = ["RequestStream", "Services"]
 
 SERVICE_CIDR = ipaddress.ip_network("10.96.0.0/12")
 NODE_PORT_RANGE = (30000, 32767)
+LB_POOL = ipaddress.ip_network("203.0.113.0/24")
+"""External addresses of the simulated cloud load balancer (TEST-NET-3, RFC 5737)."""
 _TYPES = ("ClusterIP", "NodePort", "LoadBalancer", "ExternalName")
 
 
@@ -94,6 +96,7 @@ class Services:
         self.cluster = cluster
         self._ips = {SERVICE_CIDR.network_address + 1}
         self._node_ports: set[int] = set()
+        self._lb_ips: set[str] = set()
         self._history: dict[str, list[tuple[float, tuple[tuple[str, str], ...]]]] = {}
 
     # ---- allocation ----------------------------------------------------------------------
@@ -139,10 +142,9 @@ class Services:
                 port["nodePort"] = wanted
                 self._node_ports.add(wanted)
         if kind == "LoadBalancer":
-            count = sum(1 for s in self.cluster.list("Service")
-                        if (s.get("spec") or {}).get("type") == "LoadBalancer")
-            svc.setdefault("status", {})["loadBalancer"] = {
-                "ingress": [{"ip": f"203.0.113.{10 + count}"}]}
+            address = next(str(ip) for ip in LB_POOL.hosts() if str(ip) not in self._lb_ips)
+            self._lb_ips.add(address)
+            svc.setdefault("status", {})["loadBalancer"] = {"ingress": [{"ip": address}]}
 
     def release(self, svc: dict[str, Any], *, deleted: bool = True) -> None:
         """Free the Service's cluster IP and node ports (and, when it is deleted, forget its
@@ -152,6 +154,8 @@ class Services:
             self._ips.discard(ipaddress.ip_address(spec["clusterIP"]))
         for port in spec.get("ports") or []:
             self._node_ports.discard(port.get("nodePort"))
+        for ingress in ((svc.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []:
+            self._lb_ips.discard(ingress.get("ip"))
         if deleted:
             self._history.pop(svc["metadata"]["uid"], None)
 

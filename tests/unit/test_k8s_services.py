@@ -160,3 +160,13 @@ def test_service_update_keeps_cluster_ip_and_endpoints():
     assert svc["spec"]["clusterIP"] == before and svc["spec"]["type"] == "NodePort"
     assert 30000 <= svc["spec"]["ports"][0]["nodePort"] <= 32767
     assert stream.failed == 0
+
+
+def test_load_balancer_addresses_are_not_reused_while_held():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply([service("LoadBalancer", "a"), service("LoadBalancer", "b")])
+    cluster.delete("svc", "a")
+    cluster.apply(service("LoadBalancer", "c"))
+    ips = [cluster.get("Service", "default", n)["status"]["loadBalancer"]["ingress"][0]["ip"]
+           for n in ("b", "c")]
+    assert len(set(ips)) == 2 and all(ip.startswith("203.0.113.") for ip in ips)
