@@ -73,3 +73,22 @@ def test_demoting_the_last_manager_is_refused() -> None:
         cluster.update_node("m", role="worker")
     cluster.update_node("w", role="manager")
     assert cluster.raft.managers == ["m", "w"] and quorum(len(cluster.raft.managers)) == 2
+
+
+def test_tasks_that_ended_without_a_leader_are_replaced_once() -> None:
+    """Regression (found by the fault-sequence property): a global task that failed while the
+    swarm had no leader was replaced twice after the election."""
+    nodes = [*Node.many(3, "m", cpu=2, memory="4Gi", role="manager"),
+             *Node.many(2, "w", cpu=2, memory="4Gi")]
+    cluster = SwarmCluster(nodes, seed=0)
+    cluster.deploy_stack("s", {"services": {
+        "web": {"image": "web", "deploy": {"replicas": 3}},
+        "agent": {"image": "agent", "deploy": {"mode": "global"}}}})
+    cluster.fail_node("m-1")
+    cluster.run(until=14)
+    cluster.fail_node("m-2")
+    for name in cluster.node_names():
+        cluster.recover_node(name)
+    cluster.run(until=cluster.clock.now + 120)
+    running = [t.node for t in cluster.tasks("s_agent") if t.state == "running"]
+    assert sorted(running) == sorted(cluster.node_names())
