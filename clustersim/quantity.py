@@ -75,7 +75,10 @@ def parse_quantity(text: str | int | float | Decimal) -> Decimal:
     if isinstance(text, int | Decimal):
         if isinstance(text, Decimal) and not text.is_finite():
             raise QuantityError(f"quantity {text!r} is not a finite number")
-        text = str(text)
+        try:
+            text = str(text)
+        except ValueError:  # an int beyond Python's digit limit for str()
+            raise QuantityError("quantity is an integer with thousands of digits") from None
     if not isinstance(text, str):
         raise QuantityError(f"quantity {text!r} must be a string such as '500m' or '2Gi'")
     match = _SCANNER.fullmatch(text) if text else None

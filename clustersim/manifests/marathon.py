@@ -60,9 +60,8 @@ def marathon_kind(data: dict[str, Any]) -> str:
 def _resolve_id(document: Document, path: Path, value: Any, base: str, *, child: bool) -> str:
     """Resolve one id (or dependency) against ``base``, checking Marathon's rules."""
     if not isinstance(value, str) or not value.strip("/"):
-        raise document.error(
-            path, f"the id {value!r} is not a path", 'an id such as "/shop/web" or "web"'
-        )
+        found = "missing" if value is None else f"{value!r}, not a path"
+        raise document.error(path, f"the id is {found}", 'an id such as "/shop/web" or "web"')
     problem = pathid.validate(value)
     if problem:
         raise document.error(
