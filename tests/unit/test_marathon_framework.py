@@ -1,0 +1,276 @@
+"""The Marathon framework on a simulated Mesos cluster: deployments, restarts, health checks,
+backoff, unreachable agents, resident apps, pods, ports and locks."""
+
+import pytest
+
+from clustersim import Node, marathon
+from clustersim.mesos import MesosCluster
+
+
+def cluster_with(agents=3, seed=0, **node):
+    defaults = {"cpu": 4, "memory": "8Gi", "disk": "10Gi", "ports": [(31000, 32000)]}
+    nodes = Node.many(agents, **{**defaults, **node},
+                      domain=lambda i: {"region": "r", "zone": f"zone-{'abc'[(i - 1) % 3]}"})
+    cluster = MesosCluster(nodes, seed=seed)
+    return cluster, cluster.register(marathon.Marathon())
+
+
+def app(app_id="/web", instances=2, **extra):
+    return {"id": app_id, "cmd": "serve", "cpus": 0.5, "mem": 128, "instances": instances,
+            **extra}
+
+
+HEALTH = {"protocol": "HTTP", "gracePeriodSeconds": 20, "intervalSeconds": 5,
+          "maxConsecutiveFailures": 2}
+
+
+def reasons(m, reason, obj=None):
+    return [e for e in m.events.where(reason=reason) if obj is None or obj in e.object]
+
+
+def test_deploy_runs_the_instances_and_reports_the_deployment():
+    cluster, m = cluster_with()
+    deployment = m.deploy(app(instances=3))
+    cluster.run()
+    assert deployment.status == "success"
+    row = m.status()[0]
+    assert (row["running"], row["instances"], row["deploying"]) == (3, 3, False)
+    assert [e.reason for e in m.events if e.object.startswith("deployment/")] == [
+        "deployment_info", "deployment_step_success", "deployment_info",
+        "deployment_step_success", "deployment_success",
+    ]
+    assert len(cluster.tasks(framework="marathon", state="TASK_RUNNING")) == 3
+
+
+def test_scale_up_and_down():
+    cluster, m = cluster_with()
+    m.deploy(app(instances=2))
+    cluster.run()
+    m.scale("/web", 5)
+    cluster.run()
+    assert m.status()[0]["running"] == 5
+    m.scale("web", 1)
+    cluster.run()
+    assert m.status()[0]["running"] == 1
+    assert len(cluster.tasks(framework="marathon", state="TASK_KILLED")) == 4
+
+
+def test_dependencies_start_after_their_dependencies_are_healthy():
+    cluster, m = cluster_with()
+    m.deploy({"id": "/shop", "apps": [app("/shop/db", 1, healthChecks=[HEALTH]),
+                                      app("/shop/web", 2, dependencies=["/shop/db"])]})
+    cluster.run()
+    db_healthy = reasons(m, "health_status_changed_event", "shop_db")[0].time
+    web_launch = min(e.time for e in reasons(m, "instance_changed_event", "shop_web"))
+    assert web_launch >= db_healthy > 0
+
+
+def test_rolling_restart_respects_the_upgrade_strategy():
+    cluster, m = cluster_with()
+    m.deploy(app(instances=4, healthChecks=[HEALTH]))
+    cluster.run()
+    strategy = {"minimumHealthCapacity": 0.5, "maximumOverCapacity": 0}
+    start = cluster.now
+    deployment = m.deploy(app(instances=4, cmd="serve v2", healthChecks=[HEALTH],
+                              upgradeStrategy=strategy))
+    killed_at_once = [e for e in cluster.events.where(reason="TASK_KILLED") if e.time == start]
+    assert len(killed_at_once) == 2          # restart_strategy(4, 0.5/0, 4, 4) kills 2 now
+    alive_max = 0
+    while deployment.status == "running":
+        cluster.run(until=cluster.now + 1)
+        alive = len([t for t in cluster.tasks(framework="marathon") if not t.terminal])
+        alive_max = max(alive_max, alive)
+    assert alive_max <= 4                    # maximumOverCapacity 0: never above 4
+    assert all(i.version > 1 for i in m.instances("/web"))
+
+
+def test_failing_health_checks_kill_and_relaunch_with_growing_backoff():
+    cluster, m = cluster_with()
+    m.deploy(app(instances=1, healthChecks=[HEALTH], backoffSeconds=10, backoffFactor=2))
+    cluster.run()
+    m.set_health("/web", False)
+    cluster.run(until=cluster.now + 200)
+    kills = reasons(m, "unhealthy_task_kill_event")
+    assert len(kills) >= 2
+    launches = [e.time for e in reasons(m, "instance_changed_event") if "Launching" in e.message]
+    gaps = [later - kill.time for kill, later in zip(kills, launches[1:], strict=False)]
+    assert gaps[0] >= 10 and gaps[1] >= 20   # backoffSeconds 10, then × backoffFactor 2
+    m.set_health("/web", True)
+    cluster.run(until=cluster.now + 400)
+    assert m.status()[0]["healthy"] == 1
+
+
+def test_failures_in_the_grace_period_are_ignored():
+    cluster, m = cluster_with()
+    m.deploy(app(instances=1, healthChecks=[{**HEALTH, "gracePeriodSeconds": 300}]))
+    m.set_health("/web", False)
+    cluster.run(until=200)
+    assert not reasons(m, "failed_health_check_event")
+    cluster.run(until=400)
+    assert reasons(m, "failed_health_check_event")
+
+
+def test_lost_agent_replacement_follows_unreachable_strategy():
+    cluster, m = cluster_with()
+    m.deploy(app(instances=1, unreachableStrategy={"inactiveAfterSeconds": 60,
+                                                   "expungeAfterSeconds": 120}))
+    cluster.run()
+    first = m.instances("/web")[0]
+    failed_at = cluster.now
+    cluster.fail_agent(first.hostname)
+    cluster.run(until=failed_at + 75 + 59)     # unreachable at +75 s, inactive at +135 s
+    assert first.state == "Unreachable" and len(m.instances("/web")) == 1
+    cluster.run(until=failed_at + 75 + 70)
+    replacement = [i for i in m.instances("/web") if i is not first]
+    assert replacement and replacement[0].hostname != first.hostname
+    cluster.run(until=failed_at + 75 + 130)
+    assert first not in m.instances("/web")    # expunged
+
+
+def test_resident_app_stays_on_its_reserved_agent():
+    cluster, m = cluster_with()
+    resident = app(instances=1, container={"type": "MESOS", "volumes": [
+        {"containerPath": "data", "mode": "RW", "persistent": {"size": 100}}]})
+    m.deploy(resident)
+    cluster.run()
+    home = m.instances("/web")[0].reservation
+    assert home is not None
+    m.deploy({**resident, "cmd": "serve v2"})
+    cluster.run()
+    assert [i.agent_id for i in m.instances("/web")] == [home]
+    m.scale("/web", 0)
+    cluster.run()
+    assert [i.state for i in m.instances("/web")] == ["Reserved"]
+    m.scale("/web", 1)
+    cluster.run()
+    assert [(i.state, i.agent_id) for i in m.instances("/web")] == [("Running", home)]
+
+
+def test_resident_app_may_not_over_provision():
+    _, m = cluster_with()
+    with pytest.raises(ValueError, match="maximumOverCapacity"):
+        m.deploy(app(container={"volumes": [{"containerPath": "d", "persistent": {"size": 1}}]},
+                     upgradeStrategy={"maximumOverCapacity": 0.5}))
+
+
+def test_pod_instances_launch_as_one_task_group():
+    cluster, m = cluster_with()
+    m.deploy({"id": "/pod", "scaling": {"kind": "fixed", "instances": 2},
+              "networks": [{"mode": "host"}],
+              "containers": [{"name": "a", "resources": {"cpus": 0.2, "mem": 64}},
+                             {"name": "b", "resources": {"cpus": 0.1, "mem": 32}}]})
+    cluster.run()
+    tasks = cluster.tasks(framework="marathon", state="TASK_RUNNING")
+    assert len(tasks) == 4
+    for instance in m.instances("/pod"):
+        hosts = {t.hostname for t in tasks if t.task_id in instance.tasks}
+        assert len(hosts) == 1                      # containers of an instance share the agent
+    m.driver.kill_task(next(iter(m.instances("/pod")[0].tasks)))
+    cluster.run(until=cluster.now + 30)
+    assert m.status()[0]["running"] == 2
+
+
+def test_service_ports_are_assigned_from_10000_and_kept():
+    cluster, m = cluster_with()
+    m.deploy({"apps": [app("/a", portDefinitions=[{"port": 0}, {"port": 0}]),
+                       app("/b", portDefinitions=[{"port": 10001}])]})
+    cluster.run()
+    ports = {row["id"]: row["service_ports"] for row in m.status()}
+    assert ports == {"/a": [10000, 10002], "/b": [10001]}
+    m.deploy(app("/a", instances=3, portDefinitions=[{"port": 0}, {"port": 0}]))
+    assert m.apps["/a"].service_ports == [10000, 10002]
+
+
+def test_require_ports_makes_service_ports_host_ports_and_conflicts_spread_tasks():
+    cluster, m = cluster_with(agents=2, ports=[(1000, 1100)])
+    m.deploy(app(instances=2, requirePorts=True, portDefinitions=[{"port": 1080}]))
+    cluster.run()
+    placed = m.instances("/web")
+    assert [i.host_ports for i in placed] == [[1080], [1080]]
+    assert len({i.hostname for i in placed}) == 2    # one agent cannot hold port 1080 twice
+    m.scale("/web", 3)
+    cluster.run(until=cluster.now + 60)
+    assert m.status()[0]["running"] == 2
+    assert "InsufficientPorts" in m.queue()[0]["rejections"]
+
+
+def test_bridge_mapping_with_fixed_host_port():
+    cluster, m = cluster_with(agents=1, ports=[(1, 65535)])
+    m.deploy(app(instances=1, container={"type": "DOCKER", "docker": {
+        "image": "nginx", "network": "BRIDGE",
+        "portMappings": [{"containerPort": 80, "hostPort": 80, "servicePort": 9000}]}}))
+    cluster.run()
+    instance = m.instances("/web")[0]
+    assert instance.host_ports == [80] and m.apps["/web"].service_ports == [9000]
+
+
+def test_group_by_zone_spreads_instances():
+    cluster, m = cluster_with(agents=6)
+    m.deploy(app(instances=6, constraints=[["@zone", "GROUP_BY", "3"]]))
+    cluster.run()
+    zones = sorted(i.domain["zone"] for i in m.instances("/web"))
+    assert zones == ["zone-a"] * 2 + ["zone-b"] * 2 + ["zone-c"] * 2
+
+
+def test_unmet_constraint_waits_and_says_why():
+    cluster, m = cluster_with()
+    m.deploy(app(instances=1, constraints=[["rack", "CLUSTER", "rack-9"]]))
+    cluster.run()
+    queue = m.queue()
+    assert queue[0]["count"] == 1 and "UnfulfilledConstraint" in queue[0]["rejections"]
+
+
+def test_public_agents_only_take_slave_public_apps():
+    cluster = marathon.dcos_cluster(private=1, public=1)
+    m = cluster.register(marathon.Marathon())
+    m.deploy({"apps": [app("/edge", 1, acceptedResourceRoles=["slave_public"]),
+                       app("/inner", 1)]})
+    cluster.run()
+    hosts = {i.spec_id: i.hostname for i in m.instances()}
+    assert hosts == {"/edge": "public-agent-1", "/inner": "agent-1"}
+
+
+def test_a_second_deployment_of_a_locked_app_needs_force():
+    cluster, m = cluster_with()
+    first = m.deploy(app(instances=2, healthChecks=[HEALTH]))
+    with pytest.raises(ValueError, match="locked by one or more deployments"):
+        m.deploy(app(instances=3))
+    second = m.deploy(app(instances=3), force=True)
+    cluster.run()
+    assert (first.status, second.status) == ("canceled", "success")
+
+
+def test_bad_input_is_refused_before_anything_changes():
+    _, m = cluster_with()
+    with pytest.raises(ValueError, match="NEAR"):
+        m.deploy(app(constraints=[["hostname", "NEAR"]]))
+    with pytest.raises(ValueError, match="cyclic"):
+        m.deploy({"apps": [app("/a", dependencies=["/b"]), app("/b", dependencies=["/a"])]})
+    with pytest.raises(ValueError, match="kubernetes object"):
+        m.deploy({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "x"},
+                  "spec": {"containers": [{"name": "c", "image": "nginx"}]}})
+    assert m.apps == {} and m.root.run_specs == {}
+
+
+def test_deploy_needs_registration():
+    with pytest.raises(ValueError, match="register Marathon"):
+        marathon.Marathon().deploy(app())
+
+
+def test_remove_stops_everything():
+    cluster, m = cluster_with()
+    m.deploy({"id": "/g", "apps": [app("/g/a", 2), app("/g/b", 1)]})
+    cluster.run()
+    m.remove("/g")
+    cluster.run()
+    assert m.apps == {} and not [t for t in cluster.tasks() if not t.terminal]
+
+
+def test_same_seed_same_events():
+    def trace(seed):
+        cluster, m = cluster_with(seed=seed)
+        m.deploy({"apps": [app("/a", 4), app("/b", 3, constraints=[["hostname", "UNIQUE"]])]})
+        cluster.run()
+        return [(e.time, e.object, e.reason, e.message) for e in m.events]
+
+    assert trace(3) == trace(3)
