@@ -121,8 +121,9 @@ operations = st.lists(st.tuples(
 @settings(max_examples=25, deadline=None)
 @given(operations, st.integers(0, 2**16))
 def test_any_sequence_of_faults_converges(ops: list, seed: int) -> None:
-    """Whatever happens to the nodes, once they are all back and active the swarm runs
-    exactly the replicas asked for and one global task per node, and nothing raises."""
+    """Whatever happens to the nodes, nothing raises, no node ever has two wanted tasks of a
+    global service, and once the nodes are all back and active the swarm runs exactly the
+    replicas asked for and one global task per node."""
     nodes = [*Node.many(3, "m", cpu=2, memory="4Gi", role="manager"),
              *Node.many(2, "w", cpu=2, memory="4Gi")]
     cluster = SwarmCluster(nodes, seed=seed)
@@ -148,6 +149,10 @@ def test_any_sequence_of_faults_converges(ops: list, seed: int) -> None:
         elif op == "update" and cluster.leader is not None:
             cluster.update_service("s_web", image=f"web:{index}")
         cluster.run(until=cluster.clock.now + pause)
+        wanted = Counter(t.node for t in cluster.tasks("s_agent") if t.wanted)
+        assert all(count == 1 for count in wanted.values()), wanted
+        slots = Counter(t.slot for t in cluster.tasks("s_web") if t.wanted)
+        assert all(count <= 2 for count in slots.values()), slots
     for node in names:
         cluster.recover_node(node)
     cluster.run(until=cluster.clock.now + 60)
