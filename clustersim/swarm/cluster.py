@@ -91,7 +91,8 @@ class SwarmCluster:
     - Services: :meth:`deploy_stack`, :meth:`update_service`, :meth:`scale`,
       :meth:`rollback_service`, :meth:`remove_stack`; ``services`` maps names to
       :class:`Service` (spec, version, update status).
-    - Time and state: :meth:`run`, :meth:`tasks`, :meth:`ps`, :meth:`snapshot`, ``events``.
+    - Time and state: :meth:`run`, :meth:`tasks`, :meth:`ps`, :meth:`ls`, :meth:`node_ls`,
+      :meth:`snapshot`, ``events``.
     - Nodes and faults: :meth:`update_node`, :meth:`fail_node`, :meth:`recover_node`,
       :meth:`fail_image`, :meth:`crash_task`; ``raft`` and :attr:`leader`.
     - Routing mesh: :meth:`request`, :meth:`traffic`.
@@ -609,6 +610,38 @@ class SwarmCluster:
         return [t for t in self._tasks.values()
                 if (service is None or t.service == service)
                 and (history or t.desired_state <= TaskState.RUNNING)]
+
+    def ls(self) -> list[dict[str, str]]:
+        """Rows like ``docker service ls``: name, mode, replicas (running/desired), image,
+        ports."""
+        rows = []
+        for service in self.services.values():
+            spec = service.spec
+            running = sum(1 for t in self.tasks(service.name) if t.state == TaskState.RUNNING)
+            if spec.mode == "global":
+                desired = sum(1 for name in self._nodes
+                              if self.orchestrator.node_valid_for_global(service, name))
+            else:
+                desired = spec.replicas
+            ports = ", ".join(f"*:{p.published}->{p.target}/{p.protocol}" for p in spec.ports
+                              if p.mode == "ingress")
+            rows.append({"name": service.name, "mode": spec.mode,
+                         "replicas": f"{running}/{desired}", "image": spec.image,
+                         "ports": ports})
+        return rows
+
+    def node_ls(self) -> list[dict[str, str]]:
+        """Rows like ``docker node ls``: hostname, status, availability, manager status
+        (Leader, Reachable, Unreachable, or empty for a worker)."""
+        rows = []
+        for name, record in self._nodes.items():
+            manager = ""
+            if name in self.raft.managers:
+                manager = ("Leader" if name == self.raft.leader
+                           else "Reachable" if record.alive else "Unreachable")
+            rows.append({"hostname": record.node.hostname, "status": record.status.title(),
+                         "availability": record.availability.title(), "manager": manager})
+        return rows
 
     def ps(self, service: str | None = None) -> list[dict[str, str]]:
         """Rows like ``docker service ps`` (every task, newest first per slot): id, name,

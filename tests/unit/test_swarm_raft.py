@@ -92,3 +92,16 @@ def test_tasks_that_ended_without_a_leader_are_replaced_once() -> None:
     cluster.run(until=cluster.clock.now + 120)
     running = [t.node for t in cluster.tasks("s_agent") if t.state == "running"]
     assert sorted(running) == sorted(cluster.node_names())
+
+
+def test_node_ls_and_ls_show_managers_and_replicas() -> None:
+    cluster = three_managers()
+    cluster.fail_node("mgr-3")
+    cluster.fail_node("wrk-2")
+    cluster.run(until=40)
+    rows = {r["hostname"]: (r["status"], r["manager"]) for r in cluster.node_ls()}
+    assert rows == {"mgr-1": ("Ready", "Leader"), "mgr-2": ("Ready", "Reachable"),
+                    "mgr-3": ("Down", "Unreachable"), "wrk-1": ("Ready", ""),
+                    "wrk-2": ("Down", "")}
+    assert cluster.ls() == [{"name": "s_web", "mode": "replicated", "replicas": "4/4",
+                             "image": "web", "ports": "*:80->80/tcp"}]
