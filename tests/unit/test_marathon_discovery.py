@@ -1,0 +1,77 @@
+"""Mesos-DNS names (mesos-dns docs/docs/naming.md) and marathon-lb routing on service ports."""
+
+import pytest
+
+from clustersim import marathon
+
+
+@pytest.fixture
+def deployed():
+    cluster = marathon.dcos_cluster(private=3, public=1, seed=0)
+    m = cluster.register(marathon.Marathon())
+    m.deploy({"id": "/shop", "apps": [
+        {"id": "/shop/web", "cmd": "serve", "cpus": 0.1, "mem": 32, "instances": 3,
+         "constraints": [["hostname", "UNIQUE"]], "labels": {"HAPROXY_GROUP": "external"},
+         "portDefinitions": [{"port": 0, "name": "http", "protocol": "tcp"}],
+         "healthChecks": [{"protocol": "HTTP", "gracePeriodSeconds": 10,
+                           "intervalSeconds": 5}]},
+        {"id": "/shop/db", "cmd": "db", "cpus": 0.1, "mem": 32, "instances": 1,
+         "networks": [{"mode": "container", "name": "dcos"}],
+         "container": {"type": "MESOS", "portMappings": [{"containerPort": 5432}]}},
+    ]})
+    cluster.run()
+    return cluster, m
+
+
+def test_a_records_follow_the_reversed_path_id(deployed):
+    cluster, _ = deployed
+    dns = marathon.MesosDNS(cluster)
+    web = dns.lookup("web.shop.marathon.mesos")
+    assert len(web) == 3 and all(ip.startswith("10.0.1.") for ip in web)
+    assert dns.lookup("web.shop.marathon.slave.mesos") == web
+    db = dns.lookup("db.shop.marathon.mesos")
+    assert len(db) == 1 and db[0].startswith("9.0.")        # its own container IP
+    assert dns.lookup("db.shop.marathon.slave.mesos")[0].startswith("10.0.1.")
+
+
+def test_srv_records_carry_host_ports(deployed):
+    cluster, m = deployed
+    dns = marathon.MesosDNS(cluster)
+    srv = dns.lookup("_web.shop._tcp.marathon.mesos")
+    ports = sorted(port for i in m.instances("/shop/web") for port in i.host_ports)
+    assert sorted(port for _, port in srv) == ports
+    assert {target for target, _ in srv} == {"web.shop.marathon.slave.mesos"}
+    assert dns.lookup("_http._web.shop._tcp.marathon.mesos") == srv
+    assert dns.lookup("_db.shop._tcp.marathon.mesos") == []   # no host port, no SRV
+    assert dns.lookup("nothing.marathon.mesos") == []
+
+
+def test_marathon_lb_round_robin_over_healthy_backends(deployed):
+    _, m = deployed
+    lb = marathon.MarathonLB(m)
+    assert lb.frontends() == {10000: "/shop/web"}   # /shop/db has no HAPROXY_GROUP
+    counts = lb.route(10000, requests=99)
+    assert len(counts) == 3 and set(counts.values()) == {33}
+
+
+def test_marathon_lb_random_policy_is_seeded(deployed):
+    _, m = deployed
+    first = marathon.MarathonLB(m, balance="random", seed=7).route(10000, 300)
+    again = marathon.MarathonLB(m, balance="random", seed=7).route(10000, 300)
+    assert first == again and sum(first.values()) == 300 and len(first) == 3
+
+
+def test_unhealthy_tasks_leave_the_backend(deployed):
+    cluster, m = deployed
+    m.set_health("/shop/web", False)
+    cluster.run(until=cluster.now + 30)
+    lb = marathon.MarathonLB(m)
+    assert lb.backends(10000) == []
+    with pytest.raises(ValueError, match="503"):
+        lb.route(10000, 1)
+
+
+def test_unknown_service_port_is_a_clear_error(deployed):
+    _, m = deployed
+    with pytest.raises(ValueError, match="no app of HAPROXY_GROUP 'external' has service port"):
+        marathon.MarathonLB(m).backends(12345)
