@@ -36,6 +36,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from clustersim.kubernetes.controllers import CONTROLLERS
+from clustersim.kubernetes.controllers.deployment import rollout_history, rollout_undo
+from clustersim.kubernetes.controllers.nodelifecycle import (
+    NodeLifecycleController,
+    PodGarbageCollector,
+    TaintEvictionController,
+)
 from clustersim.kubernetes.kubelet import Kubelet, Timing
 from clustersim.kubernetes.nodeinfo import NodeInfo, pod_requests
 from clustersim.kubernetes.objects import (
@@ -61,11 +67,7 @@ __all__ = ["AdmissionError", "KubernetesCluster", "PodInfo", "default_nodes"]
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 """What ``kubectl apply`` compares a manifest with (client-side apply)."""
-UNREACHABLE = "node.kubernetes.io/unreachable"
 UNSCHEDULABLE = "node.kubernetes.io/unschedulable"
-OUT_OF_SERVICE = "node.kubernetes.io/out-of-service"
-ORPHAN_QUARANTINE = 40.0
-"""PodGC's ``quarantineTime``: how long a pod bound to a missing node is left alone."""
 SYSTEM_PRIORITIES = {"system-cluster-critical": 2000000000, "system-node-critical": 2000001000}
 _MAX_PASSES = 200
 _PLURALS = {"deployment": "Deployment", "deployments": "Deployment", "deploy": "Deployment",
@@ -158,8 +160,6 @@ class KubernetesCluster:
         self._children: dict[str, dict[str, dict[str, Any]]] = {}
         self._nodes: dict[str, NodeInfo] = {}
         self._node_up: dict[str, bool] = {}
-        self._node_epoch: dict[str, int] = {}
-        self._removed: dict[str, float] = {}
         self._uid = 0
         self._version = 0
         self._attempted: dict[str, int] = {}
@@ -169,6 +169,9 @@ class KubernetesCluster:
         self._reconciling = False
         self._reconcile_queued = False
         self._controllers = [cls(self) for cls in CONTROLLERS]
+        self._lifecycle = NodeLifecycleController(self)
+        self._eviction = TaintEvictionController(self)
+        self._podgc = PodGarbageCollector(self)
         for node in nodes:
             self.add_node(node)
 
@@ -508,44 +511,14 @@ class KubernetesCluster:
 
     def rollout_history(self, name: str, namespace: str = "default") -> list[dict[str, Any]]:
         """``kubectl rollout history``: one row per revision (revision, ReplicaSet, images)."""
-        from clustersim.kubernetes.controllers.deployment import REVISION
-
-        d = self._workload("Deployment", name, namespace)
-        rows = []
-        for rs in self.owned("ReplicaSet", d):
-            revision = int((rs["metadata"].get("annotations") or {}).get(REVISION, 0))
-            images = [c.get("image") for c in rs["spec"]["template"].get("spec", {}).get(
-                "containers") or []]
-            rows.append({"revision": revision, "replicaset": rs["metadata"]["name"],
-                         "images": images})
-        return sorted(rows, key=lambda r: r["revision"])
+        return rollout_history(self, self._workload("Deployment", name, namespace))
 
     def rollout_undo(self, name: str, to_revision: int = 0, namespace: str = "default") -> str:
         """``kubectl rollout undo``: copy an earlier revision's pod template back into the
         Deployment (the previous revision when ``to_revision`` is 0)."""
-        from clustersim.kubernetes.controllers.deployment import HASH_LABEL
-
-        d = self._workload("Deployment", name, namespace)
-        history = self.rollout_history(name, namespace)
-        current = max((r["revision"] for r in history), default=0)
-        if to_revision == 0:
-            older = [r for r in history if r["revision"] < current]
-            if not older:
-                raise ValueError(f'no rollout history found for deployment "{name}"')
-            to_revision = older[-1]["revision"]
-        match = [r for r in history if r["revision"] == to_revision]
-        if not match:
-            raise ValueError(f"unable to find specified revision {to_revision} in history")
-        rs = self.get("ReplicaSet", namespace, match[0]["replicaset"])
-        template = copy.deepcopy(rs["spec"]["template"])
-        template.get("metadata", {}).get("labels", {}).pop(HASH_LABEL, None)
-        if template == d["spec"].get("template"):
-            return (f"deployment.apps/{name} skipped rollback (current template already "
-                    f"matches revision {to_revision})")
-        d["spec"]["template"] = template
-        self.changed()
+        message = rollout_undo(self, self._workload("Deployment", name, namespace), to_revision)
         self._reconcile()
-        return f"deployment.apps/{name} rolled back"
+        return message
 
     # ---- nodes ---------------------------------------------------------------------------
 
@@ -557,7 +530,6 @@ class KubernetesCluster:
             raise ValueError(f"a node named {node.name!r} is already in the cluster")
         self._nodes[node.name] = NodeInfo(node)
         self._node_up[node.name] = True
-        self._node_epoch[node.name] = 0
         self.changed()
         if not self._reconciling:
             self._reconcile()
@@ -583,10 +555,11 @@ class KubernetesCluster:
         tolerations = (pod.get("spec") or {}).get("tolerations") or []
         return find_untolerated_taint(info.taints, tolerations, effects) is None
 
-    def _set_taints(self, name: str, taints: list[dict[str, Any]]) -> None:
+    def set_taints(self, name: str, taints: list[dict[str, Any]]) -> None:
+        """Replace a node's taints; NoExecute ones evict pods that do not tolerate them."""
         self.node(name).taints = taints
         self.changed()
-        self._taint_manager(name)
+        self._eviction.node_tainted(name)
 
     def taint(self, name: str, key: str, effect: str, value: str | None = None) -> None:
         """``kubectl taint nodes <name> key[=value]:effect``."""
@@ -598,12 +571,12 @@ class KubernetesCluster:
         taint = {"key": key, "effect": effect, "timeAdded": self.now}
         if value is not None:
             taint["value"] = value
-        self._set_taints(name, [*taints, taint])
+        self.set_taints(name, [*taints, taint])
         self._reconcile()
 
     def untaint(self, name: str, key: str, effect: str | None = None) -> None:
         """``kubectl taint nodes <name> key[:effect]-``."""
-        self._set_taints(name, [t for t in self.node(name).taints
+        self.set_taints(name, [t for t in self.node(name).taints
                                 if not (t.get("key") == key
                                         and effect in (None, t.get("effect")))])
         self._reconcile()
@@ -613,9 +586,9 @@ class KubernetesCluster:
         info = self.node(name)
         if not info.unschedulable:
             info.unschedulable = True
-            self._set_taints(name, [*info.taints, {"key": UNSCHEDULABLE,
+            self.set_taints(name, [*info.taints, {"key": UNSCHEDULABLE,
                                                    "effect": "NoSchedule", "timeAdded": self.now}])
-            self._node_event(name, "NodeNotSchedulable",
+            self.events.record(self.now, f"node/{name}", "NodeNotSchedulable",
                              f"Node {name} status is now: NodeNotSchedulable")
         self._reconcile()
 
@@ -624,8 +597,9 @@ class KubernetesCluster:
         info = self.node(name)
         if info.unschedulable:
             info.unschedulable = False
-            self._set_taints(name, [t for t in info.taints if t.get("key") != UNSCHEDULABLE])
-            self._node_event(name, "NodeSchedulable", f"Node {name} status is now: NodeSchedulable")
+            self.set_taints(name, [t for t in info.taints if t.get("key") != UNSCHEDULABLE])
+            self.events.record(self.now, f"node/{name}", "NodeSchedulable",
+                               f"Node {name} status is now: NodeSchedulable")
         self._reconcile()
 
     def drain(self, name: str, *, force: bool = False) -> list[str]:
@@ -650,51 +624,22 @@ class KubernetesCluster:
         self._reconcile()
         return evicted
 
-    def _node_event(self, name: str, reason: str, message: str) -> None:
-        self.events.record(self.now, f"node/{name}", reason, message)
+    def node_is_up(self, name: str) -> bool:
+        """Whether the node's machine (and kubelet) is running."""
+        return self._node_up.get(name, False)
 
     def fail_node(self, name: str) -> None:
-        """The machine stops (power, kernel, network): its containers stop serving at once;
-        after ``node_monitor_grace_period`` the node lifecycle controller marks it NotReady
-        and taints it unreachable, and pods are evicted after their tolerationSeconds."""
+        """The machine stops (power, kernel): its containers stop serving at once; after
+        ``node_monitor_grace_period`` the node lifecycle controller marks it NotReady and
+        taints it unreachable, and pods are evicted after their tolerationSeconds
+        (:mod:`clustersim.kubernetes.controllers.nodelifecycle`)."""
         self.node(name)
         if not self._node_up[name]:
             return
         self._node_up[name] = False
-        self._node_epoch[name] += 1
-        epoch = self._node_epoch[name]
         self.kubelet.node_down([p for p in self.list("Pod") if p["spec"].get("nodeName") == name])
         self.changed()
-        self.after(self.timing.node_monitor_grace_period, lambda: self._node_lost(name, epoch))
-        self._reconcile()
-
-    def _node_lost(self, name: str, epoch: int) -> None:
-        if self._node_epoch[name] != epoch:
-            return
-        self._node_event(name, "NodeNotReady", f"Node {name} status is now: NodeNotReady")
-        for pod in self.list("Pod"):
-            if pod["spec"].get("nodeName") == name and is_ready(pod):
-                set_condition(pod, "Ready", False, self.now, "NodeNotReady")
-                self.record(pod, "NodeNotReady", "Node is not ready", "Warning")
-        taints = [t for t in self.node(name).taints if t.get("key") != UNREACHABLE]
-        taints += [{"key": UNREACHABLE, "effect": "NoSchedule", "timeAdded": self.now},
-                   {"key": UNREACHABLE, "effect": "NoExecute", "timeAdded": self.now}]
-        self._set_taints(name, taints)
-
-    def remove_node(self, name: str) -> None:
-        """``kubectl delete node``: the Node object goes; its pods are orphans that the pod
-        garbage collector deletes (after its 40 s quarantine), so controllers can replace
-        them, StatefulSet pods included."""
-        self.node(name)
-        pods = [p for p in self.list("Pod") if p["spec"].get("nodeName") == name]
-        self.kubelet.node_down(pods)
-        del self._nodes[name]
-        self._node_up.pop(name)
-        self._removed[name] = self.now
-        self._node_epoch[name] = self._node_epoch.get(name, 0) + 1
-        self._node_event(name, "RemovingNode", f"Node {name} event: Removing Node {name} "
-                         "from Controller")
-        self.changed()
+        self._lifecycle.silent(name)
         self._reconcile()
 
     def recover_node(self, name: str) -> None:
@@ -703,11 +648,7 @@ class KubernetesCluster:
         if self._node_up[name]:
             return
         self._node_up[name] = True
-        self._node_epoch[name] += 1
-        had_taint = any(t.get("key") == UNREACHABLE for t in self.node(name).taints)
-        self._set_taints(name, [t for t in self.node(name).taints if t.get("key") != UNREACHABLE])
-        if had_taint:
-            self._node_event(name, "NodeReady", f"Node {name} status is now: NodeReady")
+        self._lifecycle.posting(name)
         for pod in self.list("Pod"):
             if pod["spec"].get("nodeName") != name:
                 continue
@@ -715,53 +656,21 @@ class KubernetesCluster:
                 self.remove_pod(pod)
             else:
                 self.kubelet.start(pod)
+        self.changed()
         self._reconcile()
 
-    def _taint_manager(self, name: str) -> None:
-        """NoExecute taints evict pods that do not tolerate them, at once or after the
-        smallest matching ``tolerationSeconds`` (``taint_eviction.go``)."""
-        from clustersim.kubernetes.scheduler.taints import tolerates
-
-        taints = [t for t in self.node(name).taints if t.get("effect") == "NoExecute"]
-        if not taints:
-            return
-        for pod in self.list("Pod"):
-            if pod["spec"].get("nodeName") != name or is_terminating(pod):
-                continue
-            tolerations = pod["spec"].get("tolerations") or []
-            delay: float | None = None
-            for taint in taints:
-                matching = [t for t in tolerations if tolerates(t, taint)]
-                if not matching:
-                    delay = 0.0
-                    break
-                limits = [t["tolerationSeconds"] for t in matching if "tolerationSeconds" in t]
-                if limits:
-                    since = float(taint.get("timeAdded", self.now))
-                    wait = max(0.0, since + max(0, min(limits)) - self.now)
-                    delay = wait if delay is None else min(delay, wait)
-            if delay is not None:
-                uid = pod["metadata"]["uid"]
-                self.after(delay, lambda p=pod, u=uid: self._evict(p, u, name))
-
-    def _evict(self, pod: dict[str, Any], uid: str, node: str) -> None:
-        if not self.exists(pod) or is_terminating(pod) or pod["spec"].get("nodeName") != node:
-            return
-        tolerations = pod["spec"].get("tolerations") or []
-        from clustersim.kubernetes.scheduler.taints import tolerates
-
-        still = [t for t in self.node(node).taints if t.get("effect") == "NoExecute"]
-        if not still:
-            return
-        for taint in still:
-            matching = [t for t in tolerations if tolerates(t, taint)]
-            limits = [t["tolerationSeconds"] for t in matching if "tolerationSeconds" in t]
-            if not matching or (limits and float(taint.get("timeAdded", 0)) + min(limits)
-                                <= self.now + 1e-9):
-                self.record(pod, "TaintManagerEviction", f"Marking for deletion Pod "
-                            f"{full_name(pod)}")
-                self.delete_pod(pod)
-                return
+    def remove_node(self, name: str) -> None:
+        """``kubectl delete node``: the Node object goes; its pods are orphans that the pod
+        garbage collector deletes after its 40 s quarantine, so controllers can replace
+        them, StatefulSet pods included."""
+        self.node(name)
+        self.kubelet.node_down([p for p in self.list("Pod") if p["spec"].get("nodeName") == name])
+        del self._nodes[name]
+        self._node_up.pop(name)
+        self._podgc.removed[name] = self.now
+        self._lifecycle.forget(name)
+        self.changed()
+        self._reconcile()
 
     # ---- scheduling ----------------------------------------------------------------------
 
@@ -800,25 +709,6 @@ class KubernetesCluster:
                               result.message)
                 self.record(pod, "FailedScheduling", result.message, "Warning")
 
-    def _pod_gc(self) -> None:
-        """The pod garbage collector (kubernetes/kubernetes ``pkg/controller/podgc``):
-        force-deletes pods bound to a node that no longer exists (after a 40 s quarantine)
-        and terminating pods on a failed node tainted ``node.kubernetes.io/out-of-service``
-        (non-graceful node shutdown, https://kubernetes.io/docs/concepts/cluster-administration/node-shutdown/)."""
-        for pod in self.list("Pod"):
-            node = pod["spec"].get("nodeName")
-            if not node:
-                continue
-            if node not in self._nodes:
-                since = max(pod["metadata"]["creationTimestamp"], self._removed.get(node, 0.0))
-                if self.now >= since + ORPHAN_QUARANTINE:
-                    self.remove_pod(pod)
-                else:
-                    self.wake_at(since + ORPHAN_QUARANTINE)
-            elif (is_terminating(pod) and not self._node_up[node]
-                  and any(t.get("key") == OUT_OF_SERVICE for t in self._nodes[node].taints)):
-                self.remove_pod(pod)
-
     def explain(self, pod: Mapping[str, Any]) -> dict[str, Verdict]:
         """Why each node could or could not take ``pod`` (a Pod manifest) and how it scores,
         without binding anything: ``{node: Verdict(feasible, reasons, scores, total)}``."""
@@ -841,7 +731,7 @@ class KubernetesCluster:
                         for obj in self.list(kind):
                             if self.exists(obj):
                                 self._sync(controller, obj)
-                self._pod_gc()
+                self._podgc.collect()
                 self._schedule_pending()
                 self.services.sync()
                 if self._version == before:

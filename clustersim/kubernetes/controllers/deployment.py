@@ -49,6 +49,8 @@ __all__ = [
     "reconcile_new_replica_set",
     "reconcile_old_replica_sets",
     "resolve_fenceposts",
+    "rollout_history",
+    "rollout_undo",
     "scale_down_old_replica_sets",
     "value_from_int_or_percent",
 ]
@@ -601,3 +603,39 @@ def _progressed(before: Mapping[str, Any], after: Mapping[str, Any]) -> bool:
             or old_after < old_before
             or after.get("readyReplicas", 0) > before.get("readyReplicas", 0)
             or after.get("availableReplicas", 0) > before.get("availableReplicas", 0))
+
+
+def rollout_history(cluster, d: dict[str, Any]) -> list[dict[str, Any]]:
+    """The Deployment's revisions, oldest first: revision, ReplicaSet name, images."""
+    rows = []
+    for rs in cluster.owned("ReplicaSet", d):
+        images = [c.get("image") for c in
+                  (rs["spec"].get("template") or {}).get("spec", {}).get("containers") or []]
+        rows.append({"revision": _int_annotation(rs, REVISION) or 0,
+                     "replicaset": rs["metadata"]["name"], "images": images})
+    return sorted(rows, key=lambda r: r["revision"])
+
+
+def rollout_undo(cluster, d: dict[str, Any], to_revision: int = 0) -> str:
+    """What ``kubectl rollout undo`` does (client-side since apps/v1): copy the pod template
+    of revision ``to_revision`` (0: the one before the current) back into the Deployment,
+    without its ``pod-template-hash`` label (kubectl ``pkg/polymorphichelpers/rollback.go``)."""
+    name = d["metadata"]["name"]
+    history = rollout_history(cluster, d)
+    current = max((r["revision"] for r in history), default=0)
+    if to_revision == 0:
+        older = [r for r in history if r["revision"] < current]
+        if not older:
+            raise ValueError(f'no rollout history found for deployment "{name}"')
+        to_revision = older[-1]["revision"]
+    match = [r for r in history if r["revision"] == to_revision]
+    if not match:
+        raise ValueError(f"unable to find specified revision {to_revision} in history")
+    rs = cluster.get("ReplicaSet", d["metadata"]["namespace"], match[0]["replicaset"])
+    template = _template_without_hash(rs["spec"]["template"])
+    if template == d["spec"].get("template"):
+        return (f"deployment.apps/{name} skipped rollback (current template already matches "
+                f"revision {to_revision})")
+    d["spec"]["template"] = template
+    cluster.changed()
+    return f"deployment.apps/{name} rolled back"

@@ -1,0 +1,165 @@
+"""What happens to pods when a node fails: NotReady, NoExecute taints, eviction, pod GC.
+
+Three control loops of kube-controller-manager, each small here:
+
+- **Node lifecycle** (kubernetes/kubernetes ``pkg/controller/nodelifecycle/
+  node_lifecycle_controller.go``): a node whose kubelet stops posting status stays Ready for
+  ``--node-monitor-grace-period`` (50 s since Kubernetes 1.32), then its Ready condition
+  becomes Unknown: the event ``NodeNotReady``, its pods are marked not ready (they leave
+  Service endpoints) and it is tainted ``node.kubernetes.io/unreachable`` with NoSchedule and
+  NoExecute. When the kubelet is back, the taints go (``NodeReady``).
+- **Taint eviction** (``pkg/controller/tainteviction/taint_eviction.go``, once the
+  "NoExecuteTaintManager"): a pod on a node with NoExecute taints is deleted at once if it
+  does not tolerate one of them, else when the smallest matching ``tolerationSeconds`` has
+  passed since the taint was added (never, without ``tolerationSeconds``). Every pod gets
+  300 s for not-ready and unreachable from the ``DefaultTolerationSeconds`` admission plugin.
+  Event: ``TaintManagerEviction`` "Marking for deletion Pod <ns>/<name>".
+- **Pod garbage collection** (``pkg/controller/podgc/gc_controller.go``): pods bound to a
+  Node that no longer exists are force-deleted after a 40 s quarantine, and Terminating pods
+  on a failed node tainted ``node.kubernetes.io/out-of-service`` are force-deleted
+  (non-graceful node shutdown,
+  https://kubernetes.io/docs/concepts/cluster-administration/node-shutdown/).
+
+Simplified: no zone-wide eviction rate limits (``--node-eviction-rate``), and a node is either
+up or silent (no NotReady reported by a live kubelet).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from clustersim.kubernetes.objects import full_name, is_ready, is_terminating, set_condition
+from clustersim.kubernetes.scheduler.taints import tolerates
+
+if TYPE_CHECKING:
+    from clustersim.kubernetes.cluster import KubernetesCluster
+
+__all__ = ["ORPHAN_QUARANTINE", "NodeLifecycleController", "PodGarbageCollector",
+           "TaintEvictionController"]
+
+UNREACHABLE = "node.kubernetes.io/unreachable"
+OUT_OF_SERVICE = "node.kubernetes.io/out-of-service"
+ORPHAN_QUARANTINE = 40.0
+"""PodGC's ``quarantineTime``: how long a pod bound to a missing node is left alone."""
+
+
+def _node_event(cluster: KubernetesCluster, name: str, reason: str, message: str) -> None:
+    cluster.events.record(cluster.now, f"node/{name}", reason, message)
+
+
+class NodeLifecycleController:
+    """Marks silent nodes NotReady after the grace period and taints them unreachable."""
+
+    def __init__(self, cluster: KubernetesCluster) -> None:
+        self.cluster = cluster
+        self._epoch: dict[str, int] = {}
+
+    def silent(self, name: str) -> None:
+        """The node's kubelet stopped posting status now."""
+        epoch = self._epoch[name] = self._epoch.get(name, 0) + 1
+        self.cluster.after(self.cluster.timing.node_monitor_grace_period,
+                           lambda: self._lost(name, epoch))
+
+    def _lost(self, name: str, epoch: int) -> None:
+        cluster = self.cluster
+        if self._epoch.get(name) != epoch:
+            return
+        _node_event(cluster, name, "NodeNotReady", f"Node {name} status is now: NodeNotReady")
+        for pod in cluster.list("Pod"):
+            if pod["spec"].get("nodeName") == name and is_ready(pod):
+                set_condition(pod, "Ready", False, cluster.now, "NodeNotReady")
+                cluster.record(pod, "NodeNotReady", "Node is not ready", "Warning")
+        taints = [t for t in cluster.node(name).taints if t.get("key") != UNREACHABLE]
+        taints += [{"key": UNREACHABLE, "effect": "NoSchedule", "timeAdded": cluster.now},
+                   {"key": UNREACHABLE, "effect": "NoExecute", "timeAdded": cluster.now}]
+        cluster.set_taints(name, taints)
+
+    def posting(self, name: str) -> None:
+        """The node's kubelet posts status again: Ready, the unreachable taints go."""
+        cluster = self.cluster
+        self._epoch[name] = self._epoch.get(name, 0) + 1
+        taints = cluster.node(name).taints
+        if any(t.get("key") == UNREACHABLE for t in taints):
+            cluster.set_taints(name, [t for t in taints if t.get("key") != UNREACHABLE])
+            _node_event(cluster, name, "NodeReady", f"Node {name} status is now: NodeReady")
+
+    def forget(self, name: str) -> None:
+        """The Node object was deleted."""
+        self._epoch[name] = self._epoch.get(name, 0) + 1
+        _node_event(self.cluster, name, "RemovingNode",
+                    f"Node {name} event: Removing Node {name} from Controller")
+
+
+class TaintEvictionController:
+    """Deletes pods that do not (or no longer) tolerate their node's NoExecute taints."""
+
+    def __init__(self, cluster: KubernetesCluster) -> None:
+        self.cluster = cluster
+
+    @staticmethod
+    def _deadline(pod: dict[str, Any], taints: list[dict[str, Any]], now: float) -> float | None:
+        """When the pod must go: now if a taint is not tolerated, else the earliest
+        ``timeAdded + tolerationSeconds``; None if it may stay for good."""
+        tolerations = pod["spec"].get("tolerations") or []
+        deadline: float | None = None
+        for taint in taints:
+            matching = [t for t in tolerations if tolerates(t, taint)]
+            if not matching:
+                return now
+            limits = [t["tolerationSeconds"] for t in matching if "tolerationSeconds" in t]
+            if limits:
+                when = float(taint.get("timeAdded", now)) + max(0, min(limits))
+                deadline = when if deadline is None else min(deadline, when)
+        return deadline
+
+    def node_tainted(self, name: str) -> None:
+        """The node's taints changed: plan the evictions they call for."""
+        cluster = self.cluster
+        taints = [t for t in cluster.node(name).taints if t.get("effect") == "NoExecute"]
+        if not taints:
+            return
+        for pod in cluster.list("Pod"):
+            if pod["spec"].get("nodeName") != name or is_terminating(pod):
+                continue
+            deadline = self._deadline(pod, taints, cluster.now)
+            if deadline is not None:
+                cluster.after(max(0.0, deadline - cluster.now),
+                              lambda p=pod: self._evict(p, name))
+
+    def _evict(self, pod: dict[str, Any], node: str) -> None:
+        cluster = self.cluster
+        if (not cluster.exists(pod) or is_terminating(pod)
+                or pod["spec"].get("nodeName") != node or node not in cluster.node_names()):
+            return
+        taints = [t for t in cluster.node(node).taints if t.get("effect") == "NoExecute"]
+        deadline = self._deadline(pod, taints, cluster.now)
+        if deadline is not None and deadline <= cluster.now + 1e-9:
+            cluster.record(pod, "TaintManagerEviction",
+                           f"Marking for deletion Pod {full_name(pod)}")
+            cluster.delete_pod(pod)
+
+
+class PodGarbageCollector:
+    """Force-deletes orphaned pods and Terminating pods on out-of-service nodes."""
+
+    def __init__(self, cluster: KubernetesCluster) -> None:
+        self.cluster = cluster
+        self.removed: dict[str, float] = {}
+        """When each deleted Node object went."""
+
+    def collect(self) -> None:
+        cluster = self.cluster
+        nodes = set(cluster.node_names())
+        for pod in cluster.list("Pod"):
+            node = pod["spec"].get("nodeName")
+            if not node:
+                continue
+            if node not in nodes:
+                since = max(pod["metadata"]["creationTimestamp"], self.removed.get(node, 0.0))
+                if cluster.now >= since + ORPHAN_QUARANTINE:
+                    cluster.remove_pod(pod)
+                else:
+                    cluster.wake_at(since + ORPHAN_QUARANTINE)
+            elif (is_terminating(pod) and not cluster.node_is_up(node)
+                  and any(t.get("key") == OUT_OF_SERVICE for t in cluster.node(node).taints)):
+                cluster.remove_pod(pod)
