@@ -250,15 +250,12 @@ def _reservations(raw: Any, where: str) -> ResourceSpec:
     )
 
 
-def _port_range(text: str, where: str) -> list[int]:
-    begin, _, end = text.partition("-")
-    try:
-        first, last = int(begin), int(end or begin)
-    except ValueError:
-        raise stack_error(f"{where}: port {text!r} is not a number or range") from None
-    if not 0 < first <= last <= 65535:
-        raise stack_error(f"{where}: port range {text!r} must lie within 1-65535")
-    return list(range(first, last + 1))
+def _port(value: Any, where: str) -> int:
+    """A port number 1-65535 (the Compose long syntax may write it as text)."""
+    number = _int(value, where)
+    if not 0 < number <= 65535:
+        raise stack_error(f"{where}: port {number} must lie within 1-65535")
+    return number
 
 
 def _ports(raw: Any, where: str) -> tuple[PortConfig, ...]:
@@ -266,14 +263,14 @@ def _ports(raw: Any, where: str) -> tuple[PortConfig, ...]:
     for index, item in enumerate(raw or []):
         at = f"{where}[{index}]"
         if isinstance(item, int) and not isinstance(item, bool):
-            ports.append(PortConfig(_port_range(str(item), at)[0]))
+            ports.append(PortConfig(_port(item, at)))
         elif isinstance(item, dict):
             if "target" not in item:
                 raise stack_error(f"{at} needs a 'target' port")
             published = item.get("published") or 0
             ports.append(PortConfig(
-                target=_int(item["target"], f"{at}.target", 1),
-                published=_port_range(str(published), at)[0] if published else 0,
+                target=_port(item["target"], f"{at}.target"),
+                published=_port(published, f"{at}.published") if published else 0,
                 protocol=_choice(item.get("protocol") or "tcp", f"{at}.protocol",
                                  ("tcp", "udp", "sctp")),
                 mode=_choice(item.get("mode") or "ingress", f"{at}.mode", ("ingress", "host")),
