@@ -1,15 +1,18 @@
-"""Command line: ``python -m clustersim doctor | refresh``.
+"""Command line: ``python -m clustersim doctor | refresh | editions``.
 
 - ``doctor [--all] [--no-kernel]``: check this machine for the course (see
   :mod:`clustersim.doctor`); ``--all`` also lists what is fine.
 - ``refresh [notebooks...]``: re-execute notebooks in place (see :mod:`clustersim.refresh`).
+- ``editions [--out editions]``: write the student and instructor editions of the exercises
+  (see :mod:`clustersim.editions`).
 """
 
 from __future__ import annotations
 
 import sys
 
-USAGE = "usage: python -m clustersim {doctor [--all] [--no-kernel] | refresh [notebook ...]}"
+USAGE = ("usage: python -m clustersim "
+         "{doctor [--all] [--no-kernel] | refresh [notebook ...] | editions [--out DIR]}")
 
 
 def main(argv: list[str]) -> int:
@@ -25,6 +28,10 @@ def main(argv: list[str]) -> int:
         from clustersim.refresh import main as refresh
 
         return refresh(rest)
+    if command == "editions":
+        from clustersim.editions import main as editions
+
+        return editions(rest)
     print(f"unknown command {command!r}\n{USAGE}", file=sys.stderr)
     return 2
 

@@ -68,9 +68,11 @@ def _marathon(specs: ManifestSet, source: Any, until: float, seed: int) -> tuple
     framework = cluster.register(marathon.Marathon())
     framework.deploy(source)
     cluster.run(until=until)
-    running = {t.task_id for t in cluster.tasks()}
-    waiting = [(f"app/{app_id}", reason) for app_id, reason in framework.waiting().items()
-               if app_id not in running]
+    waiting = []
+    for row in framework.queue():  # Marathon's launch queue: instances still to launch, and why
+        why = ", ".join(f"{reason} ×{n}" for reason, n in sorted(row["rejections"].items()))
+        waiting.append((f"app {row['id']}", f"{row['count']} instance(s) waiting to launch"
+                        + (f"; offers declined: {why}" if why else "")))
     return cluster, waiting
 
 

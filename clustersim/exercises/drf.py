@@ -1,0 +1,66 @@
+"""Checks for the DRF lab: dominant shares by hand, and choosing weights."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from clustersim.exercises.checker import Wrong, checker
+from clustersim.node import Node
+
+__all__ = ["check_dominant_shares", "check_weights"]
+
+# Cluster: 12 CPUs and 24 GiB. Framework X runs 4 tasks of <1 CPU, 3 GiB>;
+# framework Y runs 2 tasks of <2 CPUs, 1 GiB>.
+_TOTAL = {"cpus": 12, "mem": 24}
+_RUNNING = {"X": (4, 1, 3), "Y": (2, 2, 1)}
+
+
+def _expected() -> dict[str, Fraction]:
+    return {
+        name: max(Fraction(n * cpus, _TOTAL["cpus"]), Fraction(n * mem, _TOTAL["mem"]))
+        for name, (n, cpus, mem) in _RUNNING.items()
+    }
+
+
+@checker("Right: X's dominant share is 1/2 (memory, 12 of 24 GiB); Y's is 1/3 (CPU, 4 of 12). "
+         "DRF offers the next resources to Y.")
+def check_dominant_shares(answer: object) -> None:
+    """``answer``: {"X": share, "Y": share, "next": "X" or "Y"}."""
+    if not isinstance(answer, dict) or set(answer) != {"X", "Y", "next"}:
+        raise Wrong("The answer must be a dict with the keys 'X', 'Y' and 'next'.",
+                    'For example {"X": 0.25, "Y": 0.5, "next": "X"}.')
+    expected = _expected()
+    for name in ("X", "Y"):
+        if answer[name] is None or isinstance(answer[name], bool):
+            raise Wrong(f"You have not filled in {name}'s dominant share yet.",
+                        'Write it as a number (0.25) or as a fraction in quotes ("1/4").')
+        try:
+            given = Fraction(str(answer[name]).strip()).limit_denominator(1000)
+        except ValueError:
+            hint = 'Write a share as a number (0.25) or a fraction in quotes ("1/4").'
+            raise Wrong(f"{answer[name]!r} is not a number.", hint) from None
+        if given != expected[name]:
+            n, cpus, mem = _RUNNING[name]
+            raise Wrong(
+                f"{name}'s dominant share is not {answer[name]}.",
+                f"{name} uses {n * cpus} of {_TOTAL['cpus']} CPUs and {n * mem} of "
+                f"{_TOTAL['mem']} GiB: its dominant share is the larger of the two fractions.",
+            )
+    if answer["next"] != min(expected, key=expected.get):
+        raise Wrong("DRF does not offer to that framework next.",
+                    "DRF offers first to the framework with the lowest dominant share.")
+
+
+@checker("Right: with B's weight at 3, A runs 3 tasks and B runs 9.")
+def check_weights(weight_b: object) -> None:
+    """Choose B's weight so that B runs three times as many tasks as A (12 CPUs, equal tasks)."""
+    from clustersim.widgets.drf import share_cluster
+
+    if isinstance(weight_b, bool) or not isinstance(weight_b, int | float) or weight_b <= 0:
+        raise Wrong(f"{weight_b!r} is not a positive weight.", "Give a number such as 2.")
+    agents = Node.many(3, "agent", cpu=4, memory="16Gi")
+    outcome = {s.framework: s.tasks for s in
+               share_cluster(agents, {"A": (1, 1), "B": (1, 1)}, {"B": float(weight_b)})}
+    if outcome["B"] != 3 * outcome["A"]:
+        raise Wrong(f"With weight {weight_b}, A runs {outcome['A']} and B runs {outcome['B']}.",
+                    "Weighted DRF makes dominant shares proportional to the weights.")

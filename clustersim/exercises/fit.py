@@ -1,0 +1,45 @@
+"""Checks for the first lab (does it fit?): counting copies and finding the scarce resource."""
+
+from __future__ import annotations
+
+from clustersim.capacity import pods_that_fit
+from clustersim.exercises.checker import Wrong, checker
+from clustersim.node import Node
+from clustersim.quantity import parse_quantity, to_millis, to_units
+
+__all__ = ["EXERCISE_NODE", "check_copies", "check_scarce_resource"]
+
+EXERCISE_NODE = Node("exercise-node", cpu="6", memory="12Gi")
+_REQUEST = ("750m", "1536Mi")
+
+
+@checker("Right: 8 copies fit. CPU allows 6000 / 750 = 8, memory 12 / 1.5 = 8: both run out.")
+def check_copies(answer: object) -> None:
+    """How many copies of a 750m / 1536Mi pod fit on ``EXERCISE_NODE``?"""
+    if answer is None:
+        raise Wrong("You have not answered yet.", "Replace None with a whole number.")
+    if isinstance(answer, bool) or not isinstance(answer, int | float) or answer != int(answer):
+        raise Wrong(f"{answer!r} is not a whole number of copies.",
+                    "A node runs whole pods: give an int such as 5.")
+    right = pods_that_fit(EXERCISE_NODE, *_REQUEST)
+    if int(answer) == right:
+        return
+    cpu_only = EXERCISE_NODE.cpu_millis // to_millis(parse_quantity(_REQUEST[0]))
+    mem_only = EXERCISE_NODE.memory_bytes // to_units(parse_quantity(_REQUEST[1]))
+    if int(answer) == 12:
+        raise Wrong("12 is what 6 cores / 0.5 would give.", "750m is three quarters of a core.")
+    if int(answer) > max(cpu_only, mem_only):
+        raise Wrong(f"{answer} copies would need more than the node has.",
+                    "Divide the node's CPU (in millicores) by 750, and its memory by 1536 Mi.")
+    raise Wrong(f"{answer} is not it.", "Work out the limit from CPU and from memory separately, "
+                "then take the smaller.")
+
+
+@checker("Right: memory. 8 Gi / 2 Gi = 4 copies, while CPU would allow 16 / 1 = 16.")
+def check_scarce_resource(answer: object) -> None:
+    """Which resource limits copies of a 1-core / 2Gi pod on a 16-core / 8Gi node?"""
+    if not isinstance(answer, str) or answer.strip().lower() not in ("cpu", "memory"):
+        raise Wrong(f"{answer!r} is not one of the two resources.", 'Answer "cpu" or "memory".')
+    if answer.strip().lower() == "cpu":
+        raise Wrong("CPU is not the limit here.",
+                    "Count copies by CPU (16 cores / 1) and by memory (8 Gi / 2 Gi) and compare.")

@@ -1,0 +1,55 @@
+"""Checks for the "explore real manifests" lab: fix a broken manifest; keep a service on SSDs."""
+
+from __future__ import annotations
+
+from clustersim.clusters import demo_nodes
+from clustersim.exercises.checker import Wrong, checker
+from clustersim.explore import place
+from clustersim.manifests import ManifestError, load_manifests
+
+__all__ = ["check_fixed_deployment", "check_ssd_only_stack"]
+
+
+@checker("Right: the Deployment loads, and both replicas are running.")
+def check_fixed_deployment(text: object) -> None:
+    """``text``: the corrected YAML of the broken ``web`` Deployment."""
+    if not isinstance(text, str):
+        raise Wrong("The answer must be the YAML text (a string).", "Keep the triple quotes.")
+    try:
+        specs = load_manifests(text, name="your answer")
+    except ManifestError as err:
+        raise Wrong(f"It does not load yet: {err}",
+                    "Read the field path in the message: that field needs a quantity such as "
+                    "'500m' or '2'.") from None
+    deployments = [s for s in specs if s.kind == "Deployment"]
+    if len(deployments) != 1 or deployments[0].name != "web":
+        raise Wrong("Keep exactly one Deployment named 'web'.", "Change only the broken value.")
+    placement = place(text, name="your answer")
+    running = [t for t in placement.snapshot.tasks if t.node]
+    if placement.waiting or len(running) != 2:
+        reason = placement.waiting[0][1] if placement.waiting else "fewer pods than asked for"
+        raise Wrong(f"It loads, but not every replica runs: {reason}",
+                    "The default workers have 4 CPUs each: ask for less than that per pod.")
+
+
+@checker("Right: every replica of 'db' runs on a node labelled ssd=true.")
+def check_ssd_only_stack(text: object) -> None:
+    """``text``: a stack file whose service ``db`` (3 replicas) runs only on SSD nodes."""
+    if not isinstance(text, str):
+        raise Wrong("The answer must be the YAML text (a string).", "Keep the triple quotes.")
+    try:
+        placement = place(text, name="your stack")
+    except (ManifestError, ValueError) as err:
+        raise Wrong(f"The stack does not deploy: {err}",
+                    "Constraints look like: node.labels.ssd == true") from None
+    if placement.system != "swarm":
+        raise Wrong("That is not a Compose/stack file.", "Start from the starter's 'services:'.")
+    ssd = {n.name for n in demo_nodes("swarm") if n.labels.get("ssd") == "true"}
+    db = [t for t in placement.snapshot.tasks if t.owner.endswith("_db")]
+    if len(db) != 3:
+        raise Wrong(f"Found {len(db)} task(s) of service 'db', expected 3.",
+                    "Keep the service name 'db' and deploy.replicas: 3.")
+    elsewhere = sorted({t.node for t in db if t.node and t.node not in ssd})
+    if elsewhere:
+        raise Wrong(f"Some 'db' tasks run on nodes without SSDs: {', '.join(elsewhere)}.",
+                    "Add deploy.placement.constraints: [node.labels.ssd == true].")
