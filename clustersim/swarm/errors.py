@@ -23,8 +23,9 @@ class SwarmError(ValueError):
     """The swarm refuses an operation; the message says why and what to do."""
 
 
-class NoLeaderError(SwarmError):
-    """No Raft leader (quorum lost): the managers accept no changes."""
+class NoLeaderError(SwarmError, RuntimeError):
+    """No Raft leader (quorum lost): the managers accept no changes. A ``RuntimeError`` too:
+    the request is fine, the swarm's state refuses it."""
 
     def __init__(self, detail: str = "") -> None:
         super().__init__(NO_LEADER + (f" ({detail})" if detail else ""))
