@@ -127,6 +127,7 @@ class PodInfo:
     reason: str
     message: str = ""
     owner: str | None = None
+    ip: str | None = None
 
     def __getitem__(self, key: str) -> Any:
         """``row["node"]`` works as well as ``row.node``."""
@@ -779,7 +780,7 @@ class KubernetesCluster:
                 reason = ""
             rows.append(PodInfo(pod["metadata"]["name"], pod["metadata"]["namespace"],
                                 labels_of(pod), node, phase, is_ready(pod), reason, message,
-                                self._top_owner(pod)))
+                                self._top_owner(pod), status.get("podIP")))
         return rows
 
     def _top_owner(self, obj: Mapping[str, Any]) -> str | None:

@@ -104,6 +104,15 @@ class Kubelet:
         self._epoch: dict[str, int] = {}
         self.serving: set[str] = set()
         """uids of pods whose containers are up and answer requests."""
+        self._addresses: dict[str, int] = {}
+
+    def _pod_ip(self, node: str) -> str:
+        """The next address of the node's pod range: node *i* (in joining order) owns
+        10.244.*i*.0/24, as kube-controller-manager's ``--allocate-node-cidrs`` hands out /24s
+        of the pod CIDR (flannel's default 10.244.0.0/16); addresses are not reused."""
+        index = self.cluster.node_names().index(node) if node in self.cluster.node_names() else 0
+        host = self._addresses[node] = self._addresses.get(node, 1) + 1
+        return f"10.244.{index % 256}.{(host - 2) % 253 + 2}"      # .1 is the node's bridge
 
     def _next_epoch(self, pod: dict[str, Any]) -> int:
         uid = pod["metadata"]["uid"]
@@ -156,6 +165,7 @@ class Kubelet:
         status = pod["status"]
         status["phase"] = "Running"
         status.setdefault("startTime", cluster.now)
+        status.setdefault("podIP", self._pod_ip(pod["spec"]["nodeName"]))
         self.serving.add(pod["metadata"]["uid"])
         cluster.changed()
         delay = max((readiness_delay(c) for c in containers), default=0.0)

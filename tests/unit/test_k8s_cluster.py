@@ -397,3 +397,13 @@ def test_paused_rollout_waits_until_resumed():
     cluster.rollout_resume("web")
     cluster.run()
     assert [h["images"] for h in cluster.rollout_history("web")][-1] == ["nginx:1.26"]
+
+
+def test_pods_get_addresses_from_their_nodes_range():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(deployment(replicas=6))
+    cluster.run()
+    rows = cluster.pods()
+    index = {name: i for i, name in enumerate(cluster.node_names())}
+    assert all(p.ip.startswith(f"10.244.{index[p.node]}.") for p in rows)
+    assert len({p.ip for p in rows}) == 6
