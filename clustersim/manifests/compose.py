@@ -28,7 +28,6 @@ Variables (``${VAR:-default}``) are substituted first, from the ``environment`` 
 
 from __future__ import annotations
 
-import copy
 import ipaddress
 import re
 from collections.abc import Mapping
@@ -38,7 +37,7 @@ from typing import Any
 
 from clustersim.manifests.compose_types import Service
 from clustersim.manifests.interpolate import InterpolationError, interpolate
-from clustersim.manifests.safe_yaml import Document, Path
+from clustersim.manifests.safe_yaml import Document, Path, copy_data
 from clustersim.manifests.specs import Spec
 from clustersim.manifests.validation import validate
 from clustersim.manifests.workload import Port, Workload
@@ -260,7 +259,7 @@ def _expand_file_refs(document: Document, path: Path, values: Any, kind: str) ->
         raise document.error(path, f"{kind} is not a list", f"a list of {kind} names")
     entries = []
     for index, value in enumerate(values):
-        entry = {"source": value} if isinstance(value, str) else copy.deepcopy(value)
+        entry = {"source": value} if isinstance(value, str) else copy_data(value)
         if not isinstance(entry, dict) or not isinstance(entry.get("source"), str):
             raise document.error(
                 (*path, index),
@@ -319,7 +318,7 @@ def _expand_service(document: Document, path: Path, service: Any) -> tuple[dict[
         service = {}
     if not isinstance(service, dict):
         raise document.error(path, "a service is not a mapping", "a mapping with image, deploy ...")
-    result = copy.deepcopy(service)
+    result = copy_data(service)
     if "ports" in service:
         if not isinstance(service["ports"], list):
             raise document.error((*path, "ports"), "ports is not a list", "a list of ports")
@@ -388,7 +387,7 @@ def load_compose(
             "services is not a mapping",
             "a mapping from service name to its definition",
         )
-    manifest = copy.deepcopy(data)
+    manifest = {key: copy_data(value) for key, value in data.items() if key != "services"}
     expanded = {
         str(name): _expand_service(document, ("services", name), service)
         for name, service in services.items()

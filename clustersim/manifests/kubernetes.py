@@ -9,14 +9,13 @@ manifest: the simulators apply the upstream defaults themselves.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from clustersim.manifests.kubernetes_checks import check_object
 from clustersim.manifests.kubernetes_types import KIND_MODELS, OtherObject
 from clustersim.manifests.kubernetes_versions import removed_warning
 from clustersim.manifests.kubernetes_workloads import kubernetes_workloads, pod_spec
-from clustersim.manifests.safe_yaml import Document
+from clustersim.manifests.safe_yaml import Document, copy_data
 from clustersim.manifests.specs import Spec
 from clustersim.manifests.validation import validate
 from clustersim.manifests.workload import Workload
@@ -139,7 +138,7 @@ def load_kubernetes(document: Document) -> list[KubernetesSpec]:
             source=document.source,
             simulated=kind in SIMULATED_KINDS,
             line=document.line,
-            manifest=copy.deepcopy(data),
+            manifest=copy_data(data),
             typed=typed,
             warnings=(warning,) if warning else (),
         )

@@ -18,12 +18,11 @@ An app is told from a pod by ``containers`` (pods) and from a group by ``apps``/
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from clustersim.manifests import pathid
 from clustersim.manifests.marathon_types import App, Group, Pod
-from clustersim.manifests.safe_yaml import Document, Path
+from clustersim.manifests.safe_yaml import Document, Path, copy_data
 from clustersim.manifests.specs import Spec
 from clustersim.manifests.units import marathon_resources
 from clustersim.manifests.validation import validate
@@ -96,7 +95,7 @@ def _resolve_run_spec(document: Document, path: Path, data: Any, base: str, *, c
     """An app or pod with its id and dependencies resolved against ``base``."""
     if not isinstance(data, dict):
         raise document.error(path, "an app or pod is not a mapping", "a JSON object with an id")
-    resolved = copy.deepcopy(data)
+    resolved = copy_data(data)
     resolved["id"] = _resolve_id(document, (*path, "id"), data.get("id"), base, child=child)
     if "dependencies" in data:
         resolved["dependencies"] = _dependencies(document, path, data, base)
@@ -111,7 +110,10 @@ def _resolve_group(document: Document, path: Path, data: Any, base: str, *, chil
         group_id = "/"  # the root group
     else:
         group_id = _resolve_id(document, (*path, "id"), data.get("id"), base, child=child)
-    resolved = copy.deepcopy(data)
+    # copy all but the children, which are resolved (and copied) one by one below
+    resolved = {
+        key: value if key in _GROUP_KEYS else copy_data(value) for key, value in data.items()
+    }
     resolved["id"] = group_id
     for key in _GROUP_KEYS:
         if key not in data or data[key] is None:

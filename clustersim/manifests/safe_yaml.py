@@ -24,12 +24,15 @@ them as strings.
 
 Each document comes back as a :class:`Document`: the plain data, the line where it starts and
 a map from field path (a tuple of keys and indexes) to the 1-based line where that field is.
+JSON text is read by Python's ``json`` module (fast, and as lenient about repeated keys as
+Go's ``encoding/json``); its line map is built only when an error needs a line.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,7 +44,15 @@ from yaml.resolver import BaseResolver
 
 from clustersim.manifests.errors import ManifestError
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Document", "check_data", "load_documents"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "MAX_NODES",
+    "Document",
+    "check_data",
+    "copy_data",
+    "load_documents",
+]
 
 MAX_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 64
@@ -56,7 +67,7 @@ class Document:
 
     data: Any
     line: int | None = None
-    lines: dict[Path, int] = field(default_factory=dict)
+    lines: Mapping[Path, int] = field(default_factory=dict)
     source: str = "<string>"
     prefix: Path = ()
 
@@ -278,15 +289,52 @@ def _text_of(content: str | bytes, source: str) -> str:
     return content
 
 
+class _JsonLines(Mapping):
+    """The lines of a JSON text's fields, found only when an error asks for one.
+
+    JSON is parsed by Python's fast ``json`` module; the slower YAML parser, which knows
+    lines, runs only if a line is wanted (JSON is YAML, except for a few corners such as tabs;
+    then no line is known).
+    """
+
+    def __init__(self, text: str, source: str) -> None:
+        self._text, self._source = text, source
+        self._table: dict[Path, int] | None = None
+
+    def _lines(self) -> dict[Path, int]:
+        if self._table is None:
+            try:
+                documents = _load_yaml(self._text, self._source)
+            except ManifestError:
+                documents = []
+            self._table = dict(documents[0].lines) if documents else {}
+        return self._table
+
+    def __getitem__(self, path: Path) -> int:
+        return self._lines()[path]
+
+    def __iter__(self):
+        return iter(self._lines())
+
+    def __len__(self) -> int:
+        return len(self._lines())
+
+
 def load_documents(content: str | bytes, source: str) -> list[Document]:
-    """Parse every YAML document (or the one JSON value) in ``content``; skip empty documents."""
+    """Parse every YAML document (or the one JSON value) in ``content``; skip empty documents.
+
+    Text that starts like JSON is read as JSON first, as Marathon and kubectl read it: a
+    repeated key keeps its last value there (Go's ``encoding/json``, Jackson), while YAML
+    refuses it. Text that is not JSON is read as YAML.
+    """
     text = _text_of(content, source)
-    try:
-        return _load_yaml(text, source)
-    except ManifestError:
-        if text.lstrip()[:1] in ("{", "["):
+    if text.lstrip()[:1] in ("{", "["):
+        try:
             return _load_json(text, source)
-        raise
+        except ManifestError:
+            if source.endswith(".json"):
+                raise
+    return _load_yaml(text, source)
 
 
 def _load_yaml(text: str, source: str) -> list[Document]:
@@ -321,10 +369,14 @@ def _load_yaml(text: str, source: str) -> list[Document]:
     return documents
 
 
+def _no_constants(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON number")
+
+
 def _load_json(text: str, source: str) -> list[Document]:
-    """JSON that YAML's parser does not take (e.g. tabs in odd places): parse it as JSON."""
+    """One JSON value, its lines looked up lazily (:class:`_JsonLines`)."""
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_no_constants)
     except json.JSONDecodeError as err:
         raise ManifestError(
             f"the text is not valid JSON: {err.msg}", source=source, line=err.lineno
@@ -335,8 +387,20 @@ def _load_json(text: str, source: str) -> list[Document]:
             source=source,
             expected="a shallower document",
         ) from None
+    except ValueError as err:  # NaN/Infinity, or an integer with thousands of digits
+        raise ManifestError(f"the text is not valid JSON: {err}", source=source) from None
     check_data(data, source)
-    return [Document(data, 1, source=source)]
+    start = text[: len(text) - len(text.lstrip())].count("\n") + 1
+    return [Document(data, start, _JsonLines(text, source), source)]
+
+
+def copy_data(value: Any) -> Any:
+    """A deep copy of plain data (dicts, lists, scalars), several times faster than deepcopy."""
+    if isinstance(value, dict):
+        return {key: copy_data(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [copy_data(item) for item in value]
+    return value
 
 
 def check_data(data: Any, source: str) -> None:

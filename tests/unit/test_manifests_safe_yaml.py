@@ -122,3 +122,21 @@ def test_json_with_tabs_loads() -> None:
     text = '{\n\t"id": "/web",\n\t"cmd": "sleep 1",\n\t"instances": 2\n}'
     [spec] = load_manifests(text)
     assert spec.name == "/web"
+
+
+def test_json_repeated_keys_keep_the_last_value_as_go_and_jackson_do() -> None:
+    [doc] = load_documents('{"id": "/a", "cpus": 1, "cpus": 2}', "app.json")
+    assert doc.data == {"id": "/a", "cpus": 2}
+
+
+@pytest.mark.parametrize("text", ['{"cpus": NaN}', '{"cpus": Infinity}', '{"id": "/a",}'])
+def test_json_that_is_not_json_is_refused(text: str) -> None:
+    with pytest.raises(ManifestError, match="not valid JSON"):
+        load_documents(text, "app.json")
+
+
+def test_json_lines_are_found_when_an_error_needs_them() -> None:
+    text = '{\n  "id": "/web",\n  "cmd": "x",\n  "mem": "lots"\n}'
+    with pytest.raises(ManifestError) as info:
+        load_manifests(text, name="web.json")
+    assert (info.value.path, info.value.line) == ("mem", 4)
