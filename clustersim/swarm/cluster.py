@@ -49,6 +49,7 @@ GRACE_MULTIPLIER = 3
 NODE_DOWN_PERIOD = 24 * 3600.0
 SCHEDULER_DEBOUNCE = 0.05
 SETTLE_LIMIT = 3600.0
+TASK_HISTORY_LIMIT = 5  # docker swarm init --task-history-limit (default 5)
 _ID_ALPHABET = string.ascii_lowercase + string.digits
 
 
@@ -226,7 +227,18 @@ class SwarmCluster:
             self.orchestrator.task_ended(task)
         elif task.desired_state <= TaskState.RUNNING:
             self._deferred_ends.append(task)
+        self._reap(task)
         self.request_tick()
+
+    def _reap(self, ended: Task) -> None:
+        """The task reaper (swarmkit ``manager/orchestrator/taskreaper``): a slot (a node,
+        for a global service) keeps at most ``TASK_HISTORY_LIMIT`` tasks; the oldest ended
+        ones go first."""
+        same = [t for t in self.service_tasks(ended.service)
+                if (t.slot == ended.slot if ended.slot else t.node == ended.node)]
+        for task in [t for t in same if t.state.terminal][:max(0, len(same) - TASK_HISTORY_LIMIT)]:
+            del self._tasks[task.id]
+            self._changes.pop(task.id, None)
 
     def set_desired(self, task: Task, state: TaskState) -> None:
         task.desired_state = state
