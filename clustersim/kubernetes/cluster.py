@@ -45,6 +45,7 @@ from clustersim.kubernetes.controllers.nodelifecycle import (
 from clustersim.kubernetes.kubelet import Kubelet, Timing
 from clustersim.kubernetes.nodeinfo import NodeInfo, pod_requests
 from clustersim.kubernetes.objects import (
+    condition,
     controller_of,
     full_name,
     generate_name,
@@ -115,7 +116,8 @@ class PodInfo:
 
     ``reason`` is what the STATUS column would explain: ``Unschedulable`` (with the
     FailedScheduling text in ``message``), ``ContainerCreating``, ``Terminating``,
-    ``Completed``, ``Error``, ``NodeNotReady``, or ``""`` for a healthy running pod.
+    ``Completed``, ``Error``, ``NodeNotReady`` (once the node controller has noticed a failed
+    node; until then the API, like ``kubectl``, still shows the pod running), or ``""``.
     """
 
     name: str
@@ -772,8 +774,9 @@ class KubernetesCluster:
                 message = self._last_failure.get(pod["metadata"]["uid"], "")
             elif node not in self._nodes:
                 reason = "NodeNotFound"          # bound by hand to a node that does not exist
-            elif not self._node_up[node]:
-                reason = "NodeNotReady"
+            elif condition(pod, "Ready") and condition(pod, "Ready").get("reason") == \
+                    "NodeNotReady":
+                reason = "NodeNotReady"          # the node controller has marked it
             elif phase == "Pending":
                 reason = "ContainerCreating"
             else:
