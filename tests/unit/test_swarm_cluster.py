@@ -358,3 +358,11 @@ def test_global_job_that_finished_is_not_started_again() -> None:
     cluster.run(until=60)
     history = cluster.tasks("s_init", history=True)
     assert len(history) == 6 and all(t.state == "complete" for t in history)
+
+
+def test_package_docstring_example_runs() -> None:
+    import doctest
+
+    import clustersim.swarm
+
+    assert doctest.testmod(clustersim.swarm).failed == 0
