@@ -160,6 +160,8 @@ class Marathon(Framework):
                  task_startup_seconds: float = 1.0) -> None:
         super().__init__(name=name, role=role, partition_aware=True)
         self.root = RootGroup()
+        self._specs: dict[str, RunSpec] = {}
+        self._ports: dict[str, list[int]] = {}
         self.apps: dict[str, App] = {}
         self.deployments: list[Deployment] = []
         self.events = EventLog("marathon")
