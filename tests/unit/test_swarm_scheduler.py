@@ -4,7 +4,8 @@ Cases are ported from moby/swarmkit ``manager/scheduler/scheduler_test.go``: ``t
 (18 + 2 + 3 + 1 tasks over 5 nodes), ``testPreferences`` (8 tasks over az1 with one node and
 az2 with four), ``testMultiplePreferences`` (12 tasks, az then rack, with memory and generic
 resource reservations), ``TestMultiplePreferencesScaleUp``, ``TestSchedulerFaultyNode``
-and the ``no suitable node (...)`` explanations of ``filter.go``/``pipeline.go``.
+and the ``no suitable node (...)`` explanations of ``filter.go``/``pipeline.go``; and
+``manager/scheduler/nodeset_test.go`` (``TestTreeTaskCountConsistency``).
 """
 
 from __future__ import annotations
@@ -210,3 +211,29 @@ def test_spread_prefers_fewer_tasks_of_the_service_then_fewer_in_total() -> None
 def test_paused_and_drained_nodes_take_no_new_tasks(availability: str) -> None:
     counts, _ = schedule(ServiceSpec("s"), [info("a", availability=availability), info("b")], 2)
     assert counts == {"b": 2}
+
+
+def test_tree_task_counts_are_consistent() -> None:
+    """nodeset_test.go TestTreeTaskCountConsistency: every level counts the service's tasks
+    of its subtree; nodes without the labels sit under the "" branch at every level."""
+    spec = ServiceSpec("service1", preferences=("node.labels.datacenter", "node.labels.rack"))
+    layout = {"node1": ({"datacenter": "dc1", "rack": "r1"}, 3),
+              "node2": ({"datacenter": "dc1", "rack": "r2"}, 2),
+              "node3": ({"datacenter": "dc2", "rack": "r2"}, 4),
+              "node4": ({}, 2), "node5": ({}, 1)}
+    infos = [info(name, labels=labels, running={"service1": count})
+             for name, (labels, count) in layout.items()]
+    scheduler = Scheduler(random.Random(0))
+    scheduler.pipeline.set_task(spec)
+    tree = scheduler._tree(spec, infos, 10, lambda i: node_key(i, "service1"))
+
+    def check(node) -> int:
+        if node.next:
+            assert node.tasks == sum(check(child) for child in node.next.values())
+        return node.tasks
+
+    assert check(tree) == 12
+    assert tree.next["dc1"].tasks == 5
+    assert tree.next["dc1"].next["r1"].tasks == 3 and tree.next["dc1"].next["r2"].tasks == 2
+    assert tree.next["dc2"].tasks == 4 and tree.next["dc2"].next["r2"].tasks == 4
+    assert tree.next[""].tasks == 3 and tree.next[""].next[""].tasks == 3
