@@ -22,7 +22,7 @@ import pytest
 
 from clustersim import Node
 from clustersim.kubernetes import CronSchedule, KubernetesCluster
-from clustersim.kubernetes.controllers.job import pod_failure_backoff
+from clustersim.kubernetes.controllers.job import pod_failure_backoff, want_active
 from clustersim.kubernetes.controllers.replicaset import deletion_rank
 
 
@@ -536,3 +536,35 @@ def test_removed_node_pods_are_collected_after_quarantine():
     assert node not in cluster.node_names()
     assert cluster.events.where(reason="RemovingNode")[0].message == \
         f"Node {node} event: Removing Node {node} from Controller"
+
+
+# TestControllerSyncJob (pkg/controller/job/job_controller_test.go): parallelism, completions
+# (None: a work queue), active and succeeded pods → pods to create (+) or delete (−)
+@pytest.mark.parametrize("name, parallelism, completions, active, succeeded, change", [
+    ("job start", 2, 5, 0, 0, 2),
+    ("WQ job start", 2, None, 0, 0, 2),
+    ("correct # of pods", 3, 5, 2, 0, 1),
+    ("WQ job: correct # of pods", 2, None, 2, 0, 0),
+    ("too few active pods", 2, 5, 1, 1, 1),
+    ("too many active pods", 2, 5, 3, 0, -1),
+    ("only new failed pod", 2, 5, 0, 0, 2),
+    ("WQ job finishing", 2, None, 1, 1, 0),
+    ("more active pods than parallelism", 2, 5, 10, 0, -8),
+    ("more active pods than remaining completions", 3, 4, 3, 2, -1),
+    ("zero parallelism", 0, 5, 0, 0, 0),
+])
+def test_job_want_active_table(name, parallelism, completions, active, succeeded, change):
+    assert want_active(parallelism, completions, active, succeeded) - active == change
+
+
+def test_job_scaled_down_parallelism_deletes_surplus_pods():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(job(run=300, completions=6, parallelism=4))
+    cluster.run(until=10)
+    smaller = job(run=300, completions=6, parallelism=1)
+    cluster.apply(smaller)
+    cluster.run(until=20)
+    running = [p for p in cluster.pods() if p.phase in ("Running", "Pending")
+               and p.reason != "Terminating"]
+    assert len(running) == 1
+    assert len(cluster.events.where(reason="SuccessfulDelete", object="job/pi")) == 3

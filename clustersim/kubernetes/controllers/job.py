@@ -28,6 +28,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from clustersim.kubernetes.controllers.base import Controller
+from clustersim.kubernetes.controllers.replicaset import deletion_rank
 from clustersim.kubernetes.objects import (
     condition,
     generate_name,
@@ -37,7 +38,7 @@ from clustersim.kubernetes.objects import (
     set_condition,
 )
 
-__all__ = ["JobController", "pod_failure_backoff"]
+__all__ = ["JobController", "job_finished", "pod_failure_backoff", "want_active"]
 
 DEFAULT_BACKOFF = 10.0
 MAX_BACKOFF = 360.0
@@ -48,6 +49,15 @@ def pod_failure_backoff(failures: int) -> float:
     if failures <= 0:
         return 0.0
     return min(DEFAULT_BACKOFF * 2 ** (failures - 1), MAX_BACKOFF)
+
+
+def want_active(parallelism: int, completions: int | None, active: int, succeeded: int) -> int:
+    """How many pods should be running (``manageJob``): at most ``parallelism`` and never more
+    than the completions still missing; a work queue (no ``completions``) keeps what runs once
+    a pod succeeded, and starts no more."""
+    if completions is None:
+        return active if succeeded > 0 else parallelism
+    return max(0, min(parallelism, completions - succeeded))
 
 
 def job_finished(job: dict[str, Any]) -> str | None:
@@ -105,11 +115,13 @@ class JobController(Controller):
         if completions is None and succeeded and not active:
             self._finish(job, active, "Complete", "Completed", "Job completed")
             return
-        if completions is None:
-            wanted = 0 if succeeded else parallelism
-        else:
-            wanted = min(parallelism, completions - len(succeeded))
-        if len(active) >= wanted:
+        wanted = want_active(parallelism, completions, len(active), len(succeeded))
+        if len(active) > wanted:
+            for pod in deletion_rank(active)[:len(active) - wanted]:
+                cluster.delete_pod(pod)
+                cluster.record(job, "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}")
+            return
+        if len(active) == wanted:
             return
         if failed:
             last = max(p["status"].get("finishedAt", 0.0) for p in failed)
