@@ -237,3 +237,19 @@ def test_tree_task_counts_are_consistent() -> None:
     assert tree.next["dc1"].next["r1"].tasks == 3 and tree.next["dc1"].next["r2"].tasks == 2
     assert tree.next["dc2"].tasks == 4 and tree.next["dc2"].next["r2"].tasks == 4
     assert tree.next[""].tasks == 3 and tree.next[""].next[""].tasks == 3
+
+
+def test_preassigned_tasks_are_placed_first() -> None:
+    """TestPreassignedTasks: tasks with a node already chosen (global services) are confirmed
+    before the others are placed, so a new replica avoids the node they fill."""
+    from clustersim.swarm import SwarmCluster
+
+    pinned = {"mode": "global", "placement": {"constraints": ["node.hostname==node-1"]}}
+    for seed in range(8):
+        cluster = SwarmCluster(Node.many(2, cpu=1, memory="1Gi", role="manager"), seed=seed)
+        cluster.deploy_stack("s", {"services": {"a": {"image": "a", "deploy": pinned},
+                                                "b": {"image": "b", "deploy": pinned},
+                                                "c": {"image": "c"}}})
+        cluster.run(until=1)
+        (task,) = cluster.tasks("s_c")
+        assert task.node == "node-2"
