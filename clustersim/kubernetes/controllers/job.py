@@ -9,8 +9,8 @@ https://kubernetes.io/docs/concepts/workloads/controllers/job/
   and the Job completes when one succeeded and none is active.
 - Each failed pod counts toward ``backoffLimit`` (default 6); once failures exceed it the Job
   fails with ``BackoffLimitExceeded`` and its active pods are deleted. After ``n`` failures
-  the next pod waits ``10 s × 2^(n−1)``, at most 6 minutes (``DefaultJobPodFailureBackOff``,
-  ``MaxJobPodFailureBackOff``).
+  since the last success the next pod waits ``10 s × 2^(n−1)``, at most 6 minutes
+  (``DefaultJobPodFailureBackOff``, ``MaxJobPodFailureBackOff``, ``backoffRecord``).
 - ``activeDeadlineSeconds`` fails the Job with ``DeadlineExceeded``.
 - Pods get the labels ``batch.kubernetes.io/job-name`` and ``batch.kubernetes.io/controller-uid``
   (and their legacy short forms), as the API server's Job defaulting puts them in the template.
@@ -123,9 +123,11 @@ class JobController(Controller):
             return
         if len(active) == wanted:
             return
-        if failed:
-            last = max(p["status"].get("finishedAt", 0.0) for p in failed)
-            ready_at = last + pod_failure_backoff(len(failed))
+        last_success = max((p["status"].get("finishedAt", 0.0) for p in succeeded), default=-1.0)
+        recent = [p for p in failed if p["status"].get("finishedAt", 0.0) > last_success]
+        if recent:
+            last = max(p["status"].get("finishedAt", 0.0) for p in recent)
+            ready_at = last + pod_failure_backoff(len(recent))
             if now < ready_at:
                 cluster.wake_at(ready_at)
                 return
