@@ -472,9 +472,9 @@ class Marathon(Framework):
         if kind == RESTART and spec_id in deployment.restarts:
             self._drive_restart(app, deployment)
         target = app.spec.instances if kind == RESTART else action["instances"]
-        live = [i for i in app.instances.values() if i.goal == "Running"]
-        stale = [i for i in app.instances.values()
-                 if i.version < app.version or (i.goal != "Running" and i.state != RESERVED)]
+        live = [i for i in app.instances.values() if i.goal == "Running" and i.state != INACTIVE]
+        stale = [i for i in app.instances.values() if i.state not in (RESERVED, INACTIVE)
+                 and (i.version < app.version or i.goal != "Running")]
         healthy = sum(self._is_healthy(app, i) for i in live if i.version == app.version)
         return not stale and healthy >= target and len(live) == target
 

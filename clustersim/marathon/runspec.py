@@ -156,6 +156,9 @@ def _app_ports(raw: Mapping[str, Any], mode: str, where: str) -> list[PortSpec]:
 def _unreachable(raw: Any, resident: bool, where: str) -> tuple[float, float] | None:
     if raw == "disabled" or (raw is None and resident):
         return None
+    if resident:
+        raise ValueError(f"{where}: unreachableStrategy must be 'disabled' for an app with "
+                         "local persistent volumes (its data cannot move to another agent)")
     raw = raw or {}
     if not isinstance(raw, Mapping):
         raise ValueError(f"{where}.unreachableStrategy must be 'disabled' or an object")

@@ -274,3 +274,55 @@ def test_same_seed_same_events():
         return [(e.time, e.object, e.reason, e.message) for e in m.events]
 
     assert trace(3) == trace(3)
+
+
+def test_restart_of_a_scaled_down_resident_app_reuses_its_reservation():
+    cluster, m = cluster_with()
+    resident = app(instances=1, container={"type": "MESOS", "volumes": [
+        {"containerPath": "data", "mode": "RW", "persistent": {"size": 100}}]})
+    m.deploy(resident)
+    cluster.run()
+    m.scale("/web", 0)
+    cluster.run()
+    home = m.instances("/web")[0].reservation
+    deployment = m.deploy({**resident, "cmd": "serve v2", "instances": 1})
+    cluster.run()
+    assert deployment.status == "success"
+    assert [(i.state, i.agent_id) for i in m.instances("/web")] == [("Running", home)]
+
+
+def test_deployment_finishes_while_a_lost_instance_waits_to_be_expunged():
+    cluster, m = cluster_with()
+    m.deploy(app(instances=2, unreachableStrategy={"inactiveAfterSeconds": 0,
+                                                   "expungeAfterSeconds": 3600}))
+    cluster.run()
+    cluster.fail_agent(m.instances("/web")[0].hostname)
+    cluster.run(until=cluster.now + 100)
+    deployment = m.scale("/web", 3)
+    cluster.run(until=cluster.now + 60)
+    assert deployment.status == "success" and m.status()[0]["running"] == 3
+
+
+def test_pod_containers_share_one_network_namespace():
+    cluster, m = cluster_with()
+    m.deploy({"id": "/pod", "scaling": {"kind": "fixed", "instances": 1},
+              "networks": [{"mode": "container", "name": "dcos"}],
+              "volumes": [{"name": "scratch"}],
+              "containers": [
+                  {"name": "web", "resources": {"cpus": 0.1, "mem": 32},
+                   "volumeMounts": [{"name": "scratch", "mountPath": "/data"}]},
+                  {"name": "sidecar", "resources": {"cpus": 0.1, "mem": 32},
+                   "volumeMounts": [{"name": "scratch", "mountPath": "/data"}]}]})
+    cluster.run()
+    records = marathon.MesosDNS(cluster).records()
+    assert records["web.marathon.mesos"] == records["sidecar.marathon.mesos"]
+    assert records["web.marathon.mesos"][0].startswith("9.0.")
+
+
+def test_resident_app_needs_unreachable_strategy_disabled():
+    _, m = cluster_with()
+    with pytest.raises(ValueError, match="disabled"):
+        m.deploy(app(container={"volumes": [{"containerPath": "d", "persistent": {"size": 1}}]},
+                     upgradeStrategy={"minimumHealthCapacity": 0.5, "maximumOverCapacity": 0},
+                     unreachableStrategy={"inactiveAfterSeconds": 60,
+                                          "expungeAfterSeconds": 120}))
