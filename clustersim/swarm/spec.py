@@ -25,6 +25,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
+from clustersim.manifests import ManifestError
 from clustersim.swarm.constraints import Constraint, parse_constraint
 from clustersim.swarm.errors import stack_error
 
@@ -312,6 +313,9 @@ def service_spec(stack: str | None, name: str, raw: Any, where: str) -> ServiceS
     deploy = _mapping(service.get("deploy"), f"{where}.deploy")
     placement = _mapping(deploy.get("placement"), f"{where}.deploy.placement")
     resources = _mapping(deploy.get("resources"), f"{where}.deploy.resources")
+    if deploy.get("mode") in ("replicated-job", "global-job"):
+        raise stack_error(f"{where}.deploy.mode: Swarm jobs ({deploy['mode']}) are not "
+                          "simulated", expected="replicated or global")
     mode = _choice(deploy.get("mode", "replicated"), f"{where}.deploy.mode",
                    ("replicated", "global"))
     replicas = _int(deploy.get("replicas", 1), f"{where}.deploy.replicas")
@@ -343,6 +347,14 @@ def service_spec(stack: str | None, name: str, raw: Any, where: str) -> ServiceS
 
 def services_from_stack(stack: str, document: Any) -> list[ServiceSpec]:
     """Every service of a stack document (a dict with ``services``), in file order."""
+    try:
+        return _services(stack, document)
+    except ManifestError as err:
+        raise ManifestError(err.message, source=f"stack {stack}", path=err.path,
+                            expected=err.expected) from None
+
+
+def _services(stack: str, document: Any) -> list[ServiceSpec]:
     data = _mapping(document, "the stack file")
     services = _mapping(data.get("services"), "services")
     if not services:
