@@ -7,12 +7,9 @@ on one seeded SimPy clock.
   does), applies pod defaults and admission (``DefaultTolerationSeconds``, ``Priority``) and
   deletes dependents when an owner goes (the garbage collector's background propagation);
 - kube-controller-manager: the workload controllers in :mod:`clustersim.kubernetes.controllers`
-  reconcile every object whenever anything changed, and the node lifecycle controller marks a
-  silent node NotReady after ``node_monitor_grace_period``, taints it
-  ``node.kubernetes.io/unreachable`` (NoSchedule and NoExecute) and the taint manager evicts
-  its pods once their ``tolerationSeconds`` run out (kubernetes/kubernetes
-  ``pkg/controller/nodelifecycle/node_lifecycle_controller.go``,
-  ``pkg/controller/tainteviction/taint_eviction.go``);
+  reconcile every object whenever anything changed; the node lifecycle, taint eviction and
+  pod garbage collection loops (:mod:`clustersim.kubernetes.controllers.nodelifecycle`) turn a
+  failed node into NotReady, ``node.kubernetes.io/unreachable`` taints and evictions;
 - kube-scheduler: pending pods are scheduled in priority order (``PrioritySort``), unschedulable
   ones are retried when the cluster changes (:mod:`clustersim.kubernetes.scheduler`);
 - the kubelets (:mod:`clustersim.kubernetes.kubelet`) and kube-proxy
@@ -22,9 +19,10 @@ Controllers act instantly at the current simulated time (upstream: milliseconds)
 node and probe delays are in :class:`~clustersim.kubernetes.kubelet.Timing`.
 
 Simplified (what a real cluster does instead): no preemption; no PodDisruptionBudgets (drain
-evicts regardless); namespaces need not exist; PersistentVolumeClaims bind at once; a pod on a
-failed node stays Terminating until the node comes back (as upstream, unless someone deletes
-the Node object).
+evicts regardless); namespaces need not exist and are not created; PersistentVolumeClaims bind
+at once, with no PersistentVolumes or storage classes behind them; no resource quotas, limit
+ranges or RBAC. As upstream, a pod on a failed node stays Terminating until the node comes
+back, its Node object is deleted, or the node is tainted out-of-service.
 """
 
 from __future__ import annotations
