@@ -3,9 +3,12 @@
 Workload (as in ../shared/notes/performance.md): a seeded node mix of 4, 8, 16 and 32 cores
 with 4 GiB per core, pods of 24 shapes (100–1000m cpu, 128Mi–4Gi memory), 30 pods per node
 on average, every default plugin on (the pods carry no spread or affinity terms, so those
-plugins skip) and every feasible node scored. Each size runs in a fresh process so that its
-peak resident memory (``ru_maxrss``) is its own; the time covers scheduling and binding
-(``NodeInfo.add_pod``), not building the nodes.
+plugins skip) and every feasible node scored. Pods of one shape share their ``spec`` (as the
+pods of one ReplicaSet share its template); each has its own metadata. Pods are made as they
+are scheduled. Each size runs in a fresh process so that its peak resident memory
+(``ru_maxrss``, the whole process: interpreter, NumPy, the library, nodes and every bound
+pod) is its own; the time covers making, scheduling and binding (``NodeInfo.add_pod``) the
+pods, not building the nodes.
 
 Run: ``python benchmarks/k8s_scheduler.py`` (all sizes, fast path, plus the reference path
 on a sample of pods), or ``python benchmarks/k8s_scheduler.py NODES PODS [reference]``.
@@ -18,14 +21,17 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 
 from clustersim.kubernetes.scheduler import Scheduler
 from clustersim.kubernetes.scheduler.builders import make_node, make_pod
 
 SIZES = ((100, 3_000), (1_000, 30_000), (5_000, 150_000))
+CPU = (100, 200, 250, 500, 750, 1000)
+MEMORY = (128, 256, 512, 1024, 2048, 4096)
 
 
-def workload(nodes: int, pods: int, seed: int = 0) -> tuple[list, list]:
+def workload(nodes: int, pods: int, seed: int = 0) -> tuple[list, Iterator[dict]]:
     rng = random.Random(seed)
     infos = []
     for i in range(nodes):
@@ -37,15 +43,19 @@ def workload(nodes: int, pods: int, seed: int = 0) -> tuple[list, list]:
                 labels={"topology.kubernetes.io/zone": f"zone-{i % 3}"},
             )
         )
-    shapes = [
-        (rng.choice((100, 200, 250, 500, 750, 1000)), rng.choice((128, 256, 512, 1024, 2048, 4096)))
+    specs = [
+        make_pod("template", {"cpu": f"{rng.choice(CPU)}m", "memory": f"{rng.choice(MEMORY)}Mi"})[
+            "spec"
+        ]
         for _ in range(24)
     ]
-    manifests = []
-    for i in range(pods):
-        cpu, mem = shapes[rng.randrange(len(shapes))]
-        manifests.append(make_pod(f"pod-{i}", {"cpu": f"{cpu}m", "memory": f"{mem}Mi"}))
-    return infos, manifests
+
+    def manifests() -> Iterator[dict]:
+        for i in range(pods):
+            spec = specs[rng.randrange(len(specs))]
+            yield {"metadata": {"name": f"pod-{i}", "namespace": "default"}, "spec": spec}
+
+    return infos, manifests()
 
 
 def run(nodes: int, pods: int, fast: bool) -> None:

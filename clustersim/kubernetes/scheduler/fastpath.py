@@ -78,11 +78,17 @@ def _go_round(x: np.ndarray) -> np.ndarray:
 
 @dataclass
 class _Static:
-    """Per node: passes the static filters; raw TaintToleration and NodeAffinity scores."""
+    """Per node: passes the static filters; raw TaintToleration and NodeAffinity scores.
+
+    ``constant``: every raw score is 0, so normalization gives the same value everywhere;
+    ``all_ok``: every node passes the static filters.
+    """
 
     ok: np.ndarray
     taint_raw: np.ndarray | None
     affinity_raw: np.ndarray | None
+    constant: bool
+    all_ok: bool
 
 
 @dataclass
@@ -286,7 +292,8 @@ class FastPath:
         ):
             terms = state.data["NodeAffinity"]
             affinity_raw = np.array([preferred_score(terms, n) for n in self.nodes], dtype=np.int64)
-        entry = _Static(ok, taint_raw, affinity_raw)
+        constant = not any(raw is not None and raw.any() for raw in (taint_raw, affinity_raw))
+        entry = _Static(ok, taint_raw, affinity_raw, constant, bool(ok.all()))
         self.static_cache[key] = entry
         if len(self.static_cache) > _CACHE_SIZE:
             self.static_cache.popitem(last=False)
@@ -461,16 +468,15 @@ class FastPath:
         infeasible); the others keep feasibility and each plugin's score for :meth:`_totals`.
         """
         static = shape.static
-        constant = not (
-            (static.taint_raw is not None and static.taint_raw.any())
-            or (static.affinity_raw is not None and static.affinity_raw.any())
-        )
+        constant = static.constant
         if constant and shape.total is None and len(idx) != len(self.nodes):
             idx = np.arange(len(self.nodes))
         requested = self.state[idx][:, shape.cols] + shape.adds
         allocatable = self.cap[idx][:, shape.caps]
         first, second = shape.split
-        feasible = static.ok[idx] & (requested[:, :first] <= allocatable[:, :first]).all(axis=1)
+        feasible = (requested[:, :first] <= allocatable[:, :first]).all(axis=1)
+        if not static.all_ok:
+            feasible &= static.ok[idx]
         if shape.ports and "NodePorts" in self.filters:
             for j in np.flatnonzero(feasible & self.has_ports[idx]):
                 used = self.nodes[idx[j]].used_ports
