@@ -9,6 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests run the same examples on every run (a CI failure can be reproduced exactly)
+# and have no per-example deadline (CI shares 2 cores with a browser and a notebook kernel).
+settings.register_profile("course", derandomize=True, deadline=None, print_blob=True)
+settings.load_profile("course")
 
 ROOT = Path(__file__).resolve().parent.parent
 REALWORLD = ROOT.parent / "shared" / "realworld"
