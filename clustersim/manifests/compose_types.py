@@ -16,7 +16,7 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from clustersim.manifests.units import compose_bytes, compose_cpus
 
@@ -73,29 +73,44 @@ class _Model(BaseModel):
     model_config = ConfigDict(strict=True, extra="allow")
 
 
-class Resource(_Model):
+class _Closed(_Model):
+    """A part of ``deploy`` or ``healthcheck``: the schema allows no other keys (but ``x-``
+    extensions), so ``docker stack deploy`` refuses a typo such as ``replica: 2`` with
+    "Additional property replica is not allowed"."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _extensions(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if not str(k).startswith("x-")}
+        return data
+
+
+class Resource(_Closed):
     cpus: Cpus | None = None
     memory: Bytes | None = None
     pids: int | None = None
     generic_resources: list[dict[str, Any]] | None = None
 
 
-class Resources(_Model):
+class Resources(_Closed):
     limits: Resource | None = None
     reservations: Resource | None = None
 
 
-class Preference(_Model):
+class Preference(_Closed):
     spread: str
 
 
-class Placement(_Model):
+class Placement(_Closed):
     constraints: list[Constraint] | None = None
     preferences: list[Preference] | None = None
     max_replicas_per_node: Count | None = None
 
 
-class UpdateConfig(_Model):
+class UpdateConfig(_Closed):
     parallelism: Count | None = None
     delay: Duration | None = None
     failure_action: Literal["continue", "rollback", "pause"] | None = None
@@ -104,14 +119,14 @@ class UpdateConfig(_Model):
     order: Literal["start-first", "stop-first"] | None = None
 
 
-class RestartPolicy(_Model):
+class RestartPolicy(_Closed):
     condition: Literal["none", "on-failure", "any"] | None = None
     delay: Duration | None = None
     max_attempts: Count | None = None
     window: Duration | None = None
 
 
-class Deploy(_Model):
+class Deploy(_Closed):
     mode: Literal["replicated", "global", "replicated-job", "global-job"] | None = None
     replicas: Count | None = None
     placement: Placement | None = None
@@ -123,12 +138,13 @@ class Deploy(_Model):
     labels: Labels | None = None
 
 
-class Healthcheck(_Model):
+class Healthcheck(_Closed):
     test: str | list[str] | None = None
     interval: Duration | None = None
     timeout: Duration | None = None
     start_period: Duration | None = None
     retries: Count | None = None
+    start_interval: Duration | None = None
     disable: bool | None = None
 
 

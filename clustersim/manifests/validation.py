@@ -7,9 +7,10 @@ resources.requests.cpu``), the line where that field is, what was found and what
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from clustersim.manifests.safe_yaml import Document, Path
 
@@ -62,13 +63,37 @@ def validate(model: type[BaseModel], document: Document, path: Path = ()) -> Bas
     except ValidationError as err:
         first = err.errors(include_url=False)[0]
         where = (*path, *_data_path(data, first["loc"]))
+        expected = _EXPECTED.get(first["type"])
         if first["type"] == "missing":
             message = "this required field is missing"
+        elif first["type"] == "extra_forbidden":
+            fields = sorted(info.alias or name for name, info in _fields_at(model, first["loc"]))
+            message = f"Additional property {first['loc'][-1]} is not allowed"
+            expected = "one of " + ", ".join(fields) if fields else None
+        elif first["type"] == "value_error":  # our own validators quote the value already
+            message = first["msg"].removeprefix("Value error, ").rstrip(".")
         else:
-            reason = first["msg"].removeprefix("Value error, ").rstrip(".")
-            if first["type"] == "value_error":
-                message = reason  # our own validators' messages quote the value already
-            else:
-                message = f"{_found(first['input'])} is not valid: {reason}"
-        expected = _EXPECTED.get(first["type"])
+            message = f"{_found(first['input'])} is not valid: {first['msg'].rstrip('.')}"
         raise document.error(where, message, expected) from None
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model inside a type such as ``list[Placement] | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in get_args(annotation):
+        found = _model_in(argument)
+        if found is not None:
+            return found
+    return None
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[tuple[str, FieldInfo]]:
+    """The fields of the (nested) model that holds the last part of ``loc``."""
+    current: type[BaseModel] | None = model
+    for part in loc[:-1]:
+        if isinstance(part, int) or current is None:
+            continue
+        field = next((f for n, f in current.model_fields.items() if part in (n, f.alias)), None)
+        current = _model_in(field.annotation) if field else None
+    return list(current.model_fields.items()) if current else []

@@ -321,3 +321,26 @@ def test_volume_options_as_docker_cli_parses_them(short: str, expected: dict) ->
 def test_bad_volumes(short: str) -> None:
     with pytest.raises(ManifestError, match="cannot be read"):
         stack(f"volumes: [{short!r}]")
+
+
+@pytest.mark.parametrize(
+    ("deploy", "path", "allowed"),
+    [
+        ("replica: 2", "deploy.replica", "replicas"),
+        (
+            "placement: {constraint: [node.role==worker]}",
+            "deploy.placement.constraint",
+            "constraints",
+        ),
+        ("resources: {limits: {cpu: '1'}}", "deploy.resources.limits.cpu", "cpus"),
+        ("restart_policy: {max_attempt: 3}", "deploy.restart_policy.max_attempt", "max_attempts"),
+    ],
+)
+def test_typos_in_deploy_are_refused_as_docker_does(deploy: str, path: str, allowed: str) -> None:
+    """The v3 schema closes ``deploy`` and its parts: "Additional property ... is not allowed"."""
+    with pytest.raises(ManifestError) as info:
+        stack(f"image: x\ndeploy:\n  {deploy}")
+    assert info.value.path == f"services.web.{path}"
+    assert f"Additional property {path.rsplit('.', 1)[1]} is not allowed" in str(info.value)
+    assert allowed in info.value.expected
+    assert stack(f"image: x\ndeploy:\n  x-note: kept\n  replicas: 2")["deploy"]["x-note"] == "kept"
