@@ -343,4 +343,4 @@ def test_typos_in_deploy_are_refused_as_docker_does(deploy: str, path: str, allo
     assert info.value.path == f"services.web.{path}"
     assert f"Additional property {path.rsplit('.', 1)[1]} is not allowed" in str(info.value)
     assert allowed in info.value.expected
-    assert stack(f"image: x\ndeploy:\n  x-note: kept\n  replicas: 2")["deploy"]["x-note"] == "kept"
+    assert stack("image: x\ndeploy:\n  x-note: kept\n  replicas: 2")["deploy"]["x-note"] == "kept"
