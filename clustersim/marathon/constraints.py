@@ -52,6 +52,7 @@ _NEEDS_VALUE = ("LIKE", "UNLIKE", "MAX_PER", "IS", "IN")
 _SCALAR = re.compile(r"^[0-9]+(\.[0-9]+)?$")
 _RANGE_ITEM = re.compile(r"^\s*(\d+)\s*-\s*(\d+)\s*$")
 HOSTNAME_FIELDS = ("hostname", "@hostname")
+_INT_MAX = 2**31 - 1  # getIntValue("inf") is Integer.MAX_VALUE
 REGION_FIELD = "@region"
 ZONE_FIELD = "@zone"
 
@@ -105,8 +106,14 @@ class Constraint:
         self.pattern = re.compile(value) if operator in ("LIKE", "UNLIKE") and value else None
 
     @classmethod
-    def parse(cls, raw: Any, where: str = "constraint") -> Constraint:
-        """Read ``["field", "OPERATOR", "value"?]`` (or a Constraint); bad input → ValueError."""
+    def parse(cls, raw: Any, where: str = "constraint", *, strict: bool = True) -> Constraint:
+        """Read ``["field", "OPERATOR", "value"?]`` (or a Constraint); bad input → ValueError.
+
+        ``strict`` is the validation Marathon applies to app definitions (a LIKE/UNLIKE/IS/
+        IN/MAX_PER value is required, GROUP_BY's must be a number). Without it, a constraint
+        is read as ``Constraints.scala`` evaluates it: an empty LIKE/UNLIKE value rejects
+        every offer, a GROUP_BY value that is not a number counts as none.
+        """
         if isinstance(raw, Constraint):
             return raw
         if isinstance(raw, Mapping):  # pod form {"fieldName", "operator", "value"}
@@ -124,13 +131,13 @@ class Constraint:
                 f"{where}: unknown constraint operator {raw[1]!r}; Marathon knows "
                 + ", ".join(OPERATORS)
             )
-        if operator in _NEEDS_VALUE and not value:
+        if strict and operator in _NEEDS_VALUE and not value:
             raise ValueError(
                 f"{where}: {operator} needs a value, e.g. [{field!r}, {operator!r}, '...']"
             )
         if operator == "MAX_PER" and not value.isdigit():
             raise ValueError(f"{where}: MAX_PER needs a whole number, got {value!r}")
-        if operator == "GROUP_BY" and value and not value.isdigit():
+        if strict and operator == "GROUP_BY" and value and not value.isdigit():
             raise ValueError(f"{where}: GROUP_BY takes a whole number of groups, got {value!r}")
         try:
             return cls(field, operator, value)
@@ -196,7 +203,7 @@ def constraint_accepts(constraint: Any, offer: Mapping[str, Any],
     count (GROUP_BY with a value depends on it; when omitted, the instance being placed is
     counted as the last one: ``len(placed) + 1``).
     """
-    rule = Constraint.parse(constraint)
+    rule = Constraint.parse(constraint, strict=False)
     placed_list = list(placed)
     offer_value = field_value(rule.field, offer)
     if offer_value is None:
@@ -220,7 +227,8 @@ def constraint_accepts(constraint: Any, offer: Mapping[str, Any],
     if operator == "IN":
         return offer_value in re.split(r" *, *", value)
     target = instances if instances is not None else len(placed_list) + 1
-    return _group_by(offer_value, placed_values, int(value or 0), target)
+    groups = int(value) if value.isdigit() else _INT_MAX if value == "inf" else 0
+    return _group_by(offer_value, placed_values, groups, target)
 
 
 def select_instances_to_kill(constraints: Iterable[Any], running: Sequence[Any], count: int,
@@ -237,7 +245,8 @@ def select_instances_to_kill(constraints: Iterable[Any], running: Sequence[Any],
         raise ValueError(f"cannot kill {count} instances: only {len(running)} are running")
     if count == len(running):
         return list(running)
-    rules = [c for c in (Constraint.parse(r) for r in constraints) if c.operator == "GROUP_BY"]
+    rules = [c for c in (Constraint.parse(r, strict=False) for r in constraints)
+             if c.operator == "GROUP_BY"]
     if not rules:
         return []
     distributions: list[list[list[int]]] = []

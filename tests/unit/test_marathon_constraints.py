@@ -229,3 +229,13 @@ def test_kill_selection_with_two_group_bys():
 def test_kill_selection_without_group_by_picks_nothing():
     tasks = [with_attrs(rack="rack-1") for _ in range(10)]
     assert select_instances_to_kill([], tasks, 5, lambda t: t) == []
+
+
+def test_evaluation_is_lenient_where_constraints_scala_is():
+    # Constraints.scala: "Error, value is required for LIKE operation" -> false, same for UNLIKE
+    assert not constraint_accepts(["jdk", "LIKE", ""], offer(jdk="7"), [])
+    assert not constraint_accepts(["jdk", "UNLIKE", ""], offer(jdk="7"), [])
+    assert constraint_accepts(["jdk", "UNLIKE", ""], offer(), [])      # missing field
+    # getIntValue: a GROUP_BY value that is not a number counts as none
+    assert constraint_accepts(["hostname", "GROUP_BY", "many"], offer("h3"),
+                              [on_host("h1"), on_host("h2")])
