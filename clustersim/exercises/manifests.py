@@ -10,11 +10,16 @@ from clustersim.manifests import ManifestError, load_manifests
 __all__ = ["check_fixed_deployment", "check_ssd_only_stack"]
 
 
+def _require_text(answer: object) -> str:
+    if not isinstance(answer, str):
+        raise Wrong("The answer must be the YAML text (a string).", "Keep the triple quotes.")
+    return answer
+
+
 @checker("Right: the Deployment loads, and both replicas are running.")
 def check_fixed_deployment(text: object) -> None:
     """``text``: the corrected YAML of the broken ``web`` Deployment."""
-    if not isinstance(text, str):
-        raise Wrong("The answer must be the YAML text (a string).", "Keep the triple quotes.")
+    text = _require_text(text)
     try:
         specs = load_manifests(text, name="your answer")
     except ManifestError as err:
@@ -35,8 +40,7 @@ def check_fixed_deployment(text: object) -> None:
 @checker("Right: every replica of 'db' runs on a node labelled ssd=true.")
 def check_ssd_only_stack(text: object) -> None:
     """``text``: a stack file whose service ``db`` (3 replicas) runs only on SSD nodes."""
-    if not isinstance(text, str):
-        raise Wrong("The answer must be the YAML text (a string).", "Keep the triple quotes.")
+    text = _require_text(text)
     try:
         placement = place(text, name="your stack")
     except (ManifestError, ValueError) as err:
