@@ -1,7 +1,8 @@
 """Ports: service ports Marathon assigns and host ports it takes from offers.
 
 Sources: mesosphere/marathon ``docs/docs/networking.md`` and ``docs/docs/ports.md``;
-``core/group/impl/AssignDynamicServiceLogic.scala`` (service ports) and
+``src/main/scala/mesosphere/marathon/core/group/impl/AssignDynamicServiceLogic.scala``
+(service ports) and
 ``src/main/scala/mesosphere/mesos/PortsMatcher.scala`` (host ports).
 
 - Service ports are cluster-wide names for an app's ports that a load balancer such as
@@ -35,29 +36,28 @@ LOCAL_PORT_MIN, LOCAL_PORT_MAX = 10000, 20000
 
 def assign_service_ports(specs: Sequence[RunSpec],
                          previous: Mapping[str, Sequence[int]]) -> dict[str, list[int]]:
-    """Service ports of every run spec in ``specs`` (in order): given ports are kept, zeros
-    take the app's previous assignment when it had as many ports, else the lowest free port."""
-    used = {p.service_port for s in specs for p in s.ports if p.service_port}
-    kept = {s.id: list(previous[s.id]) for s in specs
-            if s.id in previous and len(previous[s.id]) == len(s.ports)}
-    used.update(port for ports in kept.values() for port in ports)
-    candidates = (port for port in range(LOCAL_PORT_MIN, LOCAL_PORT_MAX + 1) if port not in used)
+    """Service ports of every run spec in ``specs`` (in order), as
+    ``AssignDynamicServiceLogic.assignDynamicServicePorts`` assigns them: a given port is
+    kept; a 0 takes first the app's previous ports it no longer names, then the lowest port
+    of 10000-20000 that no app used before or uses now."""
+    used = {port for ports in previous.values() for port in ports}
+    used |= {p.service_port for s in specs for p in s.ports if p.service_port}
+    free = (port for port in range(LOCAL_PORT_MIN, LOCAL_PORT_MAX + 1) if port not in used)
     result: dict[str, list[int]] = {}
     for spec in specs:
+        given = [p.service_port for p in spec.ports]
+        reusable = iter([port for port in previous.get(spec.id, ())
+                         if LOCAL_PORT_MIN <= port <= LOCAL_PORT_MAX and port not in given])
         ports = []
-        for index, port in enumerate(spec.ports):
-            if port.service_port:
-                ports.append(port.service_port)
-            elif spec.id in kept:
-                ports.append(kept[spec.id][index])
-            else:
-                try:
-                    ports.append(next(candidates))
-                except StopIteration:
+        for port in given:
+            if not port:
+                port = next(reusable, None) or next(free, None)
+                if port is None:
                     raise ValueError(
                         f"{spec.kind.lower()} {spec.id}: no free service port left in "
-                        f"{LOCAL_PORT_MIN}-{LOCAL_PORT_MAX}"
-                    ) from None
+                        f"{LOCAL_PORT_MIN}-{LOCAL_PORT_MAX} (PortRangeExhaustedException)"
+                    )
+            ports.append(port)
         result[spec.id] = ports
     return result
 
