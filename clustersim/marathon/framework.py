@@ -168,7 +168,7 @@ class Marathon(Framework):
         self.max_instances_per_offer = max_instances_per_offer
         self.decline_offer_duration = decline_offer_duration
         self.task_startup_seconds = task_startup_seconds
-        self._task_index: dict[str, str] = {}
+        self._task_index: dict[str, tuple[str, str]] = {}   # task id → (app id, instance id)
         self._instance_ids = itertools.count(1)
         self._deployment_ids = itertools.count(1)
         self._versions = itertools.count(1)
@@ -622,7 +622,7 @@ class Marathon(Framework):
             operation = tasks[0]
         instance.tasks = {t.task_id: "TASK_STAGING" for t in tasks}
         for task in tasks:
-            self._task_index[task.task_id] = instance.id
+            self._task_index[task.task_id] = (spec.id, instance.id)
         self._record("instance", instance.id, "instance_changed_event",
                      f"Launching {instance.id} of {spec.id} on {offer.hostname}"
                      + (f" ports {[p for p in ports if p]}" if any(ports) else ""))
@@ -631,11 +631,11 @@ class Marathon(Framework):
     # -- status updates -------------------------------------------------------------------
 
     def _find(self, task_id: str) -> tuple[App, Instance] | None:
-        instance_id = self._task_index.get(task_id)
-        for app in self.apps.values():
-            if instance_id in app.instances:
-                return app, app.instances[instance_id]
-        return None
+        spec_id, instance_id = self._task_index.get(task_id, ("", ""))
+        app = self.apps.get(spec_id)
+        if app is None or instance_id not in app.instances:
+            return None
+        return app, app.instances[instance_id]
 
     def status_update(self, status: Any) -> None:
         found = self._find(status.task_id)
