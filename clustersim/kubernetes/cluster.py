@@ -18,11 +18,11 @@ on one seeded SimPy clock.
 Controllers act instantly at the current simulated time (upstream: milliseconds); the kubelet,
 node and probe delays are in :class:`~clustersim.kubernetes.kubelet.Timing`.
 
-Simplified (what a real cluster does instead): no preemption; no PodDisruptionBudgets (drain
-evicts regardless); namespaces need not exist and are not created; PersistentVolumeClaims bind
-at once, with no PersistentVolumes or storage classes behind them; no resource quotas, limit
-ranges or RBAC. As upstream, a pod on a failed node stays Terminating until the node comes
-back, its Node object is deleted, or the node is tainted out-of-service.
+Simplified (what a real cluster does instead): no preemption; namespaces need not exist and
+are not created; PersistentVolumeClaims bind at once, with no PersistentVolumes or storage
+classes behind them; no resource quotas, limit ranges or RBAC. As upstream, a pod on a failed
+node stays Terminating until the node comes back, its Node object is deleted, or the node is
+tainted out-of-service.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from typing import Any
 
 from clustersim.kubernetes.controllers import CONTROLLERS
 from clustersim.kubernetes.controllers.deployment import rollout_history, rollout_undo
+from clustersim.kubernetes.controllers.disruption import eviction_refusal
 from clustersim.kubernetes.controllers.nodelifecycle import (
     NodeLifecycleController,
     PodGarbageCollector,
@@ -67,6 +68,8 @@ __all__ = ["AdmissionError", "KubernetesCluster", "PodInfo", "default_nodes"]
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 """What ``kubectl apply`` compares a manifest with (client-side apply)."""
 UNSCHEDULABLE = "node.kubernetes.io/unschedulable"
+DRAIN_RETRY_SECONDS = 5.0
+"""kubectl drain waits this long before retrying a refused eviction."""
 SYSTEM_PRIORITIES = {"system-cluster-critical": 2000000000, "system-node-critical": 2000001000}
 _MAX_PASSES = 200
 _PLURALS = {"deployment": "Deployment", "deployments": "Deployment", "deploy": "Deployment",
@@ -173,6 +176,8 @@ class KubernetesCluster:
         self._lifecycle = NodeLifecycleController(self)
         self._eviction = TaintEvictionController(self)
         self._podgc = PodGarbageCollector(self)
+        self.drain_log: list[tuple[float, str]] = []
+        """What ``kubectl drain`` printed: (time, line)."""
         for node in nodes:
             self.add_node(node)
 
@@ -605,8 +610,10 @@ class KubernetesCluster:
 
     def drain(self, name: str, *, force: bool = False) -> list[str]:
         """``kubectl drain --ignore-daemonsets``: cordon, then evict every pod except
-        DaemonSet pods. Pods without a controller are refused unless ``force`` (they would be
-        lost). Returns the evicted pods' names. (PodDisruptionBudgets are not checked.)"""
+        DaemonSet pods, and return their names. Pods without a controller are refused unless
+        ``force`` (they would be lost). An eviction that a PodDisruptionBudget refuses is
+        retried every 5 s, as kubectl does, until the budget allows it; kubectl's lines go to
+        :attr:`drain_log` (:mod:`clustersim.kubernetes.controllers.disruption`)."""
         self.node(name)
         pods = [p for p in self.list("Pod") if p["spec"].get("nodeName") == name
                 and not is_terminating(p) and is_active(p)]
@@ -615,15 +622,27 @@ class KubernetesCluster:
             raise ValueError(f"cannot delete Pods that declare no controller (use force=True "
                              f"to override): {', '.join(bare)}")
         self.cordon(name)
-        evicted = []
-        for pod in pods:
-            ref = controller_of(pod)
-            if ref is not None and ref.get("kind") == "DaemonSet":
-                continue
-            self.delete_pod(pod)
-            evicted.append(pod["metadata"]["name"])
+        targets = [p for p in pods if (controller_of(p) or {}).get("kind") != "DaemonSet"]
+        self._evict_for_drain(targets)
         self._reconcile()
-        return evicted
+        return [p["metadata"]["name"] for p in targets]
+
+    def _evict_for_drain(self, pods: list[dict[str, Any]]) -> None:
+        waiting = []
+        for pod in pods:
+            if not self.exists(pod) or is_terminating(pod):
+                continue
+            refusal = eviction_refusal(self, pod)
+            if refusal:
+                meta = pod["metadata"]
+                self.drain_log.append((self.now, f'error when evicting pods/"{meta["name"]}" -n '
+                                       f'"{meta["namespace"]}" (will retry after 5s): {refusal}'))
+                waiting.append(pod)
+                continue
+            self.drain_log.append((self.now, f"evicting pod {full_name(pod)}"))
+            self.delete_pod(pod)
+        if waiting:
+            self.after(DRAIN_RETRY_SECONDS, lambda: self._evict_for_drain(waiting))
 
     def node_is_up(self, name: str) -> bool:
         """Whether the node's machine (and kubelet) is running."""

@@ -407,3 +407,30 @@ def test_pods_get_addresses_from_their_nodes_range():
     index = {name: i for i, name in enumerate(cluster.node_names())}
     assert all(p.ip.startswith(f"10.244.{index[p.node]}.") for p in rows)
     assert len({p.ip for p in rows}) == 6
+
+
+def test_drain_respects_pod_disruption_budget():
+    """With maxUnavailable 1, each further eviction waits until the previous pod's replacement
+    is ready elsewhere (kubectl retries every 5 s)."""
+    cluster = KubernetesCluster(nodes(2), seed=3)
+    cluster.cordon("node-2")
+    cluster.apply(deployment(replicas=3))
+    cluster.apply({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
+                   "metadata": {"name": "web"},
+                   "spec": {"maxUnavailable": 1, "selector": {"matchLabels": {"app": "web"}}}})
+    cluster.run()
+    cluster.uncordon("node-2")
+    assert {p.node for p in cluster.pods()} == {"node-1"}
+    start = cluster.now
+    assert len(cluster.drain("node-1")) == 3
+    refused = [line for _, line in cluster.drain_log if "disruption budget" in line]
+    assert refused and refused[0].endswith(
+        "(will retry after 5s): Cannot evict pod as it would violate the pod's disruption "
+        "budget.")
+    cluster.run()
+    assert all(p.node == "node-2" and p.ready for p in cluster.pods())
+    evictions = [t for t, line in cluster.drain_log if line.startswith("evicting pod")]
+    assert len(evictions) == 3 and evictions[0] == start
+    assert evictions[1] >= start + 5 and evictions[2] > evictions[1]
+    budget = cluster.get("PodDisruptionBudget", "default", "web")
+    assert budget["status"]["desiredHealthy"] == 2

@@ -1,0 +1,93 @@
+"""PodDisruptionBudgets: how many pods voluntary evictions (``kubectl drain``) may take.
+
+Upstream: kubernetes/kubernetes ``pkg/controller/disruption/disruption.go`` (status:
+``currentHealthy``, ``desiredHealthy``, ``disruptionsAllowed``, ``expectedPods``) and the
+eviction subresource ``pkg/registry/core/pod/storage/eviction.go`` (refuses with "Cannot evict
+pod as it would violate the pod's disruption budget."). Docs:
+https://kubernetes.io/docs/concepts/workloads/pods/disruptions/ and
+https://kubernetes.io/docs/tasks/run-application/configure-pdb/
+
+- ``minAvailable`` N: desiredHealthy = N (a percentage of the expected pods, rounded up).
+- ``maxUnavailable`` N: desiredHealthy = expected − N (a percentage rounded up).
+- disruptionsAllowed = max(0, currentHealthy − desiredHealthy); healthy = Ready.
+- An eviction of a healthy pod is refused when no disruption is allowed; an unhealthy pod may
+  go when the budget is met (``unhealthyPodEvictionPolicy: IfHealthyBudget``, the default).
+
+The expected count is the scale of the pods' controllers (``getExpectedPodCount``), so a pod
+being replaced still counts as expected but not as healthy.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from clustersim.kubernetes.controllers.base import replicas_of
+from clustersim.kubernetes.controllers.deployment import value_from_int_or_percent
+from clustersim.kubernetes.objects import (
+    controller_of,
+    is_active,
+    is_ready,
+    labels_of,
+    selector_matches,
+)
+
+if TYPE_CHECKING:
+    from clustersim.kubernetes.cluster import KubernetesCluster
+
+__all__ = ["REFUSED", "budget_status", "eviction_refusal"]
+
+REFUSED = "Cannot evict pod as it would violate the pod's disruption budget."
+
+
+def budget_status(cluster: KubernetesCluster, pdb: dict[str, Any]) -> dict[str, int]:
+    """The budget's status as the disruption controller computes it."""
+    spec = pdb.get("spec") or {}
+    selector = spec.get("selector")
+    namespace = pdb["metadata"]["namespace"]
+    pods = [p for p in cluster.list("Pod", namespace)
+            if is_active(p) and selector_matches(selector, labels_of(p))]
+    expected = _expected_pods(cluster, namespace, pods)
+    healthy = sum(1 for p in pods if is_ready(p))
+    if spec.get("maxUnavailable") is not None:
+        desired = expected - value_from_int_or_percent(spec["maxUnavailable"], expected, True,
+                                                       "maxUnavailable")
+    else:
+        desired = value_from_int_or_percent(spec.get("minAvailable", 1), expected, True,
+                                            "minAvailable")
+    desired = max(0, desired)
+    return {"expectedPods": expected, "currentHealthy": healthy, "desiredHealthy": desired,
+            "disruptionsAllowed": max(0, healthy - desired)}
+
+
+def _expected_pods(cluster: KubernetesCluster, namespace: str,
+                   pods: list[dict[str, Any]]) -> int:
+    """``getExpectedPodCount``: the scale of the pods' controllers (a ReplicaSet's Deployment
+    when it has one); a pod without a controller counts once."""
+    scales: dict[str, int] = {}
+    bare = 0
+    for pod in pods:
+        ref = controller_of(pod)
+        owner = cluster.get(ref["kind"], namespace, ref["name"]) if ref else None
+        if owner is None:
+            bare += 1
+            continue
+        parent_ref = controller_of(owner)
+        parent = cluster.get(parent_ref["kind"], namespace, parent_ref["name"]) \
+            if parent_ref and parent_ref.get("kind") == "Deployment" else None
+        top = parent or owner
+        scales[top["metadata"]["uid"]] = replicas_of(top)
+    return bare + sum(scales.values())
+
+
+def eviction_refusal(cluster: KubernetesCluster, pod: dict[str, Any]) -> str | None:
+    """Why evicting ``pod`` now would be refused, or None if it may go."""
+    for pdb in cluster.list("PodDisruptionBudget", pod["metadata"]["namespace"]):
+        if not selector_matches((pdb.get("spec") or {}).get("selector"), labels_of(pod)):
+            continue
+        status = budget_status(cluster, pdb)
+        pdb["status"] = status
+        if is_ready(pod) and status["disruptionsAllowed"] <= 0:
+            return REFUSED
+        if not is_ready(pod) and status["currentHealthy"] < status["desiredHealthy"]:
+            return REFUSED
+    return None
