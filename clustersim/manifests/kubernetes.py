@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from clustersim.manifests.kubernetes_checks import check_object
+from clustersim.manifests.kubernetes_fields import unknown_fields
 from clustersim.manifests.kubernetes_types import KIND_MODELS, OtherObject
 from clustersim.manifests.kubernetes_versions import removed_warning
 from clustersim.manifests.kubernetes_workloads import kubernetes_workloads, pod_spec
@@ -128,7 +129,11 @@ def load_kubernetes(document: Document) -> list[KubernetesSpec]:
         )
     typed = validate(KIND_MODELS.get(kind, OtherObject), document)
     check_object(document, kind, typed, pod_spec(kind, typed))
-    warning = removed_warning(typed.api_version, kind)
+    warnings = [removed_warning(typed.api_version, kind)] + [
+        f'unknown field "{path}": kubectl apply would refuse it (strict field validation, '
+        "the default since Kubernetes 1.27)"
+        for path in unknown_fields(kind, data)
+    ]
     return [
         KubernetesSpec(
             system="kubernetes",
@@ -140,6 +145,6 @@ def load_kubernetes(document: Document) -> list[KubernetesSpec]:
             line=document.line,
             manifest=copy_data(data),
             typed=typed,
-            warnings=(warning,) if warning else (),
+            warnings=tuple(warning for warning in warnings if warning),
         )
     ]

@@ -259,3 +259,13 @@ def test_secret_data_must_be_base64() -> None:
     )
     error = error_of(text)
     assert (error.path, error.line) == ("data.pw", 6)
+
+
+def test_unknown_fields_are_reported_as_strict_validation_would() -> None:
+    text = DEPLOYMENT.replace("replicas: 3", "replica: 3").replace(
+        "image: nginx", "image: nginx\n        imagePullPolice: Always"
+    )
+    [spec] = load_manifests(text)
+    unknown = [w.split('"')[1] for w in spec.warnings]
+    assert unknown == ["spec.replica", "spec.template.spec.containers[0].imagePullPolice"]
+    assert "strict field validation" in spec.warnings[0]

@@ -1,0 +1,189 @@
+"""Unknown fields in Kubernetes objects: the typos that strict field validation refuses.
+
+Since Kubernetes 1.27, ``kubectl apply`` asks the API server for strict field validation by
+default (``--validate=strict``), and an unknown field fails the request: ``strict decoding
+error: unknown field "spec.replica"`` (https://kubernetes.io/docs/reference/using-api/
+api-concepts/#field-validation). The field lists below are those of kubernetes/api
+``core/v1/types.go``, ``apps/v1/types.go`` and ``batch/v1/types.go`` (as of v1.34) for the
+structures a learner writes most. Simplified: the simulator reports unknown fields as
+warnings, not errors, because it does not know every structure and version of the API.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["unknown_fields"]
+
+
+def _plain(names: str) -> dict[str, None]:
+    """Fields whose values are not checked further (space-separated names)."""
+    return dict.fromkeys(names.split())
+
+
+# structure → {field: structure of its value, "[structure]" for a list of them, or None}
+_STRUCTS: dict[str, dict[str, str | None]] = {
+    "ObjectMeta": _plain(
+        "annotations creationTimestamp deletionGracePeriodSeconds deletionTimestamp finalizers "
+        "generateName generation labels managedFields name namespace ownerReferences "
+        "resourceVersion selfLink uid"
+    ),
+    "LabelSelector": _plain("matchExpressions matchLabels"),
+    "PodTemplateSpec": {"metadata": "ObjectMeta", "spec": "PodSpec"},
+    "PodSpec": {
+        **_plain(
+            "activeDeadlineSeconds affinity automountServiceAccountToken dnsConfig dnsPolicy "
+            "enableServiceLinks ephemeralContainers hostAliases hostIPC hostNetwork hostPID "
+            "hostUsers hostname hostnameOverride imagePullSecrets nodeName nodeSelector os "
+            "overhead preemptionPolicy priority priorityClassName readinessGates resourceClaims "
+            "resources restartPolicy runtimeClassName schedulerName schedulingGates "
+            "securityContext serviceAccount serviceAccountName setHostnameAsFQDN "
+            "shareProcessNamespace subdomain terminationGracePeriodSeconds volumes"
+        ),
+        "containers": "[Container]",
+        "initContainers": "[Container]",
+        "tolerations": "[Toleration]",
+        "topologySpreadConstraints": "[TopologySpreadConstraint]",
+    },
+    "Container": {
+        **_plain(
+            "args command envFrom image imagePullPolicy lifecycle livenessProbe name "
+            "readinessProbe resizePolicy restartPolicy restartPolicyRules securityContext "
+            "startupProbe stdin stdinOnce terminationMessagePath terminationMessagePolicy tty "
+            "volumeDevices workingDir"
+        ),
+        "env": "[EnvVar]",
+        "ports": "[ContainerPort]",
+        "resources": "ResourceRequirements",
+        "volumeMounts": "[VolumeMount]",
+    },
+    "EnvVar": _plain("name value valueFrom"),
+    "ContainerPort": _plain("containerPort hostIP hostPort name protocol"),
+    "ResourceRequirements": _plain("claims limits requests"),
+    "VolumeMount": _plain(
+        "mountPath mountPropagation name readOnly recursiveReadOnly subPath subPathExpr"
+    ),
+    "Toleration": _plain("effect key operator tolerationSeconds value"),
+    "TopologySpreadConstraint": {
+        **_plain(
+            "matchLabelKeys maxSkew minDomains nodeAffinityPolicy nodeTaintsPolicy topologyKey "
+            "whenUnsatisfiable"
+        ),
+        "labelSelector": "LabelSelector",
+    },
+    "DeploymentSpec": {
+        **_plain(
+            "minReadySeconds paused progressDeadlineSeconds replicas revisionHistoryLimit strategy"
+        ),
+        "selector": "LabelSelector",
+        "template": "PodTemplateSpec",
+    },
+    "ReplicaSetSpec": {
+        **_plain("minReadySeconds replicas"),
+        "selector": "LabelSelector",
+        "template": "PodTemplateSpec",
+    },
+    "ReplicationControllerSpec": {
+        **_plain("minReadySeconds replicas selector"),
+        "template": "PodTemplateSpec",
+    },
+    "StatefulSetSpec": {
+        **_plain(
+            "minReadySeconds ordinals persistentVolumeClaimRetentionPolicy podManagementPolicy "
+            "replicas revisionHistoryLimit serviceName updateStrategy"
+        ),
+        "selector": "LabelSelector",
+        "template": "PodTemplateSpec",
+        "volumeClaimTemplates": "[PersistentVolumeClaim]",
+    },
+    "DaemonSetSpec": {
+        **_plain("minReadySeconds revisionHistoryLimit updateStrategy"),
+        "selector": "LabelSelector",
+        "template": "PodTemplateSpec",
+    },
+    "JobSpec": {
+        **_plain(
+            "activeDeadlineSeconds backoffLimit backoffLimitPerIndex completionMode completions "
+            "managedBy manualSelector maxFailedIndexes parallelism podFailurePolicy "
+            "podReplacementPolicy successPolicy suspend ttlSecondsAfterFinished"
+        ),
+        "selector": "LabelSelector",
+        "template": "PodTemplateSpec",
+    },
+    "JobTemplateSpec": {"metadata": "ObjectMeta", "spec": "JobSpec"},
+    "CronJobSpec": {
+        **_plain(
+            "concurrencyPolicy failedJobsHistoryLimit schedule startingDeadlineSeconds "
+            "successfulJobsHistoryLimit suspend timeZone"
+        ),
+        "jobTemplate": "JobTemplateSpec",
+    },
+    "ServiceSpec": {
+        **_plain(
+            "allocateLoadBalancerNodePorts clusterIP clusterIPs externalIPs externalName "
+            "externalTrafficPolicy healthCheckNodePort internalTrafficPolicy ipFamilies "
+            "ipFamilyPolicy loadBalancerClass loadBalancerIP loadBalancerSourceRanges "
+            "publishNotReadyAddresses selector sessionAffinity sessionAffinityConfig "
+            "trafficDistribution type"
+        ),
+        "ports": "[ServicePort]",
+    },
+    "ServicePort": _plain("appProtocol name nodePort port protocol targetPort"),
+    "PersistentVolumeClaim": {
+        "apiVersion": None,
+        "kind": None,
+        "metadata": "ObjectMeta",
+        "spec": "PersistentVolumeClaimSpec",
+        "status": None,
+    },
+    "PersistentVolumeClaimSpec": {
+        **_plain(
+            "accessModes dataSource dataSourceRef storageClassName volumeAttributesClassName "
+            "volumeMode volumeName"
+        ),
+        "resources": "ResourceRequirements",
+        "selector": "LabelSelector",
+    },
+}
+_ENVELOPE = {"apiVersion": None, "kind": None, "metadata": "ObjectMeta", "status": None}
+_KINDS: dict[str, dict[str, str | None]] = {
+    "Pod": {**_ENVELOPE, "spec": "PodSpec"},
+    "Deployment": {**_ENVELOPE, "spec": "DeploymentSpec"},
+    "ReplicaSet": {**_ENVELOPE, "spec": "ReplicaSetSpec"},
+    "ReplicationController": {**_ENVELOPE, "spec": "ReplicationControllerSpec"},
+    "StatefulSet": {**_ENVELOPE, "spec": "StatefulSetSpec"},
+    "DaemonSet": {**_ENVELOPE, "spec": "DaemonSetSpec"},
+    "Job": {**_ENVELOPE, "spec": "JobSpec"},
+    "CronJob": {**_ENVELOPE, "spec": "CronJobSpec"},
+    "Service": {**_ENVELOPE, "spec": "ServiceSpec"},
+    "PersistentVolumeClaim": _STRUCTS["PersistentVolumeClaim"],
+    "ConfigMap": {**_ENVELOPE, **_plain("data binaryData immutable")},
+    "Secret": {**_ENVELOPE, **_plain("data stringData type immutable")},
+    "Namespace": {**_ENVELOPE, "spec": None},
+}
+
+
+def _walk(value: Any, fields: dict[str, str | None], path: str, found: list[str]) -> None:
+    if not isinstance(value, dict):
+        return
+    for key, item in value.items():
+        where = f"{path}.{key}" if path else key
+        if key not in fields:
+            found.append(where)
+            continue
+        child = fields[key]
+        if child is None:
+            continue
+        if child.startswith("["):
+            for index, element in enumerate(item if isinstance(item, list) else []):
+                _walk(element, _STRUCTS[child[1:-1]], f"{where}[{index}]", found)
+        else:
+            _walk(item, _STRUCTS[child], where, found)
+
+
+def unknown_fields(kind: str, manifest: dict[str, Any]) -> list[str]:
+    """The dotted paths of fields that the API server's strict validation would not know."""
+    found: list[str] = []
+    if kind in _KINDS:
+        _walk(manifest, _KINDS[kind], "", found)
+    return found
