@@ -36,8 +36,9 @@ types as reasons: ``api_post_event``, ``group_change_success``, ``deployment_inf
 ``health_status_changed_event``, ``failed_health_check_event``,
 ``unhealthy_task_kill_event``, ``instance_changed_event``).
 
-Simplified: readiness checks count as passed once an instance is healthy; health checks pass
-unless a lab breaks an app with :meth:`Marathon.set_health`; Mesos reservations are not
+Simplified: health and readiness checks pass unless a lab breaks an app with
+:meth:`Marathon.set_health`; readiness checks pass at their first run (``intervalSeconds``
+after the task runs); Mesos reservations are not
 modelled, so a resident instance's persistent disk is asked of each offer on its agent and
 an agent with the DC/OS attribute ``public_ip: true`` stands for a public agent whose
 resources are reserved for role ``slave_public`` (other reserved roles are never offered);
@@ -99,6 +100,7 @@ class Instance:
     running_since: float | None = None
     reservation: str | None = None
     attempt: int = 0
+    ready: bool = False
 
     @property
     def placed(self) -> bool:
@@ -494,7 +496,8 @@ class Marathon(Framework):
             self._schedule(app)
 
     def _is_healthy(self, app: App, instance: Instance) -> bool:
-        if instance.state != RUNNING:
+        """Healthy (or without health checks) and ready: what a deployment waits for."""
+        if instance.state != RUNNING or not instance.ready:
             return False
         return instance.healthy is True if app.spec.health_checks else True
 
@@ -586,7 +589,7 @@ class Marathon(Framework):
         instance.hostname = offer.hostname
         instance.attributes, instance.domain = dict(offer.attributes), offer.domain
         instance.host_ports, instance.healthy, instance.failures = ports, None, {}
-        instance.ever_healthy, instance.running_since = False, None
+        instance.ever_healthy, instance.running_since, instance.ready = False, None, False
         if spec.resident:
             instance.reservation = offer.agent_id
         if spec.network == "container":   # DC/OS overlay network 9.0.0.0/8
@@ -654,6 +657,7 @@ class Marathon(Framework):
             if states == {"TASK_RUNNING"} and instance.state != RUNNING:
                 instance.state, instance.running_since = RUNNING, self.now
                 self._start_health_checks(app, instance)
+                self._start_readiness_check(app, instance)
             elif instance.state not in (RUNNING,):
                 instance.state = _MESOS_STATE[status.state]
         elif status.state == "TASK_UNREACHABLE":
@@ -703,7 +707,33 @@ class Marathon(Framework):
         self.driver.call_later(inactive, inactivate)
         self.driver.call_later(expunge, expunge_it)
 
-    # -- health checks --------------------------------------------------------------------
+    # -- readiness and health checks ------------------------------------------------------
+
+    def _start_readiness_check(self, app: App, instance: Instance) -> None:
+        """Readiness checks (``core/readiness/ReadinessCheckExecutor.scala``) run while an
+        instance is deployed: it counts as ready at the first check after
+        ``intervalSeconds`` (default 30 s) that its app passes. Without readiness checks an
+        instance is ready as soon as it runs."""
+        checks = app.spec.manifest.get("readinessChecks") or []
+        if not checks:
+            instance.ready = True
+            return
+        interval = float(checks[0].get("intervalSeconds", 30))
+        attempt = instance.attempt
+
+        def check() -> None:
+            if instance.attempt != attempt or instance.state != RUNNING:
+                return
+            if app.health_ok:
+                instance.ready = True
+                self._record("instance", instance.id, "instance_changed_event",
+                             f"{instance.id} of {app.spec.id} is ready "
+                             f"(readiness check {checks[0].get('name', 'readinessCheck')})")
+                self._progress()
+            else:
+                self.driver.call_later(interval, check, background=True)
+
+        self.driver.call_later(interval, check)
 
     def _start_health_checks(self, app: App, instance: Instance) -> None:
         for index, check in enumerate(app.spec.health_checks):
@@ -718,7 +748,7 @@ class Marathon(Framework):
 
     def _check(self, app: App, instance: Instance, index: int, attempt: int) -> None:
         if instance.attempt != attempt or instance.state != RUNNING \
-                or self.apps.get(app.spec.id) is not app:
+                or self.apps.get(app.spec.id) is not app or index >= len(app.spec.health_checks):
             return
         check = app.spec.health_checks[index]
         results = list(instance.failures.items())

@@ -326,3 +326,14 @@ def test_resident_app_needs_unreachable_strategy_disabled():
                      upgradeStrategy={"minimumHealthCapacity": 0.5, "maximumOverCapacity": 0},
                      unreachableStrategy={"inactiveAfterSeconds": 60,
                                           "expungeAfterSeconds": 120}))
+
+
+def test_deployments_wait_for_readiness_checks():
+    cluster, m = cluster_with()
+    deployment = m.deploy(app(instances=2, readinessChecks=[
+        {"name": "ready", "protocol": "HTTP", "path": "/ready", "portName": "http",
+         "intervalSeconds": 10}]))
+    cluster.run()
+    assert deployment.status == "success"
+    assert m.wait_time(deployment) >= 10 + 1     # task startup, then the first check
+    assert len(reasons(m, "instance_changed_event", "web")) >= 4   # 2 launches, 2 ready
