@@ -658,8 +658,9 @@ class Marathon(Framework):
                 instance.state, instance.running_since = RUNNING, self.now
                 self._start_health_checks(app, instance)
                 self._start_readiness_check(app, instance)
-            elif instance.state not in (RUNNING,):
-                instance.state = _MESOS_STATE[status.state]
+            elif instance.state != RUNNING:   # a task group runs when all its tasks run
+                instance.state = STARTING if status.state == "TASK_RUNNING" \
+                    else _MESOS_STATE[status.state]
         elif status.state == "TASK_UNREACHABLE":
             self._unreachable(app, instance)
         elif status.state in _TERMINAL:
