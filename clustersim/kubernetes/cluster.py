@@ -117,8 +117,9 @@ class PodInfo:
 
     ``reason`` is what the STATUS column would explain: ``Unschedulable`` (with the
     FailedScheduling text in ``message``), ``ContainerCreating``, ``Terminating``,
-    ``Completed``, ``Error``, ``NodeNotReady`` (once the node controller has noticed a failed
-    node; until then the API, like ``kubectl``, still shows the pod running), or ``""``.
+    ``Completed``, ``Error``, ``CrashLoopBackOff``, ``NodeNotReady`` (once the node controller
+    has noticed a failed node; until then the API, like ``kubectl``, still shows the pod
+    running), or ``""``.
     """
 
     name: str
@@ -797,7 +798,7 @@ class KubernetesCluster:
             elif phase == "Pending":
                 reason = "ContainerCreating"
             else:
-                reason = ""
+                reason = status.get("reason", "")   # e.g. CrashLoopBackOff
             rows.append(PodInfo(pod["metadata"]["name"], pod["metadata"]["namespace"],
                                 labels_of(pod), node, phase, is_ready(pod), reason, message,
                                 self._top_owner(pod), status.get("podIP")))

@@ -17,15 +17,17 @@ clock with simple, fixed delays (:class:`Timing`):
    × period``. Probes always succeed here. (Upstream also adds a random start jitter.)
 4. Pods whose ``restartPolicy`` is not ``Always`` (Jobs) run for the annotation
    ``clustersim.io/run-seconds`` (default ``job_run_seconds``) and exit with
-   ``clustersim.io/exit-code`` (default 0): phase Succeeded or Failed.
+   ``clustersim.io/exit-code`` (default 0): phase Succeeded or Failed. A ``restartPolicy:
+   Always`` pod with ``clustersim.io/run-seconds`` exits after that long and is restarted
+   after the crash-loop back-off (10 s, doubling, at most 5 min): ``CrashLoopBackOff``.
 5. Deletion: the pod becomes not ready at once (and leaves Service endpoints); the kubelet
    runs the ``preStop`` hook (``lifecycle.preStop.sleep.seconds``, or an exec hook whose
    command contains ``sleep N``), sends SIGTERM and the container exits
    ``container_stop_seconds`` later, all capped by ``terminationGracePeriodSeconds``. The
    container keeps serving until it exits.
 
-Simplified: no liveness or startup probes, no container restarts or CrashLoopBackOff, no
-image sizes; a failed node stops its containers at once and restarts them when it recovers.
+Simplified: no liveness or startup probes, no image sizes, the back-off never resets; a
+failed node stops its containers at once and restarts them when it recovers.
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ if TYPE_CHECKING:
 __all__ = ["Kubelet", "Timing", "readiness_delay"]
 
 RUN_SECONDS = "clustersim.io/run-seconds"
+CRASH_BACKOFF = 10.0
+MAX_CRASH_BACKOFF = 300.0
 EXIT_CODE = "clustersim.io/exit-code"
 _SLEEP = re.compile(r"\bsleep\s+(\d+(?:\.\d+)?)")
 
@@ -173,15 +177,46 @@ class Kubelet:
             self._ready(pod, epoch)
         else:
             cluster.after(delay, lambda: self._ready(pod, epoch))
-        if pod["spec"].get("restartPolicy", "Always") != "Always":
-            annotations = pod["metadata"].get("annotations") or {}
+        annotations = pod["metadata"].get("annotations") or {}
+        restarts = pod["spec"].get("restartPolicy", "Always") == "Always"
+        if not restarts or RUN_SECONDS in annotations:
             try:
                 run = float(annotations.get(RUN_SECONDS, self.timing.job_run_seconds))
                 code = int(annotations.get(EXIT_CODE, 0))
             except ValueError:
                 raise ValueError(f"pod {pod['metadata']['name']!r}: annotations {RUN_SECONDS} "
                                  f"and {EXIT_CODE} must be numbers") from None
-            cluster.after(run, lambda: self._exited(pod, epoch, code))
+            if restarts:
+                cluster.after(run, lambda: self._crashed(pod, epoch))
+            else:
+                cluster.after(run, lambda: self._exited(pod, epoch, code))
+
+    def _crashed(self, pod: dict[str, Any], epoch: int) -> None:
+        """A ``restartPolicy: Always`` container exited: restart it after the crash-loop
+        back-off, 10 s doubling up to 5 minutes (``pkg/kubelet/kuberuntime``,
+        ``backOffPeriod``/``MaxContainerBackOff``)."""
+        if not self._current(pod, epoch):
+            return
+        cluster = self.cluster
+        status = pod["status"]
+        status["restartCount"] = status.get("restartCount", 0) + 1
+        status["reason"] = "CrashLoopBackOff"
+        set_condition(pod, "Ready", False, cluster.now, "ContainersNotReady")
+        self.serving.discard(pod["metadata"]["uid"])
+        epoch = self._next_epoch(pod)
+        meta = pod["metadata"]
+        for container in pod["spec"].get("containers") or []:
+            cluster.record(pod, "BackOff", f"Back-off restarting failed container "
+                           f"{container.get('name')} in pod {meta['name']}_{meta['namespace']}"
+                           f"({meta['uid']})", "Warning")
+        backoff = min(CRASH_BACKOFF * 2 ** (status["restartCount"] - 1), MAX_CRASH_BACKOFF)
+        cluster.changed()
+        cluster.after(backoff, lambda: self._restarted(pod, epoch))
+
+    def _restarted(self, pod: dict[str, Any], epoch: int) -> None:
+        if self._current(pod, epoch):
+            pod["status"].pop("reason", None)
+            self._started(pod, epoch)
 
     def _ready(self, pod: dict[str, Any], epoch: int) -> None:
         if (self._current(pod, epoch) and not is_terminating(pod)

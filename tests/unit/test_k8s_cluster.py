@@ -10,6 +10,7 @@ DefaultTolerationSeconds 300 s.
 from __future__ import annotations
 
 import copy
+import itertools
 
 import pytest
 
@@ -434,3 +435,24 @@ def test_drain_respects_pod_disruption_budget():
     assert evictions[1] >= start + 5 and evictions[2] > evictions[1]
     budget = cluster.get("PodDisruptionBudget", "default", "web")
     assert budget["status"]["desiredHealthy"] == 2
+
+
+def test_crashing_container_backs_off_and_blocks_the_rollout():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(deployment(replicas=2))
+    cluster.run()
+    broken = deployment(replicas=2, image="nginx:broken")
+    broken["spec"]["template"]["metadata"]["annotations"] = {"clustersim.io/run-seconds": "2",
+                                                             "clustersim.io/exit-code": "1"}
+    cluster.apply(broken)
+    cluster.run(until=cluster.now + 200)
+    crashing = [p for p in cluster.pods() if p.reason == "CrashLoopBackOff"]
+    assert crashing and not any(p.ready for p in crashing)
+    backoffs = [e for e in cluster.events.where(reason="BackOff")
+                if e.object == f"pod/{crashing[0].name}"]
+    assert backoffs[0].type == "Warning"
+    assert backoffs[0].message.startswith(f"Back-off restarting failed container main in pod "
+                                          f"{crashing[0].name}_default(")
+    gaps = [b.time - a.time for a, b in itertools.pairwise(backoffs)]
+    assert gaps == sorted(gaps) and gaps[0] >= 10
+    assert sum(1 for p in cluster.pods() if p.ready) >= 1          # old pods keep serving
