@@ -1,0 +1,356 @@
+"""One application, three dialects: the example ``shop`` on Kubernetes, Marathon and Swarm.
+
+:func:`run_shop` deploys the example application (:mod:`clustersim.examples`) on the demo
+cluster of one system (:func:`clustersim.clusters.demo_nodes`), optionally with the api tier
+scaled and the busiest node failed part-way, and records per tier how many tasks run and how
+many are ready at each sampled time. :func:`dialects_explorer` puts the three systems side by
+side with live controls; its static rendering is a plotly figure with a slider over the same
+scenarios.
+
+What "ready" means differs by system, as it does in the real ones:
+
+- Kubernetes: the pod's ``Ready`` condition (its readiness probe passed); kubelet
+  ``pkg/kubelet/prober``.
+- Marathon: the instance is ``TASK_RUNNING`` and its health checks pass (an app without
+  health checks counts once running), ``core/health/impl/HealthCheckActor.scala``.
+- Swarm: the task is ``RUNNING``. The simulator does not run Docker ``HEALTHCHECK``\\ s; a
+  real container with one reports ``health: starting`` until its first check passes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from html import escape
+from typing import Any
+
+import ipywidgets as widgets
+import plotly.graph_objects as go
+import yaml
+
+from clustersim.clusters import demo_nodes
+from clustersim.examples import example_text, tier_of
+from clustersim.sim import Event, Snapshot
+from clustersim.viz.palette import base_layout, color_for
+from clustersim.viz.renderer import figure_html
+from clustersim.widgets.base import LiveApp, error_html
+
+__all__ = [
+    "SYSTEMS",
+    "TIERS",
+    "ShopRun",
+    "compare_shop",
+    "dialects_explorer",
+    "readiness_figure",
+    "run_shop",
+    "scenarios_figure",
+    "shop_source",
+    "start_order",
+]
+
+SYSTEMS = ("kubernetes", "marathon", "swarm")
+TIERS = ("db", "cache", "api", "frontend")
+DEFAULT_TIMES = tuple(float(t) for t in range(0, 481, 15))
+_NAMES = {"kubernetes": "Kubernetes", "marathon": "Marathon", "swarm": "Docker Swarm"}
+
+
+@dataclass
+class ShopRun:
+    """One system's run of ``shop``: per tier and sampled time, tasks running and ready."""
+
+    system: str
+    api_replicas: int
+    times: list[float]
+    running: dict[str, list[int]]
+    ready: dict[str, list[int]]
+    snapshots: list[Snapshot]
+    events: list[Event]
+    failed_node: str | None = None
+    failed_at: float | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def first_ready(self, tier: str) -> float | None:
+        """The first sampled time at which ``tier`` had a ready task (None: never)."""
+        return next((t for t, n in zip(self.times, self.ready[tier], strict=True) if n), None)
+
+    def total_ready(self) -> list[int]:
+        return [sum(self.ready[tier][i] for tier in TIERS) for i in range(len(self.times))]
+
+
+def shop_source(system: str, api_replicas: int = 3) -> Any:
+    """The example's manifest for ``system`` as plain data, with the api tier scaled to
+    ``api_replicas`` (Deployment ``replicas``, app ``instances``, ``deploy.replicas``)."""
+    if not isinstance(api_replicas, int) or isinstance(api_replicas, bool) or \
+            not 0 <= api_replicas <= 20:
+        raise ValueError(f"api_replicas must be a whole number from 0 to 20, not {api_replicas!r}")
+    text = example_text(system)
+    if system == "kubernetes":
+        docs = [d for d in yaml.safe_load_all(text) if d]
+        for doc in docs:
+            if doc["kind"] == "Deployment" and doc["metadata"]["name"] == "api":
+                doc["spec"]["replicas"] = api_replicas
+        return docs
+    if system == "marathon":
+        group = json.loads(text)
+        for sub in group["groups"]:
+            for app in sub.get("apps", []):
+                if app["id"] == "/shop/web/api":
+                    app["instances"] = api_replicas
+        return group
+    stack = yaml.safe_load(text)
+    stack["services"]["api"]["deploy"]["replicas"] = api_replicas
+    return stack
+
+
+class _Kubernetes:
+    def __init__(self, source: Any, seed: int) -> None:
+        from clustersim.kubernetes import KubernetesCluster
+
+        self.cluster = KubernetesCluster(demo_nodes("kubernetes"), seed=seed)
+        self.cluster.apply(source)
+
+    def counts(self) -> dict[str, tuple[int, int]]:
+        out = {tier: [0, 0] for tier in TIERS}
+        for pod in self.cluster.pods():
+            if pod.node and pod.phase == "Running" and pod.reason != "Terminating":
+                tier = tier_of(pod.owner.split("/", 1)[1])
+                out[tier][0] += 1
+                out[tier][1] += bool(pod.ready)
+        return {t: (r, ok) for t, (r, ok) in out.items()}
+
+    def fail(self, node: str) -> None:
+        self.cluster.fail_node(node)
+
+
+class _Marathon:
+    def __init__(self, source: Any, seed: int) -> None:
+        from clustersim.marathon import Marathon
+        from clustersim.mesos import MesosCluster
+
+        self.cluster = MesosCluster(demo_nodes("marathon"), seed=seed)
+        self.marathon = self.cluster.register(Marathon())
+        self.marathon.deploy(source)
+
+    def counts(self) -> dict[str, tuple[int, int]]:
+        out = {tier: [0, 0] for tier in TIERS}
+        for spec_id, app in self.marathon.apps.items():
+            tier = tier_of(spec_id)
+            checked = bool(app.spec.health_checks)
+            for inst in app.instances.values():
+                if inst.goal == "Running" and inst.state == "Running":
+                    out[tier][0] += 1
+                    out[tier][1] += inst.healthy is True or not checked
+        return {t: (r, ok) for t, (r, ok) in out.items()}
+
+    def fail(self, node: str) -> None:
+        self.cluster.fail_agent(node)
+
+
+class _Swarm:
+    def __init__(self, source: Any, seed: int) -> None:
+        from clustersim.swarm import SwarmCluster
+
+        self.cluster = SwarmCluster(demo_nodes("swarm"), seed=seed)
+        self.cluster.deploy_stack("shop", source)
+
+    def counts(self) -> dict[str, tuple[int, int]]:
+        out = {tier: [0, 0] for tier in TIERS}
+        for task in self.cluster.tasks():
+            if task.node and task.state == "running":
+                tier = tier_of(task.service)
+                out[tier][0] += 1
+                out[tier][1] += 1
+        return {t: (r, ok) for t, (r, ok) in out.items()}
+
+    def fail(self, node: str) -> None:
+        self.cluster.fail_node(node)
+
+
+_DRIVERS = {"kubernetes": _Kubernetes, "marathon": _Marathon, "swarm": _Swarm}
+
+
+def _busiest(snapshot: Snapshot) -> str:
+    """The node running the most tasks (ties: the first by name)."""
+    load: dict[str, int] = {n.name: 0 for n in snapshot.nodes}
+    for task in snapshot.tasks:
+        if task.node in load:
+            load[task.node] += 1
+    return min(load, key=lambda name: (-load[name], name))
+
+
+def run_shop(system: str, *, api_replicas: int = 3, fail_at: float | None = None,
+             times: Sequence[float] = DEFAULT_TIMES, seed: int = 0) -> ShopRun:
+    """Deploy ``shop`` on ``system``'s demo cluster; at ``fail_at`` (s) fail its busiest
+    node; sample tier counts and a snapshot at each of ``times`` (ascending, seconds)."""
+    if system not in _DRIVERS:
+        raise ValueError(f"system must be one of {', '.join(SYSTEMS)}, not {system!r}")
+    times = [float(t) for t in times]
+    if not times or times != sorted(times) or times[0] < 0:
+        raise ValueError("times must be a non-empty ascending list of seconds ≥ 0")
+    driver = _DRIVERS[system](shop_source(system, api_replicas), seed)
+    run = ShopRun(system, api_replicas, times, {t: [] for t in TIERS}, {t: [] for t in TIERS},
+                  [], [])
+    for time in times:
+        if fail_at is not None and run.failed_node is None and time >= fail_at:
+            driver.cluster.run(until=fail_at)
+            run.failed_node, run.failed_at = _busiest(driver.cluster.snapshot()), fail_at
+            driver.fail(run.failed_node)
+        driver.cluster.run(until=time)
+        for tier, (running, ready) in driver.counts().items():
+            run.running[tier].append(running)
+            run.ready[tier].append(ready)
+        run.snapshots.append(driver.cluster.snapshot())
+    run.events = list(driver.cluster.events)
+    if system == "marathon":
+        run.events += list(driver.marathon.events)
+        run.events.sort(key=lambda e: e.time)
+    return run
+
+
+def compare_shop(api_replicas: int = 3, fail_at: float | None = None,
+                 times: Sequence[float] = DEFAULT_TIMES, seed: int = 0) -> dict[str, ShopRun]:
+    """:func:`run_shop` for each of the three systems with the same change."""
+    return {s: run_shop(s, api_replicas=api_replicas, fail_at=fail_at, times=times, seed=seed)
+            for s in SYSTEMS}
+
+
+def start_order(run: ShopRun) -> list[list[str]]:
+    """The tiers grouped by the sampled time at which each first had a ready task, earliest
+    first (tiers never ready are left out): e.g. ``[["cache", "db"], ["api"], ["frontend"]]``."""
+    by_time: dict[float, list[str]] = {}
+    for tier in TIERS:
+        first = run.first_ready(tier)
+        if first is not None:
+            by_time.setdefault(first, []).append(tier)
+    return [sorted(by_time[t]) for t in sorted(by_time)]
+
+
+def _traces(runs: dict[str, ShopRun]) -> list[go.Scatter]:
+    traces = []
+    for index, (system, run) in enumerate(runs.items()):
+        wanted = _wanted(run.api_replicas)
+        hover = []
+        for i, time in enumerate(run.times):
+            tiers = ", ".join(f"{tier} {run.ready[tier][i]}/{run.running[tier][i]}"
+                              for tier in TIERS)
+            hover.append(f"{_NAMES[system]} at t = {time:g} s<br>ready/running: {tiers}"
+                         f"<br>{run.total_ready()[i]} of {wanted} tasks ready")
+        traces.append(go.Scatter(
+            x=run.times, y=run.total_ready(), mode="lines+markers", name=_NAMES[system],
+            line={"color": color_for(index), "shape": "hv",
+                  "dash": ("solid", "dash", "dot")[index]},
+            hovertext=hover, hoverinfo="text", uid=f"dialects-{system}",
+        ))
+    return traces
+
+
+def _wanted(api_replicas: int) -> int:
+    """Tasks the example asks for: db 1, cache 1, api ``api_replicas``, frontend 2."""
+    return 1 + 1 + api_replicas + 2
+
+
+def _title(runs: dict[str, ShopRun]) -> str:
+    run = next(iter(runs.values()))
+    failure = (f", busiest node failed at {run.failed_at:g} s"
+               if run.failed_at is not None else "")
+    return f"shop: ready tasks over time (api × {run.api_replicas}{failure})"
+
+
+def _summary_html(runs: dict[str, ShopRun]) -> str:
+    rows = []
+    for system, run in runs.items():
+        order = " → ".join("+".join(step) for step in start_order(run)) or "nothing ready"
+        end = ", ".join(f"{tier} {run.ready[tier][-1]}" for tier in TIERS)
+        failed = f"{escape(run.failed_node)} at {run.failed_at:g} s" if run.failed_node else "–"
+        rows.append(f"<tr><td>{_NAMES[system]}</td><td>{escape(order)}</td>"
+                    f"<td>{escape(end)}</td><td>{failed}</td></tr>")
+    return ('<table class="clustersim-table"><thead><tr><th>system</th>'
+            "<th>tiers in the order they became ready</th>"
+            f"<th>ready at t = {next(iter(runs.values())).times[-1]:g} s</th>"
+            "<th>failed node</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+
+
+def readiness_figure(runs: dict[str, ShopRun]) -> go.Figure:
+    """Ready tasks of ``shop`` over time, one line per system."""
+    fig = go.Figure(data=_traces(runs))
+    _layout(fig, runs)
+    return fig
+
+
+def _layout(fig: go.Figure, runs: dict[str, ShopRun]) -> None:
+    run = next(iter(runs.values()))
+    shapes = []
+    if run.failed_at is not None:
+        shapes.append({"type": "line", "x0": run.failed_at, "x1": run.failed_at, "y0": 0,
+                       "y1": 1, "yref": "paper", "line": {"color": "#D55E00", "dash": "dot"}})
+    fig.update_layout(**base_layout(_title(runs)), xaxis_title="simulated time (s)",
+                      yaxis_title="ready tasks (all tiers)", shapes=shapes,
+                      yaxis_range=[0, _wanted(run.api_replicas) + 1], legend_title_text="system")
+
+
+def scenarios_figure(replicas: Sequence[int] = (1, 3, 5), fail_at: float = 60.0,
+                     times: Sequence[float] = DEFAULT_TIMES) -> go.Figure:
+    """The static version of the explorer: a slider over (api replicas, failure or not)."""
+    frames = []
+    for count in replicas:
+        for failure in (None, fail_at):
+            runs = compare_shop(count, failure, times)
+            name = f"api × {count}" + (f", fail busiest at {fail_at:g} s" if failure else "")
+            frames.append(go.Frame(data=_traces(runs), name=name, layout={
+                "title": {"text": _title(runs)}, "yaxis": {"range": [0, _wanted(count) + 1]},
+                "shapes": [{"type": "line", "x0": failure, "x1": failure, "y0": 0, "y1": 1,
+                            "yref": "paper", "line": {"color": "#D55E00", "dash": "dot"}}]
+                if failure else []}))
+    fig = go.Figure(data=frames[0].data, frames=frames)
+    fig.update_layout(**base_layout(frames[0].layout.title.text), xaxis_title="simulated time (s)",
+                      yaxis_title="ready tasks (all tiers)", legend_title_text="system",
+                      yaxis_range=[0, _wanted(replicas[0]) + 1],
+                      sliders=[{"active": 0, "currentvalue": {"prefix": "scenario: "},
+                                "pad": {"t": 50},
+                                "steps": [{"label": f.name, "method": "animate",
+                                           "args": [[f.name], {"mode": "immediate", "frame": {
+                                               "duration": 0, "redraw": True}}]}
+                                          for f in frames]}])
+    return fig
+
+
+def dialects_explorer(times: Sequence[float] = DEFAULT_TIMES) -> LiveApp:
+    """Scale the api tier and fail the busiest node; the three systems side by side."""
+    replicas = widgets.IntSlider(value=3, min=1, max=6, description="api replicas",
+                                 continuous_update=False)
+    failure = widgets.Dropdown(options=[("no failure", -1.0), ("fail busiest node at 30 s", 30.0),
+                                        ("fail busiest node at 60 s", 60.0),
+                                        ("fail busiest node at 120 s", 120.0)],
+                               value=-1.0, description="change")
+    message = widgets.HTML()
+    cache: dict[tuple[int, float], dict[str, ShopRun]] = {}
+
+    def runs_for(count: int, fail: float) -> dict[str, ShopRun]:
+        key = (count, fail)
+        if key not in cache:
+            cache[key] = compare_shop(count, None if fail < 0 else fail, times)
+        return cache[key]
+
+    first = runs_for(3, -1.0)
+    chart = go.FigureWidget(data=_traces(first))
+    _layout(chart, first)
+
+    def update(_: object = None) -> None:
+        try:
+            runs = runs_for(int(replicas.value), float(failure.value))
+        except ValueError as err:
+            message.value = error_html(str(err))
+            return
+        message.value = _summary_html(runs)
+        with chart.batch_update():
+            for trace, fresh in zip(chart.data, _traces(runs), strict=True):
+                trace.x, trace.y, trace.hovertext = fresh.x, fresh.y, fresh.hovertext
+            _layout(chart, runs)
+
+    replicas.observe(update, names="value")
+    failure.observe(update, names="value")
+    update()
+    box = widgets.VBox([widgets.HBox([replicas, failure]), chart, message])
+    return LiveApp(box, lambda: figure_html(scenarios_figure(times=times))
+                   + _summary_html(first), name="three dialects explorer")
