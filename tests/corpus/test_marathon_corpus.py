@@ -1,22 +1,23 @@
 """Every real Marathon manifest in ../shared/realworld/marathon/ deploys on a DC/OS-shaped
 cluster (five private agents, one public agent): the outcome of each file is checked against
-what its own definitions ask for."""
+what its own definitions ask for. A file Marathon's validation refuses (the loader raises
+ManifestError) must leave the cluster untouched with the same message."""
 
 import json
 
 import pytest
 
-from clustersim import load_manifests, marathon
+from clustersim import ManifestError, load_manifests, marathon
 from tests.conftest import corpus_params
 
 OFFERED_ROLES = {"*", "slave_public"}   # unreserved, and DC/OS public agents
 
 
-def _cluster_for(path):
-    """Agents that satisfy the attribute constraints the file names (CLUSTER/IS/LIKE values
-    of plain attributes), as a suitable cluster for it would."""
+def _cluster_for(specs):
+    """Agents that satisfy the attribute constraints the file names (CLUSTER/IS values of
+    plain attributes), as a suitable cluster for it would."""
     attributes = {}
-    for spec in load_manifests(path):
+    for spec in specs:
         stack = [spec.manifest]
         while stack:
             item = stack.pop()
@@ -31,9 +32,18 @@ def _cluster_for(path):
 
 @pytest.mark.parametrize("path", corpus_params("marathon"))
 def test_real_manifest_deploys(path):
-    cluster = _cluster_for(path)
+    try:
+        specs = load_manifests(path)
+    except ManifestError as refused:
+        m = marathon.dcos_cluster(private=5, public=1).register(marathon.Marathon())
+        with pytest.raises(ManifestError) as info:
+            m.deploy(path)
+        assert str(info.value) == str(refused) and m.apps == {} and m.deployments == []
+        print(f"{path.name}: refused: {refused}")
+        return
+    cluster = _cluster_for(specs)
     m = cluster.register(marathon.Marathon())
-    deployment = m.deploy(path)
+    deployment = m.deploy(specs)
     cluster.run(until=900)
     outcome = json.dumps({"deployment": deployment.status, "took": m.wait_time(deployment),
                           "apps": m.status(), "queue": m.queue()}, default=str)
