@@ -61,10 +61,10 @@ class ManifestError(ValueError):
             where += f", line {self.line}"
         if self.path:
             where += f", {self.path}"
-        text = f"{where}: {self.message}"
+        text = f"{where}: {self.message.rstrip('.')}"
         if self.expected:
             text += f" (expected {self.expected})"
-        return text if text.endswith(".") else text + "."
+        return text + "."
 
     def __reduce__(self):  # keep the keyword fields when pickled (e.g. across processes)
         return (_rebuild, (self.message, self.source, self.line, self.path, self.expected))

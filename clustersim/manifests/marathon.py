@@ -134,11 +134,22 @@ SINGLE_INSTANCE_LABEL = "MARATHON_SINGLE_INSTANCE_APP"
 
 
 def _check_app(document: Document, path: Path, app: App) -> None:
-    """Upgrade rules that depend on other fields (mesosphere/marathon ``AppValidation`` /
-    ``SchedulingValidation``, ``complyWithUpgradeStrategyRules`` and
-    ``complyWithSingleInstanceLabelRules``): a resident app (``residency`` or persistent
-    volumes) must not over-provision during upgrades, as its volumes live on one agent; a
-    single-instance app runs at most one instance and upgrades with 0 and 0."""
+    """Rules across fields (mesosphere/marathon ``AppValidation``/``SchedulingValidation``):
+    ``containsCmdArgsOrContainer`` (``cmd`` or ``args``, never both, or a container);
+    ``complyWithUpgradeStrategyRules`` (a resident app, with ``residency`` or persistent
+    volumes, must not over-provision during upgrades: its volumes live on one agent);
+    ``complyWithSingleInstanceLabelRules`` (a single-instance app runs at most one instance
+    and upgrades with 0 and 0)."""
+    cmd, args = bool(app.cmd), bool(app.args)
+    container = app.container is not None and (
+        app.container.docker is not None or getattr(app.container, "appc", None) is not None
+    )
+    if not ((cmd ^ args) or (not (cmd and args) and container)):  # containsCmdArgsOrContainer
+        raise document.error(
+            path,
+            "AppDefinition must either contain one of 'cmd' or 'args', and/or a 'container'.",
+            "cmd or args (not both), or a container with an image",
+        )
     volumes = (app.container.volumes if app.container else None) or []
     resident = app.residency is not None or any(v.persistent for v in volumes)
     strategy = app.upgrade_strategy

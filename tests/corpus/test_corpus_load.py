@@ -19,6 +19,12 @@ SYSTEM_OF_FOLDER = {"kubernetes": "kubernetes", "marathon": "marathon", "swarm":
 
 # file → (field path, what ManifestError must say)
 REFUSED = {
+    # Marathon's own REST API example sets both cmd and args, which AppValidation refuses
+    # (containsCmdArgsOrContainer).
+    "marathon__rest-api-examples__app.json": (
+        "",
+        "AppDefinition must either contain one of 'cmd' or 'args', and/or a 'container'",
+    ),
     # docker/cli's loader fixture: swarmkit's constraint.Parse refuses "node=foo" when the
     # stack is deployed ("constraint expected one operator from ==, !=").
     "docker-cli__compose-loader__full-example.yml": (
@@ -66,7 +72,7 @@ def test_kubernetes_file_loads(path: Path) -> None:
 @pytest.mark.parametrize("path", corpus_params("marathon"))
 def test_marathon_file_loads(path: Path) -> None:
     check(path, "marathon")
-    for spec in load_manifests(path):
+    for spec in [] if path.name in REFUSED else load_manifests(path):
         assert spec.name.startswith("/")
         assert spec.kind in ("App", "Pod", "Group")
 

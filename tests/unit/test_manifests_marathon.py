@@ -179,3 +179,25 @@ def test_upgrade_rules_of_resident_and_single_instance_apps(app: str, path: str)
     )
     if "SINGLE" not in app:
         assert load_manifests('{"id": "/db", "cmd": "x", ' + ok + "}")
+
+
+@pytest.mark.parametrize(
+    ("fields", "valid"),
+    [
+        ('"cmd": "x"', True),
+        ('"args": ["x"]', True),
+        ('"container": {"type": "DOCKER", "docker": {"image": "nginx"}}', True),
+        ('"args": ["x"], "container": {"type": "DOCKER", "docker": {"image": "nginx"}}', True),
+        ('"cmd": "x", "args": ["y"]', False),
+        ('"cmd": "x", "args": ["y"], "container": {"docker": {"image": "nginx"}}', False),
+        ('"instances": 1', False),
+    ],
+)
+def test_cmd_args_or_container(fields: str, valid: bool) -> None:
+    """``containsCmdArgsOrContainer``, with the cases of upstream's ``AppDefinitionTest``."""
+    text = '{"id": "/web", ' + fields + "}"
+    if valid:
+        assert load_manifests(text)
+        return
+    with pytest.raises(ManifestError, match="must either contain one of 'cmd' or 'args'"):
+        load_manifests(text)
