@@ -5,8 +5,9 @@ Cases come from kubernetes/kubernetes ``pkg/controller/deployment/util/deploymen
 ``pkg/controller/deployment/rolling_test.go`` (``TestDeploymentController_reconcileNewReplicaSet``,
 ``…_reconcileOldReplicaSets``, ``…_cleanupUnhealthyReplicas``,
 ``…_scaleDownOldReplicaSetsForRollingUpdate``) and ``pkg/controller/deployment/sync_test.go``
-(``TestScale``). Upstream's test helper ``newDeployment`` sets maxSurge and maxUnavailable to 0
-unless a case gives them, which resolves to (0, 1).
+(``TestScale``, ``TestDeploymentController_cleanupDeployment``). Upstream's test helper
+``newDeployment`` sets maxSurge and maxUnavailable to 0 unless a case gives them, which
+resolves to (0, 1).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from clustersim.kubernetes.controllers.deployment import (
     proportional_scale,
     reconcile_new_replica_set,
     reconcile_old_replica_sets,
+    replica_sets_to_clean,
     scale_down_old_replica_sets,
 )
 
@@ -224,3 +226,22 @@ def test_saturated_but_broken_new_replica_set_keeps_old_pods():
 def test_max_surge_is_zero_for_recreate():
     assert max_surge(10, {"type": "Recreate"}) == 0
     assert max_surge(10, {"type": "RollingUpdate"}) == 3     # the 25% default rounds up
+
+
+# TestDeploymentController_cleanupDeployment: old RSs as (spec replicas, status replicas),
+# revisionHistoryLimit → deletions (the "already deleted" case has no counterpart: deleted
+# objects leave the simulator's store at once)
+@pytest.mark.parametrize("old, limit, deletions", [
+    ([(0, 0), (0, 0), (0, 0)], 1, 2),
+    ([(0, 0), (0, 1), (1, 0), (1, 1)], 0, 1),
+    ([(0, 0), (0, 0)], 0, 2),
+    ([(1, 1), (1, 1)], 0, 0),
+    ([(0, 0), (0, 0), (0, 0)], 2**31 - 1, 0),
+    # the limit counts every old set, empty or not: only the oldest diff are looked at
+    ([(0, 0), (1, 1), (1, 1)], 1, 1),
+    ([(1, 1), (0, 0), (0, 0)], 2, 0),
+])
+def test_cleanup_deployment_table(old, limit, deletions):
+    states = [ReplicaSetState(f"foo-{i}", spec, created=i) for i, (spec, _) in enumerate(old)]
+    pods = {f"foo-{i}": status for i, (_, status) in enumerate(old)}
+    assert len(replica_sets_to_clean(states, pods, limit)) == deletions

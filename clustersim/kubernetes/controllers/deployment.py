@@ -48,6 +48,7 @@ __all__ = [
     "proportional_scale",
     "reconcile_new_replica_set",
     "reconcile_old_replica_sets",
+    "replica_sets_to_clean",
     "resolve_fenceposts",
     "rollout_history",
     "rollout_undo",
@@ -301,6 +302,20 @@ def proportional_scale(replicas: int, strategy: Mapping[str, Any],
     return done
 
 
+def replica_sets_to_clean(old_rs: list[ReplicaSetState], pods: Mapping[str, int],
+                          limit: int | None) -> set[str]:
+    """Old ReplicaSets to delete (``cleanupDeployment``): the ``len(old) − limit`` lowest
+    revisions (``created`` holds the revision here), skipping any that still has replicas or
+    pods (``pods``: name → pod count). ``limit`` None or 2^31−1 keeps everything."""
+    if limit is None or limit == 2**31 - 1:
+        return set()
+    diff = len(old_rs) - limit
+    if diff <= 0:
+        return set()
+    ordered = sorted(old_rs, key=lambda rs: (rs.created, rs.name))
+    return {rs.name for rs in ordered[:diff] if rs.replicas == 0 and pods.get(rs.name, 0) == 0}
+
+
 def _template_without_hash(template: Mapping[str, Any]) -> dict[str, Any]:
     result = copy.deepcopy(dict(template))
     labels = (result.get("metadata") or {}).get("labels")
@@ -512,13 +527,17 @@ class DeploymentController(Controller):
                 self.cluster.changed()
 
     def _cleanup(self, d, old_objs) -> None:
-        """Delete the oldest empty old ReplicaSets beyond ``revisionHistoryLimit`` (default 10)."""
-        limit = d["spec"].get("revisionHistoryLimit", 10)
-        empty = [rs for rs in old_objs if replicas_of(rs) == 0
-                 and not any(True for _ in self.cluster.owned("Pod", rs))]
-        empty.sort(key=lambda rs: _int_annotation(rs, REVISION) or 0)
-        for rs in empty[:max(0, len(empty) - limit)]:
-            self.cluster.delete_object(rs)
+        """Delete old ReplicaSets beyond ``revisionHistoryLimit`` (``cleanupDeployment``)."""
+        states = [(rs, ReplicaSetState(rs["metadata"]["name"], replicas_of(rs),
+                                       created=_int_annotation(rs, REVISION) or 0))
+                  for rs in old_objs]
+        pods = {id(rs): sum(1 for _ in self.cluster.owned("Pod", rs)) for rs in old_objs}
+        doomed = replica_sets_to_clean([state for _, state in states],
+                                       {state.name: pods[id(rs)] for rs, state in states},
+                                       d["spec"].get("revisionHistoryLimit", 10))
+        for rs, state in states:
+            if state.name in doomed:
+                self.cluster.delete_object(rs)
 
     # ---- status --------------------------------------------------------------------------
 
