@@ -1,7 +1,8 @@
 """Checks across fields that the Kubernetes API server makes and a single field's type cannot.
 
 Upstream: kubernetes/kubernetes ``pkg/apis/core/validation/validation.go`` (``validateContainers``:
-"Duplicate value" for a repeated container name; ``validateServicePort``: every port of a
+"Duplicate value" for a repeated container name; ``ValidateServiceName``: a DNS-1035 label;
+``validateServicePort``: every port of a
 multi-port Service needs a unique name), ``pkg/apis/apps/validation/validation.go`` (a
 workload needs a selector that matches its template's labels: "`selector` does not match
 template `labels`") and ``pkg/apis/batch/validation/validation.go`` (a Job's pods restart
@@ -11,6 +12,7 @@ value", "Invalid value").
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from clustersim.manifests.kubernetes_versions import SELECTOR_DEFAULTED, SELECTOR_KINDS
@@ -74,7 +76,18 @@ def _pod(document: Document, kind: str, pod: Any) -> None:
         )
 
 
+_DNS1035_LABEL = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?")
+
+
 def _service(document: Document, typed: Any) -> None:
+    name = typed.metadata.name
+    if name is not None and (len(name) > 63 or not _DNS1035_LABEL.fullmatch(name)):
+        raise document.error(
+            ("metadata", "name"),
+            f"Invalid value: {name!r}: a Service name must be a DNS-1035 label (it becomes a "
+            "DNS name): lower case letters, digits and '-', starting with a letter",
+            "a name such as 'web' or 'my-name'",
+        )
     ports = (typed.spec.ports if typed.spec else None) or []
     names: set[str | None] = set()
     for index, port in enumerate(ports):

@@ -179,13 +179,39 @@ def _check_app(document: Document, path: Path, app: App) -> None:
             )
 
 
+def _check_pod(document: Document, path: Path, pod: Pod) -> None:
+    """``PodsValidation``: container names and endpoint names are unique within a pod."""
+    containers: set[str] = set()
+    endpoints: set[str] = set()
+    for index, container in enumerate(pod.containers):
+        if container.name in containers:
+            raise document.error(
+                (*path, "containers", index, "name"),
+                "container names are not unique",
+                "a different name",
+            )
+        containers.add(container.name)
+        for number, endpoint in enumerate(container.endpoints or []):
+            if endpoint.name in endpoints:
+                raise document.error(
+                    (*path, "containers", index, "endpoints", number, "name"),
+                    "endpoint names must be unique across all containers",
+                    "a different name",
+                )
+            endpoints.add(endpoint.name)
+
+
 def _check_apps(document: Document, path: Path, typed: Any) -> None:
-    """Run :func:`_check_app` on an app, or on every app of a group tree."""
+    """Run the checks on an app or pod, or on every app and pod of a group tree."""
     if isinstance(typed, App):
         _check_app(document, path, typed)
+    elif isinstance(typed, Pod):
+        _check_pod(document, path, typed)
     elif isinstance(typed, Group):
         for index, app in enumerate(typed.apps or []):
             _check_app(document, (*path, "apps", index), app)
+        for index, pod in enumerate(typed.pods or []):
+            _check_pod(document, (*path, "pods", index), pod)
         for index, group in enumerate(typed.groups or []):
             _check_apps(document, (*path, "groups", index), group)
 

@@ -269,3 +269,15 @@ def test_unknown_fields_are_reported_as_strict_validation_would() -> None:
     unknown = [w.split('"')[1] for w in spec.warnings]
     assert unknown == ["spec.replica", "spec.template.spec.containers[0].imagePullPolice"]
     assert "strict field validation" in spec.warnings[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "valid"),
+    [("web", True), ("web-1", True), ("1web", False), ("web.shop", False), ("a" * 64, False)],
+)
+def test_service_names_are_dns_1035_labels(name: str, valid: bool) -> None:
+    text = f"apiVersion: v1\nkind: Service\nmetadata: {{name: '{name}'}}\n"
+    if valid:
+        assert load_manifests(text)
+    else:
+        assert error_of(text).path == "metadata.name"

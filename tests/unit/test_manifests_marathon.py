@@ -201,3 +201,21 @@ def test_cmd_args_or_container(fields: str, valid: bool) -> None:
         return
     with pytest.raises(ManifestError, match="must either contain one of 'cmd' or 'args'"):
         load_manifests(text)
+
+
+def test_pod_names_are_unique() -> None:
+    pod = {
+        "id": "/p",
+        "containers": [
+            {"name": "a", "resources": {"cpus": 0.1, "mem": 32}, "endpoints": [{"name": "http"}]},
+            {"name": "b", "resources": {"cpus": 0.1, "mem": 32}, "endpoints": [{"name": "http"}]},
+        ],
+    }
+    with pytest.raises(ManifestError, match="endpoint names must be unique") as info:
+        load_manifests(pod)
+    assert info.value.path == "containers[1].endpoints[0].name"
+    pod["containers"][1]["name"] = "a"
+    pod["id"] = "p"
+    with pytest.raises(ManifestError, match="container names are not unique") as info:
+        load_manifests({"id": "/g", "pods": [pod]})
+    assert info.value.path == "pods[0].containers[1].name"
