@@ -57,7 +57,7 @@ from clustersim.marathon.groups import RootGroup, load_specs
 from clustersim.marathon.pathid import PathId
 from clustersim.marathon.plan import RESTART, SCALE, START, STOP, plan_steps
 from clustersim.marathon.ports import assign_service_ports, host_port_requests, host_ports_from
-from clustersim.marathon.runspec import RunSpec
+from clustersim.marathon.runspec import RunSpec, container_resources
 from clustersim.marathon.upgrade import restart_strategy
 from clustersim.mesos import Framework, LaunchGroup, Resources, TaskInfo
 from clustersim.sim import EventLog
@@ -604,19 +604,19 @@ class Marathon(Framework):
         }
         name = PathId(spec.id).to_hostname()
         if spec.kind == "Pod":
-            tasks = []
-            rest = resources
+            parts = []
             for index, container in enumerate(spec.containers):
-                declared = container.get("resources") or {}
-                own = Resources(**{k: declared.get(k, 0) for k in ("cpus", "mem", "disk", "gpus")})
+                own = Resources(**container_resources(container, f"pod {spec.id}"))
+                parts.append((f"{instance.id}.{container.get('name', index)}.{instance.attempt}",
+                              str(container.get("name", name)), own))
+            rest = resources
+            for _, _, own in parts:
                 rest = rest - own
-                tasks.append([f"{instance.id}.{container.get('name', index)}.{instance.attempt}",
-                              str(container.get("name", name)), own])
-            tasks[0][2] = tasks[0][2] + rest   # executor resources and host ports
-            tasks = [TaskInfo(task_id, name=task_name, resources=task_resources,
+            tasks = [TaskInfo(task_id, name=task_name,
+                              resources=own + rest if index == 0 else own,  # executor, ports
                               startup_seconds=self.task_startup_seconds, owner=spec.id,
                               data=discovery)
-                     for task_id, task_name, task_resources in tasks]
+                     for index, (task_id, task_name, own) in enumerate(parts)]
             operation: Any = LaunchGroup(tasks)
         else:
             tasks = [TaskInfo(f"{instance.id}._app.{instance.attempt}", name=name,

@@ -29,9 +29,19 @@ from typing import Any
 from clustersim.marathon.constraints import Constraint, parse_constraints
 from clustersim.marathon.upgrade import UpgradeStrategy
 
-__all__ = ["HealthCheck", "PortSpec", "RunSpec"]
+__all__ = ["HealthCheck", "PortSpec", "RunSpec", "container_resources"]
 
 EXECUTOR_RESOURCES = {"cpus": 0.1, "mem": 32.0, "disk": 10.0}
+#: A pod container's ``resources`` defaults (``docs/docs/rest-api/public/api/v2/types/
+#: podContainer.raml``: cpus 1, mem 128 MiB, disk 0, gpus 0).
+CONTAINER_DEFAULTS = {"cpus": 1.0, "mem": 128.0, "disk": 0.0, "gpus": 0.0}
+
+
+def container_resources(container: Mapping[str, Any], where: str) -> dict[str, float]:
+    """A pod container's cpus, mem (MiB), disk (MiB) and gpus with the defaults filled in."""
+    declared = container.get("resources") or {}
+    return {key: _number(declared.get(key, default), f"{where}.resources.{key}")
+            for key, default in CONTAINER_DEFAULTS.items()}
 
 
 def _number(value: Any, where: str, *, minimum: float = 0.0) -> float:
@@ -255,9 +265,8 @@ class RunSpec:
         checks: list[HealthCheck] = []
         for i, container in enumerate(containers):
             name = container.get("name") or f"container-{i}"
-            resources = container.get("resources") or {}
-            for key in ("cpus", "mem", "disk", "gpus"):
-                totals[key] += _number(resources.get(key, 0), f"{where}: containers[{i}].{key}")
+            for key, amount in container_resources(container, f"{where}: containers[{i}]").items():
+                totals[key] += amount
             for endpoint in container.get("endpoints") or []:
                 host = endpoint.get("hostPort", 0 if mode == "host" else None)
                 ports.append(PortSpec(endpoint.get("name"), _protocol(endpoint.get("protocol")),

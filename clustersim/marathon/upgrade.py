@@ -65,7 +65,8 @@ def restart_strategy(instances: int, upgrade_strategy: Any, current: int, health
     """``(min_healthy, max_capacity, kill_immediately)`` for restarting an app.
 
     ``instances`` is the new target count, ``upgrade_strategy`` the app's
-    ``upgradeStrategy`` (a dict, an :class:`UpgradeStrategy` or ``None`` for defaults),
+    ``upgradeStrategy`` (a dict, a ``(minimumHealthCapacity, maximumOverCapacity)`` pair, an
+    :class:`UpgradeStrategy`, or ``None`` for the defaults),
     ``current`` the instances running now and ``healthy`` how many of them are considered
     healthy; ``resident`` marks an app with local persistent volumes.
     """
@@ -76,6 +77,9 @@ def restart_strategy(instances: int, upgrade_strategy: Any, current: int, health
         raise ValueError("instances must be > 0 for a restart (scaling to 0 is a scale change)")
     if healthy > current:
         raise ValueError(f"healthy ({healthy}) cannot exceed current ({current})")
+    if isinstance(upgrade_strategy, tuple | list) and len(upgrade_strategy) == 2:
+        upgrade_strategy = dict(zip(("minimumHealthCapacity", "maximumOverCapacity"),
+                                    upgrade_strategy, strict=True))
     strategy = (upgrade_strategy if isinstance(upgrade_strategy, UpgradeStrategy)
                 else UpgradeStrategy.parse(upgrade_strategy, resident=resident))
     min_healthy = math.ceil(instances * strategy.minimum_health_capacity)

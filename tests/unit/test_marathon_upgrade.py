@@ -73,3 +73,8 @@ def test_bad_counts_are_refused():
         restart_strategy(0, None, 1, 1)
     with pytest.raises(ValueError, match="cannot exceed"):
         restart_strategy(2, None, 1, 2)
+
+
+def test_strategy_as_a_pair():
+    assert restart_strategy(10, (0.1, 1.0), 10, 10) == restart_strategy(
+        10, {"minimumHealthCapacity": 0.1, "maximumOverCapacity": 1.0}, 10, 10)
