@@ -1,0 +1,209 @@
+"""Check manifests against the real systems' published schemas, offline.
+
+The loaders in :mod:`clustersim.manifests` check what the simulators read. Before a manifest
+goes to a real cluster it should also pass the schema the real system publishes:
+
+- **Kubernetes** objects are checked with `kubernetes-validate
+  <https://github.com/willthames/kubernetes-validate>`_ against the OpenAPI-derived JSON
+  schemas of one Kubernetes release (:data:`KUBERNETES_VERSION`). The package ships the
+  schemas of every release it supports inside the wheel (``kubernetes_validate/
+  kubernetes-json-schema/v<version>-local[-strict]/``), so nothing is downloaded at run time.
+  ``strict`` uses the ``-strict`` schemas, which refuse unknown fields (``replica:`` for
+  ``replicas:``) the way ``kubectl apply --validate=strict`` does.
+- **Compose** stack files are checked against the `Compose specification
+  <https://github.com/compose-spec/compose-spec>`_'s JSON schema (``schema/
+  compose-spec.json``). The copy used is the one that `check-jsonschema
+  <https://github.com/python-jsonschema/check-jsonschema>`_ ships in its wheel
+  (``check_jsonschema/builtin_schemas/vendor/compose-spec.json``, Apache-2.0, with its
+  licence beside it), read as a package resource; nothing is downloaded at run time.
+
+A schema only says what shape a document may have. The API server (and ``docker stack
+deploy``) check more: names, immutable fields, quotas, admission webhooks. A manifest that
+passes here can still be refused there; one that fails here is refused for sure.
+
+Every problem comes back as a :class:`SchemaProblem` with the object and the field path, e.g.
+``Deployment/api: spec.replicas: '3' is not of type 'integer'``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+import kubernetes_validate
+
+__all__ = [
+    "KUBERNETES_VERSION",
+    "SchemaError",
+    "SchemaProblem",
+    "compose_schema",
+    "require_valid",
+    "validate_compose",
+    "validate_kubernetes",
+]
+
+KUBERNETES_VERSION = "1.37"
+"""The Kubernetes release whose API schemas :func:`validate_kubernetes` uses by default: the
+newest that the pinned kubernetes-validate (1.37.0) ships. Any release it ships (1.25 on) can
+be asked for with ``version=``."""
+
+
+@dataclass(frozen=True)
+class SchemaProblem:
+    """One way a document breaks its schema: which ``document``, where (``path``), what."""
+
+    document: str
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        return f"{self.document}: {where}{self.message}"
+
+
+class SchemaError(ValueError):
+    """Raised by :func:`require_valid`: the message lists every problem, one per line."""
+
+    def __init__(self, problems: list[SchemaProblem]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  - {problem}" for problem in problems)
+        super().__init__(f"{len(problems)} schema problem(s):\n{lines}")
+
+
+def require_valid(problems: list[SchemaProblem]) -> None:
+    """Raise :class:`SchemaError` if ``problems`` is not empty."""
+    if problems:
+        raise SchemaError(problems)
+
+
+def field_path(parts: Iterable[str | int]) -> str:
+    """``["spec", "containers", 0, "image"]`` → ``spec.containers[0].image``."""
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _documents(source: Any) -> list[dict[str, Any]]:
+    """Plain dicts from a dict, a list of dicts, specs (``spec.manifest``) or a ManifestSet."""
+    items = [source] if isinstance(source, Mapping) or hasattr(source, "manifest") else source
+    documents = []
+    for item in items:
+        document = getattr(item, "manifest", item)
+        if not isinstance(document, Mapping):
+            raise ValueError(f"expected a manifest (a dict or a Spec), got {type(item).__name__}")
+        documents.append(dict(document))
+    return documents
+
+
+def validate_kubernetes(
+    source: Any, version: str = KUBERNETES_VERSION, *, strict: bool = True
+) -> list[SchemaProblem]:
+    """Problems of Kubernetes objects against the API schemas of release ``version``.
+
+    ``source`` is one object (a dict), a list of them, or specs from ``load_manifests``.
+    Returns an empty list when everything validates. kubernetes-validate reports the most
+    relevant problem of each object (jsonschema's ``best_match``), so fix and check again.
+    An object of a kind the release does not know (a custom resource, a removed API version)
+    is a problem too: the schema cannot vouch for it.
+    """
+    problems = []
+    for document in _documents(source):
+        kind = document.get("kind")
+        name = (document.get("metadata") or {}).get("name") or "<no name>"
+        label = f"{kind}/{name}"
+        if not isinstance(kind, str) or not isinstance(document.get("apiVersion"), str):
+            problems.append(SchemaProblem(label, "", "needs 'apiVersion' and 'kind' strings"))
+            continue
+        try:
+            kubernetes_validate.validate(document, version, strict=strict)
+        except kubernetes_validate.ValidationError as err:
+            problems.append(SchemaProblem(label, field_path(err.absolute_path), err.message))
+        except kubernetes_validate.SchemaNotFoundError as err:
+            problems.append(SchemaProblem(label, "apiVersion", err.message))
+        except kubernetes_validate.utils.VersionNotSupportedError as err:
+            versions = sorted(set(kubernetes_validate.utils.all_versions()), key=_release)
+            raise ValueError(f"{err.message}; pick one of {', '.join(versions)}") from None
+    return problems
+
+
+def _release(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+@cache
+def compose_schema() -> dict[str, Any]:
+    """The Compose specification's JSON schema (draft 2020-12) as check-jsonschema ships it."""
+    vendor = resources.files("check_jsonschema.builtin_schemas.vendor")
+    return json.loads((vendor / "compose-spec.json").read_text(encoding="utf-8"))
+
+
+@cache
+def _compose_validator() -> jsonschema.Draft202012Validator:
+    schema = compose_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _deepest(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
+    """The most specific cause of an ``anyOf``/``oneOf`` failure: ``ports[0]: 'x' is not of
+    type 'integer'`` says more than ``... is not valid under any of the given schemas``."""
+    while error.context:
+        error = max(error.context, key=lambda e: (len(e.absolute_path), e.validator != "type"))
+    return error
+
+
+def _declared(schema: Mapping[str, Any]) -> tuple[set[str], set[str]]:
+    """The property names and patterns a schema declares, through ``allOf`` and local
+    ``$ref`` (the Compose ``service`` is ``allOf`` container and workload specs)."""
+    known = set(schema.get("properties") or {})
+    patterns = set(schema.get("patternProperties") or {})
+    parts = list(schema.get("allOf") or [])
+    if isinstance(schema.get("$ref"), str) and schema["$ref"].startswith("#/$defs/"):
+        parts.append(compose_schema()["$defs"][schema["$ref"].removeprefix("#/$defs/")])
+    for part in parts:
+        more_known, more_patterns = _declared(part)
+        known |= more_known
+        patterns |= more_patterns
+    return known, patterns
+
+
+def _unknown_fields(error: jsonschema.ValidationError) -> str | None:
+    """``unevaluatedProperties`` also lists known fields whose own value failed; name only the
+    fields the schema does not know at all (``None`` when there are none: the other errors
+    already say what is wrong)."""
+    known, patterns = _declared(error.schema)
+    unknown = [
+        key for key in error.instance
+        if key not in known and not any(re.search(pattern, key) for pattern in patterns)
+    ]
+    if not unknown:
+        return None
+    return f"unknown field(s) {', '.join(map(repr, unknown))}: check the spelling"
+
+
+def validate_compose(source: Any, name: str = "stack") -> list[SchemaProblem]:
+    """Problems of a Compose file (a dict, a stack :class:`~clustersim.Spec`) against the
+    Compose specification's schema, all of them, in field-path order.
+
+    Both the short syntaxes a person writes (``ports: ["80:8000"]``) and the long forms that
+    ``load_manifests`` expands them to are valid Compose.
+    """
+    documents = _documents(source)
+    if len(documents) != 1:
+        raise ValueError(f"expected one Compose file, got {len(documents)} documents")
+    label = getattr(source, "name", name) if not isinstance(source, Mapping) else name
+    problems = []
+    for error in _compose_validator().iter_errors(documents[0]):
+        error = _deepest(error)
+        message = _unknown_fields(error) if error.validator == "unevaluatedProperties" else \
+            error.message
+        if message is not None:
+            problems.append(SchemaProblem(label, field_path(error.absolute_path), message))
+    return sorted(problems, key=lambda problem: problem.path)
