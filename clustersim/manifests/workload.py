@@ -37,7 +37,7 @@ class Port:
         return f"{published}{target}/{self.protocol}"
 
 
-@dataclass(frozen=True)
+@dataclass
 class Workload:
     """One application's demands and rules, in the shape shared by all three systems."""
 
@@ -47,10 +47,10 @@ class Workload:
     replicas: int | None
     cpu: Decimal = Decimal(0)
     memory: int = 0
-    ports: tuple[Port, ...] = ()
-    placement: tuple[str, ...] = ()
-    volumes: tuple[str, ...] = ()
-    dependencies: tuple[str, ...] = ()
+    ports: list[Port] = field(default_factory=list)
+    placement: list[str] = field(default_factory=list)
+    volumes: list[str] = field(default_factory=list)
+    dependencies: list[str] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict, compare=False)
 
     def describe(self) -> str:

@@ -112,7 +112,7 @@ def test_data_with_python_objects_is_refused() -> None:
 
 
 def test_one_line_yaml_that_ends_like_a_file_name_is_text() -> None:
-    [spec] = load_manifests('{id: /web, cmd: run} # see app.yaml')
+    [spec] = load_manifests("{id: /web, cmd: run} # see app.yaml")
     assert spec.name == "/web"
     with pytest.raises(ManifestError, match="cannot be read"):
         load_manifests("no-such-file.yaml")
