@@ -92,8 +92,10 @@ def _amount(name: str, text: str) -> int:
 
 def _container_requests(container: Mapping[str, Any], where: str) -> dict[str, int]:
     resources = container.get("resources") or {}
-    limits = resources.get("limits") or {}
-    requests = {**limits, **(resources.get("requests") or {})}
+    limits = resources.get("limits")
+    requests = resources.get("requests") or {}
+    if limits:
+        requests = {**limits, **requests}
     result = {}
     for name, text in requests.items():
         try:
@@ -103,13 +105,20 @@ def _container_requests(container: Mapping[str, Any], where: str) -> dict[str, i
     return result
 
 
-def pod_key(pod: Mapping[str, Any]) -> str:
-    """``namespace/name`` (or the uid when set): how a node tells its pods apart."""
+def pod_key(pod: Mapping[str, Any]) -> str | tuple[str, str]:
+    """How a node tells its pods apart: the uid when set, else (namespace, name).
+
+    A tuple rather than a joined string, so that a node with many pods keeps no extra text.
+    """
     meta = pod.get("metadata") or {}
     uid = meta.get("uid")
     if uid:
         return str(uid)
-    return f"{meta.get('namespace') or 'default'}/{meta.get('name', '')}"
+    return (meta.get("namespace") or "default", meta.get("name", ""))
+
+
+def _shown(key: str | tuple[str, str]) -> str:
+    return key if isinstance(key, str) else "/".join(key)
 
 
 def pod_requests(pod: Mapping[str, Any], *, non_zero: bool = False) -> dict[str, int]:
@@ -261,6 +270,21 @@ class NodeInfo:
     calls :meth:`touch` so that cached views (the fast path) see the change.
     """
 
+    __slots__ = (
+        "_keys",
+        "allocatable",
+        "generation",
+        "listeners",
+        "name",
+        "node",
+        "non_zero_requested",
+        "pods",
+        "pods_with_affinity",
+        "pods_with_required_anti_affinity",
+        "requested",
+        "used_ports",
+    )
+
     def __init__(self, node: Node | Mapping[str, Any]) -> None:
         self.node: dict[str, Any] = node_object(node) if isinstance(node, Node) else dict(node)
         meta = self.node.setdefault("metadata", {})
@@ -284,7 +308,7 @@ class NodeInfo:
         self.requested: dict[str, int] = {}
         self.non_zero_requested: dict[str, int] = {"cpu": 0, "memory": 0}
         self.used_ports: dict[tuple[str, str, int], int] = {}
-        self._keys: set[str] = set()
+        self._keys: set[str | tuple[str, str]] = set()
         self.generation = 0
         self.listeners: list[Callable[[NodeInfo, bool], None]] = []
 
@@ -325,7 +349,7 @@ class NodeInfo:
         """Bind ``pod`` here and add its requests, ports and affinity to the sums."""
         key = pod_key(pod)
         if key in self._keys:
-            raise ValueError(f"pod {key} is already on node {self.name}")
+            raise ValueError(f"pod {_shown(key)} is already on node {self.name}")
         self._account(pod, 1)
         self._keys.add(key)
         self.pods.append(pod)
@@ -344,7 +368,7 @@ class NodeInfo:
         """
         key = pod_key(pod)
         if key not in self._keys:
-            raise ValueError(f"pod {key} is not on node {self.name}")
+            raise ValueError(f"pod {_shown(key)} is not on node {self.name}")
         bound = next(p for p in self.pods if pod_key(p) == key)
         self._keys.discard(key)
         self.pods = [p for p in self.pods if p is not bound]
