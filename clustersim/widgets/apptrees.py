@@ -1,0 +1,176 @@
+"""Marathon's app tree in depth: edit a group's dependencies, scale it by a factor, see the plan.
+
+A Marathon group is a tree: groups are branches, apps (and pods) are leaves, and
+``dependencies`` between them decide the order of a deployment (mesosphere/marathon
+``core/deployment/DeploymentPlan.scala``). :func:`scale_group` is ``PUT /v2/groups/<id>``
+with ``{"scaleBy": factor}``: every app below the group gets ``ceil(instances × factor)``
+instances (``api/GroupApiService.scala``, ``updateTransitiveApps``; pods are left alone).
+:func:`app_tree_explorer` lets a learner switch dependencies on and off and choose a factor,
+and shows the group tree coloured by deployment step with the steps listed; a cycle shows
+Marathon's refusal inline.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from html import escape
+from typing import Any
+
+import ipywidgets as widgets
+import plotly.graph_objects as go
+
+from clustersim.marathon import deployment_plan
+from clustersim.viz.groups import group_tree
+from clustersim.viz.renderer import figure_html
+from clustersim.widgets.base import LiveApp, error_html
+
+__all__ = [
+    "SHOP_EDGES",
+    "app_tree_explorer",
+    "iter_apps",
+    "plan_html",
+    "scale_group",
+    "with_dependencies",
+]
+
+# The dependencies a learner can switch in the explorer: (group or app, what it depends on).
+SHOP_EDGES = (
+    ("/shop/web", "/shop/db"),
+    ("/shop/web", "/shop/cache"),
+    ("/shop/web/frontend", "/shop/web/api"),
+    ("/shop/cache", "/shop/db"),
+    ("/shop/db", "/shop/web"),
+)
+
+
+def iter_apps(group: Mapping[str, Any]) -> Iterable[dict[str, Any]]:
+    """Every app below ``group`` (group JSON with absolute ids), depth first."""
+    yield from group.get("apps", [])
+    for child in group.get("groups", []):
+        yield from iter_apps(child)
+
+
+def _iter_nodes(group: dict[str, Any]) -> Iterable[dict[str, Any]]:
+    yield group
+    yield from group.get("apps", [])
+    yield from group.get("pods", [])
+    for child in group.get("groups", []):
+        yield from _iter_nodes(child)
+
+
+def scale_group(group: Mapping[str, Any], factor: float, group_id: str | None = None
+                ) -> dict[str, Any]:
+    """A copy of ``group`` where every app below ``group_id`` (default: the whole group) has
+    ``ceil(instances × factor)`` instances, as Marathon's ``scaleBy`` does."""
+    if isinstance(factor, bool) or not isinstance(factor, int | float) or not \
+            0 <= factor <= 100:
+        raise ValueError(f"scaleBy must be a number from 0 to 100, not {factor!r}")
+    scaled = copy.deepcopy(dict(group))
+    target = scaled if group_id in (None, scaled.get("id")) else next(
+        (g for g in _iter_nodes(scaled) if g.get("id") == group_id and
+         ("apps" in g or "groups" in g)), None)
+    if target is None:
+        raise ValueError(f"no group {group_id!r} in {scaled.get('id', '/')}")
+    for app in iter_apps(target):
+        app["instances"] = math.ceil(app.get("instances", 1) * factor)
+    return scaled
+
+
+def with_dependencies(group: Mapping[str, Any], edges: Iterable[tuple[str, str]]
+                      ) -> dict[str, Any]:
+    """A copy of ``group`` whose groups and apps depend exactly on ``edges`` ((from, to)
+    pairs); every other ``dependencies`` entry is removed."""
+    edited = copy.deepcopy(dict(group))
+    wanted: dict[str, list[str]] = {}
+    for source, target in edges:
+        wanted.setdefault(source, []).append(target)
+    known = set()
+    for node in _iter_nodes(edited):
+        known.add(node.get("id"))
+        node.pop("dependencies", None)
+        if node.get("id") in wanted:
+            node["dependencies"] = sorted(wanted[node["id"]])
+    missing = sorted(set(wanted) - known)
+    if missing:
+        raise ValueError(f"no group or app {', '.join(missing)} in {edited.get('id', '/')}")
+    return edited
+
+
+def plan_html(plan: Sequence[Sequence[dict[str, Any]]]) -> str:
+    """The plan's steps as an ordered list, one line per step."""
+    if not plan:
+        return "<p>The plan is empty: nothing to change.</p>"
+    items = []
+    for step in plan:
+        actions = "; ".join(
+            f"{escape(a['action'])} {escape(a['app'])}"
+            + (f" → {a['instances']}" if "instances" in a else "") for a in step)
+        items.append(f"<li>{actions}</li>")
+    return "<p><strong>Deployment plan</strong></p><ol>" + "".join(items) + "</ol>"
+
+
+def _state(base: Mapping[str, Any], edges: Iterable[tuple[str, str]], factor: float,
+           from_running: bool) -> tuple[dict[str, Any], list]:
+    target = scale_group(with_dependencies(base, edges), factor)
+    original = with_dependencies(base, edges) if from_running else None
+    return target, deployment_plan(original, target)
+
+
+def app_tree_explorer(group: Mapping[str, Any] | None = None,
+                      edges: Sequence[tuple[str, str]] = SHOP_EDGES) -> LiveApp:
+    """Check boxes for dependencies, a ``scaleBy`` factor, and "deploy from scratch" or
+    "scale the running group"; shows the group tree coloured by step and the plan."""
+    if group is None:
+        import json
+
+        from clustersim.examples import example_text
+
+        group = json.loads(example_text("marathon"))
+    base = dict(group)
+    present = {(n.get("id"), d) for n in _iter_nodes(copy.deepcopy(base))
+               for d in n.get("dependencies", [])}
+    boxes = [widgets.Checkbox(value=edge in present, description=f"{edge[0]} → {edge[1]}",
+                              indent=False, layout={"width": "auto"}) for edge in edges]
+    factor = widgets.FloatSlider(value=1.0, min=0.5, max=3.0, step=0.5, description="scaleBy",
+                                 continuous_update=False)
+    start = widgets.ToggleButtons(options=[("deploy from scratch", False),
+                                           ("scale the running group", True)], value=False)
+    plan_box = widgets.HTML()
+    target, plan = _state(base, [e for e in edges if e in present], 1.0, False)
+    chart = go.FigureWidget(group_tree(target, plan))
+    chart.data[0].uid = "apptree-icicle"
+
+    def update(_: object = None) -> None:
+        chosen = [e for e, box in zip(edges, boxes, strict=True) if box.value]
+        try:
+            target, plan = _state(base, chosen, float(factor.value), bool(start.value))
+        except ValueError as err:
+            plan_box.value = error_html(str(err))
+            return
+        fresh = group_tree(target, plan).data[0]
+        with chart.batch_update():
+            icicle = chart.data[0]
+            icicle.labels, icicle.hovertext = fresh.labels, fresh.hovertext
+            icicle.marker.colors = fresh.marker.colors
+        plan_box.value = plan_html(plan)
+
+    for control in [*boxes, factor, start]:
+        control.observe(update, names="value")
+    update()
+    box = widgets.VBox([widgets.HTML("<p>Dependencies (from → to):</p>"),
+                        widgets.VBox(boxes), widgets.HBox([factor, start]), chart, plan_box])
+
+    def static() -> str:
+        shipped = [e for e in edges if e in present]
+        views = [("as shipped", shipped, 1.0, False), ("no dependencies", [], 1.0, False),
+                 ("scaleBy 2 of the running group", shipped, 2.0, True)]
+        parts = []
+        for title, chosen, scale, running in views:
+            target, plan = _state(base, chosen, scale, running)
+            parts.append(figure_html(group_tree(target, plan, title=f"shop: {title}"),
+                                     height=360) + plan_html(plan))
+        return "".join(parts)
+
+    return LiveApp(box, static, name="Marathon app tree explorer")

@@ -1,0 +1,237 @@
+"""IP-per-pod versus host ports: how many instances of a port-8080 service fit, per network mode.
+
+:func:`port_fit` runs ``instances`` copies of one small web service that listens on port 8080
+on the demo cluster of its system (:func:`clustersim.clusters.demo_nodes`), in one of
+:data:`MODES`, and reports how many were placed and why the rest wait:
+
+- Kubernetes gives every pod its own IP (the network model,
+  https://kubernetes.io/docs/concepts/services-networking/#the-kubernetes-network-model), so
+  any number of pods listening on 8080 share a node; only a ``hostPort`` brings conflicts back
+  (scheduler plugin ``NodePorts``, kubernetes/kubernetes
+  ``pkg/scheduler/framework/plugins/nodeports/node_ports.go``).
+- Marathon with host networking and ``requirePorts`` needs its fixed host port (31080 here:
+  it must lie in the agents' offered port range, 31000-32000 by default) in an offer, so one
+  instance per agent; a random host port (0), Docker bridge mode or a container network
+  avoid that (mesosphere/marathon ``docs/docs/networking.md``, ``PortsMatcher.scala``).
+- Swarm publishes through the routing mesh (ingress: every node answers on the published
+  port, tasks need no host port) unless ``mode: host`` binds the port on the task's node
+  (https://docs.docker.com/engine/swarm/ingress/).
+
+:func:`networking_explorer` shows all modes side by side for a chosen instance count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+import ipywidgets as widgets
+import plotly.graph_objects as go
+
+from clustersim.clusters import demo_nodes
+from clustersim.viz.palette import base_layout, color_for
+from clustersim.viz.renderer import figure_html
+from clustersim.widgets.base import LiveApp, error_html
+
+__all__ = ["FIXED_HOST_PORT", "MODES", "PortFit", "networking_explorer", "port_fit", "port_fit_figure",
+           "service_source"]
+
+MODES = {
+    "k8s-pod-ip": "Kubernetes: containerPort 8080 (IP per pod)",
+    "k8s-hostport": "Kubernetes: hostPort 8080",
+    "marathon-host-fixed": "Marathon: host network, host port 31080, requirePorts",
+    "marathon-host-random": "Marathon: host network, random host port",
+    "marathon-bridge": "Marathon: Docker bridge, hostPort 0",
+    "marathon-container": "Marathon: container network (IP per task)",
+    "swarm-ingress": "Swarm: published 8080 (routing mesh)",
+    "swarm-host": "Swarm: published 8080, mode: host",
+}
+_IMAGE = "nginx:1.27"
+# A Mesos agent offers ports 31000-32000 unless configured otherwise (mesos
+# ``src/slave/constants.hpp`` DEFAULT_PORTS), so a fixed host port must lie in that range.
+FIXED_HOST_PORT = 31080
+
+
+@dataclass(frozen=True)
+class PortFit:
+    """What happened to ``instances`` copies in ``mode``: placed count per node, waiting
+    count and the system's own reason for the first waiting one."""
+
+    mode: str
+    instances: int
+    per_node: dict[str, int]
+    waiting: int
+    reason: str
+
+    @property
+    def placed(self) -> int:
+        return sum(self.per_node.values())
+
+
+def service_source(mode: str, instances: int) -> Any:
+    """The manifest (plain data) of the port-8080 web service in ``mode``."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+    if isinstance(instances, bool) or not isinstance(instances, int) or not 0 <= instances <= 50:
+        raise ValueError(f"instances must be a whole number from 0 to 50, not {instances!r}")
+    if mode.startswith("k8s"):
+        port: dict[str, Any] = {"containerPort": 8080}
+        if mode == "k8s-hostport":
+            port["hostPort"] = 8080
+        labels = {"app": "web"}
+        return [{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+                 "spec": {"replicas": instances, "selector": {"matchLabels": labels},
+                          "template": {"metadata": {"labels": labels}, "spec": {"containers": [
+                              {"name": "web", "image": _IMAGE, "ports": [port],
+                               "resources": {"requests": {"cpu": "100m",
+                                                          "memory": "64Mi"}}}]}}}}]
+    if mode.startswith("swarm"):
+        published = {"target": 8080, "published": 8080}
+        if mode == "swarm-host":
+            published["mode"] = "host"
+        return {"services": {"web": {"image": _IMAGE, "ports": [published],
+                                     "deploy": {"replicas": instances}}}}
+    app: dict[str, Any] = {"id": "/web", "instances": instances, "cpus": 0.1, "mem": 64}
+    if mode.startswith("marathon-host"):
+        app["networks"] = [{"mode": "host"}]
+        app["portDefinitions"] = [{"port": FIXED_HOST_PORT if mode.endswith("fixed") else 0,
+                                   "name": "http"}]
+        app["requirePorts"] = mode.endswith("fixed")
+        app["cmd"] = "python3 -m http.server $PORT0"
+        return app
+    mapping: dict[str, Any] = {"containerPort": 8080, "name": "http"}
+    if mode == "marathon-bridge":
+        mapping["hostPort"] = 0
+    app["container"] = {"type": "DOCKER", "docker": {"image": _IMAGE}, "portMappings": [mapping]}
+    app["networks"] = ([{"mode": "container/bridge"}] if mode == "marathon-bridge"
+                       else [{"mode": "container", "name": "dcos"}])
+    return app
+
+
+def port_fit(mode: str, instances: int, *, until: float = 60.0, seed: int = 0) -> PortFit:
+    """Run the service in ``mode`` with ``instances`` copies for ``until`` seconds."""
+    source = service_source(mode, instances)
+    per_node: dict[str, int] = {}
+    reason = ""
+    if mode.startswith("k8s"):
+        from clustersim.kubernetes import KubernetesCluster
+
+        cluster = KubernetesCluster(demo_nodes("kubernetes"), seed=seed)
+        cluster.apply(source)
+        cluster.run(until=until)
+        pods = cluster.pods()
+        for pod in pods:
+            if pod.node:
+                per_node[pod.node] = per_node.get(pod.node, 0) + 1
+        waiting = [p for p in pods if not p.node]
+        reason = waiting[0].message if waiting else ""
+    elif mode.startswith("swarm"):
+        from clustersim.swarm import SwarmCluster
+
+        cluster = SwarmCluster(demo_nodes("swarm"), seed=seed)
+        cluster.deploy_stack("net", source)
+        cluster.run(until=until)
+        tasks = cluster.tasks()
+        for task in tasks:
+            if task.node:
+                per_node[task.node] = per_node.get(task.node, 0) + 1
+        waiting = [t for t in tasks if not t.node]
+        reason = (waiting[0].err or waiting[0].message) if waiting else ""
+    else:
+        from clustersim.marathon import Marathon
+        from clustersim.mesos import MesosCluster
+
+        cluster = MesosCluster(demo_nodes("marathon"), seed=seed)
+        marathon = cluster.register(Marathon())
+        marathon.deploy(source)
+        cluster.run(until=until)
+        for inst in marathon.instances("/web"):
+            if inst.placed:
+                per_node[inst.hostname] = per_node.get(inst.hostname, 0) + 1
+        queue = marathon.queue()
+        waiting = [None] * sum(row["count"] for row in queue)
+        if queue:
+            declined = ", ".join(f"{r} ×{n}" for r, n in sorted(queue[0]["rejections"].items()))
+            reason = (f"launch queue: {queue[0]['count']} instance(s) waiting"
+                      + (f"; offers declined: {declined}" if declined else ""))
+    return PortFit(mode, instances, dict(sorted(per_node.items())), len(waiting), reason)
+
+
+def _bars(fits: Sequence[PortFit]) -> list[go.Bar]:
+    labels = [MODES[f.mode] for f in fits]
+    placed_hover = [f"{escape(MODES[f.mode])}<br>placed {f.placed} of {f.instances}: "
+                    + (", ".join(f"{escape(n)} {c}" for n, c in f.per_node.items()) or "none")
+                    for f in fits]
+    waiting_hover = [f"{escape(MODES[f.mode])}<br>waiting {f.waiting}"
+                     + (f"<br>{escape(f.reason)}" if f.reason else "") for f in fits]
+    return [
+        go.Bar(y=labels, x=[f.placed for f in fits], orientation="h", name="placed",
+               marker_color=color_for(2), hovertext=placed_hover, hoverinfo="text",
+               uid="net-placed"),
+        go.Bar(y=labels, x=[f.waiting for f in fits], orientation="h", name="waiting",
+               marker_color=color_for(5), marker_pattern_shape="/", hovertext=waiting_hover,
+               hoverinfo="text", uid="net-waiting"),
+    ]
+
+
+def _layout(instances: int) -> dict[str, Any]:
+    return base_layout(f"{instances} instance(s) of a service on port 8080: placed or waiting",
+                       barmode="stack", xaxis_title="instances", yaxis_title="network mode",
+                       yaxis_autorange="reversed", height=460,
+                       margin={"l": 330, "r": 20, "t": 60, "b": 50})
+
+
+def _reasons_html(fits: Sequence[PortFit]) -> str:
+    rows = "".join(f"<tr><td>{escape(MODES[f.mode])}</td><td>{f.waiting}</td>"
+                   f"<td>{escape(f.reason) or '–'}</td></tr>" for f in fits if f.waiting)
+    if not rows:
+        return "<p>Every instance found a place in every mode.</p>"
+    return ('<table class="clustersim-table"><thead><tr><th>mode</th><th>waiting</th>'
+            "<th>why (the system's own words)</th></tr></thead><tbody>" + rows
+            + "</tbody></table>")
+
+
+def port_fit_figure(counts: Sequence[int] = (2, 4, 6, 8)) -> go.Figure:
+    """Placed and waiting instances for every mode, with a slider over the instance count."""
+    frames = []
+    for count in counts:
+        fits = [port_fit(mode, count) for mode in MODES]
+        frames.append(go.Frame(data=_bars(fits), name=str(count),
+                               layout={"title": {"text": _layout(count)["title"]["text"]}}))
+    fig = go.Figure(data=frames[0].data, frames=frames)
+    fig.update_layout(**_layout(counts[0]), xaxis_range=[0, max(counts) + 0.5], sliders=[{
+        "active": 0, "currentvalue": {"prefix": "instances: "}, "pad": {"t": 40},
+        "steps": [{"label": f.name, "method": "animate", "args": [[f.name], {
+            "mode": "immediate", "frame": {"duration": 0, "redraw": True}}]} for f in frames]}])
+    return fig
+
+
+def networking_explorer() -> LiveApp:
+    """An instance-count slider; every network mode side by side, with the waiting reasons."""
+    count = widgets.IntSlider(value=4, min=1, max=10, description="instances",
+                              continuous_update=False)
+    message = widgets.HTML()
+    fits = [port_fit(mode, count.value) for mode in MODES]
+    chart = go.FigureWidget(data=_bars(fits))
+    chart.update_layout(**_layout(count.value), xaxis_range=[0, 10.5])
+
+    def update(_: object = None) -> None:
+        try:
+            fresh = [port_fit(mode, int(count.value)) for mode in MODES]
+        except ValueError as err:
+            message.value = error_html(str(err))
+            return
+        message.value = _reasons_html(fresh)
+        with chart.batch_update():
+            for trace, bar in zip(chart.data, _bars(fresh), strict=True):
+                trace.x, trace.hovertext = bar.x, bar.hovertext
+            chart.layout.title.text = _layout(count.value)["title"]["text"]
+
+    count.observe(update, names="value")
+    update()
+    return LiveApp(widgets.VBox([count, chart, message]),
+                   lambda: figure_html(port_fit_figure(), height=480) + _reasons_html(
+                       [port_fit(mode, 8) for mode in MODES]),
+                   name="networking explorer")
