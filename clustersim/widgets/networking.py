@@ -35,8 +35,8 @@ from clustersim.viz.palette import base_layout, color_for
 from clustersim.viz.renderer import figure_html
 from clustersim.widgets.base import LiveApp, error_html
 
-__all__ = ["FIXED_HOST_PORT", "MODES", "PortFit", "networking_explorer", "port_fit", "port_fit_figure",
-           "service_source"]
+__all__ = ["FIXED_HOST_PORT", "MODES", "PortFit", "networking_explorer", "port_fit",
+           "port_fit_figure", "service_source"]
 
 MODES = {
     "k8s-pod-ip": "Kubernetes: containerPort 8080 (IP per pod)",
