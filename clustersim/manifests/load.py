@@ -82,11 +82,16 @@ def load_manifests(
     """Read manifests of any of the three systems into validated specs, in document order.
 
     ``source`` is a path (``str`` ending in ``.yaml``/``.yml``/``.json`` or a ``Path``), YAML
-    or JSON text (several ``---`` documents allowed), a dict, or a list of dicts. ``name``
+    or JSON text (several ``---`` documents allowed), a dict, a list of dicts, or specs that
+    were loaded already (returned as they are). ``name``
     labels the source in error messages when it is not a file. ``environment`` holds the
     variables that Compose files may use (``${TAG:-latest}``). Anything wrong raises
     :class:`~clustersim.manifests.errors.ManifestError`.
     """
+    if isinstance(source, Spec):
+        return ManifestSet([source])
+    if isinstance(source, list | tuple) and source and all(isinstance(s, Spec) for s in source):
+        return ManifestSet(source)  # already loaded: simulators may be handed specs
     specs: list[Spec] = []
     documents = _documents(source, name)
     for document in documents:

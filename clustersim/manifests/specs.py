@@ -68,7 +68,7 @@ class ManifestSet(list):
         found = [spec for spec in self if spec.name == name]
         if len(found) != 1:
             names = ", ".join(sorted({spec.name for spec in self})) or "none"
-            raise KeyError(f"{len(found)} specs are named {name!r}; names are: {names}")
+            raise ValueError(f"{len(found)} specs are named {name!r}; the names are: {names}")
         return found[0]
 
     def workloads(self) -> list[Workload]:

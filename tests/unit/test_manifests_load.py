@@ -116,3 +116,13 @@ def test_one_line_yaml_that_ends_like_a_file_name_is_text() -> None:
     assert spec.name == "/web"
     with pytest.raises(ManifestError, match="cannot be read"):
         load_manifests("no-such-file.yaml")
+
+
+def test_specs_pass_through_and_can_be_looked_up() -> None:
+    specs = load_manifests([POD, APP])
+    assert load_manifests(specs) == specs
+    assert load_manifests(specs[0]) == [specs[0]]
+    assert specs.named("/web").kind == "App"
+    assert specs.of_kind("Pod") == [specs[0]]
+    with pytest.raises(ValueError, match="0 specs are named 'db'"):
+        specs.named("db")
