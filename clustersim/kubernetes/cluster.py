@@ -262,8 +262,9 @@ class KubernetesCluster:
 
     def owned(self, kind: str, owner: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Objects of ``kind`` whose controller owner reference points at ``owner``."""
-        children = self._children.get(owner["metadata"]["uid"], {})
-        return [o for o in children.values() if o["kind"] == kind]
+        uid = owner["metadata"]["uid"]
+        return [o for o in self._children.get(uid, {}).values()
+                if o["kind"] == kind and (controller_of(o) or {}).get("uid") == uid]
 
     def changed(self) -> None:
         """Tell the control loops that something changed (they run again until nothing does)."""
@@ -294,10 +295,8 @@ class KubernetesCluster:
         meta["creationTimestamp"] = self.now
         meta.setdefault("generation", 1)
         self._objects.setdefault(kind, {})[self._key(obj)] = obj
-        ref = controller_of(obj)
         for owner in (meta.get("ownerReferences") or []):
-            if owner is ref or owner.get("controller"):
-                self._children.setdefault(owner["uid"], {})[meta["uid"]] = obj
+            self._children.setdefault(owner["uid"], {})[meta["uid"]] = obj
         self.changed()
         if kind == "Pod" and obj["spec"].get("nodeName"):
             self._bind(obj, obj["spec"]["nodeName"], scheduled=False)

@@ -568,3 +568,16 @@ def test_job_scaled_down_parallelism_deletes_surplus_pods():
                and p.reason != "Terminating"]
     assert len(running) == 1
     assert len(cluster.events.where(reason="SuccessfulDelete", object="job/pi")) == 3
+
+
+def test_statefulset_claim_retention_policy():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    policy = {"whenScaled": "Delete", "whenDeleted": "Delete"}
+    cluster.apply(statefulset(3, persistentVolumeClaimRetentionPolicy=policy))
+    cluster.run()
+    cluster.scale("sts", "web", 1)
+    cluster.run()
+    assert [c["metadata"]["name"] for c in cluster.list("PersistentVolumeClaim")] == ["www-web-0"]
+    cluster.delete("sts", "web")
+    cluster.run()
+    assert cluster.list("PersistentVolumeClaim") == []

@@ -15,7 +15,8 @@ https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/
   fully deleted (the same name cannot exist twice). ``Parallel`` drops both waits.
 - Each ``volumeClaimTemplates`` entry gives one PersistentVolumeClaim per ordinal,
   ``<template>-<set>-<ordinal>``, created before the pod and kept when the pod or the set goes
-  (``persistentVolumeClaimRetentionPolicy`` Retain, the default).
+  (``persistentVolumeClaimRetentionPolicy`` Retain, the default); ``whenDeleted: Delete`` and
+  ``whenScaled: Delete`` remove them with the set or the scaled-away ordinal.
 - ``RollingUpdate`` replaces pods from the highest ordinal down to ``partition``, one at a
   time, waiting for each to be Running and Ready; ``OnDelete`` replaces only deleted pods.
 
@@ -133,7 +134,7 @@ class StatefulSetController(Controller):
                 continue
             if not parallel and not _healthy(pod):
                 return True
-        for _ordinal_number, pod in condemned:
+        for ordinal_number, pod in condemned:
             if is_terminating(pod):
                 if not parallel:
                     return True
@@ -143,6 +144,9 @@ class StatefulSetController(Controller):
             if not parallel and unhealthy:
                 return True
             self._delete(sts, pod)
+            if (sts["spec"].get("persistentVolumeClaimRetentionPolicy") or {}).get(
+                    "whenScaled") == "Delete":
+                self._delete_claims(sts, ordinal_number)
             if not parallel:
                 return True
         return False
@@ -196,6 +200,16 @@ class StatefulSetController(Controller):
         self.cluster.record(sts, "SuccessfulCreate",
                             f"create Claim {claim_name} Pod {pod_name} in StatefulSet "
                             f"{sts['metadata']['name']} success")
+
+    def _delete_claims(self, sts: dict[str, Any], ordinal: int) -> None:
+        """``whenScaled: Delete``: the claims of a removed ordinal go with it."""
+        namespace, name = sts["metadata"]["namespace"], sts["metadata"]["name"]
+        for claim_template in sts["spec"].get("volumeClaimTemplates") or []:
+            template_name = (claim_template.get("metadata") or {}).get("name", "data")
+            claim = self.cluster.get("PersistentVolumeClaim", namespace,
+                                     f"{template_name}-{name}-{ordinal}")
+            if claim is not None:
+                self.cluster.delete_object(claim)
 
     def _delete(self, sts: dict[str, Any], pod: dict[str, Any]) -> None:
         self.cluster.delete_pod(pod)
