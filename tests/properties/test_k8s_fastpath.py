@@ -4,7 +4,8 @@ Random clusters (seeded) with every default plugin on: mixed node sizes, a node 
 memory allocatable, extended resources, NoSchedule and PreferNoSchedule taints, cordons,
 labels for node affinity and zones; pods with and without requests, tolerations, selectors,
 preferred node affinity, host ports, DaemonSet-style ``matchFields``, topology spread and
-pod (anti-)affinity (which the fast path hands to the reference path). Both schedulers get
+pod (anti-)affinity, and with a Service selecting some pods, the system default spreading
+(all of which the fast path hands to the reference path). Both schedulers get
 generators with the same seed, so ties must be drawn identically as well.
 """
 
@@ -17,6 +18,11 @@ from hypothesis import strategies as st
 
 from clustersim.kubernetes.scheduler import Scheduler
 from clustersim.kubernetes.scheduler.builders import make_node, make_pod
+from clustersim.kubernetes.scheduler.plugins.podtopologyspread import StaticLister
+
+SERVICE = StaticLister(
+    services=[{"metadata": {"name": "web"}, "spec": {"selector": {"app": "web"}}}]
+)
 
 STRATEGIES = [
     None,
@@ -173,8 +179,9 @@ def test_fast_path_picks_the_reference_node(seed, strategy):
         cluster(random.Random(seed), size),
         cluster(random.Random(seed), size),
     )
-    reference = Scheduler(config, random.Random(seed), fast=False)
-    fast = Scheduler(config, random.Random(seed), fast=True)
+    lister = SERVICE if r.random() < 0.5 else None  # web pods then get the system spreading
+    reference = Scheduler(config, random.Random(seed), fast=False, lister=lister)
+    fast = Scheduler(config, random.Random(seed), fast=True, lister=lister)
     names = [n.name for n in reference_nodes]
     bound: list[tuple[int, dict]] = []
     for i in range(r.randint(20, 120)):
