@@ -41,7 +41,7 @@ class Spec(BaseModel):
     warnings: tuple[str, ...] = ()
     """Things that load but that the real system would refuse or warn about today."""
     typed: Any = Field(default=None, repr=False, exclude=True)
-    """The validated pydantic model of the object (fields as the system names them)."""
+    """The object validated into pydantic models (for a stack: service name → ``Service``)."""
 
     def workloads(self) -> list[Workload]:
         """The workloads this object runs, in the shape shared by all three systems."""
