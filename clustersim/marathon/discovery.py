@@ -21,7 +21,13 @@ public agents: every app whose label ``HAPROXY_GROUP`` matches the balancer's ``
 each running task whose health checks pass (``host:hostPort``, or ``ip:containerPort`` for a
 task with its own IP); ``balance roundrobin`` by default. ``route`` sends simulated requests
 through it, with a seeded generator for the ``random`` policy, so a lab can set it beside a
-Kubernetes Service (kube-proxy picks a backend at random).
+Kubernetes Service (kube-proxy picks a backend at random); ``request_stream`` sends Poisson
+traffic over simulated time and records it in the same
+:class:`~clustersim.kubernetes.services.RequestStream` the Kubernetes simulator fills, so
+served and failed requests during a rolling restart or an agent failure can be compared.
+A request fails when no backend is listed or when the chosen backend's agent is down (given
+the cluster); marathon-lb rewrites HAProxy's configuration on Marathon's events, which the
+simulator does at once (upstream: within a second or so).
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ import random
 from collections import Counter
 from typing import Any
 
+from clustersim.kubernetes.services import RequestStream
 from clustersim.marathon.framework import RUNNING, Marathon
 
 __all__ = ["MarathonLB", "MesosDNS"]
@@ -75,10 +82,11 @@ class MarathonLB:
     """marathon-lb in front of a :class:`Marathon`: service port → healthy task backends."""
 
     def __init__(self, marathon: Marathon, group: str = "external",
-                 balance: str = "roundrobin", seed: int = 0) -> None:
+                 balance: str = "roundrobin", seed: int = 0, cluster: Any = None) -> None:
         if balance not in ("roundrobin", "random"):
             raise ValueError(f"balance must be 'roundrobin' or 'random', got {balance!r}")
         self.marathon = marathon
+        self.cluster = cluster
         self.group = group
         self.balance = balance
         self.random = random.Random(seed)
@@ -116,6 +124,51 @@ class MarathonLB:
                 servers.append(f"{instance.ip}:{app.spec.ports[index].container_port}")
         return sorted(servers)
 
+    def _pick(self, service_port: int, servers: list[str]) -> str:
+        if self.balance == "random":
+            return self.random.choice(servers)
+        position = self._next.get(service_port, 0) % len(servers)
+        self._next[service_port] = position + 1
+        return servers[position]
+
+    def _serving(self, server: str) -> bool:
+        """Whether the backend's agent answers (always, unless the cluster says it is down)."""
+        if self.cluster is None:
+            return True
+        host = server.rsplit(":", 1)[0]
+        return all(a.state == "active" for a in self.cluster.agents if a.hostname == host)
+
+    def request_stream(self, service_port: int, rate: float = 10.0, start: float | None = None,
+                       stop: float | None = None) -> RequestStream:
+        """Send Poisson requests at ``rate`` per second to a service port from ``start`` (now)
+        to ``stop`` (or forever); read ``stream.buckets(width)`` after running the cluster."""
+        self.frontends()   # fail early on a bad group
+        if rate <= 0:
+            raise ValueError(f"request rate must be > 0 per second, got {rate}")
+        driver = self.marathon.driver
+        if driver is None:
+            raise ValueError("register the Marathon framework with a cluster first")
+        begin = driver.now if start is None else float(start)
+        if stop is not None and stop <= begin:
+            raise ValueError(f"stop ({stop}) must be after start ({begin})")
+        stream = RequestStream(str(service_port), self.group, float(rate), begin,
+                               None if stop is None else float(stop))
+
+        def arrive() -> None:
+            if stop is not None and driver.now >= stop:
+                return
+            servers = self.backends(service_port) if service_port in self.frontends() else []
+            if servers:
+                server = self._pick(service_port, servers)
+                stream.records.append((driver.now, self._serving(server), server))
+            else:
+                stream.records.append((driver.now, False, None))
+            driver.call_later(self.random.expovariate(rate), arrive, background=True)
+
+        driver.call_later(max(0.0, begin - driver.now) + self.random.expovariate(rate), arrive,
+                          background=True)
+        return stream
+
     def route(self, service_port: int, requests: int = 100) -> dict[str, int]:
         """Send ``requests`` simulated requests to a service port; count them per backend.
 
@@ -125,12 +178,6 @@ class MarathonLB:
         if not servers:
             raise ValueError(f"service port {service_port} has no healthy backend "
                              "(HAProxy would answer 503 Service Unavailable)")
-        counts: Counter[str] = Counter()
-        for _ in range(requests):
-            if self.balance == "random":
-                counts[self.random.choice(servers)] += 1
-            else:
-                position = self._next.get(service_port, 0) % len(servers)
-                counts[servers[position]] += 1
-                self._next[service_port] = position + 1
+        counts: Counter[str] = Counter(self._pick(service_port, servers)
+                                       for _ in range(requests))
         return dict(sorted(counts.items()))

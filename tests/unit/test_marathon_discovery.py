@@ -75,3 +75,30 @@ def test_unknown_service_port_is_a_clear_error(deployed):
     _, m = deployed
     with pytest.raises(ValueError, match="no app of HAPROXY_GROUP 'external' has service port"):
         marathon.MarathonLB(m).backends(12345)
+
+
+def test_request_stream_through_a_rolling_restart_serves_everything(deployed):
+    cluster, m = deployed
+    lb = marathon.MarathonLB(m, cluster=cluster)
+    start = cluster.now
+    stream = lb.request_stream(10000, rate=20, stop=start + 60)
+    # UNIQUE hostnames on three agents: the restart must kill before it starts (no over-capacity)
+    app = dict(m.root.run_specs["/shop/web"], cmd="serve v2",
+               upgradeStrategy={"minimumHealthCapacity": 0.5, "maximumOverCapacity": 0})
+    deployment = m.deploy(app)
+    cluster.run(until=start + 60)
+    assert deployment.status == "success"
+    assert stream.served > 900 and stream.failed == 0
+    assert len(stream.by_pod()) >= 4            # old and new backends both served
+
+
+def test_request_stream_fails_on_a_dead_agent_until_marathon_replaces_it(deployed):
+    cluster, m = deployed
+    lb = marathon.MarathonLB(m, cluster=cluster)
+    start = cluster.now
+    stream = lb.request_stream(10000, rate=10, stop=start + 200)
+    cluster.fail_agent(m.instances("/shop/web")[0].hostname)
+    cluster.run(until=start + 200)
+    rows = stream.buckets(50)
+    assert rows[0]["failed"] > 0                # the dead agent still listed, until unreachable
+    assert rows[-1]["failed"] == 0              # replaced after the agent is marked unreachable

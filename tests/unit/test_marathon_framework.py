@@ -337,3 +337,17 @@ def test_deployments_wait_for_readiness_checks():
     assert deployment.status == "success"
     assert m.wait_time(deployment) >= 10 + 1     # task startup, then the first check
     assert len(reasons(m, "instance_changed_event", "web")) >= 4   # 2 launches, 2 ready
+
+
+def test_unique_hostnames_with_over_capacity_stall_a_restart_on_a_full_cluster():
+    # A known Marathon pitfall: with one instance per agent already, the new instances of a
+    # default (1.0, 1.0) restart find no agent; the old ones are never killed.
+    cluster, m = cluster_with(agents=3)
+    unique = app(instances=3, constraints=[["hostname", "UNIQUE"]])
+    m.deploy(unique)
+    cluster.run()
+    deployment = m.deploy({**unique, "cmd": "serve v2"})
+    cluster.run(until=cluster.now + 300)
+    assert deployment.status == "running"
+    assert "UnfulfilledConstraint" in m.queue()[0]["rejections"]
+    assert m.status()[0]["running"] == 3
