@@ -11,6 +11,14 @@ print(result.yaml())  # a file for kubectl apply -f
 """
 
 from clustersim.translate.compose import PUBLISHED_SERVICE_TYPE, stack_to_kubernetes
+from clustersim.translate.marathon import marathon_to_kubernetes, mesos_dns_name
 from clustersim.translate.result import Finding, Translation
 
-__all__ = ["PUBLISHED_SERVICE_TYPE", "Finding", "Translation", "stack_to_kubernetes"]
+__all__ = [
+    "PUBLISHED_SERVICE_TYPE",
+    "Finding",
+    "Translation",
+    "marathon_to_kubernetes",
+    "mesos_dns_name",
+    "stack_to_kubernetes",
+]

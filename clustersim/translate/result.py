@@ -24,6 +24,13 @@ __all__ = ["Finding", "Translation"]
 Severity = Literal["untranslatable", "approximate"]
 
 
+class _Dumper(yaml.SafeDumper):
+    """Writes shared sub-objects out in full (no ``&id001`` anchors in a manifest)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 @dataclass(frozen=True)
 class Finding:
     """One source field that did not translate exactly: where it is and what to do."""
@@ -56,7 +63,8 @@ class Translation:
 
     def yaml(self) -> str:
         """The objects as one multi-document YAML file for ``kubectl apply -f``."""
-        return yaml.safe_dump_all(self.objects, sort_keys=False, default_flow_style=False)
+        return yaml.dump_all(self.objects, Dumper=_Dumper, sort_keys=False,
+                             default_flow_style=False)
 
     def validate(self, version: str = KUBERNETES_VERSION) -> list[SchemaProblem]:
         """The objects' problems against the Kubernetes API schemas (empty when valid)."""

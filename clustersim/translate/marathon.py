@@ -1,0 +1,465 @@
+"""Marathon app → Kubernetes: a Deployment (a StatefulSet for resident apps) and a Service.
+
+Marathon is unmaintained (its repository, mesosphere/marathon, says so; DC/OS reached end of
+life on 2021-10-31), so the way forward for a Marathon application is Kubernetes. The rules
+read each field as Marathon's app definition defines it (mesosphere/marathon
+``docs/docs/rest-api/public/api/v2/types/app.raml`` and ``docs/docs/*.md``) and map it to the
+Kubernetes feature with the same effect. Fields no rule handles are reported, never dropped.
+
+Names follow Mesos-DNS: app ``/shop/db/postgres`` is ``postgres-db-shop.marathon.mesos`` there
+(mesosphere/mesos-dns ``docs/naming.md``), and the Service here is ``postgres-db-shop``, so
+environment values naming Mesos-DNS hosts of translated apps can be rewritten to the Service
+name (reported). Groups are walked for their apps; Marathon pods are reported.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+from clustersim.manifests import Spec, marathon_resources
+from clustersim.translate import objects
+from clustersim.translate.result import Translation
+
+__all__ = ["marathon_to_kubernetes", "mesos_dns_name"]
+
+_MESOS_DNS = re.compile(r"\b([a-z0-9-]+)\.marathon\.mesos\b")
+_MARATHON_LB = re.compile(r"\bmarathon-lb(?:\.marathon\.mesos)?:(\d+)\b")
+_FIELD_KEYS = {"hostname": "kubernetes.io/hostname", "@hostname": "kubernetes.io/hostname",
+               "@zone": "topology.kubernetes.io/zone", "@region": "topology.kubernetes.io/region"}
+_LITERALS = re.compile(r"[A-Za-z0-9._-]+(\|[A-Za-z0-9._-]+)*")
+_HANDLED = {"id", "instances", "cpus", "mem", "disk", "container", "cmd", "args", "env",
+            "portDefinitions", "healthChecks", "constraints", "dependencies", "labels",
+            "residency", "upgradeStrategy", "networks", "taskKillGracePeriodSeconds",
+            "requirePorts", "version", "versionInfo"}
+_IGNORED = {
+    "backoffSeconds": "Kubernetes restarts failed containers with its own back-off "
+                      "(10 s doubling to 5 min); it cannot be set per workload",
+    "backoffFactor": "see backoffSeconds: the kubelet's back-off is fixed",
+    "maxLaunchDelaySeconds": "see backoffSeconds: the kubelet's back-off is fixed",
+    "unreachableStrategy": "Kubernetes evicts Pods from an unreachable node after the "
+                           "node.kubernetes.io/unreachable toleration (300 s by default); "
+                           "set tolerationSeconds on that toleration to change it",
+    "acceptedResourceRoles": "Mesos roles have no Kubernetes counterpart: use node labels "
+                             "and taints to reserve nodes",
+    "fetch": "Kubernetes does not download URIs into the sandbox: build them into the "
+             "image, or fetch them in an init container",
+    "readinessChecks": "Marathon's readiness checks gate deployments; a readinessProbe does "
+                       "that in Kubernetes: write one for the endpoint",
+}
+
+
+def mesos_dns_name(app_id: str) -> str:
+    """The Mesos-DNS name of an app, without ``.marathon.mesos``: the path's segments in
+    reverse, joined with ``-`` (``/shop/db/postgres`` → ``postgres-db-shop``)."""
+    return objects.dns_label("-".join(reversed([s for s in app_id.split("/") if s])))
+
+
+def marathon_to_kubernetes(source: Any) -> Translation:
+    """Translate Marathon apps and groups (specs from ``load_manifests``, or anything it
+    reads: a path, JSON text, a dict) to Kubernetes objects, app by app."""
+    specs = _specs(source)
+    apps: list[dict[str, Any]] = []
+    result = Translation()
+    for spec in specs:
+        if spec.kind == "Pod":
+            result.note(spec.name, "containers", "untranslatable",
+                        "Marathon pods are not translated by this helper: their containers "
+                        "become the containers of one Pod template, written by hand")
+        else:
+            _collect(spec.manifest, apps, result)
+    names = {mesos_dns_name(app["id"]) for app in apps}
+    service_ports = {
+        int(mapping["servicePort"]): f"{mesos_dns_name(app['id'])}:{mapping['containerPort']}"
+        for app in apps
+        for mapping in (app.get("container") or {}).get("portMappings") or []
+        if mapping.get("servicePort") and mapping.get("containerPort")
+    }
+    for app in apps:
+        _App(app, names, service_ports, result).translate()
+    return result
+
+
+def _specs(source: Any) -> list[Spec]:
+    if isinstance(source, Spec):
+        specs = [source]
+    else:
+        from clustersim.manifests import load_manifests
+
+        specs = list(load_manifests(source))
+    for spec in specs:
+        if spec.system != "marathon":
+            raise ValueError(f"{spec!r} is not a Marathon app or group: use "
+                             "stack_to_kubernetes for Swarm stacks")
+    return specs
+
+
+def _collect(document: dict[str, Any], apps: list[dict[str, Any]], result: Translation) -> None:
+    """Every app of a group (depth first) or the app itself; group dependencies reported."""
+    if "apps" not in document and "groups" not in document:
+        apps.append(document)
+        return
+    if document.get("dependencies"):
+        result.note(document.get("id", "/"), "dependencies", "untranslatable",
+                    f"the group waits for {', '.join(document['dependencies'])}: Kubernetes "
+                    "starts everything at once; make the apps retry their dependencies")
+    for app in document.get("apps") or []:
+        apps.append(app)
+    for group in document.get("groups") or []:
+        _collect(group, apps, result)
+
+
+class _App:
+    """One Marathon app on its way to Kubernetes: the rules, one method each."""
+
+    def __init__(self, app: dict[str, Any], names: set[str], service_ports: dict[int, str],
+                 result: Translation) -> None:
+        self.app, self.names, self.result = app, names, result
+        self.service_ports = service_ports
+        self.source = app["id"]
+        self.name = mesos_dns_name(app["id"])
+        self.labels = objects.pod_labels(self.name, app["id"].strip("/").split("/")[0])
+        self.container: dict[str, Any] = {"name": self.name}
+        self.pod: dict[str, Any] = {"containers": [self.container]}
+        self.extra: dict[str, Any] = {}
+        self.kind = "Deployment"
+        self.ports: list[dict[str, Any]] = []
+        self.service_type = "ClusterIP"
+        self.annotations: dict[str, str] = {}
+
+    def note(self, path: str, severity: str, message: str) -> None:
+        self.result.note(self.source, path, severity, message)  # type: ignore[arg-type]
+
+    def translate(self) -> None:
+        self.container_image(self.app.get("container") or {})
+        self.command()
+        self.resources()
+        self.environment(self.app.get("env") or {})
+        self.port_definitions(self.app.get("portDefinitions") or [])
+        self.health_checks(self.app.get("healthChecks") or [])
+        self.constraints(self.app.get("constraints") or [])
+        self.marathon_labels(self.app.get("labels") or {})
+        self.resident()
+        self.upgrade_strategy(self.app.get("upgradeStrategy") or {})
+        self.networks(self.app.get("networks") or [])
+        if "taskKillGracePeriodSeconds" in self.app:
+            # Both wait this long between SIGTERM and SIGKILL.
+            self.pod["terminationGracePeriodSeconds"] = int(self.app["taskKillGracePeriodSeconds"])
+        if self.app.get("dependencies"):
+            self.note("dependencies", "untranslatable",
+                      f"waits for {', '.join(self.app['dependencies'])}: Kubernetes has no "
+                      "start order; make the app retry, or wait in an init container")
+        for key in sorted(set(self.app) - _HANDLED):
+            self.note(key, "untranslatable", _IGNORED.get(
+                key, "no rule translates this field: carry it over by hand if needed"))
+        self.emit()
+
+    def emit(self) -> None:
+        if "image" not in self.container:
+            self.note("container", "untranslatable",
+                      "the app runs a command on the agent, with no container image; "
+                      "Kubernetes runs only images: build one holding the command and its "
+                      "fetched files, then translate again")
+            return
+        replicas = int(self.app.get("instances", 1))
+        if self.kind == "StatefulSet":
+            self.extra["serviceName"] = self.name
+        self.result.objects.append(objects.workload(
+            self.kind, self.name, self.labels, self.pod, replicas=replicas, extra=self.extra,
+            annotations=self.annotations))
+        if self.ports:
+            self.result.objects.append(
+                objects.service(self.name, self.labels, self.ports, self.service_type))
+
+    def container_image(self, container: dict[str, Any]) -> None:
+        """``container.docker.image`` → ``image`` (Docker and Mesos containerizers alike);
+        ``portMappings`` → ``containerPort`` (+ ``hostPort`` when fixed) and a Service port;
+        ``volumes`` are read by :meth:`resident`. Docker ``parameters`` and ``privileged``
+        are reported."""
+        docker = container.get("docker") or {}
+        if docker.get("image"):
+            self.container["image"] = docker["image"]
+        for key in ("parameters", "privileged"):
+            if docker.get(key):
+                self.note(f"container.docker.{key}", "untranslatable",
+                          "docker run options: use the Pod's securityContext where one fits")
+        for index, mapping in enumerate(container.get("portMappings")
+                                        or docker.get("portMappings") or []):
+            self.port(mapping.get("containerPort"), mapping.get("hostPort"),
+                      mapping, f"container.portMappings[{index}]")
+
+    def port(self, number: Any, host_port: Any, entry: dict[str, Any], path: str) -> None:
+        """One port → ``containerPort`` and a Service port of the same number. Marathon's
+        ``servicePort`` is marathon-lb's port on the load balancer, not a Kubernetes one:
+        reported. Port 0 means "any free port, in $PORT0": reported, the app must listen on
+        a fixed port in Kubernetes."""
+        if not number:
+            self.note(path, "untranslatable",
+                      "port 0: Marathon hands the app a random port in $PORT0; in Kubernetes "
+                      "every Pod has its own IP, so pick a fixed port the app listens on")
+            return
+        protocol = str(entry.get("protocol") or "tcp").split(",")[0].upper()
+        item: dict[str, Any] = {"containerPort": int(number)}
+        if host_port:
+            item["hostPort"] = int(host_port)
+        if protocol != "TCP":
+            item["protocol"] = protocol
+        self.container.setdefault("ports", []).append(item)
+        name = objects.dns_label(str(entry.get("name") or f"{protocol.lower()}-{number}"))[:15]
+        service_port: dict[str, Any] = {"name": name, "port": int(number),
+                                        "targetPort": int(number)}
+        if protocol != "TCP":
+            service_port["protocol"] = protocol
+        self.ports.append(service_port)
+        if entry.get("servicePort"):
+            self.note(f"{path}.servicePort", "untranslatable",
+                      f"marathon-lb port {entry['servicePort']}: clients use the Service "
+                      f"{self.name}:{number} instead")
+
+    def port_definitions(self, definitions: list[dict[str, Any]]) -> None:
+        """``portDefinitions`` (host networking) → ports as for ``portMappings``: the ``port``
+        is the one the app listens on."""
+        for index, definition in enumerate(definitions):
+            self.port(definition.get("port"), None, definition, f"portDefinitions[{index}]")
+
+    def command(self) -> None:
+        """``cmd`` → ``command: [/bin/sh, -c, cmd]`` (Marathon runs ``cmd`` through the shell);
+        ``args`` → ``args`` (appended to the image's entrypoint, as Marathon does)."""
+        if self.app.get("cmd"):
+            self.container["command"] = ["/bin/sh", "-c", str(self.app["cmd"])]
+        if self.app.get("args"):
+            self.container["args"] = [str(arg) for arg in self.app["args"]]
+
+    def resources(self) -> None:
+        """``cpus`` → ``requests.cpu``, ``mem`` (MiB) → ``requests.memory``, ``disk`` (MiB) →
+        ``requests.ephemeral-storage``: Mesos offers and Kubernetes requests are both what the
+        scheduler places by. Marathon's defaults (1 CPU, 128 MiB) apply when a field is
+        missing. Mesos also enforces them as limits (cgroups); set ``limits`` for that."""
+        cpus, memory = marathon_resources(self.app)
+        requests = {"cpu": objects.cpu_quantity(cpus), "memory": objects.memory_quantity(memory)}
+        if self.app.get("disk"):
+            requests["ephemeral-storage"] = f"{int(self.app['disk'])}Mi"
+        if self.app.get("gpus"):
+            self.note("gpus", "untranslatable",
+                      "request nvidia.com/gpu (a device plugin's resource) in limits")
+        self.container["resources"] = {"requests": requests}
+
+    def environment(self, env: dict[str, Any]) -> None:
+        """``env`` → ``env``. A value naming the Mesos-DNS host of a translated app
+        (``postgres-db-shop.marathon.mesos``) is rewritten to its Service name, and a
+        marathon-lb address (``marathon-lb.marathon.mesos:10080``) to the Service and port of
+        the app whose ``servicePort`` it is; both are reported. ``{"secret": ...}``
+        references are reported (use a Kubernetes Secret)."""
+        out = []
+        for key, value in env.items():
+            if not isinstance(value, str):
+                self.note(f"env.{key}", "untranslatable",
+                          "a secret reference: create a Secret and use valueFrom.secretKeyRef")
+                continue
+            rewritten = _MARATHON_LB.sub(
+                lambda m: self.service_ports.get(int(m[1]), m[0]), value)
+            rewritten = _MESOS_DNS.sub(
+                lambda m: m[1] if m[1] in self.names else m[0], rewritten)
+            if rewritten != value:
+                self.note(f"env.{key}", "approximate",
+                          f"{value!r} became {rewritten!r}: the Service's address in the "
+                          "cluster DNS")
+            if ".mesos" in rewritten or "marathon-lb" in rewritten:
+                self.note(f"env.{key}", "untranslatable",
+                          f"{value!r} names a Mesos-DNS or marathon-lb address that has no "
+                          "translated Service: point it at the Service that replaces it")
+            out.append({"name": key, "value": rewritten})
+        if out:
+            self.container["env"] = out
+
+    def health_checks(self, checks: list[dict[str, Any]]) -> None:
+        """``healthChecks`` → a liveness probe (Marathon kills tasks that fail
+        ``maxConsecutiveFailures`` checks) and a readiness probe with the same check
+        (marathon-lb sends traffic only to healthy tasks, and deployments wait for health).
+
+        ``HTTP``/``MESOS_HTTP``/``HTTPS``/``MESOS_HTTPS`` → ``httpGet`` (path, scheme),
+        ``TCP``/``MESOS_TCP`` → ``tcpSocket``, ``COMMAND`` → ``exec`` through ``/bin/sh -c``;
+        the port is the one ``portIndex`` (or ``port``) picks. ``intervalSeconds`` →
+        ``periodSeconds``, ``timeoutSeconds`` → ``timeoutSeconds``,
+        ``maxConsecutiveFailures`` → ``failureThreshold`` and ``gracePeriodSeconds`` →
+        ``initialDelaySeconds`` (approximate: Marathon probes during the grace period and
+        ignores failures; Kubernetes waits before the first probe)
+        (mesosphere/marathon ``docs/docs/health-checks.md``,
+        https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/).
+        Only the first check is translated; more are reported.
+        """
+        if not checks:
+            return
+        check = checks[0]
+        protocol = str(check.get("protocol", "HTTP")).removeprefix("MESOS_")
+        probe: dict[str, Any]
+        if protocol == "COMMAND":
+            command = (check.get("command") or {}).get("value", "")
+            probe = {"exec": {"command": ["/bin/sh", "-c", command]}}
+        else:
+            port = self.check_port(check)
+            if port is None:
+                self.note("healthChecks[0]", "untranslatable",
+                          "its port is not a fixed port of the app: write the probe by hand")
+                return
+            if protocol in ("HTTP", "HTTPS"):
+                probe = {"httpGet": {"path": check.get("path", "/"), "port": port}}
+                if protocol == "HTTPS":
+                    probe["httpGet"]["scheme"] = "HTTPS"
+            else:
+                probe = {"tcpSocket": {"port": port}}
+        for key, field in (("gracePeriodSeconds", "initialDelaySeconds"),
+                           ("intervalSeconds", "periodSeconds"),
+                           ("timeoutSeconds", "timeoutSeconds"),
+                           ("maxConsecutiveFailures", "failureThreshold")):
+            if key in check and int(check[key]) > 0:
+                probe[field] = int(check[key])
+        self.container["livenessProbe"] = probe
+        self.container["readinessProbe"] = copy.deepcopy(probe)
+        if "gracePeriodSeconds" in check:
+            self.note("healthChecks[0].gracePeriodSeconds", "approximate",
+                      "became initialDelaySeconds: Kubernetes waits before probing, Marathon "
+                      "probes and ignores failures (a startupProbe is closer)")
+        if len(checks) > 1:
+            self.note("healthChecks", "untranslatable",
+                      f"{len(checks) - 1} more check(s): a container has one probe of each kind")
+
+    def check_port(self, check: dict[str, Any]) -> int | None:
+        if check.get("port"):
+            return int(check["port"])
+        ports = self.container.get("ports") or []
+        index = int(check.get("portIndex", 0))
+        return ports[index]["containerPort"] if index < len(ports) else None
+
+    def constraints(self, constraints: list[list[str]]) -> None:
+        """Marathon constraints → Kubernetes scheduling rules
+        (mesosphere/marathon ``docs/docs/constraints.md``).
+
+        The field names a node: ``hostname`` → ``kubernetes.io/hostname``, ``@zone`` /
+        ``@region`` → the well-known topology labels, an attribute → a node label of the same
+        name. ``UNIQUE`` → required pod anti-affinity over it; ``CLUSTER`` with a value and
+        ``IS`` → node affinity ``In``, ``CLUSTER`` without one → required pod affinity with
+        its own Pods (all on one value); ``LIKE``/``UNLIKE`` → ``In``/``NotIn`` when the
+        regex is a list of literals (``a|b``), else reported; ``GROUP_BY`` → a topology
+        spread constraint with ``DoNotSchedule`` (Marathon only accepts an offer in a
+        least-loaded group); ``MAX_PER 1`` → anti-affinity; other ``MAX_PER`` limits have no
+        counterpart and are reported.
+        """
+        expressions = []
+        for index, constraint in enumerate(constraints):
+            field, operator = str(constraint[0]), str(constraint[1]).upper()
+            value = str(constraint[2]) if len(constraint) > 2 else None
+            key = _FIELD_KEYS.get(field, field)
+            where = f"constraints[{index}]"
+            text = ":".join(map(str, constraint))
+            if operator == "UNIQUE" or (operator == "MAX_PER" and value == "1"):
+                objects.add_pod_term(self.pod, "podAntiAffinity",
+                                     objects.pod_affinity_term(self.labels, key))
+            elif operator == "GROUP_BY":
+                self.pod.setdefault("topologySpreadConstraints", []).append(
+                    objects.spread(key, self.labels, hard=True))
+            elif operator == "CLUSTER" and not value:
+                objects.add_pod_term(self.pod, "podAffinity",
+                                     objects.pod_affinity_term(self.labels, key))
+            elif operator in ("CLUSTER", "IS"):
+                expressions.append({"key": key, "operator": "In", "values": [value]})
+            elif operator in ("LIKE", "UNLIKE") and value and _LITERALS.fullmatch(value) \
+                    and "." not in value:
+                expressions.append({"key": key, "operator": "In" if operator == "LIKE"
+                                    else "NotIn", "values": value.split("|")})
+            else:
+                self.note(where, "untranslatable", _constraint_help(text, operator))
+        objects.node_requirements(self.pod, expressions)
+
+    def marathon_labels(self, labels: dict[str, str]) -> None:
+        """Marathon ``labels`` → annotations (free text, as Marathon labels are; Kubernetes
+        label values are limited to 63 characters of a small alphabet). marathon-lb's
+        ``HAPROXY_GROUP: external`` → a LoadBalancer Service; other ``HAPROXY_`` labels
+        configure marathon-lb and are reported (an Ingress does that job)."""
+        for key, value in labels.items():
+            if key == "HAPROXY_GROUP":
+                if value == "external":
+                    self.service_type = "LoadBalancer"
+            elif key.startswith("HAPROXY_"):
+                self.note(f"labels.{key}", "untranslatable",
+                          f"marathon-lb setting {value!r}: write an Ingress (host, path) or "
+                          "Gateway API route for it")
+            else:
+                self.annotations[key] = str(value)
+
+    def resident(self) -> None:
+        """Local persistent volumes (``persistent.size`` MiB, which make the app resident on
+        its agent) → a StatefulSet with one ``volumeClaimTemplates`` entry each: every Pod
+        keeps its own claim across restarts, as a resident task keeps its reservation
+        (mesosphere/marathon ``docs/docs/persistent-volumes.md``). The Docker mapping
+        ``hostPath: <persistent containerPath>`` becomes the claim's mount. Other host paths
+        and external volumes are reported."""
+        volumes = (self.app.get("container") or {}).get("volumes") or []
+        persistent = {v["containerPath"]: v for v in volumes if v.get("persistent")}
+        if not persistent and not self.app.get("residency"):
+            for index in range(len(volumes)):
+                self.note(f"container.volumes[{index}]", "untranslatable", _VOLUME_HELP)
+            return
+        self.kind = "StatefulSet"
+        templates = []
+        for path, volume in persistent.items():
+            name = objects.dns_label(path)
+            size = objects.memory_quantity(int(volume["persistent"].get("size", 0)) * 2**20)
+            templates.append({"metadata": {"name": name}, "spec": {
+                "accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": size}}}})
+            mounts = [v["containerPath"] for v in volumes if v.get("hostPath") == path]
+            for mount_path in mounts or ([path] if path.startswith("/") else []):
+                self.container.setdefault("volumeMounts", []).append(
+                    {"name": name, "mountPath": mount_path})
+        for index, volume in enumerate(volumes):
+            if not volume.get("persistent") and volume.get("hostPath") not in persistent:
+                self.note(f"container.volumes[{index}]", "untranslatable", _VOLUME_HELP)
+        self.extra["volumeClaimTemplates"] = templates
+        if self.app.get("residency"):
+            self.note("residency", "approximate",
+                      "a StatefulSet keeps each Pod's claim; a ReadWriteOnce volume of a "
+                      "local StorageClass also keeps the Pod on its node, as residency does")
+
+    def upgrade_strategy(self, strategy: dict[str, Any]) -> None:
+        """``minimumHealthCapacity`` m and ``maximumOverCapacity`` o → a Deployment's
+        ``maxUnavailable`` (1 - m) and ``maxSurge`` o, as percentages of the replicas
+        (mesosphere/marathon ``docs/docs/deployments.md``). Kubernetes rounds maxUnavailable
+        down and maxSurge up, as Marathon rounds the healthy floor up. Both 0 → ``Recreate``
+        is not the same (Marathon would stop none and start none): reported. StatefulSets
+        update one Pod at a time (reported)."""
+        if not strategy:
+            return
+        if self.kind != "Deployment":
+            self.note("upgradeStrategy", "approximate",
+                      "a StatefulSet replaces its Pods one at a time, highest ordinal first")
+            return
+        unavailable = round((1 - float(strategy.get("minimumHealthCapacity", 1))) * 100)
+        surge = round(float(strategy.get("maximumOverCapacity", 1)) * 100)
+        if unavailable == 0 and surge == 0:
+            self.note("upgradeStrategy", "untranslatable",
+                      "no capacity to stop or add: Kubernetes needs maxSurge or "
+                      "maxUnavailable above 0; the default strategy is kept")
+            return
+        self.extra["strategy"] = {"type": "RollingUpdate", "rollingUpdate": {
+            "maxSurge": f"{surge}%", "maxUnavailable": f"{unavailable}%"}}
+
+    def networks(self, networks: list[dict[str, Any]]) -> None:
+        """``container/bridge`` and ``container`` networks: every Pod has its own IP, nothing
+        to translate. ``host`` → ``hostNetwork: true`` (the Pod shares the node's network)."""
+        if any(network.get("mode") == "host" for network in networks):
+            self.pod["hostNetwork"] = True
+
+
+_VOLUME_HELP = ("a host path or external volume exists on some machines only: use a "
+                "PersistentVolumeClaim (or a hostPath volume, if you must)")
+
+
+def _constraint_help(text: str, operator: str) -> str:
+    if operator == "MAX_PER":
+        return (f"{text}: Kubernetes has no per-node (or per-zone) maximum above 1; a "
+                "topology spread constraint with DoNotSchedule keeps counts even instead")
+    if operator in ("LIKE", "UNLIKE"):
+        return (f"{text}: a regular expression; node affinity matches exact values only: "
+                "list the values, or label the nodes and match the label")
+    return f"{text}: no rule translates this constraint"
