@@ -32,6 +32,7 @@ from clustersim.marathon.upgrade import UpgradeStrategy
 __all__ = ["HealthCheck", "PortSpec", "RunSpec", "container_resources"]
 
 EXECUTOR_RESOURCES = {"cpus": 0.1, "mem": 32.0, "disk": 10.0}
+FIRST_CHECK_AFTER = 5.0   # HealthCheck.DefaultFirstHealthCheckAfter
 #: A pod container's ``resources`` defaults (``docs/docs/rest-api/public/api/v2/types/
 #: podContainer.raml``: cpus 1, mem 128 MiB, disk 0, gpus 0).
 CONTAINER_DEFAULTS = {"cpus": 1.0, "mem": 128.0, "disk": 0.0, "gpus": 0.0}
@@ -66,8 +67,9 @@ class PortSpec:
 class HealthCheck:
     """One health check (``healthChecks[]`` of an app, ``healthCheck`` of a pod container).
 
-    Defaults from ``state/HealthCheck.scala``: grace 300 s, interval 60 s, timeout 20 s,
-    3 consecutive failures; ``MESOS_*`` checks wait ``delaySeconds`` (15 s) first.
+    Defaults from ``src/main/scala/mesosphere/marathon/core/health/HealthCheck.scala``:
+    grace 300 s, interval 60 s, timeout 20 s, 3 consecutive failures; ``MESOS_*`` checks
+    wait ``delaySeconds`` (15 s) first.
     """
 
     protocol: str = "HTTP"
@@ -105,8 +107,11 @@ class HealthCheck:
 
     @property
     def first_check_after(self) -> float:
-        """Seconds after TASK_RUNNING until the first check (Mesos checks wait ``delaySeconds``)."""
-        return self.delay_seconds if self.protocol.startswith("MESOS_") else self.interval_seconds
+        """Seconds after TASK_RUNNING until the first check: Mesos-run checks (``MESOS_*``)
+        wait ``delaySeconds``; Marathon's own start ``DefaultFirstHealthCheckAfter`` (5 s)
+        after the app's checks start, then run every ``intervalSeconds``. Simplified: here
+        each task's first Marathon check comes 5 s after it runs."""
+        return self.delay_seconds if self.protocol.startswith("MESOS_") else FIRST_CHECK_AFTER
 
 
 def _network_mode(raw: Mapping[str, Any], kind: str) -> str:
