@@ -35,7 +35,7 @@ from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
-from clustersim.manifests.compose_types import Service
+from clustersim.manifests.compose_types import PortLong, Service, VolumeLong
 from clustersim.manifests.interpolate import InterpolationError, interpolate
 from clustersim.manifests.safe_yaml import Document, Path, copy_data
 from clustersim.manifests.specs import Spec
@@ -125,10 +125,9 @@ def _range(text: str) -> tuple[int, int]:
 def expand_port(document: Document, path: Path, value: Any) -> list[dict[str, Any]]:
     """One ``ports`` entry in short or long syntax → its long-syntax entries."""
     if isinstance(value, dict):
+        validate(PortLong, document, path)
         entry = {"mode": "ingress", "protocol": "tcp", **value}
         entry.setdefault("published", None)
-        if "target" not in entry:
-            raise document.error(path, "a port has no target", "target: the container port")
         return [entry]
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise document.error(
@@ -212,13 +211,8 @@ def _split_volume(text: str) -> list[str]:
 def expand_volume(document: Document, path: Path, value: Any) -> dict[str, Any]:
     """One service ``volumes`` entry in short or long syntax → the long syntax."""
     if isinstance(value, dict):
+        validate(VolumeLong, document, path)
         entry = {"read_only": False, **value}
-        if "target" not in entry or "type" not in entry:
-            raise document.error(
-                path,
-                "a volume needs a type and a target",
-                "type (volume, bind, tmpfs, npipe) and target",
-            )
         entry.setdefault("source", None)
         return entry
     if not isinstance(value, str) or not value:

@@ -20,7 +20,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from clustersim.manifests.units import compose_bytes, compose_cpus
 
-__all__ = ["Service", "parse_constraint"]
+__all__ = ["PortLong", "Service", "VolumeLong", "parse_constraint"]
 
 _KEY = re.compile(r"[a-z_][a-z0-9\-_.]+", re.IGNORECASE)
 _VALUE = re.compile(r"[a-z0-9:\-_\s.*()?+\[\]\\^$|/]+", re.IGNORECASE)
@@ -146,6 +146,31 @@ class Healthcheck(_Closed):
     retries: Count | None = None
     start_interval: Duration | None = None
     disable: bool | None = None
+
+
+class PortLong(_Closed):
+    """The long syntax of a service port (``target``, ``published``, ``protocol``, ``mode``)."""
+
+    target: Annotated[int, Field(ge=1, le=65535)]
+    published: Annotated[int, Field(ge=0, le=65535)] | str | None = None
+    protocol: Literal["tcp", "udp", "sctp"] | None = None
+    mode: Literal["ingress", "host"] | None = None
+    host_ip: str | None = None
+    name: str | None = None
+    app_protocol: str | None = None
+
+
+class VolumeLong(_Closed):
+    """The long syntax of a service volume."""
+
+    type: Literal["volume", "bind", "tmpfs", "npipe", "cluster"]
+    target: str
+    source: str | None = None
+    read_only: bool | None = None
+    consistency: str | None = None
+    bind: dict[str, Any] | None = None
+    volume: dict[str, Any] | None = None
+    tmpfs: dict[str, Any] | None = None
 
 
 class Service(_Model):

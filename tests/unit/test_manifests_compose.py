@@ -344,3 +344,21 @@ def test_typos_in_deploy_are_refused_as_docker_does(deploy: str, path: str, allo
     assert f"Additional property {path.rsplit('.', 1)[1]} is not allowed" in str(info.value)
     assert allowed in info.value.expected
     assert stack("image: x\ndeploy:\n  x-note: kept\n  replicas: 2")["deploy"]["x-note"] == "kept"
+
+
+@pytest.mark.parametrize(
+    ("entry", "path", "words"),
+    [
+        ("ports: [{target: web}]", "ports[0].target", "whole number"),
+        ("ports: [{target: 80, mode: mesh}]", "ports[0].mode", "host"),
+        ("ports: [{published: 80}]", "ports[0].target", "missing"),
+        ("ports: [{target: 80, publish: 8080}]", "ports[0].publish", "Additional property"),
+        ("volumes: [{type: disk, target: /d}]", "volumes[0].type", "tmpfs"),
+        ("volumes: [{type: bind, source: /d}]", "volumes[0].target", "missing"),
+    ],
+)
+def test_long_syntax_is_validated(entry: str, path: str, words: str) -> None:
+    with pytest.raises(ManifestError) as info:
+        stack(f"image: x\n{entry}")
+    assert info.value.path == f"services.web.{path}"
+    assert words in str(info.value)
