@@ -1,14 +1,16 @@
 """Launch backoff: how long Marathon waits before relaunching an app whose tasks keep failing.
 
-Source: mesosphere/marathon ``core/launchqueue/impl/RateLimiter.scala`` (``addDelay``,
-``resetDelay``, ``cleanUpOverdueDelays``), docs ``docs/docs/rest-api`` (``backoffSeconds``,
+Source: mesosphere/marathon ``src/main/scala/mesosphere/marathon/core/launchqueue/impl/
+RateLimiter.scala`` (``addDelay``, ``Delay.increased``, ``resetDelay``,
+``cleanUpOverdueDelays``), docs ``docs/docs/rest-api`` (``backoffSeconds``,
 ``backoffFactor``, ``maxLaunchDelaySeconds``):
 
 - the first failure delays launches by ``backoffSeconds``; each further failure multiplies
   the delay by ``backoffFactor``, up to ``maxLaunchDelaySeconds``:
   ``delay_n = min(backoffSeconds × backoffFactor^(n-1), maxLaunchDelaySeconds)``;
 - the delay is reset when the app is restarted with a new configuration, and it is dropped
-  once it has been over for ``maxLaunchDelaySeconds`` without a new failure.
+  (the next failure starts again at ``backoffSeconds``) once more than
+  ``maxLaunchDelaySeconds`` have passed since it was last set.
 """
 
 from __future__ import annotations
@@ -26,20 +28,21 @@ class Backoff:
     factor: float = 1.15
     max_launch_delay: float = 3600.0
     delay: float = 0.0
+    since: float = 0.0
     until: float = 0.0
 
     def add_delay(self, now: float) -> float:
         """A task failed at ``now``: lengthen the delay; return the time launches resume."""
-        overdue = self.delay and now >= self.until + self.max_launch_delay
+        overdue = self.delay and now > self.since + self.max_launch_delay
         if not self.delay or overdue:
             self.delay = min(self.seconds, self.max_launch_delay)
         else:
             self.delay = min(self.delay * self.factor, self.max_launch_delay)
-        self.until = now + self.delay
+        self.since, self.until = now, now + self.delay
         return self.until
 
     def reset(self) -> None:
-        self.delay, self.until = 0.0, 0.0
+        self.delay, self.since, self.until = 0.0, 0.0, 0.0
 
     def waiting(self, now: float) -> bool:
         """Whether launches are still held back at ``now``."""

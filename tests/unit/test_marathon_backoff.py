@@ -1,4 +1,5 @@
-"""Launch backoff (mesosphere/marathon core/launchqueue/impl/RateLimiter.scala)."""
+"""Launch backoff (mesosphere/marathon core/launchqueue/impl/RateLimiter.scala: addDelay,
+Delay.increased, cleanUpOverdueDelays)."""
 
 import pytest
 
@@ -25,8 +26,8 @@ def test_default_factor_1_15():
 def test_delay_is_dropped_after_a_quiet_max_launch_delay():
     backoff = Backoff(seconds=1, factor=2, max_launch_delay=10)
     backoff.add_delay(0)
-    backoff.add_delay(0)          # 2 s, until 2
-    backoff.add_delay(12.0)       # 2 + 10 = 12: overdue, starts again at 1 s
+    backoff.add_delay(0)          # 2 s, set at 0
+    backoff.add_delay(10.5)       # more than 10 s since it was set: overdue, again 1 s
     assert backoff.delay == 1
 
 
