@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clustersim import ManifestError, load_manifests
+from clustersim.manifests import pathid
 from clustersim.manifests.safe_yaml import load_documents
 from tests.conftest import realworld_files
 
@@ -121,3 +122,21 @@ def test_damaged_text_raises_only_manifest_error(data: st.DataObject) -> None:
     cut = data.draw(st.integers(0, len(text)))
     insert = data.draw(st.text(alphabet="{}[]:,\"'&*!-#|>\n\t ab", max_size=6))
     _load_all(text[:cut] + insert + text[cut + data.draw(st.integers(0, 5)) :])
+
+
+segments = st.sampled_from(["a", "b", "web-1", "x.y", ".", "..", ""])
+paths = st.lists(segments, max_size=6).map("/".join)
+
+
+@given(paths, st.booleans(), paths)
+def test_canonical_path_is_absolute_clean_and_idempotent(path: str, absolute: bool, base: str):
+    """``PathId.canonicalPath``: the result is absolute, has no ``.``/``..``/empty segments,
+    and resolving it again (against any base) changes nothing."""
+    text = ("/" if absolute else "") + path
+    resolved = pathid.canonical(text, pathid.canonical(base))
+    assert resolved.startswith("/")
+    parts = resolved.strip("/").split("/") if resolved != "/" else []
+    assert all(part not in ("", ".", "..") for part in parts)
+    assert pathid.canonical(resolved, "/anything") == resolved
+    if absolute:
+        assert resolved == pathid.canonical(text, "/")
