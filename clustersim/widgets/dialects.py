@@ -170,8 +170,15 @@ class _Swarm:
 _DRIVERS = {"kubernetes": _Kubernetes, "marathon": _Marathon, "swarm": _Swarm}
 
 
-def _busiest(snapshot: Snapshot) -> str:
-    """The node running the most tasks (ties: the first by name)."""
+def _node_to_fail(snapshot: Snapshot, tier: str | None) -> str:
+    """The node running ``tier``'s first task (by task name), or with ``tier`` None the node
+    running the most tasks (ties: the first by name)."""
+    if tier is not None:
+        hosts = sorted((t.name, t.node) for t in snapshot.tasks
+                       if t.node and tier_of(t.owner) == tier)
+        if not hosts:
+            raise ValueError(f"no running task of tier {tier!r} to fail the node of")
+        return hosts[0][1]
     load: dict[str, int] = {n.name: 0 for n in snapshot.nodes}
     for task in snapshot.tasks:
         if task.node in load:
@@ -180,9 +187,13 @@ def _busiest(snapshot: Snapshot) -> str:
 
 
 def run_shop(system: str, *, api_replicas: int = 3, fail_at: float | None = None,
-             times: Sequence[float] = DEFAULT_TIMES, seed: int = 0) -> ShopRun:
-    """Deploy ``shop`` on ``system``'s demo cluster; at ``fail_at`` (s) fail its busiest
-    node; sample tier counts and a snapshot at each of ``times`` (ascending, seconds)."""
+             fail_tier: str | None = None, times: Sequence[float] = DEFAULT_TIMES,
+             seed: int = 0) -> ShopRun:
+    """Deploy ``shop`` on ``system``'s demo cluster; at ``fail_at`` (s) fail the node that
+    runs ``fail_tier`` (default: the busiest node); sample tier counts and a snapshot at each
+    of ``times`` (ascending, seconds)."""
+    if fail_tier is not None and fail_tier not in TIERS:
+        raise ValueError(f"fail_tier must be one of {', '.join(TIERS)}, not {fail_tier!r}")
     if system not in _DRIVERS:
         raise ValueError(f"system must be one of {', '.join(SYSTEMS)}, not {system!r}")
     times = [float(t) for t in times]
@@ -194,7 +205,8 @@ def run_shop(system: str, *, api_replicas: int = 3, fail_at: float | None = None
     for time in times:
         if fail_at is not None and run.failed_node is None and time >= fail_at:
             driver.cluster.run(until=fail_at)
-            run.failed_node, run.failed_at = _busiest(driver.cluster.snapshot()), fail_at
+            run.failed_node = _node_to_fail(driver.cluster.snapshot(), fail_tier)
+            run.failed_at = fail_at
             driver.fail(run.failed_node)
         driver.cluster.run(until=time)
         for tier, (running, ready) in driver.counts().items():
