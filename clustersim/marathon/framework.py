@@ -101,6 +101,7 @@ class Instance:
     reservation: str | None = None
     attempt: int = 0
     ready: bool = False
+    staged_at: float | None = None
 
     @property
     def placed(self) -> bool:
@@ -374,21 +375,27 @@ class Marathon(Framework):
             self._schedule(app)
 
     def _kill_order(self, app: App, candidates: list[Instance], count: int) -> list[Instance]:
-        """The ``count`` instances to kill: those not running yet first, then running ones
-        that keep GROUP_BY spreads even (``selectInstancesToKill``), then by the app's
-        ``killSelection`` (``YOUNGEST_FIRST`` by default, ``OLDEST_FIRST``)."""
+        """The ``count`` instances to kill, as ``ScalingProposition.propose`` orders them:
+        first those that keep GROUP_BY spreads even (``selectInstancesToKill``), then by
+        condition (Unreachable, Staging, Starting, Running, anything else such as Scheduled)
+        and, within one condition, by the app's ``killSelection`` (``YOUNGEST_FIRST`` by
+        default, or ``OLDEST_FIRST``) on when the instance was staged or became active."""
         if count <= 0:
             return []
-        waiting = sorted((i for i in candidates if i.state != RUNNING),
-                         key=lambda i: (i.state != SCHEDULED, i.id))
-        running = [i for i in candidates if i.state == RUNNING]
-        wanted = max(0, min(count - len(waiting), len(running)))
+        placed = [i for i in candidates if i.placed]
         rules = [c.as_list() for c in app.spec.constraints]
-        balanced = select_instances_to_kill(rules, running, wanted, Instance.place)
+        balanced = select_instances_to_kill(rules, placed, min(count, len(placed)),
+                                            Instance.place)
         youngest = app.spec.manifest.get("killSelection", "YOUNGEST_FIRST") != "OLDEST_FIRST"
-        by_age = sorted(running, key=lambda i: (i.running_since or 0.0, i.id), reverse=youngest)
-        ordered = waiting + balanced + [i for i in by_age if i not in balanced]
-        return ordered[:count]
+        weight = {UNREACHABLE: 1, STAGING: 2, STARTING: 3, RUNNING: 4}
+
+        def key(instance: Instance) -> tuple[int, float, str]:
+            since = instance.running_since if instance.state == RUNNING else instance.staged_at
+            age = since if since is not None else float("inf")
+            return weight.get(instance.state, 5), -age if youngest else age, instance.id
+
+        rest = sorted((i for i in candidates if i not in balanced), key=key)
+        return (balanced + rest)[:count]
 
     def _schedule(self, app: App) -> Instance:
         """Put one instance of the app's current version in the launch queue (a stopped
@@ -590,6 +597,7 @@ class Marathon(Framework):
         instance.attributes, instance.domain = dict(offer.attributes), offer.domain
         instance.host_ports, instance.healthy, instance.failures = ports, None, {}
         instance.ever_healthy, instance.running_since, instance.ready = False, None, False
+        instance.staged_at = self.now
         if spec.resident:
             instance.reservation = offer.agent_id
         if spec.network == "container":   # DC/OS overlay network 9.0.0.0/8

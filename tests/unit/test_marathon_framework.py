@@ -351,3 +351,16 @@ def test_unique_hostnames_with_over_capacity_stall_a_restart_on_a_full_cluster()
     assert deployment.status == "running"
     assert "UnfulfilledConstraint" in m.queue()[0]["rejections"]
     assert m.status()[0]["running"] == 3
+
+
+@pytest.mark.parametrize(("selection", "survivor"), [("YOUNGEST_FIRST", 0), ("OLDEST_FIRST", 1)])
+def test_scale_down_follows_kill_selection(selection, survivor):
+    cluster, m = cluster_with()
+    m.deploy(app(instances=1, killSelection=selection))
+    cluster.run()
+    m.scale("/web", 2)
+    cluster.run()
+    first, second = m.instances("/web")
+    m.scale("/web", 1)
+    cluster.run()
+    assert m.instances("/web") == [(first, second)[survivor]]
