@@ -61,6 +61,10 @@ def instances_of(manifest: dict[str, Any], kind: str) -> int:
     return value
 
 
+#: Fields AppDefinition keeps as sets: their order is not a change.
+_SET_FIELDS = frozenset({"constraints", "healthChecks", "dependencies", "acceptedResourceRoles"})
+
+
 def _definition(manifest: dict[str, Any], kind: str) -> dict[str, Any]:
     """The definition without state fields, defaults and the instance count."""
     result = {}
@@ -71,6 +75,8 @@ def _definition(manifest: dict[str, Any], kind: str) -> dict[str, Any]:
             continue
         if kind == "Pod" and key == "scaling":
             value = {k: v for k, v in value.items() if k != "instances"}
+        if key in _SET_FIELDS and isinstance(value, list):
+            value = sorted(value, key=repr)
         result[key] = value
     return result
 

@@ -221,3 +221,11 @@ def test_pods_are_planned_like_apps():
     assert deployment_plan(None, {"pods": [pod]})[-1] == [
         {"action": "ScaleApplication", "app": "/p", "instances": 3, "kind": "pod"}
     ]
+
+
+def test_order_of_set_fields_is_not_a_change():
+    before = {"apps": [app("/a", constraints=[["rack", "GROUP_BY"], ["hostname", "UNIQUE"]],
+                           dependencies=["/b", "/c"]), app("/b"), app("/c")]}
+    after = {"apps": [app("/a", constraints=[["hostname", "UNIQUE"], ["rack", "GROUP_BY"]],
+                          dependencies=["/c", "/b"]), app("/b"), app("/c")]}
+    assert deployment_plan(before, after) == []
