@@ -35,7 +35,13 @@ from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
-from clustersim.manifests.compose_types import PortLong, Service, VolumeLong
+from clustersim.manifests.compose_types import (
+    SERVICE_KEYS,
+    TOP_KEYS,
+    PortLong,
+    Service,
+    VolumeLong,
+)
 from clustersim.manifests.interpolate import InterpolationError, interpolate
 from clustersim.manifests.safe_yaml import Document, Path, copy_data
 from clustersim.manifests.specs import Spec
@@ -345,6 +351,21 @@ def _expand_service(document: Document, path: Path, service: Any) -> tuple[dict[
     return result, typed
 
 
+def _unknown_keys(data: dict[str, Any]) -> list[str]:
+    """Keys that the Compose file v3 schema does not allow (``docker stack deploy`` refuses
+    them with "Additional property ... is not allowed"). Reported as warnings: the simulator's
+    key lists are those of the newest 3.x schema, and some keys belong to other versions."""
+    found = [(key, "the top level") for key in data if key not in TOP_KEYS]
+    for name, service in (data.get("services") or {}).items():
+        if isinstance(service, dict):
+            found += [(key, f"services.{name}") for key in service if key not in SERVICE_KEYS]
+    return [
+        f"{where}: Additional property {key} is not allowed (docker stack deploy refuses it)"
+        for key, where in found
+        if not str(key).startswith("x-")
+    ]
+
+
 def stack_name(data: dict[str, Any], source: str) -> str:
     """The stack's name: the file's top-level ``name``, else the file stem, else ``stack``."""
     if isinstance(data.get("name"), str) and data["name"]:
@@ -396,9 +417,12 @@ def load_compose(
             line=document.line,
             manifest=manifest,
             typed={name: typed for name, (_, typed) in expanded.items()},
-            warnings=tuple(
-                f"The {name} variable is not set. Defaulting to a blank string."
-                for name in dict.fromkeys(unset)
+            warnings=(
+                *(
+                    f"The {name} variable is not set. Defaulting to a blank string."
+                    for name in dict.fromkeys(unset)
+                ),
+                *_unknown_keys(data),
             ),
         )
     ]

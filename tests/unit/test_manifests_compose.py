@@ -362,3 +362,14 @@ def test_long_syntax_is_validated(entry: str, path: str, words: str) -> None:
         stack(f"image: x\n{entry}")
     assert info.value.path == f"services.web.{path}"
     assert words in str(info.value)
+
+
+def test_keys_outside_the_v3_schema_are_reported() -> None:
+    """``mem_limit`` is a Compose v2 key: ``docker stack deploy`` refuses it."""
+    text = "version: '3.8'\nservices:\n  web:\n    image: x\n    mem_limit: 1g\n    x-note: ok\n"
+    [spec] = load_manifests(text + "x-common: {}\nextras: 1\n")
+    assert spec.warnings == (
+        "the top level: Additional property extras is not allowed (docker stack deploy refuses it)",
+        "services.web: Additional property mem_limit is not allowed (docker stack deploy "
+        "refuses it)",
+    )
