@@ -21,6 +21,7 @@ as the reference draws them, so both paths pick the same node with the same gene
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -28,7 +29,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from clustersim.kubernetes.nodeinfo import NodeInfo, pod_host_ports, pod_request_sums
+from clustersim.kubernetes.nodeinfo import (
+    HOSTNAME_LABEL,
+    NodeInfo,
+    pod_host_ports,
+    pod_request_sums,
+)
 from clustersim.kubernetes.scheduler.framework import (
     MAX_NODE_SCORE,
     CycleState,
@@ -36,13 +42,18 @@ from clustersim.kubernetes.scheduler.framework import (
     PreFilterPlugin,
     PreScorePlugin,
 )
-from clustersim.kubernetes.scheduler.plugins.nodeaffinity import preferred_score
+from clustersim.kubernetes.scheduler.labels import label_selector_matches, pod_namespace
+from clustersim.kubernetes.scheduler.plugins.nodeaffinity import (
+    preferred_score,
+    required_node_affinity_matches,
+)
 from clustersim.kubernetes.scheduler.plugins.nodeports import port_conflict
 from clustersim.kubernetes.scheduler.plugins.noderesources import (
     MAX_UTILIZATION,
     is_extended_resource,
     is_scalar_resource,
 )
+from clustersim.kubernetes.scheduler.plugins.podtopologyspread import Constraint
 from clustersim.kubernetes.scheduler.plugins.tainttoleration import (
     intolerable_prefer_no_schedule,
     prefer_no_schedule_tolerations,
@@ -50,6 +61,17 @@ from clustersim.kubernetes.scheduler.plugins.tainttoleration import (
 
 if TYPE_CHECKING:
     from clustersim.kubernetes.scheduler.scheduler import Scheduler, ScheduleResult
+
+
+def _matching(node: NodeInfo, namespace: str, selector: Mapping[str, Any] | None) -> int:
+    """``countPodsMatchSelector`` on one node: pods of ``namespace``, not terminating."""
+    return sum(
+        1
+        for p in node.pods
+        if pod_namespace(p) == namespace
+        and not (p.get("metadata") or {}).get("deletionTimestamp")
+        and label_selector_matches(selector, (p.get("metadata") or {}).get("labels") or {})
+    )
 
 
 def _result(node: str) -> ScheduleResult:
@@ -89,6 +111,7 @@ class _Static:
     affinity_raw: np.ndarray | None
     constant: bool
     all_ok: bool
+    matches_affinity: np.ndarray
 
 
 @dataclass
@@ -156,6 +179,8 @@ class FastPath:
         self.fit = self.s.plugins.get("NodeResourcesFit")
         self.bal = self.s.plugins.get("NodeResourcesBalancedAllocation")
         self.spread = self.s.plugins.get("PodTopologySpread")
+        self.selector_counts: dict[str, tuple[str, Mapping[str, Any] | None, np.ndarray]] = {}
+        self.label_ids: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.inter_pod = "InterPodAffinity" in self.s.plugins
         self.affinity_total = 0
 
@@ -185,6 +210,8 @@ class FastPath:
                 node.listeners.append(self._changed)
         self.log_base += len(self.log) + 1
         self.log, self.dirty = [], set()
+        self.selector_counts.clear()
+        self.label_ids.clear()
         self.static_cache.clear()
         self.shapes.clear()
 
@@ -210,6 +237,8 @@ class FastPath:
         self.has_ports[i] = bool(node.used_ports)
         self.affinity_total += len(node.pods_with_affinity) - int(self.affinity_pods[i])
         self.affinity_pods[i] = len(node.pods_with_affinity)
+        for namespace, selector, counts in self.selector_counts.values():
+            counts[i] = _matching(node, namespace, selector)
 
     def _sync(self) -> None:
         for i in self.dirty:
@@ -217,6 +246,7 @@ class FastPath:
         self.dirty.clear()
         if self.static_changed:
             self.static_changed = False
+            self.label_ids.clear()
             self.static_cache.clear()
             self.shapes.clear()
         if len(self.log) > 4 * max(len(self.nodes), 64):
@@ -225,6 +255,9 @@ class FastPath:
 
     # -- which pods the arrays can decide ---------------------------------------------------
     def _eligible(self, pod: Mapping[str, Any], requests: Mapping[str, int]) -> bool:
+        """Whether the arrays decide this pod: no inter-pod affinity anywhere, no node named
+        by ``matchFields``, no topology spread beyond the system defaults (which
+        :meth:`_spread_scores` computes), and no resource that no node has."""
         spec = pod.get("spec") or {}
         affinity = spec.get("affinity")
         if affinity:
@@ -240,11 +273,67 @@ class FastPath:
         spread, lister = self.spread, self.s.lister
         if spread is not None and (
             spec.get("topologySpreadConstraints")
-            or (lister is not None and spread.constraints(pod, "ScheduleAnyway", lister))
+            or not spread.system_defaulted
             or (lister is not None and spread.constraints(pod, "DoNotSchedule", lister))
         ):
             return False
         return all(k in self.columns for k, v in requests.items() if v and is_scalar_resource(k))
+
+    # -- PodTopologySpread's system defaults, from per-selector counts --------------------------
+    def _spread_scores(
+        self,
+        pod: Mapping[str, Any],
+        constraints: Sequence[Constraint],
+        static: _Static,
+        feasible: np.ndarray,
+    ) -> np.ndarray:
+        """PodTopologySpread's normalized scores for a pod with only the system default
+        (soft) constraints, exactly as ``pre_score``/``score``/``normalize`` compute them:
+        no node is ignored, a node without a zone label is in the "" zone for the weights."""
+        namespace = pod_namespace(pod)
+        total = np.zeros(len(self.nodes))
+        chosen = np.flatnonzero(feasible)
+        for c in constraints:
+            counts = self._counts(namespace, c.selector)
+            ids, has = self._label_ids(c.topology_key)
+            if c.topology_key == HOSTNAME_LABEL:
+                weight = math.log(len(chosen) + 2)
+                per_node = counts
+            else:
+                weight = math.log(len(np.unique(ids[chosen])) + 2)
+                included = static.matches_affinity if c.honor_node_affinity else None
+                domain = np.bincount(ids, weights=counts if included is None else counts * included)
+                per_node = domain[ids]
+            total = np.where(has, total + (per_node * weight + (c.max_skew - 1)), total)
+        raw = _go_round(total)
+        low, high = raw[chosen].min(), raw[chosen].max()
+        if high == 0:
+            return np.full(len(self.nodes), MAX_NODE_SCORE, dtype=np.int64)
+        return MAX_NODE_SCORE * (high + low - raw) // high
+
+    def _counts(self, namespace: str, selector: Mapping[str, Any] | None) -> np.ndarray:
+        key = repr((namespace, selector))
+        entry = self.selector_counts.get(key)
+        if entry is None:
+            counts = np.array(
+                [_matching(n, namespace, selector) for n in self.nodes], dtype=np.int64
+            )
+            entry = self.selector_counts[key] = (namespace, selector, counts)
+        return entry[2]
+
+    def _label_ids(self, key: str) -> tuple[np.ndarray, np.ndarray]:
+        """Per node: an id for the value of label ``key`` ("" when missing) and whether the
+        node has the label."""
+        entry = self.label_ids.get(key)
+        if entry is None:
+            values: dict[str, int] = {}
+            ids = np.array(
+                [values.setdefault(n.labels.get(key, ""), len(values)) for n in self.nodes],
+                dtype=np.intp,
+            )
+            has = np.array([key in n.labels for n in self.nodes], dtype=bool)
+            entry = self.label_ids[key] = (ids, has)
+        return entry
 
     # -- static part: filters and raw scores that depend on node objects only -----------------
     def _static(self, pod: Mapping[str, Any]) -> _Static:
@@ -293,7 +382,10 @@ class FastPath:
             terms = state.data["NodeAffinity"]
             affinity_raw = np.array([preferred_score(terms, n) for n in self.nodes], dtype=np.int64)
         constant = not any(raw is not None and raw.any() for raw in (taint_raw, affinity_raw))
-        entry = _Static(ok, taint_raw, affinity_raw, constant, bool(ok.all()))
+        matches_affinity = np.array(
+            [required_node_affinity_matches(pod, n) for n in self.nodes], dtype=bool
+        )
+        entry = _Static(ok, taint_raw, affinity_raw, constant, bool(ok.all()), matches_affinity)
         self.static_cache[key] = entry
         if len(self.static_cache) > _CACHE_SIZE:
             self.static_cache.popitem(last=False)
@@ -578,6 +670,16 @@ class FastPath:
             self._compute(shape, np.array(self.log[shape.seen - self.log_base :], dtype=np.intp))
         shape.seen = position
         totals = self._totals(shape)
+        if (
+            self.spread is not None
+            and self.s.lister is not None
+            and "PodTopologySpread" in self.weights
+        ):
+            constraints = self.spread.constraints(pod, "ScheduleAnyway", self.s.lister)
+            feasible = totals >= 0
+            if constraints and feasible.any():
+                spread = self._spread_scores(pod, constraints, shape.static, feasible)
+                totals = np.where(feasible, totals + spread * self.weights["PodTopologySpread"], -1)
         best = totals.max()
         if best < 0:
             return self.s.schedule_reference(pod, nodes)
