@@ -20,7 +20,14 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from clustersim.manifests.units import compose_bytes, compose_cpus
 
-__all__ = ["SERVICE_KEYS", "TOP_KEYS", "PortLong", "Service", "VolumeLong", "parse_constraint"]
+__all__ = [
+    "SERVICE_KEYS",
+    "TOP_KEYS",
+    "PortLong",
+    "Service",
+    "VolumeLong",
+    "parse_constraint",
+]
 
 _KEY = re.compile(r"[a-z_][a-z0-9\-_.]+", re.IGNORECASE)
 _VALUE = re.compile(r"[a-z0-9:\-_\s.*()?+\[\]\\^$|/]+", re.IGNORECASE)
@@ -38,25 +45,6 @@ _SERVICE_KEYS_TEXT = (
     "stop_signal storage_opt sysctls tmpfs tty ulimits user userns_mode volumes working_dir"
 )
 SERVICE_KEYS = frozenset(_SERVICE_KEYS_TEXT.split())
-TOP_KEYS", "PortLong", "Service", "VolumeLong", "parse_constraint"]
-
-_KEY = re.compile(r"[a-z_][a-z0-9\-_.]+", re.IGNORECASE)
-_VALUE = re.compile(r"[a-z0-9:\-_\s.*()?+\[\]\\^$|/]+", re.IGNORECASE)
-_DURATION = re.compile(r"[-+]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|µs|μs|ms|s|m|h))+|0")
-
-
-# Keys of a service in docker/cli's Compose file v3 schema (config_schema_v3.x.json, the newest
-# 3.x); the schema allows no others but ``x-`` extensions.
-SERVICE_KEYS = frozenset(
-    (
-        "build cap_add cap_drop cgroup_parent cgroupns_mode command configs container_name "
-        "credential_spec depends_on deploy devices dns dns_search domainname entrypoint env_file "
-        "environment expose external_links extra_hosts healthcheck hostname image init ipc "
-        "isolation labels links logging mac_address network_mode networks pid ports privileged "
-        "read_only restart secrets security_opt shm_size stdin_open stop_grace_period "
-        "stop_signal storage_opt sysctls tmpfs tty ulimits user userns_mode volumes working_dir"
-    ).split()
-)
 TOP_KEYS = frozenset(["version", "name", "services", "networks", "volumes", "secrets", "configs"])
 
 
