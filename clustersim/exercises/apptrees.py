@@ -1,0 +1,146 @@
+"""Checks for the "pods versus Marathon app trees" lab.
+
+- :func:`check_acyclic_group`: a Marathon group whose dependencies form a cycle is refused
+  ("Dependency graph has cyclic dependencies"); fix it so that it deploys in the order its
+  authors meant (databases first, then the api, then the frontend).
+- :func:`check_plan_prediction`: predict the steps of the deployment plan of a group by hand,
+  then compare with :func:`clustersim.marathon.deployment_plan` (mesosphere/marathon
+  ``core/deployment/DeploymentPlan.scala``: apps are scaled in layers by the length of their
+  longest dependency chain).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from clustersim.exercises.checker import Wrong, checker
+from clustersim.marathon import RootGroup, deployment_plan
+from clustersim.widgets.apptrees import iter_apps
+
+__all__ = ["BLOG", "CYCLIC_STORE", "check_acyclic_group", "check_plan_prediction",
+           "scale_steps"]
+
+
+def _app(app_id: str, instances: int, cpus: float, mem: int, image: str,
+         dependencies: Sequence[str] = ()) -> dict[str, Any]:
+    app: dict[str, Any] = {"id": app_id, "instances": instances, "cpus": cpus, "mem": mem,
+                           "container": {"type": "DOCKER", "docker": {"image": image}}}
+    if dependencies:
+        app["dependencies"] = list(dependencies)
+    return app
+
+
+# The broken group of exercise 1: someone made the database group depend on the web group.
+CYCLIC_STORE: dict[str, Any] = {
+    "id": "/store",
+    "groups": [
+        {"id": "/store/db", "dependencies": ["/store/web"],
+         "apps": [_app("/store/db/postgres", 1, 1, 1024, "postgres:16")]},
+        {"id": "/store/cache", "apps": [_app("/store/cache/redis", 1, 0.25, 256, "redis:7")]},
+        {"id": "/store/web", "dependencies": ["/store/db", "/store/cache"],
+         "apps": [_app("/store/web/api", 2, 0.5, 256, "ghcr.io/clustersim-course/shop-api:1.0"),
+                  _app("/store/web/frontend", 2, 0.25, 128,
+                       "ghcr.io/clustersim-course/shop-frontend:1.0",
+                       ["/store/web/api"])]},
+    ],
+}
+
+# The group of exercise 2.
+BLOG: dict[str, Any] = {
+    "id": "/blog",
+    "apps": [_app("/blog/metrics", 1, 0.1, 128, "prom/statsd-exporter:v0.26")],
+    "groups": [
+        {"id": "/blog/data",
+         "apps": [_app("/blog/data/mysql", 1, 1, 1024, "mysql:8.4"),
+                  _app("/blog/data/search", 1, 1, 2048, "opensearchproject/opensearch:2")]},
+        {"id": "/blog/app", "dependencies": ["/blog/data"],
+         "apps": [_app("/blog/app/wordpress", 3, 0.5, 512, "wordpress:6"),
+                  _app("/blog/app/worker", 1, 0.25, 256, "wordpress:6",
+                       ["/blog/app/wordpress"])]},
+    ],
+}
+
+
+def scale_steps(group: Any) -> list[list[str]]:
+    """The app ids of each ScaleApplication step of the plan that deploys ``group`` from
+    nothing (the first step, StartApplication with 0 instances, left out)."""
+    return [sorted(a["app"] for a in step if a["action"] == "ScaleApplication")
+            for step in deployment_plan(None, group)
+            if any(a["action"] == "ScaleApplication" for a in step)]
+
+
+def _layer(steps: list[list[str]], app: str) -> int:
+    return next(i for i, step in enumerate(steps) if app in step)
+
+
+@checker("Right: Marathon accepts the group and deploys postgres and redis, then the api, "
+         "then the frontend.")
+def check_acyclic_group(group: object) -> None:
+    """``group``: the fixed /store group (a dict of Marathon group JSON)."""
+    if not isinstance(group, Mapping):
+        raise Wrong("The answer must be the group as a dict.", "Edit the starter's dict.")
+    wanted = {a["id"]: a["instances"] for a in iter_apps(CYCLIC_STORE)}
+    found = {a.get("id"): a.get("instances") for a in iter_apps(group)}
+    if found != wanted:
+        raise Wrong("The group must keep its four apps with their ids and instances: "
+                    + ", ".join(f"{k} × {v}" for k, v in wanted.items()) + ".",
+                    "Change only the 'dependencies' lists.")
+    try:
+        steps = scale_steps(copy.deepcopy(dict(group)))
+    except ValueError as err:
+        raise Wrong(f"Marathon refuses the group: {err}",
+                    "Follow the cycle in the message: which of its arrows is backwards? A "
+                    "database does not depend on the clients that use it.") from None
+    if len(steps) == 1:
+        raise Wrong("No dependencies are left: Marathon would scale all four apps at once, "
+                    "and the api would start before its database.",
+                    "Remove only the dependency that closes the cycle.")
+    edges = RootGroup.from_source(copy.deepcopy(dict(group))).dependency_edges()
+    api = set(edges["/store/web/api"])
+    if not {"/store/db/postgres", "/store/cache/redis"} <= api:
+        raise Wrong("The api does not depend on both postgres and redis, so Marathon would not "
+                    "wait for "
+                    + " and ".join(sorted({"/store/db/postgres", "/store/cache/redis"} - api))
+                    + " when both change.",
+                    "Keep /store/web's dependencies on /store/db and /store/cache.")
+    if "/store/web/api" not in edges["/store/web/frontend"]:
+        raise Wrong("The frontend does not depend on the api.",
+                    "Keep the frontend's own dependency on /store/web/api.")
+
+
+@checker("Right: that is the plan Marathon computes.")
+def check_plan_prediction(steps: object) -> None:
+    """``steps``: the predicted ScaleApplication steps for BLOG, each a list of app ids."""
+    if not isinstance(steps, Sequence) or isinstance(steps, str) or not all(
+            isinstance(s, Sequence) and not isinstance(s, str) for s in steps):
+        raise Wrong("The answer must be a list of steps, each a list of app ids, e.g. "
+                    "[['/a'], ['/b', '/c']].", "Keep the starter's list-of-lists shape.")
+    actual = scale_steps(BLOG)
+    apps = sorted(a for step in actual for a in step)
+    given = [sorted(str(a) for a in step) for step in steps]
+    flat = sorted(a for step in given for a in step)
+    if flat != apps:
+        missing = sorted(set(apps) - set(flat))
+        extra = sorted(set(flat) - set(apps))
+        repeated = sorted({a for a in flat if flat.count(a) > 1})
+        problem = "; ".join(part for part in (
+            f"missing {', '.join(missing)}" if missing else "",
+            f"not apps of /blog: {', '.join(extra)}" if extra else "",
+            f"named more than once: {', '.join(repeated)}" if repeated else "") if part)
+        raise Wrong(f"Every app must appear in exactly one step ({problem}).",
+                    "Use absolute ids such as /blog/data/mysql; groups are not scaled, "
+                    "only their apps.")
+    if given == actual:
+        return
+    early = [a for a in apps if _layer(given, a) < _layer(actual, a)]
+    if early:
+        raise Wrong(f"{early[0]} is scaled before everything it depends on is.",
+                    "An app comes one step after the longest chain of things it depends on: "
+                    "a group's dependencies apply to every app inside it, and an app's own "
+                    "dependencies count too.")
+    raise Wrong(f"{next(a for a in apps if _layer(given, a) > _layer(actual, a))} waits "
+                "longer than it needs to.",
+                "Marathon scales an app as soon as its longest dependency chain is done: apps "
+                "with no dependencies all go in the first step.")
