@@ -456,3 +456,17 @@ def test_crashing_container_backs_off_and_blocks_the_rollout():
     gaps = [b.time - a.time for a, b in itertools.pairwise(backoffs)]
     assert gaps == sorted(gaps) and gaps[0] >= 10
     assert sum(1 for p in cluster.pods() if p.ready) >= 1          # old pods keep serving
+
+
+def test_rolling_update_event_sequence_of_the_deployment_docs():
+    """The docs' ``kubectl describe deployments`` example (3 replicas, default 25%/25%, so
+    surge 1 and unavailable 0): up to 1, down to 2, up to 2, down to 1, up to 3, down to 0
+    (https://kubernetes.io/docs/concepts/workloads/controllers/deployment/)."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(deployment(replicas=3))
+    cluster.run()
+    cluster.set_image("deployment", "web", "nginx:1.16.1")
+    cluster.run()
+    steps = [e.message.split(" replica set ")[0].split()[-1] + " " + e.message.split()[-1]
+             for e in cluster.events.where(reason="ScalingReplicaSet")][1:]
+    assert steps == ["up 1", "down 2", "up 2", "down 1", "up 3", "down 0"]
