@@ -1,0 +1,178 @@
+"""Checks for the "networking: IP-per-pod versus host ports" lab.
+
+- :func:`check_host_port_app`: a Marathon app asks for a fixed host port on more instances
+  than there are agents, so some instances wait in the launch queue for ever; make all eight
+  run (a random host port, Docker bridge mode or a container network), keeping eight.
+- :func:`check_translation`: translate a Marathon app into a Kubernetes Deployment and a
+  Service; the check runs them on the default Kubernetes cluster and requires every pod ready
+  and behind the Service.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any
+
+from clustersim.clusters import demo_nodes
+from clustersim.exercises.checker import Wrong, checker
+from clustersim.manifests import ManifestError, load_manifests
+from clustersim.quantity import parse_quantity
+
+__all__ = ["CATALOG_APP", "FIXED_PORT_APP", "check_host_port_app", "check_translation"]
+
+FIXED_PORT_APP: dict[str, Any] = {
+    "id": "/web", "instances": 8, "cpus": 0.1, "mem": 64,
+    "cmd": "python3 -m http.server $PORT0",
+    "networks": [{"mode": "host"}],
+    "portDefinitions": [{"port": 31080, "name": "http"}],
+    "requirePorts": True,
+}
+
+CATALOG_APP: dict[str, Any] = {
+    "id": "/catalog", "instances": 3, "cpus": 0.5, "mem": 512,
+    "container": {"type": "DOCKER",
+                  "docker": {"image": "ghcr.io/clustersim-course/catalog:2.1"},
+                  "portMappings": [{"containerPort": 8080, "hostPort": 0, "servicePort": 10101,
+                                    "name": "http"}]},
+    "networks": [{"mode": "container/bridge"}],
+    "healthChecks": [{"protocol": "MESOS_HTTP", "path": "/healthz", "portIndex": 0}],
+    "labels": {"HAPROXY_GROUP": "internal"},
+}
+
+
+@checker("Right: all eight instances run; none waits for a host port.")
+def check_host_port_app(app: object) -> None:
+    """``app``: the /web app definition (a dict) that runs eight instances on five agents."""
+    from clustersim.marathon import Marathon
+    from clustersim.mesos import MesosCluster
+
+    if not isinstance(app, Mapping):
+        raise Wrong("The answer must be the app definition as a dict.", "Edit the starter's dict.")
+    if app.get("id") != "/web":
+        raise Wrong("Keep the app id /web.", "Change the networking, not the name.")
+    if app.get("instances") != 8:
+        raise Wrong(f"The app must keep 8 instances (it has {app.get('instances')!r}).",
+                    "Fewer instances would fit, but the task is to run all eight: change how "
+                    "the app uses ports instead.")
+    cluster = MesosCluster(demo_nodes("marathon"), seed=0)
+    marathon = cluster.register(Marathon())
+    try:
+        marathon.deploy(copy.deepcopy(dict(app)))
+    except (ManifestError, ValueError) as err:
+        raise Wrong(f"Marathon refuses the app: {err}",
+                    "Compare with the examples in the lab: portDefinitions for host "
+                    "networking, container.portMappings for bridge and container "
+                    "networks.") from None
+    cluster.run(until=120)
+    running = sum(i.state == "Running" for i in marathon.instances("/web"))
+    if running == 8:
+        return
+    queue = marathon.queue()
+    reasons = queue[0]["rejections"] if queue else {}
+    why = ", ".join(f"{r} ×{n}" for r, n in sorted(reasons.items())) or "none recorded"
+    if "UnfulfilledConstraint" in reasons:
+        hint = ("A constraint cannot make room: with one fixed host port there is still only "
+                "one instance per agent, and there are five agents.")
+    elif "InsufficientPorts" in reasons:
+        hint = ("The port must either be left to Marathon (0, or requirePorts false) or not "
+                "be a host port at all (container/bridge with hostPort 0, or a container "
+                "network). A fixed port must also lie in the agents' offered range "
+                "31000-32000.")
+    else:
+        hint = "Read the launch queue's reasons in the lab, and compare the networking modes."
+    raise Wrong(f"Only {running} of 8 instances run; the launch queue says offers were "
+                f"declined: {why}.", hint)
+
+
+def _one(specs: Any, kind: str) -> dict[str, Any]:
+    found = [s.manifest for s in specs if s.kind == kind]
+    if len(found) != 1:
+        raise Wrong(f"Write exactly one {kind} (found {len(found)}).",
+                    "Separate the two documents with a line '---'.")
+    return found[0]
+
+
+def _container(deployment: Mapping[str, Any]) -> dict[str, Any]:
+    containers = deployment["spec"]["template"]["spec"].get("containers") or []
+    if len(containers) != 1:
+        raise Wrong("The Marathon app runs one container; the pod should too.",
+                    "Keep one entry under spec.template.spec.containers.")
+    return containers[0]
+
+
+def _check_container(container: Mapping[str, Any]) -> None:
+    image = CATALOG_APP["container"]["docker"]["image"]
+    if container.get("image") != image:
+        raise Wrong(f"The container must run the app's image {image}.", "Copy container."
+                    "docker.image into the container's image.")
+    requests = (container.get("resources") or {}).get("requests") or {}
+    cpu, memory = requests.get("cpu"), requests.get("memory")
+    if cpu is None or memory is None or parse_quantity(str(cpu)) != parse_quantity("500m") \
+            or parse_quantity(str(memory)) != parse_quantity("512Mi"):
+        raise Wrong(f"The requests should match the app's cpus 0.5 and mem 512: got cpu "
+                    f"{cpu!r}, memory {memory!r}.",
+                    "Marathon's mem is in MiB: write memory: 512Mi (512M is 512 MB, and "
+                    "a bare 512 is bytes); cpus 0.5 is cpu: 500m.")
+    ports = container.get("ports") or []
+    if not any(p.get("containerPort") == 8080 for p in ports):
+        raise Wrong("The container does not declare containerPort 8080.",
+                    "The app listens on its portMappings' containerPort.")
+    if any(p.get("hostPort") for p in ports):
+        raise Wrong("No hostPort is needed: every pod has its own IP, so pods on one node can "
+                    "all listen on 8080 (Marathon's hostPort 0 only existed to avoid "
+                    "conflicts on a shared host IP).", "Remove hostPort.")
+    probe = (container.get("readinessProbe") or {}).get("httpGet") or {}
+    if probe.get("path") != "/healthz" or probe.get("port") not in (8080, "http"):
+        raise Wrong("The app's health check decides whether marathon-lb sends it traffic; in "
+                    "Kubernetes that is the readiness probe.",
+                    "Add readinessProbe: {httpGet: {path: /healthz, port: 8080}}.")
+
+
+def _check_service(service: Mapping[str, Any]) -> None:
+    ports = service["spec"].get("ports") or []
+    if not any(p.get("port") == 10101 for p in ports):
+        raise Wrong("Clients reached the app on its service port 10101 through marathon-lb; "
+                    "give the Service port 10101.", "ports: [{port: 10101, targetPort: 8080}]")
+    port = next(p for p in ports if p.get("port") == 10101)
+    if port.get("targetPort", 10101) not in (8080, "http"):
+        raise Wrong(f"The Service sends port 10101 to the pods' port "
+                    f"{port.get('targetPort', 10101)!r}, where nothing listens.",
+                    "Set targetPort: 8080 (the containerPort), or its name.")
+
+
+@checker("Right: three ready pods behind the Service catalog on port 10101.")
+def check_translation(text: object) -> None:
+    """``text``: YAML with a Deployment and a Service named ``catalog`` (CATALOG_APP)."""
+    from clustersim.kubernetes import KubernetesCluster
+
+    if not isinstance(text, str):
+        raise Wrong("The answer must be YAML text (a string).", "Keep the triple quotes.")
+    try:
+        specs = load_manifests(text, name="your translation")
+    except ManifestError as err:
+        raise Wrong(f"It does not load: {err}", "Read the line and field the message names."
+                    ) from None
+    deployment, service = _one(specs, "Deployment"), _one(specs, "Service")
+    if deployment["metadata"]["name"] != "catalog" or service["metadata"]["name"] != "catalog":
+        raise Wrong("Name both the Deployment and the Service 'catalog'.",
+                    "The Service name becomes the DNS name clients use: catalog.")
+    if deployment["spec"].get("replicas", 1) != CATALOG_APP["instances"]:
+        raise Wrong(f"The Deployment runs {deployment['spec'].get('replicas', 1)} replicas; "
+                    "the app has 3 instances.", "instances becomes spec.replicas.")
+    _check_container(_container(deployment))
+    _check_service(service)
+    cluster = KubernetesCluster(demo_nodes("kubernetes"), seed=0)
+    cluster.apply(text)
+    cluster.run(until=120)
+    pods = [p for p in cluster.pods() if p.owner == "Deployment/catalog"]
+    not_ready = [p.name for p in pods if not p.ready]
+    if not_ready:
+        raise Wrong(f"Not every pod is ready after two minutes: {', '.join(not_ready)}.",
+                    "Look at cluster.pods() and cluster.events for the reason.")
+    endpoints = cluster.endpoints("catalog")
+    if len(endpoints) != len(pods):
+        raise Wrong(f"The Service has {len(endpoints)} endpoint(s) for {len(pods)} ready "
+                    "pods: its selector does not match the pods' labels.",
+                    "Use the labels of spec.template.metadata.labels as the Service's "
+                    "selector (a plain map).")
