@@ -104,7 +104,7 @@ def _load_all(source: Any) -> None:
         spec.workloads()
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_mutated_documents_raise_only_manifest_error(data: st.DataObject) -> None:
     document = data.draw(st.sampled_from(DOCUMENTS))
@@ -140,3 +140,9 @@ def test_canonical_path_is_absolute_clean_and_idempotent(path: str, absolute: bo
     assert pathid.canonical(resolved, "/anything") == resolved
     if absolute:
         assert resolved == pathid.canonical(text, "/")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300) | st.text(max_size=300))
+def test_any_bytes_or_text_load_or_raise_manifest_error(content: bytes | str) -> None:
+    _load_all(content)
