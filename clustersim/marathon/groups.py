@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clustersim.manifests import Spec, load_manifests
+from clustersim.manifests.marathon import marathon_kind
 from clustersim.marathon.pathid import PathId
 
 __all__ = ["Group", "RootGroup", "load_specs"]
@@ -60,6 +61,31 @@ def load_specs(source: Any, name: str | None = None) -> list[Spec]:
     return result
 
 
+def _resolved(data: dict[str, Any], base: str, *, group: bool, child: bool) -> dict[str, Any]:
+    """``data`` with its id, its dependencies and (for a group) its children resolved; a
+    child must land directly inside its group (``PathId.childOf``)."""
+    raw_id = data.get("id")
+    if group and not child and raw_id in (None, "/", ""):
+        own = "/"
+    else:
+        if not isinstance(raw_id, str) or not raw_id.strip("/"):
+            raise ValueError(f"every app, pod and group needs an id, got {raw_id!r} in {base}")
+        own = str(PathId(raw_id).resolve(base))
+        if child and str(PathId(own).parent) != base:
+            raise ValueError(f"{raw_id!r} resolves to {own}: Identifier is not child of "
+                             f"{base}. Hint: use relative paths.")
+    resolved = dict(data, id=own)
+    if data.get("dependencies"):
+        deps_base = own if group else base
+        resolved["dependencies"] = [str(PathId(d).resolve(deps_base))
+                                    for d in data["dependencies"]]
+    if group:
+        for key in ("apps", "pods", "groups"):
+            resolved[key] = [_resolved(item, own, group=key == "groups", child=True)
+                             for item in data.get(key) or []]
+    return resolved
+
+
 class RootGroup:
     """The root group ``/`` with every group and run spec below it (an immutable value:
     the update methods return a new root)."""
@@ -78,6 +104,28 @@ class RootGroup:
         if source is None or source == {} or source == []:
             return root
         return root.updated(load_specs(source, name))
+
+    @classmethod
+    def from_definitions(cls, data: Any) -> RootGroup:
+        """A root group from plain dicts (a group, an app, a pod or a list of them), read for
+        their structure only: ids and dependencies are resolved as Marathon resolves them
+        (relative to the enclosing group, ``.`` and ``..``), nothing else is validated. This
+        lets :func:`~clustersim.marathon.plan.deployment_plan` plan sketches such as
+        ``{"id": "/a", "instances": 2}``; ``Marathon.deploy`` validates fully."""
+        root = cls()
+        if not data:
+            return root
+        items = data if isinstance(data, list | tuple) else [data]
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                raise ValueError(f"definition [{index}] must be an object, got {item!r}")
+            kind = marathon_kind(item)
+            resolved = _resolved(item, "/", group=kind == "Group", child=False)
+            if kind == "Group":
+                root._add_group(resolved)
+            else:
+                root._add_run_spec(resolved, kind)
+        return root
 
     def copy(self) -> RootGroup:
         other = RootGroup.__new__(RootGroup)

@@ -126,12 +126,18 @@ def plan_steps(original: RootGroup, target: RootGroup) -> list[list[dict[str, An
 def deployment_plan(original: Any, target: Any) -> list[list[dict[str, Any]]]:
     """The deployment plan from the group ``original`` to the group ``target``.
 
-    Both are Marathon group JSON (dicts), or anything :func:`clustersim.load_manifests`
-    reads; ``None``/``{}`` is the empty root group. Returns the steps in order; each step is
+    Both are Marathon group JSON (dicts, read for their ids, dependencies and definitions
+    only), or anything :func:`clustersim.load_manifests` reads (validated as ``deploy``
+    validates); ``None``/``{}`` is the empty root group. Returns the steps in order; each step is
     a list of actions ``{"action": "StartApplication" | "ScaleApplication" |
     "RestartApplication" | "StopApplication", "app": "/absolute/id", "instances": n}``
     (``instances`` only when scaling; pods also carry ``"kind": "pod"``), sorted by id.
     A dependency cycle in the target raises ``ValueError`` naming the cycle.
     """
-    return plan_steps(RootGroup.from_source(original, name="original"),
-                      RootGroup.from_source(target, name="target"))
+    def read(source: Any, name: str) -> RootGroup:
+        plain = source is None or isinstance(source, dict) or (
+            isinstance(source, list | tuple) and all(isinstance(x, dict) for x in source))
+        return RootGroup.from_definitions(source) if plain else \
+            RootGroup.from_source(source, name=name)
+
+    return plan_steps(read(original, "original"), read(target, "target"))

@@ -229,3 +229,20 @@ def test_order_of_set_fields_is_not_a_change():
     after = {"apps": [app("/a", constraints=[["hostname", "UNIQUE"], ["rack", "GROUP_BY"]],
                           dependencies=["/c", "/b"]), app("/b"), app("/c")]}
     assert deployment_plan(before, after) == []
+
+
+def test_sketches_without_commands_can_be_planned():
+    plan = deployment_plan({}, {"id": "/", "groups": [{"id": "shop", "apps": [
+        {"id": "web", "instances": 2, "dependencies": ["../shop/db"]}, {"id": "db"}]}]})
+    assert plan[-2:] == [[{"action": "ScaleApplication", "app": "/shop/db", "instances": 1}],
+                         [{"action": "ScaleApplication", "app": "/shop/web", "instances": 2}]]
+
+
+def test_children_must_land_inside_their_group():
+    with pytest.raises(ValueError, match="Identifier is not child of /shop"):
+        deployment_plan(None, {"id": "/shop", "apps": [{"id": "/elsewhere/web"}]})
+
+
+def test_files_and_text_are_validated_like_deploy():
+    with pytest.raises(ValueError, match="cmd"):
+        deployment_plan(None, '{"id": "/a", "cmd": "x", "args": ["y"]}')
