@@ -1,13 +1,22 @@
 """Kubernetes in miniature: the scheduler framework, the workload controllers and Services.
 
 ```python
-from clustersim.kubernetes import KubernetesCluster, resolve_fenceposts, tolerates
-cluster = KubernetesCluster(nodes, scheduler_config=None, seed=0)
-cluster.apply(source)          # manifests: a path, YAML/JSON text or dicts
-cluster.run(until=None)        # advance simulated time
+from clustersim.kubernetes import KubernetesCluster, default_nodes, resolve_fenceposts, tolerates
+cluster = KubernetesCluster(default_nodes(), scheduler_config=None, seed=0)
+cluster.apply("web.yaml")              # manifests: a path, YAML/JSON text or dicts
+cluster.run()                          # until quiet; run(until=t) for an absolute time
 cluster.pods(); cluster.explain(pod); cluster.events
-cluster.fail_node(name); cluster.recover_node(name); cluster.cordon(name); cluster.drain(name)
+stream = cluster.request_stream("web", rate=50, stop=cluster.now + 120)
+cluster.set_image("deployment", "web", "nginx:1.27")   # a rolling update
+cluster.fail_node("worker-1"); cluster.run(until=cluster.now + 120)
+stream.buckets(10)                     # served/failed requests per 10 s
+cluster.recover_node("worker-1"); cluster.cordon("worker-2"); cluster.drain("worker-2")
 ```
+
+Modules: :mod:`~clustersim.kubernetes.cluster` (API server, control loop, views),
+:mod:`~clustersim.kubernetes.controllers` (one module per controller),
+:mod:`~clustersim.kubernetes.kubelet`, :mod:`~clustersim.kubernetes.services`,
+:mod:`~clustersim.kubernetes.scheduler`, :mod:`~clustersim.kubernetes.objects`.
 """
 
 from clustersim.kubernetes.cluster import (

@@ -26,8 +26,9 @@ clock with simple, fixed delays (:class:`Timing`):
    ``container_stop_seconds`` later, all capped by ``terminationGracePeriodSeconds``. The
    container keeps serving until it exits.
 
-Simplified: no liveness or startup probes, no image sizes, the back-off never resets; a
-failed node stops its containers at once and restarts them when it recovers.
+Simplified: no liveness or startup probes; no image sizes (upstream's ``Pulled`` message ends
+with "Image size: N bytes."); the back-off never resets; a failed node stops its containers
+at once and restarts them when it recovers.
 """
 
 from __future__ import annotations
