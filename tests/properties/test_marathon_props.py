@@ -12,6 +12,7 @@ values = st.sampled_from(["a", "b", "c", "1", "1.0", "2.5", "[1-2]", "{x,y}"])
 places = st.builds(lambda v: {"hostname": "h", "attributes": {"f": v}}, values)
 
 
+@settings(deadline=None)
 @given(values, st.lists(places, max_size=8))
 def test_unique_accepts_exactly_new_values(value, placed):
     offer = {"hostname": "h", "attributes": {"f": value}}
@@ -20,6 +21,7 @@ def test_unique_accepts_exactly_new_values(value, placed):
         (format_attribute(value) not in seen)
 
 
+@settings(deadline=None)
 @given(values, st.lists(places, max_size=8), st.integers(1, 4))
 def test_max_per_counts_equal_values(value, placed, limit):
     offer = {"hostname": "h", "attributes": {"f": value}}
@@ -27,6 +29,7 @@ def test_max_per_counts_equal_values(value, placed, limit):
     assert constraint_accepts(["f", "MAX_PER", str(limit)], offer, placed) == (same < limit)
 
 
+@settings(deadline=None)
 @given(values, st.lists(places, max_size=8), st.integers(1, 4), st.integers(1, 12))
 def test_group_by_never_exceeds_its_share(value, placed, groups, instances):
     offer = {"hostname": "h", "attributes": {"f": value}}
@@ -53,6 +56,7 @@ def dags(draw):
     return {"id": "/g", "apps": apps}
 
 
+@settings(deadline=None)
 @given(dags())
 def test_plans_respect_dependencies(group):
     plan = marathon.deployment_plan(None, group)
