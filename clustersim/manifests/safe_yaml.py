@@ -215,6 +215,7 @@ class _Builder:
     def mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
         result: dict[str, Any] = {}
         merged: dict[str, Any] = {}
+        explicit: dict[Path, int] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 merged.update(self.merge(value_node, path))
@@ -233,10 +234,11 @@ class _Builder:
                     f"the key {key!r} appears twice (first on line {first})",
                     "each key once per mapping",
                 )
-            self.lines[(*path, key)] = key_node.start_mark.line + 1
+            explicit[(*path, key)] = self.lines[(*path, key)] = key_node.start_mark.line + 1
             result[key] = self.build(value_node, (*path, key))
         for key, value in merged.items():
             result.setdefault(key, value)
+        self.lines.update(explicit)  # a later ``<<`` must not claim the explicit keys' lines
         return result
 
     def merge(self, node: Node, path: Path) -> dict[str, Any]:

@@ -140,3 +140,10 @@ def test_json_lines_are_found_when_an_error_needs_them() -> None:
     with pytest.raises(ManifestError) as info:
         load_manifests(text, name="web.json")
     assert (info.value.path, info.value.line) == ("mem", 4)
+
+
+def test_explicit_keys_keep_their_lines_next_to_a_merge() -> None:
+    text = "base: &b {cpu: 1, mem: 2}\nweb:\n  cpu: 3\n  <<: *b\n"
+    [doc] = load_documents(text, "x")
+    assert doc.data["web"] == {"cpu": 3, "mem": 2}
+    assert doc.line_of(("web", "cpu")) == 3
