@@ -15,6 +15,7 @@ Pods in the same namespace the same DNS name, so ``DATABASE_HOST: db`` keeps wor
 from __future__ import annotations
 
 import shlex
+from collections.abc import Mapping
 from typing import Any
 
 from clustersim.manifests import Spec, compose_bytes, compose_cpus
@@ -46,9 +47,14 @@ _PLATFORM_KEYS = {"node.platform.os": "kubernetes.io/os",
 _ARCH = {"x86_64": "amd64", "aarch64": "arm64"}
 
 
-def stack_to_kubernetes(source: Any) -> Translation:
+def stack_to_kubernetes(source: Any, *, node_labels: Mapping[str, str] | None = None
+                        ) -> Translation:
     """Translate a Swarm stack (a stack :class:`~clustersim.Spec`, or anything
     ``load_manifests`` reads: a path, YAML text or a dict) to Kubernetes objects.
+
+    A Swarm node label ``node.labels.X`` becomes the Kubernetes node label ``X``; pass
+    ``node_labels={"zone": "topology.kubernetes.io/zone"}`` to use another key (here the
+    well-known zone label that cloud providers and ``clustersim.Node(zone=...)`` set).
 
     Per service: a PersistentVolumeClaim per named volume, the workload (a Deployment, or a
     DaemonSet for ``mode: global``) and, when it has ports, a Service. Top-level
@@ -62,7 +68,7 @@ def stack_to_kubernetes(source: Any) -> Translation:
                     f"top-level {key} are not translated: create the matching Kubernetes "
                     "objects (ConfigMap, Secret, NetworkPolicy) by hand")
     for name, service in (stack.get("services") or {}).items():
-        _Service(spec.name, name, service, result).translate()
+        _Service(spec.name, name, service, result, dict(node_labels or {})).translate()
     return result
 
 
@@ -90,8 +96,9 @@ class _Service:
     """One stack service on its way to Kubernetes: the rules, one method each."""
 
     def __init__(self, stack: str, name: str, service: dict[str, Any],
-                 result: Translation) -> None:
+                 result: Translation, node_labels: dict[str, str]) -> None:
         self.stack, self.source, self.service, self.result = stack, name, service, result
+        self.node_labels = node_labels
         self.name = objects.dns_label(name)
         self.labels = objects.pod_labels(self.name, stack)
         self.container: dict[str, Any] = {"name": self.name}
@@ -114,6 +121,8 @@ class _Service:
                  "stop_grace_period": self.stop_grace_period}
         # deploy last: its strategy and volume checks need the volumes known
         for key, value in sorted(self.service.items(), key=lambda item: item[0] == "deploy"):
+            if value is None:  # Compose reads an empty key as unset
+                continue
             if key in rules:
                 rules[key](value)
             elif key in _FIELDS_NOT_NEEDED:
@@ -309,6 +318,8 @@ class _Service:
                  "placement": self.placement, "update_config": self.update_config,
                  "restart_policy": self.restart_policy}
         for key, item in value.items():
+            if item is None:
+                continue
             if key in rules:
                 rules[key](item)
             else:
@@ -379,8 +390,9 @@ class _Service:
         for index, preference in enumerate(value.get("preferences") or []):
             label = str(preference.get("spread", ""))
             if label.startswith("node.labels."):
+                key = label.removeprefix("node.labels.")
                 self.pod.setdefault("topologySpreadConstraints", []).append(
-                    objects.spread(label.removeprefix("node.labels."), self.labels, hard=False))
+                    objects.spread(self.node_labels.get(key, key), self.labels, hard=False))
             else:
                 self.note(f"deploy.placement.preferences[{index}]", "untranslatable",
                           f"spread over {label}: only node labels have a Kubernetes "
@@ -410,6 +422,7 @@ class _Service:
         key, _, wanted = (part.strip() for part in text.partition(operator))
         if key.startswith("node.labels."):
             label = key.removeprefix("node.labels.")
+            label = self.node_labels.get(label, label)
         elif key in _PLATFORM_KEYS:
             label = _PLATFORM_KEYS[key]
             wanted = _ARCH.get(wanted, wanted) if key == "node.platform.arch" else wanted

@@ -1,0 +1,400 @@
+"""Translation helpers: the example application, one test per mapping rule, and the report
+of what did not translate."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from clustersim import load_manifests
+from clustersim.examples import example_path, example_text
+from clustersim.kubernetes import KubernetesCluster, default_nodes
+from clustersim.translate import (
+    PUBLISHED_SERVICE_TYPE,
+    marathon_to_kubernetes,
+    mesos_dns_name,
+    stack_to_kubernetes,
+)
+
+
+def stack(**services) -> dict:
+    return {"services": services}
+
+
+def only(result, kind: str) -> dict:
+    [found] = [o for o in result.objects if o["kind"] == kind]
+    return found
+
+
+def pod_spec(result, kind: str = "Deployment") -> dict:
+    return only(result, kind)["spec"]["template"]["spec"]
+
+
+def container(result, kind: str = "Deployment") -> dict:
+    return pod_spec(result, kind)["containers"][0]
+
+
+def fields(result) -> set[tuple[str, str, str]]:
+    return {(f.source, f.field, f.severity) for f in result.findings}
+
+
+# ---- the example application ---------------------------------------------------------------
+
+def labelled_default_nodes():
+    """default_nodes() with worker-1 labelled disk=ssd, as `kubectl label node worker-1
+    disk=ssd` would: the stack constrains the database to such a node."""
+    nodes = default_nodes()
+    nodes[0] = nodes[0].copy(labels={**nodes[0].labels, "disk": "ssd"})
+    return nodes
+
+
+@pytest.mark.parametrize("system,translate", [("swarm", stack_to_kubernetes),
+                                              ("marathon", marathon_to_kubernetes)])
+def test_example_translates_validates_loads_and_runs(system, translate):
+    result = translate(example_path(system))
+    assert result.validate() == []
+    specs = load_manifests(result.yaml())
+    assert [s.kind for s in specs] == [o["kind"] for o in result.objects]
+    cluster = KubernetesCluster(labelled_default_nodes())
+    cluster.apply(result.objects)
+    cluster.run(until=120)
+    pods = cluster.pods()
+    wanted = sum(o["spec"]["replicas"] for o in result.objects
+                 if o["kind"] in ("Deployment", "StatefulSet"))
+    assert len(pods) == wanted == 7
+    assert all(p.node is not None and p.phase == "Running" for p in pods), pods
+
+
+def test_stack_database_stays_pending_without_the_labelled_node():
+    cluster = KubernetesCluster(default_nodes())
+    cluster.apply(stack_to_kubernetes(example_path("swarm")).objects)
+    cluster.run(until=60)
+    [db] = [p for p in cluster.pods() if p.name.startswith("db-")]
+    assert db.node is None and "didn't match Pod's node affinity/selector" in db.message
+
+
+def test_example_stack_objects():
+    result = stack_to_kubernetes(example_path("swarm"))
+    kinds = [(o["kind"], o["metadata"]["name"]) for o in result.objects]
+    assert kinds == [("PersistentVolumeClaim", "db-db-data"), ("Deployment", "db"),
+                     ("Deployment", "cache"), ("Deployment", "api"),
+                     ("Deployment", "frontend"), ("Service", "frontend")]
+    assert {("db", "ports", "untranslatable"), ("api", "depends_on", "untranslatable"),
+            ("api", "deploy.update_config.failure_action", "untranslatable")} <= fields(result)
+
+
+def test_expose_gives_the_services_swarm_had():
+    data = yaml.safe_load(example_text("swarm"))
+    for name, port in (("db", 5432), ("cache", 6379), ("api", 8080)):
+        data["services"][name]["expose"] = [port]
+    result = stack_to_kubernetes(data)
+    services = {o["metadata"]["name"]: o["spec"] for o in result.objects if o["kind"] == "Service"}
+    assert services["db"]["ports"][0]["port"] == 5432 and "type" not in services["db"]
+    assert not any(f.field == "ports" for f in result.findings)
+    assert result.validate() == []
+
+
+def test_example_marathon_objects():
+    result = marathon_to_kubernetes(example_path("marathon"))
+    db = only(result, "StatefulSet")
+    assert db["metadata"]["name"] == "postgres-db-shop"
+    assert db["spec"]["volumeClaimTemplates"][0]["spec"]["resources"]["requests"] == {
+        "storage": "10Gi"}
+    assert db["spec"]["template"]["spec"]["containers"][0]["volumeMounts"] == [
+        {"name": "data", "mountPath": "/var/lib/postgresql/data"}]
+    env = {e["name"]: e["value"] for o in result.objects if o["kind"] == "Deployment"
+           for e in o["spec"]["template"]["spec"]["containers"][0].get("env", [])}
+    assert env == {"DATABASE_HOST": "postgres-db-shop", "CACHE_HOST": "redis-cache-shop",
+                   "API_URL": "http://api-web-shop:8080"}
+    assert {("/shop/web", "dependencies", "untranslatable"),
+            ("/shop/web/api", "constraints[0]", "untranslatable"),
+            ("/shop/web/frontend", "labels.HAPROXY_0_VHOST", "untranslatable")} <= fields(result)
+
+
+# ---- Compose rules -------------------------------------------------------------------------
+
+def test_replicas_and_reservations_become_requests():
+    result = stack_to_kubernetes(stack(web={"image": "nginx", "deploy": {
+        "replicas": 4, "resources": {"reservations": {"cpus": "0.5", "memory": "512M"},
+                                     "limits": {"cpus": "1.5", "memory": "1g"}}}}))
+    assert only(result, "Deployment")["spec"]["replicas"] == 4
+    assert container(result)["resources"] == {"requests": {"cpu": "500m", "memory": "512Mi"},
+                                              "limits": {"cpu": "1500m", "memory": "1Gi"}}
+
+
+def test_global_mode_is_a_daemonset():
+    result = stack_to_kubernetes(stack(agent={"image": "a", "deploy": {"mode": "global"}}))
+    assert "replicas" not in only(result, "DaemonSet")["spec"]
+    assert result.validate() == []
+
+
+@pytest.mark.parametrize("mode", ["replicated-job", "global-job"])
+def test_job_modes_are_reported(mode):
+    result = stack_to_kubernetes(stack(j={"image": "a", "deploy": {"mode": mode}}))
+    assert ("j", "deploy.mode", "untranslatable") in fields(result)
+
+
+def test_ingress_port_is_a_load_balancer_host_port_a_host_port():
+    result = stack_to_kubernetes(stack(web={"image": "nginx", "ports": [
+        "80:8000", {"target": 9000, "published": 9000, "mode": "host"}, "53:53/udp"]}))
+    service = only(result, "Service")["spec"]
+    assert service["type"] == PUBLISHED_SERVICE_TYPE == "LoadBalancer"
+    assert service["ports"] == [
+        {"name": "tcp-80", "port": 80, "targetPort": 8000},
+        {"name": "udp-53", "port": 53, "targetPort": 53, "protocol": "UDP"}]
+    assert container(result)["ports"][1] == {"containerPort": 9000, "hostPort": 9000}
+    assert result.validate() == []
+
+
+def test_constraints_become_required_node_affinity():
+    result = stack_to_kubernetes(stack(db={"image": "p", "deploy": {"placement": {
+        "constraints": ["node.labels.disk == ssd", "node.labels.zone != b",
+                        "node.platform.arch == x86_64", "node.role == manager"]}}}))
+    [term] = pod_spec(result)["affinity"]["nodeAffinity"][
+        "requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"]
+    assert term["matchExpressions"] == [
+        {"key": "disk", "operator": "In", "values": ["ssd"]},
+        {"key": "zone", "operator": "NotIn", "values": ["b"]},
+        {"key": "kubernetes.io/arch", "operator": "In", "values": ["amd64"]}]
+    assert ("db", "deploy.placement.constraints", "untranslatable") in fields(result)
+
+
+def test_spread_preference_becomes_soft_topology_spread_with_renamed_label():
+    service = {"image": "a", "deploy": {"placement": {"preferences": [
+        {"spread": "node.labels.zone"}]}}}
+    [constraint] = pod_spec(stack_to_kubernetes(
+        stack(api=service), node_labels={"zone": "topology.kubernetes.io/zone"}))[
+        "topologySpreadConstraints"]
+    assert constraint["topologyKey"] == "topology.kubernetes.io/zone"
+    assert constraint["whenUnsatisfiable"] == "ScheduleAnyway" and constraint["maxSkew"] == 1
+    assert constraint["labelSelector"]["matchLabels"]["app.kubernetes.io/name"] == "api"
+
+
+def test_max_replicas_per_node():
+    one = stack_to_kubernetes(stack(a={"image": "a", "deploy": {"placement": {
+        "max_replicas_per_node": 1}}}))
+    [term] = pod_spec(one)["affinity"]["podAntiAffinity"][
+        "requiredDuringSchedulingIgnoredDuringExecution"]
+    assert term["topologyKey"] == "kubernetes.io/hostname"
+    two = stack_to_kubernetes(stack(a={"image": "a", "deploy": {"placement": {
+        "max_replicas_per_node": 2}}}))
+    assert ("a", "deploy.placement.max_replicas_per_node", "untranslatable") in fields(two)
+
+
+@pytest.mark.parametrize("test,command", [
+    (["CMD", "pg_isready", "-U", "x"], ["pg_isready", "-U", "x"]),
+    (["CMD-SHELL", "curl -f http://localhost || exit 1"],
+     ["/bin/sh", "-c", "curl -f http://localhost || exit 1"]),
+    ("curl -f localhost", ["/bin/sh", "-c", "curl -f localhost"]),
+])
+def test_healthcheck_becomes_readiness_probe(test, command):
+    result = stack_to_kubernetes(stack(a={"image": "a", "healthcheck": {
+        "test": test, "interval": "10s", "timeout": "2s", "retries": 5, "start_period": "1m"}}))
+    assert container(result)["readinessProbe"] == {
+        "exec": {"command": command}, "initialDelaySeconds": 60, "periodSeconds": 10,
+        "timeoutSeconds": 2, "failureThreshold": 5}
+    assert ("a", "healthcheck", "approximate") in fields(result)
+
+
+def test_disabled_healthcheck_gives_no_probe():
+    result = stack_to_kubernetes(stack(a={"image": "a", "healthcheck": {"disable": True}}))
+    assert "readinessProbe" not in container(result)
+
+
+def test_named_volume_becomes_claim_and_recreate_bind_is_reported():
+    result = stack_to_kubernetes({"services": {"db": {"image": "p", "volumes": [
+        "data:/var/lib/data", "/srv/conf:/etc/conf:ro"], "deploy": {
+        "replicas": 2, "update_config": {"parallelism": 1}}}}, "volumes": {"data": None}})
+    claim = only(result, "PersistentVolumeClaim")
+    assert claim["metadata"]["name"] == "db-data"
+    assert pod_spec(result)["volumes"] == [
+        {"name": "volume-0", "persistentVolumeClaim": {"claimName": "db-data"}}]
+    assert only(result, "Deployment")["spec"]["strategy"] == {"type": "Recreate"}
+    assert {("db", "volumes[1]", "untranslatable"), ("db", "volumes", "approximate"),
+            ("db", "deploy.update_config", "untranslatable")} <= fields(result)
+
+
+def test_environment_and_unset_variable():
+    result = stack_to_kubernetes(stack(a={"image": "a", "environment": {"A": "1", "B": None}}))
+    assert container(result)["env"] == [{"name": "A", "value": "1"}]
+    assert ("a", "environment.B", "untranslatable") in fields(result)
+
+
+@pytest.mark.parametrize("order,parallelism,surge,unavailable", [
+    ("start-first", 1, 1, 0), ("stop-first", 2, 0, 2), ("stop-first", 0, 0, "100%")])
+def test_update_config_becomes_rolling_update(order, parallelism, surge, unavailable):
+    result = stack_to_kubernetes(stack(a={"image": "a", "deploy": {"update_config": {
+        "order": order, "parallelism": parallelism, "delay": "5s"}}}))
+    spec = only(result, "Deployment")["spec"]
+    assert spec["strategy"]["rollingUpdate"] == {"maxSurge": surge,
+                                                 "maxUnavailable": unavailable}
+    assert spec["minReadySeconds"] == 5
+    if (surge, unavailable) != (0, 0):
+        assert result.validate() == []
+
+
+def test_entrypoint_and_command():
+    result = stack_to_kubernetes(stack(a={"image": "a", "entrypoint": ["/run"],
+                                          "command": "serve --port 80"}))
+    assert container(result)["command"] == ["/run"]
+    assert container(result)["args"] == ["serve", "--port", "80"]
+
+
+def test_unknown_fields_and_top_level_sections_are_reported():
+    data = {"services": {"a": {"image": "a", "cap_add": ["NET_ADMIN"],
+                               "deploy": {"endpoint_mode": "dnsrr"}}},
+            "secrets": {"s": {"file": "./s"}}}
+    result = stack_to_kubernetes(data)
+    assert {("a", "cap_add", "untranslatable"), ("a", "deploy.endpoint_mode", "untranslatable"),
+            } <= fields(result)
+    assert [f.field for f in result.findings if f.source not in ("a",)] == ["secrets"]
+
+
+def test_service_without_image_is_reported_and_not_emitted():
+    result = stack_to_kubernetes(stack(a={"build": "."}))
+    assert result.objects == []
+    assert ("a", "image", "untranslatable") in fields(result)
+
+
+def test_wrong_dialect_is_refused():
+    with pytest.raises(ValueError, match="not a Swarm stack"):
+        stack_to_kubernetes(example_path("marathon"))
+    with pytest.raises(ValueError, match="not a Marathon app"):
+        marathon_to_kubernetes(example_path("swarm"))
+
+
+# ---- Marathon rules ------------------------------------------------------------------------
+
+def app(**fields_) -> dict:
+    return {"id": "/prod/web", "container": {"type": "DOCKER", "docker": {"image": "nginx"}},
+            **fields_}
+
+
+def test_mesos_dns_name_reverses_the_path():
+    assert mesos_dns_name("/shop/db/postgres") == "postgres-db-shop"
+    assert mesos_dns_name("/web") == "web"
+
+
+def test_instances_cpus_mem_disk_and_defaults():
+    result = marathon_to_kubernetes(app(instances=3, cpus=0.25, mem=1536, disk=100))
+    assert only(result, "Deployment")["spec"]["replicas"] == 3
+    assert container(result)["resources"]["requests"] == {
+        "cpu": "250m", "memory": "1536Mi", "ephemeral-storage": "100Mi"}
+    defaults = marathon_to_kubernetes(app())
+    assert container(defaults)["resources"]["requests"] == {"cpu": "1", "memory": "128Mi"}
+    assert only(defaults, "Deployment")["spec"]["replicas"] == 1
+
+
+def test_port_mappings_and_definitions():
+    result = marathon_to_kubernetes(app(container={
+        "type": "DOCKER", "docker": {"image": "nginx"}, "portMappings": [
+            {"containerPort": 80, "hostPort": 0, "servicePort": 10000, "name": "http"},
+            {"containerPort": 53, "hostPort": 31053, "protocol": "udp"}]}))
+    assert container(result)["ports"] == [
+        {"containerPort": 80}, {"containerPort": 53, "hostPort": 31053, "protocol": "UDP"}]
+    assert [p["port"] for p in only(result, "Service")["spec"]["ports"]] == [80, 53]
+    host = marathon_to_kubernetes(app(portDefinitions=[{"port": 0}]))
+    assert ("/prod/web", "portDefinitions[0]", "untranslatable") in fields(host)
+
+
+@pytest.mark.parametrize("check,action", [
+    ({"protocol": "MESOS_HTTP", "path": "/health"}, {"httpGet": {"path": "/health", "port": 80}}),
+    ({"protocol": "HTTPS"}, {"httpGet": {"path": "/", "port": 80, "scheme": "HTTPS"}}),
+    ({"protocol": "TCP"}, {"tcpSocket": {"port": 80}}),
+    ({"protocol": "COMMAND", "command": {"value": "test -f /ok"}},
+     {"exec": {"command": ["/bin/sh", "-c", "test -f /ok"]}}),
+])
+def test_health_checks_become_probes(check, action):
+    a = app(healthChecks=[{**check, "intervalSeconds": 7, "maxConsecutiveFailures": 2}])
+    a["container"]["portMappings"] = [{"containerPort": 80}]
+    result = marathon_to_kubernetes(a)
+    probe = {**action, "periodSeconds": 7, "failureThreshold": 2}
+    assert container(result)["livenessProbe"] == probe == container(result)["readinessProbe"]
+    assert result.validate() == []
+
+
+@pytest.mark.parametrize("constraint,path,expected", [
+    (["hostname", "UNIQUE"], ("podAntiAffinity",), "kubernetes.io/hostname"),
+    (["@zone", "GROUP_BY", "2"], ("topologySpreadConstraints",), "topology.kubernetes.io/zone"),
+    (["rack", "CLUSTER"], ("podAffinity",), "rack"),
+])
+def test_constraints_become_pod_rules(constraint, path, expected):
+    spec = pod_spec(marathon_to_kubernetes(app(constraints=[constraint])))
+    if path[0] == "topologySpreadConstraints":
+        [rule] = spec["topologySpreadConstraints"]
+        assert rule["whenUnsatisfiable"] == "DoNotSchedule"
+    else:
+        [rule] = spec["affinity"][path[0]]["requiredDuringSchedulingIgnoredDuringExecution"]
+    assert rule["topologyKey"] == expected
+
+
+@pytest.mark.parametrize("constraint,expression", [
+    (["rack", "IS", "r1"], {"key": "rack", "operator": "In", "values": ["r1"]}),
+    (["rack", "CLUSTER", "r1"], {"key": "rack", "operator": "In", "values": ["r1"]}),
+    (["rack", "LIKE", "r1|r2"], {"key": "rack", "operator": "In", "values": ["r1", "r2"]}),
+    (["hostname", "UNLIKE", "a1"],
+     {"key": "kubernetes.io/hostname", "operator": "NotIn", "values": ["a1"]}),
+])
+def test_constraints_become_node_affinity(constraint, expression):
+    spec = pod_spec(marathon_to_kubernetes(app(constraints=[constraint])))
+    [term] = spec["affinity"]["nodeAffinity"][
+        "requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"]
+    assert term["matchExpressions"] == [expression]
+
+
+@pytest.mark.parametrize("constraint", [["hostname", "LIKE", "srv2.*"],
+                                        ["hostname", "MAX_PER", "3"]])
+def test_inexpressible_constraints_are_reported(constraint):
+    result = marathon_to_kubernetes(app(constraints=[constraint]))
+    assert ("/prod/web", "constraints[0]", "untranslatable") in fields(result)
+    assert "affinity" not in pod_spec(result)
+
+
+def test_upgrade_strategy_becomes_rolling_update_percentages():
+    result = marathon_to_kubernetes(app(instances=4, upgradeStrategy={
+        "minimumHealthCapacity": 0.5, "maximumOverCapacity": 0.25}))
+    assert only(result, "Deployment")["spec"]["strategy"]["rollingUpdate"] == {
+        "maxSurge": "25%", "maxUnavailable": "50%"}
+
+
+def test_persistent_volume_makes_a_statefulset():
+    result = marathon_to_kubernetes(app(container={
+        "type": "MESOS", "docker": {"image": "postgres"}, "volumes": [
+            {"containerPath": "pgdata", "mode": "RW", "persistent": {"size": 512}},
+            {"containerPath": "/srv", "hostPath": "/mnt/srv", "mode": "RO"}]},
+        residency={"taskLostBehavior": "WAIT_FOREVER"}))
+    sts = only(result, "StatefulSet")
+    assert sts["spec"]["serviceName"] == "web-prod"
+    assert sts["spec"]["volumeClaimTemplates"][0]["metadata"]["name"] == "pgdata"
+    assert sts["spec"]["volumeClaimTemplates"][0]["spec"]["resources"]["requests"] == {
+        "storage": "512Mi"}
+    assert {("/prod/web", "container.volumes[1]", "untranslatable"),
+            ("/prod/web", "residency", "approximate")} <= fields(result)
+
+
+def test_dependencies_secrets_and_unknown_fields_are_reported():
+    result = marathon_to_kubernetes(app(dependencies=["/prod/db"], env={
+        "PASSWORD": {"secret": "pw"}}, fetch=[{"uri": "https://example.com/a.tgz"}],
+        killSelection="YOUNGEST_FIRST"))
+    assert {("/prod/web", "dependencies", "untranslatable"),
+            ("/prod/web", "env.PASSWORD", "untranslatable"),
+            ("/prod/web", "fetch", "untranslatable"),
+            ("/prod/web", "killSelection", "untranslatable")} <= fields(result)
+
+
+def test_command_app_without_image_is_reported():
+    result = marathon_to_kubernetes({"id": "/sleep", "cmd": "sleep 100"})
+    assert result.objects == []
+    assert ("/sleep", "container", "untranslatable") in fields(result)
+
+
+def test_cmd_runs_through_the_shell():
+    result = marathon_to_kubernetes(app(cmd="nginx -g 'daemon off;'"))
+    assert container(result)["command"] == ["/bin/sh", "-c", "nginx -g 'daemon off;'"]
+
+
+def test_yaml_has_no_aliases():
+    text = marathon_to_kubernetes(example_path("marathon")).yaml()
+    assert "&id" not in text and "*id" not in text
+    assert list(yaml.safe_load_all(text)) == marathon_to_kubernetes(
+        example_path("marathon")).objects
