@@ -536,6 +536,7 @@ class KubernetesCluster:
             raise ValueError(f"a node named {node.name!r} is already in the cluster")
         self._nodes[node.name] = NodeInfo(node)
         self._node_up[node.name] = True
+        self.services.node_changed(node.name, True)
         self.changed()
         if not self._reconciling:
             self._reconcile()
@@ -657,6 +658,7 @@ class KubernetesCluster:
         if not self._node_up[name]:
             return
         self._node_up[name] = False
+        self.services.node_changed(name, False)
         self.kubelet.node_down([p for p in self.list("Pod") if p["spec"].get("nodeName") == name])
         self.changed()
         self._lifecycle.silent(name)
@@ -668,6 +670,7 @@ class KubernetesCluster:
         if self._node_up[name]:
             return
         self._node_up[name] = True
+        self.services.node_changed(name, True)
         self._lifecycle.posting(name)
         for pod in self.list("Pod"):
             if pod["spec"].get("nodeName") != name:
@@ -687,6 +690,7 @@ class KubernetesCluster:
         self.kubelet.node_down([p for p in self.list("Pod") if p["spec"].get("nodeName") == name])
         del self._nodes[name]
         self._node_up.pop(name)
+        self.services.node_changed(name, False)
         self._podgc.removed[name] = self.now
         self._lifecycle.forget(name)
         self.changed()
@@ -820,15 +824,21 @@ class KubernetesCluster:
         svc = self.get("Service", namespace, service)
         if svc is None:
             raise ValueError(f'Service "{service}" not found in namespace "{namespace}"')
-        return [name for _, name in self.services.endpoints(svc)]
+        return [name for _, name, _ in self.services.endpoints(svc)]
 
     def request_stream(self, service: str, rate: float = 10.0, start: float | None = None,
-                       stop: float | None = None, namespace: str = "default") -> RequestStream:
+                       stop: float | None = None, namespace: str = "default",
+                       entry: str | None = None) -> RequestStream:
         """Send requests to a Service at ``rate`` per second from ``start`` (default now) to
         ``stop``; each goes to a random endpoint as kube-proxy sees them. Read the outcome
-        with ``stream.buckets(width)`` after ``run``."""
+        with ``stream.buckets(width)`` after ``run``.
+
+        ``entry``: None for clients inside the cluster (the cluster IP);
+        ``"load-balancer"`` for clients of a LoadBalancer Service's external address; a node
+        name for clients of a NodePort on that node (see :mod:`clustersim.kubernetes.services`
+        for ``externalTrafficPolicy``)."""
         return self.services.stream(service, namespace, rate,
-                                    self.now if start is None else start, stop)
+                                    self.now if start is None else start, stop, entry)
 
     def snapshot(self) -> Snapshot:
         """The cluster now, in the shape the views draw."""

@@ -65,6 +65,9 @@ class Timing:
     40 s before): how long a silent node stays Ready."""
     endpoint_propagation_seconds: float = 1.0
     """How long kube-proxy takes to see an endpoint change (watch, EndpointSlice, iptables)."""
+    lb_health_check_seconds: float = 10.0
+    """How long a cloud load balancer's health checks take to notice that a node went down or
+    came back (e.g. a 5 s interval and 2 consecutive results)."""
 
 
 def _image_pull_policy(container: dict[str, Any]) -> str:

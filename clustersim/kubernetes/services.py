@@ -17,8 +17,15 @@ https://kubernetes.io/docs/concepts/services-networking/service/
   random endpoint of that (possibly stale) view and fails when the chosen pod no longer
   serves (its node is down, or its container stopped) or when there is no endpoint.
 
-Simplified: ``externalTrafficPolicy: Local``, session affinity, topology-aware routing and
-per-port target resolution are not modelled; a request is one connection.
+- Clients outside the cluster come in through a node: a NodePort client through the node it
+  addresses (nothing answers while that node is down); a LoadBalancer client through a node
+  the cloud load balancer picks among those its health checks pass, which notice a failed
+  node ``lb_health_check_seconds`` late. With ``externalTrafficPolicy: Cluster`` (default) the
+  node forwards to any endpoint; with ``Local`` only to endpoints on itself (keeping the
+  client's address), and the load balancer's health check skips nodes without one.
+
+Simplified: session affinity, topology-aware routing, ``internalTrafficPolicy`` and per-port
+target resolution are not modelled; a request is one connection.
 """
 
 from __future__ import annotations
@@ -97,7 +104,8 @@ class Services:
         self._ips = {SERVICE_CIDR.network_address + 1}
         self._node_ports: set[int] = set()
         self._lb_ips: set[str] = set()
-        self._history: dict[str, list[tuple[float, tuple[tuple[str, str], ...]]]] = {}
+        self._history: dict[str, list[tuple[float, tuple[tuple[str, str, str], ...]]]] = {}
+        self._nodes: dict[str, list[tuple[float, bool]]] = {}
 
     # ---- allocation ----------------------------------------------------------------------
 
@@ -180,8 +188,8 @@ class Services:
 
     # ---- endpoints -----------------------------------------------------------------------
 
-    def endpoints(self, svc: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
-        """The Service's serving endpoints now: ``(pod uid, pod name)`` pairs."""
+    def endpoints(self, svc: Mapping[str, Any]) -> tuple[tuple[str, str, str], ...]:
+        """The Service's serving endpoints now: ``(pod uid, pod name, node)``."""
         spec = svc.get("spec") or {}
         selector = spec.get("selector")
         if not selector:
@@ -194,7 +202,8 @@ class Services:
             if (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
                 continue
             if selector_matches(selector, labels_of(pod)) and (publish_all or is_ready(pod)):
-                found.append((pod["metadata"]["uid"], pod["metadata"]["name"]))
+                found.append((pod["metadata"]["uid"], pod["metadata"]["name"],
+                              pod["spec"]["nodeName"]))
         return tuple(sorted(found, key=lambda e: e[1]))
 
     def sync(self) -> None:
@@ -210,7 +219,8 @@ class Services:
                     history.append((now, current))
                 self.cluster.wake_at(now + self.cluster.timing.endpoint_propagation_seconds)
 
-    def proxy_view(self, svc: Mapping[str, Any], time: float) -> tuple[tuple[str, str], ...]:
+    def proxy_view(self, svc: Mapping[str, Any],
+                   time: float) -> tuple[tuple[str, str, str], ...]:
         """The endpoints kube-proxy routes to at ``time`` (propagation delay applied)."""
         history = self._history.get(svc["metadata"]["uid"], [(-1.0, ())])
         seen = time - self.cluster.timing.endpoint_propagation_seconds
@@ -219,15 +229,34 @@ class Services:
 
     # ---- traffic -------------------------------------------------------------------------
 
+    def node_changed(self, name: str, up: bool) -> None:
+        """Remember when a node went down or came back (for load-balancer health checks)."""
+        self._nodes.setdefault(name, []).append((self.cluster.now, up))
+
+    def _node_up(self, name: str, time: float) -> bool:
+        history = self._nodes.get(name, [])
+        index = bisect.bisect_right([t for t, _ in history], time) - 1
+        return index >= 0 and history[index][1]
+
     def stream(self, service: str, namespace: str, rate: float, start: float,
-               stop: float | None) -> RequestStream:
+               stop: float | None, entry: str | None = None) -> RequestStream:
         """Start a request stream (see :meth:`KubernetesCluster.request_stream`)."""
         svc = self.cluster.get("Service", namespace, service)
         if svc is None:
             raise ValueError(f"Service {namespace}/{service} not found: apply it first")
-        if (svc.get("spec") or {}).get("clusterIP") == "None":
+        spec = svc.get("spec") or {}
+        if spec.get("clusterIP") == "None":
             raise ValueError(f"Service {namespace}/{service} is headless (clusterIP: None): "
                              "clients resolve pod addresses by DNS, kube-proxy does not route it")
+        if entry == "load-balancer" and spec.get("type") != "LoadBalancer":
+            raise ValueError(f"Service {namespace}/{service} is of type {spec.get('type')}, "
+                             "not LoadBalancer: it has no external load balancer")
+        if entry not in (None, "load-balancer"):
+            if spec.get("type") not in ("NodePort", "LoadBalancer"):
+                raise ValueError(f"Service {namespace}/{service} is of type "
+                                 f"{spec.get('type')}: only NodePort and LoadBalancer "
+                                 "Services open a port on the nodes")
+            self.cluster.node(entry)
         if rate <= 0:
             raise ValueError(f"request rate must be > 0 per second, got {rate}")
         if stop is not None and stop <= start:
@@ -236,7 +265,6 @@ class Services:
                                None if stop is None else float(stop))
         rng = random.Random(self.cluster.rng.getrandbits(64))
         env = self.cluster.clock.env
-        kubelet = self.cluster.kubelet
 
         def run():
             yield env.timeout(max(0.0, start - env.now))
@@ -244,12 +272,32 @@ class Services:
                 yield env.timeout(rng.expovariate(rate))
                 if stop is not None and env.now >= stop:
                     return
-                view = self.proxy_view(svc, env.now)
-                if not view:
-                    stream.records.append((env.now, False, None))
-                    continue
-                uid, name = view[rng.randrange(len(view))]
-                stream.records.append((env.now, uid in kubelet.serving, name))
+                stream.records.append(self._request(svc, entry, env.now, rng))
 
         env.process(run())
         return stream
+
+    def _request(self, svc: Mapping[str, Any], entry: str | None, now: float,
+                 rng: random.Random) -> tuple[float, bool, str | None]:
+        """One request: pick the entry node (if any), then an endpoint as kube-proxy there
+        sees them; it is served if that pod's container is up."""
+        view = self.proxy_view(svc, now)
+        local = (svc.get("spec") or {}).get("externalTrafficPolicy") == "Local"
+        node = entry
+        if entry == "load-balancer":
+            seen = now - self.cluster.timing.lb_health_check_seconds
+            seen_view = self.proxy_view(svc, seen)
+            healthy = [n for n in sorted(self._nodes) if self._node_up(n, seen)
+                       and (not local or any(e[2] == n for e in seen_view))]
+            if not healthy:
+                return (now, False, None)
+            node = healthy[rng.randrange(len(healthy))]
+        if node is not None:
+            if not self._node_up(node, now):
+                return (now, False, None)          # the node (and its kube-proxy) is down
+            if local:
+                view = tuple(e for e in view if e[2] == node)
+        if not view:
+            return (now, False, None)
+        uid, name, _ = view[rng.randrange(len(view))]
+        return (now, uid in self.cluster.kubelet.serving, name)

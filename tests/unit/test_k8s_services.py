@@ -170,3 +170,47 @@ def test_load_balancer_addresses_are_not_reused_while_held():
     ips = [cluster.get("Service", "default", n)["status"]["loadBalancer"]["ingress"][0]["ip"]
            for n in ("b", "c")]
     assert len(set(ips)) == 2 and all(ip.startswith("203.0.113.") for ip in ips)
+
+
+def test_node_port_client_fails_with_its_node_and_local_policy_keeps_traffic_local():
+    cluster = KubernetesCluster(nodes(), seed=2)
+    cluster.apply([web(replicas=2), service("NodePort", externalTrafficPolicy="Local")])
+    cluster.run()
+    with_pod = {p.node for p in cluster.pods()}
+    without = next(n for n in cluster.node_names() if n not in with_pod)
+    served_here = cluster.request_stream("web", rate=20, stop=cluster.now + 10,
+                                         entry=sorted(with_pod)[0])
+    nothing_here = cluster.request_stream("web", rate=20, stop=cluster.now + 10, entry=without)
+    cluster.run(until=cluster.now + 11)
+    assert served_here.failed == 0 and len(served_here.by_pod()) == 1
+    assert nothing_here.served == 0 and nothing_here.failed > 0
+    cluster.fail_node(sorted(with_pod)[0])
+    dead = cluster.request_stream("web", rate=20, stop=cluster.now + 10,
+                                  entry=sorted(with_pod)[0])
+    cluster.run(until=cluster.now + 11)
+    assert dead.served == 0
+
+
+def test_load_balancer_stops_sending_to_a_failed_node_after_its_health_checks():
+    cluster = KubernetesCluster(nodes(), seed=4)
+    cluster.apply([web(replicas=3), service("LoadBalancer")])
+    cluster.run()
+    start = cluster.now
+    stream = cluster.request_stream("web", rate=60, start=start, stop=start + 40,
+                                    entry="load-balancer")
+    cluster.fail_node("node-1")
+    cluster.run(until=start + 40)
+    buckets = stream.buckets(10)
+    assert buckets[0]["failed"] > 0                # health checks have not noticed yet
+    # after 10 s the LB skips node-1, but kube-proxy elsewhere still sends a third of the
+    # requests to node-1's pod until the node controller marks it NotReady (50 s)
+    assert 0 < buckets[2]["failed"] < buckets[0]["failed"]
+
+
+def test_entry_must_match_the_service_type():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(service())
+    with pytest.raises(ValueError, match="not LoadBalancer"):
+        cluster.request_stream("web", entry="load-balancer")
+    with pytest.raises(ValueError, match="only NodePort and LoadBalancer"):
+        cluster.request_stream("web", entry="node-1")
