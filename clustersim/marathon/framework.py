@@ -48,114 +48,42 @@ pods launch as a task group whose executor resources ride on the first container
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
 from typing import Any
 
 from clustersim.marathon.backoff import Backoff
 from clustersim.marathon.constraints import constraint_accepts, select_instances_to_kill
 from clustersim.marathon.groups import RootGroup, load_specs
+from clustersim.marathon.health import HealthChecking
 from clustersim.marathon.pathid import PathId
 from clustersim.marathon.plan import RESTART, SCALE, START, STOP, plan_steps
 from clustersim.marathon.ports import assign_service_ports, host_port_requests, host_ports_from
 from clustersim.marathon.runspec import RunSpec, container_resources
+from clustersim.marathon.state import (
+    FAILURES,
+    INACTIVE,
+    MESOS_STATE,
+    RESERVED,
+    RUNNING,
+    SCHEDULED,
+    STAGING,
+    STARTING,
+    TERMINAL,
+    UNREACHABLE,
+    App,
+    Deployment,
+    Instance,
+    Restart,
+)
 from clustersim.marathon.upgrade import restart_strategy
 from clustersim.mesos import Framework, LaunchGroup, Resources, TaskInfo
 from clustersim.sim import EventLog
 
 __all__ = ["Deployment", "Instance", "Marathon"]
 
-SCHEDULED, STAGING, STARTING, RUNNING = "Scheduled", "Staging", "Starting", "Running"
-UNREACHABLE, INACTIVE, RESERVED = "Unreachable", "UnreachableInactive", "Reserved"
-_TERMINAL = {"TASK_FINISHED", "TASK_FAILED", "TASK_KILLED", "TASK_ERROR", "TASK_DROPPED",
-             "TASK_LOST", "TASK_GONE", "TASK_GONE_BY_OPERATOR"}
-_FAILURES = _TERMINAL - {"TASK_KILLED"}
-_MESOS_STATE = {"TASK_STAGING": STAGING, "TASK_STARTING": STARTING, "TASK_RUNNING": RUNNING}
+#: The role of a DC/OS public agent's reserved resources (agents with ``public_ip: true``).
 PUBLIC_ROLE = "slave_public"
 
-
-@dataclass
-class Instance:
-    """One instance of an app or pod: where it runs, its tasks, state and health.
-
-    ``state`` is Marathon's condition (Scheduled, Staging, Starting, Running, Unreachable,
-    UnreachableInactive, Reserved); ``goal`` is Running, Stopped (resident: keep the
-    reservation) or Decommissioned.
-    """
-
-    id: str
-    spec_id: str
-    version: int
-    state: str = SCHEDULED
-    goal: str = "Running"
-    agent_id: str | None = None
-    hostname: str | None = None
-    attributes: dict[str, str] = field(default_factory=dict)
-    domain: dict[str, str] | None = None
-    host_ports: list[int | None] = field(default_factory=list)
-    ip: str | None = None
-    tasks: dict[str, str] = field(default_factory=dict)
-    healthy: bool | None = None
-    ever_healthy: bool = False
-    failures: dict[int, int] = field(default_factory=dict)
-    running_since: float | None = None
-    reservation: str | None = None
-    attempt: int = 0
-    ready: bool = False
-    staged_at: float | None = None
-
-    @property
-    def placed(self) -> bool:
-        return self.agent_id is not None and self.state in (STAGING, STARTING, RUNNING,
-                                                             UNREACHABLE)
-
-    def place(self) -> dict[str, Any]:
-        return {"hostname": self.hostname, "attributes": self.attributes, "domain": self.domain}
-
-
-@dataclass
-class App:
-    """What Marathon tracks per run spec."""
-
-    spec: RunSpec
-    version: int
-    service_ports: list[int]
-    backoff: Backoff
-    instances: dict[str, Instance] = field(default_factory=dict)
-    health_ok: bool = True
-
-
-@dataclass
-class Restart:
-    """A restart in progress: the strategy's bounds and how many old instances were killed."""
-
-    min_healthy: int
-    max_capacity: int
-    kill_immediately: int
-    killed: int = 0
-
-
-@dataclass
-class Deployment:
-    """A running or finished deployment: its id, steps and progress."""
-
-    id: str
-    steps: list[list[dict[str, Any]]]
-    started_at: float
-    step_index: int = 0
-    status: str = "running"
-    finished_at: float | None = None
-    restarts: dict[str, Restart] = field(default_factory=dict)
-
-    @property
-    def affected(self) -> set[str]:
-        return {a["app"] for step in self.steps for a in step}
-
-    @property
-    def current_step(self) -> list[dict[str, Any]]:
-        return self.steps[self.step_index] if self.step_index < len(self.steps) else []
-
-
-class Marathon(Framework):
+class Marathon(HealthChecking, Framework):
     """The Marathon framework. Register it: ``m = cluster.register(marathon.Marathon())``."""
 
     def __init__(self, name: str = "marathon", role: str = "*", *,
@@ -419,7 +347,7 @@ class Marathon(Framework):
             self._retire(app, instance)
             return
         for task_id, state in instance.tasks.items():
-            if state not in _TERMINAL and self.driver:
+            if state not in TERMINAL and self.driver:
                 self.driver.kill_task(task_id)
 
     def _retire(self, app: App, instance: Instance) -> None:
@@ -654,13 +582,13 @@ class Marathon(Framework):
                      f"taskStatus={status.state}"
                      + (f" appId={found[0].spec.id}" if found else "")
                      + (f" reason={status.reason}" if status.reason else ""),
-                     "Warning" if status.state in _FAILURES or status.state == "TASK_UNREACHABLE"
+                     "Warning" if status.state in FAILURES or status.state == "TASK_UNREACHABLE"
                      else "Normal")
         if found is None or status.task_id not in found[1].tasks:
             return
         app, instance = found
         instance.tasks[status.task_id] = status.state
-        if status.state in _MESOS_STATE:
+        if status.state in MESOS_STATE:
             states = set(instance.tasks.values())
             if states == {"TASK_RUNNING"} and instance.state != RUNNING:
                 instance.state, instance.running_since = RUNNING, self.now
@@ -668,23 +596,23 @@ class Marathon(Framework):
                 self._start_readiness_check(app, instance)
             elif instance.state != RUNNING:   # a task group runs when all its tasks run
                 instance.state = STARTING if status.state == "TASK_RUNNING" \
-                    else _MESOS_STATE[status.state]
+                    else MESOS_STATE[status.state]
         elif status.state == "TASK_UNREACHABLE":
             self._unreachable(app, instance)
-        elif status.state in _TERMINAL:
+        elif status.state in TERMINAL:
             self._task_ended(app, instance, status)
         self._progress()
 
     def _task_ended(self, app: App, instance: Instance, status: Any) -> None:
         for task_id, state in instance.tasks.items():   # a task group fails as a whole
-            if state not in _TERMINAL and state != "TASK_UNREACHABLE":
+            if state not in TERMINAL and state != "TASK_UNREACHABLE":
                 self.driver.kill_task(task_id)
-        if any(state not in _TERMINAL for state in instance.tasks.values()):
+        if any(state not in TERMINAL for state in instance.tasks.values()):
             return
         if instance.goal != "Running" or instance.state == INACTIVE:
             self._retire(app, instance)
             return
-        if status.state in _FAILURES:
+        if status.state in FAILURES:
             until = app.backoff.add_delay(self.now)
             self.driver.call_later(until - self.now, self._revive, background=True)
         instance.state, instance.healthy, instance.running_since = SCHEDULED, None, None
@@ -715,85 +643,6 @@ class Marathon(Framework):
 
         self.driver.call_later(inactive, inactivate)
         self.driver.call_later(expunge, expunge_it)
-
-    # -- readiness and health checks ------------------------------------------------------
-
-    def _start_readiness_check(self, app: App, instance: Instance) -> None:
-        """Readiness checks (``core/readiness/ReadinessCheckExecutor.scala``) run while an
-        instance is deployed: it counts as ready at the first check after
-        ``intervalSeconds`` (default 30 s) that its app passes. Without readiness checks an
-        instance is ready as soon as it runs."""
-        checks = app.spec.manifest.get("readinessChecks") or []
-        if not checks:
-            instance.ready = True
-            return
-        interval = float(checks[0].get("intervalSeconds", 30))
-        attempt = instance.attempt
-
-        def check() -> None:
-            if instance.attempt != attempt or instance.state != RUNNING:
-                return
-            if app.health_ok:
-                instance.ready = True
-                self._record("instance", instance.id, "instance_changed_event",
-                             f"{instance.id} of {app.spec.id} is ready "
-                             f"(readiness check {checks[0].get('name', 'readinessCheck')})")
-                self._progress()
-            else:
-                self.driver.call_later(interval, check, background=True)
-
-        self.driver.call_later(interval, check)
-
-    def _start_health_checks(self, app: App, instance: Instance) -> None:
-        for index, check in enumerate(app.spec.health_checks):
-            self._schedule_check(app, instance, index, check.first_check_after, instance.attempt)
-
-    def _schedule_check(self, app: App, instance: Instance, index: int, delay: float,
-                        attempt: int) -> None:
-        settled = instance.ever_healthy or self.now + delay > (
-            (instance.running_since or 0.0) + app.spec.health_checks[index].grace_period_seconds)
-        self.driver.call_later(delay, lambda: self._check(app, instance, index, attempt),
-                               background=settled)
-
-    def _check(self, app: App, instance: Instance, index: int, attempt: int) -> None:
-        if instance.attempt != attempt or instance.state != RUNNING \
-                or self.apps.get(app.spec.id) is not app or index >= len(app.spec.health_checks):
-            return
-        check = app.spec.health_checks[index]
-        results = list(instance.failures.items())
-        if app.health_ok:
-            instance.failures[index] = 0
-            healthy = all(v == 0 for k, v in instance.failures.items()) and \
-                len(instance.failures) == len(app.spec.health_checks)
-            if healthy and instance.healthy is not True:
-                instance.healthy, instance.ever_healthy = True, True
-                self._record("instance", instance.id, "health_status_changed_event",
-                             f"{instance.id} of {app.spec.id} is healthy (alive=true)")
-                self._progress()
-        else:
-            in_grace = not instance.ever_healthy and \
-                self.now < (instance.running_since or 0.0) + check.grace_period_seconds
-            if not in_grace:
-                failures = dict(results).get(index, 0) + 1
-                instance.failures[index] = failures
-                self._record("instance", instance.id, "failed_health_check_event",
-                             f"{check.protocol} health check of {instance.id} failed "
-                             f"({failures} consecutive)", "Warning")
-                if instance.healthy is not False:
-                    instance.healthy = False
-                    self._record("instance", instance.id, "health_status_changed_event",
-                                 f"{instance.id} of {app.spec.id} is unhealthy (alive=false)",
-                                 "Warning")
-                if check.max_consecutive_failures and failures >= check.max_consecutive_failures:
-                    self._record("instance", instance.id, "unhealthy_task_kill_event",
-                                 f"Killing {instance.id}: {failures} consecutive failed "
-                                 f"{check.protocol} health checks", "Warning")
-                    until = app.backoff.add_delay(self.now)
-                    self.driver.call_later(until - self.now, self._revive, background=True)
-                    for task_id in instance.tasks:
-                        self.driver.kill_task(task_id)
-                    return
-        self._schedule_check(app, instance, index, check.interval_seconds, attempt)
 
     # -- events ---------------------------------------------------------------------------
 

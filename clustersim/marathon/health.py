@@ -1,0 +1,111 @@
+"""Health and readiness checks of running instances, and what failing ones lead to.
+
+Sources: mesosphere/marathon ``src/main/scala/mesosphere/marathon/core/health/impl/
+HealthCheckActor.scala`` and ``core/health/HealthCheck.scala`` (defaults, first check 5 s
+after the checks start), ``core/readiness/ReadinessCheckExecutor.scala``:
+
+- checks run every ``intervalSeconds``; a failure during ``gracePeriodSeconds`` after the
+  task started, before any success, is ignored;
+- after ``maxConsecutiveFailures`` failures in a row (0 = never) Marathon kills the task
+  (``unhealthy_task_kill_event``); the instance is relaunched after the app's backoff;
+- readiness checks gate deployments only: a new instance counts once its first readiness
+  check passed, ``intervalSeconds`` (30 s by default) after it started running.
+
+Simplified: a check passes unless a lab breaks the app with ``Marathon.set_health``; check
+timeouts and HTTP status codes are not modelled.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clustersim.marathon.state import RUNNING, App, Instance
+
+__all__ = ["HealthChecking"]
+
+
+class HealthChecking:
+    """The health-check part of :class:`~clustersim.marathon.framework.Marathon` (a mixin:
+    it uses the framework's ``driver``, ``apps``, ``now``, ``_record``, ``_progress`` and
+    ``_revive``)."""
+
+    driver: Any
+    apps: dict[str, App]
+
+
+    def _start_readiness_check(self, app: App, instance: Instance) -> None:
+        """Readiness checks (``core/readiness/ReadinessCheckExecutor.scala``) run while an
+        instance is deployed: it counts as ready at the first check after
+        ``intervalSeconds`` (default 30 s) that its app passes. Without readiness checks an
+        instance is ready as soon as it runs."""
+        checks = app.spec.manifest.get("readinessChecks") or []
+        if not checks:
+            instance.ready = True
+            return
+        interval = float(checks[0].get("intervalSeconds", 30))
+        attempt = instance.attempt
+
+        def check() -> None:
+            if instance.attempt != attempt or instance.state != RUNNING:
+                return
+            if app.health_ok:
+                instance.ready = True
+                self._record("instance", instance.id, "instance_changed_event",
+                             f"{instance.id} of {app.spec.id} is ready "
+                             f"(readiness check {checks[0].get('name', 'readinessCheck')})")
+                self._progress()
+            else:
+                self.driver.call_later(interval, check, background=True)
+
+        self.driver.call_later(interval, check)
+
+    def _start_health_checks(self, app: App, instance: Instance) -> None:
+        for index, check in enumerate(app.spec.health_checks):
+            self._schedule_check(app, instance, index, check.first_check_after, instance.attempt)
+
+    def _schedule_check(self, app: App, instance: Instance, index: int, delay: float,
+                        attempt: int) -> None:
+        settled = instance.ever_healthy or self.now + delay > (
+            (instance.running_since or 0.0) + app.spec.health_checks[index].grace_period_seconds)
+        self.driver.call_later(delay, lambda: self._check(app, instance, index, attempt),
+                               background=settled)
+
+    def _check(self, app: App, instance: Instance, index: int, attempt: int) -> None:
+        if instance.attempt != attempt or instance.state != RUNNING \
+                or self.apps.get(app.spec.id) is not app or index >= len(app.spec.health_checks):
+            return
+        check = app.spec.health_checks[index]
+        results = list(instance.failures.items())
+        if app.health_ok:
+            instance.failures[index] = 0
+            healthy = all(v == 0 for k, v in instance.failures.items()) and \
+                len(instance.failures) == len(app.spec.health_checks)
+            if healthy and instance.healthy is not True:
+                instance.healthy, instance.ever_healthy = True, True
+                self._record("instance", instance.id, "health_status_changed_event",
+                             f"{instance.id} of {app.spec.id} is healthy (alive=true)")
+                self._progress()
+        else:
+            in_grace = not instance.ever_healthy and \
+                self.now < (instance.running_since or 0.0) + check.grace_period_seconds
+            if not in_grace:
+                failures = dict(results).get(index, 0) + 1
+                instance.failures[index] = failures
+                self._record("instance", instance.id, "failed_health_check_event",
+                             f"{check.protocol} health check of {instance.id} failed "
+                             f"({failures} consecutive)", "Warning")
+                if instance.healthy is not False:
+                    instance.healthy = False
+                    self._record("instance", instance.id, "health_status_changed_event",
+                                 f"{instance.id} of {app.spec.id} is unhealthy (alive=false)",
+                                 "Warning")
+                if check.max_consecutive_failures and failures >= check.max_consecutive_failures:
+                    self._record("instance", instance.id, "unhealthy_task_kill_event",
+                                 f"Killing {instance.id}: {failures} consecutive failed "
+                                 f"{check.protocol} health checks", "Warning")
+                    until = app.backoff.add_delay(self.now)
+                    self.driver.call_later(until - self.now, self._revive, background=True)
+                    for task_id in instance.tasks:
+                        self.driver.kill_task(task_id)
+                    return
+        self._schedule_check(app, instance, index, check.interval_seconds, attempt)

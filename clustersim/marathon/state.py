@@ -1,0 +1,110 @@
+"""What Marathon tracks: instances, apps, restarts in progress and deployments.
+
+An :class:`Instance` is Marathon's unit of an app or pod (``core/instance/Instance.scala``):
+its ``state`` is Marathon's condition (``core/condition/Condition.scala``: Scheduled,
+Staging, Starting, Running, Unreachable, UnreachableInactive, and Reserved for a resident
+instance whose tasks are gone but whose reservation stays) and its ``goal`` what Marathon
+wants of it (``Goal.scala``: Running, Stopped, Decommissioned).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from clustersim.marathon.backoff import Backoff
+from clustersim.marathon.runspec import RunSpec
+
+__all__ = ["App", "Deployment", "Instance", "Restart"]
+
+SCHEDULED, STAGING, STARTING, RUNNING = "Scheduled", "Staging", "Starting", "Running"
+UNREACHABLE, INACTIVE, RESERVED = "Unreachable", "UnreachableInactive", "Reserved"
+#: Mesos task states after which a task holds nothing any more.
+TERMINAL = frozenset({"TASK_FINISHED", "TASK_FAILED", "TASK_KILLED", "TASK_ERROR",
+                      "TASK_DROPPED", "TASK_LOST", "TASK_GONE", "TASK_GONE_BY_OPERATOR"})
+#: Terminal states that count as a failure for the launch backoff.
+FAILURES = TERMINAL - {"TASK_KILLED"}
+#: Mesos task state → instance condition while a task starts.
+MESOS_STATE = {"TASK_STAGING": STAGING, "TASK_STARTING": STARTING, "TASK_RUNNING": RUNNING}
+
+
+@dataclass
+class Instance:
+    """One instance of an app or pod: where it runs, its tasks, state and health.
+
+    ``state`` is Marathon's condition (Scheduled, Staging, Starting, Running, Unreachable,
+    UnreachableInactive, Reserved); ``goal`` is Running, Stopped (resident: keep the
+    reservation) or Decommissioned.
+    """
+
+    id: str
+    spec_id: str
+    version: int
+    state: str = SCHEDULED
+    goal: str = "Running"
+    agent_id: str | None = None
+    hostname: str | None = None
+    attributes: dict[str, str] = field(default_factory=dict)
+    domain: dict[str, str] | None = None
+    host_ports: list[int | None] = field(default_factory=list)
+    ip: str | None = None
+    tasks: dict[str, str] = field(default_factory=dict)
+    healthy: bool | None = None
+    ever_healthy: bool = False
+    failures: dict[int, int] = field(default_factory=dict)
+    running_since: float | None = None
+    reservation: str | None = None
+    attempt: int = 0
+    ready: bool = False
+    staged_at: float | None = None
+
+    @property
+    def placed(self) -> bool:
+        return self.agent_id is not None and self.state in (STAGING, STARTING, RUNNING,
+                                                             UNREACHABLE)
+
+    def place(self) -> dict[str, Any]:
+        return {"hostname": self.hostname, "attributes": self.attributes, "domain": self.domain}
+
+
+@dataclass
+class App:
+    """What Marathon tracks per run spec."""
+
+    spec: RunSpec
+    version: int
+    service_ports: list[int]
+    backoff: Backoff
+    instances: dict[str, Instance] = field(default_factory=dict)
+    health_ok: bool = True
+
+
+@dataclass
+class Restart:
+    """A restart in progress: the strategy's bounds and how many old instances were killed."""
+
+    min_healthy: int
+    max_capacity: int
+    kill_immediately: int
+    killed: int = 0
+
+
+@dataclass
+class Deployment:
+    """A running or finished deployment: its id, steps and progress."""
+
+    id: str
+    steps: list[list[dict[str, Any]]]
+    started_at: float
+    step_index: int = 0
+    status: str = "running"
+    finished_at: float | None = None
+    restarts: dict[str, Restart] = field(default_factory=dict)
+
+    @property
+    def affected(self) -> set[str]:
+        return {a["app"] for step in self.steps for a in step}
+
+    @property
+    def current_step(self) -> list[dict[str, Any]]:
+        return self.steps[self.step_index] if self.step_index < len(self.steps) else []
