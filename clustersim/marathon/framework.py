@@ -20,10 +20,9 @@ running. What it does, after mesosphere/marathon (``src/main/scala/mesosphere/ma
   ``YOUNGEST_FIRST`` by default). Restarts follow :func:`~clustersim.marathon.upgrade.
   restart_strategy`: kill the allowed old instances, start new ones up to the capacity,
   and kill one more old instance whenever a new one becomes healthy.
-- Health checks (``core/health/impl/HealthCheckActor.scala``) run every ``intervalSeconds``;
-  failures during ``gracePeriodSeconds`` before the first success are ignored; after
-  ``maxConsecutiveFailures`` failures (0 = never) the task is killed and relaunched after
-  the app's backoff (:mod:`~clustersim.marathon.backoff`).
+- Health and readiness checks (:mod:`~clustersim.marathon.health`): after
+  ``maxConsecutiveFailures`` failed checks the task is killed and relaunched after the
+  app's backoff (:mod:`~clustersim.marathon.backoff`).
 - A failed task's instance is scheduled again after the backoff. An unreachable task's
   instance is replaced after ``unreachableStrategy.inactiveAfterSeconds`` and forgotten
   after ``expungeAfterSeconds``; with ``disabled`` (resident apps) it waits for its agent.
