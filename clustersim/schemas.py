@@ -3,7 +3,7 @@
 The loaders in :mod:`clustersim.manifests` check what the simulators read. Before a manifest
 goes to a real cluster it should also pass the schema the real system publishes:
 
-- **Kubernetes** objects are checked with `kubernetes-validate
+- **Kubernetes** objects are checked with the schemas of `kubernetes-validate
   <https://github.com/willthames/kubernetes-validate>`_ against the OpenAPI-derived JSON
   schemas of one Kubernetes release (:data:`KUBERNETES_VERSION`). The package ships the
   schemas of every release it supports inside the wheel (``kubernetes_validate/
@@ -37,6 +37,8 @@ from typing import Any
 
 import jsonschema
 import kubernetes_validate
+import kubernetes_validate.utils
+from referencing import Registry, Resource
 
 __all__ = [
     "KUBERNETES_VERSION",
@@ -108,29 +110,66 @@ def validate_kubernetes(
     """Problems of Kubernetes objects against the API schemas of release ``version``.
 
     ``source`` is one object (a dict), a list of them, or specs from ``load_manifests``.
-    Returns an empty list when everything validates. kubernetes-validate reports the most
-    relevant problem of each object (jsonschema's ``best_match``), so fix and check again.
-    An object of a kind the release does not know (a custom resource, a removed API version)
-    is a problem too: the schema cannot vouch for it.
+    Returns every problem (an empty list when everything validates), object by object, in
+    field-path order. An object of a kind the release does not know (a custom resource, a
+    removed API version) is a problem too: the schema cannot vouch for it.
     """
     problems = []
     for document in _documents(source):
-        kind = document.get("kind")
+        kind, api_version = document.get("kind"), document.get("apiVersion")
         name = (document.get("metadata") or {}).get("name") or "<no name>"
         label = f"{kind}/{name}"
-        if not isinstance(kind, str) or not isinstance(document.get("apiVersion"), str):
+        if not isinstance(kind, str) or not isinstance(api_version, str):
             problems.append(SchemaProblem(label, "", "needs 'apiVersion' and 'kind' strings"))
             continue
+        release = _shipped_release(version)
         try:
-            kubernetes_validate.validate(document, version, strict=strict)
-        except kubernetes_validate.ValidationError as err:
-            problems.append(SchemaProblem(label, field_path(err.absolute_path), err.message))
-        except kubernetes_validate.SchemaNotFoundError as err:
-            problems.append(SchemaProblem(label, "apiVersion", err.message))
-        except kubernetes_validate.utils.VersionNotSupportedError as err:
-            versions = sorted(set(kubernetes_validate.utils.all_versions()), key=_release)
-            raise ValueError(f"{err.message}; pick one of {', '.join(versions)}") from None
+            validator = _kubernetes_validator(release, kind, api_version, strict)
+        except FileNotFoundError:
+            problems.append(SchemaProblem(
+                label, "apiVersion", f"Kubernetes {_minor(release)} has no kind {kind} in "
+                f"{api_version} (a custom resource, a typo, or an API version no longer served)"))
+            continue
+        errors = (_deepest(error) for error in validator.iter_errors(document))
+        problems.extend(sorted(
+            (SchemaProblem(label, field_path(e.absolute_path), e.message) for e in errors),
+            key=lambda problem: problem.path))
     return problems
+
+
+def _minor(release: str) -> str:
+    return ".".join(release.split(".")[:2])
+
+
+def _shipped_release(version: str) -> str:
+    """The newest release kubernetes-validate ships that is not newer than ``version``, as
+    ``kubernetes_validate.validate`` picks it (``1.35`` → ``1.35.0``)."""
+    wanted = _release(_minor(version.removeprefix("v")))
+    shipped = sorted(set(kubernetes_validate.utils.all_versions()), key=_release)
+    usable = [release for release in shipped if _release(_minor(release)) <= wanted]
+    if not usable or wanted > _release(_minor(shipped[-1])):
+        raise ValueError(f"kubernetes-validate {kubernetes_validate.version.__version__} has no "
+                         f"schemas for Kubernetes {version}; pick one of {', '.join(shipped)}")
+    return usable[-1]
+
+
+@cache
+def _kubernetes_validator(
+    release: str, kind: str, api_version: str, strict: bool
+) -> jsonschema.Draft202012Validator:
+    """A validator for one kind, built once: the schema files kubernetes-validate ships
+    (``kubernetes-json-schema/v<release>-local[-strict]/<kind>-<group>-<version>.json`` and
+    ``_definitions.json``, looked up as ``kubernetes_validate.utils.validate`` does: the
+    group's domain is dropped, ``apps/v1`` → ``apps-v1``). Reading them per object, as
+    ``kubernetes_validate.validate`` does, costs tens of milliseconds each time; and its
+    ``validate`` stops at the first error, where this reports them all."""
+    group_version = re.sub(r"^([^./]*)(?:\.[^/]*)?/", r"\1-", api_version)
+    folder = f"kubernetes-json-schema/v{release}-local{'-strict' if strict else ''}"
+    read = kubernetes_validate.utils.schema_contents
+    schema = read(f"{folder}/{kind.lower()}-{group_version}.json", release)
+    definitions = read(f"{folder}/_definitions.json", release)
+    registry = Resource.from_contents(definitions) @ (Resource.from_contents(schema) @ Registry())
+    return jsonschema.Draft202012Validator(schema, registry=registry)
 
 
 def _release(version: str) -> tuple[int, ...]:

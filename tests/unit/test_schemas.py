@@ -126,3 +126,15 @@ def test_require_valid_raises_with_every_problem():
 def test_not_a_manifest_is_a_clear_error():
     with pytest.raises(ValueError, match="expected a manifest"):
         validate_kubernetes(["kind: Pod"])
+
+
+def test_every_problem_of_an_object_is_reported_in_path_order():
+    bad = deployment()
+    bad["spec"]["replicas"] = "3"
+    bad["spec"]["template"]["spec"]["containers"][0]["image"] = 7
+    assert [p.path for p in validate_kubernetes(bad)] == [
+        "spec.replicas", "spec.template.spec.containers[0].image"]
+
+
+def test_version_prefix_and_patch_are_accepted():
+    assert validate_kubernetes(deployment(), version="v1.30.4") == []
