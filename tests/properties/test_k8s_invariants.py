@@ -145,3 +145,27 @@ def test_same_seed_same_trace(seed, replicas):
         return [(e.time, e.object, e.reason, e.message) for e in cluster.events]
 
     assert trace() == trace()
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(st.integers(0, 5), min_size=1, max_size=4), st.integers(0, 2**16))
+def test_ordered_ready_statefulset_ordinals_stay_a_prefix(sizes, seed):
+    """OrderedReady creates ordinal i only after 0…i−1 and removes the highest first, so the
+    live ordinals are always 0…k−1 (kubernetes/kubernetes stateful_set_control.go)."""
+    cluster = KubernetesCluster(Node.many(3, "node", cpu="8", memory="16Gi"), seed=seed)
+    template = {"metadata": {"labels": {"app": "db"}}, "spec": {"containers": [{
+        "name": "db", "image": "db:1", "readinessProbe": {"initialDelaySeconds": 4,
+                                                          "periodSeconds": 2}}]}}
+    cluster.apply({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db"},
+                   "spec": {"replicas": sizes[0], "serviceName": "db", "template": template,
+                            "selector": {"matchLabels": {"app": "db"}}}})
+    env = cluster.clock.env
+    for size in [*sizes[1:], None]:
+        while env.peek() != float("inf"):
+            env.step()
+            ordinals = sorted(int(p.name.rsplit("-", 1)[1]) for p in cluster.pods()
+                              if p.reason != "Terminating")
+            assert ordinals == list(range(len(ordinals)))
+        if size is not None:
+            cluster.scale("sts", "db", size)
+    assert len(cluster.pods()) == sizes[-1]
