@@ -346,6 +346,8 @@ def dialects_explorer(times: Sequence[float] = DEFAULT_TIMES) -> LiveApp:
 
     first = runs_for(3, -1.0)
     chart = go.FigureWidget(data=_traces(first))
+    for trace, system in zip(chart.data, first, strict=True):
+        trace.uid = f"dialects-{system}"   # FigureWidget draws its own uids otherwise
     _layout(chart, first)
 
     def update(_: object = None) -> None:

@@ -215,6 +215,8 @@ def networking_explorer() -> LiveApp:
     message = widgets.HTML()
     fits = [port_fit(mode, count.value) for mode in MODES]
     chart = go.FigureWidget(data=_bars(fits))
+    for trace, uid in zip(chart.data, ("net-placed", "net-waiting"), strict=True):
+        trace.uid = uid   # FigureWidget draws its own uids otherwise
     chart.update_layout(**_layout(count.value), xaxis_range=[0, 10.5])
 
     def update(_: object = None) -> None:

@@ -1,0 +1,106 @@
+"""The three-dialects explorer: shop on Kubernetes, Marathon and Swarm side by side."""
+
+from __future__ import annotations
+
+import pytest
+
+from clustersim.marathon import deployment_plan
+from clustersim.widgets.base import KERNEL_NOTE
+from clustersim.widgets.dialects import (
+    SYSTEMS,
+    TIERS,
+    compare_shop,
+    dialects_explorer,
+    run_shop,
+    shop_source,
+    start_order,
+)
+
+TIMES = [float(t) for t in range(0, 181, 5)]
+
+
+@pytest.fixture(scope="module")
+def runs():
+    return compare_shop(3, None, TIMES)
+
+
+def test_shop_source_scales_only_the_api_tier() -> None:
+    docs = shop_source("kubernetes", 5)
+    replicas = {d["metadata"]["name"]: d["spec"].get("replicas") for d in docs
+                if d["kind"] in ("Deployment", "StatefulSet")}
+    assert replicas == {"db": 1, "cache": 1, "api": 5, "frontend": 2}
+    assert shop_source("swarm", 4)["services"]["api"]["deploy"]["replicas"] == 4
+    apps = {a["id"]: a["instances"] for g in shop_source("marathon", 2)["groups"]
+            for a in g["apps"]}
+    assert apps["/shop/web/api"] == 2 and apps["/shop/web/frontend"] == 2
+
+
+@pytest.mark.parametrize("bad", [-1, 21, 2.5, "3", True])
+def test_bad_replica_counts_are_refused(bad) -> None:
+    with pytest.raises(ValueError, match="api_replicas"):
+        shop_source("swarm", bad)
+
+
+def test_unknown_system_and_tier_are_refused() -> None:
+    with pytest.raises(ValueError, match="system must be"):
+        run_shop("nomad")
+    with pytest.raises(ValueError, match="fail_tier"):
+        run_shop("swarm", fail_at=10, fail_tier="queue")
+
+
+def test_every_system_ends_with_every_task_ready(runs) -> None:
+    for run in runs.values():
+        assert [run.ready[t][-1] for t in TIERS] == [1, 1, 3, 2], run.system
+
+
+def test_marathon_follows_the_deployment_plan(runs) -> None:
+    """Each tier becomes ready only after every tier of an earlier plan step."""
+    plan = deployment_plan(None, shop_source("marathon"))
+    scale_steps = [[a["app"] for a in s if a["action"] == "ScaleApplication"] for s in plan]
+    scale_steps = [s for s in scale_steps if s]
+    run = runs["marathon"]
+    first = {tier: run.first_ready(tier) for tier in TIERS}
+    layer = {app.split("/")[-1]: i for i, step in enumerate(scale_steps) for app in step}
+    tier_layer = {"db": layer["postgres"], "cache": layer["redis"], "api": layer["api"],
+                  "frontend": layer["frontend"]}
+    for a in TIERS:
+        for b in TIERS:
+            if tier_layer[a] < tier_layer[b]:
+                assert first[a] < first[b], (a, b, first)
+
+
+def test_kubernetes_creates_everything_at_once_and_swarm_ignores_depends_on(runs) -> None:
+    created = {e.object.split("/")[1].rsplit("-", 2)[0] for e in runs["kubernetes"].events
+               if e.reason == "SuccessfulCreate" and e.time == 0}
+    assert {"cache", "api", "frontend"} <= created
+    assert len(start_order(runs["swarm"])) == 1       # all tiers in the same first sample
+    # Kubernetes: the api does not wait for the database (its probe is simply faster).
+    assert runs["kubernetes"].first_ready("api") <= runs["kubernetes"].first_ready("db")
+
+
+def test_scaling_and_failing_change_the_outcome() -> None:
+    scaled = run_shop("swarm", api_replicas=5, times=[0, 30])
+    assert scaled.ready["api"][-1] == 5
+    failed = run_shop("kubernetes", fail_at=30, times=[0, 25, 90])  # NotReady after 40 s
+    assert failed.failed_node and failed.failed_at == 30
+    assert failed.total_ready()[-1] < failed.total_ready()[1]
+
+
+def test_fail_tier_fails_the_node_of_that_tier() -> None:
+    run = run_shop("swarm", fail_at=20, fail_tier="db", times=[0, 20, 60])
+    db_nodes = {t.node for t in run.snapshots[1].tasks if t.owner.endswith("_db")}
+    assert run.failed_node in db_nodes
+
+
+def test_explorer_updates_in_place_with_fixed_uids() -> None:
+    app = dialects_explorer(times=TIMES)
+    (replicas, failure), chart, message = (app.widget.children[0].children,
+                                           *app.widget.children[1:])
+    assert [t.uid for t in chart.data] == [f"dialects-{s}" for s in SYSTEMS]
+    replicas.value = 5
+    assert max(chart.data[2].y) == 1 + 1 + 5 + 2
+    failure.value = 60.0
+    assert "failed" in chart.layout.title.text and "Kubernetes" in message.value
+    html = app.static_html()
+    assert html.startswith(KERNEL_NOTE) and "plotly" in html.lower()
+    assert "three dialects" in app._repr_mimebundle_()["text/plain"]

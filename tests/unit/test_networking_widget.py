@@ -1,0 +1,57 @@
+"""IP-per-pod versus host ports: how many instances of a port-bound service fit."""
+
+from __future__ import annotations
+
+import pytest
+
+from clustersim.clusters import demo_nodes
+from clustersim.widgets.networking import MODES, networking_explorer, port_fit, service_source
+
+WORKERS = sum(1 for n in demo_nodes("kubernetes") if n.name.startswith("worker"))
+AGENTS = len(demo_nodes("marathon"))
+SWARM_NODES = len(demo_nodes("swarm"))
+
+
+@pytest.mark.parametrize("mode", ["k8s-pod-ip", "marathon-host-random", "marathon-bridge",
+                                  "marathon-container", "swarm-ingress"])
+def test_modes_without_a_fixed_host_port_place_everything(mode) -> None:
+    fit = port_fit(mode, 8)
+    assert fit.placed == 8 and fit.waiting == 0 and not fit.reason
+
+
+def test_two_pods_on_8080_share_a_node_in_kubernetes() -> None:
+    fit = port_fit("k8s-pod-ip", WORKERS + 2)
+    assert max(fit.per_node.values()) >= 2
+
+
+@pytest.mark.parametrize(("mode", "capacity", "words"), [
+    ("k8s-hostport", WORKERS, "didn't have free ports"),
+    ("marathon-host-fixed", AGENTS, "InsufficientPorts"),
+    ("swarm-host", SWARM_NODES, "host-mode port"),
+])
+def test_a_fixed_host_port_allows_one_instance_per_node(mode, capacity, words) -> None:
+    fit = port_fit(mode, capacity + 2)
+    assert fit.placed == capacity and fit.waiting == 2
+    assert set(fit.per_node.values()) == {1}
+    assert words in fit.reason
+
+
+@pytest.mark.parametrize(("mode", "count"), [("nope", 2), ("k8s-pod-ip", -1),
+                                             ("swarm-host", 2.5), ("marathon-bridge", 51)])
+def test_bad_input_is_refused(mode, count) -> None:
+    with pytest.raises(ValueError):
+        service_source(mode, count)
+
+
+def test_explorer_updates_bars_and_reasons() -> None:
+    app = networking_explorer()
+    count, chart, message = app.widget.children
+    assert [t.uid for t in chart.data] == ["net-placed", "net-waiting"]
+    assert list(chart.data[0].y) == list(MODES.values())
+    count.value = 8
+    waiting = dict(zip(chart.data[1].y, chart.data[1].x, strict=True))
+    assert waiting[MODES["marathon-host-fixed"]] == 8 - AGENTS
+    assert "InsufficientPorts" in message.value
+    count.value = 1
+    assert "Every instance found a place" in message.value
+    assert "instances: " in app.static_html()
