@@ -107,11 +107,13 @@ class HealthCheck:
 
     @property
     def first_check_after(self) -> float:
-        """Seconds after TASK_RUNNING until the first check: Mesos-run checks (``MESOS_*``)
-        wait ``delaySeconds``; Marathon's own start ``DefaultFirstHealthCheckAfter`` (5 s)
-        after the app's checks start, then run every ``intervalSeconds``. Simplified: here
-        each task's first Marathon check comes 5 s after it runs."""
-        return self.delay_seconds if self.protocol.startswith("MESOS_") else FIRST_CHECK_AFTER
+        """Seconds after TASK_RUNNING until the first check: Mesos-run checks (``MESOS_*``,
+        and every pod container's check) wait ``delaySeconds``; Marathon's own checks start
+        ``DefaultFirstHealthCheckAfter`` (5 s) after the app's checks start, then run every
+        ``intervalSeconds``. Simplified: here a task's first Marathon check comes 5 s after
+        it runs."""
+        mesos_run = self.protocol.startswith("MESOS_") or self.container is not None  # pods
+        return self.delay_seconds if mesos_run else FIRST_CHECK_AFTER
 
 
 def _network_mode(raw: Mapping[str, Any], kind: str) -> str:
