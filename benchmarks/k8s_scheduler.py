@@ -10,8 +10,13 @@ are scheduled. Each size runs in a fresh process so that its peak resident memor
 pod) is its own; the time covers making, scheduling and binding (``NodeInfo.add_pod``) the
 pods, not building the nodes.
 
-Run: ``python benchmarks/k8s_scheduler.py`` (all sizes, fast path, plus the reference path
-on a sample of pods), or ``python benchmarks/k8s_scheduler.py NODES PODS [reference]``.
+A second workload, ``replicasets``, gives each shape's pods a ReplicaSet (owner reference,
+``app`` label), so that PodTopologySpread's system default spreading (hostname and zone)
+scores every pod too, as it does for the pods of Deployments.
+
+Run: ``python benchmarks/k8s_scheduler.py`` (all sizes on the fast path, the ReplicaSet
+workload, and the reference path on a sample of pods), or
+``python benchmarks/k8s_scheduler.py NODES PODS [fast|reference|replicasets]``.
 """
 
 from __future__ import annotations
@@ -23,15 +28,31 @@ import sys
 import time
 from collections.abc import Iterator
 
-from clustersim.kubernetes.scheduler import Scheduler
+from clustersim.kubernetes.scheduler import Scheduler, StaticLister
 from clustersim.kubernetes.scheduler.builders import make_node, make_pod
 
 SIZES = ((100, 3_000), (1_000, 30_000), (5_000, 150_000))
 CPU = (100, 200, 250, 500, 750, 1000)
 MEMORY = (128, 256, 512, 1024, 2048, 4096)
+OWNERS = [
+    {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": f"rs-{k}", "controller": True}
+    for k in range(24)
+]
+REPLICASETS = StaticLister(
+    controllers=[
+        {
+            "kind": "ReplicaSet",
+            "metadata": {"name": f"rs-{k}", "namespace": "default"},
+            "spec": {"selector": {"matchLabels": {"app": f"rs-{k}"}}},
+        }
+        for k in range(24)
+    ]
+)
 
 
-def workload(nodes: int, pods: int, seed: int = 0) -> tuple[list, Iterator[dict]]:
+def workload(
+    nodes: int, pods: int, owned: bool = False, seed: int = 0
+) -> tuple[list, Iterator[dict]]:
     rng = random.Random(seed)
     infos = []
     for i in range(nodes):
@@ -52,16 +73,26 @@ def workload(nodes: int, pods: int, seed: int = 0) -> tuple[list, Iterator[dict]
 
     def manifests() -> Iterator[dict]:
         for i in range(pods):
-            spec = specs[rng.randrange(len(specs))]
-            yield {"metadata": {"name": f"pod-{i}", "namespace": "default"}, "spec": spec}
+            k = rng.randrange(len(specs))
+            meta: dict = {"name": f"pod-{i}", "namespace": "default"}
+            if owned:
+                meta["labels"] = {"app": f"rs-{k}"}
+                meta["ownerReferences"] = [OWNERS[k]]
+            yield {"metadata": meta, "spec": specs[k]}
 
     return infos, manifests()
 
 
-def run(nodes: int, pods: int, fast: bool) -> None:
-    infos, manifests = workload(nodes, pods)
+def run(nodes: int, pods: int, mode: str) -> None:
+    owned = mode == "replicasets"
+    infos, manifests = workload(nodes, pods, owned)
     by_name = {n.name: n for n in infos}
-    scheduler = Scheduler(rng=random.Random(0), fast=fast)
+    scheduler = Scheduler(
+        rng=random.Random(0),
+        fast=mode != "reference",
+        lister=REPLICASETS if owned else None,
+        fast_spread=True,
+    )
     placed = 0
     start = time.perf_counter()
     for pod in manifests:
@@ -71,9 +102,8 @@ def run(nodes: int, pods: int, fast: bool) -> None:
             placed += 1
     elapsed = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    path = "fast" if fast else "reference"
     print(
-        f"{nodes:>6} nodes {pods:>8} pods  {path:<9}  {pods / elapsed:>10,.0f} pods/s  "
+        f"{nodes:>6} nodes {pods:>8} pods  {mode:<11}  {pods / elapsed:>10,.0f} pods/s  "
         f"{elapsed:7.2f} s  placed {placed:>7}  peak RSS {peak_mb:6.1f} MB",
         flush=True,
     )
@@ -81,12 +111,13 @@ def run(nodes: int, pods: int, fast: bool) -> None:
 
 def main() -> None:
     if len(sys.argv) >= 3:
-        run(int(sys.argv[1]), int(sys.argv[2]), fast=len(sys.argv) < 4)
+        run(int(sys.argv[1]), int(sys.argv[2]), sys.argv[3] if len(sys.argv) > 3 else "fast")
         return
-    for nodes, pods in SIZES:
-        subprocess.run([sys.executable, __file__, str(nodes), str(pods)], check=True)
-    for nodes, pods in ((100, 3_000), (1_000, 1_000), (5_000, 300)):
-        subprocess.run([sys.executable, __file__, str(nodes), str(pods), "reference"], check=True)
+    runs = [(*size, "fast") for size in SIZES]
+    runs += [(100, 3_000, "replicasets"), (1_000, 30_000, "replicasets")]
+    runs += [(100, 3_000, "reference"), (1_000, 1_000, "reference"), (5_000, 300, "reference")]
+    for nodes, pods, mode in runs:
+        subprocess.run([sys.executable, __file__, str(nodes), str(pods), mode], check=True)
 
 
 if __name__ == "__main__":

@@ -278,6 +278,7 @@ class NodeInfo:
         "name",
         "node",
         "non_zero_requested",
+        "pod_edits",
         "pods",
         "pods_with_affinity",
         "pods_with_required_anti_affinity",
@@ -310,6 +311,7 @@ class NodeInfo:
         self.used_ports: dict[tuple[str, str, int], int] = {}
         self._keys: set[str | tuple[str, str]] = set()
         self.generation = 0
+        self.pod_edits = 0
         self.listeners: list[Callable[[NodeInfo, bool], None]] = []
 
     # -- node fields --------------------------------------------------------------------
@@ -338,6 +340,12 @@ class NodeInfo:
     def touch(self) -> None:
         """Record that the node object itself (labels, taints, cordon) changed."""
         self._changed(static=True)
+
+    def pods_changed(self) -> None:
+        """Record that a bound pod was edited in place (its labels, or ``deletionTimestamp``
+        when it starts terminating), which changes what topology spreading counts here."""
+        self.pod_edits += 1
+        self._changed(static=False)
 
     def _changed(self, static: bool) -> None:
         self.generation += 1

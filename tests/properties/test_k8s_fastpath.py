@@ -181,7 +181,7 @@ def test_fast_path_picks_the_reference_node(seed, strategy):
     )
     lister = SERVICE if r.random() < 0.5 else None  # web pods then get the system spreading
     reference = Scheduler(config, random.Random(seed), fast=False, lister=lister)
-    fast = Scheduler(config, random.Random(seed), fast=True, lister=lister)
+    fast = Scheduler(config, random.Random(seed), fast=True, lister=lister, fast_spread=True)
     names = [n.name for n in reference_nodes]
     bound: list[tuple[int, dict]] = []
     for i in range(r.randint(20, 120)):
@@ -199,6 +199,10 @@ def test_fast_path_picks_the_reference_node(seed, strategy):
             k, gone = bound.pop(r.randrange(len(bound)))
             reference_nodes[k].remove_pod(gone)
             fast_nodes[k].remove_pod(gone)
+        if bound and r.random() < 0.05:  # a pod starts terminating: spreading stops counting it
+            k, ending = bound[r.randrange(len(bound))]
+            ending["metadata"]["deletionTimestamp"] = "2026-11-24T00:00:00Z"
+            fast_nodes[k].pods_changed()
         if r.random() < 0.03:
             k = r.randrange(size)
             for nodes in (reference_nodes, fast_nodes):

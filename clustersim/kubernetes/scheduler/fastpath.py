@@ -63,11 +63,13 @@ if TYPE_CHECKING:
     from clustersim.kubernetes.scheduler.scheduler import Scheduler, ScheduleResult
 
 
-def _matching(node: NodeInfo, namespace: str, selector: Mapping[str, Any] | None) -> int:
-    """``countPodsMatchSelector`` on one node: pods of ``namespace``, not terminating."""
+def _matching(
+    pods: Sequence[Mapping[str, Any]], namespace: str, selector: Mapping[str, Any] | None
+) -> int:
+    """``countPodsMatchSelector``: pods of ``namespace``, not terminating, that match."""
     return sum(
         1
-        for p in node.pods
+        for p in pods
         if pod_namespace(p) == namespace
         and not (p.get("metadata") or {}).get("deletionTimestamp")
         and label_selector_matches(selector, (p.get("metadata") or {}).get("labels") or {})
@@ -201,6 +203,7 @@ class FastPath:
         self.has_ports = np.zeros(n, dtype=bool)
         self.affinity_pods = np.zeros(n, dtype=np.int64)
         self.affinity_total = 0
+        self.seen_pods: list[tuple[list, int, int]] = [([], 0, 0)] * n
         for i, node in enumerate(self.nodes):
             for name, col in self.columns.items():
                 self.cap[i, col] = node.allocatable.get(name, 0)
@@ -237,8 +240,15 @@ class FastPath:
         self.has_ports[i] = bool(node.used_ports)
         self.affinity_total += len(node.pods_with_affinity) - int(self.affinity_pods[i])
         self.affinity_pods[i] = len(node.pods_with_affinity)
+        pods = node.pods
+        seen, seen_count, seen_edits = self.seen_pods[i]
+        added = pods[seen_count:] if pods is seen and node.pod_edits == seen_edits else None
         for namespace, selector, counts in self.selector_counts.values():
-            counts[i] = _matching(node, namespace, selector)
+            if added is None:
+                counts[i] = _matching(pods, namespace, selector)
+            elif added:
+                counts[i] += _matching(added, namespace, selector)
+        self.seen_pods[i] = (pods, len(pods), node.pod_edits)
 
     def _sync(self) -> None:
         for i in self.dirty:
@@ -257,7 +267,8 @@ class FastPath:
     def _eligible(self, pod: Mapping[str, Any], requests: Mapping[str, int]) -> bool:
         """Whether the arrays decide this pod: no inter-pod affinity anywhere, no node named
         by ``matchFields``, no topology spread beyond the system defaults (which
-        :meth:`_spread_scores` computes), and no resource that no node has."""
+        :meth:`_spread_scores` computes when the scheduler was made with ``fast_spread``),
+        and no resource that no node has."""
         spec = pod.get("spec") or {}
         affinity = spec.get("affinity")
         if affinity:
@@ -271,12 +282,15 @@ class FastPath:
         if self.inter_pod and self.affinity_total:
             return False
         spread, lister = self.spread, self.s.lister
-        if spread is not None and (
-            spec.get("topologySpreadConstraints")
-            or not spread.system_defaulted
-            or (lister is not None and spread.constraints(pod, "DoNotSchedule", lister))
-        ):
-            return False
+        if spread is not None:
+            if spec.get("topologySpreadConstraints"):
+                return False
+            if lister is not None and (
+                spread.constraints(pod, "DoNotSchedule", lister)
+                or (not (self.s.fast_spread and spread.system_defaulted)
+                and spread.constraints(pod, "ScheduleAnyway", lister))
+            ):
+                return False
         return all(k in self.columns for k, v in requests.items() if v and is_scalar_resource(k))
 
     # -- PodTopologySpread's system defaults, from per-selector counts --------------------------
@@ -316,7 +330,7 @@ class FastPath:
         entry = self.selector_counts.get(key)
         if entry is None:
             counts = np.array(
-                [_matching(n, namespace, selector) for n in self.nodes], dtype=np.int64
+                [_matching(n.pods, namespace, selector) for n in self.nodes], dtype=np.int64
             )
             entry = self.selector_counts[key] = (namespace, selector, counts)
         return entry[2]

@@ -135,6 +135,10 @@ class Scheduler:
     ``lister``: answers which Services and controllers select a pod, for PodTopologySpread's
     default constraints (a ``WorkloadLister``, see ``plugins/podtopologyspread.py``).
     ``fast``: use the NumPy fast path in :meth:`schedule` (same choices, faster at scale).
+    ``fast_spread``: let the fast path also score PodTopologySpread's system default
+    spreading (pods of ReplicaSets, StatefulSets and Services) from counts it keeps per node;
+    only for callers that call ``NodeInfo.pods_changed()`` whenever they edit a bound pod in
+    place (labels, ``deletionTimestamp``), since the counts cannot see such edits otherwise.
     """
 
     def __init__(
@@ -144,10 +148,12 @@ class Scheduler:
         *,
         lister: Any = None,
         fast: bool = True,
+        fast_spread: bool = False,
     ) -> None:
         self.profile: Profile = load_profile(config)
         self.rng = rng if rng is not None else random.Random(0)
         self.lister = lister
+        self.fast_spread = fast_spread
         self.plugins: dict[str, Plugin] = {}
         used = {n for names in self.profile.points.values() for n in names}
         for name in REGISTRY:
