@@ -75,12 +75,13 @@ from clustersim.marathon.state import (
 )
 from clustersim.marathon.upgrade import restart_strategy
 from clustersim.mesos import Framework, LaunchGroup, Resources, TaskInfo
-from clustersim.sim import EventLog
+from clustersim.sim import EventLog, Snapshot, TaskState
 
 __all__ = ["Deployment", "Instance", "Marathon"]
 
 #: The role of a DC/OS public agent's reserved resources (agents with ``public_ip: true``).
 PUBLIC_ROLE = "slave_public"
+_MIB = 1024 * 1024
 
 class Marathon(HealthChecking, Framework):
     """The Marathon framework. Register it: ``m = cluster.register(marathon.Marathon())``."""
@@ -642,6 +643,21 @@ class Marathon(HealthChecking, Framework):
 
         self.driver.call_later(inactive, inactivate)
         self.driver.call_later(expunge, expunge_it)
+
+    def snapshot(self, cluster: Any) -> Snapshot:
+        """Marathon's view in the shared :class:`~clustersim.sim.Snapshot` shape: the
+        cluster's machines and every instance, including those still waiting in the launch
+        queue (``node`` None) and resident reservations without tasks."""
+        nodes = cluster.snapshot().nodes
+        by_agent = {agent.id: agent.name for agent in cluster.agents}
+        tasks = tuple(
+            TaskState(name=instance.id, owner=app.spec.id,
+                      node=by_agent.get(instance.agent_id) if instance.placed else None,
+                      state=instance.state, cpu=app.spec.cpus, memory=app.spec.mem * _MIB,
+                      ready=self._is_healthy(app, instance))
+            for app in self.apps.values() for instance in app.instances.values()
+        )
+        return Snapshot("marathon", self.now, nodes, tasks)
 
     # -- events ---------------------------------------------------------------------------
 

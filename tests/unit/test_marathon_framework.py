@@ -364,3 +364,13 @@ def test_scale_down_follows_kill_selection(selection, survivor):
     m.scale("/web", 1)
     cluster.run()
     assert m.instances("/web") == [(first, second)[survivor]]
+
+
+def test_snapshot_shows_waiting_instances_without_a_node():
+    cluster, m = cluster_with(agents=1)
+    m.deploy(app(instances=2, constraints=[["hostname", "UNIQUE"]]))
+    cluster.run()
+    snapshot = m.snapshot(cluster)
+    assert snapshot.system == "marathon" and len(snapshot.nodes) == 1
+    assert sorted((t.node is None, t.state) for t in snapshot.tasks) == [
+        (False, "Running"), (True, "Scheduled")]
