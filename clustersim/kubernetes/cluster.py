@@ -772,7 +772,7 @@ class KubernetesCluster:
             message = f"Error creating: {err}"
             recent = self.events.where(reason="FailedCreate",
                                        object=f"{obj['kind'].lower()}/{obj['metadata']['name']}")
-            if not recent or recent[-1].message != message:
+            if not recent or recent[-1].time != self.now:      # once per instant
                 self.record(obj, "FailedCreate", message, "Warning")
 
     # ---- views ---------------------------------------------------------------------------

@@ -470,3 +470,20 @@ def test_rolling_update_event_sequence_of_the_deployment_docs():
     steps = [e.message.split(" replica set ")[0].split()[-1] + " " + e.message.split()[-1]
              for e in cluster.events.where(reason="ScalingReplicaSet")][1:]
     assert steps == ["up 1", "down 2", "up 2", "down 1", "up 3", "down 0"]
+
+
+def test_priority_class_admission():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    spec = deployment(replicas=1)
+    spec["spec"]["template"]["spec"]["priorityClassName"] = "high"
+    cluster.apply(spec)
+    [failed] = cluster.events.where(reason="FailedCreate")
+    assert failed.type == "Warning" and failed.object.startswith("replicaset/web-")
+    assert failed.message.startswith('Error creating: pods "web-')
+    assert failed.message.endswith("is forbidden: no PriorityClass with name high was found")
+    cluster.apply({"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass",
+                   "metadata": {"name": "high"}, "value": 1000})
+    cluster.scale("deployment", "web", 1)          # any change makes the controller retry
+    cluster.run()
+    [row] = cluster.pods()
+    assert cluster.get("Pod", "default", row.name)["spec"]["priority"] == 1000
