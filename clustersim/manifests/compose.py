@@ -102,13 +102,13 @@ def _service_workload(stack: str, name: str, service: dict[str, Any], typed: Any
         replicas=replicas,
         cpu=(reservation.cpus if reservation and reservation.cpus is not None else Decimal(0)),
         memory=(reservation.memory if reservation and reservation.memory is not None else 0),
-        ports=[
+        ports=tuple(
             Port(p.get("target"), p.get("published"), p.get("protocol", "tcp"))
             for p in service.get("ports") or []
-        ],
-        placement=rules,
-        volumes=volumes,
-        dependencies=list(service.get("depends_on") or {}),
+        ),
+        placement=tuple(rules),
+        volumes=tuple(volumes),
+        dependencies=tuple(service.get("depends_on") or {}),
         labels={str(k): str(v) for k, v in (service.get("labels") or {}).items()}
         if isinstance(service.get("labels"), dict)
         else {},

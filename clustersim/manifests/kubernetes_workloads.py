@@ -195,9 +195,9 @@ def kubernetes_workloads(kind: str, name: str, typed: Any) -> list[Workload]:
             replicas=_replicas(kind, typed),
             cpu=requests.get("cpu", Decimal(0)),
             memory=to_units(requests.get("memory", Decimal(0))),
-            ports=ports,
-            placement=placement_rules(pod),
-            volumes=_volumes(kind, typed, pod),
+            ports=tuple(ports),
+            placement=tuple(placement_rules(pod)),
+            volumes=tuple(_volumes(kind, typed, pod)),
             labels=dict((metadata.labels if metadata else None) or {}),
         )
     ]

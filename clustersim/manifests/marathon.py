@@ -321,10 +321,10 @@ def _app_workload(app: dict[str, Any], dependencies: tuple[str, ...]) -> Workloa
         replicas=replicas,
         cpu=cpus,
         memory=mem,
-        ports=ports,
-        placement=rules,
-        volumes=volumes,
-        dependencies=[*dependencies, *(app.get("dependencies") or [])],
+        ports=tuple(ports),
+        placement=tuple(rules),
+        volumes=tuple(volumes),
+        dependencies=(*dependencies, *(app.get("dependencies") or [])),
         labels={k: str(v) for k, v in (app.get("labels") or {}).items()},
     )
 

@@ -10,7 +10,8 @@ remain are real ones (how placement is written, what a dependency means).
   scheduler places by: Kubernetes requests, Marathon ``cpus``/``mem``, Swarm reservations.
 - ``ports``: what each replica exposes; ``published`` is the port on the node or routing mesh
   (``None`` when the system picks one or none is published).
-- ``placement``: the placement rules, one readable sentence each.
+- ``placement``: the placement rules, one readable sentence each (a tuple, like ``ports``,
+  ``volumes`` and ``dependencies``: a workload is an immutable value).
 - ``volumes`` and ``dependencies``: readable too; dependencies are names in the system's own
   terms (Marathon path ids, Compose service names).
 """
@@ -37,7 +38,7 @@ class Port:
         return f"{published}{target}/{self.protocol}"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Workload:
     """One application's demands and rules, in the shape shared by all three systems."""
 
@@ -47,10 +48,10 @@ class Workload:
     replicas: int | None
     cpu: Decimal = Decimal(0)
     memory: int = 0
-    ports: list[Port] = field(default_factory=list)
-    placement: list[str] = field(default_factory=list)
-    volumes: list[str] = field(default_factory=list)
-    dependencies: list[str] = field(default_factory=list)
+    ports: tuple[Port, ...] = ()
+    placement: tuple[str, ...] = ()
+    volumes: tuple[str, ...] = ()
+    dependencies: tuple[str, ...] = ()
     labels: dict[str, str] = field(default_factory=dict, compare=False)
 
     def describe(self) -> str:

@@ -216,12 +216,12 @@ def test_workloads_place_by_reservations() -> None:
         Decimal("0.25"),
         128 * MIB,
     )
-    assert web.placement == [
+    assert web.placement == (
         "node.labels.zone != east",
         "spread over node.labels.rack",
         "at most 2 per node",
-    ]
-    assert (agent.replicas, agent.dependencies) == (None, ["web"])
+    )
+    assert (agent.replicas, agent.dependencies) == (None, ("web",))
 
 
 INTERPOLATED = """services:

@@ -178,7 +178,7 @@ def test_workload_uses_pod_requests_as_the_scheduler_does() -> None:
     assert workload.cpu == Decimal("2")  # the init container's 2 > 0.5 + 0.25
     assert workload.memory == (128 + 32) * 2**20  # 160Mi > 64Mi
     assert [str(p) for p in workload.ports] == ["8080:80/tcp"]
-    assert workload.placement == ["node label disktype=ssd", "tolerates dedicated=web:NoSchedule"]
+    assert workload.placement == ("node label disktype=ssd", "tolerates dedicated=web:NoSchedule")
 
 
 def test_kinds_without_pods_have_no_workloads() -> None:

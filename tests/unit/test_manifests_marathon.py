@@ -85,7 +85,7 @@ def test_group_ids_and_dependencies_are_resolved_like_marathon() -> None:
 def test_group_workloads_inherit_group_dependencies() -> None:
     workloads = load_manifests(GROUP).workloads()
     assert [w.name for w in workloads] == ["/shop/web", "/shop/db/pg", "/shop/cache/redis"]
-    assert workloads[0].dependencies == ["/infra", "/shop/db", "/infra/dns"]
+    assert workloads[0].dependencies == ("/infra", "/shop/db", "/infra/dns")
     assert workloads[2].kind == "Pod"
     assert workloads[2].cpu == Decimal("0.6")  # 0.5 + the executor's default 0.1
 
