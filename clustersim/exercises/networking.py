@@ -151,8 +151,9 @@ def check_translation(text: object) -> None:
     try:
         specs = load_manifests(text, name="your translation")
     except ManifestError as err:
-        raise Wrong(f"It does not load: {err}", "Read the line and field the message names."
-                    ) from None
+        hint = ("Two documents in one text need a line '---' between them."
+                if "appears twice" in str(err) else "Read the line and field the message names.")
+        raise Wrong(f"It does not load: {err}", hint) from None
     deployment, service = _one(specs, "Deployment"), _one(specs, "Service")
     if deployment["metadata"]["name"] != "catalog" or service["metadata"]["name"] != "catalog":
         raise Wrong("Name both the Deployment and the Service 'catalog'.",

@@ -1,0 +1,80 @@
+"""Checks of the app-tree exercises: typical wrong answers get the intended hints."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from clustersim.exercises.apptrees import (
+    BLOG,
+    CYCLIC_STORE,
+    check_acyclic_group,
+    check_plan_prediction,
+    scale_steps,
+)
+
+
+def _store(**changes):
+    """CYCLIC_STORE with dependencies replaced: key 'db', 'cache', 'web' (groups) or
+    'frontend' (the app) → new list (None removes it)."""
+    group = copy.deepcopy(CYCLIC_STORE)
+    nodes = {"db": group["groups"][0], "cache": group["groups"][1], "web": group["groups"][2],
+             "frontend": group["groups"][2]["apps"][1]}
+    for key, deps in changes.items():
+        nodes[key].pop("dependencies", None)
+        if deps is not None:
+            nodes[key]["dependencies"] = deps
+    return group
+
+
+def test_removing_the_backwards_edge_passes() -> None:
+    assert check_acyclic_group(_store(db=None))
+
+
+@pytest.mark.parametrize(("group", "words"), [
+    (CYCLIC_STORE, "cyclic"),
+    (_store(db=None, web=None, frontend=None), "No dependencies"),
+    (_store(db=None, web=["/store/db"]), "/store/cache/redis"),   # cache dropped too
+    (_store(web=["/store/cache"]), "/store/db/postgres"),    # broke the cycle the wrong way
+    (_store(db=None, frontend=None), "frontend does not depend"),
+])
+def test_wrong_fixes_get_their_hint(group, words) -> None:
+    feedback = check_acyclic_group(group)
+    assert not feedback and feedback.hint and words in feedback.message
+
+
+def test_removing_an_app_or_changing_instances_is_refused() -> None:
+    fewer = _store(db=None)
+    fewer["groups"][1]["apps"] = []
+    changed = _store(db=None)
+    changed["groups"][2]["apps"][0]["instances"] = 5
+    for group in (fewer, changed, "not a group", None):
+        feedback = check_acyclic_group(group)
+        assert not feedback and feedback.hint
+
+
+def test_the_plan_matches_marathons_layering() -> None:
+    """DeploymentPlan.scala: apps grouped by the length of their longest dependency path."""
+    assert scale_steps(BLOG) == [["/blog/data/mysql", "/blog/data/search", "/blog/metrics"],
+                                 ["/blog/app/wordpress"], ["/blog/app/worker"]]
+    assert check_plan_prediction(scale_steps(BLOG))
+    assert check_plan_prediction([list(reversed(s)) for s in scale_steps(BLOG)])
+
+
+@pytest.mark.parametrize(("steps", "words"), [
+    ([["/blog/data/mysql", "/blog/data/search", "/blog/metrics"],
+      ["/blog/app/wordpress", "/blog/app/worker"]], "/blog/app/worker is scaled before"),
+    ([["/blog/data/mysql", "/blog/data/search", "/blog/metrics", "/blog/app/wordpress"],
+      ["/blog/app/worker"]], "/blog/app/wordpress is scaled before"),
+    ([["/blog/data/mysql", "/blog/data/search"], ["/blog/metrics", "/blog/app/wordpress"],
+      ["/blog/app/worker"]], "/blog/metrics waits"),
+    ([["/blog/data"], ["/blog/app"]], "not apps of /blog"),
+    ([["/blog/data/mysql"]], "missing"),
+    ([["/blog/data/mysql", "/blog/data/mysql"]], "more than once"),
+    ("mysql, then wordpress", "list of steps"),
+    ([1, 2], "list of steps"),
+])
+def test_wrong_plans_get_their_hint(steps, words) -> None:
+    feedback = check_plan_prediction(steps)
+    assert not feedback and feedback.hint and words in feedback.message

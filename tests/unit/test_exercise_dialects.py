@@ -1,0 +1,68 @@
+"""Checks of the three-dialects exercises: typical wrong answers get the intended hints."""
+
+from __future__ import annotations
+
+import pytest
+
+from clustersim.exercises.dialects import (
+    check_api_selector,
+    check_failure_prediction,
+    failure_outcome,
+)
+from clustersim.widgets.dialects import SYSTEMS
+
+
+@pytest.mark.parametrize("selector", [{"app": "shop", "tier": "api"}, {"tier": "api"}])
+def test_selectors_of_exactly_the_api_pods_pass(selector) -> None:
+    assert check_api_selector(selector)
+
+
+@pytest.mark.parametrize(("selector", "words"), [
+    ({"app": "shop"}, "other tiers"),
+    ({"app": "shop", "tier": "frontend"}, "other tiers"),
+    ({"app": "Shop", "tier": "api"}, "matches no pod"),
+    ({}, "empty selector"),
+    ({"matchLabels": {"tier": "api"}}, "plain map"),
+    ({"tier": 1}, "strings"),
+    ("app=shop,tier=api", "mapping"),
+    (None, "mapping"),
+])
+def test_wrong_selectors_get_their_hint(selector, words) -> None:
+    feedback = check_api_selector(selector)
+    assert not feedback and feedback.hint and words in feedback.message
+
+
+@pytest.fixture(scope="module")
+def truth() -> dict[str, dict[str, bool]]:
+    return {tier: failure_outcome(tier) for tier in ("db", "cache")}
+
+
+def test_the_simulated_truth_passes(truth) -> None:
+    assert check_failure_prediction(truth)
+
+
+def test_stateful_tiers_do_not_heal_and_stateless_ones_do(truth) -> None:
+    """What the lab explains: local state pins db in all three systems."""
+    assert truth == {"db": dict.fromkeys(SYSTEMS, False), "cache": dict.fromkeys(SYSTEMS, True)}
+
+
+def test_everything_heals_is_wrong_with_an_explanation(truth) -> None:
+    feedback = check_failure_prediction({"db": dict.fromkeys(SYSTEMS, True),
+                                         "cache": dict.fromkeys(SYSTEMS, True)})
+    assert not feedback and "3 of 6" in feedback.message
+    assert "StatefulSet" in feedback.hint
+
+
+def test_marathon_db_prediction_gets_the_resident_hint(truth) -> None:
+    guess = {tier: dict(values) for tier, values in truth.items()}
+    guess["db"]["marathon"] = True
+    feedback = check_failure_prediction(guess)
+    assert not feedback and "resident" in feedback.hint
+
+
+@pytest.mark.parametrize("answer", [None, {"db": {}}, {"db": dict.fromkeys(SYSTEMS),
+                                                       "cache": dict.fromkeys(SYSTEMS)},
+                                    {"db": {"k8s": True}, "cache": {}}])
+def test_malformed_predictions_get_a_shape_hint(answer) -> None:
+    feedback = check_failure_prediction(answer)
+    assert not feedback and feedback.hint

@@ -1,0 +1,120 @@
+"""Checks of the networking exercises: typical wrong answers get the intended hints."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from clustersim.exercises.networking import (
+    FIXED_PORT_APP,
+    check_host_port_app,
+    check_translation,
+)
+
+
+def _app(**changes):
+    app = copy.deepcopy(FIXED_PORT_APP)
+    for key, value in changes.items():
+        if value is None:
+            app.pop(key, None)
+        else:
+            app[key] = value
+    return app
+
+
+@pytest.mark.parametrize("app", [
+    _app(requirePorts=False, portDefinitions=[{"port": 0, "name": "http"}]),
+    _app(networks=[{"mode": "container/bridge"}], portDefinitions=None, requirePorts=None, cmd=None,
+         container={"type": "DOCKER", "docker": {"image": "nginx:1.27"},
+                    "portMappings": [{"containerPort": 8080, "hostPort": 0}]}),
+    _app(networks=[{"mode": "container", "name": "dcos"}], portDefinitions=None,
+         requirePorts=None, cmd=None,
+         container={"type": "DOCKER", "docker": {"image": "nginx:1.27"},
+                    "portMappings": [{"containerPort": 8080}]}),
+])
+def test_ways_out_of_the_port_conflict_pass(app) -> None:
+    assert check_host_port_app(app)
+
+
+@pytest.mark.parametrize(("app", "words"), [
+    (FIXED_PORT_APP, "InsufficientPorts"),
+    (_app(constraints=[["hostname", "UNIQUE"]]), "UnfulfilledConstraint"),
+    (_app(portDefinitions=[{"port": 8080}]), "Only 0 of 8"),     # outside 31000-32000
+    (_app(instances=5), "keep 8"),
+    (_app(id="/web2"), "/web"),
+    (_app(networks=[{"mode": "overlay"}]), "refuses"),
+    ("an app", "dict"),
+])
+def test_wrong_apps_get_their_hint(app, words) -> None:
+    feedback = check_host_port_app(app)
+    assert not feedback and feedback.hint and words in feedback.message
+
+
+GOOD = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: catalog
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app: catalog}
+  template:
+    metadata:
+      labels: {app: catalog}
+    spec:
+      containers:
+        - name: catalog
+          image: ghcr.io/clustersim-course/catalog:2.1
+          ports: [{containerPort: 8080, name: http}]
+          resources:
+            requests: {cpu: 500m, memory: 512Mi}
+          readinessProbe:
+            httpGet: {path: /healthz, port: 8080}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: catalog
+spec:
+  selector: {app: catalog}
+  ports: [{port: 10101, targetPort: 8080}]
+"""
+
+
+@pytest.mark.parametrize("text", [GOOD, GOOD.replace("cpu: 500m", "cpu: 0.5"),
+                                  GOOD.replace("targetPort: 8080", "targetPort: http")])
+def test_faithful_translations_pass(text) -> None:
+    assert check_translation(text)
+
+
+@pytest.mark.parametrize(("old", "new", "words"), [
+    ("replicas: 3", "replicas: 2", "instances"),
+    ("memory: 512Mi", "memory: 512", "memory 512"),
+    ("memory: 512Mi", "memory: 512M", "memory '512M'"),
+    ("selector: {app: catalog}\n  ports", "selector: {app: catalg}\n  ports", "0 endpoint"),
+    ("name: http}", "hostPort: 8080, name: http}", "No hostPort"),
+    ("targetPort: 8080", "targetPort: 80", "where nothing listens"),
+    ("port: 10101", "port: 80", "10101"),
+    ("          readinessProbe:\n            httpGet: {path: /healthz, port: 8080}\n", "",
+     "readiness probe"),
+    ("image: ghcr.io/clustersim-course/catalog:2.1", "image: catalog", "image"),
+    ("kind: Service\nmetadata:\n  name: catalog", "kind: Service\nmetadata:\n  name: cat",
+     "Name both"),
+    ("---", "", "appears twice"),
+    ("apiVersion: apps/v1\n", "", "does not load"),
+])
+def test_wrong_translations_get_their_hint(old, new, words) -> None:
+    assert old in GOOD
+    feedback = check_translation(GOOD.replace(old, new))
+    assert not feedback and feedback.hint and words in feedback.message
+
+
+def test_a_missing_document_separator_gets_its_own_hint() -> None:
+    assert "---" in check_translation(GOOD.replace("---", "")).hint
+    assert "exactly one Service" in check_translation(GOOD.split("---")[0]).message
+
+
+def test_not_text_is_refused() -> None:
+    feedback = check_translation({"kind": "Deployment"})
+    assert not feedback and "YAML text" in feedback.message
