@@ -9,8 +9,11 @@ RateLimiter.scala`` (``addDelay``, ``Delay.increased``, ``resetDelay``,
   the delay by ``backoffFactor``, up to ``maxLaunchDelaySeconds``:
   ``delay_n = min(backoffSeconds × backoffFactor^(n-1), maxLaunchDelaySeconds)``;
 - the delay is reset when the app is restarted with a new configuration, and it is dropped
-  (the next failure starts again at ``backoffSeconds``) once more than
-  ``maxLaunchDelaySeconds`` have passed since it was last set.
+  (the next failure starts again at ``backoffSeconds``) once it has been over for
+  ``maxLaunchDelaySeconds`` without a new failure. Upstream, a periodic
+  ``cleanUpOverdueDelays`` drops delays, and its condition changed between versions (early:
+  the deadline has passed; last: ``maxLaunchDelay`` since the delay was set); the rule here
+  keeps a crash loop at the cap, as the docs describe it.
 """
 
 from __future__ import annotations
@@ -28,21 +31,20 @@ class Backoff:
     factor: float = 1.15
     max_launch_delay: float = 3600.0
     delay: float = 0.0
-    since: float = 0.0
     until: float = 0.0
 
     def add_delay(self, now: float) -> float:
         """A task failed at ``now``: lengthen the delay; return the time launches resume."""
-        overdue = self.delay and now > self.since + self.max_launch_delay
+        overdue = self.delay and now > self.until + self.max_launch_delay
         if not self.delay or overdue:
             self.delay = min(self.seconds, self.max_launch_delay)
         else:
             self.delay = min(self.delay * self.factor, self.max_launch_delay)
-        self.since, self.until = now, now + self.delay
+        self.until = now + self.delay
         return self.until
 
     def reset(self) -> None:
-        self.delay, self.since, self.until = 0.0, 0.0, 0.0
+        self.delay, self.until = 0.0, 0.0
 
     def waiting(self, now: float) -> bool:
         """Whether launches are still held back at ``now``."""

@@ -26,8 +26,8 @@ def test_default_factor_1_15():
 def test_delay_is_dropped_after_a_quiet_max_launch_delay():
     backoff = Backoff(seconds=1, factor=2, max_launch_delay=10)
     backoff.add_delay(0)
-    backoff.add_delay(0)          # 2 s, set at 0
-    backoff.add_delay(10.5)       # more than 10 s since it was set: overdue, again 1 s
+    backoff.add_delay(0)          # 2 s, launches resume at 2
+    backoff.add_delay(12.5)       # over for more than 10 s: dropped, again 1 s
     assert backoff.delay == 1
 
 
@@ -36,3 +36,10 @@ def test_reset():
     backoff.add_delay(5)
     backoff.reset()
     assert not backoff.waiting(5)
+
+
+def test_a_crash_loop_stays_at_the_cap():
+    backoff, now = Backoff(seconds=10, factor=2, max_launch_delay=300), 0.0
+    for _ in range(9):
+        now = backoff.add_delay(now) + 1   # relaunched, fails a second later
+    assert backoff.delay == 300
