@@ -6,9 +6,11 @@ is drawn, and axe-core reports no serious or critical accessibility violation.
 
 from __future__ import annotations
 
+import contextlib
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 pytestmark = pytest.mark.slow
 
@@ -54,16 +56,19 @@ def _visit(browser, base_url: str, page_path: str, redirects: bool) -> dict:
     if redirects:  # e.g. index.html, a meta refresh to the welcome page: check where it lands
         page.wait_for_url(lambda url: not url.endswith("/" + page_path))
         page.wait_for_load_state("load")
-    figures = page.locator(".js-plotly-plot").count()
+    # .plotly-graph-div is in the page's HTML; plotly.js adds .js-plotly-plot and the SVG when
+    # it draws. Counting the former finds figures that failed to draw.
+    figures = page.locator(".plotly-graph-div").count()
     drawn = 0
     if figures:
-        page.wait_for_function(
-            "n => document.querySelectorAll('.js-plotly-plot svg.main-svg').length >= n",
-            arg=figures, timeout=20_000,
-        )
+        with contextlib.suppress(PlaywrightTimeout):  # reported below as figures not drawn
+            page.wait_for_function(
+                "n => document.querySelectorAll('.js-plotly-plot svg.main-svg').length >= n",
+                arg=figures, timeout=20_000,
+            )
         drawn = page.evaluate(
-            "Array.from(document.querySelectorAll('.js-plotly-plot'))"
-            ".filter(f => f.querySelector('svg.main-svg')).length"
+            "Array.from(document.querySelectorAll('.plotly-graph-div'))"
+            ".filter(f => f.querySelector('.js-plotly-plot svg.main-svg, svg.main-svg')).length"
         )
     # What the page itself did, recorded before axe-core runs: axe fetches stylesheets on its
     # own to inspect the CSSOM and resolves their @import paths against the page, not the
