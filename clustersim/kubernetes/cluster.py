@@ -168,6 +168,10 @@ class KubernetesCluster:
         self._uid = 0
         self._version = 0
         self._attempted: dict[str, int] = {}
+        self._placement_version = 0
+        """Bumped by changes that can make an unschedulable pod fit (nodes, taints, pods
+        bound or gone): upstream's queueing hints move pods back to the active queue on such
+        events only."""
         self._last_failure: dict[str, str] = {}
         self._foreground = 0
         self._wakes: set[tuple[float, bool]] = set()
@@ -390,6 +394,7 @@ class KubernetesCluster:
         node = self._nodes.get(pod["spec"].get("nodeName") or "")
         if node is not None and any(p is pod for p in node.pods):
             node.remove_pod(pod)
+            self._placement_version += 1
             self.changed()
 
     # ---- apply (kubectl apply) -----------------------------------------------------------
@@ -535,6 +540,7 @@ class KubernetesCluster:
         if node.name in self._nodes:
             raise ValueError(f"a node named {node.name!r} is already in the cluster")
         self._nodes[node.name] = NodeInfo(node)
+        self._placement_version += 1
         self._node_up[node.name] = True
         self.services.node_changed(node.name, True)
         self.changed()
@@ -565,6 +571,7 @@ class KubernetesCluster:
     def set_taints(self, name: str, taints: list[dict[str, Any]]) -> None:
         """Replace a node's taints; NoExecute ones evict pods that do not tolerate them."""
         self.node(name).taints = taints
+        self._placement_version += 1
         self.changed()
         self._eviction.node_tainted(name)
 
@@ -689,6 +696,7 @@ class KubernetesCluster:
         self.node(name)
         self.kubelet.node_down([p for p in self.list("Pod") if p["spec"].get("nodeName") == name])
         del self._nodes[name]
+        self._placement_version += 1
         self._node_up.pop(name)
         self.services.node_changed(name, False)
         self._podgc.removed[name] = self.now
@@ -705,6 +713,7 @@ class KubernetesCluster:
         if node_name not in self._nodes:
             return                                   # no kubelet will ever run it
         self._nodes[node_name].add_pod(pod)
+        self._placement_version += 1
         if scheduled:
             self.record(pod, "Scheduled",
                         f"Successfully assigned {full_name(pod)} to {node_name}")
@@ -720,13 +729,13 @@ class KubernetesCluster:
         nodes = list(self._nodes.values())
         for pod in pending:
             uid = pod["metadata"]["uid"]
-            if self._attempted.get(uid) == self._version:
+            if self._attempted.get(uid) == self._placement_version:
                 continue
             result = self.scheduler.schedule(pod, nodes)
             if result.node is not None:
                 self._bind(pod, result.node, scheduled=True)
                 continue
-            self._attempted[uid] = self._version
+            self._attempted[uid] = self._placement_version
             if self._last_failure.get(uid) != result.message:
                 self._last_failure[uid] = result.message
                 set_condition(pod, "PodScheduled", False, self.now, "Unschedulable",
