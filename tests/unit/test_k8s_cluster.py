@@ -487,3 +487,15 @@ def test_priority_class_admission():
     cluster.run()
     [row] = cluster.pods()
     assert cluster.get("Pod", "default", row.name)["spec"]["priority"] == 1000
+
+
+def test_pending_pod_is_scheduled_when_resources_are_freed():
+    cluster = KubernetesCluster(nodes(1, cpu="1"), seed=0)
+    cluster.apply([pod("a", cpu="800m"), pod("b", cpu="800m")])
+    cluster.run()
+    assert {p.name: p.reason for p in cluster.pods()}["b"] == "Unschedulable"
+    cluster.delete("pod", "a")
+    cluster.run()
+    [row] = cluster.pods()
+    assert (row.name, row.node, row.ready) == ("b", "node-1", True)
+    assert len(cluster.events.where(reason="FailedScheduling")) == 1
