@@ -58,6 +58,10 @@ def _read_file(path: Path) -> list[Document]:
 
 
 def _documents(source: Any, name: str | None) -> list[Document]:
+    if isinstance(source, os.PathLike) and Path(source).is_dir():
+        # as ``kubectl apply -f DIR``: every manifest file of the folder, in name order
+        files = sorted(p for p in Path(source).iterdir() if p.suffix.lower() in _SUFFIXES)
+        return [document for path in files for document in _read_file(path)]
     if isinstance(source, os.PathLike) or (isinstance(source, str) and _looks_like_path(source)):
         return _read_file(Path(source))
     if isinstance(source, str | bytes):
@@ -81,7 +85,8 @@ def load_manifests(
 ) -> ManifestSet:
     """Read manifests of any of the three systems into validated specs, in document order.
 
-    ``source`` is a path (``str`` ending in ``.yaml``/``.yml``/``.json`` or a ``Path``), YAML
+    ``source`` is a path (``str`` ending in ``.yaml``/``.yml``/``.json``, or a ``Path`` to a
+    file or to a folder whose manifest files are read in name order), YAML
     or JSON text (several ``---`` documents allowed), a dict, a list of dicts, or specs that
     were loaded already (returned as they are). ``name``
     labels the source in error messages when it is not a file. ``environment`` holds the

@@ -126,3 +126,11 @@ def test_specs_pass_through_and_can_be_looked_up() -> None:
     assert specs.of_kind("Pod") == [specs[0]]
     with pytest.raises(ValueError, match="0 specs are named 'db'"):
         specs.named("db")
+
+
+def test_a_folder_loads_every_manifest_file_in_name_order(tmp_path: Path) -> None:
+    (tmp_path / "b-app.json").write_text(json.dumps(APP))
+    (tmp_path / "a-pod.yaml").write_text(json.dumps(POD))
+    (tmp_path / "notes.txt").write_text("not a manifest")
+    specs = load_manifests(tmp_path)
+    assert [(s.source, s.kind) for s in specs] == [("a-pod.yaml", "Pod"), ("b-app.json", "App")]
