@@ -1,0 +1,309 @@
+"""Rolling updates in all three systems: one strategy knob set per system, capacity over time.
+
+:func:`rolling_update_run` deploys a six-replica web application, lets it settle, rolls out a
+new version at t = 30 s and records every 5 s:
+
+- Kubernetes: a Deployment's ``strategy.rollingUpdate`` ``maxSurge``/``maxUnavailable``
+  (resolved by :func:`clustersim.kubernetes.resolve_fenceposts`, kubernetes/kubernetes
+  ``pkg/controller/deployment/rolling.go``); pods are ready 10 s after they start
+  (a readiness probe).
+- Marathon: the app's ``upgradeStrategy`` ``minimumHealthCapacity``/``maximumOverCapacity``
+  (:func:`clustersim.marathon.restart_strategy`, mesosphere/marathon
+  ``TaskReplaceActor.scala``); instances count once their health check passes.
+- Swarm: the service's ``update_config`` ``parallelism``, ``delay``, ``order`` and
+  ``failure_action`` (moby/swarmkit ``manager/orchestrator/update/updater.go``).
+
+``failing=True`` rolls out a broken version instead. Each system fails the way it really does:
+Kubernetes' new pods ask for more memory than any node has, stay Pending and the rollout
+stalls until ``progressDeadlineSeconds`` (60 s here) marks it failed, after which the
+operator runs ``kubectl rollout undo`` (Kubernetes never rolls back by itself); Marathon's
+new version asks for more CPUs than any agent has and its deployment waits forever, until
+the operator rolls back (``DELETE /v2/deployments/<id>`` starts a rollback deployment; the
+simulator redeploys the previous definition with ``force=True``, which is the same plan);
+Swarm's new image exits at once and ``failure_action: rollback`` rolls the service back by
+itself.
+
+:func:`updates_app` is the live control; :func:`updates_figure` its static rendering.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+import ipywidgets as widgets
+import plotly.graph_objects as go
+
+from clustersim import marathon
+from clustersim.kubernetes import KubernetesCluster
+from clustersim.mesos import MesosCluster
+from clustersim.sim import Event, Snapshot
+from clustersim.swarm import SwarmCluster
+from clustersim.viz.capacity import Marks, capacity_panels, water_marks
+from clustersim.viz.renderer import figure_html
+from clustersim.widgets.base import LiveApp, error_html
+from clustersim.widgets.healing import SYSTEMS, three_nodes
+
+__all__ = ["DEFAULTS", "UpdateRun", "rolling_update_run", "updates_app", "updates_figure"]
+
+REPLICAS = 6
+UPDATE_AT = 30.0
+ROLLBACK_AT = 150.0
+"""When the operator rolls back a failed update in Kubernetes and Marathon."""
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "kubernetes": {"maxSurge": "25%", "maxUnavailable": "25%"},
+    "marathon": {"minimumHealthCapacity": 1.0, "maximumOverCapacity": 1.0},
+    "swarm": {"parallelism": 1, "delay": 0, "order": "stop-first", "failure_action": "pause"},
+}
+"""Each system's defaults (Kubernetes and Marathon upstream; Swarm: docker/cli's)."""
+_LABELS = {"kubernetes": "Kubernetes (maxSurge / maxUnavailable)",
+           "marathon": "Marathon (minimumHealthCapacity / maximumOverCapacity)",
+           "swarm": "Swarm (update_config)"}
+_STEPS = {"kubernetes": 5.0, "marathon": 2.0, "swarm": 1.0}
+_OWNERS = {"kubernetes": "Deployment/web", "marathon": "/web", "swarm": "shop_web"}
+
+
+@dataclass(frozen=True)
+class UpdateRun:
+    """A recorded rolling update: snapshots, events, the owner prefix and its water marks."""
+
+    system: str
+    strategy: dict[str, Any]
+    snapshots: list[Snapshot]
+    events: list[Event]
+    owner: str
+    failing: bool
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self.system]
+
+    @property
+    def marks(self) -> Marks:
+        """Fewest serving and most existing tasks from the update on."""
+        return water_marks([s for s in self.snapshots if s.time >= UPDATE_AT], self.owner)
+
+
+def _strategy(system: str, strategy: Mapping[str, Any] | None) -> dict[str, Any]:
+    if strategy is not None and not isinstance(strategy, Mapping):
+        raise ValueError(f"strategy must be a dict such as {DEFAULTS[system]!r}")
+    merged = {**DEFAULTS[system], **(strategy or {})}
+    unknown = sorted(set(merged) - set(DEFAULTS[system]))
+    if unknown:
+        raise ValueError(f"{system} has no update setting {unknown[0]!r}; its settings are "
+                         f"{', '.join(DEFAULTS[system])}")
+    return merged
+
+
+def _deployment(strategy: dict[str, Any], failing: bool, version: str) -> dict[str, Any]:
+    memory = "64Gi" if failing else "256Mi"
+    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+            "spec": {"replicas": REPLICAS, "progressDeadlineSeconds": 60,
+                     "strategy": {"type": "RollingUpdate", "rollingUpdate": dict(strategy)},
+                     "selector": {"matchLabels": {"app": "web"}},
+                     "template": {"metadata": {"labels": {"app": "web"}}, "spec": {
+                         "containers": [{
+                             "name": "web", "image": f"shop/web:{version}",
+                             "resources": {"requests": {"cpu": "250m", "memory": memory}},
+                             "readinessProbe": {"httpGet": {"path": "/", "port": 80},
+                                                "initialDelaySeconds": 10,
+                                                "periodSeconds": 5}}]}}}}
+
+
+def _app(strategy: dict[str, Any], failing: bool, version: str) -> dict[str, Any]:
+    return {"id": "/web", "instances": REPLICAS, "cpus": 8 if failing else 0.25, "mem": 256,
+            "container": {"type": "DOCKER", "docker": {"image": f"shop/web:{version}"}},
+            "healthChecks": [{"protocol": "MESOS_HTTP", "path": "/", "gracePeriodSeconds": 30,
+                              "intervalSeconds": 5, "maxConsecutiveFailures": 3}],
+            "upgradeStrategy": dict(strategy)}
+
+
+def _stack(strategy: dict[str, Any]) -> dict[str, Any]:
+    config = {**strategy, "delay": f"{strategy['delay']}s", "monitor": "10s"}
+    return {"services": {"web": {"image": "shop/web:1.0", "deploy": {
+        "replicas": REPLICAS, "update_config": config,
+        "resources": {"reservations": {"cpus": "0.25", "memory": "256M"}}}}}}
+
+
+def rolling_update_run(system: str, strategy: Mapping[str, Any] | None = None, *,
+                       failing: bool = False, until: float = 240,
+                       step: float | None = None, seed: int = 0) -> UpdateRun:
+    """Deploy version 1.0, update to 2.0 at t = 30 s with ``strategy`` (merged over
+    :data:`DEFAULTS`), record every ``step`` s until ``until`` (default: 5 s for Kubernetes,
+    whose pods take 16 s to become ready, 2 s for Marathon, 1 s for Swarm, whose tasks swap
+    in under 3 s). ``failing``: version 2.0 is
+    broken and is rolled back (by the operator at t = 150 s in Kubernetes and Marathon, by
+    ``failure_action: rollback`` in Swarm if set)."""
+    if system not in SYSTEMS:
+        raise ValueError(f"system must be one of {', '.join(SYSTEMS)}, not {system!r}")
+    settings = _strategy(system, strategy)
+    step = step or _STEPS[system]
+    times = [i * step for i in range(int(until // step) + 1)]
+    if system == "kubernetes":
+        cluster: Any = KubernetesCluster(three_nodes(system), seed=seed)
+        cluster.apply(_deployment(settings, False, "1.0"))
+        snapshot = cluster.snapshot
+        update = lambda: cluster.apply(_deployment(settings, failing, "2.0"))  # noqa: E731
+        rollback = lambda: cluster.rollout_undo("web")  # noqa: E731
+    elif system == "marathon":
+        cluster = MesosCluster(three_nodes(system), seed=seed)
+        framework = cluster.register(marathon.Marathon(max_instances_per_offer=1))
+        framework.deploy(_app(settings, False, "1.0"))
+        snapshot = lambda: _healthy_only(cluster.snapshot(), framework)  # noqa: E731
+        update = lambda: framework.deploy(_app(settings, failing, "2.0"))  # noqa: E731
+        rollback = lambda: framework.deploy(_app(settings, False, "1.0"), force=True)  # noqa: E731
+    else:
+        cluster = SwarmCluster(three_nodes(system), seed=seed)
+        if failing:
+            cluster.fail_image("shop/web:2.0", after=1)
+        cluster.deploy_stack("shop", _stack(settings))
+        snapshot = cluster.snapshot
+        update = lambda: cluster.update_service("shop_web", image="shop/web:2.0")  # noqa: E731
+        rollback = None    # Swarm's failure_action decides
+    snapshots = []
+    actions = [(UPDATE_AT, update)]
+    if failing and rollback is not None:
+        actions.append((ROLLBACK_AT, rollback))
+    for time in times:
+        while actions and actions[0][0] <= time:
+            when, action = actions.pop(0)
+            cluster.run(until=when)
+            action()
+        cluster.run(until=time)
+        snapshots.append(snapshot())
+    if system == "marathon":
+        events = sorted([*cluster.events, *framework.events], key=lambda e: e.time)
+    else:
+        events = list(cluster.events)
+    return UpdateRun(system, settings, snapshots, events, _OWNERS[system], failing)
+
+
+def _healthy_only(snapshot: Snapshot, framework: marathon.Marathon) -> Snapshot:
+    """Marathon routes traffic (marathon-lb) only to instances whose health checks pass,
+    while the Mesos snapshot calls every TASK_RUNNING task ready: keep ``ready`` only for
+    the tasks of healthy instances."""
+    healthy = {task for instance in framework.instances() if instance.healthy
+               for task in instance.tasks}
+    return replace(snapshot, tasks=tuple(replace(t, ready=t.ready and t.name in healthy)
+                                         for t in snapshot.tasks))
+
+
+def _marks_html(run: UpdateRun) -> str:
+    marks = run.marks
+    return (f"<p><strong>{html.escape(run.label)}</strong> with "
+            f"{html.escape(', '.join(f'{k}={v}' for k, v in run.strategy.items()))}: "
+            f"low water mark {marks.low_serving} of {REPLICAS} serving (t = {marks.low_at:g} s), "
+            f"peak {marks.peak_total} tasks (t = {marks.peak_at:g} s).</p>")
+
+
+def updates_figure(runs: list[UpdateRun], title: str = "") -> go.Figure:
+    """Serving and existing tasks over time for each run, the update (and rollback) marked."""
+    marks = {}
+    for run in runs:
+        marks[run.label] = [(UPDATE_AT, "update to 2.0")]
+        if run.failing and run.system != "swarm":
+            marks[run.label].append((ROLLBACK_AT, "operator rolls back"))
+    return capacity_panels({r.label: (r.snapshots, r.owner) for r in runs},
+                           lines=("serving", "total"), desired=REPLICAS, marks=marks,
+                           title=title or "Rolling update from 1.0 to 2.0")
+
+
+def _static_figure() -> go.Figure:
+    """Kubernetes' update for several (maxSurge, maxUnavailable) pairs, as slider frames."""
+    pairs = [(0, 1), (1, 0), (1, 1), ("25%", "25%"), (2, 2), (0, 3), (6, 0)]
+    frames = []
+    for surge, unavailable in pairs:
+        run = rolling_update_run("kubernetes", {"maxSurge": surge,
+                                                "maxUnavailable": unavailable})
+        marks = run.marks
+        fig = updates_figure([run])
+        frames.append(go.Frame(data=fig.data, name=f"{surge}/{unavailable}", layout={
+            "title": {"text": f"maxSurge {surge}, maxUnavailable {unavailable}: at least "
+                              f"{marks.low_serving} serving, at most {marks.peak_total} pods"}}))
+    fig = go.Figure(updates_figure([rolling_update_run("kubernetes")]))
+    fig.frames = frames
+    fig.update_layout(title={"text": frames[3].layout.title.text}, sliders=[{
+        "active": 3, "pad": {"t": 40},
+        "currentvalue": {"prefix": "maxSurge / maxUnavailable: "},
+        "steps": [{"label": f.name, "method": "animate",
+                   "args": [[f.name], {"mode": "immediate",
+                                       "frame": {"duration": 0, "redraw": True}}]}
+                  for f in frames]}])
+    return fig
+
+
+def _percent_or_int(text: str, name: str) -> int | str:
+    text = text.strip()
+    if text.endswith("%") and text[:-1].isdigit():
+        return text
+    if text.isdigit():
+        return int(text)
+    raise ValueError(f'{name} must be a whole number such as 1 or a percentage such as "25%", '
+                     f"got {text!r}")
+
+
+def updates_app() -> LiveApp:
+    """Sliders for one chosen system's update strategy; capacity over time and water marks."""
+    system = widgets.Dropdown(options=[(_LABELS[s], s) for s in SYSTEMS], value="kubernetes",
+                              description="system", layout={"width": "28em"})
+    wide = {"description_width": "initial"}
+    surge = widgets.Text(value="25%", description="maxSurge", style=wide)
+    unavailable = widgets.Text(value="25%", description="maxUnavailable", style=wide)
+    health = widgets.FloatSlider(value=1.0, min=0, max=1, step=0.1,
+                                 description="minimumHealthCapacity", style=wide)
+    over = widgets.FloatSlider(value=1.0, min=0, max=1, step=0.1,
+                               description="maximumOverCapacity", style=wide)
+    parallelism = widgets.IntSlider(value=1, min=0, max=6, description="parallelism", style=wide)
+    delay = widgets.IntSlider(value=0, min=0, max=30, step=5, description="delay (s)",
+                              style=wide)
+    order = widgets.Dropdown(options=["stop-first", "start-first"], description="order")
+    action = widgets.Dropdown(options=["pause", "continue", "rollback"],
+                              description="failure_action", style=wide)
+    failing = widgets.Checkbox(value=False, description="version 2.0 is broken")
+    rows = {"kubernetes": widgets.HBox([surge, unavailable]),
+            "marathon": widgets.HBox([health, over]),
+            "swarm": widgets.VBox([widgets.HBox([parallelism, delay]),
+                                   widgets.HBox([order, action])])}
+    controls = [system, surge, unavailable, health, over, parallelism, delay, order, action,
+                failing]
+    for control in controls:
+        control.continuous_update = False
+    message = widgets.HTML()
+    chart = go.FigureWidget(updates_figure([rolling_update_run("kubernetes")]))
+    box = widgets.VBox([system, *rows.values(), failing, message, chart])
+
+    def strategy() -> dict[str, Any]:
+        if system.value == "kubernetes":
+            return {"maxSurge": _percent_or_int(surge.value, "maxSurge"),
+                    "maxUnavailable": _percent_or_int(unavailable.value, "maxUnavailable")}
+        if system.value == "marathon":
+            return {"minimumHealthCapacity": round(health.value, 2),
+                    "maximumOverCapacity": round(over.value, 2)}
+        return {"parallelism": parallelism.value, "delay": delay.value, "order": order.value,
+                "failure_action": action.value}
+
+    def update(_: object = None) -> None:
+        for name, row in rows.items():
+            row.layout.display = None if name == system.value else "none"
+        try:
+            run = rolling_update_run(system.value, strategy(), failing=failing.value)
+        except ValueError as err:
+            message.value = error_html(str(err))
+            return
+        figure = updates_figure([run])
+        with chart.batch_update():
+            for trace, fresh in zip(chart.data, figure.data, strict=True):
+                trace.x, trace.y = fresh.x, fresh.y
+            chart.layout.annotations = figure.layout.annotations
+            chart.layout.shapes = figure.layout.shapes
+            chart.layout.title = figure.layout.title
+            chart.layout.yaxis.range = figure.layout.yaxis.range
+        message.value = _marks_html(run)
+
+    for control in controls:
+        control.observe(update, names="value")
+    update()
+    return LiveApp(box, lambda: figure_html(_static_figure(), height=520),
+                   name="Rolling update explorer")
