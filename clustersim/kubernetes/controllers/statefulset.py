@@ -91,6 +91,7 @@ class StatefulSetController(Controller):
             else:
                 condemned.append((ordinal, pod))
         condemned.sort(key=lambda item: item[0], reverse=True)
+        # what it sees now; any change it makes below triggers another pass, which refreshes it
         self._update_status(sts, pods, replicas, current_rev, update_rev)
         if self._manage(sts, pods, condemned, replicas, parallel, partition,
                         current_rev, update_rev):
@@ -106,7 +107,6 @@ class StatefulSetController(Controller):
                     return
                 if not _healthy(pod):
                     return
-        self._update_status(sts, pods, replicas, current_rev, update_rev)
 
     def _manage(self, sts, pods, condemned, replicas, parallel, partition,
                 current_rev, update_rev) -> bool:
