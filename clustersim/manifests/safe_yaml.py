@@ -359,6 +359,7 @@ def _load_yaml(text: str, source: str) -> list[Document]:
             f"the text is not valid YAML or JSON: {problem}",
             source=source,
             line=mark.line + 1 if mark else None,
+            expected=_hint(text, mark.line if mark else None),
         ) from None
     except yaml.YAMLError as err:
         raise ManifestError(
@@ -373,6 +374,17 @@ def _load_yaml(text: str, source: str) -> list[Document]:
 
 def _no_constants(name: str) -> None:
     raise ValueError(f"{name} is not a JSON number")
+
+
+def _hint(text: str, line: int | None) -> str | None:
+    """What most often causes a YAML syntax error on ``line`` (0-based), for a learner."""
+    if line is None:
+        return None
+    lines = text.splitlines()
+    nearby = lines[max(0, line - 1) : line + 1]
+    if any("\t" in row[: len(row) - len(row.lstrip())] for row in nearby):
+        return "spaces for indentation (YAML does not allow tabs)"
+    return "consistent indentation on this line and the one before, and a space after each ':'"
 
 
 def _load_json(text: str, source: str) -> list[Document]:

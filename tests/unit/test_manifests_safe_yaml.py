@@ -147,3 +147,17 @@ def test_explicit_keys_keep_their_lines_next_to_a_merge() -> None:
     [doc] = load_documents(text, "x")
     assert doc.data["web"] == {"cpu": 3, "mem": 2}
     assert doc.line_of(("web", "cpu")) == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "hint"),
+    [
+        ("kind: Pod\nmetadata:\n\tname: x\n", 3, "does not allow tabs"),
+        ("kind: Pod\nspec:\n  image: nginx\n   ports: []\n", 4, "consistent indentation"),
+    ],
+)
+def test_syntax_errors_carry_a_hint(text: str, line: int, hint: str) -> None:
+    with pytest.raises(ManifestError) as info:
+        load_documents(text, "lab.yaml")
+    assert info.value.line == line
+    assert hint in info.value.expected
