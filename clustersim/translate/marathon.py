@@ -90,8 +90,9 @@ def _specs(source: Any) -> list[Spec]:
         specs = list(load_manifests(source))
     for spec in specs:
         if spec.system != "marathon":
-            raise ValueError(f"{spec!r} is not a Marathon app or group: use "
-                             "stack_to_kubernetes for Swarm stacks")
+            hint = ("it is Kubernetes already and needs no translation"
+                    if spec.system == "kubernetes" else "use stack_to_kubernetes for stacks")
+            raise ValueError(f"{spec!r} is not a Marathon app or group: {hint}")
     return specs
 
 
