@@ -578,10 +578,11 @@ class Marathon(HealthChecking, Framework):
 
     def status_update(self, status: Any) -> None:
         found = self._find(status.task_id)
-        self._record("task", status.task_id, "status_update_event",
-                     f"taskStatus={status.state}"
-                     + (f" appId={found[0].spec.id}" if found else "")
-                     + (f" reason={status.reason}" if status.reason else ""),
+        where = (f" appId={found[0].spec.id} host={found[1].hostname}"
+                 f" ports={[p for p in found[1].host_ports if p]}") if found else ""
+        self._record("task", status.task_id, "status_update_event",   # the event bus fields
+                     f"taskStatus={status.state}{where}"
+                     + (f" message={status.reason}" if status.reason else ""),
                      "Warning" if status.state in FAILURES or status.state == "TASK_UNREACHABLE"
                      else "Normal")
         if found is None or status.task_id not in found[1].tasks:
