@@ -55,8 +55,11 @@ class Workload:
     labels: dict[str, str] = field(default_factory=dict, compare=False)
 
     def describe(self) -> str:
-        """One line for a table: ``web (Deployment): 3 × 0.5 CPU, 256 MiB, ports 80/tcp``."""
-        copies = "one per node" if self.replicas is None else f"{self.replicas} ×"
+        """One line for a table: ``web (Deployment): 3 replicas, 0.5 CPU and 256 MiB each``."""
+        if self.replicas is None:
+            copies = "one per node"
+        else:
+            copies = f"{self.replicas} replica{'' if self.replicas == 1 else 's'}"
         memory = f"{self.memory / 2**20:g} MiB"
         ports = f", ports {' '.join(map(str, self.ports))}" if self.ports else ""
-        return f"{self.name} ({self.kind}): {copies} {self.cpu} CPU, {memory}{ports}"
+        return f"{self.name} ({self.kind}): {copies}, {self.cpu} CPU and {memory} each{ports}"

@@ -134,3 +134,8 @@ def test_a_folder_loads_every_manifest_file_in_name_order(tmp_path: Path) -> Non
     (tmp_path / "notes.txt").write_text("not a manifest")
     specs = load_manifests(tmp_path)
     assert [(s.source, s.kind) for s in specs] == [("a-pod.yaml", "Pod"), ("b-app.json", "App")]
+
+
+def test_workload_describes_itself_in_one_line() -> None:
+    [app] = load_manifests({**APP, "instances": 3}).workloads()
+    assert app.describe() == "/web (App): 3 replicas, 0.5 CPU and 64 MiB each"
