@@ -74,6 +74,8 @@ class Document:
     def line_of(self, path: Path) -> int | None:
         """The line of the field at ``path``, or of its nearest enclosing field that has one."""
         path = (*self.prefix, *path)
+        if not path:
+            return self.line  # no lookup: a JSON text's line map is built only on demand
         for end in range(len(path), -1, -1):
             line = self.lines.get(tuple(path[:end]))
             if line is not None:
