@@ -76,6 +76,16 @@ def _matching(
     )
 
 
+def _signature(pod: Mapping[str, Any]) -> tuple:
+    """What decides whether a pod matches a selector: namespace, terminating, labels."""
+    meta = pod.get("metadata") or {}
+    return (
+        meta.get("namespace") or "default",
+        bool(meta.get("deletionTimestamp")),
+        tuple(sorted((meta.get("labels") or {}).items())),
+    )
+
+
 def _result(node: str) -> ScheduleResult:
     from clustersim.kubernetes.scheduler.scheduler import ScheduleResult
 
@@ -86,6 +96,7 @@ __all__ = ["FastPath"]
 
 _STATIC_FILTERS = ("NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffinity")
 _CACHE_SIZE = 256
+_MEMO_SIZE = 100_000
 _BASE = ("cpu", "memory", "ephemeral-storage")
 
 
@@ -183,6 +194,7 @@ class FastPath:
         self.spread = self.s.plugins.get("PodTopologySpread")
         self.selector_counts: dict[str, tuple[str, Mapping[str, Any] | None, np.ndarray]] = {}
         self.label_ids: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.match_memo: dict[tuple[str, tuple], bool] = {}
         self.inter_pod = "InterPodAffinity" in self.s.plugins
         self.affinity_total = 0
 
@@ -243,11 +255,14 @@ class FastPath:
         pods = node.pods
         seen, seen_count, seen_edits = self.seen_pods[i]
         added = pods[seen_count:] if pods is seen and node.pod_edits == seen_edits else None
-        for namespace, selector, counts in self.selector_counts.values():
+        for key, (namespace, selector, counts) in self.selector_counts.items():
             if added is None:
                 counts[i] = _matching(pods, namespace, selector)
             elif added:
-                counts[i] += _matching(added, namespace, selector)
+                counts[i] += sum(
+                    self._matches(key, namespace, selector, p, signature)
+                    for p, signature in zip(added, map(_signature, added), strict=True)
+                )
         self.seen_pods[i] = (pods, len(pods), node.pod_edits)
 
     def _sync(self) -> None:
@@ -287,8 +302,10 @@ class FastPath:
                 return False
             if lister is not None and (
                 spread.constraints(pod, "DoNotSchedule", lister)
-                or (not (self.s.fast_spread and spread.system_defaulted)
-                and spread.constraints(pod, "ScheduleAnyway", lister))
+                or (
+                    not (self.s.fast_spread and spread.system_defaulted)
+                    and spread.constraints(pod, "ScheduleAnyway", lister)
+                )
             ):
                 return False
         return all(k in self.columns for k, v in requests.items() if v and is_scalar_resource(k))
@@ -314,7 +331,7 @@ class FastPath:
                 weight = math.log(len(chosen) + 2)
                 per_node = counts
             else:
-                weight = math.log(len(np.unique(ids[chosen])) + 2)
+                weight = math.log(np.count_nonzero(np.bincount(ids[chosen])) + 2)
                 included = static.matches_affinity if c.honor_node_affinity else None
                 domain = np.bincount(ids, weights=counts if included is None else counts * included)
                 per_node = domain[ids]
@@ -334,6 +351,24 @@ class FastPath:
             )
             entry = self.selector_counts[key] = (namespace, selector, counts)
         return entry[2]
+
+    def _matches(
+        self,
+        key: str,
+        namespace: str,
+        selector: Mapping[str, Any] | None,
+        pod: Mapping[str, Any],
+        signature: tuple,
+    ) -> bool:
+        """Whether one pod counts for a selector, remembered by (selector, pod signature):
+        the pods of one workload share namespace and labels, so most answers repeat."""
+        memo_key = (key, signature)
+        answer = self.match_memo.get(memo_key)
+        if answer is None:
+            if len(self.match_memo) > _MEMO_SIZE:
+                self.match_memo.clear()
+            answer = self.match_memo[memo_key] = _matching((pod,), namespace, selector) == 1
+        return answer
 
     def _label_ids(self, key: str) -> tuple[np.ndarray, np.ndarray]:
         """Per node: an id for the value of label ``key`` ("" when missing) and whether the
