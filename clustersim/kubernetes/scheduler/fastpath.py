@@ -11,12 +11,17 @@ that is exact because these plugins' per-node scores depend on that node and the
 Normalization (TaintToleration, NodeAffinity) depends on the feasible set and is redone per
 pod unless every raw score is zero.
 
-Pods that bring inter-pod terms (PodTopologySpread constraints, including the system
-defaults for pods of a ReplicaSet, StatefulSet, ReplicationController or Service;
-inter-pod (anti-)affinity, or any pod in the cluster having some), pods whose NodeAffinity
-names nodes (DaemonSet pods), pods requesting a resource no node has, and pods that fit
-nowhere (for the FailedScheduling message) go to the reference path. Ties are drawn exactly
-as the reference draws them, so both paths pick the same node with the same generator.
+PodTopologySpread's system default spreading (pods of a ReplicaSet, StatefulSet,
+ReplicationController or Service) is an inter-pod term: with ``Scheduler(fast_spread=True)``
+it is computed here from matching-pod counts kept per node and selector (updated from the
+pods each node gains, recounted when a node loses pods or reports ``pods_changed()``), with
+the reference's float operations in the same order.
+
+Pods with their own topology spread constraints or with inter-pod (anti-)affinity (or any
+pod in the cluster having some), pods whose NodeAffinity names nodes (DaemonSet pods), pods
+requesting a resource no node has, and pods that fit nowhere (for the FailedScheduling
+message) go to the reference path. Ties are drawn exactly as the reference draws them, so
+both paths pick the same node with the same generator.
 """
 
 from __future__ import annotations

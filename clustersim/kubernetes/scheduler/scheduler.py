@@ -13,7 +13,14 @@ Simplifications, each as upstream would behave otherwise:
 - Among equally good nodes one is drawn uniformly from the seeded generator with a single
   draw; upstream reservoir-samples while walking the list, which gives the same distribution.
 - Preemption is not simulated: the message's ``preemption:`` part says what DefaultPreemption
-  says when no pod of lower priority can be evicted.
+  says when no pod of lower priority can be evicted (upstream would evict lower-priority pods
+  and nominate the node).
+- Volume, image and DRA plugins (VolumeBinding, VolumeRestrictions, NodeVolumeLimits,
+  VolumeZone, ImageLocality, DynamicResources) are not run; a configuration may name them.
+- Namespaces carry only the label the API server always sets (``kubernetes.io/metadata.name``),
+  which is what ``namespaceSelector`` in pod affinity terms is matched against.
+- The filter reason for taints is today's upstream wording, "node(s) had untolerated
+  taint(s)"; releases before 1.34 printed the taint, "node(s) had untolerated taint {k: v}".
 """
 
 from __future__ import annotations
