@@ -20,7 +20,7 @@ Simplifications, each as upstream would behave otherwise:
 - Namespaces carry only the label the API server always sets (``kubernetes.io/metadata.name``),
   which is what ``namespaceSelector`` in pod affinity terms is matched against.
 - The filter reason for taints is today's upstream wording, "node(s) had untolerated
-  taint(s)"; releases before 1.34 printed the taint, "node(s) had untolerated taint {k: v}".
+  taint(s)"; releases up to 1.33 printed the taint, "node(s) had untolerated taint {k: v}".
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Upstream: kubernetes/kubernetes
 ``pkg/scheduler/framework/plugins/tainttoleration/taint_toleration.go``. The filter reason is
-the current upstream wording, "node(s) had untolerated taint(s)" (releases before 1.34 named
+the current upstream wording, "node(s) had untolerated taint(s)" (releases up to 1.33 named
 the taint: "node(s) had untolerated taint {key: value}").
 """
 
