@@ -581,3 +581,11 @@ def test_statefulset_claim_retention_policy():
     cluster.delete("sts", "web")
     cluster.run()
     assert cluster.list("PersistentVolumeClaim") == []
+
+
+def test_run_without_until_refuses_never_ending_work():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(cronjob("Allow", run=400, schedule="*/5 * * * *"))
+    cluster.run(until=310)
+    with pytest.raises(ValueError, match=r"did not become quiet .* run\(until="):
+        cluster.run()
