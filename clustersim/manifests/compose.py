@@ -22,6 +22,10 @@ loader produces the same long forms, so a simulator reads one shape only (docker
 - ``networks`` (service): a list → ``{name: None}``.
 - ``deploy`` is kept as written (simulators apply Swarm's defaults).
 
+Options that ``docker stack deploy`` refuses (``mem_limit``, ``extends``...) raise a
+``ManifestError``; options it ignores (``build``, ``restart``, ``container_name``...) load
+with the warning it prints ("Ignoring unsupported options: restart").
+
 Variables (``${VAR:-default}``) are substituted first, from the ``environment`` passed to
 ``load_manifests`` (never the process environment).
 """
@@ -36,8 +40,11 @@ from pathlib import PurePath
 from typing import Any
 
 from clustersim.manifests.compose_types import (
+    DEPRECATED,
+    FORBIDDEN,
     SERVICE_KEYS,
     TOP_KEYS,
+    UNSUPPORTED,
     PortLong,
     Service,
     VolumeLong,
@@ -318,6 +325,11 @@ def _expand_service(document: Document, path: Path, service: Any) -> tuple[dict[
         service = {}
     if not isinstance(service, dict):
         raise document.error(path, "a service is not a mapping", "a mapping with image, deploy ...")
+    for key in service:
+        if key in FORBIDDEN:
+            raise document.error(
+                (*path, key), "Configuration contains forbidden properties", FORBIDDEN[key]
+            )
     result = copy_data(service)
     if "ports" in service:
         if not isinstance(service["ports"], list):
@@ -349,6 +361,19 @@ def _expand_service(document: Document, path: Path, service: Any) -> tuple[dict[
         result["networks"] = {str(name): None for name in service["networks"]}
     typed = validate(Service, document, path) if service else Service()
     return result, typed
+
+
+def _ignored_options(services: dict[str, Any]) -> list[str]:
+    """What ``docker stack deploy`` prints before deploying: the options Swarm ignores."""
+    keys = {key for service in services.values() if isinstance(service, dict) for key in service}
+    warnings = []
+    if keys & UNSUPPORTED:
+        warnings.append(f"Ignoring unsupported options: {', '.join(sorted(keys & UNSUPPORTED))}")
+    warnings += [
+        f"Ignoring deprecated options: {key}: {DEPRECATED[key]}"
+        for key in sorted(keys & DEPRECATED.keys())
+    ]
+    return warnings
 
 
 def _unknown_keys(data: dict[str, Any]) -> list[str]:
@@ -422,6 +447,7 @@ def load_compose(
                     f"The {name} variable is not set. Defaulting to a blank string."
                     for name in dict.fromkeys(unset)
                 ),
+                *_ignored_options(services),
                 *_unknown_keys(data),
             ),
         )

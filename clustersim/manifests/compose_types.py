@@ -21,8 +21,11 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from clustersim.manifests.units import compose_bytes, compose_cpus
 
 __all__ = [
+    "DEPRECATED",
+    "FORBIDDEN",
     "SERVICE_KEYS",
     "TOP_KEYS",
+    "UNSUPPORTED",
     "PortLong",
     "Service",
     "VolumeLong",
@@ -46,6 +49,33 @@ _SERVICE_KEYS_TEXT = (
 )
 SERVICE_KEYS = frozenset(_SERVICE_KEYS_TEXT.split())
 TOP_KEYS = frozenset(["version", "name", "services", "networks", "volumes", "secrets", "configs"])
+
+# docker/cli cli/compose/types/types.go: options that ``docker stack deploy`` refuses
+# ("Configuration contains forbidden properties"), ignores with a warning ("Ignoring
+# unsupported options: ..."), or ignores as deprecated ("Ignoring deprecated options: ...").
+FORBIDDEN = {
+    "extends": "Support for `extends` is not implemented yet.",
+    "volume_driver": "Instead of setting the volume driver on the service, define a volume "
+    "using the top-level `volumes` option and specify the driver there.",
+    "volumes_from": "To share a volume between services, define it using the top-level "
+    "`volumes` option and reference it from each service that shares it using the "
+    "service-level `volumes` option.",
+    **dict.fromkeys(
+        ["cpu_quota", "cpu_shares", "cpuset", "mem_limit", "memswap_limit"],
+        "Set resource limits using deploy.resources",
+    ),
+}
+_UNSUPPORTED_TEXT = (
+    "build cap_add cap_drop cgroup_parent devices domainname external_links ipc links "
+    "mac_address network_mode pid privileged restart security_opt shm_size sysctls ulimits "
+    "userns_mode"
+)
+UNSUPPORTED = frozenset(_UNSUPPORTED_TEXT.split())
+DEPRECATED = {
+    "container_name": "Setting the container name is not supported.",
+    "expose": "Exposing ports is unnecessary - services on the same network can access each "
+    "other's containers on any port.",
+}
 
 
 def parse_constraint(text: str) -> tuple[str, str, str]:

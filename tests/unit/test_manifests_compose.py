@@ -365,11 +365,27 @@ def test_long_syntax_is_validated(entry: str, path: str, words: str) -> None:
 
 
 def test_keys_outside_the_v3_schema_are_reported() -> None:
-    """``mem_limit`` is a Compose v2 key: ``docker stack deploy`` refuses it."""
-    text = "version: '3.8'\nservices:\n  web:\n    image: x\n    mem_limit: 1g\n    x-note: ok\n"
+    """``platform`` is a key of the newer Compose specification, not of the v3 schema."""
+    text = "version: '3.8'\nservices:\n  web:\n    image: x\n    platform: linux\n    x-note: ok\n"
     [spec] = load_manifests(text + "x-common: {}\nextras: 1\n")
     assert spec.warnings == (
         "the top level: Additional property extras is not allowed (docker stack deploy refuses it)",
-        "services.web: Additional property mem_limit is not allowed (docker stack deploy "
+        "services.web: Additional property platform is not allowed (docker stack deploy "
         "refuses it)",
+    )
+
+
+def test_forbidden_options_are_refused_and_unsupported_ones_ignored_as_docker_does() -> None:
+    """docker/cli ``cli/compose/types/types.go``: ``ForbiddenProperties``,
+    ``UnsupportedProperties``, ``DeprecatedProperties``."""
+    with pytest.raises(ManifestError, match="forbidden properties") as info:
+        stack("image: x\nmem_limit: 1g")
+    assert info.value.path == "services.web.mem_limit"
+    assert "deploy.resources" in info.value.expected
+    [spec] = load_manifests(
+        "services:\n  web: {image: x, restart: always, build: ., container_name: w}\n"
+    )
+    assert spec.warnings == (
+        "Ignoring unsupported options: build, restart",
+        "Ignoring deprecated options: container_name: Setting the container name is not supported.",
     )
