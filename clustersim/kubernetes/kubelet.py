@@ -215,7 +215,8 @@ class Kubelet:
                            f"({meta['uid']})", "Warning")
         backoff = min(CRASH_BACKOFF * 2 ** (status["restartCount"] - 1), MAX_CRASH_BACKOFF)
         cluster.changed()
-        cluster.after(backoff, lambda: self._restarted(pod, epoch))
+        # background: a crash loop never ends, and run() should not wait for it
+        cluster.after(backoff, lambda: self._restarted(pod, epoch), background=True)
 
     def _restarted(self, pod: dict[str, Any], epoch: int) -> None:
         if self._current(pod, epoch):

@@ -499,3 +499,12 @@ def test_pending_pod_is_scheduled_when_resources_are_freed():
     [row] = cluster.pods()
     assert (row.name, row.node, row.ready) == ("b", "node-1", True)
     assert len(cluster.events.where(reason="FailedScheduling")) == 1
+
+
+def test_run_returns_while_a_pod_crash_loops():
+    cluster = KubernetesCluster(nodes(1), seed=0)
+    crashing = pod("crash")
+    crashing["metadata"]["annotations"] = {"clustersim.io/run-seconds": "3"}
+    cluster.apply(crashing)
+    cluster.run()
+    assert cluster.now < 60 and cluster.pods()[0].reason == "CrashLoopBackOff"
