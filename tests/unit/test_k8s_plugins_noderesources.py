@@ -238,29 +238,116 @@ def test_broken_linear_function():
     assert [broken_linear(falling, p) for p in (0, 20, 40, 70, 100)] == [2, 6, 10, 5, 0]
 
 
-def test_requested_to_capacity_ratio_shape():
-    """requested_to_capacity_ratio_test.go ``TestRequestedToCapacityRatioScoringStrategy``:
-    shape (0, 10), (100, 0) spreads: nothing requested on an empty node gives 100, and
-    with 3000/4000 cpu and 5000/10000 memory the node scores (25 + 50) / 2 rounded = 38."""
-    ratio = {
-        "requestedToCapacityRatio": {
-            "shape": [{"utilization": 0, "score": 10}, {"utilization": 100, "score": 0}]
-        }
-    }
-    plugin = fit("RequestedToCapacityRatio", **ratio)
-    nodes = [
-        make_node("node1", {"cpu": 4000, "memory": 10000}),
-        make_node("node2", {"cpu": 6000, "memory": 10000}),
+LEAST_SHAPE = {"shape": [{"utilization": 0, "score": 10}, {"utilization": 100, "score": 0}]}
+PACKING_SHAPE = {"shape": [{"utilization": 0, "score": 0}, {"utilization": 100, "score": 1}]}
+
+
+@pytest.mark.parametrize(
+    ("pod", "nodes", "want"),
+    [
+        ((), [(4000, 10000, ((), ())), (4000, 10000, ())], [100, 100]),
+        (TWO_CONTAINERS, [(4000, 10000, ((), ())), (6000, 10000, ())], [38, 50]),
+        (
+            (),
+            [
+                (4000, 10000, (({"cpu": 3000, "memory": 5000},),)),
+                (6000, 10000, (({"cpu": 3000, "memory": 5000},),)),
+            ],
+            [38, 50],
+        ),
+    ],
+    ids=[
+        "nothing scheduled, nothing requested",
+        "differently sized nodes",
+        "no resources requested, pods scheduled with resources",
+    ],
+)
+def test_requested_to_capacity_ratio(pod, nodes, want):
+    """requested_to_capacity_ratio_test.go ``TestRequestedToCapacityRatioScoringStrategy``
+    (shape 0→10, 100→0; existing pods without containers request nothing)."""
+    infos = [
+        make_node(
+            f"node{i + 1}",
+            {"cpu": cpu, "memory": mem},
+            pods=[
+                make_pod(f"e{i}{j}", *p) if p else make_pod(f"e{i}{j}")
+                for j, p in enumerate(existing)
+            ],
+        )
+        for i, (cpu, mem, existing) in enumerate(nodes)
     ]
-    assert scores(plugin, make_pod("p", *TWO_CONTAINERS), nodes) == [38, 50]
-    packing = {
-        "requestedToCapacityRatio": {
-            "shape": [{"utilization": 0, "score": 0}, {"utilization": 100, "score": 10}]
-        }
-    }
-    assert scores(
-        fit("RequestedToCapacityRatio", **packing), make_pod("p", *TWO_CONTAINERS), nodes
-    ) == [63, 50]
+    plugin = fit("RequestedToCapacityRatio", requestedToCapacityRatio=LEAST_SHAPE)
+    assert scores(plugin, make_pod("p", *pod), infos) == want
+
+
+FOO, BAR = "intel.com/foo", "intel.com/bar"
+
+
+@pytest.mark.parametrize(
+    ("asked", "existing", "want"),
+    [
+        ({}, {}, [0, 0]),
+        ({FOO: 2}, {}, [2, 5]),
+        ({FOO: 2}, {FOO: 2}, [2, 10]),
+        ({FOO: 4}, {}, [5, 10]),
+    ],
+    ids=[
+        "nothing scheduled, nothing requested",
+        "pods scheduled with less resources",
+        "on node with existing pod running",
+        "pods scheduled with more resources",
+    ],
+)
+def test_resource_bin_packing_single_extended(asked, existing, want):
+    """requested_to_capacity_ratio_test.go ``TestResourceBinPackingSingleExtended``."""
+    nodes = [
+        make_node("node1", {"cpu": "4", "memory": 10000 * 2**20, FOO: 8}),
+        make_node(
+            "node2",
+            {"cpu": "4", "memory": 10000 * 2**20, FOO: 4},
+            pods=[make_pod("e", existing)] if existing else (),
+        ),
+    ]
+    plugin = fit(
+        "RequestedToCapacityRatio",
+        [{"name": FOO, "weight": 1}],
+        requestedToCapacityRatio=PACKING_SHAPE,
+    )
+    pod = make_pod("p", asked) if asked else make_pod("p")
+    assert scores(plugin, pod, nodes) == want
+
+
+@pytest.mark.parametrize(
+    ("asked", "existing", "want"),
+    [
+        ({}, {}, [0, 0]),
+        ({FOO: 2, BAR: 2}, {}, [4, 3]),
+        ({FOO: 2, BAR: 2}, {FOO: 4, BAR: 2}, [4, 7]),
+    ],
+    ids=[
+        "nothing scheduled, nothing requested",
+        "pods scheduled with less resources",
+        "on node with existing pod running",
+    ],
+)
+def test_resource_bin_packing_multiple_extended(asked, existing, want):
+    """requested_to_capacity_ratio_test.go ``TestResourceBinPackingMultipleExtended``
+    (weights foo 3, bar 5; the weighted mean is rounded)."""
+    nodes = [
+        make_node("node1", {"cpu": "4", "memory": 10000 * 2**20, FOO: 8, BAR: 4}),
+        make_node(
+            "node2",
+            {"cpu": "4", "memory": 10000 * 2**20, FOO: 4, BAR: 8},
+            pods=[make_pod("e", existing)] if existing else (),
+        ),
+    ]
+    plugin = fit(
+        "RequestedToCapacityRatio",
+        [{"name": FOO, "weight": 3}, {"name": BAR, "weight": 5}],
+        requestedToCapacityRatio=PACKING_SHAPE,
+    )
+    pod = make_pod("p", asked) if asked else make_pod("p")
+    assert scores(plugin, pod, nodes) == want
 
 
 @pytest.mark.parametrize(
