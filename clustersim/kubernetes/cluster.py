@@ -35,7 +35,7 @@ from typing import Any
 
 from clustersim.kubernetes.controllers import CONTROLLERS
 from clustersim.kubernetes.controllers.deployment import rollout_history, rollout_undo
-from clustersim.kubernetes.controllers.disruption import eviction_refusal
+from clustersim.kubernetes.controllers.disruption import budget_settling, eviction_refusal
 from clustersim.kubernetes.controllers.nodelifecycle import (
     NodeLifecycleController,
     PodGarbageCollector,
@@ -659,7 +659,12 @@ class KubernetesCluster:
             self.drain_log.append((self.now, f"evicting pod {full_name(pod)}"))
             self.delete_pod(pod)
         if waiting:
-            self.after(DRAIN_RETRY_SECONDS, lambda: self._evict_for_drain(waiting))
+            # while replacements are still starting the retry is part of what happens next;
+            # a budget that no pod in flight can satisfy blocks kubectl indefinitely, and
+            # run() does not wait for that
+            settling = any(budget_settling(self, pod) for pod in waiting)
+            self.after(DRAIN_RETRY_SECONDS, lambda: self._evict_for_drain(waiting),
+                       background=not settling)
 
     def node_is_up(self, name: str) -> bool:
         """Whether the node's machine (and kubelet) is running."""

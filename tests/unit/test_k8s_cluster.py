@@ -508,3 +508,16 @@ def test_run_returns_while_a_pod_crash_loops():
     cluster.apply(crashing)
     cluster.run()
     assert cluster.now < 60 and cluster.pods()[0].reason == "CrashLoopBackOff"
+
+
+def test_drain_blocked_by_a_budget_that_cannot_be_met_does_not_hang_run():
+    cluster = KubernetesCluster(nodes(2), seed=3)
+    cluster.apply(deployment(replicas=2))
+    cluster.apply({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
+                   "metadata": {"name": "web"},
+                   "spec": {"minAvailable": "100%", "selector": {"matchLabels": {"app": "web"}}}})
+    cluster.run()
+    cluster.drain("node-1")
+    cluster.run()
+    assert any(p.node == "node-1" for p in cluster.pods())    # kubectl drain keeps retrying
+    assert all("disruption budget" in line for _, line in cluster.drain_log)

@@ -34,7 +34,7 @@ from clustersim.kubernetes.objects import (
 if TYPE_CHECKING:
     from clustersim.kubernetes.cluster import KubernetesCluster
 
-__all__ = ["REFUSED", "budget_status", "eviction_refusal"]
+__all__ = ["REFUSED", "budget_settling", "budget_status", "eviction_refusal"]
 
 REFUSED = "Cannot evict pod as it would violate the pod's disruption budget."
 
@@ -91,3 +91,14 @@ def eviction_refusal(cluster: KubernetesCluster, pod: dict[str, Any]) -> str | N
         if not is_ready(pod) and status["currentHealthy"] < status["desiredHealthy"]:
             return REFUSED
     return None
+
+
+def budget_settling(cluster: KubernetesCluster, pod: dict[str, Any]) -> bool:
+    """Whether a budget covering ``pod`` may still change by itself (some of its pods are not
+    yet healthy): a refused eviction is then worth retrying soon."""
+    for pdb in cluster.list("PodDisruptionBudget", pod["metadata"]["namespace"]):
+        if selector_matches((pdb.get("spec") or {}).get("selector"), labels_of(pod)):
+            status = budget_status(cluster, pdb)
+            if status["currentHealthy"] < status["expectedPods"]:
+                return True
+    return False
