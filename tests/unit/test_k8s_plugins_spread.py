@@ -476,3 +476,33 @@ def test_default_selector_merges_services_and_the_controller():
 def test_invalid_args_are_refused(args, field):
     with pytest.raises(ValueError, match=field):
         PodTopologySpread(args)
+
+
+def test_node_taints_policy():
+    """``nodeTaintsPolicy: Honor`` leaves out nodes whose taints the pod does not tolerate
+    when counting domains (filtering_test.go "NodeTaintsPolicy honored/ignored ...")."""
+    spec = {n: {"node": n} for n in ("node-a", "node-b", "node-x", "node-y")}
+    existing = [("node-a", "foo"), ("node-b", "foo"), ("node-x", "foo")]
+    taint = {"key": "foo", "value": "bar", "effect": "NoSchedule"}
+
+    def codes(policy):
+        infos = nodes(spec, existing)
+        infos[3].taints.append(taint)
+        return filter_codes(pod("foo", constraint(1, "node", nodeTaintsPolicy=policy)), infos)
+
+    assert codes("Honor") == {"node-a": OK, "node-b": OK, "node-x": OK, "node-y": OK}
+    assert codes("Ignore") == {"node-a": NO, "node-b": NO, "node-x": NO, "node-y": OK}
+
+
+def test_match_label_keys_narrow_the_selector_to_the_pods_revision():
+    """``matchLabelKeys``: only pods with the incoming pod's value of those labels count."""
+    spec = {n: {"node": n} for n in ("node-a", "node-b")}
+    infos = nodes(spec, [("node-a", "foo"), ("node-a", "foo")])
+    for existing in infos[0].pods:
+        existing["metadata"]["labels"]["version"] = "v1"
+    incoming = pod("foo", constraint(1, "node"))
+    incoming["metadata"]["labels"]["version"] = "v2"
+    assert filter_codes(incoming, infos) == {"node-a": NO, "node-b": OK}
+    keyed = pod("foo", constraint(1, "node", matchLabelKeys=["version"]))
+    keyed["metadata"]["labels"]["version"] = "v2"
+    assert filter_codes(keyed, infos) == {"node-a": OK, "node-b": OK}
