@@ -18,9 +18,10 @@ bounded time and memory instead of trusting it:
 
 Scalars resolve as the Go YAML libraries that Kubernetes and Compose use resolve them, not as
 YAML 1.1's sexagesimal rules: ``80:80`` stays the string ``"80:80"`` (PyYAML alone would read
-the integer 4880) and ``1e3`` is a number (go-yaml reads it as a float). ``yes``/``no``/``on``/
-``off`` are booleans, as in go-yaml v2 (sigs.k8s.io/yaml); Compose's go-yaml v3 would keep
-them as strings.
+the integer 4880) and ``1e3`` is a number (go-yaml reads it as a float). ``y``/``n``/``yes``/
+``no``/``on``/``off`` are booleans, as go-yaml v2 resolves them (``resolve.go``), which both
+sigs.k8s.io/yaml (kubectl) and docker/cli's Compose loader use: an unquoted label value ``n``
+is refused by the API server as a boolean where a string belongs.
 
 Each document comes back as a :class:`Document`: the plain data, the line where it starts and
 a map from field path (a tuple of keys and indexes) to the 1-based line where that field is.
@@ -104,7 +105,9 @@ class _Resolver(BaseResolver):
 
 _Resolver.add_implicit_resolver(
     "tag:yaml.org,2002:bool",
-    re.compile(r"^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$"),
+    re.compile(
+        r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$"
+    ),
     list("yYnNtTfFoO"),
 )
 _Resolver.add_implicit_resolver(
@@ -210,7 +213,7 @@ class _Builder:
         if node.tag in _SCALAR_TYPES:
             try:
                 return _SCALAR_TYPES[node.tag](_constructor, node)
-            except (ValueError, yaml.YAMLError):
+            except (ValueError, KeyError, yaml.YAMLError):
                 self.fail(node, path, f"{node.value!r} is not a valid {node.tag.rsplit(':', 1)[1]}")
         return self.fail(node, path, f"the YAML tag {node.tag!r} is not allowed", _SAFE_TAGS)
 
@@ -257,9 +260,13 @@ class _Builder:
         return merged
 
 
+_BOOLEANS = {
+    **dict.fromkeys(["y", "yes", "true", "on"], True),
+    **dict.fromkeys(["n", "no", "false", "off"], False),
+}
 _SCALAR_TYPES = {
     "tag:yaml.org,2002:null": SafeConstructor.construct_yaml_null,
-    "tag:yaml.org,2002:bool": SafeConstructor.construct_yaml_bool,
+    "tag:yaml.org,2002:bool": lambda _, node: _BOOLEANS[node.value.lower()],
     "tag:yaml.org,2002:int": SafeConstructor.construct_yaml_int,
     "tag:yaml.org,2002:float": SafeConstructor.construct_yaml_float,
 }

@@ -88,9 +88,20 @@ def test_duplicate_keys_are_refused_with_both_lines() -> None:
 
 
 def test_scalars_resolve_as_go_yaml_does() -> None:
-    """``80:80`` stays a string (YAML 1.1's base 60 would read 4880); ``1e3`` is a number."""
-    [doc] = load_documents("p: 80:80\nf: 1e3\nt: 2019-01-01\nb: yes\nn: ~\nh: 0x10\n", "x")
-    assert doc.data == {"p": "80:80", "f": 1000.0, "t": "2019-01-01", "b": True, "n": None, "h": 16}
+    """go-yaml v2's ``resolve.go``: ``80:80`` stays a string (YAML 1.1's base 60 would read
+    4880); ``1e3`` is a number; ``n`` is false."""
+    text = "p: 80:80\nf: 1e3\nt: 2019-01-01\nb: yes\nn: ~\nh: 0x10\nc: n\ns: 'n'\n"
+    [doc] = load_documents(text, "x")
+    assert doc.data == {
+        "p": "80:80",
+        "f": 1000.0,
+        "t": "2019-01-01",
+        "b": True,
+        "n": None,
+        "h": 16,
+        "c": False,
+        "s": "n",
+    }
 
 
 def test_merge_keys_follow_yaml_rules() -> None:
