@@ -553,9 +553,8 @@ class FastPath:
     ) -> np.ndarray:
         strategy = self.fit.strategy
         if strategy == "LeastAllocated":
-            per = np.where(
-                requested > allocatable, 0, (allocatable - requested) * MAX_NODE_SCORE // safe
-            )
+            # 0 when requested > allocatable, as leastRequestedScore returns early
+            per = np.maximum(allocatable - requested, 0) * MAX_NODE_SCORE // safe
         elif strategy == "MostAllocated":
             per = np.minimum(requested, allocatable) * MAX_NODE_SCORE // safe
         else:
