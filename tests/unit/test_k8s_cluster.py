@@ -521,3 +521,18 @@ def test_drain_blocked_by_a_budget_that_cannot_be_met_does_not_hang_run():
     cluster.run()
     assert any(p.node == "node-1" for p in cluster.pods())    # kubectl drain keeps retrying
     assert all("disruption budget" in line for _, line in cluster.drain_log)
+
+
+def test_min_ready_seconds_delays_the_old_pods_removal():
+    strategy = {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}}
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(deployment(replicas=1, strategy=strategy, minReadySeconds=20))
+    cluster.run()
+    cluster.set_image("deployment", "web", "nginx:1.26")
+    cluster.run()
+    new_pod = cluster.pods()[0].name
+    ready_at = next(c["lastTransitionTime"] for c in cluster.get("Pod", "default", new_pod)[
+        "status"]["conditions"] if c["type"] == "Ready")
+    [down] = [e for e in cluster.events.where(reason="ScalingReplicaSet") if "down" in
+              e.message]
+    assert down.time == ready_at + 20
