@@ -27,6 +27,7 @@ both paths pick the same node with the same generator.
 from __future__ import annotations
 
 import math
+import operator
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -205,8 +206,12 @@ class FastPath:
 
     # -- keeping the arrays current ---------------------------------------------------------
     def _attach(self, nodes: Sequence[NodeInfo]) -> None:
-        """Mirror ``nodes``; the same list object of the same length is taken as unchanged."""
-        if nodes is self.source and len(nodes) == len(self.nodes):
+        """Mirror ``nodes``. The same list object of the same length is taken as unchanged;
+        another list holding the same NodeInfo objects in the same order keeps the arrays."""
+        if len(nodes) == len(self.nodes) and (
+            nodes is self.source or all(map(operator.is_, nodes, self.nodes))
+        ):
+            self.source = nodes
             return
         self.source = nodes
         self.nodes = list(nodes)
