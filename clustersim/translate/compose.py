@@ -34,6 +34,7 @@ cloud-provider-kind, ``minikube tunnel`` or k3s' ServiceLB. Kompose makes a Clus
 unless told otherwise (label ``kompose.service.type``)."""
 
 _STORAGE_REQUEST = "1Gi"
+_HEALTHCHECK_DEFAULTS = {"start_period": "0s", "interval": "30s", "timeout": "30s"}
 _FIELDS_NOT_NEEDED = {
     "depends_on": "Swarm ignores depends_on (docker stack deploy starts services in any "
                   "order), and Kubernetes has no start order either: make each service retry "
@@ -197,7 +198,10 @@ class _Service:
         ``CMD`` runs the words as they are, ``CMD-SHELL`` (or a plain string) through
         ``/bin/sh -c`` (https://docs.docker.com/reference/dockerfile/#healthcheck);
         ``interval`` → ``periodSeconds``, ``timeout`` → ``timeoutSeconds``, ``retries`` →
-        ``failureThreshold``, ``start_period`` → ``initialDelaySeconds``. Swarm also uses an
+        ``failureThreshold``, ``start_period`` → ``initialDelaySeconds``. Fields left out take
+        Docker's defaults (30 s interval and timeout, 3 retries), which differ from
+        Kubernetes' (10 s, 1 s, 3), so they are written out. (Docker first takes them from the
+        image's own HEALTHCHECK, which a translation cannot see.) Swarm also uses an
         unhealthy result to replace the task, which is a liveness probe's job: reported, so
         that a learner decides (a liveness probe that fails on a slow dependency restarts
         healthy containers). ``disable`` or ``NONE`` gives no probe.
@@ -213,12 +217,13 @@ class _Service:
             command = list(test[1:] if test[0] == "CMD" else test)
         probe: dict[str, Any] = {"exec": {"command": command}}
         where = f"services.{self.source}.healthcheck"
-        for key, field in (("start_period", "initialDelaySeconds"), ("interval", "periodSeconds"),
-                           ("timeout", "timeoutSeconds")):
-            if key in value:
-                probe[field] = max(1, -int(-parse_duration(value[key], f"{where}.{key}") // 1))
-        if "retries" in value:
-            probe["failureThreshold"] = int(value["retries"])
+        seconds = {key: parse_duration(value.get(key, default), f"{where}.{key}")
+                   for key, default in _HEALTHCHECK_DEFAULTS.items()}
+        if seconds["start_period"]:
+            probe["initialDelaySeconds"] = -int(-seconds["start_period"] // 1)
+        probe["periodSeconds"] = max(1, -int(-seconds["interval"] // 1))
+        probe["timeoutSeconds"] = max(1, -int(-seconds["timeout"] // 1))
+        probe["failureThreshold"] = int(value.get("retries", 3))
         self.container["readinessProbe"] = probe
         self.note("healthcheck", "approximate",
                   "became a readinessProbe (no traffic until healthy); Swarm also replaces "

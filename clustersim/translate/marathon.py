@@ -275,29 +275,33 @@ class _App:
             self.container["env"] = out
 
     def health_checks(self, checks: list[dict[str, Any]]) -> None:
-        """``healthChecks`` → a liveness probe (Marathon kills tasks that fail
-        ``maxConsecutiveFailures`` checks) and a readiness probe with the same check
-        (marathon-lb sends traffic only to healthy tasks, and deployments wait for health).
+        """``healthChecks`` → readiness, liveness and startup probes running the same check
+        (mesosphere/marathon ``docs/docs/health-checks.md``,
+        https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/).
 
         ``HTTP``/``MESOS_HTTP``/``HTTPS``/``MESOS_HTTPS`` → ``httpGet`` (path, scheme),
         ``TCP``/``MESOS_TCP`` → ``tcpSocket``, ``COMMAND`` → ``exec`` through ``/bin/sh -c``;
-        the port is the one ``portIndex`` (or ``port``) picks. ``intervalSeconds`` →
-        ``periodSeconds``, ``timeoutSeconds`` → ``timeoutSeconds``,
-        ``maxConsecutiveFailures`` → ``failureThreshold`` and ``gracePeriodSeconds`` →
-        ``initialDelaySeconds`` (approximate: Marathon probes during the grace period and
-        ignores failures; Kubernetes waits before the first probe)
-        (mesosphere/marathon ``docs/docs/health-checks.md``,
-        https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/).
+        the port is the one ``portIndex`` (or ``port``) picks. Marathon's defaults fill the
+        gaps (grace 300 s, interval 60 s, timeout 20 s, 3 failures), as Kubernetes' differ.
+
+        - readiness: marathon-lb and deployments use only tasks whose last check passed →
+          ``failureThreshold: 1``;
+        - liveness: a task failing ``maxConsecutiveFailures`` checks in a row is killed →
+          that ``failureThreshold`` (0 means never killed: no liveness probe);
+        - startup: failures are ignored for ``gracePeriodSeconds`` or until the first
+          success, which is what a startup probe does: it holds the other two back until it
+          succeeds, and fails after ``failureThreshold × periodSeconds`` ≈ the grace period.
+
         Only the first check is translated; more are reported.
         """
         if not checks:
             return
-        check = checks[0]
+        check = {**_HEALTH_DEFAULTS, **checks[0]}
         protocol = str(check.get("protocol", "HTTP")).removeprefix("MESOS_")
-        probe: dict[str, Any]
+        action: dict[str, Any]
         if protocol == "COMMAND":
             command = (check.get("command") or {}).get("value", "")
-            probe = {"exec": {"command": ["/bin/sh", "-c", command]}}
+            action = {"exec": {"command": ["/bin/sh", "-c", command]}}
         else:
             port = self.check_port(check)
             if port is None:
@@ -305,23 +309,28 @@ class _App:
                           "its port is not a fixed port of the app: write the probe by hand")
                 return
             if protocol in ("HTTP", "HTTPS"):
-                probe = {"httpGet": {"path": check.get("path", "/"), "port": port}}
+                action = {"httpGet": {"path": check.get("path", "/"), "port": port}}
                 if protocol == "HTTPS":
-                    probe["httpGet"]["scheme"] = "HTTPS"
+                    action["httpGet"]["scheme"] = "HTTPS"
             else:
-                probe = {"tcpSocket": {"port": port}}
-        for key, field in (("gracePeriodSeconds", "initialDelaySeconds"),
-                           ("intervalSeconds", "periodSeconds"),
-                           ("timeoutSeconds", "timeoutSeconds"),
-                           ("maxConsecutiveFailures", "failureThreshold")):
-            if key in check and int(check[key]) > 0:
-                probe[field] = int(check[key])
-        self.container["livenessProbe"] = probe
-        self.container["readinessProbe"] = copy.deepcopy(probe)
-        if "gracePeriodSeconds" in check:
-            self.note("healthChecks[0].gracePeriodSeconds", "approximate",
-                      "became initialDelaySeconds: Kubernetes waits before probing, Marathon "
-                      "probes and ignores failures (a startupProbe is closer)")
+                action = {"tcpSocket": {"port": port}}
+        interval = max(1, int(check["intervalSeconds"]))
+
+        def probe(failures: int) -> dict[str, Any]:
+            return {**copy.deepcopy(action), "periodSeconds": interval,
+                    "timeoutSeconds": max(1, int(check["timeoutSeconds"])),
+                    "failureThreshold": failures}
+
+        grace = int(check["gracePeriodSeconds"])
+        if grace > 0:
+            self.container["startupProbe"] = probe(max(1, -(-grace // interval)))
+        self.container["readinessProbe"] = probe(1)
+        if int(check["maxConsecutiveFailures"]) > 0:
+            self.container["livenessProbe"] = probe(int(check["maxConsecutiveFailures"]))
+        else:
+            self.note("healthChecks[0].maxConsecutiveFailures", "approximate",
+                      "0: Marathon never kills the task for failing, so there is no "
+                      "livenessProbe, only readiness")
         if len(checks) > 1:
             self.note("healthChecks", "untranslatable",
                       f"{len(checks) - 1} more check(s): a container has one probe of each kind")
@@ -451,6 +460,10 @@ class _App:
         if any(network.get("mode") == "host" for network in networks):
             self.pod["hostNetwork"] = True
 
+
+_HEALTH_DEFAULTS = {"gracePeriodSeconds": 300, "intervalSeconds": 60, "timeoutSeconds": 20,
+                    "maxConsecutiveFailures": 3}
+"""Marathon's health check defaults (mesosphere/marathon ``docs/docs/health-checks.md``)."""
 
 _VOLUME_HELP = ("a host path or external volume exists on some machines only: use a "
                 "PersistentVolumeClaim (or a hostPath volume, if you must)")

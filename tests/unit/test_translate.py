@@ -196,6 +196,13 @@ def test_healthcheck_becomes_readiness_probe(test, command):
     assert ("a", "healthcheck", "approximate") in fields(result)
 
 
+def test_healthcheck_defaults_are_dockers_not_kubernetes():
+    result = stack_to_kubernetes(stack(a={"image": "a", "healthcheck": {"test": ["CMD", "true"]}}))
+    assert container(result)["readinessProbe"] == {
+        "exec": {"command": ["true"]}, "periodSeconds": 30, "timeoutSeconds": 30,
+        "failureThreshold": 3}
+
+
 def test_disabled_healthcheck_gives_no_probe():
     result = stack_to_kubernetes(stack(a={"image": "a", "healthcheck": {"disable": True}}))
     assert "readinessProbe" not in container(result)
@@ -305,12 +312,25 @@ def test_port_mappings_and_definitions():
      {"exec": {"command": ["/bin/sh", "-c", "test -f /ok"]}}),
 ])
 def test_health_checks_become_probes(check, action):
-    a = app(healthChecks=[{**check, "intervalSeconds": 7, "maxConsecutiveFailures": 2}])
+    a = app(healthChecks=[{**check, "intervalSeconds": 7, "maxConsecutiveFailures": 2,
+                           "gracePeriodSeconds": 30}])
     a["container"]["portMappings"] = [{"containerPort": 80}]
     result = marathon_to_kubernetes(a)
-    probe = {**action, "periodSeconds": 7, "failureThreshold": 2}
-    assert container(result)["livenessProbe"] == probe == container(result)["readinessProbe"]
+    timing = {"periodSeconds": 7, "timeoutSeconds": 20}      # 20: Marathon's default timeout
+    assert container(result)["livenessProbe"] == {**action, **timing, "failureThreshold": 2}
+    assert container(result)["readinessProbe"] == {**action, **timing, "failureThreshold": 1}
+    # failures are ignored for the 30 s grace period: ceil(30 / 7) = 5 tries
+    assert container(result)["startupProbe"] == {**action, **timing, "failureThreshold": 5}
     assert result.validate() == []
+
+
+def test_health_check_defaults_and_never_kill():
+    a = app(healthChecks=[{"protocol": "TCP", "port": 8080, "maxConsecutiveFailures": 0}])
+    probes = container(marathon_to_kubernetes(a))
+    assert "livenessProbe" not in probes
+    # Marathon's defaults: 300 s grace, 60 s interval, 20 s timeout
+    assert probes["startupProbe"] == {"tcpSocket": {"port": 8080}, "periodSeconds": 60,
+                                      "timeoutSeconds": 20, "failureThreshold": 5}
 
 
 @pytest.mark.parametrize("constraint,path,expected", [
