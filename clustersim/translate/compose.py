@@ -154,7 +154,9 @@ class _Service:
                       "`expose:` (Swarm ignores it) and translate again")
 
     def image(self, value: str) -> None:
-        """``image`` → the container's ``image`` (same reference syntax in both)."""
+        """``image`` → the container's ``image``: the same OCI reference syntax in both
+        (https://docs.docker.com/reference/compose-file/services/#image,
+        https://kubernetes.io/docs/concepts/containers/images/)."""
         self.container["image"] = value
 
     def entrypoint(self, value: Any) -> None:
@@ -164,13 +166,15 @@ class _Service:
         self.container["command"] = _words(value)
 
     def command(self, value: Any) -> None:
-        """``command`` → ``args``: both replace the image's CMD."""
+        """``command`` → ``args``: both replace the image's CMD (same source as
+        :meth:`entrypoint`)."""
         self.container["args"] = _words(value)
 
     def environment(self, value: dict[str, str | None]) -> None:
         """``environment`` → ``env`` name/value pairs, in the order written. A variable with no
-        value takes its value from the deploying shell in Compose; Kubernetes cannot, so it is
-        reported."""
+        value takes its value from the deploying shell in Compose
+        (https://docs.docker.com/reference/compose-file/services/#environment); Kubernetes
+        cannot, so it is reported."""
         env = []
         for key, text in value.items():
             if text is None:
@@ -183,12 +187,15 @@ class _Service:
             self.container["env"] = env
 
     def working_dir(self, value: str) -> None:
-        """``working_dir`` → ``workingDir``."""
+        """``working_dir`` → ``workingDir``: both set the process's working directory
+        (https://docs.docker.com/reference/compose-file/services/#working_dir)."""
         self.container["workingDir"] = value
 
     def stop_grace_period(self, value: Any) -> None:
         """``stop_grace_period`` → ``terminationGracePeriodSeconds`` (both wait this long
-        between SIGTERM and SIGKILL), rounded up to whole seconds."""
+        between SIGTERM and SIGKILL), rounded up to whole seconds
+        (https://docs.docker.com/reference/compose-file/services/#stop_grace_period,
+        https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination)."""
         seconds = parse_duration(value, f"services.{self.source}.stop_grace_period")
         self.pod["terminationGracePeriodSeconds"] = -int(-seconds // 1)
 
@@ -260,7 +267,8 @@ class _Service:
 
     def exposed_ports(self, value: list[Any]) -> None:
         """``expose`` → ``containerPort`` and a ClusterIP Service port: the ports the service
-        offers to the rest of the application (Swarm ignores ``expose``)."""
+        offers to the rest of the application (Swarm ignores ``expose``;
+        https://docs.docker.com/reference/compose-file/services/#expose)."""
         for item in value:
             text, _, protocol = str(item).partition("/")
             if "-" in text:
@@ -338,7 +346,9 @@ class _Service:
 
     def mode(self, value: str) -> None:
         """``mode: global`` (one task per eligible node) → a DaemonSet; ``replicated`` → a
-        Deployment; the job modes have no long-running equivalent and are reported."""
+        Deployment; the job modes have no long-running equivalent and are reported
+        (https://docs.docker.com/reference/compose-file/deploy/#mode,
+        https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/)."""
         if value == "global":
             self.kind, self.replicas = "DaemonSet", None
         elif value != "replicated":
@@ -347,14 +357,17 @@ class _Service:
                       "(https://kubernetes.io/docs/concepts/workloads/controllers/job/)")
 
     def set_replicas(self, value: int) -> None:
-        """``replicas`` → ``spec.replicas``."""
+        """``replicas`` → ``spec.replicas``: both count the copies the controller keeps
+        running (https://docs.docker.com/reference/compose-file/deploy/#replicas)."""
         if self.kind == "Deployment":
             self.replicas = int(value)
 
     def resources(self, value: dict[str, Any]) -> None:
         """``reservations`` → ``requests`` (what the scheduler places by, in both) and
         ``limits`` → ``limits`` (cpus → cores, memory → bytes as binary quantities).
-        Generic resources (GPUs) are reported."""
+        Generic resources (GPUs) are reported
+        (https://docs.docker.com/reference/compose-file/deploy/#resources,
+        https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/)."""
         for section, field in (("reservations", "requests"), ("limits", "limits")):
             amounts = value.get(section) or {}
             out: dict[str, str] = {}
@@ -478,7 +491,9 @@ class _Service:
 
     def restart_policy(self, value: dict[str, Any]) -> None:
         """``restart_policy.condition: any`` is what a Deployment always does (its Pods have
-        ``restartPolicy: Always``); other conditions and limits are reported."""
+        ``restartPolicy: Always``); other conditions and limits are reported
+        (https://docs.docker.com/reference/compose-file/deploy/#restart_policy,
+        https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#restart-policy)."""
         if value.get("condition", "any") != "any" or set(value) - {"condition"}:
             self.note("deploy.restart_policy", "untranslatable",
                       "Deployment Pods always restart (restartPolicy: Always) with the "

@@ -177,7 +177,8 @@ class _App:
         """``container.docker.image`` → ``image`` (Docker and Mesos containerizers alike);
         ``portMappings`` → ``containerPort`` (+ ``hostPort`` when fixed) and a Service port;
         ``volumes`` are read by :meth:`resident`. Docker ``parameters`` and ``privileged``
-        are reported."""
+        are reported (mesosphere/marathon ``docs/docs/native-docker.md``,
+        ``docs/docs/networking.md``)."""
         docker = container.get("docker") or {}
         if docker.get("image"):
             self.container["image"] = docker["image"]
@@ -194,7 +195,8 @@ class _App:
         """One port → ``containerPort`` and a Service port of the same number. Marathon's
         ``servicePort`` is marathon-lb's port on the load balancer, not a Kubernetes one:
         reported. Port 0 means "any free port, in $PORT0": reported, the app must listen on
-        a fixed port in Kubernetes."""
+        a fixed port in Kubernetes (mesosphere/marathon ``docs/docs/ports.md``,
+        https://kubernetes.io/docs/concepts/services-networking/service/)."""
         if not number:
             self.note(path, "untranslatable",
                       "port 0: Marathon hands the app a random port in $PORT0; in Kubernetes "
@@ -220,13 +222,16 @@ class _App:
 
     def port_definitions(self, definitions: list[dict[str, Any]]) -> None:
         """``portDefinitions`` (host networking) → ports as for ``portMappings``: the ``port``
-        is the one the app listens on."""
+        is the one the app listens on (mesosphere/marathon ``docs/docs/ports.md``)."""
         for index, definition in enumerate(definitions):
             self.port(definition.get("port"), None, definition, f"portDefinitions[{index}]")
 
     def command(self) -> None:
         """``cmd`` → ``command: [/bin/sh, -c, cmd]`` (Marathon runs ``cmd`` through the shell);
-        ``args`` → ``args`` (appended to the image's entrypoint, as Marathon does)."""
+        ``args`` → ``args`` (appended to the image's entrypoint, as Marathon does)
+        (mesosphere/marathon ``docs/docs/rest-api/public/api/v2/types/app.raml``,
+        https://kubernetes.io/docs/tasks/inject-data-application/
+        define-command-argument-container/)."""
         if self.app.get("cmd"):
             self.container["command"] = ["/bin/sh", "-c", str(self.app["cmd"])]
         if self.app.get("args"):
@@ -236,7 +241,9 @@ class _App:
         """``cpus`` → ``requests.cpu``, ``mem`` (MiB) → ``requests.memory``, ``disk`` (MiB) →
         ``requests.ephemeral-storage``: Mesos offers and Kubernetes requests are both what the
         scheduler places by. Marathon's defaults (1 CPU, 128 MiB) apply when a field is
-        missing. Mesos also enforces them as limits (cgroups); set ``limits`` for that."""
+        missing. Mesos also enforces them as limits (cgroups); set ``limits`` for that
+        (mesosphere/marathon ``app.raml``, https://kubernetes.io/docs/concepts/configuration/
+        manage-resources-containers/)."""
         cpus, memory = marathon_resources(self.app)
         requests = {"cpu": objects.cpu_quantity(cpus), "memory": objects.memory_quantity(memory)}
         if self.app.get("disk"):
@@ -251,7 +258,8 @@ class _App:
         (``postgres-db-shop.marathon.mesos``) is rewritten to its Service name, and a
         marathon-lb address (``marathon-lb.marathon.mesos:10080``) to the Service and port of
         the app whose ``servicePort`` it is; both are reported. ``{"secret": ...}``
-        references are reported (use a Kubernetes Secret)."""
+        references are reported (use a Kubernetes Secret). Naming: mesosphere/mesos-dns
+        ``docs/naming.md``; service ports: mesosphere/marathon-lb ``README.md``."""
         out = []
         for key, value in env.items():
             if not isinstance(value, str):
@@ -386,7 +394,9 @@ class _App:
         """Marathon ``labels`` → annotations (free text, as Marathon labels are; Kubernetes
         label values are limited to 63 characters of a small alphabet). marathon-lb's
         ``HAPROXY_GROUP: external`` → a LoadBalancer Service; other ``HAPROXY_`` labels
-        configure marathon-lb and are reported (an Ingress does that job)."""
+        configure marathon-lb and are reported (an Ingress does that job)
+        (mesosphere/marathon-lb ``Longhelp.md``,
+        https://kubernetes.io/docs/concepts/services-networking/ingress/)."""
         for key, value in labels.items():
             if key == "HAPROXY_GROUP":
                 if value == "external":
@@ -456,7 +466,8 @@ class _App:
 
     def networks(self, networks: list[dict[str, Any]]) -> None:
         """``container/bridge`` and ``container`` networks: every Pod has its own IP, nothing
-        to translate. ``host`` → ``hostNetwork: true`` (the Pod shares the node's network)."""
+        to translate. ``host`` → ``hostNetwork: true`` (the Pod shares the node's network)
+        (mesosphere/marathon ``docs/docs/networking.md``)."""
         if any(network.get("mode") == "host" for network in networks):
             self.pod["hostNetwork"] = True
 
