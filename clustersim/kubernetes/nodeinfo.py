@@ -267,7 +267,10 @@ class NodeInfo:
     (cpu in millicores, the rest in units); ``allocatable`` likewise, with ``pods`` the number
     of pods the node takes. ``unschedulable`` is the cordon flag and ``taints`` the node's
     taints (a list you may change in place). Anyone who changes the node's labels in place
-    calls :meth:`touch` so that cached views (the fast path) see the change.
+    calls :meth:`touch`, and anyone who edits a bound pod in place (labels,
+    ``deletionTimestamp``) calls :meth:`pods_changed`, so that cached views (the scheduler's
+    fast path) see the change. ``generation`` counts every change; ``listeners`` are called
+    with (node, whether the node object itself changed) after each one.
     """
 
     __slots__ = (
