@@ -35,8 +35,8 @@ from clustersim.viz.palette import base_layout, color_for
 from clustersim.viz.renderer import figure_html
 from clustersim.widgets.base import LiveApp, error_html
 
-__all__ = ["FIXED_HOST_PORT", "MODES", "PortFit", "networking_explorer", "port_fit",
-           "port_fit_figure", "service_source"]
+__all__ = ["FIXED_HOST_PORT", "MODES", "PortFit", "discovery_under_failure",
+           "networking_explorer", "port_fit", "port_fit_figure", "service_source"]
 
 MODES = {
     "k8s-pod-ip": "Kubernetes: containerPort 8080 (IP per pod)",
@@ -159,6 +159,76 @@ def port_fit(mode: str, instances: int, *, until: float = 60.0, seed: int = 0) -
     return PortFit(mode, instances, dict(sorted(per_node.items())), len(waiting), reason)
 
 
+def _busiest(placements: Sequence[str | None]) -> str:
+    """The node that runs the most instances (ties: the first by name)."""
+    counts: dict[str, int] = {}
+    for node in placements:
+        if node:
+            counts[node] = counts.get(node, 0) + 1
+    return min(counts, key=lambda name: (-counts[name], name))
+
+
+def discovery_under_failure(instances: int = 6, *, rate: float = 10.0, start: float = 30.0,
+                            fail_at: float = 60.0, stop: float = 240.0, bucket: float = 10.0,
+                            seed: int = 0) -> dict[str, dict[str, Any]]:
+    """Clients send ``rate`` requests per second to the port-8080 web service from ``start``
+    to ``stop`` through each system's own service discovery, and at ``fail_at`` the node
+    running the most instances fails. Per system: ``{"via", "failed_node", "rows"}`` with
+    failed/served counts per ``bucket`` seconds.
+
+    - Kubernetes: a ClusterIP Service; kube-proxy picks a random ready endpoint.
+    - Marathon: marathon-lb on the app's service port 10101 (Docker bridge, HAProxy round
+      robin over the healthy tasks).
+    - Swarm: the routing mesh on published port 8080 (ingress), requests to any node.
+    """
+    if not start < fail_at < stop:
+        raise ValueError(f"need start < fail_at < stop, got {start}, {fail_at}, {stop}")
+    from clustersim.kubernetes import KubernetesCluster
+    from clustersim.marathon import Marathon, MarathonLB
+    from clustersim.mesos import MesosCluster
+    from clustersim.swarm import SwarmCluster
+
+    outcome: dict[str, dict[str, Any]] = {}
+    k8s = KubernetesCluster(demo_nodes("kubernetes"), seed=seed)
+    k8s.apply([*service_source("k8s-pod-ip", instances), {
+        "apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
+        "spec": {"selector": {"app": "web"}, "ports": [{"port": 80, "targetPort": 8080}]}}])
+    stream = k8s.request_stream("web", rate=rate, start=start, stop=stop)
+    k8s.run(until=fail_at)
+    failed = _busiest([p.node for p in k8s.pods()])
+    k8s.fail_node(failed)
+    k8s.run(until=stop)
+    outcome["Kubernetes"] = {"via": "Service web (ClusterIP), kube-proxy",
+                             "failed_node": failed, "rows": stream.buckets(bucket)}
+
+    mesos = MesosCluster(demo_nodes("marathon"), seed=seed)
+    marathon = mesos.register(Marathon())
+    app = service_source("marathon-bridge", instances)
+    app["container"]["portMappings"][0]["servicePort"] = 10101
+    app["labels"] = {"HAPROXY_GROUP": "external"}
+    marathon.deploy(app)
+    lb_stream = MarathonLB(marathon, cluster=mesos, seed=seed).request_stream(
+        10101, rate=rate, start=start, stop=stop)
+    mesos.run(until=fail_at)
+    failed = _busiest([i.hostname for i in marathon.instances("/web") if i.placed])
+    mesos.fail_agent(failed)
+    mesos.run(until=stop)
+    outcome["Marathon"] = {"via": "marathon-lb, service port 10101", "failed_node": failed,
+                           "rows": lb_stream.buckets(bucket)}
+
+    swarm = SwarmCluster(demo_nodes("swarm"), seed=seed)
+    swarm.deploy_stack("net", service_source("swarm-ingress", instances))
+    swarm.run(until=start)
+    traffic = swarm.traffic(8080, rate=rate, duration=stop - start)
+    swarm.run(until=fail_at)
+    failed = _busiest([t.node for t in swarm.tasks()])
+    swarm.fail_node(failed)
+    swarm.run(until=stop)
+    outcome["Docker Swarm"] = {"via": "routing mesh, published port 8080", "failed_node": failed,
+                               "rows": traffic.timeline(bucket)}
+    return outcome
+
+
 def _bars(fits: Sequence[PortFit]) -> list[go.Bar]:
     labels = [MODES[f.mode] for f in fits]
     placed_hover = [f"{escape(MODES[f.mode])}<br>placed {f.placed} of {f.instances}: "
@@ -179,7 +249,7 @@ def _bars(fits: Sequence[PortFit]) -> list[go.Bar]:
 def _layout(instances: int) -> dict[str, Any]:
     return base_layout(f"{instances} instance(s) of a service on port 8080: placed or waiting",
                        barmode="stack", xaxis_title="instances", yaxis_title="network mode",
-                       yaxis_autorange="reversed", height=460,
+                       yaxis_autorange="reversed", height=500,
                        margin={"l": 330, "r": 20, "t": 60, "b": 50})
 
 
@@ -202,7 +272,7 @@ def port_fit_figure(counts: Sequence[int] = (2, 4, 6, 8)) -> go.Figure:
                                layout={"title": {"text": _layout(count)["title"]["text"]}}))
     fig = go.Figure(data=frames[0].data, frames=frames)
     fig.update_layout(**_layout(counts[0]), xaxis_range=[0, max(counts) + 0.5], sliders=[{
-        "active": 0, "currentvalue": {"prefix": "instances: "}, "pad": {"t": 40},
+        "active": 0, "currentvalue": {"prefix": "instances: "}, "pad": {"t": 70},
         "steps": [{"label": f.name, "method": "animate", "args": [[f.name], {
             "mode": "immediate", "frame": {"duration": 0, "redraw": True}}]} for f in frames]}])
     return fig
