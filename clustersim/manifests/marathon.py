@@ -259,7 +259,7 @@ def _app_workload(app: dict[str, Any], dependencies: tuple[str, ...]) -> Workloa
     container = app.get("container") or {}
     if "containers" in app:  # a pod
         kind = "Pod"
-        replicas = (app.get("scaling") or {}).get("instances", 1)
+        replicas = int((app.get("scaling") or {}).get("instances", 1))
         placement = (app.get("scheduling") or {}).get("placement") or {}
         constraints = placement.get("constraints") or []
         roles = placement.get("acceptedResourceRoles") or []
@@ -278,7 +278,7 @@ def _app_workload(app: dict[str, Any], dependencies: tuple[str, ...]) -> Workloa
         ]
     else:
         kind = "App"
-        replicas = 1 if app.get("instances") is None else app["instances"]
+        replicas = 1 if app.get("instances") is None else int(app["instances"])
         constraints = app.get("constraints") or []
         roles = app.get("acceptedResourceRoles") or []
         mappings = (

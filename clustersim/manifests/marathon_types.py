@@ -14,14 +14,30 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
 
 __all__ = ["App", "Group", "Pod", "check_constraint"]
 
+
+def _whole_number(value: Any) -> Any:
+    """Play JSON reads ``1.0`` as the Int 1 (``IntReads``: ``BigDecimal.isValidInt``)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+Int = Annotated[int, BeforeValidator(_whole_number)]
 NonNegative = Annotated[float, Field(ge=0)]
-Count = Annotated[int, Field(ge=0)]
-PortNumber = Annotated[int, Field(ge=0, le=65535)]
+Count = Annotated[Int, Field(ge=0)]
+PortNumber = Annotated[Int, Field(ge=0, le=65535)]
 Fraction01 = Annotated[float, Field(ge=0, le=1)]
 
 OPERATORS = ("UNIQUE", "CLUSTER", "GROUP_BY", "LIKE", "UNLIKE", "MAX_PER", "IS")
@@ -87,7 +103,7 @@ class PortMapping(_Model):
 
 
 class PersistentVolumeInfo(_Model):
-    size: Annotated[int, Field(ge=1)]
+    size: Annotated[Int, Field(ge=1)]
     type: Literal["root", "path", "mount"] | None = None
 
 

@@ -219,3 +219,10 @@ def test_pod_names_are_unique() -> None:
     with pytest.raises(ManifestError, match="container names are not unique") as info:
         load_manifests({"id": "/g", "pods": [pod]})
     assert info.value.path == "pods[0].containers[1].name"
+
+
+def test_whole_numbers_written_as_floats_are_ints_as_play_json_reads_them() -> None:
+    [workload] = load_manifests('{"id": "/a", "cmd": "x", "instances": 2.0}').workloads()
+    assert workload.replicas == 2 and isinstance(workload.replicas, int)
+    with pytest.raises(ManifestError, match="whole number"):
+        load_manifests('{"id": "/a", "cmd": "x", "instances": 2.5}')
