@@ -75,6 +75,7 @@ class UpdateRun:
     events: list[Event]
     owner: str
     failing: bool
+    replicas: int = REPLICAS
 
     @property
     def label(self) -> str:
@@ -97,10 +98,11 @@ def _strategy(system: str, strategy: Mapping[str, Any] | None) -> dict[str, Any]
     return merged
 
 
-def _deployment(strategy: dict[str, Any], failing: bool, version: str) -> dict[str, Any]:
+def _deployment(strategy: dict[str, Any], failing: bool, version: str,
+                replicas: int) -> dict[str, Any]:
     memory = "64Gi" if failing else "256Mi"
     return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
-            "spec": {"replicas": REPLICAS, "progressDeadlineSeconds": 60,
+            "spec": {"replicas": replicas, "progressDeadlineSeconds": 60,
                      "strategy": {"type": "RollingUpdate", "rollingUpdate": dict(strategy)},
                      "selector": {"matchLabels": {"app": "web"}},
                      "template": {"metadata": {"labels": {"app": "web"}}, "spec": {
@@ -112,23 +114,23 @@ def _deployment(strategy: dict[str, Any], failing: bool, version: str) -> dict[s
                                                 "periodSeconds": 5}}]}}}}
 
 
-def _app(strategy: dict[str, Any], failing: bool, version: str) -> dict[str, Any]:
-    return {"id": "/web", "instances": REPLICAS, "cpus": 8 if failing else 0.25, "mem": 256,
+def _app(strategy: dict[str, Any], failing: bool, version: str, replicas: int) -> dict[str, Any]:
+    return {"id": "/web", "instances": replicas, "cpus": 8 if failing else 0.25, "mem": 256,
             "container": {"type": "DOCKER", "docker": {"image": f"shop/web:{version}"}},
             "healthChecks": [{"protocol": "MESOS_HTTP", "path": "/", "gracePeriodSeconds": 30,
                               "intervalSeconds": 5, "maxConsecutiveFailures": 3}],
             "upgradeStrategy": dict(strategy)}
 
 
-def _stack(strategy: dict[str, Any]) -> dict[str, Any]:
+def _stack(strategy: dict[str, Any], replicas: int) -> dict[str, Any]:
     config = {**strategy, "delay": f"{strategy['delay']}s", "monitor": "10s"}
     return {"services": {"web": {"image": "shop/web:1.0", "deploy": {
-        "replicas": REPLICAS, "update_config": config,
+        "replicas": replicas, "update_config": config,
         "resources": {"reservations": {"cpus": "0.25", "memory": "256M"}}}}}}
 
 
 def rolling_update_run(system: str, strategy: Mapping[str, Any] | None = None, *,
-                       failing: bool = False, until: float = 240,
+                       failing: bool = False, replicas: int = REPLICAS, until: float = 240,
                        step: float | None = None, seed: int = 0) -> UpdateRun:
     """Deploy version 1.0, update to 2.0 at t = 30 s with ``strategy`` (merged over
     :data:`DEFAULTS`), record every ``step`` s until ``until`` (default: 5 s for Kubernetes,
@@ -139,26 +141,28 @@ def rolling_update_run(system: str, strategy: Mapping[str, Any] | None = None, *
     if system not in SYSTEMS:
         raise ValueError(f"system must be one of {', '.join(SYSTEMS)}, not {system!r}")
     settings = _strategy(system, strategy)
+    if isinstance(replicas, bool) or not isinstance(replicas, int) or not 1 <= replicas <= 24:
+        raise ValueError(f"replicas must be a whole number from 1 to 24, got {replicas!r}")
     step = step or _STEPS[system]
     times = [i * step for i in range(int(until // step) + 1)]
     if system == "kubernetes":
         cluster: Any = KubernetesCluster(three_nodes(system), seed=seed)
-        cluster.apply(_deployment(settings, False, "1.0"))
+        cluster.apply(_deployment(settings, False, "1.0", replicas))
         snapshot = cluster.snapshot
-        update = lambda: cluster.apply(_deployment(settings, failing, "2.0"))  # noqa: E731
+        update = lambda: cluster.apply(_deployment(settings, failing, "2.0", replicas))  # noqa: E731
         rollback = lambda: cluster.rollout_undo("web")  # noqa: E731
     elif system == "marathon":
         cluster = MesosCluster(three_nodes(system), seed=seed)
         framework = cluster.register(marathon.Marathon(max_instances_per_offer=1))
-        framework.deploy(_app(settings, False, "1.0"))
+        framework.deploy(_app(settings, False, "1.0", replicas))
         snapshot = lambda: _healthy_only(cluster.snapshot(), framework)  # noqa: E731
-        update = lambda: framework.deploy(_app(settings, failing, "2.0"))  # noqa: E731
-        rollback = lambda: framework.deploy(_app(settings, False, "1.0"), force=True)  # noqa: E731
+        update = lambda: framework.deploy(_app(settings, failing, "2.0", replicas))  # noqa: E731
+        rollback = lambda: framework.deploy(_app(settings, False, "1.0", replicas), force=True)  # noqa: E731
     else:
         cluster = SwarmCluster(three_nodes(system), seed=seed)
         if failing:
             cluster.fail_image("shop/web:2.0", after=1)
-        cluster.deploy_stack("shop", _stack(settings))
+        cluster.deploy_stack("shop", _stack(settings, replicas))
         snapshot = cluster.snapshot
         update = lambda: cluster.update_service("shop_web", image="shop/web:2.0")  # noqa: E731
         rollback = None    # Swarm's failure_action decides
@@ -177,7 +181,7 @@ def rolling_update_run(system: str, strategy: Mapping[str, Any] | None = None, *
         events = sorted([*cluster.events, *framework.events], key=lambda e: e.time)
     else:
         events = list(cluster.events)
-    return UpdateRun(system, settings, snapshots, events, _OWNERS[system], failing)
+    return UpdateRun(system, settings, snapshots, events, _OWNERS[system], failing, replicas)
 
 
 def _healthy_only(snapshot: Snapshot, framework: marathon.Marathon) -> Snapshot:
@@ -194,7 +198,8 @@ def _marks_html(run: UpdateRun) -> str:
     marks = run.marks
     return (f"<p><strong>{html.escape(run.label)}</strong> with "
             f"{html.escape(', '.join(f'{k}={v}' for k, v in run.strategy.items()))}: "
-            f"low water mark {marks.low_serving} of {REPLICAS} serving (t = {marks.low_at:g} s), "
+            f"low water mark {marks.low_serving} of {run.replicas} serving "
+            f"(t = {marks.low_at:g} s), "
             f"peak {marks.peak_total} tasks (t = {marks.peak_at:g} s).</p>")
 
 
@@ -206,7 +211,7 @@ def updates_figure(runs: list[UpdateRun], title: str = "") -> go.Figure:
         if run.failing and run.system != "swarm":
             marks[run.label].append((ROLLBACK_AT, "operator rolls back"))
     return capacity_panels({r.label: (r.snapshots, r.owner) for r in runs},
-                           lines=("serving", "total"), desired=REPLICAS, marks=marks,
+                           lines=("serving", "total"), desired=runs[0].replicas, marks=marks,
                            title=title or "Rolling update from 1.0 to 2.0")
 
 

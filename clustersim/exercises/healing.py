@@ -1,0 +1,177 @@
+"""Checks for the self-healing lab: a Deployment that survives the loss of a zone; failover
+timings predicted by hand.
+
+:func:`check_zone_survival` runs the learner's Deployment on six workers, two per zone
+(:func:`zone_cluster`), fails both workers of zone-a at t = 60 s and requires at least
+:data:`MIN_SERVING` pods serving at every moment and :data:`TARGET` serving again within
+:data:`WITHIN` seconds, with no more than :data:`BUDGET` replicas. The simulator's node
+lifecycle (kubernetes/kubernetes ``pkg/controller/nodelifecycle``, ``tainteviction``) and
+PodTopologySpread (``pkg/scheduler/framework/plugins/podtopologyspread``) decide the outcome.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from clustersim.exercises.checker import Wrong, checker
+from clustersim.kubernetes import KubernetesCluster
+from clustersim.manifests import ManifestError, load_manifests
+from clustersim.node import Node
+from clustersim.sim import record_run
+from clustersim.viz.capacity import task_counts
+from clustersim.widgets.healing import node_failure_run
+
+__all__ = ["BUDGET", "FAIL_AT", "MIN_SERVING", "TARGET", "WITHIN", "check_failover_times",
+           "check_zone_survival", "failover_times", "zone_cluster"]
+
+FAIL_AT = 60.0
+MIN_SERVING = 4
+TARGET = 6
+WITHIN = 120.0
+BUDGET = 9
+_STEP = 5.0
+
+
+def zone_cluster() -> list[Node]:
+    """Six workers (4 CPUs, 8 GiB): worker-1/2 in zone-a, 3/4 in zone-b, 5/6 in zone-c."""
+    return Node.many(6, "worker", cpu=4, memory="8Gi",
+                     zone=lambda i: f"zone-{'abc'[(i - 1) // 2]}")
+
+
+def _one_deployment(manifest: object) -> dict[str, Any]:
+    if not isinstance(manifest, str | Mapping):
+        raise Wrong("The answer must be the Deployment as YAML text (or a dict).",
+                    "Keep the triple quotes of the starter cell.")
+    try:
+        specs = load_manifests(manifest, name="your Deployment")
+    except ManifestError as err:
+        raise Wrong(f"It does not load: {err}", "Read the field path in the message.") from None
+    deployments = [s for s in specs if s.kind == "Deployment"]
+    if len(specs) != 1 or not deployments:
+        kinds = ", ".join(s.kind for s in specs) or "nothing"
+        raise Wrong(f"Expected exactly one Deployment, found: {kinds}.",
+                    "Write one Deployment (apiVersion: apps/v1, kind: Deployment).")
+    return deployments[0].manifest
+
+
+def _pods_in_zone(cluster: KubernetesCluster, owner: str, zone_nodes: set[str]) -> int:
+    return sum(1 for p in cluster.pods() if p.owner == owner and p.node in zone_nodes)
+
+
+@checker(f"Right: zone-a failed and at least {MIN_SERVING} pods served throughout; "
+         f"{TARGET} served again within {WITHIN:g} s.")
+def check_zone_survival(manifest: object) -> None:
+    """``manifest``: a Deployment (YAML text or dict) to survive the loss of zone-a."""
+    deployment = _one_deployment(manifest)
+    name = deployment["metadata"]["name"]
+    replicas = (deployment.get("spec") or {}).get("replicas", 1)
+    if isinstance(replicas, int) and replicas > BUDGET:
+        raise Wrong(f"{replicas} replicas is over the budget of {BUDGET}.",
+                    "Spread fewer pods well instead of running many.")
+    cluster = KubernetesCluster(zone_cluster(), seed=0)
+    try:
+        cluster.apply(deployment)
+    except (ManifestError, ValueError) as err:
+        raise Wrong(f"The API server refused it: {err}", "Fix the field it names.") from None
+    owner = f"Deployment/{name}"
+    cluster.run(until=FAIL_AT)
+    ready = task_counts([cluster.snapshot()], owner)["serving"][0]
+    if ready < TARGET:
+        waiting = [p for p in cluster.pods() if p.owner == owner and not p.ready]
+        why = waiting[0].message or waiting[0].reason if waiting else "too few replicas"
+        raise Wrong(f"Before any failure only {ready} pod(s) serve ({why}).",
+                    f"Run at least {TARGET} replicas, small enough to fit (each worker has 4 "
+                    "CPUs and 8 GiB).")
+    zone_a = {"worker-1", "worker-2"}
+    lost = _pods_in_zone(cluster, owner, zone_a)
+    for node in sorted(zone_a):
+        cluster.fail_node(node)
+    snapshots = record_run(cluster, [FAIL_AT + i * _STEP for i in range(int(360 / _STEP) + 1)])
+    serving = task_counts(snapshots, owner)["serving"]
+    if min(serving) < MIN_SERVING:
+        raise Wrong(f"zone-a held {lost} of your {ready} pods: only {min(serving)} served after "
+                    "it failed.",
+                    "Make sure no zone holds more than replicas − 4 pods: more replicas, and "
+                    "topologySpreadConstraints over topology.kubernetes.io/zone.")
+    back = next((s.time - FAIL_AT for s, n in zip(snapshots, serving, strict=True)
+                 if n >= TARGET), None)
+    if back is None or back > WITHIN:
+        stuck = [p for p in cluster.pods() if p.owner == owner and p.reason == "Unschedulable"]
+        spec = (deployment["spec"].get("template") or {}).get("spec") or {}
+        blocking = [c for c in spec.get("topologySpreadConstraints") or []
+                    if c.get("whenUnsatisfiable", "DoNotSchedule") == "DoNotSchedule"]
+        took = "never" if back is None else f"after {back:g} s"
+        if stuck and not blocking:
+            raise Wrong(f"{TARGET} pods served again {took}: replacements stay Pending "
+                        f"({stuck[0].message}).",
+                        "Four workers must hold all the pods after zone-a is gone: ask for "
+                        "less CPU and memory per pod.")
+        if blocking:
+            raise Wrong(f"{TARGET} pods served again {took}.",
+                        "A zone spread with whenUnsatisfiable: DoNotSchedule counts the dead "
+                        "zone's domain too, so replacements elsewhere would break maxSkew and "
+                        "stay Pending: use ScheduleAnyway.")
+        raise Wrong(f"{TARGET} pods served again {took}, not within {WITHIN:g} s.",
+                    "The node is NotReady after 50 s, and pods leave it only when their "
+                    "tolerationSeconds for node.kubernetes.io/unreachable (300 s by default) run "
+                    "out: tolerate it for less, or run enough spare replicas.")
+
+
+def failover_times(fail_at: float = 100, toleration_seconds: float = 120,
+                   inactive_after: float = 60) -> dict[str, float]:
+    """Seconds from a node failure to the first replacement task running, in Kubernetes (its
+    container ``Started``) and Marathon (``TASK_RUNNING``), simulated on the lab's cluster."""
+    runs = {"kubernetes": node_failure_run("kubernetes", fail_at=fail_at,
+                                           toleration_seconds=toleration_seconds,
+                                           until=fail_at + 400, step=400),
+            "marathon": node_failure_run("marathon", fail_at=fail_at,
+                                         inactive_after=inactive_after, until=fail_at + 400,
+                                         step=400)}
+    started = {"kubernetes": "Started", "marathon": "TASK_RUNNING"}
+    return {system: min(e.time for e in run.events
+                        if e.reason == started[system] and e.time > fail_at) - fail_at
+            for system, run in runs.items()}
+
+
+_TOLERANCE = 2.0
+
+
+@checker("Right: Kubernetes waits 50 s + 120 s, then starts the container at once (the "
+         "surviving nodes already have the image); Marathon waits 75 s + 60 s and launches on "
+         "the next offer.")
+def check_failover_times(answer: object) -> None:
+    """``answer``: ``{"kubernetes": seconds, "marathon": seconds}`` from failure to the first
+    replacement running (see the exercise for the settings)."""
+    if not isinstance(answer, Mapping) or set(answer) != {"kubernetes", "marathon"}:
+        raise Wrong("The answer must be a dict with the keys 'kubernetes' and 'marathon'.",
+                    'Fill in the starter: {"kubernetes": ..., "marathon": ...}.')
+    truth = failover_times()
+    for system in ("kubernetes", "marathon"):
+        value = answer[system]
+        if value is None:
+            raise Wrong(f"You have not answered for {system} yet.", "Replace None by seconds.")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise Wrong(f"{value!r} is not a number of seconds.", "Give a number such as 90.")
+    k8s, mesos = float(answer["kubernetes"]), float(answer["marathon"])
+    if abs(k8s - truth["kubernetes"]) > _TOLERANCE:
+        hints = {120: "The taint is only added once the node controller notices the silent "
+                      "node, after --node-monitor-grace-period (50 s).",
+                 300: "The taint comes after the 50 s grace period, and these pods tolerate "
+                      "it for 120 s, not the default 300 s.",
+                 350: "These pods tolerate the unreachable taint for 120 s, not the default "
+                      "300 s.",
+                 176: "The surviving nodes already run nginx:1.27, so the kubelet does not "
+                      "pull it again (imagePullPolicy IfNotPresent for a tagged image)."}
+        raise Wrong(f"Kubernetes: {k8s:g} s is not it.",
+                    next((h for t, h in hints.items() if abs(k8s - t) <= 2),
+                         "Add the grace period, the toleration and the time to pull and start."))
+    if abs(mesos - truth["marathon"]) > _TOLERANCE:
+        hints = {60: "The master first has to mark the agent unreachable: 75 s without "
+                     "answers to its pings (15 s × 5).",
+                 75: "After TASK_UNREACHABLE Marathon still waits inactiveAfterSeconds (60 s) "
+                     "before it replaces the instance."}
+        raise Wrong(f"Marathon: {mesos:g} s is not it.",
+                    next((h for t, h in hints.items() if abs(mesos - t) <= 2),
+                         "Add the master's 75 s and inactiveAfterSeconds; launching takes about "
+                         "a second more."))

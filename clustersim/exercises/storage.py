@@ -1,0 +1,139 @@
+"""Checks for the storage lab: a StatefulSet whose pod keeps its name and claim after a node
+failure; where a resident Marathon app comes back.
+
+:func:`check_stateful_claims` runs the learner's workload on four nodes, fails the node of the
+pod with ordinal 1 at t = 60 s, has the operator taint it ``node.kubernetes.io/out-of-service``
+at t = 120 s (non-graceful node shutdown) and requires that pod to serve again on another node
+with the same name and the same PersistentVolumeClaim (kubernetes/kubernetes
+``pkg/controller/statefulset``). :func:`check_resident_comeback` is a choice, confirmed by
+running :func:`clustersim.widgets.storage.stateful_run` for Marathon
+(mesosphere/marathon ``docs/docs/persistent-volumes.md``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from clustersim.exercises.checker import Wrong, checker
+from clustersim.kubernetes import KubernetesCluster
+from clustersim.manifests import ManifestError, load_manifests
+from clustersim.widgets.storage import OUT_OF_SERVICE, four_nodes, stateful_run
+
+__all__ = ["CHOICES", "check_resident_comeback", "check_stateful_claims"]
+
+FAIL_AT = 60.0
+TAINT_AT = 120.0
+DEADLINE = 60.0
+REPLICAS = 3
+
+
+def _claims(pod: Mapping[str, Any]) -> list[str]:
+    return sorted(v["persistentVolumeClaim"]["claimName"]
+                  for v in pod["spec"].get("volumes") or [] if v.get("persistentVolumeClaim"))
+
+
+def _workload(manifest: object) -> dict[str, Any]:
+    if not isinstance(manifest, str | Mapping):
+        raise Wrong("The answer must be the manifest as YAML text (or a dict).",
+                    "Keep the triple quotes of the starter cell.")
+    try:
+        specs = load_manifests(manifest, name="your manifest")
+    except ManifestError as err:
+        raise Wrong(f"It does not load: {err}", "Read the field path in the message.") from None
+    workloads = [s for s in specs if s.kind in ("Deployment", "StatefulSet", "ReplicaSet")]
+    if len(workloads) != 1:
+        raise Wrong(f"Expected one workload, found {len(workloads)}.",
+                    "Write one StatefulSet (apiVersion: apps/v1).")
+    spec = workloads[0]
+    if spec.kind != "StatefulSet":
+        raise Wrong(f"A {spec.kind}'s pods get new, random names when they are replaced, and "
+                    "all of them share the claims their template names.",
+                    "Use kind: StatefulSet: pods <name>-0, -1, -2, each with its own claim.")
+    body = spec.manifest.get("spec") or {}
+    if not body.get("volumeClaimTemplates"):
+        raise Wrong("The StatefulSet has no volumeClaimTemplates: its pods share whatever "
+                    "claims the pod template names, or have none.",
+                    "Add spec.volumeClaimTemplates with one template (e.g. name: data, 1Gi, "
+                    "ReadWriteOnce) and mount it in the container.")
+    if body.get("replicas", 1) != REPLICAS:
+        raise Wrong(f"Run {REPLICAS} replicas, not {body.get('replicas', 1)}.",
+                    f"Set spec.replicas: {REPLICAS}.")
+    return spec.manifest
+
+
+@checker("Right: the pod of ordinal 1 came back on another node with its own name and claim.")
+def check_stateful_claims(manifest: object) -> None:
+    """``manifest``: a StatefulSet of 3 replicas, one PersistentVolumeClaim per pod."""
+    workload = _workload(manifest)
+    name = workload["metadata"]["name"]
+    namespace = workload["metadata"].get("namespace", "default")
+    cluster = KubernetesCluster(four_nodes("kubernetes"), seed=0)
+    try:
+        cluster.apply(workload)
+    except (ManifestError, ValueError) as err:
+        raise Wrong(f"The API server refused it: {err}", "Fix the field it names.") from None
+    cluster.run(until=FAIL_AT)
+    pod_name = f"{name}-1"
+    pod = cluster.get("Pod", namespace, pod_name)
+    ready = {p.name for p in cluster.pods() if p.ready}
+    if pod is None or pod_name not in ready:
+        waiting = [p for p in cluster.pods() if not p.ready]
+        why = (waiting[0].message or waiting[0].reason) if waiting else "it was never created"
+        raise Wrong(f"{pod_name} does not serve before any failure ({why}).",
+                    "The pods must fit (4 CPUs, 16 GiB per node) and start one after another.")
+    before_node, before_claims = pod["spec"]["nodeName"], _claims(pod)
+    if not before_claims:
+        raise Wrong(f"{pod_name} has no PersistentVolumeClaim volume.",
+                    "Name the claim template in the container's volumeMounts (same name).")
+    cluster.fail_node(before_node)
+    cluster.run(until=TAINT_AT)
+    cluster.taint(before_node, OUT_OF_SERVICE, "NoExecute", "nodeshutdown")
+    cluster.run(until=TAINT_AT + DEADLINE)
+    pod = cluster.get("Pod", namespace, pod_name)
+    rows = {p.name: p for p in cluster.pods()}
+    if pod is None or not rows[pod_name].ready:
+        row = rows.get(pod_name)
+        why = (row.message or row.reason) if row else "no pod of that name"
+        raise Wrong(f"{pod_name} did not serve again within {DEADLINE:g} s of the "
+                    f"out-of-service taint ({why}).",
+                    "Three nodes are left: make sure the pods fit on them, and do not pin "
+                    "them to one node.")
+    if _claims(pod) != before_claims:
+        raise Wrong(f"{pod_name} came back with the claims {_claims(pod)}, not "
+                    f"{before_claims}.", "Let volumeClaimTemplates name the claims.")
+
+
+CHOICES = {
+    "a": "After inactiveAfterSeconds Marathon launches a replacement on another agent, and "
+         "Mesos copies the volume there.",
+    "b": "Marathon launches a replacement at once on another agent, with a new, empty volume.",
+    "c": "The instance stays Unreachable and waits for its agent, where its reservation and "
+         "volume are; nothing is launched elsewhere until the agent returns or an operator "
+         "wipes the instance.",
+    "d": "Mesos moves the reservation to the agent with the most free disk, and the instance "
+         "starts there.",
+}
+_HINTS = {
+    "a": "Mesos never copies a local persistent volume: it is a directory on one agent's "
+         "disk. And a resident app's unreachableStrategy must be disabled.",
+    "b": "That is what a Swarm service with a local volume does when it is not pinned. A "
+         "resident app's instance is bound to its reservation.",
+    "d": "Reservations belong to one agent; Mesos does not move them.",
+}
+
+
+@checker("Right: a resident instance is pinned to its reservation, so it waits for its agent. "
+         "Giving up the data (wipe) is the operator's decision.")
+def check_resident_comeback(choice: object) -> None:
+    """``choice``: the letter of :data:`CHOICES` that says what Marathon does."""
+    if not isinstance(choice, str) or choice.strip().lower() not in CHOICES:
+        raise Wrong(f"{choice!r} is not one of {', '.join(CHOICES)}.",
+                    'Answer with one letter as a string, e.g. "a".')
+    letter = choice.strip().lower()
+    if letter in _HINTS:
+        raise Wrong(f"Not ({letter}).", _HINTS[letter])
+    run = stateful_run("marathon", act_at=None, until=400)
+    if run.back_at() is not None:
+        raise Wrong("The simulator disagrees: the app served again without its agent.",
+                    "Report this: a resident instance should wait for its agent.")
