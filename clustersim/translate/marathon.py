@@ -9,7 +9,8 @@ Kubernetes feature with the same effect. Fields no rule handles are reported, ne
 Names follow Mesos-DNS: app ``/shop/db/postgres`` is ``postgres-db-shop.marathon.mesos`` there
 (mesosphere/mesos-dns ``docs/naming.md``), and the Service here is ``postgres-db-shop``, so
 environment values naming Mesos-DNS hosts of translated apps can be rewritten to the Service
-name (reported). Groups are walked for their apps; Marathon pods are reported.
+name (reported). Groups are walked for their apps; Marathon pods are translated by
+:mod:`clustersim.translate.marathon_pods`.
 """
 
 from __future__ import annotations
@@ -63,12 +64,7 @@ def marathon_to_kubernetes(source: Any) -> Translation:
     apps: list[dict[str, Any]] = []
     result = Translation()
     for spec in specs:
-        if spec.kind == "Pod":
-            result.note(spec.name, "containers", "untranslatable",
-                        "Marathon pods are not translated by this helper: their containers "
-                        "become the containers of one Pod template, written by hand")
-        else:
-            _collect(spec.manifest, apps, result)
+        _collect(spec.manifest, apps, result)
     names = {mesos_dns_name(app["id"]) for app in apps}
     service_ports = {
         int(mapping["servicePort"]): f"{mesos_dns_name(app['id'])}:{mapping['containerPort']}"
@@ -76,8 +72,11 @@ def marathon_to_kubernetes(source: Any) -> Translation:
         for mapping in (app.get("container") or {}).get("portMappings") or []
         if mapping.get("servicePort") and mapping.get("containerPort")
     }
+    from clustersim.translate.marathon_pods import MarathonPod
+
     for app in apps:
-        _App(app, names, service_ports, result).translate()
+        kind = MarathonPod if "containers" in app else _App
+        kind(app, names, service_ports, result).translate()
     return result
 
 
@@ -97,7 +96,8 @@ def _specs(source: Any) -> list[Spec]:
 
 
 def _collect(document: dict[str, Any], apps: list[dict[str, Any]], result: Translation) -> None:
-    """Every app of a group (depth first) or the app itself; group dependencies reported."""
+    """Every app of a group (depth first), or the app or pod itself; group dependencies
+    reported."""
     if "apps" not in document and "groups" not in document:
         apps.append(document)
         return
@@ -113,6 +113,8 @@ def _collect(document: dict[str, Any], apps: list[dict[str, Any]], result: Trans
 
 class _App:
     """One Marathon app on its way to Kubernetes: the rules, one method each."""
+
+    image_field = "container"
 
     def __init__(self, app: dict[str, Any], names: set[str], service_ports: dict[int, str],
                  result: Translation) -> None:
@@ -156,14 +158,18 @@ class _App:
                 key, "no rule translates this field: carry it over by hand if needed"))
         self.emit()
 
+    def replicas(self) -> int:
+        """``instances`` → ``replicas`` (Marathon's default: 1)."""
+        return int(self.app.get("instances", 1))
+
     def emit(self) -> None:
-        if "image" not in self.container:
-            self.note("container", "untranslatable",
+        if any("image" not in container for container in self.pod["containers"]):
+            self.note(self.image_field, "untranslatable",
                       "the app runs a command on the agent, with no container image; "
                       "Kubernetes runs only images: build one holding the command and its "
                       "fetched files, then translate again")
             return
-        replicas = int(self.app.get("instances", 1))
+        replicas = self.replicas()
         if self.kind == "StatefulSet":
             self.extra["serviceName"] = self.name
         self.result.objects.append(objects.workload(

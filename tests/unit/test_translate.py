@@ -418,3 +418,71 @@ def test_yaml_has_no_aliases():
     assert "&id" not in text and "*id" not in text
     assert list(yaml.safe_load_all(text)) == marathon_to_kubernetes(
         example_path("marathon")).objects
+
+
+# ---- Marathon pods -------------------------------------------------------------------------
+
+def marathon_pod(**fields_) -> dict:
+    """A pod in the shape of mesosphere/marathon docs/docs/pods.md's examples."""
+    return {
+        "id": "/shop/sidecar",
+        "scaling": {"kind": "fixed", "instances": 2},
+        "environment": {"SHARED": "1"},
+        "containers": [
+            {"name": "web", "image": {"kind": "DOCKER", "id": "nginx:1.27"},
+             "resources": {"cpus": 0.5, "mem": 64},
+             "endpoints": [{"name": "http", "containerPort": 80, "protocol": ["tcp"]}],
+             "healthCheck": {"http": {"endpoint": "http", "path": "/ping"},
+                             "gracePeriodSeconds": 0, "intervalSeconds": 5},
+             "volumeMounts": [{"name": "scratch", "mountPath": "/tmp/scratch"}]},
+            {"name": "logger", "image": {"kind": "DOCKER", "id": "busybox:1.36"},
+             "exec": {"command": {"shell": "tail -F /tmp/scratch/log"}},
+             "resources": {"cpus": 0.1, "mem": 32},
+             "environment": {"LEVEL": "info"},
+             "volumeMounts": [{"name": "scratch", "mountPath": "/tmp/scratch"}]},
+        ],
+        "volumes": [{"name": "scratch"}],
+        "scheduling": {"placement": {"constraints": [
+            {"fieldName": "hostname", "operator": "UNIQUE"}]}},
+        **fields_,
+    }
+
+
+def test_pod_containers_share_one_pod_template():
+    result = marathon_to_kubernetes(marathon_pod())
+    deployment = only(result, "Deployment")
+    assert deployment["metadata"]["name"] == "sidecar-shop"
+    assert deployment["spec"]["replicas"] == 2
+    spec = deployment["spec"]["template"]["spec"]
+    web, logger = spec["containers"]
+    assert web["resources"]["requests"] == {"cpu": "500m", "memory": "64Mi"}
+    assert web["readinessProbe"]["httpGet"] == {"path": "/ping", "port": 80}
+    assert "startupProbe" not in web      # gracePeriodSeconds 0: no grace
+    assert logger["command"] == ["/bin/sh", "-c", "tail -F /tmp/scratch/log"]
+    assert logger["env"] == [{"name": "SHARED", "value": "1"}, {"name": "LEVEL", "value": "info"}]
+    assert spec["volumes"] == [{"name": "scratch", "emptyDir": {}}]
+    assert spec["affinity"]["podAntiAffinity"]
+    assert only(result, "Service")["spec"]["ports"][0]["port"] == 80
+    assert result.validate() == []
+
+
+def test_pod_with_persistent_volume_is_a_statefulset_and_host_volume_is_reported():
+    pod = marathon_pod(volumes=[{"name": "scratch", "persistent": {"size": 128}},
+                                {"name": "etc", "host": "/etc/app"}])
+    pod["containers"][0]["volumeMounts"].append({"name": "etc", "mountPath": "/etc/app"})
+    result = marathon_to_kubernetes(pod)
+    sts = only(result, "StatefulSet")
+    assert sts["spec"]["volumeClaimTemplates"][0]["metadata"]["name"] == "scratch"
+    mounts = sts["spec"]["template"]["spec"]["containers"][0]["volumeMounts"]
+    assert [m["name"] for m in mounts] == ["scratch"]
+    assert ("/shop/sidecar", "volumes[1]", "untranslatable") in fields(result)
+    assert result.validate() == []
+
+
+def test_pod_runs_on_the_simulator():
+    cluster = KubernetesCluster(default_nodes())
+    cluster.apply(marathon_to_kubernetes(marathon_pod()).objects)
+    cluster.run(until=60)
+    pods = cluster.pods()
+    assert len(pods) == 2 and len({p.node for p in pods}) == 2   # UNIQUE hostname
+    assert all(p.phase == "Running" for p in pods)
