@@ -589,3 +589,10 @@ def test_run_without_until_refuses_never_ending_work():
     cluster.run(until=310)
     with pytest.raises(ValueError, match=r"did not become quiet .* run\(until="):
         cluster.run()
+
+
+def test_pod_deletion_cost_picks_the_cheaper_pod():
+    pods = [_pod("dear", "n1"), _pod("cheap", "n2")]
+    pods[0]["metadata"]["annotations"] = {"controller.kubernetes.io/pod-deletion-cost": "100"}
+    pods[1]["metadata"]["annotations"] = {"controller.kubernetes.io/pod-deletion-cost": "-5"}
+    assert [p["metadata"]["name"] for p in deletion_rank(pods)] == ["cheap", "dear"]

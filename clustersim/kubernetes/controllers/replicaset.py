@@ -10,12 +10,14 @@ adapter (``pkg/controller/replication``), so one class serves both kinds.
 - Terminating and finished pods do not count: a replacement is created as soon as a pod is
   being deleted (``FilterActivePods``).
 - Surplus pods are deleted in upstream's order: unscheduled before scheduled, Pending before
-  Running, not ready before ready, pods doubled up on a node before lone ones, ready for a
-  shorter time before longer, newer before older.
+  Running, not ready before ready, lower ``controller.kubernetes.io/pod-deletion-cost`` first,
+  pods doubled up on a node before lone ones, ready for a shorter time before longer, newer
+  before older.
 
 Simplified: pods are created all at once (upstream creates them in slow-start batches of 1,
-2, 4, … which only matters when creation fails), and ``controller.kubernetes.io/pod-deletion-cost``
-and restart counts are not ranked.
+2, 4, … which only matters when creation fails); restart counts are not ranked, and ready
+times are compared exactly (upstream's ``LogarithmicScaleDown`` compares them in powers of
+two and breaks ties by a hash of the pod's UID).
 """
 
 from __future__ import annotations
@@ -40,6 +42,17 @@ from clustersim.kubernetes.objects import (
 __all__ = ["ReplicaSetController", "deletion_rank"]
 
 _PHASE_RANK = {"Pending": 0, "Unknown": 1, "Running": 2}
+DELETION_COST = "controller.kubernetes.io/pod-deletion-cost"
+
+
+def _deletion_cost(pod: dict[str, Any]) -> int:
+    """The ``controller.kubernetes.io/pod-deletion-cost`` annotation (default 0; pods that
+    cost less go first)."""
+    value = ((pod.get("metadata") or {}).get("annotations") or {}).get(DELETION_COST, "0")
+    try:
+        return int(value)
+    except ValueError:
+        return 0
 
 
 def deletion_rank(pods: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -55,6 +68,7 @@ def deletion_rank(pods: list[dict[str, Any]]) -> list[dict[str, Any]]:
             node is not None,
             _PHASE_RANK.get((pod.get("status") or {}).get("phase"), 0),
             ready,
+            _deletion_cost(pod),
             -(per_node[node] if node else 0),
             -ready_since,
             -pod["metadata"]["creationTimestamp"],
