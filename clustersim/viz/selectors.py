@@ -77,10 +77,13 @@ def selector_view(pods: Iterable[Any], selectors: Mapping[str, Mapping[str, Any]
          "args": [{"cells.fill.color": [[fill, fill]]}, {"title.text": summary}]}
         for key, fill, summary in zip(selectors, fills, summaries, strict=True)
     ]
+    # Rows grow with their label lines (one line per label); the menu sits between the title
+    # and the table so that neither hides the other.
+    lines = sum(max(1, len(lab)) for _, lab in rows)
     fig.update_layout(
-        **base_layout(summaries[0]),
-        updatemenus=[{"buttons": buttons, "direction": "down", "x": 1, "xanchor": "right",
-                      "y": 1.12, "yanchor": "top", "showactive": True}],
-        height=min(900, 140 + 34 * len(rows)),
+        **base_layout(summaries[0], margin={"l": 10, "r": 10, "t": 110, "b": 10}),
+        updatemenus=[{"buttons": buttons, "direction": "down", "x": 0, "xanchor": "left",
+                      "y": 1.0, "yanchor": "bottom", "pad": {"b": 8}, "showactive": True}],
+        height=min(1400, 160 + 30 * len(rows) + 18 * lines),
     )
     return fig
