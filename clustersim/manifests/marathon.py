@@ -259,7 +259,8 @@ def _app_workload(app: dict[str, Any], dependencies: tuple[str, ...]) -> Workloa
     container = app.get("container") or {}
     if "containers" in app:  # a pod
         kind = "Pod"
-        replicas = int((app.get("scaling") or {}).get("instances", 1))
+        instances = (app.get("scaling") or {}).get("instances")
+        replicas = 1 if instances is None else int(instances)
         placement = (app.get("scheduling") or {}).get("placement") or {}
         constraints = placement.get("constraints") or []
         roles = placement.get("acceptedResourceRoles") or []

@@ -226,3 +226,13 @@ def test_whole_numbers_written_as_floats_are_ints_as_play_json_reads_them() -> N
     assert workload.replicas == 2 and isinstance(workload.replicas, int)
     with pytest.raises(ManifestError, match="whole number"):
         load_manifests('{"id": "/a", "cmd": "x", "instances": 2.5}')
+
+
+def test_null_instances_mean_the_default() -> None:
+    """Found by the mutation property: ``"instances": null`` in a pod's scaling."""
+    pod = {
+        "id": "/p",
+        "scaling": {"kind": "fixed", "instances": None},
+        "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 32}}],
+    }
+    assert load_manifests(pod).workloads()[0].replicas == 1
