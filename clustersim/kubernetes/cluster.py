@@ -167,6 +167,9 @@ class KubernetesCluster:
         self._children: dict[str, dict[str, dict[str, Any]]] = {}
         self._nodes: dict[str, NodeInfo] = {}
         self._node_up: dict[str, bool] = {}
+        """Whether the node's containers run."""
+        self._kubelet_alive: dict[str, bool] = {}
+        """Whether its kubelet talks to the API server (it can stop pods even when NotReady)."""
         self._uid = 0
         self._version = 0
         self._attempted: dict[str, int] = {}
@@ -386,9 +389,9 @@ class KubernetesCluster:
         phase = pod["status"].get("phase")
         if node is None or phase in ("Succeeded", "Failed"):
             self.remove_pod(pod)
-        elif self._node_up.get(node, False):
+        elif self._kubelet_alive.get(node, False):
             self.kubelet.stop(pod)
-        # On a failed node the pod stays Terminating until the node is back.
+        # On an unreachable node the pod stays Terminating until the node is back.
 
     def remove_pod(self, pod: dict[str, Any]) -> None:
         """The pod object disappears (its kubelet finished, or it never ran)."""
@@ -551,6 +554,7 @@ class KubernetesCluster:
         self._nodes[node.name] = NodeInfo(node)
         self._placement_version += 1
         self._node_up[node.name] = True
+        self._kubelet_alive[node.name] = True
         self.services.node_changed(node.name, True)
         self.changed()
         if not self._reconciling:
@@ -670,19 +674,31 @@ class KubernetesCluster:
         """Whether the node's machine (and kubelet) is running."""
         return self._node_up.get(name, False)
 
-    def fail_node(self, name: str) -> None:
-        """The machine stops (power, kernel): its containers stop serving at once; after
+    def fail_node(self, name: str, *, reason: str = "unreachable") -> None:
+        """A node fails and its containers stop serving at once.
+
+        ``"unreachable"`` (default): the machine is down or cut off; after
         ``node_monitor_grace_period`` the node lifecycle controller marks it NotReady and
-        taints it unreachable, and pods are evicted after their tolerationSeconds
+        taints it ``node.kubernetes.io/unreachable``; pods evicted from it stay Terminating
+        until it is back. ``"not-ready"``: the kubelet is alive but reports NotReady (say its
+        container runtime failed) at its next status update; the taint is
+        ``node.kubernetes.io/not-ready`` and evicted pods do go away. Either way pods are
+        evicted after their tolerationSeconds
         (:mod:`clustersim.kubernetes.controllers.nodelifecycle`)."""
         self.node(name)
+        if reason not in ("unreachable", "not-ready"):
+            raise ValueError(f"reason must be 'unreachable' or 'not-ready', got {reason!r}")
         if not self._node_up[name]:
             return
         self._node_up[name] = False
+        self._kubelet_alive[name] = reason == "not-ready"
         self.services.node_changed(name, False)
         self.kubelet.node_down([p for p in self.list("Pod") if p["spec"].get("nodeName") == name])
         self.changed()
-        self._lifecycle.silent(name)
+        if reason == "unreachable":
+            self._lifecycle.silent(name)
+        else:
+            self._lifecycle.reports_not_ready(name)
         self._reconcile()
 
     def recover_node(self, name: str) -> None:
@@ -691,6 +707,7 @@ class KubernetesCluster:
         if self._node_up[name]:
             return
         self._node_up[name] = True
+        self._kubelet_alive[name] = True
         self.services.node_changed(name, True)
         self._lifecycle.posting(name)
         for pod in self.list("Pod"):
@@ -712,6 +729,7 @@ class KubernetesCluster:
         del self._nodes[name]
         self._placement_version += 1
         self._node_up.pop(name)
+        self._kubelet_alive.pop(name)
         self.services.node_changed(name, False)
         self._podgc.removed[name] = self.now
         self._lifecycle.forget(name)

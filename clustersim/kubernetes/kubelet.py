@@ -60,6 +60,8 @@ class Timing:
     container_start_seconds: float = 1.0
     container_stop_seconds: float = 0.2
     job_run_seconds: float = 30.0
+    node_status_update_seconds: float = 10.0
+    """kubelet ``--node-status-update-frequency``: how soon a live kubelet reports NotReady."""
     node_monitor_grace_period: float = 50.0
     """kube-controller-manager ``--node-monitor-grace-period`` (50 s since Kubernetes 1.32,
     40 s before): how long a silent node stays Ready."""

@@ -536,3 +536,24 @@ def test_min_ready_seconds_delays_the_old_pods_removal():
     [down] = [e for e in cluster.events.where(reason="ScalingReplicaSet") if "down" in
               e.message]
     assert down.time == ready_at + 20
+
+
+def test_not_ready_node_gets_the_not_ready_taint_and_evicted_pods_go_away():
+    cluster = KubernetesCluster(nodes(), seed=1)
+    cluster.apply(deployment(replicas=3))
+    cluster.run()
+    victim = next(p.name for p in cluster.pods() if p.node == "node-1")
+    failed_at = cluster.now
+    cluster.fail_node("node-1", reason="not-ready")
+    cluster.run(until=failed_at + 11)
+    [event] = cluster.events.where(reason="NodeNotReady", object="node/node-1")
+    assert event.time == failed_at + 10
+    keys = {(t["key"], t["effect"]) for t in cluster.node("node-1").taints}
+    assert ("node.kubernetes.io/not-ready", "NoExecute") in keys
+    cluster.run(until=failed_at + 330)
+    [eviction] = cluster.events.where(reason="TaintManagerEviction")
+    assert eviction.time == failed_at + 310
+    names = {p.name for p in cluster.pods()}
+    assert victim not in names and len(names) == 3      # the live kubelet stopped it
+    with pytest.raises(ValueError, match="reason must be"):
+        cluster.fail_node("node-2", reason="sad")

@@ -7,7 +7,10 @@ Three control loops of kube-controller-manager, each small here:
   ``--node-monitor-grace-period`` (50 s since Kubernetes 1.32), then its Ready condition
   becomes Unknown: the event ``NodeNotReady``, its pods are marked not ready (they leave
   Service endpoints) and it is tainted ``node.kubernetes.io/unreachable`` with NoSchedule and
-  NoExecute. When the kubelet is back, the taints go (``NodeReady``).
+  NoExecute. A kubelet that is alive but reports Ready=False (its next status update, every
+  ``--node-status-update-frequency`` = 10 s) gets ``node.kubernetes.io/not-ready`` instead,
+  and can still stop the pods evicted from it. When the node is Ready again, the taints go
+  (``NodeReady``).
 - **Taint eviction** (``pkg/controller/tainteviction/taint_eviction.go``, once the
   "NoExecuteTaintManager"): a pod on a node with NoExecute taints is deleted at once if it
   does not tolerate one of them, else when the smallest matching ``tolerationSeconds`` has
@@ -20,8 +23,7 @@ Three control loops of kube-controller-manager, each small here:
   (non-graceful node shutdown,
   https://kubernetes.io/docs/concepts/cluster-administration/node-shutdown/).
 
-Simplified: no zone-wide eviction rate limits (``--node-eviction-rate``), and a node is either
-up or silent (no NotReady reported by a live kubelet).
+Simplified: no zone-wide eviction rate limits (``--node-eviction-rate``).
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ __all__ = ["ORPHAN_QUARANTINE", "NodeLifecycleController", "PodGarbageCollector"
            "TaintEvictionController"]
 
 UNREACHABLE = "node.kubernetes.io/unreachable"
+NOT_READY = "node.kubernetes.io/not-ready"
+_CONDITION_KEYS = (UNREACHABLE, NOT_READY)
 OUT_OF_SERVICE = "node.kubernetes.io/out-of-service"
 ORPHAN_QUARANTINE = 40.0
 """PodGC's ``quarantineTime``: how long a pod bound to a missing node is left alone."""
@@ -55,12 +59,20 @@ class NodeLifecycleController:
         self._epoch: dict[str, int] = {}
 
     def silent(self, name: str) -> None:
-        """The node's kubelet stopped posting status now."""
+        """The node's kubelet stopped posting status now (the machine is down or cut off):
+        after the grace period its Ready condition becomes Unknown."""
         epoch = self._epoch[name] = self._epoch.get(name, 0) + 1
         self.cluster.after(self.cluster.timing.node_monitor_grace_period,
-                           lambda: self._lost(name, epoch))
+                           lambda: self._lost(name, epoch, UNREACHABLE))
 
-    def _lost(self, name: str, epoch: int) -> None:
+    def reports_not_ready(self, name: str) -> None:
+        """The kubelet is alive but posts Ready=False (container runtime or network plugin
+        down) with its next status update."""
+        epoch = self._epoch[name] = self._epoch.get(name, 0) + 1
+        self.cluster.after(self.cluster.timing.node_status_update_seconds,
+                           lambda: self._lost(name, epoch, NOT_READY))
+
+    def _lost(self, name: str, epoch: int, key: str) -> None:
         cluster = self.cluster
         if self._epoch.get(name) != epoch:
             return
@@ -69,18 +81,18 @@ class NodeLifecycleController:
             if pod["spec"].get("nodeName") == name and is_ready(pod):
                 set_condition(pod, "Ready", False, cluster.now, "NodeNotReady")
                 cluster.record(pod, "NodeNotReady", "Node is not ready", "Warning")
-        taints = [t for t in cluster.node(name).taints if t.get("key") != UNREACHABLE]
-        taints += [{"key": UNREACHABLE, "effect": "NoSchedule", "timeAdded": cluster.now},
-                   {"key": UNREACHABLE, "effect": "NoExecute", "timeAdded": cluster.now}]
+        taints = [t for t in cluster.node(name).taints if t.get("key") not in _CONDITION_KEYS]
+        taints += [{"key": key, "effect": "NoSchedule", "timeAdded": cluster.now},
+                   {"key": key, "effect": "NoExecute", "timeAdded": cluster.now}]
         cluster.set_taints(name, taints)
 
     def posting(self, name: str) -> None:
-        """The node's kubelet posts status again: Ready, the unreachable taints go."""
+        """The node's kubelet posts Ready again: the unreachable/not-ready taints go."""
         cluster = self.cluster
         self._epoch[name] = self._epoch.get(name, 0) + 1
         taints = cluster.node(name).taints
-        if any(t.get("key") == UNREACHABLE for t in taints):
-            cluster.set_taints(name, [t for t in taints if t.get("key") != UNREACHABLE])
+        if any(t.get("key") in _CONDITION_KEYS for t in taints):
+            cluster.set_taints(name, [t for t in taints if t.get("key") not in _CONDITION_KEYS])
             _node_event(cluster, name, "NodeReady", f"Node {name} status is now: NodeReady")
 
     def forget(self, name: str) -> None:
