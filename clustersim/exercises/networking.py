@@ -159,7 +159,7 @@ def check_translation(text: object) -> None:
         raise Wrong("Name both the Deployment and the Service 'catalog'.",
                     "The Service name becomes the DNS name clients use: catalog.")
     if deployment["spec"].get("replicas", 1) != CATALOG_APP["instances"]:
-        raise Wrong(f"The Deployment runs {deployment['spec'].get('replicas', 1)} replicas; "
+        raise Wrong(f"The Deployment runs {deployment['spec'].get('replicas', 1)} replica(s); "
                     "the app has 3 instances.", "instances becomes spec.replicas.")
     _check_container(_container(deployment))
     _check_service(service)
