@@ -592,9 +592,12 @@ class Marathon(HealthChecking, Framework):
         if status.state in MESOS_STATE:
             states = set(instance.tasks.values())
             if states == {"TASK_RUNNING"} and instance.state != RUNNING:
+                returned = instance.state == INACTIVE
                 instance.state, instance.running_since = RUNNING, self.now
                 self._start_health_checks(app, instance)
                 self._start_readiness_check(app, instance)
+                if returned:
+                    self._scale_check(app)
             elif instance.state != RUNNING:   # a task group runs when all its tasks run
                 instance.state = STARTING if status.state == "TASK_RUNNING" \
                     else MESOS_STATE[status.state]
@@ -603,6 +606,18 @@ class Marathon(HealthChecking, Framework):
         elif status.state in TERMINAL:
             self._task_ended(app, instance, status)
         self._progress()
+
+    def _scale_check(self, app: App) -> None:
+        """Bring an app that no deployment is touching back to its target count.
+
+        An inactive instance whose agent returns before it is expunged runs again beside its
+        replacement; Marathon's periodic scale check (``SchedulerActions.scale``, every
+        ``--scale_apps_interval``) then kills the surplus in ``killSelection`` order. The
+        simulator checks at once instead of waiting for the next interval.
+        """
+        if any(d.status == "running" and app.spec.id in d.affected for d in self.deployments):
+            return
+        self._scale(app, app.spec.instances)
 
     def _task_ended(self, app: App, instance: Instance, status: Any) -> None:
         for task_id, state in instance.tasks.items():   # a task group fails as a whole

@@ -1,0 +1,35 @@
+"""An unreachable instance that comes back after its replacement started: back to target.
+
+Regression test: with ``inactiveAfterSeconds`` passed (a replacement was launched) and the
+agent back before ``expungeAfterSeconds``, the app kept both instances running for good (2
+instances for ``instances: 1``). Marathon's scale check kills the surplus, choosing by
+``killSelection`` (docs/docs/configure-task-handling.md).
+"""
+
+from __future__ import annotations
+
+from clustersim import Node, marathon
+from clustersim.mesos import MesosCluster
+
+APP = {"id": "/web", "cmd": "serve", "instances": 1, "cpus": 1, "mem": 128,
+       "unreachableStrategy": {"inactiveAfterSeconds": 60, "expungeAfterSeconds": 3600}}
+
+
+def running(m: marathon.Marathon) -> list:
+    return [i for i in m.instances("/web") if i.state == "Running" and i.goal == "Running"]
+
+
+def test_the_surplus_instance_is_killed_when_the_old_one_returns() -> None:
+    cluster = MesosCluster(Node.many(2, "agent", cpu=2, memory="4Gi"), seed=0)
+    m = cluster.register(marathon.Marathon())
+    m.deploy(APP)
+    cluster.run(until=30)
+    [first] = running(m)
+    lost_agent = next(a.name for a in cluster.agents if a.id == first.agent_id)
+    cluster.fail_agent(lost_agent)
+    cluster.run(until=400)              # unreachable, then inactive: a replacement runs
+    assert len(running(m)) == 1 and running(m)[0].id != first.id
+    cluster.recover_agent(lost_agent)   # the old task is back before it is expunged
+    cluster.run(until=600)
+    assert len(running(m)) == 1
+    assert m.status()[0]["running"] == 1
