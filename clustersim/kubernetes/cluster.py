@@ -514,6 +514,14 @@ class KubernetesCluster:
         self.changed()
         self._reconcile()
 
+    def fail_image(self, image: str, *, after: float = 2.0, exit_code: int = 1) -> None:
+        """From now on, containers of ``image`` exit with ``exit_code`` ``after`` seconds after
+        they start: a broken release. Deployment pods go into CrashLoopBackOff, Job pods fail
+        (exit code 0 makes them finish)."""
+        if after < 0:
+            raise ValueError(f"after must be ≥ 0 s, got {after}")
+        self.kubelet.image_exits[image] = (float(after), int(exit_code))
+
     def rollout_pause(self, name: str, namespace: str = "default") -> None:
         """``kubectl rollout pause``: template changes wait; scaling still works."""
         self._workload("Deployment", name, namespace)["spec"]["paused"] = True

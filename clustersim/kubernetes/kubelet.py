@@ -115,6 +115,8 @@ class Kubelet:
         self.serving: set[str] = set()
         """uids of pods whose containers are up and answer requests."""
         self._addresses: dict[str, int] = {}
+        self.image_exits: dict[str, tuple[float, int]] = {}
+        """Broken images: containers of them exit (seconds after start, exit code)."""
 
     def _pod_ip(self, node: str) -> str:
         """The next address of the node's pod range: node *i* (in joining order) owns
@@ -183,19 +185,33 @@ class Kubelet:
             self._ready(pod, epoch)
         else:
             cluster.after(delay, lambda: self._ready(pod, epoch))
-        annotations = pod["metadata"].get("annotations") or {}
-        restarts = pod["spec"].get("restartPolicy", "Always") == "Always"
-        if not restarts or RUN_SECONDS in annotations:
-            try:
-                run = float(annotations.get(RUN_SECONDS, self.timing.job_run_seconds))
-                code = int(annotations.get(EXIT_CODE, 0))
-            except ValueError:
-                raise ValueError(f"pod {pod['metadata']['name']!r}: annotations {RUN_SECONDS} "
-                                 f"and {EXIT_CODE} must be numbers") from None
-            if restarts:
+        plan = self._exit_plan(pod)
+        if plan is not None:
+            run, code = plan
+            if pod["spec"].get("restartPolicy", "Always") == "Always":
                 cluster.after(run, lambda: self._crashed(pod, epoch))
             else:
                 cluster.after(run, lambda: self._exited(pod, epoch, code))
+
+    def _exit_plan(self, pod: dict[str, Any]) -> tuple[float, int] | None:
+        """(seconds until the containers exit, exit code), or None for a server that runs
+        until stopped: from the pod's annotations, else from a broken image
+        (:meth:`KubernetesCluster.fail_image`), else ``job_run_seconds`` and 0 for pods that
+        are meant to finish."""
+        annotations = pod["metadata"].get("annotations") or {}
+        try:
+            if RUN_SECONDS in annotations:
+                return float(annotations[RUN_SECONDS]), int(annotations.get(EXIT_CODE, 0))
+            broken = [self.image_exits[c.get("image")] for c in pod["spec"].get("containers")
+                      or [] if c.get("image") in self.image_exits]
+            if broken:
+                return min(broken)
+            if pod["spec"].get("restartPolicy", "Always") != "Always":
+                return self.timing.job_run_seconds, int(annotations.get(EXIT_CODE, 0))
+        except ValueError:
+            raise ValueError(f"pod {pod['metadata']['name']!r}: annotations {RUN_SECONDS} "
+                             f"and {EXIT_CODE} must be numbers") from None
+        return None
 
     def _crashed(self, pod: dict[str, Any], epoch: int) -> None:
         """A ``restartPolicy: Always`` container exited: restart it after the crash-loop

@@ -557,3 +557,23 @@ def test_not_ready_node_gets_the_not_ready_taint_and_evicted_pods_go_away():
     assert victim not in names and len(names) == 3      # the live kubelet stopped it
     with pytest.raises(ValueError, match="reason must be"):
         cluster.fail_node("node-2", reason="sad")
+
+
+def test_broken_image_crash_loops_and_undo_recovers():
+    """With minReadySeconds a container that crashes after 1 s never counts as available,
+    so maxUnavailable 0 (25% of 3, rounded down) keeps all three old pods."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(deployment(replicas=3, minReadySeconds=10))
+    cluster.run()
+    cluster.fail_image("nginx:bad", after=1)
+    cluster.set_image("deployment", "web", "nginx:bad")
+    cluster.run(until=cluster.now + 120)
+    rows = cluster.pods()
+    assert [p.reason for p in rows if not p.ready] == ["CrashLoopBackOff"]   # surge 1
+    assert sum(1 for p in rows if p.ready) == 3
+    cluster.rollout_undo("web")
+    cluster.run(until=cluster.now + 120)
+    rows = [p for p in cluster.pods() if p.reason != "Terminating"]
+    assert len(rows) == 3 and all(p.ready for p in rows)
+    with pytest.raises(ValueError, match="after"):
+        cluster.fail_image("x", after=-1)
