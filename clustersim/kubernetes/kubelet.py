@@ -18,8 +18,9 @@ clock with simple, fixed delays (:class:`Timing`):
 4. Pods whose ``restartPolicy`` is not ``Always`` (Jobs) run for the annotation
    ``clustersim.io/run-seconds`` (default ``job_run_seconds``) and exit with
    ``clustersim.io/exit-code`` (default 0): phase Succeeded or Failed. A ``restartPolicy:
-   Always`` pod with ``clustersim.io/run-seconds`` exits after that long and is restarted
-   after the crash-loop back-off (10 s, doubling, at most 5 min): ``CrashLoopBackOff``.
+   Always`` pod with ``clustersim.io/run-seconds``, or one whose image was broken with
+   ``KubernetesCluster.fail_image``, exits after that long and is restarted after the
+   crash-loop back-off (10 s, doubling, at most 5 min): ``CrashLoopBackOff``.
 5. Deletion: the pod becomes not ready at once (and leaves Service endpoints); the kubelet
    runs the ``preStop`` hook (``lifecycle.preStop.sleep.seconds``, or an exec hook whose
    command contains ``sleep N``), sends SIGTERM and the container exits
