@@ -577,3 +577,22 @@ def test_broken_image_crash_loops_and_undo_recovers():
     assert len(rows) == 3 and all(p.ready for p in rows)
     with pytest.raises(ValueError, match="after"):
         cluster.fail_image("x", after=-1)
+
+
+def test_taint_no_execute_evicts_and_untaint_reopens_the_node():
+    cluster = KubernetesCluster(nodes(1), seed=0)
+    cluster.apply(pod("p"))
+    cluster.run()
+    cluster.taint("node-1", "maintenance", "NoExecute", "true")
+    cluster.run()
+    assert cluster.pods() == []
+    [eviction] = cluster.events.where(reason="TaintManagerEviction")
+    assert eviction.message == "Marking for deletion Pod default/p"
+    cluster.apply(pod("q"))
+    cluster.run()
+    assert cluster.pods()[0].reason == "Unschedulable"
+    cluster.untaint("node-1", "maintenance")
+    cluster.run()
+    assert cluster.pods()[0].node == "node-1"
+    with pytest.raises(ValueError, match="effect"):
+        cluster.taint("node-1", "k", "Sometimes")
