@@ -31,6 +31,10 @@ from clustersim.manifests.workload import Port, Workload
 __all__ = ["MarathonSpec", "load_marathon", "marathon_kind"]
 
 _GROUP_KEYS = ("apps", "pods", "groups")
+#: Every field a group has (``Group.scala``'s JSON). A document with no other field is a group
+#: even while it holds nothing (the root ``{"id": "/"}``, an empty ``{"id": "/shop"}``): an
+#: app needs ``cmd``, ``args`` or a ``container``.
+_GROUP_FIELDS = frozenset({*_GROUP_KEYS, "id", "dependencies", "version", "enforceRole"})
 
 
 class MarathonSpec(Spec):
@@ -48,10 +52,11 @@ class MarathonSpec(Spec):
 
 
 def marathon_kind(data: dict[str, Any]) -> str:
-    """``"Pod"`` (has ``containers``), ``"Group"`` (has apps/pods/groups) or ``"App"``."""
+    """``"Pod"`` (has ``containers``), ``"Group"`` (has apps/pods/groups, or only group
+    fields) or ``"App"``."""
     if "containers" in data:
         return "Pod"
-    if any(key in data for key in _GROUP_KEYS):
+    if any(key in data for key in _GROUP_KEYS) or (data and set(data) <= _GROUP_FIELDS):
         return "Group"
     return "App"
 

@@ -40,7 +40,10 @@ Count = Annotated[Int, Field(ge=0)]
 PortNumber = Annotated[Int, Field(ge=0, le=65535)]
 Fraction01 = Annotated[float, Field(ge=0, le=1)]
 
-OPERATORS = ("UNIQUE", "CLUSTER", "GROUP_BY", "LIKE", "UNLIKE", "MAX_PER", "IS")
+#: Marathon's constraint operators (``Constraint.Operator``; IN since Marathon 1.8), and those
+#: that need a value. The simulator (:mod:`clustersim.marathon.constraints`) uses these too.
+OPERATORS = ("UNIQUE", "CLUSTER", "GROUP_BY", "LIKE", "UNLIKE", "MAX_PER", "IS", "IN")
+NEEDS_VALUE = ("LIKE", "UNLIKE", "MAX_PER", "IS", "IN")
 
 
 def check_constraint(field: Any, operator: Any, value: Any) -> None:
@@ -53,7 +56,7 @@ def check_constraint(field: Any, operator: Any, value: Any) -> None:
         )
     if value is not None and not isinstance(value, str):
         raise ValueError(f"the constraint value {value!r} must be a string")
-    if operator in ("LIKE", "UNLIKE", "MAX_PER", "IS") and value is None:
+    if operator in NEEDS_VALUE and value is None:
         raise ValueError(f"the {operator} constraint needs a value")
     needs_int = operator == "MAX_PER" or (operator == "GROUP_BY" and value is not None)
     if needs_int and not re.fullmatch(r"[0-9]+", value or ""):

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Any
 
@@ -86,8 +86,14 @@ def mesos_scalar(value: float | int) -> Decimal:
 
 
 def _plain(value: Decimal) -> Decimal:
-    """``2`` rather than ``2.000`` or ``2E+0``; ``0.25`` rather than ``0.250``."""
-    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+    """``2`` rather than ``2.000`` or ``2E+0``; ``0.25`` rather than ``0.250``.
+
+    With enough precision for any float (a JSON number such as ``1e28`` would overflow the
+    default 28 digits and raise ``decimal.InvalidOperation``)."""
+    with localcontext() as ctx:
+        ctx.prec = 400
+        return value.quantize(Decimal(1)) if value == value.to_integral_value() \
+            else value.normalize()
 
 
 def _number(owner: dict[str, Any], key: str, default: float) -> float:

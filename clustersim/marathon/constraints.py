@@ -37,6 +37,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
+from clustersim.manifests.marathon_types import NEEDS_VALUE, OPERATORS
+
 __all__ = [
     "OPERATORS",
     "Constraint",
@@ -47,8 +49,6 @@ __all__ = [
     "select_instances_to_kill",
 ]
 
-OPERATORS = ("UNIQUE", "CLUSTER", "GROUP_BY", "LIKE", "UNLIKE", "MAX_PER", "IS", "IN")
-_NEEDS_VALUE = ("LIKE", "UNLIKE", "MAX_PER", "IS", "IN")
 _SCALAR = re.compile(r"^[0-9]+(\.[0-9]+)?$")
 _RANGE_ITEM = re.compile(r"^\s*(\d+)\s*-\s*(\d+)\s*$")
 HOSTNAME_FIELDS = ("hostname", "@hostname")
@@ -131,7 +131,7 @@ class Constraint:
                 f"{where}: unknown constraint operator {raw[1]!r}; Marathon knows "
                 + ", ".join(OPERATORS)
             )
-        if strict and operator in _NEEDS_VALUE and not value:
+        if strict and operator in NEEDS_VALUE and not value:
             raise ValueError(
                 f"{where}: {operator} needs a value, e.g. [{field!r}, {operator!r}, '...']"
             )

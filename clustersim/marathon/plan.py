@@ -123,19 +123,6 @@ def plan_steps(original: RootGroup, target: RootGroup) -> list[list[dict[str, An
     return [step for step in steps if step]
 
 
-#: The fields of a group (``Group.scala``'s JSON): a dict with no other field is a group, even
-#: an empty one such as the root ``{"id": "/"}``; an app needs ``cmd``, ``args`` or a container.
-_GROUP_FIELDS = frozenset({"id", "apps", "pods", "groups", "dependencies", "version",
-                           "enforceRole"})
-
-
-def _as_group(source: Any) -> Any:
-    """Group JSON read as a group even when it holds no apps, pods or groups yet."""
-    if isinstance(source, dict) and source and set(source) <= _GROUP_FIELDS:
-        return {**source, "groups": source.get("groups") or []}
-    return source
-
-
 def deployment_plan(original: Any, target: Any) -> list[list[dict[str, Any]]]:
     """The deployment plan from the group ``original`` to the group ``target``.
 
@@ -153,4 +140,4 @@ def deployment_plan(original: Any, target: Any) -> list[list[dict[str, Any]]]:
         return RootGroup.from_definitions(source) if plain else \
             RootGroup.from_source(source, name=name)
 
-    return plan_steps(read(_as_group(original), "original"), read(_as_group(target), "target"))
+    return plan_steps(read(original, "original"), read(target, "target"))

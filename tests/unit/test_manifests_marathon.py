@@ -236,3 +236,31 @@ def test_null_instances_mean_the_default() -> None:
         "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 32}}],
     }
     assert load_manifests(pod).workloads()[0].replicas == 1
+
+
+# -- regressions found while integrating the simulators --------------------------------------
+
+
+def test_group_json_with_only_group_fields_is_a_group() -> None:
+    """``{"id": "/"}`` is the root group and ``{"id": "/shop"}`` an empty group, not apps
+    without a command (Marathon's POST /v2/groups accepts both)."""
+    root = load_manifests({"id": "/"})
+    assert [(s.kind, s.name) for s in root] == [("Group", "/")]
+    empty = load_manifests({"id": "/shop", "dependencies": ["/db"]})
+    assert [(s.kind, s.name) for s in empty] == [("Group", "/shop")]
+    assert empty[0].workloads() == []
+
+
+def test_the_in_operator_is_accepted() -> None:
+    """Marathon 1.8 added IN (Constraints.scala); its value is a comma-separated list."""
+    app = {"id": "/web", "cmd": "serve", "constraints": [["rack", "IN", "rack-1,rack-2"]]}
+    assert load_manifests(app)[0].manifest["constraints"] == [["rack", "IN", "rack-1,rack-2"]]
+    with pytest.raises(ManifestError, match="needs a value"):
+        load_manifests({"id": "/web", "cmd": "serve", "constraints": [["rack", "IN"]]})
+
+
+def test_huge_cpus_give_a_workload_not_a_decimal_error() -> None:
+    """cpus 1e28 made the neutral shape raise decimal.InvalidOperation (found by hypothesis)."""
+    app = {"id": "/big", "cmd": "x", "cpus": 1.0000000000000002e28, "mem": 128}
+    [workload] = load_manifests(app)[0].workloads()
+    assert workload.cpu > 10**27
