@@ -339,6 +339,36 @@ class KubernetesCluster:
                 f'{kind}.{group} "{name}" is invalid: spec.template.metadata.labels: Invalid '
                 f"value: {labels!r}: `selector` does not match template `labels`")
 
+    @staticmethod
+    def _check_immutable(existing: Mapping[str, Any], manifest: Mapping[str, Any]) -> None:
+        """Fields the API server refuses to change (``ValidateDeploymentUpdate``,
+        ``ValidateStatefulSetUpdate``, ``ValidateJobUpdate`` in ``pkg/apis/*/validation``)."""
+        kind, name = existing["kind"], existing["metadata"]["name"]
+        applied = (existing["metadata"].get("annotations") or {}).get(LAST_APPLIED)
+        # like kubectl's three-way merge: compare with what was applied, not with the
+        # defaults the API server and controllers filled in
+        old = (json.loads(applied).get("spec") if applied else existing.get("spec")) or {}
+        new = manifest.get("spec") or {}
+        group = {"Job": "batch", "CronJob": "batch"}.get(kind, "apps")
+        immutable = {"Deployment": ("selector",), "ReplicaSet": ("selector",),
+                     "DaemonSet": ("selector",), "Job": ("selector", "template", "completions")}
+        for field in immutable.get(kind, ()):
+            if field in new and field in old and new[field] != old[field]:
+                raise AdmissionError(f'{kind}.{group} "{name}" is invalid: spec.{field}: '
+                                     "Invalid value: field is immutable")
+        if kind == "StatefulSet":
+            mutable = {"replicas", "ordinals", "template", "updateStrategy",
+                       "persistentVolumeClaimRetentionPolicy", "minReadySeconds"}
+            changed = {k for k in {*old, *new} - mutable if old.get(k) != new.get(k)
+                       and not (k == "podManagementPolicy" and new.get(k) in (None, "OrderedReady")
+                                and old.get(k) in (None, "OrderedReady"))}
+            if changed:
+                raise AdmissionError(
+                    f'StatefulSet.apps "{name}" is invalid: spec: Forbidden: updates to '
+                    "statefulset spec for fields other than 'replicas', 'ordinals', 'template', "
+                    "'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and "
+                    f"'minReadySeconds' are forbidden (changed: {', '.join(sorted(changed))})")
+
     def adopt(self, obj: dict[str, Any], owner: Mapping[str, Any]) -> None:
         """Index ``obj`` under its new controller ``owner``."""
         self._children.setdefault(owner["metadata"]["uid"], {})[obj["metadata"]["uid"]] = obj
@@ -468,6 +498,7 @@ class KubernetesCluster:
                              "(upstream allows only image, activeDeadlineSeconds and "
                              "tolerations updates); delete it and create it again")
         self._validate(manifest)
+        self._check_immutable(existing, manifest)
         if kind == "Service":
             self.services.update(existing, manifest.setdefault("spec", {}))
         else:

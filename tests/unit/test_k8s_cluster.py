@@ -596,3 +596,25 @@ def test_taint_no_execute_evicts_and_untaint_reopens_the_node():
     assert cluster.pods()[0].node == "node-1"
     with pytest.raises(ValueError, match="effect"):
         cluster.taint("node-1", "k", "Sometimes")
+
+
+def test_immutable_fields_are_refused_on_apply():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(deployment())
+    moved = deployment()
+    moved["spec"]["selector"] = {"matchLabels": {"app": "web", "tier": "x"}}
+    moved["spec"]["template"]["metadata"]["labels"]["tier"] = "x"
+    with pytest.raises(ValueError, match=r"spec\.selector: Invalid value: field is immutable"):
+        cluster.apply(moved)
+    sts = {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db"},
+           "spec": {"replicas": 1, "serviceName": "db",
+                    "selector": {"matchLabels": {"app": "db"}},
+                    "template": {"metadata": {"labels": {"app": "db"}},
+                                 "spec": {"containers": [{"name": "db", "image": "db:1"}]}}}}
+    cluster.apply(sts)
+    sts["spec"]["serviceName"] = "other"
+    with pytest.raises(ValueError, match="Forbidden: updates to statefulset spec"):
+        cluster.apply(sts)
+    sts["spec"]["serviceName"] = "db"
+    sts["spec"]["replicas"] = 2
+    assert cluster.apply(sts) == ["statefulset.apps/db configured"]
