@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -26,7 +27,17 @@ from plotly.subplots import make_subplots
 from clustersim.sim.snapshot import Snapshot
 from clustersim.viz.palette import OKABE_ITO, base_layout
 
-__all__ = ["DOWN_STATUSES", "Marks", "capacity_panels", "task_counts", "water_marks"]
+__all__ = [
+    "DOWN_STATUSES",
+    "Marks",
+    "add_marks",
+    "capacity_panels",
+    "capacity_traces",
+    "mark_layout",
+    "refresh",
+    "task_counts",
+    "water_marks",
+]
 
 DOWN_STATUSES = frozenset({"NotReady", "Disconnected", "Unreachable", "Gone", "Failed", "Down"})
 """Node statuses of the three snapshots that mean the machine does not run its tasks."""
@@ -77,6 +88,75 @@ def water_marks(snapshots: Sequence[Snapshot], owner: str) -> Marks:
                  counts["total"][peak], snapshots[peak].time)
 
 
+def mark_layout(marks: Sequence[Sequence[tuple[float, str]]],
+                levels: Sequence[float | None] = ()) -> tuple[list[dict], list[dict]]:
+    """Layout shapes and annotations, per subplot row (``marks[i]`` for row ``i + 1``):
+    dotted vertical lines labelled at the top, and a dashed horizontal line at
+    ``levels[i]`` if given. Plain dicts set in one update: plotly's ``add_vline`` is slow
+    (tens of ms per line), too slow for a live control."""
+    shapes: list[dict] = []
+    notes: list[dict] = []
+    for index, row_marks in enumerate(marks):
+        suffix = "" if index == 0 else str(index + 1)
+        for time, text in row_marks:
+            shapes.append({"type": "line", "x0": time, "x1": time, "xref": f"x{suffix}",
+                           "y0": 0, "y1": 1, "yref": f"y{suffix} domain",
+                           "line": {"dash": "dot", "color": "#555555", "width": 1.5}})
+            notes.append({"x": time, "xref": f"x{suffix}", "y": 1, "yref": f"y{suffix} domain",
+                          "text": text, "showarrow": False, "xanchor": "left",
+                          "yanchor": "top", "font": {"size": 11}})
+    for index, level in enumerate(levels):
+        if level is not None:
+            suffix = "" if index == 0 else str(index + 1)
+            shapes.append({"type": "line", "x0": 0, "x1": 1, "xref": f"x{suffix} domain",
+                           "y0": level, "y1": level, "yref": f"y{suffix}",
+                           "line": {"dash": "dash", "color": "#999999", "width": 1.5}})
+    return shapes, notes
+
+
+def add_marks(fig: go.Figure, marks: Sequence[Sequence[tuple[float, str]]],
+              levels: Sequence[float | None] = ()) -> None:
+    """Add :func:`mark_layout`'s lines to ``fig`` (after its subplot titles)."""
+    shapes, notes = mark_layout(marks, levels)
+    fig.update_layout(shapes=shapes, annotations=[*fig.layout.annotations, *notes])
+
+
+def refresh(chart: go.Figure, traces: Sequence[Mapping[str, Any]],
+            marks: Sequence[Sequence[tuple[float, str]]],
+            levels: Sequence[float | None] = (), top: float | None = None) -> bool:
+    """Update a drawn panel figure (e.g. a ``FigureWidget``) in place with new trace data
+    (dicts of trace properties, in trace order) and marks; its subplot titles stay. False
+    (nothing changed) when the figure has a different number of traces."""
+    if len(chart.data) != len(traces):
+        return False
+    titles = [a for a in chart.layout.annotations if a.xref == "paper"]
+    shapes, notes = mark_layout(marks, levels)
+    with chart.batch_update():
+        for trace, fresh in zip(chart.data, traces, strict=True):
+            trace.update(fresh)
+        chart.layout.shapes = shapes
+        chart.layout.annotations = [*titles, *notes]
+        if top is not None:
+            chart.update_yaxes(range=[0, top])
+    return True
+
+
+def capacity_traces(series: Mapping[str, tuple[Sequence[Snapshot], str]],
+                    lines: Sequence[str]) -> tuple[list[dict[str, Any]], int]:
+    """The panels' trace data in drawing order (``x``, ``y``) and the largest count."""
+    unknown = [name for name in lines if name not in _LINES]
+    if unknown:
+        raise ValueError(f"unknown line {unknown[0]!r}: choose from {', '.join(_LINES)}")
+    traces, top = [], 1
+    for snapshots, owner in series.values():
+        counts = task_counts(snapshots, owner)
+        times = [s.time for s in snapshots]
+        for name in lines:
+            traces.append({"x": times, "y": counts[name]})
+            top = max(top, *counts[name]) if counts[name] else top
+    return traces, top
+
+
 def capacity_panels(
     series: Mapping[str, tuple[Sequence[Snapshot], str]],
     *,
@@ -90,32 +170,21 @@ def capacity_panels(
     ``marks`` adds vertical lines ``{label: [(time, text), ...]}`` (e.g. "node fails")."""
     if not series:
         raise ValueError("capacity_panels needs at least one series")
-    unknown = [name for name in lines if name not in _LINES]
-    if unknown:
-        raise ValueError(f"unknown line {unknown[0]!r}: choose from {', '.join(_LINES)}")
     labels = list(series)
+    data, top = capacity_traces(series, lines)
     fig = make_subplots(rows=len(labels), cols=1, shared_xaxes=True, vertical_spacing=0.08,
                         subplot_titles=labels)
-    top = 1
-    for row, label in enumerate(labels, start=1):
-        snapshots, owner = series[label]
-        counts = task_counts(snapshots, owner)
-        times = [s.time for s in snapshots]
-        for name in lines:
-            text, colour, dash = _LINES[name]
-            fig.add_trace(go.Scatter(
-                x=times, y=counts[name], name=text, legendgroup=name, showlegend=row == 1,
-                mode="lines", line={"shape": "hv", "color": colour, "dash": dash, "width": 2.5},
-                uid=f"capacity-{row}-{name}",
-                hovertemplate=f"{label}<br>t = %{{x}} s: %{{y}} {text}<extra></extra>",
-            ), row=row, col=1)
-            top = max(top, *counts[name]) if counts[name] else top
-        for time, text in (marks or {}).get(label, ()):
-            fig.add_vline(x=time, line_dash="dot", line_color="#555555", row=row, col=1,
-                          annotation_text=text, annotation_position="top right",
-                          annotation_font_size=11)
-        if desired is not None:
-            fig.add_hline(y=desired, line_dash="dash", line_color="#999999", row=row, col=1)
+    for index, trace in enumerate(data):
+        row, name = index // len(lines) + 1, lines[index % len(lines)]
+        text, colour, dash = _LINES[name]
+        fig.add_trace(go.Scatter(
+            **trace, name=text, legendgroup=name, showlegend=row == 1, mode="lines",
+            line={"shape": "hv", "color": colour, "dash": dash, "width": 2.5},
+            uid=f"capacity-{row}-{name}",
+            hovertemplate=f"{labels[row - 1]}<br>t = %{{x}} s: %{{y}} {text}<extra></extra>",
+        ), row=row, col=1)
+    add_marks(fig, [(marks or {}).get(label, ()) for label in labels],
+              [desired] * len(labels))
     fig.update_yaxes(title_text="tasks", rangemode="tozero", range=[0, top + 1.5])
     fig.update_xaxes(title_text="simulated time (s)", row=len(labels), col=1)
     fig.update_layout(**base_layout(title), height=150 + 190 * len(labels),

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from html import escape
+from typing import Any
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from clustersim.sim.snapshot import Snapshot
-from clustersim.viz.capacity import DOWN_STATUSES
+from clustersim.viz.capacity import DOWN_STATUSES, add_marks
 from clustersim.viz.palette import OKABE_ITO, base_layout
 
-__all__ = ["WAITING", "placement_over_time"]
+__all__ = ["WAITING", "placement_over_time", "placement_traces"]
 
 WAITING = "(waiting)"
 """The row for tasks that have no machine."""
@@ -45,6 +46,17 @@ def _points(snapshots: Sequence[Snapshot], owner: str):
     return serving, idle
 
 
+def placement_traces(series: Mapping[str, tuple[Sequence[Snapshot], str]]
+                     ) -> list[dict[str, Any]]:
+    """The panels' trace data in drawing order: per series, serving then not serving
+    (``x``, ``y``, ``hovertext``)."""
+    traces = []
+    for snapshots, owner in series.values():
+        for xs, ys, texts in _points(snapshots, owner):
+            traces.append({"x": xs, "y": ys, "hovertext": texts})
+    return traces
+
+
 def placement_over_time(series: Mapping[str, tuple[Sequence[Snapshot], str]],
                         title: str = "Where the task runs",
                         marks: Mapping[str, Sequence[tuple[float, str]]] | None = None
@@ -54,28 +66,25 @@ def placement_over_time(series: Mapping[str, tuple[Sequence[Snapshot], str]],
     if not series:
         raise ValueError("placement_over_time needs at least one series")
     labels = list(series)
+    data = placement_traces(series)
     fig = make_subplots(rows=len(labels), cols=1, shared_xaxes=True, vertical_spacing=0.1,
                         subplot_titles=labels)
     for row, label in enumerate(labels, start=1):
-        snapshots, owner = series[label]
+        snapshots = series[label][0]
         if not snapshots:
             raise ValueError(f"{label}: no snapshots to draw")
         nodes = [n.name for n in snapshots[0].nodes]
-        serving, idle = _points(snapshots, owner)
-        for name, (xs, ys, texts), marker in (
-                ("serving", serving, {"color": OKABE_ITO[2], "size": 9, "symbol": "square"}),
-                ("there, not serving", idle, {"color": "#999999", "size": 9,
-                                               "symbol": "square-open"})):
-            fig.add_trace(go.Scatter(x=xs, y=ys, mode="markers", name=name, legendgroup=name,
-                                     showlegend=row == 1, marker=marker, hovertext=texts,
-                                     hoverinfo="text", uid=f"placement-{row}-{name}"),
-                          row=row, col=1)
+        pair = data[2 * (row - 1):2 * row]
+        for name, trace, marker in (
+                ("serving", pair[0], {"color": OKABE_ITO[2], "size": 9, "symbol": "square"}),
+                ("there, not serving", pair[1], {"color": "#999999", "size": 9,
+                                                 "symbol": "square-open"})):
+            fig.add_trace(go.Scatter(**trace, mode="markers", name=name, legendgroup=name,
+                                     showlegend=row == 1, marker=marker, hoverinfo="text",
+                                     uid=f"placement-{row}-{name}"), row=row, col=1)
         fig.update_yaxes(categoryorder="array", categoryarray=[WAITING, *reversed(nodes)],
                          type="category", range=[-0.5, len(nodes) + 0.5], row=row, col=1)
-        for time, text in (marks or {}).get(label, ()):
-            fig.add_vline(x=time, line_dash="dot", line_color="#555555", row=row, col=1,
-                          annotation_text=text, annotation_position="top right",
-                          annotation_font_size=11)
+    add_marks(fig, [(marks or {}).get(label, ()) for label in labels])
     fig.update_xaxes(title_text="simulated time (s)", row=len(labels), col=1)
     fig.update_layout(**base_layout(title), height=140 + 200 * len(labels),
                       legend={"orientation": "h", "y": -0.15 if len(labels) > 1 else -0.35})

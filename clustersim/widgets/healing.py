@@ -38,7 +38,7 @@ from clustersim.mesos import MesosCluster
 from clustersim.node import Node
 from clustersim.sim import Event, Snapshot, record_run
 from clustersim.swarm import SwarmCluster
-from clustersim.viz.capacity import capacity_panels, task_counts
+from clustersim.viz.capacity import capacity_panels, capacity_traces, refresh, task_counts
 from clustersim.viz.renderer import figure_html
 from clustersim.widgets.base import LiveApp, error_html
 
@@ -51,6 +51,7 @@ REPLICAS = 6
 _LABELS = {"kubernetes": "Kubernetes (Deployment)", "marathon": "Marathon on Mesos (app)",
            "swarm": "Docker Swarm (service)"}
 _OWNERS = {"kubernetes": "Deployment/web", "marathon": "/web", "swarm": "shop_web"}
+_HEALING_LINES = ("serving", "ready")
 _UNREACHABLE_KEYS = ("node.kubernetes.io/unreachable", "node.kubernetes.io/not-ready")
 
 
@@ -222,7 +223,8 @@ def _summary(runs: Sequence[FailureRun]) -> str:
 def healing_figure(runs: Sequence[FailureRun], title: str = "") -> go.Figure:
     """Capacity panels for one run per system, with their milestones marked."""
     return capacity_panels({r.label: (r.snapshots, r.owner) for r in runs},
-                           desired=REPLICAS, marks={r.label: milestones(r) for r in runs},
+                           lines=_HEALING_LINES, desired=REPLICAS,
+                           marks={r.label: milestones(r) for r in runs},
                            title=title or f"{runs[0].failed_node} fails at "
                                           f"t = {runs[0].fail_at:g} s")
 
@@ -284,21 +286,24 @@ def healing_app() -> LiveApp:
         except ValueError as err:
             message.value = error_html(str(err))
             return
-        figure = healing_figure(done)
         chart = box.children[-1]
-        if not isinstance(chart, go.FigureWidget) or len(chart.data) != len(figure.data):
-            box.children = [*box.children[:4], go.FigureWidget(figure)]
-        else:
-            with chart.batch_update():
-                for trace, fresh in zip(chart.data, figure.data, strict=True):
-                    trace.x, trace.y, trace.name = fresh.x, fresh.y, fresh.name
-                chart.layout.shapes = figure.layout.shapes
-                chart.layout.annotations = figure.layout.annotations
-                chart.layout.title = figure.layout.title
+        labels = [r.label for r in done]
+        traces, top = capacity_traces({r.label: (r.snapshots, r.owner) for r in done},
+                                      _HEALING_LINES)
+        if getattr(chart, "_clustersim_labels", None) != labels or not refresh(
+                chart, traces, [milestones(r) for r in done], [REPLICAS] * len(done),
+                top + 1.5):
+            chart = go.FigureWidget(healing_figure(done))
+            chart._clustersim_labels = labels
+            box.children = [*box.children[:4], chart]
         message.value = _summary(done)
 
     for control in controls:
         control.observe(update, names="value")
     update()
-    return LiveApp(box, lambda: figure_html(_static_figure([0, 30, 60, 120, 300]), height=800),
-                   name="Self-healing explorer")
+    app = LiveApp(box, lambda: figure_html(_static_figure([0, 30, 60, 120, 300]), height=800),
+                  name="Self-healing explorer")
+    app.controls = {"system": system, "node": node, "fail_at": fail_at,
+                    "tolerationSeconds": toleration, "inactiveAfterSeconds": inactive,
+                    "recover": recover, "message": message}
+    return app

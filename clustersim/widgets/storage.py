@@ -45,7 +45,8 @@ from clustersim.mesos import MesosCluster
 from clustersim.node import Node
 from clustersim.sim import Event, Snapshot, record_run
 from clustersim.swarm import SwarmCluster
-from clustersim.viz.placement import placement_over_time
+from clustersim.viz.capacity import refresh
+from clustersim.viz.placement import placement_over_time, placement_traces
 from clustersim.viz.renderer import figure_html
 from clustersim.widgets.base import LiveApp, error_html
 from clustersim.widgets.healing import SYSTEMS
@@ -226,14 +227,16 @@ _ACT = {"kubernetes": "out-of-service taint", "marathon": "agent back", "swarm":
 
 def storage_figure(runs: list[StatefulRun], title: str = "") -> go.Figure:
     """Where each system's database runs over time, the failure and the operator marked."""
-    marks = {}
-    for run in runs:
-        marks[run.label] = [(run.fail_at, "machine fails")]
-        if run.act_at is not None:
-            marks[run.label].append((run.act_at, _ACT[run.system]))
     return placement_over_time({r.label: (r.snapshots, r.owner) for r in runs},
                                title=title or "The database's machine fails",
-                               marks=marks)
+                               marks={r.label: _marks(r) for r in runs})
+
+
+def _marks(run: StatefulRun) -> list[tuple[float, str]]:
+    marks = [(run.fail_at, "machine fails")]
+    if run.act_at is not None:
+        marks.append((run.act_at, _ACT[run.system]))
+    return marks
 
 
 def _summary(runs: list[StatefulRun]) -> str:
@@ -276,23 +279,24 @@ def storage_app() -> LiveApp:
         except ValueError as err:
             message.value = error_html(str(err))
             return
-        figure = storage_figure(runs)
         chart = box.children[-1]
-        if not isinstance(chart, go.FigureWidget) or len(chart.data) != len(figure.data):
-            box.children = [*box.children[:4], go.FigureWidget(figure)]
-        else:
-            with chart.batch_update():
-                for trace, fresh in zip(chart.data, figure.data, strict=True):
-                    trace.x, trace.y, trace.hovertext = fresh.x, fresh.y, fresh.hovertext
-                chart.layout.shapes = figure.layout.shapes
-                chart.layout.annotations = figure.layout.annotations
+        labels = [r.label for r in runs]
+        traces = placement_traces({r.label: (r.snapshots, r.owner) for r in runs})
+        if getattr(chart, "_clustersim_labels", None) != labels or not refresh(
+                chart, traces, [_marks(r) for r in runs]):
+            chart = go.FigureWidget(storage_figure(runs))
+            chart._clustersim_labels = labels
+            box.children = [*box.children[:4], chart]
         message.value = _summary(runs)
 
     for control in controls:
         control.observe(update, names="value")
     update()
-    return LiveApp(box, lambda: figure_html(_static_figure(), height=760),
-                   name="Stateful task explorer")
+    app = LiveApp(box, lambda: figure_html(_static_figure(), height=760),
+                  name="Stateful task explorer")
+    app.controls = {"system": system, "fail": fail, "act_at": act, "never": never,
+                    "zonal": zonal, "pinned": pinned, "message": message}
+    return app
 
 
 def _static_figure() -> go.Figure:

@@ -41,7 +41,7 @@ from clustersim.kubernetes import KubernetesCluster
 from clustersim.mesos import MesosCluster
 from clustersim.sim import Event, Snapshot
 from clustersim.swarm import SwarmCluster
-from clustersim.viz.capacity import Marks, capacity_panels, water_marks
+from clustersim.viz.capacity import Marks, capacity_panels, capacity_traces, refresh, water_marks
 from clustersim.viz.renderer import figure_html
 from clustersim.widgets.base import LiveApp, error_html
 from clustersim.widgets.healing import SYSTEMS, three_nodes
@@ -61,6 +61,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
 _LABELS = {"kubernetes": "Kubernetes (maxSurge / maxUnavailable)",
            "marathon": "Marathon (minimumHealthCapacity / maximumOverCapacity)",
            "swarm": "Swarm (update_config)"}
+_LINES = ("serving", "total")
 _STEPS = {"kubernetes": 5.0, "marathon": 2.0, "swarm": 1.0}
 _OWNERS = {"kubernetes": "Deployment/web", "marathon": "/web", "swarm": "shop_web"}
 
@@ -205,14 +206,17 @@ def _marks_html(run: UpdateRun) -> str:
 
 def updates_figure(runs: list[UpdateRun], title: str = "") -> go.Figure:
     """Serving and existing tasks over time for each run, the update (and rollback) marked."""
-    marks = {}
-    for run in runs:
-        marks[run.label] = [(UPDATE_AT, "update to 2.0")]
-        if run.failing and run.system != "swarm":
-            marks[run.label].append((ROLLBACK_AT, "operator rolls back"))
     return capacity_panels({r.label: (r.snapshots, r.owner) for r in runs},
-                           lines=("serving", "total"), desired=runs[0].replicas, marks=marks,
+                           lines=_LINES, desired=runs[0].replicas,
+                           marks={r.label: _marks(r) for r in runs},
                            title=title or "Rolling update from 1.0 to 2.0")
+
+
+def _marks(run: UpdateRun) -> list[tuple[float, str]]:
+    marks = [(UPDATE_AT, "update to 2.0")]
+    if run.failing and run.system != "swarm":
+        marks.append((ROLLBACK_AT, "operator rolls back"))
+    return marks
 
 
 def _static_figure() -> go.Figure:
@@ -297,18 +301,19 @@ def updates_app() -> LiveApp:
         except ValueError as err:
             message.value = error_html(str(err))
             return
-        figure = updates_figure([run])
-        with chart.batch_update():
-            for trace, fresh in zip(chart.data, figure.data, strict=True):
-                trace.x, trace.y = fresh.x, fresh.y
-            chart.layout.annotations = figure.layout.annotations
-            chart.layout.shapes = figure.layout.shapes
-            chart.layout.title = figure.layout.title
-            chart.layout.yaxis.range = figure.layout.yaxis.range
+        traces, top = capacity_traces({run.label: (run.snapshots, run.owner)}, _LINES)
+        refresh(chart, traces, [_marks(run)], [run.replicas], top + 1.5)
+        chart.layout.annotations[0].text = run.label
         message.value = _marks_html(run)
 
     for control in controls:
         control.observe(update, names="value")
     update()
-    return LiveApp(box, lambda: figure_html(_static_figure(), height=520),
-                   name="Rolling update explorer")
+    app = LiveApp(box, lambda: figure_html(_static_figure(), height=520),
+                  name="Rolling update explorer")
+    app.controls = {"system": system, "maxSurge": surge, "maxUnavailable": unavailable,
+                    "minimumHealthCapacity": health, "maximumOverCapacity": over,
+                    "parallelism": parallelism, "delay": delay, "order": order,
+                    "failure_action": action, "failing": failing, "message": message,
+                    "chart": chart}
+    return app
