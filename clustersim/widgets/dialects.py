@@ -51,7 +51,7 @@ __all__ = [
 
 SYSTEMS = ("kubernetes", "marathon", "swarm")
 TIERS = ("db", "cache", "api", "frontend")
-DEFAULT_TIMES = tuple(float(t) for t in range(0, 481, 15))
+DEFAULT_TIMES = tuple(float(t) for t in range(0, 481, 20))
 _NAMES = {"kubernetes": "Kubernetes", "marathon": "Marathon", "swarm": "Docker Swarm"}
 
 
@@ -302,12 +302,19 @@ def _layout(fig: go.Figure, runs: dict[str, ShopRun]) -> None:
 
 
 def scenarios_figure(replicas: Sequence[int] = (1, 3, 5), fail_at: float = 60.0,
-                     times: Sequence[float] = DEFAULT_TIMES) -> go.Figure:
-    """The static version of the explorer: a slider over (api replicas, failure or not)."""
+                     times: Sequence[float] = DEFAULT_TIMES,
+                     cache: dict[tuple[int, float], dict[str, ShopRun]] | None = None
+                     ) -> go.Figure:
+    """The static version of the explorer: a slider over (api replicas, failure or not).
+    ``cache`` maps (replicas, failure time or -1) to runs already made, and is filled."""
+    cache = {} if cache is None else cache
     frames = []
     for count in replicas:
         for failure in (None, fail_at):
-            runs = compare_shop(count, failure, times)
+            key = (count, -1.0 if failure is None else failure)
+            if key not in cache:
+                cache[key] = compare_shop(count, failure, times)
+            runs = cache[key]
             name = f"api × {count}" + (f", fail busiest at {fail_at:g} s" if failure else "")
             frames.append(go.Frame(data=_traces(runs), name=name, layout={
                 "title": {"text": _title(runs)}, "yaxis": {"range": [0, _wanted(count) + 1]},
@@ -366,5 +373,5 @@ def dialects_explorer(times: Sequence[float] = DEFAULT_TIMES) -> LiveApp:
     failure.observe(update, names="value")
     update()
     box = widgets.VBox([widgets.HBox([replicas, failure]), chart, message])
-    return LiveApp(box, lambda: figure_html(scenarios_figure(times=times))
+    return LiveApp(box, lambda: figure_html(scenarios_figure(times=times, cache=cache))
                    + _summary_html(first), name="three dialects explorer")
