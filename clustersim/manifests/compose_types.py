@@ -32,8 +32,10 @@ __all__ = [
     "parse_constraint",
 ]
 
+# swarmkit's alphaNumeric and valuePattern (manager/constraint/constraint.go); Go's \s is
+# [\t\n\f\r ], written out here because Python's \s also matches \v and Unicode spaces.
 _KEY = re.compile(r"[a-z_][a-z0-9\-_.]+", re.IGNORECASE)
-_VALUE = re.compile(r"[a-z0-9:\-_\s.*()?+\[\]\\^$|/]+", re.IGNORECASE)
+_VALUE = re.compile(r"[a-z0-9:\-_\t\n\f\r .*()?+\[\]\\^$|/]+", re.IGNORECASE)
 _DURATION = re.compile(r"[-+]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|µs|μs|ms|s|m|h))+|0")
 
 
@@ -80,16 +82,32 @@ DEPRECATED = {
 
 def parse_constraint(text: str) -> tuple[str, str, str]:
     """``(key, "==" or "!=", value)`` of a Swarm placement constraint such as
-    ``node.role == manager``; raises ``ValueError`` with swarmkit's wording otherwise."""
+    ``node.role == manager`` (swarmkit's ``constraint.Parse``: the first operator found splits
+    the text, both parts are trimmed). Raises ``ValueError`` in swarmkit's words plus a hint.
+    The Swarm simulator (:func:`clustersim.swarm.parse_constraint`) parses with this too."""
+    if not isinstance(text, str):
+        raise ValueError(f"constraint {text!r} must be a string such as 'node.role==worker'")
     for operator in ("==", "!="):
-        if operator in text:
-            key, value = (part.strip() for part in text.split(operator, 1))
-            if not _KEY.fullmatch(key):
-                raise ValueError(f"key '{key}' is invalid (in constraint {text!r})")
-            if not _VALUE.fullmatch(value):
-                raise ValueError(f"value '{value}' is invalid (in constraint {text!r})")
-            return key, operator, value
-    raise ValueError(f"constraint {text!r} expected one operator from ==, !=")
+        if operator not in text:
+            continue
+        key_part, _, value_part = text.partition(operator)
+        key, value = key_part.strip(), value_part.strip()
+        if not _KEY.fullmatch(key):
+            raise ValueError(
+                f"constraint {text!r}: key '{key}' is invalid (a key starts with a letter or _ "
+                "and has at least two characters from letters, digits, '-', '_' and '.', "
+                "e.g. node.labels.zone)"
+            )
+        if not _VALUE.fullmatch(value):
+            raise ValueError(
+                f"constraint {text!r}: value '{value}' is invalid (a value is not empty and "
+                "uses letters, digits, spaces and : - _ . * ( ) ? + [ ] \\ ^ $ | / only)"
+            )
+        return key, operator, value
+    raise ValueError(
+        f"constraint {text!r}: constraint expected one operator from ==, != "
+        "(write e.g. 'node.role==worker' or 'node.labels.zone!=east')"
+    )
 
 
 def _constraint(text: str) -> str:

@@ -20,10 +20,10 @@ https://docs.docker.com/reference/cli/docker/service/create/#constraint
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from clustersim.manifests.compose_types import parse_constraint as parse_compose_constraint
 from clustersim.node import Node
 
 __all__ = ["Constraint", "constraints_accept", "equal_fold", "node_matches",
@@ -31,11 +31,6 @@ __all__ = ["Constraint", "constraints_accept", "equal_fold", "node_matches",
 
 NODE_LABEL_PREFIX = "node.labels."
 ENGINE_LABEL_PREFIX = "engine.labels."
-OPERATORS = ("==", "!=")
-
-# Go's \s is [\t\n\f\r ]; Python's would also take Unicode spaces, so it is spelled out.
-_KEY = re.compile(r"[a-z_][a-z0-9\-_.]+", re.IGNORECASE)
-_VALUE = re.compile(r"[a-z0-9:\-_\t\n\f\r .*()?+\[\]\\^$|/]+", re.IGNORECASE)
 
 
 def _fold_equal_char(a: str, b: str) -> bool:
@@ -82,31 +77,11 @@ class Constraint:
 def parse_constraint(text: str) -> Constraint:
     """Parse one constraint such as ``"node.labels.ssd == true"``.
 
-    Raises ``ValueError`` saying what is wrong, in swarmkit's words plus a hint.
+    The grammar is the stack loader's (:func:`clustersim.manifests.compose_types.
+    parse_constraint`, swarmkit's ``constraint.Parse``); raises ``ValueError`` saying what is
+    wrong, in swarmkit's words plus a hint.
     """
-    if not isinstance(text, str):
-        raise ValueError(f"constraint {text!r} must be a string such as 'node.role==worker'")
-    for operator in OPERATORS:
-        if operator not in text:
-            continue
-        key_part, _, value_part = text.partition(operator)
-        key, value = key_part.strip(), value_part.strip()
-        if not _KEY.fullmatch(key):
-            raise ValueError(
-                f"constraint {text!r}: key '{key}' is invalid (a key starts with a letter or _ "
-                "and has at least two characters from letters, digits, '-', '_' and '.', "
-                "e.g. node.labels.zone)"
-            )
-        if not _VALUE.fullmatch(value):
-            raise ValueError(
-                f"constraint {text!r}: value '{value}' is invalid (a value is not empty and "
-                "uses letters, digits, spaces and : - _ . * ( ) ? + [ ] \\ ^ $ | / only)"
-            )
-        return Constraint(key, operator, value)
-    raise ValueError(
-        f"constraint {text!r}: constraint expected one operator from ==, != "
-        "(write e.g. 'node.role==worker' or 'node.labels.zone!=east')"
-    )
+    return Constraint(*parse_compose_constraint(text))
 
 
 def parse_constraints(texts: Iterable[str]) -> list[Constraint]:

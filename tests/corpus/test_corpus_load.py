@@ -29,7 +29,7 @@ REFUSED = {
     # stack is deployed ("constraint expected one operator from ==, !=").
     "docker-cli__compose-loader__full-example.yml": (
         "services.foo.deploy.placement.constraints[0]",
-        "constraint 'node=foo' expected one operator from ==, !=",
+        "constraint 'node=foo': constraint expected one operator from ==, !=",
     ),
 }
 # file → the kinds whose apiVersion is no longer served
