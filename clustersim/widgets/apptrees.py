@@ -13,6 +13,7 @@ Marathon's refusal inline.
 from __future__ import annotations
 
 import copy
+import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from html import escape
@@ -21,6 +22,7 @@ from typing import Any
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
+from clustersim.examples import example_text
 from clustersim.marathon import deployment_plan
 from clustersim.viz.groups import group_tree
 from clustersim.viz.renderer import figure_html
@@ -123,10 +125,6 @@ def app_tree_explorer(group: Mapping[str, Any] | None = None,
     """Check boxes for dependencies, a ``scaleBy`` factor, and "deploy from scratch" or
     "scale the running group"; shows the group tree coloured by step and the plan."""
     if group is None:
-        import json
-
-        from clustersim.examples import example_text
-
         group = json.loads(example_text("marathon"))
     base = dict(group)
     present = {(n.get("id"), d) for n in _iter_nodes(copy.deepcopy(base))
