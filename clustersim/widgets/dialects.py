@@ -315,7 +315,7 @@ def scenarios_figure(replicas: Sequence[int] = (1, 3, 5), fail_at: float = 60.0,
             if key not in cache:
                 cache[key] = compare_shop(count, failure, times)
             runs = cache[key]
-            name = f"api × {count}" + (f", fail busiest at {fail_at:g} s" if failure else "")
+            name = f"{count}" + (" + fail" if failure else "")
             frames.append(go.Frame(data=_traces(runs), name=name, layout={
                 "title": {"text": _title(runs)}, "yaxis": {"range": [0, _wanted(count) + 1]},
                 "shapes": [{"type": "line", "x0": failure, "x1": failure, "y0": 0, "y1": 1,
@@ -325,7 +325,9 @@ def scenarios_figure(replicas: Sequence[int] = (1, 3, 5), fail_at: float = 60.0,
     fig.update_layout(**base_layout(frames[0].layout.title.text), xaxis_title="simulated time (s)",
                       yaxis_title="ready tasks (all tiers)", legend_title_text="system",
                       yaxis_range=[0, _wanted(replicas[0]) + 1],
-                      sliders=[{"active": 0, "currentvalue": {"prefix": "scenario: "},
+                      sliders=[{"active": 0, "currentvalue": {
+                          "prefix": f"api replicas (+ fail: the busiest node fails at "
+                                    f"{fail_at:g} s): "},
                                 "pad": {"t": 50},
                                 "steps": [{"label": f.name, "method": "animate",
                                            "args": [[f.name], {"mode": "immediate", "frame": {
