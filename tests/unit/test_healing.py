@@ -1,0 +1,146 @@
+"""The capacity view and the self-healing scenario: counts, timings each system documents,
+determinism, and the live control (in-place updates, escaped errors, static rendering)."""
+
+import pytest
+
+from clustersim.sim import NodeState, Snapshot, TaskState
+from clustersim.viz.capacity import capacity_panels, mark_layout, task_counts, water_marks
+from clustersim.widgets import healing
+from clustersim.widgets.base import KERNEL_NOTE
+from clustersim.widgets.healing import (
+    SYSTEMS,
+    healing_app,
+    milestones,
+    node_failure_run,
+    recovery_time,
+)
+
+HOSTILE = '<script>alert("x")</script> & "quotes"'
+
+
+def _snapshot(time, node_status, tasks):
+    nodes = (NodeState("a", 4, 1, 0, 0, status=node_status), NodeState("b", 4, 1, 0, 0))
+    return Snapshot("test", time, nodes, tuple(tasks))
+
+
+def test_counts_tell_reported_ready_from_serving_and_skip_ended_tasks():
+    snapshots = [
+        _snapshot(0, "Ready", [TaskState("t1", "app", "a", "Running", ready=True),
+                               TaskState("t2", "app", "b", "Running", ready=True),
+                               TaskState("x", "other", "b", "Running", ready=True)]),
+        _snapshot(10, "NotReady", [TaskState("t1", "app", "a", "Running", ready=True),
+                                   TaskState("t2", "app", "b", "Running", ready=True),
+                                   TaskState("t3", "app", None, "Pending"),
+                                   TaskState("t0", "app", "b", "TASK_KILLED")]),
+    ]
+    counts = task_counts(snapshots, "app")
+    assert counts == {"ready": [2, 2], "serving": [2, 1], "total": [2, 3]}
+    marks = water_marks(snapshots, "app")
+    assert (marks.low_serving, marks.low_at, marks.peak_total, marks.peak_at) == (1, 10, 3, 10)
+
+
+def test_panels_have_fixed_uids_one_trace_per_line_and_the_marks():
+    snapshots = [_snapshot(t, "Ready", [TaskState("t", "app", "a", "Running", ready=True)])
+                 for t in (0, 5)]
+    fig = capacity_panels({"one": (snapshots, "app"), "two": (snapshots, "app")},
+                          lines=("serving", "total"), desired=1,
+                          marks={"two": [(5, "fails")]})
+    assert [t.uid for t in fig.data] == ["capacity-1-serving", "capacity-1-total",
+                                         "capacity-2-serving", "capacity-2-total"]
+    assert [s.xref for s in fig.layout.shapes] == ["x2", "x domain", "x2 domain"]
+    assert "fails" in [a.text for a in fig.layout.annotations]
+    shapes, notes = mark_layout([[(3, "a")], []], [None, 2])
+    assert shapes[0]["x0"] == 3 and shapes[1]["y0"] == 2 and notes[0]["text"] == "a"
+    with pytest.raises(ValueError, match="unknown line"):
+        capacity_panels({"one": (snapshots, "app")}, lines=("served",))
+    with pytest.raises(ValueError, match="at least one series"):
+        capacity_panels({})
+
+
+def _first(run, reason):
+    return min(e.time for e in run.events if e.reason == reason and e.time >= run.fail_at)
+
+
+@pytest.mark.parametrize("toleration", [0, 60, 120])
+def test_kubernetes_waits_grace_period_then_toleration_seconds(toleration):
+    """node-monitor-grace-period 50 s (since Kubernetes 1.32), then the pods'
+    tolerationSeconds for node.kubernetes.io/unreachable (pkg/controller/tainteviction)."""
+    run = node_failure_run("kubernetes", fail_at=30, toleration_seconds=toleration,
+                           until=300, step=5)
+    assert _first(run, "NodeNotReady") == 80
+    assert _first(run, "TaintManagerEviction") == 80 + toleration
+    took = recovery_time(run)
+    assert 50 + toleration < took <= 50 + toleration + 10
+
+
+@pytest.mark.parametrize("inactive", [0, 60])
+def test_marathon_replaces_after_unreachable_and_inactive_after_seconds(inactive):
+    """agent_ping_timeout 15 s × max_agent_ping_timeouts 5; then inactiveAfterSeconds."""
+    run = node_failure_run("marathon", fail_at=30, inactive_after=inactive, until=300, step=5)
+    assert _first(run, "AgentUnreachable") == 105
+    assert 105 + inactive <= _first(run, "TASK_RUNNING") <= 105 + inactive + 2
+
+
+def test_swarm_declares_a_node_down_after_missed_heartbeats():
+    """5 s heartbeat period × 3 (dispatcher.go): 10-15 s after the failure of a follower;
+    later when the failed node was the leader (a new leader first gives it a fresh grace)."""
+    follower = node_failure_run("swarm", node="node-2", fail_at=30, until=120, step=5)
+    assert 40 <= _first(follower, "NodeDown") <= 45
+    leader = node_failure_run("swarm", node="node-1", fail_at=30, until=120, step=5)
+    assert _first(leader, "NodeDown") > 45
+    assert [label for _, label in milestones(follower)] == ["fails", "down"]
+
+
+def test_same_seed_same_run_and_the_machine_coming_back():
+    first = node_failure_run("swarm", recover_at=200, until=300)
+    second = node_failure_run("swarm", recover_at=200, until=300)
+    assert first.snapshots == second.snapshots
+    assert task_counts(first.snapshots, first.owner)["serving"][-1] == 6
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"system": "nomad"}, "system must be one of"),
+    ({"system": "swarm", "node": "node-9"}, "node must be one of"),
+    ({"system": "swarm", "fail_at": 5}, "fail_at must be a number"),
+    ({"system": "kubernetes", "toleration_seconds": "300"}, "tolerationSeconds"),
+    ({"system": "marathon", "inactive_after": -1}, "inactiveAfterSeconds"),
+])
+def test_bad_settings_are_value_errors_that_say_what(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        node_failure_run(**kwargs)
+
+
+def test_live_control_updates_in_place_and_rebuilds_for_other_systems():
+    app = healing_app()
+    controls = app.controls
+    chart = app.widget.children[-1]
+    before = list(chart.data[0].y)
+    controls["tolerationSeconds"].value = 30
+    assert app.widget.children[-1] is chart
+    assert list(chart.data[0].y) != before
+    assert "Kubernetes" in controls["message"].value
+    controls["system"].value = "swarm"
+    assert len(app.widget.children[-1].data) == 2
+    assert app.widget.children[-1].layout.annotations[0].text == "Docker Swarm (service)"
+    assert set(SYSTEMS) == {"kubernetes", "marathon", "swarm"}
+
+
+def test_errors_show_inline_and_escaped(monkeypatch):
+    app = healing_app()
+
+    def broken(*args, **kwargs):
+        raise ValueError(HOSTILE)
+
+    monkeypatch.setattr(healing, "node_failure_run", broken)
+    app.controls["fail_at"].value = 40
+    message = app.controls["message"].value
+    assert "clustersim-error" in message and "<script>" not in message
+    assert "&lt;script&gt;" in message
+
+
+def test_static_rendering_has_the_note_and_a_toleration_slider():
+    html = healing_app().static_html()
+    assert html.startswith(KERNEL_NOTE)
+    assert "Kubernetes tolerationSeconds: " in html
+    bundle = healing_app()._repr_mimebundle_()
+    assert bundle["text/plain"].count("\n") == 0

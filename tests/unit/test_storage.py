@@ -1,0 +1,97 @@
+"""Stateful tasks and their storage: where each system's database comes back after its machine
+fails (Marathon resident apps wait for their agent, a StatefulSet pod keeps name and claim and
+needs the out-of-service taint, Swarm local volumes pin or lose data), the placement view and
+the live control."""
+
+import pytest
+
+from clustersim.sim import NodeState, Snapshot, TaskState
+from clustersim.viz.placement import WAITING, placement_over_time
+from clustersim.widgets.base import KERNEL_NOTE
+from clustersim.widgets.storage import (
+    four_nodes,
+    resident_app,
+    stateful_run,
+    storage_app,
+    volume_stack,
+)
+
+ZONE = {n.name: n.zone for n in four_nodes("kubernetes")}
+
+
+def test_resident_app_waits_for_its_agent():
+    """unreachableStrategy disabled: no replacement, the instance resumes on its agent."""
+    run = stateful_run("marathon", act_at=300)
+    assert run.back_at() == (300, run.home)
+    never = stateful_run("marathon", act_at=None)
+    assert never.back_at() is None
+    assert not any("launching a replacement" in e.message for e in never.events)
+
+
+@pytest.mark.parametrize("zonal", [True, False])
+def test_statefulset_pod_needs_the_out_of_service_taint_and_stays_in_its_zone(zonal):
+    run = stateful_run("kubernetes", act_at=300, zonal=zonal)
+    time, node = run.back_at()
+    assert 300 <= time <= 320 and node != run.home
+    if zonal:
+        assert ZONE[run.home] == ZONE[node] == "zone-a"
+    created = [e for e in run.events if e.message.startswith("create Pod db-0 ")]
+    assert len(created) == 2        # the same name twice: db-0
+    assert sum("Claim data-db-0" in e.message for e in run.events) == 1   # one claim, kept
+
+
+def test_statefulset_pod_stays_terminating_without_the_operator():
+    run = stateful_run("kubernetes", act_at=None, until=480)
+    assert run.back_at() is None
+    assert any(e.reason == "TaintManagerEviction" for e in run.events)
+
+
+def test_swarm_pinned_waits_and_unpinned_moves_at_once():
+    pinned = stateful_run("swarm", act_at=300)
+    assert pinned.back_at() == (305, pinned.home)
+    unpinned = stateful_run("swarm", pinned=False, act_at=None)
+    time, node = unpinned.back_at()
+    assert node != unpinned.home and time - unpinned.fail_at <= 30
+
+
+@pytest.mark.parametrize("system", ["kubernetes", "marathon", "swarm"])
+def test_another_machine_failing_does_not_move_the_database(system):
+    run = stateful_run(system, fail="other", act_at=None)
+    changes = run.placements()
+    assert [where for _, where in changes][-1] == run.home
+    assert [where for _, where in changes].count(None) == 1     # only before it first started
+
+
+def test_manifests_are_what_each_system_needs():
+    assert resident_app()["unreachableStrategy"] == "disabled"
+    assert "constraints" not in volume_stack(pinned=False)["services"]["db"]["deploy"]
+    with pytest.raises(ValueError, match="fail must be"):
+        stateful_run("swarm", fail="everything")
+    with pytest.raises(ValueError, match="act_at"):
+        stateful_run("swarm", act_at=10)
+
+
+def test_placement_view_draws_waiting_tasks_in_their_own_row():
+    nodes = (NodeState("a", 1, 1, 0, 0), NodeState("b", 1, 1, 0, 0, status="Down"))
+    snapshots = [Snapshot("t", 0, nodes, (TaskState("x", "db", None, "pending"),)),
+                 Snapshot("t", 5, nodes, (TaskState("x", "db", "b", "running", ready=True),)),
+                 Snapshot("t", 9, nodes, (TaskState("x", "db", "a", "running", ready=True),))]
+    fig = placement_over_time({"one": (snapshots, "db")}, marks={"one": [(5, "fails")]})
+    serving, idle = fig.data
+    assert list(serving.y) == ["a"] and list(idle.y) == [WAITING, "b"]
+    assert "machine down" in idle.hovertext[1]
+    with pytest.raises(ValueError, match="at least one series"):
+        placement_over_time({})
+
+
+def test_live_control_and_static_rendering():
+    app = storage_app()
+    controls = app.controls
+    chart = app.widget.children[-1]
+    controls["never"].value = True
+    assert app.widget.children[-1] is chart
+    assert controls["message"].value.count("does not serve again") == 3
+    controls["system"].value = "marathon"
+    assert len(app.widget.children[-1].data) == 2
+    html = app.static_html()
+    assert html.startswith(KERNEL_NOTE) and "operator acts at t = " in html

@@ -1,0 +1,128 @@
+"""Rolling updates in the three simulators, as the lab runs them: each system's bounds hold at
+every sample, broken releases fail and roll back the way each system does, and the live
+control (in place, inline errors, static slider)."""
+
+import pytest
+
+from clustersim.kubernetes import resolve_fenceposts
+from clustersim.marathon import restart_strategy
+from clustersim.viz.capacity import task_counts
+from clustersim.widgets.base import KERNEL_NOTE
+from clustersim.widgets.updates import (
+    DEFAULTS,
+    ROLLBACK_AT,
+    UPDATE_AT,
+    rolling_update_run,
+    updates_app,
+)
+
+
+def _during(run):
+    return [s for s in run.snapshots if s.time >= UPDATE_AT]
+
+
+def _not_terminating(snapshot, owner):
+    return sum(1 for t in snapshot.tasks if t.owner.startswith(owner)
+               and t.state not in ("Terminating", "Succeeded", "Failed"))
+
+
+@pytest.mark.parametrize("surge, unavailable", [
+    ("25%", "25%"), (1, 0), (0, 1), (0, 0), (2, 2), ("50%", "0%"), ("10%", "10%"), (6, 0)])
+def test_kubernetes_stays_within_max_surge_and_max_unavailable(surge, unavailable):
+    """At most replicas + maxSurge pods (not counting Terminating ones, as the Deployment
+    controller does) and at least replicas − maxUnavailable serving, at every sample;
+    the rollout completes."""
+    run = rolling_update_run("kubernetes", {"maxSurge": surge, "maxUnavailable": unavailable})
+    extra, missing = resolve_fenceposts(surge, unavailable, 6)
+    snapshots = _during(run)
+    assert max(_not_terminating(s, run.owner) for s in snapshots) <= 6 + extra
+    serving = task_counts(snapshots, run.owner)["serving"]
+    assert min(serving) >= 6 - missing
+    assert serving[-1] == 6
+
+
+@pytest.mark.parametrize("health, over", [(1, 1), (0.5, 0), (0.5, 0.5), (1, 0), (0.8, 0.2)])
+def test_marathon_stays_within_its_restart_strategy(health, over):
+    """Healthy instances never below min_healthy, tasks never above max_capacity
+    (TaskReplaceActor), and every instance is replaced and healthy at the end."""
+    strategy = {"minimumHealthCapacity": health, "maximumOverCapacity": over}
+    run = rolling_update_run("marathon", strategy)
+    min_healthy, max_capacity, _ = restart_strategy(6, strategy, 6, 6)
+    counts = task_counts(_during(run), run.owner)
+    assert min(counts["serving"]) >= min_healthy
+    assert max(counts["total"]) <= max_capacity
+    assert counts["serving"][-1] == 6
+
+
+@pytest.mark.parametrize("parallelism", [1, 2, 3])
+def test_swarm_stop_first_dips_and_start_first_surges_by_parallelism(parallelism):
+    stop = task_counts(_during(rolling_update_run(
+        "swarm", {"parallelism": parallelism, "order": "stop-first"})), "shop_web")["serving"]
+    start = task_counts(_during(rolling_update_run(
+        "swarm", {"parallelism": parallelism, "order": "start-first"})), "shop_web")["serving"]
+    assert min(stop) == 6 - parallelism and max(stop) == 6
+    assert min(start) == 6 and max(start) == 6 + parallelism
+
+
+def test_broken_release_in_kubernetes_reports_progress_deadline_and_is_undone():
+    run = rolling_update_run("kubernetes", failing=True)
+    deadline = [e.time for e in run.events if e.reason == "ProgressDeadlineExceeded"]
+    assert deadline and UPDATE_AT + 60 <= deadline[0] < ROLLBACK_AT
+    serving = task_counts(run.snapshots, run.owner)["serving"]
+    stuck = [n for s, n in zip(run.snapshots, serving, strict=True)
+             if UPDATE_AT < s.time < ROLLBACK_AT]
+    assert max(stuck) < 6 and serving[-1] == 6
+
+
+def test_broken_release_in_marathon_hangs_until_the_operator_rolls_back():
+    run = rolling_update_run("marathon", {"minimumHealthCapacity": 0.5,
+                                          "maximumOverCapacity": 0}, failing=True)
+    serving = task_counts(run.snapshots, run.owner)["serving"]
+    stuck = [n for s, n in zip(run.snapshots, serving, strict=True)
+             if UPDATE_AT < s.time < ROLLBACK_AT]
+    assert set(stuck) == {3}
+    assert any(e.reason == "deployment_success" and e.time > ROLLBACK_AT for e in run.events)
+    assert serving[-1] == 6
+
+
+@pytest.mark.parametrize("action, reason", [("rollback", "RollbackCompleted"),
+                                            ("pause", "UpdatePaused")])
+def test_broken_release_in_swarm_follows_failure_action(action, reason):
+    run = rolling_update_run("swarm", {"failure_action": action}, failing=True)
+    assert any(e.reason == reason for e in run.events)
+    final = task_counts(run.snapshots[-3:], run.owner)["serving"]
+    assert (min(final) == 6) == (action == "rollback")
+
+
+@pytest.mark.parametrize("system, strategy, message", [
+    ("kubernetes", {"maxSurge": "x"}, "maxSurge"),
+    ("kubernetes", {"surge": 1}, "no update setting 'surge'"),
+    ("marathon", {"minimumHealthCapacity": 2}, "minimumHealthCapacity"),
+    ("swarm", {"order": "sideways"}, "order"),
+    ("nomad", None, "system must be one of"),
+])
+def test_bad_strategies_are_value_errors(system, strategy, message):
+    with pytest.raises(ValueError, match=message):
+        rolling_update_run(system, strategy)
+
+
+def test_live_control_hides_other_systems_and_shows_errors_inline():
+    app = updates_app()
+    controls = app.controls
+    chart = controls["chart"]
+    controls["maxSurge"].value = '<b>"1"</b>'
+    assert "clustersim-error" in controls["message"].value
+    assert "<b>" not in controls["message"].value
+    controls["maxSurge"].value = "0"
+    controls["maxUnavailable"].value = "0"
+    assert "low water mark 5 of 6" in controls["message"].value
+    controls["system"].value = "swarm"
+    assert chart.layout.annotations[0].text == "Swarm (update_config)"
+    assert controls["parallelism"].layout is not None
+    assert set(DEFAULTS) == {"kubernetes", "marathon", "swarm"}
+
+
+def test_static_rendering_has_the_note_and_a_strategy_slider():
+    html = updates_app().static_html()
+    assert html.startswith(KERNEL_NOTE)
+    assert '"sliders"' in html and "maxSurge \\u002f maxUnavailable: " in html
