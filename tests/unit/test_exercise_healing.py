@@ -1,0 +1,95 @@
+"""Checks of the self-healing exercises: the solutions pass, typical wrong answers get the
+intended hints, and nothing a learner types gives a traceback."""
+
+import pytest
+
+from clustersim.exercises.healing import check_failover_times, check_zone_survival, failover_times
+
+BASE = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: {replicas}
+  selector:
+    matchLabels: {{app: web}}
+  template:
+    metadata:
+      labels: {{app: web}}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+        resources:
+          requests: {{cpu: {cpu}, memory: 512Mi}}
+"""
+TOLERATE = """      tolerations:
+      - {key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute,
+         tolerationSeconds: 30}
+      - {key: node.kubernetes.io/not-ready, operator: Exists, effect: NoExecute,
+         tolerationSeconds: 30}
+"""
+SPREAD = """      topologySpreadConstraints:
+      - maxSkew: 1
+        topologyKey: topology.kubernetes.io/zone
+        whenUnsatisfiable: {when}
+        labelSelector:
+          matchLabels: {{app: web}}
+"""
+
+
+def deployment(replicas=6, cpu="500m", tolerate=False, spread=None):
+    text = BASE.format(replicas=replicas, cpu=cpu)
+    if tolerate:
+        text += TOLERATE
+    if spread:
+        text += SPREAD.format(when=spread)
+    return text
+
+
+@pytest.mark.parametrize("answer", [
+    deployment(tolerate=True, spread="ScheduleAnyway"),
+    deployment(replicas=9),                       # three spare pods instead of short tolerations
+])
+def test_solutions_pass(answer):
+    assert check_zone_survival(answer)
+
+
+@pytest.mark.parametrize("answer, hint", [
+    (deployment(replicas=3), "at least 6 replicas"),
+    (deployment(), "tolerationSeconds"),
+    (deployment(tolerate=True, spread="DoNotSchedule"), "ScheduleAnyway"),
+    (deployment(cpu="3", tolerate=True), "less CPU and memory"),
+    (deployment(replicas=12), "budget"),
+    (deployment(replicas=4, tolerate=True), "at least 6 replicas"),
+    ("kind: [broken", "field path"),
+    ("apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n"
+     "  ports: [{port: 80}]\n", "one Deployment"),
+    (42, "YAML text"),
+])
+def test_typical_wrong_answers_get_their_hint(answer, hint):
+    feedback = check_zone_survival(answer)
+    assert not feedback
+    assert hint in str(feedback)
+
+
+def test_failover_times_come_from_the_simulator():
+    truth = failover_times()
+    assert truth["kubernetes"] == pytest.approx(50 + 120 + 1, abs=0.5)
+    assert 75 + 60 <= truth["marathon"] <= 75 + 60 + 2
+    assert check_failover_times({"kubernetes": 171, "marathon": 136})
+
+
+@pytest.mark.parametrize("answer, hint", [
+    ({"kubernetes": 121, "marathon": 136}, "--node-monitor-grace-period"),
+    ({"kubernetes": 351, "marathon": 136}, "not the default 300 s"),
+    ({"kubernetes": 176, "marathon": 136}, "does not pull it again"),
+    ({"kubernetes": 171, "marathon": 61}, "mark the agent unreachable"),
+    ({"kubernetes": 171, "marathon": 76}, "inactiveAfterSeconds"),
+    ({"kubernetes": None, "marathon": None}, "Replace None"),
+    ({"kubernetes": "171", "marathon": 136}, "a number such as"),
+    ({"k8s": 171}, "Fill in the starter"),
+])
+def test_failover_hints(answer, hint):
+    feedback = check_failover_times(answer)
+    assert not feedback and hint in str(feedback)

@@ -1,0 +1,72 @@
+"""Checks of the storage exercises: a StatefulSet that keeps its claims passes, the usual
+wrong answers (a Deployment, no claim templates, pinned pods) get their hints; the choice
+about resident Marathon apps is confirmed by the simulator."""
+
+import pytest
+
+from clustersim.exercises.storage import CHOICES, check_resident_comeback, check_stateful_claims
+
+STATEFULSET = """apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: db
+spec:
+  serviceName: db
+  replicas: 3
+  selector:
+    matchLabels: {app: db}
+  template:
+    metadata:
+      labels: {app: db}
+    spec:
+      containers:
+      - name: postgres
+        image: postgres:17
+        resources:
+          requests: {cpu: 500m, memory: 1Gi}
+        volumeMounts:
+        - {name: data, mountPath: /var/lib/postgresql/data}
+  volumeClaimTemplates:
+  - metadata: {name: data}
+    spec:
+      accessModes: [ReadWriteOnce]
+      resources:
+        requests: {storage: 1Gi}
+"""
+SHARED_CLAIM = """      volumes:
+      - name: data
+        persistentVolumeClaim: {claimName: db-data}
+"""
+DEPLOYMENT = (STATEFULSET.split("  volumeClaimTemplates")[0]
+              .replace("kind: StatefulSet", "kind: Deployment")
+              .replace("  serviceName: db\n", "") + SHARED_CLAIM)
+NO_TEMPLATES = STATEFULSET.split("  volumeClaimTemplates")[0] + SHARED_CLAIM
+
+
+def test_statefulset_passes():
+    assert check_stateful_claims(STATEFULSET)
+
+
+@pytest.mark.parametrize("answer, hint", [
+    (DEPLOYMENT, "kind: StatefulSet"),
+    (NO_TEMPLATES, "volumeClaimTemplates"),
+    (STATEFULSET.replace("replicas: 3", "replicas: 1"), "spec.replicas: 3"),
+    (STATEFULSET.replace("    spec:\n      containers",
+                         "    spec:\n      nodeName: node-2\n      containers"), "do not pin"),
+    (STATEFULSET.replace("cpu: 500m", "cpu: 8"), "must fit"),
+    ("kind: [", "field path"),
+    (None, "YAML text"),
+])
+def test_wrong_answers_get_their_hint(answer, hint):
+    feedback = check_stateful_claims(answer)
+    assert not feedback and hint in str(feedback)
+
+
+def test_resident_choice():
+    assert check_resident_comeback("c")
+    assert check_resident_comeback(" C ")
+    for letter in set(CHOICES) - {"c"}:
+        feedback = check_resident_comeback(letter)
+        assert not feedback and feedback.hint
+    assert "one letter" in check_resident_comeback(3).hint
+    assert "one letter" in check_resident_comeback("z").hint

@@ -1,0 +1,49 @@
+"""Checks of the rolling-updates exercises: the solutions pass, typical wrong answers (rounding
+of percentages, the surge budget, Marathon's ceil and floor) get the intended hints."""
+
+import pytest
+
+from clustersim.exercises.updates import check_restart_strategy, check_rolling_strategy
+
+
+@pytest.mark.parametrize("surge, unavailable", [(1, 2), ("10%", "20%"), (1, 0), (0, 0),
+                                                (0, "20%")])
+def test_rolling_solutions_pass(surge, unavailable):
+    assert check_rolling_strategy(surge, unavailable)
+
+
+@pytest.mark.parametrize("surge, unavailable, hint", [
+    ("25%", "25%", "rounds up"),                 # the defaults: 3 extra pods
+    (2, 1, "the budget is 1"),
+    (1, 3, "rounds down"),                       # 7 of 10 serving
+    (1, "30%", "rounds down"),
+    ("x", 1, 'a whole number or "N%"'),
+    (1.5, 1, "percent sign"),
+    (None, None, "percent sign"),
+])
+def test_rolling_wrong_answers_get_their_hint(surge, unavailable, hint):
+    feedback = check_rolling_strategy(surge, unavailable)
+    assert not feedback and hint in str(feedback)
+
+
+@pytest.mark.parametrize("answer", [(5, 10, 3), [5, 10, 3], (5.0, 10.0, 3.0),
+                                    {"min_healthy": 5, "max_capacity": 10,
+                                     "kill_immediately": 3}])
+def test_restart_solutions_pass(answer):
+    assert check_restart_strategy(answer)
+
+
+@pytest.mark.parametrize("answer, hint", [
+    ((4, 10, 4), "rounds the minimum up"),       # floor(4.8)
+    ((5, 2, 3), "rounds down (floor) and counts all instances"),   # only the extra part
+    ((5, 11, 3), "floor(instances"),
+    ((5, 10, 0), "healthy − min_healthy"),
+    ((None, None, None), "Replace each None"),
+    ("5, 10, 3", "starter's tuple"),
+    ((5, 10), "starter's tuple"),
+    ({"min": 5}, "exactly the keys"),
+    ((4.8, 10, 3), "whole numbers"),
+])
+def test_restart_wrong_answers_get_their_hint(answer, hint):
+    feedback = check_restart_strategy(answer)
+    assert not feedback and hint in str(feedback)
