@@ -16,7 +16,6 @@ https://kubernetes.io/docs/concepts/services-networking/service/
 - kube-proxy sees endpoint changes ``endpoint_propagation_seconds`` late. A request goes to a
   random endpoint of that (possibly stale) view and fails when the chosen pod no longer
   serves (its node is down, or its container stopped) or when there is no endpoint.
-
 - Clients outside the cluster come in through a node: a NodePort client through the node it
   addresses (nothing answers while that node is down); a LoadBalancer client through a node
   the cloud load balancer picks among those its health checks pass, which notice a failed
@@ -64,8 +63,8 @@ class RequestStream:
     records: list[tuple[float, bool, str | None]] = field(default_factory=list)
 
     def buckets(self, width: float = 1.0) -> list[dict[str, float]]:
-        """Served and failed counts per time bucket of ``width`` seconds, from ``start`` to the
-        last request: ``[{"start", "end", "served", "failed"}, …]``."""
+        """Served and failed counts per time bucket of ``width`` seconds, from ``start`` to
+        ``stop`` (or the last request): ``[{"start", "end", "served", "failed"}, …]``."""
         if width <= 0:
             raise ValueError(f"bucket width must be > 0 seconds, got {width}")
         if not self.records:
@@ -245,6 +244,10 @@ class Services:
         if svc is None:
             raise ValueError(f"Service {namespace}/{service} not found: apply it first")
         spec = svc.get("spec") or {}
+        if spec.get("type") == "ExternalName":
+            raise ValueError(f"Service {namespace}/{service} is an ExternalName Service: DNS "
+                             f"answers with {spec.get('externalName')!r}, kube-proxy routes "
+                             "nothing")
         if spec.get("clusterIP") == "None":
             raise ValueError(f"Service {namespace}/{service} is headless (clusterIP: None): "
                              "clients resolve pod addresses by DNS, kube-proxy does not route it")
