@@ -104,3 +104,21 @@ def test_explorer_updates_in_place_with_fixed_uids() -> None:
     html = app.static_html()
     assert html.startswith(KERNEL_NOTE) and "plotly" in html.lower()
     assert "three dialects" in app._repr_mimebundle_()["text/plain"]
+
+
+def test_explorer_shows_simulator_errors_inline(monkeypatch) -> None:
+    app = dialects_explorer(times=[0, 20])
+    replicas, _ = app.widget.children[0].children
+    message = app.widget.children[2]
+
+    def broken(*args, **kwargs):
+        raise ValueError("cannot run <shop>")
+
+    monkeypatch.setattr("clustersim.widgets.dialects.compare_shop", broken)
+    replicas.value = 4
+    assert "Problem" in message.value and "&lt;shop&gt;" in message.value
+
+
+def test_times_must_ascend() -> None:
+    with pytest.raises(ValueError, match="ascending"):
+        run_shop("swarm", times=[10, 0])

@@ -55,3 +55,15 @@ def test_explorer_updates_bars_and_reasons() -> None:
     count.value = 1
     assert "Every instance found a place" in message.value
     assert "instances: " in app.static_html()
+
+
+def test_explorer_shows_simulator_errors_inline(monkeypatch) -> None:
+    app = networking_explorer()
+    count, _, message = app.widget.children
+
+    def broken(*args, **kwargs):
+        raise ValueError("no <room>")
+
+    monkeypatch.setattr("clustersim.widgets.networking.port_fit", broken)
+    count.value = 3
+    assert "Problem" in message.value and "&lt;room&gt;" in message.value
