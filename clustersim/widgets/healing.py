@@ -13,8 +13,11 @@ records the run. What each system does, with the knob that times it:
   mesosphere/marathon ``UnreachableStrategy.scala``): after ``agent_unreachable_seconds``
   (``--agent_ping_timeout`` 15 s × ``--max_agent_ping_timeouts`` 5 = 75 s) the master marks
   the agent unreachable and sends TASK_UNREACHABLE; Marathon replaces an instance once it has
-  been unreachable for ``inactiveAfterSeconds`` (default 0) and forgets it after
-  ``expungeAfterSeconds`` (default 0).
+  been unreachable for ``inactiveAfterSeconds`` and forgets it after ``expungeAfterSeconds``
+  (Marathon's defaults 300 s and 600 s, ``state/UnreachableStrategy.scala``; the scenario
+  sets both, 0 unless told otherwise). Marathon is registered with
+  ``--max_instances_per_offer 1`` so that, like the other two, the app starts spread over
+  the three machines.
 - Swarm (moby/swarmkit ``manager/dispatcher/dispatcher.go``): no heartbeat for 3 × 5 s and the
   node is down (10-15 s after it fails); its tasks are rescheduled at once, each replacement
   starting after the restart policy's ``delay`` (5 s).
