@@ -33,10 +33,10 @@ import bisect
 import ipaddress
 import random
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from clustersim.kubernetes.objects import is_ready, is_terminating, labels_of, selector_matches
+from clustersim.sim.requests import RequestStream
 
 if TYPE_CHECKING:
     from clustersim.kubernetes.cluster import KubernetesCluster
@@ -48,51 +48,6 @@ NODE_PORT_RANGE = (30000, 32767)
 LB_POOL = ipaddress.ip_network("203.0.113.0/24")
 """External addresses of the simulated cloud load balancer (TEST-NET-3, RFC 5737)."""
 _TYPES = ("ClusterIP", "NodePort", "LoadBalancer", "ExternalName")
-
-
-@dataclass
-class RequestStream:
-    """Requests sent to one Service at ``rate`` per second (Poisson arrivals) from ``start`` to
-    ``stop``; ``records`` holds ``(time, served, pod name or None)`` for each request."""
-
-    service: str
-    namespace: str
-    rate: float
-    start: float
-    stop: float | None
-    records: list[tuple[float, bool, str | None]] = field(default_factory=list)
-
-    def buckets(self, width: float = 1.0) -> list[dict[str, float]]:
-        """Served and failed counts per time bucket of ``width`` seconds, from ``start`` to
-        ``stop`` (or the last request): ``[{"start", "end", "served", "failed"}, …]``."""
-        if width <= 0:
-            raise ValueError(f"bucket width must be > 0 seconds, got {width}")
-        if not self.records:
-            return []
-        end = self.stop if self.stop is not None else self.records[-1][0]
-        count = max(1, int((end - self.start) / width + 0.999999))
-        rows = [{"start": self.start + i * width, "end": self.start + (i + 1) * width,
-                 "served": 0, "failed": 0} for i in range(count)]
-        for time, served, _pod in self.records:
-            index = min(count - 1, int((time - self.start) / width))
-            rows[index]["served" if served else "failed"] += 1
-        return rows
-
-    @property
-    def served(self) -> int:
-        return sum(1 for _, ok, _ in self.records if ok)
-
-    @property
-    def failed(self) -> int:
-        return sum(1 for _, ok, _ in self.records if not ok)
-
-    def by_pod(self) -> dict[str, int]:
-        """Served requests per pod."""
-        counts: dict[str, int] = {}
-        for _, ok, pod in self.records:
-            if ok and pod is not None:
-                counts[pod] = counts.get(pod, 0) + 1
-        return dict(sorted(counts.items()))
 
 
 class Services:

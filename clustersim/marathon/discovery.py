@@ -23,7 +23,7 @@ task with its own IP); ``balance roundrobin`` by default. ``route`` sends simula
 through it, with a seeded generator for the ``random`` policy, so a lab can set it beside a
 Kubernetes Service (kube-proxy picks a backend at random); ``request_stream`` sends Poisson
 traffic over simulated time and records it in the same
-:class:`~clustersim.kubernetes.services.RequestStream` the Kubernetes simulator fills, so
+:class:`~clustersim.sim.requests.RequestStream` the Kubernetes simulator fills, so
 served and failed requests during a rolling restart or an agent failure can be compared.
 A request fails when no backend is listed or when the chosen backend's agent is down (given
 the cluster); marathon-lb rewrites HAProxy's configuration on Marathon's events, which the
@@ -36,8 +36,8 @@ import random
 from collections import Counter
 from typing import Any
 
-from clustersim.kubernetes.services import RequestStream
 from clustersim.marathon.framework import RUNNING, Marathon
+from clustersim.sim.requests import RequestStream
 
 __all__ = ["MarathonLB", "MesosDNS"]
 

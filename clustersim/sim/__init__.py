@@ -7,6 +7,10 @@ system.
 from clustersim.sim.clock import Clock
 from clustersim.sim.events import Event, EventLog
 from clustersim.sim.record import record_run
+from clustersim.sim.requests import RequestStream
 from clustersim.sim.snapshot import NodeState, Snapshot, TaskState
 
-__all__ = ["Clock", "Event", "EventLog", "NodeState", "Snapshot", "TaskState", "record_run"]
+__all__ = [
+    "Clock", "Event", "EventLog", "NodeState", "RequestStream", "Snapshot", "TaskState",
+    "record_run",
+]
