@@ -113,7 +113,8 @@ class _Kubernetes:
     def counts(self) -> dict[str, tuple[int, int]]:
         out = {tier: [0, 0] for tier in TIERS}
         for pod in self.cluster.pods():
-            if pod.node and pod.phase == "Running" and pod.reason != "Terminating":
+            if pod.owner and pod.node and pod.phase == "Running" and \
+                    pod.reason != "Terminating":
                 tier = tier_of(pod.owner.split("/", 1)[1])
                 out[tier][0] += 1
                 out[tier][1] += bool(pod.ready)
