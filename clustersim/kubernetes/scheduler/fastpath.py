@@ -92,12 +92,6 @@ def _signature(pod: Mapping[str, Any]) -> tuple:
     )
 
 
-def _result(node: str) -> ScheduleResult:
-    from clustersim.kubernetes.scheduler.scheduler import ScheduleResult
-
-    return ScheduleResult(node)
-
-
 __all__ = ["FastPath"]
 
 _STATIC_FILTERS = ("NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffinity")
@@ -149,14 +143,16 @@ class _Shape:
     """Per node, for one pod shape: feasible, Fit and BalancedAllocation scores, and the
     weighted total (−1 where infeasible) when normalization does not vary.
 
-    ``cols``/``caps``/``adds`` gather the Fit check's, Fit score's and BalancedAllocation's
-    columns in one go; ``split`` says where each part ends.
+    ``cols``/``adds`` gather the Fit check's, Fit score's and BalancedAllocation's state
+    columns in one go, ``allocatable`` holds their allocatable per node (``safe`` the same with
+    1 for 0, to divide by); ``split`` says where each part ends.
     """
 
     pod: Mapping[str, Any]
     static: _Static
     cols: np.ndarray
-    caps: np.ndarray
+    allocatable: np.ndarray
+    safe: np.ndarray
     adds: np.ndarray
     split: tuple[int, int]
     fit_weights: np.ndarray | None
@@ -185,12 +181,14 @@ class FastPath:
         self.nodes: list[NodeInfo] = []
         self.index: dict[str, int] = {}
         self.columns: dict[str, int] = {}
-        self.log: list[int] = []
+        self.log = np.zeros(0, dtype=np.intp)
+        self.log_len = 0
         self.log_base = 0
         self.dirty: set[int] = set()
         self.static_changed = False
         self.static_cache: OrderedDict[str, _Static] = OrderedDict()
         self.shapes: OrderedDict[Any, _Shape] = OrderedDict()
+        self.cap_columns: dict[tuple[int, ...], tuple[np.ndarray, np.ndarray]] = {}
         score = self.s.profile.points.get("score", ())
         filters = self.s.profile.points.get("filter", ())
         self.weights = {n: self.s.weights[n] for n in score if n in self.s.plugins}
@@ -203,6 +201,10 @@ class FastPath:
         self.match_memo: dict[tuple[str, tuple], bool] = {}
         self.inter_pod = "InterPodAffinity" in self.s.plugins
         self.affinity_total = 0
+        self.results: list[ScheduleResult | None] = []
+        from clustersim.kubernetes.scheduler.scheduler import ScheduleResult
+
+        self.result_type = ScheduleResult
 
     # -- keeping the arrays current ---------------------------------------------------------
     def _attach(self, nodes: Sequence[NodeInfo]) -> None:
@@ -226,6 +228,7 @@ class FastPath:
         self.affinity_pods = np.zeros(n, dtype=np.int64)
         self.affinity_total = 0
         self.seen_pods: list[tuple[list, int, int]] = [([], 0, 0)] * n
+        self.results = [None] * n
         for i, node in enumerate(self.nodes):
             for name, col in self.columns.items():
                 self.cap[i, col] = node.allocatable.get(name, 0)
@@ -233,12 +236,13 @@ class FastPath:
             self._refresh(i)
             if self._changed not in node.listeners:
                 node.listeners.append(self._changed)
-        self.log_base += len(self.log) + 1
-        self.log, self.dirty = [], set()
+        self.log_base += self.log_len + 1
+        self.log, self.log_len, self.dirty = np.zeros(4 * max(n, 64), dtype=np.intp), 0, set()
         self.selector_counts.clear()
         self.label_ids.clear()
         self.static_cache.clear()
         self.shapes.clear()
+        self.cap_columns.clear()
 
     def _changed(self, node: NodeInfo, static: bool) -> None:
         i = self.index.get(node.name)
@@ -248,21 +252,31 @@ class FastPath:
             self.static_changed = True
         else:
             self.dirty.add(i)
-            self.log.append(i)
+            at = self.log_len
+            if at == len(self.log):  # shapes that saw less recompute every node
+                self.log_base += at
+                at = 0
+            self.log[at] = i
+            self.log_len = at + 1
 
     def _refresh(self, i: int) -> None:
         node = self.nodes[i]
-        row = self.state[i]
-        row[0] = node.non_zero_requested["cpu"]
-        row[1] = node.non_zero_requested["memory"]
         requested = node.requested
-        for name, col in self.columns.items():
-            row[2 + col] = requested.get(name, 0)
-        row[self.count_col] = len(node.pods)
-        self.has_ports[i] = bool(node.used_ports)
-        self.affinity_total += len(node.pods_with_affinity) - int(self.affinity_pods[i])
-        self.affinity_pods[i] = len(node.pods_with_affinity)
+        non_zero = node.non_zero_requested
         pods = node.pods
+        self.state[i] = (
+            non_zero["cpu"],
+            non_zero["memory"],
+            *[requested.get(name, 0) for name in self.columns],
+            len(pods),
+        )
+        self.has_ports[i] = bool(node.used_ports)
+        with_affinity = len(node.pods_with_affinity)
+        if with_affinity or self.affinity_pods[i]:
+            self.affinity_total += with_affinity - int(self.affinity_pods[i])
+            self.affinity_pods[i] = with_affinity
+        if not self.selector_counts:
+            return
         seen, seen_count, seen_edits = self.seen_pods[i]
         added = pods[seen_count:] if pods is seen and node.pod_edits == seen_edits else None
         for key, (namespace, selector, counts) in self.selector_counts.items():
@@ -284,9 +298,6 @@ class FastPath:
             self.label_ids.clear()
             self.static_cache.clear()
             self.shapes.clear()
-        if len(self.log) > 4 * max(len(self.nodes), 64):
-            self.log_base += len(self.log)
-            self.log = []
 
     # -- which pods the arrays can decide ---------------------------------------------------
     def _eligible(self, pod: Mapping[str, Any], requests: Mapping[str, int]) -> bool:
@@ -318,7 +329,11 @@ class FastPath:
                 )
             ):
                 return False
-        return all(k in self.columns for k, v in requests.items() if v and is_scalar_resource(k))
+        columns = self.columns
+        for name, amount in requests.items():
+            if amount and name not in columns and is_scalar_resource(name):
+                return False
+        return True
 
     # -- PodTopologySpread's system defaults, from per-selector counts --------------------------
     def _spread_scores(
@@ -523,12 +538,14 @@ class FastPath:
         check = self._check_columns(plain)
         scored = [*fit.cap, *bal.cap]
         irregular = (self.cap[:, scored] == 0).any(axis=1) if scored else None
+        allocatable, safe = self._allocatable((*check.cap, *fit.cap, *bal.cap))
         n = len(self.nodes)
         shape = _Shape(
             pod,
             static,
             np.array([*check.state, *fit.state, *bal.state], dtype=np.intp),
-            np.array([*check.cap, *fit.cap, *bal.cap], dtype=np.intp),
+            allocatable,
+            safe,
             np.array([*check.add, *fit.add, *bal.add], dtype=np.int64),
             (len(check.state), len(check.state) + len(fit.state)),
             np.array(fit.weights, dtype=np.int64) if fit is not empty else None,
@@ -548,6 +565,16 @@ class FastPath:
             self.shapes.popitem(last=False)
         return shape
 
+    def _allocatable(self, caps: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """The allocatable columns ``caps`` of every node, and the same with 1 for 0 (to
+        divide by); shared by the shapes that read the same columns."""
+        entry = self.cap_columns.get(caps)
+        if entry is None:
+            allocatable = self.cap.take(np.array(caps, dtype=np.intp), 1)
+            safe = np.where(allocatable == 0, 1, allocatable) if (allocatable == 0).any() else None
+            entry = self.cap_columns[caps] = (allocatable, allocatable if safe is None else safe)
+        return entry
+
     def _fit_scores(
         self,
         requested: np.ndarray,
@@ -559,7 +586,10 @@ class FastPath:
         strategy = self.fit.strategy
         if strategy == "LeastAllocated":
             # 0 when requested > allocatable, as leastRequestedScore returns early
-            per = np.maximum(allocatable - requested, 0) * MAX_NODE_SCORE // safe
+            per = allocatable - requested
+            np.maximum(per, 0, out=per)
+            per *= MAX_NODE_SCORE
+            per //= safe
         elif strategy == "MostAllocated":
             per = np.minimum(requested, allocatable) * MAX_NODE_SCORE // safe
         else:
@@ -594,10 +624,13 @@ class FastPath:
     def _balanced_scores(requested: np.ndarray, safe: np.ndarray) -> np.ndarray:
         """``balancedResourceScorer`` over rows whose every column has allocatable > 0, with
         the same float64 operations in the same order as the reference."""
-        fractions = np.minimum(requested / safe, 1.0)
+        fractions = requested / safe
+        np.minimum(fractions, 1.0, out=fractions)
         k = fractions.shape[1]
         if k == 2:
-            std = np.abs((fractions[:, 0] - fractions[:, 1]) / 2)
+            std = fractions[:, 0] - fractions[:, 1]
+            std /= 2
+            np.abs(std, out=std)
         elif k > 2:
             total = fractions[:, 0] + 0.0
             for j in range(1, k):
@@ -621,8 +654,9 @@ class FastPath:
         constant = static.constant
         if constant and shape.total is None and len(idx) != len(self.nodes):
             idx = np.arange(len(self.nodes))
-        requested = self.state[idx][:, shape.cols] + shape.adds
-        allocatable = self.cap[idx][:, shape.caps]
+        requested = self.state.take(idx, 0).take(shape.cols, 1)
+        requested += shape.adds
+        allocatable = shape.allocatable.take(idx, 0)
         first, second = shape.split
         feasible = (requested[:, :first] <= allocatable[:, :first]).all(axis=1)
         if not static.all_ok:
@@ -631,9 +665,7 @@ class FastPath:
             for j in np.flatnonzero(feasible & self.has_ports[idx]):
                 used = self.nodes[idx[j]].used_ports
                 feasible[j] = not any(port_conflict(used, *p) for p in shape.ports)
-        safe = (
-            allocatable if shape.irregular is None else np.where(allocatable == 0, 1, allocatable)
-        )
+        safe = allocatable if shape.irregular is None else shape.safe.take(idx, 0)
         fit = bal = None
         if shape.fit_weights is not None:
             fit = self._fit_scores(
@@ -658,13 +690,14 @@ class FastPath:
                 bal = shape.bal_score[idx] if bal is not None else None
         if not constant:
             return
-        total = (
-            MAX_NODE_SCORE * self.weights["TaintToleration"] if static.taint_raw is not None else 0
-        )
+        weights = self.weights
+        total = MAX_NODE_SCORE * weights["TaintToleration"] if static.taint_raw is not None else 0
         if fit is not None:
-            total = total + fit * self.weights["NodeResourcesFit"]
+            fit *= weights["NodeResourcesFit"]
+            total = fit + total
         if bal is not None:
-            total = total + bal * self.weights["NodeResourcesBalancedAllocation"]
+            bal *= weights["NodeResourcesBalancedAllocation"]
+            total = bal + total
         if shape.total is None:
             shape.total = np.empty(len(self.nodes), dtype=np.int64)
         shape.total[idx] = np.where(feasible, total, -1)
@@ -715,17 +748,20 @@ class FastPath:
         that fit nowhere, go through the reference cycle."""
         if not nodes:
             return self.s.schedule_reference(pod, nodes)
-        self._attach(nodes)
-        self._sync()
+        if nodes is not self.source or len(nodes) != len(self.nodes):
+            self._attach(nodes)
+        if self.dirty or self.static_changed:
+            self._sync()
         plain, nz_cpu, nz_memory = pod_request_sums(pod)
         if not self._eligible(pod, plain):
             return self.s.schedule_reference(pod, nodes)
         shape = self._shape(pod, plain, nz_cpu, nz_memory)
-        position = self.log_base + len(self.log)
-        if shape.seen < self.log_base:
+        base = self.log_base
+        position = base + self.log_len
+        if shape.seen < base:
             self._compute(shape, np.arange(len(self.nodes)))
         elif shape.seen < position:
-            self._compute(shape, np.array(self.log[shape.seen - self.log_base :], dtype=np.intp))
+            self._compute(shape, self.log[shape.seen - base : self.log_len])
         shape.seen = position
         totals = self._totals(shape)
         if (
@@ -741,6 +777,9 @@ class FastPath:
         best = totals.max()
         if best < 0:
             return self.s.schedule_reference(pod, nodes)
-        ties = np.flatnonzero(totals == best)
+        ties = (totals == best).nonzero()[0]
         pick = ties[0] if len(ties) == 1 else ties[self.s.rng.randrange(len(ties))]
-        return _result(self.nodes[pick].name)
+        result = self.results[pick]
+        if result is None:
+            result = self.results[pick] = self.result_type(self.nodes[pick].name)
+        return result
