@@ -29,10 +29,12 @@ from clustersim.viz.palette import OKABE_ITO, base_layout
 
 __all__ = [
     "DOWN_STATUSES",
+    "MARGIN",
     "Marks",
     "add_marks",
     "capacity_panels",
     "capacity_traces",
+    "legend_below",
     "mark_layout",
     "refresh",
     "task_counts",
@@ -45,6 +47,8 @@ _ENDED = frozenset({"Succeeded", "Failed", "TASK_FINISHED", "TASK_FAILED", "TASK
                     "TASK_LOST", "TASK_ERROR", "TASK_DROPPED", "TASK_GONE",
                     "TASK_GONE_BY_OPERATOR", "complete", "shutdown", "failed", "rejected",
                     "orphaned", "remove"})
+MARGIN = {"l": 60, "r": 20, "t": 60, "b": 110}
+"""Room under the plots for the x axis title and the legend below it."""
 _LINES = {"serving": ("serving (machine up and ready)", OKABE_ITO[2], "solid"),
           "ready": ("ready as the control plane sees it", OKABE_ITO[1], "dot"),
           "total": ("tasks that exist", OKABE_ITO[7], "dash")}
@@ -187,6 +191,14 @@ def capacity_panels(
               [desired] * len(labels))
     fig.update_yaxes(title_text="tasks", rangemode="tozero", range=[0, top + 1.5])
     fig.update_xaxes(title_text="simulated time (s)", row=len(labels), col=1)
-    fig.update_layout(**base_layout(title), height=150 + 190 * len(labels),
-                      legend={"orientation": "h", "y": -0.12 if len(labels) > 1 else -0.3})
+    height = 170 + 190 * len(labels)
+    fig.update_layout(**base_layout(title, margin=MARGIN), height=height,
+                      legend=legend_below(height))
     return fig
+
+
+def legend_below(height: int) -> dict[str, Any]:
+    """A horizontal legend under the x axis title of a figure ``height`` pixels tall with
+    :data:`MARGIN`."""
+    return {"orientation": "h", "yanchor": "top", "y": -75 / (height - 60 - 110),
+            "x": 0, "xanchor": "left"}

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from clustersim.sim.snapshot import Snapshot
-from clustersim.viz.capacity import DOWN_STATUSES, add_marks
+from clustersim.viz.capacity import DOWN_STATUSES, MARGIN, add_marks, legend_below
 from clustersim.viz.palette import OKABE_ITO, base_layout
 
 __all__ = ["WAITING", "placement_over_time", "placement_traces"]
@@ -86,6 +86,7 @@ def placement_over_time(series: Mapping[str, tuple[Sequence[Snapshot], str]],
                          type="category", range=[-0.5, len(nodes) + 0.5], row=row, col=1)
     add_marks(fig, [(marks or {}).get(label, ()) for label in labels])
     fig.update_xaxes(title_text="simulated time (s)", row=len(labels), col=1)
-    fig.update_layout(**base_layout(title), height=140 + 200 * len(labels),
-                      legend={"orientation": "h", "y": -0.15 if len(labels) > 1 else -0.35})
+    height = 170 + 200 * len(labels)
+    fig.update_layout(**base_layout(title, margin=MARGIN), height=height,
+                      legend=legend_below(height))
     return fig
