@@ -51,9 +51,12 @@ def main() -> None:
     dialects = dialects_explorer()
     replicas, failure = dialects.widget.children[0].children
     cold = []   # every change below reaches a combination the explorer has not run yet
+    current = replicas.value
     for fail in [v for _, v in failure.options][1:]:
         cold.append(setter(failure, fail))
-        cold += [setter(replicas, r) for r in (1, 2, 4, 5, 6)]
+        sweep = [r for r in range(1, 7) if r != current]
+        cold += [setter(replicas, r) for r in sweep]
+        current = sweep[-1]
     warm = [setter(replicas, r) for r in (1, 2, 3, 4, 5, 6) * 4]
 
     trees = app_tree_explorer()

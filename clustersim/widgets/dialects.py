@@ -51,7 +51,8 @@ __all__ = [
 
 SYSTEMS = ("kubernetes", "marathon", "swarm")
 TIERS = ("db", "cache", "api", "frontend")
-DEFAULT_TIMES = tuple(float(t) for t in range(0, 481, 20))
+# Every 5 s in the first minute (start order), then every 20 s (recovery after a failure).
+DEFAULT_TIMES = tuple(float(t) for t in (*range(0, 60, 5), *range(60, 481, 20)))
 _NAMES = {"kubernetes": "Kubernetes", "marathon": "Marathon", "swarm": "Docker Swarm"}
 
 
@@ -329,7 +330,7 @@ def scenarios_figure(replicas: Sequence[int] = (1, 3, 5), fail_at: float = 60.0,
                       sliders=[{"active": 0, "currentvalue": {
                           "prefix": f"api replicas (+ fail: the busiest node fails at "
                                     f"{fail_at:g} s): "},
-                                "pad": {"t": 50},
+                                "pad": {"t": 75},
                                 "steps": [{"label": f.name, "method": "animate",
                                            "args": [[f.name], {"mode": "immediate", "frame": {
                                                "duration": 0, "redraw": True}}]}
