@@ -39,14 +39,14 @@ __all__ = ["FIXED_HOST_PORT", "MODES", "PortFit", "discovery_under_failure",
            "networking_explorer", "port_fit", "port_fit_figure", "service_source"]
 
 MODES = {
-    "k8s-pod-ip": "Kubernetes: containerPort 8080 (IP per pod)",
-    "k8s-hostport": "Kubernetes: hostPort 8080",
-    "marathon-host-fixed": "Marathon: host network, host port 31080, requirePorts",
-    "marathon-host-random": "Marathon: host network, random host port",
-    "marathon-bridge": "Marathon: Docker bridge, hostPort 0",
-    "marathon-container": "Marathon: container network (IP per task)",
-    "swarm-ingress": "Swarm: published 8080 (routing mesh)",
-    "swarm-host": "Swarm: published 8080, mode: host",
+    "k8s-pod-ip": "Kubernetes · containerPort 8080",
+    "k8s-hostport": "Kubernetes · hostPort 8080",
+    "marathon-host-fixed": "Marathon · host, port 31080 fixed",
+    "marathon-host-random": "Marathon · host, random port",
+    "marathon-bridge": "Marathon · bridge, hostPort 0",
+    "marathon-container": "Marathon · container network",
+    "swarm-ingress": "Swarm · published 8080 (mesh)",
+    "swarm-host": "Swarm · published 8080, mode: host",
 }
 _IMAGE = "nginx:1.27"
 # A Mesos agent offers ports 31000-32000 unless configured otherwise (mesos
@@ -250,7 +250,8 @@ def _layout(instances: int) -> dict[str, Any]:
     return base_layout(f"{instances} instance(s) of a service on port 8080: placed or waiting",
                        barmode="stack", xaxis_title="instances", yaxis_title="network mode",
                        yaxis_autorange="reversed", height=500,
-                       margin={"l": 330, "r": 20, "t": 60, "b": 50})
+                       margin={"l": 10, "r": 20, "t": 80, "b": 50},
+                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0})
 
 
 def _reasons_html(fits: Sequence[PortFit]) -> str:
