@@ -1,0 +1,417 @@
+"""Checks for the exercises of the comparing chapters: application definitions, availability
+and load balancing, storage and networking, scale and workloads, the rebuilt tables, and what
+the 2019 comparison got wrong.
+
+Manifests run in the simulators (``KubernetesCluster``: kubernetes/kubernetes
+``pkg/scheduler``; the loader refuses a Deployment whose selector does not match its template,
+as ``pkg/apis/apps/validation/validation.go`` does). Facts come from the sourced feature matrix
+(:func:`clustersim.features.load_features`, ``clustersim/data/features.yaml``) and from the
+sources the chapters cite; quorum sizes from :func:`clustersim.swarm.raft.fault_tolerance`
+(docs.docker.com/engine/swarm/raft/).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from clustersim.exercises.answers import classify, pick, whole_number
+from clustersim.exercises.checker import Wrong, checker
+from clustersim.features import load_features
+from clustersim.kubernetes import KubernetesCluster, default_nodes
+from clustersim.manifests import ManifestError, load_manifests
+from clustersim.node import Node
+from clustersim.swarm.raft import fault_tolerance
+
+__all__ = [
+    "CLAIMS", "DESIGN_OR_STATUS", "LAYERS", "MANAGER_COUNTS", "NETWORK_STATEMENTS", "PLAN",
+    "STORAGE_KINDS", "WORKLOADS", "check_claim_verdicts", "check_depends_on",
+    "check_design_or_status", "check_differing_features", "check_fault_tolerance",
+    "check_layers", "check_matching_labels", "check_network_statements", "check_soft_spread",
+    "check_storage_kinds", "check_tested_limits", "check_workload_kinds", "claim_text",
+]
+
+
+def _specs(manifest: object, what: str) -> list[Any]:
+    if not isinstance(manifest, str | Mapping):
+        raise Wrong("The answer must be YAML text (or a dict).",
+                    "Keep the triple quotes of the starter cell.")
+    try:
+        return load_manifests(manifest, name=what)
+    except ManifestError as err:
+        hint = ("The template's labels must include every label of spec.selector.matchLabels: "
+                "that is how the ReplicaSet finds its own Pods."
+                if "does not match" in str(err) else "Read the field path in the message.")
+        raise Wrong(f"It does not load: {err}", hint) from None
+
+
+def _matches(selector: Mapping[str, Any], labels: Mapping[str, Any]) -> bool:
+    return all(labels.get(k) == v for k, v in selector.items())
+
+
+# --- application definitions ------------------------------------------------------------------
+
+@checker("Right: the Deployment's selector finds its own three Pods, and the Service's selector "
+         "picks the same three: two objects, joined only by labels.")
+def check_matching_labels(manifest: object) -> None:
+    """``manifest``: a Deployment ``api`` (3 replicas) and a Service ``api`` whose selector
+    must pick exactly the Deployment's Pods, on the default four-node cluster."""
+    specs = _specs(manifest, "your manifest")
+    by_kind = {s.kind: s.manifest for s in specs}
+    if sorted(by_kind) != ["Deployment", "Service"] or len(specs) != 2:
+        raise Wrong(f"Expected one Deployment and one Service, found: "
+                    f"{', '.join(s.kind for s in specs) or 'nothing'}.",
+                    "Keep both documents of the starter, separated by ---.")
+    cluster = KubernetesCluster(default_nodes(), seed=0)
+    for spec in specs:
+        cluster.apply(spec.manifest)
+    cluster.run(until=60)
+    name = by_kind["Deployment"]["metadata"]["name"]
+    pods = [p for p in cluster.pods() if p.owner == f"Deployment/{name}"]
+    ready = [p for p in pods if p.ready]
+    if len(ready) != 3:
+        raise Wrong(f"{len(ready)} of the Deployment's Pods are ready, not 3.",
+                    "Keep replicas: 3 and the small requests of the starter.")
+    selector = (by_kind["Service"].get("spec") or {}).get("selector") or {}
+    if not selector:
+        raise Wrong("The Service has no selector: it would pick no Pods.",
+                    "Give spec.selector the label (app: api) that the Pods carry.")
+    picked = [p for p in cluster.pods() if _matches(selector, p.labels)]
+    if len(picked) != 3 or any(p.owner != f"Deployment/{name}" for p in picked):
+        raise Wrong(f"The Service's selector {dict(selector)} picks {len(picked)} Pod(s).",
+                    "A selector picks every Pod that has all its labels: use the labels of "
+                    "the Deployment's template.")
+
+
+@checker("Right: docker stack deploy ignores depends_on; the application itself (or a readiness "
+         "check with retries) must wait for the API.")
+def check_depends_on(choice: object) -> None:
+    """Which mechanism makes ``web`` cope with ``api`` starting later in a Swarm stack?"""
+    pick(choice, "c", {
+        "a": "docker stack deploy ignores depends_on (the Compose specification's deploy "
+             "section is what Swarm reads), so it orders nothing.",
+        "b": "condition: service_healthy is honoured by docker compose on one machine, not by "
+             "docker stack deploy.",
+        "d": "Swarm creates a stack's services together and has no deployment order; and even "
+             "with an order, a dependency can restart later, so the client must retry anyway.",
+    })
+
+
+# --- availability and load balancing ----------------------------------------------------------
+
+MANAGER_COUNTS = (1, 3, 4, 5, 7)
+
+
+@checker("Right: a Raft group of N voters survives (N - 1) // 2 failures; an even count adds "
+         "nothing (4 survive 1, like 3).")
+def check_fault_tolerance(answer: object) -> None:
+    """``answer``: {managers: failures survived} for :data:`MANAGER_COUNTS`."""
+    if not isinstance(answer, Mapping) or sorted(answer, key=str) != sorted(MANAGER_COUNTS,
+                                                                              key=str):
+        raise Wrong("The answer must be a dict with the keys 1, 3, 4, 5, 7.",
+                    "Keep the starter's keys; fill in the values.")
+    for managers in MANAGER_COUNTS:
+        mine = whole_number(answer[managers], f"the failures {managers} managers survive")
+        truth = fault_tolerance(managers)
+        if mine == truth:
+            continue
+        if managers % 2 == 0 and mine == managers // 2:
+            hint = (f"A quorum of {managers} is {managers // 2 + 1}; after {managers // 2} "
+                    f"failures only {managers - managers // 2} remain, not a majority.")
+        elif mine == managers // 2 + 1 or mine == managers - 1:
+            hint = ("That is the quorum (or the rest); the question is how many may fail "
+                    "while a majority (N // 2 + 1) still remains.")
+        else:
+            hint = "Survivable failures = N − quorum, with quorum = N // 2 + 1."
+        raise Wrong(f"{managers} managers do not survive {mine} failure(s).", hint)
+
+
+@checker("Right: the soft rule spreads the first two Pods over both nodes and still places the "
+         "third: nothing stays Pending.")
+def check_soft_spread(manifest: object) -> None:
+    """``manifest``: a Deployment ``web`` with 3 replicas on two nodes, spread over both and
+    with no Pod Pending."""
+    specs = _specs(manifest, "your Deployment")
+    if len(specs) != 1 or specs[0].kind != "Deployment":
+        raise Wrong("Expected exactly one Deployment.", "Keep the starter's single document.")
+    deployment = specs[0].manifest
+    if (deployment.get("spec") or {}).get("replicas") != 3:
+        raise Wrong("The task is about 3 replicas on 2 nodes.", "Keep replicas: 3.")
+    cluster = KubernetesCluster(Node.many(2, "node", cpu=4, memory="8Gi"), seed=0)
+    cluster.apply(deployment)
+    cluster.run(until=60)
+    pods = [p for p in cluster.pods() if p.owner == f"Deployment/{deployment['metadata']['name']}"]
+    pending = [p for p in pods if p.node is None]
+    if pending:
+        raise Wrong(f"{len(pending)} Pod(s) stay Pending: {pending[0].message}",
+                    "A required (hard) rule leaves copies Pending when there are more copies "
+                    "than nodes: use preferredDuringSchedulingIgnoredDuringExecution (with a "
+                    "weight and a podAffinityTerm), or a topologySpreadConstraint with "
+                    "whenUnsatisfiable: ScheduleAnyway.")
+    nodes = {p.node for p in pods}
+    if len(nodes) < 2:
+        raise Wrong(f"All {len(pods)} Pods run on {nodes.pop()}: one failure takes them all.",
+                    "Keep a rule that spreads them (a preferred anti-affinity or a spread "
+                    "constraint over kubernetes.io/hostname).")
+
+
+# --- storage and networking -------------------------------------------------------------------
+
+STORAGE_KINDS = {
+    "Kubernetes emptyDir": "left behind",
+    "Kubernetes local PersistentVolume": "pinned",
+    "Kubernetes PVC from a CSI StorageClass (cloud disk)": "follows",
+    "Swarm local named volume, no placement constraint": "left behind",
+    "Swarm CSI cluster volume": "follows",
+    "Marathon local persistent volume (resident task)": "pinned",
+    "Marathon sandbox": "left behind",
+}
+_STORAGE_HINTS = {
+    "Kubernetes emptyDir": "An emptyDir is created empty with the Pod and deleted with it.",
+    "Kubernetes local PersistentVolume": "A local PV carries node affinity: the scheduler "
+        "places the Pod on that node, and only there.",
+    "Kubernetes PVC from a CSI StorageClass (cloud disk)": "The CSI driver attaches the disk "
+        "to whichever node runs the Pod (within the disk's zone).",
+    "Swarm local named volume, no placement constraint": "A replacement task on another node "
+        "gets a new, empty local volume there: nothing pins it, nothing moves the data.",
+    "Swarm CSI cluster volume": "Cluster volumes (Engine 23.0+) are attached through a CSI "
+        "plugin wherever the task runs.",
+    "Marathon local persistent volume (resident task)": "Resident tasks always relaunch on "
+        "the agent that holds their reserved volume (see the chapter's Try it).",
+    "Marathon sandbox": "The sandbox belongs to the task and is gone with it.",
+}
+
+
+@checker("Right: node-local persistence pins, network storage follows, scratch space is left "
+         "behind.")
+def check_storage_kinds(answer: object) -> None:
+    """``answer``: each of :data:`STORAGE_KINDS` labelled pinned / follows / left behind."""
+    classify(answer, STORAGE_KINDS, ("pinned", "follows", "left behind"), _STORAGE_HINTS)
+
+
+NETWORK_STATEMENTS = {
+    "Kubernetes requires an overlay network.": "false",
+    "Every Kubernetes Pod gets its own IP address, reachable from every other Pod without NAT.":
+        "true",
+    "Swarm connects the services of a stack through VXLAN overlay networks.": "true",
+    "Containers of one Marathon pod cannot share a network namespace.": "false",
+    "Mesos-DNS is a proxy load balancer.": "false",
+    "A Marathon app on the host network uses the agent's ports directly.": "true",
+}
+_NETWORK_HINTS = {
+    "Kubernetes requires an overlay network.": "Kubernetes mandates a flat Pod network, not how "
+        "to build it: routed and eBPF CNI plugins use no overlay (the 2019 article's error).",
+    "Every Kubernetes Pod gets its own IP address, reachable from every other Pod without NAT.":
+        "That is the Kubernetes network model itself (kubernetes.io/docs/concepts/"
+        "services-networking/).",
+    "Swarm connects the services of a stack through VXLAN overlay networks.": "A stack gets a "
+        "default overlay network; Swarm's overlays are VXLAN.",
+    "Containers of one Marathon pod cannot share a network namespace.": "Marathon pods (1.4, "
+        "2017) share a network namespace and volumes.",
+    "Mesos-DNS is a proxy load balancer.": "Mesos-DNS answers DNS queries (A and SRV records); "
+        "the proxy was marathon-lb (HAProxy).",
+    "A Marathon app on the host network uses the agent's ports directly.": "networks: "
+        "[{mode: host}] runs the task in the agent's network namespace, on offered ports.",
+}
+
+
+@checker("Right: the network model is a contract (flat, one IP per Pod); overlays are only one "
+         "way to build it.")
+def check_network_statements(answer: object) -> None:
+    """``answer``: each of :data:`NETWORK_STATEMENTS` marked "true" or "false"."""
+    if isinstance(answer, Mapping):
+        answer = {k: str(v).lower() if isinstance(v, bool) else v for k, v in answer.items()}
+    classify(answer, NETWORK_STATEMENTS, ("true", "false"), _NETWORK_HINTS)
+
+
+# --- scale and workloads ----------------------------------------------------------------------
+
+PLAN = {"nodes": 4000, "pods_per_node": 60, "containers_per_pod": 2}
+_LIMITS = {"nodes": 5000, "pods_per_node": 110, "total_pods": 150_000,
+           "total_containers": 300_000}
+"""Kubernetes' tested thresholds (kubernetes.io/docs/setup/best-practices/cluster-large/)."""
+
+
+@checker("Right: 4,000 nodes and 60 Pods per node are within the thresholds, but 240,000 Pods "
+         "exceed 150,000 and 480,000 containers exceed 300,000.")
+def check_tested_limits(answer: object) -> None:
+    """``answer``: the names among ``nodes, pods_per_node, total_pods, total_containers`` whose
+    threshold :data:`PLAN` exceeds."""
+    if isinstance(answer, str) or not isinstance(answer, Sequence | set | frozenset):
+        raise Wrong("The answer must be a list of limit names.",
+                    f"Choose among {', '.join(map(repr, _LIMITS))}.")
+    mine = {str(a) for a in answer}
+    unknown = mine - set(_LIMITS)
+    if unknown:
+        raise Wrong(f"Unknown limit name(s): {', '.join(sorted(unknown))}.",
+                    f"Choose among {', '.join(map(repr, _LIMITS))}.")
+    values = {"nodes": PLAN["nodes"], "pods_per_node": PLAN["pods_per_node"],
+              "total_pods": PLAN["nodes"] * PLAN["pods_per_node"]}
+    values["total_containers"] = values["total_pods"] * PLAN["containers_per_pod"]
+    truth = {k for k, v in values.items() if v > _LIMITS[k]}
+    if mine == truth:
+        return
+    if truth - mine:
+        missed = sorted(truth - mine)[0]
+        raise Wrong(f"The plan exceeds {missed!r} too.",
+                    f"Multiply it out: {missed} is {values[missed]:,} against a threshold of "
+                    f"{_LIMITS[missed]:,}.")
+    extra = sorted(mine - truth)[0]
+    raise Wrong(f"{extra!r} is within its threshold.",
+                f"{extra} is {values[extra]:,}; the threshold is {_LIMITS[extra]:,}.")
+
+
+WORKLOADS = {
+    "the shop's web front end, always on": "Deployment",
+    "a log collector on every node": "DaemonSet",
+    "a nightly sales report at 02:00": "CronJob",
+    "a one-off database migration before a release": "Job",
+    "a three-member database cluster, each member with its own disk": "StatefulSet",
+}
+_WORKLOAD_HINTS = {
+    "the shop's web front end, always on": "Interchangeable long-running copies: the "
+        "Deployment (a Swarm replicated service, a Marathon app).",
+    "a log collector on every node": "One copy per node is a DaemonSet (Swarm: mode: global).",
+    "a nightly sales report at 02:00": "Runs to completion on a schedule: a CronJob (Mesos era: "
+        "Chronos or Metronome).",
+    "a one-off database migration before a release": "Runs once to completion, with retries "
+        "(backoffLimit): a Job (Swarm: replicated-job).",
+    "a three-member database cluster, each member with its own disk": "Stable names and one "
+        "volume per copy (volumeClaimTemplates): a StatefulSet.",
+}
+
+
+@checker("Right: long-running services, one copy per node, batch once, batch on a schedule, "
+         "and stateful members: five kinds, five controllers.")
+def check_workload_kinds(answer: object) -> None:
+    """``answer``: the Kubernetes kind for each of :data:`WORKLOADS`."""
+    kinds = ("deployment", "daemonset", "cronjob", "job", "statefulset")
+    truth = {k: v.casefold() for k, v in WORKLOADS.items()}
+    classify(answer, truth, kinds, _WORKLOAD_HINTS)
+
+
+# --- the tables -------------------------------------------------------------------------------
+
+@checker("Right: of the eight jobs every orchestrator does, Swarm and Kubernetes differ on "
+         "those, read from the matrix rather than from memory.")
+def check_differing_features(answer: object) -> None:
+    """``answer``: ids of the features in category ``orchestrator_jobs`` where Swarm and
+    Kubernetes differ (:meth:`clustersim.features.Feature.differs`)."""
+    matrix = load_features()
+    storage = matrix.categories["orchestrator_jobs"].features
+    truth = {f_id for f_id, f in storage.items() if f.differs(["swarm", "kubernetes"])}
+    if isinstance(answer, str) or not isinstance(answer, Sequence | set | frozenset):
+        raise Wrong("The answer must be a list of feature ids.",
+                    "Build it with a comprehension over matrix.categories['orchestrator_jobs']"
+                    ".features.")
+    mine = {str(a) for a in answer}
+    unknown = mine - set(storage)
+    if unknown:
+        raise Wrong(f"Not a feature id of that category: {sorted(unknown)[0]!r}.",
+                    f"The ids are the keys: {', '.join(storage)}.")
+    if mine != truth:
+        raise Wrong(f"{len(mine & truth)} of your {len(mine)} are right; {len(truth)} differ.",
+                    "Call feature.differs(['swarm', 'kubernetes']): it compares levels where "
+                    "both cells have one, else values; keep the ids where it returns True.")
+
+
+DESIGN_OR_STATUS = {
+    "how the scheduler places containers": "design",
+    "the latest release": "status",
+    "how service discovery works": "design",
+    "whether the project is maintained": "status",
+    "which companies offer it as a managed service": "status",
+    "how a rolling update replaces copies": "design",
+}
+_DESIGN_HINTS = {
+    "how the scheduler places containers": "Placement rules change rarely and slowly: design.",
+    "the latest release": "Releases change every few months: a status cell needs its date.",
+    "how service discovery works": "Discovery (virtual IPs, DNS) is part of each system's "
+        "design.",
+    "whether the project is maintained": "Mesos went to the Apache Attic in 2025: maintenance "
+        "is status and needs an as-of date.",
+    "which companies offer it as a managed service": "Offerings come and go (DC/OS is gone): "
+        "status.",
+    "how a rolling update replaces copies": "The update algorithm is design.",
+}
+
+
+@checker("Right: design cells stay true for years; status cells change and carry an as-of date.")
+def check_design_or_status(answer: object) -> None:
+    """``answer``: each row of :data:`DESIGN_OR_STATUS` labelled "design" or "status"."""
+    classify(answer, DESIGN_OR_STATUS, ("design", "status"), _DESIGN_HINTS)
+
+
+# --- what 2019 got wrong ----------------------------------------------------------------------
+
+CLAIMS = (
+    ("maturity_status", "first_release", "swarm"),
+    ("maturity_status", "latest_release", "kubernetes"),
+    ("load_balancing", "internal_load_balancing", "mesos"),
+    ("storage", "persistent_storage", "swarm"),
+    ("application_definition", "app_objects", "mesos"),
+    ("network_model", "addressing", "kubernetes"),
+)
+"""(category, feature, system) of the 2019 claims the exercise asks about."""
+
+
+def _claim(category: str, feature: str, system: str) -> Any:
+    return load_features().categories[category].features[feature].cells[system]
+
+
+def claim_text(number: int) -> str:
+    """The paraphrased 2019 claim number ``number`` (1-based) of :data:`CLAIMS`."""
+    category, feature, system = CLAIMS[number - 1]
+    return _claim(category, feature, system).claim_2019.claim
+
+
+_VERDICT_HINTS = {
+    "wrong": "It was false already in 2019, whatever happened since. The matrix cell says: ",
+    "outdated": "It was true when written and has changed since. The matrix cell says: ",
+    "garbled": "The fact behind it was right, but words or layers were mixed up. The matrix "
+               "cell says: ",
+}
+
+
+@checker("Right: those are the fact-check's verdicts. Wrong = false when written, outdated = "
+         "true then but changed, garbled = right fact in mixed-up words or layers.")
+def check_claim_verdicts(answer: object) -> None:
+    """``answer``: {claim number: "wrong" | "outdated" | "garbled"} for :data:`CLAIMS`."""
+    cells = {i: _claim(*c) for i, c in enumerate(CLAIMS, start=1)}
+    truth = {str(i): c.claim_2019.verdict for i, c in cells.items()}
+    hints = {str(i): _VERDICT_HINTS[c.claim_2019.verdict] + f"{c.value} ({c.note})"
+             for i, c in cells.items()}
+    if isinstance(answer, Mapping):
+        answer = {str(k): v for k, v in answer.items()}
+    classify(answer, truth, ("wrong", "outdated", "garbled"), hints)
+
+
+LAYERS = {
+    "resource offers to frameworks": "mesos",
+    "Dominant Resource Fairness between frameworks": "mesos",
+    "application groups with dependencies": "marathon",
+    "placement constraints such as UNIQUE or GROUP_BY": "marathon",
+    "health checks that restart an app's tasks": "marathon",
+    "containerizers that isolate tasks with cgroups": "mesos",
+    "rolling upgrades with minimumHealthCapacity": "marathon",
+}
+_LAYER_HINTS = {
+    "resource offers to frameworks": "Offers are how the Mesos master shares resources.",
+    "Dominant Resource Fairness between frameworks": "DRF is the Mesos master's allocator.",
+    "application groups with dependencies": "Groups and dependencies are Marathon's "
+        "(the 2019 article credited the tree to Mesos).",
+    "placement constraints such as UNIQUE or GROUP_BY": "Marathon checks its constraints "
+        "against each offer it receives; Mesos knows nothing of them.",
+    "health checks that restart an app's tasks": "Mesos runs the checks, but killing and "
+        "replacing unhealthy tasks is Marathon's decision (its health check policy).",
+    "containerizers that isolate tasks with cgroups": "The Mesos agent's containerizer does "
+        "the isolation.",
+    "rolling upgrades with minimumHealthCapacity": "upgradeStrategy is part of a Marathon app.",
+}
+
+
+@checker("Right: Mesos shares resources (offers, DRF, containerizers); Marathon runs "
+         "applications (groups, constraints, health policy, upgrades).")
+def check_layers(answer: object) -> None:
+    """``answer``: each of :data:`LAYERS` labelled "mesos" or "marathon"."""
+    classify(answer, LAYERS, ("mesos", "marathon"), _LAYER_HINTS)
