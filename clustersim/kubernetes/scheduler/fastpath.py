@@ -98,6 +98,7 @@ _STATIC_FILTERS = ("NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffi
 _CACHE_SIZE = 256
 _MEMO_SIZE = 100_000
 _BASE = ("cpu", "memory", "ephemeral-storage")
+_UNSET = (None, None, None, None)
 
 
 def _go_div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -300,12 +301,13 @@ class FastPath:
             self.shapes.clear()
 
     # -- which pods the arrays can decide ---------------------------------------------------
-    def _eligible(self, pod: Mapping[str, Any], requests: Mapping[str, int]) -> bool:
+    def _eligible(
+        self, pod: Mapping[str, Any], spec: Mapping[str, Any], requests: Mapping[str, int]
+    ) -> bool:
         """Whether the arrays decide this pod: no inter-pod affinity anywhere, no node named
         by ``matchFields``, no topology spread beyond the system defaults (which
         :meth:`_spread_scores` computes when the scheduler was made with ``fast_spread``),
         and no resource that no node has."""
-        spec = pod.get("spec") or {}
         affinity = spec.get("affinity")
         if affinity:
             if self.inter_pod and (affinity.get("podAffinity") or affinity.get("podAntiAffinity")):
@@ -410,16 +412,20 @@ class FastPath:
         return entry
 
     # -- static part: filters and raw scores that depend on node objects only -----------------
-    def _static(self, pod: Mapping[str, Any]) -> _Static:
-        spec = pod.get("spec") or {}
-        key = repr(
-            (
-                spec.get("tolerations"),
-                spec.get("nodeSelector"),
-                (spec.get("affinity") or {}).get("nodeAffinity"),
-                spec.get("nodeName"),
-            )
+    @staticmethod
+    def _static_key(spec: Mapping[str, Any]) -> str:
+        """What the static part reads from a pod spec, as text ("" when none of it is set)."""
+        affinity = spec.get("affinity")
+        parts = (
+            spec.get("tolerations"),
+            spec.get("nodeSelector"),
+            affinity.get("nodeAffinity") if affinity else None,
+            spec.get("nodeName"),
         )
+        return "" if parts == _UNSET else repr(parts)
+
+    def _static(self, pod: Mapping[str, Any], key: str) -> _Static:
+        """The static part for ``pod``, whose :meth:`_static_key` is ``key``."""
         entry = self.static_cache.get(key)
         if entry is not None:
             return entry
@@ -517,14 +523,20 @@ class FastPath:
         return _Columns(state, cap, add, [])
 
     def _shape(
-        self, pod: Mapping[str, Any], plain: Mapping[str, int], nz_cpu: int, nz_memory: int
+        self,
+        pod: Mapping[str, Any],
+        spec: Mapping[str, Any],
+        plain: Mapping[str, int],
+        nz_cpu: int,
+        nz_memory: int,
     ) -> _Shape:
         ports = pod_host_ports(pod)
-        static = self._static(pod)
-        key = (id(static), tuple(plain.items()), nz_cpu, nz_memory, tuple(ports))
+        static_key = self._static_key(spec)
+        key = (static_key, tuple(plain.items()), nz_cpu, nz_memory, tuple(ports))
         shape = self.shapes.get(key)
         if shape is not None:
             return shape
+        static = self._static(pod, static_key)
         empty = _Columns([], [], [], [])
         fit = bal = empty
         if "NodeResourcesFit" in self.weights and self.fit is not None:
@@ -658,7 +670,7 @@ class FastPath:
         requested += shape.adds
         allocatable = shape.allocatable.take(idx, 0)
         first, second = shape.split
-        feasible = (requested[:, :first] <= allocatable[:, :first]).all(axis=1)
+        feasible = np.logical_and.reduce(requested[:, :first] <= allocatable[:, :first], axis=1)
         if not static.all_ok:
             feasible &= static.ok[idx]
         if shape.ports and "NodePorts" in self.filters:
@@ -691,13 +703,16 @@ class FastPath:
         if not constant:
             return
         weights = self.weights
-        total = MAX_NODE_SCORE * weights["TaintToleration"] if static.taint_raw is not None else 0
-        if fit is not None:
-            fit *= weights["NodeResourcesFit"]
-            total = fit + total
-        if bal is not None:
-            bal *= weights["NodeResourcesBalancedAllocation"]
-            total = bal + total
+        total = None
+        for part, plugin in ((fit, "NodeResourcesFit"), (bal, "NodeResourcesBalancedAllocation")):
+            if part is not None:
+                if weights[plugin] != 1:
+                    part *= weights[plugin]
+                total = part if total is None else np.add(total, part, out=total)
+        if total is None:
+            total = np.zeros(len(idx), dtype=np.int64)
+        if static.taint_raw is not None:  # every raw score 0: normalized to 100 everywhere
+            total += MAX_NODE_SCORE * weights["TaintToleration"]
         if shape.total is None:
             shape.total = np.empty(len(self.nodes), dtype=np.int64)
         shape.total[idx] = np.where(feasible, total, -1)
@@ -752,10 +767,11 @@ class FastPath:
             self._attach(nodes)
         if self.dirty or self.static_changed:
             self._sync()
+        spec = pod.get("spec") or {}
         plain, nz_cpu, nz_memory = pod_request_sums(pod)
-        if not self._eligible(pod, plain):
+        if not self._eligible(pod, spec, plain):
             return self.s.schedule_reference(pod, nodes)
-        shape = self._shape(pod, plain, nz_cpu, nz_memory)
+        shape = self._shape(pod, spec, plain, nz_cpu, nz_memory)
         base = self.log_base
         position = base + self.log_len
         if shape.seen < base:
