@@ -1,0 +1,124 @@
+"""Checks of the foundation chapters' exercises: right answers pass, typical wrong ones get
+the intended hint, and nonsense never raises."""
+
+from __future__ import annotations
+
+import pytest
+
+from clustersim.exercises.foundations import (
+    DESIRED,
+    NAMESPACE_SITUATIONS,
+    OBSERVED,
+    PROBE,
+    RESTART_SCENARIOS,
+    check_cgroup_limits,
+    check_compose_up,
+    check_filter_rank,
+    check_namespaces,
+    check_reconcile,
+    check_restart_policy,
+    cpu_max,
+    filter_rank_cluster,
+    reconcile,
+)
+
+DOCKER, POD = "docker run --memory 256m --cpus 0.5", "Pod limits {cpu: 1500m, memory: 256M}"
+COMPOSE = {"web": "recreate", "cart": "nothing", "db": "start", "search": "create",
+           "report": "nothing"}
+
+
+def limits(docker_mem: object = 268435456, pod_mem: object = 256_000_000,
+           docker_cpu: object = "50000 100000") -> dict:
+    return {DOCKER: {"memory.max": docker_mem, "cpu.max": docker_cpu},
+            POD: {"memory.max": pod_mem, "cpu.max": "150000 100000"}}
+
+
+@pytest.mark.parametrize("check, answer", [
+    (check_namespaces, None), (check_namespaces, 42), (check_cgroup_limits, {"a": 1}),
+    (check_compose_up, ["web"]), (check_restart_policy, "yes"), (check_reconcile, 3),
+    (check_cgroup_limits, {DOCKER: None, POD: None}),
+])
+def test_nonsense_gets_feedback_not_a_traceback(check, answer) -> None:
+    feedback = check(answer)
+    assert not feedback.passed and feedback.hint
+
+
+def test_namespaces() -> None:
+    assert check_namespaces(dict(NAMESPACE_SITUATIONS)).passed
+    wrong = {**NAMESPACE_SITUATIONS, "sees its first process as PID 1": "cgroup"}
+    assert "cgroup namespace only hides" in check_namespaces(wrong).hint
+    wrong = {**NAMESPACE_SITUATIONS, "is root inside but an unprivileged user on the host": "pid"}
+    assert "user namespace" in check_namespaces(wrong).hint
+    assert "one of" in check_namespaces({**NAMESPACE_SITUATIONS,
+                                         "sees its first process as PID 1": "proc"}).hint
+
+
+def test_cpu_max_follows_the_period() -> None:
+    assert cpu_max("500m") == "50000 100000"
+    assert cpu_max("2") == "200000 100000"
+
+
+def test_cgroup_limits_hints_name_the_unit_mistake() -> None:
+    assert check_cgroup_limits(limits()).passed
+    assert check_cgroup_limits(limits(docker_cpu=" 50000   100000 ")).passed
+    assert "binary" in check_cgroup_limits(limits(docker_mem=256_000_000)).hint
+    assert "10^6" in check_cgroup_limits(limits(pod_mem=256 * 2**20)).hint
+    assert "period" in check_cgroup_limits(limits(docker_cpu="0.5")).hint
+    assert "whole number" in check_cgroup_limits(limits(docker_mem="256m")).message
+
+
+@pytest.mark.parametrize("service, wrong, hint", [
+    ("web", "nothing", "configuration"),
+    ("db", "recreate", "starts the stopped"),
+    ("report", "recreate", "--remove-orphans"),
+    ("search", "start", "creates one"),
+    ("search", "remove", "one of"),
+])
+def test_compose_up_hints(service: str, wrong: str, hint: str) -> None:
+    assert check_compose_up(COMPOSE).passed
+    assert hint in check_compose_up({**COMPOSE, service: wrong}).hint
+
+
+def test_restart_policy_hints() -> None:
+    assert check_restart_policy(dict(RESTART_SCENARIOS)).passed
+    scenarios = list(RESTART_SCENARIOS)
+    lost_host = {**RESTART_SCENARIOS, scenarios[-1]: True}
+    assert "orchestrator" in check_restart_policy(lost_host).hint
+    stopped = {**RESTART_SCENARIOS, scenarios[3]: True}
+    assert "stays stopped" in check_restart_policy(stopped).hint
+    assert "True or False" in check_restart_policy({**RESTART_SCENARIOS,
+                                                    scenarios[0]: "yes"}).message
+
+
+def test_reconcile_counts_only_live_copies() -> None:
+    assert reconcile(DESIRED, OBSERVED) == {"web": 2, "cart": -1, "report": -1}
+    assert reconcile({"a": 2}, [{"service": "a", "state": "running"}] * 2) == {}
+
+
+def test_reconcile_hints() -> None:
+    assert check_reconcile({"web": 2, "cart": -1, "report": -1}).passed
+    assert check_reconcile({"web": 2, "cart": -1, "report": -1, "db": 0}).passed
+    assert "lost" in check_reconcile({"web": 1, "cart": -1, "report": -1}).hint
+    assert "desired count is 0" in check_reconcile({"web": 2, "cart": -1}).hint
+    assert "Desired 2, running 3" in check_reconcile({"web": 2, "cart": 1, "report": -1}).hint
+
+
+def test_filter_rank_agrees_with_the_scheduler() -> None:
+    verdicts = filter_rank_cluster().explain(PROBE)
+    feasible = {n for n, v in verdicts.items() if v.feasible}
+    assert feasible == {"node-a", "node-c"}
+    assert check_filter_rank(feasible, max(feasible, key=lambda n: verdicts[n].total)).passed
+
+
+@pytest.mark.parametrize("feasible, chosen, hint", [
+    ({"node-a", "node-b", "node-c"}, "node-c", "cordoned"),
+    ({"node-a", "node-c", "gpu-1"}, "node-c", "taint"),
+    ({"node-a", "node-c", "node-d"}, "node-c", "one node"),
+    ({"node-a"}, "node-a", "passes the filters too"),
+    ({"node-a", "node-c"}, "node-a", "in proportion"),
+    ({"node-z"}, "node-a", "node-a, node-b"),
+])
+def test_filter_rank_hints(feasible: set, chosen: str, hint: str) -> None:
+    feedback = check_filter_rank(feasible, chosen)
+    assert not feedback.passed
+    assert hint in feedback.hint + feedback.message
