@@ -114,16 +114,19 @@ def plan_html(plan: Sequence[Sequence[dict[str, Any]]]) -> str:
 
 
 def _state(base: Mapping[str, Any], edges: Iterable[tuple[str, str]], factor: float,
-           from_running: bool) -> tuple[dict[str, Any], list]:
-    target = scale_group(with_dependencies(base, edges), factor)
+           from_running: bool, scaled: str | None) -> tuple[dict[str, Any], list]:
+    target = scale_group(with_dependencies(base, edges), factor, scaled)
     original = with_dependencies(base, edges) if from_running else None
     return target, deployment_plan(original, target)
 
 
 def app_tree_explorer(group: Mapping[str, Any] | None = None,
-                      edges: Sequence[tuple[str, str]] = SHOP_EDGES) -> LiveApp:
-    """Check boxes for dependencies, a ``scaleBy`` factor, and "deploy from scratch" or
-    "scale the running group"; shows the group tree coloured by step and the plan."""
+                      edges: Sequence[tuple[str, str]] = SHOP_EDGES,
+                      scaled: str | None = "/shop/web") -> LiveApp:
+    """Check boxes for dependencies, a ``scaleBy`` factor for the group ``scaled`` (None:
+    the whole group; the default leaves the example's database alone, since scaling it would
+    start a second, independent database), and "deploy from scratch" or "scale the running
+    group"; shows the group tree coloured by step and the plan."""
     if group is None:
         group = json.loads(example_text("marathon"))
     base = dict(group)
@@ -131,19 +134,21 @@ def app_tree_explorer(group: Mapping[str, Any] | None = None,
                for d in n.get("dependencies", [])}
     boxes = [widgets.Checkbox(value=edge in present, description=f"{edge[0]} → {edge[1]}",
                               indent=False, layout={"width": "auto"}) for edge in edges]
-    factor = widgets.FloatSlider(value=1.0, min=0.5, max=3.0, step=0.5, description="scaleBy",
-                                 continuous_update=False)
+    factor = widgets.FloatSlider(value=1.0, min=0.5, max=3.0, step=0.5,
+                                 description=f"scaleBy {scaled or ''}".strip(),
+                                 continuous_update=False, style={"description_width": "initial"})
     start = widgets.ToggleButtons(options=[("deploy from scratch", False),
                                            ("scale the running group", True)], value=False)
     plan_box = widgets.HTML()
-    target, plan = _state(base, [e for e in edges if e in present], 1.0, False)
+    target, plan = _state(base, [e for e in edges if e in present], 1.0, False, scaled)
     chart = go.FigureWidget(group_tree(target, plan))
     chart.data[0].uid = "apptree-icicle"
 
     def update(_: object = None) -> None:
         chosen = [e for e, box in zip(edges, boxes, strict=True) if box.value]
         try:
-            target, plan = _state(base, chosen, float(factor.value), bool(start.value))
+            target, plan = _state(base, chosen, float(factor.value), bool(start.value),
+                                  scaled)
         except ValueError as err:
             plan_box.value = error_html(str(err))
             return
@@ -163,10 +168,10 @@ def app_tree_explorer(group: Mapping[str, Any] | None = None,
     def static() -> str:
         shipped = [e for e in edges if e in present]
         views = [("as shipped", shipped, 1.0, False), ("no dependencies", [], 1.0, False),
-                 ("scaleBy 2 of the running group", shipped, 2.0, True)]
+                 (f"scaleBy 2 of {scaled or 'the group'}, running", shipped, 2.0, True)]
         parts = []
         for title, chosen, scale, running in views:
-            target, plan = _state(base, chosen, scale, running)
+            target, plan = _state(base, chosen, scale, running, scaled)
             parts.append(figure_html(group_tree(target, plan, title=f"shop: {title}"),
                                      height=360) + plan_html(plan))
         return "".join(parts)

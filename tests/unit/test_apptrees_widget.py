@@ -81,5 +81,6 @@ def test_explorer_shows_plan_cycle_and_scaling() -> None:
     start.value = True
     factor.value = 2.0
     assert "→ 6" in plan.value and "Start" not in plan.value
+    assert "/shop/db/postgres" not in plan.value      # only /shop/web is scaled
     assert "step" in " ".join(chart.data[0].labels)
     assert "Deployment plan" in app.static_html()
