@@ -142,7 +142,9 @@ class _Columns:
 @dataclass
 class _Shape:
     """Per node, for one pod shape: feasible, Fit and BalancedAllocation scores, and the
-    weighted total (−1 where infeasible) when normalization does not vary.
+    weighted total (−1 where infeasible) when normalization does not vary; then also the
+    highest total (``best``) and the nodes that have it, in node order (``ties``; None
+    when they must be found again).
 
     ``cols``/``adds`` gather the Fit check's, Fit score's and BalancedAllocation's state
     columns in one go, ``allocatable`` holds their allocatable per node (``safe`` the same with
@@ -166,6 +168,8 @@ class _Shape:
     bal_score: np.ndarray
     total: np.ndarray | None
     seen: int
+    best: int = -1
+    ties: np.ndarray | None = None
 
 
 class FastPath:
@@ -713,9 +717,29 @@ class FastPath:
             total = np.zeros(len(idx), dtype=np.int64)
         if static.taint_raw is not None:  # every raw score 0: normalized to 100 everywhere
             total += MAX_NODE_SCORE * weights["TaintToleration"]
+        total = np.where(feasible, total, -1)
         if shape.total is None:
             shape.total = np.empty(len(self.nodes), dtype=np.int64)
-        shape.total[idx] = np.where(feasible, total, -1)
+        shape.total[idx] = total
+        self._update_ties(shape, idx, total)
+
+    @staticmethod
+    def _update_ties(shape: _Shape, idx: np.ndarray, total: np.ndarray) -> None:
+        """Keep ``shape.ties`` after the nodes ``idx`` got the totals ``total``: the old tied
+        nodes that kept the best total, or the changed nodes if one of them now beats it;
+        found again (None) when a changed node reaches the best or no tied node is left."""
+        if shape.ties is None:
+            return
+        highest = total.max()
+        if highest > shape.best:
+            shape.best = int(highest)
+            shape.ties = np.unique(idx[total == highest])
+        elif highest == shape.best:
+            shape.ties = None
+        else:
+            ties = shape.ties
+            ties = ties[shape.total.take(ties) == shape.best]
+            shape.ties = ties if len(ties) else None
 
     def _reference_scores(self, shape: _Shape, i: int) -> None:
         """A node where a scored resource has allocatable 0: upstream leaves that resource
@@ -790,10 +814,15 @@ class FastPath:
             if constraints and feasible.any():
                 spread = self._spread_scores(pod, constraints, shape.static, feasible)
                 totals = np.where(feasible, totals + spread * self.weights["PodTopologySpread"], -1)
-        best = totals.max()
-        if best < 0:
-            return self.s.schedule_reference(pod, nodes)
-        ties = (totals == best).nonzero()[0]
+        if totals is shape.total and shape.ties is not None:
+            ties = shape.ties
+        else:
+            best = totals.max()
+            if best < 0:
+                return self.s.schedule_reference(pod, nodes)
+            ties = (totals == best).nonzero()[0]
+            if totals is shape.total:
+                shape.best, shape.ties = int(best), ties
         pick = ties[0] if len(ties) == 1 else ties[self.s.rng.randrange(len(ties))]
         result = self.results[pick]
         if result is None:
