@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 from typing import Any
 
@@ -69,7 +70,6 @@ class ShopRun:
     events: list[Event]
     failed_node: str | None = None
     failed_at: float | None = None
-    notes: list[str] = field(default_factory=list)
 
     def first_ready(self, tier: str) -> float | None:
         """The first sampled time at which ``tier`` had a ready task (None: never)."""
@@ -243,15 +243,15 @@ def start_order(run: ShopRun) -> list[list[str]]:
 def _traces(runs: dict[str, ShopRun]) -> list[go.Scatter]:
     traces = []
     for index, (system, run) in enumerate(runs.items()):
-        wanted = _wanted(run.api_replicas)
+        wanted, total = _wanted(run.api_replicas), run.total_ready()
         hover = []
         for i, time in enumerate(run.times):
             tiers = ", ".join(f"{tier} {run.ready[tier][i]}/{run.running[tier][i]}"
                               for tier in TIERS)
             hover.append(f"{_NAMES[system]} at t = {time:g} s<br>ready/running: {tiers}"
-                         f"<br>{run.total_ready()[i]} of {wanted} tasks ready")
+                         f"<br>{total[i]} of {wanted} tasks ready")
         traces.append(go.Scatter(
-            x=run.times, y=run.total_ready(), mode="lines+markers", name=_NAMES[system],
+            x=run.times, y=total, mode="lines+markers", name=_NAMES[system],
             line={"color": color_for(index), "shape": "hv",
                   "dash": ("solid", "dash", "dot")[index]},
             hovertext=hover, hoverinfo="text", uid=f"dialects-{system}",
@@ -259,9 +259,19 @@ def _traces(runs: dict[str, ShopRun]) -> list[go.Scatter]:
     return traces
 
 
+@lru_cache(maxsize=32)
 def _wanted(api_replicas: int) -> int:
-    """Tasks the example asks for: db 1, cache 1, api ``api_replicas``, frontend 2."""
-    return 1 + 1 + api_replicas + 2
+    """Tasks the example asks for with the api scaled (as its Kubernetes workloads count)."""
+    return sum(doc["spec"].get("replicas", 1) for doc in shop_source("kubernetes", api_replicas)
+               if doc["kind"] in ("Deployment", "StatefulSet"))
+
+
+def _failure_shapes(failed_at: float | None) -> list[dict[str, Any]]:
+    """A dotted vertical line at the failure, if any."""
+    if failed_at is None:
+        return []
+    return [{"type": "line", "x0": failed_at, "x1": failed_at, "y0": 0, "y1": 1,
+             "yref": "paper", "line": {"color": "#D55E00", "dash": "dot"}}]
 
 
 def _title(runs: dict[str, ShopRun]) -> str:
@@ -294,10 +304,7 @@ def readiness_figure(runs: dict[str, ShopRun]) -> go.Figure:
 
 def _layout(fig: go.Figure, runs: dict[str, ShopRun]) -> None:
     run = next(iter(runs.values()))
-    shapes = []
-    if run.failed_at is not None:
-        shapes.append({"type": "line", "x0": run.failed_at, "x1": run.failed_at, "y0": 0,
-                       "y1": 1, "yref": "paper", "line": {"color": "#D55E00", "dash": "dot"}})
+    shapes = _failure_shapes(run.failed_at)
     fig.update_layout(**base_layout(_title(runs)), xaxis_title="simulated time (s)",
                       yaxis_title="ready tasks (all tiers)", shapes=shapes,
                       yaxis_range=[0, _wanted(run.api_replicas) + 1], legend_title_text="system")
@@ -320,9 +327,7 @@ def scenarios_figure(replicas: Sequence[int] = (1, 3, 5), fail_at: float = 60.0,
             name = f"{count}" + (" + fail" if failure else "")
             frames.append(go.Frame(data=_traces(runs), name=name, layout={
                 "title": {"text": _title(runs)}, "yaxis": {"range": [0, _wanted(count) + 1]},
-                "shapes": [{"type": "line", "x0": failure, "x1": failure, "y0": 0, "y1": 1,
-                            "yref": "paper", "line": {"color": "#D55E00", "dash": "dot"}}]
-                if failure else []}))
+                "shapes": _failure_shapes(failure)}))
     fig = go.Figure(data=frames[0].data, frames=frames)
     fig.update_layout(**base_layout(frames[0].layout.title.text), xaxis_title="simulated time (s)",
                       yaxis_title="ready tasks (all tiers)", legend_title_text="system",
