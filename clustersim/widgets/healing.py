@@ -239,9 +239,10 @@ def _static_figure(tolerations: Sequence[float]) -> go.Figure:
     for seconds in tolerations:
         fig = healing_figure([node_failure_run("kubernetes", toleration_seconds=seconds),
                               *others])
-        frames.append(go.Frame(data=fig.data, name=f"{seconds:g}",
-                               layout={"title": {"text": f"node-1 fails at t = 30 s; "
-                                                 f"Kubernetes tolerationSeconds = {seconds:g}"}}))
+        frames.append(go.Frame(data=fig.data, name=f"{seconds:g}", layout={
+            "title": {"text": f"node-1 fails at t = 30 s; Kubernetes tolerationSeconds = "
+                              f"{seconds:g}"},
+            "shapes": fig.layout.shapes, "annotations": fig.layout.annotations}))
     fig = healing_figure([node_failure_run("kubernetes", toleration_seconds=tolerations[-1]),
                           *others])
     fig.frames = frames
