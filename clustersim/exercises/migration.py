@@ -1,0 +1,222 @@
+"""Checks for the exercises of the migration chapter and of "from toy to real": translating
+Marathon fields by hand, replacing a Marathon constraint that has no Kubernetes equivalent,
+and fixing manifests until the real systems' published schemas accept them.
+
+The reference translation is :func:`clustersim.translate.marathon_to_kubernetes`; placements
+are compared by running the Marathon app in :class:`clustersim.mesos.MesosCluster` (mesosphere/
+marathon ``Constraints.scala``, ``MAX_PER``) and the Deployment in
+:class:`clustersim.kubernetes.KubernetesCluster` (kubernetes/kubernetes ``pkg/scheduler/
+framework/plugins/podtopologyspread``). Schemas are those of :mod:`clustersim.schemas`
+(kubernetes-validate for Kubernetes 1.37, the Compose specification's JSON schema).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+from clustersim.exercises.answers import whole_number
+from clustersim.exercises.checker import Wrong, checker
+from clustersim.kubernetes import KubernetesCluster
+from clustersim.manifests import ManifestError, load_manifests
+from clustersim.marathon import Marathon
+from clustersim.mesos import MesosCluster
+from clustersim.node import Node
+from clustersim.quantity import QuantityError, parse_quantity
+from clustersim.schemas import validate_compose, validate_kubernetes
+from clustersim.swarm import SwarmCluster
+from clustersim.translate import marathon_to_kubernetes
+
+__all__ = [
+    "API_APP", "CACHE_APP", "RACKS", "check_current_ingress", "check_max_per",
+    "check_resources_by_hand", "check_stack_schema", "marathon_racks", "rack_nodes",
+]
+
+API_APP = {"id": "/shop/api", "instances": 3, "cpus": 0.25, "mem": 384,
+           "container": {"type": "DOCKER", "docker": {"image": "shop/api:2.1"}}}
+CACHE_APP = {"id": "/shop/cache", "instances": 6, "cpus": 0.25, "mem": 384,
+             "container": {"type": "DOCKER", "docker": {"image": "redis:7"}},
+             "constraints": [["rack", "MAX_PER", "2"]]}
+RACKS = {"node-1": "rack-1", "node-2": "rack-1", "node-3": "rack-1", "node-4": "rack-1",
+         "node-5": "rack-2", "node-6": "rack-3"}
+"""Six machines in three racks of unequal size: the rack is a node label (Kubernetes) and an
+agent attribute (Mesos)."""
+
+
+def rack_nodes() -> list[Node]:
+    """The six machines of :data:`RACKS`, 4 CPUs and 8 GiB each."""
+    return [Node(name, cpu=4, memory="8Gi", labels={"rack": rack}, attributes={"rack": rack})
+            for name, rack in RACKS.items()]
+
+
+# --- migration --------------------------------------------------------------------------------
+
+@checker("Right: instances → replicas, cpus → a CPU request, mem (MiB) → a memory request in Mi.")
+def check_resources_by_hand(answer: object) -> None:
+    """``answer``: {replicas, cpu, memory} of the Deployment that :data:`API_APP` becomes."""
+    keys = ("replicas", "cpu", "memory")
+    if not isinstance(answer, Mapping) or set(answer) != set(keys):
+        raise Wrong("The answer must be a dict with the keys replicas, cpu, memory.",
+                    "Keep the starter's keys; fill in the values.")
+    deployment = marathon_to_kubernetes(API_APP).objects[0]
+    pod = deployment["spec"]["template"]["spec"]
+    requests = pod["containers"][0]["resources"]["requests"]
+    if whole_number(answer["replicas"], "replicas") != deployment["spec"]["replicas"]:
+        raise Wrong(f"replicas is not {answer['replicas']}.", "instances becomes replicas.")
+    for key in ("cpu", "memory"):
+        value = answer[key]
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            raise Wrong(f"{key} must be a Kubernetes quantity such as \"500m\" or \"1Gi\".",
+                        "Write it as a string.")
+        try:
+            mine = parse_quantity(value)
+        except QuantityError as err:
+            raise Wrong(f"{key} = {value!r} is not a quantity: {err}",
+                        "Use a number with a suffix such as m, Mi or Gi.") from None
+        if mine != parse_quantity(requests[key]):
+            if key == "memory" and mine == parse_quantity(f"{API_APP['mem']}M"):
+                hint = "Marathon's mem is in MiB (2^20 bytes): use the suffix Mi, not M."
+            elif key == "memory" and mine == API_APP["mem"]:
+                hint = "A bare number is bytes in Kubernetes: add the unit (Mi)."
+            elif key == "cpu":
+                hint = ("cpus is a share of cores: 0.25 cores is 250m (or 0.25); 250 without a "
+                        "suffix would be 250 cores.")
+            else:
+                hint = "mem is MiB: write it with the Mi suffix."
+            raise Wrong(f"{key} = {value!r} is not what {API_APP['id']} asks for.", hint)
+
+
+def marathon_racks() -> Counter:
+    """Running tasks per rack when Marathon deploys :data:`CACHE_APP` on :func:`rack_nodes`."""
+    mesos = MesosCluster(rack_nodes(), seed=0)
+    marathon = mesos.register(Marathon())
+    marathon.deploy(CACHE_APP)
+    mesos.run(until=60)
+    return Counter(RACKS[t.node] for t in mesos.snapshot().tasks if t.state == "TASK_RUNNING")
+
+
+@checker("Right: a spread over racks with DoNotSchedule places two per rack, as MAX_PER 2 did. "
+         "It is not the same rule: add a seventh replica and Kubernetes would still place it "
+         "(skew 1), where Marathon would leave it waiting.")
+def check_max_per(manifest: object) -> None:
+    """``manifest``: a Deployment for /shop/cache that places like Marathon's MAX_PER 2 on
+    :func:`rack_nodes`: six replicas, two per rack."""
+    if not isinstance(manifest, str | Mapping):
+        raise Wrong("The answer must be the Deployment as YAML text.",
+                    "Keep the triple quotes of the starter cell.")
+    try:
+        specs = load_manifests(manifest, name="your Deployment")
+    except ManifestError as err:
+        raise Wrong(f"It does not load: {err}", "Read the field path in the message.") from None
+    if len(specs) != 1 or specs[0].kind != "Deployment":
+        raise Wrong("Expected exactly one Deployment.", "Keep the starter's single document.")
+    deployment = specs[0].manifest
+    if deployment["spec"].get("replicas") != CACHE_APP["instances"]:
+        raise Wrong("Keep the six replicas of the Marathon app.", "replicas: 6.")
+    cluster = KubernetesCluster(rack_nodes(), seed=0)
+    cluster.apply(deployment)
+    cluster.run(until=60)
+    pods = [p for p in cluster.pods() if p.owner == f"Deployment/{deployment['metadata']['name']}"]
+    pending = [p for p in pods if p.node is None]
+    racks = Counter(RACKS[p.node] for p in pods if p.node)
+    want = marathon_racks()
+    if pending:
+        raise Wrong(f"{len(pending)} Pod(s) stay Pending: {pending[0].message}",
+                    "Required anti-affinity over rack allows one Pod per rack (MAX_PER 1), not "
+                    "two. Keep the counts even instead: a topologySpreadConstraint.")
+    if racks != want:
+        shown = ", ".join(f"{r}: {n}" for r, n in sorted(racks.items()))
+        hint = ("Without a rule over the rack label the scheduler spreads over nodes, and "
+                "rack-1 has four of them." if not _spreads_over_rack(deployment) else
+                "ScheduleAnyway only prefers an even spread: use whenUnsatisfiable: "
+                "DoNotSchedule, maxSkew: 1, topologyKey: rack.")
+        raise Wrong(f"Per rack: {shown}; Marathon placed two in each rack.", hint)
+
+
+def _spreads_over_rack(deployment: Mapping[str, Any]) -> bool:
+    spec = deployment["spec"]["template"].get("spec") or {}
+    return any(c.get("topologyKey") == "rack" for c in spec.get("topologySpreadConstraints") or [])
+
+
+# --- from toy to real -------------------------------------------------------------------------
+
+def _one(manifest: object, what: str) -> dict[str, Any]:
+    import yaml
+
+    if isinstance(manifest, Mapping):
+        return dict(manifest)
+    if not isinstance(manifest, str):
+        raise Wrong(f"The answer must be the {what} as YAML text.",
+                    "Keep the triple quotes of the starter cell.")
+    try:
+        documents = [d for d in yaml.safe_load_all(manifest) if d is not None]
+    except yaml.YAMLError as err:
+        raise Wrong(f"It is not valid YAML: {err}", "Check the indentation.") from None
+    if len(documents) != 1 or not isinstance(documents[0], Mapping):
+        raise Wrong(f"Expected one {what}, found {len(documents)} document(s).",
+                    "Keep the starter's single document.")
+    return dict(documents[0])
+
+
+@checker("Right: networking.k8s.io/v1 is served by Kubernetes 1.37, and the Ingress still sends "
+         "/ on shop.example.com to the Service web on port 80.")
+def check_current_ingress(manifest: object) -> None:
+    """``manifest``: the Ingress of the starter, valid for Kubernetes 1.37, same routing."""
+    ingress = _one(manifest, "Ingress")
+    problems = validate_kubernetes(ingress)
+    if problems:
+        first = problems[0]
+        text = str(first)
+        if first.path == "apiVersion":
+            hint = ("extensions/v1beta1 Ingress was removed in 1.22; networking.k8s.io/v1 is the "
+                    "version served now (kubernetes.io/docs/reference/using-api/"
+                    "deprecation-guide/).")
+        elif "pathType" in text:
+            hint = "v1 requires pathType on every path: Prefix, Exact or ImplementationSpecific."
+        elif "serviceName" in text or "servicePort" in text:
+            hint = ("In v1 the backend is service: {name: web, port: {number: 80}} instead of "
+                    "serviceName/servicePort.")
+        else:
+            hint = "Read the field path; the v1 Ingress schema is in the Kubernetes API docs."
+        raise Wrong(f"{len(problems)} problem(s), the first: {text}", hint)
+    try:
+        rule = ingress["spec"]["rules"][0]
+        path = rule["http"]["paths"][0]
+        service = path["backend"]["service"]
+        routed = (rule.get("host"), path.get("path"), service["name"], service["port"]["number"])
+    except (KeyError, IndexError, TypeError):
+        raise Wrong("It validates, but the route is gone.",
+                    "Keep one rule: host shop.example.com, path /, Service web, port 80.") from None
+    if routed != ("shop.example.com", "/", "web", 80):
+        raise Wrong(f"The route changed: {routed}.",
+                    "Keep host shop.example.com, path /, Service web, port number 80.")
+
+
+@checker("Right: the stack passes the Compose specification's schema and Swarm runs three "
+         "replicas of web.")
+def check_stack_schema(text: object) -> None:
+    """``text``: the stack file of the starter, fixed so that the schema accepts it and
+    ``docker stack deploy`` (the Swarm simulator) runs three ``web`` tasks."""
+    stack = _one(text, "stack file")
+    problems = validate_compose(stack)
+    if problems:
+        first = str(problems[0])
+        hint = ("The schema refuses unknown keys: the deploy key for the number of copies is "
+                "replicas." if "replica'" in first else
+                "Read the field path: the schema names the key it does not know or the type "
+                "it expected.")
+        raise Wrong(f"{len(problems)} schema problem(s), the first: {first}", hint)
+    swarm = SwarmCluster(Node.many(3, "node", cpu=2, memory="4Gi", role="manager"), seed=0)
+    try:
+        swarm.deploy_stack("shop", stack)
+    except ManifestError as err:
+        raise Wrong(f"The schema accepts it, the simulator does not: {err}",
+                    "Read the field path in the message.") from None
+    swarm.run(until=60)
+    running = [t for t in swarm.snapshot().tasks if t.owner.endswith("web") and t.node
+               and t.state.lower() == "running"]
+    if len(running) != 3:
+        raise Wrong(f"{len(running)} web task(s) run, not 3.",
+                    "deploy.replicas is a number (3), and the reservations must fit on a node "
+                    "with 2 CPUs and 4 GiB.")
