@@ -144,3 +144,10 @@ def test_static_rendering_has_the_note_and_a_toleration_slider():
     assert "Kubernetes tolerationSeconds: " in html
     bundle = healing_app()._repr_mimebundle_()
     assert bundle["text/plain"].count("\n") == 0
+
+
+def test_static_frames_move_the_eviction_mark_with_the_toleration():
+    fig = healing._static_figure([0, 300])
+    evicted = [[a.x for a in frame.layout.annotations if a.text == "evicted"]
+               for frame in fig.frames]
+    assert evicted == [[80], [380]]
