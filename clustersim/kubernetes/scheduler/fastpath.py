@@ -201,6 +201,7 @@ class FastPath:
         self.fit = self.s.plugins.get("NodeResourcesFit")
         self.bal = self.s.plugins.get("NodeResourcesBalancedAllocation")
         self.spread = self.s.plugins.get("PodTopologySpread")
+        self.spread_scored = self.spread is not None and "PodTopologySpread" in self.weights
         self.selector_counts: dict[str, tuple[str, Mapping[str, Any] | None, np.ndarray]] = {}
         self.label_ids: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.match_memo: dict[tuple[str, tuple], bool] = {}
@@ -230,7 +231,7 @@ class FastPath:
         self.state = np.zeros((n, r + 3), dtype=np.int64)
         self.cap = np.zeros((n, r + 1), dtype=np.int64)
         self.has_ports = np.zeros(n, dtype=bool)
-        self.affinity_pods = np.zeros(n, dtype=np.int64)
+        self.affinity_pods = [0] * n
         self.affinity_total = 0
         self.seen_pods: list[tuple[list, int, int]] = [([], 0, 0)] * n
         self.results = [None] * n
@@ -277,9 +278,8 @@ class FastPath:
         )
         self.has_ports[i] = bool(node.used_ports)
         with_affinity = len(node.pods_with_affinity)
-        if with_affinity or self.affinity_pods[i]:
-            self.affinity_total += with_affinity - int(self.affinity_pods[i])
-            self.affinity_pods[i] = with_affinity
+        self.affinity_total += with_affinity - self.affinity_pods[i]
+        self.affinity_pods[i] = with_affinity
         if not self.selector_counts:
             return
         seen, seen_count, seen_edits = self.seen_pods[i]
@@ -760,9 +760,8 @@ class FastPath:
         return total
 
     def _totals(self, shape: _Shape) -> np.ndarray:
-        """Weighted totals, −1 where infeasible, normalizing over this pod's feasible nodes."""
-        if shape.total is not None:
-            return shape.total
+        """Weighted totals, −1 where infeasible, normalizing over this pod's feasible nodes
+        (for a shape whose normalized scores vary; the others keep ``shape.total``)."""
         feasible = shape.feasible
         total = self._weighted(shape, np.arange(len(self.nodes)))
         static = shape.static
@@ -803,12 +802,8 @@ class FastPath:
         elif shape.seen < position:
             self._compute(shape, self.log[shape.seen - base : self.log_len])
         shape.seen = position
-        totals = self._totals(shape)
-        if (
-            self.spread is not None
-            and self.s.lister is not None
-            and "PodTopologySpread" in self.weights
-        ):
+        totals = shape.total if shape.total is not None else self._totals(shape)
+        if self.spread_scored and self.s.lister is not None:
             constraints = self.spread.constraints(pod, "ScheduleAnyway", self.s.lister)
             feasible = totals >= 0
             if constraints and feasible.any():
@@ -823,7 +818,7 @@ class FastPath:
             ties = (totals == best).nonzero()[0]
             if totals is shape.total:
                 shape.best, shape.ties = int(best), ties
-        pick = ties[0] if len(ties) == 1 else ties[self.s.rng.randrange(len(ties))]
+        pick = int(ties[0] if len(ties) == 1 else ties[self.s.rng.randrange(len(ties))])
         result = self.results[pick]
         if result is None:
             result = self.results[pick] = self.result_type(self.nodes[pick].name)
