@@ -1,0 +1,158 @@
+"""Checks for the Kubernetes chapter (``book/orchestrators/kubernetes.md``).
+
+- :func:`check_least_allocated`: the ``NodeResourcesFit`` (LeastAllocated) score of each node
+  for a Pod, by hand, compared with :meth:`KubernetesCluster.explain` (kubernetes/kubernetes
+  ``pkg/scheduler/framework/plugins/noderesources/least_allocated.go``).
+- :func:`check_gpu_pod`: a Pod the learner writes that must run on the tainted GPU node and
+  nowhere else: ``nodeSelector`` (or node affinity) plus a toleration (``TaintToleration`` and
+  ``NodeAffinity`` filter plugins, ``pkg/scheduler/framework/plugins/tainttoleration`` and
+  ``.../nodeaffinity``), applied to a :class:`KubernetesCluster`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from clustersim.exercises.checker import Wrong, checker
+from clustersim.kubernetes import KubernetesCluster, default_nodes
+from clustersim.manifests import ManifestError
+from clustersim.manifests.safe_yaml import load_documents
+from clustersim.node import Node
+
+__all__ = ["GPU_TAINT", "SCORE_PROBE", "check_gpu_pod", "check_least_allocated", "gpu_cluster",
+           "gpu_nodes", "least_allocated", "score_cluster"]
+
+_GIB = 2**30
+SCORE_NODES = {"node-a": (4000, 8 * _GIB), "node-b": (8000, 16 * _GIB), "node-c": (2000, 8 * _GIB)}
+"""Allocatable (millicores, bytes) of each node of :func:`score_cluster`."""
+EXISTING = {"node-a": (2000, 2 * _GIB), "node-b": (5000, 4 * _GIB), "node-c": (0, 0)}
+"""Requests already on each node (one pinned Pod on node-a and on node-b)."""
+SCORE_PROBE = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"},
+               "spec": {"containers": [{"name": "web", "image": "shop/web:2.0.2",
+                                        "resources": {"requests": {"cpu": "1",
+                                                                   "memory": "2Gi"}}}]}}
+_PROBE_REQUEST = (1000, 2 * _GIB)
+
+
+def least_allocated(allocatable: tuple[int, int], requested: tuple[int, int]) -> int:
+    """LeastAllocated with CPU and memory weighted 1: per resource ``(allocatable -
+    requested) * 100 // allocatable``, then the integer mean (least_allocated.go)."""
+    per = [(a - r) * 100 // a for a, r in zip(allocatable, requested, strict=True)]
+    return sum(per) // len(per)
+
+
+def score_cluster() -> KubernetesCluster:
+    """Three nodes; ``batch-a`` (2 CPU, 2 GiB) runs on node-a, ``batch-b`` (5 CPU, 4 GiB) on
+    node-b."""
+    cluster = KubernetesCluster([Node(name, cpu=cpu // 1000, memory=memory, zone=f"zone-{name[-1]}")
+                                 for name, (cpu, memory) in SCORE_NODES.items()], seed=0)
+    cluster.apply([
+        {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": f"batch-{node[-1]}"},
+         "spec": {"nodeSelector": {"kubernetes.io/hostname": node},
+                  "containers": [{"name": "batch", "image": "shop/batch:1.0",
+                                  "resources": {"requests": {"cpu": f"{cpu}m",
+                                                             "memory": str(memory)}}}]}}
+        for node, (cpu, memory) in EXISTING.items() if cpu])
+    cluster.run(until=60)
+    return cluster
+
+
+def _score_hint(node: str, given: int) -> str:
+    allocatable, existing = SCORE_NODES[node], EXISTING[node]
+    with_pod = tuple(e + p for e, p in zip(existing, _PROBE_REQUEST, strict=True))
+    if given == least_allocated(allocatable, existing):
+        return "Count the incoming Pod's requests too: the score is for the node after placing it."
+    if given == 100 - least_allocated(allocatable, with_pod):
+        return "LeastAllocated scores the *free* share (allocatable − requested), not the used one."
+    exact = sum((a - r) * 100 / a for a, r in zip(allocatable, with_pod, strict=True)) / 2
+    if given == round(exact) or given == int(exact + 0.5):
+        return ("Kubernetes uses integer division at each step: drop the fraction of each "
+                "resource's score, then of the mean.")
+    return ("Per resource: (allocatable − requested) × 100 // allocatable, with requested "
+            "including the new Pod; then the mean of CPU and memory, rounded down.")
+
+
+@checker("Right: 37, 43 and 62. The small empty node-c scores highest: LeastAllocated compares "
+         "free shares, not free amounts.")
+def check_least_allocated(answer: object) -> None:
+    """``answer``: ``{node: NodeResourcesFit score}`` for :data:`SCORE_PROBE` on
+    :func:`score_cluster`."""
+    if not isinstance(answer, Mapping) or set(answer) != set(SCORE_NODES):
+        raise Wrong(f"The answer must be a dict with the keys {', '.join(SCORE_NODES)}.",
+                    "Keep the starter's dict.")
+    verdicts = score_cluster().explain(SCORE_PROBE)
+    for node in SCORE_NODES:
+        given = answer[node]
+        if given is None:
+            raise Wrong(f"{node}: no score yet.", "Replace every None with a whole number.")
+        if isinstance(given, bool) or not isinstance(given, int | float) or given != int(given):
+            raise Wrong(f"{node}: {given!r} is not a whole number.",
+                        "Scheduler scores are integers from 0 to 100.")
+        right = verdicts[node].scores["NodeResourcesFit"]
+        if int(given) != right:
+            raise Wrong(f"{node}: not {given}.", _score_hint(node, int(given)))
+
+
+GPU_TAINT = {"key": "nvidia.com/gpu", "value": "present", "effect": "NoSchedule"}
+
+
+def gpu_nodes() -> list[Node]:
+    """:func:`default_nodes` plus ``gpu-1`` (8 CPU, 64 GiB, label ``accelerator=nvidia``,
+    taint :data:`GPU_TAINT`)."""
+    return [*default_nodes(), Node("gpu-1", cpu=8, memory="64Gi", zone="zone-a",
+                                   labels={"accelerator": "nvidia"}, taints=[GPU_TAINT])]
+
+
+def gpu_cluster() -> KubernetesCluster:
+    """A cluster of :func:`gpu_nodes`."""
+    return KubernetesCluster(gpu_nodes(), seed=0)
+
+
+def _pod(manifest: object) -> dict[str, Any]:
+    if isinstance(manifest, str):
+        try:
+            documents = load_documents(manifest, "your Pod")
+        except ManifestError as err:
+            raise Wrong(f"The YAML cannot be read: {err}", "Check the indentation and colons "
+                        "near the line it names.") from None
+        if len(documents) != 1:
+            raise Wrong(f"The text holds {len(documents)} YAML documents.", "Write one Pod.")
+        manifest = documents[0].data
+    if not isinstance(manifest, Mapping) or manifest.get("kind") != "Pod":
+        raise Wrong("The manifest is not a Pod.", "Start from the starter: kind: Pod.")
+    return dict(manifest)
+
+
+@checker("Right: the Pod runs on gpu-1, and no other node would take it: the node selector "
+         "keeps it off ordinary nodes, the toleration lets it past the taint.")
+def check_gpu_pod(manifest: object) -> None:
+    """``manifest``: a Pod (YAML text or dict) that must run on ``gpu-1`` of
+    :func:`gpu_cluster`, and could not run on any other node."""
+    pod = _pod(manifest)
+    cluster = gpu_cluster()
+    try:
+        cluster.apply(pod)
+    except ValueError as err:  # ManifestError, AdmissionError: what kubectl apply would refuse
+        raise Wrong(f"The manifest is not accepted: {err}", "Fix what the message names.") from None
+    cluster.run(until=60)
+    verdicts = cluster.explain(pod)
+    placed = next(p for p in cluster.pods() if p.name == pod["metadata"]["name"])
+    others = sorted(n for n, v in verdicts.items() if v.feasible and n != "gpu-1")
+    if placed.node is None:
+        reasons = "; ".join(verdicts["gpu-1"].reasons)
+        hint = ("Add a toleration for the taint: key nvidia.com/gpu, effect NoSchedule "
+                "(operator Equal with value present, or operator Exists)."
+                if "taint" in reasons else
+                "Make sure the node selector matches gpu-1's label accelerator=nvidia."
+                if "affinity" in reasons or "selector" in reasons else
+                "Ask explain(pod) why gpu-1 refuses it.")
+        raise Wrong(f"The Pod stays Pending: {placed.message or reasons}", hint)
+    if placed.node != "gpu-1":
+        raise Wrong(f"The Pod runs on {placed.node}, not on gpu-1.",
+                    "A toleration only *allows* the tainted node; it does not attract the Pod. "
+                    "Add nodeSelector: {accelerator: nvidia}.")
+    if others:
+        raise Wrong(f"It landed on gpu-1, but {', '.join(others)} would take it as well.",
+                    "It won on scores this time. Add nodeSelector: {accelerator: nvidia} so that "
+                    "ordinary nodes are filtered out.")

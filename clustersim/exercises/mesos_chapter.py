@@ -1,0 +1,122 @@
+"""Checks for the Mesos and Marathon chapter (``book/orchestrators/mesos-marathon.md``).
+
+- :func:`check_offer_verdicts`: which offers Marathon accepts for the next instance of an
+  app with ``GROUP_BY`` and ``MAX_PER`` constraints, compared with
+  :func:`clustersim.marathon.constraint_accepts` (mesosphere/marathon
+  ``src/main/scala/mesosphere/mesos/Constraints.scala``).
+- :func:`check_rack_constraints`: constraints the learner writes so that six instances run
+  two per rack and never two on one agent, deployed with :class:`clustersim.marathon.Marathon`
+  on a :class:`clustersim.mesos.MesosCluster`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from clustersim.exercises.checker import Wrong, checker
+from clustersim.marathon import Marathon, constraint_accepts
+from clustersim.mesos import MesosCluster
+from clustersim.node import Node
+
+__all__ = ["CACHE_APP", "OFFERS", "PLACED", "RACK_AGENTS", "VERDICT_APP", "check_offer_verdicts",
+           "check_rack_constraints", "deploy_cache", "offer_verdicts"]
+
+VERDICT_APP = {"id": "/shop/cache", "instances": 6,
+               "constraints": [["rack", "GROUP_BY", "3"], ["hostname", "MAX_PER", "2"]]}
+PLACED = [{"hostname": host, "attributes": {"rack": rack}} for host, rack in (
+    ("agent-1", "rack-1"), ("agent-1", "rack-1"), ("agent-3", "rack-2"),
+    ("agent-5", "rack-3"), ("agent-5", "rack-3"))]
+"""The five instances already running (the sixth is being placed)."""
+OFFERS = [{"hostname": host, "attributes": {"rack": rack} if rack else {}} for host, rack in (
+    ("agent-1", "rack-1"), ("agent-2", "rack-1"), ("agent-3", "rack-2"), ("agent-4", "rack-2"),
+    ("agent-5", "rack-3"), ("agent-6", None))]
+"""One offer from each agent; agent-6 has no ``rack`` attribute."""
+
+
+def offer_verdicts() -> dict[str, list[bool]]:
+    """For each offer, whether each of :data:`VERDICT_APP`'s constraints accepts it."""
+    return {o["hostname"]: [constraint_accepts(c, o, PLACED, VERDICT_APP["instances"])
+                            for c in VERDICT_APP["constraints"]] for o in OFFERS}
+
+
+@checker("Right: only agent-3 and agent-4. rack-1 and rack-3 already hold their 2 of 6, "
+         "agent-1 and agent-5 hold 2 instances each, and agent-6 has no rack to group by.")
+def check_offer_verdicts(accepted: object) -> None:
+    """``accepted``: the hostnames of :data:`OFFERS` that Marathon can use for the sixth
+    instance of :data:`VERDICT_APP`, given :data:`PLACED`."""
+    if isinstance(accepted, str) or not isinstance(accepted, Iterable):
+        raise Wrong("The answer must be a set of agent names.", 'Write e.g. {"agent-1"}.')
+    given = {str(a) for a in accepted}
+    verdicts = offer_verdicts()
+    unknown = given - set(verdicts)
+    if unknown:
+        raise Wrong(f"No offer comes from {', '.join(sorted(unknown))}.",
+                    f"The offers come from {', '.join(verdicts)}.")
+    right = {host for host, ok in verdicts.items() if all(ok)}
+    if given == right:
+        return
+    if "agent-6" in given:
+        raise Wrong("agent-6's offer is declined.",
+                    "An offer without the constraint's attribute fails every operator except "
+                    "UNLIKE: agent-6 has no rack.")
+    if "agent-2" in given:
+        raise Wrong("agent-2's offer is declined.",
+                    "GROUP_BY 3 with 6 instances allows 2 per rack, and rack-1 already has 2 "
+                    "(both on agent-1). MAX_PER is fine there; GROUP_BY is not.")
+    if given & {"agent-1", "agent-5"}:
+        raise Wrong(f"{', '.join(sorted(given & {'agent-1', 'agent-5'}))}: declined.",
+                    "MAX_PER 2 on hostname: that agent already runs 2 instances.")
+    raise Wrong(f"{', '.join(sorted(right - given))} would be accepted too.",
+                "rack-2 holds only 1 of its 2 instances, and neither of its agents runs 2.")
+
+
+RACK_AGENTS = {"rack-1": 5, "rack-2": 2, "rack-3": 2}
+"""Agents per rack: rack-1 is much bigger than the others."""
+CACHE_APP = {"id": "/shop/cache", "cmd": "redis-server --port $PORT0", "cpus": 0.5, "mem": 512,
+             "instances": 6}
+
+
+def deploy_cache(constraints: Any) -> list[Any]:
+    """Deploy :data:`CACHE_APP` with ``constraints`` on agents :data:`RACK_AGENTS`; return
+    its instances after two simulated minutes."""
+    nodes = [Node(f"{rack}-agent-{i}", cpu=4, memory="8Gi", attributes={"rack": rack})
+             for rack, count in RACK_AGENTS.items() for i in range(1, count + 1)]
+    cluster = MesosCluster(nodes, seed=0)
+    marathon = cluster.register(Marathon())
+    marathon.deploy({**CACHE_APP, "constraints": constraints})
+    cluster.run(until=120)
+    return [i for i in marathon.instances(CACHE_APP["id"]) if i.state == "Running"]
+
+
+@checker("Right: two instances per rack, none sharing an agent. Marathon takes the first "
+         "offer that passes every constraint, so without them the offers decide.")
+def check_rack_constraints(constraints: object) -> None:
+    """``constraints``: Marathon constraints for :data:`CACHE_APP` so that its 6 instances run
+    2 per rack and at most one per agent."""
+    if not isinstance(constraints, list) or not all(isinstance(c, list) for c in constraints):
+        raise Wrong("constraints must be a list of lists, e.g. [[\"hostname\", \"UNIQUE\"]].",
+                    "Each constraint is [field, OPERATOR] or [field, OPERATOR, value].")
+    try:
+        running = deploy_cache(constraints)
+    except ValueError as err:  # Marathon's validation rejects the app
+        raise Wrong(f"Marathon rejects the app: {err}", "Each constraint is [field, OPERATOR, "
+                    "value]; operators are UNIQUE, CLUSTER, GROUP_BY, MAX_PER, LIKE, UNLIKE, IS, "
+                    "IN.") from None
+    per_agent = Counter(i.hostname for i in running)
+    per_rack = Counter(i.attributes.get("rack") for i in running)
+    if len(running) < CACHE_APP["instances"]:
+        raise Wrong(f"Only {len(running)} of 6 instances could start.",
+                    "Your constraints leave too few acceptable offers: 6 instances need 6 "
+                    "agents with one each, 2 in each rack.")
+    if max(per_agent.values()) > 1:
+        crowded = ", ".join(f"{h} ({n})" for h, n in per_agent.items() if n > 1)
+        raise Wrong(f"Some agents run several instances: {crowded}.",
+                    'One per agent: ["hostname", "UNIQUE"] (or ["hostname", "MAX_PER", "1"]).')
+    if set(per_rack.values()) != {2} or len(per_rack) != len(RACK_AGENTS):
+        spread = ", ".join(f"{r}: {n}" for r, n in sorted(per_rack.items()))
+        raise Wrong(f"The racks are uneven: {spread}.",
+                    'Spread over the rack attribute: ["rack", "GROUP_BY", "3"]. UNIQUE on '
+                    "hostname alone fills whatever agents offer first.")
+

@@ -1,0 +1,123 @@
+"""Checks for the Docker Swarm chapter (``book/orchestrators/swarm.md``).
+
+- :func:`check_fault_tolerance`: how many manager failures a swarm of ``N`` managers survives,
+  compared with :func:`clustersim.swarm.fault_tolerance` (Raft majority; moby/swarmkit
+  ``manager/state/raft/raft.go``, https://docs.docker.com/engine/swarm/raft/).
+- :func:`check_spread_prediction`: where the scheduler puts the tasks of a service with
+  constraints and a placement preference, compared with a :class:`clustersim.swarm.SwarmCluster`
+  run (moby/swarmkit ``manager/scheduler/scheduler.go``, ``manager/constraint/constraint.go``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+
+from clustersim.exercises.checker import Wrong, checker
+from clustersim.node import Node
+from clustersim.swarm import SwarmCluster, fault_tolerance
+
+__all__ = ["MANAGER_COUNTS", "SEARCH_STACK", "check_fault_tolerance", "check_spread_prediction",
+           "search_cluster", "search_nodes"]
+
+MANAGER_COUNTS = (1, 2, 3, 4, 5, 7)
+
+
+@checker("Right: 0, 0, 1, 1, 2, 3. A quorum is a strict majority, N // 2 + 1, so an even "
+         "number of managers tolerates no more failures than one manager fewer.")
+def check_fault_tolerance(answer: object) -> None:
+    """``answer``: ``{managers: failures tolerated}`` for :data:`MANAGER_COUNTS`."""
+    if not isinstance(answer, Mapping):
+        raise Wrong("The answer must be a dict {managers: failures}.", "Keep the starter's dict.")
+    if set(answer) != set(MANAGER_COUNTS):
+        raise Wrong("The dict's keys must be the manager counts "
+                    f"{', '.join(map(str, MANAGER_COUNTS))}.", "Keep the starter's keys.")
+    for n in MANAGER_COUNTS:
+        given = answer[n]
+        if given is None:
+            raise Wrong(f"{n} managers: no answer yet.", "Replace every None with a number.")
+        if isinstance(given, bool) or not isinstance(given, int):
+            raise Wrong(f"{n} managers: {given!r} is not a whole number.",
+                        "Failures are counted in whole managers.")
+        right = fault_tolerance(n)
+        if given == right:
+            continue
+        if given == n // 2 and n % 2 == 0:
+            hint = (f"With {n} managers, losing {n // 2} leaves exactly half: a quorum needs "
+                    f"more than half ({n // 2 + 1}). An even count adds no tolerance.")
+        elif given == n - 1:
+            hint = ("Raft needs a majority of the managers to elect a leader; one survivor of "
+                    "several is not a majority.")
+        else:
+            hint = f"A quorum of {n} managers is {n // 2 + 1}: the others may fail."
+        raise Wrong(f"{n} managers: not {given}.", hint)
+
+
+def search_nodes() -> list[Node]:
+    """One manager and five workers in zones a, b and c, some with a ``disk`` label."""
+    return [
+        Node("manager-1", cpu=2, memory="4Gi", role="manager", labels={"zone": "a", "disk": "ssd"}),
+        Node("worker-1", cpu=4, memory="8Gi", labels={"zone": "a", "disk": "hdd"}),
+        Node("worker-2", cpu=4, memory="8Gi", labels={"zone": "a"}),
+        Node("worker-3", cpu=4, memory="8Gi", labels={"zone": "b", "disk": "ssd"}),
+        Node("worker-4", cpu=4, memory="8Gi", labels={"zone": "b", "disk": "ssd"}),
+        Node("worker-5", cpu=4, memory="8Gi", labels={"zone": "c", "disk": "hdd"}),
+    ]
+
+
+SEARCH_STACK = """\
+services:
+  search:
+    image: registry.example.com/shop/search:3.1
+    deploy:
+      replicas: 8
+      placement:
+        constraints: ["node.role == worker", "node.labels.disk != hdd"]
+        preferences:
+          - spread: node.labels.zone
+"""
+
+
+def search_cluster() -> SwarmCluster:
+    """:func:`search_nodes` after ``docker stack deploy`` of :data:`SEARCH_STACK`."""
+    cluster = SwarmCluster(search_nodes(), seed=0)
+    cluster.deploy_stack("shop", SEARCH_STACK)
+    cluster.run(until=30)
+    return cluster
+
+
+@checker("Right: worker-2 (no disk label, so != hdd holds) is zone a's only eligible node and "
+         "gets zone a's half: 4 tasks; worker-3 and worker-4 share zone b's 4.")
+def check_spread_prediction(answer: object) -> None:
+    """``answer``: ``{node: tasks of shop_search}`` after deploying :data:`SEARCH_STACK` on
+    :func:`search_nodes` (nodes without tasks may be left out)."""
+    if not isinstance(answer, Mapping):
+        raise Wrong("The answer must be a dict {node: number of tasks}.",
+                    "Keep the starter's dict.")
+    given = {str(k): v for k, v in answer.items() if v not in (0, None)}
+    nodes = {n.name: n for n in search_nodes()}
+    for name, count in given.items():
+        if name not in nodes:
+            raise Wrong(f"There is no node {name}.", f"The nodes are {', '.join(nodes)}.")
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            raise Wrong(f"{name}: {count!r} is not a number of tasks.", "Use whole numbers.")
+    right = Counter(t.node for t in search_cluster().tasks() if t.node)
+    if given == right:
+        return
+    if sum(given.values()) != sum(right.values()):
+        raise Wrong(f"Your counts add up to {sum(given.values())} tasks.",
+                    f"The service asks for {sum(right.values())} replicas, and there is room "
+                    "for all of them.")
+    if given.get("manager-1"):
+        raise Wrong("manager-1 gets no task.", "The constraint node.role == worker excludes it.")
+    if given.get("worker-1") or given.get("worker-5"):
+        raise Wrong("worker-1 and worker-5 get no task.",
+                    "Their disk label is hdd, so node.labels.disk != hdd fails.")
+    if not given.get("worker-2"):
+        raise Wrong("worker-2 gets tasks too.",
+                    "worker-2 has no disk label at all: a node that lacks a label fails == "
+                    "and passes !=.")
+    raise Wrong("Not the scheduler's split.",
+                "The preference splits the replicas evenly between the zone values of the "
+                "eligible nodes first, then spreads inside each zone, however many nodes each "
+                "zone has.")
