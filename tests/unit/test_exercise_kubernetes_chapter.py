@@ -1,0 +1,83 @@
+"""Checks of the Kubernetes chapter's exercises: LeastAllocated scores and a GPU-only Pod."""
+
+from __future__ import annotations
+
+import pytest
+
+from clustersim.exercises.kubernetes_chapter import (
+    EXISTING,
+    SCORE_NODES,
+    SCORE_PROBE,
+    check_gpu_pod,
+    check_least_allocated,
+    least_allocated,
+    score_cluster,
+)
+
+RIGHT = {"node-a": 37, "node-b": 43, "node-c": 62}
+
+
+def test_least_allocated_upstream_case() -> None:
+    # kubernetes/kubernetes pkg/scheduler/framework/plugins/noderesources/
+    # least_allocated_test.go, "nothing scheduled, resources requested, differently sized
+    # nodes": pod 3000m / 5000, node1 4000m / 10000 -> 37, node2 6000m / 10000 -> 50.
+    assert least_allocated((4000, 10000), (3000, 5000)) == 37
+    assert least_allocated((6000, 10000), (3000, 5000)) == 50
+
+
+def test_hand_formula_agrees_with_explain() -> None:
+    verdicts = score_cluster().explain(SCORE_PROBE)
+    for node, allocatable in SCORE_NODES.items():
+        with_pod = (EXISTING[node][0] + 1000, EXISTING[node][1] + 2 * 2**30)
+        assert verdicts[node].scores["NodeResourcesFit"] == least_allocated(allocatable, with_pod)
+    assert check_least_allocated(RIGHT).passed
+
+
+@pytest.mark.parametrize("answer, hint", [
+    ({**RIGHT, "node-a": 62}, "incoming Pod"),
+    ({**RIGHT, "node-a": 63}, "free"),
+    ({**RIGHT, "node-b": 44}, "integer division"),
+    ({**RIGHT, "node-c": 10}, "allocatable"),
+    ({**RIGHT, "node-c": None}, "Replace"),
+    ({**RIGHT, "node-c": "62"}, "integers"),
+    ({"node-a": 37}, "starter"),
+    (None, "starter"),
+])
+def test_score_hints(answer: object, hint: str) -> None:
+    feedback = check_least_allocated(answer)
+    assert not feedback.passed and hint in feedback.hint
+
+
+POD = """
+apiVersion: v1
+kind: Pod
+metadata: {name: train}
+spec:
+  containers:
+    - {name: train, image: train:0.9, resources: {requests: {cpu: "2", memory: 8Gi}}}
+"""
+SELECTOR = "  nodeSelector: {accelerator: nvidia}\n"
+TOLERATE = "  tolerations:\n    - {key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}\n"
+
+
+def test_gpu_pod_with_selector_and_toleration_passes() -> None:
+    assert check_gpu_pod(POD + SELECTOR + TOLERATE).passed
+
+
+@pytest.mark.parametrize("manifest, hint", [
+    (POD, "does not attract"),
+    (POD + TOLERATE, "would take it as well"),
+    (POD + SELECTOR, "Add a toleration"),
+    (POD + SELECTOR + "  tolerations:\n    - {key: dedicated, operator: Exists}\n",
+     "Add a toleration"),
+    (POD + "  nodeSelector: {accelerator: amd}\n" + TOLERATE, "accelerator=nvidia"),
+    ("kind: Pod\n  oops: [\n", "indentation"),
+    (POD + "---\n" + POD, "one Pod"),
+    ({"kind": "Deployment"}, "kind: Pod"),
+    ({"kind": "Pod"}, "apiVersion is missing"),
+    (42, "kind: Pod"),
+])
+def test_gpu_pod_hints(manifest: object, hint: str) -> None:
+    feedback = check_gpu_pod(manifest)
+    assert not feedback.passed and feedback.hint, feedback
+    assert hint in feedback.message + feedback.hint, feedback

@@ -1,0 +1,59 @@
+"""Checks of the Mesos/Marathon chapter's exercises: constraint verdicts and rack spread."""
+
+from __future__ import annotations
+
+import pytest
+
+from clustersim.exercises.mesos_chapter import (
+    check_offer_verdicts,
+    check_rack_constraints,
+    offer_verdicts,
+)
+
+
+def test_verdicts_follow_group_by_and_max_per() -> None:
+    # Constraints.scala: GROUP_BY 3 over 6 instances allows 2 per value; MAX_PER 2 allows 2
+    # per hostname; an offer without the attribute fails (ConstraintsTest "attribute missing").
+    verdicts = offer_verdicts()
+    assert verdicts["agent-2"] == [False, True]
+    assert verdicts["agent-6"] == [False, True]
+    assert verdicts["agent-1"] == [False, False]
+    assert {h for h, ok in verdicts.items() if all(ok)} == {"agent-3", "agent-4"}
+    assert check_offer_verdicts({"agent-3", "agent-4"}).passed
+    assert check_offer_verdicts(["agent-4", "agent-3"]).passed
+
+
+@pytest.mark.parametrize("answer, hint", [
+    ({"agent-3", "agent-4", "agent-6"}, "UNLIKE"),
+    ({"agent-2", "agent-3", "agent-4"}, "GROUP_BY"),
+    ({"agent-1", "agent-3", "agent-4"}, "MAX_PER"),
+    ({"agent-3"}, "rack-2 holds only 1"),
+    ({"agent-9"}, "The offers come from"),
+    ("agent-3", "e.g."),
+    (None, "e.g."),
+])
+def test_verdict_hints(answer: object, hint: str) -> None:
+    feedback = check_offer_verdicts(answer)
+    assert not feedback.passed and hint in feedback.hint
+
+
+@pytest.mark.parametrize("constraints", [
+    [["hostname", "UNIQUE"], ["rack", "GROUP_BY", "3"]],
+    [["hostname", "MAX_PER", "1"], ["rack", "GROUP_BY", "3"]],
+])
+def test_rack_constraints_pass(constraints: list) -> None:
+    assert check_rack_constraints(constraints).passed
+
+
+@pytest.mark.parametrize("constraints, hint", [
+    ([], "One per agent"),
+    ([["hostname", "UNIQUE"]], "GROUP_BY"),
+    ([["rack", "GROUP_BY", "3"]], "One per agent"),
+    ([["hostname", "UNIQUE"], ["rack", "CLUSTER", "rack-2"]], "too few"),
+    ([["hostname", "NEAR"]], "operators are"),
+    ([["hostname"]], "operators are"),
+    ("hostname:UNIQUE", "[field, OPERATOR]"),
+])
+def test_rack_constraint_hints(constraints: object, hint: str) -> None:
+    feedback = check_rack_constraints(constraints)
+    assert not feedback.passed and hint in feedback.hint, feedback

@@ -1,0 +1,64 @@
+"""Checks of the Swarm chapter's exercises: quorum tolerance and a spread prediction."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from clustersim.exercises.swarm_chapter import (
+    MANAGER_COUNTS,
+    check_fault_tolerance,
+    check_spread_prediction,
+    search_cluster,
+)
+
+RIGHT = {1: 0, 2: 0, 3: 1, 4: 1, 5: 2, 7: 3}
+"""Docker's table (https://docs.docker.com/engine/swarm/admin_guide/#add-manager-nodes-for-
+fault-tolerance): 3 managers tolerate 1, 5 tolerate 2, 7 tolerate 3."""
+
+
+def test_tolerance_right_answer_passes() -> None:
+    assert set(RIGHT) == set(MANAGER_COUNTS)
+    assert check_fault_tolerance(RIGHT).passed
+
+
+@pytest.mark.parametrize("managers, wrong, hint", [
+    (4, 2, "exactly half"),
+    (2, 1, "exactly half"),
+    (3, 2, "majority"),
+    (7, 2, "quorum of 7 managers is 4"),
+])
+def test_tolerance_hints(managers: int, wrong: int, hint: str) -> None:
+    feedback = check_fault_tolerance({**RIGHT, managers: wrong})
+    assert not feedback.passed and hint in feedback.hint
+
+
+@pytest.mark.parametrize("answer", [None, [0, 0, 1], {1: 0}, {**RIGHT, 3: "one"},
+                                    {**RIGHT, 3: True}, {**RIGHT, 5: None}])
+def test_tolerance_nonsense(answer: object) -> None:
+    feedback = check_fault_tolerance(answer)
+    assert not feedback.passed and feedback.hint
+
+
+def test_spread_matches_the_simulator_and_the_docs_rule() -> None:
+    counts = Counter(t.node for t in search_cluster().tasks())
+    # the zone preference halves 8 between the eligible zones a and b
+    assert counts["worker-2"] == 4 and counts["worker-3"] + counts["worker-4"] == 4
+    assert check_spread_prediction(dict(counts)).passed
+    assert check_spread_prediction({**counts, "worker-1": 0}).passed
+
+
+@pytest.mark.parametrize("answer, hint", [
+    ({"worker-3": 4, "worker-4": 4}, "passes !="),
+    ({"worker-2": 3, "worker-3": 3, "worker-4": 2}, "zone values"),
+    ({"worker-2": 2, "worker-3": 2, "worker-4": 2, "worker-5": 2}, "hdd"),
+    ({"manager-1": 2, "worker-2": 2, "worker-3": 2, "worker-4": 2}, "node.role == worker"),
+    ({"worker-2": 4}, "8 replicas"),
+    ({"worker-9": 8}, "The nodes are"),
+    ({"worker-2": "4"}, "whole numbers"),
+    ("worker-2", "starter"),
+])
+def test_spread_hints(answer: object, hint: str) -> None:
+    feedback = check_spread_prediction(answer)
+    assert not feedback.passed and hint in feedback.hint
