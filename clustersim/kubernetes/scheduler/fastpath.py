@@ -9,7 +9,10 @@ with the same integer formulas over NumPy arrays, and the result is cached per p
 one node, so a cached shape only recomputes the nodes that changed since it was last used;
 that is exact because these plugins' per-node scores depend on that node and the pod alone.
 Normalization (TaintToleration, NodeAffinity) depends on the feasible set and is redone per
-pod unless every raw score is zero.
+pod unless every raw score is zero. Where it is not redone, a shape also keeps its best total
+and the nodes that share it, so a pod looks only at the nodes that changed: tied nodes that
+changed drop out, changed nodes that beat the best replace them, and every node is scanned
+again only when a changed node reaches the best exactly or no tied node is left.
 
 PodTopologySpread's system default spreading (pods of a ReplicaSet, StatefulSet,
 ReplicationController or Service) is an inter-pod term: with ``Scheduler(fast_spread=True)``
