@@ -111,7 +111,7 @@ def check_fault_tolerance(answer: object) -> None:
         raise Wrong("The answer must be a dict with the keys 1, 3, 4, 5, 7.",
                     "Keep the starter's keys; fill in the values.")
     for managers in MANAGER_COUNTS:
-        mine = whole_number(answer[managers], f"the failures {managers} managers survive")
+        mine = whole_number(answer[managers], f"the failures for {managers} manager(s)")
         truth = fault_tolerance(managers)
         if mine == truth:
             continue
@@ -309,6 +309,9 @@ def check_differing_features(answer: object) -> None:
     if unknown:
         raise Wrong(f"Not a feature id of that category: {sorted(unknown)[0]!r}.",
                     f"The ids are the keys: {', '.join(storage)}.")
+    if not mine:
+        raise Wrong("The list is empty: Swarm and Kubernetes do differ on some jobs.",
+                    "Keep the ids for which feature.differs(['swarm', 'kubernetes']) is True.")
     if mine != truth:
         raise Wrong(f"{len(mine & truth)} of your {len(mine)} are right; {len(truth)} differ.",
                     "Call feature.differs(['swarm', 'kubernetes']): it compares levels where "

@@ -125,18 +125,26 @@ def check_max_per(manifest: object) -> None:
         raise Wrong(f"{len(pending)} Pod(s) stay Pending: {pending[0].message}",
                     "Required anti-affinity over rack allows one Pod per rack (MAX_PER 1), not "
                     "two. Keep the counts even instead: a topologySpreadConstraint.")
+    rules = _rack_spreads(deployment)
     if racks != want:
         shown = ", ".join(f"{r}: {n}" for r, n in sorted(racks.items()))
         hint = ("Without a rule over the rack label the scheduler spreads over nodes, and "
-                "rack-1 has four of them." if not _spreads_over_rack(deployment) else
-                "ScheduleAnyway only prefers an even spread: use whenUnsatisfiable: "
-                "DoNotSchedule, maxSkew: 1, topologyKey: rack.")
+                "rack-1 has four of them." if not rules else
+                "Spread over the rack label with maxSkew: 1 and whenUnsatisfiable: "
+                "DoNotSchedule.")
         raise Wrong(f"Per rack: {shown}; Marathon placed two in each rack.", hint)
+    if "DoNotSchedule" not in rules:
+        raise Wrong("Two per rack this time, but only because the scores happened to agree.",
+                    "MAX_PER is a hard rule; ScheduleAnyway only prefers an even spread and "
+                    "gives way when a rack is full or a node fails. Use whenUnsatisfiable: "
+                    "DoNotSchedule.")
 
 
-def _spreads_over_rack(deployment: Mapping[str, Any]) -> bool:
+def _rack_spreads(deployment: Mapping[str, Any]) -> set[str]:
+    """The ``whenUnsatisfiable`` values of the spread constraints over ``rack``."""
     spec = deployment["spec"]["template"].get("spec") or {}
-    return any(c.get("topologyKey") == "rack" for c in spec.get("topologySpreadConstraints") or [])
+    return {c.get("whenUnsatisfiable", "DoNotSchedule")
+            for c in spec.get("topologySpreadConstraints") or [] if c.get("topologyKey") == "rack"}
 
 
 # --- from toy to real -------------------------------------------------------------------------

@@ -1,0 +1,105 @@
+"""Typical wrong answers to the choosing chapters' exercises get the intended hints; right
+answers pass; nothing a learner types gives a traceback. Expected outcomes come from
+:func:`clustersim.decision.rank` and the simulator, never hard-coded where they could drift."""
+
+from __future__ import annotations
+
+import pytest
+
+from clustersim.decision import preset_weights, rank
+from clustersim.exercises import choosing as ex
+
+
+def test_swarm_weights_need_a_trade_off() -> None:
+    feedback = ex.check_swarm_weights({"simplicity": 5})
+    assert not feedback.passed and "four criteria" in feedback.hint
+
+
+def test_swarm_weights_large_platform_recommends_kubernetes() -> None:
+    feedback = ex.check_swarm_weights(preset_weights("large_platform"))
+    assert not feedback.passed and "Kubernetes is recommended" in feedback.message
+    assert "simplicity" in feedback.hint
+
+
+def test_swarm_weights_right_answer() -> None:
+    weights = {"simplicity": 5, "cloud_independence": 1, "maintenance_status": 1,
+               "team_skills": 1}
+    assert rank(weights).recommended.system == "swarm"
+    assert ex.check_swarm_weights(weights).passed
+
+
+def test_swarm_weights_out_of_range() -> None:
+    feedback = ex.check_swarm_weights({"simplicity": 9})
+    assert not feedback.passed and "refuses" in feedback.message
+
+
+def _swarm_small_team():
+    return next(r for r in rank(preset_weights("small_team")).ranking if r.system == "swarm")
+
+
+def test_share_by_hand() -> None:
+    swarm = _swarm_small_team()
+    assert ex.check_share_by_hand((swarm.points, swarm.possible)).passed
+    weights = sum(c.weight for c in swarm.contributions)
+    forgot_five = ex.check_share_by_hand((swarm.points, weights))
+    assert not forgot_five.passed and "multiply by the best score" in forgot_five.hint
+    scores = sum(c.score for c in swarm.contributions if c.weight)
+    added = ex.check_share_by_hand((scores, swarm.possible))
+    assert not added.passed and "multiply each by its weight" in added.hint
+
+
+def test_tie_weights() -> None:
+    assert ex.check_tie_weights({"simplicity": 2, "cni": 2}).passed
+    uneven = ex.check_tie_weights({"simplicity": 3, "cni": 1})
+    assert not uneven.passed and "cancel" in uneven.hint
+    too_many = ex.check_tie_weights({"simplicity": 1, "cni": 1, "scale": 1})
+    assert not too_many.passed and "exactly one other" in too_many.hint
+
+
+def test_top_decider() -> None:
+    result = rank(preset_weights("large_platform"), systems=["swarm", "kubernetes"])
+    assert ex.check_top_decider(result.deciders[0].criterion).passed
+    assert ex.check_top_decider(result.deciders[0].name.upper()).passed
+    runner_up = result.deciders[1].criterion
+    feedback = ex.check_top_decider(runner_up)
+    assert not feedback.passed and "weight" in feedback.hint
+
+
+def test_alternatives_and_duties() -> None:
+    assert ex.check_alternatives(dict(ex.SITUATIONS)).passed
+    edge = next(iter(ex.SITUATIONS))
+    feedback = ex.check_alternatives(dict(ex.SITUATIONS) | {edge: "swarm"})
+    assert not feedback.passed and "K3s" in feedback.hint
+    assert ex.check_managed_duties(dict(ex.DUTIES)).passed
+    upgrade = "upgrading the cluster to a supported Kubernetes version in time"
+    feedback = ex.check_managed_duties(dict(ex.DUTIES) | {upgrade: "provider"})
+    assert not feedback.passed and "support window" in feedback.hint
+
+
+def test_pending_prediction_follows_the_simulator() -> None:
+    truth = ex.pending_outcome()
+    assert truth == {"old_running": 3, "new_pending": 1, "nodes_counted": 4}
+    assert ex.check_pending_prediction(truth).passed
+    workers_only = ex.check_pending_prediction(truth | {"nodes_counted": 3})
+    assert not workers_only.passed and "control-plane" in workers_only.hint
+    stopped = ex.check_pending_prediction(truth | {"old_running": 2})
+    assert not stopped.passed and "rounded down" in stopped.hint
+
+
+def test_drain_prediction_follows_the_simulator() -> None:
+    truth = ex.drain_outcome()
+    assert truth == {"on_worker_1_after_drain": 0, "ready_after_drain": 6,
+                     "on_worker_1_after_uncordon": 0}
+    assert ex.check_drain_prediction(truth).passed
+    rebalanced = ex.check_drain_prediction(truth | {"on_worker_1_after_uncordon": 2})
+    assert not rebalanced.passed and "Descheduler" in rebalanced.hint
+
+
+@pytest.mark.parametrize("check", [
+    ex.check_swarm_weights, ex.check_share_by_hand, ex.check_tie_weights, ex.check_top_decider,
+    ex.check_alternatives, ex.check_managed_duties, ex.check_pending_prediction,
+    ex.check_drain_prediction])
+@pytest.mark.parametrize("garbage", [None, 3, "nonsense", {"x": 1}, [None, None], {1: "a"}])
+def test_garbage_never_raises(check, garbage) -> None:
+    feedback = check(garbage)
+    assert not feedback.passed and feedback.hint

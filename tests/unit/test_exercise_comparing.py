@@ -1,0 +1,177 @@
+"""Typical wrong answers to the comparing chapters' exercises get the intended hints; right
+answers pass; nothing a learner types gives a traceback."""
+
+from __future__ import annotations
+
+import pytest
+
+from clustersim.exercises import comparing as ex
+from clustersim.features import load_features
+from clustersim.swarm.raft import fault_tolerance
+
+DEPLOYMENT = """
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: api}}
+spec:
+  replicas: 3
+  selector: {{matchLabels: {{app: api}}}}
+  template:
+    metadata: {{labels: {labels}}}
+    spec:
+      containers: [{{name: api, image: shop/api:1.0,
+                    resources: {{requests: {{cpu: 100m, memory: 64Mi}}}}}}]
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: api}}
+spec:
+  selector: {selector}
+  ports: [{{port: 80}}]
+"""
+
+WEB = """
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: web}}
+spec:
+  replicas: 3
+  selector: {{matchLabels: {{app: web}}}}
+  template:
+    metadata: {{labels: {{app: web}}}}
+    spec:
+{affinity}
+      containers: [{{name: web, image: nginx, resources: {{requests: {{cpu: 250m}}}}}}]
+"""
+HARD = """      affinity:
+        podAntiAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+          - {labelSelector: {matchLabels: {app: web}}, topologyKey: kubernetes.io/hostname}"""
+SOFT = """      affinity:
+        podAntiAffinity:
+          preferredDuringSchedulingIgnoredDuringExecution:
+          - weight: 100
+            podAffinityTerm: {labelSelector: {matchLabels: {app: web}},
+                              topologyKey: kubernetes.io/hostname}"""
+SPREAD_SOFT = """      topologySpreadConstraints:
+      - {maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway,
+         labelSelector: {matchLabels: {app: web}}}"""
+
+
+def test_labels_selector_mismatch_is_explained() -> None:
+    feedback = ex.check_matching_labels(DEPLOYMENT.format(labels="{app: other}",
+                                                          selector="{app: api}"))
+    assert not feedback.passed and "matchLabels" in feedback.hint
+
+
+def test_labels_service_selector_picking_nothing() -> None:
+    feedback = ex.check_matching_labels(DEPLOYMENT.format(labels="{app: api}",
+                                                          selector="{tier: web}"))
+    assert not feedback.passed and "picks 0 Pod" in feedback.message
+
+
+def test_labels_right_answer_passes() -> None:
+    assert ex.check_matching_labels(DEPLOYMENT.format(labels="{app: api, tier: b}",
+                                                      selector="{app: api}")).passed
+
+
+@pytest.mark.parametrize("choice, word", [("a", "ignores"), ("b", "docker compose"),
+                                          ("d", "no deployment order")])
+def test_depends_on_wrong_choices_have_their_own_hint(choice: str, word: str) -> None:
+    feedback = ex.check_depends_on(choice)
+    assert not feedback.passed and word in feedback.hint
+    assert ex.check_depends_on(" C ").passed
+
+
+def test_fault_tolerance_even_count_hint() -> None:
+    answer = {n: fault_tolerance(n) for n in ex.MANAGER_COUNTS} | {4: 2}
+    feedback = ex.check_fault_tolerance(answer)
+    assert not feedback.passed and "quorum of 4 is 3" in feedback.hint
+
+
+def test_fault_tolerance_quorum_instead_of_failures() -> None:
+    feedback = ex.check_fault_tolerance({1: 1, 3: 2, 4: 3, 5: 3, 7: 4})
+    assert not feedback.passed and "majority" in feedback.hint
+    assert ex.check_fault_tolerance({1: 0, 3: 1, 4: 1, 5: 2, 7: 3}).passed
+
+
+def test_soft_spread_hard_rule_leaves_a_pod_pending() -> None:
+    feedback = ex.check_soft_spread(WEB.format(affinity=HARD))
+    assert not feedback.passed and "Pending" in feedback.message
+    assert "preferred" in feedback.hint
+
+
+@pytest.mark.parametrize("affinity", [SOFT, SPREAD_SOFT])
+def test_soft_spread_soft_rules_pass(affinity: str) -> None:
+    assert ex.check_soft_spread(WEB.format(affinity=affinity)).passed
+
+
+def test_storage_emptydir_as_pinned_gets_its_hint() -> None:
+    answer = dict(ex.STORAGE_KINDS) | {"Kubernetes emptyDir": "pinned"}
+    feedback = ex.check_storage_kinds(answer)
+    assert not feedback.passed and "deleted with it" in feedback.hint
+    assert ex.check_storage_kinds(dict(ex.STORAGE_KINDS)).passed
+
+
+def test_network_overlay_myth_and_booleans() -> None:
+    answer = {k: v == "true" for k, v in ex.NETWORK_STATEMENTS.items()}
+    assert ex.check_network_statements(answer).passed
+    answer["Kubernetes requires an overlay network."] = True
+    feedback = ex.check_network_statements(answer)
+    assert not feedback.passed and "flat Pod network" in feedback.hint
+
+
+def test_tested_limits_missing_and_extra() -> None:
+    missing = ex.check_tested_limits(["total_pods"])
+    assert not missing.passed and "480,000" in missing.hint
+    extra = ex.check_tested_limits(["total_pods", "total_containers", "nodes"])
+    assert not extra.passed and "5,000" in extra.hint
+    assert ex.check_tested_limits(("total_containers", "total_pods")).passed
+
+
+def test_workload_kinds_daemonset_confusion() -> None:
+    answer = dict(ex.WORKLOADS) | {"a log collector on every node": "Deployment"}
+    feedback = ex.check_workload_kinds(answer)
+    assert not feedback.passed and "DaemonSet" in feedback.hint
+    assert ex.check_workload_kinds({k: v.lower() for k, v in ex.WORKLOADS.items()}).passed
+
+
+def test_differing_features_follow_the_matrix() -> None:
+    jobs = load_features().categories["orchestrator_jobs"].features
+    truth = [j for j, f in jobs.items() if f.differs(["swarm", "kubernetes"])]
+    assert ex.check_differing_features(truth).passed
+    assert not ex.check_differing_features(list(jobs)).passed
+    assert "not a feature id" in ex.check_differing_features(["storage"]).message.casefold()
+
+
+def test_design_or_status() -> None:
+    answer = dict(ex.DESIGN_OR_STATUS) | {"the latest release": "design"}
+    feedback = ex.check_design_or_status(answer)
+    assert not feedback.passed and "date" in feedback.hint
+
+
+def test_claim_verdicts_come_from_the_matrix() -> None:
+    cells = [load_features().categories[c].features[f].cells[s] for c, f, s in ex.CLAIMS]
+    right = {i: c.claim_2019.verdict for i, c in enumerate(cells, start=1)}
+    assert ex.check_claim_verdicts(right).passed
+    flipped = dict(right) | {1: "outdated" if right[1] != "outdated" else "wrong"}
+    feedback = ex.check_claim_verdicts(flipped)
+    assert not feedback.passed and cells[0].value in feedback.hint
+    assert ex.claim_text(1) == cells[0].claim_2019.claim
+
+
+def test_layers_groups_credited_to_mesos() -> None:
+    answer = dict(ex.LAYERS) | {"application groups with dependencies": "mesos"}
+    feedback = ex.check_layers(answer)
+    assert not feedback.passed and "Marathon" in feedback.hint
+
+
+@pytest.mark.parametrize("check", [
+    ex.check_matching_labels, ex.check_depends_on, ex.check_fault_tolerance,
+    ex.check_soft_spread, ex.check_storage_kinds, ex.check_network_statements,
+    ex.check_tested_limits, ex.check_workload_kinds, ex.check_differing_features,
+    ex.check_design_or_status, ex.check_claim_verdicts, ex.check_layers])
+@pytest.mark.parametrize("garbage", [None, 3, "nonsense: [", {"x": 1}, [None], b"\x00"])
+def test_garbage_never_raises(check, garbage) -> None:
+    feedback = check(garbage)
+    assert not feedback.passed and feedback.hint

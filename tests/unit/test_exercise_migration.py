@@ -1,0 +1,122 @@
+"""Typical wrong answers to the migration and toy-to-real exercises get the intended hints;
+right answers pass; nothing a learner types gives a traceback."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from clustersim.exercises import migration as ex
+
+CACHE = """
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: cache}}
+spec:
+  replicas: 6
+  selector: {{matchLabels: {{app: cache}}}}
+  template:
+    metadata: {{labels: {{app: cache}}}}
+    spec:
+{rule}
+      containers: [{{name: c, image: redis:7, resources: {{requests: {{cpu: 250m}}}}}}]
+"""
+SPREAD = """      topologySpreadConstraints:
+      - {{maxSkew: 1, topologyKey: rack, whenUnsatisfiable: {when},
+         labelSelector: {{matchLabels: {{app: cache}}}}}}"""
+ANTI = """      affinity:
+        podAntiAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+          - {labelSelector: {matchLabels: {app: cache}}, topologyKey: rack}"""
+
+INGRESS = """
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {{name: shop}}
+spec:
+  rules:
+  - host: shop.example.com
+    http:
+      paths:
+      - path: /
+{path_type}
+        backend: {backend}
+"""
+V1_BACKEND = "{service: {name: web, port: {number: 80}}}"
+
+
+def test_resources_by_hand() -> None:
+    assert ex.check_resources_by_hand({"replicas": 3, "cpu": "250m", "memory": "384Mi"}).passed
+    assert ex.check_resources_by_hand({"replicas": 3, "cpu": 0.25, "memory": "384Mi"}).passed
+    mega = ex.check_resources_by_hand({"replicas": 3, "cpu": "250m", "memory": "384M"})
+    assert not mega.passed and "MiB" in mega.hint
+    cores = ex.check_resources_by_hand({"replicas": 3, "cpu": "250", "memory": "384Mi"})
+    assert not cores.passed and "250m" in cores.hint
+    bad = ex.check_resources_by_hand({"replicas": 3, "cpu": "lots", "memory": "384Mi"})
+    assert not bad.passed and "not a quantity" in bad.message
+
+
+def test_marathon_max_per_two_places_two_per_rack() -> None:
+    assert ex.marathon_racks() == Counter({"rack-1": 2, "rack-2": 2, "rack-3": 2})
+
+
+def test_max_per_without_a_rule_fills_the_big_rack() -> None:
+    feedback = ex.check_max_per(CACHE.format(rule=""))
+    assert not feedback.passed and "four of them" in feedback.hint
+
+
+def test_max_per_anti_affinity_is_max_per_one() -> None:
+    feedback = ex.check_max_per(CACHE.format(rule=ANTI))
+    assert not feedback.passed and "MAX_PER 1" in feedback.hint
+
+
+def test_max_per_schedule_anyway_is_only_a_preference() -> None:
+    feedback = ex.check_max_per(CACHE.format(rule=SPREAD.format(when="ScheduleAnyway")))
+    assert not feedback.passed and "DoNotSchedule" in feedback.hint
+
+
+def test_max_per_spread_passes() -> None:
+    assert ex.check_max_per(CACHE.format(rule=SPREAD.format(when="DoNotSchedule"))).passed
+
+
+def test_ingress_old_backend_fields() -> None:
+    feedback = ex.check_current_ingress(INGRESS.format(
+        path_type="        pathType: Prefix", backend="{serviceName: web, servicePort: 80}"))
+    assert not feedback.passed and "service: {name: web" in feedback.hint
+
+
+def test_ingress_missing_path_type() -> None:
+    feedback = ex.check_current_ingress(INGRESS.format(path_type="", backend=V1_BACKEND))
+    assert not feedback.passed and "pathType" in feedback.hint
+
+
+def test_ingress_right_and_rerouted() -> None:
+    right = INGRESS.format(path_type="        pathType: Prefix", backend=V1_BACKEND)
+    assert ex.check_current_ingress(right).passed
+    moved = ex.check_current_ingress(right.replace("name: web", "name: api"))
+    assert not moved.passed and "route changed" in moved.message
+
+
+def _stack(deploy: str) -> str:
+    return f"services:\n  web:\n    image: nginx:1.27\n    deploy: {deploy}\n"
+
+
+def test_stack_schema() -> None:
+    typo = ex.check_stack_schema(_stack("{replica: 3}"))
+    assert not typo.passed and "replicas" in typo.hint
+    assert ex.check_stack_schema(_stack("{replicas: 3}")).passed
+    too_big = ex.check_stack_schema(_stack("{replicas: 3, resources: {reservations: "
+                                           "{cpus: '4'}}}"))
+    assert not too_big.passed and "0 web task" in too_big.message
+    one = ex.check_stack_schema(_stack("{replicas: 1}"))
+    assert not one.passed and "1 web task" in one.message
+
+
+@pytest.mark.parametrize("check", [ex.check_resources_by_hand, ex.check_max_per,
+                                   ex.check_current_ingress, ex.check_stack_schema])
+@pytest.mark.parametrize("garbage", [None, 3, "nonsense: [", "a: 1\n---\nb: 2", {"x": 1},
+                                     [None]])
+def test_garbage_never_raises(check, garbage) -> None:
+    feedback = check(garbage)
+    assert not feedback.passed and feedback.hint
