@@ -144,7 +144,8 @@ class _Columns:
 
 @dataclass
 class _Shape:
-    """Per node, for one pod shape: feasible, Fit and BalancedAllocation scores, and the
+    """Per node, for one pod shape: feasible, Fit and BalancedAllocation scores (empty
+    arrays unless needed: a node scored the plain way, or normalization that varies), and the
     weighted total (−1 where infeasible) when normalization does not vary; then also the
     highest total (``best``) and the nodes that have it, in node order (``ties``; None
     when they must be found again).
@@ -558,7 +559,10 @@ class FastPath:
         scored = [*fit.cap, *bal.cap]
         irregular = (self.cap[:, scored] == 0).any(axis=1) if scored else None
         allocatable, safe = self._allocatable((*check.cap, *fit.cap, *bal.cap))
-        n = len(self.nodes)
+        if irregular is not None and not irregular.any():
+            irregular = None
+        # per-plugin arrays only where totals are not kept whole (see _compute)
+        n = len(self.nodes) if irregular is not None or not static.constant else 0
         shape = _Shape(
             pod,
             static,
@@ -571,14 +575,14 @@ class FastPath:
             sum(fit.weights),
             balanced,
             ports,
-            irregular if irregular is not None and irregular.any() else None,
+            irregular,
             np.zeros(n, dtype=bool),
             np.zeros(n, dtype=np.int64),
             np.zeros(n, dtype=np.int64),
             None,
             0,
         )
-        self._compute(shape, np.arange(n))
+        self._compute(shape, np.arange(len(self.nodes)))
         self.shapes[key] = shape
         if len(self.shapes) > _CACHE_SIZE:
             self.shapes.popitem(last=False)
