@@ -453,27 +453,20 @@ class KubernetesCluster:
         return results
 
     def _manifests(self, source: Any) -> list[dict[str, Any]]:
-        if isinstance(source, Mapping):
-            items = [dict(source)]
-        elif isinstance(source, list) and all(isinstance(i, Mapping) for i in source):
-            items = [dict(i) for i in source]
-        else:
-            from clustersim.manifests import load_manifests
+        """The Kubernetes objects in ``source``, validated by :func:`load_manifests` as the API
+        server validates them, whether it is a file, text, a dict or a list of dicts (a dict
+        must not slip past the checks a file gets, e.g. a Service whose selector is a
+        ``matchLabels`` mapping)."""
+        from clustersim.manifests import load_manifests
 
-            return [spec.manifest for spec in load_manifests(source)]
-        expanded = []
-        for item in items:
-            if item.get("kind") == "List":
-                expanded += [dict(i) for i in item.get("items") or []]
-            else:
-                expanded.append(item)
-        for item in expanded:
-            meta = item.get("metadata") or {}
-            if not isinstance(item.get("kind"), str) or not isinstance(
-                    meta.get("name") or meta.get("generateName"), str):
-                raise ValueError(f"a manifest needs 'kind' and 'metadata.name', got "
-                                 f"kind={item.get('kind')!r}, name={meta.get('name')!r}")
-        return expanded
+        specs = load_manifests(source)
+        for spec in specs:
+            if spec.system != "kubernetes":
+                raise ValueError(
+                    f"{spec.source}: {spec.kind} {spec.name!r} is a {spec.system} object; "
+                    "KubernetesCluster applies Kubernetes manifests"
+                )
+        return [spec.manifest for spec in specs]
 
     def _apply_one(self, manifest: dict[str, Any]) -> str:
         kind = manifest["kind"]

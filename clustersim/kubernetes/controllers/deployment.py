@@ -317,11 +317,17 @@ def replica_sets_to_clean(old_rs: list[ReplicaSetState], pods: Mapping[str, int]
 
 
 def _template_without_hash(template: Mapping[str, Any]) -> dict[str, Any]:
-    result = copy.deepcopy(dict(template))
-    labels = (result.get("metadata") or {}).get("labels")
-    if labels:
-        labels.pop(HASH_LABEL, None)
-    return result
+    """The template without the ``pod-template-hash`` label, for comparing and hashing.
+
+    Only the path to the labels is copied (the rest is shared with ``template``): this runs
+    for every ReplicaSet on every Deployment sync, where a deep copy dominated ``run()``. A
+    caller that keeps the result must deep-copy it."""
+    meta = template.get("metadata") or {}
+    labels = meta.get("labels") or {}
+    if HASH_LABEL not in labels:
+        return dict(template)
+    kept = {k: v for k, v in labels.items() if k != HASH_LABEL}
+    return {**template, "metadata": {**meta, "labels": kept}}
 
 
 def _int_annotation(obj: Mapping[str, Any], key: str) -> int | None:
@@ -651,7 +657,7 @@ def rollout_undo(cluster, d: dict[str, Any], to_revision: int = 0) -> str:
     if not match:
         raise ValueError(f"unable to find specified revision {to_revision} in history")
     rs = cluster.get("ReplicaSet", d["metadata"]["namespace"], match[0]["replicaset"])
-    template = _template_without_hash(rs["spec"]["template"])
+    template = copy.deepcopy(_template_without_hash(rs["spec"]["template"]))
     if template == d["spec"].get("template"):
         return (f"deployment.apps/{name} skipped rollback (current template already matches "
                 f"revision {to_revision})")
