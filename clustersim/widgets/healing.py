@@ -150,8 +150,11 @@ def node_failure_run(system: str, *, node: str = "node-1", fail_at: float = 30,
         cluster: Any = KubernetesCluster(
             three_nodes(system), seed=seed, timing=Timing(node_monitor_grace_period=_number(
                 node_grace_seconds, "node_grace_seconds", 0, 3600)))
-        cluster.apply(deployment(toleration_seconds=_number(
-            toleration_seconds, "tolerationSeconds", 0, 86400)))
+        seconds = _number(toleration_seconds, "tolerationSeconds", 0, 86400)
+        if not seconds.is_integer():
+            raise ValueError(f"tolerationSeconds must be whole seconds (an int64 in the API), "
+                             f"got {toleration_seconds!r}")
+        cluster.apply(deployment(toleration_seconds=int(seconds)))
         fail, recover, events = cluster.fail_node, cluster.recover_node, cluster.events
     elif system == "marathon":
         cluster = MesosCluster(three_nodes(system), seed=seed,
