@@ -103,6 +103,7 @@ def test_same_seed_same_run_and_the_machine_coming_back():
     ({"system": "swarm", "node": "node-9"}, "node must be one of"),
     ({"system": "swarm", "fail_at": 5}, "fail_at must be a number"),
     ({"system": "kubernetes", "toleration_seconds": "300"}, "tolerationSeconds"),
+    ({"system": "kubernetes", "toleration_seconds": 30.5}, "whole seconds"),
     ({"system": "marathon", "inactive_after": -1}, "inactiveAfterSeconds"),
 ])
 def test_bad_settings_are_value_errors_that_say_what(kwargs, message):
