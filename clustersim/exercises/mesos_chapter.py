@@ -7,6 +7,9 @@
 - :func:`check_rack_constraints`: constraints the learner writes so that six instances run
   two per rack and never two on one agent, deployed with :class:`clustersim.marathon.Marathon`
   on a :class:`clustersim.mesos.MesosCluster`.
+- :func:`check_claim_verdicts`: whether six claims of the 2019-era article about Mesos were
+  wrong when written or have gone out of date since, from the course's sourced feature data
+  (:mod:`clustersim.features`, ``claim_2019``).
 """
 
 from __future__ import annotations
@@ -16,12 +19,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from clustersim.exercises.checker import Wrong, checker
+from clustersim.features import Cell, load_features
 from clustersim.marathon import Marathon, constraint_accepts
 from clustersim.mesos import MesosCluster
 from clustersim.node import Node
 
-__all__ = ["CACHE_APP", "OFFERS", "PLACED", "RACK_AGENTS", "VERDICT_APP", "check_offer_verdicts",
-           "check_rack_constraints", "deploy_cache", "offer_verdicts"]
+__all__ = ["CACHE_APP", "CLAIM_FEATURES", "OFFERS", "PLACED", "RACK_AGENTS", "VERDICT_APP",
+           "check_claim_verdicts", "check_offer_verdicts", "check_rack_constraints", "claims",
+           "deploy_cache", "offer_verdicts"]
 
 VERDICT_APP = {"id": "/shop/cache", "instances": 6,
                "constraints": [["rack", "GROUP_BY", "3"], ["hostname", "MAX_PER", "2"]]}
@@ -120,3 +125,38 @@ def check_rack_constraints(constraints: object) -> None:
                     'Spread over the rack attribute: ["rack", "GROUP_BY", "3"]. UNIQUE on '
                     "hostname alone fills whatever agents offer first.")
 
+
+
+CLAIM_FEATURES = ("shared_network_namespace", "governance", "first_release", "managed_offerings",
+                  "internal_load_balancing", "community")
+"""Features of the Mesos column whose 2019 claim the exercise asks about (a mix of claims that
+were wrong when written and claims that have gone out of date)."""
+
+
+def claims() -> dict[str, Cell]:
+    """``{2019 claim: today's cell}`` for :data:`CLAIM_FEATURES`, in that order."""
+    cells = {feature: cell for _, feature, system, cell in load_features().cells()
+             if system == "mesos" and feature in CLAIM_FEATURES and cell.claim_2019}
+    return {cells[f].claim_2019.claim: cells[f] for f in CLAIM_FEATURES}
+
+
+@checker("Right. “Outdated” claims were fair in 2019 and the world moved on (DC/OS ended, "
+         "backers left); “wrong” ones were already false then (pods came in 2017).")
+def check_claim_verdicts(answer: object) -> None:
+    """``answer``: ``{claim: "wrong" or "outdated"}`` for every claim of :func:`claims`."""
+    known = claims()
+    if not isinstance(answer, dict) or set(answer) != set(known):
+        raise Wrong("The answer must be a dict with one entry per claim.",
+                    "Keep the starter's dict and replace each None.")
+    for claim, cell in known.items():
+        given = answer[claim]
+        if given not in ("wrong", "outdated"):
+            raise Wrong(f"“{claim}”: {given!r} is not a verdict.", 'Answer "wrong" or "outdated".')
+        verdict = cell.claim_2019.verdict
+        if given == verdict:
+            continue
+        now = f"Today: {cell.value}. {cell.note} (source: {cell.source})"
+        raise Wrong(f"“{claim}” is not {given}.",
+                    ("It was not true when the article was written either. " if verdict == "wrong"
+                     else "It was a fair description in 2019; what changed is the project. ")
+                    + now)

@@ -6,6 +6,8 @@
 - :func:`check_spread_prediction`: where the scheduler puts the tasks of a service with
   constraints and a placement preference, compared with a :class:`clustersim.swarm.SwarmCluster`
   run (moby/swarmkit ``manager/scheduler/scheduler.go``, ``manager/constraint/constraint.go``).
+- :func:`check_leaderless`: what still works when two of three managers are down, checked
+  against a simulated run (:func:`leaderless_run`).
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from collections.abc import Mapping
 
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.node import Node
-from clustersim.swarm import SwarmCluster, fault_tolerance
+from clustersim.swarm import NoLeaderError, SwarmCluster, TaskState, fault_tolerance
 
-__all__ = ["MANAGER_COUNTS", "SEARCH_STACK", "check_fault_tolerance", "check_spread_prediction",
-           "search_cluster", "search_nodes"]
+__all__ = ["LEADERLESS_STATEMENTS", "MANAGER_COUNTS", "SEARCH_STACK", "check_fault_tolerance",
+           "check_leaderless", "check_spread_prediction", "leaderless_run", "search_cluster",
+           "search_nodes"]
 
 MANAGER_COUNTS = (1, 2, 3, 4, 5, 7)
 
@@ -121,3 +124,77 @@ def check_spread_prediction(answer: object) -> None:
                 "The preference splits the replicas evenly between the zone values of the "
                 "eligible nodes first, then spreads inside each zone, however many nodes each "
                 "zone has.")
+
+
+LEADERLESS_STATEMENTS = (
+    "the three web tasks keep running",
+    "a request to worker-1:8080 is still answered through the routing mesh",
+    "docker service scale shop_web=5 succeeds",
+    "when worker-3 fails too, its web task is started on another worker",
+    "once manager-2 is back, the task lost with worker-3 is replaced",
+)
+_LEADERLESS_HINTS = (
+    "Workers run their containers without the managers: nothing stops them.",
+    "The routing mesh lives on every node (IPVS rules); it forwards to tasks that run.",
+    "Scaling writes to the Raft store, which needs a leader, which needs a quorum (2 of 3).",
+    "Rescheduling is the leader's orchestrator and scheduler at work: without a leader, "
+    "nobody notices the missing task.",
+    "With 2 of 3 managers a quorum is back, a leader is elected, and the orchestrator "
+    "reconciles: the missing task is created and scheduled.",
+)
+
+
+def leaderless_run() -> dict[str, bool]:
+    """Run the scenario of :data:`LEADERLESS_STATEMENTS` and say which statements held.
+
+    Three drained managers and three workers run ``shop_web`` (3 replicas, port 8080); at
+    t = 30 s manager-1 and manager-2 fail; worker-3 fails at t = 60 s; manager-2 comes back at
+    t = 200 s. Upstream: https://docs.docker.com/engine/swarm/admin_guide/ (recover from
+    losing the quorum) and :mod:`clustersim.swarm.raft`."""
+    managers = [Node(f"manager-{i}", cpu=2, memory="4Gi", role="manager") for i in (1, 2, 3)]
+    cluster = SwarmCluster([*managers, *Node.many(3, "worker", cpu=4, memory="8Gi")], seed=0)
+    for manager in managers:
+        cluster.update_node(manager.name, availability="drain")
+    cluster.deploy_stack("shop", {"services": {"web": {
+        "image": "shop/web:2.0.2", "ports": ["8080:80"], "deploy": {"replicas": 3}}}})
+    cluster.run(until=30)
+    cluster.fail_node("manager-1")
+    cluster.fail_node("manager-2")
+    cluster.run(until=60)
+    running = len([t for t in cluster.tasks("shop_web") if t.state.name == "RUNNING"])
+    served = not cluster.request("worker-1", 8080).error
+    try:
+        cluster.scale("shop_web", 5)
+        scaled = True
+    except NoLeaderError:
+        scaled = False
+    cluster.fail_node("worker-3")
+    cluster.run(until=200)
+    moved = _serving_on_live_workers(cluster) == 3
+    cluster.recover_node("manager-2")
+    cluster.run(until=260)
+    return dict(zip(LEADERLESS_STATEMENTS,
+                    (running == 3, served, scaled, moved,
+                     _serving_on_live_workers(cluster) == 3), strict=True))
+
+
+def _serving_on_live_workers(cluster: SwarmCluster) -> int:
+    return sum(t.state == TaskState.RUNNING and cluster.machine_alive(t.node)
+               for t in cluster.tasks("shop_web"))
+
+
+@checker("Right: running tasks and the routing mesh carry on, but nothing that needs the "
+         "leader works (no scaling, no rescheduling) until a quorum is back.")
+def check_leaderless(answer: object) -> None:
+    """``answer``: ``{statement: True/False}`` for :data:`LEADERLESS_STATEMENTS`, checked
+    against :func:`leaderless_run`."""
+    if not isinstance(answer, Mapping) or set(answer) != set(LEADERLESS_STATEMENTS):
+        raise Wrong("The answer must be a dict with one entry per statement.",
+                    "Keep the starter's dict: {statement: True or False}.")
+    truth = leaderless_run()
+    for statement, hint in zip(LEADERLESS_STATEMENTS, _LEADERLESS_HINTS, strict=True):
+        if not isinstance(answer[statement], bool):
+            raise Wrong(f"“{statement}”: {answer[statement]!r} is not True or False.",
+                        "Answer True (it happens) or False (it does not).")
+        if answer[statement] != truth[statement]:
+            raise Wrong(f"“{statement}”: not {answer[statement]}.", hint)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 
 from clustersim.exercises.mesos_chapter import (
+    CLAIM_FEATURES,
+    check_claim_verdicts,
     check_offer_verdicts,
     check_rack_constraints,
+    claims,
     offer_verdicts,
 )
 
@@ -57,3 +60,33 @@ def test_rack_constraints_pass(constraints: list) -> None:
 def test_rack_constraint_hints(constraints: object, hint: str) -> None:
     feedback = check_rack_constraints(constraints)
     assert not feedback.passed and hint in feedback.hint, feedback
+
+
+def test_claims_come_from_the_feature_data() -> None:
+    known = claims()
+    assert len(known) == len(CLAIM_FEATURES)
+    verdicts = {claim: cell.claim_2019.verdict for claim, cell in known.items()}
+    assert set(verdicts.values()) == {"wrong", "outdated"}
+    assert check_claim_verdicts(verdicts).passed
+
+
+def test_claim_hints_say_which_kind_of_mistake_and_cite() -> None:
+    known = claims()
+    right = {claim: cell.claim_2019.verdict for claim, cell in known.items()}
+    for claim, cell in known.items():
+        flipped = "outdated" if right[claim] == "wrong" else "wrong"
+        feedback = check_claim_verdicts({**right, claim: flipped})
+        assert not feedback.passed and cell.source in feedback.hint
+        assert ("not true when the article was written" in feedback.hint) == \
+            (right[claim] == "wrong")
+
+
+@pytest.mark.parametrize("answer", [None, {}, "wrong"])
+def test_claim_nonsense(answer: object) -> None:
+    feedback = check_claim_verdicts(answer)
+    assert not feedback.passed and feedback.hint
+
+
+def test_claim_bad_verdict() -> None:
+    feedback = check_claim_verdicts(dict.fromkeys(claims(), "garbled"))
+    assert not feedback.passed and '"wrong" or "outdated"' in feedback.hint

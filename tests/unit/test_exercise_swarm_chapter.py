@@ -7,9 +7,12 @@ from collections import Counter
 import pytest
 
 from clustersim.exercises.swarm_chapter import (
+    LEADERLESS_STATEMENTS,
     MANAGER_COUNTS,
     check_fault_tolerance,
+    check_leaderless,
     check_spread_prediction,
+    leaderless_run,
     search_cluster,
 )
 
@@ -62,3 +65,28 @@ def test_spread_matches_the_simulator_and_the_docs_rule() -> None:
 def test_spread_hints(answer: object, hint: str) -> None:
     feedback = check_spread_prediction(answer)
     assert not feedback.passed and hint in feedback.hint
+
+
+def test_leaderless_run_follows_the_docs() -> None:
+    # https://docs.docker.com/engine/swarm/admin_guide/: without a quorum, running tasks go on
+    # but no management task (scaling, rescheduling) is possible until the quorum is back.
+    truth = leaderless_run()
+    assert list(truth.values()) == [True, True, False, False, True]
+    assert check_leaderless(truth).passed
+
+
+@pytest.mark.parametrize("index, hint", [
+    (0, "without the managers"), (1, "routing mesh"), (2, "quorum"), (3, "nobody notices"),
+    (4, "reconciles"),
+])
+def test_leaderless_hints(index: int, hint: str) -> None:
+    truth = leaderless_run()
+    statement = LEADERLESS_STATEMENTS[index]
+    feedback = check_leaderless({**truth, statement: not truth[statement]})
+    assert not feedback.passed and hint in feedback.hint
+
+
+@pytest.mark.parametrize("answer", [None, {}, dict.fromkeys(LEADERLESS_STATEMENTS, "yes")])
+def test_leaderless_nonsense(answer: object) -> None:
+    feedback = check_leaderless(answer)
+    assert not feedback.passed and feedback.hint
