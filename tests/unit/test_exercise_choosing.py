@@ -103,3 +103,15 @@ def test_drain_prediction_follows_the_simulator() -> None:
 def test_garbage_never_raises(check, garbage) -> None:
     feedback = check(garbage)
     assert not feedback.passed and feedback.hint
+
+
+def test_drain_exercise_premise_two_pods_per_worker() -> None:
+    """The task text says six replicas run two per worker before the drain."""
+    from collections import Counter
+
+    from clustersim.kubernetes import KubernetesCluster, default_nodes
+
+    cluster = KubernetesCluster(default_nodes(), seed=0)
+    cluster.apply(ex.WEB | {"spec": ex.WEB["spec"] | {"replicas": 6}})
+    cluster.run(until=30)
+    assert Counter(p.node for p in cluster.pods()) == {f"worker-{i}": 2 for i in (1, 2, 3)}
