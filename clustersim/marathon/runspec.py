@@ -5,8 +5,9 @@ Field names, defaults and meanings follow mesosphere/marathon
 ``mem`` 128 MiB, ``disk`` 0, ``backoffSeconds`` 1, ``backoffFactor`` 1.15,
 ``maxLaunchDelaySeconds`` 3600, one random port definition when none is given),
 ``core/pod/PodDefinition.scala`` (executor resources 0.1 CPU, 32 MiB, 10 MiB disk),
-``state/UnreachableStrategy.scala`` (``inactiveAfterSeconds`` 0, ``expungeAfterSeconds`` 0;
-``disabled`` for resident apps) and the networking docs ``docs/docs/networking.md``:
+``state/UnreachableStrategy.scala`` (``UnreachableEnabled``: ``inactiveAfterSeconds`` 300,
+``expungeAfterSeconds`` 600, as ``docs/docs/configure-task-handling.md`` states; ``disabled``
+for resident apps) and the networking docs ``docs/docs/networking.md``:
 
 - networking mode: ``networks[0].mode`` (``host``, ``container/bridge``, ``container``), or
   the older ``container.docker.network`` (``HOST``, ``BRIDGE``, ``USER``) / ``ipAddress``;
@@ -170,6 +171,10 @@ def _app_ports(raw: Mapping[str, Any], mode: str, where: str) -> list[PortSpec]:
     return ports
 
 
+#: ``UnreachableEnabled.DefaultInactiveAfter`` (5 minutes) and ``DefaultExpungeAfter`` (10).
+DEFAULT_INACTIVE_AFTER, DEFAULT_EXPUNGE_AFTER = 300.0, 600.0
+
+
 def _unreachable(raw: Any, resident: bool, where: str) -> tuple[float, float] | None:
     if raw == "disabled" or (raw is None and resident):
         return None
@@ -179,8 +184,10 @@ def _unreachable(raw: Any, resident: bool, where: str) -> tuple[float, float] | 
     raw = raw or {}
     if not isinstance(raw, Mapping):
         raise ValueError(f"{where}.unreachableStrategy must be 'disabled' or an object")
-    inactive = _number(raw.get("inactiveAfterSeconds", 0), f"{where}.inactiveAfterSeconds")
-    expunge = _number(raw.get("expungeAfterSeconds", 0), f"{where}.expungeAfterSeconds")
+    inactive = _number(raw.get("inactiveAfterSeconds", DEFAULT_INACTIVE_AFTER),
+                       f"{where}.inactiveAfterSeconds")
+    expunge = _number(raw.get("expungeAfterSeconds", DEFAULT_EXPUNGE_AFTER),
+                      f"{where}.expungeAfterSeconds")
     if expunge < inactive:
         raise ValueError(f"{where}.unreachableStrategy: expungeAfterSeconds ({expunge:g}) must "
                          f"be ≥ inactiveAfterSeconds ({inactive:g})")

@@ -33,3 +33,20 @@ def test_the_surplus_instance_is_killed_when_the_old_one_returns() -> None:
     cluster.run(until=600)
     assert len(running(m)) == 1
     assert m.status()[0]["running"] == 1
+
+
+def test_defaults_wait_300_s_before_replacing_an_unreachable_instance() -> None:
+    """Without ``unreachableStrategy``, Marathon waits inactiveAfterSeconds = 300 s (and
+    expunges after 600 s): docs/docs/configure-task-handling.md, UnreachableStrategy.scala
+    (UnreachableEnabled defaults). The simulator used to replace it at once."""
+    cluster = MesosCluster(Node.many(2, "agent", cpu=2, memory="4Gi"), seed=0)
+    m = cluster.register(marathon.Marathon())
+    m.deploy({"id": "/web", "cmd": "serve", "instances": 1, "cpus": 1, "mem": 128})
+    cluster.run(until=30)
+    [first] = running(m)
+    cluster.fail_agent(next(a.name for a in cluster.agents if a.id == first.agent_id))
+    unreachable_at = 30 + 75  # MesosCluster default: agent_ping_timeout × max_agent_ping_timeouts
+    cluster.run(until=unreachable_at + 290)
+    assert running(m) == [], "replaced before inactiveAfterSeconds (300 s) passed"
+    cluster.run(until=unreachable_at + 360)
+    assert len(running(m)) == 1 and running(m)[0].id != first.id
