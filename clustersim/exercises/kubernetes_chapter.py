@@ -7,10 +7,15 @@
   nowhere else: ``nodeSelector`` (or node affinity) plus a toleration (``TaintToleration`` and
   ``NodeAffinity`` filter plugins, ``pkg/scheduler/framework/plugins/tainttoleration`` and
   ``.../nodeaffinity``), applied to a :class:`KubernetesCluster`.
+- :func:`check_failed_scheduling`: the reason counts of a ``FailedScheduling`` event, by
+  hand (``pkg/scheduler/schedule_one.go``, ``FitError.Error``: each node counts once per
+  reason of the first filter plugin that rejects it; ``NodeResourcesFit`` lists every
+  insufficient resource).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,7 +25,8 @@ from clustersim.manifests import ManifestError
 from clustersim.manifests.safe_yaml import load_documents
 from clustersim.node import Node
 
-__all__ = ["GPU_TAINT", "SCORE_PROBE", "check_gpu_pod", "check_least_allocated", "gpu_cluster",
+__all__ = ["BIG_POD", "FAILED_REASONS", "GPU_TAINT", "SCORE_PROBE", "check_failed_scheduling",
+           "check_gpu_pod", "check_least_allocated", "failed_reason_counts", "gpu_cluster",
            "gpu_nodes", "least_allocated", "score_cluster"]
 
 _GIB = 2**30
@@ -156,3 +162,54 @@ def check_gpu_pod(manifest: object) -> None:
         raise Wrong(f"It landed on gpu-1, but {', '.join(others)} would take it as well.",
                     "It won on scores this time. Add nodeSelector: {accelerator: nvidia} so that "
                     "ordinary nodes are filtered out.")
+
+
+BIG_POD = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "index"},
+           "spec": {"containers": [{"name": "index", "image": "shop/search-index:2.0",
+                                    "resources": {"requests": {"cpu": "6", "memory": "24Gi"}}}]}}
+FAILED_REASONS = {"Insufficient cpu": "Insufficient cpu",
+                  "Insufficient memory": "Insufficient memory",
+                  "untolerated taint": "had untolerated taint"}
+"""The reasons the learner counts, and the text that identifies each in a filter's reason."""
+
+
+def failed_reason_counts() -> dict[str, int]:
+    """How many nodes report each of :data:`FAILED_REASONS` for :data:`BIG_POD` on
+    :func:`gpu_cluster` (from ``explain``, the data the event message is built from)."""
+    counts: Counter[str] = Counter()
+    for verdict in gpu_cluster().explain(BIG_POD).values():
+        for reason in verdict.reasons:
+            counts.update(k for k, text in FAILED_REASONS.items() if text in reason)
+    return {k: counts[k] for k in FAILED_REASONS}
+
+
+@checker("Right: 3 Insufficient cpu and 3 Insufficient memory (the three workers are short of "
+         "both), 2 untolerated taints (control-plane and gpu-1, rejected before their "
+         "resources are looked at). The counts add up to more than the 5 nodes.")
+def check_failed_scheduling(answer: object) -> None:
+    """``answer``: ``{reason: number of nodes}`` for the keys of :data:`FAILED_REASONS`, as
+    the ``FailedScheduling`` event of :data:`BIG_POD` on :func:`gpu_cluster` counts them."""
+    if not isinstance(answer, Mapping) or set(answer) != set(FAILED_REASONS):
+        raise Wrong(f"The answer must be a dict with the keys {', '.join(FAILED_REASONS)}.",
+                    "Keep the starter's dict.")
+    for reason, count in answer.items():
+        if isinstance(count, bool) or not isinstance(count, int):
+            raise Wrong(f"{reason}: {count!r} is not a number of nodes.",
+                        "Replace every None with a whole number.")
+    right = failed_reason_counts()
+    if answer["untolerated taint"] != right["untolerated taint"]:
+        raise Wrong(f"untolerated taint: not {answer['untolerated taint']}.",
+                    "Look at the taints of every node: control-plane is not the only tainted "
+                    "one, and the Pod tolerates none.")
+    if answer["Insufficient cpu"] != right["Insufficient cpu"]:
+        raise Wrong(f"Insufficient cpu: not {answer['Insufficient cpu']}.",
+                    "A node is reported by the first filter that rejects it: TaintToleration "
+                    "runs before NodeResourcesFit, so tainted nodes never get to “Insufficient”."
+                    if answer["Insufficient cpu"] > right["Insufficient cpu"] else
+                    "Which nodes have fewer than 6 CPUs and no taint?")
+    if answer["Insufficient memory"] != right["Insufficient memory"]:
+        raise Wrong(f"Insufficient memory: not {answer['Insufficient memory']}.",
+                    "NodeResourcesFit reports every resource that is short on a node, not "
+                    "only the first: the counts are of reasons, not of nodes."
+                    if answer["Insufficient memory"] < right["Insufficient memory"] else
+                    "Tainted nodes are rejected before their memory is compared.")

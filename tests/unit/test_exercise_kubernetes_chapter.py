@@ -8,8 +8,10 @@ from clustersim.exercises.kubernetes_chapter import (
     EXISTING,
     SCORE_NODES,
     SCORE_PROBE,
+    check_failed_scheduling,
     check_gpu_pod,
     check_least_allocated,
+    failed_reason_counts,
     least_allocated,
     score_cluster,
 )
@@ -81,3 +83,28 @@ def test_gpu_pod_hints(manifest: object, hint: str) -> None:
     feedback = check_gpu_pod(manifest)
     assert not feedback.passed and feedback.hint, feedback
     assert hint in feedback.message + feedback.hint, feedback
+
+
+FAILED = {"Insufficient cpu": 3, "Insufficient memory": 3, "untolerated taint": 2}
+
+
+def test_failed_scheduling_counts_follow_the_filter_order() -> None:
+    # kubernetes/kubernetes pkg/scheduler/framework/runtime/framework.go RunFilterPlugins stops
+    # at the first failing plugin; default order (apis/config/v1/default_plugins.go) puts
+    # TaintToleration before NodeResourcesFit, whose fitsRequest lists every short resource.
+    assert failed_reason_counts() == FAILED
+    assert check_failed_scheduling(FAILED).passed
+
+
+@pytest.mark.parametrize("answer, hint", [
+    ({**FAILED, "Insufficient memory": 0}, "every resource"),
+    ({**FAILED, "Insufficient cpu": 5}, "first filter"),
+    ({**FAILED, "Insufficient cpu": 2}, "fewer than 6 CPUs"),
+    ({**FAILED, "untolerated taint": 1}, "not the only tainted"),
+    ({**FAILED, "Insufficient memory": 5}, "before their memory"),
+    ({**FAILED, "untolerated taint": None}, "Replace every None"),
+    ({"Insufficient cpu": 3}, "starter"),
+])
+def test_failed_scheduling_hints(answer: object, hint: str) -> None:
+    feedback = check_failed_scheduling(answer)
+    assert not feedback.passed and hint in feedback.hint, feedback
