@@ -21,13 +21,15 @@ from clustersim.features import load_features
 from clustersim.kubernetes import KubernetesCluster, default_nodes
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.node import Node
+from clustersim.swarm import SwarmCluster
 from clustersim.swarm.raft import fault_tolerance
 
 __all__ = [
     "CLAIMS", "DESIGN_OR_STATUS", "LAYERS", "MANAGER_COUNTS", "NETWORK_STATEMENTS", "PLAN",
     "STORAGE_KINDS", "WORKLOADS", "check_claim_verdicts", "check_depends_on",
     "check_design_or_status", "check_differing_features", "check_fault_tolerance",
-    "check_layers", "check_matching_labels", "check_network_statements", "check_soft_spread",
+    "check_layers", "check_matching_labels", "check_network_statements", "check_published_port",
+    "check_soft_spread",
     "check_storage_kinds", "check_tested_limits", "check_workload_kinds", "claim_text",
 ]
 
@@ -153,6 +155,41 @@ def check_soft_spread(manifest: object) -> None:
         raise Wrong(f"All {len(pods)} Pods run on {nodes.pop()}: one failure takes them all.",
                     "Keep a rule that spreads them (a preferred anti-affinity or a spread "
                     "constraint over kubernetes.io/hostname).")
+
+
+MESH_PORT = 8080
+
+
+@checker("Right: the ingress routing mesh publishes 8080 on every node and forwards each "
+         "request to the one task, wherever it runs.")
+def check_published_port(stack: object) -> None:
+    """``stack``: a Compose stack whose one-replica service ``web`` answers on port
+    :data:`MESH_PORT` of every node of a three-node swarm (docs.docker.com/engine/swarm/
+    ingress/; the simulator's mesh: :mod:`clustersim.swarm.mesh`)."""
+    if not isinstance(stack, str | Mapping):
+        raise Wrong("The answer must be the stack file as YAML text.",
+                    "Keep the triple quotes of the starter cell.")
+    swarm = SwarmCluster(Node.many(3, "node", cpu=2, memory="4Gi",
+                                   role=lambda i: "manager" if i == 1 else "worker"), seed=0)
+    try:
+        swarm.deploy_stack("shop", stack)
+    except ManifestError as err:
+        raise Wrong(f"It does not load: {err}", "Read the field path in the message.") from None
+    swarm.run(until=30)
+    tasks = [t for t in swarm.snapshot().tasks if t.owner == "shop_web" and t.node]
+    if len(tasks) != 1:
+        raise Wrong(f"web runs {len(tasks)} task(s); the exercise keeps one replica.",
+                    "Keep deploy: {replicas: 1} (and mode: replicated): the network, not more "
+                    "copies, must make every node answer.")
+    answers = {n: swarm.request(n, MESH_PORT) for n in ("node-1", "node-2", "node-3")}
+    refused = [n for n, r in answers.items() if r.error]
+    if refused:
+        where = tasks[0].node
+        hint = (f"mode: host binds the port only on the node that runs the task ({where}); "
+                "the ingress routing mesh (mode: ingress, the default) publishes it on every "
+                "node." if len(refused) < 3 else
+                f"No node answers on {MESH_PORT}: publish target 80 as published {MESH_PORT}.")
+        raise Wrong(f"{', '.join(refused)}: {answers[refused[0]].error}.", hint)
 
 
 # --- storage and networking -------------------------------------------------------------------

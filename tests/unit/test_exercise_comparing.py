@@ -170,8 +170,28 @@ def test_layers_groups_credited_to_mesos() -> None:
     ex.check_matching_labels, ex.check_depends_on, ex.check_fault_tolerance,
     ex.check_soft_spread, ex.check_storage_kinds, ex.check_network_statements,
     ex.check_tested_limits, ex.check_workload_kinds, ex.check_differing_features,
-    ex.check_design_or_status, ex.check_claim_verdicts, ex.check_layers])
+    ex.check_design_or_status, ex.check_claim_verdicts, ex.check_layers,
+    ex.check_published_port])
 @pytest.mark.parametrize("garbage", [None, 3, "nonsense: [", {"x": 1}, [None], b"\x00"])
 def test_garbage_never_raises(check, garbage) -> None:
     feedback = check(garbage)
     assert not feedback.passed and feedback.hint
+
+
+def _stack(ports: str, replicas: int = 1) -> str:
+    return (f"services:\n  web:\n    image: nginx:1.27\n    ports: {ports}\n"
+            f"    deploy: {{replicas: {replicas}}}\n")
+
+
+def test_published_port_host_mode_answers_on_one_node_only() -> None:
+    feedback = ex.check_published_port(_stack("[{target: 80, published: 8080, mode: host}]"))
+    assert not feedback.passed and "routing mesh" in feedback.hint
+    assert "connection refused" in feedback.message
+
+
+def test_published_port_mesh_passes_and_more_replicas_do_not_count() -> None:
+    assert ex.check_published_port(_stack('["8080:80"]')).passed
+    three = ex.check_published_port(_stack('["8080:80"]', replicas=3))
+    assert not three.passed and "one replica" in three.message
+    wrong_port = ex.check_published_port(_stack('["9090:80"]'))
+    assert not wrong_port.passed and "publish target 80" in wrong_port.hint
