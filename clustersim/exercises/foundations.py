@@ -3,7 +3,9 @@
 - containers (``book/foundations/containers.md``): :func:`check_namespaces` (which Linux
   namespace gives a container each view; namespaces(7)) and :func:`check_cgroup_limits`
   (the cgroup v2 ``memory.max`` / ``cpu.max`` that ``docker run`` and a Pod's ``limits``
-  write; quantities parsed with :func:`clustersim.quantity.parse_quantity`);
+  write; quantities parsed with :func:`clustersim.quantity.parse_quantity`),
+  and :func:`check_pinned_references` (which image references name exactly one image: a
+  digest, per the reference grammar of distribution/reference ``reference.go``);
 - management (``book/foundations/management.md``): :func:`check_compose_up` (what
   ``docker compose up -d`` does to each service) and :func:`check_restart_policy` (which
   containers the Docker daemon restarts);
@@ -15,6 +17,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping
 
@@ -24,9 +27,10 @@ from clustersim.node import Node
 from clustersim.quantity import parse_quantity, to_millis, to_units
 
 __all__ = [
-    "CGROUP_CONTAINERS", "COMPOSE_SITUATION", "DESIRED", "NAMESPACE_SITUATIONS", "OBSERVED",
-    "PROBE", "RESTART_SCENARIOS", "check_cgroup_limits", "check_compose_up", "check_filter_rank",
-    "check_namespaces", "check_reconcile", "check_restart_policy", "cpu_max", "filter_rank_cluster",
+    "CGROUP_CONTAINERS", "COMPOSE_SITUATION", "DESIRED", "IMAGE_REFERENCES",
+    "NAMESPACE_SITUATIONS", "OBSERVED", "PROBE", "RESTART_SCENARIOS", "check_cgroup_limits",
+    "check_compose_up", "check_filter_rank", "check_namespaces", "check_pinned_references",
+    "check_reconcile", "check_restart_policy", "cpu_max", "filter_rank_cluster", "is_pinned",
     "reconcile",
 ]
 
@@ -142,6 +146,60 @@ def check_cgroup_limits(answer: object) -> None:
             raise Wrong(f"{name}: cpu.max {line!r} is not it.",
                         f"cpu.max is the string 'quota period' in microseconds, with period "
                         f"{CPU_PERIOD}: the quota is CPUs × {CPU_PERIOD}.")
+
+
+# ---- containers: tags and digests --------------------------------------------------------
+
+_DIGEST = "sha256:" + "4b1f" * 16
+IMAGE_REFERENCES = (
+    "nginx",
+    "nginx:1.27",
+    "registry.example.com/shop/cart:1.4.2",
+    f"registry.example.com/shop/cart@{_DIGEST}",
+    f"registry.example.com/shop/cart:1.4.2@{_DIGEST}",
+    "localhost:5000/shop/web:latest",
+)
+_DIGEST_RE = re.compile(r"@sha256:[0-9a-f]{64}$")
+
+
+def is_pinned(reference: str) -> bool:
+    """Whether ``reference`` names one image forever: it ends in ``@sha256:<64 hex>``.
+
+    distribution/reference ``reference.go``: ``name[:tag][@digest]``; when both are given,
+    pulling resolves the digest and the tag is only a label. A ``host:port`` prefix is part of
+    the name, not a tag."""
+    return bool(_DIGEST_RE.search(reference))
+
+
+_REFERENCE_HINTS = {
+    "nginx": "With neither tag nor digest, Docker pulls nginx:latest, the most movable tag.",
+    "nginx:1.27": "A tag is a pointer the registry lets anyone with push rights move: 1.27 "
+                  "gets patch rebuilds.",
+    "registry.example.com/shop/cart:1.4.2": "A version tag is a convention, not a guarantee: "
+                                            "the registry accepts a new push of 1.4.2.",
+    "localhost:5000/shop/web:latest": "localhost:5000 is the registry host and port, and "
+                                      "latest is a tag.",
+}
+
+
+@checker("Right: only the two references with @sha256:… are pinned; with a tag and a digest, "
+         "the digest decides and the tag is a label for humans.")
+def check_pinned_references(answer: object) -> None:
+    """``answer``: the references of :data:`IMAGE_REFERENCES` that always pull the same bytes."""
+    if isinstance(answer, str) or not isinstance(answer, set | frozenset | list | tuple):
+        raise Wrong("The answer must be a set of references.", "Copy them from the list above.")
+    given = {str(r).strip() for r in answer}
+    unknown = given - set(IMAGE_REFERENCES)
+    if unknown:
+        raise Wrong(f"{min(unknown)!r} is not one of the references.",
+                    "Copy the references exactly from IMAGE_REFERENCES.")
+    for reference in IMAGE_REFERENCES:
+        if reference in given and not is_pinned(reference):
+            raise Wrong(f"{reference} is not pinned.", _REFERENCE_HINTS[reference])
+        if is_pinned(reference) and reference not in given:
+            raise Wrong(f"{reference} is pinned too.",
+                        "Anything that ends in @sha256:<digest> names exactly one image, "
+                        "whatever tag stands before it.")
 
 
 # ---- management: docker compose up ----------------------------------------------------------

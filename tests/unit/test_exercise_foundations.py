@@ -7,6 +7,7 @@ import pytest
 
 from clustersim.exercises.foundations import (
     DESIRED,
+    IMAGE_REFERENCES,
     NAMESPACE_SITUATIONS,
     OBSERVED,
     PROBE,
@@ -15,10 +16,12 @@ from clustersim.exercises.foundations import (
     check_compose_up,
     check_filter_rank,
     check_namespaces,
+    check_pinned_references,
     check_reconcile,
     check_restart_policy,
     cpu_max,
     filter_rank_cluster,
+    is_pinned,
     reconcile,
 )
 
@@ -122,3 +125,24 @@ def test_filter_rank_hints(feasible: set, chosen: str, hint: str) -> None:
     feedback = check_filter_rank(feasible, chosen)
     assert not feedback.passed
     assert hint in feedback.hint + feedback.message
+
+
+def test_pinned_references_follow_the_reference_grammar() -> None:
+    # distribution/reference reference.go: name[:tag][@digest]; a host:port is part of the name
+    assert [is_pinned(r) for r in IMAGE_REFERENCES] == [False, False, False, True, True, False]
+    assert not is_pinned("localhost:5000/web@sha256:abc")     # a digest has 64 hex digits
+    assert check_pinned_references([r for r in IMAGE_REFERENCES if is_pinned(r)]).passed
+
+
+@pytest.mark.parametrize("answer, hint", [
+    (set(IMAGE_REFERENCES), "latest"),
+    ({IMAGE_REFERENCES[3]}, "whatever tag"),
+    ({IMAGE_REFERENCES[3], IMAGE_REFERENCES[4], "nginx:1.27"}, "pointer"),
+    ({IMAGE_REFERENCES[3], IMAGE_REFERENCES[4], IMAGE_REFERENCES[5]}, "registry host"),
+    ({"busybox"}, "exactly"),
+    ("nginx", "set"),
+])
+def test_pinned_reference_hints(answer: object, hint: str) -> None:
+    feedback = check_pinned_references(answer)
+    assert not feedback.passed and feedback.hint
+    assert hint in feedback.message + feedback.hint, feedback
