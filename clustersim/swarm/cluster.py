@@ -687,10 +687,16 @@ class SwarmCluster:
             nodes.append(NodeState(name, float(node.cpu), float(node.memory_bytes),
                                    used[name][0], used[name][1], node.zone, status,
                                    dict(node.labels)))
+        def ready(task: Task) -> bool:
+            """Serving, as the managers see it: running on a node they have not marked down
+            (a task still stopping during a start-first update serves until it has stopped)."""
+            node = self._nodes.get(task.node) if task.node else None
+            return task.state == TaskState.RUNNING and node is not None and node.status != "down"
+
         tasks = tuple(
             ViewTask(f"{t.name}.{t.id[:12]}", t.service, t.node, t.state.value,
                      t.spec.reservations.nano_cpus / 1e9, float(t.spec.reservations.memory_bytes),
-                     t.state == TaskState.RUNNING)
+                     ready(t))
             for t in self._tasks.values() if t.desired_state <= TaskState.RUNNING
             or not t.state.terminal)
         return Snapshot("swarm", self.clock.now, tuple(nodes), tasks)

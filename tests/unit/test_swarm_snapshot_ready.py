@@ -1,0 +1,25 @@
+"""Swarm's snapshot: after a node is marked down, its old tasks no longer count as ready.
+
+Regression test: tasks left on a down node (desired state SHUTDOWN, replacements running
+elsewhere) kept ``ready=True``, so a six-replica service showed 8 ready tasks after a failure.
+"""
+
+from __future__ import annotations
+
+from clustersim import Node
+from clustersim.swarm import SwarmCluster
+
+STACK = {"services": {"web": {"image": "nginx", "deploy": {"replicas": 6}}}}
+
+
+def test_ready_tasks_never_exceed_replicas_after_a_node_failure() -> None:
+    cluster = SwarmCluster(Node.many(3, "node", cpu=4, memory="8Gi",
+                                     role=lambda i: "manager" if i == 1 else "worker"), seed=0)
+    cluster.deploy_stack("app", STACK)
+    cluster.run(until=30)
+    cluster.fail_node("node-3")
+    for until in range(31, 200, 7):
+        cluster.run(until=until)
+        ready = [t for t in cluster.snapshot().tasks if t.owner == "app_web" and t.ready]
+        assert len(ready) <= 6, (until, [t.node for t in ready])
+    assert len(ready) == 6 and all(t.node != "node-3" for t in ready)
