@@ -12,7 +12,9 @@
 - orchestration (``book/foundations/orchestration.md``): :func:`check_reconcile` (the
   actions of a replica controller, given desired and observed state) and
   :func:`check_filter_rank` (filter, then rank, on a small Kubernetes cluster, checked with
-  :meth:`clustersim.kubernetes.KubernetesCluster.explain`).
+  :meth:`clustersim.kubernetes.KubernetesCluster.explain`) and :func:`check_hand_edits`
+  (what the control loops do after objects are deleted or scaled by hand, played on a
+  :class:`~clustersim.kubernetes.KubernetesCluster`).
 """
 
 from __future__ import annotations
@@ -22,16 +24,16 @@ from collections import Counter
 from collections.abc import Mapping
 
 from clustersim.exercises.checker import Wrong, checker
-from clustersim.kubernetes import KubernetesCluster
+from clustersim.kubernetes import KubernetesCluster, default_nodes
 from clustersim.node import Node
 from clustersim.quantity import parse_quantity, to_millis, to_units
 
 __all__ = [
-    "CGROUP_CONTAINERS", "COMPOSE_SITUATION", "DESIRED", "IMAGE_REFERENCES",
+    "CGROUP_CONTAINERS", "COMPOSE_SITUATION", "DESIRED", "HAND_EDITS", "IMAGE_REFERENCES",
     "NAMESPACE_SITUATIONS", "OBSERVED", "PROBE", "RESTART_SCENARIOS", "check_cgroup_limits",
-    "check_compose_up", "check_filter_rank", "check_namespaces", "check_pinned_references",
-    "check_reconcile", "check_restart_policy", "cpu_max", "filter_rank_cluster", "is_pinned",
-    "reconcile",
+    "check_compose_up", "check_filter_rank", "check_hand_edits", "check_namespaces",
+    "check_pinned_references", "check_reconcile", "check_restart_policy", "cpu_max",
+    "filter_rank_cluster", "hand_edits_run", "is_pinned", "reconcile",
 ]
 
 
@@ -407,3 +409,84 @@ def check_filter_rank(feasible: object, chosen: object) -> None:
         raise Wrong(f"{chosen} is not the scheduler's choice.",
                     "Ranking prefers the node that would be least allocated after placing the "
                     "Pod, in proportion to its size: compare the free share of CPU and memory.")
+
+
+# ---- orchestration: editing by hand against the loops ----------------------------------------
+
+_SHOP = """
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: shop/web:2.0.2}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: debug, labels: {app: debug}}
+spec:
+  containers: [{name: shell, image: busybox:1.36}]
+"""
+HAND_EDITS = (
+    "web Pods running a minute after `kubectl delete pod <one of the web Pods>`",
+    "debug Pods running a minute after `kubectl delete pod debug`",
+    "web Pods running a minute after `kubectl delete replicaset <web's ReplicaSet>`",
+    "web Pods running a minute after `kubectl scale deployment web --replicas=5`",
+)
+_HAND_EDIT_HINTS = (
+    "The ReplicaSet controller now sees 2 of 3 and creates one: a deletion is just another "
+    "difference between desired and observed state.",
+    "debug was created directly, with no controller: nobody wants it back, as with docker run.",
+    "The Deployment controller owns the ReplicaSet: it finds none for its template, creates it "
+    "again, and that ReplicaSet creates the Pods.",
+    "kubectl scale only edits the desired state (spec.replicas); the loop starts the rest.",
+)
+
+
+def hand_edits_run() -> dict[str, int]:
+    """Play :data:`HAND_EDITS` one after the other, a minute apart, on a cluster running
+    Deployment ``web`` (3 replicas) and a bare Pod ``debug``; count running Pods after each.
+
+    Upstream: kubernetes/kubernetes ``pkg/controller/replicaset/replica_set.go`` and
+    ``pkg/controller/deployment/sync.go`` (``getNewReplicaSet`` recreates a missing
+    ReplicaSet); deleting an owner removes its dependents in the background (garbage
+    collector). Here the deleted ReplicaSet's Pods go at once; upstream the garbage collector
+    deletes them shortly after."""
+    cluster = KubernetesCluster(default_nodes(), seed=0)
+    cluster.apply(_SHOP)
+    cluster.run(until=30)
+
+    def running(app: str) -> int:
+        return sum(p.labels.get("app") == app and p.phase == "Running" and not p.reason
+                   for p in cluster.pods())
+
+    counts = []
+    web_pod = next(p.name for p in cluster.pods() if p.labels.get("app") == "web")
+    for edit, app in ((lambda: cluster.delete("Pod", web_pod), "web"),
+                      (lambda: cluster.delete("Pod", "debug"), "debug"),
+                      (lambda: cluster.delete("ReplicaSet", cluster.list("ReplicaSet")[0]
+                                              ["metadata"]["name"]), "web"),
+                      (lambda: cluster.scale("Deployment", "web", 5), "web")):
+        edit()
+        cluster.run(until=cluster.now + 60)
+        counts.append(running(app))
+    return dict(zip(HAND_EDITS, counts, strict=True))
+
+
+@checker("Right: 3, 0, 3, 5. Every deletion or edit is just a new difference for a control "
+         "loop; only the Pod that no controller owns stays gone.")
+def check_hand_edits(answer: object) -> None:
+    """``answer``: ``{edit: Pods running}`` for :data:`HAND_EDITS`, checked against
+    :func:`hand_edits_run`."""
+    given = _mapping(answer, list(HAND_EDITS), "edit → Pods running")
+    truth = hand_edits_run()
+    for edit, hint in zip(HAND_EDITS, _HAND_EDIT_HINTS, strict=True):
+        value = given[edit]
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise Wrong(f"“{edit}”: {value!r} is not a number of Pods.", "Use whole numbers.")
+        if value != truth[edit]:
+            raise Wrong(f"“{edit}”: not {value}.", hint)

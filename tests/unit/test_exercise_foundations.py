@@ -7,6 +7,7 @@ import pytest
 
 from clustersim.exercises.foundations import (
     DESIRED,
+    HAND_EDITS,
     IMAGE_REFERENCES,
     NAMESPACE_SITUATIONS,
     OBSERVED,
@@ -15,12 +16,14 @@ from clustersim.exercises.foundations import (
     check_cgroup_limits,
     check_compose_up,
     check_filter_rank,
+    check_hand_edits,
     check_namespaces,
     check_pinned_references,
     check_reconcile,
     check_restart_policy,
     cpu_max,
     filter_rank_cluster,
+    hand_edits_run,
     is_pinned,
     reconcile,
 )
@@ -146,3 +149,21 @@ def test_pinned_reference_hints(answer: object, hint: str) -> None:
     feedback = check_pinned_references(answer)
     assert not feedback.passed and feedback.hint
     assert hint in feedback.message + feedback.hint, feedback
+
+
+def test_hand_edits_follow_the_controllers() -> None:
+    # replica_set.go recreates a deleted Pod; deployment/sync.go recreates a deleted
+    # ReplicaSet; a Pod without an owner is not recreated; scale edits spec.replicas.
+    truth = hand_edits_run()
+    assert list(truth.values()) == [3, 0, 3, 5]
+    assert check_hand_edits(truth).passed
+
+
+@pytest.mark.parametrize("index, wrong, hint", [
+    (0, 2, "another difference"), (1, 1, "no controller"), (2, 0, "owns the ReplicaSet"),
+    (3, 3, "desired state"), (0, "3", "whole numbers"),
+])
+def test_hand_edit_hints(index: int, wrong: object, hint: str) -> None:
+    answer = dict(zip(HAND_EDITS, [3, 0, 3, 5], strict=True))
+    feedback = check_hand_edits({**answer, HAND_EDITS[index]: wrong})
+    assert not feedback.passed and hint in feedback.hint
