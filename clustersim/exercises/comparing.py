@@ -25,12 +25,12 @@ from clustersim.swarm import SwarmCluster
 from clustersim.swarm.raft import fault_tolerance
 
 __all__ = [
-    "CLAIMS", "DESIGN_OR_STATUS", "LAYERS", "MANAGER_COUNTS", "NETWORK_STATEMENTS", "PLAN",
-    "STORAGE_KINDS", "WORKLOADS", "check_claim_verdicts", "check_depends_on",
-    "check_design_or_status", "check_differing_features", "check_fault_tolerance",
-    "check_layers", "check_matching_labels", "check_network_statements", "check_published_port",
-    "check_soft_spread",
-    "check_storage_kinds", "check_tested_limits", "check_workload_kinds", "claim_text",
+    "CLAIMS", "DESIGN_OR_STATUS", "LAYERS", "MANAGER_COUNTS", "MESH_PORT", "NETWORK_STATEMENTS",
+    "PLAN", "STORAGE_KINDS", "WORKLOADS", "check_claim_verdicts", "check_depends_on",
+    "check_design_or_status", "check_differing_features", "check_fault_tolerance", "check_layers",
+    "check_matching_labels", "check_network_statements", "check_pinned_volume",
+    "check_published_port", "check_soft_spread", "check_storage_kinds", "check_tested_limits",
+    "check_workload_kinds", "claim_text", "storage_nodes",
 ]
 
 
@@ -193,6 +193,46 @@ def check_published_port(stack: object) -> None:
 
 
 # --- storage and networking -------------------------------------------------------------------
+
+def storage_nodes() -> list[Node]:
+    """Three Swarm nodes; node-2 holds the local volume and carries the label storage=db."""
+    return [Node(f"node-{i}", cpu=2, memory="4Gi", role="manager" if i == 1 else "worker",
+                 labels={"storage": "db"} if i == 2 else {}) for i in (1, 2, 3)]
+
+
+@checker("Right: db runs where its local volume is, and when node-2 fails the replacement "
+         "waits Pending instead of starting elsewhere with an empty volume. That is the price "
+         "of node-local data.")
+def check_pinned_volume(stack: object) -> None:
+    """``stack``: a Compose stack whose service ``db`` (one replica, local volume ``db-data``)
+    always runs on node-2, where the data is (docs.docker.com/engine/swarm/services/
+    #placement-constraints; the simulator's scheduler: :mod:`clustersim.swarm.scheduler`)."""
+    if not isinstance(stack, str | Mapping):
+        raise Wrong("The answer must be the stack file as YAML text.",
+                    "Keep the triple quotes of the starter cell.")
+    swarm = SwarmCluster(storage_nodes(), seed=0)
+    try:
+        swarm.deploy_stack("shop", stack)
+    except ManifestError as err:
+        raise Wrong(f"It does not load: {err}",
+                    "A constraint reads node.labels.storage == db (with ==).") from None
+    swarm.run(until=30)
+    running = [t for t in swarm.snapshot().tasks if t.owner == "shop_db" and t.node]
+    if [t.node for t in running] != ["node-2"]:
+        where = ", ".join(t.node for t in running) or "nowhere"
+        raise Wrong(f"db runs on {where}, not on node-2 alone.",
+                    "A local volume is created empty on whichever node runs the task: pin the "
+                    "service with deploy.placement.constraints: [node.labels.storage == db] "
+                    "and keep one replica.")
+    swarm.fail_node("node-2")
+    swarm.run(until=120)
+    moved = [t for t in swarm.snapshot().tasks
+             if t.owner == "shop_db" and t.node and t.node != "node-2"]
+    if moved:
+        raise Wrong(f"After node-2 failed, db started on {moved[0].node} with an empty volume.",
+                    "Use a hard placement constraint, not a preference (placement.preferences "
+                    "only spreads).")
+
 
 STORAGE_KINDS = {
     "Kubernetes emptyDir": "left behind",

@@ -171,7 +171,7 @@ def test_layers_groups_credited_to_mesos() -> None:
     ex.check_soft_spread, ex.check_storage_kinds, ex.check_network_statements,
     ex.check_tested_limits, ex.check_workload_kinds, ex.check_differing_features,
     ex.check_design_or_status, ex.check_claim_verdicts, ex.check_layers,
-    ex.check_published_port])
+    ex.check_published_port, ex.check_pinned_volume])
 @pytest.mark.parametrize("garbage", [None, 3, "nonsense: [", {"x": 1}, [None], b"\x00"])
 def test_garbage_never_raises(check, garbage) -> None:
     feedback = check(garbage)
@@ -195,3 +195,28 @@ def test_published_port_mesh_passes_and_more_replicas_do_not_count() -> None:
     assert not three.passed and "one replica" in three.message
     wrong_port = ex.check_published_port(_stack('["9090:80"]'))
     assert not wrong_port.passed and "publish target 80" in wrong_port.hint
+
+
+def _db(placement: str = "") -> str:
+    return ("services:\n  db:\n    image: postgres:17\n"
+            "    volumes: [db-data:/var/lib/postgresql/data]\n"
+            f"    deploy:\n      replicas: 1\n{placement}volumes:\n  db-data: {{}}\n")
+
+
+def test_pinned_volume_without_a_constraint_lands_elsewhere() -> None:
+    feedback = ex.check_pinned_volume(_db())
+    assert not feedback.passed and "not on node-2" in feedback.message
+    assert "empty" in feedback.hint
+
+
+def test_pinned_volume_label_or_hostname_constraint_passes() -> None:
+    label = "      placement: {constraints: [node.labels.storage == db]}\n"
+    hostname = "      placement: {constraints: [node.hostname == node-2]}\n"
+    assert ex.check_pinned_volume(_db(label)).passed
+    assert ex.check_pinned_volume(_db(hostname)).passed
+
+
+def test_pinned_volume_unsatisfiable_constraint() -> None:
+    wrong = "      placement: {constraints: [node.labels.storage == ssd]}\n"
+    feedback = ex.check_pinned_volume(_db(wrong))
+    assert not feedback.passed and "nowhere" in feedback.message
