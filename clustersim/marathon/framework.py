@@ -585,6 +585,13 @@ class Marathon(HealthChecking, Framework):
                      + (f" message={status.reason}" if status.reason else ""),
                      "Warning" if status.state in FAILURES or status.state == "TASK_UNREACHABLE"
                      else "Normal")
+        if found is None and status.task_id in self._task_index and status.state in MESOS_STATE:
+            # Its instance was expunged while unreachable: "An expunged task will be killed if
+            # it ever comes back" (docs/docs/configure-task-handling.md).
+            self._record("task", status.task_id, "instance_changed_event",
+                         f"{status.task_id} came back after its instance was expunged: killing it")
+            self.driver.kill_task(status.task_id)
+            return
         if found is None or status.task_id not in found[1].tasks:
             return
         app, instance = found

@@ -50,3 +50,22 @@ def test_defaults_wait_300_s_before_replacing_an_unreachable_instance() -> None:
     assert running(m) == [], "replaced before inactiveAfterSeconds (300 s) passed"
     cluster.run(until=unreachable_at + 360)
     assert len(running(m)) == 1 and running(m)[0].id != first.id
+
+
+def test_an_expunged_task_that_comes_back_is_killed() -> None:
+    """"An expunged task will be killed if it ever comes back"
+    (docs/docs/configure-task-handling.md)."""
+    cluster = MesosCluster(Node.many(2, "agent", cpu=2, memory="4Gi"), seed=0)
+    m = cluster.register(marathon.Marathon())
+    m.deploy({**APP, "unreachableStrategy": {"inactiveAfterSeconds": 60,
+                                             "expungeAfterSeconds": 120}})
+    cluster.run(until=30)
+    [first] = running(m)
+    lost_agent = next(a.name for a in cluster.agents if a.id == first.agent_id)
+    cluster.fail_agent(lost_agent)
+    cluster.run(until=400)              # unreachable at 105 s, expunged at 225 s
+    cluster.recover_agent(lost_agent)
+    cluster.run(until=500)
+    live = [t for t in cluster.tasks() if t.state == "TASK_RUNNING"]
+    assert len(live) == 1, live
+    assert len(running(m)) == 1
