@@ -13,7 +13,13 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from clustersim.quantity import QuantityError, parse_quantity, to_millis, to_units
+from clustersim.quantity import (
+    QuantityError,
+    format_quantity,
+    parse_quantity,
+    to_millis,
+    to_units,
+)
 
 __all__ = ["Node"]
 
@@ -218,4 +224,5 @@ class Node:
         return Node(name, **{k: v for k, v in fields.items() if k != "name"})
 
     def __repr__(self) -> str:
-        return f"Node({self.name!r}, cpu={str(self.cpu)!r}, memory={str(self.memory)!r})"
+        cpu, memory = format_quantity(self.cpu), format_quantity(self.memory, binary=True)
+        return f"Node({self.name!r}, cpu={cpu!r}, memory={memory!r})"

@@ -25,7 +25,7 @@ import math
 import re
 from decimal import MAX_EMAX, MIN_EMIN, ROUND_UP, Decimal, localcontext
 
-__all__ = ["QuantityError", "parse_quantity", "to_millis", "to_units"]
+__all__ = ["QuantityError", "format_quantity", "parse_quantity", "to_millis", "to_units"]
 
 
 class QuantityError(ValueError):
@@ -131,3 +131,37 @@ def to_millis(value: Decimal) -> int:
         ctx.Emax, ctx.Emin = MAX_EMAX, MIN_EMIN
         ctx.prec = max(60, value.adjusted() + 10) if value else 60
         return _whole(value.scaleb(3), "milli-units")
+
+
+_DECIMAL_SUFFIXES = {-9: "n", -6: "u", -3: "m", 0: "", 3: "k", 6: "M", 9: "G", 12: "T",
+                     15: "P", 18: "E"}
+_BINARY_SUFFIXES = {60: "Ei", 50: "Pi", 40: "Ti", 30: "Gi", 20: "Mi", 10: "Ki"}
+
+
+def format_quantity(value: Decimal | int, binary: bool = False) -> str:
+    """A value in Kubernetes' canonical form (``Quantity.String()``).
+
+    Decimal SI: the largest exponent (a multiple of 3, from n to E) that keeps the mantissa
+    whole (1.5 → ``1500m``, 10**9 → ``1G``, 100035 → ``100035``). Binary SI (``binary=True``):
+    the largest power of 1024 that divides the value (1024Mi → ``1Gi``, 1025 → ``1025``); a
+    value that is not a whole number falls back to decimal SI (0.001Ki → ``1024m``). Zero is
+    ``0``; a negative value is ``-`` and the canonical form of its size. Upstream:
+    kubernetes/apimachinery ``pkg/api/resource/quantity.go`` (``CanonicalizeBytes``).
+    """
+    value = Decimal(value)
+    if value == 0:
+        return "0"
+    if value < 0:
+        return "-" + format_quantity(-value, binary)
+    if binary and value == value.to_integral_value():
+        whole = int(value)
+        for exponent, suffix in _BINARY_SUFFIXES.items():
+            if whole % (1 << exponent) == 0:
+                return f"{whole >> exponent}{suffix}"
+        return str(whole)
+    for exponent in sorted(_DECIMAL_SUFFIXES, reverse=True):
+        mantissa = value.scaleb(-exponent)
+        if mantissa == mantissa.to_integral_value():
+            return f"{int(mantissa)}{_DECIMAL_SUFFIXES[exponent]}"
+    # finer than 1n cannot happen after parse_quantity's rounding; keep the exact value
+    return f"{value.normalize():f}"

@@ -217,3 +217,34 @@ def test_numbers_from_yaml(number, expected) -> None:
 def test_non_quantities(bad) -> None:
     with pytest.raises(QuantityError):
         parse_quantity(bad)
+
+
+# -- canonical form (Quantity.String), examples from apimachinery's quantity_test.go as ------
+# -- collected in ../shared/notes/placement-semantics.md § 1.1 ------------------------------
+
+
+@pytest.mark.parametrize(("text", "binary", "canonical"), [
+    ("1.5", False, "1500m"),
+    ("1G", False, "1G"),
+    ("1000000000", False, "1G"),
+    ("1080m", False, "1080m"),
+    ("100035", False, "100035"),
+    ("0.001", False, "1m"),
+    ("1024Mi", True, "1Gi"),
+    ("1025", True, "1025"),
+    (".001Ki", True, "1024m"),
+    ("16Gi", True, "16Gi"),
+    ("0", True, "0"),
+    ("-1.5", False, "-1500m"),
+])
+def test_canonical_form(text: str, binary: bool, canonical: str) -> None:
+    from clustersim.quantity import format_quantity
+
+    assert format_quantity(parse_quantity(text), binary=binary) == canonical
+
+
+def test_node_repr_shows_quantities_as_written() -> None:
+    from clustersim import Node
+
+    node = Node("small", cpu="500m", memory="8Gi")
+    assert repr(node) == "Node('small', cpu='500m', memory='8Gi')"
