@@ -203,6 +203,10 @@ class FastPath:
         self.weights = {n: self.s.weights[n] for n in score if n in self.s.plugins}
         self.filters = [n for n in filters if n in self.s.plugins]
         self.fit = self.s.plugins.get("NodeResourcesFit")
+        self.part_weights = (
+            self.weights.get("NodeResourcesFit", 0),
+            self.weights.get("NodeResourcesBalancedAllocation", 0),
+        )
         self.bal = self.s.plugins.get("NodeResourcesBalancedAllocation")
         self.spread = self.s.plugins.get("PodTopologySpread")
         self.spread_scored = self.spread is not None and "PodTopologySpread" in self.weights
@@ -665,13 +669,17 @@ class FastPath:
             std = np.sqrt(squares / k)
         else:
             std = np.zeros(len(requested))
-        return ((1 - std) * MAX_NODE_SCORE).astype(np.int64)
+        np.subtract(1, std, out=std)
+        std *= MAX_NODE_SCORE
+        return std.astype(np.int64)
 
     def _compute(self, shape: _Shape, idx: np.ndarray) -> None:
         """Recompute feasibility and scores of the nodes ``idx`` for one shape.
 
         A shape whose normalized scores do not vary keeps only its weighted totals (−1 where
         infeasible); the others keep feasibility and each plugin's score for :meth:`_totals`.
+        Those totals leave out TaintToleration and NodeAffinity, whose normalized scores are
+        then the same on every node (100 and 0): a constant does not change which node is best.
         """
         static = shape.static
         constant = static.constant
@@ -713,18 +721,13 @@ class FastPath:
                 bal = shape.bal_score[idx] if bal is not None else None
         if not constant:
             return
-        weights = self.weights
         total = None
-        for part, plugin in ((fit, "NodeResourcesFit"), (bal, "NodeResourcesBalancedAllocation")):
+        for part, weight in zip((fit, bal), self.part_weights, strict=True):
             if part is not None:
-                if weights[plugin] != 1:
-                    part *= weights[plugin]
+                if weight != 1:
+                    part *= weight
                 total = part if total is None else np.add(total, part, out=total)
-        if total is None:
-            total = np.zeros(len(idx), dtype=np.int64)
-        if static.taint_raw is not None:  # every raw score 0: normalized to 100 everywhere
-            total += MAX_NODE_SCORE * weights["TaintToleration"]
-        total = np.where(feasible, total, -1)
+        total = np.where(feasible, 0 if total is None else total, -1)
         if shape.total is None:
             shape.total = np.empty(len(self.nodes), dtype=np.int64)
         shape.total[idx] = total
