@@ -19,12 +19,14 @@ from clustersim.viz.palette import OKABE_ITO, base_layout
 
 __all__ = ["offer_flow"]
 
+# Drawn in this order, so accepted offers (the rarer, more telling markers) lie on top of the
+# many declines on the same row.
 _OUTCOMES = {
-    "accepted": (OKABE_ITO[2], "circle"),
     "declined": (OKABE_ITO[5], "x"),
-    "rescinded": (OKABE_ITO[3], "diamond"),
     "expired": (OKABE_ITO[1], "triangle-down"),
     "outstanding": (OKABE_ITO[4], "circle-open"),
+    "rescinded": (OKABE_ITO[3], "diamond"),
+    "accepted": (OKABE_ITO[2], "circle"),
 }
 
 

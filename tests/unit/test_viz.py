@@ -145,6 +145,7 @@ def test_offer_flow_rows_per_framework_and_outcome() -> None:
     assert list(by_name["accepted"].y) == ["spark"]
     assert list(by_name["declined"].y) == ["etl", "spark"]
     assert "used 1 cpus" in by_name["accepted"].hovertext[0]
+    assert fig.data[-1].name == "accepted"  # drawn last, on top of the declines
     with pytest.raises(ValueError, match="no offers"):
         offer_flow([])
 
