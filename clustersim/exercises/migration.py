@@ -26,11 +26,12 @@ from clustersim.node import Node
 from clustersim.quantity import QuantityError, parse_quantity
 from clustersim.schemas import validate_compose, validate_kubernetes
 from clustersim.swarm import SwarmCluster
-from clustersim.translate import marathon_to_kubernetes
+from clustersim.translate import marathon_to_kubernetes, stack_to_kubernetes
 
 __all__ = [
-    "API_APP", "CACHE_APP", "RACKS", "check_current_ingress", "check_max_per",
-    "check_resources_by_hand", "check_stack_schema", "marathon_racks", "rack_nodes",
+    "API_APP", "CACHE_APP", "RACKS", "UPDATE_STACK", "check_current_ingress", "check_max_per",
+    "check_resources_by_hand", "check_stack_schema", "check_update_config", "marathon_racks",
+    "rack_nodes",
 ]
 
 API_APP = {"id": "/shop/api", "instances": 3, "cpus": 0.25, "mem": 384,
@@ -145,6 +146,48 @@ def _rack_spreads(deployment: Mapping[str, Any]) -> set[str]:
     spec = deployment["spec"]["template"].get("spec") or {}
     return {c.get("whenUnsatisfiable", "DoNotSchedule")
             for c in spec.get("topologySpreadConstraints") or [] if c.get("topologyKey") == "rack"}
+
+
+UPDATE_STACK = {"services": {"web": {
+    "image": "nginx:1.27",
+    "deploy": {"replicas": 4, "update_config": {
+        "parallelism": 2, "order": "start-first", "delay": "10s", "failure_action": "rollback"}},
+}}}
+"""A Swarm service whose update settings the learner translates by hand."""
+
+
+@checker("Right: start-first with parallelism 2 is maxSurge 2 and maxUnavailable 0; the delay "
+         "becomes minReadySeconds (approximately); and a Deployment never rolls back by itself.")
+def check_update_config(answer: object) -> None:
+    """``answer``: {maxSurge, maxUnavailable, minReadySeconds, rolls_back_by_itself} of the
+    Deployment that :data:`UPDATE_STACK`'s ``web`` becomes (compared with
+    :func:`clustersim.translate.stack_to_kubernetes`)."""
+    keys = ("maxSurge", "maxUnavailable", "minReadySeconds", "rolls_back_by_itself")
+    if not isinstance(answer, Mapping) or set(answer) != set(keys):
+        raise Wrong(f"The answer must be a dict with the keys {', '.join(keys)}.",
+                    "Keep the starter's keys; fill in the values.")
+    deployment = next(o for o in stack_to_kubernetes(UPDATE_STACK).objects
+                      if o["kind"] == "Deployment")
+    rolling = deployment["spec"]["strategy"]["rollingUpdate"]
+    surge = whole_number(answer["maxSurge"], "maxSurge")
+    unavailable = whole_number(answer["maxUnavailable"], "maxUnavailable")
+    if (surge, unavailable) != (rolling["maxSurge"], rolling["maxUnavailable"]):
+        hint = ("That is stop-first (Swarm's default): start-first starts the new tasks before "
+                "stopping old ones, so the batch is surge, not unavailability."
+                if (surge, unavailable) == (rolling["maxUnavailable"], rolling["maxSurge"])
+                else "parallelism is the batch size; order decides whether the batch is extra "
+                     "Pods (start-first → maxSurge) or missing Pods (stop-first → "
+                     "maxUnavailable), and the other is 0.")
+        raise Wrong(f"maxSurge {surge}, maxUnavailable {unavailable} is not it.", hint)
+    if whole_number(answer["minReadySeconds"], "minReadySeconds") != deployment["spec"].get(
+            "minReadySeconds", 0):
+        raise Wrong(f"minReadySeconds {answer['minReadySeconds']} is not it.",
+                    "delay: 10s is the wait between batches; the nearest Kubernetes field is "
+                    "minReadySeconds (seconds a new Pod must be ready before it counts).")
+    if answer["rolls_back_by_itself"] is not False:
+        raise Wrong("A Deployment does not roll back by itself.",
+                    "failure_action: rollback has no counterpart: a stuck rollout reports "
+                    "ProgressDeadlineExceeded and you run kubectl rollout undo.")
 
 
 # --- from toy to real -------------------------------------------------------------------------

@@ -114,9 +114,24 @@ def test_stack_schema() -> None:
 
 
 @pytest.mark.parametrize("check", [ex.check_resources_by_hand, ex.check_max_per,
-                                   ex.check_current_ingress, ex.check_stack_schema])
+                                   ex.check_current_ingress, ex.check_stack_schema,
+                                   ex.check_update_config])
 @pytest.mark.parametrize("garbage", [None, 3, "nonsense: [", "a: 1\n---\nb: 2", {"x": 1},
                                      [None]])
 def test_garbage_never_raises(check, garbage) -> None:
     feedback = check(garbage)
     assert not feedback.passed and feedback.hint
+
+
+def test_update_config_by_hand() -> None:
+    right = {"maxSurge": 2, "maxUnavailable": 0, "minReadySeconds": 10,
+             "rolls_back_by_itself": False}
+    assert ex.check_update_config(right).passed
+    stop_first = ex.check_update_config(right | {"maxSurge": 0, "maxUnavailable": 2})
+    assert not stop_first.passed and "stop-first" in stop_first.hint
+    both = ex.check_update_config(right | {"maxUnavailable": 2})
+    assert not both.passed and "the other is 0" in both.hint
+    no_delay = ex.check_update_config(right | {"minReadySeconds": 0})
+    assert not no_delay.passed and "minReadySeconds" in no_delay.hint
+    rollback = ex.check_update_config(right | {"rolls_back_by_itself": True})
+    assert not rollback.passed and "rollout undo" in rollback.hint
