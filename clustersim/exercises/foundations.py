@@ -7,8 +7,9 @@
   and :func:`check_pinned_references` (which image references name exactly one image: a
   digest, per the reference grammar of distribution/reference ``reference.go``);
 - management (``book/foundations/management.md``): :func:`check_compose_up` (what
-  ``docker compose up -d`` does to each service) and :func:`check_restart_policy` (which
-  containers the Docker daemon restarts);
+  ``docker compose up -d`` does to each service), :func:`check_restart_policy` (which
+  containers the Docker daemon restarts) and :func:`check_by_hand_jobs` (which Kubernetes
+  mechanism takes over each job done by hand);
 - orchestration (``book/foundations/orchestration.md``): :func:`check_reconcile` (the
   actions of a replica controller, given desired and observed state) and
   :func:`check_filter_rank` (filter, then rank, on a small Kubernetes cluster, checked with
@@ -29,11 +30,12 @@ from clustersim.node import Node
 from clustersim.quantity import parse_quantity, to_millis, to_units
 
 __all__ = [
-    "CGROUP_CONTAINERS", "COMPOSE_SITUATION", "DESIRED", "HAND_EDITS", "IMAGE_REFERENCES",
-    "NAMESPACE_SITUATIONS", "OBSERVED", "PROBE", "RESTART_SCENARIOS", "check_cgroup_limits",
-    "check_compose_up", "check_filter_rank", "check_hand_edits", "check_namespaces",
-    "check_pinned_references", "check_reconcile", "check_restart_policy", "cpu_max",
-    "filter_rank_cluster", "hand_edits_run", "is_pinned", "reconcile",
+    "BY_HAND", "CGROUP_CONTAINERS", "COMPOSE_SITUATION", "DESIRED", "HAND_EDITS",
+    "IMAGE_REFERENCES", "K8S_MECHANISMS", "NAMESPACE_SITUATIONS", "OBSERVED", "PROBE",
+    "RESTART_SCENARIOS", "check_by_hand_jobs", "check_cgroup_limits", "check_compose_up",
+    "check_filter_rank", "check_hand_edits", "check_namespaces", "check_pinned_references",
+    "check_reconcile", "check_restart_policy", "cpu_max", "filter_rank_cluster", "hand_edits_run",
+    "is_pinned", "reconcile",
 ]
 
 
@@ -277,6 +279,53 @@ def check_restart_policy(answer: object) -> None:
                         "Answer True (restarted) or False (not restarted).")
         if given[scenario] != right:
             raise Wrong(f"“{scenario}”: not {given[scenario]}.", hint)
+
+
+# ---- management: who takes over each job --------------------------------------------------
+
+K8S_MECHANISMS = ("kube-scheduler", "ReplicaSet controller", "Service", "Deployment rolling update",
+                  "probes", "Secret", "HorizontalPodAutoscaler")
+BY_HAND = {
+    "Which machine has room for this container?": "kube-scheduler",
+    "A machine died at 03:00: restart what ran there elsewhere.": "ReplicaSet controller",
+    "web must reach cart, which moved to machines 5 and 8.": "Service",
+    "Update 60 copies without an outage.": "Deployment rolling update",
+    "Is every copy healthy?": "probes",
+    "Where do the database passwords go?": "Secret",
+    "The load doubled: start more copies.": "HorizontalPodAutoscaler",
+}
+"""The chapter's "by hand" questions and the Kubernetes mechanism that answers each (the
+table in ``book/foundations/orchestration.md``)."""
+_BY_HAND_HINTS = {
+    "kube-scheduler": "Choosing a node with room, filter then score, is the scheduler's job.",
+    "ReplicaSet controller": "Keeping N copies running, wherever they are, is a controller's "
+                             "job: it recreates the Pods that the dead node took with it.",
+    "Service": "A stable name and virtual IP in front of Pods that come and go: a Service "
+               "(its EndpointSlices follow the Pods).",
+    "Deployment rolling update": "Replacing copies a few at a time, with maxSurge and "
+                                "maxUnavailable, is what a Deployment does on a new image.",
+    "probes": "The kubelet runs liveness and readiness probes on every container.",
+    "Secret": "Passwords go into a Secret, mounted or injected only where needed.",
+    "HorizontalPodAutoscaler": "Changing the number of copies with the load is the "
+                               "HorizontalPodAutoscaler's job (it edits replicas).",
+}
+
+
+@checker("Right: each question from the table has a named mechanism, and each is a control "
+         "loop or a stored object that the loops read.")
+def check_by_hand_jobs(answer: object) -> None:
+    """``answer``: ``{question: mechanism}`` for :data:`BY_HAND`, mechanisms from
+    :data:`K8S_MECHANISMS`."""
+    given = _mapping(answer, list(BY_HAND), "question → mechanism")
+    lowered = {m.lower(): m for m in K8S_MECHANISMS}
+    for question, right in BY_HAND.items():
+        value = given[question]
+        choice = lowered.get(value.strip().lower()) if isinstance(value, str) else None
+        if choice is None:
+            raise Wrong(f"“{question}”: {value!r} is not one of the mechanisms.",
+                        f"Answer with one of: {', '.join(repr(m) for m in K8S_MECHANISMS)}.")
+        if choice != right:
+            raise Wrong(f"“{question}”: not {choice}.", _BY_HAND_HINTS[right])
 
 
 # ---- orchestration: reconcile by hand -------------------------------------------------------

@@ -6,13 +6,16 @@ from __future__ import annotations
 import pytest
 
 from clustersim.exercises.foundations import (
+    BY_HAND,
     DESIRED,
     HAND_EDITS,
     IMAGE_REFERENCES,
+    K8S_MECHANISMS,
     NAMESPACE_SITUATIONS,
     OBSERVED,
     PROBE,
     RESTART_SCENARIOS,
+    check_by_hand_jobs,
     check_cgroup_limits,
     check_compose_up,
     check_filter_rank,
@@ -167,3 +170,13 @@ def test_hand_edit_hints(index: int, wrong: object, hint: str) -> None:
     answer = dict(zip(HAND_EDITS, [3, 0, 3, 5], strict=True))
     feedback = check_hand_edits({**answer, HAND_EDITS[index]: wrong})
     assert not feedback.passed and hint in feedback.hint
+
+
+def test_by_hand_jobs() -> None:
+    assert sorted(BY_HAND.values()) == sorted(K8S_MECHANISMS)   # each used once
+    assert check_by_hand_jobs(dict(BY_HAND)).passed
+    assert check_by_hand_jobs({q: m.upper() for q, m in BY_HAND.items()}).passed
+    question = "web must reach cart, which moved to machines 5 and 8."
+    assert "EndpointSlices" in check_by_hand_jobs({**BY_HAND, question: "kube-scheduler"}).hint
+    assert "'probes'" in check_by_hand_jobs({**BY_HAND, question: "DNS"}).hint
+    assert "Replace" in check_by_hand_jobs(dict.fromkeys(BY_HAND)).hint
