@@ -1,9 +1,9 @@
 """Checks for the three foundation chapters: containers, container management, orchestration.
 
 - containers (``book/foundations/containers.md``): :func:`check_namespaces` (which Linux
-  namespace gives a container each view; namespaces(7)) and :func:`check_cgroup_limits`
+  namespace gives a container each view; namespaces(7)), :func:`check_cgroup_limits`
   (the cgroup v2 ``memory.max`` / ``cpu.max`` that ``docker run`` and a Pod's ``limits``
-  write; quantities parsed with :func:`clustersim.quantity.parse_quantity`),
+  write; quantities parsed with :func:`clustersim.quantity.parse_quantity`)
   and :func:`check_pinned_references` (which image references name exactly one image: a
   digest, per the reference grammar of distribution/reference ``reference.go``);
 - management (``book/foundations/management.md``): :func:`check_compose_up` (what
@@ -11,7 +11,7 @@
   containers the Docker daemon restarts) and :func:`check_by_hand_jobs` (which Kubernetes
   mechanism takes over each job done by hand);
 - orchestration (``book/foundations/orchestration.md``): :func:`check_reconcile` (the
-  actions of a replica controller, given desired and observed state) and
+  actions of a replica controller, given desired and observed state),
   :func:`check_filter_rank` (filter, then rank, on a small Kubernetes cluster, checked with
   :meth:`clustersim.kubernetes.KubernetesCluster.explain`) and :func:`check_hand_edits`
   (what the control loops do after objects are deleted or scaled by hand, played on a
