@@ -38,6 +38,8 @@ def check_copies(answer: object) -> None:
 @checker("Right: memory. 8 Gi / 2 Gi = 4 copies, while CPU would allow 16 / 1 = 16.")
 def check_scarce_resource(answer: object) -> None:
     """Which resource limits copies of a 1-core / 2Gi pod on a 16-core / 8Gi node?"""
+    if answer is None:
+        raise Wrong("You have not answered yet.", 'Replace None with "cpu" or "memory".')
     if not isinstance(answer, str) or answer.strip().lower() not in ("cpu", "memory"):
         raise Wrong(f"{answer!r} is not one of the two resources.", 'Answer "cpu" or "memory".')
     if answer.strip().lower() == "cpu":

@@ -16,6 +16,17 @@ def _require_text(answer: object) -> str:
     return answer
 
 
+def _load_hint(err: ManifestError) -> str:
+    """A hint for a loader error, by what the message is about."""
+    message = str(err)
+    if "quantity" in message:
+        return ("Read the field path in the message: that field needs a quantity such as "
+                "'500m' (half a core) or '2'.")
+    if "selector" in message or "labels" in message:
+        return "The selector's matchLabels must equal labels in the Pod template."
+    return "Read the field path and what was expected in the message, and fix that field only."
+
+
 @checker("Right: the Deployment loads, and both replicas are running.")
 def check_fixed_deployment(text: object) -> None:
     """``text``: the corrected YAML of the broken ``web`` Deployment."""
@@ -23,12 +34,14 @@ def check_fixed_deployment(text: object) -> None:
     try:
         specs = load_manifests(text, name="your answer")
     except ManifestError as err:
-        raise Wrong(f"It does not load yet: {err}",
-                    "Read the field path in the message: that field needs a quantity such as "
-                    "'500m' or '2'.") from None
+        raise Wrong(f"It does not load yet: {err}", _load_hint(err)) from None
     deployments = [s for s in specs if s.kind == "Deployment"]
     if len(deployments) != 1 or deployments[0].name != "web":
         raise Wrong("Keep exactly one Deployment named 'web'.", "Change only the broken value.")
+    replicas = deployments[0].manifest.get("spec", {}).get("replicas", 1)
+    if replicas != 2:
+        raise Wrong(f"The Deployment asks for {replicas} replica(s); the task keeps 2.",
+                    "Change only the broken value, not replicas.")
     placement = place(text, name="your answer")
     running = [t for t in placement.snapshot.tasks if t.node]
     if placement.waiting or len(running) != 2:
@@ -45,7 +58,8 @@ def check_ssd_only_stack(text: object) -> None:
         placement = place(text, name="your stack")
     except (ManifestError, ValueError) as err:
         raise Wrong(f"The stack does not deploy: {err}",
-                    "Constraints look like: node.labels.ssd == true") from None
+                    "A constraint is a node attribute, == or !=, and a value, in quotes or "
+                    "not: e.g. node.role == worker.") from None
     if placement.system != "swarm":
         raise Wrong("That is not a Compose/stack file.", "Start from the starter's 'services:'.")
     ssd = {n.name for n in demo_nodes("swarm") if n.labels.get("ssd") == "true"}
@@ -55,5 +69,13 @@ def check_ssd_only_stack(text: object) -> None:
                     "Keep the service name 'db' and deploy.replicas: 3.")
     elsewhere = sorted({t.node for t in db if t.node and t.node not in ssd})
     if elsewhere:
-        raise Wrong(f"Some 'db' tasks run on nodes without SSDs: {', '.join(elsewhere)}.",
-                    "Add deploy.placement.constraints: [node.labels.ssd == true].")
+        rules = [w.placement for s in placement.specs for w in s.workloads()
+                 if w.name.endswith("_db")]
+        constrained = any(r for r in rules)
+        raise Wrong(
+            f"Some 'db' tasks run on nodes without SSDs: {', '.join(elsewhere)}.",
+            "Your placement rule does not pick the SSD nodes: check the label's name and "
+            "value (the SSD nodes carry ssd=true)." if constrained else
+            "Swarm places tasks on any node unless the service has placement constraints "
+            "(deploy.placement.constraints) on a node label; SSD nodes carry a label.",
+        )

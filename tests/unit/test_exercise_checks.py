@@ -24,11 +24,13 @@ def test_copies_hints(answer: object, hint: str) -> None:
 def test_scarce_resource_hints() -> None:
     assert "Count copies by CPU" in check_scarce_resource("cpu").hint
     assert '"cpu" or "memory"' in check_scarce_resource("disk").hint
+    assert "not answered yet" in check_scarce_resource(None).message
     assert check_scarce_resource(" Memory ")
 
 
 @pytest.mark.parametrize(("answer", "hint"), [
     ({"X": 1 / 3, "Y": "1/3", "next": "Y"}, "larger of the two fractions"),  # X's CPU share
+    ({"X": 0.45, "Y": "1/3", "next": "Y"}, "larger of the two fractions"),   # not close enough
     ({"X": "1/2", "Y": "1/12", "next": "Y"}, "larger of the two fractions"),  # Y's memory share
     ({"X": "1/2", "Y": "1/3", "next": "X"}, "lowest dominant share"),
     ({"X": "half", "Y": "1/3", "next": "Y"}, "fraction in quotes"),
@@ -38,11 +40,13 @@ def test_dominant_share_hints(answer: dict, hint: str) -> None:
     result = check_dominant_shares(answer)
     assert not result and hint in result.message + result.hint
     assert check_dominant_shares({"X": 0.5, "Y": "1/3", "next": "Y"})
+    assert check_dominant_shares({"X": 0.5, "Y": 0.333, "next": "Y"})  # rounded is fine
 
 
 def test_weight_hints() -> None:
-    assert "proportional to the weights" in check_weights(2).hint
+    assert "proportional to the weights" in check_weights(3).hint   # the lab's 1:3
     assert "positive weight" in check_weights(-1).message
+    assert check_weights("5") and "not a number" in check_weights("five").message
 
 
 DEPLOYMENT = """apiVersion: apps/v1
@@ -67,13 +71,20 @@ def test_fixed_deployment_hints() -> None:
     too_big = check_fixed_deployment(DEPLOYMENT.replace("CPU", "8"))
     assert not too_big and "4 CPUs each" in too_big.hint and "Insufficient cpu" in too_big.message
     assert "field path" in check_fixed_deployment(DEPLOYMENT.replace("CPU", "lots")).hint
+    assert "keeps 2" in check_fixed_deployment(
+        DEPLOYMENT.replace("CPU", "500m").replace("replicas: 2", "replicas: 1")).message
+    wrong_labels = DEPLOYMENT.replace("CPU", "500m").replace(
+        "labels: {app: web}", "labels: {app: x}")
+    assert "matchLabels must equal labels" in check_fixed_deployment(wrong_labels).hint
     assert "one Deployment named 'web'" in check_fixed_deployment(
         DEPLOYMENT.replace("CPU", "1").replace("{name: web}", "{name: other}")).message
 
 
 def test_ssd_stack_hints() -> None:
     base = "services:\n  db:\n    image: postgres:16\n    deploy:\n      replicas: 3\n"
-    assert "placement.constraints" in check_ssd_only_stack(base).hint
+    assert "placement constraints" in check_ssd_only_stack(base).hint
+    wrong_label = base + "      placement:\n        constraints: [node.labels.disk != ssd]\n"
+    assert "label's name and value" in check_ssd_only_stack(wrong_label).hint
     wrong_operator = base + "      placement:\n        constraints: [node.labels.ssd = true]\n"
     assert "does not deploy" in check_ssd_only_stack(wrong_operator).message
     assert "expected 3" in check_ssd_only_stack(base.replace("replicas: 3", "replicas: 2")).message
