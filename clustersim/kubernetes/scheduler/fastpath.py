@@ -793,7 +793,8 @@ class FastPath:
     # -- one pod -------------------------------------------------------------------------------
     def schedule(self, pod: Mapping[str, Any], nodes: Sequence[NodeInfo]) -> ScheduleResult:
         """The reference cycle's choice for ``pod``; pods the arrays cannot decide, and pods
-        that fit nowhere, go through the reference cycle."""
+        that fit nowhere, go through the reference cycle. A successful result is made once per
+        node and then returned again (``ScheduleResult`` is frozen)."""
         if not nodes:
             return self.s.schedule_reference(pod, nodes)
         if nodes is not self.source or len(nodes) != len(self.nodes):
