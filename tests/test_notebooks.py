@@ -46,3 +46,19 @@ def test_notebook_is_stored_executed_small_and_clean(path: Path) -> None:
     )
     meta = json.loads(path.read_text("utf-8"))["metadata"]
     assert "widgets" not in meta, "widget state is stored: run `python -m clustersim.refresh`"
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.parent.name == "exercises"],
+                         ids=lambda p: p.name)
+def test_solutions_are_hidden(path: Path) -> None:
+    """A solution cell is tagged for the book (a toggle) and collapsed, source and output, in
+    JupyterLab, so that its "✓ Right" output does not give the answer away."""
+    cells = json.loads(path.read_text("utf-8"))["cells"]
+    solutions = [c for c in cells if "solution" in c["metadata"].get("tags", [])]
+    assert solutions, "an exercise notebook without solution cells"
+    for cell in solutions:
+        assert "hide-cell" in cell["metadata"]["tags"]
+        hidden = cell["metadata"].get("jupyter", {})
+        assert hidden.get("source_hidden") and hidden.get("outputs_hidden"), (
+            "set metadata.jupyter.source_hidden and outputs_hidden on every solution cell"
+        )
