@@ -152,7 +152,10 @@ class _Shape:
 
     ``cols``/``adds`` gather the Fit check's, Fit score's and BalancedAllocation's state
     columns in one go, ``allocatable`` holds their allocatable per node (``safe`` the same with
-    1 for 0, to divide by); ``split`` says where each part ends.
+    1 for 0, to divide by); ``split`` says where each part ends. ``fit_wide`` holds the Fit
+    weights over all those columns (0 outside Fit's), and ``bal_diff`` (+1, −1 at
+    BalancedAllocation's two columns) gives their difference, so that both are computed over
+    whole rows without slicing.
     """
 
     pod: Mapping[str, Any]
@@ -163,8 +166,10 @@ class _Shape:
     adds: np.ndarray
     split: tuple[int, int]
     fit_weights: np.ndarray | None
+    fit_wide: np.ndarray
     fit_weight_sum: int
     balanced: bool
+    bal_diff: np.ndarray | None
     ports: list[tuple[str, str, int]]
     irregular: np.ndarray | None
     feasible: np.ndarray
@@ -576,8 +581,14 @@ class FastPath:
             np.array([*check.add, *fit.add, *bal.add], dtype=np.int64),
             (len(check.state), len(check.state) + len(fit.state)),
             np.array(fit.weights, dtype=np.int64) if fit is not empty else None,
+            np.array([0] * len(check.state) + fit.weights + [0] * len(bal.state), dtype=np.int64),
             sum(fit.weights),
             balanced,
+            (
+                np.array([0.0] * (len(check.state) + len(fit.state)) + [1.0, -1.0])
+                if len(bal.state) == 2
+                else None
+            ),
             ports,
             irregular,
             np.zeros(n, dtype=bool),
@@ -603,13 +614,10 @@ class FastPath:
         return entry
 
     def _fit_scores(
-        self,
-        requested: np.ndarray,
-        allocatable: np.ndarray,
-        weights: np.ndarray,
-        weight_sum: int,
-        safe: np.ndarray,
+        self, shape: _Shape, requested: np.ndarray, allocatable: np.ndarray, safe: np.ndarray
     ) -> np.ndarray:
+        """NodeResourcesFit's score from whole rows of the shape's columns (weights 0 outside
+        Fit's own), ``safe`` being allocatable with 1 for 0."""
         strategy = self.fit.strategy
         if strategy == "LeastAllocated":
             # 0 when requested > allocatable, as leastRequestedScore returns early
@@ -618,19 +626,29 @@ class FastPath:
             per *= MAX_NODE_SCORE
             per //= safe
         elif strategy == "MostAllocated":
-            per = np.minimum(requested, allocatable) * MAX_NODE_SCORE // safe
+            per = np.minimum(requested, allocatable)
+            per *= MAX_NODE_SCORE
+            per //= safe
         else:
+            first, second = shape.split
+            requested, allocatable = requested[:, first:second], allocatable[:, first:second]
             utilization = np.where(
-                requested > allocatable, MAX_UTILIZATION, requested * MAX_UTILIZATION // safe
+                requested > allocatable,
+                MAX_UTILIZATION,
+                requested * MAX_UTILIZATION // safe[:, first:second],
             )
             per = self._broken_linear(self.fit.shape, utilization)
             counted = per > 0
-            total = (per * counted) @ weights
-            weight_sum = counted.astype(np.int64) @ weights
+            total = (per * counted) @ shape.fit_weights
+            weight_sum = counted.astype(np.int64) @ shape.fit_weights
             return np.where(
                 weight_sum > 0, _go_round(total / np.where(weight_sum > 0, weight_sum, 1)), 0
             )
-        return per @ weights // weight_sum if weight_sum else np.zeros(len(per), np.int64)
+        if not shape.fit_weight_sum:
+            return np.zeros(len(per), np.int64)
+        total = per @ shape.fit_wide
+        total //= shape.fit_weight_sum
+        return total
 
     @staticmethod
     def _broken_linear(shape: Sequence[tuple[int, int]], p: np.ndarray) -> np.ndarray:
@@ -648,17 +666,20 @@ class FastPath:
         return out
 
     @staticmethod
-    def _balanced_scores(requested: np.ndarray, safe: np.ndarray) -> np.ndarray:
+    def _balanced_scores(shape: _Shape, requested: np.ndarray, safe: np.ndarray) -> np.ndarray:
         """``balancedResourceScorer`` over rows whose every column has allocatable > 0, with
-        the same float64 operations in the same order as the reference."""
+        the same float64 operations in the same order as the reference (for two resources
+        the difference comes from one product with +1 and −1, which rounds once, as the
+        subtraction does; the other columns add exact zeros)."""
         fractions = requested / safe
         np.minimum(fractions, 1.0, out=fractions)
-        k = fractions.shape[1]
-        if k == 2:
-            std = fractions[:, 0] - fractions[:, 1]
+        if shape.bal_diff is not None:
+            std = fractions @ shape.bal_diff
             std /= 2
             np.abs(std, out=std)
-        elif k > 2:
+        elif fractions.shape[1] - shape.split[1] > 2:
+            fractions = fractions[:, shape.split[1] :]
+            k = fractions.shape[1]
             total = fractions[:, 0] + 0.0
             for j in range(1, k):
                 total = total + fractions[:, j]
@@ -688,7 +709,7 @@ class FastPath:
         requested = self.state.take(idx, 0).take(shape.cols, 1)
         requested += shape.adds
         allocatable = shape.allocatable.take(idx, 0)
-        first, second = shape.split
+        first = shape.split[0]
         feasible = np.logical_and.reduce(requested[:, :first] <= allocatable[:, :first], axis=1)
         if not static.all_ok:
             feasible &= static.ok[idx]
@@ -696,18 +717,12 @@ class FastPath:
             for j in np.flatnonzero(feasible & self.has_ports[idx]):
                 used = self.nodes[idx[j]].used_ports
                 feasible[j] = not any(port_conflict(used, *p) for p in shape.ports)
-        safe = allocatable if shape.irregular is None else shape.safe.take(idx, 0)
+        safe = allocatable if shape.safe is shape.allocatable else shape.safe.take(idx, 0)
         fit = bal = None
         if shape.fit_weights is not None:
-            fit = self._fit_scores(
-                requested[:, first:second],
-                allocatable[:, first:second],
-                shape.fit_weights,
-                shape.fit_weight_sum,
-                safe[:, first:second],
-            )
+            fit = self._fit_scores(shape, requested, allocatable, safe)
         if shape.balanced:
-            bal = self._balanced_scores(requested[:, second:], safe[:, second:])
+            bal = self._balanced_scores(shape, requested, safe)
         if shape.irregular is not None or not constant:
             shape.feasible[idx] = feasible
             if fit is not None:
