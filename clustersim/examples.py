@@ -14,7 +14,7 @@ from pathlib import Path
 __all__ = ["SYSTEMS", "example_path", "example_text", "tier_of"]
 
 APPS = Path(__file__).resolve().parent / "data" / "apps"
-SYSTEMS = {"kubernetes": "kubernetes.yaml", "marathon": "marathon.json", "swarm": "stack.yml"}
+SYSTEMS = {"kubernetes": "kubernetes.yaml", "marathon": "marathon.json", "swarm": "shop.yml"}
 
 
 def example_path(system: str, app: str = "shop") -> Path:
