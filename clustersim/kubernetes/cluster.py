@@ -459,13 +459,8 @@ class KubernetesCluster:
         ``matchLabels`` mapping)."""
         from clustersim.manifests import load_manifests
 
-        specs = load_manifests(source)
-        for spec in specs:
-            if spec.system != "kubernetes":
-                raise ValueError(
-                    f"{spec.source}: {spec.kind} {spec.name!r} is a {spec.system} object; "
-                    "KubernetesCluster applies Kubernetes manifests"
-                )
+        specs = load_manifests(source).of_system(
+            "kubernetes", "KubernetesCluster applies Kubernetes manifests")
         return [spec.manifest for spec in specs]
 
     def _apply_one(self, manifest: dict[str, Any]) -> str:

@@ -59,6 +59,18 @@ class Spec(BaseModel):
 class ManifestSet(list):
     """The specs read from one source, in document order (a ``list`` of :class:`Spec`)."""
 
+    def of_system(self, system: str, consumer: str) -> ManifestSet:
+        """These specs, every one of ``system``; another system's spec is refused with a
+        ``ValueError`` that says what ``consumer`` takes (e.g. "KubernetesCluster applies
+        Kubernetes manifests")."""
+        for spec in self:
+            if spec.system != system:
+                raise ValueError(
+                    f"{spec.source}: {spec.kind} {spec.name!r} is a {spec.system} object; "
+                    f"{consumer}"
+                )
+        return self
+
     def of_kind(self, *kinds: str) -> ManifestSet:
         """The specs of the given kinds, e.g. ``specs.of_kind("Deployment", "Service")``."""
         return ManifestSet(spec for spec in self if spec.kind in kinds)

@@ -45,20 +45,8 @@ class Group:
 def load_specs(source: Any, name: str | None = None) -> list[Spec]:
     """Marathon specs from anything :func:`load_manifests` reads (a path, text, dict, list)
     or from specs already loaded; specs of another system are refused with a clear error."""
-    if isinstance(source, Spec):
-        specs: Iterable[Spec] = [source]
-    elif isinstance(source, list) and source and all(isinstance(s, Spec) for s in source):
-        specs = source
-    else:
-        specs = load_manifests(source, name=name)
-    result = list(specs)
-    for spec in result:
-        if spec.system != "marathon":
-            raise ValueError(
-                f"{spec.source}: {spec.kind} {spec.name!r} is a {spec.system} object; "
-                "Marathon deploys apps, pods and groups (Marathon JSON)"
-            )
-    return result
+    return list(load_manifests(source, name=name).of_system(
+        "marathon", "Marathon deploys apps, pods and groups (Marathon JSON)"))
 
 
 def _resolved(data: dict[str, Any], base: str, *, group: bool, child: bool) -> dict[str, Any]:
