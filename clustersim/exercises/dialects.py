@@ -37,7 +37,9 @@ _WHY = {
         "agent to come back."),
     ("marathon", "cache"): (
         "redis is an ordinary app: once Mesos reports its agent unreachable (75 s), Marathon "
-        "schedules a replacement instance on another agent."),
+        "marks the instance unreachable and, after its unreachableStrategy's "
+        "`inactiveAfterSeconds` (300 s by default), schedules a replacement instance on "
+        "another agent."),
     ("swarm", "db"): (
         "the db service may only run on nodes labelled disk=ssd, and the only such node is "
         "the one that failed: the new task stays pending ('no suitable node')."),

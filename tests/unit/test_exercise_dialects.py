@@ -66,3 +66,13 @@ def test_marathon_db_prediction_gets_the_resident_hint(truth) -> None:
 def test_malformed_predictions_get_a_shape_hint(answer) -> None:
     feedback = check_failure_prediction(answer)
     assert not feedback and feedback.hint
+
+
+def test_marathon_cache_prediction_names_inactive_after_seconds(truth) -> None:
+    """Marathon replaces an unreachable instance only after inactiveAfterSeconds (300 s by
+    default, mesosphere/marathon state/UnreachableStrategy.scala), not at the 75 s mark."""
+    guess = {tier: dict(values) for tier, values in truth.items()}
+    guess["cache"]["marathon"] = False
+    feedback = check_failure_prediction(guess)
+    assert not feedback and "inactiveAfterSeconds" in feedback.hint
+    assert "300 s" in feedback.hint
