@@ -71,12 +71,19 @@ def check_host_port_app(app: object) -> None:
     queue = marathon.queue()
     reasons = queue[0]["rejections"] if queue else {}
     why = ", ".join(f"{r} ×{n}" for r, n in sorted(reasons.items())) or "none recorded"
-    if "UnfulfilledConstraint" in reasons:
+    ports = [p.get("port") for p in app.get("portDefinitions") or [] if isinstance(p, Mapping)]
+    if "InsufficientPorts" in reasons and app.get("requirePorts") and 0 in ports:
+        hint = ("With requirePorts: true the port number is the host port: Marathon replaces "
+                "port 0 by the service port it assigns (from 10000-20000) and then asks each "
+                "agent for exactly that host port, which no agent offers (they offer "
+                "31000-32000). Set requirePorts: false, so each instance takes a random host "
+                "port from its offer.")
+    elif "UnfulfilledConstraint" in reasons:
         hint = ("A constraint cannot make room: with one fixed host port there is still only "
                 "one instance per agent, and there are five agents.")
     elif "InsufficientPorts" in reasons:
-        hint = ("The port must either be left to Marathon (0, or requirePorts false) or not "
-                "be a host port at all (container/bridge with hostPort 0, or a container "
+        hint = ("The host port must either be left to the offer (requirePorts false) or "
+                "not be a host port at all (container/bridge with hostPort 0, or a container "
                 "network). A fixed port must also lie in the agents' offered range "
                 "31000-32000.")
     else:
