@@ -48,7 +48,8 @@ class Clock:
         return self.env.process(waiter())
 
     def run(self, until: float | None = None) -> None:
-        """Advance until no event is left, or until the absolute time ``until`` (seconds).
+        """Advance until no event is left, or through the absolute time ``until`` (seconds):
+        events due at ``until`` itself are processed too.
 
         ``until`` earlier than now is refused with a clear message rather than SimPy's.
         """
@@ -61,3 +62,8 @@ class Clock:
             )
         if until > self.env.now:
             self.env.run(until=until)
+        # SimPy stops *before* the events due at ``until`` itself; process them too, so that a
+        # snapshot taken at ``until`` shows what happened at that instant (a node marked
+        # NotReady at 80 s is NotReady in the snapshot at 80 s).
+        while self.env.peek() == until:
+            self.env.step()

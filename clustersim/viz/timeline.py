@@ -23,12 +23,19 @@ _COLORS = {"Normal": OKABE_ITO[0], "Warning": OKABE_ITO[5]}
 _SYMBOLS = {"Normal": "circle", "Warning": "x"}
 
 
-def event_timeline(events: Iterable[Event], title: str = "Events", max_per_reason: int = 400
-                   ) -> go.Figure:
-    """A scatter of events: x is simulated time, y is the event's reason."""
+def event_timeline(events: Iterable[Event], title: str = "Events", max_per_reason: int = 400,
+                   time_range: tuple[float, float] | None = None) -> go.Figure:
+    """A scatter of events: x is simulated time, y is the event's reason.
+
+    Reasons are listed top to bottom in the order they first happened, so the rows read like
+    a life cycle (Scheduled, Pulling, Started …). ``time_range`` fixes the x axis, e.g.
+    ``(0, 90)`` for "the first 90 s" even when the last event came at 40 s.
+    """
     by_type_reason: dict[tuple[str, str], list[Event]] = defaultdict(list)
+    first_seen: dict[str, float] = {}
     for event in events:
         by_type_reason[(event.type, event.reason)].append(event)
+        first_seen.setdefault(event.reason, event.time)
     if not by_type_reason:
         raise ValueError("no events to draw: run the simulation first (cluster.run())")
     fig = go.Figure()
@@ -51,7 +58,12 @@ def event_timeline(events: Iterable[Event], title: str = "Events", max_per_reaso
                 marker={"color": _COLORS.get(event_type, OKABE_ITO[7]),
                         "symbol": _SYMBOLS.get(event_type, "circle"), "size": 9},
             ))
+    order = sorted(first_seen, key=lambda reason: (first_seen[reason], reason))
     fig.update_layout(**base_layout(title), xaxis_title="simulated time (s)",
                       yaxis_title="reason", legend_title_text="type",
-                      height=max(300, 60 + 28 * len({r for _, r in by_type_reason})))
+                      height=max(300, 60 + 28 * len(order)))
+    # first reason at the top: plotly draws the first category at the bottom
+    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(order)))
+    if time_range is not None:
+        fig.update_xaxes(range=list(time_range))
     return fig

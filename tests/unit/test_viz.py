@@ -89,6 +89,16 @@ def test_event_timeline_rows_per_reason_and_warnings_apart() -> None:
         event_timeline([])
 
 
+def test_event_timeline_rows_follow_first_occurrence_and_range_is_kept() -> None:
+    log = EventLog("kubernetes")
+    for time, reason in ((1, "Scheduled"), (2, "Pulling"), (7, "Started"), (3, "Pulled")):
+        log.record(time, "pod/web-0", reason, reason.lower())
+    fig = event_timeline(log, time_range=(0, 90))
+    top_to_bottom = list(reversed(fig.layout.yaxis.categoryarray))
+    assert top_to_bottom == ["Scheduled", "Pulling", "Pulled", "Started"]
+    assert list(fig.layout.xaxis.range) == [0, 90]
+
+
 def test_event_timeline_thins_long_series_and_says_so() -> None:
     log = EventLog("swarm")
     for i in range(1000):
