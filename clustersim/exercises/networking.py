@@ -129,11 +129,31 @@ def _check_container(container: Mapping[str, Any]) -> None:
         raise Wrong("No hostPort is needed: every pod has its own IP, so pods on one node can "
                     "all listen on 8080 (Marathon's hostPort 0 only existed to avoid "
                     "conflicts on a shared host IP).", "Remove hostPort.")
-    probe = (container.get("readinessProbe") or {}).get("httpGet") or {}
-    if probe.get("path") != "/healthz" or probe.get("port") not in (8080, "http"):
+    _check_probe(container.get("readinessProbe"))
+
+
+def _check_probe(probe: Any) -> None:
+    """The app's MESOS_HTTP health check on /healthz becomes an httpGet readiness probe."""
+    wanted = "readinessProbe: {httpGet: {path: /healthz, port: 8080}}"
+    if not isinstance(probe, Mapping) or not probe:
         raise Wrong("The app's health check decides whether marathon-lb sends it traffic; in "
-                    "Kubernetes that is the readiness probe.",
-                    "Add readinessProbe: {httpGet: {path: /healthz, port: 8080}}.")
+                    "Kubernetes that is the readiness probe.", f"Add {wanted}.")
+    if "httpGet" not in probe:
+        kind = next(iter(probe.keys() & {"tcpSocket", "exec", "grpc"}), "this")
+        raise Wrong(f"A {kind} probe does not do what the app's health check does: the check "
+                    "is MESOS_HTTP, an HTTP GET of /healthz that must answer 2xx or 3xx "
+                    "(a tcpSocket probe only sees that the port accepts connections).",
+                    f"Use an httpGet probe: {wanted}.")
+    get = probe["httpGet"] if isinstance(probe["httpGet"], Mapping) else {}
+    if get.get("port") not in (8080, "http"):
+        raise Wrong(f"The readiness probe asks port {get.get('port')!r}, where the container "
+                    "does not listen: every probe would fail and no pod would become ready.",
+                    "Probe the containerPort 8080 (or its name, http): the health check's "
+                    "portIndex 0 is the app's first port mapping.")
+    if get.get("path") != "/healthz":
+        raise Wrong(f"The readiness probe asks path {get.get('path', '/')!r}; the app's health "
+                    "check asks /healthz, the page that reports whether the app can serve.",
+                    "Set httpGet.path: /healthz (the health check's path).")
 
 
 def _check_service(service: Mapping[str, Any]) -> None:
@@ -142,10 +162,32 @@ def _check_service(service: Mapping[str, Any]) -> None:
         raise Wrong("Clients reached the app on its service port 10101 through marathon-lb; "
                     "give the Service port 10101.", "ports: [{port: 10101, targetPort: 8080}]")
     port = next(p for p in ports if p.get("port") == 10101)
+    _check_node_ports(service["spec"].get("type", "ClusterIP"), ports)
     if port.get("targetPort", 10101) not in (8080, "http"):
         raise Wrong(f"The Service sends port 10101 to the pods' port "
                     f"{port.get('targetPort', 10101)!r}, where nothing listens.",
                     "Set targetPort: 8080 (the containerPort), or its name.")
+
+
+def _check_node_ports(kind: Any, ports: list[Mapping[str, Any]]) -> None:
+    """Reject node ports as the API server does (kubernetes/kubernetes
+    ``pkg/apis/core/validation/validation.go`` for ClusterIP Services,
+    ``pkg/registry/core/service/portallocator`` for the range)."""
+    hint = ("Clients reach the Service on its port 10101 (what marathon-lb's servicePort "
+            "was); a nodePort only opens a port from 30000-32767 on every node for clients "
+            "outside the cluster, which the app did not have: remove nodePort.")
+    for i, port in enumerate(ports):
+        node_port = port.get("nodePort")
+        if node_port is None:
+            continue
+        where = f"spec.ports[{i}].nodePort"
+        if kind not in ("NodePort", "LoadBalancer"):
+            raise Wrong(f"The API server rejects the Service: {where}: Forbidden: may not be "
+                        f"used when `type` is {kind!r}.", hint)
+        if not isinstance(node_port, int) or not 30000 <= node_port <= 32767:
+            raise Wrong(f"The API server rejects the Service: {where}: Invalid value: "
+                        f"{node_port}: provided port is not in the valid range. The range of "
+                        "valid ports is 30000-32767.", hint)
 
 
 @checker("Right: three ready pods behind the Service catalog on port 10101.")

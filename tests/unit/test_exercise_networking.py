@@ -127,3 +127,34 @@ def test_port_zero_with_require_ports_explains_that_the_port_is_the_host_port() 
     assert not feedback and "Only 0 of 8" in feedback.message
     assert "requirePorts: true the port number is the host port" in feedback.hint
     assert "0, or requirePorts" not in feedback.hint
+
+
+_PROBE = "readinessProbe:\n            httpGet: {path: /healthz, port: 8080}"
+
+
+@pytest.mark.parametrize(("probe", "words", "hint"), [
+    ("readinessProbe:\n            httpGet: {path: /healthz, port: 80}", "port 80", "8080"),
+    ("readinessProbe:\n            httpGet: {path: /, port: 8080}", "path '/'", "/healthz"),
+    ("readinessProbe:\n            httpGet: {port: 8080}", "path '/'", "/healthz"),
+    ("readinessProbe:\n            tcpSocket: {port: 8080}", "tcpSocket probe", "httpGet"),
+])
+def test_readiness_probes_that_differ_say_what_differs(probe, words, hint) -> None:
+    feedback = check_translation(GOOD.replace(_PROBE, probe))
+    assert not feedback and words in feedback.message and hint in feedback.hint
+    assert not feedback.hint.startswith("Add readinessProbe")
+
+
+_SERVICE_SPEC = "spec:\n  selector: {app: catalog}\n  ports: [{port: 10101, targetPort: 8080}]"
+
+
+@pytest.mark.parametrize(("kind", "words"), [
+    ("NodePort", "provided port is not in the valid range. The range of valid ports is "
+                 "30000-32767"),
+    ("ClusterIP", "Forbidden: may not be used when `type` is 'ClusterIP'"),
+])
+def test_node_port_10101_is_rejected_in_the_api_servers_words(kind, words) -> None:
+    """Wording from kubernetes/kubernetes pkg/apis/core/validation and the port allocator."""
+    spec = (f"spec:\n  type: {kind}\n  selector: {{app: catalog}}\n"
+            "  ports: [{port: 10101, targetPort: 8080, nodePort: 10101}]")
+    feedback = check_translation(GOOD.replace(_SERVICE_SPEC, spec))
+    assert not feedback and words in feedback.message and "remove nodePort" in feedback.hint
