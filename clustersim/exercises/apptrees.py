@@ -117,6 +117,11 @@ def check_plan_prediction(steps: object) -> None:
             isinstance(s, Sequence) and not isinstance(s, str) for s in steps):
         raise Wrong("The answer must be a list of steps, each a list of app ids, e.g. "
                     "[['/a'], ['/b', '/c']].", "Keep the starter's list-of-lists shape.")
+    empty = [i + 1 for i, step in enumerate(steps) if not step]
+    if empty:
+        raise Wrong(f"Step {empty[0]} is empty: every step of a deployment plan scales at "
+                    "least one app (Marathon never plans a step with nothing in it).",
+                    "Remove the empty list [] from your steps.")
     actual = scale_steps(BLOG)
     apps = sorted(a for step in actual for a in step)
     given = [sorted(str(a) for a in step) for step in steps]

@@ -78,3 +78,11 @@ def test_the_plan_matches_marathons_layering() -> None:
 def test_wrong_plans_get_their_hint(steps, words) -> None:
     feedback = check_plan_prediction(steps)
     assert not feedback and feedback.hint and words in feedback.message
+
+
+@pytest.mark.parametrize("where", [0, 1, None])
+def test_an_empty_step_is_rejected_explicitly(where) -> None:
+    steps = [list(s) for s in scale_steps(BLOG)]
+    steps.insert(len(steps) if where is None else where, [])
+    feedback = check_plan_prediction(steps)
+    assert not feedback and "is empty" in feedback.message and "[]" in feedback.hint
