@@ -19,6 +19,7 @@ from typing import Any
 from clustersim.exercises.answers import whole_number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster
+from clustersim.kubernetes.nodeinfo import HOSTNAME_LABEL
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.marathon import Marathon
 from clustersim.mesos import MesosCluster
@@ -122,23 +123,53 @@ def check_max_per(manifest: object) -> None:
     pending = [p for p in pods if p.node is None]
     racks = Counter(RACKS[p.node] for p in pods if p.node)
     want = marathon_racks()
+    keys = _topology_keys(deployment)
+    unknown = sorted(str(k) for k in keys if k not in {"rack", HOSTNAME_LABEL})
+    unknown_hint = (f"No node here carries the label {unknown[0]!r}: these machines are "
+                    "labelled only with rack (and kubernetes.io/hostname). Use topologyKey: "
+                    "rack." if unknown else "")
     if pending:
-        raise Wrong(f"{len(pending)} Pod(s) stay Pending: {pending[0].message}",
-                    "Required anti-affinity over rack allows one Pod per rack (MAX_PER 1), not "
-                    "two. Keep the counts even instead: a topologySpreadConstraint.")
+        hint = unknown_hint or (
+            "Required anti-affinity over rack allows one Pod per rack (MAX_PER 1), not "
+            "two. Keep the counts even instead: a topologySpreadConstraint."
+            if "anti-affinity" in keys.get("rack", set()) else
+            "Read the scheduler's message: which rule filters out the nodes?")
+        raise Wrong(f"{len(pending)} Pod(s) stay Pending: {pending[0].message}", hint)
     rules = _rack_spreads(deployment)
     if racks != want:
         shown = ", ".join(f"{r}: {n}" for r, n in sorted(racks.items()))
-        hint = ("Without a rule over the rack label the scheduler spreads over nodes, and "
-                "rack-1 has four of them." if not rules else
-                "Spread over the rack label with maxSkew: 1 and whenUnsatisfiable: "
-                "DoNotSchedule.")
+        hint = unknown_hint or (
+            "Without a rule over the rack label the scheduler spreads over nodes, and "
+            "rack-1 has four of them." if not rules else
+            "Spread over the rack label with maxSkew: 1 and whenUnsatisfiable: "
+            "DoNotSchedule.")
         raise Wrong(f"Per rack: {shown}; Marathon placed two in each rack.", hint)
     if "DoNotSchedule" not in rules:
         raise Wrong("Two per rack this time, but only because the scores happened to agree.",
                     "MAX_PER is a hard rule; ScheduleAnyway only prefers an even spread and "
                     "gives way when a rack is full or a node fails. Use whenUnsatisfiable: "
                     "DoNotSchedule.")
+
+
+def _topology_keys(deployment: Mapping[str, Any]) -> dict[str, set[str]]:
+    """Each topologyKey the pod template uses, with the kinds of rule using it ("spread",
+    "anti-affinity" for a required pod anti-affinity term, "affinity" otherwise)."""
+    spec = deployment["spec"]["template"].get("spec") or {}
+    keys: dict[str, set[str]] = {}
+    for constraint in spec.get("topologySpreadConstraints") or []:
+        keys.setdefault(constraint.get("topologyKey"), set()).add("spread")
+    for kind, rules in (spec.get("affinity") or {}).items():
+        if kind == "nodeAffinity" or not isinstance(rules, Mapping):
+            continue
+        required = rules.get("requiredDuringSchedulingIgnoredDuringExecution") or []
+        preferred = [t.get("podAffinityTerm") or {} for t in
+                     rules.get("preferredDuringSchedulingIgnoredDuringExecution") or []]
+        for term in required:
+            keys.setdefault(term.get("topologyKey"), set()).add(
+                "anti-affinity" if kind == "podAntiAffinity" else "affinity")
+        for term in preferred:
+            keys.setdefault(term.get("topologyKey"), set()).add("affinity")
+    return keys
 
 
 def _rack_spreads(deployment: Mapping[str, Any]) -> set[str]:

@@ -80,6 +80,17 @@ def test_max_per_spread_passes() -> None:
     assert ex.check_max_per(CACHE.format(rule=SPREAD.format(when="DoNotSchedule"))).passed
 
 
+@pytest.mark.parametrize("rule", [SPREAD.format(when="DoNotSchedule"),
+                                  SPREAD.format(when="ScheduleAnyway"), ANTI])
+def test_a_rule_over_a_label_the_nodes_lack_names_that_label(rule) -> None:
+    """The rack machines carry only rack (and kubernetes.io/hostname): a rule over the zone
+    label must say so, not blame anti-affinity or a missing rule."""
+    zone = rule.replace("topologyKey: rack", "topologyKey: topology.kubernetes.io/zone")
+    feedback = ex.check_max_per(CACHE.format(rule=zone))
+    assert not feedback.passed and "'topology.kubernetes.io/zone'" in feedback.hint
+    assert "MAX_PER 1" not in feedback.hint and "Without a rule" not in feedback.hint
+
+
 def test_ingress_old_backend_fields() -> None:
     feedback = ex.check_current_ingress(INGRESS.format(
         path_type="        pathType: Prefix", backend="{serviceName: web, servicePort: 80}"))
