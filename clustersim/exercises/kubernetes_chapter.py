@@ -136,6 +136,15 @@ def check_gpu_pod(manifest: object) -> None:
     """``manifest``: a Pod (YAML text or dict) that must run on ``gpu-1`` of
     :func:`gpu_cluster`, and could not run on any other node."""
     pod = _pod(manifest)
+    if (pod.get("spec") or {}).get("nodeName"):
+        raise Wrong("spec.nodeName binds the Pod to a node directly: the scheduler never sees "
+                    "it, so none of its filters or scores run; the kubelet's own admission "
+                    "check ignores NoSchedule taints (kubernetes/kubernetes "
+                    "pkg/kubelet/lifecycle/predicate.go), and the Pod is tied to that node "
+                    "by name.",
+                    "This exercise is about steering the scheduler: remove nodeName; use "
+                    "nodeSelector: {accelerator: nvidia} to keep it off ordinary nodes and a "
+                    "toleration for nvidia.com/gpu:NoSchedule to let it onto gpu-1.")
     cluster = gpu_cluster()
     try:
         cluster.apply(pod)

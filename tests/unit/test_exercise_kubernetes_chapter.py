@@ -108,3 +108,10 @@ def test_failed_scheduling_counts_follow_the_filter_order() -> None:
 def test_failed_scheduling_hints(answer: object, hint: str) -> None:
     feedback = check_failed_scheduling(answer)
     assert not feedback.passed and hint in feedback.hint, feedback
+
+
+@pytest.mark.parametrize("extra", ["", SELECTOR + TOLERATE])
+def test_gpu_pod_bound_by_node_name_is_rejected_as_bypassing_the_scheduler(extra) -> None:
+    feedback = check_gpu_pod(POD + "  nodeName: gpu-1\n" + extra)
+    assert not feedback.passed and "scheduler never sees" in feedback.message
+    assert "remove nodeName" in feedback.hint
