@@ -12,6 +12,7 @@ in the simulator (:func:`clustersim.widgets.updates.rolling_update_run`).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 
 from clustersim.exercises.checker import Wrong, checker
@@ -38,6 +39,37 @@ def _int_or_percent(value: object, name: str) -> int | str:
     return value
 
 
+def _validate_rolling_update(surge: int | str, unavailable: int | str) -> None:
+    """Refuse what the API server refuses, in its words (kubernetes/kubernetes
+    ``pkg/apis/apps/validation/validation.go``, ``ValidateRollingUpdateDeployment``): a
+    negative number, a malformed percentage, maxUnavailable over 100 %, both zero."""
+    values = {}
+    for name, value in (("maxUnavailable", unavailable), ("maxSurge", surge)):
+        where = f"spec.strategy.rollingUpdate.{name}: Invalid value: {value!r}"
+        if isinstance(value, str):
+            if not re.fullmatch(r"[0-9]+%", value):
+                raise Wrong(f"The API server rejects it: {where}: a valid percent string must "
+                            "be a numeric string followed by an ending '%' (e.g. '1%',  or "
+                            "'93%', regex used for validation is '[0-9]+%')",
+                            f'Use a whole number or "N%" for {name}, e.g. 1 or "10%".')
+            values[name] = int(value[:-1])
+        else:
+            values[name] = value
+        if values[name] < 0:
+            raise Wrong(f"The API server rejects it: {where}: must be greater than or equal "
+                        "to 0", f"{name} counts pods (or a share of replicas): it cannot be "
+                        "negative.")
+    if isinstance(unavailable, str) and values["maxUnavailable"] > 100:
+        raise Wrong(f"The API server rejects it: spec.strategy.rollingUpdate.maxUnavailable: "
+                    f"Invalid value: {unavailable!r}: must not be greater than 100%",
+                    "A share of the replicas is at most 100%.")
+    if values["maxUnavailable"] == 0 and values["maxSurge"] == 0:
+        raise Wrong("The API server rejects it: spec.strategy.rollingUpdate.maxUnavailable: "
+                    f"Invalid value: {unavailable!r}: may not be 0 when `maxSurge` is 0",
+                    "With no pod above replicas and none below, the rollout could never "
+                    "replace a pod: allow one or the other.")
+
+
 @checker("Right: the rollout never had fewer than 8 of 10 pods serving and never more than "
          "one pod above 10.")
 def check_rolling_strategy(max_surge: object, max_unavailable: object) -> None:
@@ -45,6 +77,7 @@ def check_rolling_strategy(max_surge: object, max_unavailable: object) -> None:
     replicas that keep 80 % serving with at most one extra pod."""
     surge_in = _int_or_percent(max_surge, "maxSurge")
     unavailable_in = _int_or_percent(max_unavailable, "maxUnavailable")
+    _validate_rolling_update(surge_in, unavailable_in)
     try:
         surge, unavailable = resolve_fenceposts(surge_in, unavailable_in, REPLICAS)
     except ValueError as err:

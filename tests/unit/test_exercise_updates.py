@@ -6,8 +6,8 @@ import pytest
 from clustersim.exercises.updates import check_restart_strategy, check_rolling_strategy
 
 
-@pytest.mark.parametrize("surge, unavailable", [(1, 2), ("10%", "20%"), (1, 0), (0, 0),
-                                                (0, "20%")])
+@pytest.mark.parametrize("surge, unavailable", [(1, 2), ("10%", "20%"), (1, 0),
+                                                (0, "20%"), (0, "5%")])
 def test_rolling_solutions_pass(surge, unavailable):
     assert check_rolling_strategy(surge, unavailable)
 
@@ -47,3 +47,19 @@ def test_restart_solutions_pass(answer):
 def test_restart_wrong_answers_get_their_hint(answer, hint):
     feedback = check_restart_strategy(answer)
     assert not feedback and hint in str(feedback)
+
+
+@pytest.mark.parametrize("surge, unavailable, words", [
+    (-1, 2, "maxSurge: Invalid value: -1: must be greater than or equal to 0"),
+    (1, -2, "maxUnavailable: Invalid value: -2: must be greater than or equal to 0"),
+    ("-10%", 2, "a valid percent string must be a numeric string followed by an ending '%'"),
+    (1, "110%", "must not be greater than 100%"),
+    (0, 0, "may not be 0 when `maxSurge` is 0"),
+    ("0%", 0, "may not be 0 when `maxSurge` is 0"),
+])
+def test_values_the_api_server_refuses_are_refused_in_its_words(surge, unavailable, words):
+    """Cases from kubernetes/kubernetes pkg/apis/apps/validation/validation_test.go
+    (TestValidateDeployment's error cases) and ValidateRollingUpdateDeployment."""
+    feedback = check_rolling_strategy(surge, unavailable)
+    assert not feedback and words in feedback.message and feedback.hint
+    assert "did not finish" not in feedback.message
