@@ -255,7 +255,8 @@ def check_current_ingress(manifest: object) -> None:
                     "version served now (kubernetes.io/docs/reference/using-api/"
                     "deprecation-guide/).")
         elif "pathType" in text:
-            hint = "v1 requires pathType on every path: Prefix, Exact or ImplementationSpecific."
+            hint = ("v1 requires pathType on every path: Prefix keeps routing everything under "
+                    "/ as before (Exact would match / alone).")
         elif "serviceName" in text or "servicePort" in text:
             hint = ("In v1 the backend is service: {name: web, port: {number: 80}} instead of "
                     "serviceName/servicePort.")
@@ -273,6 +274,11 @@ def check_current_ingress(manifest: object) -> None:
     if routed != ("shop.example.com", "/", "web", 80):
         raise Wrong(f"The route changed: {routed}.",
                     "Keep host shop.example.com, path /, Service web, port number 80.")
+    if path.get("pathType") == "Exact":
+        raise Wrong("pathType: Exact matches the path / and nothing else: /cart, /api/items "
+                    "and every other page would no longer reach web.",
+                    "The old Ingress routed everything under / (its paths had no pathType; "
+                    "v1beta1 defaulted to ImplementationSpecific): use pathType: Prefix.")
 
 
 @checker("Right: the stack passes the Compose specification's schema and Swarm runs three "

@@ -109,6 +109,14 @@ def test_ingress_right_and_rerouted() -> None:
     assert not moved.passed and "route changed" in moved.message
 
 
+def test_ingress_exact_path_type_no_longer_routes_the_pages_under_it() -> None:
+    exact = ex.check_current_ingress(INGRESS.format(path_type="        pathType: Exact",
+                                                    backend=V1_BACKEND))
+    assert not exact.passed and "/cart" in exact.message and "Prefix" in exact.hint
+    assert ex.check_current_ingress(INGRESS.format(
+        path_type="        pathType: ImplementationSpecific", backend=V1_BACKEND)).passed
+
+
 def _stack(deploy: str) -> str:
     return f"services:\n  web:\n    image: nginx:1.27\n    deploy: {deploy}\n"
 
