@@ -19,6 +19,7 @@ from typing import Any
 from clustersim.exercises.answers import whole_number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster
+from clustersim.kubernetes.controllers.deployment import value_from_int_or_percent
 from clustersim.kubernetes.nodeinfo import HOSTNAME_LABEL
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.marathon import Marathon
@@ -200,8 +201,9 @@ def check_update_config(answer: object) -> None:
     deployment = next(o for o in stack_to_kubernetes(UPDATE_STACK).objects
                       if o["kind"] == "Deployment")
     rolling = deployment["spec"]["strategy"]["rollingUpdate"]
-    surge = whole_number(answer["maxSurge"], "maxSurge")
-    unavailable = whole_number(answer["maxUnavailable"], "maxUnavailable")
+    replicas = deployment["spec"]["replicas"]
+    surge = _pods_of(answer["maxSurge"], "maxSurge", replicas, round_up=True)
+    unavailable = _pods_of(answer["maxUnavailable"], "maxUnavailable", replicas, round_up=False)
     if (surge, unavailable) != (rolling["maxSurge"], rolling["maxUnavailable"]):
         hint = ("That is stop-first (Swarm's default): start-first starts the new tasks before "
                 "stopping old ones, so the batch is surge, not unavailability."
@@ -219,6 +221,18 @@ def check_update_config(answer: object) -> None:
         raise Wrong("A Deployment does not roll back by itself.",
                     "failure_action: rollback has no counterpart: a stuck rollout reports "
                     "ProgressDeadlineExceeded and you run kubectl rollout undo.")
+
+
+def _pods_of(answer: object, what: str, replicas: int, *, round_up: bool) -> int:
+    """A whole number, or ``"N%"`` of ``replicas`` rounded as the Deployment controller does
+    (:func:`clustersim.kubernetes.controllers.deployment.value_from_int_or_percent`)."""
+    if not isinstance(answer, str):
+        return whole_number(answer, what)
+    try:
+        return value_from_int_or_percent(answer, replicas, round_up, what)
+    except ValueError:
+        raise Wrong(f"{what} {answer!r} is neither a whole number nor a percentage.",
+                    'Write a number such as 2, or a percentage such as "50%".') from None
 
 
 # --- from toy to real -------------------------------------------------------------------------

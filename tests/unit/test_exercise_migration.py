@@ -154,3 +154,16 @@ def test_update_config_by_hand() -> None:
     assert not no_delay.passed and "minReadySeconds" in no_delay.hint
     rollback = ex.check_update_config(right | {"rolls_back_by_itself": True})
     assert not rollback.passed and "rollout undo" in rollback.hint
+
+
+def test_update_config_accepts_percentages_of_the_four_replicas() -> None:
+    """maxSurge "50%" of 4 replicas is 2 (rounded up), as the Deployment controller resolves it
+    (kubernetes/kubernetes pkg/controller/deployment/util/deployment_util.go)."""
+    right = {"maxSurge": "50%", "maxUnavailable": "0%", "minReadySeconds": 10,
+             "rolls_back_by_itself": False}
+    assert ex.check_update_config(right).passed
+    assert ex.check_update_config(right | {"maxSurge": "26%"}).passed      # 1.04 rounds up
+    stop_first = ex.check_update_config(right | {"maxSurge": 0, "maxUnavailable": "50%"})
+    assert not stop_first.passed and "stop-first" in stop_first.hint
+    garbage = ex.check_update_config(right | {"maxSurge": "half"})
+    assert not garbage.passed and "percentage" in garbage.message
