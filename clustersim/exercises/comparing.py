@@ -125,7 +125,8 @@ def check_fault_tolerance(answer: object) -> None:
                     "while a majority (N // 2 + 1) still remains.")
         else:
             hint = "Survivable failures = N − quorum, with quorum = N // 2 + 1."
-        raise Wrong(f"{managers} managers do not survive {mine} failure(s).", hint)
+        raise Wrong(f"{managers} manager{'s' if managers != 1 else ''} do"
+                    f"{'es' if managers == 1 else ''} not survive {mine} failure(s).", hint)
 
 
 @checker("Right: the soft rule spreads the first two Pods over both nodes and still places the "

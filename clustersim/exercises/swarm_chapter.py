@@ -37,10 +37,11 @@ def check_fault_tolerance(answer: object) -> None:
                     f"{', '.join(map(str, MANAGER_COUNTS))}.", "Keep the starter's keys.")
     for n in MANAGER_COUNTS:
         given = answer[n]
+        managers = f"{n} manager{'s' if n != 1 else ''}"
         if given is None:
-            raise Wrong(f"{n} managers: no answer yet.", "Replace every None with a number.")
+            raise Wrong(f"{managers}: no answer yet.", "Replace every None with a number.")
         if isinstance(given, bool) or not isinstance(given, int):
-            raise Wrong(f"{n} managers: {given!r} is not a whole number.",
+            raise Wrong(f"{managers}: {given!r} is not a whole number.",
                         "Failures are counted in whole managers.")
         right = fault_tolerance(n)
         if given == right:
@@ -52,8 +53,8 @@ def check_fault_tolerance(answer: object) -> None:
             hint = ("Raft needs a majority of the managers to elect a leader; one survivor of "
                     "several is not a majority.")
         else:
-            hint = f"A quorum of {n} managers is {n // 2 + 1}: the others may fail."
-        raise Wrong(f"{n} managers: not {given}.", hint)
+            hint = f"A quorum of {managers} is {n // 2 + 1}: the others may fail."
+        raise Wrong(f"{managers}: not {given}.", hint)
 
 
 def search_nodes() -> list[Node]:

@@ -220,3 +220,9 @@ def test_pinned_volume_unsatisfiable_constraint() -> None:
     wrong = "      placement: {constraints: [node.labels.storage == ssd]}\n"
     feedback = ex.check_pinned_volume(_db(wrong))
     assert not feedback.passed and "nowhere" in feedback.message
+
+
+def test_fault_tolerance_one_manager_is_singular() -> None:
+    answer = {n: fault_tolerance(n) for n in ex.MANAGER_COUNTS} | {1: 1}
+    feedback = ex.check_fault_tolerance(answer)
+    assert not feedback.passed and "1 manager does not survive 1 failure" in feedback.message

@@ -90,3 +90,10 @@ def test_leaderless_hints(index: int, hint: str) -> None:
 def test_leaderless_nonsense(answer: object) -> None:
     feedback = check_leaderless(answer)
     assert not feedback.passed and feedback.hint
+
+
+def test_tolerance_one_manager_is_singular() -> None:
+    feedback = check_fault_tolerance({**RIGHT, 1: 1})
+    assert not feedback.passed and feedback.message.startswith("1 manager: ")
+    assert "1 managers" not in feedback.message + feedback.hint
+    assert "quorum of 1 manager is 1" in feedback.hint
