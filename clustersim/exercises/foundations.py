@@ -70,6 +70,10 @@ NAMESPACE_KINDS = ("mount", "pid", "network", "uts", "ipc", "user", "cgroup", "t
 """The eight namespace kinds of namespaces(7) (https://man7.org/linux/man-pages/man7/
 namespaces.7.html)."""
 
+NAMESPACE_SHORT_NAMES = {"mnt": "mount", "net": "network"}
+"""The kernel's own short names (the links in ``/proc/<pid>/ns/``, ``lsns`` TYPE column),
+accepted for the long names of :data:`NAMESPACE_KINDS`."""
+
 NAMESPACE_SITUATIONS = {
     "sees its first process as PID 1": "pid",
     "is root inside but an unprivileged user on the host": "user",
@@ -94,6 +98,7 @@ def check_namespaces(answer: object) -> None:
     for situation, right in NAMESPACE_SITUATIONS.items():
         value = given[situation]
         text = value.strip().lower() if isinstance(value, str) else value
+        value = NAMESPACE_SHORT_NAMES.get(text, value) if isinstance(text, str) else value
         if text == "cgroup":
             raise Wrong(f"“{situation}”: not the cgroup namespace.",
                         "The cgroup namespace only hides the host's cgroup tree. "

@@ -180,3 +180,14 @@ def test_by_hand_jobs() -> None:
     assert "EndpointSlices" in check_by_hand_jobs({**BY_HAND, question: "kube-scheduler"}).hint
     assert "'probes'" in check_by_hand_jobs({**BY_HAND, question: "DNS"}).hint
     assert "Replace" in check_by_hand_jobs(dict.fromkeys(BY_HAND)).hint
+
+
+def test_namespaces_accept_the_kernels_short_names() -> None:
+    """/proc/<pid>/ns/ and lsns name the mount and network namespaces mnt and net."""
+    short = {s: {"mount": "mnt", "network": "net"}.get(k, k)
+             for s, k in NAMESPACE_SITUATIONS.items()}
+    assert check_namespaces(short).passed
+    assert check_namespaces({s: k.upper() for s, k in short.items()}).passed
+    swapped = {s: {"pid": "net"}.get(k, k) for s, k in short.items()}
+    feedback = check_namespaces(swapped)
+    assert not feedback.passed and "not the network namespace" in feedback.message
