@@ -235,6 +235,23 @@ def _pods_of(answer: object, what: str, replicas: int, *, round_up: bool) -> int
                     'Write a number such as 2, or a percentage such as "50%".') from None
 
 
+def _non_string_key(node: object, where: str) -> tuple[str, object] | None:
+    """The first mapping key in ``node`` that is not a string, with the path holding it."""
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            if not isinstance(key, str):
+                return where, key
+            found = _non_string_key(value, f"{where}.{key}" if where else key)
+            if found:
+                return found
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            found = _non_string_key(item, f"{where}[{i}]")
+            if found:
+                return found
+    return None
+
+
 # --- from toy to real -------------------------------------------------------------------------
 
 def _one(manifest: object, what: str) -> dict[str, Any]:
@@ -301,6 +318,14 @@ def check_stack_schema(text: object) -> None:
     """``text``: the stack file of the starter, fixed so that the schema accepts it and
     ``docker stack deploy`` (the Swarm simulator) runs three ``web`` tasks."""
     stack = _one(text, "stack file")
+    odd = _non_string_key(stack, "")
+    if odd is not None:
+        where, key = odd
+        place = f"under {where}" if where else "at the top"
+        raise Wrong(f"The stack file has the key {key!r} {place}: every key of a Compose "
+                    "file is a name (a string).",
+                    "In YAML, an empty key, ~ or null is None and 3: is a number: write the "
+                    "name, and quote it if it looks like a number ('3':).")
     problems = validate_compose(stack)
     if problems:
         first = str(problems[0])

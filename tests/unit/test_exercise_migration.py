@@ -167,3 +167,16 @@ def test_update_config_accepts_percentages_of_the_four_replicas() -> None:
     assert not stop_first.passed and "stop-first" in stop_first.hint
     garbage = ex.check_update_config(right | {"maxSurge": "half"})
     assert not garbage.passed and "percentage" in garbage.message
+
+
+@pytest.mark.parametrize(("stack", "words"), [
+    ({None: None}, "key None at the top"),
+    ({"services": {"web": {"image": "nginx:1.27", "deploy": {3: 1}}}},
+     "key 3 under services.web.deploy"),
+    ("services:\n  web:\n    image: nginx:1.27\n    ports: [{1: 2}]\n",
+     "key 1 under services.web.ports[0]"),
+])
+def test_stack_schema_names_a_key_that_is_not_a_string(stack, words) -> None:
+    feedback = ex.check_stack_schema(stack)
+    assert not feedback.passed and words in feedback.message and "quote" in feedback.hint
+    assert "could not be read" not in feedback.message
