@@ -3,8 +3,8 @@
 Strict nbval compares every stored output with a fresh run, so after changing a lab, an
 exercise or the library it calls, refresh the stored outputs::
 
-    python -m clustersim.refresh                 # every notebook in notebooks/ and exercises/
-    python -m clustersim.refresh notebooks/first-look.ipynb
+    python -m clustersim refresh                 # every notebook in notebooks/ and exercises/
+    python -m clustersim refresh notebooks/first-look.ipynb
 
 Each notebook runs top to bottom in a fresh kernel whose working directory is the notebook's
 folder (as nbval and the book build run it). A cell that fails stops that notebook with the
