@@ -38,14 +38,18 @@ def refresh(path: Path, timeout: int = 600) -> None:
     """Execute one notebook in a fresh kernel and write its outputs back."""
     nb = nbformat.read(path, as_version=4)
     nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
     client = NotebookClient(
         nb,
         timeout=timeout,
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
         # Widget state is not stored: nbval never compares it, the book does not use it, and a
-        # plotly FigureWidget would put its 4.8 MB JavaScript bundle into the notebook.
+        # plotly FigureWidget would put its 4.8 MB JavaScript bundle into the notebook. Neither
+        # are execution timestamps: they would change every cell on every refresh.
         store_widget_state=False,
+        record_timing=False,
     )
     client.execute()
     nbformat.write(nb, path)

@@ -46,6 +46,8 @@ def test_notebook_is_stored_executed_small_and_clean(path: Path) -> None:
     )
     meta = json.loads(path.read_text("utf-8"))["metadata"]
     assert "widgets" not in meta, "widget state is stored: run `python -m clustersim.refresh`"
+    timed = [i for i, c in enumerate(code) if "execution" in c.get("metadata", {})]
+    assert not timed, f"cells {timed} store timestamps: run `python -m clustersim refresh`"
 
 
 @pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.parent.name == "exercises"],
