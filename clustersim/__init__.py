@@ -16,7 +16,7 @@ from clustersim.manifests import (
     marathon_resources,
 )
 from clustersim.node import Node
-from clustersim.quantity import QuantityError, parse_quantity
+from clustersim.quantity import QuantityError, format_quantity, parse_quantity
 
 __all__ = [
     "ManifestError",
@@ -27,6 +27,7 @@ __all__ = [
     "Workload",
     "compose_bytes",
     "compose_cpus",
+    "format_quantity",
     "load_manifests",
     "marathon_resources",
     "parse_quantity",
