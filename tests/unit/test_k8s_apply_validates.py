@@ -18,9 +18,9 @@ BAD_SERVICE = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "api"
 
 def test_a_dict_gets_the_same_validation_as_a_file() -> None:
     cluster = KubernetesCluster(default_nodes())
-    with pytest.raises(ManifestError, match="spec.selector.matchLabels"):
+    with pytest.raises(ManifestError, match=r"spec\.selector\.matchLabels"):
         cluster.apply(BAD_SERVICE)
-    with pytest.raises(ManifestError, match="spec.selector.matchLabels"):
+    with pytest.raises(ManifestError, match=r"spec\.selector\.matchLabels"):
         cluster.apply([BAD_SERVICE])
 
 
