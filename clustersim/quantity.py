@@ -138,6 +138,9 @@ _DECIMAL_SUFFIXES = {-9: "n", -6: "u", -3: "m", 0: "", 3: "k", 6: "M", 9: "G", 1
 _BINARY_SUFFIXES = {60: "Ei", 50: "Pi", 40: "Ti", 30: "Gi", 20: "Mi", 10: "Ki"}
 
 
+_EXPONENT_FORM_DIGITS = 40
+
+
 def format_quantity(value: Decimal | int, binary: bool = False) -> str:
     """A value in Kubernetes' canonical form (``Quantity.String()``).
 
@@ -147,21 +150,33 @@ def format_quantity(value: Decimal | int, binary: bool = False) -> str:
     value that is not a whole number falls back to decimal SI (0.001Ki → ``1024m``). Zero is
     ``0``; a negative value is ``-`` and the canonical form of its size. Upstream:
     kubernetes/apimachinery ``pkg/api/resource/quantity.go`` (``CanonicalizeBytes``).
+
+    Bounded cost: the work depends on the number of significant digits, never on the size of
+    the exponent. Upstream keeps such values as an ``inf.Dec`` (digits and a scale) and so
+    does this function: a mantissa that would need more than 40 digits past E (10^18), e.g.
+    ``parse_quantity("1e999999")``, is written in the exponent form ``1e999999`` instead of
+    spelling out a million zeros (Kubernetes' own ``DecimalExponent`` notation).
     """
     value = Decimal(value)
+    if not value.is_finite():
+        raise QuantityError(f"quantity {value} is not a finite number")
     if value == 0:
         return "0"
     if value < 0:
         return "-" + format_quantity(-value, binary)
-    if binary and value == value.to_integral_value():
+    _, digits, exponent = value.normalize().as_tuple()
+    assert isinstance(exponent, int)  # finite
+    text = "".join(map(str, digits))
+    if exponent > 18 + _EXPONENT_FORM_DIGITS:
+        return f"{text}e{exponent}"
+    if binary and exponent >= 0 and value.adjusted() < 60:
         whole = int(value)
-        for exponent, suffix in _BINARY_SUFFIXES.items():
-            if whole % (1 << exponent) == 0:
-                return f"{whole >> exponent}{suffix}"
+        for power, suffix in _BINARY_SUFFIXES.items():
+            if whole % (1 << power) == 0:
+                return f"{whole >> power}{suffix}"
         return str(whole)
-    for exponent in sorted(_DECIMAL_SUFFIXES, reverse=True):
-        mantissa = value.scaleb(-exponent)
-        if mantissa == mantissa.to_integral_value():
-            return f"{int(mantissa)}{_DECIMAL_SUFFIXES[exponent]}"
+    for power in sorted(_DECIMAL_SUFFIXES, reverse=True):
+        if exponent >= power:
+            return f"{text}{'0' * (exponent - power)}{_DECIMAL_SUFFIXES[power]}"
     # finer than 1n cannot happen after parse_quantity's rounding; keep the exact value
     return f"{value.normalize():f}"

@@ -9,7 +9,9 @@ loader produces the same long forms, so a simulator reads one shape only (docker
   ``{target, published, protocol, mode}`` (``mode`` defaults to ``ingress``, the routing mesh;
   ``published`` is ``None`` when Swarm picks a port). Port ranges expand to one entry per port,
   as docker/go-connections ``nat.ParsePortSpec`` does; a host IP is dropped, as docker/cli
-  drops it (Swarm publishes on every node).
+  drops it (Swarm publishes on every node). The bounds (1-65535) are checked before a range
+  is expanded, and a stack expands to at most :data:`MAX_PORTS` entries, so that a few bytes
+  (``"1-65535"`` forty times) cannot cost gigabytes.
 - ``volumes``: ``"[SOURCE:]TARGET[:MODE]"`` → ``{type, source, target, read_only}``; a source
   that is a path (``/``, ``.``, ``~`` or a Windows drive) is a ``bind``, anything else a named
   ``volume``; a target alone is an anonymous volume. Options: ``ro``/``rw``, ``nocopy``
@@ -48,15 +50,19 @@ from clustersim.manifests.compose_types import (
     PortLong,
     Service,
     VolumeLong,
+    service_name,
 )
+from clustersim.manifests.errors import ManifestError
 from clustersim.manifests.interpolate import InterpolationError, interpolate
 from clustersim.manifests.safe_yaml import Document, Path, copy_data
 from clustersim.manifests.specs import Spec
-from clustersim.manifests.validation import validate
+from clustersim.manifests.validation import found_text, validate
 from clustersim.manifests.workload import Port, Workload
 
-__all__ = ["StackSpec", "expand_port", "expand_volume", "load_compose"]
+__all__ = ["MAX_PORTS", "StackSpec", "expand_port", "expand_volume", "load_compose", "text_of"]
 
+MAX_PORTS = 65535
+"""The most port entries one stack may expand to (ranges counted port by port)."""
 _PORT_RANGE = re.compile(r"[0-9]+(?:-[0-9]+)?")
 _PROTOCOLS = ("tcp", "udp", "sctp")
 _PROPAGATIONS = ("shared", "rshared", "slave", "rslave", "private", "rprivate")
@@ -132,13 +138,35 @@ def _is_ip(text: str) -> bool:
 
 def _range(text: str) -> tuple[int, int]:
     begin, _, end = text.partition("-")
-    return int(begin), int(end or begin)
+    return _port_number(begin), _port_number(end or begin)
 
 
-def expand_port(document: Document, path: Path, value: Any) -> list[dict[str, Any]]:
-    """One ``ports`` entry in short or long syntax → its long-syntax entries."""
+def _port_number(digits: str) -> int:
+    """The number, or 10**6 (out of range) for one of thousands of digits (never parsed)."""
+    return int(digits) if len(digits.lstrip("0")) <= 6 else 10**6
+
+
+def _too_many_ports(document: Document, path: Path, value: Any) -> ManifestError:
+    return document.error(
+        path,
+        f"the port {value!r} takes the stack past {MAX_PORTS} ports: the simulator expands "
+        f"every range into one entry per port and stops at {MAX_PORTS}, the number of port "
+        "numbers that exist (a published port is used once per swarm)",
+        "fewer or narrower port ranges",
+    )
+
+
+def expand_port(
+    document: Document, path: Path, value: Any, room: int = MAX_PORTS
+) -> list[dict[str, Any]]:
+    """One ``ports`` entry in short or long syntax → its long-syntax entries.
+
+    ``room`` is how many entries the stack may still add (:data:`MAX_PORTS` in all); a range
+    that would pass it is refused before it is expanded."""
     if isinstance(value, dict):
         validate(PortLong, document, path)
+        if room < 1:
+            raise _too_many_ports(document, path, value)
         entry = {"mode": "ingress", "protocol": "tcp", **value}
         entry.setdefault("published", None)
         return [entry]
@@ -165,11 +193,21 @@ def expand_port(document: Document, path: Path, value: Any) -> list[dict[str, An
         )
     target_begin, target_end = _range(parts[-1])
     published = published or None
+    pub_begin, pub_end = _range(published) if published is not None else (0, 0)
+    # the bounds first: a range such as 1-300000000 is refused before anything is expanded
+    if (
+        not 0 < target_begin <= target_end <= 65535
+        or not 0 <= pub_begin <= pub_end <= 65535
+    ):
+        raise document.error(
+            path, f"the port {value!r} is outside 1-65535", "ports between 1 and 65535"
+        )
     count = target_end - target_begin + 1
+    if count > room:
+        raise _too_many_ports(document, path, value)
     if published is not None:
-        pub_begin, pub_end = _range(published)
         if pub_end - pub_begin + 1 == count:
-            publishes: list[int | str | None] = list(range(pub_begin, pub_end + 1))
+            publishes: list[int | str | None] | range = range(pub_begin, pub_end + 1)
         elif count == 1:
             publishes = [published if pub_end != pub_begin else pub_begin]
         else:
@@ -180,13 +218,6 @@ def expand_port(document: Document, path: Path, value: Any) -> list[dict[str, An
             )
     else:
         publishes = [None] * count
-    if (
-        any(not 0 < port <= 65535 for port in (target_begin, target_end))
-        or target_end < target_begin
-    ):
-        raise document.error(
-            path, f"the port {value!r} is outside 1-65535", "ports between 1 and 65535"
-        )
     entries = []
     for target, pub in zip(range(target_begin, target_end + 1), publishes, strict=True):
         entry: dict[str, Any] = {
@@ -279,7 +310,8 @@ def _expand_file_refs(document: Document, path: Path, values: Any, kind: str) ->
     return entries
 
 
-def _text(value: Any) -> str | None:
+def text_of(value: Any) -> str | None:
+    """A Compose value as text: ``true``/``false`` for booleans, ``str()`` for the rest."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -289,7 +321,7 @@ def _text(value: Any) -> str | None:
 
 def _expand_environment(document: Document, path: Path, value: Any) -> dict[str, str | None]:
     if isinstance(value, dict):
-        return {str(key): _text(item) for key, item in value.items()}
+        return {str(key): text_of(item) for key, item in value.items()}
     if not isinstance(value, list):
         raise document.error(
             path,
@@ -309,6 +341,13 @@ def _expand_environment(document: Document, path: Path, value: Any) -> dict[str,
 
 def _expand_depends_on(document: Document, path: Path, value: Any) -> dict[str, dict]:
     if isinstance(value, dict):
+        for name, spec in value.items():
+            if spec is not None and not isinstance(spec, dict):
+                raise document.error(
+                    (*path, name),
+                    f"the dependency on {name!r} is {found_text(spec)}, not a mapping",
+                    "a mapping such as {condition: service_started}, or a list of names",
+                )
         return {
             name: {"condition": "service_started", "required": True, **(spec or {})}
             for name, spec in value.items()
@@ -320,7 +359,11 @@ def _expand_depends_on(document: Document, path: Path, value: Any) -> dict[str, 
     return {name: {"condition": "service_started", "required": True} for name in value}
 
 
-def _expand_service(document: Document, path: Path, service: Any) -> tuple[dict[str, Any], Any]:
+def _expand_service(
+    document: Document, path: Path, service: Any, ports_used: list[int]
+) -> tuple[dict[str, Any], Any]:
+    """One service in long forms, and its typed model. ``ports_used`` holds the number of port
+    entries the stack's earlier services expanded to (updated here)."""
     if service is None:
         service = {}
     if not isinstance(service, dict):
@@ -334,11 +377,11 @@ def _expand_service(document: Document, path: Path, service: Any) -> tuple[dict[
     if "ports" in service:
         if not isinstance(service["ports"], list):
             raise document.error((*path, "ports"), "ports is not a list", "a list of ports")
-        result["ports"] = [
-            entry
-            for index, port in enumerate(service["ports"])
-            for entry in expand_port(document, (*path, "ports", index), port)
-        ]
+        result["ports"] = []
+        for index, port in enumerate(service["ports"]):
+            room = MAX_PORTS - ports_used[0] - len(result["ports"])
+            result["ports"] += expand_port(document, (*path, "ports", index), port, room)
+        ports_used[0] += len(result["ports"])
     if "volumes" in service:
         if not isinstance(service["volumes"], list):
             raise document.error((*path, "volumes"), "volumes is not a list", "a list of volumes")
@@ -359,7 +402,22 @@ def _expand_service(document: Document, path: Path, service: Any) -> tuple[dict[
         )
     if isinstance(service.get("networks"), list):
         result["networks"] = {str(name): None for name in service["networks"]}
+    problem = service_name(str(path[-1]))
+    if problem:
+        raise document.error(
+            path,
+            f"the service {path[-1]!r} cannot be created: {problem}",
+            "a service name of letters, digits, '-' and '_' that starts and ends with a letter "
+            "or digit (at most 63 characters), e.g. web or api_v2",
+        )
     typed = validate(Service, document, path) if service else Service()
+    if typed.image is None:
+        raise document.error(
+            (*path, "image"),
+            "ContainerSpec: image reference must be provided (a service deployed to a swarm "
+            "needs an image; an override file needs the file it overrides)",
+            "image: such as nginx:1.27",
+        )
     return result, typed
 
 
@@ -428,8 +486,9 @@ def load_compose(
             "a mapping from service name to its definition",
         )
     manifest = {key: copy_data(value) for key, value in data.items() if key != "services"}
+    ports_used = [0]
     expanded = {
-        str(name): _expand_service(document, ("services", name), service)
+        str(name): _expand_service(document, ("services", name), service, ports_used)
         for name, service in services.items()
     }
     manifest["services"] = {name: service for name, (service, _) in expanded.items()}

@@ -29,7 +29,9 @@ __all__ = [
     "PortLong",
     "Service",
     "VolumeLong",
+    "image_reference",
     "parse_constraint",
+    "service_name",
 ]
 
 # swarmkit's alphaNumeric and valuePattern (manager/constraint/constraint.go); Go's \s is
@@ -242,8 +244,51 @@ class VolumeLong(_Closed):
     tmpfs: dict[str, Any] | None = None
 
 
+# docker/distribution ``reference/regexp.go`` (the grammar ``ParseNormalizedNamed`` matches).
+_PATH_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+_DOMAIN = rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?"
+_REFERENCE = re.compile(
+    rf"(?P<name>(?:{_DOMAIN}/)?{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*)"
+    r"(?::[\w][\w.-]{0,127})?"
+    r"(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?"
+)
+
+
+def image_reference(text: str) -> str:
+    """An image reference as swarmkit checks it before creating a service (moby/swarmkit
+    ``manager/controlapi/service.go``, ``validateContainerSpec``: ``reference.
+    ParseNormalizedNamed``, else "ContainerSpec: "x" is not a valid repository/tag")."""
+    problem = None
+    first, slash, rest = text.partition("/")
+    remote = rest if slash and (first == "localhost" or "." in first or ":" in first) else text
+    match = _REFERENCE.fullmatch(text)
+    if remote.split("@")[0].split(":")[0].lower() != remote.split("@")[0].split(":")[0]:
+        problem = "repository name must be lowercase"
+    elif match is None:
+        problem = "invalid reference format"
+    elif len(match["name"]) > 255:
+        problem = "repository name must not be more than 255 characters"
+    if problem:
+        raise ValueError(f"ContainerSpec: {text[:80]!r} is not a valid repository/tag: {problem}")
+    return text
+
+
+_SERVICE_NAME = re.compile(r"[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*")
+
+
+def service_name(name: str) -> str | None:
+    """What is wrong with a service's key as swarmkit names the service ``<stack>_<key>``
+    (``manager/controlapi/common.go``, ``validateAnnotations``), or ``None``."""
+    if not _SERVICE_NAME.fullmatch(name):
+        return "name must be valid as a DNS name component"
+    if len(name) > 63:
+        return "name must be 63 characters or fewer"
+    return None
+
+
 class Service(_Model):
-    image: str | None = None
+    image: Annotated[str, AfterValidator(image_reference)] | None = None
     deploy: Deploy | None = None
     healthcheck: Healthcheck | None = None
     command: str | list[str] | None = None

@@ -7,12 +7,13 @@ detected (:mod:`clustersim.manifests.detect`) and handed to its loader.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from clustersim.manifests.compose import load_compose
+from clustersim.manifests.compose import load_compose, text_of
 from clustersim.manifests.detect import detect
 from clustersim.manifests.errors import ManifestError
 from clustersim.manifests.kubernetes import load_kubernetes
@@ -80,6 +81,36 @@ def _documents(source: Any, name: str | None) -> list[Document]:
     )
 
 
+def _variables(environment: Any) -> dict[str, str]:
+    """The ``environment`` of :func:`load_manifests` as text, the way Compose writes values.
+
+    A shell environment holds strings only; a number or boolean given here becomes the text a
+    Compose file's own ``environment:`` mapping would give it (``2`` → ``"2"``, ``True`` →
+    ``"true"``; docker/cli's schema allows strings, numbers, booleans and null there).
+    Anything else is refused with the variable's name.
+    """
+    if environment is None:
+        return {}
+    if not isinstance(environment, Mapping):
+        raise ManifestError(
+            f"environment is a {type(environment).__name__}",
+            source="<environment>",
+            expected='a mapping from variable name to value, e.g. {"TAG": "1.25"}',
+        )
+    variables = {}
+    for key, value in environment.items():
+        if not isinstance(key, str) or not isinstance(value, str | int | float) or (
+            isinstance(value, float) and not math.isfinite(value)
+        ):
+            raise ManifestError(
+                f"the variable {key!r} has the value {value!r}",
+                source="<environment>",
+                expected="variable names and values that are strings (or numbers, booleans)",
+            )
+        variables[key] = text_of(value)
+    return variables
+
+
 def load_manifests(
     source: Any, *, name: str | None = None, environment: Mapping[str, str] | None = None
 ) -> ManifestSet:
@@ -97,12 +128,13 @@ def load_manifests(
         return ManifestSet([source])
     if isinstance(source, list | tuple) and source and all(isinstance(s, Spec) for s in source):
         return ManifestSet(source)  # already loaded: simulators may be handed specs
+    variables = _variables(environment)
     specs: list[Spec] = []
     documents = _documents(source, name)
     for document in documents:
         system = detect(document)
         if system == "swarm":
-            specs.extend(load_compose(document, environment))
+            specs.extend(load_compose(document, variables))
         else:
             specs.extend(_LOADERS[system](document))
     return ManifestSet(specs)

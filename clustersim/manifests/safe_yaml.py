@@ -11,10 +11,14 @@ bounded time and memory instead of trusting it:
   ``!!map``, ``!!seq``, and ``!!timestamp``/``!!binary`` kept as their text); any other tag,
   such as ``!!python/object``, is refused. Nothing but dicts, lists and scalars is built.
 - **alias bombs** ("billion laughs"): every node built counts, an alias counting its whole
-  expansion, and a document over :data:`MAX_NODES` is refused. go-yaml v3 guards against the
-  same attack (``decode.go``, ``allowedAliasRatio``).
+  expansion, and a text whose documents together expand to over :data:`MAX_NODES` values is
+  refused (the budget belongs to the whole stream, so forty small bombs in forty ``---``
+  documents cost no more than one). go-yaml v3 guards against the same attack
+  (``decode.go``, ``allowedAliasRatio``).
 - **nesting**: documents deeper than :data:`MAX_DEPTH` are refused while composing, before
-  Python's recursion limit could be reached.
+  Python's recursion limit could be reached; the same limit holds while aliases are expanded,
+  so an alias inside its own anchor (``a: &a [*a]``) or a chain of thousands of aliases is
+  refused instead of recursing without end.
 
 Scalars resolve as the Go YAML libraries that Kubernetes and Compose use resolve them, not as
 YAML 1.1's sexagesimal rules: ``80:80`` stays the string ``"80:80"`` (PyYAML alone would read
@@ -32,6 +36,7 @@ Go's ``encoding/json``); its line map is built only when an error needs a line.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -181,7 +186,8 @@ class _Builder:
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self.count = 0
+        self.count = 0  # values built so far in the whole stream (the alias budget)
+        self.depth = 0  # nesting of the value being built, aliases and merges included
         self.lines: dict[Path, int] = {}
 
     def fail(self, node: Node, path: Path, message: str, expected: str | None = None):
@@ -195,16 +201,28 @@ class _Builder:
             self.fail(
                 node,
                 path,
-                f"the document expands to more than {MAX_NODES} values (an alias bomb?)",
+                f"the text expands to more than {MAX_NODES} values (an alias bomb?)",
                 "a manifest without runaway YAML aliases",
             )
         self.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, ScalarNode):
             return self.scalar(node, path)
-        if isinstance(node, SequenceNode) and node.tag == "tag:yaml.org,2002:seq":
-            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        if isinstance(node, MappingNode) and node.tag == "tag:yaml.org,2002:map":
-            return self.mapping(node, path)
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                self.fail(
+                    node,
+                    path,
+                    f"the document nests deeper than {MAX_DEPTH} levels once its aliases are "
+                    "expanded (an alias inside its own anchor, or a long chain of aliases?)",
+                    "an alias that refers to an anchor defined outside it",
+                )
+            if isinstance(node, SequenceNode) and node.tag == "tag:yaml.org,2002:seq":
+                return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+            if isinstance(node, MappingNode) and node.tag == "tag:yaml.org,2002:map":
+                return self.mapping(node, path)
+        finally:
+            self.depth -= 1
         return self.fail(node, path, f"the YAML tag {node.tag!r} is not allowed", _SAFE_TAGS)
 
     def scalar(self, node: ScalarNode, path: Path) -> Any:
@@ -351,6 +369,7 @@ def load_documents(content: str | bytes, source: str) -> list[Document]:
 def _load_yaml(text: str, source: str) -> list[Document]:
     loader = _Loader(text)
     documents = []
+    builder = _Builder(source)  # one alias budget for the whole stream
     try:
         while loader.check_node():
             node = loader.get_node()
@@ -358,7 +377,7 @@ def _load_yaml(text: str, source: str) -> list[Document]:
                 continue
             if isinstance(node, ScalarNode) and node.value == "" and node.tag.endswith("null"):
                 continue
-            builder = _Builder(source)
+            builder.lines = {}
             data = builder.build(node, ())
             documents.append(Document(data, node.start_mark.line + 1, builder.lines, source))
     except yaml.MarkedYAMLError as err:
@@ -427,7 +446,8 @@ def copy_data(value: Any) -> Any:
 
 
 def check_data(data: Any, source: str) -> None:
-    """Check data given directly (dicts, lists) or parsed as JSON: depth, size and plain types."""
+    """Check data given directly (dicts, lists) or parsed as JSON: depth, size, plain types and
+    finite numbers (Python's ``json`` reads ``1e400`` as infinity, where Go refuses it)."""
     stack: list[tuple[Any, Path]] = [(data, ())]
     count = 0
     while stack:
@@ -452,6 +472,14 @@ def check_data(data: Any, source: str) -> None:
                 stack.append((item, (*path, key)))
         elif isinstance(value, list | tuple):
             stack.extend((item, (*path, i)) for i, item in enumerate(value))
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise ManifestError(
+                f"the number {value!r} is out of range (a JSON number such as 1e400 does not fit "
+                "in the 64-bit float that Go's encoding/json and Jackson decode it into)",
+                source=source,
+                path=path,
+                expected="a finite number",
+            )
         elif value is not None and not isinstance(value, str | int | float):
             raise ManifestError(
                 f"the value {value!r} is a {type(value).__name__}",

@@ -13,6 +13,11 @@
   precise" otherwise); memory is a whole number of bytes or a string read by docker/go-units
   ``RAMInBytes``: ``<number>[ ][k|m|g|t|p][i][b]``, case-insensitive, always powers of 1024
   (``512M``, ``1.5g``, ``1gb``, ``32 Kib``), the float product truncated to whole bytes.
+  ``ParseCPUs`` reads the text with Go's ``big.Rat.SetString``, which refuses a zero
+  denominator (``"1/0"``) and, since Go 1.17.7 (CVE-2022-23772, math/big ``ratconv.go``), any
+  decimal exponent above 10^6 ("avoid excessively large exponents"); the result is stored as
+  an ``int64`` of nano-CPUs. Here the exponent is bounded more tightly, before any arithmetic:
+  a value of more than 10^9 CPUs, or finer than a nano-CPU, is refused whatever its spelling.
 """
 
 from __future__ import annotations
@@ -27,7 +32,8 @@ __all__ = ["compose_bytes", "compose_cpus", "marathon_resources", "mesos_scalar"
 
 _RAM = re.compile(r"(\d+(\.\d+)*) ?([kmgtp])?i?b?", re.IGNORECASE)
 _BINARY = {"k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4, "p": 1024**5}
-_RATIONAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?(/\d+)?")
+_RATIONAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE]([+-]?\d+))?(/(\d+))?")
+_MAX_CPUS = 10**9  # far above any machine; keeps nano-CPUs well inside int64 as docker stores them
 _MIB = 1024 * 1024
 _EXECUTOR = {"cpus": 0.1, "mem": 32.0, "disk": 10.0}
 
@@ -69,11 +75,21 @@ def compose_cpus(value: str | int | float) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise ValueError(f"invalid cpus: {value!r} (expected a number such as 0.5 or '1.5')")
     text = repr(value) if isinstance(value, float) else str(value)
-    if not _RATIONAL.fullmatch(text):
+    match = _RATIONAL.fullmatch(text) if len(text) <= 64 else None
+    if not match or (match[6] is not None and int(match[6]) == 0):
         raise ValueError(f"failed to parse {text!r} as a rational number (expected e.g. '0.5')")
+    exponent = int(match[4] or 0) if len(match[4] or "") < 12 else None
+    if exponent is None or abs(exponent) > 100:  # checked before Fraction computes 10**exponent
+        if set(match[1]) <= set("0."):
+            return Decimal(0)
+        if (match[4] or "").startswith("-"):
+            raise ValueError(f"invalid cpus: {text!r}: value is too precise (at most 9 decimals)")
+        raise ValueError(f"invalid cpus: {text!r} is too large (at most {_MAX_CPUS} CPUs)")
     cpus = Fraction(text)
     if cpus < 0:
         raise ValueError(f"invalid cpus: {text!r} (a CPU amount cannot be negative)")
+    if cpus > _MAX_CPUS:
+        raise ValueError(f"invalid cpus: {text!r} is too large (at most {_MAX_CPUS} CPUs)")
     nano = cpus * 1_000_000_000
     if nano.denominator != 1:
         raise ValueError(f"invalid cpus: {text!r}: value is too precise (at most 9 decimals)")
@@ -100,8 +116,15 @@ def _number(owner: dict[str, Any], key: str, default: float) -> float:
     value = owner.get(key)
     if value is None:
         return default
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise ValueError(f"{key} must be a number ≥ 0 (Marathon reads JSON numbers), got {value!r}")
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or value < 0
+        or not math.isfinite(value)
+    ):
+        raise ValueError(
+            f"{key} must be a finite number ≥ 0 (Marathon reads JSON numbers), got {value!r}"
+        )
     return float(value)
 
 

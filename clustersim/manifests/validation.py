@@ -14,7 +14,7 @@ from pydantic.fields import FieldInfo
 
 from clustersim.manifests.safe_yaml import Document, Path
 
-__all__ = ["validate"]
+__all__ = ["found_text", "validate"]
 
 _EXPECTED = {
     "int_type": "a whole number",
@@ -46,7 +46,8 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> Path:
     return tuple(path)
 
 
-def _found(value: Any) -> str:
+def found_text(value: Any) -> str:
+    """A short description of a value for a message: ``a mapping``, ``5``, ``'abc...'``."""
     if isinstance(value, dict | list):
         return f"a {'mapping' if isinstance(value, dict) else 'list'}"
     text = repr(value)
@@ -73,7 +74,7 @@ def validate(model: type[BaseModel], document: Document, path: Path = ()) -> Bas
         elif first["type"] == "value_error":  # our own validators quote the value already
             message = first["msg"].removeprefix("Value error, ").rstrip(".")
         else:
-            message = f"{_found(first['input'])} is not valid: {first['msg'].rstrip('.')}"
+            message = f"{found_text(first['input'])} is not valid: {first['msg'].rstrip('.')}"
         raise document.error(where, message, expected) from None
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from clustersim import load_manifests
+from clustersim import ManifestError, load_manifests
 from clustersim.examples import example_path, example_text
 from clustersim.kubernetes import KubernetesCluster, default_nodes
 from clustersim.translate import (
@@ -257,10 +257,10 @@ def test_unknown_fields_and_top_level_sections_are_reported():
     assert [f.field for f in result.findings if f.source not in ("a",)] == ["secrets"]
 
 
-def test_service_without_image_is_reported_and_not_emitted():
-    result = stack_to_kubernetes(stack(a={"build": "."}))
-    assert result.objects == []
-    assert ("a", "image", "untranslatable") in fields(result)
+def test_service_without_image_is_refused_when_loaded():
+    """swarmkit refuses a service without an image, so the loader does before translating."""
+    with pytest.raises(ManifestError, match="image reference must be provided"):
+        stack_to_kubernetes(stack(a={"build": "."}))
 
 
 def test_wrong_dialect_is_refused():
