@@ -6,9 +6,16 @@ kubernetes/kubernetes ``pkg/apis/core/validation/validation.go``. Types are stri
 API server's JSON decoding is: ``replicas: "3"`` and an unquoted label value ``version: 1``
 are errors there, and here. Fields not modelled are allowed and kept in ``spec.manifest``.
 
+Typed to the real shapes wherever the simulator reads a field: ``affinity`` (NodeAffinity,
+PodAffinity, PodAntiAffinity and their terms), probes, update strategies, grace periods and
+priorities, so that a malformed shape is refused at load time with the API server's words
+instead of crashing a scheduler plugin later. Quantities in ``resources`` must not be negative
+(``ValidateNonnegativeQuantity``: "must be greater than or equal to 0"). Checks across fields
+(both ``maxSurge`` and ``maxUnavailable`` zero, empty selectors, ``restartPolicy`` of a
+workload's pods) live in :mod:`~clustersim.manifests.kubernetes_checks`.
+
 Simplified: only the checks a learner's manifest is likely to trip are modelled (required
-fields, types, enumerations, name syntax, quantities, ports); the API server checks much more
-(e.g. that a Deployment's selector matches its template's labels, which is checked here too).
+fields, types, enumerations, name syntax, quantities, ports); the API server checks much more.
 """
 
 from __future__ import annotations
@@ -112,6 +119,52 @@ def _quantity(value: Any) -> Decimal:
         raise ValueError(str(err)) from None
 
 
+def _non_negative_quantity(value: Decimal) -> Decimal:
+    """``ValidateNonnegativeQuantity`` (pkg/apis/core/validation): requests and limits."""
+    if value < 0:
+        raise ValueError(f"Invalid value: \"{value}\": must be greater than or equal to 0")
+    return value
+
+
+_PERCENT = re.compile(r"[0-9]+%")
+
+
+def _int_or_percent(value: int | str) -> int | str:
+    """``ValidatePositiveIntOrPercent`` (pkg/apis/apps/validation): ``maxSurge``,
+    ``maxUnavailable``: a whole number ≥ 0 or a percentage such as ``25%``."""
+    if isinstance(value, str) and not _PERCENT.fullmatch(value):
+        raise ValueError(
+            f"Invalid value: {value!r}: a valid percent string must be a numeric string followed "
+            "by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"
+        )
+    if isinstance(value, int) and value < 0:
+        raise ValueError(f"Invalid value: {value}: must be greater than or equal to 0")
+    return value
+
+
+def _path_segment(value: str) -> str:
+    """``path.IsValidPathSegmentName`` (apimachinery ``pkg/api/validation/path``): the names
+    of RBAC objects (``ValidateRBACName``), which may hold ':' (``system:kube-dns``)."""
+    if value in (".", ".."):
+        raise ValueError(f"Invalid value: {value!r}: may not be '{value}'")
+    for bad in ("/", "%"):
+        if bad in value:
+            raise ValueError(f"Invalid value: {value!r}: may not contain '{bad}'")
+    return value
+
+
+def _at_least_one_term(terms: list) -> list:
+    if not terms:
+        raise ValueError("Required value: must have at least one node selector term")
+    return terms
+
+
+def _topology_key(value: str) -> str:
+    if not value:
+        raise ValueError("Required value: can not be empty")
+    return _qualified_name(value)
+
+
 Subdomain = Annotated[str, AfterValidator(_subdomain)]
 Labels = dict[
     Annotated[str, AfterValidator(_qualified_name)], Annotated[str, AfterValidator(_label_value)]
@@ -119,6 +172,12 @@ Labels = dict[
 ConfigKey = Annotated[str, AfterValidator(_config_key)]
 Label = Annotated[str, AfterValidator(_label)]
 Quantity = Annotated[Decimal, BeforeValidator(_quantity)]
+ResourceQuantity = Annotated[
+    Decimal, BeforeValidator(_quantity), AfterValidator(_non_negative_quantity)
+]
+IntOrPercent = Annotated[int | str, AfterValidator(_int_or_percent)]
+NonNegative = Annotated[int, Field(ge=0, le=2**31 - 1)]  # int32 fields that must not be < 0
+Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
 Port = Annotated[int, Field(ge=1, le=65535)]
 IntOrString = int | str
 Protocol = Literal["TCP", "UDP", "SCTP"]
@@ -138,6 +197,12 @@ class ObjectMeta(_Model):
     annotations: dict[Annotated[str, AfterValidator(_qualified_name)], str] | None = None
 
 
+class PathSegmentMeta(ObjectMeta):
+    """The metadata of a kind whose names are path segments (RBAC), not DNS subdomains."""
+
+    name: Annotated[str, AfterValidator(_path_segment)] | None = None
+
+
 class LabelSelectorRequirement(_Model):
     key: str
     operator: Literal["In", "NotIn", "Exists", "DoesNotExist"]
@@ -150,8 +215,8 @@ class LabelSelector(_Model):
 
 
 class ResourceRequirements(_Model):
-    requests: dict[str, Quantity] | None = None
-    limits: dict[str, Quantity] | None = None
+    requests: dict[str, ResourceQuantity] | None = None
+    limits: dict[str, ResourceQuantity] | None = None
 
 
 class ContainerPort(_Model):
@@ -166,12 +231,146 @@ class EnvVar(_Model):
     value: str | None = None
 
 
+class ExecAction(_Model):
+    command: list[str] | None = None
+
+
+class HTTPGetAction(_Model):
+    port: Port | str
+    path: str | None = None
+    host: str | None = None
+    scheme: Literal["HTTP", "HTTPS"] | None = None
+
+
+class TCPSocketAction(_Model):
+    port: Port | str
+    host: str | None = None
+
+
+class GRPCAction(_Model):
+    port: Port
+    service: str | None = None
+
+
+class Probe(_Model):
+    """core/v1 ``Probe``; ``validateProbe``: every count and period ≥ 0 (0 means the default:
+    ``SetDefaults_Probe`` makes a ``periodSeconds`` of 0 a period of 10 s), exactly one handler
+    (``validateHandler``: "must specify a handler type")."""
+
+    exec: ExecAction | None = None
+    http_get: HTTPGetAction | None = None
+    tcp_socket: TCPSocketAction | None = None
+    grpc: GRPCAction | None = None
+    initial_delay_seconds: NonNegative | None = None
+    timeout_seconds: NonNegative | None = None
+    period_seconds: NonNegative | None = None
+    success_threshold: NonNegative | None = None
+    failure_threshold: NonNegative | None = None
+    termination_grace_period_seconds: Annotated[int, Field(ge=1)] | None = None
+
+    @model_validator(mode="after")
+    def _one_handler(self) -> Probe:
+        handlers = [h for h in (self.exec, self.http_get, self.tcp_socket, self.grpc) if h]
+        if not handlers:
+            raise ValueError("Required value: must specify a handler type")
+        if len(handlers) > 1:
+            raise ValueError("Forbidden: may not specify more than 1 handler type")
+        return self
+
+
 class Container(_Model):
     name: Label
     image: str | None = None
+    command: list[str] | None = None
+    args: list[str] | None = None
     ports: list[ContainerPort] | None = None
     resources: ResourceRequirements | None = None
     env: list[EnvVar] | None = None
+    liveness_probe: Probe | None = None
+    readiness_probe: Probe | None = None
+    startup_probe: Probe | None = None
+    image_pull_policy: Literal["Always", "Never", "IfNotPresent"] | None = None
+
+
+class NodeSelectorRequirement(_Model):
+    key: Annotated[str, AfterValidator(_qualified_name)]
+    operator: Literal["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"]
+    values: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _values(self) -> NodeSelectorRequirement:
+        """``validateNodeSelectorRequirement`` (pkg/apis/core/validation/validation.go)."""
+        count = len(self.values or [])
+        if self.operator in ("In", "NotIn") and count == 0:
+            raise ValueError(
+                "values: Required value: must be specified when `operator` is 'In' or 'NotIn'"
+            )
+        if self.operator in ("Exists", "DoesNotExist") and count:
+            raise ValueError(
+                "values: Forbidden: may not be specified when `operator` is 'Exists' or "
+                "'DoesNotExist'"
+            )
+        if self.operator in ("Gt", "Lt") and count != 1:
+            raise ValueError(
+                "values: Required value: must be specified single value when `operator` is "
+                "'Lt' or 'Gt'"
+            )
+        return self
+
+
+class NodeSelectorTerm(_Model):
+    match_expressions: list[NodeSelectorRequirement] | None = None
+    match_fields: list[NodeSelectorRequirement] | None = None
+
+
+class NodeSelector(_Model):
+    node_selector_terms: Annotated[list[NodeSelectorTerm], AfterValidator(_at_least_one_term)]
+
+
+class PreferredSchedulingTerm(_Model):
+    weight: Annotated[int, Field(ge=1, le=100)]
+    preference: NodeSelectorTerm
+
+
+class NodeAffinity(_Model):
+    required_during_scheduling_ignored_during_execution: NodeSelector | None = None
+    preferred_during_scheduling_ignored_during_execution: (
+        list[PreferredSchedulingTerm] | None
+    ) = None
+
+
+class PodAffinityTerm(_Model):
+    label_selector: LabelSelector | None = None
+    namespaces: list[str] | None = None
+    topology_key: Annotated[str, AfterValidator(_topology_key)]
+    namespace_selector: LabelSelector | None = None
+    match_label_keys: list[str] | None = None
+    mismatch_label_keys: list[str] | None = None
+
+
+class WeightedPodAffinityTerm(_Model):
+    weight: Annotated[int, Field(ge=1, le=100)]
+    pod_affinity_term: PodAffinityTerm
+
+
+class PodAffinity(_Model):
+    required_during_scheduling_ignored_during_execution: list[PodAffinityTerm] | None = None
+    preferred_during_scheduling_ignored_during_execution: (
+        list[WeightedPodAffinityTerm] | None
+    ) = None
+
+
+class PodAntiAffinity(PodAffinity):
+    pass
+
+
+class Affinity(_Model):
+    """core/v1 ``Affinity``, term by term (``validateAffinity``: weights 1-100, a topology key
+    on every pod (anti-)affinity term, at least one node selector term)."""
+
+    node_affinity: NodeAffinity | None = None
+    pod_affinity: PodAffinity | None = None
+    pod_anti_affinity: PodAntiAffinity | None = None
 
 
 class Toleration(_Model):
@@ -195,14 +394,17 @@ class PodSpec(_Model):
     init_containers: list[Container] | None = None
     node_selector: Labels | None = None
     node_name: str | None = None
-    affinity: dict[str, Any] | None = None
+    affinity: Affinity | None = None
     tolerations: list[Toleration] | None = None
     topology_spread_constraints: list[TopologySpreadConstraint] | None = None
     restart_policy: Literal["Always", "OnFailure", "Never"] | None = None
     priority_class_name: str | None = None
+    priority: Int32 | None = None
+    termination_grace_period_seconds: Annotated[int, Field(ge=0)] | None = None
+    active_deadline_seconds: Annotated[int, Field(ge=1)] | None = None
     scheduler_name: str | None = None
     host_network: bool | None = None
-    overhead: dict[str, Quantity] | None = None
+    overhead: dict[str, ResourceQuantity] | None = None
     volumes: list[dict[str, Any]] | None = None
 
 
@@ -221,9 +423,31 @@ class Pod(_Object):
     spec: PodSpec
 
 
+class RollingUpdate(_Model):
+    """``rollingUpdate`` of a Deployment or DaemonSet; ``null`` is allowed (the defaults)."""
+
+    max_surge: IntOrPercent | None = None
+    max_unavailable: IntOrPercent | None = None
+
+
 class DeploymentStrategy(_Model):
     type: Literal["RollingUpdate", "Recreate"] | None = None
-    rolling_update: dict[str, IntOrString | None] | None = None
+    rolling_update: RollingUpdate | None = None
+
+
+class DaemonSetUpdateStrategy(_Model):
+    type: Literal["RollingUpdate", "OnDelete"] | None = None
+    rolling_update: RollingUpdate | None = None
+
+
+class StatefulSetRollingUpdate(_Model):
+    partition: NonNegative | None = None
+    max_unavailable: IntOrPercent | None = None
+
+
+class StatefulSetUpdateStrategy(_Model):
+    type: Literal["RollingUpdate", "OnDelete"] | None = None
+    rolling_update: StatefulSetRollingUpdate | None = None
 
 
 class DeploymentSpec(_Model):
@@ -231,8 +455,9 @@ class DeploymentSpec(_Model):
     selector: LabelSelector | None = None
     template: PodTemplateSpec
     strategy: DeploymentStrategy | None = None
-    min_ready_seconds: Annotated[int, Field(ge=0)] | None = None
-    revision_history_limit: Annotated[int, Field(ge=0)] | None = None
+    min_ready_seconds: NonNegative | None = None
+    revision_history_limit: NonNegative | None = None
+    progress_deadline_seconds: NonNegative | None = None
     paused: bool | None = None
 
 
@@ -282,7 +507,8 @@ class StatefulSetSpec(_Model):
     template: PodTemplateSpec
     volume_claim_templates: list[_ClaimTemplate] | None = None
     pod_management_policy: Literal["OrderedReady", "Parallel"] | None = None
-    update_strategy: dict[str, Any] | None = None
+    update_strategy: StatefulSetUpdateStrategy | None = None
+    min_ready_seconds: NonNegative | None = None
 
 
 class StatefulSet(_Object):
@@ -292,8 +518,8 @@ class StatefulSet(_Object):
 class DaemonSetSpec(_Model):
     selector: LabelSelector | None = None
     template: PodTemplateSpec
-    update_strategy: dict[str, Any] | None = None
-    min_ready_seconds: Annotated[int, Field(ge=0)] | None = None
+    update_strategy: DaemonSetUpdateStrategy | None = None
+    min_ready_seconds: NonNegative | None = None
 
 
 class DaemonSet(_Object):
@@ -375,6 +601,25 @@ class OtherObject(_Object):
     """Any other kind: only the object envelope is checked."""
 
 
+class Role(_Object):
+    """RBAC kinds (rbac.authorization.k8s.io/v1): names are path segments
+    (kubernetes/kubernetes ``pkg/apis/rbac/validation/validation.go``, ``ValidateRBACName``)."""
+
+    metadata: PathSegmentMeta
+
+
+class ClusterRole(Role):
+    pass
+
+
+class RoleBinding(Role):
+    pass
+
+
+class ClusterRoleBinding(Role):
+    pass
+
+
 KIND_MODELS: dict[str, type[_Object]] = {
     model.__name__: model
     for model in (
@@ -391,5 +636,9 @@ KIND_MODELS: dict[str, type[_Object]] = {
         ConfigMap,
         Secret,
         Namespace,
+        Role,
+        ClusterRole,
+        RoleBinding,
+        ClusterRoleBinding,
     )
 }

@@ -212,7 +212,7 @@ class _Builder:
             if self.depth > MAX_DEPTH:
                 self.fail(
                     node,
-                    path,
+                    path[:4],
                     f"the document nests deeper than {MAX_DEPTH} levels once its aliases are "
                     "expanded (an alias inside its own anchor, or a long chain of aliases?)",
                     "an alias that refers to an anchor defined outside it",
@@ -230,7 +230,11 @@ class _Builder:
             return node.value
         if node.tag in _SCALAR_TYPES:
             try:
-                return _SCALAR_TYPES[node.tag](_constructor, node)
+                value = _SCALAR_TYPES[node.tag](_constructor, node)
+                explicit = "inf" in node.value.lower()  # .inf, -.Inf
+                if isinstance(value, float) and math.isinf(value) and not explicit:
+                    return node.value  # go-yaml: a float out of range (1e400) stays a string
+                return value
             except (ValueError, KeyError, yaml.YAMLError):
                 self.fail(node, path, f"{node.value!r} is not a valid {node.tag.rsplit(':', 1)[1]}")
         return self.fail(node, path, f"the YAML tag {node.tag!r} is not allowed", _SAFE_TAGS)
@@ -360,7 +364,7 @@ def load_documents(content: str | bytes, source: str) -> list[Document]:
     if text.lstrip()[:1] in ("{", "["):
         try:
             return _load_json(text, source)
-        except ManifestError:
+        except _NotJsonError:
             if source.endswith(".json"):
                 raise
     return _load_yaml(text, source)
@@ -415,22 +419,27 @@ def _hint(text: str, line: int | None) -> str | None:
     return "consistent indentation on this line and the one before, and a space after each ':'"
 
 
+class _NotJsonError(ManifestError):
+    """The text cannot be parsed as JSON (a text that is not a ``.json`` file is then read as
+    YAML); JSON that parses but breaks a limit is a plain :class:`ManifestError`."""
+
+
 def _load_json(text: str, source: str) -> list[Document]:
     """One JSON value, its lines looked up lazily (:class:`_JsonLines`)."""
     try:
         data = json.loads(text, parse_constant=_no_constants)
     except json.JSONDecodeError as err:
-        raise ManifestError(
+        raise _NotJsonError(
             f"the text is not valid JSON: {err.msg}", source=source, line=err.lineno
         ) from None
     except RecursionError:
-        raise ManifestError(
+        raise _NotJsonError(
             f"nesting deeper than {MAX_DEPTH} levels",
             source=source,
             expected="a shallower document",
         ) from None
     except ValueError as err:  # NaN/Infinity, or an integer with thousands of digits
-        raise ManifestError(f"the text is not valid JSON: {err}", source=source) from None
+        raise _NotJsonError(f"the text is not valid JSON: {err}", source=source) from None
     check_data(data, source)
     start = text[: len(text) - len(text.lstrip())].count("\n") + 1
     return [Document(data, start, _JsonLines(text, source), source)]
@@ -474,8 +483,8 @@ def check_data(data: Any, source: str) -> None:
             stack.extend((item, (*path, i)) for i, item in enumerate(value))
         elif isinstance(value, float) and not math.isfinite(value):
             raise ManifestError(
-                f"the number {value!r} is out of range (a JSON number such as 1e400 does not fit "
-                "in the 64-bit float that Go's encoding/json and Jackson decode it into)",
+                f"the number {value!r} is out of range (a number such as 1e400 does not fit in a "
+                "64-bit float: Go's encoding/json refuses it, Python reads it as infinity)",
                 source=source,
                 path=path,
                 expected="a finite number",

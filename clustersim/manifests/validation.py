@@ -12,6 +12,7 @@ from typing import Any, get_args
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
+from clustersim.manifests.errors import format_path
 from clustersim.manifests.safe_yaml import Document, Path
 
 __all__ = ["found_text", "validate"]
@@ -46,6 +47,15 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> Path:
     return tuple(path)
 
 
+def _json_kind(value: Any) -> str:
+    """The JSON type of a value as Go's ``encoding/json`` names it in its errors."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    return {dict: "object", list: "array", str: "string"}.get(type(value), "value")
+
+
 def found_text(value: Any) -> str:
     """A short description of a value for a message: ``a mapping``, ``5``, ``'abc...'``."""
     if isinstance(value, dict | list):
@@ -73,6 +83,17 @@ def validate(model: type[BaseModel], document: Document, path: Path = ()) -> Bas
             expected = "one of " + ", ".join(fields) if fields else None
         elif first["type"] == "value_error":  # our own validators quote the value already
             message = first["msg"].removeprefix("Value error, ").rstrip(".")
+        elif first["input"] is None and isinstance(where[-1] if where else None, int):
+            # kubectl: 'unknown object type "nil" in ...containers[0].args[0]'
+            message = f'unknown object type "nil" in {format_path(where)}'
+        elif first["input"] is None:  # Go decodes null as the zero value: "" or 0
+            message = "Required value"
+        elif first["type"] == "model_type" and not first["ctx"]["class_name"].startswith("_"):
+            # encoding/json: "cannot unmarshal array into Go struct field ... of type v1.X"
+            message = (
+                f"cannot unmarshal {_json_kind(first['input'])} into Go value of type "
+                f"v1.{first['ctx']['class_name']}"
+            )
         else:
             message = f"{found_text(first['input'])} is not valid: {first['msg'].rstrip('.')}"
         raise document.error(where, message, expected) from None
