@@ -14,7 +14,7 @@ from typing import Any
 from clustersim.manifests.kubernetes_checks import check_object
 from clustersim.manifests.kubernetes_fields import unknown_fields
 from clustersim.manifests.kubernetes_types import KIND_MODELS, OtherObject
-from clustersim.manifests.kubernetes_versions import removed_warning
+from clustersim.manifests.kubernetes_versions import SERVED, removed_warning, unknown_version
 from clustersim.manifests.kubernetes_workloads import kubernetes_workloads, pod_spec
 from clustersim.manifests.safe_yaml import Document, copy_data
 from clustersim.manifests.specs import Spec
@@ -127,6 +127,9 @@ def load_kubernetes(document: Document) -> list[KubernetesSpec]:
             "the namespace is not a string",
             'a namespace name such as "default"',
         )
+    problem = unknown_version(data["apiVersion"], kind)
+    if problem:
+        raise document.error(("apiVersion",), problem, f"apiVersion: {SERVED[kind]}")
     typed = validate(KIND_MODELS.get(kind, OtherObject), document)
     check_object(document, kind, typed, pod_spec(kind, typed))
     warnings = [removed_warning(typed.api_version, kind)] + [

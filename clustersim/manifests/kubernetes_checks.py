@@ -8,6 +8,14 @@ workload needs a selector that matches its template's labels: "`selector` does n
 template `labels`") and ``pkg/apis/batch/validation/validation.go`` (a Job's pods restart
 ``OnFailure`` or ``Never``). Messages keep upstream's wording ("Required value", "Duplicate
 value", "Invalid value").
+
+Also from ``pkg/apis/apps/validation/validation.go``: a selector with neither ``matchLabels``
+nor ``matchExpressions`` ("empty selector is invalid for deployment"; upstream says
+"deployment" for ReplicaSets too), the pods of a Deployment, ReplicaSet, StatefulSet or
+DaemonSet (and a ReplicationController, ``ValidateReplicationControllerSpec``) restart
+``Always`` only ("Unsupported value"), and ``ValidateRollingUpdateDeployment``:
+``maxUnavailable`` and ``maxSurge`` not both 0 ("may not be 0 when `maxSurge` is 0"),
+``maxUnavailable`` at most 100%, no ``rollingUpdate`` with the ``Recreate`` strategy.
 """
 
 from __future__ import annotations
@@ -31,8 +39,19 @@ _POD_SPEC_PATHS: dict[str, Path] = {
 }
 
 
+_ALWAYS_RESTART = ("Deployment", "ReplicaSet", "ReplicationController", "StatefulSet", "DaemonSet")
+_EMPTY_SELECTOR_NAME = {"StatefulSet": "statefulset", "DaemonSet": "daemonset"}
+
+
 def _selector(document: Document, kind: str, typed: Any) -> None:
     selector = typed.spec.selector
+    if selector is not None and not selector.match_labels and not selector.match_expressions:
+        raise document.error(
+            ("spec", "selector"),
+            "Invalid value: empty selector is invalid for "
+            f"{_EMPTY_SELECTOR_NAME.get(kind, 'deployment')}",
+            "spec.selector.matchLabels naming the labels of the pods it owns",
+        )
     if selector is None:
         if typed.api_version not in SELECTOR_DEFAULTED:  # the old APIs defaulted it
             raise document.error(
@@ -67,6 +86,13 @@ def _pod(document: Document, kind: str, pod: Any) -> None:
                     "a different name for each container of the pod",
                 )
             seen.add(container.name)
+    if kind in _ALWAYS_RESTART and pod.restart_policy not in (None, "Always"):
+        raise document.error(
+            (*path, "restartPolicy"),
+            f'Unsupported value: "{pod.restart_policy}": supported values: "Always" (a '
+            f"{kind}'s pods are replaced when they stop, so they must restart Always)",
+            'restartPolicy "Always", or a Job for pods that run to completion',
+        )
     if kind in ("Job", "CronJob") and pod.restart_policy not in ("OnFailure", "Never"):
         raise document.error(
             (*path, "restartPolicy"),
@@ -106,10 +132,59 @@ def _service(document: Document, typed: Any) -> None:
         names.add(port.name)
 
 
+# The API server defaults a missing value before it validates (pkg/apis/apps/v1/defaults.go):
+# 25%/25% for a Deployment, maxUnavailable 1 and maxSurge 0 for a DaemonSet.
+_ROLLING_DEFAULTS = {"Deployment": ("25%", "25%"), "DaemonSet": (1, 0)}
+
+
+def _amount(value: int | str) -> tuple[int, bool]:
+    """(the number, whether it is a percentage) of a validated IntOrPercent."""
+    if isinstance(value, str):
+        return int(value[:-1]), True
+    return value, False
+
+
+def _rolling_update(document: Document, kind: str, path: Path, strategy: Any) -> None:
+    """``ValidateRollingUpdateDeployment`` / ``ValidateRollingUpdateDaemonSet``, after the
+    defaults are applied."""
+    if strategy is None:
+        return
+    rolling = strategy.rolling_update
+    if strategy.type == "Recreate" and rolling is not None:
+        raise document.error(
+            (*path, "rollingUpdate"),
+            "Forbidden: may not be specified when strategy `type` is 'Recreate'",
+            "no rollingUpdate, or type RollingUpdate",
+        )
+    if rolling is None:
+        return
+    default_unavailable, default_surge = _ROLLING_DEFAULTS[kind]
+    given = rolling.max_unavailable
+    unavailable, percent = _amount(default_unavailable if given is None else given)
+    surge, _ = _amount(default_surge if rolling.max_surge is None else rolling.max_surge)
+    if percent and unavailable > 100:
+        raise document.error(
+            (*path, "rollingUpdate", "maxUnavailable"),
+            f"Invalid value: {given!r}: must not be greater than 100%",
+            "a percentage from 0% to 100%",
+        )
+    if unavailable == 0 and surge == 0:
+        raise document.error(
+            (*path, "rollingUpdate", "maxUnavailable"),
+            f"Invalid value: {given!r}: may not be 0 when `maxSurge` is 0 (the rollout could "
+            "neither add a new pod nor remove an old one)",
+            "maxSurge or maxUnavailable above 0, e.g. maxSurge: 1",
+        )
+
+
 def check_object(document: Document, kind: str, typed: Any, pod: Any) -> None:
     """Every cross-field check for one object (``pod`` is its pod spec, or ``None``)."""
     if kind in SELECTOR_KINDS:
         _selector(document, kind, typed)
+    if kind == "Deployment":
+        _rolling_update(document, kind, ("spec", "strategy"), typed.spec.strategy)
+    if kind == "DaemonSet":
+        _rolling_update(document, kind, ("spec", "updateStrategy"), typed.spec.update_strategy)
     if pod is not None:
         _pod(document, kind, pod)
     if kind == "Service":

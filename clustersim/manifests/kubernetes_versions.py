@@ -12,7 +12,20 @@ defaults.go``, removed); ``apps/v1`` requires it and never defaults it.
 
 from __future__ import annotations
 
-__all__ = ["SELECTOR_DEFAULTED", "SELECTOR_KINDS", "removed_warning"]
+__all__ = ["SELECTOR_DEFAULTED", "SELECTOR_KINDS", "SERVED", "removed_warning", "unknown_version"]
+
+# The version each kind the simulator models is served in today (kubectl api-resources).
+_RBAC = "rbac.authorization.k8s.io/v1"
+SERVED: dict[str, str] = {
+    **dict.fromkeys(
+        ("Pod", "Service", "ConfigMap", "Secret", "Namespace", "PersistentVolumeClaim",
+         "ReplicationController"),
+        "v1",
+    ),
+    **dict.fromkeys(("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"), "apps/v1"),
+    **dict.fromkeys(("Job", "CronJob"), "batch/v1"),
+    **dict.fromkeys(("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"), _RBAC),
+}
 
 # (apiVersion, kind) → (release that stopped serving it, the version to use instead)
 _REMOVED: dict[tuple[str, str], tuple[str, str]] = {
@@ -47,6 +60,17 @@ _REMOVED: dict[tuple[str, str], tuple[str, str]] = {
 
 SELECTOR_KINDS = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"})
 SELECTOR_DEFAULTED = frozenset({"extensions/v1beta1", "apps/v1beta1"})
+
+
+def unknown_version(api_version: str, kind: str) -> str | None:
+    """kubectl's refusal when a modelled kind is given a version that never served it (e.g. a
+    Deployment in ``v1``), or ``None``. Removed versions load with a warning instead."""
+    if kind not in SERVED or api_version == SERVED[kind] or (api_version, kind) in _REMOVED:
+        return None
+    return (
+        f'no matches for kind "{kind}" in version "{api_version}" (kubectl apply: "resource '
+        'mapping not found"; the kind is served in another API group or version)'
+    )
 
 
 def removed_warning(api_version: str, kind: str) -> str | None:

@@ -155,6 +155,7 @@ def _check_app(document: Document, path: Path, app: App) -> None:
             "AppDefinition must either contain one of 'cmd' or 'args', and/or a 'container'.",
             "cmd or args (not both), or a container with an image",
         )
+    _check_network_apis(document, path, app)
     volumes = (app.container.volumes if app.container else None) or []
     resident = app.residency is not None or any(v.persistent for v in volumes)
     strategy = app.upgrade_strategy
@@ -182,6 +183,27 @@ def _check_app(document: Document, path: Path, app: App) -> None:
                 f"got {value}, expected {allowed} for {who}",
                 f"{field}: 0",
             )
+
+
+def _check_network_apis(document: Document, path: Path, app: App) -> None:
+    """Marathon 1.5 normalizes the networking of an app before it validates it (mesosphere/
+    marathon ``raml/AppNormalization.scala``): the deprecated form (``ipAddress``,
+    ``container.docker.network``, ``container.docker.portMappings``) and the canonical one
+    (``networks``, ``container.portMappings``) may not be mixed."""
+    docker = app.container.docker if app.container else None
+    if app.networks and (app.ip_address is not None or (docker and docker.network)):
+        raise document.error(
+            (*path, "networks"),
+            "cannot mix deprecated and canonical network APIs (networks together with "
+            "ipAddress or container.docker.network)",
+            "networks only (Marathon 1.5+), without ipAddress and container.docker.network",
+        )
+    if app.container and app.container.port_mappings and docker and docker.port_mappings:
+        raise document.error(
+            (*path, "container", "portMappings"),
+            "cannot specify both portMappings and docker.portMappings",
+            "container.portMappings only (Marathon 1.5+)",
+        )
 
 
 def _check_pod(document: Document, path: Path, pod: Pod) -> None:

@@ -167,6 +167,14 @@ class Network(_Model):
     name: str | None = None
 
 
+class IpAddress(_Model):
+    """The deprecated (Marathon < 1.5) ``ipAddress`` of an app: IP-per-task networking."""
+
+    network_name: str | None = None
+    groups: list[str] | None = None
+    labels: dict[str, str] | None = None
+
+
 class Residency(_Model):
     relaunch_escalation_timeout_seconds: Count | None = None
     task_lost_behavior: Literal["WAIT_FOREVER", "RELAUNCH_AFTER_TIMEOUT"] | None = None
@@ -190,6 +198,7 @@ class App(_Model):
     upgrade_strategy: UpgradeStrategy | None = None
     unreachable_strategy: Literal["disabled"] | UnreachableEnabled | None = None
     networks: list[Network] | None = None
+    ip_address: IpAddress | None = None
     residency: Residency | None = None
     dependencies: list[str] | None = None
     accepted_resource_roles: list[str] | None = None
