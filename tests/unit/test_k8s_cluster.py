@@ -246,7 +246,8 @@ def test_readiness_probe_delays_ready():
     timing = Timing(image_pull_seconds=2, container_start_seconds=1)
     cluster = KubernetesCluster(nodes(1), seed=0, timing=timing)
     spec = pod("probed")
-    spec["spec"]["containers"][0]["readinessProbe"] = {"initialDelaySeconds": 12,
+    spec["spec"]["containers"][0]["readinessProbe"] = {"exec": {"command": ["true"]},
+        "initialDelaySeconds": 12,
                                                        "periodSeconds": 5}
     cluster.apply(spec)
     cluster.run(until=3.5)
@@ -318,7 +319,7 @@ def test_scaling_during_rollout_is_proportional():
     cluster.run()
     bad = deployment(replicas=10, image="nginx:broken", strategy=spec)
     bad["spec"]["template"]["spec"]["containers"][0]["readinessProbe"] = {
-        "initialDelaySeconds": 10**6}
+        "exec": {"command": ["true"]}, "initialDelaySeconds": 10**6}
     cluster.apply(bad)
     cluster.run(until=cluster.now + 30)
     sizes = {rs["metadata"]["name"]: rs["spec"]["replicas"] for rs in cluster.list("ReplicaSet")}
@@ -348,7 +349,7 @@ def test_stuck_rollout_reports_progress_deadline_exceeded():
     cluster.run()
     stuck = deployment(replicas=2, image="nginx:never-ready", progressDeadlineSeconds=120)
     stuck["spec"]["template"]["spec"]["containers"][0]["readinessProbe"] = {
-        "initialDelaySeconds": 10**6}
+        "exec": {"command": ["true"]}, "initialDelaySeconds": 10**6}
     started = cluster.now
     cluster.apply(stuck)
     cluster.run(until=started + 300)

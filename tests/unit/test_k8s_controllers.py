@@ -124,7 +124,8 @@ def test_deletion_rank_follows_active_pods_with_ranks():
 
 def statefulset(replicas=3, policy="OrderedReady", image="nginx:1.25", **extra):
     tmpl = template({"app": "nginx"}, image=image)
-    tmpl["spec"]["containers"][0]["readinessProbe"] = {"initialDelaySeconds": 5,
+    tmpl["spec"]["containers"][0]["readinessProbe"] = {"exec": {"command": ["true"]},
+        "initialDelaySeconds": 5,
                                                        "periodSeconds": 5}
     return {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "web"},
             "spec": {"replicas": replicas, "serviceName": "nginx", "podManagementPolicy": policy,

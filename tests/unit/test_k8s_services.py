@@ -26,7 +26,8 @@ def nodes(count=3):
 
 def web(replicas=3, image="nginx:1.25", pre_stop=None):
     container = {"name": "nginx", "image": image,
-                 "readinessProbe": {"initialDelaySeconds": 2, "periodSeconds": 2}}
+                 "readinessProbe": {"exec": {"command": ["true"]},
+        "initialDelaySeconds": 2, "periodSeconds": 2}}
     if pre_stop:
         container["lifecycle"] = {"preStop": {"sleep": {"seconds": pre_stop}}}
     return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},

@@ -4,6 +4,7 @@ control (in place, inline errors, static slider)."""
 
 import pytest
 
+from clustersim import ManifestError
 from clustersim.kubernetes import resolve_fenceposts
 from clustersim.marathon import restart_strategy
 from clustersim.viz.capacity import task_counts
@@ -21,13 +22,19 @@ def _during(run):
     return [s for s in run.snapshots if s.time >= UPDATE_AT]
 
 
+def test_kubernetes_refuses_max_surge_and_max_unavailable_both_zero():
+    """ValidateRollingUpdateDeployment: "may not be 0 when `maxSurge` is 0"."""
+    with pytest.raises(ManifestError, match="may not be 0 when `maxSurge` is 0"):
+        rolling_update_run("kubernetes", {"maxSurge": 0, "maxUnavailable": "0%"})
+
+
 def _not_terminating(snapshot, owner):
     return sum(1 for t in snapshot.tasks if t.owner.startswith(owner)
                and t.state not in ("Terminating", "Succeeded", "Failed"))
 
 
 @pytest.mark.parametrize("surge, unavailable", [
-    ("25%", "25%"), (1, 0), (0, 1), (0, 0), (2, 2), ("50%", "0%"), ("10%", "10%"), (6, 0)])
+    ("25%", "25%"), (1, 0), (0, 1), (2, 2), ("50%", "0%"), ("10%", "10%"), (6, 0)])
 def test_kubernetes_stays_within_max_surge_and_max_unavailable(surge, unavailable):
     """At most replicas + maxSurge pods (not counting Terminating ones, as the Deployment
     controller does) and at least replicas − maxUnavailable serving, at every sample;
@@ -114,8 +121,8 @@ def test_live_control_hides_other_systems_and_shows_errors_inline():
     assert "clustersim-error" in controls["message"].value
     assert "<b>" not in controls["message"].value
     controls["maxSurge"].value = "0"
-    controls["maxUnavailable"].value = "0"
-    assert "low water mark 5 of 6" in controls["message"].value
+    controls["maxUnavailable"].value = "0"  # the API server refuses both zero
+    assert "may not be 0 when `maxSurge` is 0" in controls["message"].value
     controls["system"].value = "swarm"
     assert chart.layout.annotations[0].text == "Swarm (update_config)"
     assert controls["parallelism"].layout is not None
