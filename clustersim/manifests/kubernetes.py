@@ -18,7 +18,7 @@ from clustersim.manifests.kubernetes_versions import SERVED, removed_warning, un
 from clustersim.manifests.kubernetes_workloads import kubernetes_workloads, pod_spec
 from clustersim.manifests.safe_yaml import Document, copy_data
 from clustersim.manifests.specs import Spec
-from clustersim.manifests.validation import validate
+from clustersim.manifests.validation import found_text, validate
 from clustersim.manifests.workload import Workload
 
 __all__ = ["SIMULATED_KINDS", "KubernetesSpec", "load_kubernetes"]
@@ -80,7 +80,7 @@ def _require_text(document: Document, data: dict[str, Any], key: str) -> str:
     if not isinstance(value, str) or not value:
         raise document.error(
             (key,),
-            f"{key} is {'missing' if value is None else repr(value)}",
+            f"{key} is {'missing' if value is None else found_text(value)}",
             {
                 "apiVersion": 'an API version such as "apps/v1"',
                 "kind": 'a kind such as "Deployment"',

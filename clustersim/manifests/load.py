@@ -20,6 +20,7 @@ from clustersim.manifests.kubernetes import load_kubernetes
 from clustersim.manifests.marathon import load_marathon
 from clustersim.manifests.safe_yaml import MAX_BYTES, Document, check_data, load_documents
 from clustersim.manifests.specs import ManifestSet, Spec
+from clustersim.manifests.validation import found_text
 
 __all__ = ["load_manifests"]
 
@@ -103,7 +104,7 @@ def _variables(environment: Any) -> dict[str, str]:
             isinstance(value, float) and not math.isfinite(value)
         ):
             raise ManifestError(
-                f"the variable {key!r} has the value {value!r}",
+                f"the variable {found_text(key)} has the value {found_text(value)}",
                 source="<environment>",
                 expected="variable names and values that are strings (or numbers, booleans)",
             )

@@ -345,12 +345,15 @@ class DeploymentController(Controller):
 
     def sync(self, d: dict[str, Any]) -> None:
         spec = d.setdefault("spec", {})
-        strategy = spec.setdefault("strategy", {})
-        strategy.setdefault("type", "RollingUpdate")
+        # SetDefaults_Deployment: a missing or null strategy, type or rollingUpdate (which
+        # kubectl accepts) takes the defaults, and so does a null maxSurge or maxUnavailable
+        strategy = spec["strategy"] = spec.get("strategy") or {}
+        strategy["type"] = strategy.get("type") or "RollingUpdate"
         if strategy["type"] == "RollingUpdate":
-            rolling = strategy.setdefault("rollingUpdate", {})
-            rolling.setdefault("maxSurge", "25%")
-            rolling.setdefault("maxUnavailable", "25%")
+            rolling = strategy["rollingUpdate"] = strategy.get("rollingUpdate") or {}
+            for field in ("maxSurge", "maxUnavailable"):
+                if rolling.get(field) is None:
+                    rolling[field] = "25%"
         elif strategy["type"] != "Recreate":
             raise ValueError(f"Deployment {d['metadata']['name']!r}: spec.strategy.type "
                              f"{strategy['type']!r} must be RollingUpdate or Recreate")

@@ -1,0 +1,162 @@
+"""What the API server, swarmkit or Marathon refuses is refused at load time, in their words.
+
+Cases from issue 16: each used to load (or crash a simulator later). The expected messages are
+the upstream validation messages (kubernetes/kubernetes ``pkg/apis/core/validation`` and
+``pkg/apis/apps/validation``, moby/swarmkit ``manager/controlapi``, mesosphere/marathon
+``AppNormalization``). Shapes the real system accepts keep loading.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from clustersim import ManifestError, load_manifests
+
+
+def deployment(spec: str = "", pod: str = "", container: str = "", api: str = "apps/v1") -> str:
+    return (
+        f"apiVersion: {api}\nkind: Deployment\nmetadata: {{name: web}}\nspec:\n  replicas: 2\n"
+        f"  selector: {{matchLabels: {{app: web}}}}\n{spec}  template:\n"
+        f"    metadata: {{labels: {{app: web}}}}\n    spec:\n{pod}      containers:\n"
+        f"      - name: web\n        image: nginx\n{container}"
+    )
+
+
+POD = "spec.template.spec"
+C0 = f"{POD}.containers[0]"
+AFFINITY = "      affinity:\n        "
+
+REFUSED = [
+    # (manifest, field path, words of the message)
+    (deployment(container="        resources: {requests: {cpu: '-3'}}\n"),
+     f"{C0}.resources.requests.cpu", "must be greater than or equal to 0"),
+    (deployment(container="        resources: {limits: {memory: -1Gi}}\n"),
+     f"{C0}.resources.limits.memory", "must be greater than or equal to 0"),
+    (deployment(spec="  strategy: {rollingUpdate: {maxSurge: -1}}\n"),
+     "spec.strategy.rollingUpdate.maxSurge", "must be greater than or equal to 0"),
+    (deployment(spec="  strategy: {rollingUpdate: {maxSurge: 0, maxUnavailable: 0}}\n"),
+     "spec.strategy.rollingUpdate.maxUnavailable", "may not be 0 when `maxSurge` is 0"),
+    (deployment(spec="  strategy: {rollingUpdate: {maxSurge: '0%', maxUnavailable: '0%'}}\n"),
+     "spec.strategy.rollingUpdate.maxUnavailable", "may not be 0 when `maxSurge` is 0"),
+    (deployment(spec="  strategy: {rollingUpdate: {maxUnavailable: '150%'}}\n"),
+     "spec.strategy.rollingUpdate.maxUnavailable", "must not be greater than 100%"),
+    (deployment(spec="  strategy: {rollingUpdate: {maxSurge: 'many'}}\n"),
+     "spec.strategy.rollingUpdate.maxSurge", "a valid percent string"),
+    (deployment(spec="  strategy: {type: Recreate, rollingUpdate: {maxSurge: 1}}\n"),
+     "spec.strategy.rollingUpdate", "may not be specified when strategy `type` is 'Recreate'"),
+    (deployment().replace("selector: {matchLabels: {app: web}}", "selector: {}"),
+     "spec.selector", "empty selector is invalid for deployment"),
+    (deployment(api="v1"), "apiVersion", 'no matches for kind "Deployment" in version "v1"'),
+    (deployment(container="        args: [null]\n"),
+     f"{C0}.args[0]", 'unknown object type "nil"'),
+    (deployment(pod="      restartPolicy: Never\n"),
+     f"{POD}.restartPolicy", 'Unsupported value: "Never": supported values: "Always"'),
+    (deployment(container="        livenessProbe: {periodSeconds: -1, exec: {command: [x]}}\n"),
+     f"{C0}.livenessProbe.periodSeconds", "greater than or equal to 0"),
+    (deployment(container="        readinessProbe: {periodSeconds: 'x', httpGet: {port: 80}}\n"),
+     f"{C0}.readinessProbe.periodSeconds", "whole number"),
+    (deployment(container="        readinessProbe: {periodSeconds: 5}\n"),
+     f"{C0}.readinessProbe", "must specify a handler type"),
+    (deployment(pod="      terminationGracePeriodSeconds: soon\n"),
+     f"{POD}.terminationGracePeriodSeconds", "whole number"),
+    (deployment(pod="      terminationGracePeriodSeconds: -5\n"),
+     f"{POD}.terminationGracePeriodSeconds", "greater than or equal to 0"),
+    (deployment(pod="      priority: high\n"), f"{POD}.priority", "whole number"),
+    (deployment(pod=AFFINITY + "nodeAffinity: 5\n"),
+     f"{POD}.affinity.nodeAffinity", "cannot unmarshal number into Go value of type "
+     "v1.NodeAffinity"),
+    (deployment(pod=AFFINITY + "nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution:"
+     " [{nodeSelectorTerms: []}]}\n"),
+     f"{POD}.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution",
+     "cannot unmarshal array into Go value of type v1.NodeSelector"),
+    (deployment(pod=AFFINITY + "nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution:"
+     " {nodeSelectorTerms: []}}\n"),
+     f"{POD}.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution."
+     "nodeSelectorTerms", "must have at least one node selector term"),
+    (deployment(pod=AFFINITY + "nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution:"
+     " {nodeSelectorTerms: [{matchExpressions: [{key: zone, operator: In}]}]}}\n"),
+     f"{POD}.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution."
+     "nodeSelectorTerms[0].matchExpressions[0]", "must be specified when `operator` is 'In'"),
+    (deployment(pod=AFFINITY + "podAntiAffinity: {requiredDuringSchedulingIgnoredDuringExecution:"
+     " {topologyKey: zone}}\n"),
+     f"{POD}.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution",
+     "valid list"),
+    (deployment(pod=AFFINITY + "podAffinity: {requiredDuringSchedulingIgnoredDuringExecution:"
+     " [{labelSelector: {matchLabels: {app: db}}, topologyKey: ''}]}\n"),
+     f"{POD}.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0]"
+     ".topologyKey", "can not be empty"),
+    (deployment(pod=AFFINITY + "podAffinity: {preferredDuringSchedulingIgnoredDuringExecution:"
+     " [{weight: 0, podAffinityTerm: {topologyKey: zone}}]}\n"),
+     f"{POD}.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight",
+     "greater than or equal to 1"),
+    ("apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: d}\nspec:\n"
+     "  selector: {matchLabels: {a: b}}\n  updateStrategy: {type: Rolling}\n  template:\n"
+     "    metadata: {labels: {a: b}}\n    spec: {containers: [{name: a, image: b}]}\n",
+     "spec.updateStrategy.type", "'RollingUpdate' or 'OnDelete'"),
+    ("apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: d}\nspec:\n"
+     "  selector: {matchLabels: {a: b}}\n  updateStrategy: {rollingUpdate: {maxUnavailable: 0}}"
+     "\n  template:\n    metadata: {labels: {a: b}}\n"
+     "    spec: {containers: [{name: a, image: b}]}\n",
+     "spec.updateStrategy.rollingUpdate.maxUnavailable", "may not be 0 when `maxSurge` is 0"),
+    ("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: 'a/b'}\nrules: []\n",
+     "metadata.name", "may not contain '/'"),
+    # Compose, as docker stack deploy and swarmkit see it
+    ("services:\n  web:\n    deploy: {replicas: 1}\n",
+     "services.web.image", "ContainerSpec: image reference must be provided"),
+    ("services:\n  web: {image: 'Nginx:latest'}\n",
+     "services.web.image", "repository name must be lowercase"),
+    ("services:\n  web: {image: 'nginx::1'}\n",
+     "services.web.image", "is not a valid repository/tag: invalid reference format"),
+    ("services:\n  web.v2: {image: nginx}\n",
+     'services["web.v2"]', "name must be valid as a DNS name component"),
+    ("services:\n  web: {image: nginx, depends_on: {db: 5}}\n  db: {image: postgres}\n",
+     "services.web.depends_on.db", "not a mapping"),
+    ("services:\n  web:\n    image: nginx\n    deploy: {resources: {limits: {cpus: '1/0'}}}\n",
+     "services.web.deploy.resources.limits.cpus", "failed to parse '1/0'"),
+    # Marathon 1.5+ normalization
+    (json.dumps({"id": "/a", "cmd": "x", "networks": [{"mode": "container", "name": "dcos"}],
+                 "ipAddress": {"networkName": "dcos"}}),
+     "networks", "cannot mix deprecated and canonical network APIs"),
+    (json.dumps({"id": "/a", "cmd": "x", "container": {
+        "type": "DOCKER", "portMappings": [{"containerPort": 80}],
+        "docker": {"image": "nginx", "portMappings": [{"containerPort": 80}]}}}),
+     "container.portMappings", "cannot specify both portMappings and docker.portMappings"),
+]
+
+
+@pytest.mark.parametrize(("text", "path", "words"), REFUSED, ids=[c[2][:40] for c in REFUSED])
+def test_refused_as_the_real_system_refuses(text: str, path: str, words: str) -> None:
+    with pytest.raises(ManifestError) as info:
+        load_manifests(text)
+    assert info.value.path == path
+    assert words in str(info.value)
+    assert info.value.line is not None
+
+
+ACCEPTED = [
+    # kubectl accepts a null rollingUpdate (the defaults apply)
+    deployment(spec="  strategy: {type: RollingUpdate, rollingUpdate: null}\n"),
+    # one of the two may be 0: maxUnavailable defaults to 25%
+    deployment(spec="  strategy: {rollingUpdate: {maxSurge: 0}}\n"),
+    deployment(spec="  strategy: {rollingUpdate: {maxSurge: '10%', maxUnavailable: '10%'}}\n"),
+    # SetDefaults_Probe: a period of 0 is the default period (10 s)
+    deployment(container="        livenessProbe: {periodSeconds: 0, tcpSocket: {port: 80}}\n"),
+    deployment(pod="      priority: -5\n      terminationGracePeriodSeconds: 0\n"),
+    deployment(pod=AFFINITY + "nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: "
+               "{nodeSelectorTerms: [{matchExpressions: [{key: zone, operator: Gt, values: ['3']}"
+               "]}]}}\n"),
+    # RBAC names are path segments: ':' is fine (ValidateRBACName)
+    "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\n"
+    "metadata: {name: 'system:kube-dns-autoscaler'}\nrules: []\n",
+    "services:\n  web: {image: 'registry.example.com:5000/shop/web_v2:1.0-rc1', depends_on: "
+    "{db: null}}\n  db: {image: postgres}\n",
+    json.dumps({"id": "/a", "cmd": "x", "ipAddress": {"networkName": "dcos"},
+                "container": {"type": "DOCKER", "docker": {"image": "nginx", "network": "USER"}}}),
+]
+
+
+@pytest.mark.parametrize("text", ACCEPTED)
+def test_accepted_as_the_real_system_accepts(text: str) -> None:
+    assert load_manifests(text)

@@ -1,0 +1,142 @@
+"""Tiny hostile inputs cost little and end in a ManifestError, never a traceback (issue 16).
+
+Each case is a few bytes that used to cost gigabytes, minutes or a ``RecursionError``: a port
+range expanded before its bounds were checked, an alias budget counted per document, a
+``Fraction`` raised to a huge power, a quantity formatted digit by digit, an alias inside its
+own anchor, a JSON number that Python reads as infinity.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from clustersim import ManifestError, format_quantity, load_manifests, parse_quantity
+from clustersim.manifests.compose import MAX_PORTS
+from clustersim.manifests.safe_yaml import MAX_NODES
+from clustersim.manifests.units import compose_cpus
+
+
+def service(extra: str) -> str:
+    return "services:\n  web:\n    image: nginx\n" + "".join(
+        f"    {line}\n" for line in extra.splitlines()
+    )
+
+
+def test_port_range_bounds_are_checked_before_expansion() -> None:
+    with pytest.raises(ManifestError, match="outside 1-65535") as info:
+        load_manifests(service("ports: ['1-300000000:1-300000000']"))
+    assert info.value.path == "services.web.ports[0]"
+    with pytest.raises(ManifestError, match="outside 1-65535"):
+        load_manifests(service("ports: ['8080-" + "9" * 5000 + "']"))
+
+
+def test_port_entries_of_a_stack_are_bounded() -> None:
+    [spec] = load_manifests(service("ports: ['1-65535']"))
+    assert len(spec.manifest["services"]["web"]["ports"]) == MAX_PORTS
+    text = service("ports: ['1-65535', '80']")
+    with pytest.raises(ManifestError, match=f"past {MAX_PORTS} ports") as info:
+        load_manifests(text)
+    assert info.value.path == "services.web.ports[1]"
+    many = "services:\n" + "".join(
+        f"  s{i}:\n    image: nginx\n    ports: ['1-40000']\n" for i in range(40)
+    )
+    with pytest.raises(ManifestError, match="past 65535 ports") as info:
+        load_manifests(many)
+    assert info.value.path == "services.s1.ports[0]"
+
+
+BOMB = (
+    "a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+    "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+    "e: [*d, *d]\n"
+)  # about 22,000 values: one is fine, a dozen together are over the budget
+
+
+def test_a_huge_value_is_described_not_printed_in_the_message() -> None:
+    with pytest.raises(ManifestError, match="kind is a list") as info:
+        load_manifests(BOMB.replace("e: [", "apiVersion: v1\nkind: ["))
+    assert len(str(info.value)) < 300
+
+
+def test_alias_budget_belongs_to_the_whole_stream() -> None:
+    with pytest.raises(ManifestError, match="cannot tell which system"):
+        load_manifests(BOMB)  # one document: within budget, then not a manifest
+    text = "\n---\n".join([BOMB] * (MAX_NODES // 20_000 + 2))
+    with pytest.raises(ManifestError, match=f"more than {MAX_NODES} values") as info:
+        load_manifests(text)
+    assert info.value.line is not None and info.value.line > 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &a [*a]\n",
+        "a: &a {b: *a}\n",
+        "a: &a {<<: *a}\n",
+        "a0: &a0 [x]\n" + "".join(f"a{i}: &a{i} [*a{i - 1}]\n" for i in range(1, 3000)),
+    ],
+    ids=["self-list", "self-map", "self-merge", "chain-3000"],
+)
+def test_recursive_and_chained_aliases_are_refused(text: str) -> None:
+    with pytest.raises(ManifestError, match="nests deeper than 64 levels"):
+        load_manifests(text)
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("1e99999999", "too large"),
+        ("1e-99999999", "too precise"),
+        ("1e" + "9" * 40, "too large"),
+        ("1/0", "failed to parse"),
+        ("1" + "0" * 5000, "failed to parse"),
+        ("1e10", "too large"),
+    ],
+)
+def test_compose_cpus_are_bounded(value: str, words: str) -> None:
+    with pytest.raises(ValueError, match=words):
+        compose_cpus(value)
+    with pytest.raises(ManifestError, match=words):
+        load_manifests(service(f"deploy: {{resources: {{limits: {{cpus: '{value}'}}}}}}"))
+
+
+def test_compose_cpus_at_the_bound_still_load() -> None:
+    assert compose_cpus("1e9") == 10**9
+    assert compose_cpus("0e999999999999") == 0
+
+
+def test_format_quantity_costs_digits_not_exponents() -> None:
+    assert format_quantity(parse_quantity("1e999999")) == "1e999999"
+    assert format_quantity(parse_quantity("12e60")) == "12e60"
+    assert format_quantity(parse_quantity("12e30")) == "12000000000000E"
+    assert format_quantity(parse_quantity("1.5")) == "1500m"
+    assert format_quantity(parse_quantity("1Gi"), binary=True) == "1Gi"
+
+
+def test_json_number_out_of_range_is_refused_not_infinity() -> None:
+    with pytest.raises(ManifestError, match="out of range") as info:
+        load_manifests('{"id": "/a", "cmd": "sleep 1", "cpus": 1e400}')
+    assert info.value.path == "cpus"
+    with pytest.raises(ManifestError, match="finite number"):
+        load_manifests({"id": "/a", "cmd": "sleep 1", "cpus": float("inf")})
+
+
+def test_yaml_float_out_of_range_stays_a_string_as_in_go_yaml() -> None:
+    text = (
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+        "  - name: c\n    image: x\n    resources: {requests: {cpu: 1e400}}\n"
+    )
+    [pod] = load_manifests(text)
+    assert pod.manifest["spec"]["containers"][0]["resources"]["requests"]["cpu"] == "1e400"
+
+
+def test_environment_values_become_text_or_are_refused() -> None:
+    text = "services:\n  web: {image: 'nginx:${N}', deploy: {replicas: '${R}'}}\n"
+    [spec] = load_manifests(text, environment={"N": 2, "R": 3})
+    assert spec.manifest["services"]["web"]["image"] == "nginx:2"
+    assert spec.manifest["services"]["web"]["deploy"]["replicas"] == 3
+    with pytest.raises(ManifestError, match="the variable 'N'") as info:
+        load_manifests(text, environment={"N": [1], "R": 3})
+    assert info.value.source == "<environment>"
+    with pytest.raises(ManifestError, match="environment is a list"):
+        load_manifests(text, environment=["N=2"])
