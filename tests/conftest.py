@@ -1,11 +1,16 @@
-"""Shared fixtures: the repository root and the real-world manifest corpus.
+"""Shared fixtures: the repository root and the real-world manifest corpora.
 
-The corpus lives beside the repository in ``../shared/realworld/`` and is never copied in;
-tests that need it skip with a message saying where it was looked for.
+The corpora live beside the repository in ``../shared/realworld/`` and
+``../shared/realworld-more/`` (the second with ``SOURCES.md`` saying what the real system does
+with each file) and are never copied in; tests that need them skip with a message saying where
+they were looked for. ``CLUSTERSIM_SHARED`` names another ``shared`` folder (e.g. when the
+repository is a git worktree elsewhere).
 """
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 import pytest
@@ -17,27 +22,41 @@ settings.register_profile("course", derandomize=True, deadline=None, print_blob=
 settings.load_profile("course")
 
 ROOT = Path(__file__).resolve().parent.parent
-REALWORLD = ROOT.parent / "shared" / "realworld"
+SHARED = Path(os.environ.get("CLUSTERSIM_SHARED") or ROOT.parent / "shared")
+REALWORLD = SHARED / "realworld"
+REALWORLD_MORE = SHARED / "realworld-more"
 
 
-def realworld_files(system: str) -> list[Path]:
+def realworld_files(system: str, corpus: Path = REALWORLD) -> list[Path]:
     """The corpus files of one system (``kubernetes``, ``marathon``, ``swarm``), sorted."""
-    folder = REALWORLD / system
+    folder = corpus / system
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.iterdir() if p.is_file())
 
 
-def corpus_params(system: str) -> list:
+def corpus_params(system: str, corpus: Path = REALWORLD) -> list:
     """``pytest.mark.parametrize`` values: one per corpus file, or one skipped placeholder."""
-    files = realworld_files(system)
+    files = realworld_files(system, corpus)
     if files:
         return [pytest.param(p, id=p.name) for p in files]
     reason = (
-        f"real-world corpus not found at {REALWORLD / system} "
-        "(it lives in ../shared/realworld/ beside the repository)"
+        f"real-world corpus not found at {corpus / system} "
+        f"(it lives in ../shared/{corpus.name}/ beside the repository, or set CLUSTERSIM_SHARED)"
     )
     return [pytest.param(None, marks=pytest.mark.skip(reason=reason), id="corpus-missing")]
+
+
+_ROW = re.compile(r"^\| (?P<file>[^|]+?) \|.*\| (?P<expected>[^|]+?) \|$")
+
+
+def corpus_expectations(corpus: Path = REALWORLD_MORE) -> dict[str, str]:
+    """File name → the ``expected`` column of the corpus's ``SOURCES.md`` (empty if absent)."""
+    sources = corpus / "SOURCES.md"
+    if not sources.is_file():
+        return {}
+    rows = (_ROW.match(line) for line in sources.read_text(encoding="utf-8").splitlines())
+    return {row["file"]: row["expected"] for row in rows if row and row["file"] != "file"}
 
 
 @pytest.fixture(scope="session")

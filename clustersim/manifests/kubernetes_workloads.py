@@ -83,52 +83,49 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def _expression(expr: Any, subject: str) -> str:
-    expr = _as_dict(expr)
-    values = ", ".join(str(v) for v in _as_list(expr.get("values")))
-    operator = expr.get("operator", "?")
-    return f"{subject} {expr.get('key', '?')} {operator}" + (f" [{values}]" if values else "")
+    """A NodeSelectorRequirement or LabelSelectorRequirement (typed) as text."""
+    values = ", ".join(expr.values or [])
+    return f"{subject} {expr.key} {expr.operator}" + (f" [{values}]" if values else "")
 
 
 def _term(term: Any) -> str:
-    term = _as_dict(term)
-    parts = [_expression(e, "node label") for e in _as_list(term.get("matchExpressions"))]
-    parts += [_expression(e, "node field") for e in _as_list(term.get("matchFields"))]
+    parts = [_expression(e, "node label") for e in term.match_expressions or []]
+    parts += [_expression(e, "node field") for e in term.match_fields or []]
     return " and ".join(parts) or "any node"
 
 
 def _selector(selector: Any) -> str:
-    selector = _as_dict(selector)
-    parts = [f"{k}={v}" for k, v in _as_dict(selector.get("matchLabels")).items()]
-    parts += [_expression(e, "label") for e in _as_list(selector.get("matchExpressions"))]
+    if selector is None:
+        return "any labels"
+    parts = [f"{k}={v}" for k, v in (selector.match_labels or {}).items()]
+    parts += [_expression(e, "label") for e in selector.match_expressions or []]
     return ", ".join(parts) or "any labels"
 
 
-def _affinity_rules(affinity: dict[str, Any]) -> list[str]:
+def _affinity_rules(affinity: Any) -> list[str]:
+    """The rules of a typed ``Affinity`` (:mod:`~clustersim.manifests.kubernetes_types`)."""
+    if affinity is None:
+        return []
     rules = []
-    node = _as_dict(affinity.get("nodeAffinity"))
-    required = _as_dict(node.get("requiredDuringSchedulingIgnoredDuringExecution"))
-    terms = [_term(t) for t in _as_list(required.get("nodeSelectorTerms"))]
-    if terms:
-        rules.append("requires " + " or ".join(terms))
-    for preferred in _as_list(node.get("preferredDuringSchedulingIgnoredDuringExecution")):
-        preferred = _as_dict(preferred)
-        rules.append(
-            f"prefers (weight {preferred.get('weight', '?')}) {_term(preferred.get('preference'))}"
-        )
-    for key, verb in (("podAffinity", "with"), ("podAntiAffinity", "away from")):
-        pod = _as_dict(affinity.get(key))
-        for term in _as_list(pod.get("requiredDuringSchedulingIgnoredDuringExecution")):
-            term = _as_dict(term)
+    node = affinity.node_affinity
+    required = node.required_during_scheduling_ignored_during_execution if node else None
+    if required is not None:
+        rules.append("requires " + " or ".join(_term(t) for t in required.node_selector_terms))
+    preferences = node.preferred_during_scheduling_ignored_during_execution if node else None
+    for preferred in preferences or []:
+        rules.append(f"prefers (weight {preferred.weight}) {_term(preferred.preference)}")
+    for pod, verb in ((affinity.pod_affinity, "with"), (affinity.pod_anti_affinity, "away from")):
+        if pod is None:
+            continue
+        for term in pod.required_during_scheduling_ignored_during_execution or []:
             rules.append(
-                f"requires {verb} pods {_selector(term.get('labelSelector'))} "
-                f"per {term.get('topologyKey', '?')}"
+                f"requires {verb} pods {_selector(term.label_selector)} per {term.topology_key}"
             )
-        for weighted in _as_list(pod.get("preferredDuringSchedulingIgnoredDuringExecution")):
-            weighted = _as_dict(weighted)
-            term = _as_dict(weighted.get("podAffinityTerm"))
+        for weighted in pod.preferred_during_scheduling_ignored_during_execution or []:
+            term = weighted.pod_affinity_term
             rules.append(
-                f"prefers (weight {weighted.get('weight', '?')}) {verb} pods "
-                f"{_selector(term.get('labelSelector'))} per {term.get('topologyKey', '?')}"
+                f"prefers (weight {weighted.weight}) {verb} pods "
+                f"{_selector(term.label_selector)} per {term.topology_key}"
             )
     return rules
 
@@ -138,7 +135,7 @@ def placement_rules(pod: Any) -> list[str]:
     rules = [f"node label {k}={v}" for k, v in (pod.node_selector or {}).items()]
     if pod.node_name:
         rules.append(f"only node {pod.node_name}")
-    rules += _affinity_rules(pod.affinity or {})
+    rules += _affinity_rules(pod.affinity)
     for toleration in pod.tolerations or []:
         taint = toleration.key or "any taint"
         if toleration.value:
