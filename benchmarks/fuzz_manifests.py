@@ -1,0 +1,83 @@
+"""A long fuzz campaign: mutated real manifests loaded and simulated, with the figures.
+
+Run from the repository root (the real-world corpora are read from ``../shared/``, or from
+``$CLUSTERSIM_SHARED``)::
+
+    CLUSTERSIM_SHARED=/path/to/shared python benchmarks/fuzz_manifests.py [cases] [seed] [dir]
+
+The cases are those of ``tests/properties/test_manifest_fuzz.py`` (same seeds, mutations and
+bounds), drawn with the given seed instead of the test's fixed examples. Prints how many cases
+ran, were refused with a ``ManifestError`` or stopped with a ``ValueError``, the wall time in
+all and the worst case, the worst traced memory of one case, and every failure (a traceback
+type, a time or memory bound passed) grouped by its first line, with one reproducer each
+(written whole to ``dir/failure-N.txt`` when a folder is given).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import strategies as st
+
+from tests.properties.test_manifest_fuzz import (
+    MEGABYTES,
+    SECONDS,
+    SEEDS,
+    FuzzCaseError,
+    mutated,
+    run_case,
+)
+
+
+def main(cases: int, start: int, folder: Path | None = None) -> None:
+    outcomes: Counter[str] = Counter()
+    failures: dict[str, tuple[int, str]] = {}
+    worst = {"seconds": 0.0, "megabytes": 0.0}
+
+    @seed(start)
+    @settings(
+        max_examples=cases,
+        deadline=None,
+        database=None,
+        derandomize=False,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(st.data())
+    def campaign(data: st.DataObject) -> None:
+        source = mutated(data)
+        try:
+            outcome = run_case(source)
+        except FuzzCaseError as err:
+            outcomes["failure"] += 1
+            key = str(err).splitlines()[0][:120]
+            count, example = failures.get(key, (0, repr(source)[:400]))
+            failures[key] = (count + 1, example)
+            if folder is not None and count == 0:
+                text = source if isinstance(source, str) else json.dumps(source, indent=1)
+                (folder / f"failure-{len(failures)}.txt").write_text(text, encoding="utf-8")
+            return
+        outcomes[outcome.result] += 1
+        worst["seconds"] = max(worst["seconds"], outcome.seconds)
+        worst["megabytes"] = max(worst["megabytes"], outcome.megabytes)
+
+    began = time.perf_counter()
+    campaign()
+    elapsed = time.perf_counter() - began
+    total = sum(outcomes.values())
+    print(f"seeds: {len(SEEDS)} manifests; bounds: {SECONDS:.0f} s and {MEGABYTES} MB per case")
+    print(f"cases: {total} ({', '.join(f'{k} {v}' for k, v in outcomes.most_common())})")
+    print(f"time: {elapsed:.1f} s in all, worst case {worst['seconds']:.2f} s")
+    print(f"worst traced memory of one case: {worst['megabytes']:.1f} MB")
+    for key, (count, example) in sorted(failures.items(), key=lambda item: -item[1][0]):
+        print(f"\nFAILURE ×{count}: {key}\n  e.g. {example}")
+
+
+if __name__ == "__main__":
+    arguments = [int(value) for value in sys.argv[1:3]]
+    main(*arguments, *[1000, 0][len(arguments) :], Path(sys.argv[3]) if len(sys.argv) > 3 else None)
