@@ -114,7 +114,16 @@ def _service(document: Document, typed: Any) -> None:
             "DNS name): lower case letters, digits and '-', starting with a letter",
             "a name such as 'web' or 'my-name'",
         )
-    ports = (typed.spec.ports if typed.spec else None) or []
+    spec = typed.spec
+    ports = (spec.ports if spec else None) or []
+    headless = spec is not None and spec.cluster_ip == "None"
+    if not ports and not headless and (spec is None or spec.type != "ExternalName"):
+        raise document.error(  # ValidateService: ports are required but for these two
+            ("spec", "ports"),
+            "Required value: a Service needs at least one port (unless it is headless, with "
+            "clusterIP: None, or of type ExternalName)",
+            "spec.ports such as [{port: 80, targetPort: 8080}]",
+        )
     names: set[str | None] = set()
     for index, port in enumerate(ports):
         if len(ports) > 1 and not port.name:

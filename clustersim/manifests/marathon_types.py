@@ -35,7 +35,9 @@ def _whole_number(value: Any) -> Any:
 
 
 Int = Annotated[int, BeforeValidator(_whole_number)]
-NonNegative = Annotated[float, Field(ge=0)]
+# Mesos keeps scalar resources in fixed point: llround(value * 1000) in a 64-bit integer
+# (apache/mesos src/common/values.cpp, convertToFixed); a larger value cannot be represented.
+NonNegative = Annotated[float, Field(ge=0, le=(2**63 - 1) // 1000)]
 Count = Annotated[Int, Field(ge=0)]
 PortNumber = Annotated[Int, Field(ge=0, le=65535)]
 Fraction01 = Annotated[float, Field(ge=0, le=1)]
@@ -256,13 +258,22 @@ class PodScaling(_Model):
     max_instances: Count | None = None
 
 
+class PodVolume(_Model):
+    """``podVolume.raml``: ephemeral (a name only), ``host``, ``persistent`` or ``secret``."""
+
+    name: str
+    host: str | None = None
+    persistent: PersistentVolumeInfo | None = None
+    secret: str | None = None
+
+
 class Pod(_Model):
     id: str
     containers: Annotated[list[PodContainer], Field(min_length=1)]
     scaling: PodScaling | None = None
     scheduling: PodScheduling | None = None
     networks: list[Network] | None = None
-    volumes: list[dict[str, Any]] | None = None
+    volumes: list[PodVolume] | None = None
     labels: dict[str, str] | None = None
 
 

@@ -276,8 +276,24 @@ def test_unknown_fields_are_reported_as_strict_validation_would() -> None:
     [("web", True), ("web-1", True), ("1web", False), ("web.shop", False), ("a" * 64, False)],
 )
 def test_service_names_are_dns_1035_labels(name: str, valid: bool) -> None:
-    text = f"apiVersion: v1\nkind: Service\nmetadata: {{name: '{name}'}}\n"
+    text = (
+        f"apiVersion: v1\nkind: Service\nmetadata: {{name: '{name}'}}\n"
+        "spec: {ports: [{port: 80}]}\n"
+    )
     if valid:
         assert load_manifests(text)
     else:
         assert error_of(text).path == "metadata.name"
+
+
+@pytest.mark.parametrize(
+    ("spec", "valid"),
+    [("null", False), ("{}", False), ("{clusterIP: None}", True), ("{type: ExternalName}", True)],
+)
+def test_service_ports_are_required_unless_headless_or_external(spec: str, valid: bool) -> None:
+    """``ValidateService``: "spec.ports: Required value" (a null spec crashed the simulator)."""
+    text = f"apiVersion: v1\nkind: Service\nmetadata: {{name: web}}\nspec: {spec}\n"
+    if valid:
+        assert load_manifests(text)
+    else:
+        assert error_of(text).path == "spec.ports"

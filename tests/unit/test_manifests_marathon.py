@@ -260,7 +260,25 @@ def test_the_in_operator_is_accepted() -> None:
 
 
 def test_huge_cpus_give_a_workload_not_a_decimal_error() -> None:
-    """cpus 1e28 made the neutral shape raise decimal.InvalidOperation (found by hypothesis)."""
-    app = {"id": "/big", "cmd": "x", "cpus": 1.0000000000000002e28, "mem": 128}
+    """cpus 1e28 made the neutral shape raise decimal.InvalidOperation (found by hypothesis);
+    the largest scalar Mesos can hold in fixed point still gives a workload."""
+    app = {"id": "/big", "cmd": "x", "cpus": 9e15, "mem": 128}
     [workload] = load_manifests(app)[0].workloads()
-    assert workload.cpu > 10**27
+    assert workload.cpu > 10**15
+
+
+@pytest.mark.parametrize("field", ["cpus", "mem", "disk"])
+def test_scalars_beyond_mesos_fixed_point_are_refused(field: str) -> None:
+    """convertToFixed: llround(value * 1000) in 64 bits; 1e308 crashed the allocator."""
+    with pytest.raises(ManifestError, match="less than or equal to") as info:
+        load_manifests({"id": "/big", "cmd": "x", field: 1e308})
+    assert info.value.path == field
+
+
+def test_pod_volumes_are_typed() -> None:
+    """``persistent: -1`` on a pod volume crashed the Marathon simulator."""
+    pod = {"id": "/p", "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 32}}],
+           "volumes": [{"name": "pst", "persistent": -1}]}
+    with pytest.raises(ManifestError) as info:
+        load_manifests(pod)
+    assert info.value.path == "volumes[0].persistent"
