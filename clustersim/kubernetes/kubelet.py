@@ -266,7 +266,10 @@ class Kubelet:
         containers = pod["spec"].get("containers") or []
         for container in containers:
             self.cluster.record(pod, "Killing", f"Stopping container {container.get('name')}")
-        grace = float(pod["spec"].get("terminationGracePeriodSeconds", 30))
+        grace = pod["spec"].get("terminationGracePeriodSeconds")
+        grace = 30.0 if grace is None else float(grace)
+        if grace < 0:  # pkg/api/pod/warnings.go: "negative values ... will be treated as 1"
+            grace = 1.0
         seconds = max((_pre_stop_seconds(c) for c in containers), default=0.0)
         seconds = min(grace, seconds + self.timing.container_stop_seconds)
         self.cluster.after(seconds, lambda: self._stopped(pod, epoch))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from clustersim.manifests.kubernetes_checks import check_object
+from clustersim.manifests.kubernetes_checks import check_object, pod_warnings
 from clustersim.manifests.kubernetes_fields import unknown_fields
 from clustersim.manifests.kubernetes_types import KIND_MODELS, OtherObject
 from clustersim.manifests.kubernetes_versions import SERVED, removed_warning, unknown_version
@@ -131,8 +131,9 @@ def load_kubernetes(document: Document) -> list[KubernetesSpec]:
     if problem:
         raise document.error(("apiVersion",), problem, f"apiVersion: {SERVED[kind]}")
     typed = validate(KIND_MODELS.get(kind, OtherObject), document)
-    check_object(document, kind, typed, pod_spec(kind, typed))
-    warnings = [removed_warning(typed.api_version, kind)] + [
+    pod = pod_spec(kind, typed)
+    check_object(document, kind, typed, pod)
+    warnings = [removed_warning(typed.api_version, kind), *pod_warnings(kind, pod)] + [
         f'unknown field "{path}": kubectl apply would refuse it (strict field validation, '
         "the default since Kubernetes 1.27)"
         for path in unknown_fields(kind, data)

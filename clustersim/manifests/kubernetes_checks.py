@@ -26,7 +26,7 @@ from typing import Any
 from clustersim.manifests.kubernetes_versions import SELECTOR_DEFAULTED, SELECTOR_KINDS
 from clustersim.manifests.safe_yaml import Document, Path
 
-__all__ = ["check_object"]
+__all__ = ["check_object", "pod_warnings"]
 
 _TEMPLATE = ("spec", "template", "spec")
 _POD_SPEC_PATHS: dict[str, Path] = {
@@ -198,3 +198,18 @@ def check_object(document: Document, kind: str, typed: Any, pod: Any) -> None:
         _pod(document, kind, pod)
     if kind == "Service":
         _service(document, typed)
+
+
+def pod_warnings(kind: str, pod: Any) -> list[str]:
+    """What the API server accepts but warns about (kubernetes/kubernetes
+    ``pkg/api/pod/warnings.go``): a negative ``terminationGracePeriodSeconds`` is kept and
+    treated as 1 second."""
+    if pod is None or pod.termination_grace_period_seconds is None:
+        return []
+    if pod.termination_grace_period_seconds >= 0:
+        return []
+    where = ".".join(str(part) for part in _POD_SPEC_PATHS[kind])
+    return [
+        f"{where}.terminationGracePeriodSeconds: must be >= 0; negative values are invalid "
+        "and will be treated as 1"
+    ]

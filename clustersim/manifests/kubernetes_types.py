@@ -400,7 +400,7 @@ class PodSpec(_Model):
     restart_policy: Literal["Always", "OnFailure", "Never"] | None = None
     priority_class_name: str | None = None
     priority: Int32 | None = None
-    termination_grace_period_seconds: Annotated[int, Field(ge=0)] | None = None
+    termination_grace_period_seconds: int | None = None  # < 0: a warning (kubernetes.py)
     active_deadline_seconds: Annotated[int, Field(ge=1)] | None = None
     scheduler_name: str | None = None
     host_network: bool | None = None

@@ -619,3 +619,14 @@ def test_immutable_fields_are_refused_on_apply():
     sts["spec"]["serviceName"] = "db"
     sts["spec"]["replicas"] = 2
     assert cluster.apply(sts) == ["statefulset.apps/db configured"]
+
+
+def test_negative_grace_period_is_treated_as_one_second():
+    """pkg/api/pod/warnings.go: a negative terminationGracePeriodSeconds is kept (with a
+    warning) and treated as 1; the kubelet used to schedule its stop at a negative delay."""
+    cluster = KubernetesCluster(nodes(1), seed=0)
+    cluster.apply(pod("short", terminationGracePeriodSeconds=-5))
+    cluster.run(until=30)
+    cluster.delete("Pod", "short")
+    cluster.run(until=cluster.now + 1.5)
+    assert [p.name for p in cluster.pods()] == []

@@ -61,8 +61,6 @@ REFUSED = [
      f"{C0}.readinessProbe", "must specify a handler type"),
     (deployment(pod="      terminationGracePeriodSeconds: soon\n"),
      f"{POD}.terminationGracePeriodSeconds", "whole number"),
-    (deployment(pod="      terminationGracePeriodSeconds: -5\n"),
-     f"{POD}.terminationGracePeriodSeconds", "greater than or equal to 0"),
     (deployment(pod="      priority: high\n"), f"{POD}.priority", "whole number"),
     (deployment(pod=AFFINITY + "nodeAffinity: 5\n"),
      f"{POD}.affinity.nodeAffinity", "cannot unmarshal number into Go value of type "
@@ -160,3 +158,12 @@ ACCEPTED = [
 @pytest.mark.parametrize("text", ACCEPTED)
 def test_accepted_as_the_real_system_accepts(text: str) -> None:
     assert load_manifests(text)
+
+
+def test_negative_grace_period_loads_with_the_api_servers_warning() -> None:
+    """pkg/api/pod/warnings.go: kept, with a warning, and treated as 1 second."""
+    [spec] = load_manifests(deployment(pod="      terminationGracePeriodSeconds: -5\n"))
+    assert spec.warnings == (
+        "spec.template.spec.terminationGracePeriodSeconds: must be >= 0; negative values are "
+        "invalid and will be treated as 1",
+    )
