@@ -154,6 +154,19 @@ class HealthCheck(_Model):
     delay_seconds: Count | None = None
 
 
+class ReadinessCheck(_Model):
+    """``readinessCheck.raml``."""
+
+    name: str | None = None
+    protocol: Literal["HTTP", "HTTPS"] | None = None
+    path: str | None = None
+    port_name: str | None = None
+    interval_seconds: Count | None = None
+    timeout_seconds: Count | None = None
+    http_status_codes_for_ready: list[Int] | None = None
+    preserve_last_response: bool | None = None
+
+
 class UpgradeStrategy(_Model):
     minimum_health_capacity: Fraction01 | None = None
     maximum_over_capacity: Fraction01 | None = None
@@ -201,6 +214,10 @@ class App(_Model):
     unreachable_strategy: Literal["disabled"] | UnreachableEnabled | None = None
     networks: list[Network] | None = None
     ip_address: IpAddress | None = None
+    readiness_checks: list[ReadinessCheck] | None = None
+    backoff_seconds: NonNegative | None = None
+    backoff_factor: Annotated[float, Field(ge=1, le=1e6)] | None = None
+    max_launch_delay_seconds: NonNegative | None = None
     residency: Residency | None = None
     dependencies: list[str] | None = None
     accepted_resource_roles: list[str] | None = None
@@ -220,7 +237,9 @@ class Endpoint(_Model):
     name: str
     container_port: PortNumber | None = None
     host_port: PortNumber | None = None
+    service_port: PortNumber | None = None
     protocol: list[str] | None = None
+    labels: dict[str, str] | None = None
 
 
 class PodContainer(_Model):
@@ -246,7 +265,14 @@ class PodPlacement(_Model):
     accepted_resource_roles: list[str] | None = None
 
 
+class PodBackoff(_Model):
+    backoff: NonNegative | None = None
+    backoff_factor: Annotated[float, Field(ge=1, le=1e6)] | None = None
+    max_launch_delay: NonNegative | None = None
+
+
 class PodScheduling(_Model):
+    backoff: PodBackoff | None = None
     placement: PodPlacement | None = None
     upgrade: UpgradeStrategy | None = None
     unreachable_strategy: Literal["disabled"] | UnreachableEnabled | None = None
@@ -274,6 +300,7 @@ class Pod(_Model):
     scheduling: PodScheduling | None = None
     networks: list[Network] | None = None
     volumes: list[PodVolume] | None = None
+    executor_resources: PodResources | None = None
     labels: dict[str, str] | None = None
 
 

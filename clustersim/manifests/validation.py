@@ -69,6 +69,7 @@ def validate(model: type[BaseModel], document: Document, path: Path = ()) -> Bas
     data = document.data
     for part in path:
         data = data[part]
+    kubernetes = model.__module__.endswith("kubernetes_types")  # Go's words for Go's decoder
     try:
         return model.model_validate(data)
     except ValidationError as err:
@@ -83,12 +84,16 @@ def validate(model: type[BaseModel], document: Document, path: Path = ()) -> Bas
             expected = "one of " + ", ".join(fields) if fields else None
         elif first["type"] == "value_error":  # our own validators quote the value already
             message = first["msg"].removeprefix("Value error, ").rstrip(".")
-        elif first["input"] is None and isinstance(where[-1] if where else None, int):
+        elif kubernetes and first["input"] is None and where and isinstance(where[-1], int):
             # kubectl: 'unknown object type "nil" in ...containers[0].args[0]'
             message = f'unknown object type "nil" in {format_path(where)}'
-        elif first["input"] is None:  # Go decodes null as the zero value: "" or 0
+        elif kubernetes and first["input"] is None:  # Go decodes null as "" or 0
             message = "Required value"
-        elif first["type"] == "model_type" and not first["ctx"]["class_name"].startswith("_"):
+        elif (
+            kubernetes
+            and first["type"] == "model_type"
+            and not first["ctx"]["class_name"].startswith("_")
+        ):
             # encoding/json: "cannot unmarshal array into Go struct field ... of type v1.X"
             message = (
                 f"cannot unmarshal {_json_kind(first['input'])} into Go value of type "

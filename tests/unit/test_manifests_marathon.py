@@ -282,3 +282,29 @@ def test_pod_volumes_are_typed() -> None:
     with pytest.raises(ManifestError) as info:
         load_manifests(pod)
     assert info.value.path == "volumes[0].persistent"
+
+
+@pytest.mark.parametrize(
+    ("extra", "path"),
+    [
+        ({"readinessChecks": [None]}, "readinessChecks[0]"),
+        ({"readinessChecks": [{"intervalSeconds": "5s"}]}, "readinessChecks[0].intervalSeconds"),
+        ({"backoffFactor": 0.5}, "backoffFactor"),
+        ({"maxLaunchDelaySeconds": {"s": 1}}, "maxLaunchDelaySeconds"),
+    ],
+)
+def test_fields_the_simulator_reads_are_typed(extra: dict, path: str) -> None:
+    """Found by benchmarks/fuzz_manifests.py: these loaded and then crashed the simulator."""
+    with pytest.raises(ManifestError) as info:
+        load_manifests({"id": "/a", "cmd": "sleep 1", **extra})
+    assert info.value.path == path
+
+
+def test_pod_executor_resources_and_backoff_are_typed() -> None:
+    pod = {"id": "/p", "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 32}}]}
+    for extra, path in (({"executorResources": {"disk": {"a": 1}}}, "executorResources.disk"),
+                        ({"scheduling": {"backoff": {"backoff": "1s"}}},
+                         "scheduling.backoff.backoff")):
+        with pytest.raises(ManifestError) as info:
+            load_manifests({**pod, **extra})
+        assert info.value.path == path
