@@ -278,6 +278,22 @@ class Probe(_Model):
         return self
 
 
+class SleepAction(_Model):
+    seconds: Annotated[int, Field(ge=0)]
+
+
+class LifecycleHandler(_Model):
+    exec: ExecAction | None = None
+    http_get: HTTPGetAction | None = None
+    tcp_socket: TCPSocketAction | None = None
+    sleep: SleepAction | None = None
+
+
+class Lifecycle(_Model):
+    post_start: LifecycleHandler | None = None
+    pre_stop: LifecycleHandler | None = None
+
+
 class Container(_Model):
     name: Label
     image: str | None = None
@@ -289,6 +305,7 @@ class Container(_Model):
     liveness_probe: Probe | None = None
     readiness_probe: Probe | None = None
     startup_probe: Probe | None = None
+    lifecycle: Lifecycle | None = None
     image_pull_policy: Literal["Always", "Never", "IfNotPresent"] | None = None
 
 
@@ -500,6 +517,11 @@ class _ClaimTemplate(_Model):
     spec: PersistentVolumeClaimSpec
 
 
+class RetentionPolicy(_Model):
+    when_deleted: Literal["Retain", "Delete"] | None = None
+    when_scaled: Literal["Retain", "Delete"] | None = None
+
+
 class StatefulSetSpec(_Model):
     replicas: Annotated[int, Field(ge=0)] | None = None
     service_name: str | None = None
@@ -508,6 +530,7 @@ class StatefulSetSpec(_Model):
     volume_claim_templates: list[_ClaimTemplate] | None = None
     pod_management_policy: Literal["OrderedReady", "Parallel"] | None = None
     update_strategy: StatefulSetUpdateStrategy | None = None
+    persistent_volume_claim_retention_policy: RetentionPolicy | None = None
     min_ready_seconds: NonNegative | None = None
 
 

@@ -62,6 +62,8 @@ REFUSED = [
     (deployment(pod="      terminationGracePeriodSeconds: soon\n"),
      f"{POD}.terminationGracePeriodSeconds", "whole number"),
     (deployment(pod="      priority: high\n"), f"{POD}.priority", "whole number"),
+    (deployment(container="        lifecycle: {preStop: {sleep: 5}}\n"),
+     f"{C0}.lifecycle.preStop.sleep", "v1.SleepAction"),
     (deployment(pod=AFFINITY + "nodeAffinity: 5\n"),
      f"{POD}.affinity.nodeAffinity", "cannot unmarshal number into Go value of type "
      "v1.NodeAffinity"),
