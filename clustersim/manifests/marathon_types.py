@@ -35,9 +35,22 @@ def _whole_number(value: Any) -> Any:
 
 
 Int = Annotated[int, BeforeValidator(_whole_number)]
-# Mesos keeps scalar resources in fixed point: llround(value * 1000) in a 64-bit integer
-# (apache/mesos src/common/values.cpp, convertToFixed); a larger value cannot be represented.
-NonNegative = Annotated[float, Field(ge=0, le=(2**63 - 1) // 1000)]
+MAX_SCALAR = (2**63 - 1) // 1000
+
+
+def _mesos_scalar(value: float) -> float:
+    """Mesos keeps scalar resources in fixed point, ``llround(value * 1000)`` in a 64-bit
+    integer (apache/mesos ``src/common/values.cpp``, ``convertToFixed``): a larger value
+    cannot be represented."""
+    if value > MAX_SCALAR:
+        raise ValueError(
+            f"{value!r} is too large: Mesos holds resource amounts in fixed point (thousandths "
+            f"in a 64-bit integer), at most {MAX_SCALAR}"
+        )
+    return value
+
+
+NonNegative = Annotated[float, Field(ge=0), AfterValidator(_mesos_scalar)]
 Count = Annotated[Int, Field(ge=0)]
 PortNumber = Annotated[Int, Field(ge=0, le=65535)]
 Fraction01 = Annotated[float, Field(ge=0, le=1)]
