@@ -24,6 +24,12 @@ loader produces the same long forms, so a simulator reads one shape only (docker
 - ``networks`` (service): a list → ``{name: None}``.
 - ``deploy`` is kept as written (simulators apply Swarm's defaults).
 
+What swarmkit refuses when the stack is deployed is refused here too (moby/swarmkit
+``manager/controlapi``): a service without an image ("ContainerSpec: image reference must be
+provided", e.g. an override file deployed alone), an image that is not a valid reference
+(docker/distribution's grammar: "... is not a valid repository/tag"), and a service name that
+is not a DNS name component ("name must be valid as a DNS name component").
+
 Options that ``docker stack deploy`` refuses (``mem_limit``, ``extends``...) raise a
 ``ManifestError``; options it ignores (``build``, ``restart``, ``container_name``...) load
 with the warning it prints ("Ignoring unsupported options: restart").
