@@ -128,7 +128,7 @@ def mutated(data: st.DataObject) -> Any:
 
 
 @settings(
-    max_examples=40,
+    max_examples=100,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
