@@ -2,12 +2,16 @@
 
 Run: ``python benchmarks/load_corpus.py [repeats]`` from the repository root. Prints the time
 to load all of ``../shared/realworld/`` (parse, validate, expand, workloads), per system and
-in total (best of ``repeats`` runs), the peak memory of one full load, and the time to refuse
-a billion-laughs alias bomb and a deeply nested document.
+in total (best of ``repeats`` runs), the peak memory of one full load, and the time and peak
+memory to refuse hostile input of a few bytes (issue 16): a billion-laughs alias bomb, forty
+small bombs in forty documents, a document nested 100 000 deep, an alias inside its own
+anchor, a chain of 3 000 aliases, a port range of 300 million ports, forty 1-65535 ranges,
+and ``cpus: '1e99999999'``.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 import tracemalloc
@@ -15,10 +19,28 @@ from pathlib import Path
 
 from clustersim import ManifestError, load_manifests
 
-REALWORLD = Path(__file__).resolve().parent.parent.parent / "shared" / "realworld"
+SHARED = os.environ.get("CLUSTERSIM_SHARED") or Path(__file__).resolve().parents[2] / "shared"
+REALWORLD = Path(SHARED) / "realworld"
 BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n" for i in range(9)
 )
+
+
+SMALL_BOMB = "a: &a [x,x,x,x,x,x,x,x,x,x]\n" + "".join(
+    f"{n}: &{n} [{','.join([f'*{p}'] * 10)}]\n" for p, n in zip("abc", "bcd", strict=True)
+)
+SERVICE = "services:\n  web:\n    image: nginx\n"
+HOSTILE = {
+    "alias bomb (9^10 nodes)": BOMB,
+    "40 documents of 11,110 nodes": "\n---\n".join([SMALL_BOMB] * 40),
+    "nesting 100 000 deep": "[" * 100_000,
+    "alias inside its anchor": "a: &a [*a]\n",
+    "chain of 3 000 aliases": "a0: &a0 [x]\n"
+    + "".join(f"a{i}: &a{i} [*a{i - 1}]\n" for i in range(1, 3000)),
+    "port range 1-300000000": SERVICE + "    ports: ['1-300000000:1-300000000']\n",
+    "forty 1-65535 ranges": SERVICE + "    ports: [" + ", ".join(["'1-65535'"] * 40) + "]\n",
+    "cpus '1e99999999'": SERVICE + "    deploy: {resources: {limits: {cpus: '1e99999999'}}}\n",
+}
 
 
 def load_all(files: list[Path]) -> int:
@@ -61,15 +83,19 @@ def main(repeats: int = 5) -> None:
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     print(f"peak memory of one full load: {peak / 2**20:.1f} MiB")
-    for label, text in (("alias bomb (9^10 nodes)", BOMB), ("nesting 100 000 deep", "[" * 100_000)):
+    for label, text in HOSTILE.items():
+        tracemalloc.start()
         started = time.perf_counter()
         try:
             load_manifests(text)
         except ManifestError as err:
+            peak = tracemalloc.get_traced_memory()[1]
             print(
-                f"refused {label} in {(time.perf_counter() - started) * 1000:.1f} ms: "
-                f"{err.message[:60]}"
+                f"refused {label} in {(time.perf_counter() - started) * 1000:.1f} ms, "
+                f"{peak / 2**20:.1f} MiB: {err.message[:60]}"
             )
+        finally:
+            tracemalloc.stop()
 
 
 if __name__ == "__main__":
