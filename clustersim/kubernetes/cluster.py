@@ -60,6 +60,7 @@ from clustersim.kubernetes.scheduler import Scheduler, Verdict
 from clustersim.kubernetes.scheduler.plugins.nodeaffinity import required_node_affinity_matches
 from clustersim.kubernetes.scheduler.taints import find_untolerated_taint
 from clustersim.kubernetes.services import RequestStream, Services
+from clustersim.limits import check_nodes, check_replicas
 from clustersim.node import Node
 from clustersim.sim import Clock, EventLog, NodeState, Snapshot, TaskState
 
@@ -188,8 +189,15 @@ class KubernetesCluster:
         self._podgc = PodGarbageCollector(self)
         self.drain_log: list[tuple[float, str]] = []
         """What ``kubectl drain`` printed: (time, line)."""
-        for node in nodes:
-            self.add_node(node)
+        # the nodes join first and the control loop runs once: reconciling after each join
+        # made building n nodes cost n passes over n nodes (40,000 nodes took a minute)
+        self._reconciling = True
+        try:
+            for node in nodes:
+                self.add_node(node)
+        finally:
+            self._reconciling = False
+        self._reconcile()
 
     # ---- time ----------------------------------------------------------------------------
 
@@ -248,13 +256,14 @@ class KubernetesCluster:
             return
         env = self.clock.env
         horizon = self.now + QUIET_HORIZON
+        self.clock.start_run()
         while self._foreground > 0 and env.peek() != float("inf"):
             if env.peek() > horizon:
                 raise ValueError(
                     f"the cluster did not become quiet within a simulated day (t={self.now:g}s):"
                     " periodic work such as a CronJob keeps starting new work; call "
                     "run(until=<time in seconds>) instead")
-            env.step()
+            self.clock.step()
 
     # ---- the object store (API server) ----------------------------------------------------
 
@@ -321,8 +330,12 @@ class KubernetesCluster:
     def _validate(self, obj: dict[str, Any]) -> None:
         """The API server's check that a workload's selector selects its own template
         (``ValidateDeploymentSpec`` and friends in ``pkg/apis/apps/validation``). Before
-        ``apps/v1`` a missing selector defaulted to the template's labels."""
+        ``apps/v1`` a missing selector defaulted to the template's labels. Replica counts are
+        bounded by the simulator's :data:`~clustersim.limits.MAX_REPLICAS`."""
         kind = obj.get("kind")
+        spec = obj.get("spec") or {}
+        for field in ("replicas", "parallelism", "completions"):
+            check_replicas(spec.get(field), f"{kind} {obj['metadata']['name']!r}: spec.{field}")
         if kind not in ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"):
             return
         spec = obj.setdefault("spec", {})
@@ -514,6 +527,7 @@ class KubernetesCluster:
         obj = self._workload(kind, name, namespace)
         if isinstance(replicas, bool) or not isinstance(replicas, int) or replicas < 0:
             raise ValueError(f"replicas must be a whole number ≥ 0, got {replicas!r}")
+        check_replicas(replicas, f"{kind} {name!r}: replicas")
         obj.setdefault("spec", {})["replicas"] = replicas
         self.changed()
         self._reconcile()
@@ -578,6 +592,7 @@ class KubernetesCluster:
             raise ValueError(f"nodes must be clustersim.Node objects, got {node!r}")
         if node.name in self._nodes:
             raise ValueError(f"a node named {node.name!r} is already in the cluster")
+        check_nodes(len(self._nodes) + 1)
         self._nodes[node.name] = NodeInfo(node)
         self._placement_version += 1
         self._node_up[node.name] = True
@@ -801,9 +816,23 @@ class KubernetesCluster:
                               result.message)
                 self.record(pod, "FailedScheduling", result.message, "Warning")
 
-    def explain(self, pod: Mapping[str, Any]) -> dict[str, Verdict]:
-        """Why each node could or could not take ``pod`` (a Pod manifest) and how it scores,
-        without binding anything: ``{node: Verdict(feasible, reasons, scores, total)}``."""
+    def explain(self, pod: Mapping[str, Any] | PodInfo | str) -> dict[str, Verdict]:
+        """Why each node could or could not take ``pod`` and how it scores, without binding
+        anything: ``{node: Verdict(feasible, reasons, scores, total)}``. ``pod`` is a Pod
+        manifest (a dict), a row of :meth:`pods` or the name of a stored pod."""
+        if isinstance(pod, str | PodInfo):
+            name, namespace = (pod, "default") if isinstance(pod, str) else (pod.name,
+                                                                              pod.namespace)
+            stored = self.get("Pod", namespace, name)
+            if stored is None:
+                raise ValueError(f'pod "{name}" not found in namespace "{namespace}"')
+            pod = {"apiVersion": "v1", "kind": "Pod", "spec": stored["spec"],
+                   "metadata": {k: v for k, v in stored["metadata"].items()
+                                if k in ("name", "namespace", "labels")}}
+            pod["spec"] = {k: v for k, v in pod["spec"].items() if k != "nodeName"}
+        if not isinstance(pod, Mapping) or not isinstance(pod.get("spec"), Mapping):
+            raise ValueError("explain() takes a Pod manifest (a dict with a spec), a row of "
+                             f"cluster.pods() or a pod's name, got {type(pod).__name__}")
         probe = copy.deepcopy(dict(pod))
         probe.setdefault("metadata", {}).setdefault("name", "explain")
         set_pod_defaults(probe, probe["metadata"].get("namespace", "default"))
