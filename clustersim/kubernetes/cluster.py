@@ -459,11 +459,40 @@ class KubernetesCluster:
         JSON text) or from plain dicts, then reconcile. Returns kubectl's lines, e.g.
         ``["deployment.apps/web created"]``. An object with only ``generateName`` is created
         under a generated name, as ``kubectl create`` does."""
-        results = []
+        results: list[str] = []
+        undo: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
         for manifest in self._manifests(source):
-            results.append(self._apply_one(copy.deepcopy(manifest)))
-        self._reconcile()
+            try:
+                results.append(self._apply_one(copy.deepcopy(manifest), undo))
+            except ValueError:
+                raise                   # a clear refusal; what was applied before it stays
+            except Exception as err:
+                raise self._roll_back(undo, err) from None
+        try:
+            self._reconcile()
+        except Exception as err:
+            raise self._roll_back(undo, err) from None
         return results
+
+    def _roll_back(self, undo: list[tuple[dict[str, Any], dict[str, Any] | None]],
+                   err: Exception) -> ValueError:
+        """Undo an apply that broke the control loop, so that a bad object does not stay
+        stored and break every later call (the API server validates before it stores), and
+        return the error to raise."""
+        for obj, before in reversed(undo):
+            if before is not None:
+                obj.clear()
+                obj.update(before)
+            elif obj["kind"] == "Pod":
+                self.remove_pod(obj)
+            elif self.exists(obj):
+                self.delete_object(obj)
+        self.changed()
+        self._reconcile()
+        names = ", ".join(f"{o['kind']}/{o['metadata']['name']}" for o, _ in undo)
+        return ValueError(f"{names or 'the manifest'}: not applied, the simulator could not "
+                          f"handle it ({type(err).__name__}: {err}); check its fields against "
+                          "the Kubernetes API reference")
 
     def _manifests(self, source: Any) -> list[dict[str, Any]]:
         """The Kubernetes objects in ``source``, validated by :func:`load_manifests` as the API
@@ -476,7 +505,8 @@ class KubernetesCluster:
             "kubernetes", "KubernetesCluster applies Kubernetes manifests")
         return [spec.manifest for spec in specs]
 
-    def _apply_one(self, manifest: dict[str, Any]) -> str:
+    def _apply_one(self, manifest: dict[str, Any],
+                   undo: list[tuple[dict[str, Any], dict[str, Any] | None]]) -> str:
         kind = manifest["kind"]
         meta = manifest.setdefault("metadata", {})
         meta.setdefault("namespace", "default")
@@ -491,6 +521,7 @@ class KubernetesCluster:
         if existing is None:
             meta.setdefault("annotations", {})[LAST_APPLIED] = applied
             self.create(manifest)
+            undo.append((manifest, None))
             return f"{label} created"
         if (existing["metadata"].get("annotations") or {}).get(LAST_APPLIED) == applied:
             return f"{label} unchanged"
@@ -500,6 +531,7 @@ class KubernetesCluster:
                              "tolerations updates); delete it and create it again")
         self._validate(manifest)
         self._check_immutable(existing, manifest)
+        undo.append((existing, copy.deepcopy(existing)))
         if kind == "Service":
             self.services.update(existing, manifest.setdefault("spec", {}))
         else:
