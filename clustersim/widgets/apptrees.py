@@ -16,7 +16,6 @@ import copy
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from html import escape
 from typing import Any
 
 import ipywidgets as widgets
@@ -26,6 +25,7 @@ from clustersim.examples import example_text
 from clustersim.marathon import deployment_plan
 from clustersim.viz.groups import group_tree
 from clustersim.viz.renderer import figure_html
+from clustersim.viz.text import escape
 from clustersim.widgets.base import LiveApp, error_html
 
 __all__ = [
@@ -108,7 +108,7 @@ def plan_html(plan: Sequence[Sequence[dict[str, Any]]]) -> str:
     for step in plan:
         actions = "; ".join(
             f"{escape(a['action'])} {escape(a['app'])}"
-            + (f" → {a['instances']}" if "instances" in a else "") for a in step)
+            + (f" → {escape(a['instances'])}" if "instances" in a else "") for a in step)
         items.append(f"<li>{actions}</li>")
     return "<p><strong>Deployment plan</strong></p><ol>" + "".join(items) + "</ol>"
 
