@@ -19,6 +19,7 @@ from typing import Any
 __all__ = [
     "MAX_AFFINITY_TERMS",
     "MAX_BUCKETS",
+    "MAX_ECHO_CHARS",
     "MAX_NODES",
     "MAX_REPLICAS",
     "MAX_REQUEST_RATE",
@@ -72,6 +73,12 @@ MAX_AFFINITY_TERMS = 100
 together). Every term is evaluated against every node, and each pod (anti-)affinity term against
 every pod, for each pod scheduled; real manifests carry one to a handful. The API server sets no
 such limit (only the object's 1.5 MiB size does), so this one is the simulator's own."""
+
+MAX_ECHO_CHARS = 2_000
+"""Characters of a message that a check, a widget or a command line shows a learner, the
+answer or error it echoes included: a long paragraph (the longest feedback the exercises
+write is well under this), while a 5 MB answer pasted by mistake does not become a 5 MB
+notebook output."""
 
 
 class LimitError(ValueError):
