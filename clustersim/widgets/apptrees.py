@@ -149,8 +149,8 @@ def app_tree_explorer(group: Mapping[str, Any] | None = None,
         try:
             target, plan = _state(base, chosen, float(factor.value), bool(start.value),
                                   scaled)
-        except ValueError as err:
-            plan_box.value = error_html(str(err))
+        except Exception as err:  # whatever a control causes shows inline
+            plan_box.value = error_html(err)
             return
         fresh = group_tree(target, plan).data[0]
         with chart.batch_update():
