@@ -20,7 +20,9 @@ node and probe delays are in :class:`~clustersim.kubernetes.kubelet.Timing`.
 
 Simplified (what a real cluster does instead): no preemption; namespaces need not exist and
 are not created; PersistentVolumeClaims bind at once, with no PersistentVolumes or storage
-classes behind them; no resource quotas, limit ranges or RBAC. As upstream, a pod on a failed
+classes behind them (a pod whose claim, ConfigMap, Secret or ServiceAccount does not exist
+waits or is refused as upstream: :mod:`clustersim.kubernetes.references`); no resource
+quotas, limit ranges or RBAC. As upstream, a pod on a failed
 node stays Terminating until the node comes back, its Node object is deleted, or the node is
 tainted out-of-service.
 """
@@ -56,6 +58,7 @@ from clustersim.kubernetes.objects import (
     set_condition,
     set_pod_defaults,
 )
+from clustersim.kubernetes.references import missing_claim, missing_service_account
 from clustersim.kubernetes.scheduler import Scheduler, Verdict
 from clustersim.kubernetes.scheduler.plugins.nodeaffinity import required_node_affinity_matches
 from clustersim.kubernetes.scheduler.taints import find_untolerated_taint
@@ -323,6 +326,8 @@ class KubernetesCluster:
         for owner in (meta.get("ownerReferences") or []):
             self._children.setdefault(owner["uid"], {})[meta["uid"]] = obj
         self.changed()
+        if kind == "PersistentVolumeClaim":
+            self._placement_version += 1         # a pod waiting for this claim may fit now
         if kind == "Pod" and obj["spec"].get("nodeName"):
             self._bind(obj, obj["spec"]["nodeName"], scheduled=False)
         return obj
@@ -389,6 +394,9 @@ class KubernetesCluster:
 
     def _admit_pod(self, pod: dict[str, Any]) -> None:
         set_pod_defaults(pod, pod["metadata"].get("namespace", "default"))
+        refusal = missing_service_account(pod, self.get)
+        if refusal:
+            raise AdmissionError(refusal)
         class_name = pod["spec"].get("priorityClassName")
         if class_name:
             if class_name in SYSTEM_PRIORITIES:
@@ -837,16 +845,21 @@ class KubernetesCluster:
             uid = pod["metadata"]["uid"]
             if self._attempted.get(uid) == self._placement_version:
                 continue
-            result = self.scheduler.schedule(pod, nodes)
-            if result.node is not None:
-                self._bind(pod, result.node, scheduled=True)
-                continue
+            claim = missing_claim(pod, self.get)
+            if claim is None:
+                result = self.scheduler.schedule(pod, nodes)
+                if result.node is not None:
+                    self._bind(pod, result.node, scheduled=True)
+                    continue
+                message = result.message
+            else:   # VolumeBinding's PreFilter rejects the pod before any node is tried
+                message = (f"0/{len(nodes)} nodes are available: persistentvolumeclaim "
+                           f'"{claim}" not found.')
             self._attempted[uid] = self._placement_version
-            if self._last_failure.get(uid) != result.message:
-                self._last_failure[uid] = result.message
-                set_condition(pod, "PodScheduled", False, self.now, "Unschedulable",
-                              result.message)
-                self.record(pod, "FailedScheduling", result.message, "Warning")
+            if self._last_failure.get(uid) != message:
+                self._last_failure[uid] = message
+                set_condition(pod, "PodScheduled", False, self.now, "Unschedulable", message)
+                self.record(pod, "FailedScheduling", message, "Warning")
 
     def explain(self, pod: Mapping[str, Any] | PodInfo | str) -> dict[str, Verdict]:
         """Why each node could or could not take ``pod`` and how it scores, without binding
@@ -927,8 +940,8 @@ class KubernetesCluster:
             elif condition(pod, "Ready") and condition(pod, "Ready").get("reason") == \
                     "NodeNotReady":
                 reason = "NodeNotReady"          # the node controller has marked it
-            elif phase == "Pending":
-                reason = "ContainerCreating"
+            elif phase == "Pending":   # or CreateContainerConfigError
+                reason = status.get("reason") or "ContainerCreating"
             else:
                 reason = status.get("reason", "")   # e.g. CrashLoopBackOff
             rows.append(PodInfo(pod["metadata"]["name"], pod["metadata"]["namespace"],
