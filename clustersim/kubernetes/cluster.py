@@ -63,7 +63,7 @@ from clustersim.kubernetes.scheduler import Scheduler, Verdict
 from clustersim.kubernetes.scheduler.plugins.nodeaffinity import required_node_affinity_matches
 from clustersim.kubernetes.scheduler.taints import find_untolerated_taint
 from clustersim.kubernetes.services import RequestStream, Services
-from clustersim.limits import check_nodes, check_replicas
+from clustersim.limits import MAX_AFFINITY_TERMS, check_count, check_nodes, check_replicas
 from clustersim.node import Node
 from clustersim.sim import Clock, EventLog, NodeState, Snapshot, TaskState
 
@@ -97,6 +97,28 @@ def default_nodes(workers: int = 3) -> list[Node]:
                       taints=[{"key": "node-role.kubernetes.io/control-plane",
                                "effect": "NoSchedule"}]))
     return nodes
+
+
+def _affinity_terms(obj: Mapping[str, Any]) -> int:
+    """Node, pod and pod anti-affinity terms (required and preferred) of a Pod or of the pod
+    template of a workload (a CronJob's through its job template)."""
+    spec = obj.get("spec") or {}
+    if obj.get("kind") == "CronJob":
+        spec = (spec.get("jobTemplate") or {}).get("spec") or {}
+    if obj.get("kind") != "Pod":
+        spec = (spec.get("template") or {}).get("spec") or {}
+    affinity = spec.get("affinity") if isinstance(spec, Mapping) else None
+    if not isinstance(affinity, Mapping):
+        return 0
+    terms = []
+    for key in ("nodeAffinity", "podAffinity", "podAntiAffinity"):
+        part = affinity.get(key)
+        if isinstance(part, Mapping):
+            required = part.get("requiredDuringSchedulingIgnoredDuringExecution")
+            if key == "nodeAffinity" and isinstance(required, Mapping):
+                required = required.get("nodeSelectorTerms")
+            terms += [required, part.get("preferredDuringSchedulingIgnoredDuringExecution")]
+    return sum(len(t) for t in terms if isinstance(t, list))
 
 
 class _WorkloadLister:
@@ -335,12 +357,16 @@ class KubernetesCluster:
     def _validate(self, obj: dict[str, Any]) -> None:
         """The API server's check that a workload's selector selects its own template
         (``ValidateDeploymentSpec`` and friends in ``pkg/apis/apps/validation``). Before
-        ``apps/v1`` a missing selector defaulted to the template's labels. Replica counts are
-        bounded by the simulator's :data:`~clustersim.limits.MAX_REPLICAS`."""
+        ``apps/v1`` a missing selector defaulted to the template's labels. Replica counts and
+        affinity terms are bounded by the simulator's :mod:`~clustersim.limits`."""
         kind = obj.get("kind")
         spec = obj.get("spec") or {}
         for field in ("replicas", "parallelism", "completions"):
             check_replicas(spec.get(field), f"{kind} {obj['metadata']['name']!r}: spec.{field}")
+        check_count(_affinity_terms(obj), MAX_AFFINITY_TERMS,
+                    f"{kind} {obj['metadata']['name']!r}: the number of affinity terms",
+                    "each is evaluated against every node and pod for every pod scheduled; "
+                    "clustersim.limits.MAX_AFFINITY_TERMS")
         if kind not in ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"):
             return
         spec = obj.setdefault("spec", {})
