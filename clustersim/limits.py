@@ -35,10 +35,9 @@ __all__ = [
 
 MAX_NODES = 50_000
 """Nodes (Kubernetes), nodes (Swarm) or agents (Mesos) in one simulated cluster: ten times the
-5,000 nodes Kubernetes documents as its tested envelope, and above the tens of thousands of
-agents reported for the largest Mesos clusters. Building a cluster is linear in its nodes (about
-8 s for 40,000 Kubernetes nodes on a laptop core, ``benchmarks/cluster_build.py``); beyond this
-every scheduling pass over the nodes takes seconds."""
+5,000 nodes Kubernetes documents as its tested envelope. Building a cluster is linear in its
+nodes (5 to 7 s for 40,000 Kubernetes nodes on one core, ``benchmarks/cluster_build.py``);
+beyond this every scheduling pass over the nodes takes seconds."""
 
 MAX_REPLICAS = 150_000
 """Replicas of one workload (``spec.replicas`` of a Deployment, ReplicaSet, StatefulSet,
