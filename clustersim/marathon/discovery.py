@@ -36,7 +36,7 @@ import random
 from collections import Counter
 from typing import Any
 
-from clustersim.limits import check_rate
+from clustersim.limits import MAX_RUN_EVENTS, check_count, check_rate
 from clustersim.marathon.framework import RUNNING, Marathon
 from clustersim.sim.requests import RequestStream
 
@@ -174,6 +174,8 @@ class MarathonLB:
 
         Raises ``ValueError`` when the port has no healthy backend (HAProxy answers 503).
         """
+        check_count(requests, MAX_RUN_EVENTS, "the number of requests",
+                    "as many as one run() simulates; clustersim.limits.MAX_RUN_EVENTS")
         servers = self.backends(service_port)
         if not servers:
             raise ValueError(f"service port {service_port} has no healthy backend "

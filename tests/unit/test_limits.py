@@ -203,3 +203,11 @@ def test_thousands_of_affinity_terms_are_refused() -> None:
     cluster = KubernetesCluster(demo_nodes("kubernetes"))
     pod["spec"]["affinity"] = _anti_affinity(limits.MAX_AFFINITY_TERMS)
     assert cluster.apply(pod) == ["pod/p created"]
+
+
+def test_marathon_lb_routes_a_bounded_number_of_requests() -> None:
+    from clustersim.marathon import MarathonLB
+
+    cluster = MesosCluster(demo_nodes("mesos"))
+    with pytest.raises(LimitError, match="number of requests"):
+        MarathonLB(cluster.register(Marathon())).route(10000, requests=10**9)
