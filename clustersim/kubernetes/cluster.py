@@ -215,7 +215,7 @@ class KubernetesCluster:
         self.drain_log: list[tuple[float, str]] = []
         """What ``kubectl drain`` printed: (time, line)."""
         # the nodes join first and the control loop runs once: reconciling after each join
-        # made building n nodes cost n passes over n nodes (40,000 nodes took a minute)
+        # made building n nodes cost n passes over n nodes (40,000 nodes: about three minutes)
         self._reconciling = True
         try:
             for node in nodes:
