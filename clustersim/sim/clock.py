@@ -50,6 +50,11 @@ class Clock:
 
         return self.env.process(waiter())
 
+    @property
+    def steps(self) -> int:
+        """Events processed since the current (or last) ``run()`` began."""
+        return self._steps
+
     def start_run(self) -> None:
         """Begin a ``run()`` call: :meth:`step` counts its events from zero."""
         self._steps = 0
