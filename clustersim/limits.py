@@ -61,11 +61,13 @@ week covers daily and weekly CronJob schedules. Periodic work (CronJob schedules
 allocation rounds every second, request streams) is simulated period by period, so
 ``until=1e12`` would never return; call ``run`` again to go further."""
 
-MAX_RUN_EVENTS = 500_000
-"""Simulated events one ``run()`` call may process (a minute or two of computing at the
-simulator's few thousand events per second). It stops a run that is within
-:data:`MAX_RUN_SECONDS` but so busy (a fast CronJob, many request streams) that it would take
-many minutes; the labs process a few thousand events per run."""
+MAX_RUN_EVENTS = 1_000_000
+"""Simulated events one ``run()`` call may process: 40 s to a few minutes of computing (about
+25,000 events per second on an idle core, 5,000 on a busy one: ``benchmarks/run_cost.py``).
+A week of an idle Mesos cluster (an allocation round every second, 630,000 events) fits; it
+stops a run within :data:`MAX_RUN_SECONDS` that is so busy (a CronJob every minute with many
+pods, fast request streams) that it would take many minutes. The labs process a few thousand
+events per run."""
 
 MAX_AFFINITY_TERMS = 100
 """Terms in one pod's node affinity, pod affinity or pod anti-affinity (required and preferred
