@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any, ParamSpec
 
 from clustersim.exercises.feedback import Feedback
+from clustersim.messages import error_text
 
 __all__ = ["Wrong", "checker"]
 
@@ -42,7 +43,7 @@ def checker(success: str) -> Callable[[Callable[P, Any]], Callable[P, Feedback]]
             except Exception as err:  # any learner input must end in feedback, never a traceback
                 return Feedback(
                     False,
-                    f"Your answer could not be read: {type(err).__name__}: {err}",
+                    f"Your answer could not be read: {type(err).__name__}: {error_text(err)}",
                     "Check the starter cell's shape (types, keys, spelling) and run it again.",
                 )
             return result if isinstance(result, Feedback) else Feedback(True, success)

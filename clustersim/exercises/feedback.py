@@ -2,13 +2,16 @@
 
 A :class:`Feedback` shows as a coloured box in JupyterLab and in the book (HTML, every
 learner-supplied string escaped), as plain text elsewhere, and is truthy when the answer is
-right, so tests can ``assert check(...)``.
+right, so tests can ``assert check(...)``. Message and hint are cut to
+:data:`~clustersim.limits.MAX_ECHO_CHARS`.
 """
 
 from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+
+from clustersim.messages import shorten
 
 __all__ = ["Feedback"]
 
@@ -20,6 +23,11 @@ class Feedback:
     passed: bool
     message: str
     hint: str = ""
+
+    def __post_init__(self) -> None:
+        # a message may echo the learner's answer, which can be megabytes
+        object.__setattr__(self, "message", shorten(str(self.message)))
+        object.__setattr__(self, "hint", shorten(str(self.hint)))
 
     def __bool__(self) -> bool:
         return self.passed

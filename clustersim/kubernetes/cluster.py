@@ -20,7 +20,9 @@ node and probe delays are in :class:`~clustersim.kubernetes.kubelet.Timing`.
 
 Simplified (what a real cluster does instead): no preemption; namespaces need not exist and
 are not created; PersistentVolumeClaims bind at once, with no PersistentVolumes or storage
-classes behind them; no resource quotas, limit ranges or RBAC. As upstream, a pod on a failed
+classes behind them (a pod whose claim, ConfigMap, Secret or ServiceAccount does not exist
+waits or is refused as upstream: :mod:`clustersim.kubernetes.references`); no resource
+quotas, limit ranges or RBAC. As upstream, a pod on a failed
 node stays Terminating until the node comes back, its Node object is deleted, or the node is
 tainted out-of-service.
 """
@@ -56,10 +58,12 @@ from clustersim.kubernetes.objects import (
     set_condition,
     set_pod_defaults,
 )
+from clustersim.kubernetes.references import missing_claim, missing_service_account
 from clustersim.kubernetes.scheduler import Scheduler, Verdict
 from clustersim.kubernetes.scheduler.plugins.nodeaffinity import required_node_affinity_matches
 from clustersim.kubernetes.scheduler.taints import find_untolerated_taint
 from clustersim.kubernetes.services import RequestStream, Services
+from clustersim.limits import MAX_AFFINITY_TERMS, check_count, check_nodes, check_replicas
 from clustersim.node import Node
 from clustersim.sim import Clock, EventLog, NodeState, Snapshot, TaskState
 
@@ -93,6 +97,28 @@ def default_nodes(workers: int = 3) -> list[Node]:
                       taints=[{"key": "node-role.kubernetes.io/control-plane",
                                "effect": "NoSchedule"}]))
     return nodes
+
+
+def _affinity_terms(obj: Mapping[str, Any]) -> int:
+    """Node, pod and pod anti-affinity terms (required and preferred) of a Pod or of the pod
+    template of a workload (a CronJob's through its job template)."""
+    spec = obj.get("spec") or {}
+    if obj.get("kind") == "CronJob":
+        spec = (spec.get("jobTemplate") or {}).get("spec") or {}
+    if obj.get("kind") != "Pod":
+        spec = (spec.get("template") or {}).get("spec") or {}
+    affinity = spec.get("affinity") if isinstance(spec, Mapping) else None
+    if not isinstance(affinity, Mapping):
+        return 0
+    terms = []
+    for key in ("nodeAffinity", "podAffinity", "podAntiAffinity"):
+        part = affinity.get(key)
+        if isinstance(part, Mapping):
+            required = part.get("requiredDuringSchedulingIgnoredDuringExecution")
+            if key == "nodeAffinity" and isinstance(required, Mapping):
+                required = required.get("nodeSelectorTerms")
+            terms += [required, part.get("preferredDuringSchedulingIgnoredDuringExecution")]
+    return sum(len(t) for t in terms if isinstance(t, list))
 
 
 class _WorkloadLister:
@@ -188,8 +214,15 @@ class KubernetesCluster:
         self._podgc = PodGarbageCollector(self)
         self.drain_log: list[tuple[float, str]] = []
         """What ``kubectl drain`` printed: (time, line)."""
-        for node in nodes:
-            self.add_node(node)
+        # the nodes join first and the control loop runs once: reconciling after each join
+        # made building n nodes cost n passes over n nodes (40,000 nodes: about three minutes)
+        self._reconciling = True
+        try:
+            for node in nodes:
+                self.add_node(node)
+        finally:
+            self._reconciling = False
+        self._reconcile()
 
     # ---- time ----------------------------------------------------------------------------
 
@@ -248,13 +281,14 @@ class KubernetesCluster:
             return
         env = self.clock.env
         horizon = self.now + QUIET_HORIZON
+        self.clock.start_run()
         while self._foreground > 0 and env.peek() != float("inf"):
             if env.peek() > horizon:
                 raise ValueError(
                     f"the cluster did not become quiet within a simulated day (t={self.now:g}s):"
                     " periodic work such as a CronJob keeps starting new work; call "
                     "run(until=<time in seconds>) instead")
-            env.step()
+            self.clock.step()
 
     # ---- the object store (API server) ----------------------------------------------------
 
@@ -314,6 +348,8 @@ class KubernetesCluster:
         for owner in (meta.get("ownerReferences") or []):
             self._children.setdefault(owner["uid"], {})[meta["uid"]] = obj
         self.changed()
+        if kind == "PersistentVolumeClaim":
+            self._placement_version += 1         # a pod waiting for this claim may fit now
         if kind == "Pod" and obj["spec"].get("nodeName"):
             self._bind(obj, obj["spec"]["nodeName"], scheduled=False)
         return obj
@@ -321,8 +357,16 @@ class KubernetesCluster:
     def _validate(self, obj: dict[str, Any]) -> None:
         """The API server's check that a workload's selector selects its own template
         (``ValidateDeploymentSpec`` and friends in ``pkg/apis/apps/validation``). Before
-        ``apps/v1`` a missing selector defaulted to the template's labels."""
+        ``apps/v1`` a missing selector defaulted to the template's labels. Replica counts and
+        affinity terms are bounded by the simulator's :mod:`~clustersim.limits`."""
         kind = obj.get("kind")
+        spec = obj.get("spec") or {}
+        for field in ("replicas", "parallelism", "completions"):
+            check_replicas(spec.get(field), f"{kind} {obj['metadata']['name']!r}: spec.{field}")
+        check_count(_affinity_terms(obj), MAX_AFFINITY_TERMS,
+                    f"{kind} {obj['metadata']['name']!r}: the number of affinity terms",
+                    "each is evaluated against every node and pod for every pod scheduled; "
+                    "clustersim.limits.MAX_AFFINITY_TERMS")
         if kind not in ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"):
             return
         spec = obj.setdefault("spec", {})
@@ -376,6 +420,9 @@ class KubernetesCluster:
 
     def _admit_pod(self, pod: dict[str, Any]) -> None:
         set_pod_defaults(pod, pod["metadata"].get("namespace", "default"))
+        refusal = missing_service_account(pod, self.get)
+        if refusal:
+            raise AdmissionError(refusal)
         class_name = pod["spec"].get("priorityClassName")
         if class_name:
             if class_name in SYSTEM_PRIORITIES:
@@ -446,11 +493,40 @@ class KubernetesCluster:
         JSON text) or from plain dicts, then reconcile. Returns kubectl's lines, e.g.
         ``["deployment.apps/web created"]``. An object with only ``generateName`` is created
         under a generated name, as ``kubectl create`` does."""
-        results = []
+        results: list[str] = []
+        undo: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
         for manifest in self._manifests(source):
-            results.append(self._apply_one(copy.deepcopy(manifest)))
-        self._reconcile()
+            try:
+                results.append(self._apply_one(copy.deepcopy(manifest), undo))
+            except ValueError:
+                raise                   # a clear refusal; what was applied before it stays
+            except Exception as err:
+                raise self._roll_back(undo, err) from None
+        try:
+            self._reconcile()
+        except Exception as err:
+            raise self._roll_back(undo, err) from None
         return results
+
+    def _roll_back(self, undo: list[tuple[dict[str, Any], dict[str, Any] | None]],
+                   err: Exception) -> ValueError:
+        """Undo an apply that broke the control loop, so that a bad object does not stay
+        stored and break every later call (the API server validates before it stores), and
+        return the error to raise."""
+        for obj, before in reversed(undo):
+            if before is not None:
+                obj.clear()
+                obj.update(before)
+            elif obj["kind"] == "Pod":
+                self.remove_pod(obj)
+            elif self.exists(obj):
+                self.delete_object(obj)
+        self.changed()
+        self._reconcile()
+        names = ", ".join(f"{o['kind']}/{o['metadata']['name']}" for o, _ in undo)
+        return ValueError(f"{names or 'the manifest'}: not applied, the simulator could not "
+                          f"handle it ({type(err).__name__}: {err}); check its fields against "
+                          "the Kubernetes API reference")
 
     def _manifests(self, source: Any) -> list[dict[str, Any]]:
         """The Kubernetes objects in ``source``, validated by :func:`load_manifests` as the API
@@ -463,7 +539,8 @@ class KubernetesCluster:
             "kubernetes", "KubernetesCluster applies Kubernetes manifests")
         return [spec.manifest for spec in specs]
 
-    def _apply_one(self, manifest: dict[str, Any]) -> str:
+    def _apply_one(self, manifest: dict[str, Any],
+                   undo: list[tuple[dict[str, Any], dict[str, Any] | None]]) -> str:
         kind = manifest["kind"]
         meta = manifest.setdefault("metadata", {})
         meta.setdefault("namespace", "default")
@@ -478,6 +555,7 @@ class KubernetesCluster:
         if existing is None:
             meta.setdefault("annotations", {})[LAST_APPLIED] = applied
             self.create(manifest)
+            undo.append((manifest, None))
             return f"{label} created"
         if (existing["metadata"].get("annotations") or {}).get(LAST_APPLIED) == applied:
             return f"{label} unchanged"
@@ -487,6 +565,7 @@ class KubernetesCluster:
                              "tolerations updates); delete it and create it again")
         self._validate(manifest)
         self._check_immutable(existing, manifest)
+        undo.append((existing, copy.deepcopy(existing)))
         if kind == "Service":
             self.services.update(existing, manifest.setdefault("spec", {}))
         else:
@@ -514,6 +593,7 @@ class KubernetesCluster:
         obj = self._workload(kind, name, namespace)
         if isinstance(replicas, bool) or not isinstance(replicas, int) or replicas < 0:
             raise ValueError(f"replicas must be a whole number ≥ 0, got {replicas!r}")
+        check_replicas(replicas, f"{kind} {name!r}: replicas")
         obj.setdefault("spec", {})["replicas"] = replicas
         self.changed()
         self._reconcile()
@@ -578,6 +658,7 @@ class KubernetesCluster:
             raise ValueError(f"nodes must be clustersim.Node objects, got {node!r}")
         if node.name in self._nodes:
             raise ValueError(f"a node named {node.name!r} is already in the cluster")
+        check_nodes(len(self._nodes) + 1)
         self._nodes[node.name] = NodeInfo(node)
         self._placement_version += 1
         self._node_up[node.name] = True
@@ -790,20 +871,39 @@ class KubernetesCluster:
             uid = pod["metadata"]["uid"]
             if self._attempted.get(uid) == self._placement_version:
                 continue
-            result = self.scheduler.schedule(pod, nodes)
-            if result.node is not None:
-                self._bind(pod, result.node, scheduled=True)
-                continue
+            claim = missing_claim(pod, self.get)
+            if claim is None:
+                result = self.scheduler.schedule(pod, nodes)
+                if result.node is not None:
+                    self._bind(pod, result.node, scheduled=True)
+                    continue
+                message = result.message
+            else:   # VolumeBinding's PreFilter rejects the pod before any node is tried
+                message = (f"0/{len(nodes)} nodes are available: persistentvolumeclaim "
+                           f'"{claim}" not found.')
             self._attempted[uid] = self._placement_version
-            if self._last_failure.get(uid) != result.message:
-                self._last_failure[uid] = result.message
-                set_condition(pod, "PodScheduled", False, self.now, "Unschedulable",
-                              result.message)
-                self.record(pod, "FailedScheduling", result.message, "Warning")
+            if self._last_failure.get(uid) != message:
+                self._last_failure[uid] = message
+                set_condition(pod, "PodScheduled", False, self.now, "Unschedulable", message)
+                self.record(pod, "FailedScheduling", message, "Warning")
 
-    def explain(self, pod: Mapping[str, Any]) -> dict[str, Verdict]:
-        """Why each node could or could not take ``pod`` (a Pod manifest) and how it scores,
-        without binding anything: ``{node: Verdict(feasible, reasons, scores, total)}``."""
+    def explain(self, pod: Mapping[str, Any] | PodInfo | str) -> dict[str, Verdict]:
+        """Why each node could or could not take ``pod`` and how it scores, without binding
+        anything: ``{node: Verdict(feasible, reasons, scores, total)}``. ``pod`` is a Pod
+        manifest (a dict), a row of :meth:`pods` or the name of a stored pod."""
+        if isinstance(pod, str | PodInfo):
+            name, namespace = (pod, "default") if isinstance(pod, str) else (pod.name,
+                                                                              pod.namespace)
+            stored = self.get("Pod", namespace, name)
+            if stored is None:
+                raise ValueError(f'pod "{name}" not found in namespace "{namespace}"')
+            pod = {"apiVersion": "v1", "kind": "Pod", "spec": stored["spec"],
+                   "metadata": {k: v for k, v in stored["metadata"].items()
+                                if k in ("name", "namespace", "labels")}}
+            pod["spec"] = {k: v for k, v in pod["spec"].items() if k != "nodeName"}
+        if not isinstance(pod, Mapping) or not isinstance(pod.get("spec"), Mapping):
+            raise ValueError("explain() takes a Pod manifest (a dict with a spec), a row of "
+                             f"cluster.pods() or a pod's name, got {type(pod).__name__}")
         probe = copy.deepcopy(dict(pod))
         probe.setdefault("metadata", {}).setdefault("name", "explain")
         set_pod_defaults(probe, probe["metadata"].get("namespace", "default"))
@@ -866,8 +966,8 @@ class KubernetesCluster:
             elif condition(pod, "Ready") and condition(pod, "Ready").get("reason") == \
                     "NodeNotReady":
                 reason = "NodeNotReady"          # the node controller has marked it
-            elif phase == "Pending":
-                reason = "ContainerCreating"
+            elif phase == "Pending":   # or CreateContainerConfigError
+                reason = status.get("reason") or "ContainerCreating"
             else:
                 reason = status.get("reason", "")   # e.g. CrashLoopBackOff
             rows.append(PodInfo(pod["metadata"]["name"], pod["metadata"]["namespace"],

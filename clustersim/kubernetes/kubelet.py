@@ -5,6 +5,9 @@ What happens on a node after the scheduler binds a pod (kubernetes/kubernetes
 ``pkg/kubelet/prober/worker.go``, ``pkg/kubelet/images/image_manager.go``), on the simulated
 clock with simple, fixed delays (:class:`Timing`):
 
+0. The pod's ConfigMap and Secret volumes are mounted; while one does not exist the pod stays
+   ``ContainerCreating`` (``FailedMount``), and while one its environment needs is missing,
+   after the pull, ``CreateContainerConfigError`` (:mod:`clustersim.kubernetes.references`).
 1. Images are pulled one after another (the kubelet's default ``serializeImagePulls``), each
    taking ``image_pull_seconds`` unless the node already has it and ``imagePullPolicy`` is
    not ``Always`` (the default policy is ``Always`` for ``:latest`` or untagged images,
@@ -40,6 +43,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from clustersim.kubernetes.objects import is_terminating, set_condition
+from clustersim.kubernetes.references import missing_env_source, missing_volume_source
 
 if TYPE_CHECKING:
     from clustersim.kubernetes.cluster import KubernetesCluster
@@ -113,6 +117,8 @@ class Kubelet:
         self.timing = timing
         self.images: dict[str, set[str]] = {}
         self._epoch: dict[str, int] = {}
+        self._waiting: dict[str, str] = {}
+        """The last Warning recorded for a pod waiting for a ConfigMap or Secret."""
         self.serving: set[str] = set()
         """uids of pods whose containers are up and answer requests."""
         self._addresses: dict[str, int] = {}
@@ -136,9 +142,47 @@ class Kubelet:
         return self._epoch.get(pod["metadata"]["uid"]) == epoch and self.cluster.exists(pod)
 
     def start(self, pod: dict[str, Any]) -> None:
-        """The pod was bound to a live node: pull, start, and become ready."""
+        """The pod was bound to a live node: mount, pull, start, and become ready."""
         epoch = self._next_epoch(pod)
+        self._mount(pod, epoch, 0)
+
+    def _mount(self, pod: dict[str, Any], epoch: int, attempt: int) -> None:
+        """Mount the pod's ConfigMap and Secret volumes, then pull; a missing one is retried
+        with back-off and the pod stays ContainerCreating (FailedMount)."""
+        if not self._current(pod, epoch):
+            return
+        problem = missing_volume_source(pod, self.cluster.get)
+        if problem is not None:
+            self._wait_for(pod, "FailedMount", problem,
+                           lambda: self._mount(pod, epoch, attempt + 1), attempt)
+            return
         self._pull(pod, epoch, list(pod["spec"].get("containers") or []))
+
+    def _configure(self, pod: dict[str, Any], epoch: int, attempt: int) -> None:
+        """Images are there: the containers' environment needs its ConfigMaps and Secrets
+        (else CreateContainerConfigError, retried with back-off), then they start."""
+        if not self._current(pod, epoch):
+            return
+        problem = missing_env_source(pod, self.cluster.get)
+        if problem is not None:
+            pod["status"]["reason"] = "CreateContainerConfigError"
+            self._wait_for(pod, "Failed", problem,
+                           lambda: self._configure(pod, epoch, attempt + 1), attempt)
+            return
+        pod["status"].pop("reason", None)
+        self.cluster.after(self.timing.container_start_seconds,
+                           lambda: self._started(pod, epoch))
+
+    def _wait_for(self, pod: dict[str, Any], reason: str, message: str, retry, attempt: int
+                  ) -> None:
+        """Record the Warning (once per message) and try again after the back-off of the
+        kubelet's volume operations: 0.5 s doubling up to 2 min 2 s
+        (``pkg/util/goroutinemap/exponentialbackoff``)."""
+        uid = pod["metadata"]["uid"]
+        if self._waiting.get(uid) != message:
+            self._waiting[uid] = message
+            self.cluster.record(pod, reason, message, "Warning")
+        self.cluster.after(min(0.5 * 2 ** attempt, 122.0), retry, background=True)
 
     def _pull(self, pod: dict[str, Any], epoch: int, remaining: list[dict[str, Any]]) -> None:
         """Pull the remaining containers' images one after another, then start."""
@@ -165,7 +209,7 @@ class Kubelet:
 
             cluster.after(seconds, pulled)
             return
-        cluster.after(self.timing.container_start_seconds, lambda: self._started(pod, epoch))
+        self._configure(pod, epoch, 0)
 
     def _started(self, pod: dict[str, Any], epoch: int) -> None:
         if not self._current(pod, epoch):
@@ -288,4 +332,5 @@ class Kubelet:
     def forget(self, pod: dict[str, Any]) -> None:
         """The pod object is gone."""
         self._epoch.pop(pod["metadata"]["uid"], None)
+        self._waiting.pop(pod["metadata"]["uid"], None)
         self.serving.discard(pod["metadata"]["uid"])

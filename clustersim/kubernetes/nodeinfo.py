@@ -51,13 +51,33 @@ DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024
 _BASE_RESOURCES = ("cpu", "memory", "ephemeral-storage")
 
 
+_GOARCH = {"x86_64": "amd64", "aarch64": "arm64", "armv7l": "arm", "armhf": "arm",
+           "i386": "386", "i686": "386", "x86": "386"}
+"""Machine names (``uname -m``, what Swarm's ``node.platform.arch`` holds) → Go's GOARCH, the
+value the kubelet writes in ``kubernetes.io/arch``."""
+
+
+def kubelet_labels(node: Node) -> dict[str, str]:
+    """The labels every kubelet sets on its Node (``initialNode`` in kubernetes/kubernetes
+    ``pkg/kubelet/kubelet_node_status.go``): ``kubernetes.io/hostname``, and ``kubernetes.io/os``
+    and ``kubernetes.io/arch`` from the Go runtime (with their ``beta.kubernetes.io/``
+    twins, still written for old manifests), here from :attr:`clustersim.Node.platform`."""
+    os_name = str(node.platform.get("os", "linux")).lower()
+    arch = str(node.platform.get("arch", "amd64")).lower()
+    arch = _GOARCH.get(arch, arch)
+    return {HOSTNAME_LABEL: node.hostname, "kubernetes.io/os": os_name,
+            "kubernetes.io/arch": arch, "beta.kubernetes.io/os": os_name,
+            "beta.kubernetes.io/arch": arch}
+
+
 def node_object(node: Node) -> dict[str, Any]:
-    """The Kubernetes Node manifest of a :class:`clustersim.Node`.
+    """The Kubernetes Node manifest of a :class:`clustersim.Node`: the kubelet's labels
+    (:func:`kubelet_labels`), then the node's own.
 
     Allocatable holds cpu, memory, ephemeral-storage (the node's ``disk``), ``pods``
     (``max_pods``) and every extended resource. Quantities are written as canonical strings.
     """
-    labels = {HOSTNAME_LABEL: node.hostname, **node.labels}
+    labels = {**kubelet_labels(node), **node.labels}
     if node.zone is not None:
         labels.setdefault(ZONE_LABEL, node.zone)
     allocatable = {

@@ -36,6 +36,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from clustersim.kubernetes.objects import is_ready, is_terminating, labels_of, selector_matches
+from clustersim.limits import check_rate
 from clustersim.sim.requests import RequestStream
 
 if TYPE_CHECKING:
@@ -215,8 +216,7 @@ class Services:
                                  f"{spec.get('type')}: only NodePort and LoadBalancer "
                                  "Services open a port on the nodes")
             self.cluster.node(entry)
-        if rate <= 0:
-            raise ValueError(f"request rate must be > 0 per second, got {rate}")
+        rate = check_rate(rate)
         if stop is not None and stop <= start:
             raise ValueError(f"stop ({stop}) must be after start ({start})")
         stream = RequestStream(service, namespace, float(rate), float(start),

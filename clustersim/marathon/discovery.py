@@ -36,6 +36,7 @@ import random
 from collections import Counter
 from typing import Any
 
+from clustersim.limits import MAX_RUN_EVENTS, check_count, check_rate
 from clustersim.marathon.framework import RUNNING, Marathon
 from clustersim.sim.requests import RequestStream
 
@@ -143,8 +144,7 @@ class MarathonLB:
         """Send Poisson requests at ``rate`` per second to a service port from ``start`` (now)
         to ``stop`` (or forever); read ``stream.buckets(width)`` after running the cluster."""
         self.frontends()   # fail early on a bad group
-        if rate <= 0:
-            raise ValueError(f"request rate must be > 0 per second, got {rate}")
+        rate = check_rate(rate)
         driver = self.marathon.driver
         if driver is None:
             raise ValueError("register the Marathon framework with a cluster first")
@@ -174,6 +174,8 @@ class MarathonLB:
 
         Raises ``ValueError`` when the port has no healthy backend (HAProxy answers 503).
         """
+        check_count(requests, MAX_RUN_EVENTS, "the number of requests",
+                    "as many as one run() simulates; clustersim.limits.MAX_RUN_EVENTS")
         servers = self.backends(service_port)
         if not servers:
             raise ValueError(f"service port {service_port} has no healthy backend "

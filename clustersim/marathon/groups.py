@@ -233,30 +233,29 @@ class RootGroup:
         return {k: sorted(v) for k, v in edges.items()}
 
     def find_cycle(self) -> list[str] | None:
-        """One dependency cycle as ``[a, b, …, a]``, or ``None`` when there is none."""
+        """One dependency cycle as ``[a, b, …, a]``, or ``None`` when there is none.
+
+        A depth-first search with its own stack, so a chain of hundreds of apps does not
+        reach Python's recursion limit."""
         edges = self.dependency_edges()
         state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-        path: list[str] = []
-
-        def visit(node: str) -> list[str] | None:
-            state[node] = 1
-            path.append(node)
-            for dep in edges[node]:
-                if state.get(dep) == 1:
+        for root in sorted(edges):
+            if root in state:
+                continue
+            state[root] = 1
+            path = [root]
+            pending = [iter(edges[root])]
+            while pending:
+                dep = next(pending[-1], None)
+                if dep is None:
+                    state[path.pop()] = 2
+                    pending.pop()
+                elif state.get(dep) == 1:
                     return [*path[path.index(dep):], dep]
-                if dep not in state:
-                    found = visit(dep)
-                    if found:
-                        return found
-            state[node] = 2
-            path.pop()
-            return None
-
-        for node in sorted(edges):
-            if node not in state:
-                found = visit(node)
-                if found:
-                    return found
+                elif dep not in state:
+                    state[dep] = 1
+                    path.append(dep)
+                    pending.append(iter(edges[dep]))
         return None
 
     def check_acyclic(self) -> None:
@@ -273,14 +272,16 @@ class RootGroup:
         self.check_acyclic()
         edges = self.dependency_edges()
         memo: dict[str, int] = {}
-
-        def length(node: str) -> int:
-            if node not in memo:
-                memo[node] = 1 + max((length(dep) for dep in edges[node]), default=0)
-            return memo[node]
-
-        for node in edges:
-            length(node)
+        for root in edges:
+            stack = [root]
+            while stack:     # dependencies first, without recursion (chains may be long)
+                node = stack[-1]
+                todo = [dep for dep in edges[node] if dep not in memo]
+                if todo:
+                    stack.extend(todo)
+                    continue
+                stack.pop()
+                memo[node] = 1 + max((memo[dep] for dep in edges[node]), default=0)
         return memo
 
     def __repr__(self) -> str:

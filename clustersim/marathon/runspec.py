@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from clustersim.limits import check_replicas
 from clustersim.marathon.constraints import Constraint, parse_constraints
 from clustersim.marathon.upgrade import UpgradeStrategy
 
@@ -242,6 +243,7 @@ class RunSpec:
         instances = raw.get("instances", 1)
         if isinstance(instances, bool) or not isinstance(instances, int) or instances < 0:
             raise ValueError(f"{where}: instances must be a whole number ≥ 0, got {instances!r}")
+        check_replicas(instances, f"{where}: instances")
         return cls(
             id=spec_id, kind=kind, instances=instances,
             cpus=_number(raw.get("cpus", 1.0), f"{where}: cpus"),
@@ -299,6 +301,7 @@ class RunSpec:
         instances = scaling.get("instances", 1)
         if isinstance(instances, bool) or not isinstance(instances, int) or instances < 0:
             raise ValueError(f"{where}: scaling.instances must be a whole number ≥ 0")
+        check_replicas(instances, f"{where}: instances")
         return cls(
             id=spec_id, kind="Pod", instances=instances, cpus=totals["cpus"],
             mem=totals["mem"], disk=totals["disk"], gpus=totals["gpus"], network=mode,

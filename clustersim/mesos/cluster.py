@@ -88,8 +88,9 @@ class MesosCluster:
             return
         env = self.clock.env
         master = self.master
+        self.clock.start_run()
         while master.pending_work or env.now - master.last_activity < master.quiet_after:
-            env.step()
+            self.clock.step()
 
     def fail_agent(self, name: str) -> Agent:
         """The agent stops answering: offers rescinded now, tasks lost/unreachable after

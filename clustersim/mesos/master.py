@@ -35,6 +35,7 @@ import itertools
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from clustersim.limits import check_nodes
 from clustersim.mesos.agents import ACTIVE, DISCONNECTED, GONE, UNREACHABLE, Agent
 from clustersim.mesos.allocator import HierarchicalAllocator
 from clustersim.mesos.framework import Framework, SchedulerDriver
@@ -79,6 +80,8 @@ class Master:
         self.clock = clock
         self.events = EventLog("mesos")
         self.agents: dict[str, Agent] = {}
+        self._agents_named: dict[str, list[Agent]] = {}
+        """Every agent registered under each hostname (a name check that stays linear)."""
         self.frameworks: dict[str, Framework] = {}
         self.offers: dict[str, Offer] = {}
         self.offer_history = OfferHistory()
@@ -148,11 +151,13 @@ class Master:
     # -- agents and frameworks ------------------------------------------------------------
 
     def add_agent(self, node: Any) -> Agent:
-        if any(a.name == node.name and a.state in (ACTIVE, DISCONNECTED)
-               for a in self.agents.values()):
+        check_nodes(len(self.agents) + 1)
+        named = self._agents_named.setdefault(node.name, [])
+        if any(a.state in (ACTIVE, DISCONNECTED) for a in named):
             raise ValueError(f"an agent named {node.name!r} is already registered")
         agent = Agent(f"S{next(self._agent_ids)}", node)
         self.agents[agent.id] = agent
+        named.append(agent)
         self.allocator.add_agent(agent)
         self.events.record(self.clock.now, f"agent/{agent.hostname}", "AgentRegistered",
                            f"Registered agent {agent.id} ({agent.hostname}) with {agent.total}")

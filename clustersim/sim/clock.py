@@ -14,6 +14,8 @@ from typing import Any
 
 import simpy
 
+from clustersim.limits import MAX_RUN_EVENTS, LimitError, check_until
+
 __all__ = ["Clock"]
 
 
@@ -24,6 +26,7 @@ class Clock:
         self.env = simpy.Environment()
         self.seed = seed
         self.random = random.Random(seed)
+        self._steps = 0
 
     @property
     def now(self) -> float:
@@ -47,23 +50,45 @@ class Clock:
 
         return self.env.process(waiter())
 
+    @property
+    def steps(self) -> int:
+        """Events processed since the current (or last) ``run()`` began."""
+        return self._steps
+
+    def start_run(self) -> None:
+        """Begin a ``run()`` call: :meth:`step` counts its events from zero."""
+        self._steps = 0
+
+    def step(self) -> None:
+        """Process the next event, refusing to go past :data:`~clustersim.limits.MAX_RUN_EVENTS`
+        events since :meth:`start_run` (a run so busy it would not finish in minutes)."""
+        self._steps += 1
+        if self._steps > MAX_RUN_EVENTS:
+            raise LimitError(
+                f"run() stopped at t={self.now:g} s after {MAX_RUN_EVENTS:,} simulated events, "
+                "the simulator's limit per call (clustersim.limits.MAX_RUN_EVENTS): something "
+                "keeps the cluster busy (a frequent CronJob, fast request streams, a crash "
+                "loop); run a shorter span at a time")
+        self.env.step()
+
     def run(self, until: float | None = None) -> None:
         """Advance until no event is left, or through the absolute time ``until`` (seconds):
         events due at ``until`` itself are processed too.
 
-        ``until`` earlier than now is refused with a clear message rather than SimPy's.
+        ``until`` must be finite, not in the past and at most
+        :data:`~clustersim.limits.MAX_RUN_SECONDS` ahead; a call processes at most
+        :data:`~clustersim.limits.MAX_RUN_EVENTS` events (:mod:`clustersim.limits`).
         """
+        self.start_run()
         if until is None:
-            self.env.run()
+            while self.env.peek() != float("inf"):
+                self.step()
             return
-        if until < self.env.now:
-            raise ValueError(
-                f"until={until} is in the past: simulated time is already {self.env.now:g} s"
-            )
+        until = check_until(until, self.now)
+        # Events due at ``until`` itself are processed too, so that a snapshot taken at
+        # ``until`` shows what happened at that instant (a node marked NotReady at 80 s is
+        # NotReady in the snapshot at 80 s).
+        while self.env.peek() <= until:
+            self.step()
         if until > self.env.now:
-            self.env.run(until=until)
-        # SimPy stops *before* the events due at ``until`` itself; process them too, so that a
-        # snapshot taken at ``until`` shows what happened at that instant (a node marked
-        # NotReady at 80 s is NotReady in the snapshot at 80 s).
-        while self.env.peek() == until:
-            self.env.step()
+            self.env.run(until=until)      # nothing is due before: this only moves time on

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from clustersim.limits import MAX_BUCKETS, check_count
+
 __all__ = ["RequestStream"]
 
 
@@ -31,12 +33,14 @@ class RequestStream:
     def buckets(self, width: float = 1.0) -> list[dict[str, float]]:
         """Served and failed counts per time bucket of ``width`` seconds, from ``start`` to
         ``stop`` (or the last request): ``[{"start", "end", "served", "failed"}, …]``."""
-        if width <= 0:
-            raise ValueError(f"bucket width must be > 0 seconds, got {width}")
+        if isinstance(width, bool) or not isinstance(width, int | float) or not width > 0:
+            raise ValueError(f"bucket width must be a number > 0 seconds, got {width!r}")
         if not self.records:
             return []
         end = self.stop if self.stop is not None else self.records[-1][0]
         count = max(1, int((end - self.start) / width + 0.999999))
+        check_count(count, MAX_BUCKETS, f"the number of {width:g}-second buckets",
+                    "clustersim.limits.MAX_BUCKETS; choose a wider bucket")
         rows = [{"start": self.start + i * width, "end": self.start + (i + 1) * width,
                  "served": 0, "failed": 0} for i in range(count)]
         for time, served, _pod in self.records:

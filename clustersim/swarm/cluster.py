@@ -20,6 +20,7 @@ The scheduler runs 50 ms after a change (swarmkit debounces commits by ``commitD
 from __future__ import annotations
 
 import string
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ from typing import Any
 
 import simpy
 
+from clustersim.limits import check_nodes, check_replicas
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.node import Node
 from clustersim.sim import Clock, EventLog, NodeState, Snapshot
@@ -104,12 +106,13 @@ class SwarmCluster:
         if not all(isinstance(n, Node) for n in nodes):
             raise ValueError("SwarmCluster takes clustersim.Node objects, "
                              "e.g. Node.many(3, cpu=2, memory='4Gi', role='worker')")
-        names = [n.name for n in nodes]
-        duplicates = sorted({n for n in names if names.count(n) > 1})
+        names = Counter(n.name for n in nodes)
+        duplicates = sorted(name for name, count in names.items() if count > 1)
         if duplicates:
             raise ValueError(f"node names must be unique; repeated: {', '.join(duplicates)}")
         if not nodes:
             raise ValueError("a swarm needs at least one node")
+        check_nodes(len(nodes))
         self.clock = Clock(seed)
         self.events = EventLog("swarm")
         self._nodes = {n.name: NodeRecord(n.copy(), n.availability) for n in nodes}
@@ -400,6 +403,7 @@ class SwarmCluster:
                 raise SwarmError(f"{name}: replicas can only be used with replicated mode")
             if not isinstance(replicas, int) or replicas < 0:
                 raise SwarmError(f"{name}: replicas must be a whole number ≥ 0, got {replicas!r}")
+            check_replicas(replicas, f"{name}: replicas")
             changes["replicas"] = replicas
         if constraints is not None:
             changes["constraints"] = tuple(parse_constraints(constraints))
@@ -610,8 +614,9 @@ class SwarmCluster:
             return
         env = self.clock.env
         limit = env.now + SETTLE_LIMIT
+        self.clock.start_run()
         while env.peek() <= min(limit, env.now + SETTLE_LIMIT):
-            env.step()
+            self.clock.step()
 
     def tasks(self, service: str | None = None, *, history: bool = False) -> list[Task]:
         """The current tasks (desired state RUNNING or READY), as ``docker service ps -f

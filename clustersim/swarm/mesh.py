@@ -26,6 +26,7 @@ from collections.abc import Generator, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from clustersim.limits import check_rate
 from clustersim.swarm.errors import SwarmError
 from clustersim.swarm.spec import PortConfig, ServiceSpec
 from clustersim.swarm.tasks import TaskState
@@ -178,8 +179,9 @@ class RoutingMesh:
         """Send ``rate`` requests per second for ``duration`` seconds from now, each to a node
         drawn from ``nodes`` (default: all) by the cluster's seeded generator. Returns a
         :class:`Traffic` that fills in as :meth:`SwarmCluster.run` advances the clock."""
-        if rate <= 0 or duration < 0:
-            raise ValueError(f"rate must be > 0 and duration ≥ 0, got {rate} and {duration}")
+        rate = check_rate(rate)
+        if not duration >= 0:
+            raise ValueError(f"duration must be ≥ 0 s, got {duration}")
         targets = list(nodes) if nodes is not None else self.cluster.node_names()
         for name in targets:
             self.cluster.node_record(name)

@@ -25,6 +25,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
+from clustersim.limits import LimitError, check_replicas
 from clustersim.manifests import ManifestError
 from clustersim.swarm.constraints import Constraint, parse_constraint
 from clustersim.swarm.errors import stack_error
@@ -319,6 +320,10 @@ def service_spec(stack: str | None, name: str, raw: Any, where: str) -> ServiceS
     mode = _choice(deploy.get("mode", "replicated"), f"{where}.deploy.mode",
                    ("replicated", "global"))
     replicas = _int(deploy.get("replicas", 1), f"{where}.deploy.replicas")
+    try:
+        check_replicas(replicas, f"{where}.deploy.replicas")
+    except LimitError as err:
+        raise stack_error(str(err)) from None
     if mode == "global" and "replicas" in deploy:
         raise stack_error(f"{where}.deploy: replicas can only be used with replicated mode")
     return ServiceSpec(

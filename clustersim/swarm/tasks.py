@@ -57,7 +57,14 @@ class TaskState(StrEnum):
             return self.value == other.upper()
         return NotImplemented
 
+    def __ne__(self, other: object) -> bool:
+        # str.__ne__ would compare case-sensitively: RUNNING != "running" must be False
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
     def __hash__(self) -> int:
+        # the hash of the upper-case name: a set or dict of states finds "RUNNING" (and the
+        # state itself); no hash can also match every other spelling, which equality accepts
         return hash(self.value)
 
     def __lt__(self, other: object) -> bool:

@@ -14,7 +14,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from clustersim.manifests import ManifestError, load_manifests
+from clustersim.manifests import load_manifests
+from clustersim.messages import describe_error
 from clustersim.schemas import KUBERNETES_VERSION
 from clustersim.translate.compose import stack_to_kubernetes
 from clustersim.translate.marathon import marathon_to_kubernetes
@@ -39,12 +40,13 @@ def main(argv: list[str] | None = None) -> int:
             result = stack_to_kubernetes(specs[0], node_labels=labels)
         else:
             result = marathon_to_kubernetes(specs)
-    except (ManifestError, ValueError, OSError) as err:
-        print(f"error: {err}", file=sys.stderr)
+        text = result.yaml()
+        problems = result.validate(args.kubernetes_version)
+    except Exception as err:  # one line on standard error, never a traceback
+        print(f"error: {describe_error(err)}", file=sys.stderr)
         return 2
-    sys.stdout.write(result.yaml())
+    sys.stdout.write(text)
     print(result.report(), file=sys.stderr)
-    problems = result.validate(args.kubernetes_version)
     for problem in problems:
         print(f"schema: {problem}", file=sys.stderr)
     return 1 if problems else 0

@@ -26,6 +26,7 @@ from plotly.subplots import make_subplots
 
 from clustersim.sim.snapshot import Snapshot
 from clustersim.viz.palette import OKABE_ITO, base_layout
+from clustersim.viz.text import escape
 
 __all__ = [
     "DOWN_STATUSES",
@@ -107,7 +108,7 @@ def mark_layout(marks: Sequence[Sequence[tuple[float, str]]],
                            "y0": 0, "y1": 1, "yref": f"y{suffix} domain",
                            "line": {"dash": "dot", "color": "#555555", "width": 1.5}})
             notes.append({"x": time, "xref": f"x{suffix}", "y": 1, "yref": f"y{suffix} domain",
-                          "text": text, "showarrow": False, "xanchor": "left",
+                          "text": escape(text), "showarrow": False, "xanchor": "left",
                           "yanchor": "top", "font": {"size": 11}})
     for index, level in enumerate(levels):
         if level is not None:
@@ -177,7 +178,7 @@ def capacity_panels(
     labels = list(series)
     data, top = capacity_traces(series, lines)
     fig = make_subplots(rows=len(labels), cols=1, shared_xaxes=True, vertical_spacing=0.08,
-                        subplot_titles=labels)
+                        subplot_titles=[escape(label) for label in labels])
     for index, trace in enumerate(data):
         row, name = index // len(lines) + 1, lines[index % len(lines)]
         text, colour, dash = _LINES[name]
@@ -185,14 +186,15 @@ def capacity_panels(
             **trace, name=text, legendgroup=name, showlegend=row == 1, mode="lines",
             line={"shape": "hv", "color": colour, "dash": dash, "width": 2.5},
             uid=f"capacity-{row}-{name}",
-            hovertemplate=f"{labels[row - 1]}<br>t = %{{x}} s: %{{y}} {text}<extra></extra>",
+            hovertemplate=(f"{escape(labels[row - 1])}<br>t = %{{x}} s: %{{y}} {text}"
+                           "<extra></extra>"),
         ), row=row, col=1)
     add_marks(fig, [(marks or {}).get(label, ()) for label in labels],
               [desired] * len(labels))
     fig.update_yaxes(title_text="tasks", rangemode="tozero", range=[0, top + 1.5])
     fig.update_xaxes(title_text="simulated time (s)", row=len(labels), col=1)
     height = 170 + 190 * len(labels)
-    fig.update_layout(**base_layout(title, margin=MARGIN), height=height,
+    fig.update_layout(**base_layout(escape(title), margin=MARGIN), height=height,
                       legend=legend_below(height))
     return fig
 

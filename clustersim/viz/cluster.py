@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from html import escape
 
 import plotly.graph_objects as go
 
 from clustersim.sim.snapshot import Snapshot
 from clustersim.viz.palette import base_layout, color_for
+from clustersim.viz.text import escape
 
 __all__ = ["cluster_animation", "cluster_map", "owner_colors"]
 
@@ -57,7 +57,8 @@ def _traces(snapshot: Snapshot, resource: str, colors: dict[str, str]) -> list[g
                 + "<br>".join(listed[:_HOVER_TASKS]) + more
             )
         traces.append(go.Bar(
-            x=columns, y=[amount[owner][c] for c in columns], name=owner,
+            x=[escape(c) for c in columns], y=[amount[owner][c] for c in columns],
+            name=escape(owner),
             marker_color=colors[owner], hovertext=hover, hoverinfo="text",
         ))
     capacity = [getattr(n, resource) / scale for n in snapshot.nodes] + [None]
@@ -65,7 +66,7 @@ def _traces(snapshot: Snapshot, resource: str, colors: dict[str, str]) -> list[g
               f"{_UNITS[resource][0]}, used {getattr(n, resource + '_used') / scale:g}"
               for n in snapshot.nodes] + [""]
     traces.append(go.Scatter(
-        x=columns, y=capacity, mode="markers", name="capacity",
+        x=[escape(c) for c in columns], y=capacity, mode="markers", name="capacity",
         marker={"symbol": "line-ew-open", "size": 28, "color": "#000000",
                 "line": {"width": 3, "color": "#000000"}},
         hovertext=status, hoverinfo="text",
@@ -74,10 +75,12 @@ def _traces(snapshot: Snapshot, resource: str, colors: dict[str, str]) -> list[g
 
 
 def _layout(snapshot: Snapshot, resource: str, title: str | None) -> dict:
-    down = [n.name for n in snapshot.nodes if n.status not in ("Ready", "active", "Active")]
+    down = [escape(n.name) for n in snapshot.nodes
+            if n.status not in ("Ready", "active", "Active")]
     subtitle = f" (not ready: {', '.join(down)})" if down else ""
     return base_layout(
-        title or f"{snapshot.system} cluster at t = {snapshot.time:g} s{subtitle}",
+        escape(title) if title else f"{snapshot.system} cluster at t = {snapshot.time:g} s"
+        + subtitle,
         barmode="stack",
         xaxis_title="node",
         yaxis_title=_UNITS[resource][0],

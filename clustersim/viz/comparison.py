@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 from clustersim.decision import Recommendation, preset_weights, rank
 from clustersim.features import LEVEL_LABELS, Cell, FeatureMatrix, load_features
 from clustersim.viz.palette import OKABE_ITO, base_layout, color_for
+from clustersim.viz.text import escape
 
 __all__ = ["STYLE", "comparison_html", "decision_figure", "ranking_html"]
 
@@ -50,11 +51,6 @@ _BACKTICKS = re.compile(r"`([^`]+)`")
 def _text(value: str) -> str:
     """Escape a string from the data; then turn `code` spans into <code> elements."""
     return _BACKTICKS.sub(r"<code>\1</code>", html.escape(value))
-
-
-def _plain(value: str) -> str:
-    """Escape a string for plotly, whose labels and hover texts read a subset of HTML."""
-    return html.escape(value, quote=False)
 
 
 def _attr(value: str) -> str:
@@ -218,7 +214,7 @@ def decision_figure(
     presets = list(matrix.presets)
     recs = {p: rank(preset_weights(p, matrix), sys_ids, matrix) for p in presets}
     labels = [
-        _plain(matrix.systems[s].name) + ("<br>(retired)" if matrix.systems[s].retired else "")
+        escape(matrix.systems[s].name) + ("<br>(retired)" if matrix.systems[s].retired else "")
         for s in sys_ids
     ]
 
@@ -230,8 +226,8 @@ def decision_figure(
             c = result.contributions[crit_index]
             xs.append(round(100 * c.points / result.possible, 2))
             hover.append(
-                f"{_plain(result.name)}: {_plain(c.name)}<br>weight {c.weight} × score "
-                f"{c.score} = {c.points} points<br>{_plain(c.why)}"
+                f"{escape(result.name)}: {escape(c.name)}<br>weight {c.weight} × score "
+                f"{c.score} = {c.points} points<br>{escape(c.why)}"
             )
         return xs, hover
 
@@ -241,15 +237,15 @@ def decision_figure(
     for i, criterion in enumerate(criteria):
         xs, hover = segments(first, i)
         fig.add_trace(go.Bar(
-            y=labels, x=xs, orientation="h", name=_plain(criterion.name), hovertext=hover,
+            y=labels, x=xs, orientation="h", name=escape(criterion.name), hovertext=hover,
             hoverinfo="text", marker={"color": color_for(i), "pattern": _pattern(i)},
         ))
 
     def title(preset: str) -> str:
         rec = recs[preset]
-        best = _plain(rec.recommended.name) if rec.recommended else "none (all retired)"
-        text = f"<b>{_plain(matrix.presets[preset].name)}</b>: recommended {best}"
-        retired = [_plain(matrix.systems[s].name) for s in sys_ids if s in matrix.retired()]
+        best = escape(rec.recommended.name) if rec.recommended else "none (all retired)"
+        text = f"<b>{escape(matrix.presets[preset].name)}</b>: recommended {best}"
+        retired = [escape(matrix.systems[s].name) for s in sys_ids if s in matrix.retired()]
         if retired:
             text += (f"<br><sup>{', '.join(retired)}: retired whatever the weights; "
                      "plan a migration</sup>")
@@ -259,7 +255,7 @@ def decision_figure(
     for preset in presets:
         data = [segments(preset, i) for i in range(len(criteria))]
         buttons.append({
-            "label": _plain(matrix.presets[preset].name),
+            "label": escape(matrix.presets[preset].name),
             "method": "update",
             "args": [
                 {"x": [d[0] for d in data], "hovertext": [d[1] for d in data]},

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from clustersim.capacity import pods_that_fit
 from clustersim.node import Node
 from clustersim.viz.palette import base_layout, color_for
+from clustersim.viz.text import escape
 
 __all__ = ["fit_figure", "fit_trace"]
 
@@ -21,17 +22,17 @@ def fit_trace(nodes: Sequence[Node], cpu_millis: int, memory: str) -> go.Bar:
     """One bar per node: copies of a ``cpu_millis``/``memory`` workload that fit on it."""
     counts = [pods_that_fit(n, f"{cpu_millis}m", memory) for n in nodes]
     hover = [
-        f"{n.name}: {c} copies fit<br>node has {n.cpu_millis} m CPU, "
+        f"{escape(n.name)}: {c} copies fit<br>node has {n.cpu_millis} m CPU, "
         f"{n.memory_bytes / 2**30:g} GiB memory, room for {n.max_pods} pods"
         for n, c in zip(nodes, counts, strict=True)
     ]
     return go.Bar(
-        x=[n.name for n in nodes],
+        x=[escape(n.name) for n in nodes],
         y=counts,
         marker_color=color_for(0),
         hovertext=hover,
         hoverinfo="text",
-        name=f"{cpu_millis}m CPU, {memory}",
+        name=escape(f"{cpu_millis}m CPU, {memory}"),
     )
 
 
@@ -52,7 +53,7 @@ def fit_figure(nodes: Sequence[Node], cpu_steps: Sequence[int], memory: str) -> 
     ]
     most = max(max(t.y) for t in traces)
     fig.update_layout(
-        **base_layout(f"Copies of a pod that fit on each node (memory request {memory})"),
+        **base_layout(escape(f"Copies of a pod that fit on each node (memory request {memory})")),
         xaxis_title="node",
         yaxis_title="copies that fit",
         yaxis_range=[0, most * 1.1 + 1],

@@ -10,12 +10,12 @@ resources, instances and dependencies.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
 from typing import Any
 
 import plotly.graph_objects as go
 
 from clustersim.viz.palette import base_layout, color_for
+from clustersim.viz.text import escape
 
 __all__ = ["group_tree", "plan_steps_by_app"]
 
@@ -62,16 +62,18 @@ def group_tree(group: dict[str, Any], plan: Sequence[Sequence[dict[str, Any]]] |
         colors.append(color_for(step - 1) if step else "#ffffff")
         deps = ", ".join(spec.get("dependencies", [])) or "none"
         hover.append(
-            f"app {escape(rid)}<br>instances: {spec.get('instances', 1)}, "
-            f"cpus: {spec.get('cpus', '-')}, mem: {spec.get('mem', '-')} MiB<br>"
+            f"app {escape(rid)}<br>instances: {escape(spec.get('instances', 1))}, "
+            f"cpus: {escape(spec.get('cpus', '-'))}, mem: {escape(spec.get('mem', '-'))} MiB<br>"
             f"dependencies: {escape(deps)}"
             + (f"<br>plan: step {step}, {escape(action)}" if step else "")
         )
     fig = go.Figure(go.Icicle(
-        ids=[r["id"] for r in rows], parents=[r["parent"] for r in rows], labels=labels,
+        ids=[escape(r["id"]) for r in rows], parents=[escape(r["parent"]) for r in rows],
+        labels=labels,
         marker={"colors": colors, "line": {"color": "#333333", "width": 1}},
         hovertext=hover, hoverinfo="text", tiling={"orientation": "v"}, root_color=_GROUP_COLOR,
     ))
     subtitle = " (colour: deployment step)" if plan else ""
-    fig.update_layout(**base_layout(title + subtitle, margin={"l": 10, "r": 10, "t": 60, "b": 10}))
+    fig.update_layout(**base_layout(escape(title) + subtitle,
+                                    margin={"l": 10, "r": 10, "t": 60, "b": 10}))
     return fig

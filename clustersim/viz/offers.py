@@ -10,12 +10,12 @@ framework used.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from html import escape
 from typing import Any
 
 import plotly.graph_objects as go
 
 from clustersim.viz.palette import OKABE_ITO, base_layout
+from clustersim.viz.text import escape
 
 __all__ = ["offer_flow"]
 
@@ -45,7 +45,8 @@ def offer_flow(offers: Iterable[Any], title: str = "Resource offers") -> go.Figu
         if not chosen:
             continue
         fig.add_trace(go.Scatter(
-            x=[r["time"] for r in chosen], y=[r["framework"] for r in chosen], mode="markers",
+            x=[r["time"] for r in chosen], y=[escape(r["framework"]) for r in chosen],
+            mode="markers",
             name=outcome, marker={"color": color, "symbol": symbol, "size": 10,
                                   "line": {"width": 1, "color": color}},
             hovertext=[
@@ -59,7 +60,7 @@ def offer_flow(offers: Iterable[Any], title: str = "Resource offers") -> go.Figu
             hoverinfo="text",
         ))
     frameworks = sorted({r["framework"] for r in records})
-    fig.update_layout(**base_layout(title), xaxis_title="simulated time (s)",
+    fig.update_layout(**base_layout(escape(title)), xaxis_title="simulated time (s)",
                       yaxis_title="framework", legend_title_text="outcome",
                       height=max(280, 120 + 50 * len(frameworks)))
     return fig

@@ -10,7 +10,6 @@ lab uses it to show a stateful task pinned to its machine or coming back elsewhe
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from html import escape
 from typing import Any
 
 import plotly.graph_objects as go
@@ -19,6 +18,7 @@ from plotly.subplots import make_subplots
 from clustersim.sim.snapshot import Snapshot
 from clustersim.viz.capacity import DOWN_STATUSES, MARGIN, add_marks, legend_below
 from clustersim.viz.palette import OKABE_ITO, base_layout
+from clustersim.viz.text import escape
 
 __all__ = ["WAITING", "placement_over_time", "placement_traces"]
 
@@ -38,7 +38,7 @@ def _points(snapshots: Sequence[Snapshot], owner: str):
             up = task.ready and task.node is not None and task.node not in down
             target = serving if up else idle
             target[0].append(snapshot.time)
-            target[1].append(row)
+            target[1].append(escape(row))
             where = "machine down" if task.node in down else task.state
             target[2].append(f"t = {snapshot.time:g} s<br>{escape(task.name)} on "
                              f"{escape(row)}<br>{escape(str(where))}"
@@ -68,12 +68,12 @@ def placement_over_time(series: Mapping[str, tuple[Sequence[Snapshot], str]],
     labels = list(series)
     data = placement_traces(series)
     fig = make_subplots(rows=len(labels), cols=1, shared_xaxes=True, vertical_spacing=0.1,
-                        subplot_titles=labels)
+                        subplot_titles=[escape(label) for label in labels])
     for row, label in enumerate(labels, start=1):
         snapshots = series[label][0]
         if not snapshots:
             raise ValueError(f"{label}: no snapshots to draw")
-        nodes = [n.name for n in snapshots[0].nodes]
+        nodes = [escape(n.name) for n in snapshots[0].nodes]
         pair = data[2 * (row - 1):2 * row]
         for name, trace, marker in (
                 ("serving", pair[0], {"color": OKABE_ITO[2], "size": 9, "symbol": "square"}),
@@ -87,6 +87,6 @@ def placement_over_time(series: Mapping[str, tuple[Sequence[Snapshot], str]],
     add_marks(fig, [(marks or {}).get(label, ()) for label in labels])
     fig.update_xaxes(title_text="simulated time (s)", row=len(labels), col=1)
     height = 170 + 200 * len(labels)
-    fig.update_layout(**base_layout(title, margin=MARGIN), height=height,
+    fig.update_layout(**base_layout(escape(title), margin=MARGIN), height=height,
                       legend=legend_below(height))
     return fig

@@ -10,11 +10,11 @@ series; hover gives the counts behind each point.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from html import escape
 
 import plotly.graph_objects as go
 
 from clustersim.viz.palette import base_layout, color_for
+from clustersim.viz.text import escape
 
 __all__ = ["failed_share_figure"]
 
@@ -60,7 +60,7 @@ def failed_share_figure(series: Mapping[str, Sequence[Mapping[str, float]]],
                        "yref": "paper", "line": {"color": "#D55E00", "dash": "dot"}})
         notes.append({"x": time, "y": 1, "yref": "paper", "text": escape(text),
                       "showarrow": False, "xanchor": "left", "yanchor": "bottom"})
-    fig.update_layout(**base_layout(title), xaxis_title="simulated time (s)",
+    fig.update_layout(**base_layout(escape(title)), xaxis_title="simulated time (s)",
                       yaxis_title="requests failed (%)", yaxis_range=[-2, 102],
                       shapes=shapes, annotations=notes, legend_title_text="system")
     return fig

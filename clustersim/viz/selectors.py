@@ -11,13 +11,13 @@ works in the static book). Matching follows Kubernetes exactly through
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from html import escape
 from typing import Any
 
 import plotly.graph_objects as go
 
 from clustersim.kubernetes.objects import selector_matches
 from clustersim.viz.palette import base_layout
+from clustersim.viz.text import escape
 
 __all__ = ["describe_selector", "selector_view"]
 

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from clustersim.sim.snapshot import Snapshot
 from clustersim.viz.palette import base_layout, color_for
+from clustersim.viz.text import escape
 
 __all__ = ["ready_counts", "serving_over_time"]
 
@@ -34,13 +35,13 @@ def serving_over_time(
     for index, (label, (snapshots, owner)) in enumerate(series.items()):
         counts = ready_counts(snapshots, owner)
         fig.add_trace(go.Scatter(
-            x=[s.time for s in snapshots], y=counts, name=label, mode="lines+markers",
+            x=[s.time for s in snapshots], y=counts, name=escape(label), mode="lines+markers",
             line={"shape": "hv", "color": color_for(index)},
-            hovertemplate=f"{label}<br>t = %{{x}} s: %{{y}} ready<extra></extra>",
+            hovertemplate=f"{escape(label)}<br>t = %{{x}} s: %{{y}} ready<extra></extra>",
         ))
     if target is not None:
         fig.add_hline(y=target, line_dash="dash", line_color="#555555",
                       annotation_text=f"target {target:g}", annotation_position="top left")
-    fig.update_layout(**base_layout(title), xaxis_title="simulated time (s)",
+    fig.update_layout(**base_layout(escape(title)), xaxis_title="simulated time (s)",
                       yaxis_title="tasks ready", yaxis_rangemode="tozero")
     return fig

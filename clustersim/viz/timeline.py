@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from html import escape
 
 import plotly.graph_objects as go
 
 from clustersim.sim.events import Event
 from clustersim.viz.palette import OKABE_ITO, base_layout
+from clustersim.viz.text import escape
 
 __all__ = ["event_timeline"]
 
@@ -48,7 +48,7 @@ def event_timeline(events: Iterable[Event], title: str = "Events", max_per_reaso
             shown = listed[::step]
             note = f" (1 of every {step} shown)" if step > 1 else ""
             xs += [e.time for e in shown]
-            ys += [reason] * len(shown)
+            ys += [escape(reason)] * len(shown)
             texts += [
                 f"t = {e.time:g} s · {escape(e.object)}<br>{escape(e.message)}{note}" for e in shown
             ]
@@ -58,8 +58,8 @@ def event_timeline(events: Iterable[Event], title: str = "Events", max_per_reaso
                 marker={"color": _COLORS.get(event_type, OKABE_ITO[7]),
                         "symbol": _SYMBOLS.get(event_type, "circle"), "size": 9},
             ))
-    order = sorted(first_seen, key=lambda reason: (first_seen[reason], reason))
-    fig.update_layout(**base_layout(title), xaxis_title="simulated time (s)",
+    order = [escape(r) for r in sorted(first_seen, key=lambda r: (first_seen[r], r))]
+    fig.update_layout(**base_layout(escape(title)), xaxis_title="simulated time (s)",
                       yaxis_title="reason", legend_title_text="type",
                       height=max(300, 60 + 28 * len(order)))
     # first reason at the top: plotly draws the first category at the bottom

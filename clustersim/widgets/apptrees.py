@@ -16,7 +16,6 @@ import copy
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from html import escape
 from typing import Any
 
 import ipywidgets as widgets
@@ -26,6 +25,7 @@ from clustersim.examples import example_text
 from clustersim.marathon import deployment_plan
 from clustersim.viz.groups import group_tree
 from clustersim.viz.renderer import figure_html
+from clustersim.viz.text import escape
 from clustersim.widgets.base import LiveApp, error_html
 
 __all__ = [
@@ -108,7 +108,7 @@ def plan_html(plan: Sequence[Sequence[dict[str, Any]]]) -> str:
     for step in plan:
         actions = "; ".join(
             f"{escape(a['action'])} {escape(a['app'])}"
-            + (f" → {a['instances']}" if "instances" in a else "") for a in step)
+            + (f" → {escape(a['instances'])}" if "instances" in a else "") for a in step)
         items.append(f"<li>{actions}</li>")
     return "<p><strong>Deployment plan</strong></p><ol>" + "".join(items) + "</ol>"
 
@@ -149,8 +149,8 @@ def app_tree_explorer(group: Mapping[str, Any] | None = None,
         try:
             target, plan = _state(base, chosen, float(factor.value), bool(start.value),
                                   scaled)
-        except ValueError as err:
-            plan_box.value = error_html(str(err))
+        except Exception as err:  # whatever a control causes shows inline
+            plan_box.value = error_html(err)
             return
         fresh = group_tree(target, plan).data[0]
         with chart.batch_update():

@@ -20,6 +20,8 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from clustersim.messages import describe_error
+
 __all__ = ["KERNEL_NOTE", "LiveApp", "error_html"]
 
 KERNEL_NOTE = (
@@ -30,8 +32,10 @@ KERNEL_NOTE = (
 )
 
 
-def error_html(message: str) -> str:
-    """An inline error box for a widget; the message is HTML-escaped."""
+def error_html(problem: str | BaseException) -> str:
+    """An inline error box for a widget: a message, or any exception told in one short line
+    (:func:`clustersim.messages.describe_error`); HTML-escaped."""
+    message = describe_error(problem) if isinstance(problem, BaseException) else problem
     return (
         '<div class="clustersim-error" role="alert" style="border-left:4px solid #b00020;'
         'padding:0.4em 0.8em;background:#fdecea;color:#5f0010;">'

@@ -35,8 +35,8 @@ def comparison_view(
     """
     try:
         return comparison_html(matrix, systems, categories, open_all=open_all, **filters)
-    except ValueError as err:
-        return error_html(str(err))
+    except Exception as err:  # whatever a control causes shows inline
+        return error_html(err)
 
 
 def _reusable(names: Any) -> Any:

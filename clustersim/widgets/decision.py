@@ -30,8 +30,8 @@ def decision_view(
     """The ranking for ``weights`` as HTML, or an inline error box for bad weights or systems."""
     try:
         return ranking_html(rank(weights, systems, matrix))
-    except ValueError as err:
-        return error_html(str(err))
+    except Exception as err:  # whatever a control causes shows inline
+        return error_html(err)
 
 
 def _static(matrix: FeatureMatrix, weights: Mapping[str, int] | None,

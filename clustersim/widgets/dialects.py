@@ -369,8 +369,8 @@ def dialects_explorer(times: Sequence[float] = DEFAULT_TIMES) -> LiveApp:
     def update(_: object = None) -> None:
         try:
             runs = runs_for(int(replicas.value), float(failure.value))
-        except ValueError as err:
-            message.value = error_html(str(err))
+        except Exception as err:  # whatever a control causes shows inline
+            message.value = error_html(err)
             return
         message.value = _summary_html(runs)
         with chart.batch_update():

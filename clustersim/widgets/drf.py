@@ -136,8 +136,8 @@ def drf_explorer(agents: Sequence[Node] | None = None) -> LiveApp:
             outcome = share_cluster(agents, {"A": (a_cpu.value, a_mem.value),
                                              "B": (b_cpu.value, b_mem.value)},
                                     {"B": weight.value})
-        except ValueError as err:
-            message.value = error_html(str(err))
+        except Exception as err:  # whatever a control causes shows inline
+            message.value = error_html(err)
             return
         message.value = f"<p>{_title(outcome)}</p>"
         with chart.batch_update():

@@ -18,7 +18,6 @@ import plotly.graph_objects as go
 
 from clustersim.examples import SYSTEMS, example_path
 from clustersim.explore import Placement, place
-from clustersim.manifests import ManifestError
 from clustersim.viz.cluster import cluster_map
 from clustersim.viz.renderer import figure_html
 from clustersim.widgets.base import LiveApp, error_html
@@ -102,11 +101,13 @@ def manifest_explorer(corpus: str | Path | None = None) -> LiveApp:
         label = choice.value if choice.value != PASTE else "pasted text"
         try:
             placement = place(text.value, name=label)
-        except (ManifestError, ValueError) as err:
-            report.value = error_html(str(err))
+            html_report = placement_html(placement)
+            fresh = cluster_map(placement.snapshot)
+        except Exception as err:  # whatever the text causes shows inline
+            report.value = error_html(err)
+            chart.data = []               # never leave the previous result as if it were this
             return
-        report.value = placement_html(placement)
-        fresh = cluster_map(placement.snapshot)
+        report.value = html_report
         with chart.batch_update():
             chart.data = []
             chart.add_traces(list(fresh.data))

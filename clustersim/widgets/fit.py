@@ -53,8 +53,8 @@ def fit_explorer(
         try:
             summary.value = fit_summary(nodes, cpu.value, mem.value)
             fresh = fit_trace(nodes, cpu.value, mem.value)
-        except ValueError as err:
-            summary.value = error_html(str(err))
+        except Exception as err:  # whatever a control causes shows inline
+            summary.value = error_html(err)
             return
         with chart.batch_update():
             chart.data[0].y = fresh.y

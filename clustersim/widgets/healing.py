@@ -290,8 +290,8 @@ def healing_app() -> LiveApp:
     def update(_: object = None) -> None:
         try:
             done = runs()
-        except ValueError as err:
-            message.value = error_html(str(err))
+        except Exception as err:  # whatever a control causes shows inline
+            message.value = error_html(err)
             return
         chart = box.children[-1]
         labels = [r.label for r in done]

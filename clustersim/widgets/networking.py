@@ -293,8 +293,8 @@ def networking_explorer() -> LiveApp:
     def update(_: object = None) -> None:
         try:
             fresh = [port_fit(mode, int(count.value)) for mode in MODES]
-        except ValueError as err:
-            message.value = error_html(str(err))
+        except Exception as err:  # whatever a control causes shows inline
+            message.value = error_html(err)
             return
         message.value = _reasons_html(fresh)
         with chart.batch_update():

@@ -276,8 +276,8 @@ def storage_app() -> LiveApp:
         try:
             runs = [stateful_run(s, fail=fail.value, act_at=None if never.value else act.value,
                                  zonal=zonal.value, pinned=pinned.value) for s in chosen]
-        except ValueError as err:
-            message.value = error_html(str(err))
+        except Exception as err:  # whatever a control causes shows inline
+            message.value = error_html(err)
             return
         chart = box.children[-1]
         labels = [r.label for r in runs]

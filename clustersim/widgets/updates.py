@@ -298,8 +298,8 @@ def updates_app() -> LiveApp:
             row.layout.display = None if name == system.value else "none"
         try:
             run = rolling_update_run(system.value, strategy(), failing=failing.value)
-        except ValueError as err:
-            message.value = error_html(str(err))
+        except Exception as err:  # whatever a control causes shows inline
+            message.value = error_html(err)
             return
         traces, top = capacity_traces({run.label: (run.snapshots, run.owner)}, _LINES)
         refresh(chart, traces, [_marks(run)], [run.replicas], top + 1.5)

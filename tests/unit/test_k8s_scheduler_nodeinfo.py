@@ -40,6 +40,10 @@ def test_node_object_from_a_clustersim_node():
     manifest = node_object(node)
     assert manifest["metadata"]["labels"] == {
         HOSTNAME_LABEL: "n1",
+        "kubernetes.io/os": "linux",
+        "kubernetes.io/arch": "amd64",
+        "beta.kubernetes.io/os": "linux",
+        "beta.kubernetes.io/arch": "amd64",
         ZONE_LABEL: "eu-1a",
         "disk": "ssd",
     }

@@ -30,3 +30,19 @@ def test_kubernetes_input_and_missing_file_exit_2(capsys):
     assert "needs no translation" in capsys.readouterr().err
     assert main(["/no/such/stack.yml"]) == 2
     assert "cannot be read" in capsys.readouterr().err
+
+
+def test_any_failure_is_one_line_on_stderr(capsys, monkeypatch, tmp_path):
+    """Regression test: errors other than ManifestError, ValueError and OSError escaped as
+    tracebacks."""
+    import clustersim.translate.__main__ as cli
+
+    def broken(*_args, **_kwargs):
+        raise KeyError("spec")
+
+    monkeypatch.setattr(cli, "marathon_to_kubernetes", broken)
+    assert main([str(example_path("marathon"))]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == "error: KeyError: 'spec'\n"
+    assert main([str(tmp_path)]) == 2           # a folder, not a file
+    assert capsys.readouterr().err.count("\n") == 1

@@ -21,7 +21,10 @@ Three control loops of kube-controller-manager, each small here:
   Node that no longer exists are force-deleted after a 40 s quarantine, and Terminating pods
   on a failed node tainted ``node.kubernetes.io/out-of-service`` are force-deleted
   (non-graceful node shutdown,
-  https://kubernetes.io/docs/concepts/cluster-administration/node-shutdown/).
+  https://kubernetes.io/docs/concepts/cluster-administration/node-shutdown/). Once more than
+  ``--terminated-pod-gc-threshold`` (12,500) pods have finished (Succeeded or Failed), the
+  oldest are deleted (``gcTerminated``): this bounds the pods a workload whose containers keep
+  exiting leaves behind (a ReplicaSet replaces failed pods without any backoff).
 
 Simplified: no zone-wide eviction rate limits (``--node-eviction-rate``).
 """
@@ -36,8 +39,11 @@ from clustersim.kubernetes.scheduler.taints import tolerates
 if TYPE_CHECKING:
     from clustersim.kubernetes.cluster import KubernetesCluster
 
-__all__ = ["ORPHAN_QUARANTINE", "NodeLifecycleController", "PodGarbageCollector",
-           "TaintEvictionController"]
+__all__ = ["ORPHAN_QUARANTINE", "TERMINATED_POD_GC_THRESHOLD", "NodeLifecycleController",
+           "PodGarbageCollector", "TaintEvictionController"]
+
+TERMINATED_POD_GC_THRESHOLD = 12_500
+"""kube-controller-manager's ``--terminated-pod-gc-threshold`` default: finished pods kept."""
 
 UNREACHABLE = "node.kubernetes.io/unreachable"
 NOT_READY = "node.kubernetes.io/not-ready"
@@ -162,6 +168,12 @@ class PodGarbageCollector:
     def collect(self) -> None:
         cluster = self.cluster
         nodes = set(cluster.node_names())
+        finished = [p for p in cluster.list("Pod")
+                    if (p.get("status") or {}).get("phase") in ("Succeeded", "Failed")]
+        if len(finished) > TERMINATED_POD_GC_THRESHOLD:
+            finished.sort(key=lambda p: p["metadata"]["creationTimestamp"])   # oldest first
+            for pod in finished[:len(finished) - TERMINATED_POD_GC_THRESHOLD]:
+                cluster.remove_pod(pod)
         for pod in cluster.list("Pod"):
             node = pod["spec"].get("nodeName")
             if not node:

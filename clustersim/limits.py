@@ -1,0 +1,134 @@
+"""The simulator's limits: how large an input it accepts before it refuses with a clear message.
+
+A few lines of manifest can ask for a billion replicas or a simulated century; a real control
+plane would accept some of them and then stall, and a notebook would hang. Each limit below is
+sized so that every lab, every exercise and the largest cluster Kubernetes documents as tested
+(5,000 nodes, 150,000 pods: https://kubernetes.io/docs/setup/best-practices/cluster-large/)
+fit with room to spare, and says why it is where it is. A refusal raises :class:`LimitError`,
+a ``ValueError`` whose message names the limit, its value and what to do.
+
+The manifest loader (:mod:`clustersim.manifests`) has its own input bounds (document size,
+aliases, port ranges); these are the simulators'.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+__all__ = [
+    "MAX_AFFINITY_TERMS",
+    "MAX_BUCKETS",
+    "MAX_ECHO_CHARS",
+    "MAX_NODES",
+    "MAX_REPLICAS",
+    "MAX_REQUEST_RATE",
+    "MAX_RUN_EVENTS",
+    "MAX_RUN_SECONDS",
+    "LimitError",
+    "check_count",
+    "check_nodes",
+    "check_rate",
+    "check_replicas",
+    "check_until",
+]
+
+MAX_NODES = 50_000
+"""Nodes (Kubernetes), nodes (Swarm) or agents (Mesos) in one simulated cluster: ten times the
+5,000 nodes Kubernetes documents as its tested envelope. Building a cluster is linear in its
+nodes (5 to 7 s for 40,000 Kubernetes nodes on one core, ``benchmarks/cluster_build.py``);
+beyond this every scheduling pass over the nodes takes seconds."""
+
+MAX_REPLICAS = 150_000
+"""Replicas of one workload (``spec.replicas`` of a Deployment, ReplicaSet, StatefulSet,
+ReplicationController or Job ``parallelism``/``completions``; Swarm ``replicas``; Marathon
+``instances``): the 150,000 pods Kubernetes documents as the most a tested cluster holds. The
+API server itself accepts any int32 and would then create pods for hours; the simulator creates
+every pod object in memory, so a billion would never finish."""
+
+MAX_REQUEST_RATE = 10_000.0
+"""Requests per second of one simulated request stream. Each request is one simulated event,
+and a run is capped at :data:`MAX_RUN_EVENTS`; the labs send tens per second."""
+
+MAX_BUCKETS = 100_000
+"""Time buckets that ``RequestStream.buckets(width)`` returns: a width so small that the span
+would need more rows than this is refused rather than allocating gigabytes (a chart cannot show
+more than a few thousand bars anyway)."""
+
+MAX_RUN_SECONDS = 7 * 86_400.0
+"""Simulated seconds one ``run(until=...)`` call may advance: a week. The labs run minutes; a
+week covers daily and weekly CronJob schedules. Periodic work (CronJob schedules, Mesos
+allocation rounds every second, request streams) is simulated period by period, so
+``until=1e12`` would never return; call ``run`` again to go further."""
+
+MAX_RUN_EVENTS = 1_000_000
+"""Simulated events one ``run()`` call may process: 40 s to a few minutes of computing (about
+25,000 events per second on an idle core, 5,000 on a busy one: ``benchmarks/run_cost.py``).
+A week of an idle Mesos cluster (an allocation round every second, 630,000 events) fits; it
+stops a run within :data:`MAX_RUN_SECONDS` that is so busy (a CronJob every minute with many
+pods, fast request streams) that it would take many minutes. The labs process a few thousand
+events per run."""
+
+MAX_AFFINITY_TERMS = 100
+"""Terms in one pod's node affinity, pod affinity or pod anti-affinity (required and preferred
+together). Every term is evaluated against every node, and each pod (anti-)affinity term against
+every pod, for each pod scheduled; real manifests carry one to a handful. The API server sets no
+such limit (only the object's 1.5 MiB size does), so this one is the simulator's own."""
+
+MAX_ECHO_CHARS = 2_000
+"""Characters of a message that a check, a widget or a command line shows a learner, the
+answer or error it echoes included: a long paragraph (the longest feedback the exercises
+write is well under this), while a 5 MB answer pasted by mistake does not become a 5 MB
+notebook output."""
+
+
+class LimitError(ValueError):
+    """An input exceeds one of the simulator's limits (:mod:`clustersim.limits`)."""
+
+
+def check_count(value: Any, limit: int, what: str, why: str) -> None:
+    """Refuse ``value`` (a count such as replicas or nodes) above ``limit``, saying why."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > limit:
+        raise LimitError(f"{what} is {value:,}, above the simulator's limit of {limit:,} "
+                         f"({why}); ask for fewer")
+
+
+def check_nodes(count: int) -> None:
+    """Refuse a cluster of more than :data:`MAX_NODES` nodes or agents."""
+    check_count(count, MAX_NODES, "the number of nodes", "ten times the 5,000 nodes "
+                "Kubernetes documents as tested; clustersim.limits.MAX_NODES")
+
+
+def check_replicas(value: Any, what: str) -> None:
+    """Refuse a replica or instance count above :data:`MAX_REPLICAS`."""
+    check_count(value, MAX_REPLICAS, what, "the 150,000 pods Kubernetes documents for its "
+                "largest tested cluster; clustersim.limits.MAX_REPLICAS")
+
+
+def check_rate(rate: Any) -> float:
+    """A request rate per second: a finite number > 0, at most :data:`MAX_REQUEST_RATE`."""
+    if isinstance(rate, bool) or not isinstance(rate, int | float) or not rate > 0 \
+            or math.isinf(rate):
+        raise ValueError(f"request rate must be a number > 0 per second, got {rate!r}")
+    check_count(rate, MAX_REQUEST_RATE, "the request rate per second", "each request is one "
+                "simulated event; clustersim.limits.MAX_REQUEST_RATE")
+    return float(rate)
+
+
+def check_until(until: Any, now: float) -> float:
+    """``until`` for ``run``: a finite number of seconds, not in the past, at most
+    :data:`MAX_RUN_SECONDS` ahead of ``now``. Returns it as a float."""
+    if isinstance(until, bool) or not isinstance(until, int | float):
+        raise ValueError(f"until must be a time in seconds (a number), got {until!r}")
+    if math.isnan(until) or math.isinf(until):
+        raise ValueError(f"until must be a finite time in seconds, got {until}: periodic work "
+                         "(CronJobs, allocation rounds, request streams) never ends, so run() "
+                         "would never return; give the time to stop at")
+    if until < now:
+        raise ValueError(f"until={until:g} is in the past: simulated time is already {now:g} s")
+    if until - now > MAX_RUN_SECONDS:
+        raise LimitError(f"run(until={until:g}) would simulate {until - now:,.0f} s, above the "
+                         f"simulator's limit of {MAX_RUN_SECONDS:,.0f} s (a week) per call "
+                         "(clustersim.limits.MAX_RUN_SECONDS): periodic work is simulated "
+                         "period by period; run a shorter span, or call run() again")
+    return float(until)

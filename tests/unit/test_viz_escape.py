@@ -1,0 +1,114 @@
+"""Every view escapes the names it draws: plotly renders a subset of HTML (links, styled
+spans, bold) in legends, axes, hover texts, titles and annotations, and a name from a manifest
+is text. Each view gets a hostile name everywhere a name can go; no text field of the figure
+may carry its markup, and the escaped name must be there (the name did reach the figure)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import plotly.graph_objects as go
+import pytest
+
+from clustersim import Node
+from clustersim.sim import Event, NodeState, Snapshot, TaskState
+from clustersim.viz.capacity import capacity_panels
+from clustersim.viz.cluster import cluster_animation, cluster_map
+from clustersim.viz.fit import fit_figure
+from clustersim.viz.groups import group_tree
+from clustersim.viz.offers import offer_flow
+from clustersim.viz.placement import placement_over_time
+from clustersim.viz.requests import failed_share_figure
+from clustersim.viz.selectors import selector_view
+from clustersim.viz.serving import serving_over_time
+from clustersim.viz.text import escape
+from clustersim.viz.timeline import event_timeline
+from clustersim.widgets.apptrees import plan_html
+
+HOSTILE = ('<a href="javascript:alert(1)">link</a><span style="font-size:90px">big</span>'
+           "<b>bold</b>%{y}")
+MARKUP = ("<a href", "<span style", "<b>bold", "</b>%{y}", "javascript:alert(1)\">")
+
+
+def _snapshots() -> list[Snapshot]:
+    node = NodeState(name=HOSTILE, cpu=4, memory=2**33, cpu_used=1, memory_used=2**30,
+                     zone=HOSTILE, status="NotReady", labels={HOSTILE: HOSTILE})
+    task = TaskState(name=HOSTILE, owner=HOSTILE, node=HOSTILE, state=HOSTILE, cpu=1,
+                     memory=2**30, ready=True)
+    return [Snapshot("kubernetes", t, (node,), (task,)) for t in (0.0, 10.0)]
+
+
+def _series() -> dict[str, tuple[list[Snapshot], str]]:
+    return {HOSTILE: (_snapshots(), HOSTILE)}
+
+
+def _offer(outcome: str) -> dict[str, Any]:
+    return {"offer_id": HOSTILE, "time": 1.0, "framework": HOSTILE, "hostname": HOSTILE,
+            "cpus": 1.0, "mem": 128.0, "outcome": outcome, "tasks": [HOSTILE],
+            "used_cpus": 1.0, "used_mem": 64.0}
+
+
+GROUP = {"id": "/" + HOSTILE, "dependencies": [HOSTILE],
+         "apps": [{"id": f"/{HOSTILE}/{HOSTILE}", "instances": HOSTILE, "cpus": HOSTILE,
+                   "mem": HOSTILE, "dependencies": [HOSTILE]}]}
+PLAN = [[{"action": HOSTILE, "app": f"/{HOSTILE}/{HOSTILE}", "instances": HOSTILE}]]
+
+VIEWS = {
+    "cluster_map": lambda: cluster_map(_snapshots()[0]),
+    "cluster_map titled": lambda: cluster_map(_snapshots()[0], title=HOSTILE),
+    "cluster_animation": lambda: cluster_animation(_snapshots()),
+    "event_timeline": lambda: event_timeline(
+        [Event(1.0, "kubernetes", HOSTILE, "Warning", HOSTILE, HOSTILE)], title=HOSTILE),
+    "capacity_panels": lambda: capacity_panels(_series(), marks={HOSTILE: [(5.0, HOSTILE)]},
+                                               title=HOSTILE),
+    "serving_over_time": lambda: serving_over_time(_series(), title=HOSTILE),
+    "placement_over_time": lambda: placement_over_time(
+        _series(), title=HOSTILE, marks={HOSTILE: [(5.0, HOSTILE)]}),
+    "fit_figure": lambda: fit_figure([Node(HOSTILE, cpu=4, memory="8Gi")], [500], "1Gi"),
+    "offer_flow": lambda: offer_flow([_offer("accepted"), _offer("declined")], title=HOSTILE),
+    "failed_share_figure": lambda: failed_share_figure(
+        {HOSTILE: [{"start": 0.0, "served": 3, "failed": 1}]}, title=HOSTILE,
+        marks={HOSTILE: 1.0}),
+    "selector_view": lambda: selector_view(
+        [{"metadata": {"name": HOSTILE, "labels": {HOSTILE: HOSTILE}}}],
+        {HOSTILE: {"matchLabels": {HOSTILE: HOSTILE}}}),
+    "group_tree": lambda: group_tree(GROUP, PLAN, title=HOSTILE),
+}
+
+
+def _texts(value: Any) -> Iterator[str]:
+    """Every string in a figure's JSON (traces, frames, layout, menus, annotations)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _texts(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _texts(item)
+    elif hasattr(value, "tolist"):
+        yield from _texts(value.tolist())
+
+
+@pytest.mark.parametrize("name", list(VIEWS))
+def test_every_view_escapes_hostile_names(name: str) -> None:
+    figure = VIEWS[name]()
+    assert isinstance(figure, go.Figure)
+    texts = list(_texts(figure.to_plotly_json()))
+    leaked = [t for t in texts if any(m in t for m in MARKUP)]
+    assert not leaked, f"{name} lets markup through: {leaked[0][:200]}"
+    assert any(escape(HOSTILE) in t for t in texts), f"{name} does not show the name at all"
+
+
+def test_plan_html_escapes_every_field() -> None:
+    """Regression test: the instance count of a plan step was not escaped."""
+    html = plan_html(PLAN)
+    assert not any(m in html for m in MARKUP)
+    assert html.count(escape(HOSTILE)) == 4     # the action, the app path (two names), the count
+
+
+def test_escape_is_what_plotly_decodes() -> None:
+    """Plotly decodes numeric entities but not ``&quot;`` (quotes stay: without ``<`` they
+    open no tag), and reads ``%{`` in hover templates."""
+    assert escape('<b a="1">\'%{x}&') == "&lt;b a=\"1\"&gt;'&#37;{x}&amp;"

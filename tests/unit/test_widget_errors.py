@@ -1,0 +1,56 @@
+"""Widgets show any error inline, escaped and in one line, never a traceback in the widget
+log, and never keep the previous result as if it were the new one."""
+
+from __future__ import annotations
+
+import pytest
+
+from clustersim import Node
+from clustersim.widgets import apptrees, explorer, fit
+from clustersim.widgets.base import error_html
+
+BOOM = KeyError("<b>spec</b>")
+
+
+def _boom(*_args, **_kwargs):
+    raise BOOM
+
+
+def test_error_html_tells_any_exception_in_one_escaped_line() -> None:
+    box = error_html(BOOM)
+    assert "KeyError: &#x27;&lt;b&gt;spec&lt;/b&gt;&#x27;" in box and "<b>spec" not in box
+    assert "replicas must be at least 0" in error_html(ValueError("replicas must be\nat least 0"))
+
+
+def test_the_explorer_shows_unexpected_errors_and_clears_its_chart(monkeypatch) -> None:
+    """Regression test: only ManifestError and ValueError were caught; anything else left the
+    previous placement on screen and its traceback in the widget log."""
+    app = explorer.manifest_explorer()
+    _choice, _text, run, report, chart = app.widget.children
+    assert len(chart.data) > 0
+    monkeypatch.setattr(explorer, "place", _boom)
+    run.click()
+    assert "KeyError" in report.value and "<b>spec" not in report.value
+    assert len(chart.data) == 0
+
+
+def test_the_fit_explorer_shows_unexpected_errors(monkeypatch) -> None:
+    app = fit.fit_explorer([Node("n1", cpu=4, memory="8Gi")])
+    (cpu, _mem), summary, _chart = app.widget.children[0].children, *app.widget.children[1:]
+    monkeypatch.setattr(fit, "fit_trace", _boom)
+    cpu.value = 1000
+    assert "Problem:" in summary.value and "KeyError" in summary.value
+
+
+def test_the_app_tree_explorer_shows_unexpected_errors(monkeypatch) -> None:
+    app = apptrees.app_tree_explorer()
+    factor = app.widget.children[2].children[0]
+    plan_box = app.widget.children[-1]
+    monkeypatch.setattr(apptrees, "_state", _boom)
+    factor.value = 2.0
+    assert "KeyError" in plan_box.value
+
+
+@pytest.mark.parametrize("err", [ZeroDivisionError("division by zero"), RecursionError()])
+def test_error_html_names_the_type_of_unexpected_errors(err) -> None:
+    assert type(err).__name__ in error_html(err)
