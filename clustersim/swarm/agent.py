@@ -157,8 +157,8 @@ class Agent:
                 if streak >= check.retries:
                     yield self.clock.timeout(STOP_TIME)
                     if self._up(task):
-                        self.cluster.set_task_state(
-                            task, TaskState.FAILED, task.state.value.lower(),
+                        self.cluster.set_task_state(  # the message stays the last one
+                            task, TaskState.FAILED, _MESSAGES[task.state],
                             f"task: non-zero exit ({UNHEALTHY_EXIT}): dockerexec: unhealthy "
                             "container")
                     return
