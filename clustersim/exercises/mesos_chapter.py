@@ -107,8 +107,8 @@ def check_rack_constraints(constraints: object) -> None:
         running = deploy_cache(constraints)
     except ValueError as err:  # Marathon's validation rejects the app
         raise Wrong(f"Marathon rejects the app: {err}", "Each constraint is [field, OPERATOR, "
-                    "value]; operators are UNIQUE, CLUSTER, GROUP_BY, MAX_PER, LIKE, UNLIKE, IS, "
-                    "IN.") from None
+                    "value]; operators are UNIQUE, CLUSTER, GROUP_BY, MAX_PER, LIKE, UNLIKE and "
+                    "IS.") from None
     per_agent = Counter(i.hostname for i in running)
     per_rack = Counter(i.attributes.get("rack") for i in running)
     if len(running) < CACHE_APP["instances"]:

@@ -989,10 +989,19 @@ class KubernetesCluster:
 
     def endpoints(self, service: str, namespace: str = "default") -> list[str]:
         """The names of the pods that serve a Service now (ready endpoints)."""
+        return [name for _, name, _ in self.services.endpoints(self._service(service, namespace))]
+
+    def endpoint_slice(self, service: str, namespace: str = "default") -> list[dict[str, Any]]:
+        """Every endpoint of a Service as ``kubectl get endpointslice -o yaml`` lists it, not
+        ready ones included: ``{"pod", "uid", "nodeName", "conditions": {"ready", "serving",
+        "terminating"}}`` (see :mod:`clustersim.kubernetes.services`)."""
+        return list(self.services.endpoint_slice(self._service(service, namespace)))
+
+    def _service(self, service: str, namespace: str) -> dict[str, Any]:
         svc = self.get("Service", namespace, service)
         if svc is None:
             raise ValueError(f'Service "{service}" not found in namespace "{namespace}"')
-        return [name for _, name, _ in self.services.endpoints(svc)]
+        return svc
 
     def request_stream(self, service: str, rate: float = 10.0, start: float | None = None,
                        stop: float | None = None, namespace: str = "default",

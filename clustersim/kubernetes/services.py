@@ -2,9 +2,14 @@
 
 Upstream: the Service API and its allocators (kubernetes/kubernetes
 ``pkg/registry/core/service/ipallocator``, ``portallocator``: a free address or node port
-picked at random), the EndpointSlice controller (``pkg/controller/endpointslice``: pods in
-the Service's namespace matching its selector; ready and not terminating ones serve unless
-``publishNotReadyAddresses``) and kube-proxy's iptables mode, which picks one endpoint at
+picked at random), the EndpointSlice controller (``pkg/controller/endpointslice``; the rules
+in ``staging/src/k8s.io/endpointslice``: ``util.ShouldPodBeInEndpoints`` lists every pod in the
+Service's namespace that matches its selector, has an IP and has not finished, terminating ones
+included, and ``utils.go`` ``podToEndpoint`` gives each the conditions ``serving`` (the pod is
+Ready), ``terminating`` (it is being deleted) and ``ready`` (serving and not terminating, or
+``publishNotReadyAddresses``), so a pod is listed *before* it is ready, with ``ready: false``;
+see :meth:`Services.endpoint_slice`) and kube-proxy's iptables mode, which routes to the ready
+endpoints only and picks one at
 random per connection (``pkg/proxy/iptables/proxier.go``, ``--probability`` rules). Docs:
 https://kubernetes.io/docs/concepts/services-networking/service/
 
@@ -143,8 +148,10 @@ class Services:
 
     # ---- endpoints -----------------------------------------------------------------------
 
-    def endpoints(self, svc: Mapping[str, Any]) -> tuple[tuple[str, str, str], ...]:
-        """The Service's serving endpoints now: ``(pod uid, pod name, node)``."""
+    def endpoint_slice(self, svc: Mapping[str, Any]) -> tuple[dict[str, Any], ...]:
+        """The Service's endpoints as its EndpointSlices list them, sorted by pod name: one
+        ``{"pod", "uid", "nodeName", "conditions": {"ready", "serving", "terminating"}}`` per
+        selected pod that has an IP and has not finished (see the module docstring)."""
         spec = svc.get("spec") or {}
         selector = spec.get("selector")
         if not selector:
@@ -152,14 +159,23 @@ class Services:
         publish_all = bool(spec.get("publishNotReadyAddresses"))
         found = []
         for pod in self.cluster.list("Pod", svc["metadata"]["namespace"]):
-            if not (pod.get("spec") or {}).get("nodeName") or is_terminating(pod):
+            status = pod.get("status") or {}
+            if not status.get("podIP") or status.get("phase") in ("Succeeded", "Failed"):
                 continue
-            if (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
+            if not selector_matches(selector, labels_of(pod)):
                 continue
-            if selector_matches(selector, labels_of(pod)) and (publish_all or is_ready(pod)):
-                found.append((pod["metadata"]["uid"], pod["metadata"]["name"],
-                              pod["spec"]["nodeName"]))
-        return tuple(sorted(found, key=lambda e: e[1]))
+            serving, terminating = is_ready(pod), is_terminating(pod)
+            found.append({"pod": pod["metadata"]["name"], "uid": pod["metadata"]["uid"],
+                          "nodeName": pod["spec"]["nodeName"],
+                          "conditions": {"ready": publish_all or (serving and not terminating),
+                                         "serving": serving, "terminating": terminating}})
+        return tuple(sorted(found, key=lambda e: e["pod"]))
+
+    def endpoints(self, svc: Mapping[str, Any]) -> tuple[tuple[str, str, str], ...]:
+        """The Service's ready endpoints now, the ones kube-proxy routes to:
+        ``(pod uid, pod name, node)``."""
+        return tuple((e["uid"], e["pod"], e["nodeName"]) for e in self.endpoint_slice(svc)
+                     if e["conditions"]["ready"])
 
     def sync(self) -> None:
         """Record every Service's endpoints when they change (the EndpointSlice controller)."""

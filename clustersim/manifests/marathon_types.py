@@ -55,10 +55,21 @@ Count = Annotated[Int, Field(ge=0)]
 PortNumber = Annotated[Int, Field(ge=0, le=65535)]
 Fraction01 = Annotated[float, Field(ge=0, le=1)]
 
-#: Marathon's constraint operators (``Constraint.Operator``; IN since Marathon 1.8), and those
-#: that need a value. The simulator (:mod:`clustersim.marathon.constraints`) uses these too.
-OPERATORS = ("UNIQUE", "CLUSTER", "GROUP_BY", "LIKE", "UNLIKE", "MAX_PER", "IS", "IN")
-NEEDS_VALUE = ("LIKE", "UNLIKE", "MAX_PER", "IS", "IN")
+#: Marathon's constraint operators (the ``Constraint.Operator`` enum of mesosphere/marathon
+#: ``src/main/proto/marathon.proto``: six operators, plus ``IS`` since Marathon 1.6, #5587), and
+#: those that need a value. The last Marathon sources match exactly these seven
+#: (``src/main/scala/mesosphere/marathon/core/launchqueue/impl/OfferConstraints.scala``), and
+#: the REST type ``docs/docs/rest-api/public/api/v2/types/constraint.raml`` lists no other. There
+#: is no ``IN``: Marathon refuses it like any unknown operator. The simulator
+#: (:mod:`clustersim.marathon.constraints`) uses these too.
+OPERATORS = ("UNIQUE", "CLUSTER", "GROUP_BY", "LIKE", "UNLIKE", "MAX_PER", "IS")
+NEEDS_VALUE = ("LIKE", "UNLIKE", "MAX_PER", "IS")
+
+#: Marathon's answer to an unknown operator (``SchedulingValidation.complyWithAppConstraintRules``
+#: in ``src/main/scala/mesosphere/marathon/api/v2/validation/SchedulingValidation.scala``; the
+#: list there predates ``IS``, which is added here).
+UNKNOWN_OPERATOR = ("Constraint operator must be one of the following UNIQUE, CLUSTER, "
+                    "GROUP_BY, LIKE, MAX_PER, UNLIKE or IS")
 
 
 def check_constraint(field: Any, operator: Any, value: Any) -> None:
@@ -66,9 +77,7 @@ def check_constraint(field: Any, operator: Any, value: Any) -> None:
     if not isinstance(field, str) or not field:
         raise ValueError(f"the constraint field {field!r} must be a non-empty string")
     if operator not in OPERATORS:
-        raise ValueError(
-            f"the constraint operator {operator!r} must be one of {', '.join(OPERATORS)}"
-        )
+        raise ValueError(f"{UNKNOWN_OPERATOR} (got {operator!r})")
     if value is not None and not isinstance(value, str):
         raise ValueError(f"the constraint value {value!r} must be a string")
     if operator in NEEDS_VALUE and value is None:

@@ -16,7 +16,7 @@ backoff, ports, resident apps, and Mesos-DNS/marathon-lb service discovery.
 
 from clustersim.marathon.constraints import Constraint, constraint_accepts, format_attribute
 from clustersim.marathon.dcos import dcos_cluster
-from clustersim.marathon.discovery import MarathonLB, MesosDNS
+from clustersim.marathon.discovery import MarathonLB, MesosDNS, rfc1123_label
 from clustersim.marathon.framework import Deployment, Instance, Marathon
 from clustersim.marathon.groups import Group, RootGroup
 from clustersim.marathon.pathid import PathId
@@ -39,4 +39,5 @@ __all__ = [
     "deployment_plan",
     "format_attribute",
     "restart_strategy",
+    "rfc1123_label",
 ]

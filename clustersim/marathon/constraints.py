@@ -20,8 +20,10 @@ Source: mesosphere/marathon ``src/main/scala/mesosphere/mesos/Constraints.scala`
   Java's ``String.matches``;
 - ``MAX_PER n``: fewer than ``n`` placed instances share the offer's value;
 - ``IS``: the offer's value equals the constraint value (a scalar literal is formatted first,
-  so ``1.0`` matches the scalar attribute ``1``); ``IN``: the value is in the comma-separated
-  list;
+  so ``1.0`` matches the scalar attribute ``1``);
+- there is no ``IN`` operator: the final Marathon sources know only the seven operators above
+  (see :data:`clustersim.manifests.marathon_types.OPERATORS`), so an ``IN`` constraint is
+  refused with Marathon's own message;
 - ``GROUP_BY n``: spread the app's target ``instances`` over ``n`` values: each value may hold
   ``instances // n`` instances, and ``instances % n`` values one more; a new value is welcome
   while fewer than ``n`` values are in use (#7206). Without ``n`` (the docs make it optional)
@@ -37,7 +39,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-from clustersim.manifests.marathon_types import NEEDS_VALUE, OPERATORS
+from clustersim.manifests.marathon_types import NEEDS_VALUE, OPERATORS, UNKNOWN_OPERATOR
 
 __all__ = [
     "OPERATORS",
@@ -110,7 +112,7 @@ class Constraint:
         """Read ``["field", "OPERATOR", "value"?]`` (or a Constraint); bad input → ValueError.
 
         ``strict`` is the validation Marathon applies to app definitions (a LIKE/UNLIKE/IS/
-        IN/MAX_PER value is required, GROUP_BY's must be a number). Without it, a constraint
+        MAX_PER value is required, GROUP_BY's must be a number). Without it, a constraint
         is read as ``Constraints.scala`` evaluates it: an empty LIKE/UNLIKE value rejects
         every offer, a GROUP_BY value that is not a number counts as none.
         """
@@ -127,10 +129,7 @@ class Constraint:
         field, operator = str(raw[0]), str(raw[1]).upper()
         value = "" if len(raw) == 2 or raw[2] is None else str(raw[2])
         if operator not in OPERATORS:
-            raise ValueError(
-                f"{where}: unknown constraint operator {raw[1]!r}; Marathon knows "
-                + ", ".join(OPERATORS)
-            )
+            raise ValueError(f"{where}: {UNKNOWN_OPERATOR} (got {raw[1]!r})")
         if strict and operator in NEEDS_VALUE and not value:
             raise ValueError(
                 f"{where}: {operator} needs a value, e.g. [{field!r}, {operator!r}, '...']"
@@ -224,8 +223,6 @@ def constraint_accepts(constraint: Any, offer: Mapping[str, Any],
         return placed_values.count(offer_value) < int(value)
     if operator == "IS":
         return offer_value == (format_attribute(value) if _SCALAR.match(value) else value)
-    if operator == "IN":
-        return offer_value in re.split(r" *, *", value)
     target = instances if instances is not None else len(placed_list) + 1
     groups = int(value) if value.isdigit() else _INT_MAX if value == "inf" else 0
     return _group_by(offer_value, placed_values, groups, target)

@@ -11,9 +11,15 @@ reads the master's task list and serves, for every running task named *task* of 
   ``<task>.<framework>.slave.mesos``, one record per host port; a named port also gets
   ``_<port-name>._<task>._tcp.<framework>.mesos``.
 
-Marathon names each task after its app id reversed (``/shop/web`` → ``web.shop``), so the app
-``/shop/web`` is ``web.shop.marathon.mesos``. Simplified: Mesos-DNS polls the master every
-30 s, here the records are read when asked; SOA/NS records and ``leader.mesos`` are left out.
+Marathon names each task after its app id reversed and joined with dots (``PathId.toHostname``:
+``/shop/web/api`` → ``api.web.shop``). Mesos-DNS turns a task name into one DNS label with
+:func:`rfc1123_label` (mesosphere/mesos-dns ``records/labels/labels.go``, applied to the task
+name in ``records/generator.go`` ``taskRecord``): letters lowercased, ``.``, ``_`` and ``-``
+become ``-``, other characters are dropped, at most 63 characters. So the app ``/shop/web/api``
+is ``api-web-shop.marathon.mesos``. Simplified: Mesos-DNS polls the master every 30 s, here the
+records are read when asked; SOA/NS records, ``leader.mesos``, the canonical
+``<task>-<hash>-<agent>`` names and the unmangled alias that ``generator.go`` still adds for
+tasks with a DiscoveryInfo (marked "LEGACY ... REMOVE" there) are left out.
 
 **marathon-lb** (mesosphere/marathon-lb ``README.md``, ``marathon_lb.py``) runs HAProxy on
 public agents: every app whose label ``HAPROXY_GROUP`` matches the balancer's ``--group``
@@ -40,7 +46,32 @@ from clustersim.limits import MAX_RUN_EVENTS, check_count, check_rate
 from clustersim.marathon.framework import RUNNING, Marathon
 from clustersim.sim.requests import RequestStream
 
-__all__ = ["MarathonLB", "MesosDNS"]
+__all__ = ["MarathonLB", "MesosDNS", "rfc1123_label"]
+
+_LABEL_MAX = 63  # RFC 1123 label length, labels.RFC1123's maxlen
+
+
+def rfc1123_label(name: str) -> str:
+    """``name`` as one DNS label, the way Mesos-DNS mangles task names by default
+    (``labels.RFC1123`` in mesosphere/mesos-dns ``records/labels/labels.go``).
+
+    Each character maps (``mapping``): ``A-Z`` to lower case, ``a-z0-9`` kept, ``-``, ``.``
+    and ``_`` to ``-``, anything else dropped. Then ``trimCut``: leading ``-`` trimmed, the
+    label cut at 63 characters and trailing ``-`` trimmed; when trimming shortened the cut,
+    the gap is refilled from the rest (its leading ``-`` trimmed). ``api.web.shop`` →
+    ``api-web-shop``.
+    """
+    mapped = "".join(
+        c.lower() if c.isascii() and c.isalnum() else "-" if c in "-._" else ""
+        for c in name
+    )
+    trimmed = mapped.lstrip("-")
+    size = min(len(trimmed), _LABEL_MAX)
+    head = trimmed[:size].rstrip("-")
+    if len(head) == size:
+        return head
+    tail = trimmed[size:].lstrip("-")
+    return head + tail[:size - len(head)]
 
 
 class MesosDNS:
@@ -58,7 +89,7 @@ class MesosDNS:
             agent = agents[task.agent_id]
             agent_ip = agent.node.address or agent.hostname
             data = task.info.data if isinstance(task.info.data, dict) else {}
-            name = "".join(c if c.isalnum() or c in "-." else "-" for c in task.name.lower())
+            name = rfc1123_label(task.name)
             base = f"{name}.{task.framework}.{self.domain}"
             slave = f"{name}.{task.framework}.slave.{self.domain}"
             found.setdefault(base, set()).add(data.get("ip") or agent_ip)

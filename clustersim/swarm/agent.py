@@ -9,6 +9,22 @@ Durations are the simulator's choice, short and fixed so runs are easy to follow
 accept 0.1 s, prepare (image pull) 1 s, start 0.5 s, stop 1 s. Real ones depend on the image
 size, the registry and the container's stop grace period (10 s by default).
 
+**Health checks.** When the service has a ``healthcheck``, the task stays STARTING after its
+container starts until the container is healthy, and only then reports RUNNING: Docker's
+swarm executor (moby ``daemon/cluster/executor/container/controller.go``, ``Start``) waits for
+the ``health_status: healthy`` event before it returns, and on ``health_status: unhealthy``
+stops the container, which ends the task FAILED with "task: non-zero exit (137): dockerexec:
+unhealthy container" (``exitError``, ``ErrContainerUnhealthy`` in ``errors.go``). After RUNNING,
+``Wait`` keeps watching: a container that turns unhealthy later fails the same way. The probes
+follow moby ``daemon/health.go``: the first comes ``interval`` after the start (every
+``start_interval`` while the start period lasts and nothing has passed yet, and never later
+than the end of the start period), the next ``interval`` after each answer; a pass makes the
+container healthy and resets the failing streak; a failure (or a probe slower than
+``timeout``) adds to the streak unless the container has never been healthy and the probe began
+within ``start_period``; ``retries`` failures in a row make it unhealthy. How a container
+answers is set per image with :meth:`SwarmCluster.set_image_health`; the stop after an unhealthy
+verdict takes :data:`STOP_TIME`.
+
 A container can end on its own: :meth:`Agent.exit` ends a running task with an exit code
 (0 → COMPLETE "finished"; otherwise FAILED "task: non-zero exit (N)", Docker's wording). A
 node whose machine has failed reports nothing: its tasks keep their last known state.
@@ -24,12 +40,14 @@ from clustersim.swarm.tasks import Task, TaskState
 if TYPE_CHECKING:
     from clustersim.swarm.cluster import SwarmCluster
 
-__all__ = ["ACCEPT_TIME", "PREPARE_TIME", "START_TIME", "STOP_TIME", "Agent"]
+__all__ = ["ACCEPT_TIME", "PREPARE_TIME", "START_TIME", "STOP_TIME", "UNHEALTHY_EXIT", "Agent"]
 
 ACCEPT_TIME = 0.1
 PREPARE_TIME = 1.0
 START_TIME = 0.5
 STOP_TIME = 1.0
+#: The exit code of a container stopped for being unhealthy (SIGKILL after the grace period).
+UNHEALTHY_EXIT = 137
 
 _MESSAGES = {
     TaskState.ACCEPTED: "accepted",
@@ -87,17 +105,69 @@ class Agent:
         self._report(task, TaskState.STARTING)
         if not (yield from self._step(task, START_TIME)):
             return
-        self._report(task, TaskState.RUNNING)
+        started = self.clock.now
         behaviour = self.cluster.image_behaviour(task.spec.image)
         if behaviour is not None:
-            after, code = behaviour
-            yield self.clock.timeout(after)
-            self.exit(task, code)
+            self.clock.process(self._exit_after(task, *behaviour))
+        if task.spec.healthcheck is None:
+            self._report(task, TaskState.RUNNING)
+        else:
+            yield from self._monitor_health(task, started)
+
+    def _exit_after(self, task: Task, after: float, code: int) -> Generator[Any, Any, None]:
+        yield self.clock.timeout(after)
+        self.exit(task, code)
+
+    def _up(self, task: Task) -> bool:
+        """The container is started and wanted (STARTING or RUNNING, desired ≤ RUNNING)."""
+        return (self._alive(task) and TaskState.STARTING <= task.state <= TaskState.RUNNING
+                and task.desired_state <= TaskState.RUNNING)
+
+    def _monitor_health(self, task: Task, started: float) -> Generator[Any, Any, None]:
+        """Probe the container as moby's health monitor does; RUNNING once healthy, FAILED
+        once unhealthy (see the module docstring)."""
+        check = task.spec.healthcheck
+        assert check is not None
+        status, streak = "starting", 0
+        while True:
+            elapsed = self.clock.now - started
+            if elapsed >= check.start_period:
+                wait = check.interval
+            elif check.start_period - elapsed < check.interval:
+                wait = check.start_period - elapsed
+            else:
+                wait = check.start_interval if status == "starting" else check.interval
+            yield self.clock.timeout(wait)
+            if not self._up(task):
+                return
+            began = self.clock.now - started
+            passed, took = self.cluster.probe(task.spec.image, began)
+            if took > check.timeout:
+                passed, took = False, check.timeout
+            if took:
+                yield self.clock.timeout(took)
+                if not self._up(task):
+                    return
+            if passed:
+                streak, status = 0, "healthy"
+                if task.state == TaskState.STARTING:
+                    self._report(task, TaskState.RUNNING)
+            elif status != "starting" or began >= check.start_period:
+                streak += 1
+                if streak >= check.retries:
+                    yield self.clock.timeout(STOP_TIME)
+                    if self._up(task):
+                        self.cluster.set_task_state(  # the message stays the last one
+                            task, TaskState.FAILED, _MESSAGES[task.state],
+                            f"task: non-zero exit ({UNHEALTHY_EXIT}): dockerexec: unhealthy "
+                            "container")
+                    return
 
     def exit(self, task: Task, code: int = 1) -> bool:
-        """The container of a running task exits with ``code``. Returns False if the task
-        was not running (or its node is down)."""
-        if task.state != TaskState.RUNNING or not self._alive(task):
+        """The container of a started task exits with ``code``. Returns False if the task
+        was not started (or its node is down). A container may exit while it waits to be
+        healthy (Docker's ``Start`` sees the ``die`` event)."""
+        if not TaskState.STARTING <= task.state <= TaskState.RUNNING or not self._alive(task):
             return False
         if code == 0:
             self._report(task, TaskState.COMPLETE)

@@ -128,6 +128,7 @@ class SwarmCluster:
         self._tasks: dict[str, Task] = {}
         self._changes: dict[str, simpy.Event] = {}
         self._image_exits: dict[str, tuple[float, int]] = {}
+        self._image_health: dict[str, tuple[float, bool, float]] = {}
         self._tick_pending = False
         self._deferred_ends: list[Task] = []
         self.raft = RaftState(managers, up=set(managers), leader=managers[0])
@@ -168,6 +169,13 @@ class SwarmCluster:
 
     def image_behaviour(self, image: str) -> tuple[float, int] | None:
         return self._image_exits.get(image)
+
+    def probe(self, image: str, running_for: float) -> tuple[bool, float]:
+        """One health probe of a container of ``image`` that has run ``running_for`` seconds:
+        ``(passed, seconds the probe took)``, as set by :meth:`set_image_health` (by default
+        every probe passes at once)."""
+        ready_after, healthy, took = self._image_health.get(image, (0.0, True, 0.0))
+        return healthy and running_for >= ready_after, took
 
     def _service(self, name: str) -> Service:
         try:
@@ -582,6 +590,18 @@ class SwarmCluster:
         if after < 0:
             raise ValueError(f"after must be ≥ 0 s, got {after}")
         self._image_exits[image] = (float(after), int(exit_code))
+
+    def set_image_health(self, image: str, *, ready_after: float = 0.0, healthy: bool = True,
+                         probe_time: float = 0.0) -> None:
+        """How containers of ``image`` answer their service's health check from now on: the
+        probe fails until the container has run ``ready_after`` seconds (an application
+        warming up), always fails when ``healthy`` is False (a broken release), and takes
+        ``probe_time`` seconds (longer than the check's ``timeout`` is a failure). Only
+        services with a ``healthcheck`` probe their containers."""
+        for name, value in (("ready_after", ready_after), ("probe_time", probe_time)):
+            if value < 0:
+                raise ValueError(f"{name} must be ≥ 0 s, got {value}")
+        self._image_health[image] = (float(ready_after), bool(healthy), float(probe_time))
 
     def crash_task(self, task: Task | str, exit_code: int = 1) -> bool:
         """The container of a running task exits now with ``exit_code``."""

@@ -11,6 +11,13 @@ Each service becomes ``<stack>_<service>``, as ``docker stack deploy`` names it.
 are validated when the stack is deployed, as swarmkit's control API does
 (``manager/controlapi/service.go``), so a bad constraint fails the deploy with its reason.
 
+A service's ``healthcheck`` (Compose spec
+https://docs.docker.com/reference/compose-file/services/#healthcheck) becomes a
+:class:`HealthCheck` with Docker's defaults (moby ``daemon/health.go``: interval 30 s, timeout
+30 s, retries 3, start period 0 s, start interval 5 s); ``disable: true`` or a ``test`` of
+``["NONE"]`` turns it off. A service without ``test`` keeps no health check here (Docker would
+use the image's own ``HEALTHCHECK``, which the simulator does not know).
+
 Simplifications: only the fields that change placement or life cycle are read; networks,
 volumes, secrets and configs are kept as written but not simulated. Ports arrive in the
 Compose long syntax (``clustersim.manifests.load_manifests`` expands ``"8080:80"``); a port's
@@ -31,6 +38,7 @@ from clustersim.swarm.constraints import Constraint, parse_constraint
 from clustersim.swarm.errors import stack_error
 
 __all__ = [
+    "HealthCheck",
     "PortConfig",
     "ResourceSpec",
     "RestartPolicy",
@@ -146,6 +154,21 @@ class UpdateConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class HealthCheck:
+    """A container health check (moby ``api/types/container`` HealthConfig; defaults from
+    ``daemon/health.go``): ``test`` as written, durations in seconds, ``retries`` consecutive
+    failures make the container unhealthy, failures in the first ``start_period`` do not
+    count, and probes come every ``start_interval`` during it."""
+
+    test: tuple[str, ...]
+    interval: float = 30.0
+    timeout: float = 30.0
+    retries: int = 3
+    start_period: float = 0.0
+    start_interval: float = 5.0
+
+
+@dataclass(frozen=True, slots=True)
 class ServiceSpec:
     """What one service asks for. ``version`` counts spec changes (swarmkit's SpecVersion)."""
 
@@ -163,6 +186,7 @@ class ServiceSpec:
     rollback: UpdateConfig = field(default_factory=UpdateConfig)
     endpoint_mode: str = "vip"
     stack: str | None = None
+    healthcheck: HealthCheck | None = None
 
     def with_changes(self, **changes: Any) -> ServiceSpec:
         """A copy with some fields changed (``image``, ``replicas``, …)."""
@@ -177,7 +201,7 @@ class ServiceSpec:
         """The task spec without its placement: a task whose spec differs only in placement
         stays as it is while its node still meets the new constraints
         (swarmkit ``IsTaskDirtyPlacementConstraintsOnly``)."""
-        return (self.image, self.reservations, self.ports, self.restart)
+        return (self.image, self.reservations, self.ports, self.restart, self.healthcheck)
 
 
 def _mapping(value: Any, where: str) -> dict[str, Any]:
@@ -232,6 +256,32 @@ def _restart_policy(raw: Any, where: str) -> RestartPolicy:
         delay=parse_duration(data.get("delay", "5s"), f"{where}.delay"),
         max_attempts=_int(data.get("max_attempts", 0), f"{where}.max_attempts"),
         window=parse_duration(data.get("window", 0), f"{where}.window"),
+    )
+
+
+def _healthcheck(raw: Any, where: str) -> HealthCheck | None:
+    """A Compose ``healthcheck``; ``None`` when there is none, it is disabled or its test is
+    ``NONE``. A text test is ``CMD-SHELL`` text, as docker/cli converts it."""
+    data = _mapping(raw, where)
+    test = data.get("test")
+    if data.get("disable") is True or not test:
+        return None
+    parts = ("CMD-SHELL", test) if isinstance(test, str) else tuple(str(t) for t in test)
+    if parts[0] == "NONE":
+        return None
+    base = HealthCheck(parts)
+
+    def seconds(key: str, default: float) -> float:
+        value = parse_duration(data[key], f"{where}.{key}") if key in data else default
+        return value or default  # 0 means the default (moby timeoutWithDefault)
+
+    return HealthCheck(
+        test=parts,
+        interval=seconds("interval", base.interval),
+        timeout=seconds("timeout", base.timeout),
+        retries=_int(data.get("retries", base.retries), f"{where}.retries") or base.retries,
+        start_period=seconds("start_period", base.start_period),
+        start_interval=seconds("start_interval", base.start_interval),
     )
 
 
@@ -347,6 +397,7 @@ def service_spec(stack: str | None, name: str, raw: Any, where: str) -> ServiceS
         endpoint_mode=_choice(deploy.get("endpoint_mode", "vip"), f"{where}.deploy.endpoint_mode",
                               ("vip", "dnsrr")),
         stack=stack,
+        healthcheck=_healthcheck(service.get("healthcheck"), f"{where}.healthcheck"),
     )
 
 

@@ -8,7 +8,10 @@ https://docs.docker.com/reference/compose-file/deploy/#update_config .
   (0 = all at once); after each slot a worker waits ``delay`` before taking the next one.
 - ``order: stop-first`` stops the old task, then starts the new one; ``start-first`` starts the
   new task and stops the old one once the new one runs (briefly both run).
-- A slot is done when its new task reaches RUNNING (or ends). A new task that fails or ends
+- A slot is done when its new task reaches RUNNING (or ends): ``updateTask`` waits for the
+  task's state to reach RUNNING. For a service with a health check a task is RUNNING only
+  once its container is healthy (see :mod:`clustersim.swarm.agent`), so the updater waits for
+  health: Swarm's answer to a readiness probe. A new task that fails or ends
   while it is being started or within ``monitor`` seconds of reaching RUNNING counts as a
   failure. When failures / dirty slots exceeds ``max_failure_ratio``, ``failure_action``
   applies: ``pause`` stops the update ("update paused due to failure or early termination of

@@ -13,8 +13,9 @@ What "ready" means differs by system, as it does in the real ones:
   ``pkg/kubelet/prober``.
 - Marathon: the instance is ``TASK_RUNNING`` and its health checks pass (an app without
   health checks counts once running), ``core/health/impl/HealthCheckActor.scala``.
-- Swarm: the task is ``RUNNING``. The simulator does not run Docker ``HEALTHCHECK``\\ s; a
-  real container with one reports ``health: starting`` until its first check passes.
+- Swarm: the task is ``RUNNING``, which for a service with a ``healthcheck`` means its
+  container has passed a probe (Docker reports such a task RUNNING only once healthy; see
+  :mod:`clustersim.swarm.agent`).
 """
 
 from __future__ import annotations

@@ -11,7 +11,10 @@ new version at t = 30 s and records every 5 s:
   (:func:`clustersim.marathon.restart_strategy`, mesosphere/marathon
   ``TaskReplaceActor.scala``); instances count once their health check passes.
 - Swarm: the service's ``update_config`` ``parallelism``, ``delay``, ``order`` and
-  ``failure_action`` (moby/swarmkit ``manager/orchestrator/update/updater.go``).
+  ``failure_action`` (moby/swarmkit ``manager/orchestrator/update/updater.go``); the service
+  has a ``healthcheck`` (every 5 s, 30 s start period) and its containers answer it 10 s
+  after they start, so a task is RUNNING, and the updater moves on, once it is healthy
+  (:mod:`clustersim.swarm.agent`).
 
 ``failing=True`` rolls out a broken version instead. Each system fails the way it really does:
 Kubernetes' new pods ask for more memory than any node has, stay Pending and the rollout
@@ -123,11 +126,19 @@ def _app(strategy: dict[str, Any], failing: bool, version: str, replicas: int) -
             "upgradeStrategy": dict(strategy)}
 
 
+#: Seconds after its start until a web container answers its health check (as its
+#: Kubernetes pods pass their readiness probe 10 s after they start).
+WARM_UP = 10.0
+
+
 def _stack(strategy: dict[str, Any], replicas: int) -> dict[str, Any]:
     config = {**strategy, "delay": f"{strategy['delay']}s", "monitor": "10s"}
-    return {"services": {"web": {"image": "shop/web:1.0", "deploy": {
-        "replicas": replicas, "update_config": config,
-        "resources": {"reservations": {"cpus": "0.25", "memory": "256M"}}}}}}
+    return {"services": {"web": {
+        "image": "shop/web:1.0",
+        "healthcheck": {"test": ["CMD", "wget", "-qO-", "http://localhost/"],
+                        "interval": "5s", "start_period": "30s"},
+        "deploy": {"replicas": replicas, "update_config": config,
+                   "resources": {"reservations": {"cpus": "0.25", "memory": "256M"}}}}}}
 
 
 def rolling_update_run(system: str, strategy: Mapping[str, Any] | None = None, *,
@@ -135,8 +146,8 @@ def rolling_update_run(system: str, strategy: Mapping[str, Any] | None = None, *
                        step: float | None = None, seed: int = 0) -> UpdateRun:
     """Deploy version 1.0, update to 2.0 at t = 30 s with ``strategy`` (merged over
     :data:`DEFAULTS`), record every ``step`` s until ``until`` (default: 5 s for Kubernetes,
-    whose pods take 16 s to become ready, 2 s for Marathon, 1 s for Swarm, whose tasks swap
-    in under 3 s). ``failing``: version 2.0 is
+    whose pods take 16 s to become ready, 2 s for Marathon, 1 s for Swarm, whose tasks are
+    healthy about 12 s after they are created). ``failing``: version 2.0 is
     broken and is rolled back (by the operator at t = 150 s in Kubernetes and Marathon, by
     ``failure_action: rollback`` in Swarm if set)."""
     if system not in SYSTEMS:
@@ -161,6 +172,8 @@ def rolling_update_run(system: str, strategy: Mapping[str, Any] | None = None, *
         rollback = lambda: framework.deploy(_app(settings, False, "1.0", replicas), force=True)  # noqa: E731
     else:
         cluster = SwarmCluster(three_nodes(system), seed=seed)
+        for version in ("1.0", "2.0"):
+            cluster.set_image_health(f"shop/web:{version}", ready_after=WARM_UP)
         if failing:
             cluster.fail_image("shop/web:2.0", after=1)
         cluster.deploy_stack("shop", _stack(settings, replicas))

@@ -63,4 +63,4 @@ def test_real_manifest_deploys(path):
     running = cluster.tasks(framework="marathon", state="TASK_RUNNING")
     records = marathon.MesosDNS(cluster).records()
     for task in running:
-        assert f"{task.name}.marathon.mesos" in records, outcome
+        assert f"{marathon.rfc1123_label(task.name)}.marathon.mesos" in records, outcome

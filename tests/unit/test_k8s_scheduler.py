@@ -2,8 +2,12 @@
 
 Message wording and order follow kubernetes/kubernetes ``pkg/scheduler/framework/types.go``
 (``FitError.Error``: "0/N nodes are available: " + the reasons histogram sorted as strings)
-and the DefaultPreemption PostFilter (``preemption: ...``); configuration follows
-``pkg/scheduler/apis/config/v1/default_plugins.go``.
+and the PostFilter plugins, DynamicResources ("no new claims to deallocate", enabled by
+default since 1.34) then DefaultPreemption (``preemption: ...``), joined with ", "; the form
+of Kubernetes 1.35 (``KUBERNETES_VERSION``), as real 1.34+ clusters print it, e.g. "0/3 nodes are
+available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu. no new claims to
+deallocate, preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.";
+configuration follows ``pkg/scheduler/apis/config/v1/default_plugins.go``.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ def test_failed_scheduling_message_matches_upstream():
     assert result.node is None
     assert result.message == (
         "0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu. "
+        "no new claims to deallocate, "
         "preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, "
         "2 No preemption victims found for incoming pod."
     )
@@ -50,7 +55,7 @@ def test_reasons_are_counted_per_reason_and_sorted_as_strings():
     message = Scheduler().schedule(make_pod("p", {"cpu": 3, "memory": "6Gi"}), nodes).message
     assert message == (
         "0/4 nodes are available: 1 node(s) had untolerated taint(s), 3 Insufficient cpu, "
-        "3 Insufficient memory. preemption: 0/4 nodes are available: "
+        "3 Insufficient memory. no new claims to deallocate, preemption: 0/4 nodes are available: "
         "4 Preemption is not helpful for scheduling."
     )
 
@@ -64,6 +69,12 @@ def test_preemption_part_follows_the_profile_and_the_pod():
         .message.endswith("preemption: not eligible due to preemptionPolicy=Never.")
     )
     config = {"plugins": {"postFilter": {"disabled": [{"name": "DefaultPreemption"}]}}}
+    assert Scheduler(config).schedule(pod, three_nodes()).message == (
+        "0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu. "
+        "no new claims to deallocate."
+    )
+    config = {"plugins": {"multiPoint": {"disabled": [{"name": "DynamicResources"},
+                                                      {"name": "DefaultPreemption"}]}}}
     assert Scheduler(config).schedule(pod, three_nodes()).message == (
         "0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu."
     )
@@ -96,7 +107,7 @@ def test_daemonset_pod_reports_the_nodes_left_out_by_prefilter():
         .schedule(pod, three_nodes())
         .message.startswith(
             "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't satisfy plugin(s) "
-            "[NodeAffinity]. preemption:"
+            "[NodeAffinity]. no new claims to deallocate, preemption:"
         )
     )
 

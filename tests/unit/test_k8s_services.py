@@ -215,3 +215,29 @@ def test_entry_must_match_the_service_type():
         cluster.request_stream("web", entry="load-balancer")
     with pytest.raises(ValueError, match="only NodePort and LoadBalancer"):
         cluster.request_stream("web", entry="node-1")
+
+
+def test_endpoint_slices_list_a_pod_before_it_is_ready():
+    """staging/src/k8s.io/endpointslice utils.go podToEndpoint: a started pod is listed with
+    ready/serving false until its readiness probe passes; kube-proxy routes to ready ones only;
+    a terminating pod stays listed with terminating true and ready false."""
+    def started_cluster() -> KubernetesCluster:
+        cluster = KubernetesCluster(nodes(), seed=0)
+        cluster.apply([web(replicas=1), service()])
+        return cluster
+
+    cluster = started_cluster()
+    cluster.run(until=60)
+    started = cluster.list("Pod")[0]["status"]["startTime"]
+    early_cluster = started_cluster()
+    early_cluster.run(until=started + 0.5)  # running, readiness probe not yet passed
+    [early] = early_cluster.endpoint_slice("web")
+    assert early["conditions"] == {"ready": False, "serving": False, "terminating": False}
+    assert early_cluster.endpoints("web") == []
+    [ready] = cluster.endpoint_slice("web")
+    assert ready["conditions"] == {"ready": True, "serving": True, "terminating": False}
+    assert cluster.endpoints("web") == [ready["pod"]]
+    cluster.delete_pod(cluster.get("Pod", "default", ready["pod"]))
+    gone = next(e for e in cluster.endpoint_slice("web") if e["pod"] == ready["pod"])
+    assert gone["conditions"]["terminating"] and not gone["conditions"]["ready"]
+    assert ready["pod"] not in cluster.endpoints("web")

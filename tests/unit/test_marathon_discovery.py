@@ -1,7 +1,11 @@
 """Mesos-DNS names (mesos-dns docs/docs/naming.md) and marathon-lb routing on service ports."""
 
+import json
+from pathlib import Path
+
 import pytest
 
+import clustersim
 from clustersim import marathon
 
 
@@ -26,23 +30,66 @@ def deployed():
 def test_a_records_follow_the_reversed_path_id(deployed):
     cluster, _ = deployed
     dns = marathon.MesosDNS(cluster)
-    web = dns.lookup("web.shop.marathon.mesos")
+    web = dns.lookup("web-shop.marathon.mesos")
     assert len(web) == 3 and all(ip.startswith("10.0.1.") for ip in web)
-    assert dns.lookup("web.shop.marathon.slave.mesos") == web
-    db = dns.lookup("db.shop.marathon.mesos")
+    assert dns.lookup("web-shop.marathon.slave.mesos") == web
+    db = dns.lookup("db-shop.marathon.mesos")
     assert len(db) == 1 and db[0].startswith("9.0.")        # its own container IP
-    assert dns.lookup("db.shop.marathon.slave.mesos")[0].startswith("10.0.1.")
+    assert dns.lookup("db-shop.marathon.slave.mesos")[0].startswith("10.0.1.")
+    assert dns.lookup("web.shop.marathon.mesos") == []       # the task name's dots are mangled
+
+
+# mesosphere/mesos-dns records/labels/labels_test.go: TestRFC1123 and testFunc's shared cases
+@pytest.mark.parametrize(("name", "label"), [
+    ("4abc123", "4abc123"), ("-4abc123", "4abc123"),
+    ("89fdgsf---gs7-fgs--d7fddg-", "89fdgsf---gs7-fgs--d7fddg"),
+    ("fd%gsf---gs7-f$gs--d7fddg-123", "fdgsf---gs7-fgs--d7fddg-123"),
+    ("fd%gsf---gs7-f$gs--d7fddg123456789012345678901234567890123456789-123",
+     "fdgsf---gs7-fgs--d7fddg1234567890123456789012345678901234567891"),
+    ("##fdgsf---gs7-fgs--d7fddg123456789012345678901234567890123456789-",
+     "fdgsf---gs7-fgs--d7fddg123456789012345678901234567890123456789"),
+    ("hello" + "-" * 56 + "f", "hello" + "-" * 56 + "f"),
+    ("hello" + "-" * 58 + "f", "hellof"),
+    ("", ""), ("-", ""), ("---a---b", "a---b"), ("a.b.c.d.e", "a-b-c-d-e"),
+    ("a.c.d_de.", "a-c-d-de"), ("r29f.dev.angrypigs", "r29f-dev-angrypigs"),
+    ("api.web.shop", "api-web-shop"),
+])
+def test_task_names_are_mangled_like_mesos_dns(name, label):
+    assert marathon.rfc1123_label(name) == label
+
+
+def test_the_shop_apps_database_host_resolves():
+    """The example app's DATABASE_HOST (clustersim/data/apps/shop/marathon.json) is a name
+    Mesos-DNS serves once the shop runs."""
+    shop = json.loads((Path(clustersim.__file__).parent / "data/apps/shop/marathon.json")
+                      .read_text())
+    cluster = marathon.dcos_cluster(private=4, public=1, seed=0)
+    marathon_ = cluster.register(marathon.Marathon())
+    marathon_.deploy(shop)
+    cluster.run(until=600)
+
+    def apps(group):
+        yield from group.get("apps", [])
+        for child in group.get("groups", []):
+            yield from apps(child)
+
+    hosts = {value for app in apps(shop) for key, value in app.get("env", {}).items()
+             if key.endswith("_HOST")}
+    assert "postgres-db-shop.marathon.mesos" in hosts
+    dns = marathon.MesosDNS(cluster)
+    for host in sorted(hosts):
+        assert dns.lookup(host), f"{host} does not resolve"
 
 
 def test_srv_records_carry_host_ports(deployed):
     cluster, m = deployed
     dns = marathon.MesosDNS(cluster)
-    srv = dns.lookup("_web.shop._tcp.marathon.mesos")
+    srv = dns.lookup("_web-shop._tcp.marathon.mesos")
     ports = sorted(port for i in m.instances("/shop/web") for port in i.host_ports)
     assert sorted(port for _, port in srv) == ports
-    assert {target for target, _ in srv} == {"web.shop.marathon.slave.mesos"}
-    assert dns.lookup("_http._web.shop._tcp.marathon.mesos") == srv
-    assert dns.lookup("_db.shop._tcp.marathon.mesos") == []   # no host port, no SRV
+    assert {target for target, _ in srv} == {"web-shop.marathon.slave.mesos"}
+    assert dns.lookup("_http._web-shop._tcp.marathon.mesos") == srv
+    assert dns.lookup("_db-shop._tcp.marathon.mesos") == []   # no host port, no SRV
     assert dns.lookup("nothing.marathon.mesos") == []
 
 

@@ -46,6 +46,7 @@ class Profile:
     weights: dict[str, int] = field(default_factory=dict)
     args: dict[str, dict[str, Any]] = field(default_factory=dict)
     preemption: bool = True
+    dynamic_resources: bool = True
     percentage_of_nodes_to_score: int | None = None
 
 
@@ -142,6 +143,8 @@ def load_profile(config: Any = None) -> Profile:
         multi = [(n, w) for n, w in multi if n != name]
         multi.append((name, weight or defaults.get(name, 1)))
     profile.preemption = "*" not in multi_disabled and "DefaultPreemption" not in multi_disabled
+    profile.dynamic_resources = ("*" not in multi_disabled
+                                 and "DynamicResources" not in multi_disabled)
     for name, weight in multi:
         profile.weights[name] = weight or 1
 
@@ -151,8 +154,12 @@ def load_profile(config: Any = None) -> Profile:
         if point == "postFilter":
             if "*" in disabled or "DefaultPreemption" in disabled:
                 profile.preemption = False
+            if "*" in disabled or "DynamicResources" in disabled:
+                profile.dynamic_resources = False
             if any(n == "DefaultPreemption" for n, _ in enabled):
                 profile.preemption = True
+            if any(n == "DynamicResources" for n, _ in enabled):
+                profile.dynamic_resources = True
             continue
         names = [n for n, _ in enabled if n in REGISTRY]
         for name, weight in enabled:

@@ -74,5 +74,6 @@ NOT_SIMULATED = frozenset(
     }
 )
 """Upstream plugins a configuration may name but the simulator does not run (volumes, images,
-queueing, binding). DefaultPreemption is not run either, but whether it is enabled decides
-whether FailedScheduling messages carry the ``preemption:`` part."""
+queueing, binding). DefaultPreemption and DynamicResources are not run either, but whether
+they are enabled decides whether FailedScheduling messages carry their PostFilter parts
+(``no new claims to deallocate``, ``preemption: ...``)."""

@@ -15,12 +15,21 @@ Simplifications, each as upstream would behave otherwise:
 - Preemption is not simulated: the message's ``preemption:`` part says what DefaultPreemption
   says when no pod of lower priority can be evicted (upstream would evict lower-priority pods
   and nominate the node).
+- Dynamic resource allocation is not simulated (pods carry no ResourceClaims), so the
+  DynamicResources PostFilter, which runs before DefaultPreemption and is enabled by default
+  since Kubernetes 1.34 (DRA GA), always says "no new claims to deallocate"
+  (``plugins/dynamicresources/dynamicresources.go``, ``PostFilter``); the framework joins the
+  PostFilter messages with ", " (``framework/runtime/framework.go``,
+  ``RunPostFilterPlugins``).
 - Volume, image and DRA plugins (VolumeBinding, VolumeRestrictions, NodeVolumeLimits,
   VolumeZone, ImageLocality, DynamicResources) are not run; a configuration may name them.
 - Namespaces carry only the label the API server always sets (``kubernetes.io/metadata.name``),
   which is what ``namespaceSelector`` in pod affinity terms is matched against.
 - The filter reason for taints is today's upstream wording, "node(s) had untolerated
-  taint(s)"; releases up to 1.33 printed the taint, "node(s) had untolerated taint {k: v}".
+  taint(s)" (kubernetes/kubernetes#134740, Kubernetes 1.35, also in 1.34 patch releases
+  through #135023); earlier releases printed the taint, "node(s) had untolerated taint {k: v}".
+
+The messages and defaults follow :data:`KUBERNETES_VERSION`.
 """
 
 from __future__ import annotations
@@ -44,9 +53,15 @@ from clustersim.kubernetes.scheduler.framework import (
 )
 from clustersim.kubernetes.scheduler.registry import REGISTRY
 
-__all__ = ["ScheduleResult", "Scheduler", "Verdict", "fit_error_message"]
+__all__ = ["KUBERNETES_VERSION", "ScheduleResult", "Scheduler", "Verdict", "fit_error_message"]
 
 NO_NODES = "no nodes available to schedule pods"
+#: The Kubernetes release whose kube-scheduler messages and defaults the simulator follows
+#: (checked against kubernetes/kubernetes: FitError wording in ``framework/types.go``, the
+#: taint reason of #134740, the DynamicResources PostFilter of 1.34+, the default plugins and
+#: weights of ``apis/config/v1/default_plugins.go``).
+KUBERNETES_VERSION = "1.35"
+NO_NEW_CLAIMS = "no new claims to deallocate"
 NOT_HELPFUL = "Preemption is not helpful for scheduling"
 NO_VICTIMS = "No preemption victims found for incoming pod"
 
@@ -101,16 +116,21 @@ def fit_error_message(
     *,
     prefilter_message: str = "",
     preemption: str = "",
+    dynamic_resources: bool = False,
 ) -> str:
     """``FitError.Error()``: "0/N nodes are available: <sorted histogram>." plus the
-    PostFilter (preemption) message. The histogram's entries are "<count> <reason>" sorted
-    as strings, as upstream sorts them."""
+    PostFilter messages, joined with ", ": DynamicResources' "no new claims to deallocate"
+    (when ``dynamic_resources``), then DefaultPreemption's ``preemption``. The histogram's
+    entries are "<count> <reason>" sorted as strings, as upstream sorts them."""
     message = f"0/{num_nodes} nodes are available:"
     body = prefilter_message or _histogram(list(statuses.values()))
     if body:
         message += f" {body}."
+    post = [NO_NEW_CLAIMS] if dynamic_resources else []
     if preemption:
-        message += f" {preemption}"
+        post.append(preemption.removesuffix("."))
+    if post:
+        message += f" {', '.join(post)}."
     return message
 
 
@@ -252,6 +272,7 @@ class Scheduler:
             cycle.statuses,
             prefilter_message=cycle.prefilter_message,
             preemption=preemption,
+            dynamic_resources=self.profile.dynamic_resources,
         )
         verdicts = {n.name: Verdict(False, cycle.statuses[n.name].reasons) for n in nodes}
         return ScheduleResult(None, message, verdicts)

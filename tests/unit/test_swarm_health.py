@@ -1,0 +1,147 @@
+"""Health checks in Swarm: a task is RUNNING only once its container is healthy (moby
+``daemon/cluster/executor/container/controller.go`` ``Start``), probes as moby
+``daemon/health.go`` times and counts them, and the updater waits for RUNNING (swarmkit
+``manager/orchestrator/update/updater.go``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from clustersim import Node
+from clustersim.manifests import ManifestError
+from clustersim.swarm import SwarmCluster
+from clustersim.swarm.agent import ACCEPT_TIME, PREPARE_TIME, START_TIME, STOP_TIME
+from clustersim.swarm.spec import HealthCheck, services_from_stack
+
+#: The container's start, counted from the task's creation (the scheduler adds a little).
+STARTED = ACCEPT_TIME + PREPARE_TIME + START_TIME
+
+
+def deploy(healthcheck: dict | None, replicas: int = 1, update: dict | None = None,
+           **health: float | bool) -> SwarmCluster:
+    cluster = SwarmCluster([Node("m", 4, "8Gi", role="manager"),
+                            *Node.many(3, "w", cpu=4, memory="8Gi")], seed=0)
+    if health:
+        cluster.set_image_health("web:1", **health)
+    service: dict = {"image": "web:1", "deploy": {"replicas": replicas,
+                                                   "update_config": update or {}}}
+    if healthcheck is not None:
+        service["healthcheck"] = healthcheck
+    cluster.deploy_stack("s", {"services": {"web": service}})
+    return cluster
+
+
+def reached(cluster: SwarmCluster, state: str) -> float:
+    """Seconds from the first task's container start (STARTING + START_TIME) to ``state``."""
+    task = min(cluster.tasks("s_web", history=True), key=lambda t: t.created)
+    starting = next(t for t, s in task.history if s == "STARTING")
+    return next(t for t, s in task.history if s == state) - (starting + START_TIME)
+
+
+CHECK = {"test": ["CMD", "curl", "-f", "http://localhost/"], "interval": "5s"}
+
+
+def test_defaults_and_off_switches_follow_docker() -> None:
+    [spec] = services_from_stack("s", {"services": {"web": {"image": "w", "healthcheck": {
+        "test": "curl -f http://localhost/"}}}})
+    assert spec.healthcheck == HealthCheck(("CMD-SHELL", "curl -f http://localhost/"),
+                                           30.0, 30.0, 3, 0.0, 5.0)
+    for off in ({"test": ["NONE"]}, {"test": "x", "disable": True}, {}):
+        [spec] = services_from_stack("s", {"services": {"web": {"image": "w",
+                                                                  "healthcheck": off}}})
+        assert spec.healthcheck is None
+
+
+def test_a_bad_duration_is_a_clear_error() -> None:
+    with pytest.raises(ManifestError, match=r"healthcheck\.interval"):
+        services_from_stack("s", {"services": {"web": {"image": "w", "healthcheck": {
+            "test": "x", "interval": "soon"}}}})
+
+
+def test_without_a_health_check_a_task_runs_as_soon_as_it_starts() -> None:
+    cluster = deploy(None)
+    cluster.run(until=30)
+    assert reached(cluster, "RUNNING") == pytest.approx(0)
+
+
+def test_a_task_is_running_only_once_its_first_probe_passes() -> None:
+    cluster = deploy(CHECK)
+    cluster.run(until=STARTED + 4.5)
+    [task] = cluster.tasks("s_web")
+    assert task.state == "starting"
+    cluster.run(until=30)
+    assert reached(cluster, "RUNNING") == pytest.approx(5)
+
+
+def test_a_slow_starter_runs_after_the_first_probe_it_passes() -> None:
+    cluster = deploy(CHECK, ready_after=12)  # probes at 5 and 10 fail, 15 passes
+    cluster.run(until=60)
+    assert reached(cluster, "RUNNING") == pytest.approx(15)
+
+
+def test_retries_failures_in_a_row_fail_the_task() -> None:
+    cluster = deploy({**CHECK, "retries": 2}, healthy=False)
+    cluster.run(until=STARTED + 10 + STOP_TIME + 0.5)
+    failed = [t for t in cluster.tasks("s_web", history=True) if t.state == "failed"]
+    assert len(failed) == 1  # and the restart policy has made a new task for the slot
+    assert failed[0].err == "task: non-zero exit (137): dockerexec: unhealthy container"
+    assert reached(cluster, "FAILED") == pytest.approx(10 + STOP_TIME)
+
+
+def test_failures_within_the_start_period_do_not_count() -> None:
+    check = {**CHECK, "retries": 1, "start_period": "20s", "start_interval": "4s"}
+    cluster = deploy(check, healthy=False)
+    cluster.run(until=60)
+    # probes at 4, 8, 12, 16 (start interval) and 20 (end of the start period) are free
+    # except the last, which began at 20 s: the first one that counts
+    assert reached(cluster, "FAILED") == pytest.approx(20 + STOP_TIME)
+
+
+def test_a_probe_slower_than_the_timeout_fails() -> None:
+    check = {**CHECK, "timeout": "2s", "retries": 1}
+    cluster = deploy(check, probe_time=3)
+    cluster.run(until=60)
+    assert reached(cluster, "FAILED") == pytest.approx(5 + 2 + STOP_TIME)
+    fast = deploy(check, probe_time=1)
+    fast.run(until=60)
+    assert reached(fast, "RUNNING") == pytest.approx(5 + 1)
+
+
+def test_a_running_task_that_turns_unhealthy_fails() -> None:
+    cluster = deploy({**CHECK, "retries": 1})
+    cluster.run(until=20)
+    cluster.set_image_health("web:1", healthy=False)
+    cluster.run(until=40)
+    assert reached(cluster, "RUNNING") == pytest.approx(5)
+    assert reached(cluster, "FAILED") == pytest.approx(20 + STOP_TIME)  # first probe after 20
+
+
+def test_the_updater_waits_for_each_new_task_to_be_healthy() -> None:
+    """Two replicas, parallelism 1: the second slot starts only once the first new task is
+    healthy, so a 20 s warm-up (inside a 30 s start period) delays the update by about
+    2 × 20 s. Without the start period the same warm-up would fail (3 failed probes)."""
+    def update_time(healthcheck: dict | None) -> float:
+        cluster = deploy(healthcheck, replicas=2)
+        cluster.run(until=60)
+        cluster.set_image_health("web:2", ready_after=20)
+        start = cluster.clock.now
+        cluster.update_service("s_web", image="web:2")
+        while cluster.services["s_web"].update_state == "updating":
+            cluster.run(until=cluster.clock.now + 1)
+        assert cluster.services["s_web"].update_state == "completed"
+        return cluster.clock.now - start
+
+    without, checked = update_time(None), update_time({**CHECK, "start_period": "30s"})
+    assert checked - without >= 2 * 20
+
+
+def test_an_update_to_an_unhealthy_image_pauses() -> None:
+    cluster = deploy({**CHECK, "retries": 1}, replicas=2)
+    cluster.run(until=60)
+    cluster.set_image_health("web:2", healthy=False)
+    cluster.update_service("s_web", image="web:2")
+    cluster.run(until=120)
+    service = cluster.services["s_web"]
+    assert service.update_state == "paused"
+    assert not any(t.state == "running" and t.spec.image == "web:2"
+                   for t in cluster.tasks("s_web", history=True))
