@@ -455,7 +455,7 @@ _VERDICT_HINTS = {
 }
 
 
-@checker("Right: those are the fact-check's verdicts. Wrong = false when written, outdated = "
+@checker("Right: those are the verdicts of the primary sources. Wrong = false when written, outdated = "
          "true then but changed, garbled = right fact in mixed-up words or layers.")
 def check_claim_verdicts(answer: object) -> None:
     """``answer``: {claim number: "wrong" | "outdated" | "garbled"} for :data:`CLAIMS`."""
