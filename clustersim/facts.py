@@ -21,7 +21,6 @@ import re
 from datetime import date
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
 from typing import Annotated
 
 import yaml

@@ -455,8 +455,8 @@ _VERDICT_HINTS = {
 }
 
 
-@checker("Right: those are the verdicts of the primary sources. Wrong = false when written, outdated = "
-         "true then but changed, garbled = right fact in mixed-up words or layers.")
+@checker("Right: those are the verdicts of the primary sources. Wrong = false when written, "
+         "outdated = true then but changed, garbled = right fact in mixed-up words or layers.")
 def check_claim_verdicts(answer: object) -> None:
     """``answer``: {claim number: "wrong" | "outdated" | "garbled"} for :data:`CLAIMS`."""
     cells = {i: _claim(*c) for i, c in enumerate(CLAIMS, start=1)}
