@@ -11,7 +11,11 @@ Registered in ``_config.yml`` (``sphinx: extra_extensions``). It
 - renders notebooks with :class:`OfflineRenderer` (``nb_render_plugin: clustersim``, entry
   point ``myst_nb.renderers``), which leaves out the saved widget state: the book loads no
   widget manager, so that state would only add weight (a plotly ``FigureWidget`` carries its
-  whole 4.8 MB JavaScript bundle in it).
+  whole 4.8 MB JavaScript bundle in it);
+- adds the course's dated facts (:mod:`clustersim.facts`, ``clustersim/data/facts.yaml``) to
+  the MyST substitutions, so a chapter writes ``{{ k8s_minor }}`` and the book prints the
+  value of the one file that holds it. Substitutions set in ``_config.yml`` win over a fact
+  of the same name.
 
 Widget views and MathJax are designed away rather than fetched: widget apps carry a static
 HTML rendering that the book ranks above the widget view (``nb_mime_priority_overrides``,
@@ -72,7 +76,14 @@ def _copy_plotly(app: Sphinx, exception: Exception | None) -> None:
     shutil.copyfile(plotly_js_source(), static / PLOTLY_JS)
 
 
+def _add_fact_substitutions(app: Sphinx, config: Any) -> None:
+    from clustersim.facts import substitutions
+
+    config.myst_substitutions = {**substitutions(), **(config.myst_substitutions or {})}
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("config-inited", _add_fact_substitutions)
     app.connect("html-page-context", _add_plotly_where_needed)
     app.connect("build-finished", _copy_plotly)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

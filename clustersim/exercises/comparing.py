@@ -90,10 +90,11 @@ def check_matching_labels(manifest: object) -> None:
 def check_depends_on(choice: object) -> None:
     """Which mechanism makes ``web`` cope with ``api`` starting later in a Swarm stack?"""
     pick(choice, "c", {
-        "a": "docker stack deploy ignores depends_on (the Compose specification's deploy "
-             "section is what Swarm reads), so it orders nothing.",
-        "b": "condition: service_healthy is honoured by docker compose on one machine, not by "
-             "docker stack deploy.",
+        "a": "docker stack deploy accepts a depends_on list and ignores it, so it orders "
+             "nothing.",
+        "b": "condition: service_healthy is honoured by docker compose on one machine; "
+             "docker stack deploy refuses that long form (the Docker CLI's Compose v3 schema "
+             "allows only a list of names).",
         "d": "Swarm creates a stack's services together and has no deployment order; and even "
              "with an order, a dependency can restart later, so the client must retry anyway.",
     })
@@ -454,8 +455,8 @@ _VERDICT_HINTS = {
 }
 
 
-@checker("Right: those are the fact-check's verdicts. Wrong = false when written, outdated = "
-         "true then but changed, garbled = right fact in mixed-up words or layers.")
+@checker("Right: those are the verdicts of the primary sources. Wrong = false when written, "
+         "outdated = true then but changed, garbled = right fact in mixed-up words or layers.")
 def check_claim_verdicts(answer: object) -> None:
     """``answer``: {claim number: "wrong" | "outdated" | "garbled"} for :data:`CLAIMS`."""
     cells = {i: _claim(*c) for i, c in enumerate(CLAIMS, start=1)}

@@ -20,7 +20,8 @@ loader produces the same long forms, so a simulator reads one shape only (docker
 - ``secrets``/``configs``: a name → ``{source, target}``; the target defaults as docker/cli
   does: the secret's name (mounted under ``/run/secrets/``) and ``/<name>`` for a config.
 - ``environment``: ``["A=1", "B"]`` → ``{"A": "1", "B": None}``; values become strings.
-- ``depends_on``: a list → ``{service: {condition: "service_started", required: True}}``.
+- ``depends_on``: a list → ``{service: {condition: "service_started", required: True}}``; the
+  long form (a mapping) is refused, as docker/cli's version 3 schemas refuse it.
 - ``networks`` (service): a list → ``{name: None}``.
 - ``deploy`` is kept as written (simulators apply Swarm's defaults).
 
@@ -346,21 +347,17 @@ def _expand_environment(document: Document, path: Path, value: Any) -> dict[str,
 
 
 def _expand_depends_on(document: Document, path: Path, value: Any) -> dict[str, dict]:
-    if isinstance(value, dict):
-        for name, spec in value.items():
-            if spec is not None and not isinstance(spec, dict):
-                raise document.error(
-                    (*path, name),
-                    f"the dependency on {name!r} is {found_text(spec)}, not a mapping",
-                    "a mapping such as {condition: service_started}, or a list of names",
-                )
-        return {
-            name: {"condition": "service_started", "required": True, **(spec or {})}
-            for name, spec in value.items()
-        }
+    """A list of names, as docker/cli's Compose file format 3 schemas allow
+    (``"depends_on": {"$ref": "#/definitions/list_of_strings"}`` in
+    ``cli/compose/schema/data/config_schema_v3.*.json``). The Compose Specification's long
+    form (a mapping with ``condition``) fails that schema, so ``docker stack deploy`` refuses
+    it with ``services.NAME.depends_on must be a list``; so does this loader."""
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise document.error(
-            path, "depends_on is neither a list of names nor a mapping", "a list of service names"
+            path,
+            "depends_on must be a list (docker stack deploy reads Compose file format 3, "
+            "which has no long form with condition:)",
+            "a list of service names",
         )
     return {name: {"condition": "service_started", "required": True} for name in value}
 

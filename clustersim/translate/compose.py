@@ -119,6 +119,7 @@ class _Service:
                  "environment": self.environment, "working_dir": self.working_dir,
                  "healthcheck": self.healthcheck, "ports": self.published_ports,
                  "expose": self.exposed_ports, "volumes": self.volumes, "deploy": self.deploy,
+                 "secrets": self.secrets,
                  "stop_grace_period": self.stop_grace_period}
         # deploy last: its strategy and volume checks need the volumes known
         for key, value in sorted(self.service.items(), key=lambda item: item[0] == "deploy"):
@@ -325,6 +326,41 @@ class _Service:
             mount["name"] = f"volume-{index}"
             self.container.setdefault("volumeMounts", []).append(mount)
             self.pod.setdefault("volumes", []).append({"name": f"volume-{index}", **source})
+
+    def secrets(self, value: list[dict[str, Any]]) -> None:
+        """Service ``secrets`` → one Secret volume per Swarm secret, each key mounted as one
+        file with ``subPath`` at the path Swarm uses (``/run/secrets/<target>``, or the target
+        itself when it is absolute: https://docs.docker.com/reference/compose-file/services/#secrets).
+
+        Never the whole volume on ``/run/secrets``: Kubernetes mounts the service-account
+        token at ``/var/run/secrets/kubernetes.io/serviceaccount``, ``/var/run`` links to
+        ``/run`` in most images, and a read-only volume there makes the container fail to
+        start (kubernetes/kubernetes#65835, #72261). The Secret itself (named after the Swarm
+        secret, one key of the same name) is created by hand, as top-level ``secrets`` are
+        reported. A ``subPath`` file is not refreshed when the Secret changes
+        (https://kubernetes.io/docs/concepts/configuration/secret/); a Swarm secret cannot
+        change under a running service either. ``uid``/``gid`` are reported.
+        """
+        for index, secret in enumerate(value):
+            key, target = secret["source"], secret["target"]
+            name = objects.dns_label(key)
+            volume = f"secret-{name}"
+            path = target if target.startswith("/") else f"/run/secrets/{target}"
+            self.container.setdefault("volumeMounts", []).append(
+                {"name": volume, "mountPath": path, "subPath": key, "readOnly": True})
+            source: dict[str, Any] = {"secretName": name}
+            if isinstance(secret.get("mode"), int):
+                source["defaultMode"] = secret["mode"]
+            if not any(v["name"] == volume for v in self.pod.get("volumes", [])):
+                self.pod.setdefault("volumes", []).append({"name": volume, "secret": source})
+            self.note(f"secrets[{index}]", "approximate",
+                      f"mounted from Secret {name} (key {key}) at {path}; create it with "
+                      f"`kubectl create secret generic {name} --from-file={key}=FILE`")
+            for owner in ("uid", "gid"):
+                if owner in secret:
+                    self.note(f"secrets[{index}].{owner}", "untranslatable",
+                              "Secret files belong to root; set the Pod's securityContext "
+                              "(fsGroup) to let another user read them")
 
     def deploy(self, value: dict[str, Any]) -> None:
         rules = {"mode": self.mode, "replicas": self.set_replicas, "resources": self.resources,

@@ -77,7 +77,7 @@ def _cell_html(cell: Cell) -> str:
         claim = cell.claim_2019
         parts.append(
             f'<span class="cs-claim">2019 article: {_text(claim.claim)} '
-            f"<em>Verdict: {_text(claim.verdict)}</em> (fact-check row {claim.factcheck_row})"
+            f"<em>Verdict: {_text(claim.verdict)}</em>"
             "</span>"
         )
     return "<td>" + "".join(parts) + "</td>"
@@ -143,8 +143,8 @@ def comparison_html(
     out.append(
         "<p><small>Levels in brackets (built in, needs an add-on, limited, none) are what "
         "“only differences” compares when every cell has one. “2019 article” paraphrases "
-        "what the 2019-era comparison this course grew from claimed, with the fact-check’s "
-        "verdict.</small></p></div>"
+        "what the 2019-era comparison this course grew from claimed, with its verdict "
+        "(the chapter on what 2019 got wrong gives the sources).</small></p></div>"
     )
     return "".join(out)
 

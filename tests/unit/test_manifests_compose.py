@@ -94,6 +94,14 @@ def test_secrets_configs_environment_depends_on_networks() -> None:
     }
 
 
+def test_long_form_depends_on_is_refused_as_docker_stack_deploy_refuses_it() -> None:
+    """docker/cli's config_schema_v3.*.json: depends_on is a list_of_strings."""
+    with pytest.raises(ManifestError) as info:
+        stack("image: x\ndepends_on:\n  db: {condition: service_healthy}")
+    assert "depends_on must be a list" in str(info.value)
+    assert info.value.path == "services.web.depends_on"
+
+
 def test_deploy_is_kept_as_written_and_validated() -> None:
     deploy = "deploy:\n  replicas: 2\n  placement:\n    constraints: [node.role == manager]"
     assert stack(deploy)["deploy"] == {

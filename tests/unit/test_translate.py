@@ -221,6 +221,27 @@ def test_named_volume_becomes_claim_and_recreate_bind_is_reported():
             ("db", "deploy.update_config", "untranslatable")} <= fields(result)
 
 
+def test_secrets_mount_one_file_per_key_never_the_whole_run_secrets_directory():
+    """A Secret volume mounted on /run/secrets breaks the service-account token mount in
+    images where /var/run links to /run (kubernetes/kubernetes#65835): one subPath each."""
+    result = stack_to_kubernetes({"services": {"api": {"image": "a", "secrets": [
+        "db_password", {"source": "api_key", "target": "/etc/api/key", "uid": "100"}]}},
+        "secrets": {"db_password": {"external": True}, "api_key": {"external": True}}})
+    mounts = container(result)["volumeMounts"]
+    assert mounts == [
+        {"name": "secret-db-password", "mountPath": "/run/secrets/db_password",
+         "subPath": "db_password", "readOnly": True},
+        {"name": "secret-api-key", "mountPath": "/etc/api/key", "subPath": "api_key",
+         "readOnly": True}]
+    assert all(m["mountPath"] != "/run/secrets" for m in mounts)
+    assert pod_spec(result)["volumes"] == [
+        {"name": "secret-db-password", "secret": {"secretName": "db-password"}},
+        {"name": "secret-api-key", "secret": {"secretName": "api-key"}}]
+    assert {("api", "secrets[0]", "approximate"), ("api", "secrets[1].uid", "untranslatable")
+            } <= fields(result)
+    assert result.validate() == []
+
+
 def test_environment_and_unset_variable():
     result = stack_to_kubernetes(stack(a={"image": "a", "environment": {"A": "1", "B": None}}))
     assert container(result)["env"] == [{"name": "A", "value": "1"}]

@@ -1,0 +1,169 @@
+"""Dated facts: every current version, release, date and status figure the chapters state.
+
+The facts live in ``clustersim/data/facts.yaml``, one entry per fact: the ``value`` printed,
+the public ``source`` that states it, the day it was last checked (``as_of``) and an optional
+``note``. :func:`substitutions` turns them into MyST substitutions, which
+:mod:`clustersim.book` hands to the book at build time: a chapter writes ``{{ k8s_minor }}``
+(the value) and ``{{ k8s_minor_as_of }}`` (``December 2026``), so that updating a fact is one
+edit in one file (https://myst-parser.readthedocs.io/en/latest/syntax/optional.html#substitutions-with-jinja2).
+
+Two checks keep the facts current: :func:`stale` lists the facts older than a given age, and
+:func:`typed_versions` finds version numbers typed by hand in chapter prose. A version in prose
+is allowed only when :data:`HISTORY` names it as a past event (with the reason), or when it
+sits in code, where commands and manifests pin what they pin.
+
+A malformed file raises :class:`FactDataError`, which names the fact and the field.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from typing import Annotated
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from clustersim.features import SourceUrl
+
+__all__ = [
+    "HISTORY",
+    "Fact",
+    "FactDataError",
+    "load_facts",
+    "parse_facts",
+    "stale",
+    "substitutions",
+    "typed_versions",
+]
+
+DATA_FILE = "facts.yaml"
+_KEY = re.compile(r"[a-z][a-z0-9_]*")
+
+
+class FactDataError(ValueError):
+    """The fact file cannot be loaded: says which fact and what is wrong."""
+
+
+class Fact(BaseModel):
+    """One dated, sourced fact as chapters print it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    value: Annotated[str, Field(min_length=1)]
+    source: SourceUrl
+    as_of: date
+    note: str = ""
+
+    def age_days(self, today: date) -> int:
+        return (today - self.as_of).days
+
+
+def parse_facts(data: object, where: str = DATA_FILE) -> dict[str, Fact]:
+    """Validate the parsed YAML of a fact file (a mapping of fact name to fact)."""
+    if not isinstance(data, dict):
+        raise FactDataError(f"{where}: expected a mapping of fact names to facts")
+    facts = {}
+    for key, entry in data.items():
+        if not isinstance(key, str) or not _KEY.fullmatch(key):
+            raise FactDataError(f"{where}: fact name {key!r} is not lower_snake_case "
+                                "(MyST substitutions need identifiers)")
+        if isinstance(entry, dict) and not isinstance(entry.get("value", ""), str):
+            entry = {**entry, "value": str(entry["value"])}  # unquoted 2030 → "2030"
+        try:
+            facts[key] = Fact.model_validate(entry)
+        except ValidationError as error:
+            first = error.errors()[0]
+            field = ".".join(str(p) for p in first["loc"]) or "the entry"
+            raise FactDataError(f"{where}: fact {key!r}: field {field!r}: {first['msg']}") \
+                from None
+    return facts
+
+
+@lru_cache(maxsize=1)
+def load_facts() -> dict[str, Fact]:
+    """The course's facts, from the packaged ``clustersim/data/facts.yaml``."""
+    text = resources.files("clustersim.data").joinpath(DATA_FILE).read_text(encoding="utf-8")
+    return parse_facts(yaml.safe_load(text))
+
+
+def substitutions(facts: dict[str, Fact] | None = None) -> dict[str, str]:
+    """MyST substitutions: ``name`` → value and ``name_as_of`` → ``"December 2026"``."""
+    facts = load_facts() if facts is None else facts
+    result = {}
+    for key, fact in facts.items():
+        result[key] = fact.value
+        result[f"{key}_as_of"] = fact.as_of.strftime("%B %Y")
+    return result
+
+
+def stale(max_age_days: int, today: date, facts: dict[str, Fact] | None = None) -> list[str]:
+    """The facts last checked more than ``max_age_days`` before ``today``, one line each."""
+    facts = load_facts() if facts is None else facts
+    return [f"{key}: {fact.value!r} checked {fact.as_of} ({fact.age_days(today)} days ago) "
+            f"against {fact.source}"
+            for key, fact in sorted(facts.items()) if fact.age_days(today) > max_age_days]
+
+
+# A version number in prose names either the present (a fact: use a substitution) or a past
+# event. These are the past events the chapters mention; each stays literal, for its reason.
+HISTORY: dict[str, str] = {
+    "0.9.0": "Mesos' first Apache release (May 2012)",
+    "0.14": "Mesos 0.14, the first with cgroups isolation of tasks (2013)",
+    "0.20": "Mesos 0.20.0 added the Docker containerizer (August 2014)",
+    "0.20.0": "Mesos 0.20.0 added the Docker containerizer (August 2014)",
+    "0.28": "Mesos 0.28.0 first ran Docker images in its own containerizer (experimental, 2016)",
+    "0.28.0": "Mesos 0.28.0 first ran Docker images in its own containerizer (experimental, 2016)",
+    "1.0": "first stable releases: Kubernetes v1.0 (July 2015), Mesos 1.0 (July 2016)",
+    "1.0.0": "Mesos 1.0.0 (July 2016)",
+    "1.4": "Marathon 1.4 introduced pods (2017)",
+    "1.5": "Kubernetes v1.5 introduced the CRI (December 2016)",
+    "1.8.1": "a Marathon release the 2019 article quoted",
+    "1.8.222": "a Marathon release the 2019 article quoted",
+    "1.8.244": "Marathon's last 1.8 release (July 2020)",
+    "1.9.0": "a Marathon release the 2019 article quoted",
+    "1.10.26": "Marathon's final release (July 2020): history, not a moving fact",
+    "1.11.0": "Mesos' final release (November 2020): history, not a moving fact",
+    "1.12": "Docker 1.12 brought Swarm mode (July 2016)",
+    "1.13": "Kubernetes v1.13, CSI generally available (December 2018)",
+    "1.16": "Kubernetes v1.16, the release the 2019 article named (September 2019)",
+    "1.24": "Kubernetes v1.24 removed dockershim (May 2022)",
+    "1.25": "Kubernetes v1.25 removed the in-tree Flocker plugin and PodSecurityPolicy (2022)",
+    "19.03": "Docker Engine 19.03, current when the 2019 article was written",
+    "19.03.0": "Docker Engine 19.03.0 (July 2019)",
+    "20.10": "Docker Engine 20.10 added global-job and replicated-job services (December 2020)",
+    "23.0": "Docker Engine 23.0 added CSI cluster volumes (February 2023)",
+    "2.0.0": "SwarmKit v2.0.0 (June 2025)",
+    "2.1.0": "SwarmKit v2.1.0 (September 2025)",
+}
+
+# What looks like a version in prose: a "v1.37"-style token, a number after a product or
+# release word, or any three-part number.
+_VERSION = re.compile(
+    r"(?:\bv|\b(?:Kubernetes|Mesos|Marathon|Nomad|K3s|Engine|Docker|Swarm|SwarmKit|release|"
+    r"releases|version|versions|series|minor|patch|Compose|CLI|containerd|kind|minikube|k3d)"
+    r"\s+v?)(\d+\.\d+(?:\.\d+)?(?:\+k3s\d+)?)|\b(\d+\.\d+\.\d+(?:\+k3s\d+)?)\b"
+)
+_CODE_BLOCK = re.compile(r"^(```|~~~).*?^\1", re.S | re.M)
+_INLINE = [re.compile(p, re.M) for p in (r"`[^`\n]*`", r"\]\([^)]*\)", r"<https?://[^>]*>",
+                                          r"https?://\S+", r"\{\{[^}]*\}\}")]
+
+
+def typed_versions(text: str) -> list[tuple[int, str]]:
+    """Version numbers typed by hand in the prose of a MyST chapter, as (line, version),
+    leaving out code (fenced and inline), link targets, substitutions and :data:`HISTORY`."""
+    def blank(match: re.Match[str]) -> str:
+        return re.sub(r"[^\n]", " ", match.group(0))
+
+    prose = _CODE_BLOCK.sub(blank, text)
+    for pattern in _INLINE:
+        prose = pattern.sub(blank, prose)
+    found = []
+    for match in _VERSION.finditer(prose):
+        version = match.group(1) or match.group(2)
+        if version not in HISTORY:
+            found.append((prose.count("\n", 0, match.start()) + 1, version))
+    return found
+

@@ -1,0 +1,107 @@
+"""Dated facts (clustersim/data/facts.yaml): valid, fresh, used by name in the chapters, and
+never typed by hand in chapter prose."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from clustersim.book import _add_fact_substitutions
+from clustersim.facts import (
+    HISTORY,
+    FactDataError,
+    load_facts,
+    parse_facts,
+    stale,
+    substitutions,
+    typed_versions,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+CHAPTERS = sorted((ROOT / "book").rglob("*.md"))
+MAX_AGE_DAYS = 183
+"""A status fact older than about six months must be checked again against its source."""
+_USED = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+
+
+def fact(value: str = "1.37", as_of: str = "2026-12-04") -> dict:
+    return {"value": value, "source": "https://kubernetes.io/releases/", "as_of": as_of}
+
+
+def test_every_fact_has_a_value_an_https_source_and_a_date() -> None:
+    facts = load_facts()
+    assert len(facts) >= 20
+    for key, item in facts.items():
+        assert item.value and item.source.startswith("https://"), key
+        assert item.as_of <= date.today(), f"{key} is dated in the future"
+
+
+def test_no_fact_is_older_than_the_maximum_age() -> None:
+    old = stale(MAX_AGE_DAYS, date.today())
+    assert not old, (f"{len(old)} fact(s) in clustersim/data/facts.yaml were last checked more "
+                     f"than {MAX_AGE_DAYS} days ago; check each against its source, then update "
+                     "value and as_of:\n" + "\n".join(old))
+
+
+def test_stale_lists_exactly_the_facts_past_the_age() -> None:
+    facts = parse_facts({"old": fact(as_of="2026-01-01"), "new": fact(as_of="2026-11-30")})
+    [line] = stale(180, date(2026, 12, 4), facts)
+    assert line.startswith("old: '1.37' checked 2026-01-01 (337 days ago)")
+    assert stale(400, date(2026, 12, 4), facts) == []
+
+
+def test_substitutions_give_the_value_and_the_month_it_was_checked() -> None:
+    subs = substitutions(parse_facts({"k8s_minor": fact(), "mirantis": fact(2030)}))
+    assert subs == {"k8s_minor": "1.37", "k8s_minor_as_of": "December 2026",
+                    "mirantis": "2030", "mirantis_as_of": "December 2026"}
+
+
+@pytest.mark.parametrize("data, words", [
+    ({"Kubernetes minor": fact()}, "not lower_snake_case"),
+    ({"k8s": {"value": "1.37", "as_of": "2026-12-04"}}, "fact 'k8s': field 'source'"),
+    ({"k8s": {**fact(), "source": "http://example.com"}}, "https://"),
+    ({"k8s": {**fact(), "owner": "me"}}, "field 'owner'"),
+    (["k8s"], "expected a mapping"),
+])
+def test_a_broken_fact_file_says_which_fact_and_field(data, words: str) -> None:
+    with pytest.raises(FactDataError, match=re.escape(words)):
+        parse_facts(data)
+
+
+def test_the_book_extension_adds_the_facts_and_keeps_configured_substitutions() -> None:
+    config = SimpleNamespace(myst_substitutions={"k8s_minor": "from _config.yml", "x": "y"})
+    _add_fact_substitutions(None, config)  # type: ignore[arg-type]
+    assert config.myst_substitutions["k8s_minor"] == "from _config.yml"
+    assert config.myst_substitutions["x"] == "y"
+    assert config.myst_substitutions["k8s_patch"] == load_facts()["k8s_patch"].value
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_substitution_a_chapter_uses_is_a_fact(chapter: Path) -> None:
+    known = substitutions()
+    unknown = sorted(set(_USED.findall(chapter.read_text("utf-8"))) - set(known))
+    assert not unknown, f"{chapter.name} uses substitutions with no fact: {unknown}"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_current_version_is_typed_by_hand_in_chapter_prose(chapter: Path) -> None:
+    found = typed_versions(chapter.read_text("utf-8"))
+    assert not found, (
+        f"{chapter.name}: version numbers typed by hand in prose (line, version): {found}. "
+        "Use a fact from clustersim/data/facts.yaml ({{ k8s_minor }}), or, for a past event, "
+        "add it to clustersim.facts.HISTORY with the reason.")
+
+
+def test_the_version_scan_finds_prose_and_skips_code_links_substitutions_and_history() -> None:
+    text = (
+        "Kubernetes v1.38 is out, with K3s v1.38.1+k3s1 and Docker Engine 30.1.\n"
+        "```bash\nkind create cluster --image kindest/node:v1.38.0\n```\n"
+        "Run `kubectl version` (`v1.38.2`); see [notes](https://kubernetes.io/releases/1.38/).\n"
+        "The current minor is v{{ k8s_minor }}; dockershim went in v1.24.\n"
+    )
+    assert typed_versions(text) == [(1, "1.38"), (1, "1.38.1+k3s1"), (1, "30.1")]
+    assert "1.24" in HISTORY
