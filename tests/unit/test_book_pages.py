@@ -4,6 +4,7 @@ offer no launch button that Binder or Colab could not follow."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -46,3 +47,20 @@ def test_no_page_promises_live_cells_in_a_chapter() -> None:
     assert pages
     promising = [p.name for p in pages if "live cell" in p.read_text("utf-8").lower()]
     assert not promising, f"pages promising live cells in chapters: {promising}"
+
+
+def test_real_world_collection_is_not_promised_without_its_origin() -> None:
+    """The real-world manifests are not in the repository: the lab that mentions them says
+    where they come from and what to do without them, and promises no count of files."""
+    for lab in sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "book").rglob("*.md")):
+        text = lab.read_text("utf-8")
+        if "realworld" not in text:
+            continue
+        cells = (json.loads(text)["cells"] if lab.suffix == ".ipynb"
+                 else [{"cell_type": "markdown", "source": text}])
+        prose = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+        if "realworld" not in prose:
+            continue
+        assert "github.com/kubernetes/examples" in prose, f"{lab.name}: no origin given"
+        assert "paste your own" in prose, f"{lab.name}: no way forward without the collection"
+        assert not re.search(r"all \d+ of those", prose), f"{lab.name}: promises a count"
