@@ -3,8 +3,8 @@
 - ``doctor [--all] [--no-kernel]``: check this machine for the course (see
   :mod:`clustersim.doctor`); ``--all`` also lists what is fine.
 - ``refresh [notebooks...]``: re-execute notebooks in place (see :mod:`clustersim.refresh`).
-- ``editions [--out editions]``: write the student and instructor editions of the exercises
-  (see :mod:`clustersim.editions`).
+- ``editions [--out editions] [--force]``: write the student and instructor editions of the
+  exercises (see :mod:`clustersim.editions`); ``--force`` replaces editions that exist.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 
 USAGE = ("usage: python -m clustersim "
-         "{doctor [--all] [--no-kernel] | refresh [notebook ...] | editions [--out DIR]}")
+         "{doctor [--all] [--no-kernel] | refresh [notebook ...] | editions [--out DIR] [--force]}")
 
 
 def main(argv: list[str]) -> int:

@@ -8,6 +8,12 @@ Registered in ``_config.yml`` (``sphinx: extra_extensions``). It
 - tells MyST-NB (through the ``myst_nb.mime_renderers`` entry point in ``pyproject.toml``)
   that a figure's ``application/vnd.plotly.v1+json`` output is for JupyterLab only: the book
   draws the figure from its ``text/html`` twin, which :mod:`clustersim.viz.renderer` writes;
+- serves the student edition of each exercise notebook behind the page's download button
+  (:func:`clustersim.editions.student_copy`: no solutions, no outputs), so a learner who
+  downloads an exercise to work on it locally gets no answer with it; the page itself keeps
+  its solutions behind toggles;
+- removes the launch buttons (Binder, Colab) from chapters written in Markdown: those
+  services cannot run a ``.md`` file; only the labs and exercises (``.ipynb``) have them;
 - renders notebooks with :class:`OfflineRenderer` (``nb_render_plugin: clustersim``, entry
   point ``myst_nb.renderers``), which leaves out the saved widget state: the book loads no
   widget manager, so that state would only add weight (a plotly ``FigureWidget`` carries its
@@ -82,8 +88,43 @@ def _add_fact_substitutions(app: Sphinx, config: Any) -> None:
     config.myst_substitutions = {**substitutions(), **(config.myst_substitutions or {})}
 
 
+def _no_launch_for_markdown(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Binder and Colab open notebooks: a Markdown chapter's launch button would open a
+    file they cannot run. Runs after the theme has added its buttons (priority 501)."""
+    if not str(context.get("sourcename", "")).endswith(".md"):
+        return
+    buttons = context.get("header_buttons")
+    if buttons:
+        buttons[:] = [b for b in buttons if b.get("label") != "launch-buttons"]
+
+
+def student_downloads(outdir: Path, srcdir: Path) -> list[Path]:
+    """Replace the downloadable copy of each exercise notebook under ``outdir/_sources`` by
+    its student edition; returns the files replaced."""
+    import nbformat
+
+    from clustersim.editions import student_copy
+
+    replaced = []
+    for source in sorted((srcdir / "exercises").glob("*.ipynb")):
+        served = outdir / "_sources" / "exercises" / source.name
+        if served.is_file():
+            nbformat.write(student_copy(nbformat.read(source, as_version=4)), served)
+            replaced.append(served)
+    return replaced
+
+
+def _serve_student_downloads(app: Sphinx, exception: Exception | None) -> None:
+    if exception is None and app.builder.format == "html":
+        student_downloads(Path(app.outdir), Path(app.srcdir))
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _add_fact_substitutions)
     app.connect("html-page-context", _add_plotly_where_needed)
+    app.connect("html-page-context", _no_launch_for_markdown, priority=502)
     app.connect("build-finished", _copy_plotly)
+    app.connect("build-finished", _serve_student_downloads)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -77,6 +77,10 @@ class SystemResult:
         """Points as a fraction (0-1) of the best possible result under these weights."""
         return self.points / self.possible
 
+    def __repr__(self) -> str:
+        retired = ", retired" if self.retired else ""
+        return f"SystemResult({self.system!r}, {self.points} of {self.possible} points{retired})"
+
 
 @dataclass(frozen=True)
 class Decider:
@@ -98,6 +102,14 @@ class Recommendation:
     deciders: tuple[Decider, ...]  # where the recommended system gains, largest first
     against: tuple[Decider, ...]  # where the rival gains, largest first
     warnings: tuple[str, ...]
+
+    def __repr__(self) -> str:
+        """One line: the ranking with shares; the details stay in the fields."""
+        ranked = ", ".join(
+            f"{r.name} {r.share:.0%}{' (retired)' if r.retired else ''}" for r in self.ranking
+        )
+        best = self.recommended.name if self.recommended else "none"
+        return f"<Recommendation: {best}; ranking {ranked}; .explanation() says why>"
 
     @property
     def tie(self) -> bool:

@@ -2,9 +2,10 @@
 
 Run ``python -m clustersim doctor``. It checks the Python version, that every package the
 course pins is installed at its pinned version, that JupyterLab has the front-ends the labs
-need (ipywidgets, plotly, anywidget), and that a notebook kernel starts and runs code. Each
-check prints ``ok`` or ``FIX`` with the command that fixes it; the exit code is the number of
-problems (0 when all is well).
+need (ipywidgets, plotly, anywidget, and jupyterlab-myst, which renders the MyST admonitions
+and links of the notebooks' text as the book does), and that a notebook kernel starts and runs
+code. Each check prints ``ok`` or ``FIX`` with the command that fixes it; the exit code is the
+number of problems (0 when all is well).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ LAB_EXTENSIONS = {
     "@jupyter-widgets/jupyterlab-manager": "ipywidgets controls (jupyterlab_widgets)",
     "jupyterlab-plotly": "plotly figures in JupyterLab (plotly)",
     "anywidget": "plotly's live FigureWidget (anywidget)",
+    "jupyterlab-myst": "MyST admonitions and links in notebooks (jupyterlab-myst)",
 }
 _PIN = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*==\s*([^\s;#]+)")
 

@@ -1,34 +1,56 @@
 """Write a student edition and an instructor edition of the exercises, for a class.
 
-``python -m clustersim editions [--out editions]`` writes:
+``python -m clustersim editions [--out editions] [--force]`` writes:
 
-- ``<out>/student/``: every exercise notebook with the cells tagged ``solution`` removed and
-  all outputs cleared, so that learners start from the starters and the checks;
+- ``<out>/student/``: every exercise notebook without the cells that give an answer away and
+  with all outputs cleared, so that learners start from the starters and the checks. Removed
+  are the cells tagged ``solution`` (the solutions) and those tagged ``instructor`` (text that
+  promises a hidden solution, and cells that print what the learner must find, such as the
+  scheduler's own scores after a "score by hand" exercise);
 - ``<out>/instructor/``: every exercise notebook as it is, solutions and stored outputs
   included.
 
 Labs are copied into both editions unchanged (``notebooks/``), so an edition is a complete
-folder to hand out. Notebooks are read and written with nbformat; nothing else changes.
+folder to hand out. An edition that already exists is never replaced without ``--force``.
+Notebooks are read and written with nbformat; nothing else changes.
 """
 
 from __future__ import annotations
 
 import argparse
 import shutil
+import sys
 from pathlib import Path
 
 import nbformat
 
-__all__ = ["main", "student_copy", "write_editions"]
+__all__ = [
+    "REMOVED_TAGS",
+    "SOLUTION_FIRST_LINE",
+    "EditionError",
+    "main",
+    "student_copy",
+    "write_editions",
+]
 
 SOLUTION_TAG = "solution"
+#: The first line of every solution cell: JupyterLab shows it on a collapsed cell, so it must
+#: give nothing away.
+SOLUTION_FIRST_LINE = "# Solution (try the exercise and read the check's hint first)"
+INSTRUCTOR_TAG = "instructor"
+REMOVED_TAGS = frozenset({SOLUTION_TAG, INSTRUCTOR_TAG})
+EDITIONS = ("student", "instructor")
+
+
+class EditionError(ValueError):
+    """The editions cannot be written as asked; the message says why and what to do."""
 
 
 def student_copy(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The notebook without solution cells and without outputs."""
+    """The notebook without solution and instructor cells, and without outputs."""
     copy = nbformat.from_dict(nb)
     copy.cells = [
-        c for c in copy.cells if SOLUTION_TAG not in c.get("metadata", {}).get("tags", [])
+        c for c in copy.cells if not REMOVED_TAGS & set(c.get("metadata", {}).get("tags", []))
     ]
     for cell in copy.cells:
         if cell.cell_type == "code":
@@ -37,13 +59,46 @@ def student_copy(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return copy
 
 
-def write_editions(root: Path, out: Path) -> dict[str, list[Path]]:
-    """Write both editions of ``root``'s exercises (and labs) under ``out``."""
-    written: dict[str, list[Path]] = {"student": [], "instructor": []}
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _check_places(root: Path, out: Path, force: bool) -> list[Path]:
+    """The exercise notebooks to write, once ``root`` and ``out`` are known to be usable."""
+    if not (root / "exercises").is_dir():
+        raise EditionError(f"{root} has no exercises/ folder: run this command in the course "
+                           "folder (the one holding exercises/ and notebooks/)")
     exercises = sorted((root / "exercises").glob("*.ipynb"))
     if not exercises:
-        raise ValueError(f"no exercise notebooks in {root / 'exercises'}")
-    for edition in written:
+        raise EditionError(f"no exercise notebooks in {root / 'exercises'}")
+    if out.exists() and not out.is_dir():
+        raise EditionError(f"{out} is a file, not a folder: give --out a folder to write into")
+    for folder in ("notebooks", "exercises"):
+        if _inside(out, root / folder):
+            raise EditionError(f"{out} is inside the course's {folder}/ folder: the editions "
+                               "would copy themselves into themselves; give --out a folder "
+                               "outside it (the default is editions/)")
+    existing = [out / e for e in EDITIONS if (out / e).exists()]
+    if existing and not force:
+        raise EditionError(f"{existing[0]} already exists: remove it, choose another --out, or "
+                           "pass --force to replace the editions in it")
+    for target in existing:
+        if not target.is_dir():
+            raise EditionError(f"{target} is a file, not an edition folder: remove it first")
+    return exercises
+
+
+def write_editions(root: Path, out: Path, force: bool = False) -> dict[str, list[Path]]:
+    """Write both editions of ``root``'s exercises (and labs) under ``out``.
+
+    Raises :class:`EditionError` when ``root`` is not the course folder, when ``out`` is a
+    file or lies inside ``notebooks/`` or ``exercises/``, and when an edition already exists
+    under ``out`` and ``force`` is false.
+    """
+    root, out = root.resolve(), out.resolve()
+    exercises = _check_places(root, out, force)
+    written: dict[str, list[Path]] = {edition: [] for edition in EDITIONS}
+    for edition in EDITIONS:
         target = out / edition
         if target.exists():
             shutil.rmtree(target)
@@ -52,7 +107,10 @@ def write_editions(root: Path, out: Path) -> dict[str, list[Path]]:
             shutil.copytree(root / "notebooks", target / "notebooks",
                             ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
         for path in exercises:
-            nb = nbformat.read(path, as_version=4)
+            try:
+                nb = nbformat.read(path, as_version=4)
+            except Exception as err:  # nbformat raises several types for a damaged file
+                raise EditionError(f"{path} is not a readable notebook ({err})") from err
             if edition == "student":
                 nb = student_copy(nb)
             destination = target / "exercises" / path.name
@@ -66,8 +124,14 @@ def main(argv: list[str] | None = None) -> int:
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("editions"),
                         help="folder to write into (default: editions)")
+    parser.add_argument("--force", action="store_true",
+                        help="replace editions that already exist in the folder")
     args = parser.parse_args(argv)
-    written = write_editions(Path.cwd(), args.out)
+    try:
+        written = write_editions(Path.cwd(), args.out, force=args.force)
+    except (EditionError, OSError) as err:
+        print(f"editions: {err}", file=sys.stderr)
+        return 2
     for edition, paths in written.items():
         print(f"{edition}: {len(paths)} exercise notebook(s) in {args.out / edition}")
     return 0

@@ -224,5 +224,27 @@ class Node:
         return Node(name, **{k: v for k, v in fields.items() if k != "name"})
 
     def __repr__(self) -> str:
+        """Capacity, then only what differs from a plain worker: zone, labels, taints written
+        as ``kubectl describe node`` lists them (``key=value:Effect``), Swarm role and
+        availability, Mesos attributes."""
         cpu, memory = format_quantity(self.cpu), format_quantity(self.memory, binary=True)
-        return f"Node({self.name!r}, cpu={cpu!r}, memory={memory!r})"
+        parts = [repr(self.name), f"cpu={cpu!r}", f"memory={memory!r}"]
+        if self.zone:
+            parts.append(f"zone={self.zone!r}")
+        if self.labels:
+            parts.append(f"labels={self.labels!r}")
+        if self.taints:
+            parts.append(f"taints={[_taint_text(t) for t in self.taints]!r}")
+        if self.role != "worker":
+            parts.append(f"role={self.role!r}")
+        if self.availability != "active":
+            parts.append(f"availability={self.availability!r}")
+        if self.attributes:
+            parts.append(f"attributes={self.attributes!r}")
+        return f"Node({', '.join(parts)})"
+
+
+def _taint_text(taint: Mapping[str, Any]) -> str:
+    """A taint as kubectl prints it: ``key=value:Effect``, or ``key:Effect`` without value."""
+    value = taint.get("value")
+    return f"{taint['key']}{'' if value in (None, '') else f'={value}'}:{taint['effect']}"

@@ -60,6 +60,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("paths", nargs="*", type=Path, help="notebooks (default: all)")
     args = parser.parse_args(argv)
     paths = args.paths or notebooks(Path.cwd())
+    if not paths:
+        print(f"refresh: no notebooks in {Path.cwd()}/notebooks or /exercises: run this in the "
+              "course folder, or name the notebooks to refresh", file=sys.stderr)
+        return 2
+    missing = [p for p in paths if not p.is_file() or p.suffix != ".ipynb"]
+    if missing:
+        print(f"refresh: {missing[0]} is not a notebook file (.ipynb) here; check the path",
+              file=sys.stderr)
+        return 2
     failed = 0
     for path in paths:
         print(f"refreshing {path} ...", flush=True)
@@ -68,6 +77,9 @@ def main(argv: list[str] | None = None) -> int:
         except CellExecutionError as err:
             failed += 1
             print(f"  FAILED: {path}\n{err}", file=sys.stderr)
+        except (nbformat.ValidationError, ValueError, OSError) as err:
+            failed += 1
+            print(f"  FAILED: {path} could not be read or run: {err}", file=sys.stderr)
     print(f"{len(paths) - failed} refreshed, {failed} failed")
     return 1 if failed else 0
 

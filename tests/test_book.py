@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import json
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlparse
@@ -96,3 +97,17 @@ def test_notebook_pages_have_launch_and_download_buttons(built_book: dict) -> No
         assert page.stem + ".ipynb" in text and "download" in text.lower(), (
             f"{page.name}: no download button for the notebook"
         )
+
+
+def test_chapters_offer_no_launch_and_downloads_hold_no_solution(built_book: dict) -> None:
+    """Binder and Colab cannot run a Markdown chapter, so its page has no launch button; an
+    exercise's download is the student edition (see clustersim/book.py)."""
+    html_dir = built_book["html"]
+    chapters = [p for p in _pages(html_dir) if "book" in p.relative_to(html_dir).parts]
+    assert chapters
+    for page in chapters:
+        text = page.read_text("utf-8")
+        assert "mybinder.org" not in text and "colab.research.google.com" not in text, page.name
+    for served in (html_dir / "_sources" / "exercises").glob("*.ipynb"):
+        cells = json.loads(served.read_text("utf-8"))["cells"]
+        assert not any("solution" in c["metadata"].get("tags", []) for c in cells), served.name

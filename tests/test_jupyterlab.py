@@ -1,14 +1,21 @@
 """JupyterLab end to end: run the first lab in a live kernel and move its slider.
 
 Starts ``jupyter lab`` on 127.0.0.1 without a token, over a copy of the notebook (so the
-test never writes outputs into the repository), opens it in Chromium, runs all cells, sees
-the plotly figure and the widget, moves the slider with the keyboard and waits for the text
-that Python recomputes: proof of a round trip through the kernel. The server is stopped by
-its PID.
+test never writes outputs into the repository), opens it in Chromium, checks that the MyST
+text is rendered (an admonition, not ``:::{admonition}`` as raw text: jupyterlab-myst), runs
+all cells, sees the plotly figure and the widget, moves the slider with the keyboard and waits
+for the text that Python recomputes: proof of a round trip through the kernel. The server is
+stopped by its PID.
+
+All of Lab's state lives in the test's temporary folder (:func:`lab_environment`): workspaces,
+user settings, runtime files, configuration, data and IPython's profile. A workspace that a
+learner left with a notebook open (which would make Lab restore that notebook and ask for its
+kernel) cannot reach the test, and the test leaves no workspace behind.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -32,20 +39,52 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+#: Where Jupyter, JupyterLab and IPython keep per-user state, and the folder each gets here.
+STATE_VARIABLES = {
+    "JUPYTERLAB_WORKSPACES_DIR": "workspaces",
+    "JUPYTERLAB_SETTINGS_DIR": "user-settings",
+    "JUPYTER_RUNTIME_DIR": "runtime",
+    "JUPYTER_CONFIG_DIR": "config",
+    "JUPYTER_DATA_DIR": "data",
+    "IPYTHONDIR": "ipython",
+}
+
+
+def lab_environment(state: Path) -> dict[str, str]:
+    """This process's environment with every per-user Jupyter folder moved under ``state``.
+
+    Installed front-ends and the kernel come from the virtual environment (``sys.prefix``),
+    which these variables do not hide.
+    """
+    env = dict(os.environ)
+    for variable, folder in STATE_VARIABLES.items():
+        (state / folder).mkdir(parents=True, exist_ok=True)
+        env[variable] = str(state / folder)
+    return env
+
+
+def test_lab_environment_moves_all_state(tmp_path: Path) -> None:
+    env = lab_environment(tmp_path)
+    for variable in STATE_VARIABLES:
+        assert Path(env[variable]).is_dir() and tmp_path in Path(env[variable]).parents
+
+
 @pytest.fixture
 def lab_server(tmp_path: Path):
-    shutil.copy(NOTEBOOK, tmp_path / NOTEBOOK.name)
+    root, state = tmp_path / "course", tmp_path / "state"
+    root.mkdir()
+    shutil.copy(NOTEBOOK, root / NOTEBOOK.name)
     port = _free_port()
     log = (tmp_path / "lab.log").open("w")
     proc = subprocess.Popen(
         [
             sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
             "--ip=127.0.0.1", f"--port={port}", "--ServerApp.token=", "--ServerApp.password=",
-            "--ServerApp.disable_check_xsrf=True", f"--ServerApp.root_dir={tmp_path}",
+            "--ServerApp.disable_check_xsrf=True", f"--ServerApp.root_dir={root}",
             "--LabApp.news_url=None",
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         ],
-        stdout=log, stderr=subprocess.STDOUT,
+        stdout=log, stderr=subprocess.STDOUT, env=lab_environment(state),
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
@@ -69,13 +108,19 @@ def lab_server(tmp_path: Path):
     log.close()
 
 
-def test_first_lab_runs_live_in_jupyterlab(browser, lab_server: str) -> None:
+def test_first_lab_runs_live_in_jupyterlab(browser, lab_server: str, tmp_path: Path) -> None:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda err: errors.append(str(err)))
     page.goto(f"{lab_server}/lab/tree/{NOTEBOOK.name}")
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
+
+    # jupyterlab-myst renders the lab's MyST: an admonition box, no raw directive or role.
+    title = page.locator(".jp-Notebook [class*='admonition']", has_text="Objectives").first
+    title.wait_for(timeout=30_000)
+    text = page.locator(".jp-Notebook").inner_text()
+    assert ":::{admonition}" not in text and "{doc}`" not in text
 
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
@@ -97,3 +142,5 @@ def test_first_lab_runs_live_in_jupyterlab(browser, lab_server: str) -> None:
     )
     assert not errors, errors
     context.close()
+    # Lab saved its workspace in the test's own folder (so the isolation took effect).
+    assert list((tmp_path / "state" / "workspaces").glob("*.jupyterlab-workspace"))

@@ -44,3 +44,12 @@ def test_cli_prints_one_line_per_problem_and_returns_status(capsys) -> None:
     assert "checks passed" in capsys.readouterr().out
     assert cli(["nonsense"]) == 2
     assert cli([]) == 2
+
+
+def test_myst_front_end_is_pinned_and_checked(tmp_path: Path) -> None:
+    """Without jupyterlab-myst, JupyterLab shows `:::{admonition}` as raw text."""
+    assert doctor.pinned_requirements().get("jupyterlab-myst"), "jupyterlab-myst is not pinned"
+    checks = {c.name: c for c in doctor.check_lab_extensions([tmp_path])}
+    assert not checks["JupyterLab front-end jupyterlab-myst"].ok
+    installed = {c.name: c for c in doctor.check_lab_extensions()}
+    assert installed["JupyterLab front-end jupyterlab-myst"].ok

@@ -1,0 +1,66 @@
+"""The book's page buttons: downloads of exercises carry no answer, and Markdown chapters
+offer no launch button that Binder or Colab could not follow."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+from clustersim import book
+from tests.conftest import ROOT
+
+
+def test_exercise_downloads_are_the_student_edition(tmp_path: Path) -> None:
+    served = tmp_path / "_sources" / "exercises"
+    served.mkdir(parents=True)
+    for source in (ROOT / "exercises").glob("*.ipynb"):
+        (served / source.name).write_bytes(source.read_bytes())  # what Sphinx copies
+    replaced = book.student_downloads(tmp_path, ROOT)
+    assert len(replaced) == len(list((ROOT / "exercises").glob("*.ipynb")))
+    for path in replaced:
+        cells = json.loads(path.read_text("utf-8"))["cells"]
+        assert not any({"solution", "instructor"} & set(c["metadata"].get("tags", []))
+                       for c in cells), path.name
+        assert not any(c.get("outputs") for c in cells), path.name
+
+
+def _buttons() -> list[dict]:
+    return [{"label": "download-buttons"}, {"label": "launch-buttons"}]
+
+
+def test_markdown_chapters_have_no_launch_button() -> None:
+    app = SimpleNamespace()
+    chapter = {"sourcename": "book/orchestrators/kubernetes.md", "header_buttons": _buttons()}
+    book._no_launch_for_markdown(app, "book/orchestrators/kubernetes", "page.html", chapter, None)
+    assert [b["label"] for b in chapter["header_buttons"]] == ["download-buttons"]
+    lab = {"sourcename": "notebooks/first-look.ipynb", "header_buttons": _buttons()}
+    book._no_launch_for_markdown(app, "notebooks/first-look", "page.html", lab, None)
+    assert len(lab["header_buttons"]) == 2
+
+
+def test_no_page_promises_live_cells_in_a_chapter() -> None:
+    """Chapters are Markdown: their cells run when the book is built, not in the reader's
+    browser, and no launch button opens them. No page may promise otherwise."""
+    pages = sorted((ROOT / "book").rglob("*.md"))
+    assert pages
+    promising = [p.name for p in pages if "live cell" in p.read_text("utf-8").lower()]
+    assert not promising, f"pages promising live cells in chapters: {promising}"
+
+
+def test_real_world_collection_is_not_promised_without_its_origin() -> None:
+    """The real-world manifests are not in the repository: the lab that mentions them says
+    where they come from and what to do without them, and promises no count of files."""
+    for lab in sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "book").rglob("*.md")):
+        text = lab.read_text("utf-8")
+        if "realworld" not in text:
+            continue
+        cells = (json.loads(text)["cells"] if lab.suffix == ".ipynb"
+                 else [{"cell_type": "markdown", "source": text}])
+        prose = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+        if "realworld" not in prose:
+            continue
+        assert "github.com/kubernetes/examples" in prose, f"{lab.name}: no origin given"
+        assert "paste your own" in prose, f"{lab.name}: no way forward without the collection"
+        assert not re.search(r"all \d+ of those", prose), f"{lab.name}: promises a count"
