@@ -4,7 +4,9 @@ on one seeded SimPy clock.
 :class:`KubernetesCluster` plays the parts of a real control plane and its nodes:
 
 - the API server: it stores objects (``apply`` creates or updates them as ``kubectl apply``
-  does), applies pod defaults and admission (``DefaultTolerationSeconds``, ``Priority``) and
+  does), applies pod defaults and admission (``DefaultTolerationSeconds``, ``Priority``,
+  ``LimitRanger`` in :mod:`~clustersim.kubernetes.limitrange`, ``ResourceQuota`` in
+  :mod:`~clustersim.kubernetes.resourcequota`) and
   deletes dependents when an owner goes (the garbage collector's background propagation);
 - kube-controller-manager: the workload controllers in :mod:`clustersim.kubernetes.controllers`
   reconcile every object whenever anything changed; the node lifecycle, taint eviction and
@@ -20,7 +22,7 @@ node and probe delays are in :class:`~clustersim.kubernetes.kubelet.Timing`.
 
 Simplified (what a real cluster does instead): no preemption; namespaces need not exist and
 are not created; PersistentVolumeClaims bind at once, with no PersistentVolumes or storage
-classes behind them; no resource quotas, limit ranges or RBAC. As upstream, a pod on a failed
+classes behind them; no RBAC. As upstream, a pod on a failed
 node stays Terminating until the node comes back, its Node object is deleted, or the node is
 tainted out-of-service.
 """
@@ -42,6 +44,7 @@ from clustersim.kubernetes.controllers.nodelifecycle import (
     TaintEvictionController,
 )
 from clustersim.kubernetes.kubelet import Kubelet, Timing
+from clustersim.kubernetes.limitrange import admit_limit_ranges
 from clustersim.kubernetes.nodeinfo import NodeInfo, pod_requests
 from clustersim.kubernetes.objects import (
     condition,
@@ -56,6 +59,7 @@ from clustersim.kubernetes.objects import (
     set_condition,
     set_pod_defaults,
 )
+from clustersim.kubernetes.resourcequota import admit_resource_quotas
 from clustersim.kubernetes.scheduler import Scheduler, Verdict
 from clustersim.kubernetes.scheduler.plugins.nodeaffinity import required_node_affinity_matches
 from clustersim.kubernetes.scheduler.taints import find_untolerated_taint
@@ -386,6 +390,14 @@ class KubernetesCluster:
                     raise AdmissionError(f'pods "{pod["metadata"]["name"]}" is forbidden: no '
                                          f"PriorityClass with name {class_name} was found")
                 pod["spec"]["priority"] = int(found.get("value", 0))
+        namespace, name = pod["metadata"]["namespace"], pod["metadata"]["name"]
+
+        def refuse(message: str) -> AdmissionError:
+            return AdmissionError(f'pods "{name}" is forbidden: {message}')
+
+        admit_limit_ranges(pod, self.list("LimitRange", namespace), refuse)
+        admit_resource_quotas(pod, self.list("ResourceQuota", namespace),
+                              self.list("Pod", namespace), self.now, refuse)
 
     def _unstore(self, obj: Mapping[str, Any]) -> None:
         self._objects.get(obj["kind"], {}).pop(self._key(obj), None)
