@@ -13,14 +13,15 @@ on one seeded SimPy clock.
   pod garbage collection loops (:mod:`clustersim.kubernetes.controllers.nodelifecycle`) turn a
   failed node into NotReady, ``node.kubernetes.io/unreachable`` taints and evictions;
 - kube-scheduler: pending pods are scheduled in priority order (``PrioritySort``), unschedulable
-  ones are retried when the cluster changes (:mod:`clustersim.kubernetes.scheduler`);
+  ones may preempt lower-priority pods (DefaultPreemption) and are retried when the cluster
+  changes (:mod:`clustersim.kubernetes.scheduler`);
 - the kubelets (:mod:`clustersim.kubernetes.kubelet`) and kube-proxy
   (:mod:`clustersim.kubernetes.services`).
 
 Controllers act instantly at the current simulated time (upstream: milliseconds); the kubelet,
 node and probe delays are in :class:`~clustersim.kubernetes.kubelet.Timing`.
 
-Simplified (what a real cluster does instead): no preemption; namespaces need not exist and
+Simplified (what a real cluster does instead): namespaces need not exist and
 are not created; PersistentVolumeClaims bind at once, with no PersistentVolumes or storage
 classes behind them; no RBAC. As upstream, a pod on a failed
 node stays Terminating until the node comes back, its Node object is deleted, or the node is
@@ -62,6 +63,7 @@ from clustersim.kubernetes.objects import (
 from clustersim.kubernetes.resourcequota import admit_resource_quotas
 from clustersim.kubernetes.scheduler import Scheduler, Verdict
 from clustersim.kubernetes.scheduler.plugins.nodeaffinity import required_node_affinity_matches
+from clustersim.kubernetes.scheduler.preemption import find_preemption, not_eligible
 from clustersim.kubernetes.scheduler.taints import find_untolerated_taint
 from clustersim.kubernetes.services import RequestStream, Services
 from clustersim.node import Node
@@ -390,6 +392,8 @@ class KubernetesCluster:
                     raise AdmissionError(f'pods "{pod["metadata"]["name"]}" is forbidden: no '
                                          f"PriorityClass with name {class_name} was found")
                 pod["spec"]["priority"] = int(found.get("value", 0))
+                pod["spec"]["preemptionPolicy"] = found.get("preemptionPolicy",
+                                                            "PreemptLowerPriority")
         namespace, name = pod["metadata"]["namespace"], pod["metadata"]["name"]
 
         def refuse(message: str) -> AdmissionError:
@@ -807,11 +811,31 @@ class KubernetesCluster:
                 self._bind(pod, result.node, scheduled=True)
                 continue
             self._attempted[uid] = self._placement_version
-            if self._last_failure.get(uid) != result.message:
-                self._last_failure[uid] = result.message
-                set_condition(pod, "PodScheduled", False, self.now, "Unschedulable",
-                              result.message)
-                self.record(pod, "FailedScheduling", result.message, "Warning")
+            message = self._preempt(pod, nodes, result.message)
+            if self._last_failure.get(uid) != message:
+                self._last_failure[uid] = message
+                set_condition(pod, "PodScheduled", False, self.now, "Unschedulable", message)
+                self.record(pod, "FailedScheduling", message, "Warning")
+
+    def _preempt(self, pod: dict[str, Any], nodes: list[NodeInfo], message: str) -> str:
+        """The PostFilter step (:mod:`clustersim.kubernetes.scheduler.preemption`): evict the
+        victims, nominate their node, and return the FailedScheduling message, which loses
+        its ``preemption:`` part when preemption succeeded."""
+        if not self.scheduler.profile.preemption or not nodes:
+            return message
+        fit_error = message.split(" preemption: ")[0]
+        waiting = not_eligible(pod, nodes)
+        if waiting:
+            return f"{fit_error} preemption: {waiting}"
+        found = find_preemption(self.scheduler, pod, nodes)
+        if found is None:
+            return message
+        for victim in found.victims:
+            self.record(victim, "Preempted",
+                        f"Preempted by pod {pod['metadata']['uid']} on node {found.node}")
+            self.delete_pod(victim)
+        pod["status"]["nominatedNodeName"] = found.node
+        return fit_error
 
     def explain(self, pod: Mapping[str, Any]) -> dict[str, Verdict]:
         """Why each node could or could not take ``pod`` (a Pod manifest) and how it scores,
