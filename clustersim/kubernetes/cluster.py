@@ -46,6 +46,7 @@ from clustersim.kubernetes.controllers.nodelifecycle import (
 )
 from clustersim.kubernetes.kubelet import Kubelet, Timing
 from clustersim.kubernetes.limitrange import admit_limit_ranges
+from clustersim.kubernetes.metrics import MetricsServer
 from clustersim.kubernetes.nodeinfo import NodeInfo, pod_requests
 from clustersim.kubernetes.objects import (
     condition,
@@ -169,6 +170,8 @@ class KubernetesCluster:
         self.scheduler = Scheduler(scheduler_config, rng=self.rng, lister=_WorkloadLister(self))
         self.kubelet = Kubelet(self, self.timing)
         self.services = Services(self)
+        self.metrics = MetricsServer(self)
+        """CPU demand per workload and each Pod's use (:mod:`clustersim.kubernetes.metrics`)."""
         self._objects: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
         self._children: dict[str, dict[str, dict[str, Any]]] = {}
         self._nodes: dict[str, NodeInfo] = {}
