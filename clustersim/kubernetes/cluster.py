@@ -66,6 +66,13 @@ from clustersim.kubernetes.scheduler import Scheduler, Verdict
 from clustersim.kubernetes.scheduler.plugins.nodeaffinity import required_node_affinity_matches
 from clustersim.kubernetes.scheduler.preemption import find_preemption, not_eligible
 from clustersim.kubernetes.scheduler.taints import find_untolerated_taint
+from clustersim.kubernetes.schedulinggates import (
+    GATED_MESSAGE,
+    GATED_REASON,
+    mark_gated,
+    pre_enqueue,
+    remove_gate,
+)
 from clustersim.kubernetes.services import RequestStream, Services
 from clustersim.node import Node
 from clustersim.sim import Clock, EventLog, NodeState, Snapshot, TaskState
@@ -125,10 +132,10 @@ class PodInfo:
     """One row of ``kubectl get pods -o wide``: where the pod is and why.
 
     ``reason`` is what the STATUS column would explain: ``Unschedulable`` (with the
-    FailedScheduling text in ``message``), ``ContainerCreating``, ``Terminating``,
-    ``Completed``, ``Error``, ``CrashLoopBackOff``, ``NodeNotReady`` (once the node controller
-    has noticed a failed node; until then the API, like ``kubectl``, still shows the pod
-    running), or ``""``.
+    FailedScheduling text in ``message``), ``SchedulingGated``, ``ContainerCreating``,
+    ``Terminating``, ``Completed``, ``Error``, ``CrashLoopBackOff``, ``NodeNotReady`` (once
+    the node controller has noticed a failed node; until then the API, like ``kubectl``, still
+    shows the pod running), or ``""``.
     """
 
     name: str
@@ -402,6 +409,7 @@ class KubernetesCluster:
         def refuse(message: str) -> AdmissionError:
             return AdmissionError(f'pods "{name}" is forbidden: {message}')
 
+        mark_gated(pod, self.now)
         admit_limit_ranges(pod, self.list("LimitRange", namespace), refuse)
         admit_resource_quotas(pod, self.list("ResourceQuota", namespace),
                               self.list("Pod", namespace), self.now, refuse)
@@ -526,6 +534,15 @@ class KubernetesCluster:
         if obj is None:
             raise ValueError(f'{kind} "{name}" not found in namespace "{namespace}"')
         return obj
+
+    def remove_scheduling_gate(self, pod: str, gate: str, namespace: str = "default") -> None:
+        """What a controller such as Kueue does when it admits a Pod: remove one of its
+        ``schedulingGates`` (:mod:`clustersim.kubernetes.schedulinggates`); without gates left
+        the Pod is scheduled."""
+        found = self._workload("Pod", pod, namespace)
+        remove_gate(found, gate)
+        self.changed()
+        self._reconcile()
 
     def scale(self, kind: str, name: str, replicas: int, namespace: str = "default") -> None:
         """``kubectl scale``: set ``spec.replicas`` of a Deployment, ReplicaSet, StatefulSet or
@@ -801,7 +818,7 @@ class KubernetesCluster:
 
     def _schedule_pending(self) -> None:
         pending = [p for p in self.list("Pod") if not p["spec"].get("nodeName")
-                   and not is_terminating(p)]
+                   and not is_terminating(p) and not pre_enqueue(p)]
         pending.sort(key=lambda p: (-int(p["spec"].get("priority") or 0),
                                     p["metadata"]["creationTimestamp"], p["metadata"]["uid"]))
         nodes = list(self._nodes.values())
@@ -897,6 +914,8 @@ class KubernetesCluster:
                 reason = "Terminating"
             elif phase in ("Succeeded", "Failed"):
                 reason = status.get("reason", "Completed" if phase == "Succeeded" else "Error")
+            elif node is None and pre_enqueue(pod):
+                reason, message = GATED_REASON, GATED_MESSAGE
             elif node is None:
                 reason = "Unschedulable" if pod["metadata"]["uid"] in self._last_failure else ""
                 message = self._last_failure.get(pod["metadata"]["uid"], "")
