@@ -925,7 +925,7 @@ class KubernetesCluster:
                     "NodeNotReady":
                 reason = "NodeNotReady"          # the node controller has marked it
             elif phase == "Pending":
-                reason = "ContainerCreating"
+                reason = status.get("reason") or "ContainerCreating"      # or Init:1/2
             else:
                 reason = status.get("reason", "")   # e.g. CrashLoopBackOff
             rows.append(PodInfo(pod["metadata"]["name"], pod["metadata"]["namespace"],

@@ -27,9 +27,19 @@ clock with simple, fixed delays (:class:`Timing`):
    ``container_stop_seconds`` later, all capped by ``terminationGracePeriodSeconds``. The
    container keeps serving until it exits.
 
-Simplified: no liveness or startup probes; no image sizes (upstream's ``Pulled`` message ends
-with "Image size: N bytes."); the back-off never resets; a failed node stops its containers
-at once and restarts them when it recovers.
+Init containers run one after another before the app containers, each for
+``init_container_seconds`` (the STATUS column reads ``Init:1/2``). A **sidecar** is an init
+container with ``restartPolicy: Always`` (KEP-753, stable in Kubernetes 1.33; docs
+https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/): it keeps running, and
+the next init container starts as soon as it has started, or once its ``startupProbe`` has
+succeeded; its readiness probe counts for the Pod's readiness. When the Pod is deleted, or a
+Job's app containers finish, the app containers stop first and then the sidecars, one at a
+time, in the reverse order of the spec
+(``pkg/kubelet/kuberuntime/kuberuntime_termination_order.go``).
+
+Simplified: no liveness probes (startup probes only order sidecars); no image sizes
+(upstream's ``Pulled`` message ends with "Image size: N bytes."); the back-off never resets;
+a failed node stops its containers at once and restarts them when it recovers.
 """
 
 from __future__ import annotations
@@ -44,7 +54,7 @@ from clustersim.kubernetes.objects import is_terminating, set_condition
 if TYPE_CHECKING:
     from clustersim.kubernetes.cluster import KubernetesCluster
 
-__all__ = ["Kubelet", "Timing", "readiness_delay"]
+__all__ = ["Kubelet", "Timing", "probe_delay", "readiness_delay"]
 
 RUN_SECONDS = "clustersim.io/run-seconds"
 CRASH_BACKOFF = 10.0
@@ -71,6 +81,8 @@ class Timing:
     lb_health_check_seconds: float = 10.0
     """How long a cloud load balancer's health checks take to notice that a node went down or
     came back (e.g. a 5 s interval and 2 consecutive results)."""
+    init_container_seconds: float = 2.0
+    """How long a regular init container runs before it exits successfully."""
 
 
 def _image_pull_policy(container: dict[str, Any]) -> str:
@@ -87,13 +99,22 @@ def _image_pull_policy(container: dict[str, Any]) -> str:
 
 def readiness_delay(container: dict[str, Any]) -> float:
     """Seconds from container start to Ready (see the module docstring, step 3)."""
-    probe = container.get("readinessProbe")
+    return probe_delay(container.get("readinessProbe"))
+
+
+def probe_delay(probe: dict[str, Any] | None) -> float:
+    """Seconds from container start until a probe that always succeeds has passed."""
     if not probe:
         return 0.0
     period = probe.get("periodSeconds") or 10
     initial = probe.get("initialDelaySeconds") or 0
     successes = probe.get("successThreshold") or 1
     return math.ceil(initial / period) * period + (successes - 1) * period
+
+
+def _is_sidecar(container: dict[str, Any]) -> bool:
+    """An init container with ``restartPolicy: Always`` (a native sidecar)."""
+    return container.get("restartPolicy") == "Always"
 
 
 def _pre_stop_seconds(container: dict[str, Any]) -> float:
@@ -118,6 +139,8 @@ class Kubelet:
         self._addresses: dict[str, int] = {}
         self.image_exits: dict[str, tuple[float, int]] = {}
         """Broken images: containers of them exit (seconds after start, exit code)."""
+        self._sidecars_started: dict[str, dict[str, float]] = {}
+        """Per pod uid: when each sidecar started."""
 
     def _pod_ip(self, node: str) -> str:
         """The next address of the node's pod range: node *i* (in joining order) owns
@@ -138,7 +161,8 @@ class Kubelet:
     def start(self, pod: dict[str, Any]) -> None:
         """The pod was bound to a live node: pull, start, and become ready."""
         epoch = self._next_epoch(pod)
-        self._pull(pod, epoch, list(pod["spec"].get("containers") or []))
+        self._pull(pod, epoch, [*(pod["spec"].get("initContainers") or []),
+                                *(pod["spec"].get("containers") or [])])
 
     def _pull(self, pod: dict[str, Any], epoch: int, remaining: list[dict[str, Any]]) -> None:
         """Pull the remaining containers' images one after another, then start."""
@@ -165,12 +189,35 @@ class Kubelet:
 
             cluster.after(seconds, pulled)
             return
-        cluster.after(self.timing.container_start_seconds, lambda: self._started(pod, epoch))
+        self._sidecars_started[pod["metadata"]["uid"]] = {}
+        cluster.after(self.timing.container_start_seconds, lambda: self._init(pod, epoch, 0))
+
+    def _init(self, pod: dict[str, Any], epoch: int, index: int) -> None:
+        """Run init container ``index``; sidecars keep running (module docstring)."""
+        if not self._current(pod, epoch):
+            return
+        inits = pod["spec"].get("initContainers") or []
+        if index == len(inits):
+            self._started(pod, epoch)
+            return
+        cluster, container = self.cluster, inits[index]
+        pod["status"]["reason"] = f"Init:{index}/{len(inits)}"
+        cluster.record(pod, "Created", f"Created container: {container.get('name')}")
+        cluster.record(pod, "Started", f"Started container {container.get('name')}")
+        cluster.changed()
+        if _is_sidecar(container):
+            self._sidecars_started[pod["metadata"]["uid"]][container.get("name")] = cluster.now
+            delay = probe_delay(container.get("startupProbe"))
+        else:
+            delay = self.timing.init_container_seconds
+        cluster.after(delay, lambda: self._init(pod, epoch, index + 1))
 
     def _started(self, pod: dict[str, Any], epoch: int) -> None:
         if not self._current(pod, epoch):
             return
         cluster = self.cluster
+        if str(pod["status"].get("reason", "")).startswith("Init:"):
+            pod["status"].pop("reason")
         containers = pod["spec"].get("containers") or []
         for container in containers:
             cluster.record(pod, "Created", f"Created container: {container.get('name')}")
@@ -182,6 +229,11 @@ class Kubelet:
         self.serving.add(pod["metadata"]["uid"])
         cluster.changed()
         delay = max((readiness_delay(c) for c in containers), default=0.0)
+        for container in pod["spec"].get("initContainers") or []:
+            started = self._sidecars_started.get(pod["metadata"]["uid"], {}).get(
+                container.get("name"))
+            if _is_sidecar(container) and started is not None:
+                delay = max(delay, started + readiness_delay(container) - cluster.now)
         if delay <= 0:
             self._ready(pod, epoch)
         else:
@@ -248,6 +300,13 @@ class Kubelet:
             self.cluster.changed()
 
     def _exited(self, pod: dict[str, Any], epoch: int, code: int) -> None:
+        """The app containers of a pod meant to finish exited; its sidecars are stopped
+        (reverse order) before the pod is Succeeded or Failed."""
+        if not self._current(pod, epoch):
+            return
+        self._stop_sidecars(pod, epoch, float("inf"), lambda: self._finished(pod, epoch, code))
+
+    def _finished(self, pod: dict[str, Any], epoch: int, code: int) -> None:
         if not self._current(pod, epoch):
             return
         status = pod["status"]
@@ -267,9 +326,32 @@ class Kubelet:
         for container in containers:
             self.cluster.record(pod, "Killing", f"Stopping container {container.get('name')}")
         grace = float(pod["spec"].get("terminationGracePeriodSeconds", 30))
+        deadline = self.cluster.now + grace
         seconds = max((_pre_stop_seconds(c) for c in containers), default=0.0)
         seconds = min(grace, seconds + self.timing.container_stop_seconds)
-        self.cluster.after(seconds, lambda: self._stopped(pod, epoch))
+        self.cluster.after(seconds, lambda: self._stop_sidecars(
+            pod, epoch, deadline, lambda: self._stopped(pod, epoch)))
+
+    def _stop_sidecars(self, pod: dict[str, Any], epoch: int, deadline: float,
+                       then: Any, remaining: list[dict[str, Any]] | None = None) -> None:
+        """Stop the pod's running sidecars one at a time, last in the spec first, then call
+        ``then``; whatever is still running at ``deadline`` (the grace period) is killed."""
+        if not self._current(pod, epoch):
+            return
+        if remaining is None:
+            started = self._sidecars_started.get(pod["metadata"]["uid"], {})
+            remaining = [c for c in reversed(pod["spec"].get("initContainers") or [])
+                         if _is_sidecar(c) and c.get("name") in started]
+        cluster = self.cluster
+        if not remaining or cluster.now >= deadline:
+            then()
+            return
+        container = remaining.pop(0)
+        cluster.record(pod, "Killing", f"Stopping container {container.get('name')}")
+        seconds = _pre_stop_seconds(container) + self.timing.container_stop_seconds
+        seconds = min(seconds, deadline - cluster.now)
+        cluster.after(seconds, lambda: self._stop_sidecars(pod, epoch, deadline, then,
+                                                           remaining))
 
     def _stopped(self, pod: dict[str, Any], epoch: int) -> None:
         if self._current(pod, epoch):
@@ -285,4 +367,5 @@ class Kubelet:
     def forget(self, pod: dict[str, Any]) -> None:
         """The pod object is gone."""
         self._epoch.pop(pod["metadata"]["uid"], None)
+        self._sidecars_started.pop(pod["metadata"]["uid"], None)
         self.serving.discard(pod["metadata"]["uid"])
