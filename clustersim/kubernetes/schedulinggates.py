@@ -30,9 +30,17 @@ GATED_MESSAGE = "Scheduling is blocked due to non-empty scheduling gates"
 
 
 def scheduling_gates(pod: Mapping[str, Any]) -> list[str]:
-    """The names of the Pod's scheduling gates, in order."""
-    return [str((gate or {}).get("name", "")) for gate in
-            (pod.get("spec") or {}).get("schedulingGates") or []]
+    """The names of the Pod's scheduling gates, in order; a gate that is not a mapping with a
+    ``name`` is refused, as the API server's decoding refuses it."""
+    names = []
+    for index, gate in enumerate((pod.get("spec") or {}).get("schedulingGates") or []):
+        if not isinstance(gate, Mapping) or not isinstance(gate.get("name"), str):
+            pod_name = (pod.get("metadata") or {}).get("name", "")
+            raise ValueError(f'Pod "{pod_name}": spec.schedulingGates[{index}] is {gate!r}; '
+                             "each gate is a mapping with a name, e.g. "
+                             "{name: example.com/queue}")
+        names.append(gate["name"])
+    return names
 
 
 def mark_gated(pod: dict[str, Any], now: float) -> None:

@@ -65,3 +65,13 @@ def test_gated_template_gates_every_replica():
                                          "spec": template["spec"]}}})
     cluster.run(until=30)
     assert [p.reason for p in cluster.pods()] == ["SchedulingGated"] * 3
+
+
+def test_a_gate_must_be_a_mapping_with_a_name():
+    cluster = KubernetesCluster(Node.many(1, "node", cpu="2", memory="4Gi"), seed=0)
+    bad = gated_pod()
+    bad["spec"]["schedulingGates"] = ["example.com/queue"]
+    with pytest.raises(ValueError, match=r"spec.schedulingGates\[0\] is 'example.com/queue'; "
+                       "each gate is a mapping with a name"):
+        cluster.apply(bad)
+    assert cluster.pods() == []
