@@ -1,6 +1,6 @@
-"""Eviction order under memory pressure (rankMemoryPressure, pkg/kubelet/eviction/helpers.go);
-cases follow upstream's TestOrderedByExceedsRequestMemory, TestOrderedByPriority and
-TestOrderedByMemory in helpers_test.go."""
+"""Eviction under memory pressure (rankMemoryPressure and the eviction manager,
+pkg/kubelet/eviction/); two cases are upstream's TestOrderedByExceedsRequestMemory and
+TestOrderedByMemory (helpers_test.go), the others exercise the three keys and the loop."""
 
 from __future__ import annotations
 
@@ -23,11 +23,24 @@ def names(pods):
 
 
 def test_exceeding_requests_goes_first():
-    below = pod("below-requests", "200Mi")
-    above = pod("above-requests", "200Mi")
-    usage = {"below-requests": 199 * MI, "above-requests": 201 * MI}
-    assert names(rank_memory_pressure([below, above], usage)) == ["above-requests",
-                                                                   "below-requests"]
+    """TestOrderedByExceedsRequestMemory: exceeding by 1Mi beats priority -1 below by 1Mi."""
+    below = pod("below-requests", "200Mi", priority=-1)
+    exceeds = pod("exceeds-requests", "100Mi", priority=1)
+    usage = {"below-requests": 199 * MI, "exceeds-requests": 101 * MI}
+    assert names(rank_memory_pressure([below, exceeds], usage)) == ["exceeds-requests",
+                                                                     "below-requests"]
+
+
+def test_ordered_by_memory_above_request():
+    """TestOrderedByMemory: use relative to request 500, 300, 700, 200, -200, -800 (Mi); the
+    requests are those the test's comments imply (0, 0, 100Mi, 100Mi, 1Gi, 1Gi). Pods 5 and 6
+    are below their requests, so the first key already puts them last."""
+    pods = [pod("pod1"), pod("pod2"), pod("pod3", "100Mi"), pod("pod4", "100Mi"),
+            pod("pod5", "1Gi"), pod("pod6", "1Gi")]
+    usage = {"pod1": 500 * MI, "pod2": 300 * MI, "pod3": 800 * MI, "pod4": 300 * MI,
+             "pod5": 800 * MI, "pod6": 200 * MI}
+    assert names(rank_memory_pressure(pods, usage)) == ["pod3", "pod1", "pod2", "pod4", "pod5",
+                                                        "pod6"]
 
 
 def test_lower_priority_first_among_those_exceeding():
