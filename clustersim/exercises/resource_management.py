@@ -11,6 +11,8 @@
 - :func:`check_preemption`: which node and which Pods DefaultPreemption picks, by hand,
   compared with what the simulated scheduler does
   (``pkg/scheduler/framework/plugins/defaultpreemption``).
+- :func:`check_eviction`: which Pods the kubelet evicts from a node short of memory, by hand,
+  compared with the simulated eviction manager (``pkg/kubelet/eviction``).
 """
 
 from __future__ import annotations
@@ -25,10 +27,10 @@ from clustersim.kubernetes.qos import pod_qos_class
 from clustersim.manifests import ManifestError
 from clustersim.node import Node
 
-__all__ = ["API_POD", "HPA_READINGS", "PREEMPTION_PODS", "QOS_PODS", "SPIKE",
-           "autoscaling_cluster", "check_hpa_replicas", "check_preemption",
-           "check_qos_classes", "check_scale_down_behavior", "preemption_cluster",
-           "rescale_steps"]
+__all__ = ["API_POD", "EVICTION_PODS", "HPA_READINGS", "PREEMPTION_PODS", "QOS_PODS", "SPIKE",
+           "autoscaling_cluster", "check_eviction", "check_hpa_replicas", "check_preemption",
+           "check_qos_classes", "check_scale_down_behavior", "evicted_pods", "eviction_cluster",
+           "preemption_cluster", "rescale_steps"]
 
 
 def _pod(name: str, *containers: dict[str, Any]) -> dict[str, Any]:
@@ -286,3 +288,62 @@ def check_preemption(answer: object) -> None:
                     "4 CPU and what each Pod requests.")
     raise Wrong(f"{node!r} is not one of node-1, node-2, node-3.",
                 "Write the node's name as in the table.")
+
+
+EVICTION_PODS = {
+    "cache": ({"limits": {"cpu": "500m", "memory": "512Mi"}}, "500Mi"),
+    "api": ({"requests": {"cpu": "500m", "memory": "256Mi"}}, "700Mi"),
+    "batch": ({}, "650Mi"),
+    "worker": ({"requests": {"cpu": "250m", "memory": "512Mi"}}, "100Mi"),
+}
+"""The Pods on a 2 GiB node: (resources, memory in use)."""
+
+
+def eviction_cluster() -> KubernetesCluster:
+    """A 2 GiB node running :data:`EVICTION_PODS`, under memory pressure from now on (98Mi
+    available against the 100Mi hard threshold)."""
+    from clustersim.kubernetes.eviction import memory_pressure
+
+    cluster = KubernetesCluster([Node("node-1", cpu="4", memory="2Gi")], seed=0)
+    cluster.apply([{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
+                    "spec": {"containers": [{"name": name, "image": "shop/app:1.0",
+                                             "resources": resources}]}}
+                   for name, (resources, _) in EVICTION_PODS.items()])
+    cluster.run(until=30)
+    memory_pressure(cluster, "node-1", {name: use for name, (_, use) in EVICTION_PODS.items()})
+    return cluster
+
+
+def evicted_pods() -> list[str]:
+    """The Pods the simulated kubelet evicts from :func:`eviction_cluster`, in order."""
+    cluster = eviction_cluster()
+    cluster.run(until=cluster.now + 120)
+    return [e.object.split("/", 1)[1] for e in cluster.events.where(reason="Evicted")]
+
+
+@checker("Right: only batch. It and api use more than they request, batch by 650Mi, api by "
+         "444Mi, so batch goes first; then 748Mi are free, above the 100Mi threshold.")
+def check_eviction(answer: object) -> None:
+    if not isinstance(answer, list) or not all(isinstance(name, str) for name in answer):
+        raise Wrong("The answer must be a list of Pod names, first evicted first.",
+                    'For example ["cache"].')
+    right = evicted_pods()
+    if answer == right:
+        return
+    unknown = sorted(set(answer) - set(EVICTION_PODS))
+    if unknown:
+        raise Wrong(f"There is no Pod {unknown[0]!r} on the node.",
+                    "The Pods are " + ", ".join(EVICTION_PODS) + ".")
+    if not answer:
+        raise Wrong("Nothing evicted?", "98Mi are available, below the 100Mi hard threshold: "
+                    "the kubelet must evict.")
+    if answer[0] == "api":
+        hint = ("Both api and batch use more than they request; the next key is priority (the "
+                "same here), then use *above the request*: 444Mi for api, 650Mi for batch.")
+    elif answer[0] in ("cache", "worker"):
+        hint = ("Pods that use more memory than they request go first; only api and batch do. "
+                "The QoS class is not one of the keys.")
+    else:
+        hint = ("The kubelet evicts one Pod per 10 s cycle and stops once memory.available is "
+                "back above the threshold: count what is free after each eviction.")
+    raise Wrong(f"Not {', '.join(answer)}.", hint)

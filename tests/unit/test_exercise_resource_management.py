@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from clustersim.exercises.resource_management import (
+    check_eviction,
     check_hpa_replicas,
     check_preemption,
     check_qos_classes,
@@ -88,3 +89,20 @@ def test_preemption_hints(answer, hint):
 
 def test_preemption_right():
     assert check_preemption({"node": "node-3", "victims": ["f"]}).passed
+
+
+@pytest.mark.parametrize(("answer", "hint"), [
+    (["api"], "use *above the request*"),
+    (["worker"], "QoS class is not one of the keys"),
+    (["batch", "api"], "one Pod per 10 s cycle"),
+    ([], "must evict"),
+    (["db"], "The Pods are"),
+    ("batch", "For example"),
+])
+def test_eviction_hints(answer, hint):
+    feedback = check_eviction(answer)
+    assert not feedback.passed and hint in feedback.hint
+
+
+def test_eviction_right():
+    assert check_eviction(["batch"]).passed
