@@ -577,6 +577,18 @@ class KubernetesCluster:
             raise ValueError(f"after must be ≥ 0 s, got {after}")
         self.kubelet.image_exits[image] = (float(after), int(exit_code))
 
+    def fail_pull(self, image: str, error: str | None = None) -> None:
+        """From now on the registry refuses ``image`` (a wrong tag, missing credentials): its
+        pods show ErrImagePull, then ImagePullBackOff, and retry with back-off
+        (:mod:`clustersim.kubernetes.kubelet`). ``error`` is the runtime's message."""
+        self.kubelet.pull_errors[image] = error or (
+            f'rpc error: code = NotFound desc = failed to pull and unpack image "{image}": '
+            "not found")
+
+    def restore_pull(self, image: str) -> None:
+        """The registry serves ``image`` again; waiting pods pull it at their next retry."""
+        self.kubelet.pull_errors.pop(image, None)
+
     def rollout_pause(self, name: str, namespace: str = "default") -> None:
         """``kubectl rollout pause``: template changes wait; scaling still works."""
         self._workload("Deployment", name, namespace)["spec"]["paused"] = True

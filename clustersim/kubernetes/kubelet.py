@@ -27,6 +27,13 @@ clock with simple, fixed delays (:class:`Timing`):
    ``container_stop_seconds`` later, all capped by ``terminationGracePeriodSeconds``. The
    container keeps serving until it exits.
 
+An image the registry refuses (:meth:`KubernetesCluster.fail_pull`) fails its pull: events
+``Failed`` ("Failed to pull image ...", then "Error: ErrImagePull"), STATUS ``ErrImagePull``; at the
+pod's next sync (here 1 s later) ``BackOff`` ("Back-off pulling image ...") and STATUS
+``ImagePullBackOff``; the pull is retried after a back-off of 10 s that doubles per failure up to
+300 s (``pkg/kubelet/images/image_manager.go``, ``backOffPeriod`` and ``MaxContainerBackOff`` in
+``pkg/kubelet/kubelet.go``).
+
 Init containers run one after another before the app containers, each for
 ``init_container_seconds`` (the STATUS column reads ``Init:1/2``). A **sidecar** is an init
 container with ``restartPolicy: Always`` (KEP-753, stable in Kubernetes 1.33; docs
@@ -44,6 +51,7 @@ a failed node stops its containers at once and restarts them when it recovers.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -141,6 +149,10 @@ class Kubelet:
         """Broken images: containers of them exit (seconds after start, exit code)."""
         self._sidecars_started: dict[str, dict[str, float]] = {}
         """Per pod uid: when each sidecar started."""
+        self.pull_errors: dict[str, str] = {}
+        """Images the registry refuses, with the runtime's error."""
+        self._pull_failures: dict[tuple[str, str], int] = {}
+        """Failed pulls per (pod uid, image), for the back-off."""
 
     def _pod_ip(self, node: str) -> str:
         """The next address of the node's pod range: node *i* (in joining order) owns
@@ -179,6 +191,11 @@ class Kubelet:
                 continue
             cluster.record(pod, "Pulling", f'Pulling image "{image}"')
             seconds = self.timing.image_pull_seconds
+            if image in self.pull_errors:
+                failed = functools.partial(self._pull_failed, pod, epoch, image,
+                                           [container, *remaining])
+                cluster.after(seconds, failed, background=True)
+                return
 
             def pulled(image: str = image, seconds: float = seconds) -> None:
                 if self._current(pod, epoch):
@@ -191,6 +208,32 @@ class Kubelet:
             return
         self._sidecars_started[pod["metadata"]["uid"]] = {}
         cluster.after(self.timing.container_start_seconds, lambda: self._init(pod, epoch, 0))
+
+    def _pull_failed(self, pod: dict[str, Any], epoch: int, image: str,
+                     retry: list[dict[str, Any]]) -> None:
+        """The registry refused ``image``: ErrImagePull now, ImagePullBackOff at the next
+        sync, and another pull once the back-off (10 s, doubling, at most 300 s) has passed."""
+        if not self._current(pod, epoch):
+            return
+        cluster, status = self.cluster, pod["status"]
+        key = (pod["metadata"]["uid"], image)
+        failures = self._pull_failures[key] = self._pull_failures.get(key, 0) + 1
+        cluster.record(pod, "Failed", f'Failed to pull image "{image}": '
+                       f"{self.pull_errors[image]}", "Warning")
+        cluster.record(pod, "Failed", "Error: ErrImagePull", "Warning")
+        status["reason"] = "ErrImagePull"
+        cluster.changed()
+        backoff = min(CRASH_BACKOFF * 2 ** (failures - 1), MAX_CRASH_BACKOFF)
+
+        def backing_off() -> None:
+            if self._current(pod, epoch):
+                cluster.record(pod, "BackOff", f'Back-off pulling image "{image}"')
+                cluster.record(pod, "Failed", "Error: ImagePullBackOff", "Warning")
+                status["reason"] = "ImagePullBackOff"
+                cluster.changed()
+
+        cluster.after(min(1.0, backoff), backing_off, background=True)
+        cluster.after(backoff, lambda: self._pull(pod, epoch, retry), background=True)
 
     def _init(self, pod: dict[str, Any], epoch: int, index: int) -> None:
         """Run init container ``index``; sidecars keep running (module docstring)."""
@@ -216,7 +259,8 @@ class Kubelet:
         if not self._current(pod, epoch):
             return
         cluster = self.cluster
-        if str(pod["status"].get("reason", "")).startswith("Init:"):
+        if str(pod["status"].get("reason", "")).startswith(("Init:", "ErrImagePull",
+                                                             "ImagePullBackOff")):
             pod["status"].pop("reason")
         containers = pod["spec"].get("containers") or []
         for container in containers:
