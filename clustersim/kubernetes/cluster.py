@@ -4,26 +4,28 @@ on one seeded SimPy clock.
 :class:`KubernetesCluster` plays the parts of a real control plane and its nodes:
 
 - the API server: it stores objects (``apply`` creates or updates them as ``kubectl apply``
-  does), applies pod defaults and admission (``DefaultTolerationSeconds``, ``Priority``) and
+  does), applies pod defaults and admission (``DefaultTolerationSeconds``, ``Priority``,
+  ``LimitRanger`` in :mod:`~clustersim.kubernetes.limitrange`, ``ResourceQuota`` in
+  :mod:`~clustersim.kubernetes.resourcequota`) and
   deletes dependents when an owner goes (the garbage collector's background propagation);
 - kube-controller-manager: the workload controllers in :mod:`clustersim.kubernetes.controllers`
   reconcile every object whenever anything changed; the node lifecycle, taint eviction and
   pod garbage collection loops (:mod:`clustersim.kubernetes.controllers.nodelifecycle`) turn a
   failed node into NotReady, ``node.kubernetes.io/unreachable`` taints and evictions;
 - kube-scheduler: pending pods are scheduled in priority order (``PrioritySort``), unschedulable
-  ones are retried when the cluster changes (:mod:`clustersim.kubernetes.scheduler`);
+  ones may preempt lower-priority pods (DefaultPreemption) and are retried when the cluster
+  changes (:mod:`clustersim.kubernetes.scheduler`);
 - the kubelets (:mod:`clustersim.kubernetes.kubelet`) and kube-proxy
   (:mod:`clustersim.kubernetes.services`).
 
 Controllers act instantly at the current simulated time (upstream: milliseconds); the kubelet,
 node and probe delays are in :class:`~clustersim.kubernetes.kubelet.Timing`.
 
-Simplified (what a real cluster does instead): no preemption; namespaces need not exist and
+Simplified (what a real cluster does instead): namespaces need not exist and
 are not created; PersistentVolumeClaims bind at once, with no PersistentVolumes or storage
 classes behind them (a pod whose claim, ConfigMap, Secret or ServiceAccount does not exist
-waits or is refused as upstream: :mod:`clustersim.kubernetes.references`); no resource
-quotas, limit ranges or RBAC. As upstream, a pod on a failed
-node stays Terminating until the node comes back, its Node object is deleted, or the node is
+waits or is refused as upstream: :mod:`clustersim.kubernetes.references`); no RBAC. As
+upstream, a pod on a failed node stays Terminating until the node comes back, its Node object is deleted, or the node is
 tainted out-of-service.
 """
 
@@ -44,6 +46,8 @@ from clustersim.kubernetes.controllers.nodelifecycle import (
     TaintEvictionController,
 )
 from clustersim.kubernetes.kubelet import Kubelet, Timing
+from clustersim.kubernetes.limitrange import admit_limit_ranges
+from clustersim.kubernetes.metrics import MetricsServer
 from clustersim.kubernetes.nodeinfo import NodeInfo, pod_requests
 from clustersim.kubernetes.objects import (
     condition,
@@ -59,9 +63,18 @@ from clustersim.kubernetes.objects import (
     set_pod_defaults,
 )
 from clustersim.kubernetes.references import missing_claim, missing_service_account
+from clustersim.kubernetes.resourcequota import admit_resource_quotas
 from clustersim.kubernetes.scheduler import Scheduler, Verdict
 from clustersim.kubernetes.scheduler.plugins.nodeaffinity import required_node_affinity_matches
+from clustersim.kubernetes.scheduler.preemption import find_preemption, not_eligible
 from clustersim.kubernetes.scheduler.taints import find_untolerated_taint
+from clustersim.kubernetes.schedulinggates import (
+    GATED_MESSAGE,
+    GATED_REASON,
+    mark_gated,
+    pre_enqueue,
+    remove_gate,
+)
 from clustersim.kubernetes.services import RequestStream, Services
 from clustersim.limits import MAX_AFFINITY_TERMS, check_count, check_nodes, check_replicas
 from clustersim.node import Node
@@ -144,10 +157,10 @@ class PodInfo:
     """One row of ``kubectl get pods -o wide``: where the pod is and why.
 
     ``reason`` is what the STATUS column would explain: ``Unschedulable`` (with the
-    FailedScheduling text in ``message``), ``ContainerCreating``, ``Terminating``,
-    ``Completed``, ``Error``, ``CrashLoopBackOff``, ``NodeNotReady`` (once the node controller
-    has noticed a failed node; until then the API, like ``kubectl``, still shows the pod
-    running), or ``""``.
+    FailedScheduling text in ``message``), ``SchedulingGated``, ``ContainerCreating``,
+    ``Terminating``, ``Completed``, ``Error``, ``CrashLoopBackOff``, ``NodeNotReady`` (once
+    the node controller has noticed a failed node; until then the API, like ``kubectl``, still
+    shows the pod running), or ``""``.
     """
 
     name: str
@@ -189,6 +202,8 @@ class KubernetesCluster:
         self.scheduler = Scheduler(scheduler_config, rng=self.rng, lister=_WorkloadLister(self))
         self.kubelet = Kubelet(self, self.timing)
         self.services = Services(self)
+        self.metrics = MetricsServer(self)
+        """CPU demand per workload and each Pod's use (:mod:`clustersim.kubernetes.metrics`)."""
         self._objects: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
         self._children: dict[str, dict[str, dict[str, Any]]] = {}
         self._nodes: dict[str, NodeInfo] = {}
@@ -433,6 +448,17 @@ class KubernetesCluster:
                     raise AdmissionError(f'pods "{pod["metadata"]["name"]}" is forbidden: no '
                                          f"PriorityClass with name {class_name} was found")
                 pod["spec"]["priority"] = int(found.get("value", 0))
+                pod["spec"]["preemptionPolicy"] = found.get("preemptionPolicy",
+                                                            "PreemptLowerPriority")
+        namespace, name = pod["metadata"]["namespace"], pod["metadata"]["name"]
+
+        def refuse(message: str) -> AdmissionError:
+            return AdmissionError(f'pods "{name}" is forbidden: {message}')
+
+        mark_gated(pod, self.now)
+        admit_limit_ranges(pod, self.list("LimitRange", namespace), refuse)
+        admit_resource_quotas(pod, self.list("ResourceQuota", namespace),
+                              self.list("Pod", namespace), self.now, refuse)
 
     def _unstore(self, obj: Mapping[str, Any]) -> None:
         self._objects.get(obj["kind"], {}).pop(self._key(obj), None)
@@ -587,6 +613,15 @@ class KubernetesCluster:
             raise ValueError(f'{kind} "{name}" not found in namespace "{namespace}"')
         return obj
 
+    def remove_scheduling_gate(self, pod: str, gate: str, namespace: str = "default") -> None:
+        """What a controller such as Kueue does when it admits a Pod: remove one of its
+        ``schedulingGates`` (:mod:`clustersim.kubernetes.schedulinggates`); without gates left
+        the Pod is scheduled."""
+        found = self._workload("Pod", pod, namespace)
+        remove_gate(found, gate)
+        self.changed()
+        self._reconcile()
+
     def scale(self, kind: str, name: str, replicas: int, namespace: str = "default") -> None:
         """``kubectl scale``: set ``spec.replicas`` of a Deployment, ReplicaSet, StatefulSet or
         ReplicationController."""
@@ -620,6 +655,18 @@ class KubernetesCluster:
         if after < 0:
             raise ValueError(f"after must be ≥ 0 s, got {after}")
         self.kubelet.image_exits[image] = (float(after), int(exit_code))
+
+    def fail_pull(self, image: str, error: str | None = None) -> None:
+        """From now on the registry refuses ``image`` (a wrong tag, missing credentials): its
+        pods show ErrImagePull, then ImagePullBackOff, and retry with back-off
+        (:mod:`clustersim.kubernetes.kubelet`). ``error`` is the runtime's message."""
+        self.kubelet.pull_errors[image] = error or (
+            f'rpc error: code = NotFound desc = failed to pull and unpack image "{image}": '
+            "not found")
+
+    def restore_pull(self, image: str) -> None:
+        """The registry serves ``image`` again; waiting pods pull it at their next retry."""
+        self.kubelet.pull_errors.pop(image, None)
 
     def rollout_pause(self, name: str, namespace: str = "default") -> None:
         """``kubectl rollout pause``: template changes wait; scaling still works."""
@@ -863,7 +910,7 @@ class KubernetesCluster:
 
     def _schedule_pending(self) -> None:
         pending = [p for p in self.list("Pod") if not p["spec"].get("nodeName")
-                   and not is_terminating(p)]
+                   and not is_terminating(p) and not pre_enqueue(p)]
         pending.sort(key=lambda p: (-int(p["spec"].get("priority") or 0),
                                     p["metadata"]["creationTimestamp"], p["metadata"]["uid"]))
         nodes = list(self._nodes.values())
@@ -877,7 +924,7 @@ class KubernetesCluster:
                 if result.node is not None:
                     self._bind(pod, result.node, scheduled=True)
                     continue
-                message = result.message
+                message = self._preempt(pod, nodes, result.message)
             else:   # VolumeBinding's PreFilter rejects the pod before any node is tried
                 message = (f"0/{len(nodes)} nodes are available: persistentvolumeclaim "
                            f'"{claim}" not found.')
@@ -886,6 +933,28 @@ class KubernetesCluster:
                 self._last_failure[uid] = message
                 set_condition(pod, "PodScheduled", False, self.now, "Unschedulable", message)
                 self.record(pod, "FailedScheduling", message, "Warning")
+
+    def _preempt(self, pod: dict[str, Any], nodes: list[NodeInfo], message: str) -> str:
+        """The PostFilter step (:mod:`clustersim.kubernetes.scheduler.preemption`): evict the
+        victims, nominate their node, and return the FailedScheduling message, which loses
+        its ``preemption:`` part when preemption succeeded."""
+        if not self.scheduler.profile.preemption or not nodes:
+            return message
+        fit_error = message.split(" preemption: ")[0]
+        waiting = not_eligible(pod, nodes)
+        if waiting:
+            return f"{fit_error} preemption: {waiting}"
+        # Without a preemption part the PostFilter messages end with a full stop.
+        fit_error = fit_error.removesuffix(",") + ("." if fit_error.endswith(",") else "")
+        found = find_preemption(self.scheduler, pod, nodes)
+        if found is None:
+            return message
+        for victim in found.victims:
+            self.record(victim, "Preempted",
+                        f"Preempted by pod {pod['metadata']['uid']} on node {found.node}")
+            self.delete_pod(victim)
+        pod["status"]["nominatedNodeName"] = found.node
+        return fit_error
 
     def explain(self, pod: Mapping[str, Any] | PodInfo | str) -> dict[str, Verdict]:
         """Why each node could or could not take ``pod`` and how it scores, without binding
@@ -958,6 +1027,8 @@ class KubernetesCluster:
                 reason = "Terminating"
             elif phase in ("Succeeded", "Failed"):
                 reason = status.get("reason", "Completed" if phase == "Succeeded" else "Error")
+            elif node is None and pre_enqueue(pod):
+                reason, message = GATED_REASON, GATED_MESSAGE
             elif node is None:
                 reason = "Unschedulable" if pod["metadata"]["uid"] in self._last_failure else ""
                 message = self._last_failure.get(pod["metadata"]["uid"], "")
@@ -966,8 +1037,8 @@ class KubernetesCluster:
             elif condition(pod, "Ready") and condition(pod, "Ready").get("reason") == \
                     "NodeNotReady":
                 reason = "NodeNotReady"          # the node controller has marked it
-            elif phase == "Pending":   # or CreateContainerConfigError
-                reason = status.get("reason") or "ContainerCreating"
+            elif phase == "Pending":
+                reason = status.get("reason") or "ContainerCreating"      # or Init:1/2
             else:
                 reason = status.get("reason", "")   # e.g. CrashLoopBackOff
             rows.append(PodInfo(pod["metadata"]["name"], pod["metadata"]["namespace"],

@@ -30,13 +30,31 @@ clock with simple, fixed delays (:class:`Timing`):
    ``container_stop_seconds`` later, all capped by ``terminationGracePeriodSeconds``. The
    container keeps serving until it exits.
 
-Simplified: no liveness or startup probes; no image sizes (upstream's ``Pulled`` message ends
-with "Image size: N bytes."); the back-off never resets; a failed node stops its containers
-at once and restarts them when it recovers.
+An image the registry refuses (:meth:`KubernetesCluster.fail_pull`) fails its pull: events
+``Failed`` ("Failed to pull image ...", then "Error: ErrImagePull"), STATUS ``ErrImagePull``; at the
+pod's next sync (here 1 s later) ``BackOff`` ("Back-off pulling image ...") and STATUS
+``ImagePullBackOff``; the pull is retried after a back-off of 10 s that doubles per failure up to
+300 s (``pkg/kubelet/images/image_manager.go``, ``backOffPeriod`` and ``MaxContainerBackOff`` in
+``pkg/kubelet/kubelet.go``).
+
+Init containers run one after another before the app containers, each for
+``init_container_seconds`` (the STATUS column reads ``Init:1/2``). A **sidecar** is an init
+container with ``restartPolicy: Always`` (KEP-753, stable in Kubernetes 1.33; docs
+https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/): it keeps running, and
+the next init container starts as soon as it has started, or once its ``startupProbe`` has
+succeeded; its readiness probe counts for the Pod's readiness. When the Pod is deleted, or a
+Job's app containers finish, the app containers stop first and then the sidecars, one at a
+time, in the reverse order of the spec
+(``pkg/kubelet/kuberuntime/kuberuntime_termination_order.go``).
+
+Simplified: no liveness probes (startup probes only order sidecars); no image sizes
+(upstream's ``Pulled`` message ends with "Image size: N bytes."); the back-off never resets;
+a failed node stops its containers at once and restarts them when it recovers.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -48,7 +66,7 @@ from clustersim.kubernetes.references import missing_env_source, missing_volume_
 if TYPE_CHECKING:
     from clustersim.kubernetes.cluster import KubernetesCluster
 
-__all__ = ["Kubelet", "Timing", "readiness_delay"]
+__all__ = ["Kubelet", "Timing", "probe_delay", "readiness_delay"]
 
 RUN_SECONDS = "clustersim.io/run-seconds"
 CRASH_BACKOFF = 10.0
@@ -75,6 +93,8 @@ class Timing:
     lb_health_check_seconds: float = 10.0
     """How long a cloud load balancer's health checks take to notice that a node went down or
     came back (e.g. a 5 s interval and 2 consecutive results)."""
+    init_container_seconds: float = 2.0
+    """How long a regular init container runs before it exits successfully."""
 
 
 def _image_pull_policy(container: dict[str, Any]) -> str:
@@ -91,13 +111,22 @@ def _image_pull_policy(container: dict[str, Any]) -> str:
 
 def readiness_delay(container: dict[str, Any]) -> float:
     """Seconds from container start to Ready (see the module docstring, step 3)."""
-    probe = container.get("readinessProbe")
+    return probe_delay(container.get("readinessProbe"))
+
+
+def probe_delay(probe: dict[str, Any] | None) -> float:
+    """Seconds from container start until a probe that always succeeds has passed."""
     if not probe:
         return 0.0
     period = probe.get("periodSeconds") or 10
     initial = probe.get("initialDelaySeconds") or 0
     successes = probe.get("successThreshold") or 1
     return math.ceil(initial / period) * period + (successes - 1) * period
+
+
+def _is_sidecar(container: dict[str, Any]) -> bool:
+    """An init container with ``restartPolicy: Always`` (a native sidecar)."""
+    return container.get("restartPolicy") == "Always"
 
 
 def _pre_stop_seconds(container: dict[str, Any]) -> float:
@@ -124,6 +153,12 @@ class Kubelet:
         self._addresses: dict[str, int] = {}
         self.image_exits: dict[str, tuple[float, int]] = {}
         """Broken images: containers of them exit (seconds after start, exit code)."""
+        self._sidecars_started: dict[str, dict[str, float]] = {}
+        """Per pod uid: when each sidecar started."""
+        self.pull_errors: dict[str, str] = {}
+        """Images the registry refuses, with the runtime's error."""
+        self._pull_failures: dict[tuple[str, str], int] = {}
+        """Failed pulls per (pod uid, image), for the back-off."""
 
     def _pod_ip(self, node: str) -> str:
         """The next address of the node's pod range: node *i* (in joining order) owns
@@ -156,7 +191,8 @@ class Kubelet:
             self._wait_for(pod, "FailedMount", problem,
                            lambda: self._mount(pod, epoch, attempt + 1), attempt)
             return
-        self._pull(pod, epoch, list(pod["spec"].get("containers") or []))
+        self._pull(pod, epoch, [*(pod["spec"].get("initContainers") or []),
+                                *(pod["spec"].get("containers") or [])])
 
     def _configure(self, pod: dict[str, Any], epoch: int, attempt: int) -> None:
         """Images are there: the containers' environment needs its ConfigMaps and Secrets
@@ -170,8 +206,9 @@ class Kubelet:
                            lambda: self._configure(pod, epoch, attempt + 1), attempt)
             return
         pod["status"].pop("reason", None)
+        self._sidecars_started[pod["metadata"]["uid"]] = {}
         self.cluster.after(self.timing.container_start_seconds,
-                           lambda: self._started(pod, epoch))
+                           lambda: self._init(pod, epoch, 0))
 
     def _wait_for(self, pod: dict[str, Any], reason: str, message: str, retry, attempt: int
                   ) -> None:
@@ -199,6 +236,11 @@ class Kubelet:
                 continue
             cluster.record(pod, "Pulling", f'Pulling image "{image}"')
             seconds = self.timing.image_pull_seconds
+            if image in self.pull_errors:
+                failed = functools.partial(self._pull_failed, pod, epoch, image,
+                                           [container, *remaining])
+                cluster.after(seconds, failed, background=True)
+                return
 
             def pulled(image: str = image, seconds: float = seconds) -> None:
                 if self._current(pod, epoch):
@@ -211,10 +253,59 @@ class Kubelet:
             return
         self._configure(pod, epoch, 0)
 
+    def _pull_failed(self, pod: dict[str, Any], epoch: int, image: str,
+                     retry: list[dict[str, Any]]) -> None:
+        """The registry refused ``image``: ErrImagePull now, ImagePullBackOff at the next
+        sync, and another pull once the back-off (10 s, doubling, at most 300 s) has passed."""
+        if not self._current(pod, epoch):
+            return
+        cluster, status = self.cluster, pod["status"]
+        key = (pod["metadata"]["uid"], image)
+        failures = self._pull_failures[key] = self._pull_failures.get(key, 0) + 1
+        cluster.record(pod, "Failed", f'Failed to pull image "{image}": '
+                       f"{self.pull_errors[image]}", "Warning")
+        cluster.record(pod, "Failed", "Error: ErrImagePull", "Warning")
+        status["reason"] = "ErrImagePull"
+        cluster.changed()
+        backoff = min(CRASH_BACKOFF * 2 ** (failures - 1), MAX_CRASH_BACKOFF)
+
+        def backing_off() -> None:
+            if self._current(pod, epoch):
+                cluster.record(pod, "BackOff", f'Back-off pulling image "{image}"')
+                cluster.record(pod, "Failed", "Error: ImagePullBackOff", "Warning")
+                status["reason"] = "ImagePullBackOff"
+                cluster.changed()
+
+        cluster.after(min(1.0, backoff), backing_off, background=True)
+        cluster.after(backoff, lambda: self._pull(pod, epoch, retry), background=True)
+
+    def _init(self, pod: dict[str, Any], epoch: int, index: int) -> None:
+        """Run init container ``index``; sidecars keep running (module docstring)."""
+        if not self._current(pod, epoch):
+            return
+        inits = pod["spec"].get("initContainers") or []
+        if index == len(inits):
+            self._started(pod, epoch)
+            return
+        cluster, container = self.cluster, inits[index]
+        pod["status"]["reason"] = f"Init:{index}/{len(inits)}"
+        cluster.record(pod, "Created", f"Created container: {container.get('name')}")
+        cluster.record(pod, "Started", f"Started container {container.get('name')}")
+        cluster.changed()
+        if _is_sidecar(container):
+            self._sidecars_started[pod["metadata"]["uid"]][container.get("name")] = cluster.now
+            delay = probe_delay(container.get("startupProbe"))
+        else:
+            delay = self.timing.init_container_seconds
+        cluster.after(delay, lambda: self._init(pod, epoch, index + 1))
+
     def _started(self, pod: dict[str, Any], epoch: int) -> None:
         if not self._current(pod, epoch):
             return
         cluster = self.cluster
+        if str(pod["status"].get("reason", "")).startswith(("Init:", "ErrImagePull",
+                                                             "ImagePullBackOff")):
+            pod["status"].pop("reason")
         containers = pod["spec"].get("containers") or []
         for container in containers:
             cluster.record(pod, "Created", f"Created container: {container.get('name')}")
@@ -226,6 +317,11 @@ class Kubelet:
         self.serving.add(pod["metadata"]["uid"])
         cluster.changed()
         delay = max((readiness_delay(c) for c in containers), default=0.0)
+        for container in pod["spec"].get("initContainers") or []:
+            started = self._sidecars_started.get(pod["metadata"]["uid"], {}).get(
+                container.get("name"))
+            if _is_sidecar(container) and started is not None:
+                delay = max(delay, started + readiness_delay(container) - cluster.now)
         if delay <= 0:
             self._ready(pod, epoch)
         else:
@@ -292,6 +388,13 @@ class Kubelet:
             self.cluster.changed()
 
     def _exited(self, pod: dict[str, Any], epoch: int, code: int) -> None:
+        """The app containers of a pod meant to finish exited; its sidecars are stopped
+        (reverse order) before the pod is Succeeded or Failed."""
+        if not self._current(pod, epoch):
+            return
+        self._stop_sidecars(pod, epoch, float("inf"), lambda: self._finished(pod, epoch, code))
+
+    def _finished(self, pod: dict[str, Any], epoch: int, code: int) -> None:
         if not self._current(pod, epoch):
             return
         status = pod["status"]
@@ -314,9 +417,32 @@ class Kubelet:
         grace = 30.0 if grace is None else float(grace)
         if grace < 0:  # pkg/api/pod/warnings.go: "negative values ... will be treated as 1"
             grace = 1.0
+        deadline = self.cluster.now + grace
         seconds = max((_pre_stop_seconds(c) for c in containers), default=0.0)
         seconds = min(grace, seconds + self.timing.container_stop_seconds)
-        self.cluster.after(seconds, lambda: self._stopped(pod, epoch))
+        self.cluster.after(seconds, lambda: self._stop_sidecars(
+            pod, epoch, deadline, lambda: self._stopped(pod, epoch)))
+
+    def _stop_sidecars(self, pod: dict[str, Any], epoch: int, deadline: float,
+                       then: Any, remaining: list[dict[str, Any]] | None = None) -> None:
+        """Stop the pod's running sidecars one at a time, last in the spec first, then call
+        ``then``; whatever is still running at ``deadline`` (the grace period) is killed."""
+        if not self._current(pod, epoch):
+            return
+        if remaining is None:
+            started = self._sidecars_started.get(pod["metadata"]["uid"], {})
+            remaining = [c for c in reversed(pod["spec"].get("initContainers") or [])
+                         if _is_sidecar(c) and c.get("name") in started]
+        cluster = self.cluster
+        if not remaining or cluster.now >= deadline:
+            then()
+            return
+        container = remaining.pop(0)
+        cluster.record(pod, "Killing", f"Stopping container {container.get('name')}")
+        seconds = _pre_stop_seconds(container) + self.timing.container_stop_seconds
+        seconds = min(seconds, deadline - cluster.now)
+        cluster.after(seconds, lambda: self._stop_sidecars(pod, epoch, deadline, then,
+                                                           remaining))
 
     def _stopped(self, pod: dict[str, Any], epoch: int) -> None:
         if self._current(pod, epoch):
@@ -333,4 +459,5 @@ class Kubelet:
         """The pod object is gone."""
         self._epoch.pop(pod["metadata"]["uid"], None)
         self._waiting.pop(pod["metadata"]["uid"], None)
+        self._sidecars_started.pop(pod["metadata"]["uid"], None)
         self.serving.discard(pod["metadata"]["uid"])

@@ -38,6 +38,10 @@ SIMULATED_KINDS = frozenset(
         "ConfigMap",
         "Secret",
         "Namespace",
+        "HorizontalPodAutoscaler",
+        "ResourceQuota",
+        "LimitRange",
+        "PriorityClass",
     }
 )
 # Objects that live outside any namespace (kubectl api-resources --namespaced=false).

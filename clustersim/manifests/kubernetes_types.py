@@ -665,3 +665,108 @@ KIND_MODELS: dict[str, type[_Object]] = {
         ClusterRoleBinding,
     )
 }
+
+
+# -- resource management kinds (autoscaling/v2, core/v1, scheduling.k8s.io/v1) ----------------
+# Fields after kubernetes/api ``autoscaling/v2/types.go``, ``core/v1/types.go``
+# (ResourceQuotaSpec, LimitRangeSpec) and ``scheduling/v1/types.go``; bounds after
+# ``pkg/apis/autoscaling/validation`` and ``pkg/apis/scheduling/validation``.
+
+
+class CrossVersionObjectReference(_Model):
+    kind: str
+    name: str
+    api_version: str | None = None
+
+
+class MetricTarget(_Model):
+    type: Literal["Utilization", "Value", "AverageValue"]
+    average_utilization: Annotated[int, Field(ge=1)] | None = None
+    average_value: Quantity | None = None
+    value: Quantity | None = None
+
+
+class ResourceMetricSource(_Model):
+    name: str
+    target: MetricTarget
+
+
+class MetricSpec(_Model):
+    type: Literal["Resource", "ContainerResource", "Pods", "Object", "External"]
+    resource: ResourceMetricSource | None = None
+
+
+class HPAScalingPolicy(_Model):
+    type: Literal["Pods", "Percent"]
+    value: Annotated[int, Field(ge=1)]
+    period_seconds: Annotated[int, Field(ge=1, le=1800)]
+
+
+class HPAScalingRules(_Model):
+    stabilization_window_seconds: Annotated[int, Field(ge=0, le=3600)] | None = None
+    select_policy: Literal["Max", "Min", "Disabled"] | None = None
+    policies: list[HPAScalingPolicy] | None = None
+    tolerance: Quantity | None = None
+
+
+class HorizontalPodAutoscalerBehavior(_Model):
+    scale_up: HPAScalingRules | None = None
+    scale_down: HPAScalingRules | None = None
+
+
+class HorizontalPodAutoscalerSpec(_Model):
+    scale_target_ref: CrossVersionObjectReference
+    min_replicas: Annotated[int, Field(ge=1)] | None = None
+    max_replicas: Annotated[int, Field(ge=1)]
+    metrics: list[MetricSpec] | None = None
+    behavior: HorizontalPodAutoscalerBehavior | None = None
+
+    @model_validator(mode="after")
+    def _bounds(self) -> HorizontalPodAutoscalerSpec:
+        """``maxReplicas`` ≥ ``minReplicas`` (``ValidateHorizontalPodAutoscalerSpec``)."""
+        if self.min_replicas is not None and self.max_replicas < self.min_replicas:
+            raise ValueError("maxReplicas must be greater than or equal to minReplicas")
+        return self
+
+
+class HorizontalPodAutoscaler(_Object):
+    spec: HorizontalPodAutoscalerSpec
+
+
+class ResourceQuotaSpec(_Model):
+    hard: dict[str, Quantity] | None = None
+    scopes: list[str] | None = None
+
+
+class ResourceQuota(_Object):
+    spec: ResourceQuotaSpec | None = None
+
+
+class LimitRangeItem(_Model):
+    type: Literal["Container", "Pod", "PersistentVolumeClaim"]
+    max: dict[str, Quantity] | None = None
+    min: dict[str, Quantity] | None = None
+    default: dict[str, Quantity] | None = None
+    default_request: dict[str, Quantity] | None = None
+    max_limit_request_ratio: dict[str, Quantity] | None = None
+
+
+class LimitRangeSpec(_Model):
+    limits: list[LimitRangeItem]
+
+
+class LimitRange(_Object):
+    spec: LimitRangeSpec
+
+
+class PriorityClass(_Object):
+    value: Annotated[int, Field(ge=-2147483648, le=1000000000)]
+    global_default: bool | None = None
+    preemption_policy: Literal["Never", "PreemptLowerPriority"] | None = None
+    description: str | None = None
+
+
+KIND_MODELS.update(
+    {model.__name__: model
+     for model in (HorizontalPodAutoscaler, ResourceQuota, LimitRange, PriorityClass)}
+)

@@ -87,6 +87,11 @@ def test_simulated_kinds_are_the_issue_list() -> None:
         "ConfigMap",
         "Secret",
         "Namespace",
+        # issue 20: resource management
+        "HorizontalPodAutoscaler",
+        "ResourceQuota",
+        "LimitRange",
+        "PriorityClass",
     } == SIMULATED_KINDS
 
 

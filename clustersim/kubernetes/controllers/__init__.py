@@ -8,11 +8,13 @@ from clustersim.kubernetes.controllers.base import Controller
 from clustersim.kubernetes.controllers.cronjob import CronJobController, CronSchedule
 from clustersim.kubernetes.controllers.daemonset import DaemonSetController
 from clustersim.kubernetes.controllers.deployment import DeploymentController, resolve_fenceposts
+from clustersim.kubernetes.controllers.horizontal import HorizontalController
 from clustersim.kubernetes.controllers.job import JobController
 from clustersim.kubernetes.controllers.replicaset import ReplicaSetController
 from clustersim.kubernetes.controllers.statefulset import StatefulSetController
 
 CONTROLLERS: tuple[type[Controller], ...] = (
+    HorizontalController,
     DeploymentController,
     ReplicaSetController,
     StatefulSetController,
@@ -28,6 +30,7 @@ __all__ = [
     "CronSchedule",
     "DaemonSetController",
     "DeploymentController",
+    "HorizontalController",
     "JobController",
     "ReplicaSetController",
     "StatefulSetController",

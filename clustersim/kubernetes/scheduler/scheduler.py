@@ -12,9 +12,9 @@ Simplifications, each as upstream would behave otherwise:
   in clusters above 100 nodes and starts each search where the previous one stopped).
 - Among equally good nodes one is drawn uniformly from the seeded generator with a single
   draw; upstream reservoir-samples while walking the list, which gives the same distribution.
-- Preemption is not simulated: the message's ``preemption:`` part says what DefaultPreemption
-  says when no pod of lower priority can be evicted (upstream would evict lower-priority pods
-  and nominate the node).
+- Preemption (:mod:`clustersim.kubernetes.scheduler.preemption`) is run by the cluster, not
+  here: this module's message's ``preemption:`` part says what DefaultPreemption says when no
+  pod of lower priority can be evicted.
 - Dynamic resource allocation is not simulated (pods carry no ResourceClaims), so the
   DynamicResources PostFilter, which runs before DefaultPreemption and is enabled by default
   since Kubernetes 1.34 (DRA GA), always says "no new claims to deallocate"
@@ -310,6 +310,13 @@ class Scheduler:
         if self._fast is not None:
             return self._fast.schedule(pod, nodes)
         return self.schedule_reference(pod, nodes)
+
+    def filter_statuses(
+        self, pod: Mapping[str, Any], nodes: Sequence[NodeInfo]
+    ) -> dict[str, Status]:
+        """PreFilter and Filter only, on the reference path: the Status of every node that
+        cannot take ``pod`` (feasible nodes are absent). Preemption asks this."""
+        return self._filter(pod, nodes).statuses
 
     def explain(self, pod: Mapping[str, Any], nodes: Sequence[NodeInfo]) -> dict[str, Verdict]:
         """Every node's verdict for ``pod``: feasibility, filter reasons and, for feasible

@@ -1,0 +1,88 @@
+"""Checks for the chapter ``book/orchestrators/day-2.md``.
+
+- :func:`check_upgrade_blockers`: which kubelet versions must be upgraded before the control
+  plane moves up one minor, compared with :mod:`clustersim.kubernetes.versionskew`
+  (https://kubernetes.io/releases/version-skew-policy/).
+- :func:`check_lost_quorum`: how many manager failures a Swarm survives and what brings back a
+  Swarm that lost its quorum (:mod:`clustersim.swarm.raft`;
+  https://docs.docker.com/engine/swarm/admin_guide/).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from clustersim.exercises.checker import Wrong, checker
+from clustersim.kubernetes.versionskew import minor, supported_versions
+from clustersim.swarm.raft import fault_tolerance
+
+__all__ = ["KUBELETS", "MANAGERS", "NOW", "TARGET", "check_lost_quorum",
+           "check_upgrade_blockers", "upgrade_blockers"]
+
+NOW, TARGET = "1.37", "1.38"
+"""The control plane's version now, and the version it is upgraded to."""
+KUBELETS = ["1.37", "1.36", "1.35", "1.34", "1.33"]
+"""The kubelet versions on the cluster's nodes."""
+MANAGERS = 5
+
+
+def upgrade_blockers() -> list[str]:
+    """Kubelet versions out of policy at some moment of the control-plane upgrade: while the
+    API servers are at both versions, and after."""
+    allowed = set(supported_versions("kubelet", [NOW, TARGET])) & set(
+        supported_versions("kubelet", [TARGET]))
+    return [v for v in KUBELETS if v not in allowed]
+
+
+@checker("Right: 1.34 and 1.33. During the upgrade kubelets may be at most three minors older "
+         "than every API server, so 1.35 is the oldest allowed beside 1.38; newer kubelets "
+         "than an API server are never allowed, but 1.37 is not newer than 1.37 or 1.38.")
+def check_upgrade_blockers(answer: object) -> None:
+    if not isinstance(answer, list) or not all(isinstance(v, str) for v in answer):
+        raise Wrong("The answer must be a list of versions such as [\"1.33\"].",
+                    "Write the kubelet versions as strings.")
+    for value in answer:
+        if value not in KUBELETS:
+            raise Wrong(f"No node runs kubelet {value}.", "The kubelets run "
+                        + ", ".join(KUBELETS) + ".")
+    right = upgrade_blockers()
+    if sorted(answer, key=minor) == sorted(right, key=minor):
+        return
+    if not answer:
+        raise Wrong("Some kubelets are too old to work with a 1.38 control plane.",
+                    "Against 1.38: not newer, and at most three minors older.")
+    if "1.35" in answer:
+        hint = "1.35 is three minors older than 1.38, and three is allowed (since kubelet 1.25)."
+    elif "1.37" in answer or "1.36" in answer:
+        hint = ("A kubelet only has to be not newer than the API servers and at most three "
+                "minors older: 1.36 and 1.37 are fine beside 1.37 and 1.38.")
+    elif answer == ["1.33"]:
+        hint = "Count the minors from 1.38 down: 1.37, 1.36, 1.35 are the three allowed older."
+    else:
+        hint = "Against 1.38: not newer, and at most three minors older."
+    raise Wrong(f"Not {', '.join(answer) or 'none'}.", hint)
+
+
+@checker("Right: 5 managers tolerate 2 failures; with 3 gone there is no quorum, and "
+         "`docker swarm init --force-new-cluster` on a survivor starts a one-manager swarm with "
+         "the old state.")
+def check_lost_quorum(answer: object) -> None:
+    if not isinstance(answer, Mapping) or set(answer) != {"tolerated", "command"}:
+        raise Wrong('The answer must be a dict {"tolerated": ..., "command": "..."}.',
+                    "Keep the starter's keys.")
+    tolerated, command = answer["tolerated"], answer["command"]
+    right = fault_tolerance(MANAGERS)
+    if tolerated != right:
+        if tolerated == MANAGERS // 2 + 1:
+            hint = ("That is the quorum (a majority, 3 of 5); the failures tolerated are the "
+                    "managers beyond it.")
+        else:
+            hint = "N managers tolerate (N - 1) // 2 failures."
+        raise Wrong(f"{MANAGERS} managers do not tolerate {tolerated!r} failures.", hint)
+    if not isinstance(command, str) or "--force-new-cluster" not in command:
+        hint = ("Restarting or re-joining does not help without a quorum: a surviving manager "
+                "must start a new cluster from its copy of the state.")
+        raise Wrong("That command does not recover the swarm.", hint)
+    if "init" not in command.split():
+        raise Wrong("--force-new-cluster is an option of one command.",
+                    "It is docker swarm init --force-new-cluster.")

@@ -1,0 +1,349 @@
+"""Checks for the resource management chapter (``book/orchestrators/resource-management.md``).
+
+- :func:`check_qos_classes`: the QoS class of four Pods, by hand, compared with
+  :func:`clustersim.kubernetes.qos.pod_qos_class` (kubernetes/kubernetes
+  ``pkg/apis/core/v1/helper/qos/qos.go``).
+- :func:`check_hpa_replicas`: the HPA's proposal for two metric readings, by hand, compared
+  with :func:`~clustersim.kubernetes.controllers.replica_calculator.resource_replicas`
+  (``pkg/controller/podautoscaler/replica_calculator.go``).
+- :func:`check_scale_down_behavior`: an HPA ``behavior`` the learner writes, run against a load
+  spike in a :class:`KubernetesCluster` (``horizontal.go``: stabilisation window and policies).
+- :func:`check_preemption`: which node and which Pods DefaultPreemption picks, by hand,
+  compared with what the simulated scheduler does
+  (``pkg/scheduler/framework/plugins/defaultpreemption``).
+- :func:`check_eviction`: which Pods the kubelet evicts from a node short of memory, by hand,
+  compared with the simulated eviction manager (``pkg/kubelet/eviction``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from clustersim.exercises.checker import Wrong, checker
+from clustersim.kubernetes import KubernetesCluster
+from clustersim.kubernetes.controllers.replica_calculator import PodMetric, resource_replicas
+from clustersim.kubernetes.qos import pod_qos_class
+from clustersim.manifests import ManifestError
+from clustersim.node import Node
+
+__all__ = ["API_POD", "EVICTION_PODS", "HPA_READINGS", "PREEMPTION_PODS", "QOS_PODS", "SPIKE",
+           "autoscaling_cluster", "check_eviction", "check_hpa_replicas", "check_preemption",
+           "check_qos_classes", "check_scale_down_behavior", "evicted_pods", "eviction_cluster",
+           "preemption_cluster", "rescale_steps"]
+
+
+def _pod(name: str, *containers: dict[str, Any]) -> dict[str, Any]:
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
+            "spec": {"containers": list(containers)}}
+
+
+def _container(name: str, requests: dict[str, str] | None = None,
+               limits: dict[str, str] | None = None) -> dict[str, Any]:
+    resources = {k: v for k, v in (("requests", requests), ("limits", limits)) if v}
+    return {"name": name, "image": "shop/app:1.0", "resources": resources}
+
+
+QOS_PODS = {
+    "cache": _pod("cache", _container("redis", limits={"cpu": "1", "memory": "2Gi"})),
+    "web": _pod("web", _container("nginx", {"cpu": "500m", "memory": "256Mi"},
+                                  {"cpu": "500m", "memory": "256Mi"}),
+                _container("log-shipper")),
+    "batch": _pod("batch", _container("job", {"cpu": "2", "memory": "1Gi"})),
+    "debug": _pod("debug", _container("shell")),
+}
+"""Four Pods whose QoS class the learner works out."""
+
+_QOS_HINTS = {
+    ("cache", "Burstable"): "A limit without a request counts as a request of the same size "
+                            "(API defaulting): cpu and memory requests equal their limits.",
+    ("web", "Guaranteed"): "Every container must set cpu and memory limits for Guaranteed; "
+                           "the log-shipper sets nothing.",
+    ("web", "BestEffort"): "BestEffort means no container sets anything; nginx does.",
+    ("batch", "Guaranteed"): "Requests without limits are not Guaranteed: the limits must be "
+                             "set and equal the requests.",
+    ("batch", "BestEffort"): "The job requests cpu and memory, so the Pod is not BestEffort.",
+    ("debug", "Burstable"): "No container requests or limits anything: that is BestEffort.",
+}
+
+
+@checker("Right: cache is Guaranteed (its limits are also its requests), web and batch are "
+         "Burstable, debug is BestEffort. Under memory pressure debug goes first.")
+def check_qos_classes(answer: object) -> None:
+    if not isinstance(answer, Mapping) or set(answer) != set(QOS_PODS):
+        raise Wrong(f"The answer must be a dict with the keys {', '.join(QOS_PODS)}.",
+                    "Keep the starter's keys and replace each None.")
+    for name, pod in QOS_PODS.items():
+        given = answer[name]
+        if given is None:
+            raise Wrong(f"{name}: no class yet.", "Write Guaranteed, Burstable or BestEffort.")
+        if given not in ("Guaranteed", "Burstable", "BestEffort"):
+            raise Wrong(f"{name}: {given!r} is not a QoS class.",
+                        "The classes are spelled Guaranteed, Burstable and BestEffort.")
+        right = pod_qos_class(pod)
+        if given != right:
+            raise Wrong(f"{name}: not {given}.", _QOS_HINTS.get(
+                (name, given), "Look at every container's cpu and memory requests and limits."))
+
+
+HPA_READINGS = {
+    "busy": [300, 420, 510, 390],
+    "quiet": [230, 260, 250, 270],
+}
+"""CPU use (millicores) of the 4 ready Pods of a Deployment whose Pods request 500m, under an
+HPA with a 60% CPU utilisation target, at two moments."""
+_REQUEST, _TARGET = 500, 60
+
+
+def _proposal(levels: list[int]) -> int:
+    pods = [PodMetric(f"web-{i}", _REQUEST, level) for i, level in enumerate(levels)]
+    return resource_replicas(len(levels), pods, _TARGET)[0]
+
+
+@checker("Right: busy is 81% of requests, 81/60 = 1.35, ceil(4 × 1.35) = 6; quiet is 50%, "
+         "50/60 = 0.83, outside the tolerance, yet ceil(4 × 0.83) = 4: no change.")
+def check_hpa_replicas(answer: object) -> None:
+    if not isinstance(answer, Mapping) or set(answer) != set(HPA_READINGS):
+        raise Wrong(f"The answer must be a dict with the keys {', '.join(HPA_READINGS)}.",
+                    "Keep the starter's keys and replace each None.")
+    for name, levels in HPA_READINGS.items():
+        given = answer[name]
+        if isinstance(given, bool) or not isinstance(given, int):
+            raise Wrong(f"{name}: {given!r} is not a number of replicas.",
+                        "Write a whole number for each reading.")
+        right = _proposal(levels)
+        if given == right:
+            continue
+        utilization = sum(levels) * 100 // (_REQUEST * len(levels))
+        exact = len(levels) * utilization / _TARGET
+        if given in (int(exact), round(exact)) and given != right:
+            hint = "The HPA rounds up: desiredReplicas = ceil(currentReplicas × ratio)."
+        elif given == len(levels) and right != len(levels):
+            hint = (f"The ratio is {utilization}/{_TARGET} = {utilization / _TARGET:.2f}, more "
+                    "than 10% away from 1, so the tolerance does not hold the count.")
+        elif given < len(levels) <= right:
+            hint = ("Utilisation is use divided by requests, summed over the ready Pods: "
+                    f"{sum(levels)}m of {_REQUEST * len(levels)}m.")
+        else:
+            hint = ("utilization = sum(use) × 100 // sum(requests); ratio = utilization / "
+                    "target; replicas = ceil(4 × ratio), unless |1 − ratio| ≤ 0.1.")
+        raise Wrong(f"{name}: not {given}.", hint)
+
+
+SPIKE = [(0, "400m"), (60, "400m"), (120, "3"), (600, "3"), (660, "400m")]
+"""CPU demand on the ``web`` Deployment: quiet, a ramp to 3 CPU, nine minutes of load, then
+quiet again from 660 s."""
+
+
+def autoscaling_cluster(behavior: Mapping[str, Any] | None = None,
+                        until: float = 1200) -> KubernetesCluster:
+    """Deployment ``web`` (Pods request 500m) with an HPA (2 to 10 replicas, 50% CPU) and the
+    :data:`SPIKE` load, run until ``until`` seconds."""
+    cluster = KubernetesCluster(Node.many(4, "node", cpu="4", memory="16Gi"), seed=0)
+    spec: dict[str, Any] = {
+        "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
+        "minReplicas": 2, "maxReplicas": 10,
+        "metrics": [{"type": "Resource", "resource": {
+            "name": "cpu", "target": {"type": "Utilization", "averageUtilization": 50}}}]}
+    if behavior is not None:
+        spec["behavior"] = dict(behavior)
+    cluster.apply([
+        {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+         "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
+                  "template": {"metadata": {"labels": {"app": "web"}},
+                               "spec": {"containers": [{
+                                   "name": "web", "image": "shop/web:2.0",
+                                   "resources": {"requests": {"cpu": "500m"}}}]}}}},
+        {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+         "metadata": {"name": "web"}, "spec": spec}])
+    cluster.metrics.set_load("deployment", "web", SPIKE)
+    cluster.run(until=until)
+    return cluster
+
+
+def rescale_steps(cluster: KubernetesCluster) -> list[tuple[float, int]]:
+    """(time, new size) of every ``SuccessfulRescale`` event."""
+    return [(event.time, int(event.message.split(";")[0].split()[-1]))
+            for event in cluster.events.where(reason="SuccessfulRescale")]
+
+
+_DEADLINE, _WINDOW, _MOST = 900, 60, 2
+_RULE_FIELDS = {"stabilizationWindowSeconds", "selectPolicy", "policies", "tolerance"}
+
+
+@checker("Right: after the load drops the HPA waits only briefly, then removes at most two "
+         "Pods a minute until it is back near minReplicas.")
+def check_scale_down_behavior(behavior: object) -> None:
+    if not isinstance(behavior, Mapping):
+        raise Wrong("behavior must be a dict, as in the starter.",
+                    'Start from {"scaleDown": {...}}.')
+    for direction, rules in behavior.items():
+        if direction not in ("scaleUp", "scaleDown") or not isinstance(rules, Mapping):
+            raise Wrong(f"behavior has {direction!r}: only scaleUp and scaleDown, each a dict.",
+                        "behavior takes only scaleUp and scaleDown, spelled in camelCase.")
+        unknown = sorted(set(rules) - _RULE_FIELDS)
+        if unknown:
+            raise Wrong(f"{direction} has the unknown field {unknown[0]!r}.",
+                        "The fields are " + ", ".join(sorted(_RULE_FIELDS)) + ".")
+    try:
+        cluster = autoscaling_cluster(behavior)
+    except ManifestError as err:
+        raise Wrong(f"The HorizontalPodAutoscaler is not accepted: {err}",
+                    "Fix the field the message names; spelling is camelCase "
+                    "(stabilizationWindowSeconds, periodSeconds).") from None
+    steps = rescale_steps(cluster)
+    size = _size_at(steps, _DEADLINE)
+    if size > 3:
+        raise Wrong(f"At {_DEADLINE} s the Deployment still has {size} replicas.",
+                    "scaleDown.stabilizationWindowSeconds (default 300) keeps the highest "
+                    "recommendation of that many seconds: make it shorter.")
+    for time, new in steps:
+        removed = _size_at(steps, time - _WINDOW) - new
+        if removed > _MOST:
+            raise Wrong(f"By {time:g} s the HPA had removed {removed} Pods within {_WINDOW} s.",
+                        'Limit the rate with a scaleDown policy such as {"type": "Pods", '
+                        '"value": 2, "periodSeconds": 60}.')
+
+
+def _size_at(steps: list[tuple[float, int]], time: float) -> int:
+    """The replica count just after ``time`` (2 before the first step)."""
+    size = 2
+    for when, new in steps:
+        if when <= time:
+            size = new
+    return size
+
+
+_PRIORITIES = {"low": 100, "medium": 1000, "critical": 100000}
+PREEMPTION_PODS = {
+    "node-1": [("a", "1", "medium"), ("b", "1", "low"), ("c", "2", "low")],
+    "node-2": [("d", "2", "medium"), ("e", "2", "medium")],
+    "node-3": [("f", "3", "low"), ("g", "1", "low")],
+}
+"""Per node (4 CPU each): the Pods already running, as (name, CPU, PriorityClass), oldest first."""
+API_POD = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "api"},
+           "spec": {"priorityClassName": "critical",
+                    "containers": [{"name": "api", "image": "shop/api:3.1",
+                                    "resources": {"requests": {"cpu": "3"}}}]}}
+"""The incoming Pod: 3 CPU, PriorityClass ``critical``."""
+
+
+def preemption_cluster() -> KubernetesCluster:
+    """Three full 4-CPU nodes running :data:`PREEMPTION_PODS`."""
+    cluster = KubernetesCluster(Node.many(3, "node", cpu="4", memory="16Gi"), seed=0)
+    cluster.apply([{"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass",
+                    "metadata": {"name": name}, "value": value}
+                   for name, value in _PRIORITIES.items()])
+    for node, pods in PREEMPTION_PODS.items():
+        for name, cpu, priority in pods:
+            cluster.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
+                           "spec": {"priorityClassName": priority,
+                                    "nodeSelector": {"kubernetes.io/hostname": node},
+                                    "containers": [{"name": "app", "image": "shop/app:1.0",
+                                                    "resources": {"requests": {"cpu": cpu}}}]}})
+            cluster.run(until=cluster.now + 5)
+    return cluster
+
+
+def _preempted() -> tuple[str, list[str]]:
+    cluster = preemption_cluster()
+    cluster.apply(API_POD)
+    cluster.run(until=cluster.now + 1)
+    api = cluster.get("Pod", "default", "api")
+    victims = sorted(e.object.split("/", 1)[1] for e in cluster.events.where(reason="Preempted"))
+    return api["status"].get("nominatedNodeName", ""), victims
+
+
+@checker("Right: node-3, evicting only f. Every node has a victim set, but node-3's highest "
+         "victim is low, like node-1's, and one victim sums to less priority than two; g is "
+         "reprieved because the 3 CPU fit once f is gone.")
+def check_preemption(answer: object) -> None:
+    if not isinstance(answer, Mapping) or set(answer) != {"node", "victims"}:
+        raise Wrong('The answer must be a dict {"node": ..., "victims": [...]}.',
+                    "Keep the starter's shape.")
+    node, victims = answer["node"], answer["victims"]
+    if not isinstance(victims, list | tuple | set) or not all(isinstance(v, str)
+                                                               for v in victims):
+        raise Wrong("victims must be a list of Pod names such as ['b'].",
+                    "Write victims as a list of Pod names by their letters, e.g. ['b'].")
+    right_node, right_victims = _preempted()
+    chosen = sorted(victims)
+    if node == right_node and chosen == right_victims:
+        return
+    if node == "node-2":
+        raise Wrong("Not node-2.", "Its victims would be medium-priority Pods; the scheduler "
+                    "first prefers the node whose most important victim matters least.")
+    if node == "node-1":
+        raise Wrong("Not node-1.", "node-1 and node-3 both lose only low-priority Pods; next "
+                    "the scheduler compares the sum of the victims' priorities, and fewer "
+                    "victims sum to less.")
+    if node == right_node and set(right_victims) < set(chosen):
+        raise Wrong(f"On {node} not all of {', '.join(chosen)} have to go.",
+                    "After removing every lower-priority Pod, the scheduler puts them back "
+                    "one by one, most important first, and keeps each that still leaves room "
+                    "for 3 CPU.")
+    if node == right_node:
+        raise Wrong(f"On {node}, evicting {', '.join(chosen) or 'nothing'} does not free 3 CPU.",
+                    "Evicting only those leaves less than 3 CPU free on that node: count its "
+                    "4 CPU and what each Pod requests.")
+    raise Wrong(f"{node!r} is not one of node-1, node-2, node-3.",
+                "Write the node's name as in the table.")
+
+
+EVICTION_PODS = {
+    "cache": ({"limits": {"cpu": "500m", "memory": "512Mi"}}, "500Mi"),
+    "api": ({"requests": {"cpu": "500m", "memory": "256Mi"}}, "700Mi"),
+    "batch": ({}, "650Mi"),
+    "worker": ({"requests": {"cpu": "250m", "memory": "512Mi"}}, "100Mi"),
+}
+"""The Pods on a 2 GiB node: (resources, memory in use)."""
+
+
+def eviction_cluster() -> KubernetesCluster:
+    """A 2 GiB node running :data:`EVICTION_PODS`, under memory pressure from now on (98Mi
+    available against the 100Mi hard threshold)."""
+    from clustersim.kubernetes.eviction import memory_pressure
+
+    cluster = KubernetesCluster([Node("node-1", cpu="4", memory="2Gi")], seed=0)
+    cluster.apply([{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
+                    "spec": {"containers": [{"name": name, "image": "shop/app:1.0",
+                                             "resources": resources}]}}
+                   for name, (resources, _) in EVICTION_PODS.items()])
+    cluster.run(until=30)
+    memory_pressure(cluster, "node-1", {name: use for name, (_, use) in EVICTION_PODS.items()})
+    return cluster
+
+
+def evicted_pods() -> list[str]:
+    """The Pods the simulated kubelet evicts from :func:`eviction_cluster`, in order."""
+    cluster = eviction_cluster()
+    cluster.run(until=cluster.now + 120)
+    return [e.object.split("/", 1)[1] for e in cluster.events.where(reason="Evicted")]
+
+
+@checker("Right: only batch. It and api use more than they request, batch by 650Mi, api by "
+         "444Mi, so batch goes first; then 748Mi are free, above the 100Mi threshold.")
+def check_eviction(answer: object) -> None:
+    if not isinstance(answer, list) or not all(isinstance(name, str) for name in answer):
+        raise Wrong("The answer must be a list of Pod names, first evicted first.",
+                    'For example ["cache"].')
+    right = evicted_pods()
+    if answer == right:
+        return
+    unknown = sorted(set(answer) - set(EVICTION_PODS))
+    if unknown:
+        raise Wrong(f"There is no Pod {unknown[0]!r} on the node.",
+                    "The Pods are " + ", ".join(EVICTION_PODS) + ".")
+    if not answer:
+        raise Wrong("Nothing evicted?", "98Mi are available, below the 100Mi hard threshold: "
+                    "the kubelet must evict.")
+    if answer[0] == "api":
+        hint = ("Both api and batch use more than they request; the next key is priority (the "
+                "same here), then use *above the request*: 444Mi for api, 650Mi for batch.")
+    elif answer[0] in ("cache", "worker"):
+        hint = ("Pods that use more memory than they request go first; only api and batch do. "
+                "The QoS class is not one of the keys.")
+    else:
+        hint = ("The kubelet evicts one Pod per 10 s cycle and stops once memory.available is "
+                "back above the threshold: count what is free after each eviction.")
+    raise Wrong(f"Not {', '.join(answer)}.", hint)

@@ -1,0 +1,134 @@
+"""Checks for the chapter ``book/orchestrators/troubleshooting.md``.
+
+- :func:`check_diagnosis`: the cause of each of four broken workloads, read from the simulated
+  cluster's STATUS column and events (upstream reasons: ``FailedCreate``, ``FailedScheduling``,
+  ``ErrImagePull``/``ImagePullBackOff``, ``CrashLoopBackOff``).
+- :func:`check_pull_retry`: when the kubelet starts its fourth pull of an image the registry
+  refuses, by hand, compared with the simulated kubelet (back-off 10 s doubling to 300 s,
+  kubernetes/kubernetes ``pkg/kubelet/images/image_manager.go``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from clustersim.exercises.checker import Wrong, checker
+from clustersim.kubernetes import KubernetesCluster, Timing
+from clustersim.node import Node
+
+__all__ = ["CAUSES", "PULL_SECONDS", "broken_cluster", "check_diagnosis", "check_pull_retry",
+           "pull_attempts"]
+
+CAUSES = ("image", "crash", "resources", "quota")
+"""What can be wrong: the image cannot be pulled, the container keeps exiting, no node has room,
+or the namespace's quota refuses the Pods."""
+PULL_SECONDS = 5.0
+
+
+def _deployment(name: str, image: str, cpu: str, namespace: str = "default") -> dict[str, Any]:
+    return {"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": name, "namespace": namespace},
+            "spec": {"replicas": 1, "selector": {"matchLabels": {"app": name}},
+                     "template": {"metadata": {"labels": {"app": name}},
+                                  "spec": {"containers": [{
+                                      "name": name, "image": image,
+                                      "resources": {"requests": {"cpu": cpu,
+                                                                 "memory": "128Mi"}}}]}}}}
+
+
+def broken_cluster() -> KubernetesCluster:
+    """Two 4-CPU nodes and four Deployments, ``cart``, ``search``, ``report`` and ``mailer``,
+    each broken in a different way, after two minutes."""
+    cluster = KubernetesCluster(Node.many(2, "node", cpu="4", memory="8Gi"), seed=0,
+                                timing=Timing(image_pull_seconds=PULL_SECONDS))
+    cluster.fail_pull("shop/cart:3.0.1")
+    cluster.fail_image("shop/search:5.2")
+    cluster.apply([
+        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "mail"}},
+        {"apiVersion": "v1", "kind": "ResourceQuota",
+         "metadata": {"name": "mail-budget", "namespace": "mail"},
+         "spec": {"hard": {"requests.cpu": "500m"}}},
+        _deployment("cart", "shop/cart:3.0.1", "250m"),
+        _deployment("search", "shop/search:5.2", "500m"),
+        _deployment("report", "shop/report:1.4", "6"),
+        _deployment("mailer", "shop/mailer:2.0", "1", namespace="mail"),
+    ])
+    cluster.run(until=120)
+    return cluster
+
+
+def _diagnose(cluster: KubernetesCluster) -> dict[str, str]:
+    """The cause of each Deployment's trouble, from what kubectl would show."""
+    found = {}
+    by_reason = {"ImagePullBackOff": "image", "ErrImagePull": "image",
+                 "CrashLoopBackOff": "crash", "Unschedulable": "resources"}
+    for row in cluster.pods():
+        app = row.labels.get("app", "")
+        if row.reason in by_reason:
+            found[app] = by_reason[row.reason]
+    for event in cluster.events.where(reason="FailedCreate"):
+        if "exceeded quota" in event.message:
+            found[event.object.split("/", 1)[1].rsplit("-", 1)[0]] = "quota"
+    return found
+
+
+_HINTS = {
+    "quota": "No mailer Pod exists at all: look at the events of its ReplicaSet (FailedCreate).",
+    "resources": "report's Pod is Pending without a node: the FailedScheduling event says why.",
+    "image": "cart's STATUS is ImagePullBackOff: the Pod is on a node but its image never "
+             "arrives.",
+    "crash": "search's STATUS is CrashLoopBackOff: the image was pulled and the container "
+             "starts, then exits.",
+}
+
+
+@checker("Right: cart cannot pull its image, search crashes, report asks for 6 CPUs that no "
+         "node has, and mailer's namespace quota refuses its Pod (FailedCreate on the "
+         "ReplicaSet).")
+def check_diagnosis(answer: object) -> None:
+    right = _diagnose(broken_cluster())
+    if not isinstance(answer, Mapping) or set(answer) != set(right):
+        raise Wrong(f"The answer must be a dict with the keys {', '.join(sorted(right))}.",
+                    "Keep the starter's keys and replace each None.")
+    for app in sorted(right):
+        given = answer[app]
+        if given not in CAUSES:
+            raise Wrong(f"{app}: {given!r} is not one of {', '.join(CAUSES)}.",
+                        "Pick one cause per workload from CAUSES.")
+        if given != right[app]:
+            raise Wrong(f"{app}: not {given}.", _HINTS[right[app]])
+
+
+def pull_attempts(until: float = 1000) -> list[float]:
+    """When the kubelet starts each pull of an image the registry refuses (pulls take
+    :data:`PULL_SECONDS`), from the simulator's ``Pulling`` events."""
+    cluster = KubernetesCluster(Node.many(1, "node", cpu="2", memory="4Gi"), seed=0,
+                                timing=Timing(image_pull_seconds=PULL_SECONDS))
+    cluster.fail_pull("shop/cart:3.0.1")
+    cluster.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "cart"},
+                   "spec": {"containers": [{"name": "cart", "image": "shop/cart:3.0.1"}]}})
+    cluster.run(until=until)
+    start = cluster.events.where(reason="Pulling")[0].time
+    return [e.time - start for e in cluster.events.where(reason="Pulling")]
+
+
+@checker("Right: pulls start at 0, 15, 40 and 85 s: each failed 5 s pull is followed by a "
+         "back-off of 10, 20, then 40 s.")
+def check_pull_retry(answer: object) -> None:
+    if isinstance(answer, bool) or not isinstance(answer, int | float):
+        raise Wrong(f"{answer!r} is not a number of seconds.", "Write one number.")
+    attempts = pull_attempts()
+    right = attempts[3]
+    if answer == right:
+        return
+    if answer == 10 + 20 + 40:
+        hint = "Each pull itself takes 5 s before it fails; the back-off starts after that."
+    elif answer == 3 * (PULL_SECONDS + 10):
+        hint = "The back-off doubles after each failure: 10 s, then 20 s, then 40 s."
+    elif answer in (attempts[2], attempts[4]):
+        hint = "The first pull is attempt 1, at 0 s; count three failures before the fourth."
+    else:
+        hint = ("Add up: pull (5 s), fail, wait 10 s; pull, fail, wait 20 s; pull, fail, "
+                "wait 40 s; then the fourth pull starts.")
+    raise Wrong(f"Not {answer:g} s.", hint)

@@ -1,0 +1,252 @@
+"""The HorizontalPodAutoscaler controller (autoscaling/v2) for CPU utilisation targets.
+
+Upstream: kubernetes/kubernetes ``pkg/controller/podautoscaler/horizontal.go``
+(``reconcileAutoscaler``, ``normalizeDesiredReplicas``, ``stabilizeRecommendation``,
+``convertDesiredReplicasWithRules``, ``normalizeDesiredReplicasWithBehaviors``,
+``stabilizeRecommendationWithBehaviors``, ``convertDesiredReplicasWithBehaviorRate``) and the
+defaults in ``pkg/apis/autoscaling/v2/defaults.go``. Docs:
+https://kubernetes.io/docs/concepts/workloads/autoscaling/horizontal-pod-autoscale/
+
+Every 15 s (``--horizontal-pod-autoscaler-sync-period``) each HPA reads its target's
+``spec.replicas`` and Pods, asks :mod:`~clustersim.kubernetes.controllers.replica_calculator`
+for a proposal from the CPU use that :mod:`~clustersim.kubernetes.metrics` reports, and
+smooths it:
+
+- without ``spec.behavior``: the highest proposal of the last 300 s when scaling down
+  (``--horizontal-pod-autoscaler-downscale-stabilization``), and at most
+  ``max(2 * current, 4)`` when scaling up;
+- with ``spec.behavior`` (defaults filled in as the API server does): the lowest proposal of
+  ``scaleUp.stabilizationWindowSeconds`` (0) and highest of ``scaleDown...`` (300), then the
+  rate policies (scale-up: 4 Pods or 100% per 15 s, the larger; scale-down: 100% per 15 s);
+- always within ``minReplicas`` (default 1) and ``maxReplicas``.
+
+A change writes the target's ``spec.replicas`` and the event ``SuccessfulRescale`` ("New size:
+5; reason: cpu resource utilization (percentage of request) above target"). Without metrics it
+records ``FailedGetResourceMetric`` and changes nothing.
+
+Simplified: only ``Resource`` metrics for ``cpu`` with a ``Utilization`` target (upstream also
+has memory, AverageValue, container, Pods, Object and External metrics); no configurable
+tolerance (KEP-4951); conditions are reduced to ``AbleToScale`` and ``ScalingActive``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, ClassVar
+
+from clustersim.kubernetes.controllers.base import Controller
+from clustersim.kubernetes.controllers.replica_calculator import PodMetric, resource_replicas
+from clustersim.kubernetes.metrics import AutoscalerSample
+from clustersim.kubernetes.nodeinfo import pod_requests
+from clustersim.kubernetes.objects import (
+    is_ready,
+    is_terminating,
+    labels_of,
+    selector_matches,
+    set_condition,
+)
+
+__all__ = ["SYNC_PERIOD", "HorizontalController"]
+
+SYNC_PERIOD = 15.0
+DOWNSCALE_STABILIZATION = 300
+DEFAULT_UTILIZATION = 80
+"""autoscaling/v2 defaulting: an HPA without metrics targets 80% CPU utilisation."""
+METRIC_NAME = "cpu resource utilization (percentage of request)"
+
+
+def _scale_up_rules(rules: dict[str, Any] | None) -> dict[str, Any]:
+    """``GenerateHPAScaleUpRules``: unset fields take the defaults."""
+    rules = dict(rules or {})
+    rules.setdefault("stabilizationWindowSeconds", 0)
+    rules.setdefault("selectPolicy", "Max")
+    rules.setdefault("policies", [{"type": "Pods", "value": 4, "periodSeconds": 15},
+                                  {"type": "Percent", "value": 100, "periodSeconds": 15}])
+    return rules
+
+
+def _scale_down_rules(rules: dict[str, Any] | None) -> dict[str, Any]:
+    """``GenerateHPAScaleDownRules``."""
+    rules = dict(rules or {})
+    rules.setdefault("stabilizationWindowSeconds", DOWNSCALE_STABILIZATION)
+    rules.setdefault("selectPolicy", "Max")
+    rules.setdefault("policies", [{"type": "Percent", "value": 100, "periodSeconds": 15}])
+    return rules
+
+
+def _changed_in(events: list[tuple[float, int]], period: float, now: float) -> int:
+    """``getReplicasChangePerPeriod``: replicas added (or removed) in the last ``period`` s."""
+    return sum(change for time, change in events if time > now - period)
+
+
+class HorizontalController(Controller):
+    """Runs every HorizontalPodAutoscaler once per :data:`SYNC_PERIOD`."""
+
+    kinds: ClassVar[tuple[str, ...]] = ("HorizontalPodAutoscaler",)
+
+    def __init__(self, cluster: Any) -> None:
+        super().__init__(cluster)
+        self._due: dict[str, float] = {}
+        self._recommendations: dict[str, list[tuple[float, int]]] = {}
+        self._scaled: dict[str, dict[str, list[tuple[float, int]]]] = {}
+
+    def sync(self, hpa: dict[str, Any]) -> None:
+        uid, now = hpa["metadata"]["uid"], self.cluster.now
+        if now < self._due.get(uid, now):
+            return
+        self._due[uid] = now + SYNC_PERIOD
+        self.cluster.wake_at(now + SYNC_PERIOD, background=True)
+        self._reconcile(hpa)
+
+    # -- one sync ---------------------------------------------------------------------------
+    def _target(self, hpa: dict[str, Any]) -> dict[str, Any] | None:
+        ref = hpa["spec"]["scaleTargetRef"]
+        namespace = hpa["metadata"].get("namespace", "default")
+        target = self.cluster.get(ref["kind"], namespace, ref["name"])
+        if target is None:
+            message = (f'{ref["kind"].lower()}s/scale "{ref["name"]}" not found')
+            self._warn(hpa, "FailedGetScale", message)
+            set_condition(hpa, "AbleToScale", False, self.cluster.now, "FailedGetScale", message)
+        return target
+
+    def _warn(self, hpa: dict[str, Any], reason: str, message: str) -> None:
+        last = self.cluster.events.where(reason=reason,
+                                         object=f"horizontalpodautoscaler/"
+                                                f"{hpa['metadata']['name']}")
+        if not last or last[-1].message != message:
+            self.cluster.record(hpa, reason, message, "Warning")
+
+    def _metrics(self, hpa: dict[str, Any], target: dict[str, Any]) -> list[PodMetric]:
+        namespace = target["metadata"].get("namespace", "default")
+        selector = (target.get("spec") or {}).get("selector")
+        metrics = []
+        for pod in self.cluster.list("Pod", namespace):
+            if not selector_matches(selector, labels_of(pod)):
+                continue
+            metrics.append(PodMetric(
+                name=pod["metadata"]["name"], request=pod_requests(pod).get("cpu", 0),
+                usage=self.cluster.metrics.pod_cpu(pod),
+                phase=(pod.get("status") or {}).get("phase", "Pending"),
+                ready=is_ready(pod), deleted=is_terminating(pod)))
+        return metrics
+
+    def _utilization_target(self, hpa: dict[str, Any]) -> int:
+        for metric in hpa["spec"].get("metrics") or []:
+            resource = metric.get("resource") or {}
+            target = resource.get("target") or {}
+            if metric.get("type") == "Resource" and resource.get("name") == "cpu" \
+                    and target.get("type") == "Utilization":
+                return int(target["averageUtilization"])
+            raise ValueError("the simulator's HorizontalPodAutoscaler supports only "
+                             "type: Resource, name: cpu, target type: Utilization metrics")
+        return DEFAULT_UTILIZATION
+
+    def _reconcile(self, hpa: dict[str, Any]) -> None:
+        now = self.cluster.now
+        target = self._target(hpa)
+        if target is None:
+            return
+        spec = hpa["spec"]
+        current = int((target.get("spec") or {}).get("replicas", 1))
+        minimum, maximum = int(spec.get("minReplicas") or 1), int(spec["maxReplicas"])
+        status = hpa.setdefault("status", {})
+        utilization = None
+        if current == 0:
+            set_condition(hpa, "ScalingActive", False, now, "ScalingDisabled",
+                          "scaling is disabled since the replica count of the target is zero")
+            return
+        if current > maximum:
+            desired, reason = maximum, "Current number of replicas above Spec.MaxReplicas"
+        elif current < minimum:
+            desired, reason = minimum, "Current number of replicas below Spec.MinReplicas"
+        else:
+            try:
+                proposal, utilization = resource_replicas(
+                    current, self._metrics(hpa, target), self._utilization_target(hpa))
+            except ValueError as err:
+                self._warn(hpa, "FailedGetResourceMetric",
+                           f"failed to get cpu utilization: {err}")
+                set_condition(hpa, "ScalingActive", False, now, "FailedGetResourceMetric",
+                              f"the HPA was unable to compute the replica count: {err}")
+                return
+            set_condition(hpa, "ScalingActive", True, now, "ValidMetricFound",
+                          f"the HPA was able to successfully calculate a replica count from "
+                          f"{METRIC_NAME}")
+            reason = f"{METRIC_NAME} above target" if proposal > current else \
+                "All metrics below target"
+            desired = self._normalize(hpa, current, proposal, minimum, maximum)
+        set_condition(hpa, "AbleToScale", True, now, "SucceededRescale" if desired != current
+                      else "ReadyForNewScale", "")
+        ref = spec["scaleTargetRef"]
+        self.cluster.metrics.record(
+            hpa["metadata"].get("namespace", "default"), hpa["metadata"]["name"],
+            AutoscalerSample(now, current, desired, utilization,
+                             self.cluster.metrics.demand(ref["kind"], ref["name"],
+                                                         target["metadata"]["namespace"])))
+        status.update(currentReplicas=current, desiredReplicas=desired)
+        if utilization is not None:
+            status["currentMetrics"] = [{"type": "Resource", "resource": {
+                "name": "cpu", "current": {"averageUtilization": utilization}}}]
+        if desired == current:
+            return
+        target.setdefault("spec", {})["replicas"] = desired
+        status["lastScaleTime"] = now
+        scaled = self._scaled.setdefault(hpa["metadata"]["uid"], {"up": [], "down": []})
+        if desired > current:
+            scaled["up"].append((now, desired - current))
+        else:
+            scaled["down"].append((now, current - desired))
+        self.cluster.record(hpa, "SuccessfulRescale", f"New size: {desired}; reason: {reason}")
+        self.cluster.changed()
+
+    # -- smoothing --------------------------------------------------------------------------
+    def _normalize(self, hpa: dict[str, Any], current: int, proposal: int, minimum: int,
+                   maximum: int) -> int:
+        uid, now = hpa["metadata"]["uid"], self.cluster.now
+        recommendations = self._recommendations.setdefault(uid, [])
+        behavior = hpa["spec"].get("behavior")
+        if behavior is None:
+            # normalizeDesiredReplicas: stabilizeRecommendation, convertDesiredReplicasWithRules
+            window = [r for t, r in recommendations if t > now - DOWNSCALE_STABILIZATION]
+            stabilized = max([proposal, *window])
+            recommendations.append((now, proposal))
+            allowed = min(maximum, max(2 * current, 4))
+            return max(minimum, min(stabilized, allowed))
+        up = _scale_up_rules(behavior.get("scaleUp"))
+        down = _scale_down_rules(behavior.get("scaleDown"))
+        up_cut = now - up["stabilizationWindowSeconds"]
+        down_cut = now - down["stabilizationWindowSeconds"]
+        up_rec = min([proposal, *(r for t, r in recommendations if t > up_cut)])
+        down_rec = max([proposal, *(r for t, r in recommendations if t > down_cut)])
+        recommendations.append((now, proposal))
+        stabilized = min(max(current, up_rec), down_rec)
+        return self._rate_limited(uid, current, stabilized, minimum, maximum, up, down)
+
+    def _rate_limited(self, uid: str, current: int, desired: int, minimum: int, maximum: int,
+                      up: dict[str, Any], down: dict[str, Any]) -> int:
+        """``convertDesiredReplicasWithBehaviorRate``."""
+        now = self.cluster.now
+        scaled = self._scaled.setdefault(uid, {"up": [], "down": []})
+        if desired > current:
+            if up["selectPolicy"] == "Disabled":
+                return current
+            limits = []
+            for policy in up["policies"]:
+                start = current - _changed_in(scaled["up"], policy["periodSeconds"], now) \
+                    + _changed_in(scaled["down"], policy["periodSeconds"], now)
+                limits.append(start + policy["value"] if policy["type"] == "Pods" else
+                              math.ceil(start * (1 + policy["value"] / 100)))
+            limit = max(current, (min if up["selectPolicy"] == "Min" else max)(limits))
+            return min(desired, maximum, limit)
+        if desired < current:
+            if down["selectPolicy"] == "Disabled":
+                return current
+            limits = []
+            for policy in down["policies"]:
+                start = current - _changed_in(scaled["up"], policy["periodSeconds"], now) \
+                    + _changed_in(scaled["down"], policy["periodSeconds"], now)
+                limits.append(start - policy["value"] if policy["type"] == "Pods" else
+                              int(start * (1 - policy["value"] / 100)))
+            limit = min(current, (max if down["selectPolicy"] == "Min" else min)(limits))
+            return max(desired, minimum, limit)
+        return max(minimum, min(desired, maximum))

@@ -1,0 +1,106 @@
+"""The HorizontalPodAutoscaler's replica calculator for a resource utilisation target.
+
+Upstream: kubernetes/kubernetes ``pkg/controller/podautoscaler/replica_calculator.go``
+(``GetResourceReplicas``, ``groupPods``, ``calculatePodRequests``) and
+``metrics/utilization.go`` (``GetResourceUtilizationRatio``). Docs:
+https://kubernetes.io/docs/concepts/workloads/autoscaling/horizontal-pod-autoscale/#algorithm-details
+
+::
+
+    utilization = sum(usage of ready Pods) * 100 // sum(their requests)     (integer percent)
+    ratio       = utilization / target
+    no change if |1 - ratio| <= tolerance (0.1), else ceil(ratio * ready Pods)
+
+Pods being deleted or failed are ignored. Pending and unready Pods ("unready") and Pods without
+a metric ("missing") are left out of the first ratio; then, when scaling up, unready and
+missing Pods count as using nothing, and when scaling down, missing Pods count as using their
+full request. If that recount lands within the tolerance or reverses the direction, the count
+stays as it is; otherwise it is ``ceil(new ratio * Pods counted)``.
+
+Simplified: a running Pod counts as unready exactly when its Ready condition is not True
+(upstream also ignores the CPU samples of Pods within ``--horizontal-pod-autoscaler-cpu-
+initialization-period``, 5 minutes, of starting, and of Pods that have never been ready).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = ["DEFAULT_TOLERANCE", "PodMetric", "resource_replicas"]
+
+DEFAULT_TOLERANCE = 0.1
+"""``--horizontal-pod-autoscaler-tolerance``."""
+
+
+@dataclass(frozen=True)
+class PodMetric:
+    """What the calculator knows of one Pod selected by the target: its ``phase``
+    (``Running``, ``Pending``, ``Failed``...), whether it is ``ready`` and being ``deleted``,
+    its CPU ``request`` and its ``usage`` (millicores; None when metrics-server has none)."""
+
+    name: str
+    request: int
+    usage: int | None
+    phase: str = "Running"
+    ready: bool = True
+    deleted: bool = False
+
+
+def _utilization(usage: dict[str, int], requests: dict[str, int]) -> int:
+    total_requests = sum(requests[name] for name in usage)
+    return sum(usage.values()) * 100 // total_requests
+
+
+def resource_replicas(current_replicas: int, pods: Sequence[PodMetric],
+                      target_utilization: int,
+                      tolerance: float = DEFAULT_TOLERANCE) -> tuple[int, int]:
+    """(desired replicas, current utilisation in percent) for a Utilization target.
+
+    Raises ValueError with upstream's words when nothing can be computed."""
+    if not pods:
+        raise ValueError("no pods returned by selector while calculating replica count")
+    requests = {p.name: p.request for p in pods}
+    zero = [p.name for p in pods if p.request <= 0]
+    if zero:
+        raise ValueError(f"missing request for cpu in pod {zero[0]}")
+    usage: dict[str, int] = {}
+    unready, missing = [], []
+    for pod in pods:
+        if pod.deleted or pod.phase == "Failed":
+            continue                                        # ignored
+        if pod.phase == "Pending":
+            unready.append(pod.name)
+        elif pod.usage is None:
+            missing.append(pod.name)
+        elif not pod.ready:
+            unready.append(pod.name)
+        else:
+            usage[pod.name] = pod.usage
+    if not usage:
+        raise ValueError("did not receive metrics for targeted pods (pods might be unready)")
+    utilization = _utilization(usage, requests)
+    ratio = utilization / target_utilization
+    rebalance = bool(unready) and ratio > 1.0
+    if not rebalance and not missing:
+        if abs(1.0 - ratio) <= tolerance:
+            return current_replicas, utilization
+        return math.ceil(ratio * len(usage)), utilization
+    for name in missing:
+        if ratio < 1.0:
+            usage[name] = requests[name]                    # scale-down: assume 100%
+        elif ratio > 1.0:
+            usage[name] = 0                                 # scale-up: assume 0%
+    if rebalance:
+        for name in unready:
+            usage[name] = 0
+    new_ratio = _utilization(usage, requests) / target_utilization
+    if abs(1.0 - new_ratio) <= tolerance or (ratio < 1.0 < new_ratio) \
+            or (new_ratio < 1.0 < ratio):
+        return current_replicas, utilization
+    replicas = math.ceil(new_ratio * len(usage))
+    if (new_ratio < 1.0 and replicas > current_replicas) or \
+            (new_ratio > 1.0 and replicas < current_replicas):
+        return current_replicas, utilization
+    return replicas, utilization

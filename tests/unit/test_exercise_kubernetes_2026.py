@@ -1,0 +1,57 @@
+"""Checks of the Kubernetes-in-2026 exercises: each typical wrong answer gets its hint."""
+
+from __future__ import annotations
+
+import pytest
+
+from clustersim.exercises.kubernetes_2026 import check_gated_pod, check_sidecar_order
+
+START = ["vault-agent", "migrate", "envoy", "api"]
+STOP = ["api", "envoy", "vault-agent"]
+
+
+@pytest.mark.parametrize(("answer", "hint"), [
+    ({"start": ["api", "vault-agent", "migrate", "envoy"], "stop": STOP}, "before the app"),
+    ({"start": ["migrate", "vault-agent", "envoy", "api"], "stop": STOP}, "order they are written"),
+    ({"start": ["vault-agent", "envoy", "migrate", "api"], "stop": STOP}, "order they are written"),
+    ({"start": START, "stop": ["envoy", "vault-agent", "api"]}, "app containers are stopped first"),
+    ({"start": START, "stop": ["api", "vault-agent", "envoy"]}, "reverse order"),
+    ({"start": START, "stop": ["api", "envoy", "migrate", "vault-agent"]}, "already exited"),
+    ({"start": START[:3], "stop": STOP}, "The containers are"),
+    ({"start": START}, "starter"),
+])
+def test_order_hints(answer, hint):
+    feedback = check_sidecar_order(answer)
+    assert not feedback.passed and hint in feedback.hint
+
+
+def test_order_right():
+    assert check_sidecar_order({"start": START, "stop": STOP}).passed
+
+
+POD = """
+apiVersion: v1
+kind: Pod
+metadata: {{name: train}}
+spec:
+{extra}  containers:
+    - {{name: train, image: shop/train:0.9, resources: {{requests: {{cpu: "2"}}}}}}
+"""
+
+
+@pytest.mark.parametrize(("extra", "hint"), [
+    ("", "Add spec.schedulingGates"),
+    ("  schedulingGates: [example.com/queue]\n", "is not accepted"),
+    ("  schedulingGates: [{name: example.com/other}]\n", "Name the gate exactly"),
+    ("  schedulingGates: [{name: example.com/queue}, {name: example.com/other}]\n",
+     "every other gate"),
+    ("  nodeName: node-1\n", "nodeName"),
+])
+def test_gated_pod_hints(extra, hint):
+    feedback = check_gated_pod(POD.format(extra=extra))
+    assert not feedback.passed and (hint in feedback.hint or hint in feedback.message)
+
+
+def test_gated_pod_right():
+    pod = POD.format(extra="  schedulingGates:\n    - name: example.com/queue\n")
+    assert check_gated_pod(pod).passed

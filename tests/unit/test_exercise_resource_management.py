@@ -1,0 +1,108 @@
+"""Checks of the resource management exercises: each typical wrong answer gets its hint."""
+
+from __future__ import annotations
+
+import pytest
+
+from clustersim.exercises.resource_management import (
+    check_eviction,
+    check_hpa_replicas,
+    check_preemption,
+    check_qos_classes,
+    check_scale_down_behavior,
+)
+
+QOS = {"cache": "Guaranteed", "web": "Burstable", "batch": "Burstable", "debug": "BestEffort"}
+
+
+@pytest.mark.parametrize(("answer", "hint"), [
+    ({**QOS, "cache": "Burstable"}, "API defaulting"),
+    ({**QOS, "web": "Guaranteed"}, "log-shipper"),
+    ({**QOS, "batch": "Guaranteed"}, "Requests without limits"),
+    ({**QOS, "debug": "Burstable"}, "BestEffort"),
+    ({**QOS, "debug": "best-effort"}, "spelled"),
+    ({**QOS, "web": None}, "Write Guaranteed"),
+    ({"cache": "Guaranteed"}, "starter"),
+])
+def test_qos_hints(answer, hint):
+    feedback = check_qos_classes(answer)
+    assert not feedback.passed and hint in feedback.hint
+
+
+def test_qos_right():
+    assert check_qos_classes(QOS).passed
+
+
+@pytest.mark.parametrize(("answer", "hint"), [
+    ({"busy": 5, "quiet": 4}, "rounds up"),            # floor or round of 5.4
+    ({"busy": 6, "quiet": 3}, "rounds up"),            # floor of 3.33
+    ({"busy": 4, "quiet": 4}, "tolerance"),
+    ({"busy": 3, "quiet": 4}, "summed over the ready Pods"),
+    ({"busy": 6, "quiet": "4"}, "whole number"),
+    ({"busy": 6}, "starter"),
+])
+def test_hpa_hints(answer, hint):
+    feedback = check_hpa_replicas(answer)
+    assert not feedback.passed and hint in feedback.hint
+
+
+def test_hpa_right():
+    assert check_hpa_replicas({"busy": 6, "quiet": 4}).passed
+
+
+@pytest.mark.parametrize(("behavior", "hint"), [
+    ({"scaleDown": {}}, "stabilizationWindowSeconds (default 300)"),
+    ({"scaleDown": {"stabilizationWindowSeconds": 60}}, "Limit the rate"),
+    ({"scaleDown": {"policies": [{"type": "Pods", "value": 2, "periodSeconds": 60}]}},
+     "make it shorter"),
+    ({"scaleDown": {"stabilizationWindowSecond": 60}}, "The fields are"),
+    ({"scaledown": {}}, "camelCase"),
+    ({"scaleDown": {"stabilizationWindowSeconds": -5}}, "camelCase"),
+    ("fast", "Start from"),
+])
+def test_behavior_hints(behavior, hint):
+    feedback = check_scale_down_behavior(behavior)
+    assert not feedback.passed and hint in feedback.hint
+
+
+def test_behavior_right_and_percent_policy_also_right():
+    window = {"stabilizationWindowSeconds": 60}
+    assert check_scale_down_behavior({"scaleDown": {
+        **window, "policies": [{"type": "Pods", "value": 2, "periodSeconds": 60}]}}).passed
+    assert check_scale_down_behavior({"scaleDown": {
+        **window, "policies": [{"type": "Pods", "value": 1, "periodSeconds": 30}]}}).passed
+
+
+@pytest.mark.parametrize(("answer", "hint"), [
+    ({"node": "node-3", "victims": ["f", "g"]}, "puts them back one by one"),
+    ({"node": "node-3", "victims": ["g"]}, "less than 3 CPU free"),
+    ({"node": "node-1", "victims": ["b", "c"]}, "sum of the victims' priorities"),
+    ({"node": "node-2", "victims": ["d", "e"]}, "most important victim"),
+    ({"node": "node-9", "victims": ["f"]}, "as in the table"),
+    ({"node": "node-3", "victims": "f"}, "list of Pod names"),
+    ({"node": "node-3"}, "starter"),
+])
+def test_preemption_hints(answer, hint):
+    feedback = check_preemption(answer)
+    assert not feedback.passed and hint in feedback.hint
+
+
+def test_preemption_right():
+    assert check_preemption({"node": "node-3", "victims": ["f"]}).passed
+
+
+@pytest.mark.parametrize(("answer", "hint"), [
+    (["api"], "use *above the request*"),
+    (["worker"], "QoS class is not one of the keys"),
+    (["batch", "api"], "one Pod per 10 s cycle"),
+    ([], "must evict"),
+    (["db"], "The Pods are"),
+    ("batch", "For example"),
+])
+def test_eviction_hints(answer, hint):
+    feedback = check_eviction(answer)
+    assert not feedback.passed and hint in feedback.hint
+
+
+def test_eviction_right():
+    assert check_eviction(["batch"]).passed

@@ -1,0 +1,47 @@
+"""Checks of the troubleshooting exercises: each typical wrong answer gets its hint."""
+
+from __future__ import annotations
+
+import pytest
+
+from clustersim.exercises.troubleshooting import check_diagnosis, check_pull_retry, pull_attempts
+
+RIGHT = {"cart": "image", "search": "crash", "report": "resources", "mailer": "quota"}
+
+
+@pytest.mark.parametrize(("answer", "hint"), [
+    ({**RIGHT, "mailer": "resources"}, "FailedCreate"),
+    ({**RIGHT, "report": "quota"}, "FailedScheduling"),
+    ({**RIGHT, "cart": "crash"}, "image never arrives"),
+    ({**RIGHT, "search": "image"}, "then exits"),
+    ({**RIGHT, "cart": "network"}, "Pick one cause"),
+    ({"cart": "image"}, "starter"),
+])
+def test_diagnosis_hints(answer, hint):
+    feedback = check_diagnosis(answer)
+    assert not feedback.passed and hint in feedback.hint
+
+
+def test_diagnosis_right():
+    assert check_diagnosis(RIGHT).passed
+
+
+def test_pull_attempts_follow_the_back_off():
+    assert pull_attempts()[:5] == [0.0, 15.0, 40.0, 85.0, 170.0]
+
+
+@pytest.mark.parametrize(("answer", "hint"), [
+    (70, "takes 5 s"),
+    (45, "doubles"),
+    (40, "count three failures"),
+    (170, "count three failures"),
+    (100, "Add up"),
+    ("85", "one number"),
+])
+def test_pull_retry_hints(answer, hint):
+    feedback = check_pull_retry(answer)
+    assert not feedback.passed and hint in feedback.hint
+
+
+def test_pull_retry_right():
+    assert check_pull_retry(85).passed

@@ -1,0 +1,130 @@
+"""The HorizontalPodAutoscaler loop against a Deployment, with metrics from a load curve.
+
+Timing and wording follow pkg/controller/podautoscaler/horizontal.go: a sync every 15 s, a
+300 s downscale stabilisation window, scale-up at most max(2 * current, 4) without
+``behavior``, ``New size: N; reason: ...`` events."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from clustersim import Node
+from clustersim.kubernetes import KubernetesCluster
+from clustersim.kubernetes.metrics import LoadCurve
+
+
+def deployment(replicas=2, cpu="500m", limit=None):
+    resources = {"requests": {"cpu": cpu}} if cpu else {}
+    if limit:
+        resources["limits"] = {"cpu": limit}
+    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+            "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": "web"}},
+                     "template": {"metadata": {"labels": {"app": "web"}},
+                                  "spec": {"containers": [{"name": "app", "image": "nginx",
+                                                           "resources": resources}]}}}}
+
+
+def hpa(min_replicas=2, max_replicas=10, target=50, behavior=None, metrics=None):
+    spec = {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
+            "minReplicas": min_replicas, "maxReplicas": max_replicas,
+            "metrics": metrics or [{"type": "Resource", "resource": {
+                "name": "cpu", "target": {"type": "Utilization",
+                                         "averageUtilization": target}}}]}
+    if behavior is not None:
+        spec["behavior"] = behavior
+    return {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+            "metadata": {"name": "web"}, "spec": spec}
+
+
+def run(load, until, **options):
+    cluster = KubernetesCluster(Node.many(4, "node", cpu="4", memory="16Gi"), seed=0)
+    cluster.apply([deployment(**options.pop("deployment", {})), hpa(**options)])
+    cluster.metrics.set_load("deployment", "web", load)
+    cluster.run(until=until)
+    return cluster
+
+
+def sizes(cluster):
+    return [(e.time, int(e.message.split(";")[0].split()[-1]))
+            for e in cluster.events.where(reason="SuccessfulRescale")]
+
+
+SPIKE = [(0, "400m"), (60, "400m"), (120, "3"), (600, "3"), (660, "400m")]
+
+
+def test_load_curve_is_linear_and_flat_beyond_the_ends():
+    curve = LoadCurve([(60, "1"), (0, 200)])
+    assert [curve.at(t) for t in (-5, 0, 30, 60, 900)] == [200, 200, 600, 1000, 1000]
+    with pytest.raises(ValueError, match=r"LoadCurve point 0 .*\(seconds, cpu\)"):
+        LoadCurve([(0, "lots")])
+
+
+def test_scale_up_follows_the_formula_and_the_scale_up_limit():
+    cluster = run(SPIKE, 130)
+    first = cluster.metrics.history("web")
+    sample = next(s for s in first if s.desired != s.current)
+    # t=75: demand 1050m over 2 Pods requesting 500m → 105% of a 50% target → ceil(2 * 2.1) = 5,
+    # capped at max(2 * 2, 4) = 4 in one step
+    assert (sample.time, sample.utilization, sample.desired) == (75.0, 105, 4)
+    assert sizes(cluster) == [(75.0, 4), (90.0, 7), (105.0, 10)]
+    [event] = cluster.events.where(reason="SuccessfulRescale")[:1]
+    assert event.message == ("New size: 4; reason: cpu resource utilization (percentage of "
+                             "request) above target")
+    assert cluster.get("Deployment", "default", "web")["spec"]["replicas"] == 10   # max
+
+
+def test_scale_down_waits_for_the_stabilization_window():
+    cluster = run(SPIKE, 1200)
+    downs = [(t, n) for t, n in sizes(cluster) if t > 200]
+    high = [s.time for s in cluster.metrics.history("web") if s.time < 700 and
+            s.utilization is not None and s.utilization > 55]
+    assert downs and downs[0][0] > high[-1] + 300 - 15
+    assert downs[-1][1] == 2                                  # back to minReplicas
+    assert all(e.message.endswith("reason: All metrics below target")
+               for e in cluster.events.where(reason="SuccessfulRescale")[3:])
+
+
+def test_within_tolerance_nothing_changes():
+    # 2 Pods using 1050m of the 1000m they request: 105% of a 100% target, within 10%
+    cluster = run([(0, "1050m")], 300, target=100)
+    assert sizes(cluster) == []
+
+
+def test_behavior_policy_limits_scale_down_rate():
+    behavior = {"scaleDown": {"stabilizationWindowSeconds": 0,
+                              "policies": [{"type": "Pods", "value": 1, "periodSeconds": 60}]}}
+    cluster = run([(0, "4"), (200, "4"), (201, "200m")], 600, behavior=behavior)
+    downs = [(t, n) for t, n in sizes(cluster) if t > 200]
+    assert [n for _, n in downs][:3] == [9, 8, 7]             # from 10, one Pod a minute
+    assert all(b - a >= 60 for (a, _), (b, _) in itertools.pairwise(downs))
+
+
+def test_cpu_limit_throttles_what_metrics_report():
+    # demand 4 CPU over 2 Pods, but each is limited to 600m: utilization 120%, not 400%
+    cluster = run([(0, "4")], 20, deployment={"limit": "600m"})
+    sample = next(s for s in cluster.metrics.history("web") if s.utilization is not None)
+    assert sample.utilization == 120
+
+
+def test_no_cpu_request_means_no_utilization():
+    cluster = run([(0, "1")], 60, deployment={"cpu": None})
+    [warning] = cluster.events.where(reason="FailedGetResourceMetric")[-1:]
+    assert "missing request for cpu" in warning.message
+    assert sizes(cluster) == []
+
+
+def test_unsupported_metric_is_a_clear_event():
+    metrics = [{"type": "Resource", "resource": {"name": "memory", "target": {
+        "type": "Utilization", "averageUtilization": 60}}}]
+    cluster = run([(0, "1")], 30, metrics=metrics)
+    [warning] = cluster.events.where(reason="FailedGetResourceMetric")[-1:]
+    assert "supports only type: Resource, name: cpu" in warning.message
+
+
+def test_replicas_below_min_are_raised_at_once():
+    cluster = run([(0, "100m")], 20, deployment={"replicas": 1}, min_replicas=3)
+    [event] = cluster.events.where(reason="SuccessfulRescale")
+    assert event.message == "New size: 3; reason: Current number of replicas below " \
+                            "Spec.MinReplicas"

@@ -1,0 +1,187 @@
+"""DefaultPreemption: victim selection and node choice.
+
+The node-choice cases are upstream's TestPickOneNodeForPreemption (kubernetes/kubernetes
+pkg/scheduler/framework/plugins/defaultpreemption/default_preemption_test.go): nodes of
+500m CPU / 500 bytes, Pods small (100m/100), medium (200m/200), large (300m/300) and very large
+(500m/500), priorities neg -100, low 0, mid 100, high 1000, veryHigh 10000. The cluster cases
+check the events and messages (``Preempted by pod <uid> on node <node>``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from clustersim import Node
+from clustersim.kubernetes import KubernetesCluster, Scheduler
+from clustersim.kubernetes.nodeinfo import NodeInfo
+from clustersim.kubernetes.scheduler.preemption import find_preemption, not_eligible
+
+SIZES = {"small": 100, "medium": 200, "large": 300, "veryLarge": 500}
+NEG, LOW, MID, HIGH, VERY_HIGH = -100, 0, 100, 1000, 10000
+
+
+def pod(name, size, priority, node=None, start=0.0):
+    amount = SIZES[size]
+    spec = {"priority": priority,
+            "containers": [{"name": "c", "image": "x", "resources": {
+                "requests": {"cpu": f"{amount}m", "memory": str(amount)}}}]}
+    if node:
+        spec["nodeName"] = node
+    return {"metadata": {"name": name, "uid": name, "namespace": "default"}, "spec": spec,
+            "status": {"startTime": start}}
+
+
+def nodes_with(names, pods):
+    infos = []
+    for name in names:
+        info = NodeInfo({"metadata": {"name": name},
+                         "status": {"allocatable": {"cpu": "500m", "memory": "500"}}})
+        for p in pods:
+            if p["spec"].get("nodeName") == name:
+                info.add_pod(p)
+        infos.append(info)
+    return infos
+
+
+CASES = [
+    ("a pod that fits on both machines when lower priority pods are preempted",
+     ["machine1", "machine2"], pod("p", "large", HIGH),
+     [pod("m1.1", "large", MID, "machine1"), pod("m2.1", "large", MID, "machine2")],
+     "machine1", ["m1.1"]),
+    ("machine with min highest priority pod is picked",
+     ["machine1", "machine2", "machine3"], pod("p", "veryLarge", HIGH),
+     [pod("m1.1", "medium", MID, "machine1"), pod("m1.2", "large", MID, "machine1"),
+      pod("m2.1", "medium", MID, "machine2"), pod("m2.2", "medium", LOW, "machine2"),
+      pod("m3.1", "medium", LOW, "machine3"), pod("m3.2", "medium", LOW, "machine3")],
+     "machine3", ["m3.1", "m3.2"]),
+    ("when highest priorities are the same, minimum sum of priorities is picked",
+     ["machine1", "machine2", "machine3"], pod("p", "veryLarge", HIGH),
+     [pod("m1.1", "medium", MID, "machine1"), pod("m1.2", "large", MID, "machine1"),
+      pod("m2.1", "large", MID, "machine2"), pod("m2.2", "medium", LOW, "machine2"),
+      pod("m3.1", "medium", MID, "machine3"), pod("m3.2", "medium", MID, "machine3")],
+     "machine2", ["m2.1", "m2.2"]),
+    ("when highest priority and sum are the same, minimum number of pods is picked",
+     ["machine1", "machine2", "machine3"], pod("p", "veryLarge", HIGH),
+     [pod("m1.1", "small", MID, "machine1"), pod("m1.2", "small", NEG, "machine1"),
+      pod("m1.3", "small", MID, "machine1"), pod("m1.4", "small", NEG, "machine1"),
+      pod("m2.1", "large", MID, "machine2"), pod("m2.2", "medium", NEG, "machine2"),
+      pod("m3.1", "medium", MID, "machine3"), pod("m3.2", "small", NEG, "machine3"),
+      pod("m3.3", "small", LOW, "machine3")],
+     "machine2", ["m2.1", "m2.2"]),
+    ("sum of adjusted priorities is considered",
+     ["machine1", "machine2", "machine3"], pod("p", "veryLarge", HIGH),
+     [pod("m1.1", "small", MID, "machine1"), pod("m1.2", "small", NEG, "machine1"),
+      pod("m1.3", "small", NEG, "machine1"),
+      pod("m2.1", "large", MID, "machine2"), pod("m2.2", "medium", NEG, "machine2"),
+      pod("m3.1", "medium", MID, "machine3"), pod("m3.2", "small", NEG, "machine3"),
+      pod("m3.3", "small", LOW, "machine3")],
+     "machine2", ["m2.1", "m2.2"]),
+    ("non-overlapping lowest high priority, sum priorities, and number of pods",
+     ["machine1", "machine2", "machine3", "machine4"], pod("p", "veryLarge", VERY_HIGH),
+     [pod("m1.1", "small", MID, "machine1"), pod("m1.2", "small", LOW, "machine1"),
+      pod("m1.3", "small", LOW, "machine1"),
+      pod("m2.1", "large", HIGH, "machine2"),
+      pod("m3.1", "medium", MID, "machine3"), pod("m3.2", "small", LOW, "machine3"),
+      pod("m3.3", "small", LOW, "machine3"), pod("m3.4", "medium", LOW, "machine3"),
+      pod("m4.1", "medium", MID, "machine4"), pod("m4.2", "small", MID, "machine4"),
+      pod("m4.3", "small", MID, "machine4"), pod("m4.4", "small", NEG, "machine4")],
+     "machine1", ["m1.1", "m1.2", "m1.3"]),
+    ("same priority, same number of victims, different start time for each machine's pod",
+     ["machine1", "machine2", "machine3"], pod("p", "veryLarge", HIGH),
+     [pod("m1.1", "medium", MID, "machine1", 3), pod("m1.2", "medium", MID, "machine1", 3),
+      pod("m2.1", "medium", MID, "machine2", 4), pod("m2.2", "medium", MID, "machine2", 4),
+      pod("m3.1", "medium", MID, "machine3", 2), pod("m3.2", "medium", MID, "machine3", 2)],
+     "machine2", ["m2.1", "m2.2"]),
+]
+
+
+@pytest.mark.parametrize(("name", "names", "preemptor", "pods", "node", "victims"), CASES,
+                         ids=[c[0] for c in CASES])
+def test_pick_one_node_for_preemption(name, names, preemptor, pods, node, victims):
+    found = find_preemption(Scheduler(), preemptor, nodes_with(names, pods))
+    assert found is not None
+    assert found.node == node
+    assert sorted(v["metadata"]["name"] for v in found.victims) == victims
+
+
+def test_reprieve_keeps_the_most_important_pods():
+    """Only as many lower-priority Pods go as needed, the least important first."""
+    pods = [pod("low-a", "small", LOW, "n", start=1), pod("mid", "medium", MID, "n"),
+            pod("low-b", "small", LOW, "n", start=2)]
+    found = find_preemption(Scheduler(), pod("p", "medium", HIGH), nodes_with(["n"], pods))
+    # 400m used of 500m; the 200m Pod needs 100m more: one small Pod goes, the later one
+    assert [v["metadata"]["name"] for v in found.victims] == ["low-b"]
+
+
+def test_no_victims_when_only_higher_priority_pods_or_unresolvable():
+    nodes = nodes_with(["n"], [pod("big", "large", HIGH, "n")])
+    assert find_preemption(Scheduler(), pod("p", "large", MID), nodes) is None
+    selector = pod("p", "small", HIGH)
+    selector["spec"]["nodeSelector"] = {"disk": "ssd"}      # UnschedulableAndUnresolvable
+    assert find_preemption(Scheduler(), selector, nodes_with(["n"], [])) is None
+
+
+def test_not_eligible():
+    never = pod("p", "small", HIGH)
+    never["spec"]["preemptionPolicy"] = "Never"
+    assert not_eligible(never, []) == "not eligible due to preemptionPolicy=Never."
+    victim = pod("v", "small", LOW, "n")
+    victim["metadata"]["deletionTimestamp"] = 5.0
+    waiting = pod("p", "small", HIGH)
+    waiting["status"]["nominatedNodeName"] = "n"
+    assert not_eligible(waiting, nodes_with(["n"], [victim])) == \
+        "not eligible due to a terminating pod on the nominated node."
+
+
+def priority_class(name, value, **extra):
+    return {"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass",
+            "metadata": {"name": name}, "value": value, **extra}
+
+
+def workload(name, replicas, cpu, priority_class_name=None):
+    spec = {"containers": [{"name": "app", "image": "nginx",
+                            "resources": {"requests": {"cpu": cpu}}}]}
+    if priority_class_name:
+        spec["priorityClassName"] = priority_class_name
+    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name},
+            "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name}},
+                     "template": {"metadata": {"labels": {"app": name}}, "spec": spec}}}
+
+
+def full_cluster():
+    cluster = KubernetesCluster(Node.many(2, "node", cpu="2", memory="8Gi"), seed=1)
+    cluster.apply([priority_class("batch", 100), priority_class("critical", 100000),
+                   priority_class("polite", 100000, preemptionPolicy="Never")])
+    cluster.apply(workload("batch", 4, "1", "batch"))
+    cluster.run()
+    return cluster
+
+
+def test_preemption_in_the_cluster_events_nomination_and_binding():
+    cluster = full_cluster()
+    cluster.apply(workload("api", 1, "1500m", "critical"))
+    cluster.run(until=cluster.now + 1)
+    [api] = [p for p in cluster.list("Pod") if p["metadata"]["name"].startswith("api-")]
+    preempted = cluster.events.where(reason="Preempted")
+    assert len(preempted) == 2                         # 1500m needs both 1-CPU Pods of a node
+    node = api["status"]["nominatedNodeName"]
+    assert {e.message for e in preempted} == {
+        f"Preempted by pod {api['metadata']['uid']} on node {node}"}
+    [failed] = cluster.events.where(reason="FailedScheduling",
+                                    object=f"pod/{api['metadata']['name']}")[:1]
+    assert failed.message == "0/2 nodes are available: 2 Insufficient cpu."
+    cluster.run(until=cluster.now + 60)                # victims' 30 s grace period
+    assert api["spec"]["nodeName"] == node
+    rows = {p.name: p for p in cluster.pods()}
+    pending = [r for r in rows.values() if r.name.startswith("batch-") and r.node is None]
+    assert len(pending) == 2                           # replacements wait: no room left
+    assert "No preemption victims found" in pending[0].message
+
+
+def test_preemption_policy_never_waits():
+    cluster = full_cluster()
+    cluster.apply(workload("report", 1, "1500m", "polite"))
+    cluster.run(until=cluster.now + 60)
+    assert not cluster.events.where(reason="Preempted")
+    [row] = [p for p in cluster.pods() if p.name.startswith("report-")]
+    assert row.node is None and row.message.endswith(
+        "preemption: not eligible due to preemptionPolicy=Never.")

@@ -1,0 +1,75 @@
+"""The HPA replica calculator against upstream's table (kubernetes/kubernetes
+pkg/controller/podautoscaler/replica_calculator_test.go): every Pod requests 1 CPU, levels are
+millicores, targets percent."""
+
+from __future__ import annotations
+
+import pytest
+
+from clustersim.kubernetes.controllers.replica_calculator import PodMetric, resource_replicas
+
+
+def pods(levels, ready=None, phases=None, deleted=None, count=None):
+    count = count or max(len(levels), len(ready or ()), len(phases or ()))
+    return [PodMetric(name=f"p{i}", request=1000,
+                      usage=levels[i] if i < len(levels) else None,
+                      phase=(phases or ["Running"] * count)[i],
+                      ready=(ready or [True] * count)[i],
+                      deleted=(deleted or [False] * count)[i])
+            for i in range(count)]
+
+
+T, F = True, False
+CASES = [
+    # name, current, pods, target, expected replicas, expected utilization
+    ("TestReplicaCalcScaleUp", 3, pods([300, 500, 700]), 30, 5, 50),
+    ("TestReplicaCalcScaleUpUnreadyLessScale", 3,
+     pods([300, 500, 700], ready=[F, T, T]), 30, 4, 60),
+    ("TestReplicaCalcScaleUpUnreadyNoScale", 3,
+     pods([400, 500, 700], ready=[T, F, F]), 30, 3, 40),
+    ("TestReplicaCalcScaleUpIgnoresFailedPods", 2,
+     pods([500, 700], ready=[T, T, F, F], phases=["Running", "Running", "Failed", "Failed"]),
+     30, 4, 60),
+    ("TestReplicaCalcScaleUpIgnoresDeletionPods", 2,
+     pods([500, 700], ready=[T, T, F, F], deleted=[F, F, T, T]), 30, 4, 60),
+    ("TestReplicaCalcScaleDown", 5, pods([100, 300, 500, 250, 250]), 50, 3, 28),
+    ("TestReplicaCalcScaleDownIncludeUnreadyPods", 5,
+     pods([100, 300, 500, 250, 250], ready=[T, T, T, F, F]), 50, 2, 30),
+    ("TestReplicaCalcScaleDownExcludeUnscheduledPods", 5,
+     pods([100], ready=[T, F, F, F, F], phases=["Running"] + ["Pending"] * 4), 50, 1, 10),
+    ("TestReplicaCalcScaleDownIgnoresFailedPods", 5,
+     pods([100, 300, 500, 250, 250], ready=[T] * 5 + [F, F],
+          phases=["Running"] * 5 + ["Failed"] * 2), 50, 3, 28),
+]
+
+
+@pytest.mark.parametrize(("name", "current", "metrics", "target", "replicas", "utilization"),
+                         CASES, ids=[c[0] for c in CASES])
+def test_upstream_table(name, current, metrics, target, replicas, utilization):
+    assert resource_replicas(current, metrics, target) == (replicas, utilization)
+
+
+def test_tolerance():
+    """TestReplicaCalcTolerance: requests 0.9, 1.0, 1.1 CPU, use 1010m, 1030m, 1020m → 102%."""
+    metrics = [PodMetric("a", 900, 1010), PodMetric("b", 1000, 1030), PodMetric("c", 1100, 1020)]
+    assert resource_replicas(3, metrics, 100) == (3, 102)
+
+
+def test_missing_metrics_scale_down_assumes_full_request():
+    # 2 ready at 10% and 2 without metrics: counted at 100% the ratio is 55/50, within tolerance
+    metrics = pods([100, 100], count=4)
+    assert resource_replicas(4, metrics, 50) == (4, 10)
+
+
+def test_missing_metrics_scale_up_assumes_zero():
+    # 900m, 900m and one Pod without metrics: 90% → recount 60% of 50% → ceil(1.2 * 3) = 4
+    assert resource_replicas(3, pods([900, 900], count=3), 50) == (4, 90)
+
+
+def test_errors_are_upstream_words():
+    with pytest.raises(ValueError, match="did not receive metrics for targeted pods"):
+        resource_replicas(2, pods([], ready=[F, F], phases=["Pending", "Pending"]), 50)
+    with pytest.raises(ValueError, match="no pods returned by selector"):
+        resource_replicas(2, [], 50)
+    with pytest.raises(ValueError, match="missing request for cpu"):
+        resource_replicas(1, [PodMetric("a", 0, 100)], 50)

@@ -1,0 +1,89 @@
+"""Native sidecar containers (init containers with restartPolicy: Always, KEP-753): start
+order, readiness, and stop order after the app containers, as the Sidecar Containers page
+and pkg/kubelet/kuberuntime/kuberuntime_termination_order.go describe."""
+
+from __future__ import annotations
+
+from clustersim import Node
+from clustersim.kubernetes import KubernetesCluster, Timing
+
+
+def pod(restart_policy="Always", sidecar_startup=None, sidecar_ready=None, annotations=None):
+    proxy = {"name": "proxy", "image": "envoy:1.31", "restartPolicy": "Always"}
+    if sidecar_startup:
+        proxy["startupProbe"] = {"periodSeconds": sidecar_startup,
+                                 "initialDelaySeconds": sidecar_startup}
+    if sidecar_ready:
+        proxy["readinessProbe"] = {"periodSeconds": sidecar_ready,
+                                   "initialDelaySeconds": sidecar_ready}
+    return {"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": "app", "annotations": annotations or {}},
+            "spec": {"restartPolicy": restart_policy,
+                     "initContainers": [
+                         {"name": "migrate", "image": "app:1.0"},
+                         proxy,
+                         {"name": "logs", "image": "fluent-bit:3.1", "restartPolicy": "Always"},
+                     ],
+                     "containers": [{"name": "main", "image": "app:1.0"}]}}
+
+
+def started(cluster):
+    return [(e.time, e.message.split()[-1]) for e in cluster.events.where(reason="Started")]
+
+
+def killed(cluster):
+    return [(round(e.time, 3), e.message.split()[-1])
+            for e in cluster.events.where(reason="Killing")]
+
+
+def cluster():
+    return KubernetesCluster(Node.many(1, "node", cpu="4", memory="8Gi"), seed=0,
+                             timing=Timing(image_pull_seconds=5, init_container_seconds=2))
+
+
+def test_start_order_waits_for_each_init_container_and_sidecar_startup_probe():
+    c = cluster()
+    c.apply(pod(sidecar_startup=10))
+    c.run(until=60)
+    # 3 image pulls (app:1.0 once) = 15 s, start 1 s; migrate runs 2 s; proxy's startup
+    # probe passes after 10 s; logs has none; then main
+    assert started(c) == [(16.0, "migrate"), (18.0, "proxy"), (28.0, "logs"), (28.0, "main")]
+
+
+def test_init_progress_shows_in_the_status_column():
+    c = cluster()
+    c.apply(pod(sidecar_startup=10))
+    c.run(until=20)
+    assert c.pods()[0].reason == "Init:1/3"
+    c.run(until=60)
+    assert (c.pods()[0].reason, c.pods()[0].phase) == ("", "Running")
+
+
+def test_sidecar_readiness_counts_for_the_pod():
+    c = cluster()
+    c.apply(pod(sidecar_ready=30))
+    c.run(until=40)
+    assert not c.pods()[0].ready             # proxy started at 18 s, ready at 48 s
+    c.run(until=50)
+    assert c.pods()[0].ready
+
+
+def test_deletion_stops_main_first_then_sidecars_in_reverse_order():
+    c = cluster()
+    c.apply(pod())
+    c.run(until=60)
+    c.delete("pod", "app")
+    c.run(until=120)
+    assert [name for _, name in killed(c)] == ["main", "logs", "proxy"]
+    times = [t for t, _ in killed(c)]
+    assert times[0] < times[1] < times[2]
+    assert c.pods() == []
+
+
+def test_job_pod_completes_when_main_exits_and_sidecars_are_stopped():
+    c = cluster()
+    c.apply(pod(restart_policy="Never", annotations={"clustersim.io/run-seconds": "20"}))
+    c.run(until=200)
+    [row] = c.pods()
+    assert (row.phase, row.reason) == ("Succeeded", "Completed")
+    assert [name for _, name in killed(c)] == ["logs", "proxy"]
