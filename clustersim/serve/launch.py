@@ -1,0 +1,146 @@
+"""Start a simulator behind its real API, from Python or from the command line.
+
+``serve("kubernetes" | "swarm" | "marathon", nodes=3, port=0, speed=1.0)`` builds a small
+cluster of ``nodes`` worker machines (or takes the simulator you pass as ``cluster``) and
+returns a :class:`Server`, not yet started: use it in a ``with`` block, or call ``start()``
+and ``stop()``. :func:`main` is ``python -m clustersim serve ...``: it serves until Ctrl-C
+(or SIGTERM) and then stops cleanly.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from clustersim.serve.core import Backend, SimServer
+
+__all__ = ["SYSTEMS", "Server", "main", "serve"]
+
+SYSTEMS = ("kubernetes", "swarm", "marathon")
+USAGE = ("usage: python -m clustersim serve {kubernetes|swarm|marathon} [--nodes N] "
+         "[--port P] [--speed X]")
+
+
+class Server(SimServer):
+    """A :class:`SimServer` that also knows its simulator (``cluster``) and how the real
+    client reaches it."""
+
+    def __init__(self, system: str, cluster: Any, backend: Backend, **options: Any) -> None:
+        super().__init__(backend, **options)
+        self.system = system
+        self.cluster = cluster
+
+    def kubeconfig(self, path: str | Path) -> Path:
+        """Write a kubeconfig for ``kubectl`` at ``path`` (Kubernetes only)."""
+        if self.system != "kubernetes":
+            raise ValueError(f"a kubeconfig is for kubectl; this server simulates {self.system}")
+        from clustersim.serve.kubernetes import write_kubeconfig
+
+        return write_kubeconfig(self.url, path)
+
+    @property
+    def docker_host(self) -> str:
+        """``DOCKER_HOST`` for the docker SDK or CLI (Swarm only)."""
+        if self.system != "swarm":
+            raise ValueError(f"DOCKER_HOST is for Docker; this server simulates {self.system}")
+        return f"tcp://127.0.0.1:{self.port}"
+
+
+def serve(system: str, *, nodes: int = 3, port: int = 0, speed: float = 1.0,
+          cluster: Any = None, seed: int = 0, epoch: float | None = None) -> Server:
+    """A server for ``system`` on 127.0.0.1:``port`` (0: any free port), not yet started.
+
+    ``cluster``: the simulator to serve (a ``KubernetesCluster``, ``SwarmCluster`` or
+    ``MarathonFramework``); by default a new one with ``nodes`` workers and ``seed``.
+    ``speed``: simulated seconds per wall-clock second (0: only ``step`` moves time).
+    ``epoch`` (Kubernetes): Unix time of simulated second 0 in timestamps; by default
+    simulated now is the wall clock's now."""
+    if system not in SYSTEMS:
+        raise ValueError(f"unknown system {system!r}: choose one of {', '.join(SYSTEMS)}")
+    if isinstance(nodes, bool) or not isinstance(nodes, int) or not 1 <= nodes <= 5000:
+        raise ValueError(f"nodes must be a whole number from 1 to 5000, got {nodes!r}")
+    if system == "kubernetes":
+        from clustersim.kubernetes import KubernetesCluster, default_nodes
+        from clustersim.serve.kubernetes import KubernetesBackend
+
+        cluster = cluster or KubernetesCluster(default_nodes(nodes), seed=seed)
+        backend: Backend = KubernetesBackend(cluster, epoch=epoch)
+    elif system == "marathon":
+        from clustersim.serve.marathon import MarathonBackend, default_framework
+
+        cluster = cluster or default_framework(nodes, seed)
+        backend = MarathonBackend(cluster)
+    else:
+        from clustersim.serve.docker import DockerBackend, default_swarm
+
+        cluster = cluster or default_swarm(nodes, seed)
+        backend = DockerBackend(cluster)
+    return Server(system, cluster, backend, port=port, speed=speed)
+
+
+def _parse(argv: list[str]) -> dict[str, Any]:
+    if not argv or argv[0] not in SYSTEMS:
+        raise ValueError(USAGE)
+    options: dict[str, Any] = {"system": argv[0]}
+    rest = argv[1:]
+    casts = {"--nodes": ("nodes", int), "--port": ("port", int), "--speed": ("speed", float),
+             "--seed": ("seed", int)}
+    while rest:
+        flag, *value = rest[0].split("=", 1)
+        if flag not in casts:
+            raise ValueError(f"unknown option {rest[0]!r}\n{USAGE}")
+        if not value:
+            if len(rest) < 2:
+                raise ValueError(f"{flag} needs a value\n{USAGE}")
+            value, rest = [rest[1]], rest[2:]
+        else:
+            rest = rest[1:]
+        name, cast = casts[flag]
+        try:
+            options[name] = cast(value[0])
+        except ValueError:
+            raise ValueError(f"{flag} takes a number, got {value[0]!r}") from None
+    return options
+
+
+def main(argv: list[str], *, ready: threading.Event | None = None,
+         stop: threading.Event | None = None) -> int:
+    """``python -m clustersim serve``: serve until Ctrl-C, SIGTERM or ``stop`` is set."""
+    try:
+        options = _parse(argv)
+        server = serve(options.pop("system"), **options)
+        server.start()
+    except (ValueError, OSError) as err:
+        print(err, file=sys.stderr)
+        return 2
+    stop = stop or threading.Event()
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    config = None
+    try:
+        print(server.instructions())
+        if server.system == "kubernetes":
+            config = Path(tempfile.gettempdir()) / f"clustersim-{server.port}.kubeconfig"
+            server.kubeconfig(config)
+            print(f"  export KUBECONFIG={config}")
+        print(f"Simulated time runs at {server.speed:g}x the wall clock. Ctrl-C stops.",
+              flush=True)
+        if ready is not None:
+            ready.set()
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+        if config is not None:
+            config.unlink(missing_ok=True)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    print("stopped")
+    return 0
