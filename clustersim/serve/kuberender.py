@@ -87,6 +87,7 @@ class Renderer:
         meta.setdefault("resourceVersion", str(self.resource_version))
         if obj["kind"] == "Pod":
             self._pod_status(obj, out)
+        _default_protocols(out)
         return out
 
     def _pod_status(self, pod: Mapping[str, Any], out: dict[str, Any]) -> None:
@@ -279,6 +280,19 @@ class Renderer:
                 "addressType": "IPv4", "endpoints": endpoints, "ports": ports,
                 "_times": {"creationTimestamp": svc["metadata"]["creationTimestamp"]}})
         return out
+
+
+def _default_protocols(obj: dict[str, Any]) -> None:
+    """The API server's defaulting of ``protocol: TCP`` on container ports
+    (``SetDefaults_ContainerPort`` in ``pkg/apis/core/v1/defaults.go``)."""
+    spec = obj.get("spec") or {}
+    for pod_spec in (spec, (spec.get("template") or {}).get("spec") or {},
+                     (((spec.get("jobTemplate") or {}).get("spec") or {}).get("template")
+                      or {}).get("spec") or {}):
+        for container in pod_spec.get("containers") or []:
+            for port in container.get("ports") or []:
+                if isinstance(port, dict):
+                    port.setdefault("protocol", "TCP")
 
 
 def _suffix(uid: str) -> str:

@@ -296,8 +296,16 @@ class KubernetesBackend:
         for obj, times in self._select(request, resource, namespace):
             known[obj["metadata"].get("uid", obj["metadata"]["name"])] = (
                 _fingerprint(obj), obj, times)
-        initial = [] if since not in (None, "", "0") else [
-            ("ADDED", obj, times) for _, obj, times in known.values()]
+        initial = [] if since not in (None, "", "0") and request.arg("sendInitialEvents") \
+            != "true" else [("ADDED", obj, times) for _, obj, times in known.values()]
+        bookmark = b""
+        if request.arg("sendInitialEvents") == "true":
+            # the watch-list protocol: a bookmark marks the end of the initial events
+            bookmark = json.dumps({"type": "BOOKMARK", "object": {
+                "kind": resource.kind, "apiVersion": resource.group_version,
+                "metadata": {"resourceVersion": str(self.renderer.resource_version),
+                             "annotations": {"k8s.io/initial-events-end": "true"}}}}).encode()
+            bookmark += b"\n"
 
         def frame(kind: str, obj: dict[str, Any], times: dict[str, float]) -> bytes:
             body = table([(obj, times)], resource.kind, self.cluster.now,
@@ -306,7 +314,7 @@ class KubernetesBackend:
 
         def stream(server: SimServer) -> Iterator[bytes]:
             with server.lock:
-                yield b"".join(frame(*event) for event in initial)
+                yield b"".join(frame(*event) for event in initial) + bookmark
             deadline = time.monotonic() + timeout
             while not server.stopping.wait(_WATCH_POLL) and time.monotonic() < deadline:
                 with server.lock:
@@ -335,6 +343,11 @@ class KubernetesBackend:
 
     def _body(self, request: Request) -> Any:
         kind = request.content_type
+        if kind == "application/vnd.kubernetes.protobuf":
+            raise HttpError(415, "the simulated API server speaks JSON and YAML only, not "
+                            "protobuf (typed clients such as `kubectl create deployment` send "
+                            "protobuf): write the object as YAML and use `kubectl create -f` "
+                            "or `kubectl apply -f`", "UnsupportedMediaType")
         try:
             text = request.body.decode()
             if kind in ("application/yaml", "application/apply-patch+yaml"):
