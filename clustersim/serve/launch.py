@@ -9,7 +9,11 @@ and ``stop()``. :func:`main` is ``python -m clustersim serve ...``: it serves un
 
 from __future__ import annotations
 
+import os
+import shlex
+import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import threading
@@ -33,6 +37,51 @@ class Server(SimServer):
         super().__init__(backend, **options)
         self.system = system
         self.cluster = cluster
+
+    def start(self) -> Server:
+        super().start()
+        self._workdir = Path(tempfile.mkdtemp(prefix="clustersim-serve-"))
+        if self.system == "kubernetes":
+            self.kubeconfig(self._workdir / "kubeconfig")
+        return self
+
+    def stop(self) -> None:
+        super().stop()
+        workdir = getattr(self, "_workdir", None)
+        if workdir is not None:
+            shutil.rmtree(workdir, ignore_errors=True)
+            self._workdir = None
+
+    def env(self) -> dict[str, str]:
+        """The environment variables that point the real client here: ``KUBECONFIG`` (a
+        kubeconfig written at start), ``DOCKER_HOST`` or ``MARATHON_URL``."""
+        if self.system == "kubernetes":
+            return {"KUBECONFIG": str(self._workdir / "kubeconfig")}
+        if self.system == "swarm":
+            return {"DOCKER_HOST": self.docker_host}
+        return {"MARATHON_URL": self.url}
+
+    def sh(self, command: str, *, stdin: str | None = None, timeout: float = 60.0) -> None:
+        """Run a real client command (``kubectl get pods``, ``curl $MARATHON_URL/v2/apps``)
+        with :meth:`env` set, and print what it prints, as a terminal would: ``$`` and the
+        command, then its output and errors. No shell: ``$NAME`` is expanded from
+        :meth:`env` only, and the command is split as a shell splits words."""
+        if not self.running:
+            raise RuntimeError("the server is not running: call start() first")
+        names = self.env()
+        env = {**os.environ, **names}
+        words = []
+        for word in shlex.split(command):
+            for name, value in names.items():
+                word = word.replace("${" + name + "}", value).replace("$" + name, value)
+            words.append(word)
+        program = shutil.which(words[0], path=env.get("PATH")) if words else None
+        if program is None:
+            print(f"$ {command}\n{words[0] if words else 'nothing'}: command not found")
+            return
+        result = subprocess.run([program, *words[1:]], input=stdin, env=env, text=True,
+                                capture_output=True, timeout=timeout)
+        print(f"$ {command}\n{result.stdout}{result.stderr}".rstrip())
 
     def kubeconfig(self, path: str | Path) -> Path:
         """Write a kubeconfig for ``kubectl`` at ``path`` (Kubernetes only)."""
