@@ -12,7 +12,6 @@ EndpointSlices.
 
 from __future__ import annotations
 
-import copy
 import time
 import zlib
 from collections.abc import Mapping
@@ -53,23 +52,39 @@ class Renderer:
         self.cluster = cluster
         self.epoch = epoch
         self.resource_version = 1
-        self._wall = time.time()
+        self.begin()
 
     def begin(self) -> None:
-        """Call once per request: fixes the wall-clock anchor for this request."""
+        """Call once per request: fixes the wall-clock anchor and the node order."""
         self._wall = time.time()
+        self._stamps: dict[float, str] = {}
+        self._node_index = {name: i for i, name in enumerate(self.cluster.node_names())}
 
     def timestamp(self, t: float) -> str:
-        base = self.epoch if self.epoch is not None else self._wall - self.cluster.now
-        return datetime.fromtimestamp(int(base + t), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        """Simulated second ``t`` as an RFC 3339 time."""
+        stamp = self._stamps.get(t)
+        if stamp is None:
+            base = self.epoch if self.epoch is not None else self._wall - self.cluster.now
+            stamp = datetime.fromtimestamp(int(base + t), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            self._stamps[t] = stamp
+        return stamp
 
     def _times(self, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: (self.timestamp(v) if k in _TIME_FIELDS and isinstance(v, int | float)
-                        and not isinstance(v, bool) else self._times(v))
-                    for k, v in value.items()}
-        if isinstance(value, list):
-            return [self._times(v) for v in value]
+        """A copy of ``value`` (dicts and lists are new) with simulated times as RFC 3339."""
+        kind = type(value)
+        if kind is dict:
+            out = {}
+            for key, item in value.items():
+                item_kind = type(item)
+                if item_kind is dict or item_kind is list:
+                    out[key] = self._times(item)
+                elif key in _TIME_FIELDS and (item_kind is float or item_kind is int):
+                    out[key] = self.timestamp(item)
+                else:
+                    out[key] = item
+            return out
+        if kind is list:
+            return [self._times(item) for item in value]
         return value
 
     # ---- stored objects --------------------------------------------------------------------
@@ -77,7 +92,7 @@ class Renderer:
     def render(self, obj: Mapping[str, Any], resource: Resource | None = None) -> dict[str, Any]:
         """A stored object as the API returns it."""
         resource = resource or by_kind(obj["kind"])
-        out = self._times(copy.deepcopy(dict(obj)))
+        out = self._times(dict(obj))
         out["kind"] = obj["kind"]
         if resource is not None:
             out["apiVersion"] = resource.group_version
@@ -94,7 +109,7 @@ class Renderer:
         status = out.setdefault("status", {})
         status.setdefault("phase", "Pending")
         node = pod["spec"].get("nodeName")
-        if node and node in self.cluster.node_names():
+        if node and node in self._node_index:
             status["hostIP"] = self.node_ip(node)
         phase, reason = status["phase"], pod.get("status", {}).get("reason")
         statuses = []
@@ -128,16 +143,16 @@ class Renderer:
     # ---- nodes -----------------------------------------------------------------------------
 
     def node_ip(self, name: str) -> str:
-        index = self.cluster.node_names().index(name)
+        index = self._node_index[name]
         return f"10.0.{index // 250}.{index % 250 + 2}"
 
     def node(self, name: str) -> dict[str, Any]:
         """The Node object of ``name``: labels, taints, capacity, ``Ready`` condition."""
         info = self.cluster.node(name)
-        out = self._times(copy.deepcopy(info.node))
+        out = self._times(info.node)
         meta = out["metadata"]
         meta.pop("namespace", None)
-        index = self.cluster.node_names().index(name)
+        index = self._node_index[name]
         meta.setdefault("uid", f"{index:08x}-0000-4000-9000-{self.cluster.clock.seed:012x}")
         meta.setdefault("creationTimestamp", self.timestamp(0))
         meta["resourceVersion"] = str(self.resource_version)

@@ -101,7 +101,11 @@ def _selector(obj: Obj, now: float) -> str:
 
 
 def _pod_status(pod: Obj) -> tuple[str, int, int, int]:
-    """(STATUS, ready containers, containers, restarts) as ``printPod`` works them out."""
+    """(STATUS, ready containers, containers, restarts) as ``printPod`` works them out
+    (computed once per row: the row's view carries it)."""
+    cached = pod.get("_pod_status")
+    if cached is not None:
+        return cached
     status = _status(pod)
     reason = status.get("reason") or status.get("phase") or "Pending"
     total = len(_spec(pod).get("containers") or [])
@@ -122,6 +126,13 @@ def _pod_status(pod: Obj) -> tuple[str, int, int, int]:
     if (pod.get("metadata") or {}).get("deletionTimestamp"):
         reason = "Unknown" if status.get("reason") == "NodeLost" else "Terminating"
     return reason, ready, total, restarts
+
+
+def _view(obj: Obj, times: Obj) -> dict[str, Any]:
+    view = {**obj, "_times": times}
+    if obj.get("kind") == "Pod":
+        view["_pod_status"] = _pod_status(view)
+    return view
 
 
 def _service_ports(svc: Obj, now: float) -> str:
@@ -311,7 +322,7 @@ def table(objects: list[tuple[Obj, Obj]], kind: str, now: float,
     columns = COLUMNS.get(kind, [_NAME, _AGE])
     rows = []
     for obj, times in objects:
-        view = {**obj, "_times": times}
+        view = _view(obj, times)
         rows.append({"cells": [fn(view, now) for _, _, _, fn in columns],
                      "object": {"kind": "PartialObjectMetadata",
                                 "apiVersion": "meta.k8s.io/v1",
