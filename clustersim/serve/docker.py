@@ -84,10 +84,8 @@ class DockerBackend:
     def instructions(self, url: str) -> str:
         host = url.replace("http://", "tcp://")
         return (f"Docker Engine API (simulated swarm) at {url}\n"
-                f"  export DOCKER_HOST={host}\n"
-                f"  python: docker.DockerClient(base_url='{host}')\n"
-                "  (the docker CLI is not installable from PyPI; where it is installed, it "
-                "works with DOCKER_HOST too)")
+                f"  python: docker.DockerClient(base_url='{host}'); the docker CLI (not on "
+                "PyPI) reads DOCKER_HOST:")
 
     def error(self, err: HttpError) -> Response:
         return Response.json(err.status, {"message": err.message})

@@ -94,10 +94,8 @@ class KubernetesBackend:
 
     def instructions(self, url: str) -> str:
         return (f"Kubernetes API server (simulated) at {url}\n"
-                "Point kubectl at it with a kubeconfig: "
-                "write_kubeconfig(url, 'kubeconfig') in Python, or the file printed by "
-                "`python -m clustersim serve kubernetes`, then\n"
-                "  export KUBECONFIG=<that file>\n  kubectl get nodes")
+                "kubectl finds it through a kubeconfig file (write_kubeconfig(url, path) "
+                "writes one):")
 
     def error(self, err: HttpError) -> Response:
         reason = err.reason or {400: "BadRequest", 404: "NotFound", 405: "MethodNotAllowed",

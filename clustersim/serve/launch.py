@@ -54,9 +54,11 @@ class Server(SimServer):
 
     def env(self) -> dict[str, str]:
         """The environment variables that point the real client here: ``KUBECONFIG`` (a
-        kubeconfig written at start), ``DOCKER_HOST`` or ``MARATHON_URL``."""
+        kubeconfig written at start; ``KUBECACHEDIR`` keeps kubectl's discovery cache beside
+        it, not in your home), ``DOCKER_HOST`` or ``MARATHON_URL``."""
         if self.system == "kubernetes":
-            return {"KUBECONFIG": str(self._workdir / "kubeconfig")}
+            return {"KUBECONFIG": str(self._workdir / "kubeconfig"),
+                    "KUBECACHEDIR": str(self._workdir / "cache")}
         if self.system == "swarm":
             return {"DOCKER_HOST": self.docker_host}
         return {"MARATHON_URL": self.url}
@@ -82,6 +84,11 @@ class Server(SimServer):
         result = subprocess.run([program, *words[1:]], input=stdin, env=env, text=True,
                                 capture_output=True, timeout=timeout)
         print(f"$ {command}\n{result.stdout}{result.stderr}".rstrip())
+
+    def instructions(self) -> str:
+        """Where the API is and the ``export`` lines that point the client at it."""
+        exports = "\n".join(f"  export {k}={v}" for k, v in self.env().items())
+        return f"{self.backend.instructions(self.url)}\n{exports}"
 
     def kubeconfig(self, path: str | Path) -> Path:
         """Write a kubeconfig for ``kubectl`` at ``path`` (Kubernetes only)."""
@@ -170,13 +177,8 @@ def main(argv: list[str], *, ready: threading.Event | None = None,
     previous = None
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    config = None
     try:
         print(server.instructions())
-        if server.system == "kubernetes":
-            config = Path(tempfile.gettempdir()) / f"clustersim-{server.port}.kubeconfig"
-            server.kubeconfig(config)
-            print(f"  export KUBECONFIG={config}")
         print(f"Simulated time runs at {server.speed:g}x the wall clock. Ctrl-C stops.",
               flush=True)
         if ready is not None:
@@ -187,8 +189,6 @@ def main(argv: list[str], *, ready: threading.Event | None = None,
         pass
     finally:
         server.stop()
-        if config is not None:
-            config.unlink(missing_ok=True)
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
     print("stopped")

@@ -76,8 +76,7 @@ class MarathonBackend:
 
     def instructions(self, url: str) -> str:
         return (f"Marathon REST API (simulated) at {url}\n"
-                f"  curl {url}/v2/apps\n"
-                f"  python: marathon.MarathonClient('{url}')")
+                f"  curl {url}/v2/apps; python: marathon.MarathonClient('{url}')")
 
     def error(self, err: HttpError) -> Response:
         body: dict[str, Any] = {"message": err.message}

@@ -5,7 +5,11 @@ from __future__ import annotations
 import http.client
 import io
 import json
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import urllib.request
 from contextlib import redirect_stdout
@@ -140,3 +144,50 @@ def test_cli_serves_until_stopped_and_prints_how_to_connect():
 def test_cli_refuses_bad_arguments(argv, capsys):
     assert main(argv) == 2
     assert capsys.readouterr().err
+
+
+def test_sh_runs_the_real_client_with_the_servers_environment(capsys):
+    with serve("marathon", speed=0) as server:
+        url = server.url
+        assert server.env() == {"MARATHON_URL": url}
+        server.sh("python -c 'import os; print(os.environ[\"MARATHON_URL\"])'")
+        server.sh("no-such-program --flag")
+    out = capsys.readouterr().out
+    assert "$ python -c" in out and f"\n{url}\n" in out
+    assert "no-such-program: command not found" in out
+    with pytest.raises(RuntimeError, match="not running"):
+        server.sh("true")
+
+
+def test_kubeconfig_and_docker_host_belong_to_their_systems():
+    with serve("kubernetes", speed=0) as server:
+        assert set(server.env()) == {"KUBECONFIG", "KUBECACHEDIR"}
+        workdir = server.env()["KUBECONFIG"].rsplit("/", 1)[0]
+        with pytest.raises(ValueError, match="DOCKER_HOST is for Docker"):
+            _ = server.docker_host
+    assert not os.path.exists(workdir)          # removed at stop
+    with serve("swarm", speed=0) as server, pytest.raises(ValueError, match="kubectl"):
+        server.kubeconfig("x")
+
+
+def test_python_m_clustersim_serve_stops_cleanly_on_sigterm():
+    process = subprocess.Popen([sys.executable, "-m", "clustersim", "serve", "kubernetes",
+                                "--nodes", "2", "--speed", "0"], stdout=subprocess.PIPE,
+                               text=True)
+    try:
+        lines = []
+        while not lines or "Ctrl-C" not in lines[-1]:
+            lines.append(process.stdout.readline())
+        config = next(line.split("=", 1)[1].strip() for line in lines if "KUBECONFIG=" in line)
+        assert os.path.exists(config)
+        url = next(word for line in lines for word in line.split() if word.startswith("http"))
+        with urllib.request.urlopen(f"{url}/api/v1/nodes", timeout=10) as response:
+            assert len(json.load(response)["items"]) == 3
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
+        assert "stopped" in process.stdout.read()
+        assert not os.path.exists(config)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
