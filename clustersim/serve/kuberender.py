@@ -185,6 +185,24 @@ class Renderer:
 
     # ---- derived kinds ---------------------------------------------------------------------
 
+    def leases(self) -> list[dict[str, Any]]:
+        """Each node's heartbeat Lease in ``kube-node-lease``, renewed now while its kubelet
+        runs (the kubelet renews it every 10 s, ``pkg/kubelet/nodelease``)."""
+        out = []
+        for name in self.cluster.node_names():
+            renewed = self.cluster.now if self.cluster.node_is_up(name) else 0.0
+            stamp = self.timestamp(renewed).replace("Z", ".000000Z")
+            out.append({"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
+                        "metadata": {"name": name, "namespace": "kube-node-lease",
+                                     "creationTimestamp": self.timestamp(0),
+                                     "resourceVersion": str(self.resource_version),
+                                     "uid": f"{zlib.crc32(name.encode()):08x}-0000-4000-b000-"
+                                            "000000000000"},
+                        "spec": {"holderIdentity": name, "leaseDurationSeconds": 40,
+                                 "renewTime": stamp},
+                        "_times": {"creationTimestamp": 0.0}})
+        return out
+
     def namespaces(self) -> list[dict[str, Any]]:
         """The system namespaces, every namespace an object lives in, and Namespace objects."""
         stored = {o["metadata"]["name"]: o for o in self.cluster.list("Namespace")}

@@ -70,9 +70,11 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("EndpointSlice", "endpointslices", "discovery.k8s.io", "v1", True, (), _RO),
     Resource("PodDisruptionBudget", "poddisruptionbudgets", "policy", "v1", True, ("pdb",)),
     Resource("PriorityClass", "priorityclasses", "scheduling.k8s.io", "v1", False, ("pc",)),
+    Resource("Lease", "leases", "coordination.k8s.io", "v1", True, (), _RO),
 )
 
-_GROUPS = ("", "apps", "batch", "discovery.k8s.io", "policy", "scheduling.k8s.io")
+_GROUPS = ("", "apps", "batch", "coordination.k8s.io", "discovery.k8s.io", "policy",
+           "scheduling.k8s.io")
 
 
 def find(group: str, version: str, plural: str) -> Resource | None:

@@ -50,7 +50,7 @@ from clustersim.serve.selectors import field_selector, label_selector
 
 __all__ = ["KubernetesBackend", "write_kubeconfig"]
 
-_DERIVED = frozenset({"Node", "Namespace", "Event", "EndpointSlice"})
+_DERIVED = frozenset({"Node", "Namespace", "Event", "EndpointSlice", "Lease"})
 _SERVER_FIELDS = ("uid", "resourceVersion", "creationTimestamp", "generation", "managedFields",
                   "deletionTimestamp", "selfLink")
 _STATUS_TIMES = ("startTime", "completionTime", "lastScheduleTime")
@@ -214,8 +214,9 @@ class KubernetesBackend:
         if resource.kind == "Namespace":
             return [(ns, {"creationTimestamp": 0.0}) for ns in r.namespaces()
                     if match(ns["metadata"].get("labels") or {})]
-        if resource.kind in ("Event", "EndpointSlice"):
-            objects = r.events() if resource.kind == "Event" else r.endpointslices()
+        if resource.kind in ("Event", "EndpointSlice", "Lease"):
+            objects = {"Event": r.events, "EndpointSlice": r.endpointslices,
+                       "Lease": r.leases}[resource.kind]()
             out = []
             for obj in objects:
                 times = obj.pop("_times")

@@ -261,3 +261,54 @@ def test_get_watch_prints_changes(tmp_path):
             watcher.terminate()
             out, _ = watcher.communicate(timeout=10)
         assert "huge" in out and "Pending" in out
+
+
+BATCH = """apiVersion: batch/v1
+kind: Job
+metadata: {name: report}
+spec:
+  completions: 2
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: report, image: busybox:1.37}]
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly}
+spec:
+  schedule: "*/5 * * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers: [{name: backup, image: busybox:1.37}]
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: logs}
+spec:
+  selector: {matchLabels: {app: logs}}
+  template:
+    metadata: {labels: {app: logs}}
+    spec:
+      containers: [{name: agent, image: fluent/fluent-bit:3.0}]
+"""
+
+
+def test_get_jobs_cronjobs_daemonsets(fresh):
+    fresh("apply", "-f", "-", stdin=BATCH)
+    fresh.server.step(400)
+    cluster = fresh.server.cluster
+    jobs = {r[0]: r for r in fresh.rows("get", "jobs")}
+    assert set(jobs) == {j["metadata"]["name"] for j in cluster.list("Job")}
+    assert jobs["report"][1:3] == ["Complete", "2/2"]
+    [cron] = fresh.rows("get", "cronjobs")
+    assert cron[:2] == ["nightly", "*/5"] and cron[-3:-1] == ["0", "100s"]
+    [ds] = fresh.rows("get", "daemonsets")
+    workers = len(cluster.node_names()) - 1          # the control plane is tainted
+    assert ds[:6] == ["logs", *[str(workers)] * 5]
+    statuses = {r[0]: r[2] for r in fresh.rows("get", "pods")}
+    assert statuses == {p.name: ("Completed" if p.phase == "Succeeded" else "Running")
+                        for p in cluster.pods()}
