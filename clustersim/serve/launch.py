@@ -63,11 +63,12 @@ class Server(SimServer):
             return {"DOCKER_HOST": self.docker_host}
         return {"MARATHON_URL": self.url}
 
-    def sh(self, command: str, *, stdin: str | None = None, timeout: float = 60.0) -> None:
+    def run(self, command: str, *, stdin: str | None = None,
+            timeout: float = 60.0) -> subprocess.CompletedProcess[str]:
         """Run a real client command (``kubectl get pods``, ``curl $MARATHON_URL/v2/apps``)
-        with :meth:`env` set, and print what it prints, as a terminal would: ``$`` and the
-        command, then its output and errors. No shell: ``$NAME`` is expanded from
-        :meth:`env` only, and the command is split as a shell splits words."""
+        with :meth:`env` set and return what it printed. No shell: the command is split as a
+        shell splits words, and ``$NAME`` is expanded from :meth:`env` only. A program that
+        is not installed gives return code 127, as in a shell."""
         if not self.running:
             raise RuntimeError("the server is not running: call start() first")
         names = self.env()
@@ -79,16 +80,16 @@ class Server(SimServer):
             words.append(word)
         program = shutil.which(words[0], path=env.get("PATH")) if words else None
         if program is None:
-            print(f"$ {command}\n{words[0] if words else 'nothing'}: command not found")
-            return
-        result = subprocess.run([program, *words[1:]], input=stdin, env=env, text=True,
-                                capture_output=True, timeout=timeout)
-        print(f"$ {command}\n{result.stdout}{result.stderr}".rstrip())
+            return subprocess.CompletedProcess(
+                words, 127, "", f"{words[0] if words else 'nothing'}: command not found\n")
+        return subprocess.run([program, *words[1:]], input=stdin, env=env, text=True,
+                              capture_output=True, timeout=timeout)
 
-    def instructions(self) -> str:
-        """Where the API is and the ``export`` lines that point the client at it."""
-        exports = "\n".join(f"  export {k}={v}" for k, v in self.env().items())
-        return f"{self.backend.instructions(self.url)}\n{exports}"
+    def sh(self, command: str, *, stdin: str | None = None, timeout: float = 60.0) -> None:
+        """:meth:`run` the command and print it as a terminal would: ``$`` and the command,
+        then its output and errors."""
+        result = self.run(command, stdin=stdin, timeout=timeout)
+        print(f"$ {command}\n{result.stdout}{result.stderr}".rstrip())
 
     def kubeconfig(self, path: str | Path) -> Path:
         """Write a kubeconfig for ``kubectl`` at ``path`` (Kubernetes only)."""
