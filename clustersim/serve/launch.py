@@ -91,6 +91,11 @@ class Server(SimServer):
         result = self.run(command, stdin=stdin, timeout=timeout)
         print(f"$ {command}\n{result.stdout}{result.stderr}".rstrip())
 
+    def instructions(self) -> str:
+        """Where the API is and the ``export`` lines that point the client at it."""
+        exports = "\n".join(f"  export {k}={v}" for k, v in self.env().items())
+        return f"{self.backend.instructions(self.url)}\n{exports}"
+
     def kubeconfig(self, path: str | Path) -> Path:
         """Write a kubeconfig for ``kubectl`` at ``path`` (Kubernetes only)."""
         if self.system != "kubernetes":
