@@ -325,46 +325,48 @@ class DockerBackend:
                 not body["name"]:
             raise HttpError(400, "rpc error: code = InvalidArgument desc = name must be valid "
                             "as a DNS name component")
-        template = body.get("tasktemplate") or {}
-        container = template.get("containerspec") or {}
+        template = _obj(body, "tasktemplate")
+        container = _obj(template, "containerspec")
         deploy: dict[str, Any] = {}
-        mode = body.get("mode") or {"replicated": {"replicas": 1}}
+        mode = _obj(body, "mode") or {"replicated": {"replicas": 1}}
         if "global" in mode:
             deploy["mode"] = "global"
         else:
-            deploy["replicas"] = (mode.get("replicated") or {}).get("replicas", 1)
-        placement = template.get("placement") or {}
+            deploy["replicas"] = _num(_obj(mode, "replicated").get("replicas", 1), "Replicas")
+        placement = _obj(template, "placement")
         deploy["placement"] = {k: v for k, v in {
             "constraints": placement.get("constraints"),
-            "preferences": [{"spread": (p.get("spread") or {}).get("spreaddescriptor")}
-                            for p in placement.get("preferences") or []] or None,
+            "preferences": [{"spread": _obj(p, "spread").get("spreaddescriptor")}
+                            for p in map(_as_obj, _list(placement, "preferences"))] or None,
             "max_replicas_per_node": placement.get("maxreplicas")}.items() if v}
-        reservations = (template.get("resources") or {}).get("reservations") or {}
+        reservations = _obj(_obj(template, "resources"), "reservations")
         if reservations:
+            cpus = _num(reservations.get("nanocpus") or 0, "NanoCPUs")
+            memory = _num(reservations.get("memorybytes") or 0, "MemoryBytes")
             deploy["resources"] = {"reservations": {k: v for k, v in {
-                "cpus": str(reservations["nanocpus"] / _NS) if reservations.get("nanocpus")
-                else None,
-                "memory": reservations.get("memorybytes") or None}.items() if v}}
-        restart = template.get("restartpolicy") or {}
+                "cpus": str(cpus / _NS) if cpus else None,
+                "memory": int(memory) or None}.items() if v}}
+        restart = _obj(template, "restartpolicy")
         if restart:
             deploy["restart_policy"] = {k: v for k, v in {
                 "condition": restart.get("condition"),
-                "delay": restart["delay"] / _NS if "delay" in restart else None,
+                "delay": _num(restart["delay"], "Delay") / _NS if "delay" in restart else None,
                 "max_attempts": restart.get("maxattempts"),
-                "window": restart["window"] / _NS if "window" in restart else None}.items()
-                if v is not None}
+                "window": _num(restart["window"], "Window") / _NS if "window" in restart
+                else None}.items() if v is not None}
         for key, field in (("updateconfig", "update_config"),
                            ("rollbackconfig", "rollback_config")):
-            cfg = body.get(key) or {}
+            cfg = _obj(body, key)
             if cfg:
                 deploy[field] = {k: v for k, v in {
                     "parallelism": cfg.get("parallelism"),
-                    "delay": cfg["delay"] / _NS if "delay" in cfg else None,
+                    "delay": _num(cfg["delay"], "Delay") / _NS if "delay" in cfg else None,
                     "failure_action": cfg.get("failureaction"),
-                    "monitor": cfg["monitor"] / _NS if "monitor" in cfg else None,
+                    "monitor": _num(cfg["monitor"], "Monitor") / _NS if "monitor" in cfg
+                    else None,
                     "max_failure_ratio": cfg.get("maxfailureratio"),
                     "order": cfg.get("order")}.items() if v is not None}
-        endpoint = body.get("endpointspec") or {}
+        endpoint = _obj(body, "endpointspec")
         if endpoint.get("mode"):
             deploy["endpoint_mode"] = endpoint["mode"]
         service = {"image": container.get("image", ""), "deploy": deploy,
@@ -372,8 +374,8 @@ class DockerBackend:
                               "published": p.get("publishedport") or 0,
                               "protocol": p.get("protocol", "tcp"),
                               "mode": p.get("publishmode", "ingress")}
-                             for p in endpoint.get("ports") or []]}
-        stack = (body.get("labels") or {}).get("com.docker.stack.namespace")
+                             for p in map(_as_obj, _list(endpoint, "ports"))]}
+        stack = _obj(body, "labels").get("com.docker.stack.namespace")
         name = body["name"]
         try:
             spec = service_spec(None, name, service, f"service {name}")
@@ -533,6 +535,44 @@ class DockerBackend:
                 del self.networks[found["Name"]]
                 return Response(204)
         raise HttpError(404, "page not found")
+
+
+def _go_type(value: Any) -> str:
+    return {bool: "bool", int: "number", float: "number", str: "string", list: "array",
+            dict: "object"}.get(type(value), "value")
+
+
+def _obj(mapping: dict[str, Any], key: str) -> dict[str, Any]:
+    """``mapping[key]`` as an object (``{}`` when absent or null); another type is refused
+    as the daemon's JSON decoder refuses it."""
+    value = mapping.get(key)
+    if value is None:
+        return {}
+    return _as_obj(value, key)
+
+
+def _as_obj(value: Any, key: str = "item") -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise HttpError(400, f"json: cannot unmarshal {_go_type(value)} into Go struct field "
+                        f"{key} of type object")
+    return value
+
+
+def _list(mapping: dict[str, Any], key: str) -> list[Any]:
+    value = mapping.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise HttpError(400, f"json: cannot unmarshal {_go_type(value)} into Go struct field "
+                        f"{key} of type array")
+    return value
+
+
+def _num(value: Any, key: str) -> int | float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise HttpError(400, f"json: cannot unmarshal {_go_type(value)} into Go struct field "
+                        f"{key} of type int64")
+    return value
 
 
 def _fold(value: Any, *, data: bool = False) -> Any:

@@ -366,11 +366,14 @@ class KubernetesBackend:
 
     def _create(self, request: Request, resource: Resource, namespace: str | None) -> Response:
         body = self._body(request)
-        if not isinstance(body, dict) or body.get("kind") != resource.kind:
-            raise HttpError(400, f"the API version in the data ({(body or {}).get('apiVersion')}"
-                            f") does not match the expected API version "
-                            f"({resource.group_version}) or kind {(body or {}).get('kind')!r} is "
-                            f"not {resource.kind!r}", "BadRequest")
+        if not isinstance(body, dict):
+            raise HttpError(400, f"the body must be a {resource.kind} object, got JSON "
+                            f"{type(body).__name__}", "BadRequest")
+        if body.get("kind") != resource.kind:
+            raise HttpError(400, f"the API version in the data ({body.get('apiVersion')}) does "
+                            f"not match the expected API version ({resource.group_version}) "
+                            f"or kind {body.get('kind')!r} is not {resource.kind!r}",
+                            "BadRequest")
         meta = body.setdefault("metadata", {})
         if not isinstance(meta, dict):
             raise HttpError(400, "metadata must be an object", "BadRequest")
@@ -447,9 +450,7 @@ class KubernetesBackend:
         if sub == "status":
             return Response.json(200, current)      # status belongs to the controllers
         new = body if request.method == "PUT" else _patched(kind, current, body)
-        if not isinstance(new, dict) or new.get("metadata", {}).get("name") != name:
-            raise HttpError(400, "the name of the object does not match the name on the URL",
-                            "BadRequest")
+        _check_shape(new, resource.kind, name)
         if request.arg("dryRun"):
             return Response.json(200, new)
         if resource.kind == "Node":
@@ -579,6 +580,33 @@ class KubernetesBackend:
             self._settle()
         return Response.json(201, {"kind": "Status", "apiVersion": "v1", "metadata": {},
                                    "status": "Success", "code": 201})
+
+
+def _check_shape(obj: Any, kind: str, name: str) -> None:
+    """What the API server's decoding and ``ValidateObjectMeta`` refuse before anything else:
+    an object that is not a mapping, metadata, labels or annotations of the wrong type, a
+    changed name (``pkg/apis/core/validation``)."""
+    def invalid(field: str, detail: str) -> HttpError:
+        return HttpError(422, f'{kind} "{name}" is invalid: {field}: {detail}', "Invalid")
+
+    if not isinstance(obj, dict) or not isinstance(obj.get("metadata"), dict):
+        raise invalid("metadata", "Required value: an object with metadata is needed")
+    meta = obj["metadata"]
+    if meta.get("name") != name:
+        raise HttpError(400, "the name of the object does not match the name on the URL",
+                        "BadRequest")
+    for field in ("labels", "annotations"):
+        value = meta.get(field)
+        if value is not None and not (isinstance(value, dict) and all(
+                isinstance(k, str) and isinstance(v, str) for k, v in value.items())):
+            raise invalid(f"metadata.{field}", "Invalid value: a map of strings to strings "
+                          "is expected")
+    if "spec" in obj and not isinstance(obj["spec"], dict):
+        raise invalid("spec", "Invalid value: an object is expected")
+    taints = (obj.get("spec") or {}).get("taints")
+    if taints is not None and not (isinstance(taints, list)
+                                   and all(isinstance(t, dict) for t in taints)):
+        raise invalid("spec.taints", "Invalid value: a list of taints is expected")
 
 
 def _wants_table(request: Request) -> bool:

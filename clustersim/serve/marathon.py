@@ -174,6 +174,7 @@ class MarathonBackend:
                 spec_id = str(PathId(str(body["id"])).resolve())
                 if spec_id in framework.root.run_specs:
                     raise HttpError(409, f"An app with id [{spec_id}] already exists.")
+                _require_command(body)
                 self._change(lambda: framework.deploy({**body, "id": spec_id}, force=force))
                 response = Response.json(201, self._app_json(spec_id, []))
                 response.headers["Location"] = f"/v2/apps{spec_id}"
@@ -192,6 +193,7 @@ class MarathonBackend:
             current = framework.root.run_specs.get(spec_id, {}) if request.arg(
                 "partialUpdate", "true") != "false" else {}
             merged = {**current, **body, "id": spec_id}
+            _require_command(merged)
             return self._change(lambda: framework.deploy(merged, force=force),
                                 created=not exists)
         if not exists:
@@ -376,6 +378,20 @@ class MarathonBackend:
         if request.method != "GET" or rest:
             raise HttpError(405, "HTTP 405 Method Not Allowed")
         return Response.json(200, {"leader": "127.0.0.1:8080"})
+
+
+def _require_command(app: dict[str, Any]) -> None:
+    """Marathon's ``AppDefinition`` validation: an app runs a command or a container, and
+    is not a group (no ``apps``, ``groups`` or ``pods``)."""
+    for key in ("apps", "groups", "pods"):
+        if key in app:
+            raise HttpError(422, "Object is not valid", details=[{
+                "path": f"/{key}", "errors": ["is not a property of an app definition: "
+                                              "post groups to /v2/groups"]}])
+    if not any(app.get(k) for k in ("cmd", "args", "container")):
+        raise HttpError(422, "Object is not valid", details=[{
+            "path": "/", "errors": ["AppDefinition must either contain one of 'cmd' or "
+                                    "'args', and/or a 'container'."]}])
 
 
 def _stamp(seconds: float | None) -> str | None:
