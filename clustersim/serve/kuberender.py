@@ -89,10 +89,15 @@ class Renderer:
 
     # ---- stored objects --------------------------------------------------------------------
 
-    def render(self, obj: Mapping[str, Any], resource: Resource | None = None) -> dict[str, Any]:
-        """A stored object as the API returns it."""
+    def render(self, obj: Mapping[str, Any], resource: Resource | None = None, *,
+               lean: bool = False) -> dict[str, Any]:
+        """A stored object as the API returns it. ``lean``: for a Table only (read, never
+        sent whole): the spec is the stored one, not a copy, and keeps its defaults unset."""
         resource = resource or by_kind(obj["kind"])
-        out = self._times(dict(obj))
+        if lean:
+            out = {k: (v if k == "spec" else self._times(v)) for k, v in obj.items()}
+        else:
+            out = self._times(dict(obj))
         out["kind"] = obj["kind"]
         if resource is not None:
             out["apiVersion"] = resource.group_version
@@ -102,7 +107,8 @@ class Renderer:
         meta.setdefault("resourceVersion", str(self.resource_version))
         if obj["kind"] == "Pod":
             self._pod_status(obj, out)
-        _default_protocols(out)
+        if not lean:
+            _default_protocols(out)
         return out
 
     def _pod_status(self, pod: Mapping[str, Any], out: dict[str, Any]) -> None:

@@ -205,8 +205,10 @@ class KubernetesBackend:
     # ---- reading ---------------------------------------------------------------------------
 
     def _items(self, resource: Resource, namespace: str | None,
-               match=lambda labels: True) -> list[tuple[dict[str, Any], dict[str, float]]]:
-        """(API object, simulated times) for every object of ``resource`` in ``namespace``."""
+               match=lambda labels: True, *,
+               lean: bool = False) -> list[tuple[dict[str, Any], dict[str, float]]]:
+        """(API object, simulated times) for every object of ``resource`` in ``namespace``
+        (``lean`` objects feed a Table and are never sent whole)."""
         r = self.renderer
         if resource.kind == "Node":
             return [(r.node(n), {"creationTimestamp": 0.0}) for n in self.cluster.node_names()
@@ -233,14 +235,16 @@ class KubernetesBackend:
             times = {"creationTimestamp": obj["metadata"].get("creationTimestamp", 0.0),
                      **{k: status[k] for k in _STATUS_TIMES
                         if isinstance(status.get(k), int | float)}}
-            out.append((r.render(obj, resource), times))
+            out.append((r.render(obj, resource, lean=lean), times))
         return out
 
     def _select(self, request: Request, resource: Resource, namespace: str | None,
                 name: str | None = None) -> list[tuple[dict[str, Any], dict[str, float]]]:
         labels = label_selector(request.arg("labelSelector"))
         fields = field_selector(request.arg("fieldSelector"))
-        return [(obj, times) for obj, times in self._items(resource, namespace, labels)
+        lean = _wants_table(request) and request.arg("watch") not in ("1", "true")
+        return [(obj, times) for obj, times in self._items(resource, namespace, labels,
+                                                           lean=lean)
                 if fields(obj) and name in (None, obj["metadata"]["name"])]
 
     def _list(self, request: Request, resource: Resource, namespace: str | None) -> Response:

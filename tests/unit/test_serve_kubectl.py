@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 
 import pytest
 import yaml
@@ -155,8 +156,7 @@ def test_describe_pod_shows_the_schedulers_failedscheduling(fresh):
     out = fresh("describe", "pod", "huge").stdout
     [event] = fresh.server.cluster.events.where(reason="FailedScheduling")
     assert "FailedScheduling" in out and "default-scheduler" in out
-    assert event.message in out.replace("\n", " ").replace("  ", " ") or \
-        event.message.split(".")[0] in out
+    assert event.message in out
     assert "Status:       Pending" in out
 
 
@@ -253,7 +253,6 @@ def test_get_watch_prints_changes(tmp_path):
         watcher = subprocess.Popen([KUBECTL, "get", "pods", "-w"], env=env, text=True,
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         try:
-            import time
             time.sleep(1.5)
             kubectl("apply", "-f", "-", stdin=HUGE)
             time.sleep(1.5)
