@@ -131,6 +131,8 @@ def api_resource_list(group: str, version: str) -> dict | None:
                               "namespaced": True, "group": "autoscaling", "version": "v1",
                               "kind": "Scale", "verbs": ["get", "patch", "update"]})
         if r.kind == "Pod":
+            resources.append({"name": "pods/log", "singularName": "", "namespaced": True,
+                              "kind": "Pod", "verbs": ["get"]})
             resources.append({"name": "pods/eviction", "singularName": "", "namespaced": True,
                               "group": "policy", "version": "v1", "kind": "Eviction",
                               "verbs": ["create"]})

@@ -181,7 +181,8 @@ class KubernetesBackend:
                                                    sub != "eviction"):
             raise HttpError(405, "the server does not allow this method on the requested "
                             "resource", "MethodNotAllowed")
-        if sub is not None and sub not in ("status", "scale", "eviction"):
+        if (sub is not None and sub not in ("status", "scale", "eviction", "log")) or (
+                sub in ("eviction", "log") and resource.kind != "Pod"):
             raise HttpError(404, "the server could not find the requested resource", "NotFound")
         if verb == "watch":
             return self._watch(request, resource, namespace)
@@ -195,6 +196,8 @@ class KubernetesBackend:
             raise HttpError(405, "the server does not allow this method on the requested "
                             "resource", "MethodNotAllowed")
         if verb == "get":
+            if sub == "log":
+                return self._log(request, self._stored(resource, namespace, name))
             if sub == "scale":
                 return Response.json(200, self._scale(resource, namespace, name))
             return self._get(request, resource, namespace, name)
@@ -572,6 +575,32 @@ class KubernetesBackend:
         if self.cluster.exists(stored):
             return Response.json(200, self.renderer.render(stored, resource))
         return Response.json(200, before)
+
+    def _log(self, request: Request, pod: dict[str, Any]) -> Response:
+        """``GET pods/<name>/log``: no process runs in a simulated container, so the log is
+        what the kubelet did with it, one line per container event, marked as simulated.
+        Errors as the kubelet gives them: no node yet, a container still waiting, an
+        unknown container name."""
+        name = pod["metadata"]["name"]
+        containers = [c.get("name") for c in pod["spec"].get("containers") or []]
+        container = request.arg("container") or containers[0]
+        if container not in containers:
+            raise HttpError(400, f"container {container} is not valid for pod {name}",
+                            "BadRequest")
+        if not pod["spec"].get("nodeName"):
+            raise HttpError(400, f"pod {name} does not have a host assigned", "BadRequest")
+        phase = (pod.get("status") or {}).get("phase", "Pending")
+        if phase == "Pending":
+            raise HttpError(400, f'container "{container}" in pod "{name}" is waiting to '
+                            "start: ContainerCreating", "BadRequest")
+        lines = [f"{self.renderer.timestamp(e.time)} [clustersim] {e.reason}: {e.message}"
+                 for e in self.cluster.events.where(object=f"pod/{name}")
+                 if e.reason in ("Started", "Killing", "BackOff")]
+        tail = request.arg("tailLines")
+        if tail and tail.isdigit():
+            lines = lines[-int(tail):] if int(tail) else []
+        return Response(200, "".join(f"{line}\n" for line in lines).encode(),
+                        "text/plain; charset=utf-8")
 
     def _evict(self, request: Request, pod: dict[str, Any]) -> Response:
         self._body(request)

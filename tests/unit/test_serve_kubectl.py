@@ -311,3 +311,14 @@ def test_get_jobs_cronjobs_daemonsets(fresh):
     statuses = {r[0]: r[2] for r in fresh.rows("get", "pods")}
     assert statuses == {p.name: ("Completed" if p.phase == "Succeeded" else "Running")
                         for p in cluster.pods()}
+
+
+def test_logs_are_the_kubelets_simulated_lines(fresh):
+    fresh("apply", "-f", "-", stdin=HUGE.replace("huge", "small").replace('"64"', "100m"))
+    waiting = fresh("logs", "small", check=False)
+    assert "is waiting to start: ContainerCreating" in waiting.stderr
+    fresh.server.step(30)
+    [line] = fresh("logs", "small").stdout.splitlines()
+    assert line.endswith("[clustersim] Started: Started container c")
+    fresh("apply", "-f", "-", stdin=HUGE)
+    assert "does not have a host assigned" in fresh("logs", "huge", check=False).stderr
