@@ -7,7 +7,7 @@ fills that in: timestamps, ``resourceVersion``, Node objects built from the sche
 ``containerStatuses`` (which ``kubectl`` reads for READY, STATUS and RESTARTS), Events from the
 event log (aggregated as the client-go event correlator aggregates identical events:
 ``staging/src/k8s.io/client-go/tools/record/events_cache.go``), Namespaces and
-EndpointSlices.
+EndpointSlices, and PodDisruptionBudgets' status as the disruption controller computes it.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from clustersim.kubernetes import KubernetesCluster
+from clustersim.kubernetes.controllers.disruption import budget_status
 from clustersim.kubernetes.objects import is_ready, is_terminating
 from clustersim.serve.kuberesources import RESOURCES, Resource, by_kind
 
@@ -107,6 +108,13 @@ class Renderer:
         meta.setdefault("resourceVersion", str(self.resource_version))
         if obj["kind"] == "Pod":
             self._pod_status(obj, out)
+        elif obj["kind"] == "PodDisruptionBudget":
+            try:
+                status = budget_status(self.cluster, obj)
+            except ValueError:           # a budget the disruption controller cannot read
+                status = {}
+            out["status"] = {**status, "observedGeneration": obj["metadata"].get(
+                "generation", 1)}
         if not lean:
             _default_protocols(out)
         return out

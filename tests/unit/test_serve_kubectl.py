@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from clustersim.examples import example_path
+from clustersim.kubernetes.controllers.disruption import budget_status
 from clustersim.serve import serve
 
 KUBECTL = shutil.which("kubectl")
@@ -293,10 +294,17 @@ spec:
     metadata: {labels: {app: logs}}
     spec:
       containers: [{name: agent, image: fluent/fluent-bit:3.0}]
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: logs}
+spec:
+  minAvailable: 1
+  selector: {matchLabels: {app: logs}}
 """
 
 
-def test_get_jobs_cronjobs_daemonsets(fresh):
+def test_get_jobs_cronjobs_daemonsets_pdbs(fresh):
     fresh("apply", "-f", "-", stdin=BATCH)
     fresh.server.step(400)
     cluster = fresh.server.cluster
@@ -308,6 +316,9 @@ def test_get_jobs_cronjobs_daemonsets(fresh):
     [ds] = fresh.rows("get", "daemonsets")
     workers = len(cluster.node_names()) - 1          # the control plane is tainted
     assert ds[:6] == ["logs", *[str(workers)] * 5]
+    [pdb] = fresh.rows("get", "pdb")
+    budget = budget_status(cluster, cluster.get("PodDisruptionBudget", "default", "logs"))
+    assert pdb[:4] == ["logs", "1", "N/A", str(budget["disruptionsAllowed"])] and pdb[3] == "2"
     statuses = {r[0]: r[2] for r in fresh.rows("get", "pods")}
     assert statuses == {p.name: ("Completed" if p.phase == "Succeeded" else "Running")
                         for p in cluster.pods()}
