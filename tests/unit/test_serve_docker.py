@@ -118,3 +118,19 @@ def test_errors_have_the_daemons_shape(server):
     init = requests.post(f"{base}/v1.44/swarm/init", json={}, timeout=10)
     assert init.status_code == 503 and "already part of a swarm" in init.json()["message"]
     assert server.cluster.services == {}
+
+
+def test_services_of_a_stack_carry_its_namespace_label(server, client):
+    """What `docker stack deploy` sends (the CLI builds the stack client-side): networks and
+    services labelled com.docker.stack.namespace, found again by that label."""
+    label = {"com.docker.stack.namespace": "shop"}
+    client.networks.create("shop_default", driver="overlay", labels=label)
+    client.services.create("nginx:1.27", name="shop_web", labels=label)
+    client.services.create("redis:7", name="other")
+    found = client.services.list(filters={"label": "com.docker.stack.namespace=shop"})
+    assert [s.name for s in found] == ["shop_web"]
+    assert server.cluster.services["shop_web"].spec.stack == "shop"
+    assert [n.name for n in client.networks.list(
+        filters={"label": "com.docker.stack.namespace=shop"})] == ["shop_default"]
+    server.cluster.remove_stack("shop")                 # docker stack rm
+    assert [s.name for s in client.services.list()] == ["other"]
