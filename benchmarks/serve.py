@@ -17,7 +17,6 @@ Run: ``python benchmarks/serve.py [NODES PODS]`` (default 1000 10000). Needs kub
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -27,7 +26,7 @@ from pathlib import Path
 
 from clustersim.examples import example_path
 from clustersim.kubernetes import KubernetesCluster, default_nodes
-from clustersim.serve import serve
+from clustersim.serve import find_program, serve
 
 SECONDS = 20.0
 DEPLOYMENTS = 10
@@ -54,7 +53,7 @@ def big_cluster(nodes: int, pods: int) -> KubernetesCluster:
 
 def kubectl(config: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "KUBECONFIG": str(config)}
-    return subprocess.run([shutil.which("kubectl") or "kubectl", *args], env=env,
+    return subprocess.run([find_program("kubectl") or "kubectl", *args], env=env,
                           capture_output=True, text=True, timeout=600, check=True)
 
 

