@@ -230,16 +230,17 @@ class KubernetesBackend:
                     out.append((obj, times))
             return out
         stored = self.cluster.list(resource.kind, namespace if resource.namespaced else None)
-        out = []
-        for obj in stored:
-            if not match(obj["metadata"].get("labels") or {}):
-                continue
-            status = obj.get("status") or {}
-            times = {"creationTimestamp": obj["metadata"].get("creationTimestamp", 0.0),
-                     **{k: status[k] for k in _STATUS_TIMES
-                        if isinstance(status.get(k), int | float)}}
-            out.append((r.render(obj, resource, lean=lean), times))
-        return out
+        return [self._stored_item(resource, obj, lean=lean) for obj in stored
+                if match(obj["metadata"].get("labels") or {})]
+
+    def _stored_item(self, resource: Resource, obj: dict[str, Any], *,
+                     lean: bool = False) -> tuple[dict[str, Any], dict[str, float]]:
+        """A stored object rendered, with the simulated times its Table row shows."""
+        status = obj.get("status") or {}
+        times = {"creationTimestamp": obj["metadata"].get("creationTimestamp", 0.0),
+                 **{k: status[k] for k in _STATUS_TIMES
+                    if isinstance(status.get(k), int | float)}}
+        return self.renderer.render(obj, resource, lean=lean), times
 
     def _select(self, request: Request, resource: Resource, namespace: str | None,
                 name: str | None = None) -> list[tuple[dict[str, Any], dict[str, float]]]:
@@ -262,12 +263,13 @@ class KubernetesBackend:
 
     def _one(self, resource: Resource, namespace: str | None,
              name: str) -> tuple[dict[str, Any], dict[str, float]]:
+        if resource.kind == "Node":
+            self._stored(resource, namespace, name)          # 404 for an unknown node
+            return self.renderer.node(name), {"creationTimestamp": 0.0}
+        if resource.kind not in _DERIVED:
+            return self._stored_item(resource, self._stored(resource, namespace, name))
         found = [(o, t) for o, t in self._items(resource, namespace)
-                 if o["metadata"]["name"] == name] if resource.kind in _DERIVED else None
-        if found is None:
-            stored = self._stored(resource, namespace, name)
-            found = [item for item in self._items(resource, namespace)
-                     if item[0]["metadata"].get("uid") == stored["metadata"]["uid"]]
+                 if o["metadata"]["name"] == name]
         if not found:
             raise _not_found(resource, name)
         return found[0]
