@@ -23,7 +23,7 @@ from clustersim.kubernetes.controllers.disruption import budget_status
 from clustersim.kubernetes.objects import is_ready, is_terminating
 from clustersim.serve.kuberesources import RESOURCES, Resource, by_kind
 
-__all__ = ["Renderer"]
+__all__ = ["Renderer", "undo_defaults"]
 
 KUBE_VERSION = "v1.37.0"
 """The Kubernetes version the simulated API server and kubelets report."""
@@ -329,17 +329,40 @@ class Renderer:
         return out
 
 
+def _pod_specs(spec: Any) -> list[dict[str, Any]]:
+    """The pod specs inside a workload's spec: its own (a Pod), its template's, its job
+    template's."""
+    if not isinstance(spec, dict):
+        return []
+    found = [spec, (spec.get("template") or {}).get("spec"),
+             (((spec.get("jobTemplate") or {}).get("spec") or {}).get("template") or {})
+             .get("spec")]
+    return [s if isinstance(s, dict) else {} for s in found]
+
+
+def _container_ports(pod_spec: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [(c.get("name"), port) for c in pod_spec.get("containers") or []
+            if isinstance(c, dict) for port in c.get("ports") or [] if isinstance(port, dict)]
+
+
 def _default_protocols(obj: dict[str, Any]) -> None:
     """The API server's defaulting of ``protocol: TCP`` on container ports
     (``SetDefaults_ContainerPort`` in ``pkg/apis/core/v1/defaults.go``)."""
-    spec = obj.get("spec") or {}
-    for pod_spec in (spec, (spec.get("template") or {}).get("spec") or {},
-                     (((spec.get("jobTemplate") or {}).get("spec") or {}).get("template")
-                      or {}).get("spec") or {}):
-        for container in pod_spec.get("containers") or []:
-            for port in container.get("ports") or []:
-                if isinstance(port, dict):
-                    port.setdefault("protocol", "TCP")
+    for pod_spec in _pod_specs(obj.get("spec")):
+        for _, port in _container_ports(pod_spec):
+            port.setdefault("protocol", "TCP")
+
+
+def undo_defaults(new_spec: Any, stored_spec: Any) -> None:
+    """Take out of ``new_spec`` (an update built on a rendered object) the defaults that
+    rendering added and the stored spec lacks, so that they do not count as a change: a pod
+    template whose ports gained ``protocol: TCP`` would hash differently and roll out."""
+    for new, old in zip(_pod_specs(new_spec), _pod_specs(stored_spec), strict=True):
+        plain = {(name, port.get("containerPort")) for name, port in _container_ports(old)
+                 if "protocol" not in port}
+        for name, port in _container_ports(new):
+            if port.get("protocol") == "TCP" and (name, port.get("containerPort")) in plain:
+                del port["protocol"]
 
 
 def _suffix(uid: str) -> str:

@@ -34,7 +34,7 @@ from clustersim.kubernetes.controllers.disruption import eviction_refusal
 from clustersim.kubernetes.objects import generate_name, is_terminating
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.serve.core import HttpError, Request, Response, SimServer
-from clustersim.serve.kuberender import KUBE_VERSION, Renderer
+from clustersim.serve.kuberender import KUBE_VERSION, Renderer, undo_defaults
 from clustersim.serve.kuberesources import (
     Resource,
     api_group_list,
@@ -481,6 +481,7 @@ class KubernetesBackend:
                                 "`spec.tolerations` (only additions to existing tolerations),"
                                 "`spec.terminationGracePeriodSeconds` (allow it to be set to 1"
                                 " if it was previously negative)", "Invalid")
+            undo_defaults(new["spec"], stored.get("spec"))
             manifest = {"apiVersion": stored.get("apiVersion", resource.group_version),
                         "kind": resource.kind,
                         "metadata": {"name": name, "namespace": stored["metadata"]["namespace"],

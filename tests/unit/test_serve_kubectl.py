@@ -215,7 +215,15 @@ def test_apply_changes_are_configured_and_server_side_apply(fresh, tmp_path):
     changed = text.replace("replicas: 3", "replicas: 4", 1)
     out = fresh("apply", "-f", "-", stdin=changed).stdout
     assert "deployment.apps/api configured" in out
-    assert fresh.server.cluster.get("Deployment", "default", "api")["spec"]["replicas"] == 4
+    cluster = fresh.server.cluster
+    assert cluster.get("Deployment", "default", "api")["spec"]["replicas"] == 4
+    # a replicas change is no template change: no new ReplicaSet, no rollout (the ports'
+    # defaulted protocol, added when the object is read, must not count as a change)
+    fresh("annotate", "deployment", "api", "team=shop")
+    fresh("rollout", "pause", "deployment/api")
+    fresh("rollout", "resume", "deployment/api")
+    assert [rs["metadata"]["name"].rsplit("-", 1)[0] for rs in cluster.list("ReplicaSet")] \
+        == ["cache", "api", "frontend"]
     out = fresh("apply", "--server-side", "-f", "-", stdin=HUGE).stdout
     assert "pod/huge serverside-applied" in out
     assert fresh.server.cluster.get("Pod", "default", "huge") is not None
