@@ -340,3 +340,27 @@ def test_logs_are_the_kubelets_simulated_lines(fresh):
     assert line.endswith("[clustersim] Started: Started container c")
     fresh("apply", "-f", "-", stdin=HUGE)
     assert "does not have a host assigned" in fresh("logs", "huge", check=False).stderr
+
+
+def test_wait_patch_run_expose_replace_diff_delete_f(tmp_path):
+    with serve("kubernetes", nodes=3, speed=40) as server:
+        kubectl = Kubectl(server, tmp_path)
+        shop = str(example_path("kubernetes"))
+        kubectl("apply", "-f", shop)
+        out = kubectl("wait", "--for=condition=Available", "deployment/api", "--timeout=60s")
+        assert "deployment.apps/api condition met" in out.stdout
+        cluster = server.cluster
+        kubectl("patch", "deployment", "api", "--type=merge", "-p", '{"spec":{"replicas":2}}')
+        assert cluster.get("Deployment", "default", "api")["spec"]["replicas"] == 2
+        kubectl("patch", "deployment", "api", "--type=json",
+                "-p", '[{"op": "replace", "path": "/spec/replicas", "value": 4}]')
+        assert cluster.get("Deployment", "default", "api")["spec"]["replicas"] == 4
+        assert kubectl("diff", "-f", shop, check=False).returncode == 1   # 4 replicas ≠ 3
+        assert "pod/hello created" in kubectl("run", "hello", "--image=nginx:1.27").stdout
+        kubectl("expose", "deployment", "api", "--name=api2", "--port=80")
+        assert cluster.get("Service", "default", "api2")["spec"]["selector"] == \
+            cluster.get("Deployment", "default", "api")["spec"]["selector"]["matchLabels"]
+        assert "deployment.apps/api replaced" in kubectl("replace", "-f", shop).stdout
+        assert cluster.get("Deployment", "default", "api")["spec"]["replicas"] == 3
+        kubectl("delete", "-f", shop, "--wait=false")
+        assert cluster.list("Deployment") == [] and cluster.list("StatefulSet") == []
