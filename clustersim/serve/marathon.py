@@ -43,6 +43,12 @@ _STATES = {"Running": "TASK_RUNNING", "Staging": "TASK_STAGING", "Starting": "TA
            "Unreachable": "TASK_UNREACHABLE"}
 
 
+_POD_INSTANCE = {"Scheduled": "PENDING", "Staging": "STAGING", "Starting": "STAGING",
+                 "Running": "STABLE", "Unreachable": "DEGRADED"}
+"""Instance condition → ``PodInstanceState`` of ``/v2/pods/<id>::status`` (RAML
+``docs/docs/rest-api/public/api/v2/types/podStatus.raml``)."""
+
+
 def default_framework(nodes: int, seed: int = 0) -> MesosCluster:
     """A DC/OS-like Mesos cluster of ``nodes`` private agents with Marathon registered."""
     cluster = dcos_cluster(private=nodes, public=0, seed=seed)
@@ -352,8 +358,9 @@ class MarathonBackend:
             return Response.json(200, {
                 "id": spec_id, "spec": framework.root.run_specs[spec_id],
                 "status": "STABLE" if running == row.get("instances") else "DEGRADED",
-                "instances": [{"id": i.id, "status": i.state.upper(), "agentHostname":
-                               i.hostname} for i in framework.instances(spec_id)]})
+                "instances": [{"id": i.id, "status": _POD_INSTANCE.get(i.state, "TERMINAL"),
+                               "agentHostname": i.hostname}
+                              for i in framework.instances(spec_id)]})
         if request.method == "GET":
             return Response.json(200, framework.root.run_specs[spec_id])
         if request.method == "DELETE":

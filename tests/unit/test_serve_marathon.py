@@ -112,3 +112,21 @@ def test_errors_have_marathons_shape(server):
     assert requests.get(f"{url}/v2/nope", timeout=10).status_code == 404
     assert requests.get(f"{url}/v2/pods", timeout=10).json() == []
     assert _framework(server).root.run_specs == {}
+
+
+def test_pods_create_status_conflict_delete(server):
+    pod = {"id": "/p", "scaling": {"kind": "fixed", "instances": 2},
+           "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 32},
+                           "exec": {"command": {"shell": "sleep 1000"}}}]}
+    created = requests.post(f"{server.url}/v2/pods", json=pod, timeout=10)
+    assert created.status_code == 201 and created.json()["id"] == "/p"
+    server.step(30)
+    status = requests.get(f"{server.url}/v2/pods/p::status", timeout=10).json()
+    assert status["status"] == "STABLE"
+    assert [i["status"] for i in status["instances"]] == ["STABLE", "STABLE"]
+    assert len(_framework(server).instances("/p")) == 2
+    again = requests.post(f"{server.url}/v2/pods", json=pod, timeout=10)
+    assert again.status_code == 409
+    assert requests.delete(f"{server.url}/v2/pods/p", timeout=10).status_code == 200
+    server.step(30)
+    assert requests.get(f"{server.url}/v2/pods", timeout=10).json() == []
