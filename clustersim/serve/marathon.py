@@ -43,10 +43,13 @@ _STATES = {"Running": "TASK_RUNNING", "Staging": "TASK_STAGING", "Starting": "TA
            "Unreachable": "TASK_UNREACHABLE"}
 
 
-_POD_INSTANCE = {"Scheduled": "PENDING", "Staging": "STAGING", "Starting": "STAGING",
-                 "Running": "STABLE", "Unreachable": "DEGRADED"}
-"""Instance condition → ``PodInstanceState`` of ``/v2/pods/<id>::status`` (RAML
-``docs/docs/rest-api/public/api/v2/types/podStatus.raml``)."""
+_POD_INSTANCE = {"Scheduled": "PENDING", "Reserved": "PENDING", "Staging": "STAGING",
+                 "Starting": "STAGING", "Running": "STABLE", "Unreachable": "DEGRADED",
+                 "UnreachableInactive": "DEGRADED"}
+"""Instance condition → ``PodInstanceState`` of ``/v2/pods/<id>::status``
+(``podInstanceState`` in mesosphere/marathon
+``src/main/scala/mesosphere/marathon/raml/PodStatusConversion.scala``; a running instance
+with an unhealthy container is DEGRADED, any other condition TERMINAL)."""
 
 
 def default_framework(nodes: int, seed: int = 0) -> MesosCluster:
@@ -358,7 +361,9 @@ class MarathonBackend:
             return Response.json(200, {
                 "id": spec_id, "spec": framework.root.run_specs[spec_id],
                 "status": "STABLE" if running == row.get("instances") else "DEGRADED",
-                "instances": [{"id": i.id, "status": _POD_INSTANCE.get(i.state, "TERMINAL"),
+                "instances": [{"id": i.id, "status": "DEGRADED" if i.state == "Running"
+                               and i.healthy is False else _POD_INSTANCE.get(i.state,
+                                                                              "TERMINAL"),
                                "agentHostname": i.hostname}
                               for i in framework.instances(spec_id)]})
         if request.method == "GET":
