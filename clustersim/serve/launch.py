@@ -190,9 +190,10 @@ def main(argv: list[str], *, ready: threading.Event | None = None,
         print(err, file=sys.stderr)
         return 2
     stop = stop or threading.Event()
-    previous = None
+    handlers: dict[int, Any] = {}
     if threading.current_thread() is threading.main_thread():
-        previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        handlers[signal.SIGTERM] = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        handlers[signal.SIGINT] = signal.signal(signal.SIGINT, lambda *_: stop.set())
     try:
         print(server.instructions())
         print(f"Simulated time runs at {server.speed:g}x the wall clock. Ctrl-C stops.",
@@ -201,11 +202,9 @@ def main(argv: list[str], *, ready: threading.Event | None = None,
             ready.set()
         while not stop.wait(0.5):
             pass
-    except KeyboardInterrupt:
-        pass
     finally:
-        server.stop()
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        server.stop()           # a second Ctrl-C meanwhile only sets stop again
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
     print("stopped")
     return 0

@@ -174,7 +174,8 @@ def test_kubeconfig_and_docker_host_belong_to_their_systems():
         server.kubeconfig("x")
 
 
-def test_python_m_clustersim_serve_stops_cleanly_on_sigterm():
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_python_m_clustersim_serve_stops_cleanly_on_a_signal(signum):
     process = subprocess.Popen([sys.executable, "-m", "clustersim", "serve", "kubernetes",
                                 "--nodes", "2", "--speed", "0"], stdout=subprocess.PIPE,
                                text=True)
@@ -187,7 +188,8 @@ def test_python_m_clustersim_serve_stops_cleanly_on_sigterm():
         url = next(word for line in lines for word in line.split() if word.startswith("http"))
         with urllib.request.urlopen(f"{url}/api/v1/nodes", timeout=10) as response:
             assert len(json.load(response)["items"]) == 3
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(signum)
+        process.send_signal(signum)              # twice, as an impatient Ctrl-C does
         assert process.wait(timeout=20) == 0
         assert "stopped" in process.stdout.read()
         assert not os.path.exists(config)
