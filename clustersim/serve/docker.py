@@ -1,0 +1,592 @@
+"""The Docker Engine API (swarm mode subset) over a :class:`~clustersim.swarm.SwarmCluster`,
+for Docker's Python SDK (``docker`` on PyPI) and the ``docker`` CLI.
+
+Endpoints and shapes follow the Engine API reference v1.44
+(https://docs.docker.com/reference/api/engine/version/v1.44/): ``/_ping``, ``/version``,
+``/info``, ``/swarm``, ``/nodes`` (ls, inspect, update), ``/services`` (create, ls, inspect,
+update with ``?version=`` and ``rollback=previous``, rm, logs), ``/tasks``, ``/networks``
+(ls, inspect, create, rm), and empty ``/secrets`` and ``/configs`` lists (what
+``docker stack deploy`` looks up). Paths may carry a version prefix (``/v1.44/services``).
+Errors are ``{"message": ...}`` with the daemon's status codes (404 no such object, 409
+conflict, 400 bad parameter, 503 swarm state).
+
+Simplified (what Docker does instead): no containers, images or volumes outside swarm
+services; ``docker swarm init|join|leave`` are refused because the simulated swarm already
+exists; service logs are simulated lines; IDs are derived from names (Docker's are random);
+networks other than ``ingress`` and those created through the API do not carry traffic.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from clustersim import Node
+from clustersim.manifests import ManifestError
+from clustersim.serve.core import HttpError, Request, Response
+from clustersim.swarm import ServiceSpec, SwarmCluster, SwarmError
+from clustersim.swarm.spec import service_spec
+
+__all__ = ["DockerBackend", "default_swarm"]
+
+ENGINE_VERSION = "28.5.2"
+API_VERSION = "1.44"
+_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+_NS = 1_000_000_000
+
+
+def default_swarm(nodes: int, seed: int = 0) -> SwarmCluster:
+    """One manager and ``nodes`` workers (2 CPU, 4 GiB each)."""
+    machines = [Node("manager-1", cpu=2, memory="4Gi", role="manager"),
+                *Node.many(nodes, "worker", cpu=2, memory="4Gi",
+                           zone=lambda i: f"zone-{'abc'[(i - 1) % 3]}")]
+    return SwarmCluster(machines, seed=seed)
+
+
+def _id(kind: str, name: str) -> str:
+    """A 25-character id, fixed by ``name`` (swarmkit's are random)."""
+    digest = int(hashlib.sha256(f"{kind}/{name}".encode()).hexdigest(), 16)
+    alphabet, out = "0123456789abcdefghijklmnopqrstuvwxyz", ""
+    for _ in range(25):
+        digest, digit = divmod(digest, 36)
+        out += alphabet[digit]
+    return out
+
+
+def _seconds(text: str) -> str:
+    return f"{text}s"
+
+
+class DockerBackend:
+    """The Docker Engine API of the swarm ``cluster``."""
+
+    system = "swarm"
+
+    def __init__(self, cluster: SwarmCluster) -> None:
+        self.cluster = cluster
+        self.networks: dict[str, dict[str, Any]] = {}
+        self.created: dict[str, float] = {}
+        self._network("ingress", "overlay", ingress=True)
+        self._network("bridge", "bridge")
+        self._network("host", "host")
+
+    @property
+    def now(self) -> float:
+        return self.cluster.clock.now
+
+    def advance(self, until: float) -> None:
+        if until > self.now:
+            self.cluster.run(until=until)
+
+    def instructions(self, url: str) -> str:
+        host = url.replace("http://", "tcp://")
+        return (f"Docker Engine API (simulated swarm) at {url}\n"
+                f"  python: docker.DockerClient(base_url='{host}'); the docker CLI (not on "
+                "PyPI) reads DOCKER_HOST:")
+
+    def error(self, err: HttpError) -> Response:
+        return Response.json(err.status, {"message": err.message})
+
+    def _stamp(self, seconds: float) -> str:
+        return (_EPOCH + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S.%f000Z")
+
+    # ---- routing ---------------------------------------------------------------------------
+
+    def handle(self, request: Request) -> Response:
+        path = re.sub(r"^/v1\.\d+", "", request.path).rstrip("/") or "/"
+        method = request.method
+        if path == "/_ping":
+            response = Response.text(200, "OK")
+            response.headers.update({"API-Version": API_VERSION, "Docker-Experimental": "false",
+                                     "Swarm": "active/manager", "OSType": "linux"})
+            return response
+        if path == "/version" and method == "GET":
+            return Response.json(200, self._version())
+        if path == "/info" and method == "GET":
+            return Response.json(200, self._info())
+        parts = path.strip("/").split("/")
+        section = parts[0]
+        if section == "swarm":
+            if method == "GET" and len(parts) == 1:
+                return Response.json(200, self._swarm())
+            raise HttpError(503, "This node is already part of a swarm. Use \"docker swarm "
+                            "leave\" to leave this swarm and join another one.")
+        if section == "nodes":
+            return self._nodes(request, parts[1:])
+        if section == "services":
+            return self._services(request, parts[1:])
+        if section == "tasks":
+            return self._tasks(request, parts[1:])
+        if section == "networks":
+            return self._networks(request, parts[1:])
+        if section in ("secrets", "configs") and method == "GET" and len(parts) == 1:
+            return Response.json(200, [])
+        raise HttpError(404, "page not found")
+
+    def _body(self, request: Request) -> Any:
+        if request.content_type not in ("application/json", ""):
+            raise HttpError(400, f"unsupported Content-Type header ({request.content_type}): "
+                            "must be 'application/json'")
+        try:
+            return json.loads(request.body or b"{}")
+        except (UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise HttpError(400, f"invalid JSON: {err}") from None
+
+    def _filters(self, request: Request) -> dict[str, list[str]]:
+        text = request.arg("filters")
+        if not text:
+            return {}
+        try:
+            raw = json.loads(text)
+        except json.JSONDecodeError:
+            raise HttpError(400, f"invalid filter '{text}'") from None
+        return {k: list(v) if isinstance(v, list) else [k2 for k2, on in v.items() if on]
+                for k, v in raw.items()}
+
+    # ---- daemon ----------------------------------------------------------------------------
+
+    def _version(self) -> dict[str, Any]:
+        return {"Platform": {"Name": "clustersim (simulated Docker Engine)"},
+                "Version": ENGINE_VERSION, "ApiVersion": API_VERSION,
+                "MinAPIVersion": "1.24", "Os": "linux", "Arch": "amd64",
+                "KernelVersion": "simulated", "GoVersion": "simulated", "GitCommit": "",
+                "Components": [{"Name": "Engine", "Version": ENGINE_VERSION,
+                                "Details": {"ApiVersion": API_VERSION}}]}
+
+    def _info(self) -> dict[str, Any]:
+        leader = self.cluster.leader or self.cluster.raft.managers[0]
+        nodes = self.cluster.node_ls()
+        return {"ID": _id("engine", leader), "Name": leader, "ServerVersion": ENGINE_VERSION,
+                "OperatingSystem": "clustersim (simulated)", "OSType": "linux",
+                "Architecture": "x86_64", "NCPU": 0, "MemTotal": 0, "Containers": 0,
+                "Images": 0, "Driver": "simulated",
+                "Swarm": {"NodeID": _id("node", leader), "NodeAddr": "10.0.0.1",
+                          "LocalNodeState": "active", "ControlAvailable": True, "Error": "",
+                          "RemoteManagers": [{"NodeID": _id("node", m), "Addr": f"{m}:2377"}
+                                             for m in self.cluster.raft.managers],
+                          "Nodes": len(nodes), "Managers": len(self.cluster.raft.managers),
+                          "Cluster": self._swarm()}}
+
+    def _swarm(self) -> dict[str, Any]:
+        return {"ID": _id("swarm", "clustersim"), "Version": {"Index": 1},
+                "CreatedAt": self._stamp(0), "UpdatedAt": self._stamp(0),
+                "Spec": {"Name": "default", "Labels": {},
+                         "Orchestration": {"TaskHistoryRetentionLimit": 5},
+                         "Raft": {"SnapshotInterval": 10000, "KeepOldSnapshots": 0,
+                                  "LogEntriesForSlowFollowers": 500, "ElectionTick": 10,
+                                  "HeartbeatTick": 1},
+                         "Dispatcher": {"HeartbeatPeriod": 5 * _NS},
+                         "CAConfig": {"NodeCertExpiry": 7776000 * _NS},
+                         "TaskDefaults": {}, "EncryptionConfig": {"AutoLockManagers": False}},
+                "TLSInfo": {}, "RootRotationInProgress": False, "DefaultAddrPool": ["10.0.0.0/8"],
+                "SubnetSize": 24, "DataPathPort": 4789,
+                "JoinTokens": {"Worker": "SWMTKN-1-simulated-worker",
+                               "Manager": "SWMTKN-1-simulated-manager"}}
+
+    # ---- nodes -----------------------------------------------------------------------------
+
+    def _node_json(self, name: str) -> dict[str, Any]:
+        record = self.cluster.node_record(name)
+        node = record.node
+        row = next(r for r in self.cluster.node_ls() if r["hostname"] == node.hostname)
+        out = {"ID": _id("node", name), "Version": {"Index": 1},
+               "CreatedAt": self._stamp(0), "UpdatedAt": self._stamp(self.now),
+               "Spec": {"Labels": dict(node.labels), "Role": node.role,
+                        "Availability": record.availability},
+               "Description": {"Hostname": node.hostname,
+                               "Platform": {"Architecture": "x86_64", "OS": "linux"},
+                               "Resources": {"NanoCPUs": int(node.cpu * _NS),
+                                             "MemoryBytes": int(node.memory_bytes)},
+                               "Engine": {"EngineVersion": ENGINE_VERSION}},
+               "Status": {"State": record.status, "Addr": f"10.0.0.{self._index(name) + 1}"}}
+        if name in self.cluster.raft.managers:
+            out["ManagerStatus"] = {"Leader": row["manager"] == "Leader",
+                                    "Reachability": "reachable" if record.alive
+                                    else "unreachable", "Addr": f"{name}:2377"}
+        return out
+
+    def _index(self, name: str) -> int:
+        return self.cluster.node_names().index(name)
+
+    def _find_node(self, key: str) -> str:
+        for name in self.cluster.node_names():
+            if key in (name, _id("node", name)) or (len(key) >= 3 and
+                                                     _id("node", name).startswith(key)):
+                return name
+        raise HttpError(404, f"node {key} not found")
+
+    def _nodes(self, request: Request, rest: list[str]) -> Response:
+        if not rest and request.method == "GET":
+            filters = self._filters(request)
+            names = [n for n in self.cluster.node_names()
+                     if not filters.get("role") or
+                     self.cluster.node_record(n).node.role in filters["role"]]
+            return Response.json(200, [self._node_json(n) for n in names])
+        if len(rest) == 1 and request.method == "GET":
+            return Response.json(200, self._node_json(self._find_node(rest[0])))
+        if len(rest) == 2 and rest[1] == "update" and request.method == "POST":
+            name = self._find_node(rest[0])
+            spec = self._body(request)
+            if not isinstance(spec, dict):
+                raise HttpError(400, "a node spec is a JSON object")
+            record = self.cluster.node_record(name)
+            try:
+                self.cluster.update_node(
+                    name, availability=spec.get("Availability", record.availability),
+                    labels=spec.get("Labels", dict(record.node.labels)),
+                    role=spec.get("Role", record.node.role))
+            except SwarmError as err:
+                raise HttpError(400, str(err)) from None
+            return Response(200)
+        if len(rest) == 1 and request.method == "DELETE":
+            raise HttpError(400, "rpc error: code = FailedPrecondition desc = node "
+                            f"{rest[0]} is not down and can't be removed (simulated)")
+        raise HttpError(404, "page not found")
+
+    # ---- services --------------------------------------------------------------------------
+
+    def _find_service(self, key: str) -> str:
+        for name in self.cluster.services:
+            if key in (name, _id("service", name)) or (len(key) >= 3 and
+                                                        _id("service", name).startswith(key)):
+                return name
+        raise HttpError(404, f"service {key} not found")
+
+    def _service_json(self, name: str) -> dict[str, Any]:
+        service = self.cluster.services[name]
+        spec = self._engine_spec(service.spec)
+        out: dict[str, Any] = {
+            "ID": _id("service", name), "Version": {"Index": service.version},
+            "CreatedAt": self._stamp(self.created.get(name, 0.0)),
+            "UpdatedAt": self._stamp(self.now), "Spec": spec,
+            "Endpoint": {"Spec": spec["EndpointSpec"],
+                         "Ports": spec["EndpointSpec"].get("Ports", []),
+                         "VirtualIPs": [{"NetworkID": self.networks["ingress"]["Id"],
+                                         "Addr": f"10.0.0.{self._service_index(name) + 2}/24"}]
+                         if spec["EndpointSpec"].get("Ports") else []}}
+        if service.previous is not None:
+            out["PreviousSpec"] = self._engine_spec(service.previous)
+        if service.update_state:
+            out["UpdateStatus"] = {"State": service.update_state,
+                                   "Message": service.update_message}
+        return out
+
+    def _service_index(self, name: str) -> int:
+        return list(self.cluster.services).index(name)
+
+    def _engine_spec(self, spec: ServiceSpec) -> dict[str, Any]:
+        """A simulator ServiceSpec as the Engine API's ServiceSpec."""
+        def update(cfg) -> dict[str, Any]:
+            return {"Parallelism": cfg.parallelism, "Delay": int(cfg.delay * _NS),
+                    "FailureAction": cfg.failure_action, "Monitor": int(cfg.monitor * _NS),
+                    "MaxFailureRatio": cfg.max_failure_ratio, "Order": cfg.order}
+
+        labels = {"com.docker.stack.namespace": spec.stack} if spec.stack else {}
+        placement: dict[str, Any] = {}
+        if spec.constraints:
+            placement["Constraints"] = [str(c) for c in spec.constraints]
+        if spec.preferences:
+            placement["Preferences"] = [{"Spread": {"SpreadDescriptor": p}}
+                                        for p in spec.preferences]
+        if spec.max_replicas:
+            placement["MaxReplicas"] = spec.max_replicas
+        resources: dict[str, Any] = {}
+        if spec.reservations.nano_cpus or spec.reservations.memory_bytes:
+            resources["Reservations"] = {"NanoCPUs": spec.reservations.nano_cpus,
+                                         "MemoryBytes": spec.reservations.memory_bytes}
+        endpoint: dict[str, Any] = {"Mode": spec.endpoint_mode}
+        if spec.ports:
+            endpoint["Ports"] = [{"Protocol": p.protocol, "TargetPort": p.target,
+                                  "PublishedPort": p.published, "PublishMode": p.mode}
+                                 for p in spec.ports]
+        return {
+            "Name": spec.name, "Labels": labels,
+            "TaskTemplate": {
+                "ContainerSpec": {"Image": spec.image, "Labels": labels},
+                "Resources": resources, "Placement": placement,
+                "RestartPolicy": {"Condition": spec.restart.condition,
+                                  "Delay": int(spec.restart.delay * _NS),
+                                  "MaxAttempts": spec.restart.max_attempts,
+                                  "Window": int(spec.restart.window * _NS)},
+                "ForceUpdate": 0, "Runtime": "container"},
+            "Mode": {"Global": {}} if spec.mode == "global" else
+            {"Replicated": {"Replicas": spec.replicas}},
+            "UpdateConfig": update(spec.update), "RollbackConfig": update(spec.rollback),
+            "EndpointSpec": endpoint}
+
+    def _simulator_spec(self, body: Any) -> ServiceSpec:
+        """The Engine API's ServiceSpec as the simulator's, through the Compose reader (so
+        the same checks and messages apply)."""
+        body = _fold(body)
+        if not isinstance(body, dict) or not isinstance(body.get("name"), str) or \
+                not body["name"]:
+            raise HttpError(400, "rpc error: code = InvalidArgument desc = name must be valid "
+                            "as a DNS name component")
+        template = _obj(body, "tasktemplate")
+        container = _obj(template, "containerspec")
+        deploy: dict[str, Any] = {}
+        mode = _obj(body, "mode") or {"replicated": {"replicas": 1}}
+        if "global" in mode:
+            deploy["mode"] = "global"
+        else:
+            deploy["replicas"] = _num(_obj(mode, "replicated").get("replicas", 1), "Replicas")
+        placement = _obj(template, "placement")
+        deploy["placement"] = {k: v for k, v in {
+            "constraints": placement.get("constraints"),
+            "preferences": [{"spread": _obj(p, "spread").get("spreaddescriptor")}
+                            for p in map(_as_obj, _list(placement, "preferences"))] or None,
+            "max_replicas_per_node": placement.get("maxreplicas")}.items() if v}
+        reservations = _obj(_obj(template, "resources"), "reservations")
+        if reservations:
+            cpus = _num(reservations.get("nanocpus") or 0, "NanoCPUs")
+            memory = _num(reservations.get("memorybytes") or 0, "MemoryBytes")
+            deploy["resources"] = {"reservations": {k: v for k, v in {
+                "cpus": str(cpus / _NS) if cpus else None,
+                "memory": int(memory) or None}.items() if v}}
+        restart = _obj(template, "restartpolicy")
+        if restart:
+            deploy["restart_policy"] = {k: v for k, v in {
+                "condition": restart.get("condition"),
+                "delay": _num(restart["delay"], "Delay") / _NS if "delay" in restart else None,
+                "max_attempts": restart.get("maxattempts"),
+                "window": _num(restart["window"], "Window") / _NS if "window" in restart
+                else None}.items() if v is not None}
+        for key, field in (("updateconfig", "update_config"),
+                           ("rollbackconfig", "rollback_config")):
+            cfg = _obj(body, key)
+            if cfg:
+                deploy[field] = {k: v for k, v in {
+                    "parallelism": cfg.get("parallelism"),
+                    "delay": _num(cfg["delay"], "Delay") / _NS if "delay" in cfg else None,
+                    "failure_action": cfg.get("failureaction"),
+                    "monitor": _num(cfg["monitor"], "Monitor") / _NS if "monitor" in cfg
+                    else None,
+                    "max_failure_ratio": cfg.get("maxfailureratio"),
+                    "order": cfg.get("order")}.items() if v is not None}
+        endpoint = _obj(body, "endpointspec")
+        if endpoint.get("mode"):
+            deploy["endpoint_mode"] = endpoint["mode"]
+        service = {"image": container.get("image", ""), "deploy": deploy,
+                   "ports": [{"target": p.get("targetport"),
+                              "published": p.get("publishedport") or 0,
+                              "protocol": p.get("protocol", "tcp"),
+                              "mode": p.get("publishmode", "ingress")}
+                             for p in map(_as_obj, _list(endpoint, "ports"))]}
+        stack = _obj(body, "labels").get("com.docker.stack.namespace")
+        name = body["name"]
+        try:
+            spec = service_spec(None, name, service, f"service {name}")
+        except ManifestError as err:
+            raise HttpError(400, f"rpc error: code = InvalidArgument desc = {err}") from None
+        return spec.with_changes(stack=stack) if stack else spec
+
+    def _services(self, request: Request, rest: list[str]) -> Response:
+        method = request.method
+        if not rest and method == "GET":
+            filters = self._filters(request)
+            names = [n for n in self.cluster.services
+                     if (not filters.get("name") or any(f in n for f in filters["name"]))
+                     and (not filters.get("id") or any(_id("service", n).startswith(f)
+                                                       for f in filters["id"]))
+                     and (not filters.get("label") or all(
+                         _label_matches(self._engine_spec(self.cluster.services[n].spec)
+                                        ["Labels"], f) for f in filters["label"]))]
+            return Response.json(200, [self._service_json(n) for n in names])
+        if rest == ["create"] and method == "POST":
+            spec = self._simulator_spec(self._body(request))
+            if spec.name in self.cluster.services:
+                raise HttpError(409, "rpc error: code = AlreadyExists desc = name conflicts "
+                                "with an existing object: service " + spec.name +
+                                " already exists")
+            self._apply(spec)
+            self.created[spec.name] = self.now
+            return Response.json(201, {"ID": _id("service", spec.name), "Warnings": None})
+        if len(rest) == 1 and method == "GET":
+            return Response.json(200, self._service_json(self._find_service(rest[0])))
+        if len(rest) == 1 and method == "DELETE":
+            name = self._find_service(rest[0])
+            self.cluster.remove_service(name)
+            self.cluster.run(until=self.now)
+            return Response(200)
+        if len(rest) == 2 and rest[1] == "update" and method == "POST":
+            name = self._find_service(rest[0])
+            service = self.cluster.services[name]
+            version = request.arg("version")
+            if version is not None and version != str(service.version):
+                raise HttpError(500, "rpc error: code = Unknown desc = update out of sequence")
+            if request.arg("rollback") == "previous":
+                try:
+                    self.cluster.rollback_service(name)
+                except SwarmError as err:
+                    raise HttpError(400, str(err)) from None
+            else:
+                spec = self._simulator_spec(self._body(request))
+                if spec.name != name:
+                    raise HttpError(400, "rpc error: code = Unimplemented desc = renaming "
+                                    "services is not supported")
+                self._apply(spec)
+            self.cluster.run(until=self.now)
+            return Response.json(200, {"Warnings": None})
+        if len(rest) == 2 and rest[1] == "logs" and method == "GET":
+            return self._logs(self._find_service(rest[0]))
+        raise HttpError(404, "page not found")
+
+    def _apply(self, spec: ServiceSpec) -> None:
+        try:
+            self.cluster.apply_service(spec)
+        except (SwarmError, ManifestError, ValueError) as err:
+            raise HttpError(400, f"rpc error: code = InvalidArgument desc = {err}") from None
+        self.cluster.run(until=self.now)
+
+    def _logs(self, name: str) -> Response:
+        """Simulated log lines, one per running task, in Docker's multiplexed stream format
+        (8-byte header: stream 1 = stdout, then the big-endian length)."""
+        out = b""
+        for task in self.cluster.tasks(name):
+            if task.state == "RUNNING":
+                line = (f"{self._stamp(task.started or 0)} {task.name}.{task.id[:12]}@"
+                        f"{task.node} | started {task.spec.image} (simulated)\n").encode()
+                out += b"\x01\x00\x00\x00" + len(line).to_bytes(4, "big") + line
+        return Response(200, out, "application/vnd.docker.multiplexed-stream")
+
+    # ---- tasks -----------------------------------------------------------------------------
+
+    def _task_json(self, task) -> dict[str, Any]:
+        since = task.history[-1][0] if task.history else task.created
+        status: dict[str, Any] = {"Timestamp": self._stamp(since),
+                                  "State": task.state.value.lower(), "Message": task.message}
+        if task.err:
+            status["Err"] = task.err
+        if task.state == "RUNNING":
+            status["ContainerStatus"] = {"ContainerID": _id("container", task.id), "PID": 1}
+        out = {"ID": task.id, "Version": {"Index": 1}, "CreatedAt": self._stamp(task.created),
+               "UpdatedAt": self._stamp(since),
+               "Spec": self._engine_spec(task.spec)["TaskTemplate"],
+               "ServiceID": _id("service", task.service), "Slot": task.slot,
+               "Status": status, "DesiredState": task.desired_state.value.lower()}
+        if task.node:
+            out["NodeID"] = _id("node", task.node)
+        return out
+
+    def _tasks(self, request: Request, rest: list[str]) -> Response:
+        if request.method != "GET":
+            raise HttpError(404, "page not found")
+        tasks = self.cluster.tasks(history=True)
+        if rest:
+            found = [t for t in tasks if t.id.startswith(rest[0])]
+            if len(rest) > 1 or not found:
+                raise HttpError(404, f"task {rest[0]} not found")
+            return Response.json(200, self._task_json(found[0]))
+        filters = self._filters(request)
+        services = {self._find_service(s) for s in filters.get("service", [])}
+        nodes = {self._find_node(n) for n in filters.get("node", [])}
+        desired = set(filters.get("desired-state", []))
+        chosen = [t for t in tasks if (not services or t.service in services)
+                  and (not nodes or t.node in nodes)
+                  and (not desired or t.desired_state.value.lower() in desired)]
+        return Response.json(200, [self._task_json(t) for t in chosen])
+
+    # ---- networks --------------------------------------------------------------------------
+
+    def _network(self, name: str, driver: str, *, ingress: bool = False,
+                 labels: dict[str, str] | None = None) -> dict[str, Any]:
+        network = {"Name": name, "Id": _id("network", name), "Created": self._stamp(self.now),
+                   "Scope": "swarm" if driver == "overlay" else "local", "Driver": driver,
+                   "EnableIPv6": False, "Internal": False, "Attachable": False,
+                   "Ingress": ingress, "IPAM": {"Driver": "default", "Config": []},
+                   "Options": {}, "Labels": labels or {}, "Containers": {}}
+        self.networks[name] = network
+        return network
+
+    def _networks(self, request: Request, rest: list[str]) -> Response:
+        method = request.method
+        if not rest and method == "GET":
+            filters = self._filters(request)
+            found = [n for n in self.networks.values()
+                     if (not filters.get("name") or any(f in n["Name"] for f in filters["name"]))
+                     and (not filters.get("label") or all(_label_matches(n["Labels"], f)
+                                                           for f in filters["label"]))]
+            return Response.json(200, found)
+        if rest == ["create"] and method == "POST":
+            body = self._body(request)
+            name = body.get("Name") if isinstance(body, dict) else None
+            if not name:
+                raise HttpError(400, "network name is required")
+            if name in self.networks:
+                raise HttpError(409, f"network with name {name} already exists")
+            network = self._network(name, body.get("Driver") or "overlay",
+                                    labels=body.get("Labels"))
+            return Response.json(201, {"Id": network["Id"], "Warning": ""})
+        if len(rest) == 1:
+            found = next((n for n in self.networks.values()
+                          if rest[0] in (n["Name"], n["Id"])
+                          or (len(rest[0]) >= 3 and n["Id"].startswith(rest[0]))), None)
+            if found is None:
+                raise HttpError(404, f"network {rest[0]} not found")
+            if method == "GET":
+                return Response.json(200, found)
+            if method == "DELETE":
+                if found["Name"] in ("ingress", "bridge", "host"):
+                    raise HttpError(403, f"{found['Name']} is a pre-defined network and "
+                                    "cannot be removed")
+                del self.networks[found["Name"]]
+                return Response(204)
+        raise HttpError(404, "page not found")
+
+
+def _go_type(value: Any) -> str:
+    return {bool: "bool", int: "number", float: "number", str: "string", list: "array",
+            dict: "object"}.get(type(value), "value")
+
+
+def _obj(mapping: dict[str, Any], key: str) -> dict[str, Any]:
+    """``mapping[key]`` as an object (``{}`` when absent or null); another type is refused
+    as the daemon's JSON decoder refuses it."""
+    value = mapping.get(key)
+    if value is None:
+        return {}
+    return _as_obj(value, key)
+
+
+def _as_obj(value: Any, key: str = "item") -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise HttpError(400, f"json: cannot unmarshal {_go_type(value)} into Go struct field "
+                        f"{key} of type object")
+    return value
+
+
+def _list(mapping: dict[str, Any], key: str) -> list[Any]:
+    value = mapping.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise HttpError(400, f"json: cannot unmarshal {_go_type(value)} into Go struct field "
+                        f"{key} of type array")
+    return value
+
+
+def _num(value: Any, key: str) -> int | float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise HttpError(400, f"json: cannot unmarshal {_go_type(value)} into Go struct field "
+                        f"{key} of type int64")
+    return value
+
+
+def _fold(value: Any, *, data: bool = False) -> Any:
+    """Field names in lower case: the daemon decodes JSON with Go's ``encoding/json``, which
+    matches field names case-insensitively (the SDK sends ``{"replicated": {"Replicas": 3}}``).
+    Label maps are data, not fields: their keys stay as they are."""
+    if isinstance(value, dict):
+        return {(k if data else str(k).lower()): _fold(v, data=str(k).lower() == "labels")
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fold(v) for v in value]
+    return value
+
+
+def _label_matches(labels: dict[str, str], expression: str) -> bool:
+    key, _, value = expression.partition("=")
+    return key in labels and (not value or labels[key] == value)

@@ -1,0 +1,384 @@
+"""The simulator's objects as the API server returns them.
+
+The simulator stores manifests with simulated times (seconds) and no resourceVersion; the API
+speaks RFC 3339 timestamps and carries metadata the simulator has no use for. This module
+fills that in: timestamps, ``resourceVersion``, Node objects built from the scheduler's
+``NodeInfo`` (with the ``Ready`` condition the node lifecycle controller implies), pods'
+``containerStatuses`` (which ``kubectl`` reads for READY, STATUS and RESTARTS), Events from the
+event log (aggregated as the client-go event correlator aggregates identical events:
+``staging/src/k8s.io/client-go/tools/record/events_cache.go``), Namespaces and
+EndpointSlices, and PodDisruptionBudgets' status as the disruption controller computes it.
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from clustersim.kubernetes import KubernetesCluster
+from clustersim.kubernetes.controllers.disruption import budget_status
+from clustersim.kubernetes.objects import is_ready, is_terminating
+from clustersim.serve.kuberesources import RESOURCES, Resource, by_kind
+
+__all__ = ["Renderer", "undo_defaults"]
+
+KUBE_VERSION = "v1.37.0"
+"""The Kubernetes version the simulated API server and kubelets report."""
+SYSTEM_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
+_TIME_FIELDS = frozenset({
+    "creationTimestamp", "deletionTimestamp", "lastTransitionTime", "lastProbeTime",
+    "startTime", "timeAdded", "startedAt", "finishedAt", "lastUpdateTime",
+    "lastHeartbeatTime", "completionTime", "lastScheduleTime", "lastSuccessfulTime"})
+_UNREACHABLE = "node.kubernetes.io/unreachable"
+_NOT_READY = "node.kubernetes.io/not-ready"
+_SOURCES = {"Scheduled": "default-scheduler", "FailedScheduling": "default-scheduler",
+            "ScalingReplicaSet": "deployment-controller",
+            "NodeNotReady": "node-controller", "TaintManagerEviction": "taint-eviction-controller"}
+_KIND_SOURCES = {"replicaset": "replicaset-controller", "statefulset": "statefulset-controller",
+                 "daemonset": "daemonset-controller", "job": "job-controller",
+                 "cronjob": "cronjob-controller", "deployment": "deployment-controller",
+                 "pod": "kubelet", "node": "node-controller", "service": "service-controller",
+                 "replicationcontroller": "replication-controller"}
+
+
+class Renderer:
+    """Turns the cluster's state into API objects. ``epoch``: the Unix time of simulated
+    second 0; None anchors simulated *now* to the wall clock, so that the ages kubectl works
+    out by itself (``describe``) match the simulated ones."""
+
+    def __init__(self, cluster: KubernetesCluster, epoch: float | None = None) -> None:
+        self.cluster = cluster
+        self.epoch = epoch
+        self.resource_version = 1
+        self.begin()
+
+    def begin(self) -> None:
+        """Call once per request: fixes the wall-clock anchor and the node order."""
+        self._wall = time.time()
+        self._stamps: dict[float, str] = {}
+        self._node_index = {name: i for i, name in enumerate(self.cluster.node_names())}
+
+    def timestamp(self, t: float) -> str:
+        """Simulated second ``t`` as an RFC 3339 time."""
+        stamp = self._stamps.get(t)
+        if stamp is None:
+            base = self.epoch if self.epoch is not None else self._wall - self.cluster.now
+            stamp = datetime.fromtimestamp(int(base + t), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            self._stamps[t] = stamp
+        return stamp
+
+    def _times(self, value: Any) -> Any:
+        """A copy of ``value`` (dicts and lists are new) with simulated times as RFC 3339."""
+        kind = type(value)
+        if kind is dict:
+            out = {}
+            for key, item in value.items():
+                item_kind = type(item)
+                if item_kind is dict or item_kind is list:
+                    out[key] = self._times(item)
+                elif key in _TIME_FIELDS and (item_kind is float or item_kind is int):
+                    out[key] = self.timestamp(item)
+                else:
+                    out[key] = item
+            return out
+        if kind is list:
+            return [self._times(item) for item in value]
+        return value
+
+    # ---- stored objects --------------------------------------------------------------------
+
+    def render(self, obj: Mapping[str, Any], resource: Resource | None = None, *,
+               lean: bool = False) -> dict[str, Any]:
+        """A stored object as the API returns it. ``lean``: for a Table only (read, never
+        sent whole): the spec is the stored one, not a copy, and keeps its defaults unset."""
+        resource = resource or by_kind(obj["kind"])
+        if lean:
+            out = {k: (v if k == "spec" else self._times(v)) for k, v in obj.items()}
+        else:
+            out = self._times(dict(obj))
+        out["kind"] = obj["kind"]
+        if resource is not None:
+            out["apiVersion"] = resource.group_version
+        meta = out.setdefault("metadata", {})
+        if resource is not None and not resource.namespaced:
+            meta.pop("namespace", None)
+        meta.setdefault("resourceVersion", str(self.resource_version))
+        if obj["kind"] == "Pod":
+            self._pod_status(obj, out)
+        elif obj["kind"] == "PodDisruptionBudget":
+            try:
+                status = budget_status(self.cluster, obj)
+            except ValueError:           # a budget the disruption controller cannot read
+                status = {}
+            out["status"] = {**status, "observedGeneration": obj["metadata"].get(
+                "generation", 1)}
+        if not lean:
+            _default_protocols(out)
+        return out
+
+    def _pod_status(self, pod: Mapping[str, Any], out: dict[str, Any]) -> None:
+        status = out.setdefault("status", {})
+        status.setdefault("phase", "Pending")
+        node = pod["spec"].get("nodeName")
+        if node and node in self._node_index:
+            status["hostIP"] = self.node_ip(node)
+        phase, reason = status["phase"], pod.get("status", {}).get("reason")
+        statuses = []
+        for container in pod["spec"].get("containers") or []:
+            entry: dict[str, Any] = {
+                "name": container.get("name"), "image": container.get("image"),
+                "imageID": "", "ready": is_ready(pod) and not is_terminating(pod),
+                "restartCount": int(pod.get("status", {}).get("restartCount", 0)),
+                "started": phase == "Running"}
+            if phase in ("Succeeded", "Failed"):
+                finished = pod["status"].get("finishedAt", self.cluster.now)
+                entry["state"] = {"terminated": {
+                    "exitCode": 0 if phase == "Succeeded" else 1, "reason": reason or phase,
+                    "finishedAt": self.timestamp(finished)}}
+            elif reason == "CrashLoopBackOff":
+                entry["state"] = {"waiting": {"reason": reason}}
+                entry["started"] = False
+            elif phase == "Running":
+                entry["state"] = {"running": {"startedAt": self.timestamp(
+                    pod["status"].get("startTime", self.cluster.now))}}
+            elif node:
+                entry["state"] = {"waiting": {"reason": "ContainerCreating"}}
+            else:
+                continue
+            statuses.append(entry)
+        if statuses:
+            status["containerStatuses"] = statuses
+        if reason == "CrashLoopBackOff":
+            status.pop("reason", None)      # upstream: the container's waiting reason
+
+    # ---- nodes -----------------------------------------------------------------------------
+
+    def node_ip(self, name: str) -> str:
+        index = self._node_index[name]
+        return f"10.0.{index // 250}.{index % 250 + 2}"
+
+    def node(self, name: str) -> dict[str, Any]:
+        """The Node object of ``name``: labels, taints, capacity, ``Ready`` condition."""
+        info = self.cluster.node(name)
+        out = self._times(info.node)
+        meta = out["metadata"]
+        meta.pop("namespace", None)
+        index = self._node_index[name]
+        meta.setdefault("uid", f"{index:08x}-0000-4000-9000-{self.cluster.clock.seed:012x}")
+        meta.setdefault("creationTimestamp", self.timestamp(0))
+        meta["resourceVersion"] = str(self.resource_version)
+        spec = out.setdefault("spec", {})
+        spec["taints"] = self._times([dict(t) for t in info.taints]) or None
+        if not spec["taints"]:
+            spec.pop("taints")
+        if info.unschedulable:
+            spec["unschedulable"] = True
+        else:
+            spec.pop("unschedulable", None)
+        keys = {t.get("key") for t in info.taints}
+        ready = ("Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status.") \
+            if _UNREACHABLE in keys else \
+            ("False", "KubeletNotReady", "container runtime is down") if _NOT_READY in keys \
+            else ("True", "KubeletReady", "kubelet is posting ready status")
+        stamp = self.timestamp(self.cluster.now)
+        status = out.setdefault("status", {})
+        status["conditions"] = [{"type": "Ready", "status": ready[0], "reason": ready[1],
+                                 "message": ready[2], "lastHeartbeatTime": stamp,
+                                 "lastTransitionTime": self.timestamp(0)}]
+        status["addresses"] = [{"type": "InternalIP", "address": self.node_ip(name)},
+                               {"type": "Hostname", "address": name}]
+        status["nodeInfo"] = {"kubeletVersion": KUBE_VERSION, "kubeProxyVersion": "",
+                              "osImage": "clustersim (simulated)", "kernelVersion": "simulated",
+                              "containerRuntimeVersion": "simulated://1.0",
+                              "operatingSystem": "linux", "architecture": "amd64",
+                              "machineID": "", "systemUUID": "", "bootID": ""}
+        return out
+
+    # ---- derived kinds ---------------------------------------------------------------------
+
+    def leases(self) -> list[dict[str, Any]]:
+        """Each node's heartbeat Lease in ``kube-node-lease``, renewed now while its kubelet
+        runs (the kubelet renews it every 10 s, ``pkg/kubelet/nodelease``)."""
+        out = []
+        for name in self.cluster.node_names():
+            renewed = self.cluster.now if self.cluster.node_is_up(name) else 0.0
+            stamp = self.timestamp(renewed).replace("Z", ".000000Z")
+            out.append({"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
+                        "metadata": {"name": name, "namespace": "kube-node-lease",
+                                     "creationTimestamp": self.timestamp(0),
+                                     "resourceVersion": str(self.resource_version),
+                                     "uid": f"{zlib.crc32(name.encode()):08x}-0000-4000-b000-"
+                                            "000000000000"},
+                        "spec": {"holderIdentity": name, "leaseDurationSeconds": 40,
+                                 "renewTime": stamp},
+                        "_times": {"creationTimestamp": 0.0}})
+        return out
+
+    def namespaces(self) -> list[dict[str, Any]]:
+        """The system namespaces, every namespace an object lives in, and Namespace objects."""
+        stored = {o["metadata"]["name"]: o for o in self.cluster.list("Namespace")}
+        names = set(SYSTEM_NAMESPACES) | set(stored)
+        for kind in ("Pod", "Service", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet",
+                     "Job", "CronJob", "ConfigMap", "Secret"):
+            names.update(o["metadata"].get("namespace", "default")
+                         for o in self.cluster.list(kind))
+        out = []
+        for name in sorted(names):
+            if name in stored:
+                obj = self.render(stored[name])
+            else:
+                obj = {"apiVersion": "v1", "kind": "Namespace", "metadata": {
+                    "name": name, "creationTimestamp": self.timestamp(0),
+                    "uid": f"{zlib.crc32(name.encode()):08x}-0000-4000-a000-000000000000",
+                    "resourceVersion": str(self.resource_version),
+                    "labels": {"kubernetes.io/metadata.name": name}}}
+            obj["spec"] = {"finalizers": ["kubernetes"]}
+            obj["status"] = {"phase": "Active"}
+            out.append(obj)
+        return out
+
+    def events(self) -> list[dict[str, Any]]:
+        """The event log as v1 Events, identical ones aggregated with a count; each carries
+        its simulated times under ``_times`` (for the Table's ages), to be popped."""
+        merged: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+        for index, event in enumerate(self.cluster.events):
+            key = (event.object, event.type, event.reason, event.message)
+            if key in merged:
+                item = merged[key]
+                item["count"] += 1
+                item["lastTimestamp"] = self.timestamp(event.time)
+                item["_times"]["lastTimestamp"] = event.time
+                continue
+            kind_lower, _, name = event.object.partition("/")
+            resource = next((r for r in RESOURCES if r.singular == kind_lower), None)
+            kind = resource.kind if resource else kind_lower.capitalize()
+            target = self._find(kind, name)
+            namespace = (target or {}).get("metadata", {}).get("namespace", "default")
+            involved = {"kind": kind, "name": name,
+                        "apiVersion": resource.group_version if resource else "v1"}
+            if kind != "Node":
+                involved["namespace"] = namespace
+            if target is not None and "uid" in target.get("metadata", {}):
+                involved["uid"] = target["metadata"]["uid"]
+            source = _SOURCES.get(event.reason) or _KIND_SOURCES.get(kind_lower, "")
+            stamp = self.timestamp(event.time)
+            merged[key] = {
+                "apiVersion": "v1", "kind": "Event",
+                "metadata": {"name": f"{name}.{index:016x}",
+                             "namespace": "default" if kind == "Node" else namespace,
+                             "creationTimestamp": stamp,
+                             "resourceVersion": str(self.resource_version)},
+                "involvedObject": involved, "reason": event.reason, "message": event.message,
+                "type": event.type, "count": 1, "firstTimestamp": stamp, "lastTimestamp": stamp,
+                "source": {"component": source, **({"host": name} if kind == "Node" else {})},
+                "reportingComponent": source,
+                "_times": {"creationTimestamp": event.time, "firstTimestamp": event.time,
+                           "lastTimestamp": event.time}}
+        return list(merged.values())
+
+    def _find(self, kind: str, name: str) -> dict[str, Any] | None:
+        if kind == "Node":
+            return None
+        return next((o for o in self.cluster.list(kind) if o["metadata"]["name"] == name), None)
+
+    def endpointslices(self) -> list[dict[str, Any]]:
+        """One EndpointSlice per Service with a selector, listing the pods it selects
+        (``pkg/controller/endpointslice``; ready as kube-proxy sees it)."""
+        out = []
+        pods_by_name = {(p["metadata"]["namespace"], p["metadata"]["name"]): p
+                        for p in self.cluster.list("Pod")}
+        for svc in self.cluster.list("Service"):
+            if not (svc.get("spec") or {}).get("selector"):
+                continue
+            ns, name = svc["metadata"]["namespace"], svc["metadata"]["name"]
+            ready = set(self.cluster.endpoints(name, ns))
+            endpoints = []
+            for pod in self.cluster.list("Pod", ns):
+                pod_name = pod["metadata"]["name"]
+                if not _selects(svc["spec"]["selector"], pod) or not pod["status"].get("podIP"):
+                    continue
+                endpoints.append({
+                    "addresses": [pod["status"]["podIP"]],
+                    "conditions": {"ready": pod_name in ready, "serving": pod_name in ready,
+                                   "terminating": is_terminating(pod)},
+                    "nodeName": pod["spec"].get("nodeName"),
+                    "targetRef": {"kind": "Pod", "namespace": ns, "name": pod_name,
+                                  "uid": pods_by_name[(ns, pod_name)]["metadata"]["uid"]}})
+            ports = [{"name": p.get("name", ""), "port": _target_port(p),
+                      "protocol": p.get("protocol", "TCP")}
+                     for p in svc["spec"].get("ports") or []]
+            out.append({
+                "apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+                "metadata": {"name": f"{name}-{_suffix(svc['metadata']['uid'])}", "namespace": ns,
+                             "labels": {"kubernetes.io/service-name": name,
+                                        "endpointslice.kubernetes.io/managed-by":
+                                            "endpointslice-controller.k8s.io"},
+                             "creationTimestamp": self.timestamp(
+                                 svc["metadata"]["creationTimestamp"]),
+                             "resourceVersion": str(self.resource_version),
+                             "uid": svc["metadata"]["uid"][:-4] + "e51c",
+                             "ownerReferences": [{"apiVersion": "v1", "kind": "Service",
+                                                  "name": name, "uid": svc["metadata"]["uid"],
+                                                  "controller": True,
+                                                  "blockOwnerDeletion": True}]},
+                "addressType": "IPv4", "endpoints": endpoints, "ports": ports,
+                "_times": {"creationTimestamp": svc["metadata"]["creationTimestamp"]}})
+        return out
+
+
+def _pod_specs(spec: Any) -> list[dict[str, Any]]:
+    """The pod specs inside a workload's spec: its own (a Pod), its template's, its job
+    template's."""
+    if not isinstance(spec, dict):
+        return []
+    found = [spec, (spec.get("template") or {}).get("spec"),
+             (((spec.get("jobTemplate") or {}).get("spec") or {}).get("template") or {})
+             .get("spec")]
+    return [s if isinstance(s, dict) else {} for s in found]
+
+
+def _container_ports(pod_spec: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [(c.get("name"), port) for c in pod_spec.get("containers") or []
+            if isinstance(c, dict) for port in c.get("ports") or [] if isinstance(port, dict)]
+
+
+def _default_protocols(obj: dict[str, Any]) -> None:
+    """The API server's defaulting of ``protocol: TCP`` on container ports
+    (``SetDefaults_ContainerPort`` in ``pkg/apis/core/v1/defaults.go``)."""
+    for pod_spec in _pod_specs(obj.get("spec")):
+        for _, port in _container_ports(pod_spec):
+            port.setdefault("protocol", "TCP")
+
+
+def undo_defaults(new_spec: Any, stored_spec: Any) -> None:
+    """Take out of ``new_spec`` (an update built on a rendered object) the defaults that
+    rendering added and the stored spec lacks, so that they do not count as a change: a pod
+    template whose ports gained ``protocol: TCP`` would hash differently and roll out."""
+    for new, old in zip(_pod_specs(new_spec), _pod_specs(stored_spec), strict=True):
+        plain = {(name, port.get("containerPort")) for name, port in _container_ports(old)
+                 if "protocol" not in port}
+        for name, port in _container_ports(new):
+            if port.get("protocol") == "TCP" and (name, port.get("containerPort")) in plain:
+                del port["protocol"]
+
+
+def _suffix(uid: str) -> str:
+    """Five characters from the alphabet of generated names, fixed by ``uid``."""
+    alphabet, n, out = "bcdfghjklmnpqrstvwxz2456789", zlib.crc32(uid.encode()), ""
+    for _ in range(5):
+        n, digit = divmod(n, len(alphabet))
+        out += alphabet[digit]
+    return out
+
+
+def _selects(selector: Mapping[str, str], pod: Mapping[str, Any]) -> bool:
+    labels = pod["metadata"].get("labels") or {}
+    return all(labels.get(k) == v for k, v in selector.items())
+
+
+def _target_port(port: Mapping[str, Any]) -> int | str:
+    target = port.get("targetPort", port.get("port"))
+    return target if isinstance(target, int) else port.get("port")

@@ -1,0 +1,177 @@
+"""The API resources the simulated API server offers, and the discovery documents that list
+them (``/api``, ``/apis``, ``/api/v1``, ``/apis/<group>/<version>``).
+
+Shapes as in ``staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/types.go`` (``APIVersions``,
+``APIGroupList``, ``APIResourceList``); names, short names and categories as a v1.37 API
+server reports them (``kubectl api-resources``). Only kinds the simulator stores or derives
+are offered, so ``kubectl`` reports anything else as an unknown resource type.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["RESOURCES", "Resource", "api_group_list", "api_resource_list", "api_versions",
+           "by_kind", "find", "openapi_v3_document", "openapi_v3_root"]
+
+_RW = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
+_RO = ("get", "list", "watch")
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One resource: ``pods`` in group ``""`` version ``v1``, kind ``Pod``."""
+
+    kind: str
+    plural: str
+    group: str
+    version: str
+    namespaced: bool
+    short: tuple[str, ...] = ()
+    verbs: tuple[str, ...] = _RW
+    all_category: bool = False
+    scale: bool = False
+
+    @property
+    def group_version(self) -> str:
+        return f"{self.group}/{self.version}" if self.group else self.version
+
+    @property
+    def singular(self) -> str:
+        return self.kind.lower()
+
+    def qualified(self) -> str:
+        """``deployments.apps`` (kubectl's name for the resource in messages)."""
+        return f"{self.plural}.{self.group}" if self.group else self.plural
+
+
+RESOURCES: tuple[Resource, ...] = (
+    Resource("Pod", "pods", "", "v1", True, ("po",), all_category=True),
+    Resource("Service", "services", "", "v1", True, ("svc",), all_category=True),
+    Resource("Node", "nodes", "", "v1", False, ("no",),
+             ("delete", "get", "list", "patch", "update", "watch")),
+    Resource("Namespace", "namespaces", "", "v1", False, ("ns",),
+             ("create", "delete", "get", "list", "patch", "update", "watch")),
+    Resource("Event", "events", "", "v1", True, ("ev",), _RO),
+    Resource("ConfigMap", "configmaps", "", "v1", True, ("cm",)),
+    Resource("Secret", "secrets", "", "v1", True),
+    Resource("PersistentVolumeClaim", "persistentvolumeclaims", "", "v1", True, ("pvc",)),
+    Resource("ReplicationController", "replicationcontrollers", "", "v1", True, ("rc",),
+             all_category=True, scale=True),
+    Resource("Deployment", "deployments", "apps", "v1", True, ("deploy",),
+             all_category=True, scale=True),
+    Resource("ReplicaSet", "replicasets", "apps", "v1", True, ("rs",), all_category=True,
+             scale=True),
+    Resource("StatefulSet", "statefulsets", "apps", "v1", True, ("sts",), all_category=True,
+             scale=True),
+    Resource("DaemonSet", "daemonsets", "apps", "v1", True, ("ds",), all_category=True),
+    Resource("Job", "jobs", "batch", "v1", True, (), all_category=True),
+    Resource("CronJob", "cronjobs", "batch", "v1", True, ("cj",), all_category=True),
+    Resource("EndpointSlice", "endpointslices", "discovery.k8s.io", "v1", True, (), _RO),
+    Resource("PodDisruptionBudget", "poddisruptionbudgets", "policy", "v1", True, ("pdb",)),
+    Resource("PriorityClass", "priorityclasses", "scheduling.k8s.io", "v1", False, ("pc",)),
+    Resource("Lease", "leases", "coordination.k8s.io", "v1", True, (), _RO),
+)
+
+_GROUPS = ("", "apps", "batch", "coordination.k8s.io", "discovery.k8s.io", "policy",
+           "scheduling.k8s.io")
+
+
+def find(group: str, version: str, plural: str) -> Resource | None:
+    """The resource served at ``/apis/<group>/<version>/<plural>``, or None."""
+    for resource in RESOURCES:
+        if (resource.group, resource.version, resource.plural) == (group, version, plural):
+            return resource
+    return None
+
+
+def by_kind(kind: str) -> Resource | None:
+    """The resource of ``kind`` (``Deployment``), or None."""
+    return next((r for r in RESOURCES if r.kind == kind), None)
+
+
+def api_versions(address: str) -> dict:
+    """``GET /api``."""
+    return {"kind": "APIVersions", "versions": ["v1"],
+            "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0",
+                                            "serverAddress": address}]}
+
+
+def api_group_list() -> dict:
+    """``GET /apis``: every named group with its one version."""
+    groups = []
+    for group in _GROUPS[1:]:
+        version = {"groupVersion": f"{group}/v1", "version": "v1"}
+        groups.append({"name": group, "versions": [version], "preferredVersion": version})
+    return {"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}
+
+
+def api_resource_list(group: str, version: str) -> dict | None:
+    """``GET /api/v1`` or ``/apis/<group>/<version>``, with the status and scale
+    subresources; None for a group version that is not served."""
+    if group not in _GROUPS or version != "v1":
+        return None
+    resources = []
+    for r in RESOURCES:
+        if r.group != group:
+            continue
+        entry = {"name": r.plural, "singularName": r.singular, "namespaced": r.namespaced,
+                 "kind": r.kind, "verbs": list(r.verbs)}
+        if r.short:
+            entry["shortNames"] = list(r.short)
+        if r.all_category:
+            entry["categories"] = ["all"]
+        resources.append(entry)
+        if "update" in r.verbs and r.kind not in ("ConfigMap", "Secret", "PriorityClass"):
+            resources.append({"name": f"{r.plural}/status", "singularName": "",
+                              "namespaced": r.namespaced, "kind": r.kind,
+                              "verbs": ["get", "patch", "update"]})
+        if r.scale:
+            resources.append({"name": f"{r.plural}/scale", "singularName": "",
+                              "namespaced": True, "group": "autoscaling", "version": "v1",
+                              "kind": "Scale", "verbs": ["get", "patch", "update"]})
+        if r.kind == "Pod":
+            resources.append({"name": "pods/log", "singularName": "", "namespaced": True,
+                              "kind": "Pod", "verbs": ["get"]})
+            resources.append({"name": "pods/eviction", "singularName": "", "namespaced": True,
+                              "group": "policy", "version": "v1", "kind": "Eviction",
+                              "verbs": ["create"]})
+    return {"kind": "APIResourceList", "apiVersion": "v1",
+            "groupVersion": f"{group}/{version}" if group else version,
+            "resources": resources}
+
+
+def _gv_path(group: str) -> str:
+    return "api/v1" if not group else f"apis/{group}/v1"
+
+
+def openapi_v3_root() -> dict:
+    """``GET /openapi/v3``: where each group version's document is."""
+    return {"paths": {_gv_path(g): {"serverRelativeURL": f"/openapi/v3/{_gv_path(g)}"}
+                      for g in _GROUPS}}
+
+
+def openapi_v3_document(path: str) -> dict | None:
+    """``GET /openapi/v3/<api/v1 | apis/group/v1>``: a minimal OpenAPI v3 document. It lists
+    each resource's PATCH operation with its ``x-kubernetes-group-version-kind`` and the
+    ``fieldValidation`` query parameter, which is what kubectl looks for before it leaves
+    validation to the server (``kubectl/pkg/cmd/util/factory_client_access.go``,
+    ``cli-runtime/pkg/resource/query_param_verifier_v3.go``). It carries no schemas, so
+    kubectl builds strategic merge patches from its own compiled-in types."""
+    group = next((g for g in _GROUPS if _gv_path(g) == path.strip("/")), None)
+    if group is None:
+        return None
+    paths = {}
+    for r in RESOURCES:
+        if r.group != group:
+            continue
+        prefix = f"/{_gv_path(group)}" + ("/namespaces/{namespace}" if r.namespaced else "")
+        operation = {
+            "x-kubernetes-group-version-kind": {"group": group, "version": "v1",
+                                                "kind": r.kind},
+            "parameters": [{"name": "fieldValidation", "in": "query",
+                            "schema": {"type": "string", "uniqueItems": True}}],
+            "responses": {"200": {"description": "OK"}}}
+        paths[f"{prefix}/{r.plural}/{{name}}"] = {"patch": operation}
+    return {"openapi": "3.0.0", "info": {"title": "Kubernetes (clustersim)",
+                                         "version": "v1.37.0"}, "paths": paths}

@@ -1,0 +1,683 @@
+"""The Kubernetes API server over a :class:`~clustersim.kubernetes.KubernetesCluster`, for the
+real ``kubectl``.
+
+REST paths as in the API conventions
+(https://kubernetes.io/docs/reference/using-api/api-concepts/): ``/api/v1/namespaces/<ns>/pods``,
+``/apis/apps/v1/namespaces/<ns>/deployments/<name>/scale``. Verbs: get, list (with
+``labelSelector``, ``fieldSelector``, server-side Table printing), watch (``?watch=1``,
+newline-delimited ``WatchEvent`` JSON), create, update, patch (JSON merge, strategic merge,
+JSON patch, and apply patches for ``--server-side``), delete, and the ``scale``, ``status``
+and ``eviction`` subresources. Errors are ``Status`` objects with the reason and code the
+real API server gives (``staging/src/k8s.io/apimachinery/pkg/api/errors/errors.go``).
+
+Simplified (what a real API server does instead): no authentication or RBAC; one
+resourceVersion for every object, bumped when anything may have changed (real ones are per
+object, from etcd); a server-side apply merges the configuration into the object like a
+strategic merge patch, without field managers, so fields dropped from the configuration stay;
+watches poll the simulator every 0.1 s of wall-clock time. Namespaces need not exist, as in
+the simulator.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from clustersim.kubernetes import AdmissionError, KubernetesCluster
+from clustersim.kubernetes.controllers.disruption import eviction_refusal
+from clustersim.kubernetes.objects import generate_name, is_terminating
+from clustersim.manifests import ManifestError, load_manifests
+from clustersim.serve.core import HttpError, Request, Response, SimServer
+from clustersim.serve.kuberender import KUBE_VERSION, Renderer, undo_defaults
+from clustersim.serve.kuberesources import (
+    Resource,
+    api_group_list,
+    api_resource_list,
+    api_versions,
+    find,
+    openapi_v3_document,
+    openapi_v3_root,
+)
+from clustersim.serve.kubetables import table
+from clustersim.serve.patch import json_patch, merge_patch, strategic_merge_patch
+from clustersim.serve.selectors import field_selector, label_selector
+
+__all__ = ["KubernetesBackend", "write_kubeconfig"]
+
+_DERIVED = frozenset({"Node", "Namespace", "Event", "EndpointSlice", "Lease"})
+_SERVER_FIELDS = ("uid", "resourceVersion", "creationTimestamp", "generation", "managedFields",
+                  "deletionTimestamp", "selfLink")
+_STATUS_TIMES = ("startTime", "completionTime", "lastScheduleTime")
+_WATCH_POLL = 0.1
+_WATCH_LIMIT = 300.0
+"""A watch ends after this many wall-clock seconds at most (kubectl starts a new one)."""
+
+
+def write_kubeconfig(url: str, path: str | Path) -> Path:
+    """Write a kubeconfig whose one context, ``clustersim``, points at ``url``."""
+    path = Path(path)
+    config = {
+        "apiVersion": "v1", "kind": "Config", "current-context": "clustersim",
+        "clusters": [{"name": "clustersim", "cluster": {"server": url}}],
+        "users": [{"name": "learner", "user": {"token": "simulated"}}],
+        "contexts": [{"name": "clustersim", "context": {
+            "cluster": "clustersim", "user": "learner", "namespace": "default"}}],
+    }
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    return path
+
+
+class KubernetesBackend:
+    """The API server of ``cluster``; ``epoch`` as in :class:`Renderer`."""
+
+    system = "kubernetes"
+
+    def __init__(self, cluster: KubernetesCluster, *, epoch: float | None = None) -> None:
+        self.cluster = cluster
+        self.renderer = Renderer(cluster, epoch)
+        self.address = "127.0.0.1"
+
+    @property
+    def now(self) -> float:
+        return self.cluster.now
+
+    def advance(self, until: float) -> None:
+        if until > self.cluster.now:
+            self.cluster.run(until=until)
+            self.renderer.resource_version += 1
+
+    def instructions(self, url: str) -> str:
+        return (f"Kubernetes API server (simulated) at {url}\n"
+                "kubectl finds it through a kubeconfig file (write_kubeconfig(url, path) "
+                "writes one):")
+
+    def error(self, err: HttpError) -> Response:
+        reason = err.reason or {400: "BadRequest", 404: "NotFound", 405: "MethodNotAllowed",
+                                409: "AlreadyExists", 413: "RequestEntityTooLarge",
+                                415: "UnsupportedMediaType", 422: "Invalid",
+                                429: "TooManyRequests"}.get(err.status, "InternalError")
+        status = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+                  "message": err.message, "reason": reason, "code": err.status}
+        if err.details:
+            status["details"] = err.details
+        return Response.json(err.status, status)
+
+    # ---- routing ---------------------------------------------------------------------------
+
+    def handle(self, request: Request) -> Response:
+        self.renderer.begin()
+        path = request.path.rstrip("/") or "/"
+        if request.method == "GET":
+            fixed = self._fixed(path)
+            if fixed is not None:
+                return fixed
+        parts = path.strip("/").split("/")
+        if parts[0] == "api" and len(parts) >= 3:
+            group, version, rest = "", parts[1], parts[2:]
+        elif parts[0] == "apis" and len(parts) >= 4:
+            group, version, rest = parts[1], parts[2], parts[3:]
+        else:
+            raise HttpError(404, "the server could not find the requested resource", "NotFound")
+        namespace = None
+        if rest[0] == "namespaces" and len(rest) >= 3:
+            namespace, rest = rest[1], rest[2:]
+        resource = find(group, version, rest[0])
+        if resource is None or len(rest) > 3:
+            raise HttpError(404, "the server could not find the requested resource", "NotFound",
+                            **({"kind": rest[0]} if resource is None else {}))
+        name = rest[1] if len(rest) > 1 else None
+        sub = rest[2] if len(rest) > 2 else None
+        if resource.namespaced and name is not None and namespace is None:
+            raise HttpError(404, "the server could not find the requested resource", "NotFound")
+        return self._resource(request, resource, namespace, name, sub)
+
+    def _fixed(self, path: str) -> Response | None:
+        if path == "/version":
+            major, minor, _ = KUBE_VERSION[1:].split(".")
+            return Response.json(200, {
+                "major": major, "minor": minor, "gitVersion": f"{KUBE_VERSION}+clustersim",
+                "gitCommit": "", "gitTreeState": "clean", "buildDate": "2026-01-01T00:00:00Z",
+                "goVersion": "simulated", "compiler": "clustersim", "platform": "linux/amd64"})
+        if path in ("/healthz", "/livez", "/readyz"):
+            return Response.text(200, "ok")
+        if path == "/api":
+            return Response.json(200, api_versions(f"{self.address}"))
+        if path == "/apis":
+            return Response.json(200, api_group_list())
+        if path == "/openapi/v3":
+            return Response.json(200, openapi_v3_root())
+        if path.startswith("/openapi/v3/"):
+            document = openapi_v3_document(path[len("/openapi/v3/"):])
+            if document is None:
+                raise HttpError(404, "the server could not find the requested resource",
+                                "NotFound")
+            return Response.json(200, document)
+        parts = path.strip("/").split("/")
+        if parts[0] == "api" and len(parts) == 2:
+            found = api_resource_list("", parts[1])
+        elif parts[0] == "apis" and len(parts) == 3:
+            found = api_resource_list(parts[1], parts[2])
+        else:
+            return None
+        if found is None:
+            raise HttpError(404, "the server could not find the requested resource", "NotFound")
+        return Response.json(200, found)
+
+    def _resource(self, request: Request, resource: Resource, namespace: str | None,
+                  name: str | None, sub: str | None) -> Response:
+        method = request.method
+        verb = {"GET": "get" if name else "list", "POST": "create", "PUT": "update",
+                "PATCH": "patch", "DELETE": "delete" if name else "deletecollection"}.get(method)
+        if verb == "list" and request.arg("watch") in ("1", "true"):
+            verb = "watch"
+        allowed = resource.verbs + (("create",) if sub == "eviction" else ())
+        if verb is None or verb not in allowed or (verb == "create" and name and
+                                                   sub != "eviction"):
+            raise HttpError(405, "the server does not allow this method on the requested "
+                            "resource", "MethodNotAllowed")
+        if (sub is not None and sub not in ("status", "scale", "eviction", "log")) or (
+                sub in ("eviction", "log") and resource.kind != "Pod"):
+            raise HttpError(404, "the server could not find the requested resource", "NotFound")
+        if verb == "watch":
+            return self._watch(request, resource, namespace)
+        if verb == "list":
+            return self._list(request, resource, namespace)
+        if verb == "create":
+            if sub == "eviction":
+                return self._evict(request, self._stored(resource, namespace, name))
+            return self._create(request, resource, namespace)
+        if name is None:
+            raise HttpError(405, "the server does not allow this method on the requested "
+                            "resource", "MethodNotAllowed")
+        if verb == "get":
+            if sub == "log":
+                return self._log(request, self._stored(resource, namespace, name))
+            if sub == "scale":
+                return Response.json(200, self._scale(resource, namespace, name))
+            return self._get(request, resource, namespace, name)
+        if verb in ("update", "patch"):
+            return self._write(request, resource, namespace, name, sub)
+        return self._delete(resource, namespace, name)
+
+    # ---- reading ---------------------------------------------------------------------------
+
+    def _items(self, resource: Resource, namespace: str | None,
+               match=lambda labels: True, *,
+               lean: bool = False) -> list[tuple[dict[str, Any], dict[str, float]]]:
+        """(API object, simulated times) for every object of ``resource`` in ``namespace``
+        (``lean`` objects feed a Table and are never sent whole)."""
+        r = self.renderer
+        if resource.kind == "Node":
+            return [(r.node(n), {"creationTimestamp": 0.0}) for n in self.cluster.node_names()
+                    if match(self.cluster.node(n).labels)]
+        if resource.kind == "Namespace":
+            return [(ns, {"creationTimestamp": 0.0}) for ns in r.namespaces()
+                    if match(ns["metadata"].get("labels") or {})]
+        if resource.kind in ("Event", "EndpointSlice", "Lease"):
+            objects = {"Event": r.events, "EndpointSlice": r.endpointslices,
+                       "Lease": r.leases}[resource.kind]()
+            out = []
+            for obj in objects:
+                times = obj.pop("_times")
+                if namespace in (None, obj["metadata"].get("namespace")) and match(
+                        obj["metadata"].get("labels") or {}):
+                    out.append((obj, times))
+            return out
+        stored = self.cluster.list(resource.kind, namespace if resource.namespaced else None)
+        return [self._stored_item(resource, obj, lean=lean) for obj in stored
+                if match(obj["metadata"].get("labels") or {})]
+
+    def _stored_item(self, resource: Resource, obj: dict[str, Any], *,
+                     lean: bool = False) -> tuple[dict[str, Any], dict[str, float]]:
+        """A stored object rendered, with the simulated times its Table row shows."""
+        status = obj.get("status") or {}
+        times = {"creationTimestamp": obj["metadata"].get("creationTimestamp", 0.0),
+                 **{k: status[k] for k in _STATUS_TIMES
+                    if isinstance(status.get(k), int | float)}}
+        return self.renderer.render(obj, resource, lean=lean), times
+
+    def _select(self, request: Request, resource: Resource, namespace: str | None,
+                name: str | None = None) -> list[tuple[dict[str, Any], dict[str, float]]]:
+        labels = label_selector(request.arg("labelSelector"))
+        fields = field_selector(request.arg("fieldSelector"))
+        lean = _wants_table(request) and request.arg("watch") not in ("1", "true")
+        return [(obj, times) for obj, times in self._items(resource, namespace, labels,
+                                                           lean=lean)
+                if fields(obj) and name in (None, obj["metadata"]["name"])]
+
+    def _list(self, request: Request, resource: Resource, namespace: str | None) -> Response:
+        items = self._select(request, resource, namespace)
+        rv = str(self.renderer.resource_version)
+        if _wants_table(request):
+            return Response.json(200, table(items, resource.kind, self.cluster.now, rv))
+        return Response.json(200, {"kind": f"{resource.kind}List",
+                                   "apiVersion": resource.group_version,
+                                   "metadata": {"resourceVersion": rv},
+                                   "items": [obj for obj, _ in items]})
+
+    def _one(self, resource: Resource, namespace: str | None,
+             name: str) -> tuple[dict[str, Any], dict[str, float]]:
+        if resource.kind == "Node":
+            self._stored(resource, namespace, name)          # 404 for an unknown node
+            return self.renderer.node(name), {"creationTimestamp": 0.0}
+        if resource.kind not in _DERIVED:
+            return self._stored_item(resource, self._stored(resource, namespace, name))
+        found = [(o, t) for o, t in self._items(resource, namespace)
+                 if o["metadata"]["name"] == name]
+        if not found:
+            raise _not_found(resource, name)
+        return found[0]
+
+    def _get(self, request: Request, resource: Resource, namespace: str | None,
+             name: str) -> Response:
+        obj, times = self._one(resource, namespace, name)
+        if _wants_table(request):
+            return Response.json(200, table([(obj, times)], resource.kind, self.cluster.now,
+                                            str(self.renderer.resource_version)))
+        return Response.json(200, obj)
+
+    def _stored(self, resource: Resource, namespace: str | None, name: str) -> dict[str, Any]:
+        if resource.kind == "Node":
+            if name not in self.cluster.node_names():
+                raise _not_found(resource, name)
+            return self.cluster.node(name).node
+        if resource.kind in _DERIVED - {"Namespace"}:
+            raise _not_found(resource, name)
+        obj = self.cluster.get(resource.kind, namespace or "default", name)
+        if obj is None:
+            raise _not_found(resource, name)
+        return obj
+
+    # ---- watch -----------------------------------------------------------------------------
+
+    def _watch(self, request: Request, resource: Resource, namespace: str | None) -> Response:
+        as_table = _wants_table(request)
+        since = request.arg("resourceVersion")
+        timeout = min(float(request.arg("timeoutSeconds") or _WATCH_LIMIT), _WATCH_LIMIT)
+        known: dict[str, tuple[str, dict[str, Any], dict[str, float]]] = {}
+        for obj, times in self._select(request, resource, namespace):
+            known[obj["metadata"].get("uid", obj["metadata"]["name"])] = (
+                _fingerprint(obj), obj, times)
+        initial = [] if since not in (None, "", "0") and request.arg("sendInitialEvents") \
+            != "true" else [("ADDED", obj, times) for _, obj, times in known.values()]
+        bookmark = b""
+        if request.arg("sendInitialEvents") == "true":
+            # the watch-list protocol: a bookmark marks the end of the initial events
+            bookmark = json.dumps({"type": "BOOKMARK", "object": {
+                "kind": resource.kind, "apiVersion": resource.group_version,
+                "metadata": {"resourceVersion": str(self.renderer.resource_version),
+                             "annotations": {"k8s.io/initial-events-end": "true"}}}}).encode()
+            bookmark += b"\n"
+
+        def frame(kind: str, obj: dict[str, Any], times: dict[str, float]) -> bytes:
+            body = table([(obj, times)], resource.kind, self.cluster.now,
+                         str(self.renderer.resource_version)) if as_table else obj
+            return json.dumps({"type": kind, "object": body}).encode() + b"\n"
+
+        def stream(server: SimServer) -> Iterator[bytes]:
+            with server.lock:
+                yield b"".join(frame(*event) for event in initial) + bookmark
+            deadline = time.monotonic() + timeout
+            while not server.stopping.wait(_WATCH_POLL) and time.monotonic() < deadline:
+                with server.lock:
+                    server.catch_up()
+                    self.renderer.begin()
+                    now = {}
+                    for obj, times in self._select(request, resource, namespace):
+                        now[obj["metadata"].get("uid", obj["metadata"]["name"])] = (
+                            _fingerprint(obj), obj, times)
+                    frames = []
+                    for uid, (print_, obj, times) in now.items():
+                        if uid not in known:
+                            frames.append(frame("ADDED", obj, times))
+                        elif known[uid][0] != print_:
+                            frames.append(frame("MODIFIED", obj, times))
+                    for uid, (_, obj, times) in known.items():
+                        if uid not in now:
+                            frames.append(frame("DELETED", obj, times))
+                    known.clear()
+                    known.update(now)
+                yield b"".join(frames)
+
+        return Response(200, content_type="application/json", stream=stream)
+
+    # ---- writing ---------------------------------------------------------------------------
+
+    def _body(self, request: Request) -> Any:
+        kind = request.content_type
+        if kind == "application/vnd.kubernetes.protobuf":
+            raise HttpError(415, "the simulated API server speaks JSON and YAML only, not "
+                            "protobuf (typed clients such as `kubectl create deployment` send "
+                            "protobuf): write the object as YAML and use `kubectl create -f` "
+                            "or `kubectl apply -f`", "UnsupportedMediaType")
+        try:
+            text = request.body.decode()
+            if kind in ("application/yaml", "application/apply-patch+yaml"):
+                return yaml.safe_load(text)
+            if kind in ("application/json", "application/merge-patch+json",
+                        "application/strategic-merge-patch+json", "application/json-patch+json",
+                        ""):
+                return json.loads(text) if text.strip() else {}
+        except (UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as err:
+            raise HttpError(400, f"the body of the request was in an unknown format - "
+                            f"accepted media types include: application/json, application/yaml"
+                            f" ({type(err).__name__}: {str(err).splitlines()[0]})",
+                            "BadRequest") from None
+        raise HttpError(415, f'the body of the request was in an unknown format - accepted '
+                        f'media types include: application/json, application/yaml '
+                        f'(got "{kind}")', "UnsupportedMediaType")
+
+    def _create(self, request: Request, resource: Resource, namespace: str | None) -> Response:
+        body = self._body(request)
+        if not isinstance(body, dict):
+            raise HttpError(400, f"the body must be a {resource.kind} object, got JSON "
+                            f"{type(body).__name__}", "BadRequest")
+        if body.get("kind") != resource.kind:
+            raise HttpError(400, f"the API version in the data ({body.get('apiVersion')}) does "
+                            f"not match the expected API version ({resource.group_version}) "
+                            f"or kind {body.get('kind')!r} is not {resource.kind!r}",
+                            "BadRequest")
+        meta = body.setdefault("metadata", {})
+        if not isinstance(meta, dict):
+            raise HttpError(400, "metadata must be an object", "BadRequest")
+        if resource.namespaced:
+            if meta.get("namespace") not in (None, namespace):
+                raise HttpError(400, "the namespace of the provided object does not match the "
+                                "namespace sent on the request", "BadRequest")
+            meta["namespace"] = namespace or "default"
+        if not meta.get("name") and meta.get("generateName"):
+            meta["name"] = generate_name(meta["generateName"], self.cluster.rng)
+        if self.cluster.get(resource.kind, meta.get("namespace", "default"),
+                            meta.get("name", "")) is not None:
+            raise HttpError(409, f'{resource.qualified()} "{meta["name"]}" already exists',
+                            "AlreadyExists", name=meta["name"], group=resource.group,
+                            kind=resource.plural)
+        for field in _SERVER_FIELDS:
+            meta.pop(field, None)
+        body.pop("status", None)
+        manifest = self._validated(body, resource)
+        if request.arg("dryRun"):
+            return Response.json(201, self.renderer.render(manifest, resource))
+        try:
+            stored = self.cluster.create(manifest)
+        except AdmissionError as err:
+            raise _admission(err, resource, meta.get("name", "")) from None
+        except ValueError as err:
+            raise HttpError(422, str(err), "Invalid") from None
+        self._settle()
+        return Response.json(201, self.renderer.render(stored, resource))
+
+    def _validated(self, body: dict[str, Any], resource: Resource) -> dict[str, Any]:
+        """The manifest as the simulator's loader validates it (the API server's checks)."""
+        if resource.kind in ("PodDisruptionBudget", "PriorityClass"):
+            return copy.deepcopy(body)
+        try:
+            [spec] = load_manifests(body).of_system(
+                "kubernetes", "the Kubernetes API server takes Kubernetes objects")
+        except ManifestError as err:
+            raise HttpError(422, f'{resource.kind} "{body["metadata"].get("name", "")}" is '
+                            f"invalid: {err}", "Invalid") from None
+        except ValueError as err:
+            raise HttpError(400, str(err), "BadRequest") from None
+        return copy.deepcopy(spec.manifest)
+
+    def _settle(self) -> None:
+        """Let the controllers react at this instant, as they would within milliseconds."""
+        self.cluster.run(until=self.cluster.now)
+        self.renderer.resource_version += 1
+
+    def _write(self, request: Request, resource: Resource, namespace: str | None, name: str,
+               sub: str | None) -> Response:
+        body = self._body(request)
+        kind = request.content_type
+        if kind == "application/apply-patch+yaml" and sub is None:
+            exists = (resource.kind == "Node" and name in self.cluster.node_names()) or (
+                resource.kind not in _DERIVED
+                and self.cluster.get(resource.kind, namespace or "default", name) is not None)
+            if not exists:
+                request.body = json.dumps(body).encode()
+                request.headers["content-type"] = "application/json"
+                return self._create(request, resource, namespace)
+        if sub == "scale":
+            current = self._scale(resource, namespace, name)
+            new = body if request.method == "PUT" else _patched(kind, current, body)
+            replicas = (new.get("spec") or {}).get("replicas")
+            if not isinstance(replicas, int) or isinstance(replicas, bool) or replicas < 0:
+                raise HttpError(422, f'Scale.autoscaling "{name}" is invalid: spec.replicas: '
+                                f"Invalid value: {replicas!r}: must be greater than or equal "
+                                "to 0", "Invalid")
+            self.cluster.scale(resource.kind, name, replicas, namespace or "default")
+            self._settle()
+            return Response.json(200, self._scale(resource, namespace, name))
+        current, _ = self._one(resource, namespace, name)
+        if sub == "status":
+            return Response.json(200, current)      # status belongs to the controllers
+        new = body if request.method == "PUT" else _patched(kind, current, body)
+        _check_shape(new, resource.kind, name)
+        if request.arg("dryRun"):
+            return Response.json(200, new)
+        if resource.kind == "Node":
+            self._update_node(name, current, new)
+        else:
+            self._update(resource, self._stored(resource, namespace, name), current, new)
+        self._settle()
+        return Response.json(200, self._one(resource, namespace, name)[0])
+
+    def _update(self, resource: Resource, stored: dict[str, Any], current: dict[str, Any],
+                new: dict[str, Any]) -> None:
+        meta = new.get("metadata") or {}
+        name = stored["metadata"]["name"]
+        if new.get("spec") != current.get("spec") and "spec" in new:
+            if resource.kind == "Pod":
+                raise HttpError(422, f'Pod "{name}" is invalid: spec: Forbidden: pod updates '
+                                "may not change fields other than `spec.containers[*].image`,"
+                                "`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,"
+                                "`spec.tolerations` (only additions to existing tolerations),"
+                                "`spec.terminationGracePeriodSeconds` (allow it to be set to 1"
+                                " if it was previously negative)", "Invalid")
+            undo_defaults(new["spec"], stored.get("spec"))
+            manifest = {"apiVersion": stored.get("apiVersion", resource.group_version),
+                        "kind": resource.kind,
+                        "metadata": {"name": name, "namespace": stored["metadata"]["namespace"],
+                                     "labels": meta.get("labels") or {}},
+                        "spec": new["spec"]}
+            try:
+                self.cluster.apply([self._validated(manifest, resource)])
+            except AdmissionError as err:
+                raise _admission(err, resource, name) from None
+            except ValueError as err:
+                raise HttpError(422, str(err), "Invalid") from None
+        for field in ("labels", "annotations"):
+            if meta.get(field) != current["metadata"].get(field):
+                stored["metadata"][field] = dict(meta.get(field) or {})
+                self.cluster.changed()
+        for field in ("data", "stringData", "binaryData"):
+            if (field in new or field in stored) and new.get(field) != stored.get(field):
+                stored[field] = new.get(field)
+                self.cluster.changed()
+
+    def _update_node(self, name: str, current: dict[str, Any], new: dict[str, Any]) -> None:
+        info = self.cluster.node(name)
+        labels = (new.get("metadata") or {}).get("labels") or {}
+        if labels != info.labels:
+            info.node["metadata"]["labels"] = dict(labels)
+            info.touch()
+            self.cluster.changed()
+        spec = new.get("spec") or {}
+
+        def key(t: dict[str, Any]) -> tuple[Any, Any, Any]:
+            return t.get("key"), t.get("value"), t.get("effect")
+
+        wanted = [t for t in spec.get("taints") or []
+                  if t.get("key") != "node.kubernetes.io/unschedulable"]
+        have = [t for t in info.taints if t.get("key") != "node.kubernetes.io/unschedulable"]
+        if [key(t) for t in wanted] != [key(t) for t in have]:
+            for taint in wanted:
+                if taint.get("effect") not in ("NoSchedule", "PreferNoSchedule", "NoExecute"):
+                    raise HttpError(422, f'Node "{name}" is invalid: spec.taints[0].effect: '
+                                    f'Unsupported value: "{taint.get("effect")}": supported '
+                                    'values: "NoSchedule", "PreferNoSchedule", "NoExecute"',
+                                    "Invalid")
+            times = {key(t): t.get("timeAdded") for t in info.taints}
+            taints = [{k: v for k, v in {**t, "timeAdded": times.get(key(t), self.cluster.now)}
+                       .items() if v is not None} for t in wanted]
+            cordon = [t for t in info.taints if t.get("key") == "node.kubernetes.io/unschedulable"]
+            self.cluster.set_taints(name, [*taints, *cordon])
+        if bool(spec.get("unschedulable")) != info.unschedulable:
+            (self.cluster.cordon if spec.get("unschedulable") else self.cluster.uncordon)(name)
+
+    def _scale(self, resource: Resource, namespace: str | None, name: str) -> dict[str, Any]:
+        if not resource.scale:
+            raise HttpError(404, "the server could not find the requested resource", "NotFound")
+        obj = self._stored(resource, namespace, name)
+        selector = (obj.get("spec") or {}).get("selector") or {}
+        labels = selector.get("matchLabels", selector) if isinstance(selector, dict) else {}
+        return {"kind": "Scale", "apiVersion": "autoscaling/v1",
+                "metadata": {"name": name, "namespace": obj["metadata"]["namespace"],
+                             "uid": obj["metadata"]["uid"],
+                             "resourceVersion": str(self.renderer.resource_version),
+                             "creationTimestamp": self.renderer.timestamp(
+                                 obj["metadata"]["creationTimestamp"])},
+                "spec": {"replicas": (obj.get("spec") or {}).get("replicas", 1)},
+                "status": {"replicas": (obj.get("status") or {}).get("replicas", 0),
+                           "selector": ",".join(f"{k}={v}" for k, v in labels.items()
+                                                if isinstance(v, str))}}
+
+    def _delete(self, resource: Resource, namespace: str | None, name: str) -> Response:
+        if resource.kind == "Node":
+            before = self.renderer.node(name) if name in self.cluster.node_names() else None
+            if before is None:
+                raise _not_found(resource, name)
+            self.cluster.remove_node(name)
+            self._settle()
+            return Response.json(200, before)
+        if resource.kind == "Namespace":
+            before, _ = self._one(resource, None, name)
+            for kind in ("Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job",
+                         "ReplicaSet", "ReplicationController", "Service", "Pod", "ConfigMap",
+                         "Secret", "PersistentVolumeClaim", "PodDisruptionBudget"):
+                for obj in self.cluster.list(kind, name):
+                    if self.cluster.exists(obj):
+                        self.cluster.delete_object(obj)
+            stored = self.cluster.get("Namespace", "default", name)
+            if stored is not None:
+                self.cluster.delete_object(stored)
+            self._settle()
+            before["status"] = {"phase": "Terminating"}
+            return Response.json(200, before)
+        stored = self._stored(resource, namespace, name)
+        before = self.renderer.render(stored, resource)
+        self.cluster.delete_object(stored)
+        self._settle()
+        if self.cluster.exists(stored):
+            return Response.json(200, self.renderer.render(stored, resource))
+        return Response.json(200, before)
+
+    def _log(self, request: Request, pod: dict[str, Any]) -> Response:
+        """``GET pods/<name>/log``: no process runs in a simulated container, so the log is
+        what the kubelet did with it, one line per container event, marked as simulated.
+        Errors as the kubelet gives them: no node yet, a container still waiting, an
+        unknown container name."""
+        name = pod["metadata"]["name"]
+        containers = [c.get("name") for c in pod["spec"].get("containers") or []]
+        container = request.arg("container") or containers[0]
+        if container not in containers:
+            raise HttpError(400, f"container {container} is not valid for pod {name}",
+                            "BadRequest")
+        if not pod["spec"].get("nodeName"):
+            raise HttpError(400, f"pod {name} does not have a host assigned", "BadRequest")
+        phase = (pod.get("status") or {}).get("phase", "Pending")
+        if phase == "Pending":
+            raise HttpError(400, f'container "{container}" in pod "{name}" is waiting to '
+                            "start: ContainerCreating", "BadRequest")
+        lines = [f"{self.renderer.timestamp(e.time)} [clustersim] {e.reason}: {e.message}"
+                 for e in self.cluster.events.where(object=f"pod/{name}")
+                 if e.reason in ("Started", "Killing", "BackOff")]
+        tail = request.arg("tailLines")
+        if tail and tail.isdigit():
+            lines = lines[-int(tail):] if int(tail) else []
+        return Response(200, "".join(f"{line}\n" for line in lines).encode(),
+                        "text/plain; charset=utf-8")
+
+    def _evict(self, request: Request, pod: dict[str, Any]) -> Response:
+        self._body(request)
+        if not is_terminating(pod):
+            refusal = eviction_refusal(self.cluster, pod)
+            if refusal:
+                raise HttpError(429, refusal, "TooManyRequests",
+                                causes=[{"reason": "DisruptionBudget", "message": refusal}])
+            self.cluster.delete_pod(pod)
+            self._settle()
+        return Response.json(201, {"kind": "Status", "apiVersion": "v1", "metadata": {},
+                                   "status": "Success", "code": 201})
+
+
+def _check_shape(obj: Any, kind: str, name: str) -> None:
+    """What the API server's decoding and ``ValidateObjectMeta`` refuse before anything else:
+    an object that is not a mapping, metadata, labels or annotations of the wrong type, a
+    changed name (``pkg/apis/core/validation``)."""
+    def invalid(field: str, detail: str) -> HttpError:
+        return HttpError(422, f'{kind} "{name}" is invalid: {field}: {detail}', "Invalid")
+
+    if not isinstance(obj, dict) or not isinstance(obj.get("metadata"), dict):
+        raise invalid("metadata", "Required value: an object with metadata is needed")
+    meta = obj["metadata"]
+    if meta.get("name") != name:
+        raise HttpError(400, "the name of the object does not match the name on the URL",
+                        "BadRequest")
+    for field in ("labels", "annotations"):
+        value = meta.get(field)
+        if value is not None and not (isinstance(value, dict) and all(
+                isinstance(k, str) and isinstance(v, str) for k, v in value.items())):
+            raise invalid(f"metadata.{field}", "Invalid value: a map of strings to strings "
+                          "is expected")
+    if "spec" in obj and not isinstance(obj["spec"], dict):
+        raise invalid("spec", "Invalid value: an object is expected")
+    taints = (obj.get("spec") or {}).get("taints")
+    if taints is not None and not (isinstance(taints, list)
+                                   and all(isinstance(t, dict) for t in taints)):
+        raise invalid("spec.taints", "Invalid value: a list of taints is expected")
+
+
+def _wants_table(request: Request) -> bool:
+    return "as=Table" in request.headers.get("accept", "")
+
+
+def _fingerprint(obj: dict[str, Any]) -> str:
+    meta = {k: v for k, v in obj.get("metadata", {}).items() if k != "resourceVersion"}
+    return json.dumps({**obj, "metadata": meta}, sort_keys=True, default=str)
+
+
+def _patched(kind: str, current: dict[str, Any], body: Any) -> Any:
+    if kind == "application/json-patch+json":
+        return json_patch(current, body)
+    if not isinstance(body, dict):
+        raise HttpError(400, "a patch must be a JSON object", "BadRequest")
+    if kind == "application/merge-patch+json":
+        return merge_patch(current, body)
+    if kind in ("application/strategic-merge-patch+json", "application/apply-patch+yaml"):
+        return strategic_merge_patch(current, body)
+    raise HttpError(415, f'the server does not support patches of type "{kind}": use '
+                    "application/json-patch+json, application/merge-patch+json, "
+                    "application/strategic-merge-patch+json or application/apply-patch+yaml",
+                    "UnsupportedMediaType")
+
+
+def _not_found(resource: Resource, name: str) -> HttpError:
+    return HttpError(404, f'{resource.qualified()} "{name}" not found', "NotFound",
+                     name=name, group=resource.group, kind=resource.plural)
+
+
+def _admission(err: AdmissionError, resource: Resource, name: str) -> HttpError:
+    text = str(err)
+    if "already exists" in text:
+        return HttpError(409, text, "AlreadyExists", name=name, kind=resource.plural)
+    if "forbidden" in text:
+        return HttpError(403, text, "Forbidden", name=name, kind=resource.plural)
+    return HttpError(422, text, "Invalid", name=name, kind=resource.plural)

@@ -1,0 +1,335 @@
+"""Server-side printing: the ``Table`` that ``kubectl get`` asks for
+(``Accept: application/json;as=Table;v=v1;g=meta.k8s.io``).
+
+Columns, their order, their priority (1: only with ``-o wide``) and how each cell is worked out
+follow the API server's printers in ``pkg/printers/internalversion/printers.go`` (v1.37): e.g.
+a pod's STATUS is its phase, overridden by its ``status.reason``, by a container's waiting or
+terminated reason and by ``Terminating``. Ages use ``HumanDuration`` from
+``staging/src/k8s.io/apimachinery/pkg/util/duration/duration.go``, counted in simulated time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+__all__ = ["human_duration", "table"]
+
+Obj = Mapping[str, Any]
+Column = tuple[str, str, int, Callable[[Obj, float], Any]]
+
+
+def human_duration(seconds: float) -> str:
+    """``HumanDuration``: 45s, 3m20s, 15m, 5h3m, 3d4h, 2y30d."""
+    s = int(seconds)
+    if s < -1:
+        return "<invalid>"
+    if s < 0:
+        return "0s"
+    if s < 120:
+        return f"{s}s"
+    minutes = s // 60
+    if minutes < 10:
+        return f"{minutes}m{s % 60}s" if s % 60 else f"{minutes}m"
+    if minutes < 180:
+        return f"{minutes}m"
+    hours = s // 3600
+    if hours < 8:
+        return f"{hours}h{minutes % 60}m" if minutes % 60 else f"{hours}h"
+    if hours < 48:
+        return f"{hours}h"
+    if hours < 24 * 8:
+        return f"{hours // 24}d{hours % 24}h" if hours % 24 else f"{hours // 24}d"
+    if hours < 24 * 365 * 2:
+        return f"{hours // 24}d"
+    if hours < 24 * 365 * 8:
+        days = hours // 24 % 365
+        return f"{hours // 24 // 365}y{days}d" if days else f"{hours // 24 // 365}y"
+    return f"{hours // 24 // 365}y"
+
+
+def _age(field: str = "creationTimestamp") -> Callable[[Obj, float], str]:
+    def cell(obj: Obj, now: float) -> str:
+        t = obj.get("_times", {}).get(field)
+        return "<unknown>" if t is None else human_duration(now - t)
+    return cell
+
+
+def _spec(obj: Obj) -> Mapping[str, Any]:
+    return obj.get("spec") or {}
+
+
+def _status(obj: Obj) -> Mapping[str, Any]:
+    return obj.get("status") or {}
+
+
+def _template_containers(obj: Obj) -> list[Mapping[str, Any]]:
+    spec = _spec(obj)
+    if obj.get("kind") == "CronJob":
+        spec = (spec.get("jobTemplate") or {}).get("spec") or {}
+    return ((spec.get("template") or {}).get("spec") or {}).get("containers") or []
+
+
+def _names(obj: Obj, now: float) -> str:
+    return ",".join(c.get("name", "") for c in _template_containers(obj))
+
+
+def _images(obj: Obj, now: float) -> str:
+    return ",".join(c.get("image", "") for c in _template_containers(obj))
+
+
+def format_selector(selector: Mapping[str, Any] | None) -> str:
+    """``metav1.FormatLabelSelector``: ``app=web,tier in (a,b)``, ``<none>`` when empty."""
+    if not selector:
+        return "<none>"
+    parts = [f"{k}={v}" for k, v in (selector.get("matchLabels") or {}).items()]
+    for expr in selector.get("matchExpressions") or []:
+        op, values = expr.get("operator"), ",".join(expr.get("values") or [])
+        if op == "In":
+            parts.append(f"{expr['key']} in ({values})")
+        elif op == "NotIn":
+            parts.append(f"{expr['key']} notin ({values})")
+        elif op == "Exists":
+            parts.append(expr["key"])
+        else:
+            parts.append(f"!{expr['key']}")
+    return ",".join(parts) or "<none>"
+
+
+def _selector(obj: Obj, now: float) -> str:
+    return format_selector(_spec(obj).get("selector"))
+
+
+def _pod_status(pod: Obj) -> tuple[str, int, int, int]:
+    """(STATUS, ready containers, containers, restarts) as ``printPod`` works them out
+    (computed once per row: the row's view carries it)."""
+    cached = pod.get("_pod_status")
+    if cached is not None:
+        return cached
+    status = _status(pod)
+    reason = status.get("reason") or status.get("phase") or "Pending"
+    total = len(_spec(pod).get("containers") or [])
+    ready = restarts = 0
+    running = False
+    for container in status.get("containerStatuses") or []:
+        restarts += int(container.get("restartCount", 0))
+        state = container.get("state") or {}
+        if (state.get("waiting") or {}).get("reason"):
+            reason = state["waiting"]["reason"]
+        elif (state.get("terminated") or {}).get("reason"):
+            reason = state["terminated"]["reason"]
+        elif state.get("running") and container.get("ready"):
+            running = True
+            ready += 1
+    if reason == "Completed" and running:
+        reason = "Running"
+    if (pod.get("metadata") or {}).get("deletionTimestamp"):
+        reason = "Unknown" if status.get("reason") == "NodeLost" else "Terminating"
+    return reason, ready, total, restarts
+
+
+def _view(obj: Obj, times: Obj) -> dict[str, Any]:
+    view = {**obj, "_times": times}
+    if obj.get("kind") == "Pod":
+        view["_pod_status"] = _pod_status(view)
+    return view
+
+
+def _service_ports(svc: Obj, now: float) -> str:
+    ports = []
+    for p in _spec(svc).get("ports") or []:
+        text = f"{p.get('port')}"
+        if p.get("nodePort"):
+            text += f":{p['nodePort']}"
+        ports.append(f"{text}/{p.get('protocol', 'TCP')}")
+    return ",".join(ports) or "<none>"
+
+
+def _external_ip(svc: Obj, now: float) -> str:
+    spec = _spec(svc)
+    kind = spec.get("type", "ClusterIP")
+    external = list(spec.get("externalIPs") or [])
+    if kind == "LoadBalancer":
+        ingress = [i.get("ip") or i.get("hostname")
+                   for i in (_status(svc).get("loadBalancer") or {}).get("ingress") or []]
+        return ",".join(ingress + external) or "<pending>"
+    if kind == "ExternalName":
+        return spec.get("externalName", "<none>")
+    return ",".join(external) or "<none>"
+
+
+def _node_status(node: Obj, now: float) -> str:
+    ready = next((c for c in _status(node).get("conditions") or [] if c["type"] == "Ready"),
+                 None)
+    text = "Ready" if ready and ready.get("status") == "True" else \
+        "NotReady" if ready else "Unknown"
+    return text + (",SchedulingDisabled" if _spec(node).get("unschedulable") else "")
+
+
+def _node_roles(node: Obj, now: float) -> str:
+    labels = (node.get("metadata") or {}).get("labels") or {}
+    roles = sorted(k.split("/", 1)[1] for k in labels
+                   if k.startswith("node-role.kubernetes.io/") and "/" in k)
+    if labels.get("kubernetes.io/role"):
+        roles.append(labels["kubernetes.io/role"])
+    return ",".join(roles) or "<none>"
+
+
+def _node_ip(kind: str) -> Callable[[Obj, float], str]:
+    def cell(node: Obj, now: float) -> str:
+        found = [a["address"] for a in _status(node).get("addresses") or []
+                 if a.get("type") == kind]
+        return found[0] if found else "<none>"
+    return cell
+
+
+def _info(field: str) -> Callable[[Obj, float], str]:
+    return lambda node, now: (_status(node).get("nodeInfo") or {}).get(field, "")
+
+
+def _job_status(job: Obj, now: float) -> str:
+    conditions = {c["type"]: c.get("status") for c in _status(job).get("conditions") or []}
+    if conditions.get("Complete") == "True":
+        return "Complete"
+    if conditions.get("Failed") == "True":
+        return "Failed"
+    if _spec(job).get("suspend"):
+        return "Suspended"
+    return "Running"
+
+
+def _job_duration(job: Obj, now: float) -> str:
+    times = job.get("_times", {})
+    start = times.get("startTime")
+    if start is None:
+        return ""
+    return human_duration(times.get("completionTime", now) - start)
+
+
+def _pdb_field(name: str) -> Callable[[Obj, float], str]:
+    return lambda pdb, now: str(_spec(pdb).get(name, "N/A"))
+
+
+_NAME: Column = ("Name", "string", 0, lambda o, now: o["metadata"]["name"])
+_AGE: Column = ("Age", "string", 0, _age())
+
+COLUMNS: dict[str, list[Column]] = {
+    "Pod": [_NAME,
+            ("Ready", "string", 0, lambda o, now: "{1}/{2}".format(*_pod_status(o))),
+            ("Status", "string", 0, lambda o, now: _pod_status(o)[0]),
+            ("Restarts", "string", 0, lambda o, now: str(_pod_status(o)[3])),
+            _AGE,
+            ("IP", "string", 1, lambda o, now: _status(o).get("podIP") or "<none>"),
+            ("Node", "string", 1, lambda o, now: _spec(o).get("nodeName") or "<none>"),
+            ("Nominated Node", "string", 1,
+             lambda o, now: _status(o).get("nominatedNodeName") or "<none>"),
+            ("Readiness Gates", "string", 1, lambda o, now: "<none>")],
+    "Node": [_NAME, ("Status", "string", 0, _node_status), ("Roles", "string", 0, _node_roles),
+             _AGE, ("Version", "string", 0, _info("kubeletVersion")),
+             ("Internal-IP", "string", 1, _node_ip("InternalIP")),
+             ("External-IP", "string", 1, _node_ip("ExternalIP")),
+             ("OS-Image", "string", 1, _info("osImage")),
+             ("Kernel-Version", "string", 1, _info("kernelVersion")),
+             ("Container-Runtime", "string", 1, _info("containerRuntimeVersion"))],
+    "Deployment": [
+        _NAME,
+        ("Ready", "string", 0, lambda o, now:
+         f"{_status(o).get('readyReplicas', 0)}/{_spec(o).get('replicas', 1)}"),
+        ("Up-to-date", "integer", 0, lambda o, now: _status(o).get("updatedReplicas", 0)),
+        ("Available", "integer", 0, lambda o, now: _status(o).get("availableReplicas", 0)),
+        _AGE, ("Containers", "string", 1, _names), ("Images", "string", 1, _images),
+        ("Selector", "string", 1, _selector)],
+    "ReplicaSet": [
+        _NAME, ("Desired", "integer", 0, lambda o, now: _spec(o).get("replicas", 1)),
+        ("Current", "integer", 0, lambda o, now: _status(o).get("replicas", 0)),
+        ("Ready", "integer", 0, lambda o, now: _status(o).get("readyReplicas", 0)),
+        _AGE, ("Containers", "string", 1, _names), ("Images", "string", 1, _images),
+        ("Selector", "string", 1, _selector)],
+    "StatefulSet": [
+        _NAME, ("Ready", "string", 0, lambda o, now:
+                f"{_status(o).get('readyReplicas', 0)}/{_spec(o).get('replicas', 1)}"),
+        _AGE, ("Containers", "string", 1, _names), ("Images", "string", 1, _images)],
+    "DaemonSet": [
+        _NAME,
+        ("Desired", "integer", 0, lambda o, now: _status(o).get("desiredNumberScheduled", 0)),
+        ("Current", "integer", 0, lambda o, now: _status(o).get("currentNumberScheduled", 0)),
+        ("Ready", "integer", 0, lambda o, now: _status(o).get("numberReady", 0)),
+        ("Up-to-date", "integer", 0, lambda o, now: _status(o).get("updatedNumberScheduled", 0)),
+        ("Available", "integer", 0, lambda o, now: _status(o).get("numberAvailable", 0)),
+        ("Node Selector", "string", 0, lambda o, now: ",".join(
+            f"{k}={v}" for k, v in (((_spec(o).get("template") or {}).get("spec") or {})
+                                    .get("nodeSelector") or {}).items()) or "<none>"),
+        _AGE, ("Containers", "string", 1, _names), ("Images", "string", 1, _images),
+        ("Selector", "string", 1, _selector)],
+    "Job": [_NAME, ("Status", "string", 0, _job_status),
+            ("Completions", "string", 0, lambda o, now:
+             f"{_status(o).get('succeeded', 0)}/{_spec(o).get('completions', 1)}"),
+            ("Duration", "string", 0, _job_duration), _AGE,
+            ("Containers", "string", 1, _names), ("Images", "string", 1, _images),
+            ("Selector", "string", 1, _selector)],
+    "CronJob": [_NAME, ("Schedule", "string", 0, lambda o, now: _spec(o).get("schedule", "")),
+                ("Timezone", "string", 0, lambda o, now: _spec(o).get("timeZone") or "<none>"),
+                ("Suspend", "boolean", 0, lambda o, now: bool(_spec(o).get("suspend", False))),
+                ("Active", "integer", 0, lambda o, now: len(_status(o).get("active") or [])),
+                ("Last Schedule", "string", 0, _age("lastScheduleTime")), _AGE,
+                ("Containers", "string", 1, _names), ("Images", "string", 1, _images),
+                ("Selector", "string", 1, _selector)],
+    "Service": [_NAME, ("Type", "string", 0, lambda o, now: _spec(o).get("type", "ClusterIP")),
+                ("Cluster-IP", "string", 0, lambda o, now: _spec(o).get("clusterIP") or "<none>"),
+                ("External-IP", "string", 0, _external_ip),
+                ("Port(s)", "string", 0, _service_ports), _AGE,
+                ("Selector", "string", 1, lambda o, now: ",".join(
+                    f"{k}={v}" for k, v in (_spec(o).get("selector") or {}).items())
+                 or "<none>")],
+    "Namespace": [_NAME, ("Status", "string", 0, lambda o, now: _status(o).get("phase", "")),
+                  _AGE],
+    "Event": [("Last Seen", "string", 0, _age("lastTimestamp")),
+              ("Type", "string", 0, lambda o, now: o.get("type", "")),
+              ("Reason", "string", 0, lambda o, now: o.get("reason", "")),
+              ("Object", "string", 0, lambda o, now:
+               f"{o['involvedObject']['kind'].lower()}/{o['involvedObject']['name']}"),
+              ("Subobject", "string", 1, lambda o, now: ""),
+              ("Source", "string", 1, lambda o, now: (o.get("source") or {}).get("component",
+                                                                                 "")),
+              ("Message", "string", 0, lambda o, now: o.get("message", "")),
+              ("First Seen", "string", 1, _age("firstTimestamp")),
+              ("Count", "string", 1, lambda o, now: str(o.get("count", 1))),
+              ("Name", "string", 1, lambda o, now: o["metadata"]["name"])],
+    "EndpointSlice": [
+        _NAME, ("AddressType", "string", 0, lambda o, now: o.get("addressType", "")),
+        ("Ports", "string", 0, lambda o, now: ",".join(
+            str(p.get("port")) for p in o.get("ports") or []) or "<unset>"),
+        ("Endpoints", "string", 0, lambda o, now: ",".join(
+            a for e in o.get("endpoints") or [] for a in e.get("addresses") or []) or "<unset>"),
+        _AGE],
+    "ConfigMap": [_NAME, ("Data", "integer", 0, lambda o, now: len(o.get("data") or {})
+                          + len(o.get("binaryData") or {})), _AGE],
+    "Secret": [_NAME, ("Type", "string", 0, lambda o, now: o.get("type", "Opaque")),
+               ("Data", "integer", 0, lambda o, now: len(o.get("data") or {})
+                + len(o.get("stringData") or {})), _AGE],
+    "PodDisruptionBudget": [
+        _NAME, ("Min Available", "string", 0, _pdb_field("minAvailable")),
+        ("Max Unavailable", "string", 0, _pdb_field("maxUnavailable")),
+        ("Allowed Disruptions", "integer", 0,
+         lambda o, now: _status(o).get("disruptionsAllowed", 0)), _AGE],
+}
+
+
+def table(objects: list[tuple[Obj, Obj]], kind: str, now: float,
+          resource_version: str) -> dict[str, Any]:
+    """A ``meta.k8s.io/v1`` Table of ``objects`` — pairs of (rendered object, simulated
+    times by field name) — with each row's object as ``PartialObjectMetadata``."""
+    columns = COLUMNS.get(kind, [_NAME, _AGE])
+    rows = []
+    for obj, times in objects:
+        view = _view(obj, times)
+        rows.append({"cells": [fn(view, now) for _, _, _, fn in columns],
+                     "object": {"kind": "PartialObjectMetadata",
+                                "apiVersion": "meta.k8s.io/v1",
+                                "metadata": obj.get("metadata", {})}})
+    return {"kind": "Table", "apiVersion": "meta.k8s.io/v1",
+            "metadata": {"resourceVersion": resource_version},
+            "columnDefinitions": [{"name": name, "type": kind_, "format": "name" if name ==
+                                   "Name" else "", "description": "", "priority": priority}
+                                  for name, kind_, priority, _ in columns],
+            "rows": rows}

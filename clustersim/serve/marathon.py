@@ -1,0 +1,412 @@
+"""Marathon's REST API v2 over the simulated :class:`~clustersim.marathon.Marathon` framework
+on a :class:`~clustersim.mesos.MesosCluster`, for the ``marathon`` Python client and curl.
+
+Paths, answers and status codes follow Marathon 1.x's API reference
+(mesosphere/marathon ``docs/docs/rest-api/public/api/v2/*.raml`` and
+https://mesosphere.github.io/marathon/api-console/index.html): ``POST /v2/apps`` answers 201
+with the app, 409 ``An app with id [/x] already exists.``; changes (``PUT``, ``DELETE``,
+``restart``, groups) answer ``{"version", "deploymentId"}``; a change to an app that a running
+deployment holds answers 409 ``App is locked by one or more deployments...`` unless
+``?force=true``; errors are ``{"message": ...}``, invalid definitions 422 with ``details``.
+
+Simplified (what Marathon does instead): versions are synthetic timestamps (Marathon's are the
+wall-clock time of each change); ``DELETE /v2/deployments/<id>`` (rollback) is not simulated;
+no event stream, no authentication.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from clustersim.marathon import Marathon
+from clustersim.marathon.dcos import dcos_cluster
+from clustersim.marathon.pathid import PathId
+from clustersim.mesos import MesosCluster
+from clustersim.serve.core import HttpError, Request, Response
+
+__all__ = ["MarathonBackend", "default_framework"]
+
+MARATHON_VERSION = "1.11.24"
+"""The last Marathon release (2021); what ``/v2/info`` reports."""
+_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+_APP_KEYS = ("id", "cmd", "args", "user", "env", "instances", "cpus", "mem", "disk", "gpus",
+             "executor", "constraints", "uris", "fetch", "storeUrls", "backoffSeconds",
+             "backoffFactor", "maxLaunchDelaySeconds", "container", "healthChecks",
+             "readinessChecks", "dependencies", "upgradeStrategy", "labels",
+             "acceptedResourceRoles", "ipAddress", "residency", "secrets",
+             "taskKillGracePeriodSeconds", "unreachableStrategy", "killSelection",
+             "portDefinitions", "requirePorts", "networks", "role")
+"""The app fields Marathon returns (and the ``marathon`` client's ``MarathonApp`` reads)."""
+_STATES = {"Running": "TASK_RUNNING", "Staging": "TASK_STAGING", "Starting": "TASK_STARTING",
+           "Unreachable": "TASK_UNREACHABLE"}
+
+
+_POD_INSTANCE = {"Scheduled": "PENDING", "Reserved": "PENDING", "Staging": "STAGING",
+                 "Starting": "STAGING", "Running": "STABLE", "Unreachable": "DEGRADED",
+                 "UnreachableInactive": "DEGRADED"}
+"""Instance condition → ``PodInstanceState`` of ``/v2/pods/<id>::status``
+(``podInstanceState`` in mesosphere/marathon
+``src/main/scala/mesosphere/marathon/raml/PodStatusConversion.scala``; a running instance
+with an unhealthy container is DEGRADED, any other condition TERMINAL)."""
+
+
+def default_framework(nodes: int, seed: int = 0) -> MesosCluster:
+    """A DC/OS-like Mesos cluster of ``nodes`` private agents with Marathon registered."""
+    cluster = dcos_cluster(private=nodes, public=0, seed=seed)
+    cluster.register(Marathon())
+    return cluster
+
+
+def _version(counter: int) -> str:
+    """A synthetic Marathon version timestamp for version number ``counter``."""
+    stamp = _EPOCH + timedelta(milliseconds=counter)
+    return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
+
+
+class MarathonBackend:
+    """Marathon's API over the first :class:`Marathon` framework registered on ``cluster``."""
+
+    system = "marathon"
+
+    def __init__(self, cluster: MesosCluster) -> None:
+        self.cluster = cluster
+        found = [f for f in cluster.frameworks if isinstance(f, Marathon)]
+        self.marathon = found[0] if found else cluster.register(Marathon())
+
+    @property
+    def now(self) -> float:
+        return self.cluster.now
+
+    def advance(self, until: float) -> None:
+        if until > self.cluster.now:
+            self.cluster.run(until=until)
+
+    def instructions(self, url: str) -> str:
+        return (f"Marathon REST API (simulated) at {url}\n"
+                f"  curl {url}/v2/apps; python: marathon.MarathonClient('{url}')")
+
+    def error(self, err: HttpError) -> Response:
+        body: dict[str, Any] = {"message": err.message}
+        body.update(err.details)
+        return Response.json(err.status, body)
+
+    # ---- routing ---------------------------------------------------------------------------
+
+    def handle(self, request: Request) -> Response:
+        path, method = request.path.rstrip("/") or "/", request.method
+        if path == "/ping" and method == "GET":
+            return Response.text(200, "pong")
+        if not path.startswith("/v2/"):
+            raise HttpError(404, "HTTP 404 Not Found")
+        section, _, rest = path[len("/v2/"):].partition("/")
+        handler = {"apps": self._apps, "groups": self._groups, "tasks": self._tasks,
+                   "deployments": self._deployments, "queue": self._queue, "info": self._info,
+                   "leader": self._leader, "pods": self._pods}.get(section)
+        if handler is None:
+            raise HttpError(404, "HTTP 404 Not Found")
+        return handler(request, rest)
+
+    def _body(self, request: Request) -> Any:
+        if request.content_type not in ("application/json", ""):
+            raise HttpError(415, "HTTP 415 Unsupported Media Type")
+        try:
+            return json.loads(request.body or b"{}")
+        except (UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise HttpError(400, "Invalid JSON", details=[
+                {"path": "/", "errors": [f"{type(err).__name__}: {err}"]}]) from None
+
+    def _change(self, action, *, created: bool = False) -> Response:
+        """Run a change on the framework; answer Marathon's ``{version, deploymentId}``."""
+        try:
+            deployment = action()
+        except ValueError as err:
+            text = str(err)
+            if "locked by one or more deployments" in text:
+                ids = [d.id for d in self.marathon.deployments if d.status == "running"]
+                raise HttpError(409, "App is locked by one or more deployments. Override with "
+                                "the option '?force=true'. View details at "
+                                "'/v2/deployments/<DEPLOYMENT_ID>'.",
+                                deployments=[{"id": i} for i in ids]) from None
+            raise HttpError(422, "Object is not valid",
+                            details=[{"path": "/", "errors": [text]}]) from None
+        self.cluster.run(until=self.cluster.now)
+        return Response.json(201 if created else 200, {
+            "version": _version(len(self.marathon.deployments)),
+            "deploymentId": deployment.id})
+
+    # ---- apps ------------------------------------------------------------------------------
+
+    def _app_json(self, spec_id: str, embed: list[str]) -> dict[str, Any]:
+        framework = self.marathon
+        manifest = framework.root.run_specs[spec_id]
+        app = framework.apps.get(spec_id)
+        out: dict[str, Any] = {k: manifest[k] for k in _APP_KEYS if k in manifest}
+        if app is not None:
+            spec = app.spec
+            out.update({"instances": spec.instances, "cpus": spec.cpus, "mem": spec.mem,
+                        "disk": spec.disk, "gpus": spec.gpus,
+                        "backoffSeconds": spec.backoff_seconds,
+                        "backoffFactor": spec.backoff_factor,
+                        "maxLaunchDelaySeconds": spec.max_launch_delay_seconds})
+        out.setdefault("instances", manifest.get("instances", 1))
+        row = next((r for r in framework.status() if r["id"] == spec_id), None) or {}
+        out["tasksStaged"] = row.get("staged", 0)
+        out["tasksRunning"] = row.get("running", 0)
+        out["tasksHealthy"] = row.get("healthy", 0)
+        out["tasksUnhealthy"] = row.get("unhealthy", 0)
+        out["version"] = _version(app.version if app else 0)
+        out["deployments"] = [{"id": d.id} for d in framework.deployments
+                              if d.status == "running" and spec_id in d.affected]
+        if any(e in ("app.tasks", "apps.tasks") for e in embed):
+            out["tasks"] = self._task_list(spec_id)
+        return out
+
+    def _apps(self, request: Request, rest: str) -> Response:
+        framework = self.marathon
+        embed = request.query.get("embed", [])
+        force = (request.arg("force") or "").lower() in ("true", "1")
+        apps = [i for i, k in framework.root.kinds.items() if k == "App"]
+        if not rest:
+            if request.method == "GET":
+                wanted = request.arg("id")
+                cmd = request.arg("cmd")
+                found = [i for i in apps if (wanted is None or wanted in i) and
+                         (cmd is None or cmd in (framework.root.run_specs[i].get("cmd") or ""))]
+                return Response.json(200, {"apps": [self._app_json(i, embed) for i in found]})
+            if request.method == "POST":
+                body = self._body(request)
+                if not isinstance(body, dict) or not body.get("id"):
+                    raise HttpError(422, "Object is not valid", details=[
+                        {"path": "/id", "errors": ["error.path.missing"]}])
+                spec_id = str(PathId(str(body["id"])).resolve())
+                if spec_id in framework.root.run_specs:
+                    raise HttpError(409, f"An app with id [{spec_id}] already exists.")
+                _require_command(body)
+                self._change(lambda: framework.deploy({**body, "id": spec_id}, force=force))
+                response = Response.json(201, self._app_json(spec_id, []))
+                response.headers["Location"] = f"/v2/apps{spec_id}"
+                return response
+            raise HttpError(405, "HTTP 405 Method Not Allowed")
+        parts = [p for p in rest.split("/") if p]     # the client sends /v2/apps//web/tasks
+        # app ids have slashes: the last segment may be an action
+        sub = parts[-1] if parts[-1] in ("restart", "tasks", "versions") else ""
+        spec_id = "/" + "/".join(parts[:-1] if sub else parts)
+        exists = spec_id in apps
+        if request.method == "PUT" and not sub:
+            body = self._body(request)
+            if not isinstance(body, dict):
+                raise HttpError(422, "Object is not valid", details=[
+                    {"path": "/", "errors": ["an app definition is a JSON object"]}])
+            current = framework.root.run_specs.get(spec_id, {}) if request.arg(
+                "partialUpdate", "true") != "false" else {}
+            merged = {**current, **body, "id": spec_id}
+            _require_command(merged)
+            return self._change(lambda: framework.deploy(merged, force=force),
+                                created=not exists)
+        if not exists:
+            raise HttpError(404, f"App '{spec_id}' does not exist")
+        if request.method == "GET" and not sub:
+            return Response.json(200, {"app": self._app_json(spec_id, embed or ["app.tasks"])})
+        if request.method == "DELETE" and not sub:
+            return self._change(lambda: framework.remove(spec_id, force=force))
+        if request.method == "POST" and sub == "restart":
+            return self._change(lambda: framework.restart(spec_id, force=force))
+        if request.method == "GET" and sub == "tasks":
+            return Response.json(200, {"tasks": self._task_list(spec_id)})
+        if request.method == "GET" and sub == "versions":
+            return Response.json(200, {"versions": [_version(framework.apps[spec_id].version)]
+                                       if spec_id in framework.apps else []})
+        raise HttpError(405, "HTTP 405 Method Not Allowed")
+
+    # ---- tasks, queue, deployments ----------------------------------------------------------
+
+    def _task_list(self, spec_id: str | None = None) -> list[dict[str, Any]]:
+        out = []
+        apps = self.marathon.apps
+        for app_id, app in apps.items():
+            if spec_id is not None and app_id != spec_id:
+                continue
+            for instance in app.instances.values():
+                if instance.goal != "Running" or instance.state not in _STATES:
+                    continue
+                for task_id in instance.tasks or {instance.id: ""}:
+                    task: dict[str, Any] = {
+                        "id": task_id, "appId": app_id, "host": instance.hostname,
+                        "slaveId": instance.agent_id,
+                        "ports": [p for p in instance.host_ports if p is not None],
+                        "servicePorts": list(app.service_ports),
+                        "state": _STATES[instance.state], "version": _version(instance.version),
+                        "stagedAt": _stamp(instance.staged_at),
+                        "startedAt": _stamp(instance.running_since)}
+                    if instance.ip:
+                        task["ipAddresses"] = [{"ipAddress": instance.ip, "protocol": "IPv4"}]
+                    if instance.healthy is not None:
+                        task["healthCheckResults"] = [{"alive": instance.healthy,
+                                                       "taskId": task_id}]
+                    out.append(task)
+        return out
+
+    def _tasks(self, request: Request, rest: str) -> Response:
+        if request.method != "GET" or rest:
+            raise HttpError(405, "HTTP 405 Method Not Allowed")
+        return Response.json(200, {"tasks": self._task_list()})
+
+    def _queue(self, request: Request, rest: str) -> Response:
+        if request.method != "GET" or rest:
+            raise HttpError(405, "HTTP 405 Method Not Allowed")
+        items = []
+        for row in self.marathon.queue():
+            items.append({"app": self._app_json(row["id"], []), "count": row["count"],
+                          "delay": {"timeLeftSeconds": round(row["delay"]),
+                                    "overdue": row["delay"] <= 0},
+                          "since": _stamp(self.cluster.now),
+                          "processedOffersSummary": {
+                              "rejectSummaryLastOffers": [
+                                  {"reason": reason, "declined": count, "processed": count}
+                                  for reason, count in sorted(row["rejections"].items())]}})
+        return Response.json(200, {"queue": items})
+
+    def _deployments(self, request: Request, rest: str) -> Response:
+        if request.method == "DELETE" and rest:
+            if not any(d.id == rest for d in self.marathon.deployments
+                       if d.status == "running"):
+                raise HttpError(404, f"DeploymentPlan {rest} does not exist")
+            raise HttpError(400, "rolling back or cancelling a deployment is not simulated: "
+                            "deploy the previous definition again with ?force=true")
+        if request.method != "GET" or rest:
+            raise HttpError(405, "HTTP 405 Method Not Allowed")
+        out = []
+        kinds = self.marathon.root.kinds
+
+        def action(a: dict[str, Any]) -> dict[str, Any]:
+            key = "pod" if kinds.get(a["app"]) == "Pod" else "app"
+            return {"action": a["action"], key: a["app"]}
+
+        for d in self.marathon.deployments:
+            if d.status != "running":
+                continue
+            out.append({"id": d.id, "version": _version(self.marathon.deployments.index(d) + 1),
+                        "affectedApps": sorted(a for a in d.affected if kinds.get(a) != "Pod"),
+                        "affectedPods": sorted(a for a in d.affected if kinds.get(a) == "Pod"),
+                        "steps": [{"actions": [action(a) for a in step]} for step in d.steps],
+                        "currentActions": [action(a) for a in d.current_step],
+                        "currentStep": d.step_index + 1, "totalSteps": len(d.steps)})
+        return Response.json(200, out)
+
+    # ---- groups, pods, info ----------------------------------------------------------------
+
+    def _group_json(self, group_id: str) -> dict[str, Any]:
+        root = self.marathon.root
+        group = root.groups[group_id]
+        return {"id": group_id, "dependencies": list(group.dependencies),
+                "version": _version(len(self.marathon.deployments)),
+                "apps": [self._app_json(i, []) for i in group.run_specs
+                         if root.kinds[i] == "App"],
+                "pods": [dict(root.run_specs[i]) for i in group.run_specs
+                         if root.kinds[i] == "Pod"],
+                "groups": [self._group_json(g) for g in group.groups]}
+
+    def _groups(self, request: Request, rest: str) -> Response:
+        framework = self.marathon
+        group_id = str(PathId("/" + rest).resolve()) if rest else "/"
+        force = (request.arg("force") or "").lower() in ("true", "1")
+        if request.method == "GET":
+            if group_id not in framework.root.groups:
+                raise HttpError(404, f"Group '{group_id}' does not exist")
+            return Response.json(200, self._group_json(group_id))
+        if request.method in ("POST", "PUT"):
+            body = self._body(request)
+            if not isinstance(body, dict):
+                raise HttpError(422, "Object is not valid", details=[
+                    {"path": "/", "errors": ["a group definition is a JSON object"]}])
+            if rest:
+                body = {**body, "id": group_id}
+            new_id = str(PathId(str(body.get("id", "/"))).resolve())
+            if request.method == "POST" and new_id in framework.root.groups and new_id != "/":
+                raise HttpError(409, f"A group with id [{new_id}] already exists.")
+            return self._change(lambda: framework.deploy(body, force=force),
+                                created=request.method == "POST")
+        if request.method == "DELETE":
+            if group_id not in framework.root.groups:
+                raise HttpError(404, f"Group '{group_id}' does not exist")
+            return self._change(lambda: framework.remove(group_id, force=force))
+        raise HttpError(405, "HTTP 405 Method Not Allowed")
+
+    def _pods(self, request: Request, rest: str) -> Response:
+        framework = self.marathon
+        pods = [i for i, k in framework.root.kinds.items() if k == "Pod"]
+        if not rest:
+            if request.method == "GET":
+                return Response.json(200, [framework.root.run_specs[i] for i in pods])
+            if request.method == "POST":
+                body = self._body(request)
+                if not isinstance(body, dict) or not body.get("id"):
+                    raise HttpError(422, "Object is not valid", details=[
+                        {"path": "/id", "errors": ["error.path.missing"]}])
+                spec_id = str(PathId(str(body["id"])).resolve())
+                if spec_id in framework.root.run_specs:
+                    raise HttpError(409, f"Pod {spec_id} already exists")
+                self._change(lambda: framework.deploy({**body, "id": spec_id}))
+                return Response.json(201, framework.root.run_specs[spec_id])
+            raise HttpError(405, "HTTP 405 Method Not Allowed")
+        status = rest.endswith("::status")
+        spec_id = str(PathId("/" + rest.removesuffix("::status")).resolve())
+        if spec_id not in pods:
+            raise HttpError(404, f"Pod '{spec_id}' does not exist")
+        if request.method == "GET" and status:
+            row = next((r for r in framework.status() if r["id"] == spec_id), {})
+            running = row.get("running", 0)
+            return Response.json(200, {
+                "id": spec_id, "spec": framework.root.run_specs[spec_id],
+                "status": "STABLE" if running == row.get("instances") else "DEGRADED",
+                "instances": [{"id": i.id, "status": "DEGRADED" if i.state == "Running"
+                               and i.healthy is False else _POD_INSTANCE.get(i.state,
+                                                                              "TERMINAL"),
+                               "agentHostname": i.hostname}
+                              for i in framework.instances(spec_id)]})
+        if request.method == "GET":
+            return Response.json(200, framework.root.run_specs[spec_id])
+        if request.method == "DELETE":
+            return self._change(lambda: framework.remove(spec_id))
+        raise HttpError(405, "HTTP 405 Method Not Allowed")
+
+    def _info(self, request: Request, rest: str) -> Response:
+        if request.method != "GET" or rest:
+            raise HttpError(405, "HTTP 405 Method Not Allowed")
+        return Response.json(200, {
+            "name": "marathon", "version": MARATHON_VERSION, "buildref": "clustersim",
+            "elected": True, "leader": "127.0.0.1:8080",
+            "frameworkId": self.marathon.framework_id if hasattr(
+                self.marathon, "framework_id") else None,
+            "marathon_config": {"master": "zk://127.0.0.1:2181/mesos", "mesos_role": "*",
+                                "task_launch_timeout": 300000},
+            "zookeeper_config": {"zk": "zk://127.0.0.1:2181/marathon"},
+            "http_config": {"http_port": 8080, "https_port": 8443},
+            "event_subscriber": None})
+
+    def _leader(self, request: Request, rest: str) -> Response:
+        if request.method != "GET" or rest:
+            raise HttpError(405, "HTTP 405 Method Not Allowed")
+        return Response.json(200, {"leader": "127.0.0.1:8080"})
+
+
+def _require_command(app: dict[str, Any]) -> None:
+    """Marathon's ``AppDefinition`` validation: an app runs a command or a container, and
+    is not a group (no ``apps``, ``groups`` or ``pods``)."""
+    for key in ("apps", "groups", "pods"):
+        if key in app:
+            raise HttpError(422, "Object is not valid", details=[{
+                "path": f"/{key}", "errors": ["is not a property of an app definition: "
+                                              "post groups to /v2/groups"]}])
+    if not any(app.get(k) for k in ("cmd", "args", "container")):
+        raise HttpError(422, "Object is not valid", details=[{
+            "path": "/", "errors": ["AppDefinition must either contain one of 'cmd' or "
+                                    "'args', and/or a 'container'."]}])
+
+
+def _stamp(seconds: float | None) -> str | None:
+    if seconds is None:
+        return None
+    return (_EPOCH + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S.000Z")

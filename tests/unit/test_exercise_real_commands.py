@@ -1,0 +1,48 @@
+"""Typical wrong answers to the real-commands exercises get a specific hint (each check runs
+the real kubectl against a fresh simulated cluster)."""
+
+from __future__ import annotations
+
+import pytest
+
+from clustersim.exercises.real_commands import check_api_pods_command, check_scale_command
+from clustersim.serve import find_program
+
+pytestmark = pytest.mark.skipif(find_program("kubectl") is None, reason="kubectl is missing")
+
+
+@pytest.mark.parametrize(("command", "hint"), [
+    (None, "Replace None"),
+    ("ls -l", "starts with kubectl"),
+    ("kubectl get pods | grep api", "no pipes"),
+    ("kubectl describe pods", "Start with `kubectl get pods`"),
+    ("kubectl get pods", "api pods carry tier=api"),
+    ("kubectl get pods -l app=api", "--show-labels"),
+    ("kubectl get pods -l tier=frontend -o wide", "tier=api"),
+    ("kubectl get pods -l tier=api", "-o wide"),
+    ("kubectl get pods -l tier=api -o wide --no-such-flag", "Read the error"),
+])
+def test_api_pods_command_wrong_answers(command, hint):
+    feedback = check_api_pods_command(command)
+    assert not feedback.passed and hint in feedback.hint
+
+
+@pytest.mark.parametrize("command", ["kubectl get pods -l tier=api -o wide",
+                                     "kubectl get po -o wide --selector tier=api"])
+def test_api_pods_command_right_answers(command):
+    assert check_api_pods_command(command).passed
+
+
+@pytest.mark.parametrize(("command", "hint"), [
+    ("kubectl get deployments", "`kubectl scale`"),
+    ("kubectl scale frontend --replicas=4", "Read the error"),
+    ("kubectl scale deployment api --replicas=4", "Name the Deployment"),
+    ("kubectl scale deployment frontend --replicas=6", "sets the total"),
+])
+def test_scale_command_wrong_answers(command, hint):
+    feedback = check_scale_command(command)
+    assert not feedback.passed and hint in feedback.hint
+
+
+def test_scale_command_right_answer():
+    assert check_scale_command("kubectl scale deploy/frontend --replicas 4").passed

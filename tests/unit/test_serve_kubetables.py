@@ -1,0 +1,89 @@
+"""Server-side printing helpers, checked against upstream's own test tables."""
+
+from __future__ import annotations
+
+import pytest
+
+from clustersim.serve.core import HttpError
+from clustersim.serve.kubetables import format_selector, human_duration
+from clustersim.serve.patch import json_patch, merge_patch, strategic_merge_patch
+from clustersim.serve.selectors import field_selector, label_selector
+
+MS, MIN, H, D, Y = 0.001, 60, 3600, 86400, 365 * 86400
+
+
+@pytest.mark.parametrize(("seconds", "text"), [
+    # kubernetes/kubernetes staging/src/k8s.io/apimachinery/pkg/util/duration/duration_test.go
+    # (TestHumanDuration and TestHumanDurationBoundaries)
+    (1, "1s"), (70, "70s"), (190, "3m10s"), (70 * MIN, "70m"), (47 * H, "47h"),
+    (49 * H, "2d1h"), ((8 * 24 + 2) * H, "8d"), (367 * D, "367d"),
+    (2 * Y + 25 * H, "2y1d"), (8 * Y + 2 * H, "8y"),
+    (-2, "<invalid>"), (-2 + 1e-9, "0s"), (0, "0s"), (1 - MS, "0s"),
+    (2 * MIN - MS, "119s"), (2 * MIN, "2m"), (2 * MIN + 1, "2m1s"),
+    (10 * MIN - MS, "9m59s"), (10 * MIN, "10m"), (10 * MIN + 1, "10m"),
+    (3 * H - MS, "179m"), (3 * H, "3h"), (3 * H + MIN, "3h1m"), (8 * H - MS, "7h59m"),
+    (8 * H, "8h"), (8 * H + 59 * MIN, "8h"), (2 * D - MS, "47h"), (2 * D, "2d"),
+    (2 * D + H, "2d1h"), (8 * D - MS, "7d23h"), (8 * D, "8d"), (8 * D + 23 * H, "8d"),
+    (2 * Y - MS, "729d"), (2 * Y, "2y"), (2 * Y + D, "2y1d"), (3 * Y, "3y"),
+    (8 * Y - MS, "7y364d"), (8 * Y, "8y"), (9 * Y, "9y"),
+])
+def test_human_duration_matches_upstream(seconds, text):
+    assert human_duration(seconds) == text
+
+
+def test_format_selector():
+    assert format_selector({"matchLabels": {"app": "web"}, "matchExpressions": [
+        {"key": "tier", "operator": "In", "values": ["a", "b"]},
+        {"key": "x", "operator": "DoesNotExist"}]}) == "app=web,tier in (a,b),!x"
+    assert format_selector(None) == "<none>"
+
+
+@pytest.mark.parametrize(("selector", "labels", "matches"), [
+    ("app=web", {"app": "web"}, True), ("app==web", {"app": "db"}, False),
+    ("app!=web", {}, True), ("tier in (a, b)", {"tier": "b"}, True),
+    ("tier notin (a)", {}, True), ("tier", {"tier": ""}, True), ("!tier", {"tier": "x"}, False),
+    ("app=web,tier in (a)", {"app": "web", "tier": "a"}, True),
+])
+def test_label_selectors(selector, labels, matches):
+    assert label_selector(selector)(labels) is matches
+
+
+@pytest.mark.parametrize("bad", ["app=web,,", "tier in a", "=x", "app=web x"])
+def test_bad_label_selectors_are_bad_requests(bad):
+    with pytest.raises(HttpError) as err:
+        label_selector(bad)
+    assert err.value.status == 400
+
+
+def test_field_selectors_read_dotted_paths():
+    pod = {"spec": {"nodeName": "w1"}, "status": {"phase": "Running"}}
+    assert field_selector("spec.nodeName=w1,status.phase!=Failed")(pod)
+    assert not field_selector("spec.nodeName=w2")(pod)
+
+
+def test_strategic_merge_merges_containers_by_name_and_honours_directives():
+    live = {"spec": {"containers": [{"name": "a", "image": "x:1", "ports": [
+        {"containerPort": 80}]}, {"name": "b", "image": "y:1"}], "finalizers": ["f1"]}}
+    patch = {"spec": {"$setElementOrder/containers": [{"name": "a"}, {"name": "b"}],
+                      "containers": [{"name": "a", "image": "x:2"},
+                                     {"name": "b", "$patch": "delete"}],
+                      "finalizers": ["f2"]}}
+    out = strategic_merge_patch(live, patch)
+    assert out["spec"]["containers"] == [{"name": "a", "image": "x:2",
+                                          "ports": [{"containerPort": 80}]}]
+    assert out["spec"]["finalizers"] == ["f1", "f2"]
+    assert live["spec"]["containers"][0]["image"] == "x:1"        # not modified
+    replaced = strategic_merge_patch(live, {"spec": {"$patch": "replace", "x": 1}})
+    assert replaced == {"spec": {"x": 1}}
+
+
+def test_merge_and_json_patches():
+    assert merge_patch({"a": 1, "b": {"c": 2}}, {"a": None, "b": {"d": 3}}) == \
+        {"b": {"c": 2, "d": 3}}
+    doc = {"spec": {"replicas": 1, "list": [1, 2]}}
+    out = json_patch(doc, [{"op": "replace", "path": "/spec/replicas", "value": 3},
+                           {"op": "add", "path": "/spec/list/-", "value": 9},
+                           {"op": "remove", "path": "/spec/list/0"}])
+    assert out == {"spec": {"replicas": 3, "list": [2, 9]}}
+    with pytest.raises(HttpError):
+        json_patch(doc, [{"op": "test", "path": "/spec/replicas", "value": 5}])

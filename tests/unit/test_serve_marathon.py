@@ -1,0 +1,132 @@
+"""Marathon's REST API v2, driven by the ``marathon`` client (pinned) and by plain HTTP,
+compared with the simulated framework's own state."""
+
+from __future__ import annotations
+
+import marathon
+import pytest
+import requests
+from marathon.exceptions import ConflictError, NotFoundError
+from marathon.models import MarathonApp
+
+from clustersim.examples import example_path
+from clustersim.serve import serve
+
+
+@pytest.fixture
+def server():
+    with serve("marathon", nodes=3, speed=0) as server:
+        yield server
+
+
+@pytest.fixture
+def client(server):
+    return marathon.MarathonClient(server.url)
+
+
+def _framework(server):
+    return server.backend.marathon
+
+
+def test_info_leader_ping(server, client):
+    assert client.get_info().version == "1.11.24"
+    assert client.get_leader() == {"leader": "127.0.0.1:8080"}
+    assert requests.get(f"{server.url}/ping", timeout=10).text == "pong"
+
+
+def test_create_app_runs_tasks_on_agents(server, client):
+    app = client.create_app("/web", MarathonApp(cmd="serve", cpus=0.5, mem=128, instances=3))
+    assert app.id == "/web" and app.instances == 3 and app.deployments
+    server.step(30)
+    tasks = client.list_tasks("/web")
+    instances = _framework(server).instances("/web")
+    assert sorted(t.host for t in tasks) == sorted(i.hostname for i in instances)
+    assert {t.state for t in tasks} == {"TASK_RUNNING"}
+    assert client.get_app("/web").tasks_running == 3
+    assert [a.id for a in client.list_apps()] == ["/web"]
+    assert client.list_deployments() == []
+
+
+def test_duplicate_app_is_a_conflict_and_missing_app_not_found(server, client):
+    client.create_app("/web", MarathonApp(cmd="serve", cpus=0.1, mem=32))
+    with pytest.raises(ConflictError, match=r"An app with id \[/web\] already exists"):
+        client.create_app("/web", MarathonApp(cmd="serve", cpus=0.1, mem=32))
+    with pytest.raises(NotFoundError, match="App '/nope' does not exist"):
+        client.get_app("/nope")
+
+
+def test_scale_restart_delete_and_the_deployment_lock(server, client):
+    client.create_app("/web", MarathonApp(cmd="serve", cpus=0.1, mem=32, instances=2))
+    server.step(30)
+    result = client.scale_app("/web", instances=4)
+    assert set(result) == {"version", "deploymentId"}
+    server.step(30)
+    assert client.get_app("/web").tasks_running == 4 == len(_framework(server).instances("/web"))
+    client.restart_app("/web")
+    with pytest.raises(ConflictError, match="locked by one or more deployments"):
+        client.scale_app("/web", instances=1)
+    client.delete_app("/web", force=True)
+    server.step(30)
+    assert client.list_apps() == [] and client.list_tasks() == []
+
+
+def test_queue_shows_an_app_that_does_not_fit(server, client):
+    client.create_app("/big", MarathonApp(cmd="x", cpus=64, mem=32))
+    server.step(10)
+    [item] = client.list_queue()
+    assert item.app.id == "/big" and item.count == 1
+    assert _framework(server).queue()[0]["count"] == 1
+
+
+def test_groups_over_plain_http(server, client):
+    # the client's create_group fails on Python ≥ 3.10 (collections.Iterable), so plain HTTP
+    text = example_path("marathon").read_text()
+    response = requests.post(f"{server.url}/v2/groups", data=text,
+                             headers={"Content-Type": "application/json"}, timeout=10)
+    assert response.status_code == 201 and "deploymentId" in response.json()
+    server.step(120)
+    root = requests.get(f"{server.url}/v2/groups", timeout=10).json()
+    ids = sorted(a["id"] for g in _walk(root) for a in g["apps"])
+    assert ids == sorted(i for i, k in _framework(server).root.kinds.items() if k == "App")
+    group = client.get_group(root["groups"][0]["id"])
+    assert group.id == root["groups"][0]["id"]
+
+
+def _walk(group):
+    yield group
+    for child in group["groups"]:
+        yield from _walk(child)
+
+
+def test_errors_have_marathons_shape(server):
+    url = server.url
+    bad = requests.post(f"{url}/v2/apps", data="{bad",
+                        headers={"Content-Type": "application/json"}, timeout=10)
+    assert bad.status_code == 400 and bad.json()["message"] == "Invalid JSON"
+    invalid = requests.post(f"{url}/v2/apps", json={"id": "/x", "cpus": "lots"}, timeout=10)
+    assert invalid.status_code == 422 and invalid.json()["message"] == "Object is not valid"
+    assert invalid.json()["details"][0]["errors"]
+    wrong = requests.post(f"{url}/v2/apps", data="id: x",
+                          headers={"Content-Type": "text/yaml"}, timeout=10)
+    assert wrong.status_code == 415
+    assert requests.get(f"{url}/v2/nope", timeout=10).status_code == 404
+    assert requests.get(f"{url}/v2/pods", timeout=10).json() == []
+    assert _framework(server).root.run_specs == {}
+
+
+def test_pods_create_status_conflict_delete(server):
+    pod = {"id": "/p", "scaling": {"kind": "fixed", "instances": 2},
+           "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 32},
+                           "exec": {"command": {"shell": "sleep 1000"}}}]}
+    created = requests.post(f"{server.url}/v2/pods", json=pod, timeout=10)
+    assert created.status_code == 201 and created.json()["id"] == "/p"
+    server.step(30)
+    status = requests.get(f"{server.url}/v2/pods/p::status", timeout=10).json()
+    assert status["status"] == "STABLE"
+    assert [i["status"] for i in status["instances"]] == ["STABLE", "STABLE"]
+    assert len(_framework(server).instances("/p")) == 2
+    again = requests.post(f"{server.url}/v2/pods", json=pod, timeout=10)
+    assert again.status_code == 409
+    assert requests.delete(f"{server.url}/v2/pods/p", timeout=10).status_code == 200
+    server.step(30)
+    assert requests.get(f"{server.url}/v2/pods", timeout=10).json() == []
