@@ -4,7 +4,11 @@ Registered in ``_config.yml`` (``sphinx: extra_extensions``). It
 
 - copies ``plotly.min.js`` from the installed plotly package into ``_static/`` once per site
   (the same plotly.js version as the Python library that wrote the figures), and
-- adds it to exactly the pages that hold a plotly figure, ahead of the figures' own scripts;
+- adds it to exactly the pages that hold a plotly figure, with ``defer``: the 4.8 MB bundle no
+  longer blocks the first paint, and each figure's script is wrapped to run on
+  ``DOMContentLoaded``, which fires after deferred scripts have run (:func:`defer_figures`);
+- leaves out sphinx-thebe's page scripts when thebe is off (Jupyter Book 1.x always loads the
+  extension; see :func:`_drop_thebe_assets`);
 - tells MyST-NB (through the ``myst_nb.mime_renderers`` entry point in ``pyproject.toml``)
   that a figure's ``application/vnd.plotly.v1+json`` output is for JupyterLab only: the book
   draws the figure from its ``text/html`` twin, which :mod:`clustersim.viz.renderer` writes;
@@ -20,6 +24,7 @@ HTML rendering that the book ranks above the widget view (``nb_mime_priority_ove
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -31,6 +36,11 @@ from sphinx.application import Sphinx
 
 PLOTLY_JS = "plotly.min.js"
 _FIGURE_MARKER = "plotly-graph-div"
+# The inline script plotly.io.to_html writes after each figure's <div>; its JSON escapes "<",
+# so the first "</script>" after it closes it.
+_FIGURE_SCRIPT = re.compile(
+    r'<script(?: type="text/javascript")?>(\s*window\.PLOTLYENV=.*?)</script>', re.DOTALL
+)
 
 
 def plotly_js_source() -> Path:
@@ -57,11 +67,44 @@ class OfflineRenderer(NbElementRenderer):
         return None
 
 
+def defer_figures(body: str) -> str:
+    """Make every figure script in ``body`` wait for ``DOMContentLoaded``.
+
+    plotly.js is loaded with ``defer``, so it runs after the page is parsed; the figures' inline
+    scripts run while it is parsed. Deferred scripts run before ``DOMContentLoaded``, so a
+    figure drawn from that event finds ``Plotly`` defined.
+    """
+    return _FIGURE_SCRIPT.sub(
+        r'<script>document.addEventListener("DOMContentLoaded", function () {\1});</script>', body
+    )
+
+
 def _add_plotly_where_needed(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    if _FIGURE_MARKER in context.get("body", ""):
-        app.add_js_file(PLOTLY_JS, priority=200)
+    body = context.get("body", "")
+    if _FIGURE_MARKER in body:
+        app.add_js_file(PLOTLY_JS, priority=200, defer="defer")
+        context["body"] = defer_figures(body)
+
+
+def _drop_thebe_assets(app: Sphinx, config: Any) -> None:
+    """With thebe off, do not add sphinx-thebe's configuration script and loader to pages.
+
+    Jupyter Book 1.x always loads sphinx-thebe, which adds its ``const THEBE_JS_URL = ...``
+    script when documents are about to be read, after the HTML builder has collected its
+    scripts. Sphinx then records that script twice (once with the file name ``None``, once
+    replayed from its registry with the name ``""``, which do not compare equal), and every
+    page failed with "Identifier 'THEBE_JS_URL' has already been declared". This course never
+    runs thebe (``launch_buttons: thebe: false``), so the script has no use at all.
+    """
+    launch = (config.html_theme_options or {}).get("launch_buttons", {})
+    if launch.get("thebe"):
+        return
+    for listener in list(app.events.listeners.get("env-before-read-docs", [])):
+        handler = listener.handler
+        if handler.__module__ == "sphinx_thebe" and handler.__name__ == "init_thebe_core":
+            app.disconnect(listener.id)
 
 
 def _copy_plotly(app: Sphinx, exception: Exception | None) -> None:
@@ -73,6 +116,7 @@ def _copy_plotly(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("config-inited", _drop_thebe_assets)
     app.connect("html-page-context", _add_plotly_where_needed)
     app.connect("build-finished", _copy_plotly)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
