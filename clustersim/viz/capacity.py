@@ -49,8 +49,9 @@ _ENDED = frozenset({"Succeeded", "Failed", "TASK_FINISHED", "TASK_FAILED", "TASK
                     "orphaned", "remove"})
 MARGIN = {"l": 60, "r": 20, "t": 60, "b": 110}
 """Room under the plots for the x axis title and the legend below it."""
-_LINES = {"serving": ("serving (machine up and ready)", OKABE_ITO[2], "solid"),
-          "ready": ("ready as the control plane sees it", OKABE_ITO[1], "dot"),
+# Not the systems' colours (SYSTEM_COLORS): these lines are states, drawn for every system.
+_LINES = {"serving": ("serving (machine up and ready)", OKABE_ITO[3], "solid"),
+          "ready": ("ready as the control plane sees it", OKABE_ITO[4], "dot"),
           "total": ("tasks that exist", OKABE_ITO[7], "dash")}
 
 
