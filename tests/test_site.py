@@ -153,12 +153,15 @@ DARK_PAGES = ("notebooks/networking.html", "book/compare-and-choose.html",
 # The lab with the most figures and the most figure data (it needs the full plotly.js bundle:
 # icicle and table traces are not in the basic one).
 HEAVIEST_LAB = "notebooks/three-dialects.html"
-# First figure drawn on the heaviest lab at 4x CPU slowdown, from navigation start. Before
-# plotly.js was deferred it was drawn after 10-13 s (all figures at once, after the 4.8 MB
-# bundle blocked the page); deferred, and one figure per task, it was 7.0-7.5 s on this
-# 2-core machine, and the text was painted after 1.1-1.6 s.
-FIRST_FIGURE_BUDGET_MS = 9_000
-FIRST_PAINT_BUDGET_MS = 3_000
+# At 4x CPU slowdown, from navigation start, on the heaviest lab. Measured on this 2-core
+# machine shared with other jobs (load 5-7): with plotly.js blocking in <head>, text painted
+# after 8.0 s and the first figure after 9.1 s (10-13 s in the review); with plotly.js
+# deferred and one figure per task, text after 1.1-2.5 s and the first figure after 7.0 s
+# (idle) to 10-12.6 s (loaded). The paint budget is what catches a blocking bundle; the figure
+# budget leaves room for a busy machine. Pages with only scatter and bar traces load the basic
+# bundle: self-healing drew its first figure after 2.7 s under the same load.
+FIRST_FIGURE_BUDGET_MS = 15_000
+FIRST_PAINT_BUDGET_MS = 4_000
 
 
 def _chapters_shown(page) -> int:
