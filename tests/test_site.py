@@ -368,3 +368,9 @@ def test_pages_with_basic_traces_load_the_small_bundle(built_book: dict) -> None
     small = [p for p in html_dir.rglob("*.html") if "plotly-basic.min.js" in p.read_text()]
     assert len(small) >= 5
     assert (html_dir / "_static" / "plotly-basic.min.js").stat().st_size < 1_500_000
+
+
+def test_solution_toggles_say_solution(built_book: dict) -> None:
+    page = (built_book["html"] / "exercises" / "containers.html").read_text()
+    assert "Show the solution" in page
+    assert "Show code cell content" not in page
