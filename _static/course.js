@@ -5,8 +5,8 @@
    DOMContentLoaded handler first, so Plotly.newPlot is wrapped before any figure is drawn:
    - in dark mode a figure gets dark colours, and switching the theme re-colours every figure;
    - on a narrow screen (a phone) the legend goes below the plot, horizontally, or above it
-     when the figure has a slider or buttons at the bottom, and the toolbar is hidden (it
-     covered the title; pinch and tap still zoom and hover).
+     when the figure has a slider or buttons at the bottom; long titles (animation frames'
+     too) break into lines; course.css hides the toolbar, which covered the title.
 */
 (function () {
   "use strict";
@@ -114,7 +114,7 @@
 
   // On a phone: a horizontal legend, placed where it meets neither slider nor buttons.
   function fitToScreen(gd) {
-    if (window.innerWidth >= NARROW || !gd.layout || gd._courseFitted) return;
+    if (!narrow() || !gd.layout || gd._courseFitted) return;
     gd._courseFitted = true;
     var legend = gd.layout.legend || {};
     var controlsBelow = (gd.layout.sliders || []).length || (gd.layout.updatemenus || []).length;
@@ -131,10 +131,38 @@
         update["legend.yanchor"] = "top";
       }
     }
+    var title = titleText(gd.layout.title);
+    var wrapped = wrapTitle(title, gd.clientWidth || window.innerWidth);
+    if (wrapped !== title) {
+      update["title.text"] = wrapped;
+      var extraLines = wrapped.split("<br>").length - 1;
+      update["margin.t"] = ((gd.layout.margin || {}).t || 60) + 18 * extraLines;
+    }
     var margin = gd.layout.margin || {};
     if ((margin.r || 0) > 30) update["margin.r"] = 20;
     if ((margin.l || 0) > 50) update["margin.l"] = 45;
     if (Object.keys(update).length) window.Plotly.relayout(gd, update);
+  }
+
+  // A title longer than a phone's width breaks into lines at spaces (plotly never wraps).
+  function wrapTitle(text, width) {
+    if (typeof text !== "string" || text.indexOf("<br>") >= 0) return text;
+    var perLine = Math.max(20, Math.floor((width - 20) / 8));
+    var lines = [""];
+    text.split(" ").forEach(function (word) {
+      var line = lines[lines.length - 1];
+      if (line && (line + " " + word).length > perLine) lines.push(word);
+      else lines[lines.length - 1] = line ? line + " " + word : word;
+    });
+    return lines.join("<br>");
+  }
+
+  function titleText(title) {
+    return typeof title === "string" ? title : title && title.text;
+  }
+
+  function narrow() {
+    return window.innerWidth < NARROW;
   }
 
   function adopt(gd) {
@@ -150,6 +178,18 @@
         adopt(gd);
         return gd;
       });
+    };
+    // Animation frames carry their own titles: wrapped on a phone too.
+    var addFrames = window.Plotly.addFrames;
+    window.Plotly.addFrames = function (gd, frames) {
+      if (narrow() && Array.isArray(frames)) {
+        var width = (typeof gd === "string" ? document.getElementById(gd) : gd).clientWidth;
+        frames.forEach(function (frame) {
+          var title = frame.layout && titleText(frame.layout.title);
+          if (title) frame.layout.title = { text: wrapTitle(title, width) };
+        });
+      }
+      return addFrames.apply(this, arguments);
     };
     // pydata-sphinx-theme sets data-theme on <html> when the reader switches the theme.
     new MutationObserver(function () {
