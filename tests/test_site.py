@@ -374,3 +374,23 @@ def test_solution_toggles_say_solution(built_book: dict) -> None:
     page = (built_book["html"] / "exercises" / "containers.html").read_text()
     assert "Show the solution" in page
     assert "Show code cell content" not in page
+
+
+def test_search_ranks_the_drf_lab_above_exercise_pages(browser, serve_html: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{serve_html}/search.html?q=DRF", wait_until="load")
+    page.wait_for_selector("#search-results ul.search li", timeout=30_000)
+    page.wait_for_function(
+        "document.querySelector('#search-results p.search-summary')"
+        " && !document.querySelector('#search-progress')?.textContent.includes('Preparing')",
+        timeout=30_000,
+    )
+    links = page.eval_on_selector_all(
+        "#search-results ul.search li > a", "links => links.map(a => a.getAttribute('href'))"
+    )
+    context.close()
+    lab = next(i for i, href in enumerate(links) if "two-level-scheduling" in href
+               and "exercises/" not in href)
+    exercises = [i for i, href in enumerate(links) if href.startswith("exercises/")]
+    assert exercises and lab < min(exercises), links
