@@ -253,6 +253,13 @@ _LEGEND_OVERLAP_JS = """() => {
 }"""
 
 
+# Figures whose drawing area (each subplot's background) is shorter than a thumb's reach.
+_SHORT_PLOTS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
+  .map(fig => [fig.id, Math.min(...Array.from(fig.querySelectorAll('g.cartesianlayer rect.bg,'
+      + ' g.cartesianlayer .nsewdrag')).map(r => r.getBoundingClientRect().height))])
+  .filter(([id, h]) => Number.isFinite(h) && h < 120)"""
+
+
 @pytest.fixture(scope="module")
 def phone_visits(browser, serve_html: str, built_book: dict) -> dict[str, dict]:
     """Every page at 390 x 844: its sideways overflow and its legend/slider overlaps."""
@@ -263,7 +270,8 @@ def phone_visits(browser, serve_html: str, built_book: dict) -> dict[str, dict]:
         seen = _load(context, serve_html, path)
         page = seen.pop("page")
         visits[path] = {**seen, **page.evaluate(_OVERFLOW_JS),
-                        "overlaps": page.evaluate(_LEGEND_OVERLAP_JS)}
+                        "overlaps": page.evaluate(_LEGEND_OVERLAP_JS),
+                        "short": page.evaluate(_SHORT_PLOTS_JS)}
         page.close()
     context.close()
     return visits
@@ -288,6 +296,11 @@ def test_no_page_error_on_a_phone(phone_visits: dict) -> None:
 def test_no_legend_overlaps_a_slider_on_a_phone(phone_visits: dict) -> None:
     hits = {p: v["overlaps"] for p, v in phone_visits.items() if v["overlaps"]}
     assert not hits, f"legends on top of sliders or buttons: {hits}"
+
+
+def test_figures_keep_a_usable_height_on_a_phone(phone_visits: dict) -> None:
+    short = {p: v["short"] for p, v in phone_visits.items() if v["short"]}
+    assert not short, f"plot areas under 120 px high on a phone: {short}"
 
 
 def test_no_legend_overlaps_a_slider_on_a_laptop(visits: dict, browser, serve_html: str) -> None:
