@@ -10,6 +10,9 @@ Registered in ``_config.yml`` (``sphinx: extra_extensions``). It
   page's figures use only its trace types: :func:`plotly_bundle_for`), with ``defer``: the
   bundle no longer blocks the first paint, and each figure's script is wrapped to run on
   ``DOMContentLoaded``, which fires after deferred scripts have run (:func:`defer_figures`);
+- names each sidebar toggle that opens a chapter's sub-pages (pydata-sphinx-theme 0.16
+  writes an empty ``<summary>``, which screen readers announce without a name:
+  :func:`label_toctree_toggles`);
 - leaves out sphinx-thebe's page scripts when thebe is off (Jupyter Book 1.x always loads the
   extension; see :func:`_drop_thebe_assets`);
 - tells MyST-NB (through the ``myst_nb.mime_renderers`` entry point in ``pyproject.toml``)
@@ -27,6 +30,7 @@ HTML rendering that the book ranks above the widget view (``nb_mime_priority_ove
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -133,6 +137,37 @@ def defer_figures(body: str) -> str:
     )
 
 
+# A sidebar entry with sub-pages: its link, then the <details> whose <summary> opens them.
+_TOGGLE = re.compile(
+    r"(<a\b[^>]*>)((?:(?!</a>).)*)(</a>\s*<details[^>]*>\s*<summary)>", re.DOTALL
+)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def label_toctree_toggles(toctree_html: str) -> str:
+    """Give every sidebar toggle an accessible name: "Pages under <the entry's title>"."""
+
+    def label(match: re.Match[str]) -> str:
+        title = html.unescape(_TAG.sub("", match.group(2))).strip()
+        name = html.escape(f"Pages under {title}")
+        return f'{match.group(1)}{match.group(2)}{match.group(3)} aria-label="{name}">'
+
+    return _TOGGLE.sub(label, toctree_html)
+
+
+def _label_sidebar_toggles(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    generate = context.get("generate_toctree_html")
+    if generate is None:
+        return
+
+    def labelled(*args: Any, **kwargs: Any) -> str:
+        return label_toctree_toggles(str(generate(*args, **kwargs)))
+
+    context["generate_toctree_html"] = labelled
+
+
 def _add_plotly_where_needed(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
@@ -181,5 +216,7 @@ def _copy_plotly(app: Sphinx, exception: Exception | None) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _drop_thebe_assets)
     app.connect("html-page-context", _add_plotly_where_needed)
+    # after pydata-sphinx-theme's own handler (priority 500) has put the function in the context
+    app.connect("html-page-context", _label_sidebar_toggles, priority=900)
     app.connect("build-finished", _copy_plotly)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -12,6 +12,7 @@ from clustersim.book import (
     PLOTLY_JS,
     bundle_version,
     defer_figures,
+    label_toctree_toggles,
     plotly_basic_source,
     plotly_bundle_for,
     plotly_js_source,
@@ -54,3 +55,15 @@ def test_every_figure_script_waits_for_the_deferred_bundle() -> None:
     # nothing but the scripts changed
     assert re.sub(r"<script.*?</script>", "", deferred, flags=re.DOTALL) == re.sub(
         r"<script.*?</script>", "", page, flags=re.DOTALL)
+
+
+def test_sidebar_toggles_get_the_name_of_their_entry() -> None:
+    sidebar = (
+        '<li class="toctree-l1 has-children"><a class="reference internal" href="lab.html">'
+        "Lab: pods &amp; <em>trees</em></a><details><summary><span class=\"toctree-toggle\" "
+        'role="presentation"><i class="fa-solid fa-chevron-down"></i></span></summary>'
+        '<ul><li class="toctree-l2"><a href="ex.html">Exercises</a></li></ul></details></li>'
+    )
+    labelled = label_toctree_toggles(sidebar)
+    assert '<summary aria-label="Pages under Lab: pods &amp; trees">' in labelled
+    assert labelled.replace(' aria-label="Pages under Lab: pods &amp; trees"', "") == sidebar
