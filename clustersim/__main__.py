@@ -15,7 +15,8 @@ from __future__ import annotations
 import sys
 
 USAGE = ("usage: python -m clustersim "
-         "{doctor [--all] [--no-kernel] | refresh [notebook ...] | editions [--out DIR] [--force] | "
+         "{doctor [--all] [--no-kernel] | refresh [notebook ...] | "
+         "editions [--out DIR] [--force] | "
          "serve {kubernetes|swarm|marathon} [--nodes N] [--port P] [--speed X]}")
 
 

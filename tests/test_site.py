@@ -1,7 +1,10 @@
 """Every page of the built book in a real browser (Debian's Chromium driven by Playwright).
 
 For each page: no request leaves 127.0.0.1, no unexpected console error, every plotly figure
-is drawn, and axe-core reports no serious or critical accessibility violation.
+is drawn, and axe-core reports no serious or critical accessibility violation. On a phone
+(390 x 844): the chapter list and page contents open, no page scrolls sideways and no legend
+overlaps a slider. In dark mode: no colour-contrast violation. At 4x CPU slowdown: the heaviest
+lab draws its first figure within a budget.
 """
 
 from __future__ import annotations
@@ -16,9 +19,6 @@ pytestmark = pytest.mark.slow
 
 # Console messages that are known and harmless, each matched by its exact text, with the reason.
 BENIGN_CONSOLE = {
-    # sphinx-thebe 0.3.1 writes its configuration <script> twice under Jupyter Book 1.0.4; the
-    # second copy fails to redeclare a constant. Thebe itself is disabled and never fetched.
-    "Identifier 'THEBE_JS_URL' has already been declared",
     # pydata-sphinx-theme reads the reader's saved light/dark choice from localStorage; a fresh
     # browser profile has none, so the theme logs this once and falls back to "auto".
     "Got invalid theme mode: . Resetting to auto.",
@@ -35,6 +35,19 @@ def _pages(built_book: dict) -> list[str]:
 
 def _visit(browser, base_url: str, page_path: str, redirects: bool) -> dict:
     context = browser.new_context()
+    seen = _load(context, base_url, page_path, redirects)
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = [
+        v for v in Axe().run(seen.pop("page")).response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    context.close()
+    return {**seen, "violations": violations}
+
+
+def _load(context, base_url: str, page_path: str, redirects: bool = False) -> dict:
+    """Open one page, wait for its figures; what it requested and logged, and the page."""
     page = context.new_page()
     foreign: list[str] = []
     console: list[str] = []
@@ -73,15 +86,9 @@ def _visit(browser, base_url: str, page_path: str, redirects: bool) -> dict:
     # What the page itself did, recorded before axe-core runs: axe fetches stylesheets on its
     # own to inspect the CSSOM and resolves their @import paths against the page, not the
     # stylesheet (a 404 for /basic.css that no reader's browser ever requests).
-    seen = {"foreign": list(foreign), "console": list(console), "broken": list(broken)}
-    from axe_playwright_python.sync_playwright import Axe
-
-    violations = [
-        v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")
-    ]
-    context.close()
-    return {"status": response.status if response else None, **seen,
-            "figures": figures, "drawn": drawn, "violations": violations}
+    return {"status": response.status if response else None, "foreign": list(foreign),
+            "console": list(console), "broken": list(broken), "figures": figures,
+            "drawn": drawn, "page": page}
 
 
 @pytest.fixture(scope="module")
@@ -134,3 +141,269 @@ def test_no_serious_accessibility_violation(visits: dict) -> None:
         for p, visit in visits.items() if visit["violations"]
     }
     assert not found, f"axe-core: {found}"
+
+
+# --- Phones, tablets and dark mode -----------------------------------------------------------
+
+PHONE = {"width": 390, "height": 844}
+LAB = "notebooks/networking.html"
+# The pages the issue names: a lab, the comparison page and an exercise page.
+DARK_PAGES = ("notebooks/networking.html", "book/compare-and-choose.html",
+              "exercises/networking.html")
+# The lab with the most figures and the most figure data (it needs the full plotly.js bundle:
+# icicle and table traces are not in the basic one).
+HEAVIEST_LAB = "notebooks/three-dialects.html"
+# At 4x CPU slowdown, from navigation start, on the heaviest lab. Measured on this 2-core
+# machine shared with other jobs (load 5-7): with plotly.js blocking in <head>, text painted
+# after 8.0 s and the first figure after 9.1 s (10-13 s in the issue's review); with plotly.js
+# deferred and one figure per task, text after 1.1-2.5 s and the first figure after 7.0 s
+# (idle) to 10-12.6 s (loaded). The paint budget is what catches a blocking bundle; the figure
+# budget leaves room for a busy machine. Pages with only scatter and bar traces load the basic
+# bundle: self-healing drew its first figure after 2.7 s under the same load.
+FIRST_FIGURE_BUDGET_MS = 15_000
+FIRST_PAINT_BUDGET_MS = 4_000
+
+
+def _chapters_shown(page) -> int:
+    """Chapter links a reader can see: in the drawer (phones, tablets) or the sidebar."""
+    return page.locator(
+        "#pst-primary-sidebar-modal[open] .bd-toc-item a:visible,"
+        " #pst-primary-sidebar .bd-toc-item a:visible"
+    ).count()
+
+
+@pytest.mark.parametrize("width", [390, 800, 1366])
+def test_chapter_list_opens_at_every_width(browser, serve_html: str, width: int) -> None:
+    """The visible sidebar button shows the chapter list (a drawer on phones and tablets)."""
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    page = context.new_page()
+    page.goto(f"{serve_html}/{LAB}", wait_until="load")
+    before = _chapters_shown(page)
+    button = page.locator(".primary-toggle:visible")
+    assert button.count() == 1, "exactly one visible chapter-list button"
+    button.click()
+    page.wait_for_timeout(500)
+    after = _chapters_shown(page)
+    context.close()
+    if width < 960:  # a drawer: hidden, then open
+        assert before == 0 and after > 10
+    else:  # beside the page: the button hides it
+        assert before > 10 and after == 0
+
+
+@pytest.mark.parametrize("width", [390, 800])
+def test_page_contents_open_on_phones_and_tablets(browser, serve_html: str, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    page = context.new_page()
+    page.goto(f"{serve_html}/{LAB}", wait_until="load")
+    page.locator(".secondary-toggle:visible").click()
+    page.wait_for_timeout(500)
+    links = page.locator("#pst-secondary-sidebar-modal[open] .toc-entry a:visible").count()
+    context.close()
+    assert links > 3, "the page-contents drawer shows the lab's sections"
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_no_empty_header_bar(browser, serve_html: str, width: int) -> None:
+    """The theme's top bar holds nothing in this book: it must not take space (a second
+    search box on an empty 64 px bar, before the theme pairing was fixed)."""
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    page = context.new_page()
+    page.goto(f"{serve_html}/{LAB}", wait_until="load")
+    height = page.locator(".bd-header").evaluate("h => h.getBoundingClientRect().height")
+    searches = page.locator(".search-button:visible, .bd-search:visible").count()
+    context.close()
+    assert height < 1
+    assert searches <= 1
+
+
+# Parts of a page wider than the screen, outside any box that scrolls or clips on its own.
+_OVERFLOW_JS = """() => {
+  const limit = window.innerWidth + 1;
+  const scrolls = el => { for (let a = el.parentElement; a && a !== document.body;
+      a = a.parentElement) { const o = getComputedStyle(a).overflowX;
+      if (o === 'auto' || o === 'scroll' || o === 'hidden' || o === 'clip') return true; }
+    return false; };
+  const wide = [];
+  for (const el of document.querySelectorAll('.bd-article *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width && r.right > limit && !scrolls(el)) {
+      wide.push(el.tagName.toLowerCase() + (el.className && el.className.baseVal === undefined
+        ? '.' + String(el.className).split(' ')[0] : '') + ' ' + Math.round(r.right));
+      if (wide.length > 4) break;
+    }
+  }
+  return {scrollWidth: document.scrollingElement.scrollWidth, wide};
+}"""
+
+# Pairs of a figure's legend and its slider or buttons whose boxes intersect.
+_LEGEND_OVERLAP_JS = """() => {
+  const hits = [];
+  const box = el => el.getBoundingClientRect();
+  const meet = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom
+      && b.top < a.bottom;
+  for (const fig of document.querySelectorAll('.js-plotly-plot')) {
+    const legend = fig.querySelector('g.legend');
+    if (!legend || !box(legend).width) continue;
+    for (const c of fig.querySelectorAll('g.slider-container, g.updatemenu-container')) {
+      if (box(c).width && meet(box(legend), box(c))) hits.push(fig.id);
+    }
+  }
+  return hits;
+}"""
+
+
+# Figures whose drawing area (each subplot's background) is shorter than a thumb's reach.
+_SHORT_PLOTS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
+  .map(fig => [fig.id, Math.min(...Array.from(fig.querySelectorAll('g.cartesianlayer rect.bg,'
+      + ' g.cartesianlayer .nsewdrag')).map(r => r.getBoundingClientRect().height))])
+  .filter(([id, h]) => Number.isFinite(h) && h < 120)"""
+
+
+@pytest.fixture(scope="module")
+def phone_visits(browser, serve_html: str, built_book: dict) -> dict[str, dict]:
+    """Every page at 390 x 844: its sideways overflow and its legend/slider overlaps."""
+    assert built_book["returncode"] == 0, "the book did not build; see test_book.py"
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    visits = {}
+    for path in _pages(built_book):
+        seen = _load(context, serve_html, path)
+        page = seen.pop("page")
+        visits[path] = {**seen, **page.evaluate(_OVERFLOW_JS),
+                        "overlaps": page.evaluate(_LEGEND_OVERLAP_JS),
+                        "short": page.evaluate(_SHORT_PLOTS_JS)}
+        page.close()
+    context.close()
+    return visits
+
+
+def test_no_page_scrolls_sideways_on_a_phone(phone_visits: dict) -> None:
+    wide = {p: (v["scrollWidth"], v["wide"]) for p, v in phone_visits.items()
+            if v["scrollWidth"] > PHONE["width"] or v["wide"]}
+    assert not wide, f"pages wider than a 390 px phone: {wide}"
+
+
+def test_no_page_error_on_a_phone(phone_visits: dict) -> None:
+    errors = {p: [m for m in v["console"] if m not in BENIGN_CONSOLE]
+              for p, v in phone_visits.items()}
+    errors = {p: m for p, m in errors.items() if m}
+    assert not errors
+    undrawn = {p: v["figures"] - v["drawn"] for p, v in phone_visits.items()
+               if v["drawn"] != v["figures"]}
+    assert not undrawn, f"figures not drawn on a phone: {undrawn}"
+
+
+def test_no_legend_overlaps_a_slider_on_a_phone(phone_visits: dict) -> None:
+    hits = {p: v["overlaps"] for p, v in phone_visits.items() if v["overlaps"]}
+    assert not hits, f"legends on top of sliders or buttons: {hits}"
+
+
+def test_figures_keep_a_usable_height_on_a_phone(phone_visits: dict) -> None:
+    short = {p: v["short"] for p, v in phone_visits.items() if v["short"]}
+    assert not short, f"plot areas under 120 px high on a phone: {short}"
+
+
+def test_no_legend_overlaps_a_slider_on_a_laptop(visits: dict, browser, serve_html: str) -> None:
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    hits = {}
+    for path, visit in visits.items():
+        if not visit["figures"]:
+            continue
+        seen = _load(context, serve_html, path)
+        page = seen.pop("page")
+        found = page.evaluate(_LEGEND_OVERLAP_JS)
+        page.close()
+        if found:
+            hits[path] = found
+    context.close()
+    assert not hits, f"legends on top of sliders or buttons: {hits}"
+
+
+@pytest.mark.parametrize("path", DARK_PAGES)
+def test_dark_mode_has_no_contrast_violation(browser, serve_html: str, path: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(color_scheme="dark")
+    context.add_init_script("localStorage.setItem('mode', 'dark')")
+    seen = _load(context, serve_html, path)
+    page = seen.pop("page")
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    # Figures are re-coloured too: their background is the page's, not white.
+    backgrounds = page.evaluate(
+        "Array.from(document.querySelectorAll('.js-plotly-plot')).map(f => f.layout.paper_bgcolor)"
+    )
+    result = Axe().run(page, options={"runOnly": ["color-contrast"]}).response
+    context.close()
+    assert "white" not in backgrounds
+    failures = [
+        f"{n['target']}: {n['failureSummary'][:160]}"
+        for v in result["violations"] for n in v["nodes"]
+    ]
+    assert not failures, f"{path} in dark mode: {failures[:8]}"
+
+
+def _first_figure_timing(browser, base_url: str, path: str) -> dict:
+    """First contentful paint and first figure drawn (ms from navigation), at 4x slowdown."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    # Playwright's own polling waits behind the page's tasks: the page notes the time itself.
+    page.add_init_script(
+        "new MutationObserver((_, observer) => {"
+        " if (document.querySelector('.js-plotly-plot svg.main-svg')) {"
+        "  window.__firstFigure = performance.now(); observer.disconnect(); } })"
+        ".observe(document, {subtree: true, childList: true});"
+    )
+    cdp = context.new_cdp_session(page)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+    page.goto(f"{base_url}/{path}", wait_until="commit")
+    page.wait_for_function("window.__firstFigure !== undefined", timeout=60_000)
+    timing = page.evaluate(
+        "() => ({figure: window.__firstFigure, paint: (performance.getEntriesByName("
+        "'first-contentful-paint')[0] || {}).startTime})"
+    )
+    context.close()
+    return timing
+
+
+def test_heaviest_lab_draws_its_first_figure_within_budget(browser, serve_html: str) -> None:
+    """At 4x CPU slowdown (a classroom laptop), plotly.js does not block the first paint and
+    the first figure is drawn within FIRST_FIGURE_BUDGET_MS."""
+    timing = _first_figure_timing(browser, serve_html, HEAVIEST_LAB)
+    print(f"{HEAVIEST_LAB}: first contentful paint {timing['paint']:.0f} ms, "
+          f"first figure {timing['figure']:.0f} ms")
+    assert timing["paint"] is not None and timing["paint"] < FIRST_PAINT_BUDGET_MS
+    assert timing["figure"] < FIRST_FIGURE_BUDGET_MS
+
+
+def test_pages_with_basic_traces_load_the_small_bundle(built_book: dict) -> None:
+    """Most labs draw only scatter and bar traces: they get the 1.2 MB basic bundle."""
+    html_dir = built_book["html"]
+    small = [p for p in html_dir.rglob("*.html") if "plotly-basic.min.js" in p.read_text()]
+    assert len(small) >= 5
+    assert (html_dir / "_static" / "plotly-basic.min.js").stat().st_size < 1_500_000
+
+
+def test_solution_toggles_say_solution(built_book: dict) -> None:
+    page = (built_book["html"] / "exercises" / "containers.html").read_text()
+    assert "Show the solution" in page
+    assert "Show code cell content" not in page
+
+
+def test_search_ranks_the_drf_lab_above_exercise_pages(browser, serve_html: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{serve_html}/search.html?q=DRF", wait_until="load")
+    page.wait_for_selector("#search-results ul.search li", timeout=30_000)
+    page.wait_for_function(
+        "document.querySelector('#search-results p.search-summary')"
+        " && !document.querySelector('#search-progress')?.textContent.includes('Preparing')",
+        timeout=30_000,
+    )
+    links = page.eval_on_selector_all(
+        "#search-results ul.search li > a", "links => links.map(a => a.getAttribute('href'))"
+    )
+    context.close()
+    lab = next(i for i, href in enumerate(links) if "two-level-scheduling" in href
+               and "exercises/" not in href)
+    exercises = [i for i, href in enumerate(links) if href.startswith("exercises/")]
+    assert exercises and lab < min(exercises), links

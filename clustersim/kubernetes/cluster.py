@@ -25,8 +25,8 @@ Simplified (what a real cluster does instead): namespaces need not exist and
 are not created; PersistentVolumeClaims bind at once, with no PersistentVolumes or storage
 classes behind them (a pod whose claim, ConfigMap, Secret or ServiceAccount does not exist
 waits or is refused as upstream: :mod:`clustersim.kubernetes.references`); no RBAC. As
-upstream, a pod on a failed node stays Terminating until the node comes back, its Node object is deleted, or the node is
-tainted out-of-service.
+upstream, a pod on a failed node stays Terminating until the node comes back, its Node
+object is deleted, or the node is tainted out-of-service.
 """
 
 from __future__ import annotations

@@ -63,7 +63,7 @@ from clustersim.manifests.errors import ManifestError
 from clustersim.manifests.interpolate import InterpolationError, interpolate
 from clustersim.manifests.safe_yaml import Document, Path, copy_data
 from clustersim.manifests.specs import Spec
-from clustersim.manifests.validation import found_text, validate
+from clustersim.manifests.validation import validate
 from clustersim.manifests.workload import Port, Workload
 
 __all__ = ["MAX_PORTS", "StackSpec", "expand_port", "expand_volume", "load_compose", "text_of"]

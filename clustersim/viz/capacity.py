@@ -33,6 +33,7 @@ __all__ = [
     "MARGIN",
     "Marks",
     "add_marks",
+    "add_slider_below_legend",
     "capacity_panels",
     "capacity_traces",
     "legend_below",
@@ -50,8 +51,9 @@ _ENDED = frozenset({"Succeeded", "Failed", "TASK_FINISHED", "TASK_FAILED", "TASK
                     "orphaned", "remove"})
 MARGIN = {"l": 60, "r": 20, "t": 60, "b": 110}
 """Room under the plots for the x axis title and the legend below it."""
-_LINES = {"serving": ("serving (machine up and ready)", OKABE_ITO[2], "solid"),
-          "ready": ("ready as the control plane sees it", OKABE_ITO[1], "dot"),
+# Not the systems' colours (SYSTEM_COLORS): these lines are states, drawn for every system.
+_LINES = {"serving": ("serving (machine up and ready)", OKABE_ITO[3], "solid"),
+          "ready": ("ready as the control plane sees it", OKABE_ITO[4], "dot"),
           "total": ("tasks that exist", OKABE_ITO[7], "dash")}
 
 
@@ -197,6 +199,24 @@ def capacity_panels(
     fig.update_layout(**base_layout(escape(title), margin=MARGIN), height=height,
                       legend=legend_below(height))
     return fig
+
+
+LEGEND_ROOM = 90
+"""Pixels kept for the legend under the x axis title: one row on a laptop, up to four rows
+when a phone's width wraps it."""
+
+
+def add_slider_below_legend(fig: go.Figure, slider: dict[str, Any]) -> None:
+    """Add ``slider`` to a figure laid out with :data:`MARGIN` and :func:`legend_below`, under
+    the legend rather than on top of it (a click on a legend entry used to move the slider).
+    The figure grows by the slider's room, so its plots keep their height."""
+    room = LEGEND_ROOM + 80  # the slider: its current value, rail and tick labels
+    height = int(fig.layout.height) + room
+    fig.update_layout(
+        height=height, margin={"b": MARGIN["b"] + room},
+        legend={"y": -75 / (height - MARGIN["t"] - MARGIN["b"] - room)},
+        sliders=[{**slider, "y": 0, "yanchor": "top", "pad": {"t": 75 + LEGEND_ROOM}}],
+    )
 
 
 def legend_below(height: int) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["OKABE_ITO", "base_layout", "color_for"]
+__all__ = ["OKABE_ITO", "SYSTEM_COLORS", "base_layout", "color_for", "system_color"]
 
 OKABE_ITO = (
     "#0072B2",  # blue
@@ -21,6 +21,25 @@ OKABE_ITO = (
     "#F0E442",  # yellow
     "#000000",  # black
 )
+
+
+SYSTEM_COLORS = {
+    "kubernetes": OKABE_ITO[0],  # blue
+    "marathon": OKABE_ITO[1],    # orange (Marathon runs on Mesos: one colour for both)
+    "mesos": OKABE_ITO[1],
+    "swarm": OKABE_ITO[2],       # bluish green
+}
+"""One colour per system, in every figure that draws a line or bar per system."""
+
+
+def system_color(label: str, index: int) -> str:
+    """The colour of the system ``label`` names ("Kubernetes", "Docker Swarm", "marathon"...);
+    a label that names no system gets the ``index``-th colour after the systems' three."""
+    lowered = label.lower()
+    for system, colour in SYSTEM_COLORS.items():
+        if system in lowered:
+            return colour
+    return color_for(3 + index)
 
 
 def color_for(index: int) -> str:

@@ -76,7 +76,7 @@ def placement_over_time(series: Mapping[str, tuple[Sequence[Snapshot], str]],
         nodes = [escape(n.name) for n in snapshots[0].nodes]
         pair = data[2 * (row - 1):2 * row]
         for name, trace, marker in (
-                ("serving", pair[0], {"color": OKABE_ITO[2], "size": 9, "symbol": "square"}),
+                ("serving", pair[0], {"color": OKABE_ITO[3], "size": 9, "symbol": "square"}),
                 ("there, not serving", pair[1], {"color": "#999999", "size": 9,
                                                  "symbol": "square-open"})):
             fig.add_trace(go.Scatter(**trace, mode="markers", name=name, legendgroup=name,

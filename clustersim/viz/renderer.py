@@ -30,8 +30,12 @@ _counter = itertools.count(1)
 
 
 def figure_html(fig: Any, *, height: int | str = 450) -> str:
-    """The figure as an HTML fragment that draws itself with the page's plotly.js."""
+    """The figure as an HTML fragment that draws itself with the page's plotly.js.
+
+    The box is as tall as the figure's own ``layout.height`` when it has one (a box shorter
+    than its figure let the figure spill over what follows); ``height`` otherwise."""
     fig_dict = fig if isinstance(fig, dict) else fig.to_dict()
+    height = fig_dict.get("layout", {}).get("height") or height
     payload = json.dumps(fig_dict, sort_keys=True, default=str).encode()
     div_id = f"fig-{next(_counter)}-{hashlib.sha1(payload).hexdigest()[:10]}"
     return pio.to_html(

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from clustersim.viz.palette import base_layout, color_for
+from clustersim.viz.palette import base_layout, system_color
 from clustersim.viz.text import escape
 
 __all__ = ["failed_share_figure"]
@@ -51,7 +51,7 @@ def failed_share_figure(series: Mapping[str, Sequence[Mapping[str, float]]],
                          f"{total:g} requests failed ({share:.0f} %)")
         fig.add_trace(go.Scatter(
             x=xs, y=ys, mode="lines+markers", name=escape(label), hovertext=hover,
-            hoverinfo="text", line={"color": color_for(index), "shape": "hv",
+            hoverinfo="text", line={"color": system_color(label, index), "shape": "hv",
                                     "dash": _DASHES[index % len(_DASHES)]},
         ))
     shapes, notes = [], []

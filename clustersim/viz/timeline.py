@@ -28,11 +28,15 @@ def event_timeline(events: Iterable[Event], title: str = "Events", max_per_reaso
     """A scatter of events: x is simulated time, y is the event's reason.
 
     Reasons are listed top to bottom in the order they first happened, so the rows read like
-    a life cycle (Scheduled, Pulling, Started …). ``time_range`` fixes the x axis, e.g.
-    ``(0, 90)`` for "the first 90 s" even when the last event came at 40 s.
+    a life cycle (Scheduled, Pulling, Started …). ``time_range`` is a window, e.g. ``(0, 90)``
+    for "the first 90 s": events outside it are left out, and the x axis runs from its start
+    to the last event shown (not to its end: events that all came in the first 40 s used to
+    sit squashed in a corner of a 90 s axis).
     """
     by_type_reason: dict[tuple[str, str], list[Event]] = defaultdict(list)
     first_seen: dict[str, float] = {}
+    if time_range is not None:
+        events = [e for e in events if time_range[0] <= e.time <= time_range[1]]
     for event in events:
         by_type_reason[(event.type, event.reason)].append(event)
         first_seen.setdefault(event.reason, event.time)
@@ -65,5 +69,7 @@ def event_timeline(events: Iterable[Event], title: str = "Events", max_per_reaso
     # first reason at the top: plotly draws the first category at the bottom
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(order)))
     if time_range is not None:
-        fig.update_xaxes(range=list(time_range))
+        last = max(e.time for listed in by_type_reason.values() for e in listed)
+        span = max(last - time_range[0], 1.0)
+        fig.update_xaxes(range=[time_range[0] - 0.03 * span, last + 0.05 * span])
     return fig

@@ -27,8 +27,10 @@ __all__ = ["KERNEL_NOTE", "LiveApp", "error_html"]
 KERNEL_NOTE = (
     '<p class="clustersim-kernel-note"><strong>Live controls need a running kernel.</strong> '
     "This page shows a static version whose figure still zooms, hovers and animates. "
-    "To move the controls, open this notebook in JupyterLab: use the launch button at the top "
-    "of the page, or run it on your own machine (see the Welcome page).</p>"
+    "To move the controls, run this notebook in JupyterLab: the download button (an arrow) at "
+    "the top of the page gives you the notebook, and the launch button (a rocket) opens it on "
+    "Binder or Colab, which need the internet. With no internet, install the course from a "
+    "wheelhouse: see \u201cRunning a notebook, online or offline\u201d on the Welcome page.</p>"
 )
 
 
@@ -38,7 +40,8 @@ def error_html(problem: str | BaseException) -> str:
     message = describe_error(problem) if isinstance(problem, BaseException) else problem
     return (
         '<div class="clustersim-error" role="alert" style="border-left:4px solid #b00020;'
-        'padding:0.4em 0.8em;background:#fdecea;color:#5f0010;">'
+        'padding:0.4em 0.8em;background:var(--clustersim-error-bg, #fdecea);'
+        'color:var(--clustersim-error-fg, #5f0010);">'
         f"<strong>Problem:</strong> {html.escape(message)}</div>"
     )
 

@@ -34,7 +34,7 @@ import yaml
 from clustersim.clusters import demo_nodes
 from clustersim.examples import example_text, tier_of
 from clustersim.sim import Event, Snapshot
-from clustersim.viz.palette import base_layout, color_for
+from clustersim.viz.palette import base_layout, system_color
 from clustersim.viz.renderer import figure_html
 from clustersim.widgets.base import LiveApp, error_html
 
@@ -253,7 +253,7 @@ def _traces(runs: dict[str, ShopRun]) -> list[go.Scatter]:
                          f"<br>{total[i]} of {wanted} tasks ready")
         traces.append(go.Scatter(
             x=run.times, y=total, mode="lines+markers", name=_NAMES[system],
-            line={"color": color_for(index), "shape": "hv",
+            line={"color": system_color(system, index), "shape": "hv",
                   "dash": ("solid", "dash", "dot")[index]},
             hovertext=hover, hoverinfo="text", uid=f"dialects-{system}",
         ))
@@ -273,6 +273,14 @@ def _failure_shapes(failed_at: float | None) -> list[dict[str, Any]]:
         return []
     return [{"type": "line", "x0": failed_at, "x1": failed_at, "y0": 0, "y1": 1,
              "yref": "paper", "line": {"color": "#D55E00", "dash": "dot"}}]
+
+
+def _failure_notes(failed_at: float | None) -> list[dict[str, Any]]:
+    """The label of the failure line, at its top."""
+    if failed_at is None:
+        return []
+    return [{"x": failed_at, "y": 1, "yref": "paper", "text": "node fails", "showarrow": False,
+             "xanchor": "left", "yanchor": "bottom", "font": {"color": "#D55E00"}}]
 
 
 def _title(runs: dict[str, ShopRun]) -> str:
@@ -308,6 +316,7 @@ def _layout(fig: go.Figure, runs: dict[str, ShopRun]) -> None:
     shapes = _failure_shapes(run.failed_at)
     fig.update_layout(**base_layout(_title(runs)), xaxis_title="simulated time (s)",
                       yaxis_title="ready tasks (all tiers)", shapes=shapes,
+                      annotations=_failure_notes(run.failed_at),
                       yaxis_range=[0, _wanted(run.api_replicas) + 1], legend_title_text="system")
 
 
@@ -328,7 +337,7 @@ def scenarios_figure(replicas: Sequence[int] = (1, 3, 5), fail_at: float = 60.0,
             name = f"{count}" + (" + fail" if failure else "")
             frames.append(go.Frame(data=_traces(runs), name=name, layout={
                 "title": {"text": _title(runs)}, "yaxis": {"range": [0, _wanted(count) + 1]},
-                "shapes": _failure_shapes(failure)}))
+                "shapes": _failure_shapes(failure), "annotations": _failure_notes(failure)}))
     fig = go.Figure(data=frames[0].data, frames=frames)
     fig.update_layout(**base_layout(frames[0].layout.title.text), xaxis_title="simulated time (s)",
                       yaxis_title="ready tasks (all tiers)", legend_title_text="system",

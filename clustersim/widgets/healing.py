@@ -41,7 +41,13 @@ from clustersim.mesos import MesosCluster
 from clustersim.node import Node
 from clustersim.sim import Event, Snapshot, record_run
 from clustersim.swarm import SwarmCluster
-from clustersim.viz.capacity import capacity_panels, capacity_traces, refresh, task_counts
+from clustersim.viz.capacity import (
+    add_slider_below_legend,
+    capacity_panels,
+    capacity_traces,
+    refresh,
+    task_counts,
+)
 from clustersim.viz.renderer import figure_html
 from clustersim.widgets.base import LiveApp, error_html
 
@@ -249,13 +255,12 @@ def _static_figure(tolerations: Sequence[float]) -> go.Figure:
     fig = healing_figure([node_failure_run("kubernetes", toleration_seconds=tolerations[-1]),
                           *others])
     fig.frames = frames
-    fig.update_layout(sliders=[{
-        "active": len(frames) - 1, "pad": {"t": 40},
-        "currentvalue": {"prefix": "Kubernetes tolerationSeconds: "},
+    add_slider_below_legend(fig, {
+        "active": len(frames) - 1, "currentvalue": {"prefix": "Kubernetes tolerationSeconds: "},
         "steps": [{"label": f.name, "method": "animate",
                    "args": [[f.name], {"mode": "immediate",
                                        "frame": {"duration": 0, "redraw": True}}]}
-                  for f in frames]}])
+                  for f in frames]})
     return fig
 
 

@@ -238,7 +238,7 @@ def _bars(fits: Sequence[PortFit]) -> list[go.Bar]:
                      + (f"<br>{escape(f.reason)}" if f.reason else "") for f in fits]
     return [
         go.Bar(y=labels, x=[f.placed for f in fits], orientation="h", name="placed",
-               marker_color=color_for(2), hovertext=placed_hover, hoverinfo="text",
+               marker_color=color_for(3), hovertext=placed_hover, hoverinfo="text",
                uid="net-placed"),
         go.Bar(y=labels, x=[f.waiting for f in fits], orientation="h", name="waiting",
                marker_color=color_for(5), marker_pattern_shape="/", hovertext=waiting_hover,

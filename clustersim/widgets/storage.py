@@ -45,7 +45,7 @@ from clustersim.mesos import MesosCluster
 from clustersim.node import Node
 from clustersim.sim import Event, Snapshot, record_run
 from clustersim.swarm import SwarmCluster
-from clustersim.viz.capacity import refresh
+from clustersim.viz.capacity import add_slider_below_legend, refresh
 from clustersim.viz.placement import placement_over_time, placement_traces
 from clustersim.viz.renderer import figure_html
 from clustersim.widgets.base import LiveApp, error_html
@@ -308,10 +308,10 @@ def _static_figure() -> go.Figure:
             "shapes": fig.layout.shapes, "annotations": fig.layout.annotations}))
     fig = storage_figure([stateful_run(s, act_at=300) for s in SYSTEMS])
     fig.frames = frames
-    fig.update_layout(sliders=[{
-        "active": 1, "pad": {"t": 50}, "currentvalue": {"prefix": "operator acts at t = "},
+    add_slider_below_legend(fig, {
+        "active": 1, "currentvalue": {"prefix": "operator acts at t = "},
         "steps": [{"label": f"{f.name} s", "method": "animate",
                    "args": [[f.name], {"mode": "immediate",
                                        "frame": {"duration": 0, "redraw": True}}]}
-                  for f in frames]}])
+                  for f in frames]})
     return fig

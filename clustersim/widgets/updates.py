@@ -44,7 +44,14 @@ from clustersim.kubernetes import KubernetesCluster
 from clustersim.mesos import MesosCluster
 from clustersim.sim import Event, Snapshot
 from clustersim.swarm import SwarmCluster
-from clustersim.viz.capacity import Marks, capacity_panels, capacity_traces, refresh, water_marks
+from clustersim.viz.capacity import (
+    Marks,
+    add_slider_below_legend,
+    capacity_panels,
+    capacity_traces,
+    refresh,
+    water_marks,
+)
 from clustersim.viz.renderer import figure_html
 from clustersim.widgets.base import LiveApp, error_html
 from clustersim.widgets.healing import SYSTEMS, three_nodes
@@ -246,13 +253,13 @@ def _static_figure() -> go.Figure:
                               f"{marks.low_serving} serving, at most {marks.peak_total} pods"}}))
     fig = go.Figure(updates_figure([rolling_update_run("kubernetes")]))
     fig.frames = frames
-    fig.update_layout(title={"text": frames[3].layout.title.text}, sliders=[{
-        "active": 3, "pad": {"t": 40},
-        "currentvalue": {"prefix": "maxSurge / maxUnavailable: "},
+    fig.update_layout(title={"text": frames[3].layout.title.text})
+    add_slider_below_legend(fig, {
+        "active": 3, "currentvalue": {"prefix": "maxSurge / maxUnavailable: "},
         "steps": [{"label": f.name, "method": "animate",
                    "args": [[f.name], {"mode": "immediate",
                                        "frame": {"duration": 0, "redraw": True}}]}
-                  for f in frames]}])
+                  for f in frames]})
     return fig
 
 

@@ -1,0 +1,199 @@
+/* Course site behaviour, loaded on every page (Jupyter Book adds every file in _static/).
+
+   Plotly figures follow the page: the book loads plotly.js with `defer` and each figure draws
+   itself on DOMContentLoaded (see clustersim/book.py). This file registers its own
+   DOMContentLoaded handler first, so Plotly.newPlot is wrapped before any figure is drawn:
+   - in dark mode a figure gets dark colours, and switching the theme re-colours every figure;
+   - on a narrow screen (a phone) the legend goes below the plot, horizontally, or above it
+     when the figure has a slider or buttons at the bottom; long titles (animation frames'
+     too) break into lines; course.css hides the toolbar, which covered the title.
+*/
+(function () {
+  "use strict";
+
+  var NARROW = 600; // px: the pydata theme's phone layout starts below this width too
+  var LIGHT_TEXT = "#ced6dd";
+  var DARK = {
+    paper: "#14181e", plot: "#1b2027", grid: "#3a4049", zero: "#6b7380",
+    control: "#2b3139", border: "#6b7380",
+  };
+  var BLACKS = ["#000", "#000000", "black", "rgb(0,0,0)"];
+
+  function isDark() {
+    return document.documentElement.dataset.theme === "dark";
+  }
+
+  function axisNames(layout) {
+    return Object.keys(layout).filter(function (k) { return /^[xy]axis\d*$/.test(k); });
+  }
+
+  // The colour changes for one theme, as a Plotly.relayout / restyle update.
+  function themeUpdate(gd, dark) {
+    var saved = gd._courseLight;
+    var update = {};
+    if (dark) {
+      update.paper_bgcolor = DARK.paper;
+      update.plot_bgcolor = DARK.plot;
+      update["font.color"] = LIGHT_TEXT;
+      update["legend.bgcolor"] = "rgba(0,0,0,0)";
+      axisNames(gd.layout).forEach(function (a) {
+        update[a + ".gridcolor"] = DARK.grid;
+        update[a + ".zerolinecolor"] = DARK.zero;
+        update[a + ".linecolor"] = DARK.zero;
+      });
+      (gd.layout.sliders || []).forEach(function (s, i) {
+        update["sliders[" + i + "].font.color"] = LIGHT_TEXT;
+        update["sliders[" + i + "].currentvalue.font.color"] = LIGHT_TEXT;
+        update["sliders[" + i + "].bgcolor"] = DARK.control;
+        update["sliders[" + i + "].bordercolor"] = DARK.border;
+        update["sliders[" + i + "].tickcolor"] = LIGHT_TEXT;
+      });
+      (gd.layout.updatemenus || []).forEach(function (m, i) {
+        update["updatemenus[" + i + "].font.color"] = LIGHT_TEXT;
+        update["updatemenus[" + i + "].bgcolor"] = DARK.control;
+        update["updatemenus[" + i + "].bordercolor"] = DARK.border;
+      });
+      (gd.layout.shapes || []).forEach(function (s, i) {
+        if (s.line && BLACKS.indexOf(String(s.line.color).toLowerCase()) >= 0) {
+          update["shapes[" + i + "].line.color"] = LIGHT_TEXT;
+        }
+      });
+      (gd.layout.annotations || []).forEach(function (a, i) {
+        if (a.font && BLACKS.indexOf(String(a.font.color).toLowerCase()) >= 0) {
+          update["annotations[" + i + "].font.color"] = LIGHT_TEXT;
+        }
+      });
+    } else if (saved) {
+      Object.keys(saved).forEach(function (k) { update[k] = saved[k]; });
+    }
+    return update;
+  }
+
+  // The layout values a dark theme changes, read once so that light mode can restore them.
+  function remember(gd) {
+    if (gd._courseLight) return;
+    var dark = themeUpdate(gd, true);
+    var saved = {};
+    Object.keys(dark).forEach(function (path) {
+      var value = path.split(/[.[\]]+/).filter(Boolean).reduce(function (obj, key) {
+        return obj === undefined || obj === null ? undefined : obj[key];
+      }, gd.layout);
+      saved[path] = value === undefined ? null : value;
+    });
+    gd._courseLight = saved;
+  }
+
+  // Black traces (a black palette entry, tick marks) turn light grey in dark mode.
+  function traceUpdate(gd, dark) {
+    var indices = [];
+    var colours = [];
+    gd.data.forEach(function (t, i) {
+      var line = t.line && t.line.color;
+      var marker = t.marker && typeof t.marker.color === "string" && t.marker.color;
+      var light = t._courseLightColour || line || marker;
+      if (typeof light !== "string" || BLACKS.indexOf(light.toLowerCase()) < 0) return;
+      t._courseLightColour = light;
+      indices.push(i);
+      colours.push(dark ? LIGHT_TEXT : light);
+    });
+    return indices.length ? { indices: indices, colours: colours } : null;
+  }
+
+  function applyTheme(gd) {
+    if (!gd.layout || !window.Plotly) return;
+    remember(gd);
+    var dark = isDark();
+    var update = themeUpdate(gd, dark);
+    if (Object.keys(update).length) window.Plotly.relayout(gd, update);
+    var traces = traceUpdate(gd, dark);
+    if (traces) {
+      window.Plotly.restyle(gd, { "line.color": traces.colours, "marker.color": traces.colours },
+        traces.indices);
+    }
+  }
+
+  // On a phone: a horizontal legend, placed where it meets neither slider nor buttons.
+  function fitToScreen(gd) {
+    if (!narrow() || !gd.layout || gd._courseFitted) return;
+    gd._courseFitted = true;
+    var legend = gd.layout.legend || {};
+    var controlsBelow = (gd.layout.sliders || []).length || (gd.layout.updatemenus || []).length;
+    var update = {};
+    if (legend.orientation !== "h") {
+      update["legend.orientation"] = "h";
+      update["legend.x"] = 0;
+      update["legend.xanchor"] = "left";
+      if (controlsBelow) {
+        update["legend.y"] = 1.02;
+        update["legend.yanchor"] = "bottom";
+      } else {
+        update["legend.y"] = -0.25;
+        update["legend.yanchor"] = "top";
+      }
+    }
+    var title = titleText(gd.layout.title);
+    var wrapped = wrapTitle(title, gd.clientWidth || window.innerWidth);
+    if (wrapped !== title) {
+      update["title.text"] = wrapped;
+      var extraLines = wrapped.split("<br>").length - 1;
+      update["margin.t"] = ((gd.layout.margin || {}).t || 60) + 18 * extraLines;
+    }
+    var margin = gd.layout.margin || {};
+    if ((margin.r || 0) > 30) update["margin.r"] = 20;
+    if ((margin.l || 0) > 50) update["margin.l"] = 45;
+    if (Object.keys(update).length) window.Plotly.relayout(gd, update);
+  }
+
+  // A title longer than a phone's width breaks into lines at spaces (plotly never wraps).
+  function wrapTitle(text, width) {
+    if (typeof text !== "string" || text.indexOf("<br>") >= 0) return text;
+    var perLine = Math.max(20, Math.floor((width - 20) / 8));
+    var lines = [""];
+    text.split(" ").forEach(function (word) {
+      var line = lines[lines.length - 1];
+      if (line && (line + " " + word).length > perLine) lines.push(word);
+      else lines[lines.length - 1] = line ? line + " " + word : word;
+    });
+    return lines.join("<br>");
+  }
+
+  function titleText(title) {
+    return typeof title === "string" ? title : title && title.text;
+  }
+
+  function narrow() {
+    return window.innerWidth < NARROW;
+  }
+
+  function adopt(gd) {
+    fitToScreen(gd);
+    applyTheme(gd);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!window.Plotly) return; // a page with no figure
+    var newPlot = window.Plotly.newPlot;
+    window.Plotly.newPlot = function () {
+      return newPlot.apply(this, arguments).then(function (gd) {
+        adopt(gd);
+        return gd;
+      });
+    };
+    // Animation frames carry their own titles: wrapped on a phone too.
+    var addFrames = window.Plotly.addFrames;
+    window.Plotly.addFrames = function (gd, frames) {
+      if (narrow() && Array.isArray(frames)) {
+        var width = (typeof gd === "string" ? document.getElementById(gd) : gd).clientWidth;
+        frames.forEach(function (frame) {
+          var title = frame.layout && titleText(frame.layout.title);
+          if (title) frame.layout.title = { text: wrapTitle(title, width) };
+        });
+      }
+      return addFrames.apply(this, arguments);
+    };
+    // pydata-sphinx-theme sets data-theme on <html> when the reader switches the theme.
+    new MutationObserver(function () {
+      document.querySelectorAll(".js-plotly-plot").forEach(applyTheme);
+    }).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+  });
+})();

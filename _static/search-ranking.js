@@ -1,0 +1,20 @@
+/* Search ranking for the course (loaded on every page, before Sphinx's searchtools.js, which
+   uses a global `Scorer` when one is defined). The values are Sphinx 7.4's defaults; the one
+   change: an exercise page ranks below the chapter or lab that teaches the same word. An
+   exercise names its topic in its title ("Exercises: two-level scheduling and DRF"), which
+   outscored the lab whose text explains it (a title match scores 15, a word in the text 5). */
+var Scorer = {
+  score: function (result) {
+    var docname = result[0];
+    var score = result[4];
+    return docname.indexOf("exercises/") === 0 ? score - (Scorer.title - Scorer.term + 1) : score;
+  },
+  objNameMatch: 11,
+  objPartialMatch: 6,
+  objPrio: { 0: 15, 1: 5, 2: -5 },
+  objPrioDefault: 0,
+  title: 15,
+  partialTitle: 7,
+  term: 5,
+  partialTerm: 2,
+};
