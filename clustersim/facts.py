@@ -120,6 +120,7 @@ HISTORY: dict[str, str] = {
     "1.0.0": "Mesos 1.0.0 (July 2016)",
     "1.4": "Marathon 1.4 introduced pods (2017)",
     "1.5": "Kubernetes v1.5 introduced the CRI (December 2016)",
+    "1.6": "Marathon 1.6 added the IS constraint operator (2018)",
     "1.8.1": "a Marathon release the 2019 article quoted",
     "1.8.222": "a Marathon release the 2019 article quoted",
     "1.8.244": "Marathon's last 1.8 release (July 2020)",
@@ -131,6 +132,21 @@ HISTORY: dict[str, str] = {
     "1.16": "Kubernetes v1.16, the release the 2019 article named (September 2019)",
     "1.24": "Kubernetes v1.24 removed dockershim (May 2022)",
     "1.25": "Kubernetes v1.25 removed the in-tree Flocker plugin and PodSecurityPolicy (2022)",
+    "1.27": "Kubernetes v1.27, in-place Pod resize alpha (April 2023)",
+    "1.29": "Kubernetes v1.29, kube-proxy nftables mode alpha (December 2023)",
+    "1.30": "Kubernetes v1.30, Pod scheduling readiness and ValidatingAdmissionPolicy stable "
+            "(April 2024)",
+    "1.31": "Kubernetes v1.31 put cgroup v1 support into maintenance mode (August 2024)",
+    "1.33": "Kubernetes v1.33 (April 2025): native sidecars and kube-proxy nftables mode stable, "
+            "user namespaces on by default, in-place resize beta, HPA configurable tolerance alpha",
+    "1.34": "Kubernetes v1.34 (August 2025): Dynamic Resource Allocation stable, its "
+            "DynamicResources scheduler plugin on by default",
+    "1.35": "Kubernetes v1.35 (December 2025): in-place Pod resize stable, the kubelet refuses "
+            "cgroup v1 by default, per-node maximum restart back-off (KEP-5593). Also the release "
+            "whose FailedScheduling wording the simulator follows, a fixed property of its code "
+            "(clustersim.kubernetes.scheduler.KUBERNETES_VERSION; change the chapters with it). "
+            "The oldest supported minor, also 1.35 today, is a fact: {{ k8s_oldest_minor }}",
+    "1.36": "Kubernetes v1.36, user namespaces stable (April 2026)",
     "19.03": "Docker Engine 19.03, current when the 2019 article was written",
     "19.03.0": "Docker Engine 19.03.0 (July 2019)",
     "20.10": "Docker Engine 20.10 added global-job and replicated-job services (December 2020)",

@@ -67,6 +67,7 @@ from clustersim.kubernetes.resourcequota import admit_resource_quotas
 from clustersim.kubernetes.scheduler import Scheduler, Verdict
 from clustersim.kubernetes.scheduler.plugins.nodeaffinity import required_node_affinity_matches
 from clustersim.kubernetes.scheduler.preemption import find_preemption, not_eligible
+from clustersim.kubernetes.scheduler.scheduler import NO_NEW_CLAIMS
 from clustersim.kubernetes.scheduler.taints import find_untolerated_taint
 from clustersim.kubernetes.schedulinggates import (
     GATED_MESSAGE,
@@ -944,8 +945,9 @@ class KubernetesCluster:
         waiting = not_eligible(pod, nodes)
         if waiting:
             return f"{fit_error} preemption: {waiting}"
-        # Without a preemption part the PostFilter messages end with a full stop.
-        fit_error = fit_error.removesuffix(",") + ("." if fit_error.endswith(",") else "")
+        # A PostFilter that succeeds ends RunPostFilterPlugins: the message keeps no
+        # PostFilter part (framework/runtime/framework.go, schedule_one.go).
+        fit_error = fit_error.removesuffix(f" {NO_NEW_CLAIMS},")
         found = find_preemption(self.scheduler, pod, nodes)
         if found is None:
             return message

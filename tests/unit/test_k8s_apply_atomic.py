@@ -8,27 +8,22 @@ import pytest
 from clustersim.clusters import demo_nodes
 from clustersim.kubernetes import KubernetesCluster
 
-# values: 3 instead of a list: a shape the loader may let through and the scheduler cannot read
-BAD_AFFINITY = ("{nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: "
-                "{nodeSelectorTerms: [{matchExpressions: [{key: a, operator: In, values: 3}]}]}}}")
-BAD_POD = f"""apiVersion: v1
+BAD_POD = """apiVersion: v1
 kind: Pod
-metadata: {{name: bad}}
+metadata: {name: bad}
 spec:
-  affinity: {BAD_AFFINITY}
-  containers: [{{name: c, image: nginx}}]
+  containers: [{name: c, image: nginx}]
 """
-BAD_DEPLOYMENT = f"""apiVersion: apps/v1
+BAD_DEPLOYMENT = """apiVersion: apps/v1
 kind: Deployment
-metadata: {{name: bad}}
+metadata: {name: bad}
 spec:
   replicas: 2
-  selector: {{matchLabels: {{app: bad}}}}
+  selector: {matchLabels: {app: bad}}
   template:
-    metadata: {{labels: {{app: bad}}}}
+    metadata: {labels: {app: bad}}
     spec:
-      affinity: {BAD_AFFINITY}
-      containers: [{{name: c, image: nginx}}]
+      containers: [{name: c, image: nginx}]
 """
 GOOD_POD = """apiVersion: v1
 kind: Pod
@@ -38,14 +33,27 @@ spec:
 """
 
 
+def _break_scheduling_of(cluster: KubernetesCluster, prefix: str, monkeypatch) -> None:
+    """Make the scheduler crash on pods named ``prefix...``: a stand-in for any object the
+    loader lets through and the control loop cannot handle (the loader now refuses the
+    malformed affinity that first exposed the bug, so the crash is injected)."""
+    schedule = cluster.scheduler.schedule
+
+    def crashing(pod, nodes):
+        if pod["metadata"]["name"].startswith(prefix):
+            raise TypeError("'int' object is not iterable")
+        return schedule(pod, nodes)
+
+    monkeypatch.setattr(cluster.scheduler, "schedule", crashing)
+
+
 @pytest.mark.parametrize("manifest", [BAD_POD, BAD_DEPLOYMENT])
-def test_an_object_that_breaks_the_control_loop_is_not_kept(manifest) -> None:
+def test_an_object_that_breaks_the_control_loop_is_not_kept(manifest, monkeypatch) -> None:
     """Regression test: the bad object stayed stored and every later apply raised."""
     cluster = KubernetesCluster(demo_nodes("kubernetes"))
-    try:
+    _break_scheduling_of(cluster, "bad", monkeypatch)
+    with pytest.raises(ValueError, match="not applied"):
         cluster.apply(manifest)
-    except ValueError as err:
-        assert "not applied" in str(err)
     assert cluster.list("Pod") == [] and cluster.list("Deployment") == []
     assert cluster.list("ReplicaSet") == []
     assert cluster.apply(GOOD_POD) == ["pod/good created"]
@@ -53,14 +61,16 @@ def test_an_object_that_breaks_the_control_loop_is_not_kept(manifest) -> None:
     assert [p.phase for p in cluster.pods()] == ["Running"]
 
 
-def test_a_bad_update_restores_the_previous_spec() -> None:
+def test_a_bad_update_restores_the_previous_spec(monkeypatch) -> None:
     cluster = KubernetesCluster(demo_nodes("kubernetes"))
-    good = BAD_DEPLOYMENT.replace(f"      affinity: {BAD_AFFINITY}\n", "")
-    cluster.apply(good)
+    cluster.apply(BAD_DEPLOYMENT.replace("image: nginx", "image: nginx:1.26"))
     cluster.run(until=10)
+    _break_scheduling_of(cluster, "bad", monkeypatch)
     with pytest.raises(ValueError, match="not applied"):
         cluster.apply(BAD_DEPLOYMENT)
-    assert "affinity" not in cluster.get("Deployment", "default", "bad")["spec"]["template"]["spec"]
+    template = cluster.get("Deployment", "default", "bad")["spec"]["template"]["spec"]
+    assert template["containers"][0]["image"] == "nginx:1.26"
+    monkeypatch.undo()
     cluster.run(until=20)
     assert sorted(p.phase for p in cluster.pods()) == ["Running", "Running"]
 

@@ -11,10 +11,12 @@ from clustersim.kubernetes import KubernetesCluster, Timing
 def pod(restart_policy="Always", sidecar_startup=None, sidecar_ready=None, annotations=None):
     proxy = {"name": "proxy", "image": "envoy:1.31", "restartPolicy": "Always"}
     if sidecar_startup:
-        proxy["startupProbe"] = {"periodSeconds": sidecar_startup,
+        proxy["startupProbe"] = {"httpGet": {"path": "/ready", "port": 15021},
+                                 "periodSeconds": sidecar_startup,
                                  "initialDelaySeconds": sidecar_startup}
     if sidecar_ready:
-        proxy["readinessProbe"] = {"periodSeconds": sidecar_ready,
+        proxy["readinessProbe"] = {"httpGet": {"path": "/ready", "port": 15021},
+                                   "periodSeconds": sidecar_ready,
                                    "initialDelaySeconds": sidecar_ready}
     return {"apiVersion": "v1", "kind": "Pod",
             "metadata": {"name": "app", "annotations": annotations or {}},

@@ -112,7 +112,7 @@ REFUSED = [
     ("services:\n  web.v2: {image: nginx}\n",
      'services["web.v2"]', "name must be valid as a DNS name component"),
     ("services:\n  web: {image: nginx, depends_on: {db: 5}}\n  db: {image: postgres}\n",
-     "services.web.depends_on.db", "not a mapping"),
+     "services.web.depends_on", "depends_on must be a list"),
     ("services:\n  web:\n    image: nginx\n    deploy: {resources: {limits: {cpus: '1/0'}}}\n",
      "services.web.deploy.resources.limits.cpus", "failed to parse '1/0'"),
     # Marathon 1.5+ normalization
@@ -151,7 +151,7 @@ ACCEPTED = [
     "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\n"
     "metadata: {name: 'system:kube-dns-autoscaler'}\nrules: []\n",
     "services:\n  web: {image: 'registry.example.com:5000/shop/web_v2:1.0-rc1', depends_on: "
-    "{db: null}}\n  db: {image: postgres}\n",
+    "[db]}\n  db: {image: postgres}\n",
     json.dumps({"id": "/a", "cmd": "x", "ipAddress": {"networkName": "dcos"},
                 "container": {"type": "DOCKER", "docker": {"image": "nginx", "network": "USER"}}}),
 ]
