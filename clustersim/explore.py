@@ -44,7 +44,8 @@ def _kubernetes(specs: ManifestSet, source: Any, until: float, seed: int) -> tup
     cluster = KubernetesCluster(demo_nodes("kubernetes"), seed=seed)
     cluster.apply([s.manifest for s in specs])
     cluster.run(until=until)
-    waiting = [(f"pod/{p.name}", p.message or p.reason or p.phase)
+    # the PodScheduled condition as `kubectl describe` shows it: reason, then message
+    waiting = [(f"pod/{p.name}", ": ".join(filter(None, (p.reason, p.message))) or p.phase)
                for p in cluster.pods() if p.node is None]
     return cluster, waiting
 

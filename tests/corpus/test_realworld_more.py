@@ -79,15 +79,6 @@ def test_swarm_file(path: Path) -> None:
     check(path, "swarm")
 
 
-# pending: X rows the simulator does not reproduce yet, and the issue that adds the mechanism
-NOT_YET = {
-    "kubernetes-website__content__en__examples__pods__pod-with-scheduling-gates.yaml":
-        "schedulingGates are not simulated yet (issue 20)",
-    "kubernetes-website__content__en__examples__pods__storage__pv-pod.yaml":
-        "a Pod whose PersistentVolumeClaim does not exist is scheduled (issue 16, simulator)",
-}
-
-
 def _pending_params() -> list:
     rows = {name: row for name, row in EXPECTED.items() if "pending:" in row}
     if not rows:
@@ -97,8 +88,7 @@ def _pending_params() -> list:
     for name, row in sorted(rows.items()):
         path = next(REALWORLD_MORE.glob(f"*/{name}"))
         words = row.split("pending:", 1)[1].split("(")[0].strip()
-        marks = [pytest.mark.xfail(reason=NOT_YET[name], strict=False)] if name in NOT_YET else []
-        params.append(pytest.param(path, words, marks=marks, id=name))
+        params.append(pytest.param(path, words, id=name))
     return params
 
 
