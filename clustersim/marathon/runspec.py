@@ -5,9 +5,10 @@ Field names, defaults and meanings follow mesosphere/marathon
 ``mem`` 128 MiB, ``disk`` 0, ``backoffSeconds`` 1, ``backoffFactor`` 1.15,
 ``maxLaunchDelaySeconds`` 3600, one random port definition when none is given),
 ``core/pod/PodDefinition.scala`` (executor resources 0.1 CPU, 32 MiB, 10 MiB disk),
-``state/UnreachableStrategy.scala`` (``UnreachableEnabled``: ``inactiveAfterSeconds`` 300,
-``expungeAfterSeconds`` 600, as ``docs/docs/configure-task-handling.md`` states; ``disabled``
-for resident apps) and the networking docs ``docs/docs/networking.md``:
+``state/UnreachableStrategy.scala`` (``UnreachableEnabled``: ``inactiveAfterSeconds`` 0 and
+``expungeAfterSeconds`` 0 since Marathon 1.5.1, changelog.md MARATHON-7576; the 300 s and 600 s
+that older releases and ``docs/docs/configure-task-handling.md`` give were the defaults before;
+``disabled`` for resident apps) and the networking docs ``docs/docs/networking.md``:
 
 - networking mode: ``networks[0].mode`` (``host``, ``container/bridge``, ``container``), or
   the older ``container.docker.network`` (``HOST``, ``BRIDGE``, ``USER``) / ``ipAddress``;
@@ -172,8 +173,10 @@ def _app_ports(raw: Mapping[str, Any], mode: str, where: str) -> list[PortSpec]:
     return ports
 
 
-#: ``UnreachableEnabled.DefaultInactiveAfter`` (5 minutes) and ``DefaultExpungeAfter`` (10).
-DEFAULT_INACTIVE_AFTER, DEFAULT_EXPUNGE_AFTER = 300.0, 600.0
+#: ``UnreachableEnabled.DefaultInactiveAfter`` and ``DefaultExpungeAfter``: 0 s each since
+#: Marathon 1.5.1 (MARATHON-7576; 5 and 10 minutes before): replace an unreachable instance as
+#: soon as Mesos reports it, and kill the old one if its agent ever comes back.
+DEFAULT_INACTIVE_AFTER, DEFAULT_EXPUNGE_AFTER = 0.0, 0.0
 
 
 def _unreachable(raw: Any, resident: bool, where: str) -> tuple[float, float] | None:
