@@ -120,6 +120,8 @@ HISTORY: dict[str, str] = {
     "1.0.0": "Mesos 1.0.0 (July 2016)",
     "1.4": "Marathon 1.4 introduced pods (2017)",
     "1.5": "Kubernetes v1.5 introduced the CRI (December 2016)",
+    "1.5.1": "Marathon 1.5.1 (2017) made 0 s the default of unreachableStrategy's "
+             "inactiveAfterSeconds and expungeAfterSeconds (MARATHON-7576)",
     "1.6": "Marathon 1.6 added the IS constraint operator (2018)",
     "1.8.1": "a Marathon release the 2019 article quoted",
     "1.8.222": "a Marathon release the 2019 article quoted",
