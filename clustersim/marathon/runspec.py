@@ -3,7 +3,8 @@
 Field names, defaults and meanings follow mesosphere/marathon
 ``src/main/scala/mesosphere/marathon/state/AppDefinition.scala`` (``instances`` 1, ``cpus`` 1,
 ``mem`` 128 MiB, ``disk`` 0, ``backoffSeconds`` 1, ``backoffFactor`` 1.15,
-``maxLaunchDelaySeconds`` 3600, one random port definition when none is given),
+``maxLaunchDelaySeconds`` 300 since Marathon 1.8, 3600 before; one random port definition when
+none is given),
 ``core/pod/PodDefinition.scala`` (executor resources 0.1 CPU, 32 MiB, 10 MiB disk),
 ``state/UnreachableStrategy.scala`` (``UnreachableEnabled``: ``inactiveAfterSeconds`` 0 and
 ``expungeAfterSeconds`` 0 since Marathon 1.5.1, changelog.md MARATHON-7576; the 300 s and 600 s
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clustersim.limits import check_replicas
+from clustersim.marathon.backoff import DEFAULT_MAX_LAUNCH_DELAY
 from clustersim.marathon.constraints import Constraint, parse_constraints
 from clustersim.marathon.upgrade import UpgradeStrategy
 
@@ -262,8 +264,9 @@ class RunSpec:
             backoff_seconds=_number(raw.get("backoffSeconds", 1), f"{where}: backoffSeconds"),
             backoff_factor=_number(raw.get("backoffFactor", 1.15), f"{where}: backoffFactor",
                                    minimum=1),
-            max_launch_delay_seconds=_number(raw.get("maxLaunchDelaySeconds", 3600),
-                                             f"{where}: maxLaunchDelaySeconds"),
+            max_launch_delay_seconds=_number(
+                raw.get("maxLaunchDelaySeconds", DEFAULT_MAX_LAUNCH_DELAY),
+                f"{where}: maxLaunchDelaySeconds"),
             upgrade=UpgradeStrategy.parse(raw.get("upgradeStrategy"), resident=persistent > 0,
                                           where=f"{where}: upgradeStrategy"),
             unreachable=_unreachable(raw.get("unreachableStrategy"), persistent > 0, where),
@@ -315,7 +318,7 @@ class RunSpec:
             health_checks=checks,
             backoff_seconds=float(backoff.get("backoff", 1)),
             backoff_factor=float(backoff.get("backoffFactor", 1.15)),
-            max_launch_delay_seconds=float(backoff.get("maxLaunchDelay", 3600)),
+            max_launch_delay_seconds=float(backoff.get("maxLaunchDelay", DEFAULT_MAX_LAUNCH_DELAY)),
             upgrade=UpgradeStrategy.parse(scheduling.get("upgrade"), resident=persistent > 0,
                                           where=f"{where}: scheduling.upgrade"),
             unreachable=_unreachable(scheduling.get("unreachableStrategy"), persistent > 0, where),
