@@ -38,8 +38,8 @@ _WHY = {
     ("marathon", "cache"): (
         "redis is an ordinary app: once Mesos reports its agent unreachable (75 s), Marathon "
         "marks the instance unreachable and, after its unreachableStrategy's "
-        "`inactiveAfterSeconds` (300 s by default), schedules a replacement instance on "
-        "another agent."),
+        "`inactiveAfterSeconds` (0 s by default since Marathon 1.5.1, so at once), schedules "
+        "a replacement instance on another agent."),
     ("swarm", "db"): (
         "the db service may only run on nodes labelled disk=ssd, and the only such node is "
         "the one that failed: the new task stays pending ('no suitable node')."),

@@ -26,7 +26,7 @@ from clustersim.marathon import Marathon
 from clustersim.mesos import MesosCluster
 from clustersim.node import Node
 from clustersim.quantity import QuantityError, parse_quantity
-from clustersim.schemas import validate_compose, validate_kubernetes
+from clustersim.schemas import KUBERNETES_VERSION, validate_compose, validate_kubernetes
 from clustersim.swarm import SwarmCluster
 from clustersim.translate import marathon_to_kubernetes, stack_to_kubernetes
 
@@ -272,10 +272,11 @@ def _one(manifest: object, what: str) -> dict[str, Any]:
     return dict(documents[0])
 
 
-@checker("Right: networking.k8s.io/v1 is served by Kubernetes 1.37, and the Ingress still sends "
-         "/ on shop.example.com to the Service web on port 80.")
+@checker(f"Right: networking.k8s.io/v1 is served by Kubernetes {KUBERNETES_VERSION}, and the "
+         "Ingress still sends / on shop.example.com to the Service web on port 80.")
 def check_current_ingress(manifest: object) -> None:
-    """``manifest``: the Ingress of the starter, valid for Kubernetes 1.37, same routing."""
+    """``manifest``: the Ingress of the starter, valid for the pinned Kubernetes release
+    (:data:`clustersim.schemas.KUBERNETES_VERSION`), same routing."""
     ingress = _one(manifest, "Ingress")
     problems = validate_kubernetes(ingress)
     if problems:

@@ -20,7 +20,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Backoff"]
+__all__ = ["DEFAULT_MAX_LAUNCH_DELAY", "Backoff"]
+
+#: ``AppDefinition.DefaultMaxLaunchDelay``: 5 minutes since Marathon 1.8 (mesosphere/marathon
+#: PR #6686, MARATHON-8505, November 2018); 1 hour before.
+DEFAULT_MAX_LAUNCH_DELAY = 300.0
 
 
 @dataclass
@@ -29,7 +33,7 @@ class Backoff:
 
     seconds: float = 1.0
     factor: float = 1.15
-    max_launch_delay: float = 3600.0
+    max_launch_delay: float = DEFAULT_MAX_LAUNCH_DELAY
     delay: float = 0.0
     until: float = 0.0
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from clustersim.marathon.backoff import DEFAULT_MAX_LAUNCH_DELAY
 from clustersim.marathon.groups import RootGroup
 
 __all__ = ["RESTART", "SCALE", "START", "STOP", "deployment_plan", "plan_steps"]
@@ -42,7 +43,7 @@ _STATUS_FIELDS = frozenset({
 _APP_DEFAULTS: dict[str, Any] = {
     "instances": 1, "cpus": 1.0, "mem": 128.0, "disk": 0.0, "gpus": 0, "executor": "",
     "requirePorts": False, "backoffSeconds": 1, "backoffFactor": 1.15,
-    "maxLaunchDelaySeconds": 3600, "killSelection": "YOUNGEST_FIRST",
+    "maxLaunchDelaySeconds": DEFAULT_MAX_LAUNCH_DELAY, "killSelection": "YOUNGEST_FIRST",
 }
 
 

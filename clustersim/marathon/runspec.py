@@ -3,11 +3,13 @@
 Field names, defaults and meanings follow mesosphere/marathon
 ``src/main/scala/mesosphere/marathon/state/AppDefinition.scala`` (``instances`` 1, ``cpus`` 1,
 ``mem`` 128 MiB, ``disk`` 0, ``backoffSeconds`` 1, ``backoffFactor`` 1.15,
-``maxLaunchDelaySeconds`` 3600, one random port definition when none is given),
+``maxLaunchDelaySeconds`` 300 since Marathon 1.8, 3600 before; one random port definition when
+none is given),
 ``core/pod/PodDefinition.scala`` (executor resources 0.1 CPU, 32 MiB, 10 MiB disk),
-``state/UnreachableStrategy.scala`` (``UnreachableEnabled``: ``inactiveAfterSeconds`` 300,
-``expungeAfterSeconds`` 600, as ``docs/docs/configure-task-handling.md`` states; ``disabled``
-for resident apps) and the networking docs ``docs/docs/networking.md``:
+``state/UnreachableStrategy.scala`` (``UnreachableEnabled``: ``inactiveAfterSeconds`` 0 and
+``expungeAfterSeconds`` 0 since Marathon 1.5.1, changelog.md MARATHON-7576; the 300 s and 600 s
+that older releases and ``docs/docs/configure-task-handling.md`` give were the defaults before;
+``disabled`` for resident apps) and the networking docs ``docs/docs/networking.md``:
 
 - networking mode: ``networks[0].mode`` (``host``, ``container/bridge``, ``container``), or
   the older ``container.docker.network`` (``HOST``, ``BRIDGE``, ``USER``) / ``ipAddress``;
@@ -28,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clustersim.limits import check_replicas
+from clustersim.marathon.backoff import DEFAULT_MAX_LAUNCH_DELAY
 from clustersim.marathon.constraints import Constraint, parse_constraints
 from clustersim.marathon.upgrade import UpgradeStrategy
 
@@ -172,8 +175,10 @@ def _app_ports(raw: Mapping[str, Any], mode: str, where: str) -> list[PortSpec]:
     return ports
 
 
-#: ``UnreachableEnabled.DefaultInactiveAfter`` (5 minutes) and ``DefaultExpungeAfter`` (10).
-DEFAULT_INACTIVE_AFTER, DEFAULT_EXPUNGE_AFTER = 300.0, 600.0
+#: ``UnreachableEnabled.DefaultInactiveAfter`` and ``DefaultExpungeAfter``: 0 s each since
+#: Marathon 1.5.1 (MARATHON-7576; 5 and 10 minutes before): replace an unreachable instance as
+#: soon as Mesos reports it, and kill the old one if its agent ever comes back.
+DEFAULT_INACTIVE_AFTER, DEFAULT_EXPUNGE_AFTER = 0.0, 0.0
 
 
 def _unreachable(raw: Any, resident: bool, where: str) -> tuple[float, float] | None:
@@ -259,8 +264,9 @@ class RunSpec:
             backoff_seconds=_number(raw.get("backoffSeconds", 1), f"{where}: backoffSeconds"),
             backoff_factor=_number(raw.get("backoffFactor", 1.15), f"{where}: backoffFactor",
                                    minimum=1),
-            max_launch_delay_seconds=_number(raw.get("maxLaunchDelaySeconds", 3600),
-                                             f"{where}: maxLaunchDelaySeconds"),
+            max_launch_delay_seconds=_number(
+                raw.get("maxLaunchDelaySeconds", DEFAULT_MAX_LAUNCH_DELAY),
+                f"{where}: maxLaunchDelaySeconds"),
             upgrade=UpgradeStrategy.parse(raw.get("upgradeStrategy"), resident=persistent > 0,
                                           where=f"{where}: upgradeStrategy"),
             unreachable=_unreachable(raw.get("unreachableStrategy"), persistent > 0, where),
@@ -312,7 +318,7 @@ class RunSpec:
             health_checks=checks,
             backoff_seconds=float(backoff.get("backoff", 1)),
             backoff_factor=float(backoff.get("backoffFactor", 1.15)),
-            max_launch_delay_seconds=float(backoff.get("maxLaunchDelay", 3600)),
+            max_launch_delay_seconds=float(backoff.get("maxLaunchDelay", DEFAULT_MAX_LAUNCH_DELAY)),
             upgrade=UpgradeStrategy.parse(scheduling.get("upgrade"), resident=persistent > 0,
                                           where=f"{where}: scheduling.upgrade"),
             unreachable=_unreachable(scheduling.get("unreachableStrategy"), persistent > 0, where),

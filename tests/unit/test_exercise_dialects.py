@@ -69,10 +69,11 @@ def test_malformed_predictions_get_a_shape_hint(answer) -> None:
 
 
 def test_marathon_cache_prediction_names_inactive_after_seconds(truth) -> None:
-    """Marathon replaces an unreachable instance only after inactiveAfterSeconds (300 s by
-    default, mesosphere/marathon state/UnreachableStrategy.scala), not at the 75 s mark."""
+    """Marathon replaces an unreachable instance after inactiveAfterSeconds (0 s by default
+    since Marathon 1.5.1, mesosphere/marathon state/UnreachableStrategy.scala), once Mesos
+    reports its agent unreachable."""
     guess = {tier: dict(values) for tier, values in truth.items()}
     guess["cache"]["marathon"] = False
     feedback = check_failure_prediction(guess)
     assert not feedback and "inactiveAfterSeconds" in feedback.hint
-    assert "300 s" in feedback.hint
+    assert "0 s by default" in feedback.hint

@@ -43,3 +43,20 @@ def test_a_crash_loop_stays_at_the_cap():
     for _ in range(9):
         now = backoff.add_delay(now) + 1   # relaunched, fails a second later
     assert backoff.delay == 300
+
+
+@pytest.mark.parametrize("raw, kind", [
+    ({"id": "/web", "cmd": "serve"}, "app"),
+    ({"id": "/web", "containers": [{"name": "web", "resources": {"cpus": 0.1, "mem": 32}}]},
+     "pod"),
+])
+def test_the_default_max_launch_delay_is_five_minutes(raw, kind):
+    """Marathon 1.8 lowered the default maxLaunchDelay from 1 hour to 5 minutes
+    (mesosphere/marathon PR #6686, MARATHON-8505); the simulator used the old hour."""
+    from clustersim.marathon.runspec import RunSpec
+
+    assert RunSpec.from_manifest(raw, kind).max_launch_delay_seconds == 300
+    backoff = Backoff()
+    for _ in range(60):
+        backoff.add_delay(0)
+    assert backoff.delay == 300

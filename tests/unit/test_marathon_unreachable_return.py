@@ -35,10 +35,11 @@ def test_the_surplus_instance_is_killed_when_the_old_one_returns() -> None:
     assert m.status()[0]["running"] == 1
 
 
-def test_defaults_wait_300_s_before_replacing_an_unreachable_instance() -> None:
-    """Without ``unreachableStrategy``, Marathon waits inactiveAfterSeconds = 300 s (and
-    expunges after 600 s): docs/docs/configure-task-handling.md, UnreachableStrategy.scala
-    (UnreachableEnabled defaults). The simulator used to replace it at once."""
+def test_defaults_replace_an_unreachable_instance_as_soon_as_mesos_reports_it() -> None:
+    """Without ``unreachableStrategy``, Marathon (1.5.1 and later) replaces an instance as soon
+    as it is reported unreachable: ``UnreachableEnabled.DefaultInactiveAfter`` and
+    ``DefaultExpungeAfter`` are 0 s (mesosphere/marathon state/UnreachableStrategy.scala,
+    changelog.md MARATHON-7576). The simulator used to wait the pre-1.5.1 default of 300 s."""
     cluster = MesosCluster(Node.many(2, "agent", cpu=2, memory="4Gi"), seed=0)
     m = cluster.register(marathon.Marathon())
     m.deploy({"id": "/web", "cmd": "serve", "instances": 1, "cpus": 1, "mem": 128})
@@ -46,10 +47,11 @@ def test_defaults_wait_300_s_before_replacing_an_unreachable_instance() -> None:
     [first] = running(m)
     cluster.fail_agent(next(a.name for a in cluster.agents if a.id == first.agent_id))
     unreachable_at = 30 + 75  # MesosCluster default: agent_ping_timeout × max_agent_ping_timeouts
-    cluster.run(until=unreachable_at + 290)
-    assert running(m) == [], "replaced before inactiveAfterSeconds (300 s) passed"
-    cluster.run(until=unreachable_at + 360)
-    assert len(running(m)) == 1 and running(m)[0].id != first.id
+    cluster.run(until=unreachable_at - 5)
+    assert [i.id for i in running(m)] == [first.id], "replaced before Mesos reported it"
+    cluster.run(until=unreachable_at + 30)
+    assert len(running(m)) == 1 and running(m)[0].id != first.id, \
+        "not replaced within 30 s of TASK_UNREACHABLE (the default inactiveAfterSeconds is 0)"
 
 
 def test_an_expunged_task_that_comes_back_is_killed() -> None:
