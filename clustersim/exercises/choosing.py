@@ -1,5 +1,5 @@
-"""Checks for the exercises of the choosing chapters: compare and choose, the criteria, the
-alternatives, and the step from the simulator to a real cluster.
+"""Checks for the exercises of the choosing chapters: the decision helper of the 2019 case
+study, the criteria, the alternatives, and the step from the simulator to a real cluster.
 
 Weights are ranked by :func:`clustersim.decision.rank` (the sourced scores in
 ``clustersim/data/features.yaml``). The real-cluster predictions run the chapter's two

@@ -144,7 +144,7 @@ def comparison_html(
         "<p><small>Levels in brackets (built in, needs an add-on, limited, none) are what "
         "“only differences” compares when every cell has one. “2019 article” paraphrases "
         "what the 2019-era comparison this course grew from claimed, with its verdict "
-        "(the chapter on what 2019 got wrong gives the sources).</small></p></div>"
+        "(the case-study chapter on the 2019 article gives the sources).</small></p></div>"
     )
     return "".join(out)
 
