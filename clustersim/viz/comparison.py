@@ -274,8 +274,8 @@ def decision_figure(
         notes = _lines(shares, NOTE_CHARS, " · ")
         if rec.deciders:
             top = rec.deciders[0]
-            notes += _lines(f"decided most by {top.name[:1].lower()}{top.name[1:]}".split()
-                            + [f"({top.margin:+d} points)"], NOTE_CHARS)
+            decided = f"decided most by {top.name[:1].lower()}{top.name[1:]}".split()
+            notes += _lines([*decided, f"({top.margin:+d} points)"], NOTE_CHARS)
         retired = [matrix.systems[s].name for s in sys_ids if s in matrix.retired()]
         if retired:
             notes += _lines(f"{', '.join(retired)}: retired whatever the weights; plan a "
