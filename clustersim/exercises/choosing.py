@@ -52,7 +52,7 @@ def _criterion(answer: object) -> str:
     raise Wrong(f"{answer!r} is not a criterion.", f"One of {', '.join(criteria)}.")
 
 
-# --- compare and choose -----------------------------------------------------------------------
+# --- the case study: choosing with weights --------------------------------------------------
 
 @checker("Right: Swarm is recommended, and the explanation names what decided it.")
 def check_swarm_weights(weights: object) -> None:
