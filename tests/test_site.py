@@ -148,7 +148,7 @@ def test_no_serious_accessibility_violation(visits: dict) -> None:
 PHONE = {"width": 390, "height": 844}
 LAB = "notebooks/networking.html"
 # The pages the issue names: a lab, the comparison page and an exercise page.
-DARK_PAGES = ("notebooks/networking.html", "book/compare-and-choose.html",
+DARK_PAGES = ("notebooks/networking.html", "book/comparing/case-study-2019.html",
               "exercises/networking.html")
 # The lab with the most figures and the most figure data (it needs the full plotly.js bundle:
 # icicle and table traces are not in the basic one).

@@ -1,5 +1,5 @@
-"""Checks for the exercises of the choosing chapters: compare and choose, the criteria, the
-alternatives, and the step from the simulator to a real cluster.
+"""Checks for the exercises of the choosing chapters: the decision helper of the 2019 case
+study, the criteria, the alternatives, and the step from the simulator to a real cluster.
 
 Weights are ranked by :func:`clustersim.decision.rank` (the sourced scores in
 ``clustersim/data/features.yaml``). The real-cluster predictions run the chapter's two
@@ -52,7 +52,7 @@ def _criterion(answer: object) -> str:
     raise Wrong(f"{answer!r} is not a criterion.", f"One of {', '.join(criteria)}.")
 
 
-# --- compare and choose -----------------------------------------------------------------------
+# --- the case study: choosing with weights --------------------------------------------------
 
 @checker("Right: Swarm is recommended, and the explanation names what decided it.")
 def check_swarm_weights(weights: object) -> None:

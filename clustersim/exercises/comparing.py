@@ -1,6 +1,6 @@
 """Checks for the exercises of the comparing chapters: application definitions, availability
-and load balancing, storage and networking, scale and workloads, the rebuilt tables, and what
-the 2019 comparison got wrong.
+and load balancing, storage and networking, scale and workloads, and the case study of the
+2019 comparison (its rebuilt tables and what it got wrong).
 
 Manifests run in the simulators (``KubernetesCluster``: kubernetes/kubernetes
 ``pkg/scheduler``; the loader refuses a Deployment whose selector does not match its template,
@@ -369,7 +369,7 @@ def check_workload_kinds(answer: object) -> None:
     classify(answer, truth, kinds, _WORKLOAD_HINTS)
 
 
-# --- the tables -------------------------------------------------------------------------------
+# --- the case study: the rebuilt tables -------------------------------------------------------
 
 @checker("Right: of the eight jobs every orchestrator does, Swarm and Kubernetes differ on "
          "those, read from the matrix rather than from memory.")
@@ -424,7 +424,7 @@ def check_design_or_status(answer: object) -> None:
     classify(answer, DESIGN_OR_STATUS, ("design", "status"), _DESIGN_HINTS)
 
 
-# --- what 2019 got wrong ----------------------------------------------------------------------
+# --- the case study: what 2019 got wrong ------------------------------------------------------
 
 CLAIMS = (
     ("maturity_status", "first_release", "swarm"),

@@ -7,7 +7,8 @@
 - :func:`ranking_html`: a :class:`~clustersim.decision.Recommendation` as text, bars and a
   table of contributions, with the retired-project warnings first.
 - :func:`decision_figure`: a plotly chart of the named presets, one button per preset, whose
-  stacked bars show how much each criterion adds to each system's share.
+  stacked bars show how much each criterion adds to each system's share; each button also
+  sets the title to that preset's recommendation, shares and deciding criterion.
 """
 
 from __future__ import annotations
@@ -144,7 +145,7 @@ def comparison_html(
         "<p><small>Levels in brackets (built in, needs an add-on, limited, none) are what "
         "“only differences” compares when every cell has one. “2019 article” paraphrases "
         "what the 2019-era comparison this course grew from claimed, with its verdict "
-        "(the chapter on what 2019 got wrong gives the sources).</small></p></div>"
+        "(the case-study chapter on the 2019 article gives the sources).</small></p></div>"
     )
     return "".join(out)
 
@@ -195,6 +196,24 @@ def ranking_html(rec: Recommendation) -> str:
     )
 
 
+TITLE_CHARS = 34
+"""Characters per title line: about what a 390 px phone shows at the title's font size."""
+NOTE_CHARS = 48
+"""Characters per small (``<sup>``) title line on the same phone."""
+
+
+def _lines(parts: list[str], width: int, sep: str = " ") -> list[str]:
+    """``parts`` joined by ``sep`` into lines of at most ``width`` characters (a longer part
+    gets a line of its own), each line escaped for plotly; a part is never split."""
+    lines: list[str] = []
+    for part in parts:
+        if lines and len(lines[-1]) + len(sep) + len(part) <= width:
+            lines[-1] += sep + part
+        else:
+            lines.append(part)
+    return [escape(line) for line in lines]
+
+
 def _pattern(index: int) -> dict[str, str]:
     """Colour plus, past the palette's eight colours, a hatch so no two criteria look alike."""
     shapes = ("", "/", "x", ".")
@@ -242,14 +261,26 @@ def decision_figure(
         ))
 
     def title(preset: str) -> str:
+        """The preset's summary, shown with its bars: whatever button is active, the title
+        states that preset's recommendation, shares and deciding criterion, never another's.
+        Lines are broken here, short enough for a phone (plotly never wraps a title)."""
         rec = recs[preset]
-        best = escape(rec.recommended.name) if rec.recommended else "none (all retired)"
-        text = f"<b>{escape(matrix.presets[preset].name)}</b>: recommended {best}"
-        retired = [escape(matrix.systems[s].name) for s in sys_ids if s in matrix.retired()]
+        best = rec.recommended.name if rec.recommended else "none (all retired)"
+        lines = [f"<b>{line}</b>" for line in _lines(
+            matrix.presets[preset].name.split(), TITLE_CHARS)]
+        lines += _lines(f"recommended {best}".split(), TITLE_CHARS)
+        shares = [f"{r.name} {r.share:.0%}" for r in rec.ranking]
+        shares[0] = f"share of the possible points: {shares[0]}"
+        notes = _lines(shares, NOTE_CHARS, " · ")
+        if rec.deciders:
+            top = rec.deciders[0]
+            decided = f"decided most by {top.name[:1].lower()}{top.name[1:]}".split()
+            notes += _lines([*decided, f"({top.margin:+d} points)"], NOTE_CHARS)
+        retired = [matrix.systems[s].name for s in sys_ids if s in matrix.retired()]
         if retired:
-            text += (f"<br><sup>{', '.join(retired)}: retired whatever the weights; "
-                     "plan a migration</sup>")
-        return text
+            notes += _lines(f"{', '.join(retired)}: retired whatever the weights; plan a "
+                            "migration".split(), NOTE_CHARS)
+        return "<br>".join(lines + [f"<sup>{note}</sup>" for note in notes])
 
     buttons = []
     for preset in presets:
@@ -273,8 +304,8 @@ def decision_figure(
         updatemenus=[{"type": "buttons", "direction": "down", "buttons": buttons,
                       "x": 0, "xanchor": "left", "y": 1.03, "yanchor": "bottom",
                       "showactive": True, "active": 0, "pad": {"t": 0, "b": 0}}],
-        margin={"l": 60, "r": 20, "t": 210, "b": 210},
-        height=700,
+        margin={"l": 60, "r": 20, "t": 350, "b": 210},
+        height=840,
     ))
     fig.update_layout(title_y=0.97, title_yref="container", title_yanchor="top")
     return fig

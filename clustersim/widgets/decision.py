@@ -4,11 +4,13 @@ In JupyterLab every change re-ranks the systems (:func:`clustersim.decision.rank
 shows the explanation, the share of each system and every criterion's contribution
 (:func:`clustersim.viz.comparison.ranking_html`). The warning about retired projects is
 shown whatever the weights. The static book shows the presets as a plotly chart with one
-button per preset, plus the written recommendation for each.
+button per preset, whose title carries that preset's summary, plus the written
+recommendation of every preset, each section labelled with its preset.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Mapping
 
 import ipywidgets as widgets
@@ -37,14 +39,18 @@ def decision_view(
 def _static(matrix: FeatureMatrix, weights: Mapping[str, int] | None,
             systems: Iterable[str] | None, first: str) -> str:
     """The book's version: the preset chart, then the written ranking of every preset."""
-    parts = [figure_html(decision_figure(matrix, systems), height=700)]
+    parts = [figure_html(decision_figure(matrix, systems), height=840)]
     if weights is not None:
         parts.append("<h4>The weights given</h4>" + decision_view(matrix, weights, systems))
+    # Written out per preset, each labelled with its own name: the chart's buttons do not
+    # change these sections, so none may read as the summary of whichever button is active.
+    parts.append("<h4>Every preset, written out</h4><p>One section per preset, whichever "
+                 "button the chart shows; open a section to read its ranking.</p>")
     for preset_id, preset in matrix.presets.items():
         opened = " open" if weights is None and preset_id == first else ""
         parts.append(
-            f"<details{opened}><summary><strong>{preset.name}</strong>: "
-            f"{preset.description}</summary>"
+            f"<details{opened}><summary>Preset <strong>{html.escape(preset.name)}</strong>: "
+            f"{html.escape(preset.description)}</summary>"
             + decision_view(matrix, preset.weights, systems) + "</details>"
         )
     return "".join(parts)

@@ -1,6 +1,7 @@
 """The comparison and decision widgets and their static renderings: accessible tables, every
 string escaped, inline messages instead of tracebacks, controls that re-render the output."""
 
+import re
 from html.parser import HTMLParser
 from importlib import resources
 
@@ -256,3 +257,35 @@ def test_the_preset_chart_has_a_button_per_preset_and_bars_that_add_up():
         title = button.args[1]["title.text"]
         assert "retired whatever the weights" in title
         assert f"recommended {rank(preset_weights(preset_id)).recommended.name}" in title
+
+
+def test_each_preset_button_carries_its_own_summary_in_the_title():
+    """Issue 19: no text beside the chart may state one preset while another's bars show. The
+    title each button sets names that preset's shares and deciding criterion."""
+    from clustersim.decision import preset_weights, rank
+
+    matrix = load_features()
+    buttons = decision_figure(matrix).layout.updatemenus[0].buttons
+    titles = {b.args[1]["title.text"] for b in buttons}
+    assert len(titles) == len(matrix.presets)  # no two presets share one summary
+    for button, preset_id in zip(buttons, matrix.presets, strict=True):
+        rec = rank(preset_weights(preset_id))
+        title = button.args[1]["title.text"]
+        assert title.startswith(f"<b>{matrix.presets[preset_id].name}</b>")
+        lines = [re.sub(r"</?[bs]\w*>", "", line) for line in title.split("<br>")]
+        assert max(len(line) for line in lines) <= 48  # a phone shows it; plotly never wraps
+        flat = " ".join(lines)
+        for result in rec.ranking:
+            assert f"{result.name} {result.share:.0%}" in flat
+        top = rec.deciders[0]
+        assert f"({top.margin:+d} points)" in flat and top.name[1:] in flat
+
+
+def test_the_static_decision_labels_every_written_preset_and_escapes_it(hostile):
+    static = decision_app(matrix=hostile).static_html()
+    assert HOSTILE not in static  # the preset's name and description are escaped
+    assert "Preset <strong>Small &lt;script&gt;" in static
+    assert "Every preset, written out" in static
+    summaries = Tags(static).text.get("summary", "")
+    for preset in hostile.presets.values():
+        assert f"Preset {preset.name}" in summaries
