@@ -37,6 +37,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from clustersim.kubernetes.configupdates import update_refusal
 from clustersim.kubernetes.controllers import CONTROLLERS
 from clustersim.kubernetes.controllers.deployment import rollout_history, rollout_undo
 from clustersim.kubernetes.controllers.disruption import budget_settling, eviction_refusal
@@ -592,9 +593,18 @@ class KubernetesCluster:
                              "tolerations updates); delete it and create it again")
         self._validate(manifest)
         self._check_immutable(existing, manifest)
+        refusal = update_refusal(existing, manifest)
+        if refusal:
+            raise AdmissionError(refusal)
         undo.append((existing, copy.deepcopy(existing)))
         if kind == "Service":
             self.services.update(existing, manifest.setdefault("spec", {}))
+        elif kind in ("ConfigMap", "Secret"):
+            # their content is top-level, not a spec
+            for field in ("data", "binaryData", "stringData", "immutable", "type"):
+                existing.pop(field, None)
+                if field in manifest:
+                    existing[field] = copy.deepcopy(manifest[field])
         else:
             existing["spec"] = manifest.get("spec") or {}
         existing["metadata"]["labels"] = labels_of(manifest)
