@@ -63,6 +63,7 @@ from clustersim.kubernetes.objects import (
     set_condition,
     set_pod_defaults,
 )
+from clustersim.kubernetes.podsecurity import admit as admit_pod_security
 from clustersim.kubernetes.references import missing_claim, missing_service_account
 from clustersim.kubernetes.resourcequota import admit_resource_quotas
 from clustersim.kubernetes.scheduler import Scheduler, Verdict
@@ -459,6 +460,12 @@ class KubernetesCluster:
 
         mark_gated(pod, self.now)
         admit_limit_ranges(pod, self.list("LimitRange", namespace), refuse)
+        # Namespaces are stored under "default" (see _key)
+        labels = ((self.get("Namespace", "default", namespace) or {}).get("metadata")
+                  or {}).get("labels") or {}
+        pod_security = admit_pod_security(labels, pod)
+        if pod_security.refusal:
+            raise AdmissionError(pod_security.refusal)
         admit_resource_quotas(pod, self.list("ResourceQuota", namespace),
                               self.list("Pod", namespace), self.now, refuse)
 
