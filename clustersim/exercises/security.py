@@ -7,6 +7,8 @@
 - :func:`check_pod_security_labels`: the namespace labels of Pod Security admission that
   refuse privileged Pods and warn about what ``restricted`` would refuse
   (https://kubernetes.io/docs/concepts/security/pod-security-admission/).
+- :func:`check_restricted_pod`: harden a Pod until the simulated API server admits it in a
+  namespace that enforces ``restricted`` (:mod:`clustersim.kubernetes.podsecurity`).
 """
 
 from __future__ import annotations
@@ -15,11 +17,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from clustersim.exercises.checker import Wrong, checker
+from clustersim.kubernetes import KubernetesCluster
+from clustersim.kubernetes.podsecurity import violations
 from clustersim.kubernetes.rbac import can_i
 from clustersim.manifests import load_manifests
+from clustersim.node import Node
 
-__all__ = ["CI", "POLICY", "QUESTIONS", "check_can_i", "check_least_privilege",
-           "check_pod_security_labels", "policy_objects"]
+__all__ = ["CI", "POLICY", "QUESTIONS", "RESTRICTED_NAMESPACE", "WEB_POD", "check_can_i",
+           "check_least_privilege", "check_pod_security_labels", "check_restricted_pod",
+           "policy_objects"]
 
 POLICY = """\
 apiVersion: rbac.authorization.k8s.io/v1
@@ -173,3 +179,58 @@ def check_pod_security_labels(labels: object) -> None:
     if modes.get("warn") != "restricted":
         raise Wrong("Nobody is warned about what restricted would refuse.",
                     "The warn mode shows a warning to the client that applies the Pod.")
+
+
+RESTRICTED_NAMESPACE = {"apiVersion": "v1", "kind": "Namespace", "metadata": {
+    "name": "secure", "labels": {_LABEL + "enforce": "restricted"}}}
+"""A namespace that enforces the restricted level."""
+
+WEB_POD = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  namespace: secure
+spec:
+  containers:
+    - name: web
+      image: nginxinc/nginx-unprivileged:1.27
+      ports:
+        - containerPort: 8080
+"""
+"""A Pod that runs as a non-root user but says nothing about it."""
+
+_FIXES = {
+    "allowPrivilegeEscalation": "Set allowPrivilegeEscalation: false in the container's "
+                                "securityContext.",
+    "unrestricted capabilities": 'Drop all capabilities: capabilities: {drop: ["ALL"]}.',
+    "runAsNonRoot": "Set runAsNonRoot: true, in the Pod's or the container's securityContext.",
+    "seccompProfile": "Set seccompProfile: {type: RuntimeDefault}, in the Pod's or the "
+                      "container's securityContext.",
+    "privileged": "A privileged container is never admitted above the privileged level.",
+}
+
+
+@checker("Right: with privilege escalation off, all capabilities dropped, a non-root user and "
+         "the runtime's default seccomp profile, the Pod meets the restricted level and the "
+         "API server admits it.")
+def check_restricted_pod(text: object) -> None:
+    if not isinstance(text, str) or not text.strip():
+        raise Wrong("The answer must be the Pod's YAML text.", "Start from the starter's text.")
+    try:
+        pods = [o for o in policy_objects(text) if o.get("kind") == "Pod"]
+    except ValueError as err:
+        raise Wrong(f"The manifest cannot be read: {err}", "Fix the place it names.") from None
+    if len(pods) != 1 or (pods[0].get("metadata") or {}).get("namespace") != "secure":
+        raise Wrong("The answer must be one Pod in the namespace secure.",
+                    "Keep the starter's metadata.")
+    found = violations(pods[0].get("spec") or {}, "restricted")
+    if found:
+        reason = found[0].split(" (")[0]
+        key = next((k for k in _FIXES if reason.startswith(k)), "privileged")
+        raise Wrong(f"Refused: violates PodSecurity \"restricted:latest\": {found[0]}",
+                    _FIXES[key] + (f" ({len(found)} checks still fail.)" if len(found) > 1
+                                   else ""))
+    cluster = KubernetesCluster(Node.many(1, "node", cpu="2", memory="4Gi"), seed=0)
+    cluster.apply(RESTRICTED_NAMESPACE)
+    cluster.apply(text)

@@ -6,9 +6,11 @@ import pytest
 
 from clustersim.exercises.security import (
     QUESTIONS,
+    WEB_POD,
     check_can_i,
     check_least_privilege,
     check_pod_security_labels,
+    check_restricted_pod,
 )
 
 RIGHT = {"jane lists pods in dev": True, "jane reads a pod's log in dev": True,
@@ -81,4 +83,28 @@ P = "pod-security.kubernetes.io/"
 def test_pod_security_labels(labels, passed, words) -> None:
     feedback = check_pod_security_labels(labels)
     assert feedback.passed is passed
+    assert words in feedback.message + feedback.hint
+
+
+HARDENED = WEB_POD.replace("      ports:", """      securityContext:
+        allowPrivilegeEscalation: false
+        runAsNonRoot: true
+        capabilities: {drop: [ALL]}
+        seccompProfile: {type: RuntimeDefault}
+      ports:""")
+
+
+@pytest.mark.parametrize("text, passed, words", [
+    (HARDENED, True, "Right"),
+    (WEB_POD, False, "allowPrivilegeEscalation: false"),
+    (HARDENED.replace("runAsNonRoot: true", "runAsNonRoot: false"), False, "runAsNonRoot"),
+    (HARDENED.replace("{drop: [ALL]}", "{drop: [ALL], add: [SYS_ADMIN]}"), False,
+     "capabilities"),
+    (HARDENED.replace("type: RuntimeDefault", "type: Unconfined"), False, "RuntimeDefault"),
+    (HARDENED.replace("namespace: secure", "namespace: default"), False, "namespace secure"),
+    ("x: [", False, "cannot be read"),
+])
+def test_restricted_pod(text, passed, words) -> None:
+    feedback = check_restricted_pod(text)
+    assert feedback.passed is passed, feedback.message
     assert words in feedback.message + feedback.hint
