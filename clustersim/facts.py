@@ -135,10 +135,13 @@ HISTORY: dict[str, str] = {
     "1.12": "Docker 1.12 brought Swarm mode (July 2016)",
     "1.13": "Kubernetes v1.13, CSI generally available (December 2018)",
     "1.16": "Kubernetes v1.16, the release the 2019 article named (September 2019)",
-    "1.24": "Kubernetes v1.24 removed dockershim (May 2022)",
+    "1.21": "Kubernetes v1.21, immutable ConfigMaps and Secrets stable (April 2021)",
+    "1.24": "Kubernetes v1.24 removed dockershim and stopped creating a token Secret for every "
+            "ServiceAccount (May 2022)",
     "1.25": "Kubernetes v1.25 removed the in-tree Flocker plugin and PodSecurityPolicy (2022)",
     "1.27": "Kubernetes v1.27, in-place Pod resize alpha (April 2023)",
-    "1.29": "Kubernetes v1.29, kube-proxy nftables mode alpha (December 2023)",
+    "1.29": "Kubernetes v1.29, kube-proxy nftables mode alpha, KMS v2 encryption stable "
+            "(December 2023)",
     "1.30": "Kubernetes v1.30, Pod scheduling readiness and ValidatingAdmissionPolicy stable "
             "(April 2024)",
     "1.31": "Kubernetes v1.31 put cgroup v1 support into maintenance mode (August 2024)",

@@ -23,8 +23,8 @@ from clustersim.features import load_features
 from clustersim.kubernetes import KubernetesCluster, default_nodes
 
 __all__ = [
-    "DUTIES", "SITUATIONS", "WEB", "check_alternatives", "check_drain_prediction",
-    "check_managed_duties", "check_pending_prediction", "check_share_by_hand",
+    "DUTIES", "NO_CLUSTER", "SITUATIONS", "WEB", "check_alternatives", "check_drain_prediction",
+    "check_managed_duties", "check_no_cluster", "check_pending_prediction", "check_share_by_hand",
     "check_swarm_weights", "check_tie_weights", "check_top_decider", "drain_outcome",
     "pending_outcome",
 ]
@@ -163,6 +163,32 @@ def check_alternatives(answer: object) -> None:
     """``answer``: k3s / nomad / managed kubernetes / swarm for each of :data:`SITUATIONS`."""
     classify(answer, SITUATIONS, ("k3s", "nomad", "managed kubernetes", "swarm"),
              _SITUATION_HINTS)
+
+
+NO_CLUSTER = {
+    "one stateless HTTP API on Google Cloud, busy in office hours and idle at night, nobody "
+    "to look after servers": "managed containers",
+    "an internal wiki and its database on one rented server; an hour of downtime a year is "
+    "acceptable": "compose",
+    "twelve teams, custom operators, GPU jobs and a platform team, on two clouds": "kubernetes",
+}
+"""Situations where a cluster may not be needed, and what fits (book/choosing/alternatives.md)."""
+_NO_CLUSTER_HINTS = {
+    next(iter(NO_CLUSTER)): "A stateless, request-driven service on one cloud is what Cloud Run "
+        "(or ECS with Fargate, or Container Apps) runs without a cluster, scaling to zero.",
+    list(NO_CLUSTER)[1]: "One host and tolerated downtime: Compose runs both containers with "
+        "restart policies, and no orchestrator is needed.",
+    list(NO_CLUSTER)[2]: "Operators, GPU scheduling and many teams on several clouds need "
+        "Kubernetes' extensibility; a managed container service is specific to one cloud.",
+}
+
+
+@checker("Right: a managed container service for the request-driven API, Compose for the "
+         "single server, and Kubernetes only where its extensibility is needed.")
+def check_no_cluster(answer: object) -> None:
+    """``answer``: managed containers / compose / kubernetes for each of :data:`NO_CLUSTER`."""
+    classify(answer, NO_CLUSTER, ("managed containers", "compose", "kubernetes"),
+             _NO_CLUSTER_HINTS)
 
 
 DUTIES = {

@@ -37,6 +37,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from clustersim.kubernetes.configupdates import update_refusal
 from clustersim.kubernetes.controllers import CONTROLLERS
 from clustersim.kubernetes.controllers.deployment import rollout_history, rollout_undo
 from clustersim.kubernetes.controllers.disruption import budget_settling, eviction_refusal
@@ -62,6 +63,7 @@ from clustersim.kubernetes.objects import (
     set_condition,
     set_pod_defaults,
 )
+from clustersim.kubernetes.podsecurity import admit as admit_pod_security
 from clustersim.kubernetes.references import missing_claim, missing_service_account
 from clustersim.kubernetes.resourcequota import admit_resource_quotas
 from clustersim.kubernetes.scheduler import Scheduler, Verdict
@@ -458,6 +460,12 @@ class KubernetesCluster:
 
         mark_gated(pod, self.now)
         admit_limit_ranges(pod, self.list("LimitRange", namespace), refuse)
+        # Namespaces are stored under "default" (see _key)
+        labels = ((self.get("Namespace", "default", namespace) or {}).get("metadata")
+                  or {}).get("labels") or {}
+        pod_security = admit_pod_security(labels, pod)
+        if pod_security.refusal:
+            raise AdmissionError(pod_security.refusal)
         admit_resource_quotas(pod, self.list("ResourceQuota", namespace),
                               self.list("Pod", namespace), self.now, refuse)
 
@@ -592,9 +600,18 @@ class KubernetesCluster:
                              "tolerations updates); delete it and create it again")
         self._validate(manifest)
         self._check_immutable(existing, manifest)
+        refusal = update_refusal(existing, manifest)
+        if refusal:
+            raise AdmissionError(refusal)
         undo.append((existing, copy.deepcopy(existing)))
         if kind == "Service":
             self.services.update(existing, manifest.setdefault("spec", {}))
+        elif kind in ("ConfigMap", "Secret"):
+            # their content is top-level, not a spec
+            for field in ("data", "binaryData", "stringData", "immutable", "type"):
+                existing.pop(field, None)
+                if field in manifest:
+                    existing[field] = copy.deepcopy(manifest[field])
         else:
             existing["spec"] = manifest.get("spec") or {}
         existing["metadata"]["labels"] = labels_of(manifest)

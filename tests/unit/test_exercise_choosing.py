@@ -65,6 +65,17 @@ def test_top_decider() -> None:
     assert not feedback.passed and "weight" in feedback.hint
 
 
+def test_no_cluster() -> None:
+    assert ex.check_no_cluster(dict(ex.NO_CLUSTER)).passed
+    api, wiki, platform = ex.NO_CLUSTER
+    feedback = ex.check_no_cluster(dict(ex.NO_CLUSTER) | {api: "kubernetes"})
+    assert not feedback.passed and "Cloud Run" in feedback.hint
+    feedback = ex.check_no_cluster(dict(ex.NO_CLUSTER) | {wiki: "managed containers"})
+    assert not feedback.passed and "Compose" in feedback.hint
+    feedback = ex.check_no_cluster(dict(ex.NO_CLUSTER) | {platform: "compose"})
+    assert not feedback.passed and "extensibility" in feedback.hint
+
+
 def test_alternatives_and_duties() -> None:
     assert ex.check_alternatives(dict(ex.SITUATIONS)).passed
     edge = next(iter(ex.SITUATIONS))
@@ -98,7 +109,7 @@ def test_drain_prediction_follows_the_simulator() -> None:
 @pytest.mark.parametrize("check", [
     ex.check_swarm_weights, ex.check_share_by_hand, ex.check_tie_weights, ex.check_top_decider,
     ex.check_alternatives, ex.check_managed_duties, ex.check_pending_prediction,
-    ex.check_drain_prediction])
+    ex.check_drain_prediction, ex.check_no_cluster])
 @pytest.mark.parametrize("garbage", [None, 3, "nonsense", {"x": 1}, [None, None], {1: "a"}])
 def test_garbage_never_raises(check, garbage) -> None:
     feedback = check(garbage)

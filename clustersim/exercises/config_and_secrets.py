@@ -1,0 +1,183 @@
+"""Checks for the chapter ``book/orchestrators/config-and-secrets.md``.
+
+- :func:`check_edit_reaches`: which of a Pod's uses of a ConfigMap see an edit without a restart
+  (:mod:`clustersim.kubernetes.configupdates`;
+  https://kubernetes.io/docs/concepts/configuration/configmap/#mounted-configmaps-are-updated-automatically).
+- :func:`check_rotation`: rotate an immutable Secret in the simulated cluster: a new Secret with
+  a new name, and the Deployment pointed at it (a rollout).
+- :func:`check_swarm_rotation`: the same in Swarm, with ``docker service update --secret-rm
+  --secret-add`` (https://docs.docker.com/engine/swarm/secrets/).
+"""
+
+from __future__ import annotations
+
+import shlex
+from typing import Any
+
+from clustersim.exercises.checker import Wrong, checker
+from clustersim.kubernetes import KubernetesCluster
+from clustersim.kubernetes.configupdates import consumers
+from clustersim.node import Node
+
+__all__ = ["DEPLOYMENT", "POD", "SECRET_V1", "check_edit_reaches", "check_rotation",
+           "check_swarm_rotation", "rotated_cluster"]
+
+POD: dict[str, Any] = {
+    "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"},
+    "spec": {
+        "containers": [{
+            "name": "web", "image": "nginx:1.27",
+            "env": [{"name": "LOG_LEVEL", "valueFrom": {
+                "configMapKeyRef": {"name": "web-config", "key": "log-level"}}}],
+            "volumeMounts": [
+                {"name": "config", "mountPath": "/etc/web"},
+                {"name": "config", "mountPath": "/etc/nginx/nginx.conf",
+                 "subPath": "nginx.conf"}]}],
+        "volumes": [{"name": "config", "configMap": {"name": "web-config"}}]}}
+"""A Pod that uses the ConfigMap ``web-config`` three ways."""
+
+SECRET_V1 = """\
+apiVersion: v1
+kind: Secret
+metadata:
+  name: db-pass-v1
+type: Opaque
+immutable: true
+data:
+  password: b2xkLXBhc3N3b3Jk
+"""
+"""The Secret in use: immutable, its password base64-encoded (``old-password``)."""
+
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: api}
+  template:
+    metadata:
+      labels: {app: api}
+    spec:
+      containers:
+        - name: api
+          image: shop/api:3.1
+          env:
+            - name: DB_PASSWORD
+              valueFrom:
+                secretKeyRef: {name: db-pass-v1, key: password}
+"""
+"""The Deployment that reads the password from ``db-pass-v1``."""
+
+
+def _start() -> KubernetesCluster:
+    cluster = KubernetesCluster(Node.many(2, "node", cpu="4", memory="8Gi"), seed=0)
+    cluster.apply(SECRET_V1 + "---\n" + DEPLOYMENT)
+    cluster.run(until=60)
+    return cluster
+
+
+@checker("Right: only the directory mount /etc/web is rewritten, at the Pod's next sync (within "
+         "about a minute). LOG_LEVEL was set when the container was created, and the subPath "
+         "file is a bind mount of the old file: both need a new container.")
+def check_edit_reaches(answer: object) -> None:
+    if not isinstance(answer, list | set | tuple) or not all(isinstance(a, str) for a in answer):
+        raise Wrong('The answer must be a list of strings such as ["LOG_LEVEL"].',
+                    "Name each use by its variable or its mount path.")
+    uses = {c.target: c for c in consumers(POD)}
+    for item in answer:
+        if item not in uses:
+            raise Wrong(f"{item!r} is not one of the Pod's uses of web-config.",
+                        "They are: " + ", ".join(uses) + ".")
+    right = {target for target, c in uses.items() if c.updates}
+    given = set(answer)
+    if given == right:
+        return
+    if "LOG_LEVEL" in given:
+        raise Wrong("LOG_LEVEL keeps its old value.",
+                    "Environment variables are resolved once, when the container is created.")
+    if "/etc/nginx/nginx.conf" in given:
+        raise Wrong("/etc/nginx/nginx.conf keeps its old content.",
+                    "It is mounted with subPath: the kubelet swaps a symlink in the volume, but "
+                    "the container has a bind mount of the old file.")
+    raise Wrong("One use does see the edit.",
+                "A ConfigMap mounted as a directory is rewritten at the Pod's next sync.")
+
+
+def rotated_cluster(text: str) -> KubernetesCluster:
+    """The cluster after ``text`` (YAML manifests) is applied to the running ``api``, two
+    minutes later."""
+    cluster = _start()
+    cluster.apply(text)
+    cluster.run(until=180)
+    return cluster
+
+
+def _secret_names(obj: dict[str, Any]) -> set[str]:
+    """The Secrets a Deployment (its template) or a Pod reads."""
+    return {c.name for c in consumers(obj) if c.kind == "Secret"}
+
+
+@checker("Right: db-pass-v2 exists beside db-pass-v1, and changing the Deployment's reference "
+         "rolled out new Pods that read it. Once no Pod uses db-pass-v1, delete it.")
+def check_rotation(text: object) -> None:
+    if not isinstance(text, str) or not text.strip():
+        raise Wrong("The answer must be YAML text with the manifests to apply.",
+                    "Start from the starter's text.")
+    try:
+        cluster = rotated_cluster(text)
+    except ValueError as err:
+        message = str(err)
+        if "immutable" in message:
+            raise Wrong(f"The API server refuses it: {message}",
+                        "An immutable Secret cannot change: create one with a new name.") from None
+        raise Wrong(f"The cluster refuses it: {message}", "Fix the manifest it names.") from None
+    names = _secret_names(cluster.get("Deployment", "default", "api") or {})
+    if cluster.get("Secret", "default", "db-pass-v2") is None:
+        if "db-pass-v2" in names:
+            raise Wrong("The new Pods wait for a Secret that does not exist "
+                        "(CreateContainerConfigError).", "Apply the Secret db-pass-v2 as well.")
+        raise Wrong("There is no Secret db-pass-v2.",
+                    "Add a Secret named db-pass-v2 with the key password.")
+    if names != {"db-pass-v2"}:
+        raise Wrong("The Deployment still reads db-pass-v1.",
+                    "Point its secretKeyRef at db-pass-v2: that changes the Pod template, and "
+                    "the Deployment rolls out new Pods.")
+    pods = [p for p in cluster.pods() if p.labels.get("app") == "api"]
+    if any(_secret_names(cluster.get("Pod", "default", p.name) or {}) != {"db-pass-v2"}
+           for p in pods):
+        raise Wrong("Some api Pods still read db-pass-v1.",
+                    "The rollout replaces them: look at cluster.pods().")
+    if len(pods) != 2 or not all(p.ready for p in pods):
+        raise Wrong("The api Pods are not all running.",
+                    "Look at cluster.pods() and cluster.events for the reason.")
+
+
+@checker("Right: the service's tasks are replaced by new ones that find db_pass_v2 at "
+         "/run/secrets/db_pass, the path the application already reads.")
+def check_swarm_rotation(command: object) -> None:
+    if not isinstance(command, str):
+        raise Wrong("The answer must be a command line, as a string.", "Write one docker command.")
+    words = shlex.split(command)
+    if words[:2] == ["docker", "secret"]:
+        raise Wrong("docker secret cannot change a secret's data.",
+                    "Swarm secrets are immutable: create db_pass_v2 (done) and switch the "
+                    "service over with docker service update.")
+    if words[:3] != ["docker", "service", "update"] or words[-1:] != ["api"]:
+        raise Wrong("That does not update the service api.",
+                    "It is docker service update OPTIONS api.")
+    options = dict(zip(words[3:-1:2], words[4:-1:2], strict=False))
+    if options.get("--secret-rm") != "db_pass_v1":
+        raise Wrong("The service keeps db_pass_v1.", "Remove it with --secret-rm db_pass_v1.")
+    added = options.get("--secret-add", "")
+    fields = dict(part.split("=", 1) for part in added.split(",") if "=" in part)
+    source = fields.get("source", fields.get("src"))
+    if added == "db_pass_v2" or (source == "db_pass_v2" and fields.get("target") != "db_pass"):
+        raise Wrong("The new secret would appear as /run/secrets/db_pass_v2.",
+                    "Keep the path the application reads: "
+                    "--secret-add source=db_pass_v2,target=db_pass.")
+    if source != "db_pass_v2":
+        raise Wrong("The service does not get db_pass_v2.",
+                    "Add it with --secret-add source=db_pass_v2,target=db_pass.")

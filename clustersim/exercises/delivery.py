@@ -1,0 +1,119 @@
+"""Checks for the chapter ``book/orchestrators/delivery.md``.
+
+- :func:`check_generator_edit`: what a Kustomize ``configMapGenerator`` edit does to the names,
+  the Deployment and the old ConfigMap, compared with two builds applied to the simulated
+  cluster (:mod:`clustersim.kubernetes.contenthash`;
+  https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/configmapgenerator/).
+- :func:`check_tools`: which of Helm, Kustomize, GitOps and an operator answers each of four
+  needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from clustersim.exercises.checker import Wrong, checker
+from clustersim.kubernetes import KubernetesCluster
+from clustersim.kubernetes.configupdates import consumers
+from clustersim.kubernetes.contenthash import generated_name
+from clustersim.node import Node
+
+__all__ = ["NEEDS", "TOOLS", "build", "check_generator_edit", "check_tools", "edit_outcome"]
+
+
+def build(log_level: str) -> list[dict[str, Any]]:
+    """What ``kustomize build`` makes of a ``configMapGenerator`` named ``api-config`` with
+    ``LOG_LEVEL`` and a Deployment ``api`` that reads it with ``envFrom``: the ConfigMap gets
+    a content-hashed name and the Deployment's reference is rewritten to it."""
+    config = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "api-config"},
+              "data": {"LOG_LEVEL": log_level}}
+    name = generated_name(config)
+    config["metadata"]["name"] = name
+    deployment = {
+        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "api"},
+        "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "api"}},
+                 "template": {"metadata": {"labels": {"app": "api"}},
+                              "spec": {"containers": [{
+                                  "name": "api", "image": "shop/api:3.1",
+                                  "envFrom": [{"configMapRef": {"name": name}}]}]}}}}
+    return [config, deployment]
+
+
+def edit_outcome() -> dict[str, bool]:
+    """Apply the build with ``LOG_LEVEL=info``, then with ``debug`` (``kubectl apply -k``,
+    without ``--prune``), and report what happened in the simulated cluster."""
+    cluster = KubernetesCluster(Node.many(2, "node", cpu="4", memory="8Gi"), seed=0)
+    first, second = build("info"), build("debug")
+    cluster.apply(first)
+    cluster.run(until=60)
+    before = {p.name for p in cluster.pods()}
+    cluster.apply(second)
+    cluster.run(until=240)
+    old, new = first[0]["metadata"]["name"], second[0]["metadata"]["name"]
+    return {"configmap_name_changes": old != new,
+            "old_pods_read_the_new_config": any(c.name == new for c in consumers(first[1])),
+            "deployment_rolls_out": not before & {p.name for p in cluster.pods()},
+            "old_configmap_remains": cluster.get("ConfigMap", "default", old) is not None}
+
+
+_EDIT_HINTS = {
+    "configmap_name_changes": "The generator appends a hash of the data to the name.",
+    "old_pods_read_the_new_config": "The old Pods refer to the old name, whose data never "
+                                    "changes: only new Pods read the new ConfigMap.",
+    "deployment_rolls_out": "Kustomize rewrites the Deployment's reference to the new name: "
+                            "its Pod template changed.",
+    "old_configmap_remains": "kubectl apply creates and updates; it deletes only with --prune.",
+}
+
+
+@checker("Right: the new data gives a new name, the rewritten reference changes the Pod "
+         "template so the Deployment replaces its Pods, and the old ConfigMap stays until "
+         "something prunes it (which also lets a rollback find it).")
+def check_generator_edit(answer: object) -> None:
+    right = edit_outcome()
+    if not isinstance(answer, Mapping) or set(answer) != set(right):
+        raise Wrong(f"The answer must be a dict with the keys {', '.join(right)}.",
+                    "Keep the starter's keys.")
+    for key, value in right.items():
+        if not isinstance(answer[key], bool):
+            raise Wrong(f"{key}: {answer[key]!r} is not True or False.", "Answer yes or no.")
+        if answer[key] != value:
+            raise Wrong(f"{key}: not {answer[key]}.", _EDIT_HINTS[key])
+
+
+TOOLS = ("helm", "kustomize", "gitops", "operator")
+NEEDS = {
+    "install a third-party monitoring stack with 40 settings, upgrade it and roll it back as "
+    "one unit": "helm",
+    "the same plain manifests for staging and production, with a different image tag and "
+    "replica count, without templates": "kustomize",
+    "every change to production is a reviewed commit, and manual changes are undone": "gitops",
+    "run PostgreSQL with automatic failover, backups and minor-version upgrades": "operator",
+}
+"""Four needs and the tool that answers each."""
+
+_TOOL_HINTS = {
+    "helm": "Packaging third-party software with parameters and release history is a chart's "
+            "job.",
+    "kustomize": "Patching plain YAML per environment, with overlays, is Kustomize's job.",
+    "gitops": "A controller in the cluster that pulls from Git and reconciles is GitOps.",
+    "operator": "Encoding how to run one application (failover, backups) in a controller is "
+                "an operator.",
+}
+
+
+@checker("Right: Helm packages and releases, Kustomize patches plain YAML per environment, "
+         "GitOps makes Git the desired state, and an operator encodes how to run one "
+         "application.")
+def check_tools(answer: object) -> None:
+    if not isinstance(answer, Mapping) or set(answer) != set(NEEDS):
+        raise Wrong("The answer must be a dict with the starter's keys.",
+                    "Keep the keys and fill in one tool per need.")
+    for need, tool in NEEDS.items():
+        given = answer[need]
+        if given not in TOOLS:
+            raise Wrong(f"{given!r} is not one of {', '.join(TOOLS)}.",
+                        "Pick one name from TOOLS per need.")
+        if given != tool:
+            raise Wrong(f"Not {given} for: {need}.", _TOOL_HINTS[tool])

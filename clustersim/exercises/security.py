@@ -1,0 +1,236 @@
+"""Checks for the chapter ``book/orchestrators/security.md``.
+
+- :func:`check_can_i`: predict ``kubectl auth can-i`` for a few requests against a set of
+  Roles and bindings, compared with :mod:`clustersim.kubernetes.rbac`.
+- :func:`check_least_privilege`: write a Role and RoleBinding that let a CI service account
+  update Deployments in one namespace and do nothing else, checked with the same authorizer.
+- :func:`check_pod_security_labels`: the namespace labels of Pod Security admission that
+  refuse privileged Pods and warn about what ``restricted`` would refuse
+  (https://kubernetes.io/docs/concepts/security/pod-security-admission/).
+- :func:`check_restricted_pod`: harden a Pod until the simulated API server admits it in a
+  namespace that enforces ``restricted`` (:mod:`clustersim.kubernetes.podsecurity`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from clustersim.exercises.checker import Wrong, checker
+from clustersim.kubernetes import KubernetesCluster
+from clustersim.kubernetes.podsecurity import violations
+from clustersim.kubernetes.rbac import can_i
+from clustersim.manifests import load_manifests
+from clustersim.node import Node
+
+__all__ = ["CI", "POLICY", "QUESTIONS", "RESTRICTED_NAMESPACE", "WEB_POD", "check_can_i",
+           "check_least_privilege", "check_pod_security_labels", "check_restricted_pod",
+           "policy_objects"]
+
+POLICY = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: pod-reader, namespace: dev}
+rules:
+  - apiGroups: [""]
+    resources: [pods, pods/log]
+    verbs: [get, list, watch]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: jane-reads-pods, namespace: dev}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: pod-reader}
+subjects:
+  - {kind: User, name: jane, apiGroup: rbac.authorization.k8s.io}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: deployer}
+rules:
+  - apiGroups: [apps]
+    resources: [deployments]
+    verbs: [get, list, update, patch]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: ops-deploy, namespace: dev}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: deployer}
+subjects:
+  - {kind: Group, name: ops, apiGroup: rbac.authorization.k8s.io}
+"""
+"""A Role and a ClusterRole, each bound in the namespace ``dev``."""
+
+QUESTIONS: dict[str, tuple[str, str, str, str, tuple[str, ...]]] = {
+    "jane lists pods in dev": ("jane", "list", "pods", "dev", ()),
+    "jane reads a pod's log in dev": ("jane", "get", "pods/log", "dev", ()),
+    "jane deletes a pod in dev": ("jane", "delete", "pods", "dev", ()),
+    "jane lists pods in prod": ("jane", "list", "pods", "prod", ()),
+    "sam (group ops) patches deployments in dev": ("sam", "patch", "deployments.apps", "dev",
+                                                   ("ops",)),
+    "sam (group ops) patches deployments in prod": ("sam", "patch", "deployments.apps", "prod",
+                                                    ("ops",)),
+}
+"""Each question: (user, verb, resource, namespace, groups), as ``kubectl auth can-i VERB
+RESOURCE -n NAMESPACE --as USER --as-group GROUP`` asks it."""
+
+_HINTS = {
+    "jane reads a pod's log in dev": "The rule lists pods/log: a subresource is allowed only "
+                                     "when it is named.",
+    "jane deletes a pod in dev": "RBAC allows only the verbs a rule lists; nothing is allowed "
+                                 "by default.",
+    "jane lists pods in prod": "A RoleBinding grants in its own namespace only.",
+    "sam (group ops) patches deployments in dev": "A RoleBinding may refer to a ClusterRole: "
+                                                  "its rules then apply in the binding's "
+                                                  "namespace.",
+    "sam (group ops) patches deployments in prod": "The ClusterRole is bound by a RoleBinding "
+                                                   "in dev, not by a ClusterRoleBinding.",
+    "jane lists pods in dev": "The Role allows get, list and watch on pods in dev to jane.",
+}
+
+
+def policy_objects(text: str = POLICY) -> list[dict[str, Any]]:
+    """The manifests of ``text`` as dicts."""
+    return [spec.manifest for spec in load_manifests(text)]
+
+
+@checker("Right: a Role's rules apply where it is bound, subresources and verbs must be listed, "
+         "and a ClusterRole bound by a RoleBinding grants only in that namespace.")
+def check_can_i(answer: object) -> None:
+    if not isinstance(answer, Mapping) or set(answer) != set(QUESTIONS):
+        raise Wrong("The answer must be a dict with the starter's keys.",
+                    "Keep the keys and replace each None with True or False.")
+    objects = policy_objects()
+    for question, (user, verb, resource, namespace, groups) in QUESTIONS.items():
+        given = answer[question]
+        if not isinstance(given, bool):
+            raise Wrong(f"{question}: {given!r} is not True or False.", "Answer yes or no.")
+        right = can_i(objects, verb, resource, user=user, namespace=namespace, groups=groups)
+        if given != right:
+            raise Wrong(f"{question}: not {given}.", _HINTS[question])
+
+
+CI = "system:serviceaccount:shop:ci"
+"""The CI pipeline's identity: the ServiceAccount ``ci`` of the namespace ``shop``."""
+
+_MUST = [("update", "deployments.apps", "shop"), ("patch", "deployments.apps", "shop"),
+         ("get", "deployments.apps", "shop")]
+_MUST_NOT = [("delete", "deployments.apps", "shop"), ("patch", "deployments.apps", "prod"),
+             ("get", "secrets", "shop"), ("create", "pods", "shop"),
+             ("patch", "deployments.apps/scale", "shop"), ("patch", "statefulsets.apps", "shop")]
+
+
+@checker("Right: the ServiceAccount shop/ci may get, update and patch Deployments in shop and "
+         "nothing else: no other verb, resource, subresource or namespace.")
+def check_least_privilege(text: object) -> None:
+    if not isinstance(text, str) or not text.strip():
+        raise Wrong("The answer must be YAML text with a Role and a RoleBinding.",
+                    "Start from the starter's text.")
+    try:
+        objects = policy_objects(text)
+    except ValueError as err:
+        raise Wrong(f"The manifests cannot be read: {err}", "Fix the place it names.") from None
+    kinds = {o.get("kind") for o in objects}
+    if "ClusterRoleBinding" in kinds:
+        raise Wrong("A ClusterRoleBinding grants in every namespace.",
+                    "Use a RoleBinding in the namespace shop.")
+    for verb, resource, namespace in _MUST:
+        if not can_i(objects, verb, resource, user=CI, namespace=namespace):
+            group = resource.partition(".")[2]
+            hint = (f'Deployments are in the API group "{group}": apiGroups: [{group}].'
+                    if can_i(objects, verb, resource.partition(".")[0], user=CI,
+                             namespace=namespace)
+                    else "Check the rule (apiGroups, resources, verbs) and that the "
+                         "RoleBinding's subject is the ServiceAccount ci in shop.")
+            raise Wrong(f"ci cannot {verb} deployments in {namespace}.", hint)
+    for verb, resource, namespace in _MUST_NOT:
+        if can_i(objects, verb, resource, user=CI, namespace=namespace):
+            raise Wrong(f"ci can also {verb} {resource} in {namespace}.",
+                        "List only the verbs get, update and patch on the resource "
+                        "deployments: no other verb, no subresource, no wildcard.")
+
+
+_LABEL = "pod-security.kubernetes.io/"
+
+
+@checker("Right: enforce baseline refuses privileged Pods (and host namespaces, added "
+         "capabilities...), and warn restricted tells whoever applies a Pod what restricted "
+         "would refuse, without refusing it.")
+def check_pod_security_labels(labels: object) -> None:
+    if not isinstance(labels, Mapping) or not all(isinstance(k, str) for k in labels):
+        raise Wrong("The answer must be a dict of labels.", "Keep the starter's shape.")
+    modes = {k[len(_LABEL):]: v for k, v in labels.items() if k.startswith(_LABEL)}
+    unknown = set(modes) - {"enforce", "audit", "warn", "enforce-version", "audit-version",
+                            "warn-version"}
+    if unknown:
+        raise Wrong(f"{_LABEL}{sorted(unknown)[0]} is not a Pod Security label.",
+                    "The modes are enforce, audit and warn.")
+    levels = {"privileged", "baseline", "restricted"}
+    for mode, level in modes.items():
+        if not mode.endswith("-version") and level not in levels:
+            raise Wrong(f"{level!r} is not a level.", "The levels are privileged, baseline and "
+                                                      "restricted.")
+    if modes.get("enforce") == "restricted":
+        raise Wrong("enforce: restricted refuses more than privileged Pods.",
+                    "Refuse only what baseline forbids; only warn about restricted.")
+    if modes.get("enforce") != "baseline":
+        raise Wrong("Privileged Pods are still admitted.",
+                    "The level that forbids privileged containers is baseline, set with the "
+                    "enforce mode.")
+    if modes.get("warn") != "restricted":
+        raise Wrong("Nobody is warned about what restricted would refuse.",
+                    "The warn mode shows a warning to the client that applies the Pod.")
+
+
+RESTRICTED_NAMESPACE = {"apiVersion": "v1", "kind": "Namespace", "metadata": {
+    "name": "secure", "labels": {_LABEL + "enforce": "restricted"}}}
+"""A namespace that enforces the restricted level."""
+
+WEB_POD = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  namespace: secure
+spec:
+  containers:
+    - name: web
+      image: nginxinc/nginx-unprivileged:1.27
+      ports:
+        - containerPort: 8080
+"""
+"""A Pod that runs as a non-root user but says nothing about it."""
+
+_FIXES = {
+    "allowPrivilegeEscalation": "Set allowPrivilegeEscalation: false in the container's "
+                                "securityContext.",
+    "unrestricted capabilities": 'Drop all capabilities: capabilities: {drop: ["ALL"]}.',
+    "runAsNonRoot": "Set runAsNonRoot: true, in the Pod's or the container's securityContext.",
+    "seccompProfile": "Set seccompProfile: {type: RuntimeDefault}, in the Pod's or the "
+                      "container's securityContext.",
+    "privileged": "A privileged container is never admitted above the privileged level.",
+}
+
+
+@checker("Right: with privilege escalation off, all capabilities dropped, a non-root user and "
+         "the runtime's default seccomp profile, the Pod meets the restricted level and the "
+         "API server admits it.")
+def check_restricted_pod(text: object) -> None:
+    if not isinstance(text, str) or not text.strip():
+        raise Wrong("The answer must be the Pod's YAML text.", "Start from the starter's text.")
+    try:
+        pods = [o for o in policy_objects(text) if o.get("kind") == "Pod"]
+    except ValueError as err:
+        raise Wrong(f"The manifest cannot be read: {err}", "Fix the place it names.") from None
+    if len(pods) != 1 or (pods[0].get("metadata") or {}).get("namespace") != "secure":
+        raise Wrong("The answer must be one Pod in the namespace secure.",
+                    "Keep the starter's metadata.")
+    found = violations(pods[0].get("spec") or {}, "restricted")
+    if found:
+        reason = found[0].split(" (")[0]
+        key = next((k for k in _FIXES if reason.startswith(k)), "privileged")
+        raise Wrong(f"Refused: violates PodSecurity \"restricted:latest\": {found[0]}",
+                    _FIXES[key] + (f" ({len(found)} checks still fail.)" if len(found) > 1
+                                   else ""))
+    cluster = KubernetesCluster(Node.many(1, "node", cpu="2", memory="4Gi"), seed=0)
+    cluster.apply(RESTRICTED_NAMESPACE)
+    cluster.apply(text)

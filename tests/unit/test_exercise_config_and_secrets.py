@@ -1,0 +1,65 @@
+"""Typical answers to the config-and-secrets exercises get the right verdict and hint."""
+
+from __future__ import annotations
+
+import pytest
+
+from clustersim.exercises.config_and_secrets import (
+    DEPLOYMENT,
+    SECRET_V1,
+    check_edit_reaches,
+    check_rotation,
+    check_swarm_rotation,
+)
+
+SECRET_V2 = SECRET_V1.replace("db-pass-v1", "db-pass-v2").replace("b2xk", "bmV3")
+DEPLOYMENT_V2 = DEPLOYMENT.replace("db-pass-v1", "db-pass-v2")
+
+
+@pytest.mark.parametrize("answer, passed, words", [
+    (["/etc/web"], True, "Right"),
+    ([], False, "directory"),
+    (["/etc/web", "LOG_LEVEL"], False, "created"),
+    (["/etc/web", "/etc/nginx/nginx.conf"], False, "subPath"),
+    (["/etc/nginx"], False, "They are"),
+    ("LOG_LEVEL", False, "list of strings"),
+])
+def test_edit_reaches(answer, passed, words) -> None:
+    feedback = check_edit_reaches(answer)
+    assert feedback.passed is passed
+    assert words in feedback.message + feedback.hint
+
+
+@pytest.mark.parametrize("text, passed, words", [
+    (SECRET_V2 + "---\n" + DEPLOYMENT_V2, True, "Right"),
+    (SECRET_V1 + "---\n" + DEPLOYMENT, False, "no Secret db-pass-v2"),
+    (SECRET_V1.replace("b2xk", "bmV3"), False, "immutable"),
+    (DEPLOYMENT_V2, False, "CreateContainerConfigError"),
+    (SECRET_V2, False, "still reads db-pass-v1"),
+    ("kind: [", False, "refuses"),
+    (42, False, "YAML text"),
+])
+def test_rotation(text, passed, words) -> None:
+    feedback = check_rotation(text)
+    assert feedback.passed is passed, feedback.message
+    assert words in feedback.message + feedback.hint
+
+
+@pytest.mark.parametrize("command, passed, words", [
+    ("docker service update --secret-rm db_pass_v1 "
+     "--secret-add source=db_pass_v2,target=db_pass api", True, "Right"),
+    ("docker service update --secret-rm db_pass_v1 --secret-add src=db_pass_v2,target=db_pass api",
+     True, "Right"),
+    ("docker service update --secret-rm db_pass_v1 --secret-add db_pass_v2 api", False,
+     "/run/secrets/db_pass_v2"),
+    ("docker service update --secret-add source=db_pass_v2,target=db_pass api", False,
+     "keeps db_pass_v1"),
+    ("docker secret create db_pass db_pass.txt", False, "immutable"),
+    ("docker service update api", False, "keeps db_pass_v1"),
+    ("", False, "does not update"),
+    ("docker service update --secret-rm db_pass_v1 --secret-add 'x api", False, "could not"),
+])
+def test_swarm_rotation(command, passed, words) -> None:
+    feedback = check_swarm_rotation(command)
+    assert feedback.passed is passed
+    assert words in feedback.message + feedback.hint

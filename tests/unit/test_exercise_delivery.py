@@ -1,0 +1,52 @@
+"""Typical answers to the delivery exercises get the right verdict and hint."""
+
+from __future__ import annotations
+
+import pytest
+
+from clustersim.exercises.delivery import NEEDS, build, check_generator_edit, check_tools
+
+RIGHT = {"configmap_name_changes": True, "old_pods_read_the_new_config": False,
+         "deployment_rolls_out": True, "old_configmap_remains": True}
+
+
+def test_the_build_rewrites_the_reference_to_the_hashed_name() -> None:
+    config, deployment = build("info")
+    name = config["metadata"]["name"]
+    assert name.startswith("api-config-") and len(name) == len("api-config-") + 10
+    env = deployment["spec"]["template"]["spec"]["containers"][0]["envFrom"]
+    assert env == [{"configMapRef": {"name": name}}]
+    assert build("debug")[0]["metadata"]["name"] != name
+
+
+@pytest.mark.parametrize("changes, passed, words", [
+    ({}, True, "Right"),
+    ({"configmap_name_changes": False}, False, "hash"),
+    ({"old_pods_read_the_new_config": True}, False, "old name"),
+    ({"deployment_rolls_out": False}, False, "Pod template"),
+    ({"old_configmap_remains": False}, False, "--prune"),
+    ({"old_configmap_remains": None}, False, "True or False"),
+])
+def test_generator_edit(changes, passed, words) -> None:
+    feedback = check_generator_edit({**RIGHT, **changes})
+    assert feedback.passed is passed
+    assert words in feedback.message + feedback.hint
+
+
+def test_generator_edit_needs_the_keys() -> None:
+    assert "keys" in check_generator_edit({}).message
+
+
+@pytest.mark.parametrize("swap, words", [
+    ({"helm": "kustomize"}, "chart"),
+    ({"kustomize": "helm"}, "overlays"),
+    ({"gitops": "kustomize"}, "pulls from Git"),
+    ({"operator": "helm"}, "failover"),
+    ({"operator": "ansible"}, "one of"),
+])
+def test_tools(swap, words) -> None:
+    answer = {need: swap.get(tool, tool) for need, tool in NEEDS.items()}
+    feedback = check_tools(answer)
+    assert not feedback.passed
+    assert words in feedback.message + feedback.hint
+    assert check_tools(dict(NEEDS)).passed

@@ -1,0 +1,110 @@
+"""Typical answers to the security exercises get the right verdict and hint."""
+
+from __future__ import annotations
+
+import pytest
+
+from clustersim.exercises.security import (
+    QUESTIONS,
+    WEB_POD,
+    check_can_i,
+    check_least_privilege,
+    check_pod_security_labels,
+    check_restricted_pod,
+)
+
+RIGHT = {"jane lists pods in dev": True, "jane reads a pod's log in dev": True,
+         "jane deletes a pod in dev": False, "jane lists pods in prod": False,
+         "sam (group ops) patches deployments in dev": True,
+         "sam (group ops) patches deployments in prod": False}
+
+
+@pytest.mark.parametrize("changes, passed, words", [
+    ({}, True, "Right"),
+    ({"jane lists pods in prod": True}, False, "own namespace"),
+    ({"sam (group ops) patches deployments in prod": True}, False, "ClusterRoleBinding"),
+    ({"sam (group ops) patches deployments in dev": False}, False, "ClusterRole"),
+    ({"jane deletes a pod in dev": True}, False, "verbs"),
+    ({"jane lists pods in dev": "yes"}, False, "True or False"),
+])
+def test_can_i(changes, passed, words) -> None:
+    assert set(RIGHT) == set(QUESTIONS)
+    feedback = check_can_i({**RIGHT, **changes})
+    assert feedback.passed is passed
+    assert words in feedback.message + feedback.hint
+
+
+GOOD = """\
+kind: Role
+apiVersion: rbac.authorization.k8s.io/v1
+metadata: {name: deploy-updater, namespace: shop}
+rules:
+  - {apiGroups: [apps], resources: [deployments], verbs: [get, update, patch]}
+---
+kind: RoleBinding
+apiVersion: rbac.authorization.k8s.io/v1
+metadata: {name: ci, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: deploy-updater}
+subjects: [{kind: ServiceAccount, name: ci, namespace: shop}]
+"""
+
+
+@pytest.mark.parametrize("text, passed, words", [
+    (GOOD, True, "Right"),
+    (GOOD.replace("[apps]", '[""]'), False, '"apps"'),
+    (GOOD.replace("[get, update, patch]", '["*"]'), False, "can also delete"),
+    (GOOD.replace("[deployments]", "[deployments, deployments/scale]"), False, "subresource"),
+    (GOOD.replace("kind: ServiceAccount, name: ci, namespace: shop", "kind: User, name: ci"),
+     False, "subject"),
+    (GOOD.replace("kind: RoleBinding", "kind: ClusterRoleBinding"), False, "every namespace"),
+    (GOOD.replace("namespace: shop}\nrules", "namespace: prod}\nrules"), False, "cannot"),
+    ("x: [", False, "cannot be read"),
+])
+def test_least_privilege(text, passed, words) -> None:
+    feedback = check_least_privilege(text)
+    assert feedback.passed is passed, feedback.message
+    assert words in feedback.message + feedback.hint
+
+
+P = "pod-security.kubernetes.io/"
+
+
+@pytest.mark.parametrize("labels, passed, words", [
+    ({P + "enforce": "baseline", P + "warn": "restricted"}, True, "Right"),
+    ({P + "enforce": "baseline", P + "warn": "restricted", P + "audit": "restricted",
+      P + "enforce-version": "latest"}, True, "Right"),
+    ({P + "enforce": "restricted", P + "warn": "restricted"}, False, "refuses more"),
+    ({P + "warn": "restricted"}, False, "still admitted"),
+    ({P + "enforce": "baseline"}, False, "warned"),
+    ({P + "enforce": "strict"}, False, "not a level"),
+    ({P + "block": "baseline"}, False, "not a Pod Security label"),
+    ("baseline", False, "dict"),
+])
+def test_pod_security_labels(labels, passed, words) -> None:
+    feedback = check_pod_security_labels(labels)
+    assert feedback.passed is passed
+    assert words in feedback.message + feedback.hint
+
+
+HARDENED = WEB_POD.replace("      ports:", """      securityContext:
+        allowPrivilegeEscalation: false
+        runAsNonRoot: true
+        capabilities: {drop: [ALL]}
+        seccompProfile: {type: RuntimeDefault}
+      ports:""")
+
+
+@pytest.mark.parametrize("text, passed, words", [
+    (HARDENED, True, "Right"),
+    (WEB_POD, False, "allowPrivilegeEscalation: false"),
+    (HARDENED.replace("runAsNonRoot: true", "runAsNonRoot: false"), False, "runAsNonRoot"),
+    (HARDENED.replace("{drop: [ALL]}", "{drop: [ALL], add: [SYS_ADMIN]}"), False,
+     "capabilities"),
+    (HARDENED.replace("type: RuntimeDefault", "type: Unconfined"), False, "RuntimeDefault"),
+    (HARDENED.replace("namespace: secure", "namespace: default"), False, "namespace secure"),
+    ("x: [", False, "cannot be read"),
+])
+def test_restricted_pod(text, passed, words) -> None:
+    feedback = check_restricted_pod(text)
+    assert feedback.passed is passed, feedback.message
+    assert words in feedback.message + feedback.hint
