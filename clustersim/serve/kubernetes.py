@@ -33,6 +33,7 @@ from clustersim.kubernetes import AdmissionError, KubernetesCluster
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
 from clustersim.kubernetes.objects import generate_name, is_terminating
 from clustersim.manifests import ManifestError, load_manifests
+from clustersim.serve import kubeproto
 from clustersim.serve.core import HttpError, Request, Response, SimServer
 from clustersim.serve.kuberender import KUBE_VERSION, Renderer, undo_defaults
 from clustersim.serve.kuberesources import (
@@ -352,10 +353,13 @@ class KubernetesBackend:
     def _body(self, request: Request) -> Any:
         kind = request.content_type
         if kind == "application/vnd.kubernetes.protobuf":
-            raise HttpError(415, "the simulated API server speaks JSON and YAML only, not "
-                            "protobuf (typed clients such as `kubectl create deployment` send "
-                            "protobuf): write the object as YAML and use `kubectl create -f` "
-                            "or `kubectl apply -f`", "UnsupportedMediaType")
+            try:
+                return kubeproto.decode(request.body)
+            except kubeproto.UnsupportedKindError as err:
+                raise HttpError(415, str(err), "UnsupportedMediaType") from None
+            except kubeproto.ProtobufError as err:
+                raise HttpError(400, f"the body of the request could not be decoded as "
+                                f"protobuf: {err}", "BadRequest") from None
         try:
             text = request.body.decode()
             if kind in ("application/yaml", "application/apply-patch+yaml"):

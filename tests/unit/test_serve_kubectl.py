@@ -3,6 +3,7 @@ each test runs a command and compares what kubectl prints with the simulator's o
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import subprocess
@@ -13,7 +14,7 @@ import yaml
 
 from clustersim.examples import example_path
 from clustersim.kubernetes.controllers.disruption import budget_status
-from clustersim.serve import find_program, serve
+from clustersim.serve import find_program, kubeproto, serve
 
 KUBECTL = find_program("kubectl")
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
@@ -190,9 +191,73 @@ def test_create_scale_label_delete(fresh):
     assert fresh.server.cluster.get("Pod", "default", "huge") is None
 
 
-def test_create_deployment_is_refused_with_a_clear_message(fresh):
-    result = fresh("create", "deployment", "hello", "--image=nginx", check=False)
-    assert result.returncode != 0 and "protobuf" in result.stderr
+GENERATORS = [
+    ("deployment", "web", ["--image=nginx:1.27", "--replicas=2", "--port=80"], "Deployment"),
+    ("deployment", "idle", ["--image=nginx:1.27", "--replicas=0"], "Deployment"),
+    ("namespace", "shop", [], "Namespace"),
+    ("configmap", "settings", ["--from-literal=colour=blue", "--from-literal=size=2"],
+     "ConfigMap"),
+    ("secret", "generic", ["token", "--from-literal=key=s3cret"], "Secret"),
+    ("service", "clusterip", ["web", "--tcp=80:8080"], "Service"),
+    ("service", "nodeport", ["edge", "--tcp=80:80", "--node-port=30080"], "Service"),
+    ("job", "once", ["--image=busybox:1.37", "--", "echo", "hello"], "Job"),
+    ("cronjob", "tick", ["--image=busybox:1.37", "--schedule=*/5 * * * *"], "CronJob"),
+    ("poddisruptionbudget", "keep", ["--selector=app=web", "--min-available=50%"],
+     "PodDisruptionBudget"),
+    ("priorityclass", "urgent", ["--value=1000", "--description=first"], "PriorityClass"),
+]
+
+
+def _meaningful(value):
+    """``value`` without the empty fields (``creationTimestamp: null``, ``status: {}``)."""
+    if isinstance(value, dict):
+        kept = {k: _meaningful(v) for k, v in value.items()}
+        return {k: v for k, v in kept.items() if v not in (None, {}, [], "")}
+    if isinstance(value, list):
+        return [_meaningful(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("what, name, args, kind", GENERATORS,
+                         ids=[f"{g[0]}-{g[1]}" for g in GENERATORS])
+def test_create_generators_send_protobuf_that_the_server_reads(fresh, monkeypatch, what, name,
+                                                               args, kind):
+    """kubectl's typed clients send protobuf; what the server decodes is what kubectl itself
+    prints for the same command as JSON (``--dry-run=client -o json``)."""
+    decoded = []
+    original = kubeproto.decode
+    monkeypatch.setattr(kubeproto, "decode", lambda body: decoded.append(original(body))
+                        or copy.deepcopy(decoded[-1]))
+    command = ["create", what, name, *args]
+    expected = json.loads(fresh("create", what, "--dry-run=client", "-o", "json", name,
+                                *args).stdout)
+    expected.pop("status", None)        # the server ignores a status sent with a create
+    out = fresh(*command).stdout
+    assert out.endswith(" created\n") and not decoded[0].get("status")
+    assert _meaningful(decoded[0]) == _meaningful(expected)
+    stored_name = args[0] if what in ("secret", "service") else name
+    namespace = "default"
+    assert fresh.server.cluster.get(kind, namespace, stored_name) is not None or (
+        kind == "Namespace" and stored_name in [r[0] for r in fresh.rows("get", "ns")])
+
+
+def test_created_deployment_runs_its_pods(fresh):
+    fresh("create", "deployment", "hello", "--image=nginx:1.27", "--replicas=3")
+    fresh.server.step(30)
+    rows = fresh.rows("get", "pods", "-l", "app=hello")
+    assert len(rows) == 3 and {r[2] for r in rows} == {"Running"}
+    assert fresh.rows("get", "deployment", "hello")[0][1] == "3/3"
+
+
+def test_protobuf_of_a_kind_not_read_gets_a_clear_refusal(fresh):
+    result = fresh("create", "serviceaccount", "robot", check=False)
+    assert result.returncode != 0 and "not find the requested resource" in result.stderr
+    body = kubeproto.MAGIC + bytes([0x0A, 0x0A, 0x0A, 0x02]) + b"v1" + bytes([0x12, 0x04]) \
+        + b"Node"
+    with pytest.raises(kubeproto.UnsupportedKindError, match="YAML or JSON"):
+        kubeproto.decode(body)
+    with pytest.raises(kubeproto.ProtobufError, match="past the end"):
+        kubeproto.decode(kubeproto.MAGIC + bytes([0x0A, 0x30, 0x0A]))
 
 
 def test_cordon_uncordon_taint(fresh):
