@@ -47,6 +47,7 @@ pods launch as a task group whose executor resources ride on the first container
 from __future__ import annotations
 
 import itertools
+import math
 from typing import Any
 
 from clustersim.marathon.backoff import Backoff
@@ -152,6 +153,22 @@ class Marathon(HealthChecking, Framework):
         root.run_specs[spec_id] = manifest
         return self._change(root, force, spec_id)
 
+    def scale_group(self, group_id: str, factor: float, *, force: bool = False) -> Deployment:
+        """Multiply the instance count of every app in a group and its subgroups by
+        ``factor``, rounding up, in one deployment (``PUT /v2/groups/<id>`` with
+        ``scaleBy``; ``GroupManagerImpl.scaleGroup`` in mesosphere/marathon)."""
+        self._require_driver()
+        group_id = str(PathId(group_id).resolve())
+        if group_id not in self.root.groups:
+            raise ValueError(f"no group {group_id!r}; groups: {', '.join(self.root.groups)}")
+        root = self.root.copy()
+        for spec_id in root.transitive_run_specs(group_id):
+            if root.kinds[spec_id] == "App":
+                manifest = dict(root.run_specs[spec_id])
+                manifest["instances"] = math.ceil(manifest.get("instances", 1) * factor)
+                root.run_specs[spec_id] = manifest
+        return self._change(root, force, group_id)
+
     def restart(self, spec_id: str, *, force: bool = False) -> Deployment:
         """Replace every instance with a fresh one (``POST /v2/apps/<id>/restart``)."""
         self._require_driver()
@@ -161,6 +178,12 @@ class Marathon(HealthChecking, Framework):
         self._check_locks({spec_id}, force)
         deployment = self._start_deployment([[{"action": RESTART, "app": spec_id}]])
         return deployment
+
+    def reset_delay(self, spec_id: str) -> None:
+        """Forget an app's launch backoff so that its waiting instances launch at the next
+        offer (``DELETE /v2/queue/<id>/delay``: ``LaunchQueue.resetDelay``)."""
+        self.apps[str(PathId(spec_id).resolve())].backoff.reset()
+        self._revive()
 
     def set_health(self, spec_id: str, healthy: bool) -> None:
         """Make the health checks of an app pass or fail from now on (a lab's fault switch)."""
