@@ -429,3 +429,84 @@ def test_wait_patch_run_expose_replace_diff_delete_f(tmp_path):
         assert cluster.get("Deployment", "default", "api")["spec"]["replicas"] == 3
         kubectl("delete", "-f", shop, "--wait=false")
         assert cluster.list("Deployment") == [] and cluster.list("StatefulSet") == []
+
+
+@pytest.fixture(scope="module")
+def everything(tmp_path_factory):
+    """The example app plus a Job, a CronJob, a DaemonSet and a budget, 400 s in."""
+    with serve("kubernetes", nodes=3, speed=0) as server:
+        kubectl = Kubectl(server, tmp_path_factory.mktemp("all"))
+        kubectl("apply", "-f", str(example_path("kubernetes")))
+        kubectl("apply", "-f", "-", stdin=BATCH)
+        server.step(400)
+        yield kubectl
+
+
+GET = ["nodes", "pods", "deployments", "replicasets", "services", "endpointslices", "events",
+       "daemonsets", "statefulsets", "jobs", "cronjobs", "namespaces"]
+STORED = {"pods": "Pod", "deployments": "Deployment", "replicasets": "ReplicaSet",
+          "services": "Service", "daemonsets": "DaemonSet", "statefulsets": "StatefulSet",
+          "jobs": "Job", "cronjobs": "CronJob"}
+
+
+@pytest.mark.parametrize("resource", GET)
+def test_get_each_resource_as_table_wide_json_yaml_and_by_label(everything, resource):
+    """``kubectl get <resource> [-o wide|json|yaml] [-l ...]`` agree with one another and
+    with the simulator."""
+    cluster = everything.server.cluster
+    as_json = json.loads(everything("get", resource, "-o", "json").stdout)["items"]
+    names = [i["metadata"]["name"] for i in as_json]
+    as_yaml = yaml.safe_load(everything("get", resource, "-o", "yaml").stdout)["items"]
+    assert [i["metadata"]["name"] for i in as_yaml] == names and names
+    table = everything("get", resource).stdout.splitlines()
+    wide = everything("get", resource, "-o", "wide").stdout.splitlines()
+    assert len(table) == len(wide) == len(names) + 1
+    assert set(table[0].split()) <= set(wide[0].split())
+    if resource != "events":                      # the events table has no NAME column
+        assert [line.split()[0] for line in table[1:]] == names
+    if resource in STORED:
+        assert names == [o["metadata"]["name"] for o in cluster.list(STORED[resource])]
+    if resource == "nodes":
+        assert names == cluster.node_names()
+    labelled = next((i for i in as_json if i["metadata"].get("labels")), None)
+    if labelled is None:
+        out = everything("get", resource, "-l", "nothing=here")
+        assert "No resources found" in out.stderr
+        return
+    key, value = next(iter(labelled["metadata"]["labels"].items()))
+    chosen = everything("get", resource, "-l", f"{key}={value}", "-o", "name").stdout.split()
+    expected = [i["metadata"]["name"] for i in as_json
+                if i["metadata"].get("labels", {}).get(key) == value]
+    assert [c.split("/", 1)[1] for c in chosen] == expected
+
+
+@pytest.mark.parametrize("resource, change", [
+    ("deployments", ["scale", "deployment", "api", "--replicas=1"]),
+    ("nodes", ["cordon", "worker-1"]),
+    ("services", ["label", "service", "api", "colour=blue"]),
+    ("replicasets", ["scale", "deployment", "frontend", "--replicas=3"]),
+])
+def test_get_watch_prints_each_kinds_changes(tmp_path, resource, change):
+    with serve("kubernetes", nodes=2, speed=0) as server:
+        kubectl = Kubectl(server, tmp_path)
+        kubectl("apply", "-f", str(example_path("kubernetes")))
+        server.step(30)
+        env = {**os.environ, "KUBECONFIG": str(kubectl.config), "HOME": str(tmp_path)}
+        watcher = subprocess.Popen([KUBECTL, "get", resource, "-w", "--output-watch-events"],
+                                   env=env, text=True, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE)
+        try:
+            time.sleep(1.5)
+            kubectl(*change)
+            time.sleep(1.5)
+        finally:
+            watcher.terminate()
+            out, err = watcher.communicate(timeout=10)
+        assert "ADDED" in out and "MODIFIED" in out, err
+
+
+def test_unsupported_verb_gets_method_not_allowed(everything):
+    [event] = json.loads(everything("get", "events", "-o", "json").stdout)["items"][:1]
+    result = everything("delete", "event", event["metadata"]["name"], check=False)
+    assert result.returncode != 0 and "MethodNotAllowed" in result.stderr
+    assert "does not allow this method" in result.stderr and "Traceback" not in result.stderr
