@@ -510,9 +510,7 @@ class KubernetesBackend:
         info = self.cluster.node(name)
         labels = (new.get("metadata") or {}).get("labels") or {}
         if labels != info.labels:
-            info.node["metadata"]["labels"] = dict(labels)
-            info.touch()
-            self.cluster.changed()
+            self.cluster.set_node_labels(name, labels)
         spec = new.get("spec") or {}
 
         def key(t: dict[str, Any]) -> tuple[Any, Any, Any]:

@@ -510,3 +510,17 @@ def test_unsupported_verb_gets_method_not_allowed(everything):
     result = everything("delete", "event", event["metadata"]["name"], check=False)
     assert result.returncode != 0 and "MethodNotAllowed" in result.stderr
     assert "does not allow this method" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_label_node_lets_a_waiting_pod_schedule(fresh):
+    """A pod that needs a node label is placed as soon as a node gets it, as the
+    kube-scheduler requeues it on the node's label update."""
+    ssd = HUGE.replace("huge", "db").replace('"64"', "100m") + "  nodeSelector: {disk: ssd}\n"
+    fresh("apply", "-f", "-", stdin=ssd)
+    fresh.server.step(30)
+    assert fresh.rows("get", "pod", "db")[0][2] == "Pending"
+    fresh("label", "node", "worker-2", "disk=ssd")
+    fresh.server.step(30)
+    [row] = fresh.rows("get", "pod", "db", "-o", "wide")
+    assert row[2] == "Running" and row[6] == "worker-2"
+    assert fresh.server.cluster.node("worker-2").labels["disk"] == "ssd"
