@@ -524,3 +524,37 @@ def test_label_node_lets_a_waiting_pod_schedule(fresh):
     [row] = fresh.rows("get", "pod", "db", "-o", "wide")
     assert row[2] == "Running" and row[6] == "worker-2"
     assert fresh.server.cluster.node("worker-2").labels["disk"] == "ssd"
+
+
+PROBED = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+        readinessProbe: {httpGet: {port: 80}, initialDelaySeconds: 10}
+"""
+
+
+def test_probe_defaults_are_shown_and_are_no_template_change(fresh):
+    """The API server defaults a probe's timeout, period, thresholds, path and scheme;
+    describe shows them, and an update built on the defaulted object starts no rollout."""
+    fresh("apply", "-f", "-", stdin=PROBED)
+    fresh.server.step(30)
+    out = fresh("describe", "deployment", "web").stdout
+    assert "http-get http://:80/ delay=10s timeout=1s period=10s" in out
+    probe = json.loads(fresh("get", "deployment", "web", "-o", "json").stdout)["spec"][
+        "template"]["spec"]["containers"][0]["readinessProbe"]
+    assert probe["failureThreshold"] == 3 and probe["httpGet"]["scheme"] == "HTTP"
+    fresh("annotate", "deployment", "web", "team=shop")
+    fresh("apply", "-f", "-", stdin=PROBED.replace("replicas: 2", "replicas: 3"))
+    fresh("set", "env", "deployment/web", "--list")
+    assert len(fresh.server.cluster.list("ReplicaSet")) == 1
+    stored = fresh.server.cluster.get("Deployment", "default", "web")["spec"]["template"]
+    assert "timeoutSeconds" not in stored["spec"]["containers"][0]["readinessProbe"]
