@@ -34,7 +34,7 @@ MAGIC = b"k8s\x00"
 
 _META = {1: ("name", "string"), 2: ("generateName", "string"), 3: ("namespace", "string"),
          11: ("labels", "{string}"), 12: ("annotations", "{string}"),
-         14: ("finalizers", "[string]")}
+         13: ("ownerReferences", "[OwnerReference]"), 14: ("finalizers", "[string]")}
 _OBJECT = {1: ("metadata", "ObjectMeta")}
 
 # A type is a scalar (string, int, bool, bytes), a message name, "[T]" (repeated),
@@ -44,6 +44,9 @@ _MESSAGES: dict[str, dict[int, tuple[str, str]]] = {
                 3: ("contentEncoding", "string"), 4: ("contentType", "string")},
     "TypeMeta": {1: ("apiVersion", "string"), 2: ("kind", "string")},
     "ObjectMeta": _META,
+    "OwnerReference": {1: ("kind", "string"), 3: ("name", "string"), 4: ("uid", "string"),
+                       5: ("apiVersion", "string"), 6: ("controller", "bool?"),
+                       7: ("blockOwnerDeletion", "bool?")},
     "LabelSelector": {1: ("matchLabels", "{string}"),
                       2: ("matchExpressions", "[LabelSelectorRequirement]")},
     "LabelSelectorRequirement": {1: ("key", "string"), 2: ("operator", "string"),

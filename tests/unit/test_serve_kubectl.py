@@ -558,3 +558,19 @@ def test_probe_defaults_are_shown_and_are_no_template_change(fresh):
     assert len(fresh.server.cluster.list("ReplicaSet")) == 1
     stored = fresh.server.cluster.get("Deployment", "default", "web")["spec"]["template"]
     assert "timeoutSeconds" not in stored["spec"]["containers"][0]["readinessProbe"]
+
+
+def test_create_job_from_a_cronjob_keeps_its_owner(fresh, monkeypatch):
+    decoded = []
+    original = kubeproto.decode
+    monkeypatch.setattr(kubeproto, "decode", lambda body: decoded.append(original(body))
+                        or copy.deepcopy(decoded[-1]))
+    fresh("create", "cronjob", "tick", "--image=busybox:1.37", "--schedule=@hourly")
+    expected = json.loads(fresh("create", "job", "manual", "--from=cronjob/tick",
+                                "--dry-run=client", "-o", "json").stdout)
+    expected.pop("status", None)
+    fresh("create", "job", "manual", "--from=cronjob/tick")
+    assert _meaningful(decoded[-1]) == _meaningful(expected)
+    [owner] = fresh.server.cluster.get("Job", "default", "manual")["metadata"]["ownerReferences"]
+    assert owner["uid"] == fresh.server.cluster.get("CronJob", "default", "tick")["metadata"][
+        "uid"] and owner["controller"] is True
