@@ -239,16 +239,41 @@ class Marathon(HealthChecking, Framework):
         self._check_locks({a["app"] for step in steps for a in step}, force)
         ports = assign_service_ports(list(specs.values()),
                                      {i: a.service_ports for i, a in self.apps.items()})
-        self.root = target
+        original, self.root = self.root, target
         self._specs = specs
         self._ports = ports
         self._record("api", "/v2/groups", "api_post_event", f"Deploy {what}")
         self._record("group", "/", "group_change_success",
                      f"Group tree changed: {len(target.run_specs)} apps and pods")
-        return self._start_deployment(steps)
+        return self._start_deployment(steps, original)
 
-    def _start_deployment(self, steps: list[list[dict[str, Any]]]) -> Deployment:
-        deployment = Deployment(f"deployment-{next(self._deployment_ids)}", steps, self.now)
+    def cancel(self, deployment_id: str, *, rollback: bool = True) -> Deployment | None:
+        """Stop a running deployment (``DELETE /v2/deployments/<id>``, ``DeploymentsResource``
+        in mesosphere/marathon). With ``rollback`` (Marathon's default) a new deployment takes
+        the group tree back to what it was before; without it (``?force=true``) the deployment
+        just stops and the apps keep their new definitions. Simplified: the rollback restores
+        the whole tree, so it is refused when another change came after the deployment."""
+        found = next((d for d in self.deployments
+                      if d.id == deployment_id and d.status == "running"), None)
+        if found is None:
+            raise KeyError(deployment_id)
+        if not rollback:
+            found.status, found.finished_at = "canceled", self.now
+            self._record("deployment", found.id, "deployment_failed",
+                         f"Deployment {found.id} was cancelled without a rollback", "Warning")
+            return None
+        if found.original is None:
+            raise ValueError(f"{found.id} restarts instances and changed no definition: there "
+                             "is nothing to roll back to; cancel it with force=true")
+        if self.deployments[-1] is not found:
+            raise ValueError(f"{found.id} is not the latest change: roll back the later "
+                             "deployments first, or cancel it with force=true")
+        return self._change(found.original.copy(), True, f"rollback of {found.id}")
+
+    def _start_deployment(self, steps: list[list[dict[str, Any]]],
+                          original: RootGroup | None = None) -> Deployment:
+        deployment = Deployment(f"deployment-{next(self._deployment_ids)}", steps, self.now,
+                                original=original)
         self.deployments.append(deployment)
         if not steps:
             deployment.status, deployment.finished_at = "success", self.now
@@ -313,6 +338,8 @@ class Marathon(HealthChecking, Framework):
         old = [i for i in app.instances.values()
                if i.version < app.version and i.goal == "Running"]
         for instance in self._kill_order(app, old, count):
+            if instance.goal != "Running":     # a kill's status update already replaced it
+                continue
             restart.killed += 1
             self._decommission(app, instance, keep_reservation=True)
 

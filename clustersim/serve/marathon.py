@@ -310,11 +310,15 @@ class MarathonBackend:
 
     def _deployments(self, request: Request, rest: str) -> Response:
         if request.method == "DELETE" and rest:
-            if not any(d.id == rest for d in self.marathon.deployments
-                       if d.status == "running"):
-                raise HttpError(404, f"DeploymentPlan {rest} does not exist")
-            raise HttpError(400, "rolling back or cancelling a deployment is not simulated: "
-                            "deploy the previous definition again with ?force=true")
+            force = (request.arg("force") or "").lower() in ("true", "1")
+            framework = self.marathon
+            try:
+                if force:
+                    framework.cancel(rest, rollback=False)
+                    return Response(202, b"")
+                return self._change(lambda: framework.cancel(rest))
+            except KeyError:
+                raise HttpError(404, f"DeploymentPlan {rest} does not exist") from None
         if request.method != "GET" or rest:
             raise HttpError(405, "HTTP 405 Method Not Allowed")
         out = []

@@ -175,3 +175,22 @@ def test_versions_queue_delay_and_group_scale(server, client):
     assert "deploymentId" in client.scale_group(group, 2)
     assert {i: framework.root.run_specs[i]["instances"] for i in apps} == \
         {i: n * 2 for i, n in before.items()}
+
+
+def test_cancel_a_deployment_with_and_without_rollback(server, client):
+    client.create_app("/web", MarathonApp(cmd="serve v1", cpus=0.1, mem=32, instances=2))
+    server.step(30)
+    client.update_app("/web", MarathonApp(cmd="serve v2", cpus=0.1, mem=32, instances=2))
+    [running] = client.list_deployments()
+    result = client.delete_deployment(running.id)
+    assert set(result) == {"version", "deploymentId"} and result["deploymentId"] != running.id
+    server.step(60)
+    assert client.get_app("/web").cmd == "serve v1" and client.list_deployments() == []
+    assert client.get_app("/web").tasks_running == 2
+    client.create_app("/big", MarathonApp(cmd="x", cpus=64, mem=32))
+    [stuck] = client.list_deployments()
+    response = requests.delete(f"{server.url}/v2/deployments/{stuck.id}?force=true", timeout=10)
+    assert response.status_code == 202
+    assert client.list_deployments() == [] and client.get_app("/big").instances == 1
+    with pytest.raises(NotFoundError, match="does not exist"):
+        client.delete_deployment(stuck.id)
