@@ -37,10 +37,11 @@ _META = {1: ("name", "string"), 2: ("generateName", "string"), 3: ("namespace", 
          13: ("ownerReferences", "[OwnerReference]"), 14: ("finalizers", "[string]")}
 _OBJECT = {1: ("metadata", "ObjectMeta")}
 
-# A type is a scalar (string, int, bool, bytes), a message name, "[T]" (repeated),
-# "{T}" (a map from strings to T); a trailing "?" marks a pointer field, whose zero is kept.
+# A type is a scalar (string, int, bool, bytes as base64, raw bytes), a message name, "[T]"
+# (repeated) or "{T}" (a map from strings to T); a trailing "?" marks a pointer field, whose
+# zero is kept.
 _MESSAGES: dict[str, dict[int, tuple[str, str]]] = {
-    "Unknown": {1: ("typeMeta", "TypeMeta"), 2: ("raw", "bytes"),
+    "Unknown": {1: ("typeMeta", "TypeMeta"), 2: ("raw", "raw"),
                 3: ("contentEncoding", "string"), 4: ("contentType", "string")},
     "TypeMeta": {1: ("apiVersion", "string"), 2: ("kind", "string")},
     "ObjectMeta": _META,
@@ -140,7 +141,7 @@ def decode(body: bytes) -> dict[str, Any]:
     first, from the envelope)."""
     if not body.startswith(MAGIC):
         raise ProtobufError("the body does not start with the Kubernetes protobuf prefix k8s\\0")
-    envelope = _message(body[len(MAGIC):], "Unknown", raw=True)
+    envelope = _message(body[len(MAGIC):], "Unknown")
     meta = envelope.get("typeMeta") or {}
     kind = meta.get("kind", "")
     if kind not in _KINDS:
@@ -188,7 +189,7 @@ def _varint(data: bytes, pos: int) -> tuple[int, int]:
             return (value - (1 << 64) if value >= 1 << 63 else value), pos
 
 
-def _message(data: bytes, name: str, *, raw: bool = False) -> dict[str, Any]:
+def _message(data: bytes, name: str) -> dict[str, Any]:
     schema = _MESSAGES[name]
     out: dict[str, Any] = {}
     for number, wire, value in _fields(data):
@@ -204,7 +205,7 @@ def _message(data: bytes, name: str, *, raw: bool = False) -> dict[str, Any]:
             out.setdefault(field, []).append(_value(wire, value, kind[1:-1], field))
         else:
             decoded = _value(wire, value, kind, field)
-            if pointer or decoded not in ("", 0, False, {}, None) or (raw and kind == "bytes"):
+            if pointer or decoded not in ("", b"", 0, False, {}, None):
                 out[field] = decoded
             else:
                 out.pop(field, None)
@@ -229,8 +230,10 @@ def _value(wire: int, value: int | bytes, kind: str, field: str) -> Any:
     data = _bytes(value, field)
     if kind == "string":
         return data.decode("utf-8", "replace")
+    if kind == "raw":
+        return data
     if kind == "bytes":
-        return data if field == "raw" else base64.b64encode(data).decode()
+        return base64.b64encode(data).decode()
     if kind == "Quantity":
         return _message(data, "Quantity").get("string", "")
     if kind == "IntOrString":
