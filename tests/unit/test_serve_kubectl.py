@@ -574,3 +574,13 @@ def test_create_job_from_a_cronjob_keeps_its_owner(fresh, monkeypatch):
     [owner] = fresh.server.cluster.get("Job", "default", "manual")["metadata"]["ownerReferences"]
     assert owner["uid"] == fresh.server.cluster.get("CronJob", "default", "tick")["metadata"][
         "uid"] and owner["controller"] is True
+
+
+def test_explain_reads_the_pinned_releases_schemas(shop):
+    out = shop("explain", "deployment.spec.strategy").stdout
+    assert "FIELD: strategy <DeploymentStrategy>" in out
+    assert "rollingUpdate\t<RollingUpdateDeployment>" in out
+    limits = shop("explain", "pods.spec.containers.resources.limits").stdout
+    assert "<map[string]Quantity>" in limits and "enum" not in shop("explain", "nodes").stdout
+    missing = shop("explain", "deployment.spec.nope", check=False)
+    assert missing.returncode != 0 and 'field "nope" does not exist' in missing.stderr
