@@ -53,6 +53,10 @@ class Renderer:
         self.cluster = cluster
         self.epoch = epoch
         self.resource_version = 1
+        self.terminating: set[str] = set()
+        """Namespaces deleted through the API whose objects are still going away: a real
+        namespace stays, in phase Terminating, until its namespace controller has emptied
+        it (``pkg/controller/namespace``)."""
         self.begin()
 
     def begin(self) -> None:
@@ -236,8 +240,9 @@ class Renderer:
                     "resourceVersion": str(self.resource_version),
                     "labels": {"kubernetes.io/metadata.name": name}}}
             obj["spec"] = {"finalizers": ["kubernetes"]}
-            obj["status"] = {"phase": "Active"}
+            obj["status"] = {"phase": "Terminating" if name in self.terminating else "Active"}
             out.append(obj)
+        self.terminating &= names
         return out
 
     def events(self) -> list[dict[str, Any]]:

@@ -397,6 +397,17 @@ class KubernetesBackend:
             meta["namespace"] = namespace or "default"
         if not meta.get("name") and meta.get("generateName"):
             meta["name"] = generate_name(meta["generateName"], self.cluster.rng)
+        if self.renderer.terminating:
+            self.renderer.namespaces()               # forgets namespaces emptied since
+        if resource.kind == "Namespace" and meta.get("name") in self.renderer.terminating:
+            raise HttpError(409, f'object is being deleted: namespaces "{meta["name"]}" '
+                            "already exists", "AlreadyExists", name=meta["name"],
+                            kind=resource.plural)
+        if resource.namespaced and meta["namespace"] in self.renderer.terminating:
+            raise HttpError(403, f'{resource.plural} "{meta.get("name", "")}" is forbidden: '
+                            f"unable to create new content in namespace {meta['namespace']} "
+                            "because it is being terminated", "Forbidden",
+                            name=meta.get("name", ""), kind=resource.plural)
         if self.cluster.get(resource.kind, meta.get("namespace", "default"),
                             meta.get("name", "")) is not None:
             raise HttpError(409, f'{resource.qualified()} "{meta["name"]}" already exists',
@@ -570,6 +581,7 @@ class KubernetesBackend:
             stored = self.cluster.get("Namespace", "default", name)
             if stored is not None:
                 self.cluster.delete_object(stored)
+            self.renderer.terminating.add(name)
             self._settle()
             before["status"] = {"phase": "Terminating"}
             return Response.json(200, before)

@@ -584,3 +584,19 @@ def test_explain_reads_the_pinned_releases_schemas(shop):
     assert "<map[string]Quantity>" in limits and "enum" not in shop("explain", "nodes").stdout
     missing = shop("explain", "deployment.spec.nope", check=False)
     assert missing.returncode != 0 and 'field "nope" does not exist' in missing.stderr
+
+
+def test_a_deleted_namespace_terminates_until_it_is_empty(fresh):
+    fresh("create", "namespace", "shop")
+    fresh("create", "deployment", "web", "--image=nginx:1.27", "-n", "shop")
+    fresh.server.step(30)
+    fresh("delete", "namespace", "shop", "--wait=false")
+    assert dict(r[:2] for r in fresh.rows("get", "ns"))["shop"] == "Terminating"
+    again = fresh("create", "namespace", "shop", check=False)
+    assert "object is being deleted" in again.stderr
+    refused = fresh("create", "configmap", "c", "-n", "shop", check=False)
+    assert "because it is being terminated" in refused.stderr
+    fresh.server.step(60)
+    assert "shop" not in [r[0] for r in fresh.rows("get", "ns")]
+    fresh("create", "namespace", "shop")
+    assert dict(r[:2] for r in fresh.rows("get", "ns"))["shop"] == "Active"
