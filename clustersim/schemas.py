@@ -45,6 +45,7 @@ __all__ = [
     "SchemaError",
     "SchemaProblem",
     "compose_schema",
+    "kubernetes_definitions",
     "require_valid",
     "validate_compose",
     "validate_kubernetes",
@@ -170,6 +171,18 @@ def _kubernetes_validator(
     definitions = read(f"{folder}/_definitions.json", release)
     registry = Resource.from_contents(definitions) @ (Resource.from_contents(schema) @ Registry())
     return jsonschema.Draft202012Validator(schema, registry=registry)
+
+
+@cache
+def kubernetes_definitions(version: str = KUBERNETES_VERSION) -> dict[str, Any]:
+    """Every API type's JSON schema of a Kubernetes release, by OpenAPI name
+    (``io.k8s.api.apps.v1.Deployment``), with descriptions, ``$ref`` links as
+    ``#/$defs/<name>`` and each kind's ``x-kubernetes-group-version-kind``: the
+    ``_definitions.json`` that kubernetes-validate ships. Shared; do not change it."""
+    release = _shipped_release(version)
+    contents = kubernetes_validate.utils.schema_contents(
+        f"kubernetes-json-schema/v{release}-local/_definitions.json", release)
+    return contents["$defs"]
 
 
 def _release(version: str) -> tuple[int, ...]:

@@ -754,6 +754,17 @@ class KubernetesCluster:
         tolerations = (pod.get("spec") or {}).get("tolerations") or []
         return find_untolerated_taint(info.taints, tolerations, effects) is None
 
+    def set_node_labels(self, name: str, labels: Mapping[str, str]) -> None:
+        """Replace a node's labels (``kubectl label node``). Pending pods are tried again at
+        once: the kube-scheduler moves them back to its active queue on a node's
+        ``UpdateNodeLabel`` event (``pkg/scheduler/framework/types.go``)."""
+        info = self.node(name)
+        info.node["metadata"]["labels"] = dict(labels)
+        info.touch()
+        self._placement_version += 1
+        self.changed()
+        self._reconcile()
+
     def set_taints(self, name: str, taints: list[dict[str, Any]]) -> None:
         """Replace a node's taints; NoExecute ones evict pods that do not tolerate them."""
         self.node(name).taints = taints

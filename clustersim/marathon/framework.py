@@ -47,6 +47,7 @@ pods launch as a task group whose executor resources ride on the first container
 from __future__ import annotations
 
 import itertools
+import math
 from typing import Any
 
 from clustersim.marathon.backoff import Backoff
@@ -152,6 +153,22 @@ class Marathon(HealthChecking, Framework):
         root.run_specs[spec_id] = manifest
         return self._change(root, force, spec_id)
 
+    def scale_group(self, group_id: str, factor: float, *, force: bool = False) -> Deployment:
+        """Multiply the instance count of every app in a group and its subgroups by
+        ``factor``, rounding up, in one deployment (``PUT /v2/groups/<id>`` with
+        ``scaleBy``; ``GroupManagerImpl.scaleGroup`` in mesosphere/marathon)."""
+        self._require_driver()
+        group_id = str(PathId(group_id).resolve())
+        if group_id not in self.root.groups:
+            raise ValueError(f"no group {group_id!r}; groups: {', '.join(self.root.groups)}")
+        root = self.root.copy()
+        for spec_id in root.transitive_run_specs(group_id):
+            if root.kinds[spec_id] == "App":
+                manifest = dict(root.run_specs[spec_id])
+                manifest["instances"] = math.ceil(manifest.get("instances", 1) * factor)
+                root.run_specs[spec_id] = manifest
+        return self._change(root, force, group_id)
+
     def restart(self, spec_id: str, *, force: bool = False) -> Deployment:
         """Replace every instance with a fresh one (``POST /v2/apps/<id>/restart``)."""
         self._require_driver()
@@ -161,6 +178,12 @@ class Marathon(HealthChecking, Framework):
         self._check_locks({spec_id}, force)
         deployment = self._start_deployment([[{"action": RESTART, "app": spec_id}]])
         return deployment
+
+    def reset_delay(self, spec_id: str) -> None:
+        """Forget an app's launch backoff so that its waiting instances launch at the next
+        offer (``DELETE /v2/queue/<id>/delay``: ``LaunchQueue.resetDelay``)."""
+        self.apps[str(PathId(spec_id).resolve())].backoff.reset()
+        self._revive()
 
     def set_health(self, spec_id: str, healthy: bool) -> None:
         """Make the health checks of an app pass or fail from now on (a lab's fault switch)."""
@@ -216,16 +239,41 @@ class Marathon(HealthChecking, Framework):
         self._check_locks({a["app"] for step in steps for a in step}, force)
         ports = assign_service_ports(list(specs.values()),
                                      {i: a.service_ports for i, a in self.apps.items()})
-        self.root = target
+        original, self.root = self.root, target
         self._specs = specs
         self._ports = ports
         self._record("api", "/v2/groups", "api_post_event", f"Deploy {what}")
         self._record("group", "/", "group_change_success",
                      f"Group tree changed: {len(target.run_specs)} apps and pods")
-        return self._start_deployment(steps)
+        return self._start_deployment(steps, original)
 
-    def _start_deployment(self, steps: list[list[dict[str, Any]]]) -> Deployment:
-        deployment = Deployment(f"deployment-{next(self._deployment_ids)}", steps, self.now)
+    def cancel(self, deployment_id: str, *, rollback: bool = True) -> Deployment | None:
+        """Stop a running deployment (``DELETE /v2/deployments/<id>``, ``DeploymentsResource``
+        in mesosphere/marathon). With ``rollback`` (Marathon's default) a new deployment takes
+        the group tree back to what it was before; without it (``?force=true``) the deployment
+        just stops and the apps keep their new definitions. Simplified: the rollback restores
+        the whole tree, so it is refused when another change came after the deployment."""
+        found = next((d for d in self.deployments
+                      if d.id == deployment_id and d.status == "running"), None)
+        if found is None:
+            raise KeyError(deployment_id)
+        if not rollback:
+            found.status, found.finished_at = "canceled", self.now
+            self._record("deployment", found.id, "deployment_failed",
+                         f"Deployment {found.id} was cancelled without a rollback", "Warning")
+            return None
+        if found.original is None:
+            raise ValueError(f"{found.id} restarts instances and changed no definition: there "
+                             "is nothing to roll back to; cancel it with force=true")
+        if self.deployments[-1] is not found:
+            raise ValueError(f"{found.id} is not the latest change: roll back the later "
+                             "deployments first, or cancel it with force=true")
+        return self._change(found.original.copy(), True, f"rollback of {found.id}")
+
+    def _start_deployment(self, steps: list[list[dict[str, Any]]],
+                          original: RootGroup | None = None) -> Deployment:
+        deployment = Deployment(f"deployment-{next(self._deployment_ids)}", steps, self.now,
+                                original=original)
         self.deployments.append(deployment)
         if not steps:
             deployment.status, deployment.finished_at = "success", self.now
@@ -290,6 +338,8 @@ class Marathon(HealthChecking, Framework):
         old = [i for i in app.instances.values()
                if i.version < app.version and i.goal == "Running"]
         for instance in self._kill_order(app, old, count):
+            if instance.goal != "Running":     # a kill's status update already replaced it
+                continue
             restart.killed += 1
             self._decommission(app, instance, keep_reservation=True)
 

@@ -100,6 +100,9 @@ class Deployment:
     status: str = "running"
     finished_at: float | None = None
     restarts: dict[str, Restart] = field(default_factory=dict)
+    original: Any = None
+    """The group tree before this deployment's change (what a rollback restores); ``None``
+    for a restart, which changes no definition."""
 
     @property
     def affected(self) -> set[str]:

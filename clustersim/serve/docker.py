@@ -5,15 +5,17 @@ Endpoints and shapes follow the Engine API reference v1.44
 (https://docs.docker.com/reference/api/engine/version/v1.44/): ``/_ping``, ``/version``,
 ``/info``, ``/swarm``, ``/nodes`` (ls, inspect, update), ``/services`` (create, ls, inspect,
 update with ``?version=`` and ``rollback=previous``, rm, logs), ``/tasks``, ``/networks``
-(ls, inspect, create, rm), and empty ``/secrets`` and ``/configs`` lists (what
-``docker stack deploy`` looks up). Paths may carry a version prefix (``/v1.44/services``).
+(ls, inspect, create, rm), ``/secrets`` and ``/configs`` (ls, inspect, create, rm: what
+``docker stack deploy`` creates for a stack's ``secrets:`` and ``configs:``).
+Paths may carry a version prefix (``/v1.44/services``).
 Errors are ``{"message": ...}`` with the daemon's status codes (404 no such object, 409
 conflict, 400 bad parameter, 503 swarm state).
 
 Simplified (what Docker does instead): no containers, images or volumes outside swarm
 services; ``docker swarm init|join|leave`` are refused because the simulated swarm already
 exists; service logs are simulated lines; IDs are derived from names (Docker's are random);
-networks other than ``ingress`` and those created through the API do not carry traffic.
+networks other than ``ingress`` and those created through the API do not carry traffic;
+secrets and configs are stored but no simulated task mounts them.
 """
 
 from __future__ import annotations
@@ -69,6 +71,7 @@ class DockerBackend:
         self.cluster = cluster
         self.networks: dict[str, dict[str, Any]] = {}
         self.created: dict[str, float] = {}
+        self.stored: dict[str, dict[str, dict[str, Any]]] = {"secrets": {}, "configs": {}}
         self._network("ingress", "overlay", ingress=True)
         self._network("bridge", "bridge")
         self._network("host", "host")
@@ -122,8 +125,8 @@ class DockerBackend:
             return self._tasks(request, parts[1:])
         if section == "networks":
             return self._networks(request, parts[1:])
-        if section in ("secrets", "configs") and method == "GET" and len(parts) == 1:
-            return Response.json(200, [])
+        if section in ("secrets", "configs"):
+            return self._stored_objects(request, section, parts[1:])
         raise HttpError(404, "page not found")
 
     def _body(self, request: Request) -> Any:
@@ -484,10 +487,69 @@ class DockerBackend:
         services = {self._find_service(s) for s in filters.get("service", [])}
         nodes = {self._find_node(n) for n in filters.get("node", [])}
         desired = set(filters.get("desired-state", []))
+        labels = filters.get("label", [])      # swarmkit matches the service's labels
+
+        def labelled(service: str) -> bool:
+            spec = self.cluster.services.get(service)
+            return spec is not None and all(
+                _label_matches(self._engine_spec(spec.spec)["Labels"], f) for f in labels)
+
         chosen = [t for t in tasks if (not services or t.service in services)
                   and (not nodes or t.node in nodes)
-                  and (not desired or t.desired_state.value.lower() in desired)]
+                  and (not desired or t.desired_state.value.lower() in desired)
+                  and (not labels or labelled(t.service))]
         return Response.json(200, [self._task_json(t) for t in chosen])
+
+    # ---- secrets and configs ----------------------------------------------------------------
+
+    def _stored_objects(self, request: Request, section: str, rest: list[str]) -> Response:
+        """``/secrets`` and ``/configs``: swarm objects holding data for services (a
+        secret's data is never returned; a config's is)."""
+        kind = section[:-1]
+        objects = self.stored[section]
+        method = request.method
+        if not rest and method == "GET":
+            filters = self._filters(request)
+            return Response.json(200, [
+                self._stored_json(o, section) for o in objects.values()
+                if (not filters.get("name") or any(f in o["Spec"]["Name"]
+                                                   for f in filters["name"]))
+                and all(_label_matches(o["Spec"]["Labels"], f) for f in filters.get("label", []))])
+        if rest == ["create"] and method == "POST":
+            body = self._body(request)
+            name = body.get("Name") if isinstance(body, dict) else None
+            if not isinstance(name, str) or not name:
+                raise HttpError(400, f"invalid {kind} spec: a name is required")
+            if name in objects:
+                raise HttpError(409, f"rpc error: code = AlreadyExists desc = {kind} {name} "
+                                "already exists")
+            labels = body.get("Labels") or {}
+            if not isinstance(labels, dict) or not isinstance(body.get("Data", ""), str):
+                raise HttpError(400, f"invalid {kind} spec: Labels is an object and Data a "
+                                "base64 string")
+            objects[name] = {"ID": _id(kind, name), "Version": {"Index": 1},
+                             "CreatedAt": self._stamp(self.now),
+                             "UpdatedAt": self._stamp(self.now),
+                             "Spec": {"Name": name, "Labels": dict(labels),
+                                      "Data": body.get("Data", "")}}
+            return Response.json(201, {"ID": objects[name]["ID"]})
+        if len(rest) == 1:
+            found = next((o for o in objects.values()
+                          if rest[0] in (o["Spec"]["Name"], o["ID"])), None)
+            if found is None:
+                raise HttpError(404, f"{kind} {rest[0]} not found")
+            if method == "GET":
+                return Response.json(200, self._stored_json(found, section))
+            if method == "DELETE":
+                del objects[found["Spec"]["Name"]]
+                return Response(204)
+        raise HttpError(404, "page not found")
+
+    @staticmethod
+    def _stored_json(obj: dict[str, Any], section: str) -> dict[str, Any]:
+        if section == "configs":
+            return obj
+        return {**obj, "Spec": {k: v for k, v in obj["Spec"].items() if k != "Data"}}
 
     # ---- networks --------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -53,6 +53,10 @@ class Renderer:
         self.cluster = cluster
         self.epoch = epoch
         self.resource_version = 1
+        self.terminating: set[str] = set()
+        """Namespaces deleted through the API whose objects are still going away: a real
+        namespace stays, in phase Terminating, until its namespace controller has emptied
+        it (``pkg/controller/namespace``)."""
         self.begin()
 
     def begin(self) -> None:
@@ -116,7 +120,7 @@ class Renderer:
             out["status"] = {**status, "observedGeneration": obj["metadata"].get(
                 "generation", 1)}
         if not lean:
-            _default_protocols(out)
+            _apply_defaults(out)
         return out
 
     def _pod_status(self, pod: Mapping[str, Any], out: dict[str, Any]) -> None:
@@ -236,8 +240,9 @@ class Renderer:
                     "resourceVersion": str(self.resource_version),
                     "labels": {"kubernetes.io/metadata.name": name}}}
             obj["spec"] = {"finalizers": ["kubernetes"]}
-            obj["status"] = {"phase": "Active"}
+            obj["status"] = {"phase": "Terminating" if name in self.terminating else "Active"}
             out.append(obj)
+        self.terminating &= names
         return out
 
     def events(self) -> list[dict[str, Any]]:
@@ -340,17 +345,44 @@ def _pod_specs(spec: Any) -> list[dict[str, Any]]:
     return [s if isinstance(s, dict) else {} for s in found]
 
 
-def _container_ports(pod_spec: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    return [(c.get("name"), port) for c in pod_spec.get("containers") or []
-            if isinstance(c, dict) for port in c.get("ports") or [] if isinstance(port, dict)]
+_PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
+_PROBE_DEFAULTS = {"timeoutSeconds": 1, "periodSeconds": 10, "successThreshold": 1,
+                   "failureThreshold": 3}
 
 
-def _default_protocols(obj: dict[str, Any]) -> None:
-    """The API server's defaulting of ``protocol: TCP`` on container ports
-    (``SetDefaults_ContainerPort`` in ``pkg/apis/core/v1/defaults.go``)."""
+def _default_sites(pod_spec: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...],
+                                                                dict[str, Any], str, Any]]:
+    """(where, the mapping, the field, its default) for each field of a pod spec that the API
+    server defaults and the simulator leaves unset: a container port's ``protocol: TCP``
+    (``SetDefaults_ContainerPort``), a probe's timeout, period and thresholds
+    (``SetDefaults_Probe``), an HTTP probe's ``path: /`` and ``scheme: HTTP``
+    (``SetDefaults_HTTPGetAction``), all in ``pkg/apis/core/v1/defaults.go``."""
+    for group in ("initContainers", "containers"):
+        for container in pod_spec.get(group) or []:
+            if not isinstance(container, dict):
+                continue
+            name = container.get("name")
+            for port in container.get("ports") or []:
+                if isinstance(port, dict):
+                    yield (group, name, "port", port.get("containerPort")), port, "protocol", \
+                        "TCP"
+            for probe_name in _PROBES:
+                probe = container.get(probe_name)
+                if not isinstance(probe, dict):
+                    continue
+                for field, value in _PROBE_DEFAULTS.items():
+                    yield (group, name, probe_name), probe, field, value
+                action = probe.get("httpGet")
+                if isinstance(action, dict):
+                    yield (group, name, probe_name, "httpGet"), action, "path", "/"
+                    yield (group, name, probe_name, "httpGet"), action, "scheme", "HTTP"
+
+
+def _apply_defaults(obj: dict[str, Any]) -> None:
+    """The API server's defaulting of the fields :func:`_default_sites` names."""
     for pod_spec in _pod_specs(obj.get("spec")):
-        for _, port in _container_ports(pod_spec):
-            port.setdefault("protocol", "TCP")
+        for _, mapping, field, value in _default_sites(pod_spec):
+            mapping.setdefault(field, value)
 
 
 def undo_defaults(new_spec: Any, stored_spec: Any) -> None:
@@ -358,11 +390,11 @@ def undo_defaults(new_spec: Any, stored_spec: Any) -> None:
     rendering added and the stored spec lacks, so that they do not count as a change: a pod
     template whose ports gained ``protocol: TCP`` would hash differently and roll out."""
     for new, old in zip(_pod_specs(new_spec), _pod_specs(stored_spec), strict=True):
-        plain = {(name, port.get("containerPort")) for name, port in _container_ports(old)
-                 if "protocol" not in port}
-        for name, port in _container_ports(new):
-            if port.get("protocol") == "TCP" and (name, port.get("containerPort")) in plain:
-                del port["protocol"]
+        unset = {(where, field) for where, mapping, field, _ in _default_sites(old)
+                 if field not in mapping}
+        for where, mapping, field, value in _default_sites(new):
+            if (where, field) in unset and mapping.get(field) == value:
+                del mapping[field]
 
 
 def _suffix(uid: str) -> str:

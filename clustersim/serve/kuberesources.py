@@ -9,7 +9,14 @@ are offered, so ``kubectl`` reports anything else as an unknown resource type.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from clustersim.schemas import kubernetes_definitions
 
 __all__ = ["RESOURCES", "Resource", "api_group_list", "api_resource_list", "api_versions",
            "by_kind", "find", "openapi_v3_document", "openapi_v3_root"]
@@ -146,21 +153,26 @@ def _gv_path(group: str) -> str:
 
 
 def openapi_v3_root() -> dict:
-    """``GET /openapi/v3``: where each group version's document is."""
-    return {"paths": {_gv_path(g): {"serverRelativeURL": f"/openapi/v3/{_gv_path(g)}"}
-                      for g in _GROUPS}}
+    """``GET /openapi/v3``: where each group version's document is. The ``hash`` lets
+    kubectl keep a document in its cache, as it does with a real API server's."""
+    return {"paths": {_gv_path(g): {"serverRelativeURL": f"/openapi/v3/{_gv_path(g)}?hash="
+                                    + _document_hash(g)} for g in _GROUPS}}
 
 
 def openapi_v3_document(path: str) -> dict | None:
-    """``GET /openapi/v3/<api/v1 | apis/group/v1>``: a minimal OpenAPI v3 document. It lists
-    each resource's PATCH operation with its ``x-kubernetes-group-version-kind`` and the
-    ``fieldValidation`` query parameter, which is what kubectl looks for before it leaves
-    validation to the server (``kubectl/pkg/cmd/util/factory_client_access.go``,
-    ``cli-runtime/pkg/resource/query_param_verifier_v3.go``). It carries no schemas, so
-    kubectl builds strategic merge patches from its own compiled-in types."""
+    """``GET /openapi/v3/<api/v1 | apis/group/v1>``: each resource's PATCH operation with its
+    ``x-kubernetes-group-version-kind`` and the ``fieldValidation`` query parameter, which is
+    what kubectl looks for before it leaves validation to the server
+    (``kubectl/pkg/cmd/util/factory_client_access.go``,
+    ``cli-runtime/pkg/resource/query_param_verifier_v3.go``), and in
+    ``components.schemas`` the API types of the pinned release that the group's kinds use,
+    for ``kubectl explain`` (:func:`clustersim.schemas.kubernetes_definitions`)."""
     group = next((g for g in _GROUPS if _gv_path(g) == path.strip("/")), None)
-    if group is None:
-        return None
+    return None if group is None else _document(group)
+
+
+@cache
+def _document(group: str) -> dict:
     paths = {}
     for r in RESOURCES:
         if r.group != group:
@@ -174,4 +186,52 @@ def openapi_v3_document(path: str) -> dict | None:
             "responses": {"200": {"description": "OK"}}}
         paths[f"{prefix}/{r.plural}/{{name}}"] = {"patch": operation}
     return {"openapi": "3.0.0", "info": {"title": "Kubernetes (clustersim)",
-                                         "version": "v1.37.0"}, "paths": paths}
+                                         "version": "v1.37.0"}, "paths": paths,
+            "components": {"schemas": _schemas(group)}}
+
+
+def _schemas(group: str) -> dict[str, dict]:
+    """The schemas of the group's kinds and every type they refer to, their ``$ref`` links
+    pointing into ``components.schemas``."""
+    definitions = kubernetes_definitions()
+    kinds = {r.kind for r in RESOURCES if r.group == group}
+    todo = [name for name, schema in definitions.items()
+            if any(gvk.get("group") == group and gvk.get("version") == "v1"
+                   and gvk.get("kind") in kinds
+                   for gvk in schema.get("x-kubernetes-group-version-kind") or [])]
+    found: dict[str, dict] = {}
+    while todo:
+        name = todo.pop()
+        if name in found or name not in definitions:
+            continue
+        text = json.dumps(definitions[name])
+        todo.extend(re.findall(r'"#/\$defs/([^"]+)"', text))
+        schema = _openapi(json.loads(text.replace('"#/$defs/', '"#/components/schemas/')))
+        for field in ("apiVersion", "kind"):     # kubernetes-validate's own addition
+            (schema.get("properties") or {}).get(field, {}).pop("enum", None)
+        found[name] = schema
+    return dict(sorted(found.items()))
+
+
+def _openapi(value: Any) -> Any:
+    """A JSON schema in OpenAPI's dialect: kubernetes-validate wrote optional fields as
+    ``"type": ["string", "null"]``, OpenAPI (and kubectl's explain templates) want one type."""
+    if isinstance(value, list):
+        return [_openapi(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {k: _openapi(v) for k, v in value.items()}
+    kind = out.get("type")
+    if isinstance(kind, list):
+        kinds = [k for k in kind if k != "null"]
+        if len(kinds) == 1:
+            out["type"] = kinds[0]
+        else:
+            out.pop("type")
+    return out
+
+
+@cache
+def _document_hash(group: str) -> str:
+    text = json.dumps(_document(group), sort_keys=True).encode()
+    return hashlib.sha512(text).hexdigest()[:32].upper()

@@ -33,6 +33,7 @@ from clustersim.kubernetes import AdmissionError, KubernetesCluster
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
 from clustersim.kubernetes.objects import generate_name, is_terminating
 from clustersim.manifests import ManifestError, load_manifests
+from clustersim.serve import kubeproto
 from clustersim.serve.core import HttpError, Request, Response, SimServer
 from clustersim.serve.kuberender import KUBE_VERSION, Renderer, undo_defaults
 from clustersim.serve.kuberesources import (
@@ -352,10 +353,13 @@ class KubernetesBackend:
     def _body(self, request: Request) -> Any:
         kind = request.content_type
         if kind == "application/vnd.kubernetes.protobuf":
-            raise HttpError(415, "the simulated API server speaks JSON and YAML only, not "
-                            "protobuf (typed clients such as `kubectl create deployment` send "
-                            "protobuf): write the object as YAML and use `kubectl create -f` "
-                            "or `kubectl apply -f`", "UnsupportedMediaType")
+            try:
+                return kubeproto.decode(request.body)
+            except kubeproto.UnsupportedKindError as err:
+                raise HttpError(415, str(err), "UnsupportedMediaType") from None
+            except kubeproto.ProtobufError as err:
+                raise HttpError(400, f"the body of the request could not be decoded as "
+                                f"protobuf: {err}", "BadRequest") from None
         try:
             text = request.body.decode()
             if kind in ("application/yaml", "application/apply-patch+yaml"):
@@ -393,6 +397,17 @@ class KubernetesBackend:
             meta["namespace"] = namespace or "default"
         if not meta.get("name") and meta.get("generateName"):
             meta["name"] = generate_name(meta["generateName"], self.cluster.rng)
+        if self.renderer.terminating:
+            self.renderer.namespaces()               # forgets namespaces emptied since
+        if resource.kind == "Namespace" and meta.get("name") in self.renderer.terminating:
+            raise HttpError(409, f'object is being deleted: namespaces "{meta["name"]}" '
+                            "already exists", "AlreadyExists", name=meta["name"],
+                            kind=resource.plural)
+        if resource.namespaced and meta["namespace"] in self.renderer.terminating:
+            raise HttpError(403, f'{resource.plural} "{meta.get("name", "")}" is forbidden: '
+                            f"unable to create new content in namespace {meta['namespace']} "
+                            "because it is being terminated", "Forbidden",
+                            name=meta.get("name", ""), kind=resource.plural)
         if self.cluster.get(resource.kind, meta.get("namespace", "default"),
                             meta.get("name", "")) is not None:
             raise HttpError(409, f'{resource.qualified()} "{meta["name"]}" already exists',
@@ -506,9 +521,7 @@ class KubernetesBackend:
         info = self.cluster.node(name)
         labels = (new.get("metadata") or {}).get("labels") or {}
         if labels != info.labels:
-            info.node["metadata"]["labels"] = dict(labels)
-            info.touch()
-            self.cluster.changed()
+            self.cluster.set_node_labels(name, labels)
         spec = new.get("spec") or {}
 
         def key(t: dict[str, Any]) -> tuple[Any, Any, Any]:
@@ -568,6 +581,7 @@ class KubernetesBackend:
             stored = self.cluster.get("Namespace", "default", name)
             if stored is not None:
                 self.cluster.delete_object(stored)
+            self.renderer.terminating.add(name)
             self._settle()
             before["status"] = {"phase": "Terminating"}
             return Response.json(200, before)

@@ -190,7 +190,10 @@ class MarathonBackend:
                 return response
             raise HttpError(405, "HTTP 405 Method Not Allowed")
         parts = [p for p in rest.split("/") if p]     # the client sends /v2/apps//web/tasks
-        # app ids have slashes: the last segment may be an action
+        # app ids have slashes: the last segment, or the one before it, may be an action
+        item = ""
+        if len(parts) > 2 and parts[-2] in ("tasks", "versions"):
+            item = parts.pop()
         sub = parts[-1] if parts[-1] in ("restart", "tasks", "versions") else ""
         spec_id = "/" + "/".join(parts[:-1] if sub else parts)
         exists = spec_id in apps
@@ -213,12 +216,42 @@ class MarathonBackend:
             return self._change(lambda: framework.remove(spec_id, force=force))
         if request.method == "POST" and sub == "restart":
             return self._change(lambda: framework.restart(spec_id, force=force))
-        if request.method == "GET" and sub == "tasks":
+        if request.method == "GET" and sub == "tasks" and not item:
             return Response.json(200, {"tasks": self._task_list(spec_id)})
+        if request.method == "DELETE" and sub == "tasks":
+            return self._kill(request, spec_id, item, force)
+        current = [_version(framework.apps[spec_id].version)] if spec_id in framework.apps \
+            else []
+        if request.method == "GET" and sub == "versions" and not item:
+            return Response.json(200, {"versions": current})
         if request.method == "GET" and sub == "versions":
-            return Response.json(200, {"versions": [_version(framework.apps[spec_id].version)]
-                                       if spec_id in framework.apps else []})
+            if item not in current:      # the simulator keeps the current version only
+                raise HttpError(404, f"App '{spec_id}' does not exist in version {item}")
+            return Response.json(200, self._app_json(spec_id, []))
         raise HttpError(405, "HTTP 405 Method Not Allowed")
+
+    def _kill(self, request: Request, spec_id: str, task_id: str, force: bool) -> Response:
+        """``DELETE /v2/apps/<id>/tasks[/<taskId>]`` (``AppTasksResource``): kill the app's
+        tasks (those on ``host``, or one). Marathon then launches replacements; with
+        ``scale=true`` it lowers the app's instance count by the number killed instead.
+        Simplified: the scale-down lets the framework's kill order choose, and the killed
+        instances come first in it because they no longer run."""
+        framework = self.marathon
+        host = request.arg("host")
+        tasks = [t for t in self._task_list(spec_id)
+                 if (not task_id or t["id"] == task_id) and host in (None, "*", t["host"])]
+        if task_id and not tasks:
+            raise HttpError(404, f"Task '{task_id}' does not exist")
+        for task in tasks:
+            framework.driver.kill_task(task["id"])
+        self.cluster.run(until=self.cluster.now)
+        if (request.arg("scale") or "").lower() in ("true", "1"):
+            instances = framework.root.run_specs[spec_id].get("instances", 1)
+            return self._change(lambda: framework.scale(
+                spec_id, max(0, instances - len(tasks)), force=force))
+        if task_id:
+            return Response.json(200, {"task": tasks[0]})
+        return Response.json(200, {"tasks": tasks})
 
     # ---- tasks, queue, deployments ----------------------------------------------------------
 
@@ -254,6 +287,13 @@ class MarathonBackend:
         return Response.json(200, {"tasks": self._task_list()})
 
     def _queue(self, request: Request, rest: str) -> Response:
+        if request.method == "DELETE" and rest.endswith("/delay"):
+            spec_id = str(PathId("/" + rest.removesuffix("/delay").strip("/")).resolve())
+            if not any(row["id"] == spec_id for row in self.marathon.queue()):
+                raise HttpError(404, f"Application {spec_id} not found in tasks queue.")
+            self.marathon.reset_delay(spec_id)
+            self.cluster.run(until=self.cluster.now)
+            return Response(204, b"")
         if request.method != "GET" or rest:
             raise HttpError(405, "HTTP 405 Method Not Allowed")
         items = []
@@ -270,11 +310,15 @@ class MarathonBackend:
 
     def _deployments(self, request: Request, rest: str) -> Response:
         if request.method == "DELETE" and rest:
-            if not any(d.id == rest for d in self.marathon.deployments
-                       if d.status == "running"):
-                raise HttpError(404, f"DeploymentPlan {rest} does not exist")
-            raise HttpError(400, "rolling back or cancelling a deployment is not simulated: "
-                            "deploy the previous definition again with ?force=true")
+            force = (request.arg("force") or "").lower() in ("true", "1")
+            framework = self.marathon
+            try:
+                if force:
+                    framework.cancel(rest, rollback=False)
+                    return Response(202, b"")
+                return self._change(lambda: framework.cancel(rest))
+            except KeyError:
+                raise HttpError(404, f"DeploymentPlan {rest} does not exist") from None
         if request.method != "GET" or rest:
             raise HttpError(405, "HTTP 405 Method Not Allowed")
         out = []
@@ -321,8 +365,17 @@ class MarathonBackend:
             if not isinstance(body, dict):
                 raise HttpError(422, "Object is not valid", details=[
                     {"path": "/", "errors": ["a group definition is a JSON object"]}])
-            if rest:
+            if rest or request.method == "PUT":
                 body = {**body, "id": group_id}
+            if request.method == "PUT" and "scaleBy" in body:
+                factor = body["scaleBy"]
+                if group_id not in framework.root.groups:
+                    raise HttpError(404, f"Group '{group_id}' does not exist")
+                if not isinstance(factor, int | float) or isinstance(factor, bool) or factor < 0:
+                    raise HttpError(422, "Object is not valid", details=[
+                        {"path": "/scaleBy", "errors": ["must be a number, 0 or more"]}])
+                return self._change(lambda: framework.scale_group(group_id, factor,
+                                                                  force=force))
             new_id = str(PathId(str(body.get("id", "/"))).resolve())
             if request.method == "POST" and new_id in framework.root.groups and new_id != "/":
                 raise HttpError(409, f"A group with id [{new_id}] already exists.")

@@ -8,7 +8,7 @@ import json
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from clustersim.serve import Request, serve
+from clustersim.serve import Request, kubeproto, serve
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.text(max_size=20),
@@ -18,13 +18,27 @@ JSON = st.recursive(
                                        "TaskTemplate", "Mode", "replicas", "containers"])
                       | st.text(max_size=8), children, max_size=5),
     max_leaves=20)
-BODY = st.one_of(JSON.map(lambda v: json.dumps(v).encode()), st.binary(max_size=200))
+def _field(number: int, data: bytes) -> bytes:
+    """A length-delimited protobuf field (lengths below 128 fit one byte)."""
+    return bytes([number << 3 | 2, len(data)]) + data
+
+
+# protobuf as kubectl's typed clients send it: the k8s\0 envelope, a kind, then any bytes
+PROTOBUF = st.builds(
+    lambda kind, raw: kubeproto.MAGIC + _field(1, _field(1, b"v1") + _field(2, kind))
+    + _field(2, raw),
+    st.sampled_from([b"Deployment", b"Pod", b"Service", b"Secret", b"Node"]),
+    st.binary(max_size=100))
+BODY = st.one_of(JSON.map(lambda v: json.dumps(v).encode()), st.binary(max_size=200),
+                 PROTOBUF, st.binary(max_size=100).map(lambda b: kubeproto.MAGIC + b))
 TARGETS = {
     "kubernetes": [("POST", "/api/v1/namespaces/default/pods", "application/json"),
                    ("PATCH", "/apis/apps/v1/namespaces/default/deployments/web",
                     "application/strategic-merge-patch+json"),
                    ("PATCH", "/api/v1/nodes/worker-1", "application/json-patch+json"),
-                   ("POST", "/apis/apps/v1/namespaces/default/deployments", "application/yaml")],
+                   ("POST", "/apis/apps/v1/namespaces/default/deployments", "application/yaml"),
+                   ("POST", "/apis/apps/v1/namespaces/default/deployments",
+                    "application/vnd.kubernetes.protobuf")],
     "marathon": [("POST", "/v2/apps", "application/json"), ("PUT", "/v2/apps/web",
                                                               "application/json"),
                  ("POST", "/v2/groups", "application/json")],
@@ -57,6 +71,7 @@ SERVERS["kubernetes"].cluster.apply(WEB)
 @given(st.sampled_from(sorted(TARGETS)), st.integers(0, 10), BODY)
 @example("kubernetes", 0, b"[true, 1]")          # a JSON list where an object belongs
 @example("kubernetes", 3, b"just text")          # YAML that is a plain string
+@example("kubernetes", 4, kubeproto.MAGIC + b"\x0a\x7f")   # a field longer than the body
 def test_hostile_bodies_get_the_systems_error_shape(system, target, body):
     _check(system, target, body)
     cluster = SERVERS["kubernetes"].cluster

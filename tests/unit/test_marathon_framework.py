@@ -84,6 +84,26 @@ def test_rolling_restart_respects_the_upgrade_strategy():
     assert all(i.version > 1 for i in m.instances("/web"))
 
 
+def test_restart_kills_one_old_instance_per_new_healthy_one():
+    """TaskReplaceActor kills an old instance for each new one that becomes healthy: with
+    (0.5, 0) and 6 instances, 3 old die at once and the last 3 together, as soon as the 3
+    new ones are healthy. (A kill whose status update arrived during the kill loop was once
+    counted twice, which left old instances running longer.)"""
+    cluster, m = cluster_with(cpu=8)
+    m.deploy(app(instances=6))
+    cluster.run()
+    start = cluster.now
+    deployment = m.deploy(app(instances=6, cmd="serve v2",
+                              upgradeStrategy={"minimumHealthCapacity": 0.5,
+                                               "maximumOverCapacity": 0}))
+    cluster.run(until=start + 60)
+    assert deployment.status == "success"
+    kills = sorted({e.time for e in cluster.events.where(reason="TASK_KILLED")})
+    at = {t: len([e for e in cluster.events.where(reason="TASK_KILLED") if e.time == t])
+          for t in kills}
+    assert list(at.values()) == [3, 3] and kills[0] == start
+
+
 def test_failing_health_checks_kill_and_relaunch_with_growing_backoff():
     cluster, m = cluster_with()
     m.deploy(app(instances=1, healthChecks=[HEALTH], backoffSeconds=10, backoffFactor=2))

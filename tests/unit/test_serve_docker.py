@@ -120,17 +120,46 @@ def test_errors_have_the_daemons_shape(server):
     assert server.cluster.services == {}
 
 
-def test_services_of_a_stack_carry_its_namespace_label(server, client):
-    """What `docker stack deploy` sends (the CLI builds the stack client-side): networks and
-    services labelled com.docker.stack.namespace, found again by that label."""
+def test_stack_deploy_ls_ps_rm_as_the_cli_does_them(server, client):
+    """The docker CLI runs stack commands client-side; these are its Engine API calls.
+    deploy: a network, a secret, a config and services labelled com.docker.stack.namespace;
+    ls: services grouped by that label; ps: tasks filtered by it; rm: removal by label."""
     label = {"com.docker.stack.namespace": "shop"}
+    stack = {"filters": {"label": ["com.docker.stack.namespace=shop"]}}
     client.networks.create("shop_default", driver="overlay", labels=label)
-    client.services.create("nginx:1.27", name="shop_web", labels=label)
+    client.secrets.create(name="shop_db_password", data=b"s3cret", labels=label)
+    client.configs.create(name="shop_nginx", data=b"server {}", labels=label)
+    client.services.create("nginx:1.27", name="shop_web", labels=label,
+                           mode=ServiceMode("replicated", replicas=2))
     client.services.create("redis:7", name="other")
-    found = client.services.list(filters={"label": "com.docker.stack.namespace=shop"})
-    assert [s.name for s in found] == ["shop_web"]
+    server.step(30)
     assert server.cluster.services["shop_web"].spec.stack == "shop"
-    assert [n.name for n in client.networks.list(
-        filters={"label": "com.docker.stack.namespace=shop"})] == ["shop_default"]
-    server.cluster.remove_stack("shop")                 # docker stack rm
+    stacks = {s.attrs["Spec"]["Labels"].get("com.docker.stack.namespace")
+              for s in client.services.list(filters={"label": "com.docker.stack.namespace"})}
+    assert stacks == {"shop"}                                             # docker stack ls
+    tasks = client.api.tasks(filters=stack["filters"])                    # docker stack ps
+    assert len(tasks) == 2 and {t["ServiceID"] for t in tasks} == \
+        {client.services.get("shop_web").id}
+    assert client.secrets.get("shop_db_password").name == "shop_db_password"
+    assert "Data" not in client.secrets.get("shop_db_password").attrs["Spec"]
+    assert client.configs.get("shop_nginx").attrs["Spec"]["Data"]
+    with pytest.raises(APIError, match="already exists"):
+        client.secrets.create(name="shop_db_password", data=b"again")
+    for found in (client.services.list(**stack), client.secrets.list(**stack),   # stack rm
+                  client.configs.list(**stack), client.networks.list(**stack)):
+        for item in found:
+            item.remove()
+    server.step(30)
     assert [s.name for s in client.services.list()] == ["other"]
+    assert client.secrets.list() == [] and client.configs.list() == []
+    assert "shop_default" not in {n.name for n in client.networks.list()}
+
+
+def test_node_and_service_inspect(server, client):
+    node = client.nodes.list()[0]
+    name = node.attrs["Description"]["Hostname"]
+    assert client.nodes.get(name).id == node.id == client.api.inspect_node(node.id)["ID"]
+    client.services.create("nginx:1.27", name="web")
+    spec = client.api.inspect_service("web")["Spec"]
+    assert spec["Name"] == "web" and spec["TaskTemplate"]["ContainerSpec"]["Image"] == \
+        server.cluster.services["web"].spec.image

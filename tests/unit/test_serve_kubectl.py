@@ -3,6 +3,7 @@ each test runs a command and compares what kubectl prints with the simulator's o
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import subprocess
@@ -13,7 +14,7 @@ import yaml
 
 from clustersim.examples import example_path
 from clustersim.kubernetes.controllers.disruption import budget_status
-from clustersim.serve import find_program, serve
+from clustersim.serve import find_program, kubeproto, serve
 
 KUBECTL = find_program("kubectl")
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
@@ -190,9 +191,73 @@ def test_create_scale_label_delete(fresh):
     assert fresh.server.cluster.get("Pod", "default", "huge") is None
 
 
-def test_create_deployment_is_refused_with_a_clear_message(fresh):
-    result = fresh("create", "deployment", "hello", "--image=nginx", check=False)
-    assert result.returncode != 0 and "protobuf" in result.stderr
+GENERATORS = [
+    ("deployment", "web", ["--image=nginx:1.27", "--replicas=2", "--port=80"], "Deployment"),
+    ("deployment", "idle", ["--image=nginx:1.27", "--replicas=0"], "Deployment"),
+    ("namespace", "shop", [], "Namespace"),
+    ("configmap", "settings", ["--from-literal=colour=blue", "--from-literal=size=2"],
+     "ConfigMap"),
+    ("secret", "generic", ["token", "--from-literal=key=s3cret"], "Secret"),
+    ("service", "clusterip", ["web", "--tcp=80:8080"], "Service"),
+    ("service", "nodeport", ["edge", "--tcp=80:80", "--node-port=30080"], "Service"),
+    ("job", "once", ["--image=busybox:1.37", "--", "echo", "hello"], "Job"),
+    ("cronjob", "tick", ["--image=busybox:1.37", "--schedule=*/5 * * * *"], "CronJob"),
+    ("poddisruptionbudget", "keep", ["--selector=app=web", "--min-available=50%"],
+     "PodDisruptionBudget"),
+    ("priorityclass", "urgent", ["--value=1000", "--description=first"], "PriorityClass"),
+]
+
+
+def _meaningful(value):
+    """``value`` without the empty fields (``creationTimestamp: null``, ``status: {}``)."""
+    if isinstance(value, dict):
+        kept = {k: _meaningful(v) for k, v in value.items()}
+        return {k: v for k, v in kept.items() if v not in (None, {}, [], "")}
+    if isinstance(value, list):
+        return [_meaningful(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("what, name, args, kind", GENERATORS,
+                         ids=[f"{g[0]}-{g[1]}" for g in GENERATORS])
+def test_create_generators_send_protobuf_that_the_server_reads(fresh, monkeypatch, what, name,
+                                                               args, kind):
+    """kubectl's typed clients send protobuf; what the server decodes is what kubectl itself
+    prints for the same command as JSON (``--dry-run=client -o json``)."""
+    decoded = []
+    original = kubeproto.decode
+    monkeypatch.setattr(kubeproto, "decode", lambda body: decoded.append(original(body))
+                        or copy.deepcopy(decoded[-1]))
+    command = ["create", what, name, *args]
+    expected = json.loads(fresh("create", what, "--dry-run=client", "-o", "json", name,
+                                *args).stdout)
+    expected.pop("status", None)        # the server ignores a status sent with a create
+    out = fresh(*command).stdout
+    assert out.endswith(" created\n") and not decoded[0].get("status")
+    assert _meaningful(decoded[0]) == _meaningful(expected)
+    stored_name = args[0] if what in ("secret", "service") else name
+    namespace = "default"
+    assert fresh.server.cluster.get(kind, namespace, stored_name) is not None or (
+        kind == "Namespace" and stored_name in [r[0] for r in fresh.rows("get", "ns")])
+
+
+def test_created_deployment_runs_its_pods(fresh):
+    fresh("create", "deployment", "hello", "--image=nginx:1.27", "--replicas=3")
+    fresh.server.step(30)
+    rows = fresh.rows("get", "pods", "-l", "app=hello")
+    assert len(rows) == 3 and {r[2] for r in rows} == {"Running"}
+    assert fresh.rows("get", "deployment", "hello")[0][1] == "3/3"
+
+
+def test_protobuf_of_a_kind_not_read_gets_a_clear_refusal(fresh):
+    result = fresh("create", "serviceaccount", "robot", check=False)
+    assert result.returncode != 0 and "not find the requested resource" in result.stderr
+    body = kubeproto.MAGIC + bytes([0x0A, 0x0A, 0x0A, 0x02]) + b"v1" + bytes([0x12, 0x04]) \
+        + b"Node"
+    with pytest.raises(kubeproto.UnsupportedKindError, match="YAML or JSON"):
+        kubeproto.decode(body)
+    with pytest.raises(kubeproto.ProtobufError, match="past the end"):
+        kubeproto.decode(kubeproto.MAGIC + bytes([0x0A, 0x30, 0x0A]))
 
 
 def test_cordon_uncordon_taint(fresh):
@@ -364,3 +429,174 @@ def test_wait_patch_run_expose_replace_diff_delete_f(tmp_path):
         assert cluster.get("Deployment", "default", "api")["spec"]["replicas"] == 3
         kubectl("delete", "-f", shop, "--wait=false")
         assert cluster.list("Deployment") == [] and cluster.list("StatefulSet") == []
+
+
+@pytest.fixture(scope="module")
+def everything(tmp_path_factory):
+    """The example app plus a Job, a CronJob, a DaemonSet and a budget, 400 s in."""
+    with serve("kubernetes", nodes=3, speed=0) as server:
+        kubectl = Kubectl(server, tmp_path_factory.mktemp("all"))
+        kubectl("apply", "-f", str(example_path("kubernetes")))
+        kubectl("apply", "-f", "-", stdin=BATCH)
+        server.step(400)
+        yield kubectl
+
+
+GET = ["nodes", "pods", "deployments", "replicasets", "services", "endpointslices", "events",
+       "daemonsets", "statefulsets", "jobs", "cronjobs", "namespaces"]
+STORED = {"pods": "Pod", "deployments": "Deployment", "replicasets": "ReplicaSet",
+          "services": "Service", "daemonsets": "DaemonSet", "statefulsets": "StatefulSet",
+          "jobs": "Job", "cronjobs": "CronJob"}
+
+
+@pytest.mark.parametrize("resource", GET)
+def test_get_each_resource_as_table_wide_json_yaml_and_by_label(everything, resource):
+    """``kubectl get <resource> [-o wide|json|yaml] [-l ...]`` agree with one another and
+    with the simulator."""
+    cluster = everything.server.cluster
+    as_json = json.loads(everything("get", resource, "-o", "json").stdout)["items"]
+    names = [i["metadata"]["name"] for i in as_json]
+    as_yaml = yaml.safe_load(everything("get", resource, "-o", "yaml").stdout)["items"]
+    assert [i["metadata"]["name"] for i in as_yaml] == names and names
+    table = everything("get", resource).stdout.splitlines()
+    wide = everything("get", resource, "-o", "wide").stdout.splitlines()
+    assert len(table) == len(wide) == len(names) + 1
+    assert set(table[0].split()) <= set(wide[0].split())
+    if resource != "events":                      # the events table has no NAME column
+        assert [line.split()[0] for line in table[1:]] == names
+    if resource in STORED:
+        assert names == [o["metadata"]["name"] for o in cluster.list(STORED[resource])]
+    if resource == "nodes":
+        assert names == cluster.node_names()
+    labelled = next((i for i in as_json if i["metadata"].get("labels")), None)
+    if labelled is None:
+        out = everything("get", resource, "-l", "nothing=here")
+        assert "No resources found" in out.stderr
+        return
+    key, value = next(iter(labelled["metadata"]["labels"].items()))
+    chosen = everything("get", resource, "-l", f"{key}={value}", "-o", "name").stdout.split()
+    expected = [i["metadata"]["name"] for i in as_json
+                if i["metadata"].get("labels", {}).get(key) == value]
+    assert [c.split("/", 1)[1] for c in chosen] == expected
+
+
+@pytest.mark.parametrize("resource, change", [
+    ("deployments", ["scale", "deployment", "api", "--replicas=1"]),
+    ("nodes", ["cordon", "worker-1"]),
+    ("services", ["label", "service", "api", "colour=blue"]),
+    ("replicasets", ["scale", "deployment", "frontend", "--replicas=3"]),
+])
+def test_get_watch_prints_each_kinds_changes(tmp_path, resource, change):
+    with serve("kubernetes", nodes=2, speed=0) as server:
+        kubectl = Kubectl(server, tmp_path)
+        kubectl("apply", "-f", str(example_path("kubernetes")))
+        server.step(30)
+        env = {**os.environ, "KUBECONFIG": str(kubectl.config), "HOME": str(tmp_path)}
+        watcher = subprocess.Popen([KUBECTL, "get", resource, "-w", "--output-watch-events"],
+                                   env=env, text=True, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE)
+        try:
+            time.sleep(1.5)
+            kubectl(*change)
+            time.sleep(1.5)
+        finally:
+            watcher.terminate()
+            out, err = watcher.communicate(timeout=10)
+        assert "ADDED" in out and "MODIFIED" in out, err
+
+
+def test_unsupported_verb_gets_method_not_allowed(everything):
+    [event] = json.loads(everything("get", "events", "-o", "json").stdout)["items"][:1]
+    result = everything("delete", "event", event["metadata"]["name"], check=False)
+    assert result.returncode != 0 and "MethodNotAllowed" in result.stderr
+    assert "does not allow this method" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_label_node_lets_a_waiting_pod_schedule(fresh):
+    """A pod that needs a node label is placed as soon as a node gets it, as the
+    kube-scheduler requeues it on the node's label update."""
+    ssd = HUGE.replace("huge", "db").replace('"64"', "100m") + "  nodeSelector: {disk: ssd}\n"
+    fresh("apply", "-f", "-", stdin=ssd)
+    fresh.server.step(30)
+    assert fresh.rows("get", "pod", "db")[0][2] == "Pending"
+    fresh("label", "node", "worker-2", "disk=ssd")
+    fresh.server.step(30)
+    [row] = fresh.rows("get", "pod", "db", "-o", "wide")
+    assert row[2] == "Running" and row[6] == "worker-2"
+    assert fresh.server.cluster.node("worker-2").labels["disk"] == "ssd"
+
+
+PROBED = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+        readinessProbe: {httpGet: {port: 80}, initialDelaySeconds: 10}
+"""
+
+
+def test_probe_defaults_are_shown_and_are_no_template_change(fresh):
+    """The API server defaults a probe's timeout, period, thresholds, path and scheme;
+    describe shows them, and an update built on the defaulted object starts no rollout."""
+    fresh("apply", "-f", "-", stdin=PROBED)
+    fresh.server.step(30)
+    out = fresh("describe", "deployment", "web").stdout
+    assert "http-get http://:80/ delay=10s timeout=1s period=10s" in out
+    probe = json.loads(fresh("get", "deployment", "web", "-o", "json").stdout)["spec"][
+        "template"]["spec"]["containers"][0]["readinessProbe"]
+    assert probe["failureThreshold"] == 3 and probe["httpGet"]["scheme"] == "HTTP"
+    fresh("annotate", "deployment", "web", "team=shop")
+    fresh("apply", "-f", "-", stdin=PROBED.replace("replicas: 2", "replicas: 3"))
+    fresh("set", "env", "deployment/web", "--list")
+    assert len(fresh.server.cluster.list("ReplicaSet")) == 1
+    stored = fresh.server.cluster.get("Deployment", "default", "web")["spec"]["template"]
+    assert "timeoutSeconds" not in stored["spec"]["containers"][0]["readinessProbe"]
+
+
+def test_create_job_from_a_cronjob_keeps_its_owner(fresh, monkeypatch):
+    decoded = []
+    original = kubeproto.decode
+    monkeypatch.setattr(kubeproto, "decode", lambda body: decoded.append(original(body))
+                        or copy.deepcopy(decoded[-1]))
+    fresh("create", "cronjob", "tick", "--image=busybox:1.37", "--schedule=@hourly")
+    expected = json.loads(fresh("create", "job", "manual", "--from=cronjob/tick",
+                                "--dry-run=client", "-o", "json").stdout)
+    expected.pop("status", None)
+    fresh("create", "job", "manual", "--from=cronjob/tick")
+    assert _meaningful(decoded[-1]) == _meaningful(expected)
+    [owner] = fresh.server.cluster.get("Job", "default", "manual")["metadata"]["ownerReferences"]
+    assert owner["uid"] == fresh.server.cluster.get("CronJob", "default", "tick")["metadata"][
+        "uid"] and owner["controller"] is True
+
+
+def test_explain_reads_the_pinned_releases_schemas(shop):
+    out = shop("explain", "deployment.spec.strategy").stdout
+    assert "FIELD: strategy <DeploymentStrategy>" in out
+    assert "rollingUpdate\t<RollingUpdateDeployment>" in out
+    limits = shop("explain", "pods.spec.containers.resources.limits").stdout
+    assert "<map[string]Quantity>" in limits and "enum" not in shop("explain", "nodes").stdout
+    missing = shop("explain", "deployment.spec.nope", check=False)
+    assert missing.returncode != 0 and 'field "nope" does not exist' in missing.stderr
+
+
+def test_a_deleted_namespace_terminates_until_it_is_empty(fresh):
+    fresh("create", "namespace", "shop")
+    fresh("create", "deployment", "web", "--image=nginx:1.27", "-n", "shop")
+    fresh.server.step(30)
+    fresh("delete", "namespace", "shop", "--wait=false")
+    assert dict(r[:2] for r in fresh.rows("get", "ns"))["shop"] == "Terminating"
+    again = fresh("create", "namespace", "shop", check=False)
+    assert "object is being deleted" in again.stderr
+    refused = fresh("create", "configmap", "c", "-n", "shop", check=False)
+    assert "because it is being terminated" in refused.stderr
+    fresh.server.step(60)
+    assert "shop" not in [r[0] for r in fresh.rows("get", "ns")]
+    fresh("create", "namespace", "shop")
+    assert dict(r[:2] for r in fresh.rows("get", "ns"))["shop"] == "Active"

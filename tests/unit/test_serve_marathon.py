@@ -130,3 +130,67 @@ def test_pods_create_status_conflict_delete(server):
     assert requests.delete(f"{server.url}/v2/pods/p", timeout=10).status_code == 200
     server.step(30)
     assert requests.get(f"{server.url}/v2/pods", timeout=10).json() == []
+
+
+def test_killed_tasks_are_replaced_or_scaled_away(server, client):
+    client.create_app("/web", MarathonApp(cmd="serve", cpus=0.1, mem=32, instances=3))
+    server.step(30)
+    victim = client.list_tasks("/web")[0]
+    client.kill_task("/web", victim.id)
+    server.step(30)
+    after = client.list_tasks("/web")
+    assert len(after) == 3 and victim.id not in {t.id for t in after}
+    assert len(_framework(server).instances("/web")) == 3
+    host = after[0].host
+    on_host = [t.id for t in after if t.host == host]
+    result = client.kill_tasks("/web", scale=True, host=host)
+    assert set(result) == {"version", "deploymentId"}
+    server.step(30)
+    remaining = client.list_tasks("/web")
+    assert len(remaining) == 3 - len(on_host) == client.get_app("/web").instances
+    assert not set(on_host) & {t.id for t in remaining}
+    with pytest.raises(NotFoundError, match="does not exist"):
+        client.kill_task("/web", "web.nope")
+
+
+def test_versions_queue_delay_and_group_scale(server, client):
+    client.create_app("/big", MarathonApp(cmd="x", cpus=64, mem=32))
+    [version] = client.list_versions("/big")
+    assert client.get_version("/big", version).cpus == 64
+    with pytest.raises(NotFoundError, match="does not exist in version"):
+        client.get_version("/big", "2000-01-01T00:00:00.000Z")
+    server.step(10)
+    assert requests.delete(f"{server.url}/v2/queue/big/delay", timeout=10).status_code == 204
+    with pytest.raises(NotFoundError, match="not found in tasks queue"):
+        client.reset_delay("/nope")
+    text = example_path("marathon").read_text()
+    requests.post(f"{server.url}/v2/groups", data=text,
+                  headers={"Content-Type": "application/json"}, timeout=10)
+    server.step(120)
+    group = requests.get(f"{server.url}/v2/groups", timeout=10).json()["groups"][0]["id"]
+    framework = _framework(server)
+    apps = [i for i in framework.root.transitive_run_specs(group)
+            if framework.root.kinds[i] == "App"]
+    before = {i: framework.root.run_specs[i].get("instances", 1) for i in apps}
+    assert "deploymentId" in client.scale_group(group, 2)
+    assert {i: framework.root.run_specs[i]["instances"] for i in apps} == \
+        {i: n * 2 for i, n in before.items()}
+
+
+def test_cancel_a_deployment_with_and_without_rollback(server, client):
+    client.create_app("/web", MarathonApp(cmd="serve v1", cpus=0.1, mem=32, instances=2))
+    server.step(30)
+    client.update_app("/web", MarathonApp(cmd="serve v2", cpus=0.1, mem=32, instances=2))
+    [running] = client.list_deployments()
+    result = client.delete_deployment(running.id)
+    assert set(result) == {"version", "deploymentId"} and result["deploymentId"] != running.id
+    server.step(60)
+    assert client.get_app("/web").cmd == "serve v1" and client.list_deployments() == []
+    assert client.get_app("/web").tasks_running == 2
+    client.create_app("/big", MarathonApp(cmd="x", cpus=64, mem=32))
+    [stuck] = client.list_deployments()
+    response = requests.delete(f"{server.url}/v2/deployments/{stuck.id}?force=true", timeout=10)
+    assert response.status_code == 202
+    assert client.list_deployments() == [] and client.get_app("/big").instances == 1
+    with pytest.raises(NotFoundError, match="does not exist"):
+        client.delete_deployment(stuck.id)
