@@ -175,7 +175,8 @@ NO_CLUSTER = {
 """Situations where a cluster may not be needed, and what fits (book/choosing/alternatives.md)."""
 _NO_CLUSTER_HINTS = {
     next(iter(NO_CLUSTER)): "A stateless, request-driven service on one cloud is what Cloud Run "
-        "(or ECS with Fargate, or Container Apps) runs without a cluster, scaling to zero.",
+        "runs with no cluster to operate, scaling to zero at night (Container Apps does the "
+        "same on Azure).",
     list(NO_CLUSTER)[1]: "One host and tolerated downtime: Compose runs both containers with "
         "restart policies, and no orchestrator is needed.",
     list(NO_CLUSTER)[2]: "Operators, GPU scheduling and many teams on several clouds need "

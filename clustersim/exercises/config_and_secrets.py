@@ -79,9 +79,9 @@ def _start() -> KubernetesCluster:
     return cluster
 
 
-@checker("Right: only the directory mount /etc/web is rewritten, at the Pod's next sync (within "
-         "about a minute). LOG_LEVEL was set when the container was created, and the subPath "
-         "file is a bind mount of the old file: both need a new container.")
+@checker("Right: only the directory mount /etc/web is rewritten, at the Pod's next sync (syncs "
+         "come 60 to 90 s apart). LOG_LEVEL was set when the container was created, and the "
+         "subPath file is a bind mount of the old file: both need a new container.")
 def check_edit_reaches(answer: object) -> None:
     if not isinstance(answer, list | set | tuple) or not all(isinstance(a, str) for a in answer):
         raise Wrong('The answer must be a list of strings such as ["LOG_LEVEL"].',

@@ -25,7 +25,9 @@ each consumer in a running Pod sees the new data.
 - An **immutable** object is not watched by the kubelet at all, which is the point of it.
 
 Simplified: the watch's propagation delay is a parameter (``cache_delay``, default 0 s); the
-first sync happens when the Pod starts (at time 0); the ``Cache`` and ``Get`` strategies are the
+first sync happens when the Pod starts (at time 0), and only periodic syncs follow, while the
+real kubelet also syncs a Pod when one of its containers changes state (a PLEG event), which
+can rewrite the files sooner; the ``Cache`` and ``Get`` strategies are the
 same ``cache_delay`` with another value (the TTL, or 0).
 """
 

@@ -17,7 +17,10 @@ The checks, with upstream's IDs, reasons and details
 - ``capabilities_restricted``: every container drops ``ALL`` and adds nothing but
   ``NET_BIND_SERVICE``;
 - ``runAsNonRoot``: the Pod or every container sets ``runAsNonRoot: true``, and none sets
-  ``false``; a Pod with ``hostUsers: false`` (its own user namespace, KEP-127) passes;
+  ``false``; a Pod with ``hostUsers: false`` (its own user namespace, KEP-127) passes
+  (``relaxPolicyForUserNamespacePod`` in ``policy/helpers.go``; unconditional for the ``latest``
+  policy since Kubernetes v1.35 removed the ``UserNamespacesPodSecurityStandards`` gate, which
+  had kept this relaxation off by default);
 - ``seccompProfile_restricted``: the Pod or every container sets ``seccompProfile.type`` to
   ``RuntimeDefault`` or ``Localhost``, and none sets another type.
 

@@ -19,6 +19,10 @@ rule matching of ``pkg/apis/rbac/v1/evaluation_helpers.go`` and the subject matc
   ``system:serviceaccounts:<namespace>`` and ``system:authenticated``
   (``staging/src/k8s.io/apiserver/pkg/authentication/serviceaccount/util.go``).
 
+The reason of an allowed request names the first binding whose rule allows it; upstream's
+``VisitRulesFor`` visits the ClusterRoleBindings before the namespace's RoleBindings, and
+``describeSubject`` writes a service account as ``ServiceAccount "<name>/<namespace>"``.
+
 A denial reads as the API server writes it (``forbiddenMessage`` in
 ``staging/src/k8s.io/apiserver/pkg/endpoints/handlers/responsewriters/errors.go``):
 ``pods is forbidden: User "jane" cannot list resource "pods" in API group "" in the namespace
@@ -119,8 +123,8 @@ def _subject_matches(subject: Mapping[str, Any], request: Request, namespace: st
 
 def _describe(subject: Mapping[str, Any], namespace: str) -> str:
     if subject.get("kind") == "ServiceAccount":
-        return (f'ServiceAccount "{subject.get("namespace") or namespace}/'
-                f'{subject.get("name")}"')
+        return (f'ServiceAccount "{subject.get("name")}/'
+                f'{subject.get("namespace") or namespace}"')
     return f'{subject.get("kind")} "{subject.get("name")}"'
 
 
@@ -146,7 +150,9 @@ def authorize(objects: Iterable[Mapping[str, Any]], request: Request) -> Decisio
     roles = {(o.get("kind"), (o.get("metadata") or {}).get("namespace", "default")
               if o.get("kind") == "Role" else "", (o.get("metadata") or {}).get("name")): o
              for o in objects if o.get("kind") in ("Role", "ClusterRole")}
-    for binding in objects:
+    # VisitRulesFor walks every ClusterRoleBinding before the namespace's RoleBindings, and
+    # the first rule that allows the request names the binding in the reason.
+    for binding in sorted(objects, key=lambda o: o.get("kind") != "ClusterRoleBinding"):
         kind = binding.get("kind")
         if kind not in ("RoleBinding", "ClusterRoleBinding"):
             continue

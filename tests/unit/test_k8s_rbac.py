@@ -177,3 +177,22 @@ def test_the_decision_names_the_binding_or_gives_the_api_servers_refusal() -> No
     nodes = authorize(POD_READER, Request("jane", "get", "nodes", name="node-1"))
     assert nodes.reason == ('nodes "node-1" is forbidden: User "jane" cannot get resource '
                             '"nodes" in API group "" at the cluster scope')
+
+
+def test_the_reason_names_a_clusterrolebinding_first_and_a_service_account_name_first() -> None:
+    """rule.go: VisitRulesFor visits ClusterRoleBindings before RoleBindings, and
+    describeSubject writes ``ServiceAccount "name/namespace"``."""
+    objects = [
+        cluster_role("reader", rule("list", "", "pods")),
+        role_binding("dev", "reader", "ClusterRole", "ServiceAccount:ci"),
+        {"kind": "ClusterRoleBinding", "metadata": {"name": "everyone-reads"},
+         "roleRef": {"kind": "ClusterRole", "name": "reader"},
+         "subjects": [{"kind": "Group", "name": "system:serviceaccounts"}]},
+    ]
+    sa = "system:serviceaccount:dev:ci"
+    decision = authorize(objects, Request(sa, "list", "pods", "dev", groups=groups_of(sa)))
+    assert decision.reason == ('RBAC: allowed by ClusterRoleBinding "everyone-reads" of '
+                               'ClusterRole "reader" to Group "system:serviceaccounts"')
+    decision = authorize(objects[:2], Request(sa, "list", "pods", "dev"))
+    assert decision.reason == ('RBAC: allowed by RoleBinding "reader-binding/dev" of '
+                               'ClusterRole "reader" to ServiceAccount "ci/dev"')
