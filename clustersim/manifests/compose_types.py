@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from clustersim.manifests.units import compose_bytes, compose_cpus
+from clustersim.manifests.units import compose_bytes, compose_cpus, go_duration
 
 __all__ = [
     "DEPRECATED",
@@ -38,7 +38,6 @@ __all__ = [
 # [\t\n\f\r ], written out here because Python's \s also matches \v and Unicode spaces.
 _KEY = re.compile(r"[a-z_][a-z0-9\-_.]+", re.IGNORECASE)
 _VALUE = re.compile(r"[a-z0-9:\-_\t\n\f\r .*()?+\[\]\\^$|/]+", re.IGNORECASE)
-_DURATION = re.compile(r"[-+]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|µs|μs|ms|s|m|h))+|0")
 
 
 # Keys of a service in docker/cli's Compose file v3 schema (config_schema_v3.x.json, the newest
@@ -118,8 +117,11 @@ def _constraint(text: str) -> str:
 
 
 def _duration(text: str) -> str:
-    if not _DURATION.fullmatch(text):
-        raise ValueError(f"time: invalid duration {text!r} (expected e.g. '10s', '1m30s', '500ms')")
+    """A Go duration (:func:`~clustersim.manifests.units.go_duration`) that is not negative:
+    swarmkit's control API refuses a negative delay, window or monitor period
+    (``manager/controlapi/service.go``, "restart-delay cannot be negative")."""
+    if go_duration(text) < 0:
+        raise ValueError(f"duration {text!r} cannot be negative (e.g. '10s')")
     return text
 
 

@@ -49,6 +49,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from clustersim.manifests.units import pod_container_resources
 from clustersim.marathon.backoff import Backoff
 from clustersim.marathon.constraints import constraint_accepts, select_instances_to_kill
 from clustersim.marathon.groups import RootGroup, load_specs
@@ -56,7 +57,7 @@ from clustersim.marathon.health import HealthChecking
 from clustersim.marathon.pathid import PathId
 from clustersim.marathon.plan import RESTART, SCALE, START, STOP, plan_steps
 from clustersim.marathon.ports import assign_service_ports, host_port_requests, host_ports_from
-from clustersim.marathon.runspec import RunSpec, container_resources
+from clustersim.marathon.runspec import RunSpec
 from clustersim.marathon.state import (
     FAILURES,
     INACTIVE,
@@ -542,7 +543,7 @@ class Marathon(HealthChecking, Framework):
         if spec.kind == "Pod":
             parts = []
             for index, container in enumerate(spec.containers):
-                own = Resources(**container_resources(container, f"pod {spec.id}"))
+                own = Resources(**pod_container_resources(container))
                 parts.append((f"{instance.id}.{container.get('name', index)}.{instance.attempt}",
                               str(container.get("name", name)), own))
             rest = resources

@@ -150,6 +150,29 @@ def test_marathon_resources(app: dict, cpus: str, mem: int) -> None:
 
 
 @pytest.mark.parametrize(
+    "run_spec",
+    [
+        {"id": "/a", "cmd": "x", "cpus": 0.0004, "mem": 0.5},  # fixed point: 0 cpus
+        {"id": "/p", "containers": [{"name": "c", "resources": {"mem": 64}}]},  # cpus default 1
+        {"id": "/q", "containers": [{"name": "c", "resources": {"cpus": 0.5}}],
+         "executorResources": {"cpus": 0.25}},
+    ],
+)
+def test_loader_and_framework_read_the_same_amounts(run_spec: dict) -> None:
+    """One reader of Marathon amounts: the workload the loader reports and the run spec the
+    framework schedules ask for the same cpus and mem (they used to disagree on a pod
+    container's default cpus, 1.0 in ``resources.raml``, and on Mesos fixed point)."""
+    from clustersim.marathon.runspec import RunSpec
+
+    (spec,) = load_manifests(run_spec)
+    (workload,) = spec.workloads()
+    kind = "Pod" if "containers" in run_spec else "App"
+    scheduled = RunSpec.from_manifest(spec.manifest, kind)
+    assert workload.cpu == Decimal(str(scheduled.cpus))
+    assert workload.memory == int(Decimal(str(scheduled.mem)) * 2**20)
+
+
+@pytest.mark.parametrize(
     ("app", "path"),
     [
         (
