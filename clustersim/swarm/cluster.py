@@ -50,7 +50,6 @@ HEARTBEAT_PERIOD = 5.0
 GRACE_MULTIPLIER = 3
 NODE_DOWN_PERIOD = 24 * 3600.0
 SCHEDULER_DEBOUNCE = 0.05
-SETTLE_LIMIT = 3600.0
 TASK_HISTORY_LIMIT = 5  # docker swarm init --task-history-limit (default 5)
 _ID_ALPHABET = string.ascii_lowercase + string.digits
 
@@ -644,16 +643,36 @@ class SwarmCluster:
     # --- time and views ----------------------------------------------------------------------
     def run(self, until: float | None = None) -> None:
         """Advance simulated time to ``until`` (absolute seconds). Without ``until``, run
-        until the cluster settles: no event left within the next hour, and at most one hour
-        of simulated time (a crash-looping service never settles)."""
+        until the swarm is quiet (:meth:`busy` is false; a crash-looping service never is,
+        and the run stops with ``LimitError`` after a simulated day,
+        :meth:`clustersim.sim.Clock.run_until_quiet`)."""
         if until is not None:
             self.clock.run(until)
             return
-        env = self.clock.env
-        limit = env.now + SETTLE_LIMIT
-        self.clock.start_run()
-        while env.peek() <= min(limit, env.now + SETTLE_LIMIT):
-            self.clock.step()
+        self.clock.run_until_quiet(self.busy)
+
+    def busy(self) -> bool:
+        """Work in flight: a scheduling pass due, an update rolling, a task on its way to
+        RUNNING (a pending task that no node fits waits, it is not in flight), a replacement
+        in its restart delay, a task being stopped, a container set to exit
+        (:meth:`fail_image`), or a failed machine whose heartbeat has not yet expired.
+        Health probes of running tasks are background work. swarmkit has no such notion:
+        this is what the simulator's ``run()`` waits for."""
+        if self._tick_pending or any(s.update_state in ("updating", "rollback_started")
+                                     for s in self.services.values()):
+            return True
+        for task in self._tasks.values():
+            if task.state.terminal or self.node_down(task.node):
+                continue
+            if task.desired_state != TaskState.RUNNING:
+                return True
+            if task.state < TaskState.RUNNING and not (task.state == TaskState.PENDING
+                                                       and task.err):
+                return True
+            if task.state >= TaskState.STARTING and self.image_behaviour(task.spec.image):
+                return True
+        return any(record.status == "ready" and not self.machine_alive(name)
+                   for name, record in self._nodes.items())
 
     def tasks(self, service: str | None = None, *, history: bool = False) -> list[Task]:
         """The current tasks (desired state RUNNING or READY), as ``docker service ps -f
