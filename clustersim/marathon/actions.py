@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from clustersim.marathon.constraints import select_instances_to_kill
+from clustersim.marathon.launchqueue import LaunchQueue
 from clustersim.marathon.pathid import PathId
 from clustersim.marathon.state import (
     FAILURES,
@@ -34,12 +35,9 @@ from clustersim.marathon.state import (
 )
 
 
-class SchedulerActions:
+class SchedulerActions(LaunchQueue):
     """Instances scheduled, killed and replaced (a part of
     :class:`~clustersim.marathon.framework.Marathon`)."""
-
-    driver: Any
-    apps: dict[str, App]
 
     def _kill_old(self, app: App, restart: Restart, count: int) -> None:
         old = [i for i in app.instances.values()

@@ -58,8 +58,6 @@ from typing import Any
 from clustersim.marathon.actions import SchedulerActions
 from clustersim.marathon.backoff import Backoff
 from clustersim.marathon.groups import RootGroup, load_specs
-from clustersim.marathon.health import HealthChecking
-from clustersim.marathon.launchqueue import LaunchQueue
 from clustersim.marathon.pathid import PathId
 from clustersim.marathon.plan import RESTART, SCALE, START, STOP, plan_steps
 from clustersim.marathon.ports import assign_service_ports
@@ -86,7 +84,7 @@ __all__ = ["Deployment", "Instance", "Marathon"]
 _MIB = 1024 * 1024
 
 
-class Marathon(SchedulerActions, LaunchQueue, HealthChecking, Framework):
+class Marathon(SchedulerActions, Framework):
     """The Marathon framework. Register it: ``m = cluster.register(marathon.Marathon())``."""
 
     def __init__(self, name: str = "marathon", role: str = "*", *,

@@ -16,6 +16,7 @@ from typing import Any
 
 from clustersim.manifests.units import pod_container_resources
 from clustersim.marathon.constraints import constraint_accepts
+from clustersim.marathon.health import HealthChecking
 from clustersim.marathon.pathid import PathId
 from clustersim.marathon.ports import host_port_requests, host_ports_from
 from clustersim.marathon.state import (
@@ -30,15 +31,9 @@ PUBLIC_ROLE = "slave_public"
 """The role of a DC/OS public agent's reserved resources (agents with ``public_ip: true``)."""
 
 
-class LaunchQueue:
+class LaunchQueue(HealthChecking):
     """Offers matched and instances launched (a part of
     :class:`~clustersim.marathon.framework.Marathon`)."""
-
-    driver: Any
-    apps: dict[str, App]
-    max_instances_per_offer: int
-    decline_offer_duration: float
-    task_startup_seconds: float
 
     def _revive(self) -> None:
         if self.driver:

@@ -29,15 +29,13 @@ from clustersim.swarm.dispatcher import (
     GRACE_MULTIPLIER,
     HEARTBEAT_PERIOD,
     NODE_DOWN_PERIOD,
-    Dispatcher,
     NodeRecord,
 )
-from clustersim.swarm.errors import NoLeaderError, SwarmError
 from clustersim.swarm.mesh import Request, RoutingMesh, Traffic
 from clustersim.swarm.orchestrator import Orchestrator
 from clustersim.swarm.raft import RaftState
 from clustersim.swarm.scheduler import NodeInfo, Scheduler
-from clustersim.swarm.store import Service, TaskStore
+from clustersim.swarm.store import Service
 from clustersim.swarm.tasks import Task, TaskState
 
 __all__ = ["HEARTBEAT_PERIOD", "NODE_DOWN_PERIOD", "NodeRecord", "Service", "SwarmCluster"]
@@ -45,7 +43,7 @@ __all__ = ["HEARTBEAT_PERIOD", "NODE_DOWN_PERIOD", "NodeRecord", "Service", "Swa
 SCHEDULER_DEBOUNCE = 0.05
 
 
-class SwarmCluster(ControlAPI, Dispatcher, TaskStore):
+class SwarmCluster(ControlAPI):
     """A swarm of ``nodes`` (``clustersim.Node`` with ``role`` manager/worker) on a seeded clock.
 
     The first manager in the list is the initial Raft leader (the node that ran
@@ -99,10 +97,6 @@ class SwarmCluster(ControlAPI, Dispatcher, TaskStore):
         self.mesh = RoutingMesh(self)
 
     # --- small helpers used by the parts -----------------------------------------------------
-    def record(self, obj: str, reason: str, message: str, type: str = "Normal") -> None:
-        self.events.record(self.clock.now, obj, reason, message, type)
-
-
     def image_behaviour(self, image: str) -> tuple[float, int] | None:
         return self._image_exits.get(image)
 
@@ -112,17 +106,6 @@ class SwarmCluster(ControlAPI, Dispatcher, TaskStore):
         every probe passes at once)."""
         ready_after, healthy, took = self._image_health.get(image, (0.0, True, 0.0))
         return healthy and running_for >= ready_after, took
-
-    def _service(self, name: str) -> Service:
-        try:
-            return self.services[name]
-        except KeyError:
-            raise SwarmError(f"service {name!r} not found; the services are "
-                             f"{', '.join(self.services) or 'none'}") from None
-
-    def _require_leader(self) -> None:
-        if not self.raft.has_leader:
-            raise NoLeaderError(self.raft.describe())
 
     # --- scheduling --------------------------------------------------------------------------
     def request_tick(self) -> None:

@@ -15,22 +15,17 @@ from typing import Any
 
 from clustersim.limits import check_replicas
 from clustersim.manifests import ManifestError, load_manifests
-from clustersim.sim import Clock
 from clustersim.swarm.constraints import parse_constraints
+from clustersim.swarm.dispatcher import Dispatcher
 from clustersim.swarm.errors import SwarmError
-from clustersim.swarm.mesh import RoutingMesh
 from clustersim.swarm.spec import ServiceSpec, services_from_stack
 from clustersim.swarm.store import Service
 from clustersim.swarm.tasks import TaskState
 from clustersim.swarm.updates import Updater
 
 
-class ControlAPI:
+class ControlAPI(Dispatcher):
     """Services and stacks (a part of :class:`~clustersim.swarm.SwarmCluster`)."""
-
-    clock: Clock
-    services: dict[str, Service]
-    mesh: RoutingMesh
 
     def deploy_stack(self, name: str, source: Any, *,
                      environment: dict[str, str] | None = None) -> list[Service]:

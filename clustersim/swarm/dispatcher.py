@@ -16,10 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from clustersim.node import Node
-from clustersim.sim import Clock
 from clustersim.swarm.errors import SwarmError
-from clustersim.swarm.orchestrator import Orchestrator
-from clustersim.swarm.raft import RaftState
+from clustersim.swarm.store import TaskStore
 from clustersim.swarm.tasks import TaskState
 
 HEARTBEAT_PERIOD = 5.0
@@ -41,13 +39,8 @@ class NodeRecord:
     alive: bool = True
 
 
-class Dispatcher:
+class Dispatcher(TaskStore):
     """Nodes and heartbeats (a part of :class:`~clustersim.swarm.SwarmCluster`)."""
-
-    clock: Clock
-    raft: RaftState
-    orchestrator: Orchestrator
-    _nodes: dict[str, NodeRecord]
 
     def node_names(self) -> list[str]:
         return list(self._nodes)

@@ -12,14 +12,23 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import simpy
 
-from clustersim.sim import Clock
-from clustersim.swarm.errors import SwarmError
+from clustersim.sim import Clock, EventLog
+from clustersim.swarm.errors import NoLeaderError, SwarmError
 from clustersim.swarm.spec import ServiceSpec
 from clustersim.swarm.tasks import Task, TaskState
 from clustersim.swarm.updates import Updater
+
+if TYPE_CHECKING:
+    from clustersim.swarm.agent import Agent
+    from clustersim.swarm.dispatcher import NodeRecord
+    from clustersim.swarm.mesh import RoutingMesh
+    from clustersim.swarm.orchestrator import Orchestrator
+    from clustersim.swarm.raft import RaftState
+    from clustersim.swarm.scheduler import Scheduler
 
 TASK_HISTORY_LIMIT = 5  # docker swarm init --task-history-limit (default 5)
 _ID_ALPHABET = string.ascii_lowercase + string.digits
@@ -49,13 +58,45 @@ class Service:
 
 
 class TaskStore:
-    """Tasks and their states (a part of :class:`~clustersim.swarm.SwarmCluster`)."""
+    """Tasks and their states, the lowest part of :class:`~clustersim.swarm.SwarmCluster`:
+    the parts form a stack (store, then :class:`~clustersim.swarm.dispatcher.Dispatcher`,
+    then :class:`~clustersim.swarm.controlapi.ControlAPI`), each using those below it. The
+    attributes and the three methods the cluster itself defines are declared here for the
+    type checker."""
 
+    events: EventLog
+    raft: RaftState
+    orchestrator: Orchestrator
+    scheduler: Scheduler
+    agent: Agent
+    mesh: RoutingMesh
     clock: Clock
     services: dict[str, Service]
+    _nodes: dict[str, NodeRecord]
     _tasks: dict[str, Task]
     _changes: dict[str, simpy.Event]
     _deferred_ends: list[Task]
+
+    if TYPE_CHECKING:
+        def request_tick(self) -> None: ...
+        def _lose_leader(self) -> None: ...
+        def _start_election(self) -> None: ...
+
+    def record(self, obj: str, reason: str, message: str, type: str = "Normal") -> None:
+        """One event in ``events`` at the current time."""
+        self.events.record(self.clock.now, obj, reason, message, type)
+
+    def _service(self, name: str) -> Service:
+        try:
+            return self.services[name]
+        except KeyError:
+            raise SwarmError(f"service {name!r} not found; the services are "
+                             f"{', '.join(self.services) or 'none'}") from None
+
+    def _require_leader(self) -> None:
+        """Writes go through the Raft leader: without one the swarm refuses them."""
+        if not self.raft.has_leader:
+            raise NoLeaderError(self.raft.describe())
 
     def new_id(self) -> str:
         return "".join(self.clock.random.choice(_ID_ALPHABET) for _ in range(25))
