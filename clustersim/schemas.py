@@ -78,6 +78,11 @@ class SchemaProblem:
     """``error`` (the real system refuses the document) or ``warning`` (it accepts the
     document but ignores a part of it)."""
 
+    def __repr__(self) -> str:
+        extra = f", severity={self.severity!r}" if self.severity != "error" else ""
+        return (f"SchemaProblem(document={self.document!r}, path={self.path!r}, "
+                f"message={self.message!r}{extra})")
+
     def __str__(self) -> str:
         where = f"{self.path}: " if self.path else ""
         label = "warning: " if self.severity == "warning" else ""
