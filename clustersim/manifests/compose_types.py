@@ -161,11 +161,23 @@ class _Closed(_Model):
         return data
 
 
+class DiscreteResource(_Closed):
+    """``discrete_resource_spec``: a kind (``gpu``) and how many (swarmkit's
+    ``DiscreteGenericResource``)."""
+
+    kind: str
+    value: Count = 0
+
+
+class GenericResource(_Closed):
+    discrete_resource_spec: DiscreteResource
+
+
 class Resource(_Closed):
     cpus: Cpus | None = None
     memory: Bytes | None = None
     pids: int | None = None
-    generic_resources: list[dict[str, Any]] | None = None
+    generic_resources: list[GenericResource] | None = None
 
 
 class Resources(_Closed):
@@ -174,7 +186,7 @@ class Resources(_Closed):
 
 
 class Preference(_Closed):
-    spread: str
+    spread: Annotated[str, Field(min_length=1)]
 
 
 class Placement(_Closed):
@@ -188,7 +200,7 @@ class UpdateConfig(_Closed):
     delay: Duration | None = None
     failure_action: Literal["continue", "rollback", "pause"] | None = None
     monitor: Duration | None = None
-    max_failure_ratio: Annotated[float, Field(ge=0)] | None = None
+    max_failure_ratio: Annotated[float, AfterValidator(_failure_ratio)] | None = None
     order: Literal["start-first", "stop-first"] | None = None
 
 
@@ -197,6 +209,14 @@ class RestartPolicy(_Closed):
     delay: Duration | None = None
     max_attempts: Count | None = None
     window: Duration | None = None
+
+
+def _failure_ratio(value: float) -> float:
+    """swarmkit ``manager/controlapi/service.go``, ``validateUpdate``."""
+    if not 0 <= value <= 1:
+        raise ValueError(f"TaskSpec: update-maxfailureratio cannot be less than 0 or bigger "
+                         f"than 1, got {value!r} (a share of the tasks, e.g. 0.2)")
+    return value
 
 
 class Deploy(_Closed):
@@ -209,6 +229,13 @@ class Deploy(_Closed):
     restart_policy: RestartPolicy | None = None
     endpoint_mode: Literal["vip", "dnsrr"] | None = None
     labels: Labels | None = None
+
+    @model_validator(mode="after")
+    def _replicas_need_replicated_mode(self) -> Deploy:
+        """docker/cli ``cli/compose/convert/service.go``, ``convertDeployMode``."""
+        if self.mode in ("global", "global-job") and self.replicas is not None:
+            raise ValueError("replicas can only be used with replicated or replicated-job mode")
+        return self
 
 
 class Healthcheck(_Closed):

@@ -196,12 +196,11 @@ def _mapping(value: Any, where: str) -> dict[str, Any]:
 
 
 def _int(value: Any, where: str, minimum: int = 0) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | str):
+    """A whole number, as the Compose v3 schema's ``integer`` (text such as ``"3"`` is
+    refused, as the stack loader refuses it)."""
+    if isinstance(value, bool) or not isinstance(value, int):
         raise stack_error(f"{where}: {value!r} is not a whole number")
-    try:
-        number = int(value)
-    except ValueError:
-        raise stack_error(f"{where}: {value!r} is not a whole number") from None
+    number = value
     if number < minimum:
         raise stack_error(f"{where}: {number} must be at least {minimum}")
     return number
@@ -287,7 +286,7 @@ def _reservations(raw: Any, where: str) -> ResourceSpec:
 
 def _port(value: Any, where: str) -> int:
     """A port number 1-65535 (the Compose long syntax may write it as text)."""
-    number = _int(value, where)
+    number = _int(int(value) if isinstance(value, str) and value.isdigit() else value, where)
     if not 0 < number <= 65535:
         raise stack_error(f"{where}: port {number} must lie within 1-65535")
     return number

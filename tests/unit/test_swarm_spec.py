@@ -146,3 +146,41 @@ def test_what_the_loader_refuses_the_swarm_refuses(stack_deploy: dict) -> None:
         load_manifests(stack)
     with pytest.raises(ManifestError):
         services_from_stack("st", stack)
+
+
+@pytest.mark.parametrize("service", [
+    {"deploy": {"mode": "global", "replicas": 2}},          # docker/cli convertDeployMode
+    {"deploy": {"replicas": "3"}},                          # v3 schema: an integer
+    {"deploy": {"update_config": {"max_failure_ratio": 2}}},  # swarmkit validateUpdate
+    {"deploy": {"placement": {"preferences": [{"spread": ""}]}}},
+    {"deploy": {"endpoint_mode": "dnsrr"}, "ports": ["8080:80"]},  # validateEndpointSpec
+    {"deploy": {"resources": {"reservations": {"generic_resources": [
+        {"discrete_resource_spec": {"value": 1}}]}}}},
+    {"deploy": {"resources": {"reservations": {"generic_resources": [
+        {"discrete_resource_spec": {"kind": "gpu", "value": -1}}]}}}},
+    {"deploy": {"endpoint_mode": "dnsrr"}, "ports": [{"target": 80, "mode": "host"}]},
+    {"ports": [{"target": 80, "published": "8080"}]},
+    {"deploy": {"resources": {"reservations": {"generic_resources": [
+        {"discrete_resource_spec": {"kind": "gpu", "value": 2}}]}}}},
+])
+def test_the_loader_and_the_swarm_agree(service: dict) -> None:
+    """What ``load_manifests`` refuses, ``deploy_stack`` refuses, and what it accepts
+    deploys: the rules of the dialect live in the loader (they used to differ here)."""
+    from clustersim import Node, load_manifests
+    from clustersim.swarm import SwarmCluster
+
+    stack = {"services": {"web": {"image": "nginx", **service}}}
+    try:
+        load_manifests(stack)
+    except ManifestError:
+        loaded = False
+    else:
+        loaded = True
+    cluster = SwarmCluster([Node("m1", 2, "4Gi", role="manager")])
+    try:
+        cluster.deploy_stack("st", stack)
+    except ManifestError:
+        deployed = False
+    else:
+        deployed = True
+    assert loaded == deployed
