@@ -30,6 +30,7 @@ from typing import Any
 from clustersim.limits import check_replicas
 from clustersim.manifests.units import marathon_scalars
 from clustersim.marathon.constraints import Constraint, parse_constraints
+from clustersim.marathon.plan import instances_of
 from clustersim.marathon.upgrade import UpgradeStrategy
 
 __all__ = ["HealthCheck", "PortSpec", "RunSpec"]
@@ -239,9 +240,7 @@ class RunSpec:
         persistent = sum(_number((v.get("persistent") or {}).get("size", 0),
                                  f"{where}: persistent volume size")
                          for v in volumes if isinstance(v, Mapping) and v.get("persistent"))
-        instances = raw.get("instances", 1)
-        if isinstance(instances, bool) or not isinstance(instances, int) or instances < 0:
-            raise ValueError(f"{where}: instances must be a whole number ≥ 0, got {instances!r}")
+        instances = instances_of(dict(raw), kind)
         check_replicas(instances, f"{where}: instances")
         return cls(
             id=spec_id, kind=kind, instances=instances, **_scalars(raw, where),
@@ -287,10 +286,7 @@ class RunSpec:
         scheduling = raw.get("scheduling") or {}
         backoff = scheduling.get("backoff") or {}
         placement = scheduling.get("placement") or {}
-        scaling = raw.get("scaling") or {}
-        instances = scaling.get("instances", 1)
-        if isinstance(instances, bool) or not isinstance(instances, int) or instances < 0:
-            raise ValueError(f"{where}: scaling.instances must be a whole number ≥ 0")
+        instances = instances_of(dict(raw), "Pod")
         check_replicas(instances, f"{where}: instances")
         return cls(
             id=spec_id, kind="Pod", instances=instances, **_scalars(raw, where), network=mode,

@@ -331,3 +331,35 @@ def test_pod_executor_resources_and_backoff_are_typed() -> None:
         with pytest.raises(ManifestError) as info:
             load_manifests({**pod, **extra})
         assert info.value.path == path
+
+
+@pytest.mark.parametrize("extra", [
+    {"instances": 2.0},                      # Play JSON reads 2.0 as the Int 2
+    {"unreachableStrategy": {"inactiveAfterSeconds": 10, "expungeAfterSeconds": 5}},
+    {"unreachableStrategy": {"inactiveAfterSeconds": 0, "expungeAfterSeconds": 0}},
+    {"backoffFactor": 0.5},
+    {"upgradeStrategy": {"minimumHealthCapacity": 2}},
+])
+def test_the_loader_and_marathon_agree(extra: dict) -> None:
+    """What ``load_manifests`` accepts, ``Marathon.deploy`` accepts, and what it refuses
+    the framework refuses (they used to differ on ``2.0`` instances and on an expunge
+    time before the inactive time)."""
+    from clustersim import Node
+    from clustersim.marathon import Marathon
+    from clustersim.mesos import MesosCluster
+
+    app = {"id": "/a", "cmd": "x", **extra}
+    try:
+        load_manifests(app)
+    except ManifestError:
+        loaded = False
+    else:
+        loaded = True
+    framework = MesosCluster([Node("a1", 4, "8Gi")]).register(Marathon())
+    try:
+        framework.deploy(app)
+    except ValueError:
+        deployed = False
+    else:
+        deployed = True
+    assert loaded == deployed
