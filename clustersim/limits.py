@@ -21,6 +21,7 @@ __all__ = [
     "MAX_BUCKETS",
     "MAX_ECHO_CHARS",
     "MAX_NODES",
+    "MAX_QUIET_SECONDS",
     "MAX_REPLICAS",
     "MAX_REQUEST_RATE",
     "MAX_RUN_EVENTS",
@@ -60,6 +61,14 @@ MAX_RUN_SECONDS = 7 * 86_400.0
 week covers daily and weekly CronJob schedules. Periodic work (CronJob schedules, Mesos
 allocation rounds every second, request streams) is simulated period by period, so
 ``until=1e12`` would never return; call ``run`` again to go further."""
+
+MAX_QUIET_SECONDS = 86_400.0
+"""Simulated seconds a ``run()`` without ``until`` may take to become quiet: a day. Every
+simulator runs until its own work in flight is done (:meth:`clustersim.sim.Clock.
+run_until_quiet`); work that never ends by itself (CronJob runs that overlap, a crash-looping
+Swarm service with unlimited restarts, a framework that keeps launching) would run forever,
+so after a simulated day the run stops with a :class:`LimitError` that says to give ``until``.
+The labs' runs settle within minutes."""
 
 MAX_RUN_EVENTS = 1_000_000
 """Simulated events one ``run()`` call may process: 40 s to a few minutes of computing (about

@@ -17,6 +17,16 @@ goes to a real cluster it should also pass the schema the real system publishes:
   (``check_jsonschema/builtin_schemas/vendor/compose-spec.json``, Apache-2.0, with its
   licence beside it), read as a package resource; nothing is downloaded at run time.
 
+``docker stack deploy`` does not read the Compose specification: docker/cli validates a
+stack file against its own Compose file format 3 schemas (``cli/compose/schema/data/
+config_schema_v3.*.json``) and its loader (``cli/compose/loader``). :func:`validate_stack`
+follows those rules where they differ in ways the course teaches: the long form of
+``depends_on`` (a mapping with ``condition:``) is refused ("must be a list"), and options
+that Swarm ignores (``restart:``, ``build:``, ``container_name:``) come back as warnings
+with the words ``docker stack deploy`` prints ("Ignoring unsupported options: restart").
+Those rules live once, in the stack loader (:mod:`clustersim.manifests.compose`);
+:func:`validate_stack` reports what it says.
+
 A schema only says what shape a document may have. The API server (and ``docker stack
 deploy``) check more: names, immutable fields, quotas, admission webhooks. A manifest that
 passes here can still be refused there; one that fails here is refused for sure.
@@ -49,6 +59,7 @@ __all__ = [
     "require_valid",
     "validate_compose",
     "validate_kubernetes",
+    "validate_stack",
 ]
 
 KUBERNETES_VERSION = "1.37"
@@ -64,10 +75,19 @@ class SchemaProblem:
     document: str
     path: str
     message: str
+    severity: str = "error"
+    """``error`` (the real system refuses the document) or ``warning`` (it accepts the
+    document but ignores a part of it)."""
+
+    def __repr__(self) -> str:
+        extra = f", severity={self.severity!r}" if self.severity != "error" else ""
+        return (f"SchemaProblem(document={self.document!r}, path={self.path!r}, "
+                f"message={self.message!r}{extra})")
 
     def __str__(self) -> str:
         where = f"{self.path}: " if self.path else ""
-        return f"{self.document}: {where}{self.message}"
+        label = "warning: " if self.severity == "warning" else ""
+        return f"{self.document}: {label}{where}{self.message}"
 
 
 class SchemaError(ValueError):
@@ -80,9 +100,10 @@ class SchemaError(ValueError):
 
 
 def require_valid(problems: list[SchemaProblem]) -> None:
-    """Raise :class:`SchemaError` if ``problems`` is not empty."""
-    if problems:
-        raise SchemaError(problems)
+    """Raise :class:`SchemaError` if ``problems`` holds an error (warnings pass)."""
+    errors = [problem for problem in problems if problem.severity == "error"]
+    if errors:
+        raise SchemaError(errors)
 
 
 def field_path(parts: Iterable[str | int]) -> str:
@@ -259,3 +280,33 @@ def validate_compose(source: Any, name: str = "stack") -> list[SchemaProblem]:
         if message is not None:
             problems.append(SchemaProblem(label, field_path(error.absolute_path), message))
     return sorted(problems, key=lambda problem: problem.path)
+
+
+def validate_stack(source: Any, name: str = "stack") -> list[SchemaProblem]:
+    """Problems of a stack file as ``docker stack deploy`` sees them: the Compose
+    specification's schema problems (:func:`validate_compose`), then what docker/cli's
+    Compose file format 3 rules refuse where they are stricter (the long form of
+    ``depends_on``), as errors; then the options Swarm ignores (``restart``...), as
+    warnings (``severity="warning"``).
+
+    ``source`` is a dict or a stack loaded by ``load_manifests`` (whose warnings are used:
+    it has passed the stack loader already).
+    """
+    from clustersim.manifests import ManifestError, load_manifests
+
+    problems = validate_compose(source, name)
+    label = getattr(source, "name", name) if not isinstance(source, Mapping) else name
+    if hasattr(source, "warnings"):
+        warnings = list(source.warnings)
+    else:
+        try:
+            warnings = [w for spec in load_manifests(_documents(source)[0], name=label)
+                        for w in spec.warnings]
+        except ManifestError as err:
+            if not problems:  # the loader stops at its first refusal: name it when the
+                # specification's schema saw none (where docker/cli is stricter)
+                problems.append(SchemaProblem(label, err.path, err.message))
+            return problems
+    problems += [SchemaProblem(label, "", warning, severity="warning")
+                 for warning in warnings if warning.startswith("Ignoring")]
+    return problems

@@ -17,7 +17,7 @@ from typing import Any
 
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.marathon import RootGroup, deployment_plan
-from clustersim.widgets.apptrees import iter_apps
+from clustersim.scenarios.apptrees import iter_apps
 
 __all__ = ["BLOG", "CYCLIC_STORE", "check_acyclic_group", "check_plan_prediction",
            "scale_steps"]

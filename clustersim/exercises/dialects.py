@@ -5,7 +5,7 @@
   next to the running application and reads its endpoints, as ``kubectl get endpoints`` would.
 - :func:`check_failure_prediction`: predict, for each system, whether the db tier and the
   cache tier are ready again ten minutes after the node running them fails. The check runs the
-  three simulators (:func:`clustersim.widgets.dialects.run_shop`) and compares.
+  three simulators (:func:`clustersim.scenarios.shop.run_shop`) and compares.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from clustersim.exercises.checker import Wrong, checker
-from clustersim.widgets.dialects import SYSTEMS, run_shop, shop_source
+from clustersim.scenarios.shop import SYSTEMS, run_shop, shop_source
 
 __all__ = ["check_api_selector", "check_failure_prediction", "failure_outcome"]
 

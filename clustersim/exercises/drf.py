@@ -54,7 +54,7 @@ def check_dominant_shares(answer: object) -> None:
 @checker("Right: with B's weight at 5, A runs 2 tasks and B runs 10.")
 def check_weights(weight_b: object) -> None:
     """Choose B's weight so that B runs five times as many tasks as A (12 CPUs, equal tasks)."""
-    from clustersim.widgets.drf import share_cluster
+    from clustersim.scenarios.drf import share_cluster
 
     if isinstance(weight_b, str):
         try:

@@ -18,9 +18,9 @@ from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.node import Node
+from clustersim.scenarios.healing import node_failure_run
 from clustersim.sim import record_run
 from clustersim.viz.capacity import task_counts
-from clustersim.widgets.healing import node_failure_run
 
 __all__ = ["BUDGET", "FAIL_AT", "MIN_SERVING", "TARGET", "WITHIN", "check_failover_times",
            "check_zone_survival", "failover_times", "zone_cluster"]

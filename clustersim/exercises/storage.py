@@ -6,7 +6,7 @@ pod with ordinal 1 at t = 60 s, has the operator taint it ``node.kubernetes.io/o
 at t = 120 s (non-graceful node shutdown) and requires that pod to serve again on another node
 with the same name and the same PersistentVolumeClaim (kubernetes/kubernetes
 ``pkg/controller/statefulset``). :func:`check_resident_comeback` is a choice, confirmed by
-running :func:`clustersim.widgets.storage.stateful_run` for Marathon
+running :func:`clustersim.scenarios.storage.stateful_run` for Marathon
 (mesosphere/marathon ``docs/docs/persistent-volumes.md``).
 """
 
@@ -18,7 +18,7 @@ from typing import Any
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.manifests import ManifestError, load_manifests
-from clustersim.widgets.storage import OUT_OF_SERVICE, four_nodes, stateful_run
+from clustersim.scenarios.storage import OUT_OF_SERVICE, four_nodes, stateful_run
 
 __all__ = ["CHOICES", "check_resident_comeback", "check_stateful_claims"]
 

@@ -4,7 +4,7 @@ surge budget; Marathon's restart strategy computed by hand.
 :func:`check_rolling_strategy` resolves the learner's ``maxSurge``/``maxUnavailable`` with
 :func:`clustersim.kubernetes.resolve_fenceposts` (kubernetes/kubernetes
 ``pkg/controller/deployment/util/deployment_util.go``) and rolls a ten-replica Deployment out
-in the simulator (:func:`clustersim.widgets.updates.rolling_update_run`).
+in the simulator (:func:`clustersim.scenarios.updates.rolling_update_run`).
 :func:`check_restart_strategy` compares with :func:`clustersim.marathon.restart_strategy`
 (mesosphere/marathon ``TaskReplaceActor.computeRestartStrategy``).
 """
@@ -18,8 +18,8 @@ from collections.abc import Mapping, Sequence
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import resolve_fenceposts
 from clustersim.marathon import restart_strategy
+from clustersim.scenarios.updates import UPDATE_AT, rolling_update_run
 from clustersim.viz.capacity import task_counts
-from clustersim.widgets.updates import UPDATE_AT, rolling_update_run
 
 __all__ = ["EXERCISE_STRATEGY", "FLOOR", "REPLICAS", "SURGE_BUDGET", "check_restart_strategy",
            "check_rolling_strategy"]

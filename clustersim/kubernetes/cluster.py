@@ -88,8 +88,6 @@ __all__ = ["AdmissionError", "KubernetesCluster", "PodInfo", "default_nodes"]
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 """What ``kubectl apply`` compares a manifest with (client-side apply)."""
 UNSCHEDULABLE = "node.kubernetes.io/unschedulable"
-QUIET_HORIZON = 86400.0
-"""run() without ``until`` gives up after this many simulated seconds of unbroken work."""
 DRAIN_RETRY_SECONDS = 5.0
 """kubectl drain waits this long before retrying a refused eviction."""
 SYSTEM_PRIORITIES = {"system-cluster-critical": 2000000000, "system-node-critical": 2000001000}
@@ -292,21 +290,13 @@ class KubernetesCluster:
         """Advance simulated time until nothing is left to happen, or until the absolute time
         ``until`` (seconds). Periodic work (CronJob schedules, request streams) never ends by
         itself, so a run without ``until`` stops when only that is left; if work never stops
-        (CronJob runs that overlap) it raises ValueError after a simulated day."""
+        (CronJob runs that overlap) it raises ``LimitError`` after a simulated day
+        (:meth:`clustersim.sim.Clock.run_until_quiet`)."""
         self._reconcile()
         if until is not None:
             self.clock.run(until)
             return
-        env = self.clock.env
-        horizon = self.now + QUIET_HORIZON
-        self.clock.start_run()
-        while self._foreground > 0 and env.peek() != float("inf"):
-            if env.peek() > horizon:
-                raise ValueError(
-                    f"the cluster did not become quiet within a simulated day (t={self.now:g}s):"
-                    " periodic work such as a CronJob keeps starting new work; call "
-                    "run(until=<time in seconds>) instead")
-            self.clock.step()
+        self.clock.run_until_quiet(lambda: self._foreground > 0)
 
     # ---- the object store (API server) ----------------------------------------------------
 

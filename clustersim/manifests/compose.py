@@ -28,8 +28,12 @@ loader produces the same long forms, so a simulator reads one shape only (docker
 What swarmkit refuses when the stack is deployed is refused here too (moby/swarmkit
 ``manager/controlapi``): a service without an image ("ContainerSpec: image reference must be
 provided", e.g. an override file deployed alone), an image that is not a valid reference
-(docker/distribution's grammar: "... is not a valid repository/tag"), and a service name that
-is not a DNS name component ("name must be valid as a DNS name component").
+(docker/distribution's grammar: "... is not a valid repository/tag"), a service name that
+is not a DNS name component ("name must be valid as a DNS name component"), and a ``dnsrr``
+service with ingress ports ("port published with ingress mode can't be used with dnsrr
+mode"); so does what docker/cli refuses while converting (``replicas`` with ``global``
+mode). The Swarm simulator converts what this loader accepts, so it never refuses a stack
+that loaded (``tests/unit/test_swarm_spec.py``).
 
 Options that ``docker stack deploy`` refuses (``mem_limit``, ``extends``...) raise a
 ``ManifestError``; options it ignores (``build``, ``restart``, ``container_name``...) load
@@ -46,7 +50,7 @@ import re
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import PurePath
-from typing import Any
+from typing import Any, cast
 
 from clustersim.manifests.compose_types import (
     DEPRECATED,
@@ -413,7 +417,14 @@ def _expand_service(
             "a service name of letters, digits, '-' and '_' that starts and ends with a letter "
             "or digit (at most 63 characters), e.g. web or api_v2",
         )
-    typed = validate(Service, document, path) if service else Service()
+    typed = cast(Service, validate(Service, document, path)) if service else Service()
+    if typed.deploy and typed.deploy.endpoint_mode == "dnsrr" and any(
+            port.get("mode", "ingress") == "ingress" for port in result.get("ports") or []):
+        raise document.error(  # swarmkit manager/controlapi/service.go, validateEndpointSpec
+            (*path, "ports"),
+            "EndpointSpec: port published with ingress mode can't be used with dnsrr mode",
+            "mode: host for the ports of a dnsrr service",
+        )
     if typed.image is None:
         raise document.error(
             (*path, "image"),

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from clustersim.manifests.units import compose_bytes, compose_cpus
+from clustersim.manifests.units import compose_bytes, compose_cpus, go_duration
 
 __all__ = [
     "DEPRECATED",
@@ -38,7 +38,6 @@ __all__ = [
 # [\t\n\f\r ], written out here because Python's \s also matches \v and Unicode spaces.
 _KEY = re.compile(r"[a-z_][a-z0-9\-_.]+", re.IGNORECASE)
 _VALUE = re.compile(r"[a-z0-9:\-_\t\n\f\r .*()?+\[\]\\^$|/]+", re.IGNORECASE)
-_DURATION = re.compile(r"[-+]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|µs|μs|ms|s|m|h))+|0")
 
 
 # Keys of a service in docker/cli's Compose file v3 schema (config_schema_v3.x.json, the newest
@@ -118,8 +117,11 @@ def _constraint(text: str) -> str:
 
 
 def _duration(text: str) -> str:
-    if not _DURATION.fullmatch(text):
-        raise ValueError(f"time: invalid duration {text!r} (expected e.g. '10s', '1m30s', '500ms')")
+    """A Go duration (:func:`~clustersim.manifests.units.go_duration`) that is not negative:
+    swarmkit's control API refuses a negative delay, window or monitor period
+    (``manager/controlapi/service.go``, "restart-delay cannot be negative")."""
+    if go_duration(text) < 0:
+        raise ValueError(f"duration {text!r} cannot be negative (e.g. '10s')")
     return text
 
 
@@ -159,11 +161,23 @@ class _Closed(_Model):
         return data
 
 
+class DiscreteResource(_Closed):
+    """``discrete_resource_spec``: a kind (``gpu``) and how many (swarmkit's
+    ``DiscreteGenericResource``)."""
+
+    kind: str
+    value: Count = 0
+
+
+class GenericResource(_Closed):
+    discrete_resource_spec: DiscreteResource
+
+
 class Resource(_Closed):
     cpus: Cpus | None = None
     memory: Bytes | None = None
     pids: int | None = None
-    generic_resources: list[dict[str, Any]] | None = None
+    generic_resources: list[GenericResource] | None = None
 
 
 class Resources(_Closed):
@@ -172,7 +186,7 @@ class Resources(_Closed):
 
 
 class Preference(_Closed):
-    spread: str
+    spread: Annotated[str, Field(min_length=1)]
 
 
 class Placement(_Closed):
@@ -186,7 +200,7 @@ class UpdateConfig(_Closed):
     delay: Duration | None = None
     failure_action: Literal["continue", "rollback", "pause"] | None = None
     monitor: Duration | None = None
-    max_failure_ratio: Annotated[float, Field(ge=0)] | None = None
+    max_failure_ratio: Annotated[float, AfterValidator(_failure_ratio)] | None = None
     order: Literal["start-first", "stop-first"] | None = None
 
 
@@ -195,6 +209,14 @@ class RestartPolicy(_Closed):
     delay: Duration | None = None
     max_attempts: Count | None = None
     window: Duration | None = None
+
+
+def _failure_ratio(value: float) -> float:
+    """swarmkit ``manager/controlapi/service.go``, ``validateUpdate``."""
+    if not 0 <= value <= 1:
+        raise ValueError(f"TaskSpec: update-maxfailureratio cannot be less than 0 or bigger "
+                         f"than 1, got {value!r} (a share of the tasks, e.g. 0.2)")
+    return value
 
 
 class Deploy(_Closed):
@@ -207,6 +229,13 @@ class Deploy(_Closed):
     restart_policy: RestartPolicy | None = None
     endpoint_mode: Literal["vip", "dnsrr"] | None = None
     labels: Labels | None = None
+
+    @model_validator(mode="after")
+    def _replicas_need_replicated_mode(self) -> Deploy:
+        """docker/cli ``cli/compose/convert/service.go``, ``convertDeployMode``."""
+        if self.mode in ("global", "global-job") and self.replicas is not None:
+            raise ValueError("replicas can only be used with replicated or replicated-job mode")
+        return self
 
 
 class Healthcheck(_Closed):

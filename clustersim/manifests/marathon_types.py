@@ -24,17 +24,17 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-__all__ = ["App", "Group", "Pod", "check_constraint"]
+__all__ = ["App", "Group", "Pod", "check_constraint", "whole_number"]
 
 
-def _whole_number(value: Any) -> Any:
+def whole_number(value: Any) -> Any:
     """Play JSON reads ``1.0`` as the Int 1 (``IntReads``: ``BigDecimal.isValidInt``)."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
 
 
-Int = Annotated[int, BeforeValidator(_whole_number)]
+Int = Annotated[int, BeforeValidator(whole_number)]
 MAX_SCALAR = (2**63 - 1) // 1000
 
 
@@ -195,8 +195,21 @@ class UpgradeStrategy(_Model):
 
 
 class UnreachableEnabled(_Model):
+    """``state/UnreachableStrategy.scala``: Marathon's validator asks for
+    ``inactiveAfter < expungeAfter`` (and at least 1 s); the simulator also takes them equal
+    (0 and 0 in the labs: replace at once, forget at once). Defaults 300 s and 600 s."""
+
     inactive_after_seconds: Count | None = None
     expunge_after_seconds: Count | None = None
+
+    @model_validator(mode="after")
+    def _expunge_after_inactive(self) -> UnreachableEnabled:
+        inactive = 300 if self.inactive_after_seconds is None else self.inactive_after_seconds
+        expunge = 600 if self.expunge_after_seconds is None else self.expunge_after_seconds
+        if expunge < inactive:
+            raise ValueError(f"expungeAfterSeconds ({expunge}) must be ≥ inactiveAfterSeconds "
+                             f"({inactive}): an instance is forgotten after it is replaced")
+        return self
 
 
 class Network(_Model):

@@ -1,4 +1,7 @@
-"""CPU and memory amounts as Marathon and Compose write them, each by its own system's rules.
+"""CPU, memory and time amounts as Marathon and Compose write them, each by its own system's rules.
+
+This module is the one reader of each unit: the manifest loaders validate with it and the
+simulators convert with it, so a value the loader accepts is never refused by a simulator.
 
 - **Marathon** (mesosphere/marathon ``docs/docs/rest-api/public/api/v2/types/app.raml``):
   ``cpus`` is a number of cores, ``mem`` and ``disk`` are MiB, all JSON numbers (a string is
@@ -18,6 +21,11 @@
   decimal exponent above 10^6 ("avoid excessively large exponents"); the result is stored as
   an ``int64`` of nano-CPUs. Here the exponent is bounded more tightly, before any arithmetic:
   a value of more than 10^9 CPUs, or finer than a nano-CPU, is refused whatever its spelling.
+- **Durations** in a Compose file (``delay``, ``monitor``, ``interval``, ``stop_grace_period``)
+  are Go durations: docker/cli's loader reads them with Go's ``time.ParseDuration``
+  (golang/go ``src/time/format.go``): a sign, then one or more decimal numbers each with a
+  unit ``ns``, ``us``, ``µs`` (U+00B5, micro sign), ``μs`` (U+03BC, Greek mu), ``ms``, ``s``,
+  ``m`` or ``h`` (``"1m30s"``, ``".5s"``, ``"10μs"``); ``"0"`` alone needs no unit.
 """
 
 from __future__ import annotations
@@ -28,7 +36,16 @@ from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Any
 
-__all__ = ["compose_bytes", "compose_cpus", "marathon_resources", "mesos_scalar"]
+__all__ = [
+    "compose_bytes",
+    "compose_cpus",
+    "compose_nano_cpus",
+    "go_duration",
+    "marathon_resources",
+    "marathon_scalars",
+    "mesos_scalar",
+    "pod_container_resources",
+]
 
 _RAM = re.compile(r"(\d+(\.\d+)*) ?([kmgtp])?i?b?", re.IGNORECASE)
 _BINARY = {"k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4, "p": 1024**5}
@@ -36,6 +53,16 @@ _RATIONAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE]([+-]?\d+))?(/(\d+))?")
 _MAX_CPUS = 10**9  # far above any machine; keeps nano-CPUs well inside int64 as docker stores them
 _MIB = 1024 * 1024
 _EXECUTOR = {"cpus": 0.1, "mem": 32.0, "disk": 10.0}
+#: A pod container's ``resources`` defaults (marathon ``docs/docs/rest-api/public/api/v2/types/
+#: resources.raml``, ``Resources``: cpus 1.0, mem 128.0, disk 0.0, gpus 0).
+_CONTAINER = {"cpus": 1.0, "mem": 128.0, "disk": 0.0, "gpus": 0.0}
+#: An app's defaults (``AppDefinition.DefaultCpus``, ``DefaultMem``, ``DefaultDisk``,
+#: ``DefaultGpus``).
+_APP = {"cpus": 1.0, "mem": 128.0, "disk": 0.0, "gpus": 0.0}
+_GO_UNITS = {"ns": Fraction(1, 10**9), "us": Fraction(1, 10**6), "\u00b5s": Fraction(1, 10**6),
+             "\u03bcs": Fraction(1, 10**6), "ms": Fraction(1, 1000), "s": Fraction(1),
+             "m": Fraction(60), "h": Fraction(3600)}
+_GO_PART = re.compile(r"([0-9]*(?:\.[0-9]*)?)([^0-9.]*)")
 
 
 def compose_bytes(value: str | int) -> int:
@@ -96,6 +123,47 @@ def compose_cpus(value: str | int | float) -> Decimal:
     return _plain(Decimal(nano.numerator).scaleb(-9))
 
 
+def compose_nano_cpus(value: str | int | float) -> int:
+    """NanoCPUs (10^-9 CPU) of a Compose ``cpus`` value, as swarmkit stores them:
+    ``"0.5"`` → 500000000, ``"1/2"`` → 500000000 (docker/cli ``opts.ParseCPUs``)."""
+    return int(compose_cpus(value).scaleb(9))
+
+
+def go_duration(value: str) -> float:
+    """Seconds of a Go duration (``time.ParseDuration``): ``"1m30s"`` → 90.0,
+    ``"10μs"`` → 1e-05, ``"-1s"`` → -1.0, ``"0"`` → 0.0.
+
+    Raises ``ValueError`` in Go's words (``time: invalid duration "10"``) plus an example.
+    """
+    if isinstance(value, bool) or not isinstance(value, str):
+        raise ValueError(f"time: invalid duration {value!r} (a duration is text such as "
+                         "'10s', '1m30s' or '500ms')")
+    text = value[1:] if value[:1] in "+-" else value
+    sign = -1 if value[:1] == "-" else 1
+    if text == "0":
+        return 0.0
+    if not text or len(text) > 200:
+        raise ValueError(f"time: invalid duration {value!r} (expected e.g. '10s', '1m30s')")
+    total, position = Fraction(0), 0
+    while position < len(text):
+        match = _GO_PART.match(text, position)
+        assert match is not None  # the pattern matches the empty string
+        number, unit = match[1], match[2]
+        if number in ("", "."):
+            raise ValueError(f"time: invalid duration {value!r} (expected e.g. '10s', '1m30s')")
+        if not unit:
+            raise ValueError(f"time: missing unit in duration {value!r} (units: ns, us, µs, "
+                             "ms, s, m, h; e.g. '10s')")
+        if unit not in _GO_UNITS:
+            raise ValueError(f"time: unknown unit {unit!r} in duration {value!r} (units: ns, "
+                             "us, µs, ms, s, m, h)")
+        total += Fraction(number if not number.endswith(".") else number[:-1]) * _GO_UNITS[unit]
+        position = match.end()
+    if total * 10**9 >= 2**63:
+        raise ValueError(f"time: invalid duration {value!r} (more than about 292 years)")
+    return float(sign * total)
+
+
 def mesos_scalar(value: float | int) -> Decimal:
     """A Mesos scalar in fixed point: ``llround(value * 1000)`` thousandths (``convertToFixed``)."""
     return _plain(Decimal(math.floor(float(value) * 1000 + 0.5)).scaleb(-3))
@@ -128,20 +196,36 @@ def _number(owner: dict[str, Any], key: str, default: float) -> float:
     return float(value)
 
 
+def _fixed(value: float) -> float:
+    return float(mesos_scalar(value))
+
+
+def pod_container_resources(container: dict[str, Any]) -> dict[str, float]:
+    """A pod container's ``cpus``, ``mem`` (MiB), ``disk`` (MiB) and ``gpus``, Marathon's
+    defaults filled in (``Resources`` in ``resources.raml``), in Mesos fixed point."""
+    declared = container.get("resources") or {}
+    return {key: _fixed(_number(declared, key, default)) for key, default in _CONTAINER.items()}
+
+
+def marathon_scalars(run_spec: dict[str, Any]) -> dict[str, float]:
+    """Per-instance ``cpus``, ``mem`` (MiB), ``disk`` (MiB) and ``gpus`` of a Marathon app,
+    or of a pod: its containers' plus its executor's (``executorResources``), each in Mesos
+    fixed point (what an offer must hold). Missing values take Marathon's defaults."""
+    if "containers" in run_spec:
+        executor = run_spec.get("executorResources") or {}
+        totals = {key: _number(executor, key, _EXECUTOR.get(key, 0.0)) for key in _CONTAINER}
+        totals["gpus"] = 0.0  # the executor asks for no GPU (ExecutorResources has none)
+        for container in run_spec.get("containers") or []:
+            for key, amount in pod_container_resources(container).items():
+                totals[key] += amount
+        return {key: _fixed(amount) for key, amount in totals.items()}
+    return {key: _fixed(_number(run_spec, key, default)) for key, default in _APP.items()}
+
+
 def marathon_resources(app: dict[str, Any]) -> tuple[Decimal, int]:
     """``(cpus, mem_bytes)`` of a Marathon app, or of a pod with its executor's share.
 
     ``mem`` is MiB in Marathon; the result is bytes. Missing values take Marathon's defaults.
     """
-    if "containers" in app:  # a pod: the containers plus the executor
-        executor = app.get("executorResources") or {}
-        cpus = _number(executor, "cpus", _EXECUTOR["cpus"])
-        mem = _number(executor, "mem", _EXECUTOR["mem"])
-        for container in app.get("containers") or []:
-            resources = container.get("resources") or {}
-            cpus += _number(resources, "cpus", 0.0)
-            mem += _number(resources, "mem", 0.0)
-    else:
-        cpus = _number(app, "cpus", 1.0)
-        mem = _number(app, "mem", 128.0)
-    return mesos_scalar(cpus), int(mesos_scalar(mem) * _MIB)
+    scalars = marathon_scalars(app)
+    return mesos_scalar(scalars["cpus"]), int(mesos_scalar(scalars["mem"]) * _MIB)

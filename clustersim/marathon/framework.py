@@ -1,5 +1,11 @@
 """Marathon as a Mesos framework: deployments, the launch queue, health checks and failures.
 
+The parts follow Marathon's own: this module holds the API and the deployments
+(``core/deployment``); :mod:`~clustersim.marathon.launchqueue` matches offers and launches,
+:mod:`~clustersim.marathon.actions` schedules, kills and replaces instances
+(``SchedulerActions.scala``), :mod:`~clustersim.marathon.health` runs health and
+readiness checks.
+
 ``Marathon()`` registers with a :class:`clustersim.mesos.MesosCluster` and keeps apps and pods
 running. What it does, after mesosphere/marathon (``src/main/scala/mesosphere/marathon/``):
 
@@ -50,24 +56,20 @@ import itertools
 import math
 from typing import Any
 
+from clustersim.marathon.actions import SchedulerActions
 from clustersim.marathon.backoff import Backoff
-from clustersim.marathon.constraints import constraint_accepts, select_instances_to_kill
 from clustersim.marathon.groups import RootGroup, load_specs
-from clustersim.marathon.health import HealthChecking
 from clustersim.marathon.pathid import PathId
 from clustersim.marathon.plan import RESTART, SCALE, START, STOP, plan_steps
-from clustersim.marathon.ports import assign_service_ports, host_port_requests, host_ports_from
-from clustersim.marathon.runspec import RunSpec, container_resources
+from clustersim.marathon.ports import assign_service_ports
+from clustersim.marathon.runspec import RunSpec
 from clustersim.marathon.state import (
-    FAILURES,
     INACTIVE,
-    MESOS_STATE,
     RESERVED,
     RUNNING,
     SCHEDULED,
     STAGING,
     STARTING,
-    TERMINAL,
     UNREACHABLE,
     App,
     Deployment,
@@ -75,16 +77,15 @@ from clustersim.marathon.state import (
     Restart,
 )
 from clustersim.marathon.upgrade import restart_strategy
-from clustersim.mesos import Framework, LaunchGroup, Resources, TaskInfo
+from clustersim.mesos import Framework
 from clustersim.sim import EventLog, Snapshot, TaskState
 
 __all__ = ["Deployment", "Instance", "Marathon"]
 
-#: The role of a DC/OS public agent's reserved resources (agents with ``public_ip: true``).
-PUBLIC_ROLE = "slave_public"
 _MIB = 1024 * 1024
 
-class Marathon(HealthChecking, Framework):
+
+class Marathon(SchedulerActions, Framework):
     """The Marathon framework. Register it: ``m = cluster.register(marathon.Marathon())``."""
 
     def __init__(self, name: str = "marathon", role: str = "*", *,
@@ -334,82 +335,6 @@ class Marathon(HealthChecking, Framework):
         deployment.restarts[spec_id] = restart
         self._kill_old(app, restart, restart.kill_immediately)
 
-    def _kill_old(self, app: App, restart: Restart, count: int) -> None:
-        old = [i for i in app.instances.values()
-               if i.version < app.version and i.goal == "Running"]
-        for instance in self._kill_order(app, old, count):
-            if instance.goal != "Running":     # a kill's status update already replaced it
-                continue
-            restart.killed += 1
-            self._decommission(app, instance, keep_reservation=True)
-
-    def _scale(self, app: App, target: int) -> None:
-        active = [i for i in app.instances.values()
-                  if i.goal == "Running" and i.state != INACTIVE]
-        if len(active) > target:
-            for instance in self._kill_order(app, active, len(active) - target):
-                self._decommission(app, instance, keep_reservation=True)
-        for _ in range(target - len(active)):
-            self._schedule(app)
-
-    def _kill_order(self, app: App, candidates: list[Instance], count: int) -> list[Instance]:
-        """The ``count`` instances to kill, as ``ScalingProposition.propose`` orders them:
-        first those that keep GROUP_BY spreads even (``selectInstancesToKill``), then by
-        condition (Unreachable, Staging, Starting, Running, anything else such as Scheduled)
-        and, within one condition, by the app's ``killSelection`` (``YOUNGEST_FIRST`` by
-        default, or ``OLDEST_FIRST``) on when the instance was staged or became active."""
-        if count <= 0:
-            return []
-        placed = [i for i in candidates if i.placed]
-        rules = [c.as_list() for c in app.spec.constraints]
-        balanced = select_instances_to_kill(rules, placed, min(count, len(placed)),
-                                            Instance.place)
-        youngest = app.spec.manifest.get("killSelection", "YOUNGEST_FIRST") != "OLDEST_FIRST"
-        weight = {UNREACHABLE: 1, STAGING: 2, STARTING: 3, RUNNING: 4}
-
-        def key(instance: Instance) -> tuple[int, float, str]:
-            since = instance.running_since if instance.state == RUNNING else instance.staged_at
-            age = since if since is not None else float("inf")
-            return weight.get(instance.state, 5), -age if youngest else age, instance.id
-
-        rest = sorted((i for i in candidates if i not in balanced), key=key)
-        return (balanced + rest)[:count]
-
-    def _schedule(self, app: App) -> Instance:
-        """Put one instance of the app's current version in the launch queue (a stopped
-        resident instance with a reservation is reused first)."""
-        for instance in app.instances.values():
-            if instance.state == RESERVED and instance.goal != "Decommissioned":
-                instance.goal, instance.state, instance.version = "Running", SCHEDULED, app.version
-                self._revive()
-                return instance
-        number = next(self._instance_ids)
-        instance = Instance(f"{PathId(app.spec.id).safe_path()}.instance-{number:06d}",
-                            app.spec.id, app.version)
-        app.instances[instance.id] = instance
-        self._revive()
-        return instance
-
-    def _decommission(self, app: App, instance: Instance, *, keep_reservation: bool) -> None:
-        resident = app.spec.resident and keep_reservation
-        instance.goal = "Stopped" if resident else "Decommissioned"
-        if instance.state in (SCHEDULED, RESERVED, INACTIVE):
-            self._retire(app, instance)
-            return
-        for task_id, state in instance.tasks.items():
-            if state not in TERMINAL and self.driver:
-                self.driver.kill_task(task_id)
-
-    def _retire(self, app: App, instance: Instance) -> None:
-        """An instance without live tasks leaves: kept as Reserved, or forgotten."""
-        if instance.goal == "Stopped" and instance.reservation:
-            instance.state, instance.healthy, instance.running_since = RESERVED, None, None
-            instance.tasks = {}
-        else:
-            app.instances.pop(instance.id, None)
-        self._record("instance", instance.id, "instance_changed_event",
-                     f"Instance {instance.id} of {app.spec.id} is "
-                     f"{'Reserved' if instance.state == RESERVED else 'gone'}")
 
     def _progress(self) -> None:
         """Drive every running deployment as far as the cluster allows.
@@ -488,234 +413,9 @@ class Marathon(HealthChecking, Framework):
 
     # -- offers ---------------------------------------------------------------------------
 
-    def _revive(self) -> None:
-        if self.driver:
-            self.driver.revive()
-
-    def resource_offers(self, offers: list[Any]) -> None:
-        waiting = [app for app in self.apps.values()
-                   if any(i.state == SCHEDULED for i in app.instances.values())]
-        for offer in offers:
-            operations = self._match(offer, waiting) if waiting else []
-            if operations:
-                self.driver.accept([offer.id], operations)
-            else:
-                self.driver.decline([offer.id], self.decline_offer_duration)
-
-    def _match(self, offer: Any, waiting: list[App]) -> list[Any]:
-        role = PUBLIC_ROLE if str(offer.attributes.get("public_ip", "")).lower() == "true" \
-            else "*"
-        remaining = offer.resources
-        place = {"hostname": offer.hostname, "attributes": dict(offer.attributes),
-                 "domain": offer.domain}
-        operations: list[Any] = []
-        order = list(waiting)
-        self.driver.random.shuffle(order)
-        for app in order:
-            if app.backoff.waiting(self.now):
-                continue
-            for instance in [i for i in app.instances.values() if i.state == SCHEDULED]:
-                if len(operations) >= self.max_instances_per_offer:
-                    return operations
-                need = Resources(cpus=app.spec.cpus, mem=app.spec.mem, gpus=app.spec.gpus,
-                                 disk=app.spec.disk + app.spec.persistent_disk)
-                reason = self._mismatch(app, instance, offer, role, remaining, need, place)
-                if reason:
-                    self._rejections.setdefault(app.spec.id, {}).setdefault(reason, 0)
-                    self._rejections[app.spec.id][reason] += 1
-                    break
-                ports = host_ports_from(host_port_requests(app.spec, app.service_ports),
-                                        remaining.ports, self.driver.random)
-                if ports is None:
-                    self._rejections.setdefault(app.spec.id, {}).setdefault("InsufficientPorts", 0)
-                    self._rejections[app.spec.id]["InsufficientPorts"] += 1
-                    break
-                taken = Resources(ports=[(p, p) for p in ports if p])
-                remaining = remaining - need - taken
-                operations.append(self._launch(app, instance, offer, need + taken, ports))
-        return operations
-
-    def _mismatch(self, app: App, instance: Instance, offer: Any, role: str,
-                  remaining: Resources, need: Resources, place: dict[str, Any]) -> str | None:
-        """Why this offer cannot take the instance, as ``NoOfferMatchReason`` names it
-        (mesosphere/marathon ``src/main/scala/mesosphere/mesos/NoOfferMatchReason.scala``)."""
-        spec = app.spec
-        if role not in spec.accepted_roles:
-            return "UnfulfilledRole"
-        if instance.reservation not in (None, offer.agent_id):
-            return "NoCorrespondingReservationFound"
-        for name, reason in (("cpus", "InsufficientCpus"), ("mem", "InsufficientMemory"),
-                             ("disk", "InsufficientDisk"), ("gpus", "InsufficientGpus")):
-            if need.get(name) > remaining.get(name):
-                return reason
-        placed = [i.place() for i in app.instances.values() if i.placed]
-        if not all(constraint_accepts(c, place, placed, spec.instances)
-                   for c in spec.constraints):
-            return "UnfulfilledConstraint"
-        return None
-
-    def queue(self) -> list[dict[str, Any]]:
-        """The launch queue (``GET /v2/queue``): per app the instances waiting to launch,
-        the backoff delay still to run and how often offers were turned down, by reason."""
-        rows = []
-        for spec_id, app in self.apps.items():
-            waiting = sum(i.state == SCHEDULED for i in app.instances.values())
-            if waiting:
-                rows.append({"id": spec_id, "count": waiting,
-                             "delay": max(0.0, app.backoff.until - self.now),
-                             "rejections": dict(self._rejections.get(spec_id, {}))})
-        return rows
-
-    def _launch(self, app: App, instance: Instance, offer: Any, resources: Resources,
-                ports: list[int | None]) -> Any:
-        spec = app.spec
-        instance.attempt += 1
-        instance.state, instance.agent_id = STAGING, offer.agent_id
-        instance.hostname = offer.hostname
-        instance.attributes, instance.domain = dict(offer.attributes), offer.domain
-        instance.host_ports, instance.healthy, instance.failures = ports, None, {}
-        instance.ever_healthy, instance.running_since, instance.ready = False, None, False
-        instance.staged_at = self.now
-        if spec.resident:
-            instance.reservation = offer.agent_id
-        if spec.network == "container":   # DC/OS overlay network 9.0.0.0/8
-            number = next(self._container_ips)
-            instance.ip = f"9.0.{number // 250 % 250}.{number % 250 + 1}"
-        discovery = {
-            "ports": [{"number": p, "name": s.name, "protocol": s.protocol,
-                       "container_port": s.container_port}
-                      for p, s in zip(ports, spec.ports, strict=True)],
-            "ip": instance.ip, "service_ports": list(app.service_ports),
-            "instance": instance.id, "version": instance.version,
-        }
-        name = PathId(spec.id).to_hostname()
-        if spec.kind == "Pod":
-            parts = []
-            for index, container in enumerate(spec.containers):
-                own = Resources(**container_resources(container, f"pod {spec.id}"))
-                parts.append((f"{instance.id}.{container.get('name', index)}.{instance.attempt}",
-                              str(container.get("name", name)), own))
-            rest = resources
-            for _, _, own in parts:
-                rest = rest - own
-            tasks = [TaskInfo(task_id, name=task_name,
-                              resources=own + rest if index == 0 else own,  # executor, ports
-                              startup_seconds=self.task_startup_seconds, owner=spec.id,
-                              data=discovery)
-                     for index, (task_id, task_name, own) in enumerate(parts)]
-            operation: Any = LaunchGroup(tasks)
-        else:
-            tasks = [TaskInfo(f"{instance.id}._app.{instance.attempt}", name=name,
-                              resources=resources, startup_seconds=self.task_startup_seconds,
-                              owner=spec.id, data=discovery)]
-            operation = tasks[0]
-        instance.tasks = {t.task_id: "TASK_STAGING" for t in tasks}
-        for task in tasks:
-            self._task_index[task.task_id] = (spec.id, instance.id)
-        self._record("instance", instance.id, "instance_changed_event",
-                     f"Launching {instance.id} of {spec.id} on {offer.hostname}"
-                     + (f" ports {[p for p in ports if p]}" if any(ports) else ""))
-        return operation
 
     # -- status updates -------------------------------------------------------------------
 
-    def _find(self, task_id: str) -> tuple[App, Instance] | None:
-        spec_id, instance_id = self._task_index.get(task_id, ("", ""))
-        app = self.apps.get(spec_id)
-        if app is None or instance_id not in app.instances:
-            return None
-        return app, app.instances[instance_id]
-
-    def status_update(self, status: Any) -> None:
-        found = self._find(status.task_id)
-        where = (f" appId={found[0].spec.id} host={found[1].hostname}"
-                 f" ports={[p for p in found[1].host_ports if p]}") if found else ""
-        self._record("task", status.task_id, "status_update_event",   # the event bus fields
-                     f"taskStatus={status.state}{where}"
-                     + (f" message={status.reason}" if status.reason else ""),
-                     "Warning" if status.state in FAILURES or status.state == "TASK_UNREACHABLE"
-                     else "Normal")
-        if found is None and status.task_id in self._task_index and status.state in MESOS_STATE:
-            # Its instance was expunged while unreachable: "An expunged task will be killed if
-            # it ever comes back" (docs/docs/configure-task-handling.md).
-            self._record("task", status.task_id, "instance_changed_event",
-                         f"{status.task_id} came back after its instance was expunged: killing it")
-            self.driver.kill_task(status.task_id)
-            return
-        if found is None or status.task_id not in found[1].tasks:
-            return
-        app, instance = found
-        instance.tasks[status.task_id] = status.state
-        if status.state in MESOS_STATE:
-            states = set(instance.tasks.values())
-            if states == {"TASK_RUNNING"} and instance.state != RUNNING:
-                returned = instance.state == INACTIVE
-                instance.state, instance.running_since = RUNNING, self.now
-                self._start_health_checks(app, instance)
-                self._start_readiness_check(app, instance)
-                if returned:
-                    self._scale_check(app)
-            elif instance.state != RUNNING:   # a task group runs when all its tasks run
-                instance.state = STARTING if status.state == "TASK_RUNNING" \
-                    else MESOS_STATE[status.state]
-        elif status.state == "TASK_UNREACHABLE":
-            self._unreachable(app, instance)
-        elif status.state in TERMINAL:
-            self._task_ended(app, instance, status)
-        self._progress()
-
-    def _scale_check(self, app: App) -> None:
-        """Bring an app that no deployment is touching back to its target count.
-
-        An inactive instance whose agent returns before it is expunged runs again beside its
-        replacement; Marathon's periodic scale check (``SchedulerActions.scale``, every
-        ``--scale_apps_interval``) then kills the surplus in ``killSelection`` order. The
-        simulator checks at once instead of waiting for the next interval.
-        """
-        if any(d.status == "running" and app.spec.id in d.affected for d in self.deployments):
-            return
-        self._scale(app, app.spec.instances)
-
-    def _task_ended(self, app: App, instance: Instance, status: Any) -> None:
-        for task_id, state in instance.tasks.items():   # a task group fails as a whole
-            if state not in TERMINAL and state != "TASK_UNREACHABLE":
-                self.driver.kill_task(task_id)
-        if any(state not in TERMINAL for state in instance.tasks.values()):
-            return
-        if instance.goal != "Running" or instance.state == INACTIVE:
-            self._retire(app, instance)
-            return
-        if status.state in FAILURES:
-            until = app.backoff.add_delay(self.now)
-            self.driver.call_later(until - self.now, self._revive, background=True)
-        instance.state, instance.healthy, instance.running_since = SCHEDULED, None, None
-        self._revive()
-
-    def _unreachable(self, app: App, instance: Instance) -> None:
-        instance.state = UNREACHABLE
-        if app.spec.unreachable is None:
-            return
-        inactive, expunge = app.spec.unreachable
-        attempt = instance.attempt
-
-        def inactivate() -> None:
-            if instance.state == UNREACHABLE and instance.attempt == attempt:
-                instance.state = INACTIVE
-                self._record("instance", instance.id, "instance_changed_event",
-                             f"{instance.id} unreachable for {inactive:g} s: UnreachableInactive, "
-                             "launching a replacement", "Warning")
-                if instance.goal == "Running":
-                    self._schedule(app)
-                self._progress()
-
-        def expunge_it() -> None:
-            if instance.state == INACTIVE and instance.attempt == attempt:
-                instance.goal = "Decommissioned"
-                self._retire(app, instance)
-                self._progress()
-
-        self.driver.call_later(inactive, inactivate)
-        self.driver.call_later(expunge, expunge_it)
 
     def snapshot(self, cluster: Any) -> Snapshot:
         """Marathon's view in the shared :class:`~clustersim.sim.Snapshot` shape: the

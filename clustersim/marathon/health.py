@@ -17,21 +17,40 @@ timeouts and HTTP status codes are not modelled.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
-from clustersim.marathon.state import RUNNING, App, Instance
+from clustersim.marathon.state import RUNNING, App, Deployment, Instance
 
 __all__ = ["HealthChecking"]
 
 
 class HealthChecking:
-    """The health-check part of :class:`~clustersim.marathon.framework.Marathon` (a mixin:
-    it uses the framework's ``driver``, ``apps``, ``now``, ``_record``, ``_progress`` and
-    ``_revive``)."""
+    """The health-check part of :class:`~clustersim.marathon.framework.Marathon`, the lowest
+    of its parts: they form a stack (health, then
+    :class:`~clustersim.marathon.launchqueue.LaunchQueue`, then
+    :class:`~clustersim.marathon.actions.SchedulerActions`), each using those below it. The
+    framework's attributes and the methods it defines itself are declared here for the
+    type checker."""
 
     driver: Any
     apps: dict[str, App]
+    deployments: list[Deployment]
+    max_instances_per_offer: int
+    decline_offer_duration: float
+    task_startup_seconds: float
+    _task_index: dict[str, tuple[str, str]]
+    _instance_ids: Iterator[int]
+    _container_ips: Iterator[int]
+    _rejections: dict[str, dict[str, int]]
 
+    if TYPE_CHECKING:
+        @property
+        def now(self) -> float: ...
+        def _record(self, kind: str, name: str, reason: str, message: str,
+                    type: str = "Normal") -> None: ...
+        def _progress(self) -> None: ...
+        def _revive(self) -> None: ...
 
     def _start_readiness_check(self, app: App, instance: Instance) -> None:
         """Readiness checks (``core/readiness/ReadinessCheckExecutor.scala``) run while an

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from clustersim.manifests.marathon_types import whole_number
 from clustersim.marathon.backoff import DEFAULT_MAX_LAUNCH_DELAY
 from clustersim.marathon.groups import RootGroup
 
@@ -48,12 +49,14 @@ _APP_DEFAULTS: dict[str, Any] = {
 
 
 def instances_of(manifest: dict[str, Any], kind: str) -> int:
-    """The target instance count of an app (``instances``) or pod (``scaling.instances``)."""
+    """The target instance count of an app (``instances``) or pod (``scaling.instances``);
+    ``2.0`` is 2, as Marathon's JSON reader takes it (:func:`~clustersim.manifests.
+    marathon_types.whole_number`, the loader's reader)."""
     if kind == "Pod":
         scaling = manifest.get("scaling") or {}
-        value = scaling.get("instances", 1)
+        value = whole_number(scaling.get("instances", 1))
     else:
-        value = manifest.get("instances", 1)
+        value = whole_number(manifest.get("instances", 1))
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise ValueError(
             f"{kind.lower()} {manifest.get('id')!r}: instances must be a whole number ≥ 0, "

@@ -30,24 +30,24 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clustersim.limits import check_replicas
+from clustersim.manifests.units import marathon_scalars
 from clustersim.marathon.backoff import DEFAULT_MAX_LAUNCH_DELAY
 from clustersim.marathon.constraints import Constraint, parse_constraints
+from clustersim.marathon.plan import instances_of
 from clustersim.marathon.upgrade import UpgradeStrategy
 
-__all__ = ["HealthCheck", "PortSpec", "RunSpec", "container_resources"]
+__all__ = ["HealthCheck", "PortSpec", "RunSpec"]
 
-EXECUTOR_RESOURCES = {"cpus": 0.1, "mem": 32.0, "disk": 10.0}
 FIRST_CHECK_AFTER = 5.0   # HealthCheck.DefaultFirstHealthCheckAfter
-#: A pod container's ``resources`` defaults (``docs/docs/rest-api/public/api/v2/types/
-#: podContainer.raml``: cpus 1, mem 128 MiB, disk 0, gpus 0).
-CONTAINER_DEFAULTS = {"cpus": 1.0, "mem": 128.0, "disk": 0.0, "gpus": 0.0}
 
 
-def container_resources(container: Mapping[str, Any], where: str) -> dict[str, float]:
-    """A pod container's cpus, mem (MiB), disk (MiB) and gpus with the defaults filled in."""
-    declared = container.get("resources") or {}
-    return {key: _number(declared.get(key, default), f"{where}.resources.{key}")
-            for key, default in CONTAINER_DEFAULTS.items()}
+def _scalars(raw: Mapping[str, Any], where: str) -> dict[str, float]:
+    """Per-instance cpus, mem, disk and gpus, read by the manifest layer's one reader of
+    Marathon amounts (:func:`clustersim.manifests.units.marathon_scalars`)."""
+    try:
+        return marathon_scalars(dict(raw))
+    except ValueError as err:
+        raise ValueError(f"{where}: {err}") from None
 
 
 def _number(value: Any, where: str, *, minimum: float = 0.0) -> float:
@@ -245,16 +245,10 @@ class RunSpec:
         persistent = sum(_number((v.get("persistent") or {}).get("size", 0),
                                  f"{where}: persistent volume size")
                          for v in volumes if isinstance(v, Mapping) and v.get("persistent"))
-        instances = raw.get("instances", 1)
-        if isinstance(instances, bool) or not isinstance(instances, int) or instances < 0:
-            raise ValueError(f"{where}: instances must be a whole number ≥ 0, got {instances!r}")
+        instances = instances_of(dict(raw), kind)
         check_replicas(instances, f"{where}: instances")
         return cls(
-            id=spec_id, kind=kind, instances=instances,
-            cpus=_number(raw.get("cpus", 1.0), f"{where}: cpus"),
-            mem=_number(raw.get("mem", 128.0), f"{where}: mem"),
-            disk=_number(raw.get("disk", 0.0), f"{where}: disk"),
-            gpus=_number(raw.get("gpus", 0), f"{where}: gpus"),
+            id=spec_id, kind=kind, instances=instances, **_scalars(raw, where),
             network=mode, ports=_app_ports(raw, mode, where),
             require_ports=bool(raw.get("requirePorts", False)),
             constraints=parse_constraints(raw.get("constraints"), f"{where}: constraints"),
@@ -280,15 +274,10 @@ class RunSpec:
         containers = raw.get("containers") or []
         if not containers:
             raise ValueError(f"{where}: a pod needs at least one container")
-        executor = {**EXECUTOR_RESOURCES, **(raw.get("executorResources") or {})}
-        totals = {k: float(executor.get(k, 0)) for k in ("cpus", "mem", "disk")}
-        totals["gpus"] = 0.0
         ports: list[PortSpec] = []
         checks: list[HealthCheck] = []
         for i, container in enumerate(containers):
             name = container.get("name") or f"container-{i}"
-            for key, amount in container_resources(container, f"{where}: containers[{i}]").items():
-                totals[key] += amount
             for endpoint in container.get("endpoints") or []:
                 host = endpoint.get("hostPort", 0 if mode == "host" else None)
                 ports.append(PortSpec(endpoint.get("name"), _protocol(endpoint.get("protocol")),
@@ -303,14 +292,10 @@ class RunSpec:
         scheduling = raw.get("scheduling") or {}
         backoff = scheduling.get("backoff") or {}
         placement = scheduling.get("placement") or {}
-        scaling = raw.get("scaling") or {}
-        instances = scaling.get("instances", 1)
-        if isinstance(instances, bool) or not isinstance(instances, int) or instances < 0:
-            raise ValueError(f"{where}: scaling.instances must be a whole number ≥ 0")
+        instances = instances_of(dict(raw), "Pod")
         check_replicas(instances, f"{where}: instances")
         return cls(
-            id=spec_id, kind="Pod", instances=instances, cpus=totals["cpus"],
-            mem=totals["mem"], disk=totals["disk"], gpus=totals["gpus"], network=mode,
+            id=spec_id, kind="Pod", instances=instances, **_scalars(raw, where), network=mode,
             ports=ports, require_ports=False,
             constraints=parse_constraints(placement.get("constraints"),
                                           f"{where}: scheduling.placement.constraints"),

@@ -81,16 +81,17 @@ class MesosCluster:
         Without ``until``, run until the cluster is quiet: no task or framework timer is
         pending and nothing has changed for long enough that every refusal filter and offer
         timeout has run out and the resources were offered again (so a framework that keeps
-        declining, or hoarding offers, does not keep the run going).
+        declining, or hoarding offers, does not keep the run going); work that never ends
+        raises ``LimitError`` after a simulated day (:meth:`clustersim.sim.Clock.
+        run_until_quiet`).
         """
         if until is not None:
             self.clock.run(until)
             return
-        env = self.clock.env
         master = self.master
-        self.clock.start_run()
-        while master.pending_work or env.now - master.last_activity < master.quiet_after:
-            self.clock.step()
+        self.clock.run_until_quiet(
+            lambda: bool(master.pending_work)
+            or self.clock.now - master.last_activity < master.quiet_after)
 
     def fail_agent(self, name: str) -> Agent:
         """The agent stops answering: offers rescinded now, tasks lost/unreachable after

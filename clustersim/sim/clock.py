@@ -14,7 +14,7 @@ from typing import Any
 
 import simpy
 
-from clustersim.limits import MAX_RUN_EVENTS, LimitError, check_until
+from clustersim.limits import MAX_QUIET_SECONDS, MAX_RUN_EVENTS, LimitError, check_until
 
 __all__ = ["Clock"]
 
@@ -71,6 +71,28 @@ class Clock:
                 "loop); run a shorter span at a time")
         self.env.step()
 
+    def run_until_quiet(self, busy: Callable[[], bool]) -> None:
+        """Process events while ``busy()`` and an event is left: the one rule behind every
+        simulator's ``run()`` without ``until``. Each simulator says what busy means (work in
+        flight: a pod starting, an offer outstanding, a task on its way to RUNNING); periodic
+        background work (probes, allocation rounds) does not keep a run going.
+
+        Work still in flight :data:`~clustersim.limits.MAX_QUIET_SECONDS` after the call
+        began never ends by itself: :class:`~clustersim.limits.LimitError`, which says to
+        give ``until``. :data:`~clustersim.limits.MAX_RUN_EVENTS` applies as to any run.
+        """
+        self.start_run()
+        deadline = self.now + MAX_QUIET_SECONDS
+        while busy() and self.env.peek() != float("inf"):
+            if self.env.peek() > deadline:
+                raise LimitError(
+                    f"run() without until: the cluster did not become quiet within "
+                    f"{MAX_QUIET_SECONDS:,.0f} simulated seconds (a day, clustersim.limits."
+                    f"MAX_QUIET_SECONDS; now t={self.now:g} s): work that never ends by itself "
+                    "(CronJob runs that overlap, a crash loop with unlimited restarts) keeps it "
+                    "busy; call run(until=<time in seconds>) instead")
+            self.step()
+
     def run(self, until: float | None = None) -> None:
         """Advance until no event is left, or through the absolute time ``until`` (seconds):
         events due at ``until`` itself are processed too.
@@ -79,11 +101,10 @@ class Clock:
         :data:`~clustersim.limits.MAX_RUN_SECONDS` ahead; a call processes at most
         :data:`~clustersim.limits.MAX_RUN_EVENTS` events (:mod:`clustersim.limits`).
         """
-        self.start_run()
         if until is None:
-            while self.env.peek() != float("inf"):
-                self.step()
+            self.run_until_quiet(lambda: True)
             return
+        self.start_run()
         until = check_until(until, self.now)
         # Events due at ``until`` itself are processed too, so that a snapshot taken at
         # ``until`` shows what happened at that instant (a node marked NotReady at 80 s is

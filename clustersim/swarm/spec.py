@@ -26,14 +26,13 @@ Compose long syntax (``clustersim.manifests.load_manifests`` expands ``"8080:80"
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from decimal import Decimal, InvalidOperation
-from fractions import Fraction
 from typing import Any
 
 from clustersim.limits import LimitError, check_replicas
 from clustersim.manifests import ManifestError
+from clustersim.manifests.units import compose_bytes, compose_nano_cpus, go_duration
 from clustersim.swarm.constraints import Constraint, parse_constraint
 from clustersim.swarm.errors import stack_error
 
@@ -50,59 +49,43 @@ __all__ = [
     "services_from_stack",
 ]
 
-_DURATION = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)")
-_DURATION_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
-_MEMORY = re.compile(r"(\d+(?:\.\d+)*) ?([kKmMgGtTpP])?[iI]?[bB]?")
-_MEMORY_UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40, "p": 1 << 50}
+
+
+def _unit(reader: Callable[[Any], Any], value: Any, where: str, expected: str) -> Any:
+    """``reader(value)`` (one of :mod:`clustersim.manifests.units`, the one reader of each
+    unit that the loader validates with too), its ``ValueError`` as a stack error."""
+    try:
+        return reader(value)
+    except ValueError as err:
+        raise stack_error(f"{where}: {err}", expected=expected) from None
 
 
 def parse_duration(value: Any, where: str) -> float:
-    """A Compose duration (Go ``time.ParseDuration``: ``"10s"``, ``"1m30s"``, ``"500ms"``) in
-    seconds. A bare number is taken as seconds."""
-    if isinstance(value, bool):
-        raise stack_error(f"{where}: duration {value!r} is a boolean", expected="e.g. '10s'")
-    if isinstance(value, int | float):
-        return float(value)
-    text = str(value).strip()
-    if text == "0":
-        return 0.0
-    position, total = 0, 0.0
-    for match in _DURATION.finditer(text):
-        if match.start() != position:
-            break
-        total += float(match[1]) * _DURATION_UNITS[match[2]]
-        position = match.end()
-    if position != len(text) or not text:
-        raise stack_error(f"{where}: duration {value!r} is not valid",
-                          expected="a duration such as '10s', '1m30s' or '500ms'")
-    return total
+    """Seconds of a Compose duration (Go ``time.ParseDuration``: ``"10s"``, ``"1m30s"``,
+    ``"10μs"``; :func:`~clustersim.manifests.units.go_duration`). A number is taken as
+    seconds (the Engine API path, :mod:`clustersim.serve.docker`, converts nanoseconds). A
+    negative duration is refused, as swarmkit's control API refuses one
+    (``manager/controlapi/service.go``: "restart-delay cannot be negative")."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        seconds = float(value)
+    else:
+        seconds = _unit(go_duration, value, where, "a duration such as '10s', '1m30s' or '500ms'")
+    if seconds < 0:
+        raise stack_error(f"{where}: duration {value!r} cannot be negative",
+                          expected="a duration such as '10s'")
+    return seconds
 
 
 def parse_memory(value: Any, where: str) -> int:
-    """Bytes from a Compose memory size (``"512M"``, ``"1.5g"``, ``"1gb"``): binary multiples,
-    as docker/go-units ``RAMInBytes`` reads them."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    match = _MEMORY.fullmatch(str(value).strip())
-    if match is None:
-        raise stack_error(f"{where}: memory size {value!r} is not valid",
-                          expected="a size such as '512M', '1.5G' or a number of bytes")
-    return int(Decimal(match[1]) * _MEMORY_UNITS[(match[2] or "").lower()])
+    """Bytes of a Compose memory size (``"512M"``, ``"1.5g"``, ``"1gb"``; docker/go-units
+    ``RAMInBytes``, :func:`~clustersim.manifests.units.compose_bytes`)."""
+    return _unit(compose_bytes, value, where, "a size such as '512M', '1.5G' or a number of bytes")
 
 
 def parse_cpus(value: Any, where: str) -> int:
-    """NanoCPUs from a Compose ``cpus`` value (docker/cli ``opts.ParseCPUs``: exact decimal
-    times 10^9, refused when that is not a whole number: "value is too precise")."""
-    try:
-        amount = Fraction(Decimal(str(value).strip()))
-    except (InvalidOperation, ValueError):
-        raise stack_error(f"{where}: cpus {value!r} is not a number",
-                          expected="a number of CPUs such as '0.5' or 2") from None
-    nano = amount * 1_000_000_000
-    if nano.denominator != 1 or nano < 0:
-        raise stack_error(f"{where}: cpus {value!r}: value is too precise",
-                          expected="at most nine decimal places")
-    return int(nano)
+    """NanoCPUs of a Compose ``cpus`` value (docker/cli ``opts.ParseCPUs``: a rational number
+    such as ``"0.5"`` or ``"1/2"``; :func:`~clustersim.manifests.units.compose_nano_cpus`)."""
+    return _unit(compose_nano_cpus, value, where, "a number of CPUs such as '0.5' or 2")
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,12 +196,11 @@ def _mapping(value: Any, where: str) -> dict[str, Any]:
 
 
 def _int(value: Any, where: str, minimum: int = 0) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | str):
+    """A whole number, as the Compose v3 schema's ``integer`` (text such as ``"3"`` is
+    refused, as the stack loader refuses it)."""
+    if isinstance(value, bool) or not isinstance(value, int):
         raise stack_error(f"{where}: {value!r} is not a whole number")
-    try:
-        number = int(value)
-    except ValueError:
-        raise stack_error(f"{where}: {value!r} is not a whole number") from None
+    number = value
     if number < minimum:
         raise stack_error(f"{where}: {number} must be at least {minimum}")
     return number
@@ -304,7 +286,7 @@ def _reservations(raw: Any, where: str) -> ResourceSpec:
 
 def _port(value: Any, where: str) -> int:
     """A port number 1-65535 (the Compose long syntax may write it as text)."""
-    number = _int(value, where)
+    number = _int(int(value) if isinstance(value, str) and value.isdigit() else value, where)
     if not 0 < number <= 65535:
         raise stack_error(f"{where}: port {number} must lie within 1-65535")
     return number

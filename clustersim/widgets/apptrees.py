@@ -1,20 +1,14 @@
 """Marathon's app tree in depth: edit a group's dependencies, scale it by a factor, see the plan.
 
-A Marathon group is a tree: groups are branches, apps (and pods) are leaves, and
-``dependencies`` between them decide the order of a deployment (mesosphere/marathon
-``core/deployment/DeploymentPlan.scala``). :func:`scale_group` is ``PUT /v2/groups/<id>``
-with ``{"scaleBy": factor}``: every app below the group gets ``ceil(instances × factor)``
-instances (``api/GroupApiService.scala``, ``updateTransitiveApps``; pods are left alone).
-:func:`app_tree_explorer` lets a learner switch dependencies on and off and choose a factor,
-and shows the group tree coloured by deployment step with the steps listed; a cycle shows
-Marathon's refusal inline.
+:func:`app_tree_explorer` lets a learner switch dependencies on and off and choose a factor
+(:mod:`clustersim.scenarios.apptrees` edits the group), and shows the group tree coloured
+by deployment step with the steps listed; a cycle shows Marathon's refusal inline.
 """
 
 from __future__ import annotations
 
 import copy
 import json
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -23,81 +17,18 @@ import plotly.graph_objects as go
 
 from clustersim.examples import example_text
 from clustersim.marathon import deployment_plan
+from clustersim.scenarios.apptrees import (
+    SHOP_EDGES,
+    _iter_nodes,
+    scale_group,
+    with_dependencies,
+)
 from clustersim.viz.groups import group_tree
 from clustersim.viz.renderer import figure_html
 from clustersim.viz.text import escape
 from clustersim.widgets.base import LiveApp, error_html
 
-__all__ = [
-    "SHOP_EDGES",
-    "app_tree_explorer",
-    "iter_apps",
-    "plan_html",
-    "scale_group",
-    "with_dependencies",
-]
-
-# The dependencies a learner can switch in the explorer: (group or app, what it depends on).
-SHOP_EDGES = (
-    ("/shop/web", "/shop/db"),
-    ("/shop/web", "/shop/cache"),
-    ("/shop/web/frontend", "/shop/web/api"),
-    ("/shop/cache", "/shop/db"),
-    ("/shop/db", "/shop/web"),
-)
-
-
-def iter_apps(group: Mapping[str, Any]) -> Iterable[dict[str, Any]]:
-    """Every app below ``group`` (group JSON with absolute ids), depth first."""
-    yield from group.get("apps", [])
-    for child in group.get("groups", []):
-        yield from iter_apps(child)
-
-
-def _iter_nodes(group: dict[str, Any]) -> Iterable[dict[str, Any]]:
-    yield group
-    yield from group.get("apps", [])
-    yield from group.get("pods", [])
-    for child in group.get("groups", []):
-        yield from _iter_nodes(child)
-
-
-def scale_group(group: Mapping[str, Any], factor: float, group_id: str | None = None
-                ) -> dict[str, Any]:
-    """A copy of ``group`` where every app below ``group_id`` (default: the whole group) has
-    ``ceil(instances × factor)`` instances, as Marathon's ``scaleBy`` does."""
-    if isinstance(factor, bool) or not isinstance(factor, int | float) or not \
-            0 <= factor <= 100:
-        raise ValueError(f"scaleBy must be a number from 0 to 100, not {factor!r}")
-    scaled = copy.deepcopy(dict(group))
-    target = scaled if group_id in (None, scaled.get("id")) else next(
-        (g for g in _iter_nodes(scaled) if g.get("id") == group_id and
-         ("apps" in g or "groups" in g)), None)
-    if target is None:
-        raise ValueError(f"no group {group_id!r} in {scaled.get('id', '/')}")
-    for app in iter_apps(target):
-        app["instances"] = math.ceil(app.get("instances", 1) * factor)
-    return scaled
-
-
-def with_dependencies(group: Mapping[str, Any], edges: Iterable[tuple[str, str]]
-                      ) -> dict[str, Any]:
-    """A copy of ``group`` whose groups and apps depend exactly on ``edges`` ((from, to)
-    pairs); every other ``dependencies`` entry is removed."""
-    edited = copy.deepcopy(dict(group))
-    wanted: dict[str, list[str]] = {}
-    for source, target in edges:
-        wanted.setdefault(source, []).append(target)
-    known = set()
-    for node in _iter_nodes(edited):
-        known.add(node.get("id"))
-        node.pop("dependencies", None)
-        if node.get("id") in wanted:
-            node["dependencies"] = sorted(wanted[node["id"]])
-    missing = sorted(set(wanted) - known)
-    if missing:
-        raise ValueError(f"no group or app {', '.join(missing)} in {edited.get('id', '/')}")
-    return edited
+__all__ = ["app_tree_explorer", "plan_html"]
 
 
 def plan_html(plan: Sequence[Sequence[dict[str, Any]]]) -> str:

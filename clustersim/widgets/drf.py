@@ -1,77 +1,30 @@
 """The DRF explorer: two batch frameworks share a Mesos cluster; change weights and task shapes.
 
-Each change re-runs a small :class:`clustersim.mesos.MesosCluster` until quiet and shows how
-many tasks each framework got, its share of every resource and its dominant share. The
-static rendering precomputes the same figure for a range of weights, with a plotly slider.
+Each change re-runs :func:`clustersim.scenarios.drf.share_cluster` and shows how many
+tasks each framework got, its share of every resource and its dominant share. The static
+rendering precomputes the same figure for a range of weights, with a plotly slider.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
-from clustersim.mesos import BatchFramework, MesosCluster
 from clustersim.node import Node
+from clustersim.scenarios.drf import RESOURCES, Sharing, share_cluster
 from clustersim.viz.palette import base_layout, color_for
 from clustersim.viz.renderer import figure_html
 from clustersim.widgets.base import LiveApp, error_html
 
-__all__ = ["Sharing", "drf_explorer", "share_cluster", "sharing_figure"]
-
-_GIB_MIB = 1024
-_RESOURCES = ("cpus", "mem")
-
-
-@dataclass(frozen=True)
-class Sharing:
-    """The outcome for one framework: tasks it runs and its share of each resource."""
-
-    framework: str
-    tasks: int
-    shares: dict[str, float]
-
-    @property
-    def dominant(self) -> str:
-        return max(_RESOURCES, key=lambda r: self.shares[r])
-
-    @property
-    def dominant_share(self) -> float:
-        return self.shares[self.dominant]
-
-
-def share_cluster(
-    agents: Sequence[Node],
-    shapes: dict[str, tuple[float, float]],
-    weights: dict[str, float] | None = None,
-    tasks_wanted: int = 50,
-    seed: int = 0,
-) -> list[Sharing]:
-    """Run one batch framework per ``shapes`` entry (name → (cpus, mem GiB) per task), each in
-    its own role with ``weights``, until quiet; return what each got."""
-    cluster = MesosCluster(list(agents), seed=seed)
-    for name, (cpus, mem_gib) in shapes.items():
-        cluster.register(BatchFramework(name, task_cpus=cpus, task_mem=mem_gib * _GIB_MIB,
-                                        tasks=tasks_wanted))
-    for role, weight in (weights or {}).items():
-        cluster.set_weight(role, weight)
-    cluster.run()
-    total = {"cpus": sum(float(a.cpu) for a in agents),
-             "mem": sum(float(a.memory) for a in agents) / 2**20}
-    outcome = []
-    for name, (cpus, mem_gib) in shapes.items():
-        count = len(cluster.tasks(name))
-        used = {"cpus": count * cpus, "mem": count * mem_gib * _GIB_MIB}
-        outcome.append(Sharing(name, count, {r: used[r] / total[r] for r in _RESOURCES}))
-    return outcome
+__all__ = ["drf_explorer", "sharing_figure"]
 
 
 def _bars(outcome: list[Sharing]) -> list[go.Bar]:
     bars = []
-    for index, resource in enumerate(_RESOURCES):
+    for index, resource in enumerate(RESOURCES):
         bars.append(go.Bar(
             x=[s.framework for s in outcome], y=[s.shares[resource] for s in outcome],
             name={"cpus": "CPU share", "mem": "memory share"}[resource],

@@ -1,232 +1,29 @@
-"""IP-per-pod versus host ports: how many instances of a port-8080 service fit, per network mode.
+"""IP-per-pod versus host ports, live: :func:`networking_explorer` and :func:`port_fit_figure`.
 
-:func:`port_fit` runs ``instances`` copies of one small web service that listens on port 8080
-on the demo cluster of its system (:func:`clustersim.clusters.demo_nodes`), in one of
-:data:`MODES`, and reports how many were placed and why the rest wait:
-
-- Kubernetes gives every pod its own IP (the network model,
-  https://kubernetes.io/docs/concepts/services-networking/#the-kubernetes-network-model), so
-  any number of pods listening on 8080 share a node; only a ``hostPort`` brings conflicts back
-  (scheduler plugin ``NodePorts``, kubernetes/kubernetes
-  ``pkg/scheduler/framework/plugins/nodeports/node_ports.go``).
-- Marathon with host networking and ``requirePorts`` needs its fixed host port (31080 here:
-  it must lie in the agents' offered port range, 31000-32000 by default) in an offer, so one
-  instance per agent; a random host port (0), Docker bridge mode or a container network
-  avoid that (mesosphere/marathon ``docs/docs/networking.md``, ``PortsMatcher.scala``).
-- Swarm publishes through the routing mesh (ingress: every node answers on the published
-  port, tasks need no host port) unless ``mode: host`` binds the port on the task's node
-  (https://docs.docker.com/engine/swarm/ingress/).
-
-:func:`networking_explorer` shows all modes side by side for a chosen instance count.
+The runs come from :mod:`clustersim.scenarios.networking` (how many instances of a
+port-8080 service fit per network mode; discovery under a failure); this module draws
+them and adds the controls.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from html import escape
 from typing import Any
 
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
-from clustersim.clusters import demo_nodes
+from clustersim.scenarios.networking import (
+    MODES,
+    PortFit,
+    port_fit,
+)
 from clustersim.viz.palette import base_layout, color_for
 from clustersim.viz.renderer import figure_html
 from clustersim.widgets.base import LiveApp, error_html
 
-__all__ = ["FIXED_HOST_PORT", "MODES", "PortFit", "discovery_under_failure",
-           "networking_explorer", "port_fit", "port_fit_figure", "service_source"]
-
-MODES = {
-    "k8s-pod-ip": "Kubernetes · containerPort 8080",
-    "k8s-hostport": "Kubernetes · hostPort 8080",
-    "marathon-host-fixed": "Marathon · host, port 31080 fixed",
-    "marathon-host-random": "Marathon · host, random port",
-    "marathon-bridge": "Marathon · bridge, hostPort 0",
-    "marathon-container": "Marathon · container network",
-    "swarm-ingress": "Swarm · published 8080 (mesh)",
-    "swarm-host": "Swarm · published 8080, mode: host",
-}
-_IMAGE = "nginx:1.27"
-# A Mesos agent offers ports 31000-32000 unless configured otherwise (mesos
-# ``src/slave/constants.hpp`` DEFAULT_PORTS), so a fixed host port must lie in that range.
-FIXED_HOST_PORT = 31080
-
-
-@dataclass(frozen=True)
-class PortFit:
-    """What happened to ``instances`` copies in ``mode``: placed count per node, waiting
-    count and the system's own reason for the first waiting one."""
-
-    mode: str
-    instances: int
-    per_node: dict[str, int]
-    waiting: int
-    reason: str
-
-    @property
-    def placed(self) -> int:
-        return sum(self.per_node.values())
-
-
-def service_source(mode: str, instances: int) -> Any:
-    """The manifest (plain data) of the port-8080 web service in ``mode``."""
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
-    if isinstance(instances, bool) or not isinstance(instances, int) or not 0 <= instances <= 50:
-        raise ValueError(f"instances must be a whole number from 0 to 50, not {instances!r}")
-    if mode.startswith("k8s"):
-        port: dict[str, Any] = {"containerPort": 8080}
-        if mode == "k8s-hostport":
-            port["hostPort"] = 8080
-        labels = {"app": "web"}
-        return [{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
-                 "spec": {"replicas": instances, "selector": {"matchLabels": labels},
-                          "template": {"metadata": {"labels": labels}, "spec": {"containers": [
-                              {"name": "web", "image": _IMAGE, "ports": [port],
-                               "resources": {"requests": {"cpu": "100m",
-                                                          "memory": "64Mi"}}}]}}}}]
-    if mode.startswith("swarm"):
-        published = {"target": 8080, "published": 8080}
-        if mode == "swarm-host":
-            published["mode"] = "host"
-        return {"services": {"web": {"image": _IMAGE, "ports": [published],
-                                     "deploy": {"replicas": instances}}}}
-    app: dict[str, Any] = {"id": "/web", "instances": instances, "cpus": 0.1, "mem": 64}
-    if mode.startswith("marathon-host"):
-        app["networks"] = [{"mode": "host"}]
-        app["portDefinitions"] = [{"port": FIXED_HOST_PORT if mode.endswith("fixed") else 0,
-                                   "name": "http"}]
-        app["requirePorts"] = mode.endswith("fixed")
-        app["cmd"] = "python3 -m http.server $PORT0"
-        return app
-    mapping: dict[str, Any] = {"containerPort": 8080, "name": "http"}
-    if mode == "marathon-bridge":
-        mapping["hostPort"] = 0
-    app["container"] = {"type": "DOCKER", "docker": {"image": _IMAGE}, "portMappings": [mapping]}
-    app["networks"] = ([{"mode": "container/bridge"}] if mode == "marathon-bridge"
-                       else [{"mode": "container", "name": "dcos"}])
-    return app
-
-
-def port_fit(mode: str, instances: int, *, until: float = 60.0, seed: int = 0) -> PortFit:
-    """Run the service in ``mode`` with ``instances`` copies for ``until`` seconds."""
-    source = service_source(mode, instances)
-    per_node: dict[str, int] = {}
-    reason = ""
-    if mode.startswith("k8s"):
-        from clustersim.kubernetes import KubernetesCluster
-
-        cluster = KubernetesCluster(demo_nodes("kubernetes"), seed=seed)
-        cluster.apply(source)
-        cluster.run(until=until)
-        pods = cluster.pods()
-        for pod in pods:
-            if pod.node:
-                per_node[pod.node] = per_node.get(pod.node, 0) + 1
-        waiting = [p for p in pods if not p.node]
-        reason = waiting[0].message if waiting else ""
-    elif mode.startswith("swarm"):
-        from clustersim.swarm import SwarmCluster
-
-        cluster = SwarmCluster(demo_nodes("swarm"), seed=seed)
-        cluster.deploy_stack("net", source)
-        cluster.run(until=until)
-        tasks = cluster.tasks()
-        for task in tasks:
-            if task.node:
-                per_node[task.node] = per_node.get(task.node, 0) + 1
-        waiting = [t for t in tasks if not t.node]
-        reason = (waiting[0].err or waiting[0].message) if waiting else ""
-    else:
-        from clustersim.marathon import Marathon
-        from clustersim.mesos import MesosCluster
-
-        cluster = MesosCluster(demo_nodes("marathon"), seed=seed)
-        marathon = cluster.register(Marathon())
-        marathon.deploy(source)
-        cluster.run(until=until)
-        for inst in marathon.instances("/web"):
-            if inst.placed:
-                per_node[inst.hostname] = per_node.get(inst.hostname, 0) + 1
-        queue = marathon.queue()
-        waiting = [None] * sum(row["count"] for row in queue)
-        if queue:
-            declined = ", ".join(f"{r} ×{n}" for r, n in sorted(queue[0]["rejections"].items()))
-            reason = (f"launch queue: {queue[0]['count']} instance(s) waiting"
-                      + (f"; offers declined: {declined}" if declined else ""))
-    return PortFit(mode, instances, dict(sorted(per_node.items())), len(waiting), reason)
-
-
-def _busiest(placements: Sequence[str | None]) -> str:
-    """The node that runs the most instances (ties: the first by name)."""
-    counts: dict[str, int] = {}
-    for node in placements:
-        if node:
-            counts[node] = counts.get(node, 0) + 1
-    return min(counts, key=lambda name: (-counts[name], name))
-
-
-def discovery_under_failure(instances: int = 6, *, rate: float = 10.0, start: float = 30.0,
-                            fail_at: float = 60.0, stop: float = 240.0, bucket: float = 10.0,
-                            seed: int = 0) -> dict[str, dict[str, Any]]:
-    """Clients send ``rate`` requests per second to the port-8080 web service from ``start``
-    to ``stop`` through each system's own service discovery, and at ``fail_at`` the node
-    running the most instances fails. Per system: ``{"via", "failed_node", "rows"}`` with
-    failed/served counts per ``bucket`` seconds.
-
-    - Kubernetes: a ClusterIP Service; kube-proxy picks a random ready endpoint.
-    - Marathon: marathon-lb on the app's service port 10101 (Docker bridge, HAProxy round
-      robin over the healthy tasks).
-    - Swarm: the routing mesh on published port 8080 (ingress), requests to any node.
-    """
-    if not start < fail_at < stop:
-        raise ValueError(f"need start < fail_at < stop, got {start}, {fail_at}, {stop}")
-    from clustersim.kubernetes import KubernetesCluster
-    from clustersim.marathon import Marathon, MarathonLB
-    from clustersim.mesos import MesosCluster
-    from clustersim.swarm import SwarmCluster
-
-    outcome: dict[str, dict[str, Any]] = {}
-    k8s = KubernetesCluster(demo_nodes("kubernetes"), seed=seed)
-    k8s.apply([*service_source("k8s-pod-ip", instances), {
-        "apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
-        "spec": {"selector": {"app": "web"}, "ports": [{"port": 80, "targetPort": 8080}]}}])
-    stream = k8s.request_stream("web", rate=rate, start=start, stop=stop)
-    k8s.run(until=fail_at)
-    failed = _busiest([p.node for p in k8s.pods()])
-    k8s.fail_node(failed)
-    k8s.run(until=stop)
-    outcome["Kubernetes"] = {"via": "Service web (ClusterIP), kube-proxy",
-                             "failed_node": failed, "rows": stream.buckets(bucket)}
-
-    mesos = MesosCluster(demo_nodes("marathon"), seed=seed)
-    marathon = mesos.register(Marathon())
-    app = service_source("marathon-bridge", instances)
-    app["container"]["portMappings"][0]["servicePort"] = 10101
-    app["labels"] = {"HAPROXY_GROUP": "external"}
-    marathon.deploy(app)
-    lb_stream = MarathonLB(marathon, cluster=mesos, seed=seed).request_stream(
-        10101, rate=rate, start=start, stop=stop)
-    mesos.run(until=fail_at)
-    failed = _busiest([i.hostname for i in marathon.instances("/web") if i.placed])
-    mesos.fail_agent(failed)
-    mesos.run(until=stop)
-    outcome["Marathon"] = {"via": "marathon-lb, service port 10101", "failed_node": failed,
-                           "rows": lb_stream.buckets(bucket)}
-
-    swarm = SwarmCluster(demo_nodes("swarm"), seed=seed)
-    swarm.deploy_stack("net", service_source("swarm-ingress", instances))
-    swarm.run(until=start)
-    traffic = swarm.traffic(8080, rate=rate, duration=stop - start)
-    swarm.run(until=fail_at)
-    failed = _busiest([t.node for t in swarm.tasks()])
-    swarm.fail_node(failed)
-    swarm.run(until=stop)
-    outcome["Docker Swarm"] = {"via": "routing mesh, published port 8080", "failed_node": failed,
-                               "rows": traffic.timeline(bucket)}
-    return outcome
+__all__ = ["networking_explorer", "port_fit_figure"]
 
 
 def _bars(fits: Sequence[PortFit]) -> list[go.Bar]:

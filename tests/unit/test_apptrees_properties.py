@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from clustersim.marathon import RootGroup
-from clustersim.widgets.apptrees import iter_apps, scale_group, with_dependencies
+from clustersim.scenarios.apptrees import iter_apps, scale_group, with_dependencies
 
 counts = st.lists(st.integers(min_value=0, max_value=50), min_size=1, max_size=6)
 factors = st.floats(min_value=0, max_value=10, allow_nan=False)

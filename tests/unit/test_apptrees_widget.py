@@ -7,14 +7,8 @@ import json
 import pytest
 
 from clustersim.examples import example_text
-from clustersim.widgets.apptrees import (
-    SHOP_EDGES,
-    app_tree_explorer,
-    iter_apps,
-    plan_html,
-    scale_group,
-    with_dependencies,
-)
+from clustersim.scenarios.apptrees import SHOP_EDGES, iter_apps, scale_group, with_dependencies
+from clustersim.widgets.apptrees import app_tree_explorer, plan_html
 
 SHOP = json.loads(example_text("marathon"))
 

@@ -5,15 +5,9 @@ from __future__ import annotations
 import pytest
 
 from clustersim.marathon import deployment_plan
+from clustersim.scenarios.shop import SYSTEMS, TIERS, compare_shop, run_shop, shop_source
 from clustersim.widgets.base import KERNEL_NOTE
-from clustersim.widgets.dialects import (
-    SYSTEMS,
-    TIERS,
-    compare_shop,
-    dialects_explorer,
-    run_shop,
-    shop_source,
-)
+from clustersim.widgets.dialects import dialects_explorer
 
 TIMES = [float(t) for t in range(0, 181, 5)]
 

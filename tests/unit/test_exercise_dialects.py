@@ -9,7 +9,7 @@ from clustersim.exercises.dialects import (
     check_failure_prediction,
     failure_outcome,
 )
-from clustersim.widgets.dialects import SYSTEMS
+from clustersim.scenarios.shop import SYSTEMS
 
 
 @pytest.mark.parametrize("selector", [{"app": "shop", "tier": "api"}, {"tier": "api"}])

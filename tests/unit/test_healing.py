@@ -3,17 +3,12 @@ determinism, and the live control (in-place updates, escaped errors, static rend
 
 import pytest
 
+from clustersim.scenarios.healing import SYSTEMS, milestones, node_failure_run
 from clustersim.sim import NodeState, Snapshot, TaskState
 from clustersim.viz.capacity import capacity_panels, mark_layout, task_counts, water_marks
 from clustersim.widgets import healing
 from clustersim.widgets.base import KERNEL_NOTE
-from clustersim.widgets.healing import (
-    SYSTEMS,
-    healing_app,
-    milestones,
-    node_failure_run,
-    recovery_time,
-)
+from clustersim.widgets.healing import healing_app, recovery_time
 
 HOSTILE = '<script>alert("x")</script> & "quotes"'
 

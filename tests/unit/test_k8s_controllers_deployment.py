@@ -223,6 +223,29 @@ def test_saturated_but_broken_new_replica_set_keeps_old_pods():
     assert (new_rs.replicas, old_rs[0].replicas) == (2, 1)
 
 
+# MaxSurge with percentages: deployment_util.go ``MaxSurge`` resolves ``maxSurge`` with
+# ``ResolveFenceposts``, which scales a percentage of the replicas rounding **up**
+# (``GetScaledValueFromIntOrPercent(maxSurge, desired, true)``); the rows follow upstream's
+# TestMaxUnavailable percentage rows and TestResolveFenceposts' 39% row. A percentage whose
+# product is not whole tells rounding up (39% of 10 = 3.9 → 4) from down (3).
+@pytest.mark.parametrize("replicas, surge, expected", [
+    (10, "39%", 4),
+    (10, "25%", 3),
+    (8, "25%", 2),     # exact: no rounding
+    (3, "1%", 1),      # 0.03 rounds up to 1
+    (1, "25%", 1),
+    (10, "50%", 5),
+    (10, "100%", 10),
+    (5, "200%", 10),   # surge is not capped at the replicas (maxUnavailable is)
+    (0, "25%", 0),
+    (10, "0%", 0),
+])
+def test_max_surge_percentage_table(replicas, surge, expected):
+    strategy = {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": surge,
+                                                           "maxUnavailable": 1}}
+    assert max_surge(replicas, strategy) == expected
+
+
 def test_max_surge_is_zero_for_recreate():
     assert max_surge(10, {"type": "Recreate"}) == 0
     assert max_surge(10, {"type": "RollingUpdate"}) == 3     # the 25% default rounds up

@@ -211,3 +211,44 @@ def test_marathon_lb_routes_a_bounded_number_of_requests() -> None:
     cluster = MesosCluster(demo_nodes("mesos"))
     with pytest.raises(LimitError, match="number of requests"):
         MarathonLB(cluster.register(Marathon())).route(10000, requests=10**9)
+
+
+def test_every_simulator_runs_until_quiet_by_one_rule(monkeypatch) -> None:
+    """``run()`` without ``until`` in the three simulators stops at the same limit with the
+    same error (clustersim.sim.Clock.run_until_quiet): counted in simulated seconds."""
+    from clustersim import Node
+    from clustersim.mesos import MesosCluster
+    from clustersim.swarm import SwarmCluster
+
+    monkeypatch.setattr("clustersim.sim.clock.MAX_QUIET_SECONDS", 600.0)
+    swarm = SwarmCluster([Node("m1", 2, "4Gi", role="manager")])
+    swarm.deploy_stack("s", {"services": {"web": {"image": "crash"}}})
+    swarm.fail_image("crash", after=1)            # restarts forever (no max_attempts)
+    kubernetes = KubernetesCluster(demo_nodes("kubernetes"))
+
+    def busy() -> None:
+        kubernetes.after(30, busy)
+
+    busy()
+    mesos = MesosCluster([Node("a1", 2, "4Gi")])
+    mesos.master.pending_work += 1              # work that never completes
+    for cluster in (swarm, kubernetes, mesos):
+        start = cluster.clock.now
+        with pytest.raises(LimitError, match="did not become quiet within 600 simulated "
+                                             r"seconds .*MAX_QUIET_SECONDS.*run\(until="):
+            cluster.run()
+        assert 600 - 30 <= cluster.clock.now - start <= 600
+
+
+def test_a_quiet_swarm_stops_at_once() -> None:
+    from clustersim import Node
+    from clustersim.swarm import SwarmCluster
+
+    swarm = SwarmCluster([Node("m1", 2, "4Gi", role="manager")])
+    swarm.deploy_stack("s", {"services": {"web": {"image": "nginx", "healthcheck": {
+        "test": ["CMD", "true"], "interval": "5s"}}, "big": {"image": "nginx", "deploy": {
+            "resources": {"reservations": {"cpus": "8"}}}}}})
+    swarm.run()
+    assert swarm.clock.now < 60 and not swarm.busy()
+    assert {t.service: str(t.state) for t in swarm.tasks()} == {"s_web": "RUNNING",
+                                                              "s_big": "PENDING"}

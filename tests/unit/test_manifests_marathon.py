@@ -150,6 +150,29 @@ def test_marathon_resources(app: dict, cpus: str, mem: int) -> None:
 
 
 @pytest.mark.parametrize(
+    "run_spec",
+    [
+        {"id": "/a", "cmd": "x", "cpus": 0.0004, "mem": 0.5},  # fixed point: 0 cpus
+        {"id": "/p", "containers": [{"name": "c", "resources": {"mem": 64}}]},  # cpus default 1
+        {"id": "/q", "containers": [{"name": "c", "resources": {"cpus": 0.5}}],
+         "executorResources": {"cpus": 0.25}},
+    ],
+)
+def test_loader_and_framework_read_the_same_amounts(run_spec: dict) -> None:
+    """One reader of Marathon amounts: the workload the loader reports and the run spec the
+    framework schedules ask for the same cpus and mem (they used to disagree on a pod
+    container's default cpus, 1.0 in ``resources.raml``, and on Mesos fixed point)."""
+    from clustersim.marathon.runspec import RunSpec
+
+    (spec,) = load_manifests(run_spec)
+    (workload,) = spec.workloads()
+    kind = "Pod" if "containers" in run_spec else "App"
+    scheduled = RunSpec.from_manifest(spec.manifest, kind)
+    assert workload.cpu == Decimal(str(scheduled.cpus))
+    assert workload.memory == int(Decimal(str(scheduled.mem)) * 2**20)
+
+
+@pytest.mark.parametrize(
     ("app", "path"),
     [
         (
@@ -308,3 +331,35 @@ def test_pod_executor_resources_and_backoff_are_typed() -> None:
         with pytest.raises(ManifestError) as info:
             load_manifests({**pod, **extra})
         assert info.value.path == path
+
+
+@pytest.mark.parametrize("extra", [
+    {"instances": 2.0},                      # Play JSON reads 2.0 as the Int 2
+    {"unreachableStrategy": {"inactiveAfterSeconds": 10, "expungeAfterSeconds": 5}},
+    {"unreachableStrategy": {"inactiveAfterSeconds": 0, "expungeAfterSeconds": 0}},
+    {"backoffFactor": 0.5},
+    {"upgradeStrategy": {"minimumHealthCapacity": 2}},
+])
+def test_the_loader_and_marathon_agree(extra: dict) -> None:
+    """What ``load_manifests`` accepts, ``Marathon.deploy`` accepts, and what it refuses
+    the framework refuses (they used to differ on ``2.0`` instances and on an expunge
+    time before the inactive time)."""
+    from clustersim import Node
+    from clustersim.marathon import Marathon
+    from clustersim.mesos import MesosCluster
+
+    app = {"id": "/a", "cmd": "x", **extra}
+    try:
+        load_manifests(app)
+    except ManifestError:
+        loaded = False
+    else:
+        loaded = True
+    framework = MesosCluster([Node("a1", 4, "8Gi")]).register(Marathon())
+    try:
+        framework.deploy(app)
+    except ValueError:
+        deployed = False
+    else:
+        deployed = True
+    assert loaded == deployed

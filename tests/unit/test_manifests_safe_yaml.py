@@ -172,3 +172,18 @@ def test_syntax_errors_carry_a_hint(text: str, line: int, hint: str) -> None:
         load_documents(text, "lab.yaml")
     assert info.value.line == line
     assert hint in info.value.expected
+
+
+def test_the_alias_budget_counts_every_expanded_value(monkeypatch) -> None:
+    """Counted, not timed: the budget is the number of values built with every alias
+    expanded (keys are not values). Here: the root mapping, list ``a`` and its 10 items,
+    list ``b`` and its 5 aliases of ``a`` at 11 values each: 1 + 11 + 1 + 55 = 68."""
+    import clustersim.manifests.safe_yaml as safe_yaml
+
+    text = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: [*a, *a, *a, *a, *a]\n"
+    monkeypatch.setattr(safe_yaml, "MAX_NODES", 68)
+    assert load_documents(text, "fits.yaml")[0].data["b"][4] == ["x"] * 10
+    monkeypatch.setattr(safe_yaml, "MAX_NODES", 67)
+    with pytest.raises(ManifestError, match="more than 67 values") as info:
+        load_documents(text, "over.yaml")
+    assert info.value.path == "b[4][9]"     # the 68th value: the last item of the last alias

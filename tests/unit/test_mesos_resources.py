@@ -105,3 +105,16 @@ def test_agent_resources_from_a_node() -> None:
 def test_attribute_values_in_mesos_text_syntax(text: str, kind: str, value: object) -> None:
     """attributes_tests.cpp: scalar, ranges, set and text attribute values."""
     assert parse_attribute("attr", text) == (kind, value)
+
+
+def test_contains_an_exact_fit() -> None:
+    """An offer holds a task that asks for all of it (Mesos ``Resources::contains`` compares
+    with ``<=``, values.cpp's scalar ``operator<=`` in fixed point): a copy, not the same
+    object, so no shortcut decides; and amounts summed in floating point (0.1 + 0.2) that
+    Mesos holds in thousandths fit exactly into 0.3."""
+    offer = Resources.parse("cpus:4;mem:1024;ports:[31000-32000]")
+    assert offer.contains(Resources.parse("cpus:4;mem:1024;ports:[31000-32000]"))
+    assert offer.contains(Resources.parse("ports:[32000-32000]"))
+    assert not offer.contains(Resources.parse("cpus:4.001"))
+    assert Resources.parse("cpus:0.3").contains(
+        Resources.parse("cpus:0.1") + Resources.parse("cpus:0.2"))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from clustersim.scenarios.networking import discovery_under_failure
 from clustersim.viz.requests import failed_share_figure
-from clustersim.widgets.networking import discovery_under_failure
 
 
 @pytest.fixture(scope="module")

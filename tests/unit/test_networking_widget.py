@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from clustersim.clusters import demo_nodes
-from clustersim.widgets.networking import MODES, networking_explorer, port_fit, service_source
+from clustersim.scenarios.networking import MODES, port_fit, service_source
+from clustersim.widgets.networking import networking_explorer
 
 WORKERS = sum(1 for n in demo_nodes("kubernetes") if n.name.startswith("worker"))
 AGENTS = len(demo_nodes("marathon"))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from clustersim.scenarios.shop import compare_shop
 from clustersim.viz.palette import SYSTEM_COLORS, system_color
 from clustersim.viz.requests import failed_share_figure
-from clustersim.widgets.dialects import compare_shop, readiness_figure
+from clustersim.widgets.dialects import readiness_figure
 
 
 def test_system_color_reads_the_system_from_a_label() -> None:

@@ -18,6 +18,7 @@ from clustersim.schemas import (
     require_valid,
     validate_compose,
     validate_kubernetes,
+    validate_stack,
 )
 
 
@@ -138,3 +139,34 @@ def test_every_problem_of_an_object_is_reported_in_path_order():
 
 def test_version_prefix_and_patch_are_accepted():
     assert validate_kubernetes(deployment(), version="v1.30.4") == []
+
+
+def _stack(**web: object) -> dict:
+    return {"services": {"web": {"image": "nginx", **web}, "db": {"image": "postgres"}}}
+
+
+def test_stack_refuses_the_long_depends_on_that_the_specification_allows():
+    """docker/cli's config_schema_v3.x.json: ``depends_on`` is a list of strings."""
+    stack = _stack(depends_on={"db": {"condition": "service_healthy"}})
+    assert validate_compose(stack) == []
+    [problem] = validate_stack(stack)
+    assert problem.severity == "error" and problem.path == "services.web.depends_on"
+    assert "must be a list" in problem.message
+    with pytest.raises(SchemaError):
+        require_valid([problem])
+    assert validate_stack(_stack(depends_on=["db"])) == []
+
+
+def test_stack_warns_that_swarm_ignores_restart():
+    stack = _stack(restart="always")
+    assert validate_compose(stack) == []
+    [warning] = validate_stack(stack, name="shop")
+    assert warning.severity == "warning"
+    assert str(warning) == "shop: warning: Ignoring unsupported options: restart"
+    require_valid([warning])  # a warning is no refusal
+    assert validate_stack(load_manifests(stack, name="shop")[0]) == [warning]
+
+
+def test_stack_keeps_the_specification_problems():
+    stack = _stack(deploy={"replica": 3})
+    assert validate_stack(stack) == validate_compose(stack) != []

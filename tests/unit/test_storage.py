@@ -5,16 +5,11 @@ the live control."""
 
 import pytest
 
+from clustersim.scenarios.storage import four_nodes, resident_app, stateful_run, volume_stack
 from clustersim.sim import NodeState, Snapshot, TaskState
 from clustersim.viz.placement import WAITING, placement_over_time
 from clustersim.widgets.base import KERNEL_NOTE
-from clustersim.widgets.storage import (
-    four_nodes,
-    resident_app,
-    stateful_run,
-    storage_app,
-    volume_stack,
-)
+from clustersim.widgets.storage import storage_app
 
 ZONE = {n.name: n.zone for n in four_nodes("kubernetes")}
 

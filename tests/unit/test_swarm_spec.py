@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pytest
 
 from clustersim.manifests import ManifestError
@@ -101,3 +103,84 @@ def test_dnsrr_with_ingress_ports_is_refused() -> None:
         services_from_stack("st", {"services": {"web": {
             "image": "x", "ports": [{"target": 80, "published": 80}],
             "deploy": {"endpoint_mode": "dnsrr"}}}})
+
+
+@pytest.mark.parametrize(("cpus", "delay"), [
+    ("1/2", "10μs"),   # big.Rat reads "1/2"; Go reads μ (U+03BC, Greek mu)
+    ("0.5", "10µs"),   # µ (U+00B5, micro sign)
+    ("1e-3", "1m30s"),
+    (0.25, ".5s"),
+])
+def test_what_the_loader_accepts_the_swarm_deploys(cpus, delay: str) -> None:
+    """One reader per unit: a stack that ``load_manifests`` accepts deploys (the two used
+    to disagree on ``"1/2"`` CPUs and on ``μs``)."""
+    from clustersim import Node, load_manifests
+    from clustersim.swarm import SwarmCluster
+
+    stack = {"services": {"web": {"image": "nginx", "deploy": {
+        "resources": {"reservations": {"cpus": cpus}},
+        "restart_policy": {"delay": delay}, "update_config": {"delay": delay}}}}}
+    assert load_manifests(stack)
+    cluster = SwarmCluster([Node("m1", 2, "4Gi", role="manager")])
+    (service,) = cluster.deploy_stack("st", stack)
+    assert service.spec.reservations.nano_cpus == int(float(Fraction(str(cpus))) * 10**9)
+    assert service.spec.restart.delay == pytest.approx(_seconds(delay))
+
+
+def _seconds(text: str) -> float:
+    return {"10μs": 1e-5, "10µs": 1e-5, "1m30s": 90.0, ".5s": 0.5}[text]
+
+
+@pytest.mark.parametrize("stack_deploy", [
+    {"resources": {"reservations": {"cpus": "1/0"}}},
+    {"resources": {"reservations": {"cpus": "0.0000000001"}}},
+    {"restart_policy": {"delay": "10"}},
+    {"restart_policy": {"delay": "-1s"}},
+    {"update_config": {"monitor": "1x"}},
+])
+def test_what_the_loader_refuses_the_swarm_refuses(stack_deploy: dict) -> None:
+    from clustersim import load_manifests
+
+    stack = {"services": {"web": {"image": "nginx", "deploy": stack_deploy}}}
+    with pytest.raises(ManifestError):
+        load_manifests(stack)
+    with pytest.raises(ManifestError):
+        services_from_stack("st", stack)
+
+
+@pytest.mark.parametrize("service", [
+    {"deploy": {"mode": "global", "replicas": 2}},          # docker/cli convertDeployMode
+    {"deploy": {"replicas": "3"}},                          # v3 schema: an integer
+    {"deploy": {"update_config": {"max_failure_ratio": 2}}},  # swarmkit validateUpdate
+    {"deploy": {"placement": {"preferences": [{"spread": ""}]}}},
+    {"deploy": {"endpoint_mode": "dnsrr"}, "ports": ["8080:80"]},  # validateEndpointSpec
+    {"deploy": {"resources": {"reservations": {"generic_resources": [
+        {"discrete_resource_spec": {"value": 1}}]}}}},
+    {"deploy": {"resources": {"reservations": {"generic_resources": [
+        {"discrete_resource_spec": {"kind": "gpu", "value": -1}}]}}}},
+    {"deploy": {"endpoint_mode": "dnsrr"}, "ports": [{"target": 80, "mode": "host"}]},
+    {"ports": [{"target": 80, "published": "8080"}]},
+    {"deploy": {"resources": {"reservations": {"generic_resources": [
+        {"discrete_resource_spec": {"kind": "gpu", "value": 2}}]}}}},
+])
+def test_the_loader_and_the_swarm_agree(service: dict) -> None:
+    """What ``load_manifests`` refuses, ``deploy_stack`` refuses, and what it accepts
+    deploys: the rules of the dialect live in the loader (they used to differ here)."""
+    from clustersim import Node, load_manifests
+    from clustersim.swarm import SwarmCluster
+
+    stack = {"services": {"web": {"image": "nginx", **service}}}
+    try:
+        load_manifests(stack)
+    except ManifestError:
+        loaded = False
+    else:
+        loaded = True
+    cluster = SwarmCluster([Node("m1", 2, "4Gi", role="manager")])
+    try:
+        cluster.deploy_stack("st", stack)
+    except ManifestError:
+        deployed = False
+    else:
+        deployed = True
+    assert loaded == deployed

@@ -7,15 +7,10 @@ import pytest
 from clustersim import ManifestError
 from clustersim.kubernetes import resolve_fenceposts
 from clustersim.marathon import restart_strategy
+from clustersim.scenarios.updates import DEFAULTS, ROLLBACK_AT, UPDATE_AT, rolling_update_run
 from clustersim.viz.capacity import task_counts
 from clustersim.widgets.base import KERNEL_NOTE
-from clustersim.widgets.updates import (
-    DEFAULTS,
-    ROLLBACK_AT,
-    UPDATE_AT,
-    rolling_update_run,
-    updates_app,
-)
+from clustersim.widgets.updates import updates_app
 
 
 def _during(run):

@@ -11,14 +11,17 @@ from typing import Any
 import plotly.graph_objects as go
 import pytest
 
+import clustersim.viz
 from clustersim import Node
 from clustersim.sim import Event, NodeState, Snapshot, TaskState
-from clustersim.viz.capacity import capacity_panels
+from clustersim.viz.capacity import capacity_panels, mark_layout
 from clustersim.viz.cluster import cluster_animation, cluster_map
-from clustersim.viz.fit import fit_figure
+from clustersim.viz.comparison import comparison_html
+from clustersim.viz.fit import fit_figure, fit_trace
 from clustersim.viz.groups import group_tree
 from clustersim.viz.offers import offer_flow
-from clustersim.viz.placement import placement_over_time
+from clustersim.viz.placement import placement_over_time, placement_traces
+from clustersim.viz.renderer import figure_html
 from clustersim.viz.requests import failed_share_figure
 from clustersim.viz.selectors import selector_view
 from clustersim.viz.serving import serving_over_time
@@ -74,7 +77,39 @@ VIEWS = {
         [{"metadata": {"name": HOSTILE, "labels": {HOSTILE: HOSTILE}}}],
         {HOSTILE: {"matchLabels": {HOSTILE: HOSTILE}}}),
     "group_tree": lambda: group_tree(GROUP, PLAN, title=HOSTILE),
+    "placement_traces": lambda: go.Figure(placement_traces(_series())),
+    "fit_trace": lambda: go.Figure(fit_trace([Node(HOSTILE, cpu=4, memory="8Gi")], 500, "1Gi")),
+    "mark_layout": lambda: go.Figure(layout={"annotations": mark_layout([[(5.0, HOSTILE)]])[1]}),
 }
+
+SCRIPT = "</script><script>alert(1)</script>"
+HTML_VIEWS = {
+    "figure_html": lambda: figure_html(go.Figure(layout={"title": {"text": SCRIPT}})),
+    "comparison_html": lambda: comparison_html(search=SCRIPT),
+}
+"""Views that return HTML: a name must not close their ``<script>`` or open one."""
+
+NOT_VIEWS = {
+    "add_marks": "draws through mark_layout (tested)",
+    "add_slider_below_legend": "layout geometry only",
+    "legend_below": "layout geometry only",
+    "refresh": "updates a FigureWidget with traces from capacity_traces (tested)",
+    "capacity_traces": "x and y of capacity_panels' traces, no text",
+    "task_counts": "counts, no text",
+    "water_marks": "counts, no text",
+    "owner_colors": "colours keyed by owner; the text goes through cluster_map (tested)",
+    "decision_figure": "draws the course's own data (features.yaml), no learner input",
+    "ranking_html": "the course's own data and preset names, no learner input",
+    "plan_steps_by_app": "step numbers for group_tree (tested)",
+    "base_layout": "layout defaults only",
+    "color_for": "a colour",
+    "system_color": "a colour",
+    "install_renderer": "registers the renderer",
+    "describe_selector": "plain text that selector_view escapes (tested)",
+    "ready_counts": "counts, no text",
+    "escape": "the escaping itself",
+}
+"""Public functions of clustersim.viz that take no name to draw, with the reason."""
 
 
 def _texts(value: Any) -> Iterator[str]:
@@ -99,6 +134,29 @@ def test_every_view_escapes_hostile_names(name: str) -> None:
     leaked = [t for t in texts if any(m in t for m in MARKUP)]
     assert not leaked, f"{name} lets markup through: {leaked[0][:200]}"
     assert any(escape(HOSTILE) in t for t in texts), f"{name} does not show the name at all"
+
+
+@pytest.mark.parametrize("name", list(HTML_VIEWS))
+def test_every_html_view_escapes_hostile_names(name: str) -> None:
+    html = HTML_VIEWS[name]()
+    assert SCRIPT not in html and "<script>alert" not in html, f"{name} lets a script through"
+
+
+def test_every_view_function_has_an_escaping_case() -> None:
+    """A new view in clustersim.viz gets a hostile-name case above (or a reason in
+    NOT_VIEWS): the list is checked against the package, so no view is forgotten."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    public = set()
+    for info in pkgutil.iter_modules(clustersim.viz.__path__):
+        module = importlib.import_module(f"clustersim.viz.{info.name}")
+        public |= {name for name, value in inspect.getmembers(module, inspect.isfunction)
+                   if value.__module__ == module.__name__ and not name.startswith("_")}
+    covered = {name.split()[0] for name in (*VIEWS, *HTML_VIEWS)} | set(NOT_VIEWS)
+    assert public - covered == set(), "views without an escaping case"
+    assert covered - public == set(), "cases for views that no longer exist"
 
 
 def test_plan_html_escapes_every_field() -> None:

@@ -1,0 +1,215 @@
+"""Scheduler actions: instances scheduled, killed and replaced as task statuses arrive.
+
+Upstream: mesosphere/marathon ``SchedulerActions.scala`` (scale: schedule missing
+instances, kill surplus ones chosen by GROUP_BY-aware ``selectInstancesToKill``, then
+not-yet-running instances, then ``killSelection``, ``YOUNGEST_FIRST`` by default) and
+``core/task/update/`` (a status update moves an instance on: a failed task's instance is
+scheduled again after the backoff, :mod:`~clustersim.marathon.backoff`; an unreachable
+one is replaced after ``unreachableStrategy.inactiveAfterSeconds`` and forgotten after
+``expungeAfterSeconds``, ``state/UnreachableStrategy.scala``; with ``disabled``, for
+resident apps, it waits for its agent). A resident instance that stops keeps its
+reservation and comes back only on its agent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clustersim.marathon.constraints import select_instances_to_kill
+from clustersim.marathon.launchqueue import LaunchQueue
+from clustersim.marathon.pathid import PathId
+from clustersim.marathon.state import (
+    FAILURES,
+    INACTIVE,
+    MESOS_STATE,
+    RESERVED,
+    RUNNING,
+    SCHEDULED,
+    STAGING,
+    STARTING,
+    TERMINAL,
+    UNREACHABLE,
+    App,
+    Instance,
+    Restart,
+)
+
+
+class SchedulerActions(LaunchQueue):
+    """Instances scheduled, killed and replaced (a part of
+    :class:`~clustersim.marathon.framework.Marathon`)."""
+
+    def _kill_old(self, app: App, restart: Restart, count: int) -> None:
+        old = [i for i in app.instances.values()
+               if i.version < app.version and i.goal == "Running"]
+        for instance in self._kill_order(app, old, count):
+            if instance.goal != "Running":     # a kill's status update already replaced it
+                continue
+            restart.killed += 1
+            self._decommission(app, instance, keep_reservation=True)
+
+    def _scale(self, app: App, target: int) -> None:
+        active = [i for i in app.instances.values()
+                  if i.goal == "Running" and i.state != INACTIVE]
+        if len(active) > target:
+            for instance in self._kill_order(app, active, len(active) - target):
+                self._decommission(app, instance, keep_reservation=True)
+        for _ in range(target - len(active)):
+            self._schedule(app)
+
+    def _kill_order(self, app: App, candidates: list[Instance], count: int) -> list[Instance]:
+        """The ``count`` instances to kill, as ``ScalingProposition.propose`` orders them:
+        first those that keep GROUP_BY spreads even (``selectInstancesToKill``), then by
+        condition (Unreachable, Staging, Starting, Running, anything else such as Scheduled)
+        and, within one condition, by the app's ``killSelection`` (``YOUNGEST_FIRST`` by
+        default, or ``OLDEST_FIRST``) on when the instance was staged or became active."""
+        if count <= 0:
+            return []
+        placed = [i for i in candidates if i.placed]
+        rules = [c.as_list() for c in app.spec.constraints]
+        balanced = select_instances_to_kill(rules, placed, min(count, len(placed)),
+                                            Instance.place)
+        youngest = app.spec.manifest.get("killSelection", "YOUNGEST_FIRST") != "OLDEST_FIRST"
+        weight = {UNREACHABLE: 1, STAGING: 2, STARTING: 3, RUNNING: 4}
+
+        def key(instance: Instance) -> tuple[int, float, str]:
+            since = instance.running_since if instance.state == RUNNING else instance.staged_at
+            age = since if since is not None else float("inf")
+            return weight.get(instance.state, 5), -age if youngest else age, instance.id
+
+        rest = sorted((i for i in candidates if i not in balanced), key=key)
+        return (balanced + rest)[:count]
+
+    def _schedule(self, app: App) -> Instance:
+        """Put one instance of the app's current version in the launch queue (a stopped
+        resident instance with a reservation is reused first)."""
+        for instance in app.instances.values():
+            if instance.state == RESERVED and instance.goal != "Decommissioned":
+                instance.goal, instance.state, instance.version = "Running", SCHEDULED, app.version
+                self._revive()
+                return instance
+        number = next(self._instance_ids)
+        instance = Instance(f"{PathId(app.spec.id).safe_path()}.instance-{number:06d}",
+                            app.spec.id, app.version)
+        app.instances[instance.id] = instance
+        self._revive()
+        return instance
+
+    def _decommission(self, app: App, instance: Instance, *, keep_reservation: bool) -> None:
+        resident = app.spec.resident and keep_reservation
+        instance.goal = "Stopped" if resident else "Decommissioned"
+        if instance.state in (SCHEDULED, RESERVED, INACTIVE):
+            self._retire(app, instance)
+            return
+        for task_id, state in instance.tasks.items():
+            if state not in TERMINAL and self.driver:
+                self.driver.kill_task(task_id)
+
+    def _retire(self, app: App, instance: Instance) -> None:
+        """An instance without live tasks leaves: kept as Reserved, or forgotten."""
+        if instance.goal == "Stopped" and instance.reservation:
+            instance.state, instance.healthy, instance.running_since = RESERVED, None, None
+            instance.tasks = {}
+        else:
+            app.instances.pop(instance.id, None)
+        self._record("instance", instance.id, "instance_changed_event",
+                     f"Instance {instance.id} of {app.spec.id} is "
+                     f"{'Reserved' if instance.state == RESERVED else 'gone'}")
+
+    def _find(self, task_id: str) -> tuple[App, Instance] | None:
+        spec_id, instance_id = self._task_index.get(task_id, ("", ""))
+        app = self.apps.get(spec_id)
+        if app is None or instance_id not in app.instances:
+            return None
+        return app, app.instances[instance_id]
+
+    def status_update(self, status: Any) -> None:
+        found = self._find(status.task_id)
+        where = (f" appId={found[0].spec.id} host={found[1].hostname}"
+                 f" ports={[p for p in found[1].host_ports if p]}") if found else ""
+        self._record("task", status.task_id, "status_update_event",   # the event bus fields
+                     f"taskStatus={status.state}{where}"
+                     + (f" message={status.reason}" if status.reason else ""),
+                     "Warning" if status.state in FAILURES or status.state == "TASK_UNREACHABLE"
+                     else "Normal")
+        if found is None and status.task_id in self._task_index and status.state in MESOS_STATE:
+            # Its instance was expunged while unreachable: "An expunged task will be killed if
+            # it ever comes back" (docs/docs/configure-task-handling.md).
+            self._record("task", status.task_id, "instance_changed_event",
+                         f"{status.task_id} came back after its instance was expunged: killing it")
+            self.driver.kill_task(status.task_id)
+            return
+        if found is None or status.task_id not in found[1].tasks:
+            return
+        app, instance = found
+        instance.tasks[status.task_id] = status.state
+        if status.state in MESOS_STATE:
+            states = set(instance.tasks.values())
+            if states == {"TASK_RUNNING"} and instance.state != RUNNING:
+                returned = instance.state == INACTIVE
+                instance.state, instance.running_since = RUNNING, self.now
+                self._start_health_checks(app, instance)
+                self._start_readiness_check(app, instance)
+                if returned:
+                    self._scale_check(app)
+            elif instance.state != RUNNING:   # a task group runs when all its tasks run
+                instance.state = STARTING if status.state == "TASK_RUNNING" \
+                    else MESOS_STATE[status.state]
+        elif status.state == "TASK_UNREACHABLE":
+            self._unreachable(app, instance)
+        elif status.state in TERMINAL:
+            self._task_ended(app, instance, status)
+        self._progress()
+
+    def _scale_check(self, app: App) -> None:
+        """Bring an app that no deployment is touching back to its target count.
+
+        An inactive instance whose agent returns before it is expunged runs again beside its
+        replacement; Marathon's periodic scale check (``SchedulerActions.scale``, every
+        ``--scale_apps_interval``) then kills the surplus in ``killSelection`` order. The
+        simulator checks at once instead of waiting for the next interval.
+        """
+        if any(d.status == "running" and app.spec.id in d.affected for d in self.deployments):
+            return
+        self._scale(app, app.spec.instances)
+
+    def _task_ended(self, app: App, instance: Instance, status: Any) -> None:
+        for task_id, state in instance.tasks.items():   # a task group fails as a whole
+            if state not in TERMINAL and state != "TASK_UNREACHABLE":
+                self.driver.kill_task(task_id)
+        if any(state not in TERMINAL for state in instance.tasks.values()):
+            return
+        if instance.goal != "Running" or instance.state == INACTIVE:
+            self._retire(app, instance)
+            return
+        if status.state in FAILURES:
+            until = app.backoff.add_delay(self.now)
+            self.driver.call_later(until - self.now, self._revive, background=True)
+        instance.state, instance.healthy, instance.running_since = SCHEDULED, None, None
+        self._revive()
+
+    def _unreachable(self, app: App, instance: Instance) -> None:
+        instance.state = UNREACHABLE
+        if app.spec.unreachable is None:
+            return
+        inactive, expunge = app.spec.unreachable
+        attempt = instance.attempt
+
+        def inactivate() -> None:
+            if instance.state == UNREACHABLE and instance.attempt == attempt:
+                instance.state = INACTIVE
+                self._record("instance", instance.id, "instance_changed_event",
+                             f"{instance.id} unreachable for {inactive:g} s: UnreachableInactive, "
+                             "launching a replacement", "Warning")
+                if instance.goal == "Running":
+                    self._schedule(app)
+                self._progress()
+
+        def expunge_it() -> None:
+            if instance.state == INACTIVE and instance.attempt == attempt:
+                instance.goal = "Decommissioned"
+                self._retire(app, instance)
+                self._progress()
+
+        self.driver.call_later(inactive, inactivate)
+        self.driver.call_later(expunge, expunge_it)

@@ -1,0 +1,165 @@
+"""The launch queue and the offer matcher: scheduled instances meet Mesos offers.
+
+Upstream: mesosphere/marathon ``core/launchqueue/`` (instances to launch wait as
+*scheduled* instances; ``GET /v2/queue`` shows them with the last offers' rejection
+reasons) and ``core/matcher/``, ``mesos/RunSpecOfferMatcher.scala`` (each offer is
+matched against accepted resource roles, cpus/mem/disk/gpus, host ports, constraints
+and, for a resident app, the agent of its reservation; apps are tried in a seeded
+random order, at most ``max_instances_per_offer`` instances per offer). Unused offers
+are declined for ``decline_offer_duration``; new work revives offers. A pod launches
+as a task group whose executor resources ride on the first container's task.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clustersim.manifests.units import pod_container_resources
+from clustersim.marathon.constraints import constraint_accepts
+from clustersim.marathon.health import HealthChecking
+from clustersim.marathon.pathid import PathId
+from clustersim.marathon.ports import host_port_requests, host_ports_from
+from clustersim.marathon.state import (
+    SCHEDULED,
+    STAGING,
+    App,
+    Instance,
+)
+from clustersim.mesos import LaunchGroup, Resources, TaskInfo
+
+PUBLIC_ROLE = "slave_public"
+"""The role of a DC/OS public agent's reserved resources (agents with ``public_ip: true``)."""
+
+
+class LaunchQueue(HealthChecking):
+    """Offers matched and instances launched (a part of
+    :class:`~clustersim.marathon.framework.Marathon`)."""
+
+    def _revive(self) -> None:
+        if self.driver:
+            self.driver.revive()
+
+    def resource_offers(self, offers: list[Any]) -> None:
+        waiting = [app for app in self.apps.values()
+                   if any(i.state == SCHEDULED for i in app.instances.values())]
+        for offer in offers:
+            operations = self._match(offer, waiting) if waiting else []
+            if operations:
+                self.driver.accept([offer.id], operations)
+            else:
+                self.driver.decline([offer.id], self.decline_offer_duration)
+
+    def _match(self, offer: Any, waiting: list[App]) -> list[Any]:
+        role = PUBLIC_ROLE if str(offer.attributes.get("public_ip", "")).lower() == "true" \
+            else "*"
+        remaining = offer.resources
+        place = {"hostname": offer.hostname, "attributes": dict(offer.attributes),
+                 "domain": offer.domain}
+        operations: list[Any] = []
+        order = list(waiting)
+        self.driver.random.shuffle(order)
+        for app in order:
+            if app.backoff.waiting(self.now):
+                continue
+            for instance in [i for i in app.instances.values() if i.state == SCHEDULED]:
+                if len(operations) >= self.max_instances_per_offer:
+                    return operations
+                need = Resources(cpus=app.spec.cpus, mem=app.spec.mem, gpus=app.spec.gpus,
+                                 disk=app.spec.disk + app.spec.persistent_disk)
+                reason = self._mismatch(app, instance, offer, role, remaining, need, place)
+                if reason:
+                    self._rejections.setdefault(app.spec.id, {}).setdefault(reason, 0)
+                    self._rejections[app.spec.id][reason] += 1
+                    break
+                ports = host_ports_from(host_port_requests(app.spec, app.service_ports),
+                                        remaining.ports, self.driver.random)
+                if ports is None:
+                    self._rejections.setdefault(app.spec.id, {}).setdefault("InsufficientPorts", 0)
+                    self._rejections[app.spec.id]["InsufficientPorts"] += 1
+                    break
+                taken = Resources(ports=[(p, p) for p in ports if p])
+                remaining = remaining - need - taken
+                operations.append(self._launch(app, instance, offer, need + taken, ports))
+        return operations
+
+    def _mismatch(self, app: App, instance: Instance, offer: Any, role: str,
+                  remaining: Resources, need: Resources, place: dict[str, Any]) -> str | None:
+        """Why this offer cannot take the instance, as ``NoOfferMatchReason`` names it
+        (mesosphere/marathon ``src/main/scala/mesosphere/mesos/NoOfferMatchReason.scala``)."""
+        spec = app.spec
+        if role not in spec.accepted_roles:
+            return "UnfulfilledRole"
+        if instance.reservation not in (None, offer.agent_id):
+            return "NoCorrespondingReservationFound"
+        for name, reason in (("cpus", "InsufficientCpus"), ("mem", "InsufficientMemory"),
+                             ("disk", "InsufficientDisk"), ("gpus", "InsufficientGpus")):
+            if need.get(name) > remaining.get(name):
+                return reason
+        placed = [i.place() for i in app.instances.values() if i.placed]
+        if not all(constraint_accepts(c, place, placed, spec.instances)
+                   for c in spec.constraints):
+            return "UnfulfilledConstraint"
+        return None
+
+    def queue(self) -> list[dict[str, Any]]:
+        """The launch queue (``GET /v2/queue``): per app the instances waiting to launch,
+        the backoff delay still to run and how often offers were turned down, by reason."""
+        rows = []
+        for spec_id, app in self.apps.items():
+            waiting = sum(i.state == SCHEDULED for i in app.instances.values())
+            if waiting:
+                rows.append({"id": spec_id, "count": waiting,
+                             "delay": max(0.0, app.backoff.until - self.now),
+                             "rejections": dict(self._rejections.get(spec_id, {}))})
+        return rows
+
+    def _launch(self, app: App, instance: Instance, offer: Any, resources: Resources,
+                ports: list[int | None]) -> Any:
+        spec = app.spec
+        instance.attempt += 1
+        instance.state, instance.agent_id = STAGING, offer.agent_id
+        instance.hostname = offer.hostname
+        instance.attributes, instance.domain = dict(offer.attributes), offer.domain
+        instance.host_ports, instance.healthy, instance.failures = ports, None, {}
+        instance.ever_healthy, instance.running_since, instance.ready = False, None, False
+        instance.staged_at = self.now
+        if spec.resident:
+            instance.reservation = offer.agent_id
+        if spec.network == "container":   # DC/OS overlay network 9.0.0.0/8
+            number = next(self._container_ips)
+            instance.ip = f"9.0.{number // 250 % 250}.{number % 250 + 1}"
+        discovery = {
+            "ports": [{"number": p, "name": s.name, "protocol": s.protocol,
+                       "container_port": s.container_port}
+                      for p, s in zip(ports, spec.ports, strict=True)],
+            "ip": instance.ip, "service_ports": list(app.service_ports),
+            "instance": instance.id, "version": instance.version,
+        }
+        name = PathId(spec.id).to_hostname()
+        if spec.kind == "Pod":
+            parts = []
+            for index, container in enumerate(spec.containers):
+                own = Resources(**pod_container_resources(container))
+                parts.append((f"{instance.id}.{container.get('name', index)}.{instance.attempt}",
+                              str(container.get("name", name)), own))
+            rest = resources
+            for _, _, own in parts:
+                rest = rest - own
+            tasks = [TaskInfo(task_id, name=task_name,
+                              resources=own + rest if index == 0 else own,  # executor, ports
+                              startup_seconds=self.task_startup_seconds, owner=spec.id,
+                              data=discovery)
+                     for index, (task_id, task_name, own) in enumerate(parts)]
+            operation: Any = LaunchGroup(tasks)
+        else:
+            tasks = [TaskInfo(f"{instance.id}._app.{instance.attempt}", name=name,
+                              resources=resources, startup_seconds=self.task_startup_seconds,
+                              owner=spec.id, data=discovery)]
+            operation = tasks[0]
+        instance.tasks = {t.task_id: "TASK_STAGING" for t in tasks}
+        for task in tasks:
+            self._task_index[task.task_id] = (spec.id, instance.id)
+        self._record("instance", instance.id, "instance_changed_event",
+                     f"Launching {instance.id} of {spec.id} on {offer.hostname}"
+                     + (f" ports {[p for p in ports if p]}" if any(ports) else ""))
+        return operation

@@ -1,0 +1,229 @@
+"""One application, three dialects: the example ``shop`` on Kubernetes, Marathon and Swarm.
+
+:func:`run_shop` deploys the example application (:mod:`clustersim.examples`) on the demo
+cluster of one system (:func:`clustersim.clusters.demo_nodes`), optionally with the api tier
+scaled and the busiest node failed part-way, and records per tier how many tasks run and how
+many are ready at each sampled time. The live explorer is
+:func:`clustersim.widgets.dialects.dialects_explorer`.
+
+What "ready" means differs by system, as it does in the real ones:
+
+- Kubernetes: the pod's ``Ready`` condition (its readiness probe passed); kubelet
+  ``pkg/kubelet/prober``.
+- Marathon: the instance is ``TASK_RUNNING`` and its health checks pass (an app without
+  health checks counts once running), ``core/health/impl/HealthCheckActor.scala``.
+- Swarm: the task is ``RUNNING``, which for a service with a ``healthcheck`` means its
+  container has passed a probe (Docker reports such a task RUNNING only once healthy; see
+  :mod:`clustersim.swarm.agent`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from clustersim.clusters import demo_nodes
+from clustersim.examples import example_text, tier_of
+from clustersim.sim import Event, Snapshot
+
+__all__ = [
+    "DEFAULT_TIMES", "SYSTEMS", "TIERS", "ShopRun", "compare_shop", "run_shop", "shop_source",
+    "start_order"
+]
+
+
+SYSTEMS = ("kubernetes", "marathon", "swarm")
+
+
+TIERS = ("db", "cache", "api", "frontend")
+
+
+# Every 5 s in the first minute (start order), then every 20 s (recovery after a failure).
+DEFAULT_TIMES = tuple(float(t) for t in (*range(0, 60, 5), *range(60, 481, 20)))
+
+
+@dataclass
+class ShopRun:
+    """One system's run of ``shop``: per tier and sampled time, tasks running and ready."""
+
+    system: str
+    api_replicas: int
+    times: list[float]
+    running: dict[str, list[int]]
+    ready: dict[str, list[int]]
+    snapshots: list[Snapshot]
+    events: list[Event]
+    failed_node: str | None = None
+    failed_at: float | None = None
+
+    def first_ready(self, tier: str) -> float | None:
+        """The first sampled time at which ``tier`` had a ready task (None: never)."""
+        return next((t for t, n in zip(self.times, self.ready[tier], strict=True) if n), None)
+
+    def total_ready(self) -> list[int]:
+        return [sum(self.ready[tier][i] for tier in TIERS) for i in range(len(self.times))]
+
+
+def shop_source(system: str, api_replicas: int = 3) -> Any:
+    """The example's manifest for ``system`` as plain data, with the api tier scaled to
+    ``api_replicas`` (Deployment ``replicas``, app ``instances``, ``deploy.replicas``)."""
+    if not isinstance(api_replicas, int) or isinstance(api_replicas, bool) or \
+            not 0 <= api_replicas <= 20:
+        raise ValueError(f"api_replicas must be a whole number from 0 to 20, not {api_replicas!r}")
+    text = example_text(system)
+    if system == "kubernetes":
+        docs = [d for d in yaml.safe_load_all(text) if d]
+        for doc in docs:
+            if doc["kind"] == "Deployment" and doc["metadata"]["name"] == "api":
+                doc["spec"]["replicas"] = api_replicas
+        return docs
+    if system == "marathon":
+        group = json.loads(text)
+        for sub in group["groups"]:
+            for app in sub.get("apps", []):
+                if app["id"] == "/shop/web/api":
+                    app["instances"] = api_replicas
+        return group
+    stack = yaml.safe_load(text)
+    stack["services"]["api"]["deploy"]["replicas"] = api_replicas
+    return stack
+
+
+class _Kubernetes:
+    def __init__(self, source: Any, seed: int) -> None:
+        from clustersim.kubernetes import KubernetesCluster
+
+        self.cluster = KubernetesCluster(demo_nodes("kubernetes"), seed=seed)
+        self.cluster.apply(source)
+
+    def counts(self) -> dict[str, tuple[int, int]]:
+        out = {tier: [0, 0] for tier in TIERS}
+        for pod in self.cluster.pods():
+            if pod.owner and pod.node and pod.phase == "Running" and \
+                    pod.reason != "Terminating":
+                tier = tier_of(pod.owner.split("/", 1)[1])
+                out[tier][0] += 1
+                out[tier][1] += bool(pod.ready)
+        return {t: (r, ok) for t, (r, ok) in out.items()}
+
+    def fail(self, node: str) -> None:
+        self.cluster.fail_node(node)
+
+
+class _Marathon:
+    def __init__(self, source: Any, seed: int) -> None:
+        from clustersim.marathon import Marathon
+        from clustersim.mesos import MesosCluster
+
+        self.cluster = MesosCluster(demo_nodes("marathon"), seed=seed)
+        self.marathon = self.cluster.register(Marathon())
+        self.marathon.deploy(source)
+
+    def counts(self) -> dict[str, tuple[int, int]]:
+        out = {tier: [0, 0] for tier in TIERS}
+        for spec_id, app in self.marathon.apps.items():
+            tier = tier_of(spec_id)
+            checked = bool(app.spec.health_checks)
+            for inst in app.instances.values():
+                if inst.goal == "Running" and inst.state == "Running":
+                    out[tier][0] += 1
+                    out[tier][1] += inst.healthy is True or not checked
+        return {t: (r, ok) for t, (r, ok) in out.items()}
+
+    def fail(self, node: str) -> None:
+        self.cluster.fail_agent(node)
+
+
+class _Swarm:
+    def __init__(self, source: Any, seed: int) -> None:
+        from clustersim.swarm import SwarmCluster
+
+        self.cluster = SwarmCluster(demo_nodes("swarm"), seed=seed)
+        self.cluster.deploy_stack("shop", source)
+
+    def counts(self) -> dict[str, tuple[int, int]]:
+        out = {tier: [0, 0] for tier in TIERS}
+        for task in self.cluster.tasks():
+            if task.node and task.state == "running":
+                tier = tier_of(task.service)
+                out[tier][0] += 1
+                out[tier][1] += 1
+        return {t: (r, ok) for t, (r, ok) in out.items()}
+
+    def fail(self, node: str) -> None:
+        self.cluster.fail_node(node)
+
+
+_DRIVERS = {"kubernetes": _Kubernetes, "marathon": _Marathon, "swarm": _Swarm}
+
+
+def _node_to_fail(snapshot: Snapshot, tier: str | None) -> str:
+    """The node running ``tier``'s first task (by task name), or with ``tier`` None the node
+    running the most tasks (ties: the first by name)."""
+    if tier is not None:
+        hosts = sorted((t.name, t.node) for t in snapshot.tasks
+                       if t.node and tier_of(t.owner) == tier)
+        if not hosts:
+            raise ValueError(f"no running task of tier {tier!r} to fail the node of")
+        return hosts[0][1]
+    load: dict[str, int] = {n.name: 0 for n in snapshot.nodes}
+    for task in snapshot.tasks:
+        if task.node in load:
+            load[task.node] += 1
+    return min(load, key=lambda name: (-load[name], name))
+
+
+def run_shop(system: str, *, api_replicas: int = 3, fail_at: float | None = None,
+             fail_tier: str | None = None, times: Sequence[float] = DEFAULT_TIMES,
+             seed: int = 0) -> ShopRun:
+    """Deploy ``shop`` on ``system``'s demo cluster; at ``fail_at`` (s) fail the node that
+    runs ``fail_tier`` (default: the busiest node); sample tier counts and a snapshot at each
+    of ``times`` (ascending, seconds)."""
+    if fail_tier is not None and fail_tier not in TIERS:
+        raise ValueError(f"fail_tier must be one of {', '.join(TIERS)}, not {fail_tier!r}")
+    if system not in _DRIVERS:
+        raise ValueError(f"system must be one of {', '.join(SYSTEMS)}, not {system!r}")
+    times = [float(t) for t in times]
+    if not times or times != sorted(times) or times[0] < 0:
+        raise ValueError("times must be a non-empty ascending list of seconds ≥ 0")
+    driver = _DRIVERS[system](shop_source(system, api_replicas), seed)
+    run = ShopRun(system, api_replicas, times, {t: [] for t in TIERS}, {t: [] for t in TIERS},
+                  [], [])
+    for time in times:
+        if fail_at is not None and run.failed_node is None and time >= fail_at:
+            driver.cluster.run(until=fail_at)
+            run.failed_node = _node_to_fail(driver.cluster.snapshot(), fail_tier)
+            run.failed_at = fail_at
+            driver.fail(run.failed_node)
+        driver.cluster.run(until=time)
+        for tier, (running, ready) in driver.counts().items():
+            run.running[tier].append(running)
+            run.ready[tier].append(ready)
+        run.snapshots.append(driver.cluster.snapshot())
+    run.events = list(driver.cluster.events)
+    if system == "marathon":
+        run.events += list(driver.marathon.events)
+        run.events.sort(key=lambda e: e.time)
+    return run
+
+
+def compare_shop(api_replicas: int = 3, fail_at: float | None = None,
+                 times: Sequence[float] = DEFAULT_TIMES, seed: int = 0) -> dict[str, ShopRun]:
+    """:func:`run_shop` for each of the three systems with the same change."""
+    return {s: run_shop(s, api_replicas=api_replicas, fail_at=fail_at, times=times, seed=seed)
+            for s in SYSTEMS}
+
+
+def start_order(run: ShopRun) -> list[list[str]]:
+    """The tiers grouped by the sampled time at which each first had a ready task, earliest
+    first (tiers never ready are left out): e.g. ``[["cache", "db"], ["api"], ["frontend"]]``."""
+    by_time: dict[float, list[str]] = {}
+    for tier in TIERS:
+        first = run.first_ready(tier)
+        if first is not None:
+            by_time.setdefault(first, []).append(tier)
+    return [sorted(by_time[t]) for t in sorted(by_time)]

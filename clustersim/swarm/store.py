@@ -1,0 +1,201 @@
+"""The swarm's task store: tasks created, their observed and desired states, the reaper.
+
+swarmkit keeps every object in one store (``manager/state/store``) and the other parts
+react to its changes; here :class:`TaskStore` holds the tasks of a
+:class:`~clustersim.swarm.SwarmCluster`, records each state change as an event, wakes the
+processes waiting on a task (:meth:`TaskStore.wait_for_change`) and hands a task that
+ended to the orchestrator. The task reaper (``manager/orchestrator/taskreaper``) keeps
+at most :data:`TASK_HISTORY_LIMIT` tasks per slot.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import simpy
+
+from clustersim.sim import Clock, EventLog
+from clustersim.swarm.errors import NoLeaderError, SwarmError
+from clustersim.swarm.spec import ServiceSpec
+from clustersim.swarm.tasks import Task, TaskState
+from clustersim.swarm.updates import Updater
+
+if TYPE_CHECKING:
+    from clustersim.swarm.agent import Agent
+    from clustersim.swarm.dispatcher import NodeRecord
+    from clustersim.swarm.mesh import RoutingMesh
+    from clustersim.swarm.orchestrator import Orchestrator
+    from clustersim.swarm.raft import RaftState
+    from clustersim.swarm.scheduler import Scheduler
+
+TASK_HISTORY_LIMIT = 5  # docker swarm init --task-history-limit (default 5)
+_ID_ALPHABET = string.ascii_lowercase + string.digits
+
+
+def state_failed(task: Task) -> bool:
+    """FAILED or REJECTED: counts towards the node's recent failures of the service."""
+    return task.state in (TaskState.FAILED, TaskState.REJECTED)
+
+
+@dataclass
+class Service:
+    """A service: its current ``spec`` and ``version``, the ``previous`` spec (for rollback)
+    and the update status ``docker service inspect`` shows."""
+
+    name: str
+    spec: ServiceSpec
+    version: int = 1
+    previous: ServiceSpec | None = None
+    update_state: str = ""
+    update_message: str = ""
+    updater: Updater | None = None
+
+    def __repr__(self) -> str:
+        mode = "global" if self.spec.mode == "global" else f"replicas={self.spec.replicas}"
+        return f"Service({self.name!r}, {mode}, image={self.spec.image!r}, v{self.version})"
+
+
+class TaskStore:
+    """Tasks and their states, the lowest part of :class:`~clustersim.swarm.SwarmCluster`:
+    the parts form a stack (store, then :class:`~clustersim.swarm.dispatcher.Dispatcher`,
+    then :class:`~clustersim.swarm.controlapi.ControlAPI`), each using those below it. The
+    attributes and the three methods the cluster itself defines are declared here for the
+    type checker."""
+
+    events: EventLog
+    raft: RaftState
+    orchestrator: Orchestrator
+    scheduler: Scheduler
+    agent: Agent
+    mesh: RoutingMesh
+    clock: Clock
+    services: dict[str, Service]
+    _nodes: dict[str, NodeRecord]
+    _tasks: dict[str, Task]
+    _changes: dict[str, simpy.Event]
+    _deferred_ends: list[Task]
+
+    if TYPE_CHECKING:
+        def request_tick(self) -> None: ...
+        def _lose_leader(self) -> None: ...
+        def _start_election(self) -> None: ...
+
+    def record(self, obj: str, reason: str, message: str, type: str = "Normal") -> None:
+        """One event in ``events`` at the current time."""
+        self.events.record(self.clock.now, obj, reason, message, type)
+
+    def _service(self, name: str) -> Service:
+        try:
+            return self.services[name]
+        except KeyError:
+            raise SwarmError(f"service {name!r} not found; the services are "
+                             f"{', '.join(self.services) or 'none'}") from None
+
+    def _require_leader(self) -> None:
+        """Writes go through the Raft leader: without one the swarm refuses them."""
+        if not self.raft.has_leader:
+            raise NoLeaderError(self.raft.describe())
+
+    def new_id(self) -> str:
+        return "".join(self.clock.random.choice(_ID_ALPHABET) for _ in range(25))
+
+    def service_tasks(self, service: str) -> list[Task]:
+        return [t for t in self._tasks.values() if t.service == service]
+
+    def tasks_on(self, node: str) -> list[Task]:
+        return [t for t in self._tasks.values() if t.node == node]
+
+    def wait_for_change(self, task: Task) -> simpy.Event:
+        """An event that fires at the task's next state or desired-state change."""
+        if task.id not in self._changes:
+            self._changes[task.id] = self.clock.env.event()
+        return self._changes[task.id]
+
+    def _changed(self, task: Task) -> None:
+        event = self._changes.pop(task.id, None)
+        if event is not None:
+            event.succeed()
+
+    def new_task(self, service: Service, *, slot: int, node: str | None = None,
+                 desired: TaskState = TaskState.RUNNING) -> Task:
+        """Create a task from the service's current spec; the allocator makes it PENDING."""
+        task = Task(self.new_id(), service.name, slot, service.version, service.spec,
+                    self.clock.now, node=node, desired_state=desired)
+        task.history.append((self.clock.now, TaskState.NEW))
+        self._tasks[task.id] = task
+        self.set_task_state(task, TaskState.PENDING, "pending task scheduling")
+        self.request_tick()
+        return task
+
+    def set_task_state(self, task: Task, state: TaskState, message: str, err: str = "") -> None:
+        """Record an observed state; a terminal state triggers the managers' reactions."""
+        if task.state.terminal or (state == task.state and err == task.err):
+            return
+        task.state, task.message, task.err = state, message, err
+        task.history.append((self.clock.now, state))
+        if state == TaskState.RUNNING:
+            task.started = self.clock.now
+        warning = state in (TaskState.FAILED, TaskState.REJECTED)
+        detail = f"{message}{': ' + err if err else ''}"
+        where = f" on {task.node}" if task.node else ""
+        self.record(f"task/{task.name}", state.value.title(), f"{task.id}{where}: {detail}",
+                    "Warning" if warning else "Normal")
+        self._changed(task)
+        if state.terminal:
+            self._task_ended(task)
+
+    def _task_ended(self, task: Task) -> None:
+        if state_failed(task) and task.slot and task.node:
+            self.scheduler.task_failed(task.node, task, self.clock.now)
+        service = self.services.get(task.service)
+        if service is not None and service.updater is not None:
+            service.updater.task_ended(task)
+        if self.raft.has_leader:
+            self.orchestrator.task_ended(task)
+        elif task.desired_state <= TaskState.RUNNING:
+            self._deferred_ends.append(task)
+        self._reap(task)
+        self.request_tick()
+
+    def _reap(self, ended: Task) -> None:
+        """The task reaper (swarmkit ``manager/orchestrator/taskreaper``): a slot (a node,
+        for a global service) keeps at most ``TASK_HISTORY_LIMIT`` tasks; the oldest ended
+        ones go first."""
+        same = [t for t in self.service_tasks(ended.service)
+                if (t.slot == ended.slot if ended.slot else t.node == ended.node)]
+        for task in [t for t in same if t.state.terminal][:max(0, len(same) - TASK_HISTORY_LIMIT)]:
+            del self._tasks[task.id]
+            self._changes.pop(task.id, None)
+
+    def set_desired(self, task: Task, state: TaskState) -> None:
+        task.desired_state = state
+        self._changed(task)
+
+    def shut_down(self, task: Task, desired: TaskState = TaskState.SHUTDOWN) -> None:
+        """Desired state SHUTDOWN (REMOVE when its service is removed); the node's agent
+        stops the container."""
+        if task.desired_state >= TaskState.SHUTDOWN:
+            return
+        self.set_desired(task, desired)
+        if task.state < TaskState.ASSIGNED:
+            self.set_task_state(task, TaskState.SHUTDOWN, "shutdown")
+        else:
+            self.agent.stop(task)
+
+    def _find_task(self, key: str) -> Task:
+        for task in self._tasks.values():
+            if key in (task.id, task.name) and task.wanted:
+                return task
+        raise SwarmError(f"no current task {key!r}; use a task id or a name such as 'web_web.1'")
+
+    def tasks(self, service: str | None = None, *, history: bool = False) -> list[Task]:
+        """The current tasks (desired state RUNNING or READY), as ``docker service ps -f
+        desired-state=running`` lists them; ``history=True`` adds the ended ones."""
+        if service is not None and service not in self.services and not any(
+                t.service == service for t in self._tasks.values()):
+            self._service(service)  # raises with the list of services
+        return [t for t in self._tasks.values()
+                if (service is None or t.service == service)
+                and (history or t.desired_state <= TaskState.RUNNING)]
