@@ -200,13 +200,18 @@ class KubernetesCluster:
         self.rng = self.clock.random
         self.timing = timing or Timing()
         self.events = EventLog("kubernetes")
-        self.scheduler = Scheduler(scheduler_config, rng=self.rng, lister=_WorkloadLister(self))
+        # fast_spread: delete_pod reports the one in-place edit of a bound pod that topology
+        # spreading counts (deletionTimestamp), so Deployment pods take the fast path too
+        self.scheduler = Scheduler(scheduler_config, rng=self.rng, lister=_WorkloadLister(self),
+                                   fast_spread=True)
         self.kubelet = Kubelet(self, self.timing)
         self.services = Services(self)
         self.metrics = MetricsServer(self)
         """CPU demand per workload and each Pod's use (:mod:`clustersim.kubernetes.metrics`)."""
         self._objects: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
         self._children: dict[str, dict[str, dict[str, Any]]] = {}
+        self._orphans: dict[str, dict[str, Any]] = {}
+        """Pods without a controller owner reference, by uid (see :meth:`orphan_pods`)."""
         self._nodes: dict[str, NodeInfo] = {}
         self._node_up: dict[str, bool] = {}
         """Whether the node's containers run."""
@@ -332,6 +337,11 @@ class KubernetesCluster:
         return [o for o in self._children.get(uid, {}).values()
                 if o["kind"] == kind and (controller_of(o) or {}).get("uid") == uid]
 
+    def orphan_pods(self, namespace: str) -> list[dict[str, Any]]:
+        """The pods of ``namespace`` created without a controller and not adopted since,
+        oldest first (what ``ClaimPods`` may adopt), without listing every pod."""
+        return [p for p in self._orphans.values() if p["metadata"]["namespace"] == namespace]
+
     def changed(self) -> None:
         """Tell the control loops that something changed (they run again until nothing does)."""
         self._version += 1
@@ -361,6 +371,8 @@ class KubernetesCluster:
         meta["creationTimestamp"] = self.now
         meta.setdefault("generation", 1)
         self._objects.setdefault(kind, {})[self._key(obj)] = obj
+        if kind == "Pod" and controller_of(obj) is None:
+            self._orphans[meta["uid"]] = obj
         for owner in (meta.get("ownerReferences") or []):
             self._children.setdefault(owner["uid"], {})[meta["uid"]] = obj
         self.changed()
@@ -432,6 +444,7 @@ class KubernetesCluster:
     def adopt(self, obj: dict[str, Any], owner: Mapping[str, Any]) -> None:
         """Index ``obj`` under its new controller ``owner``."""
         self._children.setdefault(owner["metadata"]["uid"], {})[obj["metadata"]["uid"]] = obj
+        self._orphans.pop(obj["metadata"]["uid"], None)
         self.changed()
 
     def _admit_pod(self, pod: dict[str, Any]) -> None:
@@ -458,12 +471,14 @@ class KubernetesCluster:
 
         mark_gated(pod, self.now)
         admit_limit_ranges(pod, self.list("LimitRange", namespace), refuse)
-        admit_resource_quotas(pod, self.list("ResourceQuota", namespace),
-                              self.list("Pod", namespace), self.now, refuse)
+        quotas = self.list("ResourceQuota", namespace)
+        if quotas:      # listing every pod per new pod made creating n pods cost n² steps
+            admit_resource_quotas(pod, quotas, self.list("Pod", namespace), self.now, refuse)
 
     def _unstore(self, obj: Mapping[str, Any]) -> None:
         self._objects.get(obj["kind"], {}).pop(self._key(obj), None)
         uid = obj["metadata"]["uid"]
+        self._orphans.pop(uid, None)
         for owner in obj["metadata"].get("ownerReferences") or []:
             self._children.get(owner["uid"], {}).pop(uid, None)
         self.changed()
@@ -490,6 +505,9 @@ class KubernetesCluster:
         set_condition(pod, "Ready", False, self.now)
         self.changed()
         node = pod["spec"].get("nodeName")
+        bound_on = self._nodes.get(node or "")
+        if bound_on is not None:
+            bound_on.pods_changed()     # a terminating pod no longer counts for spreading
         phase = pod["status"].get("phase")
         if node is None or phase in ("Succeeded", "Failed"):
             self.remove_pod(pod)

@@ -51,7 +51,7 @@ from clustersim.kubernetes.scheduler.framework import (
     PreFilterPlugin,
     PreScorePlugin,
 )
-from clustersim.kubernetes.scheduler.labels import label_selector_matches, pod_namespace
+from clustersim.kubernetes.scheduler.labels import pod_namespace
 from clustersim.kubernetes.scheduler.plugins.nodeaffinity import (
     preferred_score,
     required_node_affinity_matches,
@@ -67,39 +67,16 @@ from clustersim.kubernetes.scheduler.plugins.tainttoleration import (
     intolerable_prefer_no_schedule,
     prefer_no_schedule_tolerations,
 )
+from clustersim.kubernetes.scheduler.spreadcounts import SpreadCounts
 
 if TYPE_CHECKING:
     from clustersim.kubernetes.scheduler.scheduler import Scheduler, ScheduleResult
-
-
-def _matching(
-    pods: Sequence[Mapping[str, Any]], namespace: str, selector: Mapping[str, Any] | None
-) -> int:
-    """``countPodsMatchSelector``: pods of ``namespace``, not terminating, that match."""
-    return sum(
-        1
-        for p in pods
-        if pod_namespace(p) == namespace
-        and not (p.get("metadata") or {}).get("deletionTimestamp")
-        and label_selector_matches(selector, (p.get("metadata") or {}).get("labels") or {})
-    )
-
-
-def _signature(pod: Mapping[str, Any]) -> tuple:
-    """What decides whether a pod matches a selector: namespace, terminating, labels."""
-    meta = pod.get("metadata") or {}
-    return (
-        meta.get("namespace") or "default",
-        bool(meta.get("deletionTimestamp")),
-        tuple(sorted((meta.get("labels") or {}).items())),
-    )
 
 
 __all__ = ["FastPath"]
 
 _STATIC_FILTERS = ("NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffinity")
 _CACHE_SIZE = 256
-_MEMO_SIZE = 100_000
 _BASE = ("cpu", "memory", "ephemeral-storage")
 _UNSET = (None, None, None, None)
 
@@ -215,9 +192,8 @@ class FastPath:
         self.bal = self.s.plugins.get("NodeResourcesBalancedAllocation")
         self.spread = self.s.plugins.get("PodTopologySpread")
         self.spread_scored = self.spread is not None and "PodTopologySpread" in self.weights
-        self.selector_counts: dict[str, tuple[str, Mapping[str, Any] | None, np.ndarray]] = {}
+        self.spread_counts: SpreadCounts | None = None
         self.label_ids: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        self.match_memo: dict[tuple[str, tuple], bool] = {}
         self.inter_pod = "InterPodAffinity" in self.s.plugins
         self.affinity_total = 0
         self.results: list[ScheduleResult | None] = []
@@ -246,7 +222,9 @@ class FastPath:
         self.has_ports = np.zeros(n, dtype=bool)
         self.affinity_pods = [0] * n
         self.affinity_total = 0
-        self.seen_pods: list[tuple[list, int, int]] = [([], 0, 0)] * n
+        self.spread_counts = (
+            SpreadCounts(self.nodes) if self.spread_scored and self.s.fast_spread else None
+        )
         self.results = [None] * n
         for i, node in enumerate(self.nodes):
             for name, col in self.columns.items():
@@ -257,7 +235,6 @@ class FastPath:
                 node.listeners.append(self._changed)
         self.log_base += self.log_len + 1
         self.log, self.log_len, self.dirty = np.zeros(4 * max(n, 64), dtype=np.intp), 0, set()
-        self.selector_counts.clear()
         self.label_ids.clear()
         self.static_cache.clear()
         self.shapes.clear()
@@ -293,19 +270,8 @@ class FastPath:
         with_affinity = len(node.pods_with_affinity)
         self.affinity_total += with_affinity - self.affinity_pods[i]
         self.affinity_pods[i] = with_affinity
-        if not self.selector_counts:
-            return
-        seen, seen_count, seen_edits = self.seen_pods[i]
-        added = pods[seen_count:] if pods is seen and node.pod_edits == seen_edits else None
-        for key, (namespace, selector, counts) in self.selector_counts.items():
-            if added is None:
-                counts[i] = _matching(pods, namespace, selector)
-            elif added:
-                counts[i] += sum(
-                    self._matches(key, namespace, selector, p, signature)
-                    for p, signature in zip(added, map(_signature, added), strict=True)
-                )
-        self.seen_pods[i] = (pods, len(pods), node.pod_edits)
+        if self.spread_counts is not None:
+            self.spread_counts.refresh(i)
 
     def _sync(self) -> None:
         for i in self.dirty:
@@ -369,7 +335,7 @@ class FastPath:
         total = np.zeros(len(self.nodes))
         chosen = np.flatnonzero(feasible)
         for c in constraints:
-            counts = self._counts(namespace, c.selector)
+            counts = self.spread_counts.counts(namespace, c.selector)
             ids, has = self._label_ids(c.topology_key)
             if c.topology_key == HOSTNAME_LABEL:
                 weight = math.log(len(chosen) + 2)
@@ -385,34 +351,6 @@ class FastPath:
         if high == 0:
             return np.full(len(self.nodes), MAX_NODE_SCORE, dtype=np.int64)
         return MAX_NODE_SCORE * (high + low - raw) // high
-
-    def _counts(self, namespace: str, selector: Mapping[str, Any] | None) -> np.ndarray:
-        key = repr((namespace, selector))
-        entry = self.selector_counts.get(key)
-        if entry is None:
-            counts = np.array(
-                [_matching(n.pods, namespace, selector) for n in self.nodes], dtype=np.int64
-            )
-            entry = self.selector_counts[key] = (namespace, selector, counts)
-        return entry[2]
-
-    def _matches(
-        self,
-        key: str,
-        namespace: str,
-        selector: Mapping[str, Any] | None,
-        pod: Mapping[str, Any],
-        signature: tuple,
-    ) -> bool:
-        """Whether one pod counts for a selector, remembered by (selector, pod signature):
-        the pods of one workload share namespace and labels, so most answers repeat."""
-        memo_key = (key, signature)
-        answer = self.match_memo.get(memo_key)
-        if answer is None:
-            if len(self.match_memo) > _MEMO_SIZE:
-                self.match_memo.clear()
-            answer = self.match_memo[memo_key] = _matching((pod,), namespace, selector) == 1
-        return answer
 
     def _label_ids(self, key: str) -> tuple[np.ndarray, np.ndarray]:
         """Per node: an id for the value of label ``key`` ("" when missing) and whether the

@@ -43,6 +43,7 @@ from clustersim.kubernetes.scheduler.labels import (
 )
 from clustersim.kubernetes.scheduler.plugins.nodeaffinity import required_node_affinity_matches
 from clustersim.kubernetes.scheduler.plugins.noderesources import go_round
+from clustersim.kubernetes.scheduler.spreadcounts import count_matching_pods
 from clustersim.kubernetes.scheduler.taints import find_untolerated_taint
 
 __all__ = [
@@ -230,14 +231,8 @@ def _constraints(
 def count_matching(
     pods: Iterable[Mapping[str, Any]], constraint: Constraint, namespace: str
 ) -> int:
-    """``countPodsMatchSelector``: pods of ``namespace``, not terminating, that match."""
-    return sum(
-        1
-        for p in pods
-        if pod_namespace(p) == namespace
-        and not (p.get("metadata") or {}).get("deletionTimestamp")
-        and constraint.matches(p)
-    )
+    """``countPodsMatchSelector`` for ``constraint``'s selector."""
+    return count_matching_pods(pods, namespace, constraint.selector)
 
 
 def _has_keys(node: NodeInfo, constraints: Sequence[Constraint]) -> bool:
