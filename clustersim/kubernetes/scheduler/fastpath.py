@@ -223,7 +223,9 @@ class FastPath:
         self.affinity_pods = [0] * n
         self.affinity_total = 0
         self.spread_counts = (
-            SpreadCounts(self.nodes) if self.spread_scored and self.s.fast_spread else None
+            SpreadCounts(self.nodes)
+            if self.spread_scored and self.s.fast_spread and self.s.lister is not None
+            else None
         )
         self.results = [None] * n
         for i, node in enumerate(self.nodes):
