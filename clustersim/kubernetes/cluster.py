@@ -213,6 +213,7 @@ class KubernetesCluster:
         self._orphans: dict[str, dict[str, Any]] = {}
         """Pods without a controller owner reference, by uid (see :meth:`orphan_pods`)."""
         self._nodes: dict[str, NodeInfo] = {}
+        self._positions: dict[str, int] | None = None
         self._node_up: dict[str, bool] = {}
         """Whether the node's containers run."""
         self._kubelet_alive: dict[str, bool] = {}
@@ -726,6 +727,7 @@ class KubernetesCluster:
             raise ValueError(f"a node named {node.name!r} is already in the cluster")
         check_nodes(len(self._nodes) + 1)
         self._nodes[node.name] = NodeInfo(node)
+        self._positions = None
         self._placement_version += 1
         self._node_up[node.name] = True
         self._kubelet_alive[node.name] = True
@@ -737,6 +739,13 @@ class KubernetesCluster:
     def node_names(self) -> list[str]:
         """The nodes' names, in the order they joined."""
         return list(self._nodes)
+
+    def node_position(self, name: str) -> int | None:
+        """Where ``name`` stands in :meth:`node_names` (None if no such node), without
+        listing every node for each question."""
+        if self._positions is None:
+            self._positions = {n: i for i, n in enumerate(self._nodes)}
+        return self._positions.get(name)
 
     def node(self, name: str) -> NodeInfo:
         """The scheduler's view of one node (labels, taints, pods, requested resources)."""
@@ -901,6 +910,7 @@ class KubernetesCluster:
         self.node(name)
         self.kubelet.node_down([p for p in self.list("Pod") if p["spec"].get("nodeName") == name])
         del self._nodes[name]
+        self._positions = None
         self._placement_version += 1
         self._node_up.pop(name)
         self._kubelet_alive.pop(name)

@@ -29,7 +29,6 @@ both paths pick the same node with the same generator.
 
 from __future__ import annotations
 
-import math
 import operator
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
@@ -39,13 +38,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from clustersim.kubernetes.nodeinfo import (
-    HOSTNAME_LABEL,
     NodeInfo,
     pod_host_ports,
     pod_request_sums,
 )
 from clustersim.kubernetes.scheduler.framework import (
-    MAX_NODE_SCORE,
     CycleState,
     FilterPlugin,
     PreFilterPlugin,
@@ -53,20 +50,14 @@ from clustersim.kubernetes.scheduler.framework import (
 )
 from clustersim.kubernetes.scheduler.labels import pod_namespace
 from clustersim.kubernetes.scheduler.plugins.nodeaffinity import (
-    preferred_score,
     required_node_affinity_matches,
 )
 from clustersim.kubernetes.scheduler.plugins.nodeports import port_conflict
 from clustersim.kubernetes.scheduler.plugins.noderesources import (
-    MAX_UTILIZATION,
     is_extended_resource,
     is_scalar_resource,
 )
 from clustersim.kubernetes.scheduler.plugins.podtopologyspread import Constraint
-from clustersim.kubernetes.scheduler.plugins.tainttoleration import (
-    intolerable_prefer_no_schedule,
-    prefer_no_schedule_tolerations,
-)
 from clustersim.kubernetes.scheduler.spreadcounts import SpreadCounts
 
 if TYPE_CHECKING:
@@ -79,17 +70,6 @@ _STATIC_FILTERS = ("NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffi
 _CACHE_SIZE = 256
 _BASE = ("cpu", "memory", "ephemeral-storage")
 _UNSET = (None, None, None, None)
-
-
-def _go_div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Integer division truncating toward zero, as Go divides."""
-    q = np.abs(a) // np.abs(b)
-    return np.where((a < 0) != (b < 0), -q, q)
-
-
-def _go_round(x: np.ndarray) -> np.ndarray:
-    whole = np.floor(x)
-    return (whole + (x - whole >= 0.5)).astype(np.int64)
 
 
 @dataclass
@@ -129,10 +109,8 @@ class _Shape:
 
     ``cols``/``adds`` gather the Fit check's, Fit score's and BalancedAllocation's state
     columns in one go, ``allocatable`` holds their allocatable per node (``safe`` the same with
-    1 for 0, to divide by); ``split`` says where each part ends. ``fit_wide`` holds the Fit
-    weights over all those columns (0 outside Fit's), and ``bal_diff`` (+1, −1 at
-    BalancedAllocation's two columns) gives their difference, so that both are computed over
-    whole rows without slicing.
+    1 for 0, to divide by); ``split`` says where each part ends; the plugins'
+    ``score_arrays`` score the Fit and BalancedAllocation slices.
     """
 
     pod: Mapping[str, Any]
@@ -143,10 +121,7 @@ class _Shape:
     adds: np.ndarray
     split: tuple[int, int]
     fit_weights: np.ndarray | None
-    fit_wide: np.ndarray
-    fit_weight_sum: int
     balanced: bool
-    bal_diff: np.ndarray | None
     ports: list[tuple[str, str, int]]
     irregular: np.ndarray | None
     feasible: np.ndarray
@@ -213,6 +188,7 @@ class FastPath:
         self.source = nodes
         self.nodes = list(nodes)
         self.index = {n.name: i for i, n in enumerate(self.nodes)}
+        self.names = np.array([n.name for n in self.nodes], dtype=object)
         names = {k for n in self.nodes for k in n.allocatable if is_scalar_resource(k)}
         self.columns = {name: i for i, name in enumerate((*_BASE, *sorted(names)))}
         n, r = len(self.nodes), len(self.columns)
@@ -334,25 +310,11 @@ class FastPath:
         (soft) constraints, exactly as ``pre_score``/``score``/``normalize`` compute them:
         no node is ignored, a node without a zone label is in the "" zone for the weights."""
         namespace = pod_namespace(pod)
-        total = np.zeros(len(self.nodes))
-        chosen = np.flatnonzero(feasible)
-        for c in constraints:
-            counts = self.spread_counts.counts(namespace, c.selector)
-            ids, has = self._label_ids(c.topology_key)
-            if c.topology_key == HOSTNAME_LABEL:
-                weight = math.log(len(chosen) + 2)
-                per_node = counts
-            else:
-                weight = math.log(np.count_nonzero(np.bincount(ids[chosen])) + 2)
-                included = static.matches_affinity if c.honor_node_affinity else None
-                domain = np.bincount(ids, weights=counts if included is None else counts * included)
-                per_node = domain[ids]
-            total = np.where(has, total + (per_node * weight + (c.max_skew - 1)), total)
-        raw = _go_round(total)
-        low, high = raw[chosen].min(), raw[chosen].max()
-        if high == 0:
-            return np.full(len(self.nodes), MAX_NODE_SCORE, dtype=np.int64)
-        return MAX_NODE_SCORE * (high + low - raw) // high
+        counts = [self.spread_counts.counts(namespace, c.selector) for c in constraints]
+        domains = [self._label_ids(c.topology_key) for c in constraints]
+        return self.spread.default_scores_many(
+            constraints, counts, domains, feasible, static.matches_affinity
+        )
 
     def _label_ids(self, key: str) -> tuple[np.ndarray, np.ndarray]:
         """Per node: an id for the value of label ``key`` ("" when missing) and whether the
@@ -405,19 +367,14 @@ class FastPath:
         )
         taint_raw = affinity_raw = None
         if "TaintToleration" in self.weights:
-            tolerations = prefer_no_schedule_tolerations(pod)
-            taint_raw = np.array(
-                [intolerable_prefer_no_schedule(n.taints, tolerations) for n in self.nodes],
-                dtype=np.int64,
-            )
+            taint_raw = self.s.plugins["TaintToleration"].score_many(state, pod, self.nodes)
         affinity_plugin = self.s.plugins.get("NodeAffinity")
         if (
             "NodeAffinity" in self.weights
             and isinstance(affinity_plugin, PreScorePlugin)
             and not affinity_plugin.pre_score(state, pod, self.nodes).skip
         ):
-            terms = state.data["NodeAffinity"]
-            affinity_raw = np.array([preferred_score(terms, n) for n in self.nodes], dtype=np.int64)
+            affinity_raw = affinity_plugin.score_many(state, pod, self.nodes)
         constant = not any(raw is not None and raw.any() for raw in (taint_raw, affinity_raw))
         matches_affinity = np.array(
             [required_node_affinity_matches(pod, n) for n in self.nodes], dtype=bool
@@ -521,14 +478,7 @@ class FastPath:
             np.array([*check.add, *fit.add, *bal.add], dtype=np.int64),
             (len(check.state), len(check.state) + len(fit.state)),
             np.array(fit.weights, dtype=np.int64) if fit is not empty else None,
-            np.array([0] * len(check.state) + fit.weights + [0] * len(bal.state), dtype=np.int64),
-            sum(fit.weights),
             balanced,
-            (
-                np.array([0.0] * (len(check.state) + len(fit.state)) + [1.0, -1.0])
-                if len(bal.state) == 2
-                else None
-            ),
             ports,
             irregular,
             np.zeros(n, dtype=bool),
@@ -553,86 +503,20 @@ class FastPath:
             entry = self.cap_columns[caps] = (allocatable, allocatable if safe is None else safe)
         return entry
 
-    def _fit_scores(
-        self, shape: _Shape, requested: np.ndarray, allocatable: np.ndarray, safe: np.ndarray
+    def _fit_scores(self, shape: _Shape, requested: np.ndarray, safe: np.ndarray) -> np.ndarray:
+        """NodeResourcesFit's ``score_arrays`` over the shape's Fit columns (``safe``:
+        allocatable with 1 for 0; rows where it was 0 are scored again one by one)."""
+        first, second = shape.split
+        return self.fit.score_arrays(
+            requested[:, first:second], safe[:, first:second], shape.fit_weights
+        )
+
+    def _balanced_scores(
+        self, shape: _Shape, requested: np.ndarray, safe: np.ndarray
     ) -> np.ndarray:
-        """NodeResourcesFit's score from whole rows of the shape's columns (weights 0 outside
-        Fit's own), ``safe`` being allocatable with 1 for 0."""
-        strategy = self.fit.strategy
-        if strategy == "LeastAllocated":
-            # 0 when requested > allocatable, as leastRequestedScore returns early
-            per = allocatable - requested
-            np.maximum(per, 0, out=per)
-            per *= MAX_NODE_SCORE
-            per //= safe
-        elif strategy == "MostAllocated":
-            per = np.minimum(requested, allocatable)
-            per *= MAX_NODE_SCORE
-            per //= safe
-        else:
-            first, second = shape.split
-            requested, allocatable = requested[:, first:second], allocatable[:, first:second]
-            utilization = np.where(
-                requested > allocatable,
-                MAX_UTILIZATION,
-                requested * MAX_UTILIZATION // safe[:, first:second],
-            )
-            per = self._broken_linear(self.fit.shape, utilization)
-            counted = per > 0
-            total = (per * counted) @ shape.fit_weights
-            weight_sum = counted.astype(np.int64) @ shape.fit_weights
-            return np.where(
-                weight_sum > 0, _go_round(total / np.where(weight_sum > 0, weight_sum, 1)), 0
-            )
-        if not shape.fit_weight_sum:
-            return np.zeros(len(per), np.int64)
-        total = per @ shape.fit_wide
-        total //= shape.fit_weight_sum
-        return total
-
-    @staticmethod
-    def _broken_linear(shape: Sequence[tuple[int, int]], p: np.ndarray) -> np.ndarray:
-        out = np.full(p.shape, shape[-1][1], dtype=np.int64)
-        done = np.zeros(p.shape, dtype=bool)
-        for i, (utilization, score) in enumerate(shape):
-            here = ~done & (p <= utilization)
-            if i == 0:
-                value = np.full(p.shape, score, dtype=np.int64)
-            else:
-                u0, s0 = shape[i - 1]
-                value = s0 + _go_div((score - s0) * (p - u0), np.full(p.shape, utilization - u0))
-            out = np.where(here, value, out)
-            done |= here
-        return out
-
-    @staticmethod
-    def _balanced_scores(shape: _Shape, requested: np.ndarray, safe: np.ndarray) -> np.ndarray:
-        """``balancedResourceScorer`` over rows whose every column has allocatable > 0, with
-        the same float64 operations in the same order as the reference (for two resources
-        the difference comes from one product with +1 and −1, which rounds once, as the
-        subtraction does; the other columns add exact zeros)."""
-        fractions = requested / safe
-        np.minimum(fractions, 1.0, out=fractions)
-        if shape.bal_diff is not None:
-            std = fractions @ shape.bal_diff
-            std /= 2
-            np.abs(std, out=std)
-        elif fractions.shape[1] - shape.split[1] > 2:
-            fractions = fractions[:, shape.split[1] :]
-            k = fractions.shape[1]
-            total = fractions[:, 0] + 0.0
-            for j in range(1, k):
-                total = total + fractions[:, j]
-            mean = total / k
-            squares = (fractions[:, 0] - mean) * (fractions[:, 0] - mean)
-            for j in range(1, k):
-                squares = squares + (fractions[:, j] - mean) * (fractions[:, j] - mean)
-            std = np.sqrt(squares / k)
-        else:
-            std = np.zeros(len(requested))
-        np.subtract(1, std, out=std)
-        std *= MAX_NODE_SCORE
-        return std.astype(np.int64)
+        """NodeResourcesBalancedAllocation's ``score_arrays`` over the shape's columns."""
+        second = shape.split[1]
+        return self.bal.score_arrays(requested[:, second:], safe[:, second:])
 
     def _compute(self, shape: _Shape, idx: np.ndarray) -> None:
         """Recompute feasibility and scores of the nodes ``idx`` for one shape.
@@ -660,7 +544,7 @@ class FastPath:
         safe = allocatable if shape.safe is shape.allocatable else shape.safe.take(idx, 0)
         fit = bal = None
         if shape.fit_weights is not None:
-            fit = self._fit_scores(shape, requested, allocatable, safe)
+            fit = self._fit_scores(shape, requested, safe)
         if shape.balanced:
             bal = self._balanced_scores(shape, requested, safe)
         if shape.irregular is not None or not constant:
@@ -730,19 +614,15 @@ class FastPath:
         feasible = shape.feasible
         total = self._weighted(shape, np.arange(len(self.nodes)))
         static = shape.static
-        if static.taint_raw is not None:
-            highest = static.taint_raw[feasible].max(initial=0)
-            if highest == 0:
-                taint = np.full(len(self.nodes), MAX_NODE_SCORE, dtype=np.int64)
-            else:
-                taint = MAX_NODE_SCORE - MAX_NODE_SCORE * static.taint_raw // highest
-            total += taint * self.weights["TaintToleration"]
-        if static.affinity_raw is not None:
-            highest = static.affinity_raw[feasible].max(initial=0)
-            if highest > 0:
-                total += (
-                    MAX_NODE_SCORE * static.affinity_raw // highest * self.weights["NodeAffinity"]
+        state = CycleState(shape.pod, self.nodes, self.s.lister)
+        parts = (("TaintToleration", static.taint_raw), ("NodeAffinity", static.affinity_raw))
+        for name, raw in parts:
+            if raw is not None:
+                normalized = np.zeros(len(self.nodes), dtype=np.int64)
+                normalized[feasible] = self.s.plugins[name].normalize_many(
+                    state, shape.pod, self.names[feasible], raw[feasible]
                 )
+                total += normalized * self.weights[name]
         return np.where(feasible, total, -1)
 
     # -- one pod -------------------------------------------------------------------------------

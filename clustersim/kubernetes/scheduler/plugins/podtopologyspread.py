@@ -23,6 +23,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import numpy as np
+
 from clustersim.kubernetes.nodeinfo import HOSTNAME_LABEL, ZONE_LABEL, NodeInfo
 from clustersim.kubernetes.scheduler.framework import (
     MAX_NODE_SCORE,
@@ -42,7 +44,7 @@ from clustersim.kubernetes.scheduler.labels import (
     selector_with_match_label_keys,
 )
 from clustersim.kubernetes.scheduler.plugins.nodeaffinity import required_node_affinity_matches
-from clustersim.kubernetes.scheduler.plugins.noderesources import go_round
+from clustersim.kubernetes.scheduler.plugins.noderesources import go_round, go_round_many
 from clustersim.kubernetes.scheduler.spreadcounts import count_matching_pods
 from clustersim.kubernetes.scheduler.taints import find_untolerated_taint
 
@@ -404,6 +406,43 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
                 count = s.counts[i][value]
             total += count * s.weights[i] + (c.max_skew - 1)
         return go_round(total)
+
+    @staticmethod
+    def default_scores_many(
+        constraints: Sequence[Constraint],
+        counts: Sequence[np.ndarray],
+        domains: Sequence[tuple[np.ndarray, np.ndarray]],
+        feasible: np.ndarray,
+        matches_affinity: np.ndarray,
+    ) -> np.ndarray:
+        """PreScore, Score and NormalizeScore over arrays of all nodes for a pod with only
+        the system default (soft) constraints, where no node is ignored: the normalized
+        score of every node (meaningful where ``feasible``), with the float operations of
+        :meth:`pre_score` and :meth:`score` in the same order.
+
+        Per constraint: ``counts`` gives the matching pods on each node, ``domains`` an id
+        per node for its value of the topology key ("" when missing) and whether the node has
+        the key; ``matches_affinity`` which nodes count for ``nodeAffinityPolicy: Honor``.
+        """
+        total = np.zeros(len(feasible))
+        chosen = np.flatnonzero(feasible)
+        for c, per_node_counts, (ids, has) in zip(constraints, counts, domains, strict=True):
+            if c.topology_key == HOSTNAME_LABEL:
+                weight = math.log(len(chosen) + 2)
+                per_node = per_node_counts
+            else:
+                weight = math.log(np.count_nonzero(np.bincount(ids[chosen])) + 2)
+                included = per_node_counts * matches_affinity if c.honor_node_affinity else None
+                domain = np.bincount(
+                    ids, weights=per_node_counts if included is None else included
+                )
+                per_node = domain[ids]
+            total = np.where(has, total + (per_node * weight + (c.max_skew - 1)), total)
+        raw = go_round_many(total)
+        low, high = raw[chosen].min(), raw[chosen].max()
+        if high == 0:
+            return np.full(len(feasible), MAX_NODE_SCORE, dtype=np.int64)
+        return MAX_NODE_SCORE * (high + low - raw) // high
 
     def normalize(
         self, state: CycleState, pod: Mapping[str, Any], names: Sequence[str], scores: list[int]
