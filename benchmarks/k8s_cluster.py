@@ -16,7 +16,8 @@ A row can be cut with ``--timeout SECONDS``: it then prints how many pods were b
 
 Run: ``python benchmarks/k8s_cluster.py`` (100, 1,000 and 5,000 nodes, 30 pods per node, 150
 Deployments), or ``python benchmarks/k8s_cluster.py NODES [DEPLOYMENTS REPLICAS]
-[--timeout S] [--tracemalloc]``.
+[--timeout S] [--tracemalloc] [--base REF]``; ``--base REF`` (a git revision) prints the
+same rows for ``clustersim`` at REF first (``baseline.py``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ import sys
 import time
 import tracemalloc
 from typing import Any
+
+from baseline import run_at, split_base
 
 from clustersim import Node
 from clustersim.kubernetes import KubernetesCluster
@@ -122,6 +125,11 @@ def run(count: int, deploys: int, replicas: int, timeout: float, trace: bool) ->
 
 
 def main() -> None:
+    base, argv = split_base(sys.argv[1:])
+    if base is not None:
+        run_at(base, __file__, argv)
+        print("this tree:", flush=True)
+    sys.argv[1:] = argv
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     timeout = 0.0
     if "--timeout" in sys.argv:

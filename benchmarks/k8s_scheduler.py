@@ -20,7 +20,9 @@ scores every pod too, as it does for the pods of Deployments.
 
 Run: ``python benchmarks/k8s_scheduler.py`` (all sizes on the fast path, the ReplicaSet
 workload, and the reference path on a sample of pods), or
-``python benchmarks/k8s_scheduler.py NODES PODS [fast|reference|replicasets]``.
+``python benchmarks/k8s_scheduler.py NODES PODS [fast|reference|replicasets]``; add
+``--base REF`` (a git revision) to print the same row for ``clustersim`` at REF first, as the
+base of a speed-up measured in one run (``baseline.py``).
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+
+from baseline import run_at, split_base
 
 from clustersim.kubernetes.scheduler import Scheduler, StaticLister
 from clustersim.kubernetes.scheduler.builders import make_node, make_pod
@@ -119,8 +123,12 @@ def run(nodes: int, pods: int, mode: str) -> None:
 
 
 def main() -> None:
-    if len(sys.argv) >= 3:
-        run(int(sys.argv[1]), int(sys.argv[2]), sys.argv[3] if len(sys.argv) > 3 else "fast")
+    base, argv = split_base(sys.argv[1:])
+    if base is not None:
+        run_at(base, __file__, argv)
+        print("this tree:", flush=True)
+    if len(argv) >= 2:
+        run(int(argv[0]), int(argv[1]), argv[2] if len(argv) > 2 else "fast")
         return
     runs = [(*size, "fast") for size in SIZES]
     runs += [(100, 3_000, "replicasets"), (1_000, 30_000, "replicasets")]

@@ -424,22 +424,27 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
         per node for its value of the topology key ("" when missing) and whether the node has
         the key; ``matches_affinity`` which nodes count for ``nodeAffinityPolicy: Honor``.
         """
-        total = np.zeros(len(feasible))
+        # the common case (every node feasible, labelled and included) skips the masks
+        everywhere = bool(feasible.all())
         chosen = np.flatnonzero(feasible)
+        total = np.zeros(len(feasible))
         for c, per_node_counts, (ids, has) in zip(constraints, counts, domains, strict=True):
             if c.topology_key == HOSTNAME_LABEL:
                 weight = math.log(len(chosen) + 2)
                 per_node = per_node_counts
             else:
-                weight = math.log(np.count_nonzero(np.bincount(ids[chosen])) + 2)
-                included = per_node_counts * matches_affinity if c.honor_node_affinity else None
-                domain = np.bincount(
-                    ids, weights=per_node_counts if included is None else included
+                weight = math.log(
+                    np.count_nonzero(np.bincount(ids if everywhere else ids[chosen])) + 2
                 )
-                per_node = domain[ids]
-            total = np.where(has, total + (per_node * weight + (c.max_skew - 1)), total)
+                included = per_node_counts
+                if c.honor_node_affinity and not matches_affinity.all():
+                    included = per_node_counts * matches_affinity
+                per_node = np.bincount(ids, weights=included)[ids]
+            term = per_node * weight + (c.max_skew - 1)
+            total = total + term if has.all() else np.where(has, total + term, total)
         raw = go_round_many(total)
-        low, high = raw[chosen].min(), raw[chosen].max()
+        scored = raw if everywhere else raw[chosen]
+        low, high = scored.min(), scored.max()
         if high == 0:
             return np.full(len(feasible), MAX_NODE_SCORE, dtype=np.int64)
         return MAX_NODE_SCORE * (high + low - raw) // high
