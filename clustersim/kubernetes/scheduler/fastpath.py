@@ -4,7 +4,9 @@ kube-scheduler scores nodes one by one (kubernetes/kubernetes ``pkg/scheduler/sc
 so does the reference path in :mod:`clustersim.kubernetes.scheduler.scheduler`. Here the
 node-local plugins (NodeUnschedulable, NodeName, TaintToleration, NodeAffinity, NodePorts,
 NodeResourcesFit with its three strategies, NodeResourcesBalancedAllocation) are evaluated
-with the same integer formulas over NumPy arrays, and the result is cached per pod *shape*
+over NumPy arrays through each plugin's own array form (``score_arrays``, ``score_many``,
+``normalize_many``: :class:`~clustersim.kubernetes.scheduler.framework.ScorePlugin`'s
+contract, so a formula lives in its plugin only), and the result is cached per pod *shape*
 (what the pod asks for: requests, ports, tolerations, node selection). Binding a pod changes
 one node, so a cached shape only recomputes the nodes that changed since it was last used;
 that is exact because these plugins' per-node scores depend on that node and the pod alone.
@@ -16,9 +18,12 @@ again only when a changed node reaches the best exactly or no tied node is left.
 
 PodTopologySpread's system default spreading (pods of a ReplicaSet, StatefulSet,
 ReplicationController or Service) is an inter-pod term: with ``Scheduler(fast_spread=True)``
-it is computed here from matching-pod counts kept per node and selector (updated from the
-pods each node gains, recounted when a node loses pods or reports ``pods_changed()``), with
-the reference's float operations in the same order.
+it is computed by ``PodTopologySpread.default_scores_many`` from the matching-pod counts
+that :class:`~clustersim.kubernetes.scheduler.spreadcounts.SpreadCounts` keeps per node and
+selector across cycles (``KubernetesCluster`` uses it: Deployment pods take this path).
+
+A configuration that sets ``percentageOfNodesToScore`` low enough to sample sends pods to the
+reference path, which walks the nodes as upstream does.
 
 Pods with their own topology spread constraints or with inter-pod (anti-)affinity (or any
 pod in the cluster having some), pods whose NodeAffinity names nodes (DaemonSet pods), pods
