@@ -22,8 +22,8 @@ it is computed by ``PodTopologySpread.default_scores_many`` from the matching-po
 that :class:`~clustersim.kubernetes.scheduler.spreadcounts.SpreadCounts` keeps per node and
 selector across cycles (``KubernetesCluster`` uses it: Deployment pods take this path).
 
-A configuration that sets ``percentageOfNodesToScore`` low enough to sample sends pods to the
-reference path, which walks the nodes as upstream does.
+A configuration that sets ``percentageOfNodesToScore`` low enough to sample is followed as
+the reference walks the nodes (:meth:`FastPath._sampled`).
 
 Pods with their own topology spread constraints or with inter-pod (anti-)affinity (or any
 pod in the cluster having some), pods whose NodeAffinity names nodes (DaemonSet pods), pods
@@ -613,10 +613,12 @@ class FastPath:
             total += shape.bal_score[idx] * self.weights["NodeResourcesBalancedAllocation"]
         return total
 
-    def _totals(self, shape: _Shape) -> np.ndarray:
-        """Weighted totals, −1 where infeasible, normalizing over this pod's feasible nodes
-        (for a shape whose normalized scores vary; the others keep ``shape.total``)."""
-        feasible = shape.feasible
+    def _totals(self, shape: _Shape, feasible: np.ndarray | None = None) -> np.ndarray:
+        """Weighted totals, −1 outside ``feasible`` (default: the shape's feasible nodes),
+        normalizing over those nodes (for a shape whose normalized scores vary; the others
+        keep ``shape.total``)."""
+        if feasible is None:
+            feasible = shape.feasible
         total = self._weighted(shape, np.arange(len(self.nodes)))
         static = shape.static
         state = CycleState(shape.pod, self.nodes, self.s.lister)
@@ -629,6 +631,40 @@ class FastPath:
                 )
                 total += normalized * self.weights[name]
         return np.where(feasible, total, -1)
+
+    # -- percentageOfNodesToScore ---------------------------------------------------------------
+    def _sampled(
+        self, pod: Mapping[str, Any], nodes: Sequence[NodeInfo], shape: _Shape
+    ) -> ScheduleResult:
+        """The reference's sampled cycle over arrays: walk from ``next_start``, keep the first
+        ``to_find`` feasible nodes (in walk order), normalize and score over those only, and
+        draw ties in walk order (``Scheduler._filter`` with ``sample``)."""
+        count = len(self.nodes)
+        feasible = shape.total >= 0 if shape.total is not None else shape.feasible
+        start = self.s.next_start % count
+        order = np.concatenate((np.arange(start, count), np.arange(start)))
+        found = order[feasible[order]]
+        if not len(found):
+            return self.s.schedule_reference(pod, nodes)  # the FailedScheduling message
+        wanted = self.s.to_find(count)
+        processed = count
+        if len(found) >= wanted:
+            found = found[:wanted]
+            processed = int((found[-1] - start) % count) + 1
+        self.s.next_start = (self.s.next_start + processed) % count
+        if len(found) > 1:
+            chosen = np.zeros(count, dtype=bool)
+            chosen[found] = True
+            totals = shape.total if shape.total is not None else self._totals(shape, chosen)
+            if self.spread_scored and self.s.lister is not None:
+                constraints = self.spread.constraints(pod, "ScheduleAnyway", self.s.lister)
+                if constraints:
+                    spread = self._spread_scores(pod, constraints, shape.static, chosen)
+                    totals = totals + spread * self.weights["PodTopologySpread"]
+            values = totals[found]
+            found = found[values == values.max()]
+        pick = int(found[0] if len(found) == 1 else found[self.s.rng.randrange(len(found))])
+        return self.result_type(self.nodes[pick].name)
 
     # -- one pod -------------------------------------------------------------------------------
     def schedule(self, pod: Mapping[str, Any], nodes: Sequence[NodeInfo]) -> ScheduleResult:
@@ -653,6 +689,8 @@ class FastPath:
         elif shape.seen < position:
             self._compute(shape, self.log[shape.seen - base : self.log_len])
         shape.seen = position
+        if self.s.to_find(len(self.nodes)) < len(self.nodes):
+            return self._sampled(pod, nodes, shape)
         totals = shape.total if shape.total is not None else self._totals(shape)
         if self.spread_scored and self.s.lister is not None:
             constraints = self.spread.constraints(pod, "ScheduleAnyway", self.s.lister)

@@ -344,7 +344,7 @@ class Scheduler:
             raise ValueError(
                 f"schedule() needs a Pod manifest (a mapping), got {type(pod).__name__}"
             )
-        if self._fast is not None and self.to_find(len(nodes)) >= len(nodes):
+        if self._fast is not None:
             return self._fast.schedule(pod, nodes)
         return self.schedule_reference(pod, nodes)
 
