@@ -18,9 +18,12 @@ A second workload, ``replicasets``, gives each shape's pods a ReplicaSet (owner 
 ``app`` label), so that PodTopologySpread's system default spreading (hostname and zone)
 scores every pod too, as it does for the pods of Deployments.
 
+A third, ``sampled``, sets ``percentageOfNodesToScore: 0`` (upstream's adaptive default: 10%
+of 5,000 nodes), so that each cycle scores only the first feasible nodes of its walk.
+
 Run: ``python benchmarks/k8s_scheduler.py`` (all sizes on the fast path, the ReplicaSet
 workload, and the reference path on a sample of pods), or
-``python benchmarks/k8s_scheduler.py NODES PODS [fast|reference|replicasets]``; add
+``python benchmarks/k8s_scheduler.py NODES PODS [fast|reference|replicasets|sampled]``; add
 ``--base REF`` (a git revision) to print the same row for ``clustersim`` at REF first, as the
 base of a speed-up measured in one run (``baseline.py``).
 """
@@ -99,6 +102,7 @@ def run(nodes: int, pods: int, mode: str) -> None:
     infos, manifests = workload(nodes, pods, owned)
     by_name = {n.name: n for n in infos}
     scheduler = Scheduler(
+        {"percentageOfNodesToScore": 0} if mode == "sampled" else None,
         rng=random.Random(0),
         fast=mode != "reference",
         lister=REPLICASETS if owned else None,

@@ -642,8 +642,9 @@ class FastPath:
         count = len(self.nodes)
         feasible = shape.total >= 0 if shape.total is not None else shape.feasible
         start = self.s.next_start % count
-        order = np.concatenate((np.arange(start, count), np.arange(start)))
-        found = order[feasible[order]]
+        where = np.flatnonzero(feasible)  # in node order; the walk starts at ``start``
+        cut = int(np.searchsorted(where, start))
+        found = np.concatenate((where[cut:], where[:cut])) if cut else where
         if not len(found):
             return self.s.schedule_reference(pod, nodes)  # the FailedScheduling message
         wanted = self.s.to_find(count)
@@ -653,14 +654,19 @@ class FastPath:
             processed = int((found[-1] - start) % count) + 1
         self.s.next_start = (self.s.next_start + processed) % count
         if len(found) > 1:
-            chosen = np.zeros(count, dtype=bool)
-            chosen[found] = True
+            constraints = (
+                self.spread.constraints(pod, "ScheduleAnyway", self.s.lister)
+                if self.spread_scored and self.s.lister is not None
+                else None
+            )
+            chosen = None
+            if shape.total is None or constraints:
+                chosen = np.zeros(count, dtype=bool)
+                chosen[found] = True
             totals = shape.total if shape.total is not None else self._totals(shape, chosen)
-            if self.spread_scored and self.s.lister is not None:
-                constraints = self.spread.constraints(pod, "ScheduleAnyway", self.s.lister)
-                if constraints:
-                    spread = self._spread_scores(pod, constraints, shape.static, chosen)
-                    totals = totals + spread * self.weights["PodTopologySpread"]
+            if constraints:
+                spread = self._spread_scores(pod, constraints, shape.static, chosen)
+                totals = totals + spread * self.weights["PodTopologySpread"]
             values = totals[found]
             found = found[values == values.max()]
         pick = int(found[0] if len(found) == 1 else found[self.s.rng.randrange(len(found))])
