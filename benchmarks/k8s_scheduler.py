@@ -18,9 +18,14 @@ A second workload, ``replicasets``, gives each shape's pods a ReplicaSet (owner 
 ``app`` label), so that PodTopologySpread's system default spreading (hostname and zone)
 scores every pod too, as it does for the pods of Deployments.
 
+A third, ``sampled``, sets ``percentageOfNodesToScore: 0`` (upstream's adaptive default: 10%
+of 5,000 nodes), so that each cycle scores only the first feasible nodes of its walk.
+
 Run: ``python benchmarks/k8s_scheduler.py`` (all sizes on the fast path, the ReplicaSet
 workload, and the reference path on a sample of pods), or
-``python benchmarks/k8s_scheduler.py NODES PODS [fast|reference|replicasets]``.
+``python benchmarks/k8s_scheduler.py NODES PODS [fast|reference|replicasets|sampled]``; add
+``--base REF`` (a git revision) to print the same row for ``clustersim`` at REF first, as the
+base of a speed-up measured in one run (``baseline.py``).
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+
+from baseline import run_at, split_base
 
 from clustersim.kubernetes.scheduler import Scheduler, StaticLister
 from clustersim.kubernetes.scheduler.builders import make_node, make_pod
@@ -95,6 +102,7 @@ def run(nodes: int, pods: int, mode: str) -> None:
     infos, manifests = workload(nodes, pods, owned)
     by_name = {n.name: n for n in infos}
     scheduler = Scheduler(
+        {"percentageOfNodesToScore": 0} if mode == "sampled" else None,
         rng=random.Random(0),
         fast=mode != "reference",
         lister=REPLICASETS if owned else None,
@@ -119,8 +127,12 @@ def run(nodes: int, pods: int, mode: str) -> None:
 
 
 def main() -> None:
-    if len(sys.argv) >= 3:
-        run(int(sys.argv[1]), int(sys.argv[2]), sys.argv[3] if len(sys.argv) > 3 else "fast")
+    base, argv = split_base(sys.argv[1:])
+    if base is not None:
+        run_at(base, __file__, argv)
+        print("this tree:", flush=True)
+    if len(argv) >= 2:
+        run(int(argv[0]), int(argv[1]), argv[2] if len(argv) > 2 else "fast")
         return
     runs = [(*size, "fast") for size in SIZES]
     runs += [(100, 3_000, "replicasets"), (1_000, 30_000, "replicasets")]

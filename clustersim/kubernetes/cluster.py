@@ -200,14 +200,20 @@ class KubernetesCluster:
         self.rng = self.clock.random
         self.timing = timing or Timing()
         self.events = EventLog("kubernetes")
-        self.scheduler = Scheduler(scheduler_config, rng=self.rng, lister=_WorkloadLister(self))
+        # fast_spread: delete_pod reports the one in-place edit of a bound pod that topology
+        # spreading counts (deletionTimestamp), so Deployment pods take the fast path too
+        self.scheduler = Scheduler(scheduler_config, rng=self.rng, lister=_WorkloadLister(self),
+                                   fast_spread=True)
         self.kubelet = Kubelet(self, self.timing)
         self.services = Services(self)
         self.metrics = MetricsServer(self)
         """CPU demand per workload and each Pod's use (:mod:`clustersim.kubernetes.metrics`)."""
         self._objects: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
         self._children: dict[str, dict[str, dict[str, Any]]] = {}
+        self._orphans: dict[str, dict[str, Any]] = {}
+        """Pods without a controller owner reference, by uid (see :meth:`orphan_pods`)."""
         self._nodes: dict[str, NodeInfo] = {}
+        self._positions: dict[str, int] | None = None
         self._node_up: dict[str, bool] = {}
         """Whether the node's containers run."""
         self._kubelet_alive: dict[str, bool] = {}
@@ -324,6 +330,11 @@ class KubernetesCluster:
         return [o for o in self._children.get(uid, {}).values()
                 if o["kind"] == kind and (controller_of(o) or {}).get("uid") == uid]
 
+    def orphan_pods(self, namespace: str) -> list[dict[str, Any]]:
+        """The pods of ``namespace`` created without a controller and not adopted since,
+        oldest first (what ``ClaimPods`` may adopt), without listing every pod."""
+        return [p for p in self._orphans.values() if p["metadata"]["namespace"] == namespace]
+
     def changed(self) -> None:
         """Tell the control loops that something changed (they run again until nothing does)."""
         self._version += 1
@@ -353,6 +364,8 @@ class KubernetesCluster:
         meta["creationTimestamp"] = self.now
         meta.setdefault("generation", 1)
         self._objects.setdefault(kind, {})[self._key(obj)] = obj
+        if kind == "Pod" and controller_of(obj) is None:
+            self._orphans[meta["uid"]] = obj
         for owner in (meta.get("ownerReferences") or []):
             self._children.setdefault(owner["uid"], {})[meta["uid"]] = obj
         self.changed()
@@ -424,6 +437,7 @@ class KubernetesCluster:
     def adopt(self, obj: dict[str, Any], owner: Mapping[str, Any]) -> None:
         """Index ``obj`` under its new controller ``owner``."""
         self._children.setdefault(owner["metadata"]["uid"], {})[obj["metadata"]["uid"]] = obj
+        self._orphans.pop(obj["metadata"]["uid"], None)
         self.changed()
 
     def _admit_pod(self, pod: dict[str, Any]) -> None:
@@ -456,12 +470,14 @@ class KubernetesCluster:
         pod_security = admit_pod_security(labels, pod)
         if pod_security.refusal:
             raise AdmissionError(pod_security.refusal)
-        admit_resource_quotas(pod, self.list("ResourceQuota", namespace),
-                              self.list("Pod", namespace), self.now, refuse)
+        quotas = self.list("ResourceQuota", namespace)
+        if quotas:      # listing every pod per new pod made creating n pods cost n² steps
+            admit_resource_quotas(pod, quotas, self.list("Pod", namespace), self.now, refuse)
 
     def _unstore(self, obj: Mapping[str, Any]) -> None:
         self._objects.get(obj["kind"], {}).pop(self._key(obj), None)
         uid = obj["metadata"]["uid"]
+        self._orphans.pop(uid, None)
         for owner in obj["metadata"].get("ownerReferences") or []:
             self._children.get(owner["uid"], {}).pop(uid, None)
         self.changed()
@@ -488,6 +504,9 @@ class KubernetesCluster:
         set_condition(pod, "Ready", False, self.now)
         self.changed()
         node = pod["spec"].get("nodeName")
+        bound_on = self._nodes.get(node or "")
+        if bound_on is not None:
+            bound_on.pods_changed()     # a terminating pod no longer counts for spreading
         phase = pod["status"].get("phase")
         if node is None or phase in ("Succeeded", "Failed"):
             self.remove_pod(pod)
@@ -715,6 +734,7 @@ class KubernetesCluster:
             raise ValueError(f"a node named {node.name!r} is already in the cluster")
         check_nodes(len(self._nodes) + 1)
         self._nodes[node.name] = NodeInfo(node)
+        self._positions = None
         self._placement_version += 1
         self._node_up[node.name] = True
         self._kubelet_alive[node.name] = True
@@ -726,6 +746,13 @@ class KubernetesCluster:
     def node_names(self) -> list[str]:
         """The nodes' names, in the order they joined."""
         return list(self._nodes)
+
+    def node_position(self, name: str) -> int | None:
+        """Where ``name`` stands in :meth:`node_names` (None if no such node), without
+        listing every node for each question."""
+        if self._positions is None:
+            self._positions = {n: i for i, n in enumerate(self._nodes)}
+        return self._positions.get(name)
 
     def node(self, name: str) -> NodeInfo:
         """The scheduler's view of one node (labels, taints, pods, requested resources)."""
@@ -901,6 +928,7 @@ class KubernetesCluster:
         self.node(name)
         self.kubelet.node_down([p for p in self.list("Pod") if p["spec"].get("nodeName") == name])
         del self._nodes[name]
+        self._positions = None
         self._placement_version += 1
         self._node_up.pop(name)
         self._kubelet_alive.pop(name)

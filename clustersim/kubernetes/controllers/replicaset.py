@@ -109,7 +109,7 @@ class ReplicaSetController(Controller):
     def _claim_pods(self, rs: dict[str, Any], selector: Any) -> list[dict[str, Any]]:
         """Owned pods, after adopting matching orphans (``ClaimPods``)."""
         namespace = rs["metadata"]["namespace"]
-        for pod in self.cluster.list("Pod", namespace):
+        for pod in self.cluster.orphan_pods(namespace):
             if (controller_of(pod) is None and is_active(pod)
                     and selector_matches(selector, labels_of(pod))):
                 pod["metadata"].setdefault("ownerReferences", []).append(owner_reference(rs))

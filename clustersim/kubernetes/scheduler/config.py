@@ -6,9 +6,10 @@ Upstream: kubernetes/kubernetes ``pkg/scheduler/apis/config/v1/default_plugins.g
 at one extension point run first there, then the multiPoint ones) and docs
 https://kubernetes.io/docs/reference/scheduling/config/ . Takes the whole document (its first
 profile, or the one named ``default-scheduler``), one profile, or YAML text of either.
-``percentageOfNodesToScore`` is read but the simulator always scores every feasible node
-(as ``percentageOfNodesToScore: 100``); upstream samples fewer nodes in clusters above 100
-nodes by default.
+``percentageOfNodesToScore`` (global, or the chosen profile's, which wins) is honoured when a
+configuration sets it (see :func:`num_feasible_nodes_to_find`); left unset, the simulator
+scores every feasible node, as ``percentageOfNodesToScore: 100`` would, whereas upstream's
+default (0, adaptive) samples fewer nodes in clusters of 100 nodes or more.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import yaml
 
 from clustersim.kubernetes.scheduler.registry import DEFAULT_PLUGINS, NOT_SIMULATED, REGISTRY
 
-__all__ = ["Profile", "load_profile"]
+__all__ = ["Profile", "load_profile", "num_feasible_nodes_to_find"]
 
 _POINTS = ("preFilter", "filter", "postFilter", "preScore", "score")
 _ALL_POINTS = (
@@ -48,6 +49,22 @@ class Profile:
     preemption: bool = True
     dynamic_resources: bool = True
     percentage_of_nodes_to_score: int | None = None
+
+
+MIN_FEASIBLE_NODES_TO_FIND = 100
+MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5
+
+
+def num_feasible_nodes_to_find(percentage: int, num_all_nodes: int) -> int:
+    """How many feasible nodes the Filter walk looks for before it stops (upstream
+    ``numFeasibleNodesToFind``, kubernetes/kubernetes ``pkg/scheduler/schedule_one.go``): every
+    node below 100 nodes; else ``percentage`` of them, at least 100, where 0 means adaptive,
+    ``50 − nodes/125`` percent but at least 5."""
+    if num_all_nodes < MIN_FEASIBLE_NODES_TO_FIND:
+        return num_all_nodes
+    if percentage == 0:
+        percentage = max(50 - num_all_nodes // 125, MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND)
+    return max(num_all_nodes * percentage // 100, MIN_FEASIBLE_NODES_TO_FIND)
 
 
 def _fail(where: str, what: str) -> ValueError:
@@ -82,7 +99,11 @@ def _select_profile(config: Any) -> tuple[Mapping[str, Any], int | None]:
         chosen = next(
             (p for p in profiles if p.get("schedulerName") == "default-scheduler"), profiles[0]
         )
-        return chosen, percentage
+        own = chosen.get("percentageOfNodesToScore")  # a profile's value overrides the global
+        if own is not None and (not isinstance(own, int) or not 0 <= own <= 100):
+            raise _fail("profiles[].percentageOfNodesToScore",
+                        f"must be a whole number in 0..100, got {own!r}")
+        return chosen, percentage if own is None else own
     return config, percentage
 
 

@@ -4,7 +4,9 @@ kube-scheduler scores nodes one by one (kubernetes/kubernetes ``pkg/scheduler/sc
 so does the reference path in :mod:`clustersim.kubernetes.scheduler.scheduler`. Here the
 node-local plugins (NodeUnschedulable, NodeName, TaintToleration, NodeAffinity, NodePorts,
 NodeResourcesFit with its three strategies, NodeResourcesBalancedAllocation) are evaluated
-with the same integer formulas over NumPy arrays, and the result is cached per pod *shape*
+over NumPy arrays through each plugin's own array form (``score_arrays``, ``score_many``,
+``normalize_many``: :class:`~clustersim.kubernetes.scheduler.framework.ScorePlugin`'s
+contract, so a formula lives in its plugin only), and the result is cached per pod *shape*
 (what the pod asks for: requests, ports, tolerations, node selection). Binding a pod changes
 one node, so a cached shape only recomputes the nodes that changed since it was last used;
 that is exact because these plugins' per-node scores depend on that node and the pod alone.
@@ -16,9 +18,12 @@ again only when a changed node reaches the best exactly or no tied node is left.
 
 PodTopologySpread's system default spreading (pods of a ReplicaSet, StatefulSet,
 ReplicationController or Service) is an inter-pod term: with ``Scheduler(fast_spread=True)``
-it is computed here from matching-pod counts kept per node and selector (updated from the
-pods each node gains, recounted when a node loses pods or reports ``pods_changed()``), with
-the reference's float operations in the same order.
+it is computed by ``PodTopologySpread.default_scores_many`` from the matching-pod counts
+that :class:`~clustersim.kubernetes.scheduler.spreadcounts.SpreadCounts` keeps per node and
+selector across cycles (``KubernetesCluster`` uses it: Deployment pods take this path).
+
+A configuration that sets ``percentageOfNodesToScore`` low enough to sample is followed as
+the reference walks the nodes (:meth:`FastPath._sampled`).
 
 Pods with their own topology spread constraints or with inter-pod (anti-)affinity (or any
 pod in the cluster having some), pods whose NodeAffinity names nodes (DaemonSet pods), pods
@@ -29,7 +34,6 @@ both paths pick the same node with the same generator.
 
 from __future__ import annotations
 
-import math
 import operator
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
@@ -39,80 +43,38 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from clustersim.kubernetes.nodeinfo import (
-    HOSTNAME_LABEL,
     NodeInfo,
     pod_host_ports,
     pod_request_sums,
 )
 from clustersim.kubernetes.scheduler.framework import (
-    MAX_NODE_SCORE,
     CycleState,
     FilterPlugin,
     PreFilterPlugin,
     PreScorePlugin,
 )
-from clustersim.kubernetes.scheduler.labels import label_selector_matches, pod_namespace
+from clustersim.kubernetes.scheduler.labels import pod_namespace
 from clustersim.kubernetes.scheduler.plugins.nodeaffinity import (
-    preferred_score,
     required_node_affinity_matches,
 )
 from clustersim.kubernetes.scheduler.plugins.nodeports import port_conflict
 from clustersim.kubernetes.scheduler.plugins.noderesources import (
-    MAX_UTILIZATION,
     is_extended_resource,
     is_scalar_resource,
 )
 from clustersim.kubernetes.scheduler.plugins.podtopologyspread import Constraint
-from clustersim.kubernetes.scheduler.plugins.tainttoleration import (
-    intolerable_prefer_no_schedule,
-    prefer_no_schedule_tolerations,
-)
+from clustersim.kubernetes.scheduler.spreadcounts import SpreadCounts
 
 if TYPE_CHECKING:
     from clustersim.kubernetes.scheduler.scheduler import Scheduler, ScheduleResult
-
-
-def _matching(
-    pods: Sequence[Mapping[str, Any]], namespace: str, selector: Mapping[str, Any] | None
-) -> int:
-    """``countPodsMatchSelector``: pods of ``namespace``, not terminating, that match."""
-    return sum(
-        1
-        for p in pods
-        if pod_namespace(p) == namespace
-        and not (p.get("metadata") or {}).get("deletionTimestamp")
-        and label_selector_matches(selector, (p.get("metadata") or {}).get("labels") or {})
-    )
-
-
-def _signature(pod: Mapping[str, Any]) -> tuple:
-    """What decides whether a pod matches a selector: namespace, terminating, labels."""
-    meta = pod.get("metadata") or {}
-    return (
-        meta.get("namespace") or "default",
-        bool(meta.get("deletionTimestamp")),
-        tuple(sorted((meta.get("labels") or {}).items())),
-    )
 
 
 __all__ = ["FastPath"]
 
 _STATIC_FILTERS = ("NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffinity")
 _CACHE_SIZE = 256
-_MEMO_SIZE = 100_000
 _BASE = ("cpu", "memory", "ephemeral-storage")
 _UNSET = (None, None, None, None)
-
-
-def _go_div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Integer division truncating toward zero, as Go divides."""
-    q = np.abs(a) // np.abs(b)
-    return np.where((a < 0) != (b < 0), -q, q)
-
-
-def _go_round(x: np.ndarray) -> np.ndarray:
-    whole = np.floor(x)
-    return (whole + (x - whole >= 0.5)).astype(np.int64)
 
 
 @dataclass
@@ -152,10 +114,8 @@ class _Shape:
 
     ``cols``/``adds`` gather the Fit check's, Fit score's and BalancedAllocation's state
     columns in one go, ``allocatable`` holds their allocatable per node (``safe`` the same with
-    1 for 0, to divide by); ``split`` says where each part ends. ``fit_wide`` holds the Fit
-    weights over all those columns (0 outside Fit's), and ``bal_diff`` (+1, −1 at
-    BalancedAllocation's two columns) gives their difference, so that both are computed over
-    whole rows without slicing.
+    1 for 0, to divide by); ``split`` says where each part ends; the plugins'
+    ``score_arrays`` score the Fit and BalancedAllocation slices.
     """
 
     pod: Mapping[str, Any]
@@ -166,10 +126,7 @@ class _Shape:
     adds: np.ndarray
     split: tuple[int, int]
     fit_weights: np.ndarray | None
-    fit_wide: np.ndarray
-    fit_weight_sum: int
     balanced: bool
-    bal_diff: np.ndarray | None
     ports: list[tuple[str, str, int]]
     irregular: np.ndarray | None
     feasible: np.ndarray
@@ -215,9 +172,8 @@ class FastPath:
         self.bal = self.s.plugins.get("NodeResourcesBalancedAllocation")
         self.spread = self.s.plugins.get("PodTopologySpread")
         self.spread_scored = self.spread is not None and "PodTopologySpread" in self.weights
-        self.selector_counts: dict[str, tuple[str, Mapping[str, Any] | None, np.ndarray]] = {}
+        self.spread_counts: SpreadCounts | None = None
         self.label_ids: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        self.match_memo: dict[tuple[str, tuple], bool] = {}
         self.inter_pod = "InterPodAffinity" in self.s.plugins
         self.affinity_total = 0
         self.results: list[ScheduleResult | None] = []
@@ -237,6 +193,7 @@ class FastPath:
         self.source = nodes
         self.nodes = list(nodes)
         self.index = {n.name: i for i, n in enumerate(self.nodes)}
+        self.names = np.array([n.name for n in self.nodes], dtype=object)
         names = {k for n in self.nodes for k in n.allocatable if is_scalar_resource(k)}
         self.columns = {name: i for i, name in enumerate((*_BASE, *sorted(names)))}
         n, r = len(self.nodes), len(self.columns)
@@ -246,7 +203,11 @@ class FastPath:
         self.has_ports = np.zeros(n, dtype=bool)
         self.affinity_pods = [0] * n
         self.affinity_total = 0
-        self.seen_pods: list[tuple[list, int, int]] = [([], 0, 0)] * n
+        self.spread_counts = (
+            SpreadCounts(self.nodes)
+            if self.spread_scored and self.s.fast_spread and self.s.lister is not None
+            else None
+        )
         self.results = [None] * n
         for i, node in enumerate(self.nodes):
             for name, col in self.columns.items():
@@ -257,7 +218,6 @@ class FastPath:
                 node.listeners.append(self._changed)
         self.log_base += self.log_len + 1
         self.log, self.log_len, self.dirty = np.zeros(4 * max(n, 64), dtype=np.intp), 0, set()
-        self.selector_counts.clear()
         self.label_ids.clear()
         self.static_cache.clear()
         self.shapes.clear()
@@ -293,19 +253,8 @@ class FastPath:
         with_affinity = len(node.pods_with_affinity)
         self.affinity_total += with_affinity - self.affinity_pods[i]
         self.affinity_pods[i] = with_affinity
-        if not self.selector_counts:
-            return
-        seen, seen_count, seen_edits = self.seen_pods[i]
-        added = pods[seen_count:] if pods is seen and node.pod_edits == seen_edits else None
-        for key, (namespace, selector, counts) in self.selector_counts.items():
-            if added is None:
-                counts[i] = _matching(pods, namespace, selector)
-            elif added:
-                counts[i] += sum(
-                    self._matches(key, namespace, selector, p, signature)
-                    for p, signature in zip(added, map(_signature, added), strict=True)
-                )
-        self.seen_pods[i] = (pods, len(pods), node.pod_edits)
+        if self.spread_counts is not None:
+            self.spread_counts.refresh(i)
 
     def _sync(self) -> None:
         for i in self.dirty:
@@ -366,53 +315,11 @@ class FastPath:
         (soft) constraints, exactly as ``pre_score``/``score``/``normalize`` compute them:
         no node is ignored, a node without a zone label is in the "" zone for the weights."""
         namespace = pod_namespace(pod)
-        total = np.zeros(len(self.nodes))
-        chosen = np.flatnonzero(feasible)
-        for c in constraints:
-            counts = self._counts(namespace, c.selector)
-            ids, has = self._label_ids(c.topology_key)
-            if c.topology_key == HOSTNAME_LABEL:
-                weight = math.log(len(chosen) + 2)
-                per_node = counts
-            else:
-                weight = math.log(np.count_nonzero(np.bincount(ids[chosen])) + 2)
-                included = static.matches_affinity if c.honor_node_affinity else None
-                domain = np.bincount(ids, weights=counts if included is None else counts * included)
-                per_node = domain[ids]
-            total = np.where(has, total + (per_node * weight + (c.max_skew - 1)), total)
-        raw = _go_round(total)
-        low, high = raw[chosen].min(), raw[chosen].max()
-        if high == 0:
-            return np.full(len(self.nodes), MAX_NODE_SCORE, dtype=np.int64)
-        return MAX_NODE_SCORE * (high + low - raw) // high
-
-    def _counts(self, namespace: str, selector: Mapping[str, Any] | None) -> np.ndarray:
-        key = repr((namespace, selector))
-        entry = self.selector_counts.get(key)
-        if entry is None:
-            counts = np.array(
-                [_matching(n.pods, namespace, selector) for n in self.nodes], dtype=np.int64
-            )
-            entry = self.selector_counts[key] = (namespace, selector, counts)
-        return entry[2]
-
-    def _matches(
-        self,
-        key: str,
-        namespace: str,
-        selector: Mapping[str, Any] | None,
-        pod: Mapping[str, Any],
-        signature: tuple,
-    ) -> bool:
-        """Whether one pod counts for a selector, remembered by (selector, pod signature):
-        the pods of one workload share namespace and labels, so most answers repeat."""
-        memo_key = (key, signature)
-        answer = self.match_memo.get(memo_key)
-        if answer is None:
-            if len(self.match_memo) > _MEMO_SIZE:
-                self.match_memo.clear()
-            answer = self.match_memo[memo_key] = _matching((pod,), namespace, selector) == 1
-        return answer
+        counts = [self.spread_counts.counts(namespace, c.selector) for c in constraints]
+        domains = [self._label_ids(c.topology_key) for c in constraints]
+        return self.spread.default_scores_many(
+            constraints, counts, domains, feasible, static.matches_affinity
+        )
 
     def _label_ids(self, key: str) -> tuple[np.ndarray, np.ndarray]:
         """Per node: an id for the value of label ``key`` ("" when missing) and whether the
@@ -465,19 +372,14 @@ class FastPath:
         )
         taint_raw = affinity_raw = None
         if "TaintToleration" in self.weights:
-            tolerations = prefer_no_schedule_tolerations(pod)
-            taint_raw = np.array(
-                [intolerable_prefer_no_schedule(n.taints, tolerations) for n in self.nodes],
-                dtype=np.int64,
-            )
+            taint_raw = self.s.plugins["TaintToleration"].score_many(state, pod, self.nodes)
         affinity_plugin = self.s.plugins.get("NodeAffinity")
         if (
             "NodeAffinity" in self.weights
             and isinstance(affinity_plugin, PreScorePlugin)
             and not affinity_plugin.pre_score(state, pod, self.nodes).skip
         ):
-            terms = state.data["NodeAffinity"]
-            affinity_raw = np.array([preferred_score(terms, n) for n in self.nodes], dtype=np.int64)
+            affinity_raw = affinity_plugin.score_many(state, pod, self.nodes)
         constant = not any(raw is not None and raw.any() for raw in (taint_raw, affinity_raw))
         matches_affinity = np.array(
             [required_node_affinity_matches(pod, n) for n in self.nodes], dtype=bool
@@ -581,14 +483,7 @@ class FastPath:
             np.array([*check.add, *fit.add, *bal.add], dtype=np.int64),
             (len(check.state), len(check.state) + len(fit.state)),
             np.array(fit.weights, dtype=np.int64) if fit is not empty else None,
-            np.array([0] * len(check.state) + fit.weights + [0] * len(bal.state), dtype=np.int64),
-            sum(fit.weights),
             balanced,
-            (
-                np.array([0.0] * (len(check.state) + len(fit.state)) + [1.0, -1.0])
-                if len(bal.state) == 2
-                else None
-            ),
             ports,
             irregular,
             np.zeros(n, dtype=bool),
@@ -613,86 +508,20 @@ class FastPath:
             entry = self.cap_columns[caps] = (allocatable, allocatable if safe is None else safe)
         return entry
 
-    def _fit_scores(
-        self, shape: _Shape, requested: np.ndarray, allocatable: np.ndarray, safe: np.ndarray
+    def _fit_scores(self, shape: _Shape, requested: np.ndarray, safe: np.ndarray) -> np.ndarray:
+        """NodeResourcesFit's ``score_arrays`` over the shape's Fit columns (``safe``:
+        allocatable with 1 for 0; rows where it was 0 are scored again one by one)."""
+        first, second = shape.split
+        return self.fit.score_arrays(
+            requested[:, first:second], safe[:, first:second], shape.fit_weights
+        )
+
+    def _balanced_scores(
+        self, shape: _Shape, requested: np.ndarray, safe: np.ndarray
     ) -> np.ndarray:
-        """NodeResourcesFit's score from whole rows of the shape's columns (weights 0 outside
-        Fit's own), ``safe`` being allocatable with 1 for 0."""
-        strategy = self.fit.strategy
-        if strategy == "LeastAllocated":
-            # 0 when requested > allocatable, as leastRequestedScore returns early
-            per = allocatable - requested
-            np.maximum(per, 0, out=per)
-            per *= MAX_NODE_SCORE
-            per //= safe
-        elif strategy == "MostAllocated":
-            per = np.minimum(requested, allocatable)
-            per *= MAX_NODE_SCORE
-            per //= safe
-        else:
-            first, second = shape.split
-            requested, allocatable = requested[:, first:second], allocatable[:, first:second]
-            utilization = np.where(
-                requested > allocatable,
-                MAX_UTILIZATION,
-                requested * MAX_UTILIZATION // safe[:, first:second],
-            )
-            per = self._broken_linear(self.fit.shape, utilization)
-            counted = per > 0
-            total = (per * counted) @ shape.fit_weights
-            weight_sum = counted.astype(np.int64) @ shape.fit_weights
-            return np.where(
-                weight_sum > 0, _go_round(total / np.where(weight_sum > 0, weight_sum, 1)), 0
-            )
-        if not shape.fit_weight_sum:
-            return np.zeros(len(per), np.int64)
-        total = per @ shape.fit_wide
-        total //= shape.fit_weight_sum
-        return total
-
-    @staticmethod
-    def _broken_linear(shape: Sequence[tuple[int, int]], p: np.ndarray) -> np.ndarray:
-        out = np.full(p.shape, shape[-1][1], dtype=np.int64)
-        done = np.zeros(p.shape, dtype=bool)
-        for i, (utilization, score) in enumerate(shape):
-            here = ~done & (p <= utilization)
-            if i == 0:
-                value = np.full(p.shape, score, dtype=np.int64)
-            else:
-                u0, s0 = shape[i - 1]
-                value = s0 + _go_div((score - s0) * (p - u0), np.full(p.shape, utilization - u0))
-            out = np.where(here, value, out)
-            done |= here
-        return out
-
-    @staticmethod
-    def _balanced_scores(shape: _Shape, requested: np.ndarray, safe: np.ndarray) -> np.ndarray:
-        """``balancedResourceScorer`` over rows whose every column has allocatable > 0, with
-        the same float64 operations in the same order as the reference (for two resources
-        the difference comes from one product with +1 and −1, which rounds once, as the
-        subtraction does; the other columns add exact zeros)."""
-        fractions = requested / safe
-        np.minimum(fractions, 1.0, out=fractions)
-        if shape.bal_diff is not None:
-            std = fractions @ shape.bal_diff
-            std /= 2
-            np.abs(std, out=std)
-        elif fractions.shape[1] - shape.split[1] > 2:
-            fractions = fractions[:, shape.split[1] :]
-            k = fractions.shape[1]
-            total = fractions[:, 0] + 0.0
-            for j in range(1, k):
-                total = total + fractions[:, j]
-            mean = total / k
-            squares = (fractions[:, 0] - mean) * (fractions[:, 0] - mean)
-            for j in range(1, k):
-                squares = squares + (fractions[:, j] - mean) * (fractions[:, j] - mean)
-            std = np.sqrt(squares / k)
-        else:
-            std = np.zeros(len(requested))
-        np.subtract(1, std, out=std)
-        std *= MAX_NODE_SCORE
-        return std.astype(np.int64)
+        """NodeResourcesBalancedAllocation's ``score_arrays`` over the shape's columns."""
+        second = shape.split[1]
+        return self.bal.score_arrays(requested[:, second:], safe[:, second:])
 
     def _compute(self, shape: _Shape, idx: np.ndarray) -> None:
         """Recompute feasibility and scores of the nodes ``idx`` for one shape.
@@ -720,7 +549,7 @@ class FastPath:
         safe = allocatable if shape.safe is shape.allocatable else shape.safe.take(idx, 0)
         fit = bal = None
         if shape.fit_weights is not None:
-            fit = self._fit_scores(shape, requested, allocatable, safe)
+            fit = self._fit_scores(shape, requested, safe)
         if shape.balanced:
             bal = self._balanced_scores(shape, requested, safe)
         if shape.irregular is not None or not constant:
@@ -784,26 +613,64 @@ class FastPath:
             total += shape.bal_score[idx] * self.weights["NodeResourcesBalancedAllocation"]
         return total
 
-    def _totals(self, shape: _Shape) -> np.ndarray:
-        """Weighted totals, −1 where infeasible, normalizing over this pod's feasible nodes
-        (for a shape whose normalized scores vary; the others keep ``shape.total``)."""
-        feasible = shape.feasible
+    def _totals(self, shape: _Shape, feasible: np.ndarray | None = None) -> np.ndarray:
+        """Weighted totals, −1 outside ``feasible`` (default: the shape's feasible nodes),
+        normalizing over those nodes (for a shape whose normalized scores vary; the others
+        keep ``shape.total``)."""
+        if feasible is None:
+            feasible = shape.feasible
         total = self._weighted(shape, np.arange(len(self.nodes)))
         static = shape.static
-        if static.taint_raw is not None:
-            highest = static.taint_raw[feasible].max(initial=0)
-            if highest == 0:
-                taint = np.full(len(self.nodes), MAX_NODE_SCORE, dtype=np.int64)
-            else:
-                taint = MAX_NODE_SCORE - MAX_NODE_SCORE * static.taint_raw // highest
-            total += taint * self.weights["TaintToleration"]
-        if static.affinity_raw is not None:
-            highest = static.affinity_raw[feasible].max(initial=0)
-            if highest > 0:
-                total += (
-                    MAX_NODE_SCORE * static.affinity_raw // highest * self.weights["NodeAffinity"]
+        state = CycleState(shape.pod, self.nodes, self.s.lister)
+        parts = (("TaintToleration", static.taint_raw), ("NodeAffinity", static.affinity_raw))
+        for name, raw in parts:
+            if raw is not None:
+                normalized = np.zeros(len(self.nodes), dtype=np.int64)
+                normalized[feasible] = self.s.plugins[name].normalize_many(
+                    state, shape.pod, self.names[feasible], raw[feasible]
                 )
+                total += normalized * self.weights[name]
         return np.where(feasible, total, -1)
+
+    # -- percentageOfNodesToScore ---------------------------------------------------------------
+    def _sampled(
+        self, pod: Mapping[str, Any], nodes: Sequence[NodeInfo], shape: _Shape
+    ) -> ScheduleResult:
+        """The reference's sampled cycle over arrays: walk from ``next_start``, keep the first
+        ``to_find`` feasible nodes (in walk order), normalize and score over those only, and
+        draw ties in walk order (``Scheduler._filter`` with ``sample``)."""
+        count = len(self.nodes)
+        feasible = shape.total >= 0 if shape.total is not None else shape.feasible
+        start = self.s.next_start % count
+        where = np.flatnonzero(feasible)  # in node order; the walk starts at ``start``
+        cut = int(np.searchsorted(where, start))
+        found = np.concatenate((where[cut:], where[:cut])) if cut else where
+        if not len(found):
+            return self.s.schedule_reference(pod, nodes)  # the FailedScheduling message
+        wanted = self.s.to_find(count)
+        processed = count
+        if len(found) >= wanted:
+            found = found[:wanted]
+            processed = int((found[-1] - start) % count) + 1
+        self.s.next_start = (self.s.next_start + processed) % count
+        if len(found) > 1:
+            constraints = (
+                self.spread.constraints(pod, "ScheduleAnyway", self.s.lister)
+                if self.spread_scored and self.s.lister is not None
+                else None
+            )
+            chosen = None
+            if shape.total is None or constraints:
+                chosen = np.zeros(count, dtype=bool)
+                chosen[found] = True
+            totals = shape.total if shape.total is not None else self._totals(shape, chosen)
+            if constraints:
+                spread = self._spread_scores(pod, constraints, shape.static, chosen)
+                totals = totals + spread * self.weights["PodTopologySpread"]
+            values = totals[found]
+            found = found[values == values.max()]
+        pick = int(found[0] if len(found) == 1 else found[self.s.rng.randrange(len(found))])
+        return self.result_type(self.nodes[pick].name)
 
     # -- one pod -------------------------------------------------------------------------------
     def schedule(self, pod: Mapping[str, Any], nodes: Sequence[NodeInfo]) -> ScheduleResult:
@@ -828,6 +695,8 @@ class FastPath:
         elif shape.seen < position:
             self._compute(shape, self.log[shape.seen - base : self.log_len])
         shape.seen = position
+        if self.s.to_find(len(self.nodes)) < len(self.nodes):
+            return self._sampled(pod, nodes, shape)
         totals = shape.total if shape.total is not None else self._totals(shape)
         if self.spread_scored and self.s.lister is not None:
             constraints = self.spread.constraints(pod, "ScheduleAnyway", self.s.lister)

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 if TYPE_CHECKING:
     from clustersim.kubernetes.nodeinfo import NodeInfo
 
@@ -28,6 +30,7 @@ __all__ = [
     "PreScorePlugin",
     "ScorePlugin",
     "Status",
+    "default_normalize_many",
     "default_normalize_score",
 ]
 
@@ -129,6 +132,12 @@ class PreScorePlugin(Plugin):
 
 
 class ScorePlugin(Plugin):
+    """Score and NormalizeScore, one node at a time (the reference path), and the same over
+    arrays of nodes (the fast path's contract): ``score_many`` gives every node's raw score
+    at once and ``normalize_many`` normalizes such a vector. Plugins whose formula has a
+    NumPy form override them; the defaults call ``score`` and ``normalize``, so both paths
+    always agree."""
+
     def score(self, state: CycleState, pod: Mapping[str, Any], node: NodeInfo) -> int:
         raise NotImplementedError
 
@@ -136,6 +145,29 @@ class ScorePlugin(Plugin):
         self, state: CycleState, pod: Mapping[str, Any], names: Sequence[str], scores: list[int]
     ) -> None:
         """Rewrite ``scores`` (aligned with ``names``) in place to 0..100; default: as is."""
+
+    def score_many(
+        self, state: CycleState, pod: Mapping[str, Any], nodes: Sequence[NodeInfo]
+    ) -> np.ndarray:
+        """Every node's raw score (before normalization), as int64."""
+        return np.array([self.score(state, pod, n) for n in nodes], dtype=np.int64)
+
+    def normalize_many(
+        self, state: CycleState, pod: Mapping[str, Any], names: Sequence[str], scores: np.ndarray
+    ) -> np.ndarray:
+        """``normalize`` over a vector of raw scores aligned with ``names``."""
+        values = [int(v) for v in scores]
+        self.normalize(state, pod, names, values)
+        return np.array(values, dtype=np.int64)
+
+
+def default_normalize_many(scores: np.ndarray, reverse: bool = False) -> np.ndarray:
+    """:func:`default_normalize_score` over a NumPy vector (returns a new vector)."""
+    highest = int(scores.max(initial=0))
+    if highest == 0:
+        return np.full(len(scores), MAX_NODE_SCORE if reverse else 0, dtype=np.int64)
+    value = MAX_NODE_SCORE * scores.astype(np.int64) // highest
+    return MAX_NODE_SCORE - value if reverse else value
 
 
 def default_normalize_score(scores: list[int], reverse: bool = False) -> None:

@@ -8,8 +8,13 @@ path; :mod:`clustersim.kubernetes.scheduler.fastpath` computes the same choice w
 
 Simplifications, each as upstream would behave otherwise:
 
-- Every feasible node is scored (upstream's ``percentageOfNodesToScore`` samples fewer nodes
-  in clusters above 100 nodes and starts each search where the previous one stopped).
+- Every feasible node is scored unless the configuration sets ``percentageOfNodesToScore``;
+  then, as upstream's ``findNodesThatPassFilters``, the Filter walk starts where the previous
+  one stopped (``nextStartNodeIndex``), stops once it has found
+  :func:`~clustersim.kubernetes.scheduler.config.num_feasible_nodes_to_find` feasible nodes,
+  and only those are scored. Upstream walks the nodes in parallel, so which nodes it finds
+  first may vary; here the walk is sequential. Left unset, upstream's adaptive default
+  would sample in clusters of 100 nodes or more.
 - Among equally good nodes one is drawn uniformly from the seeded generator with a single
   draw; upstream reservoir-samples while walking the list, which gives the same distribution.
 - Preemption (:mod:`clustersim.kubernetes.scheduler.preemption`) is run by the cluster, not
@@ -40,7 +45,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clustersim.kubernetes.nodeinfo import NodeInfo
-from clustersim.kubernetes.scheduler.config import Profile, load_profile
+from clustersim.kubernetes.scheduler.config import (
+    Profile,
+    load_profile,
+    num_feasible_nodes_to_find,
+)
 from clustersim.kubernetes.scheduler.framework import (
     Code,
     CycleState,
@@ -190,6 +199,8 @@ class Scheduler:
                 except ValueError as err:
                     raise ValueError(f"scheduler configuration: {err}") from None
         self.weights = {n: self.profile.weights.get(n, 1) for n in self.plugins}
+        self.next_start = 0
+        """Where the next Filter walk starts (upstream ``nextStartNodeIndex``)."""
         self._fast: Any = None
         if fast:
             from clustersim.kubernetes.scheduler.fastpath import FastPath
@@ -204,7 +215,20 @@ class Scheduler:
         ]
 
     # -- the reference cycle ----------------------------------------------------------------
-    def _filter(self, pod: Mapping[str, Any], nodes: Sequence[NodeInfo]) -> _Cycle:
+    def to_find(self, count: int) -> int:
+        """How many feasible nodes a scheduling cycle over ``count`` nodes looks for."""
+        percentage = self.profile.percentage_of_nodes_to_score
+        if percentage is None:  # the simulator's default: every node
+            return count
+        if not self.profile.points.get("score"):
+            return min(1, count)  # nothing to compare: upstream takes the first feasible node
+        return num_feasible_nodes_to_find(percentage, count)
+
+    def _filter(
+        self, pod: Mapping[str, Any], nodes: Sequence[NodeInfo], *, sample: bool = False
+    ) -> _Cycle:
+        """PreFilter and Filter. With ``sample`` (a scheduling cycle, not ``explain``), the
+        walk starts at ``next_start`` and stops after :meth:`to_find` feasible nodes."""
         cycle = _Cycle(CycleState(pod, nodes, self.lister))
         state = cycle.state
         names: set[str] | None = None
@@ -227,10 +251,21 @@ class Scheduler:
             f"node(s) didn't satisfy plugin(s) [{' '.join(sorted(narrowed_by))}]"
         )
         filters = [p for p in self._at("filter", FilterPlugin) if p.name not in skipped]
-        for node in nodes:
-            if names is not None and node.name not in names:
-                cycle.statuses[node.name] = absent
-                continue
+        walk: Sequence[NodeInfo] = nodes
+        if names is not None:
+            for node in nodes:
+                if node.name not in names:
+                    cycle.statuses[node.name] = absent
+            walk = [node for node in nodes if node.name in names]
+        wanted = self.to_find(len(walk)) if sample else len(walk)
+        if wanted < len(walk) and walk:
+            start = self.next_start % len(walk)
+            walk = [*walk[start:], *walk[:start]]
+        processed = 0
+        for node in walk:
+            if len(cycle.feasible) >= wanted:
+                break
+            processed += 1
             for plugin in filters:
                 status = plugin.filter(state, pod, node)
                 if not status.success:
@@ -238,6 +273,8 @@ class Scheduler:
                     break
             else:
                 cycle.feasible.append(node)
+        if sample and nodes:
+            self.next_start = (self.next_start + processed) % len(nodes)
         return cycle
 
     def _score(self, cycle: _Cycle) -> None:
@@ -287,7 +324,7 @@ class Scheduler:
         self, pod: Mapping[str, Any], nodes: Sequence[NodeInfo]
     ) -> ScheduleResult:
         """One scheduling cycle on the plain path (no NumPy)."""
-        cycle = self._filter(pod, nodes)
+        cycle = self._filter(pod, nodes, sample=True)
         if not cycle.feasible:
             return self._failure(pod, nodes, cycle)
         if len(cycle.feasible) == 1:  # upstream skips scoring when only one node fits

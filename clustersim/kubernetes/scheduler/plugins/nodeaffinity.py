@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from clustersim.kubernetes.nodeinfo import NodeInfo
 from clustersim.kubernetes.scheduler.framework import (
     SKIP,
@@ -23,6 +25,7 @@ from clustersim.kubernetes.scheduler.framework import (
     PreScorePlugin,
     ScorePlugin,
     Status,
+    default_normalize_many,
     default_normalize_score,
 )
 from clustersim.kubernetes.scheduler.labels import node_selector_term_matches
@@ -145,3 +148,8 @@ class NodeAffinity(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin):
         self, state: CycleState, pod: Mapping[str, Any], names: Sequence[str], scores: list[int]
     ) -> None:
         default_normalize_score(scores)
+
+    def normalize_many(
+        self, state: CycleState, pod: Mapping[str, Any], names: Sequence[str], scores: np.ndarray
+    ) -> np.ndarray:
+        return default_normalize_many(scores)

@@ -16,6 +16,8 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from clustersim.kubernetes.nodeinfo import NodeInfo, pod_requests
 from clustersim.kubernetes.scheduler.framework import (
     MAX_NODE_SCORE,
@@ -33,9 +35,13 @@ __all__ = [
     "BalancedAllocation",
     "Fit",
     "balanced_score",
+    "balanced_score_many",
     "broken_linear",
+    "broken_linear_many",
     "go_div",
+    "go_div_many",
     "go_round",
+    "go_round_many",
     "is_scalar_resource",
     "least_allocated_score",
     "most_allocated_score",
@@ -149,6 +155,61 @@ def balanced_score(requested: Sequence[int], allocatable: Sequence[int]) -> int:
     return int((1 - std) * MAX_NODE_SCORE)
 
 
+# -- the same scorers over NumPy arrays: one row per node, one column per resource ------------
+# Each takes ``requested`` and ``allocatable`` (int64, same shape) for rows whose every
+# column has allocatable > 0 (upstream leaves a resource out on a node where it is 0; callers
+# score such a node with the per-node functions above).
+def go_div_many(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """:func:`go_div` elementwise."""
+    q = np.abs(a) // np.abs(b)
+    return np.where((a < 0) != (b < 0), -q, q)
+
+
+def go_round_many(x: np.ndarray) -> np.ndarray:
+    """:func:`go_round` elementwise (values ≥ 0)."""
+    whole = np.floor(x)
+    return (whole + (x - whole >= 0.5)).astype(np.int64)
+
+
+def broken_linear_many(shape: Sequence[tuple[int, int]], p: np.ndarray) -> np.ndarray:
+    """:func:`broken_linear` elementwise."""
+    out = np.full(p.shape, shape[-1][1], dtype=np.int64)
+    done = np.zeros(p.shape, dtype=bool)
+    for i, (utilization, score) in enumerate(shape):
+        here = ~done & (p <= utilization)
+        if i == 0:
+            value = np.full(p.shape, score, dtype=np.int64)
+        else:
+            u0, s0 = shape[i - 1]
+            value = s0 + go_div_many((score - s0) * (p - u0), np.full(p.shape, utilization - u0))
+        out = np.where(here, value, out)
+        done |= here
+    return out
+
+
+def balanced_score_many(requested: np.ndarray, allocatable: np.ndarray) -> np.ndarray:
+    """:func:`balanced_score` per row, with the same float64 operations in the same order."""
+    fractions = requested / allocatable
+    np.minimum(fractions, 1.0, out=fractions)
+    k = fractions.shape[1]
+    if k == 2:
+        std = np.abs((fractions[:, 0] - fractions[:, 1]) / 2)
+    elif k > 2:
+        total = fractions[:, 0] + 0.0
+        for j in range(1, k):
+            total = total + fractions[:, j]
+        mean = total / k
+        squares = (fractions[:, 0] - mean) * (fractions[:, 0] - mean)
+        for j in range(1, k):
+            squares = squares + (fractions[:, j] - mean) * (fractions[:, j] - mean)
+        std = np.sqrt(squares / k)
+    else:
+        std = np.zeros(len(requested))
+    np.subtract(1, std, out=std)
+    std *= MAX_NODE_SCORE
+    return std.astype(np.int64)
+
+
 # -- arguments ---------------------------------------------------------------------------------
 def _resources(raw: Any, where: str, *, exactly_one: bool) -> list[tuple[str, int]]:
     if raw is None:
@@ -234,6 +295,36 @@ class _ResourceScorer:
             allocatable.append(cap)
             requested.append(req if cap else 0)
         return requested, allocatable
+
+    def score_arrays(
+        self, requested: np.ndarray, allocatable: np.ndarray, weights: Sequence[int]
+    ) -> np.ndarray:
+        """The plugin's score per row (each allocatable > 0), over the columns of the
+        resources the pod is scored on, with their ``weights``."""
+        raise NotImplementedError
+
+    def score_many(
+        self, state: CycleState, pod: Mapping[str, Any], nodes: Sequence[NodeInfo]
+    ) -> np.ndarray:
+        """:meth:`score_arrays` over the nodes' vectors; a node where some resource has
+        allocatable 0 is scored one by one, as upstream leaves that resource out there."""
+        pod_list = self.pod_request_list(pod)
+        vectors = [self.node_vectors(node, pod_list) for node in nodes]
+        used = [j for j, (name, _) in enumerate(self.resources)
+                if any(v[1][j] for v in vectors)]
+        requested = np.array([[v[0][j] for j in used] for v in vectors], dtype=np.int64)
+        allocatable = np.array([[v[1][j] for j in used] for v in vectors], dtype=np.int64)
+        requested = requested.reshape(len(nodes), len(used))
+        allocatable = allocatable.reshape(len(nodes), len(used))
+        regular = (allocatable > 0).all(axis=1)
+        out = np.zeros(len(nodes), dtype=np.int64)
+        if regular.any():
+            out[regular] = self.score_arrays(
+                requested[regular], allocatable[regular], [self.resources[j][1] for j in used]
+            )
+        for i in np.flatnonzero(~regular):
+            out[i] = self.score(state, pod, nodes[i])
+        return out
 
 
 class Fit(_ResourceScorer, PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin):
@@ -325,6 +416,39 @@ class Fit(_ResourceScorer, PreFilterPlugin, FilterPlugin, PreScorePlugin, ScoreP
         requested, allocatable = self.node_vectors(node, pod_list)
         return self.scorer(requested, allocatable, self.weights)
 
+    def score_arrays(
+        self, requested: np.ndarray, allocatable: np.ndarray, weights: Sequence[int]
+    ) -> np.ndarray:
+        """The scoring strategy per row, as :func:`least_allocated_score`,
+        :func:`most_allocated_score` or :func:`requested_to_capacity_ratio_score` per node."""
+        w = np.asarray(weights, dtype=np.int64)
+        if self.strategy == "RequestedToCapacityRatio":
+            utilization = np.where(
+                requested > allocatable,
+                MAX_UTILIZATION,
+                requested * MAX_UTILIZATION // allocatable,
+            )
+            per = broken_linear_many(self.shape, utilization)
+            counted = per > 0
+            total = (per * counted) @ w
+            weight_sum = counted.astype(np.int64) @ w
+            return np.where(
+                weight_sum > 0, go_round_many(total / np.where(weight_sum > 0, weight_sum, 1)), 0
+            )
+        if self.strategy == "MostAllocated":
+            per = np.minimum(requested, allocatable)
+        else:  # 0 when requested > allocatable, as leastRequestedScore returns early
+            per = allocatable - requested
+            np.maximum(per, 0, out=per)
+        per *= MAX_NODE_SCORE
+        per //= allocatable
+        weight_sum = int(w.sum())
+        if not weight_sum:
+            return np.zeros(len(per), np.int64)
+        total = per @ w
+        total //= weight_sum
+        return total
+
 
 class BalancedAllocation(_ResourceScorer, PreScorePlugin, ScorePlugin):
     """Score: favour nodes whose resource fractions (with the pod) are close to each other.
@@ -357,3 +481,9 @@ class BalancedAllocation(_ResourceScorer, PreScorePlugin, ScorePlugin):
         pod_list = state.data.get(self.name) or self.pod_request_list(pod)
         requested, allocatable = self.node_vectors(node, pod_list)
         return balanced_score(requested, allocatable)
+
+    def score_arrays(
+        self, requested: np.ndarray, allocatable: np.ndarray, weights: Sequence[int] = ()
+    ) -> np.ndarray:
+        """:func:`balanced_score_many` (the resources' weights do not count here)."""
+        return balanced_score_many(requested, allocatable)

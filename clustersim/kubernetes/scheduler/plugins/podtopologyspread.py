@@ -23,6 +23,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import numpy as np
+
 from clustersim.kubernetes.nodeinfo import HOSTNAME_LABEL, ZONE_LABEL, NodeInfo
 from clustersim.kubernetes.scheduler.framework import (
     MAX_NODE_SCORE,
@@ -42,7 +44,8 @@ from clustersim.kubernetes.scheduler.labels import (
     selector_with_match_label_keys,
 )
 from clustersim.kubernetes.scheduler.plugins.nodeaffinity import required_node_affinity_matches
-from clustersim.kubernetes.scheduler.plugins.noderesources import go_round
+from clustersim.kubernetes.scheduler.plugins.noderesources import go_round, go_round_many
+from clustersim.kubernetes.scheduler.spreadcounts import count_matching_pods
 from clustersim.kubernetes.scheduler.taints import find_untolerated_taint
 
 __all__ = [
@@ -230,14 +233,8 @@ def _constraints(
 def count_matching(
     pods: Iterable[Mapping[str, Any]], constraint: Constraint, namespace: str
 ) -> int:
-    """``countPodsMatchSelector``: pods of ``namespace``, not terminating, that match."""
-    return sum(
-        1
-        for p in pods
-        if pod_namespace(p) == namespace
-        and not (p.get("metadata") or {}).get("deletionTimestamp")
-        and constraint.matches(p)
-    )
+    """``countPodsMatchSelector`` for ``constraint``'s selector."""
+    return count_matching_pods(pods, namespace, constraint.selector)
 
 
 def _has_keys(node: NodeInfo, constraints: Sequence[Constraint]) -> bool:
@@ -409,6 +406,48 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
                 count = s.counts[i][value]
             total += count * s.weights[i] + (c.max_skew - 1)
         return go_round(total)
+
+    @staticmethod
+    def default_scores_many(
+        constraints: Sequence[Constraint],
+        counts: Sequence[np.ndarray],
+        domains: Sequence[tuple[np.ndarray, np.ndarray]],
+        feasible: np.ndarray,
+        matches_affinity: np.ndarray,
+    ) -> np.ndarray:
+        """PreScore, Score and NormalizeScore over arrays of all nodes for a pod with only
+        the system default (soft) constraints, where no node is ignored: the normalized
+        score of every node (meaningful where ``feasible``), with the float operations of
+        :meth:`pre_score` and :meth:`score` in the same order.
+
+        Per constraint: ``counts`` gives the matching pods on each node, ``domains`` an id
+        per node for its value of the topology key ("" when missing) and whether the node has
+        the key; ``matches_affinity`` which nodes count for ``nodeAffinityPolicy: Honor``.
+        """
+        # the common case (every node feasible, labelled and included) skips the masks
+        everywhere = bool(feasible.all())
+        chosen = np.flatnonzero(feasible)
+        total = np.zeros(len(feasible))
+        for c, per_node_counts, (ids, has) in zip(constraints, counts, domains, strict=True):
+            if c.topology_key == HOSTNAME_LABEL:
+                weight = math.log(len(chosen) + 2)
+                per_node = per_node_counts
+            else:
+                weight = math.log(
+                    np.count_nonzero(np.bincount(ids if everywhere else ids[chosen])) + 2
+                )
+                included = per_node_counts
+                if c.honor_node_affinity and not matches_affinity.all():
+                    included = per_node_counts * matches_affinity
+                per_node = np.bincount(ids, weights=included)[ids]
+            term = per_node * weight + (c.max_skew - 1)
+            total = total + term if has.all() else np.where(has, total + term, total)
+        raw = go_round_many(total)
+        scored = raw if everywhere else raw[chosen]
+        low, high = scored.min(), scored.max()
+        if high == 0:
+            return np.full(len(feasible), MAX_NODE_SCORE, dtype=np.int64)
+        return MAX_NODE_SCORE * (high + low - raw) // high
 
     def normalize(
         self, state: CycleState, pod: Mapping[str, Any], names: Sequence[str], scores: list[int]

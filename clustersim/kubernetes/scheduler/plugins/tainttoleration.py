@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from clustersim.kubernetes.nodeinfo import NodeInfo
 from clustersim.kubernetes.scheduler.framework import (
     SUCCESS,
@@ -20,6 +22,7 @@ from clustersim.kubernetes.scheduler.framework import (
     PreScorePlugin,
     ScorePlugin,
     Status,
+    default_normalize_many,
     default_normalize_score,
 )
 from clustersim.kubernetes.scheduler.taints import find_untolerated_taint, tolerated
@@ -76,3 +79,8 @@ class TaintToleration(FilterPlugin, PreScorePlugin, ScorePlugin):
         self, state: CycleState, pod: Mapping[str, Any], names: Sequence[str], scores: list[int]
     ) -> None:
         default_normalize_score(scores, reverse=True)
+
+    def normalize_many(
+        self, state: CycleState, pod: Mapping[str, Any], names: Sequence[str], scores: np.ndarray
+    ) -> np.ndarray:
+        return default_normalize_many(scores, reverse=True)

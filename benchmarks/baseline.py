@@ -1,0 +1,46 @@
+"""Run a benchmark again on an older commit's ``clustersim``, in the same run, as a base.
+
+Speed figures from different days are not comparable on a shared machine; a ratio is, when
+both sides run one after the other. ``--base REF`` in a benchmark's arguments extracts
+``clustersim/`` at the git revision REF (``git archive``) into a temporary directory and runs
+the benchmark's own command again with that copy first on ``PYTHONPATH``, so both lines are
+printed by the same benchmark code. Used by ``k8s_scheduler.py`` and ``k8s_cluster.py``.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def split_base(argv: list[str]) -> tuple[str | None, list[str]]:
+    """The ``--base REF`` value (None if absent) and the other arguments."""
+    if "--base" not in argv:
+        return None, argv
+    at = argv.index("--base")
+    if at + 1 >= len(argv):
+        raise SystemExit("--base needs a git revision, e.g. --base main")
+    return argv[at + 1], argv[:at] + argv[at + 2 :]
+
+
+def run_at(ref: str, script: str, args: list[str]) -> None:
+    """Run ``script`` with ``args`` against ``clustersim`` as it was at ``ref``."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "--format=tar", ref, "clustersim"],
+        capture_output=True, check=False,
+    )
+    if archive.returncode:
+        raise SystemExit(f"--base {ref}: {archive.stderr.decode().strip()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            tar.extractall(tmp, filter="data")
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([tmp, str(Path(script).parent)]))
+        print(f"base: clustersim at {ref}", flush=True)
+        subprocess.run([sys.executable, script, *args], env=env, check=True)

@@ -1,0 +1,155 @@
+"""The Kubernetes cluster used as the labs use it: Deployments applied, then ``run()``.
+
+Workload: Kubernetes' largest documented tested cluster, 5,000 nodes and 150,000 pods
+(https://kubernetes.io/docs/setup/best-practices/cluster-large/), as 150 Deployments of 1,000
+replicas each. Nodes have 4, 8, 16 or 32 cores with 4 GiB per core (seeded), spread over three
+zones; each Deployment's pods take one of 24 shapes (100-1000m cpu, 128Mi-4Gi memory), as in
+``benchmarks/k8s_scheduler.py``. Everything goes through the public API,
+``KubernetesCluster.apply`` and ``run()``, with the default scheduler profile: every default
+plugin, PodTopologySpread's system default spreading included (each pod belongs to a
+ReplicaSet). The time covers apply (Deployment → ReplicaSet → Pods, scheduling, binding) and
+the run until the cluster is quiet (kubelets start every container); not building the nodes.
+
+Each row runs in a fresh process so that its peak resident memory (``ru_maxrss``, the whole
+process) is its own; ``--tracemalloc`` also prints the peak of Python allocations (slower).
+A row can be cut with ``--timeout SECONDS``: it then prints how many pods were bound by then.
+
+Run: ``python benchmarks/k8s_cluster.py`` (100, 1,000 and 5,000 nodes, 30 pods per node, 150
+Deployments), or ``python benchmarks/k8s_cluster.py NODES [DEPLOYMENTS REPLICAS]
+[--timeout S] [--tracemalloc] [--base REF]``; ``--base REF`` (a git revision) prints the
+same rows for ``clustersim`` at REF first (``baseline.py``).
+"""
+
+from __future__ import annotations
+
+import random
+import resource
+import signal
+import subprocess
+import sys
+import time
+import tracemalloc
+from typing import Any
+
+from baseline import run_at, split_base
+
+from clustersim import Node
+from clustersim.kubernetes import KubernetesCluster
+
+SIZES = (100, 1_000, 5_000)
+DEPLOYMENTS = 150
+PODS_PER_NODE = 30
+CPU = (100, 200, 250, 500, 750, 1000)
+MEMORY = (128, 256, 512, 1024, 2048, 4096)
+
+
+class _Cut(BaseException):
+    """The row ran out of its time budget (a BaseException, so that apply does not roll back)."""
+
+
+def nodes(count: int, seed: int = 0) -> list[Node]:
+    rng = random.Random(seed)
+    out = []
+    for i in range(count):
+        cores = rng.choice((4, 8, 16, 32))
+        out.append(Node(f"node-{i}", cpu=cores, memory=f"{4 * cores}Gi", zone=f"zone-{i % 3}"))
+    return out
+
+
+def deployments(count: int, replicas: int, seed: int = 0) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    shapes = [(f"{rng.choice(CPU)}m", f"{rng.choice(MEMORY)}Mi") for _ in range(24)]
+    out = []
+    for k in range(count):
+        cpu, memory = shapes[k % len(shapes)]
+        labels = {"app": f"app-{k}"}
+        out.append({
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {"name": f"app-{k}"},
+            "spec": {
+                "replicas": replicas,
+                "selector": {"matchLabels": labels},
+                "template": {
+                    "metadata": {"labels": labels},
+                    "spec": {"containers": [{
+                        "name": "app",
+                        "image": "registry.example/app:1",
+                        "resources": {"requests": {"cpu": cpu, "memory": memory}},
+                    }]},
+                },
+            },
+        })
+    return out
+
+
+def _bound(cluster: KubernetesCluster) -> int:
+    return sum(len(cluster.node(name).pods) for name in cluster.node_names())
+
+
+def run(count: int, deploys: int, replicas: int, timeout: float, trace: bool) -> None:
+    cluster = KubernetesCluster(nodes(count))
+    manifests = deployments(deploys, replicas)
+    pods = deploys * replicas
+    if trace:
+        tracemalloc.start()
+
+    def cut(*_: Any) -> None:
+        raise _Cut
+
+    signal.signal(signal.SIGALRM, cut)
+    if timeout:
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+    start, start_cpu = time.perf_counter(), time.process_time()
+    status = "done"
+    try:
+        cluster.apply(manifests)
+        cluster.run()
+    except _Cut:
+        status = f"CUT after {timeout:g} s"
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    elapsed = time.perf_counter() - start
+    cpu = time.process_time() - start_cpu
+    bound = _bound(cluster)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    traced = ""
+    if trace:
+        traced = f"  tracemalloc peak {tracemalloc.get_traced_memory()[1] / 2**20:7.1f} MB"
+        tracemalloc.stop()
+    print(
+        f"{count:>6} nodes {deploys:>4} x {replicas:>5} = {pods:>7} pods  bound {bound:>7}  "
+        f"{bound / elapsed:>9,.0f} pods/s  {elapsed:8.2f} s  (CPU {bound / cpu:>9,.0f} pods/s)  "
+        f"peak RSS {peak_mb:7.1f} MB{traced}  {status}",
+        flush=True,
+    )
+
+
+def main() -> None:
+    base, argv = split_base(sys.argv[1:])
+    if base is not None:
+        run_at(base, __file__, argv)
+        print("this tree:", flush=True)
+    sys.argv[1:] = argv
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    timeout = 0.0
+    if "--timeout" in sys.argv:
+        timeout = float(sys.argv[sys.argv.index("--timeout") + 1])
+        args.remove(sys.argv[sys.argv.index("--timeout") + 1])
+    trace = "--tracemalloc" in sys.argv
+    if args:
+        count = int(args[0])
+        deploys = int(args[1]) if len(args) > 1 else DEPLOYMENTS
+        replicas = int(args[2]) if len(args) > 2 else count * PODS_PER_NODE // deploys
+        run(count, deploys, replicas, timeout, trace)
+        return
+    for count in SIZES:
+        command = [sys.executable, __file__, str(count)]
+        if timeout:
+            command += ["--timeout", f"{timeout:g}"]
+        if trace:
+            command.append("--tracemalloc")
+        subprocess.run(command, check=True)
+
+
+if __name__ == "__main__":
+    main()
