@@ -40,6 +40,20 @@ def sources(corpus: str | Path | None = None) -> dict[str, Path | None]:
     return found
 
 
+def _corpus_problem(corpus: str | Path | None) -> str | None:
+    """Why a ``corpus`` given to the explorer adds nothing to its menu, or None."""
+    if corpus is None:
+        return None
+    folder = Path(corpus)
+    if not folder.is_dir():
+        return (f"There is no folder {str(folder)!r} (seen from {str(Path.cwd())!r}), so the menu "
+                "holds the examples only. Give manifest_explorer(corpus=...) the path of the "
+                "folder that holds the manifests, absolute or relative to this notebook.")
+    if not any(p.is_file() for p in folder.rglob("*")):
+        return f"The folder {str(folder)!r} holds no files, so the menu holds the examples only."
+    return None
+
+
 def _table(placement: Placement) -> str:
     rows = []
     for spec in placement.specs:
@@ -117,7 +131,9 @@ def manifest_explorer(corpus: str | Path | None = None) -> LiveApp:
     run.on_click(load_and_place)
     show_file()
     load_and_place()
-    box = widgets.VBox([choice, text, run, report, chart])
+    missing = _corpus_problem(corpus)
+    box = widgets.VBox(([widgets.HTML(error_html(missing))] if missing else [])
+                       + [choice, text, run, report, chart])
 
     def static() -> str:
         placement = place(example_path("kubernetes"))

@@ -57,3 +57,12 @@ def test_live_app_plain_text_is_short_and_fixed() -> None:
     bundle = manifest_explorer()._repr_mimebundle_()
     assert bundle["text/plain"].startswith("manifest explorer")
     assert "Live controls need a running kernel" in bundle["text/html"]
+
+
+def test_explorer_says_inline_when_the_corpus_folder_is_missing_or_empty(tmp_path) -> None:
+    notice, *rest = manifest_explorer(tmp_path / "absent").widget.children
+    assert "There is no folder" in notice.value and "corpus=" in notice.value and len(rest) == 5
+    notice, *_ = manifest_explorer(tmp_path).widget.children
+    assert "holds no files" in notice.value
+    (tmp_path / "pod.yaml").write_text("kind: Pod\n")
+    assert len(manifest_explorer(tmp_path).widget.children) == 5
