@@ -114,6 +114,17 @@ def _atoms(answer: object, starter: object) -> list[tuple[str, str]]:
             if isinstance(v, int | float) and not isinstance(v, bool) and given.get(k) != v]
 
 
+def _labels(answer: object, starter: object) -> list[tuple[str, str]]:
+    """(key, text) pairs of a solution's answer that names a word for each key (a QoS class,
+    a state) and differs from the starter: output that pairs every key with its word on one
+    line each gives the whole answer away, however it is laid out."""
+    if not isinstance(answer, dict):
+        return []
+    given = starter if isinstance(starter, dict) else {}
+    pairs = [(str(k), v) for k, v in answer.items() if isinstance(v, str) and given.get(k) != v]
+    return pairs if len(pairs) >= 2 else []
+
+
 def _token(text: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w.-]){re.escape(text)}(?![\w.-])")
 
@@ -121,13 +132,20 @@ def _token(text: str) -> re.Pattern[str]:
 _NUMBER = re.compile(r"(?<![\w.:-])\d+(?:\.\d+)?(?![\w.-])")
 
 
-def _leaks(shown: list[str], atoms: list[list[tuple[str, str]]], successes: list[str]) -> list[str]:
-    """What the outputs ``shown`` give away: a solution's success message, or a line naming
+def _leaks(shown: list[str], atoms: list[list[tuple[str, str]]], successes: list[str],
+           labels: list[list[tuple[str, str]]] = ()) -> list[str]:
+    """What the outputs ``shown`` give away: a solution's success message; a line naming
     one key of an answer (and no other key of it: a table of all keys is data) and its
-    number. A check's verdict on the learner's own answer is feedback, not a leak."""
+    number; or one cell's output pairing every key of a worded answer with its word. A
+    check's verdict on the learner's own answer is feedback, not a leak."""
     found = []
     for text in shown:
         found += [f"the success message {s[:60]!r}" for s in successes if s in text]
+        lines = [line for line in text.splitlines() if not line.startswith(("✗ ", "Hint: "))]
+        for pairs in labels:
+            if pairs and all(any(_token(k).search(line) and _token(v).search(line)
+                                 for line in lines) for k, v in pairs):
+                found.append(f"the whole answer {dict(pairs)} in {text.strip()[:80]!r}")
         for line in text.splitlines():
             if line.startswith(("✗ ", "Hint: ")):
                 continue
@@ -156,7 +174,8 @@ def test_student_edition_gives_no_answer_away(path: Path) -> None:
     promises = [c.source[:80] for c in student.cells if _PROMISE.search(c.source)]
     assert not promises, f"{path.name}: the student edition mentions solutions: {promises}"
     student_shown, _ = _execute(student.cells, path.parent)
-    leaks = _leaks(student_shown, atoms, successes)
+    labels = [_labels(a, s) for a, s in zip(answers, starters, strict=True)]
+    leaks = _leaks(student_shown, atoms, successes, labels)
     assert not leaks, f"{path.name}: the student edition shows answers: {leaks[:3]}"
 
 
@@ -169,6 +188,13 @@ def test_leak_detector_finds_a_printed_answer() -> None:
     assert _leaks([line], atoms, [])
     assert not _leaks(["node-a: cpu 2/4, memory 2/8 GiB"], atoms, [])
     assert _leaks([str(Feedback(True, "Right: 37."))], [], ["✓ Right: 37."])
+    # the resource-management exercise's old reveal cell printed every Pod's QoS class
+    qos = {"cache": "Guaranteed", "web": "Burstable", "debug": "BestEffort"}
+    labels = [_labels(qos, dict.fromkeys(qos))]
+    assert _leaks([str(qos)], [], [], labels)
+    assert _leaks(["cache  Guaranteed\nweb    Burstable\ndebug  BestEffort"], [], [], labels)
+    assert not _leaks(["pods: cache, web, debug\nclasses: Guaranteed, Burstable, BestEffort"],
+                      [], [], labels)
 
 
 # --- The command line ----------------------------------------------------------------------
