@@ -52,6 +52,7 @@ __all__ = [
     "compare_profiles",
     "fill",
     "nearest_rank",
+    "nodes_to_score",
     "pod_stream",
     "summary",
 ]
@@ -122,6 +123,30 @@ def nearest_rank(values: Sequence[float], percent: float) -> float:
     ordered = sorted(values)
     rank = max(1, math.ceil(percent / 100 * len(ordered)))
     return float(ordered[rank - 1])
+
+
+def nodes_to_score(nodes: int, percentage: int = 0) -> int:
+    """How many feasible nodes upstream kube-scheduler looks for before it scores them, in a
+    cluster of ``nodes`` nodes with ``percentageOfNodesToScore: percentage`` (0: the adaptive
+    default ``50 - nodes / 125``, at least 5%; always at least 100 nodes, or all of fewer).
+
+    Upstream: kubernetes/kubernetes ``pkg/scheduler/schedule_one.go``
+    (``numFeasibleNodesToFind``, ``minFeasibleNodesToFind = 100``,
+    ``minFeasibleNodesPercentageToFind = 5``); docs
+    https://kubernetes.io/docs/concepts/scheduling-eviction/scheduler-perf-tuning/ . The
+    simulator itself scores every feasible node (as with ``percentage`` 100).
+    """
+    _check_count(nodes, "nodes")
+    if isinstance(percentage, bool) or not isinstance(percentage, int) or percentage < 0:
+        raise ValueError(f"percentageOfNodesToScore must be a whole number ≥ 0, "
+                         f"got {percentage!r}")
+    if nodes < 100:
+        return nodes
+    if percentage >= 100:
+        return nodes
+    if percentage == 0:
+        percentage = max(5, 50 - nodes // 125)
+    return max(100, nodes * percentage // 100)
 
 
 def _check_count(value: Any, what: str) -> None:

@@ -16,6 +16,7 @@ from clustersim.kubernetes.fleet import (
     compare_profiles,
     fill,
     nearest_rank,
+    nodes_to_score,
     pod_stream,
 )
 from clustersim.kubernetes.scheduler.builders import make_node
@@ -27,6 +28,16 @@ def test_nearest_rank_matches_the_textbook_example() -> None:
     values = [50, 15, 40, 20, 35]
     assert [nearest_rank(values, p) for p in (5, 30, 40, 50, 100)] == [15, 20, 20, 35, 50]
     assert nearest_rank([], 90) == 0.0
+
+
+@pytest.mark.parametrize(("percentage", "nodes", "expected"), [
+    # kubernetes/kubernetes pkg/scheduler/schedule_one_test.go, TestNumFeasibleNodesToFind
+    (0, 10, 10), (40, 10, 10), (0, 1000, 420), (40, 1000, 400), (0, 6000, 300),
+    # and the documented figures: 10% of a 5,000-node cluster, all of it at 100
+    (0, 5000, 500), (100, 5000, 5000), (1, 5000, 100),
+])
+def test_nodes_to_score_follows_upstream(percentage: int, nodes: int, expected: int) -> None:
+    assert nodes_to_score(nodes, percentage) == expected
 
 
 def test_aggregate_matches_a_brute_force_count() -> None:
