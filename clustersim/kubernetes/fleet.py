@@ -210,6 +210,7 @@ def aggregate(nodes: Sequence[NodeInfo]) -> tuple[GroupStats, ...]:
 
 def _levels(pods: int, levels: int) -> list[int]:
     """``levels`` pod counts evenly spread up to ``pods`` (the last is ``pods``)."""
+    _check_count(pods, "pods")
     _check_count(levels, "levels")
     if levels > pods:
         raise ValueError(f"levels ({levels}) cannot exceed pods ({pods}): one level per "

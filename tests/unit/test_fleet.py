@@ -98,6 +98,9 @@ def test_fill_is_deterministic_and_counts_pods_it_cannot_place() -> None:
     (lambda: list(pod_stream(-1)), "pods must be a whole number"),
     (lambda: fill("Spread", nodes=2, pods=2), "unknown profile 'Spread'"),
     (lambda: fill(nodes=2, pods=2, levels=3), "levels (3) cannot exceed pods (2)"),
+    (lambda: fill(nodes=2, pods="many"), "pods must be a whole number ≥ 1, got 'many'"),
+    (lambda: fill(nodes=2, pods=4, levels=0), "levels must be a whole number ≥ 1"),
+    (lambda: nodes_to_score(5_000, -1), "percentageOfNodesToScore must be a whole number"),
 ])
 def test_bad_input_is_refused_with_a_clear_message(call, message: str) -> None:
     with pytest.raises(ValueError) as err:
