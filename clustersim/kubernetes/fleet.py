@@ -219,16 +219,17 @@ def _levels(pods: int, levels: int) -> list[int]:
 
 
 def fill(profile: str = "LeastAllocated", *, nodes: int = 5_000, pods: int = 60_000,
-         levels: int = 5, zones: int = 3, seed: int = 0) -> list[FillLevel]:
+         levels: int = 5, zones: int = 3, seed: int = 0, config: Any = None) -> list[FillLevel]:
     """Place the seeded stream of ``pods`` pods on a fresh seeded fleet under ``profile`` (a
-    key of :data:`PROFILES`), with a snapshot after each of ``levels`` even steps."""
-    if profile not in PROFILES:
+    key of :data:`PROFILES`, or any label when ``config``, a KubeSchedulerConfiguration, is
+    given), with a snapshot after each of ``levels`` even steps."""
+    if config is None and profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}; use one of {', '.join(PROFILES)}")
     checkpoints = _levels(pods, levels)
     fleet = build_fleet(nodes, zones, seed)
     by_name = {node.name: node for node in fleet}
     total_cpu = sum(node.allocatable.get("cpu", 0) for node in fleet)
-    scheduler = Scheduler(PROFILES[profile], random.Random(seed))
+    scheduler = Scheduler(PROFILES[profile] if config is None else config, random.Random(seed))
     out, failed, step = [], 0, 0
     for count, pod in enumerate(pod_stream(pods, seed), start=1):
         result = scheduler.schedule(pod, fleet)
