@@ -39,6 +39,7 @@ from typing import Any
 from clustersim.kubernetes.nodeinfo import NodeInfo
 from clustersim.kubernetes.scheduler import Scheduler
 from clustersim.kubernetes.scheduler.builders import make_node, make_pod
+from clustersim.kubernetes.scheduler.config import num_feasible_nodes_to_find
 from clustersim.limits import check_nodes, check_replicas
 
 __all__ = [
@@ -134,19 +135,16 @@ def nodes_to_score(nodes: int, percentage: int = 0) -> int:
     (``numFeasibleNodesToFind``, ``minFeasibleNodesToFind = 100``,
     ``minFeasibleNodesPercentageToFind = 5``); docs
     https://kubernetes.io/docs/concepts/scheduling-eviction/scheduler-perf-tuning/ . The
-    simulator itself scores every feasible node (as with ``percentage`` 100).
+    scheduler's own walk uses the same function
+    (:func:`clustersim.kubernetes.scheduler.config.num_feasible_nodes_to_find`) when a
+    configuration sets ``percentageOfNodesToScore``; left unset, the simulator scores every
+    feasible node (as with ``percentage`` 100), where upstream's default is adaptive.
     """
     _check_count(nodes, "nodes")
     if isinstance(percentage, bool) or not isinstance(percentage, int) or percentage < 0:
         raise ValueError(f"percentageOfNodesToScore must be a whole number ≥ 0, "
                          f"got {percentage!r}")
-    if nodes < 100:
-        return nodes
-    if percentage >= 100:
-        return nodes
-    if percentage == 0:
-        percentage = max(5, 50 - nodes // 125)
-    return max(100, nodes * percentage // 100)
+    return num_feasible_nodes_to_find(min(percentage, 100), nodes)
 
 
 def _check_count(value: Any, what: str) -> None:
