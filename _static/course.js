@@ -165,9 +165,26 @@
     return window.innerWidth < NARROW;
   }
 
+  // A figure followed by one summary panel per slider step (clustersim/viz/panels.py): the
+  // visible panel is the one of the step the slider shows, whether dragged or played.
+  function followSlider(gd) {
+    var box = gd.closest && gd.closest(".clustersim-slider-panels");
+    if (!box || gd._coursePanels || typeof gd.on !== "function") return;
+    gd._coursePanels = true;
+    gd.on("plotly_sliderchange", function (event) {
+      var args = event && event.step && event.step.args;
+      if (!args || !Array.isArray(args[0])) return;
+      var name = String(args[0][0]);
+      box.querySelectorAll(".clustersim-step-panel").forEach(function (panel) {
+        panel.hidden = panel.getAttribute("data-frame") !== name;
+      });
+    });
+  }
+
   function adopt(gd) {
     fitToScreen(gd);
     applyTheme(gd);
+    followSlider(gd);
   }
 
   document.addEventListener("DOMContentLoaded", function () {

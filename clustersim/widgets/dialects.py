@@ -35,7 +35,7 @@ from clustersim.clusters import demo_nodes
 from clustersim.examples import example_text, tier_of
 from clustersim.sim import Event, Snapshot
 from clustersim.viz.palette import base_layout, system_color
-from clustersim.viz.renderer import figure_html
+from clustersim.viz.panels import slider_panels_html
 from clustersim.widgets.base import LiveApp, error_html
 
 __all__ = [
@@ -320,6 +320,11 @@ def _layout(fig: go.Figure, runs: dict[str, ShopRun]) -> None:
                       yaxis_range=[0, _wanted(run.api_replicas) + 1], legend_title_text="system")
 
 
+def _frame_name(count: int, failure: float) -> str:
+    """The slider step of ``scenarios_figure`` for api ``count`` and a failure time (-1: none)."""
+    return f"{count}" + (" + fail" if failure >= 0 else "")
+
+
 def scenarios_figure(replicas: Sequence[int] = (1, 3, 5), fail_at: float = 60.0,
                      times: Sequence[float] = DEFAULT_TIMES,
                      cache: dict[tuple[int, float], dict[str, ShopRun]] | None = None
@@ -334,7 +339,7 @@ def scenarios_figure(replicas: Sequence[int] = (1, 3, 5), fail_at: float = 60.0,
             if key not in cache:
                 cache[key] = compare_shop(count, failure, times)
             runs = cache[key]
-            name = f"{count}" + (" + fail" if failure else "")
+            name = _frame_name(*key)
             frames.append(go.Frame(data=_traces(runs), name=name, layout={
                 "title": {"text": _title(runs)}, "yaxis": {"range": [0, _wanted(count) + 1]},
                 "shapes": _failure_shapes(failure), "annotations": _failure_notes(failure)}))
@@ -392,5 +397,12 @@ def dialects_explorer(times: Sequence[float] = DEFAULT_TIMES) -> LiveApp:
     failure.observe(update, names="value")
     update()
     box = widgets.VBox([widgets.HBox([replicas, failure]), chart, message])
-    return LiveApp(box, lambda: figure_html(scenarios_figure(times=times, cache=cache))
-                   + _summary_html(first), name="three dialects explorer")
+    def static() -> str:
+        # The figure's own scenarios: the runs without a failure are reused, a live run with
+        # a failure at another time is not (its frame name would be the same).
+        made = {key: runs for key, runs in cache.items() if key[1] < 0}
+        figure = scenarios_figure(times=times, cache=made)
+        return slider_panels_html(figure, {_frame_name(*key): _summary_html(runs)
+                                           for key, runs in made.items()})
+
+    return LiveApp(box, static, name="three dialects explorer")

@@ -32,7 +32,7 @@ import plotly.graph_objects as go
 
 from clustersim.clusters import demo_nodes
 from clustersim.viz.palette import base_layout, color_for
-from clustersim.viz.renderer import figure_html
+from clustersim.viz.panels import slider_panels_html
 from clustersim.widgets.base import LiveApp, error_html
 
 __all__ = ["FIXED_HOST_PORT", "MODES", "PortFit", "discovery_under_failure",
@@ -304,7 +304,10 @@ def networking_explorer() -> LiveApp:
 
     count.observe(update, names="value")
     update()
-    return LiveApp(widgets.VBox([count, chart, message]),
-                   lambda: figure_html(port_fit_figure(), height=480) + _reasons_html(
-                       [port_fit(mode, 8) for mode in MODES]),
-                   name="networking explorer")
+    def static() -> str:
+        figure = port_fit_figure()
+        return slider_panels_html(figure, {
+            frame.name: _reasons_html([port_fit(mode, int(frame.name)) for mode in MODES])
+            for frame in figure.frames}, height=480)
+
+    return LiveApp(widgets.VBox([count, chart, message]), static, name="networking explorer")
