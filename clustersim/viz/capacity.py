@@ -25,7 +25,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from clustersim.sim.snapshot import Snapshot
-from clustersim.viz.palette import OKABE_ITO, base_layout
+from clustersim.viz.palette import OKABE_ITO, base_layout, line_width
 from clustersim.viz.text import escape
 
 __all__ = [
@@ -98,20 +98,24 @@ def water_marks(snapshots: Sequence[Snapshot], owner: str) -> Marks:
 def mark_layout(marks: Sequence[Sequence[tuple[float, str]]],
                 levels: Sequence[float | None] = ()) -> tuple[list[dict], list[dict]]:
     """Layout shapes and annotations, per subplot row (``marks[i]`` for row ``i + 1``):
-    dotted vertical lines labelled at the top, and a dashed horizontal line at
+    dotted vertical lines labelled at the top (in time order, each label a line lower than the
+    one before, over three levels), and a dashed horizontal line at
     ``levels[i]`` if given. Plain dicts set in one update: plotly's ``add_vline`` is slow
     (tens of ms per line), too slow for a live control."""
     shapes: list[dict] = []
     notes: list[dict] = []
     for index, row_marks in enumerate(marks):
         suffix = "" if index == 0 else str(index + 1)
-        for time, text in row_marks:
+        # Labels step down a line in turn (three levels): marks close in time, such as a
+        # failure and the first event after it, no longer write their labels over each other.
+        for step, (time, text) in enumerate(sorted(row_marks)):
             shapes.append({"type": "line", "x0": time, "x1": time, "xref": f"x{suffix}",
                            "y0": 0, "y1": 1, "yref": f"y{suffix} domain",
                            "line": {"dash": "dot", "color": "#555555", "width": 1.5}})
             notes.append({"x": time, "xref": f"x{suffix}", "y": 1, "yref": f"y{suffix} domain",
                           "text": escape(text), "showarrow": False, "xanchor": "left",
-                          "yanchor": "top", "font": {"size": 11}})
+                          "yanchor": "top", "yshift": -14 * (step % 3),
+                          "font": {"size": 11}})
     for index, level in enumerate(levels):
         if level is not None:
             suffix = "" if index == 0 else str(index + 1)
@@ -186,7 +190,8 @@ def capacity_panels(
         text, colour, dash = _LINES[name]
         fig.add_trace(go.Scatter(
             **trace, name=text, legendgroup=name, showlegend=row == 1, mode="lines",
-            line={"shape": "hv", "color": colour, "dash": dash, "width": 2.5},
+            line={"shape": "hv", "color": colour, "dash": dash,
+                  "width": line_width(index % len(lines), len(lines))},
             uid=f"capacity-{row}-{name}",
             hovertemplate=(f"{escape(labels[row - 1])}<br>t = %{{x}} s: %{{y}} {text}"
                            "<extra></extra>"),

@@ -34,7 +34,7 @@ import yaml
 from clustersim.clusters import demo_nodes
 from clustersim.examples import example_text, tier_of
 from clustersim.sim import Event, Snapshot
-from clustersim.viz.palette import base_layout, system_color
+from clustersim.viz.palette import base_layout, line_width, system_color
 from clustersim.viz.panels import slider_panels_html
 from clustersim.widgets.base import LiveApp, error_html
 
@@ -254,7 +254,9 @@ def _traces(runs: dict[str, ShopRun]) -> list[go.Scatter]:
         traces.append(go.Scatter(
             x=run.times, y=total, mode="lines+markers", name=_NAMES[system],
             line={"color": system_color(system, index), "shape": "hv",
-                  "dash": ("solid", "dash", "dot")[index]},
+                  "dash": ("solid", "dash", "dot")[index],
+                  "width": line_width(index, len(runs))},
+            marker_size=3 + 2 * line_width(index, len(runs)),
             hovertext=hover, hoverinfo="text", uid=f"dialects-{system}",
         ))
     return traces
