@@ -47,6 +47,13 @@ def test_capacity_states_and_serving_lines_all_show() -> None:
 def test_close_marks_put_their_labels_on_different_lines() -> None:
     from clustersim.viz.capacity import mark_layout
 
-    _, notes = mark_layout([[(35, "replaced"), (30, "fails"), (36, "ready"), (300, "back")]])
+    _, notes = mark_layout([[(35, "replaced"), (30, "fails"), (36, "ready"), (400, "back")]],
+                           span=480)
     assert [(n["text"], n["yshift"]) for n in notes] == [
-        ("fails", 0), ("replaced", -14), ("ready", -28), ("back", 0)]
+        ("fails", 0), ("replaced", -17), ("ready", -34), ("back", 0)]
+    # Far apart on the axis: one line.
+    _, notes = mark_layout([[(30, "fails"), (300, "back")]], span=480)
+    assert [n["yshift"] for n in notes] == [0, 0]
+    # A label reaching into the next one's place pushes only that one down.
+    _, notes = mark_layout([[(30, "fails"), (60, "down"), (300, "back")]], span=480)
+    assert [n["yshift"] for n in notes] == [0, -17, 0]
