@@ -236,7 +236,7 @@ _OVERFLOW_JS = """() => {
   return {scrollWidth: document.scrollingElement.scrollWidth, wide};
 }"""
 
-# Pairs of a figure's legend and its slider or buttons whose boxes intersect.
+# Pairs of a figure's legend and its slider, buttons or title whose boxes intersect.
 _LEGEND_OVERLAP_JS = """() => {
   const hits = [];
   const box = el => el.getBoundingClientRect();
@@ -245,7 +245,8 @@ _LEGEND_OVERLAP_JS = """() => {
   for (const fig of document.querySelectorAll('.js-plotly-plot')) {
     const legend = fig.querySelector('g.legend');
     if (!legend || !box(legend).width) continue;
-    for (const c of fig.querySelectorAll('g.slider-container, g.updatemenu-container')) {
+    for (const c of fig.querySelectorAll('g.slider-container, g.updatemenu-container,'
+                                         + ' g.g-gtitle')) {
       if (box(c).width && meet(box(legend), box(c))) hits.push(fig.id);
     }
   }

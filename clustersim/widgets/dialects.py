@@ -349,9 +349,7 @@ def scenarios_figure(replicas: Sequence[int] = (1, 3, 5), fail_at: float = 60.0,
     fig.update_layout(**base_layout(frames[0].layout.title.text), xaxis_title="simulated time (s)",
                       yaxis_title="ready tasks (all tiers)", legend_title_text="system",
                       yaxis_range=[0, _wanted(replicas[0]) + 1],
-                      sliders=[{"active": 0, "currentvalue": {
-                          "prefix": f"api replicas (+ fail: the busiest node fails at "
-                                    f"{fail_at:g} s): "},
+                      sliders=[{"active": 0, "currentvalue": {"prefix": "api replicas: "},
                                 "pad": {"t": 75},
                                 "steps": [{"label": f.name, "method": "animate",
                                            "args": [[f.name], {"mode": "immediate", "frame": {

@@ -230,7 +230,8 @@ def discovery_under_failure(instances: int = 6, *, rate: float = 10.0, start: fl
 
 
 def _bars(fits: Sequence[PortFit]) -> list[go.Bar]:
-    labels = [MODES[f.mode] for f in fits]
+    # "System<br>mode" on two lines: on a phone one-line labels left the bars 60 px.
+    labels = [MODES[f.mode].replace(" · ", "<br>") for f in fits]
     placed_hover = [f"{escape(MODES[f.mode])}<br>placed {f.placed} of {f.instances}: "
                     + (", ".join(f"{escape(n)} {c}" for n, c in f.per_node.items()) or "none")
                     for f in fits]
