@@ -134,13 +134,20 @@
         update["legend.yanchor"] = "top";
       }
     }
+    var above = legend.orientation === "h" && legend.y >= 1 && legend.yanchor === "bottom";
+    if (above && !update["title.yref"]) { // a figure's own legend above its plot
+      Object.keys(PINNED_TITLE).forEach(function (k) { update["title." + k] = PINNED_TITLE[k]; });
+    }
     var title = titleText(gd.layout.title);
     var wrapped = wrapTitle(title, gd.clientWidth || window.innerWidth);
+    var extraLines = typeof wrapped === "string" ? wrapped.split("<br>").length - 1 : 0;
     if (wrapped !== title) {
       update["title.text"] = wrapped;
-      var extraLines = wrapped.split("<br>").length - 1;
       update["margin.t"] = ((gd.layout.margin || {}).t || 60) + 18 * extraLines;
     }
+    // plotly lifts a title of several lines anchored at its top by about a line per extra
+    // line: the padding brings its first line back inside the figure.
+    if (update["title.yref"]) update["title.pad.t"] = PINNED_TITLE["pad.t"] + 18 * extraLines;
     var margin = gd.layout.margin || {};
     if ((margin.r || 0) > 30) update["margin.r"] = 20;
     if ((margin.l || 0) > 50) update["margin.l"] = 45;
