@@ -124,30 +124,56 @@
       update["legend.x"] = 0;
       update["legend.xanchor"] = "left";
       if (controlsBelow) {
+        // Above the plot, under a title pinned to the top; the top margin grows to the
+        // legend's drawn height once it is drawn (moveTitleAboveLegend).
         update["legend.y"] = 1.02;
         update["legend.yanchor"] = "bottom";
+        Object.keys(PINNED_TITLE).forEach(function (k) { update["title." + k] = PINNED_TITLE[k]; });
       } else {
         update["legend.y"] = -0.25;
         update["legend.yanchor"] = "top";
       }
     }
+    var above = legend.orientation === "h" && legend.y >= 1 && legend.yanchor === "bottom";
+    if (above && !update["title.yref"]) { // a figure's own legend above its plot
+      Object.keys(PINNED_TITLE).forEach(function (k) { update["title." + k] = PINNED_TITLE[k]; });
+    }
     var title = titleText(gd.layout.title);
     var wrapped = wrapTitle(title, gd.clientWidth || window.innerWidth);
+    var extraLines = typeof wrapped === "string" ? wrapped.split("<br>").length - 1 : 0;
     if (wrapped !== title) {
       update["title.text"] = wrapped;
-      var extraLines = wrapped.split("<br>").length - 1;
       update["margin.t"] = ((gd.layout.margin || {}).t || 60) + 18 * extraLines;
     }
+    // plotly lifts a title of several lines anchored at its top by about a line per extra
+    // line: the padding brings its first line back inside the figure.
+    if (update["title.yref"]) update["title.pad.t"] = PINNED_TITLE["pad.t"] + 18 * extraLines;
     var margin = gd.layout.margin || {};
     if ((margin.r || 0) > 30) update["margin.r"] = 20;
     if ((margin.l || 0) > 50) update["margin.l"] = 45;
-    if (Object.keys(update).length) window.Plotly.relayout(gd, update);
+    if (!Object.keys(update).length) return;
+    var drawn = window.Plotly.relayout(gd, update);
+    if (update["title.yref"] && drawn && drawn.then) drawn.then(function () { moveTitleAboveLegend(gd); });
+  }
+
+  var PINNED_TITLE = { yref: "container", y: 1, yanchor: "top", "pad.t": 10 };
+
+  // The legend sits above the plot (a slider takes the space below): make the top margin hold
+  // the title and the legend's real height, so that neither covers the other.
+  function moveTitleAboveLegend(gd) {
+    var legend = gd.querySelector("g.legend");
+    var title = gd.querySelector("g.g-gtitle");
+    if (!legend) return;
+    var top = gd.getBoundingClientRect().top;
+    var titleBottom = title ? title.getBoundingClientRect().bottom - top : 0;
+    var need = Math.ceil(titleBottom + legend.getBoundingClientRect().height + 14);
+    if (need > gd._fullLayout.margin.t) window.Plotly.relayout(gd, { "margin.t": need });
   }
 
   // A title longer than a phone's width breaks into lines at spaces (plotly never wraps).
   function wrapTitle(text, width) {
     if (typeof text !== "string" || text.indexOf("<br>") >= 0) return text;
-    var perLine = Math.max(20, Math.floor((width - 20) / 8));
+    var perLine = Math.max(20, Math.floor((width - 20) / 9.5)); // a title's 18 px letters
     var lines = [""];
     text.split(" ").forEach(function (word) {
       var line = lines[lines.length - 1];
@@ -165,12 +191,40 @@
     return window.innerWidth < NARROW;
   }
 
+  // A figure followed by one summary panel per slider step (clustersim/viz/panels.py): the
+  // visible panel is the one of the step the slider shows, whether dragged or played.
+  function followSlider(gd) {
+    var box = gd.closest && gd.closest(".clustersim-slider-panels");
+    if (!box || gd._coursePanels || typeof gd.on !== "function") return;
+    gd._coursePanels = true;
+    gd.on("plotly_sliderchange", function (event) {
+      var args = event && event.step && event.step.args;
+      if (!args || !Array.isArray(args[0])) return;
+      var name = String(args[0][0]);
+      box.querySelectorAll(".clustersim-step-panel").forEach(function (panel) {
+        panel.hidden = panel.getAttribute("data-frame") !== name;
+      });
+    });
+  }
+
   function adopt(gd) {
     fitToScreen(gd);
     applyTheme(gd);
+    followSlider(gd);
+  }
+
+  // The kernel note's link to the welcome page is written for a page one folder deep
+  // (clustersim/widgets/base.py); the page's own root makes it right at any depth.
+  function fixOfflineLinks() {
+    var root = document.documentElement.dataset.content_root;
+    if (root === undefined) return;
+    document.querySelectorAll("a.clustersim-offline-link").forEach(function (a) {
+      a.setAttribute("href", root + "book/welcome.html#working-offline");
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    fixOfflineLinks();
     if (!window.Plotly) return; // a page with no figure
     var newPlot = window.Plotly.newPlot;
     window.Plotly.newPlot = function () {
@@ -183,10 +237,16 @@
     var addFrames = window.Plotly.addFrames;
     window.Plotly.addFrames = function (gd, frames) {
       if (narrow() && Array.isArray(frames)) {
-        var width = (typeof gd === "string" ? document.getElementById(gd) : gd).clientWidth;
+        gd = typeof gd === "string" ? document.getElementById(gd) : gd;
+        var width = gd.clientWidth;
         frames.forEach(function (frame) {
           var title = frame.layout && titleText(frame.layout.title);
-          if (title) frame.layout.title = { text: wrapTitle(title, width) };
+          if (!title) return;
+          var pinned = (gd.layout && gd.layout.title) || {};
+          frame.layout.title = { text: wrapTitle(title, width) };
+          ["x", "xanchor", "yref", "y", "yanchor", "pad"].forEach(function (k) {
+            if (pinned[k] !== undefined) frame.layout.title[k] = pinned[k];
+          });
         });
       }
       return addFrames.apply(this, arguments);

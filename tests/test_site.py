@@ -236,7 +236,7 @@ _OVERFLOW_JS = """() => {
   return {scrollWidth: document.scrollingElement.scrollWidth, wide};
 }"""
 
-# Pairs of a figure's legend and its slider or buttons whose boxes intersect.
+# Pairs of a figure's legend and its slider, buttons or title whose boxes intersect.
 _LEGEND_OVERLAP_JS = """() => {
   const hits = [];
   const box = el => el.getBoundingClientRect();
@@ -245,7 +245,8 @@ _LEGEND_OVERLAP_JS = """() => {
   for (const fig of document.querySelectorAll('.js-plotly-plot')) {
     const legend = fig.querySelector('g.legend');
     if (!legend || !box(legend).width) continue;
-    for (const c of fig.querySelectorAll('g.slider-container, g.updatemenu-container')) {
+    for (const c of fig.querySelectorAll('g.slider-container, g.updatemenu-container,'
+                                         + ' g.g-gtitle')) {
       if (box(c).width && meet(box(legend), box(c))) hits.push(fig.id);
     }
   }
@@ -260,6 +261,37 @@ _SHORT_PLOTS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot
   .filter(([id, h]) => Number.isFinite(h) && h < 120)"""
 
 
+# Annotations (mark labels, subplot titles) of one figure whose text boxes overlap.
+_LABEL_COLLISIONS_JS = """() => {
+  const hits = [];
+  for (const fig of document.querySelectorAll('.js-plotly-plot')) {
+    const boxes = Array.from(fig.querySelectorAll('g.annotation'))
+      .map(a => [a.textContent, a.getBoundingClientRect()]).filter(([, r]) => r.width);
+    boxes.forEach(([ta, a], i) => boxes.slice(i + 1).forEach(([tb, b]) => {
+      if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1
+          && b.top < a.bottom - 1) hits.push(fig.id + ': ' + ta + ' / ' + tb);
+    }));
+  }
+  return hits;
+}"""
+
+# Text outputs cut at the column edge: a <pre> whose text is wider than its box.
+_CUT_TEXT_JS = """() => Array.from(document.querySelectorAll('div.cell_output pre'))
+  .filter(p => p.scrollWidth > p.clientWidth + 1).map(p => p.textContent.slice(0, 60))"""
+
+# Tables wider than the box they scroll in, with no shadow to say there is more to the side.
+_SILENT_SCROLL_JS = """() => Array.from(document.querySelectorAll('.bd-article table'))
+  .filter(t => {
+    let box = t;
+    while (box && box !== document.body
+           && !['auto', 'scroll'].includes(getComputedStyle(box).overflowX)) {
+      box = box.parentElement;
+    }
+    return box && box !== document.body && box.scrollWidth > box.clientWidth + 1
+      && !getComputedStyle(box).backgroundImage.includes('gradient');
+  }).map(t => (t.className || 'table') + ' ' + t.textContent.trim().slice(0, 40))"""
+
+
 @pytest.fixture(scope="module")
 def phone_visits(browser, serve_html: str, built_book: dict) -> dict[str, dict]:
     """Every page at 390 x 844: its sideways overflow and its legend/slider overlaps."""
@@ -271,7 +303,10 @@ def phone_visits(browser, serve_html: str, built_book: dict) -> dict[str, dict]:
         page = seen.pop("page")
         visits[path] = {**seen, **page.evaluate(_OVERFLOW_JS),
                         "overlaps": page.evaluate(_LEGEND_OVERLAP_JS),
-                        "short": page.evaluate(_SHORT_PLOTS_JS)}
+                        "short": page.evaluate(_SHORT_PLOTS_JS),
+                        "collisions": page.evaluate(_LABEL_COLLISIONS_JS),
+                        "cut": page.evaluate(_CUT_TEXT_JS),
+                        "silent": page.evaluate(_SILENT_SCROLL_JS)}
         page.close()
     context.close()
     return visits
@@ -301,6 +336,59 @@ def test_no_legend_overlaps_a_slider_on_a_phone(phone_visits: dict) -> None:
 def test_figures_keep_a_usable_height_on_a_phone(phone_visits: dict) -> None:
     short = {p: v["short"] for p, v in phone_visits.items() if v["short"]}
     assert not short, f"plot areas under 120 px high on a phone: {short}"
+
+
+def test_no_figure_labels_collide_on_a_phone(phone_visits: dict) -> None:
+    hits = {p: v["collisions"] for p, v in phone_visits.items() if v["collisions"]}
+    assert not hits, f"annotations written over each other: {hits}"
+
+
+def test_long_text_outputs_wrap_on_a_phone(phone_visits: dict) -> None:
+    """FailedScheduling messages and explain scores wrap instead of ending at the edge."""
+    cut = {p: v["cut"] for p, v in phone_visits.items() if v["cut"]}
+    assert not cut, f"text outputs cut at the column edge: {cut}"
+
+
+def test_wide_tables_show_a_scroll_cue_on_a_phone(phone_visits: dict) -> None:
+    silent = {p: v["silent"] for p, v in phone_visits.items() if v["silent"]}
+    assert not silent, f"tables that scroll sideways without a shadow: {silent}"
+
+
+def test_slider_summary_follows_the_slider(browser, serve_html: str) -> None:
+    """The networking explorer's waiting reasons are those of the step the slider shows."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.goto(f"{serve_html}/{LAB}", wait_until="load")
+    box = page.locator(".clustersim-slider-panels").first
+    box.locator(".js-plotly-plot svg.main-svg").first.wait_for(timeout=30_000)
+    shown = ".clustersim-step-panel:not([hidden])"
+    before = box.locator(shown).evaluate_all("ps => ps.map(p => p.dataset.frame)")
+    box.locator("g.slider-container").scroll_into_view_if_needed()
+    tick = box.locator("g.slider-container g.slider-label-group").last.bounding_box()
+    rail = box.locator("g.slider-container rect.slider-rail-rect").bounding_box()
+    page.mouse.click(tick["x"] + tick["width"] / 2, rail["y"] + rail["height"] / 2)
+    page.wait_for_timeout(500)
+    after = box.locator(shown).evaluate_all("ps => ps.map(p => p.dataset.frame)")
+    label = box.locator(shown).locator(".clustersim-step-label").inner_text()
+    context.close()
+    assert before == ["2"] and after == ["8"]
+    assert label == "For instances: 8 on the slider:"
+
+
+def test_kernel_note_links_to_the_offline_path(built_book: dict, browser,
+                                               serve_html: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{serve_html}/{LAB}", wait_until="load")
+    link = page.locator(".clustersim-kernel-note a.clustersim-offline-link").first
+    link.click()
+    page.wait_for_load_state("load")
+    url = page.url
+    heading = page.evaluate("(document.getElementById('working-offline').closest('section')"
+                            " || {}).querySelector?.('h2')?.textContent || ''")
+    context.close()
+    assert url.endswith("book/welcome.html#working-offline")
+    assert "offline" in heading
 
 
 def test_no_legend_overlaps_a_slider_on_a_laptop(visits: dict, browser, serve_html: str) -> None:

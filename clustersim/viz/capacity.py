@@ -17,7 +17,7 @@ Three counts per snapshot (:func:`task_counts`):
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +25,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from clustersim.sim.snapshot import Snapshot
-from clustersim.viz.palette import OKABE_ITO, base_layout
+from clustersim.viz.palette import OKABE_ITO, base_layout, line_width
 from clustersim.viz.text import escape
 
 __all__ = [
@@ -95,23 +95,63 @@ def water_marks(snapshots: Sequence[Snapshot], owner: str) -> Marks:
                  counts["total"][peak], snapshots[peak].time)
 
 
+_LABEL_PX = 6.5
+"""Width of one character of a mark label (font size 11), in pixels."""
+_PLOT_PX = 300
+"""The narrowest plot area a mark label must fit: a phone's (the widest is about 700 px)."""
+_LEVEL_PX = 17
+"""One label line: font size 11 plus plotly's border padding."""
+
+
+def _label_levels(row_marks: Sequence[tuple[float, str]], span: float) -> list[int]:
+    """For marks in time order, the line (0 at the top) on which each label goes: the first
+    line whose previous label ends before this one starts, estimated for the narrowest plot
+    (``span`` seconds across :data:`_PLOT_PX` pixels); after four lines, the one that frees up
+    first."""
+    per_px = span / _PLOT_PX
+    ends: list[float] = []
+    levels = []
+    for time, text in row_marks:
+        level = next((i for i, end in enumerate(ends) if end <= time), None)
+        if level is None:
+            level = len(ends) if len(ends) < 4 else min(range(4), key=ends.__getitem__)
+            if level == len(ends):
+                ends.append(0.0)
+        ends[level] = time + (len(text) * _LABEL_PX + 8) * per_px
+        levels.append(level)
+    return levels
+
+
+def _span(xs: Iterable[Iterable[float] | None]) -> float | None:
+    """The time the x axis covers (from 0), from the traces' x values; None if none."""
+    times = [float(x) for values in xs if values is not None for x in values
+             if isinstance(x, (int, float))]
+    return max(times) if times else None
+
+
 def mark_layout(marks: Sequence[Sequence[tuple[float, str]]],
-                levels: Sequence[float | None] = ()) -> tuple[list[dict], list[dict]]:
+                levels: Sequence[float | None] = (),
+                span: float | None = None) -> tuple[list[dict], list[dict]]:
     """Layout shapes and annotations, per subplot row (``marks[i]`` for row ``i + 1``):
     dotted vertical lines labelled at the top, and a dashed horizontal line at
-    ``levels[i]`` if given. Plain dicts set in one update: plotly's ``add_vline`` is slow
-    (tens of ms per line), too slow for a live control."""
+    ``levels[i]`` if given. Labels that would write over each other on a phone step down a
+    line (:func:`_label_levels`; ``span``, the seconds the x axis covers, defaults to a
+    quarter more than the last mark). Plain dicts set in one update: plotly's ``add_vline``
+    is slow (tens of ms per line), too slow for a live control."""
     shapes: list[dict] = []
     notes: list[dict] = []
     for index, row_marks in enumerate(marks):
         suffix = "" if index == 0 else str(index + 1)
-        for time, text in row_marks:
+        ordered = sorted(row_marks)
+        row_span = span or max((t for t, _ in ordered), default=0.0) * 1.25 or 1.0
+        for (time, text), line in zip(ordered, _label_levels(ordered, row_span), strict=True):
             shapes.append({"type": "line", "x0": time, "x1": time, "xref": f"x{suffix}",
                            "y0": 0, "y1": 1, "yref": f"y{suffix} domain",
                            "line": {"dash": "dot", "color": "#555555", "width": 1.5}})
             notes.append({"x": time, "xref": f"x{suffix}", "y": 1, "yref": f"y{suffix} domain",
                           "text": escape(text), "showarrow": False, "xanchor": "left",
-                          "yanchor": "top", "font": {"size": 11}})
+                          "yanchor": "top", "yshift": -_LEVEL_PX * line,
+                          "font": {"size": 11}})
     for index, level in enumerate(levels):
         if level is not None:
             suffix = "" if index == 0 else str(index + 1)
@@ -124,7 +164,7 @@ def mark_layout(marks: Sequence[Sequence[tuple[float, str]]],
 def add_marks(fig: go.Figure, marks: Sequence[Sequence[tuple[float, str]]],
               levels: Sequence[float | None] = ()) -> None:
     """Add :func:`mark_layout`'s lines to ``fig`` (after its subplot titles)."""
-    shapes, notes = mark_layout(marks, levels)
+    shapes, notes = mark_layout(marks, levels, _span(t.x for t in fig.data))
     fig.update_layout(shapes=shapes, annotations=[*fig.layout.annotations, *notes])
 
 
@@ -137,7 +177,7 @@ def refresh(chart: go.Figure, traces: Sequence[Mapping[str, Any]],
     if len(chart.data) != len(traces):
         return False
     titles = [a for a in chart.layout.annotations if a.xref == "paper"]
-    shapes, notes = mark_layout(marks, levels)
+    shapes, notes = mark_layout(marks, levels, _span(t.get("x") for t in traces))
     with chart.batch_update():
         for trace, fresh in zip(chart.data, traces, strict=True):
             trace.update(fresh)
@@ -186,7 +226,8 @@ def capacity_panels(
         text, colour, dash = _LINES[name]
         fig.add_trace(go.Scatter(
             **trace, name=text, legendgroup=name, showlegend=row == 1, mode="lines",
-            line={"shape": "hv", "color": colour, "dash": dash, "width": 2.5},
+            line={"shape": "hv", "color": colour, "dash": dash,
+                  "width": line_width(index % len(lines), len(lines))},
             uid=f"capacity-{row}-{name}",
             hovertemplate=(f"{escape(labels[row - 1])}<br>t = %{{x}} s: %{{y}} {text}"
                            "<extra></extra>"),

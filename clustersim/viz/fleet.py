@@ -36,7 +36,7 @@ def _x(level: FillLevel) -> list[list[str]]:
 def _traces(results: Mapping[str, Sequence[FillLevel]], index: int) -> list[go.Bar]:
     traces = []
     for row, metric in ((1, "empty"), (2, "cpu")):
-        for name, run in results.items():
+        for number, (name, run) in enumerate(results.items()):
             level = run[index]
             label = escape(name)
             legend = f"{label} ({level.empty:,} empty nodes)"
@@ -56,7 +56,7 @@ def _traces(results: Mapping[str, Sequence[FillLevel]], index: int) -> list[go.B
                                      "arrayminus": [0] * len(level.groups)}}
             traces.append(go.Bar(
                 x=_x(level), y=y, name=legend, legendgroup=label, showlegend=row == 1,
-                marker_color=PROFILE_COLORS.get(name, OKABE_ITO[7]), uid=f"fleet-{metric}-{name}",
+                marker_color=PROFILE_COLORS.get(name, OKABE_ITO[7]), uid=f"fleet-{metric}-{number}",
                 hovertext=hover, hoverinfo="text", xaxis=f"x{row if row > 1 else ''}",
                 yaxis=f"y{row if row > 1 else ''}", **extra,
             ))

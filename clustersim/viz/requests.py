@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from clustersim.viz.palette import base_layout, system_color
+from clustersim.viz.palette import base_layout, line_width, system_color
 from clustersim.viz.text import escape
 
 __all__ = ["failed_share_figure"]
@@ -52,7 +52,9 @@ def failed_share_figure(series: Mapping[str, Sequence[Mapping[str, float]]],
         fig.add_trace(go.Scatter(
             x=xs, y=ys, mode="lines+markers", name=escape(label), hovertext=hover,
             hoverinfo="text", line={"color": system_color(label, index), "shape": "hv",
-                                    "dash": _DASHES[index % len(_DASHES)]},
+                                    "dash": _DASHES[index % len(_DASHES)],
+                                    "width": line_width(index, len(series))},
+            marker_size=3 + 2 * line_width(index, len(series)),
         ))
     shapes, notes = [], []
     for text, time in (marks or {}).items():

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from clustersim.sim.snapshot import Snapshot
-from clustersim.viz.palette import base_layout, system_color
+from clustersim.viz.palette import base_layout, line_width, system_color
 from clustersim.viz.text import escape
 
 __all__ = ["ready_counts", "serving_over_time"]
@@ -36,7 +36,9 @@ def serving_over_time(
         counts = ready_counts(snapshots, owner)
         fig.add_trace(go.Scatter(
             x=[s.time for s in snapshots], y=counts, name=escape(label), mode="lines+markers",
-            line={"shape": "hv", "color": system_color(label, index)},
+            line={"shape": "hv", "color": system_color(label, index),
+                  "width": line_width(index, len(series))},
+            marker_size=3 + 2 * line_width(index, len(series)),
             hovertemplate=f"{escape(label)}<br>t = %{{x}} s: %{{y}} ready<extra></extra>",
         ))
     if target is not None:

@@ -30,7 +30,9 @@ KERNEL_NOTE = (
     "To move the controls, run this notebook in JupyterLab: the download button (an arrow) at "
     "the top of the page gives you the notebook, and the launch button (a rocket) opens it on "
     "Binder or Colab, which need the internet. With no internet, install the course from a "
-    "wheelhouse: see \u201cRunning a notebook, online or offline\u201d on the Welcome page.</p>"
+    'wheelhouse: see <a class="clustersim-offline-link" '
+    'href="../book/welcome.html#working-offline">running a notebook, online or offline</a> '
+    "on the Welcome page.</p>"
 )
 
 

@@ -24,8 +24,8 @@ from clustersim.scenarios.shop import (
     shop_source,
     start_order,
 )
-from clustersim.viz.palette import base_layout, system_color
-from clustersim.viz.renderer import figure_html
+from clustersim.viz.palette import base_layout, line_width, system_color
+from clustersim.viz.panels import slider_panels_html
 from clustersim.widgets.base import LiveApp, error_html
 
 __all__ = ["dialects_explorer", "readiness_figure", "scenarios_figure"]
@@ -46,7 +46,9 @@ def _traces(runs: dict[str, ShopRun]) -> list[go.Scatter]:
         traces.append(go.Scatter(
             x=run.times, y=total, mode="lines+markers", name=_NAMES[system],
             line={"color": system_color(system, index), "shape": "hv",
-                  "dash": ("solid", "dash", "dot")[index]},
+                  "dash": ("solid", "dash", "dot")[index],
+                  "width": line_width(index, len(runs))},
+            marker_size=3 + 2 * line_width(index, len(runs)),
             hovertext=hover, hoverinfo="text", uid=f"dialects-{system}",
         ))
     return traces
@@ -112,6 +114,11 @@ def _layout(fig: go.Figure, runs: dict[str, ShopRun]) -> None:
                       yaxis_range=[0, _wanted(run.api_replicas) + 1], legend_title_text="system")
 
 
+def _frame_name(count: int, failure: float) -> str:
+    """The slider step of ``scenarios_figure`` for api ``count`` and a failure time (-1: none)."""
+    return f"{count}" + (" + fail" if failure >= 0 else "")
+
+
 def scenarios_figure(replicas: Sequence[int] = (1, 3, 5), fail_at: float = 60.0,
                      times: Sequence[float] = DEFAULT_TIMES,
                      cache: dict[tuple[int, float], dict[str, ShopRun]] | None = None
@@ -126,7 +133,7 @@ def scenarios_figure(replicas: Sequence[int] = (1, 3, 5), fail_at: float = 60.0,
             if key not in cache:
                 cache[key] = compare_shop(count, failure, times)
             runs = cache[key]
-            name = f"{count}" + (" + fail" if failure else "")
+            name = _frame_name(*key)
             frames.append(go.Frame(data=_traces(runs), name=name, layout={
                 "title": {"text": _title(runs)}, "yaxis": {"range": [0, _wanted(count) + 1]},
                 "shapes": _failure_shapes(failure), "annotations": _failure_notes(failure)}))
@@ -134,9 +141,7 @@ def scenarios_figure(replicas: Sequence[int] = (1, 3, 5), fail_at: float = 60.0,
     fig.update_layout(**base_layout(frames[0].layout.title.text), xaxis_title="simulated time (s)",
                       yaxis_title="ready tasks (all tiers)", legend_title_text="system",
                       yaxis_range=[0, _wanted(replicas[0]) + 1],
-                      sliders=[{"active": 0, "currentvalue": {
-                          "prefix": f"api replicas (+ fail: the busiest node fails at "
-                                    f"{fail_at:g} s): "},
+                      sliders=[{"active": 0, "currentvalue": {"prefix": "api replicas: "},
                                 "pad": {"t": 75},
                                 "steps": [{"label": f.name, "method": "animate",
                                            "args": [[f.name], {"mode": "immediate", "frame": {
@@ -184,5 +189,12 @@ def dialects_explorer(times: Sequence[float] = DEFAULT_TIMES) -> LiveApp:
     failure.observe(update, names="value")
     update()
     box = widgets.VBox([widgets.HBox([replicas, failure]), chart, message])
-    return LiveApp(box, lambda: figure_html(scenarios_figure(times=times, cache=cache))
-                   + _summary_html(first), name="three dialects explorer")
+    def static() -> str:
+        # The figure's own scenarios: the runs without a failure are reused, a live run with
+        # a failure at another time is not (its frame name would be the same).
+        made = {key: runs for key, runs in cache.items() if key[1] < 0}
+        figure = scenarios_figure(times=times, cache=made)
+        return slider_panels_html(figure, {_frame_name(*key): _summary_html(runs)
+                                           for key, runs in made.items()})
+
+    return LiveApp(box, static, name="three dialects explorer")

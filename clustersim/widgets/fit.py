@@ -12,7 +12,7 @@ from clustersim.capacity import pods_that_fit, total_that_fit
 from clustersim.node import Node
 from clustersim.viz.fit import fit_figure, fit_trace
 from clustersim.viz.palette import base_layout
-from clustersim.viz.renderer import figure_html
+from clustersim.viz.panels import slider_panels_html
 from clustersim.widgets.base import LiveApp, error_html
 
 __all__ = ["fit_explorer", "fit_summary"]
@@ -67,7 +67,7 @@ def fit_explorer(
     box = widgets.VBox([widgets.HBox([cpu, mem]), summary, chart])
     return LiveApp(
         box,
-        lambda: fit_summary(nodes, cpu_steps[0], memory)
-        + figure_html(fit_figure(nodes, cpu_steps, memory)),
+        lambda: slider_panels_html(fit_figure(nodes, cpu_steps, memory), {
+            str(m): fit_summary(nodes, m, memory) for m in cpu_steps}),
         name="fit explorer",
     )

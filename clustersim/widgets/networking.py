@@ -20,14 +20,15 @@ from clustersim.scenarios.networking import (
     port_fit,
 )
 from clustersim.viz.palette import base_layout, color_for
-from clustersim.viz.renderer import figure_html
+from clustersim.viz.panels import slider_panels_html
 from clustersim.widgets.base import LiveApp, error_html
 
 __all__ = ["networking_explorer", "port_fit_figure"]
 
 
 def _bars(fits: Sequence[PortFit]) -> list[go.Bar]:
-    labels = [MODES[f.mode] for f in fits]
+    # "System<br>mode" on two lines: on a phone one-line labels left the bars 60 px.
+    labels = [MODES[f.mode].replace(" · ", "<br>") for f in fits]
     placed_hover = [f"{escape(MODES[f.mode])}<br>placed {f.placed} of {f.instances}: "
                     + (", ".join(f"{escape(n)} {c}" for n, c in f.per_node.items()) or "none")
                     for f in fits]
@@ -101,7 +102,10 @@ def networking_explorer() -> LiveApp:
 
     count.observe(update, names="value")
     update()
-    return LiveApp(widgets.VBox([count, chart, message]),
-                   lambda: figure_html(port_fit_figure(), height=480) + _reasons_html(
-                       [port_fit(mode, 8) for mode in MODES]),
-                   name="networking explorer")
+    def static() -> str:
+        figure = port_fit_figure()
+        return slider_panels_html(figure, {
+            frame.name: _reasons_html([port_fit(mode, int(frame.name)) for mode in MODES])
+            for frame in figure.frames}, height=480)
+
+    return LiveApp(widgets.VBox([count, chart, message]), static, name="networking explorer")

@@ -100,6 +100,9 @@ def test_explorer_updates_in_place_with_fixed_uids() -> None:
     assert "failed" in chart.layout.title.text and "Kubernetes" in message.value
     html = app.static_html()
     assert html.startswith(KERNEL_NOTE) and "plotly" in html.lower()
+    # One summary per slider step, the starting step's shown: none fixed to the live scenario.
+    assert 'data-frame="1"><p' in html and 'data-frame="5 + fail" hidden>' in html
+    assert html.count('class="clustersim-step-panel"') == 6
     assert "three dialects" in app._repr_mimebundle_()["text/plain"]
 
 

@@ -48,10 +48,11 @@ def test_explorer_updates_bars_and_reasons() -> None:
     app = networking_explorer()
     count, chart, message = app.widget.children
     assert [t.uid for t in chart.data] == ["net-placed", "net-waiting"]
-    assert list(chart.data[0].y) == list(MODES.values())
+    # One line per system and one per mode, so that a phone keeps room for the bars.
+    assert list(chart.data[0].y) == [m.replace(" · ", "<br>") for m in MODES.values()]
     count.value = 8
     waiting = dict(zip(chart.data[1].y, chart.data[1].x, strict=True))
-    assert waiting[MODES["marathon-host-fixed"]] == 8 - AGENTS
+    assert waiting["Marathon<br>host, port 31080 fixed"] == 8 - AGENTS
     assert "InsufficientPorts" in message.value
     count.value = 1
     assert "Every instance found a place" in message.value

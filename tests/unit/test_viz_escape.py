@@ -13,13 +13,16 @@ import pytest
 
 import clustersim.viz
 from clustersim import Node
+from clustersim.kubernetes.fleet import FillLevel, GroupStats
 from clustersim.sim import Event, NodeState, Snapshot, TaskState
 from clustersim.viz.capacity import capacity_panels, mark_layout
 from clustersim.viz.cluster import cluster_animation, cluster_map
 from clustersim.viz.comparison import comparison_html
 from clustersim.viz.fit import fit_figure, fit_trace
+from clustersim.viz.fleet import fleet_figure
 from clustersim.viz.groups import group_tree
 from clustersim.viz.offers import offer_flow
+from clustersim.viz.panels import slider_panels_html
 from clustersim.viz.placement import placement_over_time, placement_traces
 from clustersim.viz.renderer import figure_html
 from clustersim.viz.requests import failed_share_figure
@@ -57,7 +60,13 @@ GROUP = {"id": "/" + HOSTILE, "dependencies": [HOSTILE],
                    "mem": HOSTILE, "dependencies": [HOSTILE]}]}
 PLAN = [[{"action": HOSTILE, "app": f"/{HOSTILE}/{HOSTILE}", "instances": HOSTILE}]]
 
+def _fleet() -> dict[str, list[FillLevel]]:
+    group = GroupStats(HOSTILE, 4, 2, 1, 1, 50.0, 50.0, 90.0)
+    return {HOSTILE: [FillLevel(HOSTILE, pods, 0, 10.0, (group,)) for pods in (10, 20)]}
+
+
 VIEWS = {
+    "fleet_figure": lambda: fleet_figure(_fleet()),
     "cluster_map": lambda: cluster_map(_snapshots()[0]),
     "cluster_map titled": lambda: cluster_map(_snapshots()[0], title=HOSTILE),
     "cluster_animation": lambda: cluster_animation(_snapshots()),
@@ -86,10 +95,17 @@ SCRIPT = "</script><script>alert(1)</script>"
 HTML_VIEWS = {
     "figure_html": lambda: figure_html(go.Figure(layout={"title": {"text": SCRIPT}})),
     "comparison_html": lambda: comparison_html(search=SCRIPT),
+    "slider_panels_html": lambda: slider_panels_html(
+        go.Figure(frames=[go.Frame(name=SCRIPT)], layout={"sliders": [{
+            "currentvalue": {"prefix": SCRIPT},
+            "steps": [{"label": SCRIPT, "method": "animate", "args": [[SCRIPT]]}]}]}),
+        {SCRIPT: "<p>the panel</p>"}),
 }
 """Views that return HTML: a name must not close their ``<script>`` or open one."""
 
 NOT_VIEWS = {
+    "step_frame": "a frame name for slider_panels_html (tested)",
+    "line_width": "a width",
     "add_marks": "draws through mark_layout (tested)",
     "add_slider_below_legend": "layout geometry only",
     "legend_below": "layout geometry only",

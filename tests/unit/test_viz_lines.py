@@ -1,0 +1,59 @@
+"""Lines that run exactly on top of each other stay visible: each later line is narrower (and
+its markers smaller) than the ones drawn before it."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from clustersim.sim import NodeState, Snapshot, TaskState
+from clustersim.viz.capacity import capacity_panels
+from clustersim.viz.palette import line_width
+from clustersim.viz.requests import failed_share_figure
+from clustersim.viz.serving import serving_over_time
+
+
+def _narrowing(traces) -> bool:
+    widths = [t.line.width for t in traces]
+    return all(a > b for a, b in pairwise(widths)) and widths[-1] >= 1.5
+
+
+def test_line_width_narrows_in_drawing_order() -> None:
+    assert [line_width(i, 3) for i in range(3)] == [4.5, 3.0, 1.5]
+    assert line_width(0, 1) == 1.5
+
+
+def test_identical_failed_shares_all_show() -> None:
+    rows = [{"start": t, "served": 10, "failed": 0} for t in (0, 10, 20)]
+    fig = failed_share_figure({"Kubernetes": rows, "Marathon": rows, "Docker Swarm": rows})
+    assert _narrowing(fig.data)
+    sizes = [t.marker.size for t in fig.data]
+    assert sizes == sorted(sizes, reverse=True) and len(set(sizes)) == 3
+
+
+def _snapshots() -> list[Snapshot]:
+    node = NodeState("n1", 1000, 2**30, 100, 2**20)
+    task = TaskState("web-1", "web", "n1", "Running", 100, 2**20, ready=True)
+    return [Snapshot("kubernetes", float(t), (node,), (task,)) for t in (0, 10, 20)]
+
+
+def test_capacity_states_and_serving_lines_all_show() -> None:
+    snaps = _snapshots()
+    fig = capacity_panels({"Kubernetes": (snaps, "web")})
+    assert _narrowing(fig.data)
+    fig = serving_over_time({"a": (snaps, "web"), "b": (snaps, "web")})
+    assert _narrowing(fig.data)
+
+
+def test_close_marks_put_their_labels_on_different_lines() -> None:
+    from clustersim.viz.capacity import mark_layout
+
+    _, notes = mark_layout([[(35, "replaced"), (30, "fails"), (36, "ready"), (400, "back")]],
+                           span=480)
+    assert [(n["text"], n["yshift"]) for n in notes] == [
+        ("fails", 0), ("replaced", -17), ("ready", -34), ("back", 0)]
+    # Far apart on the axis: one line.
+    _, notes = mark_layout([[(30, "fails"), (300, "back")]], span=480)
+    assert [n["yshift"] for n in notes] == [0, 0]
+    # A label reaching into the next one's place pushes only that one down.
+    _, notes = mark_layout([[(30, "fails"), (60, "down"), (300, "back")]], span=480)
+    assert [n["yshift"] for n in notes] == [0, -17, 0]
