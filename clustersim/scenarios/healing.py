@@ -14,8 +14,8 @@ records the run. What each system does, with the knob that times it:
   (``--agent_ping_timeout`` 15 s × ``--max_agent_ping_timeouts`` 5 = 75 s) the master marks
   the agent unreachable and sends TASK_UNREACHABLE; Marathon replaces an instance once it has
   been unreachable for ``inactiveAfterSeconds`` and forgets it after ``expungeAfterSeconds``
-  (Marathon's defaults 300 s and 600 s, ``state/UnreachableStrategy.scala``; the scenario
-  sets both, 0 unless told otherwise). Marathon is registered with
+  (both 0 by default since Marathon 1.5.1, 300 s and 600 s before,
+  ``state/UnreachableStrategy.scala``; the scenario sets both, 0 unless told otherwise). Marathon is registered with
   ``--max_instances_per_offer 1`` so that, like the other two, the app starts spread over
   the three machines.
 - Swarm (moby/swarmkit ``manager/dispatcher/dispatcher.go``): no heartbeat for 3 × 5 s and the
