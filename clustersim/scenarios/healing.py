@@ -15,9 +15,9 @@ records the run. What each system does, with the knob that times it:
   the agent unreachable and sends TASK_UNREACHABLE; Marathon replaces an instance once it has
   been unreachable for ``inactiveAfterSeconds`` and forgets it after ``expungeAfterSeconds``
   (both 0 by default since Marathon 1.5.1, 300 s and 600 s before,
-  ``state/UnreachableStrategy.scala``; the scenario sets both, 0 unless told otherwise). Marathon is registered with
-  ``--max_instances_per_offer 1`` so that, like the other two, the app starts spread over
-  the three machines.
+  ``state/UnreachableStrategy.scala``; the scenario sets both, 0 unless told otherwise).
+  Marathon is registered with ``--max_instances_per_offer 1`` so that, like the other two,
+  the app starts spread over the three machines.
 - Swarm (moby/swarmkit ``manager/dispatcher/dispatcher.go``): no heartbeat for 3 × 5 s and the
   node is down (10-15 s after it fails); its tasks are rescheduled at once, each replacement
   starting after the restart policy's ``delay`` (5 s).
