@@ -176,6 +176,14 @@ class PodInfo:
     owner: str | None = None
     ip: str | None = None
 
+    def __repr__(self) -> str:
+        """One line, like the pod's row of ``kubectl get pods -o wide``; every field stays
+        an attribute (``.labels``, ``.message``, ``.as_dict()``)."""
+        where = f"on {self.node}" if self.node else "not scheduled"
+        state = self.phase + (f" ({self.reason})" if self.reason else "")
+        ready = ", ready" if self.ready else ""
+        return f"<PodInfo {self.namespace}/{self.name} {where}: {state}{ready}>"
+
     def __getitem__(self, key: str) -> Any:
         """``row["node"]`` works as well as ``row.node``."""
         if key not in self.__dataclass_fields__:
