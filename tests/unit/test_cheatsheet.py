@@ -11,15 +11,13 @@ import os
 import re
 
 from tests.conftest import ROOT
+from tests.unit.test_reprs import SHORT
 
 PAGE = ROOT / "book" / "cheatsheet.md"
 _BLOCK = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
 _IMPORT = re.compile(r"from (clustersim[\w.]*) import \(?([\w\s,]+?)\)?\s*(?:#|$)", re.MULTILINE)
 
 
-#: "Prints as one short line": no longer than this, and no line break. The longest today is a
-#: node with labels and taints (the control plane's, about 175 characters).
-SHORT_LINE = 180
 
 
 def _run_examples() -> tuple[dict, list]:
@@ -68,7 +66,7 @@ def test_every_object_the_cheat_sheet_shows_prints_as_one_short_line() -> None:
     # the objects this test exists for (the learner met their long reprs)
     assert {"PodInfo", "Explanation", "Recommendation", "Snapshot", "Node", "LiveApp"} <= kinds
     long = {type(o).__name__: repr(o)[:80] for o in objects
-            if len(repr(o)) > SHORT_LINE or "\n" in repr(o) or " object at 0x" in repr(o)}
+            if len(repr(o)) > SHORT or "\n" in repr(o) or " object at 0x" in repr(o)}
     assert not long, f"these print as more than one short line: {long}"
 
 
