@@ -41,20 +41,12 @@ __all__ = [
 
 
 def _mapping(answer: object, keys: list[str], what: str) -> dict[str, object]:
-    """The learner's dict, with exactly ``keys``; otherwise a hint naming what is off."""
-    if not isinstance(answer, Mapping):
-        raise Wrong(f"The answer must be a dict of {what}.", "Keep the starter's dict and fill "
-                    "in its values.")
-    missing = [k for k in keys if k not in answer]
-    extra = [str(k) for k in answer if k not in keys]
-    if missing or extra:
-        raise Wrong("The dict's keys do not match the question"
-                    + (f": missing {', '.join(missing)}" if missing else "")
-                    + (f"; unknown {', '.join(extra)}" if extra else "") + ".",
-                    f"Use exactly these keys: {', '.join(keys)}.")
-    if any(answer[k] is None for k in keys):
+    """The learner's dict ``what`` (e.g. "service → action"), with exactly ``keys`` (named
+    plainly when one is unknown or missing, :func:`keyed`) and no None left."""
+    given = keyed(answer, keys, what.split(" → ")[0])
+    if any(given[k] is None for k in keys):
         raise Wrong("Some answers are still None.", "Replace every None.")
-    return {k: answer[k] for k in keys}
+    return {k: given[k] for k in keys}
 
 
 def _choice(value: object, allowed: tuple[str, ...], where: str) -> str:

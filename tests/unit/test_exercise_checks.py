@@ -131,3 +131,21 @@ def test_a_set_as_the_chosen_node_is_answered_in_plain_words() -> None:
     feedback = check_filter_rank({"node-a", "node-c"}, {"node-c"})
     assert "unhashable" not in feedback.message + feedback.hint
     assert "is not a node name" in feedback.message
+
+
+@pytest.mark.parametrize("check", [
+    "foundations.check_compose_up", "foundations.check_namespaces", "foundations.check_reconcile",
+    "kubernetes_chapter.check_least_allocated", "kubernetes_chapter.check_failed_scheduling",
+    "healing.check_failover_times", "delivery.check_generator_edit", "delivery.check_tools",
+    "security.check_can_i", "resource_management.check_qos_classes", "drf.check_dominant_shares",
+    "troubleshooting.check_diagnosis", "swarm_chapter.check_leaderless", "day_2.check_lost_quorum",
+    "migration.check_resources_by_hand", "comparing.check_fault_tolerance",
+])
+def test_every_dict_answer_names_an_unknown_key(check: str) -> None:
+    import importlib
+
+    module, name = check.split(".")
+    function = getattr(importlib.import_module(f"clustersim.exercises.{module}"), name)
+    feedback = function({"no-such-key": 1})
+    assert feedback.message.startswith("There is no ") and "'no-such-key'" in feedback.message
+    assert "keep the starter's keys" in feedback.hint
