@@ -43,8 +43,8 @@ class Explanation(dict[str, Verdict]):
         if self.node_name:
             return (f"Pod {self.pod} is bound to node {self.node_name} (spec.nodeName is "
                     f"set): only {self.node_name} passes the NodeName filter, every other "
-                    "node fails it whatever its resources; explain the Pod's manifest "
-                    "without spec.nodeName to see where the scheduler could place it.")
+                    f"node fails it whatever its resources; explain({self.pod!r}) leaves "
+                    "spec.nodeName out and shows where the scheduler could place it.")
         where = (f"Pod {self.pod} runs on {self.placed_on}; as if it were pending again"
                  if self.placed_on else f"Pod {self.pod}")
         fits = self.feasible
