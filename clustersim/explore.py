@@ -15,6 +15,7 @@ from typing import Any
 
 from clustersim.clusters import demo_nodes
 from clustersim.manifests import ManifestSet, load_manifests
+from clustersim.reprs import brief
 from clustersim.sim import Event, Snapshot
 
 __all__ = ["Placement", "place"]
@@ -24,6 +25,8 @@ __all__ = ["Placement", "place"]
 class Placement:
     """What :func:`place` saw: ``waiting`` lists (task, reason) for every task without a node;
     ``notes`` says what was not simulated."""
+
+    __repr__ = brief
 
     system: str
     specs: ManifestSet

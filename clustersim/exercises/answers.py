@@ -1,5 +1,6 @@
-"""Read the two simplest answer shapes of the chapter exercises: one choice among named
-options, and a label for each item of a fixed list.
+"""Read the simplest answer shapes of the chapter exercises: one choice among named options,
+a dict keyed by a fixed set of names (:func:`keyed`, shared by every dict answer so that a
+misspelt or missing key is named as such), and a label for each item of a fixed list.
 
 Both give a specific hint for every wrong choice or label (the hints are the exercise's
 teaching), and a plain one for answers of the wrong shape, so that a check built on them never
@@ -8,11 +9,12 @@ shows a traceback.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
-from clustersim.exercises.checker import Wrong
+from clustersim.exercises.checker import Wrong, kind
 
-__all__ = ["classify", "pick", "whole_number"]
+__all__ = ["classify", "keyed", "pick", "whole_number"]
 
 
 def _word(value: object) -> str | None:
@@ -33,18 +35,44 @@ def pick(answer: object, right: str, hints: Mapping[str, str]) -> None:
         raise Wrong(f"{word!r} is not the best answer.", hints[word])
 
 
+def _names(keys: Iterable[object]) -> str:
+    return ", ".join(map(repr, keys))
+
+
+def keyed(answer: object, keys: Iterable[object], what: str = "key", *,
+          all_required: bool = True) -> Mapping[Any, Any]:
+    """``answer`` as a dict whose keys are among ``keys`` (every one of them unless
+    ``all_required`` is false). Otherwise :class:`Wrong` names each unknown key (with the
+    expected key it differs from only in case, if any) and each missing one, and lists the
+    expected keys; ``what`` is what a key names ("service", "node")."""
+    expected = list(keys)
+    if not isinstance(answer, Mapping):
+        raise Wrong(f"The answer must be a dict with one entry per {what}, as in the starter "
+                    f"cell; you gave {kind(answer)}.",
+                    f"Keep the starter's dict: the {what}s are {_names(expected)}.")
+    unknown = [k for k in answer if k not in expected]
+    missing = [k for k in expected if k not in answer] if all_required else []
+    if not unknown and not missing:
+        return answer
+    problems = []
+    for key in unknown:
+        alike = [e for e in expected if _word(e) is not None and _word(e) == _word(key)]
+        problems.append(f"there is no {what} {key!r}"
+                        + (f" (did you mean {alike[0]!r}?)" if alike else ""))
+    if missing:
+        plural = len(missing) > 1
+        problems.append(f"the {what}{'s' if plural else ''} {_names(missing)} "
+                        f"{'are' if plural else 'is'} missing")
+    message = "; ".join(problems)
+    raise Wrong(message[0].upper() + message[1:] + ".",
+                f"The {what}s are {_names(expected)}: keep the starter's keys and spelling.")
+
+
 def classify(answer: object, truth: Mapping[str, str], labels: tuple[str, ...],
              hints: Mapping[str, str]) -> None:
     """``answer`` maps every key of ``truth`` to one of ``labels``; the first wrong item
     raises :class:`Wrong` with that item's hint (``hints[item]``) and a count of the wrong ones."""
-    if not isinstance(answer, Mapping):
-        raise Wrong("The answer must be a dict, as in the starter cell.",
-                    "Keep the starter's keys.")
-    missing = [k for k in truth if k not in answer]
-    extra = [k for k in answer if k not in truth]
-    if missing or extra:
-        raise Wrong(f"The keys must be exactly the starter's ({len(missing)} missing, "
-                    f"{len(extra)} unknown).", "Keep the keys as given; change only the values.")
+    answer = keyed(answer, truth, "item")
     unlabelled = [k for k in truth if _word(answer[k]) not in labels]
     if unlabelled:
         raise Wrong(f"{len(unlabelled)} item(s) have no valid label yet, e.g. {unlabelled[0]!r}: "

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from clustersim.exercises.answers import classify, pick, whole_number
+from clustersim.exercises.answers import classify, keyed, pick, whole_number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.features import load_features
 from clustersim.kubernetes import KubernetesCluster, default_nodes
@@ -109,10 +109,7 @@ MANAGER_COUNTS = (1, 3, 4, 5, 7)
          "nothing (4 survive 1, like 3).")
 def check_fault_tolerance(answer: object) -> None:
     """``answer``: {managers: failures survived} for :data:`MANAGER_COUNTS`."""
-    if not isinstance(answer, Mapping) or sorted(answer, key=str) != sorted(MANAGER_COUNTS,
-                                                                              key=str):
-        raise Wrong("The answer must be a dict with the keys 1, 3, 4, 5, 7.",
-                    "Keep the starter's keys; fill in the values.")
+    answer = keyed(answer, MANAGER_COUNTS, "manager count")
     for managers in MANAGER_COUNTS:
         mine = whole_number(answer[managers], f"the failures for {managers} manager(s)")
         truth = fault_tolerance(managers)

@@ -10,8 +10,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
+from clustersim.exercises.answers import keyed
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes.versionskew import minor, supported_versions
 from clustersim.swarm.raft import fault_tolerance
@@ -67,9 +66,7 @@ def check_upgrade_blockers(answer: object) -> None:
          "`docker swarm init --force-new-cluster` on a survivor starts a one-manager swarm with "
          "the old state.")
 def check_lost_quorum(answer: object) -> None:
-    if not isinstance(answer, Mapping) or set(answer) != {"tolerated", "command"}:
-        raise Wrong('The answer must be a dict {"tolerated": ..., "command": "..."}.',
-                    "Keep the starter's keys.")
+    answer = keyed(answer, ("tolerated", "command"))
     tolerated, command = answer["tolerated"], answer["command"]
     right = fault_tolerance(MANAGERS)
     if tolerated != right:

@@ -10,9 +10,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
+from clustersim.exercises.answers import keyed
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.configupdates import consumers
@@ -72,9 +72,7 @@ _EDIT_HINTS = {
          "something prunes it (which also lets a rollback find it).")
 def check_generator_edit(answer: object) -> None:
     right = edit_outcome()
-    if not isinstance(answer, Mapping) or set(answer) != set(right):
-        raise Wrong(f"The answer must be a dict with the keys {', '.join(right)}.",
-                    "Keep the starter's keys.")
+    answer = keyed(answer, right)
     for key, value in right.items():
         if not isinstance(answer[key], bool):
             raise Wrong(f"{key}: {answer[key]!r} is not True or False.", "Answer yes or no.")
@@ -107,9 +105,7 @@ _TOOL_HINTS = {
          "GitOps makes Git the desired state, and an operator encodes how to run one "
          "application.")
 def check_tools(answer: object) -> None:
-    if not isinstance(answer, Mapping) or set(answer) != set(NEEDS):
-        raise Wrong("The answer must be a dict with the starter's keys.",
-                    "Keep the keys and fill in one tool per need.")
+    answer = keyed(answer, NEEDS, "need")
     for need, tool in NEEDS.items():
         given = answer[need]
         if given not in TOOLS:

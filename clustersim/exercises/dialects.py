@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from clustersim.exercises.answers import keyed
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.scenarios.shop import SYSTEMS, run_shop, shop_source
 
@@ -107,9 +108,7 @@ def failure_outcome(tier: str, look_after: float = LOOK_AFTER) -> dict[str, bool
 def check_failure_prediction(prediction: object) -> None:
     """``prediction``: {"db": {system: bool}, "cache": {system: bool}}; True means the tier
     is ready again ten minutes after its node failed."""
-    if not isinstance(prediction, Mapping) or set(prediction) != {"db", "cache"}:
-        raise Wrong("The answer must be a dict with the keys 'db' and 'cache'.",
-                    "Keep the starter's shape: {'db': {...}, 'cache': {...}}.")
+    prediction = keyed(prediction, ("db", "cache"), "tier")
     wrong = []
     for tier in ("db", "cache"):
         guess = prediction[tier]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from clustersim.exercises.answers import keyed
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.node import Node
 
@@ -26,9 +27,7 @@ def _expected() -> dict[str, Fraction]:
          "DRF offers the next resources to Y.")
 def check_dominant_shares(answer: object) -> None:
     """``answer``: {"X": share, "Y": share, "next": "X" or "Y"}."""
-    if not isinstance(answer, dict) or set(answer) != {"X", "Y", "next"}:
-        raise Wrong("The answer must be a dict with the keys 'X', 'Y' and 'next'.",
-                    'For example {"X": 0.25, "Y": 0.5, "next": "X"}.')
+    answer = keyed(answer, ("X", "Y", "next"))
     expected = _expected()
     for name in ("X", "Y"):
         if answer[name] is None or isinstance(answer[name], bool):

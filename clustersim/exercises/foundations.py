@@ -24,6 +24,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 
+from clustersim.exercises.answers import keyed
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster, default_nodes
 from clustersim.node import Node
@@ -40,20 +41,12 @@ __all__ = [
 
 
 def _mapping(answer: object, keys: list[str], what: str) -> dict[str, object]:
-    """The learner's dict, with exactly ``keys``; otherwise a hint naming what is off."""
-    if not isinstance(answer, Mapping):
-        raise Wrong(f"The answer must be a dict of {what}.", "Keep the starter's dict and fill "
-                    "in its values.")
-    missing = [k for k in keys if k not in answer]
-    extra = [str(k) for k in answer if k not in keys]
-    if missing or extra:
-        raise Wrong("The dict's keys do not match the question"
-                    + (f": missing {', '.join(missing)}" if missing else "")
-                    + (f"; unknown {', '.join(extra)}" if extra else "") + ".",
-                    f"Use exactly these keys: {', '.join(keys)}.")
-    if any(answer[k] is None for k in keys):
+    """The learner's dict ``what`` (e.g. "service → action"), with exactly ``keys`` (named
+    plainly when one is unknown or missing, :func:`keyed`) and no None left."""
+    given = keyed(answer, keys, what.split(" → ")[0])
+    if any(given[k] is None for k in keys):
         raise Wrong("Some answers are still None.", "Replace every None.")
-    return {k: answer[k] for k in keys}
+    return {k: given[k] for k in keys}
 
 
 def _choice(value: object, allowed: tuple[str, ...], where: str) -> str:
@@ -368,10 +361,11 @@ def reconcile(desired: Mapping[str, int], observed: list[Mapping[str, str]]) -> 
 def check_reconcile(answer: object) -> None:
     """``answer``: ``{service: n}``, ``n > 0`` copies to start, ``n < 0`` to stop, for
     :data:`DESIRED` and :data:`OBSERVED`; services with nothing to do may be left out."""
-    if not isinstance(answer, Mapping):
-        raise Wrong("The answer must be a dict {service: number}.", "Keep the starter's dict.")
+    services = sorted(set(DESIRED) | {c["service"] for c in OBSERVED})
+    if isinstance(answer, Mapping):  # "nothing to do" may be written as 0 or None
+        answer = {s: n for s, n in answer.items() if n not in (0, None)}
+    given = keyed(answer, services, "service", all_required=False)
     right = reconcile(DESIRED, OBSERVED)
-    given = {s: n for s, n in answer.items() if n not in (0, None)}
     for service, n in given.items():
         if isinstance(n, bool) or not isinstance(n, int):
             raise Wrong(f"{service}: {n!r} is not a whole number.",
@@ -457,7 +451,7 @@ def check_filter_rank(feasible: object, chosen: object) -> None:
         raise Wrong(f"{min(right - names)} passes the filters too.",
                     "Check its free CPU and memory against the request, and its taints.")
     best = max(right, key=lambda n: verdicts[n].total or 0)
-    if chosen not in verdicts:
+    if not isinstance(chosen, str) or chosen not in verdicts:
         raise Wrong(f"chosen = {chosen!r} is not a node name.", "Name one of the feasible nodes.")
     if chosen != best:
         raise Wrong(f"{chosen} is not the scheduler's choice.",

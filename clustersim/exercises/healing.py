@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from clustersim.exercises.answers import keyed
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.manifests import ManifestError, load_manifests
@@ -143,9 +144,7 @@ _TOLERANCE = 2.0
 def check_failover_times(answer: object) -> None:
     """``answer``: ``{"kubernetes": seconds, "marathon": seconds}`` from failure to the first
     replacement running (see the exercise for the settings)."""
-    if not isinstance(answer, Mapping) or set(answer) != {"kubernetes", "marathon"}:
-        raise Wrong("The answer must be a dict with the keys 'kubernetes' and 'marathon'.",
-                    'Fill in the starter: {"kubernetes": ..., "marathon": ...}.')
+    answer = keyed(answer, ("kubernetes", "marathon"), "system")
     truth = failover_times()
     for system in ("kubernetes", "marathon"):
         value = answer[system]

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from clustersim.exercises.answers import keyed
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import AdmissionError, KubernetesCluster
 from clustersim.manifests import ManifestError
@@ -55,9 +56,7 @@ def sidecar_events() -> tuple[list[str], list[str]]:
          "startup probe); api, envoy, vault-agent to stop (the app first, then the sidecars "
          "in reverse order).")
 def check_sidecar_order(answer: object) -> None:
-    if not isinstance(answer, Mapping) or set(answer) != {"start", "stop"}:
-        raise Wrong('The answer must be a dict {"start": [...], "stop": [...]}.',
-                    "Keep the starter's keys.")
+    answer = keyed(answer, ("start", "stop"))
     start, stop = answer["start"], answer["stop"]
     if not all(isinstance(x, list) for x in (start, stop)):
         raise Wrong("start and stop must be lists of container names.",

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
+from clustersim.exercises.answers import keyed
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster, default_nodes
 from clustersim.manifests import ManifestError
@@ -84,9 +85,7 @@ def _score_hint(node: str, given: int) -> str:
 def check_least_allocated(answer: object) -> None:
     """``answer``: ``{node: NodeResourcesFit score}`` for :data:`SCORE_PROBE` on
     :func:`score_cluster`."""
-    if not isinstance(answer, Mapping) or set(answer) != set(SCORE_NODES):
-        raise Wrong(f"The answer must be a dict with the keys {', '.join(SCORE_NODES)}.",
-                    "Keep the starter's dict.")
+    answer = keyed(answer, SCORE_NODES, "node")
     verdicts = score_cluster().explain(SCORE_PROBE)
     for node in SCORE_NODES:
         given = answer[node]
@@ -198,9 +197,7 @@ def failed_reason_counts() -> dict[str, int]:
 def check_failed_scheduling(answer: object) -> None:
     """``answer``: ``{reason: number of nodes}`` for the keys of :data:`FAILED_REASONS`, as
     the ``FailedScheduling`` event of :data:`BIG_POD` on :func:`gpu_cluster` counts them."""
-    if not isinstance(answer, Mapping) or set(answer) != set(FAILED_REASONS):
-        raise Wrong(f"The answer must be a dict with the keys {', '.join(FAILED_REASONS)}.",
-                    "Keep the starter's dict.")
+    answer = keyed(answer, FAILED_REASONS, "reason")
     for reason, count in answer.items():
         if isinstance(count, bool) or not isinstance(count, int):
             raise Wrong(f"{reason}: {count!r} is not a number of nodes.",

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+from clustersim.exercises.answers import keyed
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.features import Cell, load_features
 from clustersim.marathon import Marathon, constraint_accepts
@@ -145,9 +146,7 @@ def claims() -> dict[str, Cell]:
 def check_claim_verdicts(answer: object) -> None:
     """``answer``: ``{claim: "wrong" or "outdated"}`` for every claim of :func:`claims`."""
     known = claims()
-    if not isinstance(answer, dict) or set(answer) != set(known):
-        raise Wrong("The answer must be a dict with one entry per claim.",
-                    "Keep the starter's dict and replace each None.")
+    answer = keyed(answer, known, "claim")
     for claim, cell in known.items():
         given = answer[claim]
         if given not in ("wrong", "outdated"):

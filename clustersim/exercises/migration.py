@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from clustersim.exercises.answers import whole_number
+from clustersim.exercises.answers import keyed, whole_number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.controllers.deployment import value_from_int_or_percent
@@ -59,9 +59,7 @@ def rack_nodes() -> list[Node]:
 def check_resources_by_hand(answer: object) -> None:
     """``answer``: {replicas, cpu, memory} of the Deployment that :data:`API_APP` becomes."""
     keys = ("replicas", "cpu", "memory")
-    if not isinstance(answer, Mapping) or set(answer) != set(keys):
-        raise Wrong("The answer must be a dict with the keys replicas, cpu, memory.",
-                    "Keep the starter's keys; fill in the values.")
+    answer = keyed(answer, keys)
     deployment = marathon_to_kubernetes(API_APP).objects[0]
     pod = deployment["spec"]["template"]["spec"]
     requests = pod["containers"][0]["resources"]["requests"]
@@ -195,9 +193,7 @@ def check_update_config(answer: object) -> None:
     Deployment that :data:`UPDATE_STACK`'s ``web`` becomes (compared with
     :func:`clustersim.translate.stack_to_kubernetes`)."""
     keys = ("maxSurge", "maxUnavailable", "minReadySeconds", "rolls_back_by_itself")
-    if not isinstance(answer, Mapping) or set(answer) != set(keys):
-        raise Wrong(f"The answer must be a dict with the keys {', '.join(keys)}.",
-                    "Keep the starter's keys; fill in the values.")
+    answer = keyed(answer, keys)
     deployment = next(o for o in stack_to_kubernetes(UPDATE_STACK).objects
                       if o["kind"] == "Deployment")
     rolling = deployment["spec"]["strategy"]["rollingUpdate"]

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from clustersim.exercises.answers import keyed
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.controllers.replica_calculator import PodMetric, resource_replicas
@@ -70,9 +71,7 @@ _QOS_HINTS = {
 @checker("Right: cache is Guaranteed (its limits are also its requests), web and batch are "
          "Burstable, debug is BestEffort. Under memory pressure debug goes first.")
 def check_qos_classes(answer: object) -> None:
-    if not isinstance(answer, Mapping) or set(answer) != set(QOS_PODS):
-        raise Wrong(f"The answer must be a dict with the keys {', '.join(QOS_PODS)}.",
-                    "Keep the starter's keys and replace each None.")
+    answer = keyed(answer, QOS_PODS, "Pod")
     for name, pod in QOS_PODS.items():
         given = answer[name]
         if given is None:
@@ -103,9 +102,7 @@ def _proposal(levels: list[int]) -> int:
 @checker("Right: busy is 81% of requests, 81/60 = 1.35, ceil(4 × 1.35) = 6; quiet is 50%, "
          "50/60 = 0.83, outside the tolerance, yet ceil(4 × 0.83) = 4: no change.")
 def check_hpa_replicas(answer: object) -> None:
-    if not isinstance(answer, Mapping) or set(answer) != set(HPA_READINGS):
-        raise Wrong(f"The answer must be a dict with the keys {', '.join(HPA_READINGS)}.",
-                    "Keep the starter's keys and replace each None.")
+    answer = keyed(answer, HPA_READINGS)
     for name, levels in HPA_READINGS.items():
         given = answer[name]
         if isinstance(given, bool) or not isinstance(given, int):
@@ -258,9 +255,7 @@ def _preempted() -> tuple[str, list[str]]:
          "victim is low, like node-1's, and one victim sums to less priority than two; g is "
          "reprieved because the 3 CPU fit once f is gone.")
 def check_preemption(answer: object) -> None:
-    if not isinstance(answer, Mapping) or set(answer) != {"node", "victims"}:
-        raise Wrong('The answer must be a dict {"node": ..., "victims": [...]}.',
-                    "Keep the starter's shape.")
+    answer = keyed(answer, ("node", "victims"))
     node, victims = answer["node"], answer["victims"]
     if not isinstance(victims, list | tuple | set) or not all(isinstance(v, str)
                                                                for v in victims):

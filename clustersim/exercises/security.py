@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from clustersim.exercises.answers import keyed
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.podsecurity import violations
@@ -96,9 +97,7 @@ def policy_objects(text: str = POLICY) -> list[dict[str, Any]]:
 @checker("Right: a Role's rules apply where it is bound, subresources and verbs must be listed, "
          "and a ClusterRole bound by a RoleBinding grants only in that namespace.")
 def check_can_i(answer: object) -> None:
-    if not isinstance(answer, Mapping) or set(answer) != set(QUESTIONS):
-        raise Wrong("The answer must be a dict with the starter's keys.",
-                    "Keep the keys and replace each None with True or False.")
+    answer = keyed(answer, QUESTIONS, "question")
     objects = policy_objects()
     for question, (user, verb, resource, namespace, groups) in QUESTIONS.items():
         given = answer[question]

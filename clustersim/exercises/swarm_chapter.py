@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 
+from clustersim.exercises.answers import keyed
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.node import Node
 from clustersim.swarm import NoLeaderError, SwarmCluster, TaskState, fault_tolerance
@@ -30,11 +31,7 @@ MANAGER_COUNTS = (1, 2, 3, 4, 5, 7)
          "number of managers tolerates no more failures than one manager fewer.")
 def check_fault_tolerance(answer: object) -> None:
     """``answer``: ``{managers: failures tolerated}`` for :data:`MANAGER_COUNTS`."""
-    if not isinstance(answer, Mapping):
-        raise Wrong("The answer must be a dict {managers: failures}.", "Keep the starter's dict.")
-    if set(answer) != set(MANAGER_COUNTS):
-        raise Wrong("The dict's keys must be the manager counts "
-                    f"{', '.join(map(str, MANAGER_COUNTS))}.", "Keep the starter's keys.")
+    answer = keyed(answer, MANAGER_COUNTS, "manager count")
     for n in MANAGER_COUNTS:
         given = answer[n]
         managers = f"{n} manager{'s' if n != 1 else ''}"
@@ -189,9 +186,7 @@ def _serving_on_live_workers(cluster: SwarmCluster) -> int:
 def check_leaderless(answer: object) -> None:
     """``answer``: ``{statement: True/False}`` for :data:`LEADERLESS_STATEMENTS`, checked
     against :func:`leaderless_run`."""
-    if not isinstance(answer, Mapping) or set(answer) != set(LEADERLESS_STATEMENTS):
-        raise Wrong("The answer must be a dict with one entry per statement.",
-                    "Keep the starter's dict: {statement: True or False}.")
+    answer = keyed(answer, LEADERLESS_STATEMENTS, "statement")
     truth = leaderless_run()
     for statement, hint in zip(LEADERLESS_STATEMENTS, _LEADERLESS_HINTS, strict=True):
         if not isinstance(answer[statement], bool):

@@ -10,9 +10,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
+from clustersim.exercises.answers import keyed
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster, Timing
 from clustersim.node import Node
@@ -88,9 +88,7 @@ _HINTS = {
          "ReplicaSet).")
 def check_diagnosis(answer: object) -> None:
     right = _diagnose(broken_cluster())
-    if not isinstance(answer, Mapping) or set(answer) != set(right):
-        raise Wrong(f"The answer must be a dict with the keys {', '.join(sorted(right))}.",
-                    "Keep the starter's keys and replace each None.")
+    answer = keyed(answer, right, "app")
     for app in sorted(right):
         given = answer[app]
         if given not in CAUSES:

@@ -15,6 +15,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 
+from clustersim.exercises.answers import keyed
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import resolve_fenceposts
 from clustersim.marathon import restart_strategy
@@ -105,10 +106,7 @@ def check_rolling_strategy(max_surge: object, max_unavailable: object) -> None:
 def _triple(answer: object) -> tuple[int, int, int]:
     if isinstance(answer, Mapping):
         keys = ("min_healthy", "max_capacity", "kill_immediately")
-        if set(answer) != set(keys):
-            raise Wrong(f"The dict needs exactly the keys {', '.join(keys)}.",
-                        "Or give a tuple (min_healthy, max_capacity, kill_immediately).")
-        answer = [answer[k] for k in keys]
+        answer = [keyed(answer, keys)[k] for k in keys]
     if isinstance(answer, str) or not isinstance(answer, Sequence) or len(answer) != 3:
         raise Wrong("The answer must be three numbers: (min_healthy, max_capacity, "
                     "kill_immediately).", "Fill in the starter's tuple.")

@@ -46,6 +46,7 @@ from clustersim.kubernetes.controllers.nodelifecycle import (
     PodGarbageCollector,
     TaintEvictionController,
 )
+from clustersim.kubernetes.explanation import Explanation
 from clustersim.kubernetes.kubelet import Kubelet, Timing
 from clustersim.kubernetes.limitrange import admit_limit_ranges
 from clustersim.kubernetes.metrics import MetricsServer
@@ -66,7 +67,7 @@ from clustersim.kubernetes.objects import (
 from clustersim.kubernetes.podsecurity import admit as admit_pod_security
 from clustersim.kubernetes.references import missing_claim, missing_service_account
 from clustersim.kubernetes.resourcequota import admit_resource_quotas
-from clustersim.kubernetes.scheduler import Scheduler, Verdict
+from clustersim.kubernetes.scheduler import Scheduler
 from clustersim.kubernetes.scheduler.plugins.nodeaffinity import required_node_affinity_matches
 from clustersim.kubernetes.scheduler.preemption import find_preemption, not_eligible
 from clustersim.kubernetes.scheduler.scheduler import NO_NEW_CLAIMS
@@ -174,6 +175,14 @@ class PodInfo:
     message: str = ""
     owner: str | None = None
     ip: str | None = None
+
+    def __repr__(self) -> str:
+        """One line, like the pod's row of ``kubectl get pods -o wide``; every field stays
+        an attribute (``.labels``, ``.message``, ``.as_dict()``)."""
+        where = f"on {self.node}" if self.node else "not scheduled"
+        state = self.phase + (f" ({self.reason})" if self.reason else "")
+        ready = ", ready" if self.ready else ""
+        return f"<PodInfo {self.namespace}/{self.name} {where}: {state}{ready}>"
 
     def __getitem__(self, key: str) -> Any:
         """``row["node"]`` works as well as ``row.node``."""
@@ -1004,10 +1013,14 @@ class KubernetesCluster:
         pod["status"]["nominatedNodeName"] = found.node
         return fit_error
 
-    def explain(self, pod: Mapping[str, Any] | PodInfo | str) -> dict[str, Verdict]:
+    def explain(self, pod: Mapping[str, Any] | PodInfo | str) -> Explanation:
         """Why each node could or could not take ``pod`` and how it scores, without binding
-        anything: ``{node: Verdict(feasible, reasons, scores, total)}``. ``pod`` is a Pod
-        manifest (a dict), a row of :meth:`pods` or the name of a stored pod."""
+        anything: ``{node: Verdict(feasible, reasons, scores, total)}``, an
+        :class:`~clustersim.kubernetes.explanation.Explanation` whose ``summary`` says first
+        what holds for the pod as a whole (a manifest with ``spec.nodeName`` is bound to that
+        node). ``pod`` is a Pod manifest (a dict), a row of :meth:`pods` or the name of a
+        stored pod (then its node is left out: where could it go now?)."""
+        placed_on = None
         if isinstance(pod, str | PodInfo):
             name, namespace = (pod, "default") if isinstance(pod, str) else (pod.name,
                                                                               pod.namespace)
@@ -1017,6 +1030,7 @@ class KubernetesCluster:
             pod = {"apiVersion": "v1", "kind": "Pod", "spec": stored["spec"],
                    "metadata": {k: v for k, v in stored["metadata"].items()
                                 if k in ("name", "namespace", "labels")}}
+            placed_on = pod["spec"].get("nodeName") or None
             pod["spec"] = {k: v for k, v in pod["spec"].items() if k != "nodeName"}
         if not isinstance(pod, Mapping) or not isinstance(pod.get("spec"), Mapping):
             raise ValueError("explain() takes a Pod manifest (a dict with a spec), a row of "
@@ -1024,7 +1038,9 @@ class KubernetesCluster:
         probe = copy.deepcopy(dict(pod))
         probe.setdefault("metadata", {}).setdefault("name", "explain")
         set_pod_defaults(probe, probe["metadata"].get("namespace", "default"))
-        return self.scheduler.explain(probe, list(self._nodes.values()))
+        verdicts = self.scheduler.explain(probe, list(self._nodes.values()))
+        return Explanation(verdicts, probe["metadata"]["name"],
+                           probe["spec"].get("nodeName") or None, placed_on)
 
     # ---- the control loop ----------------------------------------------------------------
 

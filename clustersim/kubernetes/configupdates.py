@@ -38,6 +38,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from clustersim.reprs import brief
+
 __all__ = ["RESYNC_JITTER", "SYNC_FREQUENCY", "Consumer", "Seen", "after_edit", "consumers",
            "pod_syncs", "update_refusal"]
 
@@ -154,6 +156,8 @@ def pod_syncs(until: float, *, seed: int = 0,
 @dataclass(frozen=True)
 class Seen:
     """When one consumer sees an edit."""
+
+    __repr__ = brief
 
     consumer: Consumer
     at: float | None

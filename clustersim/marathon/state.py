@@ -14,6 +14,7 @@ from typing import Any
 
 from clustersim.marathon.backoff import Backoff
 from clustersim.marathon.runspec import RunSpec
+from clustersim.reprs import brief
 
 __all__ = ["App", "Deployment", "Instance", "Restart"]
 
@@ -92,6 +93,8 @@ class Restart:
 @dataclass
 class Deployment:
     """A running or finished deployment: its id, steps and progress."""
+
+    __repr__ = brief
 
     id: str
     steps: list[list[dict[str, Any]]]

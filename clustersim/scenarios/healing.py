@@ -34,6 +34,7 @@ from clustersim import marathon
 from clustersim.kubernetes import KubernetesCluster, Timing
 from clustersim.mesos import MesosCluster
 from clustersim.node import Node
+from clustersim.reprs import brief
 from clustersim.sim import Event, Snapshot, record_run
 from clustersim.swarm import SwarmCluster
 
@@ -109,6 +110,8 @@ def stack(replicas: int = REPLICAS) -> dict:
 @dataclass(frozen=True)
 class FailureRun:
     """A recorded run: snapshots, the system's events, and the application's owner prefix."""
+
+    __repr__ = brief
 
     system: str
     snapshots: list[Snapshot]

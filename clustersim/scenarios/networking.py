@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from clustersim.clusters import demo_nodes
+from clustersim.reprs import brief
 
 __all__ = [
     "FIXED_HOST_PORT", "MODES", "PortFit", "discovery_under_failure", "port_fit", "service_source"
@@ -57,6 +58,8 @@ FIXED_HOST_PORT = 31080
 class PortFit:
     """What happened to ``instances`` copies in ``mode``: placed count per node, waiting
     count and the system's own reason for the first waiting one."""
+
+    __repr__ = brief
 
     mode: str
     instances: int

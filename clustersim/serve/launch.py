@@ -48,6 +48,10 @@ class Server(SimServer):
         self.system = system
         self.cluster = cluster
 
+    def __repr__(self) -> str:
+        where = f"at {self.url}" if self.running else "stopped"
+        return f"<Server {self.system} {where}: .sh('...') runs the real client against it>"
+
     def start(self) -> Server:
         super().start()
         self._workdir = Path(tempfile.mkdtemp(prefix="clustersim-serve-"))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from clustersim.reprs import brief
+
 __all__ = ["NodeState", "Snapshot", "TaskState"]
 
 
@@ -43,6 +45,8 @@ class TaskState:
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     """The cluster at simulated time ``time`` (s) under ``system``."""
+
+    __repr__ = brief
 
     system: str
     time: float

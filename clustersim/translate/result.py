@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 import yaml
 
+from clustersim.reprs import brief
 from clustersim.schemas import KUBERNETES_VERSION, SchemaProblem, validate_kubernetes
 
 __all__ = ["Finding", "Translation"]
@@ -49,6 +50,8 @@ class Finding:
 @dataclass
 class Translation:
     """Kubernetes objects (plain dicts, in the order to apply them) and the findings."""
+
+    __repr__ = brief
 
     objects: list[dict[str, Any]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)

@@ -57,6 +57,9 @@ class LiveApp:
         self.name = name
         self._static_html = static_html
 
+    def __repr__(self) -> str:
+        return f"<LiveApp {self.name!r}: live controls in JupyterLab, .static_html() elsewhere>"
+
     def static_html(self) -> str:
         """The static rendering shown in the book, with the note about live controls."""
         return KERNEL_NOTE + self._static_html()

@@ -34,7 +34,7 @@ def test_scarce_resource_hints() -> None:
     ({"X": "1/2", "Y": "1/12", "next": "Y"}, "larger of the two fractions"),  # Y's memory share
     ({"X": "1/2", "Y": "1/3", "next": "X"}, "lowest dominant share"),
     ({"X": "half", "Y": "1/3", "next": "Y"}, "fraction in quotes"),
-    ({"X": "1/2"}, "keys 'X', 'Y' and 'next'"),
+    ({"X": "1/2"}, "The keys 'Y', 'next' are missing"),
 ])
 def test_dominant_share_hints(answer: dict, hint: str) -> None:
     result = check_dominant_shares(answer)
@@ -89,3 +89,63 @@ def test_ssd_stack_hints() -> None:
     assert "does not deploy" in check_ssd_only_stack(wrong_operator).message
     assert "expected 3" in check_ssd_only_stack(base.replace("replicas: 3", "replicas: 2")).message
     assert "not a Compose" in check_ssd_only_stack('{"id": "/db", "cmd": "sleep 1"}').message
+
+
+# ---- dict answers: every check reads them through answers.keyed ----------------------------
+
+
+def test_a_misspelt_key_is_named_as_unknown_not_judged_as_zero() -> None:
+    from clustersim.exercises.foundations import check_reconcile
+
+    feedback = check_reconcile({"Web": 2, "cart": -1, "report": -1})
+    assert "There is no service 'Web' (did you mean 'web'?)" in feedback.message
+    assert "'cart', 'report', 'web'" in feedback.hint
+    assert check_reconcile({"web": 2, "cart": -1, "report": -1})
+
+
+@pytest.mark.parametrize(("answer", "said"), [
+    ({1: 0, 3: 1, 4: 1, 5: 2}, "The manager count 7 is missing."),
+    ({1: 0, 3: 1, 4: 1, 5: 2, 7: 3, 9: 4}, "There is no manager count 9."),
+    ({3: 1, 4: 1, 5: 2, 7: 3, "one": 0}, "There is no manager count 'one'; the manager count 1 "
+                                         "is missing."),
+])
+def test_unknown_and_missing_keys_are_reported_plainly(answer: dict, said: str) -> None:
+    from clustersim.exercises.comparing import check_fault_tolerance
+
+    feedback = check_fault_tolerance(answer)
+    assert feedback.message == said and "1, 3, 4, 5, 7" in feedback.hint
+
+
+def test_a_classified_item_misspelt_is_named() -> None:
+    from clustersim.exercises.answers import classify
+    from clustersim.exercises.checker import Wrong
+
+    with pytest.raises(Wrong, match=r"There is no item 'Cache' \(did you mean 'cache'\?\); "
+                                    r"the item 'cache' is missing\."):
+        classify({"web": "a", "Cache": "b"}, {"web": "a", "cache": "b"}, ("a", "b"), {})
+
+
+def test_a_set_as_the_chosen_node_is_answered_in_plain_words() -> None:
+    from clustersim.exercises.foundations import check_filter_rank
+
+    feedback = check_filter_rank({"node-a", "node-c"}, {"node-c"})
+    assert "unhashable" not in feedback.message + feedback.hint
+    assert "is not a node name" in feedback.message
+
+
+@pytest.mark.parametrize("check", [
+    "foundations.check_compose_up", "foundations.check_namespaces", "foundations.check_reconcile",
+    "kubernetes_chapter.check_least_allocated", "kubernetes_chapter.check_failed_scheduling",
+    "healing.check_failover_times", "delivery.check_generator_edit", "delivery.check_tools",
+    "security.check_can_i", "resource_management.check_qos_classes", "drf.check_dominant_shares",
+    "troubleshooting.check_diagnosis", "swarm_chapter.check_leaderless", "day_2.check_lost_quorum",
+    "migration.check_resources_by_hand", "comparing.check_fault_tolerance",
+])
+def test_every_dict_answer_names_an_unknown_key(check: str) -> None:
+    import importlib
+
+    module, name = check.split(".")
+    function = getattr(importlib.import_module(f"clustersim.exercises.{module}"), name)
+    feedback = function({"no-such-key": 1})
+    assert feedback.message.startswith("There is no ") and "'no-such-key'" in feedback.message
+    assert "keep the starter's keys" in feedback.hint

@@ -41,7 +41,7 @@ def test_restart_solutions_pass(answer):
     ((None, None, None), "Replace each None"),
     ("5, 10, 3", "starter's tuple"),
     ((5, 10), "starter's tuple"),
-    ({"min": 5}, "exactly the keys"),
+    ({"min": 5}, "There is no key 'min'"),
     ((4.8, 10, 3), "whole numbers"),
 ])
 def test_restart_wrong_answers_get_their_hint(answer, hint):

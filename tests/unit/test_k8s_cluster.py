@@ -105,6 +105,26 @@ def test_explain_binds_nothing_and_covers_every_node():
     assert all(v.feasible and v.total is not None for v in ok.values())
 
 
+def test_explain_of_a_bound_pod_says_first_where_it_is_bound():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(pod("p"))
+    cluster.run()
+    stored = cluster.get("Pod", "default", "p")
+    home = stored["spec"]["nodeName"]
+    explained = cluster.explain(stored)
+    assert explained.node_name == home and explained.feasible == [home]
+    assert str(explained).startswith(f"Pod p is bound to node {home} (spec.nodeName is set)")
+    # the per-node verdicts stay upstream's: NodeName rejects every other node
+    others = [v for name, v in explained.items() if name != home]
+    assert others and all(v.reasons == ("node(s) didn't match the requested node name",)
+                          for v in others)
+    assert f"bound to {home}" in repr(explained) and len(repr(explained)) < 120
+    # by name the node is left out: where could it go now?
+    again = cluster.explain("p")
+    assert again.node_name is None and again.placed_on == home
+    assert again.summary.startswith(f"Pod p runs on {home}; as if it were pending again: 3 of 3")
+
+
 def test_default_toleration_seconds_admission():
     cluster = KubernetesCluster(nodes(), seed=0)
     cluster.apply(pod("p"))

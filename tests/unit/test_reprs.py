@@ -64,3 +64,33 @@ def test_clusters_and_their_objects_print_short() -> None:
         text = repr(thing)
         assert len(text) < SHORT and "\n" not in text, text
     assert repr(k8s).startswith("KubernetesCluster(4 nodes, ")
+
+
+def test_a_pod_row_is_one_line_like_kubectl_get_pods() -> None:
+    k8s = KubernetesCluster(demo_nodes("kubernetes"), seed=0)
+    k8s.apply(example_path("kubernetes"))
+    k8s.run(until=60)
+    row = k8s.pods()[0]
+    assert repr(row) == f"<PodInfo default/{row.name} on {row.node}: Running, ready>"
+    k8s.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "huge"},
+               "spec": {"containers": [{"name": "c", "image": "busybox:1.36",
+                                        "resources": {"requests": {"cpu": "64"}}}]}})
+    k8s.run(until=70)
+    pending = next(p for p in k8s.pods() if p.name == "huge")
+    assert repr(pending) == "<PodInfo default/huge not scheduled: Pending (Unschedulable)>"
+
+
+def test_a_record_of_a_run_shows_its_sizes_not_its_contents() -> None:
+    from clustersim.scenarios.healing import node_failure_run
+
+    run = node_failure_run("swarm", fail_at=30, until=120)
+    text = repr(run)
+    assert text.startswith("FailureRun(system='swarm', snapshots=<") and len(text) <= 120
+    assert repr(run.snapshots[0]).startswith("Snapshot(system='swarm', time=0.0, nodes=<")
+
+
+def test_a_live_app_names_itself() -> None:
+    from clustersim.widgets import drf_explorer
+
+    text = repr(drf_explorer())
+    assert text.startswith("<LiveApp '") and " object at 0x" not in text and len(text) < SHORT
