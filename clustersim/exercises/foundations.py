@@ -516,7 +516,7 @@ def hand_edits_run() -> dict[str, int]:
     web_pod = next(p.name for p in cluster.pods() if p.labels.get("app") == "web")
     for edit, app in ((lambda: cluster.delete("Pod", web_pod), "web"),
                       (lambda: cluster.delete("Pod", "debug"), "debug"),
-                      (lambda: cluster.delete("ReplicaSet", cluster.list("ReplicaSet")[0]
+                      (lambda: cluster.delete("ReplicaSet", cluster.objects("ReplicaSet")[0]
                                               ["metadata"]["name"]), "web"),
                       (lambda: cluster.scale("Deployment", "web", 5), "web")):
         edit()

@@ -98,7 +98,7 @@ def check_scale_command(command: object) -> None:
         _run(server, str(command))
         server.step(30)
         deployments = {d["metadata"]["name"]: d["spec"].get("replicas", 1)
-                       for d in server.cluster.list("Deployment")}
+                       for d in server.cluster.objects("Deployment")}
         running = sum(1 for p in server.cluster.pods()
                       if p.labels.get("tier") == "frontend" and p.phase == "Running")
     finally:

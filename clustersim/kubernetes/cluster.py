@@ -144,7 +144,7 @@ class _WorkloadLister:
         self.cluster = cluster
 
     def services(self, namespace: str) -> list[dict[str, Any]]:
-        return self.cluster.list("Service", namespace)
+        return self.cluster.objects("Service", namespace)
 
     def controller(self, namespace: str, kind: str, name: str) -> dict[str, Any] | None:
         return self.cluster.get(kind, namespace, name)
@@ -319,7 +319,7 @@ class KubernetesCluster:
         meta = obj["metadata"]
         return meta.get("namespace", "default"), meta["name"]
 
-    def list(self, kind: str, namespace: str | None = None) -> list[dict[str, Any]]:
+    def objects(self, kind: str, namespace: str | None = None) -> list[dict[str, Any]]:
         """All objects of ``kind`` (in ``namespace`` if given), oldest first."""
         objects = self._objects.get(kind, {})
         return [o for (ns, _), o in list(objects.items()) if namespace is None or ns == namespace]
@@ -472,16 +472,16 @@ class KubernetesCluster:
             return AdmissionError(f'pods "{name}" is forbidden: {message}')
 
         mark_gated(pod, self.now)
-        admit_limit_ranges(pod, self.list("LimitRange", namespace), refuse)
+        admit_limit_ranges(pod, self.objects("LimitRange", namespace), refuse)
         # Namespaces are stored under "default" (see _key)
         labels = ((self.get("Namespace", "default", namespace) or {}).get("metadata")
                   or {}).get("labels") or {}
         pod_security = admit_pod_security(labels, pod)
         if pod_security.refusal:
             raise AdmissionError(pod_security.refusal)
-        quotas = self.list("ResourceQuota", namespace)
+        quotas = self.objects("ResourceQuota", namespace)
         if quotas:      # listing every pod per new pod made creating n pods cost n² steps
-            admit_resource_quotas(pod, quotas, self.list("Pod", namespace), self.now, refuse)
+            admit_resource_quotas(pod, quotas, self.objects("Pod", namespace), self.now, refuse)
 
     def _unstore(self, obj: Mapping[str, Any]) -> None:
         self._objects.get(obj["kind"], {}).pop(self._key(obj), None)
@@ -846,7 +846,7 @@ class KubernetesCluster:
         retried every 5 s, as kubectl does, until the budget allows it; kubectl's lines go to
         :attr:`drain_log` (:mod:`clustersim.kubernetes.controllers.disruption`)."""
         self.node(name)
-        pods = [p for p in self.list("Pod") if p["spec"].get("nodeName") == name
+        pods = [p for p in self.objects("Pod") if p["spec"].get("nodeName") == name
                 and not is_terminating(p) and is_active(p)]
         bare = [p["metadata"]["name"] for p in pods if controller_of(p) is None]
         if bare and not force:
@@ -903,7 +903,8 @@ class KubernetesCluster:
         self._node_up[name] = False
         self._kubelet_alive[name] = reason == "not-ready"
         self.services.node_changed(name, False)
-        self.kubelet.node_down([p for p in self.list("Pod") if p["spec"].get("nodeName") == name])
+        self.kubelet.node_down([p for p in self.objects("Pod")
+                                if p["spec"].get("nodeName") == name])
         self.changed()
         if reason == "unreachable":
             self._lifecycle.silent(name)
@@ -920,7 +921,7 @@ class KubernetesCluster:
         self._kubelet_alive[name] = True
         self.services.node_changed(name, True)
         self._lifecycle.posting(name)
-        for pod in self.list("Pod"):
+        for pod in self.objects("Pod"):
             if pod["spec"].get("nodeName") != name:
                 continue
             if is_terminating(pod) or pod["status"].get("phase") in ("Succeeded", "Failed"):
@@ -935,7 +936,8 @@ class KubernetesCluster:
         garbage collector deletes after its 40 s quarantine, so controllers can replace
         them, StatefulSet pods included."""
         self.node(name)
-        self.kubelet.node_down([p for p in self.list("Pod") if p["spec"].get("nodeName") == name])
+        self.kubelet.node_down([p for p in self.objects("Pod")
+                                if p["spec"].get("nodeName") == name])
         del self._nodes[name]
         self._positions = None
         self._placement_version += 1
@@ -965,7 +967,7 @@ class KubernetesCluster:
             self.kubelet.start(pod)
 
     def _schedule_pending(self) -> None:
-        pending = [p for p in self.list("Pod") if not p["spec"].get("nodeName")
+        pending = [p for p in self.objects("Pod") if not p["spec"].get("nodeName")
                    and not is_terminating(p) and not pre_enqueue(p)]
         pending.sort(key=lambda p: (-int(p["spec"].get("priority") or 0),
                                     p["metadata"]["creationTimestamp"], p["metadata"]["uid"]))
@@ -1053,7 +1055,7 @@ class KubernetesCluster:
                 before = self._version
                 for controller in self._controllers:
                     for kind in controller.kinds:
-                        for obj in self.list(kind):
+                        for obj in self.objects(kind):
                             if self.exists(obj):
                                 self._sync(controller, obj)
                 self._podgc.collect()
@@ -1082,7 +1084,7 @@ class KubernetesCluster:
         """Every pod (in ``namespace`` if given): name, namespace, labels, node, phase, ready,
         reason (see :class:`PodInfo`)."""
         rows = []
-        for pod in self.list("Pod", namespace):
+        for pod in self.objects("Pod", namespace):
             status = pod.get("status") or {}
             node = pod["spec"].get("nodeName")
             phase = status.get("phase", "Pending")
@@ -1170,7 +1172,7 @@ class KubernetesCluster:
                 zone=info.labels.get("topology.kubernetes.io/zone"), status=status,
                 labels=dict(info.labels)))
         tasks = []
-        for row, pod in zip(self.pods(), self.list("Pod"), strict=True):
+        for row, pod in zip(self.pods(), self.objects("Pod"), strict=True):
             requests = pod_requests(pod)
             state = "Terminating" if row.reason == "Terminating" else row.phase
             tasks.append(TaskState(name=row.name, owner=row.owner or f"Pod/{row.name}",
@@ -1180,5 +1182,5 @@ class KubernetesCluster:
         return Snapshot("kubernetes", self.now, tuple(nodes), tuple(tasks))
 
     def __repr__(self) -> str:
-        return (f"KubernetesCluster({len(self._nodes)} nodes, {len(self.list('Pod'))} pods, "
+        return (f"KubernetesCluster({len(self._nodes)} nodes, {len(self.objects('Pod'))} pods, "
                 f"t={self.now:g}s)")

@@ -109,7 +109,7 @@ def memory_pressure(cluster: KubernetesCluster, node: str,
     state = {"pressure": False}
 
     def cycle() -> None:
-        running = [p for p in cluster.list("Pod") if p["spec"].get("nodeName") == node
+        running = [p for p in cluster.objects("Pod") if p["spec"].get("nodeName") == node
                    and (p.get("status") or {}).get("phase") == "Running"
                    and not is_terminating(p)]
         figures = {p["metadata"]["name"]: used(p) for p in running}

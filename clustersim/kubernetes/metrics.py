@@ -121,7 +121,7 @@ class MetricsServer:
         key = self._workload(pod)
         if key is None:
             return 0
-        sharing = [p for p in self.cluster.list("Pod", key[0])
+        sharing = [p for p in self.cluster.objects("Pod", key[0])
                    if (p.get("status") or {}).get("phase") == "Running" and is_ready(p)
                    and not is_terminating(p) and self._workload(p) == key]
         share = self._load[key].at(self.cluster.now) // max(1, len(sharing))

@@ -158,7 +158,7 @@ class Services:
             return ()
         publish_all = bool(spec.get("publishNotReadyAddresses"))
         found = []
-        for pod in self.cluster.list("Pod", svc["metadata"]["namespace"]):
+        for pod in self.cluster.objects("Pod", svc["metadata"]["namespace"]):
             status = pod.get("status") or {}
             if not status.get("podIP") or status.get("phase") in ("Succeeded", "Failed"):
                 continue
@@ -180,7 +180,7 @@ class Services:
     def sync(self) -> None:
         """Record every Service's endpoints when they change (the EndpointSlice controller)."""
         now = self.cluster.now
-        for svc in self.cluster.list("Service"):
+        for svc in self.cluster.objects("Service"):
             history = self._history.setdefault(svc["metadata"]["uid"], [(-1.0, ())])
             current = self.endpoints(svc)
             if history[-1][1] != current:

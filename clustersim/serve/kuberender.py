@@ -223,12 +223,12 @@ class Renderer:
 
     def namespaces(self) -> list[dict[str, Any]]:
         """The system namespaces, every namespace an object lives in, and Namespace objects."""
-        stored = {o["metadata"]["name"]: o for o in self.cluster.list("Namespace")}
+        stored = {o["metadata"]["name"]: o for o in self.cluster.objects("Namespace")}
         names = set(SYSTEM_NAMESPACES) | set(stored)
         for kind in ("Pod", "Service", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet",
                      "Job", "CronJob", "ConfigMap", "Secret"):
             names.update(o["metadata"].get("namespace", "default")
-                         for o in self.cluster.list(kind))
+                         for o in self.cluster.objects(kind))
         out = []
         for name in sorted(names):
             if name in stored:
@@ -287,21 +287,21 @@ class Renderer:
     def _find(self, kind: str, name: str) -> dict[str, Any] | None:
         if kind == "Node":
             return None
-        return next((o for o in self.cluster.list(kind) if o["metadata"]["name"] == name), None)
+        return next((o for o in self.cluster.objects(kind) if o["metadata"]["name"] == name), None)
 
     def endpointslices(self) -> list[dict[str, Any]]:
         """One EndpointSlice per Service with a selector, listing the pods it selects
         (``pkg/controller/endpointslice``; ready as kube-proxy sees it)."""
         out = []
         pods_by_name = {(p["metadata"]["namespace"], p["metadata"]["name"]): p
-                        for p in self.cluster.list("Pod")}
-        for svc in self.cluster.list("Service"):
+                        for p in self.cluster.objects("Pod")}
+        for svc in self.cluster.objects("Service"):
             if not (svc.get("spec") or {}).get("selector"):
                 continue
             ns, name = svc["metadata"]["namespace"], svc["metadata"]["name"]
             ready = set(self.cluster.endpoints(name, ns))
             endpoints = []
-            for pod in self.cluster.list("Pod", ns):
+            for pod in self.cluster.objects("Pod", ns):
                 pod_name = pod["metadata"]["name"]
                 if not _selects(svc["spec"]["selector"], pod) or not pod["status"].get("podIP"):
                     continue

@@ -230,7 +230,7 @@ class KubernetesBackend:
                         obj["metadata"].get("labels") or {}):
                     out.append((obj, times))
             return out
-        stored = self.cluster.list(resource.kind, namespace if resource.namespaced else None)
+        stored = self.cluster.objects(resource.kind, namespace if resource.namespaced else None)
         return [self._stored_item(resource, obj, lean=lean) for obj in stored
                 if match(obj["metadata"].get("labels") or {})]
 
@@ -575,7 +575,7 @@ class KubernetesBackend:
             for kind in ("Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job",
                          "ReplicaSet", "ReplicationController", "Service", "Pod", "ConfigMap",
                          "Secret", "PersistentVolumeClaim", "PodDisruptionBudget"):
-                for obj in self.cluster.list(kind, name):
+                for obj in self.cluster.objects(kind, name):
                     if self.cluster.exists(obj):
                         self.cluster.delete_object(obj)
             stored = self.cluster.get("Namespace", "default", name)

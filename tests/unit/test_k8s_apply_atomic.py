@@ -54,8 +54,8 @@ def test_an_object_that_breaks_the_control_loop_is_not_kept(manifest, monkeypatc
     _break_scheduling_of(cluster, "bad", monkeypatch)
     with pytest.raises(ValueError, match="not applied"):
         cluster.apply(manifest)
-    assert cluster.list("Pod") == [] and cluster.list("Deployment") == []
-    assert cluster.list("ReplicaSet") == []
+    assert cluster.objects("Pod") == [] and cluster.objects("Deployment") == []
+    assert cluster.objects("ReplicaSet") == []
     assert cluster.apply(GOOD_POD) == ["pod/good created"]
     cluster.run(until=10)
     assert [p.phase for p in cluster.pods()] == ["Running"]

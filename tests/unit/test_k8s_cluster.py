@@ -342,10 +342,10 @@ def test_scaling_during_rollout_is_proportional():
         "exec": {"command": ["true"]}, "initialDelaySeconds": 10**6}
     cluster.apply(bad)
     cluster.run(until=cluster.now + 30)
-    sizes = {rs["metadata"]["name"]: rs["spec"]["replicas"] for rs in cluster.list("ReplicaSet")}
+    sizes = {rs["metadata"]["name"]: rs["spec"]["replicas"] for rs in cluster.objects("ReplicaSet")}
     assert sorted(sizes.values()) == [5, 8]          # the docs' example: 8 old + 5 new
     cluster.scale("deployment", "web", 15)
-    sizes = sorted(rs["spec"]["replicas"] for rs in cluster.list("ReplicaSet"))
+    sizes = sorted(rs["spec"]["replicas"] for rs in cluster.objects("ReplicaSet"))
     assert sum(sizes) == 15 + 3 and sizes == [7, 11]
 
 

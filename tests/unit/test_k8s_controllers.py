@@ -150,7 +150,7 @@ def test_statefulset_ordered_ready_creates_one_at_a_time_with_claims():
     pod0 = cluster.get("Pod", "default", "web-0")
     assert pod0["spec"]["hostname"] == "web-0" and pod0["spec"]["subdomain"] == "nginx"
     assert pod0["metadata"]["labels"]["apps.kubernetes.io/pod-index"] == "0"
-    claims = sorted(c["metadata"]["name"] for c in cluster.list("PersistentVolumeClaim"))
+    claims = sorted(c["metadata"]["name"] for c in cluster.objects("PersistentVolumeClaim"))
     assert claims == ["www-web-0", "www-web-1", "www-web-2"]
     assert cluster.events.where(reason="SuccessfulCreate")[0].message == \
         "create Claim www-web-0 Pod web-0 in StatefulSet web success"
@@ -173,7 +173,7 @@ def test_statefulset_scales_down_in_reverse_order_and_keeps_claims():
     cluster.run()
     deleted = [e.message for e in cluster.events.where(reason="SuccessfulDelete")]
     assert deleted == [f"delete Pod web-{i} in StatefulSet web successful" for i in (2, 1, 0)]
-    assert len(cluster.list("PersistentVolumeClaim")) == 3
+    assert len(cluster.objects("PersistentVolumeClaim")) == 3
 
 
 def test_statefulset_replaces_a_lost_pod_under_the_same_name():
@@ -462,7 +462,7 @@ def test_cronjob_creates_jobs_on_schedule_and_keeps_history():
     assert [e.time for e in created] == [300.0 * i for i in range(1, 7)]
     # Unix minutes of 2026-01-01 00:05 UTC, as upstream names the Job
     assert created[0].message == "Created job hello-29453765"
-    jobs = cluster.list("Job")
+    jobs = cluster.objects("Job")
     assert len([j for j in jobs if j["status"].get("succeeded")]) <= 3
     assert cluster.events.where(reason="SawCompletedJob")[0].message == \
         "Saw completed job: hello-29453765, status: Complete"
@@ -578,10 +578,11 @@ def test_statefulset_claim_retention_policy():
     cluster.run()
     cluster.scale("sts", "web", 1)
     cluster.run()
-    assert [c["metadata"]["name"] for c in cluster.list("PersistentVolumeClaim")] == ["www-web-0"]
+    claims = cluster.objects("PersistentVolumeClaim")
+    assert [c["metadata"]["name"] for c in claims] == ["www-web-0"]
     cluster.delete("sts", "web")
     cluster.run()
-    assert cluster.list("PersistentVolumeClaim") == []
+    assert cluster.objects("PersistentVolumeClaim") == []
 
 
 def test_run_without_until_refuses_never_ending_work():

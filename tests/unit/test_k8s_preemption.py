@@ -160,7 +160,7 @@ def test_preemption_in_the_cluster_events_nomination_and_binding():
     cluster = full_cluster()
     cluster.apply(workload("api", 1, "1500m", "critical"))
     cluster.run(until=cluster.now + 1)
-    [api] = [p for p in cluster.list("Pod") if p["metadata"]["name"].startswith("api-")]
+    [api] = [p for p in cluster.objects("Pod") if p["metadata"]["name"].startswith("api-")]
     preempted = cluster.events.where(reason="Preempted")
     assert len(preempted) == 2                         # 1500m needs both 1-CPU Pods of a node
     node = api["status"]["nominatedNodeName"]

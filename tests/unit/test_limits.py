@@ -56,7 +56,7 @@ def test_a_billion_replicas_is_refused_and_nothing_is_stored() -> None:
     cluster = KubernetesCluster(demo_nodes("kubernetes"))
     with pytest.raises(LimitError, match=r"spec.replicas is 1,000,000,000.*150,000"):
         cluster.apply(DEPLOYMENT % 1_000_000_000)
-    assert cluster.list("Deployment") == []
+    assert cluster.objects("Deployment") == []
     cluster.apply(DEPLOYMENT % 2)
     with pytest.raises(LimitError, match="MAX_REPLICAS"):
         cluster.scale("deployment", "web", 10**9)

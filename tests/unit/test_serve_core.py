@@ -90,7 +90,7 @@ def test_body_limit_bad_json_wrong_type_and_unknown_path_get_status_objects():
         assert status in (404, 405) and json.loads(data)["kind"] == "Status"
         # the simulator is still consistent and answering
         assert _request(server, "GET", "/api/v1/nodes")[0] == 200
-        assert server.cluster.list("Pod") == []
+        assert server.cluster.objects("Pod") == []
 
 
 def test_many_concurrent_clients_see_one_consistent_cluster():

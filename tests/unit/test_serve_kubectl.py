@@ -287,7 +287,7 @@ def test_apply_changes_are_configured_and_server_side_apply(fresh, tmp_path):
     fresh("annotate", "deployment", "api", "team=shop")
     fresh("rollout", "pause", "deployment/api")
     fresh("rollout", "resume", "deployment/api")
-    assert [rs["metadata"]["name"].rsplit("-", 1)[0] for rs in cluster.list("ReplicaSet")] \
+    assert [rs["metadata"]["name"].rsplit("-", 1)[0] for rs in cluster.objects("ReplicaSet")] \
         == ["cache", "api", "frontend"]
     out = fresh("apply", "--server-side", "-f", "-", stdin=HUGE).stdout
     assert "pod/huge serverside-applied" in out
@@ -381,7 +381,7 @@ def test_get_jobs_cronjobs_daemonsets_pdbs(fresh):
     fresh.server.step(400)
     cluster = fresh.server.cluster
     jobs = {r[0]: r for r in fresh.rows("get", "jobs")}
-    assert set(jobs) == {j["metadata"]["name"] for j in cluster.list("Job")}
+    assert set(jobs) == {j["metadata"]["name"] for j in cluster.objects("Job")}
     assert jobs["report"][1:3] == ["Complete", "2/2"]
     [cron] = fresh.rows("get", "cronjobs")
     assert cron[:2] == ["nightly", "*/5"] and cron[-3:-1] == ["0", "100s"]
@@ -428,7 +428,7 @@ def test_wait_patch_run_expose_replace_diff_delete_f(tmp_path):
         assert "deployment.apps/api replaced" in kubectl("replace", "-f", shop).stdout
         assert cluster.get("Deployment", "default", "api")["spec"]["replicas"] == 3
         kubectl("delete", "-f", shop, "--wait=false")
-        assert cluster.list("Deployment") == [] and cluster.list("StatefulSet") == []
+        assert cluster.objects("Deployment") == [] and cluster.objects("StatefulSet") == []
 
 
 @pytest.fixture(scope="module")
@@ -465,7 +465,7 @@ def test_get_each_resource_as_table_wide_json_yaml_and_by_label(everything, reso
     if resource != "events":                      # the events table has no NAME column
         assert [line.split()[0] for line in table[1:]] == names
     if resource in STORED:
-        assert names == [o["metadata"]["name"] for o in cluster.list(STORED[resource])]
+        assert names == [o["metadata"]["name"] for o in cluster.objects(STORED[resource])]
     if resource == "nodes":
         assert names == cluster.node_names()
     labelled = next((i for i in as_json if i["metadata"].get("labels")), None)
@@ -555,7 +555,7 @@ def test_probe_defaults_are_shown_and_are_no_template_change(fresh):
     fresh("annotate", "deployment", "web", "team=shop")
     fresh("apply", "-f", "-", stdin=PROBED.replace("replicas: 2", "replicas: 3"))
     fresh("set", "env", "deployment/web", "--list")
-    assert len(fresh.server.cluster.list("ReplicaSet")) == 1
+    assert len(fresh.server.cluster.objects("ReplicaSet")) == 1
     stored = fresh.server.cluster.get("Deployment", "default", "web")["spec"]["template"]
     assert "timeoutSeconds" not in stored["spec"]["containers"][0]["readinessProbe"]
 

@@ -44,7 +44,7 @@ def budget_status(cluster: KubernetesCluster, pdb: dict[str, Any]) -> dict[str, 
     spec = pdb.get("spec") or {}
     selector = spec.get("selector")
     namespace = pdb["metadata"]["namespace"]
-    pods = [p for p in cluster.list("Pod", namespace)
+    pods = [p for p in cluster.objects("Pod", namespace)
             if is_active(p) and selector_matches(selector, labels_of(p))]
     expected = _expected_pods(cluster, namespace, pods)
     healthy = sum(1 for p in pods if is_ready(p))
@@ -81,7 +81,7 @@ def _expected_pods(cluster: KubernetesCluster, namespace: str,
 
 def eviction_refusal(cluster: KubernetesCluster, pod: dict[str, Any]) -> str | None:
     """Why evicting ``pod`` now would be refused, or None if it may go."""
-    for pdb in cluster.list("PodDisruptionBudget", pod["metadata"]["namespace"]):
+    for pdb in cluster.objects("PodDisruptionBudget", pod["metadata"]["namespace"]):
         if not selector_matches((pdb.get("spec") or {}).get("selector"), labels_of(pod)):
             continue
         status = budget_status(cluster, pdb)
@@ -96,7 +96,7 @@ def eviction_refusal(cluster: KubernetesCluster, pod: dict[str, Any]) -> str | N
 def budget_settling(cluster: KubernetesCluster, pod: dict[str, Any]) -> bool:
     """Whether a budget covering ``pod`` may still change by itself (some of its pods are not
     yet healthy): a refused eviction is then worth retrying soon."""
-    for pdb in cluster.list("PodDisruptionBudget", pod["metadata"]["namespace"]):
+    for pdb in cluster.objects("PodDisruptionBudget", pod["metadata"]["namespace"]):
         if selector_matches((pdb.get("spec") or {}).get("selector"), labels_of(pod)):
             status = budget_status(cluster, pdb)
             if status["currentHealthy"] < status["expectedPods"]:

@@ -120,7 +120,7 @@ class HorizontalController(Controller):
         namespace = target["metadata"].get("namespace", "default")
         selector = (target.get("spec") or {}).get("selector")
         metrics = []
-        for pod in self.cluster.list("Pod", namespace):
+        for pod in self.cluster.objects("Pod", namespace):
             if not selector_matches(selector, labels_of(pod)):
                 continue
             metrics.append(PodMetric(

@@ -83,7 +83,7 @@ class NodeLifecycleController:
         if self._epoch.get(name) != epoch:
             return
         _node_event(cluster, name, "NodeNotReady", f"Node {name} status is now: NodeNotReady")
-        for pod in cluster.list("Pod"):
+        for pod in cluster.objects("Pod"):
             if pod["spec"].get("nodeName") == name and is_ready(pod):
                 set_condition(pod, "Ready", False, cluster.now, "NodeNotReady")
                 cluster.record(pod, "NodeNotReady", "Node is not ready", "Warning")
@@ -136,7 +136,7 @@ class TaintEvictionController:
         taints = [t for t in cluster.node(name).taints if t.get("effect") == "NoExecute"]
         if not taints:
             return
-        for pod in cluster.list("Pod"):
+        for pod in cluster.objects("Pod"):
             if pod["spec"].get("nodeName") != name or is_terminating(pod):
                 continue
             deadline = self._deadline(pod, taints, cluster.now)
@@ -168,13 +168,13 @@ class PodGarbageCollector:
     def collect(self) -> None:
         cluster = self.cluster
         nodes = set(cluster.node_names())
-        finished = [p for p in cluster.list("Pod")
+        finished = [p for p in cluster.objects("Pod")
                     if (p.get("status") or {}).get("phase") in ("Succeeded", "Failed")]
         if len(finished) > TERMINATED_POD_GC_THRESHOLD:
             finished.sort(key=lambda p: p["metadata"]["creationTimestamp"])   # oldest first
             for pod in finished[:len(finished) - TERMINATED_POD_GC_THRESHOLD]:
                 cluster.remove_pod(pod)
-        for pod in cluster.list("Pod"):
+        for pod in cluster.objects("Pod"):
             node = pod["spec"].get("nodeName")
             if not node:
                 continue
