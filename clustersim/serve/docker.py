@@ -23,7 +23,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from datetime import UTC, datetime, timedelta
+import time
+from datetime import UTC, datetime
 from typing import Any
 
 from clustersim import Node
@@ -36,7 +37,6 @@ __all__ = ["DockerBackend", "default_swarm"]
 
 ENGINE_VERSION = "28.5.2"
 API_VERSION = "1.44"
-_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 _NS = 1_000_000_000
 
 
@@ -67,8 +67,13 @@ class DockerBackend:
 
     system = "swarm"
 
-    def __init__(self, cluster: SwarmCluster) -> None:
+    def __init__(self, cluster: SwarmCluster, *, epoch: float | None = None) -> None:
         self.cluster = cluster
+        self.epoch = epoch
+        """Unix time of simulated second 0; None anchors simulated *now* to the wall clock
+        (at each request), so that the ages the CLI works out ("Running 30 seconds ago")
+        are the simulated ones."""
+        self._wall = time.time()
         self.networks: dict[str, dict[str, Any]] = {}
         self.created: dict[str, float] = {}
         self.stored: dict[str, dict[str, dict[str, Any]]] = {"secrets": {}, "configs": {}}
@@ -94,11 +99,13 @@ class DockerBackend:
         return Response.json(err.status, {"message": err.message})
 
     def _stamp(self, seconds: float) -> str:
-        return (_EPOCH + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S.%f000Z")
+        base = self.epoch if self.epoch is not None else self._wall - self.now
+        return datetime.fromtimestamp(base + seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f000Z")
 
     # ---- routing ---------------------------------------------------------------------------
 
     def handle(self, request: Request) -> Response:
+        self._wall = time.time()
         path = re.sub(r"^/v1\.\d+", "", request.path).rstrip("/") or "/"
         method = request.method
         if path == "/_ping":
@@ -157,7 +164,12 @@ class DockerBackend:
                 "MinAPIVersion": "1.24", "Os": "linux", "Arch": "amd64",
                 "KernelVersion": "simulated", "GoVersion": "simulated", "GitCommit": "",
                 "Components": [{"Name": "Engine", "Version": ENGINE_VERSION,
-                                "Details": {"ApiVersion": API_VERSION}}]}
+                                "Details": {"ApiVersion": API_VERSION, "MinAPIVersion": "1.24",
+                                            "Os": "linux", "Arch": "amd64",
+                                            "GoVersion": "simulated", "GitCommit": "simulated",
+                                            "KernelVersion": "simulated",
+                                            "BuildTime": self._stamp(0),
+                                            "Experimental": "false"}}]}
 
     def _info(self) -> dict[str, Any]:
         leader = self.cluster.leader or self.cluster.raft.managers[0]
@@ -434,7 +446,7 @@ class DockerBackend:
             self.cluster.run(until=self.now)
             return Response.json(200, {"Warnings": None})
         if len(rest) == 2 and rest[1] == "logs" and method == "GET":
-            return self._logs(self._find_service(rest[0]))
+            return self._logs(request, self._find_service(rest[0]))
         raise HttpError(404, "page not found")
 
     def _apply(self, spec: ServiceSpec) -> None:
@@ -444,15 +456,33 @@ class DockerBackend:
             raise HttpError(400, f"rpc error: code = InvalidArgument desc = {err}") from None
         self.cluster.run(until=self.now)
 
-    def _logs(self, name: str) -> Response:
+    def _logs(self, request: Request, name: str) -> Response:
         """Simulated log lines, one per running task, in Docker's multiplexed stream format
-        (8-byte header: stream 1 = stdout, then the big-endian length)."""
-        out = b""
+        (8-byte header: stream 1 = stdout, then the big-endian length). As the daemon writes
+        them (``api/server/httputils/write_log_stream.go``): the RFC 3339 time first if
+        ``timestamps``, then if ``details`` the swarm context as comma-separated
+        ``key=value`` (the docker CLI always asks for it and reads the node, service and
+        task IDs from it), then the message. ``tail`` counts per task, as in the daemon."""
+        def flag(key: str) -> bool:
+            return request.arg(key, "") in ("1", "true", "True")
+
+        lines = []
         for task in self.cluster.tasks(name):
-            if task.state == "RUNNING":
-                line = (f"{self._stamp(task.started or 0)} {task.name}.{task.id[:12]}@"
-                        f"{task.node} | started {task.spec.image} (simulated)\n").encode()
-                out += b"\x01\x00\x00\x00" + len(line).to_bytes(4, "big") + line
+            if task.state != "RUNNING":
+                continue
+            line = (f"task {task.name}.{task.id[:12]} on {task.node}: started "
+                    f"{task.spec.image} (simulated log line)\n")
+            if flag("details"):
+                line = (f"com.docker.swarm.node.id={_id('node', task.node)},"
+                        f"com.docker.swarm.service.id={_id('service', name)},"
+                        f"com.docker.swarm.task.id={task.id} {line}")
+            if flag("timestamps"):
+                line = f"{self._stamp(task.started or 0)} {line}"
+            lines.append(line.encode())
+        if request.arg("tail") == "0":     # the daemon tails each task's log; one line each
+            lines = []
+        out = b"".join(b"\x01\x00\x00\x00" + len(line).to_bytes(4, "big") + line
+                       for line in lines)
         return Response(200, out, "application/vnd.docker.multiplexed-stream")
 
     # ---- tasks -----------------------------------------------------------------------------
@@ -567,10 +597,18 @@ class DockerBackend:
         method = request.method
         if not rest and method == "GET":
             filters = self._filters(request)
+            builtin = ("ingress", "bridge", "host")
+            tests = {"name": lambda n, f: f in n["Name"], "id": lambda n, f: n["Id"].startswith(f),
+                     "driver": lambda n, f: n["Driver"] == f,
+                     "scope": lambda n, f: n["Scope"] == f,
+                     "type": lambda n, f: (n["Name"] in builtin) == (f == "builtin")}
+            unknown = set(filters) - {*tests, "label"}
+            if unknown:
+                raise HttpError(400, f"invalid filter '{sorted(unknown)[0]}'")
             found = [n for n in self.networks.values()
-                     if (not filters.get("name") or any(f in n["Name"] for f in filters["name"]))
-                     and (not filters.get("label") or all(_label_matches(n["Labels"], f)
-                                                           for f in filters["label"]))]
+                     if all(any(tests[k](n, f) for f in v) for k, v in filters.items()
+                            if k in tests and v)
+                     and all(_label_matches(n["Labels"], f) for f in filters.get("label", []))]
             return Response.json(200, found)
         if rest == ["create"] and method == "POST":
             body = self._body(request)
