@@ -289,6 +289,17 @@ class DockerBackend:
                                    "Message": service.update_message}
         return out
 
+    def _service_status(self, name: str) -> dict[str, int]:
+        """``GET /services?status=true`` (API 1.41+): what the CLI's REPLICAS column shows.
+        As swarmkit's ``ListServiceStatuses`` (``manager/controlapi/service.go``): desired is
+        the replica count (for a global service, the tasks meant to run), running the tasks
+        meant to run that do."""
+        service = self.cluster.services[name]
+        tasks = [t for t in self.cluster.tasks(name) if t.desired_state == "RUNNING"]
+        desired = len(tasks) if service.spec.mode == "global" else service.spec.replicas
+        return {"RunningTasks": sum(t.state == "RUNNING" for t in tasks),
+                "DesiredTasks": desired, "CompletedTasks": 0}
+
     def _service_index(self, name: str) -> int:
         return list(self.cluster.services).index(name)
 
@@ -409,7 +420,11 @@ class DockerBackend:
                      and (not filters.get("label") or all(
                          _label_matches(self._engine_spec(self.cluster.services[n].spec)
                                         ["Labels"], f) for f in filters["label"]))]
-            return Response.json(200, [self._service_json(n) for n in names])
+            services = [self._service_json(n) for n in names]
+            if request.arg("status") in ("1", "true"):
+                for service in services:
+                    service["ServiceStatus"] = self._service_status(service["Spec"]["Name"])
+            return Response.json(200, services)
         if rest == ["create"] and method == "POST":
             spec = self._simulator_spec(self._body(request))
             if spec.name in self.cluster.services:

@@ -135,6 +135,12 @@ def test_service_create_ps_scale_update_rollback_logs_rm(docker):
     assert cluster.services["web"].spec.image == "nginx:1.27"
     assert docker("service", "inspect", "-f", "{{.Spec.TaskTemplate.ContainerSpec.Image}}",
                   "web") == ["nginx:1.27"]
+    # Scaled down, the removed tasks still exist (desired state Remove): the REPLICAS column
+    # comes from the server's ServiceStatus, not from counting them.
+    docker("service", "scale", "-d", "web=2")
+    step(30)
+    assert docker("service", "ls", "--format", "{{.Replicas}}") == \
+        [cluster.ls()[0]["replicas"]] == ["2/2"]
     # The CLI asks for the swarm context of each line and prints it before the message.
     logs = docker("service", "logs", "--no-trunc", "web")
     expected = {f"{t.name}.{t.id}@{t.node}" for t in cluster.tasks("web")}
