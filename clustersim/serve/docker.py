@@ -7,7 +7,11 @@ Endpoints and shapes follow the Engine API reference v1.44
 update with ``?version=`` and ``rollback=previous``, rm, logs), ``/tasks``, ``/networks``
 (ls, inspect, create, rm), ``/secrets`` and ``/configs`` (ls, inspect, create, rm: what
 ``docker stack deploy`` creates for a stack's ``secrets:`` and ``configs:``).
-Paths may carry a version prefix (``/v1.44/services``).
+``GET /services?status=true`` adds each ``ServiceStatus`` (the CLI's REPLICAS column);
+``/services/{id}/logs`` honours ``details``, ``timestamps`` and ``tail`` as the CLI asks.
+Paths may carry a version prefix (``/v1.44/services``); clients negotiate it down from
+``/_ping``'s ``API-Version`` (a 28.x CLI asks for 1.44, Debian's 20.10 CLI speaks 1.41).
+Tested with the real docker CLI in ``tests/unit/test_serve_docker_cli.py``.
 Errors are ``{"message": ...}`` with the daemon's status codes (404 no such object, 409
 conflict, 400 bad parameter, 503 swarm state).
 

@@ -253,3 +253,14 @@ networks:
     docker("stack", "rm", "web")
     assert stored == {"secrets": {}, "configs": {}}
     assert "web_front" not in docker.server.backend.networks
+
+
+def test_service_create_waits_until_converged_on_a_running_clock(docker_cli, tmp_path):
+    """Without ``-d`` the CLI follows the tasks until they have been running for a few
+    wall-clock seconds: with the clock moving (``speed``), it sees them converge."""
+    with serve("swarm", nodes=3, speed=1) as server:
+        docker = Docker(docker_cli, server, tmp_path / "docker-config")
+        result = docker.run("service", "create", "--no-resolve-image", "--name", "web",
+                            "--replicas", "2", "nginx:1.27")
+        assert "converged" in result.stdout + result.stderr
+        assert server.cluster.ls()[0]["replicas"] == "2/2"
