@@ -341,7 +341,7 @@ class DockerBackend:
                                   "Delay": int(spec.restart.delay * _NS),
                                   "MaxAttempts": spec.restart.max_attempts,
                                   "Window": int(spec.restart.window * _NS)},
-                "ForceUpdate": 0, "Runtime": "container"},
+                "ForceUpdate": spec.force_update, "Runtime": "container"},
             "Mode": {"Global": {}} if spec.mode == "global" else
             {"Replicated": {"Replicas": spec.replicas}},
             "UpdateConfig": update(spec.update), "RollbackConfig": update(spec.rollback),
@@ -411,7 +411,8 @@ class DockerBackend:
             spec = service_spec(None, name, service, f"service {name}")
         except ManifestError as err:
             raise HttpError(400, f"rpc error: code = InvalidArgument desc = {err}") from None
-        return spec.with_changes(stack=stack) if stack else spec
+        force = int(_num(template.get("forceupdate") or 0, "ForceUpdate"))
+        return spec.with_changes(stack=stack or spec.stack, force_update=force)
 
     def _services(self, request: Request, rest: list[str]) -> Response:
         method = request.method
@@ -638,6 +639,13 @@ class DockerBackend:
                 raise HttpError(409, f"network with name {name} already exists")
             network = self._network(name, body.get("Driver") or "overlay",
                                     labels=body.get("Labels"))
+            for key in ("Attachable", "Internal", "EnableIPv6"):
+                network[key] = bool(body.get(key))
+            network["Options"] = dict(_obj(body, "Options"))
+            ipam = _obj(body, "IPAM")
+            network["IPAM"] = {"Driver": ipam.get("Driver") or "default",
+                               "Config": _list(ipam, "Config"),
+                               "Options": ipam.get("Options")}
             return Response.json(201, {"Id": network["Id"], "Warning": ""})
         if len(rest) == 1:
             found = next((n for n in self.networks.values()

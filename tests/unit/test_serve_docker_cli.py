@@ -135,6 +135,14 @@ def test_service_create_ps_scale_update_rollback_logs_rm(docker):
     assert cluster.services["web"].spec.image == "nginx:1.27"
     assert docker("service", "inspect", "-f", "{{.Spec.TaskTemplate.ContainerSpec.Image}}",
                   "web") == ["nginx:1.27"]
+    # --force raises the template's ForceUpdate counter: every task is replaced.
+    before = {t.id for t in cluster.tasks("web")}
+    docker("service", "update", "-d", "--force", "web")
+    step(120)
+    assert docker("service", "inspect", "-f", "{{.Spec.TaskTemplate.ForceUpdate}}", "web") == \
+        ["1"]
+    after = {t.id for t in cluster.tasks("web")}
+    assert len(after) == 5 and not after & before
     # Scaled down, the removed tasks still exist (desired state Remove): the REPLICAS column
     # comes from the server's ServiceStatus, not from counting them.
     docker("service", "scale", "-d", "web=2")
@@ -175,6 +183,10 @@ def test_network_ls_create(docker):
         ["backend", "ingress"]
     assert docker("network", "ls", "--format", "{{.Name}}", "--filter", "type=custom") == \
         ["backend"]
+    docker("network", "create", "-d", "overlay", "--attachable", "--subnet", "10.9.0.0/24", "app")
+    assert docker("network", "inspect", "-f", "{{.Attachable}} {{range .IPAM.Config}}"
+                  "{{.Subnet}}{{end}}", "app") == ["true 10.9.0.0/24"]
+    assert docker("network", "rm", "app") == ["app"] and "app" not in networks
 
 
 def compose_file(docker: Docker, text: str, path: Path) -> Path:
