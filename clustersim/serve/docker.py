@@ -332,10 +332,18 @@ class DockerBackend:
             endpoint["Ports"] = [{"Protocol": p.protocol, "TargetPort": p.target,
                                   "PublishedPort": p.published, "PublishMode": p.mode}
                                  for p in spec.ports]
+        container: dict[str, Any] = {"Image": spec.image, "Labels": labels}
+        if spec.healthcheck is not None:
+            check = spec.healthcheck
+            container["Healthcheck"] = {
+                "Test": list(check.test), "Interval": int(check.interval * _NS),
+                "Timeout": int(check.timeout * _NS), "Retries": check.retries,
+                "StartPeriod": int(check.start_period * _NS),
+                "StartInterval": int(check.start_interval * _NS)}
         return {
             "Name": spec.name, "Labels": labels,
             "TaskTemplate": {
-                "ContainerSpec": {"Image": spec.image, "Labels": labels},
+                "ContainerSpec": container,
                 "Resources": resources, "Placement": placement,
                 "RestartPolicy": {"Condition": spec.restart.condition,
                                   "Delay": int(spec.restart.delay * _NS),
@@ -399,12 +407,20 @@ class DockerBackend:
         endpoint = _obj(body, "endpointspec")
         if endpoint.get("mode"):
             deploy["endpoint_mode"] = endpoint["mode"]
+        check = _obj(container, "healthcheck")
         service = {"image": container.get("image", ""), "deploy": deploy,
                    "ports": [{"target": p.get("targetport"),
                               "published": p.get("publishedport") or 0,
                               "protocol": p.get("protocol", "tcp"),
                               "mode": p.get("publishmode", "ingress")}
                              for p in map(_as_obj, _list(endpoint, "ports"))]}
+        if _list(check, "test"):     # the Engine's durations are nanoseconds; 0 = default
+            service["healthcheck"] = {"test": _list(check, "test"), **{
+                key: f"{_num(check[field], field) / _NS}s" for key, field in (
+                    ("interval", "interval"), ("timeout", "timeout"),
+                    ("start_period", "startperiod"), ("start_interval", "startinterval"))
+                if check.get(field)}, **({"retries": check["retries"]} if check.get("retries")
+                                         else {})}
         stack = _obj(body, "labels").get("com.docker.stack.namespace")
         name = body["name"]
         try:

@@ -226,6 +226,16 @@ def test_stack_deploy_ls_ps_rm_the_shop(docker, tmp_path):
     running = docker("stack", "ps", "-q", "--no-trunc", "--filter", "desired-state=running",
                      "shop")
     assert set(running) == {t.id for t in simulated}
+    # The CLI turned the healthcheck into the Engine's (nanoseconds); it survives a scale,
+    # which replaces no task (the task spec is unchanged).
+    assert cluster.services["shop_api"].spec.healthcheck.interval == 5.0
+    assert docker("service", "inspect", "-f", "{{json .Spec.TaskTemplate.ContainerSpec"
+                  ".Healthcheck.Test}}", "shop_api") == \
+        ['["CMD","wget","-qO-","http://localhost:8080/healthz"]']
+    docker("service", "scale", "-d", "shop_api=4")
+    step(30)
+    assert {t.id for t in simulated if t.service == "shop_api"} < \
+        {t.id for t in cluster.tasks("shop_api")}
     out = docker("stack", "rm", "shop")
     assert "Removing network shop_default" in out
     step(30)
