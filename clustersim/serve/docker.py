@@ -7,7 +7,11 @@ Endpoints and shapes follow the Engine API reference v1.44
 update with ``?version=`` and ``rollback=previous``, rm, logs), ``/tasks``, ``/networks``
 (ls, inspect, create, rm), ``/secrets`` and ``/configs`` (ls, inspect, create, rm: what
 ``docker stack deploy`` creates for a stack's ``secrets:`` and ``configs:``).
-Paths may carry a version prefix (``/v1.44/services``).
+``GET /services?status=true`` adds each ``ServiceStatus`` (the CLI's REPLICAS column);
+``/services/{id}/logs`` honours ``details``, ``timestamps`` and ``tail`` as the CLI asks.
+Paths may carry a version prefix (``/v1.44/services``); clients negotiate it down from
+``/_ping``'s ``API-Version`` (a 28.x CLI asks for 1.44, Debian's 20.10 CLI speaks 1.41).
+Tested with the real docker CLI in ``tests/unit/test_serve_docker_cli.py``.
 Errors are ``{"message": ...}`` with the daemon's status codes (404 no such object, 409
 conflict, 400 bad parameter, 503 swarm state).
 
@@ -23,7 +27,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from datetime import UTC, datetime, timedelta
+import time
+from datetime import UTC, datetime
 from typing import Any
 
 from clustersim import Node
@@ -36,7 +41,6 @@ __all__ = ["DockerBackend", "default_swarm"]
 
 ENGINE_VERSION = "28.5.2"
 API_VERSION = "1.44"
-_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 _NS = 1_000_000_000
 
 
@@ -67,8 +71,13 @@ class DockerBackend:
 
     system = "swarm"
 
-    def __init__(self, cluster: SwarmCluster) -> None:
+    def __init__(self, cluster: SwarmCluster, *, epoch: float | None = None) -> None:
         self.cluster = cluster
+        self.epoch = epoch
+        """Unix time of simulated second 0; None anchors simulated *now* to the wall clock
+        (at each request), so that the ages the CLI works out ("Running 30 seconds ago")
+        are the simulated ones."""
+        self._wall = time.time()
         self.networks: dict[str, dict[str, Any]] = {}
         self.created: dict[str, float] = {}
         self.stored: dict[str, dict[str, dict[str, Any]]] = {"secrets": {}, "configs": {}}
@@ -94,11 +103,13 @@ class DockerBackend:
         return Response.json(err.status, {"message": err.message})
 
     def _stamp(self, seconds: float) -> str:
-        return (_EPOCH + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S.%f000Z")
+        base = self.epoch if self.epoch is not None else self._wall - self.now
+        return datetime.fromtimestamp(base + seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f000Z")
 
     # ---- routing ---------------------------------------------------------------------------
 
     def handle(self, request: Request) -> Response:
+        self._wall = time.time()
         path = re.sub(r"^/v1\.\d+", "", request.path).rstrip("/") or "/"
         method = request.method
         if path == "/_ping":
@@ -157,7 +168,12 @@ class DockerBackend:
                 "MinAPIVersion": "1.24", "Os": "linux", "Arch": "amd64",
                 "KernelVersion": "simulated", "GoVersion": "simulated", "GitCommit": "",
                 "Components": [{"Name": "Engine", "Version": ENGINE_VERSION,
-                                "Details": {"ApiVersion": API_VERSION}}]}
+                                "Details": {"ApiVersion": API_VERSION, "MinAPIVersion": "1.24",
+                                            "Os": "linux", "Arch": "amd64",
+                                            "GoVersion": "simulated", "GitCommit": "simulated",
+                                            "KernelVersion": "simulated",
+                                            "BuildTime": self._stamp(0),
+                                            "Experimental": "false"}}]}
 
     def _info(self) -> dict[str, Any]:
         leader = self.cluster.leader or self.cluster.raft.managers[0]
@@ -277,6 +293,17 @@ class DockerBackend:
                                    "Message": service.update_message}
         return out
 
+    def _service_status(self, name: str) -> dict[str, int]:
+        """``GET /services?status=true`` (API 1.41+): what the CLI's REPLICAS column shows.
+        As swarmkit's ``ListServiceStatuses`` (``manager/controlapi/service.go``): desired is
+        the replica count (for a global service, the tasks meant to run), running the tasks
+        meant to run that do."""
+        service = self.cluster.services[name]
+        tasks = [t for t in self.cluster.tasks(name) if t.desired_state == "RUNNING"]
+        desired = len(tasks) if service.spec.mode == "global" else service.spec.replicas
+        return {"RunningTasks": sum(t.state == "RUNNING" for t in tasks),
+                "DesiredTasks": desired, "CompletedTasks": 0}
+
     def _service_index(self, name: str) -> int:
         return list(self.cluster.services).index(name)
 
@@ -305,16 +332,24 @@ class DockerBackend:
             endpoint["Ports"] = [{"Protocol": p.protocol, "TargetPort": p.target,
                                   "PublishedPort": p.published, "PublishMode": p.mode}
                                  for p in spec.ports]
+        container: dict[str, Any] = {"Image": spec.image, "Labels": labels}
+        if spec.healthcheck is not None:
+            check = spec.healthcheck
+            container["Healthcheck"] = {
+                "Test": list(check.test), "Interval": int(check.interval * _NS),
+                "Timeout": int(check.timeout * _NS), "Retries": check.retries,
+                "StartPeriod": int(check.start_period * _NS),
+                "StartInterval": int(check.start_interval * _NS)}
         return {
             "Name": spec.name, "Labels": labels,
             "TaskTemplate": {
-                "ContainerSpec": {"Image": spec.image, "Labels": labels},
+                "ContainerSpec": container,
                 "Resources": resources, "Placement": placement,
                 "RestartPolicy": {"Condition": spec.restart.condition,
                                   "Delay": int(spec.restart.delay * _NS),
                                   "MaxAttempts": spec.restart.max_attempts,
                                   "Window": int(spec.restart.window * _NS)},
-                "ForceUpdate": 0, "Runtime": "container"},
+                "ForceUpdate": spec.force_update, "Runtime": "container"},
             "Mode": {"Global": {}} if spec.mode == "global" else
             {"Replicated": {"Replicas": spec.replicas}},
             "UpdateConfig": update(spec.update), "RollbackConfig": update(spec.rollback),
@@ -372,19 +407,28 @@ class DockerBackend:
         endpoint = _obj(body, "endpointspec")
         if endpoint.get("mode"):
             deploy["endpoint_mode"] = endpoint["mode"]
+        check = _obj(container, "healthcheck")
         service = {"image": container.get("image", ""), "deploy": deploy,
                    "ports": [{"target": p.get("targetport"),
                               "published": p.get("publishedport") or 0,
                               "protocol": p.get("protocol", "tcp"),
                               "mode": p.get("publishmode", "ingress")}
                              for p in map(_as_obj, _list(endpoint, "ports"))]}
+        if _list(check, "test"):     # the Engine's durations are nanoseconds; 0 = default
+            service["healthcheck"] = {"test": _list(check, "test"), **{
+                key: f"{_num(check[field], field) / _NS}s" for key, field in (
+                    ("interval", "interval"), ("timeout", "timeout"),
+                    ("start_period", "startperiod"), ("start_interval", "startinterval"))
+                if check.get(field)}, **({"retries": check["retries"]} if check.get("retries")
+                                         else {})}
         stack = _obj(body, "labels").get("com.docker.stack.namespace")
         name = body["name"]
         try:
             spec = service_spec(None, name, service, f"service {name}")
         except ManifestError as err:
             raise HttpError(400, f"rpc error: code = InvalidArgument desc = {err}") from None
-        return spec.with_changes(stack=stack) if stack else spec
+        force = int(_num(template.get("forceupdate") or 0, "ForceUpdate"))
+        return spec.with_changes(stack=stack or spec.stack, force_update=force)
 
     def _services(self, request: Request, rest: list[str]) -> Response:
         method = request.method
@@ -397,7 +441,11 @@ class DockerBackend:
                      and (not filters.get("label") or all(
                          _label_matches(self._engine_spec(self.cluster.services[n].spec)
                                         ["Labels"], f) for f in filters["label"]))]
-            return Response.json(200, [self._service_json(n) for n in names])
+            services = [self._service_json(n) for n in names]
+            if request.arg("status") in ("1", "true"):
+                for service in services:
+                    service["ServiceStatus"] = self._service_status(service["Spec"]["Name"])
+            return Response.json(200, services)
         if rest == ["create"] and method == "POST":
             spec = self._simulator_spec(self._body(request))
             if spec.name in self.cluster.services:
@@ -434,7 +482,7 @@ class DockerBackend:
             self.cluster.run(until=self.now)
             return Response.json(200, {"Warnings": None})
         if len(rest) == 2 and rest[1] == "logs" and method == "GET":
-            return self._logs(self._find_service(rest[0]))
+            return self._logs(request, self._find_service(rest[0]))
         raise HttpError(404, "page not found")
 
     def _apply(self, spec: ServiceSpec) -> None:
@@ -444,15 +492,33 @@ class DockerBackend:
             raise HttpError(400, f"rpc error: code = InvalidArgument desc = {err}") from None
         self.cluster.run(until=self.now)
 
-    def _logs(self, name: str) -> Response:
+    def _logs(self, request: Request, name: str) -> Response:
         """Simulated log lines, one per running task, in Docker's multiplexed stream format
-        (8-byte header: stream 1 = stdout, then the big-endian length)."""
-        out = b""
+        (8-byte header: stream 1 = stdout, then the big-endian length). As the daemon writes
+        them (``api/server/httputils/write_log_stream.go``): the RFC 3339 time first if
+        ``timestamps``, then if ``details`` the swarm context as comma-separated
+        ``key=value`` (the docker CLI always asks for it and reads the node, service and
+        task IDs from it), then the message. ``tail`` counts per task, as in the daemon."""
+        def flag(key: str) -> bool:
+            return request.arg(key, "") in ("1", "true", "True")
+
+        lines = []
         for task in self.cluster.tasks(name):
-            if task.state == "RUNNING":
-                line = (f"{self._stamp(task.started or 0)} {task.name}.{task.id[:12]}@"
-                        f"{task.node} | started {task.spec.image} (simulated)\n").encode()
-                out += b"\x01\x00\x00\x00" + len(line).to_bytes(4, "big") + line
+            if task.state != "RUNNING":
+                continue
+            line = (f"task {task.name}.{task.id[:12]} on {task.node}: started "
+                    f"{task.spec.image} (simulated log line)\n")
+            if flag("details"):
+                line = (f"com.docker.swarm.node.id={_id('node', task.node)},"
+                        f"com.docker.swarm.service.id={_id('service', name)},"
+                        f"com.docker.swarm.task.id={task.id} {line}")
+            if flag("timestamps"):
+                line = f"{self._stamp(task.started or 0)} {line}"
+            lines.append(line.encode())
+        if request.arg("tail") == "0":     # the daemon tails each task's log; one line each
+            lines = []
+        out = b"".join(b"\x01\x00\x00\x00" + len(line).to_bytes(4, "big") + line
+                       for line in lines)
         return Response(200, out, "application/vnd.docker.multiplexed-stream")
 
     # ---- tasks -----------------------------------------------------------------------------
@@ -567,10 +633,18 @@ class DockerBackend:
         method = request.method
         if not rest and method == "GET":
             filters = self._filters(request)
+            builtin = ("ingress", "bridge", "host")
+            tests = {"name": lambda n, f: f in n["Name"], "id": lambda n, f: n["Id"].startswith(f),
+                     "driver": lambda n, f: n["Driver"] == f,
+                     "scope": lambda n, f: n["Scope"] == f,
+                     "type": lambda n, f: (n["Name"] in builtin) == (f == "builtin")}
+            unknown = set(filters) - {*tests, "label"}
+            if unknown:
+                raise HttpError(400, f"invalid filter '{sorted(unknown)[0]}'")
             found = [n for n in self.networks.values()
-                     if (not filters.get("name") or any(f in n["Name"] for f in filters["name"]))
-                     and (not filters.get("label") or all(_label_matches(n["Labels"], f)
-                                                           for f in filters["label"]))]
+                     if all(any(tests[k](n, f) for f in v) for k, v in filters.items()
+                            if k in tests and v)
+                     and all(_label_matches(n["Labels"], f) for f in filters.get("label", []))]
             return Response.json(200, found)
         if rest == ["create"] and method == "POST":
             body = self._body(request)
@@ -581,6 +655,13 @@ class DockerBackend:
                 raise HttpError(409, f"network with name {name} already exists")
             network = self._network(name, body.get("Driver") or "overlay",
                                     labels=body.get("Labels"))
+            for key in ("Attachable", "Internal", "EnableIPv6"):
+                network[key] = bool(body.get(key))
+            network["Options"] = dict(_obj(body, "Options"))
+            ipam = _obj(body, "IPAM")
+            network["IPAM"] = {"Driver": ipam.get("Driver") or "default",
+                               "Config": _list(ipam, "Config"),
+                               "Options": ipam.get("Options")}
             return Response.json(201, {"Id": network["Id"], "Warning": ""})
         if len(rest) == 1:
             found = next((n for n in self.networks.values()

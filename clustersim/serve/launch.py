@@ -133,7 +133,7 @@ def serve(system: str, *, nodes: int = 3, port: int = 0, speed: float = 1.0,
     ``cluster``: the simulator to serve (a ``KubernetesCluster``, ``SwarmCluster`` or
     ``MarathonFramework``); by default a new one with ``nodes`` workers and ``seed``.
     ``speed``: simulated seconds per wall-clock second (0: only ``step`` moves time).
-    ``epoch`` (Kubernetes): Unix time of simulated second 0 in timestamps; by default
+    ``epoch`` (Kubernetes, Swarm): Unix time of simulated second 0 in timestamps; by default
     simulated now is the wall clock's now."""
     if system not in SYSTEMS:
         raise ValueError(f"unknown system {system!r}: choose one of {', '.join(SYSTEMS)}")
@@ -154,7 +154,7 @@ def serve(system: str, *, nodes: int = 3, port: int = 0, speed: float = 1.0,
         from clustersim.serve.docker import DockerBackend, default_swarm
 
         cluster = cluster or default_swarm(nodes, seed)
-        backend = DockerBackend(cluster)
+        backend = DockerBackend(cluster, epoch=epoch)
     return Server(system, cluster, backend, port=port, speed=speed)
 
 

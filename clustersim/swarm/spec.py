@@ -170,6 +170,10 @@ class ServiceSpec:
     endpoint_mode: str = "vip"
     stack: str | None = None
     healthcheck: HealthCheck | None = None
+    force_update: int = 0
+    """The task template's ``ForceUpdate`` counter: ``docker service update --force`` raises
+    it, which makes every task dirty and so restarts them all as a rolling update
+    (swarmkit ``api/specs.proto`` TaskSpec.ForceUpdate)."""
 
     def with_changes(self, **changes: Any) -> ServiceSpec:
         """A copy with some fields changed (``image``, ``replicas``, …)."""
@@ -184,7 +188,8 @@ class ServiceSpec:
         """The task spec without its placement: a task whose spec differs only in placement
         stays as it is while its node still meets the new constraints
         (swarmkit ``IsTaskDirtyPlacementConstraintsOnly``)."""
-        return (self.image, self.reservations, self.ports, self.restart, self.healthcheck)
+        return (self.image, self.reservations, self.ports, self.restart, self.healthcheck,
+                self.force_update)
 
 
 def _mapping(value: Any, where: str) -> dict[str, Any]:

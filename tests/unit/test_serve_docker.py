@@ -1,5 +1,5 @@
 """The Docker Engine API (swarm subset), driven by Docker's Python SDK (pinned), compared with
-the simulated swarm's own state. (The docker CLI is not installable from PyPI.)"""
+the simulated swarm's own state. (The docker CLI, not on PyPI: test_serve_docker_cli.py.)"""
 
 from __future__ import annotations
 

@@ -1,0 +1,288 @@
+"""The real ``docker`` CLI against the simulated swarm's Engine API, compared with the
+simulator's own state.
+
+The CLI is whatever ``docker`` is on PATH: Debian's ``docker.io`` (20.10, API 1.41) in CI, a
+newer one (28.x, API 1.50, which negotiates down to the server's 1.44) elsewhere. Without one
+the tests skip, except in CI (``CI=true``), where they fail. Only the client runs: no daemon.
+
+Commands that would wait for the service to converge (``service create|update|scale|rollback``
+without ``-d``) poll until the tasks have run for some wall-clock seconds; the server here
+moves simulated time only through ``step``, so they run detached (``-d``) and the test steps.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from clustersim.serve import serve
+
+SHOP = Path(__file__).parents[2] / "clustersim" / "data" / "apps" / "shop" / "shop.yml"
+
+
+@pytest.fixture(scope="module")
+def docker_cli() -> str:
+    """The docker CLI on PATH. Missing: skip locally, but fail when ``CI=true``."""
+    path = shutil.which("docker")
+    if path is None:
+        message = ("docker CLI not found: install Debian's package with `apt-get install "
+                   "docker.io` (only the client is used; no daemon is started)")
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + " (CI=true: a missing docker CLI fails the run)")
+        pytest.skip(message)
+    return path
+
+
+class Docker:
+    """Runs the docker CLI against one simulated swarm, with a throwaway config directory."""
+
+    def __init__(self, program: str, server, config: Path) -> None:
+        self.server = server
+        self.program = program
+        skip = {"DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "DOCKER_API_VERSION"}
+        self.env = {**{k: v for k, v in os.environ.items() if k not in skip},
+                    "DOCKER_HOST": server.docker_host, "DOCKER_CONFIG": str(config)}
+
+    def run(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run([self.program, *args], env=self.env, text=True,
+                                capture_output=True, timeout=60)
+        assert "Traceback" not in result.stdout + result.stderr
+        if ok:
+            assert result.returncode == 0, result.stderr
+        return result
+
+    def __call__(self, *args: str) -> list[str]:
+        """The lines the command printed on stdout (the command must succeed)."""
+        return self.run(*args).stdout.splitlines()
+
+    def major(self) -> int:
+        return int(self("version", "--format", "{{.Client.Version}}")[0].split(".")[0])
+
+
+@pytest.fixture
+def docker(docker_cli, tmp_path):
+    with serve("swarm", nodes=3, speed=0) as server:
+        yield Docker(docker_cli, server, tmp_path / "docker-config")
+
+
+def test_version_info_and_swarm(docker):
+    assert docker("version", "--format", "{{.Server.Version}} {{.Server.APIVersion}}") == \
+        ["28.5.2 1.44"]
+    cluster = docker.server.cluster
+    assert docker("info", "--format", "{{.Swarm.LocalNodeState}} {{.Swarm.Nodes}} "
+                  "{{.Swarm.Managers}}") == \
+        [f"active {len(cluster.node_names())} {len(cluster.raft.managers)}"]
+    token = docker.server.backend._swarm()["JoinTokens"]["Worker"]
+    assert docker("swarm", "join-token", "-q", "worker") == [token]
+    refused = docker.run("swarm", "init", ok=False)
+    assert refused.returncode == 1
+    assert "This node is already part of a swarm" in refused.stderr
+
+
+def test_node_ls_inspect_update(docker):
+    cluster = docker.server.cluster
+    assert docker("node", "ls", "--format", "{{.Hostname}} {{.Availability}}") == \
+        [f"{r['hostname']} {r['availability']}" for r in cluster.node_ls()]
+    workers = docker("node", "ls", "-q", "--filter", "role=worker")
+    assert len(workers) == sum(r.node.role == "worker" for r in map(cluster.node_record,
+                                                                    cluster.node_names()))
+    assert docker("node", "update", "--availability", "drain", "worker-1") == ["worker-1"]
+    assert cluster.node_record("worker-1").availability == "drain"
+    docker("node", "update", "--label-add", "disk=ssd", "worker-2")
+    assert cluster.node_record("worker-2").node.labels["disk"] == "ssd"
+    assert docker("node", "inspect", "--format", "{{.Spec.Availability}}", "worker-1") == \
+        ["drain"]
+    assert " - disk=ssd" in docker("node", "inspect", "--pretty", "worker-2")
+
+
+def test_service_create_ps_scale_update_rollback_logs_rm(docker):
+    cluster, step = docker.server.cluster, docker.server.step
+    [service_id] = docker("service", "create", "-d", "--no-resolve-image", "--name", "web",
+                          "--replicas", "3", "-p", "8080:80", "--reserve-cpu", "0.5",
+                          "--constraint", "node.role==worker", "nginx:1.27")
+    step(30)
+    [row] = cluster.ls()
+    assert docker("service", "ls", "--format", "{{.Name}} {{.Replicas}} {{.Ports}}") == \
+        [f"web {row['replicas']} {row['ports']}"] == ["web 3/3 *:8080->80/tcp"]
+    assert docker("service", "ls", "-q", "--filter", "name=web") == [service_id[:12]]
+    running = docker("service", "ps", "-q", "--filter", "desired-state=running", "web")
+    assert set(running) == {t.id for t in cluster.tasks("web")}
+    assert set(docker("service", "ps", "--format", "{{.Node}}", "web")) <= \
+        {"worker-1", "worker-2", "worker-3"}
+    # Simulated now is the wall clock's now, so the ages the CLI works out are simulated ones.
+    assert all(re.fullmatch(r"Running [12]\d seconds ago", state) for state in
+               docker("service", "ps", "--format", "{{.CurrentState}}", "web"))
+    assert docker("service", "inspect", "--format",
+                  "{{.Spec.Mode.Replicated.Replicas}} {{.Spec.TaskTemplate.Placement}}",
+                  "web") == ["3 {[node.role==worker] [] 0 []}"]
+    assert docker("service", "scale", "-d", "web=5") == ["web scaled to 5"]
+    step(30)
+    assert cluster.ls()[0]["replicas"] == "5/5"
+    docker("service", "update", "-d", "--no-resolve-image", "--image", "nginx:1.28", "web")
+    step(120)
+    assert cluster.services["web"].spec.image == "nginx:1.28"
+    history = docker("service", "ps", "--format", "{{.Name}} {{.Image}} {{.DesiredState}}",
+                     "web")
+    assert "web.1 nginx:1.28 Running" in history
+    assert any(line.endswith("web.1 nginx:1.27 Shutdown") for line in history)
+    docker("service", "rollback", "-d", "web")
+    step(120)
+    assert cluster.services["web"].spec.image == "nginx:1.27"
+    assert docker("service", "inspect", "-f", "{{.Spec.TaskTemplate.ContainerSpec.Image}}",
+                  "web") == ["nginx:1.27"]
+    # --force raises the template's ForceUpdate counter: every task is replaced.
+    before = {t.id for t in cluster.tasks("web")}
+    docker("service", "update", "-d", "--force", "web")
+    step(120)
+    assert docker("service", "inspect", "-f", "{{.Spec.TaskTemplate.ForceUpdate}}", "web") == \
+        ["1"]
+    after = {t.id for t in cluster.tasks("web")}
+    assert len(after) == 5 and not after & before
+    # Scaled down, the removed tasks still exist (desired state Remove): the REPLICAS column
+    # comes from the server's ServiceStatus, not from counting them.
+    docker("service", "scale", "-d", "web=2")
+    step(30)
+    assert docker("service", "ls", "--format", "{{.Replicas}}") == \
+        [cluster.ls()[0]["replicas"]] == ["2/2"]
+    # The CLI asks for the swarm context of each line and prints it before the message.
+    logs = docker("service", "logs", "--no-trunc", "web")
+    expected = {f"{t.name}.{t.id}@{t.node}" for t in cluster.tasks("web")}
+    assert {line.split(" ")[0] for line in logs} == expected
+    assert docker("service", "logs", "--tail", "0", "web") == []
+    assert docker("service", "rm", "web") == ["web"]
+    step(30)
+    assert docker("service", "ls", "-q") == [] and cluster.ls() == []
+
+
+def test_missing_objects_get_the_daemons_errors(docker):
+    missing = docker.run("service", "rm", "nope", ok=False)
+    # The daemon's 404 message; a 20.10 CLI prints its own "No such service" for a 404.
+    assert missing.returncode == 1
+    assert re.search("service nope not found|No such service: nope", missing.stderr)
+    missing = docker.run("node", "inspect", "nope", ok=False)
+    assert missing.returncode == 1 and "nope" in missing.stderr
+    docker("network", "create", "-d", "overlay", "backend")
+    again = docker.run("network", "create", "-d", "overlay", "backend", ok=False)
+    assert "network with name backend already exists" in again.stderr
+
+
+def test_network_ls_create(docker):
+    [network_id] = docker("network", "create", "-d", "overlay", "--label", "team=a", "backend")
+    networks = docker.server.backend.networks
+    assert networks["backend"]["Id"] == network_id
+    assert networks["backend"]["Labels"] == {"team": "a"}
+    assert docker("network", "ls", "--format", "{{.Name}} {{.Driver}} {{.Scope}}") == \
+        sorted(f"{n['Name']} {n['Driver']} {n['Scope']}" for n in networks.values())
+    assert docker("network", "ls", "-q", "--filter", "label=team=a") == [network_id[:12]]
+    assert docker("network", "ls", "--format", "{{.Name}}", "--filter", "driver=overlay") == \
+        ["backend", "ingress"]
+    assert docker("network", "ls", "--format", "{{.Name}}", "--filter", "type=custom") == \
+        ["backend"]
+    docker("network", "create", "-d", "overlay", "--attachable", "--subnet", "10.9.0.0/24", "app")
+    assert docker("network", "inspect", "-f", "{{.Attachable}} {{range .IPAM.Config}}"
+                  "{{.Subnet}}{{end}}", "app") == ["true 10.9.0.0/24"]
+    assert docker("network", "rm", "app") == ["app"] and "app" not in networks
+
+
+def compose_file(docker: Docker, text: str, path: Path) -> Path:
+    """``text`` written at ``path``; for a CLI before 23.0 with a ``version`` line first:
+    its Compose loader refuses a file without one (newer CLIs follow the Compose
+    Specification, where ``version`` is obsolete)."""
+    if docker.major() < 23 and not text.lstrip().startswith("version"):
+        text = 'version: "3.8"\n' + text
+    path.write_text(text)
+    return path
+
+
+def test_stack_deploy_ls_ps_rm_the_shop(docker, tmp_path):
+    """The CLI reads the course's shop stack itself and creates its network and services."""
+    cluster, step = docker.server.cluster, docker.server.step
+    shop = compose_file(docker, SHOP.read_text(), tmp_path / "shop.yml")
+    out = docker("stack", "deploy", "-c", str(shop), "shop")
+    assert "Creating network shop_default" in out
+    assert sorted(line for line in out if line.startswith("Creating service")) == \
+        [f"Creating service shop_{s}" for s in ("api", "cache", "db", "frontend")]
+    step(60)
+    assert {s.spec.stack for s in cluster.services.values()} == {"shop"}
+    assert docker("stack", "ls", "--format", "{{.Name}} {{.Services}}") == ["shop 4"]
+    # Unsorted here as from a real daemon, whose order is its store's (by random ID).
+    services = docker("stack", "services", "--format", "{{.Name}} {{.Replicas}}", "shop")
+    assert sorted(services) == sorted(f"{r['name']} {r['replicas']}" for r in cluster.ls())
+    assert docker("network", "ls", "--format", "{{.Name}}", "--filter",
+                  "label=com.docker.stack.namespace=shop") == ["shop_default"]
+    rows = docker("stack", "ps", "--format", "{{.Name}} {{.Node}} {{.CurrentState}}", "shop")
+    simulated = cluster.tasks()
+    assert len(rows) == len(simulated)
+    for task in simulated:
+        slot = task.name.rsplit(".", 1)[1]
+        state = task.state.value.capitalize()
+        assert any(re.fullmatch(rf"{task.service}\.{slot} {task.node or ''} {state} .*", row)
+                   for row in rows), (task, rows)
+    running = docker("stack", "ps", "-q", "--no-trunc", "--filter", "desired-state=running",
+                     "shop")
+    assert set(running) == {t.id for t in simulated}
+    # The CLI turned the healthcheck into the Engine's (nanoseconds); it survives a scale,
+    # which replaces no task (the task spec is unchanged).
+    assert cluster.services["shop_api"].spec.healthcheck.interval == 5.0
+    assert docker("service", "inspect", "-f", "{{json .Spec.TaskTemplate.ContainerSpec"
+                  ".Healthcheck.Test}}", "shop_api") == \
+        ['["CMD","wget","-qO-","http://localhost:8080/healthz"]']
+    docker("service", "scale", "-d", "shop_api=4")
+    step(30)
+    assert {t.id for t in simulated if t.service == "shop_api"} < \
+        {t.id for t in cluster.tasks("shop_api")}
+    out = docker("stack", "rm", "shop")
+    assert "Removing network shop_default" in out
+    step(30)
+    assert cluster.services == {} and "shop_default" not in docker.server.backend.networks
+    assert docker("stack", "ls", "--format", "{{.Name}}") == []
+
+
+def test_stack_deploy_creates_secrets_configs_and_networks(docker, tmp_path):
+    (tmp_path / "password.txt").write_text("s3cret\n")
+    (tmp_path / "site.conf").write_text("listen 80;\n")
+    stack = compose_file(docker, f"""
+services:
+  web:
+    image: nginx:1.27
+    deploy: {{replicas: 2}}
+    secrets: [password]
+    configs: [site]
+    networks: [front]
+secrets:
+  password: {{file: {tmp_path / 'password.txt'}}}
+configs:
+  site: {{file: {tmp_path / 'site.conf'}}}
+networks:
+  front: {{driver: overlay}}
+""", tmp_path / "web.yml")
+    out = docker("stack", "deploy", "-c", str(stack), "web")
+    assert out[:4] == ["Creating network web_front", "Creating secret web_password",
+                       "Creating config web_site", "Creating service web_web"]
+    docker.server.step(30)
+    assert docker.server.cluster.ls()[0]["replicas"] == "2/2"
+    assert docker("secret", "ls", "--format", "{{.Name}}") == ["web_password"]
+    assert docker("config", "inspect", "--format", "{{printf \"%s\" .Spec.Data}}",
+                  "web_site") == ["listen 80;", ""]     # the file's newline, then the CLI's
+    stored = docker.server.backend.stored
+    assert stored["secrets"]["web_password"]["Spec"]["Labels"] == \
+        {"com.docker.stack.namespace": "web"}
+    docker("stack", "rm", "web")
+    assert stored == {"secrets": {}, "configs": {}}
+    assert "web_front" not in docker.server.backend.networks
+
+
+def test_service_create_waits_until_converged_on_a_running_clock(docker_cli, tmp_path):
+    """Without ``-d`` the CLI follows the tasks until they have been running for a few
+    wall-clock seconds: with the clock moving (``speed``), it sees them converge."""
+    with serve("swarm", nodes=3, speed=1) as server:
+        docker = Docker(docker_cli, server, tmp_path / "docker-config")
+        result = docker.run("service", "create", "--no-resolve-image", "--name", "web",
+                            "--replicas", "2", "nginx:1.27")
+        assert "converged" in result.stdout + result.stderr
+        assert server.cluster.ls()[0]["replicas"] == "2/2"
