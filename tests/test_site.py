@@ -299,7 +299,8 @@ def phone_visits(browser, serve_html: str, built_book: dict) -> dict[str, dict]:
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     visits = {}
     for path in _pages(built_book):
-        seen = _load(context, serve_html, path)
+        redirects = 'http-equiv="refresh"' in (built_book["html"] / path).read_text().lower()
+        seen = _load(context, serve_html, path, redirects)
         page = seen.pop("page")
         visits[path] = {**seen, **page.evaluate(_OVERFLOW_JS),
                         "overlaps": page.evaluate(_LEGEND_OVERLAP_JS),
@@ -482,9 +483,12 @@ def test_search_ranks_the_drf_lab_above_exercise_pages(browser, serve_html: str)
     page = context.new_page()
     page.goto(f"{serve_html}/search.html?q=DRF", wait_until="load")
     page.wait_for_selector("#search-results ul.search li", timeout=30_000)
+    # Sphinx adds the results one by one after its summary says how many it found
     page.wait_for_function(
-        "document.querySelector('#search-results p.search-summary')"
-        " && !document.querySelector('#search-progress')?.textContent.includes('Preparing')",
+        "(() => { const s = document.querySelector('#search-results p.search-summary');"
+        " const n = s && s.textContent.match(/(\\d+)/);"
+        " return n !== null && document.querySelectorAll('#search-results ul.search li')"
+        ".length >= Number(n[1]); })()",
         timeout=30_000,
     )
     links = page.eval_on_selector_all(
