@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from clustersim.exercises.answers import keyed
+from clustersim.exercises.answers import keyed, whole_number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes.versionskew import minor, supported_versions
 from clustersim.swarm.raft import fault_tolerance
@@ -67,7 +67,8 @@ def check_upgrade_blockers(answer: object) -> None:
          "the old state.")
 def check_lost_quorum(answer: object) -> None:
     answer = keyed(answer, ("tolerated", "command"))
-    tolerated, command = answer["tolerated"], answer["command"]
+    tolerated = whole_number(answer["tolerated"], "the failures tolerated")
+    command = answer["command"]
     right = fault_tolerance(MANAGERS)
     if tolerated != right:
         if tolerated == MANAGERS // 2 + 1:

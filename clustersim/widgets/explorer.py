@@ -45,6 +45,10 @@ def _corpus_problem(corpus: str | Path | None) -> str | None:
     if corpus is None:
         return None
     folder = Path(corpus)
+    if folder.is_file():
+        return (f"{str(folder)!r} is a file, not a folder, so the menu holds the examples "
+                "only. Give manifest_explorer(corpus=...) the folder that holds it, or paste "
+                "the file's text below.")
     if not folder.is_dir():
         return (f"There is no folder {str(folder)!r} (seen from {str(Path.cwd())!r}), so the menu "
                 "holds the examples only. Give manifest_explorer(corpus=...) the path of the "

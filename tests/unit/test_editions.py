@@ -63,6 +63,16 @@ def test_collapsed_solutions_show_a_neutral_first_line(path: Path) -> None:
             assert hidden.get("source_hidden") and hidden.get("outputs_hidden"), path.name
 
 
+@pytest.mark.parametrize("path", EXERCISES, ids=lambda p: p.name)
+def test_instructor_outputs_are_collapsed_in_jupyterlab(path: Path) -> None:
+    """An instructor cell that shows the simulator's answer opens collapsed in JupyterLab (and
+    behind a toggle in the book), as solutions do: a learner sees it only by asking."""
+    for cell in _cells(path):
+        if cell["cell_type"] == "code" and "instructor" in _tags(cell):
+            assert cell["metadata"].get("jupyter", {}).get("outputs_hidden"), path.name
+            assert {"hide-output", "hide-cell"} & _tags(cell), path.name
+
+
 # --- No answer anywhere in the student edition -------------------------------------------
 
 _PROMISE = re.compile(r"solution|show code cell|collapsed cell", re.IGNORECASE)

@@ -43,3 +43,9 @@ def test_quorum_hints(answer, hint):
 def test_quorum_right():
     assert check_lost_quorum({"tolerated": 2,
                               "command": "docker swarm init --force-new-cluster"}).passed
+
+
+def test_the_starter_of_the_quorum_exercise_reads_as_not_answered_yet() -> None:
+    """Regression test: the starter's None was reported as "do not tolerate None failures"."""
+    feedback = check_lost_quorum({"tolerated": None, "command": None})
+    assert not feedback and "not given" in feedback.message and "None failures" not in str(feedback)

@@ -66,3 +66,5 @@ def test_explorer_says_inline_when_the_corpus_folder_is_missing_or_empty(tmp_pat
     assert "holds no files" in notice.value
     (tmp_path / "pod.yaml").write_text("kind: Pod\n")
     assert len(manifest_explorer(tmp_path).widget.children) == 5
+    notice, *_ = manifest_explorer(tmp_path / "pod.yaml").widget.children
+    assert "is a file, not a folder" in notice.value

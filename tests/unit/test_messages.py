@@ -38,7 +38,7 @@ def test_an_exception_whose_str_raises_becomes_feedback() -> None:
     """Regression test: formatting the learner's exception raised again, out of the checker."""
     feedback = check_raises(UnprintableError())
     assert not feedback and "UnprintableError" in feedback.message
-    assert "could not be shown" in feedback.message
+    assert "could not be shown" in feedback.hint   # the detail, for an instructor
     assert describe_error(UnprintableError()) == \
         "UnprintableError: (its message could not be shown)"
 
