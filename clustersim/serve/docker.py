@@ -443,8 +443,8 @@ class DockerBackend:
                                         ["Labels"], f) for f in filters["label"]))]
             services = [self._service_json(n) for n in names]
             if request.arg("status") in ("1", "true"):
-                for service in services:
-                    service["ServiceStatus"] = self._service_status(service["Spec"]["Name"])
+                for row in services:
+                    row["ServiceStatus"] = self._service_status(row["Spec"]["Name"])
             return Response.json(200, services)
         if rest == ["create"] and method == "POST":
             spec = self._simulator_spec(self._body(request))
@@ -509,7 +509,7 @@ class DockerBackend:
             line = (f"task {task.name}.{task.id[:12]} on {task.node}: started "
                     f"{task.spec.image} (simulated log line)\n")
             if flag("details"):
-                line = (f"com.docker.swarm.node.id={_id('node', task.node)},"
+                line = (f"com.docker.swarm.node.id={_id('node', task.node or '')},"
                         f"com.docker.swarm.service.id={_id('service', name)},"
                         f"com.docker.swarm.task.id={task.id} {line}")
             if flag("timestamps"):
@@ -664,18 +664,18 @@ class DockerBackend:
                                "Options": ipam.get("Options")}
             return Response.json(201, {"Id": network["Id"], "Warning": ""})
         if len(rest) == 1:
-            found = next((n for n in self.networks.values()
-                          if rest[0] in (n["Name"], n["Id"])
-                          or (len(rest[0]) >= 3 and n["Id"].startswith(rest[0]))), None)
-            if found is None:
+            net = next((n for n in self.networks.values()
+                        if rest[0] in (n["Name"], n["Id"])
+                        or (len(rest[0]) >= 3 and n["Id"].startswith(rest[0]))), None)
+            if net is None:
                 raise HttpError(404, f"network {rest[0]} not found")
             if method == "GET":
-                return Response.json(200, found)
+                return Response.json(200, net)
             if method == "DELETE":
-                if found["Name"] in ("ingress", "bridge", "host"):
-                    raise HttpError(403, f"{found['Name']} is a pre-defined network and "
+                if net["Name"] in ("ingress", "bridge", "host"):
+                    raise HttpError(403, f"{net['Name']} is a pre-defined network and "
                                     "cannot be removed")
-                del self.networks[found["Name"]]
+                del self.networks[net["Name"]]
                 return Response(204)
         raise HttpError(404, "page not found")
 
