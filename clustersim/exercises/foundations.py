@@ -1,5 +1,8 @@
 """Checks for the three foundation chapters: containers, container management, orchestration.
 
+Somewhat over 500 lines because it holds the checks of three short chapters, one small
+section per exercise sharing the answer readers; the exercise notebooks import it by this name.
+
 - containers (``book/foundations/containers.md``): :func:`check_namespaces` (which Linux
   namespace gives a container each view; namespaces(7)), :func:`check_cgroup_limits`
   (the cgroup v2 ``memory.max`` / ``cpu.max`` that ``docker run`` and a Pod's ``limits``
