@@ -8,8 +8,11 @@ loader produces the same long forms, so a simulator reads one shape only (docker
 - ``ports``: ``"[HOST_IP:][PUBLISHED:]TARGET[/PROTOCOL]"`` with ranges, or numbers → a list of
   ``{target, published, protocol, mode}`` (``mode`` defaults to ``ingress``, the routing mesh;
   ``published`` is ``None`` when Swarm picks a port). Port ranges expand to one entry per port,
-  as docker/go-connections ``nat.ParsePortSpec`` does; a host IP is dropped, as docker/cli
-  drops it (Swarm publishes on every node). The bounds (1-65535) are checked before a range
+  as docker/go-connections ``nat.ParsePortSpec`` does, and a range of published ports for one
+  target to one entry per published port (docker/cli ``opts.ConvertPortToPortConfig``); a
+  host IP is dropped, as docker/cli drops it (Swarm publishes on every node). A published
+  port in the long syntax is a number (docker/cli's ``ServicePortConfig.Published`` is a
+  ``uint32``). The bounds (1-65535) are checked before a range
   is expanded, and a stack expands to at most :data:`MAX_PORTS` entries, so that a few bytes
   (``"1-65535"`` forty times) cannot cost gigabytes.
 - ``volumes``: ``"[SOURCE:]TARGET[:MODE]"`` → ``{type, source, target, read_only}``; a source

@@ -74,7 +74,17 @@ def expand_port(
         if room < 1:
             raise _too_many_ports(document, path, value)
         entry = {"mode": "ingress", "protocol": "tcp", **value}
-        entry.setdefault("published", None)
+        published = entry.setdefault("published", None)
+        if isinstance(published, str):
+            # docker/cli reads it into ServicePortConfig.Published, a uint32
+            # (cli/compose/types/types.go): digits only, no range in the long syntax
+            if not published.isdigit() or int(published) > 65535:
+                raise document.error(
+                    (*path, "published"),
+                    f"the published port {published!r} is not a port number",
+                    "a number from 0 to 65535; a range needs the short syntax (\"8080-8081:80\")",
+                )
+            entry["published"] = int(published)
         return [entry]
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise document.error(
@@ -109,23 +119,24 @@ def expand_port(
             path, f"the port {value!r} is outside 1-65535", "ports between 1 and 65535"
         )
     count = target_end - target_begin + 1
-    if count > room:
-        raise _too_many_ports(document, path, value)
+    targets: list[int] | range = range(target_begin, target_end + 1)
+    publishes: list[int | None] | range = [None] * count
     if published is not None:
-        if pub_end - pub_begin + 1 == count:
-            publishes: list[int | str | None] | range = range(pub_begin, pub_end + 1)
-        elif count == 1:
-            publishes = [published if pub_end != pub_begin else pub_begin]
-        else:
+        publishes = range(pub_begin, pub_end + 1)
+        if count == 1 and len(publishes) > 1:
+            # one target, a range of published ports: one entry per published port, as
+            # docker/cli's opts.ConvertPortToPortConfig writes them for a swarm service
+            targets = [target_begin] * min(len(publishes), room + 1)
+        elif len(publishes) != count:
             raise document.error(
                 path,
                 f"the port ranges in {value!r} differ in length",
                 "published and target ranges of the same length",
             )
-    else:
-        publishes = [None] * count
+    if len(targets) > room:
+        raise _too_many_ports(document, path, value)
     entries = []
-    for target, pub in zip(range(target_begin, target_end + 1), publishes, strict=True):
+    for target, pub in zip(targets, publishes, strict=False):
         entry: dict[str, Any] = {
             "target": target,
             "published": pub,

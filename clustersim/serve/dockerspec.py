@@ -16,7 +16,7 @@ from typing import Any
 from clustersim.manifests import ManifestError
 from clustersim.serve.core import HttpError
 from clustersim.swarm import ServiceSpec
-from clustersim.swarm.spec import service_spec
+from clustersim.swarm.spec import compose_service
 
 __all__ = ["NS_PER_SECOND", "engine_spec", "json_list", "json_object", "simulator_spec"]
 
@@ -105,10 +105,10 @@ def simulator_spec(body: Any) -> ServiceSpec:
     if restart:
         deploy["restart_policy"] = {k: v for k, v in {
             "condition": restart.get("condition"),
-            "delay": _num(restart["delay"], "Delay") / NS_PER_SECOND if "delay" in restart
+            "delay": _duration(restart["delay"], "Delay") if "delay" in restart
             else None,
             "max_attempts": restart.get("maxattempts"),
-            "window": _num(restart["window"], "Window") / NS_PER_SECOND if "window" in restart
+            "window": _duration(restart["window"], "Window") if "window" in restart
             else None}.items() if v is not None}
     for key, field in (("updateconfig", "update_config"),
                        ("rollbackconfig", "rollback_config")):
@@ -116,9 +116,9 @@ def simulator_spec(body: Any) -> ServiceSpec:
         if cfg:
             deploy[field] = {k: v for k, v in {
                 "parallelism": cfg.get("parallelism"),
-                "delay": _num(cfg["delay"], "Delay") / NS_PER_SECOND if "delay" in cfg else None,
+                "delay": _duration(cfg["delay"], "Delay") if "delay" in cfg else None,
                 "failure_action": cfg.get("failureaction"),
-                "monitor": _num(cfg["monitor"], "Monitor") / NS_PER_SECOND if "monitor" in cfg
+                "monitor": _duration(cfg["monitor"], "Monitor") if "monitor" in cfg
                 else None,
                 "max_failure_ratio": cfg.get("maxfailureratio"),
                 "order": cfg.get("order")}.items() if v is not None}
@@ -134,7 +134,7 @@ def simulator_spec(body: Any) -> ServiceSpec:
                          for p in map(_as_obj, json_list(endpoint, "ports"))]}
     if json_list(check, "test"):     # the Engine's durations are nanoseconds; 0 = default
         service["healthcheck"] = {"test": json_list(check, "test"), **{
-            key: f"{_num(check[field], field) / NS_PER_SECOND}s" for key, field in (
+            key: _duration(check[field], field) for key, field in (
                 ("interval", "interval"), ("timeout", "timeout"),
                 ("start_period", "startperiod"), ("start_interval", "startinterval"))
             if check.get(field)}, **({"retries": check["retries"]} if check.get("retries")
@@ -142,7 +142,7 @@ def simulator_spec(body: Any) -> ServiceSpec:
     stack = json_object(body, "labels").get("com.docker.stack.namespace")
     name = body["name"]
     try:
-        spec = service_spec(None, name, service, f"service {name}")
+        spec = compose_service(name, service)
     except ManifestError as err:
         raise HttpError(400, f"rpc error: code = InvalidArgument desc = {err}") from None
     force = int(_num(template.get("forceupdate") or 0, "ForceUpdate"))
@@ -179,6 +179,11 @@ def json_list(mapping: dict[str, Any], key: str) -> list[Any]:
         raise HttpError(400, f"json: cannot unmarshal {_go_type(value)} into Go struct field "
                         f"{key} of type array")
     return value
+
+
+def _duration(value: Any, key: str) -> str:
+    """An Engine API duration (nanoseconds) as a Go duration for the Compose reader."""
+    return f"{_num(value, key)}ns"
 
 
 def _num(value: Any, key: str) -> int | float:
