@@ -32,7 +32,8 @@ loader's own readers (:mod:`clustersim.manifests.units`) for callers that hold a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
@@ -316,27 +317,35 @@ def services_from_stack(stack: str, document: Any) -> list[ServiceSpec]:
     :class:`~clustersim.manifests.StackSpec` (what ``deploy_stack`` passes) or a stack
     document (a dict with ``services``), which is loaded first with
     :func:`clustersim.load_manifests`, so its values are read once, by the loader."""
-    loaded = document if isinstance(document, StackSpec) else _load(document, f"stack {stack}")
-    return [service_spec(stack, name, loaded.typed[name], service)
-            for name, service in loaded.services.items()]
+    source = getattr(document, "source", None) or f"stack {stack}"
+    with _from(source):
+        loaded = document if isinstance(document, StackSpec) else _load(document)
+        return [service_spec(stack, name, loaded.typed[name], service)
+                for name, service in loaded.services.items()]
 
 
 def compose_service(name: str, service: Any) -> ServiceSpec:
     """One Compose service (a dict, named ``name``, in no stack) loaded as a one-service
     stack and converted: how the Engine API path (:mod:`clustersim.serve.dockerspec`) reads
     a ``docker service create`` body with the same rules and messages."""
-    loaded = _load({"services": {name: service}}, f"service {name}")
-    return service_spec(None, name, loaded.typed[name], loaded.services[name])
+    with _from(f"service {name}"):
+        loaded = _load({"services": {name: service}})
+        return service_spec(None, name, loaded.typed[name], loaded.services[name])
 
 
-def _load(document: Any, source: str) -> StackSpec:
+def _load(document: Any) -> StackSpec:
     if not isinstance(document, dict):
         raise stack_error(f"a stack document is a mapping with services, got "
                           f"{type(document).__name__}", expected="{'services': {...}}")
+    (loaded,) = load_manifests(document).of_system("swarm", "a stack holds Compose services")
+    return cast(StackSpec, loaded)
+
+
+@contextmanager
+def _from(source: str) -> Iterator[None]:
+    """A ``ManifestError`` raised inside names ``source`` (``stack web``) as where it is."""
     try:
-        stacks = load_manifests(document).of_system("swarm", "a stack holds Compose services")
+        yield
     except ManifestError as err:
         raise ManifestError(err.message, source=source, path=err.path,
                             expected=err.expected) from None
-    (loaded,) = stacks
-    return cast(StackSpec, loaded)
