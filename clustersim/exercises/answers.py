@@ -1,6 +1,7 @@
 """Read the simplest answer shapes of the chapter exercises: one choice among named options,
 a dict keyed by a fixed set of names (:func:`keyed`, shared by every dict answer so that a
-misspelt or missing key is named as such), and a label for each item of a fixed list.
+misspelt or missing key is named as such), a label for each item of a fixed list, and one
+Pod written as YAML text or a dict (:func:`one_pod`).
 
 Both give a specific hint for every wrong choice or label (the hints are the exercise's
 teaching), and a plain one for answers of the wrong shape, so that a check built on them never
@@ -13,8 +14,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from clustersim.exercises.checker import Wrong, kind
+from clustersim.manifests import ManifestError
+from clustersim.manifests.safe_yaml import load_documents
 
-__all__ = ["classify", "keyed", "pick", "whole_number"]
+__all__ = ["classify", "keyed", "one_pod", "pick", "whole_number"]
 
 
 def _word(value: object) -> str | None:
@@ -91,3 +94,20 @@ def whole_number(answer: object, what: str) -> int:
     if isinstance(answer, bool) or not isinstance(answer, int | float) or answer != int(answer):
         raise Wrong(f"{answer!r} is not a whole number ({what}).", "Write a number such as 3.")
     return int(answer)
+
+
+def one_pod(manifest: object) -> dict[str, Any]:
+    """``manifest`` (YAML text or a dict) as the dict of one Pod, or :class:`Wrong` saying why
+    it is not (unreadable YAML, several documents, another kind)."""
+    if isinstance(manifest, str):
+        try:
+            documents = load_documents(manifest, "your Pod")
+        except ManifestError as err:
+            raise Wrong(f"The YAML cannot be read: {err}", "Check the indentation and colons "
+                        "near the line it names.") from None
+        if len(documents) != 1:
+            raise Wrong(f"The text holds {len(documents)} YAML documents.", "Write one Pod.")
+        manifest = documents[0].data
+    if not isinstance(manifest, Mapping) or manifest.get("kind") != "Pod":
+        raise Wrong("The manifest is not a Pod.", "Start from the starter: kind: Pod.")
+    return dict(manifest)
