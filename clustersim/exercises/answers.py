@@ -1,7 +1,8 @@
 """Read the simplest answer shapes of the chapter exercises: one choice among named options,
 a dict keyed by a fixed set of names (:func:`keyed`, shared by every dict answer so that a
-misspelt or missing key is named as such), a label for each item of a fixed list, and one
-Pod written as YAML text or a dict (:func:`one_pod`).
+misspelt or missing key is named as such), a label for each item of a fixed list, one
+Pod written as YAML text or a dict (:func:`one_pod`), and a stack file run on a swarm
+(:func:`run_stack`).
 
 Both give a specific hint for every wrong choice or label (the hints are the exercise's
 teaching), and a plain one for answers of the wrong shape, so that a check built on them never
@@ -11,13 +12,16 @@ shows a traceback.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clustersim.exercises.checker import Wrong, kind
 from clustersim.manifests import ManifestError
 from clustersim.manifests.safe_yaml import load_documents
 
-__all__ = ["classify", "keyed", "one_pod", "pick", "whole_number"]
+if TYPE_CHECKING:
+    from clustersim.swarm import SwarmCluster
+
+__all__ = ["classify", "keyed", "one_pod", "pick", "run_stack", "whole_number"]
 
 
 def _word(value: object) -> str | None:
@@ -111,3 +115,17 @@ def one_pod(manifest: object) -> dict[str, Any]:
     if not isinstance(manifest, Mapping) or manifest.get("kind") != "Pod":
         raise Wrong("The manifest is not a Pod.", "Start from the starter: kind: Pod.")
     return dict(manifest)
+
+
+def run_stack(swarm: SwarmCluster, stack: object, until: float, *,
+              refused: str = "It does not load",
+              hint: str = "Read the field path in the message.") -> SwarmCluster:
+    """Deploy ``stack`` (the learner's Compose file) as the stack ``shop`` on ``swarm`` and run
+    it to ``until``; :class:`Wrong` (``refused``: the loader's message, and ``hint``) when the
+    simulator refuses it."""
+    try:
+        swarm.deploy_stack("shop", stack)
+    except ManifestError as err:
+        raise Wrong(f"{refused}: {err}", hint) from None
+    swarm.run(until=until)
+    return swarm

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from clustersim.exercises.answers import classify, keyed, pick, whole_number
+from clustersim.exercises.answers import classify, keyed, pick, run_stack, whole_number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.features import load_features
 from clustersim.kubernetes import KubernetesCluster, default_nodes
@@ -170,11 +170,7 @@ def check_published_port(stack: object) -> None:
                     "Keep the triple quotes of the starter cell.")
     swarm = SwarmCluster(Node.many(3, "node", cpu=2, memory="4Gi",
                                    role=lambda i: "manager" if i == 1 else "worker"), seed=0)
-    try:
-        swarm.deploy_stack("shop", stack)
-    except ManifestError as err:
-        raise Wrong(f"It does not load: {err}", "Read the field path in the message.") from None
-    swarm.run(until=30)
+    run_stack(swarm, stack, 30)
     tasks = [t for t in swarm.snapshot().tasks if t.owner == "shop_web" and t.node]
     if len(tasks) != 1:
         raise Wrong(f"web runs {len(tasks)} task(s); the exercise keeps one replica.",
@@ -210,12 +206,7 @@ def check_pinned_volume(stack: object) -> None:
         raise Wrong("The answer must be the stack file as YAML text.",
                     "Keep the triple quotes of the starter cell.")
     swarm = SwarmCluster(storage_nodes(), seed=0)
-    try:
-        swarm.deploy_stack("shop", stack)
-    except ManifestError as err:
-        raise Wrong(f"It does not load: {err}",
-                    "A constraint reads node.labels.storage == db (with ==).") from None
-    swarm.run(until=30)
+    run_stack(swarm, stack, 30, hint="A constraint reads node.labels.storage == db (with ==).")
     running = [t for t in swarm.snapshot().tasks if t.owner == "shop_db" and t.node]
     if [t.node for t in running] != ["node-2"]:
         where = ", ".join(t.node for t in running) or "nowhere"

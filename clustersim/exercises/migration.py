@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from clustersim.exercises.answers import keyed, whole_number
+from clustersim.exercises.answers import keyed, run_stack, whole_number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.controllers.deployment import value_from_int_or_percent
@@ -332,12 +332,7 @@ def check_stack_schema(text: object) -> None:
                 "it expected.")
         raise Wrong(f"{len(problems)} schema problem(s), the first: {first}", hint)
     swarm = SwarmCluster(Node.many(3, "node", cpu=2, memory="4Gi", role="manager"), seed=0)
-    try:
-        swarm.deploy_stack("shop", stack)
-    except ManifestError as err:
-        raise Wrong(f"The schema accepts it, the simulator does not: {err}",
-                    "Read the field path in the message.") from None
-    swarm.run(until=60)
+    run_stack(swarm, stack, 60, refused="The schema accepts it, the simulator does not")
     running = [t for t in swarm.snapshot().tasks if t.owner.endswith("web") and t.node
                and t.state.lower() == "running"]
     if len(running) != 3:
