@@ -1,8 +1,8 @@
 """Read the simplest answer shapes of the chapter exercises: one choice among named options,
 a dict keyed by a fixed set of names (:func:`keyed`, shared by every dict answer so that a
 misspelt or missing key is named as such), a label for each item of a fixed list, one
-Pod written as YAML text or a dict (:func:`one_pod`), and a stack file run on a swarm
-(:func:`run_stack`).
+Pod written as YAML text or a dict (:func:`one_pod`), any manifest answer loaded
+(:func:`load_answer`), and a stack file run on a swarm (:func:`run_stack`).
 
 Both give a specific hint for every wrong choice or label (the hints are the exercise's
 teaching), and a plain one for answers of the wrong shape, so that a check built on them never
@@ -11,17 +11,17 @@ shows a traceback.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from clustersim.exercises.checker import Wrong, kind
-from clustersim.manifests import ManifestError
+from clustersim.manifests import ManifestError, ManifestSet, load_manifests
 from clustersim.manifests.safe_yaml import load_documents
 
 if TYPE_CHECKING:
     from clustersim.swarm import SwarmCluster
 
-__all__ = ["classify", "keyed", "one_pod", "pick", "run_stack", "whole_number"]
+__all__ = ["classify", "keyed", "load_answer", "one_pod", "pick", "run_stack", "whole_number"]
 
 
 def _word(value: object) -> str | None:
@@ -129,3 +129,18 @@ def run_stack(swarm: SwarmCluster, stack: object, until: float, *,
         raise Wrong(f"{refused}: {err}", hint) from None
     swarm.run(until=until)
     return swarm
+
+
+def load_answer(manifest: object, what: str, *,
+                hint: Callable[[ManifestError], str] | None = None) -> ManifestSet:
+    """``manifest`` (YAML text or a dict; ``what`` names it: "Deployment", "manifest") as
+    loaded specs, or :class:`Wrong`: an answer of another shape, or the loader's message with
+    ``hint(err)`` (default: read the field path)."""
+    if not isinstance(manifest, str | Mapping):
+        raise Wrong(f"The answer must be the {what} as YAML text (or a dict).",
+                    "Keep the triple quotes of the starter cell.")
+    try:
+        return load_manifests(manifest, name=f"your {what}")
+    except ManifestError as err:
+        raise Wrong(f"It does not load: {err}", hint(err) if hint else
+                    "Read the field path in the message.") from None
