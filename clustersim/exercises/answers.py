@@ -1,7 +1,8 @@
 """Read the simplest answer shapes of the chapter exercises: one choice among named options,
 a dict keyed by a fixed set of names (:func:`keyed`, shared by every dict answer so that a
 misspelt or missing key is named as such), a label for each item of a fixed list, one
-Pod written as YAML text or a dict (:func:`one_pod`), any manifest answer loaded
+Pod written as YAML text or a dict (:func:`one_pod`), YAML text that is not empty
+(:func:`yaml_text`), any manifest answer loaded
 (:func:`load_answer`), and a stack file run on a swarm (:func:`run_stack`).
 
 Both give a specific hint for every wrong choice or label (the hints are the exercise's
@@ -21,7 +22,10 @@ from clustersim.manifests.safe_yaml import load_documents
 if TYPE_CHECKING:
     from clustersim.swarm import SwarmCluster
 
-__all__ = ["classify", "keyed", "load_answer", "one_pod", "pick", "run_stack", "whole_number"]
+__all__ = [
+    "classify", "keyed", "load_answer", "one_pod", "pick", "run_stack", "whole_number",
+    "yaml_text",
+]
 
 
 def _word(value: object) -> str | None:
@@ -144,3 +148,11 @@ def load_answer(manifest: object, what: str, *,
     except ManifestError as err:
         raise Wrong(f"It does not load: {err}", hint(err) if hint else
                     "Read the field path in the message.") from None
+
+
+def yaml_text(answer: object, what: str) -> str:
+    """``answer`` if it is YAML text that is not blank, else :class:`Wrong` saying it must be
+    ``what`` ("YAML text with a Role and a RoleBinding")."""
+    if not isinstance(answer, str) or not answer.strip():
+        raise Wrong(f"The answer must be {what}.", "Start from the starter's text.")
+    return answer
