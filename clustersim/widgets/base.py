@@ -15,14 +15,15 @@ A :class:`LiveApp` displays as a mime bundle with two parts:
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import ipywidgets as widgets
+import plotly.graph_objects as go
 
 from clustersim.messages import describe_error
 
-__all__ = ["KERNEL_NOTE", "LiveApp", "error_html"]
+__all__ = ["KERNEL_NOTE", "LiveApp", "PanelCharts", "error_html"]
 
 KERNEL_NOTE = (
     '<p class="clustersim-kernel-note"><strong>Live controls need a running kernel.</strong> '
@@ -69,3 +70,31 @@ class LiveApp:
         bundle["text/html"] = self.static_html()
         bundle["text/plain"] = f"{self.name} (live controls: open this notebook in JupyterLab)"
         return bundle
+
+
+class PanelCharts:
+    """The charts of an app whose figure has one panel per chosen system: one FigureWidget
+    per set of panels, kept, so that going back to a set (all three systems, then one, then
+    all three again) updates its chart's traces in place instead of building a figure
+    (``make_subplots`` and its layout take tens of milliseconds). The chart shown is the
+    last child of ``box``, after its first ``at`` children."""
+
+    def __init__(self, box: widgets.Box, at: int) -> None:
+        self.box, self.at = box, at
+        self.charts: dict[Hashable, go.FigureWidget] = {}
+
+    def prepare(self, key: Hashable, build: Callable[[], go.Figure]) -> None:
+        """Build the chart for ``key`` now (e.g. at construction), without showing it."""
+        if key not in self.charts:
+            self.charts[key] = go.FigureWidget(build())
+
+    def show(self, key: Hashable, refresh: Callable[[go.FigureWidget], bool],
+             build: Callable[[], go.Figure]) -> go.FigureWidget:
+        """Show the chart for ``key``: updated by ``refresh(chart)`` if it exists and that
+        succeeds, otherwise built from ``build()``."""
+        chart = self.charts.get(key)
+        if chart is None or not refresh(chart):
+            chart = self.charts[key] = go.FigureWidget(build())
+        if len(self.box.children) <= self.at or self.box.children[self.at] is not chart:
+            self.box.children = [*self.box.children[:self.at], chart]
+        return chart

@@ -29,7 +29,7 @@ from clustersim.viz.capacity import (
     task_counts,
 )
 from clustersim.viz.renderer import figure_html
-from clustersim.widgets.base import LiveApp, error_html
+from clustersim.widgets.base import LiveApp, PanelCharts, error_html
 
 __all__ = ["healing_app", "healing_figure", "recovery_time"]
 
@@ -123,21 +123,19 @@ def healing_app() -> LiveApp:
         except Exception as err:  # whatever a control causes shows inline
             message.value = error_html(err)
             return
-        chart = box.children[-1]
-        labels = [r.label for r in done]
         traces, top = capacity_traces({r.label: (r.snapshots, r.owner) for r in done},
                                       _HEALING_LINES)
-        if getattr(chart, "_clustersim_labels", None) != labels or not refresh(
-                chart, traces, [milestones(r) for r in done], [REPLICAS] * len(done),
-                top + 1.5):
-            chart = go.FigureWidget(healing_figure(done))
-            chart._clustersim_labels = labels
-            box.children = [*box.children[:4], chart]
+        charts.show(tuple(r.label for r in done), lambda chart: refresh(
+            chart, traces, [milestones(r) for r in done], [REPLICAS] * len(done), top + 1.5),
+            lambda: healing_figure(done))
         message.value = _summary(done)
 
+    charts = PanelCharts(box, 4)
     for control in controls:
         control.observe(update, names="value")
     update()
+    for run in runs():   # the first choice of one system only updates its chart's traces
+        charts.prepare((run.label,), lambda run=run: healing_figure([run]))
     app = LiveApp(box, lambda: figure_html(_static_figure([0, 30, 60, 120, 300]), height=800),
                   name="Self-healing explorer")
     app.controls = {"system": system, "node": node, "fail_at": fail_at,

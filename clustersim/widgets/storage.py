@@ -20,7 +20,7 @@ from clustersim.scenarios.storage import (
 from clustersim.viz.capacity import add_slider_below_legend, refresh
 from clustersim.viz.placement import placement_over_time, placement_traces
 from clustersim.viz.renderer import figure_html
-from clustersim.widgets.base import LiveApp, error_html
+from clustersim.widgets.base import LiveApp, PanelCharts, error_html
 
 __all__ = ["storage_app", "storage_figure"]
 
@@ -82,16 +82,13 @@ def storage_app() -> LiveApp:
         except Exception as err:  # whatever a control causes shows inline
             message.value = error_html(err)
             return
-        chart = box.children[-1]
-        labels = [r.label for r in runs]
         traces = placement_traces({r.label: (r.snapshots, r.owner) for r in runs})
-        if getattr(chart, "_clustersim_labels", None) != labels or not refresh(
-                chart, traces, [_marks(r) for r in runs]):
-            chart = go.FigureWidget(storage_figure(runs))
-            chart._clustersim_labels = labels
-            box.children = [*box.children[:4], chart]
+        charts.show(tuple(r.label for r in runs),
+                    lambda chart: refresh(chart, traces, [_marks(r) for r in runs]),
+                    lambda: storage_figure(runs))
         message.value = _summary(runs)
 
+    charts = PanelCharts(box, 4)
     for control in controls:
         control.observe(update, names="value")
     update()
