@@ -16,7 +16,13 @@ other people share the machine, and CPU time is what this process spent whatever
 (``uptime`` is printed before and after). Last, it times building each app's static rendering
 (what the book shows), once.
 
-Run: ``python benchmarks/widget_update.py [--base REF] [--runs N] [--only TEXT]``.
+In a kernel, apps compute the runs the next move will likely need while the learner reads
+(:mod:`clustersim.widgets.idle`); that needs a running event loop, which the back-to-back
+table does not have (its cold moves all simulate). ``--think S`` adds a second table whose
+moves come S seconds apart on an asyncio loop, as a learner's do: the time counted for a
+move runs from its arrival, so a move that waits for idle work in progress pays for it.
+
+Run: ``python benchmarks/widget_update.py [--base REF] [--runs N] [--only TEXT] [--think S]``.
 ``--base REF`` prints the same table for ``clustersim`` at the git revision REF first
 (``baseline.py``); ``--runs N`` makes N fresh processes per kind (pooled; default 1);
 ``--only TEXT`` keeps the kinds whose name contains TEXT; ``--no-static`` skips the static
@@ -25,6 +31,7 @@ renderings.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import shlex
@@ -175,12 +182,33 @@ def timed(changes: Sequence[Change]) -> list[tuple[float, float]]:
     return out
 
 
-def worker(kind: str) -> None:
-    """One fresh process: build what ``kind`` needs, time a cold pass then a warm pass."""
+async def paced(changes: Sequence[Change], think: float) -> list[tuple[float, float]]:
+    """(ms from the move's arrival to the end of its update, CPU ms of the update) of each
+    call in ``changes``, ``think`` seconds apart on a running event loop, as in a kernel: the
+    loop runs the apps' idle work in between, and a move that arrives while a piece of it
+    runs waits for it (that wait is counted)."""
+    out = []
+    for change in changes:
+        arrives = time.perf_counter() + think
+        await asyncio.sleep(think)
+        cpu = time.process_time()
+        change()
+        out.append(((time.perf_counter() - arrives) * 1000, (time.process_time() - cpu) * 1000))
+    return out
+
+
+def worker(kind: str, think: float) -> None:
+    """One fresh process: build what ``kind`` needs, time a cold pass then a warm pass; with
+    ``think`` > 0, on an event loop with that many seconds between moves."""
     apps: Apps = {}
-    changes = KINDS[kind](apps)
-    cold = timed(changes)
-    warm = timed(changes)
+    if think > 0:
+        async def both_passes() -> tuple[list, list]:
+            changes = KINDS[kind](apps)
+            return await paced(changes, think), await paced(changes, think)
+        cold, warm = asyncio.run(both_passes())
+    else:
+        changes = KINDS[kind](apps)
+        cold, warm = timed(changes), timed(changes)
     print(json.dumps({"cold": cold, "warm": warm}))
 
 
@@ -207,6 +235,28 @@ def row(samples: list[tuple[float, float]]) -> str:
             f"{percentile(cpus, .95):6.1f}")
 
 
+def table(kinds: list[str], runs: int, think: float) -> None:
+    """One line per update kind: ``runs`` fresh processes, moves ``think`` s apart."""
+    pace = (f"moves {think:g} s apart on an event loop (idle work runs between them; the "
+            "wait for a piece in progress is counted)" if think else "moves back to back")
+    print(f"\nwidget update time in ms, {pace}; target: p95 <= 50 ms, cold included; cpu95: "
+          "p95 of the process CPU time\n" f"{'':40} {'first':>6} | {'cold: p50':>9} {'p95':>6} "
+          f"{'worst':>6} {'cpu95':>6} | {'warm: p50':>9} {'p95':>6} {'worst':>6} {'cpu95':>6}",
+          flush=True)
+    for kind in kinds:
+        cold: list[tuple[float, float]] = []
+        warm: list[tuple[float, float]] = []
+        firsts = []
+        for _ in range(runs):
+            done = subprocess.run([sys.executable, __file__, "--worker", kind, "--think",
+                                   str(think)], capture_output=True, text=True, check=True)
+            figures = json.loads(done.stdout.strip().splitlines()[-1])
+            firsts.append(figures["cold"][0][0])
+            cold += figures["cold"]
+            warm += figures["warm"]
+        print(f"{kind:40} {max(firsts):6.1f} | {row(cold):>30} | {row(warm):>30}", flush=True)
+
+
 def uptime() -> str:
     done = subprocess.run(["uptime"], capture_output=True, text=True, check=False)
     return done.stdout.strip()
@@ -214,8 +264,9 @@ def uptime() -> str:
 
 def main() -> None:
     base, argv = split_base(sys.argv[1:])
+    think = float(argv[argv.index("--think") + 1]) if "--think" in argv else 0.0
     if "--worker" in argv:
-        worker(argv[argv.index("--worker") + 1])
+        worker(argv[argv.index("--worker") + 1], think)
         return
     if "--static-worker" in argv:
         static_worker()
@@ -227,23 +278,8 @@ def main() -> None:
         print("this tree:", flush=True)
     runs = int(argv[argv.index("--runs") + 1]) if "--runs" in argv else 1
     only = argv[argv.index("--only") + 1] if "--only" in argv else ""
-    print("widget update time in ms (target: p95 <= 50 ms, cold included); cpu: process CPU "
-          "time\n" f"{'':40} {'first':>6} | {'cold: p50':>9} {'p95':>6} {'worst':>6} "
-          f"{'cpu95':>6} | {'warm: p50':>9} {'p95':>6} {'worst':>6} {'cpu95':>6}", flush=True)
-    for kind in KINDS:
-        if only not in kind:
-            continue
-        cold: list[tuple[float, float]] = []
-        warm: list[tuple[float, float]] = []
-        firsts = []
-        for _ in range(runs):
-            done = subprocess.run([sys.executable, __file__, "--worker", kind],
-                                  capture_output=True, text=True, check=True)
-            figures = json.loads(done.stdout.strip().splitlines()[-1])
-            firsts.append(figures["cold"][0][0])
-            cold += figures["cold"]
-            warm += figures["warm"]
-        print(f"{kind:40} {max(firsts):6.1f} | {row(cold):>30} | {row(warm):>30}", flush=True)
+    for pause in (0.0, think) if think > 0 else (0.0,):
+        table([k for k in KINDS if only in k], runs, pause)
     if "--no-static" not in argv and not only:
         print("\nstatic rendering (what the book shows), built once:", flush=True)
         subprocess.run([sys.executable, __file__, "--static-worker"], check=True)

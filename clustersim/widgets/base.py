@@ -14,6 +14,7 @@ A :class:`LiveApp` displays as a mime bundle with two parts:
 
 from __future__ import annotations
 
+import gc
 import html
 from collections.abc import Callable, Hashable
 from typing import Any
@@ -49,6 +50,21 @@ def error_html(problem: str | BaseException) -> str:
     )
 
 
+def settle() -> None:
+    """Tell Python's cycle collector that what exists now lives on (``gc.freeze``), after
+    collecting the young garbage.
+
+    A kernel that has built an app holds a few hundred thousand objects for good (plotly's
+    validators and figures, the simulators' modules, cached runs). Each full collection
+    walked them all, about 200 ms on the course's reference laptop, and one of them landing
+    inside an update made it the slowest of its kind (``benchmarks/widget_update.py``).
+    Frozen objects are still freed when nothing refers to them; only a reference cycle
+    among them would stay until the kernel ends. https://docs.python.org/3/library/gc.html#gc.freeze
+    """
+    gc.collect(1)
+    gc.freeze()
+
+
 class LiveApp:
     """A widget tree plus a function that renders the same content as static HTML."""
 
@@ -57,6 +73,7 @@ class LiveApp:
         self.widget = widget
         self.name = name
         self._static_html = static_html
+        settle()
 
     def __repr__(self) -> str:
         return f"<LiveApp {self.name!r}: live controls in JupyterLab, .static_html() elsewhere>"
