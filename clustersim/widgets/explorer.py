@@ -118,8 +118,9 @@ def manifest_explorer(corpus: str | Path | None = None) -> LiveApp:
         text.value = path.read_text(encoding="utf-8") if path else ""
         # while the learner reads the text: place it, then the examples, ready for the click
         labels = [choice.value, *(label for label in menu if label.startswith("example: "))]
-        idle.plan(partial(place, menu[label].read_text(encoding="utf-8"), name=label)
-                  for label in dict.fromkeys(labels) if menu[label] is not None)
+        files = {label: menu[label] for label in labels}
+        idle.plan(partial(place, file.read_text(encoding="utf-8"), name=label)
+                  for label, file in files.items() if file is not None)
 
     def load_and_place(_: object = None) -> None:
         label = choice.value if choice.value != PASTE else "pasted text"

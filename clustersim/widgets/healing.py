@@ -150,7 +150,7 @@ def healing_app() -> LiveApp:
         control.observe(update, names="value")
     update()
     for run in runs():   # the first choice of one system only updates its chart's traces
-        charts.prepare((run.label,), lambda run=run: healing_figure([run]))
+        charts.prepare((run.label,), partial(healing_figure, [run]))
     app = LiveApp(box, lambda: figure_html(_static_figure([0, 30, 60, 120, 300]), height=800),
                   name="Self-healing explorer")
     app.controls = {"system": system, "node": node, "fail_at": fail_at,
