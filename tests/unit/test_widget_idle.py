@@ -4,6 +4,7 @@ only on a running event loop, and that a move it prepared shows what a fresh run
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Callable
 
 import ipywidgets as widgets
@@ -108,3 +109,11 @@ def test_healing_plans_each_systems_own_knob_only() -> None:
     node_failure_run("marathon", node="node-1", fail_at=30, recover_at=None,
                      toleration_seconds=310)
     assert node_failure_run.cached() == cached + 1   # never planned: simulated now
+
+
+def test_building_an_app_freezes_the_long_lived_heap_for_the_cycle_collector() -> None:
+    gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+    app = dialects_explorer()
+    assert gc.get_freeze_count() > 0 and gc.is_tracked(app.widget)
+    gc.unfreeze()
