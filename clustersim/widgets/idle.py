@@ -26,7 +26,8 @@ from typing import Any
 
 import ipywidgets as widgets
 
-__all__ = ["IDLE_DELAY", "IdleWork", "choices", "nearby", "plan_grid", "plan_nearby"]
+__all__ = ["IDLE_DELAY", "IdleWork", "choices", "nearby", "nearby_jobs", "plan_grid",
+           "plan_nearby"]
 
 IDLE_DELAY = 0.05
 """Seconds the loop waits after an update before the first planned job: a learner who
@@ -92,18 +93,25 @@ def nearby(control: widgets.ValueWidget) -> list[Any]:
     return []
 
 
-def plan_nearby(idle: IdleWork, controls: Mapping[str, widgets.ValueWidget],
-                calls: Callable[[dict[str, Any]], Iterable[Callable[[], object]]]) -> None:
-    """Plan the runs for every :func:`nearby` value of each control in turn (the others as
-    they are): ``calls(values)`` gives the runs (one per system) that an update with the
-    controls at ``values`` (name → value) would make."""
-    current = {name: control.value for name, control in controls.items()}
+def nearby_jobs(controls: Mapping[str, widgets.ValueWidget],
+                calls: Callable[[dict[str, Any]], Iterable[Callable[[], object]]],
+                **fixed: Any) -> list[Callable[[], object]]:
+    """The runs for every :func:`nearby` value of each control in turn (the others as they
+    are, and the names in ``fixed`` at those values): ``calls(values)`` gives the runs (one
+    per system) that an update with the controls at ``values`` (name → value) would make."""
+    current = {name: control.value for name, control in controls.items()} | fixed
     jobs: list[Callable[[], object]] = []
     for name, control in controls.items():
         for value in nearby(control):
             with contextlib.suppress(Exception):  # inputs an update would refuse: no runs
                 jobs += calls({**current, name: value})
-    idle.plan(jobs)
+    return jobs
+
+
+def plan_nearby(idle: IdleWork, controls: Mapping[str, widgets.ValueWidget],
+                calls: Callable[[dict[str, Any]], Iterable[Callable[[], object]]]) -> None:
+    """Plan the runs of :func:`nearby_jobs` (replacing the plan)."""
+    idle.plan(nearby_jobs(controls, calls))
 
 
 def choices(control: widgets.ValueWidget) -> list[Any]:

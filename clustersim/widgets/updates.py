@@ -7,6 +7,7 @@ each system's update strategy); this module draws them and adds the controls.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -29,7 +30,7 @@ from clustersim.viz.capacity import (
 )
 from clustersim.viz.renderer import figure_html
 from clustersim.widgets.base import LiveApp, error_html
-from clustersim.widgets.idle import IdleWork, plan_nearby
+from clustersim.widgets.idle import IdleWork, nearby_jobs
 
 __all__ = ["updates_app", "updates_figure"]
 
@@ -98,7 +99,8 @@ _MOVES = {"kubernetes": ("maxUnavailable", "maxSurge", "system", "failing"),
           "marathon": ("minimumHealthCapacity", "maximumOverCapacity", "system", "failing"),
           "swarm": ("parallelism", "delay", "order", "failure_action", "system", "failing")}
 """The controls whose neighbouring values are run ahead while a system is shown (its own
-sliders, menus and whole numbers typed, and the shared ones)."""
+sliders, menus and whole numbers typed, then the shared two, last); the other systems' own
+are run ahead too, as a move to them would find them."""
 
 
 def updates_app() -> LiveApp:
@@ -164,7 +166,16 @@ def updates_app() -> LiveApp:
         refresh(chart, traces, [_marks(run)], [run.replicas], top + 1.5)
         chart.layout.annotations[0].text = run.label
         message.value = _marks_html(run)
-        plan_nearby(idle, {name: named[name] for name in _MOVES[system.value]}, calls)
+        # the shown system's controls first, then each other system's own, shown
+        idle.plan([job for other in sorted(SYSTEMS, key=lambda s: s != system.value)
+                   for job in around(other)])
+
+    def around(shown: str) -> list[Callable[[], object]]:
+        """The runs next to the current values of ``shown``'s controls, that system shown."""
+        own = _MOVES[shown] if shown == system.value else _MOVES[shown][:-2]
+        rest = {name: c.value for name, c in named.items() if name not in own}
+        return nearby_jobs({name: named[name] for name in own}, calls, **{**rest,
+                                                                        "system": shown})
 
     idle = IdleWork()
     for control in controls:

@@ -11,7 +11,8 @@ import ipywidgets as widgets
 
 from clustersim.scenarios.healing import node_failure_run
 from clustersim.scenarios.shop import compare_shop, run_shop
-from clustersim.widgets import dialects_explorer, healing_app
+from clustersim.scenarios.updates import rolling_update_run
+from clustersim.widgets import dialects_explorer, healing_app, updates_app
 from clustersim.widgets.idle import IdleWork, choices, nearby, plan_grid, plan_nearby
 
 
@@ -117,3 +118,21 @@ def test_building_an_app_freezes_the_long_lived_heap_for_the_cycle_collector() -
     app = dialects_explorer()
     assert gc.get_freeze_count() > 0 and gc.is_tracked(app.widget)
     gc.unfreeze()
+
+
+def test_updates_plans_the_other_systems_own_controls_too() -> None:
+    rolling_update_run.cache_clear()
+
+    async def main() -> None:
+        app = updates_app()
+        controls = app.controls
+        # built (1), shown (1); then for Kubernetes: the other systems (2), failing (1); then
+        # Marathon's sliders (2: 0.9 each, 1.1 is off the scale) and Swarm's controls (6)
+        await until(lambda: rolling_update_run.cached() >= 13)
+        cached = rolling_update_run.cached()
+        controls["system"].value = "swarm"
+        controls["parallelism"].value = 2
+        assert rolling_update_run.cached() == cached   # both runs were ready
+        assert "Problem" not in controls["message"].value
+
+    asyncio.run(main())
