@@ -16,6 +16,7 @@ from typing import Any
 
 from clustersim.clusters import open_system
 from clustersim.manifests import ManifestSet, load_manifests
+from clustersim.memo import memoized
 from clustersim.reprs import brief
 from clustersim.sim import Event, Snapshot
 
@@ -39,7 +40,16 @@ class Placement:
 
 def place(source: Any, *, name: str | None = None, until: float = 120.0, seed: int = 0
           ) -> Placement:
-    """Load ``source`` (anything :func:`load_manifests` takes) and run it for ``until`` s."""
+    """Load ``source`` (anything :func:`load_manifests` takes) and run it for ``until`` s.
+    Manifest text (more than one line) placed before is not loaded and run again: the run is
+    seeded, so the same text, name, ``until`` and ``seed`` give the same placement (shared:
+    read it, do not change it). A path is read afresh each time, since its file may change."""
+    if isinstance(source, str) and "\n" in source:
+        return _place_text(source, name=name, until=until, seed=seed)
+    return _place(source, name=name, until=until, seed=seed)
+
+
+def _place(source: Any, *, name: str | None, until: float, seed: int) -> Placement:
     specs = load_manifests(source, name=name)
     systems = sorted({s.system for s in specs})
     if len(systems) != 1:
@@ -54,3 +64,6 @@ def place(source: Any, *, name: str | None = None, until: float = 120.0, seed: i
     cluster.run(until=until)
     return Placement(system, specs, cluster.snapshot(), cluster.events(), cluster.waiting(),
                      notes)
+
+
+_place_text = memoized(32)(_place)

@@ -34,6 +34,7 @@ from clustersim import marathon
 from clustersim.kubernetes import KubernetesCluster, Timing
 from clustersim.kubernetes.system import KubernetesSystem
 from clustersim.marathon.system import MarathonSystem
+from clustersim.memo import memoized
 from clustersim.mesos import MesosCluster
 from clustersim.node import Node
 from clustersim.reprs import brief
@@ -134,6 +135,7 @@ def _number(value: Any, name: str, low: float, high: float) -> float:
     return float(value)
 
 
+@memoized(128)
 def node_failure_run(system: str, *, node: str = "node-1", fail_at: float = 30,
                      until: float = 480, step: float = 10, toleration_seconds: float = 300,
                      node_grace_seconds: float = 50, inactive_after: float = 0,

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from clustersim.clusters import demo_nodes, open_system
+from clustersim.memo import memoized
 from clustersim.reprs import brief
 
 __all__ = [
@@ -112,6 +113,7 @@ def service_source(mode: str, instances: int) -> Any:
     return app
 
 
+@memoized(96)
 def port_fit(mode: str, instances: int, *, until: float = 60.0, seed: int = 0) -> PortFit:
     """Run the service in ``mode`` with ``instances`` copies for ``until`` seconds."""
     source = service_source(mode, instances)

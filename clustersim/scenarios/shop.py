@@ -19,6 +19,8 @@ What "ready" means differs by system, as it does in the real ones:
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -28,6 +30,7 @@ import yaml
 
 from clustersim.clusters import open_system
 from clustersim.examples import example_text, tier_of
+from clustersim.memo import memoized
 from clustersim.sim import Event, Snapshot
 
 __all__ = [
@@ -68,27 +71,38 @@ class ShopRun:
         return [sum(self.ready[tier][i] for tier in TIERS) for i in range(len(self.times))]
 
 
+@functools.lru_cache(maxsize=len(SYSTEMS))
+def _parsed(system: str) -> Any:
+    """The example's manifest for ``system`` parsed once (YAML parsing in pure Python took
+    longer than a Swarm run); :func:`shop_source` hands out copies."""
+    text = example_text(system)
+    if system == "kubernetes":
+        return [d for d in yaml.safe_load_all(text) if d]
+    if system == "marathon":
+        return json.loads(text)
+    return yaml.safe_load(text)
+
+
 def shop_source(system: str, api_replicas: int = 3) -> Any:
     """The example's manifest for ``system`` as plain data, with the api tier scaled to
     ``api_replicas`` (Deployment ``replicas``, app ``instances``, ``deploy.replicas``)."""
     if not isinstance(api_replicas, int) or isinstance(api_replicas, bool) or \
             not 0 <= api_replicas <= 20:
         raise ValueError(f"api_replicas must be a whole number from 0 to 20, not {api_replicas!r}")
-    text = example_text(system)
     if system == "kubernetes":
-        docs = [d for d in yaml.safe_load_all(text) if d]
+        docs = copy.deepcopy(_parsed(system))
         for doc in docs:
             if doc["kind"] == "Deployment" and doc["metadata"]["name"] == "api":
                 doc["spec"]["replicas"] = api_replicas
         return docs
     if system == "marathon":
-        group = json.loads(text)
+        group = copy.deepcopy(_parsed(system))
         for sub in group["groups"]:
             for app in sub.get("apps", []):
                 if app["id"] == "/shop/web/api":
                     app["instances"] = api_replicas
         return group
-    stack = yaml.safe_load(text)
+    stack = copy.deepcopy(_parsed(system))
     stack["services"]["api"]["deploy"]["replicas"] = api_replicas
     return stack
 
@@ -144,6 +158,7 @@ def _node_to_fail(snapshot: Snapshot, tier: str | None) -> str:
     return min(load, key=lambda name: (-load[name], name))
 
 
+@memoized(96)
 def run_shop(system: str, *, api_replicas: int = 3, fail_at: float | None = None,
              fail_tier: str | None = None, times: Sequence[float] = DEFAULT_TIMES,
              seed: int = 0) -> ShopRun:

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from clustersim.clusters import open_system
+from clustersim.memo import memoized
 from clustersim.node import Node
 from clustersim.scenarios.healing import SYSTEMS
 from clustersim.sim import Event, Snapshot, record_run
@@ -167,6 +168,7 @@ def _home(snapshot: Snapshot, owner: str) -> str:
     raise ValueError(f"the {owner} task did not start: nothing to fail")
 
 
+@memoized(96)
 def stateful_run(system: str, *, fail_at: float = 30, act_at: float | None = 300,
                  until: float = 480, step: float = 5, zonal: bool = True, pinned: bool = True,
                  fail: str = "home", seed: int = 0) -> StatefulRun:

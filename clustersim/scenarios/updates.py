@@ -39,6 +39,7 @@ from clustersim import marathon
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.system import KubernetesSystem
 from clustersim.marathon.system import MarathonSystem
+from clustersim.memo import memoized
 from clustersim.mesos import MesosCluster
 from clustersim.scenarios.healing import SYSTEMS, three_nodes
 from clustersim.sim import Event, Snapshot, System
@@ -156,6 +157,7 @@ def _stack(strategy: dict[str, Any], replicas: int) -> dict[str, Any]:
                    "resources": {"reservations": {"cpus": "0.25", "memory": "256M"}}}}}}
 
 
+@memoized(96)
 def rolling_update_run(system: str, strategy: Mapping[str, Any] | None = None, *,
                        failing: bool = False, replicas: int = REPLICAS, until: float = 240,
                        step: float | None = None, seed: int = 0) -> UpdateRun:

@@ -14,8 +14,9 @@ A :class:`LiveApp` displays as a mime bundle with two parts:
 
 from __future__ import annotations
 
+import gc
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 import ipywidgets as widgets
@@ -23,7 +24,7 @@ import plotly.graph_objects as go
 
 from clustersim.messages import describe_error
 
-__all__ = ["KERNEL_NOTE", "LiveApp", "error_html", "follow", "replace_chart"]
+__all__ = ["KERNEL_NOTE", "LiveApp", "PanelCharts", "error_html", "follow"]
 
 KERNEL_NOTE = (
     '<p class="clustersim-kernel-note"><strong>Live controls need a running kernel.</strong> '
@@ -66,18 +67,19 @@ def follow(update: Callable[[], None], message: widgets.HTML,
     guarded()
 
 
-def replace_chart(box: widgets.Box, labels: list[str], redraw: Callable[[go.FigureWidget], bool],
-                  build: Callable[[], go.Figure]) -> None:
-    """Show the runs named ``labels`` in the chart that ends ``box``: in place when it shows
-    the same runs and ``redraw(chart)`` manages (it returns False when the traces changed
-    shape), else as a new ``build()`` figure in its place (appended the first time)."""
-    chart = box.children[-1]
-    drawn = isinstance(chart, go.FigureWidget)
-    if drawn and getattr(chart, "_clustersim_labels", None) == labels and redraw(chart):
-        return
-    fresh = go.FigureWidget(build())
-    fresh._clustersim_labels = labels
-    box.children = [*(box.children[:-1] if drawn else box.children), fresh]
+def settle() -> None:
+    """Tell Python's cycle collector that what exists now lives on (``gc.freeze``), after
+    collecting the young garbage.
+
+    A kernel that has built an app holds a few hundred thousand objects for good (plotly's
+    validators and figures, the simulators' modules, cached runs). Each full collection
+    walked them all, about 200 ms on the course's reference laptop, and one of them landing
+    inside an update made it the slowest of its kind (``benchmarks/widget_update.py``).
+    Frozen objects are still freed when nothing refers to them; only a reference cycle
+    among them would stay until the kernel ends. https://docs.python.org/3/library/gc.html#gc.freeze
+    """
+    gc.collect(1)
+    gc.freeze()
 
 
 class LiveApp:
@@ -88,6 +90,7 @@ class LiveApp:
         self.widget = widget
         self.name = name
         self._static_html = static_html
+        settle()
 
     def __repr__(self) -> str:
         return f"<LiveApp {self.name!r}: live controls in JupyterLab, .static_html() elsewhere>"
@@ -101,3 +104,31 @@ class LiveApp:
         bundle["text/html"] = self.static_html()
         bundle["text/plain"] = f"{self.name} (live controls: open this notebook in JupyterLab)"
         return bundle
+
+
+class PanelCharts:
+    """The charts of an app whose figure has one panel per chosen system: one FigureWidget
+    per set of panels, kept, so that going back to a set (all three systems, then one, then
+    all three again) updates its chart's traces in place instead of building a figure
+    (``make_subplots`` and its layout take tens of milliseconds). The chart shown is the
+    last child of ``box``, after its first ``at`` children."""
+
+    def __init__(self, box: widgets.Box, at: int) -> None:
+        self.box, self.at = box, at
+        self.charts: dict[Hashable, go.FigureWidget] = {}
+
+    def prepare(self, key: Hashable, build: Callable[[], go.Figure]) -> None:
+        """Build the chart for ``key`` now (e.g. at construction), without showing it."""
+        if key not in self.charts:
+            self.charts[key] = go.FigureWidget(build())
+
+    def show(self, key: Hashable, refresh: Callable[[go.FigureWidget], bool],
+             build: Callable[[], go.Figure]) -> go.FigureWidget:
+        """Show the chart for ``key``: updated by ``refresh(chart)`` if it exists and that
+        succeeds, otherwise built from ``build()``."""
+        chart = self.charts.get(key)
+        if chart is None or not refresh(chart):
+            chart = self.charts[key] = go.FigureWidget(build())
+        if len(self.box.children) <= self.at or self.box.children[self.at] is not chart:
+            self.box.children = [*self.box.children[:self.at], chart]
+        return chart

@@ -9,7 +9,7 @@ same scenarios.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from html import escape
 from typing import Any
 
@@ -18,15 +18,18 @@ import plotly.graph_objects as go
 
 from clustersim.scenarios.shop import (
     DEFAULT_TIMES,
+    SYSTEMS,
     TIERS,
     ShopRun,
     compare_shop,
+    run_shop,
     shop_source,
     start_order,
 )
 from clustersim.viz.palette import base_layout, line_width, system_color
 from clustersim.viz.panels import slider_panels_html
 from clustersim.widgets.base import LiveApp, follow
+from clustersim.widgets.idle import IdleWork, plan_grid
 
 __all__ = ["dialects_explorer", "readiness_figure", "scenarios_figure"]
 
@@ -180,7 +183,16 @@ def dialects_explorer(times: Sequence[float] = DEFAULT_TIMES) -> LiveApp:
             for trace, fresh in zip(chart.data, _traces(runs), strict=True):
                 trace.x, trace.y, trace.hovertext = fresh.x, fresh.y, fresh.hovertext
             _layout(chart, runs)
+        plan_grid(idle, {"replicas": replicas, "failure": failure}, calls)
 
+    def calls(values: dict[str, Any]) -> list[partial[ShopRun]]:
+        """The runs :func:`compare_shop` makes for these control values, one per system."""
+        fail = float(values["failure"])
+        return [partial(run_shop, system, api_replicas=int(values["replicas"]),
+                        fail_at=None if fail < 0 else fail, times=times, seed=0)
+                for system in SYSTEMS]
+
+    idle = IdleWork()
     follow(update, message, [replicas, failure])
     box = widgets.VBox([widgets.HBox([replicas, failure]), chart, message])
     def static() -> str:

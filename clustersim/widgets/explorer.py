@@ -11,6 +11,7 @@ file, line and field. The static book shows the example application placed on Ku
 from __future__ import annotations
 
 import html
+from functools import partial
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -21,6 +22,7 @@ from clustersim.explore import Placement, place
 from clustersim.viz.cluster import cluster_map
 from clustersim.viz.renderer import figure_html
 from clustersim.widgets.base import LiveApp, error_html
+from clustersim.widgets.idle import IdleWork
 
 __all__ = ["manifest_explorer", "placement_html", "sources"]
 
@@ -114,6 +116,11 @@ def manifest_explorer(corpus: str | Path | None = None) -> LiveApp:
     def show_file(_: object = None) -> None:
         path = menu[choice.value]
         text.value = path.read_text(encoding="utf-8") if path else ""
+        # while the learner reads the text: place it, then the examples, ready for the click
+        labels = [choice.value, *(label for label in menu if label.startswith("example: "))]
+        files = {label: menu[label] for label in labels}
+        idle.plan(partial(place, file.read_text(encoding="utf-8"), name=label)
+                  for label, file in files.items() if file is not None)
 
     def load_and_place(_: object = None) -> None:
         label = choice.value if choice.value != PASTE else "pasted text"
@@ -131,6 +138,7 @@ def manifest_explorer(corpus: str | Path | None = None) -> LiveApp:
             chart.add_traces(list(fresh.data))
             chart.layout = fresh.layout
 
+    idle = IdleWork()
     choice.observe(show_file, names="value")
     run.on_click(load_and_place)
     show_file()

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from functools import partial
+from typing import Any
 
 import ipywidgets as widgets
 import plotly.graph_objects as go
@@ -29,7 +31,8 @@ from clustersim.viz.capacity import (
     task_counts,
 )
 from clustersim.viz.renderer import figure_html
-from clustersim.widgets.base import LiveApp, follow, replace_chart
+from clustersim.widgets.base import LiveApp, PanelCharts, follow
+from clustersim.widgets.idle import IdleWork, plan_nearby
 
 __all__ = ["healing_app", "healing_figure", "recovery_time"]
 
@@ -109,24 +112,39 @@ def healing_app() -> LiveApp:
     box = widgets.VBox([widgets.HBox([system, node, fail_at]),
                         widgets.HBox([toleration, inactive]), recover, message])
 
+    named = {"fail_at": fail_at, "tolerationSeconds": toleration,
+             "inactiveAfterSeconds": inactive, "node": node, "recover": recover,
+             "system": system}
+
+    def calls(values: dict[str, Any]) -> list[partial[FailureRun]]:
+        """The runs for these control values (name → value), one per chosen system."""
+        chosen = SYSTEMS if values["system"] == "all" else (values["system"],)
+        recover_at = 300.0 if values["recover"] and values["fail_at"] < 300 else None
+        # each system's own knob only, so that one run serves every value of the others'
+        return [partial(node_failure_run, s, node=values["node"], fail_at=values["fail_at"],
+                        recover_at=recover_at, **({"toleration_seconds": values[
+                            "tolerationSeconds"]} if s == "kubernetes" else {}),
+                        **({"inactive_after": values["inactiveAfterSeconds"]}
+                           if s == "marathon" else {})) for s in chosen]
+
     def runs() -> list[FailureRun]:
-        chosen = SYSTEMS if system.value == "all" else (system.value,)
-        return [node_failure_run(s, node=node.value, fail_at=fail_at.value,
-                                 toleration_seconds=toleration.value,
-                                 inactive_after=inactive.value,
-                                 recover_at=300.0 if recover.value and fail_at.value < 300
-                                 else None) for s in chosen]
+        return [call() for call in calls({name: c.value for name, c in named.items()})]
 
     def update() -> None:
         done = runs()
         traces, top = capacity_traces({r.label: (r.snapshots, r.owner) for r in done},
                                       _HEALING_LINES)
-        replace_chart(box, [r.label for r in done], lambda chart: refresh(
+        charts.show(tuple(r.label for r in done), lambda chart: refresh(
             chart, traces, [milestones(r) for r in done], [REPLICAS] * len(done), top + 1.5),
             lambda: healing_figure(done))
         message.value = _summary(done)
+        plan_nearby(idle, named, calls)
 
+    charts = PanelCharts(box, 4)
+    idle = IdleWork()
     follow(update, message, controls)
+    for run in runs():   # the first choice of one system only updates its chart's traces
+        charts.prepare((run.label,), partial(healing_figure, [run]))
     app = LiveApp(box, lambda: figure_html(_static_figure([0, 30, 60, 120, 300]), height=800),
                   name="Self-healing explorer")
     app.controls = {"system": system, "node": node, "fail_at": fail_at,

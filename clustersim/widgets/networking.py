@@ -8,6 +8,7 @@ them and adds the controls.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from html import escape
 from typing import Any
 
@@ -22,6 +23,7 @@ from clustersim.scenarios.networking import (
 from clustersim.viz.palette import base_layout, color_for
 from clustersim.viz.panels import slider_panels_html
 from clustersim.widgets.base import LiveApp, follow
+from clustersim.widgets.idle import IdleWork, plan_grid
 
 __all__ = ["networking_explorer", "port_fit_figure"]
 
@@ -95,6 +97,10 @@ def networking_explorer() -> LiveApp:
             for trace, bar in zip(chart.data, _bars(fresh), strict=True):
                 trace.x, trace.hovertext = bar.x, bar.hovertext
             chart.layout.title.text = _layout(count.value)["title"]["text"]
+        plan_grid(idle, {"count": count}, lambda values: [
+            partial(port_fit, mode, int(values["count"])) for mode in MODES])
+
+    idle = IdleWork()
 
     follow(update, message, [count])
     def static() -> str:

@@ -7,6 +7,8 @@ machine fails, the operator acts); this module draws them and adds the controls.
 from __future__ import annotations
 
 import html
+from functools import partial
+from typing import Any
 
 import ipywidgets as widgets
 import plotly.graph_objects as go
@@ -20,7 +22,8 @@ from clustersim.scenarios.storage import (
 from clustersim.viz.capacity import add_slider_below_legend, refresh
 from clustersim.viz.placement import placement_over_time, placement_traces
 from clustersim.viz.renderer import figure_html
-from clustersim.widgets.base import LiveApp, follow, replace_chart
+from clustersim.widgets.base import LiveApp, PanelCharts, follow
+from clustersim.widgets.idle import IdleWork, plan_nearby
 
 __all__ = ["storage_app", "storage_figure"]
 
@@ -74,16 +77,27 @@ def storage_app() -> LiveApp:
     box = widgets.VBox([widgets.HBox([system, fail]), widgets.HBox([act, never]),
                         widgets.HBox([zonal, pinned]), message])
 
-    def update() -> None:
-        chosen = SYSTEMS if system.value == "all" else (system.value,)
-        runs = [stateful_run(s, fail=fail.value, act_at=None if never.value else act.value,
-                             zonal=zonal.value, pinned=pinned.value) for s in chosen]
-        traces = placement_traces({r.label: (r.snapshots, r.owner) for r in runs})
-        replace_chart(box, [r.label for r in runs],
-                      lambda chart: refresh(chart, traces, [_marks(r) for r in runs]),
-                      lambda: storage_figure(runs))
-        message.value = _summary(runs)
+    named = {"act_at": act, "fail": fail, "never": never, "zonal": zonal, "pinned": pinned,
+             "system": system}
 
+    def calls(values: dict[str, Any]) -> list[partial[StatefulRun]]:
+        """The runs for these control values (name → value), one per chosen system."""
+        chosen = SYSTEMS if values["system"] == "all" else (values["system"],)
+        return [partial(stateful_run, s, fail=values["fail"],
+                        act_at=None if values["never"] else values["act_at"],
+                        zonal=values["zonal"], pinned=values["pinned"]) for s in chosen]
+
+    def update() -> None:
+        runs = [call() for call in calls({name: c.value for name, c in named.items()})]
+        traces = placement_traces({r.label: (r.snapshots, r.owner) for r in runs})
+        charts.show(tuple(r.label for r in runs),
+                    lambda chart: refresh(chart, traces, [_marks(r) for r in runs]),
+                    lambda: storage_figure(runs))
+        message.value = _summary(runs)
+        plan_nearby(idle, named, calls)
+
+    charts = PanelCharts(box, 4)
+    idle = IdleWork()
     follow(update, message, controls)
     app = LiveApp(box, lambda: figure_html(_static_figure(), height=760),
                   name="Stateful task explorer")

@@ -7,6 +7,8 @@ each system's update strategy); this module draws them and adds the controls.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import ipywidgets as widgets
@@ -28,6 +30,7 @@ from clustersim.viz.capacity import (
 )
 from clustersim.viz.renderer import figure_html
 from clustersim.widgets.base import LiveApp, follow
+from clustersim.widgets.idle import IdleWork, nearby_jobs
 
 __all__ = ["updates_app", "updates_figure"]
 
@@ -92,6 +95,14 @@ def _percent_or_int(text: str, name: str) -> int | str:
                      f"got {text!r}")
 
 
+_MOVES = {"kubernetes": ("maxUnavailable", "maxSurge", "system", "failing"),
+          "marathon": ("minimumHealthCapacity", "maximumOverCapacity", "system", "failing"),
+          "swarm": ("parallelism", "delay", "order", "failure_action", "system", "failing")}
+"""The controls whose neighbouring values are run ahead while a system is shown (its own
+sliders, menus and whole numbers typed, then the shared two, last); the other systems' own
+are run ahead too, as a move to them would find them."""
+
+
 def updates_app() -> LiveApp:
     """Sliders for one chosen system's update strategy; capacity over time and water marks."""
     system = widgets.Dropdown(options=[(LABELS[s], s) for s in SYSTEMS], value="kubernetes",
@@ -122,25 +133,47 @@ def updates_app() -> LiveApp:
     chart = go.FigureWidget(updates_figure([rolling_update_run("kubernetes")]))
     box = widgets.VBox([system, *rows.values(), failing, message, chart])
 
-    def strategy() -> dict[str, Any]:
-        if system.value == "kubernetes":
-            return {"maxSurge": _percent_or_int(surge.value, "maxSurge"),
-                    "maxUnavailable": _percent_or_int(unavailable.value, "maxUnavailable")}
-        if system.value == "marathon":
-            return {"minimumHealthCapacity": round(health.value, 2),
-                    "maximumOverCapacity": round(over.value, 2)}
-        return {"parallelism": parallelism.value, "delay": delay.value, "order": order.value,
-                "failure_action": action.value}
+    named = {"system": system, "maxSurge": surge, "maxUnavailable": unavailable,
+             "minimumHealthCapacity": health, "maximumOverCapacity": over,
+             "parallelism": parallelism, "delay": delay, "order": order,
+             "failure_action": action, "failing": failing}
+
+    def strategy(values: dict[str, Any]) -> dict[str, Any]:
+        if values["system"] == "kubernetes":
+            return {name: _percent_or_int(values[name], name)
+                    for name in ("maxSurge", "maxUnavailable")}
+        if values["system"] == "marathon":
+            return {name: round(values[name], 2)
+                    for name in ("minimumHealthCapacity", "maximumOverCapacity")}
+        return {name: values[name] for name in ("parallelism", "delay", "order",
+                                                "failure_action")}
+
+    def calls(values: dict[str, Any]) -> list[partial[UpdateRun]]:
+        """The run for these control values (name → value)."""
+        return [partial(rolling_update_run, values["system"], strategy(values),
+                        failing=values["failing"])]
 
     def update() -> None:
         for name, row in rows.items():
             row.layout.display = None if name == system.value else "none"
-        run = rolling_update_run(system.value, strategy(), failing=failing.value)
+        values = {name: control.value for name, control in named.items()}
+        run = calls(values)[0]()
         traces, top = capacity_traces({run.label: (run.snapshots, run.owner)}, _LINES)
         refresh(chart, traces, [_marks(run)], [run.replicas], top + 1.5)
         chart.layout.annotations[0].text = run.label
         message.value = _marks_html(run)
+        # the shown system's controls first, then each other system's own, shown
+        idle.plan([job for other in sorted(SYSTEMS, key=lambda s: s != system.value)
+                   for job in around(other)])
 
+    def around(shown: str) -> list[Callable[[], object]]:
+        """The runs next to the current values of ``shown``'s controls, that system shown."""
+        own = _MOVES[shown] if shown == system.value else _MOVES[shown][:-2]
+        rest = {name: c.value for name, c in named.items() if name not in own}
+        return nearby_jobs({name: named[name] for name in own}, calls, **{**rest,
+                                                                        "system": shown})
+
+    idle = IdleWork()
     follow(update, message, controls)
     app = LiveApp(box, lambda: figure_html(_static_figure(), height=520),
                   name="Rolling update explorer")

@@ -8,7 +8,7 @@ from clustersim.sim import NodeState, Snapshot, TaskState
 from clustersim.viz.capacity import capacity_panels, mark_layout, task_counts, water_marks
 from clustersim.widgets import healing
 from clustersim.widgets.base import KERNEL_NOTE
-from clustersim.widgets.healing import healing_app, recovery_time
+from clustersim.widgets.healing import healing_app, healing_figure, recovery_time
 
 HOSTILE = '<script>alert("x")</script> & "quotes"'
 
@@ -147,3 +147,23 @@ def test_static_frames_move_the_eviction_mark_with_the_toleration():
     evicted = [[a.x for a in frame.layout.annotations if a.text == "evicted"]
                for frame in fig.frames]
     assert evicted == [[80], [380]]
+
+
+def test_a_chart_kept_for_a_set_of_panels_is_reused_and_equals_a_fresh_figure():
+    app = healing_app()
+    controls = app.controls
+    everything = app.widget.children[-1]
+    controls["system"].value = "marathon"
+    alone = app.widget.children[-1]
+    assert alone is not everything and len(alone.data) == 2
+    controls["fail_at"].value = 70
+    controls["system"].value = "all"
+    assert app.widget.children[-1] is everything      # kept, updated in place
+    fresh = healing_figure([node_failure_run(s, fail_at=70) for s in SYSTEMS])
+    assert [(list(t.x), list(t.y)) for t in everything.data] == \
+        [(list(t.x), list(t.y)) for t in fresh.data]
+    assert everything.layout.shapes == fresh.layout.shapes
+    assert everything.layout.annotations == fresh.layout.annotations
+    controls["system"].value = "marathon"
+    assert app.widget.children[-1] is alone
+    assert list(alone.data[0].y) == list(fresh.data[2].y)  # serving, ready per panel

@@ -76,24 +76,25 @@ def test_follow_runs_now_and_on_each_change_and_shows_errors_inline() -> None:
     assert seen == [1, 2] and "KeyError" in message.value and "<b>" not in message.value
 
 
-def test_replace_chart_appends_then_redraws_in_place_until_the_runs_change() -> None:
+def test_panel_charts_append_then_redraw_in_place_and_keep_each_set_of_panels() -> None:
     import ipywidgets as widgets
     import plotly.graph_objects as go
 
-    from clustersim.widgets.base import replace_chart
+    from clustersim.widgets.base import PanelCharts
 
     box = widgets.VBox([widgets.HTML()])
+    charts = PanelCharts(box, 1)
     built: list[str] = []
 
     def build() -> go.Figure:
         built.append("x")
         return go.Figure(go.Bar(y=[1]))
 
-    replace_chart(box, ["a"], lambda chart: True, build)
-    first = box.children[-1]
-    assert len(box.children) == 2 and isinstance(first, go.FigureWidget)
-    replace_chart(box, ["a"], lambda chart: True, build)      # same runs: redrawn in place
-    assert box.children[-1] is first and len(built) == 1
-    replace_chart(box, ["a"], lambda chart: False, build)     # traces changed shape
-    replace_chart(box, ["a", "b"], lambda chart: True, build)  # other runs
-    assert len(box.children) == 2 and len(built) == 3 and box.children[-1] is not first
+    first = charts.show("a", lambda chart: True, build)
+    assert box.children == (box.children[0], first) and isinstance(first, go.FigureWidget)
+    assert charts.show("a", lambda chart: True, build) is first and len(built) == 1  # in place
+    again = charts.show("a", lambda chart: False, build)      # traces changed shape: rebuilt
+    both = charts.show(("a", "b"), lambda chart: True, build)  # other panels: another chart
+    assert len(built) == 3 and again is not first and both is not again
+    assert charts.show("a", lambda chart: True, build) is again and len(built) == 3
+    assert len(box.children) == 2 and box.children[-1] is again
