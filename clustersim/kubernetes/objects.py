@@ -19,13 +19,13 @@ simulator needs:
 
 from __future__ import annotations
 
-import copy
 import json
 import random
 from collections.abc import Mapping
 from typing import Any
 
 from clustersim.kubernetes.scheduler.labels import label_selector_matches
+from clustersim.manifests.safe_yaml import copy_data
 
 __all__ = [
     "DEFAULT_TOLERATION_SECONDS",
@@ -177,7 +177,7 @@ def new_pod_from_template(
             "annotations": dict(tmeta.get("annotations") or {}),
             "ownerReferences": [owner_reference(owner)],
         },
-        "spec": copy.deepcopy(template.get("spec") or {}),
+        "spec": copy_data(template.get("spec") or {}),    # plain data, as the API stores it
     }
     return set_pod_defaults(pod, owner["metadata"].get("namespace", "default"))
 

@@ -93,18 +93,22 @@ class ReplicaSetController(Controller):
         active = [p for p in pods if is_active(p)]
         desired = replicas_of(rs)
         diff = len(active) - desired
+        created = []
         if diff < 0:
             prefix = f"{rs['metadata']['name']}-"
             for _ in range(-diff):
                 pod = new_pod_from_template(spec.get("template") or {}, rs,
                                             generate_name(prefix, cluster.rng))
                 cluster.create(pod)
+                created.append(pod)
                 cluster.record(rs, "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}")
         elif diff > 0:
             for pod in deletion_rank(active)[:diff]:
                 cluster.delete_pod(pod)
                 cluster.record(rs, "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}")
-        self._update_status(rs, [p for p in self.cluster.owned("Pod", rs) if is_active(p)])
+        # the owned pods now, in the store's order, without listing them again: those
+        # claimed above (a deleted one is terminating or gone), then the new ones
+        self._update_status(rs, [p for p in (*pods, *created) if is_active(p)])
 
     def _claim_pods(self, rs: dict[str, Any], selector: Any) -> list[dict[str, Any]]:
         """Owned pods, after adopting matching orphans (``ClaimPods``)."""

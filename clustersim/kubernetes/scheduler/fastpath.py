@@ -703,7 +703,11 @@ class FastPath:
             feasible = totals >= 0
             if constraints and feasible.any():
                 spread = self._spread_scores(pod, constraints, shape.static, feasible)
-                totals = np.where(feasible, totals + spread * self.weights["PodTopologySpread"], -1)
+                spread *= self.weights["PodTopologySpread"]
+                if feasible.all():
+                    totals = totals + spread
+                else:
+                    totals = np.where(feasible, totals + spread, -1)
         if totals is shape.total and shape.ties is not None:
             ties = shape.ties
         else:

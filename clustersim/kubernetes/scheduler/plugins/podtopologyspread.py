@@ -421,25 +421,31 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
         :meth:`pre_score` and :meth:`score` in the same order.
 
         Per constraint: ``counts`` gives the matching pods on each node, ``domains`` an id
-        per node for its value of the topology key ("" when missing) and whether the node has
-        the key; ``matches_affinity`` which nodes count for ``nodeAffinityPolicy: Honor``.
+        per node for its value of the topology key ("" when missing; ids numbered from 0 with
+        none skipped) and whether the node has the key; ``matches_affinity`` which nodes
+        count for ``nodeAffinityPolicy: Honor``.
         """
         # the common case (every node feasible, labelled and included) skips the masks
         everywhere = bool(feasible.all())
-        chosen = np.flatnonzero(feasible)
+        chosen = np.arange(0) if everywhere else np.flatnonzero(feasible)
+        feasible_count = len(feasible) if everywhere else len(chosen)
         total = np.zeros(len(feasible))
         for c, per_node_counts, (ids, has) in zip(constraints, counts, domains, strict=True):
             if c.topology_key == HOSTNAME_LABEL:
-                weight = math.log(len(chosen) + 2)
+                weight = math.log(feasible_count + 2)
                 per_node = per_node_counts
             else:
-                weight = math.log(
-                    np.count_nonzero(np.bincount(ids if everywhere else ids[chosen])) + 2
+                # the domains among the feasible nodes; every id when every node is feasible
+                domains_seen = (
+                    int(ids.max(initial=-1)) + 1
+                    if everywhere
+                    else np.count_nonzero(np.bincount(ids[chosen]))
                 )
+                weight = math.log(domains_seen + 2)
                 included = per_node_counts
                 if c.honor_node_affinity and not matches_affinity.all():
                     included = per_node_counts * matches_affinity
-                per_node = np.bincount(ids, weights=included)[ids]
+                per_node = np.bincount(ids, weights=included).take(ids)
             term = per_node * weight + (c.max_skew - 1)
             total = total + term if has.all() else np.where(has, total + term, total)
         raw = go_round_many(total)
