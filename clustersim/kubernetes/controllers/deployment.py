@@ -25,7 +25,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from clustersim.kubernetes.controllers.base import Controller, replicas_of
 from clustersim.kubernetes.objects import (
@@ -37,6 +37,9 @@ from clustersim.kubernetes.objects import (
     pod_template_hash,
     set_condition,
 )
+
+if TYPE_CHECKING:
+    from clustersim.kubernetes.cluster import KubernetesCluster
 
 __all__ = [
     "DeploymentController",
@@ -343,7 +346,23 @@ class DeploymentController(Controller):
 
     kinds: ClassVar[tuple[str, ...]] = ("Deployment",)
 
+    def __init__(self, cluster: KubernetesCluster) -> None:
+        super().__init__(cluster)
+        self._active_pods: dict[str, list[dict[str, Any]]] = {}
+        """Active pods per ReplicaSet uid, listed once per sync (nothing in a sync changes
+        the pods of a ReplicaSet it keeps)."""
+
+    def _active(self, rs: dict[str, Any]) -> list[dict[str, Any]]:
+        """The active pods ``rs`` controls (do not modify the list)."""
+        uid = rs["metadata"]["uid"]
+        pods = self._active_pods.get(uid)
+        if pods is None:
+            pods = self._active_pods[uid] = [p for p in self.cluster.owned("Pod", rs)
+                                             if is_active(p)]
+        return pods
+
     def sync(self, d: dict[str, Any]) -> None:
+        self._active_pods.clear()
         spec = d.setdefault("spec", {})
         # SetDefaults_Deployment: a missing or null strategy, type or rollingUpdate (which
         # kubectl accepts) takes the defaults, and so does a null maxSurge or maxUnavailable
@@ -424,8 +443,7 @@ class DeploymentController(Controller):
     def _state(self, rs: dict[str, Any]) -> ReplicaSetState:
         min_ready = (rs.get("spec") or {}).get("minReadySeconds", 0) or 0
         now = self.cluster.now
-        available = sum(1 for p in self.cluster.owned("Pod", rs)
-                        if is_active(p) and is_available(p, min_ready, now))
+        available = sum(1 for p in self._active(rs) if is_available(p, min_ready, now))
         return ReplicaSetState(
             name=rs["metadata"]["name"], replicas=replicas_of(rs), available=available,
             created=rs["metadata"]["creationTimestamp"],
@@ -547,6 +565,7 @@ class DeploymentController(Controller):
         for rs, state in states:
             if state.name in doomed:
                 self.cluster.delete_object(rs)
+                self._active_pods.clear()       # its pods are going
 
     # ---- status --------------------------------------------------------------------------
 
@@ -556,7 +575,7 @@ class DeploymentController(Controller):
         new_obj = self._find_new(d, rs_objects)
         all_pods, new_pods = [], []
         for rs in rs_objects:
-            pods = [p for p in self.cluster.owned("Pod", rs) if is_active(p)]
+            pods = self._active(rs)
             all_pods += pods
             if rs is new_obj:
                 new_pods = pods
