@@ -429,11 +429,11 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
         everywhere = bool(feasible.all())
         chosen = np.arange(0) if everywhere else np.flatnonzero(feasible)
         feasible_count = len(feasible) if everywhere else len(chosen)
-        total = np.zeros(len(feasible))
+        total: np.ndarray | None = None
         for c, per_node_counts, (ids, has) in zip(constraints, counts, domains, strict=True):
             if c.topology_key == HOSTNAME_LABEL:
                 weight = math.log(feasible_count + 2)
-                per_node = per_node_counts
+                term = per_node_counts * weight + (c.max_skew - 1)
             else:
                 # the domains among the feasible nodes; every id when every node is feasible
                 domains_seen = (
@@ -445,9 +445,15 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
                 included = per_node_counts
                 if c.honor_node_affinity and not matches_affinity.all():
                     included = per_node_counts * matches_affinity
-                per_node = np.bincount(ids, weights=included).take(ids)
-            term = per_node * weight + (c.max_skew - 1)
-            total = total + term if has.all() else np.where(has, total + term, total)
+                # each node's term is its domain's: the same operations, once per domain
+                per_domain = np.bincount(ids, weights=included)
+                term = (per_domain * weight + (c.max_skew - 1)).take(ids)
+            if total is None:       # 0.0 + term is term: every term is ≥ 0
+                total = term if has.all() else np.where(has, term, 0.0)
+            else:
+                total = total + term if has.all() else np.where(has, total + term, total)
+        if total is None:
+            total = np.zeros(len(feasible))
         raw = go_round_many(total)
         scored = raw if everywhere else raw[chosen]
         low, high = scored.min(), scored.max()
