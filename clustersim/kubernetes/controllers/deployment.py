@@ -31,10 +31,9 @@ from clustersim.kubernetes.controllers.base import Controller, replicas_of
 from clustersim.kubernetes.objects import (
     condition,
     is_active,
-    is_available,
-    is_ready,
     owner_reference,
     pod_template_hash,
+    ready_and_available,
     set_condition,
 )
 
@@ -443,7 +442,7 @@ class DeploymentController(Controller):
     def _state(self, rs: dict[str, Any]) -> ReplicaSetState:
         min_ready = (rs.get("spec") or {}).get("minReadySeconds", 0) or 0
         now = self.cluster.now
-        available = sum(1 for p in self._active(rs) if is_available(p, min_ready, now))
+        available = ready_and_available(self._active(rs), min_ready, now)[1]
         return ReplicaSetState(
             name=rs["metadata"]["name"], replicas=replicas_of(rs), available=available,
             created=rs["metadata"]["creationTimestamp"],
@@ -585,7 +584,7 @@ class DeploymentController(Controller):
         all_pods, new_pods = self._pods(d)
         min_ready = d["spec"].get("minReadySeconds", 0) or 0
         now = self.cluster.now
-        available = sum(1 for p in all_pods if is_available(p, min_ready, now))
+        available = ready_and_available(all_pods, min_ready, now)[1]
         return len(new_pods) == replicas and len(all_pods) == replicas and available == replicas
 
     def _update_status(self, d, replicas: int) -> None:
@@ -599,14 +598,14 @@ class DeploymentController(Controller):
         all_pods, new_pods = self._pods(d)
         min_ready = d["spec"].get("minReadySeconds", 0) or 0
         now = self.cluster.now
-        available = sum(1 for p in all_pods if is_available(p, min_ready, now))
+        ready, available = ready_and_available(all_pods, min_ready, now)
         status = d.setdefault("status", {})
         before = dict(status)
         status.update(
             observedGeneration=d["metadata"].get("generation", 1),
             replicas=len(all_pods),
             updatedReplicas=len(new_pods),
-            readyReplicas=sum(1 for p in all_pods if is_ready(p)),
+            readyReplicas=ready,
             availableReplicas=available,
             unavailableReplicas=max(0, replicas - available),
         )

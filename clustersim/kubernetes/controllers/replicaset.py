@@ -31,11 +31,11 @@ from clustersim.kubernetes.objects import (
     controller_of,
     generate_name,
     is_active,
-    is_available,
     is_ready,
     labels_of,
     new_pod_from_template,
     owner_reference,
+    ready_since,
     selector_matches,
 )
 
@@ -123,17 +123,20 @@ class ReplicaSetController(Controller):
     def _update_status(self, rs: dict[str, Any], active: list[dict[str, Any]]) -> None:
         now = self.cluster.now
         min_ready = (rs.get("spec") or {}).get("minReadySeconds", 0) or 0
-        available = 0
+        ready = available = 0
         for pod in active:
-            if is_available(pod, min_ready, now):
+            since = ready_since(pod)
+            if since is None:
+                continue
+            ready += 1
+            if min_ready <= 0 or since + min_ready <= now:
                 available += 1
-            elif is_ready(pod):
-                since = condition(pod, "Ready")["lastTransitionTime"]
+            else:
                 self.cluster.wake_at(since + min_ready)
         rs["status"] = {
             "replicas": len(active),
             "fullyLabeledReplicas": len(active),
-            "readyReplicas": sum(1 for p in active if is_ready(p)),
+            "readyReplicas": ready,
             "availableReplicas": available,
             "observedGeneration": rs["metadata"].get("generation", 1),
         }
