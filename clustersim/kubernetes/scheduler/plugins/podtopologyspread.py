@@ -431,6 +431,7 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
         feasible_count = len(feasible) if everywhere else len(chosen)
         total: np.ndarray | None = None
         for c, per_node_counts, (ids, has) in zip(constraints, counts, domains, strict=True):
+            term: np.ndarray
             if c.topology_key == HOSTNAME_LABEL:
                 weight = math.log(feasible_count + 2)
                 term = per_node_counts * weight + (c.max_skew - 1)
