@@ -84,6 +84,7 @@ class SpreadCounts:
         self.bound_at: dict[Signature, list[int]] = {}
         self.stale: set[int] = set()
         self.seen: list[tuple[list, int, int]] = [([], 0, 0)] * len(nodes)
+        self._last: tuple[str, Any, str] = ("", None, "")
         self._index_all()
 
     def _index_all(self) -> None:
@@ -129,7 +130,11 @@ class SpreadCounts:
 
     def counts(self, namespace: str, selector: Mapping[str, Any] | None) -> np.ndarray:
         """Matching pods per node for ``selector`` in ``namespace`` (do not modify)."""
-        key = repr((namespace, selector))
+        last_namespace, last_selector, key = self._last
+        if selector is not last_selector or namespace != last_namespace:
+            # a pod's default constraints share one selector object: one key for both
+            key = repr((namespace, selector))
+            self._last = (namespace, selector, key)
         entry = self.selectors.get(key)
         if entry is not None:
             return entry[2]
