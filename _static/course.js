@@ -1,7 +1,7 @@
 /* Course site behaviour, loaded on every page (Jupyter Book adds every file in _static/).
 
    Plotly figures follow the page: the book loads plotly.js with `defer` and each figure draws
-   itself on DOMContentLoaded (see clustersim/book.py). This file registers its own
+   itself on DOMContentLoaded (see clustersim/course/book.py). This file registers its own
    DOMContentLoaded handler first, so Plotly.newPlot is wrapped before any figure is drawn:
    - in dark mode a figure gets dark colours, and switching the theme re-colours every figure;
    - on a narrow screen (a phone) the legend goes below the plot, horizontally, or above it

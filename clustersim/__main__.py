@@ -1,10 +1,10 @@
 """Command line: ``python -m clustersim doctor | refresh | editions | serve``.
 
 - ``doctor [--all] [--no-kernel]``: check this machine for the course (see
-  :mod:`clustersim.doctor`); ``--all`` also lists what is fine.
-- ``refresh [notebooks...]``: re-execute notebooks in place (see :mod:`clustersim.refresh`).
+  :mod:`clustersim.course.doctor`); ``--all`` also lists what is fine.
+- ``refresh [notebooks...]``: re-execute notebooks in place (see :mod:`clustersim.course.refresh`).
 - ``editions [--out editions] [--force]``: write the student and instructor editions of the
-  exercises (see :mod:`clustersim.editions`); ``--force`` replaces editions that exist.
+  exercises (see :mod:`clustersim.course.editions`); ``--force`` replaces editions that exist.
 - ``serve kubernetes|swarm|marathon [--nodes N] [--port P] [--speed X]``: a simulator behind
   its system's real HTTP API on 127.0.0.1, for kubectl, the docker SDK or Marathon clients
   (see :mod:`clustersim.serve`).
@@ -26,15 +26,15 @@ def main(argv: list[str]) -> int:
         return 0 if argv else 2
     command, rest = argv[0], argv[1:]
     if command == "doctor":
-        from clustersim.doctor import main as doctor
+        from clustersim.course.doctor import main as doctor
 
         return min(doctor(rest), 1)
     if command == "refresh":
-        from clustersim.refresh import main as refresh
+        from clustersim.course.refresh import main as refresh
 
         return refresh(rest)
     if command == "editions":
-        from clustersim.editions import main as editions
+        from clustersim.course.editions import main as editions
 
         return editions(rest)
     if command == "serve":

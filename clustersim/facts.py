@@ -3,7 +3,7 @@
 The facts live in ``clustersim/data/facts.yaml``, one entry per fact: the ``value`` printed,
 the public ``source`` that states it, the day it was last checked (``as_of``) and an optional
 ``note``. :func:`substitutions` turns them into MyST substitutions, which
-:mod:`clustersim.book` hands to the book at build time: a chapter writes ``{{ k8s_minor }}``
+:mod:`clustersim.course.book` hands to the book at build time: a chapter writes ``{{ k8s_minor }}``
 (the value) and ``{{ k8s_minor_as_of }}`` (``December 2026``), so that updating a fact is one
 edit in one file (https://myst-parser.readthedocs.io/en/latest/syntax/optional.html#substitutions-with-jinja2).
 

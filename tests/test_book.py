@@ -104,7 +104,7 @@ def test_notebook_pages_have_launch_and_download_buttons(built_book: dict) -> No
 
 def test_chapters_offer_no_launch_and_downloads_hold_no_solution(built_book: dict) -> None:
     """Binder and Colab cannot run a Markdown chapter, so its page has no launch button; an
-    exercise's download is the student edition (see clustersim/book.py)."""
+    exercise's download is the student edition (see clustersim/course/book.py)."""
     html_dir = built_book["html"]
     chapters = [p for p in _pages(html_dir) if "book" in p.relative_to(html_dir).parts]
     assert chapters

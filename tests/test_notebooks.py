@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from clustersim.refresh import notebooks
+from clustersim.course.refresh import notebooks
 from tests.conftest import ROOT
 
 NOTEBOOKS = notebooks(ROOT)
@@ -35,17 +35,17 @@ def test_notebook_is_stored_executed_small_and_clean(path: Path) -> None:
     unexecuted = [i for i, c in enumerate(code) if c.get("execution_count") is None]
     assert not unexecuted, (
         f"code cells {unexecuted} have no stored run, so strict nbval compares nothing there: "
-        "run `python -m clustersim.refresh`"
+        "run `python -m clustersim refresh`"
     )
     counts = [c["execution_count"] for c in code]
     assert counts == list(range(1, len(code) + 1)), (
-        "cells were not run top to bottom in one fresh kernel: run `python -m clustersim.refresh`"
+        "cells were not run top to bottom in one fresh kernel: run `python -m clustersim refresh`"
     )
     assert "import clustersim.viz" in "".join(code[0]["source"]), (
         "the first code cell must `import clustersim.viz` (the offline figure renderer)"
     )
     meta = json.loads(path.read_text("utf-8"))["metadata"]
-    assert "widgets" not in meta, "widget state is stored: run `python -m clustersim.refresh`"
+    assert "widgets" not in meta, "widget state is stored: run `python -m clustersim refresh`"
     timed = [i for i, c in enumerate(code) if "execution" in c.get("metadata", {})]
     assert not timed, f"cells {timed} store timestamps: run `python -m clustersim refresh`"
 

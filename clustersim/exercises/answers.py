@@ -14,7 +14,7 @@ from typing import Any
 
 from clustersim.exercises.checker import Wrong, kind
 
-__all__ = ["classify", "keyed", "pick", "whole_number"]
+__all__ = ["choice", "classify", "filled", "keyed", "pick", "whole_number"]
 
 
 def _word(value: object) -> str | None:
@@ -91,3 +91,23 @@ def whole_number(answer: object, what: str) -> int:
     if isinstance(answer, bool) or not isinstance(answer, int | float) or answer != int(answer):
         raise Wrong(f"{answer!r} is not a whole number ({what}).", "Write a number such as 3.")
     return int(answer)
+
+
+def filled(answer: object, keys: list[str], what: str) -> dict[str, object]:
+    """The learner's dict ``what`` (e.g. "service → action"), with exactly ``keys`` (named
+    plainly when one is unknown or missing, :func:`keyed`) and no None left."""
+    given = keyed(answer, keys, what.split(" → ")[0])
+    if any(given[k] is None for k in keys):
+        raise Wrong("Some answers are still None.", "Replace every None.")
+    return {k: given[k] for k in keys}
+
+
+def choice(value: object, allowed: tuple[str, ...], where: str) -> str:
+    """``value`` as one of ``allowed`` (trimmed, lower case), or :class:`Wrong` saying
+    where the answer was and what the choices are."""
+    text = value.strip().lower() if isinstance(value, str) else None
+    if text not in allowed:
+        raise Wrong(f"{where}: {value!r} is not one of the choices.",
+                    f"Answer with one of: {', '.join(repr(a) for a in allowed)}.")
+    return text
+

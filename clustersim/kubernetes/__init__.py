@@ -27,7 +27,10 @@ Resource management (``book/orchestrators/resource-management.md``):
 :mod:`~clustersim.kubernetes.schedulinggates` and the sidecars in
 :mod:`~clustersim.kubernetes.kubelet`.
 
-Modules: :mod:`~clustersim.kubernetes.cluster` (API server, control loop, views),
+Modules: :mod:`~clustersim.kubernetes.cluster` (the cluster, kubectl-style commands, views)
+built on :mod:`~clustersim.kubernetes.apiserver` (object store, validation, admission),
+:mod:`~clustersim.kubernetes.nodes` (node lifecycle) and
+:mod:`~clustersim.kubernetes.controllermanager` (reconcile loop, scheduling pass),
 :mod:`~clustersim.kubernetes.controllers` (one module per controller),
 :mod:`~clustersim.kubernetes.kubelet`, :mod:`~clustersim.kubernetes.services`,
 :mod:`~clustersim.kubernetes.scheduler`, :mod:`~clustersim.kubernetes.objects`.

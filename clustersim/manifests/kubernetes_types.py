@@ -1,5 +1,9 @@
 """pydantic models of the Kubernetes kinds the simulator acts on (the fields it reads).
 
+Longer than most modules (about 640 lines) because it is a table of declarations, one small
+model per API type in the order of upstream's ``types.go`` files, with almost no logic; the
+field syntax checks are in :mod:`~clustersim.manifests.kubernetes_syntax`.
+
 Field names, types and allowed values follow kubernetes/api ``core/v1/types.go``,
 ``apps/v1/types.go``, ``batch/v1/types.go`` and the apiserver's validation in
 kubernetes/kubernetes ``pkg/apis/core/validation/validation.go``. Types are strict, as the
@@ -20,167 +24,32 @@ fields, types, enumerations, name syntax, quantities, ports); the API server che
 
 from __future__ import annotations
 
-import base64
-import binascii
-import re
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
-from clustersim.quantity import QuantityError, parse_quantity
+from clustersim.manifests.kubernetes_syntax import (
+    ConfigKey,
+    Int32,
+    IntOrPercent,
+    Label,
+    Labels,
+    NonNegative,
+    Port,
+    Protocol,
+    Quantity,
+    ResourceQuantity,
+    Subdomain,
+    at_least_one_term,
+    base64_text,
+    dns_label,
+    path_segment,
+    qualified_name,
+    topology_key,
+)
 
 __all__ = ["KIND_MODELS", "ObjectMeta"]
-
-_DNS1123_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
-_DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
-_IANA_SVC_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?")
-
-
-def _subdomain(value: str) -> str:
-    """``IsDNS1123Subdomain`` (k8s.io/apimachinery ``pkg/util/validation/validation.go``)."""
-    if len(value) > 253 or not _DNS1123_SUBDOMAIN.fullmatch(value):
-        raise ValueError(
-            "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, "
-            "'-' or '.', and must start and end with an alphanumeric character (e.g. "
-            "'example.com'), at most 253 characters"
-        )
-    return value
-
-
-def _label(value: str) -> str:
-    """``IsDNS1123Label``: container names, port names, namespaces."""
-    if len(value) > 63 or not _DNS1123_LABEL.fullmatch(value):
-        raise ValueError(
-            "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or "
-            "'-', and must start and end with an alphanumeric character (e.g. 'my-name'), at "
-            "most 63 characters"
-        )
-    return value
-
-
-_NAME_PART = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]")
-_CONFIG_KEY = re.compile(r"[-._a-zA-Z0-9]+")
-
-
-def _qualified_name(value: str) -> str:
-    """``IsQualifiedName``: label and annotation keys, ``[prefix/]name``."""
-    prefix, slash, name = value.rpartition("/")
-    if slash and (not prefix or not _DNS1123_SUBDOMAIN.fullmatch(prefix) or len(prefix) > 253):
-        raise ValueError(f"key {value!r}: the prefix part must be a lowercase RFC 1123 subdomain")
-    if not name or len(name) > 63 or not _NAME_PART.fullmatch(name) or "/" in prefix:
-        raise ValueError(
-            f"key {value!r}: the name part must consist of alphanumeric characters, '-', '_' or "
-            "'.', and must start and end with an alphanumeric character, at most 63 characters "
-            "(e.g. 'MyName', 'my.name' or '123-abc', optionally prefixed: 'example.com/MyName')"
-        )
-    return value
-
-
-def _label_value(value: str) -> str:
-    """``IsValidLabelValue``: empty, or like a name part (at most 63 characters)."""
-    if value and (len(value) > 63 or not _NAME_PART.fullmatch(value)):
-        raise ValueError(
-            f"label value {value!r} must be 63 characters or less and must be empty or begin "
-            "and end with an alphanumeric character with '-', '_', '.' or alphanumerics between"
-        )
-    return value
-
-
-def _config_key(value: str) -> str:
-    """``IsConfigMapKey``: keys of ConfigMap and Secret data."""
-    if (
-        len(value) > 253
-        or not _CONFIG_KEY.fullmatch(value)
-        or value in (".", "..")
-        or (value.startswith(".."))
-    ):
-        raise ValueError(
-            f"key {value!r}: a valid config key must consist of alphanumeric characters, '-', "
-            "'_' or '.' (e.g. 'key.name', 'KEY_NAME' or 'key-name')"
-        )
-    return value
-
-
-def _base64(value: str) -> str:
-    """Secret ``data`` values are base64 (Go's ``[]byte`` JSON decoding)."""
-    try:
-        base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError):
-        raise ValueError(f"illegal base64 data in {value[:20]!r}") from None
-    return value
-
-
-def _quantity(value: Any) -> Decimal:
-    try:
-        return parse_quantity(value)
-    except QuantityError as err:
-        raise ValueError(str(err)) from None
-
-
-def _non_negative_quantity(value: Decimal) -> Decimal:
-    """``ValidateNonnegativeQuantity`` (pkg/apis/core/validation): requests and limits."""
-    if value < 0:
-        raise ValueError(f"Invalid value: \"{value}\": must be greater than or equal to 0")
-    return value
-
-
-_PERCENT = re.compile(r"[0-9]+%")
-
-
-def _int_or_percent(value: int | str) -> int | str:
-    """``ValidatePositiveIntOrPercent`` (pkg/apis/apps/validation): ``maxSurge``,
-    ``maxUnavailable``: a whole number ≥ 0 or a percentage such as ``25%``."""
-    if isinstance(value, str) and not _PERCENT.fullmatch(value):
-        raise ValueError(
-            f"Invalid value: {value!r}: a valid percent string must be a numeric string followed "
-            "by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"
-        )
-    if isinstance(value, int) and value < 0:
-        raise ValueError(f"Invalid value: {value}: must be greater than or equal to 0")
-    return value
-
-
-def _path_segment(value: str) -> str:
-    """``path.IsValidPathSegmentName`` (apimachinery ``pkg/api/validation/path``): the names
-    of RBAC objects (``ValidateRBACName``), which may hold ':' (``system:kube-dns``)."""
-    if value in (".", ".."):
-        raise ValueError(f"Invalid value: {value!r}: may not be '{value}'")
-    for bad in ("/", "%"):
-        if bad in value:
-            raise ValueError(f"Invalid value: {value!r}: may not contain '{bad}'")
-    return value
-
-
-def _at_least_one_term(terms: list) -> list:
-    if not terms:
-        raise ValueError("Required value: must have at least one node selector term")
-    return terms
-
-
-def _topology_key(value: str) -> str:
-    if not value:
-        raise ValueError("Required value: can not be empty")
-    return _qualified_name(value)
-
-
-Subdomain = Annotated[str, AfterValidator(_subdomain)]
-Labels = dict[
-    Annotated[str, AfterValidator(_qualified_name)], Annotated[str, AfterValidator(_label_value)]
-]
-ConfigKey = Annotated[str, AfterValidator(_config_key)]
-Label = Annotated[str, AfterValidator(_label)]
-Quantity = Annotated[Decimal, BeforeValidator(_quantity)]
-ResourceQuantity = Annotated[
-    Decimal, BeforeValidator(_quantity), AfterValidator(_non_negative_quantity)
-]
-IntOrPercent = Annotated[int | str, AfterValidator(_int_or_percent)]
-NonNegative = Annotated[int, Field(ge=0, le=2**31 - 1)]  # int32 fields that must not be < 0
-Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
-Port = Annotated[int, Field(ge=1, le=65535)]
-IntOrString = int | str
-Protocol = Literal["TCP", "UDP", "SCTP"]
 
 
 class _Model(BaseModel):
@@ -194,13 +63,13 @@ class ObjectMeta(_Model):
     generate_name: str | None = None
     namespace: Label | None = None
     labels: Labels | None = None
-    annotations: dict[Annotated[str, AfterValidator(_qualified_name)], str] | None = None
+    annotations: dict[Annotated[str, AfterValidator(qualified_name)], str] | None = None
 
 
 class PathSegmentMeta(ObjectMeta):
     """The metadata of a kind whose names are path segments (RBAC), not DNS subdomains."""
 
-    name: Annotated[str, AfterValidator(_path_segment)] | None = None
+    name: Annotated[str, AfterValidator(path_segment)] | None = None
 
 
 class LabelSelectorRequirement(_Model):
@@ -310,7 +179,7 @@ class Container(_Model):
 
 
 class NodeSelectorRequirement(_Model):
-    key: Annotated[str, AfterValidator(_qualified_name)]
+    key: Annotated[str, AfterValidator(qualified_name)]
     operator: Literal["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"]
     values: list[str] | None = None
 
@@ -341,7 +210,7 @@ class NodeSelectorTerm(_Model):
 
 
 class NodeSelector(_Model):
-    node_selector_terms: Annotated[list[NodeSelectorTerm], AfterValidator(_at_least_one_term)]
+    node_selector_terms: Annotated[list[NodeSelectorTerm], AfterValidator(at_least_one_term)]
 
 
 class PreferredSchedulingTerm(_Model):
@@ -359,7 +228,7 @@ class NodeAffinity(_Model):
 class PodAffinityTerm(_Model):
     label_selector: LabelSelector | None = None
     namespaces: list[str] | None = None
-    topology_key: Annotated[str, AfterValidator(_topology_key)]
+    topology_key: Annotated[str, AfterValidator(topology_key)]
     namespace_selector: LabelSelector | None = None
     match_label_keys: list[str] | None = None
     mismatch_label_keys: list[str] | None = None
@@ -600,12 +469,12 @@ class Service(_Object):
 
 class ConfigMap(_Object):
     data: dict[ConfigKey, str] | None = None
-    binary_data: dict[ConfigKey, Annotated[str, AfterValidator(_base64)]] | None = None
+    binary_data: dict[ConfigKey, Annotated[str, AfterValidator(base64_text)]] | None = None
 
 
 class Secret(_Object):
     type: str | None = None
-    data: dict[ConfigKey, Annotated[str, AfterValidator(_base64)]] | None = None
+    data: dict[ConfigKey, Annotated[str, AfterValidator(base64_text)]] | None = None
     string_data: dict[ConfigKey, str] | None = None
 
 
@@ -616,7 +485,7 @@ class Namespace(_Object):
     def _label_name(self) -> Namespace:
         """Namespace names are DNS-1123 labels (``ValidateNamespaceName``)."""
         if self.metadata.name is not None:
-            _label(self.metadata.name)
+            dns_label(self.metadata.name)
         return self
 
 

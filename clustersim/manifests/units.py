@@ -44,6 +44,7 @@ __all__ = [
     "marathon_resources",
     "marathon_scalars",
     "mesos_scalar",
+    "nano_cpus",
     "pod_container_resources",
 ]
 
@@ -126,7 +127,12 @@ def compose_cpus(value: str | int | float) -> Decimal:
 def compose_nano_cpus(value: str | int | float) -> int:
     """NanoCPUs (10^-9 CPU) of a Compose ``cpus`` value, as swarmkit stores them:
     ``"0.5"`` → 500000000, ``"1/2"`` → 500000000 (docker/cli ``opts.ParseCPUs``)."""
-    return int(compose_cpus(value).scaleb(9))
+    return nano_cpus(compose_cpus(value))
+
+
+def nano_cpus(cpus: Decimal) -> int:
+    """NanoCPUs of CPUs already read by :func:`compose_cpus` (exact: at most 9 decimals)."""
+    return int(cpus.scaleb(9))
 
 
 def go_duration(value: str) -> float:

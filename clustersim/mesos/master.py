@@ -1,5 +1,9 @@
 """The Mesos master: agents, frameworks, offers and tasks on the simulated clock.
 
+Somewhat over 500 lines because it follows upstream's one ``Master`` class of
+``master.cpp``: offers, task launch and agent loss change the same books of offers and
+resources; the allocator, agents and frameworks are modules of their own.
+
 What it does, after apache/mesos ``src/master/master.cpp`` and ``docs/architecture.md``:
 
 - every ``allocation_interval`` seconds (``--allocation_interval``, default 1 s), and at once

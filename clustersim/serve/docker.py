@@ -1,6 +1,10 @@
 """The Docker Engine API (swarm mode subset) over a :class:`~clustersim.swarm.SwarmCluster`,
 for Docker's Python SDK (``docker`` on PyPI) and the ``docker`` CLI.
 
+Somewhat over 500 lines because every endpoint is a method of one backend that shares the
+swarm, the version and the stored networks, secrets and configs; the ServiceSpec conversion
+each way is in :mod:`~clustersim.serve.dockerspec`.
+
 Endpoints and shapes follow the Engine API reference v1.44
 (https://docs.docker.com/reference/api/engine/version/v1.44/): ``/_ping``, ``/version``,
 ``/info``, ``/swarm``, ``/nodes`` (ls, inspect, update), ``/services`` (create, ls, inspect,
@@ -34,14 +38,14 @@ from typing import Any
 from clustersim import Node
 from clustersim.manifests import ManifestError
 from clustersim.serve.core import HttpError, Request, Response
+from clustersim.serve.dockerspec import NS_PER_SECOND as _NS
+from clustersim.serve.dockerspec import engine_spec, json_list, json_object, simulator_spec
 from clustersim.swarm import ServiceSpec, SwarmCluster, SwarmError
-from clustersim.swarm.spec import service_spec
 
 __all__ = ["DockerBackend", "default_swarm"]
 
 ENGINE_VERSION = "28.5.2"
 API_VERSION = "1.44"
-_NS = 1_000_000_000
 
 
 def default_swarm(nodes: int, seed: int = 0) -> SwarmCluster:
@@ -276,7 +280,7 @@ class DockerBackend:
 
     def _service_json(self, name: str) -> dict[str, Any]:
         service = self.cluster.services[name]
-        spec = self._engine_spec(service.spec)
+        spec = engine_spec(service.spec)
         out: dict[str, Any] = {
             "ID": _id("service", name), "Version": {"Index": service.version},
             "CreatedAt": self._stamp(self.created.get(name, 0.0)),
@@ -287,7 +291,7 @@ class DockerBackend:
                                          "Addr": f"10.0.0.{self._service_index(name) + 2}/24"}]
                          if spec["EndpointSpec"].get("Ports") else []}}
         if service.previous is not None:
-            out["PreviousSpec"] = self._engine_spec(service.previous)
+            out["PreviousSpec"] = engine_spec(service.previous)
         if service.update_state:
             out["UpdateStatus"] = {"State": service.update_state,
                                    "Message": service.update_message}
@@ -307,129 +311,6 @@ class DockerBackend:
     def _service_index(self, name: str) -> int:
         return list(self.cluster.services).index(name)
 
-    def _engine_spec(self, spec: ServiceSpec) -> dict[str, Any]:
-        """A simulator ServiceSpec as the Engine API's ServiceSpec."""
-        def update(cfg) -> dict[str, Any]:
-            return {"Parallelism": cfg.parallelism, "Delay": int(cfg.delay * _NS),
-                    "FailureAction": cfg.failure_action, "Monitor": int(cfg.monitor * _NS),
-                    "MaxFailureRatio": cfg.max_failure_ratio, "Order": cfg.order}
-
-        labels = {"com.docker.stack.namespace": spec.stack} if spec.stack else {}
-        placement: dict[str, Any] = {}
-        if spec.constraints:
-            placement["Constraints"] = [str(c) for c in spec.constraints]
-        if spec.preferences:
-            placement["Preferences"] = [{"Spread": {"SpreadDescriptor": p}}
-                                        for p in spec.preferences]
-        if spec.max_replicas:
-            placement["MaxReplicas"] = spec.max_replicas
-        resources: dict[str, Any] = {}
-        if spec.reservations.nano_cpus or spec.reservations.memory_bytes:
-            resources["Reservations"] = {"NanoCPUs": spec.reservations.nano_cpus,
-                                         "MemoryBytes": spec.reservations.memory_bytes}
-        endpoint: dict[str, Any] = {"Mode": spec.endpoint_mode}
-        if spec.ports:
-            endpoint["Ports"] = [{"Protocol": p.protocol, "TargetPort": p.target,
-                                  "PublishedPort": p.published, "PublishMode": p.mode}
-                                 for p in spec.ports]
-        container: dict[str, Any] = {"Image": spec.image, "Labels": labels}
-        if spec.healthcheck is not None:
-            check = spec.healthcheck
-            container["Healthcheck"] = {
-                "Test": list(check.test), "Interval": int(check.interval * _NS),
-                "Timeout": int(check.timeout * _NS), "Retries": check.retries,
-                "StartPeriod": int(check.start_period * _NS),
-                "StartInterval": int(check.start_interval * _NS)}
-        return {
-            "Name": spec.name, "Labels": labels,
-            "TaskTemplate": {
-                "ContainerSpec": container,
-                "Resources": resources, "Placement": placement,
-                "RestartPolicy": {"Condition": spec.restart.condition,
-                                  "Delay": int(spec.restart.delay * _NS),
-                                  "MaxAttempts": spec.restart.max_attempts,
-                                  "Window": int(spec.restart.window * _NS)},
-                "ForceUpdate": spec.force_update, "Runtime": "container"},
-            "Mode": {"Global": {}} if spec.mode == "global" else
-            {"Replicated": {"Replicas": spec.replicas}},
-            "UpdateConfig": update(spec.update), "RollbackConfig": update(spec.rollback),
-            "EndpointSpec": endpoint}
-
-    def _simulator_spec(self, body: Any) -> ServiceSpec:
-        """The Engine API's ServiceSpec as the simulator's, through the Compose reader (so
-        the same checks and messages apply)."""
-        body = _fold(body)
-        if not isinstance(body, dict) or not isinstance(body.get("name"), str) or \
-                not body["name"]:
-            raise HttpError(400, "rpc error: code = InvalidArgument desc = name must be valid "
-                            "as a DNS name component")
-        template = _obj(body, "tasktemplate")
-        container = _obj(template, "containerspec")
-        deploy: dict[str, Any] = {}
-        mode = _obj(body, "mode") or {"replicated": {"replicas": 1}}
-        if "global" in mode:
-            deploy["mode"] = "global"
-        else:
-            deploy["replicas"] = _num(_obj(mode, "replicated").get("replicas", 1), "Replicas")
-        placement = _obj(template, "placement")
-        deploy["placement"] = {k: v for k, v in {
-            "constraints": placement.get("constraints"),
-            "preferences": [{"spread": _obj(p, "spread").get("spreaddescriptor")}
-                            for p in map(_as_obj, _list(placement, "preferences"))] or None,
-            "max_replicas_per_node": placement.get("maxreplicas")}.items() if v}
-        reservations = _obj(_obj(template, "resources"), "reservations")
-        if reservations:
-            cpus = _num(reservations.get("nanocpus") or 0, "NanoCPUs")
-            memory = _num(reservations.get("memorybytes") or 0, "MemoryBytes")
-            deploy["resources"] = {"reservations": {k: v for k, v in {
-                "cpus": str(cpus / _NS) if cpus else None,
-                "memory": int(memory) or None}.items() if v}}
-        restart = _obj(template, "restartpolicy")
-        if restart:
-            deploy["restart_policy"] = {k: v for k, v in {
-                "condition": restart.get("condition"),
-                "delay": _num(restart["delay"], "Delay") / _NS if "delay" in restart else None,
-                "max_attempts": restart.get("maxattempts"),
-                "window": _num(restart["window"], "Window") / _NS if "window" in restart
-                else None}.items() if v is not None}
-        for key, field in (("updateconfig", "update_config"),
-                           ("rollbackconfig", "rollback_config")):
-            cfg = _obj(body, key)
-            if cfg:
-                deploy[field] = {k: v for k, v in {
-                    "parallelism": cfg.get("parallelism"),
-                    "delay": _num(cfg["delay"], "Delay") / _NS if "delay" in cfg else None,
-                    "failure_action": cfg.get("failureaction"),
-                    "monitor": _num(cfg["monitor"], "Monitor") / _NS if "monitor" in cfg
-                    else None,
-                    "max_failure_ratio": cfg.get("maxfailureratio"),
-                    "order": cfg.get("order")}.items() if v is not None}
-        endpoint = _obj(body, "endpointspec")
-        if endpoint.get("mode"):
-            deploy["endpoint_mode"] = endpoint["mode"]
-        check = _obj(container, "healthcheck")
-        service = {"image": container.get("image", ""), "deploy": deploy,
-                   "ports": [{"target": p.get("targetport"),
-                              "published": p.get("publishedport") or 0,
-                              "protocol": p.get("protocol", "tcp"),
-                              "mode": p.get("publishmode", "ingress")}
-                             for p in map(_as_obj, _list(endpoint, "ports"))]}
-        if _list(check, "test"):     # the Engine's durations are nanoseconds; 0 = default
-            service["healthcheck"] = {"test": _list(check, "test"), **{
-                key: f"{_num(check[field], field) / _NS}s" for key, field in (
-                    ("interval", "interval"), ("timeout", "timeout"),
-                    ("start_period", "startperiod"), ("start_interval", "startinterval"))
-                if check.get(field)}, **({"retries": check["retries"]} if check.get("retries")
-                                         else {})}
-        stack = _obj(body, "labels").get("com.docker.stack.namespace")
-        name = body["name"]
-        try:
-            spec = service_spec(None, name, service, f"service {name}")
-        except ManifestError as err:
-            raise HttpError(400, f"rpc error: code = InvalidArgument desc = {err}") from None
-        force = int(_num(template.get("forceupdate") or 0, "ForceUpdate"))
-        return spec.with_changes(stack=stack or spec.stack, force_update=force)
-
     def _services(self, request: Request, rest: list[str]) -> Response:
         method = request.method
         if not rest and method == "GET":
@@ -439,7 +320,7 @@ class DockerBackend:
                      and (not filters.get("id") or any(_id("service", n).startswith(f)
                                                        for f in filters["id"]))
                      and (not filters.get("label") or all(
-                         _label_matches(self._engine_spec(self.cluster.services[n].spec)
+                         _label_matches(engine_spec(self.cluster.services[n].spec)
                                         ["Labels"], f) for f in filters["label"]))]
             services = [self._service_json(n) for n in names]
             if request.arg("status") in ("1", "true"):
@@ -447,7 +328,7 @@ class DockerBackend:
                     row["ServiceStatus"] = self._service_status(row["Spec"]["Name"])
             return Response.json(200, services)
         if rest == ["create"] and method == "POST":
-            spec = self._simulator_spec(self._body(request))
+            spec = simulator_spec(self._body(request))
             if spec.name in self.cluster.services:
                 raise HttpError(409, "rpc error: code = AlreadyExists desc = name conflicts "
                                 "with an existing object: service " + spec.name +
@@ -474,7 +355,7 @@ class DockerBackend:
                 except SwarmError as err:
                     raise HttpError(400, str(err)) from None
             else:
-                spec = self._simulator_spec(self._body(request))
+                spec = simulator_spec(self._body(request))
                 if spec.name != name:
                     raise HttpError(400, "rpc error: code = Unimplemented desc = renaming "
                                     "services is not supported")
@@ -533,7 +414,7 @@ class DockerBackend:
             status["ContainerStatus"] = {"ContainerID": _id("container", task.id), "PID": 1}
         out = {"ID": task.id, "Version": {"Index": 1}, "CreatedAt": self._stamp(task.created),
                "UpdatedAt": self._stamp(since),
-               "Spec": self._engine_spec(task.spec)["TaskTemplate"],
+               "Spec": engine_spec(task.spec)["TaskTemplate"],
                "ServiceID": _id("service", task.service), "Slot": task.slot,
                "Status": status, "DesiredState": task.desired_state.value.lower()}
         if task.node:
@@ -558,7 +439,7 @@ class DockerBackend:
         def labelled(service: str) -> bool:
             spec = self.cluster.services.get(service)
             return spec is not None and all(
-                _label_matches(self._engine_spec(spec.spec)["Labels"], f) for f in labels)
+                _label_matches(engine_spec(spec.spec)["Labels"], f) for f in labels)
 
         chosen = [t for t in tasks if (not services or t.service in services)
                   and (not nodes or t.node in nodes)
@@ -657,10 +538,10 @@ class DockerBackend:
                                     labels=body.get("Labels"))
             for key in ("Attachable", "Internal", "EnableIPv6"):
                 network[key] = bool(body.get(key))
-            network["Options"] = dict(_obj(body, "Options"))
-            ipam = _obj(body, "IPAM")
+            network["Options"] = dict(json_object(body, "Options"))
+            ipam = json_object(body, "IPAM")
             network["IPAM"] = {"Driver": ipam.get("Driver") or "default",
-                               "Config": _list(ipam, "Config"),
+                               "Config": json_list(ipam, "Config"),
                                "Options": ipam.get("Options")}
             return Response.json(201, {"Id": network["Id"], "Warning": ""})
         if len(rest) == 1:
@@ -679,55 +560,6 @@ class DockerBackend:
                 return Response(204)
         raise HttpError(404, "page not found")
 
-
-def _go_type(value: Any) -> str:
-    return {bool: "bool", int: "number", float: "number", str: "string", list: "array",
-            dict: "object"}.get(type(value), "value")
-
-
-def _obj(mapping: dict[str, Any], key: str) -> dict[str, Any]:
-    """``mapping[key]`` as an object (``{}`` when absent or null); another type is refused
-    as the daemon's JSON decoder refuses it."""
-    value = mapping.get(key)
-    if value is None:
-        return {}
-    return _as_obj(value, key)
-
-
-def _as_obj(value: Any, key: str = "item") -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise HttpError(400, f"json: cannot unmarshal {_go_type(value)} into Go struct field "
-                        f"{key} of type object")
-    return value
-
-
-def _list(mapping: dict[str, Any], key: str) -> list[Any]:
-    value = mapping.get(key)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise HttpError(400, f"json: cannot unmarshal {_go_type(value)} into Go struct field "
-                        f"{key} of type array")
-    return value
-
-
-def _num(value: Any, key: str) -> int | float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise HttpError(400, f"json: cannot unmarshal {_go_type(value)} into Go struct field "
-                        f"{key} of type int64")
-    return value
-
-
-def _fold(value: Any, *, data: bool = False) -> Any:
-    """Field names in lower case: the daemon decodes JSON with Go's ``encoding/json``, which
-    matches field names case-insensitively (the SDK sends ``{"replicated": {"Replicas": 3}}``).
-    Label maps are data, not fields: their keys stay as they are."""
-    if isinstance(value, dict):
-        return {(k if data else str(k).lower()): _fold(v, data=str(k).lower() == "labels")
-                for k, v in value.items()}
-    if isinstance(value, list):
-        return [_fold(v) for v in value]
-    return value
 
 
 def _label_matches(labels: dict[str, str], expression: str) -> bool:

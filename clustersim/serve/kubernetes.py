@@ -1,6 +1,10 @@
 """The Kubernetes API server over a :class:`~clustersim.kubernetes.KubernetesCluster`, for the
 real ``kubectl``.
 
+About 700 lines because it is one REST handler: every verb (get, list, watch, create, update,
+patch, delete and the subresources) shares the request's resource, namespace and
+resourceVersion; the table printing is already in :mod:`~clustersim.serve.kuberender`.
+
 REST paths as in the API conventions
 (https://kubernetes.io/docs/reference/using-api/api-concepts/): ``/api/v1/namespaces/<ns>/pods``,
 ``/apis/apps/v1/namespaces/<ns>/deployments/<name>/scale``. Verbs: get, list (with

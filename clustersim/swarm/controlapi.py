@@ -46,7 +46,7 @@ class ControlAPI(Dispatcher):
         if not stacks:
             raise ManifestError("no Compose/stack document found", source=label or f"stack {name}",
                                 expected="a Compose file with a top-level 'services' mapping")
-        specs = [spec for stack in stacks for spec in services_from_stack(name, stack.manifest)]
+        specs = [spec for stack in stacks for spec in services_from_stack(name, stack)]
         for spec in specs:
             existing = self.services.get(spec.name)
             if existing is not None and existing.spec.mode != spec.mode:

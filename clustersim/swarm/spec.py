@@ -7,9 +7,12 @@ CLI's: restart condition ``any``, delay 5 s, unlimited attempts; update and roll
 parallelism 1, delay 0 s, ``failure_action: pause``, ``monitor: 5s``, ``max_failure_ratio: 0``,
 ``order: stop-first``.
 
-Each service becomes ``<stack>_<service>``, as ``docker stack deploy`` names it. Constraints
-are validated when the stack is deployed, as swarmkit's control API does
-(``manager/controlapi/service.go``), so a bad constraint fails the deploy with its reason.
+Each service becomes ``<stack>_<service>``, as ``docker stack deploy`` names it. The values
+are read once, by the loader (:func:`clustersim.load_manifests`: :mod:`clustersim.manifests.
+compose` and its typed models in :mod:`~clustersim.manifests.compose_types`, which refuse what
+docker/cli and swarmkit's control API refuse); this module converts a loaded stack
+(:class:`~clustersim.manifests.StackSpec`) and checks nothing again, so a stack the loader
+accepts is never refused here for its values (``tests/unit/test_swarm_spec.py``).
 
 A service's ``healthcheck`` (Compose spec
 https://docs.docker.com/reference/compose-file/services/#healthcheck) becomes a
@@ -20,19 +23,23 @@ use the image's own ``HEALTHCHECK``, which the simulator does not know).
 
 Simplifications: only the fields that change placement or life cycle are read; networks,
 volumes, secrets and configs are kept as written but not simulated. Ports arrive in the
-Compose long syntax (``clustersim.manifests.load_manifests`` expands ``"8080:80"``); a port's
-``host_ip`` is ignored, as Swarm ignores it.
+Compose long syntax (the loader expands ``"8080:80"``); a port's ``host_ip`` is ignored, as
+Swarm ignores it. Swarm jobs (``replicated-job``, ``global-job``) load but are not simulated.
+
+:func:`parse_duration`, :func:`parse_memory` and :func:`parse_cpus` read one value with the
+loader's own readers (:mod:`clustersim.manifests.units`) for callers that hold a single value.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
 from clustersim.limits import LimitError, check_replicas
-from clustersim.manifests import ManifestError
-from clustersim.manifests.units import compose_bytes, compose_nano_cpus, go_duration
+from clustersim.manifests import ManifestError, StackSpec, compose_types, load_manifests
+from clustersim.manifests.units import compose_bytes, compose_nano_cpus, go_duration, nano_cpus
 from clustersim.swarm.constraints import Constraint, parse_constraint
 from clustersim.swarm.errors import stack_error
 
@@ -43,12 +50,13 @@ __all__ = [
     "RestartPolicy",
     "ServiceSpec",
     "UpdateConfig",
+    "compose_service",
     "parse_cpus",
     "parse_duration",
     "parse_memory",
+    "service_spec",
     "services_from_stack",
 ]
-
 
 
 def _unit(reader: Callable[[Any], Any], value: Any, where: str, expected: str) -> Any:
@@ -192,221 +200,152 @@ class ServiceSpec:
                 self.force_update)
 
 
-def _mapping(value: Any, where: str) -> dict[str, Any]:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise stack_error(f"{where} must be a mapping, got {type(value).__name__}")
-    return value
+def _seconds(text: str | None, default: float) -> float:
+    """Seconds of a duration the loader has checked (a Go duration, never negative)."""
+    return default if text is None else go_duration(text)
 
 
-def _int(value: Any, where: str, minimum: int = 0) -> int:
-    """A whole number, as the Compose v3 schema's ``integer`` (text such as ``"3"`` is
-    refused, as the stack loader refuses it)."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise stack_error(f"{where}: {value!r} is not a whole number")
-    number = value
-    if number < minimum:
-        raise stack_error(f"{where}: {number} must be at least {minimum}")
-    return number
-
-
-def _choice(value: Any, where: str, choices: tuple[str, ...]) -> str:
-    if value not in choices:
-        raise stack_error(f"{where}: {value!r} is not one of {', '.join(choices)}")
-    return value
-
-
-def _update_config(raw: Any, where: str) -> UpdateConfig:
-    data = _mapping(raw, where)
+def _update_config(loaded: compose_types.UpdateConfig | None) -> UpdateConfig:
     base = UpdateConfig()
-    ratio = data.get("max_failure_ratio", base.max_failure_ratio)
-    if isinstance(ratio, bool) or not isinstance(ratio, int | float) or not 0 <= ratio <= 1:
-        raise stack_error(f"{where}.max_failure_ratio: {ratio!r} must be a number from 0 to 1")
+    if loaded is None:
+        return base
     return UpdateConfig(
-        parallelism=_int(data.get("parallelism", base.parallelism), f"{where}.parallelism"),
-        delay=parse_duration(data.get("delay", 0), f"{where}.delay"),
-        failure_action=_choice(data.get("failure_action", base.failure_action),
-                               f"{where}.failure_action", ("pause", "continue", "rollback")),
-        monitor=parse_duration(data.get("monitor", "5s"), f"{where}.monitor"),
-        max_failure_ratio=float(ratio),
-        order=_choice(data.get("order", base.order), f"{where}.order",
-                      ("stop-first", "start-first")),
+        parallelism=base.parallelism if loaded.parallelism is None else loaded.parallelism,
+        delay=_seconds(loaded.delay, base.delay),
+        failure_action=loaded.failure_action or base.failure_action,
+        monitor=_seconds(loaded.monitor, base.monitor),
+        max_failure_ratio=float(loaded.max_failure_ratio or base.max_failure_ratio),
+        order=loaded.order or base.order,
     )
 
 
-def _restart_policy(raw: Any, where: str) -> RestartPolicy:
-    data = _mapping(raw, where)
+def _restart_policy(loaded: compose_types.RestartPolicy | None) -> RestartPolicy:
+    base = RestartPolicy()
+    if loaded is None:
+        return base
     return RestartPolicy(
-        condition=_choice(data.get("condition", "any"), f"{where}.condition",
-                          ("none", "on-failure", "any")),
-        delay=parse_duration(data.get("delay", "5s"), f"{where}.delay"),
-        max_attempts=_int(data.get("max_attempts", 0), f"{where}.max_attempts"),
-        window=parse_duration(data.get("window", 0), f"{where}.window"),
+        condition=loaded.condition or base.condition,
+        delay=_seconds(loaded.delay, base.delay),
+        max_attempts=base.max_attempts if loaded.max_attempts is None else loaded.max_attempts,
+        window=_seconds(loaded.window, base.window),
     )
 
 
-def _healthcheck(raw: Any, where: str) -> HealthCheck | None:
+def _healthcheck(loaded: compose_types.Healthcheck | None) -> HealthCheck | None:
     """A Compose ``healthcheck``; ``None`` when there is none, it is disabled or its test is
-    ``NONE``. A text test is ``CMD-SHELL`` text, as docker/cli converts it."""
-    data = _mapping(raw, where)
-    test = data.get("test")
-    if data.get("disable") is True or not test:
+    ``NONE``. A text test is ``CMD-SHELL`` text, as docker/cli converts it. A duration of 0
+    means the default (moby ``timeoutWithDefault``), and so do 0 retries."""
+    if loaded is None or loaded.disable is True or not loaded.test:
         return None
+    test = loaded.test
     parts = ("CMD-SHELL", test) if isinstance(test, str) else tuple(str(t) for t in test)
     if parts[0] == "NONE":
         return None
     base = HealthCheck(parts)
-
-    def seconds(key: str, default: float) -> float:
-        value = parse_duration(data[key], f"{where}.{key}") if key in data else default
-        return value or default  # 0 means the default (moby timeoutWithDefault)
-
     return HealthCheck(
         test=parts,
-        interval=seconds("interval", base.interval),
-        timeout=seconds("timeout", base.timeout),
-        retries=_int(data.get("retries", base.retries), f"{where}.retries") or base.retries,
-        start_period=seconds("start_period", base.start_period),
-        start_interval=seconds("start_interval", base.start_interval),
+        interval=_seconds(loaded.interval, base.interval) or base.interval,
+        timeout=_seconds(loaded.timeout, base.timeout) or base.timeout,
+        retries=loaded.retries or base.retries,
+        start_period=_seconds(loaded.start_period, base.start_period) or base.start_period,
+        start_interval=_seconds(loaded.start_interval, base.start_interval)
+        or base.start_interval,
     )
 
 
-def _reservations(raw: Any, where: str) -> ResourceSpec:
-    data = _mapping(raw, where)
-    generic = []
-    for index, item in enumerate(data.get("generic_resources") or []):
-        spec = _mapping(item, f"{where}.generic_resources[{index}]").get("discrete_resource_spec")
-        spec = _mapping(spec, f"{where}.generic_resources[{index}].discrete_resource_spec")
-        if "kind" not in spec:
-            raise stack_error(f"{where}.generic_resources[{index}] needs a 'kind'")
-        value = _int(spec.get("value", 0), f"{where}.generic_resources[{index}].value")
-        generic.append((str(spec["kind"]), value))
+def _reservations(resources: compose_types.Resources | None) -> ResourceSpec:
+    loaded = resources.reservations if resources is not None else None
+    if loaded is None:
+        return ResourceSpec()
     return ResourceSpec(
-        nano_cpus=parse_cpus(data["cpus"], f"{where}.cpus") if "cpus" in data else 0,
-        memory_bytes=parse_memory(data["memory"], f"{where}.memory") if "memory" in data else 0,
-        generic=tuple(generic),
+        nano_cpus=nano_cpus(loaded.cpus) if loaded.cpus is not None else 0,
+        memory_bytes=loaded.memory or 0,
+        generic=tuple((g.discrete_resource_spec.kind, g.discrete_resource_spec.value)
+                      for g in loaded.generic_resources or []),
     )
 
 
-def _port(value: Any, where: str) -> int:
-    """A port number 1-65535 (the Compose long syntax may write it as text)."""
-    number = _int(int(value) if isinstance(value, str) and value.isdigit() else value, where)
-    if not 0 < number <= 65535:
-        raise stack_error(f"{where}: port {number} must lie within 1-65535")
-    return number
+def _ports(expanded: list[dict[str, Any]]) -> tuple[PortConfig, ...]:
+    """The ports in the long syntax the loader wrote (:mod:`clustersim.manifests.compose_syntax`);
+    a published port the swarm picks is ``None`` there and 0 here."""
+    return tuple(PortConfig(target=int(port["target"]), published=int(port.get("published") or 0),
+                            protocol=port.get("protocol") or "tcp",
+                            mode=port.get("mode") or "ingress")
+                 for port in expanded)
 
 
-def _ports(raw: Any, where: str) -> tuple[PortConfig, ...]:
-    ports: list[PortConfig] = []
-    for index, item in enumerate(raw or []):
-        at = f"{where}[{index}]"
-        if isinstance(item, int) and not isinstance(item, bool):
-            ports.append(PortConfig(_port(item, at)))
-        elif isinstance(item, dict):
-            if "target" not in item:
-                raise stack_error(f"{at} needs a 'target' port")
-            published = item.get("published") or 0
-            ports.append(PortConfig(
-                target=_port(item["target"], f"{at}.target"),
-                published=_port(published, f"{at}.published") if published else 0,
-                protocol=_choice(item.get("protocol") or "tcp", f"{at}.protocol",
-                                 ("tcp", "udp", "sctp")),
-                mode=_choice(item.get("mode") or "ingress", f"{at}.mode", ("ingress", "host")),
-            ))
-        else:
-            raise stack_error(f"{at}: {item!r} is not a port in the long syntax",
-                              expected="a mapping with target, published, protocol and mode "
-                              "(load_manifests expands the short syntax)")
-    return tuple(ports)
-
-
-def _constraints(raw: Any, where: str) -> tuple[Constraint, ...]:
-    if raw is None:
-        return ()
-    if not isinstance(raw, list):
-        raise stack_error(f"{where} must be a list of strings such as 'node.role==worker'")
-    parsed = []
-    for index, text in enumerate(raw):
-        try:
-            parsed.append(parse_constraint(text))
-        except ValueError as err:
-            raise stack_error(f"{where}[{index}]: {err}") from None
-    return tuple(parsed)
-
-
-def _preferences(raw: Any, where: str) -> tuple[str, ...]:
-    descriptors = []
-    for index, item in enumerate(raw or []):
-        spread = _mapping(item, f"{where}[{index}]").get("spread")
-        if not isinstance(spread, str) or not spread:
-            raise stack_error(f"{where}[{index}] needs 'spread: node.labels.<name>'")
-        descriptors.append(spread)
-    return tuple(descriptors)
-
-
-def service_spec(stack: str | None, name: str, raw: Any, where: str) -> ServiceSpec:
-    """One Compose service as a :class:`ServiceSpec`."""
-    service = _mapping(raw, where)
-    deploy = _mapping(service.get("deploy"), f"{where}.deploy")
-    placement = _mapping(deploy.get("placement"), f"{where}.deploy.placement")
-    resources = _mapping(deploy.get("resources"), f"{where}.deploy.resources")
-    if deploy.get("mode") in ("replicated-job", "global-job"):
-        raise stack_error(f"{where}.deploy.mode: Swarm jobs ({deploy['mode']}) are not "
-                          "simulated", expected="replicated or global")
-    mode = _choice(deploy.get("mode", "replicated"), f"{where}.deploy.mode",
-                   ("replicated", "global"))
-    replicas = _int(deploy.get("replicas", 1), f"{where}.deploy.replicas")
+def service_spec(stack: str | None, name: str, loaded: compose_types.Service,
+                 expanded: dict[str, Any]) -> ServiceSpec:
+    """One service of a loaded stack as a :class:`ServiceSpec`: ``loaded`` is its typed
+    model and ``expanded`` its long forms (:class:`~clustersim.manifests.StackSpec`'s
+    ``typed[name]`` and ``services[name]``). Nothing is checked again: every value was
+    read by the loader. Two things the simulator itself cannot do are refused: Swarm jobs,
+    and more replicas than :mod:`clustersim.limits` allows."""
+    deploy = loaded.deploy or compose_types.Deploy()
+    where = f"services.{name}.deploy"
+    if deploy.mode in ("replicated-job", "global-job"):
+        raise stack_error(f"{where}.mode: Swarm jobs ({deploy.mode}) are not simulated",
+                          expected="replicated or global")
+    mode = deploy.mode or "replicated"
+    replicas = 1 if deploy.replicas is None else deploy.replicas
     try:
-        check_replicas(replicas, f"{where}.deploy.replicas")
+        check_replicas(replicas, f"{where}.replicas")
     except LimitError as err:
         raise stack_error(str(err)) from None
-    if mode == "global" and "replicas" in deploy:
-        raise stack_error(f"{where}.deploy: replicas can only be used with replicated mode")
+    placement = deploy.placement or compose_types.Placement()
     return ServiceSpec(
         name=f"{stack}_{name}" if stack else name,
-        image=str(service.get("image", "")),
+        image=loaded.image or "",
         mode=mode,
         replicas=replicas if mode == "replicated" else 0,
-        constraints=_constraints(placement.get("constraints"),
-                                 f"{where}.deploy.placement.constraints"),
-        preferences=_preferences(placement.get("preferences"),
-                                 f"{where}.deploy.placement.preferences"),
-        max_replicas=_int(placement.get("max_replicas_per_node", 0),
-                          f"{where}.deploy.placement.max_replicas_per_node"),
-        reservations=_reservations(resources.get("reservations"),
-                                   f"{where}.deploy.resources.reservations"),
-        ports=_ports(service.get("ports"), f"{where}.ports"),
-        restart=_restart_policy(deploy.get("restart_policy"), f"{where}.deploy.restart_policy"),
-        update=_update_config(deploy.get("update_config"), f"{where}.deploy.update_config"),
-        rollback=_update_config(deploy.get("rollback_config"),
-                                f"{where}.deploy.rollback_config"),
-        endpoint_mode=_choice(deploy.get("endpoint_mode", "vip"), f"{where}.deploy.endpoint_mode",
-                              ("vip", "dnsrr")),
+        constraints=tuple(parse_constraint(text) for text in placement.constraints or []),
+        preferences=tuple(p.spread for p in placement.preferences or []),
+        max_replicas=placement.max_replicas_per_node or 0,
+        reservations=_reservations(deploy.resources),
+        ports=_ports(expanded.get("ports") or []),
+        restart=_restart_policy(deploy.restart_policy),
+        update=_update_config(deploy.update_config),
+        rollback=_update_config(deploy.rollback_config),
+        endpoint_mode=deploy.endpoint_mode or "vip",
         stack=stack,
-        healthcheck=_healthcheck(service.get("healthcheck"), f"{where}.healthcheck"),
+        healthcheck=_healthcheck(loaded.healthcheck),
     )
 
 
 def services_from_stack(stack: str, document: Any) -> list[ServiceSpec]:
-    """Every service of a stack document (a dict with ``services``), in file order."""
+    """Every service of a stack, in file order. ``document`` is a loaded
+    :class:`~clustersim.manifests.StackSpec` (what ``deploy_stack`` passes) or a stack
+    document (a dict with ``services``), which is loaded first with
+    :func:`clustersim.load_manifests`, so its values are read once, by the loader."""
+    source = getattr(document, "source", None) or f"stack {stack}"
+    with _from(source):
+        loaded = document if isinstance(document, StackSpec) else _load(document)
+        return [service_spec(stack, name, loaded.typed[name], service)
+                for name, service in loaded.services.items()]
+
+
+def compose_service(name: str, service: Any) -> ServiceSpec:
+    """One Compose service (a dict, named ``name``, in no stack) loaded as a one-service
+    stack and converted: how the Engine API path (:mod:`clustersim.serve.dockerspec`) reads
+    a ``docker service create`` body with the same rules and messages."""
+    with _from(f"service {name}"):
+        loaded = _load({"services": {name: service}})
+        return service_spec(None, name, loaded.typed[name], loaded.services[name])
+
+
+def _load(document: Any) -> StackSpec:
+    if not isinstance(document, dict):
+        raise stack_error(f"a stack document is a mapping with services, got "
+                          f"{type(document).__name__}", expected="{'services': {...}}")
+    (loaded,) = load_manifests(document).of_system("swarm", "a stack holds Compose services")
+    return cast(StackSpec, loaded)
+
+
+@contextmanager
+def _from(source: str) -> Iterator[None]:
+    """A ``ManifestError`` raised inside names ``source`` (``stack web``) as where it is."""
     try:
-        return _services(stack, document)
+        yield
     except ManifestError as err:
-        raise ManifestError(err.message, source=f"stack {stack}", path=err.path,
+        raise ManifestError(err.message, source=source, path=err.path,
                             expected=err.expected) from None
-
-
-def _services(stack: str, document: Any) -> list[ServiceSpec]:
-    data = _mapping(document, "the stack file")
-    services = _mapping(data.get("services"), "services")
-    if not services:
-        raise stack_error("the stack file has no services", path="services")
-    specs = [service_spec(stack, name, raw, f"services.{name}") for name, raw in services.items()]
-    for spec in specs:
-        if spec.endpoint_mode == "dnsrr" and any(p.mode == "ingress" for p in spec.ports):
-            raise stack_error(
-                f"services.{spec.name.removeprefix(stack + '_')}: port published with ingress "
-                "mode can't be used with dnsrr mode",
-                expected="mode: host for the ports of a dnsrr service")
-    return specs

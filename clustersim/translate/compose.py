@@ -1,5 +1,8 @@
 """Swarm stack → Kubernetes: one Deployment (or DaemonSet) and one Service per stack service.
 
+Somewhat over 500 lines because it is one rule per Compose field, each a method of the one
+class that collects a service's Kubernetes objects and notes; splitting would scatter that table.
+
 The rules follow what each field means in the Compose specification's deploy section
 (https://docs.docker.com/reference/compose-file/deploy/) and services reference
 (https://docs.docker.com/reference/compose-file/services/), and map it to the Kubernetes

@@ -6,7 +6,7 @@ A figure is sent as two representations:
   ships in the plotly wheel (live zoom, hover).
 - ``text/html``: a ``<div>`` plus a call to ``Plotly.newPlot``, *without* plotly.js itself.
   The book includes plotly.js once per site from ``_static/plotly.min.js`` (copied from the
-  installed plotly package by :mod:`clustersim.book`), so pages load nothing from a CDN.
+  installed plotly package by :mod:`clustersim.course.book`), so pages load nothing from a CDN.
 
 The div id is ``fig-<n>-<hash of the figure>``: the same figure gives the same id in every run
 (strict nbval compares stored outputs), and the counter keeps two identical figures on one

@@ -7,7 +7,7 @@ import re
 
 import plotly.graph_objects as go
 
-from clustersim.book import (
+from clustersim.course.book import (
     PLOTLY_BASIC_JS,
     PLOTLY_JS,
     bundle_version,

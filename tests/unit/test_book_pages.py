@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from types import SimpleNamespace
 
-from clustersim import book
+from clustersim.course import book
 from tests.conftest import ROOT
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from clustersim import doctor
 from clustersim.__main__ import main as cli
+from clustersim.course import doctor
 
 
 def test_python_version() -> None:

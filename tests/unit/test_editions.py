@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 from clustersim.__main__ import main as cli
-from clustersim.editions import (
+from clustersim.course.editions import (
     REMOVED_TAGS,
     SOLUTION_FIRST_LINE,
     EditionError,

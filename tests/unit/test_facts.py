@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from clustersim.book import _add_fact_substitutions
+from clustersim.course.book import _add_fact_substitutions
 from clustersim.facts import (
     HISTORY,
     FactDataError,

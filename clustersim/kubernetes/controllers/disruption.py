@@ -32,14 +32,14 @@ from clustersim.kubernetes.objects import (
 )
 
 if TYPE_CHECKING:
-    from clustersim.kubernetes.cluster import KubernetesCluster
+    from clustersim.kubernetes.apiserver import APIServer
 
 __all__ = ["REFUSED", "budget_settling", "budget_status", "eviction_refusal"]
 
 REFUSED = "Cannot evict pod as it would violate the pod's disruption budget."
 
 
-def budget_status(cluster: KubernetesCluster, pdb: dict[str, Any]) -> dict[str, int]:
+def budget_status(cluster: APIServer, pdb: dict[str, Any]) -> dict[str, int]:
     """The budget's status as the disruption controller computes it."""
     spec = pdb.get("spec") or {}
     selector = spec.get("selector")
@@ -59,7 +59,7 @@ def budget_status(cluster: KubernetesCluster, pdb: dict[str, Any]) -> dict[str, 
             "disruptionsAllowed": max(0, healthy - desired)}
 
 
-def _expected_pods(cluster: KubernetesCluster, namespace: str,
+def _expected_pods(cluster: APIServer, namespace: str,
                    pods: list[dict[str, Any]]) -> int:
     """``getExpectedPodCount``: the scale of the pods' controllers (a ReplicaSet's Deployment
     when it has one); a pod without a controller counts once."""
@@ -79,7 +79,7 @@ def _expected_pods(cluster: KubernetesCluster, namespace: str,
     return bare + sum(scales.values())
 
 
-def eviction_refusal(cluster: KubernetesCluster, pod: dict[str, Any]) -> str | None:
+def eviction_refusal(cluster: APIServer, pod: dict[str, Any]) -> str | None:
     """Why evicting ``pod`` now would be refused, or None if it may go."""
     for pdb in cluster.objects("PodDisruptionBudget", pod["metadata"]["namespace"]):
         if not selector_matches((pdb.get("spec") or {}).get("selector"), labels_of(pod)):
@@ -93,7 +93,7 @@ def eviction_refusal(cluster: KubernetesCluster, pod: dict[str, Any]) -> str | N
     return None
 
 
-def budget_settling(cluster: KubernetesCluster, pod: dict[str, Any]) -> bool:
+def budget_settling(cluster: APIServer, pod: dict[str, Any]) -> bool:
     """Whether a budget covering ``pod`` may still change by itself (some of its pods are not
     yet healthy): a refused eviction is then worth retrying soon."""
     for pdb in cluster.objects("PodDisruptionBudget", pod["metadata"]["namespace"]):

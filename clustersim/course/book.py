@@ -19,7 +19,7 @@ Registered in ``_config.yml`` (``sphinx: extra_extensions``). It
   that a figure's ``application/vnd.plotly.v1+json`` output is for JupyterLab only: the book
   draws the figure from its ``text/html`` twin, which :mod:`clustersim.viz.renderer` writes;
 - serves the student edition of each exercise notebook behind the page's download button
-  (:func:`clustersim.editions.student_copy`: no solutions, no outputs), so a learner who
+  (:func:`clustersim.course.editions.student_copy`: no solutions, no outputs), so a learner who
   downloads an exercise to work on it locally gets no answer with it; the page itself keeps
   its solutions behind toggles;
 - removes the launch buttons (Binder, Colab) from chapters written in Markdown: those
@@ -246,7 +246,7 @@ def student_downloads(outdir: Path, srcdir: Path) -> list[Path]:
     its student edition; returns the files replaced."""
     import nbformat
 
-    from clustersim.editions import student_copy
+    from clustersim.course.editions import student_copy
 
     replaced = []
     for source in sorted((srcdir / "exercises").glob("*.ipynb")):

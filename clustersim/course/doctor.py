@@ -21,7 +21,7 @@ from pathlib import Path
 __all__ = ["Check", "main", "run_checks"]
 
 MIN_PYTHON = (3, 11)
-REQUIREMENTS = Path(__file__).resolve().parent.parent / "requirements.txt"
+REQUIREMENTS = Path(__file__).resolve().parents[2] / "requirements.txt"
 LAB_EXTENSIONS = {
     "@jupyter-widgets/jupyterlab-manager": "ipywidgets controls (jupyterlab_widgets)",
     "jupyterlab-plotly": "plotly figures in JupyterLab (plotly)",

@@ -1,0 +1,178 @@
+"""Checks for the chapter on containers (``book/foundations/containers.md``, exercises in
+``exercises/containers.ipynb``).
+
+:func:`check_namespaces` (which Linux namespace gives a container each view; namespaces(7)),
+:func:`check_cgroup_limits` (the cgroup v2 ``memory.max`` / ``cpu.max`` that ``docker run``
+and a Pod's ``limits`` write; quantities parsed with :func:`clustersim.quantity.parse_quantity`)
+and :func:`check_pinned_references` (which image references name exactly one image: a digest,
+per the reference grammar of distribution/reference ``reference.go``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from clustersim.exercises.answers import choice, filled
+from clustersim.exercises.checker import Wrong, checker
+from clustersim.quantity import parse_quantity, to_millis, to_units
+
+__all__ = [
+    "CGROUP_CONTAINERS",
+    "CPU_PERIOD",
+    "IMAGE_REFERENCES",
+    "NAMESPACE_KINDS",
+    "NAMESPACE_SHORT_NAMES",
+    "NAMESPACE_SITUATIONS",
+    "check_cgroup_limits",
+    "check_namespaces",
+    "check_pinned_references",
+    "cpu_max",
+    "is_pinned",
+]
+
+
+# ---- containers: namespaces ---------------------------------------------------------------
+
+NAMESPACE_KINDS = ("mount", "pid", "network", "uts", "ipc", "user", "cgroup", "time")
+"""The eight namespace kinds of namespaces(7) (https://man7.org/linux/man-pages/man7/
+namespaces.7.html)."""
+
+NAMESPACE_SHORT_NAMES = {"mnt": "mount", "net": "network"}
+"""The kernel's own short names (the links in ``/proc/<pid>/ns/``, ``lsns`` TYPE column),
+accepted for the long names of :data:`NAMESPACE_KINDS`."""
+
+NAMESPACE_SITUATIONS = {
+    "sees its first process as PID 1": "pid",
+    "is root inside but an unprivileged user on the host": "user",
+    "listens on port 80 while another container on the host also does": "network",
+    "reports its own host name (the container ID)": "uts",
+    "sees the image's files at / instead of the host's": "mount",
+}
+_NAMESPACE_HINTS = {
+    "pid": "The PID namespace numbers processes: it decides what `ps` shows, not addresses.",
+    "user": "Mapping root inside to an unprivileged ID outside is the user namespace's job.",
+    "network": "Ports belong to interfaces and addresses: each network namespace has its own.",
+    "uts": "The UTS namespace holds the host name and domain name.",
+    "mount": "The filesystem tree a process sees is its mount namespace.",
+}
+
+
+@checker("Right: pid, user, network, uts and mount. Each namespace isolates one kind of view; "
+         "cgroups, not namespaces, limit what the container uses.")
+def check_namespaces(answer: object) -> None:
+    """``answer``: ``{situation: namespace kind}`` for :data:`NAMESPACE_SITUATIONS`."""
+    given = filled(answer, list(NAMESPACE_SITUATIONS), "situation → namespace")
+    for situation, right in NAMESPACE_SITUATIONS.items():
+        value = given[situation]
+        text = value.strip().lower() if isinstance(value, str) else value
+        value = NAMESPACE_SHORT_NAMES.get(text, value) if isinstance(text, str) else value
+        if text == "cgroup":
+            raise Wrong(f"“{situation}”: not the cgroup namespace.",
+                        "The cgroup namespace only hides the host's cgroup tree. "
+                        + _NAMESPACE_HINTS[right])
+        kind = choice(value, NAMESPACE_KINDS, f"“{situation}”")
+        if kind != right:
+            raise Wrong(f"“{situation}”: not the {kind} namespace.", _NAMESPACE_HINTS[right])
+
+
+# ---- containers: cgroup limits ------------------------------------------------------------
+
+CPU_PERIOD = 100_000
+"""µs: the CFS period runc writes into ``cpu.max`` (opencontainers/runc, cgroup v2;
+Docker's ``--cpus`` is NanoCPUs, converted as ``quota = cpus × period``)."""
+
+CGROUP_CONTAINERS = {
+    "docker run --memory 256m --cpus 0.5": {"memory": "256Mi", "cpu": "500m"},
+    "Pod limits {cpu: 1500m, memory: 256M}": {"memory": "256M", "cpu": "1500m"},
+}
+"""Each container and its limits as Kubernetes quantities. Docker's ``--memory`` suffixes
+(b, k, m, g) are binary (docker/go-units ``RAMInBytes``), so ``256m`` is 256 Mi; in a Pod,
+``256M`` is decimal (10^6) and ``256Mi`` binary."""
+
+
+def cpu_max(cpu: str) -> str:
+    """The cgroup v2 ``cpu.max`` line (``"<quota> <period>"``) for a CPU limit."""
+    return f"{to_millis(parse_quantity(cpu)) * CPU_PERIOD // 1000} {CPU_PERIOD}"
+
+
+@checker("Right: 268435456 bytes and '50000 100000' for Docker (256m is binary), 256000000 "
+         "bytes and '150000 100000' for the Pod (256M is decimal).")
+def check_cgroup_limits(answer: object) -> None:
+    """``answer``: ``{container: {"memory.max": int, "cpu.max": "quota period"}}`` for
+    :data:`CGROUP_CONTAINERS`."""
+    given = filled(answer, list(CGROUP_CONTAINERS), "container → its cgroup files")
+    for name, limits in CGROUP_CONTAINERS.items():
+        files = filled(given[name], ["memory.max", "cpu.max"], "cgroup file → value")
+        memory = to_units(parse_quantity(limits["memory"]))
+        value = files["memory.max"]
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise Wrong(f"{name}: memory.max = {value!r} is not a whole number of bytes.",
+                        "memory.max holds bytes, as an int such as 1073741824.")
+        if value != memory:
+            decimal, binary = 256 * 10**6, 256 * 2**20
+            hint = ("Docker's m suffix is binary: 256m is 256 × 2^20 bytes."
+                    if value == decimal and memory == binary else
+                    "In Kubernetes, M is 10^6 and Mi is 2^20: 256M is 256 × 10^6 bytes."
+                    if value == binary and memory == decimal else
+                    "memory.max is the limit in bytes: convert the suffix to a power of 2 or 10.")
+            raise Wrong(f"{name}: memory.max {value} is not it.", hint)
+        line = files["cpu.max"]
+        right = cpu_max(limits["cpu"])
+        if not isinstance(line, str) or " ".join(line.split()) != right:
+            raise Wrong(f"{name}: cpu.max {line!r} is not it.",
+                        f"cpu.max is the string 'quota period' in microseconds, with period "
+                        f"{CPU_PERIOD}: the quota is CPUs × {CPU_PERIOD}.")
+
+
+# ---- containers: tags and digests --------------------------------------------------------
+
+_DIGEST = "sha256:" + "4b1f" * 16
+IMAGE_REFERENCES = (
+    "nginx",
+    "nginx:1.27",
+    "registry.example.com/shop/cart:1.4.2",
+    f"registry.example.com/shop/cart@{_DIGEST}",
+    f"registry.example.com/shop/cart:1.4.2@{_DIGEST}",
+    "localhost:5000/shop/web:latest",
+)
+_DIGEST_RE = re.compile(r"@sha256:[0-9a-f]{64}$")
+
+
+def is_pinned(reference: str) -> bool:
+    """Whether ``reference`` names one image forever: it ends in ``@sha256:<64 hex>``.
+
+    distribution/reference ``reference.go``: ``name[:tag][@digest]``; when both are given,
+    pulling resolves the digest and the tag is only a label. A ``host:port`` prefix is part of
+    the name, not a tag."""
+    return bool(_DIGEST_RE.search(reference))
+
+
+_REFERENCE_HINTS = {
+    "nginx": "With neither tag nor digest, Docker pulls nginx:latest, the most movable tag.",
+    "nginx:1.27": "A tag is a pointer the registry lets anyone with push rights move: 1.27 "
+                  "gets patch rebuilds.",
+    "registry.example.com/shop/cart:1.4.2": "A version tag is a convention, not a guarantee: "
+                                            "the registry accepts a new push of 1.4.2.",
+    "localhost:5000/shop/web:latest": "localhost:5000 is the registry host and port, and "
+                                      "latest is a tag.",
+}
+
+
+@checker("Right: only the two references with @sha256:… are pinned; with a tag and a digest, "
+         "the digest decides and the tag is a label for humans.")
+def check_pinned_references(answer: object) -> None:
+    """``answer``: the references of :data:`IMAGE_REFERENCES` that always pull the same bytes."""
+    if isinstance(answer, str) or not isinstance(answer, set | frozenset | list | tuple):
+        raise Wrong("The answer must be a set of references.", "Copy them from the list above.")
+    given = {str(r).strip() for r in answer}
+    unknown = given - set(IMAGE_REFERENCES)
+    if unknown:
+        raise Wrong(f"{min(unknown)!r} is not one of the references.",
+                    "Copy the references exactly from IMAGE_REFERENCES.")
+    for reference in IMAGE_REFERENCES:
+        if reference in given and not is_pinned(reference):
+            raise Wrong(f"{reference} is not pinned.", _REFERENCE_HINTS[reference])
+        if is_pinned(reference) and reference not in given:
+            raise Wrong(f"{reference} is pinned too.",
+                        "Anything that ends in @sha256:<digest> names exactly one image, "
+                        "whatever tag stands before it.")

@@ -1,0 +1,462 @@
+"""The API server's part of :class:`~clustersim.kubernetes.KubernetesCluster`: the object
+store, validation, admission, ``kubectl apply`` and deletion.
+
+Upstream: kubernetes/kubernetes ``staging/src/k8s.io/apiserver`` (the generic registry that
+stores objects), ``pkg/apis/*/validation`` (``ValidateDeploymentSpec``,
+``ValidateDeploymentUpdate`` and friends), the admission plugins (``DefaultTolerationSeconds``,
+``Priority``, ``LimitRanger`` in :mod:`~clustersim.kubernetes.limitrange`, ``ResourceQuota`` in
+:mod:`~clustersim.kubernetes.resourcequota`, PodSecurity in
+:mod:`~clustersim.kubernetes.podsecurity`), the garbage collector's background propagation
+(``pkg/controller/garbagecollector``: dependents go when their owner goes) and kubectl's
+client-side apply (``staging/src/k8s.io/kubectl/pkg/cmd/apply``, the
+``last-applied-configuration`` annotation).
+
+The cluster's parts form a stack of classes, each using those below it:
+:class:`APIServer` < :class:`~clustersim.kubernetes.nodes.NodeLifecycle` <
+:class:`~clustersim.kubernetes.controllermanager.ControllerManager` <
+:class:`~clustersim.kubernetes.cluster.KubernetesCluster`. The attributes the cluster sets up
+and the methods the parts above define are declared here for the type checker.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from clustersim.kubernetes.configupdates import update_refusal
+from clustersim.kubernetes.limitrange import admit_limit_ranges
+from clustersim.kubernetes.objects import (
+    controller_of,
+    generate_name,
+    is_terminating,
+    labels_of,
+    selector_matches,
+    set_condition,
+    set_pod_defaults,
+)
+from clustersim.kubernetes.podsecurity import admit as admit_pod_security
+from clustersim.kubernetes.references import missing_service_account
+from clustersim.kubernetes.resourcequota import admit_resource_quotas
+from clustersim.kubernetes.schedulinggates import mark_gated
+from clustersim.limits import MAX_AFFINITY_TERMS, check_count, check_replicas
+
+if TYPE_CHECKING:
+    import random
+
+    from clustersim.kubernetes.controllers.base import Controller
+    from clustersim.kubernetes.controllers.nodelifecycle import (
+        NodeLifecycleController,
+        PodGarbageCollector,
+        TaintEvictionController,
+    )
+    from clustersim.kubernetes.kubelet import Kubelet, Timing
+    from clustersim.kubernetes.metrics import MetricsServer
+    from clustersim.kubernetes.nodeinfo import NodeInfo
+    from clustersim.kubernetes.scheduler import Scheduler
+    from clustersim.kubernetes.services import Services
+    from clustersim.sim import Clock, EventLog
+
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+"""What ``kubectl apply`` compares a manifest with (client-side apply)."""
+SYSTEM_PRIORITIES = {"system-cluster-critical": 2000000000, "system-node-critical": 2000001000}
+
+
+class AdmissionError(ValueError):
+    """The API server refused to create an object (e.g. an unknown PriorityClass)."""
+
+
+def _affinity_terms(obj: Mapping[str, Any]) -> int:
+    """Node, pod and pod anti-affinity terms (required and preferred) of a Pod or of the pod
+    template of a workload (a CronJob's through its job template)."""
+    spec = obj.get("spec") or {}
+    if obj.get("kind") == "CronJob":
+        spec = (spec.get("jobTemplate") or {}).get("spec") or {}
+    if obj.get("kind") != "Pod":
+        spec = (spec.get("template") or {}).get("spec") or {}
+    affinity = spec.get("affinity") if isinstance(spec, Mapping) else None
+    if not isinstance(affinity, Mapping):
+        return 0
+    terms = []
+    for key in ("nodeAffinity", "podAffinity", "podAntiAffinity"):
+        part = affinity.get(key)
+        if isinstance(part, Mapping):
+            required = part.get("requiredDuringSchedulingIgnoredDuringExecution")
+            if key == "nodeAffinity" and isinstance(required, Mapping):
+                required = required.get("nodeSelectorTerms")
+            terms += [required, part.get("preferredDuringSchedulingIgnoredDuringExecution")]
+    return sum(len(t) for t in terms if isinstance(t, list))
+
+
+class APIServer:
+    """Stored objects, their validation and admission, apply and deletion (the lowest part of
+    :class:`~clustersim.kubernetes.KubernetesCluster`)."""
+
+    clock: Clock
+    rng: random.Random
+    timing: Timing
+    events: EventLog
+    scheduler: Scheduler
+    kubelet: Kubelet
+    services: Services
+    metrics: MetricsServer
+    drain_log: list[tuple[float, str]]
+    _objects: dict[str, dict[tuple[str, str], dict[str, Any]]]
+    _children: dict[str, dict[str, dict[str, Any]]]
+    _orphans: dict[str, dict[str, Any]]
+    _nodes: dict[str, NodeInfo]
+    _positions: dict[str, int] | None
+    _node_up: dict[str, bool]
+    _kubelet_alive: dict[str, bool]
+    _uid: int
+    _version: int
+    _attempted: dict[str, int]
+    _placement_version: int
+    _last_failure: dict[str, str]
+    _foreground: int
+    _wakes: set[tuple[float, bool]]
+    _reconciling: bool
+    _reconcile_queued: bool
+    _controllers: list[Controller]
+    _lifecycle: NodeLifecycleController
+    _eviction: TaintEvictionController
+    _podgc: PodGarbageCollector
+
+    if TYPE_CHECKING:
+        def after(self, delay: float, action: Callable[[], Any], *,
+                  background: bool = False) -> None: ...
+        def _reconcile(self) -> None: ...
+        def _bind(self, pod: dict[str, Any], node_name: str, *, scheduled: bool) -> None: ...
+
+    @property
+    def now(self) -> float:
+        """Simulated seconds since the cluster started."""
+        return self.clock.now
+
+    # ---- the object store ----------------------------------------------------------------
+
+    def _key(self, obj: Mapping[str, Any]) -> tuple[str, str]:
+        meta = obj["metadata"]
+        return meta.get("namespace", "default"), meta["name"]
+
+    def objects(self, kind: str, namespace: str | None = None) -> list[dict[str, Any]]:
+        """All objects of ``kind`` (in ``namespace`` if given), oldest first."""
+        objects = self._objects.get(kind, {})
+        return [o for (ns, _), o in list(objects.items()) if namespace is None or ns == namespace]
+
+    def get(self, kind: str, namespace: str, name: str) -> dict[str, Any] | None:
+        """One object, or None."""
+        return self._objects.get(kind, {}).get((namespace, name))
+
+    def exists(self, obj: Mapping[str, Any]) -> bool:
+        """Whether this very object (same uid) is still stored."""
+        stored = self.get(obj["kind"], *self._key(obj))
+        return stored is not None and stored["metadata"]["uid"] == obj["metadata"]["uid"]
+
+    def owned(self, kind: str, owner: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """Objects of ``kind`` whose controller owner reference points at ``owner``."""
+        uid = owner["metadata"]["uid"]
+        return [o for o in self._children.get(uid, {}).values()
+                if o["kind"] == kind and (controller_of(o) or {}).get("uid") == uid]
+
+    def orphan_pods(self, namespace: str) -> list[dict[str, Any]]:
+        """The pods of ``namespace`` created without a controller and not adopted since,
+        oldest first (what ``ClaimPods`` may adopt), without listing every pod."""
+        return [p for p in self._orphans.values() if p["metadata"]["namespace"] == namespace]
+
+    def changed(self) -> None:
+        """Tell the control loops that something changed (they run again until nothing does)."""
+        self._version += 1
+
+    def record(self, obj: Mapping[str, Any], reason: str, message: str,
+               type: str = "Normal") -> None:
+        """Record an Event about ``obj`` (``kind/name``)."""
+        self.events.record(self.now, f"{obj['kind'].lower()}/{obj['metadata']['name']}",
+                           reason, message, type)
+
+    def create(self, obj: dict[str, Any]) -> dict[str, Any]:
+        """Store a new object: name, uid, creation time, and for pods defaults and admission."""
+        kind = obj.get("kind")
+        meta = obj.setdefault("metadata", {})
+        meta.setdefault("namespace", "default")
+        if not meta.get("name"):
+            raise ValueError(f"{kind} needs metadata.name")
+        if self.get(kind, meta["namespace"], meta["name"]) is not None:
+            raise AdmissionError(f'{kind.lower()}s "{meta["name"]}" already exists')
+        self._validate(obj)
+        if kind == "Pod":
+            self._admit_pod(obj)
+        if kind == "Service":
+            self.services.admit(obj)
+        self._uid += 1
+        meta["uid"] = f"{self._uid:08x}-0000-4000-8000-{self.clock.seed & 0xFFFFFFFFFFFF:012x}"
+        meta["creationTimestamp"] = self.now
+        meta.setdefault("generation", 1)
+        self._objects.setdefault(kind, {})[self._key(obj)] = obj
+        if kind == "Pod" and controller_of(obj) is None:
+            self._orphans[meta["uid"]] = obj
+        for owner in (meta.get("ownerReferences") or []):
+            self._children.setdefault(owner["uid"], {})[meta["uid"]] = obj
+        self.changed()
+        if kind == "PersistentVolumeClaim":
+            self._placement_version += 1         # a pod waiting for this claim may fit now
+        if kind == "Pod" and obj["spec"].get("nodeName"):
+            self._bind(obj, obj["spec"]["nodeName"], scheduled=False)
+        return obj
+
+    def _validate(self, obj: dict[str, Any]) -> None:
+        """The API server's check that a workload's selector selects its own template
+        (``ValidateDeploymentSpec`` and friends in ``pkg/apis/apps/validation``). Before
+        ``apps/v1`` a missing selector defaulted to the template's labels. Replica counts and
+        affinity terms are bounded by the simulator's :mod:`~clustersim.limits`."""
+        kind = obj.get("kind")
+        spec = obj.get("spec") or {}
+        for field in ("replicas", "parallelism", "completions"):
+            check_replicas(spec.get(field), f"{kind} {obj['metadata']['name']!r}: spec.{field}")
+        check_count(_affinity_terms(obj), MAX_AFFINITY_TERMS,
+                    f"{kind} {obj['metadata']['name']!r}: the number of affinity terms",
+                    "each is evaluated against every node and pod for every pod scheduled; "
+                    "clustersim.limits.MAX_AFFINITY_TERMS")
+        if kind not in ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"):
+            return
+        spec = obj.setdefault("spec", {})
+        labels = ((spec.get("template") or {}).get("metadata") or {}).get("labels") or {}
+        name = obj["metadata"]["name"]
+        group = "apps"
+        if spec.get("selector") is None:
+            if obj.get("apiVersion") == "apps/v1":
+                raise AdmissionError(f'{kind}.{group} "{name}" is invalid: spec.selector: '
+                                     "Required value")
+            spec["selector"] = {"matchLabels": dict(labels)}
+        if not selector_matches(spec["selector"], labels):
+            raise AdmissionError(
+                f'{kind}.{group} "{name}" is invalid: spec.template.metadata.labels: Invalid '
+                f"value: {labels!r}: `selector` does not match template `labels`")
+
+    @staticmethod
+    def _check_immutable(existing: Mapping[str, Any], manifest: Mapping[str, Any]) -> None:
+        """Fields the API server refuses to change (``ValidateDeploymentUpdate``,
+        ``ValidateStatefulSetUpdate``, ``ValidateJobUpdate`` in ``pkg/apis/*/validation``)."""
+        kind, name = existing["kind"], existing["metadata"]["name"]
+        applied = (existing["metadata"].get("annotations") or {}).get(LAST_APPLIED)
+        # like kubectl's three-way merge: compare with what was applied, not with the
+        # defaults the API server and controllers filled in
+        old = (json.loads(applied).get("spec") if applied else existing.get("spec")) or {}
+        new = manifest.get("spec") or {}
+        group = {"Job": "batch", "CronJob": "batch"}.get(kind, "apps")
+        immutable = {"Deployment": ("selector",), "ReplicaSet": ("selector",),
+                     "DaemonSet": ("selector",), "Job": ("selector", "template", "completions")}
+        for field in immutable.get(kind, ()):
+            if field in new and field in old and new[field] != old[field]:
+                raise AdmissionError(f'{kind}.{group} "{name}" is invalid: spec.{field}: '
+                                     "Invalid value: field is immutable")
+        if kind == "StatefulSet":
+            mutable = {"replicas", "ordinals", "template", "updateStrategy",
+                       "persistentVolumeClaimRetentionPolicy", "minReadySeconds"}
+            changed = {k for k in {*old, *new} - mutable if old.get(k) != new.get(k)
+                       and not (k == "podManagementPolicy" and new.get(k) in (None, "OrderedReady")
+                                and old.get(k) in (None, "OrderedReady"))}
+            if changed:
+                raise AdmissionError(
+                    f'StatefulSet.apps "{name}" is invalid: spec: Forbidden: updates to '
+                    "statefulset spec for fields other than 'replicas', 'ordinals', 'template', "
+                    "'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and "
+                    f"'minReadySeconds' are forbidden (changed: {', '.join(sorted(changed))})")
+
+    def adopt(self, obj: dict[str, Any], owner: Mapping[str, Any]) -> None:
+        """Index ``obj`` under its new controller ``owner``."""
+        self._children.setdefault(owner["metadata"]["uid"], {})[obj["metadata"]["uid"]] = obj
+        self._orphans.pop(obj["metadata"]["uid"], None)
+        self.changed()
+
+    def _admit_pod(self, pod: dict[str, Any]) -> None:
+        set_pod_defaults(pod, pod["metadata"].get("namespace", "default"))
+        refusal = missing_service_account(pod, self.get)
+        if refusal:
+            raise AdmissionError(refusal)
+        class_name = pod["spec"].get("priorityClassName")
+        if class_name:
+            if class_name in SYSTEM_PRIORITIES:
+                pod["spec"]["priority"] = SYSTEM_PRIORITIES[class_name]
+            else:
+                found = self.get("PriorityClass", "default", class_name)
+                if found is None:
+                    raise AdmissionError(f'pods "{pod["metadata"]["name"]}" is forbidden: no '
+                                         f"PriorityClass with name {class_name} was found")
+                pod["spec"]["priority"] = int(found.get("value", 0))
+                pod["spec"]["preemptionPolicy"] = found.get("preemptionPolicy",
+                                                            "PreemptLowerPriority")
+        namespace, name = pod["metadata"]["namespace"], pod["metadata"]["name"]
+
+        def refuse(message: str) -> AdmissionError:
+            return AdmissionError(f'pods "{name}" is forbidden: {message}')
+
+        mark_gated(pod, self.now)
+        admit_limit_ranges(pod, self.objects("LimitRange", namespace), refuse)
+        # Namespaces are stored under "default" (see _key)
+        labels = ((self.get("Namespace", "default", namespace) or {}).get("metadata")
+                  or {}).get("labels") or {}
+        pod_security = admit_pod_security(labels, pod)
+        if pod_security.refusal:
+            raise AdmissionError(pod_security.refusal)
+        quotas = self.objects("ResourceQuota", namespace)
+        if quotas:      # listing every pod per new pod made creating n pods cost n² steps
+            admit_resource_quotas(pod, quotas, self.objects("Pod", namespace), self.now, refuse)
+
+    def _unstore(self, obj: Mapping[str, Any]) -> None:
+        self._objects.get(obj["kind"], {}).pop(self._key(obj), None)
+        uid = obj["metadata"]["uid"]
+        self._orphans.pop(uid, None)
+        for owner in obj["metadata"].get("ownerReferences") or []:
+            self._children.get(owner["uid"], {}).pop(uid, None)
+        self.changed()
+        for child in list(self._children.pop(uid, {}).values()):
+            if self.exists(child):
+                self.delete_object(child)
+
+    def delete_object(self, obj: dict[str, Any]) -> None:
+        """Delete an object; its dependents follow (background cascading deletion)."""
+        if obj["kind"] == "Pod":
+            self.delete_pod(obj)
+            return
+        if obj["kind"] == "Service":
+            self.services.release(obj)
+        self._unstore(obj)
+
+    def delete_pod(self, pod: dict[str, Any]) -> None:
+        """Graceful pod deletion: Terminating, not ready, then gone when the kubelet is done."""
+        if is_terminating(pod) or not self.exists(pod):
+            return
+        meta = pod["metadata"]
+        meta["deletionTimestamp"] = self.now
+        meta["deletionGracePeriodSeconds"] = pod["spec"].get("terminationGracePeriodSeconds", 30)
+        set_condition(pod, "Ready", False, self.now)
+        self.changed()
+        node = pod["spec"].get("nodeName")
+        bound_on = self._nodes.get(node or "")
+        if bound_on is not None:
+            bound_on.pods_changed()     # a terminating pod no longer counts for spreading
+        phase = pod["status"].get("phase")
+        if node is None or phase in ("Succeeded", "Failed"):
+            self.remove_pod(pod)
+        elif self._kubelet_alive.get(node, False):
+            self.kubelet.stop(pod)
+        # On an unreachable node the pod stays Terminating until the node is back.
+
+    def remove_pod(self, pod: dict[str, Any]) -> None:
+        """The pod object disappears (its kubelet finished, or it never ran)."""
+        self.release(pod)
+        self.kubelet.forget(pod)
+        self._attempted.pop(pod["metadata"]["uid"], None)
+        self._last_failure.pop(pod["metadata"]["uid"], None)
+        self._unstore(pod)
+
+    def release(self, pod: dict[str, Any]) -> None:
+        """Free the pod's requests on its node (it finished or is gone)."""
+        node = self._nodes.get(pod["spec"].get("nodeName") or "")
+        if node is not None and any(p is pod for p in node.pods):
+            node.remove_pod(pod)
+            self._placement_version += 1
+            self.changed()
+
+    # ---- apply (kubectl apply) -----------------------------------------------------------
+
+    def apply(self, source: Any) -> list[str]:
+        """Create or update objects from anything ``load_manifests`` accepts (a path, YAML or
+        JSON text) or from plain dicts, then reconcile. Returns kubectl's lines, e.g.
+        ``["deployment.apps/web created"]``. An object with only ``generateName`` is created
+        under a generated name, as ``kubectl create`` does."""
+        results: list[str] = []
+        undo: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
+        for manifest in self._manifests(source):
+            try:
+                results.append(self._apply_one(copy.deepcopy(manifest), undo))
+            except ValueError:
+                raise                   # a clear refusal; what was applied before it stays
+            except Exception as err:
+                raise self._roll_back(undo, err) from None
+        try:
+            self._reconcile()
+        except Exception as err:
+            raise self._roll_back(undo, err) from None
+        return results
+
+    def _roll_back(self, undo: list[tuple[dict[str, Any], dict[str, Any] | None]],
+                   err: Exception) -> ValueError:
+        """Undo an apply that broke the control loop, so that a bad object does not stay
+        stored and break every later call (the API server validates before it stores), and
+        return the error to raise."""
+        for obj, before in reversed(undo):
+            if before is not None:
+                obj.clear()
+                obj.update(before)
+            elif obj["kind"] == "Pod":
+                self.remove_pod(obj)
+            elif self.exists(obj):
+                self.delete_object(obj)
+        self.changed()
+        self._reconcile()
+        names = ", ".join(f"{o['kind']}/{o['metadata']['name']}" for o, _ in undo)
+        return ValueError(f"{names or 'the manifest'}: not applied, the simulator could not "
+                          f"handle it ({type(err).__name__}: {err}); check its fields against "
+                          "the Kubernetes API reference")
+
+    def _manifests(self, source: Any) -> list[dict[str, Any]]:
+        """The Kubernetes objects in ``source``, validated by :func:`load_manifests` as the API
+        server validates them, whether it is a file, text, a dict or a list of dicts (a dict
+        must not slip past the checks a file gets, e.g. a Service whose selector is a
+        ``matchLabels`` mapping)."""
+        from clustersim.manifests import load_manifests
+
+        specs = load_manifests(source).of_system(
+            "kubernetes", "KubernetesCluster applies Kubernetes manifests")
+        return [spec.manifest for spec in specs]
+
+    def _apply_one(self, manifest: dict[str, Any],
+                   undo: list[tuple[dict[str, Any], dict[str, Any] | None]]) -> str:
+        kind = manifest["kind"]
+        meta = manifest.setdefault("metadata", {})
+        meta.setdefault("namespace", "default")
+        if not meta.get("name"):
+            # kubectl create completes generateName; kubectl apply would refuse it.
+            meta["name"] = generate_name(meta["generateName"], self.rng)
+        group = manifest.get("apiVersion", "v1").split("/")[0]
+        label = f"{kind.lower()}{'.' + group if '/' in manifest.get('apiVersion', '') else ''}"
+        label += f"/{meta['name']}"
+        applied = json.dumps(manifest, sort_keys=True)
+        existing = self.get(kind, meta["namespace"], meta["name"])
+        if existing is None:
+            meta.setdefault("annotations", {})[LAST_APPLIED] = applied
+            self.create(manifest)
+            undo.append((manifest, None))
+            return f"{label} created"
+        if (existing["metadata"].get("annotations") or {}).get(LAST_APPLIED) == applied:
+            return f"{label} unchanged"
+        if kind == "Pod":
+            raise ValueError(f"pod {meta['name']!r}: a Pod's spec cannot be changed by apply "
+                             "(upstream allows only image, activeDeadlineSeconds and "
+                             "tolerations updates); delete it and create it again")
+        self._validate(manifest)
+        self._check_immutable(existing, manifest)
+        refusal = update_refusal(existing, manifest)
+        if refusal:
+            raise AdmissionError(refusal)
+        undo.append((existing, copy.deepcopy(existing)))
+        if kind == "Service":
+            self.services.update(existing, manifest.setdefault("spec", {}))
+        elif kind in ("ConfigMap", "Secret"):
+            # their content is top-level, not a spec
+            for field in ("data", "binaryData", "stringData", "immutable", "type"):
+                existing.pop(field, None)
+                if field in manifest:
+                    existing[field] = copy.deepcopy(manifest[field])
+        else:
+            existing["spec"] = manifest.get("spec") or {}
+        existing["metadata"]["labels"] = labels_of(manifest)
+        existing["metadata"]["annotations"] = {
+            **(existing["metadata"].get("annotations") or {}),
+            **(meta.get("annotations") or {}), LAST_APPLIED: applied}
+        existing["metadata"]["generation"] = existing["metadata"].get("generation", 1) + 1
+        self.changed()
+        return f"{label} configured"

@@ -1,0 +1,188 @@
+"""The control loop of :class:`~clustersim.kubernetes.KubernetesCluster`: the simulated
+clock's timers, kube-controller-manager running every controller until nothing changes, and
+the kube-scheduler's pass over pending pods within the same loop.
+
+Upstream: kube-controller-manager (``cmd/kube-controller-manager``) runs each controller of
+:mod:`clustersim.kubernetes.controllers` against the objects it watches until they match
+their spec; here every controller syncs every object of its kinds, in the order of
+:data:`~clustersim.kubernetes.controllers.CONTROLLERS`, and the loop repeats until a pass
+changes nothing. The kube-scheduler (``pkg/scheduler/schedule_one.go``) takes pending pods in
+priority order (``PrioritySort``), binds them or runs the PostFilter step (DefaultPreemption,
+:mod:`clustersim.kubernetes.scheduler.preemption`), and retries an unschedulable pod only
+after an event that may make it fit (its queueing hints). Upstream these are separate
+processes that act within milliseconds; here they act at the current simulated instant. This
+part sits above :class:`~clustersim.kubernetes.nodes.NodeLifecycle` in the cluster's stack.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clustersim.kubernetes.apiserver import AdmissionError
+from clustersim.kubernetes.nodeinfo import NodeInfo
+from clustersim.kubernetes.nodes import NodeLifecycle
+from clustersim.kubernetes.objects import full_name, is_terminating, set_condition
+from clustersim.kubernetes.references import missing_claim
+from clustersim.kubernetes.scheduler.preemption import find_preemption, not_eligible
+from clustersim.kubernetes.scheduler.scheduler import NO_NEW_CLAIMS
+from clustersim.kubernetes.schedulinggates import pre_enqueue
+
+_MAX_PASSES = 200
+
+
+class ControllerManager(NodeLifecycle):
+    """Timers, the controllers' reconcile loop and the scheduling pass."""
+
+    # ---- time ----------------------------------------------------------------------------
+
+    def after(self, delay: float, action, *, background: bool = False) -> None:
+        """Run ``action()`` ``delay`` seconds from now, then reconcile. ``run()`` without
+        ``until`` waits for every pending foreground action, never for background ones."""
+        if not background:
+            self._foreground += 1
+
+        def waiter():
+            yield self.clock.env.timeout(max(0.0, delay))
+            if not background:
+                self._foreground -= 1
+            action()
+            self._reconcile_soon()
+
+        self.clock.env.process(waiter())
+
+    def _reconcile_soon(self) -> None:
+        """Reconcile once after every action due at this instant has run (SimPy runs a zero
+        delay event after the events already queued for the same time)."""
+        if self._reconcile_queued:
+            return
+        self._reconcile_queued = True
+        self._foreground += 1
+
+        def later():
+            yield self.clock.env.timeout(0)
+            self._reconcile_queued = False
+            self._foreground -= 1
+            self._reconcile()
+
+        self.clock.env.process(later())
+
+    def wake_at(self, time: float, *, background: bool = False) -> None:
+        """Make sure the controllers look again at ``time`` (e.g. when minReadySeconds pass)."""
+        if time <= self.now or (time, background) in self._wakes:
+            return
+        self._wakes.add((time, background))
+        self.after(time - self.now, lambda: self._wakes.discard((time, background)),
+                   background=background)
+
+    def run(self, until: float | None = None) -> None:
+        """Advance simulated time until nothing is left to happen, or until the absolute time
+        ``until`` (seconds). Periodic work (CronJob schedules, request streams) never ends by
+        itself, so a run without ``until`` stops when only that is left; if work never stops
+        (CronJob runs that overlap) it raises ``LimitError`` after a simulated day
+        (:meth:`clustersim.sim.Clock.run_until_quiet`)."""
+        self._reconcile()
+        if until is not None:
+            self.clock.run(until)
+            return
+        self.clock.run_until_quiet(lambda: self._foreground > 0)
+
+    # ---- the control loop ----------------------------------------------------------------
+
+    def _reconcile(self) -> None:
+        if self._reconciling:
+            return
+        self._reconciling = True
+        try:
+            for _ in range(_MAX_PASSES):
+                before = self._version
+                for controller in self._controllers:
+                    for kind in controller.kinds:
+                        for obj in self.objects(kind):
+                            if self.exists(obj):
+                                self._sync(controller, obj)
+                self._podgc.collect()
+                self._schedule_pending()
+                self.services.sync()
+                if self._version == before:
+                    return
+            raise RuntimeError("the controllers did not settle after "
+                               f"{_MAX_PASSES} passes at t={self.now:g}s (a simulator bug)")
+        finally:
+            self._reconciling = False
+
+    def _sync(self, controller, obj: dict[str, Any]) -> None:
+        try:
+            controller.sync(obj)
+        except AdmissionError as err:
+            message = f"Error creating: {err}"
+            recent = self.events.where(reason="FailedCreate",
+                                       object=f"{obj['kind'].lower()}/{obj['metadata']['name']}")
+            if not recent or recent[-1].time != self.now:      # once per instant
+                self.record(obj, "FailedCreate", message, "Warning")
+
+
+    # ---- scheduling ----------------------------------------------------------------------
+
+    def _bind(self, pod: dict[str, Any], node_name: str, *, scheduled: bool) -> None:
+        pod["spec"]["nodeName"] = node_name
+        set_condition(pod, "PodScheduled", True, self.now)
+        self._last_failure.pop(pod["metadata"]["uid"], None)
+        if node_name not in self._nodes:
+            return                                   # no kubelet will ever run it
+        self._nodes[node_name].add_pod(pod)
+        self._placement_version += 1
+        if scheduled:
+            self.record(pod, "Scheduled",
+                        f"Successfully assigned {full_name(pod)} to {node_name}")
+        self.changed()
+        if self._node_up[node_name]:
+            self.kubelet.start(pod)
+
+    def _schedule_pending(self) -> None:
+        pending = [p for p in self.objects("Pod") if not p["spec"].get("nodeName")
+                   and not is_terminating(p) and not pre_enqueue(p)]
+        pending.sort(key=lambda p: (-int(p["spec"].get("priority") or 0),
+                                    p["metadata"]["creationTimestamp"], p["metadata"]["uid"]))
+        nodes = list(self._nodes.values())
+        for pod in pending:
+            uid = pod["metadata"]["uid"]
+            if self._attempted.get(uid) == self._placement_version:
+                continue
+            claim = missing_claim(pod, self.get)
+            if claim is None:
+                result = self.scheduler.schedule(pod, nodes)
+                if result.node is not None:
+                    self._bind(pod, result.node, scheduled=True)
+                    continue
+                message = self._preempt(pod, nodes, result.message)
+            else:   # VolumeBinding's PreFilter rejects the pod before any node is tried
+                message = (f"0/{len(nodes)} nodes are available: persistentvolumeclaim "
+                           f'"{claim}" not found.')
+            self._attempted[uid] = self._placement_version
+            if self._last_failure.get(uid) != message:
+                self._last_failure[uid] = message
+                set_condition(pod, "PodScheduled", False, self.now, "Unschedulable", message)
+                self.record(pod, "FailedScheduling", message, "Warning")
+
+    def _preempt(self, pod: dict[str, Any], nodes: list[NodeInfo], message: str) -> str:
+        """The PostFilter step (:mod:`clustersim.kubernetes.scheduler.preemption`): evict the
+        victims, nominate their node, and return the FailedScheduling message, which loses
+        its ``preemption:`` part when preemption succeeded."""
+        if not self.scheduler.profile.preemption or not nodes:
+            return message
+        fit_error = message.split(" preemption: ")[0]
+        waiting = not_eligible(pod, nodes)
+        if waiting:
+            return f"{fit_error} preemption: {waiting}"
+        # A PostFilter that succeeds ends RunPostFilterPlugins: the message keeps no
+        # PostFilter part (framework/runtime/framework.go, schedule_one.go).
+        fit_error = fit_error.removesuffix(f" {NO_NEW_CLAIMS},")
+        found = find_preemption(self.scheduler, pod, nodes)
+        if found is None:
+            return message
+        for victim in found.victims:
+            self.record(victim, "Preempted",
+                        f"Preempted by pod {pod['metadata']['uid']} on node {found.node}")
+            self.delete_pod(victim)
+        pod["status"]["nominatedNodeName"] = found.node
+        return fit_error

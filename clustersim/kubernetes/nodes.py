@@ -1,0 +1,251 @@
+"""Nodes and their lifecycle, a part of :class:`~clustersim.kubernetes.KubernetesCluster`:
+joining and removing nodes, labels, taints, ``kubectl cordon``/``drain``, and node failure
+and recovery.
+
+Upstream: the Node object and its ``spec.unschedulable``/``spec.taints``
+(``pkg/apis/core/types.go``); ``kubectl cordon``, ``uncordon``, ``taint`` and ``drain``
+(``staging/src/k8s.io/kubectl/pkg/drain``: evictions refused by a PodDisruptionBudget are
+retried every 5 s); the node lifecycle controller
+(``pkg/controller/nodelifecycle/node_lifecycle_controller.go``), whose not-ready and
+unreachable taints, eviction timing and pod garbage collection are in
+:mod:`clustersim.kubernetes.controllers.nodelifecycle`: this module tells it when a machine
+fails, recovers or is deleted. It sits above :class:`~clustersim.kubernetes.apiserver.APIServer`
+in the cluster's stack of parts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from clustersim.kubernetes.apiserver import APIServer
+from clustersim.kubernetes.controllers.disruption import budget_settling, eviction_refusal
+from clustersim.kubernetes.nodeinfo import NodeInfo
+from clustersim.kubernetes.objects import controller_of, full_name, is_active, is_terminating
+from clustersim.kubernetes.scheduler.plugins.nodeaffinity import required_node_affinity_matches
+from clustersim.kubernetes.scheduler.taints import find_untolerated_taint
+from clustersim.limits import check_nodes
+from clustersim.node import Node
+
+UNSCHEDULABLE = "node.kubernetes.io/unschedulable"
+DRAIN_RETRY_SECONDS = 5.0
+"""kubectl drain waits this long before retrying a refused eviction."""
+
+
+class NodeLifecycle(APIServer):
+    """Nodes joined, labelled, tainted, cordoned, drained, failed, recovered and removed."""
+
+    def add_node(self, node: Node) -> None:
+        """Join a machine to the cluster (Ready at once)."""
+        if not isinstance(node, Node):
+            raise ValueError(f"nodes must be clustersim.Node objects, got {node!r}")
+        if node.name in self._nodes:
+            raise ValueError(f"a node named {node.name!r} is already in the cluster")
+        check_nodes(len(self._nodes) + 1)
+        self._nodes[node.name] = NodeInfo(node)
+        self._positions = None
+        self._placement_version += 1
+        self._node_up[node.name] = True
+        self._kubelet_alive[node.name] = True
+        self.services.node_changed(node.name, True)
+        self.changed()
+        if not self._reconciling:
+            self._reconcile()
+
+    def node_names(self) -> list[str]:
+        """The nodes' names, in the order they joined."""
+        return list(self._nodes)
+
+    def node_position(self, name: str) -> int | None:
+        """Where ``name`` stands in :meth:`node_names` (None if no such node), without
+        listing every node for each question."""
+        if self._positions is None:
+            self._positions = {n: i for i, n in enumerate(self._nodes)}
+        return self._positions.get(name)
+
+    def node(self, name: str) -> NodeInfo:
+        """The scheduler's view of one node (labels, taints, pods, requested resources)."""
+        if name not in self._nodes:
+            raise ValueError(f"no node named {name!r}; nodes are {', '.join(self._nodes)}")
+        return self._nodes[name]
+
+    def node_admits(self, pod: Mapping[str, Any], name: str,
+                    effects: tuple[str, ...] = ("NoSchedule", "NoExecute")) -> bool:
+        """Whether the pod's node affinity/selector matches the node and it tolerates the
+        node's taints with ``effects`` (what ``NodeShouldRunDaemonPod`` checks; resources are
+        the scheduler's business)."""
+        info = self.node(name)
+        if not required_node_affinity_matches(pod, info):
+            return False
+        tolerations = (pod.get("spec") or {}).get("tolerations") or []
+        return find_untolerated_taint(info.taints, tolerations, effects) is None
+
+    def set_node_labels(self, name: str, labels: Mapping[str, str]) -> None:
+        """Replace a node's labels (``kubectl label node``). Pending pods are tried again at
+        once: the kube-scheduler moves them back to its active queue on a node's
+        ``UpdateNodeLabel`` event (``pkg/scheduler/framework/types.go``)."""
+        info = self.node(name)
+        info.node["metadata"]["labels"] = dict(labels)
+        info.touch()
+        self._placement_version += 1
+        self.changed()
+        self._reconcile()
+
+    def set_taints(self, name: str, taints: list[dict[str, Any]]) -> None:
+        """Replace a node's taints; NoExecute ones evict pods that do not tolerate them."""
+        self.node(name).taints = taints
+        self._placement_version += 1
+        self.changed()
+        self._eviction.node_tainted(name)
+
+    def taint(self, name: str, key: str, effect: str, value: str | None = None) -> None:
+        """``kubectl taint nodes <name> key[=value]:effect``."""
+        if effect not in ("NoSchedule", "PreferNoSchedule", "NoExecute"):
+            raise ValueError(f"taint effect {effect!r} must be NoSchedule, PreferNoSchedule "
+                             "or NoExecute")
+        taints = [t for t in self.node(name).taints
+                  if not (t.get("key") == key and t.get("effect") == effect)]
+        taint = {"key": key, "effect": effect, "timeAdded": self.now}
+        if value is not None:
+            taint["value"] = value
+        self.set_taints(name, [*taints, taint])
+        self._reconcile()
+
+    def untaint(self, name: str, key: str, effect: str | None = None) -> None:
+        """``kubectl taint nodes <name> key[:effect]-``."""
+        self.set_taints(name, [t for t in self.node(name).taints
+                                if not (t.get("key") == key
+                                        and effect in (None, t.get("effect")))])
+        self._reconcile()
+
+    def cordon(self, name: str) -> None:
+        """``kubectl cordon``: no new pods (``spec.unschedulable`` and its NoSchedule taint)."""
+        info = self.node(name)
+        if not info.unschedulable:
+            info.unschedulable = True
+            self.set_taints(name, [*info.taints, {"key": UNSCHEDULABLE,
+                                                   "effect": "NoSchedule", "timeAdded": self.now}])
+            self.events.record(self.now, f"node/{name}", "NodeNotSchedulable",
+                             f"Node {name} status is now: NodeNotSchedulable")
+        self._reconcile()
+
+    def uncordon(self, name: str) -> None:
+        """``kubectl uncordon``."""
+        info = self.node(name)
+        if info.unschedulable:
+            info.unschedulable = False
+            self.set_taints(name, [t for t in info.taints if t.get("key") != UNSCHEDULABLE])
+            self.events.record(self.now, f"node/{name}", "NodeSchedulable",
+                               f"Node {name} status is now: NodeSchedulable")
+        self._reconcile()
+
+    def drain(self, name: str, *, force: bool = False) -> list[str]:
+        """``kubectl drain --ignore-daemonsets``: cordon, then evict every pod except
+        DaemonSet pods, and return their names. Pods without a controller are refused unless
+        ``force`` (they would be lost). An eviction that a PodDisruptionBudget refuses is
+        retried every 5 s, as kubectl does, until the budget allows it; kubectl's lines go to
+        :attr:`drain_log` (:mod:`clustersim.kubernetes.controllers.disruption`)."""
+        self.node(name)
+        pods = [p for p in self.objects("Pod") if p["spec"].get("nodeName") == name
+                and not is_terminating(p) and is_active(p)]
+        bare = [p["metadata"]["name"] for p in pods if controller_of(p) is None]
+        if bare and not force:
+            raise ValueError(f"cannot delete Pods that declare no controller (use force=True "
+                             f"to override): {', '.join(bare)}")
+        self.cordon(name)
+        targets = [p for p in pods if (controller_of(p) or {}).get("kind") != "DaemonSet"]
+        self._evict_for_drain(targets)
+        self._reconcile()
+        return [p["metadata"]["name"] for p in targets]
+
+    def _evict_for_drain(self, pods: list[dict[str, Any]]) -> None:
+        waiting = []
+        for pod in pods:
+            if not self.exists(pod) or is_terminating(pod):
+                continue
+            refusal = eviction_refusal(self, pod)
+            if refusal:
+                meta = pod["metadata"]
+                self.drain_log.append((self.now, f'error when evicting pods/"{meta["name"]}" -n '
+                                       f'"{meta["namespace"]}" (will retry after 5s): {refusal}'))
+                waiting.append(pod)
+                continue
+            self.drain_log.append((self.now, f"evicting pod {full_name(pod)}"))
+            self.delete_pod(pod)
+        if waiting:
+            # while replacements are still starting the retry is part of what happens next;
+            # a budget that no pod in flight can satisfy blocks kubectl indefinitely, and
+            # run() does not wait for that
+            settling = any(budget_settling(self, pod) for pod in waiting)
+            self.after(DRAIN_RETRY_SECONDS, lambda: self._evict_for_drain(waiting),
+                       background=not settling)
+
+    def node_is_up(self, name: str) -> bool:
+        """Whether the node's machine (and kubelet) is running."""
+        return self._node_up.get(name, False)
+
+    def fail_node(self, name: str, *, reason: str = "unreachable") -> None:
+        """A node fails and its containers stop serving at once.
+
+        ``"unreachable"`` (default): the machine is down or cut off; after
+        ``node_monitor_grace_period`` the node lifecycle controller marks it NotReady and
+        taints it ``node.kubernetes.io/unreachable``; pods evicted from it stay Terminating
+        until it is back. ``"not-ready"``: the kubelet is alive but reports NotReady (say its
+        container runtime failed) at its next status update; the taint is
+        ``node.kubernetes.io/not-ready`` and evicted pods do go away. Either way pods are
+        evicted after their tolerationSeconds
+        (:mod:`clustersim.kubernetes.controllers.nodelifecycle`)."""
+        self.node(name)
+        if reason not in ("unreachable", "not-ready"):
+            raise ValueError(f"reason must be 'unreachable' or 'not-ready', got {reason!r}")
+        if not self._node_up[name]:
+            return
+        self._node_up[name] = False
+        self._kubelet_alive[name] = reason == "not-ready"
+        self.services.node_changed(name, False)
+        self.kubelet.node_down([p for p in self.objects("Pod")
+                                if p["spec"].get("nodeName") == name])
+        self.changed()
+        if reason == "unreachable":
+            self._lifecycle.silent(name)
+        else:
+            self._lifecycle.reports_not_ready(name)
+        self._reconcile()
+
+    def recover_node(self, name: str) -> None:
+        """The machine is back: taints go, Terminating pods finish, the others restart."""
+        self.node(name)
+        if self._node_up[name]:
+            return
+        self._node_up[name] = True
+        self._kubelet_alive[name] = True
+        self.services.node_changed(name, True)
+        self._lifecycle.posting(name)
+        for pod in self.objects("Pod"):
+            if pod["spec"].get("nodeName") != name:
+                continue
+            if is_terminating(pod) or pod["status"].get("phase") in ("Succeeded", "Failed"):
+                self.remove_pod(pod)
+            else:
+                self.kubelet.start(pod)
+        self.changed()
+        self._reconcile()
+
+    def remove_node(self, name: str) -> None:
+        """``kubectl delete node``: the Node object goes; its pods are orphans that the pod
+        garbage collector deletes after its 40 s quarantine, so controllers can replace
+        them, StatefulSet pods included."""
+        self.node(name)
+        self.kubelet.node_down([p for p in self.objects("Pod")
+                                if p["spec"].get("nodeName") == name])
+        del self._nodes[name]
+        self._positions = None
+        self._placement_version += 1
+        self._node_up.pop(name)
+        self._kubelet_alive.pop(name)
+        self.services.node_changed(name, False)
+        self._podgc.removed[name] = self.now
+        self._lifecycle.forget(name)
+        self.changed()
+        self._reconcile()
+

@@ -1,0 +1,272 @@
+"""Compose short syntaxes → long forms, as docker/cli's loader writes them before converting.
+
+Upstream: docker/cli ``cli/compose/loader/loader.go`` (ports, ``environment``,
+``depends_on``, ``secrets``/``configs``), ``cli/compose/loader/volume.go`` (volumes) and
+docker/go-connections ``nat.ParsePortSpec`` (port ranges); the rules are listed in
+:mod:`clustersim.manifests.compose`, which calls these for each service.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Any
+
+from clustersim.manifests.compose_types import PortLong, VolumeLong
+from clustersim.manifests.errors import ManifestError
+from clustersim.manifests.safe_yaml import Document, Path, copy_data
+from clustersim.manifests.validation import validate
+
+__all__ = [
+    "MAX_PORTS",
+    "expand_depends_on",
+    "expand_environment",
+    "expand_file_refs",
+    "expand_port",
+    "expand_volume",
+    "text_of",
+]
+
+MAX_PORTS = 65535
+"""The most port entries one stack may expand to (ranges counted port by port)."""
+_PORT_RANGE = re.compile(r"[0-9]+(?:-[0-9]+)?")
+_PROTOCOLS = ("tcp", "udp", "sctp")
+_PROPAGATIONS = ("shared", "rshared", "slave", "rslave", "private", "rprivate")
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _range(text: str) -> tuple[int, int]:
+    begin, _, end = text.partition("-")
+    return _port_number(begin), _port_number(end or begin)
+
+
+def _port_number(digits: str) -> int:
+    """The number, or 10**6 (out of range) for one of thousands of digits (never parsed)."""
+    return int(digits) if len(digits.lstrip("0")) <= 6 else 10**6
+
+
+def _too_many_ports(document: Document, path: Path, value: Any) -> ManifestError:
+    return document.error(
+        path,
+        f"the port {value!r} takes the stack past {MAX_PORTS} ports: the simulator expands "
+        f"every range into one entry per port and stops at {MAX_PORTS}, the number of port "
+        "numbers that exist (a published port is used once per swarm)",
+        "fewer or narrower port ranges",
+    )
+
+
+def expand_port(
+    document: Document, path: Path, value: Any, room: int = MAX_PORTS
+) -> list[dict[str, Any]]:
+    """One ``ports`` entry in short or long syntax → its long-syntax entries.
+
+    ``room`` is how many entries the stack may still add (:data:`MAX_PORTS` in all); a range
+    that would pass it is refused before it is expanded."""
+    if isinstance(value, dict):
+        validate(PortLong, document, path)
+        if room < 1:
+            raise _too_many_ports(document, path, value)
+        entry = {"mode": "ingress", "protocol": "tcp", **value}
+        published = entry.setdefault("published", None)
+        if isinstance(published, str):
+            # docker/cli reads it into ServicePortConfig.Published, a uint32
+            # (cli/compose/types/types.go): digits only, no range in the long syntax
+            if not published.isdigit() or int(published) > 65535:
+                raise document.error(
+                    (*path, "published"),
+                    f"the published port {published!r} is not a port number",
+                    "a number from 0 to 65535; a range needs the short syntax (\"8080-8081:80\")",
+                )
+            entry["published"] = int(published)
+        return [entry]
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise document.error(
+            path,
+            f"the port {value!r} is not a number or a string",
+            '"[HOST:]CONTAINER[/PROTOCOL]" such as "8080:80"',
+        )
+    text, _, protocol = str(value).partition("/")
+    parts = text.split(":")  # nat.ParsePortSpec's splitParts: [IP:][PUBLISHED:]TARGET
+    ip = ":".join(parts[:-2])
+    published = parts[-2] if len(parts) > 1 else ""
+    if (
+        not _PORT_RANGE.fullmatch(parts[-1])
+        or (published and not _PORT_RANGE.fullmatch(published))
+        or (protocol or "tcp") not in _PROTOCOLS
+        or (ip and not _is_ip(ip.strip("[]")))
+    ):
+        raise document.error(
+            path,
+            f"the port {value!r} cannot be read",
+            '"[IP:][PUBLISHED:]TARGET[/PROTOCOL]" such as "8080:80/tcp"',
+        )
+    target_begin, target_end = _range(parts[-1])
+    published = published or None
+    pub_begin, pub_end = _range(published) if published is not None else (0, 0)
+    # the bounds first: a range such as 1-300000000 is refused before anything is expanded
+    if (
+        not 0 < target_begin <= target_end <= 65535
+        or not 0 <= pub_begin <= pub_end <= 65535
+    ):
+        raise document.error(
+            path, f"the port {value!r} is outside 1-65535", "ports between 1 and 65535"
+        )
+    count = target_end - target_begin + 1
+    targets: list[int] | range = range(target_begin, target_end + 1)
+    publishes: list[int | None] | range = [None] * count
+    if published is not None:
+        publishes = range(pub_begin, pub_end + 1)
+        if count == 1 and len(publishes) > 1:
+            # one target, a range of published ports: one entry per published port, as
+            # docker/cli's opts.ConvertPortToPortConfig writes them for a swarm service
+            targets = [target_begin] * min(len(publishes), room + 1)
+        elif len(publishes) != count:
+            raise document.error(
+                path,
+                f"the port ranges in {value!r} differ in length",
+                "published and target ranges of the same length",
+            )
+    if len(targets) > room:
+        raise _too_many_ports(document, path, value)
+    entries = []
+    for target, pub in zip(targets, publishes, strict=False):
+        entry: dict[str, Any] = {
+            "target": target,
+            "published": pub,
+            "protocol": protocol or "tcp",
+            "mode": "ingress",
+        }
+        entries.append(entry)
+    return entries
+
+
+def _is_path(source: str) -> bool:
+    """``isFilePath``: ``.``, ``/``, ``~``, a Windows drive (``C:``) or a named pipe (``\\\\``)."""
+    return source.startswith((".", "/", "~", "\\\\")) or (
+        len(source) > 1 and source[0].isalpha() and source[1] == ":"
+    )
+
+
+def _split_volume(text: str) -> list[str]:
+    """Split ``SOURCE:TARGET:OPTIONS`` on colons as docker/cli's ``ParseVolume`` scans it: a
+    colon right after a single letter belongs to a Windows drive (``C:\\data``); empty
+    sections are kept (and refused by the caller)."""
+    parts: list[str] = []
+    buffer = ""
+    for char in text:
+        if char == ":" and not (len(buffer) == 1 and buffer.isalpha()):
+            parts.append(buffer)
+            buffer = ""
+        else:
+            buffer += char
+    return [*parts, buffer]
+
+
+def expand_volume(document: Document, path: Path, value: Any) -> dict[str, Any]:
+    """One service ``volumes`` entry in short or long syntax → the long syntax."""
+    if isinstance(value, dict):
+        validate(VolumeLong, document, path)
+        entry = {"read_only": False, **value}
+        entry.setdefault("source", None)
+        return entry
+    if not isinstance(value, str) or not value:
+        raise document.error(
+            path,
+            f"the volume {value!r} is not a string",
+            '"[SOURCE:]TARGET[:MODE]" such as "data:/var/lib/data:ro"',
+        )
+    parts = [value] if len(value) <= 2 else _split_volume(value)  # 1-2 characters: a target
+    if len(parts) > 3 or not all(parts):
+        raise document.error(
+            path,
+            f"the volume {value!r} cannot be read",
+            '"[SOURCE:]TARGET[:MODE]" such as "data:/var/lib/data:ro"',
+        )
+    if len(parts) == 1:
+        return {"type": "volume", "source": None, "target": parts[0], "read_only": False}
+    source, target = parts[0], parts[1]
+    entry: dict[str, Any] = {
+        "type": "bind" if _is_path(source) else "volume",
+        "source": source,
+        "target": target,
+        "read_only": False,
+    }
+    for option in parts[2].split(",") if len(parts) == 3 else []:
+        if option in ("ro", "rw"):
+            entry["read_only"] = option == "ro"
+        elif option == "nocopy":
+            entry["volume"] = {"nocopy": True}
+        elif option in _PROPAGATIONS:
+            entry["bind"] = {"propagation": option}
+    return entry
+
+
+def expand_file_refs(document: Document, path: Path, values: Any, kind: str) -> list[dict]:
+    """Service ``secrets``/``configs`` → ``[{source, target, ...}]``, targets as docker/cli."""
+    if not isinstance(values, list):
+        raise document.error(path, f"{kind} is not a list", f"a list of {kind} names")
+    entries = []
+    for index, value in enumerate(values):
+        entry = {"source": value} if isinstance(value, str) else copy_data(value)
+        if not isinstance(entry, dict) or not isinstance(entry.get("source"), str):
+            raise document.error(
+                (*path, index),
+                f"an entry of {kind} has no source",
+                f"a {kind[:-1]} name, or a mapping with source",
+            )
+        if not entry.get("target"):
+            entry["target"] = entry["source"] if kind == "secrets" else "/" + entry["source"]
+        entries.append(entry)
+    return entries
+
+
+def text_of(value: Any) -> str | None:
+    """A Compose value as text: ``true``/``false`` for booleans, ``str()`` for the rest."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def expand_environment(document: Document, path: Path, value: Any) -> dict[str, str | None]:
+    if isinstance(value, dict):
+        return {str(key): text_of(item) for key, item in value.items()}
+    if not isinstance(value, list):
+        raise document.error(
+            path,
+            "environment is neither a list nor a mapping",
+            'a list of "KEY=value" or a mapping',
+        )
+    result: dict[str, str | None] = {}
+    for index, item in enumerate(value):
+        if not isinstance(item, str) or not item or item.startswith("="):
+            raise document.error(
+                (*path, index), f"the variable {item!r} cannot be read", '"KEY=value" or "KEY"'
+            )
+        key, sep, text = item.partition("=")
+        result[key] = text if sep else None
+    return result
+
+
+def expand_depends_on(document: Document, path: Path, value: Any) -> dict[str, dict]:
+    """A list of names, as docker/cli's Compose file format 3 schemas allow
+    (``"depends_on": {"$ref": "#/definitions/list_of_strings"}`` in
+    ``cli/compose/schema/data/config_schema_v3.*.json``). The Compose Specification's long
+    form (a mapping with ``condition``) fails that schema, so ``docker stack deploy`` refuses
+    it with ``services.NAME.depends_on must be a list``; so does this loader."""
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise document.error(
+            path,
+            "depends_on must be a list (docker stack deploy reads Compose file format 3, "
+            "which has no long form with condition:)",
+            "a list of service names",
+        )
+    return {name: {"condition": "service_started", "required": True} for name in value}

@@ -1,0 +1,205 @@
+"""The Engine API's ServiceSpec JSON and the simulator's :class:`~clustersim.swarm.ServiceSpec`,
+each way, for :mod:`clustersim.serve.docker`.
+
+Shapes after the Engine API reference v1.44 (``ServiceSpec``, ``TaskSpec``, ``EndpointSpec``:
+https://docs.docker.com/reference/api/engine/version/v1.44/#tag/Service) and moby's
+``api/types/swarm``; durations there are nanoseconds. A body sent by a client is read as Go's
+``encoding/json`` decodes it (field names match case-insensitively; a value of the wrong JSON
+type is refused with the decoder's words) and then through the same Compose reader that
+``docker stack deploy`` uses, so the same checks and messages apply.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clustersim.manifests import ManifestError
+from clustersim.serve.core import HttpError
+from clustersim.swarm import ServiceSpec
+from clustersim.swarm.spec import compose_service
+
+__all__ = ["NS_PER_SECOND", "engine_spec", "json_list", "json_object", "simulator_spec"]
+
+NS_PER_SECOND = 1_000_000_000
+"""The Engine API gives durations and CPUs in nanoseconds (NanoCPUs: 10^-9 CPU)."""
+
+
+def engine_spec(spec: ServiceSpec) -> dict[str, Any]:
+    """A simulator ServiceSpec as the Engine API's ServiceSpec."""
+    def update(cfg) -> dict[str, Any]:
+        return {"Parallelism": cfg.parallelism, "Delay": int(cfg.delay * NS_PER_SECOND),
+                "FailureAction": cfg.failure_action, "Monitor": int(cfg.monitor * NS_PER_SECOND),
+                "MaxFailureRatio": cfg.max_failure_ratio, "Order": cfg.order}
+
+    labels = {"com.docker.stack.namespace": spec.stack} if spec.stack else {}
+    placement: dict[str, Any] = {}
+    if spec.constraints:
+        placement["Constraints"] = [str(c) for c in spec.constraints]
+    if spec.preferences:
+        placement["Preferences"] = [{"Spread": {"SpreadDescriptor": p}}
+                                    for p in spec.preferences]
+    if spec.max_replicas:
+        placement["MaxReplicas"] = spec.max_replicas
+    resources: dict[str, Any] = {}
+    if spec.reservations.nano_cpus or spec.reservations.memory_bytes:
+        resources["Reservations"] = {"NanoCPUs": spec.reservations.nano_cpus,
+                                     "MemoryBytes": spec.reservations.memory_bytes}
+    endpoint: dict[str, Any] = {"Mode": spec.endpoint_mode}
+    if spec.ports:
+        endpoint["Ports"] = [{"Protocol": p.protocol, "TargetPort": p.target,
+                              "PublishedPort": p.published, "PublishMode": p.mode}
+                             for p in spec.ports]
+    container: dict[str, Any] = {"Image": spec.image, "Labels": labels}
+    if spec.healthcheck is not None:
+        check = spec.healthcheck
+        container["Healthcheck"] = {
+            "Test": list(check.test), "Interval": int(check.interval * NS_PER_SECOND),
+            "Timeout": int(check.timeout * NS_PER_SECOND), "Retries": check.retries,
+            "StartPeriod": int(check.start_period * NS_PER_SECOND),
+            "StartInterval": int(check.start_interval * NS_PER_SECOND)}
+    return {
+        "Name": spec.name, "Labels": labels,
+        "TaskTemplate": {
+            "ContainerSpec": container,
+            "Resources": resources, "Placement": placement,
+            "RestartPolicy": {"Condition": spec.restart.condition,
+                              "Delay": int(spec.restart.delay * NS_PER_SECOND),
+                              "MaxAttempts": spec.restart.max_attempts,
+                              "Window": int(spec.restart.window * NS_PER_SECOND)},
+            "ForceUpdate": spec.force_update, "Runtime": "container"},
+        "Mode": {"Global": {}} if spec.mode == "global" else
+        {"Replicated": {"Replicas": spec.replicas}},
+        "UpdateConfig": update(spec.update), "RollbackConfig": update(spec.rollback),
+        "EndpointSpec": endpoint}
+
+def simulator_spec(body: Any) -> ServiceSpec:
+    """The Engine API's ServiceSpec as the simulator's, through the Compose reader (so
+    the same checks and messages apply)."""
+    body = _fold(body)
+    if not isinstance(body, dict) or not isinstance(body.get("name"), str) or \
+            not body["name"]:
+        raise HttpError(400, "rpc error: code = InvalidArgument desc = name must be valid "
+                        "as a DNS name component")
+    template = json_object(body, "tasktemplate")
+    container = json_object(template, "containerspec")
+    deploy: dict[str, Any] = {}
+    mode = json_object(body, "mode") or {"replicated": {"replicas": 1}}
+    if "global" in mode:
+        deploy["mode"] = "global"
+    else:
+        deploy["replicas"] = _num(json_object(mode, "replicated").get("replicas", 1), "Replicas")
+    placement = json_object(template, "placement")
+    deploy["placement"] = {k: v for k, v in {
+        "constraints": placement.get("constraints"),
+        "preferences": [{"spread": json_object(p, "spread").get("spreaddescriptor")}
+                        for p in map(_as_obj, json_list(placement, "preferences"))] or None,
+        "max_replicas_per_node": placement.get("maxreplicas")}.items() if v}
+    reservations = json_object(json_object(template, "resources"), "reservations")
+    if reservations:
+        cpus = _num(reservations.get("nanocpus") or 0, "NanoCPUs")
+        memory = _num(reservations.get("memorybytes") or 0, "MemoryBytes")
+        deploy["resources"] = {"reservations": {k: v for k, v in {
+            "cpus": str(cpus / NS_PER_SECOND) if cpus else None,
+            "memory": int(memory) or None}.items() if v}}
+    restart = json_object(template, "restartpolicy")
+    if restart:
+        deploy["restart_policy"] = {k: v for k, v in {
+            "condition": restart.get("condition"),
+            "delay": _duration(restart["delay"], "Delay") if "delay" in restart
+            else None,
+            "max_attempts": restart.get("maxattempts"),
+            "window": _duration(restart["window"], "Window") if "window" in restart
+            else None}.items() if v is not None}
+    for key, field in (("updateconfig", "update_config"),
+                       ("rollbackconfig", "rollback_config")):
+        cfg = json_object(body, key)
+        if cfg:
+            deploy[field] = {k: v for k, v in {
+                "parallelism": cfg.get("parallelism"),
+                "delay": _duration(cfg["delay"], "Delay") if "delay" in cfg else None,
+                "failure_action": cfg.get("failureaction"),
+                "monitor": _duration(cfg["monitor"], "Monitor") if "monitor" in cfg
+                else None,
+                "max_failure_ratio": cfg.get("maxfailureratio"),
+                "order": cfg.get("order")}.items() if v is not None}
+    endpoint = json_object(body, "endpointspec")
+    if endpoint.get("mode"):
+        deploy["endpoint_mode"] = endpoint["mode"]
+    check = json_object(container, "healthcheck")
+    service = {"image": container.get("image", ""), "deploy": deploy,
+               "ports": [{"target": p.get("targetport"),
+                          "published": p.get("publishedport") or 0,
+                          "protocol": p.get("protocol", "tcp"),
+                          "mode": p.get("publishmode", "ingress")}
+                         for p in map(_as_obj, json_list(endpoint, "ports"))]}
+    if json_list(check, "test"):     # the Engine's durations are nanoseconds; 0 = default
+        service["healthcheck"] = {"test": json_list(check, "test"), **{
+            key: _duration(check[field], field) for key, field in (
+                ("interval", "interval"), ("timeout", "timeout"),
+                ("start_period", "startperiod"), ("start_interval", "startinterval"))
+            if check.get(field)}, **({"retries": check["retries"]} if check.get("retries")
+                                     else {})}
+    stack = json_object(body, "labels").get("com.docker.stack.namespace")
+    name = body["name"]
+    try:
+        spec = compose_service(name, service)
+    except ManifestError as err:
+        raise HttpError(400, f"rpc error: code = InvalidArgument desc = {err}") from None
+    force = int(_num(template.get("forceupdate") or 0, "ForceUpdate"))
+    return spec.with_changes(stack=stack or spec.stack, force_update=force)
+
+
+
+def _go_type(value: Any) -> str:
+    return {bool: "bool", int: "number", float: "number", str: "string", list: "array",
+            dict: "object"}.get(type(value), "value")
+
+
+def json_object(mapping: dict[str, Any], key: str) -> dict[str, Any]:
+    """``mapping[key]`` as an object (``{}`` when absent or null); another type is refused
+    as the daemon's JSON decoder refuses it."""
+    value = mapping.get(key)
+    if value is None:
+        return {}
+    return _as_obj(value, key)
+
+
+def _as_obj(value: Any, key: str = "item") -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise HttpError(400, f"json: cannot unmarshal {_go_type(value)} into Go struct field "
+                        f"{key} of type object")
+    return value
+
+
+def json_list(mapping: dict[str, Any], key: str) -> list[Any]:
+    value = mapping.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise HttpError(400, f"json: cannot unmarshal {_go_type(value)} into Go struct field "
+                        f"{key} of type array")
+    return value
+
+
+def _duration(value: Any, key: str) -> str:
+    """An Engine API duration (nanoseconds) as a Go duration for the Compose reader."""
+    return f"{_num(value, key)}ns"
+
+
+def _num(value: Any, key: str) -> int | float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise HttpError(400, f"json: cannot unmarshal {_go_type(value)} into Go struct field "
+                        f"{key} of type int64")
+    return value
+
+
+def _fold(value: Any, *, data: bool = False) -> Any:
+    """Field names in lower case: the daemon decodes JSON with Go's ``encoding/json``, which
+    matches field names case-insensitively (the SDK sends ``{"replicated": {"Replicas": 3}}``).
+    Label maps are data, not fields: their keys stay as they are."""
+    if isinstance(value, dict):
+        return {(k if data else str(k).lower()): _fold(v, data=str(k).lower() == "labels")
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fold(v) for v in value]
+    return value
