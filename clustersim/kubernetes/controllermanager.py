@@ -26,6 +26,7 @@ from clustersim.kubernetes.references import missing_claim
 from clustersim.kubernetes.scheduler.preemption import find_preemption, not_eligible
 from clustersim.kubernetes.scheduler.scheduler import NO_NEW_CLAIMS
 from clustersim.kubernetes.schedulinggates import pre_enqueue
+from clustersim.sim.collection import deferred_full_collections
 
 _MAX_PASSES = 200
 
@@ -93,20 +94,22 @@ class ControllerManager(NodeLifecycle):
             return
         self._reconciling = True
         try:
-            for _ in range(_MAX_PASSES):
-                before = self._version
-                for controller in self._controllers:
-                    for kind in controller.kinds:
-                        for obj in self.objects(kind):
-                            if self.exists(obj):
-                                self._sync(controller, obj)
-                self._podgc.collect()
-                self._schedule_pending()
-                self.services.sync()
-                if self._version == before:
-                    return
-            raise RuntimeError("the controllers did not settle after "
-                               f"{_MAX_PASSES} passes at t={self.now:g}s (a simulator bug)")
+            # an apply or a run may make thousands of pods: no full collections meanwhile
+            with deferred_full_collections():
+                for _ in range(_MAX_PASSES):
+                    before = self._version
+                    for controller in self._controllers:
+                        for kind in controller.kinds:
+                            for obj in self.objects(kind):
+                                if self.exists(obj):
+                                    self._sync(controller, obj)
+                    self._podgc.collect()
+                    self._schedule_pending()
+                    self.services.sync()
+                    if self._version == before:
+                        return
+                raise RuntimeError("the controllers did not settle after "
+                                   f"{_MAX_PASSES} passes at t={self.now:g}s (a simulator bug)")
         finally:
             self._reconciling = False
 

@@ -62,3 +62,28 @@ def test_a_run_defers_and_restores() -> None:
     clock.run()
     assert thresholds and thresholds[0][2] != before[2]
     assert gc.get_threshold() == before
+
+
+def test_kubernetes_apply_defers_while_it_reconciles(monkeypatch) -> None:
+    from clustersim.kubernetes import KubernetesCluster
+    from clustersim.kubernetes.cluster import default_nodes
+    from clustersim.kubernetes.controllers.replicaset import ReplicaSetController
+
+    before = gc.get_threshold()
+    seen = []
+    sync = ReplicaSetController.sync
+
+    def spy(self, rs) -> None:
+        seen.append(gc.get_threshold())
+        sync(self, rs)
+
+    monkeypatch.setattr(ReplicaSetController, "sync", spy)
+    cluster = KubernetesCluster(default_nodes())
+    labels = {"app": "web"}
+    cluster.apply({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+                   "spec": {"replicas": 2, "selector": {"matchLabels": labels},
+                            "template": {"metadata": {"labels": labels},
+                                         "spec": {"containers": [{"name": "web",
+                                                                  "image": "nginx"}]}}}})
+    assert seen and all(t[2] != before[2] for t in seen)
+    assert gc.get_threshold() == before
