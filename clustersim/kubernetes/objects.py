@@ -220,14 +220,16 @@ def is_terminating(pod: Mapping[str, Any]) -> bool:
 def is_active(pod: Mapping[str, Any]) -> bool:
     """Not terminating and not finished: what controllers count (``controller.IsPodActive``)."""
     phase = (pod.get("status") or {}).get("phase")
-    return phase not in ("Succeeded", "Failed") and not is_terminating(pod)
+    return phase not in ("Succeeded", "Failed") and (
+        (pod.get("metadata") or {}).get("deletionTimestamp") is None)      # is_terminating
 
 
 def ready_since(pod: Mapping[str, Any]) -> float | None:
     """When the pod's ``Ready`` condition last became True, or None when it is not True."""
-    cond = condition(pod, "Ready")
-    return cond["lastTransitionTime"] if cond is not None and cond.get("status") == "True" \
-        else None
+    for cond in (pod.get("status") or {}).get("conditions") or ():     # condition(), inlined
+        if cond.get("type") == "Ready":
+            return cond["lastTransitionTime"] if cond.get("status") == "True" else None
+    return None
 
 
 def ready_and_available(pods: Iterable[Mapping[str, Any]], min_ready_seconds: float,
