@@ -42,14 +42,13 @@ class ControllerManager(NodeLifecycle):
         if not background:
             self._foreground += 1
 
-        def waiter():
-            yield self.clock.env.timeout(max(0.0, delay))
+        def due() -> None:
             if not background:
                 self._foreground -= 1
             action()
             self._reconcile_soon()
 
-        self.clock.env.process(waiter())
+        self.clock.call_after(max(0.0, delay), due)
 
     def _reconcile_soon(self) -> None:
         """Reconcile once after every action due at this instant has run (SimPy runs a zero
@@ -59,13 +58,12 @@ class ControllerManager(NodeLifecycle):
         self._reconcile_queued = True
         self._foreground += 1
 
-        def later():
-            yield self.clock.env.timeout(0)
+        def later() -> None:
             self._reconcile_queued = False
             self._foreground -= 1
             self._reconcile()
 
-        self.clock.env.process(later())
+        self.clock.call_after(0, later)
 
     def wake_at(self, time: float, *, background: bool = False) -> None:
         """Make sure the controllers look again at ``time`` (e.g. when minReadySeconds pass)."""
