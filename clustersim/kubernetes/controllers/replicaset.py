@@ -108,7 +108,8 @@ class ReplicaSetController(Controller):
                 cluster.record(rs, "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}")
         # the owned pods now, in the store's order, without listing them again: those
         # claimed above (a deleted one is terminating or gone), then the new ones
-        self._update_status(rs, [p for p in (*pods, *created) if is_active(p)])
+        self._update_status(rs, active if diff == 0 else
+                            [p for p in (*pods, *created) if is_active(p)])
 
     def _claim_pods(self, rs: dict[str, Any], selector: Any) -> list[dict[str, Any]]:
         """Owned pods, after adopting matching orphans (``ClaimPods``)."""
