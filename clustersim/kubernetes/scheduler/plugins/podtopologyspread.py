@@ -460,6 +460,9 @@ class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlug
         low, high = scored.min(), scored.max()
         if high == 0:
             return np.full(len(feasible), MAX_NODE_SCORE, dtype=np.int64)
+        if everywhere and high - low < len(raw):    # each raw value's score from a table
+            table = MAX_NODE_SCORE * (high + low - np.arange(low, high + 1)) // high
+            return table.take(raw - low)
         return MAX_NODE_SCORE * (high + low - raw) // high
 
     def normalize(
