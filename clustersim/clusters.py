@@ -7,13 +7,21 @@
   workers carry a ``zone`` label for placement preferences.
 - Mesos: five agents with the port range Mesos offers by default (31000-32000) and a ``rack``
   attribute for Marathon's constraints.
+
+:func:`open_system` puts such a cluster behind the system-neutral protocol
+:class:`clustersim.sim.system.System`.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from clustersim.node import Node
 
-__all__ = ["demo_nodes"]
+if TYPE_CHECKING:
+    from clustersim.sim.system import System
+
+__all__ = ["demo_nodes", "open_system"]
 
 
 def _swarm_nodes() -> list[Node]:
@@ -43,3 +51,25 @@ def demo_nodes(system: str) -> list[Node]:
     if system in ("mesos", "marathon"):
         return _mesos_agents()
     raise ValueError(f"system must be kubernetes, swarm, mesos or marathon, not {system!r}")
+
+
+def open_system(system: str, nodes: list[Node] | None = None, *, seed: int = 0) -> System:
+    """A new cluster of ``system`` (kubernetes, swarm or marathon: Marathon on Mesos) on
+    ``nodes`` (default: :func:`demo_nodes`), behind the system-neutral protocol."""
+    if system not in ("kubernetes", "swarm", "marathon"):
+        raise ValueError(f"system must be kubernetes, swarm or marathon, not {system!r}")
+    machines = demo_nodes(system) if nodes is None else nodes
+    if system == "kubernetes":
+        from clustersim.kubernetes import KubernetesCluster
+        from clustersim.kubernetes.system import KubernetesSystem
+
+        return KubernetesSystem(KubernetesCluster(machines, seed=seed))
+    if system == "swarm":
+        from clustersim.swarm import SwarmCluster
+        from clustersim.swarm.system import SwarmSystem
+
+        return SwarmSystem(SwarmCluster(machines, seed=seed))
+    from clustersim.marathon.system import MarathonSystem
+    from clustersim.mesos import MesosCluster
+
+    return MarathonSystem(MesosCluster(machines, seed=seed))

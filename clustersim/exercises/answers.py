@@ -1,6 +1,9 @@
 """Read the simplest answer shapes of the chapter exercises: one choice among named options,
 a dict keyed by a fixed set of names (:func:`keyed`, shared by every dict answer so that a
-misspelt or missing key is named as such), and a label for each item of a fixed list.
+misspelt or missing key is named as such), a label for each item of a fixed list, one
+Pod written as YAML text or a dict (:func:`one_pod`), YAML text that is not empty
+(:func:`yaml_text`), any manifest answer loaded
+(:func:`load_answer`), and a stack file run on a swarm (:func:`run_stack`).
 
 Both give a specific hint for every wrong choice or label (the hints are the exercise's
 teaching), and a plain one for answers of the wrong shape, so that a check built on them never
@@ -9,12 +12,20 @@ shows a traceback.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from clustersim.exercises.checker import Wrong, kind
+from clustersim.manifests import ManifestError, ManifestSet, load_manifests
+from clustersim.manifests.safe_yaml import load_documents
 
-__all__ = ["choice", "classify", "filled", "keyed", "pick", "whole_number"]
+if TYPE_CHECKING:
+    from clustersim.swarm import SwarmCluster
+
+__all__ = [
+    "choice", "classify", "filled", "keyed", "load_answer", "one_pod", "pick", "run_stack",
+    "whole_number", "yaml_text",
+]
 
 
 def _word(value: object) -> str | None:
@@ -111,3 +122,56 @@ def choice(value: object, allowed: tuple[str, ...], where: str) -> str:
                     f"Answer with one of: {', '.join(repr(a) for a in allowed)}.")
     return text
 
+
+def one_pod(manifest: object) -> dict[str, Any]:
+    """``manifest`` (YAML text or a dict) as the dict of one Pod, or :class:`Wrong` saying why
+    it is not (unreadable YAML, several documents, another kind)."""
+    if isinstance(manifest, str):
+        try:
+            documents = load_documents(manifest, "your Pod")
+        except ManifestError as err:
+            raise Wrong(f"The YAML cannot be read: {err}", "Check the indentation and colons "
+                        "near the line it names.") from None
+        if len(documents) != 1:
+            raise Wrong(f"The text holds {len(documents)} YAML documents.", "Write one Pod.")
+        manifest = documents[0].data
+    if not isinstance(manifest, Mapping) or manifest.get("kind") != "Pod":
+        raise Wrong("The manifest is not a Pod.", "Start from the starter: kind: Pod.")
+    return dict(manifest)
+
+
+def run_stack(swarm: SwarmCluster, stack: object, until: float, *,
+              refused: str = "It does not load",
+              hint: str = "Read the field path in the message.") -> SwarmCluster:
+    """Deploy ``stack`` (the learner's Compose file) as the stack ``shop`` on ``swarm`` and run
+    it to ``until``; :class:`Wrong` (``refused``: the loader's message, and ``hint``) when the
+    simulator refuses it."""
+    try:
+        swarm.deploy_stack("shop", stack)
+    except ManifestError as err:
+        raise Wrong(f"{refused}: {err}", hint) from None
+    swarm.run(until=until)
+    return swarm
+
+
+def load_answer(manifest: object, what: str, *,
+                hint: Callable[[ManifestError], str] | None = None) -> ManifestSet:
+    """``manifest`` (YAML text or a dict; ``what`` names it: "Deployment", "manifest") as
+    loaded specs, or :class:`Wrong`: an answer of another shape, or the loader's message with
+    ``hint(err)`` (default: read the field path)."""
+    if not isinstance(manifest, str | Mapping):
+        raise Wrong(f"The answer must be the {what} as YAML text (or a dict).",
+                    "Keep the triple quotes of the starter cell.")
+    try:
+        return load_manifests(manifest, name=f"your {what}")
+    except ManifestError as err:
+        raise Wrong(f"It does not load: {err}", hint(err) if hint else
+                    "Read the field path in the message.") from None
+
+
+def yaml_text(answer: object, what: str) -> str:
+    """``answer`` if it is YAML text that is not blank, else :class:`Wrong` saying it must be
+    ``what`` ("YAML text with a Role and a RoleBinding")."""
+    if not isinstance(answer, str) or not answer.strip():
+        raise Wrong(f"The answer must be {what}.", "Start from the starter's text.")
+    return answer

@@ -15,11 +15,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from clustersim.exercises.answers import classify, keyed, pick, whole_number
+from clustersim.exercises.answers import classify, keyed, load_answer, pick, run_stack, whole_number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.features import load_features
 from clustersim.kubernetes import KubernetesCluster, default_nodes
-from clustersim.manifests import ManifestError, load_manifests
 from clustersim.node import Node
 from clustersim.swarm import SwarmCluster
 from clustersim.swarm.raft import fault_tolerance
@@ -35,16 +34,10 @@ __all__ = [
 
 
 def _specs(manifest: object, what: str) -> list[Any]:
-    if not isinstance(manifest, str | Mapping):
-        raise Wrong("The answer must be YAML text (or a dict).",
-                    "Keep the triple quotes of the starter cell.")
-    try:
-        return load_manifests(manifest, name=what)
-    except ManifestError as err:
-        hint = ("The template's labels must include every label of spec.selector.matchLabels: "
-                "that is how the ReplicaSet finds its own Pods."
-                if "does not match" in str(err) else "Read the field path in the message.")
-        raise Wrong(f"It does not load: {err}", hint) from None
+    return list(load_answer(manifest, what, hint=lambda err: (
+        "The template's labels must include every label of spec.selector.matchLabels: that "
+        "is how the ReplicaSet finds its own Pods." if "does not match" in str(err) else
+        "Read the field path in the message.")))
 
 
 def _matches(selector: Mapping[str, Any], labels: Mapping[str, Any]) -> bool:
@@ -58,7 +51,7 @@ def _matches(selector: Mapping[str, Any], labels: Mapping[str, Any]) -> bool:
 def check_matching_labels(manifest: object) -> None:
     """``manifest``: a Deployment ``api`` (3 replicas) and a Service ``api`` whose selector
     must pick exactly the Deployment's Pods, on the default four-node cluster."""
-    specs = _specs(manifest, "your manifest")
+    specs = _specs(manifest, "manifest")
     by_kind = {s.kind: s.manifest for s in specs}
     if sorted(by_kind) != ["Deployment", "Service"] or len(specs) != 2:
         raise Wrong(f"Expected one Deployment and one Service, found: "
@@ -132,7 +125,7 @@ def check_fault_tolerance(answer: object) -> None:
 def check_soft_spread(manifest: object) -> None:
     """``manifest``: a Deployment ``web`` with 3 replicas on two nodes, spread over both and
     with no Pod Pending."""
-    specs = _specs(manifest, "your Deployment")
+    specs = _specs(manifest, "Deployment")
     if len(specs) != 1 or specs[0].kind != "Deployment":
         raise Wrong("Expected exactly one Deployment.", "Keep the starter's single document.")
     deployment = specs[0].manifest
@@ -170,11 +163,7 @@ def check_published_port(stack: object) -> None:
                     "Keep the triple quotes of the starter cell.")
     swarm = SwarmCluster(Node.many(3, "node", cpu=2, memory="4Gi",
                                    role=lambda i: "manager" if i == 1 else "worker"), seed=0)
-    try:
-        swarm.deploy_stack("shop", stack)
-    except ManifestError as err:
-        raise Wrong(f"It does not load: {err}", "Read the field path in the message.") from None
-    swarm.run(until=30)
+    run_stack(swarm, stack, 30)
     tasks = [t for t in swarm.snapshot().tasks if t.owner == "shop_web" and t.node]
     if len(tasks) != 1:
         raise Wrong(f"web runs {len(tasks)} task(s); the exercise keeps one replica.",
@@ -210,12 +199,7 @@ def check_pinned_volume(stack: object) -> None:
         raise Wrong("The answer must be the stack file as YAML text.",
                     "Keep the triple quotes of the starter cell.")
     swarm = SwarmCluster(storage_nodes(), seed=0)
-    try:
-        swarm.deploy_stack("shop", stack)
-    except ManifestError as err:
-        raise Wrong(f"It does not load: {err}",
-                    "A constraint reads node.labels.storage == db (with ==).") from None
-    swarm.run(until=30)
+    run_stack(swarm, stack, 30, hint="A constraint reads node.labels.storage == db (with ==).")
     running = [t for t in swarm.snapshot().tasks if t.owner == "shop_db" and t.node]
     if [t.node for t in running] != ["node-2"]:
         where = ", ".join(t.node for t in running) or "nowhere"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import shlex
 from typing import Any
 
+from clustersim.exercises.answers import yaml_text
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.configupdates import consumers
@@ -123,9 +124,7 @@ def _secret_names(obj: dict[str, Any]) -> set[str]:
 @checker("Right: db-pass-v2 exists beside db-pass-v1, and changing the Deployment's reference "
          "rolled out new Pods that read it. Once no Pod uses db-pass-v1, delete it.")
 def check_rotation(text: object) -> None:
-    if not isinstance(text, str) or not text.strip():
-        raise Wrong("The answer must be YAML text with the manifests to apply.",
-                    "Start from the starter's text.")
+    text = yaml_text(text, "YAML text with the manifests to apply")
     try:
         cluster = rotated_cluster(text)
     except ValueError as err:

@@ -11,13 +11,12 @@ PodTopologySpread (``pkg/scheduler/framework/plugins/podtopologyspread``) decide
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-from clustersim.exercises.answers import keyed
+from clustersim.exercises.answers import keyed, load_answer
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster
-from clustersim.manifests import ManifestError, load_manifests
+from clustersim.manifests import ManifestError
 from clustersim.node import Node
 from clustersim.scenarios.healing import node_failure_run
 from clustersim.sim import record_run
@@ -41,13 +40,7 @@ def zone_cluster() -> list[Node]:
 
 
 def _one_deployment(manifest: object) -> dict[str, Any]:
-    if not isinstance(manifest, str | Mapping):
-        raise Wrong("The answer must be the Deployment as YAML text (or a dict).",
-                    "Keep the triple quotes of the starter cell.")
-    try:
-        specs = load_manifests(manifest, name="your Deployment")
-    except ManifestError as err:
-        raise Wrong(f"It does not load: {err}", "Read the field path in the message.") from None
+    specs = load_answer(manifest, "Deployment")
     deployments = [s for s in specs if s.kind == "Deployment"]
     if len(specs) != 1 or not deployments:
         kinds = ", ".join(s.kind for s in specs) or "nothing"

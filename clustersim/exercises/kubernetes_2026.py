@@ -11,10 +11,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from clustersim.exercises.answers import keyed
+from clustersim.exercises.answers import keyed, one_pod
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import AdmissionError, KubernetesCluster
 from clustersim.manifests import ManifestError
@@ -88,27 +85,11 @@ def check_sidecar_order(answer: object) -> None:
         raise Wrong(f"Not the stop order: {', '.join(stop)}.", hint)
 
 
-def _parse(manifest: object) -> dict[str, Any]:
-    from clustersim.manifests.safe_yaml import load_documents
-
-    if isinstance(manifest, str):
-        try:
-            documents = load_documents(manifest, "pod.yaml")
-        except ManifestError as err:
-            raise Wrong(f"The YAML cannot be read: {err}",
-                        "Check the indentation and colons.") from None
-        if len(documents) != 1:
-            raise Wrong(f"The text holds {len(documents)} YAML documents.", "Write one Pod.")
-        manifest = documents[0].data
-    if not isinstance(manifest, Mapping) or manifest.get("kind") != "Pod":
-        raise Wrong("The manifest is not a Pod.", "Start from the starter: kind: Pod.")
-    return dict(manifest)
-
 
 @checker("Right: the Pod waits as SchedulingGated, the scheduler never tries it, and it runs as "
          "soon as the queue controller removes example.com/queue.")
 def check_gated_pod(manifest: object) -> None:
-    pod = _parse(manifest)
+    pod = one_pod(manifest)
     spec = pod.get("spec") or {}
     if spec.get("nodeName"):
         raise Wrong("spec.nodeName binds the Pod at once: nothing waits.",

@@ -16,14 +16,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
-from typing import Any
 
-from clustersim.exercises.answers import keyed
+from clustersim.exercises.answers import keyed, one_pod
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster, default_nodes
-from clustersim.manifests import ManifestError
-from clustersim.manifests.safe_yaml import load_documents
 from clustersim.node import Node
 
 __all__ = ["BIG_POD", "FAILED_REASONS", "GPU_TAINT", "SCORE_PROBE", "check_failed_scheduling",
@@ -114,27 +110,13 @@ def gpu_cluster() -> KubernetesCluster:
     return KubernetesCluster(gpu_nodes(), seed=0)
 
 
-def _pod(manifest: object) -> dict[str, Any]:
-    if isinstance(manifest, str):
-        try:
-            documents = load_documents(manifest, "your Pod")
-        except ManifestError as err:
-            raise Wrong(f"The YAML cannot be read: {err}", "Check the indentation and colons "
-                        "near the line it names.") from None
-        if len(documents) != 1:
-            raise Wrong(f"The text holds {len(documents)} YAML documents.", "Write one Pod.")
-        manifest = documents[0].data
-    if not isinstance(manifest, Mapping) or manifest.get("kind") != "Pod":
-        raise Wrong("The manifest is not a Pod.", "Start from the starter: kind: Pod.")
-    return dict(manifest)
-
 
 @checker("Right: the Pod runs on gpu-1, and no other node would take it: the node selector "
          "keeps it off ordinary nodes, the toleration lets it past the taint.")
 def check_gpu_pod(manifest: object) -> None:
     """``manifest``: a Pod (YAML text or dict) that must run on ``gpu-1`` of
     :func:`gpu_cluster`, and could not run on any other node."""
-    pod = _pod(manifest)
+    pod = one_pod(manifest)
     if (pod.get("spec") or {}).get("nodeName"):
         raise Wrong("spec.nodeName binds the Pod to a node directly: the scheduler never sees "
                     "it, so none of its filters or scores run; the kubelet's own admission "

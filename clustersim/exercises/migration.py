@@ -16,12 +16,11 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from clustersim.exercises.answers import keyed, whole_number
+from clustersim.exercises.answers import keyed, load_answer, run_stack, whole_number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.controllers.deployment import value_from_int_or_percent
 from clustersim.kubernetes.nodeinfo import HOSTNAME_LABEL
-from clustersim.manifests import ManifestError, load_manifests
 from clustersim.marathon import Marathon
 from clustersim.mesos import MesosCluster
 from clustersim.node import Node
@@ -103,13 +102,7 @@ def marathon_racks() -> Counter:
 def check_max_per(manifest: object) -> None:
     """``manifest``: a Deployment for /shop/cache that places like Marathon's MAX_PER 2 on
     :func:`rack_nodes`: six replicas, two per rack."""
-    if not isinstance(manifest, str | Mapping):
-        raise Wrong("The answer must be the Deployment as YAML text.",
-                    "Keep the triple quotes of the starter cell.")
-    try:
-        specs = load_manifests(manifest, name="your Deployment")
-    except ManifestError as err:
-        raise Wrong(f"It does not load: {err}", "Read the field path in the message.") from None
+    specs = load_answer(manifest, "Deployment")
     if len(specs) != 1 or specs[0].kind != "Deployment":
         raise Wrong("Expected exactly one Deployment.", "Keep the starter's single document.")
     deployment = specs[0].manifest
@@ -332,12 +325,7 @@ def check_stack_schema(text: object) -> None:
                 "it expected.")
         raise Wrong(f"{len(problems)} schema problem(s), the first: {first}", hint)
     swarm = SwarmCluster(Node.many(3, "node", cpu=2, memory="4Gi", role="manager"), seed=0)
-    try:
-        swarm.deploy_stack("shop", stack)
-    except ManifestError as err:
-        raise Wrong(f"The schema accepts it, the simulator does not: {err}",
-                    "Read the field path in the message.") from None
-    swarm.run(until=60)
+    run_stack(swarm, stack, 60, refused="The schema accepts it, the simulator does not")
     running = [t for t in swarm.snapshot().tasks if t.owner.endswith("web") and t.node
                and t.state.lower() == "running"]
     if len(running) != 3:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from clustersim.exercises.answers import keyed
+from clustersim.exercises.answers import keyed, yaml_text
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.podsecurity import violations
@@ -121,9 +121,7 @@ _MUST_NOT = [("delete", "deployments.apps", "shop"), ("patch", "deployments.apps
 @checker("Right: the ServiceAccount shop/ci may get, update and patch Deployments in shop and "
          "nothing else: no other verb, resource, subresource or namespace.")
 def check_least_privilege(text: object) -> None:
-    if not isinstance(text, str) or not text.strip():
-        raise Wrong("The answer must be YAML text with a Role and a RoleBinding.",
-                    "Start from the starter's text.")
+    text = yaml_text(text, "YAML text with a Role and a RoleBinding")
     try:
         objects = policy_objects(text)
     except ValueError as err:
@@ -214,8 +212,7 @@ _FIXES = {
          "the runtime's default seccomp profile, the Pod meets the restricted level and the "
          "API server admits it.")
 def check_restricted_pod(text: object) -> None:
-    if not isinstance(text, str) or not text.strip():
-        raise Wrong("The answer must be the Pod's YAML text.", "Start from the starter's text.")
+    text = yaml_text(text, "the Pod's YAML text")
     try:
         pods = [o for o in policy_objects(text) if o.get("kind") == "Pod"]
     except ValueError as err:

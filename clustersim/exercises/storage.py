@@ -15,9 +15,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from clustersim.exercises.answers import load_answer
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster
-from clustersim.manifests import ManifestError, load_manifests
+from clustersim.manifests import ManifestError
 from clustersim.scenarios.storage import OUT_OF_SERVICE, four_nodes, stateful_run
 
 __all__ = ["CHOICES", "check_resident_comeback", "check_stateful_claims"]
@@ -34,13 +35,7 @@ def _claims(pod: Mapping[str, Any]) -> list[str]:
 
 
 def _workload(manifest: object) -> dict[str, Any]:
-    if not isinstance(manifest, str | Mapping):
-        raise Wrong("The answer must be the manifest as YAML text (or a dict).",
-                    "Keep the triple quotes of the starter cell.")
-    try:
-        specs = load_manifests(manifest, name="your manifest")
-    except ManifestError as err:
-        raise Wrong(f"It does not load: {err}", "Read the field path in the message.") from None
+    specs = load_answer(manifest, "manifest")
     workloads = [s for s in specs if s.kind in ("Deployment", "StatefulSet", "ReplicaSet")]
     if len(workloads) != 1:
         raise Wrong(f"Expected one workload, found {len(workloads)}.",

@@ -27,6 +27,7 @@ Apache Mesos moved to the Apache Attic in 2025; the upstream sources cited throu
 in https://github.com/apache/mesos.
 """
 
+from clustersim.mesos import tasks as _tasks
 from clustersim.mesos.agents import Agent, parse_attribute
 from clustersim.mesos.batch import BatchFramework, drf_paper_example
 from clustersim.mesos.cluster import MesosCluster
@@ -34,40 +35,10 @@ from clustersim.mesos.drf import DRFSorter
 from clustersim.mesos.framework import DEFAULT_REFUSE_SECONDS, Framework, SchedulerDriver
 from clustersim.mesos.offers import Launch, LaunchGroup, Offer, OfferHistory, OfferRecord
 from clustersim.mesos.resources import Resources
-from clustersim.mesos.tasks import (
-    TASK_DROPPED,
-    TASK_ERROR,
-    TASK_FAILED,
-    TASK_FINISHED,
-    TASK_GONE,
-    TASK_GONE_BY_OPERATOR,
-    TASK_KILLED,
-    TASK_LOST,
-    TASK_RUNNING,
-    TASK_STAGING,
-    TASK_STARTING,
-    TASK_UNREACHABLE,
-    TERMINAL_STATES,
-    Task,
-    TaskInfo,
-    TaskStatus,
-)
+from clustersim.mesos.tasks import *  # noqa: F403 (the task states and types)
 
 __all__ = [
     "DEFAULT_REFUSE_SECONDS",
-    "TASK_DROPPED",
-    "TASK_ERROR",
-    "TASK_FAILED",
-    "TASK_FINISHED",
-    "TASK_GONE",
-    "TASK_GONE_BY_OPERATOR",
-    "TASK_KILLED",
-    "TASK_LOST",
-    "TASK_RUNNING",
-    "TASK_STAGING",
-    "TASK_STARTING",
-    "TASK_UNREACHABLE",
-    "TERMINAL_STATES",
     "Agent",
     "BatchFramework",
     "DRFSorter",
@@ -80,9 +51,7 @@ __all__ = [
     "OfferRecord",
     "Resources",
     "SchedulerDriver",
-    "Task",
-    "TaskInfo",
-    "TaskStatus",
     "drf_paper_example",
     "parse_attribute",
 ]
+__all__ += _tasks.__all__

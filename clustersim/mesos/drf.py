@@ -177,21 +177,23 @@ class DRFSorter:
         self._dirty = True
 
     def activate(self, client: str) -> None:
-        node = self._find(client)
-        if node.kind == _INACTIVE:
-            node.kind = _ACTIVE
-            assert node.parent is not None
-            node.parent.children.remove(node)
-            node.parent.add_child(node)
+        if self._switch(client, _INACTIVE, _ACTIVE):
             self._dirty = True
 
     def deactivate(self, client: str) -> None:
+        self._switch(client, _ACTIVE, _INACTIVE)
+
+    def _switch(self, client: str, was: str, becomes: str) -> bool:
+        """Turn the leaf ``client`` of kind ``was`` into ``becomes`` and re-add it to its
+        parent, which keeps active leaves before inactive ones; False if it was not ``was``."""
         node = self._find(client)
-        if node.kind == _ACTIVE:
-            node.kind = _INACTIVE
-            assert node.parent is not None
-            node.parent.children.remove(node)
-            node.parent.add_child(node)
+        if node.kind != was:
+            return False
+        node.kind = becomes
+        assert node.parent is not None
+        node.parent.children.remove(node)
+        node.parent.add_child(node)
+        return True
 
     def update_weight(self, client: str, weight: float) -> None:
         """Set the weight of a path (a client or a subtree), even before it exists."""

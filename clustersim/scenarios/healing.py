@@ -32,11 +32,14 @@ from typing import Any
 
 from clustersim import marathon
 from clustersim.kubernetes import KubernetesCluster, Timing
+from clustersim.kubernetes.system import KubernetesSystem
+from clustersim.marathon.system import MarathonSystem
 from clustersim.mesos import MesosCluster
 from clustersim.node import Node
 from clustersim.reprs import brief
-from clustersim.sim import Event, Snapshot, record_run
+from clustersim.sim import Event, Snapshot, System, record_run
 from clustersim.swarm import SwarmCluster
+from clustersim.swarm.system import SwarmSystem
 
 __all__ = [
     "NODES", "REPLICAS", "SYSTEMS", "FailureRun", "deployment", "marathon_app", "milestones",
@@ -153,46 +156,39 @@ def node_failure_run(system: str, *, node: str = "node-1", fail_at: float = 30,
     if recover_at is not None:
         recover_at = _number(recover_at, "recover_at", fail_at, until)
     times = [t * step for t in range(int(until // step) + 1)]
+    # each system with its own knobs and its own form of the web application
+    cluster: System
     if system == "kubernetes":
-        cluster: Any = KubernetesCluster(
+        cluster = KubernetesSystem(KubernetesCluster(
             three_nodes(system), seed=seed, timing=Timing(node_monitor_grace_period=_number(
-                node_grace_seconds, "node_grace_seconds", 0, 3600)))
+                node_grace_seconds, "node_grace_seconds", 0, 3600))))
         seconds = _number(toleration_seconds, "tolerationSeconds", 0, 86400)
         if not seconds.is_integer():
             raise ValueError(f"tolerationSeconds must be whole seconds (an int64 in the API), "
                              f"got {toleration_seconds!r}")
-        cluster.apply(deployment(toleration_seconds=int(seconds)))
-        fail, recover, events = cluster.fail_node, cluster.recover_node, cluster.events
+        cluster.deploy(deployment(toleration_seconds=int(seconds)))
     elif system == "marathon":
-        cluster = MesosCluster(three_nodes(system), seed=seed,
-                               agent_unreachable_seconds=_number(
-                                   agent_unreachable_seconds, "agent_unreachable_seconds", 1,
-                                   3600))
-        framework = cluster.register(marathon.Marathon(max_instances_per_offer=1))
-        framework.deploy(marathon_app(inactive_after=_number(
+        cluster = MarathonSystem(
+            MesosCluster(three_nodes(system), seed=seed, agent_unreachable_seconds=_number(
+                agent_unreachable_seconds, "agent_unreachable_seconds", 1, 3600)),
+            marathon.Marathon(max_instances_per_offer=1))
+        cluster.deploy(marathon_app(inactive_after=_number(
             inactive_after, "inactiveAfterSeconds", 0, 86400)))
-        fail, recover = cluster.fail_agent, cluster.recover_agent
-        events = None
     else:
-        cluster = SwarmCluster(three_nodes(system), seed=seed)
-        cluster.deploy_stack("shop", stack())
-        fail, recover, events = cluster.fail_node, cluster.recover_node, cluster.events
+        cluster = SwarmSystem(SwarmCluster(three_nodes(system), seed=seed))
+        cluster.deploy(stack())
     before = [t for t in times if t < fail_at]
     snapshots = record_run(cluster, before)
     cluster.run(until=fail_at)
-    fail(node)
+    cluster.fail_node(node)
     after = [t for t in times if t >= fail_at]
     if recover_at is not None:
         snapshots += record_run(cluster, [t for t in after if t < recover_at])
         cluster.run(until=recover_at)
-        recover(node)
+        cluster.recover_node(node)
         after = [t for t in after if t >= recover_at]
     snapshots += record_run(cluster, after)
-    if system == "marathon":
-        merged = sorted([*cluster.events, *framework.events], key=lambda e: e.time)
-    else:
-        merged = list(events)
-    return FailureRun(system, snapshots, merged, OWNERS[system], node, fail_at)
+    return FailureRun(system, snapshots, cluster.events(), OWNERS[system], node, fail_at)
 
 
 _MILESTONES = {"NodeNotReady": "NotReady", "TaintManagerEviction": "evicted",

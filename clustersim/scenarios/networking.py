@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from clustersim.clusters import demo_nodes
+from clustersim.clusters import demo_nodes, open_system
 from clustersim.reprs import brief
 
 __all__ = [
@@ -115,50 +115,17 @@ def service_source(mode: str, instances: int) -> Any:
 def port_fit(mode: str, instances: int, *, until: float = 60.0, seed: int = 0) -> PortFit:
     """Run the service in ``mode`` with ``instances`` copies for ``until`` seconds."""
     source = service_source(mode, instances)
+    system = open_system(next(s for s in ("k8s", "swarm", "marathon") if mode.startswith(s))
+                         .replace("k8s", "kubernetes"), seed=seed)
+    system.deploy(source, stack="net")
+    system.run(until=until)
     per_node: dict[str, int] = {}
-    reason = ""
-    if mode.startswith("k8s"):
-        from clustersim.kubernetes import KubernetesCluster
-
-        cluster = KubernetesCluster(demo_nodes("kubernetes"), seed=seed)
-        cluster.apply(source)
-        cluster.run(until=until)
-        pods = cluster.pods()
-        for pod in pods:
-            if pod.node:
-                per_node[pod.node] = per_node.get(pod.node, 0) + 1
-        waiting = [p for p in pods if not p.node]
-        reason = waiting[0].message if waiting else ""
-    elif mode.startswith("swarm"):
-        from clustersim.swarm import SwarmCluster
-
-        cluster = SwarmCluster(demo_nodes("swarm"), seed=seed)
-        cluster.deploy_stack("net", source)
-        cluster.run(until=until)
-        tasks = cluster.tasks()
-        for task in tasks:
-            if task.node:
-                per_node[task.node] = per_node.get(task.node, 0) + 1
-        waiting = [t for t in tasks if not t.node]
-        reason = (waiting[0].err or waiting[0].message) if waiting else ""
-    else:
-        from clustersim.marathon import Marathon
-        from clustersim.mesos import MesosCluster
-
-        cluster = MesosCluster(demo_nodes("marathon"), seed=seed)
-        marathon = cluster.register(Marathon())
-        marathon.deploy(source)
-        cluster.run(until=until)
-        for inst in marathon.instances("/web"):
-            if inst.placed:
-                per_node[inst.hostname] = per_node.get(inst.hostname, 0) + 1
-        queue = marathon.queue()
-        waiting = [None] * sum(row["count"] for row in queue)
-        if queue:
-            declined = ", ".join(f"{r} ×{n}" for r, n in sorted(queue[0]["rejections"].items()))
-            reason = (f"launch queue: {queue[0]['count']} instance(s) waiting"
-                      + (f"; offers declined: {declined}" if declined else ""))
-    return PortFit(mode, instances, dict(sorted(per_node.items())), len(waiting), reason)
+    for task in system.snapshot().tasks:
+        if task.node:
+            per_node[task.node] = per_node.get(task.node, 0) + 1
+    waiting = system.waiting()
+    return PortFit(mode, instances, dict(sorted(per_node.items())),
+                   instances - sum(per_node.values()), waiting[0][1] if waiting else "")
 
 
 def _busiest(placements: Sequence[str | None]) -> str:

@@ -20,13 +20,13 @@ What "ready" means differs by system, as it does in the real ones:
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
-from clustersim.clusters import demo_nodes
+from clustersim.clusters import open_system
 from clustersim.examples import example_text, tier_of
 from clustersim.sim import Event, Snapshot
 
@@ -93,72 +93,39 @@ def shop_source(system: str, api_replicas: int = 3) -> Any:
     return stack
 
 
-class _Kubernetes:
-    def __init__(self, source: Any, seed: int) -> None:
-        from clustersim.kubernetes import KubernetesCluster
-
-        self.cluster = KubernetesCluster(demo_nodes("kubernetes"), seed=seed)
-        self.cluster.apply(source)
-
-    def counts(self) -> dict[str, tuple[int, int]]:
-        out = {tier: [0, 0] for tier in TIERS}
-        for pod in self.cluster.pods():
-            if pod.owner and pod.node and pod.phase == "Running" and \
-                    pod.reason != "Terminating":
-                tier = tier_of(pod.owner.split("/", 1)[1])
-                out[tier][0] += 1
-                out[tier][1] += bool(pod.ready)
-        return {t: (r, ok) for t, (r, ok) in out.items()}
-
-    def fail(self, node: str) -> None:
-        self.cluster.fail_node(node)
+def _tally(running: Iterable[tuple[str, bool]]) -> dict[str, tuple[int, int]]:
+    """(running, ready) per tier from one ``(owner, ready)`` pair per running task."""
+    out = {tier: [0, 0] for tier in TIERS}
+    for owner, ready in running:
+        tier = tier_of(owner)
+        out[tier][0] += 1
+        out[tier][1] += ready
+    return {t: (r, ok) for t, (r, ok) in out.items()}
 
 
-class _Marathon:
-    def __init__(self, source: Any, seed: int) -> None:
-        from clustersim.marathon import Marathon
-        from clustersim.mesos import MesosCluster
-
-        self.cluster = MesosCluster(demo_nodes("marathon"), seed=seed)
-        self.marathon = self.cluster.register(Marathon())
-        self.marathon.deploy(source)
-
-    def counts(self) -> dict[str, tuple[int, int]]:
-        out = {tier: [0, 0] for tier in TIERS}
-        for spec_id, app in self.marathon.apps.items():
-            tier = tier_of(spec_id)
-            checked = bool(app.spec.health_checks)
-            for inst in app.instances.values():
-                if inst.goal == "Running" and inst.state == "Running":
-                    out[tier][0] += 1
-                    out[tier][1] += inst.healthy is True or not checked
-        return {t: (r, ok) for t, (r, ok) in out.items()}
-
-    def fail(self, node: str) -> None:
-        self.cluster.fail_agent(node)
+def _kubernetes_counts(system: Any) -> dict[str, tuple[int, int]]:
+    """Running pods (not terminating) and the ready ones."""
+    return _tally((pod.owner.split("/", 1)[1], bool(pod.ready)) for pod in system.cluster.pods()
+                  if pod.owner and pod.node and pod.phase == "Running"
+                  and pod.reason != "Terminating")
 
 
-class _Swarm:
-    def __init__(self, source: Any, seed: int) -> None:
-        from clustersim.swarm import SwarmCluster
-
-        self.cluster = SwarmCluster(demo_nodes("swarm"), seed=seed)
-        self.cluster.deploy_stack("shop", source)
-
-    def counts(self) -> dict[str, tuple[int, int]]:
-        out = {tier: [0, 0] for tier in TIERS}
-        for task in self.cluster.tasks():
-            if task.node and task.state == "running":
-                tier = tier_of(task.service)
-                out[tier][0] += 1
-                out[tier][1] += 1
-        return {t: (r, ok) for t, (r, ok) in out.items()}
-
-    def fail(self, node: str) -> None:
-        self.cluster.fail_node(node)
+def _marathon_counts(system: Any) -> dict[str, tuple[int, int]]:
+    """Running instances, and those whose health checks pass (all, without checks)."""
+    return _tally((spec_id, inst.healthy is True or not app.spec.health_checks)
+                  for spec_id, app in system.marathon.apps.items()
+                  for inst in app.instances.values()
+                  if inst.goal == "Running" and inst.state == "Running")
 
 
-_DRIVERS = {"kubernetes": _Kubernetes, "marathon": _Marathon, "swarm": _Swarm}
+def _swarm_counts(system: Any) -> dict[str, tuple[int, int]]:
+    """Running tasks, every one ready (the example's services have no health checks)."""
+    return _tally((task.service, True) for task in system.cluster.tasks()
+                  if task.node and task.state == "running")
+
+
+_COUNTS = {"kubernetes": _kubernetes_counts, "marathon": _marathon_counts,
+           "swarm": _swarm_counts}
 
 
 def _node_to_fail(snapshot: Snapshot, tier: str | None) -> str:
@@ -185,29 +152,27 @@ def run_shop(system: str, *, api_replicas: int = 3, fail_at: float | None = None
     of ``times`` (ascending, seconds)."""
     if fail_tier is not None and fail_tier not in TIERS:
         raise ValueError(f"fail_tier must be one of {', '.join(TIERS)}, not {fail_tier!r}")
-    if system not in _DRIVERS:
+    if system not in _COUNTS:
         raise ValueError(f"system must be one of {', '.join(SYSTEMS)}, not {system!r}")
     times = [float(t) for t in times]
     if not times or times != sorted(times) or times[0] < 0:
         raise ValueError("times must be a non-empty ascending list of seconds ≥ 0")
-    driver = _DRIVERS[system](shop_source(system, api_replicas), seed)
+    cluster = open_system(system, seed=seed)
+    cluster.deploy(shop_source(system, api_replicas), stack="shop")
     run = ShopRun(system, api_replicas, times, {t: [] for t in TIERS}, {t: [] for t in TIERS},
                   [], [])
     for time in times:
         if fail_at is not None and run.failed_node is None and time >= fail_at:
-            driver.cluster.run(until=fail_at)
-            run.failed_node = _node_to_fail(driver.cluster.snapshot(), fail_tier)
+            cluster.run(until=fail_at)
+            run.failed_node = _node_to_fail(cluster.snapshot(), fail_tier)
             run.failed_at = fail_at
-            driver.fail(run.failed_node)
-        driver.cluster.run(until=time)
-        for tier, (running, ready) in driver.counts().items():
+            cluster.fail_node(run.failed_node)
+        cluster.run(until=time)
+        for tier, (running, ready) in _COUNTS[system](cluster).items():
             run.running[tier].append(running)
             run.ready[tier].append(ready)
-        run.snapshots.append(driver.cluster.snapshot())
-    run.events = list(driver.cluster.events)
-    if system == "marathon":
-        run.events += list(driver.marathon.events)
-        run.events.sort(key=lambda e: e.time)
+        run.snapshots.append(cluster.snapshot())
+    run.events = cluster.events()
     return run
 
 

@@ -37,13 +37,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from clustersim import marathon
-from clustersim.kubernetes import KubernetesCluster
-from clustersim.mesos import MesosCluster
+from clustersim.clusters import open_system
 from clustersim.node import Node
 from clustersim.scenarios.healing import SYSTEMS
 from clustersim.sim import Event, Snapshot, record_run
-from clustersim.swarm import SwarmCluster
 
 __all__ = [
     "OUT_OF_SERVICE", "ZONES", "StatefulRun", "four_nodes", "resident_app", "stateful_run",
@@ -185,31 +182,20 @@ def stateful_run(system: str, *, fail_at: float = 30, act_at: float | None = 300
     if act_at is not None:
         act_at = _number(act_at, "act_at", fail_at, until)
     times = [i * step for i in range(int(until // step) + 1)]
-    if system == "kubernetes":
-        cluster: Any = KubernetesCluster(four_nodes(system), seed=seed)
-        cluster.apply(stateful_set(zonal))
-    elif system == "marathon":
-        cluster = MesosCluster(four_nodes(system), seed=seed)
-        framework = cluster.register(marathon.Marathon())
-        framework.deploy(resident_app())
-    else:
-        cluster = SwarmCluster(four_nodes(system), seed=seed)
-        cluster.deploy_stack("shop", volume_stack(pinned))
+    cluster = open_system(system, four_nodes(system), seed=seed)
+    cluster.deploy(stateful_set(zonal) if system == "kubernetes" else
+                   resident_app() if system == "marathon" else volume_stack(pinned))
     snapshots = record_run(cluster, [t for t in times if t < fail_at])
     cluster.run(until=fail_at)
     home = _home(cluster.snapshot(), OWNERS[system])
     victim = home if fail == "home" else next(
         n.name for n in cluster.snapshot().nodes if n.name != home
         and (system != "swarm" or n.name != "node-1"))
-    if system == "kubernetes":
-        cluster.fail_node(victim)
-        act = lambda: cluster.taint(victim, OUT_OF_SERVICE, "NoExecute",  # noqa: E731
-                                    "nodeshutdown")
-    elif system == "marathon":
-        cluster.fail_agent(victim)
-        act = lambda: cluster.recover_agent(victim)  # noqa: E731
-    else:
-        cluster.fail_node(victim)
+    cluster.fail_node(victim)
+    if system == "kubernetes":  # the operator marks the node out of service
+        act = lambda: cluster.cluster.taint(victim, OUT_OF_SERVICE,  # noqa: E731
+                                            "NoExecute", "nodeshutdown")
+    else:                       # the operator brings the machine back
         act = lambda: cluster.recover_node(victim)  # noqa: E731
     later = [t for t in times if t >= fail_at]
     if act_at is not None:
@@ -218,8 +204,5 @@ def stateful_run(system: str, *, fail_at: float = 30, act_at: float | None = 300
         act()
         later = [t for t in later if t >= act_at]
     snapshots += record_run(cluster, later)
-    if system == "marathon":
-        events = sorted([*cluster.events, *framework.events], key=lambda e: e.time)
-    else:
-        events = list(cluster.events)
-    return StatefulRun(system, snapshots, events, OWNERS[system], home, fail_at, act_at)
+    return StatefulRun(system, snapshots, cluster.events(), OWNERS[system], home, fail_at,
+                       act_at)

@@ -31,16 +31,19 @@ The live control and its figure: :mod:`clustersim.widgets.updates`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from clustersim import marathon
 from clustersim.kubernetes import KubernetesCluster
+from clustersim.kubernetes.system import KubernetesSystem
+from clustersim.marathon.system import MarathonSystem
 from clustersim.mesos import MesosCluster
 from clustersim.scenarios.healing import SYSTEMS, three_nodes
-from clustersim.sim import Event, Snapshot
+from clustersim.sim import Event, Snapshot, System
 from clustersim.swarm import SwarmCluster
+from clustersim.swarm.system import SwarmSystem
 from clustersim.viz.capacity import (
     Marks,
     water_marks,
@@ -169,31 +172,37 @@ def rolling_update_run(system: str, strategy: Mapping[str, Any] | None = None, *
         raise ValueError(f"replicas must be a whole number from 1 to 24, got {replicas!r}")
     step = step or _STEPS[system]
     times = [i * step for i in range(int(until // step) + 1)]
+    # each system with its own form of the application, update and rollback
+    cluster: System
+    update: Callable[[], object]
+    rollback: Callable[[], object] | None
     if system == "kubernetes":
-        cluster: Any = KubernetesCluster(three_nodes(system), seed=seed)
-        cluster.apply(_deployment(settings, False, "1.0", replicas))
+        k8s = KubernetesCluster(three_nodes(system), seed=seed)
+        cluster = KubernetesSystem(k8s)
+        cluster.deploy(_deployment(settings, False, "1.0", replicas))
         snapshot = cluster.snapshot
-        update = lambda: cluster.apply(_deployment(settings, failing, "2.0", replicas))  # noqa: E731
-        rollback = lambda: cluster.rollout_undo("web")  # noqa: E731
+        update = lambda: cluster.deploy(_deployment(settings, failing, "2.0", replicas))  # noqa: E731
+        rollback = lambda: k8s.rollout_undo("web")  # noqa: E731
     elif system == "marathon":
-        cluster = MesosCluster(three_nodes(system), seed=seed)
-        framework = cluster.register(marathon.Marathon(max_instances_per_offer=1))
-        framework.deploy(_app(settings, False, "1.0", replicas))
+        framework = marathon.Marathon(max_instances_per_offer=1)
+        cluster = MarathonSystem(MesosCluster(three_nodes(system), seed=seed), framework)
+        cluster.deploy(_app(settings, False, "1.0", replicas))
         snapshot = lambda: _healthy_only(cluster.snapshot(), framework)  # noqa: E731
-        update = lambda: framework.deploy(_app(settings, failing, "2.0", replicas))  # noqa: E731
+        update = lambda: cluster.deploy(_app(settings, failing, "2.0", replicas))  # noqa: E731
         rollback = lambda: framework.deploy(_app(settings, False, "1.0", replicas), force=True)  # noqa: E731
     else:
-        cluster = SwarmCluster(three_nodes(system), seed=seed)
+        swarm = SwarmCluster(three_nodes(system), seed=seed)
         for version in ("1.0", "2.0"):
-            cluster.set_image_health(f"shop/web:{version}", ready_after=WARM_UP)
+            swarm.set_image_health(f"shop/web:{version}", ready_after=WARM_UP)
         if failing:
-            cluster.fail_image("shop/web:2.0", after=1)
-        cluster.deploy_stack("shop", _stack(settings, replicas))
+            swarm.fail_image("shop/web:2.0", after=1)
+        cluster = SwarmSystem(swarm)
+        cluster.deploy(_stack(settings, replicas))
         snapshot = cluster.snapshot
-        update = lambda: cluster.update_service("shop_web", image="shop/web:2.0")  # noqa: E731
+        update = lambda: swarm.update_service("shop_web", image="shop/web:2.0")  # noqa: E731
         rollback = None    # Swarm's failure_action decides
     snapshots = []
-    actions = [(UPDATE_AT, update)]
+    actions: list[tuple[float, Callable[[], object]]] = [(UPDATE_AT, update)]
     if failing and rollback is not None:
         actions.append((ROLLBACK_AT, rollback))
     for time in times:
@@ -203,11 +212,8 @@ def rolling_update_run(system: str, strategy: Mapping[str, Any] | None = None, *
             action()
         cluster.run(until=time)
         snapshots.append(snapshot())
-    if system == "marathon":
-        events = sorted([*cluster.events, *framework.events], key=lambda e: e.time)
-    else:
-        events = list(cluster.events)
-    return UpdateRun(system, settings, snapshots, events, OWNERS[system], failing, replicas)
+    return UpdateRun(system, settings, snapshots, cluster.events(), OWNERS[system], failing,
+                     replicas)
 
 
 def _healthy_only(snapshot: Snapshot, framework: marathon.Marathon) -> Snapshot:

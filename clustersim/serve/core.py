@@ -27,7 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
-__all__ = ["Backend", "HttpError", "Request", "Response", "SimServer"]
+__all__ = ["Backend", "ClusterTime", "HttpError", "Request", "Response", "SimServer"]
 
 MAX_BODY = 3 * 1024 * 1024
 """Largest request body accepted, in bytes (kube-apiserver's default)."""
@@ -108,6 +108,21 @@ class Backend(Protocol):
 
     def instructions(self, url: str) -> str:
         """How to point the real client at ``url``."""
+
+
+class ClusterTime:
+    """:class:`Backend`'s ``now`` and ``advance``, the same for every system: the simulated
+    time is the backend's ``cluster``'s clock, and advancing runs that cluster."""
+
+    cluster: Any
+
+    @property
+    def now(self) -> float:
+        return float(self.cluster.clock.now)
+
+    def advance(self, until: float) -> None:
+        if until > self.now:
+            self.cluster.run(until=until)
 
 
 class SimServer:

@@ -37,7 +37,7 @@ from typing import Any
 
 from clustersim import Node
 from clustersim.manifests import ManifestError
-from clustersim.serve.core import HttpError, Request, Response
+from clustersim.serve.core import ClusterTime, HttpError, Request, Response
 from clustersim.serve.dockerspec import NS_PER_SECOND as _NS
 from clustersim.serve.dockerspec import engine_spec, json_list, json_object, simulator_spec
 from clustersim.swarm import ServiceSpec, SwarmCluster, SwarmError
@@ -70,7 +70,7 @@ def _seconds(text: str) -> str:
     return f"{text}s"
 
 
-class DockerBackend:
+class DockerBackend(ClusterTime):
     """The Docker Engine API of the swarm ``cluster``."""
 
     system = "swarm"
@@ -88,14 +88,6 @@ class DockerBackend:
         self._network("ingress", "overlay", ingress=True)
         self._network("bridge", "bridge")
         self._network("host", "host")
-
-    @property
-    def now(self) -> float:
-        return self.cluster.clock.now
-
-    def advance(self, until: float) -> None:
-        if until > self.now:
-            self.cluster.run(until=until)
 
     def instructions(self, url: str) -> str:
         host = url.replace("http://", "tcp://")

@@ -38,7 +38,7 @@ from clustersim.kubernetes.controllers.disruption import eviction_refusal
 from clustersim.kubernetes.objects import generate_name, is_terminating
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.serve import kubeproto
-from clustersim.serve.core import HttpError, Request, Response, SimServer
+from clustersim.serve.core import ClusterTime, HttpError, Request, Response, SimServer
 from clustersim.serve.kuberender import KUBE_VERSION, Renderer, undo_defaults
 from clustersim.serve.kuberesources import (
     Resource,
@@ -78,7 +78,7 @@ def write_kubeconfig(url: str, path: str | Path) -> Path:
     return path
 
 
-class KubernetesBackend:
+class KubernetesBackend(ClusterTime):
     """The API server of ``cluster``; ``epoch`` as in :class:`Renderer`."""
 
     system = "kubernetes"
@@ -88,13 +88,9 @@ class KubernetesBackend:
         self.renderer = Renderer(cluster, epoch)
         self.address = "127.0.0.1"
 
-    @property
-    def now(self) -> float:
-        return self.cluster.now
-
     def advance(self, until: float) -> None:
-        if until > self.cluster.now:
-            self.cluster.run(until=until)
+        if until > self.now:
+            super().advance(until)
             self.renderer.resource_version += 1
 
     def instructions(self, url: str) -> str:

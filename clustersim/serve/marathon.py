@@ -24,7 +24,7 @@ from clustersim.marathon import Marathon
 from clustersim.marathon.dcos import dcos_cluster
 from clustersim.marathon.pathid import PathId
 from clustersim.mesos import MesosCluster
-from clustersim.serve.core import HttpError, Request, Response
+from clustersim.serve.core import ClusterTime, HttpError, Request, Response
 
 __all__ = ["MarathonBackend", "default_framework"]
 
@@ -65,7 +65,7 @@ def _version(counter: int) -> str:
     return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
 
 
-class MarathonBackend:
+class MarathonBackend(ClusterTime):
     """Marathon's API over the first :class:`Marathon` framework registered on ``cluster``."""
 
     system = "marathon"
@@ -74,14 +74,6 @@ class MarathonBackend:
         self.cluster = cluster
         found = [f for f in cluster.frameworks if isinstance(f, Marathon)]
         self.marathon = found[0] if found else cluster.register(Marathon())
-
-    @property
-    def now(self) -> float:
-        return self.cluster.now
-
-    def advance(self, until: float) -> None:
-        if until > self.cluster.now:
-            self.cluster.run(until=until)
 
     def instructions(self, url: str) -> str:
         return (f"Marathon REST API (simulated) at {url}\n"
@@ -116,6 +108,18 @@ class MarathonBackend:
         except (UnicodeDecodeError, json.JSONDecodeError) as err:
             raise HttpError(400, "Invalid JSON", details=[
                 {"path": "/", "errors": [f"{type(err).__name__}: {err}"]}]) from None
+
+    def _new_spec(self, request: Request, exists: str) -> tuple[dict[str, Any], str]:
+        """A POSTed app or pod and its absolute id; 422 without an id, 409 (``exists``
+        formatted with the id) when the id is taken."""
+        body = self._body(request)
+        if not isinstance(body, dict) or not body.get("id"):
+            raise HttpError(422, "Object is not valid", details=[
+                {"path": "/id", "errors": ["error.path.missing"]}])
+        spec_id = str(PathId(str(body["id"])).resolve())
+        if spec_id in self.marathon.root.run_specs:
+            raise HttpError(409, exists.format(spec_id))
+        return body, spec_id
 
     def _change(self, action, *, created: bool = False) -> Response:
         """Run a change on the framework; answer Marathon's ``{version, deploymentId}``."""
@@ -176,13 +180,7 @@ class MarathonBackend:
                          (cmd is None or cmd in (framework.root.run_specs[i].get("cmd") or ""))]
                 return Response.json(200, {"apps": [self._app_json(i, embed) for i in found]})
             if request.method == "POST":
-                body = self._body(request)
-                if not isinstance(body, dict) or not body.get("id"):
-                    raise HttpError(422, "Object is not valid", details=[
-                        {"path": "/id", "errors": ["error.path.missing"]}])
-                spec_id = str(PathId(str(body["id"])).resolve())
-                if spec_id in framework.root.run_specs:
-                    raise HttpError(409, f"An app with id [{spec_id}] already exists.")
+                body, spec_id = self._new_spec(request, "An app with id [{}] already exists.")
                 _require_command(body)
                 self._change(lambda: framework.deploy({**body, "id": spec_id}, force=force))
                 response = Response.json(201, self._app_json(spec_id, []))
@@ -394,13 +392,7 @@ class MarathonBackend:
             if request.method == "GET":
                 return Response.json(200, [framework.root.run_specs[i] for i in pods])
             if request.method == "POST":
-                body = self._body(request)
-                if not isinstance(body, dict) or not body.get("id"):
-                    raise HttpError(422, "Object is not valid", details=[
-                        {"path": "/id", "errors": ["error.path.missing"]}])
-                spec_id = str(PathId(str(body["id"])).resolve())
-                if spec_id in framework.root.run_specs:
-                    raise HttpError(409, f"Pod {spec_id} already exists")
+                body, spec_id = self._new_spec(request, "Pod {} already exists")
                 self._change(lambda: framework.deploy({**body, "id": spec_id}))
                 return Response.json(201, framework.root.run_specs[spec_id])
             raise HttpError(405, "HTTP 405 Method Not Allowed")

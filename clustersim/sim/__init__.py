@@ -9,8 +9,9 @@ from clustersim.sim.events import Event, EventLog
 from clustersim.sim.record import record_run
 from clustersim.sim.requests import RequestStream
 from clustersim.sim.snapshot import NodeState, Snapshot, TaskState
+from clustersim.sim.system import System
 
 __all__ = [
-    "Clock", "Event", "EventLog", "NodeState", "RequestStream", "Snapshot", "TaskState",
+    "Clock", "Event", "EventLog", "NodeState", "RequestStream", "Snapshot", "System", "TaskState",
     "record_run",
 ]

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from clustersim.node import Node
-from clustersim.swarm.errors import SwarmError
+from clustersim.swarm.errors import SwarmError, find
 from clustersim.swarm.store import TaskStore
 from clustersim.swarm.tasks import TaskState
 
@@ -46,11 +46,7 @@ class Dispatcher(TaskStore):
         return list(self._nodes)
 
     def node_record(self, name: str) -> NodeRecord:
-        try:
-            return self._nodes[name]
-        except KeyError:
-            raise SwarmError(f"node {name!r} not found; the nodes are "
-                             f"{', '.join(self._nodes)}") from None
+        return find(self._nodes, name, "node")
 
     def machine_alive(self, name: str) -> bool:
         record = self._nodes.get(name)

@@ -9,9 +9,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TypeVar
+
 from clustersim.manifests.errors import ManifestError
 
-__all__ = ["NoLeaderError", "SwarmError", "stack_error"]
+__all__ = ["NoLeaderError", "SwarmError", "find", "stack_error"]
+
+T = TypeVar("T")
 
 NO_LEADER = (
     "The swarm does not have a leader. It's possible that too few managers are online. "
@@ -21,6 +26,16 @@ NO_LEADER = (
 
 class SwarmError(ValueError):
     """The swarm refuses an operation; the message says why and what to do."""
+
+
+def find(table: Mapping[str, T], name: str, what: str) -> T:
+    """``table[name]``, or a :class:`SwarmError` naming the ``what`` (node, service) that is
+    missing and the ones there are."""
+    try:
+        return table[name]
+    except KeyError:
+        raise SwarmError(f"{what} {name!r} not found; the {what}s are "
+                         f"{', '.join(table) or 'none'}") from None
 
 
 class NoLeaderError(SwarmError, RuntimeError):

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import simpy
 
 from clustersim.sim import Clock, EventLog
-from clustersim.swarm.errors import NoLeaderError, SwarmError
+from clustersim.swarm.errors import NoLeaderError, SwarmError, find
 from clustersim.swarm.spec import ServiceSpec
 from clustersim.swarm.tasks import Task, TaskState
 from clustersim.swarm.updates import Updater
@@ -87,11 +87,7 @@ class TaskStore:
         self.events.record(self.clock.now, obj, reason, message, type)
 
     def _service(self, name: str) -> Service:
-        try:
-            return self.services[name]
-        except KeyError:
-            raise SwarmError(f"service {name!r} not found; the services are "
-                             f"{', '.join(self.services) or 'none'}") from None
+        return find(self.services, name, "service")
 
     def _require_leader(self) -> None:
         """Writes go through the Raft leader: without one the swarm refuses them."""

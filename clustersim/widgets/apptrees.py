@@ -26,7 +26,7 @@ from clustersim.scenarios.apptrees import (
 from clustersim.viz.groups import group_tree
 from clustersim.viz.renderer import figure_html
 from clustersim.viz.text import escape
-from clustersim.widgets.base import LiveApp, error_html
+from clustersim.widgets.base import LiveApp, follow
 
 __all__ = ["app_tree_explorer", "plan_html"]
 
@@ -75,14 +75,9 @@ def app_tree_explorer(group: Mapping[str, Any] | None = None,
     chart = go.FigureWidget(group_tree(target, plan))
     chart.data[0].uid = "apptree-icicle"
 
-    def update(_: object = None) -> None:
+    def update() -> None:
         chosen = [e for e, box in zip(edges, boxes, strict=True) if box.value]
-        try:
-            target, plan = _state(base, chosen, float(factor.value), bool(start.value),
-                                  scaled)
-        except Exception as err:  # whatever a control causes shows inline
-            plan_box.value = error_html(err)
-            return
+        target, plan = _state(base, chosen, float(factor.value), bool(start.value), scaled)
         fresh = group_tree(target, plan).data[0]
         with chart.batch_update():
             icicle = chart.data[0]
@@ -90,9 +85,7 @@ def app_tree_explorer(group: Mapping[str, Any] | None = None,
             icicle.marker.colors = fresh.marker.colors
         plan_box.value = plan_html(plan)
 
-    for control in [*boxes, factor, start]:
-        control.observe(update, names="value")
-    update()
+    follow(update, plan_box, [*boxes, factor, start])
     box = widgets.VBox([widgets.HTML("<p>Dependencies (from → to):</p>"),
                         widgets.VBox(boxes), widgets.HBox([factor, start]), chart, plan_box])
 

@@ -15,14 +15,15 @@ A :class:`LiveApp` displays as a mime bundle with two parts:
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import ipywidgets as widgets
+import plotly.graph_objects as go
 
 from clustersim.messages import describe_error
 
-__all__ = ["KERNEL_NOTE", "LiveApp", "error_html"]
+__all__ = ["KERNEL_NOTE", "LiveApp", "error_html", "follow", "replace_chart"]
 
 KERNEL_NOTE = (
     '<p class="clustersim-kernel-note"><strong>Live controls need a running kernel.</strong> '
@@ -46,6 +47,37 @@ def error_html(problem: str | BaseException) -> str:
         'color:var(--clustersim-error-fg, #5f0010);">'
         f"<strong>Problem:</strong> {html.escape(message)}</div>"
     )
+
+
+def follow(update: Callable[[], None], message: widgets.HTML,
+           controls: Sequence[widgets.Widget]) -> None:
+    """Run ``update`` now and whenever a value of ``controls`` changes; whatever a control
+    causes (any exception in ``update``) shows inline in ``message`` instead of a traceback,
+    and the figure stays as it was."""
+
+    def guarded(_: object = None) -> None:
+        try:
+            update()
+        except Exception as err:  # whatever a control causes shows inline
+            message.value = error_html(err)
+
+    for control in controls:
+        control.observe(guarded, names="value")
+    guarded()
+
+
+def replace_chart(box: widgets.Box, labels: list[str], redraw: Callable[[go.FigureWidget], bool],
+                  build: Callable[[], go.Figure]) -> None:
+    """Show the runs named ``labels`` in the chart that ends ``box``: in place when it shows
+    the same runs and ``redraw(chart)`` manages (it returns False when the traces changed
+    shape), else as a new ``build()`` figure in its place (appended the first time)."""
+    chart = box.children[-1]
+    drawn = isinstance(chart, go.FigureWidget)
+    if drawn and getattr(chart, "_clustersim_labels", None) == labels and redraw(chart):
+        return
+    fresh = go.FigureWidget(build())
+    fresh._clustersim_labels = labels
+    box.children = [*(box.children[:-1] if drawn else box.children), fresh]
 
 
 class LiveApp:

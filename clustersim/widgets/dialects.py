@@ -26,7 +26,7 @@ from clustersim.scenarios.shop import (
 )
 from clustersim.viz.palette import base_layout, line_width, system_color
 from clustersim.viz.panels import slider_panels_html
-from clustersim.widgets.base import LiveApp, error_html
+from clustersim.widgets.base import LiveApp, follow
 
 __all__ = ["dialects_explorer", "readiness_figure", "scenarios_figure"]
 
@@ -173,21 +173,15 @@ def dialects_explorer(times: Sequence[float] = DEFAULT_TIMES) -> LiveApp:
         trace.uid = f"dialects-{system}"   # FigureWidget draws its own uids otherwise
     _layout(chart, first)
 
-    def update(_: object = None) -> None:
-        try:
-            runs = runs_for(int(replicas.value), float(failure.value))
-        except Exception as err:  # whatever a control causes shows inline
-            message.value = error_html(err)
-            return
+    def update() -> None:
+        runs = runs_for(int(replicas.value), float(failure.value))
         message.value = _summary_html(runs)
         with chart.batch_update():
             for trace, fresh in zip(chart.data, _traces(runs), strict=True):
                 trace.x, trace.y, trace.hovertext = fresh.x, fresh.y, fresh.hovertext
             _layout(chart, runs)
 
-    replicas.observe(update, names="value")
-    failure.observe(update, names="value")
-    update()
+    follow(update, message, [replicas, failure])
     box = widgets.VBox([widgets.HBox([replicas, failure]), chart, message])
     def static() -> str:
         # The figure's own scenarios: the runs without a failure are reused, a live run with

@@ -17,7 +17,7 @@ from clustersim.node import Node
 from clustersim.scenarios.drf import RESOURCES, Sharing, share_cluster
 from clustersim.viz.palette import base_layout, color_for
 from clustersim.viz.renderer import figure_html
-from clustersim.widgets.base import LiveApp, error_html
+from clustersim.widgets.base import LiveApp, follow
 
 __all__ = ["drf_explorer", "sharing_figure"]
 
@@ -84,14 +84,9 @@ def drf_explorer(agents: Sequence[Node] | None = None) -> LiveApp:
     chart.update_layout(**base_layout(""), barmode="group", yaxis_range=[0, 1],
                         yaxis_title="share of the cluster")
 
-    def update(_: object = None) -> None:
-        try:
-            outcome = share_cluster(agents, {"A": (a_cpu.value, a_mem.value),
-                                             "B": (b_cpu.value, b_mem.value)},
-                                    {"B": weight.value})
-        except Exception as err:  # whatever a control causes shows inline
-            message.value = error_html(err)
-            return
+    def update() -> None:
+        outcome = share_cluster(agents, {"A": (a_cpu.value, a_mem.value),
+                                         "B": (b_cpu.value, b_mem.value)}, {"B": weight.value})
         message.value = f"<p>{_title(outcome)}</p>"
         with chart.batch_update():
             for trace, fresh in zip(chart.data, _bars(outcome), strict=True):
@@ -99,9 +94,7 @@ def drf_explorer(agents: Sequence[Node] | None = None) -> LiveApp:
                 trace.hovertext = fresh.hovertext
                 trace.marker.line.width = fresh.marker.line.width
 
-    for control in controls:
-        control.observe(update, names="value")
-    update()
+    follow(update, message, controls)
     box = widgets.VBox([widgets.HBox(controls[:2]), widgets.HBox(controls[2:4]), controls[4],
                         message, chart])
     return LiveApp(box, lambda: figure_html(

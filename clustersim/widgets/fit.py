@@ -13,7 +13,7 @@ from clustersim.node import Node
 from clustersim.viz.fit import fit_figure, fit_trace
 from clustersim.viz.palette import base_layout
 from clustersim.viz.panels import slider_panels_html
-from clustersim.widgets.base import LiveApp, error_html
+from clustersim.widgets.base import LiveApp, follow
 
 __all__ = ["fit_explorer", "fit_summary"]
 
@@ -49,21 +49,15 @@ def fit_explorer(
     chart.update_layout(**base_layout("Copies of a pod that fit on each node"),
                         xaxis_title="node", yaxis_title="copies that fit")
 
-    def update(_: object = None) -> None:
-        try:
-            summary.value = fit_summary(nodes, cpu.value, mem.value)
-            fresh = fit_trace(nodes, cpu.value, mem.value)
-        except Exception as err:  # whatever a control causes shows inline
-            summary.value = error_html(err)
-            return
+    def update() -> None:
+        summary.value = fit_summary(nodes, cpu.value, mem.value)
+        fresh = fit_trace(nodes, cpu.value, mem.value)
         with chart.batch_update():
             chart.data[0].y = fresh.y
             chart.data[0].hovertext = fresh.hovertext
             chart.data[0].name = fresh.name
 
-    cpu.observe(update, names="value")
-    mem.observe(update, names="value")
-    update()
+    follow(update, summary, [cpu, mem])
     box = widgets.VBox([widgets.HBox([cpu, mem]), summary, chart])
     return LiveApp(
         box,

@@ -29,7 +29,7 @@ from clustersim.viz.capacity import (
     task_counts,
 )
 from clustersim.viz.renderer import figure_html
-from clustersim.widgets.base import LiveApp, error_html
+from clustersim.widgets.base import LiveApp, follow, replace_chart
 
 __all__ = ["healing_app", "healing_figure", "recovery_time"]
 
@@ -117,27 +117,16 @@ def healing_app() -> LiveApp:
                                  recover_at=300.0 if recover.value and fail_at.value < 300
                                  else None) for s in chosen]
 
-    def update(_: object = None) -> None:
-        try:
-            done = runs()
-        except Exception as err:  # whatever a control causes shows inline
-            message.value = error_html(err)
-            return
-        chart = box.children[-1]
-        labels = [r.label for r in done]
+    def update() -> None:
+        done = runs()
         traces, top = capacity_traces({r.label: (r.snapshots, r.owner) for r in done},
                                       _HEALING_LINES)
-        if getattr(chart, "_clustersim_labels", None) != labels or not refresh(
-                chart, traces, [milestones(r) for r in done], [REPLICAS] * len(done),
-                top + 1.5):
-            chart = go.FigureWidget(healing_figure(done))
-            chart._clustersim_labels = labels
-            box.children = [*box.children[:4], chart]
+        replace_chart(box, [r.label for r in done], lambda chart: refresh(
+            chart, traces, [milestones(r) for r in done], [REPLICAS] * len(done), top + 1.5),
+            lambda: healing_figure(done))
         message.value = _summary(done)
 
-    for control in controls:
-        control.observe(update, names="value")
-    update()
+    follow(update, message, controls)
     app = LiveApp(box, lambda: figure_html(_static_figure([0, 30, 60, 120, 300]), height=800),
                   name="Self-healing explorer")
     app.controls = {"system": system, "node": node, "fail_at": fail_at,

@@ -21,7 +21,7 @@ from clustersim.scenarios.networking import (
 )
 from clustersim.viz.palette import base_layout, color_for
 from clustersim.viz.panels import slider_panels_html
-from clustersim.widgets.base import LiveApp, error_html
+from clustersim.widgets.base import LiveApp, follow
 
 __all__ = ["networking_explorer", "port_fit_figure"]
 
@@ -88,20 +88,15 @@ def networking_explorer() -> LiveApp:
         trace.uid = uid   # FigureWidget draws its own uids otherwise
     chart.update_layout(**_layout(count.value), xaxis_range=[0, 10.5])
 
-    def update(_: object = None) -> None:
-        try:
-            fresh = [port_fit(mode, int(count.value)) for mode in MODES]
-        except Exception as err:  # whatever a control causes shows inline
-            message.value = error_html(err)
-            return
+    def update() -> None:
+        fresh = [port_fit(mode, int(count.value)) for mode in MODES]
         message.value = _reasons_html(fresh)
         with chart.batch_update():
             for trace, bar in zip(chart.data, _bars(fresh), strict=True):
                 trace.x, trace.hovertext = bar.x, bar.hovertext
             chart.layout.title.text = _layout(count.value)["title"]["text"]
 
-    count.observe(update, names="value")
-    update()
+    follow(update, message, [count])
     def static() -> str:
         figure = port_fit_figure()
         return slider_panels_html(figure, {

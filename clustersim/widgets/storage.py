@@ -20,7 +20,7 @@ from clustersim.scenarios.storage import (
 from clustersim.viz.capacity import add_slider_below_legend, refresh
 from clustersim.viz.placement import placement_over_time, placement_traces
 from clustersim.viz.renderer import figure_html
-from clustersim.widgets.base import LiveApp, error_html
+from clustersim.widgets.base import LiveApp, follow, replace_chart
 
 __all__ = ["storage_app", "storage_figure"]
 
@@ -74,27 +74,17 @@ def storage_app() -> LiveApp:
     box = widgets.VBox([widgets.HBox([system, fail]), widgets.HBox([act, never]),
                         widgets.HBox([zonal, pinned]), message])
 
-    def update(_: object = None) -> None:
+    def update() -> None:
         chosen = SYSTEMS if system.value == "all" else (system.value,)
-        try:
-            runs = [stateful_run(s, fail=fail.value, act_at=None if never.value else act.value,
-                                 zonal=zonal.value, pinned=pinned.value) for s in chosen]
-        except Exception as err:  # whatever a control causes shows inline
-            message.value = error_html(err)
-            return
-        chart = box.children[-1]
-        labels = [r.label for r in runs]
+        runs = [stateful_run(s, fail=fail.value, act_at=None if never.value else act.value,
+                             zonal=zonal.value, pinned=pinned.value) for s in chosen]
         traces = placement_traces({r.label: (r.snapshots, r.owner) for r in runs})
-        if getattr(chart, "_clustersim_labels", None) != labels or not refresh(
-                chart, traces, [_marks(r) for r in runs]):
-            chart = go.FigureWidget(storage_figure(runs))
-            chart._clustersim_labels = labels
-            box.children = [*box.children[:4], chart]
+        replace_chart(box, [r.label for r in runs],
+                      lambda chart: refresh(chart, traces, [_marks(r) for r in runs]),
+                      lambda: storage_figure(runs))
         message.value = _summary(runs)
 
-    for control in controls:
-        control.observe(update, names="value")
-    update()
+    follow(update, message, controls)
     app = LiveApp(box, lambda: figure_html(_static_figure(), height=760),
                   name="Stateful task explorer")
     app.controls = {"system": system, "fail": fail, "act_at": act, "never": never,

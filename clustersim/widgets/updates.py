@@ -27,7 +27,7 @@ from clustersim.viz.capacity import (
     refresh,
 )
 from clustersim.viz.renderer import figure_html
-from clustersim.widgets.base import LiveApp, error_html
+from clustersim.widgets.base import LiveApp, follow
 
 __all__ = ["updates_app", "updates_figure"]
 
@@ -132,22 +132,16 @@ def updates_app() -> LiveApp:
         return {"parallelism": parallelism.value, "delay": delay.value, "order": order.value,
                 "failure_action": action.value}
 
-    def update(_: object = None) -> None:
+    def update() -> None:
         for name, row in rows.items():
             row.layout.display = None if name == system.value else "none"
-        try:
-            run = rolling_update_run(system.value, strategy(), failing=failing.value)
-        except Exception as err:  # whatever a control causes shows inline
-            message.value = error_html(err)
-            return
+        run = rolling_update_run(system.value, strategy(), failing=failing.value)
         traces, top = capacity_traces({run.label: (run.snapshots, run.owner)}, _LINES)
         refresh(chart, traces, [_marks(run)], [run.replicas], top + 1.5)
         chart.layout.annotations[0].text = run.label
         message.value = _marks_html(run)
 
-    for control in controls:
-        control.observe(update, names="value")
-    update()
+    follow(update, message, controls)
     app = LiveApp(box, lambda: figure_html(_static_figure(), height=520),
                   name="Rolling update explorer")
     app.controls = {"system": system, "maxSurge": surge, "maxUnavailable": unavailable,

@@ -149,3 +149,34 @@ def test_every_dict_answer_names_an_unknown_key(check: str) -> None:
     feedback = function({"no-such-key": 1})
     assert feedback.message.startswith("There is no ") and "'no-such-key'" in feedback.message
     assert "keep the starter's keys" in feedback.hint
+
+
+def test_the_shared_answer_readers_say_what_is_wrong() -> None:
+    """one_pod, load_answer, yaml_text and run_stack: one reader each, used by several
+    chapters' checks; each wrong shape gets its own plain message."""
+    import pytest as _pytest
+
+    from clustersim import Node
+    from clustersim.exercises.answers import load_answer, one_pod, run_stack, yaml_text
+    from clustersim.exercises.checker import Wrong
+    from clustersim.swarm import SwarmCluster
+
+    pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: []}\n"
+    assert one_pod(pod)["metadata"]["name"] == "p"
+    for bad, said in [(pod + "---\n" + pod, "2 YAML documents"), ("kind: [", "cannot be read"),
+                      ({"kind": "Deployment"}, "not a Pod")]:
+        with _pytest.raises(Wrong, match=said):
+            one_pod(bad)
+    with _pytest.raises(Wrong, match="the Deployment as YAML text"):
+        load_answer(3, "Deployment")
+    with _pytest.raises(Wrong, match="It does not load") as caught:
+        load_answer("kind: Deployment\n", "Deployment", hint=lambda err: "look here")
+    assert caught.value.hint == "look here"
+    with _pytest.raises(Wrong, match="YAML text with a Role"):
+        yaml_text("  \n", "YAML text with a Role")
+    swarm = SwarmCluster(Node.many(1, "node", cpu=2, memory="4Gi", role="manager"), seed=0)
+    with _pytest.raises(Wrong, match=r"^Refused: "):
+        run_stack(swarm, {"services": {"web": {"deploy": {"replicas": -1}}}}, 10,
+                  refused="Refused")
+    run_stack(swarm, {"services": {"web": {"image": "nginx"}}}, 10)
+    assert swarm.clock.now == 10 and [t.node for t in swarm.tasks()] == ["node-1"]

@@ -54,3 +54,46 @@ def test_the_app_tree_explorer_shows_unexpected_errors(monkeypatch) -> None:
 @pytest.mark.parametrize("err", [ZeroDivisionError("division by zero"), RecursionError()])
 def test_error_html_names_the_type_of_unexpected_errors(err) -> None:
     assert type(err).__name__ in error_html(err)
+
+
+def test_follow_runs_now_and_on_each_change_and_shows_errors_inline() -> None:
+    import ipywidgets as widgets
+
+    from clustersim.widgets.base import follow
+
+    slider, message = widgets.IntSlider(value=1), widgets.HTML()
+    seen: list[int] = []
+
+    def update() -> None:
+        if slider.value == 3:
+            raise BOOM
+        seen.append(slider.value)
+        message.value = f"value {slider.value}"
+
+    follow(update, message, [slider])
+    slider.value = 2
+    slider.value = 3
+    assert seen == [1, 2] and "KeyError" in message.value and "<b>" not in message.value
+
+
+def test_replace_chart_appends_then_redraws_in_place_until_the_runs_change() -> None:
+    import ipywidgets as widgets
+    import plotly.graph_objects as go
+
+    from clustersim.widgets.base import replace_chart
+
+    box = widgets.VBox([widgets.HTML()])
+    built: list[str] = []
+
+    def build() -> go.Figure:
+        built.append("x")
+        return go.Figure(go.Bar(y=[1]))
+
+    replace_chart(box, ["a"], lambda chart: True, build)
+    first = box.children[-1]
+    assert len(box.children) == 2 and isinstance(first, go.FigureWidget)
+    replace_chart(box, ["a"], lambda chart: True, build)      # same runs: redrawn in place
+    assert box.children[-1] is first and len(built) == 1
+    replace_chart(box, ["a"], lambda chart: False, build)     # traces changed shape
+    replace_chart(box, ["a", "b"], lambda chart: True, build)  # other runs
+    assert len(box.children) == 2 and len(built) == 3 and box.children[-1] is not first

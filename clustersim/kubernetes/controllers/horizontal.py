@@ -224,29 +224,31 @@ class HorizontalController(Controller):
 
     def _rate_limited(self, uid: str, current: int, desired: int, minimum: int, maximum: int,
                       up: dict[str, Any], down: dict[str, Any]) -> int:
-        """``convertDesiredReplicasWithBehaviorRate``."""
+        """``convertDesiredReplicasWithBehaviorRate``: each policy bounds the change from the
+        replicas at the start of its period (``calculateScaleUpLimitWithScalingRules``: Pods
+        adds, Percent rounds up; ``calculateScaleDownLimitWithScalingRules``: Pods takes away,
+        Percent truncates); ``selectPolicy: Max`` takes the policy that allows the largest
+        change, ``Min`` the smallest."""
+        if desired == current:
+            return max(minimum, min(desired, maximum))
+        rising = desired > current
+        rules = up if rising else down
+        if rules["selectPolicy"] == "Disabled":
+            return current
         now = self.cluster.now
         scaled = self._scaled.setdefault(uid, {"up": [], "down": []})
-        if desired > current:
-            if up["selectPolicy"] == "Disabled":
-                return current
-            limits = []
-            for policy in up["policies"]:
-                start = current - _changed_in(scaled["up"], policy["periodSeconds"], now) \
-                    + _changed_in(scaled["down"], policy["periodSeconds"], now)
-                limits.append(start + policy["value"] if policy["type"] == "Pods" else
-                              math.ceil(start * (1 + policy["value"] / 100)))
-            limit = max(current, (min if up["selectPolicy"] == "Min" else max)(limits))
-            return min(desired, maximum, limit)
-        if desired < current:
-            if down["selectPolicy"] == "Disabled":
-                return current
-            limits = []
-            for policy in down["policies"]:
-                start = current - _changed_in(scaled["up"], policy["periodSeconds"], now) \
-                    + _changed_in(scaled["down"], policy["periodSeconds"], now)
-                limits.append(start - policy["value"] if policy["type"] == "Pods" else
-                              int(start * (1 - policy["value"] / 100)))
-            limit = min(current, (max if down["selectPolicy"] == "Min" else min)(limits))
-            return max(desired, minimum, limit)
-        return max(minimum, min(desired, maximum))
+        sign = 1 if rising else -1
+        limits = []
+        for policy in rules["policies"]:
+            start = current - _changed_in(scaled["up"], policy["periodSeconds"], now) \
+                + _changed_in(scaled["down"], policy["periodSeconds"], now)
+            if policy["type"] == "Pods":
+                limits.append(start + sign * policy["value"])
+            else:
+                scaled_start = start * (1 + sign * policy["value"] / 100)
+                limits.append(math.ceil(scaled_start) if rising else int(scaled_start))
+        largest, smallest = (max, min) if rising else (min, max)
+        chosen = (smallest if rules["selectPolicy"] == "Min" else largest)(limits)
+        if rising:
+            return min(desired, maximum, max(current, chosen))
+        return max(desired, minimum, min(current, chosen))

@@ -25,6 +25,7 @@ __all__ = [
     "Code",
     "CycleState",
     "FilterPlugin",
+    "FilterScorePlugin",
     "Plugin",
     "PreFilterPlugin",
     "PreScorePlugin",
@@ -159,6 +160,12 @@ class ScorePlugin(Plugin):
         values = [int(v) for v in scores]
         self.normalize(state, pod, names, values)
         return np.array(values, dtype=np.int64)
+
+
+class FilterScorePlugin(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin):
+    """A plugin at all four extension points of a pod's cycle (PreFilter, Filter, PreScore,
+    Score), as NodeAffinity, InterPodAffinity, PodTopologySpread and NodeResourcesFit are
+    upstream (a Go plugin implements each interface; here one base names them all)."""
 
 
 def default_normalize_many(scores: np.ndarray, reverse: bool = False) -> np.ndarray:

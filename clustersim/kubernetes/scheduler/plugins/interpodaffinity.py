@@ -28,10 +28,7 @@ from clustersim.kubernetes.scheduler.framework import (
     SKIP,
     SUCCESS,
     CycleState,
-    FilterPlugin,
-    PreFilterPlugin,
-    PreScorePlugin,
-    ScorePlugin,
+    FilterScorePlugin,
     Status,
 )
 from clustersim.kubernetes.scheduler.labels import (
@@ -65,7 +62,7 @@ class _FilterState:
     matches_own_terms: bool
 
 
-class InterPodAffinity(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin):
+class InterPodAffinity(FilterScorePlugin):
     """Required terms filter, preferred terms (and existing pods' terms) score."""
 
     name = "InterPodAffinity"

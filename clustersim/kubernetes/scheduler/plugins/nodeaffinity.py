@@ -20,10 +20,7 @@ from clustersim.kubernetes.scheduler.framework import (
     SKIP,
     SUCCESS,
     CycleState,
-    FilterPlugin,
-    PreFilterPlugin,
-    PreScorePlugin,
-    ScorePlugin,
+    FilterScorePlugin,
     Status,
     default_normalize_many,
     default_normalize_score,
@@ -84,7 +81,7 @@ def _named_nodes(terms: Sequence[Mapping[str, Any]]) -> set[str] | None:
     return names
 
 
-class NodeAffinity(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin):
+class NodeAffinity(FilterScorePlugin):
     """Filter: the node must match ``nodeSelector`` and a required term
     (UnschedulableAndUnresolvable). Score: Σ weights of the matching preferred terms,
     normalized by the highest (0..100)."""

@@ -24,8 +24,7 @@ from clustersim.kubernetes.scheduler.framework import (
     SKIP,
     SUCCESS,
     CycleState,
-    FilterPlugin,
-    PreFilterPlugin,
+    FilterScorePlugin,
     PreScorePlugin,
     ScorePlugin,
     Status,
@@ -81,31 +80,35 @@ def is_extended_resource(name: str) -> bool:
 
 
 # -- scorers over (requested, allocatable) per configured resource ---------------------------
-def least_allocated_score(
-    requested: Sequence[int], allocatable: Sequence[int], weights: Sequence[int]
+def _weighted_score(
+    requested: Sequence[int], allocatable: Sequence[int], weights: Sequence[int],
+    per_resource: Callable[[int, int], int],
 ) -> int:
-    """``leastResourceScorer``: Σ w·((cap−req)·100/cap) / Σ w over resources with cap > 0."""
+    """Σ w·per_resource(req, cap) / Σ w over the resources with cap > 0 (upstream's
+    ``resourceAllocationScorer`` loop, shared by both strategies)."""
     total = weight_sum = 0
     for req, cap, weight in zip(requested, allocatable, weights, strict=True):
         if cap == 0:
             continue
-        score = 0 if req > cap else (cap - req) * MAX_NODE_SCORE // cap
-        total += score * weight
+        total += per_resource(req, cap) * weight
         weight_sum += weight
     return total // weight_sum if weight_sum else 0
+
+
+def least_allocated_score(
+    requested: Sequence[int], allocatable: Sequence[int], weights: Sequence[int]
+) -> int:
+    """``leastResourceScorer``: Σ w·((cap−req)·100/cap) / Σ w over resources with cap > 0."""
+    return _weighted_score(requested, allocatable, weights, lambda req, cap: (
+        0 if req > cap else (cap - req) * MAX_NODE_SCORE // cap))
 
 
 def most_allocated_score(
     requested: Sequence[int], allocatable: Sequence[int], weights: Sequence[int]
 ) -> int:
     """``mostResourceScorer``: Σ w·(min(req, cap)·100/cap) / Σ w over resources with cap > 0."""
-    total = weight_sum = 0
-    for req, cap, weight in zip(requested, allocatable, weights, strict=True):
-        if cap == 0:
-            continue
-        total += min(req, cap) * MAX_NODE_SCORE // cap * weight
-        weight_sum += weight
-    return total // weight_sum if weight_sum else 0
+    return _weighted_score(requested, allocatable, weights,
+                           lambda req, cap: min(req, cap) * MAX_NODE_SCORE // cap)
 
 
 def broken_linear(shape: Sequence[tuple[int, int]], p: int) -> int:
@@ -327,7 +330,7 @@ class _ResourceScorer:
         return out
 
 
-class Fit(_ResourceScorer, PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin):
+class Fit(_ResourceScorer, FilterScorePlugin):
     """Filter: the pod's requests must fit the node's free allocatable, and one more pod must
     fit ``pods``. Score: the configured ``scoringStrategy`` (LeastAllocated by default)."""
 

@@ -31,10 +31,7 @@ from clustersim.kubernetes.scheduler.framework import (
     SKIP,
     SUCCESS,
     CycleState,
-    FilterPlugin,
-    PreFilterPlugin,
-    PreScorePlugin,
-    ScorePlugin,
+    FilterScorePlugin,
     Status,
 )
 from clustersim.kubernetes.scheduler.labels import (
@@ -255,7 +252,7 @@ class _ScoreState:
     weights: list[float]
 
 
-class PodTopologySpread(PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin):
+class PodTopologySpread(FilterScorePlugin):
     """Hard constraints filter, soft ones score; see the module docstring for the formulas."""
 
     name = "PodTopologySpread"
