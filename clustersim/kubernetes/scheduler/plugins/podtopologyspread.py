@@ -411,6 +411,7 @@ class PodTopologySpread(FilterScorePlugin):
         domains: Sequence[tuple[np.ndarray, np.ndarray]],
         feasible: np.ndarray,
         matches_affinity: np.ndarray,
+        domain_sums: Sequence[np.ndarray | None] = (),
     ) -> np.ndarray:
         """PreScore, Score and NormalizeScore over arrays of all nodes for a pod with only
         the system default (soft) constraints, where no node is ignored: the normalized
@@ -420,14 +421,19 @@ class PodTopologySpread(FilterScorePlugin):
         Per constraint: ``counts`` gives the matching pods on each node, ``domains`` an id
         per node for its value of the topology key ("" when missing; ids numbered from 0 with
         none skipped) and whether the node has the key; ``matches_affinity`` which nodes
-        count for ``nodeAffinityPolicy: Honor``.
+        count for ``nodeAffinityPolicy: Honor``. ``domain_sums`` may give, per constraint,
+        ``counts`` already summed per domain (None where not), used when no node is left
+        out by ``matches_affinity``.
         """
         # the common case (every node feasible, labelled and included) skips the masks
         everywhere = bool(feasible.all())
         chosen = np.arange(0) if everywhere else np.flatnonzero(feasible)
         feasible_count = len(feasible) if everywhere else len(chosen)
         total: np.ndarray | None = None
-        for c, per_node_counts, (ids, has) in zip(constraints, counts, domains, strict=True):
+        summed = list(domain_sums) or [None] * len(constraints)
+        for c, per_node_counts, (ids, has), known in zip(
+            constraints, counts, domains, summed, strict=True
+        ):
             term: np.ndarray
             if c.topology_key == HOSTNAME_LABEL:
                 weight = math.log(feasible_count + 2)
@@ -443,8 +449,9 @@ class PodTopologySpread(FilterScorePlugin):
                 included = per_node_counts
                 if c.honor_node_affinity and not matches_affinity.all():
                     included = per_node_counts * matches_affinity
+                    known = None
                 # each node's term is its domain's: the same operations, once per domain
-                per_domain = np.bincount(ids, weights=included)
+                per_domain = np.bincount(ids, weights=included) if known is None else known
                 term = (per_domain * weight + (c.max_skew - 1)).take(ids)
             if total is None:       # 0.0 + term is term: every term is ≥ 0
                 total = term if has.all() else np.where(has, term, 0.0)
