@@ -142,8 +142,12 @@ class APIServer:
 
     def objects(self, kind: str, namespace: str | None = None) -> list[dict[str, Any]]:
         """All objects of ``kind`` (in ``namespace`` if given), oldest first."""
-        objects = self._objects.get(kind, {})
-        return [o for (ns, _), o in list(objects.items()) if namespace is None or ns == namespace]
+        objects = self._objects.get(kind)
+        if not objects:
+            return []
+        if namespace is None:
+            return list(objects.values())
+        return [o for (ns, _), o in list(objects.items()) if ns == namespace]
 
     def get(self, kind: str, namespace: str, name: str) -> dict[str, Any] | None:
         """One object, or None."""
@@ -151,8 +155,11 @@ class APIServer:
 
     def exists(self, obj: Mapping[str, Any]) -> bool:
         """Whether this very object (same uid) is still stored."""
-        stored = self.get(obj["kind"], *self._key(obj))
-        return stored is not None and stored["metadata"]["uid"] == obj["metadata"]["uid"]
+        meta = obj["metadata"]
+        stored = self._objects.get(obj["kind"], {}).get(
+            (meta.get("namespace", "default"), meta["name"]))
+        return stored is obj or (stored is not None
+                                 and stored["metadata"]["uid"] == meta["uid"])
 
     def owned(self, kind: str, owner: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Objects of ``kind`` whose controller owner reference points at ``owner``."""

@@ -26,6 +26,7 @@ from clustersim.kubernetes.references import missing_claim
 from clustersim.kubernetes.scheduler.preemption import find_preemption, not_eligible
 from clustersim.kubernetes.scheduler.scheduler import NO_NEW_CLAIMS
 from clustersim.kubernetes.schedulinggates import pre_enqueue
+from clustersim.sim.collection import deferred_full_collections
 
 _MAX_PASSES = 200
 
@@ -41,14 +42,13 @@ class ControllerManager(NodeLifecycle):
         if not background:
             self._foreground += 1
 
-        def waiter():
-            yield self.clock.env.timeout(max(0.0, delay))
+        def due() -> None:
             if not background:
                 self._foreground -= 1
             action()
             self._reconcile_soon()
 
-        self.clock.env.process(waiter())
+        self.clock.call_after(max(0.0, delay), due)
 
     def _reconcile_soon(self) -> None:
         """Reconcile once after every action due at this instant has run (SimPy runs a zero
@@ -58,13 +58,12 @@ class ControllerManager(NodeLifecycle):
         self._reconcile_queued = True
         self._foreground += 1
 
-        def later():
-            yield self.clock.env.timeout(0)
+        def later() -> None:
             self._reconcile_queued = False
             self._foreground -= 1
             self._reconcile()
 
-        self.clock.env.process(later())
+        self.clock.call_after(0, later)
 
     def wake_at(self, time: float, *, background: bool = False) -> None:
         """Make sure the controllers look again at ``time`` (e.g. when minReadySeconds pass)."""
@@ -93,20 +92,22 @@ class ControllerManager(NodeLifecycle):
             return
         self._reconciling = True
         try:
-            for _ in range(_MAX_PASSES):
-                before = self._version
-                for controller in self._controllers:
-                    for kind in controller.kinds:
-                        for obj in self.objects(kind):
-                            if self.exists(obj):
-                                self._sync(controller, obj)
-                self._podgc.collect()
-                self._schedule_pending()
-                self.services.sync()
-                if self._version == before:
-                    return
-            raise RuntimeError("the controllers did not settle after "
-                               f"{_MAX_PASSES} passes at t={self.now:g}s (a simulator bug)")
+            # an apply or a run may make thousands of pods: no full collections meanwhile
+            with deferred_full_collections():
+                for _ in range(_MAX_PASSES):
+                    before = self._version
+                    for controller in self._controllers:
+                        for kind in controller.kinds:
+                            for obj in self.objects(kind):
+                                if self.exists(obj):
+                                    self._sync(controller, obj)
+                    self._podgc.collect()
+                    self._schedule_pending()
+                    self.services.sync()
+                    if self._version == before:
+                        return
+                raise RuntimeError("the controllers did not settle after "
+                                   f"{_MAX_PASSES} passes at t={self.now:g}s (a simulator bug)")
         finally:
             self._reconciling = False
 

@@ -19,13 +19,13 @@ simulator needs:
 
 from __future__ import annotations
 
-import copy
 import json
 import random
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from clustersim.kubernetes.scheduler.labels import label_selector_matches
+from clustersim.manifests.safe_yaml import copy_data
 
 __all__ = [
     "DEFAULT_TOLERATION_SECONDS",
@@ -41,6 +41,8 @@ __all__ = [
     "new_pod_from_template",
     "owner_reference",
     "pod_template_hash",
+    "ready_and_available",
+    "ready_since",
     "selector_matches",
     "set_condition",
     "set_pod_defaults",
@@ -177,7 +179,7 @@ def new_pod_from_template(
             "annotations": dict(tmeta.get("annotations") or {}),
             "ownerReferences": [owner_reference(owner)],
         },
-        "spec": copy.deepcopy(template.get("spec") or {}),
+        "spec": copy_data(template.get("spec") or {}),    # plain data, as the API stores it
     }
     return set_pod_defaults(pod, owner["metadata"].get("namespace", "default"))
 
@@ -218,7 +220,30 @@ def is_terminating(pod: Mapping[str, Any]) -> bool:
 def is_active(pod: Mapping[str, Any]) -> bool:
     """Not terminating and not finished: what controllers count (``controller.IsPodActive``)."""
     phase = (pod.get("status") or {}).get("phase")
-    return phase not in ("Succeeded", "Failed") and not is_terminating(pod)
+    return phase not in ("Succeeded", "Failed") and (
+        (pod.get("metadata") or {}).get("deletionTimestamp") is None)      # is_terminating
+
+
+def ready_since(pod: Mapping[str, Any]) -> float | None:
+    """When the pod's ``Ready`` condition last became True, or None when it is not True."""
+    for cond in (pod.get("status") or {}).get("conditions") or ():     # condition(), inlined
+        if cond.get("type") == "Ready":
+            return cond["lastTransitionTime"] if cond.get("status") == "True" else None
+    return None
+
+
+def ready_and_available(pods: Iterable[Mapping[str, Any]], min_ready_seconds: float,
+                        now: float) -> tuple[int, int]:
+    """How many of ``pods`` are ready, and how many available (:func:`is_ready`,
+    :func:`is_available`), reading each pod's condition once."""
+    ready = available = 0
+    for pod in pods:
+        since = ready_since(pod)
+        if since is not None:
+            ready += 1
+            if min_ready_seconds <= 0 or since + min_ready_seconds <= now:
+                available += 1
+    return ready, available
 
 
 def is_ready(pod: Mapping[str, Any]) -> bool:

@@ -65,6 +65,10 @@ def _spread_defaults(scheduler: Scheduler, manifest: dict, nodes: list) -> list[
     feasible = np.array([n.name in chosen for n in nodes])
     matches = np.array([required_node_affinity_matches(manifest, n) for n in nodes])
     scores = plugin.default_scores_many(constraints, counts, domains, feasible, matches)
+    sums = [np.bincount(ids, weights=n).astype(np.int64) for (ids, _), n in zip(
+        domains, counts, strict=True)]
+    summed = plugin.default_scores_many(constraints, counts, domains, feasible, matches, sums)
+    assert summed.tolist() == scores.tolist()       # counts given per domain: the same
     return [int(s) for s, ok in zip(scores, feasible, strict=True) if ok]
 
 

@@ -3,7 +3,8 @@
 :class:`SpreadCounts` adds bound pods incrementally, counts a node again when it lost a pod
 or reported ``pods_changed()``, and counts a selector registered late from where each pod
 signature was bound. Random binds, removals, in-place edits (terminating, relabelled) and
-late selectors must leave every count equal to the plain count. And a cluster whose
+late selectors must leave every count equal to the plain count, and every per-domain sum
+(``domain_sums``, kept from when it was first asked) equal to a fresh sum. And a cluster whose
 Deployment pods take the fast path places them as the reference path does, through scale
 down (terminating pods) and scale up.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -46,6 +48,7 @@ def test_counts_match_a_fresh_count(seed):
             node.add_pod(make_pod(f"{node.name}-early-{j}", {}, labels=_labels(r)))
     counts = SpreadCounts(nodes)
     registered: list[tuple[str, dict]] = []
+    summed: list[tuple[str, dict, np.ndarray]] = []
     bound: list[tuple[int, dict]] = []
     for step in range(r.randint(10, 80)):
         action = r.random()
@@ -66,13 +69,22 @@ def test_counts_match_a_fresh_count(seed):
                 pod["metadata"]["labels"] = _labels(r)
             nodes[k].pods_changed()
         else:
-            registered.append((r.choice(["default", "other"]), r.choice(SELECTORS)))
+            namespace, selector = r.choice(["default", "other"]), r.choice(SELECTORS)
+            registered.append((namespace, selector))
+            domains = np.array([r.randrange(3) for _ in nodes], dtype=np.intp)
+            counts.domain_sums(namespace, selector, domains)    # kept from now on
+            summed.append((namespace, selector, domains))
         for i in range(len(nodes)):
             counts.refresh(i)
         for namespace, selector in registered:
             got = counts.counts(namespace, selector)
             want = [count_matching_pods(n.pods, namespace, selector) for n in nodes]
             assert got.tolist() == want, (step, namespace, selector)
+        for namespace, selector, domains in summed:
+            fresh = [count_matching_pods(n.pods, namespace, selector) for n in nodes]
+            want = np.bincount(domains, weights=fresh, minlength=domains.max() + 1)
+            got = counts.domain_sums(namespace, selector, domains)
+            assert got.tolist() == want.astype(int).tolist(), (step, namespace, selector)
 
 
 def _deployment(name: str, replicas: int, cpu: str) -> dict:

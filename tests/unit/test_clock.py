@@ -29,3 +29,34 @@ def test_until_in_the_past_is_refused_and_seeds_repeat() -> None:
     with pytest.raises(ValueError, match="in the past"):
         clock.run(until=1)
     assert Clock(seed=7).random.random() == Clock(seed=7).random.random()
+
+
+def _order(cheap: set[str]) -> list[str]:
+    """The order in which timers fire when those named in ``cheap`` use ``call_after`` and
+    the others ``call_later``; a raw timeout set in between and a timer set by a firing
+    action compete for the same instants."""
+    clock = Clock(0)
+    seen: list[str] = []
+
+    def later(name: str, delay: float, then=None) -> None:
+        def action() -> None:
+            seen.append(name)
+            if then is not None:
+                then()
+
+        (clock.call_after if name in cheap else clock.call_later)(delay, action)
+
+    later("a", 1.0, lambda: later("c", 0.0))
+    clock.timeout(1.0).callbacks.append(lambda _: seen.append("raw"))
+    later("b", 1.0)
+    clock.timeout(1.0).callbacks.append(lambda _: seen.append("raw2"))
+    later("d", 0.0)
+    clock.run()
+    return seen
+
+
+def test_call_after_fires_where_a_process_would() -> None:
+    expected = _order(set())
+    assert expected == ["d", "raw", "raw2", "a", "b", "c"]
+    for cheap in ({"a"}, {"b", "c"}, {"a", "b", "c", "d"}):
+        assert _order(cheap) == expected

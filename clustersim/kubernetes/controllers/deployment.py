@@ -25,18 +25,20 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from clustersim.kubernetes.controllers.base import Controller, replicas_of
 from clustersim.kubernetes.objects import (
     condition,
     is_active,
-    is_available,
-    is_ready,
     owner_reference,
     pod_template_hash,
+    ready_and_available,
     set_condition,
 )
+
+if TYPE_CHECKING:
+    from clustersim.kubernetes.cluster import KubernetesCluster
 
 __all__ = [
     "DeploymentController",
@@ -343,7 +345,42 @@ class DeploymentController(Controller):
 
     kinds: ClassVar[tuple[str, ...]] = ("Deployment",)
 
+    def __init__(self, cluster: KubernetesCluster) -> None:
+        super().__init__(cluster)
+        self._active_pods: dict[str, list[dict[str, Any]]] = {}
+        """Active pods per ReplicaSet uid, listed once per sync (nothing in a sync changes
+        the pods of a ReplicaSet it keeps)."""
+        self._counted: dict[tuple[str, float], tuple[int, int]] = {}
+        """(ready, available) among them per (ReplicaSet uid, minReadySeconds), per sync."""
+        self._totals_now: tuple[int, int, int, int] | None = None
+        """:meth:`_totals` of the Deployment being synced, until its ReplicaSets change."""
+
+    def _forget(self) -> None:
+        """Drop what this sync has counted (a new sync, or ReplicaSets created or deleted)."""
+        self._active_pods.clear()
+        self._counted.clear()
+        self._totals_now = None
+
+    def _counts(self, rs: dict[str, Any], min_ready: float) -> tuple[int, int]:
+        """(ready, available) among the active pods of ``rs``."""
+        key = (rs["metadata"]["uid"], min_ready)
+        counted = self._counted.get(key)
+        if counted is None:
+            counted = self._counted[key] = ready_and_available(self._active(rs), min_ready,
+                                                               self.cluster.now)
+        return counted
+
+    def _active(self, rs: dict[str, Any]) -> list[dict[str, Any]]:
+        """The active pods ``rs`` controls (do not modify the list)."""
+        uid = rs["metadata"]["uid"]
+        pods = self._active_pods.get(uid)
+        if pods is None:
+            pods = self._active_pods[uid] = [p for p in self.cluster.owned("Pod", rs)
+                                             if is_active(p)]
+        return pods
+
     def sync(self, d: dict[str, Any]) -> None:
+        self._forget()
         spec = d.setdefault("spec", {})
         # SetDefaults_Deployment: a missing or null strategy, type or rollingUpdate (which
         # kubectl accepts) takes the defaults, and so does a null maxSurge or maxUnavailable
@@ -423,9 +460,7 @@ class DeploymentController(Controller):
 
     def _state(self, rs: dict[str, Any]) -> ReplicaSetState:
         min_ready = (rs.get("spec") or {}).get("minReadySeconds", 0) or 0
-        now = self.cluster.now
-        available = sum(1 for p in self.cluster.owned("Pod", rs)
-                        if is_active(p) and is_available(p, min_ready, now))
+        available = self._counts(rs, min_ready)[1]
         return ReplicaSetState(
             name=rs["metadata"]["name"], replicas=replicas_of(rs), available=available,
             created=rs["metadata"]["creationTimestamp"],
@@ -483,6 +518,7 @@ class DeploymentController(Controller):
             },
         }
         self.cluster.create(rs)
+        self._forget()                      # one more ReplicaSet to count
         d["metadata"].setdefault("annotations", {})[REVISION] = str(revision)
         if size > 0:
             self.cluster.record(d, "ScalingReplicaSet",
@@ -547,27 +583,32 @@ class DeploymentController(Controller):
         for rs, state in states:
             if state.name in doomed:
                 self.cluster.delete_object(rs)
+                self._forget()                  # its pods are going
 
     # ---- status --------------------------------------------------------------------------
 
-    def _pods(self, d) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """(all active pods, active pods of the new ReplicaSet)."""
-        rs_objects = self.cluster.owned("ReplicaSet", d)
-        new_obj = self._find_new(d, rs_objects)
-        all_pods, new_pods = [], []
-        for rs in rs_objects:
-            pods = [p for p in self.cluster.owned("Pod", rs) if is_active(p)]
-            all_pods += pods
-            if rs is new_obj:
-                new_pods = pods
-        return all_pods, new_pods
+    def _totals(self, d) -> tuple[int, int, int, int]:
+        """Over the Deployment's ReplicaSets: active pods, active pods of the new one, and
+        how many of them are ready and available (the Deployment's ``minReadySeconds``)."""
+        if self._totals_now is None:
+            rs_objects = self.cluster.owned("ReplicaSet", d)
+            new_obj = self._find_new(d, rs_objects)
+            min_ready = d["spec"].get("minReadySeconds", 0) or 0
+            pods = new_pods = ready = available = 0
+            for rs in rs_objects:
+                count = len(self._active(rs))
+                pods += count
+                if rs is new_obj:
+                    new_pods = count
+                rs_ready, rs_available = self._counts(rs, min_ready)
+                ready += rs_ready
+                available += rs_available
+            self._totals_now = (pods, new_pods, ready, available)
+        return self._totals_now
 
     def _complete(self, d, replicas: int) -> bool:
-        all_pods, new_pods = self._pods(d)
-        min_ready = d["spec"].get("minReadySeconds", 0) or 0
-        now = self.cluster.now
-        available = sum(1 for p in all_pods if is_available(p, min_ready, now))
-        return len(new_pods) == replicas and len(all_pods) == replicas and available == replicas
+        pods, new_pods, _, available = self._totals(d)
+        return new_pods == replicas and pods == replicas and available == replicas
 
     def _update_status(self, d, replicas: int) -> None:
         """Status counts and the Available/Progressing conditions (``syncRolloutStatus``).
@@ -577,17 +618,15 @@ class DeploymentController(Controller):
         ``progressDeadlineSeconds`` (default 600) the rollout is reported as failed
         (``ProgressDeadlineExceeded``); upstream does not stop it, and neither does this.
         """
-        all_pods, new_pods = self._pods(d)
-        min_ready = d["spec"].get("minReadySeconds", 0) or 0
+        pods, new_pods, ready, available = self._totals(d)
         now = self.cluster.now
-        available = sum(1 for p in all_pods if is_available(p, min_ready, now))
         status = d.setdefault("status", {})
         before = dict(status)
         status.update(
             observedGeneration=d["metadata"].get("generation", 1),
-            replicas=len(all_pods),
-            updatedReplicas=len(new_pods),
-            readyReplicas=sum(1 for p in all_pods if is_ready(p)),
+            replicas=pods,
+            updatedReplicas=new_pods,
+            readyReplicas=ready,
             availableReplicas=available,
             unavailableReplicas=max(0, replicas - available),
         )

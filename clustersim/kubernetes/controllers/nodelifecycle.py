@@ -168,13 +168,15 @@ class PodGarbageCollector:
     def collect(self) -> None:
         cluster = self.cluster
         nodes = set(cluster.node_names())
-        finished = [p for p in cluster.objects("Pod")
+        pods = cluster.objects("Pod")
+        finished = [p for p in pods
                     if (p.get("status") or {}).get("phase") in ("Succeeded", "Failed")]
         if len(finished) > TERMINATED_POD_GC_THRESHOLD:
             finished.sort(key=lambda p: p["metadata"]["creationTimestamp"])   # oldest first
             for pod in finished[:len(finished) - TERMINATED_POD_GC_THRESHOLD]:
                 cluster.remove_pod(pod)
-        for pod in cluster.objects("Pod"):
+            pods = cluster.objects("Pod")
+        for pod in pods:
             node = pod["spec"].get("nodeName")
             if not node:
                 continue

@@ -31,11 +31,11 @@ from clustersim.kubernetes.objects import (
     controller_of,
     generate_name,
     is_active,
-    is_available,
     is_ready,
     labels_of,
     new_pod_from_template,
     owner_reference,
+    ready_since,
     selector_matches,
 )
 
@@ -93,18 +93,23 @@ class ReplicaSetController(Controller):
         active = [p for p in pods if is_active(p)]
         desired = replicas_of(rs)
         diff = len(active) - desired
+        created = []
         if diff < 0:
             prefix = f"{rs['metadata']['name']}-"
             for _ in range(-diff):
                 pod = new_pod_from_template(spec.get("template") or {}, rs,
                                             generate_name(prefix, cluster.rng))
                 cluster.create(pod)
+                created.append(pod)
                 cluster.record(rs, "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}")
         elif diff > 0:
             for pod in deletion_rank(active)[:diff]:
                 cluster.delete_pod(pod)
                 cluster.record(rs, "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}")
-        self._update_status(rs, [p for p in self.cluster.owned("Pod", rs) if is_active(p)])
+        # the owned pods now, in the store's order, without listing them again: those
+        # claimed above (a deleted one is terminating or gone), then the new ones
+        self._update_status(rs, active if diff == 0 else
+                            [p for p in (*pods, *created) if is_active(p)])
 
     def _claim_pods(self, rs: dict[str, Any], selector: Any) -> list[dict[str, Any]]:
         """Owned pods, after adopting matching orphans (``ClaimPods``)."""
@@ -119,17 +124,20 @@ class ReplicaSetController(Controller):
     def _update_status(self, rs: dict[str, Any], active: list[dict[str, Any]]) -> None:
         now = self.cluster.now
         min_ready = (rs.get("spec") or {}).get("minReadySeconds", 0) or 0
-        available = 0
+        ready = available = 0
         for pod in active:
-            if is_available(pod, min_ready, now):
+            since = ready_since(pod)
+            if since is None:
+                continue
+            ready += 1
+            if min_ready <= 0 or since + min_ready <= now:
                 available += 1
-            elif is_ready(pod):
-                since = condition(pod, "Ready")["lastTransitionTime"]
+            else:
                 self.cluster.wake_at(since + min_ready)
         rs["status"] = {
             "replicas": len(active),
             "fullyLabeledReplicas": len(active),
-            "readyReplicas": sum(1 for p in active if is_ready(p)),
+            "readyReplicas": ready,
             "availableReplicas": available,
             "observedGeneration": rs["metadata"].get("generation", 1),
         }

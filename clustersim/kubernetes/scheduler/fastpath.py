@@ -38,11 +38,12 @@ import operator
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
 from clustersim.kubernetes.nodeinfo import (
+    HOSTNAME_LABEL,
     NodeInfo,
     pod_host_ports,
     pod_request_sums,
@@ -263,6 +264,8 @@ class FastPath:
         if self.static_changed:
             self.static_changed = False
             self.label_ids.clear()
+            if self.spread_counts is not None:
+                self.spread_counts.forget_domains()
             self.static_cache.clear()
             self.shapes.clear()
 
@@ -315,10 +318,17 @@ class FastPath:
         (soft) constraints, exactly as ``pre_score``/``score``/``normalize`` compute them:
         no node is ignored, a node without a zone label is in the "" zone for the weights."""
         namespace = pod_namespace(pod)
-        counts = [self.spread_counts.counts(namespace, c.selector) for c in constraints]
+        spread_counts = cast(SpreadCounts, self.spread_counts)   # set when fast_spread is on
+        counts = [spread_counts.counts(namespace, c.selector) for c in constraints]
         domains = [self._label_ids(c.topology_key) for c in constraints]
+        sums = [
+            None
+            if c.topology_key == HOSTNAME_LABEL
+            else spread_counts.domain_sums(namespace, c.selector, ids)
+            for c, (ids, _) in zip(constraints, domains, strict=True)
+        ]
         return self.spread.default_scores_many(
-            constraints, counts, domains, feasible, static.matches_affinity
+            constraints, counts, domains, feasible, static.matches_affinity, sums
         )
 
     def _label_ids(self, key: str) -> tuple[np.ndarray, np.ndarray]:
@@ -703,7 +713,11 @@ class FastPath:
             feasible = totals >= 0
             if constraints and feasible.any():
                 spread = self._spread_scores(pod, constraints, shape.static, feasible)
-                totals = np.where(feasible, totals + spread * self.weights["PodTopologySpread"], -1)
+                spread *= self.weights["PodTopologySpread"]
+                if feasible.all():
+                    totals = totals + spread
+                else:
+                    totals = np.where(feasible, totals + spread, -1)
         if totals is shape.total and shape.ties is not None:
             ties = shape.ties
         else:

@@ -84,6 +84,9 @@ class SpreadCounts:
         self.bound_at: dict[Signature, list[int]] = {}
         self.stale: set[int] = set()
         self.seen: list[tuple[list, int, int]] = [([], 0, 0)] * len(nodes)
+        self._last: tuple[str, Any, str] = ("", None, "")
+        # selector key -> [(domain id per node, matching pods per domain)], see domain_sums
+        self.sums: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
         self._index_all()
 
     def _index_all(self) -> None:
@@ -112,24 +115,57 @@ class SpreadCounts:
         pods = node.pods
         seen, seen_count, seen_edits = self.seen[i]
         selectors = self.selectors
+        sums = self.sums
         if pods is seen and node.pod_edits == seen_edits:
             for pod in pods[seen_count:]:
                 signature = pod_signature(pod)
                 self.bound_at.setdefault(signature, []).append(i)
                 for key in self._keys(signature):
                     selectors[key][2][i] += 1
+                    for ids, per_domain in sums.get(key, ()):
+                        per_domain[ids[i]] += 1
         else:
             self.stale.add(i)
+            before = {key: int(selectors[key][2][i]) for key in sums}
             for _, _, counts in selectors.values():
                 counts[i] = 0
             for pod in pods:
                 for key in self._keys(pod_signature(pod)):
                     selectors[key][2][i] += 1
+            for key, old in before.items():
+                change = int(selectors[key][2][i]) - old
+                for ids, per_domain in sums[key] if change else ():
+                    per_domain[ids[i]] += change
         self.seen[i] = (pods, len(pods), node.pod_edits)
+
+    def domain_sums(
+        self, namespace: str, selector: Mapping[str, Any] | None, ids: np.ndarray
+    ) -> np.ndarray:
+        """Matching pods per topology domain: :meth:`counts` summed over the nodes of each
+        domain, where ``ids`` gives each node's domain (numbered from 0). Kept current by
+        :meth:`refresh` for as long as the same ``ids`` array is asked for (do not modify)."""
+        counts = self.counts(namespace, selector)
+        key = self._last[2]
+        entries = self.sums.setdefault(key, [])
+        for known, per_domain in entries:
+            if known is ids:
+                return per_domain
+        per_domain = np.bincount(ids, weights=counts, minlength=int(ids.max(initial=-1)) + 1)
+        per_domain = per_domain.astype(np.int64)
+        entries.append((ids, per_domain))
+        return per_domain
+
+    def forget_domains(self) -> None:
+        """Stop keeping per-domain sums (the nodes' labels changed: new ``ids`` arrays)."""
+        self.sums.clear()
 
     def counts(self, namespace: str, selector: Mapping[str, Any] | None) -> np.ndarray:
         """Matching pods per node for ``selector`` in ``namespace`` (do not modify)."""
-        key = repr((namespace, selector))
+        last_namespace, last_selector, key = self._last
+        if selector is not last_selector or namespace != last_namespace:
+            # a pod's default constraints share one selector object: one key for both
+            key = repr((namespace, selector))
+            self._last = (namespace, selector, key)
         entry = self.selectors.get(key)
         if entry is not None:
             return entry[2]

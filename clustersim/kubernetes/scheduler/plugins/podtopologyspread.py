@@ -411,6 +411,7 @@ class PodTopologySpread(FilterScorePlugin):
         domains: Sequence[tuple[np.ndarray, np.ndarray]],
         feasible: np.ndarray,
         matches_affinity: np.ndarray,
+        domain_sums: Sequence[np.ndarray | None] = (),
     ) -> np.ndarray:
         """PreScore, Score and NormalizeScore over arrays of all nodes for a pod with only
         the system default (soft) constraints, where no node is ignored: the normalized
@@ -418,32 +419,54 @@ class PodTopologySpread(FilterScorePlugin):
         :meth:`pre_score` and :meth:`score` in the same order.
 
         Per constraint: ``counts`` gives the matching pods on each node, ``domains`` an id
-        per node for its value of the topology key ("" when missing) and whether the node has
-        the key; ``matches_affinity`` which nodes count for ``nodeAffinityPolicy: Honor``.
+        per node for its value of the topology key ("" when missing; ids numbered from 0 with
+        none skipped) and whether the node has the key; ``matches_affinity`` which nodes
+        count for ``nodeAffinityPolicy: Honor``. ``domain_sums`` may give, per constraint,
+        ``counts`` already summed per domain (None where not), used when no node is left
+        out by ``matches_affinity``.
         """
         # the common case (every node feasible, labelled and included) skips the masks
         everywhere = bool(feasible.all())
-        chosen = np.flatnonzero(feasible)
-        total = np.zeros(len(feasible))
-        for c, per_node_counts, (ids, has) in zip(constraints, counts, domains, strict=True):
+        chosen = np.arange(0) if everywhere else np.flatnonzero(feasible)
+        feasible_count = len(feasible) if everywhere else len(chosen)
+        total: np.ndarray | None = None
+        summed = list(domain_sums) or [None] * len(constraints)
+        for c, per_node_counts, (ids, has), known in zip(
+            constraints, counts, domains, summed, strict=True
+        ):
+            term: np.ndarray
             if c.topology_key == HOSTNAME_LABEL:
-                weight = math.log(len(chosen) + 2)
-                per_node = per_node_counts
+                weight = math.log(feasible_count + 2)
+                term = per_node_counts * weight + (c.max_skew - 1)
             else:
-                weight = math.log(
-                    np.count_nonzero(np.bincount(ids if everywhere else ids[chosen])) + 2
+                # the domains among the feasible nodes; every id when every node is feasible
+                domains_seen = (
+                    int(ids.max(initial=-1)) + 1
+                    if everywhere
+                    else np.count_nonzero(np.bincount(ids[chosen]))
                 )
+                weight = math.log(domains_seen + 2)
                 included = per_node_counts
                 if c.honor_node_affinity and not matches_affinity.all():
                     included = per_node_counts * matches_affinity
-                per_node = np.bincount(ids, weights=included)[ids]
-            term = per_node * weight + (c.max_skew - 1)
-            total = total + term if has.all() else np.where(has, total + term, total)
+                    known = None
+                # each node's term is its domain's: the same operations, once per domain
+                per_domain = np.bincount(ids, weights=included) if known is None else known
+                term = (per_domain * weight + (c.max_skew - 1)).take(ids)
+            if total is None:       # 0.0 + term is term: every term is ≥ 0
+                total = term if has.all() else np.where(has, term, 0.0)
+            else:
+                total = total + term if has.all() else np.where(has, total + term, total)
+        if total is None:
+            total = np.zeros(len(feasible))
         raw = go_round_many(total)
         scored = raw if everywhere else raw[chosen]
         low, high = scored.min(), scored.max()
         if high == 0:
             return np.full(len(feasible), MAX_NODE_SCORE, dtype=np.int64)
+        if everywhere and high - low < len(raw):    # each raw value's score from a table
+            table = MAX_NODE_SCORE * (high + low - np.arange(low, high + 1)) // high
+            return table.take(raw - low)
         return MAX_NODE_SCORE * (high + low - raw) // high
 
     def normalize(
