@@ -42,6 +42,33 @@ RAW_MYST_JS = """() => {
 }"""
 
 
+#: A page error JupyterLab's own core raises now and then, not the course: the cell toolbar's
+#: overlap check (``_updateCellForToolbarOverlap`` in ``@jupyterlab/cell-toolbar``) reads the
+#: ``node`` of a cell that is gone by the time its idle callback runs. It only decides whether
+#: to hide the toolbar; the notebook runs on. Seen in 2 runs of 20 here.
+LAB_TOOLBAR_RACE = "Cannot read properties of undefined (reading 'node')"
+
+
+def page_error(err) -> str | None:
+    """The page error ``err`` as text, or None for :data:`LAB_TOOLBAR_RACE` thrown from Lab's
+    core bundle."""
+    stack = err.stack or ""
+    first_frame = next((line for line in stack.splitlines() if line.strip().startswith("at ")), "")
+    if err.message == LAB_TOOLBAR_RACE and "/static/lab/jlab_core." in first_frame:
+        return None
+    return f"{err.message}\n{stack}"
+
+
+def test_page_error_ignores_only_labs_own_toolbar_race() -> None:
+    from types import SimpleNamespace as Err
+
+    core = "TypeError: x\n    at http://127.0.0.1:1/static/lab/jlab_core.abc.js?v=abc:1:2"
+    other = "TypeError: x\n    at http://127.0.0.1:1/lab/extensions/plotly/static/1.js:1:2"
+    assert page_error(Err(message=LAB_TOOLBAR_RACE, stack=core)) is None
+    assert page_error(Err(message=LAB_TOOLBAR_RACE, stack=other))
+    assert page_error(Err(message="widget failed", stack=core))
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -123,7 +150,7 @@ def test_first_lab_runs_live_in_jupyterlab(browser, lab_server: str, tmp_path: P
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     errors: list[str] = []
-    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.on("pageerror", lambda err: errors.extend(filter(None, [page_error(err)])))
     page.goto(f"{lab_server}/lab/tree/{NOTEBOOK.name}")
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
 
@@ -141,7 +168,11 @@ def test_first_lab_runs_live_in_jupyterlab(browser, lab_server: str, tmp_path: P
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
 
-    page.wait_for_selector(".js-plotly-plot svg.main-svg", timeout=90_000)
+    try:
+        page.wait_for_selector(".js-plotly-plot svg.main-svg", timeout=90_000)
+    except PlaywrightTimeout:
+        page.screenshot(path=tmp_path / "no-figure.png")
+        pytest.fail(f"no plotly figure after Run All (screenshot: {tmp_path / 'no-figure.png'}); page errors: {errors}")
     slider = page.locator(".widget-slider").first
     slider.wait_for(timeout=90_000)
     summary = page.locator(".widget-html-content", has_text="of a pod requesting")
