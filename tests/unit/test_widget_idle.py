@@ -27,6 +27,8 @@ def test_nearby_values_are_one_step_the_other_entries_or_the_flip() -> None:
     assert nearby(widgets.Text(value="2")) == ["1", "3"]
     assert nearby(widgets.Text(value="0")) == ["1"]
     assert nearby(widgets.Text(value="25%")) == []
+    assert nearby(widgets.Text(value="²")) == []          # a digit to isdigit, not to int
+    assert nearby(widgets.Text(value="1" * 5000)) == []   # past int()'s digit limit
     assert choices(widgets.IntSlider(value=3, min=1, max=6)) == [1, 2, 3, 4, 5, 6]
 
 
@@ -143,6 +145,14 @@ def test_building_an_app_does_not_freeze_the_garbage_it_finds() -> None:
         assert gone() is None
     finally:
         gc.unfreeze()
+
+
+def test_updates_shows_the_system_chosen_whatever_another_system_s_text_box_holds() -> None:
+    app = updates_app()
+    controls = app.controls
+    controls["maxSurge"].value = "²"     # refused for Kubernetes, with its own message
+    controls["system"].value = "marathon"
+    assert "Problem" not in controls["message"].value
 
 
 def test_updates_plans_the_other_systems_own_controls_too() -> None:
