@@ -13,8 +13,9 @@ loader produces the same long forms, so a simulator reads one shape only (docker
   host IP is dropped, as docker/cli drops it (Swarm publishes on every node). A published
   port in the long syntax is a number (docker/cli's ``ServicePortConfig.Published`` is a
   ``uint32``). The bounds (1-65535) are checked before a range
-  is expanded, and a stack expands to at most :data:`MAX_PORTS` entries, so that a few bytes
-  (``"1-65535"`` forty times) cannot cost gigabytes.
+  is expanded, and the stacks of one source expand to at most :data:`MAX_PORTS` entries
+  together, so that a few bytes (``"1-65535"`` forty times, in one stack or in forty) cannot
+  cost gigabytes.
 - ``volumes``: ``"[SOURCE:]TARGET[:MODE]"`` → ``{type, source, target, read_only}``; a source
   that is a path (``/``, ``.``, ``~`` or a Windows drive) is a ``bind``, anything else a named
   ``volume``; a target alone is an anonymous volume. Options: ``ro``/``rw``, ``nocopy``
@@ -252,10 +253,14 @@ _INTERPOLATED = ("services", "networks", "volumes", "secrets", "configs")
 
 
 def load_compose(
-    document: Document, environment: Mapping[str, str] | None = None
+    document: Document,
+    environment: Mapping[str, str] | None = None,
+    ports_used: list[int] | None = None,
 ) -> list[StackSpec]:
     """The stack of one Compose document: variables substituted from ``environment``
-    (:mod:`~clustersim.manifests.interpolate`), every service's short syntaxes expanded."""
+    (:mod:`~clustersim.manifests.interpolate`), every service's short syntaxes expanded.
+    ``ports_used`` counts the port entries of the source's earlier stacks (updated here), so
+    that :data:`MAX_PORTS` bounds a whole source, not each of its documents."""
     data = dict(document.data)
     unset: list[str] = []
     for section in _INTERPOLATED:
@@ -276,7 +281,7 @@ def load_compose(
             "a mapping from service name to its definition",
         )
     manifest = {key: copy_data(value) for key, value in data.items() if key != "services"}
-    ports_used = [0]
+    ports_used = [0] if ports_used is None else ports_used
     expanded = {
         str(name): _expand_service(document, ("services", name), service, ports_used)
         for name, service in services.items()

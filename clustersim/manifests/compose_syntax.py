@@ -28,7 +28,8 @@ __all__ = [
 ]
 
 MAX_PORTS = 65535
-"""The most port entries one stack may expand to (ranges counted port by port)."""
+"""The most port entries the stacks of one source may expand to together (ranges counted
+port by port)."""
 _PORT_RANGE = re.compile(r"[0-9]+(?:-[0-9]+)?")
 _PROTOCOLS = ("tcp", "udp", "sctp")
 _PROPAGATIONS = ("shared", "rshared", "slave", "rslave", "private", "rprivate")
@@ -55,7 +56,8 @@ def _port_number(digits: str) -> int:
 def _too_many_ports(document: Document, path: Path, value: Any) -> ManifestError:
     return document.error(
         path,
-        f"the port {value!r} takes the stack past {MAX_PORTS} ports: the simulator expands "
+        f"the port {value!r} takes the stack (with any before it in the same source) past "
+        f"{MAX_PORTS} ports: the simulator expands "
         f"every range into one entry per port and stops at {MAX_PORTS}, the number of port "
         "numbers that exist (a published port is used once per swarm)",
         "fewer or narrower port ranges",
@@ -67,7 +69,7 @@ def expand_port(
 ) -> list[dict[str, Any]]:
     """One ``ports`` entry in short or long syntax → its long-syntax entries.
 
-    ``room`` is how many entries the stack may still add (:data:`MAX_PORTS` in all); a range
+    ``room`` is how many entries the source may still add (:data:`MAX_PORTS` in all); a range
     that would pass it is refused before it is expanded."""
     if isinstance(value, dict):
         validate(PortLong, document, path)

@@ -132,10 +132,11 @@ def load_manifests(
     variables = _variables(environment)
     specs: list[Spec] = []
     documents = _documents(source, name)
+    ports_used = [0]   # port entries of every stack so far: MAX_PORTS bounds the source
     for document in documents:
         system = detect(document)
         if system == "swarm":
-            specs.extend(load_compose(document, variables))
+            specs.extend(load_compose(document, variables, ports_used))
         else:
             specs.extend(_LOADERS[system](document))
     return ManifestSet(specs)

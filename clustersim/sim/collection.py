@@ -14,12 +14,13 @@ bulk call and restores the thresholds afterwards; the first full collection afte
 CPython's usual rule, frees whatever cyclic garbage reached the old generation meanwhile.
 Nothing observable changes: which objects exist, their order and every simulated result are
 the same; only when memory of unreachable cycles is returned moves. Calls nest (an ``apply``
-that reconciles calls nothing twice); only the outermost restores.
+that reconciles calls nothing twice), in one thread or several; only the last to end restores.
 """
 
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -27,21 +28,29 @@ __all__ = ["deferred_full_collections"]
 
 _NEVER = 1 << 30
 """A generation-2 threshold no run reaches (collections of generation 1 counted)."""
+_lock = threading.Lock()
 _depth = 0
+_saved = (0, 0, 0)
+"""The thresholds the process had when the outermost block began."""
 
 
 @contextmanager
 def deferred_full_collections() -> Iterator[None]:
     """Within the block, no automatic full collection (generation 2); the thresholds the
-    process had are restored when the outermost block ends."""
-    global _depth
-    saved = gc.get_threshold()
-    if _depth == 0 and saved[0]:
-        gc.set_threshold(saved[0], saved[1], _NEVER)
-    _depth += 1
+    process had are restored when the last block ends. The thresholds belong to the process,
+    so blocks in other threads (each simulator server answers in its own) count together:
+    whichever ends last restores them, in whatever order they end."""
+    global _depth, _saved
+    with _lock:
+        if _depth == 0:
+            _saved = gc.get_threshold()
+            if _saved[0]:
+                gc.set_threshold(_saved[0], _saved[1], _NEVER)
+        _depth += 1
     try:
         yield
     finally:
-        _depth -= 1
-        if _depth == 0 and saved[0]:
-            gc.set_threshold(*saved)
+        with _lock:
+            _depth -= 1
+            if _depth == 0 and _saved[0]:
+                gc.set_threshold(*_saved)

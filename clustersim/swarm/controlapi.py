@@ -53,8 +53,9 @@ class ControlAPI(Dispatcher):
                 raise SwarmError(f"{spec.name}: service mode change is not allowed "
                                  f"({existing.spec.mode} → {spec.mode}); remove the service "
                                  "first")
-        specs = [self.mesh.assign_ports(spec, getattr(self.services.get(spec.name), "spec", None))
-                 for spec in specs]
+        claimed: dict[tuple[str, int], str] = {}   # the ingress ports of the services before
+        specs = [self.mesh.assign_ports(spec, getattr(self.services.get(spec.name), "spec", None),
+                                        claimed) for spec in specs]
         return [self._apply(spec) for spec in specs]
 
     def apply_service(self, spec: ServiceSpec) -> Service:

@@ -99,9 +99,12 @@ class RoutingMesh:
         self.ingress: dict[tuple[str, int], str] = {}
         self._rotation: dict[tuple[str, str], int] = defaultdict(int)
 
-    def assign_ports(self, spec: ServiceSpec, previous: ServiceSpec | None = None) -> ServiceSpec:
+    def assign_ports(self, spec: ServiceSpec, previous: ServiceSpec | None = None,
+                     claimed: dict[tuple[str, int], str] | None = None) -> ServiceSpec:
         """Check the spec's ingress ports against other services and fill in port 0 (a
-        service being updated keeps the port it was given for the same target)."""
+        service being updated keeps the port it was given for the same target). ``claimed``
+        holds the ports of the services checked before it in the same deploy, not yet
+        published (updated here): a stack's services are created one after another."""
         given = {(p.target, p.protocol): p.published for p in (previous.ports if previous else ())
                  if p.mode == "ingress" and DYNAMIC_PORTS[0] <= p.published <= DYNAMIC_PORTS[1]}
         ports = []
@@ -111,7 +114,10 @@ class RoutingMesh:
                     port.protocol, spec.name)
                 port = PortConfig(port.target, published, port.protocol, port.mode)
             if port.mode == "ingress":
-                owner = self.ingress.get((port.protocol, port.published))
+                key = (port.protocol, port.published)
+                owner = self.ingress.get(key) or (claimed or {}).get(key)
+                if claimed is not None:
+                    claimed.setdefault(key, spec.name)
                 if owner is not None and owner != spec.name:
                     raise SwarmError(
                         f"port '{port.published}' is already in use by service '{owner}' "

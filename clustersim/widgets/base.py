@@ -69,7 +69,10 @@ def follow(update: Callable[[], None], message: widgets.HTML,
 
 def settle() -> None:
     """Tell Python's cycle collector that what exists now lives on (``gc.freeze``), after
-    collecting the young garbage.
+    a full collection: garbage already in the oldest generation (the clusters of the runs
+    just made, whose full collections :mod:`clustersim.sim.collection` deferred, or an app
+    built before) would otherwise be frozen with it and kept until the kernel ends. What an
+    earlier app froze is not walked again, so only the first build pays for the whole heap.
 
     A kernel that has built an app holds a few hundred thousand objects for good (plotly's
     validators and figures, the simulators' modules, cached runs). Each full collection
@@ -78,7 +81,7 @@ def settle() -> None:
     Frozen objects are still freed when nothing refers to them; only a reference cycle
     among them would stay until the kernel ends. https://docs.python.org/3/library/gc.html#gc.freeze
     """
-    gc.collect(1)
+    gc.collect()
     gc.freeze()
 
 

@@ -77,9 +77,11 @@ def nearby(control: widgets.ValueWidget) -> list[Any]:
     in a text box one less and one more; none for other text."""
     value = control.value
     if isinstance(control, widgets.Text):
-        whole = value.strip()
-        return [str(n) for n in (int(whole) - 1, int(whole) + 1) if n >= 0] \
-            if whole.isdigit() else []
+        try:   # "²" is a digit to str.isdigit, not to int(), and so are 5,000 digits
+            whole = int(value.strip()) if value.strip().isdigit() else None
+        except ValueError:
+            whole = None
+        return [] if whole is None else [str(n) for n in (whole - 1, whole + 1) if n >= 0]
     if isinstance(control, widgets.Checkbox):
         return [not value]
     if isinstance(control, widgets.Dropdown):

@@ -87,10 +87,11 @@ def _static_figure() -> go.Figure:
 
 def _percent_or_int(text: str, name: str) -> int | str:
     text = text.strip()
-    if text.endswith("%") and text[:-1].isdigit():
-        return text
-    if text.isdigit():
-        return int(text)
+    number = text.removesuffix("%")
+    # ASCII digits only ("²" is a digit to isdigit, not to int), and no more than an int32
+    # has (IntOrString), so that int() never refuses in its own words
+    if number.isascii() and number.isdigit() and len(number) <= 9:
+        return text if text.endswith("%") else int(text)
     raise ValueError(f'{name} must be a whole number such as 1 or a percentage such as "25%", '
                      f"got {text!r}")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import threading
 
 import pytest
 
@@ -87,3 +88,32 @@ def test_kubernetes_apply_defers_while_it_reconciles(monkeypatch) -> None:
                                                                   "image": "nginx"}]}}}})
     assert seen and all(t[2] != before[2] for t in seen)
     assert gc.get_threshold() == before
+
+
+def test_thresholds_restored_when_two_threads_end_in_either_order() -> None:
+    """Each simulator server answers in its own thread: one thread may enter while another
+    is inside, and leave first. The process's thresholds come back all the same."""
+    before = gc.get_threshold()
+    first_in, second_in, first_out = (threading.Event() for _ in range(3))
+
+    def first() -> None:
+        with deferred_full_collections():
+            first_in.set()
+            second_in.wait(5)
+        first_out.set()
+
+    def second() -> None:
+        first_in.wait(5)
+        with deferred_full_collections():
+            second_in.set()
+            first_out.wait(5)
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    try:
+        assert gc.get_threshold() == before
+    finally:
+        gc.set_threshold(*before)

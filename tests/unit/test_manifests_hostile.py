@@ -45,6 +45,16 @@ def test_port_entries_of_a_stack_are_bounded() -> None:
     assert info.value.path == "services.s1.ports[0]"
 
 
+
+def test_port_entries_are_bounded_over_every_stack_of_a_source() -> None:
+    """A 4 MB text holds thousands of small stacks: counted per stack, forty bytes each
+    could still expand to 65,535 entries."""
+    stacks = "---\n".join("services:\n  web:\n    image: nginx\n    ports: ['1-40000:80']\n"
+                          for _ in range(2))
+    with pytest.raises(ManifestError, match="past 65535 ports") as info:
+        load_manifests(stacks)
+    assert info.value.path == "services.web.ports[0]" and info.value.line is not None
+
 BOMB = (
     "a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
     "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"

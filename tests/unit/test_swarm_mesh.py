@@ -95,3 +95,13 @@ def test_redeploying_keeps_the_assigned_port_and_changes_nothing() -> None:
                                                      "deploy": {"replicas": 2}}}})
     assert cluster.services["s_web"].spec.ports == (port,) and port.published == 30000
     assert cluster.services["s_web"].version == 1
+
+
+def test_two_services_of_one_stack_cannot_publish_the_same_ingress_port() -> None:
+    """docker stack deploy creates the services one by one; the second is refused as a
+    service created after the first would be (swarmkit controlapi checkPortConflicts)."""
+    cluster = cluster_with([])
+    with pytest.raises(SwarmError, match="port '8081' is already in use by service 't_web'"):
+        cluster.deploy_stack("t", {"services": {
+            "web": {"image": "web", "ports": ["8080-8082:80"]},
+            "api": {"image": "api", "ports": ["8081:80"]}}})

@@ -98,3 +98,13 @@ def test_panel_charts_append_then_redraw_in_place_and_keep_each_set_of_panels() 
     assert len(built) == 3 and again is not first and both is not again
     assert charts.show("a", lambda chart: True, build) is again and len(built) == 3
     assert len(box.children) == 2 and box.children[-1] is again
+
+
+@pytest.mark.parametrize("typed", ["²", "²%", "1" * 5000])
+def test_updates_names_the_field_for_digits_int_cannot_read(typed: str) -> None:
+    """str.isdigit accepts "²" and 5,000 digits; int() refuses both with its own words."""
+    from clustersim.widgets import updates_app
+
+    controls = updates_app().controls
+    controls["maxSurge"].value = typed
+    assert "maxSurge must be a whole number" in controls["message"].value

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import weakref
 from collections.abc import Callable
 
 import ipywidgets as widgets
@@ -13,6 +14,7 @@ from clustersim.scenarios.healing import node_failure_run
 from clustersim.scenarios.shop import compare_shop, run_shop
 from clustersim.scenarios.updates import rolling_update_run
 from clustersim.widgets import dialects_explorer, healing_app, updates_app
+from clustersim.widgets.base import LiveApp
 from clustersim.widgets.idle import IdleWork, choices, nearby, plan_grid, plan_nearby
 
 
@@ -25,6 +27,8 @@ def test_nearby_values_are_one_step_the_other_entries_or_the_flip() -> None:
     assert nearby(widgets.Text(value="2")) == ["1", "3"]
     assert nearby(widgets.Text(value="0")) == ["1"]
     assert nearby(widgets.Text(value="25%")) == []
+    assert nearby(widgets.Text(value="²")) == []          # a digit to isdigit, not to int
+    assert nearby(widgets.Text(value="1" * 5000)) == []   # past int()'s digit limit
     assert choices(widgets.IntSlider(value=3, min=1, max=6)) == [1, 2, 3, 4, 5, 6]
 
 
@@ -118,6 +122,37 @@ def test_building_an_app_freezes_the_long_lived_heap_for_the_cycle_collector() -
     app = dialects_explorer()
     assert gc.get_freeze_count() > 0 and gc.is_tracked(app.widget)
     gc.unfreeze()
+
+
+class _Cycle:
+    """An object that refers to itself: freed only by the cycle collector."""
+
+    me: _Cycle
+
+
+def test_building_an_app_does_not_freeze_the_garbage_it_finds() -> None:
+    """A finished run's cluster is cyclic garbage that reached the oldest generation (runs
+    defer full collections); freezing it would keep it until the kernel ends."""
+    gc.unfreeze()
+    garbage = _Cycle()
+    garbage.me = garbage
+    gone = weakref.ref(garbage)
+    gc.collect()                  # it survives into the oldest generation
+    del garbage
+    try:
+        LiveApp(widgets.HTML(), lambda: "")
+        gc.collect()
+        assert gone() is None
+    finally:
+        gc.unfreeze()
+
+
+def test_updates_shows_the_system_chosen_whatever_another_system_s_text_box_holds() -> None:
+    app = updates_app()
+    controls = app.controls
+    controls["maxSurge"].value = "²"     # refused for Kubernetes, with its own message
+    controls["system"].value = "marathon"
+    assert "Problem" not in controls["message"].value
 
 
 def test_updates_plans_the_other_systems_own_controls_too() -> None:
