@@ -171,8 +171,9 @@ def test_first_lab_runs_live_in_jupyterlab(browser, lab_server: str, tmp_path: P
     try:
         page.wait_for_selector(".js-plotly-plot svg.main-svg", timeout=90_000)
     except PlaywrightTimeout:
-        page.screenshot(path=tmp_path / "no-figure.png")
-        pytest.fail(f"no plotly figure after Run All (screenshot: {tmp_path / 'no-figure.png'}); page errors: {errors}")
+        shot = tmp_path / "no-figure.png"
+        page.screenshot(path=shot)
+        pytest.fail(f"no plotly figure after Run All (screenshot: {shot}); page errors: {errors}")
     slider = page.locator(".widget-slider").first
     slider.wait_for(timeout=90_000)
     summary = page.locator(".widget-html-content", has_text="of a pod requesting")
