@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Any, Generic, ParamSpec, TypeVar
+from typing import Any, ParamSpec, Protocol, TypeVar, cast
 
 __all__ = ["Memoized", "memoized"]
 
@@ -41,41 +41,48 @@ def _freeze(value: Any) -> Hashable:
     raise _UnkeyableError
 
 
-class Memoized(Generic[P, R]):
-    """``function`` with a least-recently-used cache of at most ``maxsize`` results."""
+class Memoized(Protocol[P, R]):
+    """What :func:`memoized` returns: the function itself (same name, docstring, signature
+    and repr, so ``help()`` and the cheat sheet show the scenario, not a wrapper), with two
+    methods about its cache."""
 
-    def __init__(self, function: Callable[P, R], maxsize: int) -> None:
-        functools.update_wrapper(self, function)
-        self.__wrapped__ = function
-        self.maxsize = maxsize
-        self._results: OrderedDict[Hashable, R] = OrderedDict()
+    __wrapped__: Callable[P, R]
 
-    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            key = (_freeze(args), _freeze(dict(sorted(kwargs.items()))))
-        except _UnkeyableError:
-            return self.__wrapped__(*args, **kwargs)
-        if key in self._results:
-            self._results.move_to_end(key)
-            return self._results[key]
-        result = self.__wrapped__(*args, **kwargs)
-        self._results[key] = result
-        if len(self._results) > self.maxsize:
-            self._results.popitem(last=False)
-        return result
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R: ...
 
     def cached(self) -> int:
         """How many results the cache holds."""
-        return len(self._results)
+        ...
 
     def cache_clear(self) -> None:
         """Forget every result (e.g. to time a cold run)."""
-        self._results.clear()
+        ...
 
 
 def memoized(maxsize: int = 64) -> Callable[[Callable[P, R]], Memoized[P, R]]:
     """Decorate a deterministic function whose results may be shared (see the module
-    docstring); ``maxsize`` bounds the memory it keeps."""
+    docstring) with a least-recently-used cache of at most ``maxsize`` results, which bounds
+    the memory it keeps."""
     def wrap(function: Callable[P, R]) -> Memoized[P, R]:
-        return Memoized(function, maxsize)
+        results: OrderedDict[Hashable, R] = OrderedDict()
+
+        @functools.wraps(function)
+        def call(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                key = (_freeze(args), _freeze(dict(sorted(kwargs.items()))))
+            except (_UnkeyableError, RecursionError):  # RecursionError: nested too deep
+                return function(*args, **kwargs)
+            if key in results:
+                results.move_to_end(key)
+                return results[key]
+            result = function(*args, **kwargs)
+            results[key] = result
+            if len(results) > maxsize:
+                results.popitem(last=False)
+            return result
+
+        memo = cast(Memoized[P, R], call)
+        memo.cached = results.__len__            # type: ignore[method-assign]
+        memo.cache_clear = results.clear         # type: ignore[method-assign]
+        return memo
     return wrap

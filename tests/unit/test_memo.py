@@ -40,6 +40,27 @@ def test_the_key_keeps_types_and_an_unkeyable_argument_bypasses_the_cache() -> N
     assert echo.cached() == 0
 
 
+def test_a_cached_scenario_is_still_the_function_to_help_and_repr() -> None:
+    import inspect
+    import pydoc
+
+    assert inspect.isfunction(run_shop) and repr(run_shop).startswith("<function run_shop ")
+    assert "function run_shop in module clustersim.scenarios.shop" in pydoc.render_doc(run_shop)
+    assert inspect.signature(run_shop) == inspect.signature(run_shop.__wrapped__)
+
+
+def test_an_argument_nested_too_deep_to_key_bypasses_the_cache() -> None:
+    calls: list[Any] = []
+    echo = memoized(maxsize=4)(calls.append)
+    deep: list[Any] = []
+    inner = deep
+    for _ in range(5_000):
+        inner.append([])
+        inner = inner[0]
+    echo(deep), echo(deep)
+    assert len(calls) == 2 and echo.cached() == 0
+
+
 def _data(run: Any) -> dict[str, Any]:
     return {f.name: getattr(run, f.name) for f in fields(run)}
 
