@@ -19,7 +19,7 @@ from typing import Any
 from clustersim.exercises.answers import keyed, load_answer, run_stack, whole_number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster
-from clustersim.kubernetes.controllers.deployment import value_from_int_or_percent
+from clustersim.kubernetes.controllers.rollout import value_from_int_or_percent
 from clustersim.kubernetes.nodeinfo import HOSTNAME_LABEL
 from clustersim.marathon import Marathon
 from clustersim.mesos import MesosCluster
@@ -214,7 +214,7 @@ def check_update_config(answer: object) -> None:
 
 def _pods_of(answer: object, what: str, replicas: int, *, round_up: bool) -> int:
     """A whole number, or ``"N%"`` of ``replicas`` rounded as the Deployment controller does
-    (:func:`clustersim.kubernetes.controllers.deployment.value_from_int_or_percent`)."""
+    (:func:`clustersim.kubernetes.controllers.rollout.value_from_int_or_percent`)."""
     if not isinstance(answer, str):
         return whole_number(answer, what)
     try:

@@ -43,7 +43,7 @@ from clustersim.kubernetes.cluster import (
     default_nodes,
 )
 from clustersim.kubernetes.controllers.cronjob import CronSchedule
-from clustersim.kubernetes.controllers.deployment import resolve_fenceposts
+from clustersim.kubernetes.controllers.rollout import resolve_fenceposts
 from clustersim.kubernetes.eviction import memory_pressure
 from clustersim.kubernetes.kubelet import Timing
 from clustersim.kubernetes.metrics import LoadCurve

@@ -15,7 +15,7 @@ from __future__ import annotations
 import pytest
 
 from clustersim.kubernetes import resolve_fenceposts
-from clustersim.kubernetes.controllers.deployment import (
+from clustersim.kubernetes.controllers.rollout import (
     ReplicaSetState,
     cleanup_unhealthy_replicas,
     max_surge,

@@ -7,10 +7,11 @@ Each reconciles the objects of its kinds toward their spec whenever the cluster 
 from clustersim.kubernetes.controllers.base import Controller
 from clustersim.kubernetes.controllers.cronjob import CronJobController, CronSchedule
 from clustersim.kubernetes.controllers.daemonset import DaemonSetController
-from clustersim.kubernetes.controllers.deployment import DeploymentController, resolve_fenceposts
+from clustersim.kubernetes.controllers.deployment import DeploymentController
 from clustersim.kubernetes.controllers.horizontal import HorizontalController
 from clustersim.kubernetes.controllers.job import JobController
 from clustersim.kubernetes.controllers.replicaset import ReplicaSetController
+from clustersim.kubernetes.controllers.rollout import resolve_fenceposts
 from clustersim.kubernetes.controllers.statefulset import StatefulSetController
 
 CONTROLLERS: tuple[type[Controller], ...] = (

@@ -30,7 +30,7 @@ import copy
 from typing import Any, ClassVar
 
 from clustersim.kubernetes.controllers.base import Controller
-from clustersim.kubernetes.controllers.deployment import value_from_int_or_percent
+from clustersim.kubernetes.controllers.rollout import value_from_int_or_percent
 from clustersim.kubernetes.objects import (
     generate_name,
     is_active,

@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from clustersim.kubernetes.controllers.base import replicas_of
-from clustersim.kubernetes.controllers.deployment import value_from_int_or_percent
+from clustersim.kubernetes.controllers.rollout import value_from_int_or_percent
 from clustersim.kubernetes.objects import (
     controller_of,
     is_active,
