@@ -46,9 +46,15 @@ _DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 _IANA_SVC_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?")
 
 
+def _fits(value: str, pattern: re.Pattern[str], limit: int) -> bool:
+    """Whether ``value`` is at most ``limit`` characters and matches ``pattern`` whole: the
+    two checks every apimachinery validator below makes."""
+    return len(value) <= limit and pattern.fullmatch(value) is not None
+
+
 def _subdomain(value: str) -> str:
     """``IsDNS1123Subdomain`` (k8s.io/apimachinery ``pkg/util/validation/validation.go``)."""
-    if len(value) > 253 or not _DNS1123_SUBDOMAIN.fullmatch(value):
+    if not _fits(value, _DNS1123_SUBDOMAIN, 253):
         raise ValueError(
             "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, "
             "'-' or '.', and must start and end with an alphanumeric character (e.g. "
@@ -59,7 +65,7 @@ def _subdomain(value: str) -> str:
 
 def dns_label(value: str) -> str:
     """``IsDNS1123Label``: container names, port names, namespaces."""
-    if len(value) > 63 or not _DNS1123_LABEL.fullmatch(value):
+    if not _fits(value, _DNS1123_LABEL, 63):
         raise ValueError(
             "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or "
             "'-', and must start and end with an alphanumeric character (e.g. 'my-name'), at "
@@ -75,9 +81,9 @@ _CONFIG_KEY = re.compile(r"[-._a-zA-Z0-9]+")
 def qualified_name(value: str) -> str:
     """``IsQualifiedName``: label and annotation keys, ``[prefix/]name``."""
     prefix, slash, name = value.rpartition("/")
-    if slash and (not prefix or not _DNS1123_SUBDOMAIN.fullmatch(prefix) or len(prefix) > 253):
+    if slash and not _fits(prefix, _DNS1123_SUBDOMAIN, 253):
         raise ValueError(f"key {value!r}: the prefix part must be a lowercase RFC 1123 subdomain")
-    if not name or len(name) > 63 or not _NAME_PART.fullmatch(name) or "/" in prefix:
+    if not _fits(name, _NAME_PART, 63) or "/" in prefix:
         raise ValueError(
             f"key {value!r}: the name part must consist of alphanumeric characters, '-', '_' or "
             "'.', and must start and end with an alphanumeric character, at most 63 characters "
@@ -88,7 +94,7 @@ def qualified_name(value: str) -> str:
 
 def _label_value(value: str) -> str:
     """``IsValidLabelValue``: empty, or like a name part (at most 63 characters)."""
-    if value and (len(value) > 63 or not _NAME_PART.fullmatch(value)):
+    if value and not _fits(value, _NAME_PART, 63):
         raise ValueError(
             f"label value {value!r} must be 63 characters or less and must be empty or begin "
             "and end with an alphanumeric character with '-', '_', '.' or alphanumerics between"
