@@ -287,6 +287,9 @@ class PodTopologySpread(FilterScorePlugin):
         self.default_constraints = (
             list(SYSTEM_DEFAULT_CONSTRAINTS) if self.system_defaulted else raw
         )
+        # per action: the last default selector and its constraints (pods of one workload
+        # in a row share them; the same selector object also keeps SpreadCounts' key)
+        self._last_defaults: dict[str, tuple[dict[str, Any], list[Constraint]]] = {}
 
     def constraints(self, pod: Mapping[str, Any], action: str, lister: Any) -> list[Constraint]:
         """The pod's constraints with ``action`` (``getConstraints``, ``buildDefaultConstraints``).
@@ -308,7 +311,12 @@ class PodTopologySpread(FilterScorePlugin):
         selector = default_selector(pod, lister)
         if not selector:
             return []
-        return _constraints(self.default_constraints, labels, action, selector)
+        last = self._last_defaults.get(action)
+        if last is not None and last[0] == selector:
+            return list(last[1])
+        out = _constraints(self.default_constraints, labels, action, selector)
+        self._last_defaults[action] = (selector, out)
+        return list(out)
 
     # -- filtering ----------------------------------------------------------------------------
     def pre_filter(self, state: CycleState, pod: Mapping[str, Any]) -> tuple[None, Status]:
