@@ -137,6 +137,7 @@ class _Shape:
     seen: int
     best: int = -1
     ties: np.ndarray | None = None
+    infeasible: int = 0     # nodes where ``total`` is −1 (kept with ``total``)
 
 
 class FastPath:
@@ -210,6 +211,7 @@ class FastPath:
             else None
         )
         self.results = [None] * n
+        self.everywhere = np.ones(n, dtype=bool)
         for i, node in enumerate(self.nodes):
             for name, col in self.columns.items():
                 self.cap[i, col] = node.allocatable.get(name, 0)
@@ -584,6 +586,14 @@ class FastPath:
         total = np.where(feasible, 0 if total is None else total, -1)
         if shape.total is None:
             shape.total = np.empty(len(self.nodes), dtype=np.int64)
+            shape.infeasible = len(idx) - int(np.count_nonzero(feasible))
+        elif len(idx) == 1:     # the common case (one node bound since), without arrays
+            shape.infeasible += int(not feasible[0]) - int(shape.total[idx[0]] < 0)
+        else:
+            idx, once = np.unique(idx, return_index=True)  # a node logged twice counts once
+            feasible, total = feasible[once], total[once]
+            before = int(np.count_nonzero(shape.total.take(idx) < 0))
+            shape.infeasible += len(idx) - int(np.count_nonzero(feasible)) - before
         shape.total[idx] = total
         self._update_ties(shape, idx, total)
 
@@ -710,12 +720,13 @@ class FastPath:
         totals = shape.total if shape.total is not None else self._totals(shape)
         if self.spread_scored and self.s.lister is not None:
             constraints = self.spread.constraints(pod, "ScheduleAnyway", self.s.lister)
-            feasible = totals >= 0
-            if constraints and feasible.any():
+            everywhere = totals is shape.total and not shape.infeasible
+            feasible = self.everywhere if everywhere else totals >= 0
+            if constraints and (everywhere or feasible.any()):
                 spread = self._spread_scores(pod, constraints, shape.static, feasible)
                 spread *= self.weights["PodTopologySpread"]
-                if feasible.all():
-                    totals = totals + spread
+                if everywhere or feasible.all():
+                    totals = np.add(spread, totals, out=spread)
                 else:
                     totals = np.where(feasible, totals + spread, -1)
         if totals is shape.total and shape.ties is not None:
