@@ -137,7 +137,7 @@ class _Shape:
     seen: int
     best: int = -1
     ties: np.ndarray | None = None
-    infeasible: int = 0     # nodes where ``total`` is −1 (kept with ``total``)
+    infeasible: int | None = 0  # nodes where ``total`` is −1 (None: to be counted again)
 
 
 class FastPath:
@@ -587,13 +587,10 @@ class FastPath:
         if shape.total is None:
             shape.total = np.empty(len(self.nodes), dtype=np.int64)
             shape.infeasible = len(idx) - int(np.count_nonzero(feasible))
-        elif len(idx) == 1:     # the common case (one node bound since), without arrays
+        elif len(idx) == 1 and shape.infeasible is not None:   # one node bound since
             shape.infeasible += int(not feasible[0]) - int(shape.total[idx[0]] < 0)
         else:
-            idx, once = np.unique(idx, return_index=True)  # a node logged twice counts once
-            feasible, total = feasible[once], total[once]
-            before = int(np.count_nonzero(shape.total.take(idx) < 0))
-            shape.infeasible += len(idx) - int(np.count_nonzero(feasible)) - before
+            shape.infeasible = None     # counted again when asked (a node may be logged twice)
         shape.total[idx] = total
         self._update_ties(shape, idx, total)
 
@@ -720,6 +717,8 @@ class FastPath:
         totals = shape.total if shape.total is not None else self._totals(shape)
         if self.spread_scored and self.s.lister is not None:
             constraints = self.spread.constraints(pod, "ScheduleAnyway", self.s.lister)
+            if totals is shape.total and shape.infeasible is None:
+                shape.infeasible = int(np.count_nonzero(totals < 0))
             everywhere = totals is shape.total and not shape.infeasible
             feasible = self.everywhere if everywhere else totals >= 0
             if constraints and (everywhere or feasible.any()):
