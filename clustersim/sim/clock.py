@@ -22,6 +22,9 @@ from clustersim.sim.collection import deferred_full_collections
 __all__ = ["Clock"]
 
 
+_NEVER = float("inf")     # what ``Environment.peek`` gives when no event is left
+
+
 class _Start(Event):
     """What SimPy's ``Initialize`` is to a process started now: an urgent event at the current
     time whose callback runs once the event being processed is done (simpy
@@ -112,9 +115,13 @@ class Clock:
         """
         self.start_run()
         deadline = self.now + MAX_QUIET_SECONDS
+        peek = self.env.peek
         with deferred_full_collections():
-            while busy() and self.env.peek() != float("inf"):
-                if self.env.peek() > deadline:
+            while busy():
+                at = peek()
+                if at == _NEVER:
+                    return
+                if at > deadline:
                     raise LimitError(
                         f"run() without until: the cluster did not become quiet within "
                         f"{MAX_QUIET_SECONDS:,.0f} simulated seconds (a day, clustersim.limits."

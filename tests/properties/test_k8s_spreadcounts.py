@@ -132,3 +132,22 @@ def _placements(seed: int, fast: bool) -> list[tuple[str, str | None]]:
 @given(seed=st.integers(0, 2**16))
 def test_cluster_places_deployment_pods_as_the_reference_path(seed):
     assert _placements(seed, fast=True) == _placements(seed, fast=False)
+
+
+def _filled(fast: bool) -> list[tuple[str, str | None]]:
+    nodes = [Node(f"node-{i}", cpu=1, memory="4Gi", zone=f"z{i % 3}") for i in range(4)]
+    cluster = KubernetesCluster(nodes, seed=3)
+    if not fast:
+        cluster.scheduler._fast = None
+    cluster.apply([_deployment("web", 12, "500m")])    # 8 fit
+    cluster.run()
+    return sorted((p.name, p.node) for p in cluster.pods())
+
+
+def test_nodes_that_fill_up_one_by_one_are_left_out_as_the_reference_path_does():
+    """The fast path keeps how many nodes a pod shape cannot use as binds fill them one at a
+    time: once every node is full, the pods stay pending (none is scored as if every node
+    were feasible)."""
+    placed = _filled(fast=True)
+    assert placed == _filled(fast=False)
+    assert sum(node is None for _, node in placed) == 4      # the rest fit nowhere

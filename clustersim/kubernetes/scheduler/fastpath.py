@@ -137,6 +137,7 @@ class _Shape:
     seen: int
     best: int = -1
     ties: np.ndarray | None = None
+    infeasible: int | None = 0  # nodes where ``total`` is −1 (None: to be counted again)
 
 
 class FastPath:
@@ -210,6 +211,7 @@ class FastPath:
             else None
         )
         self.results = [None] * n
+        self.everywhere = np.ones(n, dtype=bool)
         for i, node in enumerate(self.nodes):
             for name, col in self.columns.items():
                 self.cap[i, col] = node.allocatable.get(name, 0)
@@ -584,6 +586,11 @@ class FastPath:
         total = np.where(feasible, 0 if total is None else total, -1)
         if shape.total is None:
             shape.total = np.empty(len(self.nodes), dtype=np.int64)
+            shape.infeasible = len(idx) - int(np.count_nonzero(feasible))
+        elif len(idx) == 1 and shape.infeasible is not None:   # one node bound since
+            shape.infeasible += int(not feasible[0]) - int(shape.total[idx[0]] < 0)
+        else:
+            shape.infeasible = None     # counted again when asked (a node may be logged twice)
         shape.total[idx] = total
         self._update_ties(shape, idx, total)
 
@@ -710,12 +717,15 @@ class FastPath:
         totals = shape.total if shape.total is not None else self._totals(shape)
         if self.spread_scored and self.s.lister is not None:
             constraints = self.spread.constraints(pod, "ScheduleAnyway", self.s.lister)
-            feasible = totals >= 0
-            if constraints and feasible.any():
+            if totals is shape.total and shape.infeasible is None:
+                shape.infeasible = int(np.count_nonzero(totals < 0))
+            everywhere = totals is shape.total and not shape.infeasible
+            feasible = self.everywhere if everywhere else totals >= 0
+            if constraints and (everywhere or feasible.any()):
                 spread = self._spread_scores(pod, constraints, shape.static, feasible)
                 spread *= self.weights["PodTopologySpread"]
-                if feasible.all():
-                    totals = totals + spread
+                if everywhere or feasible.all():
+                    totals = np.add(spread, totals, out=spread)
                 else:
                     totals = np.where(feasible, totals + spread, -1)
         if totals is shape.total and shape.ties is not None:

@@ -287,6 +287,9 @@ class PodTopologySpread(FilterScorePlugin):
         self.default_constraints = (
             list(SYSTEM_DEFAULT_CONSTRAINTS) if self.system_defaulted else raw
         )
+        # per action: the last default selector and its constraints (pods of one workload
+        # in a row share them; the same selector object also keeps SpreadCounts' key)
+        self._last_defaults: dict[str, tuple[dict[str, Any], list[Constraint]]] = {}
 
     def constraints(self, pod: Mapping[str, Any], action: str, lister: Any) -> list[Constraint]:
         """The pod's constraints with ``action`` (``getConstraints``, ``buildDefaultConstraints``).
@@ -308,7 +311,12 @@ class PodTopologySpread(FilterScorePlugin):
         selector = default_selector(pod, lister)
         if not selector:
             return []
-        return _constraints(self.default_constraints, labels, action, selector)
+        last = self._last_defaults.get(action)
+        if last is not None and last[0] == selector:
+            return list(last[1])
+        out = _constraints(self.default_constraints, labels, action, selector)
+        self._last_defaults[action] = (selector, out)
+        return list(out)
 
     # -- filtering ----------------------------------------------------------------------------
     def pre_filter(self, state: CycleState, pod: Mapping[str, Any]) -> tuple[None, Status]:
@@ -424,13 +432,20 @@ class PodTopologySpread(FilterScorePlugin):
         count for ``nodeAffinityPolicy: Honor``. ``domain_sums`` may give, per constraint,
         ``counts`` already summed per domain (None where not), used when no node is left
         out by ``matches_affinity``.
+
+        When every node is feasible and has every key, a node's score depends only on its
+        count and domains: see :func:`_scores_by_table`.
         """
         # the common case (every node feasible, labelled and included) skips the masks
         everywhere = bool(feasible.all())
         chosen = np.arange(0) if everywhere else np.flatnonzero(feasible)
         feasible_count = len(feasible) if everywhere else len(chosen)
-        total: np.ndarray | None = None
         summed = list(domain_sums) or [None] * len(constraints)
+        if everywhere:
+            scores = _scores_by_table(constraints, counts, domains, summed, matches_affinity)
+            if scores is not None:
+                return scores
+        total: np.ndarray | None = None
         for c, per_node_counts, (ids, has), known in zip(
             constraints, counts, domains, summed, strict=True
         ):
@@ -482,3 +497,53 @@ class PodTopologySpread(FilterScorePlugin):
                 scores[i] = MAX_NODE_SCORE
             else:
                 scores[i] = MAX_NODE_SCORE * (high + low - scores[i]) // high
+
+
+def _scores_by_table(
+    constraints: Sequence[Constraint],
+    counts: Sequence[np.ndarray],
+    domains: Sequence[tuple[np.ndarray, np.ndarray]],
+    summed: Sequence[np.ndarray | None],
+    matches_affinity: np.ndarray,
+) -> np.ndarray | None:
+    """:meth:`PodTopologySpread.default_scores_many` when every node is feasible and has
+    every key, and the per-domain sums are given: each constraint's term takes few values
+    (one per matching-pod count for the hostname, one per domain otherwise), so the rounded
+    sum is computed once per combination of values, with the same float operations in the
+    same order, and looked up per node. None where that does not apply (a node without a
+    key or left out by node affinity, a missing sum, or more combinations than nodes)."""
+    size = len(matches_affinity)
+    if not constraints or not all(has.all() for _, has in domains):
+        return None
+    table: np.ndarray | None = None     # the float sum per combination
+    key: np.ndarray | None = None       # each node's combination
+    for c, per_node_counts, (ids, _), known in zip(
+        constraints, counts, domains, summed, strict=True
+    ):
+        if c.topology_key == HOSTNAME_LABEL:
+            weight = math.log(size + 2)
+            index = per_node_counts
+            if index.dtype.kind not in "iu":
+                return None
+            term = np.arange(int(index.max(initial=0)) + 1) * weight + (c.max_skew - 1)
+        else:
+            if known is None or (c.honor_node_affinity and not matches_affinity.all()):
+                return None
+            weight = math.log(int(ids.max(initial=-1)) + 3)   # every domain has feasible nodes
+            index = ids
+            term = known * weight + (c.max_skew - 1)
+        if table is None or key is None:    # 0.0 + term is term: every term is ≥ 0
+            table, key = term, index
+            continue
+        if len(table) * len(term) > size:
+            return None
+        table = np.add.outer(table, term).ravel()
+        key = key * len(term)
+        key += index
+    assert table is not None and key is not None
+    raw = go_round_many(table)
+    per_node = raw.take(key)
+    low, high = per_node.min(), per_node.max()
+    if high == 0:
+        return np.full(size, MAX_NODE_SCORE, dtype=np.int64)
+    return (MAX_NODE_SCORE * (high + low - raw) // high).take(key)
