@@ -7,6 +7,8 @@ import asyncio
 import gc
 import weakref
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 import ipywidgets as widgets
 
@@ -16,6 +18,17 @@ from clustersim.scenarios.updates import rolling_update_run
 from clustersim.widgets import dialects_explorer, healing_app, updates_app
 from clustersim.widgets.base import LiveApp
 from clustersim.widgets.idle import IdleWork, choices, nearby, plan_grid, plan_nearby
+
+T = TypeVar("T")
+
+
+def in_own_thread(work: Callable[[], T]) -> T:
+    """``work()`` in a thread of its own, so that the test alone decides whether an event loop
+    runs: in a whole test session Playwright's sync API (the ``browser`` fixture) keeps a loop
+    running in the main thread, where ``asyncio.run`` refuses to start and plans would wait on
+    a loop that never idles."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(work).result()
 
 
 def test_nearby_values_are_one_step_the_other_entries_or_the_flip() -> None:
@@ -35,7 +48,7 @@ def test_nearby_values_are_one_step_the_other_entries_or_the_flip() -> None:
 def test_without_a_running_loop_nothing_is_planned() -> None:
     idle = IdleWork()
     ran: list[int] = []
-    idle.plan([lambda: ran.append(1)])
+    in_own_thread(lambda: idle.plan([lambda: ran.append(1)]))
     assert idle.pending == 0 and ran == []
 
 
@@ -54,7 +67,7 @@ def test_a_grid_is_planned_nearest_first_and_each_job_runs_once_on_the_loop() ->
         await asyncio.sleep(0.3)
         return idle
 
-    assert asyncio.run(main()).pending == 0
+    assert in_own_thread(lambda: asyncio.run(main())).pending == 0
     assert seen[:3] == [(2, False), (3, True), (4, False)]   # one step away first
     assert len(set(seen)) == 9 and (3, False) not in seen
 
@@ -64,7 +77,7 @@ def test_a_grid_is_planned_nearest_first_and_each_job_runs_once_on_the_loop() ->
         await asyncio.sleep(0.2)
 
     seen.clear()
-    asyncio.run(nearby_only())
+    in_own_thread(lambda: asyncio.run(nearby_only()))
     assert seen == [(2, False), (4, False), (3, True)]
 
 
@@ -80,7 +93,7 @@ def test_a_move_prepared_while_idle_is_served_cached_and_equals_a_fresh_run() ->
         assert run_shop.cached() == before          # nothing simulated for the move
         return app
 
-    app = asyncio.run(main())
+    app = in_own_thread(lambda: asyncio.run(main()))
     chart = app.widget.children[1]
     fresh = {s: run_shop.__wrapped__(s, api_replicas=4) for s in ("kubernetes", "marathon",
                                                                    "swarm")}
@@ -106,7 +119,7 @@ def test_healing_plans_each_systems_own_knob_only() -> None:
         # Kubernetes only (2)
         await until(lambda: node_failure_run.cached() >= 11)
 
-    asyncio.run(main())
+    in_own_thread(lambda: asyncio.run(main()))
     cached = node_failure_run.cached()
     node_failure_run("kubernetes", node="node-1", fail_at=30, recover_at=None,
                      toleration_seconds=310)
@@ -170,4 +183,4 @@ def test_updates_plans_the_other_systems_own_controls_too() -> None:
         assert rolling_update_run.cached() == cached   # both runs were ready
         assert "Problem" not in controls["message"].value
 
-    asyncio.run(main())
+    in_own_thread(lambda: asyncio.run(main()))
