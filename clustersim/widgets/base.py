@@ -24,7 +24,7 @@ import plotly.graph_objects as go
 
 from clustersim.messages import describe_error
 
-__all__ = ["KERNEL_NOTE", "LiveApp", "PanelCharts", "error_html", "follow"]
+__all__ = ["KERNEL_NOTE", "LiveApp", "PanelCharts", "error_html", "follow", "typed_whole"]
 
 KERNEL_NOTE = (
     '<p class="clustersim-kernel-note"><strong>Live controls need a running kernel.</strong> '
@@ -48,6 +48,14 @@ def error_html(problem: str | BaseException) -> str:
         'color:var(--clustersim-error-fg, #5f0010);">'
         f"<strong>Problem:</strong> {html.escape(message)}</div>"
     )
+
+
+def typed_whole(text: str) -> int | None:
+    """The whole number ``text`` (typed in a text box, already stripped), or None: ASCII
+    digits only ("²" is a digit to ``str.isdigit``, not to ``int``) and at most nine of them
+    (an int32, as Kubernetes' IntOrString holds), so that ``int`` never refuses in its own
+    words."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
 
 
 def follow(update: Callable[[], None], message: widgets.HTML,

@@ -26,6 +26,8 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from clustersim.widgets.base import typed_whole
+
 __all__ = ["IDLE_DELAY", "IdleWork", "choices", "nearby", "nearby_jobs", "plan_grid",
            "plan_nearby"]
 
@@ -77,10 +79,7 @@ def nearby(control: widgets.ValueWidget) -> list[Any]:
     in a text box one less and one more; none for other text."""
     value = control.value
     if isinstance(control, widgets.Text):
-        try:   # "²" is a digit to str.isdigit, not to int(), and so are 5,000 digits
-            whole = int(value.strip()) if value.strip().isdigit() else None
-        except ValueError:
-            whole = None
+        whole = typed_whole(value.strip())
         return [] if whole is None else [str(n) for n in (whole - 1, whole + 1) if n >= 0]
     if isinstance(control, widgets.Checkbox):
         return [not value]

@@ -101,7 +101,6 @@ def networking_explorer() -> LiveApp:
             partial(port_fit, mode, int(values["count"])) for mode in MODES])
 
     idle = IdleWork()
-
     follow(update, message, [count])
     def static() -> str:
         figure = port_fit_figure()

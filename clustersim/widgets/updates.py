@@ -29,7 +29,7 @@ from clustersim.viz.capacity import (
     refresh,
 )
 from clustersim.viz.renderer import figure_html
-from clustersim.widgets.base import LiveApp, follow
+from clustersim.widgets.base import LiveApp, follow, typed_whole
 from clustersim.widgets.idle import IdleWork, nearby_jobs
 
 __all__ = ["updates_app", "updates_figure"]
@@ -87,11 +87,9 @@ def _static_figure() -> go.Figure:
 
 def _percent_or_int(text: str, name: str) -> int | str:
     text = text.strip()
-    number = text.removesuffix("%")
-    # ASCII digits only ("²" is a digit to isdigit, not to int), and no more than an int32
-    # has (IntOrString), so that int() never refuses in its own words
-    if number.isascii() and number.isdigit() and len(number) <= 9:
-        return text if text.endswith("%") else int(text)
+    whole = typed_whole(text.removesuffix("%"))
+    if whole is not None:
+        return text if text.endswith("%") else whole
     raise ValueError(f'{name} must be a whole number such as 1 or a percentage such as "25%", '
                      f"got {text!r}")
 
