@@ -36,25 +36,27 @@ __all__ = ["dialects_explorer", "readiness_figure", "scenarios_figure"]
 _NAMES = {"kubernetes": "Kubernetes", "marathon": "Marathon", "swarm": "Docker Swarm"}
 
 
+def _series(system: str, run: ShopRun) -> dict[str, Any]:
+    """What a move changes in one system's trace: times, ready tasks and the hover text."""
+    wanted, total = _wanted(run.api_replicas), run.total_ready()
+    hover = []
+    for i, time in enumerate(run.times):
+        tiers = ", ".join(f"{tier} {run.ready[tier][i]}/{run.running[tier][i]}"
+                          for tier in TIERS)
+        hover.append(f"{_NAMES[system]} at t = {time:g} s<br>ready/running: {tiers}"
+                     f"<br>{total[i]} of {wanted} tasks ready")
+    return {"x": run.times, "y": total, "hovertext": hover}
+
+
 def _traces(runs: dict[str, ShopRun]) -> list[go.Scatter]:
-    traces = []
-    for index, (system, run) in enumerate(runs.items()):
-        wanted, total = _wanted(run.api_replicas), run.total_ready()
-        hover = []
-        for i, time in enumerate(run.times):
-            tiers = ", ".join(f"{tier} {run.ready[tier][i]}/{run.running[tier][i]}"
-                              for tier in TIERS)
-            hover.append(f"{_NAMES[system]} at t = {time:g} s<br>ready/running: {tiers}"
-                         f"<br>{total[i]} of {wanted} tasks ready")
-        traces.append(go.Scatter(
-            x=run.times, y=total, mode="lines+markers", name=_NAMES[system],
-            line={"color": system_color(system, index), "shape": "hv",
-                  "dash": ("solid", "dash", "dot")[index],
-                  "width": line_width(index, len(runs))},
-            marker_size=3 + 2 * line_width(index, len(runs)),
-            hovertext=hover, hoverinfo="text", uid=f"dialects-{system}",
-        ))
-    return traces
+    return [go.Scatter(
+        **_series(system, run), mode="lines+markers", name=_NAMES[system],
+        line={"color": system_color(system, index), "shape": "hv",
+              "dash": ("solid", "dash", "dot")[index],
+              "width": line_width(index, len(runs))},
+        marker_size=3 + 2 * line_width(index, len(runs)),
+        hoverinfo="text", uid=f"dialects-{system}",
+    ) for index, (system, run) in enumerate(runs.items())]
 
 
 @lru_cache(maxsize=32)
@@ -108,13 +110,20 @@ def readiness_figure(runs: dict[str, ShopRun]) -> go.Figure:
     return fig
 
 
-def _layout(fig: go.Figure, runs: dict[str, ShopRun]) -> None:
+def _scenario_layout(runs: dict[str, ShopRun]) -> dict[str, Any]:
+    """The layout a scenario changes: title, y range, the failure line and its label (a
+    slider frame's layout, and all that a live move updates)."""
     run = next(iter(runs.values()))
-    shapes = _failure_shapes(run.failed_at)
+    return {"title": {"text": _title(runs)},
+            "yaxis": {"range": [0, _wanted(run.api_replicas) + 1]},
+            "shapes": _failure_shapes(run.failed_at),
+            "annotations": _failure_notes(run.failed_at)}
+
+
+def _layout(fig: go.Figure, runs: dict[str, ShopRun]) -> None:
     fig.update_layout(**base_layout(_title(runs)), xaxis_title="simulated time (s)",
-                      yaxis_title="ready tasks (all tiers)", shapes=shapes,
-                      annotations=_failure_notes(run.failed_at),
-                      yaxis_range=[0, _wanted(run.api_replicas) + 1], legend_title_text="system")
+                      yaxis_title="ready tasks (all tiers)", legend_title_text="system")
+    fig.update_layout(_scenario_layout(runs))
 
 
 def _frame_name(count: int, failure: float) -> str:
@@ -137,9 +146,8 @@ def scenarios_figure(replicas: Sequence[int] = (1, 3, 5), fail_at: float = 60.0,
                 cache[key] = compare_shop(count, failure, times)
             runs = cache[key]
             name = _frame_name(*key)
-            frames.append(go.Frame(data=_traces(runs), name=name, layout={
-                "title": {"text": _title(runs)}, "yaxis": {"range": [0, _wanted(count) + 1]},
-                "shapes": _failure_shapes(failure), "annotations": _failure_notes(failure)}))
+            frames.append(go.Frame(data=_traces(runs), name=name,
+                                   layout=_scenario_layout(runs)))
     fig = go.Figure(data=frames[0].data, frames=frames)
     fig.update_layout(**base_layout(frames[0].layout.title.text), xaxis_title="simulated time (s)",
                       yaxis_title="ready tasks (all tiers)", legend_title_text="system",
@@ -176,10 +184,10 @@ def dialects_explorer(times: Sequence[float] = DEFAULT_TIMES) -> LiveApp:
     def update() -> None:
         runs = runs_for(int(replicas.value), float(failure.value))
         message.value = _summary_html(runs)
-        with chart.batch_update():
-            for trace, fresh in zip(chart.data, _traces(runs), strict=True):
-                trace.x, trace.y, trace.hovertext = fresh.x, fresh.y, fresh.hovertext
-            _layout(chart, runs)
+        with chart.batch_update():   # only what a scenario changes (plotly validates each)
+            for trace, (system, run) in zip(chart.data, runs.items(), strict=True):
+                trace.update(_series(system, run))
+            chart.update_layout(_scenario_layout(runs))
         plan_grid(idle, {"replicas": replicas, "failure": failure}, calls)
 
     def calls(values: dict[str, Any]) -> list[partial[ShopRun]]:
