@@ -477,12 +477,9 @@ class PodTopologySpread(FilterScorePlugin):
         raw = go_round_many(total)
         scored = raw if everywhere else raw[chosen]
         low, high = scored.min(), scored.max()
-        if high == 0:
-            return np.full(len(feasible), MAX_NODE_SCORE, dtype=np.int64)
         if everywhere and high - low < len(raw):    # each raw value's score from a table
-            table = MAX_NODE_SCORE * (high + low - np.arange(low, high + 1)) // high
-            return table.take(raw - low)
-        return MAX_NODE_SCORE * (high + low - raw) // high
+            return normalized_score(np.arange(low, high + 1), low, high).take(raw - low)
+        return normalized_score(raw, low, high)
 
     def normalize(
         self, state: CycleState, pod: Mapping[str, Any], names: Sequence[str], scores: list[int]
@@ -491,12 +488,7 @@ class PodTopologySpread(FilterScorePlugin):
         valid = [score for name, score in zip(names, scores, strict=True) if name not in s.ignored]
         low, high = min(valid, default=0), max(valid, default=0)
         for i, name in enumerate(names):
-            if name in s.ignored:
-                scores[i] = 0
-            elif high == 0:
-                scores[i] = MAX_NODE_SCORE
-            else:
-                scores[i] = MAX_NODE_SCORE * (high + low - scores[i]) // high
+            scores[i] = 0 if name in s.ignored else int(normalized_score(scores[i], low, high))
 
 
 def _scores_by_table(
@@ -543,7 +535,17 @@ def _scores_by_table(
     assert table is not None and key is not None
     raw = go_round_many(table)
     per_node = raw.take(key)
-    low, high = per_node.min(), per_node.max()
+    return normalized_score(raw, per_node.min(), per_node.max()).take(key)
+
+
+def normalized_score(raw: Any, low: Any, high: Any) -> Any:
+    """PodTopologySpread's NormalizeScore for one raw score or an array of them, given the
+    lowest and highest raw score among the scored nodes: ``100 · (high + low − raw) // high``,
+    so the fewest matching pods score highest, and 100 everywhere when ``high`` is 0
+    (kubernetes/kubernetes ``pkg/scheduler/framework/plugins/podtopologyspread/scoring.go``,
+    ``NormalizeScore``). Used by :meth:`PodTopologySpread.normalize` and by the array forms."""
     if high == 0:
-        return np.full(size, MAX_NODE_SCORE, dtype=np.int64)
-    return (MAX_NODE_SCORE * (high + low - raw) // high).take(key)
+        if np.ndim(raw):
+            return np.full(np.shape(raw), MAX_NODE_SCORE, dtype=np.int64)
+        return MAX_NODE_SCORE
+    return MAX_NODE_SCORE * (high + low - raw) // high
