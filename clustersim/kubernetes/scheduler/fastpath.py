@@ -528,21 +528,6 @@ class FastPath:
             entry = self.cap_columns[caps] = (allocatable, allocatable if safe is None else safe)
         return entry
 
-    def _fit_scores(self, shape: _Shape, requested: np.ndarray, safe: np.ndarray) -> np.ndarray:
-        """NodeResourcesFit's ``score_arrays`` over the shape's Fit columns (``safe``:
-        allocatable with 1 for 0; rows where it was 0 are scored again one by one)."""
-        first, second = shape.split
-        return self.fit.score_arrays(
-            requested[:, first:second], safe[:, first:second], shape.fit_weights
-        )
-
-    def _balanced_scores(
-        self, shape: _Shape, requested: np.ndarray, safe: np.ndarray
-    ) -> np.ndarray:
-        """NodeResourcesBalancedAllocation's ``score_arrays`` over the shape's columns."""
-        second = shape.split[1]
-        return self.bal.score_arrays(requested[:, second:], safe[:, second:])
-
     def _compute(self, shape: _Shape, idx: np.ndarray) -> None:
         """Recompute feasibility and scores of the nodes ``idx`` for one shape.
 
@@ -558,7 +543,7 @@ class FastPath:
         requested = self.state.take(idx, 1).take(shape.cols, 0)
         requested += shape.adds
         allocatable = shape.allocatable.take(idx, 1)
-        first = shape.split[0]
+        first, second = shape.split
         feasible = (requested[:first] <= allocatable[:first]).all(0)
         if not static.all_ok:
             feasible &= static.ok[idx]
@@ -568,13 +553,15 @@ class FastPath:
                 feasible[j] = not any(port_conflict(used, *p) for p in shape.ports)
         safe = allocatable if shape.safe is shape.allocatable else shape.safe.take(idx, 1)
         # the plugins read one row per node: the transposed views, whose column slices are
-        # contiguous as well
+        # contiguous as well; rows where allocatable was 0 (``safe`` has 1) are scored again
         requested, safe = requested.T, safe.T
         fit = bal = None
         if shape.fit_weights is not None:
-            fit = self._fit_scores(shape, requested, safe)
+            fit = self.fit.score_arrays(
+                requested[:, first:second], safe[:, first:second], shape.fit_weights
+            )
         if shape.balanced:
-            bal = self._balanced_scores(shape, requested, safe)
+            bal = self.bal.score_arrays(requested[:, second:], safe[:, second:])
         if shape.irregular is not None or not constant:
             shape.feasible[idx] = feasible
             if fit is not None:
