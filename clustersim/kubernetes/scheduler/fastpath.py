@@ -575,30 +575,34 @@ class FastPath:
                 bal = shape.bal_score[idx] if bal is not None else None
         if not constant:
             return
-        total = None
-        for part, weight in zip((fit, bal), self.part_weights, strict=True):
-            if part is not None:
-                if weight != 1:
-                    part *= weight
-                total = part if total is None else np.add(total, part, out=total)
-        total = np.where(feasible, 0 if total is None else total, -1)
+        fit_weight, bal_weight = self.part_weights
+        if fit is not None:
+            total = fit if fit_weight == 1 else np.multiply(fit, fit_weight, out=fit)
+            if bal is not None:
+                total += bal if bal_weight == 1 else bal * bal_weight
+        elif bal is not None:
+            total = bal if bal_weight == 1 else np.multiply(bal, bal_weight, out=bal)
+        else:
+            total = np.zeros(len(idx), dtype=np.int64)
+        total = np.where(feasible, total, -1)
         if shape.total is None:
             shape.total = np.empty(len(self.nodes), dtype=np.int64)
             shape.infeasible = len(idx) - int(np.count_nonzero(feasible))
-        elif len(idx) == 1 and shape.infeasible is not None:   # one node bound since
+            shape.total[idx] = total
+            return
+        if len(idx) == 1 and shape.infeasible is not None:   # one node bound since
             shape.infeasible += int(not feasible[0]) - int(shape.total[idx[0]] < 0)
         else:
             shape.infeasible = None     # counted again when asked (a node may be logged twice)
         shape.total[idx] = total
-        self._update_ties(shape, idx, total)
+        if shape.ties is not None:
+            self._update_ties(shape, idx, total)
 
     @staticmethod
     def _update_ties(shape: _Shape, idx: np.ndarray, total: np.ndarray) -> None:
         """Keep ``shape.ties`` after the nodes ``idx`` got the totals ``total``: the old tied
         nodes that kept the best total, or the changed nodes if one of them now beats it;
         found again (None) when a changed node reaches the best or no tied node is left."""
-        if shape.ties is None:
-            return
         highest = total.max()
         if highest > shape.best:
             shape.best = int(highest)
@@ -606,7 +610,7 @@ class FastPath:
         elif highest == shape.best:
             shape.ties = None
         else:
-            ties = shape.ties
+            ties = cast(np.ndarray, shape.ties)
             ties = ties[shape.total.take(ties) == shape.best]
             shape.ties = ties if len(ties) else None
 
