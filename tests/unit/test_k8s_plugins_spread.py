@@ -461,7 +461,8 @@ def test_default_constraints_follow_each_pods_selector():
     assert again == first and again[0].selector is first[0].selector
     assert [c.selector for c in plugin.constraints(b, "ScheduleAnyway", lister)] == [
         {"matchLabels": {"app": "b"}}] * 2
-    lister._services.append({"metadata": {"name": "t"}, "spec": {"selector": {"tier": "x"}}})
+    lister._services.setdefault("default", []).append(
+        {"metadata": {"name": "t"}, "spec": {"selector": {"tier": "x"}}})
     a1["metadata"]["labels"]["tier"] = "x"
     assert plugin.constraints(a1, "ScheduleAnyway", lister)[0].selector == {
         "matchLabels": {"app": "a", "tier": "x"}}

@@ -77,29 +77,28 @@ class WorkloadLister(Protocol):
 
 
 class StaticLister:
-    """A :class:`WorkloadLister` over fixed lists of manifests (tests, labs, explain)."""
+    """A :class:`WorkloadLister` over fixed lists of manifests (tests, labs, explain),
+    indexed once by namespace (and kind and name), as upstream's listers read an indexed
+    cache."""
 
     def __init__(
         self,
         services: Iterable[Mapping[str, Any]] = (),
         controllers: Iterable[Mapping[str, Any]] = (),
     ) -> None:
-        self._services = list(services)
-        self._controllers = list(controllers)
+        self._services: dict[str, list[Mapping[str, Any]]] = {}
+        for service in services:
+            self._services.setdefault(pod_namespace(service), []).append(service)
+        self._controllers: dict[tuple[str, Any, Any], Mapping[str, Any]] = {}
+        for obj in controllers:
+            key = (pod_namespace(obj), obj.get("kind"), (obj.get("metadata") or {}).get("name"))
+            self._controllers.setdefault(key, obj)     # the first of a name, as a scan finds
 
     def services(self, namespace: str) -> list[Mapping[str, Any]]:
-        return [s for s in self._services if pod_namespace(s) == namespace]
+        return list(self._services.get(namespace, ()))
 
     def controller(self, namespace: str, kind: str, name: str) -> Mapping[str, Any] | None:
-        for obj in self._controllers:
-            meta = obj.get("metadata") or {}
-            if (
-                obj.get("kind") == kind
-                and meta.get("name") == name
-                and pod_namespace(obj) == namespace
-            ):
-                return obj
-        return None
+        return self._controllers.get((namespace, kind, name))
 
 
 def default_selector(pod: Mapping[str, Any], lister: WorkloadLister | None) -> dict[str, Any]:
