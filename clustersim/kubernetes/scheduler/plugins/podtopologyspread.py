@@ -63,6 +63,7 @@ SYSTEM_DEFAULT_CONSTRAINTS = (
 _ACTIONS = ("DoNotSchedule", "ScheduleAnyway")
 _POLICIES = ("Honor", "Ignore")
 _NO_DOMAIN_MIN = 2**31 - 1  # upstream's critical paths start at MaxInt32
+_DEFAULTS_KEPT = 1024  # default selectors whose constraints are kept (workloads at a time)
 
 
 class WorkloadLister(Protocol):
@@ -286,9 +287,9 @@ class PodTopologySpread(FilterScorePlugin):
         self.default_constraints = (
             list(SYSTEM_DEFAULT_CONSTRAINTS) if self.system_defaulted else raw
         )
-        # per action: the last default selector and its constraints (pods of one workload
-        # in a row share them; the same selector object also keeps SpreadCounts' key)
-        self._last_defaults: dict[str, tuple[dict[str, Any], list[Constraint]]] = {}
+        # per action and default selector (as text): its constraints, so that the pods of one
+        # workload share them and their selector object (which keeps SpreadCounts' key)
+        self._defaults: dict[tuple[str, str], list[Constraint]] = {}
 
     def constraints(self, pod: Mapping[str, Any], action: str, lister: Any) -> list[Constraint]:
         """The pod's constraints with ``action`` (``getConstraints``, ``buildDefaultConstraints``).
@@ -310,11 +311,13 @@ class PodTopologySpread(FilterScorePlugin):
         selector = default_selector(pod, lister)
         if not selector:
             return []
-        last = self._last_defaults.get(action)
-        if last is not None and last[0] == selector:
-            return list(last[1])
-        out = _constraints(self.default_constraints, labels, action, selector)
-        self._last_defaults[action] = (selector, out)
+        key = (action, repr(selector))
+        out = self._defaults.get(key)
+        if out is None:
+            if len(self._defaults) >= _DEFAULTS_KEPT:
+                self._defaults.clear()
+            out = _constraints(self.default_constraints, labels, action, selector)
+            self._defaults[key] = out
         return list(out)
 
     # -- filtering ----------------------------------------------------------------------------
