@@ -592,6 +592,8 @@ class FastPath:
             return
         if len(idx) == 1 and shape.infeasible is not None:   # one node bound since
             shape.infeasible += int(not feasible[0]) - int(shape.total[idx[0]] < 0)
+        elif shape.infeasible == 0 and self.s.lister is not None and feasible.all():
+            pass    # none before, none among the changed nodes (asked only when spreading)
         else:
             shape.infeasible = None     # counted again when asked (a node may be logged twice)
         shape.total[idx] = total
