@@ -447,8 +447,9 @@ def test_default_selector_merges_services_and_the_controller():
 
 
 def test_default_constraints_follow_each_pods_selector():
-    """Pods of one workload in a row share their default constraints (one selector object);
-    a pod of another workload, or a Service added meanwhile, gets its own."""
+    """Pods of one workload share their default constraints (one selector object), also
+    when a pod of another workload comes between them; that pod, or a Service added
+    meanwhile, gets its own."""
     lister = StaticLister(services=[
         {"metadata": {"name": "a"}, "spec": {"selector": {"app": "a"}}},
         {"metadata": {"name": "b"}, "spec": {"selector": {"app": "b"}}},
@@ -457,11 +458,12 @@ def test_default_constraints_follow_each_pods_selector():
     a1, a2, b = (make_pod(n, labels={"app": app}) for n, app in (("a1", "a"), ("a2", "a"),
                                                                    ("b", "b")))
     first = plugin.constraints(a1, "ScheduleAnyway", lister)
-    again = plugin.constraints(a2, "ScheduleAnyway", lister)
-    assert again == first and again[0].selector is first[0].selector
     assert [c.selector for c in plugin.constraints(b, "ScheduleAnyway", lister)] == [
         {"matchLabels": {"app": "b"}}] * 2
-    lister._services.append({"metadata": {"name": "t"}, "spec": {"selector": {"tier": "x"}}})
+    again = plugin.constraints(a2, "ScheduleAnyway", lister)
+    assert again == first and again[0].selector is first[0].selector
+    lister._services.setdefault("default", []).append(
+        {"metadata": {"name": "t"}, "spec": {"selector": {"tier": "x"}}})
     a1["metadata"]["labels"]["tier"] = "x"
     assert plugin.constraints(a1, "ScheduleAnyway", lister)[0].selector == {
         "matchLabels": {"app": "a", "tier": "x"}}

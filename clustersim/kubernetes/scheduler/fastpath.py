@@ -120,9 +120,10 @@ class _Shape:
     when they must be found again).
 
     ``cols``/``adds`` gather the Fit check's, Fit score's and BalancedAllocation's state
-    columns in one go, ``allocatable`` holds their allocatable per node (``safe`` the same with
-    1 for 0, to divide by); ``split`` says where each part ends; the plugins'
-    ``score_arrays`` score the Fit and BalancedAllocation slices.
+    rows in one go (``adds`` as a column, added to every node), ``allocatable`` holds their
+    allocatable, one row per resource and one column per node (``safe`` the same with 1 for 0,
+    to divide by); ``split`` says where each part ends; the plugins' ``score_arrays`` score
+    the Fit and BalancedAllocation slices.
     """
 
     pod: Mapping[str, Any]
@@ -149,9 +150,10 @@ class _Shape:
 class FastPath:
     """Array state mirroring a list of NodeInfo objects, kept current through their listeners.
 
-    ``state`` holds per node the non-zero cpu and memory sums, the plain requested sums of
-    every resource column and the pod count; ``cap`` the allocatable of every column and the
-    ``pods`` allocatable.
+    ``state`` holds per node (one column per node, so that the few nodes a cycle reads are
+    gathered into rows that NumPy walks contiguously) the non-zero cpu and memory sums, the
+    plain requested sums of every resource and the pod count; ``cap`` (one row per node) the
+    allocatable of every resource and the ``pods`` allocatable.
     """
 
     def __init__(self, scheduler: Scheduler) -> None:
@@ -206,7 +208,7 @@ class FastPath:
         self.columns = {name: i for i, name in enumerate((*_BASE, *sorted(names)))}
         n, r = len(self.nodes), len(self.columns)
         self.count_col = 2 + r
-        self.state = np.zeros((n, r + 3), dtype=np.int64)
+        self.state = np.zeros((r + 3, n), dtype=np.int64)
         self.cap = np.zeros((n, r + 1), dtype=np.int64)
         self.has_ports = np.zeros(n, dtype=bool)
         self.affinity_pods = [0] * n
@@ -252,7 +254,7 @@ class FastPath:
         requested = node.requested
         non_zero = node.non_zero_requested
         pods = node.pods
-        self.state[i] = (
+        self.state[:, i] = (
             non_zero["cpu"],
             non_zero["memory"],
             *[requested.get(name, 0) for name in self.columns],
@@ -498,7 +500,7 @@ class FastPath:
             np.array([*check.state, *fit.state, *bal.state], dtype=np.intp),
             allocatable,
             safe,
-            np.array([*check.add, *fit.add, *bal.add], dtype=np.int64),
+            np.array([[a] for a in (*check.add, *fit.add, *bal.add)], dtype=np.int64),
             (len(check.state), len(check.state) + len(fit.state)),
             np.array(fit.weights, dtype=np.int64) if fit is not empty else None,
             balanced,
@@ -517,29 +519,14 @@ class FastPath:
         return shape
 
     def _allocatable(self, caps: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
-        """The allocatable columns ``caps`` of every node, and the same with 1 for 0 (to
-        divide by); shared by the shapes that read the same columns."""
+        """The allocatable columns ``caps`` of every node as rows (one column per node), and
+        the same with 1 for 0 (to divide by); shared by the shapes that read the same columns."""
         entry = self.cap_columns.get(caps)
         if entry is None:
-            allocatable = self.cap.take(np.array(caps, dtype=np.intp), 1)
+            allocatable = np.ascontiguousarray(self.cap.take(np.array(caps, dtype=np.intp), 1).T)
             safe = np.where(allocatable == 0, 1, allocatable) if (allocatable == 0).any() else None
             entry = self.cap_columns[caps] = (allocatable, allocatable if safe is None else safe)
         return entry
-
-    def _fit_scores(self, shape: _Shape, requested: np.ndarray, safe: np.ndarray) -> np.ndarray:
-        """NodeResourcesFit's ``score_arrays`` over the shape's Fit columns (``safe``:
-        allocatable with 1 for 0; rows where it was 0 are scored again one by one)."""
-        first, second = shape.split
-        return self.fit.score_arrays(
-            requested[:, first:second], safe[:, first:second], shape.fit_weights
-        )
-
-    def _balanced_scores(
-        self, shape: _Shape, requested: np.ndarray, safe: np.ndarray
-    ) -> np.ndarray:
-        """NodeResourcesBalancedAllocation's ``score_arrays`` over the shape's columns."""
-        second = shape.split[1]
-        return self.bal.score_arrays(requested[:, second:], safe[:, second:])
 
     def _compute(self, shape: _Shape, idx: np.ndarray) -> None:
         """Recompute feasibility and scores of the nodes ``idx`` for one shape.
@@ -553,23 +540,28 @@ class FastPath:
         constant = static.constant
         if constant and shape.total is None and len(idx) != len(self.nodes):
             idx = np.arange(len(self.nodes))
-        requested = self.state.take(idx, 0).take(shape.cols, 1)
+        requested = self.state.take(idx, 1).take(shape.cols, 0)
         requested += shape.adds
-        allocatable = shape.allocatable.take(idx, 0)
-        first = shape.split[0]
-        feasible = np.logical_and.reduce(requested[:, :first] <= allocatable[:, :first], axis=1)
+        allocatable = shape.allocatable.take(idx, 1)
+        first, second = shape.split
+        feasible = (requested[:first] <= allocatable[:first]).all(0)
         if not static.all_ok:
             feasible &= static.ok[idx]
         if shape.ports and "NodePorts" in self.filters:
             for j in np.flatnonzero(feasible & self.has_ports[idx]):
                 used = self.nodes[idx[j]].used_ports
                 feasible[j] = not any(port_conflict(used, *p) for p in shape.ports)
-        safe = allocatable if shape.safe is shape.allocatable else shape.safe.take(idx, 0)
+        safe = allocatable if shape.safe is shape.allocatable else shape.safe.take(idx, 1)
+        # the plugins read one row per node: the transposed views, whose column slices are
+        # contiguous as well; rows where allocatable was 0 (``safe`` has 1) are scored again
+        requested, safe = requested.T, safe.T
         fit = bal = None
         if shape.fit_weights is not None:
-            fit = self._fit_scores(shape, requested, safe)
+            fit = self.fit.score_arrays(
+                requested[:, first:second], safe[:, first:second], shape.fit_weights
+            )
         if shape.balanced:
-            bal = self._balanced_scores(shape, requested, safe)
+            bal = self.bal.score_arrays(requested[:, second:], safe[:, second:])
         if shape.irregular is not None or not constant:
             shape.feasible[idx] = feasible
             if fit is not None:
@@ -583,30 +575,36 @@ class FastPath:
                 bal = shape.bal_score[idx] if bal is not None else None
         if not constant:
             return
-        total = None
-        for part, weight in zip((fit, bal), self.part_weights, strict=True):
-            if part is not None:
-                if weight != 1:
-                    part *= weight
-                total = part if total is None else np.add(total, part, out=total)
-        total = np.where(feasible, 0 if total is None else total, -1)
+        fit_weight, bal_weight = self.part_weights
+        if fit is not None:
+            total = fit if fit_weight == 1 else np.multiply(fit, fit_weight, out=fit)
+            if bal is not None:
+                total += bal if bal_weight == 1 else bal * bal_weight
+        elif bal is not None:
+            total = bal if bal_weight == 1 else np.multiply(bal, bal_weight, out=bal)
+        else:
+            total = np.zeros(len(idx), dtype=np.int64)
+        total = np.where(feasible, total, -1)
         if shape.total is None:
             shape.total = np.empty(len(self.nodes), dtype=np.int64)
             shape.infeasible = len(idx) - int(np.count_nonzero(feasible))
-        elif len(idx) == 1 and shape.infeasible is not None:   # one node bound since
+            shape.total[idx] = total
+            return
+        if len(idx) == 1 and shape.infeasible is not None:   # one node bound since
             shape.infeasible += int(not feasible[0]) - int(shape.total[idx[0]] < 0)
+        elif shape.infeasible == 0 and self.s.lister is not None and feasible.all():
+            pass    # none before, none among the changed nodes (asked only when spreading)
         else:
             shape.infeasible = None     # counted again when asked (a node may be logged twice)
         shape.total[idx] = total
-        self._update_ties(shape, idx, total)
+        if shape.ties is not None:
+            self._update_ties(shape, idx, total)
 
     @staticmethod
     def _update_ties(shape: _Shape, idx: np.ndarray, total: np.ndarray) -> None:
         """Keep ``shape.ties`` after the nodes ``idx`` got the totals ``total``: the old tied
         nodes that kept the best total, or the changed nodes if one of them now beats it;
         found again (None) when a changed node reaches the best or no tied node is left."""
-        if shape.ties is None:
-            return
         highest = total.max()
         if highest > shape.best:
             shape.best = int(highest)
@@ -614,7 +612,7 @@ class FastPath:
         elif highest == shape.best:
             shape.ties = None
         else:
-            ties = shape.ties
+            ties = cast(np.ndarray, shape.ties)
             ties = ties[shape.total.take(ties) == shape.best]
             shape.ties = ties if len(ties) else None
 

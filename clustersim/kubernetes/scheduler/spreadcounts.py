@@ -31,6 +31,7 @@ from clustersim.kubernetes.scheduler.labels import label_selector_matches, pod_n
 __all__ = ["SpreadCounts", "count_matching_pods", "pod_signature"]
 
 Signature = tuple[str, bool, tuple[tuple[str, str], ...]]
+_KEYS_KEPT = 1024  # selector objects whose keys are remembered
 
 
 def pod_signature(pod: Mapping[str, Any]) -> Signature:
@@ -85,6 +86,9 @@ class SpreadCounts:
         self.stale: set[int] = set()
         self.seen: list[tuple[list, int, int]] = [([], 0, 0)] * len(nodes)
         self._last: tuple[str, Any, str] = ("", None, "")
+        # (id of a selector object, namespace) -> (that object, its key): a workload's pods
+        # share one selector object (PodTopologySpread.constraints keeps it)
+        self._key_of: dict[tuple[int, str], tuple[Any, str]] = {}
         # selector key -> [(domain id per node, matching pods per domain)], see domain_sums
         self.sums: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
         self._index_all()
@@ -164,7 +168,14 @@ class SpreadCounts:
         last_namespace, last_selector, key = self._last
         if selector is not last_selector or namespace != last_namespace:
             # a pod's default constraints share one selector object: one key for both
-            key = repr((namespace, selector))
+            known = self._key_of.get((id(selector), namespace))
+            if known is not None and known[0] is selector:
+                key = known[1]
+            else:
+                key = repr((namespace, selector))
+                if len(self._key_of) >= _KEYS_KEPT:
+                    self._key_of.clear()
+                self._key_of[id(selector), namespace] = (selector, key)
             self._last = (namespace, selector, key)
         entry = self.selectors.get(key)
         if entry is not None:

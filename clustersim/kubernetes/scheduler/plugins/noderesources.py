@@ -445,7 +445,7 @@ class Fit(_ResourceScorer, FilterScorePlugin):
             np.maximum(per, 0, out=per)
         per *= MAX_NODE_SCORE
         per //= allocatable
-        weight_sum = int(w.sum())
+        weight_sum = sum(w.tolist())     # a list's sum: cheaper than NumPy's for a few weights
         if not weight_sum:
             return np.zeros(len(per), np.int64)
         total = per @ w

@@ -63,6 +63,7 @@ SYSTEM_DEFAULT_CONSTRAINTS = (
 _ACTIONS = ("DoNotSchedule", "ScheduleAnyway")
 _POLICIES = ("Honor", "Ignore")
 _NO_DOMAIN_MIN = 2**31 - 1  # upstream's critical paths start at MaxInt32
+_DEFAULTS_KEPT = 1024  # default selectors whose constraints are kept (workloads at a time)
 
 
 class WorkloadLister(Protocol):
@@ -77,29 +78,28 @@ class WorkloadLister(Protocol):
 
 
 class StaticLister:
-    """A :class:`WorkloadLister` over fixed lists of manifests (tests, labs, explain)."""
+    """A :class:`WorkloadLister` over fixed lists of manifests (tests, labs, explain),
+    indexed once by namespace (and kind and name), as upstream's listers read an indexed
+    cache."""
 
     def __init__(
         self,
         services: Iterable[Mapping[str, Any]] = (),
         controllers: Iterable[Mapping[str, Any]] = (),
     ) -> None:
-        self._services = list(services)
-        self._controllers = list(controllers)
+        self._services: dict[str, list[Mapping[str, Any]]] = {}
+        for service in services:
+            self._services.setdefault(pod_namespace(service), []).append(service)
+        self._controllers: dict[tuple[str, Any, Any], Mapping[str, Any]] = {}
+        for obj in controllers:
+            key = (pod_namespace(obj), obj.get("kind"), (obj.get("metadata") or {}).get("name"))
+            self._controllers.setdefault(key, obj)     # the first of a name, as a scan finds
 
     def services(self, namespace: str) -> list[Mapping[str, Any]]:
-        return [s for s in self._services if pod_namespace(s) == namespace]
+        return list(self._services.get(namespace, ()))
 
     def controller(self, namespace: str, kind: str, name: str) -> Mapping[str, Any] | None:
-        for obj in self._controllers:
-            meta = obj.get("metadata") or {}
-            if (
-                obj.get("kind") == kind
-                and meta.get("name") == name
-                and pod_namespace(obj) == namespace
-            ):
-                return obj
-        return None
+        return self._controllers.get((namespace, kind, name))
 
 
 def default_selector(pod: Mapping[str, Any], lister: WorkloadLister | None) -> dict[str, Any]:
@@ -287,9 +287,9 @@ class PodTopologySpread(FilterScorePlugin):
         self.default_constraints = (
             list(SYSTEM_DEFAULT_CONSTRAINTS) if self.system_defaulted else raw
         )
-        # per action: the last default selector and its constraints (pods of one workload
-        # in a row share them; the same selector object also keeps SpreadCounts' key)
-        self._last_defaults: dict[str, tuple[dict[str, Any], list[Constraint]]] = {}
+        # per action and default selector (as text): its constraints, so that the pods of one
+        # workload share them and their selector object (which keeps SpreadCounts' key)
+        self._defaults: dict[tuple[str, str], list[Constraint]] = {}
 
     def constraints(self, pod: Mapping[str, Any], action: str, lister: Any) -> list[Constraint]:
         """The pod's constraints with ``action`` (``getConstraints``, ``buildDefaultConstraints``).
@@ -311,11 +311,13 @@ class PodTopologySpread(FilterScorePlugin):
         selector = default_selector(pod, lister)
         if not selector:
             return []
-        last = self._last_defaults.get(action)
-        if last is not None and last[0] == selector:
-            return list(last[1])
-        out = _constraints(self.default_constraints, labels, action, selector)
-        self._last_defaults[action] = (selector, out)
+        key = (action, repr(selector))
+        out = self._defaults.get(key)
+        if out is None:
+            if len(self._defaults) >= _DEFAULTS_KEPT:
+                self._defaults.clear()
+            out = _constraints(self.default_constraints, labels, action, selector)
+            self._defaults[key] = out
         return list(out)
 
     # -- filtering ----------------------------------------------------------------------------
@@ -477,12 +479,9 @@ class PodTopologySpread(FilterScorePlugin):
         raw = go_round_many(total)
         scored = raw if everywhere else raw[chosen]
         low, high = scored.min(), scored.max()
-        if high == 0:
-            return np.full(len(feasible), MAX_NODE_SCORE, dtype=np.int64)
         if everywhere and high - low < len(raw):    # each raw value's score from a table
-            table = MAX_NODE_SCORE * (high + low - np.arange(low, high + 1)) // high
-            return table.take(raw - low)
-        return MAX_NODE_SCORE * (high + low - raw) // high
+            return normalized_score(np.arange(low, high + 1), low, high).take(raw - low)
+        return normalized_score(raw, low, high)
 
     def normalize(
         self, state: CycleState, pod: Mapping[str, Any], names: Sequence[str], scores: list[int]
@@ -491,12 +490,7 @@ class PodTopologySpread(FilterScorePlugin):
         valid = [score for name, score in zip(names, scores, strict=True) if name not in s.ignored]
         low, high = min(valid, default=0), max(valid, default=0)
         for i, name in enumerate(names):
-            if name in s.ignored:
-                scores[i] = 0
-            elif high == 0:
-                scores[i] = MAX_NODE_SCORE
-            else:
-                scores[i] = MAX_NODE_SCORE * (high + low - scores[i]) // high
+            scores[i] = 0 if name in s.ignored else int(normalized_score(scores[i], low, high))
 
 
 def _scores_by_table(
@@ -543,7 +537,17 @@ def _scores_by_table(
     assert table is not None and key is not None
     raw = go_round_many(table)
     per_node = raw.take(key)
-    low, high = per_node.min(), per_node.max()
+    return normalized_score(raw, per_node.min(), per_node.max()).take(key)
+
+
+def normalized_score(raw: Any, low: Any, high: Any) -> Any:
+    """PodTopologySpread's NormalizeScore for one raw score or an array of them, given the
+    lowest and highest raw score among the scored nodes: ``100 · (high + low − raw) // high``,
+    so the fewest matching pods score highest, and 100 everywhere when ``high`` is 0
+    (kubernetes/kubernetes ``pkg/scheduler/framework/plugins/podtopologyspread/scoring.go``,
+    ``NormalizeScore``). Used by :meth:`PodTopologySpread.normalize` and by the array forms."""
     if high == 0:
-        return np.full(size, MAX_NODE_SCORE, dtype=np.int64)
-    return (MAX_NODE_SCORE * (high + low - raw) // high).take(key)
+        if np.ndim(raw):
+            return np.full(np.shape(raw), MAX_NODE_SCORE, dtype=np.int64)
+        return MAX_NODE_SCORE
+    return MAX_NODE_SCORE * (high + low - raw) // high
