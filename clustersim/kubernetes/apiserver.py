@@ -118,6 +118,7 @@ class APIServer:
     _wakes: set[tuple[float, bool]]
     _reconciling: bool
     _reconcile_queued: bool
+    _settled: int | None
     _controllers: list[Controller]
     _lifecycle: NodeLifecycleController
     _eviction: TaintEvictionController
@@ -173,7 +174,13 @@ class APIServer:
         return [p for p in self._orphans.values() if p["metadata"]["namespace"] == namespace]
 
     def changed(self) -> None:
-        """Tell the control loops that something changed (they run again until nothing does)."""
+        """Tell the control loops that something changed (they run again until nothing does).
+
+        Every change to a stored object or to what the controllers read goes with this call,
+        as every write to a real API server bumps the object's resourceVersion and reaches
+        the informers: the loop skips a reconcile when nothing changed since its last one
+        (``ControllerManager._reconcile``), so an object edited in place without it is seen
+        only at the next change."""
         self._version += 1
 
     def record(self, obj: Mapping[str, Any], reason: str, message: str,

@@ -43,6 +43,7 @@ from clustersim.kubernetes.objects import (
     owner_reference,
     pod_template_hash,
     ready_and_available,
+    ready_since,
     set_condition,
 )
 
@@ -342,8 +343,24 @@ class DeploymentController(Controller):
                 rs_ready, rs_available = self._counts(rs, min_ready)
                 ready += rs_ready
                 available += rs_available
+                if rs_available < rs_ready:
+                    self._wake_when_available(rs, min_ready)
             self._totals_now = (pods, new_pods, ready, available)
         return self._totals_now
+
+    def _wake_when_available(self, rs: dict[str, Any], min_ready: float) -> None:
+        """Look again when each ready pod of ``rs`` has been ready for the Deployment's
+        ``minReadySeconds``: the control loop skips passes while nothing changes, so a count
+        that changes with time alone needs a wake-up. The ReplicaSet controller wakes for the
+        ReplicaSet's own ``minReadySeconds`` (upstream's ``AddAfter`` in ``replica_set.go``),
+        which a later change of the Deployment's leaves as it was here. Upstream the
+        Deployment sums its ReplicaSets' ``availableReplicas`` and copies its
+        ``minReadySeconds`` to the new ReplicaSet (``getNewReplicaSet`` in ``sync.go``)."""
+        now = self.cluster.now
+        for pod in self._active(rs):
+            since = ready_since(pod)
+            if since is not None and since + min_ready > now:
+                self.cluster.wake_at(since + min_ready)
 
     def _complete(self, d, replicas: int) -> bool:
         pods, new_pods, _, available = self._totals(d)
