@@ -60,7 +60,6 @@ from clustersim.kubernetes.nodeinfo import NodeInfo, pod_requests
 from clustersim.kubernetes.objects import (
     condition,
     controller_of,
-    is_ready,
     is_terminating,
     labels_of,
     set_pod_defaults,
@@ -347,10 +346,12 @@ class KubernetesCluster(ControllerManager):
         """Every pod (in ``namespace`` if given): name, namespace, labels, node, phase, ready,
         reason (see :class:`PodInfo`)."""
         rows = []
+        owners: dict[tuple[str, str, str], str] = {}   # the pods of one set share their chain
         for pod in self.objects("Pod", namespace):
             status = pod.get("status") or {}
             node = pod["spec"].get("nodeName")
             phase = status.get("phase", "Pending")
+            ready = condition(pod, "Ready")
             message = ""
             if is_terminating(pod):
                 reason = "Terminating"
@@ -363,29 +364,35 @@ class KubernetesCluster(ControllerManager):
                 message = self._last_failure.get(pod["metadata"]["uid"], "")
             elif node not in self._nodes:
                 reason = "NodeNotFound"          # bound by hand to a node that does not exist
-            elif condition(pod, "Ready") and condition(pod, "Ready").get("reason") == \
-                    "NodeNotReady":
+            elif ready and ready.get("reason") == "NodeNotReady":
                 reason = "NodeNotReady"          # the node controller has marked it
             elif phase == "Pending":
                 reason = status.get("reason") or "ContainerCreating"      # or Init:1/2
             else:
                 reason = status.get("reason", "")   # e.g. CrashLoopBackOff
             rows.append(PodInfo(pod["metadata"]["name"], pod["metadata"]["namespace"],
-                                labels_of(pod), node, phase, is_ready(pod), reason, message,
-                                self._top_owner(pod), status.get("podIP")))
+                                labels_of(pod), node, phase,
+                                ready is not None and ready.get("status") == "True",  # is_ready
+                                reason, message, self._top_owner(pod, owners),
+                                status.get("podIP")))
         return rows
 
-    def _top_owner(self, obj: Mapping[str, Any]) -> str | None:
+    def _top_owner(self, obj: Mapping[str, Any],
+                   seen: dict[tuple[str, str, str], str]) -> str | None:
+        """``kind/name`` of the last object up ``obj``'s chain of controller references
+        that names an owner (a Pod's Deployment rather than its ReplicaSet). ``seen``
+        keeps each reference's answer for one listing, in which the store does not change."""
         ref = controller_of(obj)
-        owner_name = None
-        while ref is not None:
-            owner_name = f"{ref['kind']}/{ref['name']}"
-            parent = self.get(ref["kind"], obj["metadata"].get("namespace", "default"),
-                              ref["name"])
-            if parent is None:
-                break
-            obj, ref = parent, controller_of(parent)
-        return owner_name
+        if ref is None:
+            return None
+        key = (obj["metadata"].get("namespace", "default"), ref["kind"], ref["name"])
+        found = seen.get(key)
+        if found is None:
+            found = seen[key] = f"{ref['kind']}/{ref['name']}"     # (ends a cycle)
+            parent = self.get(ref["kind"], key[0], ref["name"])
+            if parent is not None:
+                found = seen[key] = self._top_owner(parent, seen) or found
+        return found
 
     def endpoints(self, service: str, namespace: str = "default") -> list[str]:
         """The names of the pods that serve a Service now (ready endpoints)."""
