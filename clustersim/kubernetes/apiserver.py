@@ -105,6 +105,7 @@ class APIServer:
     _objects: dict[str, dict[tuple[str, str], dict[str, Any]]]
     _children: dict[str, dict[str, dict[str, Any]]]
     _orphans: dict[str, dict[str, Any]]
+    _task_requests: dict[str, tuple[float, float]]
     _nodes: dict[str, NodeInfo]
     _positions: dict[str, int] | None
     _node_up: dict[str, bool]
@@ -364,6 +365,7 @@ class APIServer:
         self.kubelet.forget(pod)
         self._attempted.pop(pod["metadata"]["uid"], None)
         self._last_failure.pop(pod["metadata"]["uid"], None)
+        self._task_requests.pop(pod["metadata"]["uid"], None)
         self._unstore(pod)
 
     def release(self, pod: dict[str, Any]) -> None:

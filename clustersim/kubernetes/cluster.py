@@ -179,6 +179,11 @@ class KubernetesCluster(ControllerManager):
         self._objects: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
         self._children: dict[str, dict[str, dict[str, Any]]] = {}
         self._orphans: dict[str, dict[str, Any]] = {}
+        self._task_requests: dict[str, tuple[float, float]] = {}
+        """(cpu cores, memory bytes) each stored pod requests, by uid, as :meth:`snapshot`
+        shows them: a stored Pod's containers never change (the API server refuses such an
+        update; upstream's in-place resize is not simulated), and the entry goes with the
+        pod (:meth:`remove_pod`)."""
         """Pods without a controller owner reference, by uid (see :meth:`orphan_pods`)."""
         self._nodes: dict[str, NodeInfo] = {}
         self._positions: dict[str, int] | None = None
@@ -443,12 +448,17 @@ class KubernetesCluster(ControllerManager):
                 labels=dict(info.labels)))
         tasks = []
         for row, pod in zip(self.pods(), self.objects("Pod"), strict=True):
-            requests = pod_requests(pod)
+            uid = pod["metadata"]["uid"]
+            shown = self._task_requests.get(uid)
+            if shown is None:
+                requests = pod_requests(pod)
+                shown = self._task_requests[uid] = (requests.get("cpu", 0) / 1000,
+                                                    float(requests.get("memory", 0)))
+            cpu, memory = shown
             state = "Terminating" if row.reason == "Terminating" else row.phase
             tasks.append(TaskState(name=row.name, owner=row.owner or f"Pod/{row.name}",
-                                   node=row.node, state=state,
-                                   cpu=requests.get("cpu", 0) / 1000,
-                                   memory=float(requests.get("memory", 0)), ready=row.ready))
+                                   node=row.node, state=state, cpu=cpu, memory=memory,
+                                   ready=row.ready))
         return Snapshot("kubernetes", self.now, tuple(nodes), tuple(tasks))
 
     def __repr__(self) -> str:
