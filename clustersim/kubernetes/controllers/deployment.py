@@ -94,12 +94,25 @@ class DeploymentController(Controller):
         """(ready, available) among them per (ReplicaSet uid, minReadySeconds), per sync."""
         self._totals_now: tuple[int, int, int, int] | None = None
         """:meth:`_totals` of the Deployment being synced, until its ReplicaSets change."""
+        self._sets_now: tuple[list[dict[str, Any]], dict[str, Any] | None] | None = None
+        """:meth:`_replica_sets` of the Deployment being synced, until they change."""
 
     def _forget(self) -> None:
         """Drop what this sync has counted (a new sync, or ReplicaSets created or deleted)."""
         self._active_pods.clear()
         self._counted.clear()
         self._totals_now = None
+        self._sets_now = None
+
+    def _replica_sets(self, d: dict[str, Any]) -> tuple[list[dict[str, Any]],
+                                                        dict[str, Any] | None]:
+        """The Deployment's ReplicaSets and the new one among them (None: none yet), found
+        once per sync: a sync changes no template, and :meth:`_forget` drops them when it
+        creates or deletes a ReplicaSet."""
+        if self._sets_now is None:
+            rs_objects = self.cluster.owned("ReplicaSet", d)
+            self._sets_now = (rs_objects, self._find_new(d, rs_objects))
+        return self._sets_now
 
     def _counts(self, rs: dict[str, Any], min_ready: float) -> tuple[int, int]:
         """(ready, available) among the active pods of ``rs``."""
@@ -135,8 +148,7 @@ class DeploymentController(Controller):
             raise ValueError(f"Deployment {d['metadata']['name']!r}: spec.strategy.type "
                              f"{strategy['type']!r} must be RollingUpdate or Recreate")
         replicas = replicas_of(d)
-        rs_objects = self.cluster.owned("ReplicaSet", d)
-        new_obj = self._find_new(d, rs_objects)
+        rs_objects, new_obj = self._replica_sets(d)
         states = {id(rs): self._state(rs) for rs in rs_objects}
         if spec.get("paused") or self._is_scaling_event(d, rs_objects, replicas):
             new_state = states[id(new_obj)] if new_obj else None
@@ -331,8 +343,7 @@ class DeploymentController(Controller):
         """Over the Deployment's ReplicaSets: active pods, active pods of the new one, and
         how many of them are ready and available (the Deployment's ``minReadySeconds``)."""
         if self._totals_now is None:
-            rs_objects = self.cluster.owned("ReplicaSet", d)
-            new_obj = self._find_new(d, rs_objects)
+            rs_objects, new_obj = self._replica_sets(d)
             min_ready = d["spec"].get("minReadySeconds", 0) or 0
             pods = new_pods = ready = available = 0
             for rs in rs_objects:
@@ -392,8 +403,8 @@ class DeploymentController(Controller):
                       "MinimumReplicasAvailable" if ok else "MinimumReplicasUnavailable",
                       "Deployment has minimum availability." if ok
                       else "Deployment does not have minimum availability.")
-        new_name = next((rs["metadata"]["name"] for rs in self.cluster.owned("ReplicaSet", d)
-                         if rs is self._find_new(d, self.cluster.owned("ReplicaSet", d))), "")
+        new_obj = self._replica_sets(d)[1]
+        new_name = new_obj["metadata"]["name"] if new_obj is not None else ""
         progressing = condition(d, "Progressing")
         if self._complete(d, replicas):
             set_condition(d, "Progressing", True, now, "NewReplicaSetAvailable",
