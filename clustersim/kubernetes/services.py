@@ -59,7 +59,7 @@ _TYPES = ("ClusterIP", "NodePort", "LoadBalancer", "ExternalName")
 class _FreePorts:
     """The ports from ``low`` to ``high`` not in ``taken``, ascending, as a sequence that is
     never listed: ``random.choice`` asks only its length and one index, and listing the
-    2,768 node ports took longer than applying the rest of a Service."""
+    2,768 node ports was most of the cost of admitting a NodePort or LoadBalancer Service."""
 
     def __init__(self, low: int, high: int, taken: Iterable[int]) -> None:
         self.low, self.high = low, high
