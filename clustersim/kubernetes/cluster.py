@@ -179,12 +179,12 @@ class KubernetesCluster(ControllerManager):
         self._objects: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
         self._children: dict[str, dict[str, dict[str, Any]]] = {}
         self._orphans: dict[str, dict[str, Any]] = {}
+        """Pods without a controller owner reference, by uid (see :meth:`orphan_pods`)."""
         self._task_requests: dict[str, tuple[float, float]] = {}
         """(cpu cores, memory bytes) each stored pod requests, by uid, as :meth:`snapshot`
         shows them: a stored Pod's containers never change (the API server refuses such an
         update; upstream's in-place resize is not simulated), and the entry goes with the
         pod (:meth:`remove_pod`)."""
-        """Pods without a controller owner reference, by uid (see :meth:`orphan_pods`)."""
         self._nodes: dict[str, NodeInfo] = {}
         self._positions: dict[str, int] | None = None
         self._node_up: dict[str, bool] = {}
