@@ -105,6 +105,7 @@ class APIServer:
     _objects: dict[str, dict[tuple[str, str], dict[str, Any]]]
     _children: dict[str, dict[str, dict[str, Any]]]
     _orphans: dict[str, dict[str, Any]]
+    _task_requests: dict[str, tuple[float, float]]
     _nodes: dict[str, NodeInfo]
     _positions: dict[str, int] | None
     _node_up: dict[str, bool]
@@ -118,6 +119,7 @@ class APIServer:
     _wakes: set[tuple[float, bool]]
     _reconciling: bool
     _reconcile_queued: bool
+    _settled: int | None
     _controllers: list[Controller]
     _lifecycle: NodeLifecycleController
     _eviction: TaintEvictionController
@@ -173,7 +175,13 @@ class APIServer:
         return [p for p in self._orphans.values() if p["metadata"]["namespace"] == namespace]
 
     def changed(self) -> None:
-        """Tell the control loops that something changed (they run again until nothing does)."""
+        """Tell the control loops that something changed (they run again until nothing does).
+
+        Every change to a stored object or to what the controllers read goes with this call,
+        as every write to a real API server bumps the object's resourceVersion and reaches
+        the informers: the loop skips a reconcile when nothing changed since its last one
+        (``ControllerManager._reconcile``), so an object edited in place without it is seen
+        only at the next change."""
         self._version += 1
 
     def record(self, obj: Mapping[str, Any], reason: str, message: str,
@@ -357,6 +365,7 @@ class APIServer:
         self.kubelet.forget(pod)
         self._attempted.pop(pod["metadata"]["uid"], None)
         self._last_failure.pop(pod["metadata"]["uid"], None)
+        self._task_requests.pop(pod["metadata"]["uid"], None)
         self._unstore(pod)
 
     def release(self, pod: dict[str, Any]) -> None:

@@ -181,6 +181,11 @@ class KubernetesCluster(ControllerManager):
         self._children: dict[str, dict[str, dict[str, Any]]] = {}
         self._orphans: dict[str, dict[str, Any]] = {}
         """Pods without a controller owner reference, by uid (see :meth:`orphan_pods`)."""
+        self._task_requests: dict[str, tuple[float, float]] = {}
+        """(cpu cores, memory bytes) each stored pod requests, by uid, as :meth:`snapshot`
+        shows them: a stored Pod's containers never change (the API server refuses such an
+        update; upstream's in-place resize is not simulated), and the entry goes with the
+        pod (:meth:`remove_pod`)."""
         self._nodes: dict[str, NodeInfo] = {}
         self._positions: dict[str, int] | None = None
         self._node_up: dict[str, bool] = {}
@@ -199,6 +204,9 @@ class KubernetesCluster(ControllerManager):
         self._wakes: set[tuple[float, bool]] = set()
         self._reconciling = False
         self._reconcile_queued = False
+        self._settled: int | None = None
+        """The ``_version`` at which the last reconcile found nothing to do (None: none
+        did, or a wake-up came due since); see ``ControllerManager._reconcile``."""
         self._controllers = [cls(self) for cls in CONTROLLERS]
         self._lifecycle = NodeLifecycleController(self)
         self._eviction = TaintEvictionController(self)
@@ -344,10 +352,12 @@ class KubernetesCluster(ControllerManager):
         """Every pod (in ``namespace`` if given): name, namespace, labels, node, phase, ready,
         reason (see :class:`PodInfo`)."""
         rows = []
+        owners: dict[tuple[str, str, str], str] = {}   # the pods of one set share their chain
         for pod in self.objects("Pod", namespace):
             status = pod.get("status") or {}
             node = pod["spec"].get("nodeName")
             phase = status.get("phase", "Pending")
+            ready = condition(pod, "Ready")
             message = ""
             if is_terminating(pod):
                 reason = "Terminating"
@@ -360,29 +370,35 @@ class KubernetesCluster(ControllerManager):
                 message = self._last_failure.get(pod["metadata"]["uid"], "")
             elif node not in self._nodes:
                 reason = "NodeNotFound"          # bound by hand to a node that does not exist
-            elif condition(pod, "Ready") and condition(pod, "Ready").get("reason") == \
-                    "NodeNotReady":
+            elif ready and ready.get("reason") == "NodeNotReady":
                 reason = "NodeNotReady"          # the node controller has marked it
             elif phase == "Pending":
                 reason = status.get("reason") or "ContainerCreating"      # or Init:1/2
             else:
                 reason = status.get("reason", "")   # e.g. CrashLoopBackOff
             rows.append(PodInfo(pod["metadata"]["name"], pod["metadata"]["namespace"],
-                                labels_of(pod), node, phase, is_ready(pod), reason, message,
-                                self._top_owner(pod), status.get("podIP")))
+                                labels_of(pod), node, phase,
+                                ready is not None and ready.get("status") == "True",  # is_ready
+                                reason, message, self._top_owner(pod, owners),
+                                status.get("podIP")))
         return rows
 
-    def _top_owner(self, obj: Mapping[str, Any]) -> str | None:
+    def _top_owner(self, obj: Mapping[str, Any],
+                   seen: dict[tuple[str, str, str], str]) -> str | None:
+        """``kind/name`` of the last object up ``obj``'s chain of controller references
+        that names an owner (a Pod's Deployment rather than its ReplicaSet). ``seen``
+        keeps each reference's answer for one listing, in which the store does not change."""
         ref = controller_of(obj)
-        owner_name = None
-        while ref is not None:
-            owner_name = f"{ref['kind']}/{ref['name']}"
-            parent = self.get(ref["kind"], obj["metadata"].get("namespace", "default"),
-                              ref["name"])
-            if parent is None:
-                break
-            obj, ref = parent, controller_of(parent)
-        return owner_name
+        if ref is None:
+            return None
+        key = (obj["metadata"].get("namespace", "default"), ref["kind"], ref["name"])
+        found = seen.get(key)
+        if found is None:
+            found = seen[key] = f"{ref['kind']}/{ref['name']}"     # (ends a cycle)
+            parent = self.get(ref["kind"], key[0], ref["name"])
+            if parent is not None:
+                found = seen[key] = self._top_owner(parent, seen) or found
+        return found
 
     def endpoints(self, service: str, namespace: str = "default") -> list[str]:
         """The names of the pods that serve a Service now (ready endpoints)."""
@@ -432,13 +448,20 @@ class KubernetesCluster(ControllerManager):
                 zone=info.labels.get("topology.kubernetes.io/zone"), status=status,
                 labels=dict(info.labels)))
         tasks = []
-        for row, pod in zip(self.pods(), self.objects("Pod"), strict=True):
-            requests = pod_requests(pod)
-            state = "Terminating" if row.reason == "Terminating" else row.phase
-            tasks.append(TaskState(name=row.name, owner=row.owner or f"Pod/{row.name}",
-                                   node=row.node, state=state,
-                                   cpu=requests.get("cpu", 0) / 1000,
-                                   memory=float(requests.get("memory", 0)), ready=row.ready))
+        owners: dict[tuple[str, str, str], str] = {}
+        for pod in self.objects("Pod"):      # the columns of pods() that a task shows
+            meta = pod["metadata"]
+            shown = self._task_requests.get(meta["uid"])
+            if shown is None:
+                requests = pod_requests(pod)
+                shown = self._task_requests[meta["uid"]] = (requests.get("cpu", 0) / 1000,
+                                                            float(requests.get("memory", 0)))
+            phase = (pod.get("status") or {}).get("phase", "Pending")
+            tasks.append(TaskState(name=meta["name"],
+                                   owner=self._top_owner(pod, owners) or f"Pod/{meta['name']}",
+                                   node=pod["spec"].get("nodeName"),
+                                   state="Terminating" if is_terminating(pod) else phase,
+                                   cpu=shown[0], memory=shown[1], ready=is_ready(pod)))
         return Snapshot("kubernetes", self.now, tuple(nodes), tuple(tasks))
 
     def __repr__(self) -> str:

@@ -70,8 +70,12 @@ class ControllerManager(NodeLifecycle):
         if time <= self.now or (time, background) in self._wakes:
             return
         self._wakes.add((time, background))
-        self.after(time - self.now, lambda: self._wakes.discard((time, background)),
-                   background=background)
+
+        def wake() -> None:
+            self._wakes.discard((time, background))
+            self._settled = None            # a controller asked to look again now
+
+        self.after(time - self.now, wake, background=background)
 
     def run(self, until: float | None = None) -> None:
         """Advance simulated time until nothing is left to happen, or until the absolute time
@@ -88,7 +92,19 @@ class ControllerManager(NodeLifecycle):
     # ---- the control loop ----------------------------------------------------------------
 
     def _reconcile(self) -> None:
-        if self._reconciling:
+        """Run every controller, the pod garbage collector, the scheduler and the endpoint
+        controller over the cluster until a pass changes nothing.
+
+        A reconcile when nothing changed since the last settled pass (``_version`` is the
+        same: every change goes through :meth:`changed`) and no controller's wake-up
+        (:meth:`wake_at`) came due is skipped: that pass would find what the last one found.
+        Upstream the same holds by construction: informers enqueue an object only when it or
+        what it owns changes, and a controller that waits for time to pass (minReadySeconds,
+        progressDeadlineSeconds, a CronJob's schedule) requeues itself with ``AddAfter``, which
+        :meth:`wake_at` stands for. A pass in which the API server refused a create is never
+        settled: the controller retries (and reports ``FailedCreate``) at every reconcile.
+        """
+        if self._reconciling or self._version == self._settled:
             return
         self._reconciling = True
         try:
@@ -96,30 +112,35 @@ class ControllerManager(NodeLifecycle):
             with deferred_full_collections():
                 for _ in range(_MAX_PASSES):
                     before = self._version
+                    refused = False
                     for controller in self._controllers:
                         for kind in controller.kinds:
                             for obj in self.objects(kind):
-                                if self.exists(obj):
-                                    self._sync(controller, obj)
+                                if self.exists(obj) and not self._sync(controller, obj):
+                                    refused = True
                     self._podgc.collect()
                     self._schedule_pending()
                     self.services.sync()
                     if self._version == before:
+                        self._settled = None if refused else before
                         return
                 raise RuntimeError("the controllers did not settle after "
                                    f"{_MAX_PASSES} passes at t={self.now:g}s (a simulator bug)")
         finally:
             self._reconciling = False
 
-    def _sync(self, controller, obj: dict[str, Any]) -> None:
+    def _sync(self, controller, obj: dict[str, Any]) -> bool:
+        """One controller's sync of ``obj``; False when the API server refused a create."""
         try:
             controller.sync(obj)
+            return True
         except AdmissionError as err:
             message = f"Error creating: {err}"
             recent = self.events.where(reason="FailedCreate",
                                        object=f"{obj['kind'].lower()}/{obj['metadata']['name']}")
             if not recent or recent[-1].time != self.now:      # once per instant
                 self.record(obj, "FailedCreate", message, "Warning")
+            return False
 
 
     # ---- scheduling ----------------------------------------------------------------------

@@ -37,7 +37,7 @@ from __future__ import annotations
 import bisect
 import ipaddress
 import random
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from clustersim.kubernetes.objects import is_ready, is_terminating, labels_of, selector_matches
@@ -54,6 +54,29 @@ NODE_PORT_RANGE = (30000, 32767)
 LB_POOL = ipaddress.ip_network("203.0.113.0/24")
 """External addresses of the simulated cloud load balancer (TEST-NET-3, RFC 5737)."""
 _TYPES = ("ClusterIP", "NodePort", "LoadBalancer", "ExternalName")
+
+
+class _FreePorts:
+    """The ports from ``low`` to ``high`` not in ``taken``, ascending, as a sequence that is
+    never listed: ``random.choice`` asks only its length and one index, and listing the
+    2,768 node ports was most of the cost of admitting a NodePort or LoadBalancer Service."""
+
+    def __init__(self, low: int, high: int, taken: Iterable[int]) -> None:
+        self.low, self.high = low, high
+        self.taken = sorted(p for p in taken if low <= p <= high)
+
+    def __len__(self) -> int:
+        return self.high - self.low + 1 - len(self.taken)
+
+    def __getitem__(self, index: int) -> int:
+        if not 0 <= index < len(self):
+            raise IndexError("free port index out of range")
+        port = self.low + index
+        for taken in self.taken:        # each taken port at or below moves the answer up
+            if taken > port:
+                break
+            port += 1
+        return port
 
 
 class Services:
@@ -104,9 +127,7 @@ class Services:
                                          f"allocated or outside {NODE_PORT_RANGE[0]}-"
                                          f"{NODE_PORT_RANGE[1]}")
                 else:
-                    free = [p for p in range(NODE_PORT_RANGE[0], NODE_PORT_RANGE[1] + 1)
-                            if p not in self._node_ports]
-                    wanted = rng.choice(free)
+                    wanted = rng.choice(_FreePorts(*NODE_PORT_RANGE, self._node_ports))
                 port["nodePort"] = wanted
                 self._node_ports.add(wanted)
         if kind == "LoadBalancer":

@@ -30,6 +30,7 @@ import yaml
 
 from clustersim.clusters import open_system
 from clustersim.examples import example_text, tier_of
+from clustersim.manifests import ManifestSet, load_manifests
 from clustersim.memo import memoized
 from clustersim.sim import Event, Snapshot
 
@@ -107,6 +108,16 @@ def shop_source(system: str, api_replicas: int = 3) -> Any:
     return stack
 
 
+@functools.lru_cache(maxsize=len(SYSTEMS) * 21, typed=True)
+def _shop_specs(system: str, api_replicas: int) -> ManifestSet:
+    """:func:`shop_source` loaded and validated once per system and api replicas (0 to 20):
+    the manifest loader's checks took longer than a Kubernetes run's reconciling. The
+    simulators take loaded specs and keep copies of what they store (``kubectl apply`` on
+    :class:`~clustersim.kubernetes.KubernetesCluster` deep-copies each manifest), so runs
+    can share them."""
+    return load_manifests(shop_source(system, api_replicas))
+
+
 def _tally(running: Iterable[tuple[str, bool]]) -> dict[str, tuple[int, int]]:
     """(running, ready) per tier from one ``(owner, ready)`` pair per running task."""
     out = {tier: [0, 0] for tier in TIERS}
@@ -173,7 +184,7 @@ def run_shop(system: str, *, api_replicas: int = 3, fail_at: float | None = None
     if not times or times != sorted(times) or times[0] < 0:
         raise ValueError("times must be a non-empty ascending list of seconds ≥ 0")
     cluster = open_system(system, seed=seed)
-    cluster.deploy(shop_source(system, api_replicas), stack="shop")
+    cluster.deploy(_shop_specs(system, api_replicas), stack="shop")
     run = ShopRun(system, api_replicas, times, {t: [] for t in TIERS}, {t: [] for t in TIERS},
                   [], [])
     for time in times:

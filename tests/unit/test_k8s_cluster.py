@@ -249,6 +249,27 @@ def test_same_seed_same_run_different_seed_different_names():
     assert trace(7) != trace(8)
 
 
+def test_snapshot_shows_the_requests_of_the_pod_stored_now():
+    # snapshot keeps each pod's requests by uid: a pod deleted and created again under the
+    # same name with other requests is a new pod, and the old entry goes with the old pod
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(pod("p", cpu="250m"))
+    cluster.run(until=5)
+    assert [(t.name, t.cpu) for t in cluster.snapshot().tasks] == [("p", 0.25)]
+    cluster.delete("pod", "p")
+    cluster.run()
+    assert cluster.snapshot().tasks == () and cluster._task_requests == {}
+    cluster.apply(pod("p", cpu="1500m"))
+    cluster.run(until=cluster.now + 5)
+    assert [(t.name, t.cpu) for t in cluster.snapshot().tasks] == [("p", 1.5)]
+    cluster.apply(deployment(replicas=3, cpu="1"))
+    cluster.run(until=cluster.now + 5)
+    cluster.scale("deployment", "web", 1)
+    cluster.run()
+    assert sorted(t.cpu for t in cluster.snapshot().tasks) == [1.0, 1.5]
+    assert len(cluster._task_requests) == 2
+
+
 def test_snapshot_reports_capacity_use_and_owners():
     cluster = KubernetesCluster(nodes(), seed=0)
     cluster.apply(deployment(replicas=2, cpu="1"))

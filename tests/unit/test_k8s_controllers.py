@@ -228,6 +228,30 @@ def test_statefulset_partition_keeps_lower_ordinals():
     assert images == {"web-0": "nginx:1.25", "web-1": "nginx:1.25", "web-2": "nginx:1.26"}
 
 
+def test_statefulset_recreates_a_lower_ordinal_from_its_own_revision():
+    # the controller keeps one copy of each revision's template: an in-place edit of the
+    # StatefulSet (kubectl set image) gives a new revision and leaves the old copy as it was
+    cluster = KubernetesCluster(nodes(), seed=0)
+    strategy = {"type": "RollingUpdate", "rollingUpdate": {"partition": 2}}
+    cluster.apply(statefulset(3, updateStrategy=strategy))
+    cluster.run()
+    cluster.set_image("statefulset", "web", "nginx:1.26")
+    cluster.run()
+    cluster.delete("pod", "web-0")
+    cluster.run()
+    images = {p: cluster.get("Pod", "default", p)["spec"]["containers"][0]["image"]
+              for p in names(cluster)}
+    assert images == {"web-0": "nginx:1.25", "web-1": "nginx:1.25", "web-2": "nginx:1.26"}
+    cluster.set_image("statefulset", "web", "nginx:1.27")
+    cluster.run()
+    cluster.delete("pod", "web-1")
+    cluster.run()
+    assert cluster.get("Pod", "default", "web-1")["spec"]["containers"][0]["image"] == \
+        "nginx:1.25"
+    assert cluster.get("Pod", "default", "web-2")["spec"]["containers"][0]["image"] == \
+        "nginx:1.27"
+
+
 # ---- DaemonSet ----------------------------------------------------------------------------
 
 def daemonset(**spec):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import ipaddress
+import random
 
 import pytest
 
@@ -241,3 +242,22 @@ def test_endpoint_slices_list_a_pod_before_it_is_ready():
     gone = next(e for e in cluster.endpoint_slice("web") if e["pod"] == ready["pod"])
     assert gone["conditions"]["terminating"] and not gone["conditions"]["ready"]
     assert ready["pod"] not in cluster.endpoints("web")
+
+
+def test_free_node_ports_are_drawn_as_from_their_full_list() -> None:
+    # the allocator draws from the free ports without listing them: the same ports, in the
+    # same order, so random.choice makes the same draw as over the listed ports
+    from clustersim.kubernetes.services import _FreePorts
+
+    for trial in range(200):
+        rng = random.Random(trial)
+        low, high = 30000, 30000 + rng.randrange(60)
+        taken = set(rng.sample(range(low - 5, high + 6), rng.randrange(high - low + 8)))
+        listed = [p for p in range(low, high + 1) if p not in taken]
+        free = _FreePorts(low, high, taken)
+        assert len(free) == len(listed)
+        assert [free[i] for i in range(len(free))] == listed
+        if listed:
+            assert random.Random(trial).choice(free) == random.Random(trial).choice(listed)
+        with pytest.raises(IndexError):
+            free[len(listed)]

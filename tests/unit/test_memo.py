@@ -119,3 +119,21 @@ def test_shop_source_hands_out_copies_of_the_parsed_example() -> None:
     assert first()[0]["metadata"]["name"] != "changed"
     assert shop_source("swarm", 4)["services"]["api"]["deploy"]["replicas"] == 4
     assert shop_source("swarm", 5)["services"]["api"]["deploy"]["replicas"] == 5
+
+
+def test_shop_runs_share_loaded_specs_that_no_simulator_changes() -> None:
+    # run_shop deploys specs loaded once per system and api replicas; a simulator that kept
+    # and edited a manifest instead of a copy would change every later run
+    from clustersim.scenarios.shop import SYSTEMS, _shop_specs
+
+    for system in SYSTEMS:
+        before = [repr(spec.manifest) for spec in _shop_specs(system, 2)]
+        first = run_shop.__wrapped__(system, api_replicas=2, fail_at=30.0)
+        again = run_shop.__wrapped__(system, api_replicas=2, fail_at=30.0)
+        assert [repr(spec.manifest) for spec in _shop_specs(system, 2)] == before
+        assert repr(again) == repr(first)
+        assert again.running["api"][-1] == 2
+    assert run_shop.__wrapped__("kubernetes", api_replicas=5).running["api"][-1] == 5
+    _shop_specs("kubernetes", 1)
+    with pytest.raises(ValueError, match="api_replicas"):
+        _shop_specs("kubernetes", True)          # not the cached entry of 1

@@ -43,6 +43,7 @@ from clustersim.kubernetes.objects import (
     owner_reference,
     pod_template_hash,
     ready_and_available,
+    ready_since,
     set_condition,
 )
 
@@ -93,12 +94,25 @@ class DeploymentController(Controller):
         """(ready, available) among them per (ReplicaSet uid, minReadySeconds), per sync."""
         self._totals_now: tuple[int, int, int, int] | None = None
         """:meth:`_totals` of the Deployment being synced, until its ReplicaSets change."""
+        self._sets_now: tuple[list[dict[str, Any]], dict[str, Any] | None] | None = None
+        """:meth:`_replica_sets` of the Deployment being synced, until they change."""
 
     def _forget(self) -> None:
         """Drop what this sync has counted (a new sync, or ReplicaSets created or deleted)."""
         self._active_pods.clear()
         self._counted.clear()
         self._totals_now = None
+        self._sets_now = None
+
+    def _replica_sets(self, d: dict[str, Any]) -> tuple[list[dict[str, Any]],
+                                                        dict[str, Any] | None]:
+        """The Deployment's ReplicaSets and the new one among them (None: none yet), found
+        once per sync: a sync changes no template, and :meth:`_forget` drops them when it
+        creates or deletes a ReplicaSet."""
+        if self._sets_now is None:
+            rs_objects = self.cluster.owned("ReplicaSet", d)
+            self._sets_now = (rs_objects, self._find_new(d, rs_objects))
+        return self._sets_now
 
     def _counts(self, rs: dict[str, Any], min_ready: float) -> tuple[int, int]:
         """(ready, available) among the active pods of ``rs``."""
@@ -134,8 +148,7 @@ class DeploymentController(Controller):
             raise ValueError(f"Deployment {d['metadata']['name']!r}: spec.strategy.type "
                              f"{strategy['type']!r} must be RollingUpdate or Recreate")
         replicas = replicas_of(d)
-        rs_objects = self.cluster.owned("ReplicaSet", d)
-        new_obj = self._find_new(d, rs_objects)
+        rs_objects, new_obj = self._replica_sets(d)
         states = {id(rs): self._state(rs) for rs in rs_objects}
         if spec.get("paused") or self._is_scaling_event(d, rs_objects, replicas):
             new_state = states[id(new_obj)] if new_obj else None
@@ -330,8 +343,7 @@ class DeploymentController(Controller):
         """Over the Deployment's ReplicaSets: active pods, active pods of the new one, and
         how many of them are ready and available (the Deployment's ``minReadySeconds``)."""
         if self._totals_now is None:
-            rs_objects = self.cluster.owned("ReplicaSet", d)
-            new_obj = self._find_new(d, rs_objects)
+            rs_objects, new_obj = self._replica_sets(d)
             min_ready = d["spec"].get("minReadySeconds", 0) or 0
             pods = new_pods = ready = available = 0
             for rs in rs_objects:
@@ -342,8 +354,24 @@ class DeploymentController(Controller):
                 rs_ready, rs_available = self._counts(rs, min_ready)
                 ready += rs_ready
                 available += rs_available
+                if rs_available < rs_ready:
+                    self._wake_when_available(rs, min_ready)
             self._totals_now = (pods, new_pods, ready, available)
         return self._totals_now
+
+    def _wake_when_available(self, rs: dict[str, Any], min_ready: float) -> None:
+        """Look again when each ready pod of ``rs`` has been ready for the Deployment's
+        ``minReadySeconds``: the control loop skips passes while nothing changes, so a count
+        that changes with time alone needs a wake-up. The ReplicaSet controller wakes for the
+        ReplicaSet's own ``minReadySeconds`` (upstream's ``AddAfter`` in ``replica_set.go``),
+        which a later change of the Deployment's leaves as it was here. Upstream the
+        Deployment sums its ReplicaSets' ``availableReplicas`` and copies its
+        ``minReadySeconds`` to the new ReplicaSet (``getNewReplicaSet`` in ``sync.go``)."""
+        now = self.cluster.now
+        for pod in self._active(rs):
+            since = ready_since(pod)
+            if since is not None and since + min_ready > now:
+                self.cluster.wake_at(since + min_ready)
 
     def _complete(self, d, replicas: int) -> bool:
         pods, new_pods, _, available = self._totals(d)
@@ -375,8 +403,8 @@ class DeploymentController(Controller):
                       "MinimumReplicasAvailable" if ok else "MinimumReplicasUnavailable",
                       "Deployment has minimum availability." if ok
                       else "Deployment does not have minimum availability.")
-        new_name = next((rs["metadata"]["name"] for rs in self.cluster.owned("ReplicaSet", d)
-                         if rs is self._find_new(d, self.cluster.owned("ReplicaSet", d))), "")
+        new_obj = self._replica_sets(d)[1]
+        new_name = new_obj["metadata"]["name"] if new_obj is not None else ""
         progressing = condition(d, "Progressing")
         if self._complete(d, replicas):
             set_condition(d, "Progressing", True, now, "NewReplicaSetAvailable",

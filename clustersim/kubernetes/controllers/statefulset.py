@@ -72,9 +72,11 @@ class StatefulSetController(Controller):
         parallel = spec.get("podManagementPolicy", "OrderedReady") == "Parallel"
         replicas = replicas_of(sts)
         status = sts.setdefault("status", {})
-        update_rev = f"{name}-{pod_template_hash(spec.get('template') or {})}"
-        self._templates[(sts["metadata"]["uid"], update_rev)] = copy.deepcopy(
-            spec.get("template") or {})
+        template = spec.get("template") or {}
+        update_rev = f"{name}-{pod_template_hash(template)}"
+        key = (sts["metadata"]["uid"], update_rev)
+        if self._templates.get(key) != template:      # a copy per revision, not per sync
+            self._templates[key] = copy.deepcopy(template)
         current_rev = status.get("currentRevision") or update_rev
         strategy = spec.get("updateStrategy") or {}
         partition = ((strategy.get("rollingUpdate") or {}).get("partition") or 0

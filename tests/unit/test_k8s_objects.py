@@ -1,0 +1,34 @@
+"""Helpers on stored Kubernetes objects (:mod:`clustersim.kubernetes.objects`)."""
+
+from __future__ import annotations
+
+import copy
+
+from clustersim.kubernetes.objects import pod_template_hash
+
+TEMPLATE = {"metadata": {"labels": {"app": "web"}},
+            "spec": {"containers": [{"name": "c", "image": "nginx:1.25"}]}}
+
+
+def test_pod_template_hash_follows_every_edit_of_the_template() -> None:
+    # the hash of a template's text is kept; an edit in place must still give a new hash
+    template = copy.deepcopy(TEMPLATE)
+    first = pod_template_hash(template)
+    template["spec"]["containers"][0]["image"] = "nginx:1.26"
+    second = pod_template_hash(template)
+    template["metadata"]["labels"]["tier"] = "front"
+    third = pod_template_hash(template)
+    assert len({first, second, third}) == 3
+    template["spec"]["containers"][0]["image"] = "nginx:1.25"
+    del template["metadata"]["labels"]["tier"]
+    assert pod_template_hash(template) == first == pod_template_hash(copy.deepcopy(TEMPLATE))
+    assert pod_template_hash(template, collision_count=1) != first
+
+
+def test_pod_template_hash_is_fnv_1a_of_the_canonical_json() -> None:
+    # 32-bit FNV-1a of '{}#0' computed by hand, then written with the safe alphabet
+    value = 0x811C9DC5
+    for byte in b"{}#0":
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    alphabet = "bcdfghjklmnpqrstvwxz2456789"
+    assert pod_template_hash({}) == "".join(alphabet[ord(d) % len(alphabet)] for d in str(value))
