@@ -107,6 +107,8 @@ class Master:
         self._agent_ids = itertools.count(0)
         self._framework_ids = itertools.count(0)
         self._allocation_requested = False
+        self._shares_recorded_at = -1
+        """``allocator.changes`` when shares were last recorded."""
         self.call_later(allocation_interval, self._periodic_allocation, background=True)
 
     # -- time -----------------------------------------------------------------------------
@@ -225,6 +227,9 @@ class Master:
     def _record_shares(self) -> None:
         """Keep each framework's dominant share once a round's offers were answered (or are
         still held), when it changed."""
+        if self._shares_recorded_at == self.allocator.changes:
+            return   # the allocator did not change: neither did the shares
+        self._shares_recorded_at = self.allocator.changes
         by_id = self.allocator.shares()["frameworks"]
         shares = {self.frameworks[fid].name: round(share, 6) for fid, share in by_id.items()}
         if not self.share_history or self.share_history[-1][1] != shares:
