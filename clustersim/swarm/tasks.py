@@ -45,16 +45,16 @@ class TaskState(StrEnum):
     @property
     def number(self) -> int:
         """swarmkit's numeric value of the state."""
-        return _NUMBERS[self.value]
+        return _NUMBERS[self._value_]
 
     @property
     def terminal(self) -> bool:
         """The task has stopped (COMPLETE and later)."""
-        return self.number > _NUMBERS["RUNNING"]
+        return _NUMBERS[self._value_] > _RUNNING
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, str):
-            return self.value == other.upper()
+            return self._value_ == other.upper()
         return NotImplemented
 
     def __ne__(self, other: object) -> bool:
@@ -65,19 +65,22 @@ class TaskState(StrEnum):
     def __hash__(self) -> int:
         # the hash of the upper-case name: a set or dict of states finds "RUNNING" (and the
         # state itself); no hash can also match every other spelling, which equality accepts
-        return hash(self.value)
+        return hash(self._value_)
 
+    # Comparisons run in every task filter and sort: a state's number is read from its value
+    # (``_value_``, what ``.value`` returns without the descriptor), and any other operand
+    # is read as a state name first.
     def __lt__(self, other: object) -> bool:
-        return self.number < TaskState(str(other).upper()).number
+        return _NUMBERS[self._value_] < _number_of(other)
 
     def __le__(self, other: object) -> bool:
-        return self.number <= TaskState(str(other).upper()).number
+        return _NUMBERS[self._value_] <= _number_of(other)
 
     def __gt__(self, other: object) -> bool:
-        return self.number > TaskState(str(other).upper()).number
+        return _NUMBERS[self._value_] > _number_of(other)
 
     def __ge__(self, other: object) -> bool:
-        return self.number >= TaskState(str(other).upper()).number
+        return _NUMBERS[self._value_] >= _number_of(other)
 
     def __str__(self) -> str:
         return self.value
@@ -86,6 +89,14 @@ class TaskState(StrEnum):
 _NUMBERS = {"NEW": 0, "PENDING": 64, "ASSIGNED": 192, "ACCEPTED": 256, "PREPARING": 320,
             "READY": 384, "STARTING": 448, "RUNNING": 512, "COMPLETE": 576, "SHUTDOWN": 640,
             "FAILED": 704, "REJECTED": 768, "REMOVE": 800, "ORPHANED": 832}
+_RUNNING = _NUMBERS["RUNNING"]
+
+
+def _number_of(other: object) -> int:
+    """The number of a state, or of a state's name in any case (ValueError if none)."""
+    if isinstance(other, TaskState):
+        return _NUMBERS[other._value_]
+    return _NUMBERS[TaskState(str(other).upper())._value_]
 
 
 @dataclass(eq=False)
