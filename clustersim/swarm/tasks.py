@@ -42,15 +42,18 @@ class TaskState(StrEnum):
     REMOVE = "REMOVE"
     ORPHANED = "ORPHANED"
 
+    _number: int
+    """swarmkit's number, set on each member below (comparisons run in every task filter)."""
+
     @property
     def number(self) -> int:
         """swarmkit's numeric value of the state."""
-        return _NUMBERS[self._value_]
+        return self._number
 
     @property
     def terminal(self) -> bool:
         """The task has stopped (COMPLETE and later)."""
-        return _NUMBERS[self._value_] > _RUNNING
+        return self._number > _RUNNING
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, str):
@@ -67,20 +70,20 @@ class TaskState(StrEnum):
         # state itself); no hash can also match every other spelling, which equality accepts
         return hash(self._value_)
 
-    # Comparisons run in every task filter and sort: a state's number is read from its value
-    # (``_value_``, what ``.value`` returns without the descriptor), and any other operand
-    # is read as a state name first.
+    # Any operand other than a state is read as a state name first (ValueError if none).
     def __lt__(self, other: object) -> bool:
-        return _NUMBERS[self._value_] < _number_of(other)
+        return self._number < (other._number if type(other) is TaskState else _number_of(other))
 
     def __le__(self, other: object) -> bool:
-        return _NUMBERS[self._value_] <= _number_of(other)
+        return self._number <= (other._number if type(other) is TaskState
+                                else _number_of(other))
 
     def __gt__(self, other: object) -> bool:
-        return _NUMBERS[self._value_] > _number_of(other)
+        return self._number > (other._number if type(other) is TaskState else _number_of(other))
 
     def __ge__(self, other: object) -> bool:
-        return _NUMBERS[self._value_] >= _number_of(other)
+        return self._number >= (other._number if type(other) is TaskState
+                                else _number_of(other))
 
     def __str__(self) -> str:
         return self.value
@@ -90,13 +93,13 @@ _NUMBERS = {"NEW": 0, "PENDING": 64, "ASSIGNED": 192, "ACCEPTED": 256, "PREPARIN
             "READY": 384, "STARTING": 448, "RUNNING": 512, "COMPLETE": 576, "SHUTDOWN": 640,
             "FAILED": 704, "REJECTED": 768, "REMOVE": 800, "ORPHANED": 832}
 _RUNNING = _NUMBERS["RUNNING"]
+for _state in TaskState:
+    _state._number = _NUMBERS[_state.value]
 
 
 def _number_of(other: object) -> int:
-    """The number of a state, or of a state's name in any case (ValueError if none)."""
-    if isinstance(other, TaskState):
-        return _NUMBERS[other._value_]
-    return _NUMBERS[TaskState(str(other).upper())._value_]
+    """The number of the state named ``other`` in any case (ValueError if none)."""
+    return TaskState(str(other).upper())._number
 
 
 @dataclass(eq=False)
