@@ -56,6 +56,8 @@ class TaskState(StrEnum):
         return self._number > _RUNNING
 
     def __eq__(self, other: object) -> bool:
+        if type(other) is TaskState:
+            return self is other   # one member per state
         if isinstance(other, str):
             return self._value_ == other.upper()
         return NotImplemented
