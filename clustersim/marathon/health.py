@@ -94,10 +94,9 @@ class HealthChecking:
                 or self.apps.get(app.spec.id) is not app or index >= len(app.spec.health_checks):
             return
         check = app.spec.health_checks[index]
-        results = list(instance.failures.items())
         if app.health_ok:
             instance.failures[index] = 0
-            healthy = all(v == 0 for k, v in instance.failures.items()) and \
+            healthy = not any(instance.failures.values()) and \
                 len(instance.failures) == len(app.spec.health_checks)
             if healthy and instance.healthy is not True:
                 instance.healthy, instance.ever_healthy = True, True
@@ -108,7 +107,7 @@ class HealthChecking:
             in_grace = not instance.ever_healthy and \
                 self.now < (instance.running_since or 0.0) + check.grace_period_seconds
             if not in_grace:
-                failures = dict(results).get(index, 0) + 1
+                failures = instance.failures.get(index, 0) + 1
                 instance.failures[index] = failures
                 self._record("instance", instance.id, "failed_health_check_event",
                              f"{check.protocol} health check of {instance.id} failed "
