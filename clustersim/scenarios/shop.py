@@ -30,6 +30,7 @@ import yaml
 
 from clustersim.clusters import open_system
 from clustersim.examples import example_text, tier_of
+from clustersim.manifests import ManifestSet, load_manifests
 from clustersim.memo import memoized
 from clustersim.sim import Event, Snapshot
 
@@ -107,6 +108,23 @@ def shop_source(system: str, api_replicas: int = 3) -> Any:
     return stack
 
 
+@functools.lru_cache(maxsize=2 * 21)
+def _loaded(system: str, api_replicas: int) -> ManifestSet:
+    """The example for Marathon or Swarm loaded and validated once per api replica count
+    (0-20): both deploy loaded specs as they are, and neither changes them (a test checks).
+    Swarm's specs carry the label ``deploy_stack`` gives a source of stack ``shop``."""
+    return load_manifests(shop_source(system, api_replicas),
+                          name="stack shop" if system == "swarm" else None)
+
+
+def _to_deploy(system: str, api_replicas: int) -> Any:
+    """What ``run_shop`` deploys: the plain manifest, or for Marathon and Swarm the specs
+    loaded from it once."""
+    if system in ("marathon", "swarm"):
+        return _loaded(system, api_replicas)
+    return shop_source(system, api_replicas)
+
+
 def _tally(running: Iterable[tuple[str, bool]]) -> dict[str, tuple[int, int]]:
     """(running, ready) per tier from one ``(owner, ready)`` pair per running task."""
     out = {tier: [0, 0] for tier in TIERS}
@@ -173,7 +191,7 @@ def run_shop(system: str, *, api_replicas: int = 3, fail_at: float | None = None
     if not times or times != sorted(times) or times[0] < 0:
         raise ValueError("times must be a non-empty ascending list of seconds ≥ 0")
     cluster = open_system(system, seed=seed)
-    cluster.deploy(shop_source(system, api_replicas), stack="shop")
+    cluster.deploy(_to_deploy(system, api_replicas), stack="shop")
     run = ShopRun(system, api_replicas, times, {t: [] for t in TIERS}, {t: [] for t in TIERS},
                   [], [])
     for time in times:

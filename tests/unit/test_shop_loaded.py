@@ -1,0 +1,34 @@
+"""run_shop on Marathon and Swarm deploys the example loaded once per api replica count
+(``clustersim.scenarios.shop._loaded``): the runs must be those of the plain manifest, and
+no run may change the specs it was handed."""
+
+from __future__ import annotations
+
+from unittest.mock import patch
+
+import pytest
+
+from clustersim.manifests import load_manifests
+from clustersim.scenarios import shop
+from clustersim.scenarios.shop import run_shop, shop_source
+
+
+@pytest.mark.parametrize("system", ["marathon", "swarm"])
+def test_runs_from_loaded_specs_are_those_of_the_manifest(system: str) -> None:
+    loaded = [repr(run_shop.__wrapped__(system, api_replicas=4, fail_at=fail_at))
+              for fail_at in (None, 60.0)]
+    with patch.object(shop, "_to_deploy", shop_source):
+        plain = [repr(run_shop.__wrapped__(system, api_replicas=4, fail_at=fail_at))
+                 for fail_at in (None, 60.0)]
+    assert loaded == plain
+
+
+@pytest.mark.parametrize("system", ["marathon", "swarm"])
+def test_runs_leave_the_loaded_specs_as_loaded(system: str) -> None:
+    for fail_at in (None, 30.0, 120.0):
+        run_shop.__wrapped__(system, api_replicas=5, fail_at=fail_at)
+    fresh = load_manifests(shop_source(system, 5))
+    kept = shop._loaded(system, 5)
+    assert [s.manifest for s in kept] == [s.manifest for s in fresh]
+    assert [s.typed for s in kept] == [s.typed for s in fresh]
+    assert shop._loaded.cache_info().maxsize == 2 * 21   # every count 0-20 of two systems
