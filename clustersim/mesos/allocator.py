@@ -182,9 +182,10 @@ class HierarchicalAllocator:
     def allocate(self) -> dict[str, dict[str, Resources]]:
         """One allocation round: ``{framework_id: {agent_id: resources}}`` to offer."""
         offerable: dict[str, dict[str, Resources]] = {}
-        agent_ids = [a.id for a in self._agents.values() if a.state == ACTIVE]
+        active = [a for a in self._agents.values() if a.state == ACTIVE]
+        agent_ids = [a.id for a in active]
         self._clock.random.shuffle(agent_ids)
-        inputs = self._round_inputs()
+        inputs = self._round_inputs(active)
         if inputs == self._idle_inputs:
             return offerable
         for agent_id in agent_ids:
@@ -195,12 +196,11 @@ class HierarchicalAllocator:
         self._idle_inputs = None if offerable else inputs
         return offerable
 
-    def _round_inputs(self) -> tuple[int, list[tuple[Agent, Resources]]]:
+    def _round_inputs(self, active: list[Agent]) -> tuple[int, list[tuple[Agent, Resources]]]:
         """What decides whether a round offers anything: the allocator's own state (as a
-        count of its changes) and the active agents with their free resources (the master
-        changes those directly)."""
-        return self._changes, [(a, a.available) for a in self._agents.values()
-                               if a.state == ACTIVE]
+        count of its changes) and the ``active`` agents with their free resources (the
+        master changes those directly)."""
+        return self._changes, [(a, a.available) for a in active]
 
     def _allocate_agent(self, agent: Agent, available: Resources,
                         offerable: dict[str, dict[str, Resources]]) -> None:

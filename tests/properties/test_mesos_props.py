@@ -115,7 +115,7 @@ def test_equal_frameworks_get_equal_shares(frameworks: int, agents: int, seed: i
 def working_out_every_round() -> Iterator[None]:
     """The allocator without its shortcuts: no round is idle, no share is kept."""
     counter = itertools.count()
-    with patch.object(HierarchicalAllocator, "_round_inputs", lambda self: object()), \
+    with patch.object(HierarchicalAllocator, "_round_inputs", lambda self, active: object()), \
             patch.object(HierarchicalAllocator, "changes", property(lambda self: next(counter))):
         yield
 
