@@ -234,13 +234,14 @@ class DRFSorter:
         amount = Resources.coerce(resources)
         leaf = self._find(client)
         held = leaf.allocation.get(agent_id, Resources())
-        if not held.contains(amount):
+        if held is amount:   # all of it goes back (an offer declined whole): nothing is left
+            del leaf.allocation[agent_id]
+        elif not held.contains(amount):
             raise ValueError(
                 f"sorter client {client!r} holds {held or 'nothing'} on agent {agent_id!r}; "
                 f"cannot unallocate {amount}"
             )
-        remaining = held - amount
-        if remaining:
+        elif remaining := held - amount:
             leaf.allocation[agent_id] = remaining
         else:
             del leaf.allocation[agent_id]

@@ -249,6 +249,8 @@ class Resources:
         return bool(self.scalars or self.ranges)
 
     def __eq__(self, other: object) -> bool:
+        if type(other) is Resources:   # the usual case, before the checks for dict and text
+            return self.scalars == other.scalars and self.ranges == other.ranges
         if isinstance(other, Mapping | str):
             try:
                 other = Resources.coerce(other)  # type: ignore[arg-type]
