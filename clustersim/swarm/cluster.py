@@ -89,6 +89,8 @@ class SwarmCluster(ControlAPI):
         self._image_exits: dict[str, tuple[float, int]] = {}
         self._image_health: dict[str, tuple[float, bool, float]] = {}
         self._tick_pending = False
+        self._views: dict[str, tuple[tuple[object, ...], ViewTask]] = {}
+        """Each task of the last snapshot: what its view showed, and the view."""
         self._deferred_ends: list[Task] = []
         self.raft = RaftState(managers, up=set(managers), leader=managers[0])
         self.scheduler = Scheduler(self.clock.random)
@@ -284,6 +286,7 @@ class SwarmCluster(ControlAPI):
         records = self._nodes
         used: dict[str, list[float]] = {name: [0.0, 0.0] for name in records}
         views = []
+        shown: dict[str, tuple[tuple[object, ...], ViewTask]] = {}
         for task in self._tasks.values():
             state, node = task.state, task.node
             reservations = task.spec.reservations
@@ -292,11 +295,18 @@ class SwarmCluster(ControlAPI):
                 used[node][1] += reservations.memory_bytes
             if task.desired_state <= TaskState.RUNNING or not state.terminal:
                 record = records.get(node) if node else None
-                views.append(ViewTask(
-                    f"{task.name}.{task.id[:12]}", task.service, node, state.value,
-                    reservations.nano_cpus / 1e9, float(reservations.memory_bytes),
-                    state == TaskState.RUNNING and record is not None
-                    and record.status != "down"))
+                ready = state == TaskState.RUNNING and record is not None \
+                    and record.status != "down"
+                # A task's view is made again only when what it shows changed.
+                key = (state, node, ready, task.spec, task.slot, task.service)
+                known = self._views.get(task.id)
+                if known is None or known[0] != key:
+                    known = key, ViewTask(
+                        f"{task.name}.{task.id[:12]}", task.service, node, state.value,
+                        reservations.nano_cpus / 1e9, float(reservations.memory_bytes), ready)
+                shown[task.id] = known
+                views.append(known[1])
+        self._views = shown
         nodes = []
         for name, record in records.items():
             if record.status == "down":
