@@ -18,6 +18,7 @@ timeouts and HTTP status codes are not modelled.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from clustersim.marathon.state import RUNNING, App, Deployment, Instance
@@ -86,7 +87,7 @@ class HealthChecking:
                         attempt: int) -> None:
         settled = instance.ever_healthy or self.now + delay > (
             (instance.running_since or 0.0) + app.spec.health_checks[index].grace_period_seconds)
-        self.driver.call_later(delay, lambda: self._check(app, instance, index, attempt),
+        self.driver.call_later(delay, partial(self._check, app, instance, index, attempt),
                                background=settled)
 
     def _check(self, app: App, instance: Instance, index: int, attempt: int) -> None:

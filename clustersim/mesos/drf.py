@@ -37,6 +37,8 @@ __all__ = ["DRFSorter"]
 _ACTIVE, _INACTIVE, _INTERNAL = "active", "inactive", "internal"
 
 ResourcesLike = Resources | Mapping[str, Any] | str
+_NOTHING = Resources()
+"""What a client holds on an agent where it holds nothing (a ``Resources`` never changes)."""
 
 
 class _Node:
@@ -233,7 +235,7 @@ class DRFSorter:
         """Record that ``resources`` on ``agent_id`` went back from ``client``."""
         amount = Resources.coerce(resources)
         leaf = self._find(client)
-        held = leaf.allocation.get(agent_id, Resources())
+        held = leaf.allocation.get(agent_id, _NOTHING)
         if held is amount:   # all of it goes back (an offer declined whole): nothing is left
             del leaf.allocation[agent_id]
         elif not held.contains(amount):
