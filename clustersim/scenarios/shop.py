@@ -125,11 +125,16 @@ def _to_deploy(system: str, api_replicas: int) -> Any:
     return shop_source(system, api_replicas)
 
 
+_tier = functools.lru_cache(maxsize=64)(tier_of)
+""":func:`~clustersim.examples.tier_of` (a function of the name alone) kept for the few
+owner names of the example, read for every running task at every sampled time."""
+
+
 def _tally(running: Iterable[tuple[str, bool]]) -> dict[str, tuple[int, int]]:
     """(running, ready) per tier from one ``(owner, ready)`` pair per running task."""
     out = {tier: [0, 0] for tier in TIERS}
     for owner, ready in running:
-        tier = tier_of(owner)
+        tier = _tier(owner)
         out[tier][0] += 1
         out[tier][1] += ready
     return {t: (r, ok) for t, (r, ok) in out.items()}

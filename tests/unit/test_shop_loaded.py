@@ -32,3 +32,11 @@ def test_runs_leave_the_loaded_specs_as_loaded(system: str) -> None:
     assert [s.manifest for s in kept] == [s.manifest for s in fresh]
     assert [s.typed for s in kept] == [s.typed for s in fresh]
     assert shop._loaded.cache_info().maxsize == 2 * 21   # every count 0-20 of two systems
+
+
+def test_tiers_are_read_as_tier_of_reads_them() -> None:
+    names = ["/shop/db/postgres", "shop_api", "frontend", "/shop/web/api"]
+    assert [shop._tier(n) for n in names * 2] == [shop.tier_of(n) for n in names * 2]
+    with pytest.raises(ValueError, match="not a workload"):
+        shop._tier("/other/app")
+    assert shop._tier.cache_info().maxsize == 64
