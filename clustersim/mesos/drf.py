@@ -245,8 +245,8 @@ class DRFSorter:
             )
         elif remaining := held - amount:
             leaf.allocation[agent_id] = remaining
-        else:
-            del leaf.allocation[agent_id]
+        else:   # all of it went back (or nothing was held, and nothing given back)
+            leaf.allocation.pop(agent_id, None)
         node: _Node | None = leaf
         while node is not None:
             node.subtract_totals(amount.scalars)
