@@ -18,6 +18,7 @@ timeouts and HTTP status codes are not modelled.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from clustersim.marathon.state import RUNNING, App, Deployment, Instance
@@ -86,7 +87,7 @@ class HealthChecking:
                         attempt: int) -> None:
         settled = instance.ever_healthy or self.now + delay > (
             (instance.running_since or 0.0) + app.spec.health_checks[index].grace_period_seconds)
-        self.driver.call_later(delay, lambda: self._check(app, instance, index, attempt),
+        self.driver.call_later(delay, partial(self._check, app, instance, index, attempt),
                                background=settled)
 
     def _check(self, app: App, instance: Instance, index: int, attempt: int) -> None:
@@ -94,10 +95,9 @@ class HealthChecking:
                 or self.apps.get(app.spec.id) is not app or index >= len(app.spec.health_checks):
             return
         check = app.spec.health_checks[index]
-        results = list(instance.failures.items())
         if app.health_ok:
             instance.failures[index] = 0
-            healthy = all(v == 0 for k, v in instance.failures.items()) and \
+            healthy = not any(instance.failures.values()) and \
                 len(instance.failures) == len(app.spec.health_checks)
             if healthy and instance.healthy is not True:
                 instance.healthy, instance.ever_healthy = True, True
@@ -108,7 +108,7 @@ class HealthChecking:
             in_grace = not instance.ever_healthy and \
                 self.now < (instance.running_since or 0.0) + check.grace_period_seconds
             if not in_grace:
-                failures = dict(results).get(index, 0) + 1
+                failures = instance.failures.get(index, 0) + 1
                 instance.failures[index] = failures
                 self._record("instance", instance.id, "failed_health_check_event",
                              f"{check.protocol} health check of {instance.id} failed "

@@ -20,6 +20,11 @@ Follows apache/mesos ``src/master/allocator/mesos/hierarchical.cpp``
   framework's filters. Rounds are timers re-armed before offers go out and filters expire
   by timers too, so ties between the two resolve as in upstream's
   ``HierarchicalAllocatorTest.OfferFilter`` and ``SmallOfferFilterTimeout``.
+- A round that offered nothing is not worked out again while nothing it depends on has
+  changed (the active agents and their free resources, the frameworks, their filters and
+  suppression): the next round would offer nothing too. Its agents are still shuffled, so
+  the seeded generator is drawn from exactly as in a full round. Upstream computes every
+  round; the offers, and when they are made, are the same.
 
 Simplified: no quota (the quota stage of ``__allocate`` is skipped), no reservations,
 revocable resources or inverse offers, and a framework has one role (``MULTI_ROLE`` is not
@@ -66,10 +71,17 @@ class HierarchicalAllocator:
         self.framework_sorters: dict[str, DRFSorter] = {}
         self._frameworks: dict[str, _FrameworkEntry] = {}
         self._role_members: dict[str, list[str]] = {}
+        self._changes = 0
+        """Raised by every change to frameworks, filters, the pool or allocations."""
+        self._idle_inputs: tuple[int, list[tuple[Agent, Resources]]] | None = None
+        """What the last round that offered nothing depended on (None: it offered some)."""
+        self._shares: tuple[int, dict[str, dict[str, float]]] | None = None
+        """``shares()`` as of a value of ``_changes``."""
 
     # -- frameworks and roles -----------------------------------------------------------
 
     def add_framework(self, framework_id: str, role: str, *, gpu_resources: bool = False) -> None:
+        self._changes += 1
         if role not in self.framework_sorters:
             self.role_sorter.add(role)
             self.role_sorter.activate(role)
@@ -87,12 +99,15 @@ class HierarchicalAllocator:
     def update_weight(self, role: str, weight: float) -> None:
         """Set a role's weight (``/weights`` endpoint); a role of weight 2 is entitled to twice
         the share of a role of weight 1."""
+        self._changes += 1
         self.role_sorter.update_weight(role, weight)
 
     def suppress(self, framework_id: str) -> None:
+        self._changes += 1
         self._frameworks[framework_id].suppressed = True
 
     def revive(self, framework_id: str) -> None:
+        self._changes += 1
         entry = self._frameworks[framework_id]
         entry.suppressed = False
         entry.filters.clear()
@@ -100,12 +115,14 @@ class HierarchicalAllocator:
     # -- agents ---------------------------------------------------------------------------
 
     def add_agent(self, agent: Agent) -> None:
+        self._changes += 1
         self.role_sorter.add_agent(agent.id, agent.total)
         for sorter in self.framework_sorters.values():
             sorter.add_agent(agent.id, agent.total)
 
     def remove_agent(self, agent: Agent) -> None:
         """Forget an agent: its resources leave the pool and every allocation on it ends."""
+        self._changes += 1
         for role, sorter in self.framework_sorters.items():
             for framework_id, held in sorter.agent_allocation(agent.id).items():
                 sorter.unallocated(framework_id, agent.id, held)
@@ -119,6 +136,7 @@ class HierarchicalAllocator:
 
     def track(self, framework_id: str, agent_id: str, resources: Resources) -> None:
         """Count resources a framework's tasks use again (its agent re-registered)."""
+        self._changes += 1
         role = self._frameworks[framework_id].role
         self.framework_sorters[role].allocated(framework_id, agent_id, resources)
         self.role_sorter.allocated(role, agent_id, resources)
@@ -129,6 +147,7 @@ class HierarchicalAllocator:
         ``refuse_seconds`` a refusal filter is installed."""
         if not resources:
             return
+        self._changes += 1
         role = self._frameworks[framework_id].role
         self.framework_sorters[role].unallocated(framework_id, agent_id, resources)
         self.role_sorter.unallocated(role, agent_id, resources)
@@ -143,6 +162,7 @@ class HierarchicalAllocator:
             self._schedule(timeout, lambda: self._expire(refusal))
 
     def _expire(self, refusal: RefusedOfferFilter) -> None:
+        self._changes += 1
         entry = self._frameworks[refusal.framework_id]
         filters = entry.filters.get(refusal.agent_id, [])
         if refusal in filters:
@@ -162,14 +182,25 @@ class HierarchicalAllocator:
     def allocate(self) -> dict[str, dict[str, Resources]]:
         """One allocation round: ``{framework_id: {agent_id: resources}}`` to offer."""
         offerable: dict[str, dict[str, Resources]] = {}
-        agent_ids = [a.id for a in self._agents.values() if a.state == ACTIVE]
+        active = [a for a in self._agents.values() if a.state == ACTIVE]
+        agent_ids = [a.id for a in active]
         self._clock.random.shuffle(agent_ids)
+        inputs = self._round_inputs(active)
+        if inputs == self._idle_inputs:
+            return offerable
         for agent_id in agent_ids:
             agent = self._agents[agent_id]
             available = agent.available
             if self.allocatable(available):
                 self._allocate_agent(agent, available, offerable)
+        self._idle_inputs = None if offerable else inputs
         return offerable
+
+    def _round_inputs(self, active: list[Agent]) -> tuple[int, list[tuple[Agent, Resources]]]:
+        """What decides whether a round offers anything: the allocator's own state (as a
+        count of its changes) and the ``active`` agents with their free resources (the
+        master changes those directly)."""
+        return self._changes, [(a, a.available) for a in active]
 
     def _allocate_agent(self, agent: Agent, available: Resources,
                         offerable: dict[str, dict[str, Resources]]) -> None:
@@ -181,6 +212,7 @@ class HierarchicalAllocator:
                 if entry.suppressed or (has_gpus and not entry.gpu_resources) \
                         or self.is_filtered(framework_id, agent.id, available):
                     continue
+                self._changes += 1
                 agent.allocated = agent.allocated + available
                 sorter.allocated(framework_id, agent.id, available)
                 self.role_sorter.allocated(role, agent.id, available)
@@ -189,9 +221,21 @@ class HierarchicalAllocator:
 
     # -- reading --------------------------------------------------------------------------
 
+    @property
+    def changes(self) -> int:
+        """How many times frameworks, filters, the pool or allocations changed so far: what
+        the allocator computes is the same while this count is."""
+        return self._changes
+
     def shares(self) -> dict[str, dict[str, float]]:
         """Dominant shares (fractions of the pool): ``{"roles": {role: share},
-        "frameworks": {framework_id: share}}``."""
+        "frameworks": {framework_id: share}}`` (kept until the allocator changes)."""
+        changes = self.changes
+        if self._shares is None or self._shares[0] != changes:
+            self._shares = (changes, self._compute_shares())
+        return {kind: dict(by_name) for kind, by_name in self._shares[1].items()}
+
+    def _compute_shares(self) -> dict[str, dict[str, float]]:
         return {
             "roles": {role: self.role_sorter.share(role) for role in self.framework_sorters},
             "frameworks": {

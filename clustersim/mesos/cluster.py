@@ -21,7 +21,7 @@ from clustersim.mesos.framework import Framework
 from clustersim.mesos.master import Master
 from clustersim.mesos.offers import OfferHistory
 from clustersim.mesos.resources import Resources
-from clustersim.mesos.tasks import Task
+from clustersim.mesos.tasks import TERMINAL_STATES, Task
 from clustersim.sim import Clock, EventLog, NodeState, Snapshot, TaskState
 
 __all__ = ["MesosCluster"]
@@ -198,30 +198,26 @@ class MesosCluster:
         name) and every task that has not ended."""
         used: dict[str, tuple[float, float]] = {}
         tasks = []
+        agents = self.master.agents
         for task in self.master.tasks.values():
-            if task.terminal:
+            state = task.state
+            if state in TERMINAL_STATES:
                 continue   # like the Mesos UI's "Active Tasks"; cluster.tasks() has them all
-            if task.state != "TASK_UNREACHABLE":
-                cpu, mem = used.get(task.agent_id, (0.0, 0.0))
-                used[task.agent_id] = (cpu + task.resources.cpus, mem + task.resources.mem)
-            tasks.append(TaskState(
-                name=task.task_id, owner=task.owner,
-                node=self.master.agents[task.agent_id].name, state=task.state,
-                cpu=task.resources.cpus, memory=task.resources.mem * _MIB,
-                ready=task.state == "TASK_RUNNING",
-            ))
-        latest = {agent.name: agent for agent in self.master.agents.values()}
-        nodes = tuple(
-            NodeState(
-                name=agent.name, cpu=agent.total.cpus, memory=agent.total.mem * _MIB,
-                cpu_used=used.get(agent.id, (0.0, 0.0))[0],
-                memory_used=used.get(agent.id, (0.0, 0.0))[1] * _MIB,
-                zone=agent.zone, status=_AGENT_STATUS[agent.state],
-                labels=dict(agent.attributes),
-            )
-            for agent in latest.values()   # an agent that re-registered shows once
-        )
-        return Snapshot("mesos", self.clock.now, nodes, tuple(tasks))
+            resources = task.info.resources
+            cpus, mem = resources.cpus, resources.mem
+            if state != "TASK_UNREACHABLE":
+                cpu, memory = used.get(task.agent_id, (0.0, 0.0))
+                used[task.agent_id] = (cpu + cpus, memory + mem)
+            tasks.append(TaskState(task.info.task_id, task.owner, agents[task.agent_id].name,
+                                   state, cpus, mem * _MIB, state == "TASK_RUNNING"))
+        latest = {agent.name: agent for agent in agents.values()}
+        nodes = []
+        for agent in latest.values():   # an agent that re-registered shows once
+            cpu, memory = used.get(agent.id, (0.0, 0.0))
+            nodes.append(NodeState(agent.name, agent.total.cpus, agent.total.mem * _MIB, cpu,
+                                   memory * _MIB, agent.zone, _AGENT_STATUS[agent.state],
+                                   dict(agent.attributes)))
+        return Snapshot("mesos", self.clock.now, tuple(nodes), tuple(tasks))
 
     def __repr__(self) -> str:
         return (f"MesosCluster({len(self.master.agents)} agents, "

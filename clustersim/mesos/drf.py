@@ -37,6 +37,8 @@ __all__ = ["DRFSorter"]
 _ACTIVE, _INACTIVE, _INTERNAL = "active", "inactive", "internal"
 
 ResourcesLike = Resources | Mapping[str, Any] | str
+_NOTHING = Resources()
+"""What a client holds on an agent where it holds nothing (a ``Resources`` never changes)."""
 
 
 class _Node:
@@ -233,17 +235,18 @@ class DRFSorter:
         """Record that ``resources`` on ``agent_id`` went back from ``client``."""
         amount = Resources.coerce(resources)
         leaf = self._find(client)
-        held = leaf.allocation.get(agent_id, Resources())
-        if not held.contains(amount):
+        held = leaf.allocation.get(agent_id, _NOTHING)
+        if held is amount:   # all of it goes back (an offer declined whole): nothing is left
+            del leaf.allocation[agent_id]
+        elif not held.contains(amount):
             raise ValueError(
                 f"sorter client {client!r} holds {held or 'nothing'} on agent {agent_id!r}; "
                 f"cannot unallocate {amount}"
             )
-        remaining = held - amount
-        if remaining:
+        elif remaining := held - amount:
             leaf.allocation[agent_id] = remaining
-        else:
-            del leaf.allocation[agent_id]
+        else:   # all of it went back (or nothing was held, and nothing given back)
+            leaf.allocation.pop(agent_id, None)
         node: _Node | None = leaf
         while node is not None:
             node.subtract_totals(amount.scalars)

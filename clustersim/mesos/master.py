@@ -107,7 +107,10 @@ class Master:
         self._agent_ids = itertools.count(0)
         self._framework_ids = itertools.count(0)
         self._allocation_requested = False
-        self.call_later(allocation_interval, self._periodic_allocation, background=True)
+        self._shares_recorded_at = -1
+        """``allocator.changes`` when shares were last recorded."""
+        self.clock.timeout(float(allocation_interval)).callbacks.append(
+            self._periodic_allocation)
 
     # -- time -----------------------------------------------------------------------------
 
@@ -118,15 +121,17 @@ class Master:
         A bare SimPy timeout with a callback (cheaper than a process): timers due at the
         same instant fire in the order they were set.
         """
-        if not background:
-            self.pending_work += 1
+        timer = self.clock.timeout(max(0.0, float(delay)))
+        if background:
+            timer.callbacks.append(lambda _event: action())
+            return
+        self.pending_work += 1
 
         def fire(_event: Any) -> None:
-            if not background:
-                self.pending_work -= 1
+            self.pending_work -= 1
             action()
 
-        self.clock.timeout(max(0.0, float(delay))).callbacks.append(fire)
+        timer.callbacks.append(fire)
 
     @property
     def quiet_after(self) -> float:
@@ -138,12 +143,13 @@ class Master:
     def _touch(self) -> None:
         self.last_activity = self.clock.now
 
-    def _periodic_allocation(self) -> None:
-        # Arm the next round before this one sends offers: a refusal made in answer to these
-        # offers then expires after that round (upstream re-arms ``batch`` once ``allocate``
-        # has dispatched its offers, before frameworks answer).
-        self.call_later(self.allocator.allocation_interval, self._periodic_allocation,
-                        background=True)
+    def _periodic_allocation(self, _timer: Any) -> None:
+        """A round of the allocation timer (a background timer: ``run()`` does not wait for
+        it), which arms the next one before this round sends offers: a refusal made in answer
+        to these offers then expires after that round (upstream re-arms ``batch`` once
+        ``allocate`` has dispatched its offers, before frameworks answer)."""
+        self.clock.timeout(float(self.allocator.allocation_interval)).callbacks.append(
+            self._periodic_allocation)
         self._allocate()
 
     def request_allocation(self) -> None:
@@ -225,6 +231,9 @@ class Master:
     def _record_shares(self) -> None:
         """Keep each framework's dominant share once a round's offers were answered (or are
         still held), when it changed."""
+        if self._shares_recorded_at == self.allocator.changes:
+            return   # the allocator did not change: neither did the shares
+        self._shares_recorded_at = self.allocator.changes
         by_id = self.allocator.shares()["frameworks"]
         shares = {self.frameworks[fid].name: round(share, 6) for fid, share in by_id.items()}
         if not self.share_history or self.share_history[-1][1] != shares:

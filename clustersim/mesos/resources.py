@@ -227,8 +227,9 @@ class Resources:
             scalars[name] = max(0.0, _fixed(scalars.get(name, 0.0) - amount))
         ranges = dict(self.ranges)
         for name, items in other.ranges.items():
-            if name in ranges:
-                ranges[name] = _subtract_ranges(ranges[name], items)
+            if name in ranges:   # all of them (usually a whole offer) leaves nothing
+                ranges[name] = () if ranges[name] == items else \
+                    _subtract_ranges(ranges[name], items)
         return Resources._new(scalars, ranges)
 
     def contains(self, other: Resources) -> bool:
@@ -248,6 +249,8 @@ class Resources:
         return bool(self.scalars or self.ranges)
 
     def __eq__(self, other: object) -> bool:
+        if type(other) is Resources:   # the usual case, before the checks for dict and text
+            return self.scalars == other.scalars and self.ranges == other.ranges
         if isinstance(other, Mapping | str):
             try:
                 other = Resources.coerce(other)  # type: ignore[arg-type]

@@ -112,17 +112,24 @@ def shop_source(system: str, api_replicas: int = 3) -> Any:
 def _shop_specs(system: str, api_replicas: int) -> ManifestSet:
     """:func:`shop_source` loaded and validated once per system and api replicas (0 to 20):
     the manifest loader's checks took longer than a Kubernetes run's reconciling. The
-    simulators take loaded specs and keep copies of what they store (``kubectl apply`` on
-    :class:`~clustersim.kubernetes.KubernetesCluster` deep-copies each manifest), so runs
-    can share them."""
-    return load_manifests(shop_source(system, api_replicas))
+    simulators take loaded specs and keep copies of what they store, or leave them unchanged
+    (``kubectl apply`` on :class:`~clustersim.kubernetes.KubernetesCluster` deep-copies each
+    manifest; Marathon and Swarm only read them, a test checks), so runs can share them.
+    Swarm's specs carry the name ``deploy_stack`` gives a source of stack ``shop``."""
+    return load_manifests(shop_source(system, api_replicas),
+                          name="stack shop" if system == "swarm" else None)
+
+
+_tier = functools.lru_cache(maxsize=64)(tier_of)
+""":func:`~clustersim.examples.tier_of` (a function of the name alone) kept for the few
+owner names of the example, read for every running task at every sampled time."""
 
 
 def _tally(running: Iterable[tuple[str, bool]]) -> dict[str, tuple[int, int]]:
     """(running, ready) per tier from one ``(owner, ready)`` pair per running task."""
     out = {tier: [0, 0] for tier in TIERS}
     for owner, ready in running:
-        tier = tier_of(owner)
+        tier = _tier(owner)
         out[tier][0] += 1
         out[tier][1] += ready
     return {t: (r, ok) for t, (r, ok) in out.items()}

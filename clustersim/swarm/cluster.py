@@ -89,6 +89,8 @@ class SwarmCluster(ControlAPI):
         self._image_exits: dict[str, tuple[float, int]] = {}
         self._image_health: dict[str, tuple[float, bool, float]] = {}
         self._tick_pending = False
+        self._views: dict[str, tuple[tuple[object, ...], ViewTask]] = {}
+        """Each task of the last snapshot: what its view showed, and the view."""
         self._deferred_ends: list[Task] = []
         self.raft = RaftState(managers, up=set(managers), leader=managers[0])
         self.scheduler = Scheduler(self.clock.random)
@@ -277,37 +279,46 @@ class SwarmCluster(ControlAPI):
 
 
     def snapshot(self) -> Snapshot:
-        """The cluster now, in the shape the views draw."""
-        used: dict[str, list[float]] = {name: [0.0, 0.0] for name in self._nodes}
+        """The cluster now, in the shape the views draw: every node, and every task that is
+        wanted or has not ended. A task serves (``ready``) when it is running on a node the
+        managers have not marked down (a task still stopping during a start-first update
+        serves until it has stopped)."""
+        records = self._nodes
+        used: dict[str, list[float]] = {name: [0.0, 0.0] for name in records}
+        views = []
+        shown: dict[str, tuple[tuple[object, ...], ViewTask]] = {}
         for task in self._tasks.values():
-            if task.holds_resources and task.node in used:
-                used[task.node][0] += task.spec.reservations.nano_cpus / 1e9
-                used[task.node][1] += task.spec.reservations.memory_bytes
+            state, node = task.state, task.node
+            reservations = task.spec.reservations
+            if node in used and task.holds_resources:
+                used[node][0] += reservations.nano_cpus / 1e9
+                used[node][1] += reservations.memory_bytes
+            if task.desired_state <= TaskState.RUNNING or not state.terminal:
+                record = records.get(node) if node else None
+                ready = state == TaskState.RUNNING and record is not None \
+                    and record.status != "down"
+                # A task's view is made again only when what it shows changed.
+                key = (state, node, ready, task.spec, task.slot, task.service)
+                known = self._views.get(task.id)
+                if known is None or known[0] != key:
+                    known = key, ViewTask(
+                        f"{task.name}.{task.id[:12]}", task.service, node, state.value,
+                        reservations.nano_cpus / 1e9, float(reservations.memory_bytes), ready)
+                shown[task.id] = known
+                views.append(known[1])
+        self._views = shown
         nodes = []
-        for name, record in self._nodes.items():
+        for name, record in records.items():
             if record.status == "down":
                 status = "Down"
             elif not record.alive:
                 status = "Failed"
             else:
                 status = {"drain": "Drain", "pause": "Pause"}.get(record.availability, "Ready")
-            node = record.node
-            nodes.append(NodeState(name, float(node.cpu), float(node.memory_bytes),
-                                   used[name][0], used[name][1], node.zone, status,
-                                   dict(node.labels)))
-        def ready(task: Task) -> bool:
-            """Serving, as the managers see it: running on a node they have not marked down
-            (a task still stopping during a start-first update serves until it has stopped)."""
-            node = self._nodes.get(task.node) if task.node else None
-            return task.state == TaskState.RUNNING and node is not None and node.status != "down"
-
-        tasks = tuple(
-            ViewTask(f"{t.name}.{t.id[:12]}", t.service, t.node, t.state.value,
-                     t.spec.reservations.nano_cpus / 1e9, float(t.spec.reservations.memory_bytes),
-                     ready(t))
-            for t in self._tasks.values() if t.desired_state <= TaskState.RUNNING
-            or not t.state.terminal)
-        return Snapshot("swarm", self.clock.now, tuple(nodes), tasks)
+            cpu, memory = record.capacity()
+            nodes.append(NodeState(name, cpu, memory, used[name][0], used[name][1],
+                                   record.node.zone, status, dict(record.node.labels)))
+        return Snapshot("swarm", self.clock.now, tuple(nodes), tuple(views))
 
     def __repr__(self) -> str:
         running = sum(1 for t in self._tasks.values() if t.state == TaskState.RUNNING)

@@ -13,7 +13,7 @@ down become ORPHANED after :data:`NODE_DOWN_PERIOD` (``defaultNodeDownPeriod``, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from clustersim.node import Node
 from clustersim.swarm.errors import SwarmError, find
@@ -37,6 +37,18 @@ class NodeRecord:
     availability: str
     status: str = "ready"
     alive: bool = True
+    _capacity: tuple[object, object, float, float] | None = field(
+        default=None, repr=False, compare=False)
+    """The node's cpu and memory quantities, and them as cores and bytes."""
+
+    def capacity(self) -> tuple[float, float]:
+        """The node's CPU (cores) and memory (bytes), read again only when the node's
+        ``cpu`` or ``memory`` is replaced (each is an immutable quantity)."""
+        node, known = self.node, self._capacity
+        if known is None or known[0] is not node.cpu or known[1] is not node.memory:
+            known = self._capacity = (node.cpu, node.memory, float(node.cpu),
+                                      float(node.memory_bytes))
+        return known[2], known[3]
 
 
 class Dispatcher(TaskStore):

@@ -42,19 +42,24 @@ class TaskState(StrEnum):
     REMOVE = "REMOVE"
     ORPHANED = "ORPHANED"
 
+    _number: int
+    """swarmkit's number, set on each member below (comparisons run in every task filter)."""
+
     @property
     def number(self) -> int:
         """swarmkit's numeric value of the state."""
-        return _NUMBERS[self.value]
+        return self._number
 
     @property
     def terminal(self) -> bool:
         """The task has stopped (COMPLETE and later)."""
-        return self.number > _NUMBERS["RUNNING"]
+        return self._number > _RUNNING
 
     def __eq__(self, other: object) -> bool:
+        if type(other) is TaskState:
+            return self is other   # one member per state
         if isinstance(other, str):
-            return self.value == other.upper()
+            return self._value_ == other.upper()
         return NotImplemented
 
     def __ne__(self, other: object) -> bool:
@@ -65,19 +70,22 @@ class TaskState(StrEnum):
     def __hash__(self) -> int:
         # the hash of the upper-case name: a set or dict of states finds "RUNNING" (and the
         # state itself); no hash can also match every other spelling, which equality accepts
-        return hash(self.value)
+        return hash(self._value_)
 
+    # Any operand other than a state is read as a state name first (ValueError if none).
     def __lt__(self, other: object) -> bool:
-        return self.number < TaskState(str(other).upper()).number
+        return self._number < (other._number if type(other) is TaskState else _number_of(other))
 
     def __le__(self, other: object) -> bool:
-        return self.number <= TaskState(str(other).upper()).number
+        return self._number <= (other._number if type(other) is TaskState
+                                else _number_of(other))
 
     def __gt__(self, other: object) -> bool:
-        return self.number > TaskState(str(other).upper()).number
+        return self._number > (other._number if type(other) is TaskState else _number_of(other))
 
     def __ge__(self, other: object) -> bool:
-        return self.number >= TaskState(str(other).upper()).number
+        return self._number >= (other._number if type(other) is TaskState
+                                else _number_of(other))
 
     def __str__(self) -> str:
         return self.value
@@ -86,6 +94,14 @@ class TaskState(StrEnum):
 _NUMBERS = {"NEW": 0, "PENDING": 64, "ASSIGNED": 192, "ACCEPTED": 256, "PREPARING": 320,
             "READY": 384, "STARTING": 448, "RUNNING": 512, "COMPLETE": 576, "SHUTDOWN": 640,
             "FAILED": 704, "REJECTED": 768, "REMOVE": 800, "ORPHANED": 832}
+_RUNNING = _NUMBERS["RUNNING"]
+for _state in TaskState:
+    _state._number = _NUMBERS[_state.value]
+
+
+def _number_of(other: object) -> int:
+    """The number of the state named ``other`` in any case (ValueError if none)."""
+    return TaskState(str(other).upper())._number
 
 
 @dataclass(eq=False)

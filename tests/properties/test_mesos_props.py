@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from unittest.mock import patch
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clustersim import Node
 from clustersim.mesos import BatchFramework, DRFSorter, MesosCluster, Resources
+from clustersim.mesos.allocator import HierarchicalAllocator
+from clustersim.scenarios.shop import run_shop
 
 amounts = st.integers(min_value=0, max_value=100_000).map(lambda m: m / 1000)
 resources = st.builds(
@@ -102,3 +109,65 @@ def test_equal_frameworks_get_equal_shares(frameworks: int, agents: int, seed: i
     counts = [len(cluster.tasks(f"f{index}")) for index in range(frameworks)]
     assert sum(counts) == agents
     assert max(counts) - min(counts) <= 1
+
+
+@contextmanager
+def working_out_every_round() -> Iterator[None]:
+    """The allocator without its shortcuts: no round is idle, no share is kept."""
+    counter = itertools.count()
+    with patch.object(HierarchicalAllocator, "_round_inputs", lambda self, active: object()), \
+            patch.object(HierarchicalAllocator, "changes", property(lambda self: next(counter))):
+        yield
+
+
+def _record(cluster: MesosCluster) -> tuple[object, ...]:
+    return (cluster.offers.to_records(), [repr(e) for e in cluster.events],
+            cluster.master.share_history, cluster.allocation_rounds)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.integers(1, 5),
+    st.lists(st.tuples(st.integers(1, 4), st.integers(1, 8), st.sampled_from([0, 1, 2.5, 5]),
+                       st.sampled_from([None, 2, 7])),
+             min_size=1, max_size=4),
+    st.integers(0, 2**16),
+    st.sampled_from([None, 3.0, 20.0]),
+    st.sampled_from([2.5, 9.0]),
+)
+def test_rounds_skipped_as_idle_change_nothing(
+    agent_count: int, demands: list[tuple[int, int, float, float | None]], seed: int,
+    fail_at: float | None, back_after: float
+) -> None:
+    """An allocation round the allocator skips (nothing changed since a round that offered
+    nothing) would have offered nothing, and shares kept since the last change are those
+    the sorters give: offers, events and shares are those of a run that works out every
+    round and every share."""
+    def run() -> tuple[object, ...]:
+        cluster = MesosCluster(Node.many(agent_count, cpu=4, memory="4Gi"), seed=seed,
+                               agent_unreachable_seconds=5)
+        for index, (cpus, count, refuse, seconds) in enumerate(demands):
+            cluster.register(BatchFramework(f"f{index}", task_cpus=cpus, task_mem=256,
+                                            tasks=count, run_seconds=seconds,
+                                            refuse_seconds=refuse))
+        if fail_at is not None:
+            cluster.run(until=fail_at)
+            cluster.fail_agent("node-1")
+            cluster.run(until=fail_at + back_after)
+            cluster.recover_agent("node-1")
+        cluster.run(until=40)
+        return _record(cluster)
+
+    skipping = run()
+    with working_out_every_round():
+        assert run() == skipping
+
+
+def test_the_shop_on_marathon_is_the_same_working_out_every_round() -> None:
+    """The example shop on Marathon (a deployment, health checks, a node failed and its
+    tasks replaced) records the same run with and without the allocator's shortcuts."""
+    for fail_at in (None, 60.0):
+        shortcut = repr(run_shop.__wrapped__("marathon", api_replicas=4, fail_at=fail_at))
+        with working_out_every_round():
+            assert repr(run_shop.__wrapped__("marathon", api_replicas=4,
+                                             fail_at=fail_at)) == shortcut

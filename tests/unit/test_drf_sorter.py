@@ -365,3 +365,15 @@ def test_errors_name_the_client() -> None:
         sorter.update_weight("a", 0)
     with pytest.raises(ValueError, match="path like"):
         sorter.add("/a")
+
+
+def test_unallocating_nothing_where_nothing_is_held_changes_nothing() -> None:
+    """Regression: giving back empty resources on an agent where the client holds nothing
+    raised a KeyError; upstream's sorter (``DRFSorter::unallocated``) checks that the
+    allocation contains them (it does) and subtracts nothing."""
+    sorter = DRFSorter()
+    sorter.add_agent("a1", Resources(cpus=4, mem=1024))
+    sorter.add("f")
+    sorter.activate("f")
+    sorter.unallocated("f", "a1", Resources())
+    assert sorter.allocation("f") == {} and sorter.share("f") == 0.0

@@ -106,3 +106,40 @@ def test_gpu_agents_only_go_to_gpu_capable_frameworks() -> None:
     cluster.register(capable)
     cluster.run(until=1)
     assert [(o.hostname, o.resources.get("gpus")) for o in capable.offers] == [("gpu", 1)]
+
+
+class Decliner(Framework):
+    """Declines every offer with a long filter; ``revive()`` at a time of the test's choice."""
+
+    def __init__(self) -> None:
+        super().__init__("decliner", "role1")
+        self.offers: list[Offer] = []
+
+    def resource_offers(self, offers: list[Offer]) -> None:
+        self.offers.extend(offers)
+        assert self.driver is not None
+        self.driver.decline([o.id for o in offers], refuse_seconds=100)
+
+
+def test_revive_is_offered_again_after_idle_rounds() -> None:
+    """ReviveOffers (hierarchical_allocator_tests.cpp): a revive clears the framework's
+    filters, so the agent is offered again at once, even after rounds that offered nothing
+    (rounds the allocator skips as idle)."""
+    cluster = MesosCluster([agent("slave1", 2, 1024)], seed=0)
+    framework = cluster.register(Decliner())
+    cluster.run(until=10.5)
+    assert [o.time for o in framework.offers] == [0.0]
+    assert framework.driver is not None
+    framework.driver.revive()
+    cluster.run(until=11.5)
+    assert [o.time for o in framework.offers] == [0.0, 10.5]
+
+
+def test_filter_expiry_is_offered_again_after_idle_rounds() -> None:
+    """OfferFilter: once the refusal filter expires (100 s) the agent is offered again in
+    the round of that instant (armed after the refusal), after 99 rounds that offered
+    nothing."""
+    cluster = MesosCluster([agent("slave1", 2, 1024)], seed=0)
+    framework = cluster.register(Decliner())
+    cluster.run(until=100.5)
+    assert [o.time for o in framework.offers] == [0.0, 100.0]
