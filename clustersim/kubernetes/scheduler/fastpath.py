@@ -544,7 +544,7 @@ class FastPath:
         requested += shape.adds
         allocatable = shape.allocatable.take(idx, 1)
         first, second = shape.split
-        feasible = (requested[:first] <= allocatable[:first]).all(0)
+        feasible = cast(np.ndarray, (requested[:first] <= allocatable[:first]).all(0))
         if not static.all_ok:
             feasible &= static.ok[idx]
         if shape.ports and "NodePorts" in self.filters:
