@@ -21,6 +21,10 @@ scores every pod too, as it does for the pods of Deployments.
 A third, ``sampled``, sets ``percentageOfNodesToScore: 0`` (upstream's adaptive default: 10%
 of 5,000 nodes), so that each cycle scores only the first feasible nodes of its walk.
 
+Each row ends with a hash of the chosen node of every pod, in order (``-`` for a pod placed
+nowhere), taken after the timed loop: with ``--base`` the two rows of a mode must show the same
+hash, or a speed-up changed where pods go.
+
 Run: ``python benchmarks/k8s_scheduler.py`` (all sizes on the fast path, the ReplicaSet
 workload, and the reference path on a sample of pods), or
 ``python benchmarks/k8s_scheduler.py NODES PODS [fast|reference|replicasets|sampled]``; add
@@ -30,6 +34,7 @@ base of a speed-up measured in one run (``baseline.py``).
 
 from __future__ import annotations
 
+import hashlib
 import random
 import resource
 import subprocess
@@ -109,19 +114,22 @@ def run(nodes: int, pods: int, mode: str) -> None:
         fast_spread=True,
     )
     placed = 0
+    chosen: list[str | None] = []
     start, start_cpu = time.perf_counter(), time.process_time()
     for pod in manifests:
         result = scheduler.schedule(pod, infos)
+        chosen.append(result.node)
         if result.node is not None:
             by_name[result.node].add_pod(pod)
             placed += 1
     elapsed = time.perf_counter() - start
     cpu = time.process_time() - start_cpu
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    placements = hashlib.sha256("\n".join(n or "-" for n in chosen).encode()).hexdigest()[:12]
     print(
         f"{nodes:>6} nodes {pods:>8} pods  {mode:<11}  {pods / elapsed:>10,.0f} pods/s  "
         f"{elapsed:7.2f} s  (CPU time: {pods / cpu:>8,.0f} pods/s)  placed {placed:>7}  "
-        f"peak RSS {peak_mb:6.1f} MB",
+        f"peak RSS {peak_mb:6.1f} MB  placements {placements}",
         flush=True,
     )
 
