@@ -377,8 +377,7 @@ class KubernetesCluster(ControllerManager):
             else:
                 reason = status.get("reason", "")   # e.g. CrashLoopBackOff
             rows.append(PodInfo(pod["metadata"]["name"], pod["metadata"]["namespace"],
-                                labels_of(pod), node, phase,
-                                ready is not None and ready.get("status") == "True",  # is_ready
+                                labels_of(pod), node, phase, is_ready(pod),
                                 reason, message, self._top_owner(pod, owners),
                                 status.get("podIP")))
         return rows
@@ -448,20 +447,17 @@ class KubernetesCluster(ControllerManager):
                 zone=info.labels.get("topology.kubernetes.io/zone"), status=status,
                 labels=dict(info.labels)))
         tasks = []
-        owners: dict[tuple[str, str, str], str] = {}
-        for pod in self.objects("Pod"):      # the columns of pods() that a task shows
-            meta = pod["metadata"]
-            shown = self._task_requests.get(meta["uid"])
+        for row, pod in zip(self.pods(), self.objects("Pod"), strict=True):
+            uid = pod["metadata"]["uid"]
+            shown = self._task_requests.get(uid)
             if shown is None:
                 requests = pod_requests(pod)
-                shown = self._task_requests[meta["uid"]] = (requests.get("cpu", 0) / 1000,
-                                                            float(requests.get("memory", 0)))
-            phase = (pod.get("status") or {}).get("phase", "Pending")
-            tasks.append(TaskState(name=meta["name"],
-                                   owner=self._top_owner(pod, owners) or f"Pod/{meta['name']}",
-                                   node=pod["spec"].get("nodeName"),
-                                   state="Terminating" if is_terminating(pod) else phase,
-                                   cpu=shown[0], memory=shown[1], ready=is_ready(pod)))
+                shown = self._task_requests[uid] = (requests.get("cpu", 0) / 1000,
+                                                    float(requests.get("memory", 0)))
+            state = "Terminating" if row.reason == "Terminating" else row.phase
+            tasks.append(TaskState(name=row.name, owner=row.owner or f"Pod/{row.name}",
+                                   node=row.node, state=state, cpu=shown[0], memory=shown[1],
+                                   ready=row.ready))
         return Snapshot("kubernetes", self.now, tuple(nodes), tuple(tasks))
 
     def __repr__(self) -> str:
