@@ -109,8 +109,7 @@ class Master:
         self._allocation_requested = False
         self._shares_recorded_at = -1
         """``allocator.changes`` when shares were last recorded."""
-        self.clock.timeout(float(allocation_interval)).callbacks.append(
-            self._periodic_allocation)
+        self.call_later(allocation_interval, self._periodic_allocation, background=True)
 
     # -- time -----------------------------------------------------------------------------
 
@@ -143,13 +142,13 @@ class Master:
     def _touch(self) -> None:
         self.last_activity = self.clock.now
 
-    def _periodic_allocation(self, _timer: Any) -> None:
+    def _periodic_allocation(self) -> None:
         """A round of the allocation timer (a background timer: ``run()`` does not wait for
         it), which arms the next one before this round sends offers: a refusal made in answer
         to these offers then expires after that round (upstream re-arms ``batch`` once
         ``allocate`` has dispatched its offers, before frameworks answer)."""
-        self.clock.timeout(float(self.allocator.allocation_interval)).callbacks.append(
-            self._periodic_allocation)
+        self.call_later(self.allocator.allocation_interval, self._periodic_allocation,
+                        background=True)
         self._allocate()
 
     def request_allocation(self) -> None:
