@@ -72,20 +72,17 @@ class TaskState(StrEnum):
         # state itself); no hash can also match every other spelling, which equality accepts
         return hash(self._value_)
 
-    # Any operand other than a state is read as a state name first (ValueError if none).
     def __lt__(self, other: object) -> bool:
-        return self._number < (other._number if type(other) is TaskState else _number_of(other))
+        return self._number < _number_of(other)
 
     def __le__(self, other: object) -> bool:
-        return self._number <= (other._number if type(other) is TaskState
-                                else _number_of(other))
+        return self._number <= _number_of(other)
 
     def __gt__(self, other: object) -> bool:
-        return self._number > (other._number if type(other) is TaskState else _number_of(other))
+        return self._number > _number_of(other)
 
     def __ge__(self, other: object) -> bool:
-        return self._number >= (other._number if type(other) is TaskState
-                                else _number_of(other))
+        return self._number >= _number_of(other)
 
     def __str__(self) -> str:
         return self.value
@@ -100,7 +97,10 @@ for _state in TaskState:
 
 
 def _number_of(other: object) -> int:
-    """The number of the state named ``other`` in any case (ValueError if none)."""
+    """The number of ``other``: a state, or the state it names in any case (ValueError if
+    none)."""
+    if type(other) is TaskState:
+        return other._number
     return TaskState(str(other).upper())._number
 
 
