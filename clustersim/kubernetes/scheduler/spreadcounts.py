@@ -85,7 +85,6 @@ class SpreadCounts:
         self.bound_at: dict[Signature, list[int]] = {}
         self.stale: set[int] = set()
         self.seen: list[tuple[list, int, int]] = [([], 0, 0)] * len(nodes)
-        self._last: tuple[str, Any, str] = ("", None, "")
         # (id of a selector object, namespace) -> (that object, its key): a workload's pods
         # share one selector object (PodTopologySpread.constraints keeps it)
         self._key_of: dict[tuple[int, str], tuple[Any, str]] = {}
@@ -149,7 +148,7 @@ class SpreadCounts:
         domain, where ``ids`` gives each node's domain (numbered from 0). Kept current by
         :meth:`refresh` for as long as the same ``ids`` array is asked for (do not modify)."""
         counts = self.counts(namespace, selector)
-        key = self._last[2]
+        key = self._key(namespace, selector)
         entries = self.sums.setdefault(key, [])
         for known, per_domain in entries:
             if known is ids:
@@ -163,20 +162,22 @@ class SpreadCounts:
         """Stop keeping per-domain sums (the nodes' labels changed: new ``ids`` arrays)."""
         self.sums.clear()
 
+    def _key(self, namespace: str, selector: Mapping[str, Any] | None) -> str:
+        """The text that keys ``selector`` in ``namespace``, found by the selector object's
+        identity when it was seen before: the pods of one workload share one selector object
+        (PodTopologySpread.constraints keeps it), which spares writing it out for every pod."""
+        known = self._key_of.get((id(selector), namespace))
+        if known is not None and known[0] is selector:
+            return known[1]
+        key = repr((namespace, selector))
+        if len(self._key_of) >= _KEYS_KEPT:
+            self._key_of.clear()
+        self._key_of[id(selector), namespace] = (selector, key)
+        return key
+
     def counts(self, namespace: str, selector: Mapping[str, Any] | None) -> np.ndarray:
         """Matching pods per node for ``selector`` in ``namespace`` (do not modify)."""
-        last_namespace, last_selector, key = self._last
-        if selector is not last_selector or namespace != last_namespace:
-            # a pod's default constraints share one selector object: one key for both
-            known = self._key_of.get((id(selector), namespace))
-            if known is not None and known[0] is selector:
-                key = known[1]
-            else:
-                key = repr((namespace, selector))
-                if len(self._key_of) >= _KEYS_KEPT:
-                    self._key_of.clear()
-                self._key_of[id(selector), namespace] = (selector, key)
-            self._last = (namespace, selector, key)
+        key = self._key(namespace, selector)
         entry = self.selectors.get(key)
         if entry is not None:
             return entry[2]
