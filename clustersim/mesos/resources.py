@@ -50,6 +50,8 @@ def _merge(ranges: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
 def _subtract_ranges(
     left: tuple[tuple[int, int], ...], right: tuple[tuple[int, int], ...]
 ) -> tuple[tuple[int, int], ...]:
+    if left == right:   # all of them (usually a whole offer given back): nothing is left
+        return ()
     result = list(left)
     for r_begin, r_end in right:
         pieces = []
@@ -227,9 +229,8 @@ class Resources:
             scalars[name] = max(0.0, _fixed(scalars.get(name, 0.0) - amount))
         ranges = dict(self.ranges)
         for name, items in other.ranges.items():
-            if name in ranges:   # all of them (usually a whole offer) leaves nothing
-                ranges[name] = () if ranges[name] == items else \
-                    _subtract_ranges(ranges[name], items)
+            if name in ranges:
+                ranges[name] = _subtract_ranges(ranges[name], items)
         return Resources._new(scalars, ranges)
 
     def contains(self, other: Resources) -> bool:
