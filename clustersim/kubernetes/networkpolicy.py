@@ -1,0 +1,467 @@
+"""NetworkPolicy: may this Pod open a connection to that one, on this port?
+
+The semantics of the ``networking.k8s.io/v1`` API (kubernetes/api ``networking/v1/types.go``;
+https://kubernetes.io/docs/concepts/services-networking/network-policies/), which every
+network plugin that enforces policies implements:
+
+- A Pod is **isolated for ingress** when some NetworkPolicy in its namespace selects it
+  (``spec.podSelector``; an empty selector selects every Pod of the namespace) and lists
+  ``Ingress`` in its ``policyTypes``; likewise for egress. ``policyTypes`` defaults to
+  ``[Ingress]``, plus ``Egress`` when the policy has an ``egress`` section, so an egress-only
+  or a deny-all-egress policy must list its types.
+- A Pod that is not isolated in a direction lets everything through in that direction. An
+  isolated Pod lets through what **at least one rule** of the policies that select it allows:
+  policies are additive, with no deny rule and no order. A policy with no rules for a
+  direction it isolates allows nothing there (a default deny).
+- A connection from Pod A to Pod B needs both ends: A's egress and B's ingress. Replies on an
+  allowed connection are always allowed.
+- A rule matches when the peer matches one of its ``from`` (``to``) entries and the port one of
+  its ``ports``; an empty or missing list matches everything. A peer with only
+  ``podSelector`` means Pods of the policy's own namespace; with only ``namespaceSelector``,
+  every Pod of the selected namespaces; with both, the selected Pods of the selected
+  namespaces; ``ipBlock`` means the addresses in ``cidr`` outside every ``except``.
+- A port entry matches its ``protocol`` (default TCP) and ``port``: a number, a number range up
+  to ``endPort``, or a name, looked up among the destination Pod's container ports; no
+  ``port`` means every port of that protocol.
+- Traffic from the node a Pod runs on (the kubelet's probes) always reaches the Pod.
+
+Validation follows ``ValidateNetworkPolicy`` in kubernetes/kubernetes
+``pkg/apis/networking/validation/validation.go``; its messages read as the API server writes
+them (``NetworkPolicy.networking.k8s.io "deny" is invalid: spec.ingress[0].from[0]: Required
+value: must specify a peer``).
+
+Simplified: the API server only stores policies, the **network plugin** enforces them; one that
+does not (flannel alone) lets everything through, which ``enforced=False`` shows. Connections
+are Pod to Pod, from a node, or to and from an outside address; a connection to a Service is
+judged after the Service's address is translated to a Pod's, as plugins do, so give the Pod.
+Whether ``ipBlock`` also matches Pod addresses, and how ``hostNetwork`` Pods are treated,
+differ between plugins: here an ``ipBlock`` matches outside addresses only.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from clustersim.kubernetes.scheduler.labels import label_selector_matches
+
+__all__ = ["Endpoint", "Reachability", "Verdict", "check_policy", "connection", "reachability"]
+
+PROTOCOLS = ("TCP", "UDP", "SCTP")
+_PORT_NAME = re.compile(r"^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
+_AUTOMATIC_LABEL = "kubernetes.io/metadata.name"
+
+
+class PolicyError(ValueError):
+    """The API server refuses a NetworkPolicy, or a connection names something unknown."""
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One end of a connection: a Pod (namespace, name, labels, the node it runs on, its named
+    container ports), a node, or an outside address."""
+
+    kind: str                      # "Pod", "Node" or "IP"
+    name: str
+    namespace: str = ""
+    labels: Mapping[str, str] | None = None
+    node: str = ""
+    named_ports: Mapping[tuple[str, str], int] | None = None   # (name, protocol) -> number
+
+    def __str__(self) -> str:
+        if self.kind == "Pod":
+            return f"{self.namespace}/{self.name}"
+        return f"node {self.name}" if self.kind == "Node" else self.name
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether the connection gets through, and why, for each end."""
+
+    allowed: bool
+    egress: str
+    ingress: str
+
+    @property
+    def reason(self) -> str:
+        return f"{'allowed' if self.allowed else 'denied'}: {self.egress}; {self.ingress}"
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+# -- validation --------------------------------------------------------------------------
+def check_policy(policy: Mapping[str, Any]) -> None:
+    """Refuse a NetworkPolicy as the API server would (first error only), naming the field."""
+    meta = policy.get("metadata") or {}
+    name = meta.get("name", "")
+    spec = policy.get("spec")
+
+    def fail(path: str, message: str) -> PolicyError:
+        return PolicyError(f'NetworkPolicy.networking.k8s.io "{name}" is invalid: {path}: '
+                           f"{message}")
+
+    if not isinstance(spec, Mapping):
+        raise fail("spec", "Required value: a NetworkPolicy needs a spec with a podSelector")
+    _known(spec, ("podSelector", "ingress", "egress", "policyTypes"), "spec", fail)
+    _check_selector(spec.get("podSelector", {}), "spec.podSelector", fail)
+    types = spec.get("policyTypes")
+    if types is not None:
+        if not isinstance(types, list) or len(types) > 2:
+            raise fail("spec.policyTypes", "Invalid value: may not specify more than two "
+                                           "policyTypes")
+        for i, value in enumerate(types):
+            if value not in ("Ingress", "Egress"):
+                raise fail(f"spec.policyTypes[{i}]", f'Unsupported value: "{value}": supported '
+                                                     'values: "Ingress", "Egress"')
+    for direction, peers_key in (("ingress", "from"), ("egress", "to")):
+        rules = spec.get(direction)
+        if rules is None:
+            continue
+        if not isinstance(rules, list):
+            raise fail(f"spec.{direction}", "Invalid value: must be a list of rules")
+        for i, rule in enumerate(rules):
+            at = f"spec.{direction}[{i}]"
+            if not isinstance(rule, Mapping):
+                raise fail(at, "Invalid value: a rule is a mapping with "
+                               f"{peers_key!r} and 'ports'")
+            _known(rule, (peers_key, "ports"), at, fail)
+            for j, port in enumerate(_listed(rule.get("ports"), f"{at}.ports", fail)):
+                _check_port(port, f"{at}.ports[{j}]", fail)
+            for j, peer in enumerate(_listed(rule.get(peers_key), f"{at}.{peers_key}", fail)):
+                _check_peer(peer, f"{at}.{peers_key}[{j}]", fail)
+
+
+def _known(value: Mapping[str, Any], fields: tuple[str, ...], path: str, fail: Any) -> None:
+    """Strict field validation, as ``kubectl apply`` asks of the API server by default."""
+    for key in value:
+        if key not in fields:
+            raise fail(f"{path}.{key}" if path else str(key),
+                       f"Invalid value: unknown field (strict decoding error); the fields "
+                       f"here are {', '.join(fields)}")
+
+
+def _listed(value: Any, path: str, fail: Any) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise fail(path, "Invalid value: must be a list")
+    return value
+
+
+def _check_selector(selector: Any, path: str, fail: Any) -> None:
+    """``ValidateLabelSelector``: matchLabels a map of strings; each requirement a known
+    operator, with values for In and NotIn and none for Exists and DoesNotExist."""
+    if selector is None:
+        return
+    if not isinstance(selector, Mapping):
+        raise fail(path, "Invalid value: a label selector is a mapping with matchLabels "
+                         "and matchExpressions")
+    _known(selector, ("matchLabels", "matchExpressions"), path, fail)
+    labels = selector.get("matchLabels") or {}
+    if not isinstance(labels, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in labels.items()):
+        raise fail(f"{path}.matchLabels", "Invalid value: must map label names to strings")
+    expressions = selector.get("matchExpressions") or []
+    if not isinstance(expressions, list):
+        raise fail(f"{path}.matchExpressions", "Invalid value: must be a list of requirements")
+    for i, expr in enumerate(expressions):
+        at = f"{path}.matchExpressions[{i}]"
+        if not isinstance(expr, Mapping):
+            raise fail(at, "Invalid value: a requirement has key, operator and values")
+        _known(expr, ("key", "operator", "values"), at, fail)
+        values = expr.get("values")
+        if values is not None and not isinstance(values, list):
+            raise fail(f"{at}.values", "Invalid value: must be a list of strings")
+        try:
+            label_selector_matches({"matchExpressions": [expr]}, {})
+        except ValueError as err:
+            raise fail(f"{at}.operator", f"Invalid value: {err}") from None
+        operator = expr["operator"]
+        if operator in ("In", "NotIn") and not values:
+            raise fail(f"{at}.values", "Required value: must be specified when `operator` is "
+                                       "'In' or 'NotIn'")
+        if operator in ("Exists", "DoesNotExist") and values:
+            raise fail(f"{at}.values", "Forbidden: may not be specified when `operator` is "
+                                       "'Exists' or 'DoesNotExist'")
+
+
+def _check_port(port: Any, path: str, fail: Any) -> None:
+    if not isinstance(port, Mapping):
+        raise fail(path, "Invalid value: a port entry is a mapping with protocol, port and "
+                         "endPort")
+    _known(port, ("protocol", "port", "endPort"), path, fail)
+    protocol = port.get("protocol")
+    if protocol is not None and protocol not in PROTOCOLS:
+        raise fail(f"{path}.protocol", f'Unsupported value: "{protocol}": supported values: '
+                                       '"TCP", "UDP", "SCTP"')
+    number, end = port.get("port"), port.get("endPort")
+    if number is None:
+        if end is not None:
+            raise fail(f"{path}.endPort", f"Invalid value: {end}: may not be specified when "
+                                          "`port` is not specified")
+        return
+    if isinstance(number, bool) or not isinstance(number, int | str):
+        raise fail(f"{path}.port", f"Invalid value: {number!r}: must be a number or a port name")
+    if isinstance(number, str):
+        if end is not None:
+            raise fail(f"{path}.endPort", f"Invalid value: {end}: may not be specified when "
+                                          "`port` is non-numeric")
+        if len(number) > 15 or not _PORT_NAME.match(number) or "--" in number:
+            raise fail(f"{path}.port", f'Invalid value: "{number}": must be no more than 15 '
+                                       "characters, lower-case letters, digits and '-', with "
+                                       "at least one letter (an IANA_SVC_NAME)")
+        return
+    if not 1 <= number <= 65535:
+        raise fail(f"{path}.port", f"Invalid value: {number}: must be between 1 and 65535, "
+                                   "inclusive")
+    if end is not None:
+        if isinstance(end, bool) or not isinstance(end, int) or not 1 <= end <= 65535:
+            raise fail(f"{path}.endPort", f"Invalid value: {end!r}: must be between 1 and "
+                                          "65535, inclusive")
+        if end < number:
+            raise fail(f"{path}.endPort", f"Invalid value: {number}: must be greater than or "
+                                          "equal to `port`")
+
+
+def _check_peer(peer: Any, path: str, fail: Any) -> None:
+    if not isinstance(peer, Mapping):
+        raise fail(path, "Required value: must specify a peer")
+    _known(peer, ("podSelector", "namespaceSelector", "ipBlock"), path, fail)
+    kinds = [k for k in ("podSelector", "namespaceSelector", "ipBlock") if peer.get(k) is not None]
+    if not kinds:
+        raise fail(path, "Required value: must specify a peer")
+    if "ipBlock" in kinds and len(kinds) > 1:
+        raise fail(path, "Forbidden: may not specify both ipBlock and another peer")
+    for key in ("podSelector", "namespaceSelector"):
+        _check_selector(peer.get(key), f"{path}.{key}", fail)
+    block = peer.get("ipBlock")
+    if block is None:
+        return
+    if isinstance(block, Mapping):
+        _known(block, ("cidr", "except"), f"{path}.ipBlock", fail)
+    cidr = _network(block.get("cidr") if isinstance(block, Mapping) else None)
+    if cidr is None:
+        raise fail(f"{path}.ipBlock.cidr", "Invalid value: must be a valid CIDR, such as "
+                                           "10.0.0.0/8 or 2001:db8::/64")
+    for k, text in enumerate(block.get("except") or ()):
+        excluded = _network(text)
+        if excluded is None:
+            raise fail(f"{path}.ipBlock.except[{k}]", f"Invalid value: {text!r}: must be a "
+                                                      "valid CIDR")
+        if (excluded.version != cidr.version or excluded.prefixlen <= cidr.prefixlen
+                or excluded.network_address not in cidr):
+            raise fail(f"{path}.ipBlock.except[{k}]", f'Invalid value: "{text}": must be a '
+                                                      "strict subset of `cidr`")
+
+
+def _network(text: Any) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    if not isinstance(text, str) or "/" not in text:
+        return None
+    try:
+        return ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        return None
+
+
+# -- the objects a decision reads -------------------------------------------------------
+@dataclass
+class _World:
+    pods: dict[tuple[str, str], Mapping[str, Any]]
+    namespaces: dict[str, Mapping[str, str]]
+    policies: list[Mapping[str, Any]]
+
+    @classmethod
+    def of(cls, objects: Iterable[Mapping[str, Any]]) -> _World:
+        pods: dict[tuple[str, str], Mapping[str, Any]] = {}
+        namespaces: dict[str, Mapping[str, str]] = {}
+        policies = []
+        for obj in objects:
+            if not isinstance(obj, Mapping):
+                continue
+            meta = obj.get("metadata") or {}
+            kind = obj.get("kind")
+            if kind == "Pod":
+                pods[(meta.get("namespace") or "default", meta.get("name", ""))] = obj
+            elif kind == "Namespace":
+                namespaces[meta.get("name", "")] = meta.get("labels") or {}
+            elif kind == "NetworkPolicy":
+                check_policy(obj)
+                policies.append(obj)
+        return cls(pods, namespaces, policies)
+
+    def namespace_labels(self, namespace: str) -> Mapping[str, str]:
+        """A namespace's labels, with the one the API server always sets."""
+        return {**self.namespaces.get(namespace, {}), _AUTOMATIC_LABEL: namespace}
+
+    def endpoint(self, text: str) -> Endpoint:
+        """``namespace/name`` or ``name`` (namespace default) of a Pod, ``node:NAME``, or an
+        address outside the cluster."""
+        if not isinstance(text, str) or not text:
+            raise PolicyError(f"{text!r} is not an endpoint: give a Pod as 'namespace/name', "
+                              "a node as 'node:NAME' or an address such as '203.0.113.7'")
+        if text.startswith("node:"):
+            return Endpoint("Node", text[5:])
+        try:
+            return Endpoint("IP", str(ipaddress.ip_address(text)))
+        except ValueError:
+            pass
+        namespace, _, name = text.rpartition("/")
+        namespace = namespace or "default"
+        pod = self.pods.get((namespace, name))
+        if pod is None:
+            known = sorted(f"{ns}/{n}" for ns, n in self.pods)
+            raise PolicyError(f"There is no Pod {name!r} in namespace {namespace!r}; the Pods "
+                              f"given are: {', '.join(known) or 'none'}")
+        spec = pod.get("spec") or {}
+        named = {}
+        for container in spec.get("containers") or ():
+            for port in (container.get("ports") if isinstance(container, Mapping) else ()) or ():
+                if isinstance(port, Mapping) and port.get("name") and port.get("containerPort"):
+                    named[(port["name"], port.get("protocol") or "TCP")] = port["containerPort"]
+        return Endpoint("Pod", name, namespace, (pod.get("metadata") or {}).get("labels") or {},
+                        spec.get("nodeName") or "", named)
+
+
+# -- one direction -----------------------------------------------------------------------
+def _types(spec: Mapping[str, Any]) -> Sequence[str]:
+    types = spec.get("policyTypes")
+    if types is not None:
+        return types
+    return ["Ingress", "Egress"] if spec.get("egress") is not None else ["Ingress"]
+
+
+def _peer_matches(world: _World, peer: Mapping[str, Any], policy_namespace: str,
+                  other: Endpoint) -> bool:
+    block = peer.get("ipBlock")
+    if block is not None:
+        if other.kind != "IP":
+            return False
+        address = ipaddress.ip_address(other.name)
+        cidr = _network(block["cidr"])
+        return (cidr is not None and address.version == cidr.version and address in cidr
+                and not any(address in excluded for text in block.get("except") or ()
+                            if (excluded := _network(text)) is not None
+                            and excluded.version == address.version))
+    if other.kind != "Pod":
+        return False
+    pods, namespaces = peer.get("podSelector"), peer.get("namespaceSelector")
+    if namespaces is None:
+        in_namespace = other.namespace == policy_namespace
+    else:
+        in_namespace = label_selector_matches(namespaces, world.namespace_labels(other.namespace))
+    return in_namespace and (pods is None or label_selector_matches(pods, other.labels or {}))
+
+
+def _port_matches(entry: Mapping[str, Any], port: int, protocol: str,
+                  destination: Endpoint) -> bool:
+    if (entry.get("protocol") or "TCP") != protocol:
+        return False
+    wanted = entry.get("port")
+    if wanted is None:
+        return True
+    if isinstance(wanted, str):
+        return (destination.named_ports or {}).get((wanted, protocol)) == port
+    return wanted <= port <= (entry.get("endPort") or wanted)
+
+
+def _direction(world: _World, selected: Endpoint, other: Endpoint, destination: Endpoint,
+               port: int, protocol: str, ingress: bool) -> tuple[bool, str]:
+    """Whether ``selected``'s policies let the connection through in one direction, and why."""
+    kind, key, peers_key = ("Ingress", "ingress", "from") if ingress else ("Egress", "egress",
+                                                                            "to")
+    where = (f"ingress to {selected}" if ingress else f"egress from {selected}")
+    if selected.kind != "Pod":
+        what = "nodes" if selected.kind == "Node" else "outside addresses"
+        return True, f"{where}: no NetworkPolicy applies to {what}"
+    if ingress and other.kind == "Node" and other.name == selected.node:
+        return True, f"{where}: from the Pod's own node, always allowed"
+    isolating = []
+    for policy in world.policies:
+        meta = policy.get("metadata") or {}
+        spec = policy.get("spec") or {}
+        if ((meta.get("namespace") or "default") != selected.namespace
+                or kind not in _types(spec)
+                or not label_selector_matches(spec.get("podSelector") or {},
+                                              selected.labels or {})):
+            continue
+        name = f"{selected.namespace}/{meta.get('name', '')}"
+        isolating.append(name)
+        for i, rule in enumerate(spec.get(key) or ()):
+            peers, ports = rule.get(peers_key), rule.get("ports")
+            if ((not peers or any(_peer_matches(world, p, selected.namespace, other)
+                                  for p in peers))
+                    and (not ports or any(_port_matches(e, port, protocol, destination)
+                                          for e in ports))):
+                return True, f"{where}: allowed by NetworkPolicy {name} ({key}[{i}])"
+    if not isolating:
+        return True, f"{where}: not isolated (no NetworkPolicy selects it for {kind})"
+    return False, (f"{where}: isolated by NetworkPolicy {', '.join(isolating)}, and no "
+                   f"{key} rule of them allows {protocol} {port} "
+                   f"{'from' if ingress else 'to'} {other}")
+
+
+def _decide(world: _World, source: Endpoint, destination: Endpoint, port: int, protocol: str,
+            enforced: bool) -> Verdict:
+    if not enforced:
+        note = "the network plugin does not enforce NetworkPolicies"
+        return Verdict(True, f"egress from {source}: {note}", f"ingress to {destination}: {note}")
+    out_ok, out_why = _direction(world, source, destination, destination, port, protocol, False)
+    in_ok, in_why = _direction(world, destination, source, destination, port, protocol, True)
+    return Verdict(out_ok and in_ok, out_why, in_why)
+
+
+def _check_port_number(port: Any, protocol: Any) -> None:
+    if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
+        raise PolicyError(f"port {port!r}: a connection's port is a number from 1 to 65535")
+    if protocol not in PROTOCOLS:
+        raise PolicyError(f"protocol {protocol!r}: use one of {', '.join(PROTOCOLS)}")
+
+
+def connection(objects: Iterable[Mapping[str, Any]], source: str, destination: str, port: int,
+               protocol: str = "TCP", *, enforced: bool = True) -> Verdict:
+    """May ``source`` open a connection to ``destination`` on ``port``/``protocol``, given the
+    Pods, Namespaces and NetworkPolicies in ``objects`` (manifests as dicts; other kinds are
+    ignored)? Endpoints: ``namespace/name`` of a Pod (``name`` alone: namespace default),
+    ``node:NAME`` for a node, or an outside address such as ``203.0.113.7``."""
+    _check_port_number(port, protocol)
+    world = _World.of(objects)
+    return _decide(world, world.endpoint(source), world.endpoint(destination), port, protocol,
+                   enforced)
+
+
+@dataclass(frozen=True)
+class Reachability:
+    """Every Pod to every Pod on one port: ``allowed[(source, destination)]``, in the order of
+    ``pods`` (``namespace/name``). Printed as a table: ``.`` gets through, ``X`` is denied."""
+
+    pods: tuple[str, ...]
+    port: int
+    protocol: str
+    allowed: Mapping[tuple[str, str], bool]
+
+    def __str__(self) -> str:
+        width = max((len(p) for p in self.pods), default=4)
+        head = " " * width + "  " + " ".join(str(i + 1).rjust(2) for i in range(len(self.pods)))
+        lines = [f"{self.protocol} {self.port}, from (rows) to (columns): . allowed, X denied",
+                 head]
+        for i, source in enumerate(self.pods):
+            cells = " ".join(" ." if self.allowed[(source, d)] else " X" for d in self.pods)
+            lines.append(f"{source.ljust(width)}  {cells}   {i + 1}")
+        return "\n".join(lines)
+
+
+def reachability(objects: Iterable[Mapping[str, Any]], port: int, protocol: str = "TCP", *,
+                 enforced: bool = True) -> Reachability:
+    """:func:`connection` for every ordered pair of Pods in ``objects`` (a Pod to itself
+    included: its own policies apply to it as to any other peer)."""
+    _check_port_number(port, protocol)
+    world = _World.of(objects)
+    names = tuple(f"{ns}/{name}" for ns, name in world.pods)
+    ends = {n: world.endpoint(n) for n in names}
+    allowed = {(s, d): _decide(world, ends[s], ends[d], port, protocol, enforced).allowed
+               for s in names for d in names}
+    return Reachability(names, port, protocol, allowed)
