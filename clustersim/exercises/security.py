@@ -9,6 +9,8 @@
   (https://kubernetes.io/docs/concepts/security/pod-security-admission/).
 - :func:`check_restricted_pod`: harden a Pod until the simulated API server admits it in a
   namespace that enforces ``restricted`` (:mod:`clustersim.kubernetes.podsecurity`).
+- :func:`check_network_policies`: NetworkPolicies for a shop that let through exactly the
+  flows it needs, judged by :mod:`clustersim.kubernetes.networkpolicy`.
 """
 
 from __future__ import annotations
@@ -19,13 +21,15 @@ from typing import Any
 from clustersim.exercises.answers import keyed, yaml_text
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster
+from clustersim.kubernetes.networkpolicy import PolicyError, connection
 from clustersim.kubernetes.podsecurity import violations
 from clustersim.kubernetes.rbac import can_i
 from clustersim.manifests import load_manifests
 from clustersim.node import Node
 
-__all__ = ["CI", "POLICY", "QUESTIONS", "RESTRICTED_NAMESPACE", "WEB_POD", "check_can_i",
-           "check_least_privilege", "check_pod_security_labels", "check_restricted_pod",
+__all__ = ["CI", "FLOWS", "POLICY", "QUESTIONS", "RESTRICTED_NAMESPACE", "SHOP_PODS",
+           "STARTER_POLICIES", "WEB_POD", "check_can_i", "check_least_privilege",
+           "check_network_policies", "check_pod_security_labels", "check_restricted_pod",
            "policy_objects"]
 
 POLICY = """\
@@ -230,3 +234,136 @@ def check_restricted_pod(text: object) -> None:
     cluster = KubernetesCluster(Node.many(1, "node", cpu="2", memory="4Gi"), seed=0)
     cluster.apply(RESTRICTED_NAMESPACE)
     cluster.apply(text)
+
+
+SHOP_PODS = """\
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: monitoring}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: frontend, namespace: shop, labels: {app: frontend}}
+spec:
+  containers:
+    - {name: web, image: nginx:1.27, ports: [{name: http, containerPort: 80}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: api, namespace: shop, labels: {app: api}}
+spec:
+  containers:
+    - name: api
+      image: example/api:2.1
+      ports: [{name: http, containerPort: 8080}, {name: metrics, containerPort: 9090}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: db, namespace: shop, labels: {app: db}}
+spec:
+  containers:
+    - {name: db, image: postgres:17, ports: [{name: postgres, containerPort: 5432}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: debug, namespace: shop, labels: {app: debug}}
+spec:
+  containers:
+    - {name: shell, image: busybox:1.37, command: [sleep, infinity]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: prometheus, namespace: monitoring, labels: {app: prometheus}}
+spec:
+  containers:
+    - {name: prometheus, image: prom/prometheus:v3.5.0}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: grafana, namespace: monitoring, labels: {app: grafana}}
+spec:
+  containers:
+    - {name: grafana, image: grafana/grafana:12.2.0}
+"""
+"""The shop's Pods, the monitoring Pod that scrapes it and one that must not (namespaces have
+only the label ``kubernetes.io/metadata.name`` that the API server sets)."""
+
+FLOWS: dict[str, tuple[str, str, int, bool]] = {
+    "a browser (203.0.113.9) to frontend on 80": ("203.0.113.9", "shop/frontend", 80, True),
+    "frontend to api on 8080": ("shop/frontend", "shop/api", 8080, True),
+    "api to db on 5432": ("shop/api", "shop/db", 5432, True),
+    "prometheus (monitoring) to api on 9090": ("monitoring/prometheus", "shop/api", 9090, True),
+    "frontend to db on 5432": ("shop/frontend", "shop/db", 5432, False),
+    "debug to api on 8080": ("shop/debug", "shop/api", 8080, False),
+    "debug to db on 5432": ("shop/debug", "shop/db", 5432, False),
+    "prometheus (monitoring) to api on 8080": ("monitoring/prometheus", "shop/api", 8080,
+                                                False),
+    "prometheus (monitoring) to db on 5432": ("monitoring/prometheus", "shop/db", 5432, False),
+    "grafana (monitoring) to api on 9090": ("monitoring/grafana", "shop/api", 9090, False),
+    "a browser (203.0.113.9) to api on 8080": ("203.0.113.9", "shop/api", 8080, False),
+    "frontend to debug on 8080": ("shop/frontend", "shop/debug", 8080, False),
+}
+"""Each flow: (source, destination, TCP port, whether it must get through)."""
+
+STARTER_POLICIES = """\
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: default-deny-ingress, namespace: shop}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]
+"""
+"""A default deny for ingress in ``shop``: every flow into the shop is refused."""
+
+_TOO_OPEN = ("A rule without `from` admits every source and one without `ports` every port; "
+             "a podSelector alone means Pods of the policy's own namespace, a "
+             "namespaceSelector alone every Pod of those namespaces, and both in one entry "
+             "the selected Pods of the selected namespaces.")
+
+
+@checker("Right: a default deny isolates every Pod of shop for ingress, and one rule per flow "
+         "lets in exactly the sources and ports that need it; prometheus is matched by a "
+         "namespaceSelector and a podSelector in one peer, on the metrics port only.")
+def check_network_policies(text: object) -> None:
+    text = yaml_text(text, "YAML text with NetworkPolicies")
+    try:
+        policies = policy_objects(text)
+    except ValueError as err:
+        raise Wrong(f"The manifests cannot be read: {err}", "Fix the place it names.") from None
+    for obj in policies:
+        meta = obj.get("metadata") or {}
+        if obj.get("kind") != "NetworkPolicy":
+            raise Wrong(f"{obj.get('kind')} {meta.get('name', '')!r} is not a NetworkPolicy.",
+                        "Write only NetworkPolicies here: the Pods are given.")
+        if (meta.get("namespace") or "default") != "shop":
+            raise Wrong(f"NetworkPolicy {meta.get('name', '')!r} is in the namespace "
+                        f"{meta.get('namespace') or 'default'}.",
+                        "A policy selects Pods of its own namespace only: give it "
+                        "metadata.namespace: shop.")
+    objects = [*policy_objects(SHOP_PODS), *policies]
+    for flow, (source, destination, port, wanted) in FLOWS.items():
+        try:
+            verdict = connection(objects, source, destination, port)
+        except PolicyError as err:
+            raise Wrong(f"The API server refuses a policy: {err}",
+                        "Fix the field it names.") from None
+        if verdict.allowed == wanted:
+            continue
+        if wanted and not verdict.egress_allowed:
+            raise Wrong(f"{flow}: refused, but the shop needs it. ({verdict.egress})",
+                        "A policy whose policyTypes list Egress (or that has an egress "
+                        "section) isolates the source for egress too; this exercise needs "
+                        "ingress rules only.")
+        if wanted:
+            raise Wrong(f"{flow}: refused, but the shop needs it. ({verdict.ingress})",
+                        "Add a policy (or a rule) that selects the destination and lets in "
+                        "this source on this port; policies add up.")
+        if "not isolated" in verdict.ingress:
+            raise Wrong(f"{flow}: gets through. ({verdict.ingress})",
+                        "A Pod that no policy selects for Ingress accepts everything: keep a "
+                        "policy that selects every Pod of shop.")
+        raise Wrong(f"{flow}: gets through. ({verdict.ingress})", _TOO_OPEN)

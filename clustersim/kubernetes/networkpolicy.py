@@ -79,11 +79,16 @@ class Endpoint:
 
 @dataclass(frozen=True)
 class Verdict:
-    """Whether the connection gets through, and why, for each end."""
+    """Whether each end lets the connection through, and why; it gets through when both do."""
 
-    allowed: bool
+    egress_allowed: bool
     egress: str
+    ingress_allowed: bool
     ingress: str
+
+    @property
+    def allowed(self) -> bool:
+        return self.egress_allowed and self.ingress_allowed
 
     @property
     def reason(self) -> str:
@@ -408,10 +413,11 @@ def _decide(world: _World, source: Endpoint, destination: Endpoint, port: int, p
             enforced: bool) -> Verdict:
     if not enforced:
         note = "the network plugin does not enforce NetworkPolicies"
-        return Verdict(True, f"egress from {source}: {note}", f"ingress to {destination}: {note}")
+        return Verdict(True, f"egress from {source}: {note}", True,
+                       f"ingress to {destination}: {note}")
     out_ok, out_why = _direction(world, source, destination, destination, port, protocol, False)
     in_ok, in_why = _direction(world, destination, source, destination, port, protocol, True)
-    return Verdict(out_ok and in_ok, out_why, in_why)
+    return Verdict(out_ok, out_why, in_ok, in_why)
 
 
 def _check_port_number(port: Any, protocol: Any) -> None:

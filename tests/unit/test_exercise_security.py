@@ -6,9 +6,11 @@ import pytest
 
 from clustersim.exercises.security import (
     QUESTIONS,
+    STARTER_POLICIES,
     WEB_POD,
     check_can_i,
     check_least_privilege,
+    check_network_policies,
     check_pod_security_labels,
     check_restricted_pod,
 )
@@ -106,5 +108,68 @@ HARDENED = WEB_POD.replace("      ports:", """      securityContext:
 ])
 def test_restricted_pod(text, passed, words) -> None:
     feedback = check_restricted_pod(text)
+    assert feedback.passed is passed, feedback.message
+    assert words in feedback.message + feedback.hint
+
+
+SHOP_POLICIES = STARTER_POLICIES + """\
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: frontend-from-anywhere, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: frontend}}
+  ingress:
+    - ports: [{port: 80}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: api, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  ingress:
+    - from: [{podSelector: {matchLabels: {app: frontend}}}]
+      ports: [{port: http}]
+    - from:
+        - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}
+          podSelector: {matchLabels: {app: prometheus}}
+      ports: [{port: 9090}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: db-from-api, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: db}}
+  ingress:
+    - from: [{podSelector: {matchLabels: {app: api}}}]
+      ports: [{port: 5432}]
+"""
+_PROMETHEUS_PEER = """\
+        - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}
+          podSelector"""
+
+
+@pytest.mark.parametrize("text, passed, words", [
+    (SHOP_POLICIES, True, "Right"),
+    (STARTER_POLICIES, False, "frontend on 80: refused"),
+    # two peers (OR) let every Pod of monitoring in
+    (SHOP_POLICIES.replace(_PROMETHEUS_PEER, _PROMETHEUS_PEER.replace("  podSelector",
+                                                                      "- podSelector")),
+     False, "grafana (monitoring) to api on 9090: gets through"),
+    (SHOP_POLICIES.replace("      ports: [{port: 9090}]\n", ""), False, "without `ports`"),
+    (SHOP_POLICIES.replace("{name: db-from-api, namespace: shop}", "{name: db-from-api}"),
+     False, "own namespace only"),
+    (SHOP_POLICIES.replace("policyTypes: [Ingress]", "policyTypes: [Ingress, Egress]"),
+     False, "isolates the source for egress"),
+    (SHOP_POLICIES.replace("policyTypes: [Ingress]", "podSelector: {matchLabels: {app: db}}")
+     .replace("  podSelector: {}\n", "", 1), False, "accepts everything"),
+    (SHOP_POLICIES.replace("[{port: 5432}]", "[{port: 5432, endPort: 5000}]"), False,
+     "must be greater than or equal to `port`"),
+    (SHOP_POLICIES + "---\napiVersion: v1\nkind: Pod\nmetadata: {name: x, namespace: shop}\n"
+     "spec: {containers: [{name: x, image: busybox}]}\n", False, "not a NetworkPolicy"),
+    ("", False, "YAML text"),
+])
+def test_network_policies(text, passed, words) -> None:
+    feedback = check_network_policies(text)
     assert feedback.passed is passed, feedback.message
     assert words in feedback.message + feedback.hint
