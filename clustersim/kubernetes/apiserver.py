@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from clustersim.kubernetes.configupdates import update_refusal
 from clustersim.kubernetes.limitrange import admit_limit_ranges
+from clustersim.kubernetes.networkpolicy import PolicyError, check_policy, set_defaults
 from clustersim.kubernetes.objects import (
     controller_of,
     generate_name,
@@ -199,6 +200,8 @@ class APIServer:
             raise ValueError(f"{kind} needs metadata.name")
         if self.get(kind, meta["namespace"], meta["name"]) is not None:
             raise AdmissionError(f'{kind.lower()}s "{meta["name"]}" already exists')
+        if kind == "NetworkPolicy":
+            set_defaults(obj)
         self._validate(obj)
         if kind == "Pod":
             self._admit_pod(obj)
@@ -224,7 +227,13 @@ class APIServer:
         """The API server's check that a workload's selector selects its own template
         (``ValidateDeploymentSpec`` and friends in ``pkg/apis/apps/validation``). Before
         ``apps/v1`` a missing selector defaulted to the template's labels. Replica counts and
-        affinity terms are bounded by the simulator's :mod:`~clustersim.limits`."""
+        affinity terms are bounded by the simulator's :mod:`~clustersim.limits`. A
+        NetworkPolicy is checked by :func:`~clustersim.kubernetes.networkpolicy.check_policy`."""
+        if obj.get("kind") == "NetworkPolicy":   # ValidateNetworkPolicy, pkg/apis/networking
+            try:
+                check_policy(obj)
+            except PolicyError as err:
+                raise AdmissionError(str(err)) from None
         kind = obj.get("kind")
         spec = obj.get("spec") or {}
         for field in ("replicas", "parallelism", "completions"):
@@ -453,6 +462,8 @@ class APIServer:
             raise ValueError(f"pod {meta['name']!r}: a Pod's spec cannot be changed by apply "
                              "(upstream allows only image, activeDeadlineSeconds and "
                              "tolerations updates); delete it and create it again")
+        if kind == "NetworkPolicy":
+            set_defaults(manifest)
         self._validate(manifest)
         self._check_immutable(existing, manifest)
         refusal = update_refusal(existing, manifest)

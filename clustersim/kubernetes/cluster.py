@@ -56,6 +56,7 @@ from clustersim.kubernetes.controllers.nodelifecycle import (
 from clustersim.kubernetes.explanation import Explanation
 from clustersim.kubernetes.kubelet import Kubelet, Timing
 from clustersim.kubernetes.metrics import MetricsServer
+from clustersim.kubernetes.networkpolicy import Verdict, connection
 from clustersim.kubernetes.nodeinfo import NodeInfo, pod_requests
 from clustersim.kubernetes.objects import (
     condition,
@@ -398,6 +399,17 @@ class KubernetesCluster(ControllerManager):
             if parent is not None:
                 found = seen[key] = self._top_owner(parent, seen) or found
         return found
+
+    def connection(self, source: str, destination: str, port: int, protocol: str = "TCP", *,
+                   enforced: bool = True) -> Verdict:
+        """Whether ``source`` may open a connection to ``destination`` on ``port`` under the
+        NetworkPolicies applied, and why (:func:`clustersim.kubernetes.networkpolicy.connection`):
+        a Pod as ``namespace/name`` (its name from :meth:`pods`), ``node:NAME``, or an outside
+        address. ``enforced=False``: a network plugin that ignores policies. No packet moves:
+        the simulated Pods run no programs."""
+        objects = [*self.objects("Namespace"), *self.objects("Pod"),
+                   *self.objects("NetworkPolicy")]
+        return connection(objects, source, destination, port, protocol, enforced=enforced)
 
     def endpoints(self, service: str, namespace: str = "default") -> list[str]:
         """The names of the pods that serve a Service now (ready endpoints)."""

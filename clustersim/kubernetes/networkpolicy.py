@@ -48,7 +48,8 @@ from typing import Any
 
 from clustersim.kubernetes.scheduler.labels import label_selector_matches
 
-__all__ = ["Endpoint", "Reachability", "Verdict", "check_policy", "connection", "reachability"]
+__all__ = ["Endpoint", "PolicyError", "Reachability", "Verdict", "check_policy", "connection",
+           "reachability", "set_defaults"]
 
 PROTOCOLS = ("TCP", "UDP", "SCTP")
 _PORT_NAME = re.compile(r"^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
@@ -98,7 +99,25 @@ class Verdict:
         return self.reason
 
 
-# -- validation --------------------------------------------------------------------------
+# -- defaulting and validation ------------------------------------------------------------
+def set_defaults(policy: dict[str, Any]) -> None:
+    """What the API server fills in before it stores a NetworkPolicy
+    (``SetDefaults_NetworkPolicy`` and ``SetDefaults_NetworkPolicyPort`` in kubernetes/kubernetes
+    ``pkg/apis/networking/v1/defaults.go``): ``policyTypes`` from the sections present, and
+    protocol TCP on every port entry. Parts of the wrong type are left for validation."""
+    spec = policy.get("spec")
+    if not isinstance(spec, dict):
+        return
+    if not spec.get("policyTypes"):
+        spec["policyTypes"] = list(_types({**spec, "policyTypes": None}))
+    for key in ("ingress", "egress"):
+        for rule in spec.get(key) if isinstance(spec.get(key), list) else ():
+            ports = rule.get("ports") if isinstance(rule, dict) else None
+            for port in ports if isinstance(ports, list) else ():
+                if isinstance(port, dict) and port.get("protocol") is None:
+                    port["protocol"] = "TCP"
+
+
 def check_policy(policy: Mapping[str, Any]) -> None:
     """Refuse a NetworkPolicy as the API server would (first error only), naming the field."""
     meta = policy.get("metadata") or {}

@@ -76,12 +76,13 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("CronJob", "cronjobs", "batch", "v1", True, ("cj",), all_category=True),
     Resource("EndpointSlice", "endpointslices", "discovery.k8s.io", "v1", True, (), _RO),
     Resource("PodDisruptionBudget", "poddisruptionbudgets", "policy", "v1", True, ("pdb",)),
+    Resource("NetworkPolicy", "networkpolicies", "networking.k8s.io", "v1", True, ("netpol",)),
     Resource("PriorityClass", "priorityclasses", "scheduling.k8s.io", "v1", False, ("pc",)),
     Resource("Lease", "leases", "coordination.k8s.io", "v1", True, (), _RO),
 )
 
-_GROUPS = ("", "apps", "batch", "coordination.k8s.io", "discovery.k8s.io", "policy",
-           "scheduling.k8s.io")
+_GROUPS = ("", "apps", "batch", "coordination.k8s.io", "discovery.k8s.io",
+           "networking.k8s.io", "policy", "scheduling.k8s.io")
 
 
 def find(group: str, version: str, plural: str) -> Resource | None:

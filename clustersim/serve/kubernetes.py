@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -60,6 +61,9 @@ _SERVER_FIELDS = ("uid", "resourceVersion", "creationTimestamp", "generation", "
                   "deletionTimestamp", "selfLink")
 _STATUS_TIMES = ("startTime", "completionTime", "lastScheduleTime")
 _WATCH_POLL = 0.1
+_INVALID = re.compile(r'^(?:The )?([\w.]+) "([^"]*)" is invalid: ([^\s:]+): (.+)$', re.S)
+_CAUSES = {"Required value": "FieldValueRequired", "Unsupported value": "FieldValueNotSupported",
+           "Forbidden": "FieldValueForbidden", "Duplicate value": "FieldValueDuplicate"}
 _WATCH_LIMIT = 300.0
 """A watch ends after this many wall-clock seconds at most (kubectl starts a new one)."""
 
@@ -105,8 +109,9 @@ class KubernetesBackend(ClusterTime):
                                 429: "TooManyRequests"}.get(err.status, "InternalError")
         status = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
                   "message": err.message, "reason": reason, "code": err.status}
-        if err.details:
-            status["details"] = err.details
+        details = err.details or (_invalid_details(err.message) if reason == "Invalid" else None)
+        if details:
+            status["details"] = details
         return Response.json(err.status, status)
 
     # ---- routing ---------------------------------------------------------------------------
@@ -688,10 +693,26 @@ def _not_found(resource: Resource, name: str) -> HttpError:
                      name=name, group=resource.group, kind=resource.plural)
 
 
+def _invalid_details(message: str) -> dict[str, Any] | None:
+    """``StatusDetails`` of an Invalid error (``errors.NewInvalid`` in
+    ``staging/src/k8s.io/apimachinery/pkg/api/errors``): kind, group, name and the field's
+    cause, which kubectl prints as ``The Deployment "web" is invalid: spec.selector: ...``."""
+    found = _INVALID.match(message)
+    if found is None:
+        return None
+    kind, _, group = found[1].partition(".")
+    detail = found[4]
+    reason = next((r for prefix, r in _CAUSES.items() if detail.startswith(prefix)),
+                  "FieldValueInvalid")
+    return {"name": found[2], "group": group, "kind": kind,
+            "causes": [{"reason": reason, "message": detail, "field": found[3]}]}
+
+
 def _admission(err: AdmissionError, resource: Resource, name: str) -> HttpError:
     text = str(err)
     if "already exists" in text:
         return HttpError(409, text, "AlreadyExists", name=name, kind=resource.plural)
     if "forbidden" in text:
         return HttpError(403, text, "Forbidden", name=name, kind=resource.plural)
-    return HttpError(422, text, "Invalid", name=name, kind=resource.plural)
+    return HttpError(422, text, "Invalid", **(_invalid_details(text)
+                                               or {"name": name, "kind": resource.plural}))

@@ -307,6 +307,8 @@ COLUMNS: dict[str, list[Column]] = {
     "Secret": [_NAME, ("Type", "string", 0, lambda o, now: o.get("type", "Opaque")),
                ("Data", "integer", 0, lambda o, now: len(o.get("data") or {})
                 + len(o.get("stringData") or {})), _AGE],
+    "NetworkPolicy": [_NAME, ("Pod-Selector", "string", 0, lambda o, now: format_selector(
+        _spec(o).get("podSelector"))), _AGE],
     "PodDisruptionBudget": [
         _NAME, ("Min Available", "string", 0, _pdb_field("minAvailable")),
         ("Max Unavailable", "string", 0, _pdb_field("maxUnavailable")),

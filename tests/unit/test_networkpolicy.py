@@ -282,3 +282,26 @@ def test_any_spec_is_refused_with_a_policy_error_or_decided(spec):
         assert str(err).startswith('NetworkPolicy.networking.k8s.io "fuzz" is invalid: ')
     else:
         assert isinstance(verdict.allowed, bool)
+
+
+def test_the_cluster_stores_defaulted_policies_refuses_invalid_ones_and_answers():
+    from clustersim.clusters import demo_nodes
+    from clustersim.kubernetes import AdmissionError, KubernetesCluster
+
+    cluster = KubernetesCluster(demo_nodes("kubernetes"), seed=0)
+    cluster.apply([{"apiVersion": "v1", **pod("default", "web")},
+                   {"apiVersion": "v1", **pod("default", "api")},
+                   policy("api-from-web", {"podSelector": {"matchLabels": {"pod": "api"}},
+                                           "ingress": [{"from": [{"podSelector": {
+                                               "matchLabels": {"pod": "web"}}}],
+                                                        "ports": [{"port": 80}]}]},
+                          namespace="default")])
+    stored = cluster.get("NetworkPolicy", "default", "api-from-web")["spec"]
+    assert stored["policyTypes"] == ["Ingress"]
+    assert stored["ingress"][0]["ports"] == [{"port": 80, "protocol": "TCP"}]
+    assert cluster.connection("default/web", "default/api", 80).allowed
+    assert not cluster.connection("default/api", "default/api", 81).allowed
+    assert cluster.connection("default/api", "default/api", 81, enforced=False).allowed
+    with pytest.raises(AdmissionError, match="must specify a peer"):
+        cluster.apply(policy("bad", {"podSelector": {}, "ingress": [{"from": [{}]}]},
+                             namespace="default"))

@@ -600,3 +600,31 @@ def test_a_deleted_namespace_terminates_until_it_is_empty(fresh):
     assert "shop" not in [r[0] for r in fresh.rows("get", "ns")]
     fresh("create", "namespace", "shop")
     assert dict(r[:2] for r in fresh.rows("get", "ns"))["shop"] == "Active"
+
+
+NETWORK_POLICY = """apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: api-from-web}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  ingress:
+    - from: [{podSelector: {matchLabels: {app: web}}}]
+      ports: [{port: 8080, protocol: TCP}]
+"""
+
+
+def test_network_policies_apply_list_describe_and_refuse(fresh):
+    assert "networkpolicy.networking.k8s.io/api-from-web created" in fresh(
+        "apply", "-f", "-", stdin=NETWORK_POLICY).stdout
+    assert fresh.rows("get", "netpol") == [["api-from-web", "app=api", "0s"]]
+    described = fresh("describe", "networkpolicy", "api-from-web").stdout
+    assert "PodSelector:     app=api" in described
+    assert "To Port: 8080/TCP" in described and "PodSelector: app=web" in described
+    refused = fresh("apply", "-f", "-", check=False,
+                    stdin=NETWORK_POLICY.replace("{podSelector: {matchLabels: {app: web}}}",
+                                                 "{}"))
+    assert refused.returncode != 0
+    assert refused.stderr.strip() == ('The NetworkPolicy "api-from-web" is invalid: '
+                                      "spec.ingress[0].from[0]: Required value: must specify "
+                                      "a peer")
+
