@@ -50,6 +50,12 @@ def test_hpa_right():
     assert check_hpa_replicas({"busy": 6, "quiet": 4}).passed
 
 
+def test_hpa_right_as_whole_floats():
+    """numpy.ceil gives 6.0: a whole number, so the right answer."""
+    assert check_hpa_replicas({"busy": 6.0, "quiet": 4.0}).passed
+    assert not check_hpa_replicas({"busy": 5.4, "quiet": 4}).passed
+
+
 @pytest.mark.parametrize(("behavior", "hint"), [
     ({"scaleDown": {}}, "stabilizationWindowSeconds (default 300)"),
     ({"scaleDown": {"stabilizationWindowSeconds": 60}}, "Limit the rate"),
@@ -59,6 +65,7 @@ def test_hpa_right():
     ({"scaledown": {}}, "camelCase"),
     ({"scaleDown": {"stabilizationWindowSeconds": -5}}, "camelCase"),
     ("fast", "Start from"),
+    ({"scaleDown": {"stabilizationWindowSeconds": 60}, "scaleUp": None}, "Leave scaleUp out"),
 ])
 def test_behavior_hints(behavior, hint):
     feedback = check_scale_down_behavior(behavior)
@@ -81,6 +88,9 @@ def test_behavior_right_and_percent_policy_also_right():
     ({"node": "node-9", "victims": ["f"]}, "as in the table"),
     ({"node": "node-3", "victims": "f"}, "list of Pod names"),
     ({"node": "node-3"}, "starter"),
+    ({"node": "node-3", "victims": ["f", "f"]}, "once"),          # not "does not free 3 CPU"
+    ({"node": "node-3", "victims": ["F"]}, "node-3 runs f, g"),   # no such Pod there
+    ({"node": "node-3", "victims": ["f", "b"]}, "node-3 runs f, g"),
 ])
 def test_preemption_hints(answer, hint):
     feedback = check_preemption(answer)
