@@ -50,10 +50,14 @@ def test_hpa_right():
     assert check_hpa_replicas({"busy": 6, "quiet": 4}).passed
 
 
-def test_hpa_right_as_whole_floats():
-    """numpy.ceil gives 6.0: a whole number, so the right answer."""
+def test_hpa_right_as_whole_floats_and_numpy_scalars():
+    """numpy.ceil gives 6.0 and numpy sums give numpy.int64: whole numbers, so right."""
+    numpy = pytest.importorskip("numpy")
     assert check_hpa_replicas({"busy": 6.0, "quiet": 4.0}).passed
+    assert check_hpa_replicas({"busy": numpy.int64(6), "quiet": numpy.ceil(3.4)}).passed
     assert not check_hpa_replicas({"busy": 5.4, "quiet": 4}).passed
+    assert "not a number of replicas" in check_hpa_replicas({"busy": float("inf"),
+                                                             "quiet": 4}).message
 
 
 @pytest.mark.parametrize(("behavior", "hint"), [
