@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from clustersim.exercises.answers import is_whole, keyed
+from clustersim.exercises.answers import is_whole, keyed, whole_number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.controllers.replica_calculator import PodMetric, resource_replicas
@@ -108,7 +108,7 @@ def check_hpa_replicas(answer: object) -> None:
         if not is_whole(given):
             raise Wrong(f"{name}: {given!r} is not a number of replicas.",
                         "Write a whole number for each reading.")
-        given = int(given)  # 6.0 (numpy.ceil) or numpy.int64(6) is 6
+        given = whole_number(given, name)  # 6.0 (numpy.ceil) or numpy.int64(6) is 6
         right = _proposal(levels)
         if given == right:
             continue
