@@ -12,8 +12,10 @@ shows a traceback.
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, SupportsInt, cast
 
 from clustersim.exercises.checker import Wrong, kind
 from clustersim.manifests import ManifestError, ManifestSet, load_manifests
@@ -23,8 +25,8 @@ if TYPE_CHECKING:
     from clustersim.swarm import SwarmCluster
 
 __all__ = [
-    "choice", "classify", "filled", "keyed", "load_answer", "one_pod", "pick", "run_stack",
-    "whole_number", "yaml_text",
+    "choice", "classify", "filled", "is_whole", "keyed", "load_answer", "one_pod", "pick",
+    "run_stack", "whole_number", "yaml_text",
 ]
 
 
@@ -99,9 +101,18 @@ def whole_number(answer: object, what: str) -> int:
     """``answer`` as an int, or :class:`Wrong` naming ``what`` was expected."""
     if answer is None:
         raise Wrong(f"You have not given {what} yet.", "Replace None with a whole number.")
-    if isinstance(answer, bool) or not isinstance(answer, int | float) or answer != int(answer):
+    if not is_whole(answer):
         raise Wrong(f"{answer!r} is not a whole number ({what}).", "Write a number such as 3.")
-    return int(answer)
+    return int(cast("SupportsInt", answer))
+
+
+def is_whole(value: object) -> bool:
+    """A whole number of any numeric type a learner's arithmetic may give: int, 6.0, or a
+    NumPy scalar (``numpy.int64(6)``, ``numpy.ceil``'s ``6.0``); never a bool, inf or nan."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return False
+    return isinstance(value, numbers.Integral) or (math.isfinite(value)
+                                                   and float(value).is_integer())
 
 
 def filled(answer: object, keys: list[str], what: str) -> dict[str, object]:

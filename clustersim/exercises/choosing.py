@@ -147,15 +147,19 @@ SITUATIONS = {
     "a working three-node Swarm, a small team, services described in Compose": "swarm",
 }
 _SITUATION_HINTS = {
-    "a shop in ten retail stores, one small box per store, Kubernetes API wanted": "Edge boxes "
-        "with the full Kubernetes API in a small package: K3s.",
-    "containers and plain Java binaries under one scheduler, one binary to run": "Nomad's task "
-        "drivers run containers and non-container workloads (exec, java); it is one binary.",
-    "a team of three on one cloud, no one to run etcd or upgrade API servers": "A managed "
-        "service runs the control plane (API servers, etcd, their upgrades) for you.",
-    "a working three-node Swarm, a small team, services described in Compose": "Staying is "
-        "legitimate: Swarm mode is maintained, with long-term support until 2030; plan the exit.",
+    "a shop in ten retail stores, one small box per store, Kubernetes API wanted": "Each store "
+        "has its own small box on site, not a cloud, and wants the Kubernetes API itself: "
+        "which option is a whole certified Kubernetes packed into one small binary?",
+    "containers and plain Java binaries under one scheduler, one binary to run": "Plain Java "
+        "binaries are not containers: which scheduler runs both through its task drivers, and "
+        "ships as a single binary?",
+    "a team of three on one cloud, no one to run etcd or upgrade API servers": "Nobody on the "
+        "team can run etcd or upgrade API servers: who else could run the control plane?",
+    "a working three-node Swarm, a small team, services described in Compose": "The cluster "
+        "works, the team knows Compose, and the platform is still maintained: does anything "
+        "here call for a move yet?",
 }
+"""Per situation, a hint at its deciding words that does not name the answer."""
 
 
 @checker("Right: each situation has a sensible alternative; none of them starts on Mesos.")
@@ -174,14 +178,15 @@ NO_CLUSTER = {
 }
 """Situations where a cluster may not be needed, and what fits (book/choosing/alternatives.md)."""
 _NO_CLUSTER_HINTS = {
-    next(iter(NO_CLUSTER)): "A stateless, request-driven service on one cloud is what Cloud Run "
-        "runs with no cluster to operate, scaling to zero at night (Container Apps does the "
-        "same on Azure).",
-    list(NO_CLUSTER)[1]: "One host and tolerated downtime: Compose runs both containers with "
-        "restart policies, and no orchestrator is needed.",
-    list(NO_CLUSTER)[2]: "Operators, GPU scheduling and many teams on several clouds need "
-        "Kubernetes' extensibility; a managed container service is specific to one cloud.",
+    next(iter(NO_CLUSTER)): "One stateless service on one cloud, idle at night, nobody for "
+        "servers: must anyone run machines at all, or can the cloud start the container per "
+        "request and scale it to zero?",
+    list(NO_CLUSTER)[1]: "One server, and an hour of downtime a year is fine: what would a "
+        "cluster add that restart policies on that one host do not?",
+    list(NO_CLUSTER)[2]: "Custom operators, GPU scheduling, twelve teams and two clouds: which "
+        "option can be extended that far and runs the same way on both clouds?",
 }
+"""Per situation, a hint at its deciding words that does not name the answer."""
 
 
 @checker("Right: a managed container service for the request-driven API, Compose for the "

@@ -429,11 +429,12 @@ def claim_text(number: int) -> str:
 
 
 _VERDICT_HINTS = {
-    "wrong": "It was false already in 2019, whatever happened since. The matrix cell says: ",
-    "outdated": "It was true when written and has changed since. The matrix cell says: ",
-    "garbled": "The fact behind it was right, but words or layers were mixed up. The matrix "
-               "cell says: ",
+    "wrong": "Wrong means false already in 2019: was it false then, or only since? ",
+    "outdated": "Outdated means true in 2019 and changed since: was it true then? ",
+    "garbled": "Garbled means the fact was right and only the words or layers were mixed up: "
+               "is the fact right? ",
 }
+"""What the learner's (wrong) verdict claims, as a question to check against the matrix."""
 
 
 @checker("Right: those are the verdicts of the primary sources. Wrong = false when written, "
@@ -442,10 +443,11 @@ def check_claim_verdicts(answer: object) -> None:
     """``answer``: {claim number: "wrong" | "outdated" | "garbled"} for :data:`CLAIMS`."""
     cells = {i: _claim(*c) for i, c in enumerate(CLAIMS, start=1)}
     truth = {str(i): c.claim_2019.verdict for i, c in cells.items()}
-    hints = {str(i): _VERDICT_HINTS[c.claim_2019.verdict] + f"{c.value} ({c.note})"
-             for i, c in cells.items()}
     if isinstance(answer, Mapping):
         answer = {str(k): v for k, v in answer.items()}
+    given = answer if isinstance(answer, Mapping) else {}
+    hints = {str(i): _VERDICT_HINTS.get(str(given.get(str(i))).strip().lower(), "")
+             + f"The matrix cell says: {c.value} ({c.note})" for i, c in cells.items()}
     classify(answer, truth, ("wrong", "outdated", "garbled"), hints)
 
 

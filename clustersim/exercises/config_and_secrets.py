@@ -154,29 +154,72 @@ def check_rotation(text: object) -> None:
                     "Look at cluster.pods() and cluster.events for the reason.")
 
 
+_BOOLEAN_FLAGS = frozenset({"-d", "--detach", "-q", "--quiet", "--force", "--rollback",
+                            "--no-resolve-image", "--with-registry-auth", "--read-only",
+                            "--init", "--no-healthcheck", "-t", "--tty"})
+"""The flags of ``docker service update`` that take no value (docker/cli
+``cli/command/service/update.go`` and ``opts.go``); every other flag takes one."""
+
+
+def _service_update(words: list[str]) -> tuple[list[str], dict[str, list[str]]]:
+    """The arguments and the flags (name → values) of ``docker service update`` words, read
+    as the docker CLI's flag parser does: ``--flag value`` or ``--flag=value``, flags before
+    or after the service name."""
+    arguments: list[str] = []
+    flags: dict[str, list[str]] = {}
+    rest = iter(words)
+    for word in rest:
+        if not word.startswith("-"):
+            arguments.append(word)
+            continue
+        name, equals, value = word.partition("=")
+        if not equals and name not in _BOOLEAN_FLAGS:
+            value = next(rest, "")
+        flags.setdefault(name, []).append(value)
+    return arguments, flags
+
+
+def _secret_target(added: str) -> tuple[str | None, str]:
+    """(source, path in the container) of one ``--secret-add`` value: ``NAME`` or
+    ``source=NAME,target=FILE``; a relative target lands under ``/run/secrets/`` and an
+    absolute one where it says (moby ``container/container_unix.go``,
+    ``getSecretTargetPath``)."""
+    fields = dict(part.split("=", 1) for part in added.split(",") if "=" in part)
+    source = fields.get("source", fields.get("src")) if fields else added
+    target = fields.get("target", source or "")
+    return source, target if target.startswith("/") else f"/run/secrets/{target}"
+
+
 @checker("Right: the service's tasks are replaced by new ones that find db_pass_v2 at "
          "/run/secrets/db_pass, the path the application already reads.")
 def check_swarm_rotation(command: object) -> None:
     if not isinstance(command, str):
         raise Wrong("The answer must be a command line, as a string.", "Write one docker command.")
-    words = shlex.split(command)
+    try:
+        words = shlex.split(command)
+    except ValueError as err:
+        raise Wrong(f"The command cannot be split into words: {err}.",
+                    "Check the quotes.") from None
     if words[:2] == ["docker", "secret"]:
         raise Wrong("docker secret cannot change a secret's data.",
                     "Swarm secrets are immutable: create db_pass_v2 (done) and switch the "
                     "service over with docker service update.")
-    if words[:3] != ["docker", "service", "update"] or words[-1:] != ["api"]:
+    arguments, flags = _service_update(words[3:])
+    if words[:3] == ["docker", "service", "update"] and len(arguments) > 1:
+        raise Wrong("docker service update takes one argument, the service; this command "
+                    f"gives {len(arguments)}: {', '.join(arguments)}.",
+                    "A value with several fields is one word: separate them with commas, "
+                    "not spaces.")
+    if words[:3] != ["docker", "service", "update"] or arguments != ["api"]:
         raise Wrong("That does not update the service api.",
                     "It is docker service update OPTIONS api.")
-    options = dict(zip(words[3:-1:2], words[4:-1:2], strict=False))
-    if options.get("--secret-rm") != "db_pass_v1":
+    if "db_pass_v1" not in flags.get("--secret-rm", []):
         raise Wrong("The service keeps db_pass_v1.", "Remove it with --secret-rm db_pass_v1.")
-    added = options.get("--secret-add", "")
-    fields = dict(part.split("=", 1) for part in added.split(",") if "=" in part)
-    source = fields.get("source", fields.get("src"))
-    if added == "db_pass_v2" or (source == "db_pass_v2" and fields.get("target") != "db_pass"):
-        raise Wrong("The new secret would appear as /run/secrets/db_pass_v2.",
-                    "Keep the path the application reads: "
-                    "--secret-add source=db_pass_v2,target=db_pass.")
-    if source != "db_pass_v2":
+    targets = dict(_secret_target(added) for added in flags.get("--secret-add", []))
+    if "db_pass_v2" not in targets:
         raise Wrong("The service does not get db_pass_v2.",
                     "Add it with --secret-add source=db_pass_v2,target=db_pass.")
+    if targets["db_pass_v2"] != "/run/secrets/db_pass":
+        raise Wrong(f"The new secret would appear as {targets['db_pass_v2']}.",
+                    "Keep the path the application reads: "
+                    "--secret-add source=db_pass_v2,target=db_pass.")

@@ -92,13 +92,16 @@ NEEDS = {
 """Four needs and the tool that answers each."""
 
 _TOOL_HINTS = {
-    "helm": "Packaging third-party software with parameters and release history is a chart's "
-            "job.",
-    "kustomize": "Patching plain YAML per environment, with overlays, is Kustomize's job.",
-    "gitops": "A controller in the cluster that pulls from Git and reconciles is GitOps.",
-    "operator": "Encoding how to run one application (failover, backups) in a controller is "
-                "an operator.",
+    "helm": "Look at 'one unit' and 'roll it back': which tool installs a packaged application "
+            "from its settings and keeps a numbered history of releases?",
+    "kustomize": "'Without templates' rules one tool out: which one builds each environment by "
+                 "patching the same plain YAML?",
+    "gitops": "'Manual changes are undone' needs something in the cluster that keeps comparing "
+              "it with the reviewed commits of a repository.",
+    "operator": "Failover and backups are one application's own know-how, run all the time by "
+                "a controller that watches a custom resource.",
 }
+"""Per right tool, a hint that points at the need's deciding words without naming the tool."""
 
 
 @checker("Right: Helm packages and releases, Kustomize patches plain YAML per environment, "

@@ -116,6 +116,10 @@ def check_gated_pod(manifest: object) -> None:
                     f"Name the gate exactly {GATE}.") from None
     cluster.run(until=120)
     [row] = cluster.pods()
-    if row.node is None:
+    if row.node is None and row.reason == "SchedulingGated":
         raise Wrong(f"After {GATE} was removed the Pod still waits ({row.reason}).",
                     "Use only the queue's gate: every other gate must be removed too.")
+    if row.node is None:
+        raise Wrong(f"After {GATE} was removed the Pod still waits ({row.reason}).",
+                    "The gate is gone but the Pod fits on no node (each has 4 CPU and 8Gi): "
+                    "keep the starter's requests.")

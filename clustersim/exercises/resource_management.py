@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from clustersim.exercises.answers import keyed
+from clustersim.exercises.answers import is_whole, keyed, whole_number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.controllers.replica_calculator import PodMetric, resource_replicas
@@ -105,9 +105,10 @@ def check_hpa_replicas(answer: object) -> None:
     answer = keyed(answer, HPA_READINGS)
     for name, levels in HPA_READINGS.items():
         given = answer[name]
-        if isinstance(given, bool) or not isinstance(given, int):
+        if not is_whole(given):
             raise Wrong(f"{name}: {given!r} is not a number of replicas.",
                         "Write a whole number for each reading.")
+        given = whole_number(given, name)  # 6.0 (numpy.ceil) or numpy.int64(6) is 6
         right = _proposal(levels)
         if given == right:
             continue
@@ -175,9 +176,13 @@ def check_scale_down_behavior(behavior: object) -> None:
         raise Wrong("behavior must be a dict, as in the starter.",
                     'Start from {"scaleDown": {...}}.')
     for direction, rules in behavior.items():
-        if direction not in ("scaleUp", "scaleDown") or not isinstance(rules, Mapping):
+        if direction not in ("scaleUp", "scaleDown"):
             raise Wrong(f"behavior has {direction!r}: only scaleUp and scaleDown, each a dict.",
                         "behavior takes only scaleUp and scaleDown, spelled in camelCase.")
+        if not isinstance(rules, Mapping):
+            raise Wrong(f"behavior's {direction} is {rules!r}, not a dict of rules.",
+                        f"Leave {direction} out to keep its defaults, or give it a dict such "
+                        'as {"stabilizationWindowSeconds": ...}.')
         unknown = sorted(set(rules) - _RULE_FIELDS)
         if unknown:
             raise Wrong(f"{direction} has the unknown field {unknown[0]!r}.",
@@ -263,6 +268,15 @@ def check_preemption(answer: object) -> None:
                     "Write victims as a list of Pod names by their letters, e.g. ['b'].")
     right_node, right_victims = _preempted()
     chosen = sorted(victims)
+    on_node = [name for name, _, _ in PREEMPTION_PODS.get(node, [])] \
+        if isinstance(node, str) else []
+    strangers = [v for v in chosen if v not in on_node]
+    if on_node and strangers:
+        raise Wrong(f"{strangers[0]!r} does not run on {node}.",
+                    f"The victims come from the nominated node: {node} runs "
+                    f"{', '.join(on_node)}.")
+    if len(set(chosen)) < len(chosen):
+        raise Wrong("victims names a Pod twice.", "Name each evicted Pod once.")
     if node == right_node and chosen == right_victims:
         return
     if node == "node-2":

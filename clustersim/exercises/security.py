@@ -117,9 +117,33 @@ CI = "system:serviceaccount:shop:ci"
 
 _MUST = [("update", "deployments.apps", "shop"), ("patch", "deployments.apps", "shop"),
          ("get", "deployments.apps", "shop")]
-_MUST_NOT = [("delete", "deployments.apps", "shop"), ("patch", "deployments.apps", "prod"),
-             ("get", "secrets", "shop"), ("create", "pods", "shop"),
-             ("patch", "deployments.apps/scale", "shop"), ("patch", "statefulsets.apps", "shop")]
+_MUST_NOT = [("delete", "deployments.apps", "shop"), ("list", "deployments.apps", "shop"),
+             ("watch", "deployments.apps", "shop"), ("create", "deployments.apps", "shop"),
+             ("patch", "deployments.apps", "prod"), ("get", "secrets", "shop"),
+             ("create", "pods", "shop"), ("patch", "deployments.apps/scale", "shop"),
+             ("patch", "statefulsets.apps", "shop"), ("patch", "deployments.example.com", "shop")]
+"""What ci must not do: other verbs on Deployments (list and watch included: ``kubectl set
+image`` only gets and patches), other namespaces, resources, subresources, and a custom
+resource of another API group that is also called ``deployments`` (an ``apiGroups: ["*"]``)."""
+
+
+def _binding_problem(objects: list[dict[str, Any]]) -> str:
+    """A hint for a grant that does not reach ci: what in the RoleBinding is off."""
+    bindings = [o for o in objects if o.get("kind") == "RoleBinding"]
+    if not bindings:
+        return "A Role grants nothing until a RoleBinding binds it to a subject."
+    roles = {(o.get("metadata") or {}).get("name") for o in objects
+             if o.get("kind") in ("Role", "ClusterRole")}
+    for binding in bindings:
+        if (binding.get("roleRef") or {}).get("name") not in roles:
+            return "The RoleBinding's roleRef must name your Role exactly."
+        for subject in binding.get("subjects") or []:
+            if isinstance(subject, Mapping) and subject.get("name") == "ci" \
+                    and subject.get("kind") != "ServiceAccount":
+                return ("ci is a ServiceAccount, not a User: the subject's kind is "
+                        "ServiceAccount, with its namespace.")
+    return ("Check the rule (apiGroups, resources, verbs) and that the RoleBinding's subject "
+            "is the ServiceAccount ci in shop.")
 
 
 @checker("Right: the ServiceAccount shop/ci may get, update and patch Deployments in shop and "
@@ -140,8 +164,7 @@ def check_least_privilege(text: object) -> None:
             hint = (f'Deployments are in the API group "{group}": apiGroups: [{group}].'
                     if can_i(objects, verb, resource.partition(".")[0], user=CI,
                              namespace=namespace)
-                    else "Check the rule (apiGroups, resources, verbs) and that the "
-                         "RoleBinding's subject is the ServiceAccount ci in shop.")
+                    else _binding_problem(objects))
             raise Wrong(f"ci cannot {verb} deployments in {namespace}.", hint)
     for verb, resource, namespace in _MUST_NOT:
         if can_i(objects, verb, resource, user=CI, namespace=namespace):
@@ -206,6 +229,8 @@ _FIXES = {
                                 "securityContext.",
     "unrestricted capabilities": 'Drop all capabilities: capabilities: {drop: ["ALL"]}.',
     "runAsNonRoot": "Set runAsNonRoot: true, in the Pod's or the container's securityContext.",
+    "runAsUser=0": "User 0 is root: leave runAsUser out (the image's non-root user is used) or "
+                   "give a non-zero user id.",
     "seccompProfile": "Set seccompProfile: {type: RuntimeDefault}, in the Pod's or the "
                       "container's securityContext.",
     "privileged": "A privileged container is never admitted above the privileged level.",

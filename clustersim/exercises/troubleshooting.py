@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 from clustersim.exercises.answers import keyed
@@ -114,7 +115,7 @@ def pull_attempts(until: float = 1000) -> list[float]:
 @checker("Right: pulls start at 0, 15, 40 and 85 s: each failed 5 s pull is followed by a "
          "back-off of 10, 20, then 40 s.")
 def check_pull_retry(answer: object) -> None:
-    if isinstance(answer, bool) or not isinstance(answer, int | float):
+    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
         raise Wrong(f"{answer!r} is not a number of seconds.", "Write one number.")
     attempts = pull_attempts()
     right = attempts[3]

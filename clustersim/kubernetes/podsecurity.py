@@ -21,6 +21,9 @@ The checks, with upstream's IDs, reasons and details
   (``relaxPolicyForUserNamespacePod`` in ``policy/helpers.go``; unconditional for the ``latest``
   policy since Kubernetes v1.35 removed the ``UserNamespacesPodSecurityStandards`` gate, which
   had kept this relaxation off by default);
+- ``runAsUser`` (restricted, ``check_runAsUser.go``): neither the Pod nor any container sets
+  ``runAsUser: 0``; unset is fine (the image's user decides, and ``runAsNonRoot`` guards it);
+  relaxed for ``hostUsers: false`` like ``runAsNonRoot``;
 - ``seccompProfile_restricted``: the Pod or every container sets ``seccompProfile.type`` to
   ``RuntimeDefault`` or ``Localhost``, and none sets another type.
 
@@ -29,7 +32,7 @@ containers, then ephemeral containers.
 
 Simplified: the other baseline controls (host namespaces, ``hostPath`` volumes, host ports,
 added capabilities, AppArmor, SELinux, ``/proc`` mount, sysctls) and the other restricted ones
-(volume types, ``runAsUser: 0``) are not checked; only the ``latest`` version of each level is
+(volume types) are not checked; only the ``latest`` version of each level is
 known; exemptions and invalid label values are not modelled.
 """
 
@@ -138,6 +141,16 @@ def _run_as_non_root(spec: Spec) -> str | None:
         lambda names: f"pod or {names} must set securityContext.runAsNonRoot=true")
 
 
+def _run_as_user(spec: Spec) -> str | None:
+    if spec.get("hostUsers") is False:  # relaxPolicyForUserNamespacePod, as for runAsNonRoot
+        return None
+    setters = ["pod"] if (spec.get("securityContext") or {}).get("runAsUser") == 0 else []
+    root = [c.get("name", "") for c in _containers(spec) if _context(c).get("runAsUser") == 0]
+    if root:
+        setters.append(_names(root))
+    return " and ".join(setters) + " must not set runAsUser=0" if setters else None
+
+
 def _seccomp_type(profile: Any) -> Any:
     return profile.get("type") if isinstance(profile, Mapping) else profile
 
@@ -159,6 +172,7 @@ _CHECKS: tuple[tuple[str, str, str, Callable[[Spec], str | None]], ...] = (
     ("capabilities_restricted", "restricted", "unrestricted capabilities", _capabilities),
     ("privileged", "baseline", "privileged", _privileged),
     ("runAsNonRoot", "restricted", "runAsNonRoot != true", _run_as_non_root),
+    ("runAsUser", "restricted", "runAsUser=0", _run_as_user),
     ("seccompProfile_restricted", "restricted", "seccompProfile", _seccomp),
 )
 

@@ -157,6 +157,9 @@ def test_claim_verdicts_come_from_the_matrix() -> None:
     flipped = dict(right) | {1: "outdated" if right[1] != "outdated" else "wrong"}
     feedback = ex.check_claim_verdicts(flipped)
     assert not feedback.passed and cells[0].value in feedback.hint
+    # the hint questions the learner's verdict; it does not state the right one
+    assert f"{flipped[1].capitalize()} means" in feedback.hint
+    assert f"{right[1].capitalize()} means" not in feedback.hint
     assert ex.claim_text(1) == cells[0].claim_2019.claim
 
 

@@ -57,7 +57,21 @@ def test_rotation(text, passed, words) -> None:
     ("docker secret create db_pass db_pass.txt", False, "immutable"),
     ("docker service update api", False, "keeps db_pass_v1"),
     ("", False, "does not update"),
-    ("docker service update --secret-rm db_pass_v1 --secret-add 'x api", False, "could not"),
+    ("docker service update --secret-rm db_pass_v1 --secret-add 'x api", False, "Check the quotes"),
+    # the docker CLI's own syntax: --flag=value, flags after the service, boolean flags, and an
+    # absolute target (moby getSecretTargetPath) are all the same rotation
+    ("docker service update --secret-rm=db_pass_v1 "
+     "--secret-add=source=db_pass_v2,target=db_pass api", True, "Right"),
+    ("docker service update api --secret-rm db_pass_v1 "
+     "--secret-add source=db_pass_v2,target=db_pass", True, "Right"),
+    ("docker service update -d --secret-rm db_pass_v1 "
+     "--secret-add source=db_pass_v2,target=db_pass api", True, "Right"),
+    ("docker service update --secret-rm db_pass_v1 "
+     "--secret-add source=db_pass_v2,target=/run/secrets/db_pass api", True, "Right"),
+    ("docker service update --secret-rm db_pass_v1 "
+     "--secret-add source=db_pass_v2,target=/etc/db_pass api", False, "/etc/db_pass"),
+    ("docker service update --secret-rm db_pass_v1 "
+     "--secret-add source=db_pass_v2 target=db_pass api", False, "commas"),
 ])
 def test_swarm_rotation(command, passed, words) -> None:
     feedback = check_swarm_rotation(command)

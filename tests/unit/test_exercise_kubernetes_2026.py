@@ -55,3 +55,13 @@ def test_gated_pod_hints(extra, hint):
 def test_gated_pod_right():
     pod = POD.format(extra="  schedulingGates:\n    - name: example.com/queue\n")
     assert check_gated_pod(pod).passed
+
+
+def test_gated_pod_too_big_is_not_blamed_on_other_gates():
+    """A gated Pod that fits nowhere once ungated is Unschedulable, not held by another gate:
+    the hint must say so rather than ask to remove gates that are not there."""
+    pod = POD.format(extra="  schedulingGates: [{name: example.com/queue}]\n")
+    feedback = check_gated_pod(pod.replace('cpu: "2"', 'cpu: "64"'))
+    assert not feedback.passed
+    assert "Unschedulable" in feedback.message
+    assert "other gate" not in feedback.hint and "fits on no node" in feedback.hint

@@ -50,6 +50,16 @@ def test_hpa_right():
     assert check_hpa_replicas({"busy": 6, "quiet": 4}).passed
 
 
+def test_hpa_right_as_whole_floats_and_numpy_scalars():
+    """numpy.ceil gives 6.0 and numpy sums give numpy.int64: whole numbers, so right."""
+    numpy = pytest.importorskip("numpy")
+    assert check_hpa_replicas({"busy": 6.0, "quiet": 4.0}).passed
+    assert check_hpa_replicas({"busy": numpy.int64(6), "quiet": numpy.ceil(3.4)}).passed
+    assert not check_hpa_replicas({"busy": 5.4, "quiet": 4}).passed
+    assert "not a number of replicas" in check_hpa_replicas({"busy": float("inf"),
+                                                             "quiet": 4}).message
+
+
 @pytest.mark.parametrize(("behavior", "hint"), [
     ({"scaleDown": {}}, "stabilizationWindowSeconds (default 300)"),
     ({"scaleDown": {"stabilizationWindowSeconds": 60}}, "Limit the rate"),
@@ -59,6 +69,7 @@ def test_hpa_right():
     ({"scaledown": {}}, "camelCase"),
     ({"scaleDown": {"stabilizationWindowSeconds": -5}}, "camelCase"),
     ("fast", "Start from"),
+    ({"scaleDown": {"stabilizationWindowSeconds": 60}, "scaleUp": None}, "Leave scaleUp out"),
 ])
 def test_behavior_hints(behavior, hint):
     feedback = check_scale_down_behavior(behavior)
@@ -81,6 +92,9 @@ def test_behavior_right_and_percent_policy_also_right():
     ({"node": "node-9", "victims": ["f"]}, "as in the table"),
     ({"node": "node-3", "victims": "f"}, "list of Pod names"),
     ({"node": "node-3"}, "starter"),
+    ({"node": "node-3", "victims": ["f", "f"]}, "once"),          # not "does not free 3 CPU"
+    ({"node": "node-3", "victims": ["F"]}, "node-3 runs f, g"),   # no such Pod there
+    ({"node": "node-3", "victims": ["f", "b"]}, "node-3 runs f, g"),
 ])
 def test_preemption_hints(answer, hint):
     feedback = check_preemption(answer)

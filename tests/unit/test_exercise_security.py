@@ -61,6 +61,15 @@ subjects: [{kind: ServiceAccount, name: ci, namespace: shop}]
     (GOOD.replace("kind: RoleBinding", "kind: ClusterRoleBinding"), False, "every namespace"),
     (GOOD.replace("namespace: shop}\nrules", "namespace: prod}\nrules"), False, "cannot"),
     ("x: [", False, "cannot be read"),
+    # more than asked: list (kubectl set image never lists) and any API group's "deployments"
+    (GOOD.replace("[get, update, patch]", "[get, list, update, patch]"), False, "can also list"),
+    (GOOD.replace("[apps]", '["*"]'), False, "deployments.example.com"),
+    # the hint names what keeps the grant from reaching ci
+    (GOOD.replace("kind: ServiceAccount, name: ci, namespace: shop", "kind: User, name: ci"),
+     False, "not a User"),
+    (GOOD.split("---")[0], False, "RoleBinding binds it"),
+    (GOOD.replace("name: deploy-updater}\nsubjects", "name: deployer}\nsubjects"), False,
+     "roleRef must name"),
 ])
 def test_least_privilege(text, passed, words) -> None:
     feedback = check_least_privilege(text)
@@ -105,6 +114,11 @@ HARDENED = WEB_POD.replace("      ports:", """      securityContext:
     (HARDENED.replace("type: RuntimeDefault", "type: Unconfined"), False, "RuntimeDefault"),
     (HARDENED.replace("namespace: secure", "namespace: default"), False, "namespace secure"),
     ("x: [", False, "cannot be read"),
+    # restricted's runAsUser check (check_runAsUser.go): runAsNonRoot: true does not excuse it
+    (HARDENED.replace("runAsNonRoot: true", "runAsNonRoot: true\n        runAsUser: 0"), False,
+     "runAsUser=0"),
+    (HARDENED.replace("runAsNonRoot: true", "runAsNonRoot: true\n        runAsUser: 101"), True,
+     "Right"),
 ])
 def test_restricted_pod(text, passed, words) -> None:
     feedback = check_restricted_pod(text)

@@ -121,3 +121,28 @@ def test_the_cluster_refuses_a_pod_its_namespace_forbids() -> None:
 def test_an_unknown_level_is_refused_with_a_clear_message() -> None:
     with pytest.raises(ValueError, match="use one of privileged, baseline, restricted"):
         violations(spec(c("a")), "strict")
+
+
+# TestRunAsUser (check_runAsUser_test.go): an explicit 0 is refused, the Pod's and the
+# containers' setters are named together, unset and non-zero pass, hostUsers: false relaxes it
+@pytest.mark.parametrize("the_spec, detail", [
+    (spec(c("a", runAsUser=0)), 'container "a" must not set runAsUser=0'),
+    (spec(c("a"), c("b", runAsUser=0), c("c", runAsUser=0), runAsUser=0),
+     'pod and containers "b", "c" must not set runAsUser=0'),
+    (spec(c("a", runAsUser=1000), c("b")), None),
+    ({"hostUsers": False, "containers": [c("a", runAsUser=0)]}, None),
+])
+def test_run_as_user(the_spec, detail) -> None:
+    found = [v for v in violations(the_spec, "restricted") if v.startswith("runAsUser")]
+    assert found == ([f"runAsUser=0 ({detail})"] if detail else [])
+
+
+def test_run_as_non_root_with_user_zero_is_refused_after_run_as_non_root() -> None:
+    """runAsNonRoot: true does not excuse runAsUser: 0; the reasons come in ID order."""
+    root = {**HARDENED, "securityContext": {**HARDENED["securityContext"], "runAsUser": 0}}
+    assert violations(spec(root), "restricted") == [
+        'runAsUser=0 (container "app" must not set runAsUser=0)']
+    assert violations(spec(c("app", runAsUser=0)), "restricted")[2:4] == [
+        'runAsNonRoot != true (pod or container "app" must set '
+        "securityContext.runAsNonRoot=true)",
+        'runAsUser=0 (container "app" must not set runAsUser=0)']

@@ -1,0 +1,22 @@
+"""The shared answer readers of the exercise checks (clustersim.exercises.answers)."""
+
+from __future__ import annotations
+
+import pytest
+
+from clustersim.exercises.answers import is_whole, whole_number
+from clustersim.exercises.checker import Wrong
+
+
+def test_whole_numbers_of_every_numeric_type_a_learner_computes() -> None:
+    numpy = pytest.importorskip("numpy")
+    for value in (3, 3.0, numpy.int64(3), numpy.float64(3.0)):
+        assert is_whole(value) and whole_number(value, "a count") == 3
+
+
+@pytest.mark.parametrize("value", [True, 2.5, "3", None, float("inf"), float("nan")])
+def test_anything_else_is_refused_with_a_message_not_a_crash(value) -> None:
+    """inf and nan used to reach int() and raise OverflowError/ValueError."""
+    assert not is_whole(value)
+    with pytest.raises(Wrong):
+        whole_number(value, "a count")
