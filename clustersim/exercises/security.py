@@ -30,7 +30,7 @@ from clustersim.node import Node
 __all__ = ["CI", "FLOWS", "POLICY", "QUESTIONS", "RESTRICTED_NAMESPACE", "SHOP_PODS",
            "STARTER_POLICIES", "WEB_POD", "check_can_i", "check_least_privilege",
            "check_network_policies", "check_pod_security_labels", "check_restricted_pod",
-           "policy_objects"]
+           "policy_objects", "shop_summary"]
 
 POLICY = """\
 apiVersion: rbac.authorization.k8s.io/v1
@@ -343,6 +343,24 @@ spec:
   policyTypes: [Ingress]
 """
 """A default deny for ingress in ``shop``: every flow into the shop is refused."""
+
+def shop_summary() -> str:
+    """The shop's Pods (labels, named ports) and the flows the policies must let through or
+    refuse, one line each."""
+    lines = ["Pods:"]
+    for obj in policy_objects(SHOP_PODS):
+        if obj["kind"] != "Pod":
+            continue
+        meta = obj["metadata"]
+        ports = ", ".join(f"{p['name']} {p['containerPort']}" for c in obj["spec"]["containers"]
+                          for p in c.get("ports") or ()) or "none"
+        labels = ", ".join(f"{k}={v}" for k, v in meta["labels"].items())
+        lines.append(f"  {meta['namespace'] + '/' + meta['name']:22} {labels:14} ports: {ports}")
+    lines.append("Flows (TCP):")
+    lines += [f"  {'must get through' if wanted else 'must be refused '}  {flow}"
+              for flow, (_, _, _, wanted) in FLOWS.items()]
+    return "\n".join(lines)
+
 
 _TOO_OPEN = ("A rule without `from` admits every source and one without `ports` every port; "
              "a podSelector alone means Pods of the policy's own namespace, a "
