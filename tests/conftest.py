@@ -147,3 +147,13 @@ def serve_html(built_book: dict):
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+
+
+def pytest_report_header() -> str:
+    """How much of each corpus the corpus tests read, so that a partial copy shows at the top
+    of every run instead of passing quietly on fewer files."""
+    counts = [f"{corpus.name}: " + ", ".join(
+        f"{system} {len(realworld_files(system, corpus))}"
+        for system in ("kubernetes", "marathon", "swarm")) + " files"
+        for corpus in (REALWORLD, REALWORLD_MORE)]
+    return f"real-world corpora in {SHARED}: " + "; ".join(counts)
