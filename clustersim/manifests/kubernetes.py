@@ -42,6 +42,7 @@ SIMULATED_KINDS = frozenset(
         "ResourceQuota",
         "LimitRange",
         "PriorityClass",
+        "NetworkPolicy",
     }
 )
 # Objects that live outside any namespace (kubectl api-resources --namespaced=false).

@@ -92,6 +92,8 @@ def test_simulated_kinds_are_the_issue_list() -> None:
         "ResourceQuota",
         "LimitRange",
         "PriorityClass",
+        # decided by KubernetesCluster.connection (clustersim.kubernetes.networkpolicy)
+        "NetworkPolicy",
     } == SIMULATED_KINDS
 
 

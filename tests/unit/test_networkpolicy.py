@@ -305,3 +305,47 @@ def test_the_cluster_stores_defaulted_policies_refuses_invalid_ones_and_answers(
     with pytest.raises(AdmissionError, match="must specify a peer"):
         cluster.apply(policy("bad", {"podSelector": {}, "ingress": [{"from": [{}]}]},
                              namespace="default"))
+
+
+def test_the_documentations_example_policy_from_the_corpus():
+    """``content/en/examples/service/networking/networkpolicy.yaml`` of kubernetes/website (in
+    ../shared/realworld-more/), decided as the Network Policies page explains it: role=db Pods
+    of default are isolated both ways; TCP 6379 is let in from role=frontend Pods of default,
+    from every Pod of a namespace labelled project=myproject and from 172.17.0.0/16 outside
+    172.17.1.0/24; egress is let out to 10.0.0.0/24 on TCP 5978."""
+    from clustersim import load_manifests
+    from tests.conftest import REALWORLD_MORE
+
+    path = (REALWORLD_MORE / "kubernetes"
+            / "kubernetes-website__content__en__examples__service__networking__networkpolicy.yaml")
+    if not path.is_file():
+        pytest.skip(f"real-world corpus not found at {path.parent} (../shared/realworld-more/ "
+                    "beside the repository, or set CLUSTERSIM_SHARED)")
+    example = [spec.manifest for spec in load_manifests(path)]
+
+    def labelled(namespace, name, labels):
+        return {"kind": "Pod", "metadata": {"name": name, "namespace": namespace,
+                                            "labels": labels}, "spec": {"containers": []}}
+
+    objects = [*example,
+               {"kind": "Namespace", "metadata": {"name": "team", "labels": {
+                   "project": "myproject"}}},
+               labelled("default", "db", {"role": "db"}),
+               labelled("default", "frontend", {"role": "frontend"}),
+               labelled("default", "other", {"role": "other"}),
+               labelled("team", "anything", {}),
+               labelled("elsewhere", "frontend", {"role": "frontend"})]
+    verdicts = {
+        ("default/frontend", "default/db", 6379): True,
+        ("team/anything", "default/db", 6379): True,
+        ("172.17.0.9", "default/db", 6379): True,
+        ("172.17.1.9", "default/db", 6379): False,
+        ("default/frontend", "default/db", 6380): False,
+        ("default/other", "default/db", 6379): False,
+        ("elsewhere/frontend", "default/db", 6379): False,
+        ("default/db", "10.0.0.7", 5978): True,
+        ("default/db", "10.0.1.7", 5978): False,
+        ("default/db", "default/frontend", 80): False,
+        ("default/other", "default/frontend", 80): True,
+    }
+    assert {key: connection(objects, *key).allowed for key in verdicts} == verdicts
