@@ -186,6 +186,9 @@ def check_pod_security_labels(labels: object) -> None:
                     "The modes are enforce, audit and warn.")
     levels = {"privileged", "baseline", "restricted"}
     for mode, level in modes.items():
+        if not isinstance(level, str):
+            raise Wrong(f"{_LABEL}{mode} is {level!r}: a label's value is one word of text.",
+                        'Write the level as a string, e.g. "baseline".')
         if not mode.endswith("-version") and level not in levels:
             raise Wrong(f"{level!r} is not a level.", "The levels are privileged, baseline and "
                                                       "restricted.")
