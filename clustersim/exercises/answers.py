@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, SupportsInt, cast
+from typing import TYPE_CHECKING, Any, SupportsInt, TypeGuard
 
 from clustersim.exercises.checker import Wrong, kind
 from clustersim.manifests import ManifestError, ManifestSet, load_manifests
@@ -103,10 +103,10 @@ def whole_number(answer: object, what: str) -> int:
         raise Wrong(f"You have not given {what} yet.", "Replace None with a whole number.")
     if not is_whole(answer):
         raise Wrong(f"{answer!r} is not a whole number ({what}).", "Write a number such as 3.")
-    return int(cast("SupportsInt", answer))
+    return int(answer)
 
 
-def is_whole(value: object) -> bool:
+def is_whole(value: object) -> TypeGuard[SupportsInt]:
     """A whole number of any numeric type a learner's arithmetic may give: int, 6.0, or a
     NumPy scalar (``numpy.int64(6)``, ``numpy.ceil``'s ``6.0``); never a bool, inf or nan."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):

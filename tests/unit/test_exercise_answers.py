@@ -20,3 +20,12 @@ def test_anything_else_is_refused_with_a_message_not_a_crash(value) -> None:
     assert not is_whole(value)
     with pytest.raises(Wrong):
         whole_number(value, "a count")
+
+
+def test_checks_with_their_own_messages_share_the_reader() -> None:
+    """fit.check_copies used to send nan to int() and answer 'could not read your answer'."""
+    from clustersim.exercises.fit import check_copies
+
+    numpy = pytest.importorskip("numpy")
+    assert "not a whole number" in check_copies(float("nan")).message
+    assert check_copies(numpy.int64(8)).passed
