@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "choice", "classify", "filled", "is_whole", "keyed", "load_answer", "one_pod", "pick",
-    "run_stack", "whole_number", "yaml_text",
+    "run_stack", "whole_number", "yaml_text", "yes_or_no",
 ]
 
 
@@ -186,3 +186,13 @@ def yaml_text(answer: object, what: str) -> str:
     if not isinstance(answer, str) or not answer.strip():
         raise Wrong(f"The answer must be {what}.", "Start from the starter's text.")
     return answer
+
+
+def yes_or_no(value: object, where: str) -> bool:
+    """``value`` when it is True or False, else :class:`Wrong` naming ``where``: text such as
+    ``"True"`` or ``"yes"`` is told to drop the quotes, None to be replaced."""
+    if isinstance(value, bool):
+        return value
+    hint = ("Write True or False without quotes: Python's truth values, not text."
+            if isinstance(value, str) else "Write True (yes) or False (no).")
+    raise Wrong(f"{where}: {value!r} is not True or False.", hint)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from clustersim.exercises.answers import keyed, yaml_text
+from clustersim.exercises.answers import keyed, yaml_text, yes_or_no
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.podsecurity import violations
@@ -100,9 +100,7 @@ def check_can_i(answer: object) -> None:
     answer = keyed(answer, QUESTIONS, "question")
     objects = policy_objects()
     for question, (user, verb, resource, namespace, groups) in QUESTIONS.items():
-        given = answer[question]
-        if not isinstance(given, bool):
-            raise Wrong(f"{question}: {given!r} is not True or False.", "Answer yes or no.")
+        given = yes_or_no(answer[question], question)
         right = can_i(objects, verb, resource, user=user, namespace=namespace, groups=groups)
         if given != right:
             raise Wrong(f"{question}: not {given}.", _HINTS[question])
