@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, SupportsInt, cast
+from typing import TYPE_CHECKING, Any, SupportsInt, TypeGuard
 
 from clustersim.exercises.checker import Wrong, kind
 from clustersim.manifests import ManifestError, ManifestSet, load_manifests
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "choice", "classify", "filled", "is_whole", "keyed", "load_answer", "one_pod", "pick",
-    "run_stack", "whole_number", "yaml_text",
+    "run_stack", "whole_number", "yaml_text", "yes_or_no",
 ]
 
 
@@ -103,10 +103,10 @@ def whole_number(answer: object, what: str) -> int:
         raise Wrong(f"You have not given {what} yet.", "Replace None with a whole number.")
     if not is_whole(answer):
         raise Wrong(f"{answer!r} is not a whole number ({what}).", "Write a number such as 3.")
-    return int(cast("SupportsInt", answer))
+    return int(answer)
 
 
-def is_whole(value: object) -> bool:
+def is_whole(value: object) -> TypeGuard[SupportsInt]:
     """A whole number of any numeric type a learner's arithmetic may give: int, 6.0, or a
     NumPy scalar (``numpy.int64(6)``, ``numpy.ceil``'s ``6.0``); never a bool, inf or nan."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -186,3 +186,13 @@ def yaml_text(answer: object, what: str) -> str:
     if not isinstance(answer, str) or not answer.strip():
         raise Wrong(f"The answer must be {what}.", "Start from the starter's text.")
     return answer
+
+
+def yes_or_no(value: object, where: str) -> bool:
+    """``value`` when it is True or False, else :class:`Wrong` naming ``where``: text such as
+    ``"True"`` or ``"yes"`` is told to drop the quotes, None to be replaced."""
+    if isinstance(value, bool):
+        return value
+    hint = ("Write True or False without quotes: Python's truth values, not text."
+            if isinstance(value, str) else "Write True (yes) or False (no).")
+    raise Wrong(f"{where}: {value!r} is not True or False.", hint)

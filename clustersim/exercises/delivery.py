@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from clustersim.exercises.answers import keyed
+from clustersim.exercises.answers import keyed, yes_or_no
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.configupdates import consumers
@@ -74,9 +74,7 @@ def check_generator_edit(answer: object) -> None:
     right = edit_outcome()
     answer = keyed(answer, right)
     for key, value in right.items():
-        if not isinstance(answer[key], bool):
-            raise Wrong(f"{key}: {answer[key]!r} is not True or False.", "Answer yes or no.")
-        if answer[key] != value:
+        if yes_or_no(answer[key], key) != value:
             raise Wrong(f"{key}: not {answer[key]}.", _EDIT_HINTS[key])
 
 

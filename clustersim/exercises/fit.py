@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from clustersim.capacity import pods_that_fit
+from clustersim.exercises.answers import is_whole
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.node import Node
 from clustersim.quantity import parse_quantity, to_millis, to_units
@@ -18,7 +19,7 @@ def check_copies(answer: object) -> None:
     """How many copies of a 750m / 1536Mi pod fit on ``EXERCISE_NODE``?"""
     if answer is None:
         raise Wrong("You have not answered yet.", "Replace None with a whole number.")
-    if isinstance(answer, bool) or not isinstance(answer, int | float) or answer != int(answer):
+    if not is_whole(answer):
         raise Wrong(f"{answer!r} is not a whole number of copies.",
                     "A node runs whole pods: give an int such as 5.")
     right = pods_that_fit(EXERCISE_NODE, *_REQUEST)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from clustersim.exercises.answers import keyed, one_pod
+from clustersim.exercises.answers import is_whole, keyed, one_pod
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster, default_nodes
 from clustersim.node import Node
@@ -87,7 +87,7 @@ def check_least_allocated(answer: object) -> None:
         given = answer[node]
         if given is None:
             raise Wrong(f"{node}: no score yet.", "Replace every None with a whole number.")
-        if isinstance(given, bool) or not isinstance(given, int | float) or given != int(given):
+        if not is_whole(given):
             raise Wrong(f"{node}: {given!r} is not a whole number.",
                         "Scheduler scores are integers from 0 to 100.")
         right = verdicts[node].scores["NodeResourcesFit"]

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from clustersim.exercises.answers import keyed, yaml_text
+from clustersim.exercises.answers import keyed, yaml_text, yes_or_no
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.networkpolicy import PolicyError, connection
@@ -104,9 +104,7 @@ def check_can_i(answer: object) -> None:
     answer = keyed(answer, QUESTIONS, "question")
     objects = policy_objects()
     for question, (user, verb, resource, namespace, groups) in QUESTIONS.items():
-        given = answer[question]
-        if not isinstance(given, bool):
-            raise Wrong(f"{question}: {given!r} is not True or False.", "Answer yes or no.")
+        given = yes_or_no(answer[question], question)
         right = can_i(objects, verb, resource, user=user, namespace=namespace, groups=groups)
         if given != right:
             raise Wrong(f"{question}: not {given}.", _HINTS[question])
@@ -190,6 +188,9 @@ def check_pod_security_labels(labels: object) -> None:
                     "The modes are enforce, audit and warn.")
     levels = {"privileged", "baseline", "restricted"}
     for mode, level in modes.items():
+        if not isinstance(level, str):
+            raise Wrong(f"{_LABEL}{mode} is {level!r}: a label's value is one word of text.",
+                        'Write the level as a string, e.g. "baseline".')
         if not mode.endswith("-version") and level not in levels:
             raise Wrong(f"{level!r} is not a level.", "The levels are privileged, baseline and "
                                                       "restricted.")

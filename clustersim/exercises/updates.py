@@ -15,7 +15,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 
-from clustersim.exercises.answers import keyed
+from clustersim.exercises.answers import is_whole, keyed
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import resolve_fenceposts
 from clustersim.marathon import restart_strategy
@@ -112,7 +112,7 @@ def _triple(answer: object) -> tuple[int, int, int]:
                     "kill_immediately).", "Fill in the starter's tuple.")
     if any(v is None for v in answer):
         raise Wrong("You have not filled in all three numbers yet.", "Replace each None.")
-    if any(isinstance(v, bool) or not isinstance(v, int | float) or v != int(v) for v in answer):
+    if not all(is_whole(v) for v in answer):
         raise Wrong(f"{tuple(answer)!r} are not three whole numbers.",
                     "Instances are counted in whole numbers: round as Marathon does.")
     return int(answer[0]), int(answer[1]), int(answer[2])

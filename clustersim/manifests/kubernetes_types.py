@@ -577,6 +577,15 @@ class HPAScalingRules(_Model):
     policies: list[HPAScalingPolicy] | None = None
     tolerance: Quantity | None = None
 
+    @model_validator(mode="after")
+    def _some_policy(self) -> HPAScalingRules:
+        """An empty ``policies`` list is refused (``validateScalingRules`` in
+        ``pkg/apis/autoscaling/validation/validation.go``); a missing or null one takes the
+        defaults."""
+        if self.policies is not None and not self.policies:
+            raise ValueError("policies: must specify at least one Policy")
+        return self
+
 
 class HorizontalPodAutoscalerBehavior(_Model):
     scale_up: HPAScalingRules | None = None

@@ -20,3 +20,26 @@ def test_anything_else_is_refused_with_a_message_not_a_crash(value) -> None:
     assert not is_whole(value)
     with pytest.raises(Wrong):
         whole_number(value, "a count")
+
+
+def test_checks_with_their_own_messages_share_the_reader() -> None:
+    """fit.check_copies used to send nan to int() and answer 'could not read your answer'."""
+    from clustersim.exercises.fit import check_copies
+
+    numpy = pytest.importorskip("numpy")
+    assert "not a whole number" in check_copies(float("nan")).message
+    assert check_copies(numpy.int64(8)).passed
+
+
+def test_yes_or_no_tells_text_from_a_missing_answer() -> None:
+    """'Answer yes or no.' was the hint for the text 'yes' too; text is told to drop quotes."""
+    from clustersim.exercises.answers import yes_or_no
+
+    assert yes_or_no(True, "q") is True and yes_or_no(False, "q") is False
+    for text in ("yes", "True"):
+        with pytest.raises(Wrong, match="not True or False") as caught:
+            yes_or_no(text, "q")
+        assert "without quotes" in caught.value.hint
+    with pytest.raises(Wrong) as caught:
+        yes_or_no(None, "q")
+    assert "True (yes) or False (no)" in caught.value.hint

@@ -70,6 +70,9 @@ def test_hpa_right_as_whole_floats_and_numpy_scalars():
     ({"scaleDown": {"stabilizationWindowSeconds": -5}}, "camelCase"),
     ("fast", "Start from"),
     ({"scaleDown": {"stabilizationWindowSeconds": 60}, "scaleUp": None}, "Leave scaleUp out"),
+    # an empty policy list is refused by the API server; a null one takes the defaults
+    ({"scaleDown": {"stabilizationWindowSeconds": 60, "policies": []}}, "Fix the field"),
+    ({"scaleDown": {"stabilizationWindowSeconds": 60, "policies": None}}, "Limit the rate"),
 ])
 def test_behavior_hints(behavior, hint):
     feedback = check_scale_down_behavior(behavior)

@@ -90,6 +90,8 @@ P = "pod-security.kubernetes.io/"
     ({P + "enforce": "strict"}, False, "not a level"),
     ({P + "block": "baseline"}, False, "not a Pod Security label"),
     ("baseline", False, "dict"),
+    ({P + "enforce": ["baseline"], P + "warn": "restricted"}, False, "as a string"),
+    ({P + "enforce": "baseline", P + "warn": {"level": "restricted"}}, False, "as a string"),
 ])
 def test_pod_security_labels(labels, passed, words) -> None:
     feedback = check_pod_security_labels(labels)

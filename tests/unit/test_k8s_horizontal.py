@@ -128,3 +128,20 @@ def test_replicas_below_min_are_raised_at_once():
     [event] = cluster.events.where(reason="SuccessfulRescale")
     assert event.message == "New size: 3; reason: Current number of replicas below " \
                             "Spec.MinReplicas"
+
+
+def test_null_behavior_fields_take_the_defaults_as_unset_ones_do():
+    """A null field is a nil Go pointer: copyHPAScalingRules keeps the default. It used to
+    reach the rate policy loop as None and crash the run with a TypeError."""
+    unset = run(SPIKE, 1200, behavior={"scaleDown": {"stabilizationWindowSeconds": 60}})
+    null = run(SPIKE, 1200, behavior={"scaleDown": {"stabilizationWindowSeconds": 60,
+                                                    "policies": None, "selectPolicy": None},
+                                      "scaleUp": {"stabilizationWindowSeconds": None}})
+    assert sizes(null) == sizes(unset) != []
+
+
+def test_an_empty_policy_list_is_refused_as_the_api_server_does():
+    """validateScalingRules: 'must specify at least one Policy'."""
+    cluster = KubernetesCluster(Node.many(1, "node", cpu="4", memory="16Gi"), seed=0)
+    with pytest.raises(ValueError, match="must specify at least one Policy"):
+        cluster.apply(hpa(behavior={"scaleDown": {"policies": []}}))

@@ -55,9 +55,16 @@ DEFAULT_UTILIZATION = 80
 METRIC_NAME = "cpu resource utilization (percentage of request)"
 
 
+def _set_fields(rules: dict[str, Any] | None) -> dict[str, Any]:
+    """The fields of ``rules`` that are set: a null one is unset, as for the API server's Go
+    pointers (``copyHPAScalingRules`` in ``pkg/apis/autoscaling/v2/defaults.go`` copies only
+    non-nil fields)."""
+    return {key: value for key, value in (rules or {}).items() if value is not None}
+
+
 def _scale_up_rules(rules: dict[str, Any] | None) -> dict[str, Any]:
     """``GenerateHPAScaleUpRules``: unset fields take the defaults."""
-    rules = dict(rules or {})
+    rules = _set_fields(rules)
     rules.setdefault("stabilizationWindowSeconds", 0)
     rules.setdefault("selectPolicy", "Max")
     rules.setdefault("policies", [{"type": "Pods", "value": 4, "periodSeconds": 15},
@@ -67,7 +74,7 @@ def _scale_up_rules(rules: dict[str, Any] | None) -> dict[str, Any]:
 
 def _scale_down_rules(rules: dict[str, Any] | None) -> dict[str, Any]:
     """``GenerateHPAScaleDownRules``."""
-    rules = dict(rules or {})
+    rules = _set_fields(rules)
     rules.setdefault("stabilizationWindowSeconds", DOWNSCALE_STABILIZATION)
     rules.setdefault("selectPolicy", "Max")
     rules.setdefault("policies", [{"type": "Percent", "value": 100, "periodSeconds": 15}])
