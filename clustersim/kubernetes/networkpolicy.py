@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from clustersim.kubernetes.scheduler.labels import label_selector_matches
+from clustersim.limits import MAX_REACHABILITY_CHECKS, check_count
 
 __all__ = ["Endpoint", "PolicyError", "Reachability", "Verdict", "check_policy", "connection",
            "reachability", "set_defaults"]
@@ -486,6 +487,10 @@ def reachability(objects: Iterable[Mapping[str, Any]], port: int, protocol: str 
     _check_port_number(port, protocol)
     world = _World.of(objects)
     names = tuple(f"{ns}/{name}" for ns, name in world.pods)
+    check_count(len(names) ** 2 * max(1, len(world.policies)), MAX_REACHABILITY_CHECKS,
+                f"a reachability table of {len(names):,} Pods and {len(world.policies):,} "
+                "NetworkPolicies needs Pods × Pods × policies checks, which",
+                "clustersim.limits.MAX_REACHABILITY_CHECKS; connection() decides single pairs")
     ends = {n: world.endpoint(n) for n in names}
     allowed = {(s, d): _decide(world, ends[s], ends[d], port, protocol, enforced).allowed
                for s in names for d in names}

@@ -10,6 +10,7 @@ import pytest
 from clustersim import Node, limits
 from clustersim.clusters import demo_nodes
 from clustersim.kubernetes import KubernetesCluster
+from clustersim.kubernetes.networkpolicy import reachability
 from clustersim.limits import LimitError
 from clustersim.marathon import Marathon
 from clustersim.marathon.groups import RootGroup
@@ -252,3 +253,11 @@ def test_a_quiet_swarm_stops_at_once() -> None:
     assert swarm.clock.now < 60 and not swarm.busy()
     assert {t.service: str(t.state) for t in swarm.tasks()} == {"s_web": "RUNNING",
                                                               "s_big": "PENDING"}
+
+
+def test_a_huge_reachability_table_is_refused_before_any_work():
+    objects = [{"kind": "Pod", "metadata": {"name": f"p{i}"}} for i in range(2_300)]
+    with pytest.raises(LimitError, match="a reachability table of 2,300 Pods and 0 "
+                                         "NetworkPolicies needs Pods × Pods × policies checks, "
+                                         "which is 5,290,000, above the simulator's limit"):
+        reachability(objects, 80)

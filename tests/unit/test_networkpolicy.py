@@ -349,3 +349,4 @@ def test_the_documentations_example_policy_from_the_corpus():
         ("default/other", "default/frontend", 80): True,
     }
     assert {key: connection(objects, *key).allowed for key in verdicts} == verdicts
+
