@@ -461,13 +461,18 @@ def connection(objects: Iterable[Mapping[str, Any]], source: str, destination: s
 
 @dataclass(frozen=True)
 class Reachability:
-    """Every Pod to every Pod on one port: ``allowed[(source, destination)]``, in the order of
-    ``pods`` (``namespace/name``). Printed as a table: ``.`` gets through, ``X`` is denied."""
+    """Every Pod to every Pod on one port: ``verdicts[(source, destination)]`` and
+    ``allowed[(source, destination)]``, in the order of ``pods`` (``namespace/name``). Printed
+    as a table: ``.`` gets through, ``X`` is denied."""
 
     pods: tuple[str, ...]
     port: int
     protocol: str
-    allowed: Mapping[tuple[str, str], bool]
+    verdicts: Mapping[tuple[str, str], Verdict]
+
+    @property
+    def allowed(self) -> dict[tuple[str, str], bool]:
+        return {pair: verdict.allowed for pair, verdict in self.verdicts.items()}
 
     def __str__(self) -> str:
         width = max((len(p) for p in self.pods), default=4)
@@ -475,7 +480,8 @@ class Reachability:
         lines = [f"{self.protocol} {self.port}, from (rows) to (columns): . allowed, X denied",
                  head]
         for i, source in enumerate(self.pods):
-            cells = " ".join(" ." if self.allowed[(source, d)] else " X" for d in self.pods)
+            cells = " ".join(" ." if self.verdicts[(source, d)].allowed else " X"
+                             for d in self.pods)
             lines.append(f"{source.ljust(width)}  {cells}   {i + 1}")
         return "\n".join(lines)
 
@@ -492,6 +498,6 @@ def reachability(objects: Iterable[Mapping[str, Any]], port: int, protocol: str 
                 "NetworkPolicies needs Pods × Pods × policies checks, which",
                 "clustersim.limits.MAX_REACHABILITY_CHECKS; connection() decides single pairs")
     ends = {n: world.endpoint(n) for n in names}
-    allowed = {(s, d): _decide(world, ends[s], ends[d], port, protocol, enforced).allowed
-               for s in names for d in names}
-    return Reachability(names, port, protocol, allowed)
+    verdicts = {(s, d): _decide(world, ends[s], ends[d], port, protocol, enforced)
+                for s in names for d in names}
+    return Reachability(names, port, protocol, verdicts)

@@ -14,6 +14,7 @@ import pytest
 import clustersim.viz
 from clustersim import Node
 from clustersim.kubernetes.fleet import FillLevel, GroupStats
+from clustersim.kubernetes.networkpolicy import Reachability, Verdict
 from clustersim.sim import Event, NodeState, Snapshot, TaskState
 from clustersim.viz.capacity import capacity_panels, mark_layout
 from clustersim.viz.cluster import cluster_animation, cluster_map
@@ -24,6 +25,7 @@ from clustersim.viz.groups import group_tree
 from clustersim.viz.offers import offer_flow
 from clustersim.viz.panels import slider_panels_html
 from clustersim.viz.placement import placement_over_time, placement_traces
+from clustersim.viz.reachability import reachability_figure
 from clustersim.viz.renderer import figure_html
 from clustersim.viz.requests import failed_share_figure
 from clustersim.viz.selectors import selector_view
@@ -65,7 +67,15 @@ def _fleet() -> dict[str, list[FillLevel]]:
     return {HOSTILE: [FillLevel(HOSTILE, pods, 0, 10.0, (group,)) for pods in (10, 20)]}
 
 
+def _reachability() -> dict[str, Reachability]:
+    pods = (f"{HOSTILE}/{HOSTILE}", f"{HOSTILE}/b")
+    verdicts = {(s, d): Verdict(True, HOSTILE, s == d, HOSTILE) for s in pods for d in pods}
+    table = Reachability(pods, 80, "TCP", verdicts)
+    return {HOSTILE: table, "two": table}
+
+
 VIEWS = {
+    "reachability_figure": lambda: reachability_figure(_reachability(), title=HOSTILE),
     "fleet_figure": lambda: fleet_figure(_fleet()),
     "cluster_map": lambda: cluster_map(_snapshots()[0]),
     "cluster_map titled": lambda: cluster_map(_snapshots()[0], title=HOSTILE),
