@@ -5,8 +5,10 @@ Rows are the sources and columns the destinations, as upstream's NetworkPolicy e
 tests print their truth tables; rows carry the Pod names and a number, columns the numbers
 only, so long names leave the grid its width on a phone. Allowed and denied differ in colour
 (Okabe and Ito's bluish green and vermillion) and in the mark in each cell (✓, ✗), so the
-grid reads without colour too. The slider is a plotly slider, so the steps work in the static
-book without a kernel. The decisions come from
+grid reads without colour too. The grid is drawn with bars (one trace per column, one bar per
+row), which plotly.js's basic bundle draws, so a page with it loads the small bundle
+(:mod:`clustersim.course.book`). The slider is a plotly slider, so the steps work in the
+static book without a kernel. The decisions come from
 :func:`clustersim.kubernetes.networkpolicy.reachability`.
 """
 
@@ -42,18 +44,22 @@ def _hover(source: str, destination: str, verdict: Verdict) -> str:
     return "<br>".join(lines)
 
 
-def _grid(table: Reachability, labels: list[str]) -> go.Heatmap:
-    rows = [[table.verdicts[(s, d)] for d in table.pods] for s in table.pods]
-    return go.Heatmap(
-        z=[[int(v.allowed) for v in row] for row in rows],
-        x=[str(i + 1) for i in range(len(labels))],
-        y=[f"{label} ({i + 1})" for i, label in enumerate(labels)],
-        text=[["✓" if v.allowed else "✗" for v in row] for row in rows],
-        texttemplate="%{text}", textfont={"size": 16, "color": "white"},
-        hovertext=[[_hover(s, d, v) for d, v in zip(table.pods, row, strict=True)]
-                   for s, row in zip(table.pods, rows, strict=True)],
-        hoverinfo="text", zmin=0, zmax=1, showscale=False, xgap=2, ygap=2,
-        colorscale=[[0, _DENIED], [0.5, _DENIED], [0.5, _ALLOWED], [1, _ALLOWED]])
+def _grid(table: Reachability, labels: list[str]) -> list[go.Bar]:
+    """One bar trace per destination column: a bar of width 1 per source row."""
+    rows = [f"{label} ({i + 1})" for i, label in enumerate(labels)]
+    traces = []
+    for j, destination in enumerate(table.pods):
+        verdicts = [table.verdicts[(source, destination)] for source in table.pods]
+        traces.append(go.Bar(
+            y=rows, x=[1] * len(rows), base=[j] * len(rows), orientation="h",
+            marker={"color": [_ALLOWED if v.allowed else _DENIED for v in verdicts],
+                    "line": {"color": "white", "width": 2}},
+            text=["✓" if v.allowed else "✗" for v in verdicts], textposition="inside",
+            insidetextanchor="middle", textfont={"size": 16, "color": "black"},  # 5.6:1 and more
+            hovertext=[_hover(source, destination, v)
+                       for source, v in zip(table.pods, verdicts, strict=True)],
+            hoverinfo="text", showlegend=False, name=str(j + 1)))
+    return traces
 
 
 def reachability_figure(steps: Mapping[str, Reachability],
@@ -70,16 +76,19 @@ def reachability_figure(steps: Mapping[str, Reachability],
                              "the first step: each step must decide the same connections")
     labels = [escape(label) for label in _labels(first.pods)]
     grids = [_grid(table, labels) for table in tables]
-    fig = go.Figure(data=[grids[0]])
-    fig.frames = [go.Frame(data=[grid], name=f"step {i}") for i, grid in enumerate(grids)]
-    size = 50 * len(labels) + 150
+    fig = go.Figure(data=grids[0])
+    fig.frames = [go.Frame(data=grid, name=f"step {i}") for i, grid in enumerate(grids)]
+    count = len(labels)
     fig.update_layout(**base_layout(
         escape(f"{title}, {first.protocol} {first.port}"),
-        height=size + (110 if len(tables) > 1 else 0),
-        xaxis={"title": {"text": "to (destination)"}, "type": "category", "automargin": True,
-               "fixedrange": True},
+        height=50 * count + 150 + (110 if len(tables) > 1 else 0),
+        barmode="overlay", bargap=0.04,
+        xaxis={"title": {"text": "to (destination)"}, "range": [0, count],
+               "tickvals": [j + 0.5 for j in range(count)],
+               "ticktext": [str(j + 1) for j in range(count)],
+               "showgrid": False, "zeroline": False, "fixedrange": True},
         yaxis={"title": {"text": "from (source)"}, "type": "category", "autorange": "reversed",
-               "automargin": True, "fixedrange": True},
+               "automargin": True, "showgrid": False, "fixedrange": True},
         margin={"l": 20, "r": 20, "t": 50, "b": 20},
     ))
     if len(tables) > 1:

@@ -359,11 +359,14 @@ def test_the_reachability_figure_has_one_grid_per_step_with_reasons_in_the_hover
     steps = {"none": reachability(world(), 80), "deny x": reachability(world(deny), 80)}
     fig = reachability_figure(steps)
     assert [f.name for f in fig.frames] == ["step 0", "step 1"]
-    grid = fig.frames[1].data[0]
-    assert list(grid.y[:2]) == ["x/a (1)", "x/b (2)"] and list(grid.x[:2]) == ["1", "2"]
-    assert grid.z[3][0] == 0 and grid.z[3][3] == 1 and grid.text[3][0] == "✗"   # y/a to x/a
-    assert grid.hovertext[3][0].startswith("<b>y/a → x/a: denied</b>")
-    assert "isolated by NetworkPolicy x/deny-ingress" in grid.hovertext[3][0].replace("<br>", " ")
+    columns = fig.frames[1].data          # one bar trace per destination, a bar per source
+    assert len(columns) == 9 and {c.type for c in columns} == {"bar"}
+    assert list(columns[0].y[:2]) == ["x/a (1)", "x/b (2)"]
+    assert list(fig.layout.xaxis.ticktext[:2]) == ["1", "2"]
+    assert columns[0].text[3] == "✗" and columns[3].text[3] == "✓"      # y/a to x/a, to y/a
+    assert columns[0].hovertext[3].startswith("<b>y/a → x/a: denied</b>")
+    hover = columns[0].hovertext[3].replace("<br>", " ")
+    assert "isolated by NetworkPolicy x/deny-ingress" in hover
     assert [s["label"] for s in fig.layout.sliders[0].steps] == ["none", "deny x"]
     with pytest.raises(ValueError, match="step 'port 81' covers other Pods, another port"):
         reachability_figure({**steps, "port 81": reachability(world(), 81)})
