@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from clustersim.kubernetes.configupdates import update_refusal
 from clustersim.kubernetes.limitrange import admit_limit_ranges
-from clustersim.kubernetes.networkpolicy import PolicyError, check_policy, set_defaults
+from clustersim.kubernetes.networkpolicyadmission import PolicyError, check_policy, set_defaults
 from clustersim.kubernetes.objects import (
     controller_of,
     generate_name,
