@@ -228,7 +228,8 @@ class APIServer:
         (``ValidateDeploymentSpec`` and friends in ``pkg/apis/apps/validation``). Before
         ``apps/v1`` a missing selector defaulted to the template's labels. Replica counts and
         affinity terms are bounded by the simulator's :mod:`~clustersim.limits`. A
-        NetworkPolicy is checked by :func:`~clustersim.kubernetes.networkpolicyadmission.check_policy`."""
+        NetworkPolicy is checked by
+        :func:`~clustersim.kubernetes.networkpolicyadmission.check_policy`."""
         if obj.get("kind") == "NetworkPolicy":   # ValidateNetworkPolicy, pkg/apis/networking
             try:
                 check_policy(obj)
