@@ -59,6 +59,7 @@ __all__ = ["Endpoint", "PolicyError", "Reachability", "Verdict", "check_policy",
            "reachability", "set_defaults"]
 
 _AUTOMATIC_LABEL = "kubernetes.io/metadata.name"
+_REPR_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,14 @@ class Verdict:
 
     def __str__(self) -> str:
         return self.reason
+
+    def __repr__(self) -> str:
+        """One line: the verdict and the reason of the end that decided it (the refusing end,
+        or the destination's when both let it through); ``str`` gives both ends."""
+        deciding = self.egress if not self.egress_allowed else self.ingress
+        text = f"Verdict({'allowed' if self.allowed else 'denied'}: {deciding})"
+        return text if len(text) <= _REPR_CHARS else text[:_REPR_CHARS - 2] + "…)"
+
 
 # -- the objects a decision reads -------------------------------------------------------
 @dataclass
@@ -273,6 +282,11 @@ class Reachability:
     @property
     def allowed(self) -> dict[tuple[str, str], bool]:
         return {pair: verdict.allowed for pair, verdict in self.verdicts.items()}
+
+    def __repr__(self) -> str:
+        denied = sum(not v.allowed for v in self.verdicts.values())
+        return (f"Reachability({len(self.pods)} Pods, {self.protocol} {self.port}: "
+                f"{denied} of {len(self.verdicts)} connections denied)")
 
     def __str__(self) -> str:
         width = max((len(p) for p in self.pods), default=4)
