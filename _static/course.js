@@ -6,7 +6,8 @@
    - in dark mode a figure gets dark colours, and switching the theme re-colours every figure;
    - on a narrow screen (a phone) the legend goes below the plot, horizontally, or above it
      when the figure has a slider or buttons at the bottom; long titles (animation frames'
-     too) break into lines; course.css hides the toolbar, which covered the title.
+     too) break into lines; course.css hides the toolbar, which covered the title; long
+     category names (an event timeline's reasons) move inside the plot, above their rows.
 */
 (function () {
   "use strict";
@@ -156,6 +157,25 @@
     if (update["title.yref"] && drawn && drawn.then) drawn.then(function () { moveTitleAboveLegend(gd); });
   }
 
+  // Long category names left of a plot (an event timeline's reasons) leave it a sliver of a
+  // phone's width: each name goes inside the plot, just above its row, and the rows get taller
+  // to make room. Only for markers and lines: a name above a row would cover a thick bar.
+  var ROW_PX = 40;
+  function labelsAboveRows(gd) {
+    var full = gd._fullLayout;
+    var yaxis = full && full.yaxis;
+    if (!narrow() || !yaxis || yaxis.type !== "category" || gd._courseLabelsInside) return;
+    if (full._size.w >= 0.6 * full.width) return;
+    if (!gd.data.every(function (t) { return (t.type || "scatter") === "scatter"; })) return;
+    gd._courseLabelsInside = true;
+    var rows = (yaxis._categories || []).length;
+    var grow = Math.max(0, rows * ROW_PX - full._size.h);
+    return window.Plotly.relayout(gd, {
+      "yaxis.ticklabelposition": "inside top", "yaxis.ticklabelshift": -3,
+      height: full.height + grow,
+    });
+  }
+
   var PINNED_TITLE = { yref: "container", y: 1, yanchor: "top", "pad.t": 10 };
 
   // The legend sits above the plot (a slider takes the space below): make the top margin hold
@@ -209,6 +229,7 @@
 
   function adopt(gd) {
     fitToScreen(gd);
+    labelsAboveRows(gd);
     applyTheme(gd);
     followSlider(gd);
   }
