@@ -100,6 +100,46 @@
     return indices.length ? { indices: indices, colours: colours } : null;
   }
 
+  // Text on a trace's own light fills (a table's cells, an icicle's boxes) keeps the dark
+  // colour it has on a white page: the dark theme's light text would vanish on them.
+  // An icicle's leaves are drawn at 70 % opacity over the page, which darkens them on a dark
+  // page: in dark mode they are opaque, and their text takes the contrast of the real colour.
+  var FILL_TEXT = {
+    table: ["header.font.color", "cells.font.color"],
+    icicle: ["textfont.color", "insidetextfont.color", "leaf.opacity"],
+  };
+  var DARK_TEXT = "#444";
+
+  function isLight(colour) {
+    var probe = document.createElement("canvas").getContext("2d");
+    probe.fillStyle = "#000";
+    probe.fillStyle = String(colour);
+    var hex = probe.fillStyle; // "#rrggbb" for an opaque colour
+    if (hex.charAt(0) !== "#") return true; // rgba(...): a see-through fill shows the page
+    var rgb = [1, 3, 5].map(function (i) { return parseInt(hex.substr(i, 2), 16); });
+    return 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2] > 128;
+  }
+
+  function fillTextUpdate(gd, dark) {
+    gd.data.forEach(function (t, i) {
+      var paths = FILL_TEXT[t.type] || [];
+      paths.forEach(function (path) {
+        var own = path.split(".").reduce(function (o, k) { return o && o[k]; }, t);
+        if (own !== undefined && !t._courseFillText) return; // the figure chose its colour
+        var update = {};
+        if (!dark) update[path] = null;
+        else if (path === "leaf.opacity") update[path] = 1;
+        else if (t.type === "icicle") {
+          update[path] = [((t.marker && t.marker.colors) || []).map(function (c) {
+            return isLight(c) ? DARK_TEXT : "#fff";
+          })];
+        } else update[path] = DARK_TEXT;
+        t._courseFillText = dark;
+        window.Plotly.restyle(gd, update, [i]);
+      });
+    });
+  }
+
   function applyTheme(gd) {
     if (!gd.layout || !window.Plotly) return;
     remember(gd);
@@ -111,6 +151,7 @@
       window.Plotly.restyle(gd, { "line.color": traces.colours, "marker.color": traces.colours },
         traces.indices);
     }
+    fillTextUpdate(gd, dark);
   }
 
   // On a phone: a horizontal legend, placed where it meets neither slider nor buttons.
