@@ -177,15 +177,18 @@
       }
     }
     var above = legend.orientation === "h" && legend.y >= 1 && legend.yanchor === "bottom";
-    if (above && !update["title.yref"]) { // a figure's own legend above its plot
-      Object.keys(PINNED_TITLE).forEach(function (k) { update["title." + k] = PINNED_TITLE[k]; });
-    }
+    var legendAbove = above || update["legend.y"] === 1.02;
     var title = titleText(gd.layout.title);
     var wrapped = wrapTitle(title, gd.clientWidth || window.innerWidth);
     var extraLines = typeof wrapped === "string" ? wrapped.split("<br>").length - 1 : 0;
     if (wrapped !== title) {
       update["title.text"] = wrapped;
-      update["margin.t"] = ((gd.layout.margin || {}).t || 60) + 18 * extraLines;
+      update["margin.t"] = ((gd.layout.margin || {}).t || 60) + 22 * extraLines;
+    }
+    // A title above its own legend, or of several lines, is pinned to the top: left where
+    // plotly puts it, its lines ran down onto the legend or the first panel's title.
+    if ((above || wrapped !== title) && !update["title.yref"]) {
+      Object.keys(PINNED_TITLE).forEach(function (k) { update["title." + k] = PINNED_TITLE[k]; });
     }
     // plotly lifts a title of several lines anchored at its top by about a line per extra
     // line: the padding brings its first line back inside the figure.
@@ -195,7 +198,56 @@
     if ((margin.l || 0) > 50) update["margin.l"] = 45;
     if (!Object.keys(update).length) return;
     var drawn = window.Plotly.relayout(gd, update);
-    if (update["title.yref"] && drawn && drawn.then) drawn.then(function () { moveTitleAboveLegend(gd); });
+    return legendAbove ? drawn.then(function () { return moveTitleAboveLegend(gd); }) : drawn;
+  }
+
+  // A panel title (an annotation placed on the figure, not on the data) wider than a phone
+  // ran off both edges: its font shrinks until it fits, down to 10 px.
+  function fitPanelTitles(gd) {
+    if (!narrow()) return;
+    var width = gd.getBoundingClientRect().width;
+    var update = {};
+    (gd.layout.annotations || []).forEach(function (a, i) {
+      if (a.xref !== "paper") return;
+      var drawn = gd.querySelector('g.annotation[data-index="' + i + '"]');
+      var w = drawn && drawn.getBoundingClientRect().width;
+      if (!w || w <= width - 8) return;
+      var size = ((a.font && a.font.size) || gd._fullLayout.font.size) * (width - 8) / w;
+      update["annotations[" + i + "].font.size"] = Math.max(10, Math.floor(size));
+    });
+    if (Object.keys(update).length) return window.Plotly.relayout(gd, update);
+  }
+
+  // A legend under the plot that reaches up onto the x axis' numbers or title (the plot was
+  // short, so plotly's fraction of its height below it was a few pixels): it moves to the
+  // figure's foot, and the figure grows by what the legend needs.
+  function legendClearOfAxes(gd) {
+    var legend = gd.querySelector("g.legend");
+    var full = gd._fullLayout;
+    if (!narrow() || !legend || !full || !full.legend || full.legend.yanchor !== "top") return;
+    var box = gd.getBoundingClientRect();
+    var plotBottom = box.top + full._size.t + full._size.h;
+    var axisBottom = plotBottom;
+    gd.querySelectorAll("g[class^='x'][class$='tick'] text, g[class^='g-x'][class$='title']").forEach(function (el) {
+      var r = el.getBoundingClientRect();
+      if (r.height && r.top >= plotBottom - 2) axisBottom = Math.max(axisBottom, r.bottom);
+    });
+    var top = legend.getBoundingClientRect().top;
+    if (top >= axisBottom + 4) return;
+    var height = legend.getBoundingClientRect().height;
+    var bottom = Math.ceil(axisBottom - plotBottom + height + 16);
+    return window.Plotly.relayout(gd, taller(gd, full.height + Math.max(0, bottom - full._size.b), {
+      "legend.yref": "container", "legend.y": 0, "legend.yanchor": "bottom", "margin.b": bottom,
+    }));
+  }
+
+  // A relayout `update` that makes the figure `height` px high, with the box the page gives it
+  // (plotly's HTML sets that box's height, and would clip the taller figure or let it spill).
+  function taller(gd, height, update) {
+    update.height = height;
+    var box = gd.parentElement;
+    if (box && box.style.height) box.style.height = height + "px";
+    return update;
   }
 
   // Long category names left of a plot (an event timeline's reasons) leave it a sliver of a
@@ -211,10 +263,13 @@
     gd._courseLabelsInside = true;
     var rows = (yaxis._categories || []).length;
     var grow = Math.max(0, rows * ROW_PX - full._size.h);
-    return window.Plotly.relayout(gd, {
-      "yaxis.ticklabelposition": "inside top", "yaxis.ticklabelshift": -3,
-      height: full.height + grow,
-    });
+    return window.Plotly.relayout(gd, taller(gd, full.height + grow, {
+      "yaxis.ticklabelposition": "inside top", "yaxis.ticklabelshift": -5,
+      "yaxis.ticklabeloverflow": "allow",
+      // plotly widens an axis to make room for names inside it (to -300 s on a 0-400 s
+      // timeline): the time axis keeps the range it had.
+      "xaxis.range": full.xaxis.range.slice(),
+    }));
   }
 
   var PINNED_TITLE = { yref: "container", y: 1, yanchor: "top", "pad.t": 10 };
@@ -228,7 +283,7 @@
     var top = gd.getBoundingClientRect().top;
     var titleBottom = title ? title.getBoundingClientRect().bottom - top : 0;
     var need = Math.ceil(titleBottom + legend.getBoundingClientRect().height + 14);
-    if (need > gd._fullLayout.margin.t) window.Plotly.relayout(gd, { "margin.t": need });
+    if (need > gd._fullLayout.margin.t) return window.Plotly.relayout(gd, { "margin.t": need });
   }
 
   // A title longer than a phone's width breaks into lines at spaces (plotly never wraps).
@@ -269,8 +324,10 @@
   }
 
   function adopt(gd) {
-    fitToScreen(gd);
-    labelsAboveRows(gd);
+    Promise.resolve(fitToScreen(gd))
+      .then(function () { return labelsAboveRows(gd); })
+      .then(function () { return fitPanelTitles(gd); })
+      .then(function () { return legendClearOfAxes(gd); });
     applyTheme(gd);
     followSlider(gd);
   }
