@@ -53,6 +53,9 @@
         update["updatemenus[" + i + "].font.color"] = LIGHT_TEXT;
         update["updatemenus[" + i + "].bgcolor"] = DARK.control;
         update["updatemenus[" + i + "].bordercolor"] = DARK.border;
+        // plotly paints the active button or menu entry #F4FAFF, a colour no layout setting
+        // changes: under light text it was blank. Dark mode shows no active entry.
+        update["updatemenus[" + i + "].showactive"] = false;
       });
       (gd.layout.shapes || []).forEach(function (s, i) {
         if (s.line && BLACKS.indexOf(String(s.line.color).toLowerCase()) >= 0) {
@@ -176,6 +179,9 @@
         update["legend.yanchor"] = "top";
       }
     }
+    // A legend's title beside its entries takes a column of their width: on top, it leaves
+    // them the whole line.
+    if (legend.title && legend.title.text) update["legend.title.side"] = "top";
     var above = legend.orientation === "h" && legend.y >= 1 && legend.yanchor === "bottom";
     var legendAbove = above || update["legend.y"] === 1.02;
     var title = titleText(gd.layout.title);
@@ -194,6 +200,7 @@
     // line: the padding brings its first line back inside the figure.
     if (update["title.yref"]) update["title.pad.t"] = PINNED_TITLE["pad.t"] + 18 * extraLines;
     var margin = gd.layout.margin || {};
+    buttonsUnderSlider(gd, update);
     if ((margin.r || 0) > 30) update["margin.r"] = 20;
     if ((margin.l || 0) > 50) update["margin.l"] = 45;
     if (!Object.keys(update).length) return;
@@ -241,6 +248,16 @@
     }));
   }
 
+  // A plot squeezed under PLOT_PX high by what a phone stacks around it (a legend of long
+  // names, a slider, buttons) gets its height back: the figure grows.
+  var PLOT_PX = 200;
+  function plotTallEnough(gd) {
+    var full = gd._fullLayout;
+    if (!narrow() || !full || !full._size || full._size.h >= PLOT_PX) return;
+    if (!gd.querySelector("g.cartesianlayer g.subplot")) return; // a table or an icicle
+    return window.Plotly.relayout(gd, taller(gd, full.height + PLOT_PX - full._size.h, {}));
+  }
+
   // A relayout `update` that makes the figure `height` px high, with the box the page gives it
   // (plotly's HTML sets that box's height, and would clip the taller figure or let it spill).
   function taller(gd, height, update) {
@@ -270,6 +287,27 @@
       // timeline): the time axis keeps the range it had.
       "xaxis.range": full.xaxis.range.slice(),
     }));
+  }
+
+  // Play and pause buttons to the left of a slider (an animation's controls) pushed the plot a
+  // third of a phone's width to the right: the slider takes the full width and the buttons go
+  // under it, in a bottom margin grown by their height.
+  var BUTTONS_PX = 45;
+  function buttonsUnderSlider(gd, update) {
+    var layout = gd.layout;
+    var slider = (layout.sliders || [])[0];
+    if (!slider) return;
+    (layout.updatemenus || []).forEach(function (menu, i) {
+      if (menu.type !== "buttons" || menu.xanchor !== "right" || !(menu.x <= slider.x)) return;
+      var key = "updatemenus[" + i + "].";
+      update[key + "x"] = 0;
+      update[key + "xanchor"] = "left";
+      update[key + "pad.t"] = ((slider.pad || {}).t || 0) + 75;
+      update["sliders[0].x"] = 0;
+      update["sliders[0].len"] = 1;
+      update["margin.b"] = ((layout.margin || {}).b || 80) + BUTTONS_PX;
+      taller(gd, gd._fullLayout.height + BUTTONS_PX, update);
+    });
   }
 
   var PINNED_TITLE = { yref: "container", y: 1, yanchor: "top", "pad.t": 10 };
@@ -327,7 +365,8 @@
     Promise.resolve(fitToScreen(gd))
       .then(function () { return labelsAboveRows(gd); })
       .then(function () { return fitPanelTitles(gd); })
-      .then(function () { return legendClearOfAxes(gd); });
+      .then(function () { return legendClearOfAxes(gd); })
+      .then(function () { return plotTallEnough(gd); });
     applyTheme(gd);
     followSlider(gd);
   }

@@ -256,8 +256,8 @@ _LEGEND_OVERLAP_JS = """() => {
 
 # Figures whose drawing area (each subplot's background) is shorter than a thumb's reach.
 _SHORT_PLOTS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
-  .map(fig => [fig.id, Math.min(...Array.from(fig.querySelectorAll('g.cartesianlayer rect.bg,'
-      + ' g.cartesianlayer .nsewdrag')).map(r => r.getBoundingClientRect().height))])
+  .map(fig => [fig.id, Math.min(...Array.from(fig.querySelectorAll('g.draglayer .nsewdrag'))
+      .map(r => r.getBoundingClientRect().height))])
   .filter(([id, h]) => Number.isFinite(h) && h < 120)"""
 
 
@@ -453,7 +453,8 @@ _FILL_TEXT_CONTRAST_JS = """() => {
     return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
   const ratio = (a, b) => (Math.max(lum(a), lum(b)) + 0.05) / (Math.min(lum(a), lum(b)) + 0.05);
   const pairs = [['g.column-cell', 'rect.cell-rect', 'text.cell-text'],
-                 ['g.slice', 'path.surface', 'text.slicetext']];
+                 ['g.slice', 'path.surface', 'text.slicetext'],
+                 ['g.updatemenu-button', 'rect.updatemenu-item-rect', 'text.updatemenu-item-text']];
   const found = [];
   for (const [group, fill, text] of pairs) {
     for (const g of document.querySelectorAll('.js-plotly-plot ' + group)) {
@@ -469,11 +470,13 @@ _FILL_TEXT_CONTRAST_JS = """() => {
 
 
 @pytest.mark.parametrize("path", ["book/comparing/application-definitions.html",
-                                  "book/orchestrators/mesos-marathon.html"])
+                                  "book/orchestrators/mesos-marathon.html",
+                                  "notebooks/two-level-scheduling.html"])
 def test_text_on_figure_fills_stays_readable_in_dark_mode(browser, serve_html: str,
                                                           path: str) -> None:
-    """A selector table's cells and a group tree's boxes keep their own light fills in dark
-    mode: their text must not turn as light as the theme's (it did, at 1.2:1)."""
+    """A selector table's cells, a group tree's boxes and an animation's active play button
+    keep light fills in dark mode: their text must not turn as light as the theme's (it did,
+    at 1.0 to 1.5:1)."""
     context = browser.new_context(color_scheme="dark")
     context.add_init_script("localStorage.setItem('mode', 'dark')")
     page = _load(context, serve_html, path)["page"]
