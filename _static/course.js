@@ -267,26 +267,42 @@
     return update;
   }
 
-  // Long category names left of a plot (an event timeline's reasons) leave it a sliver of a
-  // phone's width: each name goes inside the plot, just above its row, and the rows get taller
-  // to make room. Only for markers and lines: a name above a row would cover a thick bar.
+  // Long category names left of a plot (an event timeline's reasons, a bar chart's modes)
+  // leave it a sliver of a phone's width: each name goes inside the plot, just above its row,
+  // and the rows get taller to make room. Horizontal bars get thinner and move under their
+  // name, which would otherwise cover them.
   var ROW_PX = 40;
+  var LINE_PX = 16;
   function labelsAboveRows(gd) {
     var full = gd._fullLayout;
     var yaxis = full && full.yaxis;
     if (!narrow() || !yaxis || yaxis.type !== "category" || gd._courseLabelsInside) return;
     if (full._size.w >= 0.6 * full.width) return;
-    if (!gd.data.every(function (t) { return (t.type || "scatter") === "scatter"; })) return;
+    var bars = [];
+    var fits = gd.data.every(function (t, i) {
+      if (t.type === "bar" && t.orientation === "h") bars.push(i);
+      return (t.type || "scatter") === "scatter" || bars[bars.length - 1] === i;
+    });
+    if (!fits) return;
     gd._courseLabelsInside = true;
-    var rows = (yaxis._categories || []).length;
-    var grow = Math.max(0, rows * ROW_PX - full._size.h);
-    return window.Plotly.relayout(gd, taller(gd, full.height + grow, {
+    var names = yaxis._categories || [];
+    var lines = Math.max.apply(null, names.map(function (n) { return String(n).split("<br>").length; }));
+    var pitch = bars.length ? Math.max(ROW_PX, 2 * (lines * LINE_PX + 8)) : ROW_PX;
+    var grow = Math.max(0, names.length * pitch - full._size.h);
+    var drawn = window.Plotly.relayout(gd, taller(gd, full.height + grow, {
       "yaxis.ticklabelposition": "inside top", "yaxis.ticklabelshift": -5,
       "yaxis.ticklabeloverflow": "allow",
       // plotly widens an axis to make room for names inside it (to -300 s on a 0-400 s
-      // timeline): the time axis keeps the range it had.
+      // timeline): the value axis keeps the range it had.
       "xaxis.range": full.xaxis.range.slice(),
     }));
+    if (!bars.length) return drawn;
+    // A bar fills 35 % of its row, under its name: "lower" is the axis' upper end
+    // when the axis runs top to bottom.
+    var reversed = yaxis.range[0] > yaxis.range[1];
+    return drawn.then(function () {
+      return window.Plotly.restyle(gd, { width: 0.35, offset: reversed ? 0.12 : -0.47 }, bars);
+    });
   }
 
   // Play and pause buttons to the left of a slider (an animation's controls) pushed the plot a
