@@ -387,18 +387,7 @@
     followSlider(gd);
   }
 
-  // The kernel note's link to the welcome page is written for a page one folder deep
-  // (clustersim/widgets/base.py); the page's own root makes it right at any depth.
-  function fixOfflineLinks() {
-    var root = document.documentElement.dataset.content_root;
-    if (root === undefined) return;
-    document.querySelectorAll("a.clustersim-offline-link").forEach(function (a) {
-      a.setAttribute("href", root + "book/welcome.html#working-offline");
-    });
-  }
-
   document.addEventListener("DOMContentLoaded", function () {
-    fixOfflineLinks();
     if (!window.Plotly) return; // a page with no figure
     var newPlot = window.Plotly.newPlot;
     window.Plotly.newPlot = function () {
