@@ -208,21 +208,27 @@
     return legendAbove ? drawn.then(function () { return moveTitleAboveLegend(gd); }) : drawn;
   }
 
-  // A panel title (an annotation placed on the figure, not on the data) wider than a phone
-  // ran off both edges: its font shrinks until it fits, down to 10 px.
+  // A panel title (an annotation placed on the figure, not on the data) that runs past a
+  // phone's edges, centred over its panel: its font shrinks until it fits, down to 10 px.
   function fitPanelTitles(gd) {
     if (!narrow()) return;
-    var width = gd.getBoundingClientRect().width;
-    var update = {};
+    var figure = gd.getBoundingClientRect();
+    var titles = [];
+    var size = Infinity;
     (gd.layout.annotations || []).forEach(function (a, i) {
       if (a.xref !== "paper") return;
+      titles.push(i);
       var drawn = gd.querySelector('g.annotation[data-index="' + i + '"]');
-      var w = drawn && drawn.getBoundingClientRect().width;
-      if (!w || w <= width - 8) return;
-      var size = ((a.font && a.font.size) || gd._fullLayout.font.size) * (width - 8) / w;
-      update["annotations[" + i + "].font.size"] = Math.max(10, Math.floor(size));
+      var box = drawn && drawn.getBoundingClientRect();
+      if (!box || !box.width || (box.left >= figure.left && box.right <= figure.right)) return;
+      var centre = (box.left + box.right) / 2;
+      var room = 2 * Math.min(centre - figure.left, figure.right - centre) - 8;
+      size = Math.min(size, ((a.font && a.font.size) || gd._fullLayout.font.size) * room / box.width);
     });
-    if (Object.keys(update).length) return window.Plotly.relayout(gd, update);
+    if (size === Infinity) return;
+    var update = {}; // every panel title at the one size, so that none looks more important
+    titles.forEach(function (i) { update["annotations[" + i + "].font.size"] = Math.max(10, Math.floor(size)); });
+    return window.Plotly.relayout(gd, update);
   }
 
   // A legend under the plot that reaches up onto the x axis' numbers or title (the plot was
