@@ -254,6 +254,18 @@
     }));
   }
 
+  // A table's cells never wrap, and pod names and labels lost their last letters at the
+  // right edge of each column: on a phone the table's text is a size smaller.
+  var TABLE_FONT_PX = 11;
+  function smallerTableText(gd) {
+    if (!narrow()) return;
+    var tables = [];
+    gd.data.forEach(function (t, i) { if (t.type === "table") tables.push(i); });
+    if (!tables.length) return;
+    return window.Plotly.restyle(gd, { "cells.font.size": TABLE_FONT_PX,
+                                       "header.font.size": TABLE_FONT_PX }, tables);
+  }
+
   // A plot squeezed under PLOT_PX high by what a phone stacks around it (a legend of long
   // names, a slider, buttons) gets its height back: the figure grows.
   var PLOT_PX = 200;
@@ -388,7 +400,8 @@
       .then(function () { return labelsAboveRows(gd); })
       .then(function () { return fitPanelTitles(gd); })
       .then(function () { return legendClearOfAxes(gd); })
-      .then(function () { return plotTallEnough(gd); });
+      .then(function () { return plotTallEnough(gd); })
+      .then(function () { return smallerTableText(gd); });
     applyTheme(gd);
     followSlider(gd);
   }
