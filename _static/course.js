@@ -231,6 +231,19 @@
     return window.Plotly.relayout(gd, update);
   }
 
+  // A legend entry longer than a phone is wide (a run's label with its settings) ran past
+  // the right edge: the legend's font shrinks until it fits, down to 10 px.
+  function fitLegend(gd) {
+    var legend = gd.querySelector("g.legend");
+    if (!narrow() || !legend) return;
+    var figure = gd.getBoundingClientRect();
+    var box = legend.getBoundingClientRect();
+    if (!box.width || box.right <= figure.right) return;
+    var size = (((gd.layout.legend || {}).font || {}).size || gd._fullLayout.font.size);
+    var room = figure.right - box.left - 8;
+    return window.Plotly.relayout(gd, { "legend.font.size": Math.max(10, Math.floor(size * room / box.width)) });
+  }
+
   // A legend under the plot that reaches up onto the x axis' numbers or title (the plot was
   // short, so plotly's fraction of its height below it was a few pixels): it moves to the
   // figure's foot, and the figure grows by what the legend needs.
@@ -399,6 +412,7 @@
     Promise.resolve(fitToScreen(gd))
       .then(function () { return labelsAboveRows(gd); })
       .then(function () { return fitPanelTitles(gd); })
+      .then(function () { return fitLegend(gd); })
       .then(function () { return legendClearOfAxes(gd); })
       .then(function () { return plotTallEnough(gd); })
       .then(function () { return smallerTableText(gd); });
