@@ -7,7 +7,10 @@
    - on a narrow screen (a phone) the legend goes below the plot, horizontally, or above it
      when the figure has a slider or buttons at the bottom; long titles (animation frames'
      too) break into lines; course.css hides the toolbar, which covered the title; long
-     category names (an event timeline's reasons) move inside the plot, above their rows.
+     category names (an event timeline's reasons) move inside the plot, above their rows;
+     play buttons go under their slider; panel titles and legends too wide for the screen
+     shrink, a legend that reaches the x axis moves down, and a squeezed plot grows taller;
+   - in dark mode, text on a figure's own light fills (tables, icicles) stays dark.
 */
 (function () {
   "use strict";
@@ -223,11 +226,14 @@
       if (!box || !box.width || (box.left >= figure.left && box.right <= figure.right)) return;
       var centre = (box.left + box.right) / 2;
       var room = 2 * Math.min(centre - figure.left, figure.right - centre) - 8;
-      size = Math.min(size, ((a.font && a.font.size) || gd._fullLayout.font.size) * room / box.width);
+      var font = (a.font && a.font.size) || gd._fullLayout.font.size;
+      size = Math.min(size, font * room / box.width);
     });
     if (size === Infinity) return;
     var update = {}; // every panel title at the one size, so that none looks more important
-    titles.forEach(function (i) { update["annotations[" + i + "].font.size"] = Math.max(10, Math.floor(size)); });
+    titles.forEach(function (i) {
+      update["annotations[" + i + "].font.size"] = Math.max(10, Math.floor(size));
+    });
     return window.Plotly.relayout(gd, update);
   }
 
@@ -241,7 +247,8 @@
     if (!box.width || box.right <= figure.right) return;
     var size = (((gd.layout.legend || {}).font || {}).size || gd._fullLayout.font.size);
     var room = figure.right - box.left - 8;
-    return window.Plotly.relayout(gd, { "legend.font.size": Math.max(10, Math.floor(size * room / box.width)) });
+    var smaller = Math.max(10, Math.floor(size * room / box.width));
+    return window.Plotly.relayout(gd, { "legend.font.size": smaller });
   }
 
   // A legend under the plot that reaches up onto the x axis' numbers or title (the plot was
@@ -254,7 +261,8 @@
     var box = gd.getBoundingClientRect();
     var plotBottom = box.top + full._size.t + full._size.h;
     var axisBottom = plotBottom;
-    gd.querySelectorAll("g[class^='x'][class$='tick'] text, g[class^='g-x'][class$='title']").forEach(function (el) {
+    var axisParts = "g[class^='x'][class$='tick'] text, g[class^='g-x'][class$='title']";
+    gd.querySelectorAll(axisParts).forEach(function (el) {
       var r = el.getBoundingClientRect();
       if (r.height && r.top >= plotBottom - 2) axisBottom = Math.max(axisBottom, r.bottom);
     });
@@ -262,7 +270,8 @@
     if (top >= axisBottom + 4) return;
     var height = legend.getBoundingClientRect().height;
     var bottom = Math.ceil(axisBottom - plotBottom + height + 16);
-    return window.Plotly.relayout(gd, taller(gd, full.height + Math.max(0, bottom - full._size.b), {
+    var grow = Math.max(0, bottom - full._size.b);
+    return window.Plotly.relayout(gd, taller(gd, full.height + grow, {
       "legend.yref": "container", "legend.y": 0, "legend.yanchor": "bottom", "margin.b": bottom,
     }));
   }
@@ -317,7 +326,9 @@
     if (!fits) return;
     gd._courseLabelsInside = true;
     var names = yaxis._categories || [];
-    var lines = Math.max.apply(null, names.map(function (n) { return String(n).split("<br>").length; }));
+    var lines = Math.max.apply(null, names.map(function (n) {
+      return String(n).split("<br>").length;
+    }));
     var pitch = bars.length ? Math.max(ROW_PX, 2 * (lines * LINE_PX + 8)) : ROW_PX;
     var grow = Math.max(0, names.length * pitch - full._size.h);
     var drawn = window.Plotly.relayout(gd, taller(gd, full.height + grow, {
@@ -328,8 +339,8 @@
       "xaxis.range": full.xaxis.range.slice(),
     }));
     if (!bars.length) return drawn;
-    // A bar fills 35 % of its row, under its name: "lower" is the axis' upper end
-    // when the axis runs top to bottom.
+    // A bar fills 35 % of its row, below its name (on a reversed axis, "below" is the side
+    // of larger positions).
     var reversed = yaxis.range[0] > yaxis.range[1];
     return drawn.then(function () {
       return window.Plotly.restyle(gd, { width: 0.35, offset: reversed ? 0.12 : -0.47 }, bars);
