@@ -6,7 +6,11 @@
    - in dark mode a figure gets dark colours, and switching the theme re-colours every figure;
    - on a narrow screen (a phone) the legend goes below the plot, horizontally, or above it
      when the figure has a slider or buttons at the bottom; long titles (animation frames'
-     too) break into lines; course.css hides the toolbar, which covered the title.
+     too) break into lines; course.css hides the toolbar, which covered the title; long
+     category names (an event timeline's reasons) move inside the plot, above their rows;
+     play buttons go under their slider; panel titles and legends too wide for the screen
+     shrink, a legend that reaches the x axis moves down, and a squeezed plot grows taller;
+   - in dark mode, text on a figure's own light fills (tables, icicles) stays dark.
 */
 (function () {
   "use strict";
@@ -52,6 +56,9 @@
         update["updatemenus[" + i + "].font.color"] = LIGHT_TEXT;
         update["updatemenus[" + i + "].bgcolor"] = DARK.control;
         update["updatemenus[" + i + "].bordercolor"] = DARK.border;
+        // plotly paints the active button or menu entry #F4FAFF, a colour no layout setting
+        // changes: under light text it was blank. Dark mode shows no active entry.
+        update["updatemenus[" + i + "].showactive"] = false;
       });
       (gd.layout.shapes || []).forEach(function (s, i) {
         if (s.line && BLACKS.indexOf(String(s.line.color).toLowerCase()) >= 0) {
@@ -99,6 +106,46 @@
     return indices.length ? { indices: indices, colours: colours } : null;
   }
 
+  // Text on a trace's own light fills (a table's cells, an icicle's boxes) keeps the dark
+  // colour it has on a white page: the dark theme's light text would vanish on them.
+  // An icicle's leaves are drawn at 70 % opacity over the page, which darkens them on a dark
+  // page: in dark mode they are opaque, and their text takes the contrast of the real colour.
+  var FILL_TEXT = {
+    table: ["header.font.color", "cells.font.color"],
+    icicle: ["textfont.color", "insidetextfont.color", "leaf.opacity"],
+  };
+  var DARK_TEXT = "#444";
+
+  function isLight(colour) {
+    var probe = document.createElement("canvas").getContext("2d");
+    probe.fillStyle = "#000";
+    probe.fillStyle = String(colour);
+    var hex = probe.fillStyle; // "#rrggbb" for an opaque colour
+    if (hex.charAt(0) !== "#") return true; // rgba(...): a see-through fill shows the page
+    var rgb = [1, 3, 5].map(function (i) { return parseInt(hex.substr(i, 2), 16); });
+    return 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2] > 128;
+  }
+
+  function fillTextUpdate(gd, dark) {
+    gd.data.forEach(function (t, i) {
+      var paths = FILL_TEXT[t.type] || [];
+      paths.forEach(function (path) {
+        var own = path.split(".").reduce(function (o, k) { return o && o[k]; }, t);
+        if (own !== undefined && !t._courseFillText) return; // the figure chose its colour
+        var update = {};
+        if (!dark) update[path] = null;
+        else if (path === "leaf.opacity") update[path] = 1;
+        else if (t.type === "icicle") {
+          update[path] = [((t.marker && t.marker.colors) || []).map(function (c) {
+            return isLight(c) ? DARK_TEXT : "#fff";
+          })];
+        } else update[path] = DARK_TEXT;
+        t._courseFillText = dark;
+        window.Plotly.restyle(gd, update, [i]);
+      });
+    });
+  }
+
   function applyTheme(gd) {
     if (!gd.layout || !window.Plotly) return;
     remember(gd);
@@ -110,6 +157,7 @@
       window.Plotly.restyle(gd, { "line.color": traces.colours, "marker.color": traces.colours },
         traces.indices);
     }
+    fillTextUpdate(gd, dark);
   }
 
   // On a phone: a horizontal legend, placed where it meets neither slider nor buttons.
@@ -134,26 +182,190 @@
         update["legend.yanchor"] = "top";
       }
     }
+    // A legend's title beside its entries takes a column of their width: on top, it leaves
+    // them the whole line.
+    if (legend.title && legend.title.text) update["legend.title.side"] = "top";
     var above = legend.orientation === "h" && legend.y >= 1 && legend.yanchor === "bottom";
-    if (above && !update["title.yref"]) { // a figure's own legend above its plot
-      Object.keys(PINNED_TITLE).forEach(function (k) { update["title." + k] = PINNED_TITLE[k]; });
-    }
+    var legendAbove = above || update["legend.y"] === 1.02;
     var title = titleText(gd.layout.title);
     var wrapped = wrapTitle(title, gd.clientWidth || window.innerWidth);
     var extraLines = typeof wrapped === "string" ? wrapped.split("<br>").length - 1 : 0;
     if (wrapped !== title) {
       update["title.text"] = wrapped;
-      update["margin.t"] = ((gd.layout.margin || {}).t || 60) + 18 * extraLines;
+      update["margin.t"] = ((gd.layout.margin || {}).t || 60) + 22 * extraLines;
+    }
+    // A title above its own legend, or of several lines, is pinned to the top: left where
+    // plotly puts it, its lines ran down onto the legend or the first panel's title.
+    if ((above || wrapped !== title) && !update["title.yref"]) {
+      Object.keys(PINNED_TITLE).forEach(function (k) { update["title." + k] = PINNED_TITLE[k]; });
     }
     // plotly lifts a title of several lines anchored at its top by about a line per extra
     // line: the padding brings its first line back inside the figure.
     if (update["title.yref"]) update["title.pad.t"] = PINNED_TITLE["pad.t"] + 18 * extraLines;
     var margin = gd.layout.margin || {};
+    buttonsUnderSlider(gd, update);
     if ((margin.r || 0) > 30) update["margin.r"] = 20;
     if ((margin.l || 0) > 50) update["margin.l"] = 45;
     if (!Object.keys(update).length) return;
     var drawn = window.Plotly.relayout(gd, update);
-    if (update["title.yref"] && drawn && drawn.then) drawn.then(function () { moveTitleAboveLegend(gd); });
+    return legendAbove ? drawn.then(function () { return moveTitleAboveLegend(gd); }) : drawn;
+  }
+
+  // A panel title (an annotation placed on the figure, not on the data) that runs past a
+  // phone's edges, centred over its panel: its font shrinks until it fits, down to 10 px.
+  function fitPanelTitles(gd) {
+    if (!narrow()) return;
+    var figure = gd.getBoundingClientRect();
+    var titles = [];
+    var size = Infinity;
+    (gd.layout.annotations || []).forEach(function (a, i) {
+      if (a.xref !== "paper") return;
+      titles.push(i);
+      var drawn = gd.querySelector('g.annotation[data-index="' + i + '"]');
+      var box = drawn && drawn.getBoundingClientRect();
+      if (!box || !box.width || (box.left >= figure.left && box.right <= figure.right)) return;
+      var centre = (box.left + box.right) / 2;
+      var room = 2 * Math.min(centre - figure.left, figure.right - centre) - 8;
+      var font = (a.font && a.font.size) || gd._fullLayout.font.size;
+      size = Math.min(size, font * room / box.width);
+    });
+    if (size === Infinity) return;
+    var update = {}; // every panel title at the one size, so that none looks more important
+    titles.forEach(function (i) {
+      update["annotations[" + i + "].font.size"] = Math.max(10, Math.floor(size));
+    });
+    return window.Plotly.relayout(gd, update);
+  }
+
+  // A legend entry longer than a phone is wide (a run's label with its settings) ran past
+  // the right edge: the legend's font shrinks until it fits, down to 10 px.
+  function fitLegend(gd) {
+    var legend = gd.querySelector("g.legend");
+    if (!narrow() || !legend) return;
+    var figure = gd.getBoundingClientRect();
+    var box = legend.getBoundingClientRect();
+    if (!box.width || box.right <= figure.right) return;
+    var size = (((gd.layout.legend || {}).font || {}).size || gd._fullLayout.font.size);
+    var room = figure.right - box.left - 8;
+    var smaller = Math.max(10, Math.floor(size * room / box.width));
+    return window.Plotly.relayout(gd, { "legend.font.size": smaller });
+  }
+
+  // A legend under the plot that reaches up onto the x axis' numbers or title (the plot was
+  // short, so plotly's fraction of its height below it was a few pixels): it moves to the
+  // figure's foot, and the figure grows by what the legend needs.
+  function legendClearOfAxes(gd) {
+    var legend = gd.querySelector("g.legend");
+    var full = gd._fullLayout;
+    if (!narrow() || !legend || !full || !full.legend || full.legend.yanchor !== "top") return;
+    var box = gd.getBoundingClientRect();
+    var plotBottom = box.top + full._size.t + full._size.h;
+    var axisBottom = plotBottom;
+    var axisParts = "g[class^='x'][class$='tick'] text, g[class^='g-x'][class$='title']";
+    gd.querySelectorAll(axisParts).forEach(function (el) {
+      var r = el.getBoundingClientRect();
+      if (r.height && r.top >= plotBottom - 2) axisBottom = Math.max(axisBottom, r.bottom);
+    });
+    var top = legend.getBoundingClientRect().top;
+    if (top >= axisBottom + 4) return;
+    var height = legend.getBoundingClientRect().height;
+    var bottom = Math.ceil(axisBottom - plotBottom + height + 16);
+    var grow = Math.max(0, bottom - full._size.b);
+    return window.Plotly.relayout(gd, taller(gd, full.height + grow, {
+      "legend.yref": "container", "legend.y": 0, "legend.yanchor": "bottom", "margin.b": bottom,
+    }));
+  }
+
+  // A table's cells never wrap, and pod names and labels lost their last letters at the
+  // right edge of each column: on a phone the table's text is a size smaller.
+  var TABLE_FONT_PX = 11;
+  function smallerTableText(gd) {
+    if (!narrow()) return;
+    var tables = [];
+    gd.data.forEach(function (t, i) { if (t.type === "table") tables.push(i); });
+    if (!tables.length) return;
+    return window.Plotly.restyle(gd, { "cells.font.size": TABLE_FONT_PX,
+                                       "header.font.size": TABLE_FONT_PX }, tables);
+  }
+
+  // A plot squeezed under PLOT_PX high by what a phone stacks around it (a legend of long
+  // names, a slider, buttons) gets its height back: the figure grows.
+  var PLOT_PX = 200;
+  function plotTallEnough(gd) {
+    var full = gd._fullLayout;
+    if (!narrow() || !full || !full._size || full._size.h >= PLOT_PX) return;
+    if (!gd.querySelector("g.cartesianlayer g.subplot")) return; // a table or an icicle
+    return window.Plotly.relayout(gd, taller(gd, full.height + PLOT_PX - full._size.h, {}));
+  }
+
+  // A relayout `update` that makes the figure `height` px high, with the box the page gives it
+  // (plotly's HTML sets that box's height, and would clip the taller figure or let it spill).
+  function taller(gd, height, update) {
+    update.height = height;
+    var box = gd.parentElement;
+    if (box && box.style.height) box.style.height = height + "px";
+    return update;
+  }
+
+  // Long category names left of a plot (an event timeline's reasons, a bar chart's modes)
+  // leave it a sliver of a phone's width: each name goes inside the plot, just above its row,
+  // and the rows get taller to make room. Horizontal bars get thinner and move under their
+  // name, which would otherwise cover them.
+  var ROW_PX = 40;
+  var LINE_PX = 16;
+  function labelsAboveRows(gd) {
+    var full = gd._fullLayout;
+    var yaxis = full && full.yaxis;
+    if (!narrow() || !yaxis || yaxis.type !== "category" || gd._courseLabelsInside) return;
+    if (full._size.w >= 0.6 * full.width) return;
+    var bars = [];
+    var fits = gd.data.every(function (t, i) {
+      if (t.type === "bar" && t.orientation === "h") bars.push(i);
+      return (t.type || "scatter") === "scatter" || bars[bars.length - 1] === i;
+    });
+    if (!fits) return;
+    gd._courseLabelsInside = true;
+    var names = yaxis._categories || [];
+    var lines = Math.max.apply(null, names.map(function (n) {
+      return String(n).split("<br>").length;
+    }));
+    var pitch = bars.length ? Math.max(ROW_PX, 2 * (lines * LINE_PX + 8)) : ROW_PX;
+    var grow = Math.max(0, names.length * pitch - full._size.h);
+    var drawn = window.Plotly.relayout(gd, taller(gd, full.height + grow, {
+      "yaxis.ticklabelposition": "inside top", "yaxis.ticklabelshift": -5,
+      "yaxis.ticklabeloverflow": "allow",
+      // plotly widens an axis to make room for names inside it (to -300 s on a 0-400 s
+      // timeline): the value axis keeps the range it had.
+      "xaxis.range": full.xaxis.range.slice(),
+    }));
+    if (!bars.length) return drawn;
+    // A bar fills 35 % of its row, below its name (on a reversed axis, "below" is the side
+    // of larger positions).
+    var reversed = yaxis.range[0] > yaxis.range[1];
+    return drawn.then(function () {
+      return window.Plotly.restyle(gd, { width: 0.35, offset: reversed ? 0.12 : -0.47 }, bars);
+    });
+  }
+
+  // Play and pause buttons to the left of a slider (an animation's controls) pushed the plot a
+  // third of a phone's width to the right: the slider takes the full width and the buttons go
+  // under it, in a bottom margin grown by their height.
+  var BUTTONS_PX = 45;
+  function buttonsUnderSlider(gd, update) {
+    var layout = gd.layout;
+    var slider = (layout.sliders || [])[0];
+    if (!slider) return;
+    (layout.updatemenus || []).forEach(function (menu, i) {
+      if (menu.type !== "buttons" || menu.xanchor !== "right" || !(menu.x <= slider.x)) return;
+      var key = "updatemenus[" + i + "].";
+      update[key + "x"] = 0;
+      update[key + "xanchor"] = "left";
+      update[key + "pad.t"] = ((slider.pad || {}).t || 0) + 75;
+      update["sliders[0].x"] = 0;
+      update["sliders[0].len"] = 1;
+      update["margin.b"] = ((layout.margin || {}).b || 80) + BUTTONS_PX;
+      taller(gd, gd._fullLayout.height + BUTTONS_PX, update);
+    });
   }
 
   var PINNED_TITLE = { yref: "container", y: 1, yanchor: "top", "pad.t": 10 };
@@ -167,7 +379,7 @@
     var top = gd.getBoundingClientRect().top;
     var titleBottom = title ? title.getBoundingClientRect().bottom - top : 0;
     var need = Math.ceil(titleBottom + legend.getBoundingClientRect().height + 14);
-    if (need > gd._fullLayout.margin.t) window.Plotly.relayout(gd, { "margin.t": need });
+    if (need > gd._fullLayout.margin.t) return window.Plotly.relayout(gd, { "margin.t": need });
   }
 
   // A title longer than a phone's width breaks into lines at spaces (plotly never wraps).
@@ -208,23 +420,18 @@
   }
 
   function adopt(gd) {
-    fitToScreen(gd);
+    Promise.resolve(fitToScreen(gd))
+      .then(function () { return labelsAboveRows(gd); })
+      .then(function () { return fitPanelTitles(gd); })
+      .then(function () { return fitLegend(gd); })
+      .then(function () { return legendClearOfAxes(gd); })
+      .then(function () { return plotTallEnough(gd); })
+      .then(function () { return smallerTableText(gd); });
     applyTheme(gd);
     followSlider(gd);
   }
 
-  // The kernel note's link to the welcome page is written for a page one folder deep
-  // (clustersim/widgets/base.py); the page's own root makes it right at any depth.
-  function fixOfflineLinks() {
-    var root = document.documentElement.dataset.content_root;
-    if (root === undefined) return;
-    document.querySelectorAll("a.clustersim-offline-link").forEach(function (a) {
-      a.setAttribute("href", root + "book/welcome.html#working-offline");
-    });
-  }
-
   document.addEventListener("DOMContentLoaded", function () {
-    fixOfflineLinks();
     if (!window.Plotly) return; // a page with no figure
     var newPlot = window.Plotly.newPlot;
     window.Plotly.newPlot = function () {

@@ -114,3 +114,53 @@ def test_chapters_offer_no_launch_and_downloads_hold_no_solution(built_book: dic
     for served in (html_dir / "_sources" / "exercises").glob("*.ipynb"):
         cells = json.loads(served.read_text("utf-8"))["cells"]
         assert not any("solution" in c["metadata"].get("tags", []) for c in cells), served.name
+
+
+class _Links(HTMLParser):
+    """Collects a page's link targets (a href, img src) and the ids it defines."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.targets: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        for name in ("id", "name"):
+            if values.get(name):
+                self.ids.add(values[name] or "")
+        address = values.get("href") if tag == "a" else values.get("src") if tag == "img" else None
+        if address:
+            self.targets.append(address)
+
+
+def test_every_link_within_the_book_leads_somewhere(built_book: dict) -> None:
+    """Each link to another page of the book names a file that exists and, with a #fragment,
+    an id on that page (the widgets' kernel note once led to book/book/welcome.html)."""
+    from urllib.parse import unquote
+
+    html_dir = built_book["html"]
+    parsed: dict[Path, _Links] = {}
+
+    def links(page: Path) -> _Links:
+        if page not in parsed:
+            parsed[page] = _Links()
+            parsed[page].feed(page.read_text(encoding="utf-8"))
+        return parsed[page]
+
+    broken = []
+    for page in _pages(html_dir):
+        if "_static" in page.parts:
+            continue
+        for address in links(page).targets:
+            url = urlparse(address)
+            if url.scheme or address.startswith("//"):
+                continue
+            target = (page.parent / unquote(url.path)).resolve() if url.path else page
+            where = f"{page.relative_to(html_dir)}: {address}"
+            if not target.is_file():
+                broken.append(f"{where} (no such file)")
+            elif url.fragment and target.suffix == ".html" and \
+                    unquote(url.fragment) not in links(target).ids:
+                broken.append(f"{where} (no such anchor)")
+    assert not broken, "links that lead nowhere:\n" + "\n".join(broken[:20])

@@ -256,9 +256,18 @@ _LEGEND_OVERLAP_JS = """() => {
 
 # Figures whose drawing area (each subplot's background) is shorter than a thumb's reach.
 _SHORT_PLOTS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
-  .map(fig => [fig.id, Math.min(...Array.from(fig.querySelectorAll('g.cartesianlayer rect.bg,'
-      + ' g.cartesianlayer .nsewdrag')).map(r => r.getBoundingClientRect().height))])
+  .map(fig => [fig.id, Math.min(...Array.from(fig.querySelectorAll('g.draglayer .nsewdrag'))
+      .map(r => r.getBoundingClientRect().height))])
   .filter(([id, h]) => Number.isFinite(h) && h < 120)"""
+
+
+# Figures whose drawing area is under half their width: long axis labels (an event timeline's
+# reasons) squeezed the plot into a sliver.
+_NARROW_PLOTS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
+  .map(fig => [fig.id, fig.getBoundingClientRect().width, Math.min(...Array.from(
+      fig.querySelectorAll('g.draglayer .nsewdrag')).map(r => r.getBoundingClientRect().width))])
+  .filter(([, figure, plot]) => Number.isFinite(plot) && plot < figure / 2)
+  .map(([id, figure, plot]) => `${id}: ${Math.round(plot)} of ${Math.round(figure)} px`)"""
 
 
 # Annotations (mark labels, subplot titles) of one figure whose text boxes overlap.
@@ -305,6 +314,7 @@ def phone_visits(browser, serve_html: str, built_book: dict) -> dict[str, dict]:
         visits[path] = {**seen, **page.evaluate(_OVERFLOW_JS),
                         "overlaps": page.evaluate(_LEGEND_OVERLAP_JS),
                         "short": page.evaluate(_SHORT_PLOTS_JS),
+                        "narrow": page.evaluate(_NARROW_PLOTS_JS),
                         "collisions": page.evaluate(_LABEL_COLLISIONS_JS),
                         "cut": page.evaluate(_CUT_TEXT_JS),
                         "silent": page.evaluate(_SILENT_SCROLL_JS)}
@@ -337,6 +347,11 @@ def test_no_legend_overlaps_a_slider_on_a_phone(phone_visits: dict) -> None:
 def test_figures_keep_a_usable_height_on_a_phone(phone_visits: dict) -> None:
     short = {p: v["short"] for p, v in phone_visits.items() if v["short"]}
     assert not short, f"plot areas under 120 px high on a phone: {short}"
+
+
+def test_figures_keep_a_usable_width_on_a_phone(phone_visits: dict) -> None:
+    narrow = {p: v["narrow"] for p, v in phone_visits.items() if v["narrow"]}
+    assert not narrow, f"plot areas under half their figure's width on a phone: {narrow}"
 
 
 def test_no_figure_labels_collide_on_a_phone(phone_visits: dict) -> None:
@@ -429,6 +444,48 @@ def test_dark_mode_has_no_contrast_violation(browser, serve_html: str, path: str
         for v in result["violations"] for n in v["nodes"]
     ]
     assert not failures, f"{path} in dark mode: {failures[:8]}"
+
+
+# Contrast of each text drawn on a figure's own fill (table cells, icicle boxes) with that fill.
+_FILL_TEXT_CONTRAST_JS = """() => {
+  const lum = c => { const v = c.match(/[\\d.]+/g).slice(0, 3).map(Number).map(x => x / 255)
+      .map(x => x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+  const ratio = (a, b) => (Math.max(lum(a), lum(b)) + 0.05) / (Math.min(lum(a), lum(b)) + 0.05);
+  const pairs = [['g.column-cell', 'rect.cell-rect', 'text.cell-text'],
+                 ['g.slice', 'path.surface', 'text.slicetext'],
+                 ['g.updatemenu-button', 'rect.updatemenu-item-rect', 'text.updatemenu-item-text']];
+  const found = [];
+  for (const [group, fill, text] of pairs) {
+    for (const g of document.querySelectorAll('.js-plotly-plot ' + group)) {
+      const f = g.querySelector(fill), t = g.querySelector(text);
+      if (!f || !t || !t.textContent.trim()) continue;
+      const opacity = Number(getComputedStyle(f).opacity) * Number(getComputedStyle(f).fillOpacity);
+      found.push([t.textContent.trim(), ratio(getComputedStyle(t).fill, getComputedStyle(f).fill),
+                  opacity]);
+    }
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("path", ["book/comparing/application-definitions.html",
+                                  "book/orchestrators/mesos-marathon.html",
+                                  "notebooks/two-level-scheduling.html"])
+def test_text_on_figure_fills_stays_readable_in_dark_mode(browser, serve_html: str,
+                                                          path: str) -> None:
+    """A selector table's cells, a group tree's boxes and an animation's active play button
+    keep light fills in dark mode: their text must not turn as light as the theme's (it did,
+    at 1.0 to 1.5:1)."""
+    context = browser.new_context(color_scheme="dark")
+    context.add_init_script("localStorage.setItem('mode', 'dark')")
+    page = _load(context, serve_html, path)["page"]
+    found = page.evaluate(_FILL_TEXT_CONTRAST_JS)
+    context.close()
+    assert found, "no table cell or icicle box found"
+    faint = [(text, round(r, 1)) for text, r, _ in found if r < 3]
+    assert not faint, f"text on figure fills under 3:1 in dark mode: {faint}"
+    assert all(opacity == 1 for _, _, opacity in found), "boxes blend with the dark page"
 
 
 def _first_figure_timing(browser, base_url: str, path: str) -> dict:

@@ -22,6 +22,9 @@ Registered in ``_config.yml`` (``sphinx: extra_extensions``). It
   (:func:`clustersim.course.editions.student_copy`: no solutions, no outputs), so a learner who
   downloads an exercise to work on it locally gets no answer with it; the page itself keeps
   its solutions behind toggles;
+- points the widgets' kernel note at the welcome page's "working offline" section from every
+  page, however deep (:func:`point_offline_links`: the note is written once, for a page one
+  folder deep, and led nowhere from ``book/comparing/``);
 - removes the launch buttons (Binder, Colab) from chapters written in Markdown: those
   services cannot run a ``.md`` file; only the labs and exercises (``.ipynb``) have them;
 - renders notebooks with :class:`OfflineRenderer` (``nb_render_plugin: clustersim``, entry
@@ -188,6 +191,26 @@ def _add_plotly_where_needed(
         context["body"] = defer_figures(body)
 
 
+# The kernel note's link as clustersim.widgets.base.KERNEL_NOTE writes it.
+_OFFLINE_LINK = 'class="clustersim-offline-link" href="../book/welcome.html#working-offline"'
+
+
+def point_offline_links(body: str, welcome: str) -> str:
+    """Make the kernel notes' links in ``body`` lead to ``welcome`` (the welcome page's address
+    relative to this page) at its "working offline" section."""
+    return body.replace(
+        _OFFLINE_LINK, f'class="clustersim-offline-link" href="{welcome}#working-offline"'
+    )
+
+
+def _point_offline_links(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    body = context.get("body", "")
+    if _OFFLINE_LINK in body:
+        context["body"] = point_offline_links(body, context["pathto"]("book/welcome"))
+
+
 def _basic_bundle_matches(app: Sphinx) -> bool:
     """The vendored basic bundle exists and has the plotly wheel's plotly.js version."""
     wanted = bundle_version(plotly_js_source())
@@ -266,6 +289,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _add_fact_substitutions)
     app.connect("config-inited", _drop_thebe_assets)
     app.connect("html-page-context", _add_plotly_where_needed)
+    app.connect("html-page-context", _point_offline_links)
     app.connect("html-page-context", _no_launch_for_markdown, priority=502)
     # after pydata-sphinx-theme's own handler (priority 500) has put the function in the context
     app.connect("html-page-context", _label_sidebar_toggles, priority=900)

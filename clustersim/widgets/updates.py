@@ -46,11 +46,29 @@ def _marks_html(run: UpdateRun) -> str:
             f"peak {marks.peak_total} tasks (t = {marks.peak_at:g} s).</p>")
 
 
+def panel_titles(runs: list[UpdateRun]) -> list[str]:
+    """One panel title per run: its label and, where runs share a label (one system, two
+    strategies), the settings that tell them apart. Keyed by label alone, the panels of such
+    runs collapsed into one that showed only the last run."""
+    titles = []
+    for run in runs:
+        twins = [other for other in runs if other.label == run.label]
+        differ = [key for key, value in run.strategy.items()
+                  if any(other.strategy.get(key) != value for other in twins)]
+        titles.append(run.label if len(twins) == 1 else
+                      f"{run.label}: " + ", ".join(f"{k} {run.strategy[k]}" for k in differ))
+    if len(set(titles)) < len(titles):
+        raise ValueError("two of the runs are the same update (same system and settings): "
+                         "pass each run once")
+    return titles
+
+
 def updates_figure(runs: list[UpdateRun], title: str = "") -> go.Figure:
     """Serving and existing tasks over time for each run, the update (and rollback) marked."""
-    return capacity_panels({r.label: (r.snapshots, r.owner) for r in runs},
+    titles = panel_titles(runs)
+    return capacity_panels({t: (r.snapshots, r.owner) for t, r in zip(titles, runs, strict=True)},
                            lines=_LINES, desired=runs[0].replicas,
-                           marks={r.label: _marks(r) for r in runs},
+                           marks={t: _marks(r) for t, r in zip(titles, runs, strict=True)},
                            title=title or "Rolling update from 1.0 to 2.0")
 
 

@@ -16,6 +16,7 @@ from clustersim.course.book import (
     plotly_basic_source,
     plotly_bundle_for,
     plotly_js_source,
+    point_offline_links,
 )
 from clustersim.viz.renderer import figure_html
 
@@ -67,3 +68,13 @@ def test_sidebar_toggles_get_the_name_of_their_entry() -> None:
     labelled = label_toctree_toggles(sidebar)
     assert '<summary aria-label="Pages under Lab: pods &amp; trees">' in labelled
     assert labelled.replace(' aria-label="Pages under Lab: pods &amp; trees"', "") == sidebar
+
+
+def test_kernel_note_link_leads_to_the_welcome_page_from_any_depth() -> None:
+    """The note is written for a page one folder deep; from book/comparing/ its link led to a
+    missing book/book/welcome.html until the build pointed it at the page's own root."""
+    from clustersim.widgets.base import KERNEL_NOTE
+
+    deep = point_offline_links(KERNEL_NOTE, "../../book/welcome.html")
+    assert 'href="../../book/welcome.html#working-offline"' in deep
+    assert "../book/welcome.html#" not in deep.replace("../../book/welcome.html#", "")

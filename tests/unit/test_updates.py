@@ -10,7 +10,7 @@ from clustersim.marathon import restart_strategy
 from clustersim.scenarios.updates import DEFAULTS, ROLLBACK_AT, UPDATE_AT, rolling_update_run
 from clustersim.viz.capacity import task_counts
 from clustersim.widgets.base import KERNEL_NOTE
-from clustersim.widgets.updates import updates_app
+from clustersim.widgets.updates import updates_app, updates_figure
 
 
 def _during(run):
@@ -128,3 +128,18 @@ def test_static_rendering_has_the_note_and_a_strategy_slider():
     html = updates_app().static_html()
     assert html.startswith(KERNEL_NOTE)
     assert '"sliders"' in html and "maxSurge \\u002f maxUnavailable: " in html
+
+
+def test_two_strategies_of_one_system_get_a_panel_each() -> None:
+    """The lab compares Swarm's defaults with a faster update_config in one figure: both runs
+    are labelled "Swarm (update_config)", and keyed by that label they shared one panel that
+    showed only the second run, under a title promising "defaults above ... below"."""
+    default = rolling_update_run("swarm")
+    fast = rolling_update_run("swarm", {"parallelism": 2, "delay": 10, "order": "start-first"})
+    fig = updates_figure([default, fast])
+    titles = [a.text for a in fig.layout.annotations if a.yref == "paper"]
+    assert titles == ["Swarm (update_config): parallelism 1, delay 0, order stop-first",
+                      "Swarm (update_config): parallelism 2, delay 10, order start-first"]
+    assert {t.yaxis for t in fig.data} == {"y", "y2"}
+    with pytest.raises(ValueError, match="pass each run once"):
+        updates_figure([fast, fast])
