@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, SupportsInt, TypeGuard
+from typing import TYPE_CHECKING, Any, SupportsFloat, SupportsInt, TypeGuard
 
 from clustersim.exercises.checker import Wrong, kind
 from clustersim.manifests import ManifestError, ManifestSet, load_manifests
@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from clustersim.swarm import SwarmCluster
 
 __all__ = [
-    "choice", "classify", "filled", "is_whole", "keyed", "load_answer", "one_pod", "pick",
-    "run_stack", "whole_number", "yaml_text", "yes_or_no",
+    "choice", "classify", "filled", "is_number", "is_whole", "keyed", "load_answer", "number",
+    "one_pod", "pick", "run_stack", "whole_number", "yaml_text", "yes_or_no",
 ]
 
 
@@ -97,13 +97,46 @@ def classify(answer: object, truth: Mapping[str, str], labels: tuple[str, ...],
                     f"{_word(answer[first])!r}.", hints[first])
 
 
+def _refuse_quoted(answer: object, what: str) -> None:
+    """:class:`Wrong` when ``answer`` is a number written as text (``"3"``): the learner has
+    the number and only needs to drop the quotes, which a plain "not a number" would hide."""
+    if isinstance(answer, str):
+        try:
+            value = float(answer)
+        except ValueError:
+            return
+        if math.isfinite(value):
+            raise Wrong(f"{answer!r} is text, not a number ({what}).",
+                        f"Drop the quotes: write {answer.strip()}, not {answer!r}.")
+
+
 def whole_number(answer: object, what: str) -> int:
-    """``answer`` as an int, or :class:`Wrong` naming ``what`` was expected."""
+    """``answer`` as an int, or :class:`Wrong` naming ``what`` was expected (a number in
+    quotes is told to drop them)."""
     if answer is None:
         raise Wrong(f"You have not given {what} yet.", "Replace None with a whole number.")
+    _refuse_quoted(answer, what)
     if not is_whole(answer):
         raise Wrong(f"{answer!r} is not a whole number ({what}).", "Write a number such as 3.")
     return int(answer)
+
+
+def number(answer: object, what: str) -> float:
+    """``answer`` (int, float or a NumPy scalar, finite) as a float, or :class:`Wrong` naming
+    ``what`` was expected, like :func:`whole_number`."""
+    if answer is None:
+        raise Wrong(f"You have not given {what} yet.", "Replace None with a number.")
+    _refuse_quoted(answer, what)
+    if not is_number(answer):
+        raise Wrong(f"{answer!r} is not a number ({what}).", "Write a number such as 90.")
+    return float(answer)
+
+
+def is_number(value: object) -> TypeGuard[SupportsFloat]:
+    """A finite real number of any numeric type (int, float, ``numpy.int64``, ``numpy.float64``);
+    never a bool, inf or nan."""
+    return (not isinstance(value, bool) and isinstance(value, numbers.Real)
+            and math.isfinite(value))
 
 
 def is_whole(value: object) -> TypeGuard[SupportsInt]:

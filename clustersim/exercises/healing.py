@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from clustersim.exercises.answers import keyed, load_answer
+from clustersim.exercises.answers import keyed, load_answer, number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.manifests import ManifestError
@@ -139,13 +139,8 @@ def check_failover_times(answer: object) -> None:
     replacement running (see the exercise for the settings)."""
     answer = keyed(answer, ("kubernetes", "marathon"), "system")
     truth = failover_times()
-    for system in ("kubernetes", "marathon"):
-        value = answer[system]
-        if value is None:
-            raise Wrong(f"You have not answered for {system} yet.", "Replace None by seconds.")
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise Wrong(f"{value!r} is not a number of seconds.", "Give a number such as 90.")
-    k8s, mesos = float(answer["kubernetes"]), float(answer["marathon"])
+    k8s, mesos = (number(answer[system], f"the seconds for {system}")
+                  for system in ("kubernetes", "marathon"))
     if abs(k8s - truth["kubernetes"]) > _TOLERANCE:
         hints = {120: "The taint is only added once the node controller notices the silent "
                       "node, after --node-monitor-grace-period (50 s).",

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from clustersim.exercises.answers import keyed, load_answer, run_stack, whole_number
+from clustersim.exercises.answers import keyed, load_answer, run_stack, whole_number, yes_or_no
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.controllers.rollout import value_from_int_or_percent
@@ -206,7 +206,7 @@ def check_update_config(answer: object) -> None:
         raise Wrong(f"minReadySeconds {answer['minReadySeconds']} is not it.",
                     "delay: 10s is the wait between batches; the nearest Kubernetes field is "
                     "minReadySeconds (seconds a new Pod must be ready before it counts).")
-    if answer["rolls_back_by_itself"] is not False:
+    if yes_or_no(answer["rolls_back_by_itself"], "rolls_back_by_itself"):
         raise Wrong("A Deployment does not roll back by itself.",
                     "failure_action: rollback has no counterpart: a stuck rollout reports "
                     "ProgressDeadlineExceeded and you run kubectl rollout undo.")

@@ -180,3 +180,12 @@ def test_the_shared_answer_readers_say_what_is_wrong() -> None:
                   refused="Refused")
     run_stack(swarm, {"services": {"web": {"image": "nginx"}}}, 10)
     assert swarm.clock.now == 10 and [t.node for t in swarm.tasks()] == ["node-1"]
+
+
+@pytest.mark.parametrize("chosen", [None, "Z", 2])
+def test_drf_next_framework_not_chosen_is_not_called_wrong(chosen) -> None:
+    """None or a name that is no framework used to get 'DRF does not offer to that framework
+    next', as if the learner had chosen X; " y " (the right one, loosely typed) failed too."""
+    feedback = check_dominant_shares({"X": 0.5, "Y": "1/3", "next": chosen})
+    assert not feedback and "not one of the choices" in feedback.message
+    assert check_dominant_shares({"X": 0.5, "Y": "1/3", "next": " y "})

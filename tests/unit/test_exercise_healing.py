@@ -87,7 +87,7 @@ def test_failover_times_come_from_the_simulator():
     ({"kubernetes": 171, "marathon": 61}, "mark the agent unreachable"),
     ({"kubernetes": 171, "marathon": 76}, "inactiveAfterSeconds"),
     ({"kubernetes": None, "marathon": None}, "Replace None"),
-    ({"kubernetes": "171", "marathon": 136}, "a number such as"),
+    ({"kubernetes": "171", "marathon": 136}, "Drop the quotes"),
     ({"k8s": 171}, "There is no system 'k8s'"),
 ])
 def test_failover_hints(answer, hint):

@@ -156,6 +156,15 @@ def test_update_config_by_hand() -> None:
     assert not rollback.passed and "rollout undo" in rollback.hint
 
 
+@pytest.mark.parametrize("told", ["False", None])
+def test_rolls_back_as_text_or_none_is_not_told_it_is_wrong(told) -> None:
+    """The text 'False' (right, but quoted) and None (not answered) used to get 'A Deployment
+    does not roll back by itself', as if the learner had answered True."""
+    right = {"maxSurge": 2, "maxUnavailable": 0, "minReadySeconds": 10}
+    feedback = ex.check_update_config(right | {"rolls_back_by_itself": told})
+    assert not feedback.passed and "is not True or False" in feedback.message
+
+
 def test_update_config_accepts_percentages_of_the_four_replicas() -> None:
     """maxSurge "50%" of 4 replicas is 2 (rounded up), as the Deployment controller resolves it
     (kubernetes/kubernetes pkg/controller/deployment/util/deployment_util.go)."""
