@@ -56,6 +56,13 @@ def test_tie_weights() -> None:
     assert not too_many.passed and "exactly one other" in too_many.hint
 
 
+def test_tie_weights_computed_as_floats_or_numpy_ints_pass() -> None:
+    """rank() refused 2.0 and numpy.int64(2): 'must be a whole number 0-5, not 2.0'."""
+    numpy = pytest.importorskip("numpy")
+    assert ex.check_tie_weights({"simplicity": 2.0, "cni": numpy.int64(2)}).passed
+    assert "whole number 0-5" in ex.check_tie_weights({"simplicity": 2.5, "cni": 2}).message
+
+
 def test_top_decider() -> None:
     result = rank(preset_weights("large_platform"), systems=["swarm", "kubernetes"])
     assert ex.check_top_decider(result.deciders[0].criterion).passed
