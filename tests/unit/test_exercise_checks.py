@@ -91,6 +91,27 @@ def test_ssd_stack_hints() -> None:
     assert "not a Compose" in check_ssd_only_stack('{"id": "/db", "cmd": "sleep 1"}').message
 
 
+@pytest.mark.parametrize("constraint", [
+    "ssd == true", "node.label.ssd == true", "node.labels.SSD == true",
+])
+def test_ssd_stack_whose_tasks_run_nowhere_is_not_right(constraint) -> None:
+    """A constraint no node satisfies left all three tasks pending, and 'no task runs off an
+    SSD node' held vacuously: these answers passed as right."""
+    stack = ("services:\n  db:\n    image: postgres:16\n    deploy:\n      replicas: 3\n"
+             f"      placement:\n        constraints: [{constraint}]\n")
+    feedback = check_ssd_only_stack(stack)
+    assert not feedback and "3 of 3 'db' tasks run nowhere" in feedback.message
+    assert "case-sensitive" in feedback.hint
+
+
+def test_ssd_stack_quoted_value_is_not_told_quotes_are_fine() -> None:
+    """The hint said 'a value, in quotes or not' to a value refused for its quotes."""
+    stack = ("services:\n  db:\n    image: postgres:16\n    deploy:\n      replicas: 3\n"
+             '      placement:\n        constraints: [node.labels.ssd == "true"]\n')
+    feedback = check_ssd_only_stack(stack)
+    assert not feedback and "no quotes of its own" in feedback.hint
+
+
 # ---- dict answers: every check reads them through answers.keyed ----------------------------
 
 
