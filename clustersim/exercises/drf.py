@@ -6,6 +6,7 @@ from fractions import Fraction
 
 from clustersim.exercises.answers import choice, is_number, keyed
 from clustersim.exercises.checker import Wrong, checker
+from clustersim.exercises.feedback import Feedback
 from clustersim.node import Node
 
 __all__ = ["check_dominant_shares", "check_weights"]
@@ -52,7 +53,7 @@ def check_dominant_shares(answer: object) -> None:
 
 
 @checker("Right: with B's weight at 5, A runs 2 tasks and B runs 10.")
-def check_weights(weight_b: object) -> None:
+def check_weights(weight_b: object) -> Feedback | None:
     """Choose B's weight so that B runs five times as many tasks as A (12 CPUs, equal tasks)."""
     from clustersim.scenarios.drf import share_cluster
 
@@ -69,3 +70,8 @@ def check_weights(weight_b: object) -> None:
     if outcome["B"] != 5 * outcome["A"]:
         raise Wrong(f"With weight {weight_b}, A runs {outcome['A']} and B runs {outcome['B']}.",
                     "Weighted DRF makes dominant shares proportional to the weights.")
+    if float(weight_b) != 5:   # right by the outcome, but not the proportional weight
+        return Feedback(True, f"Right: with B's weight at {float(weight_b):g}, A runs "
+                        f"{outcome['A']} tasks and B runs {outcome['B']}. The proportional "
+                        "weight is 5 (B's share 10/12 is five times A's 2/12); with 12 whole "
+                        "tasks to share, nearby weights end in the same split.")

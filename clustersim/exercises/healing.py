@@ -73,10 +73,15 @@ def check_zone_survival(manifest: object) -> None:
     ready = task_counts([cluster.snapshot()], owner)["serving"][0]
     if ready < TARGET:
         waiting = [p for p in cluster.pods() if p.owner == owner and not p.ready]
-        why = waiting[0].message or waiting[0].reason if waiting else "too few replicas"
-        raise Wrong(f"Before any failure only {ready} pod(s) serve ({why}).",
-                    f"Run at least {TARGET} replicas, small enough to fit (each worker has 4 "
-                    "CPUs and 8 GiB).")
+        if not waiting:
+            raise Wrong(f"Before any failure only {ready} pod(s) serve (too few replicas).",
+                        f"Run at least {TARGET} replicas, small enough to fit (each worker has "
+                        "4 CPUs and 8 GiB).")
+        raise Wrong(f"Before any failure only {ready} pod(s) serve: {len(waiting)} stay "
+                    f"Pending ({waiting[0].message or waiting[0].reason}).",
+                    "Read the scheduler's message: a required rule that allows one pod per "
+                    "zone cannot place six pods in three zones, and each pod must fit a worker "
+                    "(4 CPUs, 8 GiB).")
     zone_a = {"worker-1", "worker-2"}
     lost = _pods_in_zone(cluster, owner, zone_a)
     for node in sorted(zone_a):

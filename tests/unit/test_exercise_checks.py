@@ -210,3 +210,11 @@ def test_drf_next_framework_not_chosen_is_not_called_wrong(chosen) -> None:
     feedback = check_dominant_shares({"X": 0.5, "Y": "1/3", "next": chosen})
     assert not feedback and "not one of the choices" in feedback.message
     assert check_dominant_shares({"X": 0.5, "Y": "1/3", "next": " y "})
+
+
+def test_a_weight_other_than_five_is_not_told_it_was_five() -> None:
+    """Weight 10 also ends in 2 and 10 tasks, and was told 'with B's weight at 5'."""
+    feedback = check_weights(10)
+    assert feedback and "weight at 10" in feedback.message
+    assert "proportional weight is 5" in feedback.message
+    assert "weight at 5," in check_weights(5).message
