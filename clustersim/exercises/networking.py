@@ -113,7 +113,10 @@ def _check_container(container: Mapping[str, Any]) -> None:
     if container.get("image") != image:
         raise Wrong(f"The container must run the app's image {image}.", "Copy container."
                     "docker.image into the container's image.")
-    requests = (container.get("resources") or {}).get("requests") or {}
+    resources = container.get("resources") or {}
+    # a resource with a limit and no request is requested at its limit (API defaulting,
+    # kubernetes/kubernetes pkg/apis/core/v1/defaults.go, SetDefaults_Pod)
+    requests = {**(resources.get("limits") or {}), **(resources.get("requests") or {})}
     cpu, memory = requests.get("cpu"), requests.get("memory")
     if cpu is None or memory is None or parse_quantity(str(cpu)) != parse_quantity("500m") \
             or parse_quantity(str(memory)) != parse_quantity("512Mi"):

@@ -83,7 +83,10 @@ spec:
 
 
 @pytest.mark.parametrize("text", [GOOD, GOOD.replace("cpu: 500m", "cpu: 0.5"),
-                                  GOOD.replace("targetPort: 8080", "targetPort: http")])
+                                  GOOD.replace("targetPort: 8080", "targetPort: http"),
+                                  # limits alone: the API server requests them (defaults.go);
+                                  # this was told "got cpu None, memory None"
+                                  GOOD.replace("requests: {cpu", "limits: {cpu")])
 def test_faithful_translations_pass(text) -> None:
     assert check_translation(text)
 
