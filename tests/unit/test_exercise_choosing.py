@@ -149,3 +149,12 @@ def test_situation_hints_do_not_name_the_answer(truth, check, labels) -> None:
         wrong = next(label for label in labels if label != right)
         hint = check(dict(truth) | {situation: wrong}).hint.casefold()
         assert not [n for n in names[right] if n in hint and n not in situation.casefold()]
+
+
+def test_top_decider_hint_fits_the_criterion_chosen() -> None:
+    """'A high weight decides little when the scores are close' was told for batch_data
+    (weight 3, scores 1 and 5) too; it fits only heavy criteria with close scores."""
+    assert "scores are close" in ex.check_top_decider("scale").hint           # 5 × (5 - 3)
+    batch = ex.check_top_decider("batch_data")                                 # 3 × (5 - 1)
+    assert not batch and "scores are close" not in batch.hint
+    assert "margin of every criterion" in batch.hint
