@@ -69,7 +69,7 @@ def keyed(answer: object, keys: Iterable[object], what: str = "key", *,
         return answer
     problems = []
     for key in unknown:
-        alike = [e for e in expected if _word(e) is not None and _word(e) == _word(key)]
+        alike = [e for e in expected if _word(str(e)) == _word(str(key))]
         problems.append(f"there is no {what} {key!r}"
                         + (f" (did you mean {alike[0]!r}?)" if alike else ""))
     if missing:
