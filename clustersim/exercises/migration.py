@@ -21,6 +21,7 @@ from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.controllers.rollout import value_from_int_or_percent
 from clustersim.kubernetes.nodeinfo import HOSTNAME_LABEL
+from clustersim.kubernetes.objects import selector_matches
 from clustersim.marathon import Marathon
 from clustersim.mesos import MesosCluster
 from clustersim.node import Node
@@ -62,8 +63,10 @@ def check_resources_by_hand(answer: object) -> None:
     deployment = marathon_to_kubernetes(API_APP).objects[0]
     pod = deployment["spec"]["template"]["spec"]
     requests = pod["containers"][0]["resources"]["requests"]
-    if whole_number(answer["replicas"], "replicas") != deployment["spec"]["replicas"]:
-        raise Wrong(f"replicas is not {answer['replicas']}.", "instances becomes replicas.")
+    replicas = whole_number(answer["replicas"], "replicas")
+    if replicas != deployment["spec"]["replicas"]:
+        raise Wrong(f"replicas = {replicas} is not what /shop/api runs.",
+                    "Marathon's instances becomes the Deployment's replicas.")
     for key in ("cpu", "memory"):
         value = answer[key]
         if not isinstance(value, str | int | float) or isinstance(value, bool):
@@ -133,7 +136,9 @@ def check_max_per(manifest: object) -> None:
         hint = unknown_hint or (
             "Without a rule over the rack label the scheduler spreads over nodes, and "
             "rack-1 has four of them." if not rules else
-            "Spread over the rack label with maxSkew: 1 and whenUnsatisfiable: "
+            "The spread counts only the Pods its labelSelector selects, and yours selects "
+            "none of these: use the labels of the Pod template." if not _counts_own(deployment)
+            else "Spread over the rack label with maxSkew: 1 and whenUnsatisfiable: "
             "DoNotSchedule.")
         raise Wrong(f"Per rack: {shown}; Marathon placed two in each rack.", hint)
     if "DoNotSchedule" not in rules:
@@ -162,6 +167,17 @@ def _topology_keys(deployment: Mapping[str, Any]) -> dict[str, set[str]]:
         for term in preferred:
             keys.setdefault(term.get("topologyKey"), set()).add("affinity")
     return keys
+
+
+def _counts_own(deployment: Mapping[str, Any]) -> bool:
+    """Does some spread constraint over ``rack`` select the template's own Pods? (A spread
+    counts the Pods its ``labelSelector`` matches: kubernetes/kubernetes
+    ``pkg/scheduler/framework/plugins/podtopologyspread``.)"""
+    template = deployment["spec"]["template"]
+    labels = (template.get("metadata") or {}).get("labels") or {}
+    return any(selector_matches(c.get("labelSelector"), labels)
+               for c in (template.get("spec") or {}).get("topologySpreadConstraints") or []
+               if c.get("topologyKey") == "rack")
 
 
 def _rack_spreads(deployment: Mapping[str, Any]) -> set[str]:

@@ -189,3 +189,18 @@ def test_stack_schema_names_a_key_that_is_not_a_string(stack, words) -> None:
     feedback = ex.check_stack_schema(stack)
     assert not feedback.passed and words in feedback.message and "quote" in feedback.hint
     assert "could not be read" not in feedback.message
+
+
+def test_wrong_replicas_is_said_plainly() -> None:
+    """'replicas is not 1.' read as if 1 were the right value."""
+    feedback = ex.check_resources_by_hand({"replicas": 1, "cpu": "250m", "memory": "384Mi"})
+    assert not feedback.passed and feedback.message == "replicas = 1 is not what /shop/api runs."
+
+
+def test_a_spread_that_counts_other_pods_is_named() -> None:
+    """A spread whose labelSelector selects none of the Pods had the hint 'Spread over the
+    rack label with maxSkew: 1 and DoNotSchedule', which the answer already did."""
+    spread = SPREAD.format(when="DoNotSchedule")
+    assert "{app: cache}" in spread
+    feedback = ex.check_max_per(CACHE.format(rule=spread.replace("{app: cache}", "{app: db}")))
+    assert not feedback.passed and "labelSelector selects" in feedback.hint
