@@ -304,8 +304,13 @@ def check_current_ingress(manifest: object) -> None:
         rule = ingress["spec"]["rules"][0]
         path = rule["http"]["paths"][0]
         service = path["backend"]["service"]
-        routed = (rule.get("host"), path.get("path"), service["name"], service["port"]["number"])
-    except (KeyError, IndexError, TypeError):
+        port = service["port"]
+        if "number" not in port and port.get("name"):
+            raise Wrong(f"The backend names the Service's port {port['name']!r}; the old "
+                        "Ingress sent traffic to port number 80, and nothing says the Service "
+                        "web has a port of that name.", "Use port: {number: 80}.")
+        routed = (rule.get("host"), path.get("path"), service["name"], port["number"])
+    except (KeyError, IndexError, TypeError, AttributeError):
         raise Wrong("It validates, but the route is gone.",
                     "Keep one rule: host shop.example.com, path /, Service web, port 80.") from None
     if routed != ("shop.example.com", "/", "web", 80):
