@@ -309,7 +309,7 @@ def check_tested_limits(answer: object) -> None:
     if isinstance(answer, str) or not isinstance(answer, Sequence | set | frozenset):
         raise Wrong("The answer must be a list of limit names.",
                     f"Choose among {', '.join(map(repr, _LIMITS))}.")
-    mine = {str(a) for a in answer}
+    mine = {str(a).strip().lower() for a in answer}   # "Total_Pods " is total_pods
     unknown = mine - set(_LIMITS)
     if unknown:
         raise Wrong(f"Unknown limit name(s): {', '.join(sorted(unknown))}.",

@@ -262,3 +262,10 @@ def test_manager_counts_written_as_text_are_named() -> None:
 
     feedback = check_fault_tolerance({"1": 0, 3: 1, 4: 1, 5: 2, 7: 3})
     assert not feedback and "There is no manager count '1' (did you mean 1?)" in feedback.message
+
+
+def test_limit_names_are_read_regardless_of_case() -> None:
+    """'Total_Pods' was an 'Unknown limit name'."""
+    from clustersim.exercises.comparing import check_tested_limits
+
+    assert check_tested_limits(["Total_Pods", " total_containers"])
