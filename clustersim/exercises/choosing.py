@@ -287,7 +287,7 @@ def check_pending_prediction(answer: object) -> None:
     }
     for key, value in truth.items():
         if mine[key] != value:
-            raise Wrong(f"{key} is not {mine[key]}.", hints[key])
+            raise Wrong(f"{key} = {mine[key]} is not what happens.", hints[key])
 
 
 def drain_outcome() -> dict[str, int]:
@@ -322,4 +322,4 @@ def check_drain_prediction(answer: object) -> None:
     }
     for key in keys:
         if mine[key] != truth[key]:
-            raise Wrong(f"{key} is not {mine[key]}.", hints[key])
+            raise Wrong(f"{key} = {mine[key]} is not what happens.", hints[key])

@@ -158,3 +158,10 @@ def test_top_decider_hint_fits_the_criterion_chosen() -> None:
     batch = ex.check_top_decider("batch_data")                                 # 3 × (5 - 1)
     assert not batch and "scores are close" not in batch.hint
     assert "margin of every criterion" in batch.hint
+
+
+def test_a_wrong_prediction_is_said_plainly() -> None:
+    """'old_running is not 2.' read as if 2 were the right count."""
+    feedback = ex.check_pending_prediction({"old_running": 2, "new_pending": 1,
+                                            "nodes_counted": 4})
+    assert not feedback and feedback.message == "old_running = 2 is not what happens."
