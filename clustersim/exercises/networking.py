@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from clustersim.clusters import demo_nodes
+from clustersim.exercises.answers import whole_number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.quantity import parse_quantity
@@ -51,6 +52,8 @@ def check_host_port_app(app: object) -> None:
         raise Wrong("The answer must be the app definition as a dict.", "Edit the starter's dict.")
     if app.get("id") != "/web":
         raise Wrong("Keep the app id /web.", "Change the networking, not the name.")
+    if isinstance(app.get("instances"), str):   # "8": Marathon's JSON wants a number
+        whole_number(app["instances"], "instances")
     if app.get("instances") != 8:
         raise Wrong(f"The app must keep 8 instances (it has {app.get('instances')!r}).",
                     "Fewer instances would fit, but the task is to run all eight: change how "
