@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, SupportsFloat, SupportsInt, TypeGuard
+from typing import TYPE_CHECKING, Any, SupportsInt, TypeGuard
 
 from clustersim.exercises.checker import Wrong, kind
 from clustersim.manifests import ManifestError, ManifestSet, load_manifests
@@ -132,7 +132,7 @@ def number(answer: object, what: str) -> float:
     return float(answer)
 
 
-def is_number(value: object) -> TypeGuard[SupportsFloat]:
+def is_number(value: object) -> TypeGuard[float]:
     """A finite real number of any numeric type (int, float, ``numpy.int64``, ``numpy.float64``);
     never a bool, inf or nan."""
     return (not isinstance(value, bool) and isinstance(value, numbers.Real)
