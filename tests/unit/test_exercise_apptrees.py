@@ -103,3 +103,13 @@ def test_a_changed_group_id_or_shape_is_not_called_a_cycle() -> None:
     as_tuple = _store(db=None)
     as_tuple["groups"] = tuple(as_tuple["groups"])
     assert check_acyclic_group(as_tuple)
+
+
+def test_dependencies_as_one_string_are_refused_as_such() -> None:
+    """dependencies: "/store/db" (a string, not a list) was read letter by letter and came
+    back as the cycle '/store/web/api -> /store/web/api' with the database hint."""
+    group = _store(db=None)
+    group["groups"][2]["dependencies"] = "/store/db"
+    feedback = check_acyclic_group(group)
+    assert not feedback and "not a list of app or group ids" in feedback.message
+    assert "cycle" not in feedback.hint
