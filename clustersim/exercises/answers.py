@@ -207,10 +207,25 @@ def load_answer(manifest: object, what: str, *,
         raise Wrong(f"The answer must be the {what} as YAML text (or a dict).",
                     "Keep the triple quotes of the starter cell.")
     try:
-        return load_manifests(manifest, name=f"your {what}")
+        specs = load_manifests(manifest, name=f"your {what}")
     except ManifestError as err:
         raise Wrong(f"It does not load: {err}", hint(err) if hint else
                     "Read the field path in the message.") from None
+    # the loader keeps what a real cluster refuses (a removed apiVersion, an unknown field)
+    # as a warning, so that old examples can be studied; an answer must apply
+    refused = [w for s in specs for w in s.warnings if _KUBECTL_REFUSES in w]
+    if refused:
+        raise Wrong(f"It would not apply on a real cluster: {refused[0]}.",
+                    "Check the spelling of the field it names: the API knows each field by its "
+                    "exact name." if refused[0].startswith("unknown field") else
+                    "Use the apiVersion it names.")
+    return specs
+
+
+#: Words of the loader's warnings for what ``kubectl apply`` refuses
+#: (:func:`clustersim.manifests.kubernetes_versions.removed_warning`, unknown fields in
+#: :mod:`clustersim.manifests.kubernetes`).
+_KUBECTL_REFUSES = "kubectl apply"
 
 
 def yaml_text(answer: object, what: str) -> str:

@@ -90,3 +90,23 @@ def test_checks_of_the_labs_read_numbers_alike() -> None:
     assert check_rolling_strategy(numpy.int64(1), 2.0)
     assert check_restart_strategy((numpy.int64(5), 10.0, 3))
     assert "Drop the quotes" in check_restart_strategy(("5", "10", "3")).hint
+
+
+def test_an_answer_kubectl_would_refuse_is_not_judged_by_its_run() -> None:
+    """A misspelt field (toleration for tolerations) or a removed apiVersion loads with a
+    warning, and the checks judged the run: 'toleration' got a hint about tolerationSeconds,
+    apps/v1beta1 passed. A real cluster refuses both."""
+    from clustersim.exercises.answers import load_answer
+
+    pod = ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+           "  containers: [{name: c, image: nginx}]\n")
+    assert load_answer(pod, "Pod")
+    with pytest.raises(Wrong, match='unknown field "spec.toleration"') as caught:
+        load_answer(pod + "  toleration: []\n", "Pod")
+    assert "spelling" in caught.value.hint
+    deployment = ("apiVersion: apps/v1beta1\nkind: Deployment\nmetadata: {name: d}\nspec:\n"
+                  "  template:\n    metadata: {labels: {app: d}}\n"
+                  "    spec: {containers: [{name: c, image: nginx}]}\n")
+    with pytest.raises(Wrong, match="no longer served") as caught:
+        load_answer(deployment, "Deployment")
+    assert "apiVersion" in caught.value.hint
