@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from clustersim.swarm import SwarmCluster
 
 __all__ = [
-    "choice", "classify", "filled", "is_whole", "keyed", "load_answer", "one_pod", "pick",
-    "run_stack", "whole_number", "yaml_text", "yes_or_no",
+    "choice", "classify", "filled", "is_number", "is_whole", "keyed", "load_answer", "number",
+    "one_pod", "pick", "run_stack", "whole_number", "yaml_text", "yes_or_no",
 ]
 
 
@@ -69,7 +69,7 @@ def keyed(answer: object, keys: Iterable[object], what: str = "key", *,
         return answer
     problems = []
     for key in unknown:
-        alike = [e for e in expected if _word(e) is not None and _word(e) == _word(key)]
+        alike = [e for e in expected if _word(str(e)) == _word(str(key))]
         problems.append(f"there is no {what} {key!r}"
                         + (f" (did you mean {alike[0]!r}?)" if alike else ""))
     if missing:
@@ -97,13 +97,46 @@ def classify(answer: object, truth: Mapping[str, str], labels: tuple[str, ...],
                     f"{_word(answer[first])!r}.", hints[first])
 
 
+def _refuse_quoted(answer: object, what: str) -> None:
+    """:class:`Wrong` when ``answer`` is a number written as text (``"3"``): the learner has
+    the number and only needs to drop the quotes, which a plain "not a number" would hide."""
+    if isinstance(answer, str):
+        try:
+            value = float(answer)
+        except ValueError:
+            return
+        if math.isfinite(value):
+            raise Wrong(f"{answer!r} is text, not a number ({what}).",
+                        f"Drop the quotes: write {answer.strip()}, not {answer!r}.")
+
+
 def whole_number(answer: object, what: str) -> int:
-    """``answer`` as an int, or :class:`Wrong` naming ``what`` was expected."""
+    """``answer`` as an int, or :class:`Wrong` naming ``what`` was expected (a number in
+    quotes is told to drop them)."""
     if answer is None:
         raise Wrong(f"You have not given {what} yet.", "Replace None with a whole number.")
+    _refuse_quoted(answer, what)
     if not is_whole(answer):
         raise Wrong(f"{answer!r} is not a whole number ({what}).", "Write a number such as 3.")
     return int(answer)
+
+
+def number(answer: object, what: str) -> float:
+    """``answer`` (int, float or a NumPy scalar, finite) as a float, or :class:`Wrong` naming
+    ``what`` was expected, like :func:`whole_number`."""
+    if answer is None:
+        raise Wrong(f"You have not given {what} yet.", "Replace None with a number.")
+    _refuse_quoted(answer, what)
+    if not is_number(answer):
+        raise Wrong(f"{answer!r} is not a number ({what}).", "Write a number such as 90.")
+    return float(answer)
+
+
+def is_number(value: object) -> TypeGuard[float]:
+    """A finite real number of any numeric type (int, float, ``numpy.int64``, ``numpy.float64``);
+    never a bool, inf or nan."""
+    return (not isinstance(value, bool) and isinstance(value, numbers.Real)
+            and math.isfinite(value))
 
 
 def is_whole(value: object) -> TypeGuard[SupportsInt]:
@@ -174,10 +207,25 @@ def load_answer(manifest: object, what: str, *,
         raise Wrong(f"The answer must be the {what} as YAML text (or a dict).",
                     "Keep the triple quotes of the starter cell.")
     try:
-        return load_manifests(manifest, name=f"your {what}")
+        specs = load_manifests(manifest, name=f"your {what}")
     except ManifestError as err:
         raise Wrong(f"It does not load: {err}", hint(err) if hint else
                     "Read the field path in the message.") from None
+    # the loader keeps what a real cluster refuses (a removed apiVersion, an unknown field)
+    # as a warning, so that old examples can be studied; an answer must apply
+    refused = [w for s in specs for w in s.warnings if _KUBECTL_REFUSES in w]
+    if refused:
+        raise Wrong(f"It would not apply on a real cluster: {refused[0]}.",
+                    "Check the spelling of the field it names: the API knows each field by its "
+                    "exact name." if refused[0].startswith("unknown field") else
+                    "Use the apiVersion it names.")
+    return specs
+
+
+#: Words of the loader's warnings for what ``kubectl apply`` refuses
+#: (:func:`clustersim.manifests.kubernetes_versions.removed_warning`, unknown fields in
+#: :mod:`clustersim.manifests.kubernetes`).
+_KUBECTL_REFUSES = "kubectl apply"
 
 
 def yaml_text(answer: object, what: str) -> str:

@@ -82,22 +82,32 @@ def check_acyclic_group(group: object) -> None:
     if not isinstance(group, Mapping):
         raise Wrong("The answer must be the group as a dict.", "Edit the starter's dict.")
     wanted = {a["id"]: a["instances"] for a in iter_apps(CYCLIC_STORE)}
-    found = {a.get("id"): a.get("instances") for a in iter_apps(group)}
+    try:
+        found = {a.get("id"): a.get("instances") for a in iter_apps(group)}
+    except (TypeError, AttributeError):   # apps or groups that are not lists of dicts
+        found = {}
     if found != wanted:
         raise Wrong("The group must keep its four apps with their ids and instances: "
                     + ", ".join(f"{k} × {v}" for k, v in wanted.items()) + ".",
                     "Change only the 'dependencies' lists.")
     try:
-        steps = scale_steps(copy.deepcopy(dict(group)))
-    except ValueError as err:
+        root = RootGroup.from_definitions(copy.deepcopy(dict(group)))
+        cycle = root.find_cycle()
+        steps = [] if cycle else scale_steps(copy.deepcopy(dict(group)))
+    except ValueError as err:  # a group id or the shape changed, not the cycle
         raise Wrong(f"Marathon refuses the group: {err}",
+                    "Keep the starter's ids, groups and lists as they are: change only the "
+                    "'dependencies' lists.") from None
+    if cycle:
+        raise Wrong("Marathon refuses the group: Dependency graph has cyclic dependencies: "
+                    + " -> ".join(cycle) + ".",
                     "Follow the cycle in the message: which of its arrows is backwards? A "
-                    "database does not depend on the clients that use it.") from None
+                    "database does not depend on the clients that use it.")
     if len(steps) == 1:
         raise Wrong("No dependencies are left: Marathon would scale all four apps at once, "
                     "and the api would start before its database.",
                     "Remove only the dependency that closes the cycle.")
-    edges = RootGroup.from_source(copy.deepcopy(dict(group))).dependency_edges()
+    edges = root.dependency_edges()
     api = set(edges["/store/web/api"])
     if not {"/store/db/postgres", "/store/cache/redis"} <= api:
         raise Wrong("The api does not depend on both postgres and redis, so Marathon would not "

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from clustersim.decision import preset_weights, rank
-from clustersim.exercises.answers import classify, keyed, whole_number
+from clustersim.exercises.answers import classify, is_whole, keyed, whole_number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.features import load_features
 from clustersim.kubernetes import KubernetesCluster, default_nodes
@@ -34,6 +34,8 @@ def _weights(weights: object) -> Any:
     if not isinstance(weights, Mapping):
         raise Wrong("The weights must be a dict {criterion: weight}.",
                     "Keep the starter's dict and change its numbers.")
+    # 2.0 or numpy.int64(2) is the weight 2; anything else is rank()'s to refuse
+    weights = {k: int(w) if is_whole(w) else w for k, w in weights.items()}
     try:
         return rank(weights)
     except ValueError as err:
@@ -130,11 +132,14 @@ def check_top_decider(answer: object) -> None:
     if mine == top.criterion:
         return
     margins = {d.criterion: d.margin for d in (*result.deciders, *result.against)}
-    weight = result.weights[mine]
-    raise Wrong(f"{mine} gives Kubernetes a margin of {margins.get(mine, 0):+d} points, not the "
-                "largest.",
+    weight, margin = result.weights[mine], margins.get(mine, 0)
+    # the lesson fits only a heavy criterion on which the systems score alike
+    moral = ("A high weight decides little when the scores are close."
+             if weight >= 4 and margin <= 2 * weight else
+             "Work out the margin of every criterion and compare.")
+    raise Wrong(f"{mine} gives Kubernetes a margin of {margin:+d} points, not the largest.",
                 f"Margin = weight × (Kubernetes score − Swarm score); {mine} has weight {weight}. "
-                "A high weight decides little when the scores are close.")
+                + moral)
 
 
 # --- alternatives -----------------------------------------------------------------------------
@@ -282,7 +287,7 @@ def check_pending_prediction(answer: object) -> None:
     }
     for key, value in truth.items():
         if mine[key] != value:
-            raise Wrong(f"{key} is not {mine[key]}.", hints[key])
+            raise Wrong(f"{key} = {mine[key]} is not what happens.", hints[key])
 
 
 def drain_outcome() -> dict[str, int]:
@@ -317,4 +322,4 @@ def check_drain_prediction(answer: object) -> None:
     }
     for key in keys:
         if mine[key] != truth[key]:
-            raise Wrong(f"{key} is not {mine[key]}.", hints[key])
+            raise Wrong(f"{key} = {mine[key]} is not what happens.", hints[key])

@@ -147,6 +147,15 @@ def check_soft_spread(manifest: object) -> None:
         raise Wrong(f"All {len(pods)} Pods run on {nodes.pop()}: one failure takes them all.",
                     "Keep a rule that spreads them (a preferred anti-affinity or a spread "
                     "constraint over kubernetes.io/hostname).")
+    pod_spec = ((deployment["spec"].get("template") or {}).get("spec")) or {}
+    if not ((pod_spec.get("affinity") or {}).get("podAntiAffinity")
+            or pod_spec.get("topologySpreadConstraints")):
+        raise Wrong("The Pods spread, but no rule of yours asks for it: the scheduler's default "
+                    "spreading (PodTopologySpread's built-in constraints) only scores nodes, "
+                    "and gives way to other scores on a busy cluster.",
+                    "Keep a rule and make it soft: preferredDuringSchedulingIgnoredDuringExecution"
+                    " (with a weight and a podAffinityTerm), or a topologySpreadConstraint with "
+                    "whenUnsatisfiable: ScheduleAnyway.")
 
 
 MESH_PORT = 8080
@@ -300,7 +309,7 @@ def check_tested_limits(answer: object) -> None:
     if isinstance(answer, str) or not isinstance(answer, Sequence | set | frozenset):
         raise Wrong("The answer must be a list of limit names.",
                     f"Choose among {', '.join(map(repr, _LIMITS))}.")
-    mine = {str(a) for a in answer}
+    mine = {str(a).strip().lower() for a in answer}   # "Total_Pods " is total_pods
     unknown = mine - set(_LIMITS)
     if unknown:
         raise Wrong(f"Unknown limit name(s): {', '.join(sorted(unknown))}.",

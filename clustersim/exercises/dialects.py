@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from clustersim.exercises.answers import keyed
+from clustersim.exercises.answers import keyed, yes_or_no
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.scenarios.shop import SYSTEMS, run_shop, shop_source
 
@@ -111,12 +111,9 @@ def check_failure_prediction(prediction: object) -> None:
     prediction = keyed(prediction, ("db", "cache"), "tier")
     wrong = []
     for tier in ("db", "cache"):
-        guess = prediction[tier]
-        if not isinstance(guess, Mapping) or set(guess) != set(SYSTEMS) or \
-                not all(isinstance(v, bool) for v in guess.values()):
-            raise Wrong(f"prediction[{tier!r}] must map each of {', '.join(SYSTEMS)} to "
-                        "True or False.", "Replace every None in the starter with True or "
-                        "False.")
+        guess = keyed(prediction[tier], SYSTEMS, "system")
+        guess = {system: yes_or_no(guess[system], f"prediction[{tier!r}][{system!r}]")
+                 for system in SYSTEMS}
         actual = failure_outcome(tier)
         wrong += [(system, tier, actual[system]) for system in SYSTEMS
                   if guess[system] != actual[system]]

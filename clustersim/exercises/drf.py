@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from clustersim.exercises.answers import keyed
+from clustersim.exercises.answers import choice, is_number, keyed
 from clustersim.exercises.checker import Wrong, checker
+from clustersim.exercises.feedback import Feedback
 from clustersim.node import Node
 
 __all__ = ["check_dominant_shares", "check_weights"]
@@ -45,13 +46,14 @@ def check_dominant_shares(answer: object) -> None:
                 f"{name} uses {n * cpus} of {_TOTAL['cpus']} CPUs and {n * mem} of "
                 f"{_TOTAL['mem']} GiB: its dominant share is the larger of the two fractions.",
             )
-    if answer["next"] != min(expected, key=expected.get):
+    chosen = choice(answer["next"], ("x", "y"), "next")
+    if chosen.upper() != min(expected, key=expected.get):
         raise Wrong("DRF does not offer to that framework next.",
                     "DRF offers first to the framework with the lowest dominant share.")
 
 
 @checker("Right: with B's weight at 5, A runs 2 tasks and B runs 10.")
-def check_weights(weight_b: object) -> None:
+def check_weights(weight_b: object) -> Feedback | None:
     """Choose B's weight so that B runs five times as many tasks as A (12 CPUs, equal tasks)."""
     from clustersim.scenarios.drf import share_cluster
 
@@ -60,7 +62,7 @@ def check_weights(weight_b: object) -> None:
             weight_b = float(weight_b)
         except ValueError:
             raise Wrong(f"{weight_b!r} is not a number.", "Give a number such as 2.") from None
-    if isinstance(weight_b, bool) or not isinstance(weight_b, int | float) or weight_b <= 0:
+    if not is_number(weight_b) or weight_b <= 0:
         raise Wrong(f"{weight_b!r} is not a positive weight.", "Give a number such as 2.")
     agents = Node.many(3, "agent", cpu=4, memory="16Gi")
     outcome = {s.framework: s.tasks for s in
@@ -68,3 +70,9 @@ def check_weights(weight_b: object) -> None:
     if outcome["B"] != 5 * outcome["A"]:
         raise Wrong(f"With weight {weight_b}, A runs {outcome['A']} and B runs {outcome['B']}.",
                     "Weighted DRF makes dominant shares proportional to the weights.")
+    if float(weight_b) != 5:   # right by the outcome, but not the proportional weight
+        return Feedback(True, f"Right: with B's weight at {float(weight_b):g}, A runs "
+                        f"{outcome['A']} tasks and B runs {outcome['B']}. The proportional "
+                        "weight is 5 (B's share 10/12 is five times A's 2/12); with 12 whole "
+                        "tasks to share, nearby weights end in the same split.")
+    return None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from clustersim.capacity import pods_that_fit
-from clustersim.exercises.answers import is_whole
+from clustersim.exercises.answers import is_whole, whole_number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.node import Node
 from clustersim.quantity import parse_quantity, to_millis, to_units
@@ -19,17 +19,18 @@ def check_copies(answer: object) -> None:
     """How many copies of a 750m / 1536Mi pod fit on ``EXERCISE_NODE``?"""
     if answer is None:
         raise Wrong("You have not answered yet.", "Replace None with a whole number.")
-    if not is_whole(answer):
+    if not isinstance(answer, str) and not is_whole(answer):
         raise Wrong(f"{answer!r} is not a whole number of copies.",
                     "A node runs whole pods: give an int such as 5.")
+    answer = whole_number(answer, "the number of copies")
     right = pods_that_fit(EXERCISE_NODE, *_REQUEST)
-    if int(answer) == right:
+    if answer == right:
         return
     cpu_only = EXERCISE_NODE.cpu_millis // to_millis(parse_quantity(_REQUEST[0]))
     mem_only = EXERCISE_NODE.memory_bytes // to_units(parse_quantity(_REQUEST[1]))
-    if int(answer) == 12:
+    if answer == 12:
         raise Wrong("12 is what 6 cores / 0.5 would give.", "750m is three quarters of a core.")
-    if int(answer) > max(cpu_only, mem_only):
+    if answer > max(cpu_only, mem_only):
         raise Wrong(f"{answer} copies would need more than the node has.",
                     "Divide the node's CPU (in millicores) by 750, and its memory by 1536 Mi.")
     raise Wrong(f"{answer} is not it.", "Work out the limit from CPU and from memory separately, "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from clustersim.exercises.answers import is_whole, keyed, whole_number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes.fleet import fill, nodes_to_score
 from clustersim.kubernetes.scheduler import load_profile
@@ -60,22 +61,19 @@ def check_bin_packing_profile(config: object) -> None:
          "applies only to the adaptive default, the 100-node floor to both).")
 def check_nodes_scored(answer: object) -> None:
     """``answer``: {"2000 nodes, default": n, "5000 nodes, 3%": n}."""
-    keys = {"2000 nodes, default", "5000 nodes, 3%"}
-    if not isinstance(answer, dict) or set(answer) != keys:
-        raise Wrong(f"The answer must be a dict with the keys {sorted(keys)}.",
-                    'For example {"2000 nodes, default": 1000, "5000 nodes, 3%": 50}.')
+    answer = keyed(answer, ("2000 nodes, default", "5000 nodes, 3%"), "case")
     for key, value in answer.items():
-        if isinstance(value, bool) or not isinstance(value, int):
+        if value is not None and not isinstance(value, str) and not is_whole(value):
             raise Wrong(f"{key}: {value!r} is not a whole number of nodes.",
                         "Upstream computes in int32: divisions drop the remainder.")
-    default = answer["2000 nodes, default"]
+    default, explicit = (whole_number(answer[key], f"the nodes for {key!r}")
+                         for key in ("2000 nodes, default", "5000 nodes, 3%"))
     if default != nodes_to_score(2_000):
         hint = ("Above 100 nodes the default is not 50%: it is 50 - nodes / 125 percent."
                 if default == 1_000 else
                 "The adaptive percentage is 50 - 2000 / 125; then nodes × percentage / 100.")
         raise Wrong(f"kube-scheduler does not look for {default} nodes in a 2,000-node cluster.",
                     hint)
-    explicit = answer["5000 nodes, 3%"]
     if explicit != nodes_to_score(5_000, 3):
         hint = ("The 5% floor applies only when percentageOfNodesToScore is 0 (adaptive); a "
                 "value you set is used as it is, above the 100-node floor."

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from clustersim.exercises.answers import keyed, load_answer
+from clustersim.exercises.answers import keyed, load_answer, number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.manifests import ManifestError
@@ -73,10 +73,15 @@ def check_zone_survival(manifest: object) -> None:
     ready = task_counts([cluster.snapshot()], owner)["serving"][0]
     if ready < TARGET:
         waiting = [p for p in cluster.pods() if p.owner == owner and not p.ready]
-        why = waiting[0].message or waiting[0].reason if waiting else "too few replicas"
-        raise Wrong(f"Before any failure only {ready} pod(s) serve ({why}).",
-                    f"Run at least {TARGET} replicas, small enough to fit (each worker has 4 "
-                    "CPUs and 8 GiB).")
+        if not waiting:
+            raise Wrong(f"Before any failure only {ready} pod(s) serve (too few replicas).",
+                        f"Run at least {TARGET} replicas, small enough to fit (each worker has "
+                        "4 CPUs and 8 GiB).")
+        raise Wrong(f"Before any failure only {ready} pod(s) serve: {len(waiting)} stay "
+                    f"Pending ({waiting[0].message or waiting[0].reason}).",
+                    "Read the scheduler's message: a required rule that allows one pod per "
+                    "zone cannot place six pods in three zones, and each pod must fit a worker "
+                    "(4 CPUs, 8 GiB).")
     zone_a = {"worker-1", "worker-2"}
     lost = _pods_in_zone(cluster, owner, zone_a)
     for node in sorted(zone_a):
@@ -139,13 +144,8 @@ def check_failover_times(answer: object) -> None:
     replacement running (see the exercise for the settings)."""
     answer = keyed(answer, ("kubernetes", "marathon"), "system")
     truth = failover_times()
-    for system in ("kubernetes", "marathon"):
-        value = answer[system]
-        if value is None:
-            raise Wrong(f"You have not answered for {system} yet.", "Replace None by seconds.")
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise Wrong(f"{value!r} is not a number of seconds.", "Give a number such as 90.")
-    k8s, mesos = float(answer["kubernetes"]), float(answer["marathon"])
+    k8s, mesos = (number(answer[system], f"the seconds for {system}")
+                  for system in ("kubernetes", "marathon"))
     if abs(k8s - truth["kubernetes"]) > _TOLERANCE:
         hints = {120: "The taint is only added once the node controller notices the silent "
                       "node, after --node-monitor-grace-period (50 s).",

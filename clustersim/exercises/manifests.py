@@ -58,8 +58,10 @@ def check_ssd_only_stack(text: object) -> None:
         placement = place(text, name="your stack")
     except (ManifestError, ValueError) as err:
         raise Wrong(f"The stack does not deploy: {err}",
-                    "A constraint is a node attribute, == or !=, and a value, in quotes or "
-                    "not: e.g. node.role == worker.") from None
+                    "deploy.placement.constraints is a list of strings, each a node "
+                    "attribute, == or !=, and a value with no quotes of its own: "
+                    "[node.role == worker], or quote the whole string: "
+                    "[\"node.role == worker\"].") from None
     if placement.system != "swarm":
         raise Wrong("That is not a Compose/stack file.", "Start from the starter's 'services:'.")
     ssd = {n.name for n in demo_nodes("swarm") if n.labels.get("ssd") == "true"}
@@ -67,6 +69,12 @@ def check_ssd_only_stack(text: object) -> None:
     if len(db) != 3:
         raise Wrong(f"Found {len(db)} task(s) of service 'db', expected 3.",
                     "Keep the service name 'db' and deploy.replicas: 3.")
+    if any(not t.node for t in db):
+        why = next((why for task, why in placement.waiting if "_db." in task), "pending")
+        raise Wrong(f"{sum(not t.node for t in db)} of 3 'db' tasks run nowhere: {why}.",
+                    "No node satisfies your constraint. Swarm knows node.labels.<name> (the "
+                    "label name is case-sensitive), node.role, node.hostname and a few more; "
+                    "any other key matches no node. The SSD nodes carry the label ssd=true.")
     elsewhere = sorted({t.node for t in db if t.node and t.node not in ssd})
     if elsewhere:
         rules = [w.placement for s in placement.specs for w in s.workloads()

@@ -16,11 +16,12 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from clustersim.exercises.answers import keyed, load_answer, run_stack, whole_number
+from clustersim.exercises.answers import keyed, load_answer, run_stack, whole_number, yes_or_no
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.controllers.rollout import value_from_int_or_percent
 from clustersim.kubernetes.nodeinfo import HOSTNAME_LABEL
+from clustersim.kubernetes.objects import selector_matches
 from clustersim.marathon import Marathon
 from clustersim.mesos import MesosCluster
 from clustersim.node import Node
@@ -62,8 +63,10 @@ def check_resources_by_hand(answer: object) -> None:
     deployment = marathon_to_kubernetes(API_APP).objects[0]
     pod = deployment["spec"]["template"]["spec"]
     requests = pod["containers"][0]["resources"]["requests"]
-    if whole_number(answer["replicas"], "replicas") != deployment["spec"]["replicas"]:
-        raise Wrong(f"replicas is not {answer['replicas']}.", "instances becomes replicas.")
+    replicas = whole_number(answer["replicas"], "replicas")
+    if replicas != deployment["spec"]["replicas"]:
+        raise Wrong(f"replicas = {replicas} is not what /shop/api runs.",
+                    "Marathon's instances becomes the Deployment's replicas.")
     for key in ("cpu", "memory"):
         value = answer[key]
         if not isinstance(value, str | int | float) or isinstance(value, bool):
@@ -133,7 +136,9 @@ def check_max_per(manifest: object) -> None:
         hint = unknown_hint or (
             "Without a rule over the rack label the scheduler spreads over nodes, and "
             "rack-1 has four of them." if not rules else
-            "Spread over the rack label with maxSkew: 1 and whenUnsatisfiable: "
+            "The spread counts only the Pods its labelSelector selects, and yours selects "
+            "none of these: use the labels of the Pod template." if not _counts_own(deployment)
+            else "Spread over the rack label with maxSkew: 1 and whenUnsatisfiable: "
             "DoNotSchedule.")
         raise Wrong(f"Per rack: {shown}; Marathon placed two in each rack.", hint)
     if "DoNotSchedule" not in rules:
@@ -162,6 +167,17 @@ def _topology_keys(deployment: Mapping[str, Any]) -> dict[str, set[str]]:
         for term in preferred:
             keys.setdefault(term.get("topologyKey"), set()).add("affinity")
     return keys
+
+
+def _counts_own(deployment: Mapping[str, Any]) -> bool:
+    """Does some spread constraint over ``rack`` select the template's own Pods? (A spread
+    counts the Pods its ``labelSelector`` matches: kubernetes/kubernetes
+    ``pkg/scheduler/framework/plugins/podtopologyspread``.)"""
+    template = deployment["spec"]["template"]
+    labels = (template.get("metadata") or {}).get("labels") or {}
+    return any(selector_matches(c.get("labelSelector"), labels)
+               for c in (template.get("spec") or {}).get("topologySpreadConstraints") or []
+               if c.get("topologyKey") == "rack")
 
 
 def _rack_spreads(deployment: Mapping[str, Any]) -> set[str]:
@@ -206,7 +222,7 @@ def check_update_config(answer: object) -> None:
         raise Wrong(f"minReadySeconds {answer['minReadySeconds']} is not it.",
                     "delay: 10s is the wait between batches; the nearest Kubernetes field is "
                     "minReadySeconds (seconds a new Pod must be ready before it counts).")
-    if answer["rolls_back_by_itself"] is not False:
+    if yes_or_no(answer["rolls_back_by_itself"], "rolls_back_by_itself"):
         raise Wrong("A Deployment does not roll back by itself.",
                     "failure_action: rollback has no counterpart: a stuck rollout reports "
                     "ProgressDeadlineExceeded and you run kubectl rollout undo.")
@@ -288,8 +304,13 @@ def check_current_ingress(manifest: object) -> None:
         rule = ingress["spec"]["rules"][0]
         path = rule["http"]["paths"][0]
         service = path["backend"]["service"]
-        routed = (rule.get("host"), path.get("path"), service["name"], service["port"]["number"])
-    except (KeyError, IndexError, TypeError):
+        port = service["port"]
+        if "number" not in port and port.get("name"):
+            raise Wrong(f"The backend names the Service's port {port['name']!r}; the old "
+                        "Ingress sent traffic to port number 80, and nothing says the Service "
+                        "web has a port of that name.", "Use port: {number: 80}.")
+        routed = (rule.get("host"), path.get("path"), service["name"], port["number"])
+    except (KeyError, IndexError, TypeError, AttributeError):
         raise Wrong("It validates, but the route is gone.",
                     "Keep one rule: host shop.example.com, path /, Service web, port 80.") from None
     if routed != ("shop.example.com", "/", "web", 80):

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from clustersim.clusters import demo_nodes
+from clustersim.exercises.answers import whole_number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.quantity import parse_quantity
@@ -51,6 +52,8 @@ def check_host_port_app(app: object) -> None:
         raise Wrong("The answer must be the app definition as a dict.", "Edit the starter's dict.")
     if app.get("id") != "/web":
         raise Wrong("Keep the app id /web.", "Change the networking, not the name.")
+    if isinstance(app.get("instances"), str):   # "8": Marathon's JSON wants a number
+        whole_number(app["instances"], "instances")
     if app.get("instances") != 8:
         raise Wrong(f"The app must keep 8 instances (it has {app.get('instances')!r}).",
                     "Fewer instances would fit, but the task is to run all eight: change how "
@@ -113,7 +116,10 @@ def _check_container(container: Mapping[str, Any]) -> None:
     if container.get("image") != image:
         raise Wrong(f"The container must run the app's image {image}.", "Copy container."
                     "docker.image into the container's image.")
-    requests = (container.get("resources") or {}).get("requests") or {}
+    resources = container.get("resources") or {}
+    # a resource with a limit and no request is requested at its limit (API defaulting,
+    # kubernetes/kubernetes pkg/apis/core/v1/defaults.go, SetDefaults_Pod)
+    requests = {**(resources.get("limits") or {}), **(resources.get("requests") or {})}
     cpu, memory = requests.get("cpu"), requests.get("memory")
     if cpu is None or memory is None or parse_quantity(str(cpu)) != parse_quantity("500m") \
             or parse_quantity(str(memory)) != parse_quantity("512Mi"):

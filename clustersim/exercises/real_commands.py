@@ -18,6 +18,7 @@ import shlex
 
 from clustersim.examples import example_path
 from clustersim.exercises.checker import Wrong, checker
+from clustersim.exercises.feedback import Feedback
 from clustersim.serve import Server, serve
 
 __all__ = ["check_api_pods_command", "check_scale_command", "shop_server"]
@@ -43,9 +44,11 @@ def _kubectl(command: object) -> list[str]:
     if words[0] != "kubectl":
         raise Wrong(f"The command starts with {words[0]!r}, not kubectl.",
                     "Every command in this exercise starts with kubectl.")
-    if any(w in ("|", ">", ";", "&&") for w in words):
-        raise Wrong("The command uses a shell pipe or redirection.",
-                    "kubectl can do this alone; no pipes are needed.")
+    # operators count even when glued to a word ("wide;"), quoted text does not
+    lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
+    if any(set(token) <= set("|&;<>()") for token in lexer):
+        raise Wrong("The command uses a shell pipe, redirection or a second command.",
+                    "kubectl can do this alone, in one command; no pipes are needed.")
     return words
 
 
@@ -71,7 +74,13 @@ def check_api_pods_command(command: object) -> None:
     finally:
         server.stop()
     lines = output.splitlines()
-    names = {line.split()[0] for line in lines[1:] if line.strip()}
+    header = lines[0].split() if lines else []
+    if lines and "NAME" not in header:
+        raise Wrong("kubectl printed no table with a NAME column (-o yaml, json and name "
+                    "print objects or bare names).",
+                    "Keep the table, and ask for its wide columns: `-o wide`.")
+    column = header.index("NAME") if header else 0    # -A puts NAMESPACE first
+    names = {line.split()[column] for line in lines[1:] if line.strip()}
     if not names:
         raise Wrong("kubectl found no pods.",
                     "Check the label's key and value: `kubectl get pods --show-labels` "
@@ -82,17 +91,20 @@ def check_api_pods_command(command: object) -> None:
     if names != set(api):
         raise Wrong(f"The command lists {', '.join(sorted(names))}, not the api pods.",
                     "The api pods carry the label tier=api.")
-    if "NODE" not in lines[0].split():
+    if "NODE" not in header:
         raise Wrong("The pods are right, but the output has no NODE column.",
                     "The node is one of the wide columns: add `-o wide`.")
 
 
 @checker("Right: kubectl scale set spec.replicas to 4 and the ReplicaSet made two more pods.")
-def check_scale_command(command: object) -> None:
+def check_scale_command(command: object) -> Feedback | None:
     words = _kubectl(command)
-    if len(words) < 2 or words[1] != "scale":
-        raise Wrong(f"`kubectl {words[1] if len(words) > 1 else ''}` does not scale.",
-                    "The verb is `kubectl scale`.")
+    verb = words[1] if len(words) > 1 else ""
+    if verb not in ("scale", "patch"):    # a patch of spec.replicas scales too
+        raise Wrong(f"`kubectl {verb}` is not the command this exercise asks for"
+                    + (" (it opens an editor, which a check cannot drive)." if verb == "edit"
+                       else "."),
+                    "The verb that sets a Deployment's number of replicas is `kubectl scale`.")
     server = shop_server()
     try:
         _run(server, str(command))
@@ -106,11 +118,19 @@ def check_scale_command(command: object) -> None:
     changed = {name: n for name, n in deployments.items()
                if n != {"cache": 1, "api": 3, "frontend": 2}.get(name)}
     if "frontend" not in changed:
+        named = any(w.split("/")[-1] == "frontend" for w in words[2:])
         raise Wrong(f"The frontend still has {deployments['frontend']} replicas"
                     + (f"; you scaled {', '.join(changed)} instead." if changed else "."),
+                    "--replicas is the total the Deployment should run, not a change: it runs "
+                    "2 now." if named and not changed else
                     "Name the Deployment: `kubectl scale deployment <name> --replicas=<n>`.")
     if changed["frontend"] != 4:
         raise Wrong(f"The frontend now has {changed['frontend']} replicas, not 4.",
                     "--replicas sets the total, not how many to add.")
     if running != 4:
         raise Wrong(f"{running} frontend pods run, not 4.", "Run the check again.")
+    if verb == "patch":
+        return Feedback(True, "Right: your patch set spec.replicas to 4 and the ReplicaSet made "
+                        "two more pods. `kubectl scale deployment frontend --replicas=4` says "
+                        "the same in fewer words.")
+    return None

@@ -72,6 +72,12 @@ def check_stateful_claims(manifest: object) -> None:
     pod_name = f"{name}-1"
     pod = cluster.get("Pod", namespace, pod_name)
     ready = {p.name for p in cluster.pods() if p.ready}
+    refused = cluster.events.where(reason="FailedCreate")
+    if pod is None and refused:
+        raise Wrong(f"The StatefulSet controller cannot create its pods: {refused[-1].message}",
+                    "A volumeMount names a volume: name the claim template as the container's "
+                    "volumeMounts do (the controller adds one volume per template, under the "
+                    "template's name).")
     if pod is None or pod_name not in ready:
         waiting = [p for p in cluster.pods() if not p.ready]
         why = (waiting[0].message or waiting[0].reason) if waiting else "it was never created"
@@ -122,10 +128,11 @@ _HINTS = {
          "Giving up the data (wipe) is the operator's decision.")
 def check_resident_comeback(choice: object) -> None:
     """``choice``: the letter of :data:`CHOICES` that says what Marathon does."""
-    if not isinstance(choice, str) or choice.strip().lower() not in CHOICES:
+    # "(c)" as the choices are printed, or "c", "C "
+    letter = choice.strip().strip("()").strip().lower() if isinstance(choice, str) else None
+    if letter not in CHOICES:
         raise Wrong(f"{choice!r} is not one of {', '.join(CHOICES)}.",
                     'Answer with one letter as a string, e.g. "a".')
-    letter = choice.strip().lower()
     if letter in _HINTS:
         raise Wrong(f"Not ({letter}).", _HINTS[letter])
     run = stateful_run("marathon", act_at=None, until=400)

@@ -15,7 +15,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 
-from clustersim.exercises.answers import is_whole, keyed
+from clustersim.exercises.answers import is_whole, keyed, whole_number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import resolve_fenceposts
 from clustersim.marathon import restart_strategy
@@ -34,10 +34,14 @@ EXERCISE_STRATEGY = {"instances": 8, "upgradeStrategy": {"minimumHealthCapacity"
 
 
 def _int_or_percent(value: object, name: str) -> int | str:
-    if isinstance(value, bool) or not isinstance(value, int | str):
+    """``value`` as the API's IntOrString: text kept as it is (the API server judges it), a
+    whole number of any numeric type (``1.0``, ``numpy.int64(1)``) as an int."""
+    if isinstance(value, str):
+        return value
+    if not is_whole(value):
         raise Wrong(f"{name} = {value!r} is neither a whole number nor a percentage.",
                     f'Write {name} as 1 or as "10%" (a string with a percent sign).')
-    return value
+    return int(value)
 
 
 def _validate_rolling_update(surge: int | str, unavailable: int | str) -> None:
@@ -112,6 +116,10 @@ def _triple(answer: object) -> tuple[int, int, int]:
                     "kill_immediately).", "Fill in the starter's tuple.")
     if any(v is None for v in answer):
         raise Wrong("You have not filled in all three numbers yet.", "Replace each None.")
+    for value, name in zip(answer, ("min_healthy", "max_capacity", "kill_immediately"),
+                           strict=True):
+        if isinstance(value, str):
+            whole_number(value, name)  # refuses text, and tells "5" to drop its quotes
     if not all(is_whole(v) for v in answer):
         raise Wrong(f"{tuple(answer)!r} are not three whole numbers.",
                     "Instances are counted in whole numbers: round as Marathon does.")

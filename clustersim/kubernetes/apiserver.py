@@ -237,6 +237,7 @@ class APIServer:
                 raise AdmissionError(str(err)) from None
         kind = obj.get("kind")
         spec = obj.get("spec") or {}
+        _check_volume_mounts(obj)
         for field in ("replicas", "parallelism", "completions"):
             check_replicas(spec.get(field), f"{kind} {obj['metadata']['name']!r}: spec.{field}")
         check_count(_affinity_terms(obj), MAX_AFFINITY_TERMS,
@@ -488,3 +489,33 @@ class APIServer:
         existing["metadata"]["generation"] = existing["metadata"].get("generation", 1) + 1
         self.changed()
         return f"{label} configured"
+
+
+_TEMPLATE_KINDS = ("Deployment", "ReplicaSet", "DaemonSet", "Job")
+
+
+def _check_volume_mounts(obj: Mapping[str, Any]) -> None:
+    """Every volumeMount names a volume of its pod (kubernetes/kubernetes
+    ``pkg/apis/core/validation/validation.go``, ``ValidateVolumeMounts``: ``Not found``).
+    The API server checks a Pod when it is created and the pod template of a Deployment,
+    ReplicaSet, DaemonSet or Job when the workload is; a StatefulSet's template is not checked
+    (its volumes come partly from volumeClaimTemplates, a TODO upstream in
+    ``ValidatePodTemplateSpecForStatefulSet``), so a bad mount there fails each pod the
+    controller creates (``FailedCreate``)."""
+    kind, name = obj.get("kind"), (obj.get("metadata") or {}).get("name")
+    if kind == "Pod":
+        pod_spec, where, what = obj.get("spec") or {}, "spec", f'Pod "{name}"'
+    elif kind in _TEMPLATE_KINDS:
+        template = (obj.get("spec") or {}).get("template") or {}
+        pod_spec, where = template.get("spec") or {}, "spec.template.spec"
+        what = f'{kind}.{"batch" if kind == "Job" else "apps"} "{name}"'
+    else:
+        return
+    volumes = {v.get("name") for v in pod_spec.get("volumes") or [] if isinstance(v, Mapping)}
+    for field in ("initContainers", "containers"):
+        for i, container in enumerate(pod_spec.get(field) or []):
+            for j, mount in enumerate((container or {}).get("volumeMounts") or []):
+                if isinstance(mount, Mapping) and mount.get("name") not in volumes:
+                    raise AdmissionError(
+                        f"{what} is invalid: {where}.{field}[{i}].volumeMounts[{j}].name: "
+                        f'Not found: "{mount.get("name")}"')

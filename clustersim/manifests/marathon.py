@@ -204,6 +204,31 @@ def _check_network_apis(document: Document, path: Path, app: App) -> None:
             "cannot specify both portMappings and docker.portMappings",
             "container.portMappings only (Marathon 1.5+)",
         )
+    _check_ports_match_networks(document, path, app)
+
+
+def _check_ports_match_networks(document: Document, path: Path, app: App) -> None:
+    """Host networking declares its ports in ``portDefinitions``, bridge and container
+    networks in ``container.portMappings``; Marathon refuses the other combinations
+    (mesosphere/marathon ``api/v2/validation/AppValidation.scala``,
+    ``validateCanonicalAppAPI``: "portMappings are not allowed with host-networking",
+    "portDefinitions are only allowed with host-networking"). A network without a mode is a
+    container network (the RAML default)."""
+    modes = {network.mode or "container" for network in app.networks or []}
+    if "host" in modes and app.container and app.container.port_mappings:
+        raise document.error(
+            (*path, "container", "portMappings"),
+            "portMappings are not allowed with host-networking",
+            "portDefinitions with host networking, or container.portMappings with "
+            "networks: [{mode: container/bridge}] or a container network",
+        )
+    if modes - {"host"} and app.port_definitions:
+        raise document.error(
+            (*path, "portDefinitions"),
+            "portDefinitions are only allowed with host-networking",
+            "container.portMappings with a bridge or container network (and no "
+            "portDefinitions), or networks: [{mode: host}]",
+        )
 
 
 def _check_pod(document: Document, path: Path, pod: Pod) -> None:

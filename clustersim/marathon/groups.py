@@ -63,7 +63,13 @@ def _resolved(data: dict[str, Any], base: str, *, group: bool, child: bool) -> d
             raise ValueError(f"{raw_id!r} resolves to {own}: Identifier is not child of "
                              f"{base}. Hint: use relative paths.")
     resolved = dict(data, id=own)
-    if data.get("dependencies"):
+    deps = data.get("dependencies")
+    if deps is not None and (not isinstance(deps, list | tuple)
+                             or not all(isinstance(d, str) for d in deps)):
+        # a JSON array of ids, as the loader requires (manifests.marathon._dependencies)
+        raise ValueError(f"the dependencies of {own} are not a list of app or group ids: "
+                         f"{deps!r}; write a list such as ['/a/b']")
+    if deps:
         deps_base = own if group else base
         resolved["dependencies"] = [str(PathId(d).resolve(deps_base))
                                     for d in data["dependencies"]]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from clustersim.exercises.answers import is_whole, whole_number
+from clustersim.exercises.answers import is_number, is_whole, number, whole_number
 from clustersim.exercises.checker import Wrong
 
 
@@ -43,3 +43,70 @@ def test_yes_or_no_tells_text_from_a_missing_answer() -> None:
     with pytest.raises(Wrong) as caught:
         yes_or_no(None, "q")
     assert "True (yes) or False (no)" in caught.value.hint
+
+
+@pytest.mark.parametrize("reader", [whole_number, number])
+def test_a_number_in_quotes_is_told_to_drop_them(reader) -> None:
+    """'3' used to get 'is not a whole number. Write a number such as 3.': the learner had
+    written 3, and only the quotes were wrong."""
+    with pytest.raises(Wrong, match="is text, not a number") as caught:
+        reader(" 3 ", "a count")
+    assert "Drop the quotes" in caught.value.hint
+    for text in ("three", "inf", ""):   # not a number in quotes: the plain message
+        with pytest.raises(Wrong, match="not a") as caught:
+            reader(text, "a count")
+        assert "quotes" not in caught.value.hint
+
+
+def test_number_takes_every_real_type_and_refuses_the_rest() -> None:
+    numpy = pytest.importorskip("numpy")
+    for value in (90, 90.0, numpy.int64(90), numpy.float64(90.0)):
+        assert is_number(value) and number(value, "seconds") == 90.0
+    for value in (True, None, float("nan"), float("inf"), [90]):
+        assert not is_number(value)
+        with pytest.raises(Wrong):
+            number(value, "seconds")
+
+
+def test_checks_of_the_labs_read_numbers_alike() -> None:
+    """NumPy ints, 6.0 and quoted numbers: the fleet, healing, rolling-update and DRF checks
+    each had a reader of their own that refused numpy.int64 or 680.0 as 'not a number'."""
+    from clustersim.exercises.drf import check_weights
+    from clustersim.exercises.fit import check_copies
+    from clustersim.exercises.fleet import check_nodes_scored
+    from clustersim.exercises.healing import check_failover_times
+    from clustersim.exercises.updates import check_restart_strategy, check_rolling_strategy
+
+    numpy = pytest.importorskip("numpy")
+    assert check_copies(8.0) and "Drop the quotes" in check_copies("8").hint
+    assert check_weights(numpy.int64(5))
+    assert check_nodes_scored({"5000 nodes, 3%": numpy.int64(150),
+                               "2000 nodes, default": 680.0})
+    assert "Drop the quotes" in check_nodes_scored({"2000 nodes, default": "680",
+                                                    "5000 nodes, 3%": 150}).hint
+    assert "There is no case '2000 nodes'" in check_nodes_scored(
+        {"2000 nodes": 680, "5000 nodes, 3%": 150}).message
+    assert check_failover_times({"kubernetes": numpy.int64(171), "marathon": 136.0})
+    assert check_rolling_strategy(numpy.int64(1), 2.0)
+    assert check_restart_strategy((numpy.int64(5), 10.0, 3))
+    assert "Drop the quotes" in check_restart_strategy(("5", "10", "3")).hint
+
+
+def test_an_answer_kubectl_would_refuse_is_not_judged_by_its_run() -> None:
+    """A misspelt field (toleration for tolerations) or a removed apiVersion loads with a
+    warning, and the checks judged the run: 'toleration' got a hint about tolerationSeconds,
+    apps/v1beta1 passed. A real cluster refuses both."""
+    from clustersim.exercises.answers import load_answer
+
+    pod = ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+           "  containers: [{name: c, image: nginx}]\n")
+    assert load_answer(pod, "Pod")
+    with pytest.raises(Wrong, match='unknown field "spec.toleration"') as caught:
+        load_answer(pod + "  toleration: []\n", "Pod")
+    assert "spelling" in caught.value.hint
+    deployment = ("apiVersion: apps/v1beta1\nkind: Deployment\nmetadata: {name: d}\nspec:\n"
+                  "  template:\n    metadata: {labels: {app: d}}\n"
+                  "    spec: {containers: [{name: c, image: nginx}]}\n")
+    with pytest.raises(Wrong, match="no longer served") as caught:
+        load_answer(deployment, "Deployment")
+    assert "apiVersion" in caught.value.hint

@@ -86,3 +86,30 @@ def test_an_empty_step_is_rejected_explicitly(where) -> None:
     steps.insert(len(steps) if where is None else where, [])
     feedback = check_plan_prediction(steps)
     assert not feedback and "is empty" in feedback.message and "[]" in feedback.hint
+
+
+def test_a_changed_group_id_or_shape_is_not_called_a_cycle() -> None:
+    """Without the group's id, Marathon's 'Identifier is not child of /' came with the hint
+    'Follow the cycle in the message', and groups: None answered 'could not read your
+    answer'; a tuple of groups (the same group) was refused."""
+    no_id = _store(db=None)
+    del no_id["id"]
+    feedback = check_acyclic_group(no_id)
+    assert not feedback and "cycle" not in feedback.hint and "ids" in feedback.hint
+    no_groups = _store(db=None)
+    no_groups["groups"] = None
+    feedback = check_acyclic_group(no_groups)
+    assert not feedback and "four apps" in feedback.message
+    as_tuple = _store(db=None)
+    as_tuple["groups"] = tuple(as_tuple["groups"])
+    assert check_acyclic_group(as_tuple)
+
+
+def test_dependencies_as_one_string_are_refused_as_such() -> None:
+    """dependencies: "/store/db" (a string, not a list) was read letter by letter and came
+    back as the cycle '/store/web/api -> /store/web/api' with the database hint."""
+    group = _store(db=None)
+    group["groups"][2]["dependencies"] = "/store/db"
+    feedback = check_acyclic_group(group)
+    assert not feedback and "not a list of app or group ids" in feedback.message
+    assert "cycle" not in feedback.hint

@@ -91,6 +91,27 @@ def test_ssd_stack_hints() -> None:
     assert "not a Compose" in check_ssd_only_stack('{"id": "/db", "cmd": "sleep 1"}').message
 
 
+@pytest.mark.parametrize("constraint", [
+    "ssd == true", "node.label.ssd == true", "node.labels.SSD == true",
+])
+def test_ssd_stack_whose_tasks_run_nowhere_is_not_right(constraint) -> None:
+    """A constraint no node satisfies left all three tasks pending, and 'no task runs off an
+    SSD node' held vacuously: these answers passed as right."""
+    stack = ("services:\n  db:\n    image: postgres:16\n    deploy:\n      replicas: 3\n"
+             f"      placement:\n        constraints: [{constraint}]\n")
+    feedback = check_ssd_only_stack(stack)
+    assert not feedback and "3 of 3 'db' tasks run nowhere" in feedback.message
+    assert "case-sensitive" in feedback.hint
+
+
+def test_ssd_stack_quoted_value_is_not_told_quotes_are_fine() -> None:
+    """The hint said 'a value, in quotes or not' to a value refused for its quotes."""
+    stack = ("services:\n  db:\n    image: postgres:16\n    deploy:\n      replicas: 3\n"
+             '      placement:\n        constraints: [node.labels.ssd == "true"]\n')
+    feedback = check_ssd_only_stack(stack)
+    assert not feedback and "no quotes of its own" in feedback.hint
+
+
 # ---- dict answers: every check reads them through answers.keyed ----------------------------
 
 
@@ -180,3 +201,20 @@ def test_the_shared_answer_readers_say_what_is_wrong() -> None:
                   refused="Refused")
     run_stack(swarm, {"services": {"web": {"image": "nginx"}}}, 10)
     assert swarm.clock.now == 10 and [t.node for t in swarm.tasks()] == ["node-1"]
+
+
+@pytest.mark.parametrize("chosen", [None, "Z", 2])
+def test_drf_next_framework_not_chosen_is_not_called_wrong(chosen) -> None:
+    """None or a name that is no framework used to get 'DRF does not offer to that framework
+    next', as if the learner had chosen X; " y " (the right one, loosely typed) failed too."""
+    feedback = check_dominant_shares({"X": 0.5, "Y": "1/3", "next": chosen})
+    assert not feedback and "not one of the choices" in feedback.message
+    assert check_dominant_shares({"X": 0.5, "Y": "1/3", "next": " y "})
+
+
+def test_a_weight_other_than_five_is_not_told_it_was_five() -> None:
+    """Weight 10 also ends in 2 and 10 tasks, and was told 'with B's weight at 5'."""
+    feedback = check_weights(10)
+    assert feedback and "weight at 10" in feedback.message
+    assert "proportional weight is 5" in feedback.message
+    assert "weight at 5," in check_weights(5).message

@@ -56,6 +56,13 @@ def test_tie_weights() -> None:
     assert not too_many.passed and "exactly one other" in too_many.hint
 
 
+def test_tie_weights_computed_as_floats_or_numpy_ints_pass() -> None:
+    """rank() refused 2.0 and numpy.int64(2): 'must be a whole number 0-5, not 2.0'."""
+    numpy = pytest.importorskip("numpy")
+    assert ex.check_tie_weights({"simplicity": 2.0, "cni": numpy.int64(2)}).passed
+    assert "whole number 0-5" in ex.check_tie_weights({"simplicity": 2.5, "cni": 2}).message
+
+
 def test_top_decider() -> None:
     result = rank(preset_weights("large_platform"), systems=["swarm", "kubernetes"])
     assert ex.check_top_decider(result.deciders[0].criterion).passed
@@ -142,3 +149,19 @@ def test_situation_hints_do_not_name_the_answer(truth, check, labels) -> None:
         wrong = next(label for label in labels if label != right)
         hint = check(dict(truth) | {situation: wrong}).hint.casefold()
         assert not [n for n in names[right] if n in hint and n not in situation.casefold()]
+
+
+def test_top_decider_hint_fits_the_criterion_chosen() -> None:
+    """'A high weight decides little when the scores are close' was told for batch_data
+    (weight 3, scores 1 and 5) too; it fits only heavy criteria with close scores."""
+    assert "scores are close" in ex.check_top_decider("scale").hint           # 5 × (5 - 3)
+    batch = ex.check_top_decider("batch_data")                                 # 3 × (5 - 1)
+    assert not batch and "scores are close" not in batch.hint
+    assert "margin of every criterion" in batch.hint
+
+
+def test_a_wrong_prediction_is_said_plainly() -> None:
+    """'old_running is not 2.' read as if 2 were the right count."""
+    feedback = ex.check_pending_prediction({"old_running": 2, "new_pending": 1,
+                                            "nodes_counted": 4})
+    assert not feedback and feedback.message == "old_running = 2 is not what happens."

@@ -229,3 +229,43 @@ def test_fault_tolerance_one_manager_is_singular() -> None:
     answer = {n: fault_tolerance(n) for n in ex.MANAGER_COUNTS} | {1: 1}
     feedback = ex.check_fault_tolerance(answer)
     assert not feedback.passed and "1 manager does not survive 1 failure" in feedback.message
+
+
+def test_removing_the_rule_is_not_the_soft_rule() -> None:
+    """Without any rule the default spreading placed the Pods on both nodes, and the check
+    said 'the soft rule spreads...' of a manifest that has none."""
+    from clustersim.exercises.comparing import check_soft_spread
+
+    manifest = """
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+        resources: {requests: {cpu: 250m, memory: 128Mi}}
+"""
+    feedback = check_soft_spread(manifest)
+    assert not feedback and "no rule of yours" in feedback.message
+    assert "preferredDuringScheduling" in feedback.hint
+
+
+def test_manager_counts_written_as_text_are_named() -> None:
+    """{"1": 0, ...} listed five unknown keys without saying they are the numbers in quotes."""
+    from clustersim.exercises.comparing import check_fault_tolerance
+
+    feedback = check_fault_tolerance({"1": 0, 3: 1, 4: 1, 5: 2, 7: 3})
+    assert not feedback and "There is no manager count '1' (did you mean 1?)" in feedback.message
+
+
+def test_limit_names_are_read_regardless_of_case() -> None:
+    """'Total_Pods' was an 'Unknown limit name'."""
+    from clustersim.exercises.comparing import check_tested_limits
+
+    assert check_tested_limits(["Total_Pods", " total_containers"])

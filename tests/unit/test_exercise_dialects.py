@@ -77,3 +77,16 @@ def test_marathon_cache_prediction_names_inactive_after_seconds(truth) -> None:
     feedback = check_failure_prediction(guess)
     assert not feedback and "inactiveAfterSeconds" in feedback.hint
     assert "0 s by default" in feedback.hint
+
+
+def test_a_prediction_as_text_or_a_misspelt_system_is_named(truth) -> None:
+    """'False' in quotes and a key 'Kubernetes' both got 'prediction['db'] must map each of
+    kubernetes, marathon, swarm to True or False', which names neither mistake."""
+    quoted = {tier: dict(values) for tier, values in truth.items()}
+    quoted["db"]["kubernetes"] = "False"
+    feedback = check_failure_prediction(quoted)
+    assert not feedback and "without quotes" in feedback.hint
+    misspelt = {tier: dict(values) for tier, values in truth.items()}
+    misspelt["db"]["Kubernetes"] = misspelt["db"].pop("kubernetes")
+    feedback = check_failure_prediction(misspelt)
+    assert not feedback and "(did you mean 'kubernetes'?)" in feedback.message

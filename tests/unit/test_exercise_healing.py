@@ -87,9 +87,37 @@ def test_failover_times_come_from_the_simulator():
     ({"kubernetes": 171, "marathon": 61}, "mark the agent unreachable"),
     ({"kubernetes": 171, "marathon": 76}, "inactiveAfterSeconds"),
     ({"kubernetes": None, "marathon": None}, "Replace None"),
-    ({"kubernetes": "171", "marathon": 136}, "a number such as"),
+    ({"kubernetes": "171", "marathon": 136}, "Drop the quotes"),
     ({"k8s": 171}, "There is no system 'k8s'"),
 ])
 def test_failover_hints(answer, hint):
     feedback = check_failover_times(answer)
     assert not feedback and hint in str(feedback)
+
+
+def test_pods_pending_before_the_failure_are_not_told_to_add_replicas() -> None:
+    """Six replicas with a required zone anti-affinity place three: the hint said 'Run at
+    least 6 replicas', which the answer already did."""
+    from clustersim.exercises.healing import check_zone_survival
+
+    manifest = """
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 6
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - {name: web, image: nginx:1.27, resources: {requests: {cpu: 500m, memory: 512Mi}}}
+      affinity:
+        podAntiAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+          - labelSelector: {matchLabels: {app: web}}
+            topologyKey: topology.kubernetes.io/zone
+"""
+    feedback = check_zone_survival(manifest)
+    assert not feedback and "3 stay Pending" in feedback.message
+    assert "Run at least" not in feedback.hint and "one pod per zone" in feedback.hint

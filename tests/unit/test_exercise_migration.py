@@ -156,6 +156,15 @@ def test_update_config_by_hand() -> None:
     assert not rollback.passed and "rollout undo" in rollback.hint
 
 
+@pytest.mark.parametrize("told", ["False", None])
+def test_rolls_back_as_text_or_none_is_not_told_it_is_wrong(told) -> None:
+    """The text 'False' (right, but quoted) and None (not answered) used to get 'A Deployment
+    does not roll back by itself', as if the learner had answered True."""
+    right = {"maxSurge": 2, "maxUnavailable": 0, "minReadySeconds": 10}
+    feedback = ex.check_update_config(right | {"rolls_back_by_itself": told})
+    assert not feedback.passed and "is not True or False" in feedback.message
+
+
 def test_update_config_accepts_percentages_of_the_four_replicas() -> None:
     """maxSurge "50%" of 4 replicas is 2 (rounded up), as the Deployment controller resolves it
     (kubernetes/kubernetes pkg/controller/deployment/util/deployment_util.go)."""
@@ -180,3 +189,38 @@ def test_stack_schema_names_a_key_that_is_not_a_string(stack, words) -> None:
     feedback = ex.check_stack_schema(stack)
     assert not feedback.passed and words in feedback.message and "quote" in feedback.hint
     assert "could not be read" not in feedback.message
+
+
+def test_wrong_replicas_is_said_plainly() -> None:
+    """'replicas is not 1.' read as if 1 were the right value."""
+    feedback = ex.check_resources_by_hand({"replicas": 1, "cpu": "250m", "memory": "384Mi"})
+    assert not feedback.passed and feedback.message == "replicas = 1 is not what /shop/api runs."
+
+
+def test_a_spread_that_counts_other_pods_is_named() -> None:
+    """A spread whose labelSelector selects none of the Pods had the hint 'Spread over the
+    rack label with maxSkew: 1 and DoNotSchedule', which the answer already did."""
+    spread = SPREAD.format(when="DoNotSchedule")
+    assert "{app: cache}" in spread
+    feedback = ex.check_max_per(CACHE.format(rule=spread.replace("{app: cache}", "{app: db}")))
+    assert not feedback.passed and "labelSelector selects" in feedback.hint
+
+
+def test_a_named_backend_port_is_not_called_a_lost_route() -> None:
+    """port: {name: http} validated and was answered 'It validates, but the route is gone.'"""
+    ingress = """
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: shop}
+spec:
+  rules:
+  - host: shop.example.com
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend: {service: {name: web, port: {name: http}}}
+"""
+    feedback = ex.check_current_ingress(ingress)
+    assert not feedback.passed and "names the Service's port 'http'" in feedback.message
+    assert ex.check_current_ingress(ingress.replace("{name: http}", "{number: 80}")).passed

@@ -83,7 +83,10 @@ spec:
 
 
 @pytest.mark.parametrize("text", [GOOD, GOOD.replace("cpu: 500m", "cpu: 0.5"),
-                                  GOOD.replace("targetPort: 8080", "targetPort: http")])
+                                  GOOD.replace("targetPort: 8080", "targetPort: http"),
+                                  # limits alone: the API server requests them (defaults.go);
+                                  # this was told "got cpu None, memory None"
+                                  GOOD.replace("requests: {cpu", "limits: {cpu")])
 def test_faithful_translations_pass(text) -> None:
     assert check_translation(text)
 
@@ -158,3 +161,11 @@ def test_node_port_10101_is_rejected_in_the_api_servers_words(kind, words) -> No
             "  ports: [{port: 10101, targetPort: 8080, nodePort: 10101}]")
     feedback = check_translation(GOOD.replace(_SERVICE_SPEC, spec))
     assert not feedback and words in feedback.message and "remove nodePort" in feedback.hint
+
+
+def test_instances_in_quotes_are_told_to_drop_them() -> None:
+    """instances: "8" was told 'The app must keep 8 instances (it has '8')'."""
+    from clustersim.exercises.networking import FIXED_PORT_APP, check_host_port_app
+
+    feedback = check_host_port_app({**FIXED_PORT_APP, "instances": "8"})
+    assert not feedback and "Drop the quotes" in feedback.hint

@@ -21,6 +21,10 @@ pytestmark = pytest.mark.skipif(find_program("kubectl") is None, reason="kubectl
     ("kubectl get pods -l tier=frontend -o wide", "tier=api"),
     ("kubectl get pods -l tier=api", "-o wide"),
     ("kubectl get pods -l tier=api -o wide --no-such-flag", "Read the error"),
+    # YAML's first column ('-', 'annotations:') was reported as the pods listed
+    ("kubectl get pods -l tier=api -o yaml", "-o wide"),
+    # a second command glued to the first ('wide;') reached kubectl as a flag
+    ("kubectl get pods -l tier=api -o wide; kubectl delete pods --all", "no pipes"),
 ])
 def test_api_pods_command_wrong_answers(command, hint):
     feedback = check_api_pods_command(command)
@@ -28,7 +32,9 @@ def test_api_pods_command_wrong_answers(command, hint):
 
 
 @pytest.mark.parametrize("command", ["kubectl get pods -l tier=api -o wide",
-                                     "kubectl get po -o wide --selector tier=api"])
+                                     "kubectl get po -o wide --selector tier=api",
+                                     # NAMESPACE comes first: was 'lists default'
+                                     "kubectl get pods -A -l tier=api -o wide"])
 def test_api_pods_command_right_answers(command):
     assert check_api_pods_command(command).passed
 
@@ -38,11 +44,23 @@ def test_api_pods_command_right_answers(command):
     ("kubectl scale frontend --replicas=4", "Read the error"),
     ("kubectl scale deployment api --replicas=4", "Name the Deployment"),
     ("kubectl scale deployment frontend --replicas=6", "sets the total"),
+    # named the right Deployment: was told to 'Name the Deployment'
+    ("kubectl scale deployment frontend --replicas=2", "not a change"),
+    # was told "`kubectl edit` does not scale"
+    ("kubectl edit deployment frontend", "`kubectl scale`"),
 ])
 def test_scale_command_wrong_answers(command, hint):
     feedback = check_scale_command(command)
     assert not feedback.passed and hint in feedback.hint
+    assert "does not scale" not in feedback.message   # false of patch, apply and edit
 
 
 def test_scale_command_right_answer():
     assert check_scale_command("kubectl scale deploy/frontend --replicas 4").passed
+
+
+def test_a_patch_that_scales_is_right_not_told_it_does_not_scale():
+    """`kubectl patch` of spec.replicas was answered '`kubectl patch` does not scale'."""
+    feedback = check_scale_command(
+        """kubectl patch deployment frontend -p '{"spec": {"replicas": 4}}'""")
+    assert feedback.passed and "kubectl scale deployment frontend" in feedback.message

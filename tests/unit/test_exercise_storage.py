@@ -56,6 +56,10 @@ def test_statefulset_passes():
     (STATEFULSET.replace("cpu: 500m", "cpu: 8"), "must fit"),
     ("kind: [", "field path"),
     (None, "YAML text"),
+    # the claim template named like the old claim: no pod volume 'data', every pod refused
+    # (it passed as right: the claim existed, unmounted)
+    (STATEFULSET.replace("  - metadata: {name: data}", "  - metadata: {name: db-data}"),
+     "name the claim template as the container's volumeMounts do"),
 ])
 def test_wrong_answers_get_their_hint(answer, hint):
     feedback = check_stateful_claims(answer)
@@ -70,3 +74,9 @@ def test_resident_choice():
         assert not feedback and feedback.hint
     assert "one letter" in check_resident_comeback(3).hint
     assert "one letter" in check_resident_comeback("z").hint
+
+
+def test_a_letter_written_as_printed_is_read() -> None:
+    """The choices print as '(c) ...'; '(c)' was 'not one of a, b, c, d'."""
+    assert check_resident_comeback("(c)") and check_resident_comeback(" C ")
+    assert "Not (a)" in check_resident_comeback("(a)").message

@@ -7,6 +7,8 @@ LabelSelector; the API server (and ``load_manifests``) refuse it.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from clustersim.kubernetes import KubernetesCluster, default_nodes
@@ -34,3 +36,44 @@ def test_generate_name_still_works() -> None:
            "spec": {"containers": [{"name": "c", "image": "busybox"}]}}
     [line] = KubernetesCluster(default_nodes()).apply(pod)
     assert line.startswith("pod/job-") and line.endswith(" created")
+
+
+def _mounting(kind: str, volumes: list[dict]) -> dict:
+    pod_spec = {"containers": [{"name": "db", "image": "postgres:17",
+                                "volumeMounts": [{"name": "data", "mountPath": "/data"}]}],
+                "volumes": volumes}
+    if kind == "Pod":
+        return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "db"}, "spec": pod_spec}
+    return {"apiVersion": "apps/v1", "kind": kind, "metadata": {"name": "db"},
+            "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "db"}},
+                     "template": {"metadata": {"labels": {"app": "db"}}, "spec": pod_spec}}}
+
+
+@pytest.mark.parametrize(("kind", "where"), [
+    ("Pod", 'Pod "db" is invalid: spec.containers[0]'),
+    ("Deployment", 'Deployment.apps "db" is invalid: spec.template.spec.containers[0]'),
+])
+def test_a_mount_of_a_volume_the_pod_lacks_is_refused(kind: str, where: str) -> None:
+    """ValidateVolumeMounts (pkg/apis/core/validation): a volumeMount names a volume of its
+    pod, or the API server refuses it with Not found. The simulator used to accept it."""
+    cluster = KubernetesCluster(default_nodes())
+    refusal = re.escape(where + '.volumeMounts[0].name: Not found: "data"')
+    with pytest.raises(ValueError, match=refusal):
+        cluster.apply(_mounting(kind, [{"name": "scratch", "emptyDir": {}}]))
+    assert cluster.apply(_mounting(kind, [{"name": "data", "emptyDir": {}}]))
+
+
+def test_a_statefulset_mount_without_a_claim_template_fails_each_pod() -> None:
+    """A StatefulSet's template is not validated (its claim templates add volumes), so the
+    API server refuses each pod the controller creates: FailedCreate, no pod."""
+    statefulset = _mounting("StatefulSet", [])
+    statefulset["spec"]["serviceName"] = "db"
+    statefulset["spec"]["volumeClaimTemplates"] = [
+        {"metadata": {"name": "db-data"},
+         "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}]
+    cluster = KubernetesCluster(default_nodes())
+    cluster.apply(statefulset)
+    cluster.run(until=30)
+    assert not cluster.pods()
+    [*_, event] = cluster.events.where(reason="FailedCreate")
+    assert 'volumeMounts[0].name: Not found: "data"' in event.message

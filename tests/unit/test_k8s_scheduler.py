@@ -273,3 +273,18 @@ def test_upstream_plugins_outside_the_simulation_are_accepted():
         }
     )
     assert "VolumeBinding" not in profile.points["score"]
+
+
+@pytest.mark.parametrize(("version", "removed"), [
+    ("kubescheduler.config.k8s.io/v1beta3", "1.29"),
+    ("kubescheduler.config.k8s.io/v1beta2", "1.28"),
+])
+def test_a_removed_configuration_version_is_refused(version: str, removed: str) -> None:
+    """KEP-785 (kubernetes/enhancements keps/sig-scheduling/785-scheduler-component-config-api):
+    v1 is GA since 1.25, v1beta2 was removed in 1.28 and v1beta3 in 1.29. A v1beta3 profile
+    used to load, and passed the fleet exercise."""
+    config = {"apiVersion": version, "kind": "KubeSchedulerConfiguration",
+              "profiles": [{"schedulerName": "default-scheduler"}]}
+    with pytest.raises(ValueError, match=f"removed in Kubernetes {removed}"):
+        load_profile(config)
+    assert load_profile({**config, "apiVersion": "kubescheduler.config.k8s.io/v1"})

@@ -226,6 +226,36 @@ def test_cmd_args_or_container(fields: str, valid: bool) -> None:
         load_manifests(text)
 
 
+_DOCKER = '"container": {"type": "DOCKER", "docker": {"image": "nginx"}%s}'
+_MAPPINGS = ', "portMappings": [{"containerPort": 80, "hostPort": 0}]'
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        ('"networks": [{"mode": "host"}], "portDefinitions": [{"port": 0}], ' + _DOCKER % "",
+         None),
+        ('"networks": [{"mode": "container/bridge"}], ' + _DOCKER % _MAPPINGS, None),
+        ('"networks": [{"mode": "container/bridge"}], "portDefinitions": [{"port": 0}], '
+         + _DOCKER % _MAPPINGS, "portDefinitions are only allowed with host-networking"),
+        ('"networks": [{"mode": "container", "name": "dcos"}], "portDefinitions": [{"port": 0}],'
+         ' "cmd": "x"', "portDefinitions are only allowed with host-networking"),
+        ('"networks": [{"mode": "host"}], ' + _DOCKER % _MAPPINGS,
+         "portMappings are not allowed with host-networking"),
+    ],
+)
+def test_ports_match_the_network_mode(fields: str, problem: str | None) -> None:
+    """``validateCanonicalAppAPI`` (mesosphere/marathon AppValidation.scala): portDefinitions
+    with bridge or container networks, or portMappings with host networking, are refused; the
+    networking exercise passed a bridged app that kept its portDefinitions."""
+    text = '{"id": "/web", ' + fields + "}"
+    if problem is None:
+        assert load_manifests(text)
+        return
+    with pytest.raises(ManifestError, match=problem):
+        load_manifests(text)
+
+
 def test_pod_names_are_unique() -> None:
     pod = {
         "id": "/p",

@@ -71,6 +71,15 @@ def _fail(where: str, what: str) -> ValueError:
     return ValueError(f"scheduler configuration: {where}: {what}")
 
 
+API_VERSION = "kubescheduler.config.k8s.io/v1"
+"""The one version kube-scheduler reads today: v1 is GA since 1.25; v1beta2 was removed in
+1.28 and v1beta3 in 1.29 (kubernetes/enhancements ``keps/sig-scheduling/
+785-scheduler-component-config-api``)."""
+_REMOVED_VERSIONS = {"kubescheduler.config.k8s.io/v1beta1": "1.23",
+                     "kubescheduler.config.k8s.io/v1beta2": "1.28",
+                     "kubescheduler.config.k8s.io/v1beta3": "1.29"}
+
+
 def _select_profile(config: Any) -> tuple[Mapping[str, Any], int | None]:
     if config is None:
         return {}, None
@@ -87,6 +96,13 @@ def _select_profile(config: Any) -> tuple[Mapping[str, Any], int | None]:
             f"expected a mapping (a KubeSchedulerConfiguration or one of "
             f"its profiles), got {type(config).__name__}",
         )
+    version = config.get("apiVersion")
+    if version is not None and version != API_VERSION:
+        removed = _REMOVED_VERSIONS.get(str(version))
+        raise _fail("apiVersion",
+                    f'no kind "KubeSchedulerConfiguration" is registered for version "{version}"'
+                    + (f" (removed in Kubernetes {removed})" if removed else "")
+                    + f"; use apiVersion: {API_VERSION}")
     percentage = config.get("percentageOfNodesToScore")
     if percentage is not None and (not isinstance(percentage, int) or not 0 <= percentage <= 100):
         raise _fail(
