@@ -101,7 +101,7 @@ def test_an_answer_kubectl_would_refuse_is_not_judged_by_its_run() -> None:
     pod = ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
            "  containers: [{name: c, image: nginx}]\n")
     assert load_answer(pod, "Pod")
-    with pytest.raises(Wrong, match='unknown field "spec.toleration"') as caught:
+    with pytest.raises(Wrong, match=r'unknown field "spec\.toleration"') as caught:
         load_answer(pod + "  toleration: []\n", "Pod")
     assert "spelling" in caught.value.hint
     deployment = ("apiVersion: apps/v1beta1\nkind: Deployment\nmetadata: {name: d}\nspec:\n"
