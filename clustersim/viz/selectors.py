@@ -22,6 +22,7 @@ from clustersim.viz.text import escape
 __all__ = ["describe_selector", "selector_view"]
 
 _HIT, _MISS = "#b8e0d2", "#ffffff"
+_LABEL_WIDTH = 28   # characters of "key=value" on one line of the labels column
 
 
 def describe_selector(selector: Mapping[str, Any] | None) -> str:
@@ -47,6 +48,21 @@ def _pod_fields(pod: Any) -> tuple[str, dict[str, str]]:
     return str(pod.name), dict(pod.labels)
 
 
+def _label_lines(key: str, value: Any) -> list[str]:
+    """One label as table lines, escaped: ``key=value``, broken only where it is longer than
+    :data:`_LABEL_WIDTH` (a plotly table cell never wraps, and a phone's cell is narrow):
+    first after the key's prefix (``statefulset.kubernetes.io/`` | ``pod-name=web-0``), then
+    after the ``=``."""
+    prefix, slash, name = key.rpartition("/")
+    lines = [prefix + slash] if slash and len(f"{key}={value}") > _LABEL_WIDTH else []
+    rest = f"{name if lines else key}={value}"
+    if len(rest) <= _LABEL_WIDTH or value == "":
+        lines.append(rest)
+    else:
+        lines += [rest[:len(rest) - len(str(value))], str(value)]
+    return [escape(line) for line in lines]
+
+
 def selector_view(pods: Iterable[Any], selectors: Mapping[str, Mapping[str, Any] | None]
                   ) -> go.Figure:
     """A table of ``pods`` (``cluster.pods()`` items or Pod manifests) and a menu of
@@ -57,8 +73,9 @@ def selector_view(pods: Iterable[Any], selectors: Mapping[str, Mapping[str, Any]
     if not selectors:
         raise ValueError("selectors needs at least one entry, e.g. {'Service web': {'app': 'web'}}")
     names = [escape(name) for name, _ in rows]
-    labels = ["<br>".join(escape(f"{k}={v}") for k, v in sorted(lab.items())) or "(no labels)"
-              for _, lab in rows]
+    label_lines = [[line for k, v in sorted(lab.items()) for line in _label_lines(k, v)]
+                   for _, lab in rows]
+    labels = ["<br>".join(lines) or "(no labels)" for lines in label_lines]
     fills, summaries = [], []
     for key, selector in selectors.items():
         hits = [selector_matches(selector, lab) for _, lab in rows]
@@ -79,7 +96,7 @@ def selector_view(pods: Iterable[Any], selectors: Mapping[str, Mapping[str, Any]
     ]
     # Rows grow with their label lines (one line per label); the menu sits between the title
     # and the table so that neither hides the other.
-    lines = sum(max(1, len(lab)) for _, lab in rows)
+    lines = sum(max(1, len(lines)) for lines in label_lines)
     fig.update_layout(
         **base_layout(summaries[0], margin={"l": 10, "r": 10, "t": 110, "b": 10}),
         updatemenus=[{"buttons": buttons, "direction": "down", "x": 0, "xanchor": "left",

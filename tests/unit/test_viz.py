@@ -188,3 +188,17 @@ def test_selector_view_highlights_what_each_selector_picks() -> None:
     assert "picks 2 of 3 pods" in menu[0].args[1]["title.text"]
     assert describe_selector(selectors["ReplicaSet front"]) == "tier in (front)"
     assert describe_selector({}) == "<empty: selects everything>"
+
+
+def test_selector_view_breaks_long_labels_into_lines_a_phone_cell_holds() -> None:
+    from clustersim.viz.selectors import selector_view
+
+    labels = {"app": "web", "statefulset.kubernetes.io/pod-name": "web-0",
+              "controller-revision-hash": "web-6c8f9d7b5",
+              "example.com/a-label-name-this-long": "and-its-value"}
+    fig = selector_view([{"metadata": {"name": "web-0", "labels": labels}}], {"all": {}})
+    lines = fig.data[0].cells.values[1][0].split("<br>")
+    assert lines == ["app=web", "controller-revision-hash=", "web-6c8f9d7b5", "example.com/",
+                     "a-label-name-this-long=", "and-its-value", "statefulset.kubernetes.io/",
+                     "pod-name=web-0"]
+    assert max(map(len, lines)) <= 28
