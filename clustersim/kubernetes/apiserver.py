@@ -68,14 +68,21 @@ class AdmissionError(ValueError):
     """The API server refused to create an object (e.g. an unknown PriorityClass)."""
 
 
+def _pod_spec(obj: Mapping[str, Any]) -> tuple[Mapping[str, Any], str]:
+    """The pod spec of a Pod, or of the pod template of a workload (a CronJob's through its
+    job template), and its field path."""
+    spec, path = obj.get("spec") or {}, "spec"
+    if obj.get("kind") == "CronJob":
+        spec, path = (spec.get("jobTemplate") or {}).get("spec") or {}, "spec.jobTemplate.spec"
+    if obj.get("kind") != "Pod":
+        spec, path = (spec.get("template") or {}).get("spec") or {}, f"{path}.template.spec"
+    return spec, path
+
+
 def _affinity_terms(obj: Mapping[str, Any]) -> int:
     """Node, pod and pod anti-affinity terms (required and preferred) of a Pod or of the pod
-    template of a workload (a CronJob's through its job template)."""
-    spec = obj.get("spec") or {}
-    if obj.get("kind") == "CronJob":
-        spec = (spec.get("jobTemplate") or {}).get("spec") or {}
-    if obj.get("kind") != "Pod":
-        spec = (spec.get("template") or {}).get("spec") or {}
+    template of a workload (:func:`_pod_spec`)."""
+    spec, _ = _pod_spec(obj)
     affinity = spec.get("affinity") if isinstance(spec, Mapping) else None
     if not isinstance(affinity, Mapping):
         return 0
@@ -200,8 +207,6 @@ class APIServer:
             raise ValueError(f"{kind} needs metadata.name")
         if self.get(kind, meta["namespace"], meta["name"]) is not None:
             raise AdmissionError(f'{kind.lower()}s "{meta["name"]}" already exists')
-        if kind == "NetworkPolicy":
-            set_defaults(obj)
         self._validate(obj)
         if kind == "Pod":
             self._admit_pod(obj)
@@ -228,9 +233,10 @@ class APIServer:
         (``ValidateDeploymentSpec`` and friends in ``pkg/apis/apps/validation``). Before
         ``apps/v1`` a missing selector defaulted to the template's labels. Replica counts and
         affinity terms are bounded by the simulator's :mod:`~clustersim.limits`. A
-        NetworkPolicy is checked by
-        :func:`~clustersim.kubernetes.networkpolicyadmission.check_policy`."""
+        NetworkPolicy first gets its defaults, as the API server defaults before it validates
+        (:mod:`~clustersim.kubernetes.networkpolicyadmission`)."""
         if obj.get("kind") == "NetworkPolicy":   # ValidateNetworkPolicy, pkg/apis/networking
+            set_defaults(obj)
             try:
                 check_policy(obj)
             except PolicyError as err:
@@ -464,8 +470,6 @@ class APIServer:
             raise ValueError(f"pod {meta['name']!r}: a Pod's spec cannot be changed by apply "
                              "(upstream allows only image, activeDeadlineSeconds and "
                              "tolerations updates); delete it and create it again")
-        if kind == "NetworkPolicy":
-            set_defaults(manifest)
         self._validate(manifest)
         self._check_immutable(existing, manifest)
         refusal = update_refusal(existing, manifest)
@@ -504,13 +508,12 @@ def _check_volume_mounts(obj: Mapping[str, Any]) -> None:
     controller creates (``FailedCreate``)."""
     kind, name = obj.get("kind"), (obj.get("metadata") or {}).get("name")
     if kind == "Pod":
-        pod_spec, where, what = obj.get("spec") or {}, "spec", f'Pod "{name}"'
+        what = f'Pod "{name}"'
     elif kind in _TEMPLATE_KINDS:
-        template = (obj.get("spec") or {}).get("template") or {}
-        pod_spec, where = template.get("spec") or {}, "spec.template.spec"
         what = f'{kind}.{"batch" if kind == "Job" else "apps"} "{name}"'
     else:
         return
+    pod_spec, where = _pod_spec(obj)
     volumes = {v.get("name") for v in pod_spec.get("volumes") or [] if isinstance(v, Mapping)}
     for field in ("initContainers", "containers"):
         for i, container in enumerate(pod_spec.get(field) or []):
