@@ -61,11 +61,11 @@ _SERVER_FIELDS = ("uid", "resourceVersion", "creationTimestamp", "generation", "
                   "deletionTimestamp", "selfLink")
 _STATUS_TIMES = ("startTime", "completionTime", "lastScheduleTime")
 _WATCH_POLL = 0.1
+_WATCH_LIMIT = 300.0
+"""A watch ends after this many wall-clock seconds at most (kubectl starts a new one)."""
 _INVALID = re.compile(r'^(?:The )?([\w.]+) "([^"]*)" is invalid: ([^\s:]+): (.+)$', re.S)
 _CAUSES = {"Required value": "FieldValueRequired", "Unsupported value": "FieldValueNotSupported",
            "Forbidden": "FieldValueForbidden", "Duplicate value": "FieldValueDuplicate"}
-_WATCH_LIMIT = 300.0
-"""A watch ends after this many wall-clock seconds at most (kubectl starts a new one)."""
 
 
 def write_kubeconfig(url: str, path: str | Path) -> Path:
@@ -109,7 +109,7 @@ class KubernetesBackend(ClusterTime):
                                 429: "TooManyRequests"}.get(err.status, "InternalError")
         status = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
                   "message": err.message, "reason": reason, "code": err.status}
-        details = err.details or (_invalid_details(err.message) if reason == "Invalid" else None)
+        details = (_invalid_details(err.message) if reason == "Invalid" else None) or err.details
         if details:
             status["details"] = details
         return Response.json(err.status, status)
@@ -714,5 +714,4 @@ def _admission(err: AdmissionError, resource: Resource, name: str) -> HttpError:
         return HttpError(409, text, "AlreadyExists", name=name, kind=resource.plural)
     if "forbidden" in text:
         return HttpError(403, text, "Forbidden", name=name, kind=resource.plural)
-    return HttpError(422, text, "Invalid", **(_invalid_details(text)
-                                               or {"name": name, "kind": resource.plural}))
+    return HttpError(422, text, "Invalid", name=name, kind=resource.plural)
