@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, SupportsInt, TypeGuard
+from typing import TYPE_CHECKING, Any, SupportsInt, TypeGuard, cast
 
 from clustersim.exercises.checker import Wrong, kind
 from clustersim.manifests import ManifestError, ManifestSet, load_manifests
@@ -110,26 +110,29 @@ def _refuse_quoted(answer: object, what: str) -> None:
                         f"Drop the quotes: write {answer.strip()}, not {answer!r}.")
 
 
+def _read_number(answer: object, what: str, accepts: Callable[[object], bool], noun: str,
+                 example: int) -> None:
+    """:class:`Wrong` unless ``answer`` is ``noun`` (``accepts`` says), naming ``what`` was
+    expected: None is told to be replaced, a number in quotes to drop them."""
+    if answer is None:
+        raise Wrong(f"You have not given {what} yet.", f"Replace None with {noun}.")
+    _refuse_quoted(answer, what)
+    if not accepts(answer):
+        raise Wrong(f"{answer!r} is not {noun} ({what}).", f"Write a number such as {example}.")
+
+
 def whole_number(answer: object, what: str) -> int:
     """``answer`` as an int, or :class:`Wrong` naming ``what`` was expected (a number in
     quotes is told to drop them)."""
-    if answer is None:
-        raise Wrong(f"You have not given {what} yet.", "Replace None with a whole number.")
-    _refuse_quoted(answer, what)
-    if not is_whole(answer):
-        raise Wrong(f"{answer!r} is not a whole number ({what}).", "Write a number such as 3.")
-    return int(answer)
+    _read_number(answer, what, is_whole, "a whole number", 3)
+    return int(cast(SupportsInt, answer))
 
 
 def number(answer: object, what: str) -> float:
     """``answer`` (int, float or a NumPy scalar, finite) as a float, or :class:`Wrong` naming
     ``what`` was expected, like :func:`whole_number`."""
-    if answer is None:
-        raise Wrong(f"You have not given {what} yet.", "Replace None with a number.")
-    _refuse_quoted(answer, what)
-    if not is_number(answer):
-        raise Wrong(f"{answer!r} is not a number ({what}).", "Write a number such as 90.")
-    return float(answer)
+    _read_number(answer, what, is_number, "a number", 90)
+    return float(cast(float, answer))
 
 
 def is_number(value: object) -> TypeGuard[float]:
