@@ -345,6 +345,7 @@ spec:
 """
 """A default deny for ingress in ``shop``: every flow into the shop is refused."""
 
+
 def shop_summary() -> str:
     """The shop's Pods (labels, named ports) and the flows the policies must let through or
     refuse, one line each."""
