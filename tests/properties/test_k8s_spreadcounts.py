@@ -151,3 +151,35 @@ def test_nodes_that_fill_up_one_by_one_are_left_out_as_the_reference_path_does()
     placed = _filled(fast=True)
     assert placed == _filled(fast=False)
     assert sum(node is None for _, node in placed) == 4      # the rest fit nowhere
+
+
+def _relabelled(seed: int, fast: bool) -> list[tuple[str, str | None]]:
+    """Deployments spread over zones, then nodes moved to other zones (or out of every
+    zone), then scaled up: the zone terms must read the new labels."""
+    r = random.Random(seed)
+    nodes = [Node(f"node-{i}", cpu=8, memory="16Gi", zone=f"z{i % 3}")
+             for i in range(r.randint(3, 9))]
+    cluster = KubernetesCluster(nodes, seed=seed)
+    if not fast:
+        cluster.scheduler._fast = None
+    apps = [(f"app-{k}", r.randint(2, 10), "250m") for k in range(r.randint(1, 3))]
+    cluster.apply([_deployment(*app) for app in apps])
+    cluster.run()
+    for node in r.sample(nodes, r.randint(1, len(nodes))):
+        labels = dict(cluster.node(node.name).labels)
+        zone = r.choice(["z0", "z1", "z2", "z3", None])
+        if zone is None:
+            labels.pop("topology.kubernetes.io/zone", None)
+        else:
+            labels["topology.kubernetes.io/zone"] = zone
+        cluster.set_node_labels(node.name, labels)
+    for name, replicas, _ in apps:
+        cluster.scale("Deployment", name, replicas + r.randint(1, 12))
+    cluster.run()
+    return sorted((p.name, p.node) for p in cluster.pods())
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**16))
+def test_relabelled_nodes_are_spread_over_as_the_reference_path_does(seed):
+    assert _relabelled(seed, fast=True) == _relabelled(seed, fast=False)

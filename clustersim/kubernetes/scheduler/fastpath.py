@@ -69,7 +69,10 @@ from clustersim.kubernetes.scheduler.plugins.noderesources import (
     is_extended_resource,
     is_scalar_resource,
 )
-from clustersim.kubernetes.scheduler.plugins.podtopologyspread import Constraint
+from clustersim.kubernetes.scheduler.plugins.podtopologyspread import (
+    Constraint,
+    DefaultSpreading,
+)
 from clustersim.kubernetes.scheduler.spreadcounts import SpreadCounts
 
 if TYPE_CHECKING:
@@ -184,6 +187,7 @@ class FastPath:
         self.spread_scored = self.spread is not None and "PodTopologySpread" in self.weights
         self.spread_counts: SpreadCounts | None = None
         self.label_ids: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.spreading: dict[tuple[Any, ...], tuple[_Static, DefaultSpreading]] = {}
         self.inter_pod = "InterPodAffinity" in self.s.plugins
         self.affinity_total = 0
         self.results: list[ScheduleResult | None] = []
@@ -219,7 +223,6 @@ class FastPath:
             else None
         )
         self.results = [None] * n
-        self.everywhere = np.ones(n, dtype=bool)
         for i, node in enumerate(self.nodes):
             for name, col in self.columns.items():
                 self.cap[i, col] = node.allocatable.get(name, 0)
@@ -230,6 +233,7 @@ class FastPath:
         self.log_base += self.log_len + 1
         self.log, self.log_len, self.dirty = np.zeros(4 * max(n, 64), dtype=np.intp), 0, set()
         self.label_ids.clear()
+        self.spreading.clear()
         self.static_cache.clear()
         self.shapes.clear()
         self.cap_columns.clear()
@@ -274,6 +278,7 @@ class FastPath:
         if self.static_changed:
             self.static_changed = False
             self.label_ids.clear()
+            self.spreading.clear()
             if self.spread_counts is not None:
                 self.spread_counts.forget_domains()
             self.static_cache.clear()
@@ -285,7 +290,7 @@ class FastPath:
     ) -> bool:
         """Whether the arrays decide this pod: no inter-pod affinity anywhere, no node named
         by ``matchFields``, no topology spread beyond the system defaults (which
-        :meth:`_spread_scores` computes when the scheduler was made with ``fast_spread``),
+        :meth:`_spreading` computes when the scheduler was made with ``fast_spread``),
         and no resource that no node has."""
         affinity = spec.get("affinity")
         if affinity:
@@ -317,17 +322,19 @@ class FastPath:
         return True
 
     # -- PodTopologySpread's system defaults, from per-selector counts --------------------------
-    def _spread_scores(
-        self,
-        pod: Mapping[str, Any],
-        constraints: Sequence[Constraint],
-        static: _Static,
-        feasible: np.ndarray,
-    ) -> np.ndarray:
-        """PodTopologySpread's normalized scores for a pod with only the system default
-        (soft) constraints, exactly as ``pre_score``/``score``/``normalize`` compute them:
-        no node is ignored, a node without a zone label is in the "" zone for the weights."""
+    def _spreading(
+        self, pod: Mapping[str, Any], constraints: Sequence[Constraint], static: _Static
+    ) -> DefaultSpreading:
+        """PodTopologySpread's array scoring for a pod with only the system default (soft)
+        constraints, reading the matching-pod counts that ``spread_counts`` keeps per node
+        and selector (no node is ignored; a node without a zone label is in the "" zone for
+        the weights). Kept per namespace, constraints (a workload's pods share them) and
+        static part, until node labels change."""
         namespace = pod_namespace(pod)
+        key = (namespace, id(static), *map(id, constraints))
+        entry = self.spreading.get(key)
+        if entry is not None and entry[0] is static:
+            return entry[1]
         spread_counts = cast(SpreadCounts, self.spread_counts)   # set when fast_spread is on
         counts = [spread_counts.counts(namespace, c.selector) for c in constraints]
         domains = [self._label_ids(c.topology_key) for c in constraints]
@@ -337,9 +344,11 @@ class FastPath:
             else spread_counts.domain_sums(namespace, c.selector, ids)
             for c, (ids, _) in zip(constraints, domains, strict=True)
         ]
-        return self.spread.default_scores_many(
-            constraints, counts, domains, feasible, static.matches_affinity, sums
-        )
+        spreading = DefaultSpreading(constraints, counts, domains, static.matches_affinity, sums)
+        if len(self.spreading) >= _CACHE_SIZE:
+            self.spreading.clear()
+        self.spreading[key] = (static, spreading)
+        return spreading
 
     def _label_ids(self, key: str) -> tuple[np.ndarray, np.ndarray]:
         """Per node: an id for the value of label ``key`` ("" when missing) and whether the
@@ -686,8 +695,8 @@ class FastPath:
                 chosen[found] = True
             totals = shape.total if shape.total is not None else self._totals(shape, chosen)
             if constraints:
-                spread = self._spread_scores(pod, constraints, shape.static, chosen)
-                totals = totals + spread * self.weights["PodTopologySpread"]
+                spreading = self._spreading(pod, constraints, shape.static)
+                totals = totals + spreading.scores(chosen, self.weights["PodTopologySpread"])
             values = totals[found]
             found = found[values == values.max()]
         pick = int(found[0] if len(found) == 1 else found[self.s.rng.randrange(len(found))])
@@ -724,11 +733,13 @@ class FastPath:
             if totals is shape.total and shape.infeasible is None:
                 shape.infeasible = int(np.count_nonzero(totals < 0))
             everywhere = totals is shape.total and not shape.infeasible
-            feasible = self.everywhere if everywhere else totals >= 0
-            if constraints and (everywhere or feasible.any()):
-                spread = self._spread_scores(pod, constraints, shape.static, feasible)
-                spread *= self.weights["PodTopologySpread"]
-                if everywhere or feasible.all():
+            feasible = None if everywhere else totals >= 0
+            if constraints and (feasible is None or feasible.any()):
+                if feasible is not None and feasible.all():
+                    feasible = None
+                spreading = self._spreading(pod, constraints, shape.static)
+                spread = spreading.scores(feasible, self.weights["PodTopologySpread"])
+                if feasible is None:
                     totals = np.add(spread, totals, out=spread)
                 else:
                     totals = np.where(feasible, totals + spread, -1)

@@ -48,6 +48,7 @@ from clustersim.kubernetes.scheduler.taints import find_untolerated_taint
 __all__ = [
     "SYSTEM_DEFAULT_CONSTRAINTS",
     "Constraint",
+    "DefaultSpreading",
     "PodTopologySpread",
     "StaticLister",
     "WorkloadLister",
@@ -287,6 +288,7 @@ class PodTopologySpread(FilterScorePlugin):
         self.default_constraints = (
             list(SYSTEM_DEFAULT_CONSTRAINTS) if self.system_defaulted else raw
         )
+        self._default_actions = {c["whenUnsatisfiable"] for c in self.default_constraints}
         # per action and default selector (as text): its constraints, so that the pods of one
         # workload share them and their selector object (which keeps SpreadCounts' key)
         self._defaults: dict[tuple[str, str], list[Constraint]] = {}
@@ -297,7 +299,6 @@ class PodTopologySpread(FilterScorePlugin):
         Raises ValueError for a constraint the API server would refuse.
         """
         own = (pod.get("spec") or {}).get("topologySpreadConstraints") or []
-        labels = pod_labels(pod)
         if own:
             for i, c in enumerate(own):
                 _validated(
@@ -305,8 +306,8 @@ class PodTopologySpread(FilterScorePlugin):
                     f"Pod {(pod.get('metadata') or {}).get('name')!r} "
                     f"spec.topologySpreadConstraints[{i}]",
                 )
-            return _constraints(own, labels, action)
-        if not any(c["whenUnsatisfiable"] == action for c in self.default_constraints):
+            return _constraints(own, pod_labels(pod), action)
+        if action not in self._default_actions:
             return []
         selector = default_selector(pod, lister)
         if not selector:
@@ -316,7 +317,7 @@ class PodTopologySpread(FilterScorePlugin):
         if out is None:
             if len(self._defaults) >= _DEFAULTS_KEPT:
                 self._defaults.clear()
-            out = _constraints(self.default_constraints, labels, action, selector)
+            out = _constraints(self.default_constraints, pod_labels(pod), action, selector)
             self._defaults[key] = out
         return list(out)
 
@@ -424,64 +425,10 @@ class PodTopologySpread(FilterScorePlugin):
         domain_sums: Sequence[np.ndarray | None] = (),
     ) -> np.ndarray:
         """PreScore, Score and NormalizeScore over arrays of all nodes for a pod with only
-        the system default (soft) constraints, where no node is ignored: the normalized
-        score of every node (meaningful where ``feasible``), with the float operations of
-        :meth:`pre_score` and :meth:`score` in the same order.
-
-        Per constraint: ``counts`` gives the matching pods on each node, ``domains`` an id
-        per node for its value of the topology key ("" when missing; ids numbered from 0 with
-        none skipped) and whether the node has the key; ``matches_affinity`` which nodes
-        count for ``nodeAffinityPolicy: Honor``. ``domain_sums`` may give, per constraint,
-        ``counts`` already summed per domain (None where not), used when no node is left
-        out by ``matches_affinity``.
-
-        When every node is feasible and has every key, a node's score depends only on its
-        count and domains: see :func:`_scores_by_table`.
-        """
-        # the common case (every node feasible, labelled and included) skips the masks
-        everywhere = bool(feasible.all())
-        chosen = np.arange(0) if everywhere else np.flatnonzero(feasible)
-        feasible_count = len(feasible) if everywhere else len(chosen)
-        summed = list(domain_sums) or [None] * len(constraints)
-        if everywhere:
-            scores = _scores_by_table(constraints, counts, domains, summed, matches_affinity)
-            if scores is not None:
-                return scores
-        total: np.ndarray | None = None
-        for c, per_node_counts, (ids, has), known in zip(
-            constraints, counts, domains, summed, strict=True
-        ):
-            term: np.ndarray
-            if c.topology_key == HOSTNAME_LABEL:
-                weight = math.log(feasible_count + 2)
-                term = per_node_counts * weight + (c.max_skew - 1)
-            else:
-                # the domains among the feasible nodes; every id when every node is feasible
-                domains_seen = (
-                    int(ids.max(initial=-1)) + 1
-                    if everywhere
-                    else np.count_nonzero(np.bincount(ids[chosen]))
-                )
-                weight = math.log(domains_seen + 2)
-                included = per_node_counts
-                if c.honor_node_affinity and not matches_affinity.all():
-                    included = per_node_counts * matches_affinity
-                    known = None
-                # each node's term is its domain's: the same operations, once per domain
-                per_domain = np.bincount(ids, weights=included) if known is None else known
-                term = (per_domain * weight + (c.max_skew - 1)).take(ids)
-            if total is None:       # 0.0 + term is term: every term is ≥ 0
-                total = term if has.all() else np.where(has, term, 0.0)
-            else:
-                total = total + term if has.all() else np.where(has, total + term, total)
-        if total is None:
-            total = np.zeros(len(feasible))
-        raw = go_round_many(total)
-        scored = raw if everywhere else raw[chosen]
-        low, high = scored.min(), scored.max()
-        if everywhere and high - low < len(raw):    # each raw value's score from a table
-            return normalized_score(np.arange(low, high + 1), low, high).take(raw - low)
-        return normalized_score(raw, low, high)
+        the system default (soft) constraints: :class:`DefaultSpreading` built for one call
+        (the fast path keeps one per workload instead)."""
+        spreading = DefaultSpreading(constraints, counts, domains, matches_affinity, domain_sums)
+        return spreading.scores(None if feasible.all() else feasible)
 
     def normalize(
         self, state: CycleState, pod: Mapping[str, Any], names: Sequence[str], scores: list[int]
@@ -493,51 +440,158 @@ class PodTopologySpread(FilterScorePlugin):
             scores[i] = 0 if name in s.ignored else int(normalized_score(scores[i], low, high))
 
 
-def _scores_by_table(
-    constraints: Sequence[Constraint],
-    counts: Sequence[np.ndarray],
-    domains: Sequence[tuple[np.ndarray, np.ndarray]],
-    summed: Sequence[np.ndarray | None],
-    matches_affinity: np.ndarray,
-) -> np.ndarray | None:
-    """:meth:`PodTopologySpread.default_scores_many` when every node is feasible and has
-    every key, and the per-domain sums are given: each constraint's term takes few values
-    (one per matching-pod count for the hostname, one per domain otherwise), so the rounded
-    sum is computed once per combination of values, with the same float operations in the
-    same order, and looked up per node. None where that does not apply (a node without a
-    key or left out by node affinity, a missing sum, or more combinations than nodes)."""
-    size = len(matches_affinity)
-    if not constraints or not all(has.all() for _, has in domains):
-        return None
-    table: np.ndarray | None = None     # the float sum per combination
-    key: np.ndarray | None = None       # each node's combination
-    for c, per_node_counts, (ids, _), known in zip(
-        constraints, counts, domains, summed, strict=True
-    ):
-        if c.topology_key == HOSTNAME_LABEL:
-            weight = math.log(size + 2)
-            index = per_node_counts
-            if index.dtype.kind not in "iu":
+class DefaultSpreading:
+    """PreScore, Score and NormalizeScore over arrays of all nodes for the pods of one
+    workload with only the system default (soft) constraints, where no node is ignored: the
+    normalized score of every node (meaningful where feasible), with the float operations of
+    :meth:`PodTopologySpread.pre_score` and :meth:`~PodTopologySpread.score` in the same
+    order.
+
+    Per constraint: ``counts`` gives the matching pods on each node, ``domains`` an id per
+    node for its value of the topology key ("" when missing; ids numbered from 0 with none
+    skipped) and whether the node has the key; ``matches_affinity`` which nodes count for
+    ``nodeAffinityPolicy: Honor``. ``domain_sums`` may give, per constraint, ``counts``
+    already summed per domain (None where not), used when no node is left out by
+    ``matches_affinity``. What the labels and node affinity decide is worked out once, here;
+    the count and sum arrays are read at each :meth:`scores`, so their owner
+    (:class:`~clustersim.kubernetes.scheduler.spreadcounts.SpreadCounts`) may update them in
+    place between calls, while the nodes' labels stay as they were.
+    """
+
+    def __init__(
+        self,
+        constraints: Sequence[Constraint],
+        counts: Sequence[np.ndarray],
+        domains: Sequence[tuple[np.ndarray, np.ndarray]],
+        matches_affinity: np.ndarray,
+        domain_sums: Sequence[np.ndarray | None] = (),
+    ) -> None:
+        self.constraints = list(constraints)
+        self.counts = list(counts)
+        self.ids = [ids for ids, _ in domains]
+        self.has = [None if has.all() else has for _, has in domains]  # None: every node
+        self.matches_affinity = matches_affinity
+        self.size = len(matches_affinity)
+        every_node_matches = bool(matches_affinity.all())
+        # per constraint: whether node affinity leaves nodes out of the count, and the
+        # per-domain sums (usable only where it does not)
+        self.left_out = [
+            c.honor_node_affinity and not every_node_matches for c in self.constraints
+        ]
+        summed = list(domain_sums) or [None] * len(self.constraints)
+        self.summed = [
+            None if left_out else known
+            for left_out, known in zip(self.left_out, summed, strict=True)
+        ]
+        self.domain_count = [int(ids.max(initial=-1)) + 1 for ids in self.ids]
+        # a node's score depends only on its count and domains (see _by_table) when every
+        # node has every key and each domain term has its sums
+        self.tabled = bool(self.constraints) and all(
+            has is None
+            and (n.dtype.kind in "iu" if c.topology_key == HOSTNAME_LABEL else known is not None)
+            for c, has, n, known in zip(
+                self.constraints, self.has, self.counts, self.summed, strict=True
+            )
+        )
+        self._host_terms: dict[int, np.ndarray] = {}
+
+    def scores(self, feasible: np.ndarray | None = None, scale: int = 1) -> np.ndarray:
+        """Every node's normalized score times ``scale``, normalizing over the ``feasible``
+        nodes (None: every node)."""
+        if self.tabled:
+            scores = self._by_table(feasible, scale)
+            if scores is not None:
+                return scores
+        everywhere = feasible is None
+        chosen = np.arange(0) if feasible is None else np.flatnonzero(feasible)
+        feasible_count = self.size if feasible is None else len(chosen)
+        total: np.ndarray | None = None
+        for c, per_node_counts, ids, has, known, left_out, domain_count in zip(
+            self.constraints, self.counts, self.ids, self.has, self.summed, self.left_out,
+            self.domain_count, strict=True,
+        ):
+            term: np.ndarray
+            if c.topology_key == HOSTNAME_LABEL:
+                weight = math.log(feasible_count + 2)
+                term = per_node_counts * weight + (c.max_skew - 1)
+            else:
+                # the domains among the feasible nodes; every id when every node is feasible
+                domains_seen = (
+                    domain_count if everywhere else np.count_nonzero(np.bincount(ids[chosen]))
+                )
+                weight = math.log(domains_seen + 2)
+                included = per_node_counts * self.matches_affinity if left_out else per_node_counts
+                # each node's term is its domain's: the same operations, once per domain
+                per_domain = np.bincount(ids, weights=included) if known is None else known
+                term = (per_domain * weight + (c.max_skew - 1)).take(ids)
+            if total is None:       # 0.0 + term is term: every term is ≥ 0
+                total = term if has is None else np.where(has, term, 0.0)
+            else:
+                total = total + term if has is None else np.where(has, total + term, total)
+        if total is None:
+            total = np.zeros(self.size)
+        raw = go_round_many(total)
+        scored = raw if everywhere else raw[chosen]
+        low, high = scored.min(), scored.max()
+        if everywhere and high - low < len(raw):    # each raw value's score from a table
+            scores = normalized_score(np.arange(low, high + 1), low, high)
+            return (scores * scale if scale != 1 else scores).take(raw - low)
+        scores = normalized_score(raw, low, high)
+        return scores * scale if scale != 1 else scores
+
+    def _by_table(self, feasible: np.ndarray | None, scale: int) -> np.ndarray | None:
+        """:meth:`scores` when every node has every key and the domain terms have their
+        sums: each constraint's term takes few values (one per matching-pod count for the
+        hostname, one per domain otherwise), so the rounded sum is computed once per
+        combination of values, with the same float operations in the same order, and looked
+        up per node. None when there are more combinations than nodes."""
+        table: np.ndarray | None = None     # the float sum per combination
+        key: np.ndarray | None = None       # each node's combination
+        term: np.ndarray
+        feasible_count = self.size if feasible is None else int(np.count_nonzero(feasible))
+        for c, per_node_counts, ids, known, domain_count in zip(
+            self.constraints, self.counts, self.ids, self.summed, self.domain_count, strict=True
+        ):
+            if c.topology_key == HOSTNAME_LABEL:
+                index = per_node_counts
+                length = int(index.max(initial=0)) + 1
+                term = (
+                    self._host_term(c, length)
+                    if feasible is None
+                    else np.arange(length) * math.log(feasible_count + 2) + (c.max_skew - 1)
+                )
+            else:
+                assert known is not None    # see tabled
+                index = ids
+                if feasible is not None:    # the domains among the feasible nodes
+                    domain_count = int(np.count_nonzero(np.bincount(ids[feasible])))
+                term = known * math.log(domain_count + 2) + (c.max_skew - 1)
+            if table is None or key is None:    # 0.0 + term is term: every term is ≥ 0
+                table, key = term, index
+                continue
+            if len(table) * len(term) > self.size:
                 return None
-            term = np.arange(int(index.max(initial=0)) + 1) * weight + (c.max_skew - 1)
-        else:
-            if known is None or (c.honor_node_affinity and not matches_affinity.all()):
-                return None
-            weight = math.log(int(ids.max(initial=-1)) + 3)   # every domain has feasible nodes
-            index = ids
-            term = known * weight + (c.max_skew - 1)
-        if table is None or key is None:    # 0.0 + term is term: every term is ≥ 0
-            table, key = term, index
-            continue
-        if len(table) * len(term) > size:
-            return None
-        table = np.add.outer(table, term).ravel()
-        key = key * len(term)
-        key += index
-    assert table is not None and key is not None
-    raw = go_round_many(table)
-    per_node = raw.take(key)
-    return normalized_score(raw, per_node.min(), per_node.max()).take(key)
+            table = np.add.outer(table, term).ravel()
+            key = key * len(term)
+            key += index
+        assert table is not None and key is not None
+        raw = go_round_many(table)
+        per_node = raw.take(key)
+        scored = per_node if feasible is None else per_node[feasible]
+        scores = normalized_score(raw, scored.min(), scored.max())
+        if scale != 1:
+            scores *= scale
+        return scores.take(key)
+
+    def _host_term(self, c: Constraint, length: int) -> np.ndarray:
+        """The hostname term for 0, 1, ... ``length`` − 1 matching pods on a node, every node
+        feasible: kept, and made again longer when more pods match."""
+        terms = self._host_terms.get(id(c))
+        if terms is None or len(terms) < length:
+            weight = math.log(self.size + 2)
+            terms = np.arange(max(length, 2 * len(terms) if terms is not None else 64)) * weight
+            terms = self._host_terms[id(c)] = terms + (c.max_skew - 1)
+        return terms[:length]
 
 
 def normalized_score(raw: Any, low: Any, high: Any) -> Any:
