@@ -30,8 +30,9 @@ def split_base(argv: list[str]) -> tuple[str | None, list[str]]:
     return argv[at + 1], argv[:at] + argv[at + 2 :]
 
 
-def run_at(ref: str, script: str, args: list[str]) -> None:
-    """Run ``script`` with ``args`` against ``clustersim`` as it was at ``ref``."""
+def run_at(ref: str, script: str, args: list[str], *, capture: bool = False) -> str:
+    """Run ``script`` with ``args`` against ``clustersim`` as it was at ``ref``; with
+    ``capture``, return what it printed instead of letting it print (else "")."""
     archive = subprocess.run(
         ["git", "-C", str(ROOT), "archive", "--format=tar", ref, "clustersim"],
         capture_output=True, check=False,
@@ -42,5 +43,9 @@ def run_at(ref: str, script: str, args: list[str]) -> None:
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
             tar.extractall(tmp, filter="data")
         env = dict(os.environ, PYTHONPATH=os.pathsep.join([tmp, str(Path(script).parent)]))
+        if capture:
+            return subprocess.run([sys.executable, script, *args], env=env, check=True,
+                                  capture_output=True, text=True).stdout
         print(f"base: clustersim at {ref}", flush=True)
         subprocess.run([sys.executable, script, *args], env=env, check=True)
+        return ""

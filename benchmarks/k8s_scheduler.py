@@ -29,13 +29,16 @@ Run: ``python benchmarks/k8s_scheduler.py`` (all sizes on the fast path, the Rep
 workload, and the reference path on a sample of pods), or
 ``python benchmarks/k8s_scheduler.py NODES PODS [fast|reference|replicasets|sampled]``; add
 ``--base REF`` (a git revision) to print the same row for ``clustersim`` at REF first, as the
-base of a speed-up measured in one run (``baseline.py``).
+base of a speed-up measured in one run (``baseline.py``), and ``--repeat N`` to run the row N
+times (base and this tree alternately) and print the fastest of each and their ratio: on a
+shared machine one pair can differ by a tenth either way.
 """
 
 from __future__ import annotations
 
 import hashlib
 import random
+import re
 import resource
 import subprocess
 import sys
@@ -134,8 +137,48 @@ def run(nodes: int, pods: int, mode: str) -> None:
     )
 
 
+def _cpu_rate(row: str) -> int:
+    """The CPU-time pods/s of a printed row."""
+    found = re.search(r"CPU time:\s+([\d,]+) pods/s", row)
+    if found is None:
+        raise SystemExit(f"no CPU pods/s in {row!r}")
+    return int(found.group(1).replace(",", ""))
+
+
+def repeated(argv: list[str], times: int, base: str | None) -> None:
+    """Run one row ``times`` times, each in a fresh process (with a base: base and this tree
+    alternately, so that a busy spell of the machine falls on both), print every row, then
+    the fastest of each side by CPU time and, with a base, their ratio."""
+    rows: dict[str, list[str]] = {}
+    for _ in range(times):
+        if base is not None:
+            rows.setdefault("base", []).append(run_at(base, __file__, argv, capture=True))
+        rows.setdefault("this tree", []).append(subprocess.run(
+            [sys.executable, __file__, *argv], capture_output=True, text=True, check=True
+        ).stdout)
+        for side, printed in rows.items():
+            print(f"{side + ':':<11}{printed[-1].rstrip()}", flush=True)
+    best = {side: max(printed, key=_cpu_rate) for side, printed in rows.items()}
+    for side, row in best.items():
+        print(f"best of {times}, {side}:\n{row.rstrip()}")
+    if base is not None:
+        ratio = _cpu_rate(best["this tree"]) / _cpu_rate(best["base"])
+        same = len({row.split("placements")[-1].strip() for row in best.values()}) == 1
+        print(f"ratio (CPU pods/s, best of {times} each): {ratio:.2f}x; placements "
+              + ("the same" if same else "DIFFER: the speed-up changed where pods go"))
+
+
 def main() -> None:
     base, argv = split_base(sys.argv[1:])
+    times = 1
+    if "--repeat" in argv:
+        at = argv.index("--repeat")
+        if at + 1 >= len(argv) or not argv[at + 1].isdigit() or len(argv) < 4:
+            raise SystemExit("--repeat N needs a count and one row: NODES PODS MODE --repeat N")
+        times, argv = int(argv[at + 1]), argv[:at] + argv[at + 2 :]
+    if times > 1:
+        repeated(argv, times, base)
+        return
     if base is not None:
         run_at(base, __file__, argv)
         print("this tree:", flush=True)
