@@ -20,7 +20,7 @@ and scope selectors, and quotas on objects other than Pods, are not evaluated.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -79,7 +79,7 @@ def _hard(quota: Mapping[str, Any]) -> dict[str, Decimal]:
     return hard
 
 
-def quota_status(quota: Mapping[str, Any], pods: list[Mapping[str, Any]],
+def quota_status(quota: Mapping[str, Any], pods: Sequence[Mapping[str, Any]],
                  now: float) -> dict[str, dict[str, str]]:
     """The quota's ``status``: ``hard`` and ``used`` for the resources it caps, as
     ``kubectl describe quota`` shows them."""
@@ -89,7 +89,7 @@ def quota_status(quota: Mapping[str, Any], pods: list[Mapping[str, Any]],
             "used": {n: _show(n, v) for n, v in sorted(used.items())}}
 
 
-def _used(hard: Mapping[str, Decimal], pods: list[Mapping[str, Any]],
+def _used(hard: Mapping[str, Decimal], pods: Sequence[Mapping[str, Any]],
           now: float) -> dict[str, Decimal]:
     used = dict.fromkeys(hard, Decimal(0))
     for pod in pods:
@@ -127,7 +127,7 @@ def _missing(pod: Mapping[str, Any], capped: set[str]) -> str:
 
 
 def admit_resource_quotas(pod: Mapping[str, Any], quotas: list[Mapping[str, Any]],
-                          pods: list[Mapping[str, Any]], now: float,
+                          pods: Sequence[Mapping[str, Any]], now: float,
                           refuse: Callable[[str], Exception]) -> None:
     """Refuse ``pod`` (raise ``refuse(message)``) if it would exceed one of ``quotas`` (the
     ResourceQuota objects of its namespace), given the namespace's stored ``pods``."""

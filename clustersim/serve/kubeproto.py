@@ -123,9 +123,46 @@ _MESSAGES: dict[str, dict[int, tuple[str, str]]] = {
                                 4: ("unhealthyPodEvictionPolicy", "string")},
     "PriorityClass": {**_OBJECT, 2: ("value", "int?"), 3: ("globalDefault", "bool"),
                       4: ("description", "string"), 5: ("preemptionPolicy", "string")},
+    "ResourceQuota": {**_OBJECT, 2: ("spec", "ResourceQuotaSpec")},
+    "ResourceQuotaSpec": {1: ("hard", "{Quantity}"), 2: ("scopes", "[string]"),
+                          3: ("scopeSelector", "ScopeSelector")},
+    "ScopeSelector": {1: ("matchExpressions", "[ScopedResourceSelectorRequirement]")},
+    "ScopedResourceSelectorRequirement": {1: ("scopeName", "string"), 2: ("operator", "string"),
+                                          3: ("values", "[string]")},
+    # autoscaling/v2 (``kubectl autoscale``)
+    "HorizontalPodAutoscaler": {**_OBJECT, 2: ("spec", "HorizontalPodAutoscalerSpec")},
+    "HorizontalPodAutoscalerSpec": {1: ("scaleTargetRef", "CrossVersionObjectReference"),
+                                    2: ("minReplicas", "int?"), 3: ("maxReplicas", "int"),
+                                    4: ("metrics", "[MetricSpec]"),
+                                    5: ("behavior", "HorizontalPodAutoscalerBehavior")},
+    "CrossVersionObjectReference": {1: ("kind", "string"), 2: ("name", "string"),
+                                    3: ("apiVersion", "string")},
+    "MetricSpec": {1: ("type", "string"), 2: ("object", "ObjectMetricSource"),
+                   3: ("pods", "PodsMetricSource"), 4: ("resource", "ResourceMetricSource"),
+                   5: ("external", "ExternalMetricSource"),
+                   7: ("containerResource", "ContainerResourceMetricSource")},
+    "ResourceMetricSource": {1: ("name", "string"), 2: ("target", "MetricTarget")},
+    "ContainerResourceMetricSource": {1: ("name", "string"), 2: ("target", "MetricTarget"),
+                                      3: ("container", "string")},
+    "PodsMetricSource": {1: ("metric", "MetricIdentifier"), 2: ("target", "MetricTarget")},
+    "ObjectMetricSource": {1: ("describedObject", "CrossVersionObjectReference"),
+                           2: ("target", "MetricTarget"), 3: ("metric", "MetricIdentifier")},
+    "ExternalMetricSource": {1: ("metric", "MetricIdentifier"), 2: ("target", "MetricTarget")},
+    "MetricIdentifier": {1: ("name", "string"), 2: ("selector", "LabelSelector")},
+    "MetricTarget": {1: ("type", "string"), 2: ("value", "Quantity"),
+                     3: ("averageValue", "Quantity"), 4: ("averageUtilization", "int?")},
+    "HorizontalPodAutoscalerBehavior": {1: ("scaleUp", "HPAScalingRules"),
+                                        2: ("scaleDown", "HPAScalingRules")},
+    "HPAScalingRules": {1: ("selectPolicy", "string"), 2: ("policies", "[HPAScalingPolicy]"),
+                        3: ("stabilizationWindowSeconds", "int?"), 4: ("tolerance", "Quantity")},
+    "HPAScalingPolicy": {1: ("type", "string"), 2: ("value", "int"),
+                         3: ("periodSeconds", "int")},
 }
-_KINDS = ("Pod", "Deployment", "Namespace", "ConfigMap", "Secret", "Service", "Job", "CronJob",
-          "PodDisruptionBudget", "PriorityClass")
+# the kinds read, each at the one version whose field numbers are above
+_KINDS = {"Pod": "v1", "Deployment": "apps/v1", "Namespace": "v1", "ConfigMap": "v1",
+          "Secret": "v1", "Service": "v1", "Job": "batch/v1", "CronJob": "batch/v1",
+          "PodDisruptionBudget": "policy/v1", "PriorityClass": "scheduling.k8s.io/v1",
+          "ResourceQuota": "v1", "HorizontalPodAutoscaler": "autoscaling/v2"}
 
 
 class ProtobufError(ValueError):
@@ -144,10 +181,11 @@ def decode(body: bytes) -> dict[str, Any]:
     envelope = _message(body[len(MAGIC):], "Unknown")
     meta = envelope.get("typeMeta") or {}
     kind = meta.get("kind", "")
-    if kind not in _KINDS:
-        raise UnsupportedKindError(f"kind {kind!r} in protobuf: the simulated API server reads "
-                            f"protobuf for {', '.join(_KINDS)} only; send it as YAML or JSON "
-                            "(kubectl create -f or kubectl apply -f)")
+    if _KINDS.get(kind) != meta.get("apiVersion"):
+        raise UnsupportedKindError(
+            f"{meta.get('apiVersion', '')} {kind!r} in protobuf: the simulated API server "
+            f"reads protobuf for {', '.join(f'{v} {k}' for k, v in _KINDS.items())} only; "
+            "send it as YAML or JSON (kubectl create -f or kubectl apply -f)")
     return {"apiVersion": meta.get("apiVersion", ""), "kind": kind,
             **_message(envelope.get("raw", b""), kind)}
 

@@ -7,7 +7,9 @@ fills that in: timestamps, ``resourceVersion``, Node objects built from the sche
 ``containerStatuses`` (which ``kubectl`` reads for READY, STATUS and RESTARTS), Events from the
 event log (aggregated as the client-go event correlator aggregates identical events:
 ``staging/src/k8s.io/client-go/tools/record/events_cache.go``), Namespaces and
-EndpointSlices, and PodDisruptionBudgets' status as the disruption controller computes it.
+EndpointSlices, PodDisruptionBudgets' status as the disruption controller computes it,
+ResourceQuotas' status (``hard`` and ``used``) as the resource quota controller keeps it, and
+the autoscaling/v2 defaults of HorizontalPodAutoscalers.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from typing import Any
 
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.controllers.disruption import budget_status
+from clustersim.kubernetes.controllers.horizontal import DEFAULT_UTILIZATION
 from clustersim.kubernetes.objects import is_ready, is_terminating
+from clustersim.kubernetes.resourcequota import quota_status
 from clustersim.serve.kuberesources import RESOURCES, Resource, by_kind
 
 __all__ = ["Renderer", "undo_defaults"]
@@ -31,7 +35,8 @@ SYSTEM_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 _TIME_FIELDS = frozenset({
     "creationTimestamp", "deletionTimestamp", "lastTransitionTime", "lastProbeTime",
     "startTime", "timeAdded", "startedAt", "finishedAt", "lastUpdateTime",
-    "lastHeartbeatTime", "completionTime", "lastScheduleTime", "lastSuccessfulTime"})
+    "lastHeartbeatTime", "completionTime", "lastScheduleTime", "lastSuccessfulTime",
+    "lastScaleTime"})
 _UNREACHABLE = "node.kubernetes.io/unreachable"
 _NOT_READY = "node.kubernetes.io/not-ready"
 _SOURCES = {"Scheduled": "default-scheduler", "FailedScheduling": "default-scheduler",
@@ -41,7 +46,8 @@ _KIND_SOURCES = {"replicaset": "replicaset-controller", "statefulset": "stateful
                  "daemonset": "daemonset-controller", "job": "job-controller",
                  "cronjob": "cronjob-controller", "deployment": "deployment-controller",
                  "pod": "kubelet", "node": "node-controller", "service": "service-controller",
-                 "replicationcontroller": "replication-controller"}
+                 "replicationcontroller": "replication-controller",
+                 "horizontalpodautoscaler": "horizontal-pod-autoscaler"}
 
 
 class Renderer:
@@ -119,9 +125,23 @@ class Renderer:
                 status = {}
             out["status"] = {**status, "observedGeneration": obj["metadata"].get(
                 "generation", 1)}
+        elif obj["kind"] == "ResourceQuota":
+            out["status"] = self._quota_status(obj)
+        elif obj["kind"] == "HorizontalPodAutoscaler":
+            out["spec"] = _hpa_defaults(out.get("spec") or {})
         if not lean:
             _apply_defaults(out)
         return out
+
+    def _quota_status(self, quota: Mapping[str, Any]) -> dict[str, Any]:
+        """``hard`` and ``used`` as the resource quota controller keeps them, from the pods
+        of the quota's namespace now (an unreadable quantity leaves the status empty, as the
+        API server would have refused the quota)."""
+        namespace = quota["metadata"].get("namespace", "default")
+        try:
+            return quota_status(quota, self.cluster.objects("Pod", namespace), self.cluster.now)
+        except ValueError:
+            return {}
 
     def _pod_status(self, pod: Mapping[str, Any], out: dict[str, Any]) -> None:
         status = out.setdefault("status", {})
@@ -376,6 +396,19 @@ def _default_sites(pod_spec: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...],
                 if isinstance(action, dict):
                     yield (group, name, probe_name, "httpGet"), action, "path", "/"
                     yield (group, name, probe_name, "httpGet"), action, "scheme", "HTTP"
+
+
+def _hpa_defaults(spec: Mapping[str, Any]) -> dict[str, Any]:
+    """An autoscaling/v2 HorizontalPodAutoscaler's spec with the API server's defaults
+    (``SetDefaults_HorizontalPodAutoscaler``): one replica at least, and average CPU
+    utilization of 80% when no metric is given (which the simulated autoscaler assumes
+    too). A new dict: a Table's spec is the stored one."""
+    out = dict(spec)
+    out.setdefault("minReplicas", 1)
+    if not out.get("metrics"):
+        out["metrics"] = [{"type": "Resource", "resource": {"name": "cpu", "target": {
+            "type": "Utilization", "averageUtilization": DEFAULT_UTILIZATION}}}]
+    return out
 
 
 def _apply_defaults(obj: dict[str, Any]) -> None:

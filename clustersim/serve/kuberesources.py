@@ -63,6 +63,8 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("ConfigMap", "configmaps", "", "v1", True, ("cm",)),
     Resource("Secret", "secrets", "", "v1", True),
     Resource("PersistentVolumeClaim", "persistentvolumeclaims", "", "v1", True, ("pvc",)),
+    Resource("ResourceQuota", "resourcequotas", "", "v1", True, ("quota",)),
+    Resource("LimitRange", "limitranges", "", "v1", True, ("limits",)),
     Resource("ReplicationController", "replicationcontrollers", "", "v1", True, ("rc",),
              all_category=True, scale=True),
     Resource("Deployment", "deployments", "apps", "v1", True, ("deploy",),
@@ -74,6 +76,8 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("DaemonSet", "daemonsets", "apps", "v1", True, ("ds",), all_category=True),
     Resource("Job", "jobs", "batch", "v1", True, (), all_category=True),
     Resource("CronJob", "cronjobs", "batch", "v1", True, ("cj",), all_category=True),
+    Resource("HorizontalPodAutoscaler", "horizontalpodautoscalers", "autoscaling", "v2", True,
+             ("hpa",), all_category=True),
     Resource("EndpointSlice", "endpointslices", "discovery.k8s.io", "v1", True, (), _RO),
     Resource("PodDisruptionBudget", "poddisruptionbudgets", "policy", "v1", True, ("pdb",)),
     Resource("NetworkPolicy", "networkpolicies", "networking.k8s.io", "v1", True, ("netpol",)),
@@ -81,8 +85,12 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("Lease", "leases", "coordination.k8s.io", "v1", True, (), _RO),
 )
 
-_GROUPS = ("", "apps", "batch", "coordination.k8s.io", "discovery.k8s.io",
-           "networking.k8s.io", "policy", "scheduling.k8s.io")
+# each served group with the one version it is served at (a real API server serves several
+# and prefers the newest stable one, which is this one)
+_VERSIONS = {"": "v1", "apps": "v1", "autoscaling": "v2", "batch": "v1",
+             "coordination.k8s.io": "v1", "discovery.k8s.io": "v1", "networking.k8s.io": "v1",
+             "policy": "v1", "scheduling.k8s.io": "v1"}
+_GROUPS = tuple(_VERSIONS)
 
 
 def find(group: str, version: str, plural: str) -> Resource | None:
@@ -109,7 +117,7 @@ def api_group_list() -> dict:
     """``GET /apis``: every named group with its one version."""
     groups = []
     for group in _GROUPS[1:]:
-        version = {"groupVersion": f"{group}/v1", "version": "v1"}
+        version = {"groupVersion": f"{group}/{_VERSIONS[group]}", "version": _VERSIONS[group]}
         groups.append({"name": group, "versions": [version], "preferredVersion": version})
     return {"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}
 
@@ -117,7 +125,7 @@ def api_group_list() -> dict:
 def api_resource_list(group: str, version: str) -> dict | None:
     """``GET /api/v1`` or ``/apis/<group>/<version>``, with the status and scale
     subresources; None for a group version that is not served."""
-    if group not in _GROUPS or version != "v1":
+    if _VERSIONS.get(group) != version:
         return None
     resources = []
     for r in RESOURCES:
@@ -130,7 +138,8 @@ def api_resource_list(group: str, version: str) -> dict | None:
         if r.all_category:
             entry["categories"] = ["all"]
         resources.append(entry)
-        if "update" in r.verbs and r.kind not in ("ConfigMap", "Secret", "PriorityClass"):
+        if "update" in r.verbs and r.kind not in ("ConfigMap", "Secret", "PriorityClass",
+                                                  "LimitRange"):
             resources.append({"name": f"{r.plural}/status", "singularName": "",
                               "namespaced": r.namespaced, "kind": r.kind,
                               "verbs": ["get", "patch", "update"]})
@@ -150,7 +159,7 @@ def api_resource_list(group: str, version: str) -> dict | None:
 
 
 def _gv_path(group: str) -> str:
-    return "api/v1" if not group else f"apis/{group}/v1"
+    return "api/v1" if not group else f"apis/{group}/{_VERSIONS[group]}"
 
 
 def openapi_v3_root() -> dict:
@@ -161,7 +170,7 @@ def openapi_v3_root() -> dict:
 
 
 def openapi_v3_document(path: str) -> dict | None:
-    """``GET /openapi/v3/<api/v1 | apis/group/v1>``: each resource's PATCH operation with its
+    """``GET /openapi/v3/<api/v1 | apis/group/version>``: each resource's PATCH operation with its
     ``x-kubernetes-group-version-kind`` and the ``fieldValidation`` query parameter, which is
     what kubectl looks for before it leaves validation to the server
     (``kubectl/pkg/cmd/util/factory_client_access.go``,
@@ -180,7 +189,7 @@ def _document(group: str) -> dict:
             continue
         prefix = f"/{_gv_path(group)}" + ("/namespaces/{namespace}" if r.namespaced else "")
         operation = {
-            "x-kubernetes-group-version-kind": {"group": group, "version": "v1",
+            "x-kubernetes-group-version-kind": {"group": group, "version": _VERSIONS[group],
                                                 "kind": r.kind},
             "parameters": [{"name": "fieldValidation", "in": "query",
                             "schema": {"type": "string", "uniqueItems": True}}],
@@ -197,7 +206,7 @@ def _schemas(group: str) -> dict[str, dict]:
     definitions = kubernetes_definitions()
     kinds = {r.kind for r in RESOURCES if r.group == group}
     todo = [name for name, schema in definitions.items()
-            if any(gvk.get("group") == group and gvk.get("version") == "v1"
+            if any(gvk.get("group") == group and gvk.get("version") == _VERSIONS[group]
                    and gvk.get("kind") in kinds
                    for gvk in schema.get("x-kubernetes-group-version-kind") or [])]
     found: dict[str, dict] = {}

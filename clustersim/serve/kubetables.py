@@ -210,6 +210,58 @@ def _pdb_field(name: str) -> Callable[[Obj, float], str]:
     return lambda pdb, now: str(_spec(pdb).get(name, "N/A"))
 
 
+def _quota_column(limits: bool) -> Callable[[Obj, float], str]:
+    """``printResourceQuota``: ``resource: used/hard`` for each capped resource, sorted by
+    name; those named ``limits.*`` in the LIMIT column, the others in REQUEST."""
+    def cell(quota: Obj, now: float) -> str:
+        hard, used = _status(quota).get("hard") or {}, _status(quota).get("used") or {}
+        return ", ".join(f"{name}: {used.get(name, '0')}/{hard[name]}" for name in sorted(hard)
+                         if (name.split(".")[0] == "limits" and "." in name) == limits)
+    return cell
+
+
+def _hpa_targets(hpa: Obj, now: float) -> str:
+    """``formatHPAMetrics``: each metric's ``current/target`` (``<unknown>`` before the
+    autoscaler has read it), the first two, then how many more."""
+    specs = _spec(hpa).get("metrics") or []
+    if not specs:
+        return "<none>"
+    statuses = _status(hpa).get("currentMetrics") or []
+    shown = []
+    for i, metric in enumerate(specs):
+        kind = metric.get("type")
+        field = {"Resource": "resource", "ContainerResource": "containerResource",
+                 "Pods": "pods", "Object": "object", "External": "external"}.get(kind or "")
+        if field is None:
+            shown.append("<unknown type>")
+            continue
+        source = metric.get(field) or {}
+        target = source.get("target") or {}
+        current = ((statuses[i].get(field) or {}).get("current") or {}) if (
+            i < len(statuses) and statuses[i].get(field)) else None
+        if field in ("resource", "containerResource"):
+            prefix = f"{source.get('name', '')}: "
+            if target.get("averageValue") is not None:
+                value = (current or {}).get("averageValue") or "<unknown>"
+                shown.append(f"{prefix}{value}/{target['averageValue']}")
+            else:
+                have = (current or {}).get("averageUtilization")
+                want = target.get("averageUtilization")
+                shown.append(prefix + ("<unknown>" if have is None else f"{have}%") + "/"
+                             + ("<auto>" if want is None else f"{want}%"))
+        elif field == "pods":
+            value = (current or {}).get("averageValue") if current else None
+            shown.append(f"{value or '<unknown>'}/{target.get('averageValue')}")
+        else:
+            average = target.get("averageValue") is not None
+            value = (current or {}).get("averageValue" if average else "value")
+            shown.append(f"{value or '<unknown>'}/"
+                         f"{target.get('averageValue' if average else 'value')}"
+                         + (" (avg)" if average else ""))
+    more = len(shown) - 2
+    return ", ".join(shown[:2]) + (f" + {more} more..." if more > 0 else "")
+
+
 _NAME: Column = ("Name", "string", 0, lambda o, now: o["metadata"]["name"])
 _AGE: Column = ("Age", "string", 0, _age())
 
@@ -309,6 +361,18 @@ COLUMNS: dict[str, list[Column]] = {
                 + len(o.get("stringData") or {})), _AGE],
     "NetworkPolicy": [_NAME, ("Pod-Selector", "string", 0, lambda o, now: format_selector(
         _spec(o).get("podSelector"))), _AGE],
+    "ResourceQuota": [_NAME, _AGE, ("Request", "string", 0, _quota_column(False)),
+                      ("Limit", "string", 0, _quota_column(True))],
+    "LimitRange": [_NAME, ("Created At", "date", 0,
+                           lambda o, now: o["metadata"].get("creationTimestamp", ""))],
+    "HorizontalPodAutoscaler": [
+        _NAME, ("Reference", "string", 0, lambda o, now: "{kind}/{name}".format(
+            kind=(_spec(o).get("scaleTargetRef") or {}).get("kind", ""),
+            name=(_spec(o).get("scaleTargetRef") or {}).get("name", ""))),
+        ("Targets", "string", 0, _hpa_targets),
+        ("MinPods", "string", 0, lambda o, now: str(_spec(o).get("minReplicas", "<unset>"))),
+        ("MaxPods", "integer", 0, lambda o, now: _spec(o).get("maxReplicas", 0)),
+        ("Replicas", "integer", 0, lambda o, now: _status(o).get("currentReplicas", 0)), _AGE],
     "PodDisruptionBudget": [
         _NAME, ("Min Available", "string", 0, _pdb_field("minAvailable")),
         ("Max Unavailable", "string", 0, _pdb_field("maxUnavailable")),

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from clustersim.kubernetes.controllers.replica_calculator import PodMetric, resource_replicas
+from clustersim.kubernetes.controllers.replica_calculator import (
+    PodMetric,
+    average_usage,
+    resource_replicas,
+)
 
 
 def pods(levels, ready=None, phases=None, deleted=None, count=None):
@@ -73,3 +77,13 @@ def test_errors_are_upstream_words():
         resource_replicas(2, [], 50)
     with pytest.raises(ValueError, match="missing request for cpu"):
         resource_replicas(1, [PodMetric("a", 0, 100)], 50)
+
+
+def test_average_usage_is_over_the_pods_that_count():
+    """The status's current averageValue (upstream's rawUtilization): the mean usage of the
+    ready pods with metrics; unready, pending, failed and unmeasured pods are left out."""
+    metrics = [PodMetric("a", 1000, 300), PodMetric("b", 1000, 500),
+               PodMetric("c", 1000, 900, ready=False), PodMetric("d", 1000, None),
+               PodMetric("e", 1000, 100, phase="Failed"), PodMetric("f", 1000, 0, phase="Pending")]
+    assert average_usage(metrics) == 400
+    assert average_usage([PodMetric("c", 1000, 900, ready=False)]) is None

@@ -73,6 +73,9 @@ def test_api_resources_lists_what_is_simulated(shop):
     rows = {r[0]: r for r in shop.rows("api-resources")}
     assert rows["deployments"][1:] == ["deploy", "apps/v1", "true", "Deployment"]
     assert rows["nodes"][-2:] == ["false", "Node"]
+    assert rows["horizontalpodautoscalers"][1:] == ["hpa", "autoscaling/v2", "true",
+                                                    "HorizontalPodAutoscaler"]
+    assert rows["resourcequotas"][1:] == ["quota", "v1", "true", "ResourceQuota"]
     assert "ingresses" not in rows
 
 
@@ -205,6 +208,8 @@ GENERATORS = [
     ("poddisruptionbudget", "keep", ["--selector=app=web", "--min-available=50%"],
      "PodDisruptionBudget"),
     ("priorityclass", "urgent", ["--value=1000", "--description=first"], "PriorityClass"),
+    ("quota", "team", ["--hard=cpu=1,requests.memory=1Gi,pods=4"], "ResourceQuota"),
+    ("quota", "best-effort", ["--hard=pods=2", "--scopes=BestEffort"], "ResourceQuota"),
 ]
 
 
@@ -247,6 +252,87 @@ def test_created_deployment_runs_its_pods(fresh):
     rows = fresh.rows("get", "pods", "-l", "app=hello")
     assert len(rows) == 3 and {r[2] for r in rows} == {"Running"}
     assert fresh.rows("get", "deployment", "hello")[0][1] == "3/3"
+
+
+@pytest.mark.parametrize("target", ["--cpu=60%", "--cpu=250m"])
+def test_autoscale_sends_an_autoscaling_v2_object_that_the_server_reads(fresh, monkeypatch,
+                                                                        target):
+    """``kubectl autoscale`` creates an autoscaling/v2 HorizontalPodAutoscaler in protobuf:
+    what the server decodes is what kubectl prints for ``--dry-run=client -o json``."""
+    fresh("create", "deployment", "web", "--image=nginx:1.27", "--replicas=2")
+    decoded = []
+    original = kubeproto.decode
+    monkeypatch.setattr(kubeproto, "decode", lambda body: decoded.append(original(body))
+                        or copy.deepcopy(decoded[-1]))
+    command = ["autoscale", "deployment", "web", "--min=2", "--max=6", target]
+    expected = json.loads(fresh(*command, "--dry-run=client", "-o", "json").stdout)
+    expected.pop("status", None)
+    assert fresh(*command).stdout == "horizontalpodautoscaler.autoscaling/web autoscaled\n"
+    assert _meaningful(decoded[-1]) == _meaningful(expected)
+    assert fresh.server.cluster.get("HorizontalPodAutoscaler", "default", "web") is not None
+
+
+QUOTA_AND_AUTOSCALER = """apiVersion: v1
+kind: ResourceQuota
+metadata: {name: team}
+spec:
+  hard: {requests.cpu: "1", requests.memory: 1Gi, limits.cpu: "2", pods: "10"}
+---
+apiVersion: v1
+kind: LimitRange
+metadata: {name: defaults}
+spec:
+  limits: [{type: Container, default: {cpu: 300m}, defaultRequest: {cpu: 150m}}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: c, image: nginx:1.27, resources: {requests: {memory: 64Mi}}}]
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  maxReplicas: 5
+"""
+
+
+def test_quotas_limit_ranges_and_autoscalers_are_listed_and_described(fresh):
+    """``get`` and ``describe`` of the objects the resource-management chapter teaches show
+    the simulator's own numbers: what the quota counts (the LimitRange's defaults included),
+    the autoscaler's defaulted spec and what it last measured."""
+    fresh("apply", "-f", "-", stdin=QUOTA_AND_AUTOSCALER)
+    fresh.server.step(120)
+    cluster = fresh.server.cluster
+    n = len(cluster.pods())     # the autoscaler has scaled the idle Deployment in
+    assert n in (1, 2)
+    assert fresh.rows("get", "quota") == [
+        ["team", "2m", "pods:", f"{n}/10,", "requests.cpu:", f"{150 * n}m/1,",
+         "requests.memory:", f"{64 * n}Mi/1Gi", "limits.cpu:", f"{300 * n}m/2"]]
+    assert fresh.rows("get", "limits")[0][0] == "defaults"
+    described = fresh("describe", "quota", "team").stdout.splitlines()
+    assert [line.split() for line in described[-4:]] == [
+        ["limits.cpu", f"{300 * n}m", "2"], ["pods", str(n), "10"],
+        ["requests.cpu", f"{150 * n}m", "1"], ["requests.memory", f"{64 * n}Mi", "1Gi"]]
+    assert "Container   cpu       -    -    150m             300m" in fresh(
+        "describe", "limits", "defaults").stdout
+    hpa = cluster.get("HorizontalPodAutoscaler", "default", "web")
+    utilization = hpa["status"]["currentMetrics"][0]["resource"]["current"]
+    row = fresh.rows("get", "hpa")[0]
+    assert row[:7] == ["web", "Deployment/web", "cpu:",
+                       f"{utilization['averageUtilization']}%/80%", "1", "5",
+                       str(hpa["status"]["currentReplicas"])]
+    described = fresh("describe", "hpa", "web").stdout
+    assert (f"{utilization['averageUtilization']}% ({utilization['averageValue']}) / 80%"
+            in described)
+    assert "Min replicas:" in described and "horizontal-pod-autoscaler" in described
 
 
 def test_protobuf_of_a_kind_not_read_gets_a_clear_refusal(fresh):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from clustersim.serve.core import HttpError
-from clustersim.serve.kubetables import format_selector, human_duration
+from clustersim.serve.kubetables import COLUMNS, format_selector, human_duration
 from clustersim.serve.patch import json_patch, merge_patch, strategic_merge_patch
 from clustersim.serve.selectors import field_selector, label_selector
 
@@ -87,3 +87,31 @@ def test_merge_and_json_patches():
     assert out == {"spec": {"replicas": 3, "list": [2, 9]}}
     with pytest.raises(HttpError):
         json_patch(doc, [{"op": "test", "path": "/spec/replicas", "value": 5}])
+
+
+def _targets(metrics, current=()):
+    hpa = {"spec": {"metrics": metrics}, "status": {"currentMetrics": list(current)}}
+    column = next(c for c in COLUMNS["HorizontalPodAutoscaler"] if c[0] == "Targets")
+    return column[3](hpa, 0.0)
+
+
+def test_hpa_targets_as_format_hpa_metrics_writes_them():
+    """``formatHPAMetrics`` (pkg/printers/internalversion/printers.go): current/target per
+    metric, ``<unknown>`` before a reading, ``<auto>`` without a utilization target, the
+    first two and how many more."""
+    cpu = {"type": "Resource", "resource": {"name": "cpu", "target": {
+        "type": "Utilization", "averageUtilization": 80}}}
+    memory = {"type": "Resource", "resource": {"name": "memory", "target": {
+        "type": "AverageValue", "averageValue": "200Mi"}}}
+    queue = {"type": "External", "external": {"metric": {"name": "queue"}, "target": {
+        "type": "AverageValue", "averageValue": "30"}}}
+    reading = {"type": "Resource", "resource": {"name": "cpu", "current": {
+        "averageUtilization": 35, "averageValue": "70m"}}}
+    assert _targets([]) == "<none>"
+    assert _targets([cpu]) == "cpu: <unknown>/80%"
+    assert _targets([cpu], [reading]) == "cpu: 35%/80%"
+    assert _targets([memory]) == "memory: <unknown>/200Mi"
+    assert _targets([cpu, memory, queue], [reading]) == (
+        "cpu: 35%/80%, memory: <unknown>/200Mi + 1 more...")
+    assert _targets([queue]) == "<unknown>/30 (avg)"
+    assert _targets([{"type": "Magic"}]) == "<unknown type>"

@@ -32,10 +32,15 @@ tolerance (KEP-4951); conditions are reduced to ``AbleToScale`` and ``ScalingAct
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from clustersim.kubernetes.controllers.base import Controller
-from clustersim.kubernetes.controllers.replica_calculator import PodMetric, resource_replicas
+from clustersim.kubernetes.controllers.replica_calculator import (
+    PodMetric,
+    average_usage,
+    resource_replicas,
+)
 from clustersim.kubernetes.metrics import AutoscalerSample
 from clustersim.kubernetes.nodeinfo import pod_requests
 from clustersim.kubernetes.objects import (
@@ -45,6 +50,7 @@ from clustersim.kubernetes.objects import (
     selector_matches,
     set_condition,
 )
+from clustersim.quantity import format_quantity
 
 __all__ = ["SYNC_PERIOD", "HorizontalController"]
 
@@ -168,8 +174,9 @@ class HorizontalController(Controller):
             desired, reason = minimum, "Current number of replicas below Spec.MinReplicas"
         else:
             try:
+                metrics = self._metrics(hpa, target)
                 proposal, utilization = resource_replicas(
-                    current, self._metrics(hpa, target), self._utilization_target(hpa))
+                    current, metrics, self._utilization_target(hpa))
             except ValueError as err:
                 self._warn(hpa, "FailedGetResourceMetric",
                            f"failed to get cpu utilization: {err}")
@@ -193,7 +200,9 @@ class HorizontalController(Controller):
         status.update(currentReplicas=current, desiredReplicas=desired)
         if utilization is not None:
             status["currentMetrics"] = [{"type": "Resource", "resource": {
-                "name": "cpu", "current": {"averageUtilization": utilization}}}]
+                "name": "cpu", "current": {
+                    "averageValue": format_quantity(Decimal(average_usage(metrics) or 0) / 1000),
+                    "averageUtilization": utilization}}}]
         if desired == current:
             return
         target.setdefault("spec", {})["replicas"] = desired

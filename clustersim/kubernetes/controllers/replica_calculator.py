@@ -28,7 +28,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["DEFAULT_TOLERANCE", "PodMetric", "resource_replicas"]
+__all__ = ["DEFAULT_TOLERANCE", "PodMetric", "average_usage", "resource_replicas"]
 
 DEFAULT_TOLERANCE = 0.1
 """``--horizontal-pod-autoscaler-tolerance``."""
@@ -53,18 +53,10 @@ def _utilization(usage: dict[str, int], requests: dict[str, int]) -> int:
     return sum(usage.values()) * 100 // total_requests
 
 
-def resource_replicas(current_replicas: int, pods: Sequence[PodMetric],
-                      target_utilization: int,
-                      tolerance: float = DEFAULT_TOLERANCE) -> tuple[int, int]:
-    """(desired replicas, current utilisation in percent) for a Utilization target.
-
-    Raises ValueError with upstream's words when nothing can be computed."""
-    if not pods:
-        raise ValueError("no pods returned by selector while calculating replica count")
-    requests = {p.name: p.request for p in pods}
-    zero = [p.name for p in pods if p.request <= 0]
-    if zero:
-        raise ValueError(f"missing request for cpu in pod {zero[0]}")
+def _grouped(pods: Sequence[PodMetric]) -> tuple[dict[str, int], list[str], list[str]]:
+    """``groupPods``: the usage of the pods that count (running, ready, with metrics), and
+    the names of the unready and of those without metrics; deleted and failed pods are
+    ignored."""
     usage: dict[str, int] = {}
     unready, missing = [], []
     for pod in pods:
@@ -78,6 +70,30 @@ def resource_replicas(current_replicas: int, pods: Sequence[PodMetric],
             unready.append(pod.name)
         else:
             usage[pod.name] = pod.usage
+    return usage, unready, missing
+
+
+def average_usage(pods: Sequence[PodMetric]) -> int | None:
+    """The mean CPU usage in millicores of the pods that count (see :func:`resource_replicas`),
+    which the autoscaler reports as the metric's current ``averageValue`` (upstream's
+    ``rawUtilization``); None when no pod counts."""
+    usage = _grouped(pods)[0]
+    return sum(usage.values()) // len(usage) if usage else None
+
+
+def resource_replicas(current_replicas: int, pods: Sequence[PodMetric],
+                      target_utilization: int,
+                      tolerance: float = DEFAULT_TOLERANCE) -> tuple[int, int]:
+    """(desired replicas, current utilisation in percent) for a Utilization target.
+
+    Raises ValueError with upstream's words when nothing can be computed."""
+    if not pods:
+        raise ValueError("no pods returned by selector while calculating replica count")
+    requests = {p.name: p.request for p in pods}
+    zero = [p.name for p in pods if p.request <= 0]
+    if zero:
+        raise ValueError(f"missing request for cpu in pod {zero[0]}")
+    usage, unready, missing = _grouped(pods)
     if not usage:
         raise ValueError("did not receive metrics for targeted pods (pods might be unready)")
     utilization = _utilization(usage, requests)
