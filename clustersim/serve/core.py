@@ -253,7 +253,10 @@ def _handler_for(server: SimServer) -> type[BaseHTTPRequestHandler]:
 
         def _serve(self) -> None:
             parts = urlsplit(self.path)
-            headers = {k.lower(): v for k, v in self.headers.items()}
+            headers: dict[str, str] = {}
+            for key, value in self.headers.items():   # a repeated field, joined as HTTP allows
+                key = key.lower()
+                headers[key] = f"{headers[key]}, {value}" if key in headers else value
             request = Request(self.command, parts.path, parse_qs(parts.query), headers)
             response = self._read_body(request, headers)
             if response is None:

@@ -157,12 +157,45 @@ _MESSAGES: dict[str, dict[int, tuple[str, str]]] = {
                         3: ("stabilizationWindowSeconds", "int?"), 4: ("tolerance", "Quantity")},
     "HPAScalingPolicy": {1: ("type", "string"), 2: ("value", "int"),
                          3: ("periodSeconds", "int")},
+    "ServiceAccount": {**_OBJECT, 2: ("secrets", "[ObjectReference]"),
+                       3: ("imagePullSecrets", "[LocalObjectReference]"),
+                       4: ("automountServiceAccountToken", "bool?")},
+    "ObjectReference": {1: ("kind", "string"), 2: ("namespace", "string"), 3: ("name", "string"),
+                        4: ("uid", "string"), 5: ("apiVersion", "string")},
+    "LocalObjectReference": {1: ("name", "string")},
+    # rbac.authorization.k8s.io/v1 (``kubectl create role|rolebinding|clusterrole|...``)
+    "Role": {**_OBJECT, 2: ("rules", "[PolicyRule]")},
+    "ClusterRole": {**_OBJECT, 2: ("rules", "[PolicyRule]"),
+                    3: ("aggregationRule", "AggregationRule")},
+    "AggregationRule": {1: ("clusterRoleSelectors", "[LabelSelector]")},
+    "PolicyRule": {1: ("verbs", "[string]"), 2: ("apiGroups", "[string]"),
+                   3: ("resources", "[string]"), 4: ("resourceNames", "[string]"),
+                   5: ("nonResourceURLs", "[string]")},
+    "RoleBinding": {**_OBJECT, 2: ("subjects", "[Subject]"), 3: ("roleRef", "RoleRef")},
+    "ClusterRoleBinding": {**_OBJECT, 2: ("subjects", "[Subject]"), 3: ("roleRef", "RoleRef")},
+    "Subject": {1: ("kind", "string"), 2: ("apiGroup", "string"), 3: ("name", "string"),
+                4: ("namespace", "string")},
+    "RoleRef": {1: ("apiGroup", "string"), 2: ("kind", "string"), 3: ("name", "string")},
+    # authorization.k8s.io/v1 (``kubectl auth can-i``)
+    "SelfSubjectAccessReview": {**_OBJECT, 2: ("spec", "SelfSubjectAccessReviewSpec")},
+    "SelfSubjectAccessReviewSpec": {1: ("resourceAttributes", "ResourceAttributes"),
+                                    2: ("nonResourceAttributes", "NonResourceAttributes")},
+    "ResourceAttributes": {1: ("namespace", "string"), 2: ("verb", "string"),
+                           3: ("group", "string"), 4: ("version", "string"),
+                           5: ("resource", "string"), 6: ("subresource", "string"),
+                           7: ("name", "string")},
+    "NonResourceAttributes": {1: ("path", "string"), 2: ("verb", "string")},
 }
 # the kinds read, each at the one version whose field numbers are above
 _KINDS = {"Pod": "v1", "Deployment": "apps/v1", "Namespace": "v1", "ConfigMap": "v1",
           "Secret": "v1", "Service": "v1", "Job": "batch/v1", "CronJob": "batch/v1",
           "PodDisruptionBudget": "policy/v1", "PriorityClass": "scheduling.k8s.io/v1",
-          "ResourceQuota": "v1", "HorizontalPodAutoscaler": "autoscaling/v2"}
+          "ResourceQuota": "v1", "HorizontalPodAutoscaler": "autoscaling/v2",
+          "ServiceAccount": "v1", "Role": "rbac.authorization.k8s.io/v1",
+          "ClusterRole": "rbac.authorization.k8s.io/v1",
+          "RoleBinding": "rbac.authorization.k8s.io/v1",
+          "ClusterRoleBinding": "rbac.authorization.k8s.io/v1",
+          "SelfSubjectAccessReview": "authorization.k8s.io/v1"}
 
 
 class ProtobufError(ValueError):
@@ -181,7 +214,7 @@ def decode(body: bytes) -> dict[str, Any]:
     envelope = _message(body[len(MAGIC):], "Unknown")
     meta = envelope.get("typeMeta") or {}
     kind = meta.get("kind", "")
-    if _KINDS.get(kind) != meta.get("apiVersion"):
+    if kind not in _KINDS or _KINDS[kind] != meta.get("apiVersion"):
         raise UnsupportedKindError(
             f"{meta.get('apiVersion', '')} {kind!r} in protobuf: the simulated API server "
             f"reads protobuf for {', '.join(f'{v} {k}' for k, v in _KINDS.items())} only; "

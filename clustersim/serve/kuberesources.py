@@ -38,6 +38,7 @@ class Resource:
     verbs: tuple[str, ...] = _RW
     all_category: bool = False
     scale: bool = False
+    status: bool = True     # a status subresource
 
     @property
     def group_version(self) -> str:
@@ -60,11 +61,12 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("Namespace", "namespaces", "", "v1", False, ("ns",),
              ("create", "delete", "get", "list", "patch", "update", "watch")),
     Resource("Event", "events", "", "v1", True, ("ev",), _RO),
-    Resource("ConfigMap", "configmaps", "", "v1", True, ("cm",)),
-    Resource("Secret", "secrets", "", "v1", True),
+    Resource("ConfigMap", "configmaps", "", "v1", True, ("cm",), status=False),
+    Resource("Secret", "secrets", "", "v1", True, status=False),
+    Resource("ServiceAccount", "serviceaccounts", "", "v1", True, ("sa",), status=False),
     Resource("PersistentVolumeClaim", "persistentvolumeclaims", "", "v1", True, ("pvc",)),
     Resource("ResourceQuota", "resourcequotas", "", "v1", True, ("quota",)),
-    Resource("LimitRange", "limitranges", "", "v1", True, ("limits",)),
+    Resource("LimitRange", "limitranges", "", "v1", True, ("limits",), status=False),
     Resource("ReplicationController", "replicationcontrollers", "", "v1", True, ("rc",),
              all_category=True, scale=True),
     Resource("Deployment", "deployments", "apps", "v1", True, ("deploy",),
@@ -81,7 +83,18 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("EndpointSlice", "endpointslices", "discovery.k8s.io", "v1", True, (), _RO),
     Resource("PodDisruptionBudget", "poddisruptionbudgets", "policy", "v1", True, ("pdb",)),
     Resource("NetworkPolicy", "networkpolicies", "networking.k8s.io", "v1", True, ("netpol",)),
-    Resource("PriorityClass", "priorityclasses", "scheduling.k8s.io", "v1", False, ("pc",)),
+    Resource("PriorityClass", "priorityclasses", "scheduling.k8s.io", "v1", False, ("pc",),
+             status=False),
+    Resource("Role", "roles", "rbac.authorization.k8s.io", "v1", True, status=False),
+    Resource("RoleBinding", "rolebindings", "rbac.authorization.k8s.io", "v1", True,
+             status=False),
+    Resource("ClusterRole", "clusterroles", "rbac.authorization.k8s.io", "v1", False,
+             status=False),
+    Resource("ClusterRoleBinding", "clusterrolebindings", "rbac.authorization.k8s.io", "v1",
+             False, status=False),
+    # ``kubectl auth can-i``: asked, answered, never stored
+    Resource("SelfSubjectAccessReview", "selfsubjectaccessreviews", "authorization.k8s.io",
+             "v1", False, (), ("create",), status=False),
     Resource("Lease", "leases", "coordination.k8s.io", "v1", True, (), _RO),
 )
 
@@ -89,7 +102,8 @@ RESOURCES: tuple[Resource, ...] = (
 # and prefers the newest stable one, which is this one)
 _VERSIONS = {"": "v1", "apps": "v1", "autoscaling": "v2", "batch": "v1",
              "coordination.k8s.io": "v1", "discovery.k8s.io": "v1", "networking.k8s.io": "v1",
-             "policy": "v1", "scheduling.k8s.io": "v1"}
+             "policy": "v1", "scheduling.k8s.io": "v1", "rbac.authorization.k8s.io": "v1",
+             "authorization.k8s.io": "v1"}
 _GROUPS = tuple(_VERSIONS)
 
 
@@ -138,8 +152,7 @@ def api_resource_list(group: str, version: str) -> dict | None:
         if r.all_category:
             entry["categories"] = ["all"]
         resources.append(entry)
-        if "update" in r.verbs and r.kind not in ("ConfigMap", "Secret", "PriorityClass",
-                                                  "LimitRange"):
+        if "update" in r.verbs and r.status:
             resources.append({"name": f"{r.plural}/status", "singularName": "",
                               "namespaced": r.namespaced, "kind": r.kind,
                               "verbs": ["get", "patch", "update"]})

@@ -14,7 +14,13 @@ JSON patch, and apply patches for ``--server-side``), delete, and the ``scale``,
 and ``eviction`` subresources. Errors are ``Status`` objects with the reason and code the
 real API server gives (``staging/src/k8s.io/apimachinery/pkg/api/errors/errors.go``).
 
-Simplified (what a real API server does instead): no authentication or RBAC; one
+``kubectl auth can-i`` (a SelfSubjectAccessReview, with ``--as``/``--as-group`` sent as
+impersonation headers) is answered by :mod:`clustersim.kubernetes.rbac` over the stored Roles,
+ClusterRoles and bindings.
+
+Simplified (what a real API server does instead): no authentication, and RBAC is not enforced
+on the requests themselves: kubectl's user may do anything, as the ``system:masters`` admin
+of a new cluster's kubeconfig (a real server would also check impersonation rights); one
 resourceVersion for every object, bumped when anything may have changed (real ones are per
 object, from etcd); a server-side apply merges the configuration into the object like a
 strategic merge patch, without field managers, so fields dropped from the configuration stay;
@@ -34,7 +40,7 @@ from typing import Any
 
 import yaml
 
-from clustersim.kubernetes import AdmissionError, KubernetesCluster
+from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
 from clustersim.kubernetes.objects import generate_name, is_terminating
 from clustersim.manifests import ManifestError, load_manifests
@@ -195,6 +201,8 @@ class KubernetesBackend(ClusterTime):
         if verb == "list":
             return self._list(request, resource, namespace)
         if verb == "create":
+            if resource.kind == "SelfSubjectAccessReview":
+                return self._access_review(request)
             if sub == "eviction":
                 return self._evict(request, self._stored(resource, namespace, name))
             return self._create(request, resource, namespace)
@@ -432,6 +440,42 @@ class KubernetesBackend(ClusterTime):
             raise HttpError(422, str(err), "Invalid") from None
         self._settle()
         return Response.json(201, self.renderer.render(stored, resource))
+
+    def _access_review(self, request: Request) -> Response:
+        """``kubectl auth can-i``: a SelfSubjectAccessReview, answered by the RBAC authorizer
+        (:mod:`clustersim.kubernetes.rbac`) over the stored Roles, ClusterRoles and bindings
+        for the user kubectl impersonates (``--as``, ``--as-group``). Without ``--as`` the
+        user is kubectl's own, an administrator in ``system:masters`` (whom the API server
+        allows everything) as in the admin kubeconfig of a new cluster."""
+        body = self._body(request)
+        review = body if isinstance(body, dict) else {}
+        spec = review.get("spec") or {}
+        user = request.headers.get("impersonate-user", "")
+        groups = [g.strip() for g in request.headers.get("impersonate-group", "").split(",")
+                  if g.strip()]
+        attributes = spec.get("resourceAttributes")
+        other = spec.get("nonResourceAttributes") or {}
+        if attributes:
+            asked = rbac.Request(
+                user, attributes.get("verb", ""), attributes.get("resource", ""),
+                attributes.get("namespace", ""), attributes.get("group", ""),
+                attributes.get("subresource", ""), attributes.get("name", ""),
+                groups=rbac.groups_of(user, groups))
+        else:
+            asked = rbac.Request(user, other.get("verb", ""), path=other.get("path", ""),
+                                 groups=rbac.groups_of(user, groups))
+        if not user or "system:masters" in groups:
+            status = {"allowed": True, "reason": "the user is in system:masters"}
+        else:
+            objects = [o for kind in ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")
+                       for o in self.cluster.objects(kind)]
+            decision = rbac.authorize(objects, asked)
+            # upstream's RBAC authorizer gives no reason for a denial, only "no opinion"
+            status = {"allowed": decision.allowed,
+                      "reason": decision.reason if decision.allowed else ""}
+        answer = {"kind": "SelfSubjectAccessReview", "apiVersion": "authorization.k8s.io/v1",
+                  "metadata": {"creationTimestamp": None}, "spec": spec, "status": status}
+        return Response.json(201, answer)
 
     def _validated(self, body: dict[str, Any], resource: Resource) -> dict[str, Any]:
         """The manifest as the simulator's loader validates it (the API server's checks)."""

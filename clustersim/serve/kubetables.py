@@ -262,8 +262,29 @@ def _hpa_targets(hpa: Obj, now: float) -> str:
     return ", ".join(shown[:2]) + (f" + {more} more..." if more > 0 else "")
 
 
+def _subjects(kind: str) -> Callable[[Obj, float], str]:
+    """``SubjectsStrings``: a binding's users, groups or service accounts (``namespace/name``
+    when the subject names its namespace), joined by commas."""
+    def cell(binding: Obj, now: float) -> str:
+        names = []
+        for subject in binding.get("subjects") or []:
+            if subject.get("kind") == kind:
+                namespace = subject.get("namespace") if kind == "ServiceAccount" else None
+                names.append(f"{namespace}/{subject['name']}" if namespace else subject["name"])
+        return ", ".join(names)
+    return cell
+
+
 _NAME: Column = ("Name", "string", 0, lambda o, now: o["metadata"]["name"])
 _AGE: Column = ("Age", "string", 0, _age())
+_CREATED_AT: Column = ("Created At", "date", 0,
+                       lambda o, now: o["metadata"].get("creationTimestamp", ""))
+_BINDING: list[Column] = [
+    _NAME, ("Role", "string", 0, lambda o, now: "{kind}/{name}".format(
+        kind=(o.get("roleRef") or {}).get("kind", ""),
+        name=(o.get("roleRef") or {}).get("name", ""))), _AGE,
+    ("Users", "string", 1, _subjects("User")), ("Groups", "string", 1, _subjects("Group")),
+    ("ServiceAccounts", "string", 1, _subjects("ServiceAccount"))]
 
 COLUMNS: dict[str, list[Column]] = {
     "Pod": [_NAME,
@@ -361,10 +382,15 @@ COLUMNS: dict[str, list[Column]] = {
                 + len(o.get("stringData") or {})), _AGE],
     "NetworkPolicy": [_NAME, ("Pod-Selector", "string", 0, lambda o, now: format_selector(
         _spec(o).get("podSelector"))), _AGE],
+    "ServiceAccount": [_NAME, ("Secrets", "integer", 0, lambda o, now: len(o.get("secrets")
+                                                                          or [])), _AGE],
+    "Role": [_NAME, _CREATED_AT],
+    "ClusterRole": [_NAME, _CREATED_AT],
+    "RoleBinding": _BINDING,
+    "ClusterRoleBinding": _BINDING,
     "ResourceQuota": [_NAME, _AGE, ("Request", "string", 0, _quota_column(False)),
                       ("Limit", "string", 0, _quota_column(True))],
-    "LimitRange": [_NAME, ("Created At", "date", 0,
-                           lambda o, now: o["metadata"].get("creationTimestamp", ""))],
+    "LimitRange": [_NAME, _CREATED_AT],
     "HorizontalPodAutoscaler": [
         _NAME, ("Reference", "string", 0, lambda o, now: "{kind}/{name}".format(
             kind=(_spec(o).get("scaleTargetRef") or {}).get("kind", ""),

@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from clustersim.examples import example_path
+from clustersim.kubernetes import rbac
 from clustersim.kubernetes.controllers.disruption import budget_status
 from clustersim.serve import find_program, kubeproto, serve
 
@@ -210,6 +211,14 @@ GENERATORS = [
     ("priorityclass", "urgent", ["--value=1000", "--description=first"], "PriorityClass"),
     ("quota", "team", ["--hard=cpu=1,requests.memory=1Gi,pods=4"], "ResourceQuota"),
     ("quota", "best-effort", ["--hard=pods=2", "--scopes=BestEffort"], "ResourceQuota"),
+    ("serviceaccount", "robot", [], "ServiceAccount"),
+    ("role", "pod-reader", ["--verb=get,list,watch", "--resource=pods,pods/log"], "Role"),
+    ("rolebinding", "robot-reads", ["--role=pod-reader", "--serviceaccount=default:robot",
+                                    "--user=jane", "--group=devs"], "RoleBinding"),
+    ("clusterrole", "node-reader", ["--verb=get,list", "--resource=nodes",
+                                    "--resource-name=worker-1"], "ClusterRole"),
+    ("clusterrolebinding", "ops-nodes", ["--clusterrole=node-reader", "--group=ops"],
+     "ClusterRoleBinding"),
 ]
 
 
@@ -335,8 +344,85 @@ def test_quotas_limit_ranges_and_autoscalers_are_listed_and_described(fresh):
     assert "Min replicas:" in described and "horizontal-pod-autoscaler" in described
 
 
+RBAC = """apiVersion: v1
+kind: ServiceAccount
+metadata: {name: robot, namespace: shop}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: pod-reader, namespace: shop}
+rules:
+  - {apiGroups: [""], resources: [pods, pods/log], verbs: [get, list, watch]}
+  - {apiGroups: [apps], resources: [deployments], resourceNames: [web], verbs: [patch]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: robot-reads, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: pod-reader}
+subjects:
+  - {kind: ServiceAccount, name: robot}
+  - {kind: User, name: jane, apiGroup: rbac.authorization.k8s.io}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: node-reader}
+rules:
+  - {apiGroups: [""], resources: [nodes], verbs: [get, list]}
+  - {nonResourceURLs: [/healthz, /metrics*], verbs: [get]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: ops-nodes}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: node-reader}
+subjects: [{kind: Group, name: ops, apiGroup: rbac.authorization.k8s.io}]
+"""
+
+# (verb, resource, name, subresource, user, groups, namespace): asked with kubectl auth can-i
+# (``resource/name``, ``--subresource``, ``--as``, ``--as-group``, ``-n``) and of the simulator
+CAN_I = [
+    ("list", "pods", "", "", "system:serviceaccount:shop:robot", [], "shop"),
+    ("get", "pods", "", "log", "system:serviceaccount:shop:robot", [], "shop"),
+    ("delete", "pods", "", "", "system:serviceaccount:shop:robot", [], "shop"),
+    ("list", "pods", "", "", "system:serviceaccount:shop:robot", [], "default"),
+    ("watch", "pods", "", "", "jane", [], "shop"),
+    ("patch", "deployments.apps", "web", "", "jane", [], "shop"),
+    ("patch", "deployments.apps", "api", "", "jane", [], "shop"),
+    ("list", "nodes", "", "", "bob", ["ops"], ""),
+    ("list", "nodes", "", "", "bob", [], ""),
+    ("get", "/healthz", "", "", "bob", ["ops"], ""),
+    ("get", "/metrics/cadvisor", "", "", "bob", ["ops"], ""),
+    ("get", "/version", "", "", "bob", ["ops"], ""),
+]
+
+
+def test_auth_can_i_asks_the_rbac_authorizer(fresh):
+    """``kubectl auth can-i ... --as`` sends a SelfSubjectAccessReview (protobuf, with
+    impersonation headers); each answer is the simulator's own :func:`rbac.can_i` over the
+    applied objects, and kubectl's own user, an administrator, may do anything."""
+    fresh("apply", "-f", "-", stdin=RBAC)
+    objects = list(yaml.safe_load_all(RBAC))
+    answers = []
+    for verb, resource, name, sub, user, groups, namespace in CAN_I:
+        flags = [f"--as={user}", *[f"--as-group={g}" for g in groups]]
+        flags += (["-n", namespace] if namespace else []) + ([f"--subresource={sub}"]
+                                                              if sub else [])
+        asked = f"{resource}/{name}" if name else resource
+        answer = fresh("auth", "can-i", verb, asked, *flags, check=False)
+        expected = rbac.can_i(objects, verb, f"{resource}/{sub}" if sub else resource,
+                              user=user, groups=groups, namespace=namespace, name=name)
+        assert answer.stdout.strip() == ("yes" if expected else "no"), (verb, asked, user)
+        assert answer.returncode == (0 if expected else 1)
+        answers.append(expected)
+    assert answers == [True, True, False, False, True, True, False, True, False, True, True,
+                       False]
+    assert fresh("auth", "can-i", "delete", "nodes").stdout.strip() == "yes"
+    (row,) = fresh.rows("get", "rolebindings", "-n", "shop", "-o", "wide")
+    # a subject without a namespace is written without one (the GROUPS column is empty)
+    assert row[:2] + row[3:] == ["robot-reads", "Role/pod-reader", "jane", "robot"]
+
+
 def test_protobuf_of_a_kind_not_read_gets_a_clear_refusal(fresh):
-    result = fresh("create", "serviceaccount", "robot", check=False)
+    result = fresh("create", "ingress", "web", "--rule=example.com/=web:80", check=False)
     assert result.returncode != 0 and "not find the requested resource" in result.stderr
     body = kubeproto.MAGIC + bytes([0x0A, 0x0A, 0x0A, 0x02]) + b"v1" + bytes([0x12, 0x04]) \
         + b"Node"
