@@ -72,6 +72,7 @@ SERVERS["kubernetes"].cluster.apply(WEB)
 @example("kubernetes", 0, b"[true, 1]")          # a JSON list where an object belongs
 @example("kubernetes", 3, b"just text")          # YAML that is a plain string
 @example("kubernetes", 4, kubeproto.MAGIC + b"\x0a\x7f")   # a field longer than the body
+@example("kubernetes", 4, kubeproto.MAGIC)               # an empty envelope: no kind at all
 def test_hostile_bodies_get_the_systems_error_shape(system, target, body):
     _check(system, target, body)
     cluster = SERVERS["kubernetes"].cluster
