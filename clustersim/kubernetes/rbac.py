@@ -35,12 +35,12 @@ aggregation and the default roles and bindings a real cluster creates (``cluster
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["Decision", "Request", "authorize", "can_i", "forbidden_message",
-           "groups_of", "rule_allows"]
+           "groups_of", "rule_allows", "rules_for"]
 
 _SA_PREFIX = "system:serviceaccount:"
 
@@ -143,15 +143,16 @@ def forbidden_message(request: Request) -> str:
             f'"{resource}" in API group "{request.api_group}" {where}')
 
 
-def authorize(objects: Iterable[Mapping[str, Any]], request: Request) -> Decision:
-    """Evaluate ``request`` against the Roles, ClusterRoles and their bindings in
-    ``objects`` (manifests as dicts; other kinds are ignored)."""
+def _grants(objects: Iterable[Mapping[str, Any]],
+            request: Request) -> Iterator[tuple[Mapping[str, Any], Mapping[str, Any],
+                                                 list[Mapping[str, Any]], str]]:
+    """(binding, subject, the bound role's rules, the binding's namespace) for each subject of
+    a binding that applies to the request's user in the request's namespace, in upstream's
+    ``VisitRulesFor`` order: every ClusterRoleBinding before the namespace's RoleBindings."""
     objects = [o for o in objects if isinstance(o, Mapping)]
     roles = {(o.get("kind"), (o.get("metadata") or {}).get("namespace", "default")
               if o.get("kind") == "Role" else "", (o.get("metadata") or {}).get("name")): o
              for o in objects if o.get("kind") in ("Role", "ClusterRole")}
-    # VisitRulesFor walks every ClusterRoleBinding before the namespace's RoleBindings, and
-    # the first rule that allows the request names the binding in the reason.
     for binding in sorted(objects, key=lambda o: o.get("kind") != "ClusterRoleBinding"):
         kind = binding.get("kind")
         if kind not in ("RoleBinding", "ClusterRoleBinding"):
@@ -167,12 +168,31 @@ def authorize(objects: Iterable[Mapping[str, Any]], request: Request) -> Decisio
             continue
         rules = [r for r in role.get("rules") or [] if isinstance(r, Mapping)]
         for subject in binding.get("subjects") or []:
-            if (isinstance(subject, Mapping) and _subject_matches(subject, request, namespace)
-                    and any(rule_allows(rule, request) for rule in rules)):
-                name = f'{meta.get("name")}/{namespace}' if namespace else meta.get("name")
-                return Decision(True, f'RBAC: allowed by {kind} "{name}" of {role_kind} '
-                                      f'"{ref.get("name")}" to {_describe(subject, namespace)}')
+            if isinstance(subject, Mapping) and _subject_matches(subject, request, namespace):
+                yield binding, subject, rules, namespace
+
+
+def authorize(objects: Iterable[Mapping[str, Any]], request: Request) -> Decision:
+    """Evaluate ``request`` against the Roles, ClusterRoles and their bindings in
+    ``objects`` (manifests as dicts; other kinds are ignored)."""
+    for binding, subject, rules, namespace in _grants(objects, request):
+        if any(rule_allows(rule, request) for rule in rules):
+            meta, ref = binding.get("metadata") or {}, binding.get("roleRef") or {}
+            name = f'{meta.get("name")}/{namespace}' if namespace else meta.get("name")
+            return Decision(True, f'RBAC: allowed by {binding.get("kind")} "{name}" of '
+                                  f'{ref.get("kind")} "{ref.get("name")}" to '
+                                  f'{_describe(subject, namespace)}')
     return Decision(False, forbidden_message(request))
+
+
+def rules_for(objects: Iterable[Mapping[str, Any]], user: str, namespace: str = "default",
+              groups: Iterable[str] = ()) -> list[Mapping[str, Any]]:
+    """``RulesFor`` (``pkg/registry/rbac/validation/rule.go``), what ``kubectl auth can-i
+    --list`` shows: every rule of every role bound to the user, cluster-wide and in
+    ``namespace``, in the order the authorizer visits them (a rule bound twice is listed
+    twice)."""
+    request = Request(user, "", namespace=namespace, groups=tuple(groups))
+    return [rule for *_, rules, _ in _grants(objects, request) for rule in rules]
 
 
 def can_i(objects: Iterable[Mapping[str, Any]], verb: str, resource: str, *, user: str,

@@ -185,6 +185,8 @@ _MESSAGES: dict[str, dict[int, tuple[str, str]]] = {
                            5: ("resource", "string"), 6: ("subresource", "string"),
                            7: ("name", "string")},
     "NonResourceAttributes": {1: ("path", "string"), 2: ("verb", "string")},
+    "SelfSubjectRulesReview": {**_OBJECT, 2: ("spec", "SelfSubjectRulesReviewSpec")},
+    "SelfSubjectRulesReviewSpec": {1: ("namespace", "string")},
 }
 # the kinds read, each at the one version whose field numbers are above
 _KINDS = {"Pod": "v1", "Deployment": "apps/v1", "Namespace": "v1", "ConfigMap": "v1",
@@ -195,7 +197,8 @@ _KINDS = {"Pod": "v1", "Deployment": "apps/v1", "Namespace": "v1", "ConfigMap": 
           "ClusterRole": "rbac.authorization.k8s.io/v1",
           "RoleBinding": "rbac.authorization.k8s.io/v1",
           "ClusterRoleBinding": "rbac.authorization.k8s.io/v1",
-          "SelfSubjectAccessReview": "authorization.k8s.io/v1"}
+          "SelfSubjectAccessReview": "authorization.k8s.io/v1",
+          "SelfSubjectRulesReview": "authorization.k8s.io/v1"}
 
 
 class ProtobufError(ValueError):

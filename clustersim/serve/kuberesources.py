@@ -92,8 +92,10 @@ RESOURCES: tuple[Resource, ...] = (
              status=False),
     Resource("ClusterRoleBinding", "clusterrolebindings", "rbac.authorization.k8s.io", "v1",
              False, status=False),
-    # ``kubectl auth can-i``: asked, answered, never stored
+    # ``kubectl auth can-i`` (and ``--list``): asked, answered, never stored
     Resource("SelfSubjectAccessReview", "selfsubjectaccessreviews", "authorization.k8s.io",
+             "v1", False, (), ("create",), status=False),
+    Resource("SelfSubjectRulesReview", "selfsubjectrulesreviews", "authorization.k8s.io",
              "v1", False, (), ("create",), status=False),
     Resource("Lease", "leases", "coordination.k8s.io", "v1", True, (), _RO),
 )

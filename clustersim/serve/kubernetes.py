@@ -201,8 +201,8 @@ class KubernetesBackend(ClusterTime):
         if verb == "list":
             return self._list(request, resource, namespace)
         if verb == "create":
-            if resource.kind == "SelfSubjectAccessReview":
-                return self._access_review(request)
+            if resource.kind in ("SelfSubjectAccessReview", "SelfSubjectRulesReview"):
+                return self._access_review(request, resource.kind)
             if sub == "eviction":
                 return self._evict(request, self._stored(resource, namespace, name))
             return self._create(request, resource, namespace)
@@ -441,41 +441,50 @@ class KubernetesBackend(ClusterTime):
         self._settle()
         return Response.json(201, self.renderer.render(stored, resource))
 
-    def _access_review(self, request: Request) -> Response:
-        """``kubectl auth can-i``: a SelfSubjectAccessReview, answered by the RBAC authorizer
+    def _access_review(self, request: Request, kind: str) -> Response:
+        """``kubectl auth can-i`` (a SelfSubjectAccessReview) and ``kubectl auth can-i --list``
+        (a SelfSubjectRulesReview), answered by the RBAC authorizer
         (:mod:`clustersim.kubernetes.rbac`) over the stored Roles, ClusterRoles and bindings
         for the user kubectl impersonates (``--as``, ``--as-group``). Without ``--as`` the
         user is kubectl's own, an administrator in ``system:masters`` (whom the API server
-        allows everything) as in the admin kubeconfig of a new cluster."""
+        allows everything, and whose rules read as ``cluster-admin``'s) as in the admin
+        kubeconfig of a new cluster."""
         body = self._body(request)
         review = body if isinstance(body, dict) else {}
         spec = review.get("spec") or {}
         user = request.headers.get("impersonate-user", "")
-        groups = [g.strip() for g in request.headers.get("impersonate-group", "").split(",")
-                  if g.strip()]
-        attributes = spec.get("resourceAttributes")
-        other = spec.get("nonResourceAttributes") or {}
-        if attributes:
+        given = [g.strip() for g in request.headers.get("impersonate-group", "").split(",")
+                 if g.strip()]
+        groups = rbac.groups_of(user, given)
+        admin = not user or "system:masters" in groups
+        objects = [o for name in ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")
+                   for o in self.cluster.objects(name)]
+        status: dict[str, Any]
+        if kind == "SelfSubjectRulesReview":
+            rules = ([{"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]},
+                      {"verbs": ["*"], "nonResourceURLs": ["*"]}] if admin else
+                     rbac.rules_for(objects, user, spec.get("namespace", ""), groups))
+            status = {"resourceRules": [r for r in rules if r.get("resources")],
+                      "nonResourceRules": [r for r in rules if r.get("nonResourceURLs")],
+                      "incomplete": False}
+        elif admin:
+            status = {"allowed": True, "reason": "the user is in system:masters"}
+        else:
+            attributes = spec.get("resourceAttributes")
+            other = spec.get("nonResourceAttributes") or {}
             asked = rbac.Request(
                 user, attributes.get("verb", ""), attributes.get("resource", ""),
                 attributes.get("namespace", ""), attributes.get("group", ""),
-                attributes.get("subresource", ""), attributes.get("name", ""),
-                groups=rbac.groups_of(user, groups))
-        else:
-            asked = rbac.Request(user, other.get("verb", ""), path=other.get("path", ""),
-                                 groups=rbac.groups_of(user, groups))
-        if not user or "system:masters" in groups:
-            status = {"allowed": True, "reason": "the user is in system:masters"}
-        else:
-            objects = [o for kind in ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")
-                       for o in self.cluster.objects(kind)]
+                attributes.get("subresource", ""), attributes.get("name", ""), groups=groups,
+            ) if attributes else rbac.Request(user, other.get("verb", ""),
+                                              path=other.get("path", ""), groups=groups)
             decision = rbac.authorize(objects, asked)
             # upstream's RBAC authorizer gives no reason for a denial, only "no opinion"
             status = {"allowed": decision.allowed,
                       "reason": decision.reason if decision.allowed else ""}
-        answer = {"kind": "SelfSubjectAccessReview", "apiVersion": "authorization.k8s.io/v1",
-                  "metadata": {"creationTimestamp": None}, "spec": spec, "status": status}
-        return Response.json(201, answer)
+        return Response.json(201, {"kind": kind, "apiVersion": "authorization.k8s.io/v1",
+                                   "metadata": {"creationTimestamp": None}, "spec": spec,
+                                   "status": status})
 
     def _validated(self, body: dict[str, Any], resource: Resource) -> dict[str, Any]:
         """The manifest as the simulator's loader validates it (the API server's checks)."""

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from clustersim.kubernetes.rbac import Request, authorize, can_i, groups_of, rule_allows
+from clustersim.kubernetes.rbac import (
+    Request,
+    authorize,
+    can_i,
+    groups_of,
+    rule_allows,
+    rules_for,
+)
 
 
 def rule(verbs: str, groups: str = "", resources: str = "", urls: str = "") -> dict:
@@ -196,3 +203,19 @@ def test_the_reason_names_a_clusterrolebinding_first_and_a_service_account_name_
     decision = authorize(objects[:2], Request(sa, "list", "pods", "dev"))
     assert decision.reason == ('RBAC: allowed by RoleBinding "reader-binding/dev" of '
                                'ClusterRole "reader" to ServiceAccount "ci/dev"')
+
+
+def test_rules_for_lists_the_cluster_wide_rules_then_the_namespaces() -> None:
+    """``RulesFor``: the rules of the roles bound to the user (as a user, a group member or a
+    service account), ClusterRoleBindings first, and only the asked namespace's RoleBindings."""
+    reader = rule("get,list", "", "pods")
+    nodes = rule("list", "", "nodes")
+    objects = [cluster_role("nodes", nodes), cluster_role("reader", reader),
+               cluster_role_binding("nodes", "Group:ops"),
+               role_binding("ns1", "reader", "ClusterRole", "User:jane"),
+               role_binding("ns2", "reader", "ClusterRole", "User:jane"),
+               role_binding("ns1", "reader", "ClusterRole", "ServiceAccount:robot")]
+    assert rules_for(objects, "jane", "ns1", ["ops"]) == [nodes, reader]
+    assert rules_for(objects, "jane", "ns3") == []
+    assert rules_for(objects, "system:serviceaccount:ns1:robot", "ns1") == [reader]
+    assert rules_for(objects, "system:serviceaccount:ns2:robot", "ns1") == []

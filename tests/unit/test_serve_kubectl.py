@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import subprocess
 import time
 
@@ -416,6 +417,14 @@ def test_auth_can_i_asks_the_rbac_authorizer(fresh):
     assert answers == [True, True, False, False, True, True, False, True, False, True, True,
                        False]
     assert fresh("auth", "can-i", "delete", "nodes").stdout.strip() == "yes"
+    # --list: kubectl prints the rules of a SelfSubjectRulesReview, one line per resource
+    listed = fresh("auth", "can-i", "--list", "--as=jane", "-n", "shop").stdout.splitlines()
+    shown = {tuple(re.split(r"\s{2,}", line.strip())) for line in listed[1:]}
+    assert shown == {
+        (f"{resource}.{group}" if group else resource, "[]",
+         f"[{' '.join(rule.get('resourceNames') or [])}]", f"[{' '.join(rule['verbs'])}]")
+        for rule in rbac.rules_for(objects, "jane", "shop")
+        for group in rule.get("apiGroups") or [""] for resource in rule.get("resources") or []}
     (row,) = fresh.rows("get", "rolebindings", "-n", "shop", "-o", "wide")
     # a subject without a namespace is written without one (the GROUPS column is empty)
     assert row[:2] + row[3:] == ["robot-reads", "Role/pod-reader", "jane", "robot"]
