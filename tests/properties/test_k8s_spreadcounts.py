@@ -107,15 +107,26 @@ def _deployment(name: str, replicas: int, cpu: str) -> dict:
     }
 
 
+def _cluster(nodes: list[Node], seed: int, fast: bool) -> KubernetesCluster:
+    cluster = KubernetesCluster(nodes, seed=seed)
+    if not fast:
+        cluster.scheduler._fast = None     # the reference path for every pod
+    return cluster
+
+
+def _placed(cluster: KubernetesCluster) -> list[tuple[str, str | None]]:
+    """Every pod and its node once the cluster is quiet."""
+    cluster.run()
+    return sorted((p.name, p.node) for p in cluster.pods())
+
+
 def _placements(seed: int, fast: bool) -> list[tuple[str, str | None]]:
     r = random.Random(seed)
     nodes = [
         Node(f"node-{i}", cpu=r.choice([2, 4, 8]), memory="16Gi", zone=f"z{i % 3}")
         for i in range(r.randint(2, 9))
     ]
-    cluster = KubernetesCluster(nodes, seed=seed)
-    if not fast:
-        cluster.scheduler._fast = None     # the reference path for every pod
+    cluster = _cluster(nodes, seed, fast)
     apps = [(f"app-{k}", r.randint(1, 12), r.choice(["100m", "250m", "500m"]))
             for k in range(r.randint(1, 4))]
     cluster.apply([_deployment(*app) for app in apps])
@@ -124,8 +135,7 @@ def _placements(seed: int, fast: bool) -> list[tuple[str, str | None]]:
     cluster.scale("Deployment", name, max(0, replicas - r.randint(1, replicas)))
     cluster.run(until=cluster.now + r.choice([0.0, 0.2]))   # the pods still terminate
     cluster.scale("Deployment", name, replicas + r.randint(0, 6))
-    cluster.run()
-    return sorted((p.name, p.node) for p in cluster.pods())
+    return _placed(cluster)
 
 
 @settings(max_examples=12, deadline=None)
@@ -136,12 +146,9 @@ def test_cluster_places_deployment_pods_as_the_reference_path(seed):
 
 def _filled(fast: bool) -> list[tuple[str, str | None]]:
     nodes = [Node(f"node-{i}", cpu=1, memory="4Gi", zone=f"z{i % 3}") for i in range(4)]
-    cluster = KubernetesCluster(nodes, seed=3)
-    if not fast:
-        cluster.scheduler._fast = None
+    cluster = _cluster(nodes, 3, fast)
     cluster.apply([_deployment("web", 12, "500m")])    # 8 fit
-    cluster.run()
-    return sorted((p.name, p.node) for p in cluster.pods())
+    return _placed(cluster)
 
 
 def test_nodes_that_fill_up_one_by_one_are_left_out_as_the_reference_path_does():
@@ -159,9 +166,7 @@ def _relabelled(seed: int, fast: bool) -> list[tuple[str, str | None]]:
     r = random.Random(seed)
     nodes = [Node(f"node-{i}", cpu=8, memory="16Gi", zone=f"z{i % 3}")
              for i in range(r.randint(3, 9))]
-    cluster = KubernetesCluster(nodes, seed=seed)
-    if not fast:
-        cluster.scheduler._fast = None
+    cluster = _cluster(nodes, seed, fast)
     apps = [(f"app-{k}", r.randint(2, 10), "250m") for k in range(r.randint(1, 3))]
     cluster.apply([_deployment(*app) for app in apps])
     cluster.run()
@@ -175,8 +180,7 @@ def _relabelled(seed: int, fast: bool) -> list[tuple[str, str | None]]:
         cluster.set_node_labels(node.name, labels)
     for name, replicas, _ in apps:
         cluster.scale("Deployment", name, replicas + r.randint(1, 12))
-    cluster.run()
-    return sorted((p.name, p.node) for p in cluster.pods())
+    return _placed(cluster)
 
 
 @settings(max_examples=15, deadline=None)
