@@ -237,27 +237,25 @@ def _hpa_targets(hpa: Obj, now: float) -> str:
             continue
         source = metric.get(field) or {}
         target = source.get("target") or {}
-        current = ((statuses[i].get(field) or {}).get("current") or {}) if (
-            i < len(statuses) and statuses[i].get(field)) else None
+        reading = statuses[i].get(field) if i < len(statuses) else None
+        current = (reading or {}).get("current") or {}     # empty before a reading
         if field in ("resource", "containerResource"):
             prefix = f"{source.get('name', '')}: "
             if target.get("averageValue") is not None:
-                value = (current or {}).get("averageValue") or "<unknown>"
+                value = current.get("averageValue") or "<unknown>"
                 shown.append(f"{prefix}{value}/{target['averageValue']}")
             else:
-                have = (current or {}).get("averageUtilization")
+                have = current.get("averageUtilization")
                 want = target.get("averageUtilization")
                 shown.append(prefix + ("<unknown>" if have is None else f"{have}%") + "/"
                              + ("<auto>" if want is None else f"{want}%"))
         elif field == "pods":
-            value = (current or {}).get("averageValue") if current else None
-            shown.append(f"{value or '<unknown>'}/{target.get('averageValue')}")
+            shown.append(f"{current.get('averageValue') or '<unknown>'}/"
+                         f"{target.get('averageValue')}")
         else:
-            average = target.get("averageValue") is not None
-            value = (current or {}).get("averageValue" if average else "value")
-            shown.append(f"{value or '<unknown>'}/"
-                         f"{target.get('averageValue' if average else 'value')}"
-                         + (" (avg)" if average else ""))
+            wanted = "averageValue" if target.get("averageValue") is not None else "value"
+            shown.append(f"{current.get(wanted) or '<unknown>'}/{target.get(wanted)}"
+                         + (" (avg)" if wanted == "averageValue" else ""))
     more = len(shown) - 2
     return ", ".join(shown[:2]) + (f" + {more} more..." if more > 0 else "")
 
