@@ -260,7 +260,8 @@ class KubernetesBackend(ClusterTime):
                 name: str | None = None) -> list[tuple[dict[str, Any], dict[str, float]]]:
         labels = label_selector(request.arg("labelSelector"))
         fields = field_selector(request.arg("fieldSelector"))
-        lean = _wants_table(request) and request.arg("watch") not in ("1", "true")
+        lean = _wants_table(request) and request.arg("watch") not in ("1", "true") \
+            and request.arg("includeObject") != "Object"
         return [(obj, times) for obj, times in self._items(resource, namespace, labels,
                                                            lean=lean)
                 if fields(obj) and name in (None, obj["metadata"]["name"])]
@@ -269,7 +270,8 @@ class KubernetesBackend(ClusterTime):
         items = self._select(request, resource, namespace)
         rv = str(self.renderer.resource_version)
         if _wants_table(request):
-            return Response.json(200, table(items, resource.kind, self.cluster.now, rv))
+            return Response.json(200, table(items, resource.kind, self.cluster.now, rv,
+                                            request.arg("includeObject")))
         return Response.json(200, {"kind": f"{resource.kind}List",
                                    "apiVersion": resource.group_version,
                                    "metadata": {"resourceVersion": rv},
@@ -293,7 +295,8 @@ class KubernetesBackend(ClusterTime):
         obj, times = self._one(resource, namespace, name)
         if _wants_table(request):
             return Response.json(200, table([(obj, times)], resource.kind, self.cluster.now,
-                                            str(self.renderer.resource_version)))
+                                            str(self.renderer.resource_version),
+                                            request.arg("includeObject")))
         return Response.json(200, obj)
 
     def _stored(self, resource: Resource, namespace: str | None, name: str) -> dict[str, Any]:
@@ -331,7 +334,8 @@ class KubernetesBackend(ClusterTime):
 
         def frame(kind: str, obj: dict[str, Any], times: dict[str, float]) -> bytes:
             body = table([(obj, times)], resource.kind, self.cluster.now,
-                         str(self.renderer.resource_version)) if as_table else obj
+                         str(self.renderer.resource_version),
+                         request.arg("includeObject")) if as_table else obj
             return json.dumps({"type": kind, "object": body}).encode() + b"\n"
 
         def stream(server: SimServer) -> Iterator[bytes]:

@@ -408,17 +408,23 @@ COLUMNS: dict[str, list[Column]] = {
 
 
 def table(objects: list[tuple[Obj, Obj]], kind: str, now: float,
-          resource_version: str) -> dict[str, Any]:
+          resource_version: str, include: str | None = None) -> dict[str, Any]:
     """A ``meta.k8s.io/v1`` Table of ``objects`` — pairs of (rendered object, simulated
-    times by field name) — with each row's object as ``PartialObjectMetadata``."""
+    times by field name). ``include`` is the request's ``includeObject``, as the API
+    server's ``asTable`` reads it (apiserver ``endpoints/handlers/response.go``): each row's
+    object is ``PartialObjectMetadata`` by default (``Metadata``), the whole object for
+    ``Object`` (kubectl asks for it to ``--sort-by`` a field), none for ``None``."""
     columns = COLUMNS.get(kind, [_NAME, _AGE])
     rows = []
     for obj, times in objects:
         view = _view(obj, times)
-        rows.append({"cells": [fn(view, now) for _, _, _, fn in columns],
-                     "object": {"kind": "PartialObjectMetadata",
-                                "apiVersion": "meta.k8s.io/v1",
-                                "metadata": obj.get("metadata", {})}})
+        row: dict[str, Any] = {"cells": [fn(view, now) for _, _, _, fn in columns]}
+        if include == "Object":
+            row["object"] = obj
+        elif include != "None":
+            row["object"] = {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1",
+                             "metadata": obj.get("metadata", {})}
+        rows.append(row)
     return {"kind": "Table", "apiVersion": "meta.k8s.io/v1",
             "metadata": {"resourceVersion": resource_version},
             "columnDefinitions": [{"name": name, "type": kind_, "format": "name" if name ==

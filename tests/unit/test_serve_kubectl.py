@@ -142,6 +142,20 @@ def test_get_namespaces_events_endpointslices_statefulsets(shop):
     assert shop.rows("get", "statefulsets") == [["db", "1/1", "60s"]]
 
 
+def test_sort_by_reads_the_whole_object_of_each_row(shop):
+    """--sort-by asks for ``includeObject=Object``: with only metadata in each row, sorting
+    events by .lastTimestamp printed "No resources found" (troubleshooting chapter)."""
+    events = shop.rows("get", "events")
+    by_time = shop.rows("get", "events", "--sort-by=.lastTimestamp")
+    assert len(by_time) == len(events) > 10
+    ages = [int(r[0].rstrip("s")) for r in by_time]
+    assert ages == sorted(ages, reverse=True) and ages[0] > ages[-1]
+    by_ip = [r[0] for r in shop.rows("get", "pods", "--sort-by=.status.podIP")]
+    pods = shop.server.cluster.pods()
+    ips = {r[0]: r[5] for r in shop.rows("get", "pods", "-o", "wide")}
+    assert by_ip == sorted((p.name for p in pods), key=lambda n: ips[n])
+
+
 def test_get_raw(shop):
     raw = json.loads(shop("get", "--raw", "/api/v1/namespaces/default/services/api").stdout)
     assert raw["spec"]["clusterIP"] == \
