@@ -129,6 +129,8 @@ class Renderer:
             out["status"] = self._quota_status(obj)
         elif obj["kind"] == "HorizontalPodAutoscaler":
             out["spec"] = _hpa_defaults(out.get("spec") or {})
+        elif obj["kind"] == "Secret":
+            out.setdefault("type", "Opaque")     # core/v1 defaults.go SetDefaults_Secret
         if not lean:
             _apply_defaults(out)
         return out
@@ -144,11 +146,18 @@ class Renderer:
             return {}
 
     def _pod_status(self, pod: Mapping[str, Any], out: dict[str, Any]) -> None:
+        """The status fields the kubelet reports and the simulator does not store
+        (``generateAPIPodStatus`` in ``pkg/kubelet/kubelet_pods.go``): the node's address in
+        ``hostIP``/``hostIPs``, ``podIPs`` (single-stack: the one ``podIP``) and each
+        container's status."""
         status = out.setdefault("status", {})
         status.setdefault("phase", "Pending")
         node = pod["spec"].get("nodeName")
         if node and node in self._node_index:
             status["hostIP"] = self.node_ip(node)
+            status["hostIPs"] = [{"ip": status["hostIP"]}]
+        if status.get("podIP"):          # the list kubectl describe prints under IPs:
+            status["podIPs"] = [{"ip": status["podIP"]}]
         phase, reason = status["phase"], pod.get("status", {}).get("reason")
         statuses = []
         for container in pod["spec"].get("containers") or []:

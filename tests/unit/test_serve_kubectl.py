@@ -191,6 +191,22 @@ def test_describe_node_and_deployment(shop):
     assert "ScalingReplicaSet" in out
 
 
+def test_describe_pod_lists_its_ips(shop):
+    """``status.podIPs`` is what describe prints under IPs: (it read ``<none>``)."""
+    ip = shop.server.cluster.get("Pod", "default", "db-0")["status"]["podIP"]
+    out = shop("describe", "pod", "db-0").stdout
+    assert re.search(rf"^IPs:\n  IP:\s+{re.escape(ip)}$", out, re.M), out
+    status = json.loads(shop("get", "pod", "db-0", "-o", "json").stdout)["status"]
+    assert status["hostIPs"] == [{"ip": status["hostIP"]}]
+
+
+def test_a_secret_without_type_is_opaque(fresh):
+    fresh("create", "secret", "generic", "pw", "--from-literal=pass=s3cret")
+    assert fresh("get", "secret", "pw", "-o", "jsonpath={.type}").stdout == "Opaque"
+    assert re.search(r"^Type:\s+Opaque$", fresh("describe", "secret", "pw").stdout, re.M)
+    assert fresh.rows("get", "secrets")[0][:3] == ["pw", "Opaque", "1"]
+
+
 def test_create_scale_label_delete(fresh):
     fresh.server.cluster.apply(str(example_path("kubernetes")))
     fresh("create", "-f", "-", stdin=HUGE)
