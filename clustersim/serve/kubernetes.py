@@ -659,7 +659,10 @@ class KubernetesBackend(ClusterTime):
         """``GET pods/<name>/log``: no process runs in a simulated container, so the log is
         what the kubelet did with it, one line per container event, marked as simulated.
         Errors as the kubelet gives them: no node yet, a container still waiting, an
-        unknown container name."""
+        unknown container name, ``--previous`` for a container that never restarted
+        (``validateContainerLogStatus`` in ``pkg/kubelet/kubelet_pods.go``). ``--previous``
+        is the run before the current one: the lines up to the last start, or the last run
+        while the container waits in its crash-loop back-off."""
         name = pod["metadata"]["name"]
         containers = [c.get("name") for c in pod["spec"].get("containers") or []]
         container = request.arg("container") or containers[0]
@@ -668,13 +671,23 @@ class KubernetesBackend(ClusterTime):
                             "BadRequest")
         if not pod["spec"].get("nodeName"):
             raise HttpError(400, f"pod {name} does not have a host assigned", "BadRequest")
-        phase = (pod.get("status") or {}).get("phase", "Pending")
-        if phase == "Pending":
+        status = pod.get("status") or {}
+        previous = request.arg("previous") == "true"
+        if previous and not status.get("restartCount"):
+            raise HttpError(400, f'previous terminated container "{container}" in pod '
+                            f'"{name}" not found', "BadRequest")
+        if status.get("phase", "Pending") == "Pending":
             raise HttpError(400, f'container "{container}" in pod "{name}" is waiting to '
                             "start: ContainerCreating", "BadRequest")
+        events = [e for e in self.cluster.events.where(object=f"pod/{name}")
+                  if e.reason in ("Started", "Killing", "BackOff")]
+        starts = [i for i, e in enumerate(events) if e.reason == "Started"]
+        if previous and status.get("reason") == "CrashLoopBackOff":
+            events = events[starts[-1]:] if starts else events
+        elif previous:
+            events = events[starts[-2]:starts[-1]] if len(starts) > 1 else []
         lines = [f"{self.renderer.timestamp(e.time)} [clustersim] {e.reason}: {e.message}"
-                 for e in self.cluster.events.where(object=f"pod/{name}")
-                 if e.reason in ("Started", "Killing", "BackOff")]
+                 for e in events]
         tail = request.arg("tailLines")
         if tail and tail.isdigit():
             lines = lines[-int(tail):] if int(tail) else []

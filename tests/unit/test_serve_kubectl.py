@@ -618,6 +618,27 @@ def test_logs_are_the_kubelets_simulated_lines(fresh):
     assert "does not have a host assigned" in fresh("logs", "huge", check=False).stderr
 
 
+def test_logs_previous_is_the_run_before_and_refused_without_a_restart(fresh):
+    """``kubectl logs --previous`` (troubleshooting chapter) printed the current log even for
+    a container that never restarted; the kubelet refuses that with a 400."""
+    crashing = HUGE.replace("huge", "crash").replace('"64"', "100m").replace(
+        "labels:", 'annotations: {clustersim.io/run-seconds: "5"}, labels:')
+    fresh("apply", "-f", "-", stdin=crashing)
+    refused = fresh("logs", "crash", "--previous", check=False)
+    assert refused.returncode == 1
+    assert 'previous terminated container "c" in pod "crash" not found' in refused.stderr
+    fresh.server.step(30)                  # started, crashed, restarted, crashed: back-off
+    pod = fresh.server.cluster.get("Pod", "default", "crash")
+    assert pod["status"]["restartCount"] == 2 and pod["status"]["reason"] == "CrashLoopBackOff"
+    whole = fresh("logs", "crash").stdout.splitlines()
+    assert [line.split()[2] for line in whole] == ["Started:", "BackOff:"] * 2
+    assert fresh("logs", "crash", "--previous").stdout.splitlines() == whole[2:]
+    fresh.server.step(20)                  # the third run has started (20 s back-off)
+    whole = fresh("logs", "crash").stdout.splitlines()
+    assert [line.split()[2] for line in whole] == ["Started:", "BackOff:"] * 2 + ["Started:"]
+    assert fresh("logs", "crash", "--previous").stdout.splitlines() == whole[2:4]
+
+
 def test_wait_patch_run_expose_replace_diff_delete_f(tmp_path):
     with serve("kubernetes", nodes=3, speed=40) as server:
         kubectl = Kubectl(server, tmp_path)
