@@ -25,7 +25,9 @@ resourceVersion for every object, bumped when anything may have changed (real on
 object, from etcd); a server-side apply merges the configuration into the object like a
 strategic merge patch, without field managers, so fields dropped from the configuration stay;
 watches poll the simulator every 0.1 s of wall-clock time. Namespaces need not exist, as in
-the simulator.
+the simulator. The default ClusterRoles and binding (``cluster-admin``, ``admin``, ``edit``,
+``view``: :mod:`clustersim.kubernetes.rbacdefaults`) are listed and used by ``auth can-i`` but
+read-only; one of the same name put into the simulator from Python replaces one.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from typing import Any
 
 import yaml
 
-from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac
+from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac, rbacdefaults
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
 from clustersim.kubernetes.objects import generate_name, is_terminating
 from clustersim.manifests import ManifestError, load_manifests
@@ -243,9 +245,18 @@ class KubernetesBackend(ClusterTime):
                         obj["metadata"].get("labels") or {}):
                     out.append((obj, times))
             return out
-        stored = self.cluster.objects(resource.kind, namespace if resource.namespaced else None)
+        stored = self._objects(resource.kind, namespace if resource.namespaced else None)
         return [self._stored_item(resource, obj, lean=lean) for obj in stored
                 if match(obj["metadata"].get("labels") or {})]
+
+    def _objects(self, kind: str, namespace: str | None = None) -> list[dict[str, Any]]:
+        """The stored objects of ``kind``, and for ClusterRoles and ClusterRoleBindings the
+        defaults every cluster has (:mod:`~clustersim.kubernetes.rbacdefaults`) that no
+        stored object of the same name replaces."""
+        stored = self.cluster.objects(kind, namespace)
+        names = {o["metadata"]["name"] for o in stored}
+        return [o for o in rbacdefaults.defaults(kind)
+                if o["metadata"]["name"] not in names] + stored
 
     def _stored_item(self, resource: Resource, obj: dict[str, Any], *,
                      lean: bool = False) -> tuple[dict[str, Any], dict[str, float]]:
@@ -282,6 +293,10 @@ class KubernetesBackend(ClusterTime):
         if resource.kind == "Node":
             self._stored(resource, namespace, name)          # 404 for an unknown node
             return self.renderer.node(name), {"creationTimestamp": 0.0}
+        builtin = [o for o in rbacdefaults.defaults(resource.kind)
+                   if o["metadata"]["name"] == name]
+        if builtin and self.cluster.get(resource.kind, "default", name) is None:
+            return self._stored_item(resource, builtin[0])
         if resource.kind not in _DERIVED:
             return self._stored_item(resource, self._stored(resource, namespace, name))
         found = [(o, t) for o, t in self._items(resource, namespace)
@@ -307,6 +322,12 @@ class KubernetesBackend(ClusterTime):
         if resource.kind in _DERIVED - {"Namespace"}:
             raise _not_found(resource, name)
         obj = self.cluster.get(resource.kind, namespace or "default", name)
+        if obj is None and any(o["metadata"]["name"] == name
+                               for o in rbacdefaults.defaults(resource.kind)):
+            raise HttpError(405, f'{resource.qualified()} "{name}" is one of the default '
+                            "objects of every cluster, read-only in the simulated API server "
+                            "(a real one would change it, and restore it when it restarts)",
+                            "MethodNotAllowed")
         if obj is None:
             raise _not_found(resource, name)
         return obj
@@ -426,7 +447,9 @@ class KubernetesBackend(ClusterTime):
                             "because it is being terminated", "Forbidden",
                             name=meta.get("name", ""), kind=resource.plural)
         if self.cluster.get(resource.kind, meta.get("namespace", "default"),
-                            meta.get("name", "")) is not None:
+                            meta.get("name", "")) is not None or any(
+                o["metadata"]["name"] == meta.get("name")
+                for o in rbacdefaults.defaults(resource.kind)):
             raise HttpError(409, f'{resource.qualified()} "{meta["name"]}" already exists',
                             "AlreadyExists", name=meta["name"], group=resource.group,
                             kind=resource.plural)
@@ -462,7 +485,7 @@ class KubernetesBackend(ClusterTime):
         groups = rbac.groups_of(user, given)
         admin = not user or "system:masters" in groups
         objects = [o for name in ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")
-                   for o in self.cluster.objects(name)]
+                   for o in self._objects(name)]
         status: dict[str, Any]
         if kind == "SelfSubjectRulesReview":
             rules = ([{"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]},

@@ -460,6 +460,37 @@ def test_auth_can_i_asks_the_rbac_authorizer(fresh):
     assert row[:2] + row[3:] == ["robot-reads", "Role/pod-reader", "jane", "robot"]
 
 
+def test_default_cluster_roles_are_served_and_bindable(fresh):
+    """The security chapter's "bind the built-in view, edit or admin with a RoleBinding":
+    without the default ClusterRoles, ``--clusterrole=view`` bound nothing and can-i said no."""
+    names = [r[0] for r in fresh.rows("get", "clusterroles")]
+    assert names[:4] == ["cluster-admin", "admin", "edit", "view"]
+    (binding,) = fresh.rows("get", "clusterrolebindings", "-o", "wide")
+    assert binding[:2] + binding[3:] == ["cluster-admin", "ClusterRole/cluster-admin",
+                                         "system:masters"]
+    view = yaml.safe_load(fresh("get", "clusterrole", "view", "-o", "yaml").stdout)
+    assert view["aggregationRule"]["clusterRoleSelectors"] == [
+        {"matchLabels": {"rbac.authorization.k8s.io/aggregate-to-view": "true"}}]
+    fresh("create", "rolebinding", "jane-view", "--clusterrole=view", "--user=jane", "-n", "dev")
+    fresh("create", "rolebinding", "bob-edit", "--clusterrole=edit", "--user=bob", "-n", "dev")
+    fresh("create", "rolebinding", "ann-admin", "--clusterrole=admin", "--user=ann", "-n", "dev")
+    questions = [("list", "pods", "jane", "dev", True), ("list", "pods", "jane", "default", False),
+                 ("get", "secrets", "jane", "dev", False), ("get", "pods/log", "jane", "dev", True),
+                 ("create", "deployments.apps", "bob", "dev", True),
+                 ("get", "secrets", "bob", "dev", True),
+                 ("create", "rolebindings", "bob", "dev", False),
+                 ("create", "rolebindings", "ann", "dev", True),
+                 ("create", "resourcequotas", "ann", "dev", False)]
+    for verb, resource, user, namespace, allowed in questions:
+        answer = fresh("auth", "can-i", verb, resource, f"--as={user}", "-n", namespace,
+                       check=False)
+        assert answer.stdout.strip() == ("yes" if allowed else "no"), (verb, resource, user)
+    refused = fresh("delete", "clusterrole", "view", check=False)
+    assert "read-only in the simulated API server" in refused.stderr
+    again = fresh("create", "clusterrole", "view", "--verb=get", "--resource=pods", check=False)
+    assert 'clusterroles.rbac.authorization.k8s.io "view" already exists' in again.stderr
+
+
 def test_protobuf_of_a_kind_not_read_gets_a_clear_refusal(fresh):
     result = fresh("create", "ingress", "web", "--rule=example.com/=web:80", check=False)
     assert result.returncode != 0 and "not find the requested resource" in result.stderr
