@@ -118,6 +118,9 @@ class Renderer:
         meta.setdefault("resourceVersion", str(self.resource_version))
         if obj["kind"] == "Pod":
             self._pod_status(obj, out)
+            if not lean:     # the ServiceAccount admission plugin's default
+                out["spec"] = {**out.get("spec", {}), "serviceAccountName": out.get(
+                    "spec", {}).get("serviceAccountName") or "default"}
         elif obj["kind"] == "PodDisruptionBudget":
             try:
                 status = budget_status(self.cluster, obj)

@@ -26,8 +26,9 @@ object, from etcd); a server-side apply merges the configuration into the object
 strategic merge patch, without field managers, so fields dropped from the configuration stay;
 watches poll the simulator every 0.1 s of wall-clock time. Namespaces need not exist, as in
 the simulator. The default ClusterRoles and binding (``cluster-admin``, ``admin``, ``edit``,
-``view``: :mod:`clustersim.kubernetes.rbacdefaults`) are listed and used by ``auth can-i`` but
-read-only; one of the same name put into the simulator from Python replaces one.
+``view``: :mod:`clustersim.kubernetes.rbacdefaults`) and each namespace's ServiceAccount
+``default`` are listed, and used by ``auth can-i``, but read-only; one of the same name put
+into the simulator from Python replaces one.
 """
 
 from __future__ import annotations
@@ -250,13 +251,34 @@ class KubernetesBackend(ClusterTime):
                 if match(obj["metadata"].get("labels") or {})]
 
     def _objects(self, kind: str, namespace: str | None = None) -> list[dict[str, Any]]:
-        """The stored objects of ``kind``, and for ClusterRoles and ClusterRoleBindings the
-        defaults every cluster has (:mod:`~clustersim.kubernetes.rbacdefaults`) that no
+        """The stored objects of ``kind``, and the defaults (:meth:`_defaults`) that no
         stored object of the same name replaces."""
         stored = self.cluster.objects(kind, namespace)
-        names = {o["metadata"]["name"] for o in stored}
-        return [o for o in rbacdefaults.defaults(kind)
-                if o["metadata"]["name"] not in names] + stored
+        names = {(o["metadata"].get("namespace"), o["metadata"]["name"]) for o in stored}
+        return [o for o in self._defaults(kind, namespace)
+                if (o["metadata"].get("namespace"), o["metadata"]["name"]) not in names] + stored
+
+    def _defaults(self, kind: str, namespace: str | None) -> list[dict[str, Any]]:
+        """Objects every cluster has without anyone creating them: the default ClusterRoles
+        and binding (:mod:`~clustersim.kubernetes.rbacdefaults`), and the ServiceAccount
+        ``default`` of each namespace, which the service account controller creates
+        (``pkg/controller/serviceaccount/serviceaccounts_controller.go``)."""
+        if kind != "ServiceAccount":
+            return rbacdefaults.defaults(kind)
+        active = [ns["metadata"]["name"] for ns in self.renderer.namespaces()
+                  if ns["status"]["phase"] == "Active"]
+        return [{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {
+            "name": "default", "namespace": ns, "creationTimestamp": (self.cluster.get(
+                "Namespace", "default", ns) or {"metadata": {}})["metadata"].get(
+                    "creationTimestamp", 0.0)}}
+            for ns in active if namespace in (None, ns)]
+
+    def _default(self, kind: str, namespace: str | None, name: str) -> dict[str, Any] | None:
+        """The default object ``name`` (:meth:`_defaults`) if none is stored in its place."""
+        if self.cluster.get(kind, namespace or "default", name) is not None:
+            return None
+        return next((o for o in self._defaults(kind, namespace or "default")
+                     if o["metadata"]["name"] == name), None)
 
     def _stored_item(self, resource: Resource, obj: dict[str, Any], *,
                      lean: bool = False) -> tuple[dict[str, Any], dict[str, float]]:
@@ -293,10 +315,9 @@ class KubernetesBackend(ClusterTime):
         if resource.kind == "Node":
             self._stored(resource, namespace, name)          # 404 for an unknown node
             return self.renderer.node(name), {"creationTimestamp": 0.0}
-        builtin = [o for o in rbacdefaults.defaults(resource.kind)
-                   if o["metadata"]["name"] == name]
-        if builtin and self.cluster.get(resource.kind, "default", name) is None:
-            return self._stored_item(resource, builtin[0])
+        builtin = self._default(resource.kind, namespace, name)
+        if builtin is not None:
+            return self._stored_item(resource, builtin)
         if resource.kind not in _DERIVED:
             return self._stored_item(resource, self._stored(resource, namespace, name))
         found = [(o, t) for o, t in self._items(resource, namespace)
@@ -322,11 +343,10 @@ class KubernetesBackend(ClusterTime):
         if resource.kind in _DERIVED - {"Namespace"}:
             raise _not_found(resource, name)
         obj = self.cluster.get(resource.kind, namespace or "default", name)
-        if obj is None and any(o["metadata"]["name"] == name
-                               for o in rbacdefaults.defaults(resource.kind)):
-            raise HttpError(405, f'{resource.qualified()} "{name}" is one of the default '
-                            "objects of every cluster, read-only in the simulated API server "
-                            "(a real one would change it, and restore it when it restarts)",
+        if obj is None and self._default(resource.kind, namespace, name) is not None:
+            raise HttpError(405, f'{resource.qualified()} "{name}" is made by the cluster '
+                            "itself, read-only in the simulated API server (a real one would "
+                            "change it, and its control plane would make it again)",
                             "MethodNotAllowed")
         if obj is None:
             raise _not_found(resource, name)
@@ -447,9 +467,8 @@ class KubernetesBackend(ClusterTime):
                             "because it is being terminated", "Forbidden",
                             name=meta.get("name", ""), kind=resource.plural)
         if self.cluster.get(resource.kind, meta.get("namespace", "default"),
-                            meta.get("name", "")) is not None or any(
-                o["metadata"]["name"] == meta.get("name")
-                for o in rbacdefaults.defaults(resource.kind)):
+                            meta.get("name", "")) is not None or self._default(
+                resource.kind, meta.get("namespace"), meta.get("name", "")) is not None:
             raise HttpError(409, f'{resource.qualified()} "{meta["name"]}" already exists',
                             "AlreadyExists", name=meta["name"], group=resource.group,
                             kind=resource.plural)

@@ -177,7 +177,7 @@ def test_describe_pod_shows_the_schedulers_failedscheduling(fresh):
     [event] = fresh.server.cluster.events.where(reason="FailedScheduling")
     assert "FailedScheduling" in out and "default-scheduler" in out
     assert event.message in out
-    assert "Status:       Pending" in out
+    assert re.search(r"^Status:\s+Pending$", out, re.M)
 
 
 def test_describe_node_and_deployment(shop):
@@ -489,6 +489,28 @@ def test_default_cluster_roles_are_served_and_bindable(fresh):
     assert "read-only in the simulated API server" in refused.stderr
     again = fresh("create", "clusterrole", "view", "--verb=get", "--resource=pods", check=False)
     assert 'clusterroles.rbac.authorization.k8s.io "view" already exists' in again.stderr
+
+
+def test_every_namespace_has_a_default_service_account_that_pods_run_as(fresh):
+    """``kubectl get sa`` listed nothing in a new namespace, and Pods named no account."""
+    fresh("run", "one", "--image=busybox:1.37")
+    assert fresh.rows("get", "sa") == [["default", "0", "0s"]]
+    fresh.server.step(30)
+    fresh("create", "namespace", "shop")
+    fresh("create", "serviceaccount", "robot", "-n", "shop")
+    assert [r[:2] for r in fresh.rows("get", "sa", "-A")] == [
+        ["default", "default"], ["kube-node-lease", "default"], ["kube-public", "default"],
+        ["kube-system", "default"], ["shop", "default"], ["shop", "robot"]]
+    assert fresh.rows("get", "sa", "-n", "shop")[0] == ["default", "0", "0s"]
+    assert "Service Account:  default" in fresh("describe", "pod", "one").stdout
+    refused = fresh("create", "serviceaccount", "default", check=False)
+    assert 'serviceaccounts "default" already exists' in refused.stderr
+    assert fresh("auth", "can-i", "list", "pods", "--as=system:serviceaccount:shop:default",
+                 "-n", "shop", check=False).stdout.strip() == "no"
+    fresh("create", "rolebinding", "d", "--clusterrole=view",
+          "--serviceaccount=shop:default", "-n", "shop")
+    assert fresh("auth", "can-i", "list", "pods", "--as=system:serviceaccount:shop:default",
+                 "-n", "shop").stdout.strip() == "yes"
 
 
 def test_protobuf_of_a_kind_not_read_gets_a_clear_refusal(fresh):
