@@ -162,6 +162,8 @@ class Renderer:
         if status.get("podIP"):          # the list kubectl describe prints under IPs:
             status["podIPs"] = [{"ip": status["podIP"]}]
         phase, reason = status["phase"], pod.get("status", {}).get("reason")
+        last = status.pop("lastTermination", None)
+        status.pop("restartCount", None)        # the simulator's: each container has one
         statuses = []
         for container in pod["spec"].get("containers") or []:
             entry: dict[str, Any] = {
@@ -184,6 +186,11 @@ class Renderer:
                 entry["state"] = {"waiting": {"reason": "ContainerCreating"}}
             else:
                 continue
+            if last:         # the kubelet's lastState: "Error" for a non-zero exit code
+                entry["lastState"] = {"terminated": {
+                    "exitCode": last["exitCode"],
+                    "reason": "Error" if last["exitCode"] else "Completed",
+                    "startedAt": last["startedAt"], "finishedAt": last["finishedAt"]}}
             statuses.append(entry)
         if statuses:
             status["containerStatuses"] = statuses

@@ -287,6 +287,8 @@ class KubernetesBackend(ClusterTime):
         times = {"creationTimestamp": obj["metadata"].get("creationTimestamp", 0.0),
                  **{k: status[k] for k in _STATUS_TIMES
                     if isinstance(status.get(k), int | float)}}
+        if isinstance(status.get("lastTermination"), dict):      # a Pod's last restart
+            times["lastRestart"] = status["lastTermination"]["finishedAt"]
         return self.renderer.render(obj, resource, lean=lean), times
 
     def _select(self, request: Request, resource: Resource, namespace: str | None,

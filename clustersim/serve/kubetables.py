@@ -128,6 +128,14 @@ def _pod_status(pod: Obj) -> tuple[str, int, int, int]:
     return reason, ready, total, restarts
 
 
+def _restarts(pod: Obj, now: float) -> str:
+    """``printPod``'s RESTARTS: the count, and how long ago the last container exit was
+    (``lastState.terminated.finishedAt``) once there is one: ``2 (15s ago)``."""
+    restarts, last = _pod_status(pod)[3], pod.get("_times", {}).get("lastRestart")
+    return f"{restarts} ({human_duration(now - last)} ago)" if restarts and last is not None \
+        else str(restarts)
+
+
 def _view(obj: Obj, times: Obj) -> dict[str, Any]:
     view = {**obj, "_times": times}
     if obj.get("kind") == "Pod":
@@ -290,7 +298,7 @@ COLUMNS: dict[str, list[Column]] = {
     "Pod": [_NAME,
             ("Ready", "string", 0, lambda o, now: "{1}/{2}".format(*_pod_status(o))),
             ("Status", "string", 0, lambda o, now: _pod_status(o)[0]),
-            ("Restarts", "string", 0, lambda o, now: str(_pod_status(o)[3])),
+            ("Restarts", "string", 0, _restarts),
             _AGE,
             ("IP", "string", 1, lambda o, now: _status(o).get("podIP") or "<none>"),
             ("Node", "string", 1, lambda o, now: _spec(o).get("nodeName") or "<none>"),

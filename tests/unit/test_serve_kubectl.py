@@ -692,6 +692,25 @@ def test_logs_previous_is_the_run_before_and_refused_without_a_restart(fresh):
     assert fresh("logs", "crash", "--previous").stdout.splitlines() == whole[2:4]
 
 
+def test_a_crashed_container_shows_its_last_state_and_when_it_restarted(fresh):
+    """Troubleshooting's "last state (exit code)": describe printed no Last State, and
+    RESTARTS no "(Ns ago)"."""
+    crashing = HUGE.replace("huge", "crash").replace('"64"', "100m").replace(
+        "labels:", 'annotations: {clustersim.io/run-seconds: "5", clustersim.io/exit-code: '
+        '"3"}, labels:')
+    fresh("apply", "-f", "-", stdin=crashing)
+    fresh.server.step(30)           # exits at 11 s and 26 s; back-off 20 s from then
+    assert fresh.rows("get", "pod", "crash")[0][2:6] == ["CrashLoopBackOff", "2", "(4s",
+                                                         "ago)"]
+    out = fresh("describe", "pod", "crash").stdout
+    assert re.search(r"Last State:\s+Terminated\n\s+Reason:\s+Error\n\s+Exit Code:\s+3\n"
+                     r"\s+Started:.*\n\s+Finished:", out), out
+    status = json.loads(fresh("get", "pod", "crash", "-o", "json").stdout)["status"]
+    assert "restartCount" not in status and "lastTermination" not in status
+    [container] = status["containerStatuses"]
+    assert container["restartCount"] == 2 and container["lastState"]["terminated"]["exitCode"] == 3
+
+
 def test_wait_patch_run_expose_replace_diff_delete_f(tmp_path):
     with serve("kubernetes", nodes=3, speed=40) as server:
         kubectl = Kubectl(server, tmp_path)
