@@ -194,6 +194,8 @@ class Renderer:
             statuses.append(entry)
         if statuses:
             status["containerStatuses"] = statuses
+        if node:
+            status["conditions"] = _kubelet_conditions(status, pod["spec"], reason)
         if reason == "CrashLoopBackOff":
             status.pop("reason", None)      # upstream: the container's waiting reason
 
@@ -415,6 +417,29 @@ def _default_sites(pod_spec: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...],
                 if isinstance(action, dict):
                     yield (group, name, probe_name, "httpGet"), action, "path", "/"
                     yield (group, name, probe_name, "httpGet"), action, "scheme", "HTTP"
+
+
+def _kubelet_conditions(status: Mapping[str, Any], spec: Mapping[str, Any],
+                        reason: str | None) -> list[dict[str, Any]]:
+    """A scheduled Pod's conditions in the kubelet's order (``generateAPIPodStatus`` in
+    ``pkg/kubelet/kubelet_pods.go``): PodReadyToStartContainers (the sandbox is up: at once
+    here), Initialized (False while an init container runs), Ready and ContainersReady (the
+    same for a Pod without readiness gates), PodScheduled."""
+    stored = {c.get("type"): c for c in status.get("conditions") or []}
+    scheduled = stored.get("PodScheduled") or {"type": "PodScheduled", "status": "True"}
+    since = scheduled.get("lastTransitionTime")
+    ready = stored.get("Ready") or {"type": "Ready", "status": "False",
+                                    "reason": "ContainersNotReady"}
+    inits = [c.get("name") for c in spec.get("initContainers") or []]
+    initializing = str(reason or "").startswith("Init:")
+    initialized = {"type": "Initialized", "status": "False" if initializing else "True",
+                   "lastTransitionTime": since}
+    if initializing:
+        initialized.update(reason="ContainersNotInitialized",
+                           message=f"containers with incomplete status: [{' '.join(inits)}]")
+    return [{"type": "PodReadyToStartContainers", "status": "True", "lastTransitionTime": since},
+            initialized, ready, {**ready, "type": "ContainersReady"}, scheduled,
+            *(c for t, c in stored.items() if t not in ("PodScheduled", "Ready"))]
 
 
 def _hpa_defaults(spec: Mapping[str, Any]) -> dict[str, Any]:

@@ -200,6 +200,17 @@ def test_describe_pod_lists_its_ips(shop):
     assert status["hostIPs"] == [{"ip": status["hostIP"]}]
 
 
+def test_a_scheduled_pod_has_the_kubelets_conditions_in_its_order(shop):
+    """describe pod listed only PodScheduled and Ready; the kubelet reports five."""
+    out = shop("describe", "pod", "db-0").stdout
+    rows = re.search(r"Conditions:\n  Type\s+Status\n((?:  \S+\s+\S+\s*\n)+)", out).group(1)
+    assert [line.split() for line in rows.splitlines()] == [
+        ["PodReadyToStartContainers", "True"], ["Initialized", "True"], ["Ready", "True"],
+        ["ContainersReady", "True"], ["PodScheduled", "True"]]
+    assert shop("wait", "--for=condition=ContainersReady", "pod/db-0",
+                "--timeout=5s").stdout.strip() == "pod/db-0 condition met"
+
+
 def test_a_secret_without_type_is_opaque(fresh):
     fresh("create", "secret", "generic", "pw", "--from-literal=pass=s3cret")
     assert fresh("get", "secret", "pw", "-o", "jsonpath={.type}").stdout == "Opaque"
