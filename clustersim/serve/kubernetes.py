@@ -70,6 +70,8 @@ _SERVER_FIELDS = ("uid", "resourceVersion", "creationTimestamp", "generation", "
                   "deletionTimestamp", "selfLink")
 _STATUS_TIMES = ("startTime", "completionTime", "lastScheduleTime")
 _WATCH_POLL = 0.1
+ADMIN_USER = "kubernetes-admin"
+"""kubectl's own user, as kubeadm names the administrator of its admin kubeconfig."""
 _WATCH_LIMIT = 300.0
 """A watch ends after this many wall-clock seconds at most (kubectl starts a new one)."""
 _INVALID = re.compile(r'^(?:The )?([\w.]+) "([^"]*)" is invalid: ([^\s:]+): (.+)$', re.S)
@@ -206,6 +208,8 @@ class KubernetesBackend(ClusterTime):
         if verb == "create":
             if resource.kind in ("SelfSubjectAccessReview", "SelfSubjectRulesReview"):
                 return self._access_review(request, resource.kind)
+            if resource.kind == "SelfSubjectReview":
+                return self._who_am_i(request)
             if sub == "eviction":
                 return self._evict(request, self._stored(resource, namespace, name))
             return self._create(request, resource, namespace)
@@ -500,10 +504,7 @@ class KubernetesBackend(ClusterTime):
         body = self._body(request)
         review = body if isinstance(body, dict) else {}
         spec = review.get("spec") or {}
-        user = request.headers.get("impersonate-user", "")
-        given = [g.strip() for g in request.headers.get("impersonate-group", "").split(",")
-                 if g.strip()]
-        groups = rbac.groups_of(user, given)
+        user, groups = _impersonated(request)
         admin = not user or "system:masters" in groups
         objects = [o for name in ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")
                    for o in self._objects(name)]
@@ -533,6 +534,23 @@ class KubernetesBackend(ClusterTime):
         return Response.json(201, {"kind": kind, "apiVersion": "authorization.k8s.io/v1",
                                    "metadata": {"creationTimestamp": None}, "spec": spec,
                                    "status": status})
+
+    def _who_am_i(self, request: Request) -> Response:
+        """``kubectl auth whoami``: a SelfSubjectReview answered with the requesting user,
+        the impersonated one (``--as``, ``--as-group``) with ``system:authenticated`` added as
+        the impersonation filter adds it (``staging/src/k8s.io/apiserver/pkg/endpoints/
+        filters/impersonation.go``), else kubectl's own administrator."""
+        self._body(request)
+        user, groups = _impersonated(request)
+        if not user:
+            user, groups = ADMIN_USER, ("system:masters",)
+        if not {"system:authenticated", "system:unauthenticated"} & set(groups):
+            groups = (*groups, "system:authenticated")
+        return Response.json(201, {"kind": "SelfSubjectReview",
+                                   "apiVersion": "authentication.k8s.io/v1",
+                                   "metadata": {"creationTimestamp": None},
+                                   "status": {"userInfo": {"username": user,
+                                                           "groups": list(groups)}}})
 
     def _validated(self, body: dict[str, Any], resource: Resource) -> dict[str, Any]:
         """The manifest as the simulator's loader validates it (the API server's checks)."""
@@ -800,6 +818,16 @@ def _patched(kind: str, current: dict[str, Any], body: Any) -> Any:
                     "application/json-patch+json, application/merge-patch+json, "
                     "application/strategic-merge-patch+json or application/apply-patch+yaml",
                     "UnsupportedMediaType")
+
+
+def _impersonated(request: Request) -> tuple[str, tuple[str, ...]]:
+    """The user and groups kubectl impersonates (``--as``, ``--as-group``: the headers
+    ``Impersonate-User`` and ``Impersonate-Group``, repeated ones joined), with a service
+    account's own groups; no user for kubectl's own."""
+    user = request.headers.get("impersonate-user", "")
+    given = [g.strip() for g in request.headers.get("impersonate-group", "").split(",")
+             if g.strip()]
+    return user, rbac.groups_of(user, given)
 
 
 def _not_found(resource: Resource, name: str) -> HttpError:

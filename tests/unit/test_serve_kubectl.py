@@ -524,6 +524,19 @@ def test_every_namespace_has_a_default_service_account_that_pods_run_as(fresh):
                  "-n", "shop").stdout.strip() == "yes"
 
 
+def test_auth_whoami_names_the_user_and_its_groups(fresh):
+    """``kubectl auth whoami`` failed with "the selfsubjectreviews API is not enabled"."""
+    def who(*flags):
+        rows = fresh.rows("auth", "whoami", *flags)
+        return rows[0][1], " ".join(rows[1][1:])
+    assert who() == ("kubernetes-admin", "[system:masters system:authenticated]")
+    assert who("--as=jane") == ("jane", "[system:authenticated]")
+    assert who("--as=jane", "--as-group=dev") == ("jane", "[dev system:authenticated]")
+    assert who("--as=system:serviceaccount:shop:robot") == (
+        "system:serviceaccount:shop:robot",
+        "[system:serviceaccounts system:serviceaccounts:shop system:authenticated]")
+
+
 def test_protobuf_of_a_kind_not_read_gets_a_clear_refusal(fresh):
     result = fresh("create", "ingress", "web", "--rule=example.com/=web:80", check=False)
     assert result.returncode != 0 and "not find the requested resource" in result.stderr
