@@ -374,6 +374,37 @@ class Renderer:
                 "_times": {"creationTimestamp": svc["metadata"]["creationTimestamp"]}})
         return out
 
+    def endpoints(self) -> list[dict[str, Any]]:
+        """The v1 Endpoints of each Service with a selector, from its EndpointSlice as the
+        endpoints controller writes them (``pkg/controller/endpoint``): ready Pods under
+        ``addresses``, the others under ``notReadyAddresses`` (each sorted by IP, as
+        ``RepackSubsets`` does), terminating ones left out; no
+        ``subsets`` when no Pod is selected. Deprecated upstream since v1.33 for
+        EndpointSlices, still served."""
+        out = []
+        for piece in self.endpointslices():
+            addresses: dict[bool, list[dict[str, Any]]] = {True: [], False: []}
+            for endpoint in piece["endpoints"]:
+                conditions = endpoint["conditions"]
+                if not conditions["terminating"]:
+                    addresses[conditions["ready"]].append({
+                        "ip": endpoint["addresses"][0], "nodeName": endpoint["nodeName"],
+                        "targetRef": endpoint["targetRef"]})
+            for found in addresses.values():       # RepackSubsets sorts them by IP text
+                found.sort(key=lambda address: address["ip"])
+            subset = {"addresses": addresses[True], "notReadyAddresses": addresses[False],
+                      "ports": piece["ports"]}
+            service = piece["metadata"]["labels"]["kubernetes.io/service-name"]
+            meta = {k: v for k, v in piece["metadata"].items()
+                    if k in ("namespace", "creationTimestamp", "resourceVersion")}
+            out.append({"apiVersion": "v1", "kind": "Endpoints",
+                        "metadata": {"name": service, **meta,
+                                     "uid": piece["metadata"]["uid"][:-4] + "e9d5"},
+                        **({"subsets": [{k: v for k, v in subset.items() if v}]}
+                           if addresses[True] or addresses[False] else {}),
+                        "_times": piece["_times"]})
+        return out
+
 
 def _pod_specs(spec: Any) -> list[dict[str, Any]]:
     """The pod specs inside a workload's spec: its own (a Pod), its template's, its job

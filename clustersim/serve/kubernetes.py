@@ -65,7 +65,7 @@ from clustersim.serve.selectors import field_selector, label_selector
 
 __all__ = ["KubernetesBackend", "write_kubeconfig"]
 
-_DERIVED = frozenset({"Node", "Namespace", "Event", "EndpointSlice", "Lease"})
+_DERIVED = frozenset({"Node", "Namespace", "Event", "EndpointSlice", "Endpoints", "Lease"})
 _SERVER_FIELDS = ("uid", "resourceVersion", "creationTimestamp", "generation", "managedFields",
                   "deletionTimestamp", "selfLink")
 _STATUS_TIMES = ("startTime", "completionTime", "lastScheduleTime")
@@ -152,7 +152,11 @@ class KubernetesBackend(ClusterTime):
         sub = rest[2] if len(rest) > 2 else None
         if resource.namespaced and name is not None and namespace is None:
             raise HttpError(404, "the server could not find the requested resource", "NotFound")
-        return self._resource(request, resource, namespace, name, sub)
+        response = self._resource(request, resource, namespace, name, sub)
+        if resource.kind == "Endpoints":       # the API server's deprecation warning (v1.33)
+            response.headers["Warning"] = ('299 - "v1 Endpoints is deprecated in v1.33+; use '
+                                           'discovery.k8s.io/v1 EndpointSlice"')
+        return response
 
     def _fixed(self, path: str) -> Response | None:
         if path == "/version":
@@ -240,9 +244,9 @@ class KubernetesBackend(ClusterTime):
         if resource.kind == "Namespace":
             return [(ns, {"creationTimestamp": 0.0}) for ns in r.namespaces()
                     if match(ns["metadata"].get("labels") or {})]
-        if resource.kind in ("Event", "EndpointSlice", "Lease"):
+        if resource.kind in ("Event", "EndpointSlice", "Endpoints", "Lease"):
             objects = {"Event": r.events, "EndpointSlice": r.endpointslices,
-                       "Lease": r.leases}[resource.kind]()
+                       "Endpoints": r.endpoints, "Lease": r.leases}[resource.kind]()
             out = []
             for obj in objects:
                 times = obj.pop("_times")

@@ -136,6 +136,19 @@ def _restarts(pod: Obj, now: float) -> str:
         else str(restarts)
 
 
+def _endpoints(obj: Obj) -> str:
+    """``formatEndpoints``: ``ip:port`` of each ready address and port, three at most, then
+    ``+ N more...``; ``<none>`` without subsets."""
+    subsets = obj.get("subsets") or []
+    if not subsets:
+        return "<none>"
+    shown = [f"{a['ip']}:{p['port']}" if "port" in p else a["ip"]
+             for s in subsets for p in (s.get("ports") or [{}])
+             for a in s.get("addresses") or []]
+    more = f" + {len(shown) - 3} more..." if len(shown) > 3 else ""
+    return ",".join(shown[:3]) + more
+
+
 def _view(obj: Obj, times: Obj) -> dict[str, Any]:
     view = {**obj, "_times": times}
     if obj.get("kind") == "Pod":
@@ -383,6 +396,7 @@ COLUMNS: dict[str, list[Column]] = {
         ("Endpoints", "string", 0, lambda o, now: ",".join(
             a for e in o.get("endpoints") or [] for a in e.get("addresses") or []) or "<unset>"),
         _AGE],
+    "Endpoints": [_NAME, ("Endpoints", "string", 0, lambda o, now: _endpoints(o)), _AGE],
     "ConfigMap": [_NAME, ("Data", "integer", 0, lambda o, now: len(o.get("data") or {})
                           + len(o.get("binaryData") or {})), _AGE],
     "Secret": [_NAME, ("Type", "string", 0, lambda o, now: o.get("type", "Opaque")),

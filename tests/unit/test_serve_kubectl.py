@@ -156,6 +156,25 @@ def test_sort_by_reads_the_whole_object_of_each_row(shop):
     assert by_ip == sorted((p.name for p in pods), key=lambda n: ips[n])
 
 
+def test_get_endpoints_lists_each_services_ready_pods_with_the_deprecation_warning(shop):
+    """``kubectl get endpoints`` (``ep``), still served by v1.37 with a warning, was "the
+    server doesn't have a resource type"."""
+    listed = shop("get", "ep")
+    assert "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 " \
+        "EndpointSlice" in listed.stderr
+    rows = {r[0]: r[1] for r in (line.split() for line in listed.stdout.splitlines()[1:])}
+    cluster = shop.server.cluster
+    ips = {p.name: cluster.get("Pod", "default", p.name)["status"]["podIP"]
+           for p in cluster.pods()}
+    ready = sorted(ips[name] for name in cluster.endpoints("api"))
+    assert rows["api"] == ",".join(f"{ip}:8080" for ip in ready)
+    assert set(rows) == {"db", "cache", "api", "frontend"}
+    (subset,) = yaml.safe_load(shop("get", "endpoints", "api", "-o", "yaml").stdout)["subsets"]
+    assert [(a["ip"], ips[a["targetRef"]["name"]]) for a in subset["addresses"]] == [
+        (ip, ip) for ip in ready]
+    assert subset["ports"] == [{"name": "http", "port": 8080, "protocol": "TCP"}]
+
+
 def test_get_raw(shop):
     raw = json.loads(shop("get", "--raw", "/api/v1/namespaces/default/services/api").stdout)
     assert raw["spec"]["clusterIP"] == \
