@@ -456,6 +456,16 @@ CAN_I = [
 ]
 
 
+def test_a_quota_created_in_dry_run_has_no_usage_yet(fresh):
+    """Only the quota controller fills ``status``; a dry-run quota is never stored."""
+    fresh("run", "one", "--image=busybox:1.37")
+    dry = yaml.safe_load(fresh("create", "quota", "q", "--hard=pods=3", "--dry-run=server",
+                               "-o", "yaml").stdout)
+    assert dry["spec"] == {"hard": {"pods": "3"}} and dry.get("status") == {}
+    fresh("create", "quota", "q", "--hard=pods=3")
+    assert fresh("get", "quota", "q", "-o", "jsonpath={.status.used.pods}").stdout == "1"
+
+
 def test_auth_can_i_asks_the_rbac_authorizer(fresh):
     """``kubectl auth can-i ... --as`` sends a SelfSubjectAccessReview (protobuf, with
     impersonation headers); each answer is the simulator's own :func:`rbac.can_i` over the
