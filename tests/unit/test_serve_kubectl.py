@@ -230,6 +230,18 @@ def test_a_scheduled_pod_has_the_kubelets_conditions_in_its_order(shop):
                 "--timeout=5s").stdout.strip() == "pod/db-0 condition met"
 
 
+def test_get_secrets_as_a_list_replaced_through_a_pipe(fresh):
+    """The config chapter's ``kubectl get secrets -A -o json | kubectl replace -f -``: kubectl
+    validates a List on its side with OpenAPI v2, whose 404 made it refuse the input."""
+    fresh("create", "secret", "generic", "pw", "--from-literal=p=x")
+    fresh("create", "secret", "generic", "pw2", "-n", "kube-system", "--from-literal=p=y")
+    listed = fresh("get", "secrets", "-A", "-o", "json").stdout
+    replaced = fresh("replace", "-f", "-", stdin=listed).stdout
+    assert replaced.split() == ["secret/pw", "replaced", "secret/pw2", "replaced"]
+    assert fresh("get", "secret", "pw2", "-n", "kube-system", "-o",
+                 "jsonpath={.data.p}").stdout == "eQ=="
+
+
 def test_a_secret_without_type_is_opaque(fresh):
     fresh("create", "secret", "generic", "pw", "--from-literal=pass=s3cret")
     assert fresh("get", "secret", "pw", "-o", "jsonpath={.type}").stdout == "Opaque"
