@@ -330,7 +330,7 @@ class Kubelet:
         if plan is not None:
             run, code = plan
             if pod["spec"].get("restartPolicy", "Always") == "Always":
-                cluster.after(run, lambda: self._crashed(pod, epoch))
+                cluster.after(run, lambda: self._crashed(pod, epoch, run, code))
             else:
                 cluster.after(run, lambda: self._exited(pod, epoch, code))
 
@@ -354,15 +354,18 @@ class Kubelet:
                              f"and {EXIT_CODE} must be numbers") from None
         return None
 
-    def _crashed(self, pod: dict[str, Any], epoch: int) -> None:
-        """A ``restartPolicy: Always`` container exited: restart it after the crash-loop
-        back-off, 10 s doubling up to 5 minutes (``pkg/kubelet/kuberuntime``,
-        ``backOffPeriod``/``MaxContainerBackOff``)."""
+    def _crashed(self, pod: dict[str, Any], epoch: int, run: float, code: int) -> None:
+        """A ``restartPolicy: Always`` container exited with ``code`` after ``run`` seconds:
+        restart it after the crash-loop back-off, 10 s doubling up to 5 minutes
+        (``pkg/kubelet/kuberuntime``, ``backOffPeriod``/``MaxContainerBackOff``). The exit is
+        kept as the containers' last termination (``lastState.terminated``)."""
         if not self._current(pod, epoch):
             return
         cluster = self.cluster
         status = pod["status"]
         status["restartCount"] = status.get("restartCount", 0) + 1
+        status["lastTermination"] = {"exitCode": code, "startedAt": cluster.now - run,
+                                     "finishedAt": cluster.now}
         status["reason"] = "CrashLoopBackOff"
         set_condition(pod, "Ready", False, cluster.now, "ContainersNotReady")
         self.serving.discard(pod["metadata"]["uid"])

@@ -30,7 +30,9 @@ A denial reads as the API server writes it (``forbiddenMessage`` in
 
 Simplified: only RBAC (no Node or webhook authorizer, no impersonation); ClusterRole
 aggregation and the default roles and bindings a real cluster creates (``cluster-admin``,
-``system:basic-user``, ...) are not added; give them as objects if needed.
+``system:basic-user``, ...) are not added; give them as objects if needed
+(:mod:`clustersim.kubernetes.rbacdefaults` has the user-facing ones, which the simulated API
+server serves).
 """
 
 from __future__ import annotations

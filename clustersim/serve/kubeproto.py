@@ -187,6 +187,8 @@ _MESSAGES: dict[str, dict[int, tuple[str, str]]] = {
     "NonResourceAttributes": {1: ("path", "string"), 2: ("verb", "string")},
     "SelfSubjectRulesReview": {**_OBJECT, 2: ("spec", "SelfSubjectRulesReviewSpec")},
     "SelfSubjectRulesReviewSpec": {1: ("namespace", "string")},
+    # authentication.k8s.io/v1 (``kubectl auth whoami``): metadata only, the status is output
+    "SelfSubjectReview": {**_OBJECT},
 }
 # the kinds read, each at the one version whose field numbers are above
 _KINDS = {"Pod": "v1", "Deployment": "apps/v1", "Namespace": "v1", "ConfigMap": "v1",
@@ -198,7 +200,8 @@ _KINDS = {"Pod": "v1", "Deployment": "apps/v1", "Namespace": "v1", "ConfigMap": 
           "RoleBinding": "rbac.authorization.k8s.io/v1",
           "ClusterRoleBinding": "rbac.authorization.k8s.io/v1",
           "SelfSubjectAccessReview": "authorization.k8s.io/v1",
-          "SelfSubjectRulesReview": "authorization.k8s.io/v1"}
+          "SelfSubjectRulesReview": "authorization.k8s.io/v1",
+          "SelfSubjectReview": "authentication.k8s.io/v1"}
 
 
 class ProtobufError(ValueError):

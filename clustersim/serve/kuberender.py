@@ -118,6 +118,9 @@ class Renderer:
         meta.setdefault("resourceVersion", str(self.resource_version))
         if obj["kind"] == "Pod":
             self._pod_status(obj, out)
+            if not lean:     # the ServiceAccount admission plugin's default
+                out["spec"] = {**out.get("spec", {}), "serviceAccountName": out.get(
+                    "spec", {}).get("serviceAccountName") or "default"}
         elif obj["kind"] == "PodDisruptionBudget":
             try:
                 status = budget_status(self.cluster, obj)
@@ -129,6 +132,8 @@ class Renderer:
             out["status"] = self._quota_status(obj)
         elif obj["kind"] == "HorizontalPodAutoscaler":
             out["spec"] = _hpa_defaults(out.get("spec") or {})
+        elif obj["kind"] == "Secret":
+            out.setdefault("type", "Opaque")     # core/v1 defaults.go SetDefaults_Secret
         if not lean:
             _apply_defaults(out)
         return out
@@ -144,12 +149,21 @@ class Renderer:
             return {}
 
     def _pod_status(self, pod: Mapping[str, Any], out: dict[str, Any]) -> None:
+        """The status fields the kubelet reports and the simulator does not store
+        (``generateAPIPodStatus`` in ``pkg/kubelet/kubelet_pods.go``): the node's address in
+        ``hostIP``/``hostIPs``, ``podIPs`` (single-stack: the one ``podIP``) and each
+        container's status."""
         status = out.setdefault("status", {})
         status.setdefault("phase", "Pending")
         node = pod["spec"].get("nodeName")
         if node and node in self._node_index:
             status["hostIP"] = self.node_ip(node)
+            status["hostIPs"] = [{"ip": status["hostIP"]}]
+        if status.get("podIP"):          # the list kubectl describe prints under IPs:
+            status["podIPs"] = [{"ip": status["podIP"]}]
         phase, reason = status["phase"], pod.get("status", {}).get("reason")
+        last = status.pop("lastTermination", None)
+        status.pop("restartCount", None)        # the simulator's: each container has one
         statuses = []
         for container in pod["spec"].get("containers") or []:
             entry: dict[str, Any] = {
@@ -172,9 +186,16 @@ class Renderer:
                 entry["state"] = {"waiting": {"reason": "ContainerCreating"}}
             else:
                 continue
+            if last:         # the kubelet's lastState: "Error" for a non-zero exit code
+                entry["lastState"] = {"terminated": {
+                    "exitCode": last["exitCode"],
+                    "reason": "Error" if last["exitCode"] else "Completed",
+                    "startedAt": last["startedAt"], "finishedAt": last["finishedAt"]}}
             statuses.append(entry)
         if statuses:
             status["containerStatuses"] = statuses
+        if node:
+            status["conditions"] = _kubelet_conditions(status, pod["spec"], reason)
         if reason == "CrashLoopBackOff":
             status.pop("reason", None)      # upstream: the container's waiting reason
 
@@ -353,6 +374,37 @@ class Renderer:
                 "_times": {"creationTimestamp": svc["metadata"]["creationTimestamp"]}})
         return out
 
+    def endpoints(self) -> list[dict[str, Any]]:
+        """The v1 Endpoints of each Service with a selector, from its EndpointSlice as the
+        endpoints controller writes them (``pkg/controller/endpoint``): ready Pods under
+        ``addresses``, the others under ``notReadyAddresses`` (each sorted by IP, as
+        ``RepackSubsets`` does), terminating ones left out; no
+        ``subsets`` when no Pod is selected. Deprecated upstream since v1.33 for
+        EndpointSlices, still served."""
+        out = []
+        for piece in self.endpointslices():
+            addresses: dict[bool, list[dict[str, Any]]] = {True: [], False: []}
+            for endpoint in piece["endpoints"]:
+                conditions = endpoint["conditions"]
+                if not conditions["terminating"]:
+                    addresses[conditions["ready"]].append({
+                        "ip": endpoint["addresses"][0], "nodeName": endpoint["nodeName"],
+                        "targetRef": endpoint["targetRef"]})
+            for found in addresses.values():       # RepackSubsets sorts them by IP text
+                found.sort(key=lambda address: address["ip"])
+            subset = {"addresses": addresses[True], "notReadyAddresses": addresses[False],
+                      "ports": piece["ports"]}
+            service = piece["metadata"]["labels"]["kubernetes.io/service-name"]
+            meta = {k: v for k, v in piece["metadata"].items()
+                    if k in ("namespace", "creationTimestamp", "resourceVersion")}
+            out.append({"apiVersion": "v1", "kind": "Endpoints",
+                        "metadata": {"name": service, **meta,
+                                     "uid": piece["metadata"]["uid"][:-4] + "e9d5"},
+                        **({"subsets": [{k: v for k, v in subset.items() if v}]}
+                           if addresses[True] or addresses[False] else {}),
+                        "_times": piece["_times"]})
+        return out
+
 
 def _pod_specs(spec: Any) -> list[dict[str, Any]]:
     """The pod specs inside a workload's spec: its own (a Pod), its template's, its job
@@ -396,6 +448,29 @@ def _default_sites(pod_spec: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...],
                 if isinstance(action, dict):
                     yield (group, name, probe_name, "httpGet"), action, "path", "/"
                     yield (group, name, probe_name, "httpGet"), action, "scheme", "HTTP"
+
+
+def _kubelet_conditions(status: Mapping[str, Any], spec: Mapping[str, Any],
+                        reason: str | None) -> list[dict[str, Any]]:
+    """A scheduled Pod's conditions in the kubelet's order (``generateAPIPodStatus`` in
+    ``pkg/kubelet/kubelet_pods.go``): PodReadyToStartContainers (the sandbox is up: at once
+    here), Initialized (False while an init container runs), Ready and ContainersReady (the
+    same for a Pod without readiness gates), PodScheduled."""
+    stored = {c.get("type"): c for c in status.get("conditions") or []}
+    scheduled = stored.get("PodScheduled") or {"type": "PodScheduled", "status": "True"}
+    since = scheduled.get("lastTransitionTime")
+    ready = stored.get("Ready") or {"type": "Ready", "status": "False",
+                                    "reason": "ContainersNotReady"}
+    inits = [c.get("name") for c in spec.get("initContainers") or []]
+    initializing = str(reason or "").startswith("Init:")
+    initialized = {"type": "Initialized", "status": "False" if initializing else "True",
+                   "lastTransitionTime": since}
+    if initializing:
+        initialized.update(reason="ContainersNotInitialized",
+                           message=f"containers with incomplete status: [{' '.join(inits)}]")
+    return [{"type": "PodReadyToStartContainers", "status": "True", "lastTransitionTime": since},
+            initialized, ready, {**ready, "type": "ContainersReady"}, scheduled,
+            *(c for t, c in stored.items() if t not in ("PodScheduled", "Ready"))]
 
 
 def _hpa_defaults(spec: Mapping[str, Any]) -> dict[str, Any]:

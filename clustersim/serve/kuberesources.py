@@ -81,6 +81,7 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("HorizontalPodAutoscaler", "horizontalpodautoscalers", "autoscaling", "v2", True,
              ("hpa",), all_category=True),
     Resource("EndpointSlice", "endpointslices", "discovery.k8s.io", "v1", True, (), _RO),
+    Resource("Endpoints", "endpoints", "", "v1", True, ("ep",), _RO),
     Resource("PodDisruptionBudget", "poddisruptionbudgets", "policy", "v1", True, ("pdb",)),
     Resource("NetworkPolicy", "networkpolicies", "networking.k8s.io", "v1", True, ("netpol",)),
     Resource("PriorityClass", "priorityclasses", "scheduling.k8s.io", "v1", False, ("pc",),
@@ -97,6 +98,9 @@ RESOURCES: tuple[Resource, ...] = (
              "v1", False, (), ("create",), status=False),
     Resource("SelfSubjectRulesReview", "selfsubjectrulesreviews", "authorization.k8s.io",
              "v1", False, (), ("create",), status=False),
+    # ``kubectl auth whoami``
+    Resource("SelfSubjectReview", "selfsubjectreviews", "authentication.k8s.io", "v1", False,
+             (), ("create",), status=False),
     Resource("Lease", "leases", "coordination.k8s.io", "v1", True, (), _RO),
 )
 
@@ -105,7 +109,7 @@ RESOURCES: tuple[Resource, ...] = (
 _VERSIONS = {"": "v1", "apps": "v1", "autoscaling": "v2", "batch": "v1",
              "coordination.k8s.io": "v1", "discovery.k8s.io": "v1", "networking.k8s.io": "v1",
              "policy": "v1", "scheduling.k8s.io": "v1", "rbac.authorization.k8s.io": "v1",
-             "authorization.k8s.io": "v1"}
+             "authorization.k8s.io": "v1", "authentication.k8s.io": "v1"}
 _GROUPS = tuple(_VERSIONS)
 
 

@@ -1,7 +1,7 @@
 """The Kubernetes API server over a :class:`~clustersim.kubernetes.KubernetesCluster`, for the
 real ``kubectl``.
 
-About 700 lines because it is one REST handler: every verb (get, list, watch, create, update,
+About 900 lines because it is one REST handler: every verb (get, list, watch, create, update,
 patch, delete and the subresources) shares the request's resource, namespace and
 resourceVersion; the table printing is already in :mod:`~clustersim.serve.kuberender`.
 
@@ -25,7 +25,10 @@ resourceVersion for every object, bumped when anything may have changed (real on
 object, from etcd); a server-side apply merges the configuration into the object like a
 strategic merge patch, without field managers, so fields dropped from the configuration stay;
 watches poll the simulator every 0.1 s of wall-clock time. Namespaces need not exist, as in
-the simulator.
+the simulator. The default ClusterRoles and binding (``cluster-admin``, ``admin``, ``edit``,
+``view``: :mod:`clustersim.kubernetes.rbacdefaults`) and each namespace's ServiceAccount
+``default`` are listed, and used by ``auth can-i``, but read-only; one of the same name put
+into the simulator from Python replaces one.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from typing import Any
 
 import yaml
 
-from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac
+from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac, rbacdefaults
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
 from clustersim.kubernetes.objects import generate_name, is_terminating
 from clustersim.manifests import ManifestError, load_manifests
@@ -62,11 +65,13 @@ from clustersim.serve.selectors import field_selector, label_selector
 
 __all__ = ["KubernetesBackend", "write_kubeconfig"]
 
-_DERIVED = frozenset({"Node", "Namespace", "Event", "EndpointSlice", "Lease"})
+_DERIVED = frozenset({"Node", "Namespace", "Event", "EndpointSlice", "Endpoints", "Lease"})
 _SERVER_FIELDS = ("uid", "resourceVersion", "creationTimestamp", "generation", "managedFields",
                   "deletionTimestamp", "selfLink")
 _STATUS_TIMES = ("startTime", "completionTime", "lastScheduleTime")
 _WATCH_POLL = 0.1
+ADMIN_USER = "kubernetes-admin"
+"""kubectl's own user, as kubeadm names the administrator of its admin kubeconfig."""
 _WATCH_LIMIT = 300.0
 """A watch ends after this many wall-clock seconds at most (kubectl starts a new one)."""
 _INVALID = re.compile(r'^(?:The )?([\w.]+) "([^"]*)" is invalid: ([^\s:]+): (.+)$', re.S)
@@ -147,7 +152,11 @@ class KubernetesBackend(ClusterTime):
         sub = rest[2] if len(rest) > 2 else None
         if resource.namespaced and name is not None and namespace is None:
             raise HttpError(404, "the server could not find the requested resource", "NotFound")
-        return self._resource(request, resource, namespace, name, sub)
+        response = self._resource(request, resource, namespace, name, sub)
+        if resource.kind == "Endpoints":       # the API server's deprecation warning (v1.33)
+            response.headers["Warning"] = ('299 - "v1 Endpoints is deprecated in v1.33+; use '
+                                           'discovery.k8s.io/v1 EndpointSlice"')
+        return response
 
     def _fixed(self, path: str) -> Response | None:
         if path == "/version":
@@ -164,6 +173,12 @@ class KubernetesBackend(ClusterTime):
             return Response.json(200, api_group_list())
         if path == "/openapi/v3":
             return Response.json(200, openapi_v3_root())
+        if path == "/openapi/v2":
+            # An OpenAPI v2 document without definitions (an empty protobuf message). kubectl
+            # reads v2 only to validate on its side what the v3 field-validation check does not
+            # cover (a List, as in "kubectl get secrets -A -o json | kubectl replace -f -");
+            # with no schema it checks nothing and leaves the validation to this server.
+            return Response(200, b"", "application/octet-stream")
         if path.startswith("/openapi/v3/"):
             document = openapi_v3_document(path[len("/openapi/v3/"):])
             if document is None:
@@ -203,6 +218,8 @@ class KubernetesBackend(ClusterTime):
         if verb == "create":
             if resource.kind in ("SelfSubjectAccessReview", "SelfSubjectRulesReview"):
                 return self._access_review(request, resource.kind)
+            if resource.kind == "SelfSubjectReview":
+                return self._who_am_i(request)
             if sub == "eviction":
                 return self._evict(request, self._stored(resource, namespace, name))
             return self._create(request, resource, namespace)
@@ -233,9 +250,9 @@ class KubernetesBackend(ClusterTime):
         if resource.kind == "Namespace":
             return [(ns, {"creationTimestamp": 0.0}) for ns in r.namespaces()
                     if match(ns["metadata"].get("labels") or {})]
-        if resource.kind in ("Event", "EndpointSlice", "Lease"):
+        if resource.kind in ("Event", "EndpointSlice", "Endpoints", "Lease"):
             objects = {"Event": r.events, "EndpointSlice": r.endpointslices,
-                       "Lease": r.leases}[resource.kind]()
+                       "Endpoints": r.endpoints, "Lease": r.leases}[resource.kind]()
             out = []
             for obj in objects:
                 times = obj.pop("_times")
@@ -243,9 +260,39 @@ class KubernetesBackend(ClusterTime):
                         obj["metadata"].get("labels") or {}):
                     out.append((obj, times))
             return out
-        stored = self.cluster.objects(resource.kind, namespace if resource.namespaced else None)
+        stored = self._objects(resource.kind, namespace if resource.namespaced else None)
         return [self._stored_item(resource, obj, lean=lean) for obj in stored
                 if match(obj["metadata"].get("labels") or {})]
+
+    def _objects(self, kind: str, namespace: str | None = None) -> list[dict[str, Any]]:
+        """The stored objects of ``kind``, and the defaults (:meth:`_defaults`) that no
+        stored object of the same name replaces."""
+        stored = self.cluster.objects(kind, namespace)
+        names = {(o["metadata"].get("namespace"), o["metadata"]["name"]) for o in stored}
+        return [o for o in self._defaults(kind, namespace)
+                if (o["metadata"].get("namespace"), o["metadata"]["name"]) not in names] + stored
+
+    def _defaults(self, kind: str, namespace: str | None) -> list[dict[str, Any]]:
+        """Objects every cluster has without anyone creating them: the default ClusterRoles
+        and binding (:mod:`~clustersim.kubernetes.rbacdefaults`), and the ServiceAccount
+        ``default`` of each namespace, which the service account controller creates
+        (``pkg/controller/serviceaccount/serviceaccounts_controller.go``)."""
+        if kind != "ServiceAccount":
+            return rbacdefaults.defaults(kind)
+        active = [ns["metadata"]["name"] for ns in self.renderer.namespaces()
+                  if ns["status"]["phase"] == "Active"]
+        return [{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {
+            "name": "default", "namespace": ns, "creationTimestamp": (self.cluster.get(
+                "Namespace", "default", ns) or {"metadata": {}})["metadata"].get(
+                    "creationTimestamp", 0.0)}}
+            for ns in active if namespace in (None, ns)]
+
+    def _default(self, kind: str, namespace: str | None, name: str) -> dict[str, Any] | None:
+        """The default object ``name`` (:meth:`_defaults`) if none is stored in its place."""
+        if self.cluster.get(kind, namespace or "default", name) is not None:
+            return None
+        return next((o for o in self._defaults(kind, namespace or "default")
+                     if o["metadata"]["name"] == name), None)
 
     def _stored_item(self, resource: Resource, obj: dict[str, Any], *,
                      lean: bool = False) -> tuple[dict[str, Any], dict[str, float]]:
@@ -254,13 +301,16 @@ class KubernetesBackend(ClusterTime):
         times = {"creationTimestamp": obj["metadata"].get("creationTimestamp", 0.0),
                  **{k: status[k] for k in _STATUS_TIMES
                     if isinstance(status.get(k), int | float)}}
+        if isinstance(status.get("lastTermination"), dict):      # a Pod's last restart
+            times["lastRestart"] = status["lastTermination"]["finishedAt"]
         return self.renderer.render(obj, resource, lean=lean), times
 
     def _select(self, request: Request, resource: Resource, namespace: str | None,
                 name: str | None = None) -> list[tuple[dict[str, Any], dict[str, float]]]:
         labels = label_selector(request.arg("labelSelector"))
         fields = field_selector(request.arg("fieldSelector"))
-        lean = _wants_table(request) and request.arg("watch") not in ("1", "true")
+        lean = _wants_table(request) and request.arg("watch") not in ("1", "true") \
+            and request.arg("includeObject") != "Object"
         return [(obj, times) for obj, times in self._items(resource, namespace, labels,
                                                            lean=lean)
                 if fields(obj) and name in (None, obj["metadata"]["name"])]
@@ -269,7 +319,8 @@ class KubernetesBackend(ClusterTime):
         items = self._select(request, resource, namespace)
         rv = str(self.renderer.resource_version)
         if _wants_table(request):
-            return Response.json(200, table(items, resource.kind, self.cluster.now, rv))
+            return Response.json(200, table(items, resource.kind, self.cluster.now, rv,
+                                            request.arg("includeObject")))
         return Response.json(200, {"kind": f"{resource.kind}List",
                                    "apiVersion": resource.group_version,
                                    "metadata": {"resourceVersion": rv},
@@ -280,6 +331,9 @@ class KubernetesBackend(ClusterTime):
         if resource.kind == "Node":
             self._stored(resource, namespace, name)          # 404 for an unknown node
             return self.renderer.node(name), {"creationTimestamp": 0.0}
+        builtin = self._default(resource.kind, namespace, name)
+        if builtin is not None:
+            return self._stored_item(resource, builtin)
         if resource.kind not in _DERIVED:
             return self._stored_item(resource, self._stored(resource, namespace, name))
         found = [(o, t) for o, t in self._items(resource, namespace)
@@ -293,7 +347,8 @@ class KubernetesBackend(ClusterTime):
         obj, times = self._one(resource, namespace, name)
         if _wants_table(request):
             return Response.json(200, table([(obj, times)], resource.kind, self.cluster.now,
-                                            str(self.renderer.resource_version)))
+                                            str(self.renderer.resource_version),
+                                            request.arg("includeObject")))
         return Response.json(200, obj)
 
     def _stored(self, resource: Resource, namespace: str | None, name: str) -> dict[str, Any]:
@@ -304,6 +359,11 @@ class KubernetesBackend(ClusterTime):
         if resource.kind in _DERIVED - {"Namespace"}:
             raise _not_found(resource, name)
         obj = self.cluster.get(resource.kind, namespace or "default", name)
+        if obj is None and self._default(resource.kind, namespace, name) is not None:
+            raise HttpError(405, f'{resource.qualified()} "{name}" is made by the cluster '
+                            "itself, read-only in the simulated API server (a real one would "
+                            "change it, and its control plane would make it again)",
+                            "MethodNotAllowed")
         if obj is None:
             raise _not_found(resource, name)
         return obj
@@ -331,7 +391,8 @@ class KubernetesBackend(ClusterTime):
 
         def frame(kind: str, obj: dict[str, Any], times: dict[str, float]) -> bytes:
             body = table([(obj, times)], resource.kind, self.cluster.now,
-                         str(self.renderer.resource_version)) if as_table else obj
+                         str(self.renderer.resource_version),
+                         request.arg("includeObject")) if as_table else obj
             return json.dumps({"type": kind, "object": body}).encode() + b"\n"
 
         def stream(server: SimServer) -> Iterator[bytes]:
@@ -422,7 +483,8 @@ class KubernetesBackend(ClusterTime):
                             "because it is being terminated", "Forbidden",
                             name=meta.get("name", ""), kind=resource.plural)
         if self.cluster.get(resource.kind, meta.get("namespace", "default"),
-                            meta.get("name", "")) is not None:
+                            meta.get("name", "")) is not None or self._default(
+                resource.kind, meta.get("namespace"), meta.get("name", "")) is not None:
             raise HttpError(409, f'{resource.qualified()} "{meta["name"]}" already exists',
                             "AlreadyExists", name=meta["name"], group=resource.group,
                             kind=resource.plural)
@@ -431,7 +493,12 @@ class KubernetesBackend(ClusterTime):
         body.pop("status", None)
         manifest = self._validated(body, resource)
         if request.arg("dryRun"):
-            return Response.json(201, self.renderer.render(manifest, resource))
+            rendered = self.renderer.render(manifest, resource)
+            if resource.kind == "ResourceQuota":
+                # the API server clears a new quota's status (PrepareForCreate); only the quota
+                # controller fills it, and it never sees an object that was not stored
+                rendered["status"] = {}
+            return Response.json(201, rendered)
         try:
             stored = self.cluster.create(manifest)
         except AdmissionError as err:
@@ -452,13 +519,10 @@ class KubernetesBackend(ClusterTime):
         body = self._body(request)
         review = body if isinstance(body, dict) else {}
         spec = review.get("spec") or {}
-        user = request.headers.get("impersonate-user", "")
-        given = [g.strip() for g in request.headers.get("impersonate-group", "").split(",")
-                 if g.strip()]
-        groups = rbac.groups_of(user, given)
+        user, groups = _impersonated(request)
         admin = not user or "system:masters" in groups
         objects = [o for name in ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")
-                   for o in self.cluster.objects(name)]
+                   for o in self._objects(name)]
         status: dict[str, Any]
         if kind == "SelfSubjectRulesReview":
             rules = ([{"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]},
@@ -485,6 +549,23 @@ class KubernetesBackend(ClusterTime):
         return Response.json(201, {"kind": kind, "apiVersion": "authorization.k8s.io/v1",
                                    "metadata": {"creationTimestamp": None}, "spec": spec,
                                    "status": status})
+
+    def _who_am_i(self, request: Request) -> Response:
+        """``kubectl auth whoami``: a SelfSubjectReview answered with the requesting user,
+        the impersonated one (``--as``, ``--as-group``) with ``system:authenticated`` added as
+        the impersonation filter adds it (``staging/src/k8s.io/apiserver/pkg/endpoints/
+        filters/impersonation.go``), else kubectl's own administrator."""
+        self._body(request)
+        user, groups = _impersonated(request)
+        if not user:
+            user, groups = ADMIN_USER, ("system:masters",)
+        if not {"system:authenticated", "system:unauthenticated"} & set(groups):
+            groups = (*groups, "system:authenticated")
+        return Response.json(201, {"kind": "SelfSubjectReview",
+                                   "apiVersion": "authentication.k8s.io/v1",
+                                   "metadata": {"creationTimestamp": None},
+                                   "status": {"userInfo": {"username": user,
+                                                           "groups": list(groups)}}})
 
     def _validated(self, body: dict[str, Any], resource: Resource) -> dict[str, Any]:
         """The manifest as the simulator's loader validates it (the API server's checks)."""
@@ -655,7 +736,10 @@ class KubernetesBackend(ClusterTime):
         """``GET pods/<name>/log``: no process runs in a simulated container, so the log is
         what the kubelet did with it, one line per container event, marked as simulated.
         Errors as the kubelet gives them: no node yet, a container still waiting, an
-        unknown container name."""
+        unknown container name, ``--previous`` for a container that never restarted
+        (``validateContainerLogStatus`` in ``pkg/kubelet/kubelet_pods.go``). ``--previous``
+        is the run before the current one: the lines up to the last start, or the last run
+        while the container waits in its crash-loop back-off."""
         name = pod["metadata"]["name"]
         containers = [c.get("name") for c in pod["spec"].get("containers") or []]
         container = request.arg("container") or containers[0]
@@ -664,13 +748,23 @@ class KubernetesBackend(ClusterTime):
                             "BadRequest")
         if not pod["spec"].get("nodeName"):
             raise HttpError(400, f"pod {name} does not have a host assigned", "BadRequest")
-        phase = (pod.get("status") or {}).get("phase", "Pending")
-        if phase == "Pending":
+        status = pod.get("status") or {}
+        previous = request.arg("previous") == "true"
+        if previous and not status.get("restartCount"):
+            raise HttpError(400, f'previous terminated container "{container}" in pod '
+                            f'"{name}" not found', "BadRequest")
+        if status.get("phase", "Pending") == "Pending":
             raise HttpError(400, f'container "{container}" in pod "{name}" is waiting to '
                             "start: ContainerCreating", "BadRequest")
+        events = [e for e in self.cluster.events.where(object=f"pod/{name}")
+                  if e.reason in ("Started", "Killing", "BackOff")]
+        starts = [i for i, e in enumerate(events) if e.reason == "Started"]
+        if previous and status.get("reason") == "CrashLoopBackOff":
+            events = events[starts[-1]:] if starts else events
+        elif previous:
+            events = events[starts[-2]:starts[-1]] if len(starts) > 1 else []
         lines = [f"{self.renderer.timestamp(e.time)} [clustersim] {e.reason}: {e.message}"
-                 for e in self.cluster.events.where(object=f"pod/{name}")
-                 if e.reason in ("Started", "Killing", "BackOff")]
+                 for e in events]
         tail = request.arg("tailLines")
         if tail and tail.isdigit():
             lines = lines[-int(tail):] if int(tail) else []
@@ -739,6 +833,16 @@ def _patched(kind: str, current: dict[str, Any], body: Any) -> Any:
                     "application/json-patch+json, application/merge-patch+json, "
                     "application/strategic-merge-patch+json or application/apply-patch+yaml",
                     "UnsupportedMediaType")
+
+
+def _impersonated(request: Request) -> tuple[str, tuple[str, ...]]:
+    """The user and groups kubectl impersonates (``--as``, ``--as-group``: the headers
+    ``Impersonate-User`` and ``Impersonate-Group``, repeated ones joined), with a service
+    account's own groups; no user for kubectl's own."""
+    user = request.headers.get("impersonate-user", "")
+    given = [g.strip() for g in request.headers.get("impersonate-group", "").split(",")
+             if g.strip()]
+    return user, rbac.groups_of(user, given)
 
 
 def _not_found(resource: Resource, name: str) -> HttpError:

@@ -128,6 +128,27 @@ def _pod_status(pod: Obj) -> tuple[str, int, int, int]:
     return reason, ready, total, restarts
 
 
+def _restarts(pod: Obj, now: float) -> str:
+    """``printPod``'s RESTARTS: the count, and how long ago the last container exit was
+    (``lastState.terminated.finishedAt``) once there is one: ``2 (15s ago)``."""
+    restarts, last = _pod_status(pod)[3], pod.get("_times", {}).get("lastRestart")
+    return f"{restarts} ({human_duration(now - last)} ago)" if restarts and last is not None \
+        else str(restarts)
+
+
+def _endpoints(obj: Obj) -> str:
+    """``formatEndpoints``: ``ip:port`` of each ready address and port, three at most, then
+    ``+ N more...``; ``<none>`` without subsets."""
+    subsets = obj.get("subsets") or []
+    if not subsets:
+        return "<none>"
+    shown = [f"{a['ip']}:{p['port']}" if "port" in p else a["ip"]
+             for s in subsets for p in (s.get("ports") or [{}])
+             for a in s.get("addresses") or []]
+    more = f" + {len(shown) - 3} more..." if len(shown) > 3 else ""
+    return ",".join(shown[:3]) + more
+
+
 def _view(obj: Obj, times: Obj) -> dict[str, Any]:
     view = {**obj, "_times": times}
     if obj.get("kind") == "Pod":
@@ -288,7 +309,7 @@ COLUMNS: dict[str, list[Column]] = {
     "Pod": [_NAME,
             ("Ready", "string", 0, lambda o, now: "{1}/{2}".format(*_pod_status(o))),
             ("Status", "string", 0, lambda o, now: _pod_status(o)[0]),
-            ("Restarts", "string", 0, lambda o, now: str(_pod_status(o)[3])),
+            ("Restarts", "string", 0, _restarts),
             _AGE,
             ("IP", "string", 1, lambda o, now: _status(o).get("podIP") or "<none>"),
             ("Node", "string", 1, lambda o, now: _spec(o).get("nodeName") or "<none>"),
@@ -373,6 +394,7 @@ COLUMNS: dict[str, list[Column]] = {
         ("Endpoints", "string", 0, lambda o, now: ",".join(
             a for e in o.get("endpoints") or [] for a in e.get("addresses") or []) or "<unset>"),
         _AGE],
+    "Endpoints": [_NAME, ("Endpoints", "string", 0, lambda o, now: _endpoints(o)), _AGE],
     "ConfigMap": [_NAME, ("Data", "integer", 0, lambda o, now: len(o.get("data") or {})
                           + len(o.get("binaryData") or {})), _AGE],
     "Secret": [_NAME, ("Type", "string", 0, lambda o, now: o.get("type", "Opaque")),
@@ -406,17 +428,23 @@ COLUMNS: dict[str, list[Column]] = {
 
 
 def table(objects: list[tuple[Obj, Obj]], kind: str, now: float,
-          resource_version: str) -> dict[str, Any]:
+          resource_version: str, include: str | None = None) -> dict[str, Any]:
     """A ``meta.k8s.io/v1`` Table of ``objects`` — pairs of (rendered object, simulated
-    times by field name) — with each row's object as ``PartialObjectMetadata``."""
+    times by field name). ``include`` is the request's ``includeObject``, as the API
+    server's ``asTable`` reads it (apiserver ``endpoints/handlers/response.go``): each row's
+    object is ``PartialObjectMetadata`` by default (``Metadata``), the whole object for
+    ``Object`` (kubectl asks for it to ``--sort-by`` a field), none for ``None``."""
     columns = COLUMNS.get(kind, [_NAME, _AGE])
     rows = []
     for obj, times in objects:
         view = _view(obj, times)
-        rows.append({"cells": [fn(view, now) for _, _, _, fn in columns],
-                     "object": {"kind": "PartialObjectMetadata",
-                                "apiVersion": "meta.k8s.io/v1",
-                                "metadata": obj.get("metadata", {})}})
+        row: dict[str, Any] = {"cells": [fn(view, now) for _, _, _, fn in columns]}
+        if include == "Object":
+            row["object"] = obj
+        elif include != "None":
+            row["object"] = {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1",
+                             "metadata": obj.get("metadata", {})}
+        rows.append(row)
     return {"kind": "Table", "apiVersion": "meta.k8s.io/v1",
             "metadata": {"resourceVersion": resource_version},
             "columnDefinitions": [{"name": name, "type": kind_, "format": "name" if name ==

@@ -145,3 +145,27 @@ def test_an_empty_policy_list_is_refused_as_the_api_server_does():
     cluster = KubernetesCluster(Node.many(1, "node", cpu="4", memory="16Gi"), seed=0)
     with pytest.raises(ValueError, match="must specify at least one Policy"):
         cluster.apply(hpa(behavior={"scaleDown": {"policies": []}}))
+
+
+def _conditions(cluster):
+    autoscaler = cluster.get("HorizontalPodAutoscaler", "default", "web")
+    return [(c["type"], c["status"], c["reason"]) for c in autoscaler["status"]["conditions"]]
+
+
+def test_conditions_in_upstreams_order_and_reasons():
+    """AbleToScale, ScalingActive, ScalingLimited as horizontal.go sets them (kubectl describe
+    hpa showed AbleToScale with no message and no ScalingLimited)."""
+    steady = run([(0, "400m")], 60)
+    assert _conditions(steady) == [("AbleToScale", "True", "ReadyForNewScale"),
+                                   ("ScalingActive", "True", "ValidMetricFound"),
+                                   ("ScalingLimited", "False", "DesiredWithinRange")]
+    capped = run([(0, "5")], 20, max_replicas=3)         # 5 CPUs at 50% of 500m wants 20
+    assert [n for _, n in sizes(capped)] == [3]
+    assert _conditions(capped) == [("AbleToScale", "True", "SucceededRescale"),
+                                   ("ScalingActive", "True", "ValidMetricFound"),
+                                   ("ScalingLimited", "True", "TooManyReplicas")]
+    rated = run([(0, "5")], 20)                           # at most max(2 * 2, 4) at once
+    assert [n for _, n in sizes(rated)] == [4]
+    assert _conditions(rated)[2] == ("ScalingLimited", "True", "ScaleUpLimit")
+    stabilized = run([(0, "3"), (100, "3"), (101, "400m")], 130)
+    assert _conditions(stabilized)[0] == ("AbleToScale", "True", "ScaleDownStabilized")

@@ -142,6 +142,39 @@ def test_get_namespaces_events_endpointslices_statefulsets(shop):
     assert shop.rows("get", "statefulsets") == [["db", "1/1", "60s"]]
 
 
+def test_sort_by_reads_the_whole_object_of_each_row(shop):
+    """--sort-by asks for ``includeObject=Object``: with only metadata in each row, sorting
+    events by .lastTimestamp printed "No resources found" (troubleshooting chapter)."""
+    events = shop.rows("get", "events")
+    by_time = shop.rows("get", "events", "--sort-by=.lastTimestamp")
+    assert len(by_time) == len(events) > 10
+    ages = [int(r[0].rstrip("s")) for r in by_time]
+    assert ages == sorted(ages, reverse=True) and ages[0] > ages[-1]
+    by_ip = [r[0] for r in shop.rows("get", "pods", "--sort-by=.status.podIP")]
+    pods = shop.server.cluster.pods()
+    ips = {r[0]: r[5] for r in shop.rows("get", "pods", "-o", "wide")}
+    assert by_ip == sorted((p.name for p in pods), key=lambda n: ips[n])
+
+
+def test_get_endpoints_lists_each_services_ready_pods_with_the_deprecation_warning(shop):
+    """``kubectl get endpoints`` (``ep``), still served by v1.37 with a warning, was "the
+    server doesn't have a resource type"."""
+    listed = shop("get", "ep")
+    assert "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 " \
+        "EndpointSlice" in listed.stderr
+    rows = {r[0]: r[1] for r in (line.split() for line in listed.stdout.splitlines()[1:])}
+    cluster = shop.server.cluster
+    ips = {p.name: cluster.get("Pod", "default", p.name)["status"]["podIP"]
+           for p in cluster.pods()}
+    ready = sorted(ips[name] for name in cluster.endpoints("api"))
+    assert rows["api"] == ",".join(f"{ip}:8080" for ip in ready)
+    assert set(rows) == {"db", "cache", "api", "frontend"}
+    (subset,) = yaml.safe_load(shop("get", "endpoints", "api", "-o", "yaml").stdout)["subsets"]
+    assert [(a["ip"], ips[a["targetRef"]["name"]]) for a in subset["addresses"]] == [
+        (ip, ip) for ip in ready]
+    assert subset["ports"] == [{"name": "http", "port": 8080, "protocol": "TCP"}]
+
+
 def test_get_raw(shop):
     raw = json.loads(shop("get", "--raw", "/api/v1/namespaces/default/services/api").stdout)
     assert raw["spec"]["clusterIP"] == \
@@ -163,7 +196,7 @@ def test_describe_pod_shows_the_schedulers_failedscheduling(fresh):
     [event] = fresh.server.cluster.events.where(reason="FailedScheduling")
     assert "FailedScheduling" in out and "default-scheduler" in out
     assert event.message in out
-    assert "Status:       Pending" in out
+    assert re.search(r"^Status:\s+Pending$", out, re.M)
 
 
 def test_describe_node_and_deployment(shop):
@@ -175,6 +208,45 @@ def test_describe_node_and_deployment(shop):
     out = shop("describe", "deployment", "api").stdout
     assert "Replicas:               3 desired | 3 updated | 3 total | 3 available" in out
     assert "ScalingReplicaSet" in out
+
+
+def test_describe_pod_lists_its_ips(shop):
+    """``status.podIPs`` is what describe prints under IPs: (it read ``<none>``)."""
+    ip = shop.server.cluster.get("Pod", "default", "db-0")["status"]["podIP"]
+    out = shop("describe", "pod", "db-0").stdout
+    assert re.search(rf"^IPs:\n  IP:\s+{re.escape(ip)}$", out, re.M), out
+    status = json.loads(shop("get", "pod", "db-0", "-o", "json").stdout)["status"]
+    assert status["hostIPs"] == [{"ip": status["hostIP"]}]
+
+
+def test_a_scheduled_pod_has_the_kubelets_conditions_in_its_order(shop):
+    """describe pod listed only PodScheduled and Ready; the kubelet reports five."""
+    out = shop("describe", "pod", "db-0").stdout
+    rows = re.search(r"Conditions:\n  Type\s+Status\n((?:  \S+\s+\S+\s*\n)+)", out).group(1)
+    assert [line.split() for line in rows.splitlines()] == [
+        ["PodReadyToStartContainers", "True"], ["Initialized", "True"], ["Ready", "True"],
+        ["ContainersReady", "True"], ["PodScheduled", "True"]]
+    assert shop("wait", "--for=condition=ContainersReady", "pod/db-0",
+                "--timeout=5s").stdout.strip() == "pod/db-0 condition met"
+
+
+def test_get_secrets_as_a_list_replaced_through_a_pipe(fresh):
+    """The config chapter's ``kubectl get secrets -A -o json | kubectl replace -f -``: kubectl
+    validates a List on its side with OpenAPI v2, whose 404 made it refuse the input."""
+    fresh("create", "secret", "generic", "pw", "--from-literal=p=x")
+    fresh("create", "secret", "generic", "pw2", "-n", "kube-system", "--from-literal=p=y")
+    listed = fresh("get", "secrets", "-A", "-o", "json").stdout
+    replaced = fresh("replace", "-f", "-", stdin=listed).stdout
+    assert replaced.split() == ["secret/pw", "replaced", "secret/pw2", "replaced"]
+    assert fresh("get", "secret", "pw2", "-n", "kube-system", "-o",
+                 "jsonpath={.data.p}").stdout == "eQ=="
+
+
+def test_a_secret_without_type_is_opaque(fresh):
+    fresh("create", "secret", "generic", "pw", "--from-literal=pass=s3cret")
+    assert fresh("get", "secret", "pw", "-o", "jsonpath={.type}").stdout == "Opaque"
+    assert re.search(r"^Type:\s+Opaque$", fresh("describe", "secret", "pw").stdout, re.M)
+    assert fresh.rows("get", "secrets")[0][:3] == ["pw", "Opaque", "1"]
 
 
 def test_create_scale_label_delete(fresh):
@@ -396,6 +468,16 @@ CAN_I = [
 ]
 
 
+def test_a_quota_created_in_dry_run_has_no_usage_yet(fresh):
+    """Only the quota controller fills ``status``; a dry-run quota is never stored."""
+    fresh("run", "one", "--image=busybox:1.37")
+    dry = yaml.safe_load(fresh("create", "quota", "q", "--hard=pods=3", "--dry-run=server",
+                               "-o", "yaml").stdout)
+    assert dry["spec"] == {"hard": {"pods": "3"}} and dry.get("status") == {}
+    fresh("create", "quota", "q", "--hard=pods=3")
+    assert fresh("get", "quota", "q", "-o", "jsonpath={.status.used.pods}").stdout == "1"
+
+
 def test_auth_can_i_asks_the_rbac_authorizer(fresh):
     """``kubectl auth can-i ... --as`` sends a SelfSubjectAccessReview (protobuf, with
     impersonation headers); each answer is the simulator's own :func:`rbac.can_i` over the
@@ -428,6 +510,72 @@ def test_auth_can_i_asks_the_rbac_authorizer(fresh):
     (row,) = fresh.rows("get", "rolebindings", "-n", "shop", "-o", "wide")
     # a subject without a namespace is written without one (the GROUPS column is empty)
     assert row[:2] + row[3:] == ["robot-reads", "Role/pod-reader", "jane", "robot"]
+
+
+def test_default_cluster_roles_are_served_and_bindable(fresh):
+    """The security chapter's "bind the built-in view, edit or admin with a RoleBinding":
+    without the default ClusterRoles, ``--clusterrole=view`` bound nothing and can-i said no."""
+    names = [r[0] for r in fresh.rows("get", "clusterroles")]
+    assert names[:4] == ["cluster-admin", "admin", "edit", "view"]
+    (binding,) = fresh.rows("get", "clusterrolebindings", "-o", "wide")
+    assert binding[:2] + binding[3:] == ["cluster-admin", "ClusterRole/cluster-admin",
+                                         "system:masters"]
+    view = yaml.safe_load(fresh("get", "clusterrole", "view", "-o", "yaml").stdout)
+    assert view["aggregationRule"]["clusterRoleSelectors"] == [
+        {"matchLabels": {"rbac.authorization.k8s.io/aggregate-to-view": "true"}}]
+    fresh("create", "rolebinding", "jane-view", "--clusterrole=view", "--user=jane", "-n", "dev")
+    fresh("create", "rolebinding", "bob-edit", "--clusterrole=edit", "--user=bob", "-n", "dev")
+    fresh("create", "rolebinding", "ann-admin", "--clusterrole=admin", "--user=ann", "-n", "dev")
+    questions = [("list", "pods", "jane", "dev", True), ("list", "pods", "jane", "default", False),
+                 ("get", "secrets", "jane", "dev", False), ("get", "pods/log", "jane", "dev", True),
+                 ("create", "deployments.apps", "bob", "dev", True),
+                 ("get", "secrets", "bob", "dev", True),
+                 ("create", "rolebindings", "bob", "dev", False),
+                 ("create", "rolebindings", "ann", "dev", True),
+                 ("create", "resourcequotas", "ann", "dev", False)]
+    for verb, resource, user, namespace, allowed in questions:
+        answer = fresh("auth", "can-i", verb, resource, f"--as={user}", "-n", namespace,
+                       check=False)
+        assert answer.stdout.strip() == ("yes" if allowed else "no"), (verb, resource, user)
+    refused = fresh("delete", "clusterrole", "view", check=False)
+    assert "read-only in the simulated API server" in refused.stderr
+    again = fresh("create", "clusterrole", "view", "--verb=get", "--resource=pods", check=False)
+    assert 'clusterroles.rbac.authorization.k8s.io "view" already exists' in again.stderr
+
+
+def test_every_namespace_has_a_default_service_account_that_pods_run_as(fresh):
+    """``kubectl get sa`` listed nothing in a new namespace, and Pods named no account."""
+    fresh("run", "one", "--image=busybox:1.37")
+    assert fresh.rows("get", "sa") == [["default", "0", "0s"]]
+    fresh.server.step(30)
+    fresh("create", "namespace", "shop")
+    fresh("create", "serviceaccount", "robot", "-n", "shop")
+    assert [r[:2] for r in fresh.rows("get", "sa", "-A")] == [
+        ["default", "default"], ["kube-node-lease", "default"], ["kube-public", "default"],
+        ["kube-system", "default"], ["shop", "default"], ["shop", "robot"]]
+    assert fresh.rows("get", "sa", "-n", "shop")[0] == ["default", "0", "0s"]
+    assert "Service Account:  default" in fresh("describe", "pod", "one").stdout
+    refused = fresh("create", "serviceaccount", "default", check=False)
+    assert 'serviceaccounts "default" already exists' in refused.stderr
+    assert fresh("auth", "can-i", "list", "pods", "--as=system:serviceaccount:shop:default",
+                 "-n", "shop", check=False).stdout.strip() == "no"
+    fresh("create", "rolebinding", "d", "--clusterrole=view",
+          "--serviceaccount=shop:default", "-n", "shop")
+    assert fresh("auth", "can-i", "list", "pods", "--as=system:serviceaccount:shop:default",
+                 "-n", "shop").stdout.strip() == "yes"
+
+
+def test_auth_whoami_names_the_user_and_its_groups(fresh):
+    """``kubectl auth whoami`` failed with "the selfsubjectreviews API is not enabled"."""
+    def who(*flags):
+        rows = fresh.rows("auth", "whoami", *flags)
+        return rows[0][1], " ".join(rows[1][1:])
+    assert who() == ("kubernetes-admin", "[system:masters system:authenticated]")
+    assert who("--as=jane") == ("jane", "[system:authenticated]")
+    assert who("--as=jane", "--as-group=dev") == ("jane", "[dev system:authenticated]")
+    assert who("--as=system:serviceaccount:shop:robot") == (
+        "system:serviceaccount:shop:robot",
+        "[system:serviceaccounts system:serviceaccounts:shop system:authenticated]")
 
 
 def test_protobuf_of_a_kind_not_read_gets_a_clear_refusal(fresh):
@@ -586,6 +734,46 @@ def test_logs_are_the_kubelets_simulated_lines(fresh):
     assert line.endswith("[clustersim] Started: Started container c")
     fresh("apply", "-f", "-", stdin=HUGE)
     assert "does not have a host assigned" in fresh("logs", "huge", check=False).stderr
+
+
+def test_logs_previous_is_the_run_before_and_refused_without_a_restart(fresh):
+    """``kubectl logs --previous`` (troubleshooting chapter) printed the current log even for
+    a container that never restarted; the kubelet refuses that with a 400."""
+    crashing = HUGE.replace("huge", "crash").replace('"64"', "100m").replace(
+        "labels:", 'annotations: {clustersim.io/run-seconds: "5"}, labels:')
+    fresh("apply", "-f", "-", stdin=crashing)
+    refused = fresh("logs", "crash", "--previous", check=False)
+    assert refused.returncode == 1
+    assert 'previous terminated container "c" in pod "crash" not found' in refused.stderr
+    fresh.server.step(30)                  # started, crashed, restarted, crashed: back-off
+    pod = fresh.server.cluster.get("Pod", "default", "crash")
+    assert pod["status"]["restartCount"] == 2 and pod["status"]["reason"] == "CrashLoopBackOff"
+    whole = fresh("logs", "crash").stdout.splitlines()
+    assert [line.split()[2] for line in whole] == ["Started:", "BackOff:"] * 2
+    assert fresh("logs", "crash", "--previous").stdout.splitlines() == whole[2:]
+    fresh.server.step(20)                  # the third run has started (20 s back-off)
+    whole = fresh("logs", "crash").stdout.splitlines()
+    assert [line.split()[2] for line in whole] == ["Started:", "BackOff:"] * 2 + ["Started:"]
+    assert fresh("logs", "crash", "--previous").stdout.splitlines() == whole[2:4]
+
+
+def test_a_crashed_container_shows_its_last_state_and_when_it_restarted(fresh):
+    """Troubleshooting's "last state (exit code)": describe printed no Last State, and
+    RESTARTS no "(Ns ago)"."""
+    crashing = HUGE.replace("huge", "crash").replace('"64"', "100m").replace(
+        "labels:", 'annotations: {clustersim.io/run-seconds: "5", clustersim.io/exit-code: '
+        '"3"}, labels:')
+    fresh("apply", "-f", "-", stdin=crashing)
+    fresh.server.step(30)           # exits at 11 s and 26 s; back-off 20 s from then
+    assert fresh.rows("get", "pod", "crash")[0][2:6] == ["CrashLoopBackOff", "2", "(4s",
+                                                         "ago)"]
+    out = fresh("describe", "pod", "crash").stdout
+    assert re.search(r"Last State:\s+Terminated\n\s+Reason:\s+Error\n\s+Exit Code:\s+3\n"
+                     r"\s+Started:.*\n\s+Finished:", out), out
+    status = json.loads(fresh("get", "pod", "crash", "-o", "json").stdout)["status"]
+    assert "restartCount" not in status and "lastTermination" not in status
+    [container] = status["containerStatuses"]
+    assert container["restartCount"] == 2 and container["lastState"]["terminated"]["exitCode"] == 3
 
 
 def test_wait_patch_run_expose_replace_diff_delete_f(tmp_path):

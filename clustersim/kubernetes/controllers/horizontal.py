@@ -26,7 +26,13 @@ records ``FailedGetResourceMetric`` and changes nothing.
 
 Simplified: only ``Resource`` metrics for ``cpu`` with a ``Utilization`` target (upstream also
 has memory, AverageValue, container, Pods, Object and External metrics); no configurable
-tolerance (KEP-4951); conditions are reduced to ``AbleToScale`` and ``ScalingActive``.
+tolerance (KEP-4951).
+
+Conditions as upstream sets them, in its order: ``AbleToScale`` (``SucceededGetScale`` once the
+target is read, then ``ReadyForNewScale``, ``ScaleUpStabilized``/``ScaleDownStabilized`` when
+the stabilization window changed the proposal, ``SucceededRescale`` after a change),
+``ScalingActive`` (``ValidMetricFound``) and ``ScalingLimited`` (``DesiredWithinRange``, or True
+with ``TooManyReplicas``, ``TooFewReplicas``, ``ScaleUpLimit``, ``ScaleDownLimit``).
 """
 
 from __future__ import annotations
@@ -164,6 +170,8 @@ class HorizontalController(Controller):
         minimum, maximum = int(spec.get("minReplicas") or 1), int(spec["maxReplicas"])
         status = hpa.setdefault("status", {})
         utilization = None
+        set_condition(hpa, "AbleToScale", True, now, "SucceededGetScale",
+                      "the HPA controller was able to get the target's current scale")
         if current == 0:
             set_condition(hpa, "ScalingActive", False, now, "ScalingDisabled",
                           "scaling is disabled since the replica count of the target is zero")
@@ -189,8 +197,9 @@ class HorizontalController(Controller):
             reason = f"{METRIC_NAME} above target" if proposal > current else \
                 "All metrics below target"
             desired = self._normalize(hpa, current, proposal, minimum, maximum)
-        set_condition(hpa, "AbleToScale", True, now, "SucceededRescale" if desired != current
-                      else "ReadyForNewScale", "")
+        if desired != current:
+            set_condition(hpa, "AbleToScale", True, now, "SucceededRescale",
+                          f"the HPA controller was able to update the target scale to {desired}")
         ref = spec["scaleTargetRef"]
         self.cluster.metrics.record(
             hpa["metadata"].get("namespace", "default"), hpa["metadata"]["name"],
@@ -227,7 +236,8 @@ class HorizontalController(Controller):
             stabilized = max([proposal, *window])
             recommendations.append((now, proposal))
             allowed = min(maximum, max(2 * current, 4))
-            return max(minimum, min(stabilized, allowed))
+            return self._limited(hpa, proposal, stabilized,
+                                 max(minimum, min(stabilized, allowed)), minimum, maximum)
         up = _scale_up_rules(behavior.get("scaleUp"))
         down = _scale_down_rules(behavior.get("scaleDown"))
         up_cut = now - up["stabilizationWindowSeconds"]
@@ -236,7 +246,43 @@ class HorizontalController(Controller):
         down_rec = max([proposal, *(r for t, r in recommendations if t > down_cut)])
         recommendations.append((now, proposal))
         stabilized = min(max(current, up_rec), down_rec)
-        return self._rate_limited(uid, current, stabilized, minimum, maximum, up, down)
+        return self._limited(hpa, proposal, stabilized, self._rate_limited(
+            uid, current, stabilized, minimum, maximum, up, down), minimum, maximum)
+
+    def _limited(self, hpa: dict[str, Any], proposal: int, stabilized: int, desired: int,
+                 minimum: int, maximum: int) -> int:
+        """The conditions ``normalizeDesiredReplicas`` (and ``...WithBehaviors``) set:
+        ``AbleToScale`` says whether the stabilization window changed the ``proposal``,
+        ``ScalingLimited`` whether the bounds or the rate limit changed the ``stabilized``
+        count into ``desired`` (the reasons of ``convertDesiredReplicasWithRules`` and
+        ``convertDesiredReplicasWithBehaviorRate``). Returns ``desired``."""
+        now = self.cluster.now
+        if stabilized > proposal:
+            set_condition(hpa, "AbleToScale", True, now, "ScaleDownStabilized",
+                          "recent recommendations were higher than current one, applying the "
+                          "highest recent recommendation")
+        elif stabilized < proposal:
+            set_condition(hpa, "AbleToScale", True, now, "ScaleUpStabilized",
+                          "recent recommendations were lower than current one, applying the "
+                          "lowest recent recommendation")
+        else:
+            set_condition(hpa, "AbleToScale", True, now, "ReadyForNewScale",
+                          "recommended size matches current size")
+        if desired == stabilized:
+            reason, message = "DesiredWithinRange", "the desired count is within the " \
+                "acceptable range"
+        elif desired < stabilized:
+            reason, message = ("TooManyReplicas", "the desired replica count is more than "
+                               "the maximum replica count") if desired == maximum else (
+                "ScaleUpLimit", "the desired replica count is increasing faster than the "
+                "maximum scale rate")
+        else:
+            reason, message = ("TooFewReplicas", "the desired replica count is less than "
+                               "the minimum replica count") if desired == minimum else (
+                "ScaleDownLimit", "the desired replica count is decreasing faster than the "
+                "maximum scale rate")
+        set_condition(hpa, "ScalingLimited", desired != stabilized, now, reason, message)
+        return desired
 
     def _rate_limited(self, uid: str, current: int, desired: int, minimum: int, maximum: int,
                       up: dict[str, Any], down: dict[str, Any]) -> int:
