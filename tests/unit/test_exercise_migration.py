@@ -208,19 +208,8 @@ def test_a_spread_that_counts_other_pods_is_named() -> None:
 
 def test_a_named_backend_port_is_not_called_a_lost_route() -> None:
     """port: {name: http} validated and was answered 'It validates, but the route is gone.'"""
-    ingress = """
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata: {name: shop}
-spec:
-  rules:
-  - host: shop.example.com
-    http:
-      paths:
-      - path: /
-        pathType: Prefix
-        backend: {service: {name: web, port: {name: http}}}
-"""
+    ingress = INGRESS.format(path_type="        pathType: Prefix",
+                             backend="{service: {name: web, port: {name: http}}}")
     feedback = ex.check_current_ingress(ingress)
     assert not feedback.passed and "names the Service's port 'http'" in feedback.message
     assert ex.check_current_ingress(ingress.replace("{name: http}", "{number: 80}")).passed
