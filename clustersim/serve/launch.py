@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -194,20 +195,24 @@ def main(argv: list[str], *, ready: threading.Event | None = None,
         print(err, file=sys.stderr)
         return 2
     stop = stop or threading.Event()
+    # A signal only notes itself: the handler runs in the main thread between two bytecodes,
+    # maybe while that thread holds the lock inside ``stop.wait``, so ``stop.set()`` there
+    # could wait for that lock for ever (seen once in CI as a server that did not stop).
+    signalled: list[int] = []
     handlers: dict[int, Any] = {}
     if threading.current_thread() is threading.main_thread():
-        handlers[signal.SIGTERM] = signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        handlers[signal.SIGINT] = signal.signal(signal.SIGINT, lambda *_: stop.set())
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            handlers[signum] = signal.signal(signum, lambda n, _: signalled.append(n))
     try:
         print(server.instructions())
         print(f"Simulated time runs at {server.speed:g}x the wall clock. Ctrl-C stops.",
               flush=True)
         if ready is not None:
             ready.set()
-        while not stop.wait(0.5):
-            pass
+        while not (signalled or stop.is_set()):
+            time.sleep(0.2)
     finally:
-        server.stop()           # a second Ctrl-C meanwhile only sets stop again
+        server.stop()           # a second Ctrl-C meanwhile is only noted again
         for number, handler in handlers.items():
             signal.signal(number, handler)
     print("stopped")

@@ -143,6 +143,28 @@ def test_cli_serves_until_stopped_and_prints_how_to_connect():
     assert result == [0] and "stopped" in out.getvalue()
 
 
+class _NotFromASignalHandler(threading.Event):
+    def set(self) -> None:
+        raise AssertionError("Event.set() in a signal handler can wait for ever for the lock "
+                             "that Event.wait() holds in the same thread")
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_cli_signal_handler_takes_no_lock(signum):
+    """The stop signal is only noted by the handler (setting the stop Event there could
+    deadlock with the main thread's wait on it, which made the server hang once in CI)."""
+    ready, out = threading.Event(), io.StringIO()
+    sender = threading.Thread(target=lambda: ready.wait(10) and os.kill(os.getpid(), signum))
+    before = signal.getsignal(signum)
+    sender.start()
+    with redirect_stdout(out):
+        result = main(["kubernetes", "--nodes", "1", "--speed", "0"], ready=ready,
+                      stop=_NotFromASignalHandler())
+    sender.join(10)
+    assert result == 0 and "stopped" in out.getvalue()
+    assert signal.getsignal(signum) is before       # the previous handler is back
+
+
 @pytest.mark.parametrize("argv", [[], ["nomad"], ["kubernetes", "--nodes", "many"],
                                   ["kubernetes", "--colour", "red"], ["kubernetes", "--nodes"]])
 def test_cli_refuses_bad_arguments(argv, capsys):
