@@ -15,9 +15,11 @@ rule matching of ``pkg/apis/rbac/v1/evaluation_helpers.go`` and the subject matc
   matches a prefix) from a ClusterRole bound by a ClusterRoleBinding.
 - Subjects: ``User`` by name, ``Group`` by membership, ``ServiceAccount`` by the user name
   ``system:serviceaccount:<namespace>:<name>`` (the namespace defaults to the binding's).
-  A service account's user is in the groups ``system:serviceaccounts``,
-  ``system:serviceaccounts:<namespace>`` and ``system:authenticated``
-  (``staging/src/k8s.io/apiserver/pkg/authentication/serviceaccount/util.go``).
+  A service account's user is in the groups ``system:serviceaccounts`` and
+  ``system:serviceaccounts:<namespace>``
+  (``staging/src/k8s.io/apiserver/pkg/authentication/serviceaccount/util.go``); every user
+  is in ``system:authenticated``, except ``system:anonymous``, who is in
+  ``system:unauthenticated`` (:func:`groups_of`, as impersonation gives them).
 
 The reason of an allowed request names the first binding whose rule allows it; upstream's
 ``VisitRulesFor`` visits the ClusterRoleBindings before the namespace's RoleBindings, and
@@ -31,8 +33,8 @@ A denial reads as the API server writes it (``forbiddenMessage`` in
 Simplified: only RBAC (no Node or webhook authorizer, no impersonation); ClusterRole
 aggregation and the default roles and bindings a real cluster creates (``cluster-admin``,
 ``system:basic-user``, ...) are not added; give them as objects if needed
-(:mod:`clustersim.kubernetes.rbacdefaults` has the user-facing ones, which the simulated API
-server serves).
+(:mod:`clustersim.kubernetes.rbacdefaults` has them, and the simulated API server serves
+them).
 """
 
 from __future__ import annotations
@@ -72,12 +74,19 @@ class Decision:
 
 
 def groups_of(user: str, groups: Iterable[str] = ()) -> tuple[str, ...]:
-    """The groups of a user: those given, plus a service account's own groups."""
+    """The groups of ``user`` impersonated with ``groups`` (``kubectl --as USER --as-group
+    GROUP``), as the impersonation filter makes them (``staging/src/k8s.io/apiserver/pkg/
+    endpoints/filters/impersonation.go``): a service account's own two groups when no group
+    is given; then ``system:authenticated`` unless it or ``system:unauthenticated`` is given,
+    or, for ``system:anonymous``, ``system:unauthenticated``."""
     found = list(groups)
-    if user.startswith(_SA_PREFIX):
+    if user.startswith(_SA_PREFIX) and not found:
         namespace = user[len(_SA_PREFIX):].split(":", 1)[0]
-        found += ["system:serviceaccounts", f"system:serviceaccounts:{namespace}",
-                  "system:authenticated"]
+        found = ["system:serviceaccounts", f"system:serviceaccounts:{namespace}"]
+    if user == "system:anonymous":
+        found.append("system:unauthenticated")
+    elif not {"system:authenticated", "system:unauthenticated"} & set(found):
+        found.append("system:authenticated")
     return tuple(dict.fromkeys(found))
 
 

@@ -1,6 +1,12 @@
 """The ClusterRoles and ClusterRoleBindings every new cluster has (the API server's
-``rbac/bootstrap-roles`` post-start hook), for the user-facing roles: ``cluster-admin``,
-``admin``, ``edit`` and ``view``, and ``cluster-admin`` bound to the group ``system:masters``.
+``rbac/bootstrap-roles`` post-start hook): the user-facing roles ``cluster-admin``, ``admin``,
+``edit`` and ``view``, with ``cluster-admin`` bound to the group ``system:masters``; and the
+roles that every user has through a group: ``system:basic-user`` (ask what you may do:
+``kubectl auth can-i``, ``auth whoami``) and ``system:discovery`` (read the API's discovery
+documents) for ``system:authenticated``, ``system:public-info-viewer`` (health and version)
+for ``system:authenticated`` and ``system:unauthenticated``, and
+``system:service-account-issuer-discovery`` (the service-account token issuer's OpenID
+documents) for ``system:serviceaccounts``.
 
 Rules from ``plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go`` (kubernetes/kubernetes,
 read December 2026; the user-facing roles are described at
@@ -11,14 +17,15 @@ from the roles labelled ``rbac.authorization.k8s.io/aggregate-to-<name>: "true"`
 (``system:aggregate-to-view`` and so on). Here their rules are that union, written out: ``edit``
 has ``view``'s rules and its own, ``admin`` has ``edit``'s and its own.
 
-Simplified: the ``system:*`` roles (``system:basic-user``, ``system:discovery``, the node and
-controller roles) and their bindings are left out, so ``kubectl auth can-i --list --as`` shows
-fewer rules than a real cluster's; roles labelled to aggregate into ``view`` later are not
-added to it.
+Simplified: the roles of the control plane's own components (``system:node``,
+``system:kube-scheduler``, the ``system:controller:*`` roles, ...) and their bindings are left
+out, as no component here asks the API server with its own identity; roles labelled to
+aggregate into ``view`` later are not added to it.
 """
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 __all__ = ["cluster_role_bindings", "cluster_roles", "defaults"]
@@ -74,6 +81,27 @@ _ADMIN_OWN = [
 ]
 
 
+_SELF_REVIEWS = [
+    _rule(["create"], "authorization.k8s.io", "selfsubjectaccessreviews",
+          "selfsubjectrulesreviews"),
+    _rule(["create"], "authentication.k8s.io", "selfsubjectreviews"),
+]
+_HEALTH = ["/livez", "/readyz", "/healthz", "/version", "/version/"]
+_DISCOVERY = [*_HEALTH, "/openapi", "/openapi/*", "/api", "/api/*", "/apis", "/apis/*"]
+_ISSUER = ["/.well-known/openid-configuration", "/.well-known/openid-configuration/",
+           "/openid/v1/jwks", "/openid/v1/jwks/"]
+_SYSTEM_ROLES = {
+    "system:basic-user": (_SELF_REVIEWS, ["system:authenticated"]),
+    "system:discovery": ([{"verbs": ["get"], "nonResourceURLs": _DISCOVERY}],
+                         ["system:authenticated"]),
+    "system:public-info-viewer": ([{"verbs": ["get"], "nonResourceURLs": _HEALTH}],
+                                  ["system:authenticated", "system:unauthenticated"]),
+    "system:service-account-issuer-discovery": ([{"verbs": ["get"], "nonResourceURLs": _ISSUER}],
+                                                ["system:serviceaccounts"]),
+}
+"""Each role every user has through a group: its rules and the groups bound to it."""
+
+
 def _meta(name: str, labels: dict[str, str] | None = None) -> dict[str, Any]:
     return {"name": name, "labels": {**_LABELS, **(labels or {})},
             "annotations": dict(_ANNOTATIONS), "creationTimestamp": 0.0}
@@ -88,8 +116,22 @@ def _aggregated(name: str, rules: list[dict[str, Any]],
             "rules": rules}
 
 
+def _binding(name: str, subjects: list[dict[str, str]]) -> dict[str, Any]:
+    """A ClusterRoleBinding of the ClusterRole ``name`` under the same name."""
+    return {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+            "metadata": _meta(name),
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole",
+                        "name": name},
+            "subjects": subjects}
+
+
+def _group(name: str) -> dict[str, str]:
+    return {"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": name}
+
+
 def cluster_roles() -> list[dict[str, Any]]:
-    """``cluster-admin`` (everything) and the aggregated ``admin``, ``edit``, ``view``."""
+    """``cluster-admin`` (everything), the aggregated ``admin``, ``edit``, ``view``, and the
+    ``system:`` roles that every user has through a group."""
     edit = _VIEW + _EDIT_OWN
     return [
         {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
@@ -99,17 +141,18 @@ def cluster_roles() -> list[dict[str, Any]]:
         _aggregated("admin", edit + _ADMIN_OWN),
         _aggregated("edit", edit, {"rbac.authorization.k8s.io/aggregate-to-admin": "true"}),
         _aggregated("view", _VIEW, {"rbac.authorization.k8s.io/aggregate-to-edit": "true"}),
+        *({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
+           "metadata": _meta(name), "rules": copy.deepcopy(rules)}
+          for name, (rules, _) in _SYSTEM_ROLES.items()),
     ]
 
 
 def cluster_role_bindings() -> list[dict[str, Any]]:
-    """``cluster-admin`` for the group ``system:masters`` (kubeadm's admin user is in it)."""
-    return [{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
-             "metadata": _meta("cluster-admin"),
-             "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole",
-                         "name": "cluster-admin"},
-             "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "Group",
-                           "name": "system:masters"}]}]
+    """``cluster-admin`` for the group ``system:masters`` (kubeadm's admin user is in it), and
+    each ``system:`` role for its groups."""
+    return [_binding("cluster-admin", [_group("system:masters")]),
+            *(_binding(name, [_group(g) for g in groups])
+              for name, (_, groups) in _SYSTEM_ROLES.items())]
 
 
 def defaults(kind: str) -> list[dict[str, Any]]:

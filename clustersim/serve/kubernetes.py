@@ -25,10 +25,12 @@ resourceVersion for every object, bumped when anything may have changed (real on
 object, from etcd); a server-side apply merges the configuration into the object like a
 strategic merge patch, without field managers, so fields dropped from the configuration stay;
 watches poll the simulator every 0.1 s of wall-clock time. Namespaces need not exist, as in
-the simulator. The default ClusterRoles and binding (``cluster-admin``, ``admin``, ``edit``,
-``view``: :mod:`clustersim.kubernetes.rbacdefaults`) and each namespace's ServiceAccount
-``default`` are listed, and used by ``auth can-i``, but read-only; one of the same name put
-into the simulator from Python replaces one.
+the simulator. The default ClusterRoles and bindings (``cluster-admin``, ``admin``, ``edit``,
+``view``, and the ``system:`` roles every user has through a group, such as
+``system:basic-user``: :mod:`clustersim.kubernetes.rbacdefaults`) and each namespace's
+ServiceAccount ``default`` are listed, and used by ``auth can-i``, but read-only; one of the
+same name put into the simulator from Python replaces one. Lists come in the order of their
+storage keys (namespace, then name), as etcd returns them.
 """
 
 from __future__ import annotations
@@ -261,6 +263,8 @@ class KubernetesBackend(ClusterTime):
                     out.append((obj, times))
             return out
         stored = self._objects(resource.kind, namespace if resource.namespaced else None)
+        # in the order of their storage keys (namespace, then name), as etcd lists a range
+        stored.sort(key=lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"]))
         return [self._stored_item(resource, obj, lean=lean) for obj in stored
                 if match(obj["metadata"].get("labels") or {})]
 
@@ -521,8 +525,7 @@ class KubernetesBackend(ClusterTime):
         spec = review.get("spec") or {}
         user, groups = _impersonated(request)
         admin = not user or "system:masters" in groups
-        objects = [o for name in ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")
-                   for o in self._objects(name)]
+        objects = self._may_review(user, groups, "authorization.k8s.io", kind)
         status: dict[str, Any]
         if kind == "SelfSubjectRulesReview":
             rules = ([{"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]},
@@ -550,17 +553,31 @@ class KubernetesBackend(ClusterTime):
                                    "metadata": {"creationTimestamp": None}, "spec": spec,
                                    "status": status})
 
+    def _may_review(self, user: str, groups: tuple[str, ...], group: str,
+                    kind: str) -> list[dict[str, Any]]:
+        """The Roles, ClusterRoles and bindings, once the user kubectl impersonates is found
+        allowed to create the review ``kind`` itself (every authenticated user is, through
+        ``system:basic-user``; ``system:anonymous`` is not): else the API server's 403."""
+        objects = [o for name in ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")
+                   for o in self._objects(name)]
+        if user and "system:masters" not in groups:
+            asked = rbac.Request(user, "create", kind.lower() + "s", api_group=group,
+                                 groups=groups)
+            decision = rbac.authorize(objects, asked)
+            if not decision.allowed:
+                raise HttpError(403, decision.reason, "Forbidden", group=group,
+                                kind=asked.resource)
+        return objects
+
     def _who_am_i(self, request: Request) -> Response:
         """``kubectl auth whoami``: a SelfSubjectReview answered with the requesting user,
-        the impersonated one (``--as``, ``--as-group``) with ``system:authenticated`` added as
-        the impersonation filter adds it (``staging/src/k8s.io/apiserver/pkg/endpoints/
-        filters/impersonation.go``), else kubectl's own administrator."""
+        the impersonated one (``--as``, ``--as-group``) with the groups the impersonation
+        filter gives it (:func:`rbac.groups_of`), else kubectl's own administrator."""
         self._body(request)
         user, groups = _impersonated(request)
         if not user:
-            user, groups = ADMIN_USER, ("system:masters",)
-        if not {"system:authenticated", "system:unauthenticated"} & set(groups):
-            groups = (*groups, "system:authenticated")
+            user, groups = ADMIN_USER, rbac.groups_of(ADMIN_USER, ("system:masters",))
+        self._may_review(user, groups, "authentication.k8s.io", "SelfSubjectReview")
         return Response.json(201, {"kind": "SelfSubjectReview",
                                    "apiVersion": "authentication.k8s.io/v1",
                                    "metadata": {"creationTimestamp": None},
@@ -837,8 +854,8 @@ def _patched(kind: str, current: dict[str, Any], body: Any) -> Any:
 
 def _impersonated(request: Request) -> tuple[str, tuple[str, ...]]:
     """The user and groups kubectl impersonates (``--as``, ``--as-group``: the headers
-    ``Impersonate-User`` and ``Impersonate-Group``, repeated ones joined), with a service
-    account's own groups; no user for kubectl's own."""
+    ``Impersonate-User`` and ``Impersonate-Group``, repeated ones joined), with the groups the
+    API server adds (:func:`rbac.groups_of`); no user for kubectl's own."""
     user = request.headers.get("impersonate-user", "")
     given = [g.strip() for g in request.headers.get("impersonate-group", "").split(",")
              if g.strip()]

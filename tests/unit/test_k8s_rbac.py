@@ -174,6 +174,26 @@ def test_a_service_account_subject_defaults_to_the_bindings_namespace() -> None:
     assert "system:serviceaccounts:dev" in groups_of("system:serviceaccount:dev:ci")
 
 
+def test_groups_are_those_the_impersonation_filter_gives() -> None:
+    """impersonation.go: a service account's groups only when none is given; every user but
+    system:anonymous is in system:authenticated unless a group says otherwise."""
+    assert groups_of("system:serviceaccount:dev:ci") == (
+        "system:serviceaccounts", "system:serviceaccounts:dev", "system:authenticated")
+    assert groups_of("system:serviceaccount:dev:ci", ["ops"]) == ("ops", "system:authenticated")
+    assert groups_of("jane") == ("system:authenticated",)
+    assert groups_of("jane", ["system:unauthenticated"]) == ("system:unauthenticated",)
+    assert groups_of("system:anonymous") == ("system:unauthenticated",)
+    assert groups_of("system:anonymous", ["system:authenticated"]) == (
+        "system:authenticated", "system:unauthenticated")
+
+
+def test_a_binding_to_system_authenticated_holds_for_every_named_user() -> None:
+    objects = [*POD_READER, cluster_role_binding("health", "Group:system:authenticated"),
+               cluster_role("health", rule("get", urls="/healthz"))]
+    assert can_i(objects, "get", "/healthz", user="anyone")
+    assert not can_i(objects, "get", "/healthz", user="system:anonymous")
+
+
 def test_the_decision_names_the_binding_or_gives_the_api_servers_refusal() -> None:
     allowed = authorize(POD_READER, Request("jane", "list", "pods", "dev"))
     assert allowed.reason == ('RBAC: allowed by RoleBinding "read-pods/dev" of Role '

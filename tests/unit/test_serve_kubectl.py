@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from clustersim.examples import example_path
-from clustersim.kubernetes import rbac
+from clustersim.kubernetes import rbac, rbacdefaults
 from clustersim.kubernetes.controllers.disruption import budget_status
 from clustersim.serve import find_program, kubeproto, serve
 
@@ -107,7 +107,8 @@ def test_get_pods_wide_shows_each_pods_node(shop):
 
 def test_get_with_label_selector_and_json(shop):
     names = [r[0] for r in shop.rows("get", "pods", "-l", "tier=api")]
-    expected = [p.name for p in shop.server.cluster.pods() if p.labels.get("tier") == "api"]
+    # listed in the order of their storage keys, as etcd lists them: by name here
+    expected = sorted(p.name for p in shop.server.cluster.pods() if p.labels.get("tier") == "api")
     assert names == expected and len(names) == 3
     items = json.loads(shop("get", "pods", "-l", "tier in (api,cache)", "-o", "json").stdout)
     assert len(items["items"]) == 4
@@ -483,7 +484,8 @@ def test_auth_can_i_asks_the_rbac_authorizer(fresh):
     impersonation headers); each answer is the simulator's own :func:`rbac.can_i` over the
     applied objects, and kubectl's own user, an administrator, may do anything."""
     fresh("apply", "-f", "-", stdin=RBAC)
-    objects = list(yaml.safe_load_all(RBAC))
+    objects = list(yaml.safe_load_all(RBAC)) + rbacdefaults.defaults("ClusterRole") \
+        + rbacdefaults.defaults("ClusterRoleBinding")
     answers = []
     for verb, resource, name, sub, user, groups, namespace in CAN_I:
         flags = [f"--as={user}", *[f"--as-group={g}" for g in groups]]
@@ -496,17 +498,21 @@ def test_auth_can_i_asks_the_rbac_authorizer(fresh):
         assert answer.stdout.strip() == ("yes" if expected else "no"), (verb, asked, user)
         assert answer.returncode == (0 if expected else 1)
         answers.append(expected)
+    # the last: /version, which every user may read (system:public-info-viewer)
     assert answers == [True, True, False, False, True, True, False, True, False, True, True,
-                       False]
+                       True]
     assert fresh("auth", "can-i", "delete", "nodes").stdout.strip() == "yes"
     # --list: kubectl prints the rules of a SelfSubjectRulesReview, one line per resource
     listed = fresh("auth", "can-i", "--list", "--as=jane", "-n", "shop").stdout.splitlines()
     shown = {tuple(re.split(r"\s{2,}", line.strip())) for line in listed[1:]}
+    rules = rbac.rules_for(objects, "jane", "shop", rbac.groups_of("jane"))
     assert shown == {
         (f"{resource}.{group}" if group else resource, "[]",
          f"[{' '.join(rule.get('resourceNames') or [])}]", f"[{' '.join(rule['verbs'])}]")
-        for rule in rbac.rules_for(objects, "jane", "shop")
-        for group in rule.get("apiGroups") or [""] for resource in rule.get("resources") or []}
+        for rule in rules
+        for group in rule.get("apiGroups") or [""] for resource in rule.get("resources") or []
+    } | {(f"[{url}]", "[]", f"[{' '.join(rule['verbs'])}]")
+         for rule in rules for url in rule.get("nonResourceURLs") or []}
     (row,) = fresh.rows("get", "rolebindings", "-n", "shop", "-o", "wide")
     # a subject without a namespace is written without one (the GROUPS column is empty)
     assert row[:2] + row[3:] == ["robot-reads", "Role/pod-reader", "jane", "robot"]
@@ -516,8 +522,10 @@ def test_default_cluster_roles_are_served_and_bindable(fresh):
     """The security chapter's "bind the built-in view, edit or admin with a RoleBinding":
     without the default ClusterRoles, ``--clusterrole=view`` bound nothing and can-i said no."""
     names = [r[0] for r in fresh.rows("get", "clusterroles")]
-    assert names[:4] == ["cluster-admin", "admin", "edit", "view"]
-    (binding,) = fresh.rows("get", "clusterrolebindings", "-o", "wide")
+    assert names == ["admin", "cluster-admin", "edit", "system:basic-user", "system:discovery",
+                     "system:public-info-viewer", "system:service-account-issuer-discovery",
+                     "view"]
+    binding = fresh.rows("get", "clusterrolebindings", "-o", "wide")[0]
     assert binding[:2] + binding[3:] == ["cluster-admin", "ClusterRole/cluster-admin",
                                          "system:masters"]
     view = yaml.safe_load(fresh("get", "clusterrole", "view", "-o", "yaml").stdout)
@@ -541,6 +549,39 @@ def test_default_cluster_roles_are_served_and_bindable(fresh):
     assert "read-only in the simulated API server" in refused.stderr
     again = fresh("create", "clusterrole", "view", "--verb=get", "--resource=pods", check=False)
     assert 'clusterroles.rbac.authorization.k8s.io "view" already exists' in again.stderr
+
+
+def test_every_user_has_the_roles_a_new_cluster_grants_to_everyone(fresh):
+    """``kubectl auth can-i --list --as=jane`` listed nothing for a user bound to nothing; a
+    real cluster shows the rules of ``system:basic-user`` (asking what you may do),
+    ``system:discovery`` and ``system:public-info-viewer``, bound to every authenticated user,
+    and a service account also gets ``system:service-account-issuer-discovery``."""
+    def rows(user):
+        listed = fresh("auth", "can-i", "--list", f"--as={user}").stdout.splitlines()
+        return {tuple(re.split(r"\s{2,}", line.strip())) for line in listed[1:]}
+    jane = rows("jane")
+    assert ("selfsubjectaccessreviews.authorization.k8s.io", "[]", "[]", "[create]") in jane
+    assert ("selfsubjectreviews.authentication.k8s.io", "[]", "[]", "[create]") in jane
+    assert {("[/api/*]", "[]", "[get]"), ("[/healthz]", "[]", "[get]")} <= jane
+    assert ("[/openid/v1/jwks]", "[]", "[get]") not in jane
+    robot = rows("system:serviceaccount:shop:robot")
+    assert robot - jane == {(f"[{url}]", "[]", "[get]") for url in (
+        "/.well-known/openid-configuration", "/.well-known/openid-configuration/",
+        "/openid/v1/jwks", "/openid/v1/jwks/")}
+    def can_i(*asked):
+        return fresh("auth", "can-i", *asked, check=False).stdout.strip()
+    assert can_i("get", "/api", "--as=jane") == "yes"
+    assert can_i("list", "pods", "--as=jane") == "no"
+    # asking is itself a request: system:basic-user is bound to authenticated users only
+    refused = fresh("auth", "can-i", "get", "/version", "--as=system:anonymous", check=False)
+    assert refused.returncode == 1 and (
+        'selfsubjectaccessreviews.authorization.k8s.io is forbidden: User "system:anonymous" '
+        'cannot create resource "selfsubjectaccessreviews" in API group '
+        '"authorization.k8s.io" at the cluster scope') in refused.stderr
+    fresh("create", "clusterrolebinding", "anyone-asks", "--clusterrole=system:basic-user",
+          "--group=system:unauthenticated")
+    assert can_i("get", "/version", "--as=system:anonymous") == "yes"
+    assert can_i("get", "/api", "--as=system:anonymous") == "no"
 
 
 def test_every_namespace_has_a_default_service_account_that_pods_run_as(fresh):
@@ -834,7 +875,9 @@ def test_get_each_resource_as_table_wide_json_yaml_and_by_label(everything, reso
     if resource != "events":                      # the events table has no NAME column
         assert [line.split()[0] for line in table[1:]] == names
     if resource in STORED:
-        assert names == [o["metadata"]["name"] for o in cluster.objects(STORED[resource])]
+        stored = cluster.objects(STORED[resource])     # oldest first; listed by key
+        assert names == [o["metadata"]["name"] for o in sorted(
+            stored, key=lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"]))]
     if resource == "nodes":
         assert names == cluster.node_names()
     labelled = next((i for i in as_json if i["metadata"].get("labels")), None)
