@@ -18,19 +18,24 @@ real API server gives (``staging/src/k8s.io/apimachinery/pkg/api/errors/errors.g
 impersonation headers) is answered by :mod:`clustersim.kubernetes.rbac` over the stored Roles,
 ClusterRoles and bindings.
 
+As on a real cluster, kubectl creates nothing in a namespace that does not exist
+(``namespaces "dev" not found``); a namespace exists once created, or once objects put into
+the simulator from Python live in it (the simulator itself needs no Namespace object). Lists
+come in the order of their storage keys (namespace, then name), as etcd returns them. The
+default ClusterRoles and bindings (``cluster-admin``, ``admin``, ``edit``, ``view``, and the
+``system:`` roles every user has through a group, such as ``system:basic-user``:
+:mod:`clustersim.kubernetes.rbacdefaults`) and each namespace's ServiceAccount ``default``
+are listed, and used by ``auth can-i``, but read-only; one of the same name put into the
+simulator from Python replaces one.
+
 Simplified (what a real API server does instead): no authentication, and RBAC is not enforced
 on the requests themselves: kubectl's user may do anything, as the ``system:masters`` admin
-of a new cluster's kubeconfig (a real server would also check impersonation rights); one
-resourceVersion for every object, bumped when anything may have changed (real ones are per
-object, from etcd); a server-side apply merges the configuration into the object like a
-strategic merge patch, without field managers, so fields dropped from the configuration stay;
-watches poll the simulator every 0.1 s of wall-clock time. Namespaces need not exist, as in
-the simulator. The default ClusterRoles and bindings (``cluster-admin``, ``admin``, ``edit``,
-``view``, and the ``system:`` roles every user has through a group, such as
-``system:basic-user``: :mod:`clustersim.kubernetes.rbacdefaults`) and each namespace's
-ServiceAccount ``default`` are listed, and used by ``auth can-i``, but read-only; one of the
-same name put into the simulator from Python replaces one. Lists come in the order of their
-storage keys (namespace, then name), as etcd returns them.
+of a new cluster's kubeconfig (a real server would also check impersonation rights; asking
+``auth can-i`` or ``auth whoami`` as another user is checked); one resourceVersion for every
+object, bumped when anything may have changed (real ones are per object, from etcd); a
+server-side apply merges the configuration into the object like a strategic merge patch,
+without field managers, so fields dropped from the configuration stay; watches poll the
+simulator every 0.1 s of wall-clock time.
 """
 
 from __future__ import annotations
@@ -475,7 +480,9 @@ class KubernetesBackend(ClusterTime):
             meta["namespace"] = namespace or "default"
         if not meta.get("name") and meta.get("generateName"):
             meta["name"] = generate_name(meta["generateName"], self.cluster.rng)
-        if self.renderer.terminating:
+        if resource.namespaced:
+            self._namespace_exists(meta["namespace"])
+        elif self.renderer.terminating:
             self.renderer.namespaces()               # forgets namespaces emptied since
         if resource.kind == "Namespace" and meta.get("name") in self.renderer.terminating:
             raise HttpError(409, f'object is being deleted: namespaces "{meta["name"]}" '
@@ -552,6 +559,15 @@ class KubernetesBackend(ClusterTime):
         return Response.json(201, {"kind": kind, "apiVersion": "authorization.k8s.io/v1",
                                    "metadata": {"creationTimestamp": None}, "spec": spec,
                                    "status": status})
+
+    def _namespace_exists(self, namespace: str) -> None:
+        """The NamespaceLifecycle admission plugin's first check
+        (``plugin/pkg/admission/namespace/lifecycle/admission.go``): nothing is created in a
+        namespace that does not exist (the system ones, one created, or one that objects put
+        into the simulator from Python live in), as ``kubectl create namespace`` first."""
+        if namespace not in {ns["metadata"]["name"] for ns in self.renderer.namespaces()}:
+            raise HttpError(404, f'namespaces "{namespace}" not found', "NotFound",
+                            name=namespace, kind="namespaces")
 
     def _may_review(self, user: str, groups: tuple[str, ...], group: str,
                     kind: str) -> list[dict[str, Any]]:

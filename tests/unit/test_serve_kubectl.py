@@ -483,6 +483,7 @@ def test_auth_can_i_asks_the_rbac_authorizer(fresh):
     """``kubectl auth can-i ... --as`` sends a SelfSubjectAccessReview (protobuf, with
     impersonation headers); each answer is the simulator's own :func:`rbac.can_i` over the
     applied objects, and kubectl's own user, an administrator, may do anything."""
+    fresh("create", "namespace", "shop")
     fresh("apply", "-f", "-", stdin=RBAC)
     objects = list(yaml.safe_load_all(RBAC)) + rbacdefaults.defaults("ClusterRole") \
         + rbacdefaults.defaults("ClusterRoleBinding")
@@ -531,6 +532,7 @@ def test_default_cluster_roles_are_served_and_bindable(fresh):
     view = yaml.safe_load(fresh("get", "clusterrole", "view", "-o", "yaml").stdout)
     assert view["aggregationRule"]["clusterRoleSelectors"] == [
         {"matchLabels": {"rbac.authorization.k8s.io/aggregate-to-view": "true"}}]
+    fresh("create", "namespace", "dev")
     fresh("create", "rolebinding", "jane-view", "--clusterrole=view", "--user=jane", "-n", "dev")
     fresh("create", "rolebinding", "bob-edit", "--clusterrole=edit", "--user=bob", "-n", "dev")
     fresh("create", "rolebinding", "ann-admin", "--clusterrole=admin", "--user=ann", "-n", "dev")
@@ -582,6 +584,26 @@ def test_every_user_has_the_roles_a_new_cluster_grants_to_everyone(fresh):
           "--group=system:unauthenticated")
     assert can_i("get", "/version", "--as=system:anonymous") == "yes"
     assert can_i("get", "/api", "--as=system:anonymous") == "no"
+
+
+def test_nothing_is_created_in_a_namespace_that_does_not_exist(fresh, tmp_path):
+    """NamespaceLifecycle: ``kubectl apply -n dev`` before ``kubectl create namespace dev``
+    fails on a real cluster (a learner's first surprise); the simulated server created it."""
+    manifest = tmp_path / "web.yaml"
+    manifest.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web}\n"
+                        "data: {a: b}\n")
+    refused = fresh("apply", "-f", str(manifest), "-n", "dev", check=False)
+    assert refused.returncode == 1 and refused.stderr.strip() == (
+        f'Error from server (NotFound): error when creating "{manifest}": '
+        'namespaces "dev" not found')
+    dry = fresh("run", "x", "--image=nginx:1.27", "-n", "dev", "--dry-run=server", check=False)
+    assert 'namespaces "dev" not found' in dry.stderr
+    fresh("create", "namespace", "dev")
+    fresh("apply", "-f", str(manifest), "-n", "dev")
+    fresh.server.cluster.apply({"apiVersion": "v1", "kind": "ConfigMap",   # from Python
+                                "metadata": {"name": "c", "namespace": "lab"}})
+    fresh("create", "configmap", "d", "-n", "lab")     # lab exists: an object lives there
+    assert [r[0] for r in fresh.rows("get", "cm", "-n", "lab")] == ["c", "d"]
 
 
 def test_every_namespace_has_a_default_service_account_that_pods_run_as(fresh):
