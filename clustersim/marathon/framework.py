@@ -80,9 +80,19 @@ from clustersim.marathon.upgrade import restart_strategy
 from clustersim.mesos import Framework
 from clustersim.sim import EventLog, Snapshot, TaskState
 
-__all__ = ["Deployment", "Instance", "Marathon"]
+__all__ = ["AppLockedError", "Deployment", "Instance", "Marathon"]
 
 _MIB = 1024 * 1024
+
+
+class AppLockedError(ValueError):
+    """A change touches run specs that running deployments hold (``deployment_ids``)."""
+
+    def __init__(self, deployment_ids: list[str]) -> None:
+        super().__init__(
+            f"App is locked by one or more deployments ({', '.join(deployment_ids)}). "
+            "Override with force=True; the running deployments are then cancelled.")
+        self.deployment_ids = deployment_ids
 
 
 class Marathon(SchedulerActions, Framework):
@@ -221,18 +231,19 @@ class Marathon(SchedulerActions, Framework):
     # -- deployments ----------------------------------------------------------------------
 
     def _check_locks(self, affected: set[str], force: bool) -> None:
-        for deployment in self.deployments:
-            if deployment.status == "running" and deployment.affected & affected:
-                if not force:
-                    raise ValueError(
-                        f"App is locked by one or more deployments ({deployment.id}). Override "
-                        "with force=True; the running deployment is then cancelled."
-                    )
-                deployment.status = "canceled"
-                deployment.finished_at = self.now
-                self._record("deployment", deployment.id, "deployment_failed",
-                             f"Deployment {deployment.id} was cancelled by a forced deployment",
-                             "Warning")
+        """Refuse a change to run specs that running deployments hold, naming them all
+        (``AppLockedException(deploymentIds)`` in mesosphere/marathon); ``force`` cancels
+        them instead. Deployments of other run specs go on."""
+        holding = [d for d in self.deployments
+                   if d.status == "running" and d.affected & affected]
+        if holding and not force:
+            raise AppLockedError([d.id for d in holding])
+        for deployment in holding:
+            deployment.status = "canceled"
+            deployment.finished_at = self.now
+            self._record("deployment", deployment.id, "deployment_failed",
+                         f"Deployment {deployment.id} was cancelled by a forced deployment",
+                         "Warning")
 
     def _change(self, target: RootGroup, force: bool, what: str) -> Deployment:
         specs = {i: RunSpec.from_manifest(m, target.kinds[i]) for i, m in target.run_specs.items()}

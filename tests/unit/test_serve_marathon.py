@@ -194,3 +194,93 @@ def test_cancel_a_deployment_with_and_without_rollback(server, client):
     assert client.list_deployments() == [] and client.get_app("/big").instances == 1
     with pytest.raises(NotFoundError, match="does not exist"):
         client.delete_deployment(stuck.id)
+
+
+def test_a_pod_without_containers_is_refused_not_a_crash(server):
+    # read as a group before, then GET /v2/pods/p2 crashed the POST (500, KeyError)
+    response = requests.post(f"{server.url}/v2/pods", json={"id": "/p2"}, timeout=10)
+    assert response.status_code == 422
+    assert response.json()["details"] == [{"path": "/containers",
+                                           "errors": ["error.path.missing"]}]
+    assert _framework(server).root.groups.keys() == {"/"}
+
+
+def test_the_lock_names_only_the_deployments_that_hold_the_app(server, client):
+    client.create_app("/big", MarathonApp(cmd="x", cpus=64, mem=32))       # never finishes
+    client.create_app("/web", MarathonApp(cmd="serve", cpus=0.1, mem=32))
+    web = client.get_app("/web").deployments[0].id
+    response = requests.put(f"{server.url}/v2/apps/web", json={"instances": 2}, timeout=10)
+    assert response.status_code == 409
+    assert response.json()["deployments"] == [{"id": web}]
+
+
+def test_an_invalid_field_is_named_in_the_details_path(server):
+    def details(body):
+        response = requests.post(f"{server.url}/v2/apps", json=body, timeout=10)
+        assert response.status_code == 422
+        assert response.json()["message"] == "Object is not valid"
+        return [d["path"] for d in response.json()["details"]]
+
+    assert details({"id": "/Web", "cmd": "x"}) == ["/id"]
+    assert details({"id": "/neg", "cmd": "x", "instances": -1}) == ["/instances"]
+    assert details({"id": "/c", "cmd": "x", "constraints": [["hostname", "UNIQUE"],
+                                                            ["hostname", "FOO"]]}) \
+        == ["/constraints(1)"]
+    bad = requests.post(f"{server.url}/v2/apps", data="{bad",
+                        headers={"Content-Type": "application/json"}, timeout=10)
+    assert bad.status_code == 400 and isinstance(bad.json()["details"], str)
+
+
+def test_kill_given_tasks_and_the_status_filter(server, client):
+    client.create_app("/web", MarathonApp(cmd="serve", cpus=0.1, mem=32, instances=3))
+    client.create_app("/big", MarathonApp(cmd="x", cpus=64, mem=32))
+    server.step(30)
+    assert len(client.list_tasks()) == 3
+    assert requests.get(f"{server.url}/v2/tasks?status=staging",
+                        timeout=10).json() == {"tasks": []}
+    running = requests.get(f"{server.url}/v2/tasks?status=running", timeout=10).json()
+    assert len(running["tasks"]) == 3
+    victims = [t.id for t in client.list_tasks("/web")][:2]
+    assert client.kill_given_tasks(victims + ["web.nope"], scale=True)
+    server.step(30)
+    assert client.get_app("/web").instances == 1
+    assert {t.id for t in client.list_tasks("/web")}.isdisjoint(victims)
+    refused = requests.post(f"{server.url}/v2/tasks/delete?scale=true&wipe=true",
+                            json={"ids": []}, timeout=10)
+    assert refused.status_code == 400
+
+
+def test_label_selector_filters_apps(server, client):
+    for name, labels in (("a", {"team": "x", "tier": "web"}), ("b", {"team": "y"}), ("c", {})):
+        requests.post(f"{server.url}/v2/apps", json={"id": name, "cmd": "x", "cpus": 0.1,
+                                                     "mem": 16, "labels": labels}, timeout=10)
+
+    def ids(query):
+        return [a.id for a in client.list_apps(label=query)]
+
+    assert ids("team==x") == ["/a"]
+    assert ids("team!=x") == ["/b"]            # the label must exist, unlike Kubernetes
+    assert ids("team in (x, y)") == ["/a", "/b"]
+    assert ids("team, tier") == ["/a"]
+    bad = requests.get(f"{server.url}/v2/apps", params={"label": "a b"}, timeout=10)
+    assert bad.status_code == 422 and "Can not parse label selector" in bad.json()["message"]
+
+
+def test_patch_an_app_and_put_or_patch_a_list_of_apps(server, client):
+    url = server.url
+    client.create_app("/web", MarathonApp(cmd="serve", cpus=0.1, mem=32))
+    server.step(30)
+    patched = requests.patch(f"{url}/v2/apps/web", json={"id": "/ignored", "instances": 2},
+                             timeout=10)
+    assert patched.status_code == 200 and "deploymentId" in patched.json()
+    server.step(30)
+    assert client.get_app("/web").instances == 2 and client.get_app("/web").cmd == "serve"
+    assert requests.patch(f"{url}/v2/apps/nope", json={}, timeout=10).status_code == 404
+    both = [{"id": "/web", "instances": 3}, {"id": "/db", "cmd": "pg", "cpus": 0.1, "mem": 16}]
+    put = requests.put(f"{url}/v2/apps", json=both, timeout=10)
+    assert put.status_code == 200 and "deploymentId" in put.json()
+    server.step(30)
+    assert {a.id: a.instances for a in client.list_apps()} == {"/web": 3, "/db": 1}
+    unknown = requests.patch(f"{url}/v2/apps", json=[{"id": "/web", "instances": 1},
+                                                     {"id": "/nope"}], timeout=10)
+    assert unknown.status_code == 404 and client.get_app("/web").instances == 3
