@@ -69,7 +69,9 @@ class MarathonBackend(MarathonTasks, ClusterTime):
     def __init__(self, cluster: MesosCluster) -> None:
         self.cluster = cluster
         found = [f for f in cluster.frameworks if isinstance(f, Marathon)]
-        self.marathon = found[0] if found else cluster.register(Marathon())
+        self.marathon = found[0] if found else Marathon()
+        if not found:
+            cluster.register(self.marathon)
 
     def instructions(self, url: str) -> str:
         return (f"Marathon REST API (simulated) at {url}\n"
@@ -142,11 +144,15 @@ class MarathonBackend(MarathonTasks, ClusterTime):
         out: dict[str, Any] = {k: manifest[k] for k in _APP_KEYS if k in manifest}
         if app is not None:
             spec = app.spec
-            out.update({"instances": spec.instances, "cpus": spec.cpus, "mem": spec.mem,
-                        "disk": spec.disk, "gpus": spec.gpus,
-                        "backoffSeconds": spec.backoff_seconds,
+            out.update({"instances": spec.instances, "cpus": _number(spec.cpus),
+                        "mem": _number(spec.mem), "disk": _number(spec.disk),
+                        "gpus": _number(spec.gpus),
+                        "backoffSeconds": _number(spec.backoff_seconds),
                         "backoffFactor": spec.backoff_factor,
-                        "maxLaunchDelaySeconds": spec.max_launch_delay_seconds})
+                        "maxLaunchDelaySeconds": _number(spec.max_launch_delay_seconds)})
+            for key, value in _defaults(spec, app.service_ports).items():
+                if key == "portDefinitions" or key not in out:
+                    out[key] = value
         out.setdefault("instances", manifest.get("instances", 1))
         row = next((r for r in framework.status() if r["id"] == spec_id), None) or {}
         out["tasksStaged"] = row.get("staged", 0)
@@ -424,6 +430,36 @@ class MarathonBackend(MarathonTasks, ClusterTime):
         if request.method != "GET" or rest:
             raise HttpError(405, "HTTP 405 Method Not Allowed")
         return Response.json(200, {"leader": "127.0.0.1:8080"})
+
+
+def _defaults(spec: Any, service_ports: list[int]) -> dict[str, Any]:
+    """The fields Marathon fills in when an app leaves them out, as ``GET /v2/apps`` shows
+    them (the defaults of mesosphere/marathon ``docs/docs/rest-api/public/api/v2/types/
+    app.raml``; empty lists and maps that the RAML marks ``omitEmpty`` stay out). In host
+    networking the port definitions carry their assigned service ports (``"port": 0`` comes
+    back as ``10000``)."""
+    out: dict[str, Any] = {
+        "executor": "", "labels": {}, "requirePorts": spec.require_ports,
+        "upgradeStrategy": {
+            "minimumHealthCapacity": _number(spec.upgrade.minimum_health_capacity),
+            "maximumOverCapacity": _number(spec.upgrade.maximum_over_capacity)},
+        "killSelection": "YOUNGEST_FIRST",
+        "unreachableStrategy": "disabled" if spec.unreachable is None else {
+            "inactiveAfterSeconds": _number(spec.unreachable[0]),
+            "expungeAfterSeconds": _number(spec.unreachable[1])}}
+    if spec.network == "host":
+        out["networks"] = [{"mode": "host"}]
+        out["portDefinitions"] = [
+            {"port": service, "protocol": port.protocol,
+             **({"name": port.name} if port.name else {}),
+             **({"labels": port.labels} if port.labels else {})}
+            for port, service in zip(spec.ports, service_ports, strict=False)]
+    return out
+
+
+def _number(value: float) -> float | int:
+    """A whole number as JSON writes Marathon's (``128``, not ``128.0``)."""
+    return int(value) if float(value).is_integer() else value
 
 
 def _require_command(app: dict[str, Any]) -> None:

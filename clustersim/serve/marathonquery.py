@@ -54,11 +54,9 @@ def label_selector(query: str | None) -> Matcher:
         key = _unescape(match["key"])
         if match["set"]:
             values = {_unescape(v) for v in match["values"].split(",") if v.strip()}
-            inside = match["set"] == "in"
-            tests.append((key, lambda v, s=values, i=inside: (v in s) == i))
+            tests.append((key, _member(values, match["set"] == "in")))
         elif match["eq"]:
-            wanted, equal = _unescape(match["value"]), match["eq"] == "=="
-            tests.append((key, lambda v, w=wanted, e=equal: (v == w) == e))
+            tests.append((key, _member({_unescape(match["value"])}, match["eq"] == "==")))
         else:
             tests.append((key, lambda v: True))
     return lambda labels: all(key in labels and test(str(labels[key]))
@@ -68,6 +66,11 @@ def label_selector(query: str | None) -> Matcher:
 def flag(request: Request, name: str) -> bool:
     """A boolean query parameter (``?force=true``), false when absent."""
     return (request.arg(name) or "").lower() in ("true", "1")
+
+
+def _member(values: set[str], inside: bool) -> Callable[[str], bool]:
+    """``value in values`` (``in``, ``==``) or its negation (``notin``, ``!=``)."""
+    return lambda value: (value in values) == inside
 
 
 _STATES = {"running": "TASK_RUNNING", "staging": "TASK_STAGING"}

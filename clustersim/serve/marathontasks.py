@@ -9,9 +9,12 @@ A mixin of :class:`~clustersim.serve.marathon.MarathonBackend`: it uses the back
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from clustersim.marathon import Deployment, Marathon
+from clustersim.mesos import MesosCluster
 from clustersim.serve.core import HttpError, Request, Response
 from clustersim.serve.marathonquery import flag, task_states
 
@@ -25,10 +28,15 @@ _STATES = {"Running": "TASK_RUNNING", "Staging": "TASK_STAGING", "Starting": "TA
 class MarathonTasks:
     """The task routes of Marathon's API."""
 
-    marathon: Any
-    cluster: Any
-    _body: Any
-    _change: Any
+    marathon: Marathon
+    cluster: MesosCluster
+
+    def _body(self, request: Request) -> Any:
+        raise NotImplementedError
+
+    def _change(self, action: Callable[[], Deployment | None], *,
+                created: bool = False) -> Response:
+        raise NotImplementedError
 
     def _kill(self, request: Request, spec_id: str, task_id: str, force: bool) -> Response:
         """``DELETE /v2/apps/<id>/tasks[/<taskId>]`` (``AppTasksResource``): kill the app's

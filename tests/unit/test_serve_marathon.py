@@ -3,6 +3,8 @@ compared with the simulated framework's own state."""
 
 from __future__ import annotations
 
+import json
+
 import marathon
 import pytest
 import requests
@@ -241,7 +243,7 @@ def test_kill_given_tasks_and_the_status_filter(server, client):
     running = requests.get(f"{server.url}/v2/tasks?status=running", timeout=10).json()
     assert len(running["tasks"]) == 3
     victims = [t.id for t in client.list_tasks("/web")][:2]
-    assert client.kill_given_tasks(victims + ["web.nope"], scale=True)
+    assert client.kill_given_tasks([*victims, "web.nope"], scale=True)
     server.step(30)
     assert client.get_app("/web").instances == 1
     assert {t.id for t in client.list_tasks("/web")}.isdisjoint(victims)
@@ -284,3 +286,17 @@ def test_patch_an_app_and_put_or_patch_a_list_of_apps(server, client):
     unknown = requests.patch(f"{url}/v2/apps", json=[{"id": "/web", "instances": 1},
                                                      {"id": "/nope"}], timeout=10)
     assert unknown.status_code == 404 and client.get_app("/web").instances == 3
+
+
+def test_a_created_app_shows_marathons_defaults(server):
+    # app.raml defaults; before, the answer echoed only the fields sent and 128.0 for 128
+    app = requests.post(f"{server.url}/v2/apps", json={"id": "/web", "cmd": "serve $PORT0",
+                                                       "cpus": 0.5, "mem": 128}, timeout=10)
+    body = app.json()
+    service_port = _framework(server).apps["/web"].service_ports[0]
+    assert body["portDefinitions"] == [{"port": service_port, "protocol": "tcp",
+                                        "name": "default"}]
+    assert body["upgradeStrategy"] == {"minimumHealthCapacity": 1, "maximumOverCapacity": 1}
+    assert (body["requirePorts"], body["killSelection"], body["networks"]) == \
+        (False, "YOUNGEST_FIRST", [{"mode": "host"}])
+    assert json.dumps(body["mem"]) == "128" and body["cpus"] == 0.5
