@@ -9,12 +9,13 @@ app or of a list of apps, ``DELETE``, ``restart``, groups, pods) answer
 ``{"version", "deploymentId"}``; a change to an app that running deployments hold answers
 409 ``App is locked by one or more deployments...`` naming them, unless ``?force=true``;
 errors are ``{"message": ...}``, invalid definitions 422 ``Object is not valid`` with
-``details`` naming the field (:mod:`.marathonquery`). Tasks are :mod:`.marathontasks`.
+``details`` naming the field (:mod:`.marathonquery`). Tasks are :mod:`.marathontasks`,
+the event stream ``/v2/events`` and ``/metrics`` :mod:`.marathonmonitor`.
 
 Simplified (what Marathon does instead): versions are synthetic timestamps (Marathon's are the
 wall-clock time of each change) and only the current one is kept; the rollback of
 ``DELETE /v2/deployments/<id>`` is refused when a later change followed it (Marathon reverts
-that deployment's changes alone); no event stream, no authentication.
+that deployment's changes alone); no authentication.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from clustersim.marathon.framework import AppLockedError
 from clustersim.marathon.pathid import PathId
 from clustersim.mesos import MesosCluster
 from clustersim.serve.core import ClusterTime, HttpError, Request, Response
+from clustersim.serve.marathonmonitor import event_stream, metrics
 from clustersim.serve.marathonquery import flag, invalid, label_selector
 from clustersim.serve.marathontasks import MarathonTasks, time_stamp, version_stamp
 
@@ -88,6 +90,10 @@ class MarathonBackend(MarathonTasks, ClusterTime):
         path, method = request.path.rstrip("/") or "/", request.method
         if path == "/ping" and method == "GET":
             return Response.text(200, "pong")
+        if path == "/metrics" and method == "GET":
+            return metrics(self.marathon)
+        if path == "/v2/events" and method == "GET":
+            return event_stream(self.marathon, request)
         if not path.startswith("/v2/"):
             raise HttpError(404, "HTTP 404 Not Found")
         section, _, rest = path[len("/v2/"):].partition("/")

@@ -300,3 +300,32 @@ def test_a_created_app_shows_marathons_defaults(server):
     assert (body["requirePorts"], body["killSelection"], body["networks"]) == \
         (False, "YOUNGEST_FIRST", [{"mode": "host"}])
     assert json.dumps(body["mem"]) == "128" and body["cpus"] == 0.5
+
+
+def test_the_event_stream_and_metrics(server, client):
+    url = server.url
+    assert requests.get(f"{url}/v2/events", timeout=10).status_code == 405   # no Accept
+    kinds = ["event_stream_attached", "status_update_event", "deployment_success"]
+    with requests.get(f"{url}/v2/events", params={"event_type": kinds},
+                      headers={"Accept": "text/event-stream"}, stream=True,
+                      timeout=10) as events:
+        assert events.headers["Content-Type"] == "text/event-stream"
+        lines = events.iter_lines(decode_unicode=True)
+        assert next(lines) == "event: event_stream_attached"
+        assert json.loads(next(lines)[len("data: "):])["eventType"] == "event_stream_attached"
+        client.create_app("/web", MarathonApp(cmd="serve", cpus=0.1, mem=32))
+        server.step(30)
+        seen = []
+        for line in lines:
+            if line.startswith("data: "):
+                seen.append(json.loads(line[len("data: "):]))
+            if seen and seen[-1]["eventType"] == "deployment_success":
+                break
+    running = [e for e in seen if e.get("taskStatus") == "TASK_RUNNING"]
+    [task] = client.list_tasks("/web")
+    assert [(e["taskId"], e["appId"], e["host"]) for e in running] == \
+        [(task.id, "/web", task.host)]
+    assert {e["eventType"] for e in seen} == set(kinds[1:])
+    gauges = requests.get(f"{url}/metrics", timeout=10).json()["gauges"]
+    assert gauges["marathon.apps.active.gauge"] == {"value": 1}
+    assert gauges["marathon.instances.running.gauge"] == {"value": 1}
