@@ -11,7 +11,8 @@ with serve("kubernetes", nodes=3, speed=0) as server:     # 127.0.0.1, a free po
 does the same from a shell. Modules: :mod:`.core` (the shared server),
 :mod:`.kubernetes` (with :mod:`.kuberesources`, :mod:`.kuberender`, :mod:`.kubetables`,
 :mod:`.kubeproto`, :mod:`.patch`, :mod:`.selectors`), :mod:`.marathon` (with
-:mod:`.marathontasks`, :mod:`.marathonquery`, :mod:`.marathonmonitor`), :mod:`.docker`.
+:mod:`.marathongroups`, :mod:`.marathontasks`, :mod:`.marathonquery`,
+:mod:`.marathonmonitor`), :mod:`.docker`.
 """
 
 from clustersim.serve.core import HttpError, Request, Response, SimServer

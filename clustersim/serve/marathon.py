@@ -9,7 +9,8 @@ app or of a list of apps, ``DELETE``, ``restart``, groups, pods) answer
 ``{"version", "deploymentId"}``; a change to an app that running deployments hold answers
 409 ``App is locked by one or more deployments...`` naming them, unless ``?force=true``;
 errors are ``{"message": ...}``, invalid definitions 422 ``Object is not valid`` with
-``details`` naming the field (:mod:`.marathonquery`). Tasks are :mod:`.marathontasks`,
+``details`` naming the field (:mod:`.marathonquery`). Groups are :mod:`.marathongroups`,
+tasks :mod:`.marathontasks`,
 the event stream ``/v2/events`` and ``/metrics`` :mod:`.marathonmonitor`.
 
 Simplified (what Marathon does instead): versions are synthetic timestamps (Marathon's are the
@@ -29,6 +30,7 @@ from clustersim.marathon.framework import AppLockedError
 from clustersim.marathon.pathid import PathId
 from clustersim.mesos import MesosCluster
 from clustersim.serve.core import ClusterTime, HttpError, Request, Response
+from clustersim.serve.marathongroups import MarathonGroups
 from clustersim.serve.marathonmonitor import event_stream, metrics
 from clustersim.serve.marathonquery import flag, invalid, label_selector
 from clustersim.serve.marathontasks import MarathonTasks, time_stamp, version_stamp
@@ -63,7 +65,7 @@ def default_framework(nodes: int, seed: int = 0) -> MesosCluster:
     return cluster
 
 
-class MarathonBackend(MarathonTasks, ClusterTime):
+class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
     """Marathon's API over the first :class:`Marathon` framework registered on ``cluster``."""
 
     system = "marathon"
@@ -87,6 +89,8 @@ class MarathonBackend(MarathonTasks, ClusterTime):
     # ---- routing ---------------------------------------------------------------------------
 
     def handle(self, request: Request) -> Response:
+        if request.method == "HEAD":     # Jersey answers HEAD as GET, without the body
+            request.method = "GET"
         path, method = request.path.rstrip("/") or "/", request.method
         if path == "/ping" and method == "GET":
             return Response.text(200, "pong")
@@ -112,6 +116,9 @@ class MarathonBackend(MarathonTasks, ClusterTime):
         except (UnicodeDecodeError, json.JSONDecodeError) as err:
             # MarathonExceptionMapper: a JsonParseException's details are its message
             raise HttpError(400, "Invalid JSON", details=str(err)) from None
+        except RecursionError:
+            raise HttpError(400, "Invalid JSON", details="the document nests arrays or "
+                            "objects too deeply") from None
 
     def _new_spec(self, request: Request, exists: str) -> tuple[dict[str, Any], str]:
         """A POSTed app or pod and its absolute id; 422 without an id, 409 (``exists``
@@ -327,53 +334,7 @@ class MarathonBackend(MarathonTasks, ClusterTime):
                         "currentStep": d.step_index + 1, "totalSteps": len(d.steps)})
         return Response.json(200, out)
 
-    # ---- groups, pods, info ----------------------------------------------------------------
-
-    def _group_json(self, group_id: str) -> dict[str, Any]:
-        root = self.marathon.root
-        group = root.groups[group_id]
-        return {"id": group_id, "dependencies": list(group.dependencies),
-                "version": version_stamp(len(self.marathon.deployments)),
-                "apps": [self._app_json(i, []) for i in group.run_specs
-                         if root.kinds[i] == "App"],
-                "pods": [dict(root.run_specs[i]) for i in group.run_specs
-                         if root.kinds[i] == "Pod"],
-                "groups": [self._group_json(g) for g in group.groups]}
-
-    def _groups(self, request: Request, rest: str) -> Response:
-        framework = self.marathon
-        group_id = str(PathId("/" + rest).resolve()) if rest else "/"
-        force = flag(request, "force")
-        if request.method == "GET":
-            if group_id not in framework.root.groups:
-                raise HttpError(404, f"Group '{group_id}' does not exist")
-            return Response.json(200, self._group_json(group_id))
-        if request.method in ("POST", "PUT"):
-            body = self._body(request)
-            if not isinstance(body, dict):
-                raise HttpError(422, "Object is not valid", details=[
-                    {"path": "/", "errors": ["a group definition is a JSON object"]}])
-            if rest or request.method == "PUT":
-                body = {**body, "id": group_id}
-            if request.method == "PUT" and "scaleBy" in body:
-                factor = body["scaleBy"]
-                if group_id not in framework.root.groups:
-                    raise HttpError(404, f"Group '{group_id}' does not exist")
-                if not isinstance(factor, int | float) or isinstance(factor, bool) or factor < 0:
-                    raise HttpError(422, "Object is not valid", details=[
-                        {"path": "/scaleBy", "errors": ["must be a number, 0 or more"]}])
-                return self._change(lambda: framework.scale_group(group_id, factor,
-                                                                  force=force))
-            new_id = str(PathId(str(body.get("id", "/"))).resolve())
-            if request.method == "POST" and new_id in framework.root.groups and new_id != "/":
-                raise HttpError(409, f"A group with id [{new_id}] already exists.")
-            return self._change(lambda: framework.deploy(body, force=force),
-                                created=request.method == "POST")
-        if request.method == "DELETE":
-            if group_id not in framework.root.groups:
-                raise HttpError(404, f"Group '{group_id}' does not exist")
-            return self._change(lambda: framework.remove(group_id, force=force))
-        raise HttpError(405, "HTTP 405 Method Not Allowed")
+    # ---- pods, info -----------------------------------------------------------------------
 
     def _pods(self, request: Request, rest: str) -> Response:
         framework = self.marathon

@@ -329,3 +329,32 @@ def test_the_event_stream_and_metrics(server, client):
     gauges = requests.get(f"{url}/metrics", timeout=10).json()["gauges"]
     assert gauges["marathon.apps.active.gauge"] == {"value": 1}
     assert gauges["marathon.instances.running.gauge"] == {"value": 1}
+
+
+def test_put_a_group_replaces_what_it_gives_and_keeps_what_it_leaves_out(server):
+    url = server.url
+    tree = {"id": "/shop", "dependencies": [],
+            "apps": [{"id": "a", "cmd": "x", "cpus": 0.1, "mem": 16},
+                     {"id": "b", "cmd": "x", "cpus": 0.1, "mem": 16}],
+            "groups": [{"id": "db", "apps": [{"id": "pg", "cmd": "pg", "cpus": 0.1,
+                                              "mem": 16}]}]}
+    assert requests.post(f"{url}/v2/groups", json=tree, timeout=10).status_code == 201
+    server.step(30)
+    # the book: PUT /v2/groups/shop replaces the group; an app left out of "apps" stops
+    put = requests.put(f"{url}/v2/groups/shop", json={
+        "apps": [{"id": "/shop/a", "cmd": "y", "cpus": 0.1, "mem": 16}]}, timeout=10)
+    assert put.status_code == 200
+    server.step(30)
+    kinds = _framework(server).root.kinds
+    assert sorted(kinds) == ["/shop/a", "/shop/db/pg"]        # "groups" was left out: kept
+    assert _framework(server).root.run_specs["/shop/a"]["cmd"] == "y"
+    assert {i.spec_id for i in _framework(server).instances()} == {"/shop/a", "/shop/db/pg"}
+
+
+def test_deeply_nested_json_and_head(server):
+    deep = '{"id": "/d", "cmd": "x", "labels": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    response = requests.post(f"{server.url}/v2/apps", data=deep,
+                             headers={"Content-Type": "application/json"}, timeout=10)
+    assert response.status_code == 400 and response.json()["message"] == "Invalid JSON"
+    head = requests.head(f"{server.url}/v2/apps", timeout=10)
+    assert head.status_code == 200 and head.content == b""
