@@ -121,13 +121,21 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
                             "objects too deeply") from None
 
     def _new_spec(self, request: Request, exists: str) -> tuple[dict[str, Any], str]:
-        """A POSTed app or pod and its absolute id; 422 without an id, 409 (``exists``
-        formatted with the id) when the id is taken."""
+        """A POSTed app or pod and its absolute id; 409 (``exists`` formatted with the id)
+        when the id is taken. A body that is no object, or has no string ``id``, fails the
+        RAML type's JSON reader: 422 ``Invalid JSON`` with Play JSON's error keys
+        (``MarathonExceptionMapperTest``: ``{"id": 123}`` gives ``error.expected.jsstring``)."""
         body = self._body(request)
-        if not isinstance(body, dict) or not body.get("id"):
+        if not isinstance(body, dict):
+            raise HttpError(422, "Invalid JSON", details=[
+                {"path": "/", "errors": ["error.expected.jsobject"]}])
+        if not isinstance(body.get("id"), str):
+            raise HttpError(422, "Invalid JSON", details=[{"path": "/id", "errors": [
+                "error.path.missing" if body.get("id") is None else "error.expected.jsstring"]}])
+        if not body["id"]:
             raise HttpError(422, "Object is not valid", details=[
-                {"path": "/id", "errors": ["error.path.missing"]}])
-        spec_id = str(PathId(str(body["id"])).resolve())
+                {"path": "/id", "errors": ["error.minLength"]}])
+        spec_id = str(PathId(body["id"]).resolve())
         if spec_id in self.marathon.root.run_specs:
             raise HttpError(409, exists.format(spec_id))
         return body, spec_id

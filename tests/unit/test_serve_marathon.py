@@ -358,3 +358,18 @@ def test_deeply_nested_json_and_head(server):
     assert response.status_code == 400 and response.json()["message"] == "Invalid JSON"
     head = requests.head(f"{server.url}/v2/apps", timeout=10)
     assert head.status_code == 200 and head.content == b""
+
+
+def test_an_id_that_is_not_a_string_is_invalid_json(server):
+    # MarathonExceptionMapperTest: {"id": 123} → 422 "Invalid JSON", /id error.expected.jsstring
+    def answer(body):
+        response = requests.post(f"{server.url}/v2/apps", json=body, timeout=10)
+        return response.status_code, response.json()["message"], response.json()["details"]
+
+    assert answer({"id": 123, "cmd": "x"}) == (
+        422, "Invalid JSON", [{"path": "/id", "errors": ["error.expected.jsstring"]}])
+    assert answer({"cmd": "x"}) == (
+        422, "Invalid JSON", [{"path": "/id", "errors": ["error.path.missing"]}])
+    assert answer([{"id": "/x", "cmd": "x"}])[2] == [
+        {"path": "/", "errors": ["error.expected.jsobject"]}]
+    assert _framework(server).root.run_specs == {}
