@@ -262,9 +262,10 @@ class Marathon(SchedulerActions, Framework):
     def cancel(self, deployment_id: str, *, rollback: bool = True) -> Deployment | None:
         """Stop a running deployment (``DELETE /v2/deployments/<id>``, ``DeploymentsResource``
         in mesosphere/marathon). With ``rollback`` (Marathon's default) a new deployment takes
-        the group tree back to what it was before; without it (``?force=true``) the deployment
-        just stops and the apps keep their new definitions. Simplified: the rollback restores
-        the whole tree, so it is refused when another change came after the deployment."""
+        the apps and pods it touched back to what they were before (later changes to other
+        run specs stay: no later change can have touched these while the deployment ran,
+        it would have needed ``force`` and cancelled it); without it (``?force=true``) the
+        deployment just stops and the apps keep their new definitions."""
         found = next((d for d in self.deployments
                       if d.id == deployment_id and d.status == "running"), None)
         if found is None:
@@ -277,10 +278,8 @@ class Marathon(SchedulerActions, Framework):
         if found.original is None:
             raise ValueError(f"{found.id} restarts instances and changed no definition: there "
                              "is nothing to roll back to; cancel it with force=true")
-        if self.deployments[-1] is not found:
-            raise ValueError(f"{found.id} is not the latest change: roll back the later "
-                             "deployments first, or cancel it with force=true")
-        return self._change(found.original.copy(), True, f"rollback of {found.id}")
+        target = self.root.reverted(found.original, sorted(found.affected))
+        return self._change(target, True, f"rollback of {found.id}")
 
     def _start_deployment(self, steps: list[list[dict[str, Any]]],
                           original: RootGroup | None = None) -> Deployment:

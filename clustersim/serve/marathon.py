@@ -14,9 +14,7 @@ tasks :mod:`.marathontasks`,
 the event stream ``/v2/events`` and ``/metrics`` :mod:`.marathonmonitor`.
 
 Simplified (what Marathon does instead): versions are synthetic timestamps (Marathon's are the
-wall-clock time of each change) and only the current one is kept; the rollback of
-``DELETE /v2/deployments/<id>`` is refused when a later change followed it (Marathon reverts
-that deployment's changes alone); no authentication.
+wall-clock time of each change) and only the current one is kept; no authentication.
 """
 
 from __future__ import annotations

@@ -373,3 +373,17 @@ def test_an_id_that_is_not_a_string_is_invalid_json(server):
     assert answer([{"id": "/x", "cmd": "x"}])[2] == [
         {"path": "/", "errors": ["error.expected.jsobject"]}]
     assert _framework(server).root.run_specs == {}
+
+
+def test_rolling_back_a_deployment_keeps_later_changes_to_other_apps(server, client):
+    client.create_app("/web", MarathonApp(cmd="serve v1", cpus=0.1, mem=32, instances=2))
+    server.step(30)
+    client.update_app("/web", MarathonApp(cmd="serve v2", cpus=0.1, mem=32, instances=2))
+    [update] = client.list_deployments()
+    client.create_app("/db", MarathonApp(cmd="pg", cpus=0.1, mem=32))     # a later change
+    # refused before with 422 "deployment-2 is not the latest change"
+    result = client.delete_deployment(update.id)
+    assert set(result) == {"version", "deploymentId"}
+    server.step(60)
+    assert client.get_app("/web").cmd == "serve v1" and client.get_app("/db").cmd == "pg"
+    assert client.list_deployments() == [] and client.get_app("/db").tasks_running == 1
