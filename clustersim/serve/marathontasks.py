@@ -41,18 +41,17 @@ class MarathonTasks:
     def _kill(self, request: Request, spec_id: str, task_id: str, force: bool) -> Response:
         """``DELETE /v2/apps/<id>/tasks[/<taskId>]`` (``AppTasksResource``): kill the app's
         tasks (those on ``host``, or one). Marathon then launches replacements; with
-        ``scale=true`` it lowers the app's instance count by the number killed instead.
-        Simplified: the scale-down lets the framework's kill order choose, and the killed
-        instances come first in it because they no longer run."""
+        ``scale=true`` it lowers the app's instance count by the number killed instead; with
+        ``wipe=true`` it expunges their instances, reservations included, and launches new
+        ones (both at once: 400). Simplified: the scale-down lets the framework's kill order
+        choose, and the killed instances come first in it because they no longer run."""
         framework = self.marathon
         host = request.arg("host")
         tasks = [t for t in self._task_list(spec_id)
                  if (not task_id or t["id"] == task_id) and host in (None, "*", t["host"])]
         if task_id and not tasks:
             raise HttpError(404, f"Task '{task_id}' does not exist")
-        for task in tasks:
-            framework.driver.kill_task(task["id"])
-        self.cluster.run(until=self.cluster.now)
+        self._kill_tasks(request, [t["id"] for t in tasks])
         if flag(request, "scale"):
             instances = framework.root.run_specs[spec_id].get("instances", 1)
             return self._change(lambda: framework.scale(
@@ -60,6 +59,19 @@ class MarathonTasks:
         if task_id:
             return Response.json(200, {"task": tasks[0]})
         return Response.json(200, {"tasks": tasks})
+
+    def _kill_tasks(self, request: Request, task_ids: list[str]) -> None:
+        """Kill the tasks, or with ``?wipe=true`` wipe their instances; then let the
+        simulator act on it."""
+        wipe = flag(request, "wipe")
+        if wipe and flag(request, "scale"):
+            raise HttpError(400, "You cannot use scale and wipe at the same time.")
+        for task_id in task_ids:
+            if wipe:
+                self.marathon.wipe(task_id)
+            else:
+                self.marathon.driver.kill_task(task_id)
+        self.cluster.run(until=self.cluster.now)
 
     def _task_list(self, spec_id: str | None = None) -> list[dict[str, Any]]:
         out = []
@@ -103,8 +115,6 @@ class MarathonTasks:
         ``scale=true`` lower each app's instance count by its killed tasks, in one
         deployment answered ``{version, deploymentId}``."""
         scale = flag(request, "scale")
-        if scale and flag(request, "wipe"):
-            raise HttpError(400, "You cannot use scale and wipe at the same time.")
         body = self._body(request)
         ids = body.get("ids") if isinstance(body, dict) else None
         if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
@@ -114,9 +124,7 @@ class MarathonTasks:
         wanted = set(ids)
         tasks = [t for t in self._task_list() if t["id"] in wanted]
         framework = self.marathon
-        for task in tasks:
-            framework.driver.kill_task(task["id"])
-        self.cluster.run(until=self.cluster.now)
+        self._kill_tasks(request, [t["id"] for t in tasks])
         if not scale:
             return Response.json(200, {"tasks": tasks})
         killed: dict[str, int] = {}

@@ -387,3 +387,23 @@ def test_rolling_back_a_deployment_keeps_later_changes_to_other_apps(server, cli
     server.step(60)
     assert client.get_app("/web").cmd == "serve v1" and client.get_app("/db").cmd == "pg"
     assert client.list_deployments() == [] and client.get_app("/db").tasks_running == 1
+
+
+def test_wipe_gives_up_a_resident_instance_on_a_lost_agent(server, client):
+    # the storage lab: "the operator's way out is DELETE /v2/apps/db/tasks/<id>?wipe=true"
+    db = {"id": "/db", "cmd": "pg", "cpus": 0.1, "mem": 32,
+          "container": {"type": "MESOS", "volumes": [
+              {"containerPath": "data", "mode": "RW", "persistent": {"size": 100}}]}}
+    assert requests.post(f"{server.url}/v2/apps", json=db, timeout=10).status_code == 201
+    server.step(30)
+    [task] = client.list_tasks("/db")
+    server.cluster.fail_agent(task.host)
+    server.step(600)                        # unreachable; a resident app waits for its agent
+    assert [t.host for t in client.list_tasks("/db")] == [task.host]
+    wiped = requests.delete(f"{server.url}/v2/apps/db/tasks/{task.id}?wipe=true", timeout=10)
+    assert wiped.status_code == 200
+    server.step(60)
+    [fresh] = client.list_tasks("/db")
+    assert fresh.host != task.host and fresh.state == "TASK_RUNNING"
+    both = requests.delete(f"{server.url}/v2/apps/db/tasks?wipe=true&scale=true", timeout=10)
+    assert both.status_code == 400
