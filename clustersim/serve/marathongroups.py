@@ -53,8 +53,13 @@ class MarathonGroups:
         group_id = str(PathId("/" + rest).resolve()) if rest else "/"
         force = flag(request, "force")
         if request.method == "GET":
+            versions = group_id.endswith("/versions") and group_id not in framework.root.groups
+            if versions:         # GET /v2/groups/<id>/versions: the current version only
+                group_id = group_id.removesuffix("/versions") or "/"
             if group_id not in framework.root.groups:
                 raise HttpError(404, f"Group '{group_id}' does not exist")
+            if versions:
+                return Response.json(200, [version_stamp(len(framework.deployments))])
             return Response.json(200, self._group_json(group_id))
         if request.method in ("POST", "PUT"):
             body = self._body(request)

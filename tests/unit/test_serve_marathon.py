@@ -407,3 +407,12 @@ def test_wipe_gives_up_a_resident_instance_on_a_lost_agent(server, client):
     assert fresh.host != task.host and fresh.state == "TASK_RUNNING"
     both = requests.delete(f"{server.url}/v2/apps/db/tasks?wipe=true&scale=true", timeout=10)
     assert both.status_code == 400
+
+
+def test_group_versions(server):
+    requests.post(f"{server.url}/v2/groups", json={"id": "/shop", "apps": [
+        {"id": "a", "cmd": "x", "cpus": 0.1, "mem": 16}]}, timeout=10)
+    group = requests.get(f"{server.url}/v2/groups/shop", timeout=10).json()
+    versions = requests.get(f"{server.url}/v2/groups/shop/versions", timeout=10)
+    assert versions.status_code == 200 and versions.json() == [group["version"]]
+    assert requests.get(f"{server.url}/v2/groups/nope/versions", timeout=10).status_code == 404
