@@ -178,12 +178,24 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
         out["tasksRunning"] = row.get("running", 0)
         out["tasksHealthy"] = row.get("healthy", 0)
         out["tasksUnhealthy"] = row.get("unhealthy", 0)
-        out["version"] = version_stamp(app.version if app else 0)
+        out["version"] = self._app_version(spec_id)
         out["deployments"] = [{"id": d.id} for d in framework.deployments
                               if d.status == "running" and spec_id in d.affected]
         if any(e in ("app.tasks", "apps.tasks") for e in embed):
             out["tasks"] = self._task_list(spec_id)
         return out
+
+    def _app_version(self, spec_id: str) -> str:
+        """An app's version: that of the last deployment that changed it, scaling and
+        restarts included, as Marathon's ``version`` (``versionInfo.lastScalingAt``) is; the
+        same stamp the change's ``{version, deploymentId}`` answer and ``/v2/deployments``
+        give."""
+        deployments = self.marathon.deployments
+        for index in range(len(deployments) - 1, -1, -1):
+            if spec_id in deployments[index].affected:
+                return version_stamp(index + 1)
+        app = self.marathon.apps.get(spec_id)
+        return version_stamp(app.version if app else 0)
 
     def _apps(self, request: Request, rest: str) -> Response:
         framework = self.marathon
@@ -246,7 +258,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
             return Response.json(200, {"tasks": self._task_list(spec_id)})
         if request.method == "DELETE" and sub == "tasks":
             return self._kill(request, spec_id, item, force)
-        current = [version_stamp(framework.apps[spec_id].version)] if spec_id in framework.apps \
+        current = [self._app_version(spec_id)] if spec_id in framework.apps \
             else []
         if request.method == "GET" and sub == "versions" and not item:
             return Response.json(200, {"versions": current})

@@ -416,3 +416,12 @@ def test_group_versions(server):
     versions = requests.get(f"{server.url}/v2/groups/shop/versions", timeout=10)
     assert versions.status_code == 200 and versions.json() == [group["version"]]
     assert requests.get(f"{server.url}/v2/groups/nope/versions", timeout=10).status_code == 404
+
+
+def test_scaling_gives_the_app_the_version_of_its_deployment(server, client):
+    client.create_app("/web", MarathonApp(cmd="serve", cpus=0.1, mem=32))
+    first = client.get_app("/web").version
+    server.step(30)
+    scaled = client.scale_app("/web", instances=2)
+    assert client.get_app("/web").version == scaled["version"] != first
+    assert client.list_versions("/web") == [scaled["version"]]
