@@ -425,3 +425,23 @@ def test_scaling_gives_the_app_the_version_of_its_deployment(server, client):
     scaled = client.scale_app("/web", instances=2)
     assert client.get_app("/web").version == scaled["version"] != first
     assert client.list_versions("/web") == [scaled["version"]]
+
+
+def test_a_health_check_must_name_one_of_the_apps_ports(server):
+    # AppValidationTest: "/healthChecks(0)" -> "Health check port indices must address ..."
+    def post(app_id, **fields):
+        return requests.post(f"{server.url}/v2/apps", json={
+            "id": app_id, "cmd": "x", "cpus": 0.1, "mem": 16, **fields}, timeout=10)
+
+    bad = post("/a", healthChecks=[{"protocol": "HTTP", "portIndex": 1}])   # one port: index 0
+    assert bad.status_code == 422
+    [detail] = bad.json()["details"]
+    assert detail["path"] == "/healthChecks(0)"
+    assert detail["errors"][0].startswith("Health check port indices must address an element")
+    two = [{"port": 0}, {"port": 0}]
+    assert post("/b", portDefinitions=two,
+                healthChecks=[{"protocol": "TCP"}]).status_code == 422      # which port?
+    assert post("/c", portDefinitions=two,
+                healthChecks=[{"protocol": "TCP", "portIndex": 1}]).status_code == 201
+    assert post("/d", healthChecks=[{"protocol": "COMMAND", "command": {"value": "true"},
+                                     "portIndex": 7}]).status_code == 201
