@@ -174,7 +174,10 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
                     out[key] = value
         out.setdefault("instances", manifest.get("instances", 1))
         row = next((r for r in framework.status() if r["id"] == spec_id), None) or {}
-        out["tasksStaged"] = row.get("staged", 0)
+        # TaskCounts counts tasks: an instance still waiting in the launch queue for an offer
+        # has none (the framework's "staged" counts it too)
+        out["tasksStaged"] = sum(i.goal == "Running" and i.state in ("Staging", "Starting")
+                                 for i in framework.instances(spec_id))
         out["tasksRunning"] = row.get("running", 0)
         out["tasksHealthy"] = row.get("healthy", 0)
         out["tasksUnhealthy"] = row.get("unhealthy", 0)

@@ -445,3 +445,11 @@ def test_a_health_check_must_name_one_of_the_apps_ports(server):
                 healthChecks=[{"protocol": "TCP", "portIndex": 1}]).status_code == 201
     assert post("/d", healthChecks=[{"protocol": "COMMAND", "command": {"value": "true"},
                                      "portIndex": 7}]).status_code == 201
+
+
+def test_an_instance_waiting_for_an_offer_is_no_staged_task(server, client):
+    client.create_app("/big", MarathonApp(cmd="x", cpus=64, mem=32))   # fits no agent
+    server.step(30)
+    app = client.get_app("/big")
+    assert (app.tasks_staged, app.tasks_running, app.tasks) == (0, 0, [])
+    assert client.list_queue()[0].count == 1
