@@ -370,6 +370,8 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
                 self._change(lambda: framework.deploy({**body, "id": spec_id}, force=force))
                 return Response.json(201, framework.root.run_specs[spec_id])
             raise HttpError(405, "HTTP 405 Method Not Allowed")
+        if rest == "::status" and request.method == "GET":     # every pod's status
+            return Response.json(200, [self._pod_status(i) for i in pods])
         status = rest.endswith("::status")
         spec_id = str(PathId("/" + rest.removesuffix("::status")).resolve())
         if request.method == "PUT" and not status:
@@ -384,21 +386,24 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
         if spec_id not in pods:
             raise HttpError(404, f"Pod '{spec_id}' does not exist")
         if request.method == "GET" and status:
-            row = next((r for r in framework.status() if r["id"] == spec_id), {})
-            running = row.get("running", 0)
-            return Response.json(200, {
-                "id": spec_id, "spec": framework.root.run_specs[spec_id],
-                "status": "STABLE" if running == row.get("instances") else "DEGRADED",
-                "instances": [{"id": i.id, "status": "DEGRADED" if i.state == "Running"
-                               and i.healthy is False else _POD_INSTANCE.get(i.state,
-                                                                              "TERMINAL"),
-                               "agentHostname": i.hostname}
-                              for i in framework.instances(spec_id)]})
+            return Response.json(200, self._pod_status(spec_id))
         if request.method == "GET":
             return Response.json(200, framework.root.run_specs[spec_id])
         if request.method == "DELETE":
             return self._change(lambda: framework.remove(spec_id, force=force))
         raise HttpError(405, "HTTP 405 Method Not Allowed")
+
+    def _pod_status(self, spec_id: str) -> dict[str, Any]:
+        """``GET /v2/pods/<id>::status`` (``PodStatus`` of ``pods.raml``)."""
+        framework = self.marathon
+        row = next((r for r in framework.status() if r["id"] == spec_id), {})
+        return {
+            "id": spec_id, "spec": framework.root.run_specs[spec_id],
+            "status": "STABLE" if row.get("running", 0) == row.get("instances") else "DEGRADED",
+            "instances": [{"id": i.id, "status": "DEGRADED" if i.state == "Running"
+                           and i.healthy is False else _POD_INSTANCE.get(i.state, "TERMINAL"),
+                           "agentHostname": i.hostname}
+                          for i in framework.instances(spec_id)]}
 
     def _info(self, request: Request, rest: str) -> Response:
         if request.method != "GET" or rest:

@@ -453,3 +453,16 @@ def test_an_instance_waiting_for_an_offer_is_no_staged_task(server, client):
     app = client.get_app("/big")
     assert (app.tasks_staged, app.tasks_running, app.tasks) == (0, 0, [])
     assert client.list_queue()[0].count == 1
+
+
+def test_every_pods_status(server):
+    # pods.raml: GET /v2/pods/::status lists the status of every pod
+    for name in ("a", "b"):
+        requests.post(f"{server.url}/v2/pods", json={"id": name, "containers": [
+            {"name": "c", "resources": {"cpus": 0.1, "mem": 16},
+             "exec": {"command": {"shell": "sleep 1000"}}}]}, timeout=10)
+    server.step(30)
+    statuses = requests.get(f"{server.url}/v2/pods/::status", timeout=10)
+    assert statuses.status_code == 200
+    assert [(s["id"], s["status"]) for s in statuses.json()] == [("/a", "STABLE"),
+                                                                  ("/b", "STABLE")]
