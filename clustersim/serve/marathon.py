@@ -87,15 +87,18 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
     # ---- routing ---------------------------------------------------------------------------
 
     def handle(self, request: Request) -> Response:
+        path = request.path.rstrip("/") or "/"
+        if path == "/v2/events":             # a stream: GET only (the servlet has no HEAD)
+            if request.method != "GET":
+                raise HttpError(405, "HTTP 405 Method Not Allowed")
+            return event_stream(self.marathon, request)
         if request.method == "HEAD":     # Jersey answers HEAD as GET, without the body
             request.method = "GET"
-        path, method = request.path.rstrip("/") or "/", request.method
+        method = request.method
         if path == "/ping" and method == "GET":
             return Response.text(200, "pong")
         if path == "/metrics" and method == "GET":
             return metrics(self.marathon)
-        if path == "/v2/events" and method == "GET":
-            return event_stream(self.marathon, request)
         if not path.startswith("/v2/"):
             raise HttpError(404, "HTTP 404 Not Found")
         section, _, rest = path[len("/v2/"):].partition("/")

@@ -305,6 +305,8 @@ def test_a_created_app_shows_marathons_defaults(server):
 def test_the_event_stream_and_metrics(server, client):
     url = server.url
     assert requests.get(f"{url}/v2/events", timeout=10).status_code == 405   # no Accept
+    assert requests.head(f"{url}/v2/events", headers={"Accept": "text/event-stream"},
+                         timeout=10).status_code == 405          # a stream has no HEAD
     kinds = ["event_stream_attached", "status_update_event", "deployment_success"]
     with requests.get(f"{url}/v2/events", params={"event_type": kinds},
                       headers={"Accept": "text/event-stream"}, stream=True,
