@@ -156,6 +156,7 @@ def _check_app(document: Document, path: Path, app: App) -> None:
             "cmd or args (not both), or a container with an image",
         )
     _check_network_apis(document, path, app)
+    _check_health_check_ports(document, path, app)
     volumes = (app.container.volumes if app.container else None) or []
     resident = app.residency is not None or any(v.persistent for v in volumes)
     strategy = app.upgrade_strategy
@@ -182,6 +183,37 @@ def _check_app(document: Document, path: Path, app: App) -> None:
                 (*path, "upgradeStrategy", field),
                 f"got {value}, expected {allowed} for {who}",
                 f"{field}: 0",
+            )
+
+
+def _check_health_check_ports(document: Document, path: Path, app: App) -> None:
+    """``portIndexIsValid`` (mesosphere/marathon ``api/v2/validation/AppValidation.scala``):
+    an HTTP, HTTPS or TCP health check without a command names one of the app's ports by
+    ``portIndex`` (the container's port mappings if it has any, else the port definitions,
+    one by default), or gives a ``port``, or the app has exactly one port."""
+    container = app.container
+    mappings = (container.port_mappings or (container.docker.port_mappings if container.docker
+                                            else None)) if container else None
+    if mappings:
+        count = len(mappings)
+    elif app.port_definitions is not None:
+        count = len(app.port_definitions)
+    else:
+        count = len(app.ports) if app.ports is not None else 1
+    for index, check in enumerate(app.health_checks or []):
+        if check.command is not None or (check.protocol or "HTTP") not in ("HTTP", "HTTPS", "TCP"):
+            continue
+        if check.port_index is not None:
+            valid = check.port_index < count
+        else:
+            valid = check.port is not None or count == 1
+        if not valid:
+            raise document.error(
+                (*path, "healthChecks", index),
+                "Health check port indices must address an element of the ports array or "
+                "container port mappings.",
+                f"portIndex from 0 to {count - 1}" if count else "a port, or a port for the "
+                "app to check",
             )
 
 

@@ -39,6 +39,26 @@ class SchedulerActions(LaunchQueue):
     """Instances scheduled, killed and replaced (a part of
     :class:`~clustersim.marathon.framework.Marathon`)."""
 
+    def wipe(self, task_id: str) -> None:
+        """Kill a task and forget its instance, reservation and all (``?wipe=true`` of
+        ``DELETE /v2/apps/<id>/tasks``: ``TaskKiller.kill(wipe = true)`` in mesosphere/
+        marathon expunges the instance); a new instance is scheduled in its place, so a
+        resident app gets a fresh reservation wherever it fits. An unreachable agent's task
+        is forgotten at once; if the agent returns, the task is killed then."""
+        found = self._find(task_id)
+        if found is None:
+            raise KeyError(task_id)
+        app, instance = found
+        for live, state in instance.tasks.items():
+            if state not in TERMINAL and self.driver:
+                self.driver.kill_task(live)
+        instance.goal = "Decommissioned"
+        app.instances.pop(instance.id, None)
+        self._record("instance", instance.id, "instance_changed_event",
+                     f"Instance {instance.id} of {app.spec.id} is wiped: expunged with its "
+                     "reservation")
+        self._schedule(app)
+
     def _kill_old(self, app: App, restart: Restart, count: int) -> None:
         old = [i for i in app.instances.values()
                if i.version < app.version and i.goal == "Running"]

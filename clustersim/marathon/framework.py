@@ -80,9 +80,19 @@ from clustersim.marathon.upgrade import restart_strategy
 from clustersim.mesos import Framework
 from clustersim.sim import EventLog, Snapshot, TaskState
 
-__all__ = ["Deployment", "Instance", "Marathon"]
+__all__ = ["AppLockedError", "Deployment", "Instance", "Marathon"]
 
 _MIB = 1024 * 1024
+
+
+class AppLockedError(ValueError):
+    """A change touches run specs that running deployments hold (``deployment_ids``)."""
+
+    def __init__(self, deployment_ids: list[str]) -> None:
+        super().__init__(
+            f"App is locked by one or more deployments ({', '.join(deployment_ids)}). "
+            "Override with force=True; the running deployments are then cancelled.")
+        self.deployment_ids = deployment_ids
 
 
 class Marathon(SchedulerActions, Framework):
@@ -221,18 +231,19 @@ class Marathon(SchedulerActions, Framework):
     # -- deployments ----------------------------------------------------------------------
 
     def _check_locks(self, affected: set[str], force: bool) -> None:
-        for deployment in self.deployments:
-            if deployment.status == "running" and deployment.affected & affected:
-                if not force:
-                    raise ValueError(
-                        f"App is locked by one or more deployments ({deployment.id}). Override "
-                        "with force=True; the running deployment is then cancelled."
-                    )
-                deployment.status = "canceled"
-                deployment.finished_at = self.now
-                self._record("deployment", deployment.id, "deployment_failed",
-                             f"Deployment {deployment.id} was cancelled by a forced deployment",
-                             "Warning")
+        """Refuse a change to run specs that running deployments hold, naming them all
+        (``AppLockedException(deploymentIds)`` in mesosphere/marathon); ``force`` cancels
+        them instead. Deployments of other run specs go on."""
+        holding = [d for d in self.deployments
+                   if d.status == "running" and d.affected & affected]
+        if holding and not force:
+            raise AppLockedError([d.id for d in holding])
+        for deployment in holding:
+            deployment.status = "canceled"
+            deployment.finished_at = self.now
+            self._record("deployment", deployment.id, "deployment_failed",
+                         f"Deployment {deployment.id} was cancelled by a forced deployment",
+                         "Warning")
 
     def _change(self, target: RootGroup, force: bool, what: str) -> Deployment:
         specs = {i: RunSpec.from_manifest(m, target.kinds[i]) for i, m in target.run_specs.items()}
@@ -251,9 +262,10 @@ class Marathon(SchedulerActions, Framework):
     def cancel(self, deployment_id: str, *, rollback: bool = True) -> Deployment | None:
         """Stop a running deployment (``DELETE /v2/deployments/<id>``, ``DeploymentsResource``
         in mesosphere/marathon). With ``rollback`` (Marathon's default) a new deployment takes
-        the group tree back to what it was before; without it (``?force=true``) the deployment
-        just stops and the apps keep their new definitions. Simplified: the rollback restores
-        the whole tree, so it is refused when another change came after the deployment."""
+        the apps and pods it touched back to what they were before (later changes to other
+        run specs stay: no later change can have touched these while the deployment ran,
+        it would have needed ``force`` and cancelled it); without it (``?force=true``) the
+        deployment just stops and the apps keep their new definitions."""
         found = next((d for d in self.deployments
                       if d.id == deployment_id and d.status == "running"), None)
         if found is None:
@@ -266,10 +278,8 @@ class Marathon(SchedulerActions, Framework):
         if found.original is None:
             raise ValueError(f"{found.id} restarts instances and changed no definition: there "
                              "is nothing to roll back to; cancel it with force=true")
-        if self.deployments[-1] is not found:
-            raise ValueError(f"{found.id} is not the latest change: roll back the later "
-                             "deployments first, or cancel it with force=true")
-        return self._change(found.original.copy(), True, f"rollback of {found.id}")
+        target = self.root.reverted(found.original, sorted(found.affected))
+        return self._change(target, True, f"rollback of {found.id}")
 
     def _start_deployment(self, steps: list[list[dict[str, Any]]],
                           original: RootGroup | None = None) -> Deployment:

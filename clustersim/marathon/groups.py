@@ -158,6 +158,20 @@ class RootGroup:
             root._remove(item_id, keep_group=False)
         return root
 
+    def reverted(self, original: RootGroup, ids: Iterable[str]) -> RootGroup:
+        """A new root with the run specs ``ids`` as they were in ``original``: restored,
+        or removed if they did not exist then (``DeploymentPlan.revert`` in
+        mesosphere/marathon ``core/deployment/DeploymentPlan.scala`` undoes one
+        deployment's changes and keeps the others). Simplified: groups the deployment created
+        stay, empty, and group dependencies are not reverted."""
+        root = self.copy()
+        for spec_id in ids:
+            if spec_id in original.run_specs:
+                root._add_run_spec(original.run_specs[spec_id], original.kinds[spec_id])
+            elif spec_id in root.run_specs:
+                root._remove(spec_id, keep_group=False)
+        return root
+
     def _ensure_group(self, group_id: str) -> Group:
         if group_id in self.run_specs:
             raise ValueError(f"{group_id!r} is an app or pod and cannot also be a group")

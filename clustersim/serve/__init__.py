@@ -10,7 +10,9 @@ with serve("kubernetes", nodes=3, speed=0) as server:     # 127.0.0.1, a free po
 ``python -m clustersim serve kubernetes|swarm|marathon [--nodes N] [--port P] [--speed X]``
 does the same from a shell. Modules: :mod:`.core` (the shared server),
 :mod:`.kubernetes` (with :mod:`.kuberesources`, :mod:`.kuberender`, :mod:`.kubetables`,
-:mod:`.kubeproto`, :mod:`.patch`, :mod:`.selectors`), :mod:`.marathon`, :mod:`.docker`.
+:mod:`.kubeproto`, :mod:`.patch`, :mod:`.selectors`), :mod:`.marathon` (with
+:mod:`.marathongroups`, :mod:`.marathontasks`, :mod:`.marathonquery`,
+:mod:`.marathonmonitor`), :mod:`.docker`.
 """
 
 from clustersim.serve.core import HttpError, Request, Response, SimServer

@@ -4,33 +4,39 @@ on a :class:`~clustersim.mesos.MesosCluster`, for the ``marathon`` Python client
 Paths, answers and status codes follow Marathon 1.x's API reference
 (mesosphere/marathon ``docs/docs/rest-api/public/api/v2/*.raml`` and
 https://mesosphere.github.io/marathon/api-console/index.html): ``POST /v2/apps`` answers 201
-with the app, 409 ``An app with id [/x] already exists.``; changes (``PUT``, ``DELETE``,
-``restart``, groups) answer ``{"version", "deploymentId"}``; a change to an app that a running
-deployment holds answers 409 ``App is locked by one or more deployments...`` unless
-``?force=true``; errors are ``{"message": ...}``, invalid definitions 422 with ``details``.
+with the app, 409 ``An app with id [/x] already exists.``; changes (``PUT``/``PATCH`` of an
+app or of a list of apps, ``DELETE``, ``restart``, groups, pods) answer
+``{"version", "deploymentId"}``; a change to an app that running deployments hold answers
+409 ``App is locked by one or more deployments...`` naming them, unless ``?force=true``;
+errors are ``{"message": ...}``, invalid definitions 422 ``Object is not valid`` with
+``details`` naming the field (:mod:`.marathonquery`). Groups are :mod:`.marathongroups`,
+tasks :mod:`.marathontasks`,
+the event stream ``/v2/events`` and ``/metrics`` :mod:`.marathonmonitor`.
 
 Simplified (what Marathon does instead): versions are synthetic timestamps (Marathon's are the
-wall-clock time of each change); ``DELETE /v2/deployments/<id>`` (rollback) is not simulated;
-no event stream, no authentication.
+wall-clock time of each change) and only the current one is kept; no authentication.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from clustersim.marathon import Marathon
 from clustersim.marathon.dcos import dcos_cluster
+from clustersim.marathon.framework import AppLockedError
 from clustersim.marathon.pathid import PathId
 from clustersim.mesos import MesosCluster
 from clustersim.serve.core import ClusterTime, HttpError, Request, Response
+from clustersim.serve.marathongroups import MarathonGroups
+from clustersim.serve.marathonmonitor import event_stream, metrics
+from clustersim.serve.marathonquery import flag, invalid, label_selector
+from clustersim.serve.marathontasks import MarathonTasks, time_stamp, version_stamp
 
 __all__ = ["MarathonBackend", "default_framework"]
 
 MARATHON_VERSION = "1.11.24"
 """The last Marathon release (2021); what ``/v2/info`` reports."""
-_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 _APP_KEYS = ("id", "cmd", "args", "user", "env", "instances", "cpus", "mem", "disk", "gpus",
              "executor", "constraints", "uris", "fetch", "storeUrls", "backoffSeconds",
              "backoffFactor", "maxLaunchDelaySeconds", "container", "healthChecks",
@@ -39,8 +45,6 @@ _APP_KEYS = ("id", "cmd", "args", "user", "env", "instances", "cpus", "mem", "di
              "taskKillGracePeriodSeconds", "unreachableStrategy", "killSelection",
              "portDefinitions", "requirePorts", "networks", "role")
 """The app fields Marathon returns (and the ``marathon`` client's ``MarathonApp`` reads)."""
-_STATES = {"Running": "TASK_RUNNING", "Staging": "TASK_STAGING", "Starting": "TASK_STARTING",
-           "Unreachable": "TASK_UNREACHABLE"}
 
 
 _POD_INSTANCE = {"Scheduled": "PENDING", "Reserved": "PENDING", "Staging": "STAGING",
@@ -59,13 +63,7 @@ def default_framework(nodes: int, seed: int = 0) -> MesosCluster:
     return cluster
 
 
-def _version(counter: int) -> str:
-    """A synthetic Marathon version timestamp for version number ``counter``."""
-    stamp = _EPOCH + timedelta(milliseconds=counter)
-    return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
-
-
-class MarathonBackend(ClusterTime):
+class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
     """Marathon's API over the first :class:`Marathon` framework registered on ``cluster``."""
 
     system = "marathon"
@@ -73,7 +71,9 @@ class MarathonBackend(ClusterTime):
     def __init__(self, cluster: MesosCluster) -> None:
         self.cluster = cluster
         found = [f for f in cluster.frameworks if isinstance(f, Marathon)]
-        self.marathon = found[0] if found else cluster.register(Marathon())
+        self.marathon = found[0] if found else Marathon()
+        if not found:
+            cluster.register(self.marathon)
 
     def instructions(self, url: str) -> str:
         return (f"Marathon REST API (simulated) at {url}\n"
@@ -87,9 +87,18 @@ class MarathonBackend(ClusterTime):
     # ---- routing ---------------------------------------------------------------------------
 
     def handle(self, request: Request) -> Response:
-        path, method = request.path.rstrip("/") or "/", request.method
+        path = request.path.rstrip("/") or "/"
+        if path == "/v2/events":             # a stream: GET only (the servlet has no HEAD)
+            if request.method != "GET":
+                raise HttpError(405, "HTTP 405 Method Not Allowed")
+            return event_stream(self.marathon, request)
+        if request.method == "HEAD":     # Jersey answers HEAD as GET, without the body
+            request.method = "GET"
+        method = request.method
         if path == "/ping" and method == "GET":
             return Response.text(200, "pong")
+        if path == "/metrics" and method == "GET":
+            return metrics(self.marathon)
         if not path.startswith("/v2/"):
             raise HttpError(404, "HTTP 404 Not Found")
         section, _, rest = path[len("/v2/"):].partition("/")
@@ -106,17 +115,28 @@ class MarathonBackend(ClusterTime):
         try:
             return json.loads(request.body or b"{}")
         except (UnicodeDecodeError, json.JSONDecodeError) as err:
-            raise HttpError(400, "Invalid JSON", details=[
-                {"path": "/", "errors": [f"{type(err).__name__}: {err}"]}]) from None
+            # MarathonExceptionMapper: a JsonParseException's details are its message
+            raise HttpError(400, "Invalid JSON", details=str(err)) from None
+        except RecursionError:
+            raise HttpError(400, "Invalid JSON", details="the document nests arrays or "
+                            "objects too deeply") from None
 
     def _new_spec(self, request: Request, exists: str) -> tuple[dict[str, Any], str]:
-        """A POSTed app or pod and its absolute id; 422 without an id, 409 (``exists``
-        formatted with the id) when the id is taken."""
+        """A POSTed app or pod and its absolute id; 409 (``exists`` formatted with the id)
+        when the id is taken. A body that is no object, or has no string ``id``, fails the
+        RAML type's JSON reader: 422 ``Invalid JSON`` with Play JSON's error keys
+        (``MarathonExceptionMapperTest``: ``{"id": 123}`` gives ``error.expected.jsstring``)."""
         body = self._body(request)
-        if not isinstance(body, dict) or not body.get("id"):
+        if not isinstance(body, dict):
+            raise HttpError(422, "Invalid JSON", details=[
+                {"path": "/", "errors": ["error.expected.jsobject"]}])
+        if not isinstance(body.get("id"), str):
+            raise HttpError(422, "Invalid JSON", details=[{"path": "/id", "errors": [
+                "error.path.missing" if body.get("id") is None else "error.expected.jsstring"]}])
+        if not body["id"]:
             raise HttpError(422, "Object is not valid", details=[
-                {"path": "/id", "errors": ["error.path.missing"]}])
-        spec_id = str(PathId(str(body["id"])).resolve())
+                {"path": "/id", "errors": ["error.minLength"]}])
+        spec_id = str(PathId(body["id"]).resolve())
         if spec_id in self.marathon.root.run_specs:
             raise HttpError(409, exists.format(spec_id))
         return body, spec_id
@@ -125,19 +145,16 @@ class MarathonBackend(ClusterTime):
         """Run a change on the framework; answer Marathon's ``{version, deploymentId}``."""
         try:
             deployment = action()
+        except AppLockedError as err:
+            raise HttpError(409, "App is locked by one or more deployments. Override with "
+                            "the option '?force=true'. View details at "
+                            "'/v2/deployments/<DEPLOYMENT_ID>'.",
+                            deployments=[{"id": i} for i in err.deployment_ids]) from None
         except ValueError as err:
-            text = str(err)
-            if "locked by one or more deployments" in text:
-                ids = [d.id for d in self.marathon.deployments if d.status == "running"]
-                raise HttpError(409, "App is locked by one or more deployments. Override with "
-                                "the option '?force=true'. View details at "
-                                "'/v2/deployments/<DEPLOYMENT_ID>'.",
-                                deployments=[{"id": i} for i in ids]) from None
-            raise HttpError(422, "Object is not valid",
-                            details=[{"path": "/", "errors": [text]}]) from None
+            raise invalid(err) from None
         self.cluster.run(until=self.cluster.now)
         return Response.json(201 if created else 200, {
-            "version": _version(len(self.marathon.deployments)),
+            "version": version_stamp(len(self.marathon.deployments)),
             "deploymentId": deployment.id})
 
     # ---- apps ------------------------------------------------------------------------------
@@ -149,36 +166,60 @@ class MarathonBackend(ClusterTime):
         out: dict[str, Any] = {k: manifest[k] for k in _APP_KEYS if k in manifest}
         if app is not None:
             spec = app.spec
-            out.update({"instances": spec.instances, "cpus": spec.cpus, "mem": spec.mem,
-                        "disk": spec.disk, "gpus": spec.gpus,
-                        "backoffSeconds": spec.backoff_seconds,
+            out.update({"instances": spec.instances, "cpus": _number(spec.cpus),
+                        "mem": _number(spec.mem), "disk": _number(spec.disk),
+                        "gpus": _number(spec.gpus),
+                        "backoffSeconds": _number(spec.backoff_seconds),
                         "backoffFactor": spec.backoff_factor,
-                        "maxLaunchDelaySeconds": spec.max_launch_delay_seconds})
+                        "maxLaunchDelaySeconds": _number(spec.max_launch_delay_seconds)})
+            for key, value in _defaults(spec, app.service_ports).items():
+                if key == "portDefinitions" or key not in out:
+                    out[key] = value
         out.setdefault("instances", manifest.get("instances", 1))
         row = next((r for r in framework.status() if r["id"] == spec_id), None) or {}
-        out["tasksStaged"] = row.get("staged", 0)
+        # TaskCounts counts tasks: an instance still waiting in the launch queue for an offer
+        # has none (the framework's "staged" counts it too)
+        out["tasksStaged"] = sum(i.goal == "Running" and i.state in ("Staging", "Starting")
+                                 for i in framework.instances(spec_id))
         out["tasksRunning"] = row.get("running", 0)
         out["tasksHealthy"] = row.get("healthy", 0)
         out["tasksUnhealthy"] = row.get("unhealthy", 0)
-        out["version"] = _version(app.version if app else 0)
+        out["version"] = self._app_version(spec_id)
         out["deployments"] = [{"id": d.id} for d in framework.deployments
                               if d.status == "running" and spec_id in d.affected]
         if any(e in ("app.tasks", "apps.tasks") for e in embed):
             out["tasks"] = self._task_list(spec_id)
         return out
 
+    def _app_version(self, spec_id: str) -> str:
+        """An app's version: that of the last deployment that changed it, scaling and
+        restarts included, as Marathon's ``version`` (``versionInfo.lastScalingAt``) is; the
+        same stamp the change's ``{version, deploymentId}`` answer and ``/v2/deployments``
+        give."""
+        deployments = self.marathon.deployments
+        for index in range(len(deployments) - 1, -1, -1):
+            if spec_id in deployments[index].affected:
+                return version_stamp(index + 1)
+        app = self.marathon.apps.get(spec_id)
+        return version_stamp(app.version if app else 0)
+
     def _apps(self, request: Request, rest: str) -> Response:
         framework = self.marathon
         embed = request.query.get("embed", [])
-        force = (request.arg("force") or "").lower() in ("true", "1")
+        force = flag(request, "force")
         apps = [i for i, k in framework.root.kinds.items() if k == "App"]
         if not rest:
             if request.method == "GET":
-                wanted = request.arg("id")
-                cmd = request.arg("cmd")
-                found = [i for i in apps if (wanted is None or wanted in i) and
-                         (cmd is None or cmd in (framework.root.run_specs[i].get("cmd") or ""))]
+                wanted = (request.arg("id") or "").lower()
+                cmd = (request.arg("cmd") or "").lower()
+                labels = label_selector(request.arg("label"))
+                specs = framework.root.run_specs
+                found = [i for i in apps if wanted in i.lower() and
+                         cmd in (specs[i].get("cmd") or "").lower() and
+                         labels(specs[i].get("labels") or {})]
                 return Response.json(200, {"apps": [self._app_json(i, embed) for i in found]})
+            if request.method in ("PUT", "PATCH"):
+                return self._update_apps(request, force)
             if request.method == "POST":
                 body, spec_id = self._new_spec(request, "An app with id [{}] already exists.")
                 _require_command(body)
@@ -200,14 +241,19 @@ class MarathonBackend(ClusterTime):
             if not isinstance(body, dict):
                 raise HttpError(422, "Object is not valid", details=[
                     {"path": "/", "errors": ["an app definition is a JSON object"]}])
-            current = framework.root.run_specs.get(spec_id, {}) if request.arg(
-                "partialUpdate", "true") != "false" else {}
-            merged = {**current, **body, "id": spec_id}
-            _require_command(merged)
+            merged = self._updated_app({**body, "id": spec_id}, request.arg(
+                "partialUpdate", "true") != "false")
             return self._change(lambda: framework.deploy(merged, force=force),
                                 created=not exists)
         if not exists:
             raise HttpError(404, f"App '{spec_id}' does not exist")
+        if request.method == "PATCH" and not sub:
+            body = self._body(request)
+            if not isinstance(body, dict):
+                raise HttpError(422, "Object is not valid", details=[
+                    {"path": "/", "errors": ["an app definition is a JSON object"]}])
+            merged = self._updated_app({**body, "id": spec_id}, True)   # the body's id is ignored
+            return self._change(lambda: framework.deploy(merged, force=force))
         if request.method == "GET" and not sub:
             return Response.json(200, {"app": self._app_json(spec_id, embed or ["app.tasks"])})
         if request.method == "DELETE" and not sub:
@@ -218,7 +264,7 @@ class MarathonBackend(ClusterTime):
             return Response.json(200, {"tasks": self._task_list(spec_id)})
         if request.method == "DELETE" and sub == "tasks":
             return self._kill(request, spec_id, item, force)
-        current = [_version(framework.apps[spec_id].version)] if spec_id in framework.apps \
+        current = [self._app_version(spec_id)] if spec_id in framework.apps \
             else []
         if request.method == "GET" and sub == "versions" and not item:
             return Response.json(200, {"versions": current})
@@ -228,61 +274,35 @@ class MarathonBackend(ClusterTime):
             return Response.json(200, self._app_json(spec_id, []))
         raise HttpError(405, "HTTP 405 Method Not Allowed")
 
-    def _kill(self, request: Request, spec_id: str, task_id: str, force: bool) -> Response:
-        """``DELETE /v2/apps/<id>/tasks[/<taskId>]`` (``AppTasksResource``): kill the app's
-        tasks (those on ``host``, or one). Marathon then launches replacements; with
-        ``scale=true`` it lowers the app's instance count by the number killed instead.
-        Simplified: the scale-down lets the framework's kill order choose, and the killed
-        instances come first in it because they no longer run."""
-        framework = self.marathon
-        host = request.arg("host")
-        tasks = [t for t in self._task_list(spec_id)
-                 if (not task_id or t["id"] == task_id) and host in (None, "*", t["host"])]
-        if task_id and not tasks:
-            raise HttpError(404, f"Task '{task_id}' does not exist")
-        for task in tasks:
-            framework.driver.kill_task(task["id"])
-        self.cluster.run(until=self.cluster.now)
-        if (request.arg("scale") or "").lower() in ("true", "1"):
-            instances = framework.root.run_specs[spec_id].get("instances", 1)
-            return self._change(lambda: framework.scale(
-                spec_id, max(0, instances - len(tasks)), force=force))
-        if task_id:
-            return Response.json(200, {"task": tasks[0]})
-        return Response.json(200, {"tasks": tasks})
+    def _updated_app(self, update: dict[str, Any], partial: bool) -> dict[str, Any]:
+        """An app after ``update`` (with an absolute ``id``): merged into the current
+        definition (Marathon's ``partialUpdate``, the default) or replacing it."""
+        current = self.marathon.root.run_specs.get(update["id"], {}) if partial else {}
+        merged = {**current, **update}
+        _require_command(merged)
+        return merged
 
-    # ---- tasks, queue, deployments ----------------------------------------------------------
+    def _update_apps(self, request: Request, force: bool) -> Response:
+        """``PUT /v2/apps`` (``replaceMultiple``: update or create each app of a JSON list)
+        and ``PATCH /v2/apps`` (``patchMultiple``: existing apps only, 404 otherwise): one
+        deployment for all, answered ``{version, deploymentId}``."""
+        body = self._body(request)
+        if not isinstance(body, list) or not all(isinstance(a, dict) for a in body):
+            raise HttpError(422, "Invalid JSON", details=[
+                {"path": "/", "errors": ["error.expected.jsarray of app definitions"]}])
+        partial = request.method == "PATCH" or request.arg("partialUpdate", "true") != "false"
+        updates = []
+        for index, app in enumerate(body):
+            if not app.get("id"):
+                raise HttpError(422, "Object is not valid", details=[
+                    {"path": f"/({index})/id", "errors": ["error.path.missing"]}])
+            spec_id = str(PathId(str(app["id"])).resolve())
+            if request.method == "PATCH" and spec_id not in self.marathon.root.run_specs:
+                raise HttpError(404, f"App '{spec_id}' does not exist")
+            updates.append(self._updated_app({**app, "id": spec_id}, partial))
+        return self._change(lambda: self.marathon.deploy(updates, force=force))
 
-    def _task_list(self, spec_id: str | None = None) -> list[dict[str, Any]]:
-        out = []
-        apps = self.marathon.apps
-        for app_id, app in apps.items():
-            if spec_id is not None and app_id != spec_id:
-                continue
-            for instance in app.instances.values():
-                if instance.goal != "Running" or instance.state not in _STATES:
-                    continue
-                for task_id in instance.tasks or {instance.id: ""}:
-                    task: dict[str, Any] = {
-                        "id": task_id, "appId": app_id, "host": instance.hostname,
-                        "slaveId": instance.agent_id,
-                        "ports": [p for p in instance.host_ports if p is not None],
-                        "servicePorts": list(app.service_ports),
-                        "state": _STATES[instance.state], "version": _version(instance.version),
-                        "stagedAt": _stamp(instance.staged_at),
-                        "startedAt": _stamp(instance.running_since)}
-                    if instance.ip:
-                        task["ipAddresses"] = [{"ipAddress": instance.ip, "protocol": "IPv4"}]
-                    if instance.healthy is not None:
-                        task["healthCheckResults"] = [{"alive": instance.healthy,
-                                                       "taskId": task_id}]
-                    out.append(task)
-        return out
-
-    def _tasks(self, request: Request, rest: str) -> Response:
-        if request.method != "GET" or rest:
-            raise HttpError(405, "HTTP 405 Method Not Allowed")
-        return Response.json(200, {"tasks": self._task_list()})
+    # ---- queue, deployments -----------------------------------------------------------------
 
     def _queue(self, request: Request, rest: str) -> Response:
         if request.method == "DELETE" and rest.endswith("/delay"):
@@ -299,7 +319,7 @@ class MarathonBackend(ClusterTime):
             items.append({"app": self._app_json(row["id"], []), "count": row["count"],
                           "delay": {"timeLeftSeconds": round(row["delay"]),
                                     "overdue": row["delay"] <= 0},
-                          "since": _stamp(self.cluster.now),
+                          "since": time_stamp(self.cluster.now),
                           "processedOffersSummary": {
                               "rejectSummaryLastOffers": [
                                   {"reason": reason, "declined": count, "processed": count}
@@ -308,7 +328,7 @@ class MarathonBackend(ClusterTime):
 
     def _deployments(self, request: Request, rest: str) -> Response:
         if request.method == "DELETE" and rest:
-            force = (request.arg("force") or "").lower() in ("true", "1")
+            force = flag(request, "force")
             framework = self.marathon
             try:
                 if force:
@@ -329,7 +349,8 @@ class MarathonBackend(ClusterTime):
         for d in self.marathon.deployments:
             if d.status != "running":
                 continue
-            out.append({"id": d.id, "version": _version(self.marathon.deployments.index(d) + 1),
+            version = version_stamp(self.marathon.deployments.index(d) + 1)
+            out.append({"id": d.id, "version": version,
                         "affectedApps": sorted(a for a in d.affected if kinds.get(a) != "Pod"),
                         "affectedPods": sorted(a for a in d.affected if kinds.get(a) == "Pod"),
                         "steps": [{"actions": [action(a) for a in step]} for step in d.steps],
@@ -337,85 +358,55 @@ class MarathonBackend(ClusterTime):
                         "currentStep": d.step_index + 1, "totalSteps": len(d.steps)})
         return Response.json(200, out)
 
-    # ---- groups, pods, info ----------------------------------------------------------------
-
-    def _group_json(self, group_id: str) -> dict[str, Any]:
-        root = self.marathon.root
-        group = root.groups[group_id]
-        return {"id": group_id, "dependencies": list(group.dependencies),
-                "version": _version(len(self.marathon.deployments)),
-                "apps": [self._app_json(i, []) for i in group.run_specs
-                         if root.kinds[i] == "App"],
-                "pods": [dict(root.run_specs[i]) for i in group.run_specs
-                         if root.kinds[i] == "Pod"],
-                "groups": [self._group_json(g) for g in group.groups]}
-
-    def _groups(self, request: Request, rest: str) -> Response:
-        framework = self.marathon
-        group_id = str(PathId("/" + rest).resolve()) if rest else "/"
-        force = (request.arg("force") or "").lower() in ("true", "1")
-        if request.method == "GET":
-            if group_id not in framework.root.groups:
-                raise HttpError(404, f"Group '{group_id}' does not exist")
-            return Response.json(200, self._group_json(group_id))
-        if request.method in ("POST", "PUT"):
-            body = self._body(request)
-            if not isinstance(body, dict):
-                raise HttpError(422, "Object is not valid", details=[
-                    {"path": "/", "errors": ["a group definition is a JSON object"]}])
-            if rest or request.method == "PUT":
-                body = {**body, "id": group_id}
-            if request.method == "PUT" and "scaleBy" in body:
-                factor = body["scaleBy"]
-                if group_id not in framework.root.groups:
-                    raise HttpError(404, f"Group '{group_id}' does not exist")
-                if not isinstance(factor, int | float) or isinstance(factor, bool) or factor < 0:
-                    raise HttpError(422, "Object is not valid", details=[
-                        {"path": "/scaleBy", "errors": ["must be a number, 0 or more"]}])
-                return self._change(lambda: framework.scale_group(group_id, factor,
-                                                                  force=force))
-            new_id = str(PathId(str(body.get("id", "/"))).resolve())
-            if request.method == "POST" and new_id in framework.root.groups and new_id != "/":
-                raise HttpError(409, f"A group with id [{new_id}] already exists.")
-            return self._change(lambda: framework.deploy(body, force=force),
-                                created=request.method == "POST")
-        if request.method == "DELETE":
-            if group_id not in framework.root.groups:
-                raise HttpError(404, f"Group '{group_id}' does not exist")
-            return self._change(lambda: framework.remove(group_id, force=force))
-        raise HttpError(405, "HTTP 405 Method Not Allowed")
+    # ---- pods, info -----------------------------------------------------------------------
 
     def _pods(self, request: Request, rest: str) -> Response:
         framework = self.marathon
+        force = flag(request, "force")
         pods = [i for i, k in framework.root.kinds.items() if k == "Pod"]
         if not rest:
             if request.method == "GET":
                 return Response.json(200, [framework.root.run_specs[i] for i in pods])
             if request.method == "POST":
                 body, spec_id = self._new_spec(request, "Pod {} already exists")
-                self._change(lambda: framework.deploy({**body, "id": spec_id}))
+                _require_containers(body)
+                self._change(lambda: framework.deploy({**body, "id": spec_id}, force=force))
                 return Response.json(201, framework.root.run_specs[spec_id])
             raise HttpError(405, "HTTP 405 Method Not Allowed")
+        if rest == "::status" and request.method == "GET":     # every pod's status
+            return Response.json(200, [self._pod_status(i) for i in pods])
         status = rest.endswith("::status")
         spec_id = str(PathId("/" + rest.removesuffix("::status")).resolve())
+        if request.method == "PUT" and not status:
+            body = self._body(request)
+            if not isinstance(body, dict):
+                raise HttpError(422, "Invalid JSON", details=[
+                    {"path": "/", "errors": ["error.expected.jsobject"]}])
+            _require_containers(body)
+            self._change(lambda: framework.deploy({**body, "id": spec_id}, force=force))
+            return Response.json(200 if spec_id in pods else 201,
+                                 framework.root.run_specs[spec_id])
         if spec_id not in pods:
             raise HttpError(404, f"Pod '{spec_id}' does not exist")
         if request.method == "GET" and status:
-            row = next((r for r in framework.status() if r["id"] == spec_id), {})
-            running = row.get("running", 0)
-            return Response.json(200, {
-                "id": spec_id, "spec": framework.root.run_specs[spec_id],
-                "status": "STABLE" if running == row.get("instances") else "DEGRADED",
-                "instances": [{"id": i.id, "status": "DEGRADED" if i.state == "Running"
-                               and i.healthy is False else _POD_INSTANCE.get(i.state,
-                                                                              "TERMINAL"),
-                               "agentHostname": i.hostname}
-                              for i in framework.instances(spec_id)]})
+            return Response.json(200, self._pod_status(spec_id))
         if request.method == "GET":
             return Response.json(200, framework.root.run_specs[spec_id])
         if request.method == "DELETE":
-            return self._change(lambda: framework.remove(spec_id))
+            return self._change(lambda: framework.remove(spec_id, force=force))
         raise HttpError(405, "HTTP 405 Method Not Allowed")
+
+    def _pod_status(self, spec_id: str) -> dict[str, Any]:
+        """``GET /v2/pods/<id>::status`` (``PodStatus`` of ``pods.raml``)."""
+        framework = self.marathon
+        row = next((r for r in framework.status() if r["id"] == spec_id), {})
+        return {
+            "id": spec_id, "spec": framework.root.run_specs[spec_id],
+            "status": "STABLE" if row.get("running", 0) == row.get("instances") else "DEGRADED",
+            "instances": [{"id": i.id, "status": "DEGRADED" if i.state == "Running"
+                           and i.healthy is False else _POD_INSTANCE.get(i.state, "TERMINAL"),
+                           "agentHostname": i.hostname}
+                          for i in framework.instances(spec_id)]}
 
     def _info(self, request: Request, rest: str) -> Response:
         if request.method != "GET" or rest:
@@ -437,6 +428,36 @@ class MarathonBackend(ClusterTime):
         return Response.json(200, {"leader": "127.0.0.1:8080"})
 
 
+def _defaults(spec: Any, service_ports: list[int]) -> dict[str, Any]:
+    """The fields Marathon fills in when an app leaves them out, as ``GET /v2/apps`` shows
+    them (the defaults of mesosphere/marathon ``docs/docs/rest-api/public/api/v2/types/
+    app.raml``; empty lists and maps that the RAML marks ``omitEmpty`` stay out). In host
+    networking the port definitions carry their assigned service ports (``"port": 0`` comes
+    back as ``10000``)."""
+    out: dict[str, Any] = {
+        "executor": "", "labels": {}, "requirePorts": spec.require_ports,
+        "upgradeStrategy": {
+            "minimumHealthCapacity": _number(spec.upgrade.minimum_health_capacity),
+            "maximumOverCapacity": _number(spec.upgrade.maximum_over_capacity)},
+        "killSelection": "YOUNGEST_FIRST",
+        "unreachableStrategy": "disabled" if spec.unreachable is None else {
+            "inactiveAfterSeconds": _number(spec.unreachable[0]),
+            "expungeAfterSeconds": _number(spec.unreachable[1])}}
+    if spec.network == "host":
+        out["networks"] = [{"mode": "host"}]
+        out["portDefinitions"] = [
+            {"port": service, "protocol": port.protocol,
+             **({"name": port.name} if port.name else {}),
+             **({"labels": port.labels} if port.labels else {})}
+            for port, service in zip(spec.ports, service_ports, strict=False)]
+    return out
+
+
+def _number(value: float) -> float | int:
+    """A whole number as JSON writes Marathon's (``128``, not ``128.0``)."""
+    return int(value) if float(value).is_integer() else value
+
+
 def _require_command(app: dict[str, Any]) -> None:
     """Marathon's ``AppDefinition`` validation: an app runs a command or a container, and
     is not a group (no ``apps``, ``groups`` or ``pods``)."""
@@ -451,7 +472,9 @@ def _require_command(app: dict[str, Any]) -> None:
                                     "'args', and/or a 'container'."]}])
 
 
-def _stamp(seconds: float | None) -> str | None:
-    if seconds is None:
-        return None
-    return (_EPOCH + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+def _require_containers(pod: dict[str, Any]) -> None:
+    """A pod needs ``containers`` (``required`` in the RAML ``Pod`` type): without them the
+    definition would read as an empty group."""
+    if "containers" not in pod:
+        raise HttpError(422, "Invalid JSON", details=[
+            {"path": "/containers", "errors": ["error.path.missing"]}])

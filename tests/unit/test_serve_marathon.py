@@ -3,6 +3,8 @@ compared with the simulated framework's own state."""
 
 from __future__ import annotations
 
+import json
+
 import marathon
 import pytest
 import requests
@@ -194,3 +196,275 @@ def test_cancel_a_deployment_with_and_without_rollback(server, client):
     assert client.list_deployments() == [] and client.get_app("/big").instances == 1
     with pytest.raises(NotFoundError, match="does not exist"):
         client.delete_deployment(stuck.id)
+
+
+def test_a_pod_without_containers_is_refused_not_a_crash(server):
+    # read as a group before, then GET /v2/pods/p2 crashed the POST (500, KeyError)
+    response = requests.post(f"{server.url}/v2/pods", json={"id": "/p2"}, timeout=10)
+    assert response.status_code == 422
+    assert response.json()["details"] == [{"path": "/containers",
+                                           "errors": ["error.path.missing"]}]
+    assert _framework(server).root.groups.keys() == {"/"}
+
+
+def test_the_lock_names_only_the_deployments_that_hold_the_app(server, client):
+    client.create_app("/big", MarathonApp(cmd="x", cpus=64, mem=32))       # never finishes
+    client.create_app("/web", MarathonApp(cmd="serve", cpus=0.1, mem=32))
+    web = client.get_app("/web").deployments[0].id
+    response = requests.put(f"{server.url}/v2/apps/web", json={"instances": 2}, timeout=10)
+    assert response.status_code == 409
+    assert response.json()["deployments"] == [{"id": web}]
+
+
+def test_an_invalid_field_is_named_in_the_details_path(server):
+    def details(body):
+        response = requests.post(f"{server.url}/v2/apps", json=body, timeout=10)
+        assert response.status_code == 422
+        assert response.json()["message"] == "Object is not valid"
+        return [d["path"] for d in response.json()["details"]]
+
+    assert details({"id": "/Web", "cmd": "x"}) == ["/id"]
+    assert details({"id": "/neg", "cmd": "x", "instances": -1}) == ["/instances"]
+    assert details({"id": "/c", "cmd": "x", "constraints": [["hostname", "UNIQUE"],
+                                                            ["hostname", "FOO"]]}) \
+        == ["/constraints(1)"]
+    bad = requests.post(f"{server.url}/v2/apps", data="{bad",
+                        headers={"Content-Type": "application/json"}, timeout=10)
+    assert bad.status_code == 400 and isinstance(bad.json()["details"], str)
+
+
+def test_kill_given_tasks_and_the_status_filter(server, client):
+    client.create_app("/web", MarathonApp(cmd="serve", cpus=0.1, mem=32, instances=3))
+    client.create_app("/big", MarathonApp(cmd="x", cpus=64, mem=32))
+    server.step(30)
+    assert len(client.list_tasks()) == 3
+    assert requests.get(f"{server.url}/v2/tasks?status=staging",
+                        timeout=10).json() == {"tasks": []}
+    running = requests.get(f"{server.url}/v2/tasks?status=running", timeout=10).json()
+    assert len(running["tasks"]) == 3
+    victims = [t.id for t in client.list_tasks("/web")][:2]
+    assert client.kill_given_tasks([*victims, "web.nope"], scale=True)
+    server.step(30)
+    assert client.get_app("/web").instances == 1
+    assert {t.id for t in client.list_tasks("/web")}.isdisjoint(victims)
+    refused = requests.post(f"{server.url}/v2/tasks/delete?scale=true&wipe=true",
+                            json={"ids": []}, timeout=10)
+    assert refused.status_code == 400
+
+
+def test_label_selector_filters_apps(server, client):
+    for name, labels in (("a", {"team": "x", "tier": "web"}), ("b", {"team": "y"}), ("c", {})):
+        requests.post(f"{server.url}/v2/apps", json={"id": name, "cmd": "x", "cpus": 0.1,
+                                                     "mem": 16, "labels": labels}, timeout=10)
+
+    def ids(query):
+        return [a.id for a in client.list_apps(label=query)]
+
+    assert ids("team==x") == ["/a"]
+    assert ids("team!=x") == ["/b"]            # the label must exist, unlike Kubernetes
+    assert ids("team in (x, y)") == ["/a", "/b"]
+    assert ids("team, tier") == ["/a"]
+    bad = requests.get(f"{server.url}/v2/apps", params={"label": "a b"}, timeout=10)
+    assert bad.status_code == 422 and "Can not parse label selector" in bad.json()["message"]
+
+
+def test_patch_an_app_and_put_or_patch_a_list_of_apps(server, client):
+    url = server.url
+    client.create_app("/web", MarathonApp(cmd="serve", cpus=0.1, mem=32))
+    server.step(30)
+    patched = requests.patch(f"{url}/v2/apps/web", json={"id": "/ignored", "instances": 2},
+                             timeout=10)
+    assert patched.status_code == 200 and "deploymentId" in patched.json()
+    server.step(30)
+    assert client.get_app("/web").instances == 2 and client.get_app("/web").cmd == "serve"
+    assert requests.patch(f"{url}/v2/apps/nope", json={}, timeout=10).status_code == 404
+    both = [{"id": "/web", "instances": 3}, {"id": "/db", "cmd": "pg", "cpus": 0.1, "mem": 16}]
+    put = requests.put(f"{url}/v2/apps", json=both, timeout=10)
+    assert put.status_code == 200 and "deploymentId" in put.json()
+    server.step(30)
+    assert {a.id: a.instances for a in client.list_apps()} == {"/web": 3, "/db": 1}
+    unknown = requests.patch(f"{url}/v2/apps", json=[{"id": "/web", "instances": 1},
+                                                     {"id": "/nope"}], timeout=10)
+    assert unknown.status_code == 404 and client.get_app("/web").instances == 3
+
+
+def test_a_created_app_shows_marathons_defaults(server):
+    # app.raml defaults; before, the answer echoed only the fields sent and 128.0 for 128
+    app = requests.post(f"{server.url}/v2/apps", json={"id": "/web", "cmd": "serve $PORT0",
+                                                       "cpus": 0.5, "mem": 128}, timeout=10)
+    body = app.json()
+    service_port = _framework(server).apps["/web"].service_ports[0]
+    assert body["portDefinitions"] == [{"port": service_port, "protocol": "tcp",
+                                        "name": "default"}]
+    assert body["upgradeStrategy"] == {"minimumHealthCapacity": 1, "maximumOverCapacity": 1}
+    assert (body["requirePorts"], body["killSelection"], body["networks"]) == \
+        (False, "YOUNGEST_FIRST", [{"mode": "host"}])
+    assert json.dumps(body["mem"]) == "128" and body["cpus"] == 0.5
+
+
+def test_the_event_stream_and_metrics(server, client):
+    url = server.url
+    assert requests.get(f"{url}/v2/events", timeout=10).status_code == 405   # no Accept
+    assert requests.head(f"{url}/v2/events", headers={"Accept": "text/event-stream"},
+                         timeout=10).status_code == 405          # a stream has no HEAD
+    kinds = ["event_stream_attached", "status_update_event", "deployment_success"]
+    with requests.get(f"{url}/v2/events", params={"event_type": kinds},
+                      headers={"Accept": "text/event-stream"}, stream=True,
+                      timeout=10) as events:
+        assert events.headers["Content-Type"] == "text/event-stream"
+        lines = events.iter_lines(decode_unicode=True)
+        assert next(lines) == "event: event_stream_attached"
+        assert json.loads(next(lines)[len("data: "):])["eventType"] == "event_stream_attached"
+        client.create_app("/web", MarathonApp(cmd="serve", cpus=0.1, mem=32))
+        server.step(30)
+        seen = []
+        for line in lines:
+            if line.startswith("data: "):
+                seen.append(json.loads(line[len("data: "):]))
+            if seen and seen[-1]["eventType"] == "deployment_success":
+                break
+    running = [e for e in seen if e.get("taskStatus") == "TASK_RUNNING"]
+    [task] = client.list_tasks("/web")
+    assert [(e["taskId"], e["appId"], e["host"]) for e in running] == \
+        [(task.id, "/web", task.host)]
+    assert {e["eventType"] for e in seen} == set(kinds[1:])
+    gauges = requests.get(f"{url}/metrics", timeout=10).json()["gauges"]
+    assert gauges["marathon.apps.active.gauge"] == {"value": 1}
+    assert gauges["marathon.instances.running.gauge"] == {"value": 1}
+
+
+def test_put_a_group_replaces_what_it_gives_and_keeps_what_it_leaves_out(server):
+    url = server.url
+    tree = {"id": "/shop", "dependencies": [],
+            "apps": [{"id": "a", "cmd": "x", "cpus": 0.1, "mem": 16},
+                     {"id": "b", "cmd": "x", "cpus": 0.1, "mem": 16}],
+            "groups": [{"id": "db", "apps": [{"id": "pg", "cmd": "pg", "cpus": 0.1,
+                                              "mem": 16}]}]}
+    assert requests.post(f"{url}/v2/groups", json=tree, timeout=10).status_code == 201
+    server.step(30)
+    # the book: PUT /v2/groups/shop replaces the group; an app left out of "apps" stops
+    put = requests.put(f"{url}/v2/groups/shop", json={
+        "apps": [{"id": "/shop/a", "cmd": "y", "cpus": 0.1, "mem": 16}]}, timeout=10)
+    assert put.status_code == 200
+    server.step(30)
+    kinds = _framework(server).root.kinds
+    assert sorted(kinds) == ["/shop/a", "/shop/db/pg"]        # "groups" was left out: kept
+    assert _framework(server).root.run_specs["/shop/a"]["cmd"] == "y"
+    assert {i.spec_id for i in _framework(server).instances()} == {"/shop/a", "/shop/db/pg"}
+
+
+def test_deeply_nested_json_and_head(server):
+    deep = '{"id": "/d", "cmd": "x", "labels": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    response = requests.post(f"{server.url}/v2/apps", data=deep,
+                             headers={"Content-Type": "application/json"}, timeout=10)
+    assert response.status_code == 400 and response.json()["message"] == "Invalid JSON"
+    head = requests.head(f"{server.url}/v2/apps", timeout=10)
+    assert head.status_code == 200 and head.content == b""
+
+
+def test_an_id_that_is_not_a_string_is_invalid_json(server):
+    # MarathonExceptionMapperTest: {"id": 123} → 422 "Invalid JSON", /id error.expected.jsstring
+    def answer(body):
+        response = requests.post(f"{server.url}/v2/apps", json=body, timeout=10)
+        return response.status_code, response.json()["message"], response.json()["details"]
+
+    assert answer({"id": 123, "cmd": "x"}) == (
+        422, "Invalid JSON", [{"path": "/id", "errors": ["error.expected.jsstring"]}])
+    assert answer({"cmd": "x"}) == (
+        422, "Invalid JSON", [{"path": "/id", "errors": ["error.path.missing"]}])
+    assert answer([{"id": "/x", "cmd": "x"}])[2] == [
+        {"path": "/", "errors": ["error.expected.jsobject"]}]
+    assert _framework(server).root.run_specs == {}
+
+
+def test_rolling_back_a_deployment_keeps_later_changes_to_other_apps(server, client):
+    client.create_app("/web", MarathonApp(cmd="serve v1", cpus=0.1, mem=32, instances=2))
+    server.step(30)
+    client.update_app("/web", MarathonApp(cmd="serve v2", cpus=0.1, mem=32, instances=2))
+    [update] = client.list_deployments()
+    client.create_app("/db", MarathonApp(cmd="pg", cpus=0.1, mem=32))     # a later change
+    # refused before with 422 "deployment-2 is not the latest change"
+    result = client.delete_deployment(update.id)
+    assert set(result) == {"version", "deploymentId"}
+    server.step(60)
+    assert client.get_app("/web").cmd == "serve v1" and client.get_app("/db").cmd == "pg"
+    assert client.list_deployments() == [] and client.get_app("/db").tasks_running == 1
+
+
+def test_wipe_gives_up_a_resident_instance_on_a_lost_agent(server, client):
+    # the storage lab: "the operator's way out is DELETE /v2/apps/db/tasks/<id>?wipe=true"
+    db = {"id": "/db", "cmd": "pg", "cpus": 0.1, "mem": 32,
+          "container": {"type": "MESOS", "volumes": [
+              {"containerPath": "data", "mode": "RW", "persistent": {"size": 100}}]}}
+    assert requests.post(f"{server.url}/v2/apps", json=db, timeout=10).status_code == 201
+    server.step(30)
+    [task] = client.list_tasks("/db")
+    server.cluster.fail_agent(task.host)
+    server.step(600)                        # unreachable; a resident app waits for its agent
+    assert [t.host for t in client.list_tasks("/db")] == [task.host]
+    wiped = requests.delete(f"{server.url}/v2/apps/db/tasks/{task.id}?wipe=true", timeout=10)
+    assert wiped.status_code == 200
+    server.step(60)
+    [fresh] = client.list_tasks("/db")
+    assert fresh.host != task.host and fresh.state == "TASK_RUNNING"
+    both = requests.delete(f"{server.url}/v2/apps/db/tasks?wipe=true&scale=true", timeout=10)
+    assert both.status_code == 400
+
+
+def test_group_versions(server):
+    requests.post(f"{server.url}/v2/groups", json={"id": "/shop", "apps": [
+        {"id": "a", "cmd": "x", "cpus": 0.1, "mem": 16}]}, timeout=10)
+    group = requests.get(f"{server.url}/v2/groups/shop", timeout=10).json()
+    versions = requests.get(f"{server.url}/v2/groups/shop/versions", timeout=10)
+    assert versions.status_code == 200 and versions.json() == [group["version"]]
+    assert requests.get(f"{server.url}/v2/groups/nope/versions", timeout=10).status_code == 404
+
+
+def test_scaling_gives_the_app_the_version_of_its_deployment(server, client):
+    client.create_app("/web", MarathonApp(cmd="serve", cpus=0.1, mem=32))
+    first = client.get_app("/web").version
+    server.step(30)
+    scaled = client.scale_app("/web", instances=2)
+    assert client.get_app("/web").version == scaled["version"] != first
+    assert client.list_versions("/web") == [scaled["version"]]
+
+
+def test_a_health_check_must_name_one_of_the_apps_ports(server):
+    # AppValidationTest: "/healthChecks(0)" -> "Health check port indices must address ..."
+    def post(app_id, **fields):
+        return requests.post(f"{server.url}/v2/apps", json={
+            "id": app_id, "cmd": "x", "cpus": 0.1, "mem": 16, **fields}, timeout=10)
+
+    bad = post("/a", healthChecks=[{"protocol": "HTTP", "portIndex": 1}])   # one port: index 0
+    assert bad.status_code == 422
+    [detail] = bad.json()["details"]
+    assert detail["path"] == "/healthChecks(0)"
+    assert detail["errors"][0].startswith("Health check port indices must address an element")
+    two = [{"port": 0}, {"port": 0}]
+    assert post("/b", portDefinitions=two,
+                healthChecks=[{"protocol": "TCP"}]).status_code == 422      # which port?
+    assert post("/c", portDefinitions=two,
+                healthChecks=[{"protocol": "TCP", "portIndex": 1}]).status_code == 201
+    assert post("/d", healthChecks=[{"protocol": "COMMAND", "command": {"value": "true"},
+                                     "portIndex": 7}]).status_code == 201
+
+
+def test_an_instance_waiting_for_an_offer_is_no_staged_task(server, client):
+    client.create_app("/big", MarathonApp(cmd="x", cpus=64, mem=32))   # fits no agent
+    server.step(30)
+    app = client.get_app("/big")
+    assert (app.tasks_staged, app.tasks_running, app.tasks) == (0, 0, [])
+    assert client.list_queue()[0].count == 1
+
+
+def test_every_pods_status(server):
+    # pods.raml: GET /v2/pods/::status lists the status of every pod
+    for name in ("a", "b"):
+        requests.post(f"{server.url}/v2/pods", json={"id": name, "containers": [
+            {"name": "c", "resources": {"cpus": 0.1, "mem": 16},
+             "exec": {"command": {"shell": "sleep 1000"}}}]}, timeout=10)
+    server.step(30)
+    statuses = requests.get(f"{server.url}/v2/pods/::status", timeout=10)
+    assert statuses.status_code == 200
+    assert [(s["id"], s["status"]) for s in statuses.json()] == [("/a", "STABLE"),
+                                                                  ("/b", "STABLE")]

@@ -1,0 +1,110 @@
+"""Groups in Marathon's REST API: ``GET``/``POST``/``PUT``/``DELETE /v2/groups[/<id>]``
+(mesosphere/marathon ``src/main/scala/mesosphere/marathon/api/v2/GroupsResource.scala``,
+``docs/docs/rest-api/public/api/v2/groups.raml``): the tree with its apps and pods, a new group
+(201, 409 ``A group with id [/x] already exists.``), ``PUT`` with ``scaleBy`` (every app of the
+subtree times the factor) or with a ``GroupUpdate``, and deletion of a whole subtree.
+
+A mixin of :class:`~clustersim.serve.marathon.MarathonBackend`: it uses the backend's
+``marathon``, ``_app_json``, ``_body`` and ``_change``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from clustersim.marathon import Deployment, Marathon
+from clustersim.marathon.pathid import PathId
+from clustersim.serve.core import HttpError, Request, Response
+from clustersim.serve.marathonquery import flag
+from clustersim.serve.marathontasks import version_stamp
+
+__all__ = ["MarathonGroups"]
+
+
+class MarathonGroups:
+    """The group routes of Marathon's API."""
+
+    marathon: Marathon
+
+    def _app_json(self, spec_id: str, embed: list[str]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _body(self, request: Request) -> Any:
+        raise NotImplementedError
+
+    def _change(self, action: Callable[[], Deployment | None], *,
+                created: bool = False) -> Response:
+        raise NotImplementedError
+
+    def _group_json(self, group_id: str) -> dict[str, Any]:
+        root = self.marathon.root
+        group = root.groups[group_id]
+        return {"id": group_id, "dependencies": list(group.dependencies),
+                "version": version_stamp(len(self.marathon.deployments)),
+                "apps": [self._app_json(i, []) for i in group.run_specs
+                         if root.kinds[i] == "App"],
+                "pods": [dict(root.run_specs[i]) for i in group.run_specs
+                         if root.kinds[i] == "Pod"],
+                "groups": [self._group_json(g) for g in group.groups]}
+
+    def _groups(self, request: Request, rest: str) -> Response:
+        framework = self.marathon
+        group_id = str(PathId("/" + rest).resolve()) if rest else "/"
+        force = flag(request, "force")
+        if request.method == "GET":
+            versions = group_id.endswith("/versions") and group_id not in framework.root.groups
+            if versions:         # GET /v2/groups/<id>/versions: the current version only
+                group_id = group_id.removesuffix("/versions") or "/"
+            if group_id not in framework.root.groups:
+                raise HttpError(404, f"Group '{group_id}' does not exist")
+            if versions:
+                return Response.json(200, [version_stamp(len(framework.deployments))])
+            return Response.json(200, self._group_json(group_id))
+        if request.method in ("POST", "PUT"):
+            body = self._body(request)
+            if not isinstance(body, dict):
+                raise HttpError(422, "Object is not valid", details=[
+                    {"path": "/", "errors": ["a group definition is a JSON object"]}])
+            if rest or request.method == "PUT":
+                body = {**body, "id": group_id}
+            if request.method == "PUT" and "scaleBy" in body:
+                factor = body["scaleBy"]
+                if group_id not in framework.root.groups:
+                    raise HttpError(404, f"Group '{group_id}' does not exist")
+                if not isinstance(factor, int | float) or isinstance(factor, bool) or factor < 0:
+                    raise HttpError(422, "Object is not valid", details=[
+                        {"path": "/scaleBy", "errors": ["must be a number, 0 or more"]}])
+                return self._change(lambda: framework.scale_group(group_id, factor,
+                                                                  force=force))
+            new_id = str(PathId(str(body.get("id", "/"))).resolve())
+            if request.method == "POST" and new_id in framework.root.groups and new_id != "/":
+                raise HttpError(409, f"A group with id [{new_id}] already exists.")
+            if request.method == "PUT":
+                body = self._group_update(group_id, body)
+            return self._change(lambda: framework.deploy(
+                body, replace=request.method == "PUT", force=force),
+                created=request.method == "POST")
+        if request.method == "DELETE":
+            if group_id not in framework.root.groups:
+                raise HttpError(404, f"Group '{group_id}' does not exist")
+            return self._change(lambda: framework.remove(group_id, force=force))
+        raise HttpError(405, "HTTP 405 Method Not Allowed")
+
+    def _group_update(self, group_id: str, update: dict[str, Any]) -> dict[str, Any]:
+        """``PUT /v2/groups/<id>`` as ``GroupUpdate`` applies it (mesosphere/marathon
+        ``api/v2/GroupUpdate.scala``): each of ``apps``, ``pods``, ``groups`` and
+        ``dependencies`` that the body gives replaces the group's own (apps missing from a
+        given list are stopped), each it leaves out stays as it is."""
+        if group_id not in self.marathon.root.groups:
+            return update
+        current = self._group_manifest(group_id)
+        return {**{k: v for k, v in current.items() if k not in update}, **update}
+
+    def _group_manifest(self, group_id: str) -> dict[str, Any]:
+        root = self.marathon.root
+        group = root.groups[group_id]
+        return {"id": group_id, "dependencies": list(group.dependencies),
+                "apps": [root.run_specs[i] for i in group.run_specs if root.kinds[i] == "App"],
+                "pods": [root.run_specs[i] for i in group.run_specs if root.kinds[i] == "Pod"],
+                "groups": [self._group_manifest(g) for g in group.groups]}

@@ -1,0 +1,106 @@
+"""How one watches Marathon: the event stream ``GET /v2/events`` and ``GET /metrics``.
+
+``/v2/events`` is a server-sent event stream (mesosphere/marathon
+``src/main/scala/mesosphere/marathon/core/event/impl/stream/HttpEventStreamServlet.scala``,
+a Jetty ``EventSourceServlet``): a client must accept ``text/event-stream``, otherwise Jetty
+answers 405 ``HTTP method GET is not supported by this URL``
+(``docs/docs/rest-api/public/api/v2/events.raml``). The stream opens with
+``event: event_stream_attached`` and then sends each event of Marathon's event bus as
+``event: <eventType>`` and ``data: <JSON>``, filtered by ``?event_type=`` (repeatable), until
+the client goes away (``examples/events.txt``).
+
+``/metrics`` answers Dropwizard's JSON (``version``, ``gauges``, ``counters``,
+``histograms``, ``meters``, ``timers``) with the metric names of Marathon ≥ 1.7
+(``docs/docs/metrics.md``: ``marathon.apps.active.gauge``, ...).
+
+Simplified: an event's data carries ``eventType``, ``timestamp``, the id of what it is about
+(``taskId``, ``instanceId``, ``appId``, ``id`` of a deployment, ...) and the simulator's
+``message``, not Marathon's full payload (a ``status_update_event`` has ``taskStatus``,
+``appId``, ``host`` and ``ports`` but no ``slaveId`` or ``version``); only the gauges and
+counters below are served, none of the JVM, HTTP or Mesos ones; the stream ends when the
+server stops.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from clustersim.marathon import Marathon
+from clustersim.serve.core import HttpError, Request, Response, SimServer
+from clustersim.serve.marathontasks import time_stamp
+
+__all__ = ["event_stream", "metrics"]
+
+POLL_SECONDS = 0.2
+"""How often (wall clock) the stream looks for new events."""
+_ID_KEYS = {"task": "taskId", "instance": "instanceId", "app": "appId", "deployment": "id",
+            "api": "uri", "group": "groupId"}
+_STATUS = re.compile(r"taskStatus=(?P<state>\S+)(?: appId=(?P<app>\S+) host=(?P<host>\S+) "
+                     r"ports=(?P<ports>\[[^\]]*\]))?(?: message=(?P<message>.*))?")
+
+
+def event_stream(marathon: Marathon, request: Request) -> Response:
+    """``GET /v2/events``: the event stream from now on (events already recorded are not
+    replayed, as in Marathon)."""
+    if "text/event-stream" not in request.headers.get("accept", ""):
+        raise HttpError(405, "HTTP method GET is not supported by this URL (the event stream "
+                        "answers clients that send 'Accept: text/event-stream')")
+    wanted = set(request.query.get("event_type", []))
+    seen = len(marathon.events)
+    attached = {"remoteAddress": "127.0.0.1", "eventType": "event_stream_attached",
+                "timestamp": time_stamp(marathon.now)}
+
+    def stream(server: SimServer) -> Iterator[bytes]:
+        nonlocal seen
+        if not wanted or "event_stream_attached" in wanted:   # it goes through the bus too
+            yield _frame("event_stream_attached", attached)
+        while not server.stopping.wait(POLL_SECONDS):
+            with server.lock:
+                server.catch_up()
+                new = [marathon.events[i] for i in range(seen, len(marathon.events))]
+                seen = len(marathon.events)
+            yield b"".join(_frame(e.reason, _data(e)) for e in new
+                           if not wanted or e.reason in wanted)
+
+    return Response(200, content_type="text/event-stream", stream=stream)
+
+
+def _data(event: Any) -> dict[str, Any]:
+    kind, _, name = event.object.partition("/")
+    data: dict[str, Any] = {_ID_KEYS.get(kind, "id"): name, "message": event.message}
+    status = _STATUS.fullmatch(event.message) if event.reason == "status_update_event" else None
+    if status:          # the framework writes the event bus fields into its message
+        data.update({"taskStatus": status["state"], "message": status["message"] or ""})
+        if status["app"]:
+            data.update({"appId": status["app"], "host": status["host"],
+                         "ports": json.loads(status["ports"])})
+    return {**data, "eventType": event.reason, "timestamp": time_stamp(event.time)}
+
+
+def _frame(event_type: str, data: dict[str, Any]) -> bytes:
+    return f"event: {event_type}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
+
+
+def metrics(marathon: Marathon) -> Response:
+    """``GET /metrics``: Marathon's own gauges and counters in Dropwizard's JSON."""
+    live = [i for i in marathon.instances() if i.goal == "Running"]
+    kinds = list(marathon.root.kinds.values())
+    gauges = {
+        "marathon.apps.active.gauge": kinds.count("App"),
+        "marathon.pods.active.gauge": kinds.count("Pod"),
+        "marathon.groups.active.gauge": len(marathon.root.groups),
+        "marathon.deployments.active.gauge": sum(d.status == "running"
+                                                 for d in marathon.deployments),
+        "marathon.instances.running.gauge": sum(i.state == "Running" for i in live),
+        "marathon.instances.staged.gauge": sum(i.state in ("Staging", "Starting")
+                                               for i in live),
+        "marathon.leadership.duration.gauge.seconds": marathon.now,
+    }
+    return Response.json(200, {
+        "version": "4.0.0",
+        "gauges": {name: {"value": value} for name, value in gauges.items()},
+        "counters": {"marathon.deployments.counter": {"count": len(marathon.deployments)}},
+        "histograms": {}, "meters": {}, "timers": {}})

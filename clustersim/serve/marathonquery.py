@@ -1,0 +1,106 @@
+"""What Marathon's REST API reads from a request besides the body, and how it names a bad
+field: boolean flags (``?force=true``), the ``?label=`` selector of ``GET /v2/apps``, the
+``?status=`` filter of ``GET /v2/tasks``, and the ``details`` of a 422 answer.
+
+- Label selectors follow mesosphere/marathon ``src/main/scala/mesosphere/marathon/api/v2/
+  LabelSelector.scala``: comma-separated selectors, all of which must hold; ``key``
+  (exists), ``key==value``, ``key!=value``, ``key in (a, b)``, ``key notin (a, b)``. Every
+  selector needs the label to exist (``!=`` and ``notin`` too, unlike Kubernetes). Terms are
+  ``[-A-Za-z0-9_.]``, any other character escaped with a backslash. A query that does not
+  parse answers 422 ``Can not parse label selector <query>. Reason: ...``
+  (``IllegalArgumentException`` in ``MarathonExceptionMapper``).
+- ``status`` (``TasksResource.indexJson``): ``running`` or ``staging``, given once or
+  repeated as ``status[]``; other values are ignored.
+- Field paths in ``details`` are Accord's (``Validation.scala``): ``/instances``,
+  ``/constraints(0)``, ``/containers(0)/resources/cpus``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+
+from clustersim.manifests import ManifestError
+from clustersim.serve.core import HttpError, Request
+
+__all__ = ["flag", "invalid", "label_selector", "task_states"]
+
+_TERM = r"(?:\\.|[-A-Za-z0-9_.])+"
+_SELECTOR = re.compile(
+    rf"\s*(?P<key>{_TERM})\s*(?:(?P<set>in|notin)\s*\((?P<values>\s*(?:{_TERM}\s*"
+    rf"(?:,\s*{_TERM}\s*)*)?)\)|(?P<eq>==|!=)\s*(?P<value>{_TERM}))?\s*(?:,|$)")
+_ESCAPE = re.compile(r"\\(.)")
+
+Matcher = Callable[[Mapping[str, str]], bool]
+
+
+def _unescape(term: str) -> str:
+    return _ESCAPE.sub(r"\1", term.strip())
+
+
+def label_selector(query: str | None) -> Matcher:
+    """A predicate over an app's ``labels``; everything matches when ``query`` is empty."""
+    if not query:
+        return lambda labels: True
+    tests: list[tuple[str, Callable[[str], bool]]] = []
+    at = 0
+    while at < len(query):
+        match = _SELECTOR.match(query, at)
+        if match is None or match.end() == at:
+            raise HttpError(422, f"Can not parse label selector {query}. Reason: expected a "
+                            f"label, 'label==value', 'label!=value' or 'label in (a, b)' "
+                            f"at character {at + 1}")
+        at = match.end()
+        key = _unescape(match["key"])
+        if match["set"]:
+            values = {_unescape(v) for v in match["values"].split(",") if v.strip()}
+            tests.append((key, _member(values, match["set"] == "in")))
+        elif match["eq"]:
+            tests.append((key, _member({_unescape(match["value"])}, match["eq"] == "==")))
+        else:
+            tests.append((key, lambda v: True))
+    return lambda labels: all(key in labels and test(str(labels[key]))
+                              for key, test in tests)
+
+
+def flag(request: Request, name: str) -> bool:
+    """A boolean query parameter (``?force=true``), false when absent."""
+    return (request.arg(name) or "").lower() in ("true", "1")
+
+
+def _member(values: set[str], inside: bool) -> Callable[[str], bool]:
+    """``value in values`` (``in``, ``==``) or its negation (``notin``, ``!=``)."""
+    return lambda value: (value in values) == inside
+
+
+_STATES = {"running": "TASK_RUNNING", "staging": "TASK_STAGING"}
+
+
+def task_states(values: Sequence[str]) -> set[str]:
+    """The Mesos task states that ``?status=`` (and ``status[]``) ask for; empty: all."""
+    return {_STATES[v.lower()] for v in values if v.lower() in _STATES}
+
+
+def invalid(err: ValueError) -> HttpError:
+    """A definition the loader or the framework refused, as Marathon's 422
+    ``Object is not valid`` with the field's path (``/`` when the error names none)."""
+    if isinstance(err, ManifestError):
+        text = err.message.rstrip(".")
+        if err.expected:
+            text += f" (expected {err.expected})"
+        return HttpError(422, "Object is not valid", details=[{"path": _pointer(err.path),
+                                                                "errors": [text + "."]}])
+    return HttpError(422, "Object is not valid", details=[{"path": "/", "errors": [str(err)]}])
+
+
+def _pointer(path: str) -> str:
+    """The loader's ``apps[0].constraints[1]`` as Accord's ``/apps(0)/constraints(1)``."""
+    out = ""
+    for token in re.findall(r'\["[^"]*"\]|\[\d+\]|[^.\[]+', path):
+        if token.startswith('["'):
+            out += "/" + token[2:-2]
+        elif token.startswith("["):
+            out += f"({token[1:-1]})"
+        else:
+            out += "/" + token
+    return out or "/"

@@ -1,0 +1,150 @@
+"""Tasks in Marathon's REST API: ``GET /v2/tasks`` (``?status=``), ``POST /v2/tasks/delete``,
+``GET``/``DELETE /v2/apps/<id>/tasks[/<taskId>]`` (mesosphere/marathon
+``src/main/scala/mesosphere/marathon/api/v2/TasksResource.scala`` and
+``AppTasksResource.scala``), and the synthetic timestamps every answer carries.
+
+A mixin of :class:`~clustersim.serve.marathon.MarathonBackend`: it uses the backend's
+``marathon``, ``cluster``, ``_body`` and ``_change``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from clustersim.marathon import Deployment, Marathon
+from clustersim.mesos import MesosCluster
+from clustersim.serve.core import HttpError, Request, Response
+from clustersim.serve.marathonquery import flag, task_states
+
+__all__ = ["MarathonTasks", "time_stamp", "version_stamp"]
+
+_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+_STATES = {"Running": "TASK_RUNNING", "Staging": "TASK_STAGING", "Starting": "TASK_STARTING",
+           "Unreachable": "TASK_UNREACHABLE"}
+
+
+class MarathonTasks:
+    """The task routes of Marathon's API."""
+
+    marathon: Marathon
+    cluster: MesosCluster
+
+    def _body(self, request: Request) -> Any:
+        raise NotImplementedError
+
+    def _change(self, action: Callable[[], Deployment | None], *,
+                created: bool = False) -> Response:
+        raise NotImplementedError
+
+    def _kill(self, request: Request, spec_id: str, task_id: str, force: bool) -> Response:
+        """``DELETE /v2/apps/<id>/tasks[/<taskId>]`` (``AppTasksResource``): kill the app's
+        tasks (those on ``host``, or one). Marathon then launches replacements; with
+        ``scale=true`` it lowers the app's instance count by the number killed instead; with
+        ``wipe=true`` it expunges their instances, reservations included, and launches new
+        ones (both at once: 400). Simplified: the scale-down lets the framework's kill order
+        choose, and the killed instances come first in it because they no longer run."""
+        framework = self.marathon
+        host = request.arg("host")
+        tasks = [t for t in self._task_list(spec_id)
+                 if (not task_id or t["id"] == task_id) and host in (None, "*", t["host"])]
+        if task_id and not tasks:
+            raise HttpError(404, f"Task '{task_id}' does not exist")
+        self._kill_tasks(request, [t["id"] for t in tasks])
+        if flag(request, "scale"):
+            instances = framework.root.run_specs[spec_id].get("instances", 1)
+            return self._change(lambda: framework.scale(
+                spec_id, max(0, instances - len(tasks)), force=force))
+        if task_id:
+            return Response.json(200, {"task": tasks[0]})
+        return Response.json(200, {"tasks": tasks})
+
+    def _kill_tasks(self, request: Request, task_ids: list[str]) -> None:
+        """Kill the tasks, or with ``?wipe=true`` wipe their instances; then let the
+        simulator act on it."""
+        wipe = flag(request, "wipe")
+        if wipe and flag(request, "scale"):
+            raise HttpError(400, "You cannot use scale and wipe at the same time.")
+        for task_id in task_ids:
+            if wipe:
+                self.marathon.wipe(task_id)
+            else:
+                self.marathon.driver.kill_task(task_id)
+        self.cluster.run(until=self.cluster.now)
+
+    def _task_list(self, spec_id: str | None = None) -> list[dict[str, Any]]:
+        out = []
+        apps = self.marathon.apps
+        for app_id, app in apps.items():
+            if spec_id is not None and app_id != spec_id:
+                continue
+            for instance in app.instances.values():
+                if instance.goal != "Running" or instance.state not in _STATES:
+                    continue
+                for task_id in instance.tasks or {instance.id: ""}:
+                    task: dict[str, Any] = {
+                        "id": task_id, "appId": app_id, "host": instance.hostname,
+                        "slaveId": instance.agent_id,
+                        "ports": [p for p in instance.host_ports if p is not None],
+                        "servicePorts": list(app.service_ports),
+                        "state": _STATES[instance.state],
+                        "version": version_stamp(instance.version),
+                        "stagedAt": time_stamp(instance.staged_at),
+                        "startedAt": time_stamp(instance.running_since)}
+                    if instance.ip:
+                        task["ipAddresses"] = [{"ipAddress": instance.ip, "protocol": "IPv4"}]
+                    if instance.healthy is not None:
+                        task["healthCheckResults"] = [{"alive": instance.healthy,
+                                                       "taskId": task_id}]
+                    out.append(task)
+        return out
+
+    def _tasks(self, request: Request, rest: str) -> Response:
+        if request.method == "POST" and rest == "delete":
+            return self._kill_given(request)
+        if request.method != "GET" or rest:
+            raise HttpError(405, "HTTP 405 Method Not Allowed")
+        states = task_states(request.query.get("status", []) + request.query.get("status[]", []))
+        return Response.json(200, {"tasks": [t for t in self._task_list()
+                                             if not states or t["state"] in states]})
+
+    def _kill_given(self, request: Request) -> Response:
+        """``POST /v2/tasks/delete`` with ``{"ids": [...]}`` (``TasksResource.killTasks``):
+        kill the tasks that exist (unknown ids are skipped) and answer them, or with
+        ``scale=true`` lower each app's instance count by its killed tasks, in one
+        deployment answered ``{version, deploymentId}``."""
+        scale = flag(request, "scale")
+        body = self._body(request)
+        ids = body.get("ids") if isinstance(body, dict) else None
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise HttpError(422, "Invalid JSON", details=[
+                {"path": "/ids", "errors": ["error.path.missing" if ids is None
+                                            else "error.expected.jsarray of task ids"]}])
+        wanted = set(ids)
+        tasks = [t for t in self._task_list() if t["id"] in wanted]
+        framework = self.marathon
+        self._kill_tasks(request, [t["id"] for t in tasks])
+        if not scale:
+            return Response.json(200, {"tasks": tasks})
+        killed: dict[str, int] = {}
+        for task in tasks:
+            killed[task["appId"]] = killed.get(task["appId"], 0) + 1
+        updates = [{**framework.root.run_specs[i],
+                    "instances": max(0, framework.root.run_specs[i].get("instances", 1) - n)}
+                   for i, n in killed.items()]
+        force = flag(request, "force")
+        return self._change(lambda: framework.deploy(updates, force=force))
+
+
+def version_stamp(counter: int) -> str:
+    """A synthetic Marathon version timestamp for version number ``counter``."""
+    stamp = _EPOCH + timedelta(milliseconds=counter)
+    return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
+
+
+def time_stamp(seconds: float | None) -> str | None:
+    """Simulated time ``seconds`` as Marathon writes an instant (``stagedAt``)."""
+    if seconds is None:
+        return None
+    return (_EPOCH + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
