@@ -77,7 +77,8 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
 
     def instructions(self, url: str) -> str:
         return (f"Marathon REST API (simulated) at {url}\n"
-                f"  curl {url}/v2/apps; python: marathon.MarathonClient('{url}')")
+                f"  curl {url}/v2/apps; python: marathon.MarathonClient('{url}')\n"
+                "  (the client 0.13.0 needs a one-line fix on Python 3.10+: see the README)")
 
     def error(self, err: HttpError) -> Response:
         body: dict[str, Any] = {"message": err.message}

@@ -4,6 +4,7 @@ compared with the simulated framework's own state."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import marathon
 import pytest
@@ -28,6 +29,33 @@ def client(server):
 
 def _framework(server):
     return server.backend.marathon
+
+
+def test_the_clients_nested_objects_need_the_readmes_one_line_fix(server, client,
+                                                                     monkeypatch):
+    """marathon 0.13.0 (its last release) looks up ``collections.Iterable``, gone since
+    Python 3.10, when it encodes a nested object such as a constraint: the README says so and
+    gives the one-line fix; with it, the client creates, reads and updates such an app."""
+    import collections
+    import collections.abc
+
+    from marathon.models.constraint import MarathonConstraint
+    app = MarathonApp(cmd="sleep 1000", cpus=0.1, mem=32, instances=2,
+                      constraints=[MarathonConstraint("hostname", "UNIQUE")])
+    if not hasattr(collections, "Iterable"):
+        with pytest.raises(AttributeError, match="'collections' has no attribute 'Iterable'"):
+            client.create_app("web", app)
+    monkeypatch.setattr(collections, "Iterable", collections.abc.Iterable, raising=False)
+    client.create_app("web", app)
+    server.step(30)
+    found = client.get_app("web")
+    assert [c.json_repr() for c in found.constraints] == [["hostname", "UNIQUE"]]
+    found.instances = 3
+    client.update_app("web", found)
+    server.step(30)
+    assert client.get_app("web").tasks_running == 3
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    assert "collections.Iterable = collections.abc.Iterable" in readme
 
 
 def test_info_leader_ping(server, client):
