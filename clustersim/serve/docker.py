@@ -39,7 +39,7 @@ from clustersim import Node
 from clustersim.manifests import ManifestError
 from clustersim.serve.core import ClusterTime, HttpError, Request, Response
 from clustersim.serve.dockerspec import NS_PER_SECOND as _NS
-from clustersim.serve.dockerspec import engine_spec, json_list, json_object, simulator_spec
+from clustersim.serve.dockerspec import engine_spec, json_list, json_object, overlay, simulator_spec
 from clustersim.swarm import ServiceSpec, SwarmCluster, SwarmError
 
 __all__ = ["DockerBackend", "default_swarm"]
@@ -85,6 +85,9 @@ class DockerBackend(ClusterTime):
         self.networks: dict[str, dict[str, Any]] = {}
         self.created: dict[str, float] = {}
         self.stored: dict[str, dict[str, dict[str, Any]]] = {"secrets": {}, "configs": {}}
+        self.sent: dict[str, list[tuple[ServiceSpec, dict[str, Any]]]] = {}
+        """Per service, the ServiceSpecs clients sent, newest first, each with the simulator
+        spec it became (:meth:`_spec_json`)."""
         self._network("ingress", "overlay", ingress=True)
         self._network("bridge", "bridge")
         self._network("host", "host")
@@ -272,7 +275,7 @@ class DockerBackend(ClusterTime):
 
     def _service_json(self, name: str) -> dict[str, Any]:
         service = self.cluster.services[name]
-        spec = engine_spec(service.spec)
+        spec = self._spec_json(name, service.spec)
         out: dict[str, Any] = {
             "ID": _id("service", name), "Version": {"Index": service.version},
             "CreatedAt": self._stamp(self.created.get(name, 0.0)),
@@ -283,7 +286,7 @@ class DockerBackend(ClusterTime):
                                          "Addr": f"10.0.0.{self._service_index(name) + 2}/24"}]
                          if spec["EndpointSpec"].get("Ports") else []}}
         if service.previous is not None:
-            out["PreviousSpec"] = engine_spec(service.previous)
+            out["PreviousSpec"] = self._spec_json(name, service.previous)
         if service.update_state:
             out["UpdateStatus"] = {"State": service.update_state,
                                    "Message": service.update_message}
@@ -312,7 +315,7 @@ class DockerBackend(ClusterTime):
                      and (not filters.get("id") or any(_id("service", n).startswith(f)
                                                        for f in filters["id"]))
                      and (not filters.get("label") or all(
-                         _label_matches(engine_spec(self.cluster.services[n].spec)
+                         _label_matches(self._spec_json(n, self.cluster.services[n].spec)
                                         ["Labels"], f) for f in filters["label"]))]
             services = [self._service_json(n) for n in names]
             if request.arg("status") in ("1", "true"):
@@ -320,12 +323,13 @@ class DockerBackend(ClusterTime):
                     row["ServiceStatus"] = self._service_status(row["Spec"]["Name"])
             return Response.json(200, services)
         if rest == ["create"] and method == "POST":
-            spec = simulator_spec(self._body(request))
+            body = self._body(request)
+            spec = simulator_spec(body)
             if spec.name in self.cluster.services:
                 raise HttpError(409, "rpc error: code = AlreadyExists desc = name conflicts "
                                 "with an existing object: service " + spec.name +
                                 " already exists")
-            self._apply(spec)
+            self._apply(spec, body)
             self.created[spec.name] = self.now
             return Response.json(201, {"ID": _id("service", spec.name), "Warnings": None})
         if len(rest) == 1 and method == "GET":
@@ -333,6 +337,7 @@ class DockerBackend(ClusterTime):
         if len(rest) == 1 and method == "DELETE":
             name = self._find_service(rest[0])
             self.cluster.remove_service(name)
+            self.sent.pop(name, None)
             self.cluster.run(until=self.now)
             return Response(200)
         if len(rest) == 2 and rest[1] == "update" and method == "POST":
@@ -347,23 +352,37 @@ class DockerBackend(ClusterTime):
                 except SwarmError as err:
                     raise HttpError(400, str(err)) from None
             else:
-                spec = simulator_spec(self._body(request))
+                body = self._body(request)
+                spec = simulator_spec(body)
                 if spec.name != name:
                     raise HttpError(400, "rpc error: code = Unimplemented desc = renaming "
                                     "services is not supported")
-                self._apply(spec)
+                self._apply(spec, body)
             self.cluster.run(until=self.now)
             return Response.json(200, {"Warnings": None})
         if len(rest) == 2 and rest[1] == "logs" and method == "GET":
             return self._logs(request, self._find_service(rest[0]))
         raise HttpError(404, "page not found")
 
-    def _apply(self, spec: ServiceSpec) -> None:
+    def _apply(self, spec: ServiceSpec, sent: dict[str, Any]) -> None:
         try:
-            self.cluster.apply_service(spec)
+            service = self.cluster.apply_service(spec)
         except (SwarmError, ManifestError, ValueError) as err:
             raise HttpError(400, f"rpc error: code = InvalidArgument desc = {err}") from None
+        kept = [e for e in self.sent.get(spec.name, [])
+                if e[0] is not service.spec][:4]
+        self.sent[spec.name] = [(service.spec, sent), *kept]
         self.cluster.run(until=self.now)
+
+    def _spec_json(self, name: str, spec: ServiceSpec) -> dict[str, Any]:
+        """``spec`` as the Engine API's ServiceSpec: the one a client sent for it (found by
+        identity: the simulator keeps the object through updates and rollbacks), with what
+        the simulator models (:func:`~clustersim.serve.dockerspec.engine_spec`) over it.
+
+        Simplified: a change only to fields the simulator does not model (``--env-add``)
+        is stored and shown, but replaces no task (Docker would roll the tasks)."""
+        sent = next((body for known, body in self.sent.get(name, []) if known is spec), None)
+        return overlay(sent, engine_spec(spec)) if sent is not None else engine_spec(spec)
 
     def _logs(self, request: Request, name: str) -> Response:
         """Simulated log lines, one per running task, in Docker's multiplexed stream format
@@ -406,7 +425,7 @@ class DockerBackend(ClusterTime):
             status["ContainerStatus"] = {"ContainerID": _id("container", task.id), "PID": 1}
         out = {"ID": task.id, "Version": {"Index": 1}, "CreatedAt": self._stamp(task.created),
                "UpdatedAt": self._stamp(since),
-               "Spec": engine_spec(task.spec)["TaskTemplate"],
+               "Spec": self._spec_json(task.service, task.spec)["TaskTemplate"],
                "ServiceID": _id("service", task.service), "Slot": task.slot,
                "Status": status, "DesiredState": task.desired_state.value.lower()}
         if task.node:
@@ -429,9 +448,10 @@ class DockerBackend(ClusterTime):
         labels = filters.get("label", [])      # swarmkit matches the service's labels
 
         def labelled(service: str) -> bool:
-            spec = self.cluster.services.get(service)
-            return spec is not None and all(
-                _label_matches(engine_spec(spec.spec)["Labels"], f) for f in labels)
+            found = self.cluster.services.get(service)
+            return found is not None and all(
+                _label_matches(self._spec_json(service, found.spec)["Labels"], f)
+                for f in labels)
 
         chosen = [t for t in tasks if (not services or t.service in services)
                   and (not nodes or t.node in nodes)

@@ -18,7 +18,8 @@ from clustersim.serve.core import HttpError
 from clustersim.swarm import ServiceSpec
 from clustersim.swarm.spec import compose_service
 
-__all__ = ["NS_PER_SECOND", "engine_spec", "json_list", "json_object", "simulator_spec"]
+__all__ = ["NS_PER_SECOND", "engine_spec", "json_list", "json_object", "overlay",
+           "simulator_spec"]
 
 NS_PER_SECOND = 1_000_000_000
 """The Engine API gives durations and CPUs in nanoseconds (NanoCPUs: 10^-9 CPU)."""
@@ -71,6 +72,25 @@ def engine_spec(spec: ServiceSpec) -> dict[str, Any]:
         {"Replicated": {"Replicas": spec.replicas}},
         "UpdateConfig": update(spec.update), "RollbackConfig": update(spec.rollback),
         "EndpointSpec": endpoint}
+
+def overlay(sent: Any, derived: Any) -> Any:
+    """The ServiceSpec a client ``sent``, with the fields the simulator models replaced by
+    their ``derived`` values (:func:`engine_spec`). The daemon stores a spec as sent, so
+    ``docker service inspect`` shows what the simulator does not model (``Env``, ``Args``,
+    ``Mounts``, ``Secrets``, ``Networks``, ``Resources.Limits``...) as it was given, and the
+    CLI's read-modify-write of ``docker service update --env-add`` keeps it. Objects merge
+    key by key (matched case-insensitively, as Go's decoder matches field names); any other
+    value is the derived one."""
+    if not isinstance(sent, dict) or not isinstance(derived, dict):
+        return derived
+    folded = {str(k).lower(): k for k in sent}
+    out = {k: v for k, v in sent.items()
+           if str(k).lower() not in {str(d).lower() for d in derived}}
+    for key, value in derived.items():
+        match = folded.get(str(key).lower())
+        out[key] = value if match is None else overlay(sent[match], value)
+    return out
+
 
 def simulator_spec(body: Any) -> ServiceSpec:
     """The Engine API's ServiceSpec as the simulator's, through the Compose reader (so

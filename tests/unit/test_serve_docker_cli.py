@@ -286,3 +286,32 @@ def test_service_create_waits_until_converged_on_a_running_clock(docker_cli, tmp
                             "--replicas", "2", "nginx:1.27")
         assert "converged" in result.stdout + result.stderr
         assert server.cluster.ls()[0]["replicas"] == "2/2"
+
+
+def test_service_keeps_what_the_simulator_does_not_model(docker):
+    """The daemon stores the spec as sent: ``inspect`` shows the command, environment,
+    limits and labels, and ``update --env-add`` (the CLI reads, changes and sends back the
+    whole spec) keeps them, through an update and a rollback."""
+    step = docker.server.step
+    docker("service", "create", "-d", "--no-resolve-image", "--name", "web", "--env", "A=1",
+           "--limit-memory", "512M", "--label", "team=x", "nginx:1.27", "sleep", "100")
+    docker("service", "update", "-d", "--no-resolve-image", "--env-add", "B=2", "web")
+    template = "{{.Spec.TaskTemplate.ContainerSpec.Args}} {{.Spec.TaskTemplate.Resources." \
+        "Limits.MemoryBytes}} {{.Spec.Labels}} {{range .Spec.TaskTemplate.ContainerSpec.Env}}" \
+        "{{.}} {{end}}"
+    [shown] = docker("service", "inspect", "-f", template, "web")
+    assert shown.startswith("[sleep 100] 536870912 map[team:x] ")
+    assert sorted(shown.split()[4:]) == ["A=1", "B=2"]      # the CLI adds in map order
+    assert docker("service", "ls", "-q", "--filter", "label=team=x") != []
+    docker("service", "update", "-d", "--no-resolve-image", "--image", "nginx:1.28",
+           "--env-rm", "A", "web")
+    step(60)
+    docker("service", "rollback", "-d", "web")
+    step(60)
+    [shown] = docker("service", "inspect", "-f", "{{.Spec.TaskTemplate.ContainerSpec.Image}} "
+                     "{{json .PreviousSpec.TaskTemplate.ContainerSpec.Env}} "
+                     "{{range .Spec.TaskTemplate.ContainerSpec.Env}}{{.}} {{end}}", "web")
+    assert shown.startswith('nginx:1.27 ["B=2"] ') and sorted(shown.split()[2:]) == \
+        ["A=1", "B=2"]
+    assert docker.server.cluster.services["web"].spec.image == "nginx:1.27"
+
