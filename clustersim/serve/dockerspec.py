@@ -104,6 +104,11 @@ def simulator_spec(body: Any) -> ServiceSpec:
     container = json_object(template, "containerspec")
     deploy: dict[str, Any] = {}
     mode = json_object(body, "mode") or {"replicated": {"replicas": 1}}
+    for job in ("replicatedjob", "globaljob"):
+        if job in mode:    # the CLI's --mode replicated-job and global-job (API 1.41+)
+            raise HttpError(501, "rpc error: code = Unimplemented desc = "
+                            f"{job.replace('job', '-job')} mode is not simulated: clustersim "
+                            "runs replicated and global services only")
     if "global" in mode:
         deploy["mode"] = "global"
     else:

@@ -315,3 +315,11 @@ def test_service_keeps_what_the_simulator_does_not_model(docker):
         ["A=1", "B=2"]
     assert docker.server.cluster.services["web"].spec.image == "nginx:1.27"
 
+
+def test_job_modes_are_refused_not_run_as_replicated(docker):
+    refused = docker.run("service", "create", "-d", "--no-resolve-image", "--name", "job",
+                         "--mode", "replicated-job", "busybox", ok=False)
+    assert refused.returncode == 1
+    assert "Error response from daemon: rpc error: code = Unimplemented desc = " \
+        "replicated-job mode is not simulated" in refused.stderr
+    assert docker.server.cluster.services == {}
