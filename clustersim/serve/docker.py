@@ -41,6 +41,7 @@ from clustersim.serve.core import ClusterTime, HttpError, Request, Response
 from clustersim.serve.dockerspec import NS_PER_SECOND as _NS
 from clustersim.serve.dockerspec import engine_spec, json_list, json_object, overlay, simulator_spec
 from clustersim.swarm import ServiceSpec, SwarmCluster, SwarmError
+from clustersim.swarm.tasks import TaskState
 
 __all__ = ["DockerBackend", "default_swarm"]
 
@@ -148,7 +149,10 @@ class DockerBackend(ClusterTime):
         except (UnicodeDecodeError, json.JSONDecodeError) as err:
             raise HttpError(400, f"invalid JSON: {err}") from None
 
-    def _filters(self, request: Request) -> dict[str, list[str]]:
+    def _filters(self, request: Request, accepted: tuple[str, ...]) -> dict[str, list[str]]:
+        """The ``filters`` query parameter; a key outside ``accepted`` is refused as the
+        daemon's ``filters.Args.Validate`` refuses it (400 ``invalid filter 'key'``; the
+        accepted keys of each list are moby's, ``daemon/cluster/filters.go``)."""
         text = request.arg("filters")
         if not text:
             return {}
@@ -156,8 +160,22 @@ class DockerBackend(ClusterTime):
             raw = json.loads(text)
         except json.JSONDecodeError:
             raise HttpError(400, f"invalid filter '{text}'") from None
-        return {k: list(v) if isinstance(v, list) else [k2 for k2, on in v.items() if on]
-                for k, v in raw.items()}
+        if not isinstance(raw, dict) or not all(isinstance(v, list | dict) for v in raw.values()):
+            raise HttpError(400, f"invalid filter '{text}'")
+        unknown = sorted(set(raw) - set(accepted))
+        if unknown:
+            raise HttpError(400, f"invalid filter '{unknown[0]}'")
+        return {k: [str(x) for x in v] if isinstance(v, list)
+                else [str(k2) for k2, on in v.items() if on] for k, v in raw.items()}
+
+    @staticmethod
+    def _enum_filter(filters: dict[str, list[str]], key: str, values: tuple[str, ...]) -> set[str]:
+        """The values of ``filters[key]``, each one of ``values`` (any case). Another is
+        refused with the daemon's words; moby returns that plain error as a 500."""
+        chosen = {f.lower() for f in filters.get(key, []) if f}
+        for value in sorted(chosen - set(values)):
+            raise HttpError(500, f"Invalid {key} filter: '{value}'")
+        return chosen
 
     # ---- daemon ----------------------------------------------------------------------------
 
@@ -238,10 +256,17 @@ class DockerBackend(ClusterTime):
 
     def _nodes(self, request: Request, rest: list[str]) -> Response:
         if not rest and request.method == "GET":
-            filters = self._filters(request)
+            filters = self._filters(request, ("name", "id", "label", "role", "membership",
+                                              "node.label"))
+            roles = self._enum_filter(filters, "role", ("worker", "manager"))
+            self._enum_filter(filters, "membership", ("pending", "accepted"))
             names = [n for n in self.cluster.node_names()
-                     if not filters.get("role") or
-                     self.cluster.node_record(n).node.role in filters["role"]]
+                     if _prefixed(n, filters.get("name"))
+                     and _prefixed(_id("node", n), filters.get("id"))
+                     and (not roles or self.cluster.node_record(n).node.role in roles)
+                     and all(_label_matches(self.cluster.node_record(n).node.labels, f)
+                             for f in filters.get("node.label", []))
+                     and not filters.get("label")]    # no simulated node has engine labels
             return Response.json(200, [self._node_json(n) for n in names])
         if len(rest) == 1 and request.method == "GET":
             return Response.json(200, self._node_json(self._find_node(rest[0])))
@@ -309,11 +334,12 @@ class DockerBackend(ClusterTime):
     def _services(self, request: Request, rest: list[str]) -> Response:
         method = request.method
         if not rest and method == "GET":
-            filters = self._filters(request)
+            filters = self._filters(request, ("name", "id", "label", "mode", "runtime"))
             names = [n for n in self.cluster.services
-                     if (not filters.get("name") or any(f in n for f in filters["name"]))
-                     and (not filters.get("id") or any(_id("service", n).startswith(f)
-                                                       for f in filters["id"]))
+                     if _prefixed(n, filters.get("name"))
+                     and _prefixed(_id("service", n), filters.get("id"))
+                     and (not filters.get("mode") or
+                          self.cluster.services[n].spec.mode in filters["mode"])
                      and (not filters.get("label") or all(
                          _label_matches(self._spec_json(n, self.cluster.services[n].spec)
                                         ["Labels"], f) for f in filters["label"]))]
@@ -441,10 +467,12 @@ class DockerBackend(ClusterTime):
             if len(rest) > 1 or not found:
                 raise HttpError(404, f"task {rest[0]} not found")
             return Response.json(200, self._task_json(found[0]))
-        filters = self._filters(request)
+        filters = self._filters(request, ("name", "id", "label", "service", "node",
+                                          "desired-state", "_up-to-date", "runtime"))
         services = {self._find_service(s) for s in filters.get("service", [])}
         nodes = {self._find_node(n) for n in filters.get("node", [])}
-        desired = set(filters.get("desired-state", []))
+        desired = self._enum_filter(filters, "desired-state",
+                                    tuple(s.value.lower() for s in TaskState))
         labels = filters.get("label", [])      # swarmkit matches the service's labels
 
         def labelled(service: str) -> bool:
@@ -454,6 +482,8 @@ class DockerBackend(ClusterTime):
                 for f in labels)
 
         chosen = [t for t in tasks if (not services or t.service in services)
+                  and _prefixed(t.id, filters.get("id"))
+                  and _prefixed(f"{t.name}.{t.id}", filters.get("name"))
                   and (not nodes or t.node in nodes)
                   and (not desired or t.desired_state.value.lower() in desired)
                   and (not labels or labelled(t.service))]
@@ -468,11 +498,13 @@ class DockerBackend(ClusterTime):
         objects = self.stored[section]
         method = request.method
         if not rest and method == "GET":
-            filters = self._filters(request)
+            filters = self._filters(request, ("name", "id", "label", "names")
+                                    if section == "secrets" else ("name", "id", "label"))
             return Response.json(200, [
                 self._stored_json(o, section) for o in objects.values()
-                if (not filters.get("name") or any(f in o["Spec"]["Name"]
-                                                   for f in filters["name"]))
+                if _prefixed(o["Spec"]["Name"], filters.get("name"))
+                and _prefixed(o["ID"], filters.get("id"))
+                and (not filters.get("names") or o["Spec"]["Name"] in filters["names"])
                 and all(_label_matches(o["Spec"]["Labels"], f) for f in filters.get("label", []))])
         if rest == ["create"] and method == "POST":
             body = self._body(request)
@@ -525,15 +557,12 @@ class DockerBackend(ClusterTime):
     def _networks(self, request: Request, rest: list[str]) -> Response:
         method = request.method
         if not rest and method == "GET":
-            filters = self._filters(request)
             builtin = ("ingress", "bridge", "host")
             tests = {"name": lambda n, f: f in n["Name"], "id": lambda n, f: n["Id"].startswith(f),
                      "driver": lambda n, f: n["Driver"] == f,
                      "scope": lambda n, f: n["Scope"] == f,
                      "type": lambda n, f: (n["Name"] in builtin) == (f == "builtin")}
-            unknown = set(filters) - {*tests, "label"}
-            if unknown:
-                raise HttpError(400, f"invalid filter '{sorted(unknown)[0]}'")
+            filters = self._filters(request, (*tests, "label"))
             found = [n for n in self.networks.values()
                      if all(any(tests[k](n, f) for f in v) for k, v in filters.items()
                             if k in tests and v)
@@ -572,6 +601,11 @@ class DockerBackend(ClusterTime):
                 return Response(204)
         raise HttpError(404, "page not found")
 
+
+
+def _prefixed(value: str, prefixes: list[str] | None) -> bool:
+    """swarmkit's ``filterContainsPrefix``: no prefixes, or ``value`` starts with one."""
+    return not prefixes or any(value.startswith(p) for p in prefixes)
 
 
 def _label_matches(labels: dict[str, str], expression: str) -> bool:

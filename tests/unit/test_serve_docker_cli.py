@@ -323,3 +323,34 @@ def test_job_modes_are_refused_not_run_as_replicated(docker):
     assert "Error response from daemon: rpc error: code = Unimplemented desc = " \
         "replicated-job mode is not simulated" in refused.stderr
     assert docker.server.cluster.services == {}
+
+
+def test_list_filters_as_the_daemon_reads_them(docker):
+    """Each list takes moby's filter keys (``daemon/cluster/filters.go``), names and IDs by
+    prefix as swarmkit does; an unknown key is refused, not ignored."""
+    cluster = docker.server.cluster
+    docker("node", "update", "--label-add", "disk=ssd", "worker-2")
+    assert docker("node", "ls", "--format", "{{.Hostname}}", "--filter", "name=worker") == \
+        ["worker-1", "worker-2", "worker-3"]
+    assert docker("node", "ls", "--format", "{{.Hostname}}", "--filter",
+                  "node.label=disk=ssd") == ["worker-2"]
+    docker("service", "create", "-d", "--no-resolve-image", "--name", "web", "--replicas", "2",
+           "nginx:1.27")
+    docker("service", "create", "-d", "--no-resolve-image", "--name", "agent", "--mode",
+           "global", "busybox")
+    docker.server.step(30)
+    assert docker("service", "ls", "--format", "{{.Name}}", "--filter", "mode=global") == \
+        ["agent"]
+    assert docker("service", "ls", "--format", "{{.Name}}", "--filter", "name=we") == ["web"]
+    [first] = [t for t in cluster.tasks("web") if t.name == "web.1"]
+    assert docker("service", "ps", "-q", "--no-trunc", "--filter", "name=web.1", "web") == \
+        [first.id]
+    assert docker("service", "ps", "-q", "--no-trunc", "--filter", f"id={first.id[:5]}",
+                  "web") == [first.id]
+    for command in (("node", "ls"), ("service", "ls"), ("service", "ps", "web"),
+                    ("secret", "ls"), ("config", "ls")):
+        refused = docker.run(*command, "--filter", "colour=blue", ok=False)
+        assert refused.returncode == 1
+        assert "Error response from daemon: invalid filter 'colour'" in refused.stderr
+    wrong = docker.run("node", "ls", "--filter", "role=boss", ok=False)
+    assert "Error response from daemon: Invalid role filter: 'boss'" in wrong.stderr
