@@ -20,8 +20,10 @@ Errors are ``{"message": ...}`` with the daemon's status codes (404 no such obje
 conflict, 400 bad parameter, 503 swarm state).
 
 Simplified (what Docker does instead): no containers, images or volumes outside swarm
-services; ``docker swarm init|join|leave`` are refused because the simulated swarm already
-exists; service logs are simulated lines; IDs are derived from names (Docker's are random);
+services (those endpoints answer 501 and say so); ``docker swarm init|join`` are refused
+because the simulated swarm already exists, and ``leave``, ``update`` and ``unlock`` answer
+501; a ServiceSpec is stored as sent, but only the fields the simulator models act (a change
+to ``Env`` alone replaces no task); service logs are simulated lines; IDs are derived from names (Docker's are random);
 networks other than ``ingress`` and those created through the API do not carry traffic;
 secrets and configs are stored but no simulated task mounts them.
 """
@@ -124,10 +126,7 @@ class DockerBackend(ClusterTime):
         parts = path.strip("/").split("/")
         section = parts[0]
         if section == "swarm":
-            if method == "GET" and len(parts) == 1:
-                return Response.json(200, self._swarm())
-            raise HttpError(503, "This node is already part of a swarm. Use \"docker swarm "
-                            "leave\" to leave this swarm and join another one.")
+            return self._swarm_request(request, parts[1:])
         if section == "nodes":
             return self._nodes(request, parts[1:])
         if section == "services":
@@ -138,6 +137,10 @@ class DockerBackend(ClusterTime):
             return self._networks(request, parts[1:])
         if section in ("secrets", "configs"):
             return self._stored_objects(request, section, parts[1:])
+        if section in _NOT_SIMULATED:
+            raise HttpError(501, f"{_NOT_SIMULATED[section]} are not simulated: clustersim's "
+                            "Docker Engine serves swarm mode only (docker node, service, "
+                            "stack, secret, config and network)")
         raise HttpError(404, "page not found")
 
     def _body(self, request: Request) -> Any:
@@ -176,6 +179,28 @@ class DockerBackend(ClusterTime):
         for value in sorted(chosen - set(values)):
             raise HttpError(500, f"Invalid {key} filter: '{value}'")
         return chosen
+
+    def _swarm_request(self, request: Request, rest: list[str]) -> Response:
+        """``/swarm``: inspect it; ``init`` and ``join`` get the daemon's 503 for a node
+        already in a swarm, ``leave`` without ``force`` the daemon's 503 for the last
+        manager (moby ``daemon/cluster/swarm.go``, ``Leave``). The simulated swarm cannot
+        be left, updated or unlocked: those get a 501 that says so."""
+        if request.method == "GET" and not rest:
+            return Response.json(200, self._swarm())
+        if rest in (["init"], ["join"]):
+            raise HttpError(503, "This node is already part of a swarm. Use \"docker swarm "
+                            "leave\" to leave this swarm and join another one.")
+        if rest == ["leave"] and request.arg("force") not in ("1", "true", "True"):
+            raise HttpError(503, "You are attempting to leave the swarm on a node that is "
+                            "participating as a manager. Removing the last manager erases "
+                            "all current state of the swarm. Use `--force` to ignore this "
+                            "message. ")
+        what = {"leave": "leaving the swarm", "update": "changing the swarm's settings",
+                "unlock": "unlocking", "unlockkey": "the unlock key (autolock)"}
+        if len(rest) == 1 and rest[0] in what:
+            raise HttpError(501, f"{what[rest[0]]} is not simulated: the simulated swarm "
+                            "lives as long as its server (stop it with Ctrl-C)")
+        raise HttpError(404, "page not found")
 
     # ---- daemon ----------------------------------------------------------------------------
 
@@ -601,6 +626,14 @@ class DockerBackend(ClusterTime):
                 return Response(204)
         raise HttpError(404, "page not found")
 
+
+
+_NOT_SIMULATED = {"containers": "containers", "images": "images", "volumes": "volumes",
+                  "build": "image builds", "plugins": "plugins", "exec": "containers",
+                  "system": "containers, images and volumes", "events": "events",
+                  "distribution": "registries", "auth": "registries", "commit": "containers"}
+"""Engine API sections outside swarm mode: what to say they lack (the CLI prints it after
+``Error response from daemon:``)."""
 
 
 def _prefixed(value: str, prefixes: list[str] | None) -> bool:

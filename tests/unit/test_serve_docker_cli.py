@@ -354,3 +354,20 @@ def test_list_filters_as_the_daemon_reads_them(docker):
         assert "Error response from daemon: invalid filter 'colour'" in refused.stderr
     wrong = docker.run("node", "ls", "--filter", "role=boss", ok=False)
     assert "Error response from daemon: Invalid role filter: 'boss'" in wrong.stderr
+
+
+def test_commands_outside_swarm_mode_say_what_is_not_simulated(docker):
+    """``docker ps``, ``images`` or ``run`` get a 501 that names what the simulator lacks
+    (was the bare 404 "page not found"); ``swarm leave`` gets the daemon's refusal for the
+    last manager, and with ``--force`` a 501 that says the swarm cannot be left."""
+    for command in (("ps",), ("images",), ("volume", "ls"), ("run", "--rm", "hello-world")):
+        refused = docker.run(*command, ok=False)
+        assert refused.returncode != 0
+        assert "Error response from daemon: " in refused.stderr
+        assert "are not simulated: clustersim's Docker Engine serves swarm mode only" in \
+            refused.stderr
+    leave = docker.run("swarm", "leave", ok=False)
+    assert "Removing the last manager erases all current state of the swarm" in leave.stderr
+    forced = docker.run("swarm", "leave", "--force", ok=False)
+    assert "Error response from daemon: leaving the swarm is not simulated" in forced.stderr
+    assert docker("node", "ls", "-q") != []
