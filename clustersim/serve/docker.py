@@ -23,9 +23,9 @@ Simplified (what Docker does instead): no containers, images or volumes outside 
 services (those endpoints answer 501 and say so); ``docker swarm init|join`` are refused
 because the simulated swarm already exists, and ``leave``, ``update`` and ``unlock`` answer
 501; a ServiceSpec is stored as sent, but only the fields the simulator models act (a change
-to ``Env`` alone replaces no task); service logs are simulated lines; IDs are derived from names (Docker's are random);
-networks other than ``ingress`` and those created through the API do not carry traffic;
-secrets and configs are stored but no simulated task mounts them.
+to ``Env`` alone replaces no task); service logs are simulated lines; IDs are derived from
+names (Docker's are random); networks other than ``ingress`` and those created through the
+API do not carry traffic; secrets and configs are stored but no simulated task mounts them.
 """
 
 from __future__ import annotations
@@ -412,7 +412,7 @@ class DockerBackend(ClusterTime):
             self.cluster.run(until=self.now)
             return Response.json(200, {"Warnings": None})
         if len(rest) == 2 and rest[1] == "logs" and method == "GET":
-            return self._logs(request, self._find_service(rest[0]))
+            return self._logs(request, self.cluster.tasks(self._find_service(rest[0])))
         raise HttpError(404, "page not found")
 
     def _apply(self, spec: ServiceSpec, sent: dict[str, Any]) -> None:
@@ -435,25 +435,26 @@ class DockerBackend(ClusterTime):
         sent = next((body for known, body in self.sent.get(name, []) if known is spec), None)
         return overlay(sent, engine_spec(spec)) if sent is not None else engine_spec(spec)
 
-    def _logs(self, request: Request, name: str) -> Response:
+    def _logs(self, request: Request, tasks: list[Any]) -> Response:
         """Simulated log lines, one per running task, in Docker's multiplexed stream format
         (8-byte header: stream 1 = stdout, then the big-endian length). As the daemon writes
         them (``api/server/httputils/write_log_stream.go``): the RFC 3339 time first if
         ``timestamps``, then if ``details`` the swarm context as comma-separated
         ``key=value`` (the docker CLI always asks for it and reads the node, service and
-        task IDs from it), then the message. ``tail`` counts per task, as in the daemon."""
+        task IDs from it), then the message. ``tail`` counts per task, as in the daemon.
+        ``follow`` ends with the lines there are (the daemon would keep the stream open)."""
         def flag(key: str) -> bool:
             return request.arg(key, "") in ("1", "true", "True")
 
         lines = []
-        for task in self.cluster.tasks(name):
+        for task in tasks:
             if task.state != "RUNNING":
                 continue
             line = (f"task {task.name}.{task.id[:12]} on {task.node}: started "
                     f"{task.spec.image} (simulated log line)\n")
             if flag("details"):
                 line = (f"com.docker.swarm.node.id={_id('node', task.node or '')},"
-                        f"com.docker.swarm.service.id={_id('service', name)},"
+                        f"com.docker.swarm.service.id={_id('service', task.service)},"
                         f"com.docker.swarm.task.id={task.id} {line}")
             if flag("timestamps"):
                 line = f"{self._stamp(task.started or 0)} {line}"
@@ -486,11 +487,18 @@ class DockerBackend(ClusterTime):
     def _tasks(self, request: Request, rest: list[str]) -> Response:
         if request.method != "GET":
             raise HttpError(404, "page not found")
-        tasks = self.cluster.tasks(history=True)
+        # swarmkit's task reaper deletes a task whose desired state is REMOVE (its slot went
+        # with a scale-down or its service was removed) once it is unassigned or has ended
+        # (manager/orchestrator/taskreaper/task_reaper.go); the simulator keeps them.
+        tasks = [t for t in self.cluster.tasks(history=True)
+                 if t.desired_state != TaskState.REMOVE
+                 or TaskState.ASSIGNED <= t.state < TaskState.COMPLETE]
         if rest:
             found = [t for t in tasks if t.id.startswith(rest[0])]
-            if len(rest) > 1 or not found:
+            if len(rest) > 2 or not found or rest[1:] not in ([], ["logs"]):
                 raise HttpError(404, f"task {rest[0]} not found")
+            if rest[1:] == ["logs"]:       # docker service logs TASK-ID
+                return self._logs(request, found[:1])
             return Response.json(200, self._task_json(found[0]))
         filters = self._filters(request, ("name", "id", "label", "service", "node",
                                           "desired-state", "_up-to-date", "runtime"))

@@ -143,8 +143,7 @@ def test_service_create_ps_scale_update_rollback_logs_rm(docker):
         ["1"]
     after = {t.id for t in cluster.tasks("web")}
     assert len(after) == 5 and not after & before
-    # Scaled down, the removed tasks still exist (desired state Remove): the REPLICAS column
-    # comes from the server's ServiceStatus, not from counting them.
+    # Scaled down: the REPLICAS column comes from the server's ServiceStatus.
     docker("service", "scale", "-d", "web=2")
     step(30)
     assert docker("service", "ls", "--format", "{{.Replicas}}") == \
@@ -371,3 +370,25 @@ def test_commands_outside_swarm_mode_say_what_is_not_simulated(docker):
     forced = docker.run("swarm", "leave", "--force", ok=False)
     assert "Error response from daemon: leaving the swarm is not simulated" in forced.stderr
     assert docker("node", "ls", "-q") != []
+
+
+def test_task_logs_and_reaped_tasks(docker):
+    """``docker service logs TASK`` reads ``/tasks/{id}/logs``; the tasks of removed slots
+    and services are gone from ``service ps`` and ``node ps``, as swarmkit's task reaper
+    deletes them (they were listed as "Remove / Shutdown", a removed service's under its
+    bare ID)."""
+    cluster, step = docker.server.cluster, docker.server.step
+    docker("service", "create", "-d", "--no-resolve-image", "--name", "web", "--replicas", "3",
+           "nginx:1.27")
+    step(30)
+    task = sorted(cluster.tasks("web"), key=lambda t: t.name)[0]
+    [line] = docker("service", "logs", "--no-trunc", task.id)
+    assert line.startswith(f"{task.name}.{task.id}@{task.node}") and "simulated" in line
+    docker("service", "scale", "-d", "web=1")
+    step(30)
+    assert docker("service", "ps", "--format", "{{.Name}} {{.DesiredState}}", "web") == \
+        ["web.1 Running"]
+    docker("service", "rm", "web")
+    step(30)
+    for node in cluster.node_names():
+        assert docker("node", "ps", "-q", node) == []
