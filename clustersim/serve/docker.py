@@ -137,6 +137,9 @@ class DockerBackend(ClusterTime):
             return self._networks(request, parts[1:])
         if section in ("secrets", "configs"):
             return self._stored_objects(request, section, parts[1:])
+        lookup = _missing_object(section, parts[1:], method)
+        if lookup:      # `docker inspect NAME` asks each kind in turn and skips a 404
+            raise HttpError(404, lookup)
         if section in _NOT_SIMULATED:
             raise HttpError(501, f"{_NOT_SIMULATED[section]} are not simulated: clustersim's "
                             "Docker Engine serves swarm mode only (docker node, service, "
@@ -642,6 +645,25 @@ _NOT_SIMULATED = {"containers": "containers", "images": "images", "volumes": "vo
                   "distribution": "registries", "auth": "registries", "commit": "containers"}
 """Engine API sections outside swarm mode: what to say they lack (the CLI prints it after
 ``Error response from daemon:``)."""
+
+
+def _missing_object(section: str, rest: list[str], method: str) -> str:
+    """The daemon's 404 for inspecting one container, image, volume or plugin, none of
+    which the simulated swarm has (moby's wording); ``""`` for any other request. The
+    generic ``docker inspect NAME`` tries these kinds before nodes, services and tasks and
+    goes on only after a not-found (docker/cli ``cli/command/system/inspect.go``)."""
+    if method != "GET" or not rest:
+        return ""
+    name = "/".join(rest[:-1]) if rest[-1] == "json" else ""
+    if section == "containers" and len(rest) == 2 and name:
+        return f"No such container: {name}"
+    if section == "images" and name:
+        return f"No such image: {name}"
+    if section == "plugins" and name:
+        return f'plugin "{name}" not found'
+    if section == "volumes" and len(rest) == 1:
+        return f"get {rest[0]}: no such volume"
+    return ""
 
 
 def _prefixed(value: str, prefixes: list[str] | None) -> bool:

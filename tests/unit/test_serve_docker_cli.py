@@ -372,6 +372,20 @@ def test_commands_outside_swarm_mode_say_what_is_not_simulated(docker):
     assert docker("node", "ls", "-q") != []
 
 
+def test_docker_inspect_finds_services_nodes_and_tasks(docker):
+    """The generic ``docker inspect NAME`` asks for a container, an image... first and goes
+    on only after a 404: those lookups get the daemon's not-found words."""
+    [service_id] = docker("service", "create", "-d", "--no-resolve-image", "--name", "web",
+                          "nginx:1.27")
+    docker.server.step(30)
+    [task] = docker.server.cluster.tasks("web")
+    assert docker("inspect", "-f", "{{.ID}}", "web") == [service_id]
+    assert docker("inspect", "-f", "{{.Spec.Role}}", "worker-1") == ["worker"]
+    assert docker("inspect", "-f", "{{.ServiceID}}", task.id) == [service_id]
+    missing = docker.run("container", "inspect", "web", ok=False)
+    assert "Error response from daemon: No such container: web" in missing.stderr
+
+
 def test_task_logs_and_reaped_tasks(docker):
     """``docker service logs TASK`` reads ``/tasks/{id}/logs``; the tasks of removed slots
     and services are gone from ``service ps`` and ``node ps``, as swarmkit's task reaper
