@@ -419,6 +419,7 @@ class DockerBackend(ClusterTime):
         raise HttpError(404, "page not found")
 
     def _apply(self, spec: ServiceSpec, sent: dict[str, Any]) -> None:
+        self._network_ids(sent)
         try:
             service = self.cluster.apply_service(spec)
         except (SwarmError, ManifestError, ValueError) as err:
@@ -427,6 +428,29 @@ class DockerBackend(ClusterTime):
                 if e[0] is not service.spec][:4]
         self.sent[spec.name] = [(service.spec, sent), *kept]
         self.cluster.run(until=self.now)
+
+    def _network_ids(self, sent: dict[str, Any]) -> None:
+        """The networks a spec attaches to, by ID: a client may name them (``docker stack
+        deploy`` does) and the daemon looks each up first (moby ``daemon/cluster/
+        services.go``, ``populateNetworkID``: 404 ``network NAME not found``)."""
+        template = next((v for k, v in sent.items() if k.lower() == "tasktemplate"), None)
+        for holder in (sent, template if isinstance(template, dict) else {}):
+            for entry in json_list(holder, next((k for k in holder if k.lower() == "networks"),
+                                                "Networks")):
+                key = next((k for k in entry if k.lower() == "target"), None) \
+                    if isinstance(entry, dict) else None
+                if key is None or not isinstance(entry[key], str):
+                    continue
+                network = self._find_network(entry[key])
+                if network is None:
+                    raise HttpError(404, f"network {entry[key]} not found")
+                entry[key] = network["Id"]
+
+    def _users(self, test: Any) -> list[str]:
+        """The services whose current spec ``test`` (a function of its TaskTemplate)
+        holds, by name."""
+        return [name for name, service in self.cluster.services.items()
+                if test(self._spec_json(name, service.spec)["TaskTemplate"])]
 
     def _spec_json(self, name: str, spec: ServiceSpec) -> dict[str, Any]:
         """``spec`` as the Engine API's ServiceSpec: the one a client sent for it (found by
@@ -568,7 +592,15 @@ class DockerBackend(ClusterTime):
             if method == "GET":
                 return Response.json(200, self._stored_json(found, section))
             if method == "DELETE":
-                del objects[found["Spec"]["Name"]]
+                name, field = found["Spec"]["Name"], f"{kind.title()}ID"
+                users = self._users(lambda task: any(
+                    isinstance(ref, dict) and ref.get(field) == found["ID"] for ref in
+                    (task.get("ContainerSpec") or {}).get(section.title()) or []))
+                if users:       # swarmkit controlapi RemoveSecret and RemoveConfig
+                    raise HttpError(400, f"rpc error: code = InvalidArgument desc = {kind} "
+                                    f"'{name}' is in use by the following service"
+                                    f"{'s' if len(users) > 1 else ''}: {', '.join(users)}")
+                del objects[name]
                 return Response(204)
         raise HttpError(404, "page not found")
 
@@ -622,9 +654,7 @@ class DockerBackend(ClusterTime):
                                "Options": ipam.get("Options")}
             return Response.json(201, {"Id": network["Id"], "Warning": ""})
         if len(rest) == 1:
-            net = next((n for n in self.networks.values()
-                        if rest[0] in (n["Name"], n["Id"])
-                        or (len(rest[0]) >= 3 and n["Id"].startswith(rest[0]))), None)
+            net = self._find_network(rest[0])
             if net is None:
                 raise HttpError(404, f"network {rest[0]} not found")
             if method == "GET":
@@ -633,9 +663,20 @@ class DockerBackend(ClusterTime):
                 if net["Name"] in ("ingress", "bridge", "host"):
                     raise HttpError(403, f"{net['Name']} is a pre-defined network and "
                                     "cannot be removed")
+                users = self._users(lambda task: any(
+                    isinstance(n, dict) and n.get("Target") == net["Id"]
+                    for n in task.get("Networks") or []))
+                if users:       # swarmkit controlapi RemoveNetwork
+                    raise HttpError(400, "rpc error: code = FailedPrecondition desc = network "
+                                    f"{net['Id']} is in use by service {_id('service', users[0])}")
                 del self.networks[net["Name"]]
                 return Response(204)
         raise HttpError(404, "page not found")
+
+    def _find_network(self, key: str) -> dict[str, Any] | None:
+        """A network by name, ID or ID prefix (3 characters or more)."""
+        return next((n for n in self.networks.values() if key in (n["Name"], n["Id"])
+                     or (len(key) >= 3 and n["Id"].startswith(key))), None)
 
 
 

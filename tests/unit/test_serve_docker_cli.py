@@ -406,3 +406,36 @@ def test_task_logs_and_reaped_tasks(docker):
     step(30)
     for node in cluster.node_names():
         assert docker("node", "ps", "-q", node) == []
+
+
+def test_secrets_and_networks_in_use_are_not_removed(docker, tmp_path):
+    """A secret or network a service uses is refused removal with swarmkit's words (the
+    rotation the config-and-secrets chapter teaches: ``--secret-rm`` first); a network
+    named in a spec is stored by ID, as the daemon looks it up."""
+    (tmp_path / "pw.txt").write_text("example")
+    docker("secret", "create", "db_password", str(tmp_path / "pw.txt"))
+    [network_id] = docker("network", "create", "-d", "overlay", "back")
+    [service_id] = docker("service", "create", "-d", "--no-resolve-image", "--name", "api",
+                          "--secret", "db_password", "--network", "back", "nginx:1.27")
+    refused = docker.run("secret", "rm", "db_password", ok=False)
+    assert refused.returncode == 1 and "Error response from daemon: rpc error: code = " \
+        "InvalidArgument desc = secret 'db_password' is in use by the following service: " \
+        "api" in refused.stderr
+    refused = docker.run("network", "rm", "back", ok=False)
+    assert refused.returncode == 1 and "rpc error: code = FailedPrecondition desc = network " \
+        f"{network_id} is in use by service {service_id}" in refused.stderr
+    docker("service", "update", "-d", "--no-resolve-image", "--secret-rm", "db_password", "api")
+    assert docker("secret", "rm", "db_password") == ["db_password"]
+    docker("service", "rm", "api")
+    assert docker("network", "rm", "back") == ["back"]
+
+
+def test_stack_networks_are_stored_by_id(docker, tmp_path):
+    stack = compose_file(docker, "services:\n  web:\n    image: nginx:1.27\n", tmp_path / "s.yml")
+    docker("stack", "deploy", "-c", str(stack), "app")
+    network_id = docker.server.backend.networks["app_default"]["Id"]
+    assert docker("service", "inspect", "-f", "{{range .Spec.TaskTemplate.Networks}}"
+                  "{{.Target}}{{end}}", "app_web") == [network_id]
+    refused = docker.run("network", "rm", "app_default", ok=False)
+    assert "is in use by service" in refused.stderr
+    assert "Removing network app_default" in docker("stack", "rm", "app")
