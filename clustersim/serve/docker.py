@@ -30,6 +30,8 @@ API do not carry traffic; secrets and configs are stored but no simulated task m
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
 import re
@@ -569,15 +571,14 @@ class DockerBackend(ClusterTime):
         if rest == ["create"] and method == "POST":
             body = self._body(request)
             name = body.get("Name") if isinstance(body, dict) else None
-            if not isinstance(name, str) or not name:
-                raise HttpError(400, f"invalid {kind} spec: a name is required")
-            if name in objects:
-                raise HttpError(409, f"rpc error: code = AlreadyExists desc = {kind} {name} "
-                                "already exists")
-            labels = body.get("Labels") or {}
+            labels = body.get("Labels") or {} if isinstance(body, dict) else {}
             if not isinstance(labels, dict) or not isinstance(body.get("Data", ""), str):
                 raise HttpError(400, f"invalid {kind} spec: Labels is an object and Data a "
                                 "base64 string")
+            _check_stored_spec(kind, name, body.get("Data", ""), bool(body.get("Driver")))
+            if name in objects:
+                raise HttpError(409, f"rpc error: code = AlreadyExists desc = {kind} {name} "
+                                "already exists")
             objects[name] = {"ID": _id(kind, name), "Version": {"Index": 1},
                              "CreatedAt": self._stamp(self.now),
                              "UpdatedAt": self._stamp(self.now),
@@ -705,6 +706,30 @@ def _missing_object(section: str, rest: list[str], method: str) -> str:
     if section == "volumes" and len(rest) == 1:
         return f"get {rest[0]}: no such volume"
     return ""
+
+
+_STORED_NAME = re.compile(r"[a-zA-Z0-9]+(?:[a-zA-Z0-9-_.]*[a-zA-Z0-9])?")
+_STORED_MAX = {"secret": 500 * 1024, "config": 1000 * 1024}
+"""swarmkit's ``MaxSecretSize`` and ``MaxConfigSize`` (``api/validation``), in bytes."""
+
+
+def _check_stored_spec(kind: str, name: Any, data: str, driver: bool) -> None:
+    """A secret's or config's name and data as swarmkit's control API checks them
+    (``manager/controlapi/secret.go`` and ``config.go``: ``validateConfigOrSecretAnnotations``
+    and the payload size; a secret from an external driver carries no data)."""
+    rpc = "rpc error: code = InvalidArgument desc = "
+    if not isinstance(name, str) or not name:
+        raise HttpError(400, rpc + "name must be provided")
+    if len(name) > 64 or not _STORED_NAME.fullmatch(name):
+        raise HttpError(400, rpc + "invalid name, only 64 [a-zA-Z0-9-_.] characters allowed, "
+                        "and the start and end character must be [a-zA-Z0-9]")
+    try:
+        size = len(base64.b64decode(data, validate=True))
+    except (binascii.Error, ValueError):
+        raise HttpError(400, "illegal base64 data in Data") from None
+    if not driver and not 0 < size < _STORED_MAX[kind]:
+        raise HttpError(400, rpc + f"{kind} data must be larger than 0 and less than "
+                        f"{_STORED_MAX[kind]} bytes")
 
 
 def _prefixed(value: str, prefixes: list[str] | None) -> bool:

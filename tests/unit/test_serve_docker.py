@@ -113,8 +113,11 @@ def test_errors_have_the_daemons_shape(server):
     bad = requests.post(f"{base}/v1.44/services/create", data="{bad",
                         headers={"Content-Type": "application/json"}, timeout=10)
     assert bad.status_code == 400 and "invalid JSON" in bad.json()["message"]
-    unknown = requests.get(f"{base}/v1.44/containers/json", timeout=10)
+    unknown = requests.get(f"{base}/v1.44/nonsense", timeout=10)
     assert unknown.status_code == 404 and unknown.json() == {"message": "page not found"}
+    containers = requests.get(f"{base}/v1.44/containers/json", timeout=10)
+    assert containers.status_code == 501 and "containers are not simulated" in \
+        containers.json()["message"]
     init = requests.post(f"{base}/v1.44/swarm/init", json={}, timeout=10)
     assert init.status_code == 503 and "already part of a swarm" in init.json()["message"]
     assert server.cluster.services == {}

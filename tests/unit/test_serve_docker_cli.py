@@ -439,3 +439,18 @@ def test_stack_networks_are_stored_by_id(docker, tmp_path):
     refused = docker.run("network", "rm", "app_default", ok=False)
     assert "is in use by service" in refused.stderr
     assert "Removing network app_default" in docker("stack", "rm", "app")
+
+
+def test_secret_and_config_specs_are_checked(docker, tmp_path):
+    """Names and sizes as swarmkit's control API checks them (they were all accepted)."""
+    (tmp_path / "pw.txt").write_text("example")
+    (tmp_path / "big.bin").write_bytes(b"\0" * 600_000)
+    refused = docker.run("secret", "create", "bad name!", str(tmp_path / "pw.txt"), ok=False)
+    assert refused.returncode == 1 and "Error response from daemon: rpc error: code = " \
+        "InvalidArgument desc = invalid name, only 64 [a-zA-Z0-9-_.] characters allowed" in \
+        refused.stderr
+    refused = docker.run("secret", "create", "big", str(tmp_path / "big.bin"), ok=False)
+    assert "secret data must be larger than 0 and less than 512000 bytes" in refused.stderr
+    docker("config", "create", "big", str(tmp_path / "big.bin"))     # a config may be 1000 KiB
+    assert docker("secret", "ls", "-q") == [] and docker("config", "ls", "--format",
+                                                          "{{.Name}}") == ["big"]
