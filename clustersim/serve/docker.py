@@ -380,6 +380,10 @@ class DockerBackend(ClusterTime):
             return Response.json(200, services)
         if rest == ["create"] and method == "POST":
             body = self._body(request)
+            if isinstance(body, dict) and not any(k.lower() == "name" and v
+                                                  for k, v in body.items()):
+                body = {k: v for k, v in body.items() if k.lower() != "name"}
+                body["Name"] = self._random_name()
             spec = simulator_spec(body)
             if spec.name in self.cluster.services:
                 raise HttpError(409, "rpc error: code = AlreadyExists desc = name conflicts "
@@ -419,6 +423,20 @@ class DockerBackend(ClusterTime):
         if len(rest) == 2 and rest[1] == "logs" and method == "GET":
             return self._logs(request, self.cluster.tasks(self._find_service(rest[0])))
         raise HttpError(404, "page not found")
+
+    def _random_name(self) -> str:
+        """A name for a service created without one: the daemon draws ``adjective_surname``
+        (moby ``daemon/cluster/convert/service.go``, ``ServiceSpecToGRPC``, with
+        ``namesgenerator.GetRandomName``). Here from short lists of our own, fixed by a
+        counter so that runs repeat and the simulator's random draws are left alone."""
+        for attempt in range(len(self.created) * 100, len(self.created) * 100 + 100):
+            digest = int(hashlib.sha256(f"name/{attempt}".encode()).hexdigest(), 16)
+            adjective, surname = divmod(digest % (len(_ADJECTIVES) * len(_SURNAMES)),
+                                        len(_SURNAMES))
+            name = f"{_ADJECTIVES[adjective]}_{_SURNAMES[surname]}"
+            if name not in self.cluster.services:
+                return name
+        raise HttpError(409, "no free service name: give one with --name")
 
     def _apply(self, spec: ServiceSpec, sent: dict[str, Any]) -> None:
         self._network_ids(sent)
@@ -707,6 +725,12 @@ def _missing_object(section: str, rest: list[str], method: str) -> str:
         return f"get {rest[0]}: no such volume"
     return ""
 
+
+_ADJECTIVES = ("agile", "brave", "calm", "clever", "eager", "gentle", "happy", "jolly",
+               "keen", "lucid", "nimble", "patient", "quirky", "serene", "tender", "vivid")
+_SURNAMES = ("babbage", "curie", "dijkstra", "hamilton", "hopper", "johnson", "knuth",
+             "lamport", "liskov", "lovelace", "noether", "ritchie", "shannon", "thompson",
+             "turing", "wozniak")
 
 _STORED_NAME = re.compile(r"[a-zA-Z0-9]+(?:[a-zA-Z0-9-_.]*[a-zA-Z0-9])?")
 _STORED_MAX = {"secret": 500 * 1024, "config": 1000 * 1024}

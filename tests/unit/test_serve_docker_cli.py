@@ -454,3 +454,13 @@ def test_secret_and_config_specs_are_checked(docker, tmp_path):
     docker("config", "create", "big", str(tmp_path / "big.bin"))     # a config may be 1000 KiB
     assert docker("secret", "ls", "-q") == [] and docker("config", "ls", "--format",
                                                           "{{.Name}}") == ["big"]
+
+
+def test_a_service_without_a_name_gets_one(docker):
+    """``docker service create nginx``: the daemon names it ``adjective_surname``."""
+    [first] = docker("service", "create", "-d", "--no-resolve-image", "nginx:1.27")
+    [second] = docker("service", "create", "-d", "--no-resolve-image", "nginx:1.27")
+    names = docker("service", "ls", "--format", "{{.Name}}")
+    assert len(set(names)) == 2 and all(re.fullmatch(r"[a-z]+_[a-z]+", n) for n in names)
+    assert {docker("service", "inspect", "-f", "{{.ID}}", n)[0] for n in names} == \
+        {first, second}
