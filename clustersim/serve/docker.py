@@ -407,6 +407,9 @@ class DockerBackend(ClusterTime):
             if version is not None and version != str(service.version):
                 raise HttpError(500, "rpc error: code = Unknown desc = update out of sequence")
             if request.arg("rollback") == "previous":
+                if service.previous is None:    # swarmkit controlapi UpdateService
+                    raise HttpError(400, "rpc error: code = FailedPrecondition desc = service "
+                                    f"{_id('service', name)} does not have a previous spec")
                 try:
                     self.cluster.rollback_service(name)
                 except SwarmError as err:

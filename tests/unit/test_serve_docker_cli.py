@@ -464,3 +464,12 @@ def test_a_service_without_a_name_gets_one(docker):
     assert len(set(names)) == 2 and all(re.fullmatch(r"[a-z]+_[a-z]+", n) for n in names)
     assert {docker("service", "inspect", "-f", "{{.ID}}", n)[0] for n in names} == \
         {first, second}
+
+
+def test_rollback_without_a_previous_spec(docker):
+    [service_id] = docker("service", "create", "-d", "--no-resolve-image", "--name", "web",
+                          "nginx:1.27")
+    refused = docker.run("service", "rollback", "web", ok=False)
+    assert refused.returncode == 1
+    assert "Error response from daemon: rpc error: code = FailedPrecondition desc = service " \
+        f"{service_id} does not have a previous spec" in refused.stderr
