@@ -129,7 +129,7 @@ def simulator_spec(body: Any) -> ServiceSpec:
     restart = json_object(template, "restartpolicy")
     if restart:
         deploy["restart_policy"] = {k: v for k, v in {
-            "condition": restart.get("condition"),
+            "condition": restart.get("condition") or None,    # "": the default
             "delay": _duration(restart["delay"], "Delay") if "delay" in restart
             else None,
             "max_attempts": restart.get("maxattempts"),
@@ -142,11 +142,12 @@ def simulator_spec(body: Any) -> ServiceSpec:
             deploy[field] = {k: v for k, v in {
                 "parallelism": cfg.get("parallelism"),
                 "delay": _duration(cfg["delay"], "Delay") if "delay" in cfg else None,
-                "failure_action": cfg.get("failureaction"),
+                "failure_action": cfg.get("failureaction") or None,   # "": the default, as
+                # moby's convert (daemon/cluster/convert/service.go) reads Go's zero value
                 "monitor": _duration(cfg["monitor"], "Monitor") if "monitor" in cfg
                 else None,
                 "max_failure_ratio": cfg.get("maxfailureratio"),
-                "order": cfg.get("order")}.items() if v is not None}
+                "order": cfg.get("order") or None}.items() if v is not None}
     endpoint = json_object(body, "endpointspec")
     if endpoint.get("mode"):
         deploy["endpoint_mode"] = endpoint["mode"]

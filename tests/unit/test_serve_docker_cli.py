@@ -473,3 +473,28 @@ def test_rollback_without_a_previous_spec(docker):
     assert refused.returncode == 1
     assert "Error response from daemon: rpc error: code = FailedPrecondition desc = service " \
         f"{service_id} does not have a previous spec" in refused.stderr
+
+
+def test_stack_with_a_partial_update_config(docker, tmp_path):
+    """The CLI sends the Order of an update or rollback config the stack file leaves out as
+    "" (Go's zero value), which the daemon reads as the default: the stack was refused
+    with "'' is not valid"."""
+    stack = compose_file(docker, """
+services:
+  web:
+    image: nginx:1.27
+    deploy:
+      update_config: {parallelism: 2}
+      rollback_config: {parallelism: 3}
+      restart_policy: {max_attempts: 3}
+""", tmp_path / "web.yml")
+    out = docker("stack", "deploy", "-c", str(stack), "app")
+    assert "Creating service app_web" in out
+    assert docker("service", "inspect", "-f", "{{.Spec.UpdateConfig.Parallelism}} "
+                  "{{.Spec.UpdateConfig.Order}} {{.Spec.RollbackConfig.Parallelism}} "
+                  "{{.Spec.RollbackConfig.FailureAction}} "
+                  "{{.Spec.TaskTemplate.RestartPolicy.Condition}}", "app_web") == \
+        ["2 stop-first 3 pause any"]
+    spec = docker.server.cluster.services["app_web"].spec
+    assert (spec.update.parallelism, spec.rollback.order, spec.restart.max_attempts) == \
+        (2, "stop-first", 3)
