@@ -224,10 +224,12 @@ class DockerBackend(ClusterTime):
 
     def _info(self) -> dict[str, Any]:
         leader = self.cluster.leader or self.cluster.raft.managers[0]
+        machine = self.cluster.node_record(leader).node     # the engine answering: a manager
         nodes = self.cluster.node_ls()
         return {"ID": _id("engine", leader), "Name": leader, "ServerVersion": ENGINE_VERSION,
                 "OperatingSystem": "clustersim (simulated)", "OSType": "linux",
-                "Architecture": "x86_64", "NCPU": 0, "MemTotal": 0, "Containers": 0,
+                "Architecture": "x86_64", "NCPU": int(machine.cpu),
+                "MemTotal": int(machine.memory_bytes), "Containers": 0,
                 "Images": 0, "Driver": "simulated",
                 "Swarm": {"NodeID": _id("node", leader), "NodeAddr": "10.0.0.1",
                           "LocalNodeState": "active", "ControlAvailable": True, "Error": "",

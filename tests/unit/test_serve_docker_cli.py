@@ -77,6 +77,9 @@ def test_version_info_and_swarm(docker):
     assert docker("info", "--format", "{{.Swarm.LocalNodeState}} {{.Swarm.Nodes}} "
                   "{{.Swarm.Managers}}") == \
         [f"active {len(cluster.node_names())} {len(cluster.raft.managers)}"]
+    manager = cluster.node_record(cluster.raft.managers[0]).node
+    assert docker("info", "--format", "{{.NCPU}} {{.MemTotal}}") == \
+        [f"{int(manager.cpu)} {int(manager.memory_bytes)}"]          # they were 0 and 0 B
     token = docker.server.backend._swarm()["JoinTokens"]["Worker"]
     assert docker("swarm", "join-token", "-q", "worker") == [token]
     refused = docker.run("swarm", "init", ok=False)
