@@ -1,16 +1,18 @@
 """The Docker Engine API (swarm mode subset) over a :class:`~clustersim.swarm.SwarmCluster`,
 for Docker's Python SDK (``docker`` on PyPI) and the ``docker`` CLI.
 
-Somewhat over 500 lines because every endpoint is a method of one backend that shares the
-swarm, the version and the stored networks, secrets and configs; the ServiceSpec conversion
-each way is in :mod:`~clustersim.serve.dockerspec`.
+About 700 lines because every endpoint is a method of one backend that shares the swarm,
+the version, the specs clients sent and the stored networks, secrets and configs; the
+ServiceSpec conversion each way is in :mod:`~clustersim.serve.dockerspec`, the daemon's checks
+that need no swarm state (filters, secret names, generated names) in
+:mod:`~clustersim.serve.dockerchecks`.
 
 Endpoints and shapes follow the Engine API reference v1.44
 (https://docs.docker.com/reference/api/engine/version/v1.44/): ``/_ping``, ``/version``,
 ``/info``, ``/swarm``, ``/nodes`` (ls, inspect, update), ``/services`` (create, ls, inspect,
-update with ``?version=`` and ``rollback=previous``, rm, logs), ``/tasks``, ``/networks``
-(ls, inspect, create, rm), ``/secrets`` and ``/configs`` (ls, inspect, create, rm: what
-``docker stack deploy`` creates for a stack's ``secrets:`` and ``configs:``).
+update with ``?version=`` and ``rollback=previous``, rm, logs), ``/tasks`` (ls, inspect,
+logs), ``/networks`` (ls, inspect, create, rm), ``/secrets`` and ``/configs`` (ls, inspect,
+create, rm: what ``docker stack deploy`` creates for a stack's ``secrets:`` and ``configs:``).
 ``GET /services?status=true`` adds each ``ServiceStatus`` (the CLI's REPLICAS column);
 ``/services/{id}/logs`` honours ``details``, ``timestamps`` and ``tail`` as the CLI asks.
 Paths may carry a version prefix (``/v1.44/services``); clients negotiate it down from
@@ -30,8 +32,6 @@ API do not carry traffic; secrets and configs are stored but no simulated task m
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import json
 import re
@@ -42,6 +42,16 @@ from typing import Any
 from clustersim import Node
 from clustersim.manifests import ManifestError
 from clustersim.serve.core import ClusterTime, HttpError, Request, Response
+from clustersim.serve.dockerchecks import (
+    NOT_SIMULATED,
+    check_stored_spec,
+    enum_filter,
+    label_matches,
+    missing_object,
+    parse_filters,
+    prefixed,
+    service_name,
+)
 from clustersim.serve.dockerspec import NS_PER_SECOND as _NS
 from clustersim.serve.dockerspec import engine_spec, json_list, json_object, overlay, simulator_spec
 from clustersim.swarm import ServiceSpec, SwarmCluster, SwarmError
@@ -139,11 +149,11 @@ class DockerBackend(ClusterTime):
             return self._networks(request, parts[1:])
         if section in ("secrets", "configs"):
             return self._stored_objects(request, section, parts[1:])
-        lookup = _missing_object(section, parts[1:], method)
+        lookup = missing_object(section, parts[1:], method)
         if lookup:      # `docker inspect NAME` asks each kind in turn and skips a 404
             raise HttpError(404, lookup)
-        if section in _NOT_SIMULATED:
-            raise HttpError(501, f"{_NOT_SIMULATED[section]} are not simulated: clustersim's "
+        if section in NOT_SIMULATED:
+            raise HttpError(501, f"{NOT_SIMULATED[section]} are not simulated: clustersim's "
                             "Docker Engine serves swarm mode only (docker node, service, "
                             "stack, secret, config and network)")
         raise HttpError(404, "page not found")
@@ -156,34 +166,6 @@ class DockerBackend(ClusterTime):
             return json.loads(request.body or b"{}")
         except (UnicodeDecodeError, json.JSONDecodeError) as err:
             raise HttpError(400, f"invalid JSON: {err}") from None
-
-    def _filters(self, request: Request, accepted: tuple[str, ...]) -> dict[str, list[str]]:
-        """The ``filters`` query parameter; a key outside ``accepted`` is refused as the
-        daemon's ``filters.Args.Validate`` refuses it (400 ``invalid filter 'key'``; the
-        accepted keys of each list are moby's, ``daemon/cluster/filters.go``)."""
-        text = request.arg("filters")
-        if not text:
-            return {}
-        try:
-            raw = json.loads(text)
-        except json.JSONDecodeError:
-            raise HttpError(400, f"invalid filter '{text}'") from None
-        if not isinstance(raw, dict) or not all(isinstance(v, list | dict) for v in raw.values()):
-            raise HttpError(400, f"invalid filter '{text}'")
-        unknown = sorted(set(raw) - set(accepted))
-        if unknown:
-            raise HttpError(400, f"invalid filter '{unknown[0]}'")
-        return {k: [str(x) for x in v] if isinstance(v, list)
-                else [str(k2) for k2, on in v.items() if on] for k, v in raw.items()}
-
-    @staticmethod
-    def _enum_filter(filters: dict[str, list[str]], key: str, values: tuple[str, ...]) -> set[str]:
-        """The values of ``filters[key]``, each one of ``values`` (any case). Another is
-        refused with the daemon's words; moby returns that plain error as a 500."""
-        chosen = {f.lower() for f in filters.get(key, []) if f}
-        for value in sorted(chosen - set(values)):
-            raise HttpError(500, f"Invalid {key} filter: '{value}'")
-        return chosen
 
     def _swarm_request(self, request: Request, rest: list[str]) -> Response:
         """``/swarm``: inspect it; ``init`` and ``join`` get the daemon's 503 for a node
@@ -288,15 +270,15 @@ class DockerBackend(ClusterTime):
 
     def _nodes(self, request: Request, rest: list[str]) -> Response:
         if not rest and request.method == "GET":
-            filters = self._filters(request, ("name", "id", "label", "role", "membership",
-                                              "node.label"))
-            roles = self._enum_filter(filters, "role", ("worker", "manager"))
-            self._enum_filter(filters, "membership", ("pending", "accepted"))
+            filters = parse_filters(request.arg("filters"), (
+                "name", "id", "label", "role", "membership", "node.label"))
+            roles = enum_filter(filters, "role", ("worker", "manager"))
+            enum_filter(filters, "membership", ("pending", "accepted"))
             names = [n for n in self.cluster.node_names()
-                     if _prefixed(n, filters.get("name"))
-                     and _prefixed(_id("node", n), filters.get("id"))
+                     if prefixed(n, filters.get("name"))
+                     and prefixed(_id("node", n), filters.get("id"))
                      and (not roles or self.cluster.node_record(n).node.role in roles)
-                     and all(_label_matches(self.cluster.node_record(n).node.labels, f)
+                     and all(label_matches(self.cluster.node_record(n).node.labels, f)
                              for f in filters.get("node.label", []))
                      and not filters.get("label")]    # no simulated node has engine labels
             return Response.json(200, [self._node_json(n) for n in names])
@@ -366,14 +348,15 @@ class DockerBackend(ClusterTime):
     def _services(self, request: Request, rest: list[str]) -> Response:
         method = request.method
         if not rest and method == "GET":
-            filters = self._filters(request, ("name", "id", "label", "mode", "runtime"))
+            filters = parse_filters(request.arg("filters"),
+                                    ("name", "id", "label", "mode", "runtime"))
             names = [n for n in self.cluster.services
-                     if _prefixed(n, filters.get("name"))
-                     and _prefixed(_id("service", n), filters.get("id"))
+                     if prefixed(n, filters.get("name"))
+                     and prefixed(_id("service", n), filters.get("id"))
                      and (not filters.get("mode") or
                           self.cluster.services[n].spec.mode in filters["mode"])
                      and (not filters.get("label") or all(
-                         _label_matches(self._spec_json(n, self.cluster.services[n].spec)
+                         label_matches(self._spec_json(n, self.cluster.services[n].spec)
                                         ["Labels"], f) for f in filters["label"]))]
             services = [self._service_json(n) for n in names]
             if request.arg("status") in ("1", "true"):
@@ -385,7 +368,7 @@ class DockerBackend(ClusterTime):
             if isinstance(body, dict) and not any(k.lower() == "name" and v
                                                   for k, v in body.items()):
                 body = {k: v for k, v in body.items() if k.lower() != "name"}
-                body["Name"] = self._random_name()
+                body["Name"] = service_name(len(self.created), self.cluster.services)
             spec = simulator_spec(body)
             if spec.name in self.cluster.services:
                 raise HttpError(409, "rpc error: code = AlreadyExists desc = name conflicts "
@@ -428,20 +411,6 @@ class DockerBackend(ClusterTime):
         if len(rest) == 2 and rest[1] == "logs" and method == "GET":
             return self._logs(request, self.cluster.tasks(self._find_service(rest[0])))
         raise HttpError(404, "page not found")
-
-    def _random_name(self) -> str:
-        """A name for a service created without one: the daemon draws ``adjective_surname``
-        (moby ``daemon/cluster/convert/service.go``, ``ServiceSpecToGRPC``, with
-        ``namesgenerator.GetRandomName``). Here from short lists of our own, fixed by a
-        counter so that runs repeat and the simulator's random draws are left alone."""
-        for attempt in range(len(self.created) * 100, len(self.created) * 100 + 100):
-            digest = int(hashlib.sha256(f"name/{attempt}".encode()).hexdigest(), 16)
-            adjective, surname = divmod(digest % (len(_ADJECTIVES) * len(_SURNAMES)),
-                                        len(_SURNAMES))
-            name = f"{_ADJECTIVES[adjective]}_{_SURNAMES[surname]}"
-            if name not in self.cluster.services:
-                return name
-        raise HttpError(409, "no free service name: give one with --name")
 
     def _apply(self, spec: ServiceSpec, sent: dict[str, Any]) -> None:
         self._network_ids(sent)
@@ -552,23 +521,23 @@ class DockerBackend(ClusterTime):
             if rest[1:] == ["logs"]:       # docker service logs TASK-ID
                 return self._logs(request, found[:1])
             return Response.json(200, self._task_json(found[0]))
-        filters = self._filters(request, ("name", "id", "label", "service", "node",
-                                          "desired-state", "_up-to-date", "runtime"))
+        filters = parse_filters(request.arg("filters"), (
+            "name", "id", "label", "service", "node", "desired-state", "_up-to-date", "runtime"))
         services = {self._find_service(s) for s in filters.get("service", [])}
         nodes = {self._find_node(n) for n in filters.get("node", [])}
-        desired = self._enum_filter(filters, "desired-state",
+        desired = enum_filter(filters, "desired-state",
                                     tuple(s.value.lower() for s in TaskState))
         labels = filters.get("label", [])      # swarmkit matches the service's labels
 
         def labelled(service: str) -> bool:
             found = self.cluster.services.get(service)
             return found is not None and all(
-                _label_matches(self._spec_json(service, found.spec)["Labels"], f)
+                label_matches(self._spec_json(service, found.spec)["Labels"], f)
                 for f in labels)
 
         chosen = [t for t in tasks if (not services or t.service in services)
-                  and _prefixed(t.id, filters.get("id"))
-                  and _prefixed(f"{t.name}.{t.id}", filters.get("name"))
+                  and prefixed(t.id, filters.get("id"))
+                  and prefixed(f"{t.name}.{t.id}", filters.get("name"))
                   and (not nodes or t.node in nodes)
                   and (not desired or t.desired_state.value.lower() in desired)
                   and (not labels or labelled(t.service))]
@@ -583,22 +552,23 @@ class DockerBackend(ClusterTime):
         objects = self.stored[section]
         method = request.method
         if not rest and method == "GET":
-            filters = self._filters(request, ("name", "id", "label", "names")
+            filters = parse_filters(request.arg("filters"),
+                                    ("name", "id", "label", "names")
                                     if section == "secrets" else ("name", "id", "label"))
             return Response.json(200, [
                 self._stored_json(o, section) for o in objects.values()
-                if _prefixed(o["Spec"]["Name"], filters.get("name"))
-                and _prefixed(o["ID"], filters.get("id"))
+                if prefixed(o["Spec"]["Name"], filters.get("name"))
+                and prefixed(o["ID"], filters.get("id"))
                 and (not filters.get("names") or o["Spec"]["Name"] in filters["names"])
-                and all(_label_matches(o["Spec"]["Labels"], f) for f in filters.get("label", []))])
+                and all(label_matches(o["Spec"]["Labels"], f) for f in filters.get("label", []))])
         if rest == ["create"] and method == "POST":
             body = self._body(request)
-            name = body.get("Name") if isinstance(body, dict) else None
-            labels = body.get("Labels") or {} if isinstance(body, dict) else {}
+            labels = body.get("Labels") or {} if isinstance(body, dict) else None
             if not isinstance(labels, dict) or not isinstance(body.get("Data", ""), str):
-                raise HttpError(400, f"invalid {kind} spec: Labels is an object and Data a "
-                                "base64 string")
-            _check_stored_spec(kind, name, body.get("Data", ""), bool(body.get("Driver")))
+                raise HttpError(400, f"invalid {kind} spec: an object whose Labels is an "
+                                "object and Data a base64 string")
+            name = check_stored_spec(kind, body.get("Name"), body.get("Data", ""),
+                                     bool(body.get("Driver")))
             if name in objects:
                 raise HttpError(409, f"rpc error: code = AlreadyExists desc = {kind} {name} "
                                 "already exists")
@@ -654,11 +624,11 @@ class DockerBackend(ClusterTime):
                      "driver": lambda n, f: n["Driver"] == f,
                      "scope": lambda n, f: n["Scope"] == f,
                      "type": lambda n, f: (n["Name"] in builtin) == (f == "builtin")}
-            filters = self._filters(request, (*tests, "label"))
+            filters = parse_filters(request.arg("filters"), (*tests, "label"))
             found = [n for n in self.networks.values()
                      if all(any(tests[k](n, f) for f in v) for k, v in filters.items()
                             if k in tests and v)
-                     and all(_label_matches(n["Labels"], f) for f in filters.get("label", []))]
+                     and all(label_matches(n["Labels"], f) for f in filters.get("label", []))]
             return Response.json(200, found)
         if rest == ["create"] and method == "POST":
             body = self._body(request)
@@ -701,71 +671,3 @@ class DockerBackend(ClusterTime):
         """A network by name, ID or ID prefix (3 characters or more)."""
         return next((n for n in self.networks.values() if key in (n["Name"], n["Id"])
                      or (len(key) >= 3 and n["Id"].startswith(key))), None)
-
-
-
-_NOT_SIMULATED = {"containers": "containers", "images": "images", "volumes": "volumes",
-                  "build": "image builds", "plugins": "plugins", "exec": "containers",
-                  "system": "containers, images and volumes", "events": "events",
-                  "distribution": "registries", "auth": "registries", "commit": "containers"}
-"""Engine API sections outside swarm mode: what to say they lack (the CLI prints it after
-``Error response from daemon:``)."""
-
-
-def _missing_object(section: str, rest: list[str], method: str) -> str:
-    """The daemon's 404 for inspecting one container, image, volume or plugin, none of
-    which the simulated swarm has (moby's wording); ``""`` for any other request. The
-    generic ``docker inspect NAME`` tries these kinds before nodes, services and tasks and
-    goes on only after a not-found (docker/cli ``cli/command/system/inspect.go``)."""
-    if method != "GET" or not rest:
-        return ""
-    name = "/".join(rest[:-1]) if rest[-1] == "json" else ""
-    if section == "containers" and len(rest) == 2 and name:
-        return f"No such container: {name}"
-    if section == "images" and name:
-        return f"No such image: {name}"
-    if section == "plugins" and name:
-        return f'plugin "{name}" not found'
-    if section == "volumes" and len(rest) == 1:
-        return f"get {rest[0]}: no such volume"
-    return ""
-
-
-_ADJECTIVES = ("agile", "brave", "calm", "clever", "eager", "gentle", "happy", "jolly",
-               "keen", "lucid", "nimble", "patient", "quirky", "serene", "tender", "vivid")
-_SURNAMES = ("babbage", "curie", "dijkstra", "hamilton", "hopper", "johnson", "knuth",
-             "lamport", "liskov", "lovelace", "noether", "ritchie", "shannon", "thompson",
-             "turing", "wozniak")
-
-_STORED_NAME = re.compile(r"[a-zA-Z0-9]+(?:[a-zA-Z0-9-_.]*[a-zA-Z0-9])?")
-_STORED_MAX = {"secret": 500 * 1024, "config": 1000 * 1024}
-"""swarmkit's ``MaxSecretSize`` and ``MaxConfigSize`` (``api/validation``), in bytes."""
-
-
-def _check_stored_spec(kind: str, name: Any, data: str, driver: bool) -> None:
-    """A secret's or config's name and data as swarmkit's control API checks them
-    (``manager/controlapi/secret.go`` and ``config.go``: ``validateConfigOrSecretAnnotations``
-    and the payload size; a secret from an external driver carries no data)."""
-    rpc = "rpc error: code = InvalidArgument desc = "
-    if not isinstance(name, str) or not name:
-        raise HttpError(400, rpc + "name must be provided")
-    if len(name) > 64 or not _STORED_NAME.fullmatch(name):
-        raise HttpError(400, rpc + "invalid name, only 64 [a-zA-Z0-9-_.] characters allowed, "
-                        "and the start and end character must be [a-zA-Z0-9]")
-    try:
-        size = len(base64.b64decode(data, validate=True))
-    except (binascii.Error, ValueError):
-        raise HttpError(400, "illegal base64 data in Data") from None
-    if not driver and not 0 < size < _STORED_MAX[kind]:
-        raise HttpError(400, rpc + f"{kind} data must be larger than 0 and less than "
-                        f"{_STORED_MAX[kind]} bytes")
-
-
-def _prefixed(value: str, prefixes: list[str] | None) -> bool:
-    """swarmkit's ``filterContainsPrefix``: no prefixes, or ``value`` starts with one."""
-    return not prefixes or any(value.startswith(p) for p in prefixes)
-
-
-def _label_matches(labels: dict[str, str], expression: str) -> bool:
-    key, _, value = expression.partition("=")
-    return key in labels and (not value or labels[key] == value)
