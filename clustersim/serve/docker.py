@@ -24,8 +24,9 @@ conflict, 400 bad parameter, 503 swarm state).
 Simplified (what Docker does instead): no containers, images or volumes outside swarm
 services (those endpoints answer 501 and say so); ``docker swarm init|join`` are refused
 because the simulated swarm already exists, and ``leave``, ``update`` and ``unlock`` answer
-501; a ServiceSpec is stored as sent, but only the fields the simulator models act (a change
-to ``Env`` alone replaces no task); service logs are simulated lines; IDs are derived from
+501; a ServiceSpec is stored as sent, but of the fields the simulator does not model (``Env``,
+``Secrets``, ``Mounts``...) only a change counts (it replaces the tasks, as in Docker); service
+logs are simulated lines; IDs are derived from
 names (Docker's are random); networks other than ``ingress`` and those created through the
 API do not carry traffic; secrets and configs are stored but no simulated task mounts them.
 """
@@ -369,6 +370,7 @@ class DockerBackend(ClusterTime):
                                                   for k, v in body.items()):
                 body = {k: v for k, v in body.items() if k.lower() != "name"}
                 body["Name"] = service_name(len(self.created), self.cluster.services)
+            self._network_ids(body)
             spec = simulator_spec(body)
             if spec.name in self.cluster.services:
                 raise HttpError(409, "rpc error: code = AlreadyExists desc = name conflicts "
@@ -401,6 +403,7 @@ class DockerBackend(ClusterTime):
                     raise HttpError(400, str(err)) from None
             else:
                 body = self._body(request)
+                self._network_ids(body)
                 spec = simulator_spec(body)
                 if spec.name != name:
                     raise HttpError(400, "rpc error: code = Unimplemented desc = renaming "
@@ -413,7 +416,6 @@ class DockerBackend(ClusterTime):
         raise HttpError(404, "page not found")
 
     def _apply(self, spec: ServiceSpec, sent: dict[str, Any]) -> None:
-        self._network_ids(sent)
         try:
             service = self.cluster.apply_service(spec)
         except (SwarmError, ManifestError, ValueError) as err:
@@ -427,6 +429,8 @@ class DockerBackend(ClusterTime):
         """The networks a spec attaches to, by ID: a client may name them (``docker stack
         deploy`` does) and the daemon looks each up first (moby ``daemon/cluster/
         services.go``, ``populateNetworkID``: 404 ``network NAME not found``)."""
+        if not isinstance(sent, dict):
+            return             # simulator_spec refuses it
         template = next((v for k, v in sent.items() if k.lower() == "tasktemplate"), None)
         for holder in (sent, template if isinstance(template, dict) else {}):
             for entry in json_list(holder, next((k for k in holder if k.lower() == "networks"),
@@ -449,10 +453,7 @@ class DockerBackend(ClusterTime):
     def _spec_json(self, name: str, spec: ServiceSpec) -> dict[str, Any]:
         """``spec`` as the Engine API's ServiceSpec: the one a client sent for it (found by
         identity: the simulator keeps the object through updates and rollbacks), with what
-        the simulator models (:func:`~clustersim.serve.dockerspec.engine_spec`) over it.
-
-        Simplified: a change only to fields the simulator does not model (``--env-add``)
-        is stored and shown, but replaces no task (Docker would roll the tasks)."""
+        the simulator models (:func:`~clustersim.serve.dockerspec.engine_spec`) over it."""
         sent = next((body for known, body in self.sent.get(name, []) if known is spec), None)
         return overlay(sent, engine_spec(spec)) if sent is not None else engine_spec(spec)
 

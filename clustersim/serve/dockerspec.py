@@ -11,6 +11,8 @@ type is refused with the decoder's words) and then through the same Compose read
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from clustersim.manifests import ManifestError
@@ -172,7 +174,32 @@ def simulator_spec(body: Any) -> ServiceSpec:
     except ManifestError as err:
         raise HttpError(400, f"rpc error: code = InvalidArgument desc = {err}") from None
     force = int(_num(template.get("forceupdate") or 0, "ForceUpdate"))
-    return spec.with_changes(stack=stack or spec.stack, force_update=force)
+    return spec.with_changes(stack=stack or spec.stack, force_update=force,
+                             unmodelled=_unmodelled(template))
+
+
+_MODELLED = {"": ("placement", "forceupdate", "restartpolicy", "runtime"),
+             "containerspec": ("image", "healthcheck"), "resources": ("reservations",)}
+"""The TaskTemplate fields :func:`simulator_spec` reads (by folded name, per object)."""
+
+
+def _unmodelled(template: dict[str, Any]) -> str:
+    """A digest of the (folded) TaskTemplate without the fields the simulator models and
+    without empty values, which a client may send or leave out alike (Go's ``omitempty``):
+    it changes only when an unmodelled field does, and the spec the CLI reads back and sends
+    again (``docker service scale``) keeps it."""
+    def strip(value: Any, skip: tuple[str, ...] = ()) -> Any:
+        if isinstance(value, dict):
+            kept = {k: strip(v, _MODELLED.get(k, ())) for k, v in value.items()
+                    if k not in skip}
+            return {k: v for k, v in kept.items() if v not in ({}, [], None, "", 0, False)}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    rest = strip(template, _MODELLED[""])
+    return hashlib.sha256(json.dumps(rest, sort_keys=True).encode()).hexdigest()[:16] \
+        if rest else ""
 
 
 

@@ -502,3 +502,29 @@ services:
     spec = docker.server.cluster.services["app_web"].spec
     assert (spec.update.parallelism, spec.rollback.order, spec.restart.max_attempts) == \
         (2, "stop-first", 3)
+
+
+def test_an_unmodelled_change_rolls_the_tasks(docker, tmp_path):
+    """``--env-add`` or a secret rotation changes the task template, so every task is
+    replaced, as in swarmkit (``IsTaskDirty``); a scale or a service label does not, nor
+    the spec the CLI reads back and sends again."""
+    cluster, step = docker.server.cluster, docker.server.step
+    docker("service", "create", "-d", "--no-resolve-image", "--name", "api", "--replicas", "2",
+           "--env", "A=1", "nginx:1.27")
+    step(30)
+    first = {t.id for t in cluster.tasks("api")}
+    docker("service", "scale", "-d", "api=3")
+    docker("service", "update", "-d", "--no-resolve-image", "--label-add", "team=x", "api")
+    step(30)
+    assert first < {t.id for t in cluster.tasks("api")}
+    before = {t.id for t in cluster.tasks("api")}
+    docker("service", "update", "-d", "--no-resolve-image", "--env-add", "B=2", "api")
+    step(120)
+    after = {t.id for t in cluster.tasks("api")}
+    assert len(after) == 3 and not after & before
+    (tmp_path / "v2.txt").write_text("v2")
+    docker("secret", "create", "db_pass_v2", str(tmp_path / "v2.txt"))
+    docker("service", "update", "-d", "--no-resolve-image", "--secret-add",
+           "source=db_pass_v2,target=db_pass", "api")
+    step(120)
+    assert not {t.id for t in cluster.tasks("api")} & after
