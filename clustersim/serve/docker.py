@@ -291,11 +291,14 @@ class DockerBackend(ClusterTime):
             if not isinstance(spec, dict):
                 raise HttpError(400, "a node spec is a JSON object")
             record = self.cluster.node_record(name)
+            labels = json_object(spec, "Labels") if "Labels" in spec else dict(record.node.labels)
+            if not all(isinstance(v, str) for v in labels.values()):
+                raise HttpError(400, "json: cannot unmarshal number into Go struct field "
+                                "NodeSpec.Labels of type string")
             try:
                 self.cluster.update_node(
                     name, availability=spec.get("Availability", record.availability),
-                    labels=spec.get("Labels", dict(record.node.labels)),
-                    role=spec.get("Role", record.node.role))
+                    labels=labels, role=spec.get("Role", record.node.role))
             except SwarmError as err:
                 raise HttpError(400, str(err)) from None
             return Response(200)
@@ -391,6 +394,11 @@ class DockerBackend(ClusterTime):
             name = self._find_service(rest[0])
             service = self.cluster.services[name]
             version = request.arg("version")
+            if version is not None and not version.isdigit():    # moby's router parses it
+                raise HttpError(400, f"invalid service version '{version}': strconv.ParseUint:"
+                                f' parsing "{version}": invalid syntax')
+            if request.arg("rollback") not in (None, "", "none", "previous"):
+                raise HttpError(500, f"unrecognized rollback option {request.arg('rollback')}")
             if version is not None and version != str(service.version):
                 raise HttpError(500, "rpc error: code = Unknown desc = update out of sequence")
             if request.arg("rollback") == "previous":

@@ -123,6 +123,27 @@ def test_errors_have_the_daemons_shape(server):
     assert server.cluster.services == {}
 
 
+def test_bad_update_requests_get_the_daemons_errors(server):
+    """A node's labels of the wrong type were a 500 with a Python error; a service version
+    that is no number a 500 'update out of sequence' (moby's router refuses it first)."""
+    base = f"{server.url}/v1.44"
+    created = requests.post(f"{base}/services/create", timeout=10, json={
+        "Name": "web", "TaskTemplate": {"ContainerSpec": {"Image": "nginx:1.27"}}})
+    assert created.status_code == 201
+    labels = requests.post(f"{base}/nodes/worker-1/update", json={"Labels": "disk=ssd"},
+                           timeout=10)
+    assert labels.status_code == 400 and labels.json()["message"].startswith(
+        "json: cannot unmarshal string into Go struct field")
+    version = requests.post(f"{base}/services/web/update?version=abc", json={"Name": "web"},
+                            timeout=10)
+    assert version.status_code == 400 and version.json() == {"message": (
+        "invalid service version 'abc': strconv.ParseUint: parsing \"abc\": invalid syntax")}
+    rollback = requests.post(f"{base}/services/web/update?version=1&rollback=bogus",
+                             json={"Name": "web"}, timeout=10)
+    assert rollback.json() == {"message": "unrecognized rollback option bogus"}
+    assert server.cluster.services["web"].version == 1
+
+
 def test_stack_deploy_ls_ps_rm_as_the_cli_does_them(server, client):
     """The docker CLI runs stack commands client-side; these are its Engine API calls.
     deploy: a network, a secret, a config and services labelled com.docker.stack.namespace;
