@@ -505,6 +505,11 @@ class DockerBackend(ClusterTime):
             status["Err"] = task.err
         if task.state == "RUNNING":
             status["ContainerStatus"] = {"ContainerID": _id("container", task.id), "PID": 1}
+            host = [p for p in task.spec.ports if p.mode == "host"]
+            if host:     # the node's own ports a running task holds (docker service ps PORTS)
+                status["PortStatus"] = {"Ports": [
+                    {"Protocol": p.protocol, "TargetPort": p.target,
+                     "PublishedPort": p.published, "PublishMode": "host"} for p in host]}
         out = {"ID": task.id, "Version": {"Index": 1}, "CreatedAt": self._stamp(task.created),
                "UpdatedAt": self._stamp(since),
                "Spec": self._spec_json(task.service, task.spec)["TaskTemplate"],

@@ -528,3 +528,13 @@ def test_an_unmodelled_change_rolls_the_tasks(docker, tmp_path):
            "source=db_pass_v2,target=db_pass", "api")
     step(120)
     assert not {t.id for t in cluster.tasks("api")} & after
+
+
+def test_host_mode_ports_show_in_service_ps(docker):
+    """A running task holds its host-mode port (``Status.PortStatus``): ``service ps`` shows
+    it, ``service ls`` shows only the routing mesh's."""
+    docker("service", "create", "-d", "--no-resolve-image", "--name", "hp", "--publish",
+           "published=9090,target=80,mode=host", "nginx:1.27")
+    docker.server.step(30)
+    assert docker("service", "ps", "--format", "{{.Ports}}", "hp") == ["*:9090->80/tcp"]
+    assert docker("service", "ls", "--format", "{{.Ports}}") == [""]
