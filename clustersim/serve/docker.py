@@ -11,7 +11,7 @@ Endpoints and shapes follow the Engine API reference v1.44
 (https://docs.docker.com/reference/api/engine/version/v1.44/): ``/_ping``, ``/version``,
 ``/info``, ``/swarm``, ``/nodes`` (ls, inspect, update), ``/services`` (create, ls, inspect,
 update with ``?version=`` and ``rollback=previous``, rm, logs), ``/tasks`` (ls, inspect,
-logs), ``/networks`` (ls, inspect, create, rm), ``/secrets`` and ``/configs`` (ls, inspect,
+logs), ``/networks`` (ls, inspect, create, rm, prune), ``/secrets`` and ``/configs`` (ls, inspect,
 create, rm: what ``docker stack deploy`` creates for a stack's ``secrets:`` and ``configs:``).
 ``GET /services?status=true`` adds each ``ServiceStatus`` (the CLI's REPLICAS column);
 ``/services/{id}/logs`` honours ``details``, ``timestamps`` and ``tail`` as the CLI asks.
@@ -62,6 +62,10 @@ __all__ = ["DockerBackend", "default_swarm"]
 
 ENGINE_VERSION = "28.5.2"
 API_VERSION = "1.44"
+
+
+_DRIVERS = ("overlay", "bridge", "host", "null", "macvlan", "ipvlan")
+"""The network drivers a Docker Engine has built in; any other is a plugin it lacks."""
 
 
 def default_swarm(nodes: int, seed: int = 0) -> SwarmCluster:
@@ -644,15 +648,23 @@ class DockerBackend(ClusterTime):
                             if k in tests and v)
                      and all(label_matches(n["Labels"], f) for f in filters.get("label", []))]
             return Response.json(200, found)
+        if rest == ["prune"] and method == "POST":
+            return self._prune_networks(request)
         if rest == ["create"] and method == "POST":
             body = self._body(request)
             name = body.get("Name") if isinstance(body, dict) else None
             if not name:
                 raise HttpError(400, "network name is required")
+            driver, labels = body.get("Driver") or "overlay", json_object(body, "Labels")
+            if not isinstance(name, str) or not isinstance(driver, str) or \
+                    not all(isinstance(v, str) for v in labels.values()):
+                raise HttpError(400, "json: cannot unmarshal number into Go struct field "
+                                "NetworkCreateRequest of type string")
+            if driver not in _DRIVERS:     # moby looks the driver up as a plugin last
+                raise HttpError(404, f'plugin "{driver}" not found')
             if name in self.networks:
                 raise HttpError(409, f"network with name {name} already exists")
-            network = self._network(name, body.get("Driver") or "overlay",
-                                    labels=body.get("Labels"))
+            network = self._network(name, driver, labels=labels)
             for key in ("Attachable", "Internal", "EnableIPv6"):
                 network[key] = bool(body.get(key))
             network["Options"] = dict(json_object(body, "Options"))
@@ -680,6 +692,22 @@ class DockerBackend(ClusterTime):
                 del self.networks[net["Name"]]
                 return Response(204)
         raise HttpError(404, "page not found")
+
+    def _prune_networks(self, request: Request) -> Response:
+        """``docker network prune``: remove every network no service uses, except the
+        predefined ones (moby ``daemon/prune.go``, ``NetworksPrune``: filters ``label``,
+        ``label!`` and ``until``; ``until`` is not simulated)."""
+        filters = parse_filters(request.arg("filters"), ("label", "label!", "until"))
+        used = {n.get("Target") for name, service in self.cluster.services.items()
+                for n in self._spec_json(name, service.spec)["TaskTemplate"].get("Networks")
+                or [] if isinstance(n, dict)}
+        gone = [n["Name"] for n in list(self.networks.values())
+                if n["Name"] not in ("ingress", "bridge", "host") and n["Id"] not in used
+                and all(label_matches(n["Labels"], f) for f in filters.get("label", []))
+                and not any(label_matches(n["Labels"], f) for f in filters.get("label!", []))]
+        for name in gone:
+            del self.networks[name]
+        return Response.json(200, {"NetworksDeleted": gone})
 
     def _find_network(self, key: str) -> dict[str, Any] | None:
         """A network by name, ID or ID prefix (3 characters or more)."""

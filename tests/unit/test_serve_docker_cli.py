@@ -538,3 +538,17 @@ def test_host_mode_ports_show_in_service_ps(docker):
     docker.server.step(30)
     assert docker("service", "ps", "--format", "{{.Ports}}", "hp") == ["*:9090->80/tcp"]
     assert docker("service", "ls", "--format", "{{.Ports}}") == [""]
+
+
+def test_network_prune_and_unknown_drivers(docker):
+    """``network prune`` removes the networks no service uses (it was a 404 "network prune
+    not found"); a driver the engine lacks is the daemon's 404 for a missing plugin."""
+    for name in ("a", "b", "c"):
+        docker("network", "create", "-d", "overlay", name)
+    docker("service", "create", "-d", "--no-resolve-image", "--name", "web", "--network", "c",
+           "nginx:1.27")
+    out = docker("network", "prune", "-f")
+    assert out[0] == "Deleted Networks:" and sorted(out[1:3]) == ["a", "b"]
+    assert sorted(docker.server.backend.networks) == ["bridge", "c", "host", "ingress"]
+    refused = docker.run("network", "create", "-d", "bogus", "x", ok=False)
+    assert refused.returncode == 1 and 'plugin "bogus" not found' in refused.stderr
