@@ -12,7 +12,8 @@ Endpoints and shapes follow the Engine API reference v1.44
 ``/info``, ``/swarm``, ``/nodes`` (ls, inspect, update), ``/services`` (create, ls, inspect,
 update with ``?version=`` and ``rollback=previous``, rm, logs), ``/tasks`` (ls, inspect,
 logs), ``/networks`` (ls, inspect, create, rm, prune), ``/secrets`` and ``/configs`` (ls, inspect,
-create, rm: what ``docker stack deploy`` creates for a stack's ``secrets:`` and ``configs:``).
+create, update of labels, rm: what ``docker stack deploy`` creates and updates for a stack's
+``secrets:`` and ``configs:``).
 ``GET /services?status=true`` adds each ``ServiceStatus`` (the CLI's REPLICAS column);
 ``/services/{id}/logs`` honours ``details``, ``timestamps`` and ``tail`` as the CLI asks.
 Paths may carry a version prefix (``/v1.44/services``); clients negotiate it down from
@@ -596,11 +597,14 @@ class DockerBackend(ClusterTime):
                              "Spec": {"Name": name, "Labels": dict(labels),
                                       "Data": body.get("Data", "")}}
             return Response.json(201, {"ID": objects[name]["ID"]})
-        if len(rest) == 1:
+        if len(rest) == 1 or rest[1:] == ["update"]:
             found = next((o for o in objects.values()
                           if rest[0] in (o["Spec"]["Name"], o["ID"])), None)
             if found is None:
                 raise HttpError(404, f"{kind} {rest[0]} not found")
+            if rest[1:] == ["update"] and method == "POST":
+                self._update_stored(request, kind, found)
+                return Response(200)
             if method == "GET":
                 return Response.json(200, self._stored_json(found, section))
             if method == "DELETE":
@@ -615,6 +619,28 @@ class DockerBackend(ClusterTime):
                 del objects[name]
                 return Response(204)
         raise HttpError(404, "page not found")
+
+    def _update_stored(self, request: Request, kind: str, found: dict[str, Any]) -> None:
+        """``POST /secrets/{id}/update`` (and configs): what ``docker stack deploy`` sends
+        for a secret or config the stack already has. Only the labels may change
+        (swarmkit ``manager/controlapi/secret.go``, ``UpdateSecret``); the version must be
+        the current one (moby's router parses it first)."""
+        version = request.arg("version", "")
+        if not version.isdigit():
+            raise HttpError(400, f"invalid {kind} version")
+        body = self._body(request)
+        labels = body.get("Labels") or {} if isinstance(body, dict) else None
+        if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
+            raise HttpError(400, f"invalid {kind} spec: an object whose Labels is an object")
+        if int(version) != found["Version"]["Index"]:
+            raise HttpError(500, "rpc error: code = Unknown desc = update out of sequence")
+        data = body.get("Data")
+        if body.get("Name") != found["Spec"]["Name"] or (data and data != found["Spec"]["Data"]):
+            raise HttpError(400, "rpc error: code = InvalidArgument desc = only updates to "
+                            "Labels are allowed")
+        found["Spec"]["Labels"] = dict(labels)
+        found["Version"] = {"Index": found["Version"]["Index"] + 1}
+        found["UpdatedAt"] = self._stamp(self.now)
 
     @staticmethod
     def _stored_json(obj: dict[str, Any], section: str) -> dict[str, Any]:

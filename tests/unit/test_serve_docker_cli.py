@@ -552,3 +552,33 @@ def test_network_prune_and_unknown_drivers(docker):
     assert sorted(docker.server.backend.networks) == ["bridge", "c", "host", "ingress"]
     refused = docker.run("network", "create", "-d", "bogus", "x", ok=False)
     assert refused.returncode == 1 and 'plugin "bogus" not found' in refused.stderr
+
+
+def test_stack_with_secrets_deploys_again(docker, tmp_path):
+    """A second ``stack deploy`` updates the stack's secrets and configs (it failed with
+    "page not found"); only their labels may change, as swarmkit's UpdateSecret allows."""
+    (tmp_path / "password.txt").write_text("s3cret\n")
+    (tmp_path / "site.conf").write_text("listen 80;\n")
+    stack = compose_file(docker, f"""
+services:
+  web:
+    image: nginx:1.27
+    secrets: [password]
+    configs: [site]
+secrets:
+  password: {{file: {tmp_path / 'password.txt'}}}
+configs:
+  site: {{file: {tmp_path / 'site.conf'}}}
+""", tmp_path / "web.yml")
+    docker("stack", "deploy", "-c", str(stack), "web")
+    docker.server.step(30)
+    tasks = {t.id for t in docker.server.cluster.tasks("web_web")}
+    docker("stack", "deploy", "-c", str(stack), "web")
+    assert docker("secret", "inspect", "-f", "{{.Version.Index}}", "web_password") == ["2"]
+    docker.server.step(30)
+    assert {t.id for t in docker.server.cluster.tasks("web_web")} == tasks
+    (tmp_path / "password.txt").write_text("changed\n")
+    refused = docker.run("stack", "deploy", "-c", str(stack), "web", ok=False)
+    assert refused.returncode == 1 and "failed to update secret web_password: Error response " \
+        "from daemon: rpc error: code = InvalidArgument desc = only updates to Labels are " \
+        "allowed" in refused.stderr
