@@ -418,9 +418,12 @@ class DockerBackend(ClusterTime):
                 body = self._body(request)
                 self._network_ids(body)
                 spec = simulator_spec(body)
-                if spec.name != name:
-                    raise HttpError(400, "rpc error: code = Unimplemented desc = renaming "
+                if spec.name != name:     # grpc Unimplemented: 501 (moby errdefs)
+                    raise HttpError(501, "rpc error: code = Unimplemented desc = renaming "
                                     "services is not supported")
+                if spec.mode != service.spec.mode:
+                    raise HttpError(501, "rpc error: code = Unimplemented desc = service mode "
+                                    "change is not allowed")
                 self._apply(spec, body)
             self.cluster.run(until=self.now)
             return Response.json(200, {"Warnings": None})

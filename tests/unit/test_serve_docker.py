@@ -142,6 +142,12 @@ def test_bad_update_requests_get_the_daemons_errors(server):
                              json={"Name": "web"}, timeout=10)
     assert rollback.json() == {"message": "unrecognized rollback option bogus"}
     assert server.cluster.services["web"].version == 1
+    mode = requests.post(f"{base}/services/web/update?version=1", timeout=10, json={
+        "Name": "web", "TaskTemplate": {"ContainerSpec": {"Image": "nginx:1.27"}},
+        "Mode": {"Global": {}}})
+    assert mode.status_code == 501 and mode.json() == {"message": "rpc error: code = "
+                                                       "Unimplemented desc = service mode "
+                                                       "change is not allowed"}
 
 
 def test_stack_deploy_ls_ps_rm_as_the_cli_does_them(server, client):

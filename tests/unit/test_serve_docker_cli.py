@@ -582,3 +582,19 @@ configs:
     assert refused.returncode == 1 and "failed to update secret web_password: Error response " \
         "from daemon: rpc error: code = InvalidArgument desc = only updates to Labels are " \
         "allowed" in refused.stderr
+
+
+def test_an_update_after_a_rollback_clears_the_update_status(docker):
+    """swarmkit resets UpdateStatus on every update that is not a rollback: a scale after a
+    rollback printed "rollback: rollback completed" again, and inspect kept the old state."""
+    step = docker.server.step
+    docker("service", "create", "-d", "--no-resolve-image", "--name", "web", "nginx:1.27")
+    step(30)
+    docker("service", "update", "-d", "--no-resolve-image", "--image", "nginx:1.28", "web")
+    step(60)
+    docker("service", "rollback", "-d", "web")
+    step(60)
+    assert docker("service", "inspect", "-f", "{{.UpdateStatus.State}}", "web") == \
+        ["rollback_completed"]
+    docker("service", "scale", "-d", "web=2")
+    assert docker("service", "inspect", "-f", "{{json .UpdateStatus}}", "web") == ["null"]
