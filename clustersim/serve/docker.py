@@ -435,7 +435,10 @@ class DockerBackend(ClusterTime):
         try:
             service = self.cluster.apply_service(spec)
         except (SwarmError, ManifestError, ValueError) as err:
-            raise HttpError(400, f"rpc error: code = InvalidArgument desc = {err}") from None
+            # the simulator names a service where swarmkit gives "'name' (ID)"
+            message = re.sub(r"service '([^']+)' \(\1\)",
+                             lambda m: f"service '{m[1]}' ({_id('service', m[1])})", str(err))
+            raise HttpError(400, f"rpc error: code = InvalidArgument desc = {message}") from None
         kept = [e for e in self.sent.get(spec.name, [])
                 if e[0] is not service.spec][:4]
         self.sent[spec.name] = [(service.spec, sent), *kept]

@@ -598,3 +598,12 @@ def test_an_update_after_a_rollback_clears_the_update_status(docker):
         ["rollback_completed"]
     docker("service", "scale", "-d", "web=2")
     assert docker("service", "inspect", "-f", "{{json .UpdateStatus}}", "web") == ["null"]
+
+
+def test_a_published_port_in_use_names_the_service_and_its_id(docker):
+    [first] = docker("service", "create", "-d", "--no-resolve-image", "--name", "web", "-p",
+                     "8080:80", "nginx:1.27")
+    refused = docker.run("service", "create", "-d", "--no-resolve-image", "--name", "web2",
+                         "-p", "8080:80", "nginx:1.27", ok=False)
+    assert refused.returncode == 1 and "rpc error: code = InvalidArgument desc = port '8080' " \
+        f"is already in use by service 'web' ({first}) as an ingress port" in refused.stderr
