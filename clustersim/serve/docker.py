@@ -308,9 +308,22 @@ class DockerBackend(ClusterTime):
                 raise HttpError(400, str(err)) from None
             return Response(200)
         if len(rest) == 1 and request.method == "DELETE":
-            raise HttpError(400, "rpc error: code = FailedPrecondition desc = node "
-                            f"{rest[0]} is not down and can't be removed (simulated)")
+            return self._remove_node(request, self._find_node(rest[0]))
         raise HttpError(404, "page not found")
+
+    def _remove_node(self, request: Request, name: str) -> Response:
+        """``docker node rm``: swarmkit's refusals (``manager/controlapi/node.go``,
+        ``RemoveNode``: a manager must be demoted first, a ready node needs ``--force``);
+        removing a node is not simulated, so what Docker would do then is a 501."""
+        node_id, record = _id("node", name), self.cluster.node_record(name)
+        rpc = "rpc error: code = FailedPrecondition desc = node "
+        if record.node.role == "manager":
+            raise HttpError(400, f"{rpc}{node_id} is a cluster manager and is a member of the "
+                            "raft cluster. It must be demoted to worker before removal")
+        if record.status == "ready" and request.arg("force") not in ("1", "true", "True"):
+            raise HttpError(400, f"{rpc}{node_id} is not down and can't be removed")
+        raise HttpError(501, f"removing a node is not simulated: {name} stays in the swarm "
+                        "(drain it instead: docker node update --availability drain)")
 
     # ---- services --------------------------------------------------------------------------
 

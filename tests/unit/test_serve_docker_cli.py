@@ -607,3 +607,22 @@ def test_a_published_port_in_use_names_the_service_and_its_id(docker):
                          "-p", "8080:80", "nginx:1.27", ok=False)
     assert refused.returncode == 1 and "rpc error: code = InvalidArgument desc = port '8080' " \
         f"is already in use by service 'web' ({first}) as an ingress port" in refused.stderr
+
+
+def test_node_rm_gets_swarmkits_refusals(docker):
+    """``node rm`` of an unknown node is a 404 (it was "is not down"); a manager must be
+    demoted first, a ready worker needs ``--force`` (swarmkit's words, with the node ID),
+    and what Docker would then do, remove it, is not simulated: a 501 that says so."""
+    cluster = docker.server.cluster
+    missing = docker.run("node", "rm", "nope", ok=False)
+    assert missing.returncode == 1       # 20.10 prints its own words for the 404
+    assert re.search("node nope not found|No such node: nope", missing.stderr)
+    manager = docker.run("node", "rm", cluster.raft.managers[0], ok=False)
+    assert "It must be demoted to worker before removal" in manager.stderr
+    [worker_id] = docker("node", "inspect", "-f", "{{.ID}}", "worker-1")
+    ready = docker.run("node", "rm", "worker-1", ok=False)
+    assert f"rpc error: code = FailedPrecondition desc = node {worker_id} is not down and " \
+        "can't be removed" in ready.stderr
+    forced = docker.run("node", "rm", "--force", "worker-1", ok=False)
+    assert "removing a node is not simulated" in forced.stderr
+    assert "worker-1" in cluster.node_names()
