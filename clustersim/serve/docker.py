@@ -25,11 +25,13 @@ conflict, 400 bad parameter, 503 swarm state).
 Simplified (what Docker does instead): no containers, images or volumes outside swarm
 services (those endpoints answer 501 and say so); ``docker swarm init|join`` are refused
 because the simulated swarm already exists, and ``leave``, ``update`` and ``unlock`` answer
-501; a ServiceSpec is stored as sent, but of the fields the simulator does not model (``Env``,
-``Secrets``, ``Mounts``...) only a change counts (it replaces the tasks, as in Docker); service
-logs are simulated lines; IDs are derived from
-names (Docker's are random); networks other than ``ingress`` and those created through the
-API do not carry traffic; secrets and configs are stored but no simulated task mounts them.
+501, as does removing a node; a ServiceSpec is stored as sent, but of the fields the
+simulator does not model (``Env``, ``Secrets``, ``Mounts``...) only a change counts (it
+replaces the tasks, as in Docker); service logs are simulated lines and ``follow`` ends at
+once; IDs are derived from names (Docker's are random); networks other than ``ingress`` and
+those created through the API do not carry traffic; secrets and configs are stored but no
+simulated task mounts them; an image is never looked up in a registry, so the CLI warns that
+it could not record the image's digest (as with a daemon that cannot reach the registry).
 """
 
 from __future__ import annotations
