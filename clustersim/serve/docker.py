@@ -118,6 +118,8 @@ class DockerBackend(ClusterTime):
     def instructions(self, url: str) -> str:
         host = url.replace("http://", "tcp://")
         return (f"Docker Engine API (simulated swarm) at {url}\n"
+                "  no registry is simulated: docker service create and update warn that the "
+                "image's digest could not be recorded (--no-resolve-image skips the lookup)\n"
                 f"  python: docker.DockerClient(base_url='{host}'); the docker CLI (not on "
                 "PyPI) reads DOCKER_HOST:")
 

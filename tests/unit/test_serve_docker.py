@@ -25,6 +25,13 @@ def client(server):
     client.close()
 
 
+def test_instructions_explain_the_digest_warning(server):
+    """Every ``docker service create`` prints a warning that no digest was recorded (no
+    registry here): the printed instructions say why and how to skip the lookup."""
+    assert "--no-resolve-image" in server.instructions()
+    assert "export DOCKER_HOST=tcp://127.0.0.1:" in server.instructions()
+
+
 def test_ping_version_info_swarm(server, client):
     assert client.ping() is True
     assert client.version()["ApiVersion"] == "1.44"
