@@ -304,10 +304,21 @@ class DockerBackend(ClusterTime):
             if not all(isinstance(v, str) for v in labels.values()):
                 raise HttpError(400, "json: cannot unmarshal number into Go struct field "
                                 "NodeSpec.Labels of type string")
+            role = spec.get("Role", record.node.role)
+            availability = spec.get("Availability", record.availability)
+            # moby's convert (daemon/cluster/convert/node.go, NodeSpecToGRPC) reads both in
+            # any case and refuses others; swarmkit's UpdateNode keeps the last manager
+            if not isinstance(role, str) or role.lower() not in ("worker", "manager"):
+                raise HttpError(400, f'invalid Role: "{role}"')
+            if not isinstance(availability, str) or \
+                    availability.lower() not in ("active", "pause", "drain"):
+                raise HttpError(400, f'invalid Availability: "{availability}"')
+            if role.lower() == "worker" and self.cluster.raft.managers == [name]:
+                raise HttpError(400, "rpc error: code = FailedPrecondition desc = attempting "
+                                "to demote the last manager of the swarm")
             try:
-                self.cluster.update_node(
-                    name, availability=spec.get("Availability", record.availability),
-                    labels=labels, role=spec.get("Role", record.node.role))
+                self.cluster.update_node(name, availability=availability.lower(),
+                                         labels=labels, role=role.lower())
             except SwarmError as err:
                 raise HttpError(400, str(err)) from None
             return Response(200)

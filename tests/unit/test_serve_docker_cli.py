@@ -626,3 +626,17 @@ def test_node_rm_gets_swarmkits_refusals(docker):
     forced = docker.run("node", "rm", "--force", "worker-1", ok=False)
     assert "removing a node is not simulated" in forced.stderr
     assert "worker-1" in cluster.node_names()
+
+
+def test_node_update_refusals_in_the_daemons_words(docker):
+    """moby's convert refuses an unknown availability or role, swarmkit the demotion of the
+    last manager (the simulator's own words were passed on, without the rpc code)."""
+    bad = docker.run("node", "update", "--availability", "bogus", "worker-1", ok=False)
+    assert bad.returncode == 1 and 'Error response from daemon: invalid Availability: "bogus"' \
+        in bad.stderr
+    manager = docker.server.cluster.raft.managers[0]
+    last = docker.run("node", "demote", manager, ok=False)
+    assert "rpc error: code = FailedPrecondition desc = attempting to demote the last manager " \
+        "of the swarm" in last.stderr
+    assert docker("node", "update", "--availability", "DRAIN", "worker-1") == ["worker-1"]
+    assert docker.server.cluster.node_record("worker-1").availability == "drain"
