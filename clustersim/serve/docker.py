@@ -1,16 +1,19 @@
 """The Docker Engine API (swarm mode subset) over a :class:`~clustersim.swarm.SwarmCluster`,
 for Docker's Python SDK (``docker`` on PyPI) and the ``docker`` CLI.
 
-Somewhat over 500 lines because every endpoint is a method of one backend that shares the
-swarm, the version and the stored networks, secrets and configs; the ServiceSpec conversion
-each way is in :mod:`~clustersim.serve.dockerspec`.
+About 700 lines because every endpoint is a method of one backend that shares the swarm,
+the version, the specs clients sent and the stored networks, secrets and configs; the
+ServiceSpec conversion each way is in :mod:`~clustersim.serve.dockerspec`, the daemon's checks
+that need no swarm state (filters, secret names, generated names) in
+:mod:`~clustersim.serve.dockerchecks`.
 
 Endpoints and shapes follow the Engine API reference v1.44
 (https://docs.docker.com/reference/api/engine/version/v1.44/): ``/_ping``, ``/version``,
 ``/info``, ``/swarm``, ``/nodes`` (ls, inspect, update), ``/services`` (create, ls, inspect,
-update with ``?version=`` and ``rollback=previous``, rm, logs), ``/tasks``, ``/networks``
-(ls, inspect, create, rm), ``/secrets`` and ``/configs`` (ls, inspect, create, rm: what
-``docker stack deploy`` creates for a stack's ``secrets:`` and ``configs:``).
+update with ``?version=`` and ``rollback=previous``, rm, logs), ``/tasks`` (ls, inspect,
+logs), ``/networks`` (ls, inspect, create, rm, prune), ``/secrets`` and ``/configs`` (ls, inspect,
+create, update of labels, rm: what ``docker stack deploy`` creates and updates for a stack's
+``secrets:`` and ``configs:``).
 ``GET /services?status=true`` adds each ``ServiceStatus`` (the CLI's REPLICAS column);
 ``/services/{id}/logs`` honours ``details``, ``timestamps`` and ``tail`` as the CLI asks.
 Paths may carry a version prefix (``/v1.44/services``); clients negotiate it down from
@@ -20,10 +23,15 @@ Errors are ``{"message": ...}`` with the daemon's status codes (404 no such obje
 conflict, 400 bad parameter, 503 swarm state).
 
 Simplified (what Docker does instead): no containers, images or volumes outside swarm
-services; ``docker swarm init|join|leave`` are refused because the simulated swarm already
-exists; service logs are simulated lines; IDs are derived from names (Docker's are random);
-networks other than ``ingress`` and those created through the API do not carry traffic;
-secrets and configs are stored but no simulated task mounts them.
+services (those endpoints answer 501 and say so); ``docker swarm init|join`` are refused
+because the simulated swarm already exists, and ``leave``, ``update`` and ``unlock`` answer
+501, as does removing a node; a ServiceSpec is stored as sent, but of the fields the
+simulator does not model (``Env``, ``Secrets``, ``Mounts``...) only a change counts (it
+replaces the tasks, as in Docker); service logs are simulated lines and ``follow`` ends at
+once; IDs are derived from names (Docker's are random); networks other than ``ingress`` and
+those created through the API do not carry traffic; secrets and configs are stored but no
+simulated task mounts them; an image is never looked up in a registry, so the CLI warns that
+it could not record the image's digest (as with a daemon that cannot reach the registry).
 """
 
 from __future__ import annotations
@@ -38,14 +46,29 @@ from typing import Any
 from clustersim import Node
 from clustersim.manifests import ManifestError
 from clustersim.serve.core import ClusterTime, HttpError, Request, Response
+from clustersim.serve.dockerchecks import (
+    NOT_SIMULATED,
+    check_stored_spec,
+    enum_filter,
+    label_matches,
+    missing_object,
+    parse_filters,
+    prefixed,
+    service_name,
+)
 from clustersim.serve.dockerspec import NS_PER_SECOND as _NS
-from clustersim.serve.dockerspec import engine_spec, json_list, json_object, simulator_spec
+from clustersim.serve.dockerspec import engine_spec, json_list, json_object, overlay, simulator_spec
 from clustersim.swarm import ServiceSpec, SwarmCluster, SwarmError
+from clustersim.swarm.tasks import TaskState
 
 __all__ = ["DockerBackend", "default_swarm"]
 
 ENGINE_VERSION = "28.5.2"
 API_VERSION = "1.44"
+
+
+_DRIVERS = ("overlay", "bridge", "host", "null", "macvlan", "ipvlan")
+"""The network drivers a Docker Engine has built in; any other is a plugin it lacks."""
 
 
 def default_swarm(nodes: int, seed: int = 0) -> SwarmCluster:
@@ -85,6 +108,9 @@ class DockerBackend(ClusterTime):
         self.networks: dict[str, dict[str, Any]] = {}
         self.created: dict[str, float] = {}
         self.stored: dict[str, dict[str, dict[str, Any]]] = {"secrets": {}, "configs": {}}
+        self.sent: dict[str, list[tuple[ServiceSpec, dict[str, Any]]]] = {}
+        """Per service, the ServiceSpecs clients sent, newest first, each with the simulator
+        spec it became (:meth:`_spec_json`)."""
         self._network("ingress", "overlay", ingress=True)
         self._network("bridge", "bridge")
         self._network("host", "host")
@@ -92,6 +118,8 @@ class DockerBackend(ClusterTime):
     def instructions(self, url: str) -> str:
         host = url.replace("http://", "tcp://")
         return (f"Docker Engine API (simulated swarm) at {url}\n"
+                "  no registry is simulated: docker service create and update warn that the "
+                "image's digest could not be recorded (--no-resolve-image skips the lookup)\n"
                 f"  python: docker.DockerClient(base_url='{host}'); the docker CLI (not on "
                 "PyPI) reads DOCKER_HOST:")
 
@@ -120,10 +148,7 @@ class DockerBackend(ClusterTime):
         parts = path.strip("/").split("/")
         section = parts[0]
         if section == "swarm":
-            if method == "GET" and len(parts) == 1:
-                return Response.json(200, self._swarm())
-            raise HttpError(503, "This node is already part of a swarm. Use \"docker swarm "
-                            "leave\" to leave this swarm and join another one.")
+            return self._swarm_request(request, parts[1:])
         if section == "nodes":
             return self._nodes(request, parts[1:])
         if section == "services":
@@ -134,6 +159,13 @@ class DockerBackend(ClusterTime):
             return self._networks(request, parts[1:])
         if section in ("secrets", "configs"):
             return self._stored_objects(request, section, parts[1:])
+        lookup = missing_object(section, parts[1:], method)
+        if lookup:      # `docker inspect NAME` asks each kind in turn and skips a 404
+            raise HttpError(404, lookup)
+        if section in NOT_SIMULATED:
+            raise HttpError(501, f"{NOT_SIMULATED[section]} are not simulated: clustersim's "
+                            "Docker Engine serves swarm mode only (docker node, service, "
+                            "stack, secret, config and network)")
         raise HttpError(404, "page not found")
 
     def _body(self, request: Request) -> Any:
@@ -145,16 +177,27 @@ class DockerBackend(ClusterTime):
         except (UnicodeDecodeError, json.JSONDecodeError) as err:
             raise HttpError(400, f"invalid JSON: {err}") from None
 
-    def _filters(self, request: Request) -> dict[str, list[str]]:
-        text = request.arg("filters")
-        if not text:
-            return {}
-        try:
-            raw = json.loads(text)
-        except json.JSONDecodeError:
-            raise HttpError(400, f"invalid filter '{text}'") from None
-        return {k: list(v) if isinstance(v, list) else [k2 for k2, on in v.items() if on]
-                for k, v in raw.items()}
+    def _swarm_request(self, request: Request, rest: list[str]) -> Response:
+        """``/swarm``: inspect it; ``init`` and ``join`` get the daemon's 503 for a node
+        already in a swarm, ``leave`` without ``force`` the daemon's 503 for the last
+        manager (moby ``daemon/cluster/swarm.go``, ``Leave``). The simulated swarm cannot
+        be left, updated or unlocked: those get a 501 that says so."""
+        if request.method == "GET" and not rest:
+            return Response.json(200, self._swarm())
+        if rest in (["init"], ["join"]):
+            raise HttpError(503, "This node is already part of a swarm. Use \"docker swarm "
+                            "leave\" to leave this swarm and join another one.")
+        if rest == ["leave"] and request.arg("force") not in ("1", "true", "True"):
+            raise HttpError(503, "You are attempting to leave the swarm on a node that is "
+                            "participating as a manager. Removing the last manager erases "
+                            "all current state of the swarm. Use `--force` to ignore this "
+                            "message. ")
+        what = {"leave": "leaving the swarm", "update": "changing the swarm's settings",
+                "unlock": "unlocking", "unlockkey": "the unlock key (autolock)"}
+        if len(rest) == 1 and rest[0] in what:
+            raise HttpError(501, f"{what[rest[0]]} is not simulated: the simulated swarm "
+                            "lives as long as its server (stop it with Ctrl-C)")
+        raise HttpError(404, "page not found")
 
     # ---- daemon ----------------------------------------------------------------------------
 
@@ -173,10 +216,12 @@ class DockerBackend(ClusterTime):
 
     def _info(self) -> dict[str, Any]:
         leader = self.cluster.leader or self.cluster.raft.managers[0]
+        machine = self.cluster.node_record(leader).node     # the engine answering: a manager
         nodes = self.cluster.node_ls()
         return {"ID": _id("engine", leader), "Name": leader, "ServerVersion": ENGINE_VERSION,
                 "OperatingSystem": "clustersim (simulated)", "OSType": "linux",
-                "Architecture": "x86_64", "NCPU": 0, "MemTotal": 0, "Containers": 0,
+                "Architecture": "x86_64", "NCPU": int(machine.cpu),
+                "MemTotal": int(machine.memory_bytes), "Containers": 0,
                 "Images": 0, "Driver": "simulated",
                 "Swarm": {"NodeID": _id("node", leader), "NodeAddr": "10.0.0.1",
                           "LocalNodeState": "active", "ControlAvailable": True, "Error": "",
@@ -235,10 +280,17 @@ class DockerBackend(ClusterTime):
 
     def _nodes(self, request: Request, rest: list[str]) -> Response:
         if not rest and request.method == "GET":
-            filters = self._filters(request)
+            filters = parse_filters(request.arg("filters"), (
+                "name", "id", "label", "role", "membership", "node.label"))
+            roles = enum_filter(filters, "role", ("worker", "manager"))
+            enum_filter(filters, "membership", ("pending", "accepted"))
             names = [n for n in self.cluster.node_names()
-                     if not filters.get("role") or
-                     self.cluster.node_record(n).node.role in filters["role"]]
+                     if prefixed(n, filters.get("name"))
+                     and prefixed(_id("node", n), filters.get("id"))
+                     and (not roles or self.cluster.node_record(n).node.role in roles)
+                     and all(label_matches(self.cluster.node_record(n).node.labels, f)
+                             for f in filters.get("node.label", []))
+                     and not filters.get("label")]    # no simulated node has engine labels
             return Response.json(200, [self._node_json(n) for n in names])
         if len(rest) == 1 and request.method == "GET":
             return Response.json(200, self._node_json(self._find_node(rest[0])))
@@ -248,18 +300,45 @@ class DockerBackend(ClusterTime):
             if not isinstance(spec, dict):
                 raise HttpError(400, "a node spec is a JSON object")
             record = self.cluster.node_record(name)
+            labels = json_object(spec, "Labels") if "Labels" in spec else dict(record.node.labels)
+            if not all(isinstance(v, str) for v in labels.values()):
+                raise HttpError(400, "json: cannot unmarshal number into Go struct field "
+                                "NodeSpec.Labels of type string")
+            role = spec.get("Role", record.node.role)
+            availability = spec.get("Availability", record.availability)
+            # moby's convert (daemon/cluster/convert/node.go, NodeSpecToGRPC) reads both in
+            # any case and refuses others; swarmkit's UpdateNode keeps the last manager
+            if not isinstance(role, str) or role.lower() not in ("worker", "manager"):
+                raise HttpError(400, f'invalid Role: "{role}"')
+            if not isinstance(availability, str) or \
+                    availability.lower() not in ("active", "pause", "drain"):
+                raise HttpError(400, f'invalid Availability: "{availability}"')
+            if role.lower() == "worker" and self.cluster.raft.managers == [name]:
+                raise HttpError(400, "rpc error: code = FailedPrecondition desc = attempting "
+                                "to demote the last manager of the swarm")
             try:
-                self.cluster.update_node(
-                    name, availability=spec.get("Availability", record.availability),
-                    labels=spec.get("Labels", dict(record.node.labels)),
-                    role=spec.get("Role", record.node.role))
+                self.cluster.update_node(name, availability=availability.lower(),
+                                         labels=labels, role=role.lower())
             except SwarmError as err:
                 raise HttpError(400, str(err)) from None
             return Response(200)
         if len(rest) == 1 and request.method == "DELETE":
-            raise HttpError(400, "rpc error: code = FailedPrecondition desc = node "
-                            f"{rest[0]} is not down and can't be removed (simulated)")
+            return self._remove_node(request, self._find_node(rest[0]))
         raise HttpError(404, "page not found")
+
+    def _remove_node(self, request: Request, name: str) -> Response:
+        """``docker node rm``: swarmkit's refusals (``manager/controlapi/node.go``,
+        ``RemoveNode``: a manager must be demoted first, a ready node needs ``--force``);
+        removing a node is not simulated, so what Docker would do then is a 501."""
+        node_id, record = _id("node", name), self.cluster.node_record(name)
+        rpc = "rpc error: code = FailedPrecondition desc = node "
+        if record.node.role == "manager":
+            raise HttpError(400, f"{rpc}{node_id} is a cluster manager and is a member of the "
+                            "raft cluster. It must be demoted to worker before removal")
+        if record.status == "ready" and request.arg("force") not in ("1", "true", "True"):
+            raise HttpError(400, f"{rpc}{node_id} is not down and can't be removed")
+        raise HttpError(501, f"removing a node is not simulated: {name} stays in the swarm "
+                        "(drain it instead: docker node update --availability drain)")
 
     # ---- services --------------------------------------------------------------------------
 
@@ -272,7 +351,7 @@ class DockerBackend(ClusterTime):
 
     def _service_json(self, name: str) -> dict[str, Any]:
         service = self.cluster.services[name]
-        spec = engine_spec(service.spec)
+        spec = self._spec_json(name, service.spec)
         out: dict[str, Any] = {
             "ID": _id("service", name), "Version": {"Index": service.version},
             "CreatedAt": self._stamp(self.created.get(name, 0.0)),
@@ -283,7 +362,7 @@ class DockerBackend(ClusterTime):
                                          "Addr": f"10.0.0.{self._service_index(name) + 2}/24"}]
                          if spec["EndpointSpec"].get("Ports") else []}}
         if service.previous is not None:
-            out["PreviousSpec"] = engine_spec(service.previous)
+            out["PreviousSpec"] = self._spec_json(name, service.previous)
         if service.update_state:
             out["UpdateStatus"] = {"State": service.update_state,
                                    "Message": service.update_message}
@@ -306,13 +385,15 @@ class DockerBackend(ClusterTime):
     def _services(self, request: Request, rest: list[str]) -> Response:
         method = request.method
         if not rest and method == "GET":
-            filters = self._filters(request)
+            filters = parse_filters(request.arg("filters"),
+                                    ("name", "id", "label", "mode", "runtime"))
             names = [n for n in self.cluster.services
-                     if (not filters.get("name") or any(f in n for f in filters["name"]))
-                     and (not filters.get("id") or any(_id("service", n).startswith(f)
-                                                       for f in filters["id"]))
+                     if prefixed(n, filters.get("name"))
+                     and prefixed(_id("service", n), filters.get("id"))
+                     and (not filters.get("mode") or
+                          self.cluster.services[n].spec.mode in filters["mode"])
                      and (not filters.get("label") or all(
-                         _label_matches(engine_spec(self.cluster.services[n].spec)
+                         label_matches(self._spec_json(n, self.cluster.services[n].spec)
                                         ["Labels"], f) for f in filters["label"]))]
             services = [self._service_json(n) for n in names]
             if request.arg("status") in ("1", "true"):
@@ -320,12 +401,18 @@ class DockerBackend(ClusterTime):
                     row["ServiceStatus"] = self._service_status(row["Spec"]["Name"])
             return Response.json(200, services)
         if rest == ["create"] and method == "POST":
-            spec = simulator_spec(self._body(request))
+            body = self._body(request)
+            if isinstance(body, dict) and not any(k.lower() == "name" and v
+                                                  for k, v in body.items()):
+                body = {k: v for k, v in body.items() if k.lower() != "name"}
+                body["Name"] = service_name(len(self.created), self.cluster.services)
+            self._network_ids(body)
+            spec = simulator_spec(body)
             if spec.name in self.cluster.services:
                 raise HttpError(409, "rpc error: code = AlreadyExists desc = name conflicts "
                                 "with an existing object: service " + spec.name +
                                 " already exists")
-            self._apply(spec)
+            self._apply(spec, body)
             self.created[spec.name] = self.now
             return Response.json(201, {"ID": _id("service", spec.name), "Warnings": None})
         if len(rest) == 1 and method == "GET":
@@ -333,57 +420,110 @@ class DockerBackend(ClusterTime):
         if len(rest) == 1 and method == "DELETE":
             name = self._find_service(rest[0])
             self.cluster.remove_service(name)
+            self.sent.pop(name, None)
             self.cluster.run(until=self.now)
             return Response(200)
         if len(rest) == 2 and rest[1] == "update" and method == "POST":
             name = self._find_service(rest[0])
             service = self.cluster.services[name]
             version = request.arg("version")
+            if version is not None and not version.isdigit():    # moby's router parses it
+                raise HttpError(400, f"invalid service version '{version}': strconv.ParseUint:"
+                                f' parsing "{version}": invalid syntax')
+            if request.arg("rollback") not in (None, "", "none", "previous"):
+                raise HttpError(500, f"unrecognized rollback option {request.arg('rollback')}")
             if version is not None and version != str(service.version):
                 raise HttpError(500, "rpc error: code = Unknown desc = update out of sequence")
             if request.arg("rollback") == "previous":
+                if service.previous is None:    # swarmkit controlapi UpdateService
+                    raise HttpError(400, "rpc error: code = FailedPrecondition desc = service "
+                                    f"{_id('service', name)} does not have a previous spec")
                 try:
                     self.cluster.rollback_service(name)
                 except SwarmError as err:
                     raise HttpError(400, str(err)) from None
             else:
-                spec = simulator_spec(self._body(request))
-                if spec.name != name:
-                    raise HttpError(400, "rpc error: code = Unimplemented desc = renaming "
+                body = self._body(request)
+                self._network_ids(body)
+                spec = simulator_spec(body)
+                if spec.name != name:     # grpc Unimplemented: 501 (moby errdefs)
+                    raise HttpError(501, "rpc error: code = Unimplemented desc = renaming "
                                     "services is not supported")
-                self._apply(spec)
+                if spec.mode != service.spec.mode:
+                    raise HttpError(501, "rpc error: code = Unimplemented desc = service mode "
+                                    "change is not allowed")
+                self._apply(spec, body)
             self.cluster.run(until=self.now)
             return Response.json(200, {"Warnings": None})
         if len(rest) == 2 and rest[1] == "logs" and method == "GET":
-            return self._logs(request, self._find_service(rest[0]))
+            return self._logs(request, self.cluster.tasks(self._find_service(rest[0])))
         raise HttpError(404, "page not found")
 
-    def _apply(self, spec: ServiceSpec) -> None:
+    def _apply(self, spec: ServiceSpec, sent: dict[str, Any]) -> None:
         try:
-            self.cluster.apply_service(spec)
+            service = self.cluster.apply_service(spec)
         except (SwarmError, ManifestError, ValueError) as err:
-            raise HttpError(400, f"rpc error: code = InvalidArgument desc = {err}") from None
+            # the simulator names a service where swarmkit gives "'name' (ID)"
+            message = re.sub(r"service '([^']+)' \(\1\)",
+                             lambda m: f"service '{m[1]}' ({_id('service', m[1])})", str(err))
+            raise HttpError(400, f"rpc error: code = InvalidArgument desc = {message}") from None
+        kept = [e for e in self.sent.get(spec.name, [])
+                if e[0] is not service.spec][:4]
+        self.sent[spec.name] = [(service.spec, sent), *kept]
         self.cluster.run(until=self.now)
 
-    def _logs(self, request: Request, name: str) -> Response:
+    def _network_ids(self, sent: dict[str, Any]) -> None:
+        """The networks a spec attaches to, by ID: a client may name them (``docker stack
+        deploy`` does) and the daemon looks each up first (moby ``daemon/cluster/
+        services.go``, ``populateNetworkID``: 404 ``network NAME not found``)."""
+        if not isinstance(sent, dict):
+            return             # simulator_spec refuses it
+        template = next((v for k, v in sent.items() if k.lower() == "tasktemplate"), None)
+        for holder in (sent, template if isinstance(template, dict) else {}):
+            for entry in json_list(holder, next((k for k in holder if k.lower() == "networks"),
+                                                "Networks")):
+                key = next((k for k in entry if k.lower() == "target"), None) \
+                    if isinstance(entry, dict) else None
+                if key is None or not isinstance(entry[key], str):
+                    continue
+                network = self._find_network(entry[key])
+                if network is None:
+                    raise HttpError(404, f"network {entry[key]} not found")
+                entry[key] = network["Id"]
+
+    def _users(self, test: Any) -> list[str]:
+        """The services whose current spec ``test`` (a function of its TaskTemplate)
+        holds, by name."""
+        return [name for name, service in self.cluster.services.items()
+                if test(self._spec_json(name, service.spec)["TaskTemplate"])]
+
+    def _spec_json(self, name: str, spec: ServiceSpec) -> dict[str, Any]:
+        """``spec`` as the Engine API's ServiceSpec: the one a client sent for it (found by
+        identity: the simulator keeps the object through updates and rollbacks), with what
+        the simulator models (:func:`~clustersim.serve.dockerspec.engine_spec`) over it."""
+        sent = next((body for known, body in self.sent.get(name, []) if known is spec), None)
+        return overlay(sent, engine_spec(spec)) if sent is not None else engine_spec(spec)
+
+    def _logs(self, request: Request, tasks: list[Any]) -> Response:
         """Simulated log lines, one per running task, in Docker's multiplexed stream format
         (8-byte header: stream 1 = stdout, then the big-endian length). As the daemon writes
         them (``api/server/httputils/write_log_stream.go``): the RFC 3339 time first if
         ``timestamps``, then if ``details`` the swarm context as comma-separated
         ``key=value`` (the docker CLI always asks for it and reads the node, service and
-        task IDs from it), then the message. ``tail`` counts per task, as in the daemon."""
+        task IDs from it), then the message. ``tail`` counts per task, as in the daemon.
+        ``follow`` ends with the lines there are (the daemon would keep the stream open)."""
         def flag(key: str) -> bool:
             return request.arg(key, "") in ("1", "true", "True")
 
         lines = []
-        for task in self.cluster.tasks(name):
+        for task in tasks:
             if task.state != "RUNNING":
                 continue
             line = (f"task {task.name}.{task.id[:12]} on {task.node}: started "
                     f"{task.spec.image} (simulated log line)\n")
             if flag("details"):
                 line = (f"com.docker.swarm.node.id={_id('node', task.node or '')},"
-                        f"com.docker.swarm.service.id={_id('service', name)},"
+                        f"com.docker.swarm.service.id={_id('service', task.service)},"
                         f"com.docker.swarm.task.id={task.id} {line}")
             if flag("timestamps"):
                 line = f"{self._stamp(task.started or 0)} {line}"
@@ -404,9 +544,14 @@ class DockerBackend(ClusterTime):
             status["Err"] = task.err
         if task.state == "RUNNING":
             status["ContainerStatus"] = {"ContainerID": _id("container", task.id), "PID": 1}
+            host = [p for p in task.spec.ports if p.mode == "host"]
+            if host:     # the node's own ports a running task holds (docker service ps PORTS)
+                status["PortStatus"] = {"Ports": [
+                    {"Protocol": p.protocol, "TargetPort": p.target,
+                     "PublishedPort": p.published, "PublishMode": "host"} for p in host]}
         out = {"ID": task.id, "Version": {"Index": 1}, "CreatedAt": self._stamp(task.created),
                "UpdatedAt": self._stamp(since),
-               "Spec": engine_spec(task.spec)["TaskTemplate"],
+               "Spec": self._spec_json(task.service, task.spec)["TaskTemplate"],
                "ServiceID": _id("service", task.service), "Slot": task.slot,
                "Status": status, "DesiredState": task.desired_state.value.lower()}
         if task.node:
@@ -416,24 +561,36 @@ class DockerBackend(ClusterTime):
     def _tasks(self, request: Request, rest: list[str]) -> Response:
         if request.method != "GET":
             raise HttpError(404, "page not found")
-        tasks = self.cluster.tasks(history=True)
+        # swarmkit's task reaper deletes a task whose desired state is REMOVE (its slot went
+        # with a scale-down or its service was removed) once it is unassigned or has ended
+        # (manager/orchestrator/taskreaper/task_reaper.go); the simulator keeps them.
+        tasks = [t for t in self.cluster.tasks(history=True)
+                 if t.desired_state != TaskState.REMOVE
+                 or TaskState.ASSIGNED <= t.state < TaskState.COMPLETE]
         if rest:
             found = [t for t in tasks if t.id.startswith(rest[0])]
-            if len(rest) > 1 or not found:
+            if len(rest) > 2 or not found or rest[1:] not in ([], ["logs"]):
                 raise HttpError(404, f"task {rest[0]} not found")
+            if rest[1:] == ["logs"]:       # docker service logs TASK-ID
+                return self._logs(request, found[:1])
             return Response.json(200, self._task_json(found[0]))
-        filters = self._filters(request)
+        filters = parse_filters(request.arg("filters"), (
+            "name", "id", "label", "service", "node", "desired-state", "_up-to-date", "runtime"))
         services = {self._find_service(s) for s in filters.get("service", [])}
         nodes = {self._find_node(n) for n in filters.get("node", [])}
-        desired = set(filters.get("desired-state", []))
+        desired = enum_filter(filters, "desired-state",
+                                    tuple(s.value.lower() for s in TaskState))
         labels = filters.get("label", [])      # swarmkit matches the service's labels
 
         def labelled(service: str) -> bool:
-            spec = self.cluster.services.get(service)
-            return spec is not None and all(
-                _label_matches(engine_spec(spec.spec)["Labels"], f) for f in labels)
+            found = self.cluster.services.get(service)
+            return found is not None and all(
+                label_matches(self._spec_json(service, found.spec)["Labels"], f)
+                for f in labels)
 
         chosen = [t for t in tasks if (not services or t.service in services)
+                  and prefixed(t.id, filters.get("id"))
+                  and prefixed(f"{t.name}.{t.id}", filters.get("name"))
                   and (not nodes or t.node in nodes)
                   and (not desired or t.desired_state.value.lower() in desired)
                   and (not labels or labelled(t.service))]
@@ -448,41 +605,76 @@ class DockerBackend(ClusterTime):
         objects = self.stored[section]
         method = request.method
         if not rest and method == "GET":
-            filters = self._filters(request)
+            filters = parse_filters(request.arg("filters"),
+                                    ("name", "id", "label", "names")
+                                    if section == "secrets" else ("name", "id", "label"))
             return Response.json(200, [
                 self._stored_json(o, section) for o in objects.values()
-                if (not filters.get("name") or any(f in o["Spec"]["Name"]
-                                                   for f in filters["name"]))
-                and all(_label_matches(o["Spec"]["Labels"], f) for f in filters.get("label", []))])
+                if prefixed(o["Spec"]["Name"], filters.get("name"))
+                and prefixed(o["ID"], filters.get("id"))
+                and (not filters.get("names") or o["Spec"]["Name"] in filters["names"])
+                and all(label_matches(o["Spec"]["Labels"], f) for f in filters.get("label", []))])
         if rest == ["create"] and method == "POST":
             body = self._body(request)
-            name = body.get("Name") if isinstance(body, dict) else None
-            if not isinstance(name, str) or not name:
-                raise HttpError(400, f"invalid {kind} spec: a name is required")
+            labels = body.get("Labels") or {} if isinstance(body, dict) else None
+            if not isinstance(labels, dict) or not isinstance(body.get("Data", ""), str):
+                raise HttpError(400, f"invalid {kind} spec: an object whose Labels is an "
+                                "object and Data a base64 string")
+            name = check_stored_spec(kind, body.get("Name"), body.get("Data", ""),
+                                     bool(body.get("Driver")))
             if name in objects:
                 raise HttpError(409, f"rpc error: code = AlreadyExists desc = {kind} {name} "
                                 "already exists")
-            labels = body.get("Labels") or {}
-            if not isinstance(labels, dict) or not isinstance(body.get("Data", ""), str):
-                raise HttpError(400, f"invalid {kind} spec: Labels is an object and Data a "
-                                "base64 string")
             objects[name] = {"ID": _id(kind, name), "Version": {"Index": 1},
                              "CreatedAt": self._stamp(self.now),
                              "UpdatedAt": self._stamp(self.now),
                              "Spec": {"Name": name, "Labels": dict(labels),
                                       "Data": body.get("Data", "")}}
             return Response.json(201, {"ID": objects[name]["ID"]})
-        if len(rest) == 1:
+        if len(rest) == 1 or rest[1:] == ["update"]:
             found = next((o for o in objects.values()
                           if rest[0] in (o["Spec"]["Name"], o["ID"])), None)
             if found is None:
                 raise HttpError(404, f"{kind} {rest[0]} not found")
+            if rest[1:] == ["update"] and method == "POST":
+                self._update_stored(request, kind, found)
+                return Response(200)
             if method == "GET":
                 return Response.json(200, self._stored_json(found, section))
             if method == "DELETE":
-                del objects[found["Spec"]["Name"]]
+                name, field = found["Spec"]["Name"], f"{kind.title()}ID"
+                users = self._users(lambda task: any(
+                    isinstance(ref, dict) and ref.get(field) == found["ID"] for ref in
+                    (task.get("ContainerSpec") or {}).get(section.title()) or []))
+                if users:       # swarmkit controlapi RemoveSecret and RemoveConfig
+                    raise HttpError(400, f"rpc error: code = InvalidArgument desc = {kind} "
+                                    f"'{name}' is in use by the following service"
+                                    f"{'s' if len(users) > 1 else ''}: {', '.join(users)}")
+                del objects[name]
                 return Response(204)
         raise HttpError(404, "page not found")
+
+    def _update_stored(self, request: Request, kind: str, found: dict[str, Any]) -> None:
+        """``POST /secrets/{id}/update`` (and configs): what ``docker stack deploy`` sends
+        for a secret or config the stack already has. Only the labels may change
+        (swarmkit ``manager/controlapi/secret.go``, ``UpdateSecret``); the version must be
+        the current one (moby's router parses it first)."""
+        version = request.arg("version", "")
+        if not version.isdigit():
+            raise HttpError(400, f"invalid {kind} version")
+        body = self._body(request)
+        labels = body.get("Labels") or {} if isinstance(body, dict) else None
+        if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
+            raise HttpError(400, f"invalid {kind} spec: an object whose Labels is an object")
+        if int(version) != found["Version"]["Index"]:
+            raise HttpError(500, "rpc error: code = Unknown desc = update out of sequence")
+        data = body.get("Data")
+        if body.get("Name") != found["Spec"]["Name"] or (data and data != found["Spec"]["Data"]):
+            raise HttpError(400, "rpc error: code = InvalidArgument desc = only updates to "
+                            "Labels are allowed")
+        found["Spec"]["Labels"] = dict(labels)
+        found["Version"] = {"Index": found["Version"]["Index"] + 1}
+        found["UpdatedAt"] = self._stamp(self.now)
 
     @staticmethod
     def _stored_json(obj: dict[str, Any], section: str) -> dict[str, Any]:
@@ -505,29 +697,34 @@ class DockerBackend(ClusterTime):
     def _networks(self, request: Request, rest: list[str]) -> Response:
         method = request.method
         if not rest and method == "GET":
-            filters = self._filters(request)
             builtin = ("ingress", "bridge", "host")
             tests = {"name": lambda n, f: f in n["Name"], "id": lambda n, f: n["Id"].startswith(f),
                      "driver": lambda n, f: n["Driver"] == f,
                      "scope": lambda n, f: n["Scope"] == f,
                      "type": lambda n, f: (n["Name"] in builtin) == (f == "builtin")}
-            unknown = set(filters) - {*tests, "label"}
-            if unknown:
-                raise HttpError(400, f"invalid filter '{sorted(unknown)[0]}'")
+            filters = parse_filters(request.arg("filters"), (*tests, "label"))
             found = [n for n in self.networks.values()
                      if all(any(tests[k](n, f) for f in v) for k, v in filters.items()
                             if k in tests and v)
-                     and all(_label_matches(n["Labels"], f) for f in filters.get("label", []))]
+                     and all(label_matches(n["Labels"], f) for f in filters.get("label", []))]
             return Response.json(200, found)
+        if rest == ["prune"] and method == "POST":
+            return self._prune_networks(request)
         if rest == ["create"] and method == "POST":
             body = self._body(request)
             name = body.get("Name") if isinstance(body, dict) else None
             if not name:
                 raise HttpError(400, "network name is required")
+            driver, labels = body.get("Driver") or "overlay", json_object(body, "Labels")
+            if not isinstance(name, str) or not isinstance(driver, str) or \
+                    not all(isinstance(v, str) for v in labels.values()):
+                raise HttpError(400, "json: cannot unmarshal number into Go struct field "
+                                "NetworkCreateRequest of type string")
+            if driver not in _DRIVERS:     # moby looks the driver up as a plugin last
+                raise HttpError(404, f'plugin "{driver}" not found')
             if name in self.networks:
                 raise HttpError(409, f"network with name {name} already exists")
-            network = self._network(name, body.get("Driver") or "overlay",
-                                    labels=body.get("Labels"))
+            network = self._network(name, driver, labels=labels)
             for key in ("Attachable", "Internal", "EnableIPv6"):
                 network[key] = bool(body.get(key))
             network["Options"] = dict(json_object(body, "Options"))
@@ -537,9 +734,7 @@ class DockerBackend(ClusterTime):
                                "Options": ipam.get("Options")}
             return Response.json(201, {"Id": network["Id"], "Warning": ""})
         if len(rest) == 1:
-            net = next((n for n in self.networks.values()
-                        if rest[0] in (n["Name"], n["Id"])
-                        or (len(rest[0]) >= 3 and n["Id"].startswith(rest[0]))), None)
+            net = self._find_network(rest[0])
             if net is None:
                 raise HttpError(404, f"network {rest[0]} not found")
             if method == "GET":
@@ -548,12 +743,33 @@ class DockerBackend(ClusterTime):
                 if net["Name"] in ("ingress", "bridge", "host"):
                     raise HttpError(403, f"{net['Name']} is a pre-defined network and "
                                     "cannot be removed")
+                users = self._users(lambda task: any(
+                    isinstance(n, dict) and n.get("Target") == net["Id"]
+                    for n in task.get("Networks") or []))
+                if users:       # swarmkit controlapi RemoveNetwork
+                    raise HttpError(400, "rpc error: code = FailedPrecondition desc = network "
+                                    f"{net['Id']} is in use by service {_id('service', users[0])}")
                 del self.networks[net["Name"]]
                 return Response(204)
         raise HttpError(404, "page not found")
 
+    def _prune_networks(self, request: Request) -> Response:
+        """``docker network prune``: remove every network no service uses, except the
+        predefined ones (moby ``daemon/prune.go``, ``NetworksPrune``: filters ``label``,
+        ``label!`` and ``until``; ``until`` is not simulated)."""
+        filters = parse_filters(request.arg("filters"), ("label", "label!", "until"))
+        used = {n.get("Target") for name, service in self.cluster.services.items()
+                for n in self._spec_json(name, service.spec)["TaskTemplate"].get("Networks")
+                or [] if isinstance(n, dict)}
+        gone = [n["Name"] for n in list(self.networks.values())
+                if n["Name"] not in ("ingress", "bridge", "host") and n["Id"] not in used
+                and all(label_matches(n["Labels"], f) for f in filters.get("label", []))
+                and not any(label_matches(n["Labels"], f) for f in filters.get("label!", []))]
+        for name in gone:
+            del self.networks[name]
+        return Response.json(200, {"NetworksDeleted": gone})
 
-
-def _label_matches(labels: dict[str, str], expression: str) -> bool:
-    key, _, value = expression.partition("=")
-    return key in labels and (not value or labels[key] == value)
+    def _find_network(self, key: str) -> dict[str, Any] | None:
+        """A network by name, ID or ID prefix (3 characters or more)."""
+        return next((n for n in self.networks.values() if key in (n["Name"], n["Id"])
+                     or (len(key) >= 3 and n["Id"].startswith(key))), None)

@@ -11,6 +11,8 @@ type is refused with the decoder's words) and then through the same Compose read
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from clustersim.manifests import ManifestError
@@ -18,7 +20,8 @@ from clustersim.serve.core import HttpError
 from clustersim.swarm import ServiceSpec
 from clustersim.swarm.spec import compose_service
 
-__all__ = ["NS_PER_SECOND", "engine_spec", "json_list", "json_object", "simulator_spec"]
+__all__ = ["NS_PER_SECOND", "engine_spec", "json_list", "json_object", "overlay",
+           "simulator_spec"]
 
 NS_PER_SECOND = 1_000_000_000
 """The Engine API gives durations and CPUs in nanoseconds (NanoCPUs: 10^-9 CPU)."""
@@ -72,6 +75,25 @@ def engine_spec(spec: ServiceSpec) -> dict[str, Any]:
         "UpdateConfig": update(spec.update), "RollbackConfig": update(spec.rollback),
         "EndpointSpec": endpoint}
 
+def overlay(sent: Any, derived: Any) -> Any:
+    """The ServiceSpec a client ``sent``, with the fields the simulator models replaced by
+    their ``derived`` values (:func:`engine_spec`). The daemon stores a spec as sent, so
+    ``docker service inspect`` shows what the simulator does not model (``Env``, ``Args``,
+    ``Mounts``, ``Secrets``, ``Networks``, ``Resources.Limits``...) as it was given, and the
+    CLI's read-modify-write of ``docker service update --env-add`` keeps it. Objects merge
+    key by key (matched case-insensitively, as Go's decoder matches field names); any other
+    value is the derived one."""
+    if not isinstance(sent, dict) or not isinstance(derived, dict):
+        return derived
+    folded = {str(k).lower(): k for k in sent}
+    out = {k: v for k, v in sent.items()
+           if str(k).lower() not in {str(d).lower() for d in derived}}
+    for key, value in derived.items():
+        match = folded.get(str(key).lower())
+        out[key] = value if match is None else overlay(sent[match], value)
+    return out
+
+
 def simulator_spec(body: Any) -> ServiceSpec:
     """The Engine API's ServiceSpec as the simulator's, through the Compose reader (so
     the same checks and messages apply)."""
@@ -84,6 +106,11 @@ def simulator_spec(body: Any) -> ServiceSpec:
     container = json_object(template, "containerspec")
     deploy: dict[str, Any] = {}
     mode = json_object(body, "mode") or {"replicated": {"replicas": 1}}
+    for job in ("replicatedjob", "globaljob"):
+        if job in mode:    # the CLI's --mode replicated-job and global-job (API 1.41+)
+            raise HttpError(501, "rpc error: code = Unimplemented desc = "
+                            f"{job.replace('job', '-job')} mode is not simulated: clustersim "
+                            "runs replicated and global services only")
     if "global" in mode:
         deploy["mode"] = "global"
     else:
@@ -104,7 +131,7 @@ def simulator_spec(body: Any) -> ServiceSpec:
     restart = json_object(template, "restartpolicy")
     if restart:
         deploy["restart_policy"] = {k: v for k, v in {
-            "condition": restart.get("condition"),
+            "condition": restart.get("condition") or None,    # "": the default
             "delay": _duration(restart["delay"], "Delay") if "delay" in restart
             else None,
             "max_attempts": restart.get("maxattempts"),
@@ -117,11 +144,12 @@ def simulator_spec(body: Any) -> ServiceSpec:
             deploy[field] = {k: v for k, v in {
                 "parallelism": cfg.get("parallelism"),
                 "delay": _duration(cfg["delay"], "Delay") if "delay" in cfg else None,
-                "failure_action": cfg.get("failureaction"),
+                "failure_action": cfg.get("failureaction") or None,   # "": the default, as
+                # moby's convert (daemon/cluster/convert/service.go) reads Go's zero value
                 "monitor": _duration(cfg["monitor"], "Monitor") if "monitor" in cfg
                 else None,
                 "max_failure_ratio": cfg.get("maxfailureratio"),
-                "order": cfg.get("order")}.items() if v is not None}
+                "order": cfg.get("order") or None}.items() if v is not None}
     endpoint = json_object(body, "endpointspec")
     if endpoint.get("mode"):
         deploy["endpoint_mode"] = endpoint["mode"]
@@ -146,7 +174,32 @@ def simulator_spec(body: Any) -> ServiceSpec:
     except ManifestError as err:
         raise HttpError(400, f"rpc error: code = InvalidArgument desc = {err}") from None
     force = int(_num(template.get("forceupdate") or 0, "ForceUpdate"))
-    return spec.with_changes(stack=stack or spec.stack, force_update=force)
+    return spec.with_changes(stack=stack or spec.stack, force_update=force,
+                             unmodelled=_unmodelled(template))
+
+
+_MODELLED = {"": ("placement", "forceupdate", "restartpolicy", "runtime"),
+             "containerspec": ("image", "healthcheck"), "resources": ("reservations",)}
+"""The TaskTemplate fields :func:`simulator_spec` reads (by folded name, per object)."""
+
+
+def _unmodelled(template: dict[str, Any]) -> str:
+    """A digest of the (folded) TaskTemplate without the fields the simulator models and
+    without empty values, which a client may send or leave out alike (Go's ``omitempty``):
+    it changes only when an unmodelled field does, and the spec the CLI reads back and sends
+    again (``docker service scale``) keeps it."""
+    def strip(value: Any, skip: tuple[str, ...] = ()) -> Any:
+        if isinstance(value, dict):
+            kept = {k: strip(v, _MODELLED.get(k, ())) for k, v in value.items()
+                    if k not in skip}
+            return {k: v for k, v in kept.items() if v not in ({}, [], None, "", 0, False)}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    rest = strip(template, _MODELLED[""])
+    return hashlib.sha256(json.dumps(rest, sort_keys=True).encode()).hexdigest()[:16] \
+        if rest else ""
 
 
 

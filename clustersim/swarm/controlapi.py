@@ -84,6 +84,9 @@ class ControlAPI(Dispatcher):
         rolling = spec.task_spec() != service.spec.task_spec()
         service.previous, service.spec = service.spec, spec
         service.version += 1
+        # swarmkit's controlapi UpdateService resets the update status of any update that
+        # is not a rollback; an updater that starts sets it again
+        service.update_state = service.update_message = ""
         self.record(f"service/{spec.name}", "ServiceUpdate", f"spec version {service.version}")
         self.orchestrator.reconcile(service)
         if rolling:

@@ -182,6 +182,11 @@ class ServiceSpec:
     """The task template's ``ForceUpdate`` counter: ``docker service update --force`` raises
     it, which makes every task dirty and so restarts them all as a rolling update
     (swarmkit ``api/specs.proto`` TaskSpec.ForceUpdate)."""
+    unmodelled: str = ""
+    """A digest of the task template's fields the simulator does not model (environment,
+    command, mounts, secrets, networks...), set by the Engine API path
+    (:mod:`clustersim.serve.dockerspec`): a change there makes tasks dirty too, as any
+    change of the TaskSpec does in swarmkit (``orchestrator.IsTaskDirty``)."""
 
     def with_changes(self, **changes: Any) -> ServiceSpec:
         """A copy with some fields changed (``image``, ``replicas``, …)."""
@@ -197,7 +202,7 @@ class ServiceSpec:
         stays as it is while its node still meets the new constraints
         (swarmkit ``IsTaskDirtyPlacementConstraintsOnly``)."""
         return (self.image, self.reservations, self.ports, self.restart, self.healthcheck,
-                self.force_update)
+                self.force_update, self.unmodelled)
 
 
 def _seconds(text: str | None, default: float) -> float:

@@ -25,6 +25,13 @@ def client(server):
     client.close()
 
 
+def test_instructions_explain_the_digest_warning(server):
+    """Every ``docker service create`` prints a warning that no digest was recorded (no
+    registry here): the printed instructions say why and how to skip the lookup."""
+    assert "--no-resolve-image" in server.instructions()
+    assert "export DOCKER_HOST=tcp://127.0.0.1:" in server.instructions()
+
+
 def test_ping_version_info_swarm(server, client):
     assert client.ping() is True
     assert client.version()["ApiVersion"] == "1.44"
@@ -113,11 +120,41 @@ def test_errors_have_the_daemons_shape(server):
     bad = requests.post(f"{base}/v1.44/services/create", data="{bad",
                         headers={"Content-Type": "application/json"}, timeout=10)
     assert bad.status_code == 400 and "invalid JSON" in bad.json()["message"]
-    unknown = requests.get(f"{base}/v1.44/containers/json", timeout=10)
+    unknown = requests.get(f"{base}/v1.44/nonsense", timeout=10)
     assert unknown.status_code == 404 and unknown.json() == {"message": "page not found"}
+    containers = requests.get(f"{base}/v1.44/containers/json", timeout=10)
+    assert containers.status_code == 501 and "containers are not simulated" in \
+        containers.json()["message"]
     init = requests.post(f"{base}/v1.44/swarm/init", json={}, timeout=10)
     assert init.status_code == 503 and "already part of a swarm" in init.json()["message"]
     assert server.cluster.services == {}
+
+
+def test_bad_update_requests_get_the_daemons_errors(server):
+    """A node's labels of the wrong type were a 500 with a Python error; a service version
+    that is no number a 500 'update out of sequence' (moby's router refuses it first)."""
+    base = f"{server.url}/v1.44"
+    created = requests.post(f"{base}/services/create", timeout=10, json={
+        "Name": "web", "TaskTemplate": {"ContainerSpec": {"Image": "nginx:1.27"}}})
+    assert created.status_code == 201
+    labels = requests.post(f"{base}/nodes/worker-1/update", json={"Labels": "disk=ssd"},
+                           timeout=10)
+    assert labels.status_code == 400 and labels.json()["message"].startswith(
+        "json: cannot unmarshal string into Go struct field")
+    version = requests.post(f"{base}/services/web/update?version=abc", json={"Name": "web"},
+                            timeout=10)
+    assert version.status_code == 400 and version.json() == {"message": (
+        "invalid service version 'abc': strconv.ParseUint: parsing \"abc\": invalid syntax")}
+    rollback = requests.post(f"{base}/services/web/update?version=1&rollback=bogus",
+                             json={"Name": "web"}, timeout=10)
+    assert rollback.json() == {"message": "unrecognized rollback option bogus"}
+    assert server.cluster.services["web"].version == 1
+    mode = requests.post(f"{base}/services/web/update?version=1", timeout=10, json={
+        "Name": "web", "TaskTemplate": {"ContainerSpec": {"Image": "nginx:1.27"}},
+        "Mode": {"Global": {}}})
+    assert mode.status_code == 501 and mode.json() == {"message": "rpc error: code = "
+                                                       "Unimplemented desc = service mode "
+                                                       "change is not allowed"}
 
 
 def test_stack_deploy_ls_ps_rm_as_the_cli_does_them(server, client):

@@ -77,6 +77,9 @@ def test_version_info_and_swarm(docker):
     assert docker("info", "--format", "{{.Swarm.LocalNodeState}} {{.Swarm.Nodes}} "
                   "{{.Swarm.Managers}}") == \
         [f"active {len(cluster.node_names())} {len(cluster.raft.managers)}"]
+    manager = cluster.node_record(cluster.raft.managers[0]).node
+    assert docker("info", "--format", "{{.NCPU}} {{.MemTotal}}") == \
+        [f"{int(manager.cpu)} {int(manager.memory_bytes)}"]          # they were 0 and 0 B
     token = docker.server.backend._swarm()["JoinTokens"]["Worker"]
     assert docker("swarm", "join-token", "-q", "worker") == [token]
     refused = docker.run("swarm", "init", ok=False)
@@ -143,8 +146,7 @@ def test_service_create_ps_scale_update_rollback_logs_rm(docker):
         ["1"]
     after = {t.id for t in cluster.tasks("web")}
     assert len(after) == 5 and not after & before
-    # Scaled down, the removed tasks still exist (desired state Remove): the REPLICAS column
-    # comes from the server's ServiceStatus, not from counting them.
+    # Scaled down: the REPLICAS column comes from the server's ServiceStatus.
     docker("service", "scale", "-d", "web=2")
     step(30)
     assert docker("service", "ls", "--format", "{{.Replicas}}") == \
@@ -286,3 +288,355 @@ def test_service_create_waits_until_converged_on_a_running_clock(docker_cli, tmp
                             "--replicas", "2", "nginx:1.27")
         assert "converged" in result.stdout + result.stderr
         assert server.cluster.ls()[0]["replicas"] == "2/2"
+
+
+def test_service_keeps_what_the_simulator_does_not_model(docker):
+    """The daemon stores the spec as sent: ``inspect`` shows the command, environment,
+    limits and labels, and ``update --env-add`` (the CLI reads, changes and sends back the
+    whole spec) keeps them, through an update and a rollback."""
+    step = docker.server.step
+    docker("service", "create", "-d", "--no-resolve-image", "--name", "web", "--env", "A=1",
+           "--limit-memory", "512M", "--label", "team=x", "nginx:1.27", "sleep", "100")
+    docker("service", "update", "-d", "--no-resolve-image", "--env-add", "B=2", "web")
+    template = "{{.Spec.TaskTemplate.ContainerSpec.Args}} {{.Spec.TaskTemplate.Resources." \
+        "Limits.MemoryBytes}} {{.Spec.Labels}} {{range .Spec.TaskTemplate.ContainerSpec.Env}}" \
+        "{{.}} {{end}}"
+    [shown] = docker("service", "inspect", "-f", template, "web")
+    assert shown.startswith("[sleep 100] 536870912 map[team:x] ")
+    assert sorted(shown.split()[4:]) == ["A=1", "B=2"]      # the CLI adds in map order
+    assert docker("service", "ls", "-q", "--filter", "label=team=x") != []
+    docker("service", "update", "-d", "--no-resolve-image", "--image", "nginx:1.28",
+           "--env-rm", "A", "web")
+    step(60)
+    docker("service", "rollback", "-d", "web")
+    step(60)
+    [shown] = docker("service", "inspect", "-f", "{{.Spec.TaskTemplate.ContainerSpec.Image}} "
+                     "{{json .PreviousSpec.TaskTemplate.ContainerSpec.Env}} "
+                     "{{range .Spec.TaskTemplate.ContainerSpec.Env}}{{.}} {{end}}", "web")
+    assert shown.startswith('nginx:1.27 ["B=2"] ') and sorted(shown.split()[2:]) == \
+        ["A=1", "B=2"]
+    assert docker.server.cluster.services["web"].spec.image == "nginx:1.27"
+
+
+def test_job_modes_are_refused_not_run_as_replicated(docker):
+    refused = docker.run("service", "create", "-d", "--no-resolve-image", "--name", "job",
+                         "--mode", "replicated-job", "busybox", ok=False)
+    assert refused.returncode == 1
+    assert "Error response from daemon: rpc error: code = Unimplemented desc = " \
+        "replicated-job mode is not simulated" in refused.stderr
+    assert docker.server.cluster.services == {}
+
+
+def test_list_filters_as_the_daemon_reads_them(docker):
+    """Each list takes moby's filter keys (``daemon/cluster/filters.go``), names and IDs by
+    prefix as swarmkit does; an unknown key is refused, not ignored."""
+    cluster = docker.server.cluster
+    docker("node", "update", "--label-add", "disk=ssd", "worker-2")
+    assert docker("node", "ls", "--format", "{{.Hostname}}", "--filter", "name=worker") == \
+        ["worker-1", "worker-2", "worker-3"]
+    assert docker("node", "ls", "--format", "{{.Hostname}}", "--filter",
+                  "node.label=disk=ssd") == ["worker-2"]
+    docker("service", "create", "-d", "--no-resolve-image", "--name", "web", "--replicas", "2",
+           "nginx:1.27")
+    docker("service", "create", "-d", "--no-resolve-image", "--name", "agent", "--mode",
+           "global", "busybox")
+    docker.server.step(30)
+    assert docker("service", "ls", "--format", "{{.Name}}", "--filter", "mode=global") == \
+        ["agent"]
+    assert docker("service", "ls", "--format", "{{.Name}}", "--filter", "name=we") == ["web"]
+    [first] = [t for t in cluster.tasks("web") if t.name == "web.1"]
+    assert docker("service", "ps", "-q", "--no-trunc", "--filter", "name=web.1", "web") == \
+        [first.id]
+    assert docker("service", "ps", "-q", "--no-trunc", "--filter", f"id={first.id[:5]}",
+                  "web") == [first.id]
+    for command in (("node", "ls"), ("service", "ls"), ("service", "ps", "web"),
+                    ("secret", "ls"), ("config", "ls")):
+        refused = docker.run(*command, "--filter", "colour=blue", ok=False)
+        assert refused.returncode == 1
+        assert "Error response from daemon: invalid filter 'colour'" in refused.stderr
+    wrong = docker.run("node", "ls", "--filter", "role=boss", ok=False)
+    assert "Error response from daemon: Invalid role filter: 'boss'" in wrong.stderr
+
+
+def test_commands_outside_swarm_mode_say_what_is_not_simulated(docker):
+    """``docker ps``, ``images`` or ``run`` get a 501 that names what the simulator lacks
+    (was the bare 404 "page not found"); ``swarm leave`` gets the daemon's refusal for the
+    last manager, and with ``--force`` a 501 that says the swarm cannot be left."""
+    for command in (("ps",), ("images",), ("volume", "ls"), ("run", "--rm", "hello-world")):
+        refused = docker.run(*command, ok=False)
+        assert refused.returncode != 0
+        assert "Error response from daemon: " in refused.stderr
+        assert "are not simulated: clustersim's Docker Engine serves swarm mode only" in \
+            refused.stderr
+    leave = docker.run("swarm", "leave", ok=False)
+    assert "Removing the last manager erases all current state of the swarm" in leave.stderr
+    forced = docker.run("swarm", "leave", "--force", ok=False)
+    assert "Error response from daemon: leaving the swarm is not simulated" in forced.stderr
+    assert docker("node", "ls", "-q") != []
+
+
+def test_docker_inspect_finds_services_nodes_and_tasks(docker):
+    """The generic ``docker inspect NAME`` asks for a container, an image... first and goes
+    on only after a 404: those lookups get the daemon's not-found words."""
+    [service_id] = docker("service", "create", "-d", "--no-resolve-image", "--name", "web",
+                          "nginx:1.27")
+    docker.server.step(30)
+    [task] = docker.server.cluster.tasks("web")
+    assert docker("inspect", "-f", "{{.ID}}", "web") == [service_id]
+    assert docker("inspect", "-f", "{{.Spec.Role}}", "worker-1") == ["worker"]
+    assert docker("inspect", "-f", "{{.ServiceID}}", task.id) == [service_id]
+    missing = docker.run("container", "inspect", "web", ok=False)
+    # A 28.x CLI prints the daemon's words, 20.10 its own for a 404.
+    assert re.search("(Error response from daemon|Error): No such container: web", missing.stderr)
+
+
+def test_task_logs_and_reaped_tasks(docker):
+    """``docker service logs TASK`` reads ``/tasks/{id}/logs``; the tasks of removed slots
+    and services are gone from ``service ps`` and ``node ps``, as swarmkit's task reaper
+    deletes them (they were listed as "Remove / Shutdown", a removed service's under its
+    bare ID)."""
+    cluster, step = docker.server.cluster, docker.server.step
+    docker("service", "create", "-d", "--no-resolve-image", "--name", "web", "--replicas", "3",
+           "nginx:1.27")
+    step(30)
+    task = sorted(cluster.tasks("web"), key=lambda t: t.name)[0]
+    [line] = docker("service", "logs", "--no-trunc", task.id)
+    assert line.startswith(f"{task.name}.{task.id}@{task.node}") and "simulated" in line
+    docker("service", "scale", "-d", "web=1")
+    step(30)
+    assert docker("service", "ps", "--format", "{{.Name}} {{.DesiredState}}", "web") == \
+        ["web.1 Running"]
+    docker("service", "rm", "web")
+    step(30)
+    for node in cluster.node_names():
+        assert docker("node", "ps", "-q", node) == []
+
+
+def test_secrets_and_networks_in_use_are_not_removed(docker, tmp_path):
+    """A secret or network a service uses is refused removal with swarmkit's words (the
+    rotation the config-and-secrets chapter teaches: ``--secret-rm`` first); a network
+    named in a spec is stored by ID, as the daemon looks it up."""
+    (tmp_path / "pw.txt").write_text("example")
+    docker("secret", "create", "db_password", str(tmp_path / "pw.txt"))
+    [network_id] = docker("network", "create", "-d", "overlay", "back")
+    [service_id] = docker("service", "create", "-d", "--no-resolve-image", "--name", "api",
+                          "--secret", "db_password", "--network", "back", "nginx:1.27")
+    refused = docker.run("secret", "rm", "db_password", ok=False)
+    assert refused.returncode == 1 and "Error response from daemon: rpc error: code = " \
+        "InvalidArgument desc = secret 'db_password' is in use by the following service: " \
+        "api" in refused.stderr
+    refused = docker.run("network", "rm", "back", ok=False)
+    assert refused.returncode == 1 and "rpc error: code = FailedPrecondition desc = network " \
+        f"{network_id} is in use by service {service_id}" in refused.stderr
+    docker("service", "update", "-d", "--no-resolve-image", "--secret-rm", "db_password", "api")
+    assert docker("secret", "rm", "db_password") == ["db_password"]
+    docker("service", "rm", "api")
+    assert docker("network", "rm", "back") == ["back"]
+
+
+def test_stack_networks_are_stored_by_id(docker, tmp_path):
+    stack = compose_file(docker, "services:\n  web:\n    image: nginx:1.27\n", tmp_path / "s.yml")
+    docker("stack", "deploy", "-c", str(stack), "app")
+    network_id = docker.server.backend.networks["app_default"]["Id"]
+    assert docker("service", "inspect", "-f", "{{range .Spec.TaskTemplate.Networks}}"
+                  "{{.Target}}{{end}}", "app_web") == [network_id]
+    refused = docker.run("network", "rm", "app_default", ok=False)
+    assert "is in use by service" in refused.stderr
+    assert "Removing network app_default" in docker("stack", "rm", "app")
+
+
+def test_secret_and_config_specs_are_checked(docker, tmp_path):
+    """Names and sizes as swarmkit's control API checks them (they were all accepted)."""
+    (tmp_path / "pw.txt").write_text("example")
+    (tmp_path / "big.bin").write_bytes(b"\0" * 600_000)
+    refused = docker.run("secret", "create", "bad name!", str(tmp_path / "pw.txt"), ok=False)
+    assert refused.returncode == 1 and "Error response from daemon: rpc error: code = " \
+        "InvalidArgument desc = invalid name, only 64 [a-zA-Z0-9-_.] characters allowed" in \
+        refused.stderr
+    refused = docker.run("secret", "create", "big", str(tmp_path / "big.bin"), ok=False)
+    assert "secret data must be larger than 0 and less than 512000 bytes" in refused.stderr
+    docker("config", "create", "big", str(tmp_path / "big.bin"))     # a config may be 1000 KiB
+    assert docker("secret", "ls", "-q") == [] and docker("config", "ls", "--format",
+                                                          "{{.Name}}") == ["big"]
+
+
+def test_a_service_without_a_name_gets_one(docker):
+    """``docker service create nginx``: the daemon names it ``adjective_surname``."""
+    [first] = docker("service", "create", "-d", "--no-resolve-image", "nginx:1.27")
+    [second] = docker("service", "create", "-d", "--no-resolve-image", "nginx:1.27")
+    names = docker("service", "ls", "--format", "{{.Name}}")
+    assert len(set(names)) == 2 and all(re.fullmatch(r"[a-z]+_[a-z]+", n) for n in names)
+    assert {docker("service", "inspect", "-f", "{{.ID}}", n)[0] for n in names} == \
+        {first, second}
+
+
+def test_rollback_without_a_previous_spec(docker):
+    [service_id] = docker("service", "create", "-d", "--no-resolve-image", "--name", "web",
+                          "nginx:1.27")
+    refused = docker.run("service", "rollback", "web", ok=False)
+    assert refused.returncode == 1
+    assert "Error response from daemon: rpc error: code = FailedPrecondition desc = service " \
+        f"{service_id} does not have a previous spec" in refused.stderr
+
+
+def test_stack_with_a_partial_update_config(docker, tmp_path):
+    """The CLI sends the Order of an update or rollback config the stack file leaves out as
+    "" (Go's zero value), which the daemon reads as the default: the stack was refused
+    with "'' is not valid"."""
+    stack = compose_file(docker, """
+services:
+  web:
+    image: nginx:1.27
+    deploy:
+      update_config: {parallelism: 2}
+      rollback_config: {parallelism: 3}
+      restart_policy: {max_attempts: 3}
+""", tmp_path / "web.yml")
+    out = docker("stack", "deploy", "-c", str(stack), "app")
+    assert "Creating service app_web" in out
+    assert docker("service", "inspect", "-f", "{{.Spec.UpdateConfig.Parallelism}} "
+                  "{{.Spec.UpdateConfig.Order}} {{.Spec.RollbackConfig.Parallelism}} "
+                  "{{.Spec.RollbackConfig.FailureAction}} "
+                  "{{.Spec.TaskTemplate.RestartPolicy.Condition}}", "app_web") == \
+        ["2 stop-first 3 pause any"]
+    spec = docker.server.cluster.services["app_web"].spec
+    assert (spec.update.parallelism, spec.rollback.order, spec.restart.max_attempts) == \
+        (2, "stop-first", 3)
+
+
+def test_an_unmodelled_change_rolls_the_tasks(docker, tmp_path):
+    """``--env-add`` or a secret rotation changes the task template, so every task is
+    replaced, as in swarmkit (``IsTaskDirty``); a scale or a service label does not, nor
+    the spec the CLI reads back and sends again."""
+    cluster, step = docker.server.cluster, docker.server.step
+    docker("service", "create", "-d", "--no-resolve-image", "--name", "api", "--replicas", "2",
+           "--env", "A=1", "nginx:1.27")
+    step(30)
+    first = {t.id for t in cluster.tasks("api")}
+    docker("service", "scale", "-d", "api=3")
+    docker("service", "update", "-d", "--no-resolve-image", "--label-add", "team=x", "api")
+    step(30)
+    assert first < {t.id for t in cluster.tasks("api")}
+    before = {t.id for t in cluster.tasks("api")}
+    docker("service", "update", "-d", "--no-resolve-image", "--env-add", "B=2", "api")
+    step(120)
+    after = {t.id for t in cluster.tasks("api")}
+    assert len(after) == 3 and not after & before
+    (tmp_path / "v2.txt").write_text("v2")
+    docker("secret", "create", "db_pass_v2", str(tmp_path / "v2.txt"))
+    docker("service", "update", "-d", "--no-resolve-image", "--secret-add",
+           "source=db_pass_v2,target=db_pass", "api")
+    step(120)
+    assert not {t.id for t in cluster.tasks("api")} & after
+
+
+def test_host_mode_ports_show_in_service_ps(docker):
+    """A running task holds its host-mode port (``Status.PortStatus``): ``service ps`` shows
+    it, ``service ls`` shows only the routing mesh's."""
+    docker("service", "create", "-d", "--no-resolve-image", "--name", "hp", "--publish",
+           "published=9090,target=80,mode=host", "nginx:1.27")
+    docker.server.step(30)
+    assert docker("service", "ps", "--format", "{{.Ports}}", "hp") == ["*:9090->80/tcp"]
+    assert docker("service", "ls", "--format", "{{.Ports}}") == [""]
+
+
+def test_network_prune_and_unknown_drivers(docker):
+    """``network prune`` removes the networks no service uses (it was a 404 "network prune
+    not found"); a driver the engine lacks is the daemon's 404 for a missing plugin."""
+    for name in ("a", "b", "c"):
+        docker("network", "create", "-d", "overlay", name)
+    docker("service", "create", "-d", "--no-resolve-image", "--name", "web", "--network", "c",
+           "nginx:1.27")
+    out = docker("network", "prune", "-f")
+    assert out[0] == "Deleted Networks:" and sorted(out[1:3]) == ["a", "b"]
+    assert sorted(docker.server.backend.networks) == ["bridge", "c", "host", "ingress"]
+    refused = docker.run("network", "create", "-d", "bogus", "x", ok=False)
+    assert refused.returncode == 1 and 'plugin "bogus" not found' in refused.stderr
+
+
+def test_stack_with_secrets_deploys_again(docker, tmp_path):
+    """A second ``stack deploy`` updates the stack's secrets and configs (it failed with
+    "page not found"); only their labels may change, as swarmkit's UpdateSecret allows."""
+    (tmp_path / "password.txt").write_text("s3cret\n")
+    (tmp_path / "site.conf").write_text("listen 80;\n")
+    stack = compose_file(docker, f"""
+services:
+  web:
+    image: nginx:1.27
+    secrets: [password]
+    configs: [site]
+secrets:
+  password: {{file: {tmp_path / 'password.txt'}}}
+configs:
+  site: {{file: {tmp_path / 'site.conf'}}}
+""", tmp_path / "web.yml")
+    docker("stack", "deploy", "-c", str(stack), "web")
+    docker.server.step(30)
+    tasks = {t.id for t in docker.server.cluster.tasks("web_web")}
+    docker("stack", "deploy", "-c", str(stack), "web")
+    assert docker("secret", "inspect", "-f", "{{.Version.Index}}", "web_password") == ["2"]
+    docker.server.step(30)
+    assert {t.id for t in docker.server.cluster.tasks("web_web")} == tasks
+    (tmp_path / "password.txt").write_text("changed\n")
+    refused = docker.run("stack", "deploy", "-c", str(stack), "web", ok=False)
+    assert refused.returncode == 1 and "failed to update secret web_password: Error response " \
+        "from daemon: rpc error: code = InvalidArgument desc = only updates to Labels are " \
+        "allowed" in refused.stderr
+
+
+def test_an_update_after_a_rollback_clears_the_update_status(docker):
+    """swarmkit resets UpdateStatus on every update that is not a rollback: a scale after a
+    rollback printed "rollback: rollback completed" again, and inspect kept the old state."""
+    step = docker.server.step
+    docker("service", "create", "-d", "--no-resolve-image", "--name", "web", "nginx:1.27")
+    step(30)
+    docker("service", "update", "-d", "--no-resolve-image", "--image", "nginx:1.28", "web")
+    step(60)
+    docker("service", "rollback", "-d", "web")
+    step(60)
+    assert docker("service", "inspect", "-f", "{{.UpdateStatus.State}}", "web") == \
+        ["rollback_completed"]
+    docker("service", "scale", "-d", "web=2")
+    assert docker("service", "inspect", "-f", "{{json .UpdateStatus}}", "web") == ["null"]
+
+
+def test_a_published_port_in_use_names_the_service_and_its_id(docker):
+    [first] = docker("service", "create", "-d", "--no-resolve-image", "--name", "web", "-p",
+                     "8080:80", "nginx:1.27")
+    refused = docker.run("service", "create", "-d", "--no-resolve-image", "--name", "web2",
+                         "-p", "8080:80", "nginx:1.27", ok=False)
+    assert refused.returncode == 1 and "rpc error: code = InvalidArgument desc = port '8080' " \
+        f"is already in use by service 'web' ({first}) as an ingress port" in refused.stderr
+
+
+def test_node_rm_gets_swarmkits_refusals(docker):
+    """``node rm`` of an unknown node is a 404 (it was "is not down"); a manager must be
+    demoted first, a ready worker needs ``--force`` (swarmkit's words, with the node ID),
+    and what Docker would then do, remove it, is not simulated: a 501 that says so."""
+    cluster = docker.server.cluster
+    missing = docker.run("node", "rm", "nope", ok=False)
+    assert missing.returncode == 1       # 20.10 prints its own words for the 404
+    assert re.search("node nope not found|No such node: nope", missing.stderr)
+    manager = docker.run("node", "rm", cluster.raft.managers[0], ok=False)
+    assert "It must be demoted to worker before removal" in manager.stderr
+    [worker_id] = docker("node", "inspect", "-f", "{{.ID}}", "worker-1")
+    ready = docker.run("node", "rm", "worker-1", ok=False)
+    assert f"rpc error: code = FailedPrecondition desc = node {worker_id} is not down and " \
+        "can't be removed" in ready.stderr
+    forced = docker.run("node", "rm", "--force", "worker-1", ok=False)
+    assert "removing a node is not simulated" in forced.stderr
+    assert "worker-1" in cluster.node_names()
+
+
+def test_node_update_refusals_in_the_daemons_words(docker):
+    """moby's convert refuses an unknown availability or role, swarmkit the demotion of the
+    last manager (the simulator's own words were passed on, without the rpc code)."""
+    bad = docker.run("node", "update", "--availability", "bogus", "worker-1", ok=False)
+    assert bad.returncode == 1 and 'Error response from daemon: invalid Availability: "bogus"' \
+        in bad.stderr
+    manager = docker.server.cluster.raft.managers[0]
+    last = docker.run("node", "demote", manager, ok=False)
+    assert "rpc error: code = FailedPrecondition desc = attempting to demote the last manager " \
+        "of the swarm" in last.stderr
+    assert docker("node", "update", "--availability", "DRAIN", "worker-1") == ["worker-1"]
+    assert docker.server.cluster.node_record("worker-1").availability == "drain"

@@ -1,0 +1,134 @@
+"""The Docker daemon's checks and refusals that need no swarm state, for
+:mod:`clustersim.serve.docker`: list filters, secret and config specs, the lookups of
+objects outside swarm mode, and the names of services created without one.
+
+Each names its upstream source (moby/moby, moby/swarmkit, docker/cli) in its docstring.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import re
+from collections.abc import Container
+from typing import Any
+
+from clustersim.serve.core import HttpError
+
+__all__ = ["NOT_SIMULATED", "check_stored_spec", "enum_filter", "label_matches",
+           "missing_object", "parse_filters", "prefixed", "service_name"]
+
+
+def parse_filters(text: str | None, accepted: tuple[str, ...]) -> dict[str, list[str]]:
+    """The ``filters`` query parameter; a key outside ``accepted`` is refused as the
+    daemon's ``filters.Args.Validate`` refuses it (400 ``invalid filter 'key'``; the
+    accepted keys of each list are moby's, ``daemon/cluster/filters.go``)."""
+    if not text:
+        return {}
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError:
+        raise HttpError(400, f"invalid filter '{text}'") from None
+    if not isinstance(raw, dict) or not all(isinstance(v, list | dict) for v in raw.values()):
+        raise HttpError(400, f"invalid filter '{text}'")
+    unknown = sorted(set(raw) - set(accepted))
+    if unknown:
+        raise HttpError(400, f"invalid filter '{unknown[0]}'")
+    return {k: [str(x) for x in v] if isinstance(v, list)
+            else [str(k2) for k2, on in v.items() if on] for k, v in raw.items()}
+
+
+def enum_filter(filters: dict[str, list[str]], key: str, values: tuple[str, ...]) -> set[str]:
+    """The values of ``filters[key]``, each one of ``values`` (any case). Another is
+    refused with the daemon's words; moby returns that plain error as a 500."""
+    chosen = {f.lower() for f in filters.get(key, []) if f}
+    for value in sorted(chosen - set(values)):
+        raise HttpError(500, f"Invalid {key} filter: '{value}'")
+    return chosen
+
+
+def service_name(counter: int, taken: Container[str]) -> str:
+    """A name for a service created without one: the daemon draws ``adjective_surname``
+    (moby ``daemon/cluster/convert/service.go``, ``ServiceSpecToGRPC``, with
+    ``namesgenerator.GetRandomName``). Here from short lists of our own, fixed by
+    ``counter`` so that runs repeat and the simulator's random draws are left alone."""
+    for attempt in range(counter * 100, counter * 100 + 100):
+        digest = int(hashlib.sha256(f"name/{attempt}".encode()).hexdigest(), 16)
+        adjective, surname = divmod(digest % (len(_ADJECTIVES) * len(_SURNAMES)),
+                                    len(_SURNAMES))
+        name = f"{_ADJECTIVES[adjective]}_{_SURNAMES[surname]}"
+        if name not in taken:
+            return name
+    raise HttpError(409, "no free service name: give one with --name")
+
+
+NOT_SIMULATED = {"containers": "containers", "images": "images", "volumes": "volumes",
+                 "build": "image builds", "plugins": "plugins", "exec": "containers",
+                 "system": "containers, images and volumes", "events": "events",
+                 "distribution": "registries", "auth": "registries", "commit": "containers"}
+"""Engine API sections outside swarm mode: what to say they lack (the CLI prints it after
+``Error response from daemon:``)."""
+
+
+def missing_object(section: str, rest: list[str], method: str) -> str:
+    """The daemon's 404 for inspecting one container, image, volume or plugin, none of
+    which the simulated swarm has (moby's wording); ``""`` for any other request. The
+    generic ``docker inspect NAME`` tries these kinds before nodes, services and tasks and
+    goes on only after a not-found (docker/cli ``cli/command/system/inspect.go``)."""
+    if method != "GET" or not rest:
+        return ""
+    name = "/".join(rest[:-1]) if rest[-1] == "json" else ""
+    if section == "containers" and len(rest) == 2 and name:
+        return f"No such container: {name}"
+    if section == "images" and name:
+        return f"No such image: {name}"
+    if section == "plugins" and name:
+        return f'plugin "{name}" not found'
+    if section == "volumes" and len(rest) == 1:
+        return f"get {rest[0]}: no such volume"
+    return ""
+
+
+_ADJECTIVES = ("agile", "brave", "calm", "clever", "eager", "gentle", "happy", "jolly",
+               "keen", "lucid", "nimble", "patient", "quirky", "serene", "tender", "vivid")
+_SURNAMES = ("babbage", "curie", "dijkstra", "hamilton", "hopper", "johnson", "knuth",
+             "lamport", "liskov", "lovelace", "noether", "ritchie", "shannon", "thompson",
+             "turing", "wozniak")
+
+_STORED_NAME = re.compile(r"[a-zA-Z0-9]+(?:[a-zA-Z0-9-_.]*[a-zA-Z0-9])?")
+_STORED_MAX = {"secret": 500 * 1024, "config": 1000 * 1024}
+"""swarmkit's ``MaxSecretSize`` and ``MaxConfigSize`` (``api/validation``), in bytes."""
+
+
+def check_stored_spec(kind: str, name: Any, data: str, driver: bool) -> str:
+    """``name``, once a secret's or config's name and data pass swarmkit's control API
+    checks (``manager/controlapi/secret.go`` and ``config.go``:
+    ``validateConfigOrSecretAnnotations`` and the payload size; a secret from an external
+    driver carries no data)."""
+    rpc = "rpc error: code = InvalidArgument desc = "
+    if not isinstance(name, str) or not name:
+        raise HttpError(400, rpc + "name must be provided")
+    if len(name) > 64 or not _STORED_NAME.fullmatch(name):
+        raise HttpError(400, rpc + "invalid name, only 64 [a-zA-Z0-9-_.] characters allowed, "
+                        "and the start and end character must be [a-zA-Z0-9]")
+    try:
+        size = len(base64.b64decode(data, validate=True))
+    except (binascii.Error, ValueError):
+        raise HttpError(400, "illegal base64 data in Data") from None
+    if not driver and not 0 < size < _STORED_MAX[kind]:
+        raise HttpError(400, rpc + f"{kind} data must be larger than 0 and less than "
+                        f"{_STORED_MAX[kind]} bytes")
+    return name
+
+
+def prefixed(value: str, prefixes: list[str] | None) -> bool:
+    """swarmkit's ``filterContainsPrefix``: no prefixes, or ``value`` starts with one."""
+    return not prefixes or any(value.startswith(p) for p in prefixes)
+
+
+def label_matches(labels: dict[str, str], expression: str) -> bool:
+    """A ``label`` filter: ``key`` (present) or ``key=value`` (equal)."""
+    key, _, value = expression.partition("=")
+    return key in labels and (not value or labels[key] == value)
