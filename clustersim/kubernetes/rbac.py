@@ -30,9 +30,9 @@ A denial reads as the API server writes it (``forbiddenMessage`` in
 ``pods is forbidden: User "jane" cannot list resource "pods" in API group "" in the namespace
 "dev"``.
 
-Simplified: only RBAC (no Node or webhook authorizer, no impersonation); ClusterRole
-aggregation and the default roles and bindings a real cluster creates (``cluster-admin``,
-``system:basic-user``, ...) are not added; give them as objects if needed
+Simplified: only RBAC (no Node or webhook authorizer, and no check of who may impersonate
+whom); ClusterRole aggregation and the default roles and bindings a real cluster creates
+(``cluster-admin``, ``system:basic-user``, ...) are not added; give them as objects if needed
 (:mod:`clustersim.kubernetes.rbacdefaults` has them, and the simulated API server serves
 them).
 """

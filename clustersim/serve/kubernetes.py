@@ -563,8 +563,9 @@ class KubernetesBackend(ClusterTime):
     def _namespace_exists(self, namespace: str) -> None:
         """The NamespaceLifecycle admission plugin's first check
         (``plugin/pkg/admission/namespace/lifecycle/admission.go``): nothing is created in a
-        namespace that does not exist (the system ones, one created, or one that objects put
-        into the simulator from Python live in), as ``kubectl create namespace`` first."""
+        namespace that does not exist (one exists when it is a system one, was created, or
+        holds objects put into the simulator from Python): create it first with ``kubectl
+        create namespace``."""
         if namespace not in {ns["metadata"]["name"] for ns in self.renderer.namespaces()}:
             raise HttpError(404, f'namespaces "{namespace}" not found', "NotFound",
                             name=namespace, kind="namespaces")
