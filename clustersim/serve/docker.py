@@ -659,7 +659,7 @@ class DockerBackend(ClusterTime):
         for a secret or config the stack already has. Only the labels may change
         (swarmkit ``manager/controlapi/secret.go``, ``UpdateSecret``); the version must be
         the current one (moby's router parses it first)."""
-        version = request.arg("version", "")
+        version = request.arg("version") or ""
         if not version.isdigit():
             raise HttpError(400, f"invalid {kind} version")
         body = self._body(request)
