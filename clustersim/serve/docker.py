@@ -69,6 +69,8 @@ API_VERSION = "1.44"
 
 _DRIVERS = ("overlay", "bridge", "host", "null", "macvlan", "ipvlan")
 """The network drivers a Docker Engine has built in; any other is a plugin it lacks."""
+_PREDEFINED = ("ingress", "bridge", "host")
+"""The networks a swarm node has from the start: never removed, never pruned."""
 
 
 def default_swarm(nodes: int, seed: int = 0) -> SwarmCluster:
@@ -187,7 +189,7 @@ class DockerBackend(ClusterTime):
         if rest in (["init"], ["join"]):
             raise HttpError(503, "This node is already part of a swarm. Use \"docker swarm "
                             "leave\" to leave this swarm and join another one.")
-        if rest == ["leave"] and request.arg("force") not in ("1", "true", "True"):
+        if rest == ["leave"] and not _flag(request, "force"):
             raise HttpError(503, "You are attempting to leave the swarm on a node that is "
                             "participating as a manager. Removing the last manager erases "
                             "all current state of the swarm. Use `--force` to ignore this "
@@ -335,7 +337,7 @@ class DockerBackend(ClusterTime):
         if record.node.role == "manager":
             raise HttpError(400, f"{rpc}{node_id} is a cluster manager and is a member of the "
                             "raft cluster. It must be demoted to worker before removal")
-        if record.status == "ready" and request.arg("force") not in ("1", "true", "True"):
+        if record.status == "ready" and not _flag(request, "force"):
             raise HttpError(400, f"{rpc}{node_id} is not down and can't be removed")
         raise HttpError(501, f"removing a node is not simulated: {name} stays in the swarm "
                         "(drain it instead: docker node update --availability drain)")
@@ -512,20 +514,17 @@ class DockerBackend(ClusterTime):
         ``key=value`` (the docker CLI always asks for it and reads the node, service and
         task IDs from it), then the message. ``tail`` counts per task, as in the daemon.
         ``follow`` ends with the lines there are (the daemon would keep the stream open)."""
-        def flag(key: str) -> bool:
-            return request.arg(key, "") in ("1", "true", "True")
-
         lines = []
         for task in tasks:
             if task.state != "RUNNING":
                 continue
             line = (f"task {task.name}.{task.id[:12]} on {task.node}: started "
                     f"{task.spec.image} (simulated log line)\n")
-            if flag("details"):
+            if _flag(request, "details"):
                 line = (f"com.docker.swarm.node.id={_id('node', task.node or '')},"
                         f"com.docker.swarm.service.id={_id('service', task.service)},"
                         f"com.docker.swarm.task.id={task.id} {line}")
-            if flag("timestamps"):
+            if _flag(request, "timestamps"):
                 line = f"{self._stamp(task.started or 0)} {line}"
             lines.append(line.encode())
         if request.arg("tail") == "0":     # the daemon tails each task's log; one line each
@@ -697,11 +696,10 @@ class DockerBackend(ClusterTime):
     def _networks(self, request: Request, rest: list[str]) -> Response:
         method = request.method
         if not rest and method == "GET":
-            builtin = ("ingress", "bridge", "host")
             tests = {"name": lambda n, f: f in n["Name"], "id": lambda n, f: n["Id"].startswith(f),
                      "driver": lambda n, f: n["Driver"] == f,
                      "scope": lambda n, f: n["Scope"] == f,
-                     "type": lambda n, f: (n["Name"] in builtin) == (f == "builtin")}
+                     "type": lambda n, f: (n["Name"] in _PREDEFINED) == (f == "builtin")}
             filters = parse_filters(request.arg("filters"), (*tests, "label"))
             found = [n for n in self.networks.values()
                      if all(any(tests[k](n, f) for f in v) for k, v in filters.items()
@@ -740,7 +738,7 @@ class DockerBackend(ClusterTime):
             if method == "GET":
                 return Response.json(200, net)
             if method == "DELETE":
-                if net["Name"] in ("ingress", "bridge", "host"):
+                if net["Name"] in _PREDEFINED:
                     raise HttpError(403, f"{net['Name']} is a pre-defined network and "
                                     "cannot be removed")
                 users = self._users(lambda task: any(
@@ -762,7 +760,7 @@ class DockerBackend(ClusterTime):
                 for n in self._spec_json(name, service.spec)["TaskTemplate"].get("Networks")
                 or [] if isinstance(n, dict)}
         gone = [n["Name"] for n in list(self.networks.values())
-                if n["Name"] not in ("ingress", "bridge", "host") and n["Id"] not in used
+                if n["Name"] not in _PREDEFINED and n["Id"] not in used
                 and all(label_matches(n["Labels"], f) for f in filters.get("label", []))
                 and not any(label_matches(n["Labels"], f) for f in filters.get("label!", []))]
         for name in gone:
@@ -773,3 +771,8 @@ class DockerBackend(ClusterTime):
         """A network by name, ID or ID prefix (3 characters or more)."""
         return next((n for n in self.networks.values() if key in (n["Name"], n["Id"])
                      or (len(key) >= 3 and n["Id"].startswith(key))), None)
+
+
+def _flag(request: Request, key: str) -> bool:
+    """A boolean query parameter as the clients send it (``?force=1``, ``?details=true``)."""
+    return request.arg(key, "") in ("1", "true", "True")

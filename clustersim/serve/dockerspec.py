@@ -75,6 +75,7 @@ def engine_spec(spec: ServiceSpec) -> dict[str, Any]:
         "UpdateConfig": update(spec.update), "RollbackConfig": update(spec.rollback),
         "EndpointSpec": endpoint}
 
+
 def overlay(sent: Any, derived: Any) -> Any:
     """The ServiceSpec a client ``sent``, with the fields the simulator models replaced by
     their ``derived`` values (:func:`engine_spec`). The daemon stores a spec as sent, so
