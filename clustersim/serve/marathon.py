@@ -30,7 +30,7 @@ from clustersim.mesos import MesosCluster
 from clustersim.serve.core import ClusterTime, HttpError, Request, Response
 from clustersim.serve.marathongroups import MarathonGroups
 from clustersim.serve.marathonmonitor import event_stream, metrics
-from clustersim.serve.marathonquery import flag, invalid, label_selector
+from clustersim.serve.marathonquery import definition, flag, invalid, label_selector
 from clustersim.serve.marathontasks import MarathonTasks, time_stamp, version_stamp
 
 __all__ = ["MarathonBackend", "default_framework"]
@@ -238,10 +238,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
         spec_id = "/" + "/".join(parts[:-1] if sub else parts)
         exists = spec_id in apps
         if request.method == "PUT" and not sub:
-            body = self._body(request)
-            if not isinstance(body, dict):
-                raise HttpError(422, "Object is not valid", details=[
-                    {"path": "/", "errors": ["an app definition is a JSON object"]}])
+            body = definition(self._body(request), "an app")
             merged = self._updated_app({**body, "id": spec_id}, request.arg(
                 "partialUpdate", "true") != "false")
             return self._change(lambda: framework.deploy(merged, force=force),
@@ -249,10 +246,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
         if not exists:
             raise HttpError(404, f"App '{spec_id}' does not exist")
         if request.method == "PATCH" and not sub:
-            body = self._body(request)
-            if not isinstance(body, dict):
-                raise HttpError(422, "Object is not valid", details=[
-                    {"path": "/", "errors": ["an app definition is a JSON object"]}])
+            body = definition(self._body(request), "an app")
             merged = self._updated_app({**body, "id": spec_id}, True)   # the body's id is ignored
             return self._change(lambda: framework.deploy(merged, force=force))
         if request.method == "GET" and not sub:

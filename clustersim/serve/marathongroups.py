@@ -16,7 +16,7 @@ from typing import Any
 from clustersim.marathon import Deployment, Marathon
 from clustersim.marathon.pathid import PathId
 from clustersim.serve.core import HttpError, Request, Response
-from clustersim.serve.marathonquery import flag
+from clustersim.serve.marathonquery import definition, flag
 from clustersim.serve.marathontasks import version_stamp
 
 __all__ = ["MarathonGroups"]
@@ -62,10 +62,7 @@ class MarathonGroups:
                 return Response.json(200, [version_stamp(len(framework.deployments))])
             return Response.json(200, self._group_json(group_id))
         if request.method in ("POST", "PUT"):
-            body = self._body(request)
-            if not isinstance(body, dict):
-                raise HttpError(422, "Object is not valid", details=[
-                    {"path": "/", "errors": ["a group definition is a JSON object"]}])
+            body = definition(self._body(request), "a group")
             if rest or request.method == "PUT":
                 body = {**body, "id": group_id}
             if request.method == "PUT" and "scaleBy" in body:

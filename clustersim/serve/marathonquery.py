@@ -1,6 +1,7 @@
 """What Marathon's REST API reads from a request besides the body, and how it names a bad
 field: boolean flags (``?force=true``), the ``?label=`` selector of ``GET /v2/apps``, the
-``?status=`` filter of ``GET /v2/tasks``, and the ``details`` of a 422 answer.
+``?status=`` filter of ``GET /v2/tasks``, a definition that must be one JSON object, and
+the ``details`` of a 422 answer.
 
 - Label selectors follow mesosphere/marathon ``src/main/scala/mesosphere/marathon/api/v2/
   LabelSelector.scala``: comma-separated selectors, all of which must hold; ``key``
@@ -19,11 +20,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from clustersim.manifests import ManifestError
 from clustersim.serve.core import HttpError, Request
 
-__all__ = ["flag", "invalid", "label_selector", "task_states"]
+__all__ = ["definition", "flag", "invalid", "label_selector", "task_states"]
 
 _TERM = r"(?:\\.|[-A-Za-z0-9_.])+"
 _SELECTOR = re.compile(
@@ -79,6 +81,15 @@ _STATES = {"running": "TASK_RUNNING", "staging": "TASK_STAGING"}
 def task_states(values: Sequence[str]) -> set[str]:
     """The Mesos task states that ``?status=`` (and ``status[]``) ask for; empty: all."""
     return {_STATES[v.lower()] for v in values if v.lower() in _STATES}
+
+
+def definition(body: Any, what: str) -> dict[str, Any]:
+    """A PUT or POSTed ``body`` that must be one JSON object (an app or a group definition);
+    422 ``Object is not valid`` otherwise."""
+    if not isinstance(body, dict):
+        raise HttpError(422, "Object is not valid", details=[
+            {"path": "/", "errors": [f"{what} definition is a JSON object"]}])
+    return body
 
 
 def invalid(err: ValueError) -> HttpError:
