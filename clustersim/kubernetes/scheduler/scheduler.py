@@ -16,7 +16,16 @@ Simplifications, each as upstream would behave otherwise:
   first may vary; here the walk is sequential. Left unset, upstream's adaptive default
   would sample in clusters of 100 nodes or more.
 - Among equally good nodes one is drawn uniformly from the seeded generator with a single
-  draw; upstream reservoir-samples while walking the list, which gives the same distribution.
+  draw. Upstream reservoir-sampled them (uniform) up to 1.34; since 1.35 (kubernetes#135231)
+  ``schedulePod`` pops the top of a heap ordered by score and a random tie-breaker that only
+  nodes scored by an extender get, so among equals the order in which the parallel Filter
+  walk listed the nodes decides, which varies from run to run (kubernetes#141024 would give
+  every node the random tie-breaker again). Either way the node among equals is not
+  predictable; a seeded uniform draw keeps runs repeatable.
+- Opportunistic batching (KEP-5598, on by default since 1.35) is not simulated: it reuses the
+  previous cycle's ranking for a Pod with the same signature once the previous node is full,
+  but PodTopologySpread refuses to sign any Pod while default spreading constraints are
+  configured, so with the default profile upstream runs the full cycle for every Pod too.
 - Preemption (:mod:`clustersim.kubernetes.scheduler.preemption`) is run by the cluster, not
   here: this module's message's ``preemption:`` part says what DefaultPreemption says when no
   pod of lower priority can be evicted.
