@@ -20,11 +20,14 @@ At several fill levels the nodes are summed up per (zone, node size) group
 and the CPU requested as a share of allocatable (mean, median, 90th percentile). A 5,000-node
 cluster is drawn from these few groups, never node by node.
 
-Simplification: the simulator scores every feasible node. Upstream kube-scheduler, with the
-default ``percentageOfNodesToScore``, stops looking once it has found
-``max(100, nodes * max(5, 50 - nodes / 125) / 100)`` feasible nodes (500 of 5,000), starting
-each cycle where the previous one stopped (``pkg/scheduler/schedule_one.go``,
-``numFeasibleNodesToFind``), so it picks the best of a sample rather than of the whole cluster.
+Simplification: the profiles of :data:`PROFILES` leave ``percentageOfNodesToScore`` unset, and
+then the simulator scores every feasible node. Upstream kube-scheduler, with its default (0,
+adaptive), stops looking once it has found ``max(100, nodes * max(5, 50 - nodes / 125) / 100)``
+feasible nodes (500 of 5,000), starting each cycle where the previous one stopped
+(``pkg/scheduler/schedule_one.go``, ``numFeasibleNodesToFind``), so it picks the best of a
+sample rather than of the whole cluster. A configuration passed to :func:`fill` that sets
+``percentageOfNodesToScore`` is followed the same way (:class:`Scheduler`), which is how the
+lab measures what sampling costs bin-packing for small Pods and for large ones.
 Randomness comes from ``random.Random(seed)``: the fleet has no simulated clock.
 """
 
@@ -152,6 +155,17 @@ def _check_count(value: Any, what: str) -> None:
         raise ValueError(f"{what} must be a whole number ≥ 1, got {value!r}")
 
 
+def _check_sizes(values: Any, what: str, unit: str) -> None:
+    """Pod request sizes: a non-empty list of whole numbers ≥ 1, each at most a 32-core node's
+    worth (the largest node of the fleet), so that every shape fits somewhere."""
+    largest = max(NODE_CORES) * (1000 if unit == "millicores" else 4 * 1024)
+    if (isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or not values
+            or any(isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= largest
+                   for v in values)):
+        raise ValueError(f"{what} must be a non-empty list of request sizes in {unit}, whole "
+                         f"numbers from 1 to {largest} (the largest node), got {values!r}")
+
+
 def build_fleet(nodes: int = 5_000, zones: int = 3, seed: int = 0) -> list[NodeInfo]:
     """``nodes`` nodes named ``node-0``..., each of a seeded size from :data:`NODE_CORES`, in
     ``zones`` zones ``zone-a``, ``zone-b``... (node ``i`` in zone ``i % zones``)."""
@@ -170,15 +184,19 @@ def build_fleet(nodes: int = 5_000, zones: int = 3, seed: int = 0) -> list[NodeI
     return fleet
 
 
-def pod_stream(pods: int, seed: int = 0) -> Iterator[dict[str, Any]]:
-    """``pods`` Pod manifests ``pod-0``... of a dozen seeded shapes (250m-2 CPU,
-    256Mi-4Gi); pods of one shape share their ``spec``, as a ReplicaSet's pods share its
-    template."""
+def pod_stream(pods: int, seed: int = 0, *, cpu: Sequence[int] = _POD_CPU,
+               memory: Sequence[int] = _POD_MEMORY) -> Iterator[dict[str, Any]]:
+    """``pods`` Pod manifests ``pod-0``... of a dozen seeded shapes, each a CPU request drawn
+    from ``cpu`` (millicores; by default 250m-2 CPU) and a memory request from ``memory``
+    (MiB; by default 256Mi-4Gi); pods of one shape share their ``spec``, as a ReplicaSet's
+    pods share its template."""
     _check_count(pods, "pods")
     check_replicas(pods, "the number of pods")
+    _check_sizes(cpu, "cpu", "millicores")
+    _check_sizes(memory, "memory", "MiB")
     rng = random.Random(seed)
-    specs = [make_pod("template", {"cpu": f"{rng.choice(_POD_CPU)}m",
-                                   "memory": f"{rng.choice(_POD_MEMORY)}Mi"})["spec"]
+    specs = [make_pod("template", {"cpu": f"{rng.choice(cpu)}m",
+                                   "memory": f"{rng.choice(memory)}Mi"})["spec"]
              for _ in range(_SHAPES)]
     for i in range(pods):
         name = f"pod-{i}"
@@ -217,19 +235,23 @@ def _levels(pods: int, levels: int) -> list[int]:
 
 
 def fill(profile: str = "LeastAllocated", *, nodes: int = 5_000, pods: int = 60_000,
-         levels: int = 5, zones: int = 3, seed: int = 0, config: Any = None) -> list[FillLevel]:
-    """Place the seeded stream of ``pods`` pods on a fresh seeded fleet under ``profile`` (a
-    key of :data:`PROFILES`, or any label when ``config``, a KubeSchedulerConfiguration, is
-    given), with a snapshot after each of ``levels`` even steps."""
+         levels: int = 5, zones: int = 3, seed: int = 0, config: Any = None,
+         cpu: Sequence[int] = _POD_CPU, memory: Sequence[int] = _POD_MEMORY) -> list[FillLevel]:
+    """Place the seeded stream of ``pods`` pods (:func:`pod_stream`, request sizes drawn from
+    ``cpu`` and ``memory``) on a fresh seeded fleet under ``profile`` (a key of
+    :data:`PROFILES`, or any label when ``config``, a KubeSchedulerConfiguration, is given),
+    with a snapshot after each of ``levels`` even steps."""
     if config is None and profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}; use one of {', '.join(PROFILES)}")
     checkpoints = _levels(pods, levels)
+    _check_sizes(cpu, "cpu", "millicores")
+    _check_sizes(memory, "memory", "MiB")
     fleet = build_fleet(nodes, zones, seed)
     by_name = {node.name: node for node in fleet}
     total_cpu = sum(node.allocatable.get("cpu", 0) for node in fleet)
     scheduler = Scheduler(PROFILES[profile] if config is None else config, random.Random(seed))
     out, failed, step = [], 0, 0
-    for count, pod in enumerate(pod_stream(pods, seed), start=1):
+    for count, pod in enumerate(pod_stream(pods, seed, cpu=cpu, memory=memory), start=1):
         result = scheduler.schedule(pod, fleet)
         if result.node is None:
             failed += 1

@@ -101,11 +101,36 @@ def test_fill_is_deterministic_and_counts_pods_it_cannot_place() -> None:
     (lambda: fill(nodes=2, pods="many"), "pods must be a whole number ≥ 1, got 'many'"),
     (lambda: fill(nodes=2, pods=4, levels=0), "levels must be a whole number ≥ 1"),
     (lambda: nodes_to_score(5_000, -1), "percentageOfNodesToScore must be a whole number"),
+    (lambda: list(pod_stream(2, cpu=())), "cpu must be a non-empty list of request sizes"),
+    (lambda: list(pod_stream(2, cpu="500")), "cpu must be a non-empty list"),
+    (lambda: list(pod_stream(2, memory=(0,))), "memory must be a non-empty list of request "
+                                                "sizes in MiB, whole numbers from 1 to 131072"),
+    (lambda: fill(nodes=2, pods=2, levels=1, cpu=(32_001,)), "from 1 to 32000 (the largest node)"),
 ])
 def test_bad_input_is_refused_with_a_clear_message(call, message: str) -> None:
     with pytest.raises(ValueError) as err:
         call()
     assert message in str(err.value)
+
+
+def test_the_pod_stream_draws_its_sizes_from_the_lists_given() -> None:
+    default = list(pod_stream(200, seed=4))
+    assert default == list(pod_stream(200, seed=4, cpu=(250, 500, 1000, 2000),
+                                      memory=(256, 512, 1024, 2048, 4096)))
+    big = list(pod_stream(200, seed=4, cpu=(3_000, 12_000), memory=(6_144,)))
+    requests = {(c["resources"]["requests"]["cpu"], c["resources"]["requests"]["memory"])
+                for pod in big for c in pod["spec"]["containers"]}
+    assert requests == {("3000m", "6144Mi"), ("12000m", "6144Mi")}
+
+
+def test_a_profile_that_sets_percentage_of_nodes_to_score_is_followed() -> None:
+    # 150 nodes, percentageOfNodesToScore 1: each cycle scores the first 100 feasible nodes
+    # of its walk, so the run is not the one that scores all 150 (the lab's comparison).
+    sampled = {"percentageOfNodesToScore": 1}
+    every = fill("LeastAllocated", nodes=150, pods=400, levels=2, seed=3)
+    some = fill("sampled", config=sampled, nodes=150, pods=400, levels=2, seed=3)
+    assert [level.cpu_percent for level in some] == [level.cpu_percent for level in every]
+    assert [level.groups for level in some] != [level.groups for level in every]
 
 
 def test_a_fleet_above_the_node_limit_is_refused() -> None:
