@@ -92,6 +92,20 @@ def test_within_tolerance_nothing_changes():
     assert sizes(cluster) == []
 
 
+def test_an_hpa_sets_its_own_tolerance_per_direction():
+    # KEP-4951 (GA in 1.37): 106% of a 100% target is within the default 10%, but not
+    # within a scale-up tolerance of 50m (0.05); a scale-down tolerance of 0.7 holds the
+    # count at 40%, which the default scales down to ceil(0.4 * 2) = 1
+    up = {"scaleUp": {"tolerance": "50m"}}
+    assert sizes(run([(0, "1060m")], 20, target=100)) == []
+    assert sizes(run([(0, "1060m")], 20, target=100, behavior=up)) == [(15.0, 3)]
+    quick = {"stabilizationWindowSeconds": 0}
+    assert sizes(run([(0, "400m")], 20, target=100, min_replicas=1,
+                     behavior={"scaleDown": quick})) == [(15.0, 1)]
+    assert sizes(run([(0, "400m")], 20, target=100, min_replicas=1,
+                     behavior={"scaleDown": {**quick, "tolerance": "0.7"}})) == []
+
+
 def test_behavior_policy_limits_scale_down_rate():
     behavior = {"scaleDown": {"stabilizationWindowSeconds": 0,
                               "policies": [{"type": "Pods", "value": 1, "periodSeconds": 60}]}}

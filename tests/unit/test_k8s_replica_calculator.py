@@ -8,6 +8,7 @@ import pytest
 
 from clustersim.kubernetes.controllers.replica_calculator import (
     PodMetric,
+    Tolerances,
     average_usage,
     resource_replicas,
 )
@@ -57,6 +58,29 @@ def test_tolerance():
     """TestReplicaCalcTolerance: requests 0.9, 1.0, 1.1 CPU, use 1010m, 1030m, 1020m → 102%."""
     metrics = [PodMetric("a", 900, 1010), PodMetric("b", 1000, 1030), PodMetric("c", 1100, 1020)]
     assert resource_replicas(3, metrics, 100) == (3, 102)
+
+
+def test_the_upper_bound_of_the_tolerance_is_within_as_upstream_writes_it():
+    # 88% of an 80% target is a ratio of exactly 1.1: isWithin's 1.1 <= 1 + 0.1 holds, where
+    # abs(1 - 1.1) <= 0.1 does not (0.10000000000000009)
+    metrics = [PodMetric(name, 1000, 880) for name in "abc"]
+    assert resource_replicas(3, metrics, 80) == (3, 88)
+
+
+def test_tolerances_differ_by_direction():
+    metrics = [PodMetric(name, 1000, 1060) for name in "ab"]    # 106% of 100%
+    assert resource_replicas(2, metrics, 100) == (2, 106)
+    assert resource_replicas(2, metrics, 100, Tolerances(scale_up=0.05)) == (3, 106)
+    assert resource_replicas(2, metrics, 100, Tolerances(scale_down=0.0)) == (2, 106)
+    assert Tolerances(0.2, 0.0).is_within(0.8) and not Tolerances(0.2, 0.0).is_within(1.01)
+
+
+def test_missing_metrics_scale_down_assume_the_target_when_it_is_above_100():
+    # replica_calculator.go: fallbackUtilization := max(100, targetUtilization). Two ready Pods
+    # at 10% of a 150% target and one without metrics: at 150% the recount is 56% (ratio
+    # 0.37, 2 replicas); at 100% it would be 40% (ratio 0.27, 1 replica)
+    metrics = pods([100, 100], count=3)
+    assert resource_replicas(3, metrics, 150) == (2, 10)
 
 
 def test_missing_metrics_scale_down_assumes_full_request():

@@ -24,9 +24,12 @@ A change writes the target's ``spec.replicas`` and the event ``SuccessfulRescale
 5; reason: cpu resource utilization (percentage of request) above target"). Without metrics it
 records ``FailedGetResourceMetric`` and changes nothing.
 
+The tolerances: ``behavior.scaleUp.tolerance`` and ``behavior.scaleDown.tolerance`` where the
+HPA sets them, else ``--horizontal-pod-autoscaler-tolerance`` (0.1) for that direction
+(``tolerancesForHpa``; KEP-4951, GA in Kubernetes 1.37).
+
 Simplified: only ``Resource`` metrics for ``cpu`` with a ``Utilization`` target (upstream also
-has memory, AverageValue, container, Pods, Object and External metrics); no configurable
-tolerance (KEP-4951).
+has memory, AverageValue, container, Pods, Object and External metrics).
 
 Conditions as upstream sets them, in its order: ``AbleToScale`` (``SucceededGetScale`` once the
 target is read, then ``ReadyForNewScale``, ``ScaleUpStabilized``/``ScaleDownStabilized`` when
@@ -43,7 +46,9 @@ from typing import Any, ClassVar
 
 from clustersim.kubernetes.controllers.base import Controller
 from clustersim.kubernetes.controllers.replica_calculator import (
+    DEFAULT_TOLERANCE,
     PodMetric,
+    Tolerances,
     average_usage,
     resource_replicas,
 )
@@ -56,7 +61,7 @@ from clustersim.kubernetes.objects import (
     selector_matches,
     set_condition,
 )
-from clustersim.quantity import format_quantity
+from clustersim.quantity import format_quantity, parse_quantity
 
 __all__ = ["SYNC_PERIOD", "HorizontalController"]
 
@@ -91,6 +96,18 @@ def _scale_down_rules(rules: dict[str, Any] | None) -> dict[str, Any]:
     rules.setdefault("selectPolicy", "Max")
     rules.setdefault("policies", [{"type": "Percent", "value": 100, "periodSeconds": 15}])
     return rules
+
+
+def _tolerances(hpa: dict[str, Any]) -> Tolerances:
+    """``tolerancesForHpa``: each direction's ``tolerance`` from ``spec.behavior`` where set
+    (a quantity such as ``0.05`` or ``50m``, read as upstream's ``AsApproximateFloat64``),
+    else ``--horizontal-pod-autoscaler-tolerance``."""
+    behavior = hpa["spec"].get("behavior") or {}
+    down, up = (_set_fields(behavior.get(key)).get("tolerance") for key in ("scaleDown", "scaleUp"))
+    return Tolerances(
+        DEFAULT_TOLERANCE if down is None else float(parse_quantity(down)),
+        DEFAULT_TOLERANCE if up is None else float(parse_quantity(up)),
+    )
 
 
 def _changed_in(events: list[tuple[float, int]], period: float, now: float) -> int:
@@ -184,7 +201,7 @@ class HorizontalController(Controller):
             try:
                 metrics = self._metrics(hpa, target)
                 proposal, utilization = resource_replicas(
-                    current, metrics, self._utilization_target(hpa))
+                    current, metrics, self._utilization_target(hpa), _tolerances(hpa))
             except ValueError as err:
                 self._warn(hpa, "FailedGetResourceMetric",
                            f"failed to get cpu utilization: {err}")

@@ -9,13 +9,20 @@ https://kubernetes.io/docs/concepts/workloads/autoscaling/horizontal-pod-autosca
 
     utilization = sum(usage of ready Pods) * 100 // sum(their requests)     (integer percent)
     ratio       = utilization / target
-    no change if |1 - ratio| <= tolerance (0.1), else ceil(ratio * ready Pods)
+    no change if 1 - scaleDown tolerance <= ratio <= 1 + scaleUp tolerance,
+    else ceil(ratio * ready Pods)
+
+The tolerances (``Tolerances.isWithin``) are ``--horizontal-pod-autoscaler-tolerance`` (0.1)
+in both directions unless the HPA sets ``behavior.scaleUp.tolerance`` or
+``behavior.scaleDown.tolerance`` (KEP-4951, ``HPAConfigurableTolerance``: beta and on by
+default since 1.35, GA in 1.37; ``tolerancesForHpa`` in ``horizontal.go``).
 
 Pods being deleted or failed are ignored. Pending and unready Pods ("unready") and Pods without
 a metric ("missing") are left out of the first ratio; then, when scaling up, unready and
 missing Pods count as using nothing, and when scaling down, missing Pods count as using their
-full request. If that recount lands within the tolerance or reverses the direction, the count
-stays as it is; otherwise it is ``ceil(new ratio * Pods counted)``.
+full request (or the target, for a target above 100%). If that recount lands within the
+tolerances or reverses the direction, the count stays as it is; otherwise it is
+``ceil(new ratio * Pods counted)``.
 
 Simplified: a running Pod counts as unready exactly when its Ready condition is not True
 (upstream also ignores the CPU samples of Pods within ``--horizontal-pod-autoscaler-cpu-
@@ -28,10 +35,25 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["DEFAULT_TOLERANCE", "PodMetric", "average_usage", "resource_replicas"]
+__all__ = ["DEFAULT_TOLERANCE", "PodMetric", "Tolerances", "average_usage", "resource_replicas"]
 
 DEFAULT_TOLERANCE = 0.1
 """``--horizontal-pod-autoscaler-tolerance``."""
+
+
+@dataclass(frozen=True)
+class Tolerances:
+    """How far the usage ratio may stray from 1 before the autoscaler acts, below and above
+    (upstream ``Tolerances``; each defaults to ``--horizontal-pod-autoscaler-tolerance``)."""
+
+    scale_down: float = DEFAULT_TOLERANCE
+    scale_up: float = DEFAULT_TOLERANCE
+
+    def is_within(self, ratio: float) -> bool:
+        """``isWithin``: ``1 - scaleDown <= ratio <= 1 + scaleUp``. Written as upstream writes
+        it, not as ``|1 - ratio| <= tolerance``, which differs in floating point at the
+        bounds (ratio 1.1 with tolerance 0.1 is within; ``abs(1 - 1.1)`` is above 0.1)."""
+        return 1.0 - self.scale_down <= ratio <= 1.0 + self.scale_up
 
 
 @dataclass(frozen=True)
@@ -83,7 +105,7 @@ def average_usage(pods: Sequence[PodMetric]) -> int | None:
 
 def resource_replicas(current_replicas: int, pods: Sequence[PodMetric],
                       target_utilization: int,
-                      tolerance: float = DEFAULT_TOLERANCE) -> tuple[int, int]:
+                      tolerances: Tolerances = Tolerances()) -> tuple[int, int]:
     """(desired replicas, current utilisation in percent) for a Utilization target.
 
     Raises ValueError with upstream's words when nothing can be computed."""
@@ -100,19 +122,20 @@ def resource_replicas(current_replicas: int, pods: Sequence[PodMetric],
     ratio = utilization / target_utilization
     rebalance = bool(unready) and ratio > 1.0
     if not rebalance and not missing:
-        if abs(1.0 - ratio) <= tolerance:
+        if tolerances.is_within(ratio):
             return current_replicas, utilization
         return math.ceil(ratio * len(usage)), utilization
+    fallback = max(100, target_utilization)                 # percent of the request
     for name in missing:
         if ratio < 1.0:
-            usage[name] = requests[name]                    # scale-down: assume 100%
+            usage[name] = requests[name] * fallback // 100  # scale-down: assume 100% (or target)
         elif ratio > 1.0:
             usage[name] = 0                                 # scale-up: assume 0%
     if rebalance:
         for name in unready:
             usage[name] = 0
     new_ratio = _utilization(usage, requests) / target_utilization
-    if abs(1.0 - new_ratio) <= tolerance or (ratio < 1.0 < new_ratio) \
+    if tolerances.is_within(new_ratio) or (ratio < 1.0 < new_ratio) \
             or (new_ratio < 1.0 < ratio):
         return current_replicas, utilization
     replicas = math.ceil(new_ratio * len(usage))
