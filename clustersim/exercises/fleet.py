@@ -17,8 +17,6 @@ from clustersim.kubernetes.scheduler.plugins.noderesources import Fit
 
 __all__ = ["check_bin_packing_profile", "check_nodes_scored"]
 
-_FLEET = {"nodes": 40, "pods": 160, "levels": 1, "seed": 4}
-
 
 def _strategy(config: Any) -> str:
     try:
@@ -47,9 +45,10 @@ def check_bin_packing_profile(config: object) -> None:
         raise Wrong(f"{strategy} can pack, but only with a shape that rises with utilization; "
                     "this exercise asks for the strategy with no shape to tune.",
                     "Use type: MostAllocated.")
-    packed = fill("MostAllocated", **_FLEET)[-1].empty
-    spread = fill("LeastAllocated", **_FLEET)[-1].empty
-    yours = fill("yours", config=config, **_FLEET)[-1].empty
+    packed, spread, yours = (
+        fill(name, config=profile, nodes=40, pods=160, levels=1, seed=4)[-1].empty
+        for name, profile in (("MostAllocated", None), ("LeastAllocated", None),
+                              ("yours", config)))
     if 2 * yours <= spread + packed:  # not even halfway from spreading to packing
         raise Wrong(f"Your profile leaves {yours} nodes empty, the default {spread} and the "
                     f"lab's bin-packing profile {packed}: it hardly packs.",
