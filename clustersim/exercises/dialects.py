@@ -29,9 +29,10 @@ _WHY = {
         "pod is really gone (at most one pod per identity), so it waits for the node or for "
         "`kubectl delete pod --force`."),
     ("kubernetes", "cache"): (
-        "the cache pod belongs to a Deployment: after the node is NotReady for 40 s and the "
-        "pod's default toleration of 300 s runs out, it is evicted and its ReplicaSet creates "
-        "a new pod on a healthy node."),
+        "the cache pod belongs to a Deployment: 50 s after its node goes silent "
+        "(--node-monitor-grace-period) the node is marked NotReady and tainted unreachable; "
+        "once the pod's default toleration of 300 s runs out, it is evicted and its "
+        "ReplicaSet creates a new pod on a healthy node."),
     ("marathon", "db"): (
         "postgres is a resident app (local persistent volume) with unreachableStrategy "
         "disabled: its instance keeps its reservation on the failed agent and waits for that "

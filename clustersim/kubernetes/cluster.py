@@ -67,6 +67,7 @@ from clustersim.kubernetes.objects import (
     set_pod_defaults,
 )
 from clustersim.kubernetes.scheduler import Scheduler
+from clustersim.kubernetes.scheduler.labels import namespace_labels
 from clustersim.kubernetes.schedulinggates import (
     GATED_MESSAGE,
     GATED_REASON,
@@ -102,8 +103,9 @@ def default_nodes(workers: int = 3) -> list[Node]:
 
 
 class _WorkloadLister:
-    """What PodTopologySpread's default constraints ask the cluster: the Services of a
-    namespace and a pod's controller (upstream: the shared informers' listers)."""
+    """What the scheduler's plugins ask the cluster: the Services of a namespace and a pod's
+    controller (PodTopologySpread's default constraints), a namespace's labels
+    (InterPodAffinity's ``namespaceSelector``); upstream: the shared informers' listers."""
 
     def __init__(self, cluster: KubernetesCluster) -> None:
         self.cluster = cluster
@@ -113,6 +115,10 @@ class _WorkloadLister:
 
     def controller(self, namespace: str, kind: str, name: str) -> dict[str, Any] | None:
         return self.cluster.get(kind, namespace, name)
+
+    def namespace_labels(self, namespace: str) -> Mapping[str, str]:
+        stored = self.cluster.get("Namespace", "default", namespace)   # stored under "default"
+        return namespace_labels(namespace, ((stored or {}).get("metadata") or {}).get("labels"))
 
 
 @dataclass(frozen=True)

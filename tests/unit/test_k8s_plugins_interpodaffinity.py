@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import pytest
 
+from clustersim import Node
+from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.scheduler.builders import make_node, make_pod
 from clustersim.kubernetes.scheduler.framework import Code, CycleState
+from clustersim.kubernetes.scheduler.labels import affinity_terms, namespace_labels
 from clustersim.kubernetes.scheduler.plugins.interpodaffinity import (
     ERR_REASON_AFFINITY,
     ERR_REASON_ANTI_AFFINITY,
     ERR_REASON_EXISTING_ANTI_AFFINITY,
     InterPodAffinity,
 )
+from clustersim.kubernetes.scheduler.plugins.podtopologyspread import StaticLister
 
 CHINA, INDIA = {"region": "China"}, {"region": "India"}
 AZ1, AZ2 = {"az": "az1"}, {"az": "az2"}
@@ -338,3 +342,43 @@ def test_prefilter_skips_pods_without_terms_when_no_pod_has_anti_affinity():
 def test_hard_pod_affinity_weight_is_validated():
     with pytest.raises(ValueError, match="hardPodAffinityWeight"):
         InterPodAffinity({"hardPodAffinityWeight": 101})
+
+
+def test_namespace_selector_reads_the_namespaces_labels_in_a_cluster():
+    # A required affinity to pods in namespaces labelled team=x: the Namespace object's label
+    # decides (upstream resolves namespaceSelector with its Namespace lister). The scheduler
+    # knew only kubernetes.io/metadata.name and left the pod Pending with "didn't match pod
+    # affinity rules".
+    cluster = KubernetesCluster(Node.many(3, "node", cpu="4", memory="8Gi"), seed=0)
+    cluster.apply([
+        {"apiVersion": "v1", "kind": "Namespace",
+         "metadata": {"name": "a", "labels": {"team": "x"}}},
+        {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "db", "namespace": "a",
+                                                          "labels": {"app": "db"}},
+         "spec": {"nodeName": "node-2", "containers": [{"name": "db", "image": "postgres"}]}},
+    ])
+    cluster.run(until=10)
+    near = {"podAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [{
+        "labelSelector": {"matchLabels": {"app": "db"}},
+        "namespaceSelector": {"matchLabels": {"team": "x"}},
+        "topologyKey": "kubernetes.io/hostname"}]}}
+    cluster.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "api"},
+                   "spec": {"affinity": near,
+                            "containers": [{"name": "api", "image": "shop/api:1.0"}]}})
+    cluster.run(until=20)
+    placed = {p.name: p.node for p in cluster.pods()}
+    assert placed == {"db": "node-2", "api": "node-2"}
+
+
+def test_namespace_selector_without_a_lister_sees_only_the_automatic_label():
+    pod = make_pod("api", {}, affinity={"podAffinity": {
+        "requiredDuringSchedulingIgnoredDuringExecution": [{
+            "labelSelector": {}, "namespaceSelector": {"matchLabels": {"team": "x"}},
+            "topologyKey": "zone"}]}})
+    [term] = affinity_terms(pod, "podAffinity", required=True)
+    other = make_pod("db", {}, namespace="a")
+    assert not term.matches(other)
+    lister = StaticLister(namespaces=[{"metadata": {"name": "a", "labels": {"team": "x"}}}])
+    assert term.matches(other, lister.namespace_labels)
+    assert lister.namespace_labels("a") == {"team": "x", "kubernetes.io/metadata.name": "a"}
+    assert namespace_labels("b") == {"kubernetes.io/metadata.name": "b"}

@@ -10,18 +10,20 @@
   An empty term matches no node; an invalid requirement makes its term match nothing.
 - ``AffinityTerm`` of pod (anti-)affinity: kubernetes/kubernetes
   ``pkg/scheduler/framework/types.go`` (``AffinityTerm.Matches``). Namespaces default to the
-  pod's own; ``namespaceSelector`` is matched against the namespace's labels, which here are
-  the one label the API server always sets, ``kubernetes.io/metadata.name``.
+  pod's own; ``namespaceSelector`` is matched against the namespace's labels: those the
+  Namespace object carries plus the one the API server always sets,
+  ``kubernetes.io/metadata.name`` (upstream reads them from its namespace lister).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
     "AffinityTerm",
+    "NamespaceLabels",
     "WeightedAffinityTerm",
     "affinity_terms",
     "label_selector_matches",
@@ -44,9 +46,14 @@ def pod_namespace(pod: Mapping[str, Any]) -> str:
     return (pod.get("metadata") or {}).get("namespace") or "default"
 
 
-def namespace_labels(namespace: str) -> dict[str, str]:
-    """The labels of a namespace as the simulator knows them (only the automatic one)."""
-    return {"kubernetes.io/metadata.name": namespace}
+NamespaceLabels = Callable[[str], Mapping[str, str]]
+"""A namespace's name to its labels (a lister's ``namespace_labels``)."""
+
+
+def namespace_labels(namespace: str, labels: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The labels of a namespace: ``labels`` (the Namespace object's, if any) and the one the
+    API server always sets, ``kubernetes.io/metadata.name``, which no one can change."""
+    return {**(labels or {}), "kubernetes.io/metadata.name": namespace}
 
 
 def _requirement(expr: Mapping[str, Any], labels: Mapping[str, str], operators: tuple) -> bool:
@@ -137,12 +144,15 @@ class AffinityTerm:
     selector: Mapping[str, Any] | None
     topology_key: str
 
-    def matches(self, pod: Mapping[str, Any]) -> bool:
-        """Whether ``pod`` is in the term's namespaces and matches its label selector."""
+    def matches(self, pod: Mapping[str, Any],
+                labels_of: NamespaceLabels = namespace_labels) -> bool:
+        """Whether ``pod`` is in the term's namespaces and matches its label selector;
+        ``labels_of`` gives a namespace's labels for ``namespaceSelector`` (by default only
+        the automatic one)."""
         namespace = pod_namespace(pod)
         in_namespace = namespace in self.namespaces or (
             self.namespace_selector is not None
-            and label_selector_matches(self.namespace_selector, namespace_labels(namespace))
+            and label_selector_matches(self.namespace_selector, labels_of(namespace))
         )
         return in_namespace and label_selector_matches(self.selector, pod_labels(pod))
 

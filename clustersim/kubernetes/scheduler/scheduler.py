@@ -37,8 +37,10 @@ Simplifications, each as upstream would behave otherwise:
   ``RunPostFilterPlugins``).
 - Volume, image and DRA plugins (VolumeBinding, VolumeRestrictions, NodeVolumeLimits,
   VolumeZone, ImageLocality, DynamicResources) are not run; a configuration may name them.
-- Namespaces carry only the label the API server always sets (``kubernetes.io/metadata.name``),
-  which is what ``namespaceSelector`` in pod affinity terms is matched against.
+- ``namespaceSelector`` in pod affinity terms is matched against the labels the scheduler's
+  lister gives (a cluster's Namespace objects, as upstream's Namespace lister); a Scheduler
+  made without a lister knows only the label the API server always sets
+  (``kubernetes.io/metadata.name``).
 - The filter reason for taints is today's upstream wording, "node(s) had untolerated
   taint(s)" (kubernetes/kubernetes#134740, Kubernetes 1.35, also in 1.34 patch releases
   through #135023); earlier releases printed the taint, "node(s) had untolerated taint {k: v}".

@@ -33,8 +33,10 @@ from clustersim.kubernetes.scheduler.framework import (
 )
 from clustersim.kubernetes.scheduler.labels import (
     AffinityTerm,
+    NamespaceLabels,
     WeightedAffinityTerm,
     affinity_terms,
+    namespace_labels,
 )
 
 ERR_REASON_EXISTING_ANTI_AFFINITY = "node(s) didn't satisfy existing pods anti-affinity rules"
@@ -42,6 +44,12 @@ ERR_REASON_AFFINITY = "node(s) didn't match pod affinity rules"
 ERR_REASON_ANTI_AFFINITY = "node(s) didn't match pod anti-affinity rules"
 
 Pair = tuple[str, str]
+
+
+def _labels_of(state: CycleState) -> NamespaceLabels:
+    """Namespace labels for ``namespaceSelector``: the cluster's (its lister's), or only the
+    automatic label when the scheduler has no lister (upstream reads the Namespace lister)."""
+    return namespace_labels if state.lister is None else state.lister.namespace_labels
 
 
 def _add(counts: dict[Pair, int], node: NodeInfo, key: str, value: int) -> None:
@@ -85,19 +93,20 @@ class InterPodAffinity(FilterScorePlugin):
         existing: dict[Pair, int] = {}
         affinity_counts: dict[Pair, int] = {}
         anti_counts: dict[Pair, int] = {}
+        labels_of = _labels_of(state)
         for node in state.all_nodes:
             for other in node.pods_with_required_anti_affinity:
                 for term in affinity_terms(other, "podAntiAffinity", required=True):
-                    if term.matches(pod):
+                    if term.matches(pod, labels_of):
                         _add(existing, node, term.topology_key, 1)
             if not affinity and not anti:
                 continue
             for other in node.pods:
-                if affinity and all(t.matches(other) for t in affinity):
+                if affinity and all(t.matches(other, labels_of) for t in affinity):
                     for term in affinity:
                         _add(affinity_counts, node, term.topology_key, 1)
                 for term in anti:
-                    if term.matches(other):
+                    if term.matches(other, labels_of):
                         _add(anti_counts, node, term.topology_key, 1)
         if not existing and not affinity and not anti:
             return None, SKIP
@@ -107,7 +116,7 @@ class InterPodAffinity(FilterScorePlugin):
             affinity_counts,
             anti_counts,
             existing,
-            matches_own_terms=all(t.matches(pod) for t in affinity),
+            matches_own_terms=all(t.matches(pod, labels_of) for t in affinity),
         )
         return None, SUCCESS
 
@@ -154,6 +163,7 @@ class InterPodAffinity(FilterScorePlugin):
         if self.ignore_existing_preferred and not has_constraints:
             return SKIP
         scores: dict[str, dict[str, int]] = {}
+        labels_of = _labels_of(state)
 
         def credit(
             terms: Sequence[WeightedAffinityTerm],
@@ -163,7 +173,7 @@ class InterPodAffinity(FilterScorePlugin):
         ) -> None:
             for weighted in terms:
                 term = weighted.term
-                if term.matches(target) and term.topology_key in node.labels:
+                if term.matches(target, labels_of) and term.topology_key in node.labels:
                     by_value = scores.setdefault(term.topology_key, {})
                     value = node.labels[term.topology_key]
                     by_value[value] = by_value.get(value, 0) + weighted.weight * sign

@@ -36,6 +36,7 @@ from clustersim.kubernetes.scheduler.framework import (
 )
 from clustersim.kubernetes.scheduler.labels import (
     label_selector_matches,
+    namespace_labels,
     pod_labels,
     pod_namespace,
     selector_with_match_label_keys,
@@ -68,8 +69,9 @@ _DEFAULTS_KEPT = 1024  # default selectors whose constraints are kept (workloads
 
 
 class WorkloadLister(Protocol):
-    """What PodTopologySpread asks the cluster (upstream: the Service, ReplicaSet,
-    StatefulSet and ReplicationController listers)."""
+    """What the scheduler's plugins ask the cluster: PodTopologySpread the Services and
+    controllers (upstream: the Service, ReplicaSet, StatefulSet and ReplicationController
+    listers), InterPodAffinity a namespace's labels (the Namespace lister)."""
 
     def services(self, namespace: str) -> Iterable[Mapping[str, Any]]:
         """The Service manifests of a namespace."""
@@ -77,16 +79,20 @@ class WorkloadLister(Protocol):
     def controller(self, namespace: str, kind: str, name: str) -> Mapping[str, Any] | None:
         """The ReplicaSet, StatefulSet or ReplicationController manifest of that name, if any."""
 
+    def namespace_labels(self, namespace: str) -> Mapping[str, str]:
+        """The labels of a namespace, the automatic ``kubernetes.io/metadata.name`` included."""
+
 
 class StaticLister:
-    """A :class:`WorkloadLister` over fixed lists of manifests (tests, labs, explain),
-    indexed once by namespace (and kind and name), as upstream's listers read an indexed
-    cache."""
+    """A :class:`WorkloadLister` over fixed lists of manifests (Services, controllers,
+    Namespaces; for tests, labs, explain), indexed once by namespace (and kind and name), as
+    upstream's listers read an indexed cache."""
 
     def __init__(
         self,
         services: Iterable[Mapping[str, Any]] = (),
         controllers: Iterable[Mapping[str, Any]] = (),
+        namespaces: Iterable[Mapping[str, Any]] = (),
     ) -> None:
         self._services: dict[str, list[Mapping[str, Any]]] = {}
         for service in services:
@@ -95,12 +101,17 @@ class StaticLister:
         for obj in controllers:
             key = (pod_namespace(obj), obj.get("kind"), (obj.get("metadata") or {}).get("name"))
             self._controllers.setdefault(key, obj)     # the first of a name, as a scan finds
+        self._namespaces = {(obj.get("metadata") or {}).get("name"):
+                            (obj.get("metadata") or {}).get("labels") or {} for obj in namespaces}
 
     def services(self, namespace: str) -> list[Mapping[str, Any]]:
         return list(self._services.get(namespace, ()))
 
     def controller(self, namespace: str, kind: str, name: str) -> Mapping[str, Any] | None:
         return self._controllers.get((namespace, kind, name))
+
+    def namespace_labels(self, namespace: str) -> Mapping[str, str]:
+        return namespace_labels(namespace, self._namespaces.get(namespace))
 
 
 def default_selector(pod: Mapping[str, Any], lister: WorkloadLister | None) -> dict[str, Any]:
