@@ -6,7 +6,9 @@ on one seeded SimPy clock.
 - the API server: it stores objects (``apply`` creates or updates them as ``kubectl apply``
   does), applies pod defaults and admission (``DefaultTolerationSeconds``, ``Priority``,
   ``LimitRanger`` in :mod:`~clustersim.kubernetes.limitrange`, ``ResourceQuota`` in
-  :mod:`~clustersim.kubernetes.resourcequota`) and
+  :mod:`~clustersim.kubernetes.resourcequota`, ``PodSecurity`` in
+  :mod:`~clustersim.kubernetes.podsecurity`, the ServiceAccount check of
+  :mod:`~clustersim.kubernetes.references`) and
   deletes dependents when an owner goes (the garbage collector's background propagation);
 - kube-controller-manager: the workload controllers in :mod:`clustersim.kubernetes.controllers`
   reconcile every object whenever anything changed; the node lifecycle, taint eviction and
@@ -127,9 +129,11 @@ class PodInfo:
 
     ``reason`` is what the STATUS column would explain: ``Unschedulable`` (with the
     FailedScheduling text in ``message``), ``SchedulingGated``, ``ContainerCreating``,
-    ``Terminating``, ``Completed``, ``Error``, ``CrashLoopBackOff``, ``NodeNotReady`` (once
-    the node controller has noticed a failed node; until then the API, like ``kubectl``, still
-    shows the pod running), or ``""``.
+    ``Init:N/M``, ``ErrImagePull``, ``ImagePullBackOff``, ``CreateContainerConfigError``,
+    ``Terminating``, ``Completed``, ``Error``, ``Evicted``, ``CrashLoopBackOff``,
+    ``NodeNotReady`` (once the node controller has noticed a failed node; until then the API,
+    like ``kubectl``, still shows the pod running), ``NodeNotFound`` (bound by hand to a node
+    that does not exist), or ``""``.
     """
 
     name: str

@@ -38,8 +38,9 @@ provided", e.g. an override file deployed alone), an image that is not a valid r
 is not a DNS name component ("name must be valid as a DNS name component"), and a ``dnsrr``
 service with ingress ports ("port published with ingress mode can't be used with dnsrr
 mode"); so does what docker/cli refuses while converting (``replicas`` with ``global``
-mode). The Swarm simulator converts what this loader accepts, so it never refuses a stack
-that loaded (``tests/unit/test_swarm_spec.py``).
+mode). The Swarm simulator converts what this loader accepts, so it refuses a stack that
+loaded only for what it cannot run: Swarm jobs (``replicated-job``, ``global-job``) and more
+replicas than :mod:`clustersim.limits` allows (``tests/unit/test_swarm_spec.py``).
 
 Options that ``docker stack deploy`` refuses (``mem_limit``, ``extends``...) raise a
 ``ManifestError``; options it ignores (``build``, ``restart``, ``container_name``...) load

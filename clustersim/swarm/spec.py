@@ -12,7 +12,8 @@ are read once, by the loader (:func:`clustersim.load_manifests`: :mod:`clustersi
 compose` and its typed models in :mod:`~clustersim.manifests.compose_types`, which refuse what
 docker/cli and swarmkit's control API refuse); this module converts a loaded stack
 (:class:`~clustersim.manifests.StackSpec`) and checks nothing again, so a stack the loader
-accepts is never refused here for its values (``tests/unit/test_swarm_spec.py``).
+accepts is refused here only for what the simulator cannot run (Swarm jobs, below), never for
+its values (``tests/unit/test_swarm_spec.py``).
 
 A service's ``healthcheck`` (Compose spec
 https://docs.docker.com/reference/compose-file/services/#healthcheck) becomes a

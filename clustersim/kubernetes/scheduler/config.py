@@ -9,7 +9,7 @@ profile, or the one named ``default-scheduler``), one profile, or YAML text of e
 ``percentageOfNodesToScore`` (global, or the chosen profile's, which wins) is honoured when a
 configuration sets it (see :func:`num_feasible_nodes_to_find`); left unset, the simulator
 scores every feasible node, as ``percentageOfNodesToScore: 100`` would, whereas upstream's
-default (0, adaptive) samples fewer nodes in clusters of 100 nodes or more.
+default (0, adaptive) samples fewer nodes in clusters of more than 100 nodes.
 """
 
 from __future__ import annotations

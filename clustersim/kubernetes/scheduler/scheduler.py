@@ -14,7 +14,7 @@ Simplifications, each as upstream would behave otherwise:
   :func:`~clustersim.kubernetes.scheduler.config.num_feasible_nodes_to_find` feasible nodes,
   and only those are scored. Upstream walks the nodes in parallel, so which nodes it finds
   first may vary; here the walk is sequential. Left unset, upstream's adaptive default
-  would sample in clusters of 100 nodes or more.
+  would sample in clusters of more than 100 nodes.
 - Among equally good nodes one is drawn uniformly from the seeded generator with a single
   draw. Upstream reservoir-sampled them (uniform) up to 1.34; since 1.35 (kubernetes#135231)
   ``schedulePod`` pops the top of a heap ordered by score and a random tie-breaker that only
