@@ -34,7 +34,7 @@ An image the registry refuses (:meth:`KubernetesCluster.fail_pull`) fails its pu
 ``Failed`` ("Failed to pull image ...", then "Error: ErrImagePull"), STATUS ``ErrImagePull``; at the
 pod's next sync (here 1 s later) ``BackOff`` ("Back-off pulling image ...") and STATUS
 ``ImagePullBackOff``; the pull is retried after a back-off of 10 s that doubles per failure up to
-300 s (``pkg/kubelet/images/image_manager.go``, ``backOffPeriod`` and ``MaxContainerBackOff`` in
+300 s (``pkg/kubelet/images/image_manager.go``, ``imageBackOffPeriod`` and ``MaxImageBackOff`` in
 ``pkg/kubelet/kubelet.go``).
 
 Init containers run one after another before the app containers, each for
@@ -357,7 +357,7 @@ class Kubelet:
     def _crashed(self, pod: dict[str, Any], epoch: int, run: float, code: int) -> None:
         """A ``restartPolicy: Always`` container exited with ``code`` after ``run`` seconds:
         restart it after the crash-loop back-off, 10 s doubling up to 5 minutes
-        (``pkg/kubelet/kuberuntime``, ``backOffPeriod``/``MaxContainerBackOff``). The exit is
+        (``pkg/kubelet/kuberuntime``, ``initialCrashLoopBackOff``/``MaxCrashLoopBackOff``). The exit is
         kept as the containers' last termination (``lastState.terminated``)."""
         if not self._current(pod, epoch):
             return

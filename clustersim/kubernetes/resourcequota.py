@@ -1,6 +1,7 @@
 """The ResourceQuota admission plugin: a namespace's budget for requests, limits and Pods.
 
-Upstream: kubernetes/kubernetes ``plugin/pkg/admission/resourcequota/controller.go``
+Upstream: kubernetes/kubernetes
+``staging/src/k8s.io/apiserver/pkg/admission/plugin/resourcequota/controller.go``
 (``checkRequest``: the ``exceeded quota`` and ``failed quota`` refusals, ``prettyPrint``) and
 the Pod evaluator ``pkg/quota/v1/evaluator/core/pods.go`` (what a Pod uses: ``pods``,
 ``count/pods``, ``requests.cpu`` = ``cpu``, ``requests.memory`` = ``memory``, ``limits.cpu``,

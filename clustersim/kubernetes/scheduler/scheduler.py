@@ -35,6 +35,11 @@ Simplifications, each as upstream would behave otherwise:
   (``plugins/dynamicresources/dynamicresources.go``, ``PostFilter``); the framework joins the
   PostFilter messages with ", " (``framework/runtime/framework.go``,
   ``RunPostFilterPlugins``).
+- Pod-level resources (``spec.resources``, beta and on by default since 1.34): a Pod's
+  requests are its containers' (with sidecars, init containers and overhead), where upstream's
+  ``PodRequests`` (``component-helpers/resource/helpers.go``) takes the pod-level requests of
+  cpu and memory when the Pod sets them. The QoS class does follow them
+  (:mod:`clustersim.kubernetes.qos`).
 - Volume, image and DRA plugins (VolumeBinding, VolumeRestrictions, NodeVolumeLimits,
   VolumeZone, ImageLocality, DynamicResources) are not run; a configuration may name them.
 - ``namespaceSelector`` in pod affinity terms is matched against the labels the scheduler's
