@@ -3,7 +3,7 @@
 :func:`share_cluster` runs one :class:`clustersim.mesos.BatchFramework` per task shape,
 each in its own role with a weight, on a small :class:`clustersim.mesos.MesosCluster`
 until quiet, and reports each framework's tasks, its share of every resource and its
-dominant share (apache/mesos ``src/master/allocator/sorter/drf/sorter.cpp``). The live
+dominant share (apache/mesos ``src/master/allocator/mesos/sorter/drf/sorter.cpp``). The live
 explorer is :func:`clustersim.widgets.drf.drf_explorer`.
 """
 
