@@ -28,10 +28,11 @@ __all__ = ["KERNEL_NOTE", "LiveApp", "PanelCharts", "error_html", "follow", "typ
 
 KERNEL_NOTE = (
     '<p class="clustersim-kernel-note"><strong>Live controls need a running kernel.</strong> '
-    "This page shows a static version whose figure still zooms, hovers and animates. "
-    "To move the controls, run this notebook in JupyterLab: the download button (an arrow) at "
-    "the top of the page gives you the notebook, and the launch button (a rocket) opens it on "
-    "Binder or Colab, which need the internet. With no internet, install the course from a "
+    "This page shows a static version: its figures still zoom and hover, and animate where "
+    "they have frames. To move the controls, run the notebook in JupyterLab: the download "
+    "button (an arrow) at the top of the page gives you the file, and on a lab's page the "
+    "launch button (a rocket) opens it on Binder or Colab, which need the internet. "
+    "With no internet, install the course from a "
     'wheelhouse: see <a class="clustersim-offline-link" '
     'href="../book/welcome.html#working-offline">running a notebook, online or offline</a> '
     "on the Welcome page.</p>"
