@@ -1,9 +1,10 @@
 """A long fuzz campaign: mutated real manifests loaded and simulated, with the figures.
 
-Run from the repository root (the real-world corpora are read from ``../shared/``, or from
-``$CLUSTERSIM_SHARED``)::
+Run from the repository root, with the root on the import path (the cases come from the
+tests), and the real-world corpora in ``../shared/`` or ``$CLUSTERSIM_SHARED``::
 
-    CLUSTERSIM_SHARED=/path/to/shared python benchmarks/fuzz_manifests.py [cases] [seed] [dir]
+    CLUSTERSIM_SHARED=/path/to/shared PYTHONPATH=. python benchmarks/fuzz_manifests.py \
+        [cases, default 1000] [seed, default 0] [dir]
 
 The cases are those of ``tests/properties/test_manifest_fuzz.py`` (same seeds, mutations and
 bounds), drawn with the given seed instead of the test's fixed examples. Prints how many cases

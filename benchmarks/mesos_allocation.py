@@ -1,6 +1,6 @@
 """How fast the Mesos allocator runs: allocation rounds per second at 1,000 agents.
 
-Three scenarios on 1,000 agents (16 CPUs, 64 GiB each) with four frameworks in three roles:
+Four scenarios on 1,000 agents (16 CPUs, 64 GiB each) with four frameworks in three roles:
 
 - ``busy``: every framework declines every offer with ``refuse_seconds=0``, so each round
   offers all 1,000 agents again (the allocator's worst case: 1,000 DRF sorts per round);

@@ -18,7 +18,8 @@ other people share the machine, and CPU time is what this process spent whatever
 
 In a kernel, apps compute the runs the next move will likely need while the learner reads
 (:mod:`clustersim.widgets.idle`); that needs a running event loop, which the back-to-back
-table does not have (its cold moves all simulate). ``--think S`` adds a second table whose
+table does not have (its cold moves all simulate). ``--think S`` adds a second table for the
+kinds whose back-to-back cold p95 is above ``PACED_FROM`` (10 ms), whose
 cold moves come S seconds apart on an asyncio loop, as a learner's do: the time counted for a
 move runs from its arrival, so a move that waits for idle work in progress pays for it (the
 warm pass stays back to back). With ``--base``, the base prints the back-to-back table only.
@@ -26,8 +27,8 @@ warm pass stays back to back). With ``--base``, the base prints the back-to-back
 Run: ``python benchmarks/widget_update.py [--base REF] [--runs N] [--only A,B] [--think S]``.
 ``--base REF`` prints the same table for ``clustersim`` at the git revision REF first
 (``baseline.py``); ``--runs N`` makes N fresh processes per kind (pooled; default 1);
-``--only A,B`` keeps the kinds whose name contains A or B; ``--no-static`` skips the static
-renderings.
+``--only A,B`` keeps the kinds whose name contains A or B (and, like ``--no-static``, skips
+the static renderings).
 """
 
 from __future__ import annotations

@@ -357,8 +357,9 @@ class Kubelet:
     def _crashed(self, pod: dict[str, Any], epoch: int, run: float, code: int) -> None:
         """A ``restartPolicy: Always`` container exited with ``code`` after ``run`` seconds:
         restart it after the crash-loop back-off, 10 s doubling up to 5 minutes
-        (``pkg/kubelet/kuberuntime``, ``initialCrashLoopBackOff``/``MaxCrashLoopBackOff``). The exit is
-        kept as the containers' last termination (``lastState.terminated``)."""
+        (``pkg/kubelet/kuberuntime``; ``initialCrashLoopBackOff``/``MaxCrashLoopBackOff`` in
+        ``pkg/kubelet/kubelet.go``). The exit is kept as the containers' last termination
+        (``lastState.terminated``)."""
         if not self._current(pod, epoch):
             return
         cluster = self.cluster

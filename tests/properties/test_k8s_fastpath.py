@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from clustersim.kubernetes.scheduler import Scheduler
 from clustersim.kubernetes.scheduler.builders import make_node, make_pod
-from clustersim.kubernetes.scheduler.plugins.podtopologyspread import StaticLister
+from clustersim.kubernetes.scheduler.listers import StaticLister
 
 SERVICE = StaticLister(
     services=[{"metadata": {"name": "web"}, "spec": {"selector": {"app": "web"}}}]

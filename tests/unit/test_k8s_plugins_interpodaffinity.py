@@ -15,13 +15,13 @@ from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.scheduler.builders import make_node, make_pod
 from clustersim.kubernetes.scheduler.framework import Code, CycleState
 from clustersim.kubernetes.scheduler.labels import affinity_terms, namespace_labels
+from clustersim.kubernetes.scheduler.listers import StaticLister
 from clustersim.kubernetes.scheduler.plugins.interpodaffinity import (
     ERR_REASON_AFFINITY,
     ERR_REASON_ANTI_AFFINITY,
     ERR_REASON_EXISTING_ANTI_AFFINITY,
     InterPodAffinity,
 )
-from clustersim.kubernetes.scheduler.plugins.podtopologyspread import StaticLister
 
 CHINA, INDIA = {"region": "China"}, {"region": "India"}
 AZ1, AZ2 = {"az": "az1"}, {"az": "az2"}

@@ -12,9 +12,9 @@ import pytest
 from clustersim.kubernetes.nodeinfo import HOSTNAME_LABEL
 from clustersim.kubernetes.scheduler.builders import make_node, make_pod
 from clustersim.kubernetes.scheduler.framework import Code, CycleState
+from clustersim.kubernetes.scheduler.listers import StaticLister
 from clustersim.kubernetes.scheduler.plugins.podtopologyspread import (
     PodTopologySpread,
-    StaticLister,
     default_selector,
 )
 

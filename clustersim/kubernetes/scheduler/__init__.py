@@ -8,7 +8,7 @@ can or cannot take it and how each plugin scored it. Upstream: kubernetes/kubern
 
 from clustersim.kubernetes.scheduler.config import Profile, load_profile
 from clustersim.kubernetes.scheduler.framework import Code, CycleState, Status
-from clustersim.kubernetes.scheduler.plugins.podtopologyspread import StaticLister, WorkloadLister
+from clustersim.kubernetes.scheduler.listers import StaticLister, WorkloadLister
 from clustersim.kubernetes.scheduler.registry import DEFAULT_PLUGINS, REGISTRY
 from clustersim.kubernetes.scheduler.scheduler import (
     Scheduler,

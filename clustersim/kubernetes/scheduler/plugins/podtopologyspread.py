@@ -14,6 +14,11 @@ docs https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-con
 - A pod without constraints gets the plugin's default constraints (by default the system
   ones: hostname maxSkew 3 and zone maxSkew 5, both ScheduleAnyway) with a selector made
   from the Services, ReplicaSet, StatefulSet or ReplicationController that select it.
+
+Longer than most modules (about 570 lines) because the plugin's per-node form and its array
+form (:class:`DefaultSpreading`, which the fast path keeps per workload) must compute the same
+floats in the same order: they sit together so that a change to one is made beside the other.
+The listers it reads are in :mod:`clustersim.kubernetes.scheduler.listers`.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
@@ -36,11 +41,11 @@ from clustersim.kubernetes.scheduler.framework import (
 )
 from clustersim.kubernetes.scheduler.labels import (
     label_selector_matches,
-    namespace_labels,
     pod_labels,
     pod_namespace,
     selector_with_match_label_keys,
 )
+from clustersim.kubernetes.scheduler.listers import WorkloadLister
 from clustersim.kubernetes.scheduler.plugins.nodeaffinity import required_node_affinity_matches
 from clustersim.kubernetes.scheduler.plugins.noderesources import go_round, go_round_many
 from clustersim.kubernetes.scheduler.spreadcounts import count_matching_pods
@@ -51,8 +56,6 @@ __all__ = [
     "Constraint",
     "DefaultSpreading",
     "PodTopologySpread",
-    "StaticLister",
-    "WorkloadLister",
     "default_selector",
 ]
 
@@ -66,52 +69,6 @@ _ACTIONS = ("DoNotSchedule", "ScheduleAnyway")
 _POLICIES = ("Honor", "Ignore")
 _NO_DOMAIN_MIN = 2**31 - 1  # upstream's critical paths start at MaxInt32
 _DEFAULTS_KEPT = 1024  # default selectors whose constraints are kept (workloads at a time)
-
-
-class WorkloadLister(Protocol):
-    """What the scheduler's plugins ask the cluster: PodTopologySpread the Services and
-    controllers (upstream: the Service, ReplicaSet, StatefulSet and ReplicationController
-    listers), InterPodAffinity a namespace's labels (the Namespace lister)."""
-
-    def services(self, namespace: str) -> Iterable[Mapping[str, Any]]:
-        """The Service manifests of a namespace."""
-
-    def controller(self, namespace: str, kind: str, name: str) -> Mapping[str, Any] | None:
-        """The ReplicaSet, StatefulSet or ReplicationController manifest of that name, if any."""
-
-    def namespace_labels(self, namespace: str) -> Mapping[str, str]:
-        """The labels of a namespace, the automatic ``kubernetes.io/metadata.name`` included."""
-
-
-class StaticLister:
-    """A :class:`WorkloadLister` over fixed lists of manifests (Services, controllers,
-    Namespaces; for tests, labs, explain), indexed once by namespace (and kind and name), as
-    upstream's listers read an indexed cache."""
-
-    def __init__(
-        self,
-        services: Iterable[Mapping[str, Any]] = (),
-        controllers: Iterable[Mapping[str, Any]] = (),
-        namespaces: Iterable[Mapping[str, Any]] = (),
-    ) -> None:
-        self._services: dict[str, list[Mapping[str, Any]]] = {}
-        for service in services:
-            self._services.setdefault(pod_namespace(service), []).append(service)
-        self._controllers: dict[tuple[str, Any, Any], Mapping[str, Any]] = {}
-        for obj in controllers:
-            key = (pod_namespace(obj), obj.get("kind"), (obj.get("metadata") or {}).get("name"))
-            self._controllers.setdefault(key, obj)     # the first of a name, as a scan finds
-        self._namespaces = {(obj.get("metadata") or {}).get("name"):
-                            (obj.get("metadata") or {}).get("labels") or {} for obj in namespaces}
-
-    def services(self, namespace: str) -> list[Mapping[str, Any]]:
-        return list(self._services.get(namespace, ()))
-
-    def controller(self, namespace: str, kind: str, name: str) -> Mapping[str, Any] | None:
-        return self._controllers.get((namespace, kind, name))
-
-    def namespace_labels(self, namespace: str) -> Mapping[str, str]:
-        return namespace_labels(namespace, self._namespaces.get(namespace))
 
 
 def default_selector(pod: Mapping[str, Any], lister: WorkloadLister | None) -> dict[str, Any]:
