@@ -27,7 +27,7 @@ feasible nodes (500 of 5,000), starting each cycle where the previous one stoppe
 (``pkg/scheduler/schedule_one.go``, ``numFeasibleNodesToFind``), so it picks the best of a
 sample rather than of the whole cluster. A configuration passed to :func:`fill` that sets
 ``percentageOfNodesToScore`` is followed the same way (:class:`Scheduler`), which is how the
-lab measures what sampling costs bin-packing for small Pods and for large ones.
+lab measures what sampling costs bin-packing (for its Pods; ``cpu`` and ``memory`` give others).
 Randomness comes from ``random.Random(seed)``: the fleet has no simulated clock.
 """
 

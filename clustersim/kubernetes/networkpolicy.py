@@ -52,13 +52,12 @@ from clustersim.kubernetes.networkpolicyadmission import (
     policy_types,
     set_defaults,
 )
-from clustersim.kubernetes.scheduler.labels import label_selector_matches
+from clustersim.kubernetes.scheduler.labels import label_selector_matches, namespace_labels
 from clustersim.limits import MAX_REACHABILITY_CHECKS, check_count
 
 __all__ = ["Endpoint", "PolicyError", "Reachability", "Verdict", "check_policy", "connection",
            "reachability", "set_defaults"]
 
-_AUTOMATIC_LABEL = "kubernetes.io/metadata.name"
 _REPR_CHARS = 200
 
 
@@ -136,7 +135,7 @@ class _World:
 
     def namespace_labels(self, namespace: str) -> Mapping[str, str]:
         """A namespace's labels, with the one the API server always sets."""
-        return {**self.namespaces.get(namespace, {}), _AUTOMATIC_LABEL: namespace}
+        return namespace_labels(namespace, self.namespaces.get(namespace))
 
     def endpoint(self, text: str) -> Endpoint:
         """``namespace/name`` or ``name`` (namespace default) of a Pod, ``node:NAME``, or an
