@@ -40,6 +40,7 @@ from clustersim.kubernetes.objects import (
 from clustersim.kubernetes.podsecurity import admit as admit_pod_security
 from clustersim.kubernetes.references import missing_service_account
 from clustersim.kubernetes.resourcequota import admit_resource_quotas
+from clustersim.kubernetes.scheduler.labels import namespace_labels
 from clustersim.kubernetes.schedulinggates import mark_gated
 from clustersim.limits import MAX_AFFINITY_TERMS, check_count, check_replicas
 
@@ -162,6 +163,12 @@ class APIServer:
     def get(self, kind: str, namespace: str, name: str) -> dict[str, Any] | None:
         """One object, or None."""
         return self._objects.get(kind, {}).get((namespace, name))
+
+    def namespace_labels(self, namespace: str) -> dict[str, str]:
+        """A namespace's labels: its stored Namespace object's (Namespaces are stored under
+        "default", see ``_key``) and the one the API server always sets."""
+        stored = self.get("Namespace", "default", namespace) or {}
+        return namespace_labels(namespace, (stored.get("metadata") or {}).get("labels"))
 
     def exists(self, obj: Mapping[str, Any]) -> bool:
         """Whether this very object (same uid) is still stored."""
@@ -326,10 +333,7 @@ class APIServer:
 
         mark_gated(pod, self.now)
         admit_limit_ranges(pod, self.objects("LimitRange", namespace), refuse)
-        # Namespaces are stored under "default" (see _key)
-        labels = ((self.get("Namespace", "default", namespace) or {}).get("metadata")
-                  or {}).get("labels") or {}
-        pod_security = admit_pod_security(labels, pod)
+        pod_security = admit_pod_security(self.namespace_labels(namespace), pod)
         if pod_security.refusal:
             raise AdmissionError(pod_security.refusal)
         quotas = self.objects("ResourceQuota", namespace)

@@ -69,7 +69,6 @@ from clustersim.kubernetes.objects import (
     set_pod_defaults,
 )
 from clustersim.kubernetes.scheduler import Scheduler
-from clustersim.kubernetes.scheduler.labels import namespace_labels
 from clustersim.kubernetes.schedulinggates import (
     GATED_MESSAGE,
     GATED_REASON,
@@ -119,8 +118,7 @@ class _WorkloadLister:
         return self.cluster.get(kind, namespace, name)
 
     def namespace_labels(self, namespace: str) -> Mapping[str, str]:
-        stored = self.cluster.get("Namespace", "default", namespace)   # stored under "default"
-        return namespace_labels(namespace, ((stored or {}).get("metadata") or {}).get("labels"))
+        return self.cluster.namespace_labels(namespace)
 
 
 @dataclass(frozen=True)
