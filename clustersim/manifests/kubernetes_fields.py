@@ -4,16 +4,20 @@ Since Kubernetes 1.27, ``kubectl apply`` asks the API server for strict field va
 default (``--validate=strict``), and an unknown field fails the request: ``strict decoding
 error: unknown field "spec.replica"`` (https://kubernetes.io/docs/reference/using-api/
 api-concepts/#field-validation). The field lists below are those of kubernetes/api
-``core/v1/types.go``, ``apps/v1/types.go`` and ``batch/v1/types.go`` (as of v1.34) for the
-structures a learner writes most. Simplified: the simulator reports unknown fields as
-warnings, not errors, because it does not know every structure and version of the API.
+``core/v1/types.go``, ``apps/v1/types.go`` and ``batch/v1/types.go`` (as of v1.37, the release
+whose schemas :mod:`clustersim.schemas` reads; a test compares the two) for the structures a
+learner writes most; fields inside other structures (``affinity``, probes, volumes' sources)
+are not checked. The loader reports unknown fields as warnings; the simulated API server
+(:mod:`clustersim.serve.kubernetes`) does what the request's ``fieldValidation`` asks, as the
+real one does: ``Strict`` (kubectl's default) refuses the object, ``Warn`` (the server's
+default) and ``Ignore`` drop the fields before storing it, ``Warn`` with a warning for each.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["unknown_fields"]
+__all__ = ["drop_unknown_fields", "unknown_fields"]
 
 
 def _plain(names: str) -> dict[str, None]:
@@ -33,12 +37,13 @@ _STRUCTS: dict[str, dict[str, str | None]] = {
     "PodSpec": {
         **_plain(
             "activeDeadlineSeconds affinity automountServiceAccountToken dnsConfig dnsPolicy "
-            "enableServiceLinks ephemeralContainers hostAliases hostIPC hostNetwork hostPID "
-            "hostUsers hostname hostnameOverride imagePullSecrets nodeName nodeSelector os "
-            "overhead preemptionPolicy priority priorityClassName readinessGates resourceClaims "
-            "resources restartPolicy runtimeClassName schedulerName schedulingGates "
-            "securityContext serviceAccount serviceAccountName setHostnameAsFQDN "
-            "shareProcessNamespace subdomain terminationGracePeriodSeconds volumes"
+            "enableServiceLinks ephemeralContainers evictionResponders hostAliases hostIPC "
+            "hostNetwork hostPID hostUsers hostname hostnameOverride imagePullSecrets nodeName "
+            "nodeSelector os overhead preemptionPolicy priority priorityClassName readinessGates "
+            "resourceClaims resources restartPolicy runtimeClassName schedulerName "
+            "schedulingGates schedulingGroup securityContext serviceAccount serviceAccountName "
+            "setHostnameAsFQDN shareProcessNamespace subdomain terminationGracePeriodSeconds "
+            "volumes"
         ),
         "containers": "[Container]",
         "initContainers": "[Container]",
@@ -61,7 +66,8 @@ _STRUCTS: dict[str, dict[str, str | None]] = {
     "ContainerPort": _plain("containerPort hostIP hostPort name protocol"),
     "ResourceRequirements": _plain("claims limits requests"),
     "VolumeMount": _plain(
-        "mountPath mountPropagation name readOnly recursiveReadOnly subPath subPathExpr"
+        "bindMountOptions mountPath mountPropagation name readOnly recursiveReadOnly subPath "
+        "subPathExpr"
     ),
     "Toleration": _plain("effect key operator tolerationSeconds value"),
     "TopologySpreadConstraint": {
@@ -105,7 +111,7 @@ _STRUCTS: dict[str, dict[str, str | None]] = {
         **_plain(
             "activeDeadlineSeconds backoffLimit backoffLimitPerIndex completionMode completions "
             "managedBy manualSelector maxFailedIndexes parallelism podFailurePolicy "
-            "podReplacementPolicy successPolicy suspend ttlSecondsAfterFinished"
+            "podReplacementPolicy scheduling successPolicy suspend ttlSecondsAfterFinished"
         ),
         "selector": "LabelSelector",
         "template": "PodTemplateSpec",
@@ -163,27 +169,40 @@ _KINDS: dict[str, dict[str, str | None]] = {
 }
 
 
-def _walk(value: Any, fields: dict[str, str | None], path: str, found: list[str]) -> None:
+def _walk(
+    value: Any, fields: dict[str, str | None], path: str, found: list[str], drop: bool
+) -> None:
     if not isinstance(value, dict):
         return
-    for key, item in value.items():
+    for key, item in list(value.items()):
         where = f"{path}.{key}" if path else key
         if key not in fields:
             found.append(where)
+            if drop:
+                del value[key]
             continue
         child = fields[key]
         if child is None:
             continue
         if child.startswith("["):
             for index, element in enumerate(item if isinstance(item, list) else []):
-                _walk(element, _STRUCTS[child[1:-1]], f"{where}[{index}]", found)
+                _walk(element, _STRUCTS[child[1:-1]], f"{where}[{index}]", found, drop)
         else:
-            _walk(item, _STRUCTS[child], where, found)
+            _walk(item, _STRUCTS[child], where, found, drop)
 
 
 def unknown_fields(kind: str, manifest: dict[str, Any]) -> list[str]:
     """The dotted paths of fields that the API server's strict validation would not know."""
     found: list[str] = []
     if kind in _KINDS:
-        _walk(manifest, _KINDS[kind], "", found)
+        _walk(manifest, _KINDS[kind], "", found, drop=False)
+    return found
+
+
+def drop_unknown_fields(kind: str, manifest: dict[str, Any]) -> list[str]:
+    """Remove from ``manifest`` (in place) the fields :func:`unknown_fields` finds, as the API
+    server's decoder drops them before it stores an object, and return their paths."""
+    found: list[str] = []
+    if kind in _KINDS:
+        _walk(manifest, _KINDS[kind], "", found, drop=True)
     return found

@@ -54,6 +54,7 @@ from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac, rbacd
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
 from clustersim.kubernetes.objects import generate_name, is_terminating
 from clustersim.manifests import ManifestError, load_manifests
+from clustersim.manifests.kubernetes_fields import drop_unknown_fields
 from clustersim.serve import kubeproto
 from clustersim.serve.core import ClusterTime, HttpError, Request, Response, SimServer
 from clustersim.serve.kuberender import KUBE_VERSION, Renderer, undo_defaults
@@ -82,6 +83,8 @@ ADMIN_USER = "kubernetes-admin"
 _WATCH_LIMIT = 300.0
 """A watch ends after this many wall-clock seconds at most (kubectl starts a new one)."""
 _INVALID = re.compile(r'^(?:The )?([\w.]+) "([^"]*)" is invalid: ([^\s:]+): (.+)$', re.S)
+# the loader's words for a field error, as the API server's field.Error types print them
+_FIELD_ERRORS = {"this required field is missing": "Required value"}
 _CAUSES = {"Required value": "FieldValueRequired", "Unsupported value": "FieldValueNotSupported",
            "Forbidden": "FieldValueForbidden", "Duplicate value": "FieldValueDuplicate"}
 
@@ -502,6 +505,7 @@ class KubernetesBackend(ClusterTime):
         for field in _SERVER_FIELDS:
             meta.pop(field, None)
         body.pop("status", None)
+        warning = _field_validation(request, resource, body)
         manifest = self._validated(body, resource)
         if request.arg("dryRun"):
             rendered = self.renderer.render(manifest, resource)
@@ -509,7 +513,7 @@ class KubernetesBackend(ClusterTime):
                 # the API server clears a new quota's status (PrepareForCreate); only the quota
                 # controller fills it, and it never sees an object that was not stored
                 rendered["status"] = {}
-            return Response.json(201, rendered)
+            return Response.json(201, rendered, **warning)
         try:
             stored = self.cluster.create(manifest)
         except AdmissionError as err:
@@ -517,7 +521,7 @@ class KubernetesBackend(ClusterTime):
         except ValueError as err:
             raise HttpError(422, str(err), "Invalid") from None
         self._settle()
-        return Response.json(201, self.renderer.render(stored, resource))
+        return Response.json(201, self.renderer.render(stored, resource), **warning)
 
     def _access_review(self, request: Request, kind: str) -> Response:
         """``kubectl auth can-i`` (a SelfSubjectAccessReview) and ``kubectl auth can-i --list``
@@ -609,8 +613,14 @@ class KubernetesBackend(ClusterTime):
             [spec] = load_manifests(body).of_system(
                 "kubernetes", "the Kubernetes API server takes Kubernetes objects")
         except ManifestError as err:
+            if err.message.startswith("cannot unmarshal"):     # the decoder, before validation
+                raise _undecodable(resource, f"json: {err.message}") from None
+            # the field and what is wrong with it, as errors.NewInvalid words them (the
+            # loader's file name and hint are for files, not for an API answer)
+            where = f"{err.path}: " if err.path else ""
+            what = _FIELD_ERRORS.get(err.message, err.message)
             raise HttpError(422, f'{resource.kind} "{body["metadata"].get("name", "")}" is '
-                            f"invalid: {err}", "Invalid") from None
+                            f"invalid: {where}{what}", "Invalid") from None
         except ValueError as err:
             raise HttpError(400, str(err), "BadRequest") from None
         return copy.deepcopy(spec.manifest)
@@ -648,14 +658,15 @@ class KubernetesBackend(ClusterTime):
             return Response.json(200, current)      # status belongs to the controllers
         new = body if request.method == "PUT" else _patched(kind, current, body)
         _check_shape(new, resource.kind, name)
+        warning = _field_validation(request, resource, new)
         if request.arg("dryRun"):
-            return Response.json(200, new)
+            return Response.json(200, new, **warning)
         if resource.kind == "Node":
             self._update_node(name, current, new)
         else:
             self._update(resource, self._stored(resource, namespace, name), current, new)
         self._settle()
-        return Response.json(200, self._one(resource, namespace, name)[0])
+        return Response.json(200, self._one(resource, namespace, name)[0], **warning)
 
     def _update(self, resource: Resource, stored: dict[str, Any], current: dict[str, Any],
                 new: dict[str, Any]) -> None:
@@ -867,6 +878,39 @@ def _patched(kind: str, current: dict[str, Any], body: Any) -> Any:
                     "application/json-patch+json, application/merge-patch+json, "
                     "application/strategic-merge-patch+json or application/apply-patch+yaml",
                     "UnsupportedMediaType")
+
+
+def _undecodable(resource: Resource, why: str) -> HttpError:
+    """The 400 of an object the API server cannot decode (``runtime.NewStrictDecodingError``
+    and encoding/json's type errors, wrapped by the REST handler): kubectl prints ``Error from
+    server (BadRequest): ... Deployment in version "v1" cannot be handled as a Deployment:
+    ...``."""
+    version = resource.group_version.rpartition("/")[2]
+    return HttpError(400, f'{resource.kind} in version "{version}" cannot be handled as a '
+                     f"{resource.kind}: {why}", "BadRequest")
+
+
+def _field_validation(request: Request, resource: Resource, obj: dict[str, Any]
+                      ) -> dict[str, str]:
+    """The API server's field validation of a create, update or patch, as the request's
+    ``fieldValidation`` asks (https://kubernetes.io/docs/reference/using-api/api-concepts/
+    #field-validation): the unknown fields (:func:`drop_unknown_fields`, which knows the
+    structures a learner writes most) are dropped from ``obj``; ``Strict``, which kubectl
+    sends by default, refuses the request instead; ``Warn``, the server's default, answers
+    with a ``Warning`` header per field (kubectl prints ``Warning: unknown field
+    "spec.replica"``); ``Ignore`` drops them silently. Simplified: duplicate fields never
+    reach the server (kubectl's YAML-to-JSON conversion keeps the last one), and a patch is
+    refused with the same words as a whole object (the real server reports the patch as an
+    invalid value). Returns the response headers to add."""
+    unknown = sorted(drop_unknown_fields(resource.kind, obj))   # as kubectl's sorted JSON
+    mode = request.arg("fieldValidation") or "Warn"
+    if not unknown or mode == "Ignore":
+        return {}
+    if mode == "Strict":
+        raise _undecodable(resource, "strict decoding error: " + ", ".join(
+            f'unknown field "{path}"' for path in unknown))
+    return {"Warning": ", ".join('299 - "unknown field \\"' + path + '\\""'
+                                 for path in unknown)}
 
 
 def _impersonated(request: Request) -> tuple[str, tuple[str, ...]]:

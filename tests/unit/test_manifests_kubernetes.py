@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal
 
 import pytest
+import yaml
 
 from clustersim import ManifestError, load_manifests
-from clustersim.manifests import SIMULATED_KINDS
+from clustersim.manifests import SIMULATED_KINDS, kubernetes_fields
+from clustersim.manifests.kubernetes_fields import drop_unknown_fields, unknown_fields
+from clustersim.schemas import KUBERNETES_VERSION, kubernetes_definitions
 
 DEPLOYMENT = """\
 apiVersion: apps/v1
@@ -276,6 +280,34 @@ def test_unknown_fields_are_reported_as_strict_validation_would() -> None:
     unknown = [w.split('"')[1] for w in spec.warnings]
     assert unknown == ["spec.replica", "spec.template.spec.containers[0].imagePullPolice"]
     assert "strict field validation" in spec.warnings[0]
+
+
+def test_dropping_unknown_fields_removes_them_in_place_and_keeps_the_rest() -> None:
+    manifest = yaml.safe_load(DEPLOYMENT.replace("replicas: 3", "replica: 3"))
+    manifest["spec"]["template"]["spec"]["containers"][0]["imagePullPolice"] = "Always"
+    kept = copy.deepcopy(manifest)
+    dropped = drop_unknown_fields("Deployment", manifest)
+    assert dropped == ["spec.replica", "spec.template.spec.containers[0].imagePullPolice"]
+    del kept["spec"]["replica"], kept["spec"]["template"]["spec"]["containers"][0][
+        "imagePullPolice"]
+    assert manifest == kept
+    assert unknown_fields("Deployment", manifest) == []
+
+
+def test_known_fields_are_those_of_the_schemas_of_the_release_taught() -> None:
+    """Every structure the unknown-field check walks has exactly the fields of the OpenAPI
+    schema of :data:`clustersim.schemas.KUBERNETES_VERSION` (kubernetes-validate's copy), so
+    that a field a new release adds is not refused by the simulated API server."""
+    definitions = kubernetes_definitions()
+    by_name = {name.rsplit(".", 1)[-1]: schema for name, schema in definitions.items()
+               if name.startswith(("io.k8s.api.", "io.k8s.apimachinery."))}
+    differ = {
+        struct: (sorted(set(by_name[struct]["properties"]) - set(fields)),
+                 sorted(set(fields) - set(by_name[struct]["properties"])))
+        for struct, fields in kubernetes_fields._STRUCTS.items()
+        if set(fields) != set(by_name[struct]["properties"])
+    }
+    assert differ == {}, f"(missing, extra) per structure, against v{KUBERNETES_VERSION}"
 
 
 @pytest.mark.parametrize(

@@ -1041,6 +1041,64 @@ def test_a_deleted_namespace_terminates_until_it_is_empty(fresh):
     assert dict(r[:2] for r in fresh.rows("get", "ns"))["shop"] == "Active"
 
 
+TYPO = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: typo}
+spec:
+  replica: 2
+  selector: {matchLabels: {app: typo}}
+  template:
+    metadata: {labels: {app: typo}}
+    spec:
+      containers: [{name: web, image: nginx:1.27, imagePullpolicy: Always}]
+"""
+UNKNOWN = ('unknown field "spec.replica", '
+           'unknown field "spec.template.spec.containers[0].imagePullpolicy"')
+
+
+def test_unknown_fields_follow_kubectls_validate_flag(fresh):
+    """kubectl asks for strict field validation by default (``--validate=strict``): the API
+    server refuses an object with unknown fields; ``warn`` stores it without them and warns,
+    ``false`` drops them silently (kubernetes/kubernetes test/cmd, create --validate)."""
+    refused = fresh("apply", "-f", "-", stdin=TYPO, check=False)
+    assert refused.returncode != 0
+    assert refused.stderr.strip() == (
+        'Error from server (BadRequest): error when creating "STDIN": Deployment in version '
+        f'"v1" cannot be handled as a Deployment: strict decoding error: {UNKNOWN}')
+    warned = fresh("apply", "-f", "-", "--validate=warn", stdin=TYPO)
+    assert "deployment.apps/typo created" in warned.stdout
+    assert warned.stderr.splitlines() == [
+        'Warning: unknown field "spec.replica"',
+        'Warning: unknown field "spec.template.spec.containers[0].imagePullpolicy"']
+    stored = json.loads(fresh("get", "deployment", "typo", "-o", "json").stdout)
+    assert "replica" not in stored["spec"]
+    assert "imagePullpolicy" not in stored["spec"]["template"]["spec"]["containers"][0]
+    again = fresh("apply", "-f", "-", stdin=TYPO, check=False)     # a patch, refused too
+    assert f"cannot be handled as a Deployment: strict decoding error: {UNKNOWN}" in again.stderr
+    fresh("delete", "deployment", "typo")
+    quiet = fresh("create", "-f", "-", "--validate=false", stdin=TYPO)
+    assert quiet.stderr == "" and "deployment.apps/typo created" in quiet.stdout
+    fixed = TYPO.replace("replica:", "replicas:").replace("imagePullpolicy", "imagePullPolicy")
+    assert "deployment.apps/typo configured" in fresh("apply", "-f", "-", stdin=fixed).stdout
+
+
+def test_invalid_and_undecodable_objects_are_worded_as_the_api_server_words_them(fresh):
+    nameless = HUGE.replace("{name: c,", "{name: null,")
+    assert fresh("apply", "-f", "-", stdin=nameless, check=False).stderr.strip() == (
+        'The Pod "huge" is invalid: spec.containers[0].name: Required value')
+    mismatched = TYPO.replace("replica:", "replicas:").replace(
+        "labels: {app: typo}", "labels: {app: other}").replace(", imagePullpolicy: Always", "")
+    refused = fresh("apply", "-f", "-", stdin=mismatched, check=False).stderr.strip()
+    assert refused.startswith('The Deployment "typo" is invalid: spec.template.metadata.labels: '
+                              "Invalid value: ")
+    listed = HUGE.replace("spec:\n", "spec:\n  affinity: {nodeAffinity: "
+                          "{requiredDuringSchedulingIgnoredDuringExecution: []}}\n")
+    assert fresh("apply", "-f", "-", stdin=listed, check=False).stderr.strip() == (
+        'Error from server (BadRequest): error when creating "STDIN": Pod in version "v1" '
+        "cannot be handled as a Pod: json: cannot unmarshal array into Go value of type "
+        "v1.NodeSelector")
+
+
 NETWORK_POLICY = """apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: {name: api-from-web}
