@@ -428,7 +428,11 @@ def _default_sites(pod_spec: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...],
     server defaults and the simulator leaves unset: a container port's ``protocol: TCP``
     (``SetDefaults_ContainerPort``), a probe's timeout, period and thresholds
     (``SetDefaults_Probe``), an HTTP probe's ``path: /`` and ``scheme: HTTP``
-    (``SetDefaults_HTTPGetAction``), all in ``pkg/apis/core/v1/defaults.go``."""
+    (``SetDefaults_HTTPGetAction``), all in ``pkg/apis/core/v1/defaults.go``, and the pod's
+    empty ``securityContext`` (``SetDefaults_PodSpec``; clients such as ``kubectl debug``
+    read it without checking that it is there)."""
+    if "containers" in pod_spec:        # a pod spec, not the workload's own spec
+        yield ("pod",), pod_spec, "securityContext", {}
     for group in ("initContainers", "containers"):
         for container in pod_spec.get(group) or []:
             if not isinstance(container, dict):

@@ -131,7 +131,9 @@ class KubernetesBackend(ClusterTime):
         status = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
                   "message": err.message, "reason": reason, "code": err.status}
         details = (_invalid_details(err.message) if reason == "Invalid" else None) or err.details
-        if details:
+        if details or reason == "NotFound":
+            # a 404 always has details, empty for a path the server does not serve (clients
+            # such as kubectl debug read them without checking)
             status["details"] = details
         return Response.json(err.status, status)
 

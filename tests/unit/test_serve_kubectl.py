@@ -1099,6 +1099,17 @@ def test_invalid_and_undecodable_objects_are_worded_as_the_api_server_words_them
         "v1.NodeSelector")
 
 
+def test_kubectl_debug_ends_with_kubectls_own_message_not_a_crash(fresh):
+    """Ephemeral containers are not simulated: kubectl debug gets the API server's 404 for
+    the subresource and says so itself; it read the pod's defaulted ``securityContext`` and
+    the 404's details first, and crashed (a Go nil pointer) while either was missing."""
+    fresh("run", "db", "--image=postgres:17")
+    assert fresh("get", "pod", "db", "-o", "jsonpath={.spec.securityContext}").stdout == "{}"
+    debug = fresh("debug", "-it", "db", "--image=busybox", check=False)
+    assert debug.returncode == 1 and "panic" not in debug.stderr
+    assert "error: ephemeral containers are disabled for this cluster" in debug.stderr
+
+
 NETWORK_POLICY = """apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: {name: api-from-web}
