@@ -176,7 +176,7 @@ class Renderer:
                 entry["state"] = {"terminated": {
                     "exitCode": 0 if phase == "Succeeded" else 1, "reason": reason or phase,
                     "finishedAt": self.timestamp(finished)}}
-            elif reason == "CrashLoopBackOff":
+            elif reason in _WAITING_REASONS:
                 entry["state"] = {"waiting": {"reason": reason}}
                 entry["started"] = False
             elif phase == "Running":
@@ -196,7 +196,7 @@ class Renderer:
             status["containerStatuses"] = statuses
         if node:
             status["conditions"] = _kubelet_conditions(status, pod["spec"], reason)
-        if reason == "CrashLoopBackOff":
+        if reason in _WAITING_REASONS:
             status.pop("reason", None)      # upstream: the container's waiting reason
 
     # ---- nodes -----------------------------------------------------------------------------
@@ -417,6 +417,11 @@ def _pod_specs(spec: Any) -> list[dict[str, Any]]:
     return [s if isinstance(s, dict) else {} for s in found]
 
 
+# the reasons the simulated kubelet keeps in a Pod's status.reason that upstream's kubelet
+# reports as each container's waiting reason (pkg/kubelet/images, kuberuntime); simplified:
+# every container of the Pod shows it, not only the one whose image or configuration failed
+_WAITING_REASONS = ("CrashLoopBackOff", "ErrImagePull", "ImagePullBackOff",
+                    "CreateContainerConfigError")
 _PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 _PROBE_DEFAULTS = {"timeoutSeconds": 1, "periodSeconds": 10, "successThreshold": 1,
                    "failureThreshold": 3}

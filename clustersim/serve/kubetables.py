@@ -4,7 +4,8 @@
 Columns, their order, their priority (1: only with ``-o wide``) and how each cell is worked out
 follow the API server's printers in ``pkg/printers/internalversion/printers.go`` (v1.37): e.g.
 a pod's STATUS is its phase, overridden by its ``status.reason``, by a container's waiting or
-terminated reason and by ``Terminating``. Ages use ``HumanDuration`` from
+terminated reason, by ``SchedulingGated`` (the PodScheduled condition's reason) and by
+``Terminating``. Ages use ``HumanDuration`` from
 ``staging/src/k8s.io/apimachinery/pkg/util/duration/duration.go``, counted in simulated time.
 """
 
@@ -12,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import Any
+
+from clustersim.kubernetes.schedulinggates import GATED_REASON
 
 __all__ = ["human_duration", "table"]
 
@@ -108,6 +111,9 @@ def _pod_status(pod: Obj) -> tuple[str, int, int, int]:
         return cached
     status = _status(pod)
     reason = status.get("reason") or status.get("phase") or "Pending"
+    if any(c.get("type") == "PodScheduled" and c.get("reason") == GATED_REASON
+           for c in status.get("conditions") or ()):
+        reason = GATED_REASON
     total = len(_spec(pod).get("containers") or [])
     ready = restarts = 0
     running = False

@@ -844,6 +844,29 @@ def test_a_crashed_container_shows_its_last_state_and_when_it_restarted(fresh):
     assert container["restartCount"] == 2 and container["lastState"]["terminated"]["exitCode"] == 3
 
 
+def test_waiting_pods_show_the_kubelets_reason_as_status_and_state(fresh):
+    """A container that cannot start shows why in STATUS and in describe's State: the
+    image's pull failures and a missing ConfigMap (both were ContainerCreating), and a gated
+    Pod shows SchedulingGated (was Pending), as printPod works them out."""
+    fresh.server.cluster.fail_pull("nginx:0.0-typo")
+    fresh("run", "typo", "--image=nginx:0.0-typo")
+    fresh("apply", "-f", "-", stdin=HUGE.replace("huge", "cfg").replace('"64"', "100m").replace(
+        "resources:", "env: [{name: X, valueFrom: {configMapKeyRef: {name: nope, key: k}}}], "
+        "resources:"))
+    fresh("apply", "-f", "-", stdin=HUGE.replace("huge", "gated").replace(
+        "spec:\n", "spec:\n  schedulingGates: [{name: example.com/queue}]\n"))
+    fresh.server.step(10)
+    assert {r[0]: r[2] for r in fresh.rows("get", "pods")} == {
+        "cfg": "CreateContainerConfigError", "gated": "SchedulingGated",
+        "typo": "ImagePullBackOff"}
+    assert re.search(r"State:\s+Waiting\n\s+Reason:\s+ImagePullBackOff",
+                     fresh("describe", "pod", "typo").stdout)
+    status = json.loads(fresh("get", "pod", "cfg", "-o", "json").stdout)["status"]
+    assert "reason" not in status
+    assert status["containerStatuses"][0]["state"] == {
+        "waiting": {"reason": "CreateContainerConfigError"}}
+
+
 def test_wait_patch_run_expose_replace_diff_delete_f(tmp_path):
     with serve("kubernetes", nodes=3, speed=40) as server:
         kubectl = Kubectl(server, tmp_path)
