@@ -688,12 +688,19 @@ class KubernetesBackend(ClusterTime):
                         "metadata": {"name": name, "namespace": stored["metadata"]["namespace"],
                                      "labels": meta.get("labels") or {}},
                         "spec": new["spec"]}
+            annotations = stored["metadata"].get("annotations")
             try:
                 self.cluster.apply([self._validated(manifest, resource)])
             except AdmissionError as err:
                 raise _admission(err, resource, name) from None
             except ValueError as err:
                 raise HttpError(422, str(err), "Invalid") from None
+            # an update is not an apply: the simulator's apply wrote its last-applied
+            # annotation, which only kubectl apply writes (in its own patch, set below)
+            if annotations is None:
+                stored["metadata"].pop("annotations", None)
+            else:
+                stored["metadata"]["annotations"] = annotations
         for field in ("labels", "annotations"):
             if meta.get(field) != current["metadata"].get(field):
                 stored["metadata"][field] = dict(meta.get(field) or {})

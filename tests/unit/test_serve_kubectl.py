@@ -867,6 +867,26 @@ def test_waiting_pods_show_the_kubelets_reason_as_status_and_state(fresh):
         "waiting": {"reason": "CreateContainerConfigError"}}
 
 
+def test_only_kubectl_apply_writes_the_last_applied_annotation(fresh):
+    """An update through set image or scale left the simulator's own last-applied
+    annotation behind: rollout undo then warned about kubectl apply, and the next apply
+    merged against the wrong base."""
+    fresh("create", "deployment", "web", "--image=nginx:1.26")
+    fresh("set", "image", "deployment/web", "nginx=nginx:1.27")
+    annotation = ("jsonpath={.metadata.annotations.kubectl\\.kubernetes\\.io/"
+                  "last-applied-configuration}")
+    assert fresh("get", "deployment", "web", "-o", annotation).stdout == ""
+    undone = fresh("rollout", "undo", "deployment/web")
+    assert "rolled back" in undone.stdout and "Warning" not in undone.stderr
+    fresh("apply", "-f", "-", stdin=TYPO.replace("typo", "api").replace("replica:", "replicas:")
+          .replace(", imagePullpolicy: Always", ""))
+    written = fresh("get", "deployment", "api", "-o", annotation).stdout
+    assert json.loads(written)["spec"]["replicas"] == 2
+    fresh("scale", "deployment/api", "--replicas=3")
+    fresh("set", "image", "deployment/api", "web=nginx:1.28")
+    assert fresh("get", "deployment", "api", "-o", annotation).stdout == written
+
+
 def test_wait_patch_run_expose_replace_diff_delete_f(tmp_path):
     with serve("kubernetes", nodes=3, speed=40) as server:
         kubectl = Kubectl(server, tmp_path)
