@@ -435,7 +435,8 @@ def _default_sites(pod_spec: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...],
     (``SetDefaults_Probe``), an HTTP probe's ``path: /`` and ``scheme: HTTP``
     (``SetDefaults_HTTPGetAction``), all in ``pkg/apis/core/v1/defaults.go``, and the pod's
     empty ``securityContext`` (``SetDefaults_PodSpec``; clients such as ``kubectl debug``
-    read it without checking that it is there)."""
+    read it without checking that it is there), and each container's empty ``resources``
+    (which kubectl adds too when it copies a template, as ``rollout undo`` does)."""
     if "containers" in pod_spec:        # a pod spec, not the workload's own spec
         yield ("pod",), pod_spec, "securityContext", {}
     for group in ("initContainers", "containers"):
@@ -443,6 +444,8 @@ def _default_sites(pod_spec: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...],
             if not isinstance(container, dict):
                 continue
             name = container.get("name")
+            # Go's Container.resources is a struct: encoded, it is always there, if empty
+            yield (group, name), container, "resources", {}
             for port in container.get("ports") or []:
                 if isinstance(port, dict):
                     yield (group, name, "port", port.get("containerPort")), port, "protocol", \

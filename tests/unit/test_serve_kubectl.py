@@ -887,6 +887,23 @@ def test_only_kubectl_apply_writes_the_last_applied_annotation(fresh):
     assert fresh("get", "deployment", "api", "-o", annotation).stdout == written
 
 
+def test_rollout_undo_scales_the_old_replicaset_back_up(fresh):
+    """kubectl rollout undo copies the old ReplicaSet's template through Go's types, which
+    add ``resources: {}`` to each container: the template hashed differently, and a third
+    ReplicaSet appeared instead of the first one scaling up again."""
+    fresh("create", "deployment", "web", "--image=nginx:1.26")
+    fresh.server.step(5)
+    fresh("set", "image", "deployment/web", "nginx=nginx:1.27")
+    fresh.server.step(30)
+    first, second = (r[0] for r in fresh.rows("get", "rs",
+                                               "--sort-by=.metadata.creationTimestamp"))
+    fresh("rollout", "undo", "deployment/web", "--to-revision=1")
+    fresh.server.step(30)
+    assert {r[0]: r[1] for r in fresh.rows("get", "rs")} == {first: "1", second: "0"}
+    history = fresh("rollout", "history", "deployment/web").stdout
+    assert re.findall(r"^(\d+) ", history, re.M) == ["2", "3"]
+
+
 def test_wait_patch_run_expose_replace_diff_delete_f(tmp_path):
     with serve("kubernetes", nodes=3, speed=40) as server:
         kubectl = Kubectl(server, tmp_path)
