@@ -16,7 +16,7 @@ from clustersim.manifests.kubernetes_fields import unknown_fields
 from clustersim.manifests.kubernetes_types import KIND_MODELS, OtherObject
 from clustersim.manifests.kubernetes_versions import SERVED, removed_warning, unknown_version
 from clustersim.manifests.kubernetes_workloads import kubernetes_workloads, pod_spec
-from clustersim.manifests.safe_yaml import Document, copy_data
+from clustersim.manifests.safe_yaml import Document, without_nulls
 from clustersim.manifests.specs import Spec
 from clustersim.manifests.validation import found_text, validate
 from clustersim.manifests.workload import Workload
@@ -152,7 +152,7 @@ def load_kubernetes(document: Document) -> list[KubernetesSpec]:
             source=document.source,
             simulated=kind in SIMULATED_KINDS,
             line=document.line,
-            manifest=copy_data(data),
+            manifest=without_nulls(data),
             typed=typed,
             warnings=tuple(warning for warning in warnings if warning),
         )

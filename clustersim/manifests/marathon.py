@@ -22,7 +22,7 @@ from typing import Any
 
 from clustersim.manifests import pathid
 from clustersim.manifests.marathon_types import App, Group, Pod
-from clustersim.manifests.safe_yaml import Document, Path, copy_data
+from clustersim.manifests.safe_yaml import Document, Path, without_nulls
 from clustersim.manifests.specs import Spec
 from clustersim.manifests.units import marathon_resources
 from clustersim.manifests.validation import validate
@@ -100,7 +100,7 @@ def _resolve_run_spec(document: Document, path: Path, data: Any, base: str, *, c
     """An app or pod with its id and dependencies resolved against ``base``."""
     if not isinstance(data, dict):
         raise document.error(path, "an app or pod is not a mapping", "a JSON object with an id")
-    resolved = copy_data(data)
+    resolved = without_nulls(data)
     resolved["id"] = _resolve_id(document, (*path, "id"), data.get("id"), base, child=child)
     if "dependencies" in data:
         resolved["dependencies"] = _dependencies(document, path, data, base)
@@ -117,7 +117,8 @@ def _resolve_group(document: Document, path: Path, data: Any, base: str, *, chil
         group_id = _resolve_id(document, (*path, "id"), data.get("id"), base, child=child)
     # copy all but the children, which are resolved (and copied) one by one below
     resolved = {
-        key: value if key in _GROUP_KEYS else copy_data(value) for key, value in data.items()
+        key: value if key in _GROUP_KEYS else without_nulls(value)
+        for key, value in data.items() if value is not None or key in _GROUP_KEYS
     }
     resolved["id"] = group_id
     for key in _GROUP_KEYS:

@@ -454,6 +454,21 @@ def copy_data(value: Any) -> Any:
     return value
 
 
+def without_nulls(value: Any) -> Any:
+    """:func:`copy_data` without the mapping entries whose value is null. In a Kubernetes or
+    Marathon manifest a field given as null is an unset one (Go's and Play JSON's decoders
+    leave it at its default): ``tolerations:`` with its entries commented out means no
+    tolerations. The simulators read a key that is there as set, so they get the manifest
+    without such keys. Lists keep their null items, which validation refuses where Go would
+    (``unknown object type "nil"``). Not for Compose, where ``volumes: {data: }`` declares
+    a volume."""
+    if isinstance(value, dict):
+        return {key: without_nulls(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list | tuple):
+        return [without_nulls(item) for item in value]
+    return value
+
+
 def check_data(data: Any, source: str) -> None:
     """Check data given directly (dicts, lists) or parsed as JSON: depth, size, plain types and
     finite numbers (Python's ``json`` reads ``1e400`` as infinity, where Go refuses it)."""

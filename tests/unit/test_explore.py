@@ -68,3 +68,50 @@ def test_explorer_says_inline_when_the_corpus_folder_is_missing_or_empty(tmp_pat
     assert len(manifest_explorer(tmp_path).widget.children) == 5
     notice, *_ = manifest_explorer(tmp_path / "pod.yaml").widget.children
     assert "is a file, not a folder" in notice.value
+
+
+NULLS = {
+    "pod.yaml": """apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  annotations:            # every entry commented out: null
+spec:
+  tolerations:
+  # - {key: gpu, operator: Exists}
+  containers: [{name: web, image: nginx}]
+""",
+    "job.yaml": """apiVersion: batch/v1
+kind: Job
+metadata: {name: pi}
+spec:
+  backoffLimit:
+  parallelism:
+  template:
+    metadata:
+    spec:
+      restartPolicy: Never
+      containers: [{name: pi, image: perl}]
+""",
+    "svc.yaml": """apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec: {type: null, selector: {app: web}, ports: [{port: 80}]}
+""",
+    "app.json": '{"id": "/web", "cmd": "serve", "cpus": 0.1, "mem": 32, "instances": null, '
+                '"upgradeStrategy": {"minimumHealthCapacity": null}, "portDefinitions": '
+                '[{"port": 0, "name": "http"}], "healthChecks": [{"protocol": "HTTP", '
+                '"gracePeriodSeconds": null}], "readinessChecks": [{"name": "r", "portName": '
+                '"http", "intervalSeconds": null}]}',
+    "pod.json": '{"id": "/p", "containers": [{"name": "c", "resources": {"cpus": 0.1, '
+                '"mem": 32}}], "scheduling": {"backoff": {"backoff": null}}}',
+}
+
+
+@pytest.mark.parametrize("name", NULLS)
+def test_a_field_left_empty_is_unset_as_the_real_decoders_read_it(name: str) -> None:
+    """A key whose entries are all commented out is null in YAML: Kubernetes and Marathon
+    read it as unset, and so do the simulators (they crashed on the None, or refused it)."""
+    placement = place(NULLS[name], name=name)
+    assert placement.waiting == []
+    assert len(placement.snapshot.tasks) == (0 if name == "svc.yaml" else 1)
