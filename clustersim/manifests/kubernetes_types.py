@@ -29,6 +29,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
+from clustersim.manifests.cron import CronSchedule
 from clustersim.manifests.kubernetes_syntax import (
     ConfigKey,
     Int32,
@@ -436,12 +437,26 @@ class _JobTemplate(_Model):
     spec: JobSpec
 
 
+def _cron_schedule(value: str) -> str:
+    """A schedule robfig/cron's standard parser reads, as the API server checks it."""
+    CronSchedule(value)
+    return value
+
+
+def _utc(value: str) -> str:
+    if value not in ("UTC", "Etc/UTC"):
+        raise ValueError(f"time zone {value!r} is not simulated: the simulated CronJob "
+                         "controller runs in UTC (a real cluster takes any IANA name such as "
+                         "Europe/Paris); leave timeZone out or write UTC")
+    return value
+
+
 class CronJobSpec(_Model):
-    schedule: str
+    schedule: Annotated[str, AfterValidator(_cron_schedule)]
     job_template: _JobTemplate
     concurrency_policy: Literal["Allow", "Forbid", "Replace"] | None = None
     suspend: bool | None = None
-    time_zone: str | None = None
+    time_zone: Annotated[str, AfterValidator(_utc)] | None = None
 
 
 class CronJob(_Object):

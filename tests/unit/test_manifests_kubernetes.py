@@ -336,3 +336,42 @@ def test_service_ports_are_required_unless_headless_or_external(spec: str, valid
         assert load_manifests(text)
     else:
         assert error_of(text).path == "spec.ports"
+
+
+CRONJOB = """apiVersion: batch/v1
+kind: CronJob
+metadata: {name: report}
+spec:
+  schedule: "*/5 * * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: Never
+          containers: [{name: report, image: busybox:1.37}]
+"""
+
+
+@pytest.mark.parametrize(
+    ("schedule", "words"),
+    [("*/5 * * *", "needs 5 fields"), ("60 * * * *", "minute '60' is outside 0-59"),
+     ("", "must be a non-empty string"), ("TZ=UTC 0 * * * *", "use spec.timeZone")],
+)
+def test_a_cron_schedule_is_read_when_the_cronjob_loads(schedule: str, words: str) -> None:
+    """The API server refuses a schedule robfig/cron cannot parse; the loader did not, and
+    the simulated controller failed later, on every step, naming no file."""
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(CRONJOB.replace("*/5 * * * *", schedule), name="cron.yaml")
+    assert (caught.value.source, caught.value.line, caught.value.path) == (
+        "cron.yaml", 5, "spec.schedule")
+    assert words in caught.value.message
+
+
+def test_a_time_zone_other_than_utc_is_refused_as_not_simulated() -> None:
+    zoned = CRONJOB.replace('"\n', '"\n  timeZone: Europe/Paris\n', 1)
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(zoned, name="cron.yaml")
+    assert (caught.value.path, caught.value.line) == ("spec.timeZone", 6)
+    assert "time zone 'Europe/Paris' is not simulated" in caught.value.message
+    [spec] = load_manifests(zoned.replace("Europe/Paris", "UTC"))
+    assert spec.manifest["spec"]["timeZone"] == "UTC"
