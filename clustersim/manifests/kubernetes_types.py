@@ -59,12 +59,22 @@ class _Model(BaseModel):
     )
 
 
+class OwnerReference(_Model):
+    api_version: str
+    kind: str
+    name: str
+    uid: str | None = None      # required upstream; written by controllers, not by hand
+    controller: bool | None = None
+    block_owner_deletion: bool | None = None
+
+
 class ObjectMeta(_Model):
     name: Subdomain | None = None
     generate_name: str | None = None
     namespace: Label | None = None
     labels: Labels | None = None
     annotations: dict[Annotated[str, AfterValidator(qualified_name)], str] | None = None
+    owner_references: list[OwnerReference] | None = None
 
 
 class PathSegmentMeta(ObjectMeta):
@@ -96,9 +106,104 @@ class ContainerPort(_Model):
     name: str | None = None
 
 
+# The shapes of the structures that the kubelet and the controllers read: named as Go names
+# them, since a value of the wrong JSON type is refused in Go's words ("cannot unmarshal string
+# into Go value of type v1.EnvVarSource"); their other fields are not checked here.
+class ConfigMapKeySelector(_Model):
+    key: str
+    name: str | None = None
+    optional: bool | None = None
+
+
+class SecretKeySelector(ConfigMapKeySelector):
+    pass
+
+
+class ObjectFieldSelector(_Model):
+    field_path: str
+    api_version: str | None = None
+
+
+class ResourceFieldSelector(_Model):
+    resource: str
+    container_name: str | None = None
+
+
+class EnvVarSource(_Model):
+    config_map_key_ref: ConfigMapKeySelector | None = None
+    secret_key_ref: SecretKeySelector | None = None
+    field_ref: ObjectFieldSelector | None = None
+    resource_field_ref: ResourceFieldSelector | None = None
+
+
 class EnvVar(_Model):
     name: str
     value: str | None = None
+    value_from: EnvVarSource | None = None
+
+
+class ConfigMapEnvSource(_Model):
+    name: str | None = None
+    optional: bool | None = None
+
+
+class SecretEnvSource(ConfigMapEnvSource):
+    pass
+
+
+class EnvFromSource(_Model):
+    prefix: str | None = None
+    config_map_ref: ConfigMapEnvSource | None = None
+    secret_ref: SecretEnvSource | None = None
+
+
+class VolumeMount(_Model):
+    name: str
+    mount_path: str
+    read_only: bool | None = None
+    sub_path: str | None = None
+
+
+class PersistentVolumeClaimVolumeSource(_Model):
+    claim_name: str
+    read_only: bool | None = None
+
+
+class ConfigMapVolumeSource(_Model):
+    name: str | None = None
+    optional: bool | None = None
+
+
+class SecretVolumeSource(_Model):
+    secret_name: str | None = None
+    optional: bool | None = None
+
+
+class HostPathVolumeSource(_Model):
+    path: str
+    type: str | None = None
+
+
+class EmptyDirVolumeSource(_Model):
+    medium: str | None = None
+
+
+class ProjectedVolumeSource(_Model):
+    sources: list[dict[str, Any]] | None = None
+
+
+class Volume(_Model):
+    name: str
+    persistent_volume_claim: PersistentVolumeClaimVolumeSource | None = None
+    config_map: ConfigMapVolumeSource | None = None
+    secret: SecretVolumeSource | None = None
+    host_path: HostPathVolumeSource | None = None
+    empty_dir: EmptyDirVolumeSource | None = None
+    projected: ProjectedVolumeSource | None = None
+
+
+class PodSchedulingGate(_Model):
+    name: str
 
 
 class ExecAction(_Model):
@@ -172,6 +277,8 @@ class Container(_Model):
     ports: list[ContainerPort] | None = None
     resources: ResourceRequirements | None = None
     env: list[EnvVar] | None = None
+    env_from: list[EnvFromSource] | None = None
+    volume_mounts: list[VolumeMount] | None = None
     liveness_probe: Probe | None = None
     readiness_probe: Probe | None = None
     startup_probe: Probe | None = None
@@ -292,7 +399,8 @@ class PodSpec(_Model):
     scheduler_name: str | None = None
     host_network: bool | None = None
     overhead: dict[str, ResourceQuantity] | None = None
-    volumes: list[dict[str, Any]] | None = None
+    volumes: list[Volume] | None = None
+    scheduling_gates: list[PodSchedulingGate] | None = None
 
 
 class PodTemplateSpec(_Model):
@@ -304,6 +412,7 @@ class _Object(_Model):
     api_version: str
     kind: str
     metadata: ObjectMeta
+    status: dict[str, Any] | None = None
 
 
 class Pod(_Object):
@@ -420,6 +529,7 @@ class DaemonSet(_Object):
 
 
 class JobSpec(_Model):
+    ttl_seconds_after_finished: Annotated[int, Field(ge=0)] | None = None
     parallelism: Annotated[int, Field(ge=0)] | None = None
     completions: Annotated[int, Field(ge=0)] | None = None
     backoff_limit: Annotated[int, Field(ge=0)] | None = None

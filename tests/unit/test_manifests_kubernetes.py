@@ -375,3 +375,36 @@ def test_a_time_zone_other_than_utc_is_refused_as_not_simulated() -> None:
     assert "time zone 'Europe/Paris' is not simulated" in caught.value.message
     [spec] = load_manifests(zoned.replace("Europe/Paris", "UTC"))
     assert spec.manifest["spec"]["timeZone"] == "UTC"
+
+
+POD = """apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+  - name: web
+    image: nginx
+"""
+
+
+@pytest.mark.parametrize(
+    ("extra", "path", "words"),
+    [("    env: [{name: PASSWORD, valueFrom: secretKeyRef}]\n",
+      "spec.containers[0].env[0].valueFrom", "into Go value of type v1.EnvVarSource"),
+     ("    envFrom: 5\n", "spec.containers[0].envFrom", "valid list"),
+     ("    volumeMounts: [{name: [data], mountPath: /data}]\n",
+      "spec.containers[0].volumeMounts[0].name", "valid string"),
+     ("  volumes: [{name: data, persistentVolumeClaim: my-claim}]\n",
+      "spec.volumes[0].persistentVolumeClaim",
+      "into Go value of type v1.PersistentVolumeClaimVolumeSource"),
+     ("  schedulingGates: true\n", "spec.schedulingGates", "valid list"),
+     ("status: 5\n", "status", "valid dictionary")],
+)
+def test_what_the_kubelet_and_controllers_read_has_its_shape_checked(
+    extra: str, path: str, words: str
+) -> None:
+    """These loaded, then failed inside the simulator with a raw TypeError or
+    AttributeError (an env source written as a bare name is a common slip)."""
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(POD + extra, name="pod.yaml")
+    assert caught.value.path == path and words in caught.value.message
