@@ -72,6 +72,9 @@ def _resolve_id(document: Document, path: Path, value: Any, base: str, *, child:
             path, problem, 'an id such as "/shop/web-1": lowercase letters, digits, "-" and "."'
         )
     resolved = pathid.canonical(value, base)
+    if resolved == "/":     # "..", "/a/../.." climb to the root, which no app or group may be
+        raise document.error(path, f"the id {value!r} resolves to the root group /",
+                             'an id such as "/shop/web" or "web"')
     if child and not pathid.is_child_of(resolved, base):
         raise document.error(
             path,

@@ -52,6 +52,7 @@ def _mesos_scalar(value: float) -> float:
 
 NonNegative = Annotated[float, Field(ge=0), AfterValidator(_mesos_scalar)]
 Count = Annotated[Int, Field(ge=0)]
+Interval = Annotated[Int, Field(ge=1)]   # seconds between checks: Marathon's minimum is 1
 PortNumber = Annotated[Int, Field(ge=0, le=65535)]
 Fraction01 = Annotated[float, Field(ge=0, le=1)]
 
@@ -170,7 +171,21 @@ class HealthCheck(_Model):
     port: PortNumber | None = None
     command: Command | None = None
     grace_period_seconds: Count | None = None
-    interval_seconds: Count | None = None
+    interval_seconds: Interval | None = None
+    timeout_seconds: Count | None = None
+    max_consecutive_failures: Count | None = None
+    delay_seconds: Count | None = None
+
+
+class PodHealthCheck(_Model):
+    """A pod container's ``healthCheck`` (``podHealthCheck.raml``): ``http``, ``tcp`` or
+    ``exec`` with the app health check's timings."""
+
+    http: dict[str, Any] | None = None
+    tcp: dict[str, Any] | None = None
+    exec: dict[str, Any] | None = None
+    grace_period_seconds: Count | None = None
+    interval_seconds: Interval | None = None
     timeout_seconds: Count | None = None
     max_consecutive_failures: Count | None = None
     delay_seconds: Count | None = None
@@ -282,6 +297,7 @@ class PodContainer(_Model):
     resources: PodResources
     image: dict[str, Any] | None = None
     endpoints: list[Endpoint] | None = None
+    health_check: PodHealthCheck | None = None
 
 
 class PodConstraint(_Model):

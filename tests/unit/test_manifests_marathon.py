@@ -393,3 +393,24 @@ def test_the_loader_and_marathon_agree(extra: dict) -> None:
     else:
         deployed = True
     assert loaded == deployed
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "words"),
+    [('{"id": "..", "cmd": "serve", "cpus": 0.1, "mem": 32}', "id",
+      "resolves to the root group"),
+     ('{"id": "/a", "cmd": "serve", "cpus": 0.1, "mem": 32, "healthChecks": '
+      '[{"protocol": "TCP", "intervalSeconds": 0}]}', "healthChecks[0].intervalSeconds",
+      "greater than or equal to 1"),
+     ('{"id": "/p", "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 32}, '
+      '"healthCheck": {"tcp": {"endpoint": "http"}, "intervalSeconds": "30"}}]}',
+      "containers[0].healthCheck.intervalSeconds", "valid integer")],
+)
+def test_what_the_simulator_refused_after_loading_is_refused_by_the_loader(
+    text: str, path: str, words: str
+) -> None:
+    """Each of these loaded and was then refused by the simulator, naming no file."""
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(text, name="app.json")
+    assert (caught.value.source, caught.value.path) == ("app.json", path)
+    assert words in caught.value.message
