@@ -141,6 +141,12 @@ _BINARY_SUFFIXES = {60: "Ei", 50: "Pi", 40: "Ti", 30: "Gi", 20: "Mi", 10: "Ki"}
 _EXPONENT_FORM_DIGITS = 40
 
 
+def request_amount(name: str, value: Decimal) -> int:
+    """A request or limit in the unit the scheduler compares: millicores for ``cpu``
+    (``MilliValue``), whole units otherwise (``Value``); too large for an int64 raises."""
+    return to_millis(value) if name == "cpu" else to_units(value)
+
+
 def format_quantity(value: Decimal | int, binary: bool = False) -> str:
     """A value in Kubernetes' canonical form (``Quantity.String()``).
 

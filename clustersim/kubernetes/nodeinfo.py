@@ -25,7 +25,13 @@ from functools import lru_cache
 from typing import Any
 
 from clustersim.node import Node
-from clustersim.quantity import QuantityError, parse_quantity, to_millis, to_units
+from clustersim.quantity import (
+    QuantityError,
+    parse_quantity,
+    request_amount,
+    to_millis,
+    to_units,
+)
 
 __all__ = [
     "DEFAULT_MEMORY_REQUEST",
@@ -106,8 +112,7 @@ def _quantity_text(amount: Decimal) -> str:
 @lru_cache(maxsize=4096)
 def _amount(name: str, text: str) -> int:
     """One quantity in the unit the scheduler compares: millicores for cpu, units otherwise."""
-    value = parse_quantity(text)
-    return to_millis(value) if name == "cpu" else to_units(value)
+    return request_amount(name, parse_quantity(text))
 
 
 def _container_requests(container: Mapping[str, Any], where: str) -> dict[str, int]:

@@ -24,6 +24,8 @@ fields, types, enumerations, name syntax, quantities, ports); the API server che
 
 from __future__ import annotations
 
+import ipaddress
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -49,6 +51,7 @@ from clustersim.manifests.kubernetes_syntax import (
     qualified_name,
     topology_key,
 )
+from clustersim.quantity import QuantityError, request_amount
 
 __all__ = ["KIND_MODELS", "ObjectMeta"]
 
@@ -94,9 +97,22 @@ class LabelSelector(_Model):
     match_expressions: list[LabelSelectorRequirement] | None = None
 
 
+def _schedulable(amounts: dict[str, Decimal]) -> dict[str, Decimal]:
+    """Each amount fits the 64-bit integer that the scheduler's arithmetic uses."""
+    for name, value in amounts.items():
+        try:
+            request_amount(name, value)
+        except QuantityError as err:
+            raise ValueError(f"{name}: {err}") from None
+    return amounts
+
+
+Amounts = Annotated[dict[str, ResourceQuantity], AfterValidator(_schedulable)]
+
+
 class ResourceRequirements(_Model):
-    requests: dict[str, ResourceQuantity] | None = None
-    limits: dict[str, ResourceQuantity] | None = None
+    requests: Amounts | None = None
+    limits: Amounts | None = None
 
 
 class ContainerPort(_Model):
@@ -377,7 +393,7 @@ class Toleration(_Model):
 
 class TopologySpreadConstraint(_Model):
     max_skew: Annotated[int, Field(ge=1)]
-    topology_key: str
+    topology_key: Annotated[str, AfterValidator(topology_key)]
     when_unsatisfiable: Literal["DoNotSchedule", "ScheduleAnyway"]
     label_selector: LabelSelector | None = None
     min_domains: Annotated[int, Field(ge=1)] | None = None
@@ -581,11 +597,23 @@ class ServicePort(_Model):
     name: str | None = None
 
 
+def _cluster_ip(value: str) -> str:
+    """``ValidateServiceClusterIPs``: "None" (headless), empty (allocate one) or an IP."""
+    if value not in ("", "None"):
+        try:
+            ipaddress.ip_address(value)
+        except ValueError:
+            raise ValueError(f'Invalid value: "{value}": must be a valid IP address, (e.g. '
+                             "10.9.8.7 or 2001:db8::ffff)") from None
+    return value
+
+
 class ServiceSpec(_Model):
     type: Literal["ClusterIP", "NodePort", "LoadBalancer", "ExternalName"] | None = None
     ports: list[ServicePort] | None = None
     selector: dict[str, str] | None = None
-    cluster_ip: str | None = Field(default=None, alias="clusterIP")
+    cluster_ip: Annotated[str, AfterValidator(_cluster_ip)] | None = Field(
+        default=None, alias="clusterIP")
 
 
 class Service(_Object):

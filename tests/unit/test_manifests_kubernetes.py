@@ -408,3 +408,34 @@ def test_what_the_kubelet_and_controllers_read_has_its_shape_checked(
     with pytest.raises(ManifestError) as caught:
         load_manifests(POD + extra, name="pod.yaml")
     assert caught.value.path == path and words in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("extra", "path", "words"),
+    [("    resources: {requests: {cpu: 1Ei}}\n", "spec.containers[0].resources.requests",
+      "cpu: quantity 1.152921504606846976E+21 is too large"),
+     ("    resources: {limits: {memory: 1e400}}\n", "spec.containers[0].resources.limits",
+      "memory: quantity 1E+400 is too large"),
+     ("  topologySpreadConstraints: [{maxSkew: 1, topologyKey: '', whenUnsatisfiable: "
+      "DoNotSchedule}]\n", "spec.topologySpreadConstraints[0].topologyKey",
+      "Required value: can not be empty")],
+)
+def test_values_the_scheduler_cannot_use_are_refused_at_load(
+    extra: str, path: str, words: str
+) -> None:
+    """They loaded, then were refused inside the simulator, naming no file."""
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(POD + extra, name="pod.yaml")
+    assert caught.value.path == path and words in caught.value.message
+
+
+@pytest.mark.parametrize(("ip", "valid"), [("10.96.0.20", True), ("None", True), ("", True),
+                                           ("10.0.0", False), ("fd00::1", True)])
+def test_a_services_cluster_ip_is_an_ip_address(ip: str, valid: bool) -> None:
+    text = (f"apiVersion: v1\nkind: Service\nmetadata: {{name: web}}\n"
+            f"spec: {{clusterIP: '{ip}', selector: {{app: web}}, ports: [{{port: 80}}]}}\n")
+    if valid:
+        load_manifests(text)
+        return
+    with pytest.raises(ManifestError, match="must be a valid IP address"):
+        load_manifests(text, name="svc.yaml")
