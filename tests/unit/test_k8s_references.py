@@ -75,7 +75,7 @@ def test_a_missing_object_keeps_the_pod_waiting_until_it_exists(case: str) -> No
 def test_optional_references_need_nothing() -> None:
     cluster = KubernetesCluster(demo_nodes("kubernetes"))
     cluster.apply(POD % ("opt", "  volumes: [{name: c, configMap: {name: x, optional: true}}]",
-                         "    envFrom: [{secretRef: {name: y, optional: true}}]"))
+                         "    envFrom: [{secretRef: {name: absent, optional: true}}]"))
     cluster.run(until=60)
     assert cluster.pods()[0].phase == "Running"
 

@@ -71,7 +71,7 @@ def test_a_gate_must_be_a_mapping_with_a_name():
     cluster = KubernetesCluster(Node.many(1, "node", cpu="2", memory="4Gi"), seed=0)
     bad = gated_pod()
     bad["spec"]["schedulingGates"] = ["example.com/queue"]
-    with pytest.raises(ValueError, match=r"spec.schedulingGates\[0\] is 'example.com/queue'; "
-                       "each gate is a mapping with a name"):
+    with pytest.raises(ValueError, match=r"spec.schedulingGates\[0\]: cannot unmarshal string "
+                       "into Go value of type v1.PodSchedulingGate"):
         cluster.apply(bad)
     assert cluster.pods() == []

@@ -133,11 +133,11 @@ def test_json_number_out_of_range_is_refused_not_infinity() -> None:
 
 def test_yaml_float_out_of_range_stays_a_string_as_in_go_yaml() -> None:
     text = (
-        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
-        "  - name: c\n    image: x\n    resources: {requests: {cpu: 1e400}}\n"
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p, annotations: {size: 1e400}}\nspec:\n"
+        "  containers:\n  - name: c\n    image: x\n"
     )
     [pod] = load_manifests(text)
-    assert pod.manifest["spec"]["containers"][0]["resources"]["requests"]["cpu"] == "1e400"
+    assert pod.manifest["metadata"]["annotations"]["size"] == "1e400"
 
 
 def test_environment_values_become_text_or_are_refused() -> None:
