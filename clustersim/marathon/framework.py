@@ -393,11 +393,15 @@ class Marathon(SchedulerActions, Framework):
         assert app is not None
         if kind == RESTART and spec_id in deployment.restarts:
             self._drive_restart(app, deployment)
-        target = app.spec.instances if kind == RESTART else action["instances"]
+        restart = kind == RESTART
+        target = app.spec.instances if restart else action["instances"]
         live = [i for i in app.instances.values() if i.goal == "Running" and i.state != INACTIVE]
+        # a restart replaces every older instance; a scale step counts instances of any
+        # version (one forced over a restart leaves old ones running, as Marathon does)
         stale = [i for i in app.instances.values() if i.state not in (RESERVED, INACTIVE)
-                 and (i.version < app.version or i.goal != "Running")]
-        healthy = sum(self._is_healthy(app, i) for i in live if i.version == app.version)
+                 and (i.goal != "Running" or (restart and i.version < app.version))]
+        healthy = sum(self._is_healthy(app, i) for i in live
+                      if not restart or i.version == app.version)
         return not stale and healthy >= target and len(live) == target
 
     def _drive_restart(self, app: App, deployment: Deployment) -> None:

@@ -496,3 +496,22 @@ def test_every_pods_status(server):
     assert statuses.status_code == 200
     assert [(s["id"], s["status"]) for s in statuses.json()] == [("/a", "STABLE"),
                                                                   ("/b", "STABLE")]
+
+
+def test_a_forced_scale_during_a_restart_finishes(server):
+    """PUT a new cmd (a restart), then at once force a scale to 1 over it: the ScaleApplication
+    deployment waited for the old version's surviving instance to go, which no step killed,
+    so it stayed in /v2/deployments and locked the app. Marathon's scale step counts running
+    instances of any version."""
+    url = f"{server.url}/v2/apps/web"
+    requests.post(f"{server.url}/v2/apps", json={"id": "/web", "cmd": "serve", "cpus": 0.1,
+                                                 "mem": 32, "instances": 3}, timeout=10)
+    server.step(30)
+    requests.put(url, json={"cmd": "serve --v2"}, timeout=10)
+    forced = requests.put(f"{url}?force=true", json={"instances": 1}, timeout=10)
+    assert forced.status_code == 200
+    server.step(60)
+    assert requests.get(f"{server.url}/v2/deployments", timeout=10).json() == []
+    app = requests.get(url, timeout=10).json()["app"]
+    assert app["tasksRunning"] == 1 and app["deployments"] == []
+    assert requests.put(url, json={"instances": 2}, timeout=10).status_code == 200
