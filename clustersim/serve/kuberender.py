@@ -25,6 +25,7 @@ from clustersim.kubernetes.controllers.disruption import budget_status
 from clustersim.kubernetes.controllers.horizontal import DEFAULT_UTILIZATION
 from clustersim.kubernetes.objects import is_ready, is_terminating
 from clustersim.kubernetes.resourcequota import quota_status
+from clustersim.kubernetes.scheduler.labels import namespace_labels
 from clustersim.serve.kuberesources import RESOURCES, Resource, by_kind
 
 __all__ = ["Renderer", "undo_defaults"]
@@ -278,8 +279,9 @@ class Renderer:
                 obj = {"apiVersion": "v1", "kind": "Namespace", "metadata": {
                     "name": name, "creationTimestamp": self.timestamp(0),
                     "uid": f"{zlib.crc32(name.encode()):08x}-0000-4000-a000-000000000000",
-                    "resourceVersion": str(self.resource_version),
-                    "labels": {"kubernetes.io/metadata.name": name}}}
+                    "resourceVersion": str(self.resource_version)}}
+            # the label the API server sets on every namespace (NamespaceDefaultLabelName)
+            obj["metadata"]["labels"] = namespace_labels(name, obj["metadata"].get("labels"))
             obj["spec"] = {"finalizers": ["kubernetes"]}
             obj["status"] = {"phase": "Terminating" if name in self.terminating else "Active"}
             out.append(obj)

@@ -259,9 +259,11 @@ class KubernetesBackend(ClusterTime):
         if resource.kind == "Node":
             return [(r.node(n), {"creationTimestamp": 0.0}) for n in self.cluster.node_names()
                     if match(self.cluster.node(n).labels)]
-        if resource.kind == "Namespace":
-            return [(ns, {"creationTimestamp": 0.0}) for ns in r.namespaces()
-                    if match(ns["metadata"].get("labels") or {})]
+        if resource.kind == "Namespace":      # a namespace no object created: the cluster's age
+            created = {o["metadata"]["name"]: o["metadata"].get("creationTimestamp", 0.0)
+                       for o in self.cluster.objects("Namespace")}
+            return [(ns, {"creationTimestamp": created.get(ns["metadata"]["name"], 0.0)})
+                    for ns in r.namespaces() if match(ns["metadata"].get("labels") or {})]
         if resource.kind in ("Event", "EndpointSlice", "Endpoints", "Lease"):
             objects = {"Event": r.events, "EndpointSlice": r.endpointslices,
                        "Endpoints": r.endpoints, "Lease": r.leases}[resource.kind]()

@@ -904,6 +904,17 @@ def test_rollout_undo_scales_the_old_replicaset_back_up(fresh):
     assert re.findall(r"^(\d+) ", history, re.M) == ["2", "3"]
 
 
+def test_a_created_namespace_has_its_own_age_and_the_automatic_label(fresh):
+    """It showed the cluster's age and lacked kubernetes.io/metadata.name, which the API
+    server sets on every namespace (and NetworkPolicies' namespaceSelectors match)."""
+    fresh.server.step(300)
+    fresh("create", "namespace", "shop")
+    fresh.server.step(30)
+    rows = {r[0]: r for r in fresh.rows("get", "ns", "--show-labels")}
+    assert rows["shop"][1:] == ["Active", "30s", "kubernetes.io/metadata.name=shop"]
+    assert rows["default"][2] == "5m30s"
+
+
 def test_wait_patch_run_expose_replace_diff_delete_f(tmp_path):
     with serve("kubernetes", nodes=3, speed=40) as server:
         kubectl = Kubectl(server, tmp_path)
