@@ -239,6 +239,9 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
         exists = spec_id in apps
         if request.method == "PUT" and not sub:
             body = definition(self._body(request), "an app")
+            if "version" in body:       # a rollback: the definition of that version, alone
+                self._known_version(spec_id, body["version"])
+                body = {}
             merged = self._updated_app({**body, "id": spec_id}, request.arg(
                 "partialUpdate", "true") != "false")
             return self._change(lambda: framework.deploy(merged, force=force),
@@ -259,15 +262,23 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
             return Response.json(200, {"tasks": self._task_list(spec_id)})
         if request.method == "DELETE" and sub == "tasks":
             return self._kill(request, spec_id, item, force)
-        current = [self._app_version(spec_id)] if spec_id in framework.apps \
-            else []
         if request.method == "GET" and sub == "versions" and not item:
-            return Response.json(200, {"versions": current})
+            return Response.json(200, {"versions": self._versions(spec_id)})
         if request.method == "GET" and sub == "versions":
-            if item not in current:      # the simulator keeps the current version only
-                raise HttpError(404, f"App '{spec_id}' does not exist in version {item}")
+            self._known_version(spec_id, item)
             return Response.json(200, self._app_json(spec_id, []))
         raise HttpError(405, "HTTP 405 Method Not Allowed")
+
+    def _versions(self, spec_id: str) -> list[str]:
+        """The versions of an app the simulator keeps: the current one only."""
+        return [self._app_version(spec_id)] if spec_id in self.marathon.apps else []
+
+    def _known_version(self, spec_id: str, version: Any) -> None:
+        """404 for a version the simulator does not keep (Marathon keeps every one, and a
+        ``PUT`` with ``{"version": ...}`` rolls the app back to it)."""
+        if version not in self._versions(spec_id):
+            raise HttpError(404, f"App '{spec_id}' does not exist in version {version} (the "
+                            "simulator keeps each app's current version only)")
 
     def _updated_app(self, update: dict[str, Any], partial: bool) -> dict[str, Any]:
         """An app after ``update`` (with an absolute ``id``): merged into the current

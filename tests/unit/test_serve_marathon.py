@@ -515,3 +515,25 @@ def test_a_forced_scale_during_a_restart_finishes(server):
     app = requests.get(url, timeout=10).json()["app"]
     assert app["tasksRunning"] == 1 and app["deployments"] == []
     assert requests.put(url, json={"instances": 2}, timeout=10).status_code == 200
+
+
+def test_a_rollback_to_a_version_not_kept_is_refused_not_ignored(server):
+    """PUT {"version": ...} is Marathon's rollback; the simulator merged the key into the
+    definition and answered a deployment that changed nothing. It keeps the current version
+    only: that one redeploys as it is, any other is a 404."""
+    url = f"{server.url}/v2/apps/web"
+    requests.post(f"{server.url}/v2/apps", json={"id": "/web", "cmd": "serve", "cpus": 0.1,
+                                                 "mem": 32, "instances": 2}, timeout=10)
+    server.step(30)
+    first = requests.get(f"{url}/versions", timeout=10).json()["versions"]
+    requests.put(url, json={"instances": 3}, timeout=10)
+    server.step(30)
+    refused = requests.put(url, json={"version": first[0]}, timeout=10)
+    assert refused.status_code == 404
+    assert "does not exist in version" in refused.json()["message"]
+    [current] = requests.get(f"{url}/versions", timeout=10).json()["versions"]
+    assert requests.put(url, json={"version": current}, timeout=10).status_code == 200
+    server.step(30)
+    app = requests.get(url, timeout=10).json()["app"]
+    assert app["instances"] == 3
+    assert requests.get(f"{url}/versions/{current}", timeout=10).status_code == 200
