@@ -234,6 +234,11 @@ class _Builder:
                 explicit = "inf" in node.value.lower()  # .inf, -.Inf
                 if isinstance(value, float) and math.isinf(value) and not explicit:
                     return node.value  # go-yaml: a float out of range (1e400) stays a string
+                if type(value) is int and not -(2**63) <= value < 2**64:
+                    # go-yaml: an integer beyond 64 bits is a float when written in decimal
+                    # (and fits one), else it stays a string (0xfff..., 0o777...)
+                    decimal = node.value.lstrip("+-").replace("_", "").isdigit()
+                    return float(value) if decimal and value.bit_length() < 1024 else node.value
                 return value
             except (ValueError, KeyError, yaml.YAMLError):
                 self.fail(node, path, f"{node.value!r} is not a valid {node.tag.rsplit(':', 1)[1]}")
@@ -439,7 +444,9 @@ def _load_json(text: str, source: str) -> list[Document]:
             expected="a shallower document",
         ) from None
     except ValueError as err:  # NaN/Infinity, or an integer with thousands of digits
-        raise _NotJsonError(f"the text is not valid JSON: {err}", source=source) from None
+        why = ("a number has more digits than Python reads (4,300)" if "digits" in str(err)
+               else str(err))
+        raise _NotJsonError(f"the text is not valid JSON: {why}", source=source) from None
     check_data(data, source)
     start = text[: len(text) - len(text.lstrip())].count("\n") + 1
     return [Document(data, start, _JsonLines(text, source), source)]

@@ -150,3 +150,26 @@ def test_environment_values_become_text_or_are_refused() -> None:
     assert info.value.source == "<environment>"
     with pytest.raises(ManifestError, match="environment is a list"):
         load_manifests(text, environment=["N=2"])
+
+
+def test_integers_beyond_64_bits_are_read_as_go_yaml_reads_them() -> None:
+    """go-yaml reads an integer too large for 64 bits as a float when it is written in
+    decimal, else as a string: a 4,000-digit hex count loaded as a Python int and then broke
+    Python's int-to-text limit inside the simulator."""
+    huge = "0x" + "f" * 4000
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(f"id: /a\ncmd: x\ncpus: 0.1\nmem: 32\ninstances: {huge}\n", name="a.yaml")
+    assert (caught.value.line, caught.value.path) == (5, "instances")
+    assert "valid integer" in caught.value.message
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, annotations: {n: %s}}\n"
+    with pytest.raises(ManifestError, match="valid string"):     # a float, as in go-yaml
+        load_manifests(text % (2**70))
+    [spec] = load_manifests(text % f"'{2**70}'")
+    assert spec.manifest["metadata"]["annotations"]["n"] == str(2**70)
+
+
+def test_a_json_number_with_thousands_of_digits_is_named_without_python_advice() -> None:
+    with pytest.raises(ManifestError) as caught:
+        load_manifests('{"id": "/a", "cmd": "x", "instances": ' + "9" * 5000 + "}", name="a.json")
+    assert "more digits than Python reads" in caught.value.message
+    assert "set_int_max_str_digits" not in str(caught.value)
