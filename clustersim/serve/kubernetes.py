@@ -13,6 +13,9 @@ newline-delimited ``WatchEvent`` JSON), create, update, patch (JSON merge, strat
 JSON patch, and apply patches for ``--server-side``), delete, and the ``scale``, ``status``
 and ``eviction`` subresources. Errors are ``Status`` objects with the reason and code the
 real API server gives (``staging/src/k8s.io/apimachinery/pkg/api/errors/errors.go``).
+Field validation follows the request's ``fieldValidation`` (kubectl sends ``Strict`` by
+default): unknown fields refuse the object, or are dropped with a warning or silently
+(:func:`_field_validation`).
 
 ``kubectl auth can-i`` (a SelfSubjectAccessReview, with ``--as``/``--as-group`` sent as
 impersonation headers) is answered by :mod:`clustersim.kubernetes.rbac` over the stored Roles,
