@@ -915,6 +915,15 @@ def test_a_created_namespace_has_its_own_age_and_the_automatic_label(fresh):
     assert rows["default"][2] == "5m30s"
 
 
+def test_a_deployment_gets_the_api_servers_defaults(fresh):
+    """SetDefaults_Deployment: replicas 1, revisionHistoryLimit 10, progressDeadlineSeconds
+    600 (the simulator used them without storing them, so -o jsonpath printed nothing)."""
+    fresh("create", "deployment", "web", "--image=nginx:1.27")
+    shown = fresh("get", "deployment", "web", "-o", "jsonpath={.spec.replicas} "
+                  "{.spec.revisionHistoryLimit} {.spec.progressDeadlineSeconds}").stdout
+    assert shown == "1 10 600"
+
+
 def test_wait_patch_run_expose_replace_diff_delete_f(tmp_path):
     with serve("kubernetes", nodes=3, speed=40) as server:
         kubectl = Kubectl(server, tmp_path)

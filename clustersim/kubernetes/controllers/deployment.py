@@ -135,8 +135,14 @@ class DeploymentController(Controller):
     def sync(self, d: dict[str, Any]) -> None:
         self._forget()
         spec = d.setdefault("spec", {})
-        # SetDefaults_Deployment: a missing or null strategy, type or rollingUpdate (which
-        # kubectl accepts) takes the defaults, and so does a null maxSurge or maxUnavailable
+        # SetDefaults_Deployment (pkg/apis/apps/v1/defaults.go): replicas 1, 10 old
+        # ReplicaSets kept, a 600 s progress deadline, and a missing or null strategy, type or
+        # rollingUpdate (which kubectl accepts) takes the defaults, and so does a null
+        # maxSurge or maxUnavailable
+        for field, default in (("replicas", 1), ("revisionHistoryLimit", 10),
+                               ("progressDeadlineSeconds", 600)):
+            if spec.get(field) is None:
+                spec[field] = default
         strategy = spec["strategy"] = spec.get("strategy") or {}
         strategy["type"] = strategy.get("type") or "RollingUpdate"
         if strategy["type"] == "RollingUpdate":
