@@ -65,6 +65,13 @@ __all__ = ["DockerBackend", "default_swarm"]
 
 ENGINE_VERSION = "28.5.2"
 API_VERSION = "1.44"
+MIN_API_VERSION = "1.24"
+
+
+def _version_key(version: str) -> tuple[int, int]:
+    major, minor = version.split(".")
+    return int(major), int(minor)
+
 
 
 _DRIVERS = ("overlay", "bridge", "host", "null", "macvlan", "ipvlan")
@@ -136,7 +143,17 @@ class DockerBackend(ClusterTime):
 
     def handle(self, request: Request) -> Response:
         self._wall = time.time()
-        path = re.sub(r"^/v1\.\d+", "", request.path).rstrip("/") or "/"
+        asked = re.match(r"^/v(\d+)\.(\d+)(?=/|$)", request.path)
+        if asked:       # the daemon's version middleware (api/server/middleware/version.go)
+            version, wanted = f"{asked[1]}.{asked[2]}", (int(asked[1]), int(asked[2]))
+            if wanted < _version_key(MIN_API_VERSION):
+                raise HttpError(400, f"client version {version} is too old. Minimum supported "
+                                f"API version is {MIN_API_VERSION}, please upgrade your client "
+                                "to a newer version")
+            if wanted > _version_key(API_VERSION):
+                raise HttpError(400, f"client version {version} is too new. Maximum supported "
+                                f"API version is {API_VERSION}")
+        path = (request.path[asked.end():] if asked else request.path).rstrip("/") or "/"
         method = request.method
         if path == "/_ping":
             response = Response.text(200, "OK")
@@ -206,10 +223,11 @@ class DockerBackend(ClusterTime):
     def _version(self) -> dict[str, Any]:
         return {"Platform": {"Name": "clustersim (simulated Docker Engine)"},
                 "Version": ENGINE_VERSION, "ApiVersion": API_VERSION,
-                "MinAPIVersion": "1.24", "Os": "linux", "Arch": "amd64",
+                "MinAPIVersion": MIN_API_VERSION, "Os": "linux", "Arch": "amd64",
                 "KernelVersion": "simulated", "GoVersion": "simulated", "GitCommit": "",
                 "Components": [{"Name": "Engine", "Version": ENGINE_VERSION,
-                                "Details": {"ApiVersion": API_VERSION, "MinAPIVersion": "1.24",
+                                "Details": {"ApiVersion": API_VERSION,
+                                            "MinAPIVersion": MIN_API_VERSION,
                                             "Os": "linux", "Arch": "amd64",
                                             "GoVersion": "simulated", "GitCommit": "simulated",
                                             "KernelVersion": "simulated",

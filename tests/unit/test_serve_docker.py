@@ -39,6 +39,18 @@ def test_ping_version_info_swarm(server, client):
     assert client.swarm.attrs["JoinTokens"]["Worker"].startswith("SWMTKN-1")
 
 
+def test_an_api_version_outside_the_daemons_range_is_refused(server):
+    """The daemon's version middleware: /v1.99 was answered as if supported."""
+    for version, words in (("1.99", "client version 1.99 is too new. Maximum supported API "
+                                    "version is 1.44"),
+                           ("1.12", "client version 1.12 is too old. Minimum supported API "
+                                    "version is 1.24")):
+        answer = requests.get(f"{server.url}/v{version}/info", timeout=10)
+        assert (answer.status_code, answer.json()["message"].split(", please")[0]) == (
+            400, words)
+    assert requests.get(f"{server.url}/v1.41/info", timeout=10).status_code == 200
+
+
 def test_node_ls_and_update(server, client):
     nodes = client.nodes.list()
     assert [n.attrs["Description"]["Hostname"] for n in nodes] == server.cluster.node_names()
