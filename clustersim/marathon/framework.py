@@ -114,7 +114,6 @@ class Marathon(SchedulerActions, Framework):
         self._task_index: dict[str, tuple[str, str]] = {}   # task id → (app id, instance id)
         self._instance_ids = itertools.count(1)
         self._deployment_ids = itertools.count(1)
-        self._versions = itertools.count(1)
         self._container_ips = itertools.count(1)
         self._progressing = False
         self._again = False
@@ -284,7 +283,7 @@ class Marathon(SchedulerActions, Framework):
     def _start_deployment(self, steps: list[list[dict[str, Any]]],
                           original: RootGroup | None = None) -> Deployment:
         deployment = Deployment(f"deployment-{next(self._deployment_ids)}", steps, self.now,
-                                original=original)
+                                original=original, number=len(self.deployments) + 1)
         self.deployments.append(deployment)
         if not steps:
             deployment.status, deployment.finished_at = "success", self.now
@@ -301,33 +300,34 @@ class Marathon(SchedulerActions, Framework):
         for action in step:
             spec_id = action["app"]
             if action["action"] == START:
-                self._install(spec_id)
+                self._install(spec_id, deployment)
             elif action["action"] == STOP:
                 app = self.apps.get(spec_id)
                 if app:
                     for instance in list(app.instances.values()):
                         self._decommission(app, instance, keep_reservation=False)
             elif action["action"] == SCALE:
-                self._install(spec_id)
+                self._install(spec_id, deployment)
                 self._scale(self.apps[spec_id], action["instances"])
             elif action["action"] == RESTART:
                 self._begin_restart(deployment, spec_id)
 
-    def _install(self, spec_id: str) -> None:
-        """Bring the tracked app in line with the current definition (same version)."""
+    def _install(self, spec_id: str, deployment: Deployment) -> None:
+        """Bring the tracked app in line with the current definition (same version); a new
+        app's version is the deployment's number."""
         spec = self._specs[spec_id]
         app = self.apps.get(spec_id)
         if app is None:
             backoff = Backoff(spec.backoff_seconds, spec.backoff_factor,
                               spec.max_launch_delay_seconds)
-            self.apps[spec_id] = App(spec, next(self._versions), self._ports[spec_id], backoff)
+            self.apps[spec_id] = App(spec, deployment.number, self._ports[spec_id], backoff)
         else:
             app.spec, app.service_ports = spec, self._ports[spec_id]
 
     def _begin_restart(self, deployment: Deployment, spec_id: str) -> None:
-        self._install(spec_id)
+        self._install(spec_id, deployment)
         app = self.apps[spec_id]
-        app.version = next(self._versions)
+        app.version = deployment.number
         spec = app.spec
         app.backoff = Backoff(spec.backoff_seconds, spec.backoff_factor,
                               spec.max_launch_delay_seconds)

@@ -106,6 +106,9 @@ class Deployment:
     original: Any = None
     """The group tree before this deployment's change (what a rollback restores); ``None``
     for a restart, which changes no definition."""
+    number: int = 0
+    """Its place among the framework's deployments, from 1: the version of the app
+    definitions it installs (Marathon stamps a version with the time of its change)."""
 
     @property
     def affected(self) -> set[str]:

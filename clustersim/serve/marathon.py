@@ -186,6 +186,8 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
         out["tasksHealthy"] = row.get("healthy", 0)
         out["tasksUnhealthy"] = row.get("unhealthy", 0)
         out["version"] = self._app_version(spec_id)
+        out["versionInfo"] = {"lastScalingAt": out["version"], "lastConfigChangeAt": (
+            version_stamp(app.version) if app is not None else out["version"])}
         out["deployments"] = [{"id": d.id} for d in framework.deployments
                               if d.status == "running" and spec_id in d.affected]
         if any(e in ("app.tasks", "apps.tasks") for e in embed):

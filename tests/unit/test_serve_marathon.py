@@ -537,3 +537,29 @@ def test_a_rollback_to_a_version_not_kept_is_refused_not_ignored(server):
     app = requests.get(url, timeout=10).json()["app"]
     assert app["instances"] == 3
     assert requests.get(f"{url}/versions/{current}", timeout=10).status_code == 200
+
+
+def test_a_tasks_version_is_its_apps_definition_version(server):
+    """A task's version is that of the app definition it was launched with
+    (``versionInfo.lastConfigChangeAt``); the simulator stamped tasks from a counter of its
+    own, so after a scale of another app a new app's tasks showed a stamp from elsewhere."""
+    def app(app_id):
+        return requests.get(f"{server.url}/v2/apps{app_id}", timeout=10).json()["app"]
+
+    requests.post(f"{server.url}/v2/apps", json={"id": "/w1", "cmd": "serve", "cpus": 0.1,
+                                                 "mem": 32, "instances": 1}, timeout=10)
+    server.step(30)
+    requests.put(f"{server.url}/v2/apps/w1", json={"instances": 2}, timeout=10)
+    server.step(30)
+    requests.post(f"{server.url}/v2/apps", json={"id": "/w2", "cmd": "serve", "cpus": 0.1,
+                                                 "mem": 32, "instances": 1}, timeout=10)
+    server.step(30)
+    created = app("/w2")
+    assert {t["version"] for t in created["tasks"]} == {created["version"]}
+    assert created["versionInfo"] == {"lastScalingAt": created["version"],
+                                      "lastConfigChangeAt": created["version"]}
+    scaled = app("/w1")                  # the scale moved lastScalingAt, not the definition
+    assert scaled["versionInfo"]["lastScalingAt"] == scaled["version"]
+    assert scaled["versionInfo"]["lastConfigChangeAt"] < scaled["version"]
+    assert {t["version"] for t in scaled["tasks"]} == {
+        scaled["versionInfo"]["lastConfigChangeAt"]}
