@@ -924,6 +924,18 @@ def test_a_deployment_gets_the_api_servers_defaults(fresh):
     assert shown == "1 10 600"
 
 
+def test_kubectl_logs_job_reads_the_jobs_own_pod(fresh):
+    """The Job tutorial's ``kubectl logs jobs/pi``: the Job had no selector, so kubectl chose
+    among every pod of the namespace ("Found 2 pods, using pod/other")."""
+    fresh("run", "other", "--image=nginx:1.27")
+    fresh("create", "job", "pi", "--image=perl:5.34.0", "--", "perl", "-e", "print 3.14")
+    fresh.server.step(60)
+    logs = fresh("logs", "jobs/pi")
+    assert "Found 2 pods" not in logs.stderr and "container pi" in logs.stdout
+    wide = fresh.rows("get", "jobs", "-o", "wide")[0]
+    assert wide[-1].startswith("batch.kubernetes.io/controller-uid=")
+
+
 def test_wait_patch_run_expose_replace_diff_delete_f(tmp_path):
     with serve("kubernetes", nodes=3, speed=40) as server:
         kubectl = Kubectl(server, tmp_path)

@@ -13,7 +13,8 @@ https://kubernetes.io/docs/concepts/workloads/controllers/job/
   (``DefaultJobPodFailureBackOff``, ``MaxJobPodFailureBackOff``, ``backoffRecord``).
 - ``activeDeadlineSeconds`` fails the Job with ``DeadlineExceeded``.
 - Pods get the labels ``batch.kubernetes.io/job-name`` and ``batch.kubernetes.io/controller-uid``
-  (and their legacy short forms), as the API server's Job defaulting puts them in the template.
+  (and their legacy short forms), as the API server's Job defaulting puts them in the template,
+  and the Job selects its pods by the uid label (``generateSelector``).
 
 - ``suspend: true`` creates no pods (and deletes active ones); ``ttlSecondsAfterFinished``
   deletes the finished Job after that many seconds.
@@ -160,6 +161,10 @@ class JobController(Controller):
                            ("batch.kubernetes.io/job-name", name),
                            ("controller-uid", uid), ("job-name", name)):
             labels.setdefault(key, value)
+        if spec.get("selector") is None and not spec.get("manualSelector"):
+            # generateSelector (pkg/registry/batch/job/strategy.go): the Job's own pods, which
+            # kubectl logs job/NAME and describe read; without it kubectl took any pod
+            spec["selector"] = {"matchLabels": {"batch.kubernetes.io/controller-uid": uid}}
         restart = template.setdefault("spec", {}).get("restartPolicy")
         if restart not in ("Never", "OnFailure"):
             raise ValueError(
