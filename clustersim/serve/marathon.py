@@ -199,10 +199,9 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
         restarts included, as Marathon's ``version`` (``versionInfo.lastScalingAt``) is; the
         same stamp the change's ``{version, deploymentId}`` answer and ``/v2/deployments``
         give."""
-        deployments = self.marathon.deployments
-        for index in range(len(deployments) - 1, -1, -1):
-            if spec_id in deployments[index].affected:
-                return version_stamp(index + 1)
+        for deployment in reversed(self.marathon.deployments):
+            if spec_id in deployment.affected:
+                return version_stamp(deployment.number)
         app = self.marathon.apps.get(spec_id)
         return version_stamp(app.version if app else 0)
 
@@ -357,8 +356,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
         for d in self.marathon.deployments:
             if d.status != "running":
                 continue
-            version = version_stamp(self.marathon.deployments.index(d) + 1)
-            out.append({"id": d.id, "version": version,
+            out.append({"id": d.id, "version": version_stamp(d.number),
                         "affectedApps": sorted(a for a in d.affected if kinds.get(a) != "Pod"),
                         "affectedPods": sorted(a for a in d.affected if kinds.get(a) == "Pod"),
                         "steps": [{"actions": [action(a) for a in step]} for step in d.steps],
