@@ -73,7 +73,6 @@ def _version_key(version: str) -> tuple[int, int]:
     return int(major), int(minor)
 
 
-
 _DRIVERS = ("overlay", "bridge", "host", "null", "macvlan", "ipvlan")
 """The network drivers a Docker Engine has built in; any other is a plugin it lacks."""
 _PREDEFINED = ("ingress", "bridge", "host")
@@ -145,7 +144,8 @@ class DockerBackend(ClusterTime):
         self._wall = time.time()
         asked = re.match(r"^/v(\d+)\.(\d+)(?=/|$)", request.path)
         if asked:       # the daemon's version middleware (api/server/middleware/version.go)
-            version, wanted = f"{asked[1]}.{asked[2]}", (int(asked[1]), int(asked[2]))
+            version = f"{asked[1]}.{asked[2]}"
+            wanted = _version_key(version)
             if wanted < _version_key(MIN_API_VERSION):
                 raise HttpError(400, f"client version {version} is too old. Minimum supported "
                                 f"API version is {MIN_API_VERSION}, please upgrade your client "
