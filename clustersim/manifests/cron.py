@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-__all__ = ["CronSchedule"]
+__all__ = ["UTC_NAMES", "CronSchedule"]
+
+UTC_NAMES = ("UTC", "Etc/UTC")
+"""The ``timeZone`` values the simulated CronJob controller runs (it runs in UTC only)."""
 
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 _DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]

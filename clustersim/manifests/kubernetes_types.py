@@ -31,7 +31,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
-from clustersim.manifests.cron import CronSchedule
+from clustersim.manifests.cron import UTC_NAMES, CronSchedule
 from clustersim.manifests.kubernetes_syntax import (
     ConfigKey,
     Int32,
@@ -570,7 +570,7 @@ def _cron_schedule(value: str) -> str:
 
 
 def _utc(value: str) -> str:
-    if value not in ("UTC", "Etc/UTC"):
+    if value not in UTC_NAMES:
         raise ValueError(f"time zone {value!r} is not simulated: the simulated CronJob "
                          "controller runs in UTC (a real cluster takes any IANA name such as "
                          "Europe/Paris); leave timeZone out or write UTC")

@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 from clustersim.kubernetes.controllers.base import Controller
 from clustersim.kubernetes.controllers.job import job_finished
 from clustersim.kubernetes.objects import owner_reference
-from clustersim.manifests.cron import CronSchedule
+from clustersim.manifests.cron import UTC_NAMES, CronSchedule
 
 __all__ = ["EPOCH", "CronJobController", "CronSchedule", "next_run"]
 
@@ -53,7 +53,7 @@ class CronJobController(Controller):
         cluster = self.cluster
         spec = cj.setdefault("spec", {})
         uid = cj["metadata"]["uid"]
-        if spec.get("timeZone") not in (None, "UTC", "Etc/UTC"):
+        if spec.get("timeZone") not in (None, *UTC_NAMES):
             raise ValueError(f"CronJob {cj['metadata']['name']!r}: spec.timeZone "
                              f"{spec['timeZone']!r} is not supported; the simulator runs in UTC")
         schedule = CronSchedule(spec.get("schedule", ""))
