@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["drop_unknown_fields", "unknown_fields"]
+__all__ = ["unknown_fields"]
 
 
 def _plain(names: str) -> dict[str, None]:
@@ -191,18 +191,11 @@ def _walk(
             _walk(item, _STRUCTS[child], where, found, drop)
 
 
-def unknown_fields(kind: str, manifest: dict[str, Any]) -> list[str]:
-    """The dotted paths of fields that the API server's strict validation would not know."""
+def unknown_fields(kind: str, manifest: dict[str, Any], *, drop: bool = False) -> list[str]:
+    """The dotted paths of fields that the API server's strict validation would not know;
+    with ``drop``, also removed from ``manifest`` (in place), as the API server's decoder
+    drops them before it stores an object."""
     found: list[str] = []
     if kind in _KINDS:
-        _walk(manifest, _KINDS[kind], "", found, drop=False)
-    return found
-
-
-def drop_unknown_fields(kind: str, manifest: dict[str, Any]) -> list[str]:
-    """Remove from ``manifest`` (in place) the fields :func:`unknown_fields` finds, as the API
-    server's decoder drops them before it stores an object, and return their paths."""
-    found: list[str] = []
-    if kind in _KINDS:
-        _walk(manifest, _KINDS[kind], "", found, drop=True)
+        _walk(manifest, _KINDS[kind], "", found, drop)
     return found

@@ -57,7 +57,7 @@ from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac, rbacd
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
 from clustersim.kubernetes.objects import generate_name, is_terminating
 from clustersim.manifests import ManifestError, load_manifests
-from clustersim.manifests.kubernetes_fields import drop_unknown_fields
+from clustersim.manifests.kubernetes_fields import unknown_fields
 from clustersim.serve import kubeproto
 from clustersim.serve.core import ClusterTime, HttpError, Request, Response, SimServer
 from clustersim.serve.kuberender import KUBE_VERSION, Renderer, undo_defaults
@@ -908,7 +908,7 @@ def _field_validation(request: Request, resource: Resource, obj: dict[str, Any]
                       ) -> dict[str, str]:
     """The API server's field validation of a create, update or patch, as the request's
     ``fieldValidation`` asks (https://kubernetes.io/docs/reference/using-api/api-concepts/
-    #field-validation): the unknown fields (:func:`drop_unknown_fields`, which knows the
+    #field-validation): the unknown fields (:func:`unknown_fields`, which knows the
     structures a learner writes most) are dropped from ``obj``; ``Strict``, which kubectl
     sends by default, refuses the request instead; ``Warn``, the server's default, answers
     with a ``Warning`` header per field (kubectl prints ``Warning: unknown field
@@ -916,7 +916,7 @@ def _field_validation(request: Request, resource: Resource, obj: dict[str, Any]
     reach the server (kubectl's YAML-to-JSON conversion keeps the last one), and a patch is
     refused with the same words as a whole object (the real server reports the patch as an
     invalid value). Returns the response headers to add."""
-    unknown = sorted(drop_unknown_fields(resource.kind, obj))   # as kubectl's sorted JSON
+    unknown = sorted(unknown_fields(resource.kind, obj, drop=True))     # kubectl sorts keys
     mode = request.arg("fieldValidation") or "Warn"
     if not unknown or mode == "Ignore":
         return {}

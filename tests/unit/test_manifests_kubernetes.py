@@ -10,7 +10,7 @@ import yaml
 
 from clustersim import ManifestError, load_manifests
 from clustersim.manifests import SIMULATED_KINDS, kubernetes_fields
-from clustersim.manifests.kubernetes_fields import drop_unknown_fields, unknown_fields
+from clustersim.manifests.kubernetes_fields import unknown_fields
 from clustersim.schemas import KUBERNETES_VERSION, kubernetes_definitions
 
 DEPLOYMENT = """\
@@ -286,7 +286,7 @@ def test_dropping_unknown_fields_removes_them_in_place_and_keeps_the_rest() -> N
     manifest = yaml.safe_load(DEPLOYMENT.replace("replicas: 3", "replica: 3"))
     manifest["spec"]["template"]["spec"]["containers"][0]["imagePullPolice"] = "Always"
     kept = copy.deepcopy(manifest)
-    dropped = drop_unknown_fields("Deployment", manifest)
+    dropped = unknown_fields("Deployment", manifest, drop=True)
     assert dropped == ["spec.replica", "spec.template.spec.containers[0].imagePullPolice"]
     del kept["spec"]["replica"], kept["spec"]["template"]["spec"]["containers"][0][
         "imagePullPolice"]
