@@ -414,7 +414,7 @@ class PodSpec(_Model):
     active_deadline_seconds: Annotated[int, Field(ge=1)] | None = None
     scheduler_name: str | None = None
     host_network: bool | None = None
-    overhead: dict[str, ResourceQuantity] | None = None
+    overhead: Amounts | None = None
     volumes: list[Volume] | None = None
     scheduling_gates: list[PodSchedulingGate] | None = None
 

@@ -416,6 +416,8 @@ def test_what_the_kubelet_and_controllers_read_has_its_shape_checked(
       "cpu: quantity 1.152921504606846976E+21 is too large"),
      ("    resources: {limits: {memory: 1e400}}\n", "spec.containers[0].resources.limits",
       "memory: quantity 1E+400 is too large"),
+     ("  overhead: {cpu: 1Ei}\n", "spec.overhead",    # added to requests by the scheduler
+      "cpu: quantity 1.152921504606846976E+21 is too large"),
      ("  topologySpreadConstraints: [{maxSkew: 1, topologyKey: '', whenUnsatisfiable: "
       "DoNotSchedule}]\n", "spec.topologySpreadConstraints[0].topologyKey",
       "Required value: can not be empty")],
