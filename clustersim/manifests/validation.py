@@ -76,7 +76,9 @@ def validate(model: type[BaseModel], document: Document, path: Path = ()) -> Bas
         first = err.errors(include_url=False)[0]
         where = (*path, *_data_path(data, first["loc"]))
         expected = _EXPECTED.get(first["type"])
-        if first["type"] == "missing":
+        if first["type"] == "missing" and kubernetes:  # the API server's field.Required
+            message, expected = "Required value", "this field to be set"
+        elif first["type"] == "missing":
             message = "this required field is missing"
         elif first["type"] == "extra_forbidden":
             fields = sorted(info.alias or name for name, info in _fields_at(model, first["loc"]))

@@ -86,8 +86,6 @@ ADMIN_USER = "kubernetes-admin"
 _WATCH_LIMIT = 300.0
 """A watch ends after this many wall-clock seconds at most (kubectl starts a new one)."""
 _INVALID = re.compile(r'^(?:The )?([\w.]+) "([^"]*)" is invalid: ([^\s:]+): (.+)$', re.S)
-# the loader's words for a field error, as the API server's field.Error types print them
-_FIELD_ERRORS = {"this required field is missing": "Required value"}
 _CAUSES = {"Required value": "FieldValueRequired", "Unsupported value": "FieldValueNotSupported",
            "Forbidden": "FieldValueForbidden", "Duplicate value": "FieldValueDuplicate"}
 
@@ -625,9 +623,8 @@ class KubernetesBackend(ClusterTime):
             # the field and what is wrong with it, as errors.NewInvalid words them (the
             # loader's file name and hint are for files, not for an API answer)
             where = f"{err.path}: " if err.path else ""
-            what = _FIELD_ERRORS.get(err.message, err.message)
             raise HttpError(422, f'{resource.kind} "{body["metadata"].get("name", "")}" is '
-                            f"invalid: {where}{what}", "Invalid") from None
+                            f"invalid: {where}{err.message}", "Invalid") from None
         except ValueError as err:
             raise HttpError(400, str(err), "BadRequest") from None
         return copy.deepcopy(spec.manifest)

@@ -144,7 +144,7 @@ def test_quantity_error_names_path_and_line() -> None:
         (
             ("- name: web\n        image", "- image"),
             "spec.template.spec.containers[0].name",
-            "missing",
+            "Required value",   # the API server's field.Required (not the JSON Schema words)
         ),
     ],
 )
