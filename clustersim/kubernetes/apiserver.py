@@ -43,6 +43,8 @@ from clustersim.kubernetes.resourcequota import admit_resource_quotas
 from clustersim.kubernetes.scheduler.labels import namespace_labels
 from clustersim.kubernetes.schedulinggates import mark_gated
 from clustersim.limits import MAX_AFFINITY_TERMS, check_count, check_replicas
+from clustersim.manifests.errors import format_path
+from clustersim.manifests.kubernetes_checks import unmounted_volumes
 
 if TYPE_CHECKING:
     import random
@@ -499,30 +501,14 @@ class APIServer:
         return f"{label} configured"
 
 
-_TEMPLATE_KINDS = ("Deployment", "ReplicaSet", "DaemonSet", "Job")
-
-
 def _check_volume_mounts(obj: Mapping[str, Any]) -> None:
-    """Every volumeMount names a volume of its pod (kubernetes/kubernetes
-    ``pkg/apis/core/validation/validation.go``, ``ValidateVolumeMounts``: ``Not found``).
-    The API server checks a Pod when it is created and the pod template of a Deployment,
-    ReplicaSet, DaemonSet or Job when the workload is; a StatefulSet's template is not checked
-    (its volumes come partly from volumeClaimTemplates, a TODO upstream in
+    """Every volumeMount of a Pod names a volume of its pod (``ValidateVolumeMounts``:
+    ``Not found``). The loader checks the templates the API server validates; a StatefulSet's
+    is not validated (its volumes come partly from volumeClaimTemplates, a TODO upstream in
     ``ValidatePodTemplateSpecForStatefulSet``), so a bad mount there fails each pod the
     controller creates (``FailedCreate``)."""
-    kind, name = obj.get("kind"), (obj.get("metadata") or {}).get("name")
-    if kind == "Pod":
-        what = f'Pod "{name}"'
-    elif kind in _TEMPLATE_KINDS:
-        what = f'{kind}.{"batch" if kind == "Job" else "apps"} "{name}"'
-    else:
+    if obj.get("kind") != "Pod":
         return
-    pod_spec, where = _pod_spec(obj)
-    volumes = {v.get("name") for v in pod_spec.get("volumes") or [] if isinstance(v, Mapping)}
-    for field in ("initContainers", "containers"):
-        for i, container in enumerate(pod_spec.get(field) or []):
-            for j, mount in enumerate((container or {}).get("volumeMounts") or []):
-                if isinstance(mount, Mapping) and mount.get("name") not in volumes:
-                    raise AdmissionError(
-                        f"{what} is invalid: {where}.{field}[{i}].volumeMounts[{j}].name: "
-                        f'Not found: "{mount.get("name")}"')
+    for where, name in unmounted_volumes(obj.get("spec") or {}):
+        raise AdmissionError(f'Pod "{obj["metadata"].get("name")}" is invalid: '
+                             f'{format_path(("spec", *where))}: Not found: "{name}"')

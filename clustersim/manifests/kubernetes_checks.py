@@ -21,12 +21,14 @@ DaemonSet (and a ReplicationController, ``ValidateReplicationControllerSpec``) r
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from typing import Any
 
+from clustersim.manifests.errors import format_path
 from clustersim.manifests.kubernetes_versions import SELECTOR_DEFAULTED, SELECTOR_KINDS
 from clustersim.manifests.safe_yaml import Document, Path
 
-__all__ = ["check_object", "pod_warnings"]
+__all__ = ["check_object", "pod_warnings", "unmounted_volumes"]
 
 _TEMPLATE = ("spec", "template", "spec")
 _POD_SPEC_PATHS: dict[str, Path] = {
@@ -71,6 +73,19 @@ def _selector(document: Document, kind: str, typed: Any) -> None:
             )
 
 
+def unmounted_volumes(pod_spec: Mapping[str, Any]) -> Iterator[tuple[Path, str]]:
+    """Each volumeMount of ``pod_spec`` that names none of the pod's volumes: its path in the
+    pod spec and the name it gives (``ValidateVolumeMounts`` in
+    ``pkg/apis/core/validation/validation.go`` refuses it: ``Not found``). Read by the loader
+    and by the simulated API server's admission, which sees the pods a StatefulSet makes."""
+    volumes = {v.get("name") for v in pod_spec.get("volumes") or [] if isinstance(v, Mapping)}
+    for field in ("initContainers", "containers"):
+        for i, container in enumerate(pod_spec.get(field) or []):
+            for j, mount in enumerate((container or {}).get("volumeMounts") or []):
+                if isinstance(mount, Mapping) and mount.get("name") not in volumes:
+                    yield (field, i, "volumeMounts", j, "name"), str(mount.get("name"))
+
+
 def _pod(document: Document, kind: str, pod: Any) -> None:
     path = _POD_SPEC_PATHS[kind]
     seen: set[str] = set()
@@ -100,6 +115,17 @@ def _pod(document: Document, kind: str, pod: Any) -> None:
             "restart Always",
             'restartPolicy "OnFailure" or "Never"',
         )
+    if kind != "StatefulSet":   # its template is not validated: claim templates add volumes
+        raw = document.data
+        for part in path:
+            raw = raw[part]
+        for where, name in unmounted_volumes(raw):
+            raise document.error(
+                (*path, *where),
+                f'Not found: "{name}"',
+                f"a volume named {name!r} in {format_path((*path, 'volumes'))}, or the name "
+                "of a volume that is there",
+            )
 
 
 _DNS1035_LABEL = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?")

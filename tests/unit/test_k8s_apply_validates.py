@@ -7,9 +7,8 @@ LabelSelector; the API server (and ``load_manifests``) refuse it.
 
 from __future__ import annotations
 
-import re
-
 import pytest
+import yaml
 
 from clustersim.kubernetes import KubernetesCluster, default_nodes
 from clustersim.manifests import ManifestError
@@ -44,22 +43,37 @@ def _mounting(kind: str, volumes: list[dict]) -> dict:
                 "volumes": volumes}
     if kind == "Pod":
         return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "db"}, "spec": pod_spec}
+    if kind == "CronJob":
+        pod_spec["restartPolicy"] = "Never"
+        return {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "db"},
+                "spec": {"schedule": "0 * * * *",
+                         "jobTemplate": {"spec": {"template": {"spec": pod_spec}}}}}
+    if kind == "ReplicationController":
+        return {"apiVersion": "v1", "kind": kind, "metadata": {"name": "db"},
+                "spec": {"replicas": 1, "selector": {"app": "db"},
+                         "template": {"metadata": {"labels": {"app": "db"}}, "spec": pod_spec}}}
     return {"apiVersion": "apps/v1", "kind": kind, "metadata": {"name": "db"},
             "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "db"}},
                      "template": {"metadata": {"labels": {"app": "db"}}, "spec": pod_spec}}}
 
 
 @pytest.mark.parametrize(("kind", "where"), [
-    ("Pod", 'Pod "db" is invalid: spec.containers[0]'),
-    ("Deployment", 'Deployment.apps "db" is invalid: spec.template.spec.containers[0]'),
+    ("Pod", "spec.containers[0]"),
+    ("Deployment", "spec.template.spec.containers[0]"),
+    ("ReplicationController", "spec.template.spec.containers[0]"),
+    ("CronJob", "spec.jobTemplate.spec.template.spec.containers[0]"),
 ])
 def test_a_mount_of_a_volume_the_pod_lacks_is_refused(kind: str, where: str) -> None:
     """ValidateVolumeMounts (pkg/apis/core/validation): a volumeMount names a volume of its
-    pod, or the API server refuses it with Not found. The simulator used to accept it."""
+    pod, or the API server refuses it with Not found. The simulator used to accept it, then
+    refused it at admission without naming the file; a ReplicationController's or a
+    CronJob's template (validated upstream too) it did not check at all."""
     cluster = KubernetesCluster(default_nodes())
-    refusal = re.escape(where + '.volumeMounts[0].name: Not found: "data"')
-    with pytest.raises(ValueError, match=refusal):
-        cluster.apply(_mounting(kind, [{"name": "scratch", "emptyDir": {}}]))
+    with pytest.raises(ManifestError) as refused:
+        cluster.apply(yaml.safe_dump(_mounting(kind, [{"name": "scratch", "emptyDir": {}}])))
+    assert refused.value.path == where + ".volumeMounts[0].name"
+    assert refused.value.message == 'Not found: "data"' and refused.value.line is not None
+    assert "a volume named 'data'" in str(refused.value)
     assert cluster.apply(_mounting(kind, [{"name": "data", "emptyDir": {}}]))
 
 
