@@ -174,15 +174,17 @@ def set_pod_defaults(pod: dict[str, Any], namespace: str = "default") -> dict[st
 
 
 def new_pod_from_template(
-    template: Mapping[str, Any], owner: Mapping[str, Any], name: str,
+    template: Mapping[str, Any], owner: Mapping[str, Any], name: str = "", prefix: str = "",
 ) -> dict[str, Any]:
-    """A pod made from ``template`` and owned by ``owner`` (labels, annotations, spec copied)."""
+    """A pod made from ``template`` and owned by ``owner`` (labels, annotations, spec copied),
+    named ``name``, or with ``generateName: prefix`` for the API server to complete, as the
+    ReplicaSet, DaemonSet and Job controllers leave it (``GetPodFromTemplate``)."""
     tmeta = template.get("metadata") or {}
     pod = {
         "apiVersion": "v1",
         "kind": "Pod",
         "metadata": {
-            "name": name,
+            **({"name": name} if name else {"generateName": prefix}),
             "namespace": owner["metadata"].get("namespace", "default"),
             "labels": dict(tmeta.get("labels") or {}),
             "annotations": dict(tmeta.get("annotations") or {}),

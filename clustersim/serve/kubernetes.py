@@ -55,7 +55,7 @@ import yaml
 
 from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac, rbacdefaults
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
-from clustersim.kubernetes.objects import generate_name, is_terminating
+from clustersim.kubernetes.objects import is_terminating
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.manifests.kubernetes_fields import unknown_fields
 from clustersim.serve import kubeproto
@@ -487,7 +487,8 @@ class KubernetesBackend(ClusterTime):
                                 "namespace sent on the request", "BadRequest")
             meta["namespace"] = namespace or "default"
         if not meta.get("name") and meta.get("generateName"):
-            meta["name"] = generate_name(meta["generateName"], self.cluster.rng)
+            meta["name"] = self.cluster.generated_name(
+                resource.kind, meta.get("namespace") or "default", meta["generateName"])
         if resource.namespaced:
             self._namespace_exists(meta["namespace"])
         elif self.renderer.terminating:

@@ -32,7 +32,6 @@ from typing import Any, ClassVar
 from clustersim.kubernetes.controllers.base import Controller
 from clustersim.kubernetes.controllers.rollout import value_from_int_or_percent
 from clustersim.kubernetes.objects import (
-    generate_name,
     is_active,
     is_ready,
     is_terminating,
@@ -135,7 +134,7 @@ class DaemonSetController(Controller):
 
     def _create(self, ds, template, node: str, revision: str) -> None:
         pod = new_pod_from_template(self._probe(template, node), ds,
-                                    generate_name(f"{ds['metadata']['name']}-", self.cluster.rng))
+                                    prefix=f"{ds['metadata']['name']}-")
         pod["metadata"]["labels"][_HASH_LABEL] = revision
         self.cluster.create(pod)
         self.cluster.record(ds, "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}")

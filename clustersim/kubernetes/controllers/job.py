@@ -32,7 +32,6 @@ from clustersim.kubernetes.controllers.base import Controller
 from clustersim.kubernetes.controllers.replicaset import deletion_rank
 from clustersim.kubernetes.objects import (
     condition,
-    generate_name,
     is_active,
     is_terminating,
     new_pod_from_template,
@@ -134,7 +133,7 @@ class JobController(Controller):
                 return
         for _ in range(wanted - len(active)):
             pod = new_pod_from_template(spec["template"], job,
-                                        generate_name(f"{job['metadata']['name']}-", cluster.rng))
+                                        prefix=f"{job['metadata']['name']}-")
             cluster.create(pod)
             cluster.record(job, "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}")
 

@@ -29,7 +29,6 @@ from clustersim.kubernetes.controllers.base import Controller, replicas_of
 from clustersim.kubernetes.objects import (
     condition,
     controller_of,
-    generate_name,
     is_active,
     is_ready,
     labels_of,
@@ -97,8 +96,7 @@ class ReplicaSetController(Controller):
         if diff < 0:
             prefix = f"{rs['metadata']['name']}-"
             for _ in range(-diff):
-                pod = new_pod_from_template(spec.get("template") or {}, rs,
-                                            generate_name(prefix, cluster.rng))
+                pod = new_pod_from_template(spec.get("template") or {}, rs, prefix=prefix)
                 cluster.create(pod)
                 created.append(pod)
                 cluster.record(rs, "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}")
