@@ -1,7 +1,7 @@
 """The Docker Engine API (swarm mode subset) over a :class:`~clustersim.swarm.SwarmCluster`,
 for Docker's Python SDK (``docker`` on PyPI) and the ``docker`` CLI.
 
-About 700 lines because every endpoint is a method of one backend that shares the swarm,
+About 850 lines because every endpoint is a method of one backend that shares the swarm,
 the version, the specs clients sent and the stored networks, secrets and configs; the
 ServiceSpec conversion each way is in :mod:`~clustersim.serve.dockerspec`, the daemon's checks
 that need no swarm state (filters, secret names, generated names) in
