@@ -1,19 +1,21 @@
 """The Docker Engine API (swarm mode subset) over a :class:`~clustersim.swarm.SwarmCluster`,
 for Docker's Python SDK (``docker`` on PyPI) and the ``docker`` CLI.
 
-About 700 lines because every endpoint is a method of one backend that shares the swarm,
+About 850 lines because every endpoint is a method of one backend that shares the swarm,
 the version, the specs clients sent and the stored networks, secrets and configs; the
 ServiceSpec conversion each way is in :mod:`~clustersim.serve.dockerspec`, the daemon's checks
 that need no swarm state (filters, secret names, generated names) in
-:mod:`~clustersim.serve.dockerchecks`.
+:mod:`~clustersim.serve.dockerchecks`, the objects' ``Version.Index`` (one index for the
+cluster; an update from a stale version is refused, "update out of sequence") in
+:mod:`~clustersim.serve.dockerstore`.
 
 Endpoints and shapes follow the Engine API reference v1.44
 (https://docs.docker.com/reference/api/engine/version/v1.44/): ``/_ping``, ``/version``,
-``/info``, ``/swarm``, ``/nodes`` (ls, inspect, update), ``/services`` (create, ls, inspect,
-update with ``?version=`` and ``rollback=previous``, rm, logs), ``/tasks`` (ls, inspect,
-logs), ``/networks`` (ls, inspect, create, rm, prune), ``/secrets`` and ``/configs`` (ls, inspect,
-create, update of labels, rm: what ``docker stack deploy`` creates and updates for a stack's
-``secrets:`` and ``configs:``).
+``/info``, ``/swarm``, ``/nodes`` (ls, inspect, update with ``?version=``), ``/services``
+(create, ls, inspect, update with ``?version=`` and ``rollback=previous``, rm, logs),
+``/tasks`` (ls, inspect, logs), ``/networks`` (ls, inspect, create, rm, prune), ``/secrets``
+and ``/configs`` (ls, inspect, create, update of labels, rm: what ``docker stack deploy``
+creates and updates for a stack's ``secrets:`` and ``configs:``).
 ``GET /services?status=true`` adds each ``ServiceStatus`` (the CLI's REPLICAS column);
 ``/services/{id}/logs`` honours ``details``, ``timestamps`` and ``tail`` as the CLI asks.
 Paths may carry a version prefix (``/v1.44/services``); clients negotiate it down from
@@ -58,6 +60,7 @@ from clustersim.serve.dockerchecks import (
 )
 from clustersim.serve.dockerspec import NS_PER_SECOND as _NS
 from clustersim.serve.dockerspec import engine_spec, json_list, json_object, overlay, simulator_spec
+from clustersim.serve.dockerstore import StoreVersions, parse_version
 from clustersim.swarm import ServiceSpec, SwarmCluster, SwarmError
 from clustersim.swarm.tasks import TaskState
 
@@ -119,6 +122,12 @@ class DockerBackend(ClusterTime):
         self.sent: dict[str, list[tuple[ServiceSpec, dict[str, Any]]]] = {}
         """Per service, the ServiceSpecs clients sent, newest first, each with the simulator
         spec it became (:meth:`_spec_json`)."""
+        self.versions = StoreVersions()
+        """Every object's ``Version.Index`` from one cluster-wide index
+        (:mod:`~clustersim.serve.dockerstore`): the swarm first, then its nodes."""
+        self.versions.write("swarm", None, 0.0)
+        for name in cluster.node_names():
+            self._node_version(name)
         self._network("ingress", "overlay", ingress=True)
         self._network("bridge", "bridge")
         self._network("host", "host")
@@ -251,7 +260,8 @@ class DockerBackend(ClusterTime):
                           "Cluster": self._swarm()}}
 
     def _swarm(self) -> dict[str, Any]:
-        return {"ID": _id("swarm", "clustersim"), "Version": {"Index": 1},
+        return {"ID": _id("swarm", "clustersim"),
+                "Version": {"Index": self.versions.read("swarm", None, 0.0)[0]},
                 "CreatedAt": self._stamp(0), "UpdatedAt": self._stamp(0),
                 "Spec": {"Name": "default", "Labels": {},
                          "Orchestration": {"TaskHistoryRetentionLimit": 5},
@@ -268,12 +278,25 @@ class DockerBackend(ClusterTime):
 
     # ---- nodes -----------------------------------------------------------------------------
 
+    def _node_state(self, name: str) -> tuple[Any, ...]:
+        """What a node's version covers: its spec and the status the dispatcher writes
+        (swarmkit fills ``ManagerStatus`` in from the raft members when the node is read, so
+        a new leader changes no node's version)."""
+        record = self.cluster.node_record(name)
+        return (record.availability, tuple(sorted(record.node.labels.items())),
+                record.node.role, record.status)
+
+    def _node_version(self, name: str) -> tuple[int, float]:
+        """The node's ``Version.Index`` and update time."""
+        return self.versions.read(("node", name), self._node_state(name), self.now)
+
     def _node_json(self, name: str) -> dict[str, Any]:
         record = self.cluster.node_record(name)
         node = record.node
         row = next(r for r in self.cluster.node_ls() if r["hostname"] == node.hostname)
-        out = {"ID": _id("node", name), "Version": {"Index": 1},
-               "CreatedAt": self._stamp(0), "UpdatedAt": self._stamp(self.now),
+        index, updated = self._node_version(name)
+        out = {"ID": _id("node", name), "Version": {"Index": index},
+               "CreatedAt": self._stamp(0), "UpdatedAt": self._stamp(updated),
                "Spec": {"Labels": dict(node.labels), "Role": node.role,
                         "Availability": record.availability},
                "Description": {"Hostname": node.hostname,
@@ -315,15 +338,17 @@ class DockerBackend(ClusterTime):
         if len(rest) == 1 and request.method == "GET":
             return Response.json(200, self._node_json(self._find_node(rest[0])))
         if len(rest) == 2 and rest[1] == "update" and request.method == "POST":
-            name = self._find_node(rest[0])
             spec = self._body(request)
             if not isinstance(spec, dict):
                 raise HttpError(400, "a node spec is a JSON object")
-            record = self.cluster.node_record(name)
-            labels = json_object(spec, "Labels") if "Labels" in spec else dict(record.node.labels)
-            if not all(isinstance(v, str) for v in labels.values()):
+            sent = json_object(spec, "Labels") if "Labels" in spec else None
+            if sent is not None and not all(isinstance(v, str) for v in sent.values()):
                 raise HttpError(400, "json: cannot unmarshal number into Go struct field "
                                 "NodeSpec.Labels of type string")
+            version = parse_version(request.arg("version"), "node")   # moby's router
+            name = self._find_node(rest[0])
+            record = self.cluster.node_record(name)
+            labels = dict(record.node.labels) if sent is None else sent
             role = spec.get("Role", record.node.role)
             availability = spec.get("Availability", record.availability)
             # moby's convert (daemon/cluster/convert/node.go, NodeSpecToGRPC) reads both in
@@ -336,11 +361,13 @@ class DockerBackend(ClusterTime):
             if role.lower() == "worker" and self.cluster.raft.managers == [name]:
                 raise HttpError(400, "rpc error: code = FailedPrecondition desc = attempting "
                                 "to demote the last manager of the swarm")
+            self.versions.check(version, self._node_version(name)[0])
             try:
                 self.cluster.update_node(name, availability=availability.lower(),
                                          labels=labels, role=role.lower())
             except SwarmError as err:
                 raise HttpError(400, str(err)) from None
+            self.versions.write(("node", name), self._node_state(name), self.now)
             return Response(200)
         if len(rest) == 1 and request.method == "DELETE":
             return self._remove_node(request, self._find_node(rest[0]))
@@ -369,13 +396,25 @@ class DockerBackend(ClusterTime):
                 return name
         raise HttpError(404, f"service {key} not found")
 
+    def _service_state(self, name: str) -> tuple[Any, ...]:
+        """What a service's version covers besides the updates clients send: the spec
+        version (an automatic rollback changes it) and the update status the updater
+        writes."""
+        service = self.cluster.services[name]
+        return service.version, service.update_state, service.update_message
+
+    def _service_version(self, name: str) -> tuple[int, float]:
+        """The service's ``Version.Index`` and update time."""
+        return self.versions.read(("service", name), self._service_state(name), self.now)
+
     def _service_json(self, name: str) -> dict[str, Any]:
         service = self.cluster.services[name]
         spec = self._spec_json(name, service.spec)
+        index, updated = self._service_version(name)
         out: dict[str, Any] = {
-            "ID": _id("service", name), "Version": {"Index": service.version},
+            "ID": _id("service", name), "Version": {"Index": index},
             "CreatedAt": self._stamp(self.created.get(name, 0.0)),
-            "UpdatedAt": self._stamp(self.now), "Spec": spec,
+            "UpdatedAt": self._stamp(updated), "Spec": spec,
             "Endpoint": {"Spec": spec["EndpointSpec"],
                          "Ports": spec["EndpointSpec"].get("Ports", []),
                          "VirtualIPs": [{"NetworkID": self.networks["ingress"]["Id"],
@@ -441,43 +480,50 @@ class DockerBackend(ClusterTime):
             name = self._find_service(rest[0])
             self.cluster.remove_service(name)
             self.sent.pop(name, None)
+            self.versions.forget(("service", name))
             self.cluster.run(until=self.now)
             return Response(200)
         if len(rest) == 2 and rest[1] == "update" and method == "POST":
-            name = self._find_service(rest[0])
-            service = self.cluster.services[name]
-            version = request.arg("version")
-            if version is not None and not version.isdigit():    # moby's router parses it
-                raise HttpError(400, f"invalid service version '{version}': strconv.ParseUint:"
-                                f' parsing "{version}": invalid syntax')
-            if request.arg("rollback") not in (None, "", "none", "previous"):
-                raise HttpError(500, f"unrecognized rollback option {request.arg('rollback')}")
-            if version is not None and version != str(service.version):
-                raise HttpError(500, "rpc error: code = Unknown desc = update out of sequence")
-            if request.arg("rollback") == "previous":
-                if service.previous is None:    # swarmkit controlapi UpdateService
-                    raise HttpError(400, "rpc error: code = FailedPrecondition desc = service "
-                                    f"{_id('service', name)} does not have a previous spec")
-                try:
-                    self.cluster.rollback_service(name)
-                except SwarmError as err:
-                    raise HttpError(400, str(err)) from None
-            else:
-                body = self._body(request)
-                self._network_ids(body)
-                spec = simulator_spec(body)
-                if spec.name != name:     # grpc Unimplemented: 501 (moby errdefs)
-                    raise HttpError(501, "rpc error: code = Unimplemented desc = renaming "
-                                    "services is not supported")
-                if spec.mode != service.spec.mode:
-                    raise HttpError(501, "rpc error: code = Unimplemented desc = service mode "
-                                    "change is not allowed")
-                self._apply(spec, body)
-            self.cluster.run(until=self.now)
-            return Response.json(200, {"Warnings": None})
+            return self._update_service(request, rest[0])
         if len(rest) == 2 and rest[1] == "logs" and method == "GET":
             return self._logs(request, self.cluster.tasks(self._find_service(rest[0])))
         raise HttpError(404, "page not found")
+
+    def _update_service(self, request: Request, key: str) -> Response:
+        """``POST /services/{id}/update``, in the order the daemon checks: the body, then
+        the version (moby's router), the service and the rollback option (moby
+        ``daemon/cluster/services.go``), then swarmkit's ``UpdateService``: the spec, a
+        rename or mode change, a rollback without a previous spec, and last the version, in
+        the store."""
+        body = self._body(request)
+        version = parse_version(request.arg("version"), "service")
+        name = self._find_service(key)
+        service = self.cluster.services[name]
+        if request.arg("rollback") not in (None, "", "none", "previous"):
+            raise HttpError(500, f"unrecognized rollback option {request.arg('rollback')}")
+        if request.arg("rollback") == "previous":
+            if service.previous is None:
+                raise HttpError(400, "rpc error: code = FailedPrecondition desc = service "
+                                f"{_id('service', name)} does not have a previous spec")
+            self.versions.check(version, self._service_version(name)[0])
+            try:
+                self.cluster.rollback_service(name)
+            except SwarmError as err:
+                raise HttpError(400, str(err)) from None
+            self.cluster.run(until=self.now)
+            self.versions.write(("service", name), self._service_state(name), self.now)
+        else:
+            self._network_ids(body)
+            spec = simulator_spec(body)
+            if spec.name != name:     # grpc Unimplemented: 501 (moby errdefs)
+                raise HttpError(501, "rpc error: code = Unimplemented desc = renaming "
+                                "services is not supported")
+            if spec.mode != service.spec.mode:
+                raise HttpError(501, "rpc error: code = Unimplemented desc = service mode "
+                                "change is not allowed")
+            self.versions.check(version, self._service_version(name)[0])
+            self._apply(spec, body)
+        return Response.json(200, {"Warnings": None})
 
     def _apply(self, spec: ServiceSpec, sent: dict[str, Any]) -> None:
         try:
@@ -491,6 +537,7 @@ class DockerBackend(ClusterTime):
                 if e[0] is not service.spec][:4]
         self.sent[spec.name] = [(service.spec, sent), *kept]
         self.cluster.run(until=self.now)
+        self.versions.write(("service", spec.name), self._service_state(spec.name), self.now)
 
     def _network_ids(self, sent: dict[str, Any]) -> None:
         """The networks a spec attaches to, by ID: a client may name them (``docker stack
@@ -566,7 +613,9 @@ class DockerBackend(ClusterTime):
                 status["PortStatus"] = {"Ports": [
                     {"Protocol": p.protocol, "TargetPort": p.target,
                      "PublishedPort": p.published, "PublishMode": "host"} for p in host]}
-        out = {"ID": task.id, "Version": {"Index": 1}, "CreatedAt": self._stamp(task.created),
+        state = (task.state, task.desired_state, task.node, task.message, task.err)
+        index = self.versions.read(("task", task.id), state, self.now)[0]
+        out = {"ID": task.id, "Version": {"Index": index}, "CreatedAt": self._stamp(task.created),
                "UpdatedAt": self._stamp(since),
                "Spec": self._spec_json(task.service, task.spec)["TaskTemplate"],
                "ServiceID": _id("service", task.service), "Slot": task.slot,
@@ -642,7 +691,9 @@ class DockerBackend(ClusterTime):
             if name in objects:
                 raise HttpError(409, f"rpc error: code = AlreadyExists desc = {kind} {name} "
                                 "already exists")
-            objects[name] = {"ID": _id(kind, name), "Version": {"Index": 1},
+            objects[name] = {"ID": _id(kind, name),
+                             "Version": {"Index": self.versions.write((kind, name), None,
+                                                                      self.now)},
                              "CreatedAt": self._stamp(self.now),
                              "UpdatedAt": self._stamp(self.now),
                              "Spec": {"Name": name, "Labels": dict(labels),
@@ -675,22 +726,20 @@ class DockerBackend(ClusterTime):
         """``POST /secrets/{id}/update`` (and configs): what ``docker stack deploy`` sends
         for a secret or config the stack already has. Only the labels may change
         (swarmkit ``manager/controlapi/secret.go``, ``UpdateSecret``); the version must be
-        the current one (moby's router parses it first)."""
-        version = request.arg("version") or ""
-        if not version.isdigit():
-            raise HttpError(400, f"invalid {kind} version")
+        the current one (moby's router parses it once it has read the body)."""
         body = self._body(request)
+        version = parse_version(request.arg("version"), kind)
         labels = body.get("Labels") or {} if isinstance(body, dict) else None
         if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
             raise HttpError(400, f"invalid {kind} spec: an object whose Labels is an object")
-        if int(version) != found["Version"]["Index"]:
-            raise HttpError(500, "rpc error: code = Unknown desc = update out of sequence")
+        self.versions.check(version, found["Version"]["Index"])
         data = body.get("Data")
         if body.get("Name") != found["Spec"]["Name"] or (data and data != found["Spec"]["Data"]):
             raise HttpError(400, "rpc error: code = InvalidArgument desc = only updates to "
                             "Labels are allowed")
         found["Spec"]["Labels"] = dict(labels)
-        found["Version"] = {"Index": found["Version"]["Index"] + 1}
+        found["Version"] = {"Index": self.versions.write((kind, found["Spec"]["Name"]), None,
+                                                         self.now)}
         found["UpdatedAt"] = self._stamp(self.now)
 
     @staticmethod

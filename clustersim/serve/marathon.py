@@ -8,8 +8,10 @@ with the app, 409 ``An app with id [/x] already exists.``; changes (``PUT``/``PA
 app or of a list of apps, ``DELETE``, ``restart``, groups, pods) answer
 ``{"version", "deploymentId"}``; a change to an app that running deployments hold answers
 409 ``App is locked by one or more deployments...`` naming them, unless ``?force=true``;
-errors are ``{"message": ...}``, invalid definitions 422 ``Object is not valid`` with
-``details`` naming the field (:mod:`.marathonquery`). Groups are :mod:`.marathongroups`,
+errors are ``{"message": ...}``; an invalid definition answers 422 ``Invalid JSON`` with Play
+JSON's error keys when the RAML reader refuses it, ``Object is not valid`` with Marathon's
+messages when its validation does (:mod:`.marathonraml`), each with ``details`` naming the
+field (:mod:`.marathonquery`). Groups are :mod:`.marathongroups`,
 tasks :mod:`.marathontasks`,
 the event stream ``/v2/events`` and ``/metrics`` :mod:`.marathonmonitor`.
 
@@ -31,6 +33,7 @@ from clustersim.serve.core import ClusterTime, HttpError, Request, Response
 from clustersim.serve.marathongroups import MarathonGroups
 from clustersim.serve.marathonmonitor import event_stream, metrics
 from clustersim.serve.marathonquery import definition, flag, invalid, label_selector
+from clustersim.serve.marathonraml import check_app
 from clustersim.serve.marathontasks import MarathonTasks, time_stamp, version_stamp
 
 __all__ = ["MarathonBackend", "default_framework"]
@@ -122,8 +125,10 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
             raise HttpError(400, "Invalid JSON", details="the document nests arrays or "
                             "objects too deeply") from None
 
-    def _new_spec(self, request: Request, exists: str) -> tuple[dict[str, Any], str]:
-        """A POSTed app or pod and its absolute id; 409 (``exists`` formatted with the id)
+    def _new_spec(self, request: Request, exists: str,
+                  check=None) -> tuple[dict[str, Any], str]:
+        """A POSTed app or pod and its absolute id, once ``check`` (the app's reader and
+        validation, :mod:`.marathonraml`) passes; 409 (``exists`` formatted with the id)
         when the id is taken. A body that is no object, or has no string ``id``, fails the
         RAML type's JSON reader: 422 ``Invalid JSON`` with Play JSON's error keys
         (``MarathonExceptionMapperTest``: ``{"id": 123}`` gives ``error.expected.jsstring``)."""
@@ -131,11 +136,13 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
         if not isinstance(body, dict):
             raise HttpError(422, "Invalid JSON", details=[
                 {"path": "/", "errors": ["error.expected.jsobject"]}])
+        if check is not None:
+            check(body)
         if not isinstance(body.get("id"), str):
             raise HttpError(422, "Invalid JSON", details=[{"path": "/id", "errors": [
                 "error.path.missing" if body.get("id") is None else "error.expected.jsstring"]}])
         if not body["id"]:
-            raise HttpError(422, "Object is not valid", details=[
+            raise HttpError(422, "Invalid JSON", details=[
                 {"path": "/id", "errors": ["error.minLength"]}])
         spec_id = str(PathId(body["id"]).resolve())
         if spec_id in self.marathon.root.run_specs:
@@ -223,7 +230,8 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
             if request.method in ("PUT", "PATCH"):
                 return self._update_apps(request, force)
             if request.method == "POST":
-                body, spec_id = self._new_spec(request, "An app with id [{}] already exists.")
+                body, spec_id = self._new_spec(request, "An app with id [{}] already exists.",
+                                               check_app)
                 _require_command(body)
                 self._change(lambda: framework.deploy({**body, "id": spec_id}, force=force))
                 response = Response.json(201, self._app_json(spec_id, []))
@@ -240,6 +248,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
         exists = spec_id in apps
         if request.method == "PUT" and not sub:
             body = definition(self._body(request), "an app")
+            check_app(body, update=True)
             if "version" in body:       # a rollback: the definition of that version, alone
                 self._known_version(spec_id, body["version"])
                 body = {}
@@ -251,6 +260,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
             raise HttpError(404, f"App '{spec_id}' does not exist")
         if request.method == "PATCH" and not sub:
             body = definition(self._body(request), "an app")
+            check_app(body, update=True)
             merged = self._updated_app({**body, "id": spec_id}, True)   # the body's id is ignored
             return self._change(lambda: framework.deploy(merged, force=force))
         if request.method == "GET" and not sub:

@@ -17,6 +17,7 @@ from clustersim.marathon import Deployment, Marathon
 from clustersim.marathon.pathid import PathId
 from clustersim.serve.core import HttpError, Request, Response
 from clustersim.serve.marathonquery import definition, flag
+from clustersim.serve.marathonraml import check_group
 from clustersim.serve.marathontasks import version_stamp
 
 __all__ = ["MarathonGroups"]
@@ -63,6 +64,7 @@ class MarathonGroups:
             return Response.json(200, self._group_json(group_id))
         if request.method in ("POST", "PUT"):
             body = definition(self._body(request), "a group")
+            check_group(body)
             if rest or request.method == "PUT":
                 body = {**body, "id": group_id}
             if request.method == "PUT" and "scaleBy" in body:

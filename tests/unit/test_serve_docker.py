@@ -212,3 +212,60 @@ def test_node_and_service_inspect(server, client):
     spec = client.api.inspect_service("web")["Spec"]
     assert spec["Name"] == "web" and spec["TaskTemplate"]["ContainerSpec"]["Image"] == \
         server.cluster.services["web"].spec.image
+
+
+def test_versions_come_from_one_index_and_a_stale_update_is_refused(server, client):
+    """swarmkit stamps every change with the cluster's raft index and refuses an update made
+    from an older version: "update out of sequence", a 500 (``ErrSequenceConflict``, gRPC
+    Unknown). Each service counted its own versions from 1, a node's stayed 1 and a stale
+    node update went through, and an update without ``?version=`` was accepted (moby's
+    router requires it)."""
+    web = client.services.create("nginx:1.27", name="web")
+    api = client.services.create("nginx:1.27", name="api")
+    assert web.version < api.version
+    web.scale(2)                 # the SDK does not reload: its version is now stale
+    with pytest.raises(APIError, match="update out of sequence") as stale:
+        web.scale(3)
+    assert stale.value.response.status_code == 500
+    web.reload()
+    web.update(labels={"team": "x"})       # a change the simulator does not model
+    before = web.version
+    web.reload()
+    assert web.version > before and server.cluster.services["web"].spec.replicas == 2
+
+    worker = client.nodes.get("worker-1")
+    spec = {**worker.attrs["Spec"], "Availability": "drain"}
+    assert worker.update(spec)
+    with pytest.raises(APIError, match="update out of sequence"):
+        worker.update({**spec, "Availability": "active"})
+    worker.reload()
+    assert worker.update({**spec, "Availability": "active"})
+    base = f"{server.url}/v1.44"
+    for path, kind in ((f"nodes/{worker.id}", "node"), ("services/web", "service")):
+        missing = requests.post(f"{base}/{path}/update", json=worker.attrs["Spec"]
+                                if kind == "node" else web.attrs["Spec"], timeout=10)
+        assert (missing.status_code, missing.json()["message"]) == (400, (
+            f"invalid {kind} version '': strconv.ParseUint: parsing \"\": invalid syntax"))
+
+
+def test_the_simulators_own_changes_bump_the_version(server, client):
+    """A node that goes down and a rolling update that completes change their objects as
+    swarmkit's dispatcher and updater write them: a version read before is stale."""
+    worker = client.nodes.get("worker-2")
+    server.cluster.fail_node("worker-2")
+    server.step(60)
+    with pytest.raises(APIError, match="update out of sequence"):
+        worker.update(worker.attrs["Spec"])
+    worker.reload()
+    assert worker.attrs["Status"]["State"] == "down" and worker.update(worker.attrs["Spec"])
+
+    web = client.services.create("nginx:1.27", name="web", mode=ServiceMode("replicated", 2))
+    server.step(30)
+    web.reload()
+    web.update(image="nginx:1.28")
+    web.reload()
+    assert web.attrs["UpdateStatus"]["State"] == "updating"
+    server.step(120)
+    started = web.version
+    web.reload()
+    assert web.attrs["UpdateStatus"]["State"] == "completed" and web.version > started

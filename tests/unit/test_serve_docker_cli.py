@@ -572,8 +572,10 @@ configs:
     docker("stack", "deploy", "-c", str(stack), "web")
     docker.server.step(30)
     tasks = {t.id for t in docker.server.cluster.tasks("web_web")}
+    [index] = docker("secret", "inspect", "-f", "{{.Version.Index}}", "web_password")
     docker("stack", "deploy", "-c", str(stack), "web")
-    assert docker("secret", "inspect", "-f", "{{.Version.Index}}", "web_password") == ["2"]
+    [updated] = docker("secret", "inspect", "-f", "{{.Version.Index}}", "web_password")
+    assert int(updated) > int(index)
     docker.server.step(30)
     assert {t.id for t in docker.server.cluster.tasks("web_web")} == tasks
     (tmp_path / "password.txt").write_text("changed\n")
@@ -639,3 +641,24 @@ def test_node_update_refusals_in_the_daemons_words(docker):
         "of the swarm" in last.stderr
     assert docker("node", "update", "--availability", "DRAIN", "worker-1") == ["worker-1"]
     assert docker.server.cluster.node_record("worker-1").availability == "drain"
+
+
+def test_updates_take_new_versions_from_one_index(docker):
+    """Every object's Version.Index is the swarm's raft index of its last change, one index
+    for the whole cluster (swarmkit ``manager/state/store/memory.go``): a node's stayed 1
+    through ``docker node update``, and each service counted its own versions from 1. The
+    CLI reads the version before each update, so updates in a row all succeed."""
+    def index(kind: str, name: str) -> int:
+        return int(docker(kind, "inspect", "-f", "{{.Version.Index}}", name)[0])
+
+    first = index("node", "worker-1")
+    docker("node", "update", "--availability", "drain", "worker-1")
+    docker("node", "update", "--label-add", "disk=ssd", "worker-1")
+    assert index("node", "worker-1") > first + 1
+    docker("service", "create", "-d", "--no-resolve-image", "--name", "web", "nginx:1.27")
+    docker("service", "create", "-d", "--no-resolve-image", "--name", "api", "nginx:1.27")
+    assert index("node", "worker-1") < index("service", "web") < index("service", "api")
+    created = index("service", "web")
+    assert docker("service", "scale", "-d", "web=3") == ["web scaled to 3"]
+    docker("service", "update", "-d", "--no-resolve-image", "--label-add", "team=x", "web")
+    assert index("service", "web") > index("service", "api") > created

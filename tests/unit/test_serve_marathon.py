@@ -9,7 +9,7 @@ from pathlib import Path
 import marathon
 import pytest
 import requests
-from marathon.exceptions import ConflictError, NotFoundError
+from marathon.exceptions import ConflictError, MarathonHttpError, NotFoundError
 from marathon.models import MarathonApp
 
 from clustersim.examples import example_path
@@ -134,8 +134,8 @@ def test_errors_have_marathons_shape(server):
                         headers={"Content-Type": "application/json"}, timeout=10)
     assert bad.status_code == 400 and bad.json()["message"] == "Invalid JSON"
     invalid = requests.post(f"{url}/v2/apps", json={"id": "/x", "cpus": "lots"}, timeout=10)
-    assert invalid.status_code == 422 and invalid.json()["message"] == "Object is not valid"
-    assert invalid.json()["details"][0]["errors"]
+    assert invalid.status_code == 422 and invalid.json() == {"message": "Invalid JSON", "details": [
+        {"path": "/cpus", "errors": ["error.expected.jsnumber"]}]}
     wrong = requests.post(f"{url}/v2/apps", data="id: x",
                           headers={"Content-Type": "text/yaml"}, timeout=10)
     assert wrong.status_code == 415
@@ -248,7 +248,6 @@ def test_an_invalid_field_is_named_in_the_details_path(server):
     def details(body):
         response = requests.post(f"{server.url}/v2/apps", json=body, timeout=10)
         assert response.status_code == 422
-        assert response.json()["message"] == "Object is not valid"
         return [d["path"] for d in response.json()["details"]]
 
     assert details({"id": "/Web", "cmd": "x"}) == ["/id"]
@@ -563,3 +562,65 @@ def test_a_tasks_version_is_its_apps_definition_version(server):
     assert scaled["versionInfo"]["lastConfigChangeAt"] < scaled["version"]
     assert {t["version"] for t in scaled["tasks"]} == {
         scaled["versionInfo"]["lastConfigChangeAt"]}
+
+
+ID_RULE = ("must fully match regular expression '^(([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])\\.)*"
+           "([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])|(\\.|\\.\\.)$'")
+
+
+@pytest.mark.parametrize(("app", "message", "details"), [
+    # the RAML reader (app.raml, stringTypes.raml; Play JSON's error keys, all fields at once)
+    ({"id": "/a", "cmd": "x", "cpus": "half"}, "Invalid JSON",
+     [{"path": "/cpus", "errors": ["error.expected.jsnumber"]}]),
+    ({"id": "/a", "cmd": "x", "instances": -1, "mem": "128Mi"}, "Invalid JSON",
+     [{"path": "/instances", "errors": ["error.min"]},
+      {"path": "/mem", "errors": ["error.expected.jsnumber"]}]),
+    ({"id": "/a", "cmd": "x", "instances": 2.5}, "Invalid JSON",
+     [{"path": "/instances", "errors": ["error.expected.int"]}]),
+    ({"id": "/a", "cmd": "x", "cpus": 0}, "Invalid JSON",          # minimum: 0.001
+     [{"path": "/cpus", "errors": ["error.min"]}]),
+    ({"id": "/My_App", "cmd": "x"}, "Invalid JSON", [{"path": "/id", "errors": ["error.pattern"]}]),
+    ({"id": "", "cmd": "x"}, "Invalid JSON", [{"path": "/id", "errors": ["error.minLength"]}]),
+    ({"id": "/a", "cmd": "x", "constraints": ["hostname:UNIQUE"]}, "Invalid JSON",
+     [{"path": "/constraints(0)", "errors": ["error.expected.jsarray"]}]),
+    # Accord (PathId.scala, AppValidation.scala, SchedulingValidation.scala)
+    ({"id": "/web..x", "cmd": "x"}, "Object is not valid", [{"path": "/id", "errors": [ID_RULE]}]),
+    ({"id": "/web/tasks", "cmd": "x"}, "Object is not valid", [{"path": "/id", "errors": [
+        "must not end with any of the following reserved keywords: restart, tasks, versions, "
+        "., .."]}]),
+    ({"id": "/a", "cpus": 0.5}, "Object is not valid", [{"path": "/", "errors": [
+        "AppDefinition must either contain one of 'cmd' or 'args', and/or a 'container'."]}]),
+    ({"id": "/a", "cmd": "x", "constraints": [["hostname", "SPREAD"]]}, "Object is not valid",
+     [{"path": "/constraints(0)", "errors": [
+         "Constraint operator must be one of the following UNIQUE, CLUSTER, GROUP_BY, LIKE, "
+         "MAX_PER, UNLIKE or IS"]}]),
+    ({"id": "/a", "cmd": "x", "constraints": [["hostname"]]}, "Object is not valid",
+     [{"path": "/constraints(0)", "errors": ["Each constraint must have either 2 or 3 fields"]}]),
+    ({"id": "/a", "cmd": "x", "constraints": [["rack", "MAX_PER", "two"]]}, "Object is not valid",
+     [{"path": "/constraints(0)", "errors": ["Value was not specified or is not a number"]}]),
+    ({"id": "/a", "cmd": "x", "constraints": [["rack", "LIKE", "("]]}, "Object is not valid",
+     [{"path": "/constraints(0)", "errors": ["'(' is not a valid regular expression"]}]),
+])
+def test_invalid_definitions_get_marathons_answers(server, app, message, details):
+    """Marathon reads an app with the RAML types' JSON reader first (422 "Invalid JSON",
+    Play's error keys), then validates it with Accord (422 "Object is not valid", its own
+    messages). Both answered pydantic's words ("'half' is not valid: Input should be a valid
+    number"), all as "Object is not valid", and the id and constraints in the loader's own."""
+    response = requests.post(f"{server.url}/v2/apps", json=app, timeout=10)
+    assert (response.status_code, response.json()) == (422, {"message": message,
+                                                             "details": details})
+    assert _framework(server).root.run_specs == {}
+
+
+def test_an_invalid_app_in_a_group_or_an_update_is_named_by_its_path(server, client):
+    """The same reader for a group's apps (``/apps(0)/...``) and an app update; the marathon
+    client shows the message and keeps the details."""
+    group = {"id": "/g", "apps": [{"id": "/g/a", "cmd": "x", "instances": -2}]}
+    response = requests.post(f"{server.url}/v2/groups", json=group, timeout=10)
+    assert response.json() == {"message": "Invalid JSON", "details": [
+        {"path": "/apps(0)/instances", "errors": ["error.min"]}]}
+    client.create_app("/web", MarathonApp(cmd="serve", cpus=0.1, mem=32))
+    with pytest.raises(MarathonHttpError) as refused:
+        client.update_app("/web", MarathonApp(cmd="serve", cpus=0.1, mem=32, instances=-1))
+    assert str(refused.value) == 'MarathonHttpError: HTTP 422 returned with message, "Invalid JSON"'
+    assert refused.value.error_details == [{"path": "/instances", "errors": ["error.min"]}]
