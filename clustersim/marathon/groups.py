@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from clustersim.manifests import Spec, load_manifests
+from clustersim.manifests import ManifestError, Spec, load_manifests
 from clustersim.manifests.marathon import marathon_kind
 from clustersim.marathon.pathid import PathId
 
@@ -78,6 +78,12 @@ def _resolved(data: dict[str, Any], base: str, *, group: bool, child: bool) -> d
             resolved[key] = [_resolved(item, own, group=key == "groups", child=True)
                              for item in data.get(key) or []]
     return resolved
+
+
+def _cycle_text(cycle: list[str]) -> str:
+    """Marathon's refusal of a dependency cycle (``hasNonCyclicDependencies``), naming it."""
+    return ("Dependency graph has cyclic dependencies: " + " -> ".join(cycle)
+            + ". Remove one of these dependencies.")
 
 
 class RootGroup:
@@ -139,6 +145,7 @@ class RootGroup:
         the group's whole subtree as ``PUT /v2/groups/<id>`` does.
         """
         root = self.copy()
+        specs = list(specs)
         for spec in specs:
             if spec.kind == "Group":
                 if replace:
@@ -146,6 +153,11 @@ class RootGroup:
                 root._add_group(spec.manifest)
             else:
                 root._add_run_spec(spec.manifest, spec.kind)
+        cycle = root.find_cycle()
+        if cycle and specs:      # name the file (and object) whose dependencies close it
+            spec = next((s for s in specs if {w.name for w in s.workloads()} & set(cycle)),
+                        specs[0])
+            raise ManifestError(_cycle_text(cycle), source=spec.source, line=spec.line)
         return root
 
     def without(self, ids: Iterable[str]) -> RootGroup:
@@ -282,10 +294,7 @@ class RootGroup:
         """Raise ``ValueError`` naming a dependency cycle, as Marathon rejects such groups."""
         cycle = self.find_cycle()
         if cycle:
-            raise ValueError(
-                "Dependency graph has cyclic dependencies: " + " -> ".join(cycle)
-                + ". Remove one of these dependencies."
-            )
+            raise ValueError(_cycle_text(cycle))
 
     def longest_paths(self) -> dict[str, int]:
         """Run spec id → run specs on its longest dependency chain (itself included)."""

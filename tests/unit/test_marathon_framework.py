@@ -1,9 +1,12 @@
 """The Marathon framework on a simulated Mesos cluster: deployments, restarts, health checks,
 backoff, unreachable agents, resident apps, pods, ports and locks."""
 
+import json
+
 import pytest
 
 from clustersim import Node, marathon
+from clustersim.manifests import ManifestError
 from clustersim.mesos import MesosCluster
 
 
@@ -270,6 +273,23 @@ def test_bad_input_is_refused_before_anything_changes():
         m.deploy({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "x"},
                   "spec": {"containers": [{"name": "c", "image": "nginx"}]}})
     assert m.apps == {} and m.root.run_specs == {}
+
+
+def test_a_cycle_is_refused_naming_the_file_that_closes_it(tmp_path):
+    """The cycle was refused as a plain ValueError that named no file; Marathon checks it
+    against the whole root group, so the file whose dependencies close it is named, with the
+    line of its object (here the second file, as ``/a`` is already deployed)."""
+    _, m = cluster_with()
+    m.deploy(app("/a", dependencies=["/b"]))
+    path = tmp_path / "b.json"
+    text = json.dumps([{"id": "/shop", "apps": []}, app("/b", dependencies=["/a"])], indent=1)
+    path.write_text(text)
+    with pytest.raises(ManifestError) as refused:
+        m.deploy(path)
+    second = [n for n, line in enumerate(text.splitlines(), 1) if line == " {"][1]  # app /b
+    assert refused.value.source.endswith("b.json") and refused.value.line == second
+    assert "cyclic dependencies: /a -> /b -> /a" in str(refused.value)
+    assert "/b" not in m.root.run_specs
 
 
 def test_deploy_needs_registration():
