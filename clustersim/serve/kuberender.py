@@ -135,6 +135,8 @@ class Renderer:
             out["spec"] = _hpa_defaults(out.get("spec") or {})
         elif obj["kind"] == "Secret":
             out.setdefault("type", "Opaque")     # core/v1 defaults.go SetDefaults_Secret
+        elif obj["kind"] == "PersistentVolumeClaim":
+            _bound_claim(out)
         if not lean:
             _apply_defaults(out)
         return out
@@ -498,6 +500,28 @@ def _hpa_defaults(spec: Mapping[str, Any]) -> dict[str, Any]:
         out["metrics"] = [{"type": "Resource", "resource": {"name": "cpu", "target": {
             "type": "Utilization", "averageUtilization": DEFAULT_UTILIZATION}}}]
     return out
+
+
+def _bound_claim(claim: dict[str, Any]) -> None:
+    """A PersistentVolumeClaim as a real cluster shows it once bound, which the simulator's
+    claims are at once (no PersistentVolumes or storage classes behind them:
+    :mod:`clustersim.kubernetes.cluster`): ``spec.volumeMode: Filesystem``
+    (``SetDefaults_PersistentVolumeClaimSpec``, ``pkg/apis/core/v1/defaults.go``); the volume
+    a dynamic provisioner names ``pvc-<claim uid>`` (``GetProvisionedVolumeNameForClaim``,
+    ``pkg/controller/volume/persistentvolume/pv_controller.go``) in ``spec.volumeName``; and
+    the status the PV controller writes on binding: phase ``Bound``, and the volume's access
+    modes and capacity, here the ones the claim asks for. A new spec and status (a Table's
+    spec is the stored one); what the stored claim already says stays."""
+    spec = dict(claim.get("spec") or {})
+    spec.setdefault("volumeMode", "Filesystem")
+    uid = claim["metadata"].get("uid")
+    if uid:
+        spec.setdefault("volumeName", f"pvc-{uid}")
+    asked = (spec.get("resources") or {}).get("requests") or {}
+    status = {"phase": "Bound", "accessModes": list(spec.get("accessModes") or []),
+              **({"capacity": {"storage": asked["storage"]}} if "storage" in asked else {}),
+              **(claim.get("status") or {})}
+    claim["spec"], claim["status"] = spec, status
 
 
 def _apply_defaults(obj: dict[str, Any]) -> None:

@@ -143,6 +143,25 @@ def test_get_namespaces_events_endpointslices_statefulsets(shop):
     assert shop.rows("get", "statefulsets") == [["db", "1/1", "60s"]]
 
 
+def test_get_pvc_shows_the_bound_claims_columns(shop):
+    """``kubectl get pvc`` printed NAME and AGE only; a v1.37 API server's table has the
+    claim's status, volume, capacity, access modes and classes (printPersistentVolumeClaim),
+    and the simulator's claims are bound at once, to a volume named as a dynamic provisioner
+    names it."""
+    out = shop("get", "pvc", "-o", "wide").stdout.splitlines()
+    assert out[0].split() == ["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS", "MODES",
+                              "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "AGE", "VOLUMEMODE"]
+    claim = shop.server.cluster.get("PersistentVolumeClaim", "default", "data-db-0")
+    row = out[1].split()        # STORAGECLASS is empty: the simulator has no storage classes
+    assert row[:5] + row[7:] == ["data-db-0", "Bound", f"pvc-{claim['metadata']['uid']}",
+                                 claim["spec"]["resources"]["requests"]["storage"], "RWO",
+                                 "Filesystem"]
+    assert row[5] == "<unset>"
+    shown = yaml.safe_load(shop("get", "pvc", "data-db-0", "-o", "yaml").stdout)
+    assert shown["status"] == {"phase": "Bound", "accessModes": ["ReadWriteOnce"],
+                               "capacity": {"storage": row[3]}}
+
+
 def test_sort_by_reads_the_whole_object_of_each_row(shop):
     """--sort-by asks for ``includeObject=Object``: with only metadata in each row, sorting
     events by .lastTimestamp printed "No resources found" (troubleshooting chapter)."""
