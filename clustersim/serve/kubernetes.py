@@ -27,9 +27,11 @@ the simulator from Python live in it (the simulator itself needs no Namespace ob
 come in the order of their storage keys (namespace, then name), as etcd returns them. The
 default ClusterRoles and bindings (``cluster-admin``, ``admin``, ``edit``, ``view``, and the
 ``system:`` roles every user has through a group, such as ``system:basic-user``:
-:mod:`clustersim.kubernetes.rbacdefaults`) and each namespace's ServiceAccount ``default``
-are listed, and used by ``auth can-i``, but read-only; one of the same name put into the
-simulator from Python replaces one.
+:mod:`clustersim.kubernetes.rbacdefaults`), each namespace's ServiceAccount ``default`` and
+the ``kubernetes`` Service of ``default`` (10.96.0.1, port 443) are listed, and used by
+``auth can-i``, but read-only: deleting the Service or a ServiceAccount ``default`` is
+answered as done, and its controller makes it again at once, with a new uid; one of the same
+name put into the simulator from Python replaces one.
 
 Simplified (what a real API server does instead): no authentication, and RBAC is not enforced
 on the requests themselves: kubectl's user may do anything, as the ``system:masters`` admin
@@ -47,6 +49,7 @@ import copy
 import json
 import re
 import time
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -56,6 +59,7 @@ import yaml
 from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac, rbacdefaults
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
 from clustersim.kubernetes.objects import generate_name, is_terminating
+from clustersim.kubernetes.services import apiserver_service
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.manifests.kubernetes_fields import unknown_fields
 from clustersim.serve import kubeproto
@@ -80,6 +84,12 @@ _DERIVED = frozenset({"Node", "Namespace", "Event", "EndpointSlice", "Endpoints"
 _SERVER_FIELDS = ("uid", "resourceVersion", "creationTimestamp", "generation", "managedFields",
                   "deletionTimestamp", "selfLink")
 _STATUS_TIMES = ("startTime", "completionTime", "lastScheduleTime")
+_REMADE = frozenset({"Service", "ServiceAccount"})
+"""Kinds whose default objects (:meth:`KubernetesBackend._defaults`) a controller makes again
+as soon as they are deleted: the ``kubernetes`` Service and each namespace's ServiceAccount
+``default``; deleting one is answered as done, and it comes back with a new uid and age
+(:meth:`KubernetesBackend._as_remade`). The default RBAC objects are made again only when
+the API server restarts, so the simulator keeps them read-only."""
 _WATCH_POLL = 0.1
 ADMIN_USER = "kubernetes-admin"
 """kubectl's own user, as kubeadm names the administrator of its admin kubeconfig."""
@@ -115,6 +125,9 @@ class KubernetesBackend(ClusterTime):
         self.cluster = cluster
         self.renderer = Renderer(cluster, epoch)
         self.address = "127.0.0.1"
+        self.remade: dict[tuple[str, str, str], tuple[int, float]] = {}
+        """(kind, namespace, name) of each default object deleted through the API and made
+        again (:data:`_REMADE`): how many times, and the simulated time of the last."""
 
     def advance(self, until: float) -> None:
         if until > self.now:
@@ -293,18 +306,36 @@ class KubernetesBackend(ClusterTime):
 
     def _defaults(self, kind: str, namespace: str | None) -> list[dict[str, Any]]:
         """Objects every cluster has without anyone creating them: the default ClusterRoles
-        and binding (:mod:`~clustersim.kubernetes.rbacdefaults`), and the ServiceAccount
-        ``default`` of each namespace, which the service account controller creates
-        (``pkg/controller/serviceaccount/serviceaccounts_controller.go``)."""
-        if kind != "ServiceAccount":
+        and binding (:mod:`~clustersim.kubernetes.rbacdefaults`), the ``kubernetes`` Service
+        of ``default`` (:func:`~clustersim.kubernetes.services.apiserver_service`), and the
+        ServiceAccount ``default`` of each namespace, which the service account controller
+        creates (``pkg/controller/serviceaccount/serviceaccounts_controller.go``)."""
+        if kind == "Service":
+            made = [apiserver_service()] if namespace in (None, "default") else []
+        elif kind != "ServiceAccount":
             return rbacdefaults.defaults(kind)
-        active = [ns["metadata"]["name"] for ns in self.renderer.namespaces()
-                  if ns["status"]["phase"] == "Active"]
-        return [{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {
-            "name": "default", "namespace": ns, "creationTimestamp": (self.cluster.get(
-                "Namespace", "default", ns) or {"metadata": {}})["metadata"].get(
-                    "creationTimestamp", 0.0)}}
-            for ns in active if namespace in (None, ns)]
+        else:
+            active = [ns["metadata"]["name"] for ns in self.renderer.namespaces()
+                      if ns["status"]["phase"] == "Active"]
+            made = [{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {
+                "name": "default", "namespace": ns,
+                "uid": f"{zlib.crc32(ns.encode()):08x}-0000-4000-d000-000000000000",
+                "creationTimestamp": (self.cluster.get("Namespace", "default", ns) or {
+                    "metadata": {}})["metadata"].get("creationTimestamp", 0.0)}}
+                for ns in active if namespace in (None, ns)]
+        return [self._as_remade(obj) for obj in made]
+
+    def _as_remade(self, obj: dict[str, Any]) -> dict[str, Any]:
+        """``obj`` as its controller made it again after its last deletion
+        (:attr:`remade`): a new uid and creation time, which is how kubectl's wait for a
+        deletion (``kubectl delete --wait``, the default) sees the deleted one gone."""
+        meta = obj["metadata"]
+        made = self.remade.get((obj["kind"], meta.get("namespace", ""), meta["name"]))
+        if made is None:
+            return obj
+        count, when = made
+        return {**obj, "metadata": {**meta, "uid": f"{meta['uid'][:-8]}{count:08x}",
+                                    "creationTimestamp": when}}
 
     def _default(self, kind: str, namespace: str | None, name: str) -> dict[str, Any] | None:
         """The default object ``name`` (:meth:`_defaults`) if none is stored in its place."""
@@ -782,6 +813,14 @@ class KubernetesBackend(ClusterTime):
             self.renderer.terminating.add(name)
             self._settle()
             before["status"] = {"phase": "Terminating"}
+            return Response.json(200, before)
+        builtin = self._default(resource.kind, namespace, name)
+        if builtin is not None and resource.kind in _REMADE:
+            # deleted, and made again by its controller at once
+            before = self.renderer.render(builtin, resource)
+            key = (resource.kind, namespace or "default", name)
+            self.remade[key] = (self.remade.get(key, (0, 0.0))[0] + 1, self.cluster.now)
+            self.renderer.resource_version += 1
             return Response.json(200, before)
         stored = self._stored(resource, namespace, name)
         before = self.renderer.render(stored, resource)

@@ -4,6 +4,7 @@ each test runs a command and compares what kubectl prints with the simulator's o
 from __future__ import annotations
 
 import copy
+import ipaddress
 import json
 import os
 import re
@@ -16,6 +17,7 @@ import yaml
 from clustersim.examples import example_path
 from clustersim.kubernetes import rbac, rbacdefaults
 from clustersim.kubernetes.controllers.disruption import budget_status
+from clustersim.kubernetes.services import SERVICE_CIDR, apiserver_service
 from clustersim.serve import find_program, kubeproto, serve
 
 KUBECTL = find_program("kubectl")
@@ -647,6 +649,50 @@ def test_every_namespace_has_a_default_service_account_that_pods_run_as(fresh):
                  "-n", "shop").stdout.strip() == "yes"
 
 
+ONE_SERVICE = """apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec: {selector: {app: web}, ports: [{port: 80, targetPort: 8080}]}
+"""
+
+
+def test_default_has_the_api_servers_kubernetes_service(fresh):
+    """Every cluster has the ``kubernetes`` Service in ``default``, which the API server's
+    own controller makes (``pkg/controlplane/controller/kubernetesservice``) at the first
+    address of the service range; ``kubectl get svc`` on a new simulated cluster listed
+    nothing. Deleted, it is made again at once (a new uid, which kubectl's wait for the
+    deletion looks for); pruning leaves it, as it has no last-applied configuration."""
+    assert fresh.rows("get", "svc") == [
+        ["kubernetes", "ClusterIP", "10.96.0.1", "<none>", "443/TCP", "0s"]]
+    svc = json.loads(fresh("get", "svc", "kubernetes", "-o", "json").stdout)
+    assert svc["metadata"]["labels"] == {"component": "apiserver", "provider": "kubernetes"}
+    assert svc["spec"]["ports"] == [{"name": "https", "port": 443, "protocol": "TCP",
+                                     "targetPort": 6443}]
+    assert "selector" not in svc["spec"]
+    # the first address of the range the simulator gives every other Service one from
+    assert ipaddress.ip_address(svc["spec"]["clusterIP"]) == SERVICE_CIDR.network_address + 1
+    assert fresh.rows("get", "svc", "-n", "kube-system") == []
+    taken = fresh("create", "service", "clusterip", "kubernetes", "--tcp=80:80", check=False)
+    assert 'services "kubernetes" already exists' in taken.stderr
+    fresh("apply", "-f", "-", stdin=ONE_SERVICE)
+    web = fresh.server.cluster.get("Service", "default", "web")
+    assert ipaddress.ip_address(web["spec"]["clusterIP"]) in SERVICE_CIDR
+    assert web["spec"]["clusterIP"] != svc["spec"]["clusterIP"]
+    pruned = fresh("apply", "-f", "-", "--prune", "--all", "--prune-allowlist=core/v1/Service",
+                   stdin=ONE_SERVICE.replace("web", "api")).stdout
+    assert "service/web pruned" in pruned and "kubernetes" not in pruned
+    deleted = fresh("delete", "svc", "--all", "--timeout=20s").stdout
+    assert 'service "kubernetes" deleted' in deleted and 'service "api" deleted' in deleted
+    again = json.loads(fresh("get", "svc", "kubernetes", "-o", "json").stdout)
+    assert again["metadata"]["uid"] != svc["metadata"]["uid"]
+    assert again["spec"] == svc["spec"]
+    assert [r[0] for r in fresh.rows("get", "svc")] == ["kubernetes"]
+    # so is each namespace's ServiceAccount default, by the service account controller
+    account = fresh("delete", "serviceaccount", "default", "--timeout=20s")
+    assert 'serviceaccount "default" deleted' in account.stdout
+    assert [r[0] for r in fresh.rows("get", "serviceaccounts")] == ["default"]
+
+
 def test_auth_whoami_names_the_user_and_its_groups(fresh):
     """``kubectl auth whoami`` failed with "the selfsubjectreviews API is not enabled"."""
     def who(*flags):
@@ -1014,6 +1060,8 @@ def test_get_each_resource_as_table_wide_json_yaml_and_by_label(everything, reso
         assert [line.split()[0] for line in table[1:]] == names
     if resource in STORED:
         stored = cluster.objects(STORED[resource])     # oldest first; listed by key
+        if resource == "services":          # and the API server's own, never stored
+            stored = [*stored, apiserver_service()]
         assert names == [o["metadata"]["name"] for o in sorted(
             stored, key=lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"]))]
     if resource == "nodes":
