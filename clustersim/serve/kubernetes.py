@@ -58,7 +58,7 @@ import yaml
 
 from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac, rbacdefaults
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
-from clustersim.kubernetes.objects import generate_name, is_terminating
+from clustersim.kubernetes.objects import generate_name, is_terminating, updated
 from clustersim.kubernetes.services import apiserver_service
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.manifests.kubernetes_fields import unknown_fields
@@ -710,6 +710,8 @@ class KubernetesBackend(ClusterTime):
                 new: dict[str, Any]) -> None:
         meta = new.get("metadata") or {}
         name = stored["metadata"]["name"]
+        generation = stored["metadata"].get("generation", 1)
+        annotations_before = dict(stored["metadata"].get("annotations") or {})
         if new.get("spec") != current.get("spec") and "spec" in new:
             if resource.kind == "Pod":
                 raise HttpError(422, f'Pod "{name}" is invalid: spec: Forbidden: pod updates '
@@ -741,6 +743,8 @@ class KubernetesBackend(ClusterTime):
             if meta.get(field) != current["metadata"].get(field):
                 stored["metadata"][field] = dict(meta.get(field) or {})
                 self.cluster.changed()
+        if stored["metadata"].get("generation", 1) == generation:    # one count per update
+            updated(stored, stored.get("spec"), annotations_before)
         for field in ("data", "stringData", "binaryData"):
             if (field in new or field in stored) and new.get(field) != stored.get(field):
                 stored[field] = new.get(field)

@@ -1140,6 +1140,45 @@ spec:
 """
 
 
+def test_spec_changes_count_generations_that_controllers_observe(fresh):
+    """``metadata.generation`` goes up on a spec change only (each kind's
+    ``PrepareForUpdate``; for a Deployment its annotations too), whoever changes it:
+    ``kubectl scale`` through the scale subresource left every generation at 1, and the
+    ReplicaSet the deployment controller resizes counts too. Controllers write it back as
+    ``status.observedGeneration``, which ``kubectl rollout status`` compares."""
+    fresh("apply", "-f", str(example_path("kubernetes")))
+    fresh("apply", "-f", "-", stdin=BATCH.split("---")[1])
+    fresh.server.step(30)
+
+    def generations() -> dict[str, tuple[int, int | None]]:
+        items = json.loads(fresh("get", "deployments,replicasets,statefulsets,cronjobs",
+                                 "-o", "json").stdout)["items"]
+        return {f"{i['kind']}/{i['metadata']['name']}": (
+            i["metadata"]["generation"], i["status"].get("observedGeneration"))
+            for i in items}
+
+    first = generations()
+    assert {g for g, _ in first.values()} == {1}
+    api_rs = next(k for k in first if k.startswith("ReplicaSet/api-"))
+    fresh("scale", "deployment", "api", "--replicas=4")
+    fresh("scale", "statefulset", "db", "--replicas=2")
+    fresh("scale", "deployment", "frontend", "--replicas=2")         # as it is: no change
+    fresh("label", "deployment", "cache", "colour=blue")              # metadata only
+    fresh("label", "statefulset", "db", "colour=blue")
+    fresh("patch", "cronjob", "nightly", "-p", '{"spec": {"suspend": true}}')
+    after = generations()
+    assert after["Deployment/api"] == (2, 2) and after[api_rs] == (2, 2)
+    assert after["StatefulSet/db"] == (2, 2)
+    assert after["Deployment/frontend"] == after["Deployment/cache"] == (1, 1)
+    assert after["CronJob/nightly"][0] == 2     # a CronJob's status has no observedGeneration
+    fresh("annotate", "deployment", "cache", "note=copied to its ReplicaSets")
+    assert generations()["Deployment/cache"] == (2, 2)
+    fresh.server.step(60)                           # status changes are no spec changes
+    assert generations() == {**after, "Deployment/cache": (2, 2)}
+    out = fresh("rollout", "status", "deployment/api", "--timeout=10s").stdout
+    assert 'deployment "api" successfully rolled out' in out
+
+
 def test_probe_defaults_are_shown_and_are_no_template_change(fresh):
     """The API server defaults a probe's timeout, period, thresholds, path and scheme;
     describe shows them, and an update built on the defaulted object starts no rollout."""
