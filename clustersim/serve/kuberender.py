@@ -28,7 +28,7 @@ from clustersim.kubernetes.resourcequota import quota_status
 from clustersim.kubernetes.scheduler.labels import namespace_labels
 from clustersim.serve.kuberesources import RESOURCES, Resource, by_kind
 
-__all__ = ["Renderer", "undo_defaults"]
+__all__ = ["WAITING_REASONS", "Renderer", "undo_defaults"]
 
 KUBE_VERSION = "v1.37.0"
 """The Kubernetes version the simulated API server and kubelets report."""
@@ -179,7 +179,7 @@ class Renderer:
                 entry["state"] = {"terminated": {
                     "exitCode": 0 if phase == "Succeeded" else 1, "reason": reason or phase,
                     "finishedAt": self.timestamp(finished)}}
-            elif reason in _WAITING_REASONS:
+            elif reason in WAITING_REASONS:
                 entry["state"] = {"waiting": {"reason": reason}}
                 entry["started"] = False
             elif phase == "Running":
@@ -199,7 +199,7 @@ class Renderer:
             status["containerStatuses"] = statuses
         if node:
             status["conditions"] = _kubelet_conditions(status, pod["spec"], reason)
-        if reason in _WAITING_REASONS:
+        if reason in WAITING_REASONS:
             status.pop("reason", None)      # upstream: the container's waiting reason
 
     # ---- nodes -----------------------------------------------------------------------------
@@ -424,7 +424,7 @@ def _pod_specs(spec: Any) -> list[dict[str, Any]]:
 # the reasons the simulated kubelet keeps in a Pod's status.reason that upstream's kubelet
 # reports as each container's waiting reason (pkg/kubelet/images, kuberuntime); simplified:
 # every container of the Pod shows it, not only the one whose image or configuration failed
-_WAITING_REASONS = ("CrashLoopBackOff", "ErrImagePull", "ImagePullBackOff",
+WAITING_REASONS = ("CrashLoopBackOff", "ErrImagePull", "ImagePullBackOff",
                     "CreateContainerConfigError")
 _PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 _PROBE_DEFAULTS = {"timeoutSeconds": 1, "periodSeconds": 10, "successThreshold": 1,

@@ -64,7 +64,7 @@ from clustersim.manifests import ManifestError, load_manifests
 from clustersim.manifests.kubernetes_fields import unknown_fields
 from clustersim.serve import kubeproto
 from clustersim.serve.core import ClusterTime, HttpError, Request, Response, SimServer
-from clustersim.serve.kuberender import KUBE_VERSION, Renderer, undo_defaults
+from clustersim.serve.kuberender import KUBE_VERSION, WAITING_REASONS, Renderer, undo_defaults
 from clustersim.serve.kuberesources import (
     Resource,
     api_group_list,
@@ -841,7 +841,16 @@ class KubernetesBackend(ClusterTime):
         unknown container name, ``--previous`` for a container that never restarted
         (``validateContainerLogStatus`` in ``pkg/kubelet/kubelet_pods.go``). ``--previous``
         is the run before the current one: the lines up to the last start, or the last run
-        while the container waits in its crash-loop back-off."""
+        while the container waits in its crash-loop back-off.
+
+        ``follow`` (``kubectl logs -f``) streams as the kubelet does: the lines so far, then
+        each new one as the simulated clock reaches it, until the container stops (the Pod
+        is deleted or finishes, or the container exits or restarts); for a container that
+        is not running, or with ``--previous``, it ends at once with the lines there are.
+        Simplified: the stream also ends after 300 wall-clock seconds (:data:`_WATCH_LIMIT`,
+        a real one stays open as long as the container runs; kubectl does not start it
+        again), and new lines are looked for every 0.1 s of wall-clock time; with the clock
+        frozen (``speed=0``) only ``step`` or a request such as a deletion brings any."""
         name = pod["metadata"]["name"]
         containers = [c.get("name") for c in pod["spec"].get("containers") or []]
         container = request.arg("container") or containers[0]
@@ -858,6 +867,36 @@ class KubernetesBackend(ClusterTime):
         if status.get("phase", "Pending") == "Pending":
             raise HttpError(400, f'container "{container}" in pod "{name}" is waiting to '
                             "start: ContainerCreating", "BadRequest")
+        lines = self._log_lines(name, status, previous)
+        shown = lines
+        tail = request.arg("tailLines")
+        if tail and tail.isdigit():
+            shown = lines[-int(tail):] if int(tail) else []
+        text = "".join(f"{line}\n" for line in shown).encode()
+        uid, restarts = pod["metadata"].get("uid", ""), status.get("restartCount", 0)
+        if request.arg("follow") != "true" or previous or not _running(pod, uid, restarts):
+            return Response(200, text, "text/plain; charset=utf-8")
+
+        def stream(server: SimServer) -> Iterator[bytes]:
+            yield text
+            sent = len(lines)
+            deadline = time.monotonic() + _WATCH_LIMIT
+            while not server.stopping.wait(_WATCH_POLL) and time.monotonic() < deadline:
+                with server.lock:
+                    server.catch_up()
+                    self.renderer.begin()
+                    now = self.cluster.get("Pod", pod["metadata"]["namespace"], name)
+                    current = self._log_lines(name, (now or {}).get("status") or {}, False)
+                yield "".join(f"{line}\n" for line in current[sent:]).encode()
+                sent = max(sent, len(current))
+                if not _running(now, uid, restarts):
+                    return
+
+        return Response(200, content_type="text/plain; charset=utf-8", stream=stream)
+
+    def _log_lines(self, name: str, status: dict[str, Any], previous: bool) -> list[str]:
+        """The simulated log of the Pod ``name`` (with ``status``): its container's events,
+        the last run's only for ``previous``."""
         events = [e for e in self.cluster.events.where(object=f"pod/{name}")
                   if e.reason in ("Started", "Killing", "BackOff")]
         starts = [i for i, e in enumerate(events) if e.reason == "Started"]
@@ -865,13 +904,8 @@ class KubernetesBackend(ClusterTime):
             events = events[starts[-1]:] if starts else events
         elif previous:
             events = events[starts[-2]:starts[-1]] if len(starts) > 1 else []
-        lines = [f"{self.renderer.timestamp(e.time)} [clustersim] {e.reason}: {e.message}"
-                 for e in events]
-        tail = request.arg("tailLines")
-        if tail and tail.isdigit():
-            lines = lines[-int(tail):] if int(tail) else []
-        return Response(200, "".join(f"{line}\n" for line in lines).encode(),
-                        "text/plain; charset=utf-8")
+        return [f"{self.renderer.timestamp(e.time)} [clustersim] {e.reason}: {e.message}"
+                for e in events]
 
     def _evict(self, request: Request, pod: dict[str, Any]) -> Response:
         self._body(request)
@@ -911,6 +945,17 @@ def _check_shape(obj: Any, kind: str, name: str) -> None:
     if taints is not None and not (isinstance(taints, list)
                                    and all(isinstance(t, dict) for t in taints)):
         raise invalid("spec.taints", "Invalid value: a list of taints is expected")
+
+
+def _running(pod: dict[str, Any] | None, uid: str, restarts: int) -> bool:
+    """Whether the container a log follow began on still runs in ``pod``, the Pod of that name
+    now: the same Pod (``uid``), Running, its container not waiting (a crash loop's back-off,
+    a failed pull) and not restarted since (``restarts``: a restart is a new container)."""
+    if pod is None or pod["metadata"].get("uid") != uid:
+        return False
+    status = pod.get("status") or {}
+    return status.get("phase") == "Running" and status.get("reason") not in WAITING_REASONS \
+        and status.get("restartCount", 0) == restarts
 
 
 def _wants_table(request: Request) -> bool:

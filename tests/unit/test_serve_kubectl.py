@@ -864,6 +864,35 @@ def test_logs_are_the_kubelets_simulated_lines(fresh):
     assert "does not have a host assigned" in fresh("logs", "huge", check=False).stderr
 
 
+def test_logs_follow_streams_until_the_container_stops(fresh):
+    """``kubectl logs -f`` of a running container stays open, as the kubelet's stream does,
+    and prints each new line as the simulated clock reaches it until the container stops
+    (it returned the lines so far and ended at once); a finished one ends at once."""
+    fresh("apply", "-f", "-", stdin=HUGE.replace("huge", "small").replace('"64"', "100m"))
+    done = HUGE.replace("huge", "done").replace('"64"', "100m").replace(
+        "labels:", 'annotations: {clustersim.io/run-seconds: "5"}, labels:').replace(
+        "  containers:", "  restartPolicy: Never\n  containers:")
+    fresh("apply", "-f", "-", stdin=done)
+    fresh.server.step(30)
+    assert fresh.server.cluster.get("Pod", "default", "done")["status"]["phase"] == "Succeeded"
+    [line] = fresh("logs", "-f", "done").stdout.splitlines()       # finished: no wait
+    assert line.endswith("[clustersim] Started: Started container c")
+    env = {**os.environ, "KUBECONFIG": str(fresh.config), "HOME": str(fresh.tmp)}
+    follower = subprocess.Popen([KUBECTL, "logs", "-f", "small"], env=env, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        time.sleep(1.5)
+        assert follower.poll() is None, follower.communicate()      # still following
+        fresh("delete", "pod", "small", "--wait=false")             # Killing, then gone
+        fresh.server.step(60)
+        out, err = follower.communicate(timeout=10)
+    finally:
+        follower.kill()
+    assert follower.returncode == 0, err
+    assert [line.split(" ", 2)[2] for line in out.splitlines()] == [
+        "Started: Started container c", "Killing: Stopping container c"]
+
+
 def test_logs_previous_is_the_run_before_and_refused_without_a_restart(fresh):
     """``kubectl logs --previous`` (troubleshooting chapter) printed the current log even for
     a container that never restarted; the kubelet refuses that with a 400."""
