@@ -1,7 +1,7 @@
 """The Kubernetes API server over a :class:`~clustersim.kubernetes.KubernetesCluster`, for the
 real ``kubectl``.
 
-About 900 lines because it is one REST handler: every verb (get, list, watch, create, update,
+About 1,050 lines because it is one REST handler: every verb (get, list, watch, create, update,
 patch, delete and the subresources) shares the request's resource, namespace and
 resourceVersion; the table printing is already in :mod:`~clustersim.serve.kuberender`.
 
@@ -84,6 +84,9 @@ _DERIVED = frozenset({"Node", "Namespace", "Event", "EndpointSlice", "Endpoints"
 _SERVER_FIELDS = ("uid", "resourceVersion", "creationTimestamp", "generation", "managedFields",
                   "deletionTimestamp", "selfLink")
 _STATUS_TIMES = ("startTime", "completionTime", "lastScheduleTime")
+_IMMORTAL = ("default", "kube-system", "kube-public")
+"""Namespaces the NamespaceLifecycle admission plugin refuses to delete (its
+``immortalNamespaces``, ``plugin/pkg/admission/namespace/lifecycle/admission.go``)."""
 _REMADE = frozenset({"Service", "ServiceAccount"})
 """Kinds whose default objects (:meth:`KubernetesBackend._defaults`) a controller makes again
 as soon as they are deleted: the ``kubernetes`` Service and each namespace's ServiceAccount
@@ -805,6 +808,9 @@ class KubernetesBackend(ClusterTime):
             return Response.json(200, before)
         if resource.kind == "Namespace":
             before, _ = self._one(resource, None, name)
+            if name in _IMMORTAL:
+                raise HttpError(403, f'namespaces "{name}" is forbidden: this namespace may '
+                                "not be deleted", "Forbidden", name=name, kind="namespaces")
             for kind in ("Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job",
                          "ReplicaSet", "ReplicationController", "Service", "Pod", "ConfigMap",
                          "Secret", "PersistentVolumeClaim", "PodDisruptionBudget"):

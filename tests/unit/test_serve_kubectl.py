@@ -1268,6 +1268,17 @@ def test_a_deleted_namespace_terminates_until_it_is_empty(fresh):
     assert dict(r[:2] for r in fresh.rows("get", "ns"))["shop"] == "Active"
 
 
+def test_the_system_namespaces_may_not_be_deleted(fresh):
+    """The NamespaceLifecycle admission plugin refuses to delete ``default``,
+    ``kube-system`` and ``kube-public``; ``default`` stayed Terminating for ever instead
+    (and ``kubectl delete namespace default`` waited for it)."""
+    for name in ("default", "kube-system", "kube-public"):
+        refused = fresh("delete", "namespace", name, "--timeout=10s", check=False)
+        assert refused.stderr.strip() == (f'Error from server (Forbidden): namespaces "{name}" '
+                                          "is forbidden: this namespace may not be deleted")
+    assert {r[1] for r in fresh.rows("get", "ns")} == {"Active"}
+
+
 TYPO = """apiVersion: apps/v1
 kind: Deployment
 metadata: {name: typo}
