@@ -36,6 +36,7 @@ from clustersim.kubernetes.objects import (
     selector_matches,
     set_condition,
     set_pod_defaults,
+    updated,
 )
 from clustersim.kubernetes.podsecurity import admit as admit_pod_security
 from clustersim.kubernetes.references import missing_service_account
@@ -499,7 +500,8 @@ class APIServer:
         refusal = update_refusal(existing, manifest)
         if refusal:
             raise AdmissionError(refusal)
-        undo.append((existing, copy.deepcopy(existing)))
+        before = copy.deepcopy(existing)
+        undo.append((existing, before))
         if kind == "Service":
             self.services.update(existing, manifest.setdefault("spec", {}))
         elif kind in ("ConfigMap", "Secret"):
@@ -514,7 +516,7 @@ class APIServer:
         existing["metadata"]["annotations"] = {
             **(existing["metadata"].get("annotations") or {}),
             **(meta.get("annotations") or {}), LAST_APPLIED: applied}
-        existing["metadata"]["generation"] = existing["metadata"].get("generation", 1) + 1
+        updated(existing, before.get("spec"), before["metadata"].get("annotations") or {})
         self.changed()
         return f"{label} configured"
 

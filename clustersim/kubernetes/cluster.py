@@ -67,6 +67,7 @@ from clustersim.kubernetes.objects import (
     is_terminating,
     labels_of,
     set_pod_defaults,
+    updated,
 )
 from clustersim.kubernetes.scheduler import Scheduler
 from clustersim.kubernetes.schedulinggates import (
@@ -258,7 +259,10 @@ class KubernetesCluster(ControllerManager):
         if isinstance(replicas, bool) or not isinstance(replicas, int) or replicas < 0:
             raise ValueError(f"replicas must be a whole number ≥ 0, got {replicas!r}")
         check_replicas(replicas, f"{kind} {name!r}: replicas")
-        obj.setdefault("spec", {})["replicas"] = replicas
+        before = dict(obj.setdefault("spec", {}))
+        before.setdefault("replicas", 1)        # the API server's default: 1 → 1 is no change
+        obj["spec"]["replicas"] = replicas
+        updated(obj, before)
         self.changed()
         self._reconcile()
 
@@ -272,8 +276,9 @@ class KubernetesCluster(ControllerManager):
         target = [c for c in containers if container is None or c.get("name") == container]
         if not target:
             raise ValueError(f"{kind} {name!r} has no container named {container!r}")
+        before = copy.deepcopy(obj["spec"])
         target[0]["image"] = image
-        obj["metadata"]["generation"] = obj["metadata"].get("generation", 1) + 1
+        updated(obj, before)
         self.changed()
         self._reconcile()
 
@@ -299,13 +304,19 @@ class KubernetesCluster(ControllerManager):
 
     def rollout_pause(self, name: str, namespace: str = "default") -> None:
         """``kubectl rollout pause``: template changes wait; scaling still works."""
-        self._workload("Deployment", name, namespace)["spec"]["paused"] = True
+        deployment = self._workload("Deployment", name, namespace)
+        before = dict(deployment["spec"])
+        deployment["spec"]["paused"] = True
+        updated(deployment, before)
         self.changed()
         self._reconcile()
 
     def rollout_resume(self, name: str, namespace: str = "default") -> None:
         """``kubectl rollout resume``."""
-        self._workload("Deployment", name, namespace)["spec"].pop("paused", None)
+        deployment = self._workload("Deployment", name, namespace)
+        before = dict(deployment["spec"])
+        deployment["spec"].pop("paused", None)
+        updated(deployment, before)
         self.changed()
         self._reconcile()
 

@@ -11,6 +11,8 @@ simulator needs:
   ``pkg/storage/names/generate.go``, drawn from the cluster's seeded generator;
 - the pod-template hash a Deployment puts in ``pod-template-hash``
   (kubernetes/kubernetes ``pkg/controller/controller_utils.go``, ``ComputeHash``);
+- ``metadata.generation``, which the API server's update strategies count up on a spec change
+  (:func:`updated`);
 - a new pod from a template (``pkg/controller/controller_utils.go``,
   ``GetPodFromTemplate``) and the defaults the API server applies to a pod, including the
   ``DefaultTolerationSeconds`` admission plugin
@@ -47,6 +49,7 @@ __all__ = [
     "selector_matches",
     "set_condition",
     "set_pod_defaults",
+    "updated",
 ]
 
 DEFAULT_TOLERATION_SECONDS = 300
@@ -193,6 +196,25 @@ def new_pod_from_template(
         "spec": copy_data(template.get("spec") or {}),    # plain data, as the API stores it
     }
     return set_pod_defaults(pod, owner["metadata"].get("namespace", "default"))
+
+
+def updated(obj: dict[str, Any], spec: Any, annotations: Mapping[str, str] | None = None
+            ) -> bool:
+    """Count an update of ``obj`` whose spec was ``spec`` before (and its annotations
+    ``annotations``, when the update may have changed them; None: it did not):
+    ``metadata.generation`` goes up by one when the spec changed, as each kind's
+    ``PrepareForUpdate`` does (e.g. ``pkg/registry/apps/replicaset/strategy.go``,
+    ``statefulset``, ``daemonset``, ``batch/job``), and for a Deployment also when its
+    annotations changed, which its controller copies to its ReplicaSets
+    (``pkg/registry/apps/deployment/strategy.go``); a change of labels or status alone
+    leaves it. Controllers write it back as ``status.observedGeneration`` once they have
+    seen the spec, which ``kubectl rollout status`` waits for. Returns whether it went up."""
+    meta = obj.setdefault("metadata", {})
+    if obj.get("spec") == spec and (annotations is None or obj.get("kind") != "Deployment"
+                                    or (meta.get("annotations") or {}) == annotations):
+        return False
+    meta["generation"] = meta.get("generation", 1) + 1
+    return True
 
 
 def condition(obj: Mapping[str, Any], kind: str) -> dict[str, Any] | None:

@@ -13,8 +13,9 @@ endpoints only and picks one at
 random per connection (``pkg/proxy/iptables/proxier.go``, ``--probability`` rules). Docs:
 https://kubernetes.io/docs/concepts/services-networking/service/
 
-- ``ClusterIP`` (default) gets an address from 10.96.0.0/12 (10.96.0.1 is the
-  ``kubernetes`` Service); ``clusterIP: None`` makes a headless Service (no proxying).
+- ``ClusterIP`` (default) gets an address from 10.96.0.0/12 (10.96.0.1, the first, is the
+  ``kubernetes`` Service of the API server itself: :func:`apiserver_service`);
+  ``clusterIP: None`` makes a headless Service (no proxying).
 - ``NodePort`` and ``LoadBalancer`` also get a node port from 30000–32767 on every node;
   ``LoadBalancer`` gets an external address at once (the simulated cloud provider answers
   instantly; a real one takes seconds to minutes, and without one it stays ``<pending>``).
@@ -47,10 +48,15 @@ from clustersim.sim.requests import RequestStream
 if TYPE_CHECKING:
     from clustersim.kubernetes.cluster import KubernetesCluster
 
-__all__ = ["RequestStream", "Services"]
+__all__ = ["RequestStream", "Services", "apiserver_service"]
 
 SERVICE_CIDR = ipaddress.ip_network("10.96.0.0/12")
 NODE_PORT_RANGE = (30000, 32767)
+API_SERVICE_IP = SERVICE_CIDR.network_address + 1
+"""The ``kubernetes`` Service's address: the first of the range, as the API server takes it
+(``ServiceIPRange`` in ``pkg/controlplane/services.go``: index 1 of the service CIDR)."""
+API_SECURE_PORT = 6443
+"""The API server's ``--secure-port`` as kubeadm (and kind, minikube) set it."""
 LB_POOL = ipaddress.ip_network("203.0.113.0/24")
 """External addresses of the simulated cloud load balancer (TEST-NET-3, RFC 5737)."""
 _TYPES = ("ClusterIP", "NodePort", "LoadBalancer", "ExternalName")
@@ -79,12 +85,34 @@ class _FreePorts:
         return port
 
 
+def apiserver_service() -> dict[str, Any]:
+    """The ``kubernetes`` Service in ``default`` through which Pods reach the API server, which
+    every cluster has without anyone creating it: the API server's own controller makes it,
+    and makes it again when it is deleted (``pkg/controlplane/controller/kubernetesservice``):
+    ClusterIP :data:`API_SERVICE_IP`, port 443/TCP named ``https`` to the secure port
+    (:data:`API_SECURE_PORT`), labels ``component: apiserver`` and ``provider: kubernetes``,
+    no selector (the same controller keeps its endpoints, the API servers' addresses). Created
+    at the cluster's start (simulated second 0). A new dict each call."""
+    address = str(API_SERVICE_IP)
+    return {"apiVersion": "v1", "kind": "Service",
+            "metadata": {"name": "kubernetes", "namespace": "default",
+                         "labels": {"component": "apiserver", "provider": "kubernetes"},
+                         "uid": "6b756265-0000-4000-8000-000000000000",
+                         "creationTimestamp": 0.0, "generation": 1},
+            "spec": {"type": "ClusterIP", "clusterIP": address, "clusterIPs": [address],
+                     "ports": [{"name": "https", "port": 443, "protocol": "TCP",
+                                "targetPort": API_SECURE_PORT}],
+                     "sessionAffinity": "None", "ipFamilies": ["IPv4"],
+                     "ipFamilyPolicy": "SingleStack", "internalTrafficPolicy": "Cluster"},
+            "status": {"loadBalancer": {}}}
+
+
 class Services:
     """Allocates Service addresses and keeps each Service's endpoints and kube-proxy's view."""
 
     def __init__(self, cluster: KubernetesCluster) -> None:
         self.cluster = cluster
-        self._ips = {SERVICE_CIDR.network_address + 1}
+        self._ips = {API_SERVICE_IP}          # the kubernetes Service's (apiserver_service)
         self._node_ports: set[int] = set()
         self._lb_ips: set[str] = set()
         self._history: dict[str, list[tuple[float, tuple[tuple[str, str, str], ...]]]] = {}

@@ -28,7 +28,7 @@ from clustersim.kubernetes.resourcequota import quota_status
 from clustersim.kubernetes.scheduler.labels import namespace_labels
 from clustersim.serve.kuberesources import RESOURCES, Resource, by_kind
 
-__all__ = ["Renderer", "undo_defaults"]
+__all__ = ["WAITING_REASONS", "Renderer", "undo_defaults"]
 
 KUBE_VERSION = "v1.37.0"
 """The Kubernetes version the simulated API server and kubelets report."""
@@ -135,6 +135,8 @@ class Renderer:
             out["spec"] = _hpa_defaults(out.get("spec") or {})
         elif obj["kind"] == "Secret":
             out.setdefault("type", "Opaque")     # core/v1 defaults.go SetDefaults_Secret
+        elif obj["kind"] == "PersistentVolumeClaim":
+            _bound_claim(out)
         if not lean:
             _apply_defaults(out)
         return out
@@ -177,7 +179,7 @@ class Renderer:
                 entry["state"] = {"terminated": {
                     "exitCode": 0 if phase == "Succeeded" else 1, "reason": reason or phase,
                     "finishedAt": self.timestamp(finished)}}
-            elif reason in _WAITING_REASONS:
+            elif reason in WAITING_REASONS:
                 entry["state"] = {"waiting": {"reason": reason}}
                 entry["started"] = False
             elif phase == "Running":
@@ -197,7 +199,7 @@ class Renderer:
             status["containerStatuses"] = statuses
         if node:
             status["conditions"] = _kubelet_conditions(status, pod["spec"], reason)
-        if reason in _WAITING_REASONS:
+        if reason in WAITING_REASONS:
             status.pop("reason", None)      # upstream: the container's waiting reason
 
     # ---- nodes -----------------------------------------------------------------------------
@@ -422,7 +424,7 @@ def _pod_specs(spec: Any) -> list[dict[str, Any]]:
 # the reasons the simulated kubelet keeps in a Pod's status.reason that upstream's kubelet
 # reports as each container's waiting reason (pkg/kubelet/images, kuberuntime); simplified:
 # every container of the Pod shows it, not only the one whose image or configuration failed
-_WAITING_REASONS = ("CrashLoopBackOff", "ErrImagePull", "ImagePullBackOff",
+WAITING_REASONS = ("CrashLoopBackOff", "ErrImagePull", "ImagePullBackOff",
                     "CreateContainerConfigError")
 _PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 _PROBE_DEFAULTS = {"timeoutSeconds": 1, "periodSeconds": 10, "successThreshold": 1,
@@ -498,6 +500,28 @@ def _hpa_defaults(spec: Mapping[str, Any]) -> dict[str, Any]:
         out["metrics"] = [{"type": "Resource", "resource": {"name": "cpu", "target": {
             "type": "Utilization", "averageUtilization": DEFAULT_UTILIZATION}}}]
     return out
+
+
+def _bound_claim(claim: dict[str, Any]) -> None:
+    """A PersistentVolumeClaim as a real cluster shows it once bound, which the simulator's
+    claims are at once (no PersistentVolumes or storage classes behind them:
+    :mod:`clustersim.kubernetes.cluster`): ``spec.volumeMode: Filesystem``
+    (``SetDefaults_PersistentVolumeClaimSpec``, ``pkg/apis/core/v1/defaults.go``); the volume
+    a dynamic provisioner names ``pvc-<claim uid>`` (``GetProvisionedVolumeNameForClaim``,
+    ``pkg/controller/volume/persistentvolume/pv_controller.go``) in ``spec.volumeName``; and
+    the status the PV controller writes on binding: phase ``Bound``, and the volume's access
+    modes and capacity, here the ones the claim asks for. A new spec and status (a Table's
+    spec is the stored one); what the stored claim already says stays."""
+    spec = dict(claim.get("spec") or {})
+    spec.setdefault("volumeMode", "Filesystem")
+    uid = claim["metadata"].get("uid")
+    if uid:
+        spec.setdefault("volumeName", f"pvc-{uid}")
+    asked = (spec.get("resources") or {}).get("requests") or {}
+    status = {"phase": "Bound", "accessModes": list(spec.get("accessModes") or []),
+              **({"capacity": {"storage": asked["storage"]}} if "storage" in asked else {}),
+              **(claim.get("status") or {})}
+    claim["spec"], claim["status"] = spec, status
 
 
 def _apply_defaults(obj: dict[str, Any]) -> None:

@@ -1,7 +1,7 @@
 """The Kubernetes API server over a :class:`~clustersim.kubernetes.KubernetesCluster`, for the
 real ``kubectl``.
 
-About 900 lines because it is one REST handler: every verb (get, list, watch, create, update,
+About 1,050 lines because it is one REST handler: every verb (get, list, watch, create, update,
 patch, delete and the subresources) shares the request's resource, namespace and
 resourceVersion; the table printing is already in :mod:`~clustersim.serve.kuberender`.
 
@@ -27,9 +27,11 @@ the simulator from Python live in it (the simulator itself needs no Namespace ob
 come in the order of their storage keys (namespace, then name), as etcd returns them. The
 default ClusterRoles and bindings (``cluster-admin``, ``admin``, ``edit``, ``view``, and the
 ``system:`` roles every user has through a group, such as ``system:basic-user``:
-:mod:`clustersim.kubernetes.rbacdefaults`) and each namespace's ServiceAccount ``default``
-are listed, and used by ``auth can-i``, but read-only; one of the same name put into the
-simulator from Python replaces one.
+:mod:`clustersim.kubernetes.rbacdefaults`), each namespace's ServiceAccount ``default`` and
+the ``kubernetes`` Service of ``default`` (10.96.0.1, port 443) are listed, and used by
+``auth can-i``, but read-only: deleting the Service or a ServiceAccount ``default`` is
+answered as done, and its controller makes it again at once, with a new uid; one of the same
+name put into the simulator from Python replaces one.
 
 Simplified (what a real API server does instead): no authentication, and RBAC is not enforced
 on the requests themselves: kubectl's user may do anything, as the ``system:masters`` admin
@@ -47,6 +49,7 @@ import copy
 import json
 import re
 import time
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -55,12 +58,13 @@ import yaml
 
 from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac, rbacdefaults
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
-from clustersim.kubernetes.objects import is_terminating
+from clustersim.kubernetes.objects import is_terminating, updated
+from clustersim.kubernetes.services import apiserver_service
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.manifests.kubernetes_fields import unknown_fields
 from clustersim.serve import kubeproto
 from clustersim.serve.core import ClusterTime, HttpError, Request, Response, SimServer
-from clustersim.serve.kuberender import KUBE_VERSION, Renderer, undo_defaults
+from clustersim.serve.kuberender import KUBE_VERSION, WAITING_REASONS, Renderer, undo_defaults
 from clustersim.serve.kuberesources import (
     Resource,
     api_group_list,
@@ -80,6 +84,15 @@ _DERIVED = frozenset({"Node", "Namespace", "Event", "EndpointSlice", "Endpoints"
 _SERVER_FIELDS = ("uid", "resourceVersion", "creationTimestamp", "generation", "managedFields",
                   "deletionTimestamp", "selfLink")
 _STATUS_TIMES = ("startTime", "completionTime", "lastScheduleTime")
+_IMMORTAL = ("default", "kube-system", "kube-public")
+"""Namespaces the NamespaceLifecycle admission plugin refuses to delete (its
+``immortalNamespaces``, ``plugin/pkg/admission/namespace/lifecycle/admission.go``)."""
+_REMADE = frozenset({"Service", "ServiceAccount"})
+"""Kinds whose default objects (:meth:`KubernetesBackend._defaults`) a controller makes again
+as soon as they are deleted: the ``kubernetes`` Service and each namespace's ServiceAccount
+``default``; deleting one is answered as done, and it comes back with a new uid and age
+(:meth:`KubernetesBackend._as_remade`). The default RBAC objects are made again only when
+the API server restarts, so the simulator keeps them read-only."""
 _WATCH_POLL = 0.1
 ADMIN_USER = "kubernetes-admin"
 """kubectl's own user, as kubeadm names the administrator of its admin kubeconfig."""
@@ -113,6 +126,9 @@ class KubernetesBackend(ClusterTime):
         self.cluster = cluster
         self.renderer = Renderer(cluster, epoch)
         self.address = "127.0.0.1"
+        self.remade: dict[tuple[str, str, str], tuple[int, float]] = {}
+        """(kind, namespace, name) of each default object deleted through the API and made
+        again (:data:`_REMADE`): how many times, and the simulated time of the last."""
 
     def advance(self, until: float) -> None:
         if until > self.now:
@@ -291,18 +307,36 @@ class KubernetesBackend(ClusterTime):
 
     def _defaults(self, kind: str, namespace: str | None) -> list[dict[str, Any]]:
         """Objects every cluster has without anyone creating them: the default ClusterRoles
-        and binding (:mod:`~clustersim.kubernetes.rbacdefaults`), and the ServiceAccount
-        ``default`` of each namespace, which the service account controller creates
-        (``pkg/controller/serviceaccount/serviceaccounts_controller.go``)."""
-        if kind != "ServiceAccount":
+        and binding (:mod:`~clustersim.kubernetes.rbacdefaults`), the ``kubernetes`` Service
+        of ``default`` (:func:`~clustersim.kubernetes.services.apiserver_service`), and the
+        ServiceAccount ``default`` of each namespace, which the service account controller
+        creates (``pkg/controller/serviceaccount/serviceaccounts_controller.go``)."""
+        if kind == "Service":
+            made = [apiserver_service()] if namespace in (None, "default") else []
+        elif kind != "ServiceAccount":
             return rbacdefaults.defaults(kind)
-        active = [ns["metadata"]["name"] for ns in self.renderer.namespaces()
-                  if ns["status"]["phase"] == "Active"]
-        return [{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {
-            "name": "default", "namespace": ns, "creationTimestamp": (self.cluster.get(
-                "Namespace", "default", ns) or {"metadata": {}})["metadata"].get(
-                    "creationTimestamp", 0.0)}}
-            for ns in active if namespace in (None, ns)]
+        else:
+            active = [ns["metadata"]["name"] for ns in self.renderer.namespaces()
+                      if ns["status"]["phase"] == "Active"]
+            made = [{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {
+                "name": "default", "namespace": ns,
+                "uid": f"{zlib.crc32(ns.encode()):08x}-0000-4000-d000-000000000000",
+                "creationTimestamp": (self.cluster.get("Namespace", "default", ns) or {
+                    "metadata": {}})["metadata"].get("creationTimestamp", 0.0)}}
+                for ns in active if namespace in (None, ns)]
+        return [self._as_remade(obj) for obj in made]
+
+    def _as_remade(self, obj: dict[str, Any]) -> dict[str, Any]:
+        """``obj`` as its controller made it again after its last deletion
+        (:attr:`remade`): a new uid and creation time, which is how kubectl's wait for a
+        deletion (``kubectl delete --wait``, the default) sees the deleted one gone."""
+        meta = obj["metadata"]
+        made = self.remade.get((obj["kind"], meta.get("namespace", ""), meta["name"]))
+        if made is None:
+            return obj
+        count, when = made
+        return {**obj, "metadata": {**meta, "uid": f"{meta['uid'][:-8]}{count:08x}",
+                                    "creationTimestamp": when}}
 
     def _default(self, kind: str, namespace: str | None, name: str) -> dict[str, Any] | None:
         """The default object ``name`` (:meth:`_defaults`) if none is stored in its place."""
@@ -677,6 +711,8 @@ class KubernetesBackend(ClusterTime):
                 new: dict[str, Any]) -> None:
         meta = new.get("metadata") or {}
         name = stored["metadata"]["name"]
+        generation = stored["metadata"].get("generation", 1)
+        annotations_before = dict(stored["metadata"].get("annotations") or {})
         if new.get("spec") != current.get("spec") and "spec" in new:
             if resource.kind == "Pod":
                 raise HttpError(422, f'Pod "{name}" is invalid: spec: Forbidden: pod updates '
@@ -708,6 +744,8 @@ class KubernetesBackend(ClusterTime):
             if meta.get(field) != current["metadata"].get(field):
                 stored["metadata"][field] = dict(meta.get(field) or {})
                 self.cluster.changed()
+        if stored["metadata"].get("generation", 1) == generation:    # one count per update
+            updated(stored, stored.get("spec"), annotations_before)
         for field in ("data", "stringData", "binaryData"):
             if (field in new or field in stored) and new.get(field) != stored.get(field):
                 stored[field] = new.get(field)
@@ -768,6 +806,9 @@ class KubernetesBackend(ClusterTime):
             return Response.json(200, before)
         if resource.kind == "Namespace":
             before, _ = self._one(resource, None, name)
+            if name in _IMMORTAL:
+                raise HttpError(403, f'namespaces "{name}" is forbidden: this namespace may '
+                                "not be deleted", "Forbidden", name=name, kind="namespaces")
             for kind in ("Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job",
                          "ReplicaSet", "ReplicationController", "Service", "Pod", "ConfigMap",
                          "Secret", "PersistentVolumeClaim", "PodDisruptionBudget"):
@@ -780,6 +821,14 @@ class KubernetesBackend(ClusterTime):
             self.renderer.terminating.add(name)
             self._settle()
             before["status"] = {"phase": "Terminating"}
+            return Response.json(200, before)
+        builtin = self._default(resource.kind, namespace, name)
+        if builtin is not None and resource.kind in _REMADE:
+            # deleted, and made again by its controller at once
+            before = self.renderer.render(builtin, resource)
+            key = (resource.kind, namespace or "default", name)
+            self.remade[key] = (self.remade.get(key, (0, 0.0))[0] + 1, self.cluster.now)
+            self.renderer.resource_version += 1
             return Response.json(200, before)
         stored = self._stored(resource, namespace, name)
         before = self.renderer.render(stored, resource)
@@ -796,7 +845,16 @@ class KubernetesBackend(ClusterTime):
         unknown container name, ``--previous`` for a container that never restarted
         (``validateContainerLogStatus`` in ``pkg/kubelet/kubelet_pods.go``). ``--previous``
         is the run before the current one: the lines up to the last start, or the last run
-        while the container waits in its crash-loop back-off."""
+        while the container waits in its crash-loop back-off.
+
+        ``follow`` (``kubectl logs -f``) streams as the kubelet does: the lines so far, then
+        each new one as the simulated clock reaches it, until the container stops (the Pod
+        is deleted or finishes, or the container exits or restarts); for a container that
+        is not running, or with ``--previous``, it ends at once with the lines there are.
+        Simplified: the stream also ends after 300 wall-clock seconds (:data:`_WATCH_LIMIT`,
+        a real one stays open as long as the container runs; kubectl does not start it
+        again), and new lines are looked for every 0.1 s of wall-clock time; with the clock
+        frozen (``speed=0``) only ``step`` or a request such as a deletion brings any."""
         name = pod["metadata"]["name"]
         containers = [c.get("name") for c in pod["spec"].get("containers") or []]
         container = request.arg("container") or containers[0]
@@ -813,6 +871,36 @@ class KubernetesBackend(ClusterTime):
         if status.get("phase", "Pending") == "Pending":
             raise HttpError(400, f'container "{container}" in pod "{name}" is waiting to '
                             "start: ContainerCreating", "BadRequest")
+        lines = self._log_lines(name, status, previous)
+        shown = lines
+        tail = request.arg("tailLines")
+        if tail and tail.isdigit():
+            shown = lines[-int(tail):] if int(tail) else []
+        text = "".join(f"{line}\n" for line in shown).encode()
+        uid, restarts = pod["metadata"].get("uid", ""), status.get("restartCount", 0)
+        if request.arg("follow") != "true" or previous or not _running(pod, uid, restarts):
+            return Response(200, text, "text/plain; charset=utf-8")
+
+        def stream(server: SimServer) -> Iterator[bytes]:
+            yield text
+            sent = len(lines)
+            deadline = time.monotonic() + _WATCH_LIMIT
+            while not server.stopping.wait(_WATCH_POLL) and time.monotonic() < deadline:
+                with server.lock:
+                    server.catch_up()
+                    self.renderer.begin()
+                    now = self.cluster.get("Pod", pod["metadata"]["namespace"], name)
+                    current = self._log_lines(name, (now or {}).get("status") or {}, False)
+                yield "".join(f"{line}\n" for line in current[sent:]).encode()
+                sent = max(sent, len(current))
+                if not _running(now, uid, restarts):
+                    return
+
+        return Response(200, content_type="text/plain; charset=utf-8", stream=stream)
+
+    def _log_lines(self, name: str, status: dict[str, Any], previous: bool) -> list[str]:
+        """The simulated log of the Pod ``name`` (with ``status``): its container's events,
+        the last run's only for ``previous``."""
         events = [e for e in self.cluster.events.where(object=f"pod/{name}")
                   if e.reason in ("Started", "Killing", "BackOff")]
         starts = [i for i, e in enumerate(events) if e.reason == "Started"]
@@ -820,13 +908,8 @@ class KubernetesBackend(ClusterTime):
             events = events[starts[-1]:] if starts else events
         elif previous:
             events = events[starts[-2]:starts[-1]] if len(starts) > 1 else []
-        lines = [f"{self.renderer.timestamp(e.time)} [clustersim] {e.reason}: {e.message}"
-                 for e in events]
-        tail = request.arg("tailLines")
-        if tail and tail.isdigit():
-            lines = lines[-int(tail):] if int(tail) else []
-        return Response(200, "".join(f"{line}\n" for line in lines).encode(),
-                        "text/plain; charset=utf-8")
+        return [f"{self.renderer.timestamp(e.time)} [clustersim] {e.reason}: {e.message}"
+                for e in events]
 
     def _evict(self, request: Request, pod: dict[str, Any]) -> Response:
         self._body(request)
@@ -866,6 +949,17 @@ def _check_shape(obj: Any, kind: str, name: str) -> None:
     if taints is not None and not (isinstance(taints, list)
                                    and all(isinstance(t, dict) for t in taints)):
         raise invalid("spec.taints", "Invalid value: a list of taints is expected")
+
+
+def _running(pod: dict[str, Any] | None, uid: str, restarts: int) -> bool:
+    """Whether the container a log follow began on still runs in ``pod``, the Pod of that name
+    now: the same Pod (``uid``), Running, its container not waiting (a crash loop's back-off,
+    a failed pull) and not restarted since (``restarts``: a restart is a new container)."""
+    if pod is None or pod["metadata"].get("uid") != uid:
+        return False
+    status = pod.get("status") or {}
+    return status.get("phase") == "Running" and status.get("reason") not in WAITING_REASONS \
+        and status.get("restartCount", 0) == restarts
 
 
 def _wants_table(request: Request) -> bool:

@@ -247,6 +247,34 @@ def _quota_column(limits: bool) -> Callable[[Obj, float], str]:
     return cell
 
 
+_ACCESS_MODES = (("ReadWriteOnce", "RWO"), ("ReadOnlyMany", "ROX"), ("ReadWriteMany", "RWX"),
+                 ("ReadWriteOncePod", "RWOP"))
+
+
+def _access_modes(modes: Any) -> str:
+    """``GetAccessModesAsString`` (``pkg/apis/core/helper/helpers.go``): the short names of
+    the modes present, in this fixed order, whatever the list's order or repeats."""
+    given = set(modes or ())
+    return ",".join(short for mode, short in _ACCESS_MODES if mode in given)
+
+
+def _claim_cells(claim: Obj, now: float) -> tuple[str, str]:
+    """``printPersistentVolumeClaim``'s CAPACITY and ACCESS MODES: the bound volume's, empty
+    while the claim names no volume."""
+    if not _spec(claim).get("volumeName"):
+        return "", ""
+    return (str((_status(claim).get("capacity") or {}).get("storage", "")),
+            _access_modes(_status(claim).get("accessModes")))
+
+
+def _claim_class(claim: Obj, now: float) -> str:
+    """``GetPersistentVolumeClaimClass``: the beta annotation first, then
+    ``spec.storageClassName``, else empty."""
+    annotations = (claim.get("metadata") or {}).get("annotations") or {}
+    return annotations.get("volume.beta.kubernetes.io/storage-class") or \
+        _spec(claim).get("storageClassName") or ""
+
+
 def _hpa_targets(hpa: Obj, now: float) -> str:
     """``formatHPAMetrics``: each metric's ``current/target`` (``<unknown>`` before the
     autoscaler has read it), the first two, then how many more."""
@@ -425,6 +453,16 @@ COLUMNS: dict[str, list[Column]] = {
         ("MinPods", "string", 0, lambda o, now: str(_spec(o).get("minReplicas", "<unset>"))),
         ("MaxPods", "integer", 0, lambda o, now: _spec(o).get("maxReplicas", 0)),
         ("Replicas", "integer", 0, lambda o, now: _status(o).get("currentReplicas", 0)), _AGE],
+    "PersistentVolumeClaim": [
+        _NAME, ("Status", "string", 0, lambda o, now: "Terminating" if (
+            o.get("metadata") or {}).get("deletionTimestamp") else _status(o).get("phase", "")),
+        ("Volume", "string", 0, lambda o, now: _spec(o).get("volumeName", "")),
+        ("Capacity", "string", 0, lambda o, now: _claim_cells(o, now)[0]),
+        ("Access Modes", "string", 0, lambda o, now: _claim_cells(o, now)[1]),
+        ("StorageClass", "string", 0, _claim_class),
+        ("VolumeAttributesClass", "string", 0,
+         lambda o, now: _spec(o).get("volumeAttributesClassName") or "<unset>"),
+        _AGE, ("VolumeMode", "string", 1, lambda o, now: _spec(o).get("volumeMode") or "<unset>")],
     "PodDisruptionBudget": [
         _NAME, ("Min Available", "string", 0, _pdb_field("minAvailable")),
         ("Max Unavailable", "string", 0, _pdb_field("maxUnavailable")),

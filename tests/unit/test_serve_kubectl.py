@@ -4,6 +4,7 @@ each test runs a command and compares what kubectl prints with the simulator's o
 from __future__ import annotations
 
 import copy
+import ipaddress
 import json
 import os
 import re
@@ -16,6 +17,7 @@ import yaml
 from clustersim.examples import example_path
 from clustersim.kubernetes import rbac, rbacdefaults
 from clustersim.kubernetes.controllers.disruption import budget_status
+from clustersim.kubernetes.services import SERVICE_CIDR, apiserver_service
 from clustersim.serve import find_program, kubeproto, serve
 
 KUBECTL = find_program("kubectl")
@@ -141,6 +143,25 @@ def test_get_namespaces_events_endpointslices_statefulsets(shop):
     ready = shop.server.cluster.endpoints("api")
     assert len(slices["api"][3].split(",")) == len(ready) == 3
     assert shop.rows("get", "statefulsets") == [["db", "1/1", "60s"]]
+
+
+def test_get_pvc_shows_the_bound_claims_columns(shop):
+    """``kubectl get pvc`` printed NAME and AGE only; a v1.37 API server's table has the
+    claim's status, volume, capacity, access modes and classes (printPersistentVolumeClaim),
+    and the simulator's claims are bound at once, to a volume named as a dynamic provisioner
+    names it."""
+    out = shop("get", "pvc", "-o", "wide").stdout.splitlines()
+    assert out[0].split() == ["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS", "MODES",
+                              "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "AGE", "VOLUMEMODE"]
+    claim = shop.server.cluster.get("PersistentVolumeClaim", "default", "data-db-0")
+    row = out[1].split()        # STORAGECLASS is empty: the simulator has no storage classes
+    assert row[:5] + row[7:] == ["data-db-0", "Bound", f"pvc-{claim['metadata']['uid']}",
+                                 claim["spec"]["resources"]["requests"]["storage"], "RWO",
+                                 "Filesystem"]
+    assert row[5] == "<unset>"
+    shown = yaml.safe_load(shop("get", "pvc", "data-db-0", "-o", "yaml").stdout)
+    assert shown["status"] == {"phase": "Bound", "accessModes": ["ReadWriteOnce"],
+                               "capacity": {"storage": row[3]}}
 
 
 def test_sort_by_reads_the_whole_object_of_each_row(shop):
@@ -628,6 +649,50 @@ def test_every_namespace_has_a_default_service_account_that_pods_run_as(fresh):
                  "-n", "shop").stdout.strip() == "yes"
 
 
+ONE_SERVICE = """apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec: {selector: {app: web}, ports: [{port: 80, targetPort: 8080}]}
+"""
+
+
+def test_default_has_the_api_servers_kubernetes_service(fresh):
+    """Every cluster has the ``kubernetes`` Service in ``default``, which the API server's
+    own controller makes (``pkg/controlplane/controller/kubernetesservice``) at the first
+    address of the service range; ``kubectl get svc`` on a new simulated cluster listed
+    nothing. Deleted, it is made again at once (a new uid, which kubectl's wait for the
+    deletion looks for); pruning leaves it, as it has no last-applied configuration."""
+    assert fresh.rows("get", "svc") == [
+        ["kubernetes", "ClusterIP", "10.96.0.1", "<none>", "443/TCP", "0s"]]
+    svc = json.loads(fresh("get", "svc", "kubernetes", "-o", "json").stdout)
+    assert svc["metadata"]["labels"] == {"component": "apiserver", "provider": "kubernetes"}
+    assert svc["spec"]["ports"] == [{"name": "https", "port": 443, "protocol": "TCP",
+                                     "targetPort": 6443}]
+    assert "selector" not in svc["spec"]
+    # the first address of the range the simulator gives every other Service one from
+    assert ipaddress.ip_address(svc["spec"]["clusterIP"]) == SERVICE_CIDR.network_address + 1
+    assert fresh.rows("get", "svc", "-n", "kube-system") == []
+    taken = fresh("create", "service", "clusterip", "kubernetes", "--tcp=80:80", check=False)
+    assert 'services "kubernetes" already exists' in taken.stderr
+    fresh("apply", "-f", "-", stdin=ONE_SERVICE)
+    web = fresh.server.cluster.get("Service", "default", "web")
+    assert ipaddress.ip_address(web["spec"]["clusterIP"]) in SERVICE_CIDR
+    assert web["spec"]["clusterIP"] != svc["spec"]["clusterIP"]
+    pruned = fresh("apply", "-f", "-", "--prune", "--all", "--prune-allowlist=core/v1/Service",
+                   stdin=ONE_SERVICE.replace("web", "api")).stdout
+    assert "service/web pruned" in pruned and "kubernetes" not in pruned
+    deleted = fresh("delete", "svc", "--all", "--timeout=20s").stdout
+    assert 'service "kubernetes" deleted' in deleted and 'service "api" deleted' in deleted
+    again = json.loads(fresh("get", "svc", "kubernetes", "-o", "json").stdout)
+    assert again["metadata"]["uid"] != svc["metadata"]["uid"]
+    assert again["spec"] == svc["spec"]
+    assert [r[0] for r in fresh.rows("get", "svc")] == ["kubernetes"]
+    # so is each namespace's ServiceAccount default, by the service account controller
+    account = fresh("delete", "serviceaccount", "default", "--timeout=20s")
+    assert 'serviceaccount "default" deleted' in account.stdout
+    assert [r[0] for r in fresh.rows("get", "serviceaccounts")] == ["default"]
+
+
 def test_auth_whoami_names_the_user_and_its_groups(fresh):
     """``kubectl auth whoami`` failed with "the selfsubjectreviews API is not enabled"."""
     def who(*flags):
@@ -797,6 +862,35 @@ def test_logs_are_the_kubelets_simulated_lines(fresh):
     assert line.endswith("[clustersim] Started: Started container c")
     fresh("apply", "-f", "-", stdin=HUGE)
     assert "does not have a host assigned" in fresh("logs", "huge", check=False).stderr
+
+
+def test_logs_follow_streams_until_the_container_stops(fresh):
+    """``kubectl logs -f`` of a running container stays open, as the kubelet's stream does,
+    and prints each new line as the simulated clock reaches it until the container stops
+    (it returned the lines so far and ended at once); a finished one ends at once."""
+    fresh("apply", "-f", "-", stdin=HUGE.replace("huge", "small").replace('"64"', "100m"))
+    done = HUGE.replace("huge", "done").replace('"64"', "100m").replace(
+        "labels:", 'annotations: {clustersim.io/run-seconds: "5"}, labels:').replace(
+        "  containers:", "  restartPolicy: Never\n  containers:")
+    fresh("apply", "-f", "-", stdin=done)
+    fresh.server.step(30)
+    assert fresh.server.cluster.get("Pod", "default", "done")["status"]["phase"] == "Succeeded"
+    [line] = fresh("logs", "-f", "done").stdout.splitlines()       # finished: no wait
+    assert line.endswith("[clustersim] Started: Started container c")
+    env = {**os.environ, "KUBECONFIG": str(fresh.config), "HOME": str(fresh.tmp)}
+    follower = subprocess.Popen([KUBECTL, "logs", "-f", "small"], env=env, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        time.sleep(1.5)
+        assert follower.poll() is None, follower.communicate()      # still following
+        fresh("delete", "pod", "small", "--wait=false")             # Killing, then gone
+        fresh.server.step(60)
+        out, err = follower.communicate(timeout=10)
+    finally:
+        follower.kill()
+    assert follower.returncode == 0, err
+    assert [line.split(" ", 2)[2] for line in out.splitlines()] == [
+        "Started: Started container c", "Killing: Stopping container c"]
 
 
 def test_logs_previous_is_the_run_before_and_refused_without_a_restart(fresh):
@@ -995,6 +1089,8 @@ def test_get_each_resource_as_table_wide_json_yaml_and_by_label(everything, reso
         assert [line.split()[0] for line in table[1:]] == names
     if resource in STORED:
         stored = cluster.objects(STORED[resource])     # oldest first; listed by key
+        if resource == "services":          # and the API server's own, never stored
+            stored = [*stored, apiserver_service()]
         assert names == [o["metadata"]["name"] for o in sorted(
             stored, key=lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"]))]
     if resource == "nodes":
@@ -1073,6 +1169,45 @@ spec:
 """
 
 
+def test_spec_changes_count_generations_that_controllers_observe(fresh):
+    """``metadata.generation`` goes up on a spec change only (each kind's
+    ``PrepareForUpdate``; for a Deployment its annotations too), whoever changes it:
+    ``kubectl scale`` through the scale subresource left every generation at 1, and the
+    ReplicaSet the deployment controller resizes counts too. Controllers write it back as
+    ``status.observedGeneration``, which ``kubectl rollout status`` compares."""
+    fresh("apply", "-f", str(example_path("kubernetes")))
+    fresh("apply", "-f", "-", stdin=BATCH.split("---")[1])
+    fresh.server.step(30)
+
+    def generations() -> dict[str, tuple[int, int | None]]:
+        items = json.loads(fresh("get", "deployments,replicasets,statefulsets,cronjobs",
+                                 "-o", "json").stdout)["items"]
+        return {f"{i['kind']}/{i['metadata']['name']}": (
+            i["metadata"]["generation"], i["status"].get("observedGeneration"))
+            for i in items}
+
+    first = generations()
+    assert {g for g, _ in first.values()} == {1}
+    api_rs = next(k for k in first if k.startswith("ReplicaSet/api-"))
+    fresh("scale", "deployment", "api", "--replicas=4")
+    fresh("scale", "statefulset", "db", "--replicas=2")
+    fresh("scale", "deployment", "frontend", "--replicas=2")         # as it is: no change
+    fresh("label", "deployment", "cache", "colour=blue")              # metadata only
+    fresh("label", "statefulset", "db", "colour=blue")
+    fresh("patch", "cronjob", "nightly", "-p", '{"spec": {"suspend": true}}')
+    after = generations()
+    assert after["Deployment/api"] == (2, 2) and after[api_rs] == (2, 2)
+    assert after["StatefulSet/db"] == (2, 2)
+    assert after["Deployment/frontend"] == after["Deployment/cache"] == (1, 1)
+    assert after["CronJob/nightly"][0] == 2     # a CronJob's status has no observedGeneration
+    fresh("annotate", "deployment", "cache", "note=copied to its ReplicaSets")
+    assert generations()["Deployment/cache"] == (2, 2)
+    fresh.server.step(60)                           # status changes are no spec changes
+    assert generations() == {**after, "Deployment/cache": (2, 2)}
+    out = fresh("rollout", "status", "deployment/api", "--timeout=10s").stdout
+    assert 'deployment "api" successfully rolled out' in out
+
+
 def test_probe_defaults_are_shown_and_are_no_template_change(fresh):
     """The API server defaults a probe's timeout, period, thresholds, path and scheme;
     describe shows them, and an update built on the defaulted object starts no rollout."""
@@ -1131,6 +1266,17 @@ def test_a_deleted_namespace_terminates_until_it_is_empty(fresh):
     assert "shop" not in [r[0] for r in fresh.rows("get", "ns")]
     fresh("create", "namespace", "shop")
     assert dict(r[:2] for r in fresh.rows("get", "ns"))["shop"] == "Active"
+
+
+def test_the_system_namespaces_may_not_be_deleted(fresh):
+    """The NamespaceLifecycle admission plugin refuses to delete ``default``,
+    ``kube-system`` and ``kube-public``; ``default`` stayed Terminating for ever instead
+    (and ``kubectl delete namespace default`` waited for it)."""
+    for name in ("default", "kube-system", "kube-public"):
+        refused = fresh("delete", "namespace", name, "--timeout=10s", check=False)
+        assert refused.stderr.strip() == (f'Error from server (Forbidden): namespaces "{name}" '
+                                          "is forbidden: this namespace may not be deleted")
+    assert {r[1] for r in fresh.rows("get", "ns")} == {"Active"}
 
 
 TYPO = """apiVersion: apps/v1

@@ -115,3 +115,36 @@ def test_hpa_targets_as_format_hpa_metrics_writes_them():
         "cpu: 35%/80%, memory: <unknown>/200Mi + 1 more...")
     assert _targets([queue]) == "<unknown>/30 (avg)"
     assert _targets([{"type": "Magic"}]) == "<unknown type>"
+
+
+def _claim_row(claim):
+    return [fn(claim, 0.0) for _, _, _, fn in COLUMNS["PersistentVolumeClaim"]]
+
+
+def test_claim_columns_as_print_persistent_volume_claim_prints_them():
+    """``printPersistentVolumeClaim`` (pkg/printers/internalversion/printers.go, v1.37): the
+    columns in upstream's order, VolumeMode only with ``-o wide``; capacity and access modes
+    once the claim names its volume, the modes as ``GetAccessModesAsString`` orders them; the
+    beta storage-class annotation before ``storageClassName``; Terminating once deleted.
+    The table had NAME and AGE only."""
+    columns = COLUMNS["PersistentVolumeClaim"]
+    assert [(name, priority) for name, _, priority, _ in columns] == [
+        ("Name", 0), ("Status", 0), ("Volume", 0), ("Capacity", 0), ("Access Modes", 0),
+        ("StorageClass", 0), ("VolumeAttributesClass", 0), ("Age", 0), ("VolumeMode", 1)]
+    bound = {"metadata": {"name": "data"}, "_times": {"creationTimestamp": -90.0},
+             "spec": {"volumeName": "pvc-1", "storageClassName": "fast", "volumeMode": "Block",
+                      "accessModes": ["ReadWriteMany", "ReadWriteOnce"]},
+             "status": {"phase": "Bound", "capacity": {"storage": "10Gi"},
+                        "accessModes": ["ReadWriteOncePod", "ReadWriteMany", "ReadWriteOnce",
+                                        "ReadWriteMany"]}}
+    assert _claim_row(bound) == ["data", "Bound", "pvc-1", "10Gi", "RWO,RWX,RWOP", "fast",
+                                 "<unset>", "90s", "Block"]
+    pending = {"metadata": {"name": "new", "annotations": {
+        "volume.beta.kubernetes.io/storage-class": "old"}},
+        "spec": {"storageClassName": "fast", "volumeAttributesClassName": "gold",
+                 "resources": {"requests": {"storage": "1Gi"}}},
+        "status": {"phase": "Pending", "capacity": {"storage": "1Gi"}}}
+    assert _claim_row(pending) == ["new", "Pending", "", "", "", "old", "gold", "<unknown>",
+                                   "<unset>"]
+    going = {**bound, "metadata": {"name": "data", "deletionTimestamp": "2026-01-01T00:00:00Z"}}
+    assert _claim_row(going)[1] == "Terminating"

@@ -45,6 +45,7 @@ from clustersim.kubernetes.objects import (
     ready_and_available,
     ready_since,
     set_condition,
+    updated,
 )
 
 if TYPE_CHECKING:
@@ -306,7 +307,9 @@ class DeploymentController(Controller):
         surge = max_surge(replicas, d["spec"]["strategy"])
         for state, old, new in done:
             rs = by_state[id(state)]
+            before = dict(rs["spec"])
             rs["spec"]["replicas"] = new
+            updated(rs, before)
             annotations = rs["metadata"].setdefault("annotations", {})
             annotations[DESIRED_REPLICAS] = str(replicas)
             annotations[MAX_REPLICAS] = str(replicas + surge)
@@ -476,6 +479,8 @@ def rollout_undo(cluster, d: dict[str, Any], to_revision: int = 0) -> str:
     if template == d["spec"].get("template"):
         return (f"deployment.apps/{name} skipped rollback (current template already matches "
                 f"revision {to_revision})")
+    before = dict(d["spec"])
     d["spec"]["template"] = template
+    updated(d, before)
     cluster.changed()
     return f"deployment.apps/{name} rolled back"

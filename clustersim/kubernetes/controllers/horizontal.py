@@ -60,6 +60,7 @@ from clustersim.kubernetes.objects import (
     labels_of,
     selector_matches,
     set_condition,
+    updated,
 )
 from clustersim.quantity import format_quantity, parse_quantity
 
@@ -231,7 +232,9 @@ class HorizontalController(Controller):
                     "averageUtilization": utilization}}}]
         if desired == current:
             return
-        target.setdefault("spec", {})["replicas"] = desired
+        before = dict(target.setdefault("spec", {}))
+        target["spec"]["replicas"] = desired
+        updated(target, before)
         status["lastScaleTime"] = now
         scaled = self._scaled.setdefault(hpa["metadata"]["uid"], {"up": [], "down": []})
         if desired > current:
