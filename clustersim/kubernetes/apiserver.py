@@ -30,13 +30,13 @@ from clustersim.kubernetes.limitrange import admit_limit_ranges
 from clustersim.kubernetes.networkpolicyadmission import PolicyError, check_policy, set_defaults
 from clustersim.kubernetes.objects import (
     controller_of,
+    count_generation,
     generate_name,
     is_terminating,
     labels_of,
     selector_matches,
     set_condition,
     set_pod_defaults,
-    updated,
 )
 from clustersim.kubernetes.podsecurity import admit as admit_pod_security
 from clustersim.kubernetes.references import missing_service_account
@@ -516,7 +516,7 @@ class APIServer:
         existing["metadata"]["annotations"] = {
             **(existing["metadata"].get("annotations") or {}),
             **(meta.get("annotations") or {}), LAST_APPLIED: applied}
-        updated(existing, before.get("spec"), before["metadata"].get("annotations") or {})
+        count_generation(existing, before.get("spec"), before["metadata"].get("annotations") or {})
         self.changed()
         return f"{label} configured"
 

@@ -63,11 +63,11 @@ from clustersim.kubernetes.nodeinfo import NodeInfo, pod_requests
 from clustersim.kubernetes.objects import (
     condition,
     controller_of,
+    count_generation,
     is_ready,
     is_terminating,
     labels_of,
     set_pod_defaults,
-    updated,
 )
 from clustersim.kubernetes.scheduler import Scheduler
 from clustersim.kubernetes.schedulinggates import (
@@ -262,7 +262,7 @@ class KubernetesCluster(ControllerManager):
         before = dict(obj.setdefault("spec", {}))
         before.setdefault("replicas", 1)        # the API server's default: 1 → 1 is no change
         obj["spec"]["replicas"] = replicas
-        updated(obj, before)
+        count_generation(obj, before)
         self.changed()
         self._reconcile()
 
@@ -278,7 +278,7 @@ class KubernetesCluster(ControllerManager):
             raise ValueError(f"{kind} {name!r} has no container named {container!r}")
         before = copy.deepcopy(obj["spec"])
         target[0]["image"] = image
-        updated(obj, before)
+        count_generation(obj, before)
         self.changed()
         self._reconcile()
 
@@ -307,7 +307,7 @@ class KubernetesCluster(ControllerManager):
         deployment = self._workload("Deployment", name, namespace)
         before = dict(deployment["spec"])
         deployment["spec"]["paused"] = True
-        updated(deployment, before)
+        count_generation(deployment, before)
         self.changed()
         self._reconcile()
 
@@ -316,7 +316,7 @@ class KubernetesCluster(ControllerManager):
         deployment = self._workload("Deployment", name, namespace)
         before = dict(deployment["spec"])
         deployment["spec"].pop("paused", None)
-        updated(deployment, before)
+        count_generation(deployment, before)
         self.changed()
         self._reconcile()
 

@@ -12,7 +12,7 @@ simulator needs:
 - the pod-template hash a Deployment puts in ``pod-template-hash``
   (kubernetes/kubernetes ``pkg/controller/controller_utils.go``, ``ComputeHash``);
 - ``metadata.generation``, which the API server's update strategies count up on a spec change
-  (:func:`updated`);
+  (:func:`count_generation`);
 - a new pod from a template (``pkg/controller/controller_utils.go``,
   ``GetPodFromTemplate``) and the defaults the API server applies to a pod, including the
   ``DefaultTolerationSeconds`` admission plugin
@@ -34,6 +34,7 @@ __all__ = [
     "DEFAULT_TOLERATION_SECONDS",
     "condition",
     "controller_of",
+    "count_generation",
     "full_name",
     "generate_name",
     "is_active",
@@ -49,7 +50,6 @@ __all__ = [
     "selector_matches",
     "set_condition",
     "set_pod_defaults",
-    "updated",
 ]
 
 DEFAULT_TOLERATION_SECONDS = 300
@@ -198,8 +198,9 @@ def new_pod_from_template(
     return set_pod_defaults(pod, owner["metadata"].get("namespace", "default"))
 
 
-def updated(obj: dict[str, Any], spec: Any, annotations: Mapping[str, str] | None = None
-            ) -> bool:
+def count_generation(
+    obj: dict[str, Any], spec: Any, annotations: Mapping[str, str] | None = None,
+) -> bool:
     """Count an update of ``obj`` whose spec was ``spec`` before (and its annotations
     ``annotations``, when the update may have changed them; None: it did not):
     ``metadata.generation`` goes up by one when the spec changed, as each kind's

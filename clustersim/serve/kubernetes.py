@@ -58,7 +58,7 @@ import yaml
 
 from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac, rbacdefaults
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
-from clustersim.kubernetes.objects import is_terminating, updated
+from clustersim.kubernetes.objects import count_generation, is_terminating
 from clustersim.kubernetes.services import apiserver_service
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.manifests.kubernetes_fields import unknown_fields
@@ -745,7 +745,7 @@ class KubernetesBackend(ClusterTime):
                 stored["metadata"][field] = dict(meta.get(field) or {})
                 self.cluster.changed()
         if stored["metadata"].get("generation", 1) == generation:    # one count per update
-            updated(stored, stored.get("spec"), annotations_before)
+            count_generation(stored, stored.get("spec"), annotations_before)
         for field in ("data", "stringData", "binaryData"):
             if (field in new or field in stored) and new.get(field) != stored.get(field):
                 stored[field] = new.get(field)

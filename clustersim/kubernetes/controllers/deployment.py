@@ -39,13 +39,13 @@ from clustersim.kubernetes.controllers.rollout import (
 )
 from clustersim.kubernetes.objects import (
     condition,
+    count_generation,
     is_active,
     owner_reference,
     pod_template_hash,
     ready_and_available,
     ready_since,
     set_condition,
-    updated,
 )
 
 if TYPE_CHECKING:
@@ -309,7 +309,7 @@ class DeploymentController(Controller):
             rs = by_state[id(state)]
             before = dict(rs["spec"])
             rs["spec"]["replicas"] = new
-            updated(rs, before)
+            count_generation(rs, before)
             annotations = rs["metadata"].setdefault("annotations", {})
             annotations[DESIRED_REPLICAS] = str(replicas)
             annotations[MAX_REPLICAS] = str(replicas + surge)
@@ -481,6 +481,6 @@ def rollout_undo(cluster, d: dict[str, Any], to_revision: int = 0) -> str:
                 f"revision {to_revision})")
     before = dict(d["spec"])
     d["spec"]["template"] = template
-    updated(d, before)
+    count_generation(d, before)
     cluster.changed()
     return f"deployment.apps/{name} rolled back"

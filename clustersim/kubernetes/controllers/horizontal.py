@@ -55,12 +55,12 @@ from clustersim.kubernetes.controllers.replica_calculator import (
 from clustersim.kubernetes.metrics import AutoscalerSample
 from clustersim.kubernetes.nodeinfo import pod_requests
 from clustersim.kubernetes.objects import (
+    count_generation,
     is_ready,
     is_terminating,
     labels_of,
     selector_matches,
     set_condition,
-    updated,
 )
 from clustersim.quantity import format_quantity, parse_quantity
 
@@ -234,7 +234,7 @@ class HorizontalController(Controller):
             return
         before = dict(target.setdefault("spec", {}))
         target["spec"]["replicas"] = desired
-        updated(target, before)
+        count_generation(target, before)
         status["lastScaleTime"] = now
         scaled = self._scaled.setdefault(hpa["metadata"]["uid"], {"up": [], "down": []})
         if desired > current:
