@@ -1030,6 +1030,60 @@ def test_kubectl_logs_job_reads_the_jobs_own_pod(fresh):
     assert wide[-1].startswith("batch.kubernetes.io/controller-uid=")
 
 
+WORK_QUEUE = """apiVersion: batch/v1
+kind: Job
+metadata: {name: queue}
+spec:
+  completions: 6
+  parallelism: 1
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: worker, image: busybox:1.37}]
+"""
+
+
+@pytest.mark.parametrize("manual", [False, True])
+def test_a_jobs_parallelism_changes_and_its_template_does_not(fresh, manual):
+    """``ValidateJobSpecUpdate`` (``pkg/apis/batch/validation``) lets parallelism change and
+    keeps template, selector and completions. ``kubectl patch`` and ``kubectl apply`` of
+    parallelism were refused as a template change: the last-applied template lacked the
+    labels the API server gives a Job's template (``generateSelector``), which the patched
+    object carries; with ``manualSelector: true`` the simulator added them too, unlike
+    upstream."""
+    job = WORK_QUEUE
+    if manual:
+        job = job.replace("  template:\n", "  manualSelector: true\n  selector: {matchLabels: "
+                          "{queue: q}}\n  template:\n    metadata: {labels: {queue: q}}\n")
+    fresh("apply", "-f", "-", stdin=job)
+    fresh.server.step(5)
+
+    def active() -> str:
+        return fresh("get", "job", "queue", "-o", "jsonpath={.status.active}").stdout
+
+    assert active() == "1"
+    out = fresh("patch", "job", "queue", "-p", '{"spec":{"parallelism":2}}').stdout
+    assert out.strip() == "job.batch/queue patched"
+    fresh.server.step(5)
+    assert active() == "2"
+    out = fresh("apply", "-f", "-", stdin=job.replace("parallelism: 1", "parallelism: 3"))
+    assert out.stdout.strip() == "job.batch/queue configured"
+    fresh.server.step(5)
+    assert active() == "3"
+    stored = fresh.server.cluster.get("Job", "default", "queue")["spec"]
+    labels = stored["template"]["metadata"]["labels"]
+    assert ("job-name" in labels) is not manual and stored["parallelism"] == 3
+    for change in ('{"spec":{"template":{"spec":{"containers":[{"name":"worker",'
+                   '"image":"busybox:1.36"}]}}}}', '{"spec":{"completions":7}}'):
+        refused = fresh("patch", "job", "queue", "-p", change, check=False)
+        field = "template" if "template" in change else "completions"
+        assert refused.stderr.strip() == (f'The Job "queue" is invalid: spec.{field}: Invalid '
+                                          "value: field is immutable")
+    refused = fresh("apply", "-f", "-", stdin=job.replace("1.37", "1.36"), check=False)
+    assert "spec.template: Invalid value: field is immutable" in refused.stderr
+    assert fresh.server.cluster.get("Job", "default", "queue")["spec"] == stored
+
+
 def test_wait_patch_run_expose_replace_diff_delete_f(tmp_path):
     with serve("kubernetes", nodes=3, speed=40) as server:
         kubectl = Kubectl(server, tmp_path)
