@@ -14,8 +14,9 @@ import time
 import pytest
 import yaml
 
+from clustersim import Node
 from clustersim.examples import example_path
-from clustersim.kubernetes import rbac, rbacdefaults
+from clustersim.kubernetes import KubernetesCluster, rbac, rbacdefaults
 from clustersim.kubernetes.controllers.disruption import budget_status
 from clustersim.kubernetes.services import SERVICE_CIDR, apiserver_service
 from clustersim.serve import find_program, kubeproto, serve
@@ -190,7 +191,7 @@ def test_get_endpoints_lists_each_services_ready_pods_with_the_deprecation_warni
            for p in cluster.pods()}
     ready = sorted(ips[name] for name in cluster.endpoints("api"))
     assert rows["api"] == ",".join(f"{ip}:8080" for ip in ready)
-    assert set(rows) == {"db", "cache", "api", "frontend"}
+    assert set(rows) == {"db", "cache", "api", "frontend", "kubernetes"}
     (subset,) = yaml.safe_load(shop("get", "endpoints", "api", "-o", "yaml").stdout)["subsets"]
     assert [(a["ip"], ips[a["targetRef"]["name"]]) for a in subset["addresses"]] == [
         (ip, ip) for ip in ready]
@@ -691,6 +692,40 @@ def test_default_has_the_api_servers_kubernetes_service(fresh):
     account = fresh("delete", "serviceaccount", "default", "--timeout=20s")
     assert 'serviceaccount "default" deleted' in account.stdout
     assert [r[0] for r in fresh.rows("get", "serviceaccounts")] == ["default"]
+
+
+def test_the_kubernetes_service_has_the_api_servers_endpoints(fresh, tmp_path):
+    """The API server's endpoint reconciler (``pkg/controlplane/reconcilers``) keeps the
+    Endpoints ``kubernetes`` (marked ``skip-mirror``) and their EndpointSlice of the same name:
+    ``kubectl describe svc kubernetes`` showed ``Endpoints: <none>`` and neither was listed.
+    kubeadm's API server listens on the control-plane node's InternalIP; a cluster without
+    a control-plane node has it off the nodes."""
+    [plane] = [r for r in fresh.rows("get", "nodes", "-o", "wide") if r[0] == "control-plane"]
+    address = plane[5]
+    described = fresh("describe", "svc", "kubernetes").stdout
+    assert re.search(rf"^Endpoints:\s+{re.escape(address)}:6443$", described, re.M)
+    assert fresh.rows("get", "endpoints") == [["kubernetes", f"{address}:6443", "0s"]]
+    endpoints = json.loads(fresh("get", "endpoints", "kubernetes", "-o", "json").stdout)
+    assert endpoints["metadata"]["labels"] == {"endpointslice.kubernetes.io/skip-mirror": "true"}
+    assert endpoints["subsets"] == [{"addresses": [{"ip": address}], "ports": [
+        {"name": "https", "port": 6443, "protocol": "TCP"}]}]
+    listed = json.loads(fresh("get", "endpointslices", "-A", "-o", "json",
+                              "-l", "kubernetes.io/service-name=kubernetes").stdout)["items"]
+    [piece] = listed
+    assert piece["metadata"]["name"] == "kubernetes" and "ownerReferences" not in piece["metadata"]
+    assert piece["metadata"]["labels"] == {"kubernetes.io/service-name": "kubernetes"}
+    assert piece["endpoints"] == [{"addresses": [address], "conditions": {"ready": True}}]
+    assert piece["ports"] == [{"name": "https", "port": 6443, "protocol": "TCP"}]
+    fresh("apply", "-f", "-", stdin=ONE_SERVICE.replace("web", "api"))   # listed by name
+    assert [r[0] for r in fresh.rows("get", "endpoints")] == ["api", "kubernetes"]
+    assert [r[0].split("-")[0] for r in fresh.rows("get", "endpointslices")] == [
+        "api", "kubernetes"]
+    workers = KubernetesCluster(Node.many(2, "worker", cpu="4", memory="16Gi"))
+    with serve("kubernetes", cluster=workers, speed=0) as server:
+        managed = Kubectl(server, tmp_path)
+        assert {r[5] for r in managed.rows("get", "nodes", "-o", "wide")} == {
+            "10.0.0.2", "10.0.0.3"}
+        assert managed.rows("get", "endpoints") == [["kubernetes", "10.0.0.1:6443", "0s"]]
 
 
 def test_auth_whoami_names_the_user_and_its_groups(fresh):
