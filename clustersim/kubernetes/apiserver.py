@@ -227,7 +227,7 @@ class APIServer:
 
     def create(self, obj: dict[str, Any]) -> dict[str, Any]:
         """Store a new object: name, uid, creation time, and for pods defaults and admission."""
-        kind = obj.get("kind")
+        kind: str = obj["kind"]     # every object stored has one (loader, controllers)
         meta = obj.setdefault("metadata", {})
         meta.setdefault("namespace", "default")
         if not meta.get("name") and meta.get("generateName"):
