@@ -31,6 +31,7 @@ from clustersim.kubernetes.networkpolicyadmission import PolicyError, check_poli
 from clustersim.kubernetes.objects import (
     controller_of,
     count_generation,
+    generate_job_selector,
     generate_name,
     is_terminating,
     labels_of,
@@ -226,7 +227,7 @@ class APIServer:
 
     def create(self, obj: dict[str, Any]) -> dict[str, Any]:
         """Store a new object: name, uid, creation time, and for pods defaults and admission."""
-        kind = obj.get("kind")
+        kind: str = obj["kind"]     # every object stored has one (loader, controllers)
         meta = obj.setdefault("metadata", {})
         meta.setdefault("namespace", "default")
         if not meta.get("name") and meta.get("generateName"):
@@ -297,13 +298,23 @@ class APIServer:
     @staticmethod
     def _check_immutable(existing: Mapping[str, Any], manifest: Mapping[str, Any]) -> None:
         """Fields the API server refuses to change (``ValidateDeploymentUpdate``,
-        ``ValidateStatefulSetUpdate``, ``ValidateJobUpdate`` in ``pkg/apis/*/validation``)."""
+        ``ValidateStatefulSetUpdate``, ``ValidateJobUpdate`` in ``pkg/apis/*/validation``).
+        A Job's parallelism, suspend, deadline and TTL may change, its template, selector
+        and completions not; the labels and selector the API server generated for it
+        (:func:`~clustersim.kubernetes.objects.generate_job_selector`) are no change, whether
+        ``manifest`` is a file that never had them or the stored object patched."""
         kind, name = existing["kind"], existing["metadata"]["name"]
         applied = (existing["metadata"].get("annotations") or {}).get(LAST_APPLIED)
         # like kubectl's three-way merge: compare with what was applied, not with the
         # defaults the API server and controllers filled in
         old = (json.loads(applied).get("spec") if applied else existing.get("spec")) or {}
         new = manifest.get("spec") or {}
+        if kind == "Job":
+            old, new = ({"metadata": existing["metadata"], "spec": copy.deepcopy(spec)}
+                        for spec in (old, new))
+            generate_job_selector(old)
+            generate_job_selector(new)
+            old, new = old["spec"], new["spec"]
         group = {"Job": "batch", "CronJob": "batch"}.get(kind, "apps")
         immutable = {"Deployment": ("selector",), "ReplicaSet": ("selector",),
                      "DaemonSet": ("selector",), "Job": ("selector", "template", "completions")}

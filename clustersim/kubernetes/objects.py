@@ -11,6 +11,8 @@ simulator needs:
   ``pkg/storage/names/generate.go``, drawn from the cluster's seeded generator;
 - the pod-template hash a Deployment puts in ``pod-template-hash``
   (kubernetes/kubernetes ``pkg/controller/controller_utils.go``, ``ComputeHash``);
+- the selector and pod-template labels the API server generates for a Job
+  (:func:`generate_job_selector`);
 - ``metadata.generation``, which the API server's update strategies count up on a spec change
   (:func:`count_generation`);
 - a new pod from a template (``pkg/controller/controller_utils.go``,
@@ -36,6 +38,7 @@ __all__ = [
     "controller_of",
     "count_generation",
     "full_name",
+    "generate_job_selector",
     "generate_name",
     "is_active",
     "is_available",
@@ -110,6 +113,30 @@ def controller_of(obj: Mapping[str, Any]) -> dict[str, Any] | None:
 def generate_name(prefix: str, rng: random.Random) -> str:
     """``prefix`` plus five random characters, as the API server completes ``generateName``."""
     return prefix + "".join(rng.choice(_NAME_ALPHABET) for _ in range(5))
+
+
+def generate_job_selector(job: dict[str, Any]) -> None:
+    """Give a Job the labels and selector that make its pods its own, unless it sets
+    ``manualSelector: true``, as the API server does when the Job is created (``generateSelector``
+    in kubernetes/kubernetes ``pkg/registry/batch/job/strategy.go``): its pod template gets
+    ``batch.kubernetes.io/job-name`` and ``batch.kubernetes.io/controller-uid`` and their
+    legacy short forms ``job-name`` and ``controller-uid`` (a label the user set is kept), and
+    its selector ``matchLabels`` the prefixed uid label. Upstream does this once, on create;
+    an update that drops them changes the template, which is immutable."""
+    spec = job.setdefault("spec", {})
+    if spec.get("manualSelector") is True:
+        return
+    uid, name = job["metadata"]["uid"], job["metadata"]["name"]
+    template = spec.setdefault("template", {})
+    labels = template.setdefault("metadata", {}).setdefault("labels", {})
+    for key, value in (("batch.kubernetes.io/controller-uid", uid),
+                       ("batch.kubernetes.io/job-name", name),
+                       ("controller-uid", uid), ("job-name", name)):
+        labels.setdefault(key, value)
+    if spec.get("selector") is None:
+        spec["selector"] = {}
+    spec["selector"].setdefault("matchLabels", {}).setdefault(
+        "batch.kubernetes.io/controller-uid", uid)
 
 
 def pod_template_hash(template: Mapping[str, Any], collision_count: int = 0) -> str:

@@ -91,8 +91,9 @@ def apiserver_service() -> dict[str, Any]:
     and makes it again when it is deleted (``pkg/controlplane/controller/kubernetesservice``):
     ClusterIP :data:`API_SERVICE_IP`, port 443/TCP named ``https`` to the secure port
     (:data:`API_SECURE_PORT`), labels ``component: apiserver`` and ``provider: kubernetes``,
-    no selector (the same controller keeps its endpoints, the API servers' addresses). Created
-    at the cluster's start (simulated second 0). A new dict each call."""
+    no selector (its endpoints, the API servers' addresses, are kept by their endpoint
+    reconciler; the served API lists them, ``clustersim.serve.kuberender``). Created at the
+    cluster's start (simulated second 0). A new dict each call."""
     address = str(API_SERVICE_IP)
     return {"apiVersion": "v1", "kind": "Service",
             "metadata": {"name": "kubernetes", "namespace": "default",

@@ -26,6 +26,7 @@ from clustersim.kubernetes.controllers.horizontal import DEFAULT_UTILIZATION
 from clustersim.kubernetes.objects import is_ready, is_terminating
 from clustersim.kubernetes.resourcequota import quota_status
 from clustersim.kubernetes.scheduler.labels import namespace_labels
+from clustersim.kubernetes.services import apiserver_service
 from clustersim.serve.kuberesources import RESOURCES, Resource, by_kind
 
 __all__ = ["WAITING_REASONS", "Renderer", "undo_defaults"]
@@ -38,6 +39,13 @@ _TIME_FIELDS = frozenset({
     "startTime", "timeAdded", "startedAt", "finishedAt", "lastUpdateTime",
     "lastHeartbeatTime", "completionTime", "lastScheduleTime", "lastSuccessfulTime",
     "lastScaleTime"})
+CONTROL_PLANE_ROLE = "node-role.kubernetes.io/control-plane"
+"""The label kubeadm gives a control-plane node, which runs the API server."""
+MANAGED_CONTROL_PLANE_IP = "10.0.0.1"
+"""The API server's address in a cluster whose nodes include no control plane: managed
+offerings run it off the nodes and reach into their network (EKS through interfaces in the
+cluster's subnets). Nodes are numbered from 10.0.0.2 (:meth:`Renderer.node_ip`), so this
+address is no node's."""
 _UNREACHABLE = "node.kubernetes.io/unreachable"
 _NOT_READY = "node.kubernetes.io/not-ready"
 _SOURCES = {"Scheduled": "default-scheduler", "FailedScheduling": "default-scheduler",
@@ -205,8 +213,20 @@ class Renderer:
     # ---- nodes -----------------------------------------------------------------------------
 
     def node_ip(self, name: str) -> str:
+        """The node's InternalIP: 10.0.0.2 for the first node, then on, 250 to a /24."""
         index = self._node_index[name]
         return f"10.0.{index // 250}.{index % 250 + 2}"
+
+    def apiserver_addresses(self) -> list[str]:
+        """Where the API servers listen, sorted: the InternalIP of each control-plane node,
+        where kubeadm runs kube-apiserver with the host's network and advertises that
+        address (``--advertise-address``), or :data:`MANAGED_CONTROL_PLANE_IP` without one.
+        A control-plane node that fails keeps its address here: the simulated API server
+        still answers (a real one would stop renewing its lease, and after 15 s the others
+        would take its address out)."""
+        found = sorted(self.node_ip(name) for name in self.cluster.node_names()
+                       if CONTROL_PLANE_ROLE in self.cluster.node(name).labels)
+        return found or [MANAGED_CONTROL_PLANE_IP]
 
     def node(self, name: str) -> dict[str, Any]:
         """The Node object of ``name``: labels, taints, capacity, ``Ready`` condition."""
@@ -336,8 +356,11 @@ class Renderer:
 
     def endpointslices(self) -> list[dict[str, Any]]:
         """One EndpointSlice per Service with a selector, listing the pods it selects
-        (``pkg/controller/endpointslice``; ready as kube-proxy sees it)."""
-        out = []
+        (``pkg/controller/endpointslice``; ready as kube-proxy sees it), and the API server's
+        own (:meth:`_apiserver_slice`) while its ``kubernetes`` Service stands; in the order of
+        their storage keys (namespace, then name), as etcd lists a range."""
+        out = [] if self.cluster.get("Service", "default", "kubernetes") else [
+            self._apiserver_slice()]
         pods_by_name = {(p["metadata"]["namespace"], p["metadata"]["name"]): p
                         for p in self.cluster.objects("Pod")}
         for svc in self.cluster.objects("Service"):
@@ -369,31 +392,58 @@ class Renderer:
                              "creationTimestamp": self.timestamp(
                                  svc["metadata"]["creationTimestamp"]),
                              "resourceVersion": str(self.resource_version),
-                             "uid": svc["metadata"]["uid"][:-4] + "e51c",
+                             "uid": _slice_uid(svc),
                              "ownerReferences": [{"apiVersion": "v1", "kind": "Service",
                                                   "name": name, "uid": svc["metadata"]["uid"],
                                                   "controller": True,
                                                   "blockOwnerDeletion": True}]},
                 "addressType": "IPv4", "endpoints": endpoints, "ports": ports,
                 "_times": {"creationTimestamp": svc["metadata"]["creationTimestamp"]}})
+        out.sort(key=lambda piece: (piece["metadata"]["namespace"], piece["metadata"]["name"]))
         return out
+
+    def _apiserver_slice(self) -> dict[str, Any]:
+        """The EndpointSlice ``kubernetes`` of ``default``: the addresses behind the API
+        server's Service (:func:`~clustersim.kubernetes.services.apiserver_service`). Each
+        API server keeps them itself: its endpoint reconciler (``pkg/controlplane/reconcilers``,
+        ``lease.go`` by default) puts its own address and port in the Endpoints ``kubernetes``
+        and copies them to this slice of the same name (``endpointsadapter.go``), labelled
+        with the Service's name only and owned by nobody; each address is ``ready`` and has
+        no node or pod. A kubeadm or kind cluster shows the control-plane node's InternalIP,
+        ``kubectl get endpoints kubernetes`` printing e.g. ``172.18.0.2:6443``; here
+        :meth:`apiserver_addresses`, port ``https`` 6443/TCP."""
+        svc = apiserver_service()
+        return {"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+                "metadata": {"name": "kubernetes", "namespace": "default",
+                             "labels": {"kubernetes.io/service-name": "kubernetes"},
+                             "creationTimestamp": self.timestamp(0.0),
+                             "resourceVersion": str(self.resource_version),
+                             "uid": _slice_uid(svc)},
+                "addressType": "IPv4",
+                "endpoints": [{"addresses": [ip], "conditions": {"ready": True}}
+                              for ip in self.apiserver_addresses()],
+                "ports": [{"name": p["name"], "port": _target_port(p), "protocol": p["protocol"]}
+                          for p in svc["spec"]["ports"]],
+                "_times": {"creationTimestamp": svc["metadata"]["creationTimestamp"]}}
 
     def endpoints(self) -> list[dict[str, Any]]:
         """The v1 Endpoints of each Service with a selector, from its EndpointSlice as the
         endpoints controller writes them (``pkg/controller/endpoint``): ready Pods under
         ``addresses``, the others under ``notReadyAddresses`` (each sorted by IP, as
-        ``RepackSubsets`` does), terminating ones left out; no
-        ``subsets`` when no Pod is selected. Deprecated upstream since v1.33 for
-        EndpointSlices, still served."""
+        ``RepackSubsets`` does), terminating ones left out; no ``subsets`` when no Pod is
+        selected; by namespace and name. The API server's own Endpoints (the source of its
+        slice, :meth:`_apiserver_slice`) carry ``endpointslice.kubernetes.io/skip-mirror``,
+        which its reconciler sets so that the EndpointSlice mirroring controller leaves them
+        alone. Deprecated upstream since v1.33 for EndpointSlices, still served."""
         out = []
         for piece in self.endpointslices():
             addresses: dict[bool, list[dict[str, Any]]] = {True: [], False: []}
             for endpoint in piece["endpoints"]:
                 conditions = endpoint["conditions"]
-                if not conditions["terminating"]:
+                if not conditions.get("terminating"):
                     addresses[conditions["ready"]].append({
-                        "ip": endpoint["addresses"][0], "nodeName": endpoint["nodeName"],
-                        "targetRef": endpoint["targetRef"]})
+                        "ip": endpoint["addresses"][0],
+                        **{k: endpoint[k] for k in ("nodeName", "targetRef") if k in endpoint}})
             for found in addresses.values():       # RepackSubsets sorts them by IP text
                 found.sort(key=lambda address: address["ip"])
             subset = {"addresses": addresses[True], "notReadyAddresses": addresses[False],
@@ -401,12 +451,15 @@ class Renderer:
             service = piece["metadata"]["labels"]["kubernetes.io/service-name"]
             meta = {k: v for k, v in piece["metadata"].items()
                     if k in ("namespace", "creationTimestamp", "resourceVersion")}
+            if "endpointslice.kubernetes.io/managed-by" not in piece["metadata"]["labels"]:
+                meta["labels"] = {"endpointslice.kubernetes.io/skip-mirror": "true"}
             out.append({"apiVersion": "v1", "kind": "Endpoints",
                         "metadata": {"name": service, **meta,
                                      "uid": piece["metadata"]["uid"][:-4] + "e9d5"},
                         **({"subsets": [{k: v for k, v in subset.items() if v}]}
                            if addresses[True] or addresses[False] else {}),
                         "_times": piece["_times"]})
+        out.sort(key=lambda ends: (ends["metadata"]["namespace"], ends["metadata"]["name"]))
         return out
 
 
@@ -541,6 +594,11 @@ def undo_defaults(new_spec: Any, stored_spec: Any) -> None:
         for where, mapping, field, value in _default_sites(new):
             if (where, field) in unset and mapping.get(field) == value:
                 del mapping[field]
+
+
+def _slice_uid(svc: Mapping[str, Any]) -> str:
+    """The uid of a Service's EndpointSlice, fixed by the Service's."""
+    return svc["metadata"]["uid"][:-4] + "e51c"
 
 
 def _suffix(uid: str) -> str:

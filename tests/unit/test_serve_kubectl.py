@@ -14,8 +14,9 @@ import time
 import pytest
 import yaml
 
+from clustersim import Node
 from clustersim.examples import example_path
-from clustersim.kubernetes import rbac, rbacdefaults
+from clustersim.kubernetes import KubernetesCluster, rbac, rbacdefaults
 from clustersim.kubernetes.controllers.disruption import budget_status
 from clustersim.kubernetes.services import SERVICE_CIDR, apiserver_service
 from clustersim.serve import find_program, kubeproto, serve
@@ -190,7 +191,7 @@ def test_get_endpoints_lists_each_services_ready_pods_with_the_deprecation_warni
            for p in cluster.pods()}
     ready = sorted(ips[name] for name in cluster.endpoints("api"))
     assert rows["api"] == ",".join(f"{ip}:8080" for ip in ready)
-    assert set(rows) == {"db", "cache", "api", "frontend"}
+    assert set(rows) == {"db", "cache", "api", "frontend", "kubernetes"}
     (subset,) = yaml.safe_load(shop("get", "endpoints", "api", "-o", "yaml").stdout)["subsets"]
     assert [(a["ip"], ips[a["targetRef"]["name"]]) for a in subset["addresses"]] == [
         (ip, ip) for ip in ready]
@@ -693,6 +694,40 @@ def test_default_has_the_api_servers_kubernetes_service(fresh):
     assert [r[0] for r in fresh.rows("get", "serviceaccounts")] == ["default"]
 
 
+def test_the_kubernetes_service_has_the_api_servers_endpoints(fresh, tmp_path):
+    """The API server's endpoint reconciler (``pkg/controlplane/reconcilers``) keeps the
+    Endpoints ``kubernetes`` (marked ``skip-mirror``) and their EndpointSlice of the same name:
+    ``kubectl describe svc kubernetes`` showed ``Endpoints: <none>`` and neither was listed.
+    kubeadm's API server listens on the control-plane node's InternalIP; a cluster without
+    a control-plane node has it off the nodes."""
+    [plane] = [r for r in fresh.rows("get", "nodes", "-o", "wide") if r[0] == "control-plane"]
+    address = plane[5]
+    described = fresh("describe", "svc", "kubernetes").stdout
+    assert re.search(rf"^Endpoints:\s+{re.escape(address)}:6443$", described, re.M)
+    assert fresh.rows("get", "endpoints") == [["kubernetes", f"{address}:6443", "0s"]]
+    endpoints = json.loads(fresh("get", "endpoints", "kubernetes", "-o", "json").stdout)
+    assert endpoints["metadata"]["labels"] == {"endpointslice.kubernetes.io/skip-mirror": "true"}
+    assert endpoints["subsets"] == [{"addresses": [{"ip": address}], "ports": [
+        {"name": "https", "port": 6443, "protocol": "TCP"}]}]
+    listed = json.loads(fresh("get", "endpointslices", "-A", "-o", "json",
+                              "-l", "kubernetes.io/service-name=kubernetes").stdout)["items"]
+    [piece] = listed
+    assert piece["metadata"]["name"] == "kubernetes" and "ownerReferences" not in piece["metadata"]
+    assert piece["metadata"]["labels"] == {"kubernetes.io/service-name": "kubernetes"}
+    assert piece["endpoints"] == [{"addresses": [address], "conditions": {"ready": True}}]
+    assert piece["ports"] == [{"name": "https", "port": 6443, "protocol": "TCP"}]
+    fresh("apply", "-f", "-", stdin=ONE_SERVICE.replace("web", "api"))   # listed by name
+    assert [r[0] for r in fresh.rows("get", "endpoints")] == ["api", "kubernetes"]
+    assert [r[0].split("-")[0] for r in fresh.rows("get", "endpointslices")] == [
+        "api", "kubernetes"]
+    workers = KubernetesCluster(Node.many(2, "worker", cpu="4", memory="16Gi"))
+    with serve("kubernetes", cluster=workers, speed=0) as server:
+        managed = Kubectl(server, tmp_path)
+        assert {r[5] for r in managed.rows("get", "nodes", "-o", "wide")} == {
+            "10.0.0.2", "10.0.0.3"}
+        assert managed.rows("get", "endpoints") == [["kubernetes", "10.0.0.1:6443", "0s"]]
+
+
 def test_auth_whoami_names_the_user_and_its_groups(fresh):
     """``kubectl auth whoami`` failed with "the selfsubjectreviews API is not enabled"."""
     def who(*flags):
@@ -1028,6 +1063,60 @@ def test_kubectl_logs_job_reads_the_jobs_own_pod(fresh):
     assert "Found 2 pods" not in logs.stderr and "container pi" in logs.stdout
     wide = fresh.rows("get", "jobs", "-o", "wide")[0]
     assert wide[-1].startswith("batch.kubernetes.io/controller-uid=")
+
+
+WORK_QUEUE = """apiVersion: batch/v1
+kind: Job
+metadata: {name: queue}
+spec:
+  completions: 6
+  parallelism: 1
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: worker, image: busybox:1.37}]
+"""
+
+
+@pytest.mark.parametrize("manual", [False, True])
+def test_a_jobs_parallelism_changes_and_its_template_does_not(fresh, manual):
+    """``ValidateJobSpecUpdate`` (``pkg/apis/batch/validation``) lets parallelism change and
+    keeps template, selector and completions. ``kubectl patch`` and ``kubectl apply`` of
+    parallelism were refused as a template change: the last-applied template lacked the
+    labels the API server gives a Job's template (``generateSelector``), which the patched
+    object carries; with ``manualSelector: true`` the simulator added them too, unlike
+    upstream."""
+    job = WORK_QUEUE
+    if manual:
+        job = job.replace("  template:\n", "  manualSelector: true\n  selector: {matchLabels: "
+                          "{queue: q}}\n  template:\n    metadata: {labels: {queue: q}}\n")
+    fresh("apply", "-f", "-", stdin=job)
+    fresh.server.step(5)
+
+    def active() -> str:
+        return fresh("get", "job", "queue", "-o", "jsonpath={.status.active}").stdout
+
+    assert active() == "1"
+    out = fresh("patch", "job", "queue", "-p", '{"spec":{"parallelism":2}}').stdout
+    assert out.strip() == "job.batch/queue patched"
+    fresh.server.step(5)
+    assert active() == "2"
+    out = fresh("apply", "-f", "-", stdin=job.replace("parallelism: 1", "parallelism: 3"))
+    assert out.stdout.strip() == "job.batch/queue configured"
+    fresh.server.step(5)
+    assert active() == "3"
+    stored = fresh.server.cluster.get("Job", "default", "queue")["spec"]
+    labels = stored["template"]["metadata"]["labels"]
+    assert ("job-name" in labels) is not manual and stored["parallelism"] == 3
+    for change in ('{"spec":{"template":{"spec":{"containers":[{"name":"worker",'
+                   '"image":"busybox:1.36"}]}}}}', '{"spec":{"completions":7}}'):
+        refused = fresh("patch", "job", "queue", "-p", change, check=False)
+        field = "template" if "template" in change else "completions"
+        assert refused.stderr.strip() == (f'The Job "queue" is invalid: spec.{field}: Invalid '
+                                          "value: field is immutable")
+    refused = fresh("apply", "-f", "-", stdin=job.replace("1.37", "1.36"), check=False)
+    assert "spec.template: Invalid value: field is immutable" in refused.stderr
+    assert fresh.server.cluster.get("Job", "default", "queue")["spec"] == stored
 
 
 def test_wait_patch_run_expose_replace_diff_delete_f(tmp_path):

@@ -13,8 +13,9 @@ https://kubernetes.io/docs/concepts/workloads/controllers/job/
   (``DefaultJobPodFailureBackOff``, ``MaxJobPodFailureBackOff``, ``backoffRecord``).
 - ``activeDeadlineSeconds`` fails the Job with ``DeadlineExceeded``.
 - Pods get the labels ``batch.kubernetes.io/job-name`` and ``batch.kubernetes.io/controller-uid``
-  (and their legacy short forms), as the API server's Job defaulting puts them in the template,
-  and the Job selects its pods by the uid label (``generateSelector``).
+  (and their legacy short forms), as the API server puts them in the template when the Job is
+  created, and the Job selects its pods by the uid label (``generateSelector``; neither with
+  ``manualSelector: true``).
 
 - ``suspend: true`` creates no pods (and deletes active ones); ``ttlSecondsAfterFinished``
   deletes the finished Job after that many seconds.
@@ -32,6 +33,7 @@ from clustersim.kubernetes.controllers.base import Controller
 from clustersim.kubernetes.controllers.replicaset import deletion_rank
 from clustersim.kubernetes.objects import (
     condition,
+    generate_job_selector,
     is_active,
     is_terminating,
     new_pod_from_template,
@@ -152,19 +154,12 @@ class JobController(Controller):
             self.cluster.wake_at(finished_at + ttl)
 
     def _default_template(self, job: dict[str, Any]) -> None:
-        spec = job["spec"]
-        template = spec.setdefault("template", {})
-        labels = template.setdefault("metadata", {}).setdefault("labels", {})
-        uid, name = job["metadata"]["uid"], job["metadata"]["name"]
-        for key, value in (("batch.kubernetes.io/controller-uid", uid),
-                           ("batch.kubernetes.io/job-name", name),
-                           ("controller-uid", uid), ("job-name", name)):
-            labels.setdefault(key, value)
-        if spec.get("selector") is None and not spec.get("manualSelector"):
-            # generateSelector (pkg/registry/batch/job/strategy.go): the Job's own pods, which
-            # kubectl logs job/NAME and describe read; without it kubectl took any pod
-            spec["selector"] = {"matchLabels": {"batch.kubernetes.io/controller-uid": uid}}
-        restart = template.setdefault("spec", {}).get("restartPolicy")
+        # the Job's own pods, which kubectl logs job/NAME and describe read; without a
+        # selector kubectl took any pod
+        generate_job_selector(job)
+        name = job["metadata"]["name"]
+        restart = job["spec"].setdefault("template", {}).setdefault("spec", {}).get(
+            "restartPolicy")
         if restart not in ("Never", "OnFailure"):
             raise ValueError(
                 f"Job {name!r}: spec.template.spec.restartPolicy must be Never or OnFailure, "
