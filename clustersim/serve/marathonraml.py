@@ -1,4 +1,5 @@
-"""Marathon's two checks of a posted app definition, with Marathon's own answers.
+"""Marathon's two checks of a posted app definition (one app, the apps of a group, a list of
+apps), with Marathon's own answers.
 
 Marathon 1.x reads an app in two steps (mesosphere/marathon):
 
@@ -34,7 +35,7 @@ from clustersim.manifests.marathon_types import OPERATORS, UNKNOWN_OPERATOR, che
 from clustersim.manifests.pathid import RESERVED, SEGMENT, segments
 from clustersim.serve.core import HttpError
 
-__all__ = ["check_app", "check_group"]
+__all__ = ["check_app", "check_apps", "check_group"]
 
 PATH_ID = re.compile(r"^(\/?((\.{2})|([a-z0-9][a-z0-9\-.]*[a-z0-9]+)|([a-z0-9]*))($|\/))+$")
 """``PathId`` of ``stringTypes.raml``, looser than the segment rule Accord checks next."""
@@ -88,10 +89,11 @@ def _read(app: dict[str, Any], at: str, update: bool) -> Errors:
     """The RAML reader's refusals of ``app`` (an ``AppUpdate`` when ``update``: no field is
     required)."""
     errors: Errors = []
-    if "id" in app:
+    if app.get("id") is not None:
         _path_id(app["id"], f"{at}/id", errors)
-    elif not update:
-        errors.append((f"{at}/id", "error.path.missing"))
+    elif not update:        # Play's ``validate``: null is no string, absent is missing
+        errors.append((f"{at}/id", "error.expected.jsstring" if "id" in app
+                       else "error.path.missing"))
     if "cmd" in app and app["cmd"] is not None:
         if not isinstance(app["cmd"], str):
             errors.append((f"{at}/cmd", "error.expected.jsstring"))
@@ -185,13 +187,15 @@ def _validate(app: dict[str, Any], at: str) -> Errors:
     return errors
 
 
-def _answer(message: str, errors: Errors) -> HttpError:
-    """Marathon's 422: the errors grouped by path, in the order found."""
+def _refuse(message: str, errors: Errors) -> None:
+    """Marathon's 422 for ``errors``, if there are any: grouped by path, in the order found."""
     grouped: dict[str, list[str]] = {}
     for path, error in errors:
         if error not in grouped.setdefault(path, []):
             grouped[path].append(error)
-    return HttpError(422, message, details=[{"path": p, "errors": e} for p, e in grouped.items()])
+    if grouped:
+        raise HttpError(422, message,
+                        details=[{"path": p, "errors": e} for p, e in grouped.items()])
 
 
 def _apps(group: dict[str, Any], at: str) -> list[tuple[dict[str, Any], str]]:
@@ -217,10 +221,28 @@ def check_group(group: dict[str, Any]) -> None:
     _check(_apps(group, ""), update=False)
 
 
+def check_apps(apps: Any, *, partial: bool) -> None:
+    """The same for the body of ``PUT``/``PATCH /v2/apps`` (``AppsResource.replaceMultiple``
+    and ``patchMultiple``, read by ``canonicalAppUpdatesFromJson``): Play reads it as a
+    ``Seq`` of ``AppUpdate`` (of ``App`` with ``partialUpdate=false``), so a body that is no
+    list is ``error.expected.jsarray`` at the empty path and an item's fields are named
+    after its index, ``(0)/cpus`` (``traversableReads`` puts ``JsPath(idx)`` before the
+    item's path; ``JsPath.toString`` writes no leading slash). The generated reader looks
+    fields up in any JSON value, so an item that is no object reads as one without fields.
+    An update without an id is then refused by a ``require`` (422 with its message), and
+    each app is validated on its own, its violations named as a single app's are."""
+    if not isinstance(apps, list):
+        raise HttpError(422, "Invalid JSON", details=[
+            {"path": "", "errors": ["error.expected.jsarray"]}])
+    items = [app if isinstance(app, dict) else {} for app in apps]
+    _refuse("Invalid JSON", [e for i, app in enumerate(items)
+                             for e in _read(app, f"({i})", partial)])
+    if partial and any(app.get("id") is None for app in items):
+        raise HttpError(422, "requirement failed: App Update must have app id set")
+    for app in items:
+        _refuse("Object is not valid", _validate(app, ""))
+
+
 def _check(apps: list[tuple[dict[str, Any], str]], update: bool) -> None:
-    errors = [e for app, at in apps for e in _read(app, at, update)]
-    if errors:
-        raise _answer("Invalid JSON", errors)
-    errors = [e for app, at in apps for e in _validate(app, at)]
-    if errors:
-        raise _answer("Object is not valid", errors)
+    _refuse("Invalid JSON", [e for app, at in apps for e in _read(app, at, update)])
+    _refuse("Object is not valid", [e for app, at in apps for e in _validate(app, at)])

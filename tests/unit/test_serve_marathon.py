@@ -612,6 +612,33 @@ def test_invalid_definitions_get_marathons_answers(server, app, message, details
     assert _framework(server).root.run_specs == {}
 
 
+@pytest.mark.parametrize(("query", "apps", "answer"), [
+    ("", [{"id": "/a", "cpus": "half"}, {"id": "/b", "cmd": "x", "instances": -1}],
+     {"message": "Invalid JSON", "details": [
+         {"path": "(0)/cpus", "errors": ["error.expected.jsnumber"]},
+         {"path": "(1)/instances", "errors": ["error.min"]}]}),
+    ("", {"id": "/a", "cmd": "x"},
+     {"message": "Invalid JSON", "details": [{"path": "", "errors": ["error.expected.jsarray"]}]}),
+    ("", [{"cmd": "x"}], {"message": "requirement failed: App Update must have app id set"}),
+    ("", [{"id": None, "cmd": "x"}],           # an AppUpdate's fields are optional: null is none
+     {"message": "requirement failed: App Update must have app id set"}),
+    ("?partialUpdate=false", [{"cmd": "x"}],
+     {"message": "Invalid JSON", "details": [
+         {"path": "(0)/id", "errors": ["error.path.missing"]}]}),
+    ("", [{"id": "/a", "cmd": "x"}, {"id": "/web..x", "cmd": "x"}],
+     {"message": "Object is not valid", "details": [{"path": "/id", "errors": [ID_RULE]}]}),
+])
+def test_a_list_of_apps_is_read_as_marathon_reads_it(server, query, apps, answer):
+    """``PUT /v2/apps`` reads its list as a ``Seq`` of ``AppUpdate`` with the reader of one
+    app (``AppsResource.canonicalAppUpdatesFromJson``; Play names an item's field
+    ``(0)/cpus``), then requires each id and validates each app on its own. The list went
+    past the reader: a bad field got the loader's words under "Object is not valid", a
+    missing id an invented ``/(0)/id`` and a body that is no list an invented key."""
+    response = requests.put(f"{server.url}/v2/apps{query}", json=apps, timeout=10)
+    assert (response.status_code, response.json()) == (422, answer)
+    assert _framework(server).root.run_specs == {}
+
+
 def test_an_invalid_app_in_a_group_or_an_update_is_named_by_its_path(server, client):
     """The same reader for a group's apps (``/apps(0)/...``) and an app update; the marathon
     client shows the message and keeps the details."""
