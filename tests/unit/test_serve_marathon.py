@@ -583,6 +583,26 @@ ID_RULE = ("must fully match regular expression '^(([a-z0-9]|[a-z0-9][a-z0-9\\-]
     ({"id": "", "cmd": "x"}, "Invalid JSON", [{"path": "/id", "errors": ["error.minLength"]}]),
     ({"id": "/a", "cmd": "x", "constraints": ["hostname:UNIQUE"]}, "Invalid JSON",
      [{"path": "/constraints(0)", "errors": ["error.expected.jsarray"]}]),
+    # nested types: appContainer.raml, network.raml, healthCheck.raml (enums read by the
+    # generator's EnumVisitor, in any case); these got the loader's words
+    ({"id": "/a", "cmd": "x", "container": {"type": "DOCKER", "docker": {}}}, "Invalid JSON",
+     [{"path": "/container/docker/image", "errors": ["error.path.missing"]}]),
+    ({"id": "/a", "cmd": "x", "container": {"docker": {"image": ""}}}, "Invalid JSON",
+     [{"path": "/container/docker/image", "errors": ["error.minLength"]}]),
+    ({"id": "/a", "cmd": "x", "container": {"type": "RKT", "docker": {"image": "nginx",
+                                                                      "network": "OVERLAY"}}},
+     "Invalid JSON", [{"path": "/container/type", "errors": ["error.unknown.enum.literal"]},
+                      {"path": "/container/docker/network",
+                       "errors": ["error.unknown.enum.literal"]}]),
+    ({"id": "/a", "cmd": "x", "portDefinitions": [{"port": "80", "protocol": "http",
+                                                   "name": "Web"}]}, "Invalid JSON",
+     [{"path": "/portDefinitions(0)/port", "errors": ["error.expected.jsnumber"]},
+      {"path": "/portDefinitions(0)/protocol", "errors": ["error.unknown.enum.literal"]},
+      {"path": "/portDefinitions(0)/name", "errors": ["error.pattern"]}]),
+    ({"id": "/a", "cmd": "x", "healthChecks": [{"protocol": "HTTP2", "intervalSeconds": -1}]},
+     "Invalid JSON", [{"path": "/healthChecks(0)/protocol",
+                       "errors": ["error.unknown.enum.literal"]},
+                      {"path": "/healthChecks(0)/intervalSeconds", "errors": ["error.min"]}]),
     # Accord (PathId.scala, AppValidation.scala, SchedulingValidation.scala)
     ({"id": "/web..x", "cmd": "x"}, "Object is not valid", [{"path": "/id", "errors": [ID_RULE]}]),
     ({"id": "/web/tasks", "cmd": "x"}, "Object is not valid", [{"path": "/id", "errors": [
