@@ -11,7 +11,8 @@ cluster; an update from a stale version is refused, "update out of sequence") in
 
 Endpoints and shapes follow the Engine API reference v1.44
 (https://docs.docker.com/reference/api/engine/version/v1.44/): ``/_ping``, ``/version``,
-``/info``, ``/swarm``, ``/nodes`` (ls, inspect, update with ``?version=``), ``/services``
+``/info``, ``/swarm``, ``/nodes`` (ls, inspect, update with ``?version=``, whose body
+replaces the node's whole spec), ``/services``
 (create, ls, inspect, update with ``?version=`` and ``rollback=previous``, rm, logs),
 ``/tasks`` (ls, inspect, logs), ``/networks`` (ls, inspect, create, rm, prune), ``/secrets``
 and ``/configs`` (ls, inspect, create, update of labels, rm: what ``docker stack deploy``
@@ -59,7 +60,15 @@ from clustersim.serve.dockerchecks import (
     service_name,
 )
 from clustersim.serve.dockerspec import NS_PER_SECOND as _NS
-from clustersim.serve.dockerspec import engine_spec, json_list, json_object, overlay, simulator_spec
+from clustersim.serve.dockerspec import (
+    check_node_spec,
+    engine_spec,
+    json_list,
+    json_object,
+    node_spec,
+    overlay,
+    simulator_spec,
+)
 from clustersim.serve.dockerstore import StoreVersions, parse_version
 from clustersim.swarm import ServiceSpec, SwarmCluster, SwarmError
 from clustersim.swarm.tasks import TaskState
@@ -122,6 +131,9 @@ class DockerBackend(ClusterTime):
         self.sent: dict[str, list[tuple[ServiceSpec, dict[str, Any]]]] = {}
         """Per service, the ServiceSpecs clients sent, newest first, each with the simulator
         spec it became (:meth:`_spec_json`)."""
+        self.spec_names: dict[str, str] = {}
+        """The ``Spec.Name`` a node update gave each node: swarmkit keeps it and shows it,
+        nothing else reads it (a node is known by its hostname)."""
         self.versions = StoreVersions()
         """Every object's ``Version.Index`` from one cluster-wide index
         (:mod:`~clustersim.serve.dockerstore`): the swarm first, then its nodes."""
@@ -284,7 +296,7 @@ class DockerBackend(ClusterTime):
         a new leader changes no node's version)."""
         record = self.cluster.node_record(name)
         return (record.availability, tuple(sorted(record.node.labels.items())),
-                record.node.role, record.status)
+                record.node.role, record.status, self.spec_names.get(name, ""))
 
     def _node_version(self, name: str) -> tuple[int, float]:
         """The node's ``Version.Index`` and update time."""
@@ -297,7 +309,9 @@ class DockerBackend(ClusterTime):
         index, updated = self._node_version(name)
         out = {"ID": _id("node", name), "Version": {"Index": index},
                "CreatedAt": self._stamp(0), "UpdatedAt": self._stamp(updated),
-               "Spec": {"Labels": dict(node.labels), "Role": node.role,
+               "Spec": {**({"Name": self.spec_names[name]} if self.spec_names.get(name)
+                           else {}),
+                        "Labels": dict(node.labels), "Role": node.role,
                         "Availability": record.availability},
                "Description": {"Hostname": node.hostname,
                                "Platform": {"Architecture": "x86_64", "OS": "linux"},
@@ -338,35 +352,24 @@ class DockerBackend(ClusterTime):
         if len(rest) == 1 and request.method == "GET":
             return Response.json(200, self._node_json(self._find_node(rest[0])))
         if len(rest) == 2 and rest[1] == "update" and request.method == "POST":
-            spec = self._body(request)
-            if not isinstance(spec, dict):
-                raise HttpError(400, "a node spec is a JSON object")
-            sent = json_object(spec, "Labels") if "Labels" in spec else None
-            if sent is not None and not all(isinstance(v, str) for v in sent.values()):
-                raise HttpError(400, "json: cannot unmarshal number into Go struct field "
-                                "NodeSpec.Labels of type string")
+            sent = node_spec(self._body(request))
             version = parse_version(request.arg("version"), "node")   # moby's router
+            spec = check_node_spec(sent)
             name = self._find_node(rest[0])
-            record = self.cluster.node_record(name)
-            labels = dict(record.node.labels) if sent is None else sent
-            role = spec.get("Role", record.node.role)
-            availability = spec.get("Availability", record.availability)
-            # moby's convert (daemon/cluster/convert/node.go, NodeSpecToGRPC) reads both in
-            # any case and refuses others; swarmkit's UpdateNode keeps the last manager
-            if not isinstance(role, str) or role.lower() not in ("worker", "manager"):
-                raise HttpError(400, f'invalid Role: "{role}"')
-            if not isinstance(availability, str) or \
-                    availability.lower() not in ("active", "pause", "drain"):
-                raise HttpError(400, f'invalid Availability: "{availability}"')
-            if role.lower() == "worker" and self.cluster.raft.managers == [name]:
-                raise HttpError(400, "rpc error: code = FailedPrecondition desc = attempting "
-                                "to demote the last manager of the swarm")
+            if self.cluster.node_record(name).node.role == "manager" and \
+                    spec["Role"] == "worker" and self.cluster.raft.has_leader:
+                try:                 # swarmkit's UpdateNode checks these before the version
+                    self.cluster.check_demotion(name)
+                except SwarmError as err:
+                    raise HttpError(400, f"rpc error: code = FailedPrecondition desc = "
+                                    f"{err}") from None
             self.versions.check(version, self._node_version(name)[0])
             try:
-                self.cluster.update_node(name, availability=availability.lower(),
-                                         labels=labels, role=role.lower())
+                self.cluster.update_node(name, availability=spec["Availability"],
+                                         labels=spec["Labels"], role=spec["Role"])
             except SwarmError as err:
                 raise HttpError(400, str(err)) from None
+            self.spec_names[name] = spec["Name"]
             self.versions.write(("node", name), self._node_state(name), self.now)
             return Response(200)
         if len(rest) == 1 and request.method == "DELETE":

@@ -1,5 +1,5 @@
 """The Engine API's ServiceSpec JSON and the simulator's :class:`~clustersim.swarm.ServiceSpec`,
-each way, for :mod:`clustersim.serve.docker`.
+each way, and the NodeSpec a node update sends, for :mod:`clustersim.serve.docker`.
 
 Shapes after the Engine API reference v1.44 (``ServiceSpec``, ``TaskSpec``, ``EndpointSpec``:
 https://docs.docker.com/reference/api/engine/version/v1.44/#tag/Service) and moby's
@@ -20,8 +20,8 @@ from clustersim.serve.core import HttpError
 from clustersim.swarm import ServiceSpec
 from clustersim.swarm.spec import compose_service
 
-__all__ = ["NS_PER_SECOND", "engine_spec", "json_list", "json_object", "overlay",
-           "simulator_spec"]
+__all__ = ["NS_PER_SECOND", "check_node_spec", "engine_spec", "json_list", "json_object",
+           "node_spec", "overlay", "simulator_spec"]
 
 NS_PER_SECOND = 1_000_000_000
 """The Engine API gives durations and CPUs in nanoseconds (NanoCPUs: 10^-9 CPU)."""
@@ -209,6 +209,54 @@ def _go_type(value: Any) -> str:
             dict: "object"}.get(type(value), "value")
 
 
+_NODE_FIELDS = {"name": ("Name", "string"), "labels": ("Labels", "map[string]string"),
+                "role": ("Role", "swarm.NodeRole"),
+                "availability": ("Availability", "swarm.NodeAvailability")}
+"""A NodeSpec's fields as Go's decoder finds them (any case) and their Go types."""
+
+_NODE_ENUMS = {"Role": ("worker", "manager"), "Availability": ("active", "pause", "drain")}
+"""The values moby's convert accepts for ``Role`` and ``Availability`` (swarmkit's
+``NodeRole`` and ``NodeSpec_Availability`` enums, looked up in upper case)."""
+
+
+def node_spec(body: Any) -> dict[str, Any]:
+    """The body of ``POST /nodes/{id}/update``, a whole ``NodeSpec`` that replaces the node's
+    (swarmkit ``manager/controlapi/node.go``, ``UpdateNode``, stores the spec as sent), read
+    as Go's decoder reads it into moby's ``api/types/swarm`` ``NodeSpec``: field names in any
+    case, an absent or null field is its empty value (no labels, an empty ``Role``)."""
+    if not isinstance(body, dict):
+        raise _unmarshal_error(body, "Go value of type swarm.NodeSpec")
+    spec: dict[str, Any] = {"Name": "", "Labels": {}, "Role": "", "Availability": ""}
+    for field, value in body.items():
+        key, go_type = _NODE_FIELDS.get(str(field).lower(), ("", ""))
+        if not key or value is None:
+            continue
+        if not isinstance(value, dict if key == "Labels" else str):
+            raise _unmarshal_error(value, f"Go struct field NodeSpec.{key} of type {go_type}")
+        wrong = [v for v in value.values() if not isinstance(v, str)] \
+            if isinstance(value, dict) else []
+        if wrong:
+            raise _unmarshal_error(wrong[0], "Go struct field NodeSpec.Labels of type string")
+        spec[key] = value
+    return spec
+
+
+def check_node_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """``spec`` as moby's ``daemon/cluster/convert/node.go`` (``NodeSpecToGRPC``) converts it
+    for swarmkit: ``Role`` and ``Availability`` must each be one of swarmkit's values in any
+    case, so an absent one is refused too; both come back in lower case, as the daemon shows
+    them."""
+    for key, values in _NODE_ENUMS.items():
+        if spec[key].lower() not in values:
+            raise HttpError(400, f'invalid {key}: "{spec[key]}"')
+    return {**spec, **{key: spec[key].lower() for key in _NODE_ENUMS}}
+
+
+def _unmarshal_error(value: Any, target: str) -> HttpError:
+    """Go's ``encoding/json`` refusing a JSON value of the wrong type for ``target``."""
+    return HttpError(400, f"json: cannot unmarshal {_go_type(value)} into {target}")
+
+
 def json_object(mapping: dict[str, Any], key: str) -> dict[str, Any]:
     """``mapping[key]`` as an object (``{}`` when absent or null); another type is refused
     as the daemon's JSON decoder refuses it."""
@@ -220,8 +268,7 @@ def json_object(mapping: dict[str, Any], key: str) -> dict[str, Any]:
 
 def _as_obj(value: Any, key: str = "item") -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise HttpError(400, f"json: cannot unmarshal {_go_type(value)} into Go struct field "
-                        f"{key} of type object")
+        raise _unmarshal_error(value, f"Go struct field {key} of type object")
     return value
 
 
@@ -230,8 +277,7 @@ def json_list(mapping: dict[str, Any], key: str) -> list[Any]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise HttpError(400, f"json: cannot unmarshal {_go_type(value)} into Go struct field "
-                        f"{key} of type array")
+        raise _unmarshal_error(value, f"Go struct field {key} of type array")
     return value
 
 
@@ -242,8 +288,7 @@ def _duration(value: Any, key: str) -> str:
 
 def _num(value: Any, key: str) -> int | float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise HttpError(400, f"json: cannot unmarshal {_go_type(value)} into Go struct field "
-                        f"{key} of type int64")
+        raise _unmarshal_error(value, f"Go struct field {key} of type int64")
     return value
 
 

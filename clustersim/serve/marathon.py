@@ -33,7 +33,7 @@ from clustersim.serve.core import ClusterTime, HttpError, Request, Response
 from clustersim.serve.marathongroups import MarathonGroups
 from clustersim.serve.marathonmonitor import event_stream, metrics
 from clustersim.serve.marathonquery import definition, flag, invalid, label_selector
-from clustersim.serve.marathonraml import check_app
+from clustersim.serve.marathonraml import check_app, check_apps
 from clustersim.serve.marathontasks import MarathonTasks, time_stamp, version_stamp
 
 __all__ = ["MarathonBackend", "default_framework"]
@@ -304,16 +304,11 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
         and ``PATCH /v2/apps`` (``patchMultiple``: existing apps only, 404 otherwise): one
         deployment for all, answered ``{version, deploymentId}``."""
         body = self._body(request)
-        if not isinstance(body, list) or not all(isinstance(a, dict) for a in body):
-            raise HttpError(422, "Invalid JSON", details=[
-                {"path": "/", "errors": ["error.expected.jsarray of app definitions"]}])
         partial = request.method == "PATCH" or request.arg("partialUpdate", "true") != "false"
+        check_apps(body, partial=partial)
         updates = []
-        for index, app in enumerate(body):
-            if not app.get("id"):
-                raise HttpError(422, "Object is not valid", details=[
-                    {"path": f"/({index})/id", "errors": ["error.path.missing"]}])
-            spec_id = str(PathId(str(app["id"])).resolve())
+        for app in body:
+            spec_id = str(PathId(app["id"]).resolve())
             if request.method == "PATCH" and spec_id not in self.marathon.root.run_specs:
                 raise HttpError(404, f"App '{spec_id}' does not exist")
             updates.append(self._updated_app({**app, "id": spec_id}, partial))

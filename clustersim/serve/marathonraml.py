@@ -1,4 +1,5 @@
-"""Marathon's two checks of a posted app definition, with Marathon's own answers.
+"""Marathon's two checks of a posted app definition (one app, the apps of a group, a list of
+apps), with Marathon's own answers.
 
 Marathon 1.x reads an app in two steps (mesosphere/marathon):
 
@@ -17,24 +18,31 @@ Marathon 1.x reads an app in two steps (mesosphere/marathon):
    ``SchedulingValidation.scala``, ``state/PathId.scala``): 422 ``Object is not valid`` with
    each violation's path and Marathon's message.
 
-This module answers the first step for the fields learners get wrong (the id, command,
-counts and amounts, constraints, dependencies, labels, upgrade strategy) and the second for
-the id and the constraints; the manifest loader then checks the rest, and its refusals keep
-the simulator's words in Marathon's shape (:func:`~clustersim.serve.marathonquery.invalid`).
+This module answers the first step for the fields learners get wrong, one reader per RAML
+type in a table (the id, command, counts and amounts, constraints, dependencies, labels,
+upgrade strategy; the container with its Docker image, engine type and network and its
+port mappings; port definitions; health checks: ``appContainer.raml``, ``network.raml``,
+``healthCheck.raml``) and the second for the id and the constraints; the manifest loader
+then checks the rest, and its refusals keep the simulator's words in Marathon's shape
+(:func:`~clustersim.serve.marathonquery.invalid`).
 Simplified: the RAML reader checks every field of every nested type; the fields not listed
-here are left to the loader, which refuses the same values in its own words.
+here are left to the loader, which refuses the same values in its own words. Among them
+``env``: a value that is no string fails the union ``EnvVarValueOrSecret``, whose answer is
+that of its last alternative, not confirmed here. The loader also refuses enum values in
+lower case (``"docker"``, ``"http"``) that Marathon's reader accepts in any case.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from clustersim.manifests.marathon_types import OPERATORS, UNKNOWN_OPERATOR, check_constraint
 from clustersim.manifests.pathid import RESERVED, SEGMENT, segments
 from clustersim.serve.core import HttpError
 
-__all__ = ["check_app", "check_group"]
+__all__ = ["check_app", "check_apps", "check_group"]
 
 PATH_ID = re.compile(r"^(\/?((\.{2})|([a-z0-9][a-z0-9\-.]*[a-z0-9]+)|([a-z0-9]*))($|\/))+$")
 """``PathId`` of ``stringTypes.raml``, looser than the segment rule Accord checks next."""
@@ -75,57 +83,130 @@ def _path_id(value: Any, path: str, errors: Errors) -> None:
         errors.append((path, "error.pattern"))
 
 
-def _strings(value: Any, path: str, errors: Errors) -> None:
-    """A JSON array of strings."""
-    if not isinstance(value, list):
-        errors.append((path, "error.expected.jsarray"))
-        return
-    errors.extend((f"{path}({i})", "error.expected.jsstring")
-                  for i, item in enumerate(value) if not isinstance(item, str))
+Reader = Callable[[Any, str, Errors], None]
+"""Play's reader of one RAML type: appends ``(path, error key)`` for a value it refuses."""
+
+
+def _integer(minimum: float | None = None) -> Reader:
+    return lambda value, path, errors: _number(value, path, minimum, errors, integer=True)
+
+
+def _double(minimum: float | None) -> Reader:
+    return lambda value, path, errors: _number(value, path, minimum, errors)
+
+
+def _string(pattern: str | None = None, min_length: int = 0) -> Reader:
+    """A string with the RAML ``minLength`` and ``pattern`` (an empty string is left to the
+    loader where both apply: Play would report the two at once)."""
+    def read(value: Any, path: str, errors: Errors) -> None:
+        if not isinstance(value, str):
+            errors.append((path, "error.expected.jsstring"))
+        elif len(value) < min_length and not pattern:
+            errors.append((path, "error.minLength"))
+        elif value and pattern and not re.search(pattern, value):
+            errors.append((path, "error.pattern"))
+    return read
+
+
+def _boolean(value: Any, path: str, errors: Errors) -> None:
+    if not isinstance(value, bool):
+        errors.append((path, "error.expected.jsboolean"))
+
+
+def _enum(*values: str) -> Reader:
+    """A RAML string enum: the generator's reader matches it in any case and refuses any
+    other value, a string or not, with one key (``EnumVisitor``)."""
+    def read(value: Any, path: str, errors: Errors) -> None:
+        if not isinstance(value, str) or value.lower() not in {v.lower() for v in values}:
+            errors.append((path, "error.unknown.enum.literal"))
+    return read
+
+
+def _labels(value: Any, path: str, errors: Errors) -> None:
+    """``KVLabels``, a map of strings (Play's ``mapReads`` names each value ``/key``)."""
+    if not isinstance(value, dict):
+        errors.append((path, "error.expected.jsobject"))
+    else:
+        errors.extend((f"{path}/{k}", "error.expected.jsstring")
+                      for k, v in value.items() if not isinstance(v, str))
+
+
+def _array(item: Reader) -> Reader:
+    """Play's ``traversableReads``: ``error.expected.jsarray``, or each item's errors under
+    ``(index)``."""
+    def read(value: Any, path: str, errors: Errors) -> None:
+        if not isinstance(value, list):
+            errors.append((path, "error.expected.jsarray"))
+        else:
+            for i, entry in enumerate(value):
+                item(entry, f"{path}({i})", errors)
+    return read
+
+
+def _object(fields: dict[str, Reader], required: tuple[str, ...] = ()) -> Reader:
+    """A RAML object type as the generator reads it (``ObjectVisitor``): each field looked up
+    in the value, a required one ``error.path.missing`` when absent, an optional null one
+    left out. The lookup works on any JSON value, so one that is no object reads as an
+    object without fields."""
+    def read(value: Any, path: str, errors: Errors) -> None:
+        found = value if isinstance(value, dict) else {}
+        for key, field in fields.items():
+            if key not in found and key in required:
+                errors.append((f"{path}/{key}", "error.path.missing"))
+            elif key in found and (found[key] is not None or key in required):
+                field(found[key], f"{path}/{key}", errors)
+    return read
+
+
+_LEGACY_NAME = _string(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", 1)
+"""``LegacyName`` of ``stringTypes.raml`` (port and port mapping names)."""
+_PROTOCOL = _enum("tcp", "udp", "udp,tcp")
+"""``NetworkProtocol`` of ``stringTypes.raml``."""
+_PORT = _integer()
+"""``AnyPort`` (``numberTypes.raml``, an int32; its range is left to the loader)."""
+_PORT_MAPPING = _object({"containerPort": _PORT, "hostPort": _PORT, "servicePort": _PORT,
+                         "protocol": _PROTOCOL, "name": _LEGACY_NAME, "labels": _labels})
+"""``ContainerPortMapping`` of ``appContainer.raml``."""
+_FIELDS: dict[str, Reader] = {
+    "cmd": _string(min_length=1),
+    "args": _array(_string()), "acceptedResourceRoles": _array(_string()),
+    **{key: _integer(minimum) for key, minimum in _INTEGERS.items()},
+    **{key: _double(minimum) for key, minimum in _NUMBERS.items()},
+    "constraints": _array(_array(_string())), "dependencies": _array(_path_id),
+    "labels": _labels, "requirePorts": _boolean,
+    "container": _object({   # Container, DockerContainer of appContainer.raml
+        "type": _enum("MESOS", "DOCKER"),
+        "docker": _object({"image": _string(min_length=1),
+                           "network": _enum("BRIDGE", "HOST", "NONE", "USER"),
+                           "forcePullImage": _boolean, "privileged": _boolean,
+                           "portMappings": _array(_PORT_MAPPING)}, required=("image",)),
+        "portMappings": _array(_PORT_MAPPING)}),
+    "portDefinitions": _array(_object({   # PortDefinition of network.raml
+        "port": _PORT, "protocol": _PROTOCOL, "name": _LEGACY_NAME, "labels": _labels})),
+    "healthChecks": _array(_object({   # AppHealthCheck of healthCheck.raml
+        "protocol": _enum("HTTP", "HTTPS", "TCP", "COMMAND", "MESOS_TCP", "MESOS_HTTP",
+                          "MESOS_HTTPS"),
+        "gracePeriodSeconds": _integer(0), "intervalSeconds": _integer(0),
+        "maxConsecutiveFailures": _integer(0), "delaySeconds": _integer(0),
+        "timeoutSeconds": _integer(), "port": _PORT, "portIndex": _PORT,
+        "path": _string(), "ignoreHttp1xx": _boolean})),
+}
+"""The fields of ``app.raml`` that learners get wrong, with their types' readers, in the
+order their errors are reported."""
 
 
 def _read(app: dict[str, Any], at: str, update: bool) -> Errors:
     """The RAML reader's refusals of ``app`` (an ``AppUpdate`` when ``update``: no field is
     required)."""
     errors: Errors = []
-    if "id" in app:
+    if app.get("id") is not None:
         _path_id(app["id"], f"{at}/id", errors)
-    elif not update:
-        errors.append((f"{at}/id", "error.path.missing"))
-    if "cmd" in app and app["cmd"] is not None:
-        if not isinstance(app["cmd"], str):
-            errors.append((f"{at}/cmd", "error.expected.jsstring"))
-        elif not app["cmd"]:
-            errors.append((f"{at}/cmd", "error.minLength"))
-    for key in ("args", "acceptedResourceRoles"):
+    elif not update:        # Play's ``validate``: null is no string, absent is missing
+        errors.append((f"{at}/id", "error.expected.jsstring" if "id" in app
+                       else "error.path.missing"))
+    for key, read in _FIELDS.items():
         if app.get(key) is not None:
-            _strings(app[key], f"{at}/{key}", errors)
-    for key, minimum in _INTEGERS.items():
-        if app.get(key) is not None:
-            _number(app[key], f"{at}/{key}", minimum, errors, integer=True)
-    for key, low in _NUMBERS.items():
-        if app.get(key) is not None:
-            _number(app[key], f"{at}/{key}", low, errors)
-    if app.get("constraints") is not None:
-        if not isinstance(app["constraints"], list):
-            errors.append((f"{at}/constraints", "error.expected.jsarray"))
-        else:
-            for i, item in enumerate(app["constraints"]):
-                _strings(item, f"{at}/constraints({i})", errors)
-    if app.get("dependencies") is not None:
-        if not isinstance(app["dependencies"], list):
-            errors.append((f"{at}/dependencies", "error.expected.jsarray"))
-        else:
-            for i, item in enumerate(app["dependencies"]):
-                _path_id(item, f"{at}/dependencies({i})", errors)
-    if app.get("labels") is not None:
-        if not isinstance(app["labels"], dict):
-            errors.append((f"{at}/labels", "error.expected.jsobject"))
-        else:
-            errors.extend((f"{at}/labels/{k}", "error.expected.jsstring")
-                          for k, v in app["labels"].items() if not isinstance(v, str))
-    if app.get("requirePorts") is not None and not isinstance(app["requirePorts"], bool):
-        errors.append((f"{at}/requirePorts", "error.expected.jsboolean"))
+            read(app[key], f"{at}/{key}", errors)
     strategy = app.get("upgradeStrategy")
     if strategy is not None:
         if not isinstance(strategy, dict):
@@ -185,13 +266,15 @@ def _validate(app: dict[str, Any], at: str) -> Errors:
     return errors
 
 
-def _answer(message: str, errors: Errors) -> HttpError:
-    """Marathon's 422: the errors grouped by path, in the order found."""
+def _refuse(message: str, errors: Errors) -> None:
+    """Marathon's 422 for ``errors``, if there are any: grouped by path, in the order found."""
     grouped: dict[str, list[str]] = {}
     for path, error in errors:
         if error not in grouped.setdefault(path, []):
             grouped[path].append(error)
-    return HttpError(422, message, details=[{"path": p, "errors": e} for p, e in grouped.items()])
+    if grouped:
+        raise HttpError(422, message,
+                        details=[{"path": p, "errors": e} for p, e in grouped.items()])
 
 
 def _apps(group: dict[str, Any], at: str) -> list[tuple[dict[str, Any], str]]:
@@ -217,10 +300,28 @@ def check_group(group: dict[str, Any]) -> None:
     _check(_apps(group, ""), update=False)
 
 
+def check_apps(apps: Any, *, partial: bool) -> None:
+    """The same for the body of ``PUT``/``PATCH /v2/apps`` (``AppsResource.replaceMultiple``
+    and ``patchMultiple``, read by ``canonicalAppUpdatesFromJson``): Play reads it as a
+    ``Seq`` of ``AppUpdate`` (of ``App`` with ``partialUpdate=false``), so a body that is no
+    list is ``error.expected.jsarray`` at the empty path and an item's fields are named
+    after its index, ``(0)/cpus`` (``traversableReads`` puts ``JsPath(idx)`` before the
+    item's path; ``JsPath.toString`` writes no leading slash). The generated reader looks
+    fields up in any JSON value, so an item that is no object reads as one without fields.
+    An update without an id is then refused by a ``require`` (422 with its message), and
+    each app is validated on its own, its violations named as a single app's are."""
+    if not isinstance(apps, list):
+        raise HttpError(422, "Invalid JSON", details=[
+            {"path": "", "errors": ["error.expected.jsarray"]}])
+    items = [app if isinstance(app, dict) else {} for app in apps]
+    _refuse("Invalid JSON", [e for i, app in enumerate(items)
+                             for e in _read(app, f"({i})", partial)])
+    if partial and any(app.get("id") is None for app in items):
+        raise HttpError(422, "requirement failed: App Update must have app id set")
+    for app in items:
+        _refuse("Object is not valid", _validate(app, ""))
+
+
 def _check(apps: list[tuple[dict[str, Any], str]], update: bool) -> None:
-    errors = [e for app, at in apps for e in _read(app, at, update)]
-    if errors:
-        raise _answer("Invalid JSON", errors)
-    errors = [e for app, at in apps for e in _validate(app, at)]
-    if errors:
-        raise _answer("Object is not valid", errors)
+    _refuse("Invalid JSON", [e for app, at in apps for e in _read(app, at, update)])
+    _refuse("Object is not valid", [e for app, at in apps for e in _validate(app, at)])

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from clustersim.node import Node
 from clustersim.swarm.errors import SwarmError, find
+from clustersim.swarm.raft import quorum
 from clustersim.swarm.store import TaskStore
 from clustersim.swarm.tasks import TaskState
 
@@ -89,12 +90,25 @@ class Dispatcher(TaskStore):
         self.record(f"node/{name}", "NodeUpdate", ", ".join(changes) or "no change")
         self.orchestrator.node_changed(name)
 
+    def check_demotion(self, name: str) -> None:
+        """swarmkit's refusals before manager ``name`` becomes a worker
+        (``manager/controlapi/node.go``, ``UpdateNode``): the swarm's last manager stays one,
+        and so does a manager whose leaving the raft would lose the quorum
+        (``manager/state/raft/raft.go``, ``CanRemoveMember``: the managers left that are
+        reachable must still be a majority of the managers left)."""
+        if self.raft.managers == [name]:
+            raise SwarmError("attempting to demote the last manager of the swarm")
+        left = [m for m in self.raft.managers if m != name]
+        if len(self.raft.up.intersection(left)) < quorum(len(left)):
+            raise SwarmError("can't remove member from the raft: this would result in a loss "
+                             "of quorum")
+
     def _change_role(self, name: str, role: str) -> None:
         if role not in ("manager", "worker"):
             raise SwarmError(f"role must be manager or worker, got {role!r}")
         record = self.node_record(name)
-        if role == "worker" and self.raft.managers == [name]:
-            raise SwarmError("attempting to demote the last manager of the swarm")
+        if role == "worker":
+            self.check_demotion(name)
         record.node = record.node.copy(role=role)
         if role == "manager":
             self.raft.managers.append(name)

@@ -64,6 +64,52 @@ def test_node_ls_and_update(server, client):
     assert row["availability"] == "Drain"
 
 
+def test_a_node_update_replaces_the_whole_spec(server, client):
+    """The body of a node update is the node's new NodeSpec (swarmkit's ``UpdateNode`` stores
+    it as sent), read by Go's decoder (field names in any case) and moby's
+    ``NodeSpecToGRPC``: a spec without ``Labels`` cleared none of them, one without ``Role``
+    or ``Availability`` kept the old value where the daemon says ``invalid Role: ""``,
+    lower-case field names were ignored and ``Name`` was dropped. The SDK's
+    ``Node.update`` sends the dict as given (docker-py's documented example)."""
+    worker = client.nodes.get("worker-1")
+    assert worker.update({"Availability": "active", "Name": "edge", "Role": "worker",
+                          "Labels": {"disk": "ssd"}})
+    worker.reload()
+    assert worker.update({"Role": "worker", "Availability": "drain"})
+    worker.reload()
+    assert worker.attrs["Spec"] == {"Labels": {}, "Role": "worker", "Availability": "drain"}
+    assert server.cluster.node_record("worker-1").node.labels == {}
+    for spec, words in (({"Availability": "active"}, 'invalid Role: ""'),
+                        ({"Role": "worker", "Labels": {"a": "b"}}, 'invalid Availability: ""'),
+                        ({"Role": 1, "Availability": "active"},
+                         "json: cannot unmarshal number into Go struct field NodeSpec.Role "
+                         "of type swarm.NodeRole")):
+        with pytest.raises(APIError) as refused:
+            worker.update(spec)
+        assert (refused.value.response.status_code, refused.value.explanation) == (400, words)
+    assert worker.update({"role": "WORKER", "availability": "pause", "labels": {"a": "b"},
+                          "name": "edge"})
+    worker.reload()
+    assert worker.attrs["Spec"] == {"Name": "edge", "Labels": {"a": "b"}, "Role": "worker",
+                                    "Availability": "pause"}
+
+
+def test_a_demotion_that_would_lose_the_quorum_is_refused(server, client):
+    """swarmkit's quorum safeguard (``CanRemoveMember``): with three managers and one down,
+    demoting another leaves two, one of them reachable, short of their quorum of two."""
+    for name in ("worker-1", "worker-2"):
+        node = client.nodes.get(name)
+        assert node.update({**node.attrs["Spec"], "Role": "manager"})
+    server.cluster.fail_node("worker-2")
+    node = client.nodes.get("worker-1")
+    with pytest.raises(APIError) as refused:
+        node.update({**node.attrs["Spec"], "Role": "worker"})
+    assert refused.value.explanation == ("rpc error: code = FailedPrecondition desc = can't "
+                                         "remove member from the raft: this would result in a "
+                                         "loss of quorum")
+    assert "worker-1" in server.cluster.raft.managers
+
+
 def test_service_create_scale_update_rollback_rm(server, client):
     service = client.services.create(
         "nginx:1.27", name="web", mode=ServiceMode("replicated", replicas=3),

@@ -103,6 +103,22 @@ def test_node_ls_inspect_update(docker):
     assert " - disk=ssd" in docker("node", "inspect", "--pretty", "worker-2")
 
 
+def test_node_updates_keep_what_the_cli_read(docker):
+    """A node update replaces the node's whole spec; the CLI reads the node, changes its
+    spec and sends all of it back, so labels survive ``--availability``, ``promote`` and
+    ``demote``, and ``--label-rm`` removes one label."""
+    cluster = docker.server.cluster
+    docker("node", "update", "--label-add", "disk=ssd", "--label-add", "zone=a", "worker-1")
+    docker("node", "update", "--availability", "drain", "worker-1")
+    docker("node", "promote", "worker-1")
+    assert cluster.node_record("worker-1").node.labels == {"disk": "ssd", "zone": "a"}
+    docker("node", "demote", "worker-1")
+    docker("node", "update", "--label-rm", "zone", "worker-1")
+    assert docker("node", "inspect", "--format",
+                  "{{.Spec.Role}} {{.Spec.Availability}} {{.Spec.Labels}}", "worker-1") == \
+        ["worker drain map[disk:ssd]"]
+
+
 def test_service_create_ps_scale_update_rollback_logs_rm(docker):
     cluster, step = docker.server.cluster, docker.server.step
     [service_id] = docker("service", "create", "-d", "--no-resolve-image", "--name", "web",

@@ -583,6 +583,26 @@ ID_RULE = ("must fully match regular expression '^(([a-z0-9]|[a-z0-9][a-z0-9\\-]
     ({"id": "", "cmd": "x"}, "Invalid JSON", [{"path": "/id", "errors": ["error.minLength"]}]),
     ({"id": "/a", "cmd": "x", "constraints": ["hostname:UNIQUE"]}, "Invalid JSON",
      [{"path": "/constraints(0)", "errors": ["error.expected.jsarray"]}]),
+    # nested types: appContainer.raml, network.raml, healthCheck.raml (enums read by the
+    # generator's EnumVisitor, in any case); these got the loader's words
+    ({"id": "/a", "cmd": "x", "container": {"type": "DOCKER", "docker": {}}}, "Invalid JSON",
+     [{"path": "/container/docker/image", "errors": ["error.path.missing"]}]),
+    ({"id": "/a", "cmd": "x", "container": {"docker": {"image": ""}}}, "Invalid JSON",
+     [{"path": "/container/docker/image", "errors": ["error.minLength"]}]),
+    ({"id": "/a", "cmd": "x", "container": {"type": "RKT", "docker": {"image": "nginx",
+                                                                      "network": "OVERLAY"}}},
+     "Invalid JSON", [{"path": "/container/type", "errors": ["error.unknown.enum.literal"]},
+                      {"path": "/container/docker/network",
+                       "errors": ["error.unknown.enum.literal"]}]),
+    ({"id": "/a", "cmd": "x", "portDefinitions": [{"port": "80", "protocol": "http",
+                                                   "name": "Web"}]}, "Invalid JSON",
+     [{"path": "/portDefinitions(0)/port", "errors": ["error.expected.jsnumber"]},
+      {"path": "/portDefinitions(0)/protocol", "errors": ["error.unknown.enum.literal"]},
+      {"path": "/portDefinitions(0)/name", "errors": ["error.pattern"]}]),
+    ({"id": "/a", "cmd": "x", "healthChecks": [{"protocol": "HTTP2", "intervalSeconds": -1}]},
+     "Invalid JSON", [{"path": "/healthChecks(0)/protocol",
+                       "errors": ["error.unknown.enum.literal"]},
+                      {"path": "/healthChecks(0)/intervalSeconds", "errors": ["error.min"]}]),
     # Accord (PathId.scala, AppValidation.scala, SchedulingValidation.scala)
     ({"id": "/web..x", "cmd": "x"}, "Object is not valid", [{"path": "/id", "errors": [ID_RULE]}]),
     ({"id": "/web/tasks", "cmd": "x"}, "Object is not valid", [{"path": "/id", "errors": [
@@ -609,6 +629,33 @@ def test_invalid_definitions_get_marathons_answers(server, app, message, details
     response = requests.post(f"{server.url}/v2/apps", json=app, timeout=10)
     assert (response.status_code, response.json()) == (422, {"message": message,
                                                              "details": details})
+    assert _framework(server).root.run_specs == {}
+
+
+@pytest.mark.parametrize(("query", "apps", "answer"), [
+    ("", [{"id": "/a", "cpus": "half"}, {"id": "/b", "cmd": "x", "instances": -1}],
+     {"message": "Invalid JSON", "details": [
+         {"path": "(0)/cpus", "errors": ["error.expected.jsnumber"]},
+         {"path": "(1)/instances", "errors": ["error.min"]}]}),
+    ("", {"id": "/a", "cmd": "x"},
+     {"message": "Invalid JSON", "details": [{"path": "", "errors": ["error.expected.jsarray"]}]}),
+    ("", [{"cmd": "x"}], {"message": "requirement failed: App Update must have app id set"}),
+    ("", [{"id": None, "cmd": "x"}],           # an AppUpdate's fields are optional: null is none
+     {"message": "requirement failed: App Update must have app id set"}),
+    ("?partialUpdate=false", [{"cmd": "x"}],
+     {"message": "Invalid JSON", "details": [
+         {"path": "(0)/id", "errors": ["error.path.missing"]}]}),
+    ("", [{"id": "/a", "cmd": "x"}, {"id": "/web..x", "cmd": "x"}],
+     {"message": "Object is not valid", "details": [{"path": "/id", "errors": [ID_RULE]}]}),
+])
+def test_a_list_of_apps_is_read_as_marathon_reads_it(server, query, apps, answer):
+    """``PUT /v2/apps`` reads its list as a ``Seq`` of ``AppUpdate`` with the reader of one
+    app (``AppsResource.canonicalAppUpdatesFromJson``; Play names an item's field
+    ``(0)/cpus``), then requires each id and validates each app on its own. The list went
+    past the reader: a bad field got the loader's words under "Object is not valid", a
+    missing id an invented ``/(0)/id`` and a body that is no list an invented key."""
+    response = requests.put(f"{server.url}/v2/apps{query}", json=apps, timeout=10)
+    assert (response.status_code, response.json()) == (422, answer)
     assert _framework(server).root.run_specs == {}
 
 

@@ -75,6 +75,19 @@ def test_demoting_the_last_manager_is_refused() -> None:
     assert cluster.raft.managers == ["m", "w"] and quorum(len(cluster.raft.managers)) == 2
 
 
+def test_a_demotion_that_would_lose_the_quorum_is_refused() -> None:
+    """swarmkit's ``CanRemoveMember``: the managers left must keep a reachable majority. With
+    one of three down, demoting a reachable one leaves one of two; demoting the down one
+    leaves two of two."""
+    cluster = three_managers()
+    cluster.fail_node("mgr-3")
+    with pytest.raises(ValueError, match="this would result in a loss of quorum"):
+        cluster.update_node("mgr-2", role="worker")
+    assert cluster.raft.managers == ["mgr-1", "mgr-2", "mgr-3"]
+    cluster.update_node("mgr-3", role="worker")
+    assert cluster.raft.managers == ["mgr-1", "mgr-2"]
+
+
 def test_tasks_that_ended_without_a_leader_are_replaced_once() -> None:
     """Regression (found by the fault-sequence property): a global task that failed while the
     swarm had no leader was replaced twice after the election."""
