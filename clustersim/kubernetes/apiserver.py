@@ -44,6 +44,7 @@ from clustersim.kubernetes.references import missing_service_account
 from clustersim.kubernetes.resourcequota import admit_resource_quotas
 from clustersim.kubernetes.scheduler.labels import namespace_labels
 from clustersim.kubernetes.schedulinggates import mark_gated
+from clustersim.kubernetes.storageclass import provisioning_failure
 from clustersim.limits import MAX_AFFINITY_TERMS, check_count, check_replicas
 from clustersim.manifests.errors import format_path
 from clustersim.manifests.kubernetes_checks import unmounted_volumes
@@ -253,6 +254,10 @@ class APIServer:
         self.changed()
         if kind == "PersistentVolumeClaim":
             self._placement_version += 1         # a pod waiting for this claim may fit now
+            failure = provisioning_failure(obj, self.get)
+            if failure is not None:              # no class, no volume: the claim waits
+                obj["status"] = {"phase": "Pending"}
+                self.record(obj, failure[1], failure[2], failure[0])
         if kind == "Pod" and obj["spec"].get("nodeName"):
             self._bind(obj, obj["spec"]["nodeName"], scheduled=False)
         return obj

@@ -32,9 +32,11 @@ reconcile loop, the scheduling pass) < :class:`KubernetesCluster` (this module: 
 built and the kubectl-style commands and views).
 
 Simplified (what a real cluster does instead): namespaces need not exist and
-are not created; PersistentVolumeClaims bind at once, with no PersistentVolumes or storage
-classes behind them (a pod whose claim, ConfigMap, Secret or ServiceAccount does not exist
-waits or is refused as upstream: :mod:`clustersim.kubernetes.references`); no RBAC. As
+are not created; PersistentVolumeClaims of the default StorageClass, or of one applied, bind
+at once, with no PersistentVolume objects behind them (others stay Pending:
+:mod:`clustersim.kubernetes.storageclass`; a pod whose claim, ConfigMap, Secret or
+ServiceAccount does not exist, or whose claim is Pending, waits or is refused as upstream:
+:mod:`clustersim.kubernetes.references`); no RBAC. As
 upstream, a pod on a failed node stays Terminating until the node comes back, its Node
 object is deleted, or the node is tainted out-of-service.
 """

@@ -22,7 +22,7 @@ from clustersim.kubernetes.apiserver import AdmissionError
 from clustersim.kubernetes.nodeinfo import NodeInfo
 from clustersim.kubernetes.nodes import NodeLifecycle
 from clustersim.kubernetes.objects import full_name, is_terminating, set_condition
-from clustersim.kubernetes.references import missing_claim
+from clustersim.kubernetes.references import claim_refusal
 from clustersim.kubernetes.scheduler.preemption import find_preemption, not_eligible
 from clustersim.kubernetes.scheduler.scheduler import NO_NEW_CLAIMS
 from clustersim.kubernetes.schedulinggates import pre_enqueue
@@ -170,16 +170,15 @@ class ControllerManager(NodeLifecycle):
             uid = pod["metadata"]["uid"]
             if self._attempted.get(uid) == self._placement_version:
                 continue
-            claim = missing_claim(pod, self.get)
-            if claim is None:
+            refusal = claim_refusal(pod, self.get)
+            if refusal is None:
                 result = self.scheduler.schedule(pod, nodes)
                 if result.node is not None:
                     self._bind(pod, result.node, scheduled=True)
                     continue
                 message = self._preempt(pod, nodes, result.message)
             else:   # VolumeBinding's PreFilter rejects the pod before any node is tried
-                message = (f"0/{len(nodes)} nodes are available: persistentvolumeclaim "
-                           f'"{claim}" not found.')
+                message = f"0/{len(nodes)} nodes are available: {refusal}."
             self._attempted[uid] = self._placement_version
             if self._last_failure.get(uid) != message:
                 self._last_failure[uid] = message

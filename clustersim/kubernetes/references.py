@@ -2,7 +2,9 @@
 
 - A **PersistentVolumeClaim** (``volumes[].persistentVolumeClaim.claimName``): the scheduler's
   VolumeBinding plugin refuses the pod, which stays Pending with ``FailedScheduling``
-  ``persistentvolumeclaim "data" not found`` (kubernetes/kubernetes
+  ``persistentvolumeclaim "data" not found``, or ``pod has unbound immediate
+  PersistentVolumeClaims`` while the claim exists but is Pending (its class does not exist:
+  :mod:`clustersim.kubernetes.storageclass`) (kubernetes/kubernetes
   ``pkg/scheduler/framework/plugins/volumebinding/volume_binding.go``, PreFilter).
 - A **ConfigMap or Secret volume** (``volumes[].configMap``, ``.secret``, and the sources of
   a ``projected`` volume), unless ``optional: true``: the kubelet cannot mount it; the pod stays
@@ -27,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-__all__ = ["missing_claim", "missing_env_source", "missing_service_account",
+__all__ = ["claim_refusal", "missing_env_source", "missing_service_account",
            "missing_volume_source"]
 
 Lookup = Callable[[str, str, str], Any]
@@ -42,13 +44,19 @@ def _volumes(pod: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [v for v in (pod.get("spec") or {}).get("volumes") or [] if isinstance(v, Mapping)]
 
 
-def missing_claim(pod: Mapping[str, Any], get: Lookup) -> str | None:
-    """The name of the first PersistentVolumeClaim the pod mounts that does not exist."""
+def claim_refusal(pod: Mapping[str, Any], get: Lookup) -> str | None:
+    """VolumeBinding's PreFilter reason for the claims the pod mounts: the first one that
+    does not exist, else any that is not bound; None when every claim is bound."""
+    pending = False
     for volume in _volumes(pod):
-        claim = (volume.get("persistentVolumeClaim") or {}).get("claimName")
-        if claim and get("PersistentVolumeClaim", _namespace(pod), str(claim)) is None:
-            return str(claim)
-    return None
+        name = (volume.get("persistentVolumeClaim") or {}).get("claimName")
+        if not name:
+            continue
+        claim = get("PersistentVolumeClaim", _namespace(pod), str(name))
+        if claim is None:
+            return f'persistentvolumeclaim "{name}" not found'
+        pending = pending or (claim.get("status") or {}).get("phase") == "Pending"
+    return "pod has unbound immediate PersistentVolumeClaims" if pending else None
 
 
 def _volume_sources(volume: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:

@@ -6,10 +6,11 @@ fills that in: timestamps, ``resourceVersion``, Node objects built from the sche
 ``NodeInfo`` (with the ``Ready`` condition the node lifecycle controller implies), pods'
 ``containerStatuses`` (which ``kubectl`` reads for READY, STATUS and RESTARTS), Events from the
 event log (aggregated as the client-go event correlator aggregates identical events:
-``staging/src/k8s.io/client-go/tools/record/events_cache.go``), Namespaces and
-EndpointSlices, PodDisruptionBudgets' status as the disruption controller computes it,
-ResourceQuotas' status (``hard`` and ``used``) as the resource quota controller keeps it, and
-the autoscaling/v2 defaults of HorizontalPodAutoscalers.
+``staging/src/k8s.io/client-go/tools/record/events_cache.go``), Namespaces,
+EndpointSlices, the PersistentVolumes of bound claims,
+PodDisruptionBudgets' status as the disruption controller computes it, ResourceQuotas'
+status (``hard`` and ``used``) as the resource quota controller keeps it, and the
+autoscaling/v2 defaults of HorizontalPodAutoscalers.
 """
 
 from __future__ import annotations
@@ -27,6 +28,12 @@ from clustersim.kubernetes.objects import is_ready, is_terminating
 from clustersim.kubernetes.resourcequota import quota_status
 from clustersim.kubernetes.scheduler.labels import namespace_labels
 from clustersim.kubernetes.services import apiserver_service
+from clustersim.kubernetes.storageclass import (
+    DEFAULT_CLASS,
+    claim_class,
+    names_no_class,
+    storage_class,
+)
 from clustersim.serve.kuberesources import RESOURCES, Resource, by_kind
 
 __all__ = ["WAITING_REASONS", "Renderer", "undo_defaults"]
@@ -56,7 +63,8 @@ _KIND_SOURCES = {"replicaset": "replicaset-controller", "statefulset": "stateful
                  "cronjob": "cronjob-controller", "deployment": "deployment-controller",
                  "pod": "kubelet", "node": "node-controller", "service": "service-controller",
                  "replicationcontroller": "replication-controller",
-                 "horizontalpodautoscaler": "horizontal-pod-autoscaler"}
+                 "horizontalpodautoscaler": "horizontal-pod-autoscaler",
+                 "persistentvolumeclaim": "persistentvolume-controller"}
 
 
 class Renderer:
@@ -283,6 +291,58 @@ class Renderer:
                         "spec": {"holderIdentity": name, "leaseDurationSeconds": 40,
                                  "renewTime": stamp},
                         "_times": {"creationTimestamp": 0.0}})
+        return out
+
+    def persistentvolumes(self) -> list[dict[str, Any]]:
+        """The PersistentVolume of each bound claim, as its class's provisioner makes it when
+        the claim appears (simulated: at once, with the claim's creation time), by name as
+        etcd lists them. As minikube's hostpath provisioner, the default class's, writes it
+        (kubernetes/minikube ``pkg/storage/storage_provisioner.go``): named as the claim's
+        ``spec.volumeName`` (``pvc-<claim uid>``), the claim's requested size and access
+        modes, a ``hostPath`` under ``/tmp/hostpath-provisioner``; and as the provisioning
+        controller completes it (kubernetes-sigs/sig-storage-lib-external-provisioner
+        ``controller/controller.go``): the class's reclaim policy (``Delete`` unless it names
+        another) and name, a ``claimRef`` to the claim, the ``pv.kubernetes.io/provisioned-by``
+        annotation. The PV controller binds it (phase ``Bound``) and, the claim deleted,
+        deletes it, as reclaim policy ``Delete`` asks (simplified: a ``Retain`` volume goes
+        too, where a real one stays, ``Released``); the StorageObjectInUseProtection
+        admission plugin adds the ``kubernetes.io/pv-protection`` finalizer
+        (``plugin/pkg/admission/storage/storageobjectinuseprotection/admission.go``)."""
+        out: list[dict[str, Any]] = []
+        for claim in self.cluster.objects("PersistentVolumeClaim"):
+            shown = {"metadata": claim["metadata"], "spec": claim.get("spec"),
+                     "status": claim.get("status")}
+            _bound_claim(shown)
+            made_by = storage_class(claim_class(claim), self.cluster.get)
+            if shown["status"]["phase"] != "Bound" or "volumeName" not in shown["spec"] \
+                    or made_by is None:
+                continue
+            meta, name = claim["metadata"], shown["spec"]["volumeName"]
+            created = meta.get("creationTimestamp", 0.0)
+            out.append({
+                "apiVersion": "v1", "kind": "PersistentVolume",
+                "metadata": {"name": name, "uid": meta["uid"][:-4] + "d15c",
+                             "creationTimestamp": self.timestamp(created),
+                             "resourceVersion": str(self.resource_version),
+                             "annotations": {"pv.kubernetes.io/provisioned-by":
+                                             made_by.get("provisioner", "")},
+                             "finalizers": ["kubernetes.io/pv-protection"]},
+                "spec": {**({"capacity": shown["status"]["capacity"]}
+                            if "capacity" in shown["status"] else {}),
+                         "accessModes": shown["status"]["accessModes"],
+                         "claimRef": {"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+                                      "namespace": meta.get("namespace", "default"),
+                                      "name": meta["name"], "uid": meta["uid"],
+                                      "resourceVersion": str(self.resource_version)},
+                         "hostPath": {"path": f"/tmp/hostpath-provisioner/{name}", "type": ""},
+                         "persistentVolumeReclaimPolicy": made_by.get("reclaimPolicy")
+                         or "Delete",
+                         "storageClassName": claim_class(claim),
+                         "volumeMode": shown["spec"]["volumeMode"]},
+                "status": {"phase": "Bound",
+                           "lastPhaseTransitionTime": self.timestamp(created)},
+                "_times": {"creationTimestamp": created}})
+        out.sort(key=lambda volume: volume["metadata"]["name"])
         return out
 
     def namespaces(self) -> list[dict[str, Any]]:
@@ -557,23 +617,31 @@ def _hpa_defaults(spec: Mapping[str, Any]) -> dict[str, Any]:
 
 def _bound_claim(claim: dict[str, Any]) -> None:
     """A PersistentVolumeClaim as a real cluster shows it once bound, which the simulator's
-    claims are at once (no PersistentVolumes or storage classes behind them:
-    :mod:`clustersim.kubernetes.cluster`): ``spec.volumeMode: Filesystem``
-    (``SetDefaults_PersistentVolumeClaimSpec``, ``pkg/apis/core/v1/defaults.go``); the volume
-    a dynamic provisioner names ``pvc-<claim uid>`` (``GetProvisionedVolumeNameForClaim``,
+    claims of the default class are at once (:mod:`clustersim.kubernetes.storageclass`):
+    ``spec.volumeMode: Filesystem`` (``SetDefaults_PersistentVolumeClaimSpec``,
+    ``pkg/apis/core/v1/defaults.go``); the default class's name where the claim names none,
+    as the DefaultStorageClass admission plugin writes it; the volume a dynamic provisioner
+    names ``pvc-<claim uid>`` (``GetProvisionedVolumeNameForClaim``,
     ``pkg/controller/volume/persistentvolume/pv_controller.go``) in ``spec.volumeName``; and
     the status the PV controller writes on binding: phase ``Bound``, and the volume's access
-    modes and capacity, here the ones the claim asks for. A new spec and status (a Table's
-    spec is the stored one); what the stored claim already says stays."""
+    modes and capacity, here the ones the claim asks for. A claim whose class does not exist
+    stays Pending, with no volume and a status of its phase only. A new spec and status (a
+    Table's spec is the stored one); what the stored claim already says stays."""
     spec = dict(claim.get("spec") or {})
     spec.setdefault("volumeMode", "Filesystem")
+    if names_no_class(claim):
+        spec["storageClassName"] = DEFAULT_CLASS
+    stored = claim.get("status") or {}
+    if stored.get("phase") == "Pending":
+        claim["spec"], claim["status"] = spec, dict(stored)
+        return
     uid = claim["metadata"].get("uid")
     if uid:
         spec.setdefault("volumeName", f"pvc-{uid}")
     asked = (spec.get("resources") or {}).get("requests") or {}
     status = {"phase": "Bound", "accessModes": list(spec.get("accessModes") or []),
               **({"capacity": {"storage": asked["storage"]}} if "storage" in asked else {}),
-              **(claim.get("status") or {})}
+              **stored}
     claim["spec"], claim["status"] = spec, status
 
 

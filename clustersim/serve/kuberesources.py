@@ -65,6 +65,9 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("Secret", "secrets", "", "v1", True, status=False),
     Resource("ServiceAccount", "serviceaccounts", "", "v1", True, ("sa",), status=False),
     Resource("PersistentVolumeClaim", "persistentvolumeclaims", "", "v1", True, ("pvc",)),
+    Resource("PersistentVolume", "persistentvolumes", "", "v1", False, ("pv",), _RO),
+    Resource("StorageClass", "storageclasses", "storage.k8s.io", "v1", False, ("sc",),
+             status=False),
     Resource("ResourceQuota", "resourcequotas", "", "v1", True, ("quota",)),
     Resource("LimitRange", "limitranges", "", "v1", True, ("limits",), status=False),
     Resource("ReplicationController", "replicationcontrollers", "", "v1", True, ("rc",),
@@ -109,7 +112,7 @@ RESOURCES: tuple[Resource, ...] = (
 _VERSIONS = {"": "v1", "apps": "v1", "autoscaling": "v2", "batch": "v1",
              "coordination.k8s.io": "v1", "discovery.k8s.io": "v1", "networking.k8s.io": "v1",
              "policy": "v1", "scheduling.k8s.io": "v1", "rbac.authorization.k8s.io": "v1",
-             "authorization.k8s.io": "v1", "authentication.k8s.io": "v1"}
+             "authorization.k8s.io": "v1", "authentication.k8s.io": "v1", "storage.k8s.io": "v1"}
 _GROUPS = tuple(_VERSIONS)
 
 

@@ -60,6 +60,7 @@ from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac, rbacd
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
 from clustersim.kubernetes.objects import count_generation, is_terminating
 from clustersim.kubernetes.services import apiserver_service
+from clustersim.kubernetes.storageclass import default_storage_class
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.manifests.kubernetes_fields import unknown_fields
 from clustersim.serve import kubeproto
@@ -80,7 +81,8 @@ from clustersim.serve.selectors import field_selector, label_selector
 
 __all__ = ["KubernetesBackend", "write_kubeconfig"]
 
-_DERIVED = frozenset({"Node", "Namespace", "Event", "EndpointSlice", "Endpoints", "Lease"})
+_DERIVED = frozenset({"Node", "Namespace", "Event", "EndpointSlice", "Endpoints", "Lease",
+                      "PersistentVolume"})
 _SERVER_FIELDS = ("uid", "resourceVersion", "creationTimestamp", "generation", "managedFields",
                   "deletionTimestamp", "selfLink")
 _STATUS_TIMES = ("startTime", "completionTime", "lastScheduleTime")
@@ -281,19 +283,22 @@ class KubernetesBackend(ClusterTime):
                        for o in self.cluster.objects("Namespace")}
             return [(ns, {"creationTimestamp": created.get(ns["metadata"]["name"], 0.0)})
                     for ns in r.namespaces() if match(ns["metadata"].get("labels") or {})]
-        if resource.kind in ("Event", "EndpointSlice", "Endpoints", "Lease"):
-            objects = {"Event": r.events, "EndpointSlice": r.endpointslices,
-                       "Endpoints": r.endpoints, "Lease": r.leases}[resource.kind]()
+        derived = {"Event": r.events, "EndpointSlice": r.endpointslices,
+                   "Endpoints": r.endpoints, "Lease": r.leases,
+                   "PersistentVolume": r.persistentvolumes}.get(resource.kind)
+        if derived is not None:
             out = []
-            for obj in objects:
+            for obj in derived():
                 times = obj.pop("_times")
                 if namespace in (None, obj["metadata"].get("namespace")) and match(
                         obj["metadata"].get("labels") or {}):
                     out.append((obj, times))
             return out
         stored = self._objects(resource.kind, namespace if resource.namespaced else None)
-        # in the order of their storage keys (namespace, then name), as etcd lists a range
-        stored.sort(key=lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"]))
+        # in the order of their storage keys (namespace, then name), as etcd lists a range;
+        # a cluster-scoped object's key has no namespace (the simulator stores it in default)
+        stored.sort(key=lambda o: (o["metadata"].get("namespace", "") if resource.namespaced
+                                   else "", o["metadata"]["name"]))
         return [self._stored_item(resource, obj, lean=lean) for obj in stored
                 if match(obj["metadata"].get("labels") or {})]
 
@@ -308,11 +313,14 @@ class KubernetesBackend(ClusterTime):
     def _defaults(self, kind: str, namespace: str | None) -> list[dict[str, Any]]:
         """Objects every cluster has without anyone creating them: the default ClusterRoles
         and binding (:mod:`~clustersim.kubernetes.rbacdefaults`), the ``kubernetes`` Service
-        of ``default`` (:func:`~clustersim.kubernetes.services.apiserver_service`), and the
+        of ``default`` (:func:`~clustersim.kubernetes.services.apiserver_service`), the
+        default StorageClass (:mod:`~clustersim.kubernetes.storageclass`), and the
         ServiceAccount ``default`` of each namespace, which the service account controller
         creates (``pkg/controller/serviceaccount/serviceaccounts_controller.go``)."""
         if kind == "Service":
             made = [apiserver_service()] if namespace in (None, "default") else []
+        elif kind == "StorageClass":
+            return [default_storage_class()]
         elif kind != "ServiceAccount":
             return rbacdefaults.defaults(kind)
         else:

@@ -275,6 +275,24 @@ def _claim_class(claim: Obj, now: float) -> str:
         _spec(claim).get("storageClassName") or ""
 
 
+def _volume_class(volume: Obj, now: float) -> str:
+    """``GetPersistentVolumeClass``: the beta annotation first, then
+    ``spec.storageClassName``, else empty."""
+    annotations = (volume.get("metadata") or {}).get("annotations") or {}
+    return annotations.get("volume.beta.kubernetes.io/storage-class") or \
+        _spec(volume).get("storageClassName") or ""
+
+
+def _class_name(storage_class: Obj, now: float) -> str:
+    """``printStorageClass``'s NAME: ``(default)`` after the name of a class that
+    ``IsDefaultAnnotation`` finds marked default (``pkg/apis/storage/util/helpers.go``: the
+    annotation ``storageclass.kubernetes.io/is-default-class``, or its beta form, ``true``)."""
+    annotations = (storage_class.get("metadata") or {}).get("annotations") or {}
+    marked = any(annotations.get(f"storageclass.{beta}kubernetes.io/is-default-class") == "true"
+                 for beta in ("", "beta."))
+    return storage_class["metadata"]["name"] + (" (default)" if marked else "")
+
+
 def _hpa_targets(hpa: Obj, now: float) -> str:
     """``formatHPAMetrics``: each metric's ``current/target`` (``<unknown>`` before the
     autoscaler has read it), the first two, then how many more."""
@@ -463,6 +481,31 @@ COLUMNS: dict[str, list[Column]] = {
         ("VolumeAttributesClass", "string", 0,
          lambda o, now: _spec(o).get("volumeAttributesClassName") or "<unset>"),
         _AGE, ("VolumeMode", "string", 1, lambda o, now: _spec(o).get("volumeMode") or "<unset>")],
+    "PersistentVolume": [
+        _NAME, ("Capacity", "string", 0, lambda o, now: str(
+            (_spec(o).get("capacity") or {}).get("storage", "0"))),
+        ("Access Modes", "string", 0, lambda o, now: _access_modes(_spec(o).get("accessModes"))),
+        ("Reclaim Policy", "string", 0,
+         lambda o, now: _spec(o).get("persistentVolumeReclaimPolicy", "")),
+        ("Status", "string", 0, lambda o, now: "Terminating" if (
+            o.get("metadata") or {}).get("deletionTimestamp") else _status(o).get("phase", "")),
+        ("Claim", "string", 0, lambda o, now: "{namespace}/{name}".format(
+            namespace=_spec(o)["claimRef"].get("namespace", ""),
+            name=_spec(o)["claimRef"].get("name", "")) if _spec(o).get("claimRef") else ""),
+        ("StorageClass", "string", 0, _volume_class),
+        ("VolumeAttributesClass", "string", 0,
+         lambda o, now: _spec(o).get("volumeAttributesClassName") or "<unset>"),
+        ("Reason", "string", 0, lambda o, now: _status(o).get("reason", "")),
+        _AGE, ("VolumeMode", "string", 1, lambda o, now: _spec(o).get("volumeMode") or "<unset>")],
+    "StorageClass": [
+        ("Name", "string", 0, _class_name),
+        ("Provisioner", "string", 0, lambda o, now: o.get("provisioner", "")),
+        ("ReclaimPolicy", "string", 0, lambda o, now: o.get("reclaimPolicy") or "Delete"),
+        ("VolumeBindingMode", "string", 0,
+         lambda o, now: o.get("volumeBindingMode") or "Immediate"),
+        ("AllowVolumeExpansion", "string", 0,
+         lambda o, now: bool(o.get("allowVolumeExpansion", False))),
+        _AGE],
     "PodDisruptionBudget": [
         _NAME, ("Min Available", "string", 0, _pdb_field("minAvailable")),
         ("Max Unavailable", "string", 0, _pdb_field("maxUnavailable")),

@@ -81,6 +81,8 @@ def test_api_resources_lists_what_is_simulated(shop):
     assert rows["horizontalpodautoscalers"][1:] == ["hpa", "autoscaling/v2", "true",
                                                     "HorizontalPodAutoscaler"]
     assert rows["resourcequotas"][1:] == ["quota", "v1", "true", "ResourceQuota"]
+    assert rows["persistentvolumes"][1:] == ["pv", "v1", "false", "PersistentVolume"]
+    assert rows["storageclasses"][1:] == ["sc", "storage.k8s.io/v1", "false", "StorageClass"]
     assert "ingresses" not in rows
 
 
@@ -155,14 +157,98 @@ def test_get_pvc_shows_the_bound_claims_columns(shop):
     assert out[0].split() == ["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS", "MODES",
                               "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "AGE", "VOLUMEMODE"]
     claim = shop.server.cluster.get("PersistentVolumeClaim", "default", "data-db-0")
-    row = out[1].split()        # STORAGECLASS is empty: the simulator has no storage classes
-    assert row[:5] + row[7:] == ["data-db-0", "Bound", f"pvc-{claim['metadata']['uid']}",
+    row = out[1].split()        # the default class, which the claim did not name
+    assert row[:7] + row[8:] == ["data-db-0", "Bound", f"pvc-{claim['metadata']['uid']}",
                                  claim["spec"]["resources"]["requests"]["storage"], "RWO",
-                                 "Filesystem"]
-    assert row[5] == "<unset>"
+                                 "standard", "<unset>", "Filesystem"]
     shown = yaml.safe_load(shop("get", "pvc", "data-db-0", "-o", "yaml").stdout)
     assert shown["status"] == {"phase": "Bound", "accessModes": ["ReadWriteOnce"],
                                "capacity": {"storage": row[3]}}
+
+
+def test_each_bound_claim_has_its_volume_of_the_default_class(fresh):
+    """``kubectl get pv`` and ``get sc`` were unknown resource types: a bound claim's volume
+    is listed as the default class's provisioner makes it (reclaim policy Delete, a claimRef
+    to the claim), described, and deleted with its claim; the class is minikube's default."""
+    fresh("apply", "-f", str(example_path("kubernetes")))
+    fresh.server.step(60)
+    claim = fresh.server.cluster.get("PersistentVolumeClaim", "default", "data-db-0")
+    uid = claim["metadata"]["uid"]
+    out = fresh("get", "pv", "-o", "wide").stdout.splitlines()
+    assert out[0].split() == ["NAME", "CAPACITY", "ACCESS", "MODES", "RECLAIM", "POLICY",
+                              "STATUS", "CLAIM", "STORAGECLASS", "VOLUMEATTRIBUTESCLASS",
+                              "REASON", "AGE", "VOLUMEMODE"]
+    assert [line.split() for line in out[1:]] == [
+        [f"pvc-{uid}", "10Gi", "RWO", "Delete", "Bound", "default/data-db-0", "standard",
+         "<unset>", "60s", "Filesystem"]]
+    volume = yaml.safe_load(fresh("get", "pv", f"pvc-{uid}", "-o", "yaml").stdout)
+    assert volume["spec"]["claimRef"] | {"resourceVersion": None} == {
+        "apiVersion": "v1", "kind": "PersistentVolumeClaim", "namespace": "default",
+        "name": "data-db-0", "uid": uid, "resourceVersion": None}
+    assert "namespace" not in volume["metadata"]
+    described = fresh("describe", "pv", f"pvc-{uid}").stdout
+    assert re.search(r"Claim:\s+default/data-db-0\n", described)
+    assert re.search(r"Reclaim Policy:\s+Delete\n", described)
+    assert fresh.rows("get", "sc") == [["standard", "(default)", "k8s.io/minikube-hostpath",
+                                        "Delete", "Immediate", "false", "60s"]]
+    assert re.search(r"IsDefaultClass:\s+Yes\n", fresh("describe", "sc", "standard").stdout)
+    shown = yaml.safe_load(fresh("get", "pvc", "data-db-0", "-o", "yaml").stdout)
+    assert shown["spec"]["storageClassName"] == "standard"
+    assert "storageClassName" not in claim["spec"]        # shown, as admission writes it
+    refused = fresh("delete", "sc", "standard", check=False)
+    assert refused.returncode != 0 and "MethodNotAllowed" in refused.stderr
+    fresh("delete", "statefulset", "db")
+    fresh("delete", "pvc", "data-db-0")
+    assert "No resources found" in fresh("get", "pv").stderr
+
+
+FAST_CLAIM = """apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: db-data}
+spec:
+  accessModes: [ReadWriteOnce]
+  storageClassName: fast-ssd
+  resources: {requests: {storage: 20Gi}}
+"""
+
+
+def test_a_claim_of_a_class_that_does_not_exist_stays_pending(fresh):
+    """The book's claim names ``fast-ssd``, which the cluster does not have: it stays
+    Pending with the PV controller's ProvisioningFailed, gets no volume, and its Pod waits
+    (it was bound at once, whatever class it named); once the class is created, a new claim
+    of it is bound to a volume with the class's reclaim policy."""
+    fresh("apply", "-f", "-", stdin=FAST_CLAIM + """---
+apiVersion: v1
+kind: Pod
+metadata: {name: db}
+spec:
+  containers: [{name: c, image: postgres:17}]
+  volumes: [{name: data, persistentVolumeClaim: {claimName: db-data}}]
+""")
+    fresh.server.step(5)
+    assert fresh.rows("get", "pvc") == [["db-data", "Pending", "fast-ssd", "<unset>", "5s"]]
+    described = fresh("describe", "pvc", "db-data").stdout
+    assert re.search(r"Warning\s+ProvisioningFailed\s+5s\s+persistentvolume-controller\s+"
+                     r'storageclass.storage.k8s.io "fast-ssd" not found', described)
+    assert "No resources found" in fresh("get", "pv").stderr
+    assert "pod has unbound immediate PersistentVolumeClaims" in fresh(
+        "describe", "pod", "db").stdout
+    fresh("apply", "-f", "-", stdin="""apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: fast-ssd}
+provisioner: pd.csi.storage.gke.io
+reclaimPolicy: Retain
+volumeBindingMode: WaitForFirstConsumer
+""")
+    assert fresh.rows("get", "sc") == [
+        ["fast-ssd", "pd.csi.storage.gke.io", "Retain", "WaitForFirstConsumer", "false", "0s"],
+        ["standard", "(default)", "k8s.io/minikube-hostpath", "Delete", "Immediate", "false",
+         "5s"]]
+    fresh("delete", "pvc", "db-data", "--wait=false")
+    fresh("delete", "pod", "db", "--wait=false")
+    fresh("apply", "-f", "-", stdin=FAST_CLAIM)
+    [row] = fresh.rows("get", "pv")
+    assert row[3:7] == ["Retain", "Bound", "default/db-data", "fast-ssd"]
 
 
 def test_sort_by_reads_the_whole_object_of_each_row(shop):

@@ -148,3 +148,60 @@ def test_claim_columns_as_print_persistent_volume_claim_prints_them():
                                    "<unset>"]
     going = {**bound, "metadata": {"name": "data", "deletionTimestamp": "2026-01-01T00:00:00Z"}}
     assert _claim_row(going)[1] == "Terminating"
+
+
+def _row(kind, obj):
+    return [fn(obj, 0.0) for _, _, _, fn in COLUMNS[kind]]
+
+
+def test_volume_columns_as_print_persistent_volume_prints_them():
+    """``printPersistentVolume`` (pkg/printers/internalversion/printers.go, v1.37): the
+    columns in upstream's order, VolumeMode only with ``-o wide``; the claim as
+    ``namespace/name``; the beta storage-class annotation before ``storageClassName``;
+    Terminating once deleted. The API server served no PersistentVolumes."""
+    columns = COLUMNS["PersistentVolume"]
+    assert [(name, priority) for name, _, priority, _ in columns] == [
+        ("Name", 0), ("Capacity", 0), ("Access Modes", 0), ("Reclaim Policy", 0),
+        ("Status", 0), ("Claim", 0), ("StorageClass", 0), ("VolumeAttributesClass", 0),
+        ("Reason", 0), ("Age", 0), ("VolumeMode", 1)]
+    bound = {"metadata": {"name": "pvc-1"}, "_times": {"creationTimestamp": -90.0},
+             "spec": {"capacity": {"storage": "10Gi"}, "accessModes": ["ReadWriteMany",
+                                                                      "ReadWriteOnce"],
+                      "persistentVolumeReclaimPolicy": "Delete", "storageClassName": "standard",
+                      "claimRef": {"namespace": "shop", "name": "data"},
+                      "volumeMode": "Filesystem"},
+             "status": {"phase": "Bound"}}
+    assert _row("PersistentVolume", bound) == [
+        "pvc-1", "10Gi", "RWO,RWX", "Delete", "Bound", "shop/data", "standard", "<unset>", "",
+        "90s", "Filesystem"]
+    free = {"metadata": {"name": "disk", "annotations": {
+        "volume.beta.kubernetes.io/storage-class": "old"}, "deletionTimestamp": "x"},
+        "spec": {"persistentVolumeReclaimPolicy": "Retain", "storageClassName": "fast"},
+        "status": {"phase": "Released", "reason": "Gone"}}
+    assert _row("PersistentVolume", free) == [
+        "disk", "0", "", "Retain", "Terminating", "", "old", "<unset>", "Gone", "<unknown>",
+        "<unset>"]
+
+
+def test_storage_class_columns_as_print_storage_class_prints_them():
+    """``printStorageClass``: ``(default)`` after a class the (beta) default annotation
+    marks, and the API server's defaults where the class leaves a field unset (reclaim
+    policy Delete, binding mode Immediate, no expansion). The API server served none."""
+    columns = COLUMNS["StorageClass"]
+    assert [name for name, _, _, _ in columns] == [
+        "Name", "Provisioner", "ReclaimPolicy", "VolumeBindingMode", "AllowVolumeExpansion",
+        "Age"]
+    plain = {"metadata": {"name": "standard", "annotations": {
+        "storageclass.kubernetes.io/is-default-class": "true"}}, "provisioner": "p",
+        "_times": {"creationTimestamp": -60.0}}
+    assert _row("StorageClass", plain) == ["standard (default)", "p", "Delete", "Immediate",
+                                           False, "60s"]
+    local = {"metadata": {"name": "local", "annotations": {
+        "storageclass.beta.kubernetes.io/is-default-class": "false"}}, "provisioner": "q",
+        "reclaimPolicy": "Retain", "volumeBindingMode": "WaitForFirstConsumer",
+        "allowVolumeExpansion": True}
+    assert _row("StorageClass", local) == ["local", "q", "Retain", "WaitForFirstConsumer", True,
+                                           "<unknown>"]
+    beta = {"metadata": {"name": "old", "annotations": {
+        "storageclass.beta.kubernetes.io/is-default-class": "true"}}}
+    assert _row("StorageClass", beta)[0] == "old (default)"
