@@ -65,7 +65,8 @@ from clustersim.manifests import ManifestError, load_manifests
 from clustersim.manifests.kubernetes_fields import unknown_fields
 from clustersim.serve import kubeproto
 from clustersim.serve.core import ClusterTime, HttpError, Request, Response, SimServer
-from clustersim.serve.kuberender import KUBE_VERSION, WAITING_REASONS, Renderer, undo_defaults
+from clustersim.serve.kubederived import KUBE_VERSION
+from clustersim.serve.kuberender import WAITING_REASONS, Renderer, undo_defaults
 from clustersim.serve.kuberesources import (
     Resource,
     api_group_list,

@@ -1,0 +1,441 @@
+"""The objects a cluster's controllers, kubelets and API server keep that the simulator stores
+no object for, made from its state on each read.
+
+Real clusters store these in etcd like any object; the simulator derives them from what it
+does keep, so that they can never disagree with it: Nodes from the scheduler's ``NodeInfo``
+(with the ``Ready`` condition the node lifecycle controller implies) and each node's heartbeat
+Lease, Events from the event log (aggregated as the client-go event correlator aggregates
+identical events: ``staging/src/k8s.io/client-go/tools/record/events_cache.go``),
+EndpointSlices and Endpoints from Services and their Pods (and the API server's own), and the
+PersistentVolumes of bound claims. :class:`DerivedObjects` also holds one request's clock
+(simulated seconds as RFC 3339 times) and ``resourceVersion``, which every object it makes
+carries; :class:`~clustersim.serve.kuberender.Renderer` adds the stored objects to it.
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from clustersim.kubernetes import KubernetesCluster
+from clustersim.kubernetes.objects import is_terminating
+from clustersim.kubernetes.services import apiserver_service
+from clustersim.kubernetes.storageclass import (
+    DEFAULT_CLASS,
+    claim_class,
+    names_no_class,
+    storage_class,
+)
+from clustersim.serve.kuberesources import RESOURCES
+
+__all__ = ["CONTROL_PLANE_ROLE", "KUBE_VERSION", "MANAGED_CONTROL_PLANE_IP", "DerivedObjects",
+           "bound_claim"]
+
+KUBE_VERSION = "v1.37.0"
+"""The Kubernetes version the simulated API server and kubelets report."""
+_TIME_FIELDS = frozenset({
+    "creationTimestamp", "deletionTimestamp", "lastTransitionTime", "lastProbeTime",
+    "startTime", "timeAdded", "startedAt", "finishedAt", "lastUpdateTime",
+    "lastHeartbeatTime", "completionTime", "lastScheduleTime", "lastSuccessfulTime",
+    "lastScaleTime"})
+CONTROL_PLANE_ROLE = "node-role.kubernetes.io/control-plane"
+"""The label kubeadm gives a control-plane node, which runs the API server."""
+MANAGED_CONTROL_PLANE_IP = "10.0.0.1"
+"""The API server's address in a cluster whose nodes include no control plane: managed
+offerings run it off the nodes and reach into their network (EKS through interfaces in the
+cluster's subnets). Nodes are numbered from 10.0.0.2 (:meth:`DerivedObjects.node_ip`), so this
+address is no node's."""
+_UNREACHABLE = "node.kubernetes.io/unreachable"
+_NOT_READY = "node.kubernetes.io/not-ready"
+_SOURCES = {"Scheduled": "default-scheduler", "FailedScheduling": "default-scheduler",
+            "ScalingReplicaSet": "deployment-controller",
+            "NodeNotReady": "node-controller", "TaintManagerEviction": "taint-eviction-controller"}
+_KIND_SOURCES = {"replicaset": "replicaset-controller", "statefulset": "statefulset-controller",
+                 "daemonset": "daemonset-controller", "job": "job-controller",
+                 "cronjob": "cronjob-controller", "deployment": "deployment-controller",
+                 "pod": "kubelet", "node": "node-controller", "service": "service-controller",
+                 "replicationcontroller": "replication-controller",
+                 "horizontalpodautoscaler": "horizontal-pod-autoscaler",
+                 "persistentvolumeclaim": "persistentvolume-controller"}
+
+
+class DerivedObjects:
+    """One request's view of the cluster's derived objects. ``epoch``: the Unix time of
+    simulated second 0; None anchors simulated *now* to the wall clock, so that the ages
+    kubectl works out by itself (``describe``) match the simulated ones."""
+
+    def __init__(self, cluster: KubernetesCluster, epoch: float | None = None) -> None:
+        self.cluster = cluster
+        self.epoch = epoch
+        self.resource_version = 1
+        self.begin()
+
+    def begin(self) -> None:
+        """Call once per request: fixes the wall-clock anchor and the node order."""
+        self._wall = time.time()
+        self._stamps: dict[float, str] = {}
+        self._node_index = {name: i for i, name in enumerate(self.cluster.node_names())}
+
+    def timestamp(self, t: float) -> str:
+        """Simulated second ``t`` as an RFC 3339 time."""
+        stamp = self._stamps.get(t)
+        if stamp is None:
+            base = self.epoch if self.epoch is not None else self._wall - self.cluster.now
+            stamp = datetime.fromtimestamp(int(base + t), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            self._stamps[t] = stamp
+        return stamp
+
+    def _times(self, value: Any) -> Any:
+        """A copy of ``value`` (dicts and lists are new) with simulated times as RFC 3339."""
+        kind = type(value)
+        if kind is dict:
+            out = {}
+            for key, item in value.items():
+                item_kind = type(item)
+                if item_kind is dict or item_kind is list:
+                    out[key] = self._times(item)
+                elif key in _TIME_FIELDS and (item_kind is float or item_kind is int):
+                    out[key] = self.timestamp(item)
+                else:
+                    out[key] = item
+            return out
+        if kind is list:
+            return [self._times(item) for item in value]
+        return value
+
+    # ---- nodes -----------------------------------------------------------------------------
+
+    def node_ip(self, name: str) -> str:
+        """The node's InternalIP: 10.0.0.2 for the first node, then on, 250 to a /24."""
+        index = self._node_index[name]
+        return f"10.0.{index // 250}.{index % 250 + 2}"
+
+    def apiserver_addresses(self) -> list[str]:
+        """Where the API servers listen, sorted: the InternalIP of each control-plane node,
+        where kubeadm runs kube-apiserver with the host's network and advertises that
+        address (``--advertise-address``), or :data:`MANAGED_CONTROL_PLANE_IP` without one.
+        A control-plane node that fails keeps its address here: the simulated API server
+        still answers (a real one would stop renewing its lease, and after 15 s the others
+        would take its address out)."""
+        found = sorted(self.node_ip(name) for name in self.cluster.node_names()
+                       if CONTROL_PLANE_ROLE in self.cluster.node(name).labels)
+        return found or [MANAGED_CONTROL_PLANE_IP]
+
+    def node(self, name: str) -> dict[str, Any]:
+        """The Node object of ``name``: labels, taints, capacity, ``Ready`` condition."""
+        info = self.cluster.node(name)
+        out = self._times(info.node)
+        meta = out["metadata"]
+        meta.pop("namespace", None)
+        index = self._node_index[name]
+        meta.setdefault("uid", f"{index:08x}-0000-4000-9000-{self.cluster.clock.seed:012x}")
+        meta.setdefault("creationTimestamp", self.timestamp(0))
+        meta["resourceVersion"] = str(self.resource_version)
+        spec = out.setdefault("spec", {})
+        spec["taints"] = self._times([dict(t) for t in info.taints]) or None
+        if not spec["taints"]:
+            spec.pop("taints")
+        if info.unschedulable:
+            spec["unschedulable"] = True
+        else:
+            spec.pop("unschedulable", None)
+        keys = {t.get("key") for t in info.taints}
+        ready = ("Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status.") \
+            if _UNREACHABLE in keys else \
+            ("False", "KubeletNotReady", "container runtime is down") if _NOT_READY in keys \
+            else ("True", "KubeletReady", "kubelet is posting ready status")
+        stamp = self.timestamp(self.cluster.now)
+        status = out.setdefault("status", {})
+        status["conditions"] = [{"type": "Ready", "status": ready[0], "reason": ready[1],
+                                 "message": ready[2], "lastHeartbeatTime": stamp,
+                                 "lastTransitionTime": self.timestamp(0)}]
+        status["addresses"] = [{"type": "InternalIP", "address": self.node_ip(name)},
+                               {"type": "Hostname", "address": name}]
+        status["nodeInfo"] = {"kubeletVersion": KUBE_VERSION, "kubeProxyVersion": "",
+                              "osImage": "clustersim (simulated)", "kernelVersion": "simulated",
+                              "containerRuntimeVersion": "simulated://1.0",
+                              "operatingSystem": "linux", "architecture": "amd64",
+                              "machineID": "", "systemUUID": "", "bootID": ""}
+        return out
+
+    # ---- derived kinds ---------------------------------------------------------------------
+
+    def leases(self) -> list[dict[str, Any]]:
+        """Each node's heartbeat Lease in ``kube-node-lease``, renewed now while its kubelet
+        runs (the kubelet renews it every 10 s, ``pkg/kubelet/nodelease``)."""
+        out = []
+        for name in self.cluster.node_names():
+            renewed = self.cluster.now if self.cluster.node_is_up(name) else 0.0
+            stamp = self.timestamp(renewed).replace("Z", ".000000Z")
+            out.append({"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
+                        "metadata": {"name": name, "namespace": "kube-node-lease",
+                                     "creationTimestamp": self.timestamp(0),
+                                     "resourceVersion": str(self.resource_version),
+                                     "uid": f"{zlib.crc32(name.encode()):08x}-0000-4000-b000-"
+                                            "000000000000"},
+                        "spec": {"holderIdentity": name, "leaseDurationSeconds": 40,
+                                 "renewTime": stamp},
+                        "_times": {"creationTimestamp": 0.0}})
+        return out
+
+    def persistentvolumes(self) -> list[dict[str, Any]]:
+        """The PersistentVolume of each bound claim, as its class's provisioner makes it when
+        the claim appears (simulated: at once, with the claim's creation time), by name as
+        etcd lists them. As minikube's hostpath provisioner, the default class's, writes it
+        (kubernetes/minikube ``pkg/storage/storage_provisioner.go``): named as the claim's
+        ``spec.volumeName`` (``pvc-<claim uid>``), the claim's requested size and access
+        modes, a ``hostPath`` under ``/tmp/hostpath-provisioner``; and as the provisioning
+        controller completes it (kubernetes-sigs/sig-storage-lib-external-provisioner
+        ``controller/controller.go``): the class's reclaim policy (``Delete`` unless it names
+        another) and name, a ``claimRef`` to the claim, the ``pv.kubernetes.io/provisioned-by``
+        annotation. The PV controller binds it (phase ``Bound``) and, the claim deleted,
+        deletes it, as reclaim policy ``Delete`` asks (simplified: a ``Retain`` volume goes
+        too, where a real one stays, ``Released``); the StorageObjectInUseProtection
+        admission plugin adds the ``kubernetes.io/pv-protection`` finalizer
+        (``plugin/pkg/admission/storage/storageobjectinuseprotection/admission.go``)."""
+        out: list[dict[str, Any]] = []
+        for claim in self.cluster.objects("PersistentVolumeClaim"):
+            shown = {"metadata": claim["metadata"], "spec": claim.get("spec"),
+                     "status": claim.get("status")}
+            bound_claim(shown)
+            made_by = storage_class(claim_class(claim), self.cluster.get)
+            if shown["status"]["phase"] != "Bound" or "volumeName" not in shown["spec"] \
+                    or made_by is None:
+                continue
+            meta, name = claim["metadata"], shown["spec"]["volumeName"]
+            created = meta.get("creationTimestamp", 0.0)
+            out.append({
+                "apiVersion": "v1", "kind": "PersistentVolume",
+                "metadata": {"name": name, "uid": meta["uid"][:-4] + "d15c",
+                             "creationTimestamp": self.timestamp(created),
+                             "resourceVersion": str(self.resource_version),
+                             "annotations": {"pv.kubernetes.io/provisioned-by":
+                                             made_by.get("provisioner", "")},
+                             "finalizers": ["kubernetes.io/pv-protection"]},
+                "spec": {**({"capacity": shown["status"]["capacity"]}
+                            if "capacity" in shown["status"] else {}),
+                         "accessModes": shown["status"]["accessModes"],
+                         "claimRef": {"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+                                      "namespace": meta.get("namespace", "default"),
+                                      "name": meta["name"], "uid": meta["uid"],
+                                      "resourceVersion": str(self.resource_version)},
+                         "hostPath": {"path": f"/tmp/hostpath-provisioner/{name}", "type": ""},
+                         "persistentVolumeReclaimPolicy": made_by.get("reclaimPolicy")
+                         or "Delete",
+                         "storageClassName": claim_class(claim),
+                         "volumeMode": shown["spec"]["volumeMode"]},
+                "status": {"phase": "Bound",
+                           "lastPhaseTransitionTime": self.timestamp(created)},
+                "_times": {"creationTimestamp": created}})
+        out.sort(key=lambda volume: volume["metadata"]["name"])
+        return out
+
+    def events(self) -> list[dict[str, Any]]:
+        """The event log as v1 Events, identical ones aggregated with a count; each carries
+        its simulated times under ``_times`` (for the Table's ages), to be popped."""
+        merged: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+        for index, event in enumerate(self.cluster.events):
+            key = (event.object, event.type, event.reason, event.message)
+            if key in merged:
+                item = merged[key]
+                item["count"] += 1
+                item["lastTimestamp"] = self.timestamp(event.time)
+                item["_times"]["lastTimestamp"] = event.time
+                continue
+            kind_lower, _, name = event.object.partition("/")
+            resource = next((r for r in RESOURCES if r.singular == kind_lower), None)
+            kind = resource.kind if resource else kind_lower.capitalize()
+            target = self._find(kind, name)
+            namespace = (target or {}).get("metadata", {}).get("namespace", "default")
+            involved = {"kind": kind, "name": name,
+                        "apiVersion": resource.group_version if resource else "v1"}
+            if kind != "Node":
+                involved["namespace"] = namespace
+            if target is not None and "uid" in target.get("metadata", {}):
+                involved["uid"] = target["metadata"]["uid"]
+            source = _SOURCES.get(event.reason) or _KIND_SOURCES.get(kind_lower, "")
+            stamp = self.timestamp(event.time)
+            merged[key] = {
+                "apiVersion": "v1", "kind": "Event",
+                "metadata": {"name": f"{name}.{index:016x}",
+                             "namespace": "default" if kind == "Node" else namespace,
+                             "creationTimestamp": stamp,
+                             "resourceVersion": str(self.resource_version)},
+                "involvedObject": involved, "reason": event.reason, "message": event.message,
+                "type": event.type, "count": 1, "firstTimestamp": stamp, "lastTimestamp": stamp,
+                "source": {"component": source, **({"host": name} if kind == "Node" else {})},
+                "reportingComponent": source,
+                "_times": {"creationTimestamp": event.time, "firstTimestamp": event.time,
+                           "lastTimestamp": event.time}}
+        return list(merged.values())
+
+    def _find(self, kind: str, name: str) -> dict[str, Any] | None:
+        if kind == "Node":
+            return None
+        return next((o for o in self.cluster.objects(kind) if o["metadata"]["name"] == name), None)
+
+    def endpointslices(self) -> list[dict[str, Any]]:
+        """One EndpointSlice per Service with a selector, listing the pods it selects
+        (``pkg/controller/endpointslice``; ready as kube-proxy sees it), and the API server's
+        own (:meth:`_apiserver_slice`) while its ``kubernetes`` Service stands; in the order of
+        their storage keys (namespace, then name), as etcd lists a range."""
+        out = [] if self.cluster.get("Service", "default", "kubernetes") else [
+            self._apiserver_slice()]
+        pods_by_name = {(p["metadata"]["namespace"], p["metadata"]["name"]): p
+                        for p in self.cluster.objects("Pod")}
+        for svc in self.cluster.objects("Service"):
+            if not (svc.get("spec") or {}).get("selector"):
+                continue
+            ns, name = svc["metadata"]["namespace"], svc["metadata"]["name"]
+            ready = set(self.cluster.endpoints(name, ns))
+            endpoints = []
+            for pod in self.cluster.objects("Pod", ns):
+                pod_name = pod["metadata"]["name"]
+                if not _selects(svc["spec"]["selector"], pod) or not pod["status"].get("podIP"):
+                    continue
+                endpoints.append({
+                    "addresses": [pod["status"]["podIP"]],
+                    "conditions": {"ready": pod_name in ready, "serving": pod_name in ready,
+                                   "terminating": is_terminating(pod)},
+                    "nodeName": pod["spec"].get("nodeName"),
+                    "targetRef": {"kind": "Pod", "namespace": ns, "name": pod_name,
+                                  "uid": pods_by_name[(ns, pod_name)]["metadata"]["uid"]}})
+            ports = [{"name": p.get("name", ""), "port": _target_port(p),
+                      "protocol": p.get("protocol", "TCP")}
+                     for p in svc["spec"].get("ports") or []]
+            out.append({
+                "apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+                "metadata": {"name": f"{name}-{_suffix(svc['metadata']['uid'])}", "namespace": ns,
+                             "labels": {"kubernetes.io/service-name": name,
+                                        "endpointslice.kubernetes.io/managed-by":
+                                            "endpointslice-controller.k8s.io"},
+                             "creationTimestamp": self.timestamp(
+                                 svc["metadata"]["creationTimestamp"]),
+                             "resourceVersion": str(self.resource_version),
+                             "uid": _slice_uid(svc),
+                             "ownerReferences": [{"apiVersion": "v1", "kind": "Service",
+                                                  "name": name, "uid": svc["metadata"]["uid"],
+                                                  "controller": True,
+                                                  "blockOwnerDeletion": True}]},
+                "addressType": "IPv4", "endpoints": endpoints, "ports": ports,
+                "_times": {"creationTimestamp": svc["metadata"]["creationTimestamp"]}})
+        out.sort(key=lambda piece: (piece["metadata"]["namespace"], piece["metadata"]["name"]))
+        return out
+
+    def _apiserver_slice(self) -> dict[str, Any]:
+        """The EndpointSlice ``kubernetes`` of ``default``: the addresses behind the API
+        server's Service (:func:`~clustersim.kubernetes.services.apiserver_service`). Each
+        API server keeps them itself: its endpoint reconciler (``pkg/controlplane/reconcilers``,
+        ``lease.go`` by default) puts its own address and port in the Endpoints ``kubernetes``
+        and copies them to this slice of the same name (``endpointsadapter.go``), labelled
+        with the Service's name only and owned by nobody; each address is ``ready`` and has
+        no node or pod. A kubeadm or kind cluster shows the control-plane node's InternalIP,
+        ``kubectl get endpoints kubernetes`` printing e.g. ``172.18.0.2:6443``; here
+        :meth:`apiserver_addresses`, port ``https`` 6443/TCP."""
+        svc = apiserver_service()
+        return {"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+                "metadata": {"name": "kubernetes", "namespace": "default",
+                             "labels": {"kubernetes.io/service-name": "kubernetes"},
+                             "creationTimestamp": self.timestamp(0.0),
+                             "resourceVersion": str(self.resource_version),
+                             "uid": _slice_uid(svc)},
+                "addressType": "IPv4",
+                "endpoints": [{"addresses": [ip], "conditions": {"ready": True}}
+                              for ip in self.apiserver_addresses()],
+                "ports": [{"name": p["name"], "port": _target_port(p), "protocol": p["protocol"]}
+                          for p in svc["spec"]["ports"]],
+                "_times": {"creationTimestamp": svc["metadata"]["creationTimestamp"]}}
+
+    def endpoints(self) -> list[dict[str, Any]]:
+        """The v1 Endpoints of each Service with a selector, from its EndpointSlice as the
+        endpoints controller writes them (``pkg/controller/endpoint``): ready Pods under
+        ``addresses``, the others under ``notReadyAddresses`` (each sorted by IP, as
+        ``RepackSubsets`` does), terminating ones left out; no ``subsets`` when no Pod is
+        selected; by namespace and name. The API server's own Endpoints (the source of its
+        slice, :meth:`_apiserver_slice`) carry ``endpointslice.kubernetes.io/skip-mirror``,
+        which its reconciler sets so that the EndpointSlice mirroring controller leaves them
+        alone. Deprecated upstream since v1.33 for EndpointSlices, still served."""
+        out = []
+        for piece in self.endpointslices():
+            addresses: dict[bool, list[dict[str, Any]]] = {True: [], False: []}
+            for endpoint in piece["endpoints"]:
+                conditions = endpoint["conditions"]
+                if not conditions.get("terminating"):
+                    addresses[conditions["ready"]].append({
+                        "ip": endpoint["addresses"][0],
+                        **{k: endpoint[k] for k in ("nodeName", "targetRef") if k in endpoint}})
+            for found in addresses.values():       # RepackSubsets sorts them by IP text
+                found.sort(key=lambda address: address["ip"])
+            subset = {"addresses": addresses[True], "notReadyAddresses": addresses[False],
+                      "ports": piece["ports"]}
+            service = piece["metadata"]["labels"]["kubernetes.io/service-name"]
+            meta = {k: v for k, v in piece["metadata"].items()
+                    if k in ("namespace", "creationTimestamp", "resourceVersion")}
+            if "endpointslice.kubernetes.io/managed-by" not in piece["metadata"]["labels"]:
+                meta["labels"] = {"endpointslice.kubernetes.io/skip-mirror": "true"}
+            out.append({"apiVersion": "v1", "kind": "Endpoints",
+                        "metadata": {"name": service, **meta,
+                                     "uid": piece["metadata"]["uid"][:-4] + "e9d5"},
+                        **({"subsets": [{k: v for k, v in subset.items() if v}]}
+                           if addresses[True] or addresses[False] else {}),
+                        "_times": piece["_times"]})
+        out.sort(key=lambda ends: (ends["metadata"]["namespace"], ends["metadata"]["name"]))
+        return out
+
+
+def bound_claim(claim: dict[str, Any]) -> None:
+    """A PersistentVolumeClaim as a real cluster shows it once bound, which the simulator's
+    claims of the default class are at once (:mod:`clustersim.kubernetes.storageclass`):
+    ``spec.volumeMode: Filesystem`` (``SetDefaults_PersistentVolumeClaimSpec``,
+    ``pkg/apis/core/v1/defaults.go``); the default class's name where the claim names none,
+    as the DefaultStorageClass admission plugin writes it; the volume a dynamic provisioner
+    names ``pvc-<claim uid>`` (``GetProvisionedVolumeNameForClaim``,
+    ``pkg/controller/volume/persistentvolume/pv_controller.go``) in ``spec.volumeName``; and
+    the status the PV controller writes on binding: phase ``Bound``, and the volume's access
+    modes and capacity, here the ones the claim asks for. A claim whose class does not exist
+    stays Pending, with no volume and a status of its phase only. A new spec and status (a
+    Table's spec is the stored one); what the stored claim already says stays."""
+    spec = dict(claim.get("spec") or {})
+    spec.setdefault("volumeMode", "Filesystem")
+    if names_no_class(claim):
+        spec["storageClassName"] = DEFAULT_CLASS
+    stored = claim.get("status") or {}
+    if stored.get("phase") == "Pending":
+        claim["spec"], claim["status"] = spec, dict(stored)
+        return
+    uid = claim["metadata"].get("uid")
+    if uid:
+        spec.setdefault("volumeName", f"pvc-{uid}")
+    asked = (spec.get("resources") or {}).get("requests") or {}
+    status = {"phase": "Bound", "accessModes": list(spec.get("accessModes") or []),
+              **({"capacity": {"storage": asked["storage"]}} if "storage" in asked else {}),
+              **stored}
+    claim["spec"], claim["status"] = spec, status
+
+def _slice_uid(svc: Mapping[str, Any]) -> str:
+    """The uid of a Service's EndpointSlice, fixed by the Service's."""
+    return svc["metadata"]["uid"][:-4] + "e51c"
+
+
+def _suffix(uid: str) -> str:
+    """Five characters from the alphabet of generated names, fixed by ``uid``."""
+    alphabet, n, out = "bcdfghjklmnpqrstvwxz2456789", zlib.crc32(uid.encode()), ""
+    for _ in range(5):
+        n, digit = divmod(n, len(alphabet))
+        out += alphabet[digit]
+    return out
+
+
+def _selects(selector: Mapping[str, str], pod: Mapping[str, Any]) -> bool:
+    labels = pod["metadata"].get("labels") or {}
+    return all(labels.get(k) == v for k, v in selector.items())
+
+
+def _target_port(port: Mapping[str, Any]) -> int:
+    """The port a Service port sends to: its ``targetPort`` number, else its ``port``
+    (simplified: a named targetPort is resolved per Pod upstream)."""
+    target = port.get("targetPort", port.get("port"))
+    return target if isinstance(target, int) else int(port["port"])
