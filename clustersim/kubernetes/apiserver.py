@@ -44,7 +44,7 @@ from clustersim.kubernetes.references import missing_service_account
 from clustersim.kubernetes.resourcequota import admit_resource_quotas
 from clustersim.kubernetes.scheduler.labels import namespace_labels
 from clustersim.kubernetes.schedulinggates import mark_gated
-from clustersim.kubernetes.storageclass import provisioning_failure
+from clustersim.kubernetes.storageclass import is_pending, provisioning_failure
 from clustersim.limits import MAX_AFFINITY_TERMS, check_count, check_replicas
 from clustersim.manifests.errors import format_path
 from clustersim.manifests.kubernetes_checks import unmounted_volumes
@@ -123,6 +123,7 @@ class APIServer:
     _children: dict[str, dict[str, dict[str, Any]]]
     _orphans: dict[str, dict[str, Any]]
     _task_requests: dict[str, tuple[float, float]]
+    volume_created: dict[str, float]
     _nodes: dict[str, NodeInfo]
     _positions: dict[str, int] | None
     _node_up: dict[str, bool]
@@ -254,13 +255,29 @@ class APIServer:
         self.changed()
         if kind == "PersistentVolumeClaim":
             self._placement_version += 1         # a pod waiting for this claim may fit now
-            failure = provisioning_failure(obj, self.get)
-            if failure is not None:              # no class, no volume: the claim waits
-                obj["status"] = {"phase": "Pending"}
-                self.record(obj, failure[1], failure[2], failure[0])
+            self.provision_claim(obj)
         if kind == "Pod" and obj["spec"].get("nodeName"):
             self._bind(obj, obj["spec"]["nodeName"], scheduled=False)
         return obj
+
+    def provision_claim(self, claim: dict[str, Any]) -> None:
+        """The PV controller's sync of a claim that is not bound (``syncUnboundClaim`` and
+        ``provisionClaim``, ``pkg/controller/volume/persistentvolume/pv_controller.go``), when
+        the claim is created and at each resync while it waits
+        (:mod:`~clustersim.kubernetes.controllers.persistentvolume`): a claim whose class
+        exists is bound to the volume its provisioner makes (:attr:`volume_created` says
+        when); else it is ``Pending`` and the event saying why is recorded again
+        (:func:`~clustersim.kubernetes.storageclass.provisioning_failure`)."""
+        failure = provisioning_failure(claim, self.get)
+        if failure is not None:                  # no class, no volume: the claim waits
+            claim["status"] = {"phase": "Pending"}
+            self.record(claim, failure[1], failure[2], failure[0])
+            return
+        self.volume_created[claim["metadata"]["uid"]] = self.now
+        if is_pending(claim):
+            claim["status"] = {"phase": "Bound"}
+            self._placement_version += 1         # its waiting pods may fit now
+            self.changed()
 
     def _validate(self, obj: dict[str, Any]) -> None:
         """The API server's check that a workload's selector selects its own template
@@ -381,6 +398,7 @@ class APIServer:
         self._objects.get(obj["kind"], {}).pop(self._key(obj), None)
         uid = obj["metadata"]["uid"]
         self._orphans.pop(uid, None)
+        self.volume_created.pop(uid, None)
         for owner in obj["metadata"].get("ownerReferences") or []:
             self._children.get(owner["uid"], {}).pop(uid, None)
         self.changed()
