@@ -1208,6 +1208,45 @@ def test_a_jobs_parallelism_changes_and_its_template_does_not(fresh, manual):
     assert fresh.server.cluster.get("Job", "default", "queue")["spec"] == stored
 
 
+def test_a_suspended_job_is_placed_by_patch_before_it_runs(fresh):
+    """As Kueue admits a Job: while it is suspended and has never started (no
+    ``status.startTime``, which the Job controller set even while suspended), ``kubectl
+    patch`` may change its template's node selector, tolerations and labels
+    (``AllowMutableSchedulingDirectives``), which were refused as any template change; its
+    pod then runs where the selector says. Once started, the selector is immutable again."""
+    fresh("apply", "-f", "-", stdin="""apiVersion: batch/v1
+kind: Job
+metadata: {name: train}
+spec:
+  suspend: true
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: c, image: busybox:1.37}]
+""")
+    fresh.server.step(5)
+    assert fresh("get", "job", "train", "-o", "jsonpath={.status.startTime}").stdout == ""
+    node = [row[0] for row in fresh.rows("get", "nodes") if row[2] == "<none>"][-1]
+    placed = fresh("patch", "job", "train", "-p", json.dumps({"spec": {"template": {
+        "metadata": {"labels": {"kueue.x-k8s.io/queue-name": "team-a"}},
+        "spec": {"nodeSelector": {"kubernetes.io/hostname": node},
+                 "tolerations": [{"key": "gpu", "operator": "Exists"}]}}}}))
+    assert placed.stdout.strip() == "job.batch/train patched"
+    refused = fresh("patch", "job", "train", "-p", '{"spec":{"template":{"spec":{'
+                    '"containers":[{"name":"c","image":"busybox:1.36"}]}}}}', check=False)
+    assert "spec.template: Invalid value: field is immutable" in refused.stderr
+    fresh("patch", "job", "train", "-p", '{"spec":{"suspend":false}}')
+    fresh.server.step(5)
+    [pod] = fresh.rows("get", "pods", "-o", "wide")
+    assert pod[6] == node
+    assert fresh("get", "job", "train", "-o", "jsonpath={.status.startTime}").stdout
+    fresh("patch", "job", "train", "-p", '{"spec":{"suspend":true}}')
+    moved = fresh("patch", "job", "train", "-p", '{"spec":{"template":{"spec":{'
+                  '"nodeSelector":null}}}}', check=False)
+    assert moved.stderr.strip() == ('The Job "train" is invalid: spec.template: Invalid '
+                                    "value: field is immutable")
+
+
 def test_wait_patch_run_expose_replace_diff_delete_f(tmp_path):
     with serve("kubernetes", nodes=3, speed=40) as server:
         kubectl = Kubectl(server, tmp_path)
