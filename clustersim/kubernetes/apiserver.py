@@ -44,7 +44,7 @@ from clustersim.kubernetes.references import missing_service_account
 from clustersim.kubernetes.resourcequota import admit_resource_quotas
 from clustersim.kubernetes.scheduler.labels import namespace_labels
 from clustersim.kubernetes.schedulinggates import mark_gated
-from clustersim.kubernetes.storageclass import provisioning_failure
+from clustersim.kubernetes.storageclass import is_pending, provisioning_failure
 from clustersim.limits import MAX_AFFINITY_TERMS, check_count, check_replicas
 from clustersim.manifests.errors import format_path
 from clustersim.manifests.kubernetes_checks import unmounted_volumes
@@ -123,6 +123,7 @@ class APIServer:
     _children: dict[str, dict[str, dict[str, Any]]]
     _orphans: dict[str, dict[str, Any]]
     _task_requests: dict[str, tuple[float, float]]
+    volume_created: dict[str, float]
     _nodes: dict[str, NodeInfo]
     _positions: dict[str, int] | None
     _node_up: dict[str, bool]
@@ -254,13 +255,29 @@ class APIServer:
         self.changed()
         if kind == "PersistentVolumeClaim":
             self._placement_version += 1         # a pod waiting for this claim may fit now
-            failure = provisioning_failure(obj, self.get)
-            if failure is not None:              # no class, no volume: the claim waits
-                obj["status"] = {"phase": "Pending"}
-                self.record(obj, failure[1], failure[2], failure[0])
+            self.provision_claim(obj)
         if kind == "Pod" and obj["spec"].get("nodeName"):
             self._bind(obj, obj["spec"]["nodeName"], scheduled=False)
         return obj
+
+    def provision_claim(self, claim: dict[str, Any]) -> None:
+        """The PV controller's sync of a claim that is not bound (``syncUnboundClaim`` and
+        ``provisionClaim``, ``pkg/controller/volume/persistentvolume/pv_controller.go``), when
+        the claim is created and at each resync while it waits
+        (:mod:`~clustersim.kubernetes.controllers.persistentvolume`): a claim whose class
+        exists is bound to the volume its provisioner makes (:attr:`volume_created` says
+        when); else it is ``Pending`` and the event saying why is recorded again
+        (:func:`~clustersim.kubernetes.storageclass.provisioning_failure`)."""
+        failure = provisioning_failure(claim, self.get)
+        if failure is not None:                  # no class, no volume: the claim waits
+            claim["status"] = {"phase": "Pending"}
+            self.record(claim, failure[1], failure[2], failure[0])
+            return
+        self.volume_created[claim["metadata"]["uid"]] = self.now
+        if is_pending(claim):
+            claim["status"] = {"phase": "Bound"}
+            self._placement_version += 1         # its waiting pods may fit now
+            self.changed()
 
     def _validate(self, obj: dict[str, Any]) -> None:
         """The API server's check that a workload's selector selects its own template
@@ -305,14 +322,21 @@ class APIServer:
         """Fields the API server refuses to change (``ValidateDeploymentUpdate``,
         ``ValidateStatefulSetUpdate``, ``ValidateJobUpdate`` in ``pkg/apis/*/validation``).
         A Job's parallelism, suspend, deadline and TTL may change, its template, selector
-        and completions not; the labels and selector the API server generated for it
+        and completions not, except the template's scheduling directives while the Job is
+        suspended and never started (:func:`_with_scheduling_directives`); the labels and
+        selector the API server generated for it
         (:func:`~clustersim.kubernetes.objects.generate_job_selector`) are no change, whether
         ``manifest`` is a file that never had them or the stored object patched."""
         kind, name = existing["kind"], existing["metadata"]["name"]
         applied = (existing["metadata"].get("annotations") or {}).get(LAST_APPLIED)
         # like kubectl's three-way merge: compare with what was applied, not with the
-        # defaults the API server and controllers filled in
-        old = (json.loads(applied).get("spec") if applied else existing.get("spec")) or {}
+        # defaults the API server and controllers filled in; but a Job's template may have
+        # changed since it was applied (its scheduling directives), and what is stored adds
+        # only the selector and labels generated for it
+        if kind == "Job" or not applied:
+            old = existing.get("spec") or {}
+        else:
+            old = json.loads(applied).get("spec") or {}
         new = manifest.get("spec") or {}
         if kind == "Job":
             old, new = ({"metadata": existing["metadata"], "spec": copy.deepcopy(spec)}
@@ -320,6 +344,10 @@ class APIServer:
             generate_job_selector(old)
             generate_job_selector(new)
             old, new = old["spec"], new["spec"]
+            if existing["spec"].get("suspend") and \
+                    (existing.get("status") or {}).get("startTime") is None:
+                old["template"] = _with_scheduling_directives(old.get("template") or {},
+                                                              new.get("template") or {})
         group = {"Job": "batch", "CronJob": "batch"}.get(kind, "apps")
         immutable = {"Deployment": ("selector",), "ReplicaSet": ("selector",),
                      "DaemonSet": ("selector",), "Job": ("selector", "template", "completions")}
@@ -381,6 +409,7 @@ class APIServer:
         self._objects.get(obj["kind"], {}).pop(self._key(obj), None)
         uid = obj["metadata"]["uid"]
         self._orphans.pop(uid, None)
+        self.volume_created.pop(uid, None)
         for owner in obj["metadata"].get("ownerReferences") or []:
             self._children.get(owner["uid"], {}).pop(uid, None)
         self.changed()
@@ -535,6 +564,39 @@ class APIServer:
         count_generation(existing, before.get("spec"), before["metadata"].get("annotations") or {})
         self.changed()
         return f"{label} configured"
+
+
+def _with_scheduling_directives(old: Mapping[str, Any], new: Mapping[str, Any]
+                               ) -> dict[str, Any]:
+    """The pod template ``old`` with the scheduling directives of ``new``: what a Job's
+    template is compared with when the Job is suspended and has no ``status.startTime``
+    (``AllowMutableSchedulingDirectives``, set by kubernetes/kubernetes
+    ``pkg/registry/batch/job/strategy.go``; ``validatePodTemplateUpdate`` in
+    ``pkg/apis/batch/validation/validation.go``), so that a queue such as Kueue can choose
+    where the Job runs before it unsuspends it. The directives are the template's labels and
+    annotations, and its spec's ``nodeSelector``, ``tolerations``, ``schedulingGates`` and
+    ``affinity.nodeAffinity``; ``affinity`` as a whole may be removed only when it held
+    nothing but node affinity."""
+    out = copy.deepcopy(dict(old))
+    meta, spec = out.setdefault("metadata", {}), out.setdefault("spec", {})
+    new_meta, new_spec = new.get("metadata") or {}, new.get("spec") or {}
+    for target, source, fields in ((meta, new_meta, ("labels", "annotations")),
+                                   (spec, new_spec, ("nodeSelector", "tolerations",
+                                                     "schedulingGates"))):
+        for field in fields:
+            target.pop(field, None)
+            if field in source:
+                target[field] = copy.deepcopy(source[field])
+    affinity, new_affinity = spec.get("affinity"), new_spec.get("affinity")
+    if isinstance(affinity, dict) or isinstance(new_affinity, Mapping):
+        rest = {k: v for k, v in (affinity or {}).items() if k != "nodeAffinity"}
+        if isinstance(new_affinity, Mapping) and "nodeAffinity" in new_affinity:
+            rest["nodeAffinity"] = copy.deepcopy(new_affinity["nodeAffinity"])
+        if rest or new_affinity is not None:
+            spec["affinity"] = rest
+        else:
+            spec.pop("affinity", None)
+    return out
 
 
 def _check_volume_mounts(obj: Mapping[str, Any]) -> None:

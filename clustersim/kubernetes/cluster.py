@@ -33,8 +33,8 @@ built and the kubectl-style commands and views).
 
 Simplified (what a real cluster does instead): namespaces need not exist and
 are not created; PersistentVolumeClaims of the default StorageClass, or of one applied, bind
-at once, with no PersistentVolume objects behind them (others stay Pending:
-:mod:`clustersim.kubernetes.storageclass`; a pod whose claim, ConfigMap, Secret or
+at once, with no PersistentVolume objects behind them (others stay Pending until their
+class is applied: :mod:`clustersim.kubernetes.storageclass`; a pod whose claim, ConfigMap, Secret or
 ServiceAccount does not exist, or whose claim is Pending, waits or is refused as upstream:
 :mod:`clustersim.kubernetes.references`); no RBAC. As
 upstream, a pod on a failed node stays Terminating until the node comes back, its Node
@@ -198,6 +198,9 @@ class KubernetesCluster(ControllerManager):
         shows them: a stored Pod's containers never change (the API server refuses such an
         update; upstream's in-place resize is not simulated), and the entry goes with the
         pod (:meth:`remove_pod`)."""
+        self.volume_created: dict[str, float] = {}
+        """When each bound PersistentVolumeClaim's volume was provisioned, by the claim's uid
+        (:meth:`provision_claim`); the entry goes with the claim."""
         self._nodes: dict[str, NodeInfo] = {}
         self._positions: dict[str, int] | None = None
         self._node_up: dict[str, bool] = {}

@@ -29,6 +29,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from clustersim.kubernetes.storageclass import is_pending
+
 __all__ = ["claim_refusal", "missing_env_source", "missing_service_account",
            "missing_volume_source"]
 
@@ -55,7 +57,7 @@ def claim_refusal(pod: Mapping[str, Any], get: Lookup) -> str | None:
         claim = get("PersistentVolumeClaim", _namespace(pod), str(name))
         if claim is None:
             return f'persistentvolumeclaim "{name}" not found'
-        pending = pending or (claim.get("status") or {}).get("phase") == "Pending"
+        pending = pending or is_pending(claim)
     return "pod has unbound immediate PersistentVolumeClaims" if pending else None
 
 

@@ -20,22 +20,25 @@ simulator does: a claim of this class is bound at once, to a volume its provisio
 - A claim naming a class that does not exist stays ``Pending``: no class, no provisioner.
   The PV controller records the Warning ``ProvisioningFailed``
   ``storageclass.storage.k8s.io "fast-ssd" not found`` (``provisionClaim``,
-  ``pkg/controller/volume/persistentvolume/pv_controller.go``).
+  ``pkg/controller/volume/persistentvolume/pv_controller.go``), again at each of its 15 s
+  resyncs, and binds the claim at the first resync after the class is created
+  (:mod:`clustersim.kubernetes.controllers.persistentvolume`).
 - A claim with ``storageClassName: ""`` asks for an existing PersistentVolume and no
   provisioning; there are none, so it stays ``Pending`` with the Normal event
   ``FailedBinding`` ``no persistent volumes available for this claim and no storage class is
-  set`` (``syncUnboundClaim``, same file).
+  set`` (``syncUnboundClaim``, same file), again at each resync.
 
 A Pod that mounts a pending claim is refused by the scheduler's VolumeBinding plugin
 (:mod:`clustersim.kubernetes.references`).
 
 Simplified (what a real cluster does instead): the default class cannot be changed or
-replaced (a class applied with the default annotation does not become the default), no
-PersistentVolume can be created, and a claim is provisioned only when it is created, so a
-pending claim stays pending until it is deleted (a real cluster binds it once its class or a
-matching volume is created); a class's provisioner is taken to work, whatever it is; the PV
-controller retries a pending claim every 15 s and repeats its event, the simulator records it
-once. Other clusters' default classes bind differently: kind's ``standard``
+replaced (a class applied with the default annotation does not become the default), and no
+PersistentVolume can be created, so a claim with ``storageClassName: ""`` stays pending until
+it is deleted (a real cluster binds it once a matching volume is created); a class's
+provisioner is taken to work, whatever it is, and makes its volume at once (a real external
+provisioner takes a few seconds after the resync, with the events ``ExternalProvisioning``,
+``Provisioning`` and ``ProvisioningSucceeded``). Other clusters' default classes bind
+differently: kind's ``standard``
 (``rancher.io/local-path``, kubernetes-sigs/kind ``pkg/build/nodeimage/const_storage.go``) is
 ``WaitForFirstConsumer``, so its claims stay Pending until a Pod that uses them is scheduled,
 and the volume is then made on that Pod's node.
@@ -47,8 +50,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 __all__ = ["BETA_CLASS_ANNOTATION", "DEFAULT_ANNOTATION", "DEFAULT_CLASS", "PROVISIONER",
-           "claim_class", "default_storage_class", "names_no_class", "provisioning_failure",
-           "storage_class"]
+           "claim_class", "default_storage_class", "is_pending", "names_no_class",
+           "provisioning_failure", "storage_class"]
 
 DEFAULT_CLASS = "standard"
 """The name of the cluster's default StorageClass, as minikube names it."""
@@ -99,6 +102,11 @@ def storage_class(name: str, get: Lookup) -> Mapping[str, Any] | None:
     if found is None and name == DEFAULT_CLASS:
         return default_storage_class()
     return found
+
+
+def is_pending(claim: Mapping[str, Any]) -> bool:
+    """Whether the claim waits for a volume (its stored phase is ``Pending``)."""
+    return (claim.get("status") or {}).get("phase") == "Pending"
 
 
 def provisioning_failure(claim: Mapping[str, Any], get: Lookup) -> tuple[str, str, str] | None:

@@ -183,9 +183,10 @@ class DerivedObjects:
 
     def persistentvolumes(self) -> list[dict[str, Any]]:
         """The PersistentVolume of each bound claim, as its class's provisioner makes it when
-        the claim appears (simulated: at once, with the claim's creation time), by name as
-        etcd lists them. As minikube's hostpath provisioner, the default class's, writes it
-        (kubernetes/minikube ``pkg/storage/storage_provisioner.go``): named as the claim's
+        the claim appears, or at the PV controller's resync after its class does (simulated:
+        at once, at the time ``volume_created`` holds), by name as etcd lists them. As
+        minikube's hostpath provisioner, the default class's, writes it (kubernetes/minikube
+        ``pkg/storage/storage_provisioner.go``): named as the claim's
         ``spec.volumeName`` (``pvc-<claim uid>``), the claim's requested size and access
         modes, a ``hostPath`` under ``/tmp/hostpath-provisioner``; and as the provisioning
         controller completes it (kubernetes-sigs/sig-storage-lib-external-provisioner
@@ -206,7 +207,7 @@ class DerivedObjects:
                     or made_by is None:
                 continue
             meta, name = claim["metadata"], shown["spec"]["volumeName"]
-            created = meta.get("creationTimestamp", 0.0)
+            created = self.cluster.volume_created[meta["uid"]]
             out.append({
                 "apiVersion": "v1", "kind": "PersistentVolume",
                 "metadata": {"name": name, "uid": meta["uid"][:-4] + "d15c",

@@ -392,6 +392,88 @@ def test_suspended_job_creates_no_pods_and_ttl_deletes_finished_jobs():
     assert cluster.get("Job", "default", "held") is not None
 
 
+def _placed(node_selector=None, **spec):
+    """The Job ``held`` with a node selector and scheduling directives in its template."""
+    placed = job("held", **{"suspend": True, **spec})
+    pod_spec = placed["spec"]["template"]["spec"]
+    pod_spec["nodeSelector"] = node_selector or {"topology.kubernetes.io/zone": "zone-b"}
+    pod_spec["tolerations"] = [{"key": "batch", "operator": "Exists"}]
+    pod_spec["affinity"] = {"nodeAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
+        {"weight": 1, "preference": {"matchExpressions": [
+            {"key": "topology.kubernetes.io/zone", "operator": "In", "values": ["zone-b"]}]}}]}}
+    placed["spec"]["template"]["metadata"]["labels"] = {"kueue.x-k8s.io/queue": "a"}
+    return placed
+
+
+def test_a_suspended_job_has_no_start_time_until_it_is_resumed():
+    """``syncJob`` sets ``status.startTime`` only for a Job that is not suspended, and again
+    when one is resumed, with the condition ``Suspended=False`` ``JobResumed``, so that
+    ``activeDeadlineSeconds`` counts from the resume (it was set at once, suspended or not,
+    and never reset: the Job failed with DeadlineExceeded as soon as it was resumed)."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(job("held", suspend=True, activeDeadlineSeconds=100))
+    cluster.run(until=500)
+    held = cluster.get("Job", "default", "held")
+    assert "startTime" not in held["status"]
+    cluster.apply(job("held", suspend=False, activeDeadlineSeconds=100))
+    cluster.run()
+    assert held["status"]["startTime"] == 500
+    assert [(c["type"], c["status"], c["reason"]) for c in held["status"]["conditions"]] == [
+        ("Suspended", "False", "JobResumed"), ("Complete", "True", "Completed")]
+    assert [(e.time, e.reason) for e in cluster.events if e.object == "job/held"][:3] == [
+        (0, "Suspended"), (500, "Resumed"), (500, "SuccessfulCreate")]
+
+
+def test_a_suspended_job_that_never_started_may_be_placed_before_it_runs():
+    """As Kueue places a Job: while it is suspended and has no ``status.startTime``, its
+    template's node selector, node affinity, tolerations, scheduling gates, labels and
+    annotations may change (``AllowMutableSchedulingDirectives``), and its pods follow the new
+    ones once it is resumed; the rest of the template stays immutable, and so do the
+    directives once the Job has started, even suspended again (they were refused always)."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(job("held", suspend=True))
+    cluster.run(until=10)
+    assert cluster.apply(_placed()) == ["job.batch/held configured"]
+    image = _placed()
+    image["spec"]["template"]["spec"]["containers"][0]["image"] = "perl:5.36"
+    with pytest.raises(ValueError, match=r"spec\.template: Invalid value: field is immutable"):
+        cluster.apply(image)
+    cluster.apply(_placed(suspend=False))
+    cluster.run(until=20)
+    [pod] = [p for p in cluster.pods() if p.name.startswith("held-")]
+    assert cluster.get("Pod", "default", pod.name)["spec"]["nodeSelector"] == {
+        "topology.kubernetes.io/zone": "zone-b"}
+    assert pod.node == "node-2"
+    cluster.apply(_placed())                        # suspended again, but it started
+    with pytest.raises(ValueError, match=r"spec\.template: Invalid value: field is immutable"):
+        cluster.apply(_placed({"topology.kubernetes.io/zone": "zone-c"}))
+
+
+@pytest.mark.parametrize("old, new, allowed", [
+    ({"nodeAffinity": {}}, None, True),
+    ({"nodeAffinity": {}, "podAffinity": {}}, None, False),
+    (None, {"nodeAffinity": {}}, True),
+    (None, {"podAntiAffinity": {}}, False),
+    ({"podAffinity": {}}, {"podAffinity": {}, "nodeAffinity": {}}, True),
+])
+def test_only_node_affinity_may_change_in_a_suspended_job(old, new, allowed):
+    """``validatePodTemplateUpdate``'s three cases of ``affinity``: removed only when it held
+    node affinity alone, added only as node affinity, changed only in its node affinity."""
+    def held(affinity):
+        made = job("held", suspend=True)
+        if affinity is not None:
+            made["spec"]["template"]["spec"]["affinity"] = affinity
+        return made
+
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(held(old))
+    if allowed:
+        cluster.apply(held(new))
+    else:
+        with pytest.raises(ValueError, match="field is immutable"):
+            cluster.apply(held(new))
+
+
 # ---- CronJob ------------------------------------------------------------------------------
 
 def _at(text):

@@ -212,11 +212,12 @@ spec:
 """
 
 
-def test_a_claim_of_a_class_that_does_not_exist_stays_pending(fresh):
+def test_a_claim_of_a_class_that_does_not_exist_waits_for_it(fresh):
     """The book's claim names ``fast-ssd``, which the cluster does not have: it stays
-    Pending with the PV controller's ProvisioningFailed, gets no volume, and its Pod waits
-    (it was bound at once, whatever class it named); once the class is created, a new claim
-    of it is bound to a volume with the class's reclaim policy."""
+    Pending with the PV controller's ProvisioningFailed, repeated at each 15 s resync, gets
+    no volume, and its Pod waits (it was bound at once, whatever class it named); once the
+    class is created, the next resync binds it to a volume with the class's reclaim policy
+    and the Pod is scheduled (it stayed Pending until deleted and created again)."""
     fresh("apply", "-f", "-", stdin=FAST_CLAIM + """---
 apiVersion: v1
 kind: Pod
@@ -225,11 +226,12 @@ spec:
   containers: [{name: c, image: postgres:17}]
   volumes: [{name: data, persistentVolumeClaim: {claimName: db-data}}]
 """)
-    fresh.server.step(5)
-    assert fresh.rows("get", "pvc") == [["db-data", "Pending", "fast-ssd", "<unset>", "5s"]]
+    fresh.server.step(20)
+    assert fresh.rows("get", "pvc") == [["db-data", "Pending", "fast-ssd", "<unset>", "20s"]]
     described = fresh("describe", "pvc", "db-data").stdout
-    assert re.search(r"Warning\s+ProvisioningFailed\s+5s\s+persistentvolume-controller\s+"
-                     r'storageclass.storage.k8s.io "fast-ssd" not found', described)
+    assert re.search(r"Warning\s+ProvisioningFailed\s+5s \(x2 over 20s\)\s+"
+                     r'persistentvolume-controller\s+storageclass.storage.k8s.io "fast-ssd" '
+                     "not found", described)
     assert "No resources found" in fresh("get", "pv").stderr
     assert "pod has unbound immediate PersistentVolumeClaims" in fresh(
         "describe", "pod", "db").stdout
@@ -243,12 +245,13 @@ volumeBindingMode: WaitForFirstConsumer
     assert fresh.rows("get", "sc") == [
         ["fast-ssd", "pd.csi.storage.gke.io", "Retain", "WaitForFirstConsumer", "false", "0s"],
         ["standard", "(default)", "k8s.io/minikube-hostpath", "Delete", "Immediate", "false",
-         "5s"]]
-    fresh("delete", "pvc", "db-data", "--wait=false")
-    fresh("delete", "pod", "db", "--wait=false")
-    fresh("apply", "-f", "-", stdin=FAST_CLAIM)
+         "20s"]]
+    assert fresh.rows("get", "pvc")[0][1] == "Pending"
+    fresh.server.step(12)
     [row] = fresh.rows("get", "pv")
-    assert row[3:7] == ["Retain", "Bound", "default/db-data", "fast-ssd"]
+    assert row[3:7] == ["Retain", "Bound", "default/db-data", "fast-ssd"] and row[-1] == "2s"
+    assert fresh.rows("get", "pvc")[0][:3] == ["db-data", "Bound", row[0]]
+    assert "Successfully assigned default/db" in fresh("describe", "pod", "db").stdout
 
 
 def test_sort_by_reads_the_whole_object_of_each_row(shop):
@@ -1203,6 +1206,45 @@ def test_a_jobs_parallelism_changes_and_its_template_does_not(fresh, manual):
     refused = fresh("apply", "-f", "-", stdin=job.replace("1.37", "1.36"), check=False)
     assert "spec.template: Invalid value: field is immutable" in refused.stderr
     assert fresh.server.cluster.get("Job", "default", "queue")["spec"] == stored
+
+
+def test_a_suspended_job_is_placed_by_patch_before_it_runs(fresh):
+    """As Kueue admits a Job: while it is suspended and has never started (no
+    ``status.startTime``, which the Job controller set even while suspended), ``kubectl
+    patch`` may change its template's node selector, tolerations and labels
+    (``AllowMutableSchedulingDirectives``), which were refused as any template change; its
+    pod then runs where the selector says. Once started, the selector is immutable again."""
+    fresh("apply", "-f", "-", stdin="""apiVersion: batch/v1
+kind: Job
+metadata: {name: train}
+spec:
+  suspend: true
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: c, image: busybox:1.37}]
+""")
+    fresh.server.step(5)
+    assert fresh("get", "job", "train", "-o", "jsonpath={.status.startTime}").stdout == ""
+    node = [row[0] for row in fresh.rows("get", "nodes") if row[2] == "<none>"][-1]
+    placed = fresh("patch", "job", "train", "-p", json.dumps({"spec": {"template": {
+        "metadata": {"labels": {"kueue.x-k8s.io/queue-name": "team-a"}},
+        "spec": {"nodeSelector": {"kubernetes.io/hostname": node},
+                 "tolerations": [{"key": "gpu", "operator": "Exists"}]}}}}))
+    assert placed.stdout.strip() == "job.batch/train patched"
+    refused = fresh("patch", "job", "train", "-p", '{"spec":{"template":{"spec":{'
+                    '"containers":[{"name":"c","image":"busybox:1.36"}]}}}}', check=False)
+    assert "spec.template: Invalid value: field is immutable" in refused.stderr
+    fresh("patch", "job", "train", "-p", '{"spec":{"suspend":false}}')
+    fresh.server.step(5)
+    [pod] = fresh.rows("get", "pods", "-o", "wide")
+    assert pod[6] == node
+    assert fresh("get", "job", "train", "-o", "jsonpath={.status.startTime}").stdout
+    fresh("patch", "job", "train", "-p", '{"spec":{"suspend":true}}')
+    moved = fresh("patch", "job", "train", "-p", '{"spec":{"template":{"spec":{'
+                  '"nodeSelector":null}}}}', check=False)
+    assert moved.stderr.strip() == ('The Job "train" is invalid: spec.template: Invalid '
+                                    "value: field is immutable")
 
 
 def test_wait_patch_run_expose_replace_diff_delete_f(tmp_path):

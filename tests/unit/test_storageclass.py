@@ -1,7 +1,9 @@
 """A PersistentVolumeClaim of the cluster's default StorageClass binds at once; one naming a
 class that does not exist, or no class at all (``storageClassName: ""``), stays Pending with
-the PV controller's event, and a Pod that mounts it waits with VolumeBinding's reason
-(regression test: every claim was bound, whatever class it named)."""
+the PV controller's event, repeated at each 15 s resync, and a Pod that mounts it waits with
+VolumeBinding's reason (regression test: every claim was bound, whatever class it named); the
+claim binds at the first resync after its class is created, and its Pod then runs
+(regression test: it stayed Pending until deleted and created again)."""
 
 from __future__ import annotations
 
@@ -40,8 +42,9 @@ def test_a_claim_without_a_provisioner_stays_pending_and_its_pod_waits(line, eve
     cluster.run(until=60)
     claim = cluster.get("PersistentVolumeClaim", "default", "db-data")
     assert claim["status"] == {"phase": "Pending"}
-    [found] = [e for e in cluster.events if e.object == "persistentvolumeclaim/db-data"]
-    assert (found.type, found.reason, found.message) == event
+    found = [e for e in cluster.events if e.object == "persistentvolumeclaim/db-data"]
+    assert [e.time for e in found] == [0, 15, 30, 45, 60]      # created, then each resync
+    assert {(e.type, e.reason, e.message) for e in found} == {event}
     [pod] = cluster.pods()
     assert (pod.phase, pod.node, pod.reason) == ("Pending", None, "Unschedulable")
     assert pod.message == ("0/4 nodes are available: pod has unbound immediate "
@@ -85,3 +88,44 @@ provisioner: pd.csi.storage.gke.io
     assert [p.phase for p in cluster.pods()] == ["Running"]
     claim = cluster.get("PersistentVolumeClaim", "default", "db-data")
     assert claim_class(claim) == "fast-ssd" and not names_no_class(claim)
+
+
+FAST_SSD = """apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: fast-ssd}
+provisioner: pd.csi.storage.gke.io
+"""
+
+
+def test_a_waiting_claim_binds_at_the_first_resync_after_its_class_appears():
+    """The PV controller watches no StorageClass: the claim is bound when its resync comes
+    (every 15 s from the controller's start), its volume made then, and its Pod scheduled;
+    ``run()`` without ``until`` waits for that resync."""
+    cluster = KubernetesCluster(demo_nodes("kubernetes"), seed=0)
+    cluster.apply(CLAIM_AND_POD % "storageClassName: fast-ssd")
+    cluster.run(until=20)
+    cluster.apply(FAST_SSD)
+    claim = cluster.get("PersistentVolumeClaim", "default", "db-data")
+    assert claim["status"] == {"phase": "Pending"}
+    cluster.run()
+    assert claim["status"] == {"phase": "Bound"}
+    assert cluster.volume_created[claim["metadata"]["uid"]] == 30
+    assert [e.time for e in cluster.events if e.reason == "ProvisioningFailed"] == [0, 15]
+    [pod] = cluster.pods()
+    assert pod.phase == "Running"
+    [scheduled] = cluster.events.where(reason="Scheduled")
+    assert scheduled.time == 30
+
+
+def test_a_run_waits_for_the_resync_of_a_claim_whose_class_exists_only():
+    """``run()`` without ``until`` does not wait for a claim whose class may never come (its
+    resyncs are background work), and waits for the resync that binds it once it exists."""
+    cluster = KubernetesCluster(demo_nodes("kubernetes"), seed=0)
+    cluster.apply(CLAIM_AND_POD % "storageClassName: fast-ssd")
+    cluster.run()
+    assert cluster.now == 0
+    cluster.apply(FAST_SSD)
+    cluster.run()
+    assert [p.phase for p in cluster.pods()] == ["Running"]
+    assert [e.time for e in cluster.events if e.reason == "ProvisioningFailed"] == [0]
+    assert cluster.events.where(reason="Scheduled")[0].time == 15

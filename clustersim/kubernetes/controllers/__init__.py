@@ -10,6 +10,7 @@ from clustersim.kubernetes.controllers.daemonset import DaemonSetController
 from clustersim.kubernetes.controllers.deployment import DeploymentController
 from clustersim.kubernetes.controllers.horizontal import HorizontalController
 from clustersim.kubernetes.controllers.job import JobController
+from clustersim.kubernetes.controllers.persistentvolume import PersistentVolumeController
 from clustersim.kubernetes.controllers.replicaset import ReplicaSetController
 from clustersim.kubernetes.controllers.rollout import resolve_fenceposts
 from clustersim.kubernetes.controllers.statefulset import StatefulSetController
@@ -22,6 +23,7 @@ CONTROLLERS: tuple[type[Controller], ...] = (
     DaemonSetController,
     CronJobController,
     JobController,
+    PersistentVolumeController,
 )
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "DeploymentController",
     "HorizontalController",
     "JobController",
+    "PersistentVolumeController",
     "ReplicaSetController",
     "StatefulSetController",
     "resolve_fenceposts",

@@ -17,8 +17,14 @@ https://kubernetes.io/docs/concepts/workloads/controllers/job/
   created, and the Job selects its pods by the uid label (``generateSelector``; neither with
   ``manualSelector: true``).
 
-- ``suspend: true`` creates no pods (and deletes active ones); ``ttlSecondsAfterFinished``
-  deletes the finished Job after that many seconds.
+- ``suspend: true`` creates no pods (and deletes active ones), with the condition
+  ``Suspended`` and the event ``Suspended``; ``status.startTime`` is set only when the Job
+  first runs unsuspended, and reset when it is resumed (condition ``Suspended=False``
+  ``JobResumed``, event ``Resumed``), so ``activeDeadlineSeconds`` counts the time it has been
+  active since (``syncJob``). A suspended Job that never started may have its template's
+  scheduling directives changed (:mod:`clustersim.kubernetes.apiserver`, which checks
+  updates). ``ttlSecondsAfterFinished`` deletes the finished Job after that many
+  seconds.
 
 Simplified: ``restartPolicy: OnFailure`` pods are treated like ``Never`` (upstream restarts
 the container in place and counts the restarts toward the limit); Indexed completion mode,
@@ -86,7 +92,8 @@ class JobController(Controller):
         succeeded = [p for p in pods if (p.get("status") or {}).get("phase") == "Succeeded"]
         failed = [p for p in pods if (p.get("status") or {}).get("phase") == "Failed"]
         status = job.setdefault("status", {})
-        status.setdefault("startTime", now)
+        if not spec.get("suspend"):
+            status.setdefault("startTime", now)      # the Job's first start
         status.update(active=len(active), succeeded=len(succeeded), failed=len(failed))
         finished = job_finished(job)
         if finished:
@@ -95,8 +102,14 @@ class JobController(Controller):
         if spec.get("suspend"):
             for pod in active:
                 cluster.delete_pod(pod)
-            set_condition(job, "Suspended", True, now, "JobSuspended", "Job suspended")
+            if set_condition(job, "Suspended", True, now, "JobSuspended", "Job suspended"):
+                cluster.record(job, "Suspended", "Job suspended")
             return
+        suspended = condition(job, "Suspended")
+        if suspended is not None and suspended.get("status") == "True":
+            set_condition(job, "Suspended", False, now, "JobResumed", "Job resumed")
+            cluster.record(job, "Resumed", "Job resumed")
+            status["startTime"] = now       # the deadline counts time continuously active
         parallelism = spec.get("parallelism", 1)
         completions = spec.get("completions", None if "parallelism" in spec else 1)
         backoff_limit = spec.get("backoffLimit", 6)
