@@ -31,7 +31,6 @@ from clustersim.kubernetes.networkpolicyadmission import PolicyError, check_poli
 from clustersim.kubernetes.objects import (
     controller_of,
     count_generation,
-    generate_job_selector,
     generate_name,
     is_terminating,
     labels_of,
@@ -45,6 +44,7 @@ from clustersim.kubernetes.resourcequota import admit_resource_quotas
 from clustersim.kubernetes.scheduler.labels import namespace_labels
 from clustersim.kubernetes.schedulinggates import mark_gated
 from clustersim.kubernetes.storageclass import is_pending, provisioning_failure
+from clustersim.kubernetes.workloadupdates import workload_update_refusal
 from clustersim.limits import MAX_AFFINITY_TERMS, check_count, check_replicas
 from clustersim.manifests.errors import format_path
 from clustersim.manifests.kubernetes_checks import unmounted_volumes
@@ -317,57 +317,6 @@ class APIServer:
                 f'{kind}.{group} "{name}" is invalid: spec.template.metadata.labels: Invalid '
                 f"value: {labels!r}: `selector` does not match template `labels`")
 
-    @staticmethod
-    def _check_immutable(existing: Mapping[str, Any], manifest: Mapping[str, Any]) -> None:
-        """Fields the API server refuses to change (``ValidateDeploymentUpdate``,
-        ``ValidateStatefulSetUpdate``, ``ValidateJobUpdate`` in ``pkg/apis/*/validation``).
-        A Job's parallelism, suspend, deadline and TTL may change, its template, selector
-        and completions not, except the template's scheduling directives while the Job is
-        suspended and never started (:func:`_with_scheduling_directives`); the labels and
-        selector the API server generated for it
-        (:func:`~clustersim.kubernetes.objects.generate_job_selector`) are no change, whether
-        ``manifest`` is a file that never had them or the stored object patched."""
-        kind, name = existing["kind"], existing["metadata"]["name"]
-        applied = (existing["metadata"].get("annotations") or {}).get(LAST_APPLIED)
-        # like kubectl's three-way merge: compare with what was applied, not with the
-        # defaults the API server and controllers filled in; but a Job's template may have
-        # changed since it was applied (its scheduling directives), and what is stored adds
-        # only the selector and labels generated for it
-        if kind == "Job" or not applied:
-            old = existing.get("spec") or {}
-        else:
-            old = json.loads(applied).get("spec") or {}
-        new = manifest.get("spec") or {}
-        if kind == "Job":
-            old, new = ({"metadata": existing["metadata"], "spec": copy.deepcopy(spec)}
-                        for spec in (old, new))
-            generate_job_selector(old)
-            generate_job_selector(new)
-            old, new = old["spec"], new["spec"]
-            if existing["spec"].get("suspend") and \
-                    (existing.get("status") or {}).get("startTime") is None:
-                old["template"] = _with_scheduling_directives(old.get("template") or {},
-                                                              new.get("template") or {})
-        group = {"Job": "batch", "CronJob": "batch"}.get(kind, "apps")
-        immutable = {"Deployment": ("selector",), "ReplicaSet": ("selector",),
-                     "DaemonSet": ("selector",), "Job": ("selector", "template", "completions")}
-        for field in immutable.get(kind, ()):
-            if field in new and field in old and new[field] != old[field]:
-                raise AdmissionError(f'{kind}.{group} "{name}" is invalid: spec.{field}: '
-                                     "Invalid value: field is immutable")
-        if kind == "StatefulSet":
-            mutable = {"replicas", "ordinals", "template", "updateStrategy",
-                       "persistentVolumeClaimRetentionPolicy", "minReadySeconds"}
-            changed = {k for k in {*old, *new} - mutable if old.get(k) != new.get(k)
-                       and not (k == "podManagementPolicy" and new.get(k) in (None, "OrderedReady")
-                                and old.get(k) in (None, "OrderedReady"))}
-            if changed:
-                raise AdmissionError(
-                    f'StatefulSet.apps "{name}" is invalid: spec: Forbidden: updates to '
-                    "statefulset spec for fields other than 'replicas', 'ordinals', 'template', "
-                    "'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and "
-                    f"'minReadySeconds' are forbidden (changed: {', '.join(sorted(changed))})")
-
     def adopt(self, obj: dict[str, Any], owner: Mapping[str, Any]) -> None:
         """Index ``obj`` under its new controller ``owner``."""
         self._children.setdefault(owner["metadata"]["uid"], {})[obj["metadata"]["uid"]] = obj
@@ -541,8 +490,9 @@ class APIServer:
                              "(upstream allows only image, activeDeadlineSeconds and "
                              "tolerations updates); delete it and create it again")
         self._validate(manifest)
-        self._check_immutable(existing, manifest)
-        refusal = update_refusal(existing, manifest)
+        refusal = workload_update_refusal(
+            existing, manifest, (existing["metadata"].get("annotations") or {}).get(LAST_APPLIED)
+        ) or update_refusal(existing, manifest)
         if refusal:
             raise AdmissionError(refusal)
         before = copy.deepcopy(existing)
@@ -565,38 +515,6 @@ class APIServer:
         self.changed()
         return f"{label} configured"
 
-
-def _with_scheduling_directives(old: Mapping[str, Any], new: Mapping[str, Any]
-                               ) -> dict[str, Any]:
-    """The pod template ``old`` with the scheduling directives of ``new``: what a Job's
-    template is compared with when the Job is suspended and has no ``status.startTime``
-    (``AllowMutableSchedulingDirectives``, set by kubernetes/kubernetes
-    ``pkg/registry/batch/job/strategy.go``; ``validatePodTemplateUpdate`` in
-    ``pkg/apis/batch/validation/validation.go``), so that a queue such as Kueue can choose
-    where the Job runs before it unsuspends it. The directives are the template's labels and
-    annotations, and its spec's ``nodeSelector``, ``tolerations``, ``schedulingGates`` and
-    ``affinity.nodeAffinity``; ``affinity`` as a whole may be removed only when it held
-    nothing but node affinity."""
-    out = copy.deepcopy(dict(old))
-    meta, spec = out.setdefault("metadata", {}), out.setdefault("spec", {})
-    new_meta, new_spec = new.get("metadata") or {}, new.get("spec") or {}
-    for target, source, fields in ((meta, new_meta, ("labels", "annotations")),
-                                   (spec, new_spec, ("nodeSelector", "tolerations",
-                                                     "schedulingGates"))):
-        for field in fields:
-            target.pop(field, None)
-            if field in source:
-                target[field] = copy.deepcopy(source[field])
-    affinity, new_affinity = spec.get("affinity"), new_spec.get("affinity")
-    if isinstance(affinity, dict) or isinstance(new_affinity, Mapping):
-        rest = {k: v for k, v in (affinity or {}).items() if k != "nodeAffinity"}
-        if isinstance(new_affinity, Mapping) and "nodeAffinity" in new_affinity:
-            rest["nodeAffinity"] = copy.deepcopy(new_affinity["nodeAffinity"])
-        if rest or new_affinity is not None:
-            spec["affinity"] = rest
-        else:
-            spec.pop("affinity", None)
-    return out
 
 
 def _check_volume_mounts(obj: Mapping[str, Any]) -> None:

@@ -1,0 +1,108 @@
+"""What the API server refuses when a workload is updated: the fields its update validation
+keeps immutable.
+
+Upstream: ``ValidateDeploymentUpdate``, ``ValidateReplicaSetUpdate``,
+``ValidateDaemonSetUpdate``, ``ValidateStatefulSetUpdate`` (``pkg/apis/apps/validation``) and
+``ValidateJobUpdate`` (``pkg/apis/batch/validation``), with the Job strategy's
+``AllowMutableSchedulingDirectives`` (``pkg/registry/batch/job/strategy.go``). A selector never
+changes; a StatefulSet's spec changes only in its replicas, ordinals, template, update
+strategy, claim retention policy and minReadySeconds; a Job's template, selector and
+completions stay as created, but for the scheduling directives of a suspended Job that never
+started. ConfigMaps and Secrets marked immutable are :mod:`~clustersim.kubernetes.configupdates`'.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from clustersim.kubernetes.objects import generate_job_selector
+
+__all__ = ["workload_update_refusal"]
+
+
+def workload_update_refusal(existing: Mapping[str, Any], manifest: Mapping[str, Any],
+                            applied: str | None) -> str | None:
+    """The API server's refusal of ``manifest`` as an update of the stored ``existing``, in
+    its words, or None. ``applied``: the configuration ``kubectl apply`` last applied (its
+    annotation), which the fields are compared with, as kubectl's three-way merge does.
+    A Job's parallelism, suspend, deadline and TTL may change, its template, selector
+    and completions not, except the template's scheduling directives while the Job is
+    suspended and never started (:func:`_with_scheduling_directives`); the labels and
+    selector the API server generated for it
+    (:func:`~clustersim.kubernetes.objects.generate_job_selector`) are no change, whether
+    ``manifest`` is a file that never had them or the stored object patched."""
+    kind, name = existing["kind"], existing["metadata"]["name"]
+    # like kubectl's three-way merge: compare with what was applied, not with the
+    # defaults the API server and controllers filled in; but a Job's template may have
+    # changed since it was applied (its scheduling directives), and what is stored adds
+    # only the selector and labels generated for it
+    if kind == "Job" or not applied:
+        old = existing.get("spec") or {}
+    else:
+        old = json.loads(applied).get("spec") or {}
+    new = manifest.get("spec") or {}
+    if kind == "Job":
+        old, new = ({"metadata": existing["metadata"], "spec": copy.deepcopy(spec)}
+                    for spec in (old, new))
+        generate_job_selector(old)
+        generate_job_selector(new)
+        old, new = old["spec"], new["spec"]
+        if existing["spec"].get("suspend") and \
+                (existing.get("status") or {}).get("startTime") is None:
+            old["template"] = _with_scheduling_directives(old.get("template") or {},
+                                                          new.get("template") or {})
+    group = {"Job": "batch", "CronJob": "batch"}.get(kind, "apps")
+    immutable = {"Deployment": ("selector",), "ReplicaSet": ("selector",),
+                 "DaemonSet": ("selector",), "Job": ("selector", "template", "completions")}
+    for field in immutable.get(kind, ()):
+        if field in new and field in old and new[field] != old[field]:
+            return (f'{kind}.{group} "{name}" is invalid: spec.{field}: '
+                    "Invalid value: field is immutable")
+    if kind == "StatefulSet":
+        mutable = {"replicas", "ordinals", "template", "updateStrategy",
+                   "persistentVolumeClaimRetentionPolicy", "minReadySeconds"}
+        changed = {k for k in {*old, *new} - mutable if old.get(k) != new.get(k)
+                   and not (k == "podManagementPolicy" and new.get(k) in (None, "OrderedReady")
+                            and old.get(k) in (None, "OrderedReady"))}
+        if changed:
+            return (f'StatefulSet.apps "{name}" is invalid: spec: Forbidden: updates to '
+                    "statefulset spec for fields other than 'replicas', 'ordinals', 'template', "
+                    "'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and "
+                    f"'minReadySeconds' are forbidden (changed: {', '.join(sorted(changed))})")
+    return None
+
+
+def _with_scheduling_directives(old: Mapping[str, Any], new: Mapping[str, Any]
+                               ) -> dict[str, Any]:
+    """The pod template ``old`` with the scheduling directives of ``new``: what a Job's
+    template is compared with when the Job is suspended and has no ``status.startTime``
+    (``AllowMutableSchedulingDirectives``, set by kubernetes/kubernetes
+    ``pkg/registry/batch/job/strategy.go``; ``validatePodTemplateUpdate`` in
+    ``pkg/apis/batch/validation/validation.go``), so that a queue such as Kueue can choose
+    where the Job runs before it unsuspends it. The directives are the template's labels and
+    annotations, and its spec's ``nodeSelector``, ``tolerations``, ``schedulingGates`` and
+    ``affinity.nodeAffinity``; ``affinity`` as a whole may be removed only when it held
+    nothing but node affinity."""
+    out = copy.deepcopy(dict(old))
+    meta, spec = out.setdefault("metadata", {}), out.setdefault("spec", {})
+    new_meta, new_spec = new.get("metadata") or {}, new.get("spec") or {}
+    for target, source, fields in ((meta, new_meta, ("labels", "annotations")),
+                                   (spec, new_spec, ("nodeSelector", "tolerations",
+                                                     "schedulingGates"))):
+        for field in fields:
+            target.pop(field, None)
+            if field in source:
+                target[field] = copy.deepcopy(source[field])
+    affinity, new_affinity = spec.get("affinity"), new_spec.get("affinity")
+    if isinstance(affinity, dict) or isinstance(new_affinity, Mapping):
+        rest = {k: v for k, v in (affinity or {}).items() if k != "nodeAffinity"}
+        if isinstance(new_affinity, Mapping) and "nodeAffinity" in new_affinity:
+            rest["nodeAffinity"] = copy.deepcopy(new_affinity["nodeAffinity"])
+        if rest or new_affinity is not None:
+            spec["affinity"] = rest
+        else:
+            spec.pop("affinity", None)
+    return out
