@@ -8,7 +8,9 @@ Upstream: ``ValidateDeploymentUpdate``, ``ValidateReplicaSetUpdate``,
 changes; a StatefulSet's spec changes only in its replicas, ordinals, template, update
 strategy, claim retention policy and minReadySeconds; a Job's template, selector and
 completions stay as created, but for the scheduling directives of a suspended Job that never
-started. ConfigMaps and Secrets marked immutable are :mod:`~clustersim.kubernetes.configupdates`'.
+started and the containers' requests and limits of a suspended Job with no Pod active
+(KEP-5440, beta since v1.36). ConfigMaps and Secrets marked immutable are
+:mod:`~clustersim.kubernetes.configupdates`'.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ def workload_update_refusal(existing: Mapping[str, Any], manifest: Mapping[str, 
     annotation), which the fields are compared with, as kubectl's three-way merge does.
     A Job's parallelism, suspend, deadline and TTL may change, its template, selector
     and completions not, except the template's scheduling directives while the Job is
-    suspended and never started (:func:`_with_scheduling_directives`); the labels and
+    suspended and never started (:func:`_with_scheduling_directives`) and its containers'
+    resources while it is suspended with no Pod active (:func:`_with_resources`); the labels and
     selector the API server generated for it
     (:func:`~clustersim.kubernetes.objects.generate_job_selector`) are no change, whether
     ``manifest`` is a file that never had them or the stored object patched."""
@@ -50,10 +53,13 @@ def workload_update_refusal(existing: Mapping[str, Any], manifest: Mapping[str, 
         generate_job_selector(old)
         generate_job_selector(new)
         old, new = old["spec"], new["spec"]
-        if existing["spec"].get("suspend") and \
-                (existing.get("status") or {}).get("startTime") is None:
+        status = existing.get("status") or {}
+        if existing["spec"].get("suspend") and status.get("startTime") is None:
             old["template"] = _with_scheduling_directives(old.get("template") or {},
                                                           new.get("template") or {})
+        if existing["spec"].get("suspend") and not status.get("active"):
+            old["template"] = _with_resources(old.get("template") or {},
+                                              new.get("template") or {})
     group = {"Job": "batch", "CronJob": "batch"}.get(kind, "apps")
     immutable = {"Deployment": ("selector",), "ReplicaSet": ("selector",),
                  "DaemonSet": ("selector",), "Job": ("selector", "template", "completions")}
@@ -105,4 +111,25 @@ def _with_scheduling_directives(old: Mapping[str, Any], new: Mapping[str, Any]
             spec["affinity"] = rest
         else:
             spec.pop("affinity", None)
+    return out
+
+
+def _with_resources(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
+    """The pod template ``old`` with the ``requests`` and ``limits`` of ``new``'s containers
+    and init containers (matched by position): what a suspended Job's template is compared
+    with while none of its Pods is active (KEP-5440, mutable Pod resources for suspended Jobs:
+    alpha in v1.35, beta and on by default since v1.36), so that a queue can resize a Job
+    before it starts or resumes it. Any other change to a container stays refused."""
+    out = copy.deepcopy(dict(old))
+    spec, new_spec = out.setdefault("spec", {}), new.get("spec") or {}
+    for field in ("containers", "initContainers"):
+        for mine, theirs in zip(spec.get(field) or [], new_spec.get(field) or [], strict=False):
+            resources = {k: v for k, v in (mine.get("resources") or {}).items()
+                         if k not in ("requests", "limits")}
+            resources.update({k: copy.deepcopy(v) for k, v in
+                              (theirs.get("resources") or {}).items()
+                              if k in ("requests", "limits")})
+            mine.pop("resources", None)
+            if resources:
+                mine["resources"] = resources
     return out

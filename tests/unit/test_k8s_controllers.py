@@ -449,6 +449,36 @@ def test_a_suspended_job_that_never_started_may_be_placed_before_it_runs():
         cluster.apply(_placed({"topology.kubernetes.io/zone": "zone-c"}))
 
 
+def test_a_suspended_job_with_no_pod_active_may_be_resized():
+    """KEP-5440 (beta since v1.36): while a Job is suspended and none of its Pods is active,
+    its containers' requests and limits may change, also after it ran, and the Pods of the
+    resume ask for the new amounts; not while it runs, and nothing else of the containers
+    (resources were refused always)."""
+    def sized(cpu, suspend=True, image="perl:5.34"):
+        made = job("train", run=100, suspend=suspend)
+        made["spec"]["template"]["spec"]["containers"][0].update(
+            image=image, resources={"requests": {"cpu": cpu}, "limits": {"cpu": cpu}})
+        return made
+
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(sized("8"))                       # no node has 8 cores
+    cluster.run(until=10)
+    assert cluster.apply(sized("2")) == ["job.batch/train configured"]
+    with pytest.raises(ValueError, match=r"spec\.template: Invalid value: field is immutable"):
+        cluster.apply(sized("2", image="perl:5.36"))
+    cluster.apply(sized("2", suspend=False))
+    cluster.run(until=20)
+    [pod] = [p for p in cluster.pods() if p.name.startswith("train-")]
+    assert pod.phase == "Running"
+    assert cluster.get("Pod", "default", pod.name)["spec"]["containers"][0]["resources"][
+        "requests"] == {"cpu": "2"}
+    with pytest.raises(ValueError, match=r"spec\.template: Invalid value: field is immutable"):
+        cluster.apply(sized("1", suspend=False))    # running
+    cluster.apply(sized("2"))                       # suspended: its Pod goes
+    cluster.run(until=30)
+    assert cluster.apply(sized("1")) == ["job.batch/train configured"]
+
+
 @pytest.mark.parametrize("old, new, allowed", [
     ({"nodeAffinity": {}}, None, True),
     ({"nodeAffinity": {}, "podAffinity": {}}, None, False),
