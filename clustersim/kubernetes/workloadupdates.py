@@ -1,5 +1,5 @@
-"""What the API server refuses when a workload is updated: the fields its update validation
-keeps immutable.
+"""What the API server refuses when a workload or a Pod is updated: the fields its update
+validation keeps immutable.
 
 Upstream: ``ValidateDeploymentUpdate``, ``ValidateReplicaSetUpdate``,
 ``ValidateDaemonSetUpdate``, ``ValidateStatefulSetUpdate`` (``pkg/apis/apps/validation``) and
@@ -22,7 +22,18 @@ from typing import Any
 
 from clustersim.kubernetes.objects import generate_job_selector
 
-__all__ = ["workload_update_refusal"]
+__all__ = ["POD_MUTABLE", "pod_update_refusal", "workload_update_refusal"]
+
+POD_MUTABLE = ("schedulingGates", "tolerations", "activeDeadlineSeconds")
+"""The fields of a Pod's spec an update may change besides its containers' images
+(``ValidatePodUpdate``): gates only removed, tolerations only added, the deadline set or
+lowered."""
+_POD_FORBIDDEN = (
+    "spec: Forbidden: pod updates may not change fields other than "
+    "`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,"
+    "`spec.tolerations` (only additions to existing tolerations),"
+    "`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously "
+    "negative)")
 
 
 def workload_update_refusal(existing: Mapping[str, Any], manifest: Mapping[str, Any],
@@ -133,3 +144,47 @@ def _with_resources(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str,
             if resources:
                 mine["resources"] = resources
     return out
+
+
+def pod_update_refusal(name: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> str | None:
+    """The API server's refusal of a Pod whose spec goes from ``old`` to ``new``, or None
+    (``ValidatePodUpdate`` and ``validatePodSchedulingGates`` in kubernetes/kubernetes
+    ``pkg/apis/core/validation/validation.go``): only :data:`POD_MUTABLE` and the containers'
+    images may change; a gate may only be removed, a toleration only added, a deadline only
+    set or lowered. A new image is refused here with what a real cluster does instead: the
+    simulated kubelet does not restart a container in place."""
+    changed = {k for k in {*old, *new} if old.get(k) != new.get(k)}
+    images = set()
+    for field in ("containers", "initContainers"):
+        if field in changed:
+            before, after = old.get(field) or [], new.get(field) or []
+            same = len(before) == len(after) and all(
+                {**a, "image": b.get("image")} == b for a, b in zip(after, before, strict=True))
+            if not same:
+                return f'Pod "{name}" is invalid: {_POD_FORBIDDEN}'
+            images |= {a.get("image") for a, b in zip(after, before, strict=True)
+                       if a.get("image") != b.get("image")}
+            changed.discard(field)
+    if changed - set(POD_MUTABLE):
+        return f'Pod "{name}" is invalid: {_POD_FORBIDDEN}'
+    gates = [g.get("name") for g in old.get("schedulingGates") or []]
+    added = [g.get("name") for g in new.get("schedulingGates") or [] if g.get("name") not in gates]
+    if added:
+        return (f'Pod "{name}" is invalid: spec.schedulingGates: Forbidden: only deletion is '
+                f"allowed, but found new scheduling gate '{added[0]}'")
+    kept = new.get("tolerations") or []
+    if any(t not in kept for t in old.get("tolerations") or []):
+        return (f'Pod "{name}" is invalid: spec.tolerations: Forbidden: existing toleration '
+                "can not be modified except its tolerationSeconds")
+    deadline, before = new.get("activeDeadlineSeconds"), old.get("activeDeadlineSeconds")
+    if before is not None and deadline is None:
+        return (f'Pod "{name}" is invalid: spec.activeDeadlineSeconds: Invalid value: null: '
+                "must not update from a positive integer to nil value")
+    if before is not None and deadline > before:
+        return (f'Pod "{name}" is invalid: spec.activeDeadlineSeconds: Invalid value: '
+                f"{deadline}: must be less than or equal to previous value")
+    if images:
+        return (f'Pod "{name}": a new image for a running Pod ({", ".join(sorted(images))}) '
+                "is not simulated: a real kubelet restarts the container with it; change the "
+                "image of the Pod's Deployment (kubectl set image deployment/...) instead")
+    return None

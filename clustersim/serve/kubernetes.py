@@ -61,6 +61,7 @@ from clustersim.kubernetes.controllers.disruption import eviction_refusal
 from clustersim.kubernetes.objects import count_generation, is_terminating
 from clustersim.kubernetes.services import apiserver_service
 from clustersim.kubernetes.storageclass import default_storage_class
+from clustersim.kubernetes.workloadupdates import POD_MUTABLE, pod_update_refusal
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.manifests.kubernetes_fields import unknown_fields
 from clustersim.serve import kubeproto
@@ -722,14 +723,9 @@ class KubernetesBackend(ClusterTime):
         name = stored["metadata"]["name"]
         generation = stored["metadata"].get("generation", 1)
         annotations_before = dict(stored["metadata"].get("annotations") or {})
-        if new.get("spec") != current.get("spec") and "spec" in new:
-            if resource.kind == "Pod":
-                raise HttpError(422, f'Pod "{name}" is invalid: spec: Forbidden: pod updates '
-                                "may not change fields other than `spec.containers[*].image`,"
-                                "`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,"
-                                "`spec.tolerations` (only additions to existing tolerations),"
-                                "`spec.terminationGracePeriodSeconds` (allow it to be set to 1"
-                                " if it was previously negative)", "Invalid")
+        if new.get("spec") != current.get("spec") and "spec" in new and resource.kind == "Pod":
+            self._update_pod(stored, current["spec"], new["spec"])
+        elif new.get("spec") != current.get("spec") and "spec" in new:
             undo_defaults(new["spec"], stored.get("spec"))
             manifest = {"apiVersion": stored.get("apiVersion", resource.group_version),
                         "kind": resource.kind,
@@ -759,6 +755,23 @@ class KubernetesBackend(ClusterTime):
             if (field in new or field in stored) and new.get(field) != stored.get(field):
                 stored[field] = new.get(field)
                 self.cluster.changed()
+
+    def _update_pod(self, stored: dict[str, Any], current: dict[str, Any],
+                    new: dict[str, Any]) -> None:
+        """A Pod's spec changes only where ``ValidatePodUpdate`` allows it
+        (:func:`~clustersim.kubernetes.workloadupdates.pod_update_refusal`): removed
+        scheduling gates (the Pod then enters the scheduling queue), added tolerations, a
+        lower deadline."""
+        name = stored["metadata"]["name"]
+        refusal = pod_update_refusal(name, current, new)
+        if refusal is not None:
+            raise HttpError(422, refusal, "Invalid")
+        for field in POD_MUTABLE:
+            if new.get(field) in (None, []):     # an empty list is not kept (omitempty)
+                stored["spec"].pop(field, None)
+            else:
+                stored["spec"][field] = copy.deepcopy(new[field])
+        self.cluster.changed()
 
     def _update_node(self, name: str, current: dict[str, Any], new: dict[str, Any]) -> None:
         info = self.cluster.node(name)

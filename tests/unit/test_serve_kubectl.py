@@ -1591,3 +1591,54 @@ def test_network_policies_apply_list_describe_and_refuse(fresh):
                                       "spec.ingress[0].from[0]: Required value: must specify "
                                       "a peer")
 
+
+
+GATED = HUGE.replace("huge", "gated").replace('"64"', "100m").replace(
+    "spec:\n", "spec:\n  schedulingGates: [{name: example.com/queue}, {name: example.com/quota}]\n"
+    "  tolerations: [{key: batch, operator: Exists}]\n  activeDeadlineSeconds: 600\n")
+
+
+def test_a_pod_update_removes_gates_adds_tolerations_and_nothing_else(fresh):
+    """ValidatePodUpdate: a gate may be removed (the Pod is then scheduled), a toleration
+    added, the deadline lowered; a new gate, a changed toleration, a raised deadline or any
+    other field is refused in the API server's words, and a new image with what a real
+    kubelet would do (every change to a Pod's spec was refused, so a gate could never be
+    removed through the API)."""
+    fresh("apply", "-f", "-", stdin=GATED)
+
+    def patch(body: str, check: bool = True):
+        return fresh("patch", "pod", "gated", "--type=json", "-p", body, check=check)
+
+    refused = {
+        '[{"op":"add","path":"/spec/schedulingGates/-","value":{"name":"x.io/more"}}]':
+            "spec.schedulingGates: Forbidden: only deletion is allowed, but found new "
+            "scheduling gate 'x.io/more'",
+        '[{"op":"replace","path":"/spec/tolerations/0/key","value":"other"}]':
+            "spec.tolerations: Forbidden: existing toleration can not be modified",
+        '[{"op":"replace","path":"/spec/activeDeadlineSeconds","value":900}]':
+            "spec.activeDeadlineSeconds: Invalid value: 900: must be less than or equal to "
+            "previous value",
+        '[{"op":"replace","path":"/spec/restartPolicy","value":"Never"}]':
+            "spec: Forbidden: pod updates may not change fields other than",
+        '[{"op":"replace","path":"/spec/containers/0/image","value":"busybox:1.38"}]':
+            "a real kubelet restarts the container with it",
+    }
+    for body, words in refused.items():
+        result = patch(body, check=False)
+        assert result.returncode == 1 and words in result.stderr, (body, result.stderr)
+    patch('[{"op":"remove","path":"/spec/schedulingGates/0"},'
+          '{"op":"add","path":"/spec/tolerations/-","value":{"key":"gpu","operator":"Exists"}},'
+          '{"op":"replace","path":"/spec/activeDeadlineSeconds","value":300}]')
+    fresh.server.step(1)
+    [[_, _, status, *_]] = fresh.rows("get", "pod", "gated")
+    assert status == "SchedulingGated"
+    spec = json.loads(fresh("get", "pod", "gated", "-o", "json").stdout)["spec"]
+    assert spec["schedulingGates"] == [{"name": "example.com/quota"}]
+    assert {"batch", "gpu"} <= {t["key"] for t in spec["tolerations"]}
+    assert spec["activeDeadlineSeconds"] == 300
+    fresh("patch", "pod", "gated", "--type=merge", "-p", '{"spec":{"schedulingGates":null}}')
+    fresh.server.step(10)
+    [[_, _, status, *_]] = fresh.rows("get", "pod", "gated")
+    assert status == "Running"
+    assert "schedulingGates" not in json.loads(
+        fresh("get", "pod", "gated", "-o", "json").stdout)["spec"]
