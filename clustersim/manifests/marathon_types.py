@@ -157,6 +157,15 @@ class Container(_Model):
     port_mappings: list[PortMapping] | None = None
     volumes: list[AppVolume] | None = None
 
+    @model_validator(mode="after")
+    def _docker_has_an_image(self) -> Container:
+        """Marathon's ``dockerDockerContainerValidator``: a ``DOCKER`` container's ``docker``
+        is defined and names an image (``AppValidation``)."""
+        if self.type == "DOCKER" and self.docker is None:
+            raise ValueError("a DOCKER container needs docker with an image, e.g. "
+                             "docker: {image: nginx:1.27}")
+        return self
+
 
 class Command(_Model):
     value: str

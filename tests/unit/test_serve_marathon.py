@@ -610,6 +610,10 @@ ID_RULE = ("must fully match regular expression '^(([a-z0-9]|[a-z0-9][a-z0-9\\-]
         "., .."]}]),
     ({"id": "/a", "cpus": 0.5}, "Object is not valid", [{"path": "/", "errors": [
         "AppDefinition must either contain one of 'cmd' or 'args', and/or a 'container'."]}]),
+    # dockerDockerContainerValidator: it ran, without an image (the loader's words)
+    ({"id": "/a", "cmd": "x", "container": {"type": "DOCKER"}}, "Object is not valid",
+     [{"path": "/container", "errors": ["a DOCKER container needs docker with an image, e.g. "
+                                        "docker: {image: nginx:1.27}."]}]),
     ({"id": "/a", "cmd": "x", "constraints": [["hostname", "SPREAD"]]}, "Object is not valid",
      [{"path": "/constraints(0)", "errors": [
          "Constraint operator must be one of the following UNIQUE, CLUSTER, GROUP_BY, LIKE, "
