@@ -178,7 +178,7 @@ class ControllerManager(NodeLifecycle):
                     continue
                 message = self._preempt(pod, nodes, result.message)
             else:   # VolumeBinding's PreFilter rejects the pod before any node is tried
-                message = f"0/{len(nodes)} nodes are available: {refusal}."
+                message = self.scheduler.rejected_at_prefilter(pod, nodes, refusal)
             self._attempted[uid] = self._placement_version
             if self._last_failure.get(uid) != message:
                 self._last_failure[uid] = message

@@ -53,7 +53,8 @@ CASES = {
                           'Error: configmap "app-config" not found'),
     "claim": ("  volumes: [{name: data, persistentVolumeClaim: {claimName: data}}]", "",
               "Unschedulable", "FailedScheduling",
-              '0/4 nodes are available: persistentvolumeclaim "data" not found.'),
+              '0/4 nodes are available: persistentvolumeclaim "data" not found. '
+              'preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.'),
 }
 
 

@@ -48,7 +48,8 @@ def test_a_claim_without_a_provisioner_stays_pending_and_its_pod_waits(line, eve
     [pod] = cluster.pods()
     assert (pod.phase, pod.node, pod.reason) == ("Pending", None, "Unschedulable")
     assert pod.message == ("0/4 nodes are available: pod has unbound immediate "
-                           "PersistentVolumeClaims.")
+                           "PersistentVolumeClaims. preemption: 0/4 nodes are available: 4 "
+                           "Preemption is not helpful for scheduling.")   # as clusters say it
 
 
 @pytest.mark.parametrize("line", ["", f"storageClassName: {DEFAULT_CLASS}"])

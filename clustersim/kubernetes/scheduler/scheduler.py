@@ -314,6 +314,25 @@ class Scheduler:
                 cycle.scores[name][plugin.name] = score
                 cycle.totals[name] += score * weight
 
+    def rejected_at_prefilter(
+        self, pod: Mapping[str, Any], nodes: Sequence[NodeInfo], reason: str
+    ) -> str:
+        """The FailedScheduling message when a PreFilter outside this framework rejects
+        ``pod`` as unresolvable (VolumeBinding's check of its claims, which the controller
+        manager makes: ``pod has unbound immediate PersistentVolumeClaims``): every node gets
+        that status, so DefaultPreemption finds preemption not helpful anywhere. As clusters
+        report it (``... PersistentVolumeClaims. preemption: 0/2 nodes are available: 2
+        Preemption is not helpful for scheduling.``), without DynamicResources' "no new claims
+        to deallocate": that PostFilter reads what its own PreFilter, which did not run,
+        would have left."""
+        if not nodes:
+            return NO_NODES
+        statuses = {n.name: Status(Code.UNSCHEDULABLE_AND_UNRESOLVABLE, (reason,))
+                    for n in nodes}
+        preemption = _preemption_message(pod, statuses) if self.profile.preemption else ""
+        return fit_error_message(len(nodes), statuses, prefilter_message=reason,
+                                 preemption=preemption)
+
     def _failure(
         self, pod: Mapping[str, Any], nodes: Sequence[NodeInfo], cycle: _Cycle
     ) -> ScheduleResult:
