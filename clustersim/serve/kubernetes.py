@@ -724,7 +724,7 @@ class KubernetesBackend(ClusterTime):
         generation = stored["metadata"].get("generation", 1)
         annotations_before = dict(stored["metadata"].get("annotations") or {})
         if new.get("spec") != current.get("spec") and "spec" in new and resource.kind == "Pod":
-            self._update_pod(stored, current["spec"], new["spec"])
+            self._update_pod(resource, stored, current["spec"], new["spec"])
         elif new.get("spec") != current.get("spec") and "spec" in new:
             undo_defaults(new["spec"], stored.get("spec"))
             manifest = {"apiVersion": stored.get("apiVersion", resource.group_version),
@@ -756,13 +756,15 @@ class KubernetesBackend(ClusterTime):
                 stored[field] = new.get(field)
                 self.cluster.changed()
 
-    def _update_pod(self, stored: dict[str, Any], current: dict[str, Any],
+    def _update_pod(self, resource: Resource, stored: dict[str, Any], current: dict[str, Any],
                     new: dict[str, Any]) -> None:
         """A Pod's spec changes only where ``ValidatePodUpdate`` allows it
         (:func:`~clustersim.kubernetes.workloadupdates.pod_update_refusal`): removed
         scheduling gates (the Pod then enters the scheduling queue), added tolerations, a
-        lower deadline."""
+        lower deadline. The new spec is first decoded and validated as any Pod's."""
         name = stored["metadata"]["name"]
+        self._validated({"apiVersion": "v1", "kind": "Pod", "metadata": {
+            "name": name, "namespace": stored["metadata"]["namespace"]}, "spec": new}, resource)
         refusal = pod_update_refusal(name, current, new)
         if refusal is not None:
             raise HttpError(422, refusal, "Invalid")

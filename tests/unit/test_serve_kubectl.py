@@ -1622,6 +1622,8 @@ def test_a_pod_update_removes_gates_adds_tolerations_and_nothing_else(fresh):
             "spec: Forbidden: pod updates may not change fields other than",
         '[{"op":"replace","path":"/spec/containers/0/image","value":"busybox:1.38"}]':
             "a real kubelet restarts the container with it",
+        '[{"op":"replace","path":"/spec/activeDeadlineSeconds","value":"soon"}]':
+            "spec.activeDeadlineSeconds: 'soon' is not valid",       # was a 500
     }
     for body, words in refused.items():
         result = patch(body, check=False)
