@@ -723,9 +723,10 @@ class KubernetesBackend(ClusterTime):
         name = stored["metadata"]["name"]
         generation = stored["metadata"].get("generation", 1)
         annotations_before = dict(stored["metadata"].get("annotations") or {})
-        if new.get("spec") != current.get("spec") and "spec" in new and resource.kind == "Pod":
+        spec_changed = "spec" in new and new["spec"] != current.get("spec")
+        if spec_changed and resource.kind == "Pod":
             self._update_pod(resource, stored, current["spec"], new["spec"])
-        elif new.get("spec") != current.get("spec") and "spec" in new:
+        elif spec_changed:
             undo_defaults(new["spec"], stored.get("spec"))
             manifest = {"apiVersion": stored.get("apiVersion", resource.group_version),
                         "kind": resource.kind,
