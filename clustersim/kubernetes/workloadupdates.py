@@ -158,12 +158,11 @@ def pod_update_refusal(name: str, old: Mapping[str, Any], new: Mapping[str, Any]
     for field in ("containers", "initContainers"):
         if field in changed:
             before, after = old.get(field) or [], new.get(field) or []
-            same = len(before) == len(after) and all(
-                {**a, "image": b.get("image")} == b for a, b in zip(after, before, strict=True))
-            if not same:
+            pairs = list(zip(after, before, strict=False))
+            if len(before) != len(after) or any({**a, "image": b.get("image")} != b
+                                                for a, b in pairs):
                 return f'Pod "{name}" is invalid: {_POD_FORBIDDEN}'
-            images |= {a.get("image") for a, b in zip(after, before, strict=True)
-                       if a.get("image") != b.get("image")}
+            images |= {a.get("image") for a, b in pairs if a.get("image") != b.get("image")}
             changed.discard(field)
     if changed - set(POD_MUTABLE):
         return f'Pod "{name}" is invalid: {_POD_FORBIDDEN}'
