@@ -26,9 +26,16 @@ https://kubernetes.io/docs/concepts/workloads/controllers/job/
   updates). ``ttlSecondsAfterFinished`` deletes the finished Job after that many
   seconds.
 
+- ``completionMode: Indexed`` gives each pod a completion index and completes the Job when
+  every index from 0 to ``completions − 1`` has succeeded; ``status.succeeded`` counts the
+  indexes and ``status.completedIndexes`` lists them (:mod:`.indexedjob`).
+
 Simplified: ``restartPolicy: OnFailure`` pods are treated like ``Never`` (upstream restarts
-the container in place and counts the restarts toward the limit); Indexed completion mode,
-``podFailurePolicy`` and ``successPolicy`` are not modelled.
+the container in place and counts the restarts toward the limit); ``podFailurePolicy`` and
+``successPolicy`` are not modelled, nor the interim conditions ``SuccessCriteriaMet`` and
+``FailureTarget`` upstream sets before ``Complete`` and ``Failed``, nor the pods' tracking
+finalizer (the simulator counts the finished pods it still has; upstream counts each once,
+as its finalizer is removed, so a deleted failed pod still counts there).
 """
 
 from __future__ import annotations
@@ -36,6 +43,15 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from clustersim.kubernetes.controllers.base import Controller
+from clustersim.kubernetes.controllers.indexedjob import (
+    completion_index,
+    first_pending_indexes,
+    format_indexes,
+    indexed_pod,
+    is_indexed,
+    parse_indexes,
+    pods_for_removal,
+)
 from clustersim.kubernetes.controllers.replicaset import deletion_rank
 from clustersim.kubernetes.objects import (
     condition,
@@ -77,6 +93,11 @@ def job_finished(job: dict[str, Any]) -> str | None:
     return None
 
 
+def _valid_index(pod: dict[str, Any], completions: int) -> bool:
+    index = completion_index(pod)
+    return index is not None and index < completions
+
+
 class JobController(Controller):
     """Reconciles Jobs."""
 
@@ -94,7 +115,13 @@ class JobController(Controller):
         status = job.setdefault("status", {})
         if not spec.get("suspend"):
             status.setdefault("startTime", now)      # the Job's first start
-        status.update(active=len(active), succeeded=len(succeeded), failed=len(failed))
+        done = self._succeeded_indexes(job, succeeded) if is_indexed(job) else None
+        if done is not None:
+            # only pods with a valid index count (getValidPodsWithFilter)
+            failed = [p for p in failed if _valid_index(p, spec["completions"])]
+        status.update(active=len(active),
+                      succeeded=len(succeeded) if done is None else len(done),
+                      failed=len(failed))
         finished = job_finished(job)
         if finished:
             self._expire(job)
@@ -124,19 +151,25 @@ class JobController(Controller):
                              "Job was active longer than specified deadline", "Warning")
                 return
             cluster.wake_at(status["startTime"] + deadline, background=True)
-        if completions is not None and len(succeeded) >= completions:
+        succeeded_count = status["succeeded"]
+        if completions is not None and succeeded_count >= completions:
             self._finish(job, active, "Complete", "Completed", "Job completed")
             return
         if completions is None and succeeded and not active:
             self._finish(job, active, "Complete", "Completed", "Job completed")
             return
-        wanted = want_active(parallelism, completions, len(active), len(succeeded))
-        if len(active) > wanted:
-            for pod in deletion_rank(active)[:len(active) - wanted]:
+        wanted = want_active(parallelism, completions, len(active), succeeded_count)
+        surplus = max(0, len(active) - wanted)
+        if done is not None:
+            doomed = pods_for_removal(active, completions, surplus)
+        else:
+            doomed = deletion_rank(active)[:surplus] if surplus else []
+        if doomed:
+            for pod in doomed:
                 cluster.delete_pod(pod)
                 cluster.record(job, "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}")
             return
-        if len(active) == wanted:
+        if len(active) >= wanted:
             return
         last_success = max((p["status"].get("finishedAt", 0.0) for p in succeeded), default=-1.0)
         recent = [p for p in failed if p["status"].get("finishedAt", 0.0) > last_success]
@@ -146,11 +179,34 @@ class JobController(Controller):
             if now < ready_at:
                 cluster.wake_at(ready_at)
                 return
-        for _ in range(wanted - len(active)):
-            pod = new_pod_from_template(spec["template"], job,
-                                        prefix=f"{job['metadata']['name']}-")
+        missing = wanted - len(active)
+        indexes: list[int | None] = [None] * missing
+        if done is not None:
+            taken = done | {i for p in active if (i := completion_index(p)) is not None}
+            indexes = list(first_pending_indexes(taken, missing, completions))
+        for index in indexes:
+            if index is None:
+                pod = new_pod_from_template(spec["template"], job,
+                                            prefix=f"{job['metadata']['name']}-")
+            else:
+                pod = indexed_pod(spec["template"], job, index)
             cluster.create(pod)
             cluster.record(job, "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}")
+
+    def _succeeded_indexes(self, job: dict[str, Any], succeeded: list[dict[str, Any]]
+                           ) -> set[int]:
+        """The indexes done: those ``status.completedIndexes`` kept and those of the pods
+        that succeeded since (``calculateSucceededIndexes``), written back to it."""
+        completions = job["spec"]["completions"]
+        status = job["status"]
+        done = parse_indexes(status.get("completedIndexes", ""), completions)
+        done.update(i for p in succeeded if (i := completion_index(p)) is not None
+                    and i < completions)
+        if done:
+            status["completedIndexes"] = format_indexes(done)
+        else:
+            status.pop("completedIndexes", None)
+        return done
 
     def _expire(self, job: dict[str, Any]) -> None:
         """``ttlSecondsAfterFinished``: the TTL-after-finished controller deletes the Job (and

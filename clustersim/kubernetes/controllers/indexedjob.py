@@ -1,0 +1,170 @@
+"""Indexed completion mode: each pod of a Job runs one completion index, 0 to completions − 1.
+
+Upstream: kubernetes/kubernetes ``pkg/controller/job/indexed_job_utils.go`` (as of December
+2026) and ``manageJob`` in ``pkg/controller/job/job_controller.go``. Docs:
+https://kubernetes.io/docs/concepts/workloads/controllers/job/#completion-mode
+
+- A pod's index is its annotation ``batch.kubernetes.io/job-completion-index``
+  (``getCompletionIndex``: a non-negative integer, else the pod has no index). The controller
+  also gives it the label of the same name (``PodIndexLabel``, beta in v1.28, GA in v1.32),
+  the hostname ``<job>-<index>``, the name prefix ``<job>-<index>-`` (``generateName``,
+  ``podGenerateNameWithIndex``) and, in every container and init container that does not set
+  it already, the variable ``JOB_COMPLETION_INDEX`` read through the downward API from that
+  label (``addCompletionIndexEnvVariable``; from the annotation while the label's gate was
+  off).
+- The succeeded indexes are kept in ``status.completedIndexes`` as sorted intervals
+  (``"0-2,4"``; two neighbours are written ``"5,6"``, ``orderedIntervals.String``), merged
+  with the indexes of pods that succeeded since (``calculateSucceededIndexes``), so that an
+  index stays done when its pod is deleted; ``status.succeeded`` counts them.
+- New pods take the lowest indexes that are neither succeeded nor held by an active pod
+  (``firstPendingIndexes``): a failed pod's index is started again.
+- Surplus active pods go first: pods with no index or one past ``completions``, and every
+  pod but the best one of an index that two hold (``appendDuplicatedIndexPodsForRemoval``);
+  only then the usual ranking (``activePodsForRemoval``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from clustersim.kubernetes.controllers.replicaset import deletion_rank
+from clustersim.kubernetes.objects import new_pod_from_template
+
+__all__ = [
+    "COMPLETION_INDEX",
+    "COMPLETION_INDEX_ENV",
+    "completion_index",
+    "first_pending_indexes",
+    "format_indexes",
+    "indexed_pod",
+    "is_indexed",
+    "parse_indexes",
+    "pods_for_removal",
+]
+
+COMPLETION_INDEX = "batch.kubernetes.io/job-completion-index"
+"""The annotation (and label) that holds a pod's completion index."""
+COMPLETION_INDEX_ENV = "JOB_COMPLETION_INDEX"
+"""The environment variable through which a container reads its index."""
+MAX_GENERATED_NAME_LENGTH = 58
+"""``names.MaxGeneratedNameLength``: 63 less the 5 random characters the API server adds."""
+
+
+def is_indexed(job: Mapping[str, Any]) -> bool:
+    """Whether the Job runs in Indexed completion mode (``isIndexedJob``)."""
+    return (job.get("spec") or {}).get("completionMode") == "Indexed"
+
+
+def completion_index(pod: Mapping[str, Any]) -> int | None:
+    """The pod's completion index, or None when its annotation is missing, not a whole
+    number or negative (``getCompletionIndex``)."""
+    value = ((pod.get("metadata") or {}).get("annotations") or {}).get(COMPLETION_INDEX)
+    if not isinstance(value, str):
+        return None
+    try:
+        index = int(value, 10)
+    except ValueError:
+        return None
+    return index if index >= 0 else None
+
+
+def parse_indexes(text: str, completions: int) -> set[int]:
+    """The indexes below ``completions`` that the interval list ``text`` names
+    (``parseIndexesFromString``: an interval that is not a number is skipped, one that
+    starts at or past ``completions`` ends the list, one that ends past it is cut)."""
+    indexes: set[int] = set()
+    for interval in text.split(",") if text else ():
+        first, _, last = interval.partition("-")
+        try:
+            start = int(first, 10)
+            end = int(last, 10) if last else start
+        except ValueError:
+            continue
+        if start >= completions:
+            break
+        indexes.update(range(start, min(end, completions - 1) + 1))
+    return indexes
+
+
+def format_indexes(indexes: Iterable[int]) -> str:
+    """``indexes`` as sorted intervals: ``"0-2,4"``; two neighbours stay a pair, ``"5,6"``
+    (``orderedIntervals.String``)."""
+    intervals: list[list[int]] = []
+    for index in sorted(set(indexes)):
+        if intervals and index == intervals[-1][1] + 1:
+            intervals[-1][1] = index
+        else:
+            intervals.append([index, index])
+    parts = []
+    for first, last in intervals:
+        if last == first:
+            parts.append(str(first))
+        else:
+            parts.append(f"{first}{',' if last == first + 1 else '-'}{last}")
+    return ",".join(parts)
+
+
+def first_pending_indexes(taken: set[int], count: int, completions: int) -> list[int]:
+    """The ``count`` lowest indexes below ``completions`` not in ``taken`` (the succeeded
+    indexes and those of active pods; ``firstPendingIndexes``)."""
+    pending: list[int] = []
+    for index in range(completions):
+        if len(pending) == count:
+            break
+        if index not in taken:
+            pending.append(index)
+    return pending
+
+
+def pods_for_removal(active: list[dict[str, Any]], completions: int,
+                     at_least: int) -> list[dict[str, Any]]:
+    """The active pods of an Indexed Job to delete (``activePodsForRemoval``): those with no
+    index or one past ``completions``, all but the best of each repeated index, then the
+    best to delete of the rest until there are ``at_least``."""
+    by_index: dict[int, list[dict[str, Any]]] = {}
+    remove: list[dict[str, Any]] = []
+    for pod in active:
+        index = completion_index(pod)
+        if index is None or index >= completions:
+            remove.append(pod)
+        else:
+            by_index.setdefault(index, []).append(pod)
+    kept = []
+    for index in sorted(by_index):
+        ranked = deletion_rank(by_index[index])
+        remove.extend(ranked[:-1])
+        kept.append(ranked[-1])
+    if len(remove) < at_least:
+        remove.extend(deletion_rank(kept)[:at_least - len(remove)])
+    return remove
+
+
+def _with_index_variable(container: dict[str, Any]) -> None:
+    env = container.setdefault("env", [])
+    if any(var.get("name") == COMPLETION_INDEX_ENV for var in env):
+        return
+    # the API server defaults a field selector's apiVersion to v1 (SetDefaults_ObjectFieldSelector)
+    env.append({"name": COMPLETION_INDEX_ENV, "valueFrom": {"fieldRef": {
+        "apiVersion": "v1", "fieldPath": f"metadata.labels['{COMPLETION_INDEX}']"}}})
+
+
+def indexed_pod(template: Mapping[str, Any], job: Mapping[str, Any],
+                index: int) -> dict[str, Any]:
+    """The pod for completion index ``index`` of ``job``, made from its template as
+    ``manageJob`` makes it: the index as annotation, label and environment variable, the
+    hostname ``<job>-<index>`` and the name prefix ``<job>-<index>-``."""
+    name = job["metadata"]["name"]
+    suffix = f"-{index}-"
+    prefix = f"{name}{suffix}"
+    if len(prefix) > MAX_GENERATED_NAME_LENGTH:
+        prefix = prefix[:MAX_GENERATED_NAME_LENGTH - len(suffix)] + suffix
+    pod = new_pod_from_template(template, job, prefix=prefix)
+    pod["metadata"]["annotations"][COMPLETION_INDEX] = str(index)
+    pod["metadata"]["labels"][COMPLETION_INDEX] = str(index)
+    spec = pod["spec"]
+    for field in ("initContainers", "containers"):
+        for container in spec.get(field) or []:
+            _with_index_variable(container)
+    spec["hostname"] = f"{name}-{index}"
+    return pod

@@ -1,0 +1,154 @@
+"""Indexed Jobs: each pod runs one completion index; the Job completes when every index
+succeeded.
+
+Cases follow kubernetes/kubernetes ``pkg/controller/job/indexed_job_utils_test.go``
+(``TestCalculateSucceededIndexes``, ``TestFirstPendingIndexes``,
+``TestAppendDuplicatedIndexPodsForRemoval``) and ``job_controller_test.go``
+(``TestControllerSyncJob``'s indexed cases: lowest indexes first, a failed index retried).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from clustersim import Node
+from clustersim.kubernetes import KubernetesCluster
+from clustersim.kubernetes.controllers.indexedjob import (
+    COMPLETION_INDEX,
+    completion_index,
+    first_pending_indexes,
+    format_indexes,
+    parse_indexes,
+    pods_for_removal,
+)
+
+INDEX_VARIABLE = {"name": "JOB_COMPLETION_INDEX", "valueFrom": {"fieldRef": {
+    "apiVersion": "v1", "fieldPath": f"metadata.labels['{COMPLETION_INDEX}']"}}}
+
+
+def indexed(name="sort", completions=5, parallelism=2, run=30, code=0, **spec):
+    return {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": name},
+            "spec": {"completionMode": "Indexed", "completions": completions,
+                     "parallelism": parallelism, **spec, "template": {
+                         "metadata": {"annotations": {"clustersim.io/run-seconds": str(run),
+                                                      "clustersim.io/exit-code": str(code)}},
+                         "spec": {"restartPolicy": "Never", "containers": [
+                             {"name": "c", "image": "busybox:1.37"}]}}}}
+
+
+def cluster_of(*jobs):
+    cluster = KubernetesCluster(Node.many(3, "node", cpu="4", memory="8Gi"), seed=0)
+    for job in jobs:
+        cluster.apply(job)
+    return cluster
+
+
+def pods_by_index(cluster):
+    found: dict[int, list[dict]] = {}
+    for pod in cluster.objects("Pod"):
+        found.setdefault(completion_index(pod), []).append(pod)
+    return found
+
+
+def phase(pod):
+    return pod["status"]["phase"]
+
+
+@pytest.mark.parametrize("indexes, text", [
+    ([], ""), ([0], "0"), ([0, 1], "0,1"), ([0, 1, 2], "0-2"), ([0, 1, 2, 4], "0-2,4"),
+    ([9, 1, 3, 5, 6, 7], "1,3,5-7,9"), ([2, 2, 3], "2,3"),
+])
+def test_completed_indexes_are_written_as_intervals(indexes, text):
+    assert format_indexes(indexes) == text
+
+
+@pytest.mark.parametrize("text, completions, indexes", [
+    ("", 5, set()), ("0-2,4", 5, {0, 1, 2, 4}), ("1,3-4", 4, {1, 3}),
+    ("0,x,2", 5, {0, 2}), ("2-9", 4, {2, 3}), ("1,7,3", 5, {1}),
+])
+def test_completed_indexes_are_read_below_completions(text, completions, indexes):
+    assert parse_indexes(text, completions) == indexes
+
+
+@pytest.mark.parametrize("taken, count, completions, pending", [
+    (set(), 3, 5, [0, 1, 2]), ({0, 2}, 2, 5, [1, 3]), ({1, 3, 4}, 5, 5, [0, 2]),
+    (set(range(5)), 2, 5, []), ({0}, 0, 5, []),
+])
+def test_new_pods_take_the_lowest_pending_indexes(taken, count, completions, pending):
+    assert first_pending_indexes(taken, count, completions) == pending
+
+
+def _pod(name, index, phase="Running", created=0.0):
+    annotations = {} if index is None else {COMPLETION_INDEX: index}
+    return {"metadata": {"name": name, "annotations": annotations, "creationTimestamp": created},
+            "spec": {"nodeName": "node-1"}, "status": {"phase": phase}}
+
+
+def test_pods_without_an_index_past_completions_or_repeated_go_first():
+    pods = [_pod("a", "0"), _pod("b", "0", "Pending"), _pod("c", None), _pod("d", "7"),
+            _pod("e", "-1"), _pod("f", "1"), _pod("g", "2")]
+    removed = [p["metadata"]["name"] for p in pods_for_removal(pods, 5, 0)]
+    assert sorted(removed) == ["b", "c", "d", "e"]      # the running copy of index 0 stays
+    more = [p["metadata"]["name"] for p in pods_for_removal(pods, 5, 6)]
+    assert sorted(more[:4]) == ["b", "c", "d", "e"] and len(more) == 6
+
+
+def test_each_pod_gets_its_index_lowest_first():
+    cluster = cluster_of(indexed())
+    cluster.run(until=1)
+    first = pods_by_index(cluster)
+    assert sorted(first) == [0, 1]
+    for index, [pod] in first.items():
+        meta = pod["metadata"]
+        assert meta["annotations"][COMPLETION_INDEX] == str(index)
+        assert meta["labels"][COMPLETION_INDEX] == str(index)
+        assert meta["name"].startswith(f"sort-{index}-") and len(meta["name"]) == 12
+        assert pod["spec"]["hostname"] == f"sort-{index}"
+        assert pod["spec"]["containers"][0]["env"] == [INDEX_VARIABLE]
+    cluster.run()
+    job = cluster.get("Job", "default", "sort")
+    assert sorted(pods_by_index(cluster)) == [0, 1, 2, 3, 4]
+    assert job["status"]["completedIndexes"] == "0-4" and job["status"]["succeeded"] == 5
+    assert [c["type"] for c in job["status"]["conditions"]] == ["Complete"]
+
+
+def test_a_container_that_sets_the_variable_keeps_it():
+    job = indexed(completions=1, parallelism=1)
+    mine = {"name": "JOB_COMPLETION_INDEX", "value": "7"}
+    job["spec"]["template"]["spec"]["initContainers"] = [{"name": "init", "image": "busybox"}]
+    job["spec"]["template"]["spec"]["containers"][0]["env"] = [mine]
+    cluster = cluster_of(job)
+    cluster.run(until=1)
+    [[pod]] = pods_by_index(cluster).values()
+    assert pod["spec"]["containers"][0]["env"] == [mine]
+    assert pod["spec"]["initContainers"][0]["env"] == [INDEX_VARIABLE]
+
+
+def test_a_failed_index_is_retried_and_the_job_completes_when_every_index_succeeded():
+    cluster = cluster_of(indexed(completions=3, parallelism=3))
+    cluster.run(until=0)
+    [one] = pods_by_index(cluster)[1]
+    one["metadata"]["annotations"]["clustersim.io/exit-code"] = "1"    # before it starts
+    cluster.run(until=40)
+    job = cluster.get("Job", "default", "sort")
+    assert job["status"]["completedIndexes"] == "0,2" and job["status"]["failed"] == 1
+    cluster.run()
+    runs = pods_by_index(cluster)
+    assert [phase(p) for p in runs[1]] == ["Failed", "Succeeded"]
+    assert [len(runs[i]) for i in (0, 2)] == [1, 1]
+    assert job["status"]["completedIndexes"] == "0-2" and job["status"]["succeeded"] == 3
+    assert job["status"]["conditions"][-1]["type"] == "Complete"
+
+
+def test_a_succeeded_index_stays_done_when_its_pod_is_deleted():
+    """``status.completedIndexes`` is the record (``calculateSucceededIndexes``): the index of a
+    deleted succeeded pod is not run again."""
+    cluster = cluster_of(indexed(completions=3, parallelism=1))
+    cluster.run(until=40)
+    [zero] = pods_by_index(cluster)[0]
+    assert phase(zero) == "Succeeded"
+    cluster.delete("pod", zero["metadata"]["name"])
+    cluster.run()
+    assert 0 not in pods_by_index(cluster)
+    job = cluster.get("Job", "default", "sort")
+    assert job["status"]["completedIndexes"] == "0-2" and job["status"]["succeeded"] == 3
