@@ -6,11 +6,12 @@ Upstream: ``ValidateDeploymentUpdate``, ``ValidateReplicaSetUpdate``,
 ``ValidateJobUpdate`` (``pkg/apis/batch/validation``), with the Job strategy's
 ``AllowMutableSchedulingDirectives`` (``pkg/registry/batch/job/strategy.go``). A selector never
 changes; a StatefulSet's spec changes only in its replicas, ordinals, template, update
-strategy, claim retention policy and minReadySeconds; a Job's template, selector and
-completions stay as created, but for the scheduling directives of a suspended Job that never
-started and the containers' requests and limits of a suspended Job with no Pod active
-(KEP-5440, beta since v1.36). ConfigMaps and Secrets marked immutable are
-:mod:`~clustersim.kubernetes.configupdates`'.
+strategy, claim retention policy and minReadySeconds; a Job's template, selector,
+completions and completion mode stay as created, but for the scheduling directives of a
+suspended Job that never started, the containers' requests and limits of a suspended Job with
+no Pod active (KEP-5440, beta since v1.36) and the completions of an Indexed Job changed
+together with its parallelism (``validateCompletions``: elastic Indexed Jobs, GA in v1.31).
+ConfigMaps and Secrets marked immutable are :mod:`~clustersim.kubernetes.configupdates`'.
 """
 
 from __future__ import annotations
@@ -41,8 +42,9 @@ def workload_update_refusal(existing: Mapping[str, Any], manifest: Mapping[str, 
     """The API server's refusal of ``manifest`` as an update of the stored ``existing``, in
     its words, or None. ``applied``: the configuration ``kubectl apply`` last applied (its
     annotation), which the fields are compared with, as kubectl's three-way merge does.
-    A Job's parallelism, suspend, deadline and TTL may change, its template, selector
-    and completions not, except the template's scheduling directives while the Job is
+    A Job's parallelism, suspend, deadline and TTL may change, its template, selector,
+    completions and completion mode not (an Indexed Job's completions may, together with its
+    parallelism), except the template's scheduling directives while the Job is
     suspended and never started (:func:`_with_scheduling_directives`) and its containers'
     resources while it is suspended with no Pod active (:func:`_with_resources`); the labels and
     selector the API server generated for it
@@ -72,8 +74,17 @@ def workload_update_refusal(existing: Mapping[str, Any], manifest: Mapping[str, 
             old["template"] = _with_resources(old.get("template") or {},
                                               new.get("template") or {})
     group = {"Job": "batch", "CronJob": "batch"}.get(kind, "apps")
+    if kind == "Job" and new.get("completionMode") == "Indexed" and \
+            new.get("completions") not in (None, old.get("completions")):
+        # an elastic Indexed Job (validateCompletions): completions change with parallelism
+        if new["completions"] != new.get("parallelism", 1):
+            return (f'Job.batch "{name}" is invalid: spec.completions: Invalid value: '
+                    f"{new['completions']}: can only be modified in tandem with "
+                    "spec.parallelism")
+        old["completions"] = new["completions"]
     immutable = {"Deployment": ("selector",), "ReplicaSet": ("selector",),
-                 "DaemonSet": ("selector",), "Job": ("selector", "template", "completions")}
+                 "DaemonSet": ("selector",),
+                 "Job": ("selector", "template", "completions", "completionMode")}
     for field in immutable.get(kind, ()):
         if field in new and field in old and new[field] != old[field]:
             return (f'{kind}.{group} "{name}" is invalid: spec.{field}: '

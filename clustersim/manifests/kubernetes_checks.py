@@ -16,6 +16,10 @@ DaemonSet (and a ReplicationController, ``ValidateReplicationControllerSpec``) r
 ``Always`` only ("Unsupported value"), and ``ValidateRollingUpdateDeployment``:
 ``maxUnavailable`` and ``maxSurge`` not both 0 ("may not be 0 when `maxSurge` is 0"),
 ``maxUnavailable`` at most 100%, no ``rollingUpdate`` with the ``Recreate`` strategy.
+
+And ``validateJobSpec`` and ``ValidateJob`` in ``pkg/apis/batch/validation/validation.go`` for
+an Indexed Job (of a Job or a CronJob's template): ``completions`` required, ``parallelism`` at
+most 100,000, and a Job name that leaves its last pod's hostname a DNS label.
 """
 
 from __future__ import annotations
@@ -129,6 +133,7 @@ def _pod(document: Document, kind: str, pod: Any) -> None:
 
 
 _DNS1035_LABEL = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?")
+_DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 
 
 def _service(document: Document, typed: Any) -> None:
@@ -212,6 +217,44 @@ def _rolling_update(document: Document, kind: str, path: Path, strategy: Any) ->
         )
 
 
+# validateJobSpec: an Indexed Job's parallelism caps the length of status.completedIndexes
+MAX_INDEXED_PARALLELISM = 100_000
+
+
+def _job(document: Document, kind: str, typed: Any) -> None:
+    """``validateJobSpec`` and ``ValidateJob`` (``pkg/apis/batch/validation/validation.go``)
+    for Indexed completion mode: ``completions`` is required, ``parallelism`` at most
+    100,000, and the last pod's hostname ``<name>-<completions − 1>`` must be a DNS label."""
+    path: Path = ("spec", "jobTemplate", "spec") if kind == "CronJob" else ("spec",)
+    spec = typed.spec.job_template.spec if kind == "CronJob" else typed.spec
+    if spec.completion_mode != "Indexed":
+        return
+    if spec.completions is None:
+        raise document.error(
+            (*path, "completions"),
+            "Required value: when completion mode is Indexed",
+            "completions: the number of indexes, 0 to completions - 1, each run by one pod",
+        )
+    if spec.parallelism is not None and spec.parallelism > MAX_INDEXED_PARALLELISM:
+        raise document.error(
+            (*path, "parallelism"),
+            f"Invalid value: {spec.parallelism}: must be less than or equal to "
+            f"{MAX_INDEXED_PARALLELISM} when completion mode is Indexed",
+            f"parallelism of at most {MAX_INDEXED_PARALLELISM}",
+        )
+    name = typed.metadata.name
+    hostname = f"{name}-{spec.completions - 1}"
+    if kind == "Job" and name and spec.completions > 0 and (
+            len(hostname) > 63 or not _DNS1123_LABEL.fullmatch(hostname)):
+        raise document.error(
+            ("metadata", "name"),
+            f'Invalid value: "{name}": will not able to create pod with invalid DNS label: '
+            f"{hostname}",
+            "a shorter name of lower case letters, digits and '-', which each pod's hostname "
+            "<name>-<index> starts with",
+        )
+
+
 def check_object(document: Document, kind: str, typed: Any, pod: Any) -> None:
     """Every cross-field check for one object (``pod`` is its pod spec, or ``None``)."""
     if kind in SELECTOR_KINDS:
@@ -224,6 +267,8 @@ def check_object(document: Document, kind: str, typed: Any, pod: Any) -> None:
         _pod(document, kind, pod)
     if kind == "Service":
         _service(document, typed)
+    if kind in ("Job", "CronJob"):
+        _job(document, kind, typed)
 
 
 def pod_warnings(kind: str, pod: Any) -> list[str]:

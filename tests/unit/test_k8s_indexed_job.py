@@ -21,6 +21,7 @@ from clustersim.kubernetes.controllers.indexedjob import (
     parse_indexes,
     pods_for_removal,
 )
+from clustersim.manifests import ManifestError, load_manifests
 
 INDEX_VARIABLE = {"name": "JOB_COMPLETION_INDEX", "valueFrom": {"fieldRef": {
     "apiVersion": "v1", "fieldPath": f"metadata.labels['{COMPLETION_INDEX}']"}}}
@@ -152,3 +153,63 @@ def test_a_succeeded_index_stays_done_when_its_pod_is_deleted():
     assert 0 not in pods_by_index(cluster)
     job = cluster.get("Job", "default", "sort")
     assert job["status"]["completedIndexes"] == "0-2" and job["status"]["succeeded"] == 3
+
+
+def test_fewer_completions_delete_the_pods_past_them():
+    """An elastic Indexed Job (KEP-3715) scaled down with its parallelism: the pods whose
+    index is now past ``completions`` are deleted first."""
+    cluster = cluster_of(indexed(completions=4, parallelism=4, run=300))
+    cluster.run(until=10)
+    cluster.apply(indexed(completions=2, parallelism=2, run=300))
+    cluster.run(until=20)
+    live = {i: [p for p in pods if p["metadata"].get("deletionTimestamp") is None]
+            for i, pods in pods_by_index(cluster).items()}
+    assert {i for i, pods in live.items() if pods} == {0, 1}
+
+
+def test_an_indexed_job_needs_completions():
+    text = """apiVersion: batch/v1
+kind: Job
+metadata: {name: sort}
+spec:
+  completionMode: Indexed
+  parallelism: 2
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: c, image: busybox:1.37}]
+"""
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(text)
+    assert caught.value.path == "spec.completions" and caught.value.line == 4
+    assert caught.value.message == "Required value: when completion mode is Indexed"
+    assert load_manifests(text.replace("parallelism: 2", "completions: 4"))
+    assert load_manifests(text.replace("Indexed", "NonIndexed"))
+
+
+@pytest.mark.parametrize("change, path, message", [
+    (("name: sort", "name: " + "s" * 62), "metadata.name",
+     f'Invalid value: "{"s" * 62}": will not able to create pod with invalid DNS label: '
+     f'{"s" * 62}-9'),
+    (("parallelism: 2", "parallelism: 100001"), "spec.parallelism",
+     "Invalid value: 100001: must be less than or equal to 100000 when completion mode is "
+     "Indexed"),
+])
+def test_an_indexed_jobs_hostnames_and_parallelism_are_bounded(change, path, message):
+    text = ("apiVersion: batch/v1\nkind: Job\nmetadata: {name: sort}\nspec:\n"
+            "  completionMode: Indexed\n  completions: 10\n  parallelism: 2\n  template:\n"
+            "    spec:\n      restartPolicy: Never\n      containers: [{name: c, image: x}]\n")
+    assert load_manifests(text)
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(text.replace(*change))
+    assert caught.value.path == path and caught.value.message == message
+
+
+def test_a_cronjobs_indexed_job_template_needs_completions():
+    text = ("apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec:\n"
+            "  schedule: '*/5 * * * *'\n  jobTemplate:\n    spec:\n"
+            "      completionMode: Indexed\n      template:\n        spec:\n"
+            "          restartPolicy: Never\n          containers: [{name: c, image: x}]\n")
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(text)
+    assert caught.value.path == "spec.jobTemplate.spec.completions"
