@@ -1210,6 +1210,61 @@ def test_a_jobs_parallelism_changes_and_its_template_does_not(fresh, manual):
     assert fresh.server.cluster.get("Job", "default", "queue")["spec"] == stored
 
 
+INDEXED = """apiVersion: batch/v1
+kind: Job
+metadata: {name: sort}
+spec:
+  completionMode: Indexed
+  completions: 3
+  parallelism: 2
+  template:
+    metadata: {annotations: {clustersim.io/run-seconds: "20"}}
+    spec:
+      restartPolicy: Never
+      containers: [{name: c, image: busybox:1.37}]
+"""
+
+
+def test_an_indexed_job_as_kubectl_shows_it(fresh):
+    """The Job docs' Indexed completion mode: one pod per index (``-L`` shows the index label
+    the controller gives it), ``kubectl describe`` prints the mode and ``Completed Indexes``
+    from ``status.completedIndexes``, COMPLETIONS counts the indexes done. The API server
+    refuses an Indexed Job without completions, and lets its completions change only with
+    its parallelism (elastic Indexed Jobs), its completion mode never."""
+    fresh("apply", "-f", "-", stdin=INDEXED)
+    fresh.server.step(30)
+    pods = fresh.rows("get", "pods", "-L", "batch.kubernetes.io/job-completion-index")
+    assert [(p[0].rsplit("-", 1)[0], p[2], p[-1]) for p in pods] == [
+        ("sort-0", "Completed", "0"), ("sort-1", "Completed", "1"), ("sort-2", "Running", "2")]
+    [job] = fresh.rows("get", "jobs")
+    assert job[:3] == ["sort", "Running", "2/3"]
+    described = fresh("describe", "job", "sort").stdout
+    assert "\nCompletion Mode:    Indexed\n" in described
+    assert "\nCompleted Indexes:  0,1\n" in described
+    fresh.server.step(60)
+    assert fresh.rows("get", "jobs")[0][:3] == ["sort", "Complete", "3/3"]
+    assert "\nCompleted Indexes:  0-2\n" in fresh("describe", "job", "sort").stdout
+    env = json.loads(fresh("get", "pod", pods[2][0], "-o",
+                           "jsonpath={.spec.containers[0].env}").stdout)
+    assert env == [{"name": "JOB_COMPLETION_INDEX", "valueFrom": {"fieldRef": {
+        "apiVersion": "v1",
+        "fieldPath": "metadata.labels['batch.kubernetes.io/job-completion-index']"}}}]
+    assert fresh("get", "pod", pods[2][0], "-o", "jsonpath={.spec.hostname}").stdout == "sort-2"
+    refused = fresh("apply", "-f", "-", stdin=INDEXED.replace("  completions: 3\n", "")
+                    .replace("name: sort", "name: bad"), check=False)
+    assert refused.stderr.strip() == ('The Job "bad" is invalid: spec.completions: Required '
+                                      "value: when completion mode is Indexed")
+    alone = fresh("patch", "job", "sort", "-p", '{"spec":{"completions":4}}', check=False)
+    assert alone.stderr.strip() == ('The Job "sort" is invalid: spec.completions: Invalid '
+                                    "value: 4: can only be modified in tandem with "
+                                    "spec.parallelism")
+    fresh("patch", "job", "sort", "-p", '{"spec":{"completions":4,"parallelism":4}}')
+    mode = fresh("patch", "job", "sort", "-p", '{"spec":{"completionMode":"NonIndexed"}}',
+                 check=False)
+    assert mode.stderr.strip() == ('The Job "sort" is invalid: spec.completionMode: Invalid '
+                                   "value: field is immutable")
+
+
 def test_a_suspended_job_is_placed_by_patch_before_it_runs(fresh):
     """As Kueue admits a Job: while it is suspended and has never started (no
     ``status.startTime``, which the Job controller set even while suspended), ``kubectl
