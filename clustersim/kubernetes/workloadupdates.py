@@ -7,10 +7,11 @@ Upstream: ``ValidateDeploymentUpdate``, ``ValidateReplicaSetUpdate``,
 ``AllowMutableSchedulingDirectives`` (``pkg/registry/batch/job/strategy.go``). A selector never
 changes; a StatefulSet's spec changes only in its replicas, ordinals, template, update
 strategy, claim retention policy and minReadySeconds; a Job's template, selector,
-completions and completion mode stay as created, but for the scheduling directives of a
-suspended Job that never started, the containers' requests and limits of a suspended Job with
-no Pod active (KEP-5440, beta since v1.36) and the completions of an Indexed Job changed
-together with its parallelism (``validateCompletions``: elastic Indexed Jobs, GA in v1.31).
+completions, completion mode and backoffLimitPerIndex stay as created, but for the scheduling
+directives of a suspended Job that never started, the containers' requests and limits of a
+suspended Job with no Pod active (KEP-5440, beta since v1.36) and the completions of an
+Indexed Job changed together with its parallelism (``validateCompletions``: elastic Indexed
+Jobs, GA in v1.31).
 ConfigMaps and Secrets marked immutable are :mod:`~clustersim.kubernetes.configupdates`'.
 """
 
@@ -42,12 +43,13 @@ def workload_update_refusal(existing: Mapping[str, Any], manifest: Mapping[str, 
     """The API server's refusal of ``manifest`` as an update of the stored ``existing``, in
     its words, or None. ``applied``: the configuration ``kubectl apply`` last applied (its
     annotation), which the fields are compared with, as kubectl's three-way merge does.
-    A Job's parallelism, suspend, deadline and TTL may change, its template, selector,
-    completions and completion mode not (an Indexed Job's completions may, together with its
-    parallelism), except the template's scheduling directives while the Job is
-    suspended and never started (:func:`_with_scheduling_directives`) and its containers'
-    resources while it is suspended with no Pod active (:func:`_with_resources`); the labels and
-    selector the API server generated for it
+    A Job's parallelism, suspend, deadline, TTL and maxFailedIndexes may change, its
+    template, selector, completions, completion mode and backoffLimitPerIndex not (an
+    Indexed Job's completions may, together with its parallelism), except the template's
+    scheduling directives while the Job is suspended and never started
+    (:func:`_with_scheduling_directives`) and its containers' resources while it is suspended
+    with no Pod active (:func:`_with_resources`); the labels and selector the API server
+    generated for it
     (:func:`~clustersim.kubernetes.objects.generate_job_selector`) are no change, whether
     ``manifest`` is a file that never had them or the stored object patched."""
     kind, name = existing["kind"], existing["metadata"]["name"]
@@ -84,7 +86,8 @@ def workload_update_refusal(existing: Mapping[str, Any], manifest: Mapping[str, 
         old["completions"] = new["completions"]
     immutable = {"Deployment": ("selector",), "ReplicaSet": ("selector",),
                  "DaemonSet": ("selector",),
-                 "Job": ("selector", "template", "completions", "completionMode")}
+                 "Job": ("selector", "template", "completions", "completionMode",
+                         "backoffLimitPerIndex")}
     for field in immutable.get(kind, ()):
         if field in new and field in old and new[field] != old[field]:
             return (f'{kind}.{group} "{name}" is invalid: spec.{field}: '

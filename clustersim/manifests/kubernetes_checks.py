@@ -217,35 +217,77 @@ def _rolling_update(document: Document, kind: str, path: Path, strategy: Any) ->
         )
 
 
-# validateJobSpec: an Indexed Job's parallelism caps the length of status.completedIndexes
+# validateJobSpec's bounds: an Indexed Job's parallelism and failed indexes cap the length of
+# status.completedIndexes and status.failedIndexes; more completions with backoffLimitPerIndex
+# need tighter ones
 MAX_INDEXED_PARALLELISM = 100_000
+MAX_FAILED_INDEXES = 100_000
+COMPLETIONS_SOFT_LIMIT = 100_000
+HIGH_COMPLETIONS_LIMIT = 10_000
+
+
+def _job_spec_refusal(spec: Any) -> tuple[str, str, str] | None:
+    """(field, what is wrong, what would be right) for the first of ``validateJobSpec``'s
+    checks of the completion mode and the per-index back-off that ``spec`` fails."""
+    if spec.max_failed_indexes is not None and spec.backoff_limit_per_index is None:
+        return ("backoffLimitPerIndex", "Required value: when maxFailedIndexes is specified",
+                "backoffLimitPerIndex: the failures each index may have")
+    if spec.completion_mode != "Indexed":
+        for field, value in (("backoffLimitPerIndex", spec.backoff_limit_per_index),
+                             ("maxFailedIndexes", spec.max_failed_indexes)):
+            if value is not None:
+                return (field, f"Invalid value: {value}: requires indexed completion mode",
+                        "completionMode: Indexed")
+        return None
+    completions, parallelism = spec.completions, spec.parallelism
+    most_failed = spec.max_failed_indexes
+    if completions is None:
+        return ("completions", "Required value: when completion mode is Indexed",
+                "completions: the number of indexes, 0 to completions - 1, each run by one pod")
+    over = _first_over([("parallelism", parallelism, MAX_INDEXED_PARALLELISM,
+                         f"{MAX_INDEXED_PARALLELISM} when completion mode is Indexed"),
+                        ("maxFailedIndexes", most_failed, completions, "completions"),
+                        ("maxFailedIndexes", most_failed, MAX_FAILED_INDEXES,
+                         str(MAX_FAILED_INDEXES))])
+    if over is not None or completions <= COMPLETIONS_SOFT_LIMIT or \
+            spec.backoff_limit_per_index is None:
+        return over
+    if most_failed is None:
+        return ("maxFailedIndexes", "Required value: must be specified when completions is "
+                f"above {COMPLETIONS_SOFT_LIMIT}", "maxFailedIndexes")
+    high = (f"{HIGH_COMPLETIONS_LIMIT} when completions are above {COMPLETIONS_SOFT_LIMIT} "
+            "and used with backoff limit per index")
+    return _first_over([("parallelism", parallelism, HIGH_COMPLETIONS_LIMIT, high),
+                        ("maxFailedIndexes", most_failed, HIGH_COMPLETIONS_LIMIT, high)])
+
+
+def _first_over(bounds: list[tuple[str, int | None, int, str]]) -> tuple[str, str, str] | None:
+    """The first (field, value, limit, the limit as upstream words it) whose value is above
+    its limit, as a refusal."""
+    for field, value, limit, most in bounds:
+        if value is not None and value > limit:
+            return (field, f"Invalid value: {value}: must be less than or equal to {most}",
+                    f"{field} of at most {limit}")
+    return None
 
 
 def _job(document: Document, kind: str, typed: Any) -> None:
     """``validateJobSpec`` and ``ValidateJob`` (``pkg/apis/batch/validation/validation.go``)
-    for Indexed completion mode: ``completions`` is required, ``parallelism`` at most
-    100,000, and the last pod's hostname ``<name>-<completions − 1>`` must be a DNS label."""
+    for the completion mode: an Indexed Job needs ``completions``, at most 100,000
+    ``parallelism``, and a name that leaves the last pod's hostname ``<name>-<completions − 1>``
+    a DNS label; ``backoffLimitPerIndex`` and ``maxFailedIndexes`` need Indexed mode,
+    ``maxFailedIndexes`` at most ``completions`` and ``backoffLimitPerIndex`` beside it."""
     path: Path = ("spec", "jobTemplate", "spec") if kind == "CronJob" else ("spec",)
     spec = typed.spec.job_template.spec if kind == "CronJob" else typed.spec
-    if spec.completion_mode != "Indexed":
+    refusal = _job_spec_refusal(spec)
+    if refusal is not None:
+        field, message, expected = refusal
+        raise document.error((*path, field), message, expected)
+    if kind != "Job" or spec.completion_mode != "Indexed" or not spec.completions:
         return
-    if spec.completions is None:
-        raise document.error(
-            (*path, "completions"),
-            "Required value: when completion mode is Indexed",
-            "completions: the number of indexes, 0 to completions - 1, each run by one pod",
-        )
-    if spec.parallelism is not None and spec.parallelism > MAX_INDEXED_PARALLELISM:
-        raise document.error(
-            (*path, "parallelism"),
-            f"Invalid value: {spec.parallelism}: must be less than or equal to "
-            f"{MAX_INDEXED_PARALLELISM} when completion mode is Indexed",
-            f"parallelism of at most {MAX_INDEXED_PARALLELISM}",
-        )
     name = typed.metadata.name
     hostname = f"{name}-{spec.completions - 1}"
-    if kind == "Job" and name and spec.completions > 0 and (
-            len(hostname) > 63 or not _DNS1123_LABEL.fullmatch(hostname)):
+    if name and (len(hostname) > 63 or not _DNS1123_LABEL.fullmatch(hostname)):
         raise document.error(
             ("metadata", "name"),
             f'Invalid value: "{name}": will not able to create pod with invalid DNS label: '

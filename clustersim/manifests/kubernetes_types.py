@@ -551,6 +551,8 @@ class JobSpec(_Model):
     backoff_limit: Annotated[int, Field(ge=0)] | None = None
     active_deadline_seconds: Annotated[int, Field(ge=1)] | None = None
     completion_mode: Literal["NonIndexed", "Indexed"] | None = None
+    backoff_limit_per_index: Annotated[int, Field(ge=0)] | None = None
+    max_failed_indexes: Annotated[int, Field(ge=0)] | None = None
     template: PodTemplateSpec
 
 

@@ -9,12 +9,15 @@ Cases follow kubernetes/kubernetes ``pkg/controller/job/indexed_job_utils_test.g
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from clustersim import Node
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.controllers.indexedjob import (
     COMPLETION_INDEX,
+    INDEX_FAILURE_COUNT,
     completion_index,
     first_pending_indexes,
     format_indexes,
@@ -213,3 +216,109 @@ def test_a_cronjobs_indexed_job_template_needs_completions():
     with pytest.raises(ManifestError) as caught:
         load_manifests(text)
     assert caught.value.path == "spec.jobTemplate.spec.completions"
+
+
+# ---- backoffLimitPerIndex (TestBackoffLimitPerIndex in job_controller_test.go) -------------
+
+def created(cluster, index):
+    """When each pod of ``index`` was created, and its failures-before count."""
+    return [(pod["metadata"]["creationTimestamp"],
+             pod["metadata"]["annotations"].get(INDEX_FAILURE_COUNT))
+            for pod in pods_by_index(cluster).get(index, [])]
+
+
+def fail_first_pod(cluster, index):
+    """Make the first pod of ``index`` exit 1 (set before its container starts)."""
+    cluster.run(until=0)
+    [pod] = pods_by_index(cluster)[index]
+    pod["metadata"]["annotations"]["clustersim.io/exit-code"] = "1"
+
+
+def test_each_index_has_its_own_retries_and_back_off():
+    """Index 0 fails once and is started again 10 s after, carrying its failure count; index
+    1 runs meanwhile; the Job completes with no failed index."""
+    cluster = cluster_of(indexed(completions=2, parallelism=2, backoffLimitPerIndex=3))
+    fail_first_pod(cluster, 0)
+    cluster.run()
+    job = cluster.get("Job", "default", "sort")
+    [first, second] = pods_by_index(cluster)[0]
+    assert [c[1] for c in created(cluster, 0)] == ["0", "1"]
+    assert second["metadata"]["creationTimestamp"] == first["status"]["finishedAt"] + 10
+    assert [c[1] for c in created(cluster, 1)] == ["0"]
+    assert job["status"]["completedIndexes"] == "0,1" and job["status"]["failedIndexes"] == ""
+    assert job["status"]["failed"] == 1 and job["status"]["conditions"][-1]["type"] == "Complete"
+
+
+def test_an_index_that_fails_past_its_limit_is_not_run_again():
+    """``backoffLimitPerIndex: 2``: three pods per index, 10 and 20 s apart, then the index is
+    failed; the Job fails with ``FailedIndexes`` once every index succeeded or failed. Its
+    nine failures do not end it through ``backoffLimit``, which defaults to no limit here."""
+    cluster = cluster_of(indexed(completions=3, parallelism=3, code=1, backoffLimitPerIndex=2))
+    cluster.run()
+    job = cluster.get("Job", "default", "sort")
+    for index in range(3):
+        runs = pods_by_index(cluster)[index]
+        assert [c[1] for c in created(cluster, index)] == ["0", "1", "2"]
+        gaps = [later["metadata"]["creationTimestamp"] - earlier["status"]["finishedAt"]
+                for earlier, later in itertools.pairwise(runs)]
+        assert gaps == [10, 20]
+    assert job["status"]["failedIndexes"] == "0-2" and job["status"]["failed"] == 9
+    assert "completedIndexes" not in job["status"]
+    [failed] = cluster.events.where(reason="FailedIndexes")
+    assert failed.type == "Warning" and failed.message == "Job has failed indexes"
+    assert job["status"]["conditions"][-1]["reason"] == "FailedIndexes"
+
+
+def test_the_job_fails_when_it_waits_for_the_rest_of_its_indexes():
+    cluster = cluster_of(indexed(completions=3, parallelism=3, backoffLimitPerIndex=0))
+    fail_first_pod(cluster, 1)
+    cluster.run()
+    job = cluster.get("Job", "default", "sort")
+    assert len(pods_by_index(cluster)[1]) == 1
+    assert job["status"]["completedIndexes"] == "0,2" and job["status"]["failedIndexes"] == "1"
+    assert job["status"]["conditions"][-1]["reason"] == "FailedIndexes"
+
+
+def test_more_failed_indexes_than_max_failed_indexes_fail_the_job_at_once():
+    cluster = cluster_of(indexed(completions=4, parallelism=4, run=60, backoffLimitPerIndex=0,
+                                 maxFailedIndexes=0))
+    fail_first_pod(cluster, 2)
+    pods_by_index(cluster)[2][0]["metadata"]["annotations"]["clustersim.io/run-seconds"] = "5"
+    cluster.run()
+    job = cluster.get("Job", "default", "sort")
+    [failed] = cluster.events.where(reason="MaxFailedIndexesExceeded")
+    assert failed.message == "Job has exceeded the specified maximal number of failed indexes"
+    assert job["status"]["failedIndexes"] == "2" and "completedIndexes" not in job["status"]
+    assert len(cluster.events.where(reason="SuccessfulCreate")) == 4
+
+
+@pytest.mark.parametrize("spec, path, message", [
+    ("  maxFailedIndexes: 1\n  backoffLimitPerIndex: 1\n", None, None),
+    ("  maxFailedIndexes: 1\n", "spec.backoffLimitPerIndex",
+     "Required value: when maxFailedIndexes is specified"),
+    ("  maxFailedIndexes: 11\n  backoffLimitPerIndex: 1\n", "spec.maxFailedIndexes",
+     "Invalid value: 11: must be less than or equal to completions"),
+    ("  backoffLimitPerIndex: -1\n", "spec.backoffLimitPerIndex", "greater than or equal to 0"),
+])
+def test_per_index_limits_are_checked(spec, path, message):
+    text = ("apiVersion: batch/v1\nkind: Job\nmetadata: {name: sort}\nspec:\n"
+            "  completionMode: Indexed\n  completions: 10\n" + spec + "  template:\n"
+            "    spec:\n      restartPolicy: Never\n      containers: [{name: c, image: x}]\n")
+    if path is None:
+        assert load_manifests(text)
+        return
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(text)
+    assert caught.value.path == path and message in caught.value.message
+
+
+@pytest.mark.parametrize("limits", ["  backoffLimitPerIndex: 3\n",
+                                    "  backoffLimitPerIndex: 3\n  maxFailedIndexes: 1\n"])
+def test_per_index_limits_need_indexed_mode(limits):
+    text = ("apiVersion: batch/v1\nkind: Job\nmetadata: {name: sort}\nspec:\n"
+            "  completions: 10\n" + limits + "  template:\n"
+            "    spec:\n      restartPolicy: Never\n      containers: [{name: c, image: x}]\n")
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(text)
+    assert caught.value.path == "spec.backoffLimitPerIndex"
+    assert caught.value.message == "Invalid value: 3: requires indexed completion mode"

@@ -1265,6 +1265,24 @@ def test_an_indexed_job_as_kubectl_shows_it(fresh):
                                    "value: field is immutable")
 
 
+def test_an_indexed_job_with_a_back_off_limit_per_index(fresh):
+    """``backoffLimitPerIndex: 0``: each index fails at its first failure; the Job is Failed
+    (reason ``FailedIndexes``) with ``status.failedIndexes``; the limit cannot change."""
+    fresh("apply", "-f", "-", stdin=INDEXED.replace(
+        '"20"}', '"20", clustersim.io/exit-code: "1"}').replace(
+        "  parallelism: 2\n", "  parallelism: 3\n  backoffLimitPerIndex: 0\n"))
+    fresh.server.step(60)
+    assert fresh.rows("get", "jobs")[0][:3] == ["sort", "Failed", "0/3"]
+    shown = fresh("get", "job", "sort", "-o", "jsonpath={.status.failedIndexes} "
+                  "{.status.failed} {.status.conditions[?(@.type=='Failed')].reason}").stdout
+    assert shown == "0-2 3 FailedIndexes"
+    assert len(fresh.rows("get", "pods")) == 3
+    refused = fresh("patch", "job", "sort", "-p", '{"spec":{"backoffLimitPerIndex":1}}',
+                    check=False)
+    assert refused.stderr.strip() == ('The Job "sort" is invalid: spec.backoffLimitPerIndex: '
+                                      "Invalid value: field is immutable")
+
+
 def test_a_suspended_job_is_placed_by_patch_before_it_runs(fresh):
     """As Kueue admits a Job: while it is suspended and has never started (no
     ``status.startTime``, which the Job controller set even while suspended), ``kubectl

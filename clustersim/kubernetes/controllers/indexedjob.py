@@ -21,6 +21,13 @@ https://kubernetes.io/docs/concepts/workloads/controllers/job/#completion-mode
 - Surplus active pods go first: pods with no index or one past ``completions``, and every
   pod but the best one of an index that two hold (``appendDuplicatedIndexPodsForRemoval``);
   only then the usual ranking (``activePodsForRemoval``).
+- ``backoffLimitPerIndex`` (KEP-3850, GA in v1.33) gives each index its own retries: every
+  pod carries ``batch.kubernetes.io/job-index-failure-count``, the failures of its index
+  before it (0 for the first; the failed pod it replaces plus one, ``getNewIndexFailureCounts``),
+  and an index whose failed pod had ``backoffLimitPerIndex`` failures before it is failed
+  for good (``isIndexFailed``), listed in ``status.failedIndexes`` and never started again.
+  A replacement waits ``10 s × 2^(n−1)`` (at most 6 minutes) after its index's last failure,
+  ``n`` that index's failures (``getRemainingTimePerIndex``), instead of the Job-wide back-off.
 """
 
 from __future__ import annotations
@@ -34,19 +41,27 @@ from clustersim.kubernetes.objects import new_pod_from_template
 __all__ = [
     "COMPLETION_INDEX",
     "COMPLETION_INDEX_ENV",
+    "INDEX_FAILURE_COUNT",
+    "MAX_INT32",
     "completion_index",
     "first_pending_indexes",
     "format_indexes",
+    "index_failure_count",
     "indexed_pod",
     "is_indexed",
     "parse_indexes",
     "pods_for_removal",
+    "replaced_pods",
+    "with_indexes",
 ]
 
 COMPLETION_INDEX = "batch.kubernetes.io/job-completion-index"
 """The annotation (and label) that holds a pod's completion index."""
 COMPLETION_INDEX_ENV = "JOB_COMPLETION_INDEX"
 """The environment variable through which a container reads its index."""
+INDEX_FAILURE_COUNT = "batch.kubernetes.io/job-index-failure-count"
+"""The annotation that holds how often a pod's index failed before it (``backoffLimitPerIndex``)."""
+MAX_INT32 = 2**31 - 1
 MAX_GENERATED_NAME_LENGTH = 58
 """``names.MaxGeneratedNameLength``: 63 less the 5 random characters the API server adds."""
 
@@ -56,17 +71,27 @@ def is_indexed(job: Mapping[str, Any]) -> bool:
     return (job.get("spec") or {}).get("completionMode") == "Indexed"
 
 
-def completion_index(pod: Mapping[str, Any]) -> int | None:
-    """The pod's completion index, or None when its annotation is missing, not a whole
-    number or negative (``getCompletionIndex``)."""
-    value = ((pod.get("metadata") or {}).get("annotations") or {}).get(COMPLETION_INDEX)
+def _annotation_number(pod: Mapping[str, Any], key: str) -> int | None:
+    value = ((pod.get("metadata") or {}).get("annotations") or {}).get(key)
     if not isinstance(value, str):
         return None
     try:
-        index = int(value, 10)
+        number = int(value, 10)
     except ValueError:
         return None
-    return index if index >= 0 else None
+    return number if 0 <= number <= MAX_INT32 else None
+
+
+def completion_index(pod: Mapping[str, Any]) -> int | None:
+    """The pod's completion index, or None when its annotation is missing, not a whole
+    number or negative (``getCompletionIndex``)."""
+    return _annotation_number(pod, COMPLETION_INDEX)
+
+
+def index_failure_count(pod: Mapping[str, Any]) -> int:
+    """How often the pod's index failed before this pod; 0 when its annotation is missing or
+    not a number from 0 to 2^31 − 1 (``getIndexFailureCount``)."""
+    return _annotation_number(pod, INDEX_FAILURE_COUNT) or 0
 
 
 def parse_indexes(text: str, completions: int) -> set[int]:
@@ -84,6 +109,15 @@ def parse_indexes(text: str, completions: int) -> set[int]:
         if start >= completions:
             break
         indexes.update(range(start, min(end, completions - 1) + 1))
+    return indexes
+
+
+def with_indexes(text: str, completions: int, pods: Iterable[Mapping[str, Any]]) -> set[int]:
+    """The indexes of the interval list ``text`` and those of ``pods`` below
+    ``completions`` (``calculateSucceededIndexes``, ``calculateFailedIndexes``)."""
+    indexes = parse_indexes(text, completions)
+    indexes.update(i for pod in pods
+                   if (i := completion_index(pod)) is not None and i < completions)
     return indexes
 
 
@@ -140,6 +174,25 @@ def pods_for_removal(active: list[dict[str, Any]], completions: int,
     return remove
 
 
+def replaced_pods(failed: Iterable[dict[str, Any]], settled: set[int]
+                  ) -> dict[int, dict[str, Any]]:
+    """Per index not in ``settled`` (succeeded, failed or active), its failed pod with the
+    most failures before it, the latest to finish of those: the pod a new one replaces
+    (``getPodsWithDelayedDeletionPerIndex``)."""
+    last: dict[int, dict[str, Any]] = {}
+    for pod in failed:
+        index = completion_index(pod)
+        if index is None or index in settled:
+            continue
+        if index not in last or _failure_order(last[index]) <= _failure_order(pod):
+            last[index] = pod
+    return last
+
+
+def _failure_order(pod: Mapping[str, Any]) -> tuple[int, float]:
+    return index_failure_count(pod), (pod.get("status") or {}).get("finishedAt", 0.0)
+
+
 def _with_index_variable(container: dict[str, Any]) -> None:
     env = container.setdefault("env", [])
     if any(var.get("name") == COMPLETION_INDEX_ENV for var in env):
@@ -149,11 +202,13 @@ def _with_index_variable(container: dict[str, Any]) -> None:
         "apiVersion": "v1", "fieldPath": f"metadata.labels['{COMPLETION_INDEX}']"}}})
 
 
-def indexed_pod(template: Mapping[str, Any], job: Mapping[str, Any],
-                index: int) -> dict[str, Any]:
+def indexed_pod(template: Mapping[str, Any], job: Mapping[str, Any], index: int,
+                replaced: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The pod for completion index ``index`` of ``job``, made from its template as
     ``manageJob`` makes it: the index as annotation, label and environment variable, the
-    hostname ``<job>-<index>`` and the name prefix ``<job>-<index>-``."""
+    hostname ``<job>-<index>`` and the name prefix ``<job>-<index>-``; with
+    ``backoffLimitPerIndex``, the failures of its index before it (``replaced``: the failed
+    pod it replaces, if any)."""
     name = job["metadata"]["name"]
     suffix = f"-{index}-"
     prefix = f"{name}{suffix}"
@@ -162,6 +217,9 @@ def indexed_pod(template: Mapping[str, Any], job: Mapping[str, Any],
     pod = new_pod_from_template(template, job, prefix=prefix)
     pod["metadata"]["annotations"][COMPLETION_INDEX] = str(index)
     pod["metadata"]["labels"][COMPLETION_INDEX] = str(index)
+    if (job.get("spec") or {}).get("backoffLimitPerIndex") is not None:
+        failures = 0 if replaced is None else index_failure_count(replaced) + 1
+        pod["metadata"]["annotations"][INDEX_FAILURE_COUNT] = str(failures)
     spec = pod["spec"]
     for field in ("initContainers", "containers"):
         for container in spec.get(field) or []:

@@ -44,13 +44,16 @@ from typing import Any, ClassVar
 
 from clustersim.kubernetes.controllers.base import Controller
 from clustersim.kubernetes.controllers.indexedjob import (
+    MAX_INT32,
     completion_index,
     first_pending_indexes,
     format_indexes,
+    index_failure_count,
     indexed_pod,
     is_indexed,
-    parse_indexes,
     pods_for_removal,
+    replaced_pods,
+    with_indexes,
 )
 from clustersim.kubernetes.controllers.replicaset import deletion_rank
 from clustersim.kubernetes.objects import (
@@ -93,9 +96,27 @@ def job_finished(job: dict[str, Any]) -> str | None:
     return None
 
 
-def _valid_index(pod: dict[str, Any], completions: int) -> bool:
-    index = completion_index(pod)
-    return index is not None and index < completions
+def _tally_indexes(job: dict[str, Any], succeeded: list[dict[str, Any]],
+                   failed: list[dict[str, Any]]
+                   ) -> tuple[set[int], set[int], list[dict[str, Any]]]:
+    """An Indexed Job's indexes done and lost (failed for good, with
+    ``backoffLimitPerIndex``), written to ``status.completedIndexes`` (left out while empty)
+    and ``status.failedIndexes``, and its failed pods that count: those with a valid index
+    (``getValidPodsWithFilter``)."""
+    spec, status = job["spec"], job["status"]
+    total, per_index = spec["completions"], spec.get("backoffLimitPerIndex")
+    failed = [p for p in failed if (i := completion_index(p)) is not None and i < total]
+    done = with_indexes(status.get("completedIndexes", ""), total, succeeded)
+    if done:
+        status["completedIndexes"] = format_indexes(done)
+    else:
+        status.pop("completedIndexes", None)
+    lost: set[int] = set()
+    if per_index is not None:
+        lost = with_indexes(status.get("failedIndexes") or "", total,
+                            (p for p in failed if index_failure_count(p) >= per_index))
+        status["failedIndexes"] = format_indexes(lost)
+    return done, lost, failed
 
 
 class JobController(Controller):
@@ -115,10 +136,11 @@ class JobController(Controller):
         status = job.setdefault("status", {})
         if not spec.get("suspend"):
             status.setdefault("startTime", now)      # the Job's first start
-        done = self._succeeded_indexes(job, succeeded) if is_indexed(job) else None
-        if done is not None:
-            # only pods with a valid index count (getValidPodsWithFilter)
-            failed = [p for p in failed if _valid_index(p, spec["completions"])]
+        done: set[int] | None = None
+        lost: set[int] = set()
+        per_index = spec.get("backoffLimitPerIndex") if is_indexed(job) else None
+        if is_indexed(job):
+            done, lost, failed = _tally_indexes(job, succeeded, failed)
         status.update(active=len(active),
                       succeeded=len(succeeded) if done is None else len(done),
                       failed=len(failed))
@@ -139,7 +161,8 @@ class JobController(Controller):
             status["startTime"] = now       # the deadline counts time continuously active
         parallelism = spec.get("parallelism", 1)
         completions = spec.get("completions", None if "parallelism" in spec else 1)
-        backoff_limit = spec.get("backoffLimit", 6)
+        # the API server's default; with backoffLimitPerIndex, no limit (SetDefaults_Job)
+        backoff_limit = spec.get("backoffLimit", 6 if per_index is None else MAX_INT32)
         deadline = spec.get("activeDeadlineSeconds")
         if len(failed) > backoff_limit:
             self._finish(job, active, "Failed", "BackoffLimitExceeded",
@@ -151,6 +174,16 @@ class JobController(Controller):
                              "Job was active longer than specified deadline", "Warning")
                 return
             cluster.wake_at(status["startTime"] + deadline, background=True)
+        max_failed = spec.get("maxFailedIndexes")
+        if max_failed is not None and len(lost) > max_failed:
+            self._finish(job, active, "Failed", "MaxFailedIndexesExceeded",
+                         "Job has exceeded the specified maximal number of failed indexes",
+                         "Warning")
+            return
+        if lost and done is not None and len(lost) + len(done) >= completions:
+            self._finish(job, active, "Failed", "FailedIndexes", "Job has failed indexes",
+                         "Warning")
+            return
         succeeded_count = status["succeeded"]
         if completions is not None and succeeded_count >= completions:
             self._finish(job, active, "Complete", "Completed", "Job completed")
@@ -171,42 +204,58 @@ class JobController(Controller):
             return
         if len(active) >= wanted:
             return
-        last_success = max((p["status"].get("finishedAt", 0.0) for p in succeeded), default=-1.0)
-        recent = [p for p in failed if p["status"].get("finishedAt", 0.0) > last_success]
-        if recent:
-            last = max(p["status"].get("finishedAt", 0.0) for p in recent)
-            ready_at = last + pod_failure_backoff(len(recent))
-            if now < ready_at:
-                cluster.wake_at(ready_at)
-                return
+        if per_index is None:
+            last_success = max((p["status"].get("finishedAt", 0.0) for p in succeeded),
+                               default=-1.0)
+            recent = [p for p in failed if p["status"].get("finishedAt", 0.0) > last_success]
+            if recent:
+                last = max(p["status"].get("finishedAt", 0.0) for p in recent)
+                ready_at = last + pod_failure_backoff(len(recent))
+                if now < ready_at:
+                    cluster.wake_at(ready_at)
+                    return
         missing = wanted - len(active)
         indexes: list[int | None] = [None] * missing
+        replaced: dict[int, dict[str, Any]] = {}
         if done is not None:
-            taken = done | {i for p in active if (i := completion_index(p)) is not None}
+            taken = done | lost | {i for p in active if (i := completion_index(p)) is not None}
             indexes = list(first_pending_indexes(taken, missing, completions))
+            if per_index is not None:
+                replaced = replaced_pods(failed, taken)
+                indexes = self._past_index_backoff(indexes, replaced)
         for index in indexes:
             if index is None:
                 pod = new_pod_from_template(spec["template"], job,
                                             prefix=f"{job['metadata']['name']}-")
             else:
-                pod = indexed_pod(spec["template"], job, index)
+                pod = indexed_pod(spec["template"], job, index, replaced.get(index))
             cluster.create(pod)
             cluster.record(job, "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}")
 
-    def _succeeded_indexes(self, job: dict[str, Any], succeeded: list[dict[str, Any]]
-                           ) -> set[int]:
-        """The indexes done: those ``status.completedIndexes`` kept and those of the pods
-        that succeeded since (``calculateSucceededIndexes``), written back to it."""
-        completions = job["spec"]["completions"]
-        status = job["status"]
-        done = parse_indexes(status.get("completedIndexes", ""), completions)
-        done.update(i for p in succeeded if (i := completion_index(p)) is not None
-                    and i < completions)
-        if done:
-            status["completedIndexes"] = format_indexes(done)
-        else:
-            status.pop("completedIndexes", None)
-        return done
+    def _past_index_backoff(self, indexes: list[int | None],
+                            replaced: dict[int, dict[str, Any]]) -> list[int | None]:
+        """Of the pending ``indexes``, those whose back-off since their index's last failure
+        is over (``getPodCreationInfoForIndependentIndexes``); the controller looks again
+        when the first of the others ends. Upstream asks for that only when none is ready,
+        and otherwise waits for its next sync, which the simulator's level-triggered loop
+        makes whenever anything changes."""
+        now = self.cluster.now
+        ready: list[int | None] = []
+        waits = []
+        for index in indexes:
+            pod = replaced.get(index) if index is not None else None
+            if pod is None:
+                ready.append(index)
+                continue
+            ready_at = (pod["status"].get("finishedAt", 0.0)
+                        + pod_failure_backoff(index_failure_count(pod) + 1))
+            if now >= ready_at:
+                ready.append(index)
+            else:
+                waits.append(ready_at)
+        if waits:
+            self.cluster.wake_at(min(waits))
+        return ready
 
     def _expire(self, job: dict[str, Any]) -> None:
         """``ttlSecondsAfterFinished``: the TTL-after-finished controller deletes the Job (and
