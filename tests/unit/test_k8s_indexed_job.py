@@ -21,6 +21,7 @@ from clustersim.kubernetes.controllers.indexedjob import (
     completion_index,
     first_pending_indexes,
     format_indexes,
+    indexed_pod,
     parse_indexes,
     pods_for_removal,
 )
@@ -114,6 +115,20 @@ def test_each_pod_gets_its_index_lowest_first():
     assert sorted(pods_by_index(cluster)) == [0, 1, 2, 3, 4]
     assert job["status"]["completedIndexes"] == "0-4" and job["status"]["succeeded"] == 5
     assert [c["type"] for c in job["status"]["conditions"]] == ["Complete"]
+
+
+@pytest.mark.parametrize("name, index, prefix", [
+    ("sort", 7, "sort-7-"), ("a" * 54, 3, "a" * 54 + "-3-"),
+    ("a" * 55, 99, "a" * 54 + "-99-"),      # cut to 58 characters, the index kept
+])
+def test_a_pods_name_prefix_keeps_its_index(name, index, prefix):
+    """``podGenerateNameWithIndex``: past ``MaxGeneratedNameLength`` (58) the Job's name is cut,
+    never the index."""
+    job = indexed(name)
+    job["metadata"]["uid"] = "u"
+    pod = indexed_pod(job["spec"]["template"], job, index)
+    assert pod["metadata"]["generateName"] == prefix
+    assert pod["spec"]["hostname"] == f"{name}-{index}"
 
 
 def test_a_container_that_sets_the_variable_keeps_it():
