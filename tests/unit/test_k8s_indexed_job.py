@@ -91,11 +91,12 @@ def _pod(name, index, phase="Running", created=0.0):
 
 def test_pods_without_an_index_past_completions_or_repeated_go_first():
     pods = [_pod("a", "0"), _pod("b", "0", "Pending"), _pod("c", None), _pod("d", "7"),
-            _pod("e", "-1"), _pod("f", "1"), _pod("g", "2")]
+            _pod("e", "-1"), _pod("f", "1"), _pod("g", "2"), _pod("h", "1_0"),
+            _pod("i", " 3")]     # strconv.Atoi reads neither "1_0" nor " 3"
     removed = [p["metadata"]["name"] for p in pods_for_removal(pods, 5, 0)]
-    assert sorted(removed) == ["b", "c", "d", "e"]      # the running copy of index 0 stays
-    more = [p["metadata"]["name"] for p in pods_for_removal(pods, 5, 6)]
-    assert sorted(more[:4]) == ["b", "c", "d", "e"] and len(more) == 6
+    assert sorted(removed) == ["b", "c", "d", "e", "h", "i"]   # the running copy of 0 stays
+    more = [p["metadata"]["name"] for p in pods_for_removal(pods, 5, 8)]
+    assert sorted(more[:6]) == ["b", "c", "d", "e", "h", "i"] and len(more) == 8
 
 
 def test_each_pod_gets_its_index_lowest_first():

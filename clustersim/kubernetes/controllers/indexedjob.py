@@ -16,8 +16,8 @@ https://kubernetes.io/docs/concepts/workloads/controllers/job/#completion-mode
   (``"0-2,4"``; two neighbours are written ``"5,6"``, ``orderedIntervals.String``), merged
   with the indexes of pods that succeeded since (``calculateSucceededIndexes``), so that an
   index stays done when its pod is deleted; ``status.succeeded`` counts them.
-- New pods take the lowest indexes that are neither succeeded nor held by an active pod
-  (``firstPendingIndexes``): a failed pod's index is started again.
+- New pods take the lowest indexes that are neither succeeded nor held by an active pod (nor
+  failed for good, below) (``firstPendingIndexes``): a failed pod's index is started again.
 - Surplus active pods go first: pods with no index or one past ``completions``, and every
   pod but the best one of an index that two hold (``appendDuplicatedIndexPodsForRemoval``);
   only then the usual ranking (``activePodsForRemoval``).
@@ -32,6 +32,7 @@ https://kubernetes.io/docs/concepts/workloads/controllers/job/#completion-mode
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -64,6 +65,7 @@ INDEX_FAILURE_COUNT = "batch.kubernetes.io/job-index-failure-count"
 MAX_INT32 = 2**31 - 1
 MAX_GENERATED_NAME_LENGTH = 58
 """``names.MaxGeneratedNameLength``: 63 less the 5 random characters the API server adds."""
+_ATOI = re.compile(r"[+-]?[0-9]+")
 
 
 def is_indexed(job: Mapping[str, Any]) -> bool:
@@ -72,13 +74,12 @@ def is_indexed(job: Mapping[str, Any]) -> bool:
 
 
 def _annotation_number(pod: Mapping[str, Any], key: str) -> int | None:
+    """The annotation ``key`` as Go's ``strconv.Atoi`` reads it (a sign and digits, nothing
+    else), or None when it is missing, not such a number, or outside 0 to 2^31 − 1."""
     value = ((pod.get("metadata") or {}).get("annotations") or {}).get(key)
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not _ATOI.fullmatch(value):
         return None
-    try:
-        number = int(value, 10)
-    except ValueError:
-        return None
+    number = int(value)
     return number if 0 <= number <= MAX_INT32 else None
 
 
