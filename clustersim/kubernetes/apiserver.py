@@ -44,6 +44,7 @@ from clustersim.kubernetes.resourcequota import admit_resource_quotas
 from clustersim.kubernetes.scheduler.labels import namespace_labels
 from clustersim.kubernetes.schedulinggates import mark_gated
 from clustersim.kubernetes.storageclass import is_pending, provisioning_failure
+from clustersim.kubernetes.storageprotection import mark_deleting, protect_claim
 from clustersim.kubernetes.workloadupdates import workload_update_refusal
 from clustersim.limits import MAX_AFFINITY_TERMS, check_count, check_replicas
 from clustersim.manifests.errors import format_path
@@ -254,6 +255,7 @@ class APIServer:
             self._children.setdefault(owner["uid"], {})[meta["uid"]] = obj
         self.changed()
         if kind == "PersistentVolumeClaim":
+            protect_claim(obj)
             self._placement_version += 1         # a pod waiting for this claim may fit now
             self.provision_claim(obj)
         if kind == "Pod" and obj["spec"].get("nodeName"):
@@ -367,13 +369,38 @@ class APIServer:
                 self.delete_object(child)
 
     def delete_object(self, obj: dict[str, Any]) -> None:
-        """Delete an object; its dependents follow (background cascading deletion)."""
+        """Delete an object; its dependents follow (background cascading deletion). An
+        object that has finalizers (a claim's ``kubernetes.io/pvc-protection``) is only
+        marked (:func:`~clustersim.kubernetes.storageprotection.mark_deleting`) and goes
+        when its last finalizer is removed (:meth:`set_finalizers`)."""
         if obj["kind"] == "Pod":
             self.delete_pod(obj)
             return
+        if obj["metadata"].get("finalizers"):
+            mark_deleting(obj["metadata"], self.now)
+            self.changed()
+            return
+        self._remove(obj)
+
+    def _remove(self, obj: dict[str, Any]) -> None:
         if obj["kind"] == "Service":
             self.services.release(obj)
         self._unstore(obj)
+
+    def set_finalizers(self, obj: dict[str, Any], finalizers: list[str]) -> None:
+        """An update of the object's finalizers (a controller removing its own, or a user);
+        the API server removes an object being deleted once none is left
+        (``Store.Update``, k8s.io/apiserver ``pkg/registry/generic/registry/store.go``:
+        ``ShouldDeleteDuringUpdate``). Pods keep no finalizers in the simulator."""
+        meta = obj["metadata"]
+        if finalizers:
+            meta["finalizers"] = finalizers
+        else:
+            meta.pop("finalizers", None)
+        self.changed()
+        if not finalizers and meta.get("deletionTimestamp") is not None \
+                and obj["kind"] != "Pod":
+            self._remove(obj)
 
     def delete_pod(self, pod: dict[str, Any]) -> None:
         """Graceful pod deletion: Terminating, not ready, then gone when the kubelet is done."""

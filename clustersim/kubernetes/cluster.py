@@ -36,7 +36,8 @@ are not created; PersistentVolumeClaims of the default StorageClass, or of one a
 at once, with no PersistentVolume objects behind them (others stay Pending until their
 class is applied: :mod:`clustersim.kubernetes.storageclass`; a pod whose claim, ConfigMap, Secret or
 ServiceAccount does not exist, or whose claim is Pending, waits or is refused as upstream:
-:mod:`clustersim.kubernetes.references`); no RBAC. As
+:mod:`clustersim.kubernetes.references`; a deleted claim that a scheduled pod mounts stays
+Terminating until that pod is gone: :mod:`clustersim.kubernetes.storageprotection`); no RBAC. As
 upstream, a pod on a failed node stays Terminating until the node comes back, its Node
 object is deleted, or the node is tainted out-of-service.
 """

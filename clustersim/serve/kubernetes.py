@@ -713,7 +713,11 @@ class KubernetesBackend(ClusterTime):
         if resource.kind == "Node":
             self._update_node(name, current, new)
         else:
-            self._update(resource, self._stored(resource, namespace, name), current, new)
+            stored = self._stored(resource, namespace, name)
+            self._update(resource, stored, current, new)
+            if not self.cluster.exists(stored):     # being deleted, its last finalizer gone
+                self._settle()
+                return Response.json(200, self.renderer.render(stored, resource), **warning)
         self._settle()
         return Response.json(200, self._one(resource, namespace, name)[0], **warning)
 
@@ -750,6 +754,8 @@ class KubernetesBackend(ClusterTime):
             if meta.get(field) != current["metadata"].get(field):
                 stored["metadata"][field] = dict(meta.get(field) or {})
                 self.cluster.changed()
+        if meta.get("finalizers") != current["metadata"].get("finalizers"):
+            self.cluster.set_finalizers(stored, list(meta.get("finalizers") or []))
         if stored["metadata"].get("generation", 1) == generation:    # one count per update
             count_generation(stored, stored.get("spec"), annotations_before)
         for field in ("data", "stringData", "binaryData"):

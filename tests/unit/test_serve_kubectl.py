@@ -197,7 +197,8 @@ def test_each_bound_claim_has_its_volume_of_the_default_class(fresh):
     assert "storageClassName" not in claim["spec"]        # shown, as admission writes it
     refused = fresh("delete", "sc", "standard", check=False)
     assert refused.returncode != 0 and "MethodNotAllowed" in refused.stderr
-    fresh("delete", "statefulset", "db")
+    fresh("delete", "statefulset", "db", "--wait=false")
+    fresh.server.step(30)       # db-0 is gone: nothing keeps the claim (pvc-protection)
     fresh("delete", "pvc", "data-db-0")
     assert "No resources found" in fresh("get", "pv").stderr
 
@@ -254,6 +255,64 @@ volumeBindingMode: WaitForFirstConsumer
     assert row[3:7] == ["Retain", "Bound", "default/db-data", "fast-ssd"] and row[-1] == "2s"
     assert fresh.rows("get", "pvc")[0][:3] == ["db-data", "Bound", row[0]]
     assert "Successfully assigned default/db" in fresh("describe", "pod", "db").stdout
+
+
+CLAIM_IN_USE = """apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data}
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 1Gi}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: db}
+spec:
+  containers: [{name: c, image: postgres:17}]
+  volumes: [{name: d, persistentVolumeClaim: {claimName: data}}]
+"""
+
+
+def test_a_deleted_claim_in_use_is_terminating_until_its_pod_is_gone(fresh):
+    """Storage object in use protection: the claim carries ``kubernetes.io/pvc-protection``;
+    deleted while its Pod runs, it is listed Terminating and described with the Pod that
+    uses it, its volume stays Bound, a new Pod that mounts it waits, and it goes with its
+    volume once the Pod is gone (it went at once, under its running Pod)."""
+    fresh("apply", "-f", "-", stdin=CLAIM_IN_USE)
+    fresh.server.step(10)
+    fresh("delete", "pvc", "data", "--wait=false")
+    fresh.server.step(5)
+    [row] = fresh.rows("get", "pvc")
+    assert row[:2] == ["data", "Terminating"] and row[-1] == "15s"
+    described = fresh("describe", "pvc", "data").stdout
+    assert re.search(r"Status:\s+Terminating \(lasts [56]s\)\n", described)
+    assert re.search(r"Finalizers:\s+\[kubernetes.io/pvc-protection\]\n", described)
+    assert re.search(r"Used By:\s+db\n", described)
+    shown = yaml.safe_load(fresh("get", "pvc", "data", "-o", "yaml").stdout)["metadata"]
+    assert shown["deletionGracePeriodSeconds"] == 0 and "deletionTimestamp" in shown
+    [volume] = fresh.rows("get", "pv")
+    assert volume[4:6] == ["Bound", "default/data"]
+    fresh("apply", "-f", "-", stdin=CLAIM_IN_USE.split("---\n")[1].replace("db}", "db2}"))
+    assert 'persistentvolumeclaim "data" is being deleted' in fresh(
+        "describe", "pod", "db2").stdout
+    fresh("delete", "pod", "db", "--wait=false")
+    assert fresh.rows("get", "pvc")[0][1] == "Terminating"   # db is Terminating, mounted
+    fresh.server.step(30)
+    assert "No resources found" in fresh("get", "pvc").stderr
+    assert "No resources found" in fresh("get", "pv").stderr
+
+
+def test_removing_a_terminating_claims_finalizer_removes_it(fresh):
+    """The well-known way out of a claim stuck Terminating: patch its finalizers away; the
+    API server then removes it, although its Pod still runs (the finalizer was not stored)."""
+    fresh("apply", "-f", "-", stdin=CLAIM_IN_USE)
+    fresh.server.step(10)
+    fresh("delete", "pvc", "data", "--wait=false")
+    patched = fresh("patch", "pvc", "data", "--type=merge", "-p",
+                    '{"metadata":{"finalizers":null}}')
+    assert "persistentvolumeclaim/data patched" in patched.stdout
+    assert "No resources found" in fresh("get", "pvc").stderr
+    assert fresh.rows("get", "pods")[0][:3] == ["db", "1/1", "Running"]
 
 
 def test_sort_by_reads_the_whole_object_of_each_row(shop):

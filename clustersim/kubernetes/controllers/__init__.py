@@ -11,6 +11,7 @@ from clustersim.kubernetes.controllers.deployment import DeploymentController
 from clustersim.kubernetes.controllers.horizontal import HorizontalController
 from clustersim.kubernetes.controllers.job import JobController
 from clustersim.kubernetes.controllers.persistentvolume import PersistentVolumeController
+from clustersim.kubernetes.controllers.pvcprotection import PVCProtectionController
 from clustersim.kubernetes.controllers.replicaset import ReplicaSetController
 from clustersim.kubernetes.controllers.rollout import resolve_fenceposts
 from clustersim.kubernetes.controllers.statefulset import StatefulSetController
@@ -24,6 +25,7 @@ CONTROLLERS: tuple[type[Controller], ...] = (
     CronJobController,
     JobController,
     PersistentVolumeController,
+    PVCProtectionController,
 )
 
 __all__ = [
@@ -35,6 +37,7 @@ __all__ = [
     "DeploymentController",
     "HorizontalController",
     "JobController",
+    "PVCProtectionController",
     "PersistentVolumeController",
     "ReplicaSetController",
     "StatefulSetController",
