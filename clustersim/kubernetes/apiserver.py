@@ -43,7 +43,17 @@ from clustersim.kubernetes.references import missing_service_account
 from clustersim.kubernetes.resourcequota import admit_resource_quotas
 from clustersim.kubernetes.scheduler.labels import namespace_labels
 from clustersim.kubernetes.schedulinggates import mark_gated
-from clustersim.kubernetes.storageclass import is_pending, provisioning_failure
+from clustersim.kubernetes.storageclass import (
+    SELECTED_NODE,
+    bound_annotations,
+    claim_class,
+    consumer_wait,
+    is_pending,
+    provisioning_events,
+    provisioning_failure,
+    storage_class,
+    waits_for_consumer,
+)
 from clustersim.kubernetes.storageprotection import mark_deleting, protect_claim
 from clustersim.kubernetes.workloadupdates import workload_update_refusal
 from clustersim.limits import MAX_AFFINITY_TERMS, check_count, check_replicas
@@ -254,6 +264,9 @@ class APIServer:
         for owner in (meta.get("ownerReferences") or []):
             self._children.setdefault(owner["uid"], {})[meta["uid"]] = obj
         self.changed()
+        if kind == "StorageClass" and obj.get("volumeBindingMode") == "WaitForFirstConsumer":
+            # VolumeBinding's queueing hint: a pod whose claim names this class may fit now
+            self._placement_version += 1
         if kind == "PersistentVolumeClaim":
             protect_claim(obj)
             self._placement_version += 1         # a pod waiting for this claim may fit now
@@ -268,18 +281,51 @@ class APIServer:
         the claim is created and at each resync while it waits
         (:mod:`~clustersim.kubernetes.controllers.persistentvolume`): a claim whose class
         exists is bound to the volume its provisioner makes (:attr:`volume_created` says
-        when); else it is ``Pending`` and the event saying why is recorded again
+        when), with the annotations and events of a real binding
+        (:func:`~clustersim.kubernetes.storageclass.bound_annotations`,
+        :func:`~clustersim.kubernetes.storageclass.provisioning_events`); else it is
+        ``Pending`` and the event saying why is recorded again
         (:func:`~clustersim.kubernetes.storageclass.provisioning_failure`)."""
-        failure = provisioning_failure(claim, self.get)
-        if failure is not None:                  # no class, no volume: the claim waits
+        failure = self.claim_wait(claim)
+        if failure is not None:                  # no volume yet: the claim waits
             claim["status"] = {"phase": "Pending"}
             self.record(claim, failure[1], failure[2], failure[0])
             return
         self.volume_created[claim["metadata"]["uid"]] = self.now
+        made_by = storage_class(claim_class(claim), self.get) or {}
+        provisioner = str(made_by.get("provisioner", ""))
+        claim["metadata"].setdefault("annotations", {}).update(bound_annotations(provisioner))
+        for type_, reason, message in provisioning_events(claim, provisioner):
+            self.record(claim, reason, message, type_)
         if is_pending(claim):
             claim["status"] = {"phase": "Bound"}
             self._placement_version += 1         # its waiting pods may fit now
             self.changed()
+
+    def claim_wait(self, claim: Mapping[str, Any]) -> tuple[str, str, str] | None:
+        """Why the PV controller leaves the claim Pending, as its event (type, reason,
+        message): no class to provision it
+        (:func:`~clustersim.kubernetes.storageclass.provisioning_failure`), or a class that
+        waits for the claim's first Pod
+        (:func:`~clustersim.kubernetes.storageclass.consumer_wait`); None when it binds."""
+        failure = provisioning_failure(claim, self.get)
+        if failure is None and waits_for_consumer(claim, self.get):
+            return consumer_wait(claim, self.objects(
+                "Pod", claim["metadata"].get("namespace", "default")))
+        return failure
+
+    def bind_pod_volumes(self, pod: Mapping[str, Any], node_name: str) -> None:
+        """VolumeBinding's PreBind for the node the scheduler chose: each claim of the pod
+        that waits for its first consumer gets the node in ``volume.kubernetes.io/
+        selected-node`` and is provisioned, before the pod is bound (``BindPodVolumes``,
+        ``pkg/scheduler/framework/plugins/volumebinding/binder.go``)."""
+        namespace = pod["metadata"].get("namespace", "default")
+        for volume in pod["spec"].get("volumes") or []:
+            name = (volume.get("persistentVolumeClaim") or {}).get("claimName")
+            claim = self.get("PersistentVolumeClaim", namespace, str(name)) if name else None
+            if claim is not None and is_pending(claim) and waits_for_consumer(claim, self.get):
+                claim["metadata"].setdefault("annotations", {})[SELECTED_NODE] = node_name
+                self.provision_claim(claim)
 
     def _validate(self, obj: dict[str, Any]) -> None:
         """The API server's check that a workload's selector selects its own template

@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from clustersim.kubernetes.storageclass import is_pending
+from clustersim.kubernetes.storageclass import is_pending, waits_for_consumer
 
 __all__ = ["claim_refusal", "missing_env_source", "missing_service_account",
            "missing_volume_source"]
@@ -51,7 +51,8 @@ def _volumes(pod: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 def claim_refusal(pod: Mapping[str, Any], get: Lookup) -> str | None:
     """VolumeBinding's PreFilter reason for the claims the pod mounts: the first one, in the
     order of the pod's volumes, that does not exist or is being deleted (``podHasPVCs``),
-    else any that is not bound; None when every claim is bound."""
+    else any that is not bound and binds Immediate; None when every claim is bound or waits
+    for this pod (``WaitForFirstConsumer``: bound in PreBind)."""
     pending = False
     for volume in _volumes(pod):
         name = (volume.get("persistentVolumeClaim") or {}).get("claimName")
@@ -62,7 +63,7 @@ def claim_refusal(pod: Mapping[str, Any], get: Lookup) -> str | None:
             return f'persistentvolumeclaim "{name}" not found'
         if claim["metadata"].get("deletionTimestamp") is not None:
             return f'persistentvolumeclaim "{name}" is being deleted'
-        pending = pending or is_pending(claim)
+        pending = pending or (is_pending(claim) and not waits_for_consumer(claim, get))
     return "pod has unbound immediate PersistentVolumeClaims" if pending else None
 
 

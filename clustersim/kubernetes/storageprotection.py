@@ -31,7 +31,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-__all__ = ["PVC_PROTECTION", "PV_PROTECTION", "mark_deleting", "pods_using", "protect_claim"]
+__all__ = ["PVC_PROTECTION", "PV_PROTECTION", "mark_deleting", "mounts", "pods_using",
+           "protect_claim"]
 
 PVC_PROTECTION = "kubernetes.io/pvc-protection"
 """``PVCProtectionFinalizer`` (``pkg/volume/util/finalizer.go``)."""
@@ -60,7 +61,11 @@ def pods_using(claim: Mapping[str, Any], pods: Iterable[Mapping[str, Any]]
     """The Pods (of the claim's namespace) that keep it: scheduled ones that mount it
     (``podUsesPVC``)."""
     name = claim["metadata"]["name"]
-    return [pod for pod in pods if (pod.get("spec") or {}).get("nodeName") and any(
-        isinstance(volume, Mapping)
-        and (volume.get("persistentVolumeClaim") or {}).get("claimName") == name
-        for volume in pod["spec"].get("volumes") or [])]
+    return [pod for pod in pods if (pod.get("spec") or {}).get("nodeName") and mounts(pod, name)]
+
+
+def mounts(pod: Mapping[str, Any], claim_name: str) -> bool:
+    """Whether the pod names the claim in one of its ``persistentVolumeClaim`` volumes."""
+    return any(isinstance(volume, Mapping)
+               and (volume.get("persistentVolumeClaim") or {}).get("claimName") == claim_name
+               for volume in (pod.get("spec") or {}).get("volumes") or [])

@@ -25,8 +25,12 @@ from clustersim.kubernetes.objects import is_terminating
 from clustersim.kubernetes.services import apiserver_service
 from clustersim.kubernetes.storageclass import (
     DEFAULT_CLASS,
+    PROVISIONER,
+    PROVISIONER_REASONS,
+    PROVISIONER_UID,
     claim_class,
     names_no_class,
+    provisioner_identity,
     storage_class,
 )
 from clustersim.serve.kuberesources import RESOURCES
@@ -188,7 +192,8 @@ class DerivedObjects:
         minikube's hostpath provisioner, the default class's, writes it (kubernetes/minikube
         ``pkg/storage/storage_provisioner.go``): named as the claim's
         ``spec.volumeName`` (``pvc-<claim uid>``), the claim's requested size and access
-        modes, a ``hostPath`` under ``/tmp/hostpath-provisioner``; and as the provisioning
+        modes, a ``hostPath`` ``/tmp/hostpath-provisioner/<namespace>/<claim>``, the annotation
+        ``hostPathProvisionerIdentity`` (the provisioner's uuid); and as the provisioning
         controller completes it (kubernetes-sigs/sig-storage-lib-external-provisioner
         ``controller/controller.go``): the class's reclaim policy (``Delete`` unless it names
         another) and name, a ``claimRef`` to the claim, the ``pv.kubernetes.io/provisioned-by``
@@ -213,8 +218,11 @@ class DerivedObjects:
                 "metadata": {"name": name, "uid": meta["uid"][:-4] + "d15c",
                              "creationTimestamp": self.timestamp(created),
                              "resourceVersion": str(self.resource_version),
-                             "annotations": {"pv.kubernetes.io/provisioned-by":
-                                             made_by.get("provisioner", "")},
+                             "annotations": {
+                                 **({"hostPathProvisionerIdentity": PROVISIONER_UID}
+                                    if made_by.get("provisioner") == PROVISIONER else {}),
+                                 "pv.kubernetes.io/provisioned-by":
+                                 made_by.get("provisioner", "")},
                              "finalizers": ["kubernetes.io/pv-protection"]},
                 "spec": {**({"capacity": shown["status"]["capacity"]}
                             if "capacity" in shown["status"] else {}),
@@ -223,7 +231,8 @@ class DerivedObjects:
                                       "namespace": meta.get("namespace", "default"),
                                       "name": meta["name"], "uid": meta["uid"],
                                       "resourceVersion": str(self.resource_version)},
-                         "hostPath": {"path": f"/tmp/hostpath-provisioner/{name}", "type": ""},
+                         "hostPath": {"path": "/tmp/hostpath-provisioner/{}/{}".format(
+                             meta.get("namespace", "default"), meta["name"]), "type": ""},
                          "persistentVolumeReclaimPolicy": made_by.get("reclaimPolicy")
                          or "Delete",
                          "storageClassName": claim_class(claim),
@@ -258,6 +267,9 @@ class DerivedObjects:
             if target is not None and "uid" in target.get("metadata", {}):
                 involved["uid"] = target["metadata"]["uid"]
             source = _SOURCES.get(event.reason) or _KIND_SOURCES.get(kind_lower, "")
+            if event.reason in PROVISIONER_REASONS and target is not None:
+                source = provisioner_identity((target["metadata"].get("annotations") or {}).get(
+                    "volume.kubernetes.io/storage-provisioner", ""), self.cluster.node_names()[0])
             stamp = self.timestamp(event.time)
             merged[key] = {
                 "apiVersion": "v1", "kind": "Event",

@@ -19,6 +19,7 @@ from clustersim.examples import example_path
 from clustersim.kubernetes import KubernetesCluster, rbac, rbacdefaults
 from clustersim.kubernetes.controllers.disruption import budget_status
 from clustersim.kubernetes.services import SERVICE_CIDR, apiserver_service
+from clustersim.kubernetes.storageclass import PROVISIONER, PROVISIONER_UID
 from clustersim.serve import find_program, kubeproto, serve
 
 KUBECTL = find_program("kubectl")
@@ -217,8 +218,9 @@ def test_a_claim_of_a_class_that_does_not_exist_waits_for_it(fresh):
     """The book's claim names ``fast-ssd``, which the cluster does not have: it stays
     Pending with the PV controller's ProvisioningFailed, repeated at each 15 s resync, gets
     no volume, and its Pod waits (it was bound at once, whatever class it named); once the
-    class is created, the next resync binds it to a volume with the class's reclaim policy
-    and the Pod is scheduled (it stayed Pending until deleted and created again)."""
+    class is created (binding Immediate), the next resync binds it to a volume with the
+    class's reclaim policy and the Pod is scheduled (it stayed Pending until deleted and
+    created again)."""
     fresh("apply", "-f", "-", stdin=FAST_CLAIM + """---
 apiVersion: v1
 kind: Pod
@@ -243,10 +245,9 @@ kind: StorageClass
 metadata: {name: fast-ssd}
 provisioner: pd.csi.storage.gke.io
 reclaimPolicy: Retain
-volumeBindingMode: WaitForFirstConsumer
 """)
     assert fresh.rows("get", "sc") == [
-        ["fast-ssd", "pd.csi.storage.gke.io", "Retain", "WaitForFirstConsumer", "false", "0s"],
+        ["fast-ssd", "pd.csi.storage.gke.io", "Retain", "Immediate", "false", "0s"],
         ["standard", "(default)", "k8s.io/minikube-hostpath", "Delete", "Immediate", "false",
          "20s"]]
     assert fresh.rows("get", "pvc")[0][1] == "Pending"
@@ -271,6 +272,33 @@ spec:
   containers: [{name: c, image: postgres:17}]
   volumes: [{name: d, persistentVolumeClaim: {claimName: data}}]
 """
+
+
+def test_a_provisioned_claim_and_its_volume_are_described_as_on_minikube(fresh):
+    """``describe pvc`` showed no annotations and no events: minikube's shows the PV
+    controller's annotations and its ExternalProvisioning event, then the provisioner's
+    Provisioning and ProvisioningSucceeded signed ``<provisioner>_<node>_<uuid>``; its volume
+    carries the provisioner's identity and lives under ``<namespace>/<claim>``."""
+    fresh("apply", "-f", "-", stdin=CLAIM_IN_USE)
+    fresh.server.step(10)
+    described = fresh("describe", "pvc", "data").stdout
+    for key, value in (("pv.kubernetes.io/bind-completed", "yes"),
+                       ("pv.kubernetes.io/bound-by-controller", "yes"),
+                       ("volume.beta.kubernetes.io/storage-provisioner", PROVISIONER),
+                       ("volume.kubernetes.io/storage-provisioner", PROVISIONER)):
+        assert re.search(rf"\s{re.escape(key)}: {re.escape(value)}\n", described), key
+    uid = fresh.server.cluster.get("PersistentVolumeClaim", "default", "data")[
+        "metadata"]["uid"]
+    signed = f"{PROVISIONER}_{fresh.server.cluster.node_names()[0]}_{PROVISIONER_UID}"
+    events = [line.split(None, 4) for line in described.split("Events:\n")[1].splitlines()[2:]]
+    assert [(e[1], e[3]) for e in events] == [
+        ("ExternalProvisioning", "persistentvolume-controller"), ("Provisioning", signed),
+        ("ProvisioningSucceeded", signed)]
+    assert events[2][4].endswith(f"Successfully provisioned volume pvc-{uid}")
+    volume = yaml.safe_load(fresh("get", "pv", f"pvc-{uid}", "-o", "yaml").stdout)
+    assert volume["metadata"]["annotations"] == {"hostPathProvisionerIdentity": PROVISIONER_UID,
+                                                 "pv.kubernetes.io/provisioned-by": PROVISIONER}
+    assert volume["spec"]["hostPath"]["path"] == "/tmp/hostpath-provisioner/default/data"
 
 
 def test_a_deleted_claim_in_use_is_terminating_until_its_pod_is_gone(fresh):
@@ -313,6 +341,34 @@ def test_removing_a_terminating_claims_finalizer_removes_it(fresh):
     assert "persistentvolumeclaim/data patched" in patched.stdout
     assert "No resources found" in fresh("get", "pvc").stderr
     assert fresh.rows("get", "pods")[0][:3] == ["db", "1/1", "Running"]
+
+
+def test_a_claim_of_a_wait_for_first_consumer_class_binds_on_its_pods_node(fresh):
+    """kind's default class binds ``WaitForFirstConsumer``: the claim was bound at once; a
+    real one is Pending with WaitForFirstConsumer until a Pod that mounts it is scheduled,
+    then carries that Pod's node (selected-node) and is bound to a new volume."""
+    fresh("apply", "-f", "-", stdin="""apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: local-path}
+provisioner: rancher.io/local-path
+volumeBindingMode: WaitForFirstConsumer
+---
+""" + CLAIM_IN_USE.split("---\n")[0].replace("ReadWriteOnce]", "ReadWriteOnce]\n  "
+                                               "storageClassName: local-path"))
+    fresh.server.step(20)
+    assert fresh.rows("get", "pvc") == [["data", "Pending", "local-path", "<unset>", "20s"]]
+    assert re.search(r"Normal\s+WaitForFirstConsumer\s+[56]s \(x2 over 2[01]s\)\s+"
+                     r"persistentvolume-controller\s+waiting for first consumer to be created "
+                     "before binding", fresh("describe", "pvc", "data").stdout)
+    assert "No resources found" in fresh("get", "pv").stderr
+    fresh("apply", "-f", "-", stdin=CLAIM_IN_USE.split("---\n")[1])
+    node = fresh.rows("get", "pod", "db", "-o", "wide")[0][6]
+    claim = yaml.safe_load(fresh("get", "pvc", "data", "-o", "yaml").stdout)
+    assert claim["metadata"]["annotations"]["volume.kubernetes.io/selected-node"] == node
+    assert claim["status"]["phase"] == "Bound"
+    [volume] = fresh.rows("get", "pv")
+    assert volume[0] == claim["spec"]["volumeName"] and volume[4:7] == [
+        "Bound", "default/data", "local-path"]
 
 
 def test_sort_by_reads_the_whole_object_of_each_row(shop):
