@@ -38,6 +38,7 @@ from clustersim.kubernetes.objects import (
     set_condition,
     set_pod_defaults,
 )
+from clustersim.kubernetes.persistentvolumes import provisioned_volume, reclaim, volume_name
 from clustersim.kubernetes.podsecurity import admit as admit_pod_security
 from clustersim.kubernetes.references import missing_service_account
 from clustersim.kubernetes.resourcequota import admit_resource_quotas
@@ -294,6 +295,10 @@ class APIServer:
         self.volume_created[claim["metadata"]["uid"]] = self.now
         made_by = storage_class(claim_class(claim), self.get) or {}
         provisioner = str(made_by.get("provisioner", ""))
+        volume = provisioned_volume(claim, made_by, self.now)
+        # stored as the provisioner creates it, with a uid of its claim's: the simulator's
+        # own uids (every other object's) stay as they were before volumes were stored
+        self._objects.setdefault("PersistentVolume", {})[self._key(volume)] = volume
         claim["metadata"].setdefault("annotations", {}).update(bound_annotations(provisioner))
         for type_, reason, message in provisioning_events(claim, provisioner):
             self.record(claim, reason, message, type_)
@@ -405,6 +410,8 @@ class APIServer:
     def _unstore(self, obj: Mapping[str, Any]) -> None:
         self._objects.get(obj["kind"], {}).pop(self._key(obj), None)
         uid = obj["metadata"]["uid"]
+        if obj["kind"] == "PersistentVolumeClaim":
+            self._reclaim(obj)
         self._orphans.pop(uid, None)
         self.volume_created.pop(uid, None)
         for owner in obj["metadata"].get("ownerReferences") or []:
@@ -413,6 +420,16 @@ class APIServer:
         for child in list(self._children.pop(uid, {}).values()):
             if self.exists(child):
                 self.delete_object(child)
+
+    def _reclaim(self, claim: Mapping[str, Any]) -> None:
+        """The PV controller's part when a claim is gone: its volume is Released, then
+        deleted or kept as its reclaim policy says
+        (:func:`~clustersim.kubernetes.persistentvolumes.reclaim`)."""
+        volume = self.get("PersistentVolume", "default", volume_name(claim))
+        if volume is None or volume["spec"]["claimRef"].get("uid") != claim["metadata"]["uid"]:
+            return
+        if reclaim(volume, self.now):
+            self._unstore(volume)
 
     def delete_object(self, obj: dict[str, Any]) -> None:
         """Delete an object; its dependents follow (background cascading deletion). An

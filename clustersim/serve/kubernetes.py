@@ -83,8 +83,7 @@ from clustersim.serve.selectors import field_selector, label_selector
 
 __all__ = ["KubernetesBackend", "write_kubeconfig"]
 
-_DERIVED = frozenset({"Node", "Namespace", "Event", "EndpointSlice", "Endpoints", "Lease",
-                      "PersistentVolume"})
+_DERIVED = frozenset({"Node", "Namespace", "Event", "EndpointSlice", "Endpoints", "Lease"})
 _SERVER_FIELDS = ("uid", "resourceVersion", "creationTimestamp", "generation", "managedFields",
                   "deletionTimestamp", "selfLink")
 _STATUS_TIMES = ("startTime", "completionTime", "lastScheduleTime")
@@ -286,8 +285,7 @@ class KubernetesBackend(ClusterTime):
             return [(ns, {"creationTimestamp": created.get(ns["metadata"]["name"], 0.0)})
                     for ns in r.namespaces() if match(ns["metadata"].get("labels") or {})]
         derived = {"Event": r.events, "EndpointSlice": r.endpointslices,
-                   "Endpoints": r.endpoints, "Lease": r.leases,
-                   "PersistentVolume": r.persistentvolumes}.get(resource.kind)
+                   "Endpoints": r.endpoints, "Lease": r.leases}.get(resource.kind)
         if derived is not None:
             out = []
             for obj in derived():

@@ -371,6 +371,35 @@ volumeBindingMode: WaitForFirstConsumer
         "Bound", "default/data", "local-path"]
 
 
+def test_a_retained_volume_stays_released_after_its_claim_until_deleted(fresh):
+    """Reclaim policy Retain: the volume went with its claim; a real one stays, Released,
+    still naming the claim, described as such; a new claim gets a new volume; deleting the
+    released volume removes it, deleting the bound one leaves it Terminating."""
+    fresh("apply", "-f", "-", stdin="""apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: keep}
+provisioner: k8s.io/minikube-hostpath
+reclaimPolicy: Retain
+---
+""" + CLAIM_IN_USE.split("---\n")[0].replace("ReadWriteOnce]", "ReadWriteOnce]\n  "
+                                               "storageClassName: keep"))
+    fresh.server.step(10)
+    [old] = fresh.rows("get", "pv")
+    fresh("delete", "pvc", "data")
+    fresh.server.step(5)
+    assert fresh.rows("get", "pv") == [[*old[:4], "Released", *old[5:-1], "15s"]]
+    described = fresh("describe", "pv", old[0]).stdout
+    assert re.search(r"Status:\s+Released\n", described)
+    assert re.search(r"Claim:\s+default/data\n", described)
+    fresh("apply", "-f", "-", stdin=CLAIM_IN_USE.split("---\n")[0].replace(
+        "ReadWriteOnce]", "ReadWriteOnce]\n  storageClassName: keep"))
+    rows = {r[0]: r[4] for r in fresh.rows("get", "pv")}
+    bound = fresh.rows("get", "pvc")[0][2]
+    assert rows == {old[0]: "Released", bound: "Bound"} and bound != old[0]
+    fresh("delete", "pv", old[0], bound, "--wait=false")
+    assert {r[0]: r[4] for r in fresh.rows("get", "pv")} == {bound: "Terminating"}
+
+
 def test_sort_by_reads_the_whole_object_of_each_row(shop):
     """--sort-by asks for ``includeObject=Object``: with only metadata in each row, sorting
     events by .lastTimestamp printed "No resources found" (troubleshooting chapter)."""

@@ -11,10 +11,13 @@ from clustersim.kubernetes.controllers.deployment import DeploymentController
 from clustersim.kubernetes.controllers.horizontal import HorizontalController
 from clustersim.kubernetes.controllers.job import JobController
 from clustersim.kubernetes.controllers.persistentvolume import PersistentVolumeController
-from clustersim.kubernetes.controllers.pvcprotection import PVCProtectionController
 from clustersim.kubernetes.controllers.replicaset import ReplicaSetController
 from clustersim.kubernetes.controllers.rollout import resolve_fenceposts
 from clustersim.kubernetes.controllers.statefulset import StatefulSetController
+from clustersim.kubernetes.controllers.volumeprotection import (
+    PVCProtectionController,
+    PVProtectionController,
+)
 
 CONTROLLERS: tuple[type[Controller], ...] = (
     HorizontalController,
@@ -26,6 +29,7 @@ CONTROLLERS: tuple[type[Controller], ...] = (
     JobController,
     PersistentVolumeController,
     PVCProtectionController,
+    PVProtectionController,
 )
 
 __all__ = [
@@ -38,6 +42,7 @@ __all__ = [
     "HorizontalController",
     "JobController",
     "PVCProtectionController",
+    "PVProtectionController",
     "PersistentVolumeController",
     "ReplicaSetController",
     "StatefulSetController",
