@@ -38,12 +38,24 @@ from clustersim.kubernetes.objects import (
     set_condition,
     set_pod_defaults,
 )
+from clustersim.kubernetes.persistentvolumes import provisioned_volume, reclaim, volume_name
 from clustersim.kubernetes.podsecurity import admit as admit_pod_security
 from clustersim.kubernetes.references import missing_service_account
 from clustersim.kubernetes.resourcequota import admit_resource_quotas
 from clustersim.kubernetes.scheduler.labels import namespace_labels
 from clustersim.kubernetes.schedulinggates import mark_gated
-from clustersim.kubernetes.storageclass import is_pending, provisioning_failure
+from clustersim.kubernetes.storageclass import (
+    SELECTED_NODE,
+    bound_annotations,
+    claim_class,
+    consumer_wait,
+    is_pending,
+    provisioning_events,
+    provisioning_failure,
+    storage_class,
+    waits_for_consumer,
+)
+from clustersim.kubernetes.storageprotection import mark_deleting, protect_claim
 from clustersim.kubernetes.workloadupdates import workload_update_refusal
 from clustersim.limits import MAX_AFFINITY_TERMS, check_count, check_replicas
 from clustersim.manifests.errors import format_path
@@ -253,7 +265,11 @@ class APIServer:
         for owner in (meta.get("ownerReferences") or []):
             self._children.setdefault(owner["uid"], {})[meta["uid"]] = obj
         self.changed()
+        if kind == "StorageClass" and obj.get("volumeBindingMode") == "WaitForFirstConsumer":
+            # VolumeBinding's queueing hint: a pod whose claim names this class may fit now
+            self._placement_version += 1
         if kind == "PersistentVolumeClaim":
+            protect_claim(obj)
             self._placement_version += 1         # a pod waiting for this claim may fit now
             self.provision_claim(obj)
         if kind == "Pod" and obj["spec"].get("nodeName"):
@@ -266,18 +282,55 @@ class APIServer:
         the claim is created and at each resync while it waits
         (:mod:`~clustersim.kubernetes.controllers.persistentvolume`): a claim whose class
         exists is bound to the volume its provisioner makes (:attr:`volume_created` says
-        when); else it is ``Pending`` and the event saying why is recorded again
+        when), with the annotations and events of a real binding
+        (:func:`~clustersim.kubernetes.storageclass.bound_annotations`,
+        :func:`~clustersim.kubernetes.storageclass.provisioning_events`); else it is
+        ``Pending`` and the event saying why is recorded again
         (:func:`~clustersim.kubernetes.storageclass.provisioning_failure`)."""
-        failure = provisioning_failure(claim, self.get)
-        if failure is not None:                  # no class, no volume: the claim waits
+        failure = self.claim_wait(claim)
+        if failure is not None:                  # no volume yet: the claim waits
             claim["status"] = {"phase": "Pending"}
             self.record(claim, failure[1], failure[2], failure[0])
             return
         self.volume_created[claim["metadata"]["uid"]] = self.now
+        made_by = storage_class(claim_class(claim), self.get) or {}
+        provisioner = str(made_by.get("provisioner", ""))
+        volume = provisioned_volume(claim, made_by, self.now)
+        # stored as the provisioner creates it, with a uid of its claim's: the simulator's
+        # own uids (every other object's) stay as they were before volumes were stored
+        self._objects.setdefault("PersistentVolume", {})[self._key(volume)] = volume
+        claim["metadata"].setdefault("annotations", {}).update(bound_annotations(provisioner))
+        for type_, reason, message in provisioning_events(claim, provisioner):
+            self.record(claim, reason, message, type_)
         if is_pending(claim):
             claim["status"] = {"phase": "Bound"}
             self._placement_version += 1         # its waiting pods may fit now
             self.changed()
+
+    def claim_wait(self, claim: Mapping[str, Any]) -> tuple[str, str, str] | None:
+        """Why the PV controller leaves the claim Pending, as its event (type, reason,
+        message): no class to provision it
+        (:func:`~clustersim.kubernetes.storageclass.provisioning_failure`), or a class that
+        waits for the claim's first Pod
+        (:func:`~clustersim.kubernetes.storageclass.consumer_wait`); None when it binds."""
+        failure = provisioning_failure(claim, self.get)
+        if failure is None and waits_for_consumer(claim, self.get):
+            return consumer_wait(claim, self.objects(
+                "Pod", claim["metadata"].get("namespace", "default")))
+        return failure
+
+    def bind_pod_volumes(self, pod: Mapping[str, Any], node_name: str) -> None:
+        """VolumeBinding's PreBind for the node the scheduler chose: each claim of the pod
+        that waits for its first consumer gets the node in ``volume.kubernetes.io/
+        selected-node`` and is provisioned, before the pod is bound (``BindPodVolumes``,
+        ``pkg/scheduler/framework/plugins/volumebinding/binder.go``)."""
+        namespace = pod["metadata"].get("namespace", "default")
+        for volume in pod["spec"].get("volumes") or []:
+            name = (volume.get("persistentVolumeClaim") or {}).get("claimName")
+            claim = self.get("PersistentVolumeClaim", namespace, str(name)) if name else None
+            if claim is not None and is_pending(claim) and waits_for_consumer(claim, self.get):
+                claim["metadata"].setdefault("annotations", {})[SELECTED_NODE] = node_name
+                self.provision_claim(claim)
 
     def _validate(self, obj: dict[str, Any]) -> None:
         """The API server's check that a workload's selector selects its own template
@@ -357,6 +410,8 @@ class APIServer:
     def _unstore(self, obj: Mapping[str, Any]) -> None:
         self._objects.get(obj["kind"], {}).pop(self._key(obj), None)
         uid = obj["metadata"]["uid"]
+        if obj["kind"] == "PersistentVolumeClaim":
+            self._reclaim(obj)
         self._orphans.pop(uid, None)
         self.volume_created.pop(uid, None)
         for owner in obj["metadata"].get("ownerReferences") or []:
@@ -366,14 +421,49 @@ class APIServer:
             if self.exists(child):
                 self.delete_object(child)
 
+    def _reclaim(self, claim: Mapping[str, Any]) -> None:
+        """The PV controller's part when a claim is gone: its volume is Released, then
+        deleted or kept as its reclaim policy says
+        (:func:`~clustersim.kubernetes.persistentvolumes.reclaim`)."""
+        volume = self.get("PersistentVolume", "default", volume_name(claim))
+        if volume is None or volume["spec"]["claimRef"].get("uid") != claim["metadata"]["uid"]:
+            return
+        if reclaim(volume, self.now):
+            self._unstore(volume)
+
     def delete_object(self, obj: dict[str, Any]) -> None:
-        """Delete an object; its dependents follow (background cascading deletion)."""
+        """Delete an object; its dependents follow (background cascading deletion). An
+        object that has finalizers (a claim's ``kubernetes.io/pvc-protection``) is only
+        marked (:func:`~clustersim.kubernetes.storageprotection.mark_deleting`) and goes
+        when its last finalizer is removed (:meth:`set_finalizers`)."""
         if obj["kind"] == "Pod":
             self.delete_pod(obj)
             return
+        if obj["metadata"].get("finalizers"):
+            mark_deleting(obj["metadata"], self.now)
+            self.changed()
+            return
+        self._remove(obj)
+
+    def _remove(self, obj: dict[str, Any]) -> None:
         if obj["kind"] == "Service":
             self.services.release(obj)
         self._unstore(obj)
+
+    def set_finalizers(self, obj: dict[str, Any], finalizers: list[str]) -> None:
+        """An update of the object's finalizers (a controller removing its own, or a user);
+        the API server removes an object being deleted once none is left
+        (``Store.Update``, k8s.io/apiserver ``pkg/registry/generic/registry/store.go``:
+        ``ShouldDeleteDuringUpdate``). Pods keep no finalizers in the simulator."""
+        meta = obj["metadata"]
+        if finalizers:
+            meta["finalizers"] = finalizers
+        else:
+            meta.pop("finalizers", None)
+        self.changed()
+        if not finalizers and meta.get("deletionTimestamp") is not None \
+                and obj["kind"] != "Pod":
+            self._remove(obj)
 
     def delete_pod(self, pod: dict[str, Any]) -> None:
         """Graceful pod deletion: Terminating, not ready, then gone when the kubelet is done."""

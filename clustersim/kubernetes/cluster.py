@@ -33,10 +33,12 @@ built and the kubectl-style commands and views).
 
 Simplified (what a real cluster does instead): namespaces need not exist and
 are not created; PersistentVolumeClaims of the default StorageClass, or of one applied, bind
-at once, with no PersistentVolume objects behind them (others stay Pending until their
+at once (unless the class waits for the first consumer) to a PersistentVolume made at once
+(:mod:`clustersim.kubernetes.persistentvolumes`; others stay Pending until their
 class is applied: :mod:`clustersim.kubernetes.storageclass`; a pod whose claim, ConfigMap, Secret or
 ServiceAccount does not exist, or whose claim is Pending, waits or is refused as upstream:
-:mod:`clustersim.kubernetes.references`); no RBAC. As
+:mod:`clustersim.kubernetes.references`; a deleted claim that a scheduled pod mounts stays
+Terminating until that pod is gone: :mod:`clustersim.kubernetes.storageprotection`); no RBAC. As
 upstream, a pod on a failed node stays Terminating until the node comes back, its Node
 object is deleted, or the node is tainted out-of-service.
 """

@@ -174,6 +174,7 @@ class ControllerManager(NodeLifecycle):
             if refusal is None:
                 result = self.scheduler.schedule(pod, nodes)
                 if result.node is not None:
+                    self.bind_pod_volumes(pod, result.node)
                     self._bind(pod, result.node, scheduled=True)
                     continue
                 message = self._preempt(pod, nodes, result.message)

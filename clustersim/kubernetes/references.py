@@ -4,8 +4,10 @@
   VolumeBinding plugin refuses the pod, which stays Pending with ``FailedScheduling``
   ``persistentvolumeclaim "data" not found``, or ``pod has unbound immediate
   PersistentVolumeClaims`` while the claim exists but is Pending (its class does not exist:
-  :mod:`clustersim.kubernetes.storageclass`) (kubernetes/kubernetes
-  ``pkg/scheduler/framework/plugins/volumebinding/volume_binding.go``, PreFilter).
+  :mod:`clustersim.kubernetes.storageclass`), or ``persistentvolumeclaim "data" is being
+  deleted`` while the claim is Terminating (:mod:`clustersim.kubernetes.storageprotection`)
+  (kubernetes/kubernetes ``pkg/scheduler/framework/plugins/volumebinding/volume_binding.go``,
+  ``podHasPVCs`` and PreFilter).
 - A **ConfigMap or Secret volume** (``volumes[].configMap``, ``.secret``, and the sources of
   a ``projected`` volume), unless ``optional: true``: the kubelet cannot mount it; the pod stays
   ``ContainerCreating`` with the Warning ``FailedMount`` ``MountVolume.SetUp failed for volume
@@ -29,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from clustersim.kubernetes.storageclass import is_pending
+from clustersim.kubernetes.storageclass import is_pending, waits_for_consumer
 
 __all__ = ["claim_refusal", "missing_env_source", "missing_service_account",
            "missing_volume_source"]
@@ -47,8 +49,10 @@ def _volumes(pod: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 
 def claim_refusal(pod: Mapping[str, Any], get: Lookup) -> str | None:
-    """VolumeBinding's PreFilter reason for the claims the pod mounts: the first one that
-    does not exist, else any that is not bound; None when every claim is bound."""
+    """VolumeBinding's PreFilter reason for the claims the pod mounts: the first one, in the
+    order of the pod's volumes, that does not exist or is being deleted (``podHasPVCs``),
+    else any that is not bound and binds Immediate; None when every claim is bound or waits
+    for this pod (``WaitForFirstConsumer``: bound in PreBind)."""
     pending = False
     for volume in _volumes(pod):
         name = (volume.get("persistentVolumeClaim") or {}).get("claimName")
@@ -57,7 +61,9 @@ def claim_refusal(pod: Mapping[str, Any], get: Lookup) -> str | None:
         claim = get("PersistentVolumeClaim", _namespace(pod), str(name))
         if claim is None:
             return f'persistentvolumeclaim "{name}" not found'
-        pending = pending or is_pending(claim)
+        if claim["metadata"].get("deletionTimestamp") is not None:
+            return f'persistentvolumeclaim "{name}" is being deleted'
+        pending = pending or (is_pending(claim) and not waits_for_consumer(claim, get))
     return "pod has unbound immediate PersistentVolumeClaims" if pending else None
 
 

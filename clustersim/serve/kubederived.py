@@ -6,8 +6,8 @@ does keep, so that they can never disagree with it: Nodes from the scheduler's `
 (with the ``Ready`` condition the node lifecycle controller implies) and each node's heartbeat
 Lease, Events from the event log (aggregated as the client-go event correlator aggregates
 identical events: ``staging/src/k8s.io/client-go/tools/record/events_cache.go``),
-EndpointSlices and Endpoints from Services and their Pods (and the API server's own), and the
-PersistentVolumes of bound claims. :class:`DerivedObjects` also holds one request's clock
+and EndpointSlices and Endpoints from Services and their Pods (and the API server's own).
+:class:`DerivedObjects` also holds one request's clock
 (simulated seconds as RFC 3339 times) and ``resourceVersion``, which every object it makes
 carries; :class:`~clustersim.serve.kuberender.Renderer` adds the stored objects to it.
 """
@@ -25,9 +25,9 @@ from clustersim.kubernetes.objects import is_terminating
 from clustersim.kubernetes.services import apiserver_service
 from clustersim.kubernetes.storageclass import (
     DEFAULT_CLASS,
-    claim_class,
+    PROVISIONER_REASONS,
     names_no_class,
-    storage_class,
+    provisioner_identity,
 )
 from clustersim.serve.kuberesources import RESOURCES
 
@@ -40,7 +40,7 @@ _TIME_FIELDS = frozenset({
     "creationTimestamp", "deletionTimestamp", "lastTransitionTime", "lastProbeTime",
     "startTime", "timeAdded", "startedAt", "finishedAt", "lastUpdateTime",
     "lastHeartbeatTime", "completionTime", "lastScheduleTime", "lastSuccessfulTime",
-    "lastScaleTime"})
+    "lastScaleTime", "lastPhaseTransitionTime"})
 CONTROL_PLANE_ROLE = "node-role.kubernetes.io/control-plane"
 """The label kubeadm gives a control-plane node, which runs the API server."""
 MANAGED_CONTROL_PLANE_IP = "10.0.0.1"
@@ -181,59 +181,6 @@ class DerivedObjects:
                         "_times": {"creationTimestamp": 0.0}})
         return out
 
-    def persistentvolumes(self) -> list[dict[str, Any]]:
-        """The PersistentVolume of each bound claim, as its class's provisioner makes it when
-        the claim appears, or at the PV controller's resync after its class does (simulated:
-        at once, at the time ``volume_created`` holds), by name as etcd lists them. As
-        minikube's hostpath provisioner, the default class's, writes it (kubernetes/minikube
-        ``pkg/storage/storage_provisioner.go``): named as the claim's
-        ``spec.volumeName`` (``pvc-<claim uid>``), the claim's requested size and access
-        modes, a ``hostPath`` under ``/tmp/hostpath-provisioner``; and as the provisioning
-        controller completes it (kubernetes-sigs/sig-storage-lib-external-provisioner
-        ``controller/controller.go``): the class's reclaim policy (``Delete`` unless it names
-        another) and name, a ``claimRef`` to the claim, the ``pv.kubernetes.io/provisioned-by``
-        annotation. The PV controller binds it (phase ``Bound``) and, the claim deleted,
-        deletes it, as reclaim policy ``Delete`` asks (simplified: a ``Retain`` volume goes
-        too, where a real one stays, ``Released``); the StorageObjectInUseProtection
-        admission plugin adds the ``kubernetes.io/pv-protection`` finalizer
-        (``plugin/pkg/admission/storage/storageobjectinuseprotection/admission.go``)."""
-        out: list[dict[str, Any]] = []
-        for claim in self.cluster.objects("PersistentVolumeClaim"):
-            shown = {"metadata": claim["metadata"], "spec": claim.get("spec"),
-                     "status": claim.get("status")}
-            bound_claim(shown)
-            made_by = storage_class(claim_class(claim), self.cluster.get)
-            if shown["status"]["phase"] != "Bound" or "volumeName" not in shown["spec"] \
-                    or made_by is None:
-                continue
-            meta, name = claim["metadata"], shown["spec"]["volumeName"]
-            created = self.cluster.volume_created[meta["uid"]]
-            out.append({
-                "apiVersion": "v1", "kind": "PersistentVolume",
-                "metadata": {"name": name, "uid": meta["uid"][:-4] + "d15c",
-                             "creationTimestamp": self.timestamp(created),
-                             "resourceVersion": str(self.resource_version),
-                             "annotations": {"pv.kubernetes.io/provisioned-by":
-                                             made_by.get("provisioner", "")},
-                             "finalizers": ["kubernetes.io/pv-protection"]},
-                "spec": {**({"capacity": shown["status"]["capacity"]}
-                            if "capacity" in shown["status"] else {}),
-                         "accessModes": shown["status"]["accessModes"],
-                         "claimRef": {"apiVersion": "v1", "kind": "PersistentVolumeClaim",
-                                      "namespace": meta.get("namespace", "default"),
-                                      "name": meta["name"], "uid": meta["uid"],
-                                      "resourceVersion": str(self.resource_version)},
-                         "hostPath": {"path": f"/tmp/hostpath-provisioner/{name}", "type": ""},
-                         "persistentVolumeReclaimPolicy": made_by.get("reclaimPolicy")
-                         or "Delete",
-                         "storageClassName": claim_class(claim),
-                         "volumeMode": shown["spec"]["volumeMode"]},
-                "status": {"phase": "Bound",
-                           "lastPhaseTransitionTime": self.timestamp(created)},
-                "_times": {"creationTimestamp": created}})
-        out.sort(key=lambda volume: volume["metadata"]["name"])
-        return out
-
     def events(self) -> list[dict[str, Any]]:
         """The event log as v1 Events, identical ones aggregated with a count; each carries
         its simulated times under ``_times`` (for the Table's ages), to be popped."""
@@ -258,6 +205,9 @@ class DerivedObjects:
             if target is not None and "uid" in target.get("metadata", {}):
                 involved["uid"] = target["metadata"]["uid"]
             source = _SOURCES.get(event.reason) or _KIND_SOURCES.get(kind_lower, "")
+            if event.reason in PROVISIONER_REASONS and target is not None:
+                source = provisioner_identity((target["metadata"].get("annotations") or {}).get(
+                    "volume.kubernetes.io/storage-provisioner", ""), self.cluster.node_names()[0])
             stamp = self.timestamp(event.time)
             merged[key] = {
                 "apiVersion": "v1", "kind": "Event",

@@ -8,7 +8,7 @@ the API server writes, claims as bound, PodDisruptionBudgets' status as the disr
 controller computes it, ResourceQuotas' status (``hard`` and ``used``) as the resource quota
 controller keeps it, the autoscaling/v2 defaults of HorizontalPodAutoscalers, and Namespaces.
 The kinds the simulator keeps no object for (Nodes, Leases, Events, EndpointSlices,
-Endpoints, PersistentVolumes) are made in :mod:`~clustersim.serve.kubederived`.
+Endpoints) are made in :mod:`~clustersim.serve.kubederived`.
 """
 from __future__ import annotations
 

@@ -65,7 +65,8 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("Secret", "secrets", "", "v1", True, status=False),
     Resource("ServiceAccount", "serviceaccounts", "", "v1", True, ("sa",), status=False),
     Resource("PersistentVolumeClaim", "persistentvolumeclaims", "", "v1", True, ("pvc",)),
-    Resource("PersistentVolume", "persistentvolumes", "", "v1", False, ("pv",), _RO),
+    Resource("PersistentVolume", "persistentvolumes", "", "v1", False, ("pv",),
+             (*_RO, "delete")),    # made by provisioners only: no static volumes
     Resource("StorageClass", "storageclasses", "storage.k8s.io", "v1", False, ("sc",),
              status=False),
     Resource("ResourceQuota", "resourcequotas", "", "v1", True, ("quota",)),

@@ -83,8 +83,7 @@ from clustersim.serve.selectors import field_selector, label_selector
 
 __all__ = ["KubernetesBackend", "write_kubeconfig"]
 
-_DERIVED = frozenset({"Node", "Namespace", "Event", "EndpointSlice", "Endpoints", "Lease",
-                      "PersistentVolume"})
+_DERIVED = frozenset({"Node", "Namespace", "Event", "EndpointSlice", "Endpoints", "Lease"})
 _SERVER_FIELDS = ("uid", "resourceVersion", "creationTimestamp", "generation", "managedFields",
                   "deletionTimestamp", "selfLink")
 _STATUS_TIMES = ("startTime", "completionTime", "lastScheduleTime")
@@ -286,8 +285,7 @@ class KubernetesBackend(ClusterTime):
             return [(ns, {"creationTimestamp": created.get(ns["metadata"]["name"], 0.0)})
                     for ns in r.namespaces() if match(ns["metadata"].get("labels") or {})]
         derived = {"Event": r.events, "EndpointSlice": r.endpointslices,
-                   "Endpoints": r.endpoints, "Lease": r.leases,
-                   "PersistentVolume": r.persistentvolumes}.get(resource.kind)
+                   "Endpoints": r.endpoints, "Lease": r.leases}.get(resource.kind)
         if derived is not None:
             out = []
             for obj in derived():
@@ -713,7 +711,11 @@ class KubernetesBackend(ClusterTime):
         if resource.kind == "Node":
             self._update_node(name, current, new)
         else:
-            self._update(resource, self._stored(resource, namespace, name), current, new)
+            stored = self._stored(resource, namespace, name)
+            self._update(resource, stored, current, new)
+            if not self.cluster.exists(stored):     # being deleted, its last finalizer gone
+                self._settle()
+                return Response.json(200, self.renderer.render(stored, resource), **warning)
         self._settle()
         return Response.json(200, self._one(resource, namespace, name)[0], **warning)
 
@@ -750,6 +752,8 @@ class KubernetesBackend(ClusterTime):
             if meta.get(field) != current["metadata"].get(field):
                 stored["metadata"][field] = dict(meta.get(field) or {})
                 self.cluster.changed()
+        if meta.get("finalizers") != current["metadata"].get("finalizers"):
+            self.cluster.set_finalizers(stored, list(meta.get("finalizers") or []))
         if stored["metadata"].get("generation", 1) == generation:    # one count per update
             count_generation(stored, stored.get("spec"), annotations_before)
         for field in ("data", "stringData", "binaryData"):

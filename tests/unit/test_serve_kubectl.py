@@ -19,6 +19,7 @@ from clustersim.examples import example_path
 from clustersim.kubernetes import KubernetesCluster, rbac, rbacdefaults
 from clustersim.kubernetes.controllers.disruption import budget_status
 from clustersim.kubernetes.services import SERVICE_CIDR, apiserver_service
+from clustersim.kubernetes.storageclass import PROVISIONER, PROVISIONER_UID
 from clustersim.serve import find_program, kubeproto, serve
 
 KUBECTL = find_program("kubectl")
@@ -197,7 +198,8 @@ def test_each_bound_claim_has_its_volume_of_the_default_class(fresh):
     assert "storageClassName" not in claim["spec"]        # shown, as admission writes it
     refused = fresh("delete", "sc", "standard", check=False)
     assert refused.returncode != 0 and "MethodNotAllowed" in refused.stderr
-    fresh("delete", "statefulset", "db")
+    fresh("delete", "statefulset", "db", "--wait=false")
+    fresh.server.step(30)       # db-0 is gone: nothing keeps the claim (pvc-protection)
     fresh("delete", "pvc", "data-db-0")
     assert "No resources found" in fresh("get", "pv").stderr
 
@@ -216,8 +218,9 @@ def test_a_claim_of_a_class_that_does_not_exist_waits_for_it(fresh):
     """The book's claim names ``fast-ssd``, which the cluster does not have: it stays
     Pending with the PV controller's ProvisioningFailed, repeated at each 15 s resync, gets
     no volume, and its Pod waits (it was bound at once, whatever class it named); once the
-    class is created, the next resync binds it to a volume with the class's reclaim policy
-    and the Pod is scheduled (it stayed Pending until deleted and created again)."""
+    class is created (binding Immediate), the next resync binds it to a volume with the
+    class's reclaim policy and the Pod is scheduled (it stayed Pending until deleted and
+    created again)."""
     fresh("apply", "-f", "-", stdin=FAST_CLAIM + """---
 apiVersion: v1
 kind: Pod
@@ -242,10 +245,9 @@ kind: StorageClass
 metadata: {name: fast-ssd}
 provisioner: pd.csi.storage.gke.io
 reclaimPolicy: Retain
-volumeBindingMode: WaitForFirstConsumer
 """)
     assert fresh.rows("get", "sc") == [
-        ["fast-ssd", "pd.csi.storage.gke.io", "Retain", "WaitForFirstConsumer", "false", "0s"],
+        ["fast-ssd", "pd.csi.storage.gke.io", "Retain", "Immediate", "false", "0s"],
         ["standard", "(default)", "k8s.io/minikube-hostpath", "Delete", "Immediate", "false",
          "20s"]]
     assert fresh.rows("get", "pvc")[0][1] == "Pending"
@@ -254,6 +256,148 @@ volumeBindingMode: WaitForFirstConsumer
     assert row[3:7] == ["Retain", "Bound", "default/db-data", "fast-ssd"] and row[-1] == "2s"
     assert fresh.rows("get", "pvc")[0][:3] == ["db-data", "Bound", row[0]]
     assert "Successfully assigned default/db" in fresh("describe", "pod", "db").stdout
+
+
+CLAIM_IN_USE = """apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data}
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 1Gi}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: db}
+spec:
+  containers: [{name: c, image: postgres:17}]
+  volumes: [{name: d, persistentVolumeClaim: {claimName: data}}]
+"""
+
+
+def test_a_provisioned_claim_and_its_volume_are_described_as_on_minikube(fresh):
+    """``describe pvc`` showed no annotations and no events: minikube's shows the PV
+    controller's annotations and its ExternalProvisioning event, then the provisioner's
+    Provisioning and ProvisioningSucceeded signed ``<provisioner>_<node>_<uuid>``; its volume
+    carries the provisioner's identity and lives under ``<namespace>/<claim>``."""
+    fresh("apply", "-f", "-", stdin=CLAIM_IN_USE)
+    fresh.server.step(10)
+    described = fresh("describe", "pvc", "data").stdout
+    for key, value in (("pv.kubernetes.io/bind-completed", "yes"),
+                       ("pv.kubernetes.io/bound-by-controller", "yes"),
+                       ("volume.beta.kubernetes.io/storage-provisioner", PROVISIONER),
+                       ("volume.kubernetes.io/storage-provisioner", PROVISIONER)):
+        assert re.search(rf"\s{re.escape(key)}: {re.escape(value)}\n", described), key
+    uid = fresh.server.cluster.get("PersistentVolumeClaim", "default", "data")[
+        "metadata"]["uid"]
+    signed = f"{PROVISIONER}_{fresh.server.cluster.node_names()[0]}_{PROVISIONER_UID}"
+    events = [line.split(None, 4) for line in described.split("Events:\n")[1].splitlines()[2:]]
+    assert [(e[1], e[3]) for e in events] == [
+        ("ExternalProvisioning", "persistentvolume-controller"), ("Provisioning", signed),
+        ("ProvisioningSucceeded", signed)]
+    assert events[2][4].endswith(f"Successfully provisioned volume pvc-{uid}")
+    volume = yaml.safe_load(fresh("get", "pv", f"pvc-{uid}", "-o", "yaml").stdout)
+    assert volume["metadata"]["annotations"] == {"hostPathProvisionerIdentity": PROVISIONER_UID,
+                                                 "pv.kubernetes.io/provisioned-by": PROVISIONER}
+    assert volume["spec"]["hostPath"]["path"] == "/tmp/hostpath-provisioner/default/data"
+
+
+def test_a_deleted_claim_in_use_is_terminating_until_its_pod_is_gone(fresh):
+    """Storage object in use protection: the claim carries ``kubernetes.io/pvc-protection``;
+    deleted while its Pod runs, it is listed Terminating and described with the Pod that
+    uses it, its volume stays Bound, a new Pod that mounts it waits, and it goes with its
+    volume once the Pod is gone (it went at once, under its running Pod)."""
+    fresh("apply", "-f", "-", stdin=CLAIM_IN_USE)
+    fresh.server.step(10)
+    fresh("delete", "pvc", "data", "--wait=false")
+    fresh.server.step(5)
+    [row] = fresh.rows("get", "pvc")
+    assert row[:2] == ["data", "Terminating"] and row[-1] == "15s"
+    described = fresh("describe", "pvc", "data").stdout
+    assert re.search(r"Status:\s+Terminating \(lasts [56]s\)\n", described)
+    assert re.search(r"Finalizers:\s+\[kubernetes.io/pvc-protection\]\n", described)
+    assert re.search(r"Used By:\s+db\n", described)
+    shown = yaml.safe_load(fresh("get", "pvc", "data", "-o", "yaml").stdout)["metadata"]
+    assert shown["deletionGracePeriodSeconds"] == 0 and "deletionTimestamp" in shown
+    [volume] = fresh.rows("get", "pv")
+    assert volume[4:6] == ["Bound", "default/data"]
+    fresh("apply", "-f", "-", stdin=CLAIM_IN_USE.split("---\n")[1].replace("db}", "db2}"))
+    assert 'persistentvolumeclaim "data" is being deleted' in fresh(
+        "describe", "pod", "db2").stdout
+    fresh("delete", "pod", "db", "--wait=false")
+    assert fresh.rows("get", "pvc")[0][1] == "Terminating"   # db is Terminating, mounted
+    fresh.server.step(30)
+    assert "No resources found" in fresh("get", "pvc").stderr
+    assert "No resources found" in fresh("get", "pv").stderr
+
+
+def test_removing_a_terminating_claims_finalizer_removes_it(fresh):
+    """The well-known way out of a claim stuck Terminating: patch its finalizers away; the
+    API server then removes it, although its Pod still runs (the finalizer was not stored)."""
+    fresh("apply", "-f", "-", stdin=CLAIM_IN_USE)
+    fresh.server.step(10)
+    fresh("delete", "pvc", "data", "--wait=false")
+    patched = fresh("patch", "pvc", "data", "--type=merge", "-p",
+                    '{"metadata":{"finalizers":null}}')
+    assert "persistentvolumeclaim/data patched" in patched.stdout
+    assert "No resources found" in fresh("get", "pvc").stderr
+    assert fresh.rows("get", "pods")[0][:3] == ["db", "1/1", "Running"]
+
+
+def test_a_claim_of_a_wait_for_first_consumer_class_binds_on_its_pods_node(fresh):
+    """kind's default class binds ``WaitForFirstConsumer``: the claim was bound at once; a
+    real one is Pending with WaitForFirstConsumer until a Pod that mounts it is scheduled,
+    then carries that Pod's node (selected-node) and is bound to a new volume."""
+    fresh("apply", "-f", "-", stdin="""apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: local-path}
+provisioner: rancher.io/local-path
+volumeBindingMode: WaitForFirstConsumer
+---
+""" + CLAIM_IN_USE.split("---\n")[0].replace("ReadWriteOnce]", "ReadWriteOnce]\n  "
+                                               "storageClassName: local-path"))
+    fresh.server.step(20)
+    assert fresh.rows("get", "pvc") == [["data", "Pending", "local-path", "<unset>", "20s"]]
+    assert re.search(r"Normal\s+WaitForFirstConsumer\s+[56]s \(x2 over 2[01]s\)\s+"
+                     r"persistentvolume-controller\s+waiting for first consumer to be created "
+                     "before binding", fresh("describe", "pvc", "data").stdout)
+    assert "No resources found" in fresh("get", "pv").stderr
+    fresh("apply", "-f", "-", stdin=CLAIM_IN_USE.split("---\n")[1])
+    node = fresh.rows("get", "pod", "db", "-o", "wide")[0][6]
+    claim = yaml.safe_load(fresh("get", "pvc", "data", "-o", "yaml").stdout)
+    assert claim["metadata"]["annotations"]["volume.kubernetes.io/selected-node"] == node
+    assert claim["status"]["phase"] == "Bound"
+    [volume] = fresh.rows("get", "pv")
+    assert volume[0] == claim["spec"]["volumeName"] and volume[4:7] == [
+        "Bound", "default/data", "local-path"]
+
+
+def test_a_retained_volume_stays_released_after_its_claim_until_deleted(fresh):
+    """Reclaim policy Retain: the volume went with its claim; a real one stays, Released,
+    still naming the claim, described as such; a new claim gets a new volume; deleting the
+    released volume removes it, deleting the bound one leaves it Terminating."""
+    fresh("apply", "-f", "-", stdin="""apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: keep}
+provisioner: k8s.io/minikube-hostpath
+reclaimPolicy: Retain
+---
+""" + CLAIM_IN_USE.split("---\n")[0].replace("ReadWriteOnce]", "ReadWriteOnce]\n  "
+                                               "storageClassName: keep"))
+    fresh.server.step(10)
+    [old] = fresh.rows("get", "pv")
+    fresh("delete", "pvc", "data")
+    fresh.server.step(5)
+    assert fresh.rows("get", "pv") == [[*old[:4], "Released", *old[5:-1], "15s"]]
+    described = fresh("describe", "pv", old[0]).stdout
+    assert re.search(r"Status:\s+Released\n", described)
+    assert re.search(r"Claim:\s+default/data\n", described)
+    fresh("apply", "-f", "-", stdin=CLAIM_IN_USE.split("---\n")[0].replace(
+        "ReadWriteOnce]", "ReadWriteOnce]\n  storageClassName: keep"))
+    rows = {r[0]: r[4] for r in fresh.rows("get", "pv")}
+    bound = fresh.rows("get", "pvc")[0][2]
+    assert rows == {old[0]: "Released", bound: "Bound"} and bound != old[0]
+    fresh("delete", "pv", old[0], bound, "--wait=false")
+    assert {r[0]: r[4] for r in fresh.rows("get", "pv")} == {bound: "Terminating"}
 
 
 def test_sort_by_reads_the_whole_object_of_each_row(shop):

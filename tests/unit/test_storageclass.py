@@ -130,3 +130,108 @@ def test_a_run_waits_for_the_resync_of_a_claim_whose_class_exists_only():
     assert [p.phase for p in cluster.pods()] == ["Running"]
     assert [e.time for e in cluster.events if e.reason == "ProvisioningFailed"] == [0]
     assert cluster.events.where(reason="Scheduled")[0].time == 15
+
+
+def test_a_bound_claim_carries_what_the_pv_controller_and_provisioner_write():
+    """Binding wrote nothing on the claim and recorded no event; a real cluster annotates it
+    (bind-completed, bound-by-controller, the provisioner under both keys) and records
+    ExternalProvisioning, Provisioning and ProvisioningSucceeded, in that order, when the
+    volume is made: at creation for the default class, at the binding resync for a class
+    that came later, with that class's provisioner."""
+    cluster = KubernetesCluster(demo_nodes("kubernetes"), seed=0)
+    cluster.apply(CLAIM_AND_POD % "")
+    cluster.apply(CLAIM_AND_POD.replace("db-data", "fast").replace("name: db}", "name: f}")
+                  % "storageClassName: fast-ssd")
+    cluster.run(until=20)
+    cluster.apply(FAST_SSD)
+    cluster.run()
+    for name, provisioner, at in (("db-data", "k8s.io/minikube-hostpath", 0),
+                                  ("fast", "pd.csi.storage.gke.io", 30)):
+        claim = cluster.get("PersistentVolumeClaim", "default", name)
+        annotations = claim["metadata"]["annotations"]
+        assert {k: v for k, v in annotations.items() if "last-applied" not in k} == {
+            "pv.kubernetes.io/bind-completed": "yes",
+            "pv.kubernetes.io/bound-by-controller": "yes",
+            "volume.beta.kubernetes.io/storage-provisioner": provisioner,
+            "volume.kubernetes.io/storage-provisioner": provisioner}
+        found = [e for e in cluster.events.where(object=f"persistentvolumeclaim/{name}")
+                 if e.reason != "ProvisioningFailed"]
+        assert [(e.time, e.reason) for e in found] == [
+            (at, "ExternalProvisioning"), (at, "Provisioning"), (at, "ProvisioningSucceeded")]
+        assert found[0].message.startswith(
+            f"Waiting for a volume to be created either by the external provisioner "
+            f"'{provisioner}' or manually by the system administrator.")
+        assert found[1].message == ("External provisioner is provisioning volume for claim "
+                                    f'"default/{name}"')
+        assert found[2].message == f"Successfully provisioned volume pvc-{claim['metadata']['uid']}"
+
+
+LOCAL_PATH = """apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: local-path}
+provisioner: rancher.io/local-path
+volumeBindingMode: WaitForFirstConsumer
+---
+"""
+
+
+def test_a_claim_that_waits_for_its_first_consumer_binds_on_its_pods_node():
+    """``volumeBindingMode: WaitForFirstConsumer`` was ignored (the claim was bound at once):
+    the claim stays Pending with WaitForFirstConsumer at creation and each resync, and a
+    ``run()`` does not wait for it; once a Pod that mounts it is scheduled, the chosen node
+    is written on the claim (selected-node), the volume is provisioned, then the Pod is
+    bound there."""
+    cluster = KubernetesCluster(demo_nodes("kubernetes"), seed=0)
+    cluster.apply(LOCAL_PATH + CLAIM_AND_POD.split("---")[0] % "storageClassName: local-path")
+    cluster.run()
+    assert cluster.now == 0
+    cluster.run(until=40)
+    claim = cluster.get("PersistentVolumeClaim", "default", "db-data")
+    assert claim["status"] == {"phase": "Pending"}
+    assert [(e.time, e.reason, e.message) for e in cluster.events] == [
+        (t, "WaitForFirstConsumer", "waiting for first consumer to be created before binding")
+        for t in (0, 15, 30)]
+    cluster.apply("---".join(CLAIM_AND_POD.split("---")[1:]))
+    cluster.run(until=50)
+    [pod] = cluster.pods()
+    assert pod.phase == "Running"
+    assert claim["status"] == {"phase": "Bound"}
+    assert claim["metadata"]["annotations"]["volume.kubernetes.io/selected-node"] == pod.node
+    assert [(e.time, e.reason) for e in cluster.events][3:7] == [
+        (40, "ExternalProvisioning"), (40, "Provisioning"), (40, "ProvisioningSucceeded"),
+        (40, "Scheduled")]
+
+
+def test_a_claim_whose_pod_cannot_be_scheduled_names_that_pod():
+    """While a Pod that mounts it is not scheduled, the claim's event names the Pod
+    (WaitForPodScheduled); the Pod's own message is about what it lacks, not the claim."""
+    cluster = KubernetesCluster(demo_nodes("kubernetes"), seed=0)
+    cluster.apply(LOCAL_PATH + (CLAIM_AND_POD % "storageClassName: local-path").replace(
+        "image: postgres:17}", 'image: postgres:17, resources: {requests: {cpu: "64"}}}'))
+    cluster.run(until=15)
+    claim = cluster.get("PersistentVolumeClaim", "default", "db-data")
+    assert [(e.time, e.reason, e.message) for e in cluster.events
+            if e.object == "persistentvolumeclaim/db-data"] == [
+        (0, "WaitForFirstConsumer", "waiting for first consumer to be created before binding"),
+        (15, "WaitForPodScheduled", "waiting for pod db to be scheduled")]
+    assert claim["status"] == {"phase": "Pending"}
+    [pod] = cluster.pods()
+    assert pod.node is None and "Insufficient cpu" in pod.message
+    assert "PersistentVolumeClaims" not in pod.message
+
+
+def test_a_pod_waiting_for_a_missing_class_is_scheduled_when_it_comes_waiting_for_consumers():
+    """VolumeBinding retries a pod when a WaitForFirstConsumer class is added (its queueing
+    hint): the pod is scheduled then and its claim provisioned for its node, without waiting
+    for the PV controller's resync."""
+    cluster = KubernetesCluster(demo_nodes("kubernetes"), seed=0)
+    cluster.apply(CLAIM_AND_POD % "storageClassName: local-path")
+    cluster.run(until=20)
+    assert [p.node for p in cluster.pods()] == [None]
+    cluster.apply(LOCAL_PATH)
+    cluster.run(until=25)
+    [pod] = cluster.pods()
+    claim = cluster.get("PersistentVolumeClaim", "default", "db-data")
+    assert pod.node is not None and claim["status"] == {"phase": "Bound"}
+    assert cluster.events.where(reason="Scheduled")[0].time == 20
+    assert claim["metadata"]["annotations"]["volume.kubernetes.io/selected-node"] == pod.node

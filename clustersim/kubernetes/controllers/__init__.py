@@ -14,6 +14,10 @@ from clustersim.kubernetes.controllers.persistentvolume import PersistentVolumeC
 from clustersim.kubernetes.controllers.replicaset import ReplicaSetController
 from clustersim.kubernetes.controllers.rollout import resolve_fenceposts
 from clustersim.kubernetes.controllers.statefulset import StatefulSetController
+from clustersim.kubernetes.controllers.volumeprotection import (
+    PVCProtectionController,
+    PVProtectionController,
+)
 
 CONTROLLERS: tuple[type[Controller], ...] = (
     HorizontalController,
@@ -24,6 +28,8 @@ CONTROLLERS: tuple[type[Controller], ...] = (
     CronJobController,
     JobController,
     PersistentVolumeController,
+    PVCProtectionController,
+    PVProtectionController,
 )
 
 __all__ = [
@@ -35,6 +41,8 @@ __all__ = [
     "DeploymentController",
     "HorizontalController",
     "JobController",
+    "PVCProtectionController",
+    "PVProtectionController",
     "PersistentVolumeController",
     "ReplicaSetController",
     "StatefulSetController",

@@ -15,8 +15,10 @@ the sync itself (what a claim's class decides) is
 :meth:`~clustersim.kubernetes.apiserver.APIServer.provision_claim`, which the API server also
 runs when a claim is created (the informer's add). A resync runs only while a claim is
 Pending. It is background work (``run()`` without ``until`` does not wait for a claim that
-may wait forever) unless a pending claim's class exists, so that a run waits for the resync
-that binds it.
+may wait forever) unless a pending claim would bind at it (its class exists and does not wait
+for a Pod), so that a run waits for the resync that binds it. Each resync records the event of
+each claim still waiting again (``ProvisioningFailed``, ``FailedBinding``,
+``WaitForFirstConsumer`` or ``WaitForPodScheduled``).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from clustersim.kubernetes.controllers.base import Controller
-from clustersim.kubernetes.storageclass import is_pending, provisioning_failure
+from clustersim.kubernetes.storageclass import is_pending
 
 __all__ = ["RESYNC_SECONDS", "PersistentVolumeController"]
 
@@ -48,7 +50,7 @@ class PersistentVolumeController(Controller):
         """A pending claim needs the next resync; a foreground one once its class exists."""
         if not is_pending(obj):
             return
-        binds = provisioning_failure(obj, self.cluster.get) is None
+        binds = self.cluster.claim_wait(obj) is None
         if self._next is None or (binds and not self._next[1]):
             self._schedule(foreground=binds)
 
