@@ -586,6 +586,7 @@ class KubernetesBackend(ClusterTime):
             raise HttpError(409, f'{resource.qualified()} "{meta["name"]}" already exists',
                             "AlreadyExists", name=meta["name"], group=resource.group,
                             kind=resource.plural)
+        asked = _asked_version(resource, meta)
         for field in _SERVER_FIELDS:
             meta.pop(field, None)
         body.pop("status", None)
@@ -598,6 +599,12 @@ class KubernetesBackend(ClusterTime):
                 # controller fills it, and it never sees an object that was not stored
                 rendered["status"] = {}
             return Response.json(201, rendered, **warning)
+        if _uint(asked):
+            # etcd3 store.Create refuses a version, as sourced from another object
+            # (ErrResourceVersionSetOnCreate; one that is not a number is not seen); a
+            # dry run never reaches it
+            raise HttpError(500, "resourceVersion should not be set on objects to be created",
+                            _UNKNOWN_REASON)
         try:
             stored = self.cluster.create(manifest)
         except AdmissionError as err:
@@ -1043,24 +1050,36 @@ def _precondition(resource: Resource, name: str, current: dict[str, Any], new: A
     specified for an update``). A version that is not a number is the versioner's parse
     error (``APIObjectVersioner.ObjectResourceVersion``, ``storage/api_object_versioner.go``),
     which reaches the client as a 500 without a reason, as upstream."""
-    meta = new.get("metadata") if isinstance(new, dict) else None
-    asked = meta.get("resourceVersion") if isinstance(meta, dict) else None
-    if asked is None:
+    asked = _asked_version(resource, new.get("metadata") if isinstance(new, dict) else None)
+    if not asked:
         return
-    if not isinstance(asked, str):
-        raise _undecodable(resource, "json: cannot unmarshal " + _json_type(asked) + " into "
-                           "Go struct field ObjectMeta.metadata.resourceVersion of type string")
-    if asked == "":
-        return
-    version = int(asked) if _DECIMAL.fullmatch(asked) else None
-    if version is None or version >= 2 ** 64:
-        why = "invalid syntax" if version is None else "value out of range"
+    version = _uint(asked)
+    if version is None:
+        why = "value out of range" if _DECIMAL.fullmatch(asked) else "invalid syntax"
         raise HttpError(500, f'strconv.ParseUint: parsing "{asked}": {why}', _UNKNOWN_REASON)
     if version and version != int(current["metadata"]["resourceVersion"]):
         raise HttpError(409, f'Operation cannot be fulfilled on {resource.qualified()} '
                         f'"{name}": the object has been modified; please apply your changes '
                         "to the latest version and try again", "Conflict", name=name,
                         group=resource.group, kind=resource.plural)
+
+
+def _asked_version(resource: Resource, meta: Any) -> str:
+    """The ``metadata.resourceVersion`` of a request's object, empty if none; one that is not
+    a string cannot be decoded into ``ObjectMeta`` (400)."""
+    asked = meta.get("resourceVersion") if isinstance(meta, dict) else None
+    if asked is None or isinstance(asked, str):
+        return asked or ""
+    raise _undecodable(resource, "json: cannot unmarshal " + _json_type(asked) + " into Go "
+                       "struct field ObjectMeta.metadata.resourceVersion of type string")
+
+
+def _uint(text: str) -> int | None:
+    """``text`` as Go's ``strconv.ParseUint(text, 10, 64)`` reads it: None for what is not
+    a number, or is out of range."""
+    if not _DECIMAL.fullmatch(text) or int(text) >= 2 ** 64:
+        return None
+    return int(text)
 
 
 def _json_type(value: Any) -> str:
