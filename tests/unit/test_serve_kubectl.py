@@ -1806,3 +1806,23 @@ def test_a_create_naming_a_resource_version_is_refused(fresh):
     assert "reason" not in status
     assert fresh.server.cluster.get("ConfigMap", "default", "settings") is None
     assert "created" in fresh("create", "-f", "-", stdin=json.dumps(saved)).stdout
+
+
+def test_a_settled_app_keeps_its_versions_while_time_passes(fresh):
+    fresh("apply", "-f", str(example_path("kubernetes")))
+    fresh.server.step(120)
+    kinds = ("pods,deploy,rs,sts,svc,cm,secret,pvc,pv,endpoints,endpointslices,nodes,ns,sa,"
+             "events,leases")
+
+    def versions() -> dict:
+        listed = json.loads(fresh("get", kinds, "-A", "-o", "json").stdout)["items"]
+        return {(i["kind"], i["metadata"].get("namespace"), i["metadata"]["name"]):
+                i["metadata"]["resourceVersion"] for i in listed}
+
+    before = versions()
+    fresh.server.step(300)
+    after = versions()
+    assert after.keys() == before.keys() and len(before) > 50
+    # only the kubelets' heartbeat Leases are written again (renewed)
+    assert {kind for kind in before if before[kind] != after[kind]} == {
+        ("Lease", "kube-node-lease", node) for node in fresh.server.cluster.node_names()}
