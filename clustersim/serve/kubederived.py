@@ -7,9 +7,9 @@ does keep, so that they can never disagree with it: Nodes from the scheduler's `
 Lease, Events from the event log (aggregated as the client-go event correlator aggregates
 identical events: ``staging/src/k8s.io/client-go/tools/record/events_cache.go``),
 and EndpointSlices and Endpoints from Services and their Pods (and the API server's own).
-:class:`DerivedObjects` also holds one request's clock
-(simulated seconds as RFC 3339 times) and ``resourceVersion``, which every object it makes
-carries; :class:`~clustersim.serve.kuberender.Renderer` adds the stored objects to it.
+:class:`DerivedObjects` also holds one request's clock (simulated seconds as RFC 3339 times)
+and the objects' resourceVersions (:mod:`~clustersim.serve.kubeversions`);
+:class:`~clustersim.serve.kuberender.Renderer` adds the stored objects to it.
 """
 
 from __future__ import annotations
@@ -30,17 +30,13 @@ from clustersim.kubernetes.storageclass import (
     provisioner_identity,
 )
 from clustersim.serve.kuberesources import RESOURCES
+from clustersim.serve.kubeversions import TIME_FIELDS, ResourceVersions, key_of
 
 __all__ = ["CONTROL_PLANE_ROLE", "KUBE_VERSION", "MANAGED_CONTROL_PLANE_IP", "DerivedObjects",
            "bound_claim"]
 
 KUBE_VERSION = "v1.37.0"
 """The Kubernetes version the simulated API server and kubelets report."""
-_TIME_FIELDS = frozenset({
-    "creationTimestamp", "deletionTimestamp", "lastTransitionTime", "lastProbeTime",
-    "startTime", "timeAdded", "startedAt", "finishedAt", "lastUpdateTime",
-    "lastHeartbeatTime", "completionTime", "lastScheduleTime", "lastSuccessfulTime",
-    "lastScaleTime", "lastPhaseTransitionTime"})
 CONTROL_PLANE_ROLE = "node-role.kubernetes.io/control-plane"
 """The label kubeadm gives a control-plane node, which runs the API server."""
 MANAGED_CONTROL_PLANE_IP = "10.0.0.1"
@@ -70,7 +66,8 @@ class DerivedObjects:
     def __init__(self, cluster: KubernetesCluster, epoch: float | None = None) -> None:
         self.cluster = cluster
         self.epoch = epoch
-        self.resource_version = 1
+        self.versions = ResourceVersions()
+        """The store's revision and each object's resourceVersion."""
         self.begin()
 
     def begin(self) -> None:
@@ -97,7 +94,7 @@ class DerivedObjects:
                 item_kind = type(item)
                 if item_kind is dict or item_kind is list:
                     out[key] = self._times(item)
-                elif key in _TIME_FIELDS and (item_kind is float or item_kind is int):
+                elif key in TIME_FIELDS and (item_kind is float or item_kind is int):
                     out[key] = self.timestamp(item)
                 else:
                     out[key] = item
@@ -133,7 +130,6 @@ class DerivedObjects:
         index = self._node_index[name]
         meta.setdefault("uid", f"{index:08x}-0000-4000-9000-{self.cluster.clock.seed:012x}")
         meta.setdefault("creationTimestamp", self.timestamp(0))
-        meta["resourceVersion"] = str(self.resource_version)
         spec = out.setdefault("spec", {})
         spec["taints"] = self._times([dict(t) for t in info.taints]) or None
         if not spec["taints"]:
@@ -159,26 +155,38 @@ class DerivedObjects:
                               "containerRuntimeVersion": "simulated://1.0",
                               "operatingSystem": "linux", "architecture": "amd64",
                               "machineID": "", "systemUUID": "", "bootID": ""}
-        return out
+        return self.versioned(out)
+
+    def versioned(self, obj: dict[str, Any], source: Any = None, *,
+                  stored: bool = False) -> dict[str, Any]:
+        """``obj`` with its resourceVersion (:meth:`ResourceVersions.stamp`), ``source``
+        being what it was made from in simulated times. ``stored``: ``source`` is the
+        stored object ``obj`` renders, whose status alone is computed from more than it (a
+        Table's spec is shown without its defaults, so a digest of the spec shown would
+        differ between a Table and a whole object). The same ``obj``."""
+        shown = {"status": obj.get("status")} if stored else obj
+        obj["metadata"]["resourceVersion"] = self.versions.stamp(obj["kind"], key_of(obj),
+                                                                 shown, source)
+        return obj
 
     # ---- derived kinds ---------------------------------------------------------------------
 
     def leases(self) -> list[dict[str, Any]]:
         """Each node's heartbeat Lease in ``kube-node-lease``, renewed now while its kubelet
-        runs (the kubelet renews it every 10 s, ``pkg/kubelet/nodelease``)."""
+        runs (the kubelet renews it every 10 s, ``pkg/kubelet/nodelease``); by name, as etcd
+        lists them."""
         out = []
-        for name in self.cluster.node_names():
+        for name in sorted(self.cluster.node_names()):
             renewed = self.cluster.now if self.cluster.node_is_up(name) else 0.0
             stamp = self.timestamp(renewed).replace("Z", ".000000Z")
             out.append({"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
                         "metadata": {"name": name, "namespace": "kube-node-lease",
                                      "creationTimestamp": self.timestamp(0),
-                                     "resourceVersion": str(self.resource_version),
                                      "uid": f"{zlib.crc32(name.encode()):08x}-0000-4000-b000-"
                                             "000000000000"},
                         "spec": {"holderIdentity": name, "leaseDurationSeconds": 40,
                                  "renewTime": stamp},
-                        "_times": {"creationTimestamp": 0.0}})
+                        "_times": {"creationTimestamp": 0.0, "renewTime": renewed}})
         return out
 
     def events(self) -> list[dict[str, Any]]:
@@ -213,15 +221,18 @@ class DerivedObjects:
                 "apiVersion": "v1", "kind": "Event",
                 "metadata": {"name": f"{name}.{index:016x}",
                              "namespace": "default" if kind == "Node" else namespace,
-                             "creationTimestamp": stamp,
-                             "resourceVersion": str(self.resource_version)},
+                             "creationTimestamp": stamp},
                 "involvedObject": involved, "reason": event.reason, "message": event.message,
                 "type": event.type, "count": 1, "firstTimestamp": stamp, "lastTimestamp": stamp,
                 "source": {"component": source, **({"host": name} if kind == "Node" else {})},
                 "reportingComponent": source,
                 "_times": {"creationTimestamp": event.time, "firstTimestamp": event.time,
                            "lastTimestamp": event.time}}
-        return list(merged.values())
+        # in the order of their storage keys, as etcd lists them (kubectl get events does not
+        # sort them either): by namespace, then name, which is the object's name and a
+        # number that grows with time (upstream: the event's time in nanoseconds, in hex)
+        return sorted(merged.values(),
+                      key=lambda item: (item["metadata"]["namespace"], item["metadata"]["name"]))
 
     def _find(self, kind: str, name: str) -> dict[str, Any] | None:
         if kind == "Node":
@@ -265,7 +276,6 @@ class DerivedObjects:
                                             "endpointslice-controller.k8s.io"},
                              "creationTimestamp": self.timestamp(
                                  svc["metadata"]["creationTimestamp"]),
-                             "resourceVersion": str(self.resource_version),
                              "uid": _slice_uid(svc),
                              "ownerReferences": [{"apiVersion": "v1", "kind": "Service",
                                                   "name": name, "uid": svc["metadata"]["uid"],
@@ -291,7 +301,6 @@ class DerivedObjects:
                 "metadata": {"name": "kubernetes", "namespace": "default",
                              "labels": {"kubernetes.io/service-name": "kubernetes"},
                              "creationTimestamp": self.timestamp(0.0),
-                             "resourceVersion": str(self.resource_version),
                              "uid": _slice_uid(svc)},
                 "addressType": "IPv4",
                 "endpoints": [{"addresses": [ip], "conditions": {"ready": True}}
@@ -324,7 +333,7 @@ class DerivedObjects:
                       "ports": piece["ports"]}
             service = piece["metadata"]["labels"]["kubernetes.io/service-name"]
             meta = {k: v for k, v in piece["metadata"].items()
-                    if k in ("namespace", "creationTimestamp", "resourceVersion")}
+                    if k in ("namespace", "creationTimestamp")}
             if "endpointslice.kubernetes.io/managed-by" not in piece["metadata"]["labels"]:
                 meta["labels"] = {"endpointslice.kubernetes.io/skip-mirror": "true"}
             out.append({"apiVersion": "v1", "kind": "Endpoints",

@@ -45,8 +45,14 @@ class Renderer(DerivedObjects):
 
     def render(self, obj: Mapping[str, Any], resource: Resource | None = None, *,
                lean: bool = False) -> dict[str, Any]:
-        """A stored object as the API returns it. ``lean``: for a Table only (read, never
-        sent whole): the spec is the stored one, not a copy, and keeps its defaults unset."""
+        """A stored object as the API returns it, with its resourceVersion. ``lean``: for a
+        Table only (read, never sent whole): the spec is the stored one, not a copy, and
+        keeps its defaults unset."""
+        return self.versioned(self._shown(obj, resource, lean=lean), obj, stored=True)
+
+    def _shown(self, obj: Mapping[str, Any], resource: Resource | None = None, *,
+               lean: bool = False) -> dict[str, Any]:
+        """:meth:`render` without the resourceVersion."""
         resource = resource or by_kind(obj["kind"])
         if lean:
             out = {k: (v if k == "spec" else self._times(v)) for k, v in obj.items()}
@@ -58,7 +64,6 @@ class Renderer(DerivedObjects):
         meta = out.setdefault("metadata", {})
         if resource is not None and not resource.namespaced:
             meta.pop("namespace", None)
-        meta.setdefault("resourceVersion", str(self.resource_version))
         if obj["kind"] == "Pod":
             self._pod_status(obj, out)
             if not lean:     # the ServiceAccount admission plugin's default
@@ -155,17 +160,16 @@ class Renderer(DerivedObjects):
         out = []
         for name in sorted(names):
             if name in stored:
-                obj = self.render(stored[name])
+                obj = self._shown(stored[name])
             else:
                 obj = {"apiVersion": "v1", "kind": "Namespace", "metadata": {
                     "name": name, "creationTimestamp": self.timestamp(0),
-                    "uid": f"{zlib.crc32(name.encode()):08x}-0000-4000-a000-000000000000",
-                    "resourceVersion": str(self.resource_version)}}
+                    "uid": f"{zlib.crc32(name.encode()):08x}-0000-4000-a000-000000000000"}}
             # the label the API server sets on every namespace (NamespaceDefaultLabelName)
             obj["metadata"]["labels"] = namespace_labels(name, obj["metadata"].get("labels"))
             obj["spec"] = {"finalizers": ["kubernetes"]}
             obj["status"] = {"phase": "Terminating" if name in self.terminating else "Active"}
-            out.append(obj)
+            out.append(self.versioned(obj, stored.get(name)))
         self.terminating &= names
         return out
 

@@ -1,7 +1,7 @@
 """The Kubernetes API server over a :class:`~clustersim.kubernetes.KubernetesCluster`, for the
 real ``kubectl``.
 
-About 1,050 lines because it is one REST handler: every verb (get, list, watch, create, update,
+About 1,200 lines because it is one REST handler: every verb (get, list, watch, create, update,
 patch, delete and the subresources) shares the request's resource, namespace and
 resourceVersion; the table printing is already in :mod:`~clustersim.serve.kuberender`.
 
@@ -13,6 +13,9 @@ newline-delimited ``WatchEvent`` JSON), create, update, patch (JSON merge, strat
 JSON patch, and apply patches for ``--server-side``), delete, and the ``scale``, ``status``
 and ``eviction`` subresources. Errors are ``Status`` objects with the reason and code the
 real API server gives (``staging/src/k8s.io/apimachinery/pkg/api/errors/errors.go``).
+Each object carries the resourceVersion of its last change and a list the store's revision
+(:mod:`~clustersim.serve.kubeversions`); an update naming an older version is refused with
+409 Conflict (:func:`_precondition`), and a watch from a version reports what changed since.
 Field validation follows the request's ``fieldValidation`` (kubectl sends ``Strict`` by
 default): unknown fields refuse the object, or are dropped with a warning or silently
 (:func:`_field_validation`).
@@ -24,7 +27,8 @@ ClusterRoles and bindings.
 As on a real cluster, kubectl creates nothing in a namespace that does not exist
 (``namespaces "dev" not found``); a namespace exists once created, or once objects put into
 the simulator from Python live in it (the simulator itself needs no Namespace object). Lists
-come in the order of their storage keys (namespace, then name), as etcd returns them. The
+come in the order of their storage keys (namespace, then name), as etcd returns them: Nodes
+and Leases by name, not in the order the nodes joined, and Events by their object's name. The
 default ClusterRoles and bindings (``cluster-admin``, ``admin``, ``edit``, ``view``, and the
 ``system:`` roles every user has through a group, such as ``system:basic-user``:
 :mod:`clustersim.kubernetes.rbacdefaults`), each namespace's ServiceAccount ``default`` and
@@ -36,8 +40,7 @@ name put into the simulator from Python replaces one.
 Simplified (what a real API server does instead): no authentication, and RBAC is not enforced
 on the requests themselves: kubectl's user may do anything, as the ``system:masters`` admin
 of a new cluster's kubeconfig (a real server would also check impersonation rights; asking
-``auth can-i`` or ``auth whoami`` as another user is checked); one resourceVersion for every
-object, bumped when anything may have changed (real ones are per object, from etcd); a
+``auth can-i`` or ``auth whoami`` as another user is checked); a
 server-side apply merges the configuration into the object like a strategic merge patch,
 without field managers, so fields dropped from the configuration stay; watches poll the
 simulator every 0.1 s of wall-clock time.
@@ -50,7 +53,7 @@ import json
 import re
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +81,7 @@ from clustersim.serve.kuberesources import (
     openapi_v3_root,
 )
 from clustersim.serve.kubetables import table
+from clustersim.serve.kubeversions import key_of
 from clustersim.serve.patch import json_patch, merge_patch, strategic_merge_patch
 from clustersim.serve.selectors import field_selector, label_selector
 
@@ -101,6 +105,11 @@ ADMIN_USER = "kubernetes-admin"
 """kubectl's own user, as kubeadm names the administrator of its admin kubeconfig."""
 _WATCH_LIMIT = 300.0
 """A watch ends after this many wall-clock seconds at most (kubectl starts a new one)."""
+_DECIMAL = re.compile(r"[0-9]+")
+_UNKNOWN_REASON = "Unknown"
+"""``StatusReasonUnknown``, which is empty on the wire: the reason of an error the API server
+did not classify (``ErrorToAPIStatus``, k8s.io/apiserver ``endpoints/handlers/
+responsewriters/status.go``); kubectl then prints ``Error from server: <message>``."""
 _INVALID = re.compile(r'^(?:The )?([\w.]+) "([^"]*)" is invalid: ([^\s:]+): (.+)$', re.S)
 _CAUSES = {"Required value": "FieldValueRequired", "Unsupported value": "FieldValueNotSupported",
            "Forbidden": "FieldValueForbidden", "Duplicate value": "FieldValueDuplicate"}
@@ -136,7 +145,7 @@ class KubernetesBackend(ClusterTime):
     def advance(self, until: float) -> None:
         if until > self.now:
             super().advance(until)
-            self.renderer.resource_version += 1
+            self.renderer.versions.bump()
 
     def instructions(self, url: str) -> str:
         return (f"Kubernetes API server (simulated) at {url}\n"
@@ -150,6 +159,8 @@ class KubernetesBackend(ClusterTime):
                                 429: "TooManyRequests"}.get(err.status, "InternalError")
         status = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
                   "message": err.message, "reason": reason, "code": err.status}
+        if reason == _UNKNOWN_REASON:
+            del status["reason"]
         details = (_invalid_details(err.message) if reason == "Invalid" else None) or err.details
         if details or reason == "NotFound":
             # a 404 always has details, empty for a path the server does not serve (clients
@@ -276,8 +287,9 @@ class KubernetesBackend(ClusterTime):
         """(API object, simulated times) for every object of ``resource`` in ``namespace``
         (``lean`` objects feed a Table and are never sent whole)."""
         r = self.renderer
-        if resource.kind == "Node":
-            return [(r.node(n), {"creationTimestamp": 0.0}) for n in self.cluster.node_names()
+        if resource.kind == "Node":      # by name, the order of their storage keys
+            return [(r.node(n), {"creationTimestamp": 0.0})
+                    for n in sorted(self.cluster.node_names())
                     if match(self.cluster.node(n).labels)]
         if resource.kind == "Namespace":      # a namespace no object created: the cluster's age
             created = {o["metadata"]["name"]: o["metadata"].get("creationTimestamp", 0.0)
@@ -287,18 +299,21 @@ class KubernetesBackend(ClusterTime):
         derived = {"Event": r.events, "EndpointSlice": r.endpointslices,
                    "Endpoints": r.endpoints, "Lease": r.leases}.get(resource.kind)
         if derived is not None:
-            out = []
-            for obj in derived():
+            out, everything = [], derived()
+            for obj in everything:
                 times = obj.pop("_times")
                 if namespace in (None, obj["metadata"].get("namespace")) and match(
                         obj["metadata"].get("labels") or {}):
-                    out.append((obj, times))
+                    out.append((r.versioned(obj, times), times))
+            r.versions.forget(resource.kind, None, map(key_of, everything))
             return out
         stored = self._objects(resource.kind, namespace if resource.namespaced else None)
         # in the order of their storage keys (namespace, then name), as etcd lists a range;
         # a cluster-scoped object's key has no namespace (the simulator stores it in default)
         stored.sort(key=lambda o: (o["metadata"].get("namespace", "") if resource.namespaced
                                    else "", o["metadata"]["name"]))
+        if resource.namespaced:
+            r.versions.forget(resource.kind, namespace, map(key_of, stored))
         return [self._stored_item(resource, obj, lean=lean) for obj in stored
                 if match(obj["metadata"].get("labels") or {})]
 
@@ -376,7 +391,7 @@ class KubernetesBackend(ClusterTime):
 
     def _list(self, request: Request, resource: Resource, namespace: str | None) -> Response:
         items = self._select(request, resource, namespace)
-        rv = str(self.renderer.resource_version)
+        rv = str(self.renderer.versions.revision)     # after the items: theirs are older
         if _wants_table(request):
             return Response.json(200, table(items, resource.kind, self.cluster.now, rv,
                                             request.arg("includeObject")))
@@ -406,7 +421,7 @@ class KubernetesBackend(ClusterTime):
         obj, times = self._one(resource, namespace, name)
         if _wants_table(request):
             return Response.json(200, table([(obj, times)], resource.kind, self.cluster.now,
-                                            str(self.renderer.resource_version),
+                                            str(self.renderer.versions.revision),
                                             request.arg("includeObject")))
         return Response.json(200, obj)
 
@@ -433,24 +448,23 @@ class KubernetesBackend(ClusterTime):
         as_table = _wants_table(request)
         since = request.arg("resourceVersion")
         timeout = min(float(request.arg("timeoutSeconds") or _WATCH_LIMIT), _WATCH_LIMIT)
-        known: dict[str, tuple[str, dict[str, Any], dict[str, float]]] = {}
-        for obj, times in self._select(request, resource, namespace):
-            known[obj["metadata"].get("uid", obj["metadata"]["name"])] = (
-                _fingerprint(obj), obj, times)
-        initial = [] if since not in (None, "", "0") and request.arg("sendInitialEvents") \
-            != "true" else [("ADDED", obj, times) for _, obj, times in known.values()]
+        known = self._watched(request, resource, namespace)
+        if since in (None, "", "0") or request.arg("sendInitialEvents") == "true":
+            initial = [("ADDED", obj, times) for _, obj, times in known.values()]
+        else:
+            initial = self._changed_since(resource.kind, since or "", known.values())
         bookmark = b""
         if request.arg("sendInitialEvents") == "true":
             # the watch-list protocol: a bookmark marks the end of the initial events
             bookmark = json.dumps({"type": "BOOKMARK", "object": {
                 "kind": resource.kind, "apiVersion": resource.group_version,
-                "metadata": {"resourceVersion": str(self.renderer.resource_version),
+                "metadata": {"resourceVersion": str(self.renderer.versions.revision),
                              "annotations": {"k8s.io/initial-events-end": "true"}}}}).encode()
             bookmark += b"\n"
 
         def frame(kind: str, obj: dict[str, Any], times: dict[str, float]) -> bytes:
             body = table([(obj, times)], resource.kind, self.cluster.now,
-                         str(self.renderer.resource_version),
+                         str(self.renderer.versions.revision),
                          request.arg("includeObject")) if as_table else obj
             return json.dumps({"type": kind, "object": body}).encode() + b"\n"
 
@@ -462,15 +476,12 @@ class KubernetesBackend(ClusterTime):
                 with server.lock:
                     server.catch_up()
                     self.renderer.begin()
-                    now = {}
-                    for obj, times in self._select(request, resource, namespace):
-                        now[obj["metadata"].get("uid", obj["metadata"]["name"])] = (
-                            _fingerprint(obj), obj, times)
+                    now = self._watched(request, resource, namespace)
                     frames = []
-                    for uid, (print_, obj, times) in now.items():
+                    for uid, (version, obj, times) in now.items():
                         if uid not in known:
                             frames.append(frame("ADDED", obj, times))
-                        elif known[uid][0] != print_:
+                        elif known[uid][0] != version:
                             frames.append(frame("MODIFIED", obj, times))
                     for uid, (_, obj, times) in known.items():
                         if uid not in now:
@@ -480,6 +491,29 @@ class KubernetesBackend(ClusterTime):
                 yield b"".join(frames)
 
         return Response(200, content_type="application/json", stream=stream)
+
+    def _watched(self, request: Request, resource: Resource, namespace: str | None
+                 ) -> dict[str, tuple[str, dict[str, Any], dict[str, float]]]:
+        """What a watch sees now: (resourceVersion, object, simulated times) by uid."""
+        return {obj["metadata"].get("uid", obj["metadata"]["name"]): (
+            obj["metadata"]["resourceVersion"], obj, times)
+            for obj, times in self._select(request, resource, namespace)}
+
+    def _changed_since(self, kind: str, since: str,
+                       seen: Iterable[tuple[str, dict[str, Any], dict[str, float]]]
+                       ) -> list[tuple[str, dict[str, Any], dict[str, float]]]:
+        """The events a watch from the resourceVersion ``since`` (a list's, as kubectl
+        starts its watches) owes at once: each object changed since, ADDED if it was first
+        seen after ``since``, else MODIFIED. Simplified: an object deleted between
+        ``since`` and the watch is not reported (a real API server keeps the deletions in
+        its watch cache), and a version that is not a number starts the watch at the
+        current one."""
+        if not _DECIMAL.fullmatch(since):
+            return []
+        after = int(since)
+        return [("ADDED" if (self.renderer.versions.created(kind, key_of(obj)) or 0) > after
+                 else "MODIFIED", obj, times)
+                for version, obj, times in seen if int(version) > after]
 
     # ---- writing ---------------------------------------------------------------------------
 
@@ -550,6 +584,7 @@ class KubernetesBackend(ClusterTime):
             raise HttpError(409, f'{resource.qualified()} "{meta["name"]}" already exists',
                             "AlreadyExists", name=meta["name"], group=resource.group,
                             kind=resource.plural)
+        asked = _asked_version(resource, meta)
         for field in _SERVER_FIELDS:
             meta.pop(field, None)
         body.pop("status", None)
@@ -562,6 +597,12 @@ class KubernetesBackend(ClusterTime):
                 # controller fills it, and it never sees an object that was not stored
                 rendered["status"] = {}
             return Response.json(201, rendered, **warning)
+        if _uint(asked):
+            # etcd3 store.Create refuses a version, as sourced from another object
+            # (ErrResourceVersionSetOnCreate; one that is not a number is not seen); a
+            # dry run never reaches it
+            raise HttpError(500, "resourceVersion should not be set on objects to be created",
+                            _UNKNOWN_REASON)
         try:
             stored = self.cluster.create(manifest)
         except AdmissionError as err:
@@ -675,7 +716,7 @@ class KubernetesBackend(ClusterTime):
     def _settle(self) -> None:
         """Let the controllers react at this instant, as they would within milliseconds."""
         self.cluster.run(until=self.cluster.now)
-        self.renderer.resource_version += 1
+        self.renderer.versions.bump()
 
     def _write(self, request: Request, resource: Resource, namespace: str | None, name: str,
                sub: str | None) -> Response:
@@ -692,6 +733,7 @@ class KubernetesBackend(ClusterTime):
         if sub == "scale":
             current = self._scale(resource, namespace, name)
             new = body if request.method == "PUT" else _patched(kind, current, body)
+            _precondition(resource, name, current, new)
             replicas = (new.get("spec") or {}).get("replicas")
             if not isinstance(replicas, int) or isinstance(replicas, bool) or replicas < 0:
                 raise HttpError(422, f'Scale.autoscaling "{name}" is invalid: spec.replicas: '
@@ -701,11 +743,13 @@ class KubernetesBackend(ClusterTime):
             self._settle()
             return Response.json(200, self._scale(resource, namespace, name))
         current, _ = self._one(resource, namespace, name)
-        if sub == "status":
-            return Response.json(200, current)      # status belongs to the controllers
         new = body if request.method == "PUT" else _patched(kind, current, body)
+        if sub == "status":
+            _precondition(resource, name, current, new)
+            return Response.json(200, current)      # status belongs to the controllers
         _check_shape(new, resource.kind, name)
         warning = _field_validation(request, resource, new)
+        _precondition(resource, name, current, new)
         if request.arg("dryRun"):
             return Response.json(200, new, **warning)
         if resource.kind == "Node":
@@ -817,7 +861,8 @@ class KubernetesBackend(ClusterTime):
         return {"kind": "Scale", "apiVersion": "autoscaling/v1",
                 "metadata": {"name": name, "namespace": obj["metadata"]["namespace"],
                              "uid": obj["metadata"]["uid"],
-                             "resourceVersion": str(self.renderer.resource_version),
+                             "resourceVersion": self.renderer.render(obj, resource)[
+                                 "metadata"]["resourceVersion"],
                              "creationTimestamp": self.renderer.timestamp(
                                  obj["metadata"]["creationTimestamp"])},
                 "spec": {"replicas": (obj.get("spec") or {}).get("replicas", 1)},
@@ -857,7 +902,7 @@ class KubernetesBackend(ClusterTime):
             before = self.renderer.render(builtin, resource)
             key = (resource.kind, namespace or "default", name)
             self.remade[key] = (self.remade.get(key, (0, 0.0))[0] + 1, self.cluster.now)
-            self.renderer.resource_version += 1
+            self.renderer.versions.bump()
             return Response.json(200, before)
         stored = self._stored(resource, namespace, name)
         before = self.renderer.render(stored, resource)
@@ -995,9 +1040,61 @@ def _wants_table(request: Request) -> bool:
     return "as=Table" in request.headers.get("accept", "")
 
 
-def _fingerprint(obj: dict[str, Any]) -> str:
-    meta = {k: v for k, v in obj.get("metadata", {}).items() if k != "resourceVersion"}
-    return json.dumps({**obj, "metadata": meta}, sort_keys=True, default=str)
+def _precondition(resource: Resource, name: str, current: dict[str, Any], new: Any) -> None:
+    """Optimistic concurrency, as the registry's ``Store.Update`` checks it
+    (k8s.io/apiserver ``registry/generic/registry/store.go``): an update (a PUT, or a patch
+    whose result carries a resourceVersion other than the object's, as ``kubectl label
+    --resource-version`` sends) of an object that changed since the version it names is
+    refused with 409 Conflict (``errors.NewConflict`` and ``OptimisticLockErrorMsg``); kubectl
+    prints ``Error from server (Conflict): Operation cannot be fulfilled on deployments.apps
+    "web": the object has been modified; ...``. A scale subresource's version is its
+    object's, and the conflict names the object's resource. No version (or ``"0"``) is an
+    unconditional update, which every kind served here allows (``AllowUnconditionalUpdate``
+    of their strategies; Leases and custom resources do not, and answer 422 ``must be
+    specified for an update``). A version that is not a number is the versioner's parse
+    error (``APIObjectVersioner.ObjectResourceVersion``, ``storage/api_object_versioner.go``),
+    which reaches the client as a 500 without a reason, as upstream."""
+    asked = _asked_version(resource, new.get("metadata") if isinstance(new, dict) else None)
+    if not asked:
+        return
+    version = _uint(asked)
+    if version is None:
+        why = "value out of range" if _DECIMAL.fullmatch(asked) else "invalid syntax"
+        raise HttpError(500, f'strconv.ParseUint: parsing "{asked}": {why}', _UNKNOWN_REASON)
+    if version and version != int(current["metadata"]["resourceVersion"]):
+        raise HttpError(409, f'Operation cannot be fulfilled on {resource.qualified()} '
+                        f'"{name}": the object has been modified; please apply your changes '
+                        "to the latest version and try again", "Conflict", name=name,
+                        group=resource.group, kind=resource.plural)
+
+
+def _asked_version(resource: Resource, meta: Any) -> str:
+    """The ``metadata.resourceVersion`` of a request's object, empty if none; one that is not
+    a string cannot be decoded into ``ObjectMeta`` (400)."""
+    asked = meta.get("resourceVersion") if isinstance(meta, dict) else None
+    if asked is None or isinstance(asked, str):
+        return asked or ""
+    raise _undecodable(resource, "json: cannot unmarshal " + _json_type(asked) + " into Go "
+                       "struct field ObjectMeta.metadata.resourceVersion of type string")
+
+
+def _uint(text: str) -> int | None:
+    """``text`` as Go's ``strconv.ParseUint(text, 10, 64)`` reads it: None for what is not
+    a number, or is out of range."""
+    if not _DECIMAL.fullmatch(text) or int(text) >= 2 ** 64:
+        return None
+    return int(text)
+
+
+def _json_type(value: Any) -> str:
+    """The JSON type of a decoded ``value`` as Go's encoding/json names it in its errors."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, dict):
+        return "object"
+    return "array" if isinstance(value, list) else "string"
 
 
 def _patched(kind: str, current: dict[str, Any], body: Any) -> Any:

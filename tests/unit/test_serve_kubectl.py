@@ -10,6 +10,8 @@ import os
 import re
 import subprocess
 import time
+import urllib.error
+import urllib.request
 
 import pytest
 import yaml
@@ -98,9 +100,11 @@ def test_apply_creates_then_reports_unchanged(shop):
 
 def test_get_nodes_matches_the_cluster(shop):
     rows = shop.rows("get", "nodes")
-    assert [r[0] for r in rows] == shop.server.cluster.node_names()
+    # by name, as etcd lists their keys (the control plane joined last)
+    assert [r[0] for r in rows] == ["control-plane", "worker-1", "worker-2", "worker-3"]
+    assert set(shop.server.cluster.node_names()) == {r[0] for r in rows}
     assert {r[1] for r in rows} == {"Ready"}
-    assert rows[-1][2] == "control-plane" and rows[0][4] == "v1.37.0"
+    assert rows[0][2] == "control-plane" and rows[0][4] == "v1.37.0"
 
 
 def test_get_pods_wide_shows_each_pods_node(shop):
@@ -1529,8 +1533,8 @@ def test_get_each_resource_as_table_wide_json_yaml_and_by_label(everything, reso
             stored = [*stored, apiserver_service()]
         assert names == [o["metadata"]["name"] for o in sorted(
             stored, key=lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"]))]
-    if resource == "nodes":
-        assert names == cluster.node_names()
+    if resource == "nodes":                 # by name, the order of their keys, not of joining
+        assert names == sorted(cluster.node_names()) != cluster.node_names()
     labelled = next((i for i in as_json if i["metadata"].get("labels")), None)
     if labelled is None:
         out = everything("get", resource, "-l", "nothing=here")
@@ -1863,3 +1867,179 @@ def test_a_pod_update_removes_gates_adds_tolerations_and_nothing_else(fresh):
     assert status == "Running"
     assert "schedulingGates" not in json.loads(
         fresh("get", "pod", "gated", "-o", "json").stdout)["spec"]
+
+
+# ---- resourceVersion and optimistic concurrency ---------------------------------------------
+
+CONFLICT = ('Operation cannot be fulfilled on deployments.apps "web": the object has been '
+            "modified; please apply your changes to the latest version and try again")
+
+
+def _version(kubectl, *what: str) -> int:
+    return int(kubectl("get", *what, "-o", "jsonpath={.metadata.resourceVersion}").stdout)
+
+
+def test_replace_of_an_old_copy_is_a_conflict(fresh):
+    fresh("create", "deployment", "web", "--image=nginx:1.27", "--replicas=2")
+    fresh.server.step(30)
+    old = fresh.tmp / "old.yaml"
+    old.write_text(fresh("get", "deploy", "web", "-o", "yaml").stdout)
+    fresh("scale", "deploy", "web", "--replicas=3")
+    refused = fresh("replace", "-f", str(old), check=False)
+    assert refused.returncode == 1
+    assert refused.stderr == (f'Error from server (Conflict): error when replacing "{old}": '
+                              f"{CONFLICT}\n")
+    assert fresh.server.cluster.get("Deployment", "default", "web")["spec"]["replicas"] == 3
+    # without a resourceVersion the update is unconditional, as every built-in kind allows
+    unconditional = yaml.safe_load(old.read_text())
+    del unconditional["metadata"]["resourceVersion"]
+    old.write_text(yaml.safe_dump(unconditional))
+    assert "replaced" in fresh("replace", "-f", str(old)).stdout
+    assert fresh.server.cluster.get("Deployment", "default", "web")["spec"]["replicas"] == 2
+
+
+def test_each_object_has_the_version_of_its_last_change(fresh):
+    fresh("create", "deployment", "web", "--image=nginx:1.27")
+    fresh("create", "configmap", "settings", "--from-literal=mode=fast")
+    fresh.server.step(30)
+    web, settings = _version(fresh, "deploy", "web"), _version(fresh, "cm", "settings")
+    assert web != settings
+    listed = json.loads(fresh("get", "deploy,cm", "-o", "json").stdout)
+    assert {i["metadata"]["name"]: int(i["metadata"]["resourceVersion"])
+            for i in listed["items"]}.items() >= {"web": web, "settings": settings}.items()
+    fresh.server.step(120)                 # time passes, nothing changes
+    assert (_version(fresh, "deploy", "web"), _version(fresh, "cm", "settings")) == (web,
+                                                                                     settings)
+    fresh("label", "cm", "settings", "tier=backend")
+    assert _version(fresh, "cm", "settings") > max(web, settings)
+    assert _version(fresh, "deploy", "web") == web
+    # a list's version is the store's: no older than any of its items
+    pods = json.loads(fresh("get", "--raw", "/api/v1/namespaces/default/pods").stdout)
+    assert pods["items"]
+    assert all(int(p["metadata"]["resourceVersion"]) <= int(pods["metadata"]["resourceVersion"])
+               for p in pods["items"])
+
+
+def test_a_controllers_status_change_is_a_new_version(fresh):
+    fresh("create", "deployment", "web", "--image=nginx:1.27", "--replicas=1")
+    fresh("create", "deployment", "other", "--image=nginx:1.27", "--replicas=1")
+    fresh.server.step(30)
+    before, other = _version(fresh, "deploy", "web"), _version(fresh, "deploy", "other")
+    fresh.server.cluster.scale("Deployment", "web", 2)    # the status follows, in place
+    fresh.server.step(30)
+    after = json.loads(fresh("get", "deploy", "web", "-o", "json").stdout)
+    assert after["status"]["readyReplicas"] == 2
+    assert int(after["metadata"]["resourceVersion"]) > before
+    assert _version(fresh, "deploy", "other") == other
+
+
+def test_lists_come_in_the_order_of_their_keys(fresh):
+    fresh("create", "deployment", "zeta", "--image=nginx:1.27")
+    fresh("create", "deployment", "alpha", "--image=nginx:1.27")
+    fresh.server.step(30)
+    events = json.loads(fresh("get", "events", "-o", "json").stdout)["items"]
+    names = [e["metadata"]["name"] for e in events]
+    assert names == sorted(names) and len(names) > 4      # not in the order they happened
+    assert [e["involvedObject"]["name"] for e in events][-1].startswith("zeta")
+    leases = fresh.rows("get", "leases", "-n", "kube-node-lease")
+    assert [r[0] for r in leases] == sorted(fresh.server.cluster.node_names())
+
+
+def test_label_and_scale_with_a_stale_resource_version(fresh):
+    fresh("create", "deployment", "web", "--image=nginx:1.27")
+    fresh.server.step(30)
+    stale = _version(fresh, "deploy", "web")
+    fresh("annotate", "deploy", "web", "owner=ops")
+    refused = fresh("label", "deploy", "web", "tier=web", f"--resource-version={stale}",
+                    check=False)
+    assert refused.stderr == f"Error from server (Conflict): {CONFLICT}\n"
+    current = _version(fresh, "deploy", "web")
+    assert "labeled" in fresh("label", "deploy", "web", "tier=web",
+                              f"--resource-version={current}").stdout
+    # kubectl checks the Scale's version itself, which is its Deployment's
+    now = _version(fresh, "deploy", "web")
+    refused = fresh("scale", "deploy", "web", "--replicas=2", f"--resource-version={stale}",
+                    check=False)
+    assert refused.stderr == f"error: Expected resource version to be {stale}, was {now}\n"
+    assert "scaled" in fresh("scale", "deploy", "web", "--replicas=2",
+                             f"--resource-version={now}").stdout
+    # the scale subresource's own update refuses a stale version too, naming the Deployment
+    scale = json.loads(fresh("get", "--raw", "/apis/apps/v1/namespaces/default/deployments/"
+                             "web/scale").stdout)
+    scale["metadata"]["resourceVersion"] = str(stale)
+    scale["spec"]["replicas"] = 5
+    put = urllib.request.Request(
+        f"{fresh.server.url}/apis/apps/v1/namespaces/default/deployments/web/scale",
+        data=json.dumps(scale).encode(), method="PUT",
+        headers={"Content-Type": "application/json"})
+    with pytest.raises(urllib.error.HTTPError) as refusal:
+        urllib.request.urlopen(put, timeout=30)
+    status = json.loads(refusal.value.read())
+    assert (refusal.value.code, status["reason"], status["message"]) == (409, "Conflict",
+                                                                          CONFLICT)
+    assert status["details"] == {"name": "web", "group": "apps", "kind": "deployments"}
+    assert fresh.server.cluster.get("Deployment", "default", "web")["spec"]["replicas"] == 2
+
+
+def test_a_resource_version_that_is_not_a_number(fresh):
+    fresh("create", "configmap", "settings", "--from-literal=mode=fast")
+    obj = json.loads(fresh("get", "cm", "settings", "-o", "json").stdout)
+    obj["metadata"]["resourceVersion"] = "abc"
+    refused = fresh("replace", "-f", "-", stdin=json.dumps(obj), check=False)
+    # the versioner's parse error, which the API server answers as a 500 without a reason
+    assert refused.stderr == ('Error from server: error when replacing "STDIN": '
+                              'strconv.ParseUint: parsing "abc": invalid syntax\n')
+
+
+def test_a_watch_reports_what_changed_since_its_version(fresh):
+    fresh("create", "configmap", "settings", "--from-literal=mode=fast")
+    fresh("create", "configmap", "other", "--from-literal=mode=slow")
+    listed = json.loads(fresh("get", "--raw", "/api/v1/namespaces/default/configmaps").stdout)
+    since = listed["metadata"]["resourceVersion"]
+    fresh("label", "cm", "settings", "tier=backend")
+    fresh("create", "configmap", "late", "--from-literal=mode=late")
+    url = (f"{fresh.server.url}/api/v1/namespaces/default/configmaps?watch=1&"
+           f"resourceVersion={since}&timeoutSeconds=1")
+    with urllib.request.urlopen(url, timeout=30) as answer:
+        events = [json.loads(line) for line in answer.read().splitlines() if line.strip()]
+    assert sorted((e["type"], e["object"]["metadata"]["name"]) for e in events) == [
+        ("ADDED", "late"), ("MODIFIED", "settings")]
+
+
+def test_a_create_naming_a_resource_version_is_refused(fresh):
+    fresh("create", "configmap", "settings", "--from-literal=mode=fast")
+    saved = json.loads(fresh("get", "cm", "settings", "-o", "json").stdout)
+    fresh("delete", "cm", "settings")
+    # kubectl create and apply clear the version first (resource.Helper.Create); other
+    # clients meet etcd's refusal, a 500 without a reason
+    post = urllib.request.Request(f"{fresh.server.url}/api/v1/namespaces/default/configmaps",
+                                  data=json.dumps(saved).encode(), method="POST",
+                                  headers={"Content-Type": "application/json"})
+    with pytest.raises(urllib.error.HTTPError) as refusal:
+        urllib.request.urlopen(post, timeout=30)
+    status = json.loads(refusal.value.read())
+    assert (refusal.value.code, status["message"]) == (
+        500, "resourceVersion should not be set on objects to be created")
+    assert "reason" not in status
+    assert fresh.server.cluster.get("ConfigMap", "default", "settings") is None
+    assert "created" in fresh("create", "-f", "-", stdin=json.dumps(saved)).stdout
+
+
+def test_a_settled_app_keeps_its_versions_while_time_passes(fresh):
+    fresh("apply", "-f", str(example_path("kubernetes")))
+    fresh.server.step(120)
+    kinds = ("pods,deploy,rs,sts,svc,cm,secret,pvc,pv,endpoints,endpointslices,nodes,ns,sa,"
+             "events,leases")
+
+    def versions() -> dict:
+        listed = json.loads(fresh("get", kinds, "-A", "-o", "json").stdout)["items"]
+        return {(i["kind"], i["metadata"].get("namespace"), i["metadata"]["name"]):
+                i["metadata"]["resourceVersion"] for i in listed}
+
+    before = versions()
+    fresh.server.step(300)
+    after = versions()
+    assert after.keys() == before.keys() and len(before) > 50
+    # only the kubelets' heartbeat Leases are written again (renewed)
+    assert {kind for kind in before if before[kind] != after[kind]} == {
+        ("Lease", "kube-node-lease", node) for node in fresh.server.cluster.node_names()}

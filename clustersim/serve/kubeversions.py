@@ -1,0 +1,130 @@
+"""Each served object's ``resourceVersion``, as etcd's mod revision gives it.
+
+A real API server stores every object in etcd, whose revision counts the writes to the whole
+store; an object's ``resourceVersion`` is the revision of its last write (its mod revision),
+so it changes exactly when the object does, and a list's is the store's revision when it was
+read (k8s.io/apiserver ``storage/etcd3/store.go``; https://kubernetes.io/docs/reference/
+using-api/api-concepts/#resource-versions). The simulator's controllers edit the stored
+objects in place without saying which one changed, and a few kinds are made on each read
+(:mod:`~clustersim.serve.kubederived`); so the versions are found lazily, when an object is
+rendered: a digest of what it shows (:func:`digest`) is compared with the one it had when
+last rendered, and an object whose digest differs takes the next number of the store's
+revision (:class:`ResourceVersions`). An object nobody reads keeps its old version until it
+is read; the numbers still grow with each change, as etcd's do.
+
+The digest leaves out the times as shown (RFC 3339, anchored to the wall clock when the
+simulated clock is frozen, so they slide between reads) and takes the simulated times
+instead: an object does not change because time passes. Simplified: a Node's heartbeat time
+is left out with the others, so a Node's version changes with its conditions, labels and
+taints only (a real kubelet also writes its status every five minutes,
+``nodeStatusReportFrequency``, and renews its Lease every ten seconds).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
+
+__all__ = ["PRESENTED_TIMES", "TIME_FIELDS", "Key", "ResourceVersions", "Revision", "digest",
+           "key_of"]
+
+TIME_FIELDS = frozenset({
+    "creationTimestamp", "deletionTimestamp", "lastTransitionTime", "lastProbeTime",
+    "startTime", "timeAdded", "startedAt", "finishedAt", "lastUpdateTime",
+    "lastHeartbeatTime", "completionTime", "lastScheduleTime", "lastSuccessfulTime",
+    "lastScaleTime", "lastPhaseTransitionTime"})
+"""The fields in which the simulator stores a time in simulated seconds, which the API shows
+as an RFC 3339 time."""
+PRESENTED_TIMES = TIME_FIELDS | {"renewTime", "firstTimestamp", "lastTimestamp"}
+"""The fields that hold a time as shown (with those the derived objects write directly): left
+out of the digest, with ``resourceVersion`` itself wherever it appears."""
+
+Key = tuple[str, str, str]
+"""(namespace, name, uid) of an object of one kind; a new object of the same name is
+another object (its uid differs)."""
+
+
+class Revision(NamedTuple):
+    """What is known of one object: its digest, its version, and the version it had when
+    first seen (for a watch: was it added, or modified, since a given version?)."""
+
+    digest: bytes
+    version: int
+    created: int
+
+
+def key_of(obj: Mapping[str, Any]) -> Key:
+    """The :data:`Key` of an object as shown (a cluster-scoped one has no namespace)."""
+    meta = obj["metadata"]
+    return meta.get("namespace", ""), meta["name"], meta.get("uid", "")
+
+
+def digest(shown: Mapping[str, Any], source: Any = None) -> bytes:
+    """A digest of the object ``shown`` (without its shown times and versions) and of
+    ``source``, what it was made from in simulated times (the stored object, a derived
+    object's simulated times)."""
+    text = _dumps([_without_times(shown), source])
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+
+class ResourceVersions:
+    """The store's revision (``revision``, the version of every list) and each object's."""
+
+    def __init__(self) -> None:
+        self.revision = 1
+        self._seen: dict[str, dict[Key, Revision]] = {}
+
+    def bump(self) -> int:
+        """A write: the next revision."""
+        self.revision += 1
+        return self.revision
+
+    def stamp(self, kind: str, key: Key, shown: Mapping[str, Any], source: Any = None) -> str:
+        """The version of the object ``key`` of ``kind`` showing ``shown`` (made from
+        ``source``, see :func:`digest`): the one it had, or the next revision if it
+        changed since it was last stamped (or was never stamped)."""
+        found = digest(shown, source)
+        seen = self._seen.setdefault(kind, {})
+        before = seen.get(key)
+        if before is None or before.digest != found:
+            version = self.bump()
+            seen[key] = Revision(found, version, before.created if before else version)
+        return str(seen[key].version)
+
+    def created(self, kind: str, key: Key) -> int | None:
+        """The version the object ``key`` had when first stamped, if it was."""
+        found = self._seen.get(kind, {}).get(key)
+        return found.created if found else None
+
+    def forget(self, kind: str, namespace: str | None, keep: Iterable[Key]) -> None:
+        """Forget the objects of ``kind`` in ``namespace`` (every namespace for None) that
+        are not in ``keep``, the ones that exist: deleted, they never come back (a new one
+        of the same name has a new uid)."""
+        seen = self._seen.get(kind)
+        if not seen:
+            return
+        kept = set(keep)
+        for key in [k for k in seen if namespace in (None, k[0]) and k not in kept]:
+            del seen[key]
+
+
+def _without_times(value: Any) -> Any:
+    """A copy of ``value`` without the fields of :data:`PRESENTED_TIMES` and without
+    ``resourceVersion``."""
+    if isinstance(value, dict):
+        return {k: _without_times(v) for k, v in value.items()
+                if k not in PRESENTED_TIMES and k != "resourceVersion"}
+    if isinstance(value, list):
+        return [_without_times(item) for item in value]
+    return value
+
+
+def _dumps(value: Any) -> str:
+    """``value`` as JSON text, keys sorted (a mapping rebuilt in another order is the same
+    object) unless they cannot be compared."""
+    try:
+        return json.dumps(value, sort_keys=True, default=str)
+    except TypeError:
+        return json.dumps(value, default=str)

@@ -1,0 +1,43 @@
+"""Each served Kubernetes object's resourceVersion (clustersim.serve.kubeversions)."""
+
+from __future__ import annotations
+
+from clustersim.serve.kubeversions import ResourceVersions, digest
+
+
+def _pod(phase: str, shown_time: str) -> dict:
+    return {"kind": "Pod", "metadata": {"name": "web", "namespace": "default", "uid": "u1",
+                                        "creationTimestamp": shown_time,
+                                        "resourceVersion": "7"},
+            "status": {"phase": phase, "startTime": shown_time}}
+
+
+def test_the_times_as_shown_and_the_version_itself_are_no_change():
+    assert digest(_pod("Running", "2026-12-05T10:00:00Z")) == digest(
+        _pod("Running", "2026-12-05T10:00:09Z"))
+    assert digest(_pod("Running", "x")) != digest(_pod("Failed", "x"))
+    # the simulated times the object was made from are
+    assert digest(_pod("Running", "x"), {"startTime": 5.0}) != digest(
+        _pod("Running", "x"), {"startTime": 6.0})
+
+
+def test_a_version_changes_exactly_when_the_object_does():
+    versions = ResourceVersions()
+    key = ("default", "web", "u1")
+    first = versions.stamp("Pod", key, _pod("Pending", "t"))
+    other = versions.stamp("Pod", ("default", "db", "u2"), _pod("Pending", "t"))
+    assert first != other
+    assert versions.stamp("Pod", key, _pod("Pending", "later")) == first
+    changed = versions.stamp("Pod", key, _pod("Running", "later"))
+    assert int(changed) > int(other) and versions.revision == int(changed)
+    assert versions.created("Pod", key) == int(first)
+
+
+def test_forgetting_the_deleted_objects_of_one_namespace():
+    versions = ResourceVersions()
+    web, db, far = ("default", "web", "u1"), ("default", "db", "u2"), ("dev", "db", "u3")
+    for key in (web, db, far):
+        versions.stamp("Pod", key, _pod("Running", "t"))
+    versions.forget("Pod", "default", [web])
+    assert versions.created("Pod", db) is None
+    assert versions.created("Pod", web) and versions.created("Pod", far)
