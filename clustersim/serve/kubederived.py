@@ -22,6 +22,7 @@ from typing import Any
 
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.objects import is_terminating
+from clustersim.kubernetes.persistentvolumes import volume_name
 from clustersim.kubernetes.services import apiserver_service
 from clustersim.kubernetes.storageclass import (
     DEFAULT_CLASS,
@@ -366,14 +367,14 @@ def bound_claim(claim: dict[str, Any]) -> None:
     if stored.get("phase") == "Pending":
         claim["spec"], claim["status"] = spec, dict(stored)
         return
-    uid = claim["metadata"].get("uid")
-    if uid:
-        spec.setdefault("volumeName", f"pvc-{uid}")
+    if claim["metadata"].get("uid"):
+        spec.setdefault("volumeName", volume_name(claim))
     asked = (spec.get("resources") or {}).get("requests") or {}
     status = {"phase": "Bound", "accessModes": list(spec.get("accessModes") or []),
               **({"capacity": {"storage": asked["storage"]}} if "storage" in asked else {}),
               **stored}
     claim["spec"], claim["status"] = spec, status
+
 
 def _slice_uid(svc: Mapping[str, Any]) -> str:
     """The uid of a Service's EndpointSlice, fixed by the Service's."""
