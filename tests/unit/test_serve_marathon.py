@@ -668,6 +668,29 @@ def test_tasks_as_text_list_each_apps_endpoints(server):
     assert len(as_json.json()["tasks"]) == 3
 
 
+def test_text_tasks_show_container_endpoints_only_for_the_networks_asked(server):
+    """A port that a container network maps without a host port has no ``host:port``;
+    since MARATHON-8721 (1.9) the text list shows ``<task ip>:<container port>`` for it only
+    when ``?containerNetworks=`` names the network (``*``: all), and nothing otherwise. A
+    mapped host port shows as usual."""
+    requests.post(f"{server.url}/v2/apps", json={
+        "id": "/db", "cpus": 0.1, "mem": 16, "networks": [{"mode": "container", "name": "dcos"}],
+        "container": {"type": "DOCKER", "docker": {"image": "postgres"}, "portMappings": [
+            {"containerPort": 5432}, {"containerPort": 80, "hostPort": 0}]}}, timeout=10)
+    server.step(30)
+    [instance] = _framework(server).instances("/db")
+    first, second = _framework(server).apps["/db"].service_ports
+
+    def text(query):
+        return requests.get(f"{server.url}/v2/tasks{query}", headers={"Accept": "text/plain"},
+                            timeout=10).text
+
+    host = f"db\t{second}\t{instance.hostname}:{instance.host_ports[1]}\t\n"
+    assert text("") == text("?containerNetworks=other") == f"db\t{first}\t\n" + host
+    assert text("?containerNetworks=*") == text("?containerNetworks=x,dcos") == (
+        f"db\t{first}\t{instance.ip}:5432\t\n" + host)
+
+
 def test_a_dependency_cycle_is_refused_in_marathons_words(server):
     """Marathon refuses a cyclic group with ``Dependency graph has cyclic dependencies.``
     (``RootGroup.noCyclicDependencies``) and no more; the simulator's answer added the
