@@ -34,6 +34,9 @@ running. What it does, after mesosphere/marathon (``src/main/scala/mesosphere/ma
   after ``expungeAfterSeconds``; with ``disabled`` (resident apps) it waits for its agent.
 - Resident apps (local persistent volumes) reserve resources on their first agent; a
   stopped or scaled-down instance keeps its reservation and comes back only there.
+- Every change stores a version of each app or pod definition it changed, scaling and
+  restarts included: :meth:`Marathon.versions` lists them newest first, at most
+  ``max_versions`` per app (:mod:`~clustersim.marathon.versions`).
 
 Events go to ``m.events`` (an :class:`~clustersim.sim.EventLog` with Marathon's event-bus
 types as reasons: ``api_post_event``, ``group_change_success``, ``deployment_info``,
@@ -72,11 +75,13 @@ from clustersim.marathon.state import (
     STARTING,
     UNREACHABLE,
     App,
+    AppVersion,
     Deployment,
     Instance,
     Restart,
 )
 from clustersim.marathon.upgrade import restart_strategy
+from clustersim.marathon.versions import DEFAULT_MAX_VERSIONS, VersionStore
 from clustersim.mesos import Framework
 from clustersim.sim import EventLog, Snapshot, TaskState
 
@@ -100,7 +105,8 @@ class Marathon(SchedulerActions, Framework):
 
     def __init__(self, name: str = "marathon", role: str = "*", *,
                  max_instances_per_offer: int = 5, decline_offer_duration: float = 120.0,
-                 task_startup_seconds: float = 1.0) -> None:
+                 task_startup_seconds: float = 1.0,
+                 max_versions: int = DEFAULT_MAX_VERSIONS) -> None:
         super().__init__(name=name, role=role, partition_aware=True)
         self.root = RootGroup()
         self._specs: dict[str, RunSpec] = {}
@@ -111,6 +117,7 @@ class Marathon(SchedulerActions, Framework):
         self.max_instances_per_offer = max_instances_per_offer
         self.decline_offer_duration = decline_offer_duration
         self.task_startup_seconds = task_startup_seconds
+        self._versions = VersionStore(max_versions)
         self._task_index: dict[str, tuple[str, str]] = {}   # task id → (app id, instance id)
         self._instance_ids = itertools.count(1)
         self._deployment_ids = itertools.count(1)
@@ -187,7 +194,14 @@ class Marathon(SchedulerActions, Framework):
             raise ValueError(f"no app or pod {spec_id!r} is running")
         self._check_locks({spec_id}, force)
         deployment = self._start_deployment([[{"action": RESTART, "app": spec_id}]])
+        self._versions.store(spec_id, self.root.run_specs[spec_id], self.root.kinds[spec_id],
+                             deployment.number)
         return deployment
+
+    def versions(self, spec_id: str) -> list[AppVersion]:
+        """The stored versions of an app or pod definition, newest first
+        (``GET /v2/apps/<id>/versions``); empty for an id Marathon does not know."""
+        return self._versions.newest_first(str(PathId(spec_id).resolve()))
 
     def reset_delay(self, spec_id: str) -> None:
         """Forget an app's launch backoff so that its waiting instances launch at the next
@@ -256,7 +270,9 @@ class Marathon(SchedulerActions, Framework):
         self._record("api", "/v2/groups", "api_post_event", f"Deploy {what}")
         self._record("group", "/", "group_change_success",
                      f"Group tree changed: {len(target.run_specs)} apps and pods")
-        return self._start_deployment(steps, original)
+        deployment = self._start_deployment(steps, original)
+        self._versions.record_change(original, target, deployment.number)
+        return deployment
 
     def cancel(self, deployment_id: str, *, rollback: bool = True) -> Deployment | None:
         """Stop a running deployment (``DELETE /v2/deployments/<id>``, ``DeploymentsResource``

@@ -29,7 +29,7 @@ from clustersim.manifests import ManifestError, Spec, load_manifests
 from clustersim.manifests.marathon import marathon_kind
 from clustersim.marathon.pathid import PathId
 
-__all__ = ["Group", "RootGroup", "load_specs"]
+__all__ = ["DependencyCycleError", "Group", "RootGroup", "load_specs"]
 
 
 @dataclass
@@ -80,10 +80,28 @@ def _resolved(data: dict[str, Any], base: str, *, group: bool, child: bool) -> d
     return resolved
 
 
-def _cycle_text(cycle: list[str]) -> str:
-    """Marathon's refusal of a dependency cycle (``hasNonCyclicDependencies``), naming it."""
-    return ("Dependency graph has cyclic dependencies: " + " -> ".join(cycle)
-            + ". Remove one of these dependencies.")
+class DependencyCycleError(ManifestError):
+    """A group tree whose dependencies form a cycle (``cycle``: the ids around it, the first
+    repeated at the end). Marathon refuses it with :attr:`UPSTREAM_MESSAGE` alone
+    (``noCyclicDependencies`` in mesosphere/marathon ``state/RootGroup.scala``: 422 ``Object
+    is not valid``, the message at path ``/``); this message adds the cycle and what to do,
+    and the served API answers upstream's words (:func:`clustersim.serve.marathonquery.
+    invalid`)."""
+
+    UPSTREAM_MESSAGE = "Dependency graph has cyclic dependencies."
+
+    def __init__(self, cycle: list[str], *, source: str = "<string>",
+                 line: int | None = None) -> None:
+        self.cycle = list(cycle)
+        super().__init__(self.UPSTREAM_MESSAGE.rstrip(".") + ": " + " -> ".join(cycle)
+                         + ". Remove one of these dependencies.", source=source, line=line)
+
+    def __reduce__(self):  # keep the cycle when pickled (e.g. across processes)
+        return (_rebuild_cycle, (self.cycle, self.source, self.line))
+
+
+def _rebuild_cycle(cycle: list[str], source: str, line: int | None) -> DependencyCycleError:
+    return DependencyCycleError(cycle, source=source, line=line)
 
 
 class RootGroup:
@@ -157,7 +175,7 @@ class RootGroup:
         if cycle and specs:      # name the file (and object) whose dependencies close it
             spec = next((s for s in specs if {w.name for w in s.workloads()} & set(cycle)),
                         specs[0])
-            raise ManifestError(_cycle_text(cycle), source=spec.source, line=spec.line)
+            raise DependencyCycleError(cycle, source=spec.source, line=spec.line)
         return root
 
     def without(self, ids: Iterable[str]) -> RootGroup:
@@ -294,7 +312,7 @@ class RootGroup:
         """Raise ``ValueError`` naming a dependency cycle, as Marathon rejects such groups."""
         cycle = self.find_cycle()
         if cycle:
-            raise ValueError(_cycle_text(cycle))
+            raise ValueError(DependencyCycleError(cycle).message)
 
     def longest_paths(self) -> dict[str, int]:
         """Run spec id → run specs on its longest dependency chain (itself included)."""

@@ -28,7 +28,8 @@ from clustersim.manifests.marathon_types import whole_number
 from clustersim.marathon.backoff import DEFAULT_MAX_LAUNCH_DELAY
 from clustersim.marathon.groups import RootGroup
 
-__all__ = ["RESTART", "SCALE", "START", "STOP", "deployment_plan", "plan_steps"]
+__all__ = ["RESTART", "SCALE", "START", "STOP", "deployment_plan", "plan_steps",
+           "same_definition"]
 
 STOP, START, SCALE, RESTART = (
     "StopApplication", "StartApplication", "ScaleApplication", "RestartApplication"
@@ -85,12 +86,18 @@ def _definition(manifest: dict[str, Any], kind: str) -> dict[str, Any]:
     return result
 
 
+def same_definition(before: dict[str, Any], after: dict[str, Any], kind: str) -> bool:
+    """Whether two definitions of an app or pod differ at most in their instance count (a
+    scale change, ``isOnlyScaleChange``, or none at all)."""
+    return _definition(before, kind) == _definition(after, kind)
+
+
 def _change(before: dict[str, Any], after: dict[str, Any], kind: str) -> str | None:
     old_n, new_n = instances_of(before, kind), instances_of(after, kind)
-    same_definition = _definition(before, kind) == _definition(after, kind)
-    if same_definition and old_n == new_n:
+    same = same_definition(before, after, kind)
+    if same and old_n == new_n:
         return None
-    if same_definition or (new_n == 0 and old_n != 0):
+    if same or (new_n == 0 and old_n != 0):
         return SCALE
     return RESTART
 

@@ -16,7 +16,7 @@ from clustersim.marathon.backoff import Backoff
 from clustersim.marathon.runspec import RunSpec
 from clustersim.reprs import brief
 
-__all__ = ["App", "Deployment", "Instance", "Restart"]
+__all__ = ["App", "AppVersion", "Deployment", "Instance", "Restart"]
 
 SCHEDULED, STAGING, STARTING, RUNNING = "Scheduled", "Staging", "Starting", "Running"
 UNREACHABLE, INACTIVE, RESERVED = "Unreachable", "UnreachableInactive", "Reserved"
@@ -78,6 +78,19 @@ class App:
     backoff: Backoff
     instances: dict[str, Instance] = field(default_factory=dict)
     health_ok: bool = True
+
+
+@dataclass(frozen=True)
+class AppVersion:
+    """One stored version of an app or pod definition (Marathon's app repository keeps one
+    per change, ``AppRepository.storeVersion``): ``number`` is the deployment that stored it;
+    ``config_change`` the number of the last version at or before it whose definition
+    changed in more than its instance count (``VersionInfo.lastConfigChangeAt``: a scale or
+    a restart moves only ``lastScalingAt``)."""
+
+    number: int
+    manifest: dict[str, Any]
+    config_change: int
 
 
 @dataclass

@@ -23,11 +23,12 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
-__all__ = ["Backend", "ClusterTime", "HttpError", "Request", "Response", "SimServer"]
+__all__ = ["Backend", "ClusterTime", "HttpError", "Request", "Response", "SimServer", "WallClock"]
 
 MAX_BODY = 3 * 1024 * 1024
 """Largest request body accepted, in bytes (kube-apiserver's default)."""
@@ -123,6 +124,36 @@ class ClusterTime:
     def advance(self, until: float) -> None:
         if until > self.now:
             self.cluster.run(until=until)
+
+
+class WallClock:
+    """Simulated seconds as wall-clock instants, the one rule every backend's timestamps
+    follow (Kubernetes' ``creationTimestamp``, Docker's ``CreatedAt``, Marathon's
+    ``stagedAt`` and versions).
+
+    ``epoch``: the Unix time of simulated second 0 (fixed, for tests and stored outputs).
+    ``None`` anchors simulated *now* to the wall clock's now, read again at each
+    :meth:`begin` (once per request), so that the ages a client works out by itself from a
+    timestamp ("Running 30 seconds ago", ``kubectl describe``) are the simulated ones.
+    ``now`` reads the simulator's current time."""
+
+    def __init__(self, now: Callable[[], float], epoch: float | None = None) -> None:
+        self.now = now
+        self.epoch = epoch
+        self._wall = time.time()
+
+    def begin(self) -> None:
+        """Read the wall clock: call once per request."""
+        self._wall = time.time()
+
+    def unix(self, seconds: float) -> float:
+        """Simulated second ``seconds`` as Unix time."""
+        base = self.epoch if self.epoch is not None else self._wall - self.now()
+        return base + seconds
+
+    def instant(self, seconds: float) -> datetime:
+        """Simulated second ``seconds`` as an aware UTC datetime."""
+        return datetime.fromtimestamp(self.unix(seconds), UTC)
 
 
 class SimServer:

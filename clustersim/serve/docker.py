@@ -42,13 +42,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import time
-from datetime import UTC, datetime
 from typing import Any
 
 from clustersim import Node
 from clustersim.manifests import ManifestError
-from clustersim.serve.core import ClusterTime, HttpError, Request, Response
+from clustersim.serve.core import ClusterTime, HttpError, Request, Response, WallClock
 from clustersim.serve.dockerchecks import (
     NOT_SIMULATED,
     check_stored_spec,
@@ -120,11 +118,10 @@ class DockerBackend(ClusterTime):
 
     def __init__(self, cluster: SwarmCluster, *, epoch: float | None = None) -> None:
         self.cluster = cluster
-        self.epoch = epoch
-        """Unix time of simulated second 0; None anchors simulated *now* to the wall clock
-        (at each request), so that the ages the CLI works out ("Running 30 seconds ago")
-        are the simulated ones."""
-        self._wall = time.time()
+        self.clock = WallClock(lambda: self.now, epoch)
+        """Simulated time as wall-clock time (``epoch``: Unix time of simulated second 0;
+        None anchors simulated *now* to the wall clock at each request), so that the ages
+        the CLI works out ("Running 30 seconds ago") are the simulated ones."""
         self.networks: dict[str, dict[str, Any]] = {}
         self.created: dict[str, float] = {}
         self.stored: dict[str, dict[str, dict[str, Any]]] = {"secrets": {}, "configs": {}}
@@ -156,13 +153,12 @@ class DockerBackend(ClusterTime):
         return Response.json(err.status, {"message": err.message})
 
     def _stamp(self, seconds: float) -> str:
-        base = self.epoch if self.epoch is not None else self._wall - self.now
-        return datetime.fromtimestamp(base + seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f000Z")
+        return self.clock.instant(seconds).strftime("%Y-%m-%dT%H:%M:%S.%f000Z")
 
     # ---- routing ---------------------------------------------------------------------------
 
     def handle(self, request: Request) -> Response:
-        self._wall = time.time()
+        self.clock.begin()
         asked = re.match(r"^/v(\d+)\.(\d+)(?=/|$)", request.path)
         if asked:       # the daemon's version middleware (api/server/middleware/version.go)
             version = f"{asked[1]}.{asked[2]}"

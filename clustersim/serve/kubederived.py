@@ -14,7 +14,6 @@ and the objects' resourceVersions (:mod:`~clustersim.serve.kubeversions`);
 
 from __future__ import annotations
 
-import time
 import zlib
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -30,6 +29,7 @@ from clustersim.kubernetes.storageclass import (
     names_no_class,
     provisioner_identity,
 )
+from clustersim.serve.core import WallClock
 from clustersim.serve.kuberesources import RESOURCES
 from clustersim.serve.kubeversions import TIME_FIELDS, ResourceVersions, key_of
 
@@ -66,14 +66,14 @@ class DerivedObjects:
 
     def __init__(self, cluster: KubernetesCluster, epoch: float | None = None) -> None:
         self.cluster = cluster
-        self.epoch = epoch
+        self.clock = WallClock(lambda: self.cluster.now, epoch)
         self.versions = ResourceVersions()
         """The store's revision and each object's resourceVersion."""
         self.begin()
 
     def begin(self) -> None:
         """Call once per request: fixes the wall-clock anchor and the node order."""
-        self._wall = time.time()
+        self.clock.begin()
         self._stamps: dict[float, str] = {}
         self._node_index = {name: i for i, name in enumerate(self.cluster.node_names())}
 
@@ -81,8 +81,8 @@ class DerivedObjects:
         """Simulated second ``t`` as an RFC 3339 time."""
         stamp = self._stamps.get(t)
         if stamp is None:
-            base = self.epoch if self.epoch is not None else self._wall - self.cluster.now
-            stamp = datetime.fromtimestamp(int(base + t), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            stamp = datetime.fromtimestamp(int(self.clock.unix(t)), UTC).strftime(
+                "%Y-%m-%dT%H:%M:%SZ")
             self._stamps[t] = stamp
         return stamp
 

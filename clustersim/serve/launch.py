@@ -134,8 +134,8 @@ def serve(system: str, *, nodes: int = 3, port: int = 0, speed: float = 1.0,
     ``cluster``: the simulator to serve (a ``KubernetesCluster``, ``SwarmCluster`` or
     ``MarathonFramework``); by default a new one with ``nodes`` workers and ``seed``.
     ``speed``: simulated seconds per wall-clock second (0: only ``step`` moves time).
-    ``epoch`` (Kubernetes, Swarm): Unix time of simulated second 0 in timestamps; by default
-    simulated now is the wall clock's now."""
+    ``epoch``: Unix time of simulated second 0 in timestamps (and Marathon's versions); by
+    default simulated now is the wall clock's now (:class:`~clustersim.serve.core.WallClock`)."""
     if system not in SYSTEMS:
         raise ValueError(f"unknown system {system!r}: choose one of {', '.join(SYSTEMS)}")
     if isinstance(nodes, bool) or not isinstance(nodes, int) or not 1 <= nodes <= 5000:
@@ -150,7 +150,7 @@ def serve(system: str, *, nodes: int = 3, port: int = 0, speed: float = 1.0,
         from clustersim.serve.marathon import MarathonBackend, default_framework
 
         cluster = cluster or default_framework(nodes, seed)
-        backend = MarathonBackend(cluster)
+        backend = MarathonBackend(cluster, epoch=epoch)
     else:
         from clustersim.serve.docker import DockerBackend, default_swarm
 

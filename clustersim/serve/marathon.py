@@ -15,8 +15,15 @@ field (:mod:`.marathonquery`). Groups are :mod:`.marathongroups`,
 tasks :mod:`.marathontasks`,
 the event stream ``/v2/events`` and ``/metrics`` :mod:`.marathonmonitor`.
 
-Simplified (what Marathon does instead): versions are synthetic timestamps (Marathon's are the
-wall-clock time of each change) and only the current one is kept; no authentication.
+Versions are the wall-clock times of the changes that made them (:mod:`.marathonversions`),
+each app keeps its versions (``GET /v2/apps/<id>/versions``, newest first, and
+``/versions/<version>``: that definition), and ``PUT /v2/apps/<id>`` with ``{"version": v}``
+rolls the app back to version *v* in a new deployment, which gives it a new version
+(``AppsResource.updateOrCreate``'s rollback). ``Accept: text/plain`` on ``GET /v2/tasks`` is
+:mod:`.marathontasks`' endpoint list.
+
+Simplified (what Marathon does instead): no authentication; a group's version is the
+latest change's and ``GET /v2/groups/<id>/versions`` lists only it (Marathon keeps each).
 """
 
 from __future__ import annotations
@@ -28,13 +35,16 @@ from clustersim.marathon import Marathon
 from clustersim.marathon.dcos import dcos_cluster
 from clustersim.marathon.framework import AppLockedError
 from clustersim.marathon.pathid import PathId
+from clustersim.marathon.runspec import RunSpec
+from clustersim.marathon.state import AppVersion
 from clustersim.mesos import MesosCluster
-from clustersim.serve.core import ClusterTime, HttpError, Request, Response
+from clustersim.serve.core import ClusterTime, HttpError, Request, Response, WallClock
 from clustersim.serve.marathongroups import MarathonGroups
 from clustersim.serve.marathonmonitor import event_stream, metrics
 from clustersim.serve.marathonquery import definition, flag, invalid, label_selector
 from clustersim.serve.marathonraml import check_app, check_apps
-from clustersim.serve.marathontasks import MarathonTasks, time_stamp, version_stamp
+from clustersim.serve.marathontasks import MarathonTasks
+from clustersim.serve.marathonversions import MarathonTime
 
 __all__ = ["MarathonBackend", "default_framework"]
 
@@ -67,16 +77,19 @@ def default_framework(nodes: int, seed: int = 0) -> MesosCluster:
 
 
 class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
-    """Marathon's API over the first :class:`Marathon` framework registered on ``cluster``."""
+    """Marathon's API over the first :class:`Marathon` framework registered on ``cluster``;
+    ``epoch`` as in :class:`~clustersim.serve.core.WallClock`."""
 
     system = "marathon"
 
-    def __init__(self, cluster: MesosCluster) -> None:
+    def __init__(self, cluster: MesosCluster, *, epoch: float | None = None) -> None:
         self.cluster = cluster
         found = [f for f in cluster.frameworks if isinstance(f, Marathon)]
         self.marathon = found[0] if found else Marathon()
         if not found:
             cluster.register(self.marathon)
+        self.clock = WallClock(lambda: self.now, epoch)
+        self.times = MarathonTime(self.marathon, self.clock)
 
     def instructions(self, url: str) -> str:
         return (f"Marathon REST API (simulated) at {url}\n"
@@ -91,11 +104,12 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
     # ---- routing ---------------------------------------------------------------------------
 
     def handle(self, request: Request) -> Response:
+        self.clock.begin()
         path = request.path.rstrip("/") or "/"
         if path == "/v2/events":             # a stream: GET only (the servlet has no HEAD)
             if request.method != "GET":
                 raise HttpError(405, "HTTP 405 Method Not Allowed")
-            return event_stream(self.marathon, request)
+            return event_stream(self.marathon, request, self.times)
         if request.method == "HEAD":     # Jersey answers HEAD as GET, without the body
             request.method = "GET"
         method = request.method
@@ -162,18 +176,40 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
             raise invalid(err) from None
         self.cluster.run(until=self.cluster.now)
         return Response.json(201 if created else 200, {
-            "version": version_stamp(len(self.marathon.deployments)),
+            "version": self.times.version(deployment.number),
             "deploymentId": deployment.id})
 
     # ---- apps ------------------------------------------------------------------------------
 
     def _app_json(self, spec_id: str, embed: list[str]) -> dict[str, Any]:
         framework = self.marathon
-        manifest = framework.root.run_specs[spec_id]
-        app = framework.apps.get(spec_id)
+        stored = framework.versions(spec_id)
+        out = self._definition_json(spec_id, stored[0] if stored else AppVersion(
+            0, framework.root.run_specs[spec_id], 0))
+        row = next((r for r in framework.status() if r["id"] == spec_id), None) or {}
+        # TaskCounts counts tasks: an instance still waiting in the launch queue for an offer
+        # has none (the framework's "staged" counts it too)
+        out["tasksStaged"] = sum(i.goal == "Running" and i.state in ("Staging", "Starting")
+                                 for i in framework.instances(spec_id))
+        out["tasksRunning"] = row.get("running", 0)
+        out["tasksHealthy"] = row.get("healthy", 0)
+        out["tasksUnhealthy"] = row.get("unhealthy", 0)
+        out["deployments"] = [{"id": d.id} for d in framework.deployments
+                              if d.status == "running" and spec_id in d.affected]
+        if any(e in ("app.tasks", "apps.tasks") for e in embed):
+            out["tasks"] = self._task_list(spec_id)
+        return out
+
+    def _definition_json(self, spec_id: str, version: AppVersion) -> dict[str, Any]:
+        """One stored version of an app as Marathon returns it: its fields with Marathon's
+        defaults, ``version`` (the time of the change that stored it, scaling included) and
+        ``versionInfo`` (``lastScalingAt`` the same, ``lastConfigChangeAt`` that of the last
+        change to more than the instance count)."""
+        manifest = version.manifest
+        app = self.marathon.apps.get(spec_id)
         out: dict[str, Any] = {k: manifest[k] for k in _APP_KEYS if k in manifest}
         if app is not None:
-            spec = app.spec
+            spec = RunSpec.from_manifest(manifest, "App")
             out.update({"instances": spec.instances, "cpus": _number(spec.cpus),
                         "mem": _number(spec.mem), "disk": _number(spec.disk),
                         "gpus": _number(spec.gpus),
@@ -184,33 +220,10 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
                 if key == "portDefinitions" or key not in out:
                     out[key] = value
         out.setdefault("instances", manifest.get("instances", 1))
-        row = next((r for r in framework.status() if r["id"] == spec_id), None) or {}
-        # TaskCounts counts tasks: an instance still waiting in the launch queue for an offer
-        # has none (the framework's "staged" counts it too)
-        out["tasksStaged"] = sum(i.goal == "Running" and i.state in ("Staging", "Starting")
-                                 for i in framework.instances(spec_id))
-        out["tasksRunning"] = row.get("running", 0)
-        out["tasksHealthy"] = row.get("healthy", 0)
-        out["tasksUnhealthy"] = row.get("unhealthy", 0)
-        out["version"] = self._app_version(spec_id)
-        out["versionInfo"] = {"lastScalingAt": out["version"], "lastConfigChangeAt": (
-            version_stamp(app.version) if app is not None else out["version"])}
-        out["deployments"] = [{"id": d.id} for d in framework.deployments
-                              if d.status == "running" and spec_id in d.affected]
-        if any(e in ("app.tasks", "apps.tasks") for e in embed):
-            out["tasks"] = self._task_list(spec_id)
+        out["version"] = self.times.version(version.number)
+        out["versionInfo"] = {"lastScalingAt": out["version"],
+                              "lastConfigChangeAt": self.times.version(version.config_change)}
         return out
-
-    def _app_version(self, spec_id: str) -> str:
-        """An app's version: that of the last deployment that changed it, scaling and
-        restarts included, as Marathon's ``version`` (``versionInfo.lastScalingAt``) is; the
-        same stamp the change's ``{version, deploymentId}`` answer and ``/v2/deployments``
-        give."""
-        for deployment in reversed(self.marathon.deployments):
-            if spec_id in deployment.affected:
-                return version_stamp(deployment.number)
-        app = self.marathon.apps.get(spec_id)
-        return version_stamp(app.version if app else 0)
 
     def _apps(self, request: Request, rest: str) -> Response:
         framework = self.marathon
@@ -249,9 +262,10 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
         if request.method == "PUT" and not sub:
             body = definition(self._body(request), "an app")
             check_app(body, update=True)
-            if "version" in body:       # a rollback: the definition of that version, alone
-                self._known_version(spec_id, body["version"])
-                body = {}
+            if "version" in body:       # a rollback: the stored definition, as it was
+                merged = dict(self._stored_version(spec_id, body["version"],
+                                                   named=False).manifest)
+                return self._change(lambda: framework.deploy(merged, force=force))
             merged = self._updated_app({**body, "id": spec_id}, request.arg(
                 "partialUpdate", "true") != "false")
             return self._change(lambda: framework.deploy(merged, force=force),
@@ -274,22 +288,23 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
         if request.method == "DELETE" and sub == "tasks":
             return self._kill(request, spec_id, item, force)
         if request.method == "GET" and sub == "versions" and not item:
-            return Response.json(200, {"versions": self._versions(spec_id)})
+            return Response.json(200, {"versions": [
+                self.times.version(v.number) for v in framework.versions(spec_id)]})
         if request.method == "GET" and sub == "versions":
-            self._known_version(spec_id, item)
-            return Response.json(200, self._app_json(spec_id, []))
+            return Response.json(200, self._definition_json(
+                spec_id, self._stored_version(spec_id, item)))
         raise HttpError(405, "HTTP 405 Method Not Allowed")
 
-    def _versions(self, spec_id: str) -> list[str]:
-        """The versions of an app the simulator keeps: the current one only."""
-        return [self._app_version(spec_id)] if spec_id in self.marathon.apps else []
-
-    def _known_version(self, spec_id: str, version: Any) -> None:
-        """404 for a version the simulator does not keep (Marathon keeps every one, and a
-        ``PUT`` with ``{"version": ...}`` rolls the app back to it)."""
-        if version not in self._versions(spec_id):
-            raise HttpError(404, f"App '{spec_id}' does not exist in version {version} (the "
-                            "simulator keeps each app's current version only)")
+    def _stored_version(self, spec_id: str, version: Any, *, named: bool = True) -> AppVersion:
+        """The stored version of an app that ``version`` (as the client sends it) names;
+        otherwise 404 ``App '/x' does not exist in version v`` (``AppNotFoundException``;
+        ``AppsResource``'s rollback throws it without the version: ``named=False``)."""
+        number = self.times.number(version)
+        found = next((v for v in self.marathon.versions(spec_id) if v.number == number), None)
+        if found is None:
+            raise HttpError(404, f"App '{spec_id}' does not exist"
+                            + (f" in version {version}" if named else ""))
+        return found
 
     def _updated_app(self, update: dict[str, Any], partial: bool) -> dict[str, Any]:
         """An app after ``update`` (with an absolute ``id``): merged into the current
@@ -331,7 +346,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
             items.append({"app": self._app_json(row["id"], []), "count": row["count"],
                           "delay": {"timeLeftSeconds": round(row["delay"]),
                                     "overdue": row["delay"] <= 0},
-                          "since": time_stamp(self.cluster.now),
+                          "since": self.times.instant(self.cluster.now),
                           "processedOffersSummary": {
                               "rejectSummaryLastOffers": [
                                   {"reason": reason, "declined": count, "processed": count}
@@ -361,7 +376,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
         for d in self.marathon.deployments:
             if d.status != "running":
                 continue
-            out.append({"id": d.id, "version": version_stamp(d.number),
+            out.append({"id": d.id, "version": self.times.version(d.number),
                         "affectedApps": sorted(a for a in d.affected if kinds.get(a) != "Pod"),
                         "affectedPods": sorted(a for a in d.affected if kinds.get(a) == "Pod"),
                         "steps": [{"actions": [action(a) for a in step]} for step in d.steps],

@@ -18,7 +18,7 @@ from clustersim.marathon.pathid import PathId
 from clustersim.serve.core import HttpError, Request, Response
 from clustersim.serve.marathonquery import definition, flag
 from clustersim.serve.marathonraml import check_group
-from clustersim.serve.marathontasks import version_stamp
+from clustersim.serve.marathonversions import MarathonTime
 
 __all__ = ["MarathonGroups"]
 
@@ -27,6 +27,7 @@ class MarathonGroups:
     """The group routes of Marathon's API."""
 
     marathon: Marathon
+    times: MarathonTime
 
     def _app_json(self, spec_id: str, embed: list[str]) -> dict[str, Any]:
         raise NotImplementedError
@@ -42,7 +43,7 @@ class MarathonGroups:
         root = self.marathon.root
         group = root.groups[group_id]
         return {"id": group_id, "dependencies": list(group.dependencies),
-                "version": version_stamp(len(self.marathon.deployments)),
+                "version": self.times.version(len(self.marathon.deployments)),
                 "apps": [self._app_json(i, []) for i in group.run_specs
                          if root.kinds[i] == "App"],
                 "pods": [dict(root.run_specs[i]) for i in group.run_specs
@@ -60,7 +61,7 @@ class MarathonGroups:
             if group_id not in framework.root.groups:
                 raise HttpError(404, f"Group '{group_id}' does not exist")
             if versions:
-                return Response.json(200, [version_stamp(len(framework.deployments))])
+                return Response.json(200, [self.times.version(len(framework.deployments))])
             return Response.json(200, self._group_json(group_id))
         if request.method in ("POST", "PUT"):
             body = definition(self._body(request), "a group")

@@ -30,7 +30,7 @@ from typing import Any
 
 from clustersim.marathon import Marathon
 from clustersim.serve.core import HttpError, Request, Response, SimServer
-from clustersim.serve.marathontasks import time_stamp
+from clustersim.serve.marathonversions import MarathonTime
 
 __all__ = ["event_stream", "metrics"]
 
@@ -42,16 +42,16 @@ _STATUS = re.compile(r"taskStatus=(?P<state>\S+)(?: appId=(?P<app>\S+) host=(?P<
                      r"ports=(?P<ports>\[[^\]]*\]))?(?: message=(?P<message>.*))?")
 
 
-def event_stream(marathon: Marathon, request: Request) -> Response:
+def event_stream(marathon: Marathon, request: Request, times: MarathonTime) -> Response:
     """``GET /v2/events``: the event stream from now on (events already recorded are not
-    replayed, as in Marathon)."""
+    replayed, as in Marathon), each event's ``timestamp`` on ``times``' wall clock."""
     if "text/event-stream" not in request.headers.get("accept", ""):
         raise HttpError(405, "HTTP method GET is not supported by this URL (the event stream "
                         "answers clients that send 'Accept: text/event-stream')")
     wanted = set(request.query.get("event_type", []))
     seen = len(marathon.events)
     attached = {"remoteAddress": "127.0.0.1", "eventType": "event_stream_attached",
-                "timestamp": time_stamp(marathon.now)}
+                "timestamp": times.instant(marathon.now)}
 
     def stream(server: SimServer) -> Iterator[bytes]:
         nonlocal seen
@@ -60,15 +60,17 @@ def event_stream(marathon: Marathon, request: Request) -> Response:
         while not server.stopping.wait(POLL_SECONDS):
             with server.lock:
                 server.catch_up()
+                times.clock.begin()
                 new = [marathon.events[i] for i in range(seen, len(marathon.events))]
                 seen = len(marathon.events)
-            yield b"".join(_frame(e.reason, _data(e)) for e in new
-                           if not wanted or e.reason in wanted)
+                frames = b"".join(_frame(e.reason, _data(e, times)) for e in new
+                                  if not wanted or e.reason in wanted)
+            yield frames
 
     return Response(200, content_type="text/event-stream", stream=stream)
 
 
-def _data(event: Any) -> dict[str, Any]:
+def _data(event: Any, times: MarathonTime) -> dict[str, Any]:
     kind, _, name = event.object.partition("/")
     data: dict[str, Any] = {_ID_KEYS.get(kind, "id"): name, "message": event.message}
     status = _STATUS.fullmatch(event.message) if event.reason == "status_update_event" else None
@@ -77,7 +79,7 @@ def _data(event: Any) -> dict[str, Any]:
         if status["app"]:
             data.update({"appId": status["app"], "host": status["host"],
                          "ports": json.loads(status["ports"])})
-    return {**data, "eventType": event.reason, "timestamp": time_stamp(event.time)}
+    return {**data, "eventType": event.reason, "timestamp": times.instant(event.time)}
 
 
 def _frame(event_type: str, data: dict[str, Any]) -> bytes:

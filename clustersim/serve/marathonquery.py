@@ -10,6 +10,10 @@ the ``details`` of a 422 answer.
   ``[-A-Za-z0-9_.]``, any other character escaped with a backslash. A query that does not
   parse answers 422 ``Can not parse label selector <query>. Reason: ...``
   (``IllegalArgumentException`` in ``MarathonExceptionMapper``).
+- ``Accept``: a resource that ``@Produces`` both JSON and text answers JSON unless the
+  client prefers ``text/plain``: Marathon's JSON is ``application/json;qs=2``
+  (``MarathonMediaType.PREFERRED_APPLICATION_JSON``): each type's weight is the client's
+  ``q`` times that, so ``*/*`` and no ``Accept`` go to JSON.
 - ``status`` (``TasksResource.indexJson``): ``running`` or ``staging``, given once or
   repeated as ``status[]``; other values are ignored.
 - Field paths in ``details`` are Accord's (``Validation.scala``): ``/instances``,
@@ -23,9 +27,10 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from clustersim.manifests import ManifestError
+from clustersim.marathon.groups import DependencyCycleError
 from clustersim.serve.core import HttpError, Request
 
-__all__ = ["definition", "flag", "invalid", "label_selector", "task_states"]
+__all__ = ["accepts_text", "definition", "flag", "invalid", "label_selector", "task_states"]
 
 _TERM = r"(?:\\.|[-A-Za-z0-9_.])+"
 _SELECTOR = re.compile(
@@ -65,6 +70,27 @@ def label_selector(query: str | None) -> Matcher:
                               for key, test in tests)
 
 
+def accepts_text(request: Request) -> bool:
+    """Whether the client's ``Accept`` prefers ``text/plain`` to JSON (see the module)."""
+    best = {"json": 0.0, "text": 0.0}
+    for item in request.headers.get("accept", "").split(","):
+        media, *params = (p.strip() for p in item.split(";"))
+        quality = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        media = media.lower()
+        if media in ("application/json", "application/*", "*/*"):
+            best["json"] = max(best["json"], quality)
+        if media in ("text/plain", "text/*", "*/*"):
+            best["text"] = max(best["text"], quality)
+    return best["text"] > 2 * best["json"]
+
+
 def flag(request: Request, name: str) -> bool:
     """A boolean query parameter (``?force=true``), false when absent."""
     return (request.arg(name) or "").lower() in ("true", "1")
@@ -94,7 +120,12 @@ def definition(body: Any, what: str) -> dict[str, Any]:
 
 def invalid(err: ValueError) -> HttpError:
     """A definition the loader or the framework refused, as Marathon's 422
-    ``Object is not valid`` with the field's path (``/`` when the error names none)."""
+    ``Object is not valid`` with the field's path (``/`` when the error names none). A
+    dependency cycle is answered in Marathon's words only (``RootGroup.validRootGroup``:
+    no cycle named, no hint)."""
+    if isinstance(err, DependencyCycleError):
+        return HttpError(422, "Object is not valid", details=[
+            {"path": "/", "errors": [DependencyCycleError.UPSTREAM_MESSAGE]}])
     if isinstance(err, ManifestError):
         text = err.message.rstrip(".")
         if err.expected:

@@ -1,26 +1,27 @@
-"""Tasks in Marathon's REST API: ``GET /v2/tasks`` (``?status=``), ``POST /v2/tasks/delete``,
+"""Tasks in Marathon's REST API: ``GET /v2/tasks`` (``?status=``; as tab-separated text for
+``Accept: text/plain``, with ``?containerNetworks=``), ``POST /v2/tasks/delete``,
 ``GET``/``DELETE /v2/apps/<id>/tasks[/<taskId>]`` (mesosphere/marathon
-``src/main/scala/mesosphere/marathon/api/v2/TasksResource.scala`` and
-``AppTasksResource.scala``), and the synthetic timestamps every answer carries.
+``src/main/scala/mesosphere/marathon/api/v2/TasksResource.scala``, ``AppTasksResource.scala``
+and ``api/EndpointsHelper.scala``).
 
 A mixin of :class:`~clustersim.serve.marathon.MarathonBackend`: it uses the backend's
-``marathon``, ``cluster``, ``_body`` and ``_change``.
+``marathon``, ``cluster``, ``times``, ``_body`` and ``_change``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from clustersim.marathon import Deployment, Marathon
+from clustersim.marathon.pathid import PathId
 from clustersim.mesos import MesosCluster
 from clustersim.serve.core import HttpError, Request, Response
-from clustersim.serve.marathonquery import flag, task_states
+from clustersim.serve.marathonquery import accepts_text, flag, task_states
+from clustersim.serve.marathonversions import MarathonTime
 
-__all__ = ["MarathonTasks", "time_stamp", "version_stamp"]
+__all__ = ["MarathonTasks"]
 
-_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 _STATES = {"Running": "TASK_RUNNING", "Staging": "TASK_STAGING", "Starting": "TASK_STARTING",
            "Unreachable": "TASK_UNREACHABLE"}
 
@@ -30,6 +31,7 @@ class MarathonTasks:
 
     marathon: Marathon
     cluster: MesosCluster
+    times: MarathonTime
 
     def _body(self, request: Request) -> Any:
         raise NotImplementedError
@@ -89,9 +91,9 @@ class MarathonTasks:
                         "ports": [p for p in instance.host_ports if p is not None],
                         "servicePorts": list(app.service_ports),
                         "state": _STATES[instance.state],
-                        "version": version_stamp(instance.version),
-                        "stagedAt": time_stamp(instance.staged_at),
-                        "startedAt": time_stamp(instance.running_since)}
+                        "version": self.times.version(instance.version),
+                        "stagedAt": self._instant(instance.staged_at),
+                        "startedAt": self._instant(instance.running_since)}
                     if instance.ip:
                         task["ipAddresses"] = [{"ipAddress": instance.ip, "protocol": "IPv4"}]
                     if instance.healthy is not None:
@@ -105,6 +107,8 @@ class MarathonTasks:
             return self._kill_given(request)
         if request.method != "GET" or rest:
             raise HttpError(405, "HTTP 405 Method Not Allowed")
+        if accepts_text(request):
+            return Response.text(200, self._endpoints(request.arg("containerNetworks") or ""))
         states = task_states(request.query.get("status", []) + request.query.get("status[]", []))
         return Response.json(200, {"tasks": [t for t in self._task_list()
                                              if not states or t["state"] in states]})
@@ -136,15 +140,43 @@ class MarathonTasks:
         force = flag(request, "force")
         return self._change(lambda: framework.deploy(updates, force=force))
 
+    def _instant(self, seconds: float | None) -> str | None:
+        return None if seconds is None else self.times.instant(seconds)
 
-def version_stamp(counter: int) -> str:
-    """A synthetic Marathon version timestamp for version number ``counter``."""
-    stamp = _EPOCH + timedelta(milliseconds=counter)
-    return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
-
-
-def time_stamp(seconds: float | None) -> str | None:
-    """Simulated time ``seconds`` as Marathon writes an instant (``stagedAt``)."""
-    if seconds is None:
-        return None
-    return (_EPOCH + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    def _endpoints(self, container_networks: str) -> str:
+        """``GET /v2/tasks`` as text (``EndpointsHelper.appsToEndpointString``): per app, one
+        line per service port, ``<app id with _ for />\t<service port>\t`` and then
+        ``<agent host>:<host port>\t`` for each running task; an app without service ports
+        has one line with a blank port and the tasks' hosts. A port that a container network
+        maps without a host port shows ``<task ip>:<container port>`` instead, and only for
+        the networks ``?containerNetworks=`` names (comma-separated; ``*``: all), as
+        Marathon does since 1.9 (MARATHON-8721). Pods are not listed."""
+        wanted = {n.strip() for n in container_networks.split(",") if n.strip()}
+        lines = []
+        root = self.marathon.root
+        for app_id, kind in root.kinds.items():
+            app = self.marathon.apps.get(app_id)
+            if kind != "App" or app is None:
+                continue
+            name = PathId(app_id).safe_path()
+            running = [i for i in app.instances.values()
+                       if i.state == "Running" and i.goal == "Running"]
+            if not app.service_ports:
+                lines.append(f"{name}\t \t" + "".join(f"{i.hostname}\t" for i in running))
+                continue
+            networks = {str(n.get("name")) for n in root.run_specs[app_id].get("networks") or []
+                        if isinstance(n, dict) and n.get("mode", "container") == "container"}
+            shown = "*" in wanted or bool(networks & wanted)
+            for index, service_port in enumerate(app.service_ports):
+                port = app.spec.ports[index] if index < len(app.spec.ports) else None
+                line = f"{name}\t{service_port}\t"
+                for instance in running:
+                    host_port = (instance.host_ports[index]
+                                 if index < len(instance.host_ports) else None)
+                    if host_port is not None:
+                        line += f"{instance.hostname}:{host_port}\t"
+                    elif port is not None and app.spec.network == "container" and shown \
+                            and instance.ip and port.container_port is not None:
+                        line += f"{instance.ip}:{port.container_port}\t"
+                lines.append(line)
+        return "".join(f"{line}\n" for line in lines)

@@ -414,3 +414,30 @@ def test_snapshot_shows_waiting_instances_without_a_node():
     assert snapshot.system == "marathon" and len(snapshot.nodes) == 1
     assert sorted((t.node is None, t.state) for t in snapshot.tasks) == [
         (False, "Running"), (True, "Scheduled")]
+
+
+def test_versions_are_stored_per_change_up_to_the_limit_and_go_with_the_app():
+    """Each change stores the run specs it altered (a scale and a restart too; an unchanged
+    app nothing), at most ``max_versions`` per app (``--zk_max_versions``), newest first;
+    deleting the app deletes its versions."""
+    nodes = Node.many(3, cpu=4, memory="8Gi", disk="10Gi", ports=[(31000, 32000)])
+    cluster = MesosCluster(nodes, seed=0)
+    m = cluster.register(marathon.Marathon(max_versions=3))
+    m.deploy(app(instances=1))
+    m.deploy(app("/other"))
+    cluster.run()
+    m.scale("/web", 2)
+    cluster.run()
+    m.deploy(app(instances=2, cmd="serve v2"))
+    cluster.run()
+    m.restart("/web")
+    cluster.run()
+    assert [v.number for v in m.versions("/web")] == [5, 4, 3]
+    assert [v.config_change for v in m.versions("/web")] == [4, 4, 1]
+    assert [v.number for v in m.versions("other")] == [2]
+    assert m.versions("/web")[-1].manifest["instances"] == 2
+    m.remove("/web")
+    cluster.run()
+    assert m.versions("/web") == [] and m.versions("/other")
+    with pytest.raises(ValueError, match="max_versions must be a whole number"):
+        marathon.Marathon(max_versions=0)

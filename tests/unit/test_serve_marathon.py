@@ -4,6 +4,8 @@ compared with the simulated framework's own state."""
 from __future__ import annotations
 
 import json
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import marathon
@@ -13,6 +15,7 @@ from marathon.exceptions import ConflictError, MarathonHttpError, NotFoundError
 from marathon.models import MarathonApp
 
 from clustersim.examples import example_path
+from clustersim.marathon.groups import DependencyCycleError
 from clustersim.serve import serve
 
 
@@ -453,7 +456,7 @@ def test_scaling_gives_the_app_the_version_of_its_deployment(server, client):
     server.step(30)
     scaled = client.scale_app("/web", instances=2)
     assert client.get_app("/web").version == scaled["version"] != first
-    assert client.list_versions("/web") == [scaled["version"]]
+    assert client.list_versions("/web") == [scaled["version"], first]
 
 
 def test_a_health_check_must_name_one_of_the_apps_ports(server):
@@ -516,26 +519,193 @@ def test_a_forced_scale_during_a_restart_finishes(server):
     assert requests.put(url, json={"instances": 2}, timeout=10).status_code == 200
 
 
-def test_a_rollback_to_a_version_not_kept_is_refused_not_ignored(server):
-    """PUT {"version": ...} is Marathon's rollback; the simulator merged the key into the
-    definition and answered a deployment that changed nothing. It keeps the current version
-    only: that one redeploys as it is, any other is a 404."""
-    url = f"{server.url}/v2/apps/web"
-    requests.post(f"{server.url}/v2/apps", json={"id": "/web", "cmd": "serve", "cpus": 0.1,
-                                                 "mem": 32, "instances": 2}, timeout=10)
-    server.step(30)
-    first = requests.get(f"{url}/versions", timeout=10).json()["versions"]
-    requests.put(url, json={"instances": 3}, timeout=10)
-    server.step(30)
-    refused = requests.put(url, json={"version": first[0]}, timeout=10)
+EPOCH = 1_796_000_000.0
+"""A fixed Unix time for simulated second 0 (2026-11-30T00:53:20Z): versions and instants
+are then the same at every run."""
+
+
+@pytest.fixture
+def pinned():
+    with serve("marathon", nodes=3, speed=0, epoch=EPOCH) as server:
+        yield server
+
+
+def _stamp(seconds: float) -> str:
+    """Unix time as Marathon writes an instant (milliseconds, UTC)."""
+    moment = datetime.fromtimestamp(seconds, UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def test_each_change_stores_a_version_and_a_put_of_one_rolls_the_app_back(pinned):
+    """Marathon stores each version of an app (``GET /v2/apps/<id>/versions``, and
+    ``/versions/<v>`` gives that definition); ``PUT {"version": v}`` deploys version *v*
+    again as a new version. The simulator kept only the current version and refused the
+    rollback with a 404."""
+    client = marathon.MarathonClient(pinned.url)
+    client.create_app("/web", MarathonApp(cmd="serve v1", cpus=0.1, mem=32, instances=2))
+    pinned.step(30)
+    client.update_app("/web", MarathonApp(cmd="serve v2", cpus=0.1, mem=32, instances=2))
+    pinned.step(30)
+    client.scale_app("/web", instances=3)
+    pinned.step(30)
+    created, updated, scaled = _stamp(EPOCH), _stamp(EPOCH + 30), _stamp(EPOCH + 60)
+    assert client.list_versions("/web") == [scaled, updated, created]
+    old = client.get_version("/web", created)
+    assert (old.cmd, old.instances, old.version) == ("serve v1", 2, created)
+    assert client.get_version("/web", scaled).instances == 3
+    with pytest.raises(NotFoundError, match="does not exist in version"):
+        client.get_version("/web", _stamp(EPOCH + 1))
+    result = client.rollback_app("/web", created)
+    assert set(result) == {"version", "deploymentId"} and result["version"] == _stamp(EPOCH + 90)
+    pinned.step(60)
+    app = client.get_app("/web")
+    assert (app.cmd, app.instances, app.tasks_running) == ("serve v1", 2, 2)
+    assert app.version == result["version"]
+    assert client.list_versions("/web") == [result["version"], scaled, updated, created]
+    assert {t.version for t in client.list_tasks("/web")} == {result["version"]}
+    refused = requests.put(f"{pinned.url}/v2/apps/web", json={"version": "yesterday"},
+                           timeout=10)
     assert refused.status_code == 404
-    assert "does not exist in version" in refused.json()["message"]
-    [current] = requests.get(f"{url}/versions", timeout=10).json()["versions"]
-    assert requests.put(url, json={"version": current}, timeout=10).status_code == 200
+    assert refused.json() == {"message": "App '/web' does not exist"}
+
+
+def test_version_info_moves_last_config_change_only_for_a_new_configuration(pinned):
+    """``versionInfo`` (``VersionInfo.FullVersionInfo``): a scale or a restart moves
+    ``version`` and ``lastScalingAt``, a new configuration ``lastConfigChangeAt`` too; a
+    stored version keeps the ``versionInfo`` it had."""
+    def app():
+        return requests.get(f"{pinned.url}/v2/apps/web", timeout=10).json()["app"]
+
+    requests.post(f"{pinned.url}/v2/apps", json={"id": "/web", "cmd": "serve", "cpus": 0.1,
+                                                 "mem": 32}, timeout=10)
+    pinned.step(30)
+    requests.put(f"{pinned.url}/v2/apps/web", json={"instances": 2}, timeout=10)
+    pinned.step(30)
+    requests.post(f"{pinned.url}/v2/apps/web/restart", timeout=10)
+    pinned.step(30)
+    assert app()["versionInfo"] == {"lastScalingAt": _stamp(EPOCH + 60),
+                                    "lastConfigChangeAt": _stamp(EPOCH)}
+    requests.put(f"{pinned.url}/v2/apps/web", json={"cmd": "serve v2"}, timeout=10)
+    assert app()["versionInfo"] == {"lastScalingAt": _stamp(EPOCH + 90),
+                                    "lastConfigChangeAt": _stamp(EPOCH + 90)}
+    old = requests.get(f"{pinned.url}/v2/apps/web/versions/{_stamp(EPOCH + 30)}",
+                       timeout=10).json()
+    assert (old["instances"], old["cmd"], old["versionInfo"]) == (2, "serve", {
+        "lastScalingAt": _stamp(EPOCH + 30), "lastConfigChangeAt": _stamp(EPOCH)})
+
+
+def test_a_put_that_changes_nothing_stores_no_version(pinned):
+    """Marathon stores the apps a change altered (``GroupVersioningUtil``: an unchanged app
+    keeps its ``versionInfo``); sending back what ``GET`` answered, state fields and
+    defaults included, is no change."""
+    client = marathon.MarathonClient(pinned.url)
+    client.create_app("/web", MarathonApp(cmd="serve", cpus=0.1, mem=32))
+    pinned.step(30)
+    app = requests.get(f"{pinned.url}/v2/apps/web", timeout=10).json()["app"]
+    assert requests.put(f"{pinned.url}/v2/apps/web", json=app, timeout=10).status_code == 200
+    assert client.list_versions("/web") == [_stamp(EPOCH)] == [client.get_app("/web").version]
+
+
+def test_changes_in_one_millisecond_get_versions_in_their_order(pinned):
+    """Simulated time stands still between requests at speed 0: two changes then fall in
+    one millisecond, and each still names one definition."""
+    for name in ("a", "b"):
+        requests.post(f"{pinned.url}/v2/apps", json={"id": name, "cmd": "x", "cpus": 0.1,
+                                                     "mem": 16}, timeout=10)
+    versions = [requests.get(f"{pinned.url}/v2/apps/{name}", timeout=10).json()["app"][
+        "version"] for name in ("a", "b")]
+    assert versions == [_stamp(EPOCH), _stamp(EPOCH + 0.001)]
+    [deployment] = [d for d in marathon.MarathonClient(pinned.url).list_deployments()
+                    if d.affected_apps == ["/b"]]
+    assert deployment.version == versions[1]
+
+
+def test_instants_follow_the_wall_clock_or_the_given_epoch(server, pinned):
+    """Marathon's instants (``stagedAt``, ``startedAt``, versions) are wall-clock times: the
+    simulator wrote 2026-01-01 plus the simulated seconds whatever the date. Simulated now
+    is the wall clock's now, as for the Kubernetes and Docker servers, or ``epoch`` plus
+    the simulated seconds when it is given."""
+    for target in (server, pinned):
+        requests.post(f"{target.url}/v2/apps", json={"id": "/web", "cmd": "serve",
+                                                     "cpus": 0.1, "mem": 32}, timeout=10)
+        target.step(30)
+    [task] = requests.get(f"{server.url}/v2/tasks", timeout=10).json()["tasks"]
+    started = datetime.fromisoformat(task["startedAt"]).timestamp()
+    instance = _framework(server).instances("/web")[0]
+    assert abs(started - (time.time() - (server.backend.now - instance.running_since))) < 5
+    [task] = requests.get(f"{pinned.url}/v2/tasks", timeout=10).json()["tasks"]
+    instance = _framework(pinned).instances("/web")[0]
+    assert task["stagedAt"] == _stamp(EPOCH + instance.staged_at)
+    assert task["startedAt"] == _stamp(EPOCH + instance.running_since)
+
+
+def test_tasks_as_text_list_each_apps_endpoints(server):
+    """``Accept: text/plain`` on ``GET /v2/tasks`` (``TasksResource.indexTxt``,
+    ``EndpointsHelper.appsToEndpointString``): per service port a line of the app's id
+    with ``_`` for ``/``, the port, then ``host:hostPort`` of each running task, tab after
+    each; an app without ports lists its tasks' hosts after a blank port. The simulator
+    answered JSON."""
+    requests.post(f"{server.url}/v2/groups", json={"id": "/shop", "apps": [
+        {"id": "web", "cmd": "serve", "cpus": 0.1, "mem": 16, "instances": 2,
+         "portDefinitions": [{"port": 0}, {"port": 0}]},
+        {"id": "worker", "cmd": "work", "cpus": 0.1, "mem": 16, "portDefinitions": []}]},
+        timeout=10)
     server.step(30)
-    app = requests.get(url, timeout=10).json()["app"]
-    assert app["instances"] == 3
-    assert requests.get(f"{url}/versions/{current}", timeout=10).status_code == 200
+    answer = requests.get(f"{server.url}/v2/tasks", headers={"Accept": "text/plain"},
+                          timeout=10)
+    assert answer.status_code == 200 and answer.headers["Content-Type"].startswith(
+        "text/plain")
+    framework = _framework(server)
+    web = framework.apps["/shop/web"]
+    lines = [f"shop_web\t{port}\t" + "".join(
+        f"{i.hostname}:{i.host_ports[n]}\t" for i in web.instances.values())
+        for n, port in enumerate(web.service_ports)]
+    lines.append("shop_worker\t \t" + "".join(
+        f"{i.hostname}\t" for i in framework.instances("/shop/worker")))
+    assert answer.text == "".join(f"{line}\n" for line in lines)
+    assert len(web.service_ports) == 2
+    as_json = requests.get(f"{server.url}/v2/tasks", headers={"Accept": "*/*"}, timeout=10)
+    assert len(as_json.json()["tasks"]) == 3
+
+
+def test_text_tasks_show_container_endpoints_only_for_the_networks_asked(server):
+    """A port that a container network maps without a host port has no ``host:port``;
+    since MARATHON-8721 (1.9) the text list shows ``<task ip>:<container port>`` for it only
+    when ``?containerNetworks=`` names the network (``*``: all), and nothing otherwise. A
+    mapped host port shows as usual."""
+    requests.post(f"{server.url}/v2/apps", json={
+        "id": "/db", "cpus": 0.1, "mem": 16, "networks": [{"mode": "container", "name": "dcos"}],
+        "container": {"type": "DOCKER", "docker": {"image": "postgres"}, "portMappings": [
+            {"containerPort": 5432}, {"containerPort": 80, "hostPort": 0}]}}, timeout=10)
+    server.step(30)
+    [instance] = _framework(server).instances("/db")
+    first, second = _framework(server).apps["/db"].service_ports
+
+    def text(query):
+        return requests.get(f"{server.url}/v2/tasks{query}", headers={"Accept": "text/plain"},
+                            timeout=10).text
+
+    host = f"db\t{second}\t{instance.hostname}:{instance.host_ports[1]}\t\n"
+    assert text("") == text("?containerNetworks=other") == f"db\t{first}\t\n" + host
+    assert text("?containerNetworks=*") == text("?containerNetworks=x,dcos") == (
+        f"db\t{first}\t{instance.ip}:5432\t\n" + host)
+
+
+def test_a_dependency_cycle_is_refused_in_marathons_words(server):
+    """Marathon refuses a cyclic group with ``Dependency graph has cyclic dependencies.``
+    (``RootGroup.noCyclicDependencies``) and no more; the simulator's answer added the
+    cycle and a hint, which stay in the Python library's error."""
+    answer = requests.post(f"{server.url}/v2/groups", json={"id": "/shop", "apps": [
+        {"id": "a", "cmd": "x", "cpus": 0.1, "mem": 16, "dependencies": ["/shop/b"]},
+        {"id": "b", "cmd": "x", "cpus": 0.1, "mem": 16, "dependencies": ["/shop/a"]}]},
+        timeout=10)
+    assert answer.status_code == 422
+    assert answer.json() == {"message": "Object is not valid", "details": [
+        {"path": "/", "errors": ["Dependency graph has cyclic dependencies."]}]}
+    with pytest.raises(DependencyCycleError, match=r"/shop/a -> /shop/b -> /shop/a\. Remove"):
+        _framework(server).deploy({"id": "/shop", "apps": [
+            {"id": "a", "cmd": "x", "dependencies": ["/shop/b"]},
+            {"id": "b", "cmd": "x", "dependencies": ["/shop/a"]}]})
 
 
 def test_a_tasks_version_is_its_apps_definition_version(server):
