@@ -60,6 +60,7 @@ from clustersim.kubernetes.workloadupdates import workload_update_refusal
 from clustersim.limits import MAX_AFFINITY_TERMS, check_count, check_replicas
 from clustersim.manifests.errors import format_path
 from clustersim.manifests.kubernetes_checks import unmounted_volumes
+from clustersim.manifests.kubernetes_errors import invalid
 
 if TYPE_CHECKING:
     import random
@@ -367,8 +368,8 @@ class APIServer:
             spec["selector"] = {"matchLabels": dict(labels)}
         if not selector_matches(spec["selector"], labels):
             raise AdmissionError(
-                f'{kind}.{group} "{name}" is invalid: spec.template.metadata.labels: Invalid '
-                f"value: {labels!r}: `selector` does not match template `labels`")
+                f'{kind}.{group} "{name}" is invalid: spec.template.metadata.labels: '
+                + invalid(labels, "`selector` does not match template `labels`"))
 
     def adopt(self, obj: dict[str, Any], owner: Mapping[str, Any]) -> None:
         """Index ``obj`` under its new controller ``owner``."""

@@ -4,13 +4,18 @@ Every loader raises this one error type, so a lab or widget can catch it and sho
 as it is. ``str(err)`` reads as one sentence, e.g.
 ``web.yaml, line 12, spec.template.spec.containers[0].resources.requests.cpu: quantity 'lots'
 is not valid (expected a quantity such as '500m' or '2Gi').``
+
+A Kubernetes object can have several problems at once: the API server reports every field
+error of an object together (``errors.NewInvalid``), so the Kubernetes loader does too: the
+first is the error itself, the others are in ``also`` and follow it in ``str(err)``, one
+sentence each.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["ManifestError", "format_path"]
+__all__ = ["ManifestError", "format_path", "together"]
 
 
 def format_path(path: Sequence[str | int]) -> str:
@@ -36,7 +41,7 @@ class ManifestError(ValueError):
     Attributes: ``source`` (file name or ``"<string>"``), ``line`` (1-based, or ``None`` when
     unknown, e.g. for a dict passed in directly), ``path`` (dotted field path, ``""`` for the
     whole document), ``message`` (what is wrong) and ``expected`` (what would be right, or
-    ``None``).
+    ``None``); ``also``: further problems of the same object, each a ``ManifestError``.
     """
 
     def __init__(
@@ -47,8 +52,10 @@ class ManifestError(ValueError):
         line: int | None = None,
         path: str | Sequence[str | int] = "",
         expected: str | None = None,
+        also: Sequence[ManifestError] = (),
     ) -> None:
         self.message = message
+        self.also = tuple(also)
         self.source = source
         self.line = line
         self.path = path if isinstance(path, str) else format_path(path)
@@ -64,11 +71,22 @@ class ManifestError(ValueError):
         text = f"{where}: {self.message.rstrip('.')}"
         if self.expected:
             text += f" (expected {self.expected})"
-        return text + "."
+        return " Also: ".join([text + ".", *(str(other) for other in self.also)])
 
     def __reduce__(self):  # keep the keyword fields when pickled (e.g. across processes)
-        return (_rebuild, (self.message, self.source, self.line, self.path, self.expected))
+        return (_rebuild, (self.message, self.source, self.line, self.path, self.expected,
+                           self.also))
 
 
-def _rebuild(message: str, source: str, line: int | None, path: str, expected: str | None):
-    return ManifestError(message, source=source, line=line, path=path, expected=expected)
+def _rebuild(message: str, source: str, line: int | None, path: str, expected: str | None,
+             also: tuple[ManifestError, ...] = ()) -> ManifestError:
+    return ManifestError(message, source=source, line=line, path=path, expected=expected,
+                         also=also)
+
+
+def together(errors: Sequence[ManifestError]) -> ManifestError:
+    """One error that reports all of ``errors`` (at least one): the first, the others in its
+    ``also``."""
+    first, *others = errors
+    return ManifestError(first.message, source=first.source, line=first.line, path=first.path,
+                         expected=first.expected, also=[*first.also, *others])

@@ -1,13 +1,15 @@
 """Checks across fields that the Kubernetes API server makes and a single field's type cannot.
 
-Upstream: kubernetes/kubernetes ``pkg/apis/core/validation/validation.go`` (``validateContainers``:
-"Duplicate value" for a repeated container name; ``ValidateServiceName``: a DNS-1035 label;
-``validateServicePort``: every port of a
-multi-port Service needs a unique name), ``pkg/apis/apps/validation/validation.go`` (a
+Upstream: kubernetes/kubernetes ``pkg/apis/core/validation/validation.go``
+(``validateContainers``: "Duplicate value" for a repeated container name;
+``validateContainerCommon``: an image is required; ``ValidateResourceRequirements``: no request
+above its limit; ``ValidateServiceName``: a DNS-1035 label; ``validateServicePort``: every port
+of a multi-port Service needs a unique name), ``pkg/apis/apps/validation/validation.go`` (a
 workload needs a selector that matches its template's labels: "`selector` does not match
-template `labels`") and ``pkg/apis/batch/validation/validation.go`` (a Job's pods restart
-``OnFailure`` or ``Never``). Messages keep upstream's wording ("Required value", "Duplicate
-value", "Invalid value").
+template `labels`", the labels shown as JSON, as ``field.Error`` shows a map) and
+``pkg/apis/batch/validation/validation.go`` (a Job's pods restart ``OnFailure`` or ``Never``).
+Messages keep upstream's wording ("Required value", "Duplicate value", "Invalid value"), and
+all of an object's errors are reported together (:func:`check_object`).
 
 Also from ``pkg/apis/apps/validation/validation.go``: a selector with neither ``matchLabels``
 nor ``matchExpressions`` ("empty selector is invalid for deployment"; upstream says
@@ -25,12 +27,15 @@ most 100,000, and a Job name that leaves its last pod's hostname a DNS label.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from decimal import Decimal
 from typing import Any
 
-from clustersim.manifests.errors import format_path
+from clustersim.manifests.errors import ManifestError, format_path, together
+from clustersim.manifests.kubernetes_errors import invalid
 from clustersim.manifests.kubernetes_versions import SELECTOR_DEFAULTED, SELECTOR_KINDS
 from clustersim.manifests.safe_yaml import Document, Path
+from clustersim.quantity import format_quantity
 
 __all__ = ["check_object", "pod_warnings", "unmounted_volumes"]
 
@@ -72,8 +77,9 @@ def _selector(document: Document, kind: str, typed: Any) -> None:
         if labels.get(key) != value:
             raise document.error(
                 ("spec", "template", "metadata", "labels"),
-                f"Invalid value: `selector` does not match template `labels` ({key}={value})",
-                "the template's labels to include every label of spec.selector.matchLabels",
+                invalid(labels, "`selector` does not match template `labels`"),
+                f"the template's labels to include every label of spec.selector.matchLabels, "
+                f"here {key}={value}",
             )
 
 
@@ -88,6 +94,57 @@ def unmounted_volumes(pod_spec: Mapping[str, Any]) -> Iterator[tuple[Path, str]]
             for j, mount in enumerate((container or {}).get("volumeMounts") or []):
                 if isinstance(mount, Mapping) and mount.get("name") not in volumes:
                     yield (field, i, "volumeMounts", j, "name"), str(mount.get("name"))
+
+
+def _overcommit_allowed(name: str) -> bool:
+    """``IsOvercommitAllowed`` (``pkg/apis/core/helper``): a native resource (no domain, or
+    ``kubernetes.io/``) other than huge pages may request less than its limit."""
+    native = "/" not in name or "kubernetes.io/" in name
+    return native and not name.startswith("hugepages-")
+
+
+def _containers(document: Document, kind: str, pod: Any) -> Iterator[ManifestError]:
+    """``validateContainerCommon`` for each container, then each init container: an image is
+    required, and ``ValidateResourceRequirements``: no request above its limit (a resource
+    that cannot be overcommitted, such as ``nvidia.com/gpu``, requests exactly its limit).
+    The values are written as ``Quantity.String()`` writes them. Simplified: upstream also
+    refuses a request of such a resource without a limit; the simulator lets it pass."""
+    path = _POD_SPEC_PATHS[kind]
+    raw_spec = document.data
+    for part in path:
+        raw_spec = raw_spec[part]
+    for field, containers in (("containers", pod.containers),
+                              ("initContainers", pod.init_containers)):
+        for index, container in enumerate(containers or []):
+            where = (*path, field, index)
+            if not container.image:
+                yield document.error((*where, "image"), "Required value",
+                                     "image: the container image to run, such as nginx:1.27")
+            resources = container.resources
+            if resources is None or not resources.requests or not resources.limits:
+                continue
+            raw = raw_spec[field][index]["resources"]
+            for name, request in resources.requests.items():
+                limit = resources.limits.get(name)
+                if limit is None:
+                    continue
+                text = _canonical(request, raw["requests"][name])
+                limit_text = _canonical(limit, raw["limits"][name])
+                if request != limit and not _overcommit_allowed(name):
+                    most, hint = "equal to", "equal to"
+                elif request > limit:
+                    most, hint = "less than or equal to", "no more than"
+                else:
+                    continue
+                detail = f"must be {most} {name} limit of {limit_text}"
+                yield document.error((*where, "resources", "requests"), invalid(text, detail),
+                                     f"requests.{name} {hint} limits.{name}")
+
+
+def _canonical(value: Decimal, written: Any) -> str:
+    """``Quantity.String()`` of an amount written ``written``: binary SI if it was written so
+    (``1Gi``), else decimal SI."""
+    return format_quantity(value, binary=str(written).endswith("i"))
 
 
 def _pod(document: Document, kind: str, pod: Any) -> None:
@@ -141,8 +198,8 @@ def _service(document: Document, typed: Any) -> None:
     if name is not None and (len(name) > 63 or not _DNS1035_LABEL.fullmatch(name)):
         raise document.error(
             ("metadata", "name"),
-            f"Invalid value: {name!r}: a Service name must be a DNS-1035 label (it becomes a "
-            "DNS name): lower case letters, digits and '-', starting with a letter",
+            invalid(name, "a Service name must be a DNS-1035 label (it becomes a DNS name): "
+                    "lower case letters, digits and '-', starting with a letter"),
             "a name such as 'web' or 'my-name'",
         )
     spec = typed.spec
@@ -205,14 +262,14 @@ def _rolling_update(document: Document, kind: str, path: Path, strategy: Any) ->
     if percent and unavailable > 100:
         raise document.error(
             (*path, "rollingUpdate", "maxUnavailable"),
-            f"Invalid value: {given!r}: must not be greater than 100%",
+            invalid(given, "must not be greater than 100%"),
             "a percentage from 0% to 100%",
         )
     if unavailable == 0 and surge == 0:
         raise document.error(
             (*path, "rollingUpdate", "maxUnavailable"),
-            f"Invalid value: {given!r}: may not be 0 when `maxSurge` is 0 (the rollout could "
-            "neither add a new pod nor remove an old one)",
+            invalid(given, "may not be 0 when `maxSurge` is 0 (the rollout could neither add a "
+                    "new pod nor remove an old one)"),
             "maxSurge or maxUnavailable above 0, e.g. maxSurge: 1",
         )
 
@@ -298,19 +355,34 @@ def _job(document: Document, kind: str, typed: Any) -> None:
 
 
 def check_object(document: Document, kind: str, typed: Any, pod: Any) -> None:
-    """Every cross-field check for one object (``pod`` is its pod spec, or ``None``)."""
+    """Every cross-field check for one object (``pod`` is its pod spec, or ``None``); the
+    API server reports all of an object's errors together, and so does this (each check
+    below that stops at its first problem gives one of them)."""
+    checks: list[Callable[[], object]] = []
     if kind in SELECTOR_KINDS:
-        _selector(document, kind, typed)
+        checks.append(lambda: _selector(document, kind, typed))
     if kind == "Deployment":
-        _rolling_update(document, kind, ("spec", "strategy"), typed.spec.strategy)
+        checks.append(lambda: _rolling_update(document, kind, ("spec", "strategy"),
+                                              typed.spec.strategy))
     if kind == "DaemonSet":
-        _rolling_update(document, kind, ("spec", "updateStrategy"), typed.spec.update_strategy)
+        checks.append(lambda: _rolling_update(document, kind, ("spec", "updateStrategy"),
+                                              typed.spec.update_strategy))
     if pod is not None:
-        _pod(document, kind, pod)
+        checks.append(lambda: list(_containers(document, kind, pod)))
+        checks.append(lambda: _pod(document, kind, pod))
     if kind == "Service":
-        _service(document, typed)
+        checks.append(lambda: _service(document, typed))
     if kind in ("Job", "CronJob"):
-        _job(document, kind, typed)
+        checks.append(lambda: _job(document, kind, typed))
+    errors: list[ManifestError] = []
+    for check in checks:
+        try:
+            found = check()
+        except ManifestError as err:
+            found = [err]
+        errors.extend(found if isinstance(found, list) else [])
+    if errors:
+        raise together(errors)
 
 
 def pod_warnings(kind: str, pod: Any) -> list[str]:

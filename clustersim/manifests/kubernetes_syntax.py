@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
+from clustersim.manifests.kubernetes_errors import invalid
 from clustersim.quantity import QuantityError, parse_quantity
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "Labels",
     "NonNegative",
     "Port",
+    "PortOrZero",
     "Protocol",
     "Quantity",
     "ResourceQuantity",
@@ -148,22 +150,35 @@ def _int_or_percent(value: int | str) -> int | str:
     ``maxUnavailable``: a whole number ≥ 0 or a percentage such as ``25%``."""
     if isinstance(value, str) and not _PERCENT.fullmatch(value):
         raise ValueError(
-            f"Invalid value: {value!r}: a valid percent string must be a numeric string followed "
-            "by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"
+            invalid(value, "a valid percent string must be a numeric string followed by an "
+                    "ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')")
         )
     if isinstance(value, int) and value < 0:
         raise ValueError(f"Invalid value: {value}: must be greater than or equal to 0")
     return value
 
 
+def _port_number(value: int) -> int:
+    """``IsValidPortNum`` (apimachinery ``pkg/util/validation``), whose words
+    ``InclusiveRangeError`` makes: container, host and Service ports."""
+    if not 1 <= value <= 65535:
+        raise ValueError(f"Invalid value: {value}: must be between 1 and 65535, inclusive")
+    return value
+
+
+def _port_or_zero(value: int) -> int:
+    """A port that 0 leaves unset (``hostPort``, ``nodePort``), else checked as a port."""
+    return value if value == 0 else _port_number(value)
+
+
 def path_segment(value: str) -> str:
     """``path.IsValidPathSegmentName`` (apimachinery ``pkg/api/validation/path``): the names
     of RBAC objects (``ValidateRBACName``), which may hold ':' (``system:kube-dns``)."""
     if value in (".", ".."):
-        raise ValueError(f"Invalid value: {value!r}: may not be '{value}'")
+        raise ValueError(invalid(value, f"may not be '{value}'"))
     for bad in ("/", "%"):
         if bad in value:
-            raise ValueError(f"Invalid value: {value!r}: may not contain '{bad}'")
+            raise ValueError(invalid(value, f"may not contain '{bad}'"))
     return value
 
 
@@ -192,6 +207,7 @@ ResourceQuantity = Annotated[
 IntOrPercent = Annotated[int | str, AfterValidator(_int_or_percent)]
 NonNegative = Annotated[int, Field(ge=0, le=2**31 - 1)]  # int32 fields that must not be < 0
 Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
-Port = Annotated[int, Field(ge=1, le=65535)]
+Port = Annotated[int, AfterValidator(_port_number)]
+PortOrZero = Annotated[int, AfterValidator(_port_or_zero)]
 IntOrString = int | str
-Protocol = Literal["TCP", "UDP", "SCTP"]
+Protocol = Literal["SCTP", "TCP", "UDP"]  # sets.List(supportedPortProtocols): sorted

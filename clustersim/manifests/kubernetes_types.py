@@ -18,6 +18,10 @@ instead of crashing a scheduler plugin later. Quantities in ``resources`` must n
 (both ``maxSurge`` and ``maxUnavailable`` zero, empty selectors, ``restartPolicy`` of a
 workload's pods) live in :mod:`~clustersim.manifests.kubernetes_checks`.
 
+The values of each ``Literal`` are in the order the API server lists them in its
+``Unsupported value`` message (``validateRestartPolicy``: "Always", "OnFailure", "Never";
+``sets.List`` of the supported pull policies and port protocols: sorted).
+
 Simplified: only the checks a learner's manifest is likely to trip are modelled (required
 fields, types, enumerations, name syntax, quantities, ports); the API server checks much more.
 """
@@ -40,6 +44,7 @@ from clustersim.manifests.kubernetes_syntax import (
     Labels,
     NonNegative,
     Port,
+    PortOrZero,
     Protocol,
     Quantity,
     ResourceQuantity,
@@ -117,14 +122,15 @@ class ResourceRequirements(_Model):
 
 class ContainerPort(_Model):
     container_port: Port
-    host_port: Annotated[int, Field(ge=0, le=65535)] | None = None
+    host_port: PortOrZero | None = None
     protocol: Protocol | None = None
     name: str | None = None
 
 
 # The shapes of the structures that the kubelet and the controllers read: named as Go names
 # them, since a value of the wrong JSON type is refused in Go's words ("cannot unmarshal string
-# into Go value of type v1.EnvVarSource"); their other fields are not checked here.
+# into Go struct field EnvVar.spec.containers.env.valueFrom of type v1.EnvVarSource"); their
+# other fields are not checked here.
 class ConfigMapKeySelector(_Model):
     key: str
     name: str | None = None
@@ -299,7 +305,7 @@ class Container(_Model):
     readiness_probe: Probe | None = None
     startup_probe: Probe | None = None
     lifecycle: Lifecycle | None = None
-    image_pull_policy: Literal["Always", "Never", "IfNotPresent"] | None = None
+    image_pull_policy: Literal["Always", "IfNotPresent", "Never"] | None = None
 
 
 class NodeSelectorRequirement(_Model):
@@ -593,8 +599,8 @@ class CronJob(_Object):
 
 class ServicePort(_Model):
     port: Port
-    target_port: Annotated[int, Field(ge=1, le=65535)] | str | None = None
-    node_port: Annotated[int, Field(ge=0, le=65535)] | None = None
+    target_port: Port | str | None = None
+    node_port: PortOrZero | None = None
     protocol: Protocol | None = None
     name: str | None = None
 

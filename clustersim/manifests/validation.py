@@ -1,21 +1,28 @@
-"""Validate a manifest dict against a pydantic model and report the first problem readably.
+"""Validate a manifest dict against a pydantic model and report its problems readably.
 
 pydantic's ``ValidationError`` lists every problem with a location tuple. A learner wants one
 clear sentence: the field path as Kubernetes writes it (``spec.template.spec.containers[0].
 resources.requests.cpu``), the line where that field is, what was found and what was expected.
+A Compose or Marathon file gets its first problem in the course's words; a Kubernetes object
+gets every field's problem in the API server's words (k8s.io/apimachinery
+``pkg/util/validation/field/errors.go``), or the JSON decoder's first type error (Go's
+``encoding/json``), each followed by the course's hint.
 """
 
 from __future__ import annotations
 
-from typing import Any, get_args
+import re
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from clustersim.manifests.errors import format_path
+from clustersim.manifests.errors import ManifestError, format_path, together
+from clustersim.manifests.kubernetes_errors import invalid, json_kind, unsupported
 from clustersim.manifests.safe_yaml import Document, Path
 
-__all__ = ["found_text", "validate"]
+__all__ = ["found_text", "go_field", "validate"]
 
 _EXPECTED = {
     "int_type": "a whole number",
@@ -47,17 +54,11 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> Path:
     return tuple(path)
 
 
-def _json_kind(value: Any) -> str:
-    """The JSON type of a value as Go's ``encoding/json`` names it in its errors."""
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int | float):
-        return "number"
-    return {dict: "object", list: "array", str: "string"}.get(type(value), "value")
-
-
 def found_text(value: Any) -> str:
-    """A short description of a value for a message: ``a mapping``, ``5``, ``'abc...'``."""
+    """A short description of a value for a message: ``a mapping``, ``5``, ``'abc...'``,
+    ``true`` (as the file writes it, never Python's ``True``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, dict | list):
         return f"a {'mapping' if isinstance(value, dict) else 'list'}"
     text = repr(value)
@@ -65,7 +66,11 @@ def found_text(value: Any) -> str:
 
 
 def validate(model: type[BaseModel], document: Document, path: Path = ()) -> BaseModel:
-    """Validate the data of ``document`` at ``path`` with ``model``, or raise ManifestError."""
+    """Validate the data of ``document`` at ``path`` with ``model``, or raise ManifestError.
+
+    For a Kubernetes model, as the API server: a field of the wrong JSON type is the JSON
+    decoder's error, alone (nothing is validated after it); otherwise every field's error is
+    reported (one per field), in the API server's words (:mod:`kubernetes_errors`)."""
     data = document.data
     for part in path:
         data = data[part]
@@ -73,37 +78,144 @@ def validate(model: type[BaseModel], document: Document, path: Path = ()) -> Bas
     try:
         return model.model_validate(data)
     except ValidationError as err:
-        first = err.errors(include_url=False)[0]
-        where = (*path, *_data_path(data, first["loc"]))
-        expected = _EXPECTED.get(first["type"])
-        if first["type"] == "missing" and kubernetes:  # the API server's field.Required
-            message, expected = "Required value", "this field to be set"
-        elif first["type"] == "missing":
-            message = "this required field is missing"
-        elif first["type"] == "extra_forbidden":
-            fields = sorted(info.alias or name for name, info in _fields_at(model, first["loc"]))
-            message = f"Additional property {first['loc'][-1]} is not allowed"
-            expected = "one of " + ", ".join(fields) if fields else None
-        elif first["type"] == "value_error":  # our own validators quote the value already
-            message = first["msg"].removeprefix("Value error, ").rstrip(".")
-        elif kubernetes and first["input"] is None and where and isinstance(where[-1], int):
-            # kubectl: 'unknown object type "nil" in ...containers[0].args[0]'
-            message = f'unknown object type "nil" in {format_path(where)}'
-        elif kubernetes and first["input"] is None:  # Go decodes null as "" or 0
-            message = "Required value"
-        elif (
-            kubernetes
-            and first["type"] == "model_type"
-            and not first["ctx"]["class_name"].startswith("_")
-        ):
-            # encoding/json: "cannot unmarshal array into Go struct field ... of type v1.X"
-            message = (
-                f"cannot unmarshal {_json_kind(first['input'])} into Go value of type "
-                f"v1.{first['ctx']['class_name']}"
-            )
+        problems = err.errors(include_url=False)
+        if not kubernetes:
+            raise _error(model, document, path, data, problems[0]) from None
+        errors: dict[Path, ManifestError] = {}
+        for problem in problems:      # a union's failed branches: one error for the field
+            where = _data_path(data, problem["loc"])
+            errors.setdefault(where, _kubernetes_error(model, document, path, where, problem))
+        decoding = [e for e in errors.values() if e.message.startswith(_DECODER)]
+        raise (decoding[0] if decoding else together(list(errors.values()))) from None
+
+
+_DECODER = ("cannot unmarshal", "unknown object type")
+"""The start of the decoder's messages (kubectl's for a null in a list): these come before
+validation, one at a time."""
+
+_DECODING = {"int_type", "int_from_float", "int_parsing", "float_type", "float_parsing",
+             "string_type", "bool_type", "bool_parsing", "dict_type", "list_type",
+             "model_type"}
+
+
+def _error(model: type[BaseModel], document: Document, path: Path, data: Any,
+           problem: Any) -> ManifestError:
+    """The first problem of a Compose or Marathon document, in the course's words."""
+    where = (*path, *_data_path(data, problem["loc"]))
+    expected = _EXPECTED.get(problem["type"])
+    if problem["type"] == "missing":
+        message = "this required field is missing"
+    elif problem["type"] == "extra_forbidden":
+        fields = sorted(info.alias or name for name, info in _fields_at(model, problem["loc"]))
+        message = f"Additional property {problem['loc'][-1]} is not allowed"
+        expected = "one of " + ", ".join(fields) if fields else None
+    elif problem["type"] == "value_error":  # our own validators quote the value already
+        message = problem["msg"].removeprefix("Value error, ").rstrip(".")
+    else:
+        message = f"{found_text(problem['input'])} is not valid: {problem['msg'].rstrip('.')}"
+    return document.error(where, message, expected)
+
+
+def _kubernetes_error(model: type[BaseModel], document: Document, path: Path, where: Path,
+                      problem: Any) -> ManifestError:
+    """One problem of a Kubernetes object in the API server's (or its decoder's) words."""
+    kind, value = problem["type"], problem["input"]
+    expected = _EXPECTED.get(kind)
+    if kind == "missing":  # the API server's field.Required
+        message, expected = "Required value", "this field to be set"
+    elif kind == "value_error":  # our own validators use the API server's words already
+        message = problem["msg"].removeprefix("Value error, ").rstrip(".")
+    elif value is None and where and isinstance(where[-1], int):
+        # kubectl: 'unknown object type "nil" in ...containers[0].args[0]'
+        message = f'unknown object type "nil" in {format_path((*path, *where))}'
+    elif value is None:  # Go decodes null as "" or 0
+        message = "Required value"
+    elif kind == "literal_error" and not isinstance(value, str) and (
+            target := go_field(model, where)) is not None:   # a bool or number: the decoder
+        message = f"cannot unmarshal {json_kind(value)} into {target}"
+    elif kind == "literal_error":  # field.NotSupported, values in the model's order
+        message = unsupported(value, re.findall(r"'([^']*)'", problem["ctx"]["expected"]))
+    elif kind in _DECODING and (target := go_field(model, where)) is not None:
+        message = f"cannot unmarshal {json_kind(value)} into {target}"
+    else:  # bounds and the like: field.Invalid with pydantic's condition as the detail
+        detail = problem["msg"].replace("Input should be", "must be").rstrip(".")
+        message = invalid(value, detail)
+    return document.error((*path, *where), message, expected)
+
+
+def _unwrap(annotation: Any) -> Any:
+    """The type inside ``Annotated[...]`` and ``X | None``."""
+    while True:
+        if get_origin(annotation) is Annotated:
+            annotation = get_args(annotation)[0]
+        elif get_origin(annotation) in (Union, UnionType) and type(None) in get_args(annotation):
+            rest = [a for a in get_args(annotation) if a is not type(None)]
+            if len(rest) != 1:
+                return annotation
+            annotation = rest[0]
         else:
-            message = f"{found_text(first['input'])} is not valid: {first['msg'].rstrip('.')}"
-        raise document.error(where, message, expected) from None
+            return annotation
+
+
+_INT64_FIELDS = frozenset({"terminationGracePeriodSeconds", "activeDeadlineSeconds",
+                           "tolerationSeconds", "seconds"})
+"""The integer fields of the modelled types that are ``int64`` in Go (the others are
+``int32``)."""
+_ENUM_TYPES = {"restartPolicy": "v1.RestartPolicy", "imagePullPolicy": "v1.PullPolicy",
+               "protocol": "v1.Protocol", "effect": "v1.TaintEffect",
+               "completionMode": "v1.CompletionMode",
+               "concurrencyPolicy": "v1.ConcurrencyPolicy"}
+"""The Go types of the enumerations a learner writes most (the others are left out of the
+decoder's message)."""
+_AUTOSCALING_V2 = frozenset({
+    "CrossVersionObjectReference", "MetricTarget", "ResourceMetricSource", "MetricSpec",
+    "HPAScalingPolicy", "HPAScalingRules", "HorizontalPodAutoscalerBehavior",
+    "HorizontalPodAutoscalerSpec"})
+
+
+def _go_type(annotation: Any, name: str) -> str | None:
+    """The Go type of a field (``int32``, ``[]v1.Container``, ``map[string]string``), or
+    ``None`` where Go reads the field its own way (quantities, int-or-string)."""
+    inner = _unwrap(annotation)
+    if get_origin(inner) is Literal:
+        return _ENUM_TYPES.get(name)
+    if inner is bool:
+        return "bool"
+    if inner in (str, int):
+        return "string" if inner is str else ("int64" if name in _INT64_FIELDS else "int32")
+    if get_origin(inner) in (list, dict):
+        element = _go_type(get_args(inner)[-1], name)
+        key = "[]" if get_origin(inner) is list else "map[string]"
+        return None if element is None else key + element
+    if isinstance(inner, type) and issubclass(inner, BaseModel):
+        version = "v2" if inner.__name__ in _AUTOSCALING_V2 else "v1"
+        return None if inner.__name__.startswith("_") else f"{version}.{inner.__name__}"
+    return None
+
+
+def go_field(model: type[BaseModel], where: Path) -> str | None:
+    """``Go struct field DeploymentSpec.spec.replicas of type int32``: the field at ``where``
+    of ``model`` as Go's ``encoding/json`` names it in a type error, or ``None`` where the
+    simulator does not know the Go type."""
+    struct, names = model.__name__, []
+    current: Any = model
+    for part in where:
+        inner = _unwrap(current)
+        if get_origin(inner) in (list, dict):  # an item, or a map's value: same struct field
+            current = get_args(inner)[-1]
+            continue
+        if not (isinstance(inner, type) and issubclass(inner, BaseModel)) or isinstance(
+                part, int):
+            return None
+        field = next((f for n, f in inner.model_fields.items() if part in (n, f.alias)), None)
+        if field is None:
+            return None
+        struct, current = inner.__name__, field.annotation
+        names.append(str(part))
+    go_type = _go_type(current, names[-1]) if names else None
+    if go_type is None or struct.startswith("_"):
+        return None
+    return f"Go struct field {struct}.{'.'.join(names)} of type {go_type}"
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:

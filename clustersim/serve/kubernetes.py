@@ -66,6 +66,7 @@ from clustersim.kubernetes.services import apiserver_service
 from clustersim.kubernetes.storageclass import default_storage_class
 from clustersim.kubernetes.workloadupdates import POD_MUTABLE, pod_update_refusal
 from clustersim.manifests import ManifestError, load_manifests
+from clustersim.manifests.kubernetes_errors import aggregate
 from clustersim.manifests.kubernetes_fields import unknown_fields
 from clustersim.serve import kubeproto
 from clustersim.serve.core import ClusterTime, HttpError, Request, Response, SimServer
@@ -112,7 +113,8 @@ did not classify (``ErrorToAPIStatus``, k8s.io/apiserver ``endpoints/handlers/
 responsewriters/status.go``); kubectl then prints ``Error from server: <message>``."""
 _INVALID = re.compile(r'^(?:The )?([\w.]+) "([^"]*)" is invalid: ([^\s:]+): (.+)$', re.S)
 _CAUSES = {"Required value": "FieldValueRequired", "Unsupported value": "FieldValueNotSupported",
-           "Forbidden": "FieldValueForbidden", "Duplicate value": "FieldValueDuplicate"}
+           "Forbidden": "FieldValueForbidden", "Duplicate value": "FieldValueDuplicate",
+           "Not found": "FieldValueNotFound"}
 
 
 def write_kubeconfig(url: str, path: str | Path) -> Path:
@@ -161,7 +163,8 @@ class KubernetesBackend(ClusterTime):
                   "message": err.message, "reason": reason, "code": err.status}
         if reason == _UNKNOWN_REASON:
             del status["reason"]
-        details = (_invalid_details(err.message) if reason == "Invalid" else None) or err.details
+        parsed = reason == "Invalid" and "causes" not in err.details    # else made by _invalid
+        details = (_invalid_details(err.message) if parsed else None) or err.details
         if details or reason == "NotFound":
             # a 404 always has details, empty for a path the server does not serve (clients
             # such as kubectl debug read them without checking)
@@ -704,11 +707,7 @@ class KubernetesBackend(ClusterTime):
         except ManifestError as err:
             if err.message.startswith("cannot unmarshal"):     # the decoder, before validation
                 raise _undecodable(resource, f"json: {err.message}") from None
-            # the field and what is wrong with it, as errors.NewInvalid words them (the
-            # loader's file name and hint are for files, not for an API answer)
-            where = f"{err.path}: " if err.path else ""
-            raise HttpError(422, f'{resource.kind} "{body["metadata"].get("name", "")}" is '
-                            f"invalid: {where}{err.message}", "Invalid") from None
+            raise _invalid(resource, body["metadata"].get("name", ""), err) from None
         except ValueError as err:
             raise HttpError(400, str(err), "BadRequest") from None
         return copy.deepcopy(spec.manifest)
@@ -1145,6 +1144,30 @@ def _field_validation(request: Request, resource: Resource, obj: dict[str, Any]
                                  for path in unknown)}
 
 
+def _invalid(resource: Resource, name: str, err: ManifestError) -> HttpError:
+    """The 422 of an object the loader refused, as ``errors.NewInvalid`` makes it: every
+    field error aggregated into the message (``[a, b]`` for several) and one cause each,
+    which kubectl prints one per line; the message names the kind with its group
+    (``Deployment.apps``, ``schema.GroupKind.String()``). The loader's file name and hints
+    are for files, not for an API answer. Simplified: the loader checks an object's fields
+    before the checks across fields (a selector, an image), so an object with both kinds of
+    error gets the first kind only; the real API server reports both."""
+    errors = [err, *err.also]
+    texts = [f"{e.path}: {e.message}" if e.path else e.message for e in errors]
+    causes = [{"reason": _cause(e.message), "message": e.message, "field": e.path}
+              for e in errors]
+    kind = f"{resource.kind}.{resource.group}" if resource.group else resource.kind
+    return HttpError(422, f'{kind} "{name}" is invalid: {aggregate(texts)}',
+                     "Invalid", name=name, group=resource.group, kind=resource.kind,
+                     causes=causes)
+
+
+def _cause(detail: str) -> str:
+    """The ``CauseType`` of a field error, from the words its body starts with."""
+    return next((r for prefix, r in _CAUSES.items() if detail.startswith(prefix)),
+                "FieldValueInvalid")
+
+
 def _impersonated(request: Request) -> tuple[str, tuple[str, ...]]:
     """The user and groups kubectl impersonates (``--as``, ``--as-group``: the headers
     ``Impersonate-User`` and ``Impersonate-Group``, repeated ones joined), with the groups the
@@ -1175,10 +1198,8 @@ def _invalid_details(message: str) -> dict[str, Any] | None:
         return None
     kind, _, group = found[1].partition(".")
     detail = found[4]
-    reason = next((r for prefix, r in _CAUSES.items() if detail.startswith(prefix)),
-                  "FieldValueInvalid")
     return {"name": found[2], "group": group, "kind": kind,
-            "causes": [{"reason": reason, "message": detail, "field": found[3]}]}
+            "causes": [{"reason": _cause(detail), "message": detail, "field": found[3]}]}
 
 
 def _admission(err: AdmissionError, resource: Resource, name: str) -> HttpError:

@@ -33,7 +33,8 @@ REASONS = {
         "spec.template.spec.containers[0].args[0]", 'unknown object type "nil"'),
     "kubernetes-website__content__en__examples__pods__pod-with-node-affinity.yaml": (
         "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution",
-        "cannot unmarshal array into Go value of type v1.NodeSelector"),
+        "cannot unmarshal array into Go struct field NodeAffinity.spec.affinity.nodeAffinity."
+        "requiredDuringSchedulingIgnoredDuringExecution of type v1.NodeSelector"),
     "dcos-examples__test-suite__1.8__test-nginx.json": (
         "", "AppDefinition must either contain one of 'cmd' or 'args', and/or a 'container'"),
     "mesosphere-marathon-lb__ci__backends_1.9__docker_ippc.json": (

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import json
 
 import pytest
 
@@ -409,6 +410,15 @@ def test_selector_must_match_template_labels():
     bad["spec"]["selector"] = {"matchLabels": {"app": "other"}}
     with pytest.raises(ValueError, match="`selector` does not match template `labels`"):
         cluster.apply(bad)
+    expressions = deployment()
+    expressions["spec"]["selector"] = {"matchExpressions": [
+        {"key": "app", "operator": "In", "values": ["other"]}]}
+    labels = expressions["spec"]["template"]["metadata"]["labels"]
+    with pytest.raises(ValueError) as caught:      # the value as the API server prints it
+        cluster.apply(expressions)
+    shown = json.dumps(labels, sort_keys=True, separators=(",", ":"))
+    assert str(caught.value).endswith(f"spec.template.metadata.labels: Invalid value: {shown}: "
+                                      "`selector` does not match template `labels`")
     missing = deployment()
     del missing["spec"]["selector"]
     with pytest.raises(ValueError, match=r"spec\.selector: Required value"):

@@ -72,6 +72,7 @@ def test_a_gate_must_be_a_mapping_with_a_name():
     bad = gated_pod()
     bad["spec"]["schedulingGates"] = ["example.com/queue"]
     with pytest.raises(ValueError, match=r"spec.schedulingGates\[0\]: cannot unmarshal string "
-                       "into Go value of type v1.PodSchedulingGate"):
+                       "into Go struct field PodSpec.spec.schedulingGates of type "
+                       "v1.PodSchedulingGate"):
         cluster.apply(bad)
     assert cluster.pods() == []

@@ -65,12 +65,13 @@ REFUSED = [
     (deployment(container="        lifecycle: {preStop: {sleep: 5}}\n"),
      f"{C0}.lifecycle.preStop.sleep", "v1.SleepAction"),
     (deployment(pod=AFFINITY + "nodeAffinity: 5\n"),
-     f"{POD}.affinity.nodeAffinity", "cannot unmarshal number into Go value of type "
-     "v1.NodeAffinity"),
+     f"{POD}.affinity.nodeAffinity", "cannot unmarshal number into Go struct field "
+     "Affinity.spec.template.spec.affinity.nodeAffinity of type v1.NodeAffinity"),
     (deployment(pod=AFFINITY + "nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution:"
      " [{nodeSelectorTerms: []}]}\n"),
      f"{POD}.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution",
-     "cannot unmarshal array into Go value of type v1.NodeSelector"),
+     "cannot unmarshal array into Go struct field NodeAffinity.spec.template.spec.affinity."
+     "nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution of type v1.NodeSelector"),
     (deployment(pod=AFFINITY + "nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution:"
      " {nodeSelectorTerms: []}}\n"),
      f"{POD}.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution."
@@ -82,7 +83,9 @@ REFUSED = [
     (deployment(pod=AFFINITY + "podAntiAffinity: {requiredDuringSchedulingIgnoredDuringExecution:"
      " {topologyKey: zone}}\n"),
      f"{POD}.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution",
-     "valid list"),
+     "cannot unmarshal object into Go struct field PodAntiAffinity.spec.template.spec."
+     "affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution of type "
+     "[]v1.PodAffinityTerm"),
     (deployment(pod=AFFINITY + "podAffinity: {requiredDuringSchedulingIgnoredDuringExecution:"
      " [{labelSelector: {matchLabels: {app: db}}, topologyKey: ''}]}\n"),
      f"{POD}.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0]"
@@ -94,7 +97,8 @@ REFUSED = [
     ("apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: d}\nspec:\n"
      "  selector: {matchLabels: {a: b}}\n  updateStrategy: {type: Rolling}\n  template:\n"
      "    metadata: {labels: {a: b}}\n    spec: {containers: [{name: a, image: b}]}\n",
-     "spec.updateStrategy.type", "'RollingUpdate' or 'OnDelete'"),
+     "spec.updateStrategy.type",
+     'Unsupported value: "Rolling": supported values: "RollingUpdate", "OnDelete"'),
     ("apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: d}\nspec:\n"
      "  selector: {matchLabels: {a: b}}\n  updateStrategy: {rollingUpdate: {maxUnavailable: 0}}"
      "\n  template:\n    metadata: {labels: {a: b}}\n"

@@ -32,6 +32,7 @@ spec:
       - {key: dedicated, value: web, effect: NoSchedule}
       initContainers:
       - name: init
+        image: busybox
         resources: {requests: {cpu: "2", memory: 64Mi}}
       containers:
       - name: web
@@ -390,14 +391,19 @@ spec:
 @pytest.mark.parametrize(
     ("extra", "path", "words"),
     [("    env: [{name: PASSWORD, valueFrom: secretKeyRef}]\n",
-      "spec.containers[0].env[0].valueFrom", "into Go value of type v1.EnvVarSource"),
-     ("    envFrom: 5\n", "spec.containers[0].envFrom", "valid list"),
+      "spec.containers[0].env[0].valueFrom", "cannot unmarshal string into Go struct field "
+      "EnvVar.spec.containers.env.valueFrom of type v1.EnvVarSource"),
+     ("    envFrom: 5\n", "spec.containers[0].envFrom", "cannot unmarshal number into Go "
+      "struct field Container.spec.containers.envFrom of type []v1.EnvFromSource"),
      ("    volumeMounts: [{name: [data], mountPath: /data}]\n",
-      "spec.containers[0].volumeMounts[0].name", "valid string"),
+      "spec.containers[0].volumeMounts[0].name", "cannot unmarshal array into Go struct "
+      "field VolumeMount.spec.containers.volumeMounts.name of type string"),
      ("  volumes: [{name: data, persistentVolumeClaim: my-claim}]\n",
-      "spec.volumes[0].persistentVolumeClaim",
-      "into Go value of type v1.PersistentVolumeClaimVolumeSource"),
-     ("  schedulingGates: true\n", "spec.schedulingGates", "valid list"),
+      "spec.volumes[0].persistentVolumeClaim", "cannot unmarshal string into Go struct "
+      "field Volume.spec.volumes.persistentVolumeClaim of type "
+      "v1.PersistentVolumeClaimVolumeSource"),
+     ("  schedulingGates: true\n", "spec.schedulingGates", "cannot unmarshal bool into Go "
+      "struct field PodSpec.spec.schedulingGates of type []v1.PodSchedulingGate"),
      ("status: 5\n", "status", "valid dictionary")],
 )
 def test_what_the_kubelet_and_controllers_read_has_its_shape_checked(
@@ -441,3 +447,111 @@ def test_a_services_cluster_ip_is_an_ip_address(ip: str, valid: bool) -> None:
         return
     with pytest.raises(ManifestError, match="must be a valid IP address"):
         load_manifests(text, name="svc.yaml")
+
+
+def _deployment(pod: str = "", container: str = "", *, labels: str = "{app: web}",
+                replicas: str = "2") -> str:
+    return ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n"
+            f"  replicas: {replicas}\n  selector: {{matchLabels: {{app: web}}}}\n  template:\n"
+            f"    metadata: {{labels: {labels}}}\n    spec:\n{pod}      containers:\n"
+            f"      - name: web\n{container}")
+
+
+@pytest.mark.parametrize(("text", "path"), [
+    ("apiVersion: v1\nkind: Pod\nmetadata: {name: vp}\nspec:\n  containers: [{name: c}]\n",
+     "spec.containers[0].image"),
+    (_deployment(), "spec.template.spec.containers[0].image"),
+    (_deployment(pod="      initContainers: [{name: setup}]\n", container="        image: x\n"),
+     "spec.template.spec.initContainers[0].image"),
+])
+def test_a_container_without_an_image_is_refused_as_the_api_server_refuses_it(
+        text: str, path: str) -> None:
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(text)
+    assert (caught.value.path, caught.value.message) == (path, "Required value")
+
+
+@pytest.mark.parametrize(("resources", "message"), [
+    ("{requests: {cpu: 2}, limits: {cpu: 1}}",
+     'Invalid value: "2": must be less than or equal to cpu limit of 1'),
+    ("{requests: {cpu: 1500m}, limits: {cpu: '1.2'}}",
+     'Invalid value: "1500m": must be less than or equal to cpu limit of 1200m'),
+    ("{requests: {memory: 2Gi}, limits: {memory: 1024Mi}}",
+     'Invalid value: "2Gi": must be less than or equal to memory limit of 1Gi'),
+    ("{requests: {nvidia.com/gpu: 1}, limits: {nvidia.com/gpu: 2}}",
+     'Invalid value: "1": must be equal to nvidia.com/gpu limit of 2'),
+])
+def test_a_request_above_its_limit_is_refused_in_the_api_servers_words(
+        resources: str, message: str) -> None:
+    """``ValidateResourceRequirements``: the field is ``requests``, the value is the request
+    as ``Quantity.String()`` writes it; a resource that cannot be overcommitted must request
+    exactly its limit."""
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(_deployment(container=f"        image: x\n        resources: {resources}\n"))
+    assert caught.value.path == "spec.template.spec.containers[0].resources.requests"
+    assert caught.value.message == message
+
+
+def test_a_request_at_or_under_its_limit_loads() -> None:
+    container = "        image: x\n        resources: {requests: {cpu: 1, memory: 1Gi}, " \
+                "limits: {cpu: 1000m, memory: 2Gi}}\n"
+    [spec] = load_manifests(_deployment(container=container))
+    assert spec.kind == "Deployment"
+
+
+@pytest.mark.parametrize(("change", "path", "message"), [
+    ({"replicas": "-1"}, "spec.replicas", "Invalid value: -1: must be greater than or equal to 0"),
+    ({"pod": "      restartPolicy: Sometimes\n"}, "spec.template.spec.restartPolicy",
+     'Unsupported value: "Sometimes": supported values: "Always", "OnFailure", "Never"'),
+    ({"container": "        image: x\n        ports: [{containerPort: 70000}]\n"},
+     "spec.template.spec.containers[0].ports[0].containerPort",
+     "Invalid value: 70000: must be between 1 and 65535, inclusive"),
+    ({"container": "        image: x\n        ports: [{containerPort: 80, protocol: tcp}]\n"},
+     "spec.template.spec.containers[0].ports[0].protocol",
+     'Unsupported value: "tcp": supported values: "SCTP", "TCP", "UDP"'),
+    ({"container": "        image: x\n        imagePullPolicy: on\n"},
+     "spec.template.spec.containers[0].imagePullPolicy", "cannot unmarshal bool into Go struct "
+     "field Container.spec.template.spec.containers.imagePullPolicy of type v1.PullPolicy"),
+    ({"labels": "{app: w}"}, "spec.template.metadata.labels",
+     'Invalid value: {"app":"w"}: `selector` does not match template `labels`'),
+])
+def test_field_errors_are_worded_as_the_api_server_words_them(
+        change: dict[str, str], path: str, message: str) -> None:
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(_deployment(**{"container": "        image: x\n", **change}),
+                       name="web.yaml")
+    assert (caught.value.path, caught.value.message) == (path, message)
+    assert str(caught.value).startswith("web.yaml, line ")     # still the file and line
+
+
+@pytest.mark.parametrize(("replicas", "kind"), [("'3'", "string"), ("y", "bool"),
+                                                ("1.5", "number 1.5"), ("[1]", "array")])
+def test_a_value_of_the_wrong_json_type_is_the_decoders_error(replicas: str, kind: str) -> None:
+    """kubectl reads YAML 1.1 (``y`` is true) and the API server's JSON decoder refuses a
+    value of the wrong type in Go's words, never with Python's ``True``."""
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(_deployment(container="        image: x\n", replicas=replicas))
+    assert caught.value.message == (f"cannot unmarshal {kind} into Go struct field "
+                                    "DeploymentSpec.spec.replicas of type int32")
+    assert "True" not in str(caught.value)
+
+
+def test_every_field_error_of_an_object_is_reported_together() -> None:
+    """The API server aggregates an object's field errors; the loader reports them all too,
+    the first as the error and the others in ``also``, each with its line."""
+    text = _deployment(pod="      restartPolicy: Sometimes\n", replicas="-1",
+                       container="        image: x\n        ports: [{containerPort: 0}]\n")
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(text, name="web.yaml")
+    found = [(e.path, e.line) for e in (caught.value, *caught.value.also)]
+    assert found == [("spec.replicas", 5),
+                     ("spec.template.spec.containers[0].ports[0].containerPort", 14),
+                     ("spec.template.spec.restartPolicy", 10)]
+    assert str(caught.value).count("web.yaml, line") == 3
+    checks = _deployment(labels="{app: w}", container="        resources: {requests: {cpu: 2}, "
+                         "limits: {cpu: 1}}\n")
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(checks)
+    assert [e.path for e in (caught.value, *caught.value.also)] == [
+        "spec.template.metadata.labels", "spec.template.spec.containers[0].image",
+        "spec.template.spec.containers[0].resources.requests"]

@@ -4,6 +4,7 @@ each test runs a command and compares what kubectl prints with the simulator's o
 from __future__ import annotations
 
 import copy
+import http.client
 import ipaddress
 import json
 import os
@@ -1773,8 +1774,82 @@ def test_invalid_and_undecodable_objects_are_worded_as_the_api_server_words_them
                           "{requiredDuringSchedulingIgnoredDuringExecution: []}}\n")
     assert fresh("apply", "-f", "-", stdin=listed, check=False).stderr.strip() == (
         'Error from server (BadRequest): error when creating "STDIN": Pod in version "v1" '
-        "cannot be handled as a Pod: json: cannot unmarshal array into Go value of type "
-        "v1.NodeSelector")
+        "cannot be handled as a Pod: json: cannot unmarshal array into Go struct field "
+        "NodeAffinity.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution "
+        "of type v1.NodeSelector")
+
+
+WEB = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: nginx:1.27}]
+"""
+
+
+@pytest.mark.parametrize(("change", "refusal"), [
+    (("image: nginx:1.27", "ports: [{containerPort: 80}]"),
+     'The Deployment "web" is invalid: spec.template.spec.containers[0].image: Required value'),
+    (("image: nginx:1.27", "image: nginx:1.27, resources: {requests: {cpu: 2}, "
+      "limits: {cpu: 1}}"),
+     'The Deployment "web" is invalid: spec.template.spec.containers[0].resources.requests: '
+     'Invalid value: "2": must be less than or equal to cpu limit of 1'),
+    (("image: nginx:1.27", "image: nginx:1.27, resources: {requests: {memory: 1Gi}, "
+      "limits: {memory: 512Mi}}"),
+     'The Deployment "web" is invalid: spec.template.spec.containers[0].resources.requests: '
+     'Invalid value: "1Gi": must be less than or equal to memory limit of 512Mi'),
+    (("labels: {app: web}", "labels: {app: w, tier: front}"),
+     'The Deployment "web" is invalid: spec.template.metadata.labels: Invalid value: '
+     '{"app":"w","tier":"front"}: `selector` does not match template `labels`'),
+    (("replicas: 2", "replicas: -1"),
+     'The Deployment "web" is invalid: spec.replicas: Invalid value: -1: must be greater '
+     "than or equal to 0"),
+    (("replicas: 2", "replicas: y"),
+     'Error from server (BadRequest): error when creating "STDIN": Deployment in version "v1" '
+     "cannot be handled as a Deployment: json: cannot unmarshal bool into Go struct field "
+     "DeploymentSpec.spec.replicas of type int32"),
+    (("replicas: 2", "replicas: '2'"),
+     'Error from server (BadRequest): error when creating "STDIN": Deployment in version "v1" '
+     "cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field "
+     "DeploymentSpec.spec.replicas of type int32"),
+])
+def test_the_api_server_refuses_what_the_real_one_refuses_in_its_words(fresh, change, refusal):
+    """validateContainerCommon (an image is required), ValidateResourceRequirements, the
+    selector check, ValidateNonnegativeField and the JSON decoder, as kubectl prints them;
+    nothing is created."""
+    refused = fresh("apply", "-f", "-", stdin=WEB.replace(*change), check=False)
+    assert (refused.returncode, refused.stderr.strip()) == (1, refusal)
+    assert fresh("get", "deployments", "-o", "name").stdout == ""
+
+
+def test_every_field_error_of_an_object_is_reported_at_once(fresh):
+    """errors.NewInvalid: one cause per field error (kubectl prints one per line) and a
+    message that aggregates them in brackets."""
+    broken = WEB.replace("replicas: 2", "replicas: -1").replace(
+        "containers:", "restartPolicy: Sometimes\n      containers:").replace(
+        "image: nginx:1.27", "image: nginx:1.27, ports: [{containerPort: 70000}]")
+    refused = fresh("apply", "-f", "-", stdin=broken, check=False)
+    errors = ["spec.replicas: Invalid value: -1: must be greater than or equal to 0",
+              "spec.template.spec.containers[0].ports[0].containerPort: Invalid value: "
+              "70000: must be between 1 and 65535, inclusive",
+              'spec.template.spec.restartPolicy: Unsupported value: "Sometimes": supported '
+              'values: "Always", "OnFailure", "Never"']
+    assert refused.stderr.strip().splitlines() == [
+        'The Deployment "web" is invalid: ', *(f"* {error}" for error in errors)]
+    body = json.dumps(yaml.safe_load(broken)).encode()
+    connection = http.client.HTTPConnection("127.0.0.1", fresh.server.port, timeout=10)
+    connection.request("POST", "/apis/apps/v1/namespaces/default/deployments", body=body,
+                       headers={"Content-Type": "application/json"})
+    status = json.loads(connection.getresponse().read())
+    connection.close()
+    assert status["message"] == f'Deployment.apps "web" is invalid: [{", ".join(errors)}]'
+    assert [c["reason"] for c in status["details"]["causes"]] == [
+        "FieldValueInvalid", "FieldValueInvalid", "FieldValueNotSupported"]
 
 
 def test_kubectl_debug_ends_with_kubectls_own_message_not_a_crash(fresh):
@@ -1846,7 +1921,8 @@ def test_a_pod_update_removes_gates_adds_tolerations_and_nothing_else(fresh):
         '[{"op":"replace","path":"/spec/containers/0/image","value":"busybox:1.38"}]':
             "a real kubelet restarts the container with it",
         '[{"op":"replace","path":"/spec/activeDeadlineSeconds","value":"soon"}]':
-            "spec.activeDeadlineSeconds: 'soon' is not valid",       # was a 500
+            "json: cannot unmarshal string into Go struct field "    # was a 500
+            "PodSpec.spec.activeDeadlineSeconds of type int64",
     }
     for body, words in refused.items():
         result = patch(body, check=False)

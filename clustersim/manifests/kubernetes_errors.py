@@ -1,0 +1,71 @@
+"""The Kubernetes API server's words for a field error, and for several at once.
+
+Upstream: k8s.io/apimachinery ``pkg/util/validation/field/errors.go``. ``Error.ErrorBody``
+writes the kind of error ("Invalid value", "Unsupported value", "Required value"), then the
+bad value (a string quoted as Go's ``%q`` quotes it, a number or boolean as Go prints it,
+anything else as JSON, e.g. a labels map ``{"a":"w"}``), then the detail. ``NotSupported``
+lists the supported values quoted, in the order the validating function gives them.
+``ErrorList.ToAggregate`` drops repeated messages, and an aggregate of several reads
+``[a, b]`` (``pkg/util/errors``), as in ``The Deployment "web" is invalid: [spec.replicas:
+..., spec.template.spec.containers[0].image: Required value]``.
+
+The messages of the JSON decoder (a field of the wrong JSON type, refused before any
+validation) follow Go's ``encoding/json`` ``UnmarshalTypeError``: ``cannot unmarshal string
+into Go struct field DeploymentSpec.spec.replicas of type int32``: the struct that holds the
+field, the JSON path from the object's root (no list indices), the Go type.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+__all__ = ["aggregate", "go_value", "invalid", "json_kind", "unsupported"]
+
+
+def go_value(value: Any) -> str:
+    """``value`` as ``ErrorBody`` prints a bad value: ``"web"``, ``-1``, ``true``,
+    ``{"a":"w"}`` (a YAML 1.1 ``y`` read as true is ``true``, never Python's ``True``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, int | float):
+        return str(value)
+    return json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False,
+                      default=str)
+
+
+def invalid(value: Any, detail: str) -> str:
+    """``field.Invalid``'s body: ``Invalid value: -1: must be greater than or equal to 0``."""
+    return f"Invalid value: {go_value(value)}: {detail}"
+
+
+def unsupported(value: Any, supported: Sequence[str]) -> str:
+    """``field.NotSupported``'s body: ``Unsupported value: "Sometimes": supported values:
+    "Always", "OnFailure", "Never"``."""
+    quoted = ", ".join(json.dumps(choice) for choice in supported)
+    return f"Unsupported value: {go_value(value)}: supported values: {quoted}"
+
+
+def aggregate(messages: Iterable[str]) -> str:
+    """``ErrorList.ToAggregate().Error()``: one message as it is, several deduplicated and
+    in brackets, separated by ``", "``."""
+    unique = list(dict.fromkeys(messages))
+    return unique[0] if len(unique) == 1 else "[" + ", ".join(unique) + "]"
+
+
+def json_kind(value: Any) -> str:
+    """The JSON type of a value as Go's ``encoding/json`` names it in an
+    ``UnmarshalTypeError`` (a number that is not whole is named with its digits)."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, float) and not value.is_integer():
+        return f"number {value!r}"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, dict | list | str):
+        return "object" if isinstance(value, dict) else "array" if isinstance(value, list) \
+            else "string"
+    return "value"
