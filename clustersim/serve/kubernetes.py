@@ -54,6 +54,7 @@ import re
 import time
 import zlib
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -603,12 +604,8 @@ class KubernetesBackend(ClusterTime):
             # dry run never reaches it
             raise HttpError(500, "resourceVersion should not be set on objects to be created",
                             _UNKNOWN_REASON)
-        try:
+        with _refusals(resource, meta.get("name", "")):
             stored = self.cluster.create(manifest)
-        except AdmissionError as err:
-            raise _admission(err, resource, meta.get("name", "")) from None
-        except ValueError as err:
-            raise HttpError(422, str(err), "Invalid") from None
         self._settle()
         return Response.json(201, self.renderer.render(stored, resource), **warning)
 
@@ -739,7 +736,8 @@ class KubernetesBackend(ClusterTime):
                 raise HttpError(422, f'Scale.autoscaling "{name}" is invalid: spec.replicas: '
                                 f"Invalid value: {replicas!r}: must be greater than or equal "
                                 "to 0", "Invalid")
-            self.cluster.scale(resource.kind, name, replicas, namespace or "default")
+            with _refusals(resource, name):
+                self.cluster.scale(resource.kind, name, replicas, namespace or "default")
             self._settle()
             return Response.json(200, self._scale(resource, namespace, name))
         current, _ = self._one(resource, namespace, name)
@@ -780,12 +778,8 @@ class KubernetesBackend(ClusterTime):
                                      "labels": meta.get("labels") or {}},
                         "spec": new["spec"]}
             annotations = stored["metadata"].get("annotations")
-            try:
+            with _refusals(resource, name):
                 self.cluster.apply([self._validated(manifest, resource)])
-            except AdmissionError as err:
-                raise _admission(err, resource, name) from None
-            except ValueError as err:
-                raise HttpError(422, str(err), "Invalid") from None
             # an update is not an apply: the simulator's apply wrote its last-applied
             # annotation, which only kubectl apply writes (in its own patch, set below)
             if annotations is None:
@@ -1179,6 +1173,21 @@ def _invalid_details(message: str) -> dict[str, Any] | None:
                   "FieldValueInvalid")
     return {"name": found[2], "group": group, "kind": kind,
             "causes": [{"reason": reason, "message": detail, "field": found[3]}]}
+
+
+@contextmanager
+def _refusals(resource: Resource, name: str) -> Iterator[None]:
+    """The simulator's refusal of a write as the API server's Status: an admission plugin's
+    (:func:`_admission`), or a value it cannot take (a :class:`~clustersim.limits.LimitError`
+    such as too many replicas, or another ``ValueError``) as 422 Invalid, the answer a real
+    API server gives to a value its validation refuses. The one place for this mapping, so
+    that no write path lets a refusal through as a 500 naming a Python class."""
+    try:
+        yield
+    except AdmissionError as err:
+        raise _admission(err, resource, name) from None
+    except ValueError as err:
+        raise HttpError(422, str(err), "Invalid") from None
 
 
 def _admission(err: AdmissionError, resource: Resource, name: str) -> HttpError:

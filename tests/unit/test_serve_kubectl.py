@@ -530,6 +530,16 @@ def test_create_scale_label_delete(fresh):
     assert fresh.server.cluster.get("Pod", "default", "huge") is None
 
 
+
+def test_scale_above_the_simulators_limit_is_refused_as_invalid(shop):
+    """The scale subresource refuses as apply and patch do: 422, not a 500 naming a class."""
+    refused = shop("scale", "deployment", "frontend", "--replicas=1000000", check=False)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("The request is invalid: Deployment 'frontend': replicas "
+                                     "is 1,000,000, above the simulator's limit")
+    assert "InternalError" not in refused.stderr and "LimitError" not in refused.stderr
+    assert shop.server.cluster.get("Deployment", "default", "frontend")["spec"]["replicas"] == 2
+
 GENERATORS = [
     ("deployment", "web", ["--image=nginx:1.27", "--replicas=2", "--port=80"], "Deployment"),
     ("deployment", "idle", ["--image=nginx:1.27", "--replicas=0"], "Deployment"),
