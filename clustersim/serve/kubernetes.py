@@ -43,7 +43,10 @@ of a new cluster's kubeconfig (a real server would also check impersonation righ
 ``auth can-i`` or ``auth whoami`` as another user is checked); a
 server-side apply merges the configuration into the object like a strategic merge patch,
 without field managers, so fields dropped from the configuration stay; watches poll the
-simulator every 0.1 s of wall-clock time.
+simulator every 0.1 s of wall-clock time; no container runs, so the Pod subresources a
+kubelet streams (exec, attach, portforward: ``kubectl exec``, ``cp``, ``attach`` and
+``port-forward``) are answered with a Status saying so and what to use instead
+(:func:`_not_streamed`).
 """
 
 from __future__ import annotations
@@ -101,6 +104,21 @@ as soon as they are deleted: the ``kubernetes`` Service and each namespace's Ser
 ``default``; deleting one is answered as done, and it comes back with a new uid and age
 (:meth:`KubernetesBackend._as_remade`). The default RBAC objects are made again only when
 the API server restarts, so the simulator keeps them read-only."""
+_STREAMS = {
+    "exec": "running a command in a container (kubectl exec, and kubectl cp, which runs tar "
+            "through it) is not simulated: clustersim runs no containers. Read what Pod {pod} "
+            "printed with kubectl logs {pod}, and its state and events with kubectl describe "
+            "pod {pod}",
+    "attach": "attaching to a container (kubectl attach) is not simulated: clustersim runs no "
+              "containers. Follow what Pod {pod} prints with kubectl logs -f {pod}",
+    "portforward": "forwarding a port (kubectl port-forward) is not simulated: clustersim runs "
+                   "no containers and has no network, so nothing listens on Pod {pod}'s "
+                   "ports, and no Pod or Service address is reachable from this machine. See "
+                   "which Pods a Service sends to with kubectl get endpointslices",
+}
+"""The Pod subresources a kubelet streams (``pkg/registry/core/pod/rest/subresources.go``:
+``ExecREST``, ``AttachREST``, ``PortForwardREST``), each with what the refusal says
+(:func:`_not_streamed`)."""
 _WATCH_POLL = 0.1
 ADMIN_USER = "kubernetes-admin"
 """kubectl's own user, as kubeadm names the administrator of its admin kubeconfig."""
@@ -247,6 +265,8 @@ class KubernetesBackend(ClusterTime):
                 "PATCH": "patch", "DELETE": "delete" if name else "deletecollection"}.get(method)
         if verb == "list" and request.arg("watch") in ("1", "true"):
             verb = "watch"
+        if resource.kind == "Pod" and sub in _STREAMS and name is not None:
+            raise _not_streamed(sub, self._stored(resource, namespace, name))
         allowed = resource.verbs + (("create",) if sub == "eviction" else ())
         if verb is None or verb not in allowed or (verb == "create" and name and
                                                    sub != "eviction"):
@@ -1173,6 +1193,16 @@ def _invalid_details(message: str) -> dict[str, Any] | None:
                   "FieldValueInvalid")
     return {"name": found[2], "group": group, "kind": kind,
             "causes": [{"reason": reason, "message": detail, "field": found[3]}]}
+
+
+def _not_streamed(sub: str, pod: dict[str, Any]) -> HttpError:
+    """The answer to an exec, attach or port-forward request (:data:`_STREAMS`): a 501 Status
+    saying that it is not simulated and what to use instead. A real API server upgrades the
+    connection and relays a stream between kubectl and the kubelet of the Pod's node, which
+    runs the command in the container (through the container runtime) or connects to the
+    Pod's port; the simulator runs no container and has no network, so there is nothing to
+    stream. kubectl prints the message after ``unable to upgrade connection:``."""
+    return HttpError(501, _STREAMS[sub].format(pod=pod["metadata"]["name"]), _UNKNOWN_REASON)
 
 
 @contextmanager

@@ -540,6 +540,26 @@ def test_scale_above_the_simulators_limit_is_refused_as_invalid(shop):
     assert "InternalError" not in refused.stderr and "LimitError" not in refused.stderr
     assert shop.server.cluster.get("Deployment", "default", "frontend")["spec"]["replicas"] == 2
 
+
+@pytest.mark.parametrize("command, refusal", [
+    (["exec", "db-0", "--", "ls"], "running a command in a container (kubectl exec"),
+    (["cp", "db-0:/etc/hosts", "-"], "running a command in a container (kubectl exec, "
+                                         "and kubectl cp"),
+    (["attach", "db-0"], "attaching to a container (kubectl attach) is not simulated"),
+    (["port-forward", "db-0", "5432:5432"], "forwarding a port (kubectl port-forward) is not "
+                                            "simulated"),
+])
+def test_streaming_commands_say_they_are_not_simulated_and_what_to_use(shop, command, refusal):
+    """exec, cp, attach and port-forward get a Status kubectl prints verbatim, naming the
+    command and the alternative, not a bare 405."""
+    result = shop(*command, check=False)
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: ") and "unable to upgrade connection: " + refusal in last
+    assert "kubectl logs" in last or "kubectl get endpointslices" in last
+    missing = shop(*(arg.replace("db-0", "nope") for arg in command), check=False)
+    assert 'pods "nope" not found' in missing.stderr
+
 GENERATORS = [
     ("deployment", "web", ["--image=nginx:1.27", "--replicas=2", "--port=80"], "Deployment"),
     ("deployment", "idle", ["--image=nginx:1.27", "--replicas=0"], "Deployment"),
