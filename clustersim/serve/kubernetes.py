@@ -20,6 +20,9 @@ Field validation follows the request's ``fieldValidation`` (kubectl sends ``Stri
 default): unknown fields refuse the object, or are dropped with a warning or silently
 (:func:`_field_validation`).
 
+``kubectl top`` reads the ``metrics.k8s.io`` API of the metrics-server the simulated cluster
+has installed (:mod:`~clustersim.serve.kubemetrics`).
+
 ``kubectl auth can-i`` (a SelfSubjectAccessReview, with ``--as``/``--as-group`` sent as
 impersonation headers) is answered by :mod:`clustersim.kubernetes.rbac` over the stored Roles,
 ClusterRoles and bindings.
@@ -71,7 +74,7 @@ from clustersim.kubernetes.storageclass import default_storage_class
 from clustersim.kubernetes.workloadupdates import POD_MUTABLE, pod_update_refusal
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.manifests.kubernetes_fields import unknown_fields
-from clustersim.serve import kubeproto
+from clustersim.serve import kubemetrics, kubeproto
 from clustersim.serve.core import ClusterTime, HttpError, Request, Response, SimServer
 from clustersim.serve.kubederived import KUBE_VERSION
 from clustersim.serve.kuberender import WAITING_REASONS, Renderer, undo_defaults
@@ -308,6 +311,10 @@ class KubernetesBackend(ClusterTime):
         """(API object, simulated times) for every object of ``resource`` in ``namespace``
         (``lean`` objects feed a Table and are never sent whole)."""
         r = self.renderer
+        if resource.group == kubemetrics.GROUP:
+            found = (kubemetrics.node_metrics(self.cluster, r) if resource.kind == "NodeMetrics"
+                     else kubemetrics.pod_metrics(self.cluster, r, namespace))
+            return [(obj, {}) for obj in found if match(obj["metadata"].get("labels") or {})]
         if resource.kind == "Node":      # by name, the order of their storage keys
             return [(r.node(n), {"creationTimestamp": 0.0})
                     for n in sorted(self.cluster.node_names())
@@ -426,6 +433,8 @@ class KubernetesBackend(ClusterTime):
         if resource.kind == "Node":
             self._stored(resource, namespace, name)          # 404 for an unknown node
             return self.renderer.node(name), {"creationTimestamp": 0.0}
+        if resource.group == kubemetrics.GROUP:
+            return self._metrics_of(resource, namespace, name)
         builtin = self._default(resource.kind, namespace, name)
         if builtin is not None:
             return self._stored_item(resource, builtin)
@@ -436,6 +445,29 @@ class KubernetesBackend(ClusterTime):
         if not found:
             raise _not_found(resource, name)
         return found[0]
+
+    def _metrics_of(self, resource: Resource, namespace: str | None,
+                    name: str) -> tuple[dict[str, Any], dict[str, float]]:
+        """One node's or Pod's metrics, or metrics-server's 404: the lister's for a node or
+        Pod that does not exist, its own (``nodemetrics.metrics.k8s.io``) for one without
+        metrics (``pkg/api/node.go``, ``pod.go``: ``Get``)."""
+        found = [(o, t) for o, t in self._items(resource, namespace)
+                 if o["metadata"]["name"] == name]
+        if found:
+            return found[0]
+        if resource.kind == "NodeMetrics":
+            if name not in self.cluster.node_names():
+                raise HttpError(404, f'node "{name}" not found', "NotFound", name=name,
+                                kind="node")
+            key = name
+        else:
+            if self.cluster.get("Pod", namespace or "default", name) is None:
+                raise HttpError(404, f'pods "{name}" not found', "NotFound", name=name,
+                                kind="pods")
+            key = f"{namespace or 'default'}/{name}"
+        plural = resource.kind.lower()
+        raise HttpError(404, f'{plural}.{kubemetrics.GROUP} "{key}" not found', "NotFound",
+                        name=key, group=kubemetrics.GROUP, kind=plural)
 
     def _get(self, request: Request, resource: Resource, namespace: str | None,
              name: str) -> Response:
