@@ -9,7 +9,10 @@ shared evenly by the workload's ready Pods; a Pod with a CPU limit is throttled 
 CFS quota), so it never reports more than its limit. Pods that are not ready report nothing.
 
 Simplified: use is exact and instantaneous (the real figures are averaged over a window and
-arrive up to a resolution late); memory use is not simulated.
+arrive up to a resolution late); memory use is not simulated: :meth:`MetricsServer.containers`,
+which the served ``metrics.k8s.io`` API reports (``kubectl top``), gives each container's
+memory *request* as its use (0 without one), where metrics-server reports the container's
+working set measured by the kubelet.
 """
 
 from __future__ import annotations
@@ -19,13 +22,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from clustersim.kubernetes.nodeinfo import pod_requests
 from clustersim.kubernetes.objects import controller_of, is_ready, is_terminating
 from clustersim.quantity import QuantityError, parse_quantity, to_millis
 
 if TYPE_CHECKING:
     from clustersim.kubernetes.cluster import KubernetesCluster
 
-__all__ = ["AutoscalerSample", "LoadCurve", "MetricsServer"]
+__all__ = ["AutoscalerSample", "ContainerUsage", "LoadCurve", "MetricsServer"]
 
 
 class LoadCurve:
@@ -80,6 +84,16 @@ class AutoscalerSample:
     demand: int
 
 
+@dataclass(frozen=True)
+class ContainerUsage:
+    """One container's use as metrics-server reports it: CPU in millicores, memory in bytes
+    (here the container's memory request: memory use is not simulated)."""
+
+    name: str
+    cpu: int
+    memory: int
+
+
 class MetricsServer:
     """The load curves of a cluster's workloads and the CPU use they give each Pod."""
 
@@ -130,6 +144,28 @@ class MetricsServer:
         if limits and all(limit is not None for limit in limits):
             share = min(share, sum(_millis(limit) for limit in limits))
         return share
+
+    def containers(self, pod: Mapping[str, Any]) -> list[ContainerUsage] | None:
+        """Each app container's use now, or None when the Pod has no metrics (as
+        :meth:`pod_cpu`). The Pod's CPU is shared among its containers in proportion to their
+        CPU requests (evenly when none has one), the rounding left to the first, so that the
+        containers add up to :meth:`pod_cpu`; the simulator knows only the Pod's share of its
+        workload's demand, where metrics-server reads each container's cgroup. Memory is
+        each container's memory request (0 without one), memory use not being simulated."""
+        cpu = self.pod_cpu(pod)
+        if cpu is None:
+            return None
+        containers = list(pod["spec"].get("containers") or ())
+        requests = [pod_requests({"metadata": pod["metadata"], "spec": {"containers": [c]}})
+                    for c in containers]
+        weights = [r.get("cpu", 0) for r in requests]
+        if not any(weights):
+            weights = [1] * len(containers)
+        shares = [cpu * w // sum(weights) for w in weights]
+        if shares:
+            shares[0] += cpu - sum(shares)
+        return [ContainerUsage(str(c.get("name", "")), share, r.get("memory", 0))
+                for c, share, r in zip(containers, shares, requests, strict=True)]
 
     def record(self, namespace: str, name: str, sample: AutoscalerSample) -> None:
         """Keep one HPA sync for :meth:`history`."""

@@ -39,6 +39,8 @@ class Resource:
     all_category: bool = False
     scale: bool = False
     status: bool = True     # a status subresource
+    singular_name: str | None = None
+    """The ``singularName`` discovery reports, when not the kind in lower case."""
 
     @property
     def group_version(self) -> str:
@@ -46,7 +48,7 @@ class Resource:
 
     @property
     def singular(self) -> str:
-        return self.kind.lower()
+        return self.kind.lower() if self.singular_name is None else self.singular_name
 
     def qualified(self) -> str:
         """``deployments.apps`` (kubectl's name for the resource in messages)."""
@@ -106,14 +108,23 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("SelfSubjectReview", "selfsubjectreviews", "authentication.k8s.io", "v1", False,
              (), ("create",), status=False),
     Resource("Lease", "leases", "coordination.k8s.io", "v1", True, (), _RO),
+    # metrics-server's resource metrics, as its APIService adds them (pkg/api/install.go:
+    # get and list, no singular name), read by kubectl top: clustersim.serve.kubemetrics
+    Resource("NodeMetrics", "nodes", "metrics.k8s.io", "v1beta1", False, (), ("get", "list"),
+             status=False, singular_name=""),
+    Resource("PodMetrics", "pods", "metrics.k8s.io", "v1beta1", True, (), ("get", "list"),
+             status=False, singular_name=""),
 )
 
 # each served group with the one version it is served at (a real API server serves several
-# and prefers the newest stable one, which is this one)
+# and prefers the newest stable one, which is this one); metrics.k8s.io (v1beta1), served by
+# metrics-server through the aggregation layer, comes last, as its APIService's priority
+# puts it
 _VERSIONS = {"": "v1", "apps": "v1", "autoscaling": "v2", "batch": "v1",
              "coordination.k8s.io": "v1", "discovery.k8s.io": "v1", "networking.k8s.io": "v1",
              "policy": "v1", "scheduling.k8s.io": "v1", "rbac.authorization.k8s.io": "v1",
-             "authorization.k8s.io": "v1", "authentication.k8s.io": "v1", "storage.k8s.io": "v1"}
+             "authorization.k8s.io": "v1", "authentication.k8s.io": "v1", "storage.k8s.io": "v1",
+             "metrics.k8s.io": "v1beta1"}
 _GROUPS = tuple(_VERSIONS)
 
 

@@ -1,7 +1,7 @@
 """The Kubernetes API server over a :class:`~clustersim.kubernetes.KubernetesCluster`, for the
 real ``kubectl``.
 
-About 1,200 lines because it is one REST handler: every verb (get, list, watch, create, update,
+About 1,250 lines because it is one REST handler: every verb (get, list, watch, create, update,
 patch, delete and the subresources) shares the request's resource, namespace and
 resourceVersion; the table printing is already in :mod:`~clustersim.serve.kuberender`.
 
@@ -19,6 +19,9 @@ Each object carries the resourceVersion of its last change and a list the store'
 Field validation follows the request's ``fieldValidation`` (kubectl sends ``Strict`` by
 default): unknown fields refuse the object, or are dropped with a warning or silently
 (:func:`_field_validation`).
+
+``kubectl top`` reads the ``metrics.k8s.io`` API of the metrics-server the simulated cluster
+has installed (:mod:`~clustersim.serve.kubemetrics`).
 
 ``kubectl auth can-i`` (a SelfSubjectAccessReview, with ``--as``/``--as-group`` sent as
 impersonation headers) is answered by :mod:`clustersim.kubernetes.rbac` over the stored Roles,
@@ -43,7 +46,10 @@ of a new cluster's kubeconfig (a real server would also check impersonation righ
 ``auth can-i`` or ``auth whoami`` as another user is checked); a
 server-side apply merges the configuration into the object like a strategic merge patch,
 without field managers, so fields dropped from the configuration stay; watches poll the
-simulator every 0.1 s of wall-clock time.
+simulator every 0.1 s of wall-clock time; no container runs, so the Pod subresources a
+kubelet streams (exec, attach, portforward: ``kubectl exec``, ``cp``, ``attach`` and
+``port-forward``) are answered with a Status saying so and what to use instead
+(:func:`_not_streamed`).
 """
 
 from __future__ import annotations
@@ -54,6 +60,7 @@ import re
 import time
 import zlib
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +75,7 @@ from clustersim.kubernetes.workloadupdates import POD_MUTABLE, pod_update_refusa
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.manifests.kubernetes_errors import aggregate
 from clustersim.manifests.kubernetes_fields import unknown_fields
-from clustersim.serve import kubeproto
+from clustersim.serve import kubemetrics, kubeproto
 from clustersim.serve.core import ClusterTime, HttpError, Request, Response, SimServer
 from clustersim.serve.kubederived import KUBE_VERSION
 from clustersim.serve.kuberender import WAITING_REASONS, Renderer, undo_defaults
@@ -101,6 +108,21 @@ as soon as they are deleted: the ``kubernetes`` Service and each namespace's Ser
 ``default``; deleting one is answered as done, and it comes back with a new uid and age
 (:meth:`KubernetesBackend._as_remade`). The default RBAC objects are made again only when
 the API server restarts, so the simulator keeps them read-only."""
+_STREAMS = {
+    "exec": "running a command in a container (kubectl exec, and kubectl cp, which runs tar "
+            "through it) is not simulated: clustersim runs no containers. Read what Pod {pod} "
+            "printed with kubectl logs {pod}, and its state and events with kubectl describe "
+            "pod {pod}",
+    "attach": "attaching to a container (kubectl attach) is not simulated: clustersim runs no "
+              "containers. Follow what Pod {pod} prints with kubectl logs -f {pod}",
+    "portforward": "forwarding a port (kubectl port-forward) is not simulated: clustersim runs "
+                   "no containers and has no network, so nothing listens on Pod {pod}'s "
+                   "ports, and no Pod or Service address is reachable from this machine. See "
+                   "which Pods a Service sends to with kubectl get endpointslices",
+}
+"""The Pod subresources a kubelet streams (``pkg/registry/core/pod/rest/subresources.go``:
+``ExecREST``, ``AttachREST``, ``PortForwardREST``), each with what the refusal says
+(:func:`_not_streamed`)."""
 _WATCH_POLL = 0.1
 ADMIN_USER = "kubernetes-admin"
 """kubectl's own user, as kubeadm names the administrator of its admin kubeconfig."""
@@ -249,6 +271,8 @@ class KubernetesBackend(ClusterTime):
                 "PATCH": "patch", "DELETE": "delete" if name else "deletecollection"}.get(method)
         if verb == "list" and request.arg("watch") in ("1", "true"):
             verb = "watch"
+        if resource.kind == "Pod" and sub in _STREAMS and name is not None:
+            raise _not_streamed(sub, self._stored(resource, namespace, name))
         allowed = resource.verbs + (("create",) if sub == "eviction" else ())
         if verb is None or verb not in allowed or (verb == "create" and name and
                                                    sub != "eviction"):
@@ -290,6 +314,10 @@ class KubernetesBackend(ClusterTime):
         """(API object, simulated times) for every object of ``resource`` in ``namespace``
         (``lean`` objects feed a Table and are never sent whole)."""
         r = self.renderer
+        if resource.group == kubemetrics.GROUP:
+            found = (kubemetrics.node_metrics(self.cluster, r) if resource.kind == "NodeMetrics"
+                     else kubemetrics.pod_metrics(self.cluster, r, namespace))
+            return [(obj, {}) for obj in found if match(obj["metadata"].get("labels") or {})]
         if resource.kind == "Node":      # by name, the order of their storage keys
             return [(r.node(n), {"creationTimestamp": 0.0})
                     for n in sorted(self.cluster.node_names())
@@ -408,6 +436,8 @@ class KubernetesBackend(ClusterTime):
         if resource.kind == "Node":
             self._stored(resource, namespace, name)          # 404 for an unknown node
             return self.renderer.node(name), {"creationTimestamp": 0.0}
+        if resource.group == kubemetrics.GROUP:
+            return self._metrics_of(resource, namespace, name)
         builtin = self._default(resource.kind, namespace, name)
         if builtin is not None:
             return self._stored_item(resource, builtin)
@@ -418,6 +448,29 @@ class KubernetesBackend(ClusterTime):
         if not found:
             raise _not_found(resource, name)
         return found[0]
+
+    def _metrics_of(self, resource: Resource, namespace: str | None,
+                    name: str) -> tuple[dict[str, Any], dict[str, float]]:
+        """One node's or Pod's metrics, or metrics-server's 404: the lister's for a node or
+        Pod that does not exist, its own (``nodemetrics.metrics.k8s.io``) for one without
+        metrics (``pkg/api/node.go``, ``pod.go``: ``Get``)."""
+        found = [(o, t) for o, t in self._items(resource, namespace)
+                 if o["metadata"]["name"] == name]
+        if found:
+            return found[0]
+        if resource.kind == "NodeMetrics":
+            if name not in self.cluster.node_names():
+                raise HttpError(404, f'node "{name}" not found', "NotFound", name=name,
+                                kind="node")
+            key = name
+        else:
+            if self.cluster.get("Pod", namespace or "default", name) is None:
+                raise HttpError(404, f'pods "{name}" not found', "NotFound", name=name,
+                                kind="pods")
+            key = f"{namespace or 'default'}/{name}"
+        plural = resource.kind.lower()
+        raise HttpError(404, f'{plural}.{kubemetrics.GROUP} "{key}" not found', "NotFound",
+                        name=key, group=kubemetrics.GROUP, kind=plural)
 
     def _get(self, request: Request, resource: Resource, namespace: str | None,
              name: str) -> Response:
@@ -606,12 +659,8 @@ class KubernetesBackend(ClusterTime):
             # dry run never reaches it
             raise HttpError(500, "resourceVersion should not be set on objects to be created",
                             _UNKNOWN_REASON)
-        try:
+        with _refusals(resource, meta.get("name", "")):
             stored = self.cluster.create(manifest)
-        except AdmissionError as err:
-            raise _admission(err, resource, meta.get("name", "")) from None
-        except ValueError as err:
-            raise HttpError(422, str(err), "Invalid") from None
         self._settle()
         return Response.json(201, self.renderer.render(stored, resource), **warning)
 
@@ -738,7 +787,8 @@ class KubernetesBackend(ClusterTime):
                 raise HttpError(422, f'Scale.autoscaling "{name}" is invalid: spec.replicas: '
                                 f"Invalid value: {replicas!r}: must be greater than or equal "
                                 "to 0", "Invalid")
-            self.cluster.scale(resource.kind, name, replicas, namespace or "default")
+            with _refusals(resource, name):
+                self.cluster.scale(resource.kind, name, replicas, namespace or "default")
             self._settle()
             return Response.json(200, self._scale(resource, namespace, name))
         current, _ = self._one(resource, namespace, name)
@@ -779,12 +829,8 @@ class KubernetesBackend(ClusterTime):
                                      "labels": meta.get("labels") or {}},
                         "spec": new["spec"]}
             annotations = stored["metadata"].get("annotations")
-            try:
+            with _refusals(resource, name):
                 self.cluster.apply([self._validated(manifest, resource)])
-            except AdmissionError as err:
-                raise _admission(err, resource, name) from None
-            except ValueError as err:
-                raise HttpError(422, str(err), "Invalid") from None
             # an update is not an apply: the simulator's apply wrote its last-applied
             # annotation, which only kubectl apply writes (in its own patch, set below)
             if annotations is None:
@@ -1200,6 +1246,31 @@ def _invalid_details(message: str) -> dict[str, Any] | None:
     detail = found[4]
     return {"name": found[2], "group": group, "kind": kind,
             "causes": [{"reason": _cause(detail), "message": detail, "field": found[3]}]}
+
+
+def _not_streamed(sub: str, pod: dict[str, Any]) -> HttpError:
+    """The answer to an exec, attach or port-forward request (:data:`_STREAMS`): a 501 Status
+    saying that it is not simulated and what to use instead. A real API server upgrades the
+    connection and relays a stream between kubectl and the kubelet of the Pod's node, which
+    runs the command in the container (through the container runtime) or connects to the
+    Pod's port; the simulator runs no container and has no network, so there is nothing to
+    stream. kubectl prints the message after ``unable to upgrade connection:``."""
+    return HttpError(501, _STREAMS[sub].format(pod=pod["metadata"]["name"]), _UNKNOWN_REASON)
+
+
+@contextmanager
+def _refusals(resource: Resource, name: str) -> Iterator[None]:
+    """The simulator's refusal of a write as the API server's Status: an admission plugin's
+    (:func:`_admission`), or a value it cannot take (a :class:`~clustersim.limits.LimitError`
+    such as too many replicas, or another ``ValueError``) as 422 Invalid, the answer a real
+    API server gives to a value its validation refuses. The one place for this mapping, so
+    that no write path lets a refusal through as a 500 naming a Python class."""
+    try:
+        yield
+    except AdmissionError as err:
+        raise _admission(err, resource, name) from None
+    except ValueError as err:
+        raise HttpError(422, str(err), "Invalid") from None
 
 
 def _admission(err: AdmissionError, resource: Resource, name: str) -> HttpError:

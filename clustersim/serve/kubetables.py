@@ -12,9 +12,11 @@ terminated reason, by ``SchedulingGated`` (the PodScheduled condition's reason) 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from clustersim.kubernetes.schedulinggates import GATED_REASON
+from clustersim.quantity import format_quantity, parse_quantity
 
 __all__ = ["human_duration", "table"]
 
@@ -357,6 +359,14 @@ _BINDING: list[Column] = [
     ("Users", "string", 1, _subjects("User")), ("Groups", "string", 1, _subjects("Group")),
     ("ServiceAccounts", "string", 1, _subjects("ServiceAccount"))]
 
+def _pod_usage(name: str) -> Callable[[Obj, float], str]:
+    def cell(metrics: Obj, now: float) -> str:
+        total = sum((parse_quantity(c["usage"][name]) for c in metrics["containers"]),
+                    Decimal(0))
+        return format_quantity(total, binary=name == "memory")
+    return cell
+
+
 COLUMNS: dict[str, list[Column]] = {
     "Pod": [_NAME,
             ("Ready", "string", 0, lambda o, now: "{1}/{2}".format(*_pod_status(o))),
@@ -506,6 +516,14 @@ COLUMNS: dict[str, list[Column]] = {
         ("AllowVolumeExpansion", "string", 0,
          lambda o, now: bool(o.get("allowVolumeExpansion", False))),
         _AGE],
+    # metrics-server's own table (pkg/api/table.go): the usage summed over a Pod's
+    # containers, one column per resource in name order, then the window
+    "NodeMetrics": [_NAME, ("cpu", "string", 0, lambda o, now: o["usage"]["cpu"]),
+                    ("memory", "string", 0, lambda o, now: o["usage"]["memory"]),
+                    ("Window", "string", 0, lambda o, now: o["window"])],
+    "PodMetrics": [_NAME, ("cpu", "string", 0, _pod_usage("cpu")),
+                   ("memory", "string", 0, _pod_usage("memory")),
+                   ("Window", "string", 0, lambda o, now: o["window"])],
     "PodDisruptionBudget": [
         _NAME, ("Min Available", "string", 0, _pdb_field("minAvailable")),
         ("Max Unavailable", "string", 0, _pdb_field("maxUnavailable")),

@@ -38,7 +38,9 @@ TARGETS = {
                    ("PATCH", "/api/v1/nodes/worker-1", "application/json-patch+json"),
                    ("POST", "/apis/apps/v1/namespaces/default/deployments", "application/yaml"),
                    ("POST", "/apis/apps/v1/namespaces/default/deployments",
-                    "application/vnd.kubernetes.protobuf")],
+                    "application/vnd.kubernetes.protobuf"),
+                   ("PATCH", "/apis/apps/v1/namespaces/default/deployments/web/scale",
+                    "application/merge-patch+json")],
     "marathon": [("POST", "/v2/apps", "application/json"), ("PUT", "/v2/apps/web",
                                                               "application/json"),
                  ("POST", "/v2/groups", "application/json")],
@@ -73,6 +75,7 @@ SERVERS["kubernetes"].cluster.apply(WEB)
 @example("kubernetes", 3, b"just text")          # YAML that is a plain string
 @example("kubernetes", 4, kubeproto.MAGIC + b"\x0a\x7f")   # a field longer than the body
 @example("kubernetes", 4, kubeproto.MAGIC)               # an empty envelope: no kind at all
+@example("kubernetes", 5, b'{"spec": {"replicas": 1000000}}')    # above the limit
 def test_hostile_bodies_get_the_systems_error_shape(system, target, body):
     _check(system, target, body)
     cluster = SERVERS["kubernetes"].cluster

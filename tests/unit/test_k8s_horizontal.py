@@ -183,3 +183,27 @@ def test_conditions_in_upstreams_order_and_reasons():
     assert _conditions(rated)[2] == ("ScalingLimited", "True", "ScaleUpLimit")
     stabilized = run([(0, "3"), (100, "3"), (101, "400m")], 130)
     assert _conditions(stabilized)[0] == ("AbleToScale", "True", "ScaleDownStabilized")
+
+
+@pytest.mark.parametrize("requests, expected", [
+    ([{"cpu": "300m", "memory": "64Mi"}, {"cpu": "100m"}], [(751, 64 * 2**20), (250, 0)]),
+    ([{}, {}], [(501, 0), (500, 0)]),
+])
+def test_container_use_shares_the_pods_cpu_by_request_and_reports_the_memory_request(
+        requests, expected):
+    """What the served metrics.k8s.io API reports per container: the Pod's CPU shared by
+    CPU request (evenly without requests, the rounding to the first), adding up to the
+    Pod's; memory is the container's request (memory use is not simulated)."""
+    web = deployment(replicas=1, cpu=None)
+    web["spec"]["template"]["spec"]["containers"] = [
+        {"name": f"c{i}", "image": "nginx", "resources": {"requests": r}}
+        for i, r in enumerate(requests)]
+    cluster = KubernetesCluster(Node.many(1, "node", cpu="4", memory="16Gi"), seed=0)
+    cluster.apply([web])
+    cluster.metrics.set_load("deployment", "web", [(0, "1001m")])
+    cluster.run(until=30)
+    [pod] = cluster.objects("Pod")
+    usage = cluster.metrics.containers(pod)
+    assert [(u.name, u.cpu, u.memory) for u in usage] == [
+        (f"c{i}", cpu, memory) for i, (cpu, memory) in enumerate(expected)]
+    assert sum(u.cpu for u in usage) == cluster.metrics.pod_cpu(pod)

@@ -23,6 +23,7 @@ from clustersim.kubernetes import KubernetesCluster, rbac, rbacdefaults
 from clustersim.kubernetes.controllers.disruption import budget_status
 from clustersim.kubernetes.services import SERVICE_CIDR, apiserver_service
 from clustersim.kubernetes.storageclass import PROVISIONER, PROVISIONER_UID
+from clustersim.quantity import parse_quantity, to_millis
 from clustersim.serve import find_program, kubeproto, serve
 
 KUBECTL = find_program("kubectl")
@@ -79,7 +80,12 @@ def test_version_reports_the_simulated_server(shop):
 
 
 def test_api_resources_lists_what_is_simulated(shop):
-    rows = {r[0]: r for r in shop.rows("api-resources")}
+    listed = shop.rows("api-resources")
+    rows = {r[0]: r for r in listed if r[-1] not in ("NodeMetrics", "PodMetrics")}
+    # metrics-server's resources, named as the core ones they measure
+    assert [r for r in listed if r[-1] in ("NodeMetrics", "PodMetrics")] == [
+        ["nodes", "metrics.k8s.io/v1beta1", "false", "NodeMetrics"],
+        ["pods", "metrics.k8s.io/v1beta1", "true", "PodMetrics"]]
     assert rows["deployments"][1:] == ["deploy", "apps/v1", "true", "Deployment"]
     assert rows["nodes"][-2:] == ["false", "Node"]
     assert rows["horizontalpodautoscalers"][1:] == ["hpa", "autoscaling/v2", "true",
@@ -530,6 +536,100 @@ def test_create_scale_label_delete(fresh):
     assert 'pod "huge" deleted' in fresh("delete", "pod", "huge", "--wait=false").stdout
     assert fresh.server.cluster.get("Pod", "default", "huge") is None
 
+
+
+def test_scale_above_the_simulators_limit_is_refused_as_invalid(shop):
+    """The scale subresource refuses as apply and patch do: 422, not a 500 naming a class."""
+    refused = shop("scale", "deployment", "frontend", "--replicas=1000000", check=False)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("The request is invalid: Deployment 'frontend': replicas "
+                                     "is 1,000,000, above the simulator's limit")
+    assert "InternalError" not in refused.stderr and "LimitError" not in refused.stderr
+    assert shop.server.cluster.get("Deployment", "default", "frontend")["spec"]["replicas"] == 2
+
+
+@pytest.mark.parametrize("command, refusal", [
+    (["exec", "db-0", "--", "ls"], "running a command in a container (kubectl exec"),
+    (["cp", "db-0:/etc/hosts", "-"], "running a command in a container (kubectl exec, "
+                                         "and kubectl cp"),
+    (["attach", "db-0"], "attaching to a container (kubectl attach) is not simulated"),
+    (["port-forward", "db-0", "5432:5432"], "forwarding a port (kubectl port-forward) is not "
+                                            "simulated"),
+])
+def test_streaming_commands_say_they_are_not_simulated_and_what_to_use(shop, command, refusal):
+    """exec, cp, attach and port-forward get a Status kubectl prints verbatim, naming the
+    command and the alternative, not a bare 405."""
+    result = shop(*command, check=False)
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: ") and "unable to upgrade connection: " + refusal in last
+    assert "kubectl logs" in last or "kubectl get endpointslices" in last
+    missing = shop(*(arg.replace("db-0", "nope") for arg in command), check=False)
+    assert 'pods "nope" not found' in missing.stderr
+
+
+def _mebibytes(quantity: str) -> str:
+    """Memory as kubectl top prints it (whole Mi)."""
+    return f"{int(parse_quantity(quantity)) // 2**20}Mi"
+
+
+def test_top_reads_the_metrics_api_the_autoscaler_reads(fresh):
+    """kubectl top finds metrics-server's API; pods show their share of the load (memory:
+    the request, memory use not being simulated), nodes the sum of their pods, as a share
+    of allocatable; the HPA reads the same figures."""
+    cluster = fresh.server.cluster
+    cluster.apply(str(example_path("kubernetes")))
+    cluster.metrics.set_load("Deployment", "api", [(0, "1200m")])
+    fresh("autoscale", "deployment", "api", "--cpu=50%", "--min=3", "--max=3")
+    fresh.server.step(120)
+    assert "metrics.k8s.io/v1beta1" in fresh("api-versions").stdout.split()
+    pods = {p["metadata"]["name"]: p for p in cluster.objects("Pod")}
+    top = {row[0]: row[1:] for row in fresh.rows("top", "pods")}
+    assert sorted(top) == sorted(pods)
+    for name, (cpu, memory) in top.items():
+        [container] = pods[name]["spec"]["containers"]
+        requested = container["resources"]["requests"].get("memory", "0")
+        share = 1200 // 3 if pods[name]["metadata"]["labels"]["tier"] == "api" else 0
+        assert (cpu, memory) == (f"{share}m", _mebibytes(requested))
+    nodes = {n["metadata"]["name"]: n for n in json.loads(
+        fresh("get", "nodes", "-o", "json").stdout)["items"]}
+    for name, cpu, cpu_share, memory, _ in fresh.rows("top", "nodes"):
+        on_node = [p for p in pods.values() if p["spec"].get("nodeName") == name]
+        used = sum(int(top[p["metadata"]["name"]][0][:-1]) for p in on_node)
+        allocatable = to_millis(parse_quantity(nodes[name]["status"]["allocatable"]["cpu"]))
+        assert (cpu, cpu_share) == (f"{used}m", f"{used * 100 // allocatable}%")
+        assert memory == _mebibytes(str(sum(int(parse_quantity(
+            p["spec"]["containers"][0]["resources"]["requests"].get("memory", "0")))
+            for p in on_node)))
+    api = next(p for p in pods.values() if p["metadata"]["labels"]["tier"] == "api")
+    requests = api["spec"]["containers"][0]["resources"]["requests"]
+    hpa = fresh("get", "hpa", "api", "-o", "json").stdout
+    [current] = json.loads(hpa)["status"]["currentMetrics"]
+    assert current["resource"]["current"]["averageUtilization"] == \
+        400 * 100 // to_millis(parse_quantity(requests["cpu"]))
+    raw = json.loads(fresh("get", "--raw", "/apis/metrics.k8s.io/v1beta1/namespaces/default/"
+                           f"pods/{api['metadata']['name']}").stdout)
+    assert raw["kind"] == "PodMetrics" and raw["window"] == "15s"
+    assert raw["containers"][0]["usage"] == {"cpu": "400m", "memory": requests["memory"]}
+
+
+def test_top_leaves_out_what_metrics_server_could_not_scrape(fresh):
+    """A pod that is not running has no metrics; a node whose kubelet is unreachable is
+    shown as <unknown>, as kubectl shows a node metrics-server has no figure for."""
+    fresh.server.cluster.apply(str(example_path("kubernetes")))
+    fresh("apply", "-f", "-", stdin=HUGE)
+    fresh.server.step(60)
+    pending = fresh("top", "pod", "huge", check=False)
+    assert 'podmetrics.metrics.k8s.io "default/huge" not found' in pending.stderr
+    assert 'pods "nope" not found' in fresh("top", "pod", "nope", check=False).stderr
+    fresh.server.cluster.fail_node("worker-2")
+    fresh.server.step(60)
+    rows = {row[0]: row[1:] for row in fresh.rows("top", "nodes")}
+    assert rows["worker-2"] == ["<unknown>"] * 4
+    assert rows["worker-1"][1].endswith("%")
+    stranded = {p["metadata"]["name"] for p in fresh.server.cluster.objects("Pod")
+                if p["spec"].get("nodeName") == "worker-2"}
+    assert stranded and not stranded & {row[0] for row in fresh.rows("top", "pods")}
 
 GENERATORS = [
     ("deployment", "web", ["--image=nginx:1.27", "--replicas=2", "--port=80"], "Deployment"),
