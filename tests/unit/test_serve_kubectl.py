@@ -1283,6 +1283,69 @@ def test_an_indexed_job_with_a_back_off_limit_per_index(fresh):
                                       "Invalid value: field is immutable")
 
 
+TWO_WORKERS = """apiVersion: batch/v1
+kind: Job
+metadata: {name: queue}
+spec:
+  parallelism: 2
+  template:
+    metadata: {annotations: {clustersim.io/run-seconds: "100"}}
+    spec:
+      restartPolicy: Never
+      containers:
+      - {name: c, image: busybox:1.37,
+         lifecycle: {preStop: {sleep: {seconds: 20}}}}
+"""
+
+
+def test_a_job_shows_the_api_servers_defaults(fresh):
+    """``SetDefaults_Job``: a Job that says nothing gets one completion, parallelism 1,
+    backoff limit 6, ``NonIndexed``, not suspended, ``podReplacementPolicy:
+    TerminatingOrFailed``, ``manualSelector: false`` and its template's labels, which
+    ``kubectl describe`` prints; a work queue (parallelism without completions) keeps no
+    completions ("<unset>"). ``Pods Statuses`` counts the ready pods (``status.ready``)."""
+    fresh("create", "job", "once", "--image=busybox:1.37")
+    fresh("apply", "-f", "-", stdin=TWO_WORKERS)
+    fresh.server.step(10)
+    spec = json.loads(fresh("get", "job", "once", "-o", "jsonpath={.spec}").stdout)
+    assert {k: v for k, v in spec.items() if k not in ("selector", "template")} == {
+        "backoffLimit": 6, "completionMode": "NonIndexed", "completions": 1,
+        "manualSelector": False, "parallelism": 1,
+        "podReplacementPolicy": "TerminatingOrFailed", "suspend": False}
+    labels = json.loads(fresh("get", "job", "once", "-o", "jsonpath={.metadata.labels}").stdout)
+    assert labels == spec["template"]["metadata"]["labels"]
+    described = fresh("describe", "job", "queue").stdout
+    for line in ("Parallelism:      2", "Completions:      <unset>",
+                 "Completion Mode:  NonIndexed", "Suspend:          false",
+                 "Backoff Limit:    6",
+                 "Pods Statuses:    2 Active (2 Ready) / 0 Succeeded / 0 Failed"):
+        assert f"\n{line}\n" in described
+    assert "completions" not in json.loads(fresh("get", "job", "queue", "-o",
+                                                 "jsonpath={.spec}").stdout)
+
+
+@pytest.mark.parametrize("policy", ["TerminatingOrFailed", "Failed"])
+def test_a_terminating_pod_is_replaced_as_the_jobs_pod_replacement_policy_says(fresh, policy):
+    """``status.terminating`` counts the Job's pods being deleted; with
+    ``podReplacementPolicy: TerminatingOrFailed`` (the default) a pod being deleted is replaced
+    at once, with ``Failed`` only once it has ended (``manageJob``)."""
+    fresh("apply", "-f", "-", stdin=TWO_WORKERS.replace(
+        "  parallelism: 2\n", f"  parallelism: 2\n  podReplacementPolicy: {policy}\n"))
+    fresh.server.step(10)
+    first = fresh.rows("get", "pods")[0][0]
+    fresh("delete", "pod", first, "--wait=false")
+    fresh.server.step(1)
+    shown = fresh("get", "job", "queue", "-o",
+                  "jsonpath={.status.active} {.status.ready} {.status.terminating}").stdout
+    assert shown == ("2 1 1" if policy == "TerminatingOrFailed" else "1 1 1")
+    assert len(fresh.rows("get", "pods")) == (3 if policy == "TerminatingOrFailed" else 2)
+    fresh.server.step(30)
+    pods = fresh.rows("get", "pods")
+    assert first not in [p[0] for p in pods] and [p[2] for p in pods] == ["Running"] * 2
+    assert fresh("get", "job", "queue", "-o",
+                 "jsonpath={.status.terminating}").stdout == "0"
+
+
 def test_a_suspended_job_is_placed_by_patch_before_it_runs(fresh):
     """As Kueue admits a Job: while it is suspended and has never started (no
     ``status.startTime``, which the Job controller set even while suspended), ``kubectl

@@ -4,9 +4,13 @@ Upstream: kubernetes/kubernetes ``pkg/controller/job/job_controller.go`` (``sync
 ``manageJob``, ``getNewFinishedPods``) and ``pkg/controller/job/backoff_utils.go``. Docs:
 https://kubernetes.io/docs/concepts/workloads/controllers/job/
 
-- Active pods = ``min(parallelism, completions − succeeded)`` (parallelism and completions
-  default to 1). Without ``completions`` (a work queue) no new pod starts once one succeeded,
-  and the Job completes when one succeeded and none is active.
+- The Job first gets the API server's defaults (:func:`set_job_defaults`).
+- Active pods = ``min(parallelism, completions − succeeded)``. Without ``completions`` (a work
+  queue) no new pod starts once one succeeded, and the Job completes when one succeeded and
+  none is active. ``status.ready`` counts the active pods that are Ready and
+  ``status.terminating`` the pods being deleted that have not ended; with
+  ``podReplacementPolicy: Failed`` a pod being deleted is replaced only once it has ended,
+  with ``TerminatingOrFailed`` at once (``manageJob``).
 - Each failed pod counts toward ``backoffLimit`` (default 6); once failures exceed it the Job
   fails with ``BackoffLimitExceeded`` and its active pods are deleted. After ``n`` failures
   since the last success the next pod waits ``10 s × 2^(n−1)``, at most 6 minutes
@@ -60,15 +64,50 @@ from clustersim.kubernetes.objects import (
     condition,
     generate_job_selector,
     is_active,
+    is_ready,
     is_terminating,
     new_pod_from_template,
     set_condition,
 )
 
-__all__ = ["JobController", "job_finished", "pod_failure_backoff", "want_active"]
+__all__ = ["JobController", "job_finished", "pod_failure_backoff", "set_job_defaults",
+           "want_active"]
 
 DEFAULT_BACKOFF = 10.0
 MAX_BACKOFF = 360.0
+
+
+def set_job_defaults(job: dict[str, Any]) -> None:
+    """The API server's defaults for a Job (``SetDefaults_Job``, kubernetes/kubernetes
+    ``pkg/apis/batch/v1/defaults.go``), which ``kubectl get -o yaml`` and ``kubectl describe``
+    show: with neither ``completions`` nor ``parallelism`` both are 1, else a missing
+    ``parallelism`` is 1 and a missing ``completions`` stays missing (a work queue);
+    ``backoffLimit`` 6, or no limit (the largest int32) with ``backoffLimitPerIndex``;
+    ``completionMode: NonIndexed``, ``suspend: false``, ``manualSelector: false``;
+    ``podReplacementPolicy`` ``Failed`` with a ``podFailurePolicy``, else
+    ``TerminatingOrFailed`` (the ``JobPodReplacementPolicy`` feature, on by default since
+    v1.29, GA in v1.34); an ``onPodConditions`` pattern without ``status`` means ``True``; and
+    a Job without labels takes its template's."""
+    spec = job.setdefault("spec", {})
+    if spec.get("completions") is None and spec.get("parallelism") is None:
+        spec["completions"] = 1
+    for field, default in (
+            ("parallelism", 1),
+            ("backoffLimit", 6 if spec.get("backoffLimitPerIndex") is None else MAX_INT32),
+            ("completionMode", "NonIndexed"), ("suspend", False),
+            ("podReplacementPolicy",
+             "TerminatingOrFailed" if spec.get("podFailurePolicy") is None else "Failed"),
+            ("manualSelector", False)):
+        if spec.get(field) is None:
+            spec[field] = default
+    for rule in (spec.get("podFailurePolicy") or {}).get("rules") or []:
+        for pattern in rule.get("onPodConditions") or []:
+            if not pattern.get("status"):
+                pattern["status"] = "True"
+    labels = ((spec.get("template") or {}).get("metadata") or {}).get("labels")
+    meta = job.setdefault("metadata", {})
+    if labels is not None and not meta.get("labels"):
+        meta["labels"] = dict(labels)
 
 
 def pod_failure_backoff(failures: int) -> float:
@@ -127,12 +166,15 @@ class JobController(Controller):
     def sync(self, job: dict[str, Any]) -> None:
         cluster = self.cluster
         now = cluster.now
-        spec = job.setdefault("spec", {})
+        set_job_defaults(job)
+        spec = job["spec"]
         self._default_template(job)
         pods = cluster.owned("Pod", job)
         active = [p for p in pods if is_active(p)]
         succeeded = [p for p in pods if (p.get("status") or {}).get("phase") == "Succeeded"]
         failed = [p for p in pods if (p.get("status") or {}).get("phase") == "Failed"]
+        terminating = [p for p in pods if is_terminating(p) and (p.get("status") or {}).get(
+            "phase") not in ("Succeeded", "Failed")]
         status = job.setdefault("status", {})
         if not spec.get("suspend"):
             status.setdefault("startTime", now)      # the Job's first start
@@ -141,9 +183,9 @@ class JobController(Controller):
         per_index = spec.get("backoffLimitPerIndex") if is_indexed(job) else None
         if is_indexed(job):
             done, lost, failed = _tally_indexes(job, succeeded, failed)
-        status.update(active=len(active),
+        status.update(active=len(active), ready=sum(map(is_ready, active)),
                       succeeded=len(succeeded) if done is None else len(done),
-                      failed=len(failed))
+                      failed=len(failed), terminating=len(terminating))
         finished = job_finished(job)
         if finished:
             self._expire(job)
@@ -159,10 +201,8 @@ class JobController(Controller):
             set_condition(job, "Suspended", False, now, "JobResumed", "Job resumed")
             cluster.record(job, "Resumed", "Job resumed")
             status["startTime"] = now       # the deadline counts time continuously active
-        parallelism = spec.get("parallelism", 1)
-        completions = spec.get("completions", None if "parallelism" in spec else 1)
-        # the API server's default; with backoffLimitPerIndex, no limit (SetDefaults_Job)
-        backoff_limit = spec.get("backoffLimit", 6 if per_index is None else MAX_INT32)
+        parallelism, completions = spec["parallelism"], spec.get("completions")
+        backoff_limit = spec["backoffLimit"]
         deadline = spec.get("activeDeadlineSeconds")
         if len(failed) > backoff_limit:
             self._finish(job, active, "Failed", "BackoffLimitExceeded",
@@ -202,7 +242,9 @@ class JobController(Controller):
                 cluster.delete_pod(pod)
                 cluster.record(job, "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}")
             return
-        if len(active) >= wanted:
+        # podReplacementPolicy Failed: a pod being deleted is replaced once it has ended
+        waiting = terminating if spec["podReplacementPolicy"] == "Failed" else []
+        if len(active) + len(waiting) >= wanted:
             return
         if per_index is None:
             last_success = max((p["status"].get("finishedAt", 0.0) for p in succeeded),
@@ -214,11 +256,12 @@ class JobController(Controller):
                 if now < ready_at:
                     cluster.wake_at(ready_at)
                     return
-        missing = wanted - len(active)
+        missing = wanted - len(active) - len(waiting)
         indexes: list[int | None] = [None] * missing
         replaced: dict[int, dict[str, Any]] = {}
         if done is not None:
-            taken = done | lost | {i for p in active if (i := completion_index(p)) is not None}
+            taken = done | lost | {i for p in active + waiting
+                                   if (i := completion_index(p)) is not None}
             indexes = list(first_pending_indexes(taken, missing, completions))
             if per_index is not None:
                 replaced = replaced_pods(failed, taken)
