@@ -1597,6 +1597,48 @@ def test_create_job_from_a_cronjob_keeps_its_owner(fresh, monkeypatch):
         "uid"] and owner["controller"] is True
 
 
+def _cronjob_events(kubectl, name: str) -> list[str]:
+    """The reason and message of each event ``kubectl describe cronjob`` lists."""
+    described = kubectl("describe", "cronjob", name).stdout
+    rows = described.split("\nEvents:\n", 1)[1].splitlines()[2:]
+    return [" ".join(row.split()[:1] + row.split()[1:2] + row.split()[4:]) for row in rows]
+
+
+def test_a_job_created_from_a_cronjob_is_not_one_of_its_runs(fresh):
+    """``syncCronJob`` (``cronjob_controllerv2.go``): a Job the CronJob owns but did not
+    create (``kubectl create job --from``) stays out of ``status.active`` with the warning
+    ``UnexpectedJob``, so it holds back no ``Forbid`` run; a run seen finished is taken off
+    with ``SawCompletedJob`` and "condition:", and sets ``lastSuccessfulTime``. The CronJob
+    shows the API server's defaults (``SetDefaults_CronJob``)."""
+    fresh("create", "cronjob", "tick", "--image=busybox:1.37", "--schedule=*/2 * * * *")
+    fresh.server.step(1)
+    assert fresh("get", "cronjob", "tick", "-o", "jsonpath={.spec.concurrencyPolicy} "
+                 "{.spec.suspend} {.spec.successfulJobsHistoryLimit} "
+                 "{.spec.failedJobsHistoryLimit}").stdout == "Allow false 3 1"   # defaults
+    fresh("patch", "cronjob", "tick", "-p", json.dumps({"spec": {
+        "concurrencyPolicy": "Forbid", "jobTemplate": {"spec": {"template": {"metadata": {
+            "annotations": {"clustersim.io/run-seconds": "150"}}}}}}}))
+    fresh("create", "job", "manual", "--from=cronjob/tick")
+    fresh.server.step(130)
+    [run] = [j[0] for j in fresh.rows("get", "jobs") if j[0] != "manual"]
+    active = json.loads(fresh("get", "cronjob", "tick", "-o",
+                              "jsonpath={.status.active}").stdout)
+    assert [(a["kind"], a["name"]) for a in active] == [("Job", run)]
+    assert _cronjob_events(fresh, "tick") == [
+        "Warning UnexpectedJob Saw a job that the controller did not create or forgot: manual",
+        f"Normal SuccessfulCreate Created job {run}"]
+    fresh.server.step(170)
+    events = _cronjob_events(fresh, "tick")
+    assert "Normal JobAlreadyActive Not starting job because prior execution is running and " \
+        "concurrency policy is Forbid" in events
+    assert [e for e in events if "SawCompletedJob" in e] == [
+        f"Normal SawCompletedJob Saw completed job: {run}, condition: Complete"]
+    cronjob, job = json.loads(fresh("get", "cronjob/tick", f"job/{run}", "-o",
+                                    "json").stdout)["items"]
+    assert "active" not in cronjob["status"]
+    assert cronjob["status"]["lastSuccessfulTime"] == job["status"]["completionTime"]
+
+
 def test_explain_reads_the_pinned_releases_schemas(shop):
     out = shop("explain", "deployment.spec.strategy").stdout
     assert "FIELD: strategy <DeploymentStrategy>" in out
