@@ -1639,6 +1639,17 @@ def test_a_job_created_from_a_cronjob_is_not_one_of_its_runs(fresh):
     assert cronjob["status"]["lastSuccessfulTime"] == job["status"]["completionTime"]
 
 
+def test_a_schedule_robfig_cron_cannot_parse_is_refused_in_its_words(fresh):
+    """``validateScheduleFormat`` reports robfig/cron's parser error as the field's invalid
+    value; day of week 7 is past its maximum, 6."""
+    for schedule, words in (("61 * * * *", "end of range (61) above maximum (59): 61"),
+                            ("0 0 * * 7", "end of range (7) above maximum (6): 7")):
+        refused = fresh("create", "cronjob", "bad", "--image=busybox:1.37",
+                        f"--schedule={schedule}", check=False)
+        assert refused.stderr.strip().endswith(
+            f'spec.schedule: Invalid value: "{schedule}": {words}')
+
+
 def test_explain_reads_the_pinned_releases_schemas(shop):
     out = shop("explain", "deployment.spec.strategy").stdout
     assert "FIELD: strategy <DeploymentStrategy>" in out
