@@ -1,10 +1,9 @@
 """Fields the loader accepts, as the API server does, that the simulator does not apply.
 
 A warning names each one found, so that a simulated run is not read as what a cluster would
-do with it. A Job's ``podFailurePolicy`` (GA in v1.31) and ``successPolicy`` (GA in v1.33)
-are read by upstream's Job controller (kubernetes/kubernetes
-``pkg/controller/job/pod_failure_policy.go`` and ``success_policy.go``); the simulated one
-(:mod:`clustersim.kubernetes.controllers.job`) ignores both.
+do with it. A Job's ``successPolicy`` (GA in v1.33) is read by upstream's Job controller
+(kubernetes/kubernetes ``pkg/controller/job/success_policy.go``); the simulated one
+(:mod:`clustersim.kubernetes.controllers.job`) ignores it.
 """
 
 from __future__ import annotations
@@ -15,10 +14,6 @@ from typing import Any
 __all__ = ["unapplied_warnings"]
 
 _JOB_FIELDS = {
-    "podFailurePolicy": (
-        "the simulated Job controller counts every failed pod toward backoffLimit; a real one "
-        "matches each failed pod's exit codes and conditions against the rules (FailJob, "
-        "FailIndex, Ignore, Count)"),
     "successPolicy": (
         "the simulated Job completes only when all its completions succeed; a real one "
         "completes once a rule's succeededIndexes or succeededCount is met (condition "

@@ -378,28 +378,28 @@ def test_a_cron_schedule_is_read_when_the_cronjob_loads(schedule: str, words: st
     assert words in caught.value.message
 
 
-def test_a_jobs_failure_and_success_policies_load_with_a_warning_that_they_are_not_applied(
-) -> None:
-    """``podFailurePolicy`` and ``successPolicy`` are valid (the API server accepts them) but
-    the simulated Job controller ignores them: each is named in a warning, in a Job and in a
-    CronJob's template."""
+def test_a_jobs_success_policy_loads_with_a_warning_that_it_is_not_applied() -> None:
+    """``successPolicy`` is valid (the API server accepts it) but the simulated Job
+    controller ignores it: a warning names it, in a Job and in a CronJob's template;
+    ``podFailurePolicy``, which the simulated controller applies, has none."""
     policies = ("      podFailurePolicy: {rules: [{action: FailJob, onExitCodes: "
                 "{operator: In, values: [42]}}]}\n"
                 "      successPolicy: {rules: [{succeededCount: 1}]}\n")
     [cron] = load_manifests(CRONJOB.replace("    spec:\n      template:",
                                             "    spec:\n" + policies + "      template:"))
     assert [w.split(" is ")[0] for w in cron.warnings] == [
-        "spec.jobTemplate.spec.podFailurePolicy", "spec.jobTemplate.spec.successPolicy"]
+        "spec.jobTemplate.spec.successPolicy"]
     job = ("apiVersion: batch/v1\nkind: Job\nmetadata: {name: r}\nspec:\n%s  template:\n"
            "    spec:\n      restartPolicy: Never\n"
            "      containers: [{name: c, image: busybox:1.37}]\n")
-    [plain] = load_manifests(job % "")
-    assert plain.warnings == ()
     [failing] = load_manifests(job % policies.splitlines(keepends=True)[0][4:])
-    assert failing.warnings == (
-        "spec.podFailurePolicy is accepted but not applied: the simulated Job controller counts "
-        "every failed pod toward backoffLimit; a real one matches each failed pod's exit codes "
-        "and conditions against the rules (FailJob, FailIndex, Ignore, Count)",)
+    assert failing.warnings == ()
+    [succeeding] = load_manifests(job % policies.splitlines(keepends=True)[1][4:])
+    assert succeeding.warnings == (
+        "spec.successPolicy is accepted but not applied: the simulated Job completes only when "
+        "all its completions succeed; a real one completes once a rule's succeededIndexes or "
+        "succeededCount is met (condition SuccessCriteriaMet) and deletes the pods still "
+        "running",)
 
 
 def test_a_time_zone_other_than_utc_is_refused_as_not_simulated() -> None:

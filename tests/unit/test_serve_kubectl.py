@@ -1346,6 +1346,77 @@ def test_a_terminating_pod_is_replaced_as_the_jobs_pod_replacement_policy_says(f
                  "jsonpath={.status.terminating}").stdout == "0"
 
 
+FAILING = """apiVersion: batch/v1
+kind: Job
+metadata: {name: flaky}
+spec:
+  backoffLimit: 1
+  podFailurePolicy:
+    rules:
+    - {action: FailJob, onExitCodes: {containerName: main, operator: In, values: [42]}}
+    - {action: Ignore, onExitCodes: {operator: NotIn, values: [42]}}
+  template:
+    metadata: {annotations: {clustersim.io/run-seconds: "5", clustersim.io/exit-code: "%d"}}
+    spec:
+      restartPolicy: Never
+      containers: [{name: main, image: busybox:1.37}]
+"""
+
+
+def test_a_pod_failure_policy_fails_the_job_or_ignores_the_failure(fresh):
+    """``matchPodFailurePolicy``: exit code 42 matches the ``FailJob`` rule, which fails the
+    Job at once (reason ``PodFailurePolicy``, upstream's message) whatever its backoff limit;
+    exit code 3 matches the ``Ignore`` rule, so the failures are not counted
+    (``status.failed`` 0) and the Job retries past ``backoffLimit: 1``. The pod's container
+    reports the exit code; the Job defaults ``podReplacementPolicy`` to ``Failed``."""
+    fresh("apply", "-f", "-", stdin=FAILING % 42)
+    fresh.server.step(20)
+    [pod] = fresh.rows("get", "pods")
+    assert fresh("get", "pod", pod[0], "-o", "jsonpath={.status.containerStatuses[0].state"
+                 ".terminated.exitCode}").stdout == "42"
+    shown = json.loads(fresh("get", "job", "flaky", "-o", "json").stdout)
+    [failed] = [c for c in shown["status"]["conditions"] if c["type"] == "Failed"]
+    assert (failed["reason"], failed["message"]) == (
+        "PodFailurePolicy", f"Container main for pod default/{pod[0]} failed with exit code 42 "
+        "matching FailJob rule at index 0")
+    assert shown["spec"]["podReplacementPolicy"] == "Failed"
+    fresh("delete", "job", "flaky")
+    fresh.server.step(5)
+    fresh("apply", "-f", "-", stdin=FAILING % 3)
+    fresh.server.step(120)
+    pods = fresh.rows("get", "pods")
+    assert len(pods) > 2 and all(p[2] == "Error" for p in pods[:-1])
+    assert fresh("get", "job", "flaky", "-o", "jsonpath={.status.failed} "
+                 "{.status.conditions}").stdout == "0 "
+
+
+def test_a_fail_index_rule_fails_the_index_at_its_first_failure(fresh):
+    """With ``backoffLimitPerIndex: 1`` each index may fail once more; a ``FailIndex`` rule
+    fails it at the first failure it matches (``isIndexFailed``), an ``Ignore`` rule keeps the
+    index's failure count and counts the failure in
+    ``batch.kubernetes.io/job-index-ignored-failure-count`` instead
+    (``getNewIndexFailureCounts``)."""
+    def run(action: str, step: float) -> list[str]:
+        fresh("apply", "-f", "-", stdin=INDEXED.replace(
+            '"20"}', '"20", clustersim.io/exit-code: "1"}').replace(
+            "  parallelism: 2\n", "  parallelism: 3\n  backoffLimitPerIndex: 1\n"
+            f"  podFailurePolicy: {{rules: [{{action: {action}, onExitCodes: "
+            "{operator: In, values: [1]}}]}\n"))
+        fresh.server.step(step)
+        return fresh("get", "job", "sort", "-o", "jsonpath={.status.failedIndexes} "
+                     "{.status.failed}").stdout.split()
+
+    assert run("FailIndex", 60) == ["0-2", "3"]
+    fresh("delete", "job", "sort")
+    fresh.server.step(5)
+    assert run("Ignore", 40) == ["0"]           # no index failed, no failure counted
+    counts = {(p["metadata"]["annotations"]["batch.kubernetes.io/job-index-failure-count"],
+               p["metadata"]["annotations"].get(
+                   "batch.kubernetes.io/job-index-ignored-failure-count"))
+              for p in json.loads(fresh("get", "pods", "-o", "json").stdout)["items"]}
+    assert counts == {("0", None), ("0", "1")}
+
+
 def test_a_suspended_job_is_placed_by_patch_before_it_runs(fresh):
     """As Kueue admits a Job: while it is suspended and has never started (no
     ``status.startTime``, which the Job controller set even while suspended), ``kubectl

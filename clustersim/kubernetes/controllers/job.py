@@ -34,9 +34,17 @@ https://kubernetes.io/docs/concepts/workloads/controllers/job/
   every index from 0 to ``completions − 1`` has succeeded; ``status.succeeded`` counts the
   indexes and ``status.completedIndexes`` lists them (:mod:`.indexedjob`).
 
+- ``podFailurePolicy`` (GA in v1.31) decides what each failed pod's exit code or conditions
+  make of it (:mod:`.podfailurepolicy`): a ``FailJob`` rule fails the Job (reason
+  ``PodFailurePolicy``) before any limit is looked at, an ``Ignore`` rule keeps the failure
+  out of ``status.failed``, ``backoffLimit`` and the index's failure count, a ``FailIndex``
+  rule fails the pod's index for good (``syncJob``, ``getFailJobMessage``,
+  ``isIndexFailed``). Ignored failures still delay the next pod: the simulator's back-off
+  counts every failed pod.
+
 Simplified: ``restartPolicy: OnFailure`` pods are treated like ``Never`` (upstream restarts
-the container in place and counts the restarts toward the limit); ``podFailurePolicy`` and
-``successPolicy`` are not modelled, nor the interim conditions ``SuccessCriteriaMet`` and
+the container in place and counts the restarts toward the limit); ``successPolicy`` is not
+modelled (the loader warns), nor the interim conditions ``SuccessCriteriaMet`` and
 ``FailureTarget`` upstream sets before ``Complete`` and ``Failed``, nor the pods' tracking
 finalizer (the simulator counts the finished pods it still has; upstream counts each once,
 as its finalizer is removed, so a deleted failed pod still counts there).
@@ -44,6 +52,7 @@ as its finalizer is removed, so a deleted failed pod still counts there).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from clustersim.kubernetes.controllers.base import Controller
@@ -52,12 +61,17 @@ from clustersim.kubernetes.controllers.indexedjob import (
     completion_index,
     first_pending_indexes,
     format_indexes,
+    index_absolute_failure_count,
     index_failure_count,
     indexed_pod,
     is_indexed,
     pods_for_removal,
     replaced_pods,
     with_indexes,
+)
+from clustersim.kubernetes.controllers.podfailurepolicy import (
+    FAIL_INDEX,
+    match_pod_failure_policy,
 )
 from clustersim.kubernetes.controllers.replicaset import deletion_rank
 from clustersim.kubernetes.objects import (
@@ -73,6 +87,8 @@ from clustersim.kubernetes.objects import (
 __all__ = ["JobController", "job_finished", "pod_failure_backoff", "set_job_defaults",
            "want_active"]
 
+Verdict = tuple[str | None, bool, str | None]
+"""What the pod failure policy makes of a failed pod (``match_pod_failure_policy``)."""
 DEFAULT_BACKOFF = 10.0
 MAX_BACKOFF = 360.0
 
@@ -136,11 +152,12 @@ def job_finished(job: dict[str, Any]) -> str | None:
 
 
 def _tally_indexes(job: dict[str, Any], succeeded: list[dict[str, Any]],
-                   failed: list[dict[str, Any]]
+                   failed: list[dict[str, Any]], verdicts: Mapping[str, Verdict]
                    ) -> tuple[set[int], set[int], list[dict[str, Any]]]:
     """An Indexed Job's indexes done and lost (failed for good, with
-    ``backoffLimitPerIndex``), written to ``status.completedIndexes`` (left out while empty)
-    and ``status.failedIndexes``, and its failed pods that count: those with a valid index
+    ``backoffLimitPerIndex``: a counted failure past the limit, or a ``FailIndex`` rule of
+    the pod failure policy, ``isIndexFailed``), written to ``status.completedIndexes`` (left
+    out while empty) and ``status.failedIndexes``, and its failed pods with a valid index
     (``getValidPodsWithFilter``)."""
     spec, status = job["spec"], job["status"]
     total, per_index = spec["completions"], spec.get("backoffLimitPerIndex")
@@ -152,10 +169,16 @@ def _tally_indexes(job: dict[str, Any], succeeded: list[dict[str, Any]],
         status.pop("completedIndexes", None)
     lost: set[int] = set()
     if per_index is not None:
-        lost = with_indexes(status.get("failedIndexes") or "", total,
-                            (p for p in failed if index_failure_count(p) >= per_index))
+        lost = with_indexes(status.get("failedIndexes") or "", total, (
+            p for p in failed if _verdict(verdicts, p)[2] == FAIL_INDEX
+            or (_verdict(verdicts, p)[1] and index_failure_count(p) >= per_index)))
         status["failedIndexes"] = format_indexes(lost)
     return done, lost, failed
+
+
+def _verdict(verdicts: Mapping[str, Verdict], pod: Mapping[str, Any]) -> Verdict:
+    """What the pod failure policy made of the failed ``pod``: counted, no rule, without one."""
+    return verdicts.get(pod["metadata"]["uid"], (None, True, None))
 
 
 class JobController(Controller):
@@ -181,11 +204,18 @@ class JobController(Controller):
         done: set[int] | None = None
         lost: set[int] = set()
         per_index = spec.get("backoffLimitPerIndex") if is_indexed(job) else None
+        failed.sort(key=lambda p: p["status"].get("finishedAt", 0.0))
+        policy = spec.get("podFailurePolicy")
+        verdicts = {p["metadata"]["uid"]: match_pod_failure_policy(policy, p)
+                    for p in failed} if policy else {}
+        fail_job = next((message for p in failed if (message := _verdict(verdicts, p)[0])),
+                        None)
         if is_indexed(job):
-            done, lost, failed = _tally_indexes(job, succeeded, failed)
+            done, lost, failed = _tally_indexes(job, succeeded, failed, verdicts)
+        counted = [p for p in failed if _verdict(verdicts, p)[1]]
         status.update(active=len(active), ready=sum(map(is_ready, active)),
                       succeeded=len(succeeded) if done is None else len(done),
-                      failed=len(failed), terminating=len(terminating))
+                      failed=len(counted), terminating=len(terminating))
         finished = job_finished(job)
         if finished:
             self._expire(job)
@@ -204,7 +234,10 @@ class JobController(Controller):
         parallelism, completions = spec["parallelism"], spec.get("completions")
         backoff_limit = spec["backoffLimit"]
         deadline = spec.get("activeDeadlineSeconds")
-        if len(failed) > backoff_limit:
+        if fail_job is not None:
+            self._finish(job, active, "Failed", "PodFailurePolicy", fail_job, "Warning")
+            return
+        if len(counted) > backoff_limit:
             self._finish(job, active, "Failed", "BackoffLimitExceeded",
                          "Job has reached the specified backoff limit", "Warning")
             return
@@ -271,7 +304,9 @@ class JobController(Controller):
                 pod = new_pod_from_template(spec["template"], job,
                                             prefix=f"{job['metadata']['name']}-")
             else:
-                pod = indexed_pod(spec["template"], job, index, replaced.get(index))
+                before = replaced.get(index)
+                pod = indexed_pod(spec["template"], job, index, before,
+                                  before is None or _verdict(verdicts, before)[1])
             cluster.create(pod)
             cluster.record(job, "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}")
 
@@ -291,7 +326,7 @@ class JobController(Controller):
                 ready.append(index)
                 continue
             ready_at = (pod["status"].get("finishedAt", 0.0)
-                        + pod_failure_backoff(index_failure_count(pod) + 1))
+                        + pod_failure_backoff(index_absolute_failure_count(pod) + 1))
             if now >= ready_at:
                 ready.append(index)
             else:
