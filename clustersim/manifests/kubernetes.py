@@ -14,7 +14,6 @@ from typing import Any
 from clustersim.manifests.kubernetes_checks import check_object, pod_warnings
 from clustersim.manifests.kubernetes_fields import unknown_fields
 from clustersim.manifests.kubernetes_types import KIND_MODELS, OtherObject
-from clustersim.manifests.kubernetes_unapplied import unapplied_warnings
 from clustersim.manifests.kubernetes_versions import SERVED, removed_warning, unknown_version
 from clustersim.manifests.kubernetes_workloads import kubernetes_workloads, pod_spec
 from clustersim.manifests.safe_yaml import Document, without_nulls
@@ -139,8 +138,7 @@ def load_kubernetes(document: Document) -> list[KubernetesSpec]:
     typed = validate(KIND_MODELS.get(kind, OtherObject), document)
     pod = pod_spec(kind, typed)
     check_object(document, kind, typed, pod)
-    warnings = [removed_warning(typed.api_version, kind), *pod_warnings(kind, pod),
-                *unapplied_warnings(kind, data)] + [
+    warnings = [removed_warning(typed.api_version, kind), *pod_warnings(kind, pod)] + [
         f'unknown field "{path}": kubectl apply would refuse it (strict field validation, '
         "the default since Kubernetes 1.27)"
         for path in unknown_fields(kind, data)

@@ -378,30 +378,6 @@ def test_a_cron_schedule_is_read_when_the_cronjob_loads(schedule: str, words: st
     assert words in caught.value.message
 
 
-def test_a_jobs_success_policy_loads_with_a_warning_that_it_is_not_applied() -> None:
-    """``successPolicy`` is valid (the API server accepts it) but the simulated Job
-    controller ignores it: a warning names it, in a Job and in a CronJob's template;
-    ``podFailurePolicy``, which the simulated controller applies, has none."""
-    policies = ("      podFailurePolicy: {rules: [{action: FailJob, onExitCodes: "
-                "{operator: In, values: [42]}}]}\n"
-                "      successPolicy: {rules: [{succeededCount: 1}]}\n")
-    [cron] = load_manifests(CRONJOB.replace("    spec:\n      template:",
-                                            "    spec:\n" + policies + "      template:"))
-    assert [w.split(" is ")[0] for w in cron.warnings] == [
-        "spec.jobTemplate.spec.successPolicy"]
-    job = ("apiVersion: batch/v1\nkind: Job\nmetadata: {name: r}\nspec:\n%s  template:\n"
-           "    spec:\n      restartPolicy: Never\n"
-           "      containers: [{name: c, image: busybox:1.37}]\n")
-    [failing] = load_manifests(job % policies.splitlines(keepends=True)[0][4:])
-    assert failing.warnings == ()
-    [succeeding] = load_manifests(job % policies.splitlines(keepends=True)[1][4:])
-    assert succeeding.warnings == (
-        "spec.successPolicy is accepted but not applied: the simulated Job completes only when "
-        "all its completions succeed; a real one completes once a rule's succeededIndexes or "
-        "succeededCount is met (condition SuccessCriteriaMet) and deletes the pods still "
-        "running",)
-
-
 def test_a_time_zone_other_than_utc_is_refused_as_not_simulated() -> None:
     zoned = CRONJOB.replace('"\n', '"\n  timeZone: Europe/Paris\n', 1)
     with pytest.raises(ManifestError) as caught:

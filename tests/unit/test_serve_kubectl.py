@@ -1417,6 +1417,24 @@ def test_a_fail_index_rule_fails_the_index_at_its_first_failure(fresh):
     assert counts == {("0", None), ("0", "1")}
 
 
+def test_a_success_policy_completes_an_indexed_job_early(fresh):
+    """``matchSuccessPolicy``: rule 0 wants index 2, which has not run; rule 1 wants any two
+    indexes, which the first two pods give, so the Job completes at 2/3 with
+    ``SuccessCriteriaMet`` and ``Complete`` (reason ``SuccessPolicy``) and index 2 never
+    starts."""
+    fresh("apply", "-f", "-", stdin=INDEXED.replace("  parallelism: 2\n", (
+        "  parallelism: 2\n  successPolicy: {rules: [{succeededIndexes: \"2\"}, "
+        "{succeededCount: 2}]}\n")))
+    fresh.server.step(60)
+    assert fresh.rows("get", "jobs")[0][:3] == ["sort", "Complete", "2/3"]
+    conditions = json.loads(fresh("get", "job", "sort", "-o",
+                                  "jsonpath={.status.conditions}").stdout)
+    assert [(c["type"], c["reason"], c["message"]) for c in conditions] == [
+        ("SuccessCriteriaMet", "SuccessPolicy", "Matched rules at index 1"),
+        ("Complete", "SuccessPolicy", "Matched rules at index 1")]
+    assert len(fresh.rows("get", "pods")) == 2
+
+
 def test_a_suspended_job_is_placed_by_patch_before_it_runs(fresh):
     """As Kueue admits a Job: while it is suspended and has never started (no
     ``status.startTime``, which the Job controller set even while suspended), ``kubectl

@@ -41,13 +41,16 @@ https://kubernetes.io/docs/concepts/workloads/controllers/job/
   rule fails the pod's index for good (``syncJob``, ``getFailJobMessage``,
   ``isIndexFailed``). Ignored failures still delay the next pod: the simulator's back-off
   counts every failed pod.
+- An Indexed Job's ``successPolicy`` (GA in v1.33) completes it once a rule is met
+  (:mod:`.successpolicy`), with the condition ``SuccessCriteriaMet`` beside ``Complete``,
+  after the checks that fail it (``syncJob``).
 
 Simplified: ``restartPolicy: OnFailure`` pods are treated like ``Never`` (upstream restarts
-the container in place and counts the restarts toward the limit); ``successPolicy`` is not
-modelled (the loader warns), nor the interim conditions ``SuccessCriteriaMet`` and
-``FailureTarget`` upstream sets before ``Complete`` and ``Failed``, nor the pods' tracking
-finalizer (the simulator counts the finished pods it still has; upstream counts each once,
-as its finalizer is removed, so a deleted failed pod still counts there).
+the container in place and counts the restarts toward the limit); upstream sets the interim
+conditions ``SuccessCriteriaMet`` and ``FailureTarget`` first and ``Complete`` or ``Failed``
+only once the Job's pods have ended, the simulator both at once. The pods' tracking
+finalizer is not modelled (the simulator counts the finished pods it still has; upstream
+counts each once, as its finalizer is removed, so a deleted failed pod still counts there).
 """
 
 from __future__ import annotations
@@ -74,6 +77,7 @@ from clustersim.kubernetes.controllers.podfailurepolicy import (
     match_pod_failure_policy,
 )
 from clustersim.kubernetes.controllers.replicaset import deletion_rank
+from clustersim.kubernetes.controllers.successpolicy import success_policy_met
 from clustersim.kubernetes.objects import (
     condition,
     generate_job_selector,
@@ -256,6 +260,12 @@ class JobController(Controller):
         if lost and done is not None and len(lost) + len(done) >= completions:
             self._finish(job, active, "Failed", "FailedIndexes", "Job has failed indexes",
                          "Warning")
+            return
+        met = None if done is None else success_policy_met(spec.get("successPolicy"),
+                                                            completions, done)
+        if met is not None:
+            set_condition(job, "SuccessCriteriaMet", True, now, "SuccessPolicy", met)
+            self._finish(job, active, "Complete", "SuccessPolicy", met)
             return
         succeeded_count = status["succeeded"]
         if completions is not None and succeeded_count >= completions:
