@@ -404,6 +404,7 @@ class Kubelet:
         status = pod["status"]
         status["phase"] = "Succeeded" if code == 0 else "Failed"
         status["reason"] = "Completed" if code == 0 else "Error"
+        status["exitCode"] = code          # each app container's (they all end together)
         status["finishedAt"] = self.cluster.now
         set_condition(pod, "Ready", False, self.cluster.now, "PodCompleted")
         self.serving.discard(pod["metadata"]["uid"])

@@ -9,6 +9,8 @@ schedule it cannot parse is refused when the CronJob is created. The loader chec
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import datetime, timedelta
 
 __all__ = ["UTC_NAMES", "CronSchedule"]
@@ -16,54 +18,91 @@ __all__ = ["UTC_NAMES", "CronSchedule"]
 UTC_NAMES = ("UTC", "Etc/UTC")
 """The ``timeZone`` values the simulated CronJob controller runs (it runs in UTC only)."""
 
-_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-_DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
+_MONTHS = {name: i + 1 for i, name in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
+_DAYS = {name: i for i, name in enumerate(["sun", "mon", "tue", "wed", "thu", "fri", "sat"])}
 _MACROS = {"@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *",
            "@weekly": "0 0 * * 0", "@daily": "0 0 * * *", "@midnight": "0 0 * * *",
            "@hourly": "0 * * * *"}
-_FIELDS = (("minute", 0, 59, None), ("hour", 0, 23, None), ("day of month", 1, 31, None),
-           ("month", 1, 12, _MONTHS), ("day of week", 0, 7, _DAYS))
-"""Day of week 7 is Sunday, like 0."""
+_FIELDS: tuple[tuple[int, int, dict[str, int] | None], ...] = (
+    (0, 59, None), (0, 23, None), (1, 31, None), (1, 12, _MONTHS), (0, 6, _DAYS))
+"""Each field's bounds and names (robfig/cron ``spec.go``): day of week is 0-6, so ``7``
+is refused (``end of range (7) above maximum (6): 7``), unlike some crons."""
+_ATOI = re.compile(r"[+-]?[0-9]+")
+_INT64 = 2 ** 63
 
 
-def _parse_value(text: str, low: int, names: list[str] | None, field: str, spec: str) -> int:
-    if names and text.lower() in names:
-        return names.index(text.lower()) + (1 if field == "month" else 0)
-    if not text.isdigit():
-        raise ValueError(f"cron schedule {spec!r}: {field} value {text!r} is not a number"
-                         + (f" or a name ({', '.join(names)})" if names else ""))
-    return int(text)
+def _number(expr: str) -> int:
+    """``mustParseInt``: ``expr`` as Go's ``strconv.Atoi`` reads it, not negative."""
+    quoted = json.dumps(expr, ensure_ascii=False)
+    if not _ATOI.fullmatch(expr):
+        raise ValueError(f"failed to parse int from {expr}: strconv.Atoi: parsing {quoted}: "
+                         "invalid syntax")
+    number = int(expr)
+    if not -_INT64 <= number < _INT64:
+        raise ValueError(f"failed to parse int from {expr}: strconv.Atoi: parsing {quoted}: "
+                         "value out of range")
+    if number < 0:
+        raise ValueError(f"negative number ({number}) not allowed: {expr}")
+    return number
 
 
-def _parse_field(text: str, field: str, low: int, high: int, names: list[str] | None,
-                 spec: str) -> tuple[set[int], bool]:
-    """The set of values one field allows, and whether it was ``*`` (or ``?``)."""
+def _number_or_name(expr: str, names: dict[str, int] | None) -> int:
+    """``parseIntOrName``: a month or weekday name in any case, else a number."""
+    if names and expr.lower() in names:
+        return names[expr.lower()]
+    return _number(expr)
+
+
+def _parse_range(expr: str, low: int, high: int, names: dict[str, int] | None
+                 ) -> tuple[range, bool]:
+    """``getRange``: the values ``expr`` (``*``, ``?``, ``N``, ``N-M``, each with an optional
+    ``/step``) allows, and whether it is a star without a step; in robfig/cron's order of
+    checks and words."""
+    range_and_step = expr.split("/")
+    low_and_high = range_and_step[0].split("-")
+    star = low_and_high[0] in ("*", "?")
+    if star:                                     # the rest of "*-5" is not read
+        begin, end = low, high
+    else:
+        begin = _number_or_name(low_and_high[0], names)
+        if len(low_and_high) > 2:
+            raise ValueError(f"too many hyphens: {expr}")
+        end = begin if len(low_and_high) == 1 else _number_or_name(low_and_high[1], names)
+    step = 1
+    if len(range_and_step) > 2:
+        raise ValueError(f"too many slashes: {expr}")
+    if len(range_and_step) == 2:
+        step = _number(range_and_step[1])
+        if len(low_and_high) == 1:               # "N/step" means "N-max/step"
+            end = high
+    if begin < low:
+        raise ValueError(f"beginning of range ({begin}) below minimum ({low}): {expr}")
+    if end > high:
+        raise ValueError(f"end of range ({end}) above maximum ({high}): {expr}")
+    if begin > end:
+        raise ValueError(f"beginning of range ({begin}) beyond end of range ({end}): {expr}")
+    if step == 0:
+        raise ValueError(f"step of range should be a positive number: {expr}")
+    return range(begin, end + 1, step), star and len(range_and_step) == 1
+
+
+def _parse_field(text: str, low: int, high: int, names: dict[str, int] | None
+                 ) -> tuple[set[int], bool]:
+    """``getField``: the set of values one field allows (its comma-separated ranges, empty
+    ones skipped), and whether one of them was ``*`` (or ``?``) without a step."""
     values: set[int] = set()
     star = False
-    for part in text.split(","):
-        body, _, step_text = part.partition("/")
-        step = 1
-        if step_text:
-            if not step_text.isdigit() or int(step_text) == 0:
-                raise ValueError(f"cron schedule {spec!r}: step {step_text!r} in the {field} "
-                                 "field must be a positive number")
-            step = int(step_text)
-        top = 6 if field == "day of week" else high       # 7 (Sunday) only when written
-        if body in ("*", "?"):
-            begin, end = low, top
-            star = star or not step_text
-        elif "-" in body:
-            a, _, b = body.partition("-")
-            begin = _parse_value(a, low, names, field, spec)
-            end = _parse_value(b, low, names, field, spec)
-        else:
-            begin = _parse_value(body, low, names, field, spec)
-            end = top if step_text else begin
-        if not low <= begin <= end <= high:
-            raise ValueError(f"cron schedule {spec!r}: {field} {body!r} is outside {low}-{high}")
-        values.update(v % 7 if field == "day of week" else v
-                      for v in range(begin, end + 1, step))
+    for expr in filter(None, text.split(",")):
+        allowed, is_star = _parse_range(expr, low, high, names)
+        values.update(allowed)
+        star = star or is_star
     return values, star
+
+
+def _go_fields(fields: list[str]) -> str:
+    """A list of strings as Go's ``%s`` prints a ``[]string``."""
+    return "[" + " ".join(fields) + "]"
 
 
 class CronSchedule:
@@ -72,27 +111,48 @@ class CronSchedule:
     Lists, ranges, steps, ``*``/``?``, month and weekday names and the ``@hourly``/``@daily``/
     ``@weekly``/``@monthly``/``@yearly`` macros. As in cron, when both day fields are
     restricted a day matches if either matches; a field written with a step (``*/2``) counts
-    as restricted (robfig/cron v3).
+    as restricted (robfig/cron v3). A schedule the API server refuses raises ValueError with
+    its words (``Invalid value: "61 * * * *": end of range (61) above maximum (59): 61``:
+    robfig/cron's parser error, which ``validateScheduleFormat`` in kubernetes/kubernetes
+    ``pkg/apis/batch/validation`` reports, and its refusal of ``TZ``/``CRON_TZ`` in the
+    schedule). ``@every`` durations, which the API server accepts, are refused as not
+    simulated.
     """
 
     def __init__(self, spec: str) -> None:
         if not isinstance(spec, str) or not spec.strip():
             raise ValueError(f"cron schedule {spec!r} must be a non-empty string such as "
                              "'*/5 * * * *'")
-        text = _MACROS.get(spec.strip(), spec.strip())
-        if text.startswith(("TZ=", "CRON_TZ=")):
-            raise ValueError(f"cron schedule {spec!r}: time zones in the schedule are not "
-                             "supported; use spec.timeZone (as upstream requires)")
+        if "TZ" in spec:                         # validateScheduleFormat, on create
+            raise ValueError(self._invalid(spec, "cannot use TZ or CRON_TZ in schedule, use "
+                                           "timeZone field instead"))
+        text = spec
+        if spec.startswith("@"):
+            if spec.startswith("@every "):
+                raise ValueError(f"cron schedule {spec!r}: the API server accepts @every "
+                                 "(robfig/cron), but the simulator does not run it; write "
+                                 "five fields such as '*/5 * * * *'")
+            if spec not in _MACROS:
+                raise ValueError(self._invalid(spec, f"unrecognized descriptor: {spec}"))
+            text = _MACROS[spec]
         parts = text.split()
         if len(parts) != 5:
-            raise ValueError(f"cron schedule {spec!r} needs 5 fields (minute hour "
-                             f"day-of-month month day-of-week), got {len(parts)}")
-        parsed = [_parse_field(p, name, low, high, names, spec)
-                  for p, (name, low, high, names) in zip(parts, _FIELDS, strict=True)]
+            raise ValueError(self._invalid(
+                spec, f"expected exactly 5 fields, found {len(parts)}: {_go_fields(parts)}"))
+        try:
+            parsed = [_parse_field(p, low, high, names)
+                      for p, (low, high, names) in zip(parts, _FIELDS, strict=True)]
+        except ValueError as err:
+            raise ValueError(self._invalid(spec, str(err))) from None
         (self.minutes, _), (self.hours, _), (self.days, dom_star), (self.months, _), \
             (self.weekdays, dow_star) = parsed
         self.dom_star, self.dow_star = dom_star, dow_star
         self.spec = spec
+
+    @staticmethod
+    def _invalid(spec: str, detail: str) -> str:
+        """The API server's words for a schedule it refuses (``field.Invalid``)."""
+        return f"Invalid value: {json.dumps(spec, ensure_ascii=False)}: {detail}"
 
     def _day_matches(self, moment: datetime) -> bool:
         dom = moment.day in self.days

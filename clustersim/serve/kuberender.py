@@ -19,6 +19,7 @@ from typing import Any
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.controllers.disruption import budget_status
 from clustersim.kubernetes.controllers.horizontal import DEFAULT_UTILIZATION
+from clustersim.kubernetes.controllers.podfailurepolicy import exit_code
 from clustersim.kubernetes.objects import is_ready, is_terminating
 from clustersim.kubernetes.resourcequota import quota_status
 from clustersim.kubernetes.scheduler.labels import namespace_labels
@@ -114,6 +115,7 @@ class Renderer(DerivedObjects):
         phase, reason = status["phase"], pod.get("status", {}).get("reason")
         last = status.pop("lastTermination", None)
         status.pop("restartCount", None)        # the simulator's: each container has one
+        status.pop("exitCode", None)            # likewise, as each terminated state's
         statuses = []
         for container in pod["spec"].get("containers") or []:
             entry: dict[str, Any] = {
@@ -124,7 +126,7 @@ class Renderer(DerivedObjects):
             if phase in ("Succeeded", "Failed"):
                 finished = pod["status"].get("finishedAt", self.cluster.now)
                 entry["state"] = {"terminated": {
-                    "exitCode": 0 if phase == "Succeeded" else 1, "reason": reason or phase,
+                    "exitCode": exit_code(pod), "reason": reason or phase,
                     "finishedAt": self.timestamp(finished)}}
             elif reason in WAITING_REASONS:
                 entry["state"] = {"waiting": {"reason": reason}}

@@ -575,9 +575,9 @@ def test_cron_unsatisfiable(spec):
         CronSchedule(spec).next_time(_at("Mon Jul 9 23:35 2012"))
 
 
-@pytest.mark.parametrize("spec, message", [("* * *", "5 fields"), ("61 * * * *", "outside"),
-                                           ("*/0 * * * *", "step"), ("x * * * *", "not a number"),
-                                           ("TZ=UTC * * * * *", "time zones")])
+@pytest.mark.parametrize("spec, message", [("* * *", "5 fields"), ("61 * * * *", "maximum"),
+                                           ("*/0 * * * *", "step"), ("x * * * *", "parse int"),
+                                           ("TZ=UTC * * * * *", "TZ or CRON_TZ")])
 def test_cron_errors(spec, message):
     with pytest.raises(ValueError, match=message):
         CronSchedule(spec)
@@ -601,7 +601,7 @@ def test_cronjob_creates_jobs_on_schedule_and_keeps_history():
     jobs = cluster.objects("Job")
     assert len([j for j in jobs if j["status"].get("succeeded")]) <= 3
     assert cluster.events.where(reason="SawCompletedJob")[0].message == \
-        "Saw completed job: hello-29453765, status: Complete"
+        "Saw completed job: hello-29453765, condition: Complete"
 
 
 def test_cronjob_forbid_skips_while_a_job_runs_and_replace_replaces_it():
@@ -615,6 +615,21 @@ def test_cronjob_forbid_skips_while_a_job_runs_and_replace_replaces_it():
     replace.run(until=1000)
     assert len(replace.events.where(reason="SuccessfulCreate", object="cronjob/hello")) == 3
     assert replace.events.where(reason="SuccessfulDelete", object="cronjob/hello")
+
+
+def test_an_active_job_deleted_by_hand_went_missing():
+    """``syncCronJob``: a Job of ``status.active`` that no longer exists is taken off with
+    the event ``MissingJob``, and no longer holds back a ``Forbid`` run."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(cronjob("Forbid", run=1000))
+    cluster.run(until=310)
+    [run] = cluster.objects("Job")
+    cluster.delete("Job", run["metadata"]["name"])
+    cluster.run(until=610)
+    [event] = cluster.events.where(reason="MissingJob")
+    assert event.message == f"Active job went missing: {run['metadata']['name']}"
+    assert not cluster.events.where(reason="JobAlreadyActive")
+    assert len(cluster.events.where(reason="SuccessfulCreate", object="cronjob/hello")) == 2
 
 
 def test_job_active_deadline():

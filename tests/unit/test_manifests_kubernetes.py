@@ -355,12 +355,23 @@ spec:
 
 @pytest.mark.parametrize(
     ("schedule", "words"),
-    [("*/5 * * *", "needs 5 fields"), ("60 * * * *", "minute '60' is outside 0-59"),
-     ("", "must be a non-empty string"), ("TZ=UTC 0 * * * *", "use spec.timeZone")],
+    [("*/5 * * *", 'Invalid value: "*/5 * * *": expected exactly 5 fields, found 4: '
+      "[*/5 * * *]"),
+     ("60 * * * *", 'Invalid value: "60 * * * *": end of range (60) above maximum (59): 60'),
+     ("0 0 * * 7", 'Invalid value: "0 0 * * 7": end of range (7) above maximum (6): 7'),
+     ("0 0 * * 5-1", "beginning of range (5) beyond end of range (1): 5-1"),
+     ("1-2-3 * * * *", "too many hyphens: 1-2-3"), ("*/1/2 * * * *", "too many slashes"),
+     ("*/0 * * * *", "step of range should be a positive number: */0"),
+     ("x * * * *", 'failed to parse int from x: strconv.Atoi: parsing "x": invalid syntax'),
+     ("@often", 'Invalid value: "@often": unrecognized descriptor: @often'),
+     ("", "must be a non-empty string"),
+     ("TZ=UTC 0 * * * *", 'Invalid value: "TZ=UTC 0 * * * *": cannot use TZ or CRON_TZ in '
+      "schedule, use timeZone field instead")],
 )
 def test_a_cron_schedule_is_read_when_the_cronjob_loads(schedule: str, words: str) -> None:
-    """The API server refuses a schedule robfig/cron cannot parse; the loader did not, and
-    the simulated controller failed later, on every step, naming no file."""
+    """The API server refuses a schedule robfig/cron cannot parse, in the parser's words
+    (``validateScheduleFormat``); the loader did not, and the simulated controller failed
+    later, on every step, naming no file. Day of week 7 is no Sunday to robfig/cron."""
     with pytest.raises(ManifestError) as caught:
         load_manifests(CRONJOB.replace("*/5 * * * *", schedule), name="cron.yaml")
     assert (caught.value.source, caught.value.line, caught.value.path) == (

@@ -1532,6 +1532,158 @@ def test_an_indexed_job_with_a_back_off_limit_per_index(fresh):
                                       "Invalid value: field is immutable")
 
 
+TWO_WORKERS = """apiVersion: batch/v1
+kind: Job
+metadata: {name: queue}
+spec:
+  parallelism: 2
+  template:
+    metadata: {annotations: {clustersim.io/run-seconds: "100"}}
+    spec:
+      restartPolicy: Never
+      containers:
+      - {name: c, image: busybox:1.37,
+         lifecycle: {preStop: {sleep: {seconds: 20}}}}
+"""
+
+
+def test_a_job_shows_the_api_servers_defaults(fresh):
+    """``SetDefaults_Job``: a Job that says nothing gets one completion, parallelism 1,
+    backoff limit 6, ``NonIndexed``, not suspended, ``podReplacementPolicy:
+    TerminatingOrFailed``, ``manualSelector: false`` and its template's labels, which
+    ``kubectl describe`` prints; a work queue (parallelism without completions) keeps no
+    completions ("<unset>"). ``Pods Statuses`` counts the ready pods (``status.ready``)."""
+    fresh("create", "job", "once", "--image=busybox:1.37")
+    fresh("apply", "-f", "-", stdin=TWO_WORKERS)
+    fresh.server.step(10)
+    spec = json.loads(fresh("get", "job", "once", "-o", "jsonpath={.spec}").stdout)
+    assert {k: v for k, v in spec.items() if k not in ("selector", "template")} == {
+        "backoffLimit": 6, "completionMode": "NonIndexed", "completions": 1,
+        "manualSelector": False, "parallelism": 1,
+        "podReplacementPolicy": "TerminatingOrFailed", "suspend": False}
+    labels = json.loads(fresh("get", "job", "once", "-o", "jsonpath={.metadata.labels}").stdout)
+    assert labels == spec["template"]["metadata"]["labels"]
+    described = fresh("describe", "job", "queue").stdout
+    for line in ("Parallelism:      2", "Completions:      <unset>",
+                 "Completion Mode:  NonIndexed", "Suspend:          false",
+                 "Backoff Limit:    6",
+                 "Pods Statuses:    2 Active (2 Ready) / 0 Succeeded / 0 Failed"):
+        assert f"\n{line}\n" in described
+    assert "completions" not in json.loads(fresh("get", "job", "queue", "-o",
+                                                 "jsonpath={.spec}").stdout)
+
+
+@pytest.mark.parametrize("policy", ["TerminatingOrFailed", "Failed"])
+def test_a_terminating_pod_is_replaced_as_the_jobs_pod_replacement_policy_says(fresh, policy):
+    """``status.terminating`` counts the Job's pods being deleted; with
+    ``podReplacementPolicy: TerminatingOrFailed`` (the default) a pod being deleted is replaced
+    at once, with ``Failed`` only once it has ended (``manageJob``)."""
+    fresh("apply", "-f", "-", stdin=TWO_WORKERS.replace(
+        "  parallelism: 2\n", f"  parallelism: 2\n  podReplacementPolicy: {policy}\n"))
+    fresh.server.step(10)
+    first = fresh.rows("get", "pods")[0][0]
+    fresh("delete", "pod", first, "--wait=false")
+    fresh.server.step(1)
+    shown = fresh("get", "job", "queue", "-o",
+                  "jsonpath={.status.active} {.status.ready} {.status.terminating}").stdout
+    assert shown == ("2 1 1" if policy == "TerminatingOrFailed" else "1 1 1")
+    assert len(fresh.rows("get", "pods")) == (3 if policy == "TerminatingOrFailed" else 2)
+    fresh.server.step(30)
+    pods = fresh.rows("get", "pods")
+    assert first not in [p[0] for p in pods] and [p[2] for p in pods] == ["Running"] * 2
+    assert fresh("get", "job", "queue", "-o",
+                 "jsonpath={.status.terminating}").stdout == "0"
+
+
+FAILING = """apiVersion: batch/v1
+kind: Job
+metadata: {name: flaky}
+spec:
+  backoffLimit: 1
+  podFailurePolicy:
+    rules:
+    - {action: FailJob, onExitCodes: {containerName: main, operator: In, values: [42]}}
+    - {action: Ignore, onExitCodes: {operator: NotIn, values: [42]}}
+  template:
+    metadata: {annotations: {clustersim.io/run-seconds: "5", clustersim.io/exit-code: "%d"}}
+    spec:
+      restartPolicy: Never
+      containers: [{name: main, image: busybox:1.37}]
+"""
+
+
+def test_a_pod_failure_policy_fails_the_job_or_ignores_the_failure(fresh):
+    """``matchPodFailurePolicy``: exit code 42 matches the ``FailJob`` rule, which fails the
+    Job at once (reason ``PodFailurePolicy``, upstream's message) whatever its backoff limit;
+    exit code 3 matches the ``Ignore`` rule, so the failures are not counted
+    (``status.failed`` 0) and the Job retries past ``backoffLimit: 1``. The pod's container
+    reports the exit code; the Job defaults ``podReplacementPolicy`` to ``Failed``."""
+    fresh("apply", "-f", "-", stdin=FAILING % 42)
+    fresh.server.step(20)
+    [pod] = fresh.rows("get", "pods")
+    assert fresh("get", "pod", pod[0], "-o", "jsonpath={.status.containerStatuses[0].state"
+                 ".terminated.exitCode}").stdout == "42"
+    shown = json.loads(fresh("get", "job", "flaky", "-o", "json").stdout)
+    [failed] = [c for c in shown["status"]["conditions"] if c["type"] == "Failed"]
+    assert (failed["reason"], failed["message"]) == (
+        "PodFailurePolicy", f"Container main for pod default/{pod[0]} failed with exit code 42 "
+        "matching FailJob rule at index 0")
+    assert shown["spec"]["podReplacementPolicy"] == "Failed"
+    fresh("delete", "job", "flaky")
+    fresh.server.step(5)
+    fresh("apply", "-f", "-", stdin=FAILING % 3)
+    fresh.server.step(120)
+    pods = fresh.rows("get", "pods")
+    assert len(pods) > 2 and all(p[2] == "Error" for p in pods[:-1])
+    assert fresh("get", "job", "flaky", "-o", "jsonpath={.status.failed} "
+                 "{.status.conditions}").stdout == "0 "
+
+
+def test_a_fail_index_rule_fails_the_index_at_its_first_failure(fresh):
+    """With ``backoffLimitPerIndex: 1`` each index may fail once more; a ``FailIndex`` rule
+    fails it at the first failure it matches (``isIndexFailed``), an ``Ignore`` rule keeps the
+    index's failure count and counts the failure in
+    ``batch.kubernetes.io/job-index-ignored-failure-count`` instead
+    (``getNewIndexFailureCounts``)."""
+    def run(action: str, step: float) -> list[str]:
+        fresh("apply", "-f", "-", stdin=INDEXED.replace(
+            '"20"}', '"20", clustersim.io/exit-code: "1"}').replace(
+            "  parallelism: 2\n", "  parallelism: 3\n  backoffLimitPerIndex: 1\n"
+            f"  podFailurePolicy: {{rules: [{{action: {action}, onExitCodes: "
+            "{operator: In, values: [1]}}]}\n"))
+        fresh.server.step(step)
+        return fresh("get", "job", "sort", "-o", "jsonpath={.status.failedIndexes} "
+                     "{.status.failed}").stdout.split()
+
+    assert run("FailIndex", 60) == ["0-2", "3"]
+    fresh("delete", "job", "sort")
+    fresh.server.step(5)
+    assert run("Ignore", 40) == ["0"]           # no index failed, no failure counted
+    counts = {(p["metadata"]["annotations"]["batch.kubernetes.io/job-index-failure-count"],
+               p["metadata"]["annotations"].get(
+                   "batch.kubernetes.io/job-index-ignored-failure-count"))
+              for p in json.loads(fresh("get", "pods", "-o", "json").stdout)["items"]}
+    assert counts == {("0", None), ("0", "1")}
+
+
+def test_a_success_policy_completes_an_indexed_job_early(fresh):
+    """``matchSuccessPolicy``: rule 0 wants index 2, which has not run; rule 1 wants any two
+    indexes, which the first two pods give, so the Job completes at 2/3 with
+    ``SuccessCriteriaMet`` and ``Complete`` (reason ``SuccessPolicy``) and index 2 never
+    starts."""
+    fresh("apply", "-f", "-", stdin=INDEXED.replace("  parallelism: 2\n", (
+        "  parallelism: 2\n  successPolicy: {rules: [{succeededIndexes: \"2\"}, "
+        "{succeededCount: 2}]}\n")))
+    fresh.server.step(60)
+    assert fresh.rows("get", "jobs")[0][:3] == ["sort", "Complete", "2/3"]
+    conditions = json.loads(fresh("get", "job", "sort", "-o",
+                                  "jsonpath={.status.conditions}").stdout)
+    assert [(c["type"], c["reason"], c["message"]) for c in conditions] == [
+        ("SuccessCriteriaMet", "SuccessPolicy", "Matched rules at index 1"),
+        ("Complete", "SuccessPolicy", "Matched rules at index 1")]
+    assert len(fresh.rows("get", "pods")) == 2
+
+
 def test_a_suspended_job_is_placed_by_patch_before_it_runs(fresh):
     """As Kueue admits a Job: while it is suspended and has never started (no
     ``status.startTime``, which the Job controller set even while suspended), ``kubectl
@@ -1781,6 +1933,59 @@ def test_create_job_from_a_cronjob_keeps_its_owner(fresh, monkeypatch):
     [owner] = fresh.server.cluster.get("Job", "default", "manual")["metadata"]["ownerReferences"]
     assert owner["uid"] == fresh.server.cluster.get("CronJob", "default", "tick")["metadata"][
         "uid"] and owner["controller"] is True
+
+
+def _cronjob_events(kubectl, name: str) -> list[str]:
+    """The reason and message of each event ``kubectl describe cronjob`` lists."""
+    described = kubectl("describe", "cronjob", name).stdout
+    rows = described.split("\nEvents:\n", 1)[1].splitlines()[2:]
+    return [" ".join(row.split()[:1] + row.split()[1:2] + row.split()[4:]) for row in rows]
+
+
+def test_a_job_created_from_a_cronjob_is_not_one_of_its_runs(fresh):
+    """``syncCronJob`` (``cronjob_controllerv2.go``): a Job the CronJob owns but did not
+    create (``kubectl create job --from``) stays out of ``status.active`` with the warning
+    ``UnexpectedJob``, so it holds back no ``Forbid`` run; a run seen finished is taken off
+    with ``SawCompletedJob`` and "condition:", and sets ``lastSuccessfulTime``. The CronJob
+    shows the API server's defaults (``SetDefaults_CronJob``)."""
+    fresh("create", "cronjob", "tick", "--image=busybox:1.37", "--schedule=*/2 * * * *")
+    fresh.server.step(1)
+    assert fresh("get", "cronjob", "tick", "-o", "jsonpath={.spec.concurrencyPolicy} "
+                 "{.spec.suspend} {.spec.successfulJobsHistoryLimit} "
+                 "{.spec.failedJobsHistoryLimit}").stdout == "Allow false 3 1"   # defaults
+    fresh("patch", "cronjob", "tick", "-p", json.dumps({"spec": {
+        "concurrencyPolicy": "Forbid", "jobTemplate": {"spec": {"template": {"metadata": {
+            "annotations": {"clustersim.io/run-seconds": "150"}}}}}}}))
+    fresh("create", "job", "manual", "--from=cronjob/tick")
+    fresh.server.step(130)
+    [run] = [j[0] for j in fresh.rows("get", "jobs") if j[0] != "manual"]
+    active = json.loads(fresh("get", "cronjob", "tick", "-o",
+                              "jsonpath={.status.active}").stdout)
+    assert [(a["kind"], a["name"]) for a in active] == [("Job", run)]
+    assert _cronjob_events(fresh, "tick") == [
+        "Warning UnexpectedJob Saw a job that the controller did not create or forgot: manual",
+        f"Normal SuccessfulCreate Created job {run}"]
+    fresh.server.step(170)
+    events = _cronjob_events(fresh, "tick")
+    assert "Normal JobAlreadyActive Not starting job because prior execution is running and " \
+        "concurrency policy is Forbid" in events
+    assert [e for e in events if "SawCompletedJob" in e] == [
+        f"Normal SawCompletedJob Saw completed job: {run}, condition: Complete"]
+    cronjob, job = json.loads(fresh("get", "cronjob/tick", f"job/{run}", "-o",
+                                    "json").stdout)["items"]
+    assert "active" not in cronjob["status"]
+    assert cronjob["status"]["lastSuccessfulTime"] == job["status"]["completionTime"]
+
+
+def test_a_schedule_robfig_cron_cannot_parse_is_refused_in_its_words(fresh):
+    """``validateScheduleFormat`` reports robfig/cron's parser error as the field's invalid
+    value; day of week 7 is past its maximum, 6."""
+    for schedule, words in (("61 * * * *", "end of range (61) above maximum (59): 61"),
+                            ("0 0 * * 7", "end of range (7) above maximum (6): 7")):
+        refused = fresh("create", "cronjob", "bad", "--image=busybox:1.37",
+                        f"--schedule={schedule}", check=False)
+        assert refused.stderr.strip().endswith(
+            f'spec.schedule: Invalid value: "{schedule}": {words}')
 
 
 def test_explain_reads_the_pinned_releases_schemas(shop):

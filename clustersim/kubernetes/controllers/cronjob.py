@@ -7,10 +7,23 @@ robfig/cron's standard parser (``parser.go``), which upstream uses. Docs:
 https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/
 
 Simulated time 0 is :data:`EPOCH` (2026-01-01 00:00 UTC, a Thursday); schedules are read in
-UTC (``spec.timeZone`` other than UTC is refused). ``concurrencyPolicy``: ``Allow`` starts
-every run, ``Forbid`` skips a run while one is active, ``Replace`` deletes the active Job
-first. Finished Jobs beyond ``successfulJobsHistoryLimit`` (3) and ``failedJobsHistoryLimit``
-(1) are deleted. ``suspend: true`` stops new runs.
+UTC (``spec.timeZone`` other than UTC is refused). A CronJob first gets the API server's
+defaults (``SetDefaults_CronJob``, ``pkg/apis/batch/v1/defaults.go``): ``concurrencyPolicy:
+Allow``, ``suspend: false``, ``successfulJobsHistoryLimit: 3``, ``failedJobsHistoryLimit: 1``.
+``concurrencyPolicy``: ``Allow`` starts every run, ``Forbid`` skips a run while one is
+active, ``Replace`` deletes the active Jobs first. Finished Jobs beyond the history limits
+are deleted. ``suspend: true`` stops new runs.
+
+``status.active`` lists the Jobs the controller created and has not yet seen finish; each
+one finished is taken off with the event ``SawCompletedJob`` ("Saw completed job: NAME,
+condition: Complete"), and one deleted meanwhile with ``MissingJob`` ("Active job went
+missing: NAME"); ``status.lastSuccessfulTime`` is the latest completion of any Job it owns.
+A Job it owns but did not create (``kubectl create job --from=cronjob/NAME``) is not
+adopted into ``status.active``: the controller warns ``UnexpectedJob`` ("Saw a job that the
+controller did not create or forgot: NAME"), and the Job holds back no ``Forbid`` run nor is
+deleted by ``Replace``; its history is kept within the limits like the others. Upstream
+repeats the warning at each sync while the Job runs (``kubectl`` shows the count); the
+simulator records it once per Job.
 
 Simplified: ``startingDeadlineSeconds`` and missed-schedule catch-up are not modelled (the
 simulated controller never misses a tick).
@@ -47,24 +60,23 @@ class CronJobController(Controller):
     def __init__(self, cluster) -> None:
         super().__init__(cluster)
         self._next: dict[str, float] = {}
-        self._watching: dict[str, set[str]] = {}
+        self._unexpected: dict[str, set[str]] = {}
 
     def sync(self, cj: dict[str, Any]) -> None:
         cluster = self.cluster
         spec = cj.setdefault("spec", {})
+        for field, default in (("concurrencyPolicy", "Allow"), ("suspend", False),
+                               ("successfulJobsHistoryLimit", 3),
+                               ("failedJobsHistoryLimit", 1)):
+            if spec.get(field) is None:
+                spec[field] = default
         uid = cj["metadata"]["uid"]
         if spec.get("timeZone") not in (None, *UTC_NAMES):
             raise ValueError(f"CronJob {cj['metadata']['name']!r}: spec.timeZone "
                              f"{spec['timeZone']!r} is not supported; the simulator runs in UTC")
         schedule = CronSchedule(spec.get("schedule", ""))
         jobs = sorted(cluster.owned("Job", cj), key=lambda j: j["metadata"]["creationTimestamp"])
-        watching = self._watching.setdefault(uid, set())
-        for job in jobs:
-            outcome = job_finished(job)
-            if outcome and job["metadata"]["uid"] in watching:
-                watching.discard(job["metadata"]["uid"])
-                cluster.record(cj, "SawCompletedJob",
-                               f"Saw completed job: {job['metadata']['name']}, status: {outcome}")
+        self._track(cj, jobs)
         self._clean_history(cj, jobs)
         if uid not in self._next:
             self._next[uid] = next_run(schedule, cluster.now)
@@ -72,16 +84,50 @@ class CronJobController(Controller):
         if cluster.now >= due:
             self._next[uid] = next_run(schedule, cluster.now)
             if not spec.get("suspend"):
-                self._run(cj, due, [j for j in jobs if not job_finished(j)])
+                self._run(cj, due)
         cluster.wake_at(self._next[uid], background=True)
-        cj.setdefault("status", {})["active"] = [
-            {"name": j["metadata"]["name"]} for j in cluster.owned("Job", cj)
-            if not job_finished(j)]
 
-    def _run(self, cj, scheduled: float, active: list[dict[str, Any]]) -> None:
+    def _track(self, cj: dict[str, Any], jobs: list[dict[str, Any]]) -> None:
+        """The first half of ``syncCronJob``: ``status.active`` against the Jobs the CronJob
+        owns (module docstring)."""
         cluster = self.cluster
-        policy = cj["spec"].get("concurrencyPolicy", "Allow")
-        if active and policy == "Forbid":
+        status = cj.setdefault("status", {})
+        active: list[dict[str, Any]] = status.get("active") or []
+        tracked = {ref["uid"] for ref in active}
+        warned = self._unexpected.setdefault(cj["metadata"]["uid"], set())
+        for job in jobs:
+            job_uid, name = job["metadata"]["uid"], job["metadata"]["name"]
+            outcome = job_finished(job)
+            if outcome is None:
+                if job_uid not in tracked and job_uid not in warned:
+                    warned.add(job_uid)
+                    cluster.record(cj, "UnexpectedJob", "Saw a job that the controller did "
+                                   f"not create or forgot: {name}", "Warning")
+                continue
+            if job_uid in tracked:
+                active[:] = [ref for ref in active if ref["uid"] != job_uid]
+                cluster.record(cj, "SawCompletedJob",
+                               f"Saw completed job: {name}, condition: {outcome}")
+            completed = (job.get("status") or {}).get("completionTime")
+            if outcome == "Complete" and completed is not None and \
+                    completed > status.get("lastSuccessfulTime", float("-inf")):
+                status["lastSuccessfulTime"] = completed
+        owned = {job["metadata"]["uid"] for job in jobs}
+        for ref in [ref for ref in active if ref["uid"] not in owned]:
+            active.remove(ref)
+            cluster.record(cj, "MissingJob", f"Active job went missing: {ref['name']}")
+        if active:
+            status["active"] = active
+        else:                                # omitted when empty, as upstream's omitempty
+            status.pop("active", None)
+
+    def _run(self, cj, scheduled: float) -> None:
+        cluster = self.cluster
+        policy = cj["spec"]["concurrencyPolicy"]
+        refs = cj["status"].get("active") or []
+        active = [job for ref in refs
+                  if (job := cluster.get("Job", ref["namespace"], ref["name"])) is not None]
+        if refs and policy == "Forbid":
             cluster.record(cj, "JobAlreadyActive", "Not starting job because prior execution "
                            "is running and concurrency policy is Forbid")
             return
@@ -89,6 +135,7 @@ class CronJobController(Controller):
             for job in active:
                 cluster.delete_object(job)
                 cluster.record(cj, "SuccessfulDelete", f"Deleted job {job['metadata']['name']}")
+            refs = []
         minutes = int((EPOCH + timedelta(seconds=scheduled)).timestamp() // 60)
         template = copy.deepcopy(cj["spec"].get("jobTemplate") or {})
         name = f"{cj['metadata']['name']}-{minutes}"
@@ -103,15 +150,16 @@ class CronJobController(Controller):
             "spec": template.get("spec") or {},
         }
         cluster.create(job)
-        self._watching.setdefault(cj["metadata"]["uid"], set()).add(job["metadata"]["uid"])
-        cj.setdefault("status", {})["lastScheduleTime"] = scheduled
+        cj["status"]["active"] = [*refs, {"apiVersion": "batch/v1", "kind": "Job", "name": name,
+             "namespace": job["metadata"]["namespace"], "uid": job["metadata"]["uid"]}]
+        cj["status"]["lastScheduleTime"] = scheduled
         cluster.record(cj, "SuccessfulCreate", f"Created job {name}")
 
     def _clean_history(self, cj, jobs) -> None:
-        for outcome, key, default in (("Complete", "successfulJobsHistoryLimit", 3),
-                                      ("Failed", "failedJobsHistoryLimit", 1)):
+        for outcome, key in (("Complete", "successfulJobsHistoryLimit"),
+                             ("Failed", "failedJobsHistoryLimit")):
             finished = [j for j in jobs if job_finished(j) == outcome]
-            limit = cj["spec"].get(key, default)
+            limit = cj["spec"][key]
             for job in finished[:max(0, len(finished) - limit)]:
                 self.cluster.delete_object(job)
                 self.cluster.record(cj, "SuccessfulDelete",

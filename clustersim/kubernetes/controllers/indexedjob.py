@@ -28,6 +28,10 @@ https://kubernetes.io/docs/concepts/workloads/controllers/job/#completion-mode
   for good (``isIndexFailed``), listed in ``status.failedIndexes`` and never started again.
   A replacement waits ``10 s × 2^(n−1)`` (at most 6 minutes) after its index's last failure,
   ``n`` that index's failures (``getRemainingTimePerIndex``), instead of the Job-wide back-off.
+  A failure the pod failure policy ignores is counted instead in
+  ``batch.kubernetes.io/job-index-ignored-failure-count`` (set once it is not 0), which only
+  the back-off and the choice of the pod replaced count, with the other
+  (``getIndexAbsoluteFailureCount``).
 """
 
 from __future__ import annotations
@@ -43,10 +47,12 @@ __all__ = [
     "COMPLETION_INDEX",
     "COMPLETION_INDEX_ENV",
     "INDEX_FAILURE_COUNT",
+    "INDEX_IGNORED_FAILURE_COUNT",
     "MAX_INT32",
     "completion_index",
     "first_pending_indexes",
     "format_indexes",
+    "index_absolute_failure_count",
     "index_failure_count",
     "indexed_pod",
     "is_indexed",
@@ -62,6 +68,8 @@ COMPLETION_INDEX_ENV = "JOB_COMPLETION_INDEX"
 """The environment variable through which a container reads its index."""
 INDEX_FAILURE_COUNT = "batch.kubernetes.io/job-index-failure-count"
 """The annotation that holds how often a pod's index failed before it (``backoffLimitPerIndex``)."""
+INDEX_IGNORED_FAILURE_COUNT = "batch.kubernetes.io/job-index-ignored-failure-count"
+"""The annotation that holds how many of those failures the pod failure policy ignored."""
 MAX_INT32 = 2**31 - 1
 MAX_GENERATED_NAME_LENGTH = 58
 """``names.MaxGeneratedNameLength``: 63 less the 5 random characters the API server adds."""
@@ -93,6 +101,12 @@ def index_failure_count(pod: Mapping[str, Any]) -> int:
     """How often the pod's index failed before this pod; 0 when its annotation is missing or
     not a number from 0 to 2^31 − 1 (``getIndexFailureCount``)."""
     return _annotation_number(pod, INDEX_FAILURE_COUNT) or 0
+
+
+def index_absolute_failure_count(pod: Mapping[str, Any]) -> int:
+    """The failures of the pod's index before it, ignored ones included
+    (``getIndexAbsoluteFailureCount``)."""
+    return index_failure_count(pod) + (_annotation_number(pod, INDEX_IGNORED_FAILURE_COUNT) or 0)
 
 
 def parse_indexes(text: str, completions: int) -> set[int]:
@@ -191,7 +205,7 @@ def replaced_pods(failed: Iterable[dict[str, Any]], settled: set[int]
 
 
 def _failure_order(pod: Mapping[str, Any]) -> tuple[int, float]:
-    return index_failure_count(pod), (pod.get("status") or {}).get("finishedAt", 0.0)
+    return index_absolute_failure_count(pod), (pod.get("status") or {}).get("finishedAt", 0.0)
 
 
 def _with_index_variable(container: dict[str, Any]) -> None:
@@ -204,12 +218,14 @@ def _with_index_variable(container: dict[str, Any]) -> None:
 
 
 def indexed_pod(template: Mapping[str, Any], job: Mapping[str, Any], index: int,
-                replaced: Mapping[str, Any] | None = None) -> dict[str, Any]:
+                replaced: Mapping[str, Any] | None = None,
+                counted: bool = True) -> dict[str, Any]:
     """The pod for completion index ``index`` of ``job``, made from its template as
     ``manageJob`` makes it: the index as annotation, label and environment variable, the
     hostname ``<job>-<index>`` and the name prefix ``<job>-<index>-``; with
     ``backoffLimitPerIndex``, the failures of its index before it (``replaced``: the failed
-    pod it replaces, if any)."""
+    pod it replaces, if any, and whether its failure ``counted`` or the pod failure policy
+    ignored it, ``getNewIndexFailureCounts``)."""
     name = job["metadata"]["name"]
     suffix = f"-{index}-"
     prefix = f"{name}{suffix}"
@@ -219,8 +235,14 @@ def indexed_pod(template: Mapping[str, Any], job: Mapping[str, Any], index: int,
     pod["metadata"]["annotations"][COMPLETION_INDEX] = str(index)
     pod["metadata"]["labels"][COMPLETION_INDEX] = str(index)
     if (job.get("spec") or {}).get("backoffLimitPerIndex") is not None:
-        failures = 0 if replaced is None else index_failure_count(replaced) + 1
+        failures = ignored = 0
+        if replaced is not None:
+            failures = index_failure_count(replaced) + counted
+            ignored = index_absolute_failure_count(replaced) - index_failure_count(replaced) \
+                + (not counted)
         pod["metadata"]["annotations"][INDEX_FAILURE_COUNT] = str(failures)
+        if ignored:
+            pod["metadata"]["annotations"][INDEX_IGNORED_FAILURE_COUNT] = str(ignored)
     spec = pod["spec"]
     for field in ("initContainers", "containers"):
         for container in spec.get(field) or []:

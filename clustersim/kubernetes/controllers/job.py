@@ -4,9 +4,13 @@ Upstream: kubernetes/kubernetes ``pkg/controller/job/job_controller.go`` (``sync
 ``manageJob``, ``getNewFinishedPods``) and ``pkg/controller/job/backoff_utils.go``. Docs:
 https://kubernetes.io/docs/concepts/workloads/controllers/job/
 
-- Active pods = ``min(parallelism, completions − succeeded)`` (parallelism and completions
-  default to 1). Without ``completions`` (a work queue) no new pod starts once one succeeded,
-  and the Job completes when one succeeded and none is active.
+- The Job first gets the API server's defaults (:func:`set_job_defaults`).
+- Active pods = ``min(parallelism, completions − succeeded)``. Without ``completions`` (a work
+  queue) no new pod starts once one succeeded, and the Job completes when one succeeded and
+  none is active. ``status.ready`` counts the active pods that are Ready and
+  ``status.terminating`` the pods being deleted that have not ended; with
+  ``podReplacementPolicy: Failed`` a pod being deleted is replaced only once it has ended,
+  with ``TerminatingOrFailed`` at once (``manageJob``).
 - Each failed pod counts toward ``backoffLimit`` (default 6); once failures exceed it the Job
   fails with ``BackoffLimitExceeded`` and its active pods are deleted. After ``n`` failures
   since the last success the next pod waits ``10 s × 2^(n−1)``, at most 6 minutes
@@ -30,16 +34,28 @@ https://kubernetes.io/docs/concepts/workloads/controllers/job/
   every index from 0 to ``completions − 1`` has succeeded; ``status.succeeded`` counts the
   indexes and ``status.completedIndexes`` lists them (:mod:`.indexedjob`).
 
+- ``podFailurePolicy`` (GA in v1.31) decides what each failed pod's exit code or conditions
+  make of it (:mod:`.podfailurepolicy`): a ``FailJob`` rule fails the Job (reason
+  ``PodFailurePolicy``) before any limit is looked at, an ``Ignore`` rule keeps the failure
+  out of ``status.failed``, ``backoffLimit`` and the index's failure count, a ``FailIndex``
+  rule fails the pod's index for good (``syncJob``, ``getFailJobMessage``,
+  ``isIndexFailed``). Ignored failures still delay the next pod: the simulator's back-off
+  counts every failed pod.
+- An Indexed Job's ``successPolicy`` (GA in v1.33) completes it once a rule is met
+  (:mod:`.successpolicy`), with the condition ``SuccessCriteriaMet`` beside ``Complete``,
+  after the checks that fail it (``syncJob``).
+
 Simplified: ``restartPolicy: OnFailure`` pods are treated like ``Never`` (upstream restarts
-the container in place and counts the restarts toward the limit); ``podFailurePolicy`` and
-``successPolicy`` are not modelled, nor the interim conditions ``SuccessCriteriaMet`` and
-``FailureTarget`` upstream sets before ``Complete`` and ``Failed``, nor the pods' tracking
-finalizer (the simulator counts the finished pods it still has; upstream counts each once,
-as its finalizer is removed, so a deleted failed pod still counts there).
+the container in place and counts the restarts toward the limit); upstream sets the interim
+conditions ``SuccessCriteriaMet`` and ``FailureTarget`` first and ``Complete`` or ``Failed``
+only once the Job's pods have ended, the simulator both at once. The pods' tracking
+finalizer is not modelled (the simulator counts the finished pods it still has; upstream
+counts each once, as its finalizer is removed, so a deleted failed pod still counts there).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from clustersim.kubernetes.controllers.base import Controller
@@ -48,6 +64,7 @@ from clustersim.kubernetes.controllers.indexedjob import (
     completion_index,
     first_pending_indexes,
     format_indexes,
+    index_absolute_failure_count,
     index_failure_count,
     indexed_pod,
     is_indexed,
@@ -55,20 +72,62 @@ from clustersim.kubernetes.controllers.indexedjob import (
     replaced_pods,
     with_indexes,
 )
+from clustersim.kubernetes.controllers.podfailurepolicy import (
+    FAIL_INDEX,
+    match_pod_failure_policy,
+)
 from clustersim.kubernetes.controllers.replicaset import deletion_rank
+from clustersim.kubernetes.controllers.successpolicy import success_policy_met
 from clustersim.kubernetes.objects import (
     condition,
     generate_job_selector,
     is_active,
+    is_ready,
     is_terminating,
     new_pod_from_template,
     set_condition,
 )
 
-__all__ = ["JobController", "job_finished", "pod_failure_backoff", "want_active"]
+__all__ = ["JobController", "job_finished", "pod_failure_backoff", "set_job_defaults",
+           "want_active"]
 
+Verdict = tuple[str | None, bool, str | None]
+"""What the pod failure policy makes of a failed pod (``match_pod_failure_policy``)."""
 DEFAULT_BACKOFF = 10.0
 MAX_BACKOFF = 360.0
+
+
+def set_job_defaults(job: dict[str, Any]) -> None:
+    """The API server's defaults for a Job (``SetDefaults_Job``, kubernetes/kubernetes
+    ``pkg/apis/batch/v1/defaults.go``), which ``kubectl get -o yaml`` and ``kubectl describe``
+    show: with neither ``completions`` nor ``parallelism`` both are 1, else a missing
+    ``parallelism`` is 1 and a missing ``completions`` stays missing (a work queue);
+    ``backoffLimit`` 6, or no limit (the largest int32) with ``backoffLimitPerIndex``;
+    ``completionMode: NonIndexed``, ``suspend: false``, ``manualSelector: false``;
+    ``podReplacementPolicy`` ``Failed`` with a ``podFailurePolicy``, else
+    ``TerminatingOrFailed`` (the ``JobPodReplacementPolicy`` feature, on by default since
+    v1.29, GA in v1.34); an ``onPodConditions`` pattern without ``status`` means ``True``; and
+    a Job without labels takes its template's."""
+    spec = job.setdefault("spec", {})
+    if spec.get("completions") is None and spec.get("parallelism") is None:
+        spec["completions"] = 1
+    for field, default in (
+            ("parallelism", 1),
+            ("backoffLimit", 6 if spec.get("backoffLimitPerIndex") is None else MAX_INT32),
+            ("completionMode", "NonIndexed"), ("suspend", False),
+            ("podReplacementPolicy",
+             "TerminatingOrFailed" if spec.get("podFailurePolicy") is None else "Failed"),
+            ("manualSelector", False)):
+        if spec.get(field) is None:
+            spec[field] = default
+    for rule in (spec.get("podFailurePolicy") or {}).get("rules") or []:
+        for pattern in rule.get("onPodConditions") or []:
+            if not pattern.get("status"):
+                pattern["status"] = "True"
+    labels = ((spec.get("template") or {}).get("metadata") or {}).get("labels")
+    meta = job.setdefault("metadata", {})
+    if labels is not None and not meta.get("labels"):
+        meta["labels"] = dict(labels)
 
 
 def pod_failure_backoff(failures: int) -> float:
@@ -97,11 +156,12 @@ def job_finished(job: dict[str, Any]) -> str | None:
 
 
 def _tally_indexes(job: dict[str, Any], succeeded: list[dict[str, Any]],
-                   failed: list[dict[str, Any]]
+                   failed: list[dict[str, Any]], verdicts: Mapping[str, Verdict]
                    ) -> tuple[set[int], set[int], list[dict[str, Any]]]:
     """An Indexed Job's indexes done and lost (failed for good, with
-    ``backoffLimitPerIndex``), written to ``status.completedIndexes`` (left out while empty)
-    and ``status.failedIndexes``, and its failed pods that count: those with a valid index
+    ``backoffLimitPerIndex``: a counted failure past the limit, or a ``FailIndex`` rule of
+    the pod failure policy, ``isIndexFailed``), written to ``status.completedIndexes`` (left
+    out while empty) and ``status.failedIndexes``, and its failed pods with a valid index
     (``getValidPodsWithFilter``)."""
     spec, status = job["spec"], job["status"]
     total, per_index = spec["completions"], spec.get("backoffLimitPerIndex")
@@ -113,10 +173,16 @@ def _tally_indexes(job: dict[str, Any], succeeded: list[dict[str, Any]],
         status.pop("completedIndexes", None)
     lost: set[int] = set()
     if per_index is not None:
-        lost = with_indexes(status.get("failedIndexes") or "", total,
-                            (p for p in failed if index_failure_count(p) >= per_index))
+        lost = with_indexes(status.get("failedIndexes") or "", total, (
+            p for p in failed if _verdict(verdicts, p)[2] == FAIL_INDEX
+            or (_verdict(verdicts, p)[1] and index_failure_count(p) >= per_index)))
         status["failedIndexes"] = format_indexes(lost)
     return done, lost, failed
+
+
+def _verdict(verdicts: Mapping[str, Verdict], pod: Mapping[str, Any]) -> Verdict:
+    """What the pod failure policy made of the failed ``pod``: counted, no rule, without one."""
+    return verdicts.get(pod["metadata"]["uid"], (None, True, None))
 
 
 class JobController(Controller):
@@ -127,23 +193,33 @@ class JobController(Controller):
     def sync(self, job: dict[str, Any]) -> None:
         cluster = self.cluster
         now = cluster.now
-        spec = job.setdefault("spec", {})
+        set_job_defaults(job)
+        spec = job["spec"]
         self._default_template(job)
         pods = cluster.owned("Pod", job)
         active = [p for p in pods if is_active(p)]
         succeeded = [p for p in pods if (p.get("status") or {}).get("phase") == "Succeeded"]
         failed = [p for p in pods if (p.get("status") or {}).get("phase") == "Failed"]
+        terminating = [p for p in pods if is_terminating(p) and (p.get("status") or {}).get(
+            "phase") not in ("Succeeded", "Failed")]
         status = job.setdefault("status", {})
         if not spec.get("suspend"):
             status.setdefault("startTime", now)      # the Job's first start
         done: set[int] | None = None
         lost: set[int] = set()
         per_index = spec.get("backoffLimitPerIndex") if is_indexed(job) else None
+        failed.sort(key=lambda p: p["status"].get("finishedAt", 0.0))
+        policy = spec.get("podFailurePolicy")
+        verdicts = {p["metadata"]["uid"]: match_pod_failure_policy(policy, p)
+                    for p in failed} if policy else {}
+        fail_job = next((message for p in failed if (message := _verdict(verdicts, p)[0])),
+                        None)
         if is_indexed(job):
-            done, lost, failed = _tally_indexes(job, succeeded, failed)
-        status.update(active=len(active),
+            done, lost, failed = _tally_indexes(job, succeeded, failed, verdicts)
+        counted = [p for p in failed if _verdict(verdicts, p)[1]]
+        status.update(active=len(active), ready=sum(map(is_ready, active)),
                       succeeded=len(succeeded) if done is None else len(done),
-                      failed=len(failed))
+                      failed=len(counted), terminating=len(terminating))
         finished = job_finished(job)
         if finished:
             self._expire(job)
@@ -159,12 +235,13 @@ class JobController(Controller):
             set_condition(job, "Suspended", False, now, "JobResumed", "Job resumed")
             cluster.record(job, "Resumed", "Job resumed")
             status["startTime"] = now       # the deadline counts time continuously active
-        parallelism = spec.get("parallelism", 1)
-        completions = spec.get("completions", None if "parallelism" in spec else 1)
-        # the API server's default; with backoffLimitPerIndex, no limit (SetDefaults_Job)
-        backoff_limit = spec.get("backoffLimit", 6 if per_index is None else MAX_INT32)
+        parallelism, completions = spec["parallelism"], spec.get("completions")
+        backoff_limit = spec["backoffLimit"]
         deadline = spec.get("activeDeadlineSeconds")
-        if len(failed) > backoff_limit:
+        if fail_job is not None:
+            self._finish(job, active, "Failed", "PodFailurePolicy", fail_job, "Warning")
+            return
+        if len(counted) > backoff_limit:
             self._finish(job, active, "Failed", "BackoffLimitExceeded",
                          "Job has reached the specified backoff limit", "Warning")
             return
@@ -184,6 +261,12 @@ class JobController(Controller):
             self._finish(job, active, "Failed", "FailedIndexes", "Job has failed indexes",
                          "Warning")
             return
+        met = None if done is None else success_policy_met(spec.get("successPolicy"),
+                                                            completions, done)
+        if met is not None:
+            set_condition(job, "SuccessCriteriaMet", True, now, "SuccessPolicy", met)
+            self._finish(job, active, "Complete", "SuccessPolicy", met)
+            return
         succeeded_count = status["succeeded"]
         if completions is not None and succeeded_count >= completions:
             self._finish(job, active, "Complete", "Completed", "Job completed")
@@ -202,7 +285,9 @@ class JobController(Controller):
                 cluster.delete_pod(pod)
                 cluster.record(job, "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}")
             return
-        if len(active) >= wanted:
+        # podReplacementPolicy Failed: a pod being deleted is replaced once it has ended
+        waiting = terminating if spec["podReplacementPolicy"] == "Failed" else []
+        if len(active) + len(waiting) >= wanted:
             return
         if per_index is None:
             last_success = max((p["status"].get("finishedAt", 0.0) for p in succeeded),
@@ -214,11 +299,12 @@ class JobController(Controller):
                 if now < ready_at:
                     cluster.wake_at(ready_at)
                     return
-        missing = wanted - len(active)
+        missing = wanted - len(active) - len(waiting)
         indexes: list[int | None] = [None] * missing
         replaced: dict[int, dict[str, Any]] = {}
         if done is not None:
-            taken = done | lost | {i for p in active if (i := completion_index(p)) is not None}
+            taken = done | lost | {i for p in active + waiting
+                                   if (i := completion_index(p)) is not None}
             indexes = list(first_pending_indexes(taken, missing, completions))
             if per_index is not None:
                 replaced = replaced_pods(failed, taken)
@@ -228,7 +314,9 @@ class JobController(Controller):
                 pod = new_pod_from_template(spec["template"], job,
                                             prefix=f"{job['metadata']['name']}-")
             else:
-                pod = indexed_pod(spec["template"], job, index, replaced.get(index))
+                before = replaced.get(index)
+                pod = indexed_pod(spec["template"], job, index, before,
+                                  before is None or _verdict(verdicts, before)[1])
             cluster.create(pod)
             cluster.record(job, "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}")
 
@@ -248,7 +336,7 @@ class JobController(Controller):
                 ready.append(index)
                 continue
             ready_at = (pod["status"].get("finishedAt", 0.0)
-                        + pod_failure_backoff(index_failure_count(pod) + 1))
+                        + pod_failure_backoff(index_absolute_failure_count(pod) + 1))
             if now >= ready_at:
                 ready.append(index)
             else:
