@@ -532,9 +532,11 @@ class DockerBackend(ClusterTime):
         try:
             service = self.cluster.apply_service(spec)
         except (SwarmError, ManifestError, ValueError) as err:
-            # the simulator names a service where swarmkit gives "'name' (ID)"
+            # swarmkit's words without the simulator's hint; the simulator names a service
+            # where swarmkit gives "'name' (ID)"
+            said = err.message if isinstance(err, SwarmError) else str(err)
             message = re.sub(r"service '([^']+)' \(\1\)",
-                             lambda m: f"service '{m[1]}' ({_id('service', m[1])})", str(err))
+                             lambda m: f"service '{m[1]}' ({_id('service', m[1])})", said)
             raise HttpError(400, f"rpc error: code = InvalidArgument desc = {message}") from None
         kept = [e for e in self.sent.get(spec.name, [])
                 if e[0] is not service.spec][:4]

@@ -622,8 +622,30 @@ def test_a_published_port_in_use_names_the_service_and_its_id(docker):
                      "8080:80", "nginx:1.27")
     refused = docker.run("service", "create", "-d", "--no-resolve-image", "--name", "web2",
                          "-p", "8080:80", "nginx:1.27", ok=False)
-    assert refused.returncode == 1 and "rpc error: code = InvalidArgument desc = port '8080' " \
-        f"is already in use by service 'web' ({first}) as an ingress port" in refused.stderr
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == "Error response from daemon: rpc error: code = " \
+        f"InvalidArgument desc = port '8080' is already in use by service 'web' ({first}) as " \
+        "an ingress port"     # swarmkit's words only: the simulator's hint stays in Python
+
+
+def test_a_bad_service_name_or_image_gets_swarmkits_words(docker):
+    """swarmkit's validateAnnotations and validateImage, as the daemon passes them on (the
+    simulator gave the Compose reader's wording, with the reference parser's reason)."""
+    def refusal(*args: str) -> str:
+        refused = docker.run("service", *args, ok=False)
+        assert refused.returncode == 1
+        return refused.stderr.strip()
+
+    said = "Error response from daemon: rpc error: code = InvalidArgument desc = "
+    assert refusal("create", "-d", "--no-resolve-image", "--name", "a.b", "nginx") == \
+        said + "name must be valid as a DNS name component"
+    assert refusal("create", "-d", "--no-resolve-image", "--name", "a" * 64, "nginx") == \
+        said + "name must be 63 characters or fewer"
+    docker("service", "create", "-d", "--no-resolve-image", "--name", "api", "nginx:1.27")
+    assert refusal("update", "-d", "--no-resolve-image", "--image", "NGINX:bad", "api") == \
+        said + 'ContainerSpec: "NGINX:bad" is not a valid repository/tag'
+    assert refusal("create", "-d", "--no-resolve-image", "--name", "b", "nginx::1") == \
+        said + 'ContainerSpec: "nginx::1" is not a valid repository/tag'
 
 
 def test_node_rm_gets_swarmkits_refusals(docker):
