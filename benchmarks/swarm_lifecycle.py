@@ -26,6 +26,13 @@ from clustersim import Node
 from clustersim.swarm import SwarmCluster
 
 
+def settle(cluster: SwarmCluster) -> None:
+    """Run until quiet in spans of 10 simulated seconds: a run is capped at a million
+    events (``clustersim.limits.MAX_RUN_EVENTS``), which 100,000 tasks pass in one go."""
+    while cluster.busy():
+        cluster.run(until=cluster.clock.now + 10)
+
+
 def timed(step: Callable[[], object]) -> float:
     start = time.perf_counter()
     step()
@@ -42,19 +49,19 @@ def lifecycle(replicas: int) -> dict[str, float]:
         cluster.deploy_stack("big", {"services": {"web": {
             "image": "nginx:1.27", "deploy": {"replicas": replicas,
                                               "update_config": {"parallelism": 0}}}}})
-        cluster.run()
+        settle(cluster)
 
     def scale() -> None:
         cluster.scale("big_web", replicas + replicas // 2)
-        cluster.run()
+        settle(cluster)
 
     def update() -> None:
         cluster.update_service("big_web", image="nginx:1.28")
-        cluster.run()
+        settle(cluster)
 
     def remove() -> None:
         cluster.remove_service("big_web")
-        cluster.run()
+        settle(cluster)
 
     for name, step in (("create", create), ("scale", scale), ("update", update),
                        ("rm", remove)):
