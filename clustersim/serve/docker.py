@@ -20,7 +20,8 @@ creates and updates for a stack's ``secrets:`` and ``configs:``).
 ``GET /services?status=true`` adds each ``ServiceStatus`` (the CLI's REPLICAS column);
 ``/services/{id}/logs`` honours ``details``, ``timestamps`` and ``tail`` as the CLI asks.
 Paths may carry a version prefix (``/v1.44/services``); clients negotiate it down from
-``/_ping``'s ``API-Version`` (a 28.x CLI asks for 1.44, Debian's 20.10 CLI speaks 1.41).
+``/_ping``'s ``API-Version`` (a 28.x CLI asks for 1.44, Debian's 20.10 CLI speaks 1.41); the
+daemon reports itself as Engine 25.0.6, the release whose API is 1.44 (:data:`ENGINE_VERSION`).
 Tested with the real docker CLI in ``tests/unit/test_serve_docker_cli.py``.
 Errors are ``{"message": ...}`` with the daemon's status codes (404 no such object, 409
 conflict, 400 bad parameter, 503 swarm state).
@@ -75,9 +76,16 @@ from clustersim.swarm.tasks import TaskState
 
 __all__ = ["DockerBackend", "default_swarm"]
 
-ENGINE_VERSION = "28.5.2"
+ENGINE_VERSION = "25.0.6"
+"""The Engine release whose newest API is the one served: the API version matrix
+(https://docs.docker.com/reference/api/engine/#api-version-matrix) pairs Engine 25.0 with API
+1.44 (26.x speaks 1.45, 28.x 1.48 to 1.51). The endpoints follow the v1.44 reference, and
+nothing here implements the later versions' changes, so the simulated daemon is a 25.0 one
+rather than a newer Engine claiming an older API."""
 API_VERSION = "1.44"
 MIN_API_VERSION = "1.24"
+"""Engine 25.0's default minimum (moby ``api/common.go``; raised from 1.12 for v25.0, and to
+1.44 in v29)."""
 
 
 def _version_key(version: str) -> tuple[int, int]:

@@ -34,7 +34,11 @@ def test_instructions_explain_the_digest_warning(server):
 
 def test_ping_version_info_swarm(server, client):
     assert client.ping() is True
-    assert client.version()["ApiVersion"] == "1.44"
+    version = client.version()
+    # the API version matrix: API 1.44 is Engine 25.0's (28.x speaks 1.48 and later)
+    assert (version["ApiVersion"], version["MinAPIVersion"]) == ("1.44", "1.24")
+    assert version["Version"].startswith("25.0.")
+    assert client.info()["ServerVersion"] == version["Version"]
     assert client.info()["Swarm"]["Nodes"] == len(server.cluster.node_names())
     assert client.swarm.attrs["JoinTokens"]["Worker"].startswith("SWMTKN-1")
 

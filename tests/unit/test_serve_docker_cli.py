@@ -2,7 +2,8 @@
 simulator's own state.
 
 The CLI is whatever ``docker`` is on PATH: Debian's ``docker.io`` (20.10, API 1.41) in CI, a
-newer one (28.x, API 1.50, which negotiates down to the server's 1.44) elsewhere. Without one
+newer one (28.x, API 1.50, which negotiates down to the server's 1.44, Engine 25.0's)
+elsewhere. Without one
 the tests skip, except in CI (``CI=true``), where they fail. Only the client runs: no daemon.
 
 Commands that would wait for the service to converge (``service create|update|scale|rollback``
@@ -72,7 +73,7 @@ def docker(docker_cli, tmp_path):
 
 def test_version_info_and_swarm(docker):
     assert docker("version", "--format", "{{.Server.Version}} {{.Server.APIVersion}}") == \
-        ["28.5.2 1.44"]
+        ["25.0.6 1.44"]     # Engine 25.0 is the release that speaks API 1.44
     cluster = docker.server.cluster
     assert docker("info", "--format", "{{.Swarm.LocalNodeState}} {{.Swarm.Nodes}} "
                   "{{.Swarm.Managers}}") == \
