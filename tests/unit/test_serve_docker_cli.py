@@ -201,11 +201,43 @@ def test_network_ls_create(docker):
     assert docker("network", "ls", "--format", "{{.Name}}", "--filter", "driver=overlay") == \
         ["backend", "ingress"]
     assert docker("network", "ls", "--format", "{{.Name}}", "--filter", "type=custom") == \
-        ["backend"]
+        ["backend", "docker_gwbridge", "ingress"]     # moby's predefined: bridge, host, none
     docker("network", "create", "-d", "overlay", "--attachable", "--subnet", "10.9.0.0/24", "app")
     assert docker("network", "inspect", "-f", "{{.Attachable}} {{range .IPAM.Config}}"
                   "{{.Subnet}}{{end}}", "app") == ["true 10.9.0.0/24"]
     assert docker("network", "rm", "app") == ["app"] and "app" not in networks
+
+
+def test_network_ls_and_inspect_as_on_a_swarm_manager(docker):
+    """A manager lists the engine's bridge, host and none and the swarm's docker_gwbridge
+    and ingress (none and docker_gwbridge were missing); overlay networks get a /24 of the
+    default address pool 10.0.0.0/8 with its first address as gateway, and a VXLAN ID (their
+    IPAM config was empty)."""
+    assert docker("network", "ls", "--format", "{{.Name}} {{.Driver}} {{.Scope}}") == [
+        "bridge bridge local", "docker_gwbridge bridge local", "host host local",
+        "ingress overlay swarm", "none null local"]
+    assert docker("network", "ls", "--format", "{{.Name}}", "--filter", "type=builtin") == \
+        ["bridge", "host", "none"]
+    docker("network", "create", "-d", "overlay", "backend")
+    docker("network", "create", "-d", "overlay", "--subnet", "10.9.0.0/24", "app")
+    docker("network", "create", "-d", "overlay", "front")
+
+    def ipam(name: str) -> str:
+        [line] = docker("network", "inspect", "-f", "{{range .IPAM.Config}}{{.Subnet}} "
+                        "{{.Gateway}}{{end}} {{index .Options "
+                        '"com.docker.network.driver.overlay.vxlanid_list"}}', name)
+        return line
+
+    assert [ipam(n) for n in ("ingress", "backend", "app", "front")] == [
+        "10.0.0.0/24 10.0.0.1 4096", "10.0.1.0/24 10.0.1.1 4097",
+        "10.9.0.0/24 10.9.0.1 4098", "10.0.2.0/24 10.0.2.1 4099"]
+    assert docker("network", "inspect", "-f", "{{range .IPAM.Config}}{{.Subnet}} {{.Gateway}}"
+                  "{{end}}", "bridge", "docker_gwbridge", "host", "none") == [
+        "172.17.0.0/16 172.17.0.1", "172.18.0.0/16 172.18.0.1", "", ""]
+    for name, words in (("none", "none is a pre-defined network and cannot be removed"),
+                        ("docker_gwbridge", "has active endpoints")):
+        refused = docker.run("network", "rm", name, ok=False)
+        assert refused.returncode == 1 and words in refused.stderr
 
 
 def compose_file(docker: Docker, text: str, path: Path) -> Path:
@@ -565,7 +597,8 @@ def test_network_prune_and_unknown_drivers(docker):
            "nginx:1.27")
     out = docker("network", "prune", "-f")
     assert out[0] == "Deleted Networks:" and sorted(out[1:3]) == ["a", "b"]
-    assert sorted(docker.server.backend.networks) == ["bridge", "c", "host", "ingress"]
+    assert sorted(docker.server.backend.networks) == \
+        ["bridge", "c", "docker_gwbridge", "host", "ingress", "none"]
     refused = docker.run("network", "create", "-d", "bogus", "x", ok=False)
     assert refused.returncode == 1 and 'plugin "bogus" not found' in refused.stderr
 
