@@ -5,7 +5,7 @@ served daemon: each step below is one API call followed by simulated time, and i
 should grow about linearly with the replica count (a store that scans every task for each
 task that ends grows with its square). For each replica count the script creates a
 replicated service on 50 nodes and runs to steady state, scales it up by half, rolls a new
-image through it (parallelism 0: every slot at once), removes it, and prints the wall seconds
+image through it (1,000 slots at a time), removes it, and prints the wall seconds
 of each step. Run:
 
     python benchmarks/swarm_lifecycle.py [REPLICAS ...] [--base REF]
@@ -27,10 +27,10 @@ from clustersim.swarm import SwarmCluster
 
 
 def settle(cluster: SwarmCluster) -> None:
-    """Run until quiet in spans of 10 simulated seconds: a run is capped at a million
+    """Run until quiet in spans of one simulated second: a run is capped at a million
     events (``clustersim.limits.MAX_RUN_EVENTS``), which 100,000 tasks pass in one go."""
     while cluster.busy():
-        cluster.run(until=cluster.clock.now + 10)
+        cluster.run(until=cluster.clock.now + 1)
 
 
 def timed(step: Callable[[], object]) -> float:
@@ -48,7 +48,7 @@ def lifecycle(replicas: int) -> dict[str, float]:
     def create() -> None:
         cluster.deploy_stack("big", {"services": {"web": {
             "image": "nginx:1.27", "deploy": {"replicas": replicas,
-                                              "update_config": {"parallelism": 0}}}}})
+                                              "update_config": {"parallelism": 1000}}}}})
         settle(cluster)
 
     def scale() -> None:

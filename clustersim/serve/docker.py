@@ -766,12 +766,12 @@ class DockerBackend(ClusterTime):
 
     def _network(self, name: str, driver: str, *, ingress: bool = False,
                  labels: dict[str, str] | None = None) -> dict[str, Any]:
-        network = {"Name": name, "Id": _id("network", name), "Created": self._stamp(self.now),
-                   "Scope": "swarm" if driver == "overlay" else "local", "Driver": driver,
-                   "EnableIPv6": False, "Internal": False, "Attachable": False,
-                   "Ingress": ingress, "IPAM": {"Driver": "default", "Options": None,
-                                                "Config": []},
-                   "Options": {}, "Labels": labels or {}, "Containers": {}}
+        network: dict[str, Any] = {
+            "Name": name, "Id": _id("network", name), "Created": self._stamp(self.now),
+            "Scope": "swarm" if driver == "overlay" else "local", "Driver": driver,
+            "EnableIPv6": False, "Internal": False, "Attachable": False, "Ingress": ingress,
+            "IPAM": {"Driver": "default", "Options": None, "Config": []},
+            "Options": {}, "Labels": labels or {}, "Containers": {}}
         if driver == "overlay":
             network["IPAM"]["Config"], network["Options"] = overlay_ipam(
                 [], self.networks.values())
