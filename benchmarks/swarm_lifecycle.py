@@ -6,7 +6,9 @@ should grow about linearly with the replica count (a store that scans every task
 task that ends grows with its square). For each replica count the script creates a
 replicated service on 50 nodes and runs to steady state, scales it up by half, rolls a new
 image through it (1,000 slots at a time), removes it, and prints the wall seconds
-of each step. Run:
+of each step. The update still grows faster than its size: each scheduling pass rebuilds
+every node's NodeInfo from all the tasks (swarmkit keeps them up to date from the store's
+events), and with 1,000 slots at a time the passes grow with the replica count too. Run:
 
     python benchmarks/swarm_lifecycle.py [REPLICAS ...] [--base REF]
 
