@@ -286,8 +286,18 @@ _REFERENCE = re.compile(
 
 def image_reference(text: str) -> str:
     """An image reference as swarmkit checks it before creating a service (moby/swarmkit
-    ``manager/controlapi/service.go``, ``validateContainerSpec``: ``reference.
-    ParseNormalizedNamed``, else "ContainerSpec: "x" is not a valid repository/tag")."""
+    ``manager/controlapi/service.go``, ``validateImage``: ``reference.ParseNormalizedNamed``,
+    else "ContainerSpec: "x" is not a valid repository/tag"); the Compose reader adds the
+    parser's reason, which swarmkit drops (:func:`image_problem`)."""
+    problem = image_problem(text)
+    if problem:
+        raise ValueError(f"ContainerSpec: {text[:80]!r} is not a valid repository/tag: {problem}")
+    return text
+
+
+def image_problem(text: str) -> str | None:
+    """Why docker/distribution's ``reference.ParseNormalizedNamed`` refuses ``text`` (its
+    error text), or ``None`` if it parses."""
     problem = None
     first, slash, rest = text.partition("/")
     remote = rest if slash and (first == "localhost" or "." in first or ":" in first) else text
@@ -298,9 +308,7 @@ def image_reference(text: str) -> str:
         problem = "invalid reference format"
     elif len(match["name"]) > 255:
         problem = "repository name must not be more than 255 characters"
-    if problem:
-        raise ValueError(f"ContainerSpec: {text[:80]!r} is not a valid repository/tag: {problem}")
-    return text
+    return problem
 
 
 _SERVICE_NAME = re.compile(r"[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*")

@@ -5,8 +5,9 @@ About 850 lines because every endpoint is a method of one backend that shares th
 the version, the specs clients sent and the stored networks, secrets and configs; the
 ServiceSpec conversion each way is in :mod:`~clustersim.serve.dockerspec`, the daemon's checks
 that need no swarm state (filters, secret names, generated names) in
-:mod:`~clustersim.serve.dockerchecks`, the objects' ``Version.Index`` (one index for the
-cluster; an update from a stale version is refused, "update out of sequence") in
+:mod:`~clustersim.serve.dockerchecks`, the networks a manager starts with and their
+addresses in :mod:`~clustersim.serve.dockernetworks`, the objects' ``Version.Index`` (one
+index for the cluster; an update from a stale version is refused, "update out of sequence") in
 :mod:`~clustersim.serve.dockerstore`.
 
 Endpoints and shapes follow the Engine API reference v1.44
@@ -20,7 +21,8 @@ creates and updates for a stack's ``secrets:`` and ``configs:``).
 ``GET /services?status=true`` adds each ``ServiceStatus`` (the CLI's REPLICAS column);
 ``/services/{id}/logs`` honours ``details``, ``timestamps`` and ``tail`` as the CLI asks.
 Paths may carry a version prefix (``/v1.44/services``); clients negotiate it down from
-``/_ping``'s ``API-Version`` (a 28.x CLI asks for 1.44, Debian's 20.10 CLI speaks 1.41).
+``/_ping``'s ``API-Version`` (a 28.x CLI asks for 1.44, Debian's 20.10 CLI speaks 1.41); the
+daemon reports itself as Engine 25.0.6, the release whose API is 1.44 (:data:`ENGINE_VERSION`).
 Tested with the real docker CLI in ``tests/unit/test_serve_docker_cli.py``.
 Errors are ``{"message": ...}`` with the daemon's status codes (404 no such object, 409
 conflict, 400 bad parameter, 503 swarm state).
@@ -57,6 +59,7 @@ from clustersim.serve.dockerchecks import (
     prefixed,
     service_name,
 )
+from clustersim.serve.dockernetworks import BUILTIN, SWARM_JOINED, node_networks, overlay_ipam
 from clustersim.serve.dockerspec import NS_PER_SECOND as _NS
 from clustersim.serve.dockerspec import (
     check_node_spec,
@@ -73,9 +76,16 @@ from clustersim.swarm.tasks import TaskState
 
 __all__ = ["DockerBackend", "default_swarm"]
 
-ENGINE_VERSION = "28.5.2"
+ENGINE_VERSION = "25.0.6"
+"""The Engine release whose newest API is the one served: the API version matrix
+(https://docs.docker.com/reference/api/engine/#api-version-matrix) pairs Engine 25.0 with API
+1.44 (26.x speaks 1.45, 28.x 1.48 to 1.51). The endpoints follow the v1.44 reference, and
+nothing here implements the later versions' changes, so the simulated daemon is a 25.0 one
+rather than a newer Engine claiming an older API."""
 API_VERSION = "1.44"
 MIN_API_VERSION = "1.24"
+"""Engine 25.0's default minimum (moby ``api/common.go``; raised from 1.12 for v25.0, and to
+1.44 in v29)."""
 
 
 def _version_key(version: str) -> tuple[int, int]:
@@ -85,8 +95,6 @@ def _version_key(version: str) -> tuple[int, int]:
 
 _DRIVERS = ("overlay", "bridge", "host", "null", "macvlan", "ipvlan")
 """The network drivers a Docker Engine has built in; any other is a plugin it lacks."""
-_PREDEFINED = ("ingress", "bridge", "host")
-"""The networks a swarm node has from the start: never removed, never pruned."""
 
 
 def default_swarm(nodes: int, seed: int = 0) -> SwarmCluster:
@@ -137,9 +145,10 @@ class DockerBackend(ClusterTime):
         self.versions.write("swarm", None, 0.0)
         for name in cluster.node_names():
             self._node_version(name)
+        for name, driver, ipam, options in node_networks():
+            network = self._network(name, driver)
+            network["IPAM"]["Config"], network["Options"] = ipam, options
         self._network("ingress", "overlay", ingress=True)
-        self._network("bridge", "bridge")
-        self._network("host", "host")
 
     def instructions(self, url: str) -> str:
         host = url.replace("http://", "tcp://")
@@ -528,9 +537,11 @@ class DockerBackend(ClusterTime):
         try:
             service = self.cluster.apply_service(spec)
         except (SwarmError, ManifestError, ValueError) as err:
-            # the simulator names a service where swarmkit gives "'name' (ID)"
+            # swarmkit's words without the simulator's hint; the simulator names a service
+            # where swarmkit gives "'name' (ID)"
+            said = err.message if isinstance(err, SwarmError) else str(err)
             message = re.sub(r"service '([^']+)' \(\1\)",
-                             lambda m: f"service '{m[1]}' ({_id('service', m[1])})", str(err))
+                             lambda m: f"service '{m[1]}' ({_id('service', m[1])})", said)
             raise HttpError(400, f"rpc error: code = InvalidArgument desc = {message}") from None
         kept = [e for e in self.sent.get(spec.name, [])
                 if e[0] is not service.spec][:4]
@@ -751,11 +762,15 @@ class DockerBackend(ClusterTime):
 
     def _network(self, name: str, driver: str, *, ingress: bool = False,
                  labels: dict[str, str] | None = None) -> dict[str, Any]:
-        network = {"Name": name, "Id": _id("network", name), "Created": self._stamp(self.now),
-                   "Scope": "swarm" if driver == "overlay" else "local", "Driver": driver,
-                   "EnableIPv6": False, "Internal": False, "Attachable": False,
-                   "Ingress": ingress, "IPAM": {"Driver": "default", "Config": []},
-                   "Options": {}, "Labels": labels or {}, "Containers": {}}
+        network: dict[str, Any] = {
+            "Name": name, "Id": _id("network", name), "Created": self._stamp(self.now),
+            "Scope": "swarm" if driver == "overlay" else "local", "Driver": driver,
+            "EnableIPv6": False, "Internal": False, "Attachable": False, "Ingress": ingress,
+            "IPAM": {"Driver": "default", "Options": None, "Config": []},
+            "Options": {}, "Labels": labels or {}, "Containers": {}}
+        if driver == "overlay":
+            network["IPAM"]["Config"], network["Options"] = overlay_ipam(
+                [], self.networks.values())
         self.networks[name] = network
         return network
 
@@ -765,7 +780,7 @@ class DockerBackend(ClusterTime):
             tests = {"name": lambda n, f: f in n["Name"], "id": lambda n, f: n["Id"].startswith(f),
                      "driver": lambda n, f: n["Driver"] == f,
                      "scope": lambda n, f: n["Scope"] == f,
-                     "type": lambda n, f: (n["Name"] in _PREDEFINED) == (f == "builtin")}
+                     "type": lambda n, f: (n["Name"] in BUILTIN) == (f == "builtin")}
             filters = parse_filters(request.arg("filters"), (*tests, "label"))
             found = [n for n in self.networks.values()
                      if all(any(tests[k](n, f) for f in v) for k, v in filters.items()
@@ -791,10 +806,15 @@ class DockerBackend(ClusterTime):
             network = self._network(name, driver, labels=labels)
             for key in ("Attachable", "Internal", "EnableIPv6"):
                 network[key] = bool(body.get(key))
-            network["Options"] = dict(json_object(body, "Options"))
             ipam = json_object(body, "IPAM")
-            network["IPAM"] = {"Driver": ipam.get("Driver") or "default",
-                               "Config": json_list(ipam, "Config"),
+            config = json_list(ipam, "Config")
+            if driver == "overlay":
+                config, options = overlay_ipam(
+                    config, [n for n in self.networks.values() if n is not network])
+                network["Options"] = options | dict(json_object(body, "Options"))
+            else:
+                network["Options"] = dict(json_object(body, "Options"))
+            network["IPAM"] = {"Driver": ipam.get("Driver") or "default", "Config": config,
                                "Options": ipam.get("Options")}
             return Response.json(201, {"Id": network["Id"], "Warning": ""})
         if len(rest) == 1:
@@ -804,9 +824,7 @@ class DockerBackend(ClusterTime):
             if method == "GET":
                 return Response.json(200, net)
             if method == "DELETE":
-                if net["Name"] in _PREDEFINED:
-                    raise HttpError(403, f"{net['Name']} is a pre-defined network and "
-                                    "cannot be removed")
+                self._check_removable(net)
                 users = self._users(lambda task: any(
                     isinstance(n, dict) and n.get("Target") == net["Id"]
                     for n in task.get("Networks") or []))
@@ -826,12 +844,34 @@ class DockerBackend(ClusterTime):
                 for n in self._spec_json(name, service.spec)["TaskTemplate"].get("Networks")
                 or [] if isinstance(n, dict)}
         gone = [n["Name"] for n in list(self.networks.values())
-                if n["Name"] not in _PREDEFINED and n["Id"] not in used
+                if n["Name"] not in (*BUILTIN, *SWARM_JOINED) and n["Id"] not in used
                 and all(label_matches(n["Labels"], f) for f in filters.get("label", []))
                 and not any(label_matches(n["Labels"], f) for f in filters.get("label!", []))]
         for name in gone:
             del self.networks[name]
         return Response.json(200, {"NetworksDeleted": gone})
+
+    def _check_removable(self, net: dict[str, Any]) -> None:
+        """moby refuses to remove a predefined network (``daemon/network.go``,
+        ``deleteNetwork``: 403) and libnetwork one with endpoints (``docker_gwbridge``
+        holds the ingress sandbox's); swarmkit keeps ``ingress`` while a service publishes
+        a port through it (``controlapi/network.go``, ``removeIngressNetwork``). Removing
+        it otherwise is not simulated (the routing mesh always has it)."""
+        name = net["Name"]
+        if name in BUILTIN:
+            raise HttpError(403, f"{name} is a pre-defined network and cannot be removed")
+        if name == "docker_gwbridge":
+            raise HttpError(403, f"error while removing network: network {name} id "
+                            f"{net['Id']} has active endpoints")
+        if net["Ingress"]:
+            users = [s for s, service in self.cluster.services.items()
+                     if any(p.mode == "ingress" for p in service.spec.ports)]
+            if users:
+                raise HttpError(400, "rpc error: code = FailedPrecondition desc = ingress "
+                                "network cannot be removed because service "
+                                f"{_id('service', users[0])} depends on it")
+            raise HttpError(501, "removing the ingress network is not simulated: the "
+                            "simulated routing mesh always has it")
 
     def _find_network(self, key: str) -> dict[str, Any] | None:
         """A network by name, ID or ID prefix (3 characters or more)."""

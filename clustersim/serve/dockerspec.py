@@ -16,6 +16,7 @@ import json
 from typing import Any
 
 from clustersim.manifests import ManifestError
+from clustersim.manifests.compose_types import image_problem, service_name
 from clustersim.serve.core import HttpError
 from clustersim.swarm import ServiceSpec
 from clustersim.swarm.spec import compose_service
@@ -105,6 +106,7 @@ def simulator_spec(body: Any) -> ServiceSpec:
                         "as a DNS name component")
     template = json_object(body, "tasktemplate")
     container = json_object(template, "containerspec")
+    _validate_service_spec(body["name"], container.get("image", ""))
     deploy: dict[str, Any] = {}
     mode = json_object(body, "mode") or {"replicated": {"replicas": 1}}
     for job in ("replicatedjob", "globaljob"):
@@ -177,6 +179,45 @@ def simulator_spec(body: Any) -> ServiceSpec:
     force = int(_num(template.get("forceupdate") or 0, "ForceUpdate"))
     return spec.with_changes(stack=stack or spec.stack, force_update=force,
                              unmodelled=_unmodelled(template))
+
+
+def _validate_service_spec(name: str, image: Any) -> None:
+    """The first checks of swarmkit's ``validateServiceSpec`` (moby/swarmkit
+    ``manager/controlapi/service.go``), in its words and order: the name
+    (``validateAnnotations``, ``controlapi/common.go``: a DNS name component of at most 63
+    characters), then the image (``validateImage``: the reference must parse; swarmkit
+    quotes it with Go's ``%q`` and drops the parser's reason). The daemon passes swarmkit's
+    gRPC error on as ``rpc error: code = InvalidArgument desc = …`` with status 400
+    (moby ``errdefs.FromGRPC``)."""
+    problem = service_name(name)
+    if problem is None and isinstance(image, str) and image and image_problem(image):
+        problem = f"ContainerSpec: {go_quote(image)} is not a valid repository/tag"
+    if problem is not None:
+        raise HttpError(400, f"rpc error: code = InvalidArgument desc = {problem}")
+
+
+_GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
+               "\t": "\\t", "\v": "\\v", "\\": "\\\\", '"': '\\"'}
+
+
+def go_quote(text: str) -> str:
+    """``text`` as Go's ``%q`` (``strconv.Quote``) prints it: double quotes, backslash
+    escapes, ``\\xNN`` for other control characters and ``\\uNNNN`` for other characters
+    that do not print."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if char in _GO_ESCAPES:
+            out.append(_GO_ESCAPES[char])
+        elif char.isprintable():
+            out.append(char)
+        elif code < 0x80:
+            out.append(f"\\x{code:02x}")
+        elif code < 0x10000:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(f"\\U{code:08x}")
+    return '"' + "".join(out) + '"'
 
 
 _MODELLED = {"": ("placement", "forceupdate", "restartpolicy", "runtime"),

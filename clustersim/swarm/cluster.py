@@ -36,6 +36,7 @@ from clustersim.swarm.orchestrator import Orchestrator
 from clustersim.swarm.raft import RaftState
 from clustersim.swarm.scheduler import NodeInfo, Scheduler
 from clustersim.swarm.store import Service
+from clustersim.swarm.taskindex import TaskIndex
 from clustersim.swarm.tasks import Task, TaskState
 
 __all__ = ["HEARTBEAT_PERIOD", "NODE_DOWN_PERIOD", "NodeRecord", "Service", "SwarmCluster"]
@@ -84,7 +85,8 @@ class SwarmCluster(ControlAPI):
                         "no node has role 'manager': the first node ran 'docker swarm init' "
                         "and is the manager", "Warning")
         self.services: dict[str, Service] = {}
-        self._tasks: dict[str, Task] = {}
+        self._index = TaskIndex()
+        self._tasks = self._index.all
         self._changes: dict[str, simpy.Event] = {}
         self._image_exits: dict[str, tuple[float, int]] = {}
         self._image_health: dict[str, tuple[float, bool, float]] = {}
@@ -157,13 +159,15 @@ class SwarmCluster(ControlAPI):
                     self._pending(task, reason)
 
     def _assign(self, task: Task, node: str, message: str) -> None:
-        task.node = node
+        with self._index.changing(task):
+            task.node = node
         self.set_task_state(task, TaskState.ASSIGNED, message)
         self.agent.start(task)
 
     def _pending(self, task: Task, reason: str) -> None:
         if task.err != reason:
-            task.err = reason
+            with self._index.changing(task):
+                task.err = reason
             self.record(f"task/{task.name}", "Pending", f"{task.id}: {reason}", "Warning")
 
     # --- Raft --------------------------------------------------------------------------------
@@ -264,16 +268,12 @@ class SwarmCluster(ControlAPI):
         if self._tick_pending or any(s.update_state in ("updating", "rollback_started")
                                      for s in self.services.values()):
             return True
-        for task in self._tasks.values():
-            if task.state.terminal or self.node_down(task.node):
-                continue
-            if task.desired_state != TaskState.RUNNING:
-                return True
-            if task.state < TaskState.RUNNING and not (task.state == TaskState.PENDING
-                                                       and task.err):
-                return True
-            if task.state >= TaskState.STARTING and self.image_behaviour(task.spec.image):
-                return True
+        index = self._index
+        if any(not self.node_down(node) for node in index.in_flight):
+            return True
+        if self._image_exits and any(image in self._image_exits and not self.node_down(node)
+                                     for node, image in index.started):
+            return True
         return any(record.status == "ready" and not self.machine_alive(name)
                    for name, record in self._nodes.items())
 

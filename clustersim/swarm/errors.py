@@ -25,7 +25,16 @@ NO_LEADER = (
 
 
 class SwarmError(ValueError):
-    """The swarm refuses an operation; the message says why and what to do."""
+    """The swarm refuses an operation; the message says why and what to do.
+
+    ``message`` is the refusal as swarmkit words it, which the served Docker API answers
+    with (:mod:`clustersim.serve.docker`); ``hint``, if any, is the simulator's advice on
+    what to do, which ``str()`` adds after a semicolon for the Python library's users."""
+
+    def __init__(self, message: str, *, hint: str = "") -> None:
+        super().__init__(f"{message}; {hint}" if hint else message)
+        self.message = message
+        self.hint = hint
 
 
 def find(table: Mapping[str, T], name: str, what: str) -> T:

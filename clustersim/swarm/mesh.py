@@ -121,8 +121,8 @@ class RoutingMesh:
                 if owner is not None and owner != spec.name:
                     raise SwarmError(
                         f"port '{port.published}' is already in use by service '{owner}' "
-                        f"({owner}) as an ingress port; publish another port or remove "
-                        f"service '{owner}' first")
+                        f"({owner}) as an ingress port",
+                        hint=f"publish another port or remove service '{owner}' first")
             ports.append(port)
         return spec.with_changes(ports=tuple(ports))
 

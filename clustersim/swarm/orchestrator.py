@@ -166,9 +166,7 @@ class Orchestrator:
                            f"{task.spec.restart.max_attempts}", "Warning")
             return
         node = cluster.node_record(task.node) if task.node else None
-        if any(other.wanted and other is not task and (
-                other.slot == task.slot if task.slot else other.node == task.node)
-               for other in cluster.service_tasks(task.service)):
+        if any(other.wanted and other is not task for other in cluster.slot_tasks(task)):
             return  # the slot (or node) already has its task
         if service.spec.mode == "global":
             if task.node is None or not self.node_valid_for_global(service, task.node):

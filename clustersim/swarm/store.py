@@ -5,7 +5,9 @@ react to its changes; here :class:`TaskStore` holds the tasks of a
 :class:`~clustersim.swarm.SwarmCluster`, records each state change as an event, wakes the
 processes waiting on a task (:meth:`TaskStore.wait_for_change`) and hands a task that
 ended to the orchestrator. The task reaper (``manager/orchestrator/taskreaper``) keeps
-at most :data:`TASK_HISTORY_LIMIT` tasks per slot.
+at most :data:`TASK_HISTORY_LIMIT` tasks per slot. Tasks are indexed by service, slot and
+node (:mod:`clustersim.swarm.taskindex`), so that the reactions to one task's change cost
+the size of its service or slot, not the swarm's.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import simpy
 from clustersim.sim import Clock, EventLog
 from clustersim.swarm.errors import NoLeaderError, SwarmError, find
 from clustersim.swarm.spec import ServiceSpec
+from clustersim.swarm.taskindex import TaskIndex
 from clustersim.swarm.tasks import Task, TaskState
 from clustersim.swarm.updates import Updater
 
@@ -74,6 +77,7 @@ class TaskStore:
     services: dict[str, Service]
     _nodes: dict[str, NodeRecord]
     _tasks: dict[str, Task]
+    _index: TaskIndex
     _changes: dict[str, simpy.Event]
     _deferred_ends: list[Task]
 
@@ -98,10 +102,17 @@ class TaskStore:
         return "".join(self.clock.random.choice(_ID_ALPHABET) for _ in range(25))
 
     def service_tasks(self, service: str) -> list[Task]:
-        return [t for t in self._tasks.values() if t.service == service]
+        """The service's tasks, ended ones too, oldest first."""
+        return self._index.of_service(service)
 
     def tasks_on(self, node: str) -> list[Task]:
-        return [t for t in self._tasks.values() if t.node == node]
+        """The tasks assigned to the node, ended ones too, oldest first."""
+        return self._index.on_node(node)
+
+    def slot_tasks(self, task: Task) -> list[Task]:
+        """The tasks of the task's slot (for a global service: of its service on its node),
+        ended ones too, oldest first."""
+        return self._index.in_slot(task.service, task.slot, task.node)
 
     def wait_for_change(self, task: Task) -> simpy.Event:
         """An event that fires at the task's next state or desired-state change."""
@@ -120,7 +131,7 @@ class TaskStore:
         task = Task(self.new_id(), service.name, slot, service.version, service.spec,
                     self.clock.now, node=node, desired_state=desired)
         task.history.append((self.clock.now, TaskState.NEW))
-        self._tasks[task.id] = task
+        self._index.add(task)
         self.set_task_state(task, TaskState.PENDING, "pending task scheduling")
         self.request_tick()
         return task
@@ -129,7 +140,8 @@ class TaskStore:
         """Record an observed state; a terminal state triggers the managers' reactions."""
         if task.state.terminal or (state == task.state and err == task.err):
             return
-        task.state, task.message, task.err = state, message, err
+        with self._index.changing(task):
+            task.state, task.message, task.err = state, message, err
         task.history.append((self.clock.now, state))
         if state == TaskState.RUNNING:
             task.started = self.clock.now
@@ -159,14 +171,14 @@ class TaskStore:
         """The task reaper (swarmkit ``manager/orchestrator/taskreaper``): a slot (a node,
         for a global service) keeps at most ``TASK_HISTORY_LIMIT`` tasks; the oldest ended
         ones go first."""
-        same = [t for t in self.service_tasks(ended.service)
-                if (t.slot == ended.slot if ended.slot else t.node == ended.node)]
+        same = self.slot_tasks(ended)
         for task in [t for t in same if t.state.terminal][:max(0, len(same) - TASK_HISTORY_LIMIT)]:
-            del self._tasks[task.id]
+            self._index.remove(task)
             self._changes.pop(task.id, None)
 
     def set_desired(self, task: Task, state: TaskState) -> None:
-        task.desired_state = state
+        with self._index.changing(task):
+            task.desired_state = state
         self._changed(task)
 
     def shut_down(self, task: Task, desired: TaskState = TaskState.SHUTDOWN) -> None:
@@ -189,9 +201,8 @@ class TaskStore:
     def tasks(self, service: str | None = None, *, history: bool = False) -> list[Task]:
         """The current tasks (desired state RUNNING or READY), as ``docker service ps -f
         desired-state=running`` lists them; ``history=True`` adds the ended ones."""
-        if service is not None and service not in self.services and not any(
-                t.service == service for t in self._tasks.values()):
+        if service is not None and service not in self.services and not self._index.has_service(
+                service):
             self._service(service)  # raises with the list of services
-        return [t for t in self._tasks.values()
-                if (service is None or t.service == service)
-                and (history or t.desired_state <= TaskState.RUNNING)]
+        tasks = self._tasks.values() if service is None else self.service_tasks(service)
+        return [t for t in tasks if history or t.desired_state <= TaskState.RUNNING]

@@ -34,7 +34,11 @@ def test_instructions_explain_the_digest_warning(server):
 
 def test_ping_version_info_swarm(server, client):
     assert client.ping() is True
-    assert client.version()["ApiVersion"] == "1.44"
+    version = client.version()
+    # the API version matrix: API 1.44 is Engine 25.0's (28.x speaks 1.48 and later)
+    assert (version["ApiVersion"], version["MinAPIVersion"]) == ("1.44", "1.24")
+    assert version["Version"].startswith("25.0.")
+    assert client.info()["ServerVersion"] == version["Version"]
     assert client.info()["Swarm"]["Nodes"] == len(server.cluster.node_names())
     assert client.swarm.attrs["JoinTokens"]["Worker"].startswith("SWMTKN-1")
 
@@ -164,7 +168,9 @@ def test_conflicts_missing_objects_and_pending_tasks(server, client):
 
 
 def test_networks(server, client):
-    assert {n.name for n in client.networks.list()} == {"ingress", "bridge", "host"}
+    # a swarm manager's networks: the engine's three, and the two joining a swarm adds
+    assert {n.name for n in client.networks.list()} == \
+        {"bridge", "docker_gwbridge", "host", "ingress", "none"}
     client.networks.create("backend", driver="overlay")
     assert "backend" in {n.name for n in client.networks.list()}
     with pytest.raises(APIError):

@@ -2,7 +2,8 @@
 simulator's own state.
 
 The CLI is whatever ``docker`` is on PATH: Debian's ``docker.io`` (20.10, API 1.41) in CI, a
-newer one (28.x, API 1.50, which negotiates down to the server's 1.44) elsewhere. Without one
+newer one (28.x, API 1.50, which negotiates down to the server's 1.44, Engine 25.0's)
+elsewhere. Without one
 the tests skip, except in CI (``CI=true``), where they fail. Only the client runs: no daemon.
 
 Commands that would wait for the service to converge (``service create|update|scale|rollback``
@@ -72,7 +73,7 @@ def docker(docker_cli, tmp_path):
 
 def test_version_info_and_swarm(docker):
     assert docker("version", "--format", "{{.Server.Version}} {{.Server.APIVersion}}") == \
-        ["28.5.2 1.44"]
+        ["25.0.6 1.44"]     # Engine 25.0 is the release that speaks API 1.44
     cluster = docker.server.cluster
     assert docker("info", "--format", "{{.Swarm.LocalNodeState}} {{.Swarm.Nodes}} "
                   "{{.Swarm.Managers}}") == \
@@ -200,11 +201,43 @@ def test_network_ls_create(docker):
     assert docker("network", "ls", "--format", "{{.Name}}", "--filter", "driver=overlay") == \
         ["backend", "ingress"]
     assert docker("network", "ls", "--format", "{{.Name}}", "--filter", "type=custom") == \
-        ["backend"]
+        ["backend", "docker_gwbridge", "ingress"]     # moby's predefined: bridge, host, none
     docker("network", "create", "-d", "overlay", "--attachable", "--subnet", "10.9.0.0/24", "app")
     assert docker("network", "inspect", "-f", "{{.Attachable}} {{range .IPAM.Config}}"
                   "{{.Subnet}}{{end}}", "app") == ["true 10.9.0.0/24"]
     assert docker("network", "rm", "app") == ["app"] and "app" not in networks
+
+
+def test_network_ls_and_inspect_as_on_a_swarm_manager(docker):
+    """A manager lists the engine's bridge, host and none and the swarm's docker_gwbridge
+    and ingress (none and docker_gwbridge were missing); overlay networks get a /24 of the
+    default address pool 10.0.0.0/8 with its first address as gateway, and a VXLAN ID (their
+    IPAM config was empty)."""
+    assert docker("network", "ls", "--format", "{{.Name}} {{.Driver}} {{.Scope}}") == [
+        "bridge bridge local", "docker_gwbridge bridge local", "host host local",
+        "ingress overlay swarm", "none null local"]
+    assert docker("network", "ls", "--format", "{{.Name}}", "--filter", "type=builtin") == \
+        ["bridge", "host", "none"]
+    docker("network", "create", "-d", "overlay", "backend")
+    docker("network", "create", "-d", "overlay", "--subnet", "10.9.0.0/24", "app")
+    docker("network", "create", "-d", "overlay", "front")
+
+    def ipam(name: str) -> str:
+        [line] = docker("network", "inspect", "-f", "{{range .IPAM.Config}}{{.Subnet}} "
+                        "{{.Gateway}}{{end}} {{index .Options "
+                        '"com.docker.network.driver.overlay.vxlanid_list"}}', name)
+        return line
+
+    assert [ipam(n) for n in ("ingress", "backend", "app", "front")] == [
+        "10.0.0.0/24 10.0.0.1 4096", "10.0.1.0/24 10.0.1.1 4097",
+        "10.9.0.0/24 10.9.0.1 4098", "10.0.2.0/24 10.0.2.1 4099"]
+    assert docker("network", "inspect", "-f", "{{range .IPAM.Config}}{{.Subnet}} {{.Gateway}}"
+                  "{{end}}", "bridge", "docker_gwbridge", "host", "none") == [
+        "172.17.0.0/16 172.17.0.1", "172.18.0.0/16 172.18.0.1", "", ""]
+    for name, words in (("none", "none is a pre-defined network and cannot be removed"),
+                        ("docker_gwbridge", "has active endpoints")):
+        refused = docker.run("network", "rm", name, ok=False)
+        assert refused.returncode == 1 and words in refused.stderr
 
 
 def compose_file(docker: Docker, text: str, path: Path) -> Path:
@@ -564,7 +597,8 @@ def test_network_prune_and_unknown_drivers(docker):
            "nginx:1.27")
     out = docker("network", "prune", "-f")
     assert out[0] == "Deleted Networks:" and sorted(out[1:3]) == ["a", "b"]
-    assert sorted(docker.server.backend.networks) == ["bridge", "c", "host", "ingress"]
+    assert sorted(docker.server.backend.networks) == \
+        ["bridge", "c", "docker_gwbridge", "host", "ingress", "none"]
     refused = docker.run("network", "create", "-d", "bogus", "x", ok=False)
     assert refused.returncode == 1 and 'plugin "bogus" not found' in refused.stderr
 
@@ -622,8 +656,30 @@ def test_a_published_port_in_use_names_the_service_and_its_id(docker):
                      "8080:80", "nginx:1.27")
     refused = docker.run("service", "create", "-d", "--no-resolve-image", "--name", "web2",
                          "-p", "8080:80", "nginx:1.27", ok=False)
-    assert refused.returncode == 1 and "rpc error: code = InvalidArgument desc = port '8080' " \
-        f"is already in use by service 'web' ({first}) as an ingress port" in refused.stderr
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == "Error response from daemon: rpc error: code = " \
+        f"InvalidArgument desc = port '8080' is already in use by service 'web' ({first}) as " \
+        "an ingress port"     # swarmkit's words only: the simulator's hint stays in Python
+
+
+def test_a_bad_service_name_or_image_gets_swarmkits_words(docker):
+    """swarmkit's validateAnnotations and validateImage, as the daemon passes them on (the
+    simulator gave the Compose reader's wording, with the reference parser's reason)."""
+    def refusal(*args: str) -> str:
+        refused = docker.run("service", *args, ok=False)
+        assert refused.returncode == 1
+        return refused.stderr.strip()
+
+    said = "Error response from daemon: rpc error: code = InvalidArgument desc = "
+    assert refusal("create", "-d", "--no-resolve-image", "--name", "a.b", "nginx") == \
+        said + "name must be valid as a DNS name component"
+    assert refusal("create", "-d", "--no-resolve-image", "--name", "a" * 64, "nginx") == \
+        said + "name must be 63 characters or fewer"
+    docker("service", "create", "-d", "--no-resolve-image", "--name", "api", "nginx:1.27")
+    assert refusal("update", "-d", "--no-resolve-image", "--image", "NGINX:bad", "api") == \
+        said + 'ContainerSpec: "NGINX:bad" is not a valid repository/tag'
+    assert refusal("create", "-d", "--no-resolve-image", "--name", "b", "nginx::1") == \
+        said + 'ContainerSpec: "nginx::1" is not a valid repository/tag'
 
 
 def test_node_rm_gets_swarmkits_refusals(docker):

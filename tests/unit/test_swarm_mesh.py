@@ -56,8 +56,14 @@ def test_host_mode_port_conflict_keeps_extra_replicas_pending() -> None:
 
 def test_ingress_port_conflict_and_dynamic_ports() -> None:
     cluster = cluster_with(INGRESS)
-    with pytest.raises(SwarmError, match="port '8080' is already in use by service 's_web'"):
+    with pytest.raises(SwarmError, match="port '8080' is already in use by service 's_web'") \
+            as refused:
         cluster.deploy_stack("t", {"services": {"api": {"image": "api", "ports": INGRESS}}})
+    # swarmkit's words (which the served API answers with), and the simulator's advice apart
+    assert refused.value.message == \
+        "port '8080' is already in use by service 's_web' (s_web) as an ingress port"
+    assert refused.value.hint == "publish another port or remove service 's_web' first"
+    assert str(refused.value) == f"{refused.value.message}; {refused.value.hint}"
     cluster.deploy_stack("t", {"services": {"api": {"image": "api", "ports": [
         {"target": 80}, {"target": 81}]}}})
     assert [p.published for p in cluster.services["t_api"].spec.ports] == [30000, 30001]
