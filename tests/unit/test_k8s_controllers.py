@@ -369,7 +369,7 @@ def test_job_backoff_limit_and_exponential_backoff():
 
 
 @pytest.mark.parametrize("failures, seconds", [(0, 0), (1, 10), (2, 20), (3, 40), (6, 320),
-                                               (7, 360), (12, 360)])
+                                               (7, 600), (12, 600)])
 def test_pod_failure_backoff(failures, seconds):
     assert pod_failure_backoff(failures) == seconds
 

@@ -26,7 +26,7 @@ https://kubernetes.io/docs/concepts/workloads/controllers/job/#completion-mode
   before it (0 for the first; the failed pod it replaces plus one, ``getNewIndexFailureCounts``),
   and an index whose failed pod had ``backoffLimitPerIndex`` failures before it is failed
   for good (``isIndexFailed``), listed in ``status.failedIndexes`` and never started again.
-  A replacement waits ``10 s × 2^(n−1)`` (at most 6 minutes) after its index's last failure,
+  A replacement waits ``10 s × 2^(n−1)`` (at most 10 minutes) after its index's last failure,
   ``n`` that index's failures (``getRemainingTimePerIndex``), instead of the Job-wide back-off.
   A failure the pod failure policy ignores is counted instead in
   ``batch.kubernetes.io/job-index-ignored-failure-count`` (set once it is not 0), which only

@@ -13,7 +13,7 @@ https://kubernetes.io/docs/concepts/workloads/controllers/job/
   with ``TerminatingOrFailed`` at once (``manageJob``).
 - Each failed pod counts toward ``backoffLimit`` (default 6); once failures exceed it the Job
   fails with ``BackoffLimitExceeded`` and its active pods are deleted. After ``n`` failures
-  since the last success the next pod waits ``10 s × 2^(n−1)``, at most 6 minutes
+  since the last success the next pod waits ``10 s × 2^(n−1)``, at most 10 minutes
   (``DefaultJobPodFailureBackOff``, ``MaxJobPodFailureBackOff``, ``backoffRecord``).
 - ``activeDeadlineSeconds`` fails the Job with ``DeadlineExceeded``.
 - Pods get the labels ``batch.kubernetes.io/job-name`` and ``batch.kubernetes.io/controller-uid``
@@ -94,7 +94,9 @@ __all__ = ["JobController", "job_finished", "pod_failure_backoff", "set_job_defa
 Verdict = tuple[str | None, bool, str | None]
 """What the pod failure policy makes of a failed pod (``match_pod_failure_policy``)."""
 DEFAULT_BACKOFF = 10.0
-MAX_BACKOFF = 360.0
+MAX_BACKOFF = 600.0
+"""``MaxJobPodFailureBackOff``: 10 minutes in the controller's source (``job_controller.go``, as
+of December 2026); the documentation's Jobs page still says six minutes, an older cap."""
 
 
 def set_job_defaults(job: dict[str, Any]) -> None:
