@@ -29,31 +29,40 @@ from clustersim.kubernetes.storageprotection import PV_PROTECTION, PVC_PROTECTIO
 __all__ = ["PVCProtectionController", "PVProtectionController"]
 
 
-class PVCProtectionController(Controller):
+class _ProtectionController(Controller):
+    """Removes :attr:`finalizer` from a deleted object once :meth:`in_use` says nothing
+    needs it (``IsDeletionCandidate``, then ``isBeingUsed``)."""
+
+    finalizer: ClassVar[str]
+
+    def in_use(self, obj: dict[str, Any]) -> bool:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def sync(self, obj: dict[str, Any]) -> None:
+        meta = obj["metadata"]
+        finalizers = meta.get("finalizers") or []
+        if meta.get("deletionTimestamp") is None or self.finalizer not in finalizers \
+                or self.in_use(obj):
+            return
+        self.cluster.set_finalizers(obj, [f for f in finalizers if f != self.finalizer])
+
+
+class PVCProtectionController(_ProtectionController):
     """Removes ``kubernetes.io/pvc-protection`` from a deleted claim that no Pod uses."""
 
     kinds: ClassVar[tuple[str, ...]] = ("PersistentVolumeClaim",)
+    finalizer = PVC_PROTECTION
 
-    def sync(self, obj: dict[str, Any]) -> None:
-        meta = obj["metadata"]
-        finalizers = meta.get("finalizers") or []
-        if meta.get("deletionTimestamp") is None or PVC_PROTECTION not in finalizers:
-            return
-        if pods_using(obj, self.cluster.objects("Pod", meta.get("namespace", "default"))):
-            return
-        self.cluster.set_finalizers(obj, [f for f in finalizers if f != PVC_PROTECTION])
+    def in_use(self, obj: dict[str, Any]) -> bool:
+        namespace = obj["metadata"].get("namespace", "default")
+        return bool(pods_using(obj, self.cluster.objects("Pod", namespace)))
 
 
-class PVProtectionController(Controller):
+class PVProtectionController(_ProtectionController):
     """Removes ``kubernetes.io/pv-protection`` from a deleted volume that is not bound."""
 
     kinds: ClassVar[tuple[str, ...]] = ("PersistentVolume",)
+    finalizer = PV_PROTECTION
 
-    def sync(self, obj: dict[str, Any]) -> None:
-        meta = obj["metadata"]
-        finalizers = meta.get("finalizers") or []
-        if meta.get("deletionTimestamp") is None or PV_PROTECTION not in finalizers:
-            return
-        if (obj.get("status") or {}).get("phase") == "Bound":
-            return
-        self.cluster.set_finalizers(obj, [f for f in finalizers if f != PV_PROTECTION])
+    def in_use(self, obj: dict[str, Any]) -> bool:
+        return (obj.get("status") or {}).get("phase") == "Bound"
