@@ -195,7 +195,7 @@ class Marathon(SchedulerActions, Framework):
         self._check_locks({spec_id}, force)
         deployment = self._start_deployment([[{"action": RESTART, "app": spec_id}]])
         self._versions.store(spec_id, self.root.run_specs[spec_id], self.root.kinds[spec_id],
-                             deployment.number)
+                             deployment.number, restart=True)
         return deployment
 
     def versions(self, spec_id: str) -> list[AppVersion]:

@@ -83,14 +83,17 @@ class App:
 @dataclass(frozen=True)
 class AppVersion:
     """One stored version of an app or pod definition (Marathon's app repository keeps one
-    per change, ``AppRepository.storeVersion``): ``number`` is the deployment that stored it;
-    ``config_change`` the number of the last version at or before it whose definition
-    changed in more than its instance count (``VersionInfo.lastConfigChangeAt``: a scale or
-    a restart moves only ``lastScalingAt``)."""
+    per change, ``AppRepository.storeVersion``): ``number`` is the deployment that stored it,
+    Marathon's ``version``. ``config_change`` and ``last_scaling`` are the numbers behind
+    ``VersionInfo.FullVersionInfo``'s ``lastConfigChangeAt`` and ``lastScalingAt``
+    (``state/VersionInfo.scala`` in mesosphere/marathon): a new app or a new definition moves
+    both (``forNewConfig``), a change of the instance count only ``last_scaling``
+    (``withScaleChange``), a restart only ``config_change`` (``withRestartChange``)."""
 
     number: int
     manifest: dict[str, Any]
     config_change: int
+    last_scaling: int
 
 
 @dataclass

@@ -54,12 +54,21 @@ class VersionStore:
                     instances_of(before, kind) != instances_of(manifest, kind):
                 self.store(spec_id, manifest, kind, number)
 
-    def store(self, spec_id: str, manifest: dict[str, Any], kind: str, number: int) -> None:
-        """Store ``manifest`` as the version deployment ``number`` gave ``spec_id`` (a
-        restart stores the same definition again)."""
+    def store(self, spec_id: str, manifest: dict[str, Any], kind: str, number: int, *,
+              restart: bool = False) -> None:
+        """Store ``manifest`` as the version deployment ``number`` gave ``spec_id``, with the
+        ``versionInfo`` Marathon gives it against the newest stored one
+        (``GroupVersioningUtil.updateVersionInfoForChangedApps``): a new app or definition
+        moves both stamps, a ``restart`` (the same definition again) only
+        ``lastConfigChangeAt``, any other change (the instance count) only
+        ``lastScalingAt``."""
         stored = self._stored.setdefault(spec_id, [])
         last = stored[-1] if stored else None
-        config = number if last is None or not same_definition(last.manifest, manifest, kind) \
-            else last.config_change
-        stored.append(AppVersion(number, manifest, config))
+        if last is None or not same_definition(last.manifest, manifest, kind):
+            version = AppVersion(number, manifest, number, number)
+        elif restart:
+            version = AppVersion(number, manifest, number, last.last_scaling)
+        else:
+            version = AppVersion(number, manifest, last.config_change, number)
+        stored.append(version)
         del stored[:-self.max_versions]

@@ -185,7 +185,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
         framework = self.marathon
         stored = framework.versions(spec_id)
         out = self._definition_json(spec_id, stored[0] if stored else AppVersion(
-            0, framework.root.run_specs[spec_id], 0))
+            0, framework.root.run_specs[spec_id], 0, 0))
         row = next((r for r in framework.status() if r["id"] == spec_id), None) or {}
         # TaskCounts counts tasks: an instance still waiting in the launch queue for an offer
         # has none (the framework's "staged" counts it too)
@@ -202,9 +202,10 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
 
     def _definition_json(self, spec_id: str, version: AppVersion) -> dict[str, Any]:
         """One stored version of an app as Marathon returns it: its fields with Marathon's
-        defaults, ``version`` (the time of the change that stored it, scaling included) and
-        ``versionInfo`` (``lastScalingAt`` the same, ``lastConfigChangeAt`` that of the last
-        change to more than the instance count)."""
+        defaults, ``version`` (the time of the change that stored it, scaling and restarts
+        included) and ``versionInfo`` (``lastScalingAt``: the last new definition or change
+        of the instance count; ``lastConfigChangeAt``: the last new definition or restart;
+        :class:`~clustersim.marathon.state.AppVersion`)."""
         manifest = version.manifest
         app = self.marathon.apps.get(spec_id)
         out: dict[str, Any] = {k: manifest[k] for k in _APP_KEYS if k in manifest}
@@ -221,7 +222,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
                     out[key] = value
         out.setdefault("instances", manifest.get("instances", 1))
         out["version"] = self.times.version(version.number)
-        out["versionInfo"] = {"lastScalingAt": out["version"],
+        out["versionInfo"] = {"lastScalingAt": self.times.version(version.last_scaling),
                               "lastConfigChangeAt": self.times.version(version.config_change)}
         return out
 

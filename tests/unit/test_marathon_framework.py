@@ -433,7 +433,8 @@ def test_versions_are_stored_per_change_up_to_the_limit_and_go_with_the_app():
     m.restart("/web")
     cluster.run()
     assert [v.number for v in m.versions("/web")] == [5, 4, 3]
-    assert [v.config_change for v in m.versions("/web")] == [4, 4, 1]
+    assert [v.config_change for v in m.versions("/web")] == [5, 4, 1]
+    assert [v.last_scaling for v in m.versions("/web")] == [4, 4, 3]
     assert [v.number for v in m.versions("other")] == [2]
     assert m.versions("/web")[-1].manifest["instances"] == 2
     m.remove("/web")

@@ -569,29 +569,42 @@ def test_each_change_stores_a_version_and_a_put_of_one_rolls_the_app_back(pinned
     assert refused.json() == {"message": "App '/web' does not exist"}
 
 
-def test_version_info_moves_last_config_change_only_for_a_new_configuration(pinned):
-    """``versionInfo`` (``VersionInfo.FullVersionInfo``): a scale or a restart moves
-    ``version`` and ``lastScalingAt``, a new configuration ``lastConfigChangeAt`` too; a
-    stored version keeps the ``versionInfo`` it had."""
+def test_version_info_follows_marathons_version_info(pinned):
+    """``versionInfo`` (``VersionInfo.FullVersionInfo``, ``state/VersionInfo.scala``): a new
+    definition moves both stamps, a scale only ``lastScalingAt``, a restart only
+    ``lastConfigChangeAt``; a rollback counts as whichever the old definition is against the
+    current one; a stored version keeps the ``versionInfo`` it had. The simulator moved
+    ``lastScalingAt`` on a restart and left ``lastConfigChangeAt``."""
     def app():
         return requests.get(f"{pinned.url}/v2/apps/web", timeout=10).json()["app"]
 
+    def stamps(scaling, config):
+        return {"lastScalingAt": _stamp(EPOCH + scaling),
+                "lastConfigChangeAt": _stamp(EPOCH + config)}
+
     requests.post(f"{pinned.url}/v2/apps", json={"id": "/web", "cmd": "serve", "cpus": 0.1,
                                                  "mem": 32}, timeout=10)
+    assert app()["versionInfo"] == stamps(0, 0)
     pinned.step(30)
     requests.put(f"{pinned.url}/v2/apps/web", json={"instances": 2}, timeout=10)
+    assert app()["versionInfo"] == stamps(30, 0)
     pinned.step(30)
     requests.post(f"{pinned.url}/v2/apps/web/restart", timeout=10)
     pinned.step(30)
-    assert app()["versionInfo"] == {"lastScalingAt": _stamp(EPOCH + 60),
-                                    "lastConfigChangeAt": _stamp(EPOCH)}
+    assert (app()["version"], app()["versionInfo"]) == (_stamp(EPOCH + 60), stamps(30, 60))
     requests.put(f"{pinned.url}/v2/apps/web", json={"cmd": "serve v2"}, timeout=10)
-    assert app()["versionInfo"] == {"lastScalingAt": _stamp(EPOCH + 90),
-                                    "lastConfigChangeAt": _stamp(EPOCH + 90)}
-    old = requests.get(f"{pinned.url}/v2/apps/web/versions/{_stamp(EPOCH + 30)}",
+    assert app()["versionInfo"] == stamps(90, 90)
+    pinned.step(30)
+    requests.put(f"{pinned.url}/v2/apps/web", json={"instances": 3}, timeout=10)
+    pinned.step(30)
+    requests.put(f"{pinned.url}/v2/apps/web", json={"version": _stamp(EPOCH + 90)}, timeout=10)
+    assert (app()["instances"], app()["versionInfo"]) == (2, stamps(150, 90))  # a scale
+    pinned.step(30)
+    requests.put(f"{pinned.url}/v2/apps/web", json={"version": _stamp(EPOCH + 30)}, timeout=10)
+    assert (app()["cmd"], app()["versionInfo"]) == ("serve", stamps(180, 180))  # new config
+    old = requests.get(f"{pinned.url}/v2/apps/web/versions/{_stamp(EPOCH + 60)}",
                        timeout=10).json()
-    assert (old["instances"], old["cmd"], old["versionInfo"]) == (2, "serve", {
-        "lastScalingAt": _stamp(EPOCH + 30), "lastConfigChangeAt": _stamp(EPOCH)})
+    assert (old["instances"], old["cmd"], old["versionInfo"]) == (2, "serve", stamps(30, 60))
 
 
 def test_a_put_that_changes_nothing_stores_no_version(pinned):
