@@ -761,16 +761,24 @@ class DockerBackend(ClusterTime):
     # ---- networks --------------------------------------------------------------------------
 
     def _network(self, name: str, driver: str, *, ingress: bool = False,
-                 labels: dict[str, str] | None = None) -> dict[str, Any]:
+                 labels: dict[str, str] | None = None, ipam: dict[str, Any] | None = None,
+                 options: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Store a network built from ``ipam`` as sent (``Driver``, ``Config``, ``Options``)
+        and ``options``, the driver options sent, once every part has been checked (a
+        refused create stores nothing); an overlay network gets a free subnet when none is
+        sent and its VXLAN ID (:func:`overlay_ipam`)."""
+        ipam = ipam or {}
+        config, driver_options = json_list(ipam, "Config"), dict(options or {})
+        if driver == "overlay":
+            config, overlay = overlay_ipam(config, self.networks.values())
+            driver_options = overlay | driver_options
         network: dict[str, Any] = {
             "Name": name, "Id": _id("network", name), "Created": self._stamp(self.now),
             "Scope": "swarm" if driver == "overlay" else "local", "Driver": driver,
             "EnableIPv6": False, "Internal": False, "Attachable": False, "Ingress": ingress,
-            "IPAM": {"Driver": "default", "Options": None, "Config": []},
-            "Options": {}, "Labels": labels or {}, "Containers": {}}
-        if driver == "overlay":
-            network["IPAM"]["Config"], network["Options"] = overlay_ipam(
-                [], self.networks.values())
+            "IPAM": {"Driver": ipam.get("Driver") or "default", "Config": config,
+                     "Options": ipam.get("Options")},
+            "Options": driver_options, "Labels": labels or {}, "Containers": {}}
         self.networks[name] = network
         return network
 
@@ -803,19 +811,10 @@ class DockerBackend(ClusterTime):
                 raise HttpError(404, f'plugin "{driver}" not found')
             if name in self.networks:
                 raise HttpError(409, f"network with name {name} already exists")
-            network = self._network(name, driver, labels=labels)
+            ipam, options = json_object(body, "IPAM"), json_object(body, "Options")
+            network = self._network(name, driver, labels=labels, ipam=ipam, options=options)
             for key in ("Attachable", "Internal", "EnableIPv6"):
                 network[key] = bool(body.get(key))
-            ipam = json_object(body, "IPAM")
-            config = json_list(ipam, "Config")
-            if driver == "overlay":
-                config, options = overlay_ipam(
-                    config, [n for n in self.networks.values() if n is not network])
-                network["Options"] = options | dict(json_object(body, "Options"))
-            else:
-                network["Options"] = dict(json_object(body, "Options"))
-            network["IPAM"] = {"Driver": ipam.get("Driver") or "default", "Config": config,
-                               "Options": ipam.get("Options")}
             return Response.json(201, {"Id": network["Id"], "Warning": ""})
         if len(rest) == 1:
             net = self._find_network(rest[0])

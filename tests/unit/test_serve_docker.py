@@ -179,6 +179,22 @@ def test_networks(server, client):
     assert "backend" not in {n.name for n in client.networks.list()}
 
 
+@pytest.mark.parametrize("body", [{"IPAM": "x"}, {"IPAM": {"Config": "x"}},
+                                  {"Options": ["x"]}])
+def test_a_refused_network_create_stores_nothing(server, body):
+    """The whole body is checked before the network is stored; the simulator stored it
+    first, so a create refused for its IPAM or options left the network behind."""
+    base = f"{server.url}/v1.44"
+    refused = requests.post(f"{base}/networks/create", timeout=10,
+                            json={"Name": "n1", "Driver": "overlay", **body})
+    assert refused.status_code == 400
+    assert refused.json()["message"].startswith("json: cannot unmarshal")
+    assert requests.get(f"{base}/networks/n1", timeout=10).status_code == 404
+    created = requests.post(f"{base}/networks/create", timeout=10,
+                            json={"Name": "n1", "Driver": "overlay"})
+    assert created.status_code == 201
+
+
 def test_errors_have_the_daemons_shape(server):
     base = server.url
     bad = requests.post(f"{base}/v1.44/services/create", data="{bad",
