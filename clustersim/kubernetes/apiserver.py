@@ -38,7 +38,7 @@ from clustersim.kubernetes.objects import (
     set_condition,
     set_pod_defaults,
 )
-from clustersim.kubernetes.persistentvolumes import provisioned_volume, reclaim, volume_name
+from clustersim.kubernetes.persistentvolumes import provisioned_volume, reclaim
 from clustersim.kubernetes.podsecurity import admit as admit_pod_security
 from clustersim.kubernetes.references import missing_service_account
 from clustersim.kubernetes.resourcequota import admit_resource_quotas
@@ -53,6 +53,7 @@ from clustersim.kubernetes.storageclass import (
     provisioning_events,
     provisioning_failure,
     storage_class,
+    volume_name,
     waits_for_consumer,
 )
 from clustersim.kubernetes.storageprotection import mark_deleting, protect_claim

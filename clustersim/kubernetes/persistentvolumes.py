@@ -35,15 +35,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from clustersim.kubernetes.storageclass import PROVISIONER, PROVISIONER_UID, claim_class
+from clustersim.kubernetes.storageclass import (
+    PROVISIONER,
+    PROVISIONER_UID,
+    claim_class,
+    volume_name,
+)
 from clustersim.kubernetes.storageprotection import PV_PROTECTION
 
-__all__ = ["provisioned_volume", "reclaim", "volume_name"]
-
-
-def volume_name(claim: Mapping[str, Any]) -> str:
-    """``GetProvisionedVolumeNameForClaim``: ``pvc-<claim uid>``."""
-    return f"pvc-{claim['metadata']['uid']}"
+__all__ = ["provisioned_volume", "reclaim"]
 
 
 def provisioned_volume(claim: Mapping[str, Any], made_by: Mapping[str, Any], now: float

@@ -98,6 +98,7 @@ __all__ = [
     "provisioning_events",
     "provisioning_failure",
     "storage_class",
+    "volume_name",
     "waits_for_consumer",
 ]
 
@@ -187,7 +188,7 @@ def bound_annotations(provisioner: str) -> dict[str, str]:
 def provisioning_events(claim: Mapping[str, Any], provisioner: str
                         ) -> list[tuple[str, str, str]]:
     """The events (type, reason, message) of the claim's provisioning, in their order; the
-    volume is named ``pvc-<claim uid>`` (``GetProvisionedVolumeNameForClaim``)."""
+    volume is named by :func:`volume_name`."""
     meta = claim["metadata"]
     return [("Normal", "ExternalProvisioning", "Waiting for a volume to be created either by "
              f"the external provisioner '{provisioner}' or manually by the system "
@@ -195,8 +196,15 @@ def provisioning_events(claim: Mapping[str, Any], provisioner: str
              "provisioner is running and correctly registered."),
             ("Normal", "Provisioning", "External provisioner is provisioning volume for claim "
              f'"{meta.get("namespace", "default")}/{meta["name"]}"'),
-            ("Normal", "ProvisioningSucceeded", f"Successfully provisioned volume "
-             f"pvc-{meta['uid']}")]
+            ("Normal", "ProvisioningSucceeded", "Successfully provisioned volume "
+             + volume_name(claim))]
+
+
+def volume_name(claim: Mapping[str, Any]) -> str:
+    """The name of the volume provisioned for ``claim``: ``pvc-<claim uid>``
+    (``GetProvisionedVolumeNameForClaim``, sig-storage-lib-external-provisioner
+    ``controller/controller.go``)."""
+    return f"pvc-{claim['metadata']['uid']}"
 
 
 def provisioner_identity(provisioner: str, host: str) -> str:

@@ -21,13 +21,13 @@ from typing import Any
 
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.objects import is_terminating
-from clustersim.kubernetes.persistentvolumes import volume_name
 from clustersim.kubernetes.services import apiserver_service
 from clustersim.kubernetes.storageclass import (
     DEFAULT_CLASS,
     PROVISIONER_REASONS,
     names_no_class,
     provisioner_identity,
+    volume_name,
 )
 from clustersim.serve.core import WallClock
 from clustersim.serve.kuberesources import RESOURCES
