@@ -137,7 +137,6 @@ class APIServer:
     _children: dict[str, dict[str, dict[str, Any]]]
     _orphans: dict[str, dict[str, Any]]
     _task_requests: dict[str, tuple[float, float]]
-    volume_created: dict[str, float]
     _nodes: dict[str, NodeInfo]
     _positions: dict[str, int] | None
     _node_up: dict[str, bool]
@@ -283,8 +282,8 @@ class APIServer:
         ``provisionClaim``, ``pkg/controller/volume/persistentvolume/pv_controller.go``), when
         the claim is created and at each resync while it waits
         (:mod:`~clustersim.kubernetes.controllers.persistentvolume`): a claim whose class
-        exists is bound to the volume its provisioner makes (:attr:`volume_created` says
-        when), with the annotations and events of a real binding
+        exists is bound to the volume its provisioner makes (its ``creationTimestamp``
+        says when), with the annotations and events of a real binding
         (:func:`~clustersim.kubernetes.storageclass.bound_annotations`,
         :func:`~clustersim.kubernetes.storageclass.provisioning_events`); else it is
         ``Pending`` and the event saying why is recorded again
@@ -294,7 +293,6 @@ class APIServer:
             claim["status"] = {"phase": "Pending"}
             self.record(claim, failure[1], failure[2], failure[0])
             return
-        self.volume_created[claim["metadata"]["uid"]] = self.now
         made_by = storage_class(claim_class(claim), self.get) or {}
         provisioner = str(made_by.get("provisioner", ""))
         volume = provisioned_volume(claim, made_by, self.now)
@@ -415,7 +413,6 @@ class APIServer:
         if obj["kind"] == "PersistentVolumeClaim":
             self._reclaim(obj)
         self._orphans.pop(uid, None)
-        self.volume_created.pop(uid, None)
         for owner in obj["metadata"].get("ownerReferences") or []:
             self._children.get(owner["uid"], {}).pop(uid, None)
         self.changed()

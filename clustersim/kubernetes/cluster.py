@@ -200,9 +200,6 @@ class KubernetesCluster(ControllerManager):
         shows them: a stored Pod's containers never change (the API server refuses such an
         update; upstream's in-place resize is not simulated), and the entry goes with the
         pod (:meth:`remove_pod`)."""
-        self.volume_created: dict[str, float] = {}
-        """When each bound PersistentVolumeClaim's volume was provisioned, by the claim's uid
-        (:meth:`provision_claim`); the entry goes with the claim."""
         self._nodes: dict[str, NodeInfo] = {}
         self._positions: dict[str, int] | None = None
         self._node_up: dict[str, bool] = {}

@@ -11,7 +11,12 @@ import pytest
 
 from clustersim.clusters import demo_nodes
 from clustersim.kubernetes import KubernetesCluster
-from clustersim.kubernetes.storageclass import DEFAULT_CLASS, claim_class, names_no_class
+from clustersim.kubernetes.storageclass import (
+    DEFAULT_CLASS,
+    claim_class,
+    names_no_class,
+    volume_name,
+)
 
 CLAIM_AND_POD = """apiVersion: v1
 kind: PersistentVolumeClaim
@@ -110,7 +115,8 @@ def test_a_waiting_claim_binds_at_the_first_resync_after_its_class_appears():
     assert claim["status"] == {"phase": "Pending"}
     cluster.run()
     assert claim["status"] == {"phase": "Bound"}
-    assert cluster.volume_created[claim["metadata"]["uid"]] == 30
+    volume = cluster.get("PersistentVolume", "default", volume_name(claim))
+    assert volume["metadata"]["creationTimestamp"] == 30
     assert [e.time for e in cluster.events if e.reason == "ProvisioningFailed"] == [0, 15]
     [pod] = cluster.pods()
     assert pod.phase == "Running"
