@@ -66,6 +66,7 @@ from typing import Any
 
 import yaml
 
+from clustersim.goformat import json_kind
 from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac, rbacdefaults
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
 from clustersim.kubernetes.objects import count_generation, is_terminating
@@ -1119,8 +1120,8 @@ def _asked_version(resource: Resource, meta: Any) -> str:
     asked = meta.get("resourceVersion") if isinstance(meta, dict) else None
     if asked is None or isinstance(asked, str):
         return asked or ""
-    raise _undecodable(resource, "json: cannot unmarshal " + _json_type(asked) + " into Go "
-                       "struct field ObjectMeta.metadata.resourceVersion of type string")
+    raise _undecodable(resource, f"json: cannot unmarshal {json_kind(asked, numeric_target=False)}"
+                       " into Go struct field ObjectMeta.metadata.resourceVersion of type string")
 
 
 def _uint(text: str) -> int | None:
@@ -1129,17 +1130,6 @@ def _uint(text: str) -> int | None:
     if not _DECIMAL.fullmatch(text) or int(text) >= 2 ** 64:
         return None
     return int(text)
-
-
-def _json_type(value: Any) -> str:
-    """The JSON type of a decoded ``value`` as Go's encoding/json names it in its errors."""
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, dict):
-        return "object"
-    return "array" if isinstance(value, list) else "string"
 
 
 def _patched(kind: str, current: dict[str, Any], body: Any) -> Any:
