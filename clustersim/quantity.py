@@ -25,7 +25,8 @@ import math
 import re
 from decimal import MAX_EMAX, MIN_EMIN, ROUND_UP, Decimal, localcontext
 
-__all__ = ["QuantityError", "format_quantity", "parse_quantity", "to_millis", "to_units"]
+__all__ = ["QuantityError", "cpu_quantity", "format_quantity", "memory_quantity", "parse_quantity",
+           "to_millis", "to_units"]
 
 
 class QuantityError(ValueError):
@@ -186,3 +187,16 @@ def format_quantity(value: Decimal | int, binary: bool = False) -> str:
             return f"{text}{'0' * (exponent - power)}{_DECIMAL_SUFFIXES[power]}"
     # finer than 1n cannot happen after parse_quantity's rounding; keep the exact value
     return f"{value.normalize():f}"
+
+
+def cpu_quantity(millicores: int) -> str:
+    """Millicores as Kubernetes writes a CPU amount (a ``DecimalSI`` quantity in canonical
+    form): 250 → ``250m``, 2000 → ``2``, 1500 → ``1500m``."""
+    return format_quantity(Decimal(millicores) / 1000)
+
+
+def memory_quantity(size: int) -> str:
+    """Bytes as Kubernetes writes a memory amount (a ``BinarySI`` quantity in canonical form:
+    the largest power of 1024 that divides it): 2**27 → ``128Mi``, 2**50 → ``1Pi``,
+    1000 → ``1000``."""
+    return format_quantity(size, binary=True)

@@ -12,7 +12,9 @@ lists the supported values quoted, in the order the validating function gives th
 The messages of the JSON decoder (a field of the wrong JSON type, refused before any
 validation) follow Go's ``encoding/json`` ``UnmarshalTypeError``: ``cannot unmarshal string
 into Go struct field DeploymentSpec.spec.replicas of type int32``: the struct that holds the
-field, the JSON path from the object's root (no list indices), the Go type.
+field, the JSON path from the object's root (no list indices), the Go type; the JSON value
+is named by :func:`clustersim.goformat.json_kind`, strings are quoted by
+:func:`clustersim.goformat.go_quote`.
 """
 
 from __future__ import annotations
@@ -21,16 +23,19 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-__all__ = ["aggregate", "go_value", "invalid", "json_kind", "unsupported"]
+from clustersim.goformat import go_quote
+
+__all__ = ["aggregate", "go_value", "invalid", "unsupported"]
 
 
 def go_value(value: Any) -> str:
-    """``value`` as ``ErrorBody`` prints a bad value: ``"web"``, ``-1``, ``true``,
-    ``{"a":"w"}`` (a YAML 1.1 ``y`` read as true is ``true``, never Python's ``True``)."""
+    """``value`` as ``ErrorBody`` prints a bad value: ``"web"`` (Go's ``%q``, so ``"a\\ab"``
+    for a BEL, never JSON's ``"a\\u0007b"``), ``-1``, ``true``, ``{"a":"w"}`` (a YAML 1.1
+    ``y`` read as true is ``true``, never Python's ``True``)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+        return go_quote(value)
     if isinstance(value, int | float):
         return str(value)
     return json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False,
@@ -45,7 +50,7 @@ def invalid(value: Any, detail: str) -> str:
 def unsupported(value: Any, supported: Sequence[str]) -> str:
     """``field.NotSupported``'s body: ``Unsupported value: "Sometimes": supported values:
     "Always", "OnFailure", "Never"``."""
-    quoted = ", ".join(json.dumps(choice) for choice in supported)
+    quoted = ", ".join(go_quote(choice) for choice in supported)
     return f"Unsupported value: {go_value(value)}: supported values: {quoted}"
 
 
@@ -54,18 +59,3 @@ def aggregate(messages: Iterable[str]) -> str:
     in brackets, separated by ``", "``."""
     unique = list(dict.fromkeys(messages))
     return unique[0] if len(unique) == 1 else "[" + ", ".join(unique) + "]"
-
-
-def json_kind(value: Any) -> str:
-    """The JSON type of a value as Go's ``encoding/json`` names it in an
-    ``UnmarshalTypeError`` (a number that is not whole is named with its digits)."""
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, float) and not value.is_integer():
-        return f"number {value!r}"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, dict | list | str):
-        return "object" if isinstance(value, dict) else "array" if isinstance(value, list) \
-            else "string"
-    return "value"

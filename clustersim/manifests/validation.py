@@ -18,8 +18,9 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
+from clustersim.goformat import json_kind
 from clustersim.manifests.errors import ManifestError, format_path, together
-from clustersim.manifests.kubernetes_errors import invalid, json_kind, unsupported
+from clustersim.manifests.kubernetes_errors import invalid, unsupported
 from clustersim.manifests.safe_yaml import Document, Path
 
 __all__ = ["found_text", "go_field", "validate"]
@@ -132,15 +133,25 @@ def _kubernetes_error(model: type[BaseModel], document: Document, path: Path, wh
         message = "Required value"
     elif kind == "literal_error" and not isinstance(value, str) and (
             target := go_field(model, where)) is not None:   # a bool or number: the decoder
-        message = f"cannot unmarshal {json_kind(value)} into {target}"
+        message = _unmarshal_error(value, target)
     elif kind == "literal_error":  # field.NotSupported, values in the model's order
         message = unsupported(value, re.findall(r"'([^']*)'", problem["ctx"]["expected"]))
     elif kind in _DECODING and (target := go_field(model, where)) is not None:
-        message = f"cannot unmarshal {json_kind(value)} into {target}"
+        message = _unmarshal_error(value, target)
     else:  # bounds and the like: field.Invalid with pydantic's condition as the detail
         detail = problem["msg"].replace("Input should be", "must be").rstrip(".")
         message = invalid(value, detail)
     return document.error((*path, *where), message, expected)
+
+
+_GO_NUMBER = re.compile(r"u?int(8|16|32|64)?|float(32|64)")
+
+
+def _unmarshal_error(value: Any, target: str) -> str:
+    """``cannot unmarshal number 1.5 into Go struct field ... of type int32``: the decoder's
+    error for ``value`` in the field ``target`` (as :func:`go_field` names it)."""
+    numeric = _GO_NUMBER.fullmatch(target.rpartition(" of type ")[2]) is not None
+    return f"cannot unmarshal {json_kind(value, numeric_target=numeric)} into {target}"
 
 
 def _unwrap(annotation: Any) -> Any:

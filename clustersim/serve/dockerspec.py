@@ -15,6 +15,7 @@ import hashlib
 import json
 from typing import Any
 
+from clustersim.goformat import go_quote
 from clustersim.manifests import ManifestError
 from clustersim.manifests.compose_types import image_problem, service_name
 from clustersim.serve.core import HttpError
@@ -194,30 +195,6 @@ def _validate_service_spec(name: str, image: Any) -> None:
         problem = f"ContainerSpec: {go_quote(image)} is not a valid repository/tag"
     if problem is not None:
         raise HttpError(400, f"rpc error: code = InvalidArgument desc = {problem}")
-
-
-_GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
-               "\t": "\\t", "\v": "\\v", "\\": "\\\\", '"': '\\"'}
-
-
-def go_quote(text: str) -> str:
-    """``text`` as Go's ``%q`` (``strconv.Quote``) prints it: double quotes, backslash
-    escapes, ``\\xNN`` for other control characters and ``\\uNNNN`` for other characters
-    that do not print."""
-    out = []
-    for char in text:
-        code = ord(char)
-        if char in _GO_ESCAPES:
-            out.append(_GO_ESCAPES[char])
-        elif char.isprintable():
-            out.append(char)
-        elif code < 0x80:
-            out.append(f"\\x{code:02x}")
-        elif code < 0x10000:
-            out.append(f"\\u{code:04x}")
-        else:
-            out.append(f"\\U{code:08x}")
-    return '"' + "".join(out) + '"'
 
 
 _MODELLED = {"": ("placement", "forceupdate", "restartpolicy", "runtime"),

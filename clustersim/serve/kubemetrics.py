@@ -23,10 +23,9 @@ counts the kubelet, the container runtime and the operating system.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from clustersim.quantity import format_quantity
+from clustersim.quantity import cpu_quantity, memory_quantity
 
 if TYPE_CHECKING:
     from clustersim.kubernetes import KubernetesCluster
@@ -41,16 +40,6 @@ RESOLUTION = 15.0
 """metrics-server's default ``--metric-resolution``: how often it scrapes the kubelets, and so
 the ``window`` of each figure."""
 _UNREACHABLE = ("node.kubernetes.io/unreachable", "node.kubernetes.io/not-ready")
-
-
-def cpu_quantity(millicores: int) -> str:
-    """CPU use as metrics-server writes it (a ``DecimalSI`` quantity): ``250m``, ``1``."""
-    return format_quantity(Decimal(millicores) / 1000)
-
-
-def memory_quantity(size: int) -> str:
-    """Memory use as metrics-server writes it (a ``BinarySI`` quantity): ``128Mi``."""
-    return format_quantity(size, binary=True)
 
 
 def _window() -> str:

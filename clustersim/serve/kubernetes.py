@@ -66,6 +66,7 @@ from typing import Any
 
 import yaml
 
+from clustersim.goformat import json_kind
 from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac, rbacdefaults
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
 from clustersim.kubernetes.objects import count_generation, is_terminating
@@ -797,6 +798,7 @@ class KubernetesBackend(ClusterTime):
             _precondition(resource, name, current, new)
             return Response.json(200, current)      # status belongs to the controllers
         _check_shape(new, resource.kind, name)
+        _decode_object_meta(resource, new["metadata"])
         warning = _field_validation(request, resource, new)
         _precondition(resource, name, current, new)
         if request.arg("dryRun"):
@@ -1045,8 +1047,9 @@ class KubernetesBackend(ClusterTime):
 
 def _check_shape(obj: Any, kind: str, name: str) -> None:
     """What the API server's decoding and ``ValidateObjectMeta`` refuse before anything else:
-    an object that is not a mapping, metadata, labels or annotations of the wrong type, a
-    changed name (``pkg/apis/core/validation``)."""
+    an object that is not a mapping or has no metadata, a changed name
+    (``pkg/apis/core/validation``). Metadata fields of the wrong JSON type are
+    :func:`_decode_object_meta`'s."""
     def invalid(field: str, detail: str) -> HttpError:
         return HttpError(422, f'{kind} "{name}" is invalid: {field}: {detail}', "Invalid")
 
@@ -1056,12 +1059,6 @@ def _check_shape(obj: Any, kind: str, name: str) -> None:
     if meta.get("name") != name:
         raise HttpError(400, "the name of the object does not match the name on the URL",
                         "BadRequest")
-    for field in ("labels", "annotations"):
-        value = meta.get(field)
-        if value is not None and not (isinstance(value, dict) and all(
-                isinstance(k, str) and isinstance(v, str) for k, v in value.items())):
-            raise invalid(f"metadata.{field}", "Invalid value: a map of strings to strings "
-                          "is expected")
     if "spec" in obj and not isinstance(obj["spec"], dict):
         raise invalid("spec", "Invalid value: an object is expected")
     taints = (obj.get("spec") or {}).get("taints")
@@ -1119,8 +1116,40 @@ def _asked_version(resource: Resource, meta: Any) -> str:
     asked = meta.get("resourceVersion") if isinstance(meta, dict) else None
     if asked is None or isinstance(asked, str):
         return asked or ""
-    raise _undecodable(resource, "json: cannot unmarshal " + _json_type(asked) + " into Go "
-                       "struct field ObjectMeta.metadata.resourceVersion of type string")
+    raise _undecodable(resource, f"json: cannot unmarshal {json_kind(asked, numeric_target=False)}"
+                       " into Go struct field ObjectMeta.metadata.resourceVersion of type string")
+
+
+_META_TYPES = {"labels": "map[string]string", "annotations": "map[string]string",
+               "finalizers": "[]string"}
+"""The ``ObjectMeta`` lists and maps an update copies into the stored object, by Go type."""
+
+
+def _decode_object_meta(resource: Resource, meta: dict[str, Any]) -> None:
+    """Decode the lists and maps of an updated object's ``ObjectMeta`` as the API server's
+    JSON decoder does, before anything is stored: a field of the wrong JSON type, or an item
+    or map value that is not a string, is refused with 400 (``cannot unmarshal string into Go
+    struct field ObjectMeta.metadata.finalizers of type []string``), the first in the
+    object's order, as encoding/json reports the first type error. A ``null`` item or value
+    decodes as Go's zero value, the empty string. Simplified: a patch is refused in the same
+    words; the real API server decodes a patched object in ``patch.go``
+    (``applyPatchToCurrentObject``) and answers 422 ``patch: Invalid value: <the patched
+    object>: json: cannot unmarshal ...``."""
+    for field, value in meta.items():
+        go_type = _META_TYPES.get(field)
+        if go_type is None or value is None:
+            continue
+        container = dict if go_type.startswith("map") else list
+        items = value.values() if isinstance(value, dict) else value
+        bad = value if not isinstance(value, container) else next(
+            (v for v in items if v is not None and not isinstance(v, str)), None)
+        if bad is not None:
+            target = go_type if bad is value else "string"
+            raise _undecodable(resource, f"json: cannot unmarshal "
+                               f"{json_kind(bad, numeric_target=False)} into Go struct field "
+                               f"ObjectMeta.metadata.{field} of type {target}")
+        meta[field] = ({k: v or "" for k, v in value.items()} if isinstance(value, dict)
+                       else [v or "" for v in value])
 
 
 def _uint(text: str) -> int | None:
@@ -1129,17 +1158,6 @@ def _uint(text: str) -> int | None:
     if not _DECIMAL.fullmatch(text) or int(text) >= 2 ** 64:
         return None
     return int(text)
-
-
-def _json_type(value: Any) -> str:
-    """The JSON type of a decoded ``value`` as Go's encoding/json names it in its errors."""
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, dict):
-        return "object"
-    return "array" if isinstance(value, list) else "string"
 
 
 def _patched(kind: str, current: dict[str, Any], body: Any) -> Any:

@@ -253,7 +253,8 @@ class _App:
         cpus, memory = marathon_resources(self.app)
         requests = {"cpu": objects.cpu_quantity(cpus), "memory": objects.memory_quantity(memory)}
         if self.app.get("disk"):
-            requests["ephemeral-storage"] = f"{int(self.app['disk'])}Mi"
+            requests["ephemeral-storage"] = objects.memory_quantity(
+                int(self.app["disk"]) * 2**20)
         if self.app.get("gpus"):
             self.note("gpus", "untranslatable",
                       "request nvidia.com/gpu (a device plugin's resource) in limits")

@@ -76,7 +76,8 @@ class MarathonPod(_App):
         requests = {"cpu": objects.cpu_quantity(Decimal(str(resources.get("cpus", 0)))),
                     "memory": objects.memory_quantity(int(resources.get("mem", 0)) * 2**20)}
         if resources.get("disk"):
-            requests["ephemeral-storage"] = f"{int(resources['disk'])}Mi"
+            requests["ephemeral-storage"] = objects.memory_quantity(
+                int(resources["disk"]) * 2**20)
         self.container["resources"] = {"requests": requests}
         for number, endpoint in enumerate(spec.get("endpoints") or []):
             protocols = endpoint.get("protocol") or ["tcp"]

@@ -11,8 +11,11 @@ workload selects its Pods by exactly those two labels.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
+
+from clustersim import quantity
+from clustersim.quantity import memory_quantity
 
 __all__ = [
     "add_pod_term",
@@ -45,18 +48,11 @@ def dns_label(text: str) -> str:
 
 
 def cpu_quantity(cores: Decimal) -> str:
-    """``Decimal("0.5")`` → ``"500m"``, ``Decimal(2)`` → ``"2"`` (millicores when fractional;
-    Kubernetes keeps at most millicore precision and rounds finer requests up)."""
-    millis = (cores * 1000).to_integral_value(rounding="ROUND_CEILING")
-    return str(int(millis // 1000)) if millis % 1000 == 0 else f"{int(millis)}m"
-
-
-def memory_quantity(size: int) -> str:
-    """Bytes as the largest binary suffix that divides them: ``2**30`` → ``"1Gi"``."""
-    for suffix, unit in (("Ti", 2**40), ("Gi", 2**30), ("Mi", 2**20), ("Ki", 2**10)):
-        if size and size % unit == 0:
-            return f"{size // unit}{suffix}"
-    return str(size)
+    """``Decimal("0.5")`` → ``"500m"``, ``Decimal(2)`` → ``"2"``: cores rounded up to whole
+    millicores (Kubernetes keeps at most millicore precision and rounds finer requests up,
+    ``Quantity.MilliValue``), written as :func:`clustersim.quantity.cpu_quantity` writes
+    them."""
+    return quantity.cpu_quantity(int((cores * 1000).to_integral_value(rounding=ROUND_CEILING)))
 
 
 def pod_labels(name: str, part_of: str) -> dict[str, str]:

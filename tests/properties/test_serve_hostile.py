@@ -129,3 +129,29 @@ def test_nearly_right_definitions_are_created_or_refused_cleanly(case):
             server.backend.marathon.remove("/x", force=True)
         else:
             server.cluster.remove_service("x")
+
+
+META_VALUE = VALUE | st.lists(st.none() | st.text(max_size=3) | st.integers(0, 3), max_size=3)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.fixed_dictionaries({}, optional=dict.fromkeys(
+    ("finalizers", "labels", "annotations"), META_VALUE)))
+@example({"finalizers": "abc"})          # once stored as ["a", "b", "c"]
+@example({"finalizers": {"x": 1}})       # once stored as ["x"]
+@example({"finalizers": [1, None]})      # once stored as it was
+def test_an_update_stores_only_metadata_of_the_types_objectmeta_holds(meta):
+    """Whatever metadata a patch brings, the stored object keeps finalizers that are a list
+    of strings and labels and annotations that are maps of strings (what Go's ObjectMeta can
+    hold), or the update is refused; a finalizer of another type would block deletion."""
+    server = SERVERS["kubernetes"]
+    response = server.dispatch(Request(
+        "PATCH", "/apis/apps/v1/namespaces/default/deployments/web", {},
+        {"content-type": "application/merge-patch+json"},
+        json.dumps({"metadata": meta}).encode()))
+    assert response.status < 500, response.body[:300]
+    stored = server.cluster.get("Deployment", "default", "web")["metadata"]
+    assert all(isinstance(f, str) for f in stored.get("finalizers") or [])
+    for field in ("labels", "annotations"):
+        assert all(isinstance(v, str) for v in (stored.get(field) or {}).values())
+    server.cluster.set_finalizers(server.cluster.get("Deployment", "default", "web"), [])

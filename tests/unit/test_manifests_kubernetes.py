@@ -547,6 +547,31 @@ def test_a_value_of_the_wrong_json_type_is_the_decoders_error(replicas: str, kin
     assert "True" not in str(caught.value)
 
 
+@pytest.mark.parametrize(("image", "kind"), [("1.5", "number"), ("7", "number"),
+                                             ("true", "bool"), ("[x]", "array"),
+                                             ("{a: b}", "object")])
+def test_a_value_of_the_wrong_json_type_in_a_string_field_is_named_by_its_kind(
+        image: str, kind: str) -> None:
+    """``literalStore`` names a number with its digits only in a numeric field: a number in
+    a string field is plain ``number``."""
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(_deployment(container=f"        image: {image}\n"))
+    assert caught.value.message == (f"cannot unmarshal {kind} into Go struct field "
+                                    "Container.spec.template.spec.containers.image of type "
+                                    "string")
+
+
+def test_a_bad_string_value_is_quoted_as_gos_q_quotes_it() -> None:
+    """``ErrorBody`` prints a string with ``%q``: Go's short escape for BEL, ``\\u`` for a
+    character that does not print (a zero-width space), a printable é as it is."""
+    text = _deployment(container="        image: x\n").replace(
+        "spec:\n  replicas", 'spec:\n  strategy: {rollingUpdate: {maxSurge: "\\a\u200b\xe9%"}}'
+        "\n  replicas")
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(text)
+    assert caught.value.message.startswith('Invalid value: "\\a\\u200b\xe9%": a valid percent')
+
+
 def test_every_field_error_of_an_object_is_reported_together() -> None:
     """The API server aggregates an object's field errors; the loader reports them all too,
     the first as the error and the others in ``also``, each with its line."""

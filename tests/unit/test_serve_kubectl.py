@@ -354,6 +354,32 @@ def test_removing_a_terminating_claims_finalizer_removes_it(fresh):
     assert fresh.rows("get", "pods")[0][:3] == ["db", "1/1", "Running"]
 
 
+@pytest.mark.parametrize("patch, refusal", [
+    ('{"finalizers":"abc"}', "string into Go struct field ObjectMeta.metadata.finalizers of "
+                             "type []string"),
+    ('{"finalizers":{"x":1}}', "object into Go struct field ObjectMeta.metadata.finalizers "
+                               "of type []string"),
+    ('{"finalizers":[1,null]}', "number into Go struct field ObjectMeta.metadata.finalizers "
+                                "of type string"),
+    ('{"labels":{"a":1.5}}', "number into Go struct field ObjectMeta.metadata.labels of type "
+                             "string"),
+    ('{"annotations":["a"]}', "array into Go struct field ObjectMeta.metadata.annotations of "
+                              "type map[string]string"),
+])
+def test_metadata_of_the_wrong_json_type_is_refused_by_the_decoder(fresh, patch, refusal):
+    """The API server decodes ``ObjectMeta`` before it stores anything: finalizers that are
+    not a list of strings (which would block the object's deletion for ever), labels or
+    annotations that are not maps of strings are refused in encoding/json's words."""
+    fresh("create", "configmap", "settings", "--from-literal=a=b")
+    refused = fresh("patch", "configmap", "settings", "--type=merge", "-p",
+                    '{"metadata":' + patch + "}", check=False)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("Error from server (BadRequest): ")
+    assert refused.stderr.rstrip().endswith("json: cannot unmarshal " + refusal)
+    stored = fresh.server.cluster.get("ConfigMap", "default", "settings")["metadata"]
+    assert not stored.get("finalizers") and not stored.get("labels")
+
+
 def test_a_claim_of_a_wait_for_first_consumer_class_binds_on_its_pods_node(fresh):
     """kind's default class binds ``WaitForFirstConsumer``: the claim was bound at once; a
     real one is Pending with WaitForFirstConsumer until a Pod that mounts it is scheduled,

@@ -3,6 +3,8 @@ of what did not translate."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 import yaml
 
@@ -13,6 +15,7 @@ from clustersim.translate import (
     PUBLISHED_SERVICE_TYPE,
     marathon_to_kubernetes,
     mesos_dns_name,
+    objects,
     stack_to_kubernetes,
 )
 
@@ -296,6 +299,15 @@ def test_wrong_dialect_is_refused():
 def app(**fields_) -> dict:
     return {"id": "/prod/web", "container": {"type": "DOCKER", "docker": {"image": "nginx"}},
             **fields_}
+
+
+def test_amounts_are_written_in_kubernetes_canonical_form():
+    """Memory and disk as ``Quantity.String()`` writes them (the largest binary suffix that
+    divides them, up to Pi), CPU in millicores, a finer amount rounded up."""
+    result = marathon_to_kubernetes(app(cpus=1.5, mem=2**30, disk=1024))
+    assert container(result)["resources"]["requests"] == {
+        "cpu": "1500m", "memory": "1Pi", "ephemeral-storage": "1Gi"}
+    assert objects.cpu_quantity(Decimal("0.0001")) == "1m"
 
 
 def test_mesos_dns_name_reverses_the_path():

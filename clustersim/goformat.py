@@ -1,0 +1,69 @@
+"""How Go writes a value into an error message, for the servers and loaders that quote Go
+programs (the Kubernetes API server, the Docker daemon) word for word.
+
+Two rules live here, each once:
+
+- :func:`go_quote`: Go's ``%q`` verb (``strconv.Quote``, golang/go ``src/strconv/quote.go``).
+- :func:`json_kind`: how ``encoding/json`` names a JSON value it cannot store in a Go field
+  (``UnmarshalTypeError.Value``, filled in by ``literalStore``, ``array`` and ``object`` of
+  golang/go ``src/encoding/json/decode.go``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["go_quote", "json_kind"]
+
+_GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
+               "\t": "\\t", "\v": "\\v", "\\": "\\\\", '"': '\\"'}
+
+
+def go_quote(text: str) -> str:
+    """``text`` as Go's ``%q`` (``strconv.Quote``) prints it: double quotes, the short
+    backslash escapes (``\\a`` for BEL), ``\\xNN`` for other ASCII control characters and
+    ``\\uNNNN`` (``\\UNNNNNNNN`` past the BMP) for other characters that do not print.
+    Printable characters, ``é`` or ``日`` included, stay as they are.
+
+    "Printable" is ``strconv.IsPrint``'s rule: letters, marks, numbers, punctuation,
+    symbols and the ASCII space; Python's ``str.isprintable`` draws the same line (it refuses
+    the Unicode categories Other and Separator, ASCII space excepted), so ``\\u200b`` (a
+    format character) is escaped by both. The two may differ for characters added in a
+    Unicode version only one of them knows."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if char in _GO_ESCAPES:
+            out.append(_GO_ESCAPES[char])
+        elif char.isprintable():
+            out.append(char)
+        elif code < 0x80:
+            out.append(f"\\x{code:02x}")
+        elif code < 0x10000:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(f"\\U{code:08x}")
+    return '"' + "".join(out) + '"'
+
+
+def json_kind(value: Any, *, numeric_target: bool) -> str:
+    """A decoded JSON ``value`` as ``encoding/json`` names it when it does not fit its Go
+    field: ``bool``, ``string``, ``array``, ``object``, ``number``.
+
+    A number is named with its digits (``number 1.5``) only when the field is itself a
+    number (``numeric_target``: an int, uint or float of any size) that cannot hold it:
+    ``literalStore`` tries ``strconv.ParseInt`` / ``ParseUint`` / ``ParseFloat`` there and
+    names the literal when that fails. Into any other field (a string, a list, a map) a
+    number is plain ``number``, as a bool, string, array or object is named by its kind
+    whatever the field. Go prints the literal as the JSON text wrote it (``1.50``,
+    ``1e3``); this function has only the decoded value, so it writes a number that is not
+    whole as Python does (``1.5``) and a whole one (``1e3`` decodes to 1000.0) as plain
+    ``number``."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        whole = isinstance(value, int) or value.is_integer()
+        return "number" if whole or not numeric_target else f"number {value!r}"
+    if isinstance(value, dict):
+        return "object"
+    return "array" if isinstance(value, list) else "string"
