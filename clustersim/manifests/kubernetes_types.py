@@ -550,6 +550,38 @@ class DaemonSet(_Object):
     spec: DaemonSetSpec
 
 
+class PodFailurePolicyOnExitCodesRequirement(_Model):
+    """``onExitCodes`` of a pod failure policy rule (``PodFailurePolicyOnExitCodesRequirement``;
+    its cross-field rules are in :mod:`clustersim.manifests.job_policies`)."""
+    container_name: str | None = None
+    operator: Literal["In", "NotIn"]
+    values: list[int] | None = None
+
+
+class PodFailurePolicyOnPodConditionsPattern(_Model):
+    type: Annotated[str, AfterValidator(qualified_name)]
+    status: Literal["False", "True", "Unknown"] | None = None
+
+
+class PodFailurePolicyRule(_Model):
+    action: Literal["Count", "FailIndex", "FailJob", "Ignore"]
+    on_exit_codes: PodFailurePolicyOnExitCodesRequirement | None = None
+    on_pod_conditions: list[PodFailurePolicyOnPodConditionsPattern] | None = None
+
+
+class PodFailurePolicy(_Model):
+    rules: list[PodFailurePolicyRule] | None = None
+
+
+class SuccessPolicyRule(_Model):
+    succeeded_indexes: str | None = None
+    succeeded_count: Annotated[int, Field(ge=0)] | None = None
+
+
+class SuccessPolicy(_Model):
+    rules: list[SuccessPolicyRule] | None = None
+
+
 class JobSpec(_Model):
     ttl_seconds_after_finished: Annotated[int, Field(ge=0)] | None = None
     parallelism: Annotated[int, Field(ge=0)] | None = None
@@ -559,6 +591,9 @@ class JobSpec(_Model):
     completion_mode: Literal["NonIndexed", "Indexed"] | None = None
     backoff_limit_per_index: Annotated[int, Field(ge=0)] | None = None
     max_failed_indexes: Annotated[int, Field(ge=0)] | None = None
+    pod_failure_policy: PodFailurePolicy | None = None
+    success_policy: SuccessPolicy | None = None
+    pod_replacement_policy: Literal["Failed", "TerminatingOrFailed"] | None = None
     template: PodTemplateSpec
 
 
@@ -591,6 +626,8 @@ class CronJobSpec(_Model):
     concurrency_policy: Literal["Allow", "Forbid", "Replace"] | None = None
     suspend: bool | None = None
     time_zone: Annotated[str, AfterValidator(_utc)] | None = None
+    successful_jobs_history_limit: NonNegative | None = None
+    failed_jobs_history_limit: NonNegative | None = None
 
 
 class CronJob(_Object):
