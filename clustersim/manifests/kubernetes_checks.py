@@ -21,7 +21,9 @@ DaemonSet (and a ReplicationController, ``ValidateReplicationControllerSpec``) r
 
 And ``validateJobSpec`` and ``ValidateJob`` in ``pkg/apis/batch/validation/validation.go`` for
 an Indexed Job (of a Job or a CronJob's template): ``completions`` required, ``parallelism`` at
-most 100,000, and a Job name that leaves its last pod's hostname a DNS label.
+most 100,000, and a Job name that leaves its last pod's hostname a DNS label; the checks of
+its ``podFailurePolicy``, ``successPolicy`` and ``podReplacementPolicy`` are in
+:mod:`clustersim.manifests.job_policies`.
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ import ipaddress
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
 from clustersim.manifests.cron import UTC_NAMES, CronSchedule
@@ -558,9 +558,17 @@ class PodFailurePolicyOnExitCodesRequirement(_Model):
     values: list[int] | None = None
 
 
+def _unset_if_empty(value: Any) -> Any:
+    """An empty string as a field left out, which the API server's defaults then fill in."""
+    return None if value == "" else value
+
+
 class PodFailurePolicyOnPodConditionsPattern(_Model):
+    """A pattern of ``onPodConditions``; an empty or missing ``status`` is defaulted to
+    ``True`` (``SetDefaults_Job``) before validation."""
     type: Annotated[str, AfterValidator(qualified_name)]
-    status: Literal["False", "True", "Unknown"] | None = None
+    status: Annotated[Literal["False", "True", "Unknown"] | None,
+                      BeforeValidator(_unset_if_empty)] = None
 
 
 class PodFailurePolicyRule(_Model):

@@ -133,6 +133,8 @@ def test_a_bad_policy_is_refused_with_the_api_servers_words(spec: dict[str, obje
         {"action": "FailIndex", "onExitCodes": {"operator": "NotIn", "values": [0, 3]}}]}},
     {**INDEXED, "successPolicy": {"rules": [{"succeededIndexes": "0,2", "succeededCount": 1}]}},
     {"podReplacementPolicy": "Failed"},
+    {"podFailurePolicy": {"rules": [{"action": "Ignore", "onPodConditions": [
+        {"type": "DisruptionTarget", "status": ""}]}]}},
 ])
 def test_a_good_policy_loads(spec: dict[str, object]) -> None:
     load_manifests(job(**spec))
