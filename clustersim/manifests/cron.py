@@ -13,6 +13,8 @@ import json
 import re
 from datetime import datetime, timedelta
 
+from clustersim.manifests.kubernetes_errors import invalid
+
 __all__ = ["UTC_NAMES", "CronSchedule"]
 
 UTC_NAMES = ("UTC", "Etc/UTC")
@@ -152,7 +154,7 @@ class CronSchedule:
     @staticmethod
     def _invalid(spec: str, detail: str) -> str:
         """The API server's words for a schedule it refuses (``field.Invalid``)."""
-        return f"Invalid value: {json.dumps(spec, ensure_ascii=False)}: {detail}"
+        return invalid(spec, detail)
 
     def _day_matches(self, moment: datetime) -> bool:
         dom = moment.day in self.days

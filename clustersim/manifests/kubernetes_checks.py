@@ -21,7 +21,9 @@ DaemonSet (and a ReplicationController, ``ValidateReplicationControllerSpec``) r
 
 And ``validateJobSpec`` and ``ValidateJob`` in ``pkg/apis/batch/validation/validation.go`` for
 an Indexed Job (of a Job or a CronJob's template): ``completions`` required, ``parallelism`` at
-most 100,000, and a Job name that leaves its last pod's hostname a DNS label.
+most 100,000, and a Job name that leaves its last pod's hostname a DNS label; the checks of
+its ``podFailurePolicy``, ``successPolicy`` and ``podReplacementPolicy`` are in
+:mod:`clustersim.manifests.job_policies`.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from decimal import Decimal
 from typing import Any
 
 from clustersim.manifests.errors import ManifestError, format_path, together
+from clustersim.manifests.job_policies import job_policy_refusals
 from clustersim.manifests.kubernetes_errors import invalid
 from clustersim.manifests.kubernetes_versions import SELECTOR_DEFAULTED, SELECTOR_KINDS
 from clustersim.manifests.safe_yaml import Document, Path
@@ -293,7 +296,7 @@ def _job_spec_refusal(spec: Any) -> tuple[str, str, str] | None:
         for field, value in (("backoffLimitPerIndex", spec.backoff_limit_per_index),
                              ("maxFailedIndexes", spec.max_failed_indexes)):
             if value is not None:
-                return (field, f"Invalid value: {value}: requires indexed completion mode",
+                return (field, invalid(value, "requires indexed completion mode"),
                         "completionMode: Indexed")
         return None
     completions, parallelism = spec.completions, spec.parallelism
@@ -323,7 +326,7 @@ def _first_over(bounds: list[tuple[str, int | None, int, str]]) -> tuple[str, st
     its limit, as a refusal."""
     for field, value, limit, most in bounds:
         if value is not None and value > limit:
-            return (field, f"Invalid value: {value}: must be less than or equal to {most}",
+            return (field, invalid(value, f"must be less than or equal to {most}"),
                     f"{field} of at most {limit}")
     return None
 
@@ -347,11 +350,23 @@ def _job(document: Document, kind: str, typed: Any) -> None:
     if name and (len(hostname) > 63 or not _DNS1123_LABEL.fullmatch(hostname)):
         raise document.error(
             ("metadata", "name"),
-            f'Invalid value: "{name}": will not able to create pod with invalid DNS label: '
-            f"{hostname}",
+            invalid(name, f"will not able to create pod with invalid DNS label: {hostname}"),
             "a shorter name of lower case letters, digits and '-', which each pod's hostname "
             "<name>-<index> starts with",
         )
+
+
+def _job_policies(document: Document, kind: str, typed: Any, pod: Any
+                  ) -> Iterator[ManifestError]:
+    """The refusals of a Job's (or a CronJob's template's) pod failure, success and pod
+    replacement policies (:mod:`clustersim.manifests.job_policies`)."""
+    path: Path = ("spec", "jobTemplate", "spec") if kind == "CronJob" else ("spec",)
+    spec = typed.spec.job_template.spec if kind == "CronJob" else typed.spec
+    raw = document.data
+    for part in path:
+        raw = raw[part]
+    for where, message, expected in job_policy_refusals(spec, pod, raw.get("successPolicy")):
+        yield document.error((*path, *where), message, expected)
 
 
 def check_object(document: Document, kind: str, typed: Any, pod: Any) -> None:
@@ -374,6 +389,7 @@ def check_object(document: Document, kind: str, typed: Any, pod: Any) -> None:
         checks.append(lambda: _service(document, typed))
     if kind in ("Job", "CronJob"):
         checks.append(lambda: _job(document, kind, typed))
+        checks.append(lambda: list(_job_policies(document, kind, typed, pod)))
     errors: list[ManifestError] = []
     for check in checks:
         try:

@@ -32,7 +32,7 @@ import ipaddress
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
 from clustersim.manifests.cron import UTC_NAMES, CronSchedule
@@ -550,6 +550,46 @@ class DaemonSet(_Object):
     spec: DaemonSetSpec
 
 
+class PodFailurePolicyOnExitCodesRequirement(_Model):
+    """``onExitCodes`` of a pod failure policy rule (``PodFailurePolicyOnExitCodesRequirement``;
+    its cross-field rules are in :mod:`clustersim.manifests.job_policies`)."""
+    container_name: str | None = None
+    operator: Literal["In", "NotIn"]
+    values: list[int] | None = None
+
+
+def _unset_if_empty(value: Any) -> Any:
+    """An empty string as a field left out, which the API server's defaults then fill in."""
+    return None if value == "" else value
+
+
+class PodFailurePolicyOnPodConditionsPattern(_Model):
+    """A pattern of ``onPodConditions``; an empty or missing ``status`` is defaulted to
+    ``True`` (``SetDefaults_Job``) before validation."""
+    type: Annotated[str, AfterValidator(qualified_name)]
+    status: Annotated[Literal["False", "True", "Unknown"] | None,
+                      BeforeValidator(_unset_if_empty)] = None
+
+
+class PodFailurePolicyRule(_Model):
+    action: Literal["Count", "FailIndex", "FailJob", "Ignore"]
+    on_exit_codes: PodFailurePolicyOnExitCodesRequirement | None = None
+    on_pod_conditions: list[PodFailurePolicyOnPodConditionsPattern] | None = None
+
+
+class PodFailurePolicy(_Model):
+    rules: list[PodFailurePolicyRule] | None = None
+
+
+class SuccessPolicyRule(_Model):
+    succeeded_indexes: str | None = None
+    succeeded_count: Annotated[int, Field(ge=0)] | None = None
+
+
+class SuccessPolicy(_Model):
+    rules: list[SuccessPolicyRule] | None = None
+
+
 class JobSpec(_Model):
     ttl_seconds_after_finished: Annotated[int, Field(ge=0)] | None = None
     parallelism: Annotated[int, Field(ge=0)] | None = None
@@ -559,6 +599,9 @@ class JobSpec(_Model):
     completion_mode: Literal["NonIndexed", "Indexed"] | None = None
     backoff_limit_per_index: Annotated[int, Field(ge=0)] | None = None
     max_failed_indexes: Annotated[int, Field(ge=0)] | None = None
+    pod_failure_policy: PodFailurePolicy | None = None
+    success_policy: SuccessPolicy | None = None
+    pod_replacement_policy: Literal["Failed", "TerminatingOrFailed"] | None = None
     template: PodTemplateSpec
 
 
@@ -591,6 +634,8 @@ class CronJobSpec(_Model):
     concurrency_policy: Literal["Allow", "Forbid", "Replace"] | None = None
     suspend: bool | None = None
     time_zone: Annotated[str, AfterValidator(_utc)] | None = None
+    successful_jobs_history_limit: NonNegative | None = None
+    failed_jobs_history_limit: NonNegative | None = None
 
 
 class CronJob(_Object):

@@ -1,6 +1,6 @@
 """``match_pod_failure_policy`` against upstream's ``pod_failure_policy.go``: the first rule
 that matches decides, exit code 0 never matches, ``containerName`` narrows ``onExitCodes``,
-``onPodConditions`` matches type and status (``True`` when the pattern leaves it out)."""
+``onPodConditions`` matches type and status (as stored: ``set_job_defaults`` fills in ``True``)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def failed_pod(code: int | None, *conditions: str) -> dict[str, Any]:
 
 
 POLICY = {"rules": [
-    {"action": "Ignore", "onPodConditions": [{"type": "DisruptionTarget"}]},
+    {"action": "Ignore", "onPodConditions": [{"type": "DisruptionTarget", "status": "True"}]},
     {"action": "FailJob", "onExitCodes": {"containerName": "side", "operator": "In",
                                           "values": [42]}},
     {"action": "Count", "onExitCodes": {"operator": "NotIn", "values": [0, 7]}},
@@ -43,7 +43,8 @@ def test_the_first_matching_rule_decides(pod: dict[str, Any],
 
 def test_a_condition_rule_names_the_condition_and_a_pattern_may_want_false() -> None:
     policy = {"rules": [{"action": "FailJob", "onPodConditions": [
-        {"type": "DisruptionTarget", "status": "False"}, {"type": "ConfigIssue"}]}]}
+        {"type": "DisruptionTarget", "status": "False"},
+        {"type": "ConfigIssue", "status": "True"}]}]}
     assert match_pod_failure_policy(policy, failed_pod(1, "ConfigIssue"))[0] == (
         "Pod ns/p has condition ConfigIssue matching FailJob rule at index 0")
     assert match_pod_failure_policy(policy, failed_pod(1, "DisruptionTarget")) == (

@@ -10,7 +10,7 @@ The rules are tried in order and the first that matches decides: ``FailJob`` fai
 fails the pod's index for good (with ``backoffLimitPerIndex``); a failure no rule matches is
 counted. ``onExitCodes`` matches a container (of ``containerName``, if given) that ended
 with a non-zero exit code ``In`` or ``NotIn`` its ``values``; ``onPodConditions`` a pod
-condition of that type and status (the API server defaults the status to ``True``), such as
+condition of that type and status (defaulted to ``True`` by ``set_job_defaults``), such as
 ``DisruptionTarget``, which the simulated kubelet's eviction sets.
 
 Simplified: the simulated kubelet ends all of a pod's app containers at once with one exit
@@ -62,7 +62,7 @@ def _condition_match(pod: Mapping[str, Any], patterns: list[Mapping[str, Any]]) 
     for cond in (pod.get("status") or {}).get("conditions") or []:
         for pattern in patterns:
             if cond.get("type") == pattern.get("type") and \
-                    cond.get("status") == (pattern.get("status") or "True"):
+                    cond.get("status") == pattern.get("status"):
                 return str(cond["type"])
     return None
 
