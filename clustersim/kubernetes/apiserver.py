@@ -77,7 +77,7 @@ if TYPE_CHECKING:
     from clustersim.kubernetes.nodeinfo import NodeInfo
     from clustersim.kubernetes.scheduler import Scheduler
     from clustersim.kubernetes.services import Services
-    from clustersim.sim import Clock, EventLog
+    from clustersim.sim import Clock, Event, EventLog
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 """What ``kubectl apply`` compares a manifest with (client-side apply)."""
@@ -223,9 +223,18 @@ class APIServer:
 
     def record(self, obj: Mapping[str, Any], reason: str, message: str,
                type: str = "Normal") -> None:
-        """Record an Event about ``obj`` (``kind/name``)."""
-        self.events.record(self.now, f"{obj['kind'].lower()}/{obj['metadata']['name']}",
-                           reason, message, type)
+        """Record an Event about ``obj``: its ``kind/name``, namespace and uid, the
+        ``involvedObject`` a real event recorder takes from the object
+        (``reference.GetReference`` in client-go ``tools/reference/ref.go``)."""
+        meta = obj["metadata"]
+        self.events.record(self.now, _event_object(obj), reason, message, type,
+                           namespace=meta.get("namespace", ""), uid=meta.get("uid", ""))
+
+    def events_about(self, obj: Mapping[str, Any], reason: str) -> list[Event]:
+        """The events recorded for this very ``obj`` (by its uid: not a namesake's in
+        another namespace nor a deleted predecessor's) with ``reason``."""
+        return self.events.where(reason=reason, object=_event_object(obj),
+                                 uid=obj["metadata"].get("uid", ""))
 
     def generated_name(self, kind: str, namespace: str, prefix: str) -> str:
         """``prefix`` completed as the API server completes ``generateName``: five random
@@ -617,3 +626,8 @@ def _check_volume_mounts(obj: Mapping[str, Any]) -> None:
     for where, name in unmounted_volumes(obj.get("spec") or {}):
         raise AdmissionError(f'Pod "{obj["metadata"].get("name")}" is invalid: '
                              f'{format_path(("spec", *where))}: Not found: "{name}"')
+
+
+def _event_object(obj: Mapping[str, Any]) -> str:
+    """How an event names ``obj``: ``kind/name``, as ``kubectl get events`` shows it."""
+    return f"{obj['kind'].lower()}/{obj['metadata']['name']}"

@@ -136,8 +136,7 @@ class ControllerManager(NodeLifecycle):
             return True
         except AdmissionError as err:
             message = f"Error creating: {err}"
-            recent = self.events.where(reason="FailedCreate",
-                                       object=f"{obj['kind'].lower()}/{obj['metadata']['name']}")
+            recent = self.events_about(obj, "FailedCreate")
             if not recent or recent[-1].time != self.now:      # once per instant
                 self.record(obj, "FailedCreate", message, "Warning")
             return False

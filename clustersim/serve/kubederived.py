@@ -192,10 +192,18 @@ class DerivedObjects:
 
     def events(self) -> list[dict[str, Any]]:
         """The event log as v1 Events, identical ones aggregated with a count; each carries
-        its simulated times under ``_times`` (for the Table's ages), to be popped."""
-        merged: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+        its simulated times under ``_times`` (for the Table's ages), to be popped.
+
+        An event belongs to the object it was recorded for: its ``involvedObject`` names that
+        object's kind, namespace, name and uid, and only events of one such object aggregate
+        (the correlator's key, ``getEventKey`` in ``events_cache.go``, holds all four), so
+        ``kubectl describe``, which lists events by name, namespace, kind and uid
+        (``searchEvents`` in kubectl ``pkg/describe/describe.go``), finds neither another
+        namespace's namesake's nor a deleted predecessor's."""
+        merged: dict[tuple[str, str, str, str, str, str], dict[str, Any]] = {}
         for index, event in enumerate(self.cluster.events):
-            key = (event.object, event.type, event.reason, event.message)
+            key = (event.object, event.namespace, event.uid, event.type, event.reason,
+                   event.message)
             if key in merged:
                 item = merged[key]
                 item["count"] += 1
@@ -205,14 +213,16 @@ class DerivedObjects:
             kind_lower, _, name = event.object.partition("/")
             resource = next((r for r in RESOURCES if r.singular == kind_lower), None)
             kind = resource.kind if resource else kind_lower.capitalize()
-            target = self._find(kind, name)
-            namespace = (target or {}).get("metadata", {}).get("namespace", "default")
+            target = self._find(kind, event.namespace, name, event.uid)
+            namespace = event.namespace or (target or {}).get("metadata", {}).get(
+                "namespace", "default")
             involved = {"kind": kind, "name": name,
                         "apiVersion": resource.group_version if resource else "v1"}
             if kind != "Node":
                 involved["namespace"] = namespace
-            if target is not None and "uid" in target.get("metadata", {}):
-                involved["uid"] = target["metadata"]["uid"]
+            uid = event.uid or (target or {}).get("metadata", {}).get("uid")
+            if uid:
+                involved["uid"] = uid
             source = _SOURCES.get(event.reason) or _KIND_SOURCES.get(kind_lower, "")
             if event.reason in PROVISIONER_REASONS and target is not None:
                 source = provisioner_identity((target["metadata"].get("annotations") or {}).get(
@@ -235,10 +245,15 @@ class DerivedObjects:
         return sorted(merged.values(),
                       key=lambda item: (item["metadata"]["namespace"], item["metadata"]["name"]))
 
-    def _find(self, kind: str, name: str) -> dict[str, Any] | None:
+    def _find(self, kind: str, namespace: str, name: str, uid: str) -> dict[str, Any] | None:
+        """The stored object an event was recorded for: the one of its namespace, name and
+        uid (an event recorded without them, by name alone); None once it is gone."""
         if kind == "Node":
             return None
-        return next((o for o in self.cluster.objects(kind) if o["metadata"]["name"] == name), None)
+        return next((o for o in self.cluster.objects(kind)
+                     if o["metadata"]["name"] == name
+                     and (not namespace or o["metadata"].get("namespace") == namespace)
+                     and (not uid or o["metadata"].get("uid") == uid)), None)
 
     def endpointslices(self) -> list[dict[str, Any]]:
         """One EndpointSlice per Service with a selector, listing the pods it selects

@@ -992,7 +992,7 @@ class KubernetesBackend(ClusterTime):
         if status.get("phase", "Pending") == "Pending":
             raise HttpError(400, f'container "{container}" in pod "{name}" is waiting to '
                             "start: ContainerCreating", "BadRequest")
-        lines = self._log_lines(name, status, previous)
+        lines = self._log_lines(pod, status, previous)
         shown = lines
         tail = request.arg("tailLines")
         if tail and tail.isdigit():
@@ -1011,7 +1011,7 @@ class KubernetesBackend(ClusterTime):
                     server.catch_up()
                     self.renderer.begin()
                     now = self.cluster.get("Pod", pod["metadata"]["namespace"], name)
-                    current = self._log_lines(name, (now or {}).get("status") or {}, False)
+                    current = self._log_lines(pod, (now or {}).get("status") or {}, False)
                 yield "".join(f"{line}\n" for line in current[sent:]).encode()
                 sent = max(sent, len(current))
                 if not _running(now, uid, restarts):
@@ -1019,10 +1019,14 @@ class KubernetesBackend(ClusterTime):
 
         return Response(200, content_type="text/plain; charset=utf-8", stream=stream)
 
-    def _log_lines(self, name: str, status: dict[str, Any], previous: bool) -> list[str]:
-        """The simulated log of the Pod ``name`` (with ``status``): its container's events,
-        the last run's only for ``previous``."""
-        events = [e for e in self.cluster.events.where(object=f"pod/{name}")
+    def _log_lines(self, pod: dict[str, Any], status: dict[str, Any],
+                   previous: bool) -> list[str]:
+        """The simulated log of ``pod`` (with ``status``): its container's events (this
+        very pod's, not a namesake's in another namespace nor a predecessor's), the last
+        run's only for ``previous``."""
+        meta = pod["metadata"]
+        events = [e for e in self.cluster.events.where(object=f"pod/{meta['name']}",
+                                                        uid=meta.get("uid", ""))
                   if e.reason in ("Started", "Killing", "BackOff")]
         starts = [i for i, e in enumerate(events) if e.reason == "Started"]
         if previous and status.get("reason") == "CrashLoopBackOff":

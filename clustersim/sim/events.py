@@ -3,12 +3,17 @@
 Fields follow a Kubernetes Event (``type`` Normal/Warning, ``reason``, ``message``) because
 that is the shape learners meet in ``kubectl get events``; Mesos and Swarm events use the
 same record with their own reasons (task states, offers, update steps).
+
+A Kubernetes event also names the namespace and uid of the object it was recorded for, as
+a real Event's ``involvedObject`` does (``ObjectReference``: kind, namespace, name, uid): two
+objects of one name in two namespaces, or an object and the one recreated under its name,
+keep their own events. The other systems leave both empty.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 __all__ = ["Event", "EventLog"]
@@ -17,7 +22,10 @@ __all__ = ["Event", "EventLog"]
 @dataclass(frozen=True, slots=True)
 class Event:
     """One event: ``time`` (simulated s), ``system``, ``object`` (e.g. ``pod/web-0``),
-    ``type`` (``Normal`` or ``Warning``), ``reason`` and a human-readable ``message``."""
+    ``type`` (``Normal`` or ``Warning``), ``reason`` and a human-readable ``message``;
+    for Kubernetes, the ``namespace`` and ``uid`` of the object too (empty for a
+    cluster-scoped object or another system). The ``repr`` leaves those two out: it stays
+    the short, system-neutral line the notebooks print."""
 
     time: float
     system: str
@@ -25,6 +33,8 @@ class Event:
     type: str
     reason: str
     message: str
+    namespace: str = field(default="", repr=False)
+    uid: str = field(default="", repr=False)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -41,9 +51,10 @@ class EventLog:
         self._events: list[Event] = []
 
     def record(
-        self, time: float, obj: str, reason: str, message: str, type: str = "Normal"
+        self, time: float, obj: str, reason: str, message: str, type: str = "Normal", *,
+        namespace: str = "", uid: str = ""
     ) -> Event:
-        event = Event(float(time), self.system, obj, type, reason, message)
+        event = Event(float(time), self.system, obj, type, reason, message, namespace, uid)
         self._events.append(event)
         return event
 
@@ -57,13 +68,15 @@ class EventLog:
         return self._events[index]
 
     def where(self, *, reason: str | None = None, object: str | None = None,
-              type: str | None = None) -> list[Event]:
-        """The events that match every given field."""
+              type: str | None = None, uid: str | None = None) -> list[Event]:
+        """The events that match every given field (``uid``: of one Kubernetes object, not
+        of a namesake in another namespace or one deleted before it)."""
         return [
             e for e in self._events
             if (reason is None or e.reason == reason)
             and (object is None or e.object == object)
             and (type is None or e.type == type)
+            and (uid is None or e.uid == uid)
         ]
 
     def to_records(self) -> list[dict[str, Any]]:

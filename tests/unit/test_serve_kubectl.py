@@ -408,6 +408,79 @@ volumeBindingMode: WaitForFirstConsumer
         "Bound", "default/data", "local-path"]
 
 
+def test_namesakes_in_two_namespaces_keep_their_own_events(fresh):
+    """``kubectl describe deploy web -n dev`` showed ``Events: <none>`` and ``get events -A``
+    listed dev's events under default, attached to default's objects: an event names its
+    object's namespace and uid (``involvedObject``), and describe looks its events up by
+    name, namespace, kind and uid (``searchEvents`` in kubectl ``pkg/describe``)."""
+    fresh("create", "deployment", "web", "--image=nginx")
+    fresh("create", "namespace", "dev")
+    fresh("create", "deployment", "web", "-n", "dev", "--image=nginx")
+    fresh.server.step(30)
+    for namespace in ("default", "dev"):
+        [[rs, *_]] = fresh.rows("get", "rs", "-n", namespace)
+        pods = {row[0] for row in fresh.rows("get", "pods", "-n", namespace)}
+        described = fresh("describe", "deploy", "web", "-n", namespace).stdout
+        assert re.search(rf"ScalingReplicaSet .* Scaled up replica set {rs} from 0 to 1\n",
+                         described) and described.count("ScalingReplicaSet") == 1
+        created = re.findall(r"SuccessfulCreate .* Created pod: (\S+)",
+                             fresh("describe", "rs", "-n", namespace).stdout)
+        assert created and set(created) == pods
+    listed = fresh.rows("get", "events", "-A")
+    for row in listed:
+        if row[3] == "SuccessfulCreate":
+            assert row[-1] in {r[0] for r in fresh.rows("get", "pods", "-n", row[0])}
+    assert {row[0] for row in listed} == {"default", "dev"}
+
+
+def test_a_recreated_claim_does_not_inherit_its_predecessors_events(fresh):
+    """A claim deleted and created again showed the old claim's events merged with its
+    own (``x2 over 9m``), and selecting events by the new uid returned the old ones: the
+    correlator aggregates events of one object only (its uid is in the key, ``getEventKey``
+    in client-go ``tools/record/events_cache.go``)."""
+    wait = """apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: local-path}
+provisioner: rancher.io/local-path
+volumeBindingMode: WaitForFirstConsumer
+---
+""" + CLAIM_IN_USE.split("---\n")[0].replace("ReadWriteOnce]", "ReadWriteOnce]\n  "
+                                               "storageClassName: local-path")
+    def events_of(uid: str) -> list[tuple[str, int, str]]:
+        found = json.loads(fresh("get", "--raw", "/api/v1/namespaces/default/events"
+                                 f"?fieldSelector=involvedObject.uid={uid}").stdout)["items"]
+        return [(e["reason"], e["count"], e["involvedObject"]["uid"]) for e in found]
+
+    fresh("apply", "-f", "-", stdin=wait)
+    fresh.server.step(30)
+    old = fresh("get", "pvc", "data", "-o", "jsonpath={.metadata.uid}").stdout
+    before = events_of(old)
+    assert len(before) == 1 and before[0][1] > 1
+    fresh("delete", "pvc", "data")
+    fresh("apply", "-f", "-", stdin=wait)
+    fresh.server.step(2)
+    new = fresh("get", "pvc", "data", "-o", "jsonpath={.metadata.uid}").stdout
+    assert new != old
+    assert re.search(r"Normal\s+WaitForFirstConsumer\s+2s\s+persistentvolume-controller",
+                     fresh("describe", "pvc", "data").stdout)
+    assert events_of(new) == [("WaitForFirstConsumer", 1, new)]
+    assert events_of(old) == before
+
+
+def test_logs_of_a_recreated_pod_are_its_own(fresh):
+    """A Pod created again under its predecessor's name printed the old container's log
+    lines before its own: the log is this very Pod's (its uid)."""
+    small = HUGE.replace("huge", "small").replace('"64"', "100m")
+    fresh("apply", "-f", "-", stdin=small)
+    fresh.server.step(30)
+    fresh("delete", "pod", "small", "--wait=false")
+    fresh.server.step(60)
+    fresh("apply", "-f", "-", stdin=small)
+    fresh.server.step(30)
+    [line] = fresh("logs", "small").stdout.splitlines()
+    assert line.endswith("[clustersim] Started: Started container c")
+
+
 def test_a_retained_volume_stays_released_after_its_claim_until_deleted(fresh):
     """Reclaim policy Retain: the volume went with its claim; a real one stays, Released,
     still naming the claim, described as such; a new claim gets a new volume; deleting the

@@ -147,9 +147,7 @@ class HorizontalController(Controller):
         return target
 
     def _warn(self, hpa: dict[str, Any], reason: str, message: str) -> None:
-        last = self.cluster.events.where(reason=reason,
-                                         object=f"horizontalpodautoscaler/"
-                                                f"{hpa['metadata']['name']}")
+        last = self.cluster.events_about(hpa, reason)
         if not last or last[-1].message != message:
             self.cluster.record(hpa, reason, message, "Warning")
 
