@@ -126,30 +126,43 @@ class ClusterTime:
             self.cluster.run(until=until)
 
 
+REANCHOR_AFTER = 0.5
+"""How far (seconds) simulated time may drift from the wall clock before a
+:class:`WallClock` re-anchors: less than the second ``kubectl`` rounds ages to."""
+
+
 class WallClock:
     """Simulated seconds as wall-clock instants, the one rule every backend's timestamps
     follow (Kubernetes' ``creationTimestamp``, Docker's ``CreatedAt``, Marathon's
     ``stagedAt`` and versions).
 
     ``epoch``: the Unix time of simulated second 0 (fixed, for tests and stored outputs).
-    ``None`` anchors simulated *now* to the wall clock's now, read again at each
-    :meth:`begin` (once per request), so that the ages a client works out by itself from a
-    timestamp ("Running 30 seconds ago", ``kubectl describe``) are the simulated ones.
-    ``now`` reads the simulator's current time."""
+    ``None`` anchors simulated *now* to the wall clock's now, so that the ages a client works
+    out by itself from a timestamp ("Running 30 seconds ago", ``kubectl describe``) are the
+    simulated ones. The anchor (:attr:`base`) is fixed when the clock is made and moved only
+    when simulated time and the wall clock have drifted apart by more than
+    :data:`REANCHOR_AFTER` seconds (a user's ``step``, or a frozen clock while the wall
+    clock runs on), read at each :meth:`begin` (once per request): while the two run
+    together, every request shows one simulated instant as the same wall-clock instant, to
+    the millisecond. ``now`` reads the simulator's current time."""
 
     def __init__(self, now: Callable[[], float], epoch: float | None = None) -> None:
         self.now = now
         self.epoch = epoch
-        self._wall = time.time()
+        self.base = epoch if epoch is not None else time.time() - now()
+        """The Unix time of simulated second 0 now."""
 
     def begin(self) -> None:
-        """Read the wall clock: call once per request."""
-        self._wall = time.time()
+        """Read the wall clock (call once per request): re-anchor if it has drifted."""
+        if self.epoch is not None:
+            return
+        anchor = time.time() - self.now()
+        if abs(anchor - self.base) > REANCHOR_AFTER:
+            self.base = anchor
 
     def unix(self, seconds: float) -> float:
         """Simulated second ``seconds`` as Unix time."""
-        base = self.epoch if self.epoch is not None else self._wall - self.now()
-        return base + seconds
+        return self.base + seconds
 
     def instant(self, seconds: float) -> datetime:
         """Simulated second ``seconds`` as an aware UTC datetime."""

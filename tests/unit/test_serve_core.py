@@ -16,7 +16,7 @@ from contextlib import redirect_stdout
 
 import pytest
 
-from clustersim.serve import serve
+from clustersim.serve import core, serve
 from clustersim.serve.launch import main
 
 
@@ -219,3 +219,23 @@ def test_python_m_clustersim_serve_stops_cleanly_on_a_signal(signum):
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_one_simulated_instant_is_one_wall_clock_instant_on_every_request(monkeypatch):
+    """The wall clock and simulated time (caught up at each request) run together but are
+    read a fraction of a millisecond apart: the anchor stays put, so a timestamp does not
+    flicker between two milliseconds; it moves when the two drift apart (a ``step``)."""
+    wall = [1_796_000_000.0]
+    sim = [0.0]
+    monkeypatch.setattr(core.time, "time", lambda: wall[0])
+    clock = core.WallClock(lambda: sim[0])
+    staged = clock.unix(0.0)
+    for i in range(200):
+        wall[0] += 1.0
+        sim[0] += 1.0 - 0.0004 * (i % 3)           # caught up, less the time reading takes
+        clock.begin()
+        assert clock.unix(0.0) == staged
+    sim[0] += 60                                   # a user's step: ages follow the wall
+    clock.begin()
+    assert clock.unix(sim[0]) == wall[0]
+
