@@ -17,7 +17,9 @@ raises become the backend's own error shape, never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sys
 import threading
 import time
 import traceback
@@ -193,6 +195,7 @@ class SimServer:
         self._anchor = (time.monotonic(), backend.now)
         self.stopping = threading.Event()
         """Set when the server stops: long requests (watches) end."""
+        self._reported: set[str] = set()
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -257,13 +260,29 @@ class SimServer:
             return self.backend.now
 
     def catch_up(self) -> None:
-        """Bring simulated time up to the wall clock times ``speed`` (call with the lock)."""
+        """Bring simulated time up to the wall clock times ``speed`` (call with the lock).
+
+        A simulator fault meanwhile is no fault of the request (or watch) that happened to
+        move time on: it is reported on the server's terminal in one line (:meth:`report`)
+        and the request is answered; simulated time stays where the fault stopped it and
+        the next catch-up goes on from there."""
         if self.speed <= 0:
             return
         wall, sim = self._anchor
         target = sim + (time.monotonic() - wall) * self.speed
         if target > self.backend.now:
-            self.backend.advance(target)
+            try:
+                self.backend.advance(target)
+            except Exception:
+                self.report(f"simulated time stopped at {self.backend.now:g} s")
+
+    def report(self, what: str) -> None:
+        """Say on the server's terminal, in one line and once per distinct fault, what the
+        exception being handled did: a simulator fault, never a traceback."""
+        line = f"clustersim serve {self.backend.system}: {what}: {_fault()}"
+        if line not in self._reported:
+            self._reported.add(line)
+            print(line, file=sys.stderr, flush=True)
 
     # ---- one request -----------------------------------------------------------------------
 
@@ -276,9 +295,13 @@ class SimServer:
         except HttpError as err:
             return self.backend.error(err)
         except Exception:  # a simulator bug must not kill the connection or leak a traceback
-            detail = traceback.format_exc(limit=1).strip().splitlines()[-1]
-            return self.backend.error(HttpError(500, f"internal error: {detail}",
+            return self.backend.error(HttpError(500, f"internal error: {_fault()}",
                                                 "InternalError"))
+
+
+def _fault() -> str:
+    """The exception being handled in one line: ``ValueError: pod 'weird6': ...``."""
+    return traceback.format_exc(limit=1).strip().splitlines()[-1]
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -353,6 +376,10 @@ def _handler_for(server: SimServer) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(b"0\r\n\r\n")
             except (BrokenPipeError, ConnectionResetError):
                 pass              # the client went away: the watch ends
+            except Exception:     # a simulator fault ends the watch; the client watches again
+                self.sim.report(f"a stream ({self.command} {self.path}) ended")
+                with contextlib.suppress(OSError):
+                    self.wfile.write(b"0\r\n\r\n")
             finally:
                 self.close_connection = True
 

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
 from contextlib import redirect_stdout
 
@@ -239,3 +240,40 @@ def test_one_simulated_instant_is_one_wall_clock_instant_on_every_request(monkey
     clock.begin()
     assert clock.unix(sim[0]) == wall[0]
 
+
+def _faulty_advance(server):
+    """Make the backend's next advances of simulated time fail as a simulator bug would."""
+    def advance(until: float) -> None:
+        raise ValueError("pod 'weird6': a simulator fault")
+    server.backend.advance = advance
+
+
+def test_a_fault_while_time_catches_up_spoils_no_request_and_prints_one_line(capsys):
+    """A fault while simulated time catches up belongs to no request: the request that
+    happened to move time is answered, and so is the next, and the terminal gets one line
+    saying what happened, no traceback."""
+    with serve("kubernetes", nodes=2, speed=1000) as server:
+        _faulty_advance(server)
+        time.sleep(0.01)
+        assert _request(server, "GET", "/api/v1/nodes")[0] == 200
+        time.sleep(0.01)
+        assert _request(server, "GET", "/api/v1/nodes")[0] == 200
+    err = capsys.readouterr().err
+    assert err.splitlines() == ["clustersim serve kubernetes: simulated time stopped at 0 s: "
+                                "ValueError: pod 'weird6': a simulator fault"]
+
+
+def test_a_fault_in_a_watch_ends_it_with_one_line_not_a_traceback(capsys):
+    with serve("kubernetes", nodes=2, speed=0) as server:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        conn.request("GET", "/api/v1/namespaces/default/pods?watch=true&timeoutSeconds=5")
+        response = conn.getresponse()
+        assert response.status == 200
+        server.backend.renderer.begin = lambda: 1 / 0
+        response.read()                         # the stream ends, well formed
+        conn.close()
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert err.splitlines() == [
+        "clustersim serve kubernetes: a stream (GET /api/v1/namespaces/default/pods?watch=true"
+        "&timeoutSeconds=5) ended: ZeroDivisionError: division by zero"]

@@ -2453,3 +2453,29 @@ def test_a_cronjob_fires_on_the_wall_clock_minutes_kubectl_shows(tmp_path):
     assert job["metadata"]["annotations"]["batch.kubernetes.io/cronjob-scheduled-timestamp"] \
         == cron["status"]["lastScheduleTime"] == "2026-11-30T00:55:00Z"
 
+
+def test_a_simulator_annotation_the_kubelet_cannot_use_is_refused_at_once(fresh):
+    """``clustersim.io/run-seconds: "soon"`` was accepted and later broke whichever request
+    moved time on; it is refused with a 422 in the API server's words, naming the field."""
+    weird = """apiVersion: v1
+kind: Pod
+metadata:
+  name: weird6
+  annotations: {clustersim.io/run-seconds: "soon"}
+spec:
+  restartPolicy: Never
+  containers: [{name: c, image: busybox:1.37}]
+"""
+    refused = fresh("apply", "-f", "-", stdin=weird, check=False)
+    assert refused.returncode == 1
+    assert refused.stderr.strip().endswith(
+        'The Pod "weird6" is invalid: metadata.annotations[clustersim.io/run-seconds]: '
+        'Invalid value: "soon": must be a number of seconds (≥ 0) that the containers run '
+        'before they exit, e.g. "30"')
+    fresh("apply", "-f", "-", stdin=weird.replace('"soon"', '"3"'))
+    refused = fresh("annotate", "--overwrite", "pod", "weird6",
+                    "clustersim.io/exit-code=oops", check=False)
+    assert 'metadata.annotations[clustersim.io/exit-code]: Invalid value: "oops"' \
+        in refused.stderr
+    fresh.server.step(10)
+    assert fresh.rows("get", "pods") == [["weird6", "0/1", "Completed", "0", "10s"]]
