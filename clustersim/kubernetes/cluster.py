@@ -53,6 +53,7 @@ from typing import Any
 from clustersim.kubernetes.apiserver import AdmissionError
 from clustersim.kubernetes.controllermanager import ControllerManager
 from clustersim.kubernetes.controllers import CONTROLLERS
+from clustersim.kubernetes.controllers.cronjob import EPOCH
 from clustersim.kubernetes.controllers.deployment import rollout_history, rollout_undo
 from clustersim.kubernetes.controllers.nodelifecycle import (
     NodeLifecycleController,
@@ -181,6 +182,11 @@ class KubernetesCluster(ControllerManager):
                  timing: Timing | None = None) -> None:
         self.clock = Clock(seed)
         self.rng = self.clock.random
+        self.epoch: float = EPOCH.timestamp()
+        """The cluster's calendar: the Unix time of simulated second 0, by which CronJob
+        schedules are read and their Jobs named. 2026-01-01 00:00 UTC by default (labs and
+        tests reproducible); the served API sets it to its wall-clock anchor
+        (:class:`clustersim.serve.core.WallClock`), so schedules fire on real minutes."""
         self.timing = timing or Timing()
         self.events = EventLog("kubernetes")
         # fast_spread: delete_pod reports the one in-place edit of a bound pod that topology

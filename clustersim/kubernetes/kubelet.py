@@ -62,16 +62,20 @@ from typing import TYPE_CHECKING, Any
 
 from clustersim.kubernetes.objects import is_terminating, set_condition
 from clustersim.kubernetes.references import missing_env_source, missing_volume_source
+from clustersim.manifests.kubernetes_annotations import (
+    EXIT_CODE,
+    RUN_SECONDS,
+    exit_code,
+    run_seconds,
+)
 
 if TYPE_CHECKING:
     from clustersim.kubernetes.cluster import KubernetesCluster
 
 __all__ = ["Kubelet", "Timing", "probe_delay", "readiness_delay"]
 
-RUN_SECONDS = "clustersim.io/run-seconds"
 CRASH_BACKOFF = 10.0
 MAX_CRASH_BACKOFF = 300.0
-EXIT_CODE = "clustersim.io/exit-code"
 _SLEEP = re.compile(r"\bsleep\s+(\d+(?:\.\d+)?)")
 
 
@@ -341,17 +345,18 @@ class Kubelet:
         are meant to finish."""
         annotations = pod["metadata"].get("annotations") or {}
         try:
-            if RUN_SECONDS in annotations:
-                return float(annotations[RUN_SECONDS]), int(annotations.get(EXIT_CODE, 0))
+            run = run_seconds(annotations)
+            if run is not None:
+                return run, exit_code(annotations)
             broken = [self.image_exits[c.get("image")] for c in pod["spec"].get("containers")
                       or [] if c.get("image") in self.image_exits]
             if broken:
                 return min(broken)
             if pod["spec"].get("restartPolicy", "Always") != "Always":
-                return self.timing.job_run_seconds, int(annotations.get(EXIT_CODE, 0))
-        except ValueError:
+                return self.timing.job_run_seconds, exit_code(annotations)
+        except ValueError as err:       # the loader refuses these first (annotation_problems)
             raise ValueError(f"pod {pod['metadata']['name']!r}: annotations {RUN_SECONDS} "
-                             f"and {EXIT_CODE} must be numbers") from None
+                             f"and {EXIT_CODE}: {err}") from None
         return None
 
     def _crashed(self, pod: dict[str, Any], epoch: int, run: float, code: int) -> None:

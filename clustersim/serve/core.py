@@ -17,7 +17,9 @@ raises become the backend's own error shape, never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sys
 import threading
 import time
 import traceback
@@ -126,30 +128,43 @@ class ClusterTime:
             self.cluster.run(until=until)
 
 
+REANCHOR_AFTER = 0.5
+"""How far (seconds) simulated time may drift from the wall clock before a
+:class:`WallClock` re-anchors: less than the second ``kubectl`` rounds ages to."""
+
+
 class WallClock:
     """Simulated seconds as wall-clock instants, the one rule every backend's timestamps
     follow (Kubernetes' ``creationTimestamp``, Docker's ``CreatedAt``, Marathon's
     ``stagedAt`` and versions).
 
     ``epoch``: the Unix time of simulated second 0 (fixed, for tests and stored outputs).
-    ``None`` anchors simulated *now* to the wall clock's now, read again at each
-    :meth:`begin` (once per request), so that the ages a client works out by itself from a
-    timestamp ("Running 30 seconds ago", ``kubectl describe``) are the simulated ones.
-    ``now`` reads the simulator's current time."""
+    ``None`` anchors simulated *now* to the wall clock's now, so that the ages a client works
+    out by itself from a timestamp ("Running 30 seconds ago", ``kubectl describe``) are the
+    simulated ones. The anchor (:attr:`base`) is fixed when the clock is made and moved only
+    when simulated time and the wall clock have drifted apart by more than
+    :data:`REANCHOR_AFTER` seconds (a user's ``step``, or a frozen clock while the wall
+    clock runs on), read at each :meth:`begin` (once per request): while the two run
+    together, every request shows one simulated instant as the same wall-clock instant, to
+    the millisecond. ``now`` reads the simulator's current time."""
 
     def __init__(self, now: Callable[[], float], epoch: float | None = None) -> None:
         self.now = now
         self.epoch = epoch
-        self._wall = time.time()
+        self.base = epoch if epoch is not None else time.time() - now()
+        """The Unix time of simulated second 0 now."""
 
     def begin(self) -> None:
-        """Read the wall clock: call once per request."""
-        self._wall = time.time()
+        """Read the wall clock (call once per request): re-anchor if it has drifted."""
+        if self.epoch is not None:
+            return
+        anchor = time.time() - self.now()
+        if abs(anchor - self.base) > REANCHOR_AFTER:
+            self.base = anchor
 
     def unix(self, seconds: float) -> float:
         """Simulated second ``seconds`` as Unix time."""
-        base = self.epoch if self.epoch is not None else self._wall - self.now()
-        return base + seconds
+        return self.base + seconds
 
     def instant(self, seconds: float) -> datetime:
         """Simulated second ``seconds`` as an aware UTC datetime."""
@@ -180,6 +195,7 @@ class SimServer:
         self._anchor = (time.monotonic(), backend.now)
         self.stopping = threading.Event()
         """Set when the server stops: long requests (watches) end."""
+        self._reported: set[str] = set()
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -244,13 +260,29 @@ class SimServer:
             return self.backend.now
 
     def catch_up(self) -> None:
-        """Bring simulated time up to the wall clock times ``speed`` (call with the lock)."""
+        """Bring simulated time up to the wall clock times ``speed`` (call with the lock).
+
+        A simulator fault meanwhile is no fault of the request (or watch) that happened to
+        move time on: it is reported on the server's terminal in one line (:meth:`report`)
+        and the request is answered; simulated time stays where the fault stopped it and
+        the next catch-up goes on from there."""
         if self.speed <= 0:
             return
         wall, sim = self._anchor
         target = sim + (time.monotonic() - wall) * self.speed
         if target > self.backend.now:
-            self.backend.advance(target)
+            try:
+                self.backend.advance(target)
+            except Exception:
+                self.report(f"simulated time stopped at {self.backend.now:g} s")
+
+    def report(self, what: str) -> None:
+        """Say on the server's terminal, in one line and once per distinct fault, what the
+        exception being handled did: a simulator fault, never a traceback."""
+        line = f"clustersim serve {self.backend.system}: {what}: {_fault()}"
+        if line not in self._reported:
+            self._reported.add(line)
+            print(line, file=sys.stderr, flush=True)
 
     # ---- one request -----------------------------------------------------------------------
 
@@ -263,9 +295,13 @@ class SimServer:
         except HttpError as err:
             return self.backend.error(err)
         except Exception:  # a simulator bug must not kill the connection or leak a traceback
-            detail = traceback.format_exc(limit=1).strip().splitlines()[-1]
-            return self.backend.error(HttpError(500, f"internal error: {detail}",
+            return self.backend.error(HttpError(500, f"internal error: {_fault()}",
                                                 "InternalError"))
+
+
+def _fault() -> str:
+    """The exception being handled in one line: ``ValueError: pod 'weird6': ...``."""
+    return traceback.format_exc(limit=1).strip().splitlines()[-1]
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -340,6 +376,10 @@ def _handler_for(server: SimServer) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(b"0\r\n\r\n")
             except (BrokenPipeError, ConnectionResetError):
                 pass              # the client went away: the watch ends
+            except Exception:     # a simulator fault ends the watch; the client watches again
+                self.sim.report(f"a stream ({self.command} {self.path}) ended")
+                with contextlib.suppress(OSError):
+                    self.wfile.write(b"0\r\n\r\n")
             finally:
                 self.close_connection = True
 

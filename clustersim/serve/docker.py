@@ -128,7 +128,7 @@ class DockerBackend(ClusterTime):
         self.cluster = cluster
         self.clock = WallClock(lambda: self.now, epoch)
         """Simulated time as wall-clock time (``epoch``: Unix time of simulated second 0;
-        None anchors simulated *now* to the wall clock at each request), so that the ages
+        None anchors simulated *now* to the wall clock, as ``WallClock`` says), so that the ages
         the CLI works out ("Running 30 seconds ago") are the simulated ones."""
         self.networks: dict[str, dict[str, Any]] = {}
         self.created: dict[str, float] = {}

@@ -72,8 +72,10 @@ class DerivedObjects:
         self.begin()
 
     def begin(self) -> None:
-        """Call once per request: fixes the wall-clock anchor and the node order."""
+        """Call once per request: fixes the wall-clock anchor (also the cluster's calendar,
+        ``KubernetesCluster.epoch``) and the node order."""
         self.clock.begin()
+        self.cluster.epoch = self.clock.base     # CronJobs fire on the minutes kubectl shows
         self._stamps: dict[float, str] = {}
         self._node_index = {name: i for i, name in enumerate(self.cluster.node_names())}
 

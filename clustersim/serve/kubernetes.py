@@ -839,6 +839,12 @@ class KubernetesBackend(ClusterTime):
                 stored["metadata"].pop("annotations", None)
             else:
                 stored["metadata"]["annotations"] = annotations
+        if resource.kind == "Pod" and \
+                meta.get("annotations") != current["metadata"].get("annotations"):
+            self._validated({"apiVersion": "v1", "kind": "Pod", "metadata": {   # the kubelet's
+                "name": name, "namespace": stored["metadata"]["namespace"],   # annotations
+                "annotations": meta.get("annotations") or {}},
+                "spec": new.get("spec", current["spec"])}, resource)
         for field in ("labels", "annotations"):
             if meta.get(field) != current["metadata"].get(field):
                 stored["metadata"][field] = dict(meta.get(field) or {})

@@ -134,8 +134,9 @@ def serve(system: str, *, nodes: int = 3, port: int = 0, speed: float = 1.0,
     ``cluster``: the simulator to serve (a ``KubernetesCluster``, ``SwarmCluster`` or
     ``MarathonFramework``); by default a new one with ``nodes`` workers and ``seed``.
     ``speed``: simulated seconds per wall-clock second (0: only ``step`` moves time).
-    ``epoch``: Unix time of simulated second 0 in timestamps (and Marathon's versions); by
-    default simulated now is the wall clock's now (:class:`~clustersim.serve.core.WallClock`)."""
+    ``epoch``: Unix time of simulated second 0 in timestamps (and Marathon's versions, and
+    the calendar a Kubernetes cluster's CronJobs are scheduled on); by default simulated now
+    is the wall clock's now (:class:`~clustersim.serve.core.WallClock`)."""
     if system not in SYSTEMS:
         raise ValueError(f"unknown system {system!r}: choose one of {', '.join(SYSTEMS)}")
     if isinstance(nodes, bool) or not isinstance(nodes, int) or not 1 <= nodes <= 5000:

@@ -591,3 +591,62 @@ def test_every_field_error_of_an_object_is_reported_together() -> None:
     assert [e.path for e in (caught.value, *caught.value.also)] == [
         "spec.template.metadata.labels", "spec.template.spec.containers[0].image",
         "spec.template.spec.containers[0].resources.requests"]
+
+
+@pytest.mark.parametrize(("annotations", "field", "words"), [
+    ('{clustersim.io/run-seconds: "soon"}', "clustersim.io/run-seconds",
+     'Invalid value: "soon": must be a number of seconds'),
+    ('{clustersim.io/run-seconds: "-5"}', "clustersim.io/run-seconds",
+     'Invalid value: "-5": must be a number of seconds'),
+    ('{clustersim.io/run-seconds: "5", clustersim.io/exit-code: "1.5"}',
+     "clustersim.io/exit-code", 'Invalid value: "1.5": must be the containers\' exit code'),
+])
+def test_the_simulators_annotations_are_checked_on_loading(annotations: str, field: str,
+                                                            words: str) -> None:
+    """The kubelet reads ``clustersim.io/run-seconds`` and ``exit-code`` while time runs: a
+    value it cannot use is refused when the file is loaded, naming the line and field, for
+    a Pod and for a workload's pod template."""
+    pod = f"""apiVersion: v1
+kind: Pod
+metadata:
+  name: weird
+  annotations: {annotations}
+spec:
+  restartPolicy: Never
+  containers: [{{name: c, image: busybox:1.37}}]
+"""
+    with pytest.raises(ManifestError) as refused:
+        load_manifests(pod)
+    assert refused.value.line == 5
+    assert refused.value.path == f"metadata.annotations[{field}]"
+    assert refused.value.message.startswith(words)
+    cronjob = yaml.safe_load(TEMPLATE_CRONJOB)
+    cronjob["spec"]["jobTemplate"]["spec"]["template"]["metadata"] = {
+        "annotations": yaml.safe_load(annotations)}
+    with pytest.raises(ManifestError) as refused:
+        load_manifests(cronjob)
+    assert refused.value.path == \
+        f"spec.jobTemplate.spec.template.metadata.annotations[{field}]"
+
+
+def test_usable_simulator_annotations_load() -> None:
+    [spec] = load_manifests(TEMPLATE_CRONJOB.replace(
+        "      template:\n", '      template:\n        metadata: {annotations: '
+        '{clustersim.io/run-seconds: "2.5", clustersim.io/exit-code: "42"}}\n')
+    ).of_system("kubernetes", "")
+    template = spec.manifest["spec"]["jobTemplate"]["spec"]["template"]
+    assert template["metadata"]["annotations"]["clustersim.io/exit-code"] == "42"
+
+
+TEMPLATE_CRONJOB = """apiVersion: batch/v1
+kind: CronJob
+metadata: {name: tick}
+spec:
+  schedule: "*/5 * * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: Never
+          containers: [{name: c, image: busybox:1.37}]
+"""

@@ -11,12 +11,13 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
 from contextlib import redirect_stdout
 
 import pytest
 
-from clustersim.serve import serve
+from clustersim.serve import core, serve
 from clustersim.serve.launch import main
 
 
@@ -219,3 +220,60 @@ def test_python_m_clustersim_serve_stops_cleanly_on_a_signal(signum):
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_one_simulated_instant_is_one_wall_clock_instant_on_every_request(monkeypatch):
+    """The wall clock and simulated time (caught up at each request) run together but are
+    read a fraction of a millisecond apart: the anchor stays put, so a timestamp does not
+    flicker between two milliseconds; it moves when the two drift apart (a ``step``)."""
+    wall = [1_796_000_000.0]
+    sim = [0.0]
+    monkeypatch.setattr(core.time, "time", lambda: wall[0])
+    clock = core.WallClock(lambda: sim[0])
+    staged = clock.unix(0.0)
+    for i in range(200):
+        wall[0] += 1.0
+        sim[0] += 1.0 - 0.0004 * (i % 3)           # caught up, less the time reading takes
+        clock.begin()
+        assert clock.unix(0.0) == staged
+    sim[0] += 60                                   # a user's step: ages follow the wall
+    clock.begin()
+    assert clock.unix(sim[0]) == wall[0]
+
+
+def _faulty_advance(server):
+    """Make the backend's next advances of simulated time fail as a simulator bug would."""
+    def advance(until: float) -> None:
+        raise ValueError("pod 'weird6': a simulator fault")
+    server.backend.advance = advance
+
+
+def test_a_fault_while_time_catches_up_spoils_no_request_and_prints_one_line(capsys):
+    """A fault while simulated time catches up belongs to no request: the request that
+    happened to move time is answered, and so is the next, and the terminal gets one line
+    saying what happened, no traceback."""
+    with serve("kubernetes", nodes=2, speed=1000) as server:
+        _faulty_advance(server)
+        time.sleep(0.01)
+        assert _request(server, "GET", "/api/v1/nodes")[0] == 200
+        time.sleep(0.01)
+        assert _request(server, "GET", "/api/v1/nodes")[0] == 200
+    err = capsys.readouterr().err
+    assert err.splitlines() == ["clustersim serve kubernetes: simulated time stopped at 0 s: "
+                                "ValueError: pod 'weird6': a simulator fault"]
+
+
+def test_a_fault_in_a_watch_ends_it_with_one_line_not_a_traceback(capsys):
+    with serve("kubernetes", nodes=2, speed=0) as server:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        conn.request("GET", "/api/v1/namespaces/default/pods?watch=true&timeoutSeconds=5")
+        response = conn.getresponse()
+        assert response.status == 200
+        server.backend.renderer.begin = lambda: 1 / 0
+        response.read()                         # the stream ends, well formed
+        conn.close()
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert err.splitlines() == [
+        "clustersim serve kubernetes: a stream (GET /api/v1/namespaces/default/pods?watch=true"
+        "&timeoutSeconds=5) ended: ZeroDivisionError: division by zero"]

@@ -20,6 +20,7 @@ import yaml
 from clustersim import Node
 from clustersim.examples import example_path
 from clustersim.kubernetes import KubernetesCluster, rbac, rbacdefaults
+from clustersim.kubernetes.controllers.cronjob import EPOCH
 from clustersim.kubernetes.controllers.disruption import budget_status
 from clustersim.kubernetes.services import SERVICE_CIDR, apiserver_service
 from clustersim.kubernetes.storageclass import PROVISIONER, PROVISIONER_UID
@@ -1307,7 +1308,16 @@ spec:
 """
 
 
-def test_get_jobs_cronjobs_daemonsets_pdbs(fresh):
+@pytest.fixture
+def on_2026(tmp_path):
+    """A fresh cluster whose simulated second 0 is 2026-01-01 00:00 UTC, as the Python API's
+    (so CronJob schedules fall at the same simulated times on every run)."""
+    with serve("kubernetes", nodes=3, speed=0, epoch=EPOCH.timestamp()) as server:
+        yield Kubectl(server, tmp_path)
+
+
+def test_get_jobs_cronjobs_daemonsets_pdbs(on_2026):
+    fresh = on_2026
     fresh("apply", "-f", "-", stdin=BATCH)
     fresh.server.step(400)
     cluster = fresh.server.cluster
@@ -2041,12 +2051,13 @@ def _cronjob_events(kubectl, name: str) -> list[str]:
     return [" ".join(row.split()[:1] + row.split()[1:2] + row.split()[4:]) for row in rows]
 
 
-def test_a_job_created_from_a_cronjob_is_not_one_of_its_runs(fresh):
+def test_a_job_created_from_a_cronjob_is_not_one_of_its_runs(on_2026):
     """``syncCronJob`` (``cronjob_controllerv2.go``): a Job the CronJob owns but did not
     create (``kubectl create job --from``) stays out of ``status.active`` with the warning
     ``UnexpectedJob``, so it holds back no ``Forbid`` run; a run seen finished is taken off
     with ``SawCompletedJob`` and "condition:", and sets ``lastSuccessfulTime``. The CronJob
     shows the API server's defaults (``SetDefaults_CronJob``)."""
+    fresh = on_2026
     fresh("create", "cronjob", "tick", "--image=busybox:1.37", "--schedule=*/2 * * * *")
     fresh.server.step(1)
     assert fresh("get", "cronjob", "tick", "-o", "jsonpath={.spec.concurrencyPolicy} "
@@ -2523,3 +2534,47 @@ def test_a_settled_app_keeps_its_versions_while_time_passes(fresh):
     # only the kubelets' heartbeat Leases are written again (renewed)
     assert {kind for kind in before if before[kind] != after[kind]} == {
         ("Lease", "kube-node-lease", node) for node in fresh.server.cluster.node_names()}
+
+
+def test_a_cronjob_fires_on_the_wall_clock_minutes_kubectl_shows(tmp_path):
+    """Served, the cluster's calendar is the wall-clock anchor: a schedule fires on the
+    minutes of the timestamps kubectl shows, and the Job is named (Unix minutes) and
+    annotated (RFC 3339, ``Z``) from that scheduled time, as ``getJobName`` does upstream."""
+    epoch = 1_796_000_012.5                       # 2026-11-30T00:53:32.5Z, not on a minute
+    with serve("kubernetes", nodes=2, speed=0, epoch=epoch) as server:
+        kubectl = Kubectl(server, tmp_path)
+        kubectl("create", "cronjob", "wall", "--image=busybox:1.37", "--schedule=55 0 * * *")
+        server.step(120)
+        [job] = json.loads(kubectl("get", "jobs", "-o", "json").stdout)["items"]
+        cron = json.loads(kubectl("get", "cronjob", "wall", "-o", "json").stdout)
+    scheduled = 1_796_000_100                     # 00:55:00Z, the first 55 0 * * * after
+    assert job["metadata"]["name"] == f"wall-{scheduled // 60}"
+    assert job["metadata"]["annotations"]["batch.kubernetes.io/cronjob-scheduled-timestamp"] \
+        == cron["status"]["lastScheduleTime"] == "2026-11-30T00:55:00Z"
+
+
+def test_a_simulator_annotation_the_kubelet_cannot_use_is_refused_at_once(fresh):
+    """``clustersim.io/run-seconds: "soon"`` was accepted and later broke whichever request
+    moved time on; it is refused with a 422 in the API server's words, naming the field."""
+    weird = """apiVersion: v1
+kind: Pod
+metadata:
+  name: weird6
+  annotations: {clustersim.io/run-seconds: "soon"}
+spec:
+  restartPolicy: Never
+  containers: [{name: c, image: busybox:1.37}]
+"""
+    refused = fresh("apply", "-f", "-", stdin=weird, check=False)
+    assert refused.returncode == 1
+    assert refused.stderr.strip().endswith(
+        'The Pod "weird6" is invalid: metadata.annotations[clustersim.io/run-seconds]: '
+        'Invalid value: "soon": must be a number of seconds (≥ 0) that the containers run '
+        'before they exit, e.g. "30"')
+    fresh("apply", "-f", "-", stdin=weird.replace('"soon"', '"3"'))
+    refused = fresh("annotate", "--overwrite", "pod", "weird6",
+                    "clustersim.io/exit-code=oops", check=False)
+    assert 'metadata.annotations[clustersim.io/exit-code]: Invalid value: "oops"' \
+        in refused.stderr
+    fresh.server.step(10)
+    assert fresh.rows("get", "pods") == [["weird6", "0/1", "Completed", "0", "10s"]]

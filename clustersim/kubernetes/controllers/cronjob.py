@@ -6,13 +6,14 @@ Upstream: kubernetes/kubernetes ``pkg/controller/cronjob/cronjob_controllerv2.go
 robfig/cron's standard parser (``parser.go``), which upstream uses. Docs:
 https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/
 
-Simulated time 0 is :data:`EPOCH` (2026-01-01 00:00 UTC, a Thursday); schedules are read in
-UTC (``spec.timeZone`` other than UTC is refused). A CronJob first gets the API server's
-defaults (``SetDefaults_CronJob``, ``pkg/apis/batch/v1/defaults.go``): ``concurrencyPolicy:
-Allow``, ``suspend: false``, ``successfulJobsHistoryLimit: 3``, ``failedJobsHistoryLimit: 1``.
-``concurrencyPolicy``: ``Allow`` starts every run, ``Forbid`` skips a run while one is
-active, ``Replace`` deletes the active Jobs first. Finished Jobs beyond the history limits
-are deleted. ``suspend: true`` stops new runs.
+Schedules are read on the cluster's calendar (``cluster.epoch``, the Unix time of simulated
+second 0: :data:`EPOCH`, 2026-01-01 00:00 UTC, a Thursday, unless the served API anchors it to
+the wall clock) in UTC (``spec.timeZone`` other than UTC is refused). A CronJob first gets
+the API server's defaults (``SetDefaults_CronJob``, ``pkg/apis/batch/v1/defaults.go``):
+``concurrencyPolicy: Allow``, ``suspend: false``, ``successfulJobsHistoryLimit: 3``,
+``failedJobsHistoryLimit: 1``. ``concurrencyPolicy``: ``Allow`` starts every run,
+``Forbid`` skips a run while one is active, ``Replace`` deletes the active Jobs first.
+Finished Jobs beyond the history limits are deleted. ``suspend: true`` stops new runs.
 
 ``status.active`` lists the Jobs the controller created and has not yet seen finish; each
 one finished is taken off with the event ``SawCompletedJob`` ("Saw completed job: NAME,
@@ -32,7 +33,7 @@ simulated controller never misses a tick).
 from __future__ import annotations
 
 import copy
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from clustersim.kubernetes.controllers.base import Controller
@@ -46,10 +47,18 @@ EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 """The wall-clock moment of simulated time 0."""
 
 
-def next_run(schedule: CronSchedule, seconds: float) -> float:
-    """The first scheduled simulated time strictly after ``seconds``."""
-    found = schedule.next_time(EPOCH + timedelta(seconds=seconds))
-    return (found - EPOCH).total_seconds()
+def next_run(schedule: CronSchedule, seconds: float, epoch: float = EPOCH.timestamp()) -> float:
+    """The first scheduled simulated time strictly after ``seconds``, on the calendar whose
+    simulated second 0 is the Unix time ``epoch``."""
+    found = schedule.next_time(datetime.fromtimestamp(epoch + seconds, UTC))
+    return found.timestamp() - epoch
+
+
+def rfc3339(unix: int) -> str:
+    """Unix seconds as Go's ``time.RFC3339`` prints a UTC time (``2026-01-01T00:05:00Z``), as
+    upstream writes the annotation ``batch.kubernetes.io/cronjob-scheduled-timestamp``
+    (``getJobFromTemplate2``, ``pkg/controller/cronjob/utils.go``)."""
+    return datetime.fromtimestamp(unix, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class CronJobController(Controller):
@@ -60,6 +69,8 @@ class CronJobController(Controller):
     def __init__(self, cluster) -> None:
         super().__init__(cluster)
         self._next: dict[str, float] = {}
+        """Each CronJob's next scheduled time, as Unix time (the calendar may be re-anchored
+        meanwhile)."""
         self._unexpected: dict[str, set[str]] = {}
 
     def sync(self, cj: dict[str, Any]) -> None:
@@ -78,14 +89,15 @@ class CronJobController(Controller):
         jobs = sorted(cluster.owned("Job", cj), key=lambda j: j["metadata"]["creationTimestamp"])
         self._track(cj, jobs)
         self._clean_history(cj, jobs)
+        epoch = cluster.epoch
         if uid not in self._next:
-            self._next[uid] = next_run(schedule, cluster.now)
-        due = self._next[uid]
+            self._next[uid] = epoch + next_run(schedule, cluster.now, epoch)
+        due = self._next[uid] - epoch
         if cluster.now >= due:
-            self._next[uid] = next_run(schedule, cluster.now)
+            self._next[uid] = epoch + next_run(schedule, cluster.now, epoch)
             if not spec.get("suspend"):
                 self._run(cj, due)
-        cluster.wake_at(self._next[uid], background=True)
+        cluster.wake_at(self._next[uid] - epoch, background=True)
 
     def _track(self, cj: dict[str, Any], jobs: list[dict[str, Any]]) -> None:
         """The first half of ``syncCronJob``: ``status.active`` against the Jobs the CronJob
@@ -136,7 +148,8 @@ class CronJobController(Controller):
                 cluster.delete_object(job)
                 cluster.record(cj, "SuccessfulDelete", f"Deleted job {job['metadata']['name']}")
             refs = []
-        minutes = int((EPOCH + timedelta(seconds=scheduled)).timestamp() // 60)
+        at = round(cluster.epoch + scheduled)      # a whole minute, but for float rounding
+        minutes = at // 60
         template = copy.deepcopy(cj["spec"].get("jobTemplate") or {})
         name = f"{cj['metadata']['name']}-{minutes}"
         job = {
@@ -145,7 +158,7 @@ class CronJobController(Controller):
             "metadata": {"name": name, "namespace": cj["metadata"]["namespace"],
                          "labels": dict((template.get("metadata") or {}).get("labels") or {}),
                          "annotations": {"batch.kubernetes.io/cronjob-scheduled-timestamp":
-                                         (EPOCH + timedelta(seconds=scheduled)).isoformat()},
+                                         rfc3339(at)},
                          "ownerReferences": [owner_reference(cj)]},
             "spec": template.get("spec") or {},
         }
