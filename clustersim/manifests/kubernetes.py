@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from clustersim.manifests.kubernetes_annotations import check_pod_annotations
-from clustersim.manifests.kubernetes_checks import _POD_SPEC_PATHS, check_object, pod_warnings
+from clustersim.manifests.kubernetes_checks import POD_SPEC_PATHS, check_object, pod_warnings
 from clustersim.manifests.kubernetes_fields import unknown_fields
 from clustersim.manifests.kubernetes_types import KIND_MODELS, OtherObject
 from clustersim.manifests.kubernetes_versions import SERVED, removed_warning, unknown_version
@@ -139,7 +139,7 @@ def load_kubernetes(document: Document) -> list[KubernetesSpec]:
     typed = validate(KIND_MODELS.get(kind, OtherObject), document)
     pod = pod_spec(kind, typed)
     check_object(document, kind, typed, pod)
-    check_pod_annotations(document, _POD_SPEC_PATHS.get(kind) if pod is not None else None)
+    check_pod_annotations(document, POD_SPEC_PATHS.get(kind) if pod is not None else None)
     warnings = [removed_warning(typed.api_version, kind), *pod_warnings(kind, pod)] + [
         f'unknown field "{path}": kubectl apply would refuse it (strict field validation, '
         "the default since Kubernetes 1.27)"

@@ -40,10 +40,10 @@ from clustersim.manifests.kubernetes_versions import SELECTOR_DEFAULTED, SELECTO
 from clustersim.manifests.safe_yaml import Document, Path
 from clustersim.quantity import format_quantity
 
-__all__ = ["check_object", "pod_warnings", "unmounted_volumes"]
+__all__ = ["POD_SPEC_PATHS", "check_object", "pod_warnings", "unmounted_volumes"]
 
 _TEMPLATE = ("spec", "template", "spec")
-_POD_SPEC_PATHS: dict[str, Path] = {
+POD_SPEC_PATHS: dict[str, Path] = {
     "Pod": ("spec",),
     "CronJob": ("spec", "jobTemplate", *_TEMPLATE),
     **dict.fromkeys(
@@ -51,6 +51,7 @@ _POD_SPEC_PATHS: dict[str, Path] = {
         _TEMPLATE,
     ),
 }
+"""Where each kind that runs Pods keeps its Pod spec."""
 
 
 _ALWAYS_RESTART = ("Deployment", "ReplicaSet", "ReplicationController", "StatefulSet", "DaemonSet")
@@ -112,7 +113,7 @@ def _containers(document: Document, kind: str, pod: Any) -> Iterator[ManifestErr
     that cannot be overcommitted, such as ``nvidia.com/gpu``, requests exactly its limit).
     The values are written as ``Quantity.String()`` writes them. Simplified: upstream also
     refuses a request of such a resource without a limit; the simulator lets it pass."""
-    path = _POD_SPEC_PATHS[kind]
+    path = POD_SPEC_PATHS[kind]
     raw_spec = document.data
     for part in path:
         raw_spec = raw_spec[part]
@@ -151,7 +152,7 @@ def _canonical(value: Decimal, written: Any) -> str:
 
 
 def _pod(document: Document, kind: str, pod: Any) -> None:
-    path = _POD_SPEC_PATHS[kind]
+    path = POD_SPEC_PATHS[kind]
     seen: set[str] = set()
     for field, containers in (
         ("initContainers", pod.init_containers),
@@ -409,7 +410,7 @@ def pod_warnings(kind: str, pod: Any) -> list[str]:
         return []
     if pod.termination_grace_period_seconds >= 0:
         return []
-    where = ".".join(str(part) for part in _POD_SPEC_PATHS[kind])
+    where = ".".join(str(part) for part in POD_SPEC_PATHS[kind])
     return [
         f"{where}.terminationGracePeriodSeconds: must be >= 0; negative values are invalid "
         "and will be treated as 1"
