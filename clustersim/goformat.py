@@ -7,13 +7,17 @@ Two rules live here, each once:
 - :func:`json_kind`: how ``encoding/json`` names a JSON value it cannot store in a Go field
   (``UnmarshalTypeError.Value``, filled in by ``literalStore``, ``array`` and ``object`` of
   golang/go ``src/encoding/json/decode.go``).
+- :func:`atoi`: which text ``strconv.Atoi`` reads as a whole number (``src/strconv/atoi.go``).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-__all__ = ["go_quote", "json_kind"]
+__all__ = ["atoi", "go_quote", "json_kind"]
+
+_ATOI = re.compile(r"[+-]?[0-9]+")
 
 _GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
                "\t": "\\t", "\v": "\\v", "\\": "\\\\", '"': '\\"'}
@@ -67,3 +71,11 @@ def json_kind(value: Any, *, numeric_target: bool) -> str:
     if isinstance(value, dict):
         return "object"
     return "array" if isinstance(value, list) else "string"
+
+
+def atoi(text: str) -> int | None:
+    """``text`` as Go's ``strconv.Atoi`` reads it, or None when its syntax is not a whole
+    number: an optional sign and ASCII digits, nothing else (Python's ``int`` also takes
+    spaces around it and ``_`` between digits). Whether the number fits the caller's integer
+    type is the caller's check."""
+    return int(text) if _ATOI.fullmatch(text) else None

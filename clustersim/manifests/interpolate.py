@@ -24,6 +24,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from clustersim.goformat import atoi
+
 __all__ = ["InterpolationError", "interpolate"]
 
 _PATTERN = re.compile(
@@ -34,9 +36,10 @@ _PATTERN = re.compile(
 
 
 def _to_int(text: str) -> int:
-    if not re.fullmatch(r"[+-]?[0-9]+", text):
+    number = atoi(text)
+    if number is None:
         raise ValueError(f"strconv.Atoi: parsing {text!r}: invalid syntax")
-    return int(text)
+    return number
 
 
 def _to_float(text: str) -> float:

@@ -17,10 +17,10 @@ struct's order (``succeededIndexes`` first).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
+from clustersim.goformat import atoi
 from clustersim.manifests.kubernetes_errors import invalid, unsupported
 from clustersim.manifests.safe_yaml import Path
 
@@ -34,8 +34,6 @@ MAX_SUCCESS_POLICY_RULES = 20
 Refusal = tuple[Path, str, str]
 """(path below the Job's spec, the API server's message, what would be right)."""
 
-_ATOI = re.compile(r"[+-]?[0-9]+")
-
 
 def _too_many(count: int, most: int) -> str:
     """``field.TooMany``'s body."""
@@ -44,11 +42,12 @@ def _too_many(count: int, most: int) -> str:
 
 def _index(text: str, completions: int) -> int:
     """One end of an index interval, as ``strconv.Atoi`` reads it, below ``completions``."""
-    if not _ATOI.fullmatch(text):
+    index = atoi(text)
+    if index is None:
         raise ValueError(f'cannot convert string to integer for index: "{text}"')
-    if int(text) >= completions:
+    if index >= completions:
         raise ValueError(f'too large index: "{text}"')
-    return int(text)
+    return index
 
 
 def validate_indexes_format(text: str, completions: int) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from clustersim.goformat import go_quote, json_kind
+from clustersim.goformat import atoi, go_quote, json_kind
 
 
 @pytest.mark.parametrize(("text", "quoted"), [
@@ -34,3 +34,11 @@ def test_go_quote_escapes_what_strconv_quote_escapes(text: str, quoted: str) -> 
 def test_json_kind_names_the_literal_only_for_a_numeric_field(
         value: object, numeric: bool, kind: str) -> None:
     assert json_kind(value, numeric_target=numeric) == kind
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("7", 7), ("+7", 7), ("-12", -12), ("007", 7),
+    ("1_0", None), (" 3", None), ("3 ", None), ("", None), ("1.0", None), ("٣", None),
+])
+def test_atoi_reads_only_a_sign_and_ascii_digits(text: str, number: int | None) -> None:
+    assert atoi(text) == number

@@ -36,10 +36,10 @@ https://kubernetes.io/docs/concepts/workloads/controllers/job/#completion-mode
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from clustersim.goformat import atoi
 from clustersim.kubernetes.controllers.replicaset import deletion_rank
 from clustersim.kubernetes.objects import new_pod_from_template
 
@@ -73,7 +73,6 @@ INDEX_IGNORED_FAILURE_COUNT = "batch.kubernetes.io/job-index-ignored-failure-cou
 MAX_INT32 = 2**31 - 1
 MAX_GENERATED_NAME_LENGTH = 58
 """``names.MaxGeneratedNameLength``: 63 less the 5 random characters the API server adds."""
-_ATOI = re.compile(r"[+-]?[0-9]+")
 
 
 def is_indexed(job: Mapping[str, Any]) -> bool:
@@ -85,10 +84,8 @@ def _annotation_number(pod: Mapping[str, Any], key: str) -> int | None:
     """The annotation ``key`` as Go's ``strconv.Atoi`` reads it (a sign and digits, nothing
     else), or None when it is missing, not such a number, or outside 0 to 2^31 − 1."""
     value = ((pod.get("metadata") or {}).get("annotations") or {}).get(key)
-    if not isinstance(value, str) or not _ATOI.fullmatch(value):
-        return None
-    number = int(value)
-    return number if 0 <= number <= MAX_INT32 else None
+    number = atoi(value) if isinstance(value, str) else None
+    return number if number is not None and 0 <= number <= MAX_INT32 else None
 
 
 def completion_index(pod: Mapping[str, Any]) -> int | None:
