@@ -18,14 +18,16 @@ from clustersim.kubernetes.scheduler.plugins.noderesources import Fit
 __all__ = ["check_bin_packing_profile", "check_nodes_scored"]
 
 
-def _strategy(config: Any) -> str:
+def _strategy(config: Any) -> tuple[str, bool]:
+    """NodeResourcesFit's scoring strategy in ``config``, and whether it scores at all."""
     try:
         profile = load_profile(config)
-        return Fit(profile.args.get("NodeResourcesFit")).strategy
+        strategy = Fit(profile.args.get("NodeResourcesFit")).strategy
     except ValueError as err:
         raise Wrong(f"The scheduler would refuse this configuration: {err}",
                     "Compare with the configuration the lab prints from "
                     "PROFILES['MostAllocated'].") from None
+    return strategy, "NodeResourcesFit" in profile.points.get("score", ())
 
 
 @checker("Right: NodeResourcesFit scores with MostAllocated, and on a small fleet your profile "
@@ -35,7 +37,7 @@ def check_bin_packing_profile(config: object) -> None:
     if config is None or config == "" or config == {}:
         raise Wrong("The configuration is empty: that is the default profile, which spreads.",
                     "Add a pluginConfig entry for NodeResourcesFit with args.scoringStrategy.")
-    strategy = _strategy(config)
+    strategy, scores = _strategy(config)
     if strategy == "LeastAllocated":
         raise Wrong("NodeResourcesFit still scores with LeastAllocated (the default): it "
                     "spreads Pods.",
@@ -45,6 +47,15 @@ def check_bin_packing_profile(config: object) -> None:
         raise Wrong(f"{strategy} can pack, but only with a shape that rises with utilization; "
                     "this exercise asks for the strategy with no shape to tune.",
                     "Use type: MostAllocated.")
+    if not scores:
+        # Asked of the profile, not of the fleet: since Kubernetes 1.36 BalancedAllocation
+        # alone leaves nodes empty (an empty node is already even, so a Pod can only keep or
+        # lower its balance: 75 at most, where a used node that the Pod evens out gets more),
+        # so a profile whose NodeResourcesFit does not score may still pack, for that reason.
+        raise Wrong("NodeResourcesFit does not score in this profile, so its MostAllocated "
+                    "strategy is never used.",
+                    "NodeResourcesFit must still score (not disabled under plugins.score): "
+                    "remove it, or '*', from plugins.score.disabled.")
     packed, spread, yours = (
         fill(name, config=profile, nodes=40, pods=160, levels=1, seed=4)[-1].empty
         for name, profile in (("MostAllocated", None), ("LeastAllocated", None),
@@ -52,8 +63,8 @@ def check_bin_packing_profile(config: object) -> None:
     if 2 * yours <= spread + packed:  # not even halfway from spreading to packing
         raise Wrong(f"Your profile leaves {yours} nodes empty, the default {spread} and the "
                     f"lab's bin-packing profile {packed}: it hardly packs.",
-                    "NodeResourcesFit must still score (not disabled under plugins.score), and "
-                    "other score plugins can outweigh it: keep their weights at their defaults.")
+                    "Other score plugins can outweigh NodeResourcesFit: keep their weights "
+                    "at their defaults.")
 
 
 @checker("Right: 680 nodes (adaptive 34% of 2,000) and 150 nodes (3% of 5,000; the 5% floor "

@@ -46,7 +46,8 @@ def test_typical_wrong_profiles_get_their_hint(config: object, hint: str) -> Non
 
 
 def test_a_profile_that_does_not_pack_is_caught_on_the_fleet() -> None:
-    # MostAllocated configured, but NodeResourcesFit no longer scores at all.
+    # MostAllocated configured, but NodeResourcesFit no longer scores at all. Refused for
+    # that: on this fleet BalancedAllocation alone (Kubernetes 1.36's score) packs as well.
     unscored = PACKING + """  plugins:
     score:
       disabled:

@@ -4,6 +4,11 @@ Cases from kubernetes/kubernetes ``pkg/scheduler/framework/plugins/noderesources
 ``least_allocated_test.go``, ``most_allocated_test.go``, ``balanced_allocation_test.go``,
 ``requested_to_capacity_ratio_test.go`` and ``fit_test.go`` (names kept from the tables).
 Upstream's ``Capacity(cpu: "4000")`` means 4000 cores; ratios are what matter.
+
+BalancedAllocation's expectations follow its scorer since Kubernetes 1.36
+(kubernetes/kubernetes#135573: the balance with the pod against the balance without it); the
+PR's own table gives 62 and 62 for "requested resources at node capacity", and its
+description the anchors 75 (no change), 50 (even to fully uneven) and 100 (the reverse).
 """
 
 from __future__ import annotations
@@ -372,21 +377,24 @@ CPU_ONLY = ({"cpu": "1000m", "memory": 0}, {"cpu": "2000m", "memory": 0})
 CPU_AND_MEMORY = ({"cpu": "1000m", "memory": 2000}, {"cpu": "2000m", "memory": 3000})
 
 
+# Each score is 50 + (50 + with − without) // 2, the balances int((1 − |f_cpu − f_mem| / 2)·100)
+# with and without the pod, e.g. the first node of the first case: without 100 (empty), with
+# 0.75 and 0.5 → 87, so 50 + 37 // 2 = 68 (up to 1.35 the score was 87).
 @pytest.mark.parametrize(
     ("pod", "nodes", "want"),
     [
-        (CPU_AND_MEMORY, [(4000, 10000, ()), (6000, 10000, ())], [87, 100]),
+        (CPU_AND_MEMORY, [(4000, 10000, ()), (6000, 10000, ())], [68, 75]),
         (
             CPU_AND_MEMORY,
             [(10000, 20000, (CPU_ONLY,)), (10000, 20000, (CPU_AND_MEMORY,))],
-            [82, 95],
+            [73, 74],
         ),
         (
             CPU_AND_MEMORY,
             [(10000, 20000, (CPU_ONLY,)), (10000, 50000, (CPU_AND_MEMORY,))],
-            [82, 80],
+            [73, 70],
         ),
-        (CPU_ONLY, [(6000, 10000, (CPU_ONLY,)), (6000, 10000, (CPU_AND_MEMORY,))], [50, 75]),
+        (CPU_ONLY, [(6000, 10000, (CPU_ONLY,)), (6000, 10000, (CPU_AND_MEMORY,))], [62, 62]),
     ],
     ids=[
         "differently sized nodes",
@@ -409,7 +417,8 @@ def test_balanced_allocation(pod, nodes, want):
 
 def test_balanced_allocation_with_a_scalar_resource():
     """balanced_allocation_test.go "include scalar resource on a node for balanced resource
-    allocation" (three fractions: the standard deviation formula)."""
+    allocation" (three fractions: the standard deviation formula). With the pod the balances
+    are 70 and 65 (1.35's scores), without it 69 and 62: 50 + 51 // 2 and 50 + 53 // 2."""
     resources = {"resources": [{"name": "cpu"}, {"name": "memory"}, {"name": GPU}]}
     gpu_pod = make_pod(
         "g", {"cpu": "1000m", "memory": 2000}, {"cpu": "2000m", "memory": 3000, GPU: 3}
@@ -423,7 +432,25 @@ def test_balanced_allocation_with_a_scalar_resource():
         ),
     ]
     pod = make_pod("p", {"memory": 0, GPU: 1})
-    assert scores(BalancedAllocation(resources), pod, nodes) == [70, 65]
+    assert scores(BalancedAllocation(resources), pod, nodes) == [75, 76]
+
+
+@pytest.mark.parametrize(
+    ("before", "pod", "want"),
+    [
+        ((2000, 2000), {"cpu": "1000m", "memory": 1000}, 75),  # as even after as before
+        ((0, 0), {"cpu": "10000m", "memory": 0}, 50),  # even (empty) to fully uneven
+        ((10000, 0), {"cpu": "0m", "memory": 10000}, 100),  # fully uneven to even
+    ],
+    ids=["no change", "even to uneven", "uneven to even"],
+)
+def test_balanced_allocation_scores_the_change_in_balance(before, pod, want):
+    """kubernetes#135573's anchors: the score depends on the node's balance before the pod as
+    well, so a node that stays as even as it was gets 75, not the 100 of 1.35."""
+    cpu, memory = before
+    held = [make_pod("e", {"cpu": f"{cpu}m", "memory": memory})] if cpu or memory else []
+    node = make_node("node1", {"cpu": "10000m", "memory": 10000}, pods=held)
+    assert scores(BalancedAllocation(), make_pod("p", pod), [node]) == [want]
 
 
 def test_balanced_allocation_skips_best_effort_pods():

@@ -126,7 +126,8 @@ class _Shape:
     rows in one go (``adds`` as a column, added to every node), ``allocatable`` holds their
     allocatable, one row per resource and one column per node (``safe`` the same with 1 for 0,
     to divide by); ``split`` says where each part ends; the plugins' ``score_arrays`` score
-    the Fit and BalancedAllocation slices.
+    the Fit and BalancedAllocation slices, given the pod's own ``adds`` of the slice (from
+    which BalancedAllocation tells what a node holds without the pod).
     """
 
     pod: Mapping[str, Any]
@@ -567,10 +568,13 @@ class FastPath:
         fit = bal = None
         if shape.fit_weights is not None:
             fit = self.fit.score_arrays(
-                requested[:, first:second], safe[:, first:second], shape.fit_weights
+                requested[:, first:second], safe[:, first:second], shape.fit_weights,
+                shape.adds[first:second, 0],
             )
         if shape.balanced:
-            bal = self.bal.score_arrays(requested[:, second:], safe[:, second:])
+            bal = self.bal.score_arrays(
+                requested[:, second:], safe[:, second:], (), shape.adds[second:, 0]
+            )
         if shape.irregular is not None or not constant:
             shape.feasible[idx] = feasible
             if fit is not None:

@@ -6,6 +6,17 @@ resource), ``least_allocated.go``, ``most_allocated.go``, ``requested_to_capacit
 with ``plugins/helper/shape_score.go`` (the broken-linear shape), ``balanced_allocation.go``;
 argument validation in ``pkg/scheduler/apis/config/validation/validation_pluginargs.go``.
 
+BalancedAllocation scores how the pod changes the node's balance, as upstream does since
+Kubernetes 1.36 (kubernetes/kubernetes#135573, in CHANGELOG-1.36 under "Bug or Regression":
+the score now considers the balance with and without the requested pod): the balance with the
+pod and without it, each ``int((1 − std) · 100)`` in 50..100, give ``50 + (50 + with −
+without) / 2``, so 75 when the pod leaves the balance as it was, towards 100 when it evens the
+node out, towards 50 when it tips it. Up to 1.35 the score was the balance with the pod alone.
+Checked against the PR's diff of ``balanced_allocation.go`` in its review thread, its test
+table (62 and 62 for "requested resources at node capacity", which this formula gives) and
+``resource_allocation.go`` after the merge (every scorer now takes requested, allocated and
+allocatable; the Fit strategies ignore allocated).
+
 All arithmetic is integer as upstream's int64 (Go division truncates toward zero), except
 BalancedAllocation's standard deviation, which upstream computes in float64 as here.
 """
@@ -33,6 +44,8 @@ from clustersim.kubernetes.scheduler.framework import (
 __all__ = [
     "BalancedAllocation",
     "Fit",
+    "balanced_allocation_score",
+    "balanced_allocation_score_many",
     "balanced_score",
     "balanced_score_many",
     "broken_linear",
@@ -145,7 +158,8 @@ def requested_to_capacity_ratio_score(shape: Sequence[tuple[int, int]]) -> Calla
 
 
 def balanced_score(requested: Sequence[int], allocatable: Sequence[int]) -> int:
-    """``balancedResourceScorer``: int((1 − std of the fractions capped at 1) · 100)."""
+    """``balancedResourceScore``, the balance of one state of the node: int((1 − std of the
+    fractions capped at 1) · 100), in 50..100 (a std of fractions in 0..1 is at most 0.5)."""
     fractions = [
         min(req / cap, 1.0) for req, cap in zip(requested, allocatable, strict=True) if cap != 0
     ]
@@ -156,6 +170,20 @@ def balanced_score(requested: Sequence[int], allocatable: Sequence[int]) -> int:
         mean = sum(fractions) / len(fractions)
         std = math.sqrt(sum((f - mean) * (f - mean) for f in fractions) / len(fractions))
     return int((1 - std) * MAX_NODE_SCORE)
+
+
+def balanced_allocation_score(
+    requested: Sequence[int], allocated: Sequence[int], allocatable: Sequence[int]
+) -> int:
+    """``balancedResourceScorer`` (Kubernetes 1.36+): how the pod changes the node's balance.
+
+    ``requested`` is what the node would hold with the pod, ``allocated`` what it holds
+    without it: ``50 + (50 + balance with − balance without) / 2`` (:func:`balanced_score`
+    each), so 75 for no change, 100 from fully uneven to even, 50 from even to fully uneven.
+    """
+    half = MAX_NODE_SCORE // 2
+    change = balanced_score(requested, allocatable) - balanced_score(allocated, allocatable)
+    return half + go_div(half + change, 2)
 
 
 # -- the same scorers over NumPy arrays: one row per node, one column per resource ------------
@@ -211,6 +239,18 @@ def balanced_score_many(requested: np.ndarray, allocatable: np.ndarray) -> np.nd
     np.subtract(1, std, out=std)
     std *= MAX_NODE_SCORE
     return std.astype(np.int64)
+
+
+def balanced_allocation_score_many(
+    requested: np.ndarray, allocated: np.ndarray, allocatable: np.ndarray
+) -> np.ndarray:
+    """:func:`balanced_allocation_score` per row (``half + change`` is never negative, the
+    balances being in 50..100, so flooring is Go's truncation)."""
+    half = MAX_NODE_SCORE // 2
+    change = balanced_score_many(requested, allocatable) - balanced_score_many(
+        allocated, allocatable
+    )
+    return half + (half + change) // 2
 
 
 # -- arguments ---------------------------------------------------------------------------------
@@ -300,10 +340,16 @@ class _ResourceScorer:
         return requested, allocatable
 
     def score_arrays(
-        self, requested: np.ndarray, allocatable: np.ndarray, weights: Sequence[int]
+        self,
+        requested: np.ndarray,
+        allocatable: np.ndarray,
+        weights: Sequence[int],
+        pod_requests: np.ndarray,
     ) -> np.ndarray:
         """The plugin's score per row (each allocatable > 0), over the columns of the
-        resources the pod is scored on, with their ``weights``."""
+        resources the pod is scored on, with their ``weights``; ``requested`` includes the
+        pod's own requests, ``pod_requests`` (one per column), so that ``requested −
+        pod_requests`` is what each node holds without the pod (upstream's ``allocated``)."""
         raise NotImplementedError
 
     def score_many(
@@ -323,7 +369,8 @@ class _ResourceScorer:
         out = np.zeros(len(nodes), dtype=np.int64)
         if regular.any():
             out[regular] = self.score_arrays(
-                requested[regular], allocatable[regular], [self.resources[j][1] for j in used]
+                requested[regular], allocatable[regular], [self.resources[j][1] for j in used],
+                np.array([pod_list[j] for j in used], dtype=np.int64),
             )
         for i in np.flatnonzero(~regular):
             out[i] = self.score(state, pod, nodes[i])
@@ -420,10 +467,15 @@ class Fit(_ResourceScorer, FilterScorePlugin):
         return self.scorer(requested, allocatable, self.weights)
 
     def score_arrays(
-        self, requested: np.ndarray, allocatable: np.ndarray, weights: Sequence[int]
+        self,
+        requested: np.ndarray,
+        allocatable: np.ndarray,
+        weights: Sequence[int],
+        pod_requests: np.ndarray,
     ) -> np.ndarray:
         """The scoring strategy per row, as :func:`least_allocated_score`,
-        :func:`most_allocated_score` or :func:`requested_to_capacity_ratio_score` per node."""
+        :func:`most_allocated_score` or :func:`requested_to_capacity_ratio_score` per node
+        (these read the requests with the pod only; ``pod_requests`` is not needed)."""
         w = np.asarray(weights, dtype=np.int64)
         if self.strategy == "RequestedToCapacityRatio":
             utilization = np.where(
@@ -454,7 +506,8 @@ class Fit(_ResourceScorer, FilterScorePlugin):
 
 
 class BalancedAllocation(_ResourceScorer, PreScorePlugin, ScorePlugin):
-    """Score: favour nodes whose resource fractions (with the pod) are close to each other.
+    """Score: favour nodes that the pod leaves with resource fractions closer to each other
+    than it found them (:func:`balanced_allocation_score`, Kubernetes 1.36+).
 
     Uses plain requests (no non-zero defaults); best-effort pods (requesting none of the
     configured resources) are skipped at PreScore, as upstream does since kubernetes#129138.
@@ -483,10 +536,16 @@ class BalancedAllocation(_ResourceScorer, PreScorePlugin, ScorePlugin):
     def score(self, state: CycleState, pod: Mapping[str, Any], node: NodeInfo) -> int:
         pod_list = state.data.get(self.name) or self.pod_request_list(pod)
         requested, allocatable = self.node_vectors(node, pod_list)
-        return balanced_score(requested, allocatable)
+        allocated = [req - own if cap else 0
+                     for req, own, cap in zip(requested, pod_list, allocatable, strict=True)]
+        return balanced_allocation_score(requested, allocated, allocatable)
 
     def score_arrays(
-        self, requested: np.ndarray, allocatable: np.ndarray, weights: Sequence[int] = ()
+        self,
+        requested: np.ndarray,
+        allocatable: np.ndarray,
+        weights: Sequence[int],
+        pod_requests: np.ndarray,
     ) -> np.ndarray:
-        """:func:`balanced_score_many` (the resources' weights do not count here)."""
-        return balanced_score_many(requested, allocatable)
+        """:func:`balanced_allocation_score_many` (the resources' weights do not count)."""
+        return balanced_allocation_score_many(requested, requested - pod_requests, allocatable)
