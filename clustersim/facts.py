@@ -150,11 +150,16 @@ HISTORY: dict[str, str] = {
     "1.34": "Kubernetes v1.34 (August 2025): Dynamic Resource Allocation stable, its "
             "DynamicResources scheduler plugin on by default",
     "1.35": "Kubernetes v1.35 (December 2025): in-place Pod resize stable, the kubelet refuses "
-            "cgroup v1 by default, per-node maximum restart back-off (KEP-5593). Also the release "
-            "whose FailedScheduling wording the simulator follows, a fixed property of its code "
-            "(clustersim.kubernetes.scheduler.KUBERNETES_VERSION; change the chapters with it). "
+            "cgroup v1 by default, per-node maximum restart back-off (KEP-5593), the untolerated "
+            "taint(s) wording of FailedScheduling. "
             "The oldest supported minor, also 1.35 today, is a fact: {{ k8s_oldest_minor }}",
-    "1.36": "Kubernetes v1.36, user namespaces stable (April 2026)",
+    "1.36": "Kubernetes v1.36, user namespaces stable (April 2026), "
+            "NodeResourcesBalancedAllocation scoring the change in a node's balance "
+            "(kubernetes#135573)",
+    "1.37": "Kubernetes v1.37 (August 2026): the release whose kube-scheduler wording, defaults "
+            "and scores the simulator follows and whose API it serves, a fixed property of its "
+            "code (clustersim.release.KUBERNETES_VERSION; change the chapters with it). The newest "
+            "minor, also 1.37 today, is a fact: {{ k8s_minor }}",
     "19.03": "Docker Engine 19.03, current when the 2019 article was written",
     "19.03.0": "Docker Engine 19.03.0 (July 2019)",
     "20.10": "Docker Engine 20.10 added global-job and replicated-job services (December 2020)",

@@ -5,7 +5,9 @@ goes to a real cluster it should also pass the schema the real system publishes:
 
 - **Kubernetes** objects are checked with the schemas of `kubernetes-validate
   <https://github.com/willthames/kubernetes-validate>`_ against the OpenAPI-derived JSON
-  schemas of one Kubernetes release (:data:`KUBERNETES_VERSION`). The package ships the
+  schemas of one Kubernetes release (:data:`KUBERNETES_VERSION`, from
+  :mod:`clustersim.release`, the newest the pinned kubernetes-validate ships; any release it
+  ships, 1.25 on, can be asked for with ``version=``). The package ships the
   schemas of every release it supports inside the wheel (``kubernetes_validate/
   kubernetes-json-schema/v<version>-local[-strict]/``), so nothing is downloaded at run time.
   ``strict`` uses the ``-strict`` schemas, which refuse unknown fields (``replica:`` for
@@ -50,6 +52,8 @@ import kubernetes_validate
 import kubernetes_validate.utils
 from referencing import Registry, Resource
 
+from clustersim.release import KUBERNETES_VERSION
+
 __all__ = [
     "KUBERNETES_VERSION",
     "SchemaError",
@@ -62,10 +66,6 @@ __all__ = [
     "validate_stack",
 ]
 
-KUBERNETES_VERSION = "1.37"
-"""The Kubernetes release whose API schemas :func:`validate_kubernetes` uses by default: the
-newest that the pinned kubernetes-validate (1.37.0) ships. Any release it ships (1.25 on) can
-be asked for with ``version=``."""
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from clustersim.kubernetes.storageclass import (
     provisioner_identity,
     volume_name,
 )
+from clustersim.release import KUBERNETES_VERSION
 from clustersim.serve.core import WallClock
 from clustersim.serve.kuberesources import RESOURCES
 from clustersim.serve.kubeversions import TIME_FIELDS, ResourceVersions, key_of
@@ -36,8 +37,9 @@ from clustersim.serve.kubeversions import TIME_FIELDS, ResourceVersions, key_of
 __all__ = ["CONTROL_PLANE_ROLE", "KUBE_VERSION", "MANAGED_CONTROL_PLANE_IP", "DerivedObjects",
            "bound_claim"]
 
-KUBE_VERSION = "v1.37.0"
-"""The Kubernetes version the simulated API server and kubelets report."""
+KUBE_VERSION = f"v{KUBERNETES_VERSION}.0"
+"""The Kubernetes version the simulated API server and kubelets report: a patch of
+:data:`clustersim.release.KUBERNETES_VERSION`."""
 CONTROL_PLANE_ROLE = "node-role.kubernetes.io/control-plane"
 """The label kubeadm gives a control-plane node, which runs the API server."""
 MANAGED_CONTROL_PLANE_IP = "10.0.0.1"

@@ -4,8 +4,8 @@ Message wording and order follow kubernetes/kubernetes ``pkg/scheduler/framework
 (``FitError.Error``: "0/N nodes are available: " + the reasons histogram sorted as strings)
 and the PostFilter plugins, DynamicResources ("no new claims to deallocate", enabled by
 default since 1.34) then DefaultPreemption (``preemption: ...``), joined with ", "; the form
-of Kubernetes 1.35 (``KUBERNETES_VERSION``), as real 1.34+ clusters print it, e.g. "0/3 nodes are
-available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu. no new claims to
+of Kubernetes 1.35 to 1.37 (``KUBERNETES_VERSION``), as real 1.34+ clusters print it, e.g.
+"0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu. no new claims to
 deallocate, preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.";
 configuration follows ``pkg/scheduler/apis/config/v1/default_plugins.go``.
 """

@@ -80,6 +80,17 @@ def test_version_reports_the_simulated_server(shop):
     assert "Server Version: v1.37.0+clustersim" in out
 
 
+def test_the_served_release_is_the_one_the_scheduler_follows(shop):
+    """One release for the API the served kubectl talks to, the schemas and the scheduler's
+    messages and scores (:mod:`clustersim.release`)."""
+    from clustersim import schemas
+    from clustersim.kubernetes.scheduler import scheduler
+
+    assert scheduler.KUBERNETES_VERSION == schemas.KUBERNETES_VERSION
+    out = shop("version").stdout
+    assert f"Server Version: v{scheduler.KUBERNETES_VERSION}.0+clustersim" in out
+
+
 def test_api_resources_lists_what_is_simulated(shop):
     listed = shop.rows("api-resources")
     rows = {r[0]: r for r in listed if r[-1] not in ("NodeMetrics", "PodMetrics")}

@@ -52,8 +52,8 @@ class Code(IntEnum):
 
 @dataclass(frozen=True)
 class Status:
-    """A plugin's answer: a code, the reasons (upstream wording, Kubernetes 1.35) and who said
-    it."""
+    """A plugin's answer: a code, the reasons (upstream wording, as of
+    :data:`clustersim.release.KUBERNETES_VERSION`) and who said it."""
 
     code: Code = Code.SUCCESS
     reasons: tuple[str, ...] = ()

@@ -19,13 +19,20 @@ Simplifications, each as upstream would behave otherwise:
   draw. Upstream reservoir-sampled them (uniform) up to 1.34; since 1.35 (kubernetes#135231)
   ``schedulePod`` pops the top of a heap ordered by score and a random tie-breaker that only
   nodes scored by an extender get, so among equals the order in which the parallel Filter
-  walk listed the nodes decides, which varies from run to run (kubernetes#141024 would give
-  every node the random tie-breaker again). Either way the node among equals is not
-  predictable; a seeded uniform draw keeps runs repeatable.
-- Opportunistic batching (KEP-5598, on by default since 1.35) is not simulated: it reuses the
-  previous cycle's ranking for a Pod with the same signature once the previous node is full,
-  but PodTopologySpread refuses to sign any Pod while default spreading constraints are
-  configured, so with the default profile upstream runs the full cycle for every Pod too.
+  walk listed the nodes decides, which varies from run to run; so it stays in 1.36 and 1.37
+  (kubernetes#141024, which would give every node the random tie-breaker again, was still
+  open in the copy read, last reviewed in August 2026). Either way the node among equals is
+  not predictable; a seeded uniform draw keeps runs repeatable.
+- Opportunistic batching (KEP-5598; its ``OpportunisticBatching`` gate is beta and on by
+  default since 1.35, unchanged in 1.36 and 1.37) is not simulated: it reuses the previous
+  cycle's ranking for a Pod with the same signature once the previous node is full, but
+  PodTopologySpread's ``SignPod`` refuses to sign any Pod while default spreading constraints
+  are configured, so with the default profile upstream runs the full cycle for every Pod too.
+- Gang scheduling and the Workload API (KEP-4671) are not simulated, and do not change what
+  happens to the Pods the simulator runs: the ``GangScheduling`` and ``GenericWorkload``
+  gates are off by default through 1.37 (alpha since 1.35; ``GenericWorkload`` beta, still
+  off, in 1.37), and the PodGroup scheduling cycle (1.36), workload-aware preemption and
+  their messages (``pod group preemption: ...``, 1.37) apply only to Pods of a PodGroup.
 - Preemption (:mod:`clustersim.kubernetes.scheduler.preemption`) is run by the cluster, not
   here: this module's message's ``preemption:`` part says what DefaultPreemption says when no
   pod of lower priority can be evicted.
@@ -34,7 +41,12 @@ Simplifications, each as upstream would behave otherwise:
   since Kubernetes 1.34 (DRA GA), always says "no new claims to deallocate"
   (``plugins/dynamicresources/dynamicresources.go``, ``PostFilter``); the framework joins the
   PostFilter messages with ", " (``framework/runtime/framework.go``,
-  ``RunPostFilterPlugins``).
+  ``RunPostFilterPlugins``). With DRA extended resources (``DRAExtendedResource``, beta and on
+  by default since 1.36, GA in 1.37) NodeResourcesFit leaves a request for an extended
+  resource that a node does not advertise to DynamicResources only when a DeviceClass maps
+  that name (``ShouldDelegateResourceToDRA`` in ``plugins/noderesources``); the simulator has
+  no DeviceClasses, so such a request stays "Insufficient <name>", as upstream says without
+  one.
 - Pod-level resources (``spec.resources``, beta and on by default since 1.34): a Pod's
   requests are its containers' (with sidecars, init containers and overhead), where upstream's
   ``PodRequests`` (``component-helpers/resource/helpers.go``) takes the pod-level requests of
@@ -42,6 +54,9 @@ Simplifications, each as upstream would behave otherwise:
   (:mod:`clustersim.kubernetes.qos`).
 - Volume, image and DRA plugins (VolumeBinding, VolumeRestrictions, NodeVolumeLimits,
   VolumeZone, ImageLocality, DynamicResources) are not run; a configuration may name them.
+  Nor is NodeDeclaredFeatures (KEP-5328; its gate beta and on by default since 1.36), which
+  compares the features a Pod's spec needs with those a node declares in its status; the
+  simulator models neither.
 - ``namespaceSelector`` in pod affinity terms is matched against the labels the scheduler's
   lister gives (a cluster's Namespace objects, as upstream's Namespace lister); a Scheduler
   made without a lister knows only the label the API server always sets
@@ -50,7 +65,29 @@ Simplifications, each as upstream would behave otherwise:
   taint(s)" (kubernetes/kubernetes#134740, Kubernetes 1.35, also in 1.34 patch releases
   through #135023); earlier releases printed the taint, "node(s) had untolerated taint {k: v}".
 
-The messages and defaults follow :data:`KUBERNETES_VERSION`.
+The messages, defaults and scores follow :data:`KUBERNETES_VERSION`, the release the served
+API reports (:mod:`clustersim.release`), as far as could be checked:
+
+- 1.36: every entry of CHANGELOG-1.36.md for v1.36.0 (all changes since 1.35.0). The one that
+  changes what the simulator computes is NodeResourcesBalancedAllocation's score
+  (kubernetes#135573, followed: see :mod:`~clustersim.kubernetes.scheduler.plugins.
+  noderesources`). No entry touches FitError's wording, the filter reasons of the simulated
+  plugins, the DynamicResources or DefaultPreemption PostFilter messages, the default plugins
+  and weights, the default plugin args or ``percentageOfNodesToScore``.
+- 1.37: CHANGELOG-1.37.md as far as the stored copy goes (v1.37.0-alpha.1, changes since
+  1.36.0): nothing there for those either (the scheduler entries are about PodGroups, DRA and
+  queueing hints). ``FitError.Error()`` in the newest stored ``framework/types.go`` builds the
+  message as before ("0/N nodes are available:", the PreFilter message or the sorted
+  histogram, then the PostFilter messages). The gates above: ``pkg/features/
+  kube_features.go`` as of 1.35, the 1.36 changelog, and for 1.37 a copy of the versioned
+  feature list that another project vendors (not kubernetes/kubernetes itself).
+- Not checked, for want of a copy: the changelog entries from v1.37.0-alpha.2 to v1.37.0, and
+  ``default_plugins.go`` at release-1.36/1.37 (the stored copies are older; no changelog entry
+  read names a change to it). Nor whether 1.37 has kubernetes#140222 (opened 4 July 2026,
+  merged; a cleanup without release note, so no changelog lists it, and the stored
+  ``dynamicresources.go`` copies predate it), which stops DynamicResources printing "no new
+  claims to deallocate" for Pods without claims. Where those could differ, the simulator keeps
+  1.35's behaviour: it still prints that phrase.
 """
 
 from __future__ import annotations
@@ -77,15 +114,11 @@ from clustersim.kubernetes.scheduler.framework import (
     Status,
 )
 from clustersim.kubernetes.scheduler.registry import REGISTRY
+from clustersim.release import KUBERNETES_VERSION
 
 __all__ = ["KUBERNETES_VERSION", "ScheduleResult", "Scheduler", "Verdict", "fit_error_message"]
 
 NO_NODES = "no nodes available to schedule pods"
-#: The Kubernetes release whose kube-scheduler messages and defaults the simulator follows
-#: (checked against kubernetes/kubernetes: FitError wording in ``framework/types.go``, the
-#: taint reason of #134740, the DynamicResources PostFilter of 1.34+, the default plugins and
-#: weights of ``apis/config/v1/default_plugins.go``).
-KUBERNETES_VERSION = "1.35"
 NO_NEW_CLAIMS = "no new claims to deallocate"
 NOT_HELPFUL = "Preemption is not helpful for scheduling"
 NO_VICTIMS = "No preemption victims found for incoming pod"

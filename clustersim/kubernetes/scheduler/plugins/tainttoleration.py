@@ -2,9 +2,9 @@
 
 Upstream: kubernetes/kubernetes
 ``pkg/scheduler/framework/plugins/tainttoleration/taint_toleration.go``. The filter reason is
-the wording of Kubernetes 1.35 (``scheduler.KUBERNETES_VERSION``), "node(s) had untolerated
-taint(s)" (kubernetes/kubernetes#134740, back-ported to 1.34 by #135023); earlier releases named
-the taint: "node(s) had untolerated taint {key: value}".
+the wording of Kubernetes 1.35 to 1.37 (``scheduler.KUBERNETES_VERSION``), "node(s) had
+untolerated taint(s)" (kubernetes/kubernetes#134740, back-ported to 1.34 by #135023); earlier
+releases named the taint: "node(s) had untolerated taint {key: value}".
 """
 
 from __future__ import annotations
