@@ -18,11 +18,13 @@ when it returns an object (:func:`set_defaults`). Two rules keep that invisible:
 - the kubelet reads ``imagePullPolicy`` through :func:`image_pull_policy`, the rule the
   default is written with.
 
+A Deployment's and a Job's own defaults (:func:`set_deployment_defaults`,
+:func:`set_job_defaults`) are stored: their controllers write them when they first see the
+object, and read them from it.
+
 What is left out: the defaults of volume sources (``defaultMode``), of a Pod's requests from
 its limits (``SetDefaults_Pod``), of host ports under ``hostNetwork``, and the deprecated
-``serviceAccount`` alias the v1 conversion writes beside ``serviceAccountName``. The
-Deployment's and the Job's defaults are stored by their controllers
-(``controllers/deployment.py``, :func:`~clustersim.kubernetes.controllers.job.set_job_defaults`).
+``serviceAccount`` alias the v1 conversion writes beside ``serviceAccountName``.
 """
 
 from __future__ import annotations
@@ -32,8 +34,12 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["POD_SPEC_DEFAULTS", "default_sites", "image_pull_policy", "set_defaults",
-           "stored_form"]
+__all__ = ["MAX_INT32", "POD_SPEC_DEFAULTS", "default_sites", "image_pull_policy",
+           "set_defaults", "set_deployment_defaults", "set_job_defaults", "stored_form"]
+
+MAX_INT32 = 2**31 - 1
+"""Go's ``math.MaxInt32``, the most an ``int32`` field holds: a Job's ``backoffLimit`` when
+each index has its own (no limit)."""
 
 POD_SPEC_DEFAULTS: dict[str, Any] = {
     "dnsPolicy": "ClusterFirst", "restartPolicy": "Always",
@@ -95,10 +101,69 @@ def default_sites(kind: str, spec: Any) -> Iterator[Site]:
 
 def set_defaults(obj: dict[str, Any]) -> None:
     """Fill in the defaults of ``obj`` (a Pod or a workload) in place, as the API server
-    stores it (see :func:`_unset` for what counts as unset)."""
-    for _, mapping, field, value in default_sites(str(obj.get("kind", "")), obj.get("spec")):
+    stores it (see :func:`_unset` for what counts as unset); a Deployment or a Job that no
+    controller has seen yet (a dry run) gets its own defaults too."""
+    kind = str(obj.get("kind", ""))
+    if kind == "Deployment":
+        set_deployment_defaults(obj)
+    elif kind == "Job":
+        set_job_defaults(obj)
+    for _, mapping, field, value in default_sites(kind, obj.get("spec")):
         if _unset(mapping.get(field), value):
             mapping[field] = value
+
+
+def set_deployment_defaults(deployment: dict[str, Any]) -> None:
+    """``SetDefaults_Deployment`` (``pkg/apis/apps/v1/defaults.go``): one replica, ten old
+    ReplicaSets kept, a 600 s progress deadline, and a missing or null strategy, type or
+    ``rollingUpdate`` (which kubectl accepts) takes the defaults, ``RollingUpdate`` with a
+    surge and an unavailability of 25%, and so does a null ``maxSurge`` or
+    ``maxUnavailable``."""
+    spec = deployment.setdefault("spec", {})
+    for field, default in (("replicas", 1), ("revisionHistoryLimit", 10),
+                           ("progressDeadlineSeconds", 600)):
+        if spec.get(field) is None:
+            spec[field] = default
+    strategy = spec["strategy"] = spec.get("strategy") or {}
+    strategy["type"] = strategy.get("type") or "RollingUpdate"
+    if strategy["type"] == "RollingUpdate":
+        rolling = strategy["rollingUpdate"] = strategy.get("rollingUpdate") or {}
+        for field in ("maxSurge", "maxUnavailable"):
+            if rolling.get(field) is None:
+                rolling[field] = "25%"
+
+
+def set_job_defaults(job: dict[str, Any]) -> None:
+    """The API server's defaults for a Job (``SetDefaults_Job``, kubernetes/kubernetes
+    ``pkg/apis/batch/v1/defaults.go``), which ``kubectl get -o yaml`` and ``kubectl describe``
+    show: with neither ``completions`` nor ``parallelism`` both are 1, else a missing
+    ``parallelism`` is 1 and a missing ``completions`` stays missing (a work queue);
+    ``backoffLimit`` 6, or no limit (the largest int32) with ``backoffLimitPerIndex``;
+    ``completionMode: NonIndexed``, ``suspend: false``, ``manualSelector: false``;
+    ``podReplacementPolicy`` ``Failed`` with a ``podFailurePolicy``, else
+    ``TerminatingOrFailed`` (the ``JobPodReplacementPolicy`` feature, on by default since
+    v1.29, GA in v1.34); an ``onPodConditions`` pattern without ``status`` means ``True``; and
+    a Job without labels takes its template's."""
+    spec = job.setdefault("spec", {})
+    if spec.get("completions") is None and spec.get("parallelism") is None:
+        spec["completions"] = 1
+    for field, default in (
+            ("parallelism", 1),
+            ("backoffLimit", 6 if spec.get("backoffLimitPerIndex") is None else MAX_INT32),
+            ("completionMode", "NonIndexed"), ("suspend", False),
+            ("podReplacementPolicy",
+             "TerminatingOrFailed" if spec.get("podFailurePolicy") is None else "Failed"),
+            ("manualSelector", False)):
+        if spec.get(field) is None:
+            spec[field] = default
+    for rule in (spec.get("podFailurePolicy") or {}).get("rules") or []:
+        for pattern in rule.get("onPodConditions") or []:
+            if not pattern.get("status"):
+                pattern["status"] = "True"
+    labels = ((spec.get("template") or {}).get("metadata") or {}).get("labels")
+    meta = job.setdefault("metadata", {})
+    if labels is not None and not meta.get("labels"):
+        meta["labels"] = dict(labels)
 
 
 def stored_form(kind: str, new_spec: Any, stored_spec: Any) -> None:

@@ -2726,3 +2726,22 @@ spec:
         in refused.stderr
     fresh.server.step(10)
     assert fresh.rows("get", "pods") == [["weird6", "0/1", "Completed", "0", "10s"]]
+
+
+def test_a_server_dry_run_shows_the_defaults_of_an_object_not_stored(fresh):
+    """``--dry-run=server`` returns the object as the API server would store it: a Deployment
+    and a Job with their own defaults (``SetDefaults_Deployment``, ``SetDefaults_Job``),
+    which the simulator's controllers write only once they see the object, and their
+    templates' defaults."""
+    deployment = json.loads(fresh("create", "deployment", "web", "--image=nginx:1.27",
+                                  "--dry-run=server", "-o", "json").stdout)["spec"]
+    assert (deployment["replicas"], deployment["revisionHistoryLimit"],
+            deployment["progressDeadlineSeconds"]) == (1, 10, 600)
+    assert deployment["strategy"] == {"type": "RollingUpdate", "rollingUpdate": {
+        "maxSurge": "25%", "maxUnavailable": "25%"}}
+    assert deployment["template"]["spec"]["dnsPolicy"] == "ClusterFirst"
+    job = json.loads(fresh("create", "job", "once", "--image=busybox:1.37",
+                           "--dry-run=server", "-o", "json").stdout)["spec"]
+    assert (job["backoffLimit"], job["completions"], job["parallelism"]) == (6, 1, 1)
+    assert job["template"]["spec"]["containers"][0]["imagePullPolicy"] == "IfNotPresent"
+    assert fresh.server.cluster.objects("Deployment") == fresh.server.cluster.objects("Job") == []
