@@ -9,7 +9,9 @@ stores objects), ``pkg/apis/*/validation`` (``ValidateDeploymentSpec``,
 :mod:`~clustersim.kubernetes.podsecurity`), the garbage collector's background propagation
 (``pkg/controller/garbagecollector``: dependents go when their owner goes) and kubectl's
 client-side apply (``staging/src/k8s.io/kubectl/pkg/cmd/apply``, the
-``last-applied-configuration`` annotation).
+``last-applied-configuration`` annotation). An update is compared with the stored object with
+the defaults the API server fills in written as the stored object writes them
+(:func:`~clustersim.kubernetes.defaults.stored_form`): upstream both sides are defaulted.
 
 The cluster's parts form a stack of classes, each using those below it:
 :class:`APIServer` < :class:`~clustersim.kubernetes.nodes.NodeLifecycle` <
@@ -26,6 +28,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from clustersim.kubernetes.configupdates import update_refusal
+from clustersim.kubernetes.defaults import stored_form
 from clustersim.kubernetes.limitrange import admit_limit_ranges
 from clustersim.kubernetes.networkpolicyadmission import PolicyError, check_policy, set_defaults
 from clustersim.kubernetes.objects import (
@@ -587,6 +590,8 @@ class APIServer:
             raise ValueError(f"pod {meta['name']!r}: a Pod's spec cannot be changed by apply "
                              "(upstream allows only image, activeDeadlineSeconds and "
                              "tolerations updates); delete it and create it again")
+        # defaulted against defaulted: a field at its default is no change (nor a rollout)
+        stored_form(kind, manifest.get("spec"), existing.get("spec"))
         self._validate(manifest)
         refusal = workload_update_refusal(
             existing, manifest, (existing["metadata"].get("annotations") or {}).get(LAST_APPLIED)

@@ -11,7 +11,8 @@ clock with simple, fixed delays (:class:`Timing`):
 1. Images are pulled one after another (the kubelet's default ``serializeImagePulls``), each
    taking ``image_pull_seconds`` unless the node already has it and ``imagePullPolicy`` is
    not ``Always`` (the default policy is ``Always`` for ``:latest`` or untagged images,
-   ``IfNotPresent`` otherwise).
+   ``IfNotPresent`` otherwise: :func:`~clustersim.kubernetes.defaults.image_pull_policy`, the
+   rule the API server writes the field with).
 2. Containers start ``container_start_seconds`` later: the pod is Running.
 3. Readiness: without a readiness probe a container is ready when it starts. With one, the
    prober runs every ``periodSeconds`` (default 10) and ignores results before
@@ -60,6 +61,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from clustersim.kubernetes.defaults import image_pull_policy
 from clustersim.kubernetes.objects import is_terminating, set_condition
 from clustersim.kubernetes.references import missing_env_source, missing_volume_source
 from clustersim.manifests.kubernetes_annotations import (
@@ -99,18 +101,6 @@ class Timing:
     came back (e.g. a 5 s interval and 2 consecutive results)."""
     init_container_seconds: float = 2.0
     """How long a regular init container runs before it exits successfully."""
-
-
-def _image_pull_policy(container: dict[str, Any]) -> str:
-    if container.get("imagePullPolicy"):
-        return container["imagePullPolicy"]
-    image = str(container.get("image", ""))
-    tail = image.rsplit("/", 1)[-1]
-    if "@" in tail:
-        return "IfNotPresent"
-    if ":" not in tail or tail.endswith(":latest"):
-        return "Always"
-    return "IfNotPresent"
 
 
 def readiness_delay(container: dict[str, Any]) -> float:
@@ -234,7 +224,8 @@ class Kubelet:
         while remaining:
             container = remaining.pop(0)
             image = str(container.get("image", ""))
-            if _image_pull_policy(container) != "Always" and image in images:
+            policy = container.get("imagePullPolicy") or image_pull_policy(image)
+            if policy != "Always" and image in images:
                 cluster.record(pod, "Pulled",
                                f'Container image "{image}" already present on machine')
                 continue

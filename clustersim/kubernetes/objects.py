@@ -29,6 +29,7 @@ import random
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from clustersim.kubernetes.defaults import POD_SPEC_DEFAULTS
 from clustersim.kubernetes.scheduler.labels import label_selector_matches
 from clustersim.manifests.safe_yaml import copy_data
 
@@ -177,7 +178,8 @@ def set_pod_defaults(pod: dict[str, Any], namespace: str = "default") -> dict[st
     """Apply the API server's pod defaults in place and return the pod.
 
     Namespace, ``restartPolicy: Always``, ``terminationGracePeriodSeconds: 30``,
-    ``schedulerName`` and ``priority: 0`` (kubernetes/kubernetes ``pkg/apis/core/v1/defaults.go``),
+    ``schedulerName`` and ``priority: 0`` (kubernetes/kubernetes ``pkg/apis/core/v1/defaults.go``;
+    the others are added when the API returns the pod, :mod:`~clustersim.kubernetes.defaults`),
     then the ``DefaultTolerationSeconds`` admission plugin: a pod that does not already
     tolerate ``node.kubernetes.io/not-ready`` or ``node.kubernetes.io/unreachable`` with effect
     NoExecute gets ``operator: Exists, effect: NoExecute, tolerationSeconds: 300`` for it.
@@ -187,9 +189,8 @@ def set_pod_defaults(pod: dict[str, Any], namespace: str = "default") -> dict[st
     meta.setdefault("labels", {})
     meta.setdefault("annotations", {})
     spec = pod.setdefault("spec", {})
-    spec.setdefault("restartPolicy", "Always")
-    spec.setdefault("terminationGracePeriodSeconds", 30)
-    spec.setdefault("schedulerName", "default-scheduler")
+    for field in ("restartPolicy", "terminationGracePeriodSeconds", "schedulerName"):
+        spec.setdefault(field, POD_SPEC_DEFAULTS[field])
     spec.setdefault("priority", 0)
     spec.setdefault("containers", [])
     tolerations = spec.setdefault("tolerations", [])

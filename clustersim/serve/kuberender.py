@@ -4,29 +4,31 @@ The simulator stores manifests with simulated times (seconds) and no resourceVer
 speaks RFC 3339 timestamps and carries metadata the simulator has no use for. This module
 fills that in for the objects the simulator stores: timestamps, ``resourceVersion``, pods'
 ``containerStatuses`` (which ``kubectl`` reads for READY, STATUS and RESTARTS), the defaults
-the API server writes, claims as bound, PodDisruptionBudgets' status as the disruption
-controller computes it, ResourceQuotas' status (``hard`` and ``used``) as the resource quota
-controller keeps it, the autoscaling/v2 defaults of HorizontalPodAutoscalers, and Namespaces.
-The kinds the simulator keeps no object for (Nodes, Leases, Events, EndpointSlices,
-Endpoints) are made in :mod:`~clustersim.serve.kubederived`.
+the API server writes (those of Pods and pod templates from
+:mod:`~clustersim.kubernetes.defaults`), claims as bound, PodDisruptionBudgets' status as the
+disruption controller computes it, ResourceQuotas' status (``hard`` and ``used``) as the
+resource quota controller keeps it, the autoscaling/v2 defaults of HorizontalPodAutoscalers,
+and Namespaces. The kinds the simulator keeps no object for (Nodes, Leases, Events,
+EndpointSlices, Endpoints) are made in :mod:`~clustersim.serve.kubederived`.
 """
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.controllers.disruption import budget_status
 from clustersim.kubernetes.controllers.horizontal import DEFAULT_UTILIZATION
 from clustersim.kubernetes.controllers.podfailurepolicy import exit_code
+from clustersim.kubernetes.defaults import set_defaults
 from clustersim.kubernetes.objects import is_ready, is_terminating
 from clustersim.kubernetes.resourcequota import quota_status
 from clustersim.kubernetes.scheduler.labels import namespace_labels
 from clustersim.serve.kubederived import DerivedObjects, bound_claim
 from clustersim.serve.kuberesources import Resource, by_kind
 
-__all__ = ["WAITING_REASONS", "Renderer", "undo_defaults"]
+__all__ = ["WAITING_REASONS", "Renderer"]
 
 SYSTEM_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 
@@ -67,9 +69,6 @@ class Renderer(DerivedObjects):
             meta.pop("namespace", None)
         if obj["kind"] == "Pod":
             self._pod_status(obj, out)
-            if not lean:     # the ServiceAccount admission plugin's default
-                out["spec"] = {**out.get("spec", {}), "serviceAccountName": out.get(
-                    "spec", {}).get("serviceAccountName") or "default"}
         elif obj["kind"] == "PodDisruptionBudget":
             try:
                 status = budget_status(self.cluster, obj)
@@ -86,7 +85,7 @@ class Renderer(DerivedObjects):
         elif obj["kind"] == "PersistentVolumeClaim":
             bound_claim(out)
         if not lean:
-            _apply_defaults(out)
+            set_defaults(out)
         return out
 
     def _quota_status(self, quota: Mapping[str, Any]) -> dict[str, Any]:
@@ -176,60 +175,11 @@ class Renderer(DerivedObjects):
         return out
 
 
-def _pod_specs(spec: Any) -> list[dict[str, Any]]:
-    """The pod specs inside a workload's spec: its own (a Pod), its template's, its job
-    template's."""
-    if not isinstance(spec, dict):
-        return []
-    found = [spec, (spec.get("template") or {}).get("spec"),
-             (((spec.get("jobTemplate") or {}).get("spec") or {}).get("template") or {})
-             .get("spec")]
-    return [s if isinstance(s, dict) else {} for s in found]
-
-
 # the reasons the simulated kubelet keeps in a Pod's status.reason that upstream's kubelet
 # reports as each container's waiting reason (pkg/kubelet/images, kuberuntime); simplified:
 # every container of the Pod shows it, not only the one whose image or configuration failed
 WAITING_REASONS = ("CrashLoopBackOff", "ErrImagePull", "ImagePullBackOff",
                     "CreateContainerConfigError")
-_PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
-_PROBE_DEFAULTS = {"timeoutSeconds": 1, "periodSeconds": 10, "successThreshold": 1,
-                   "failureThreshold": 3}
-
-
-def _default_sites(pod_spec: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...],
-                                                                dict[str, Any], str, Any]]:
-    """(where, the mapping, the field, its default) for each field of a pod spec that the API
-    server defaults and the simulator leaves unset: a container port's ``protocol: TCP``
-    (``SetDefaults_ContainerPort``), a probe's timeout, period and thresholds
-    (``SetDefaults_Probe``), an HTTP probe's ``path: /`` and ``scheme: HTTP``
-    (``SetDefaults_HTTPGetAction``), all in ``pkg/apis/core/v1/defaults.go``, and the pod's
-    empty ``securityContext`` (``SetDefaults_PodSpec``; clients such as ``kubectl debug``
-    read it without checking that it is there), and each container's empty ``resources``
-    (which kubectl adds too when it copies a template, as ``rollout undo`` does)."""
-    if "containers" in pod_spec:        # a pod spec, not the workload's own spec
-        yield ("pod",), pod_spec, "securityContext", {}
-    for group in ("initContainers", "containers"):
-        for container in pod_spec.get(group) or []:
-            if not isinstance(container, dict):
-                continue
-            name = container.get("name")
-            # Go's Container.resources is a struct: encoded, it is always there, if empty
-            yield (group, name), container, "resources", {}
-            for port in container.get("ports") or []:
-                if isinstance(port, dict):
-                    yield (group, name, "port", port.get("containerPort")), port, "protocol", \
-                        "TCP"
-            for probe_name in _PROBES:
-                probe = container.get(probe_name)
-                if not isinstance(probe, dict):
-                    continue
-                for field, value in _PROBE_DEFAULTS.items():
-                    yield (group, name, probe_name), probe, field, value
-                action = probe.get("httpGet")
-                if isinstance(action, dict):
-                    yield (group, name, probe_name, "httpGet"), action, "path", "/"
-                    yield (group, name, probe_name, "httpGet"), action, "scheme", "HTTP"
 
 
 def _kubelet_conditions(status: Mapping[str, Any], spec: Mapping[str, Any],
@@ -266,22 +216,3 @@ def _hpa_defaults(spec: Mapping[str, Any]) -> dict[str, Any]:
         out["metrics"] = [{"type": "Resource", "resource": {"name": "cpu", "target": {
             "type": "Utilization", "averageUtilization": DEFAULT_UTILIZATION}}}]
     return out
-
-def _apply_defaults(obj: dict[str, Any]) -> None:
-    """The API server's defaulting of the fields :func:`_default_sites` names."""
-    for pod_spec in _pod_specs(obj.get("spec")):
-        for _, mapping, field, value in _default_sites(pod_spec):
-            mapping.setdefault(field, value)
-
-
-def undo_defaults(new_spec: Any, stored_spec: Any) -> None:
-    """Take out of ``new_spec`` (an update built on a rendered object) the defaults that
-    rendering added and the stored spec lacks, so that they do not count as a change: a pod
-    template whose ports gained ``protocol: TCP`` would hash differently and roll out."""
-    for new, old in zip(_pod_specs(new_spec), _pod_specs(stored_spec), strict=True):
-        unset = {(where, field) for where, mapping, field, _ in _default_sites(old)
-                 if field not in mapping}
-        for where, mapping, field, value in _default_sites(new):
-            if (where, field) in unset and mapping.get(field) == value:
-                del mapping[field]
-

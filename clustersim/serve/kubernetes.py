@@ -79,7 +79,7 @@ from clustersim.manifests.kubernetes_fields import unknown_fields
 from clustersim.serve import kubemetrics, kubeproto
 from clustersim.serve.core import ClusterTime, HttpError, Request, Response, SimServer
 from clustersim.serve.kubederived import KUBE_VERSION
-from clustersim.serve.kuberender import WAITING_REASONS, Renderer, undo_defaults
+from clustersim.serve.kuberender import WAITING_REASONS, Renderer
 from clustersim.serve.kuberesources import (
     Resource,
     api_group_list,
@@ -823,8 +823,7 @@ class KubernetesBackend(ClusterTime):
         spec_changed = "spec" in new and new["spec"] != current.get("spec")
         if spec_changed and resource.kind == "Pod":
             self._update_pod(resource, stored, current["spec"], new["spec"])
-        elif spec_changed:
-            undo_defaults(new["spec"], stored.get("spec"))
+        elif spec_changed:     # the defaults it was read with are no change (apply's stored_form)
             manifest = {"apiVersion": stored.get("apiVersion", resource.group_version),
                         "kind": resource.kind,
                         "metadata": {"name": name, "namespace": stored["metadata"]["namespace"],

@@ -2039,6 +2039,154 @@ def test_probe_defaults_are_shown_and_are_no_template_change(fresh):
     assert "timeoutSeconds" not in stored["spec"]["containers"][0]["readinessProbe"]
 
 
+WORKLOADS = """apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  serviceName: db
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec: {containers: [{name: db, image: postgres:16, ports: [{containerPort: 5432}]}]}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec: {containers: [{name: agent, image: busybox, imagePullPolicy: Never}]}
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: once}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: once, image: "busybox:latest"}]
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: tick}
+spec:
+  schedule: "@hourly"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          terminationGracePeriodSeconds: 5
+          containers: [{name: tick, image: busybox:1.37}]
+"""
+TEMPLATE_DEFAULTS = {"dnsPolicy": "ClusterFirst", "schedulerName": "default-scheduler",
+                     "securityContext": {}}
+CONTAINER_DEFAULTS = {"resources": {}, "terminationMessagePath": "/dev/termination-log",
+                      "terminationMessagePolicy": "File"}
+
+
+def _pod_spec(obj: dict) -> dict:
+    spec = obj["spec"]
+    if obj["kind"] == "CronJob":
+        spec = spec["jobTemplate"]["spec"]
+    return spec if obj["kind"] == "Pod" else spec["template"]["spec"]
+
+
+def test_templates_and_pods_show_the_api_servers_defaults(fresh):
+    """``kubectl get -o yaml`` shows what ``SetDefaults_PodSpec`` and ``SetDefaults_Container``
+    fill in (``pkg/apis/core/v1/defaults.go``): the pull policy from the image's tag
+    (``Always`` for ``latest`` or no tag), the termination message, DNS policy, scheduler,
+    grace period and restart policy; a value the manifest gives is kept. Workloads get their
+    kind's own defaults (``pkg/apis/apps/v1/defaults.go``), a Pod ``enableServiceLinks``,
+    which templates do not get (``SetDefaults_Pod``)."""
+    fresh("create", "deployment", "web", "--image=nginx:1.27")
+    fresh("apply", "-f", "-", stdin=WORKLOADS)
+    fresh("run", "solo", "--image=redis")
+    fresh.server.step(10)
+    [pod] = [p for p in json.loads(fresh("get", "pods", "-o", "json").stdout)["items"]
+             if p["metadata"]["name"].startswith("web-")]
+    shown = {"Deployment/web": json.loads(fresh("get", "deploy", "web", "-o", "json").stdout),
+             "Pod/solo": json.loads(fresh("get", "pod", "solo", "-o", "json").stdout),
+             "Pod/web": pod}
+    for kind, name in (("sts", "db"), ("ds", "agent"), ("job", "once"), ("cronjob", "tick")):
+        obj = yaml.safe_load(fresh("get", kind, name, "-o", "yaml").stdout)
+        shown[f"{obj['kind']}/{name}"] = obj
+    pulls, periods, restarts = {}, {}, {}
+    for key, obj in shown.items():
+        spec = _pod_spec(obj)
+        assert spec.items() >= TEMPLATE_DEFAULTS.items(), key
+        assert ("enableServiceLinks" in spec) == (obj["kind"] == "Pod"), key
+        [container] = spec["containers"]
+        assert container.items() >= CONTAINER_DEFAULTS.items(), key
+        pulls[key], periods[key] = container["imagePullPolicy"], spec[
+            "terminationGracePeriodSeconds"]
+        restarts[key] = spec["restartPolicy"]
+    assert pulls == {"Deployment/web": "IfNotPresent", "Pod/solo": "Always",
+                     "Pod/web": "IfNotPresent", "StatefulSet/db": "IfNotPresent",
+                     "DaemonSet/agent": "Never", "Job/once": "Always",
+                     "CronJob/tick": "IfNotPresent"}
+    assert periods == {**dict.fromkeys(shown, 30), "CronJob/tick": 5}
+    assert restarts == {**dict.fromkeys(shown, "Always"), "Job/once": "Never",
+                        "CronJob/tick": "OnFailure"}
+    assert shown["Pod/solo"]["spec"]["preemptionPolicy"] == "PreemptLowerPriority"
+    sts, ds = shown["StatefulSet/db"]["spec"], shown["DaemonSet/agent"]["spec"]
+    assert (sts["replicas"], sts["podManagementPolicy"], sts["revisionHistoryLimit"]) == (
+        1, "OrderedReady", 10)
+    assert sts["updateStrategy"] == {"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}
+    assert sts["persistentVolumeClaimRetentionPolicy"] == {"whenDeleted": "Retain",
+                                                           "whenScaled": "Retain"}
+    assert ds["updateStrategy"] == {"type": "RollingUpdate", "rollingUpdate": {
+        "maxSurge": 0, "maxUnavailable": 1}} and ds["revisionHistoryLimit"] == 10
+
+
+def test_defaults_are_no_change_to_apply_diff_or_replace(fresh):
+    """The defaults the API returns are no change: ``kubectl apply`` of the same manifests
+    again says ``unchanged``, ``kubectl diff`` finds nothing, and ``kubectl replace`` of what
+    ``kubectl get -o yaml`` printed, or of a manifest that writes every default out, starts no
+    rollout and is no change to an immutable Job template."""
+    fresh("apply", "-f", "-", stdin=WORKLOADS + "---\n" + PROBED)
+    fresh.server.step(30)
+    again = fresh("apply", "-f", "-", stdin=WORKLOADS + "---\n" + PROBED).stdout
+    assert again.split("\n")[:-1] == [f"{name} unchanged" for name in (
+        "statefulset.apps/db", "daemonset.apps/agent", "job.batch/once", "cronjob.batch/tick",
+        "deployment.apps/web")]
+    differ = fresh("diff", "-f", "-", stdin=WORKLOADS + "---\n" + PROBED, check=False)
+    assert (differ.returncode, differ.stdout) == (0, ""), differ.stderr
+    cluster = fresh.server.cluster
+
+    def specs() -> dict[str, dict]:
+        return {f"{o['kind']}/{o['metadata']['name']}": copy.deepcopy(o["spec"])
+                for kind in ("Deployment", "StatefulSet", "DaemonSet", "Job")
+                for o in cluster.objects(kind)}
+
+    stored = specs()
+    for kind, name in (("deploy", "web"), ("sts", "db"), ("ds", "agent"), ("job", "once")):
+        read = fresh("get", kind, name, "-o", "yaml").stdout
+        assert "replaced" in fresh("replace", "-f", "-", stdin=read).stdout
+    spelled = PROBED.replace("image: nginx:1.27", "image: nginx:1.27\n"
+                             "        imagePullPolicy: IfNotPresent\n"
+                             "        terminationMessagePolicy: File")
+    assert "replaced" in fresh("replace", "-f", "-", stdin=spelled).stdout
+    # the same specs (a replace writes the last-applied annotation kubectl apply left, which
+    # counts a Deployment's generation up, upstream too)
+    assert specs() == stored
+    assert len(cluster.objects("ReplicaSet")) == 1
+
+
+def test_a_new_latest_image_keeps_the_pull_policy_the_template_was_stored_with(fresh):
+    """``kubectl set image`` sends the template it read, with its defaulted
+    ``imagePullPolicy: IfNotPresent``: upstream the stored field stays, whatever the new
+    image's tag (the default is written once, when the field is empty); a template created
+    with ``:latest`` has ``Always``."""
+    fresh("create", "deployment", "web", "--image=nginx:1.27")
+    fresh("create", "deployment", "edge", "--image=nginx:latest")
+    fresh("set", "image", "deployment/web", "nginx=nginx:latest")
+    policy = "jsonpath={.spec.template.spec.containers[0].imagePullPolicy}"
+    assert fresh("get", "deploy", "web", "-o", policy).stdout == "IfNotPresent"
+    assert fresh("get", "deploy", "edge", "-o", policy).stdout == "Always"
+
+
 def test_create_job_from_a_cronjob_keeps_its_owner(fresh, monkeypatch):
     decoded = []
     original = kubeproto.decode
@@ -2589,3 +2737,22 @@ spec:
         in refused.stderr
     fresh.server.step(10)
     assert fresh.rows("get", "pods") == [["weird6", "0/1", "Completed", "0", "10s"]]
+
+
+def test_a_server_dry_run_shows_the_defaults_of_an_object_not_stored(fresh):
+    """``--dry-run=server`` returns the object as the API server would store it: a Deployment
+    and a Job with their own defaults (``SetDefaults_Deployment``, ``SetDefaults_Job``),
+    which the simulator's controllers write only once they see the object, and their
+    templates' defaults."""
+    deployment = json.loads(fresh("create", "deployment", "web", "--image=nginx:1.27",
+                                  "--dry-run=server", "-o", "json").stdout)["spec"]
+    assert (deployment["replicas"], deployment["revisionHistoryLimit"],
+            deployment["progressDeadlineSeconds"]) == (1, 10, 600)
+    assert deployment["strategy"] == {"type": "RollingUpdate", "rollingUpdate": {
+        "maxSurge": "25%", "maxUnavailable": "25%"}}
+    assert deployment["template"]["spec"]["dnsPolicy"] == "ClusterFirst"
+    job = json.loads(fresh("create", "job", "once", "--image=busybox:1.37",
+                           "--dry-run=server", "-o", "json").stdout)["spec"]
+    assert (job["backoffLimit"], job["completions"], job["parallelism"]) == (6, 1, 1)
+    assert job["template"]["spec"]["containers"][0]["imagePullPolicy"] == "IfNotPresent"
+    assert fresh.server.cluster.objects("Deployment") == fresh.server.cluster.objects("Job") == []

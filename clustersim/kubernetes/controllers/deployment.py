@@ -37,6 +37,7 @@ from clustersim.kubernetes.controllers.rollout import (
     reconcile_old_replica_sets,
     replica_sets_to_clean,
 )
+from clustersim.kubernetes.defaults import set_deployment_defaults
 from clustersim.kubernetes.objects import (
     condition,
     count_generation,
@@ -135,23 +136,9 @@ class DeploymentController(Controller):
 
     def sync(self, d: dict[str, Any]) -> None:
         self._forget()
-        spec = d.setdefault("spec", {})
-        # SetDefaults_Deployment (pkg/apis/apps/v1/defaults.go): replicas 1, 10 old
-        # ReplicaSets kept, a 600 s progress deadline, and a missing or null strategy, type or
-        # rollingUpdate (which kubectl accepts) takes the defaults, and so does a null
-        # maxSurge or maxUnavailable
-        for field, default in (("replicas", 1), ("revisionHistoryLimit", 10),
-                               ("progressDeadlineSeconds", 600)):
-            if spec.get(field) is None:
-                spec[field] = default
-        strategy = spec["strategy"] = spec.get("strategy") or {}
-        strategy["type"] = strategy.get("type") or "RollingUpdate"
-        if strategy["type"] == "RollingUpdate":
-            rolling = strategy["rollingUpdate"] = strategy.get("rollingUpdate") or {}
-            for field in ("maxSurge", "maxUnavailable"):
-                if rolling.get(field) is None:
-                    rolling[field] = "25%"
-        elif strategy["type"] != "Recreate":
+        set_deployment_defaults(d)
+        spec, strategy = d["spec"], d["spec"]["strategy"]
+        if strategy["type"] not in ("RollingUpdate", "Recreate"):
             raise ValueError(f"Deployment {d['metadata']['name']!r}: spec.strategy.type "
                              f"{strategy['type']!r} must be RollingUpdate or Recreate")
         replicas = replicas_of(d)

@@ -41,6 +41,7 @@ from typing import Any
 
 from clustersim.goformat import atoi
 from clustersim.kubernetes.controllers.replicaset import deletion_rank
+from clustersim.kubernetes.defaults import MAX_INT32
 from clustersim.kubernetes.objects import new_pod_from_template
 
 __all__ = [
@@ -70,7 +71,6 @@ INDEX_FAILURE_COUNT = "batch.kubernetes.io/job-index-failure-count"
 """The annotation that holds how often a pod's index failed before it (``backoffLimitPerIndex``)."""
 INDEX_IGNORED_FAILURE_COUNT = "batch.kubernetes.io/job-index-ignored-failure-count"
 """The annotation that holds how many of those failures the pod failure policy ignored."""
-MAX_INT32 = 2**31 - 1
 MAX_GENERATED_NAME_LENGTH = 58
 """``names.MaxGeneratedNameLength``: 63 less the 5 random characters the API server adds."""
 

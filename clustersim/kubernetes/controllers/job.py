@@ -4,7 +4,8 @@ Upstream: kubernetes/kubernetes ``pkg/controller/job/job_controller.go`` (``sync
 ``manageJob``, ``getNewFinishedPods``) and ``pkg/controller/job/backoff_utils.go``. Docs:
 https://kubernetes.io/docs/concepts/workloads/controllers/job/
 
-- The Job first gets the API server's defaults (:func:`set_job_defaults`).
+- The Job first gets the API server's defaults
+  (:func:`~clustersim.kubernetes.defaults.set_job_defaults`).
 - Active pods = ``min(parallelism, completions − succeeded)``. Without ``completions`` (a work
   queue) no new pod starts once one succeeded, and the Job completes when one succeeded and
   none is active. ``status.ready`` counts the active pods that are Ready and
@@ -60,7 +61,6 @@ from typing import Any, ClassVar
 
 from clustersim.kubernetes.controllers.base import Controller
 from clustersim.kubernetes.controllers.indexedjob import (
-    MAX_INT32,
     completion_index,
     first_pending_indexes,
     format_indexes,
@@ -78,6 +78,7 @@ from clustersim.kubernetes.controllers.podfailurepolicy import (
 )
 from clustersim.kubernetes.controllers.replicaset import deletion_rank
 from clustersim.kubernetes.controllers.successpolicy import success_policy_met
+from clustersim.kubernetes.defaults import set_job_defaults
 from clustersim.kubernetes.objects import (
     condition,
     generate_job_selector,
@@ -97,39 +98,6 @@ DEFAULT_BACKOFF = 10.0
 MAX_BACKOFF = 600.0
 """``MaxJobPodFailureBackOff``: 10 minutes in the controller's source (``job_controller.go``, as
 of December 2026); the documentation's Jobs page still says six minutes, an older cap."""
-
-
-def set_job_defaults(job: dict[str, Any]) -> None:
-    """The API server's defaults for a Job (``SetDefaults_Job``, kubernetes/kubernetes
-    ``pkg/apis/batch/v1/defaults.go``), which ``kubectl get -o yaml`` and ``kubectl describe``
-    show: with neither ``completions`` nor ``parallelism`` both are 1, else a missing
-    ``parallelism`` is 1 and a missing ``completions`` stays missing (a work queue);
-    ``backoffLimit`` 6, or no limit (the largest int32) with ``backoffLimitPerIndex``;
-    ``completionMode: NonIndexed``, ``suspend: false``, ``manualSelector: false``;
-    ``podReplacementPolicy`` ``Failed`` with a ``podFailurePolicy``, else
-    ``TerminatingOrFailed`` (the ``JobPodReplacementPolicy`` feature, on by default since
-    v1.29, GA in v1.34); an ``onPodConditions`` pattern without ``status`` means ``True``; and
-    a Job without labels takes its template's."""
-    spec = job.setdefault("spec", {})
-    if spec.get("completions") is None and spec.get("parallelism") is None:
-        spec["completions"] = 1
-    for field, default in (
-            ("parallelism", 1),
-            ("backoffLimit", 6 if spec.get("backoffLimitPerIndex") is None else MAX_INT32),
-            ("completionMode", "NonIndexed"), ("suspend", False),
-            ("podReplacementPolicy",
-             "TerminatingOrFailed" if spec.get("podFailurePolicy") is None else "Failed"),
-            ("manualSelector", False)):
-        if spec.get(field) is None:
-            spec[field] = default
-    for rule in (spec.get("podFailurePolicy") or {}).get("rules") or []:
-        for pattern in rule.get("onPodConditions") or []:
-            if not pattern.get("status"):
-                pattern["status"] = "True"
-    labels = ((spec.get("template") or {}).get("metadata") or {}).get("labels")
-    meta = job.setdefault("metadata", {})
-    if labels is not None and not meta.get("labels"):
-        meta["labels"] = dict(labels)
 
 
 def pod_failure_backoff(failures: int) -> float:
