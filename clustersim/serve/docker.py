@@ -2,8 +2,10 @@
 for Docker's Python SDK (``docker`` on PyPI) and the ``docker`` CLI.
 
 About 850 lines because every endpoint is a method of one backend that shares the swarm,
-the version, the specs clients sent and the stored networks, secrets and configs; the
-ServiceSpec conversion each way is in :mod:`~clustersim.serve.dockerspec`, the daemon's checks
+the version, the specs clients sent and the stored networks, secrets and configs; how a
+body is read (Go's JSON decoder, as Engine 25.0 wraps its errors) is in
+:mod:`~clustersim.serve.dockerjson`, the
+ServiceSpec conversion each way in :mod:`~clustersim.serve.dockerspec`, the daemon's checks
 that need no swarm state (filters, secret names, generated names) in
 :mod:`~clustersim.serve.dockerchecks`, the networks a manager starts with and their
 addresses in :mod:`~clustersim.serve.dockernetworks`, the objects' ``Version.Index`` (one
@@ -42,7 +44,6 @@ it could not record the image's digest (as with a daemon that cannot reach the r
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from typing import Any
 
@@ -58,6 +59,12 @@ from clustersim.serve.dockerchecks import (
     parse_filters,
     prefixed,
     service_name,
+)
+from clustersim.serve.dockerjson import (
+    decode_stored_spec,
+    decode_string_map,
+    read_json,
+    unmarshal_error,
 )
 from clustersim.serve.dockernetworks import BUILTIN, SWARM_JOINED, node_networks, overlay_ipam
 from clustersim.serve.dockerspec import NS_PER_SECOND as _NS
@@ -213,15 +220,6 @@ class DockerBackend(ClusterTime):
                             "stack, secret, config and network)")
         raise HttpError(404, "page not found")
 
-    def _body(self, request: Request) -> Any:
-        if request.content_type not in ("application/json", ""):
-            raise HttpError(400, f"unsupported Content-Type header ({request.content_type}): "
-                            "must be 'application/json'")
-        try:
-            return json.loads(request.body or b"{}")
-        except (UnicodeDecodeError, json.JSONDecodeError) as err:
-            raise HttpError(400, f"invalid JSON: {err}") from None
-
     def _swarm_request(self, request: Request, rest: list[str]) -> Response:
         """``/swarm``: inspect it; ``init`` and ``join`` get the daemon's 503 for a node
         already in a swarm, ``leave`` without ``force`` the daemon's 503 for the last
@@ -357,7 +355,7 @@ class DockerBackend(ClusterTime):
         if len(rest) == 1 and request.method == "GET":
             return Response.json(200, self._node_json(self._find_node(rest[0])))
         if len(rest) == 2 and rest[1] == "update" and request.method == "POST":
-            sent = node_spec(self._body(request))
+            sent = node_spec(read_json(request))
             version = parse_version(request.arg("version"), "node")   # moby's router
             spec = check_node_spec(sent)
             name = self._find_node(rest[0])
@@ -468,7 +466,7 @@ class DockerBackend(ClusterTime):
                     row["ServiceStatus"] = self._service_status(row["Spec"]["Name"])
             return Response.json(200, services)
         if rest == ["create"] and method == "POST":
-            body = self._body(request)
+            body = read_json(request)
             if isinstance(body, dict) and not any(k.lower() == "name" and v
                                                   for k, v in body.items()):
                 body = {k: v for k, v in body.items() if k.lower() != "name"}
@@ -503,7 +501,7 @@ class DockerBackend(ClusterTime):
         ``daemon/cluster/services.go``), then swarmkit's ``UpdateService``: the spec, a
         rename or mode change, a rollback without a previous spec, and last the version, in
         the store."""
-        body = self._body(request)
+        body = read_json(request)
         version = parse_version(request.arg("version"), "service")
         name = self._find_service(key)
         service = self.cluster.services[name]
@@ -691,13 +689,8 @@ class DockerBackend(ClusterTime):
                 and (not filters.get("names") or o["Spec"]["Name"] in filters["names"])
                 and all(label_matches(o["Spec"]["Labels"], f) for f in filters.get("label", []))])
         if rest == ["create"] and method == "POST":
-            body = self._body(request)
-            labels = body.get("Labels") or {} if isinstance(body, dict) else None
-            if not isinstance(labels, dict) or not isinstance(body.get("Data", ""), str):
-                raise HttpError(400, f"invalid {kind} spec: an object whose Labels is an "
-                                "object and Data a base64 string")
-            name = check_stored_spec(kind, body.get("Name"), body.get("Data", ""),
-                                     bool(body.get("Driver")))
+            spec = decode_stored_spec(read_json(request), kind)
+            name = check_stored_spec(kind, spec["Name"], spec["Data"], "Driver" in spec)
             if name in objects:
                 raise HttpError(409, f"rpc error: code = AlreadyExists desc = {kind} {name} "
                                 "already exists")
@@ -706,8 +699,8 @@ class DockerBackend(ClusterTime):
                                                                       self.now)},
                              "CreatedAt": self._stamp(self.now),
                              "UpdatedAt": self._stamp(self.now),
-                             "Spec": {"Name": name, "Labels": dict(labels),
-                                      "Data": body.get("Data", "")}}
+                             "Spec": {"Name": name, "Labels": spec["Labels"],
+                                      "Data": spec["Data"]}}
             return Response.json(201, {"ID": objects[name]["ID"]})
         if len(rest) == 1 or rest[1:] == ["update"]:
             found = next((o for o in objects.values()
@@ -737,17 +730,14 @@ class DockerBackend(ClusterTime):
         for a secret or config the stack already has. Only the labels may change
         (swarmkit ``manager/controlapi/secret.go``, ``UpdateSecret``); the version must be
         the current one (moby's router parses it once it has read the body)."""
-        body = self._body(request)
+        spec = decode_stored_spec(read_json(request), kind)
         version = parse_version(request.arg("version"), kind)
-        labels = body.get("Labels") or {} if isinstance(body, dict) else None
-        if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
-            raise HttpError(400, f"invalid {kind} spec: an object whose Labels is an object")
         self.versions.check(version, found["Version"]["Index"])
-        data = body.get("Data")
-        if body.get("Name") != found["Spec"]["Name"] or (data and data != found["Spec"]["Data"]):
+        data = spec["Data"]
+        if spec["Name"] != found["Spec"]["Name"] or (data and data != found["Spec"]["Data"]):
             raise HttpError(400, "rpc error: code = InvalidArgument desc = only updates to "
                             "Labels are allowed")
-        found["Spec"]["Labels"] = dict(labels)
+        found["Spec"]["Labels"] = spec["Labels"]
         found["Version"] = {"Index": self.versions.write((kind, found["Spec"]["Name"]), None,
                                                          self.now)}
         found["UpdatedAt"] = self._stamp(self.now)
@@ -798,15 +788,11 @@ class DockerBackend(ClusterTime):
         if rest == ["prune"] and method == "POST":
             return self._prune_networks(request)
         if rest == ["create"] and method == "POST":
-            body = self._body(request)
-            name = body.get("Name") if isinstance(body, dict) else None
+            body = _network_request(read_json(request))
+            name = body.get("Name")
             if not name:
                 raise HttpError(400, "network name is required")
-            driver, labels = body.get("Driver") or "overlay", json_object(body, "Labels")
-            if not isinstance(name, str) or not isinstance(driver, str) or \
-                    not all(isinstance(v, str) for v in labels.values()):
-                raise HttpError(400, "json: cannot unmarshal number into Go struct field "
-                                "NetworkCreateRequest of type string")
+            driver, labels = body.get("Driver") or "overlay", body.get("Labels") or {}
             if driver not in _DRIVERS:     # moby looks the driver up as a plugin last
                 raise HttpError(404, f'plugin "{driver}" not found')
             if name in self.networks:
@@ -876,6 +862,27 @@ class DockerBackend(ClusterTime):
         """A network by name, ID or ID prefix (3 characters or more)."""
         return next((n for n in self.networks.values() if key in (n["Name"], n["Id"])
                      or (len(key) >= 3 and n["Id"].startswith(key))), None)
+
+
+def _network_request(body: Any) -> dict[str, Any]:
+    """A ``NetworkCreateRequest`` (moby ``api/types``: ``Name``, and ``NetworkCreate``
+    embedded, whose ``Driver`` is a string and ``Labels`` a map of strings) with those fields
+    checked as Go's decoder checks them; the other fields as sent."""
+    if not isinstance(body, dict):
+        raise unmarshal_error(body, "Go value of type types.NetworkCreateRequest")
+    out = dict(body)
+    for key, value in body.items():
+        field = {"name": "Name", "driver": "Driver", "labels": "Labels"}.get(str(key).lower())
+        if field is None or value is None:
+            continue
+        where = f"NetworkCreateRequest.{field}"
+        if field == "Labels":
+            out["Labels"] = decode_string_map(value, where)
+        elif not isinstance(value, str):
+            raise unmarshal_error(value, f"Go struct field {where} of type string")
+        else:
+            out[field] = value
+    return out
 
 
 def _flag(request: Request, key: str) -> bool:
