@@ -805,6 +805,20 @@ ID_RULE = ("must fully match regular expression '^(([a-z0-9]|[a-z0-9][a-z0-9\\-]
      "Invalid JSON", [{"path": "/healthChecks(0)/protocol",
                        "errors": ["error.unknown.enum.literal"]},
                       {"path": "/healthChecks(0)/intervalSeconds", "errors": ["error.min"]}]),
+    # more enums (killSelection.raml, network.raml): any case is read, another value refused
+    ({"id": "/a", "cmd": "x", "killSelection": "NEWEST_FIRST",
+      "networks": [{"mode": "bridge"}]}, "Invalid JSON",
+     [{"path": "/networks(0)/mode", "errors": ["error.unknown.enum.literal"]},
+      {"path": "/killSelection", "errors": ["error.unknown.enum.literal"]}]),
+    # env (environmentVariable.raml): neither a string nor a secret reference; the union's
+    # last alternative, EnvVarSecretRef, answers (these got the loader's words)
+    ({"id": "/a", "cmd": "x", "env": {"PORT": 8080, "DEBUG": True, "KEY": {"secret": 5},
+                                      "NAME": "web"}}, "Invalid JSON",
+     [{"path": "/env/PORT/secret", "errors": ["error.path.missing"]},
+      {"path": "/env/DEBUG/secret", "errors": ["error.path.missing"]},
+      {"path": "/env/KEY/secret", "errors": ["error.expected.jsstring"]}]),
+    ({"id": "/a", "cmd": "x", "env": ["PORT=8080"]}, "Invalid JSON",
+     [{"path": "/env", "errors": ["error.expected.jsobject"]}]),
     # Accord (PathId.scala, AppValidation.scala, SchedulingValidation.scala)
     ({"id": "/web..x", "cmd": "x"}, "Object is not valid", [{"path": "/id", "errors": [ID_RULE]}]),
     ({"id": "/web/tasks", "cmd": "x"}, "Object is not valid", [{"path": "/id", "errors": [
@@ -877,3 +891,29 @@ def test_an_invalid_app_in_a_group_or_an_update_is_named_by_its_path(server, cli
         client.update_app("/web", MarathonApp(cmd="serve", cpus=0.1, mem=32, instances=-1))
     assert str(refused.value) == 'MarathonHttpError: HTTP 422 returned with message, "Invalid JSON"'
     assert refused.value.error_details == [{"path": "/instances", "errors": ["error.min"]}]
+
+
+def test_enums_are_read_in_any_case_and_stored_as_raml_spells_them(server, client):
+    """The generated RAML reader matches an enum in any case (``EnumVisitor``) and Marathon
+    writes back the RAML spelling; the loader refused ``"docker"``, ``"oldest_first"``,
+    ``"HOST"`` (pydantic's "Input should be 'DOCKER' or 'MESOS'"). (The marathon client
+    checks the engine type itself, in upper case: the definition is sent as JSON.)"""
+    created = requests.post(f"{server.url}/v2/apps", timeout=10, json={
+        "id": "/web", "instances": 3, "cpus": 0.1, "mem": 32,
+        "container": {"type": "docker", "docker": {"image": "nginx:1.27"}},
+        "killSelection": "oldest_first", "networks": [{"mode": "HOST"}],
+        "unreachableStrategy": "Disabled"})
+    assert created.status_code == 201
+    server.step(30)
+    app = requests.get(f"{server.url}/v2/apps/web", timeout=10).json()["app"]
+    assert (app["container"]["type"], app["killSelection"], app["networks"],
+            app["unreachableStrategy"]) == ("DOCKER", "OLDEST_FIRST", [{"mode": "host"}],
+                                            "disabled")
+    assert client.get_app("web").tasks_running == 3
+    # the simulator reads the definition as stored (the kill order, the engine)
+    assert _framework(server).root.run_specs["/web"]["killSelection"] == "OLDEST_FIRST"
+    checked = requests.put(f"{server.url}/v2/apps/web", timeout=10, json={
+        "healthChecks": [{"protocol": "command", "command": {"value": "true"}}]})
+    assert checked.status_code == 200
+    server.step(30)
+    assert client.get_app("web").health_checks[0].protocol == "COMMAND"
