@@ -867,6 +867,16 @@ def test_invalid_definitions_get_marathons_answers(server, app, message, details
          {"path": "(0)/id", "errors": ["error.path.missing"]}]}),
     ("", [{"id": "/a", "cmd": "x"}, {"id": "/web..x", "cmd": "x"}],
      {"message": "Object is not valid", "details": [{"path": "/id", "errors": [ID_RULE]}]}),
+    # the loader's refusals too (they were named "(1)" and "(0)/healthChecks(0)")
+    ("", [{"id": "/a", "cmd": "x"}, {"id": "/b", "cmd": "x", "args": ["y"]}],
+     {"message": "Object is not valid", "details": [{"path": "/", "errors": [
+         "AppDefinition must either contain one of 'cmd' or 'args', and/or a 'container' "
+         "(expected cmd or args (not both), or a container with an image)."]}]}),
+    ("", [{"id": "/a", "cmd": "x", "portDefinitions": [], "healthChecks": [
+        {"protocol": "TCP", "portIndex": 1}]}],
+     {"message": "Object is not valid", "details": [{"path": "/healthChecks(0)", "errors": [
+         "Health check port indices must address an element of the ports array or container "
+         "port mappings (expected a port, or a port for the app to check)."]}]}),
 ])
 def test_a_list_of_apps_is_read_as_marathon_reads_it(server, query, apps, answer):
     """``PUT /v2/apps`` reads its list as a ``Seq`` of ``AppUpdate`` with the reader of one
