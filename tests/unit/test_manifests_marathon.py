@@ -444,6 +444,6 @@ def test_enums_are_read_in_any_case_as_marathons_reader_reads_them() -> None:
     assert group["apps"][0]["container"]["type"] == "docker"     # the input is left alone
     with pytest.raises(ManifestError, match="killSelection"):
         load_manifests({"id": "/web", "cmd": "x", "killSelection": "NEWEST_FIRST"})
-    with pytest.raises(ManifestError, match="scaling.kind"):   # a discriminator: exact
+    with pytest.raises(ManifestError, match=r"scaling\.kind"):   # a discriminator: exact
         load_manifests({"id": "/db", "scaling": {"kind": "FIXED"},
                         "containers": [{"name": "db", "resources": {"cpus": 0.1}}]})
