@@ -152,10 +152,38 @@ class DockerBackend(ClusterTime):
         self.versions.write("swarm", None, 0.0)
         for name in cluster.node_names():
             self._node_version(name)
+        self._running = False
+        cluster.events.subscribe(self._changed)
         for name, driver, ipam, options in node_networks():
             network = self._network(name, driver)
             network["IPAM"]["Config"], network["Options"] = ipam, options
         self._network("ingress", "overlay", ingress=True)
+
+    def advance(self, until: float) -> None:
+        """Run the swarm to ``until``; each node, service or task the simulator changes
+        meanwhile takes its version as it changes (:meth:`_changed`)."""
+        self._running = True
+        try:
+            super().advance(until)
+        finally:
+            self._running = False
+
+    def _changed(self, event: Any) -> None:
+        """The simulator recorded ``event`` while it ran on its own: the object it names
+        (``node/worker-1``, ``service/web``, ``task/web.1``) takes the next index now, at
+        the event's time, as swarmkit's store stamps each transaction. A change made through
+        the API is stamped by its handler instead (one index per request)."""
+        if not self._running:
+            return
+        kind, _, name = event.object.partition("/")
+        if kind == "node" and name in self.cluster.node_names():
+            self._node_version(name)
+        elif kind == "service" and name in self.cluster.services:
+            self._service_version(name)
+        elif kind == "task" and name.rpartition(".")[0] in self.cluster.services:
+            for task in self.cluster.tasks(name.rpartition(".")[0], history=True):
+                if task.name == name:
+                    self._task_version(task)
 
     def instructions(self, url: str) -> str:
         host = url.replace("http://", "tcp://")
@@ -608,6 +636,11 @@ class DockerBackend(ClusterTime):
 
     # ---- tasks -----------------------------------------------------------------------------
 
+    def _task_version(self, task: Any) -> int:
+        """The task's ``Version.Index``: its status and desired state."""
+        state = (task.state, task.desired_state, task.node, task.message, task.err)
+        return self.versions.read(("task", task.id), state, self.now)[0]
+
     def _task_json(self, task) -> dict[str, Any]:
         since = task.history[-1][0] if task.history else task.created
         status: dict[str, Any] = {"Timestamp": self._stamp(since),
@@ -621,9 +654,8 @@ class DockerBackend(ClusterTime):
                 status["PortStatus"] = {"Ports": [
                     {"Protocol": p.protocol, "TargetPort": p.target,
                      "PublishedPort": p.published, "PublishMode": "host"} for p in host]}
-        state = (task.state, task.desired_state, task.node, task.message, task.err)
-        index = self.versions.read(("task", task.id), state, self.now)[0]
-        out = {"ID": task.id, "Version": {"Index": index}, "CreatedAt": self._stamp(task.created),
+        out = {"ID": task.id, "Version": {"Index": self._task_version(task)},
+               "CreatedAt": self._stamp(task.created),
                "UpdatedAt": self._stamp(since),
                "Spec": self._spec_json(task.service, task.spec)["TaskTemplate"],
                "ServiceID": _id("service", task.service), "Slot": task.slot,

@@ -411,3 +411,31 @@ def test_a_secret_from_a_json_array_of_bytes(server, client):
                             json={"Name": "nginx2", "Data": [1, 256]})
     assert refused.json()["message"] == ("invalid JSON: json: cannot unmarshal number 256 "
                                          "into Go struct field ConfigSpec.Data of type uint8")
+
+
+def test_the_simulators_own_changes_take_their_version_when_they_happen():
+    """A node that goes down while the swarm runs takes its ``Version.Index`` when the
+    managers mark it down, as swarmkit's store stamps each change: before a service created
+    later through the API, with the time it went down, and the same however late and often
+    a client reads it. It was stamped when first read: after the service, at the read's
+    time."""
+    from datetime import datetime
+    with serve("swarm", nodes=3, speed=0, epoch=1_700_000_000) as server:
+        base = f"{server.url}/v1.44"
+        server.backend.cluster.fail_node("worker-1")
+        server.step(60)                  # down 10-15 s later, while nobody reads
+        created = requests.post(f"{base}/services/create", timeout=10, json={
+            "Name": "web", "TaskTemplate": {"ContainerSpec": {"Image": "nginx:1.27"}}})
+        assert created.status_code == 201
+        service = requests.get(f"{base}/services/web", timeout=10).json()
+        reads = []
+        for _ in range(2):
+            server.step(30)
+            node = requests.get(f"{base}/nodes/worker-1", timeout=10).json()
+            reads.append((node["Version"]["Index"], node["UpdatedAt"]))
+        assert node["Status"]["State"] == "down"
+        assert reads[0] == reads[1]
+        index, updated = reads[0]
+        assert index < service["Version"]["Index"]
+        down = datetime.fromisoformat(updated[:26] + "+00:00").timestamp() - 1_700_000_000
+        assert 10 <= down <= 15

@@ -927,3 +927,26 @@ def test_enums_are_read_in_any_case_and_stored_as_raml_spells_them(server, clien
     assert checked.status_code == 200
     server.step(30)
     assert client.get_app("web").health_checks[0].protocol == "COMMAND"
+
+
+def test_a_change_made_in_python_takes_its_version_when_it_is_made(server):
+    """Marathon stamps a change with ``Timestamp.now()`` as it makes it
+    (``GroupManagerImpl``). A scale made on the framework between two requests took the
+    time of the next read as its version (here 0.8 s later); now the time it was made, the
+    same at every read."""
+    created = requests.post(f"{server.url}/v2/apps", timeout=10,
+                            json={"id": "/web", "cmd": "sleep 1000", "cpus": 0.1, "mem": 16})
+    assert created.status_code == 201
+    server.step(30)
+    before = time.time()
+    with server.lock:
+        _framework(server).scale("/web", 2)
+    after = time.time()
+    reads = []
+    for _ in range(2):
+        time.sleep(0.8)
+        reads.append(requests.get(f"{server.url}/v2/apps/web", timeout=10).json()["app"])
+    assert reads[0]["versionInfo"] == reads[1]["versionInfo"]
+    scaled = datetime.fromisoformat(reads[0]["versionInfo"]["lastScalingAt"]).timestamp()
+    assert before - 0.01 <= scaled <= after + 0.01
+    assert reads[0]["versionInfo"]["lastConfigChangeAt"] == created.json()["version"]
