@@ -60,12 +60,7 @@ from clustersim.serve.dockerchecks import (
     prefixed,
     service_name,
 )
-from clustersim.serve.dockerjson import (
-    decode_stored_spec,
-    decode_string_map,
-    read_json,
-    unmarshal_error,
-)
+from clustersim.serve.dockerjson import decode_network_create, decode_stored_spec, read_json
 from clustersim.serve.dockernetworks import BUILTIN, SWARM_JOINED, node_networks, overlay_ipam
 from clustersim.serve.dockerspec import NS_PER_SECOND as _NS
 from clustersim.serve.dockerspec import (
@@ -820,7 +815,7 @@ class DockerBackend(ClusterTime):
         if rest == ["prune"] and method == "POST":
             return self._prune_networks(request)
         if rest == ["create"] and method == "POST":
-            body = _network_request(read_json(request))
+            body = decode_network_create(read_json(request))
             name = body.get("Name")
             if not name:
                 raise HttpError(400, "network name is required")
@@ -894,27 +889,6 @@ class DockerBackend(ClusterTime):
         """A network by name, ID or ID prefix (3 characters or more)."""
         return next((n for n in self.networks.values() if key in (n["Name"], n["Id"])
                      or (len(key) >= 3 and n["Id"].startswith(key))), None)
-
-
-def _network_request(body: Any) -> dict[str, Any]:
-    """A ``NetworkCreateRequest`` (moby ``api/types``: ``Name``, and ``NetworkCreate``
-    embedded, whose ``Driver`` is a string and ``Labels`` a map of strings) with those fields
-    checked as Go's decoder checks them; the other fields as sent."""
-    if not isinstance(body, dict):
-        raise unmarshal_error(body, "Go value of type types.NetworkCreateRequest")
-    out = dict(body)
-    for key, value in body.items():
-        field = {"name": "Name", "driver": "Driver", "labels": "Labels"}.get(str(key).lower())
-        if field is None or value is None:
-            continue
-        where = f"NetworkCreateRequest.{field}"
-        if field == "Labels":
-            out["Labels"] = decode_string_map(value, where)
-        elif not isinstance(value, str):
-            raise unmarshal_error(value, f"Go struct field {where} of type string")
-        else:
-            out[field] = value
-    return out
 
 
 def _flag(request: Request, key: str) -> bool:

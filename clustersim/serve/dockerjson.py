@@ -16,6 +16,10 @@ cannot unmarshal number into Go struct field SecretSpec.Labels of type string``;
 which Engine 25.0 is built with, names the outermost struct and the promoted field's own
 name) and the base64 decoder's ``illegal base64 data at input byte N`` for a ``[]byte``
 field (``src/encoding/base64/base64.go``, ``decodeQuantum``).
+
+Simplified (what Go does instead): a body nested deeper than Python's recursion limit (about
+1000 levels; Go's decoder allows 10000) is refused with Go's ``exceeded max depth``; bytes that
+are no UTF-8 become U+FFFD everywhere (Go does so inside strings and names the byte elsewhere).
 """
 
 from __future__ import annotations
@@ -27,7 +31,8 @@ from typing import Any
 from clustersim.goformat import go_quote, json_kind
 from clustersim.serve.core import HttpError, Request
 
-__all__ = ["decode_stored_spec", "decode_string_map", "read_json", "unmarshal_error"]
+__all__ = ["decode_network_create", "decode_stored_spec", "decode_string_map", "read_json",
+           "unmarshal_error"]
 
 _SPACE = " \t\r\n"
 _DIGITS = "0123456789"
@@ -305,3 +310,24 @@ def decode_stored_spec(body: Any, kind: str) -> dict[str, Any]:
         else:
             spec[field] = _decode_driver(value, where)
     return spec
+
+
+def decode_network_create(body: Any) -> dict[str, Any]:
+    """A ``NetworkCreateRequest`` (moby ``api/types``: ``Name``, and ``NetworkCreate``
+    embedded, whose ``Driver`` is a string and ``Labels`` a map of strings) with those fields
+    checked as Go's decoder checks them; the other fields as sent."""
+    if not isinstance(body, dict):
+        raise unmarshal_error(body, "Go value of type types.NetworkCreateRequest")
+    out = dict(body)
+    for key, value in body.items():
+        field = {"name": "Name", "driver": "Driver", "labels": "Labels"}.get(str(key).lower())
+        if field is None or value is None:
+            continue
+        where = f"NetworkCreateRequest.{field}"
+        if field == "Labels":
+            out["Labels"] = decode_string_map(value, where)
+        elif not isinstance(value, str):
+            raise unmarshal_error(value, f"Go struct field {where} of type string")
+        else:
+            out[field] = value
+    return out
