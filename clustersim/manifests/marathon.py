@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from clustersim.manifests import pathid
-from clustersim.manifests.marathon_types import App, Group, Pod
+from clustersim.manifests.marathon_types import App, Group, Pod, with_enums_as_read
 from clustersim.manifests.safe_yaml import Document, Path, without_nulls
 from clustersim.manifests.specs import Spec
 from clustersim.manifests.units import marathon_resources
@@ -315,6 +315,7 @@ def load_marathon(document: Document) -> list[MarathonSpec]:
         kind = marathon_kind(data)
         typed = validate({"App": App, "Pod": Pod, "Group": Group}[kind], document, path)
         _check_apps(document, path, typed)
+        data = with_enums_as_read(typed, data)
         if kind == "Group":
             manifest = _resolve_group(document, path, data, "/", child=False)
         else:

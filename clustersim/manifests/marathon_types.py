@@ -5,14 +5,16 @@ Field names, types, enumerations and ranges follow mesosphere/marathon's RAML AP
 ``constraint.raml``, ``healthCheck.raml``, ``network.raml``, ``upgradeStrategy.raml``,
 ``unreachableStrategy.raml``, ``residency.raml``) and constraint validation in
 ``src/main/scala/mesosphere/marathon/api/v2/validation/SchedulingValidation.scala``.
-Marathon reads JSON strictly: ``"cpus": "1"`` is an error there, and here. Fields not
-modelled are allowed and kept in ``spec.manifest``.
+Marathon reads JSON strictly: ``"cpus": "1"`` is an error there, and here; an enum is read
+in any case and kept as RAML spells it (``"docker"`` is ``DOCKER``), a discriminator exactly.
+Fields not modelled are allowed and kept in ``spec.manifest``.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -24,7 +26,8 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-__all__ = ["App", "Group", "Pod", "check_constraint", "whole_number"]
+__all__ = ["App", "Group", "Pod", "check_constraint", "enum_values", "whole_number",
+           "with_enums_as_read"]
 
 
 def whole_number(value: Any) -> Any:
@@ -108,10 +111,39 @@ def _app_constraint(item: list[str]) -> list[str]:
 AppConstraint = Annotated[list[str], AfterValidator(_app_constraint)]
 
 
+def _enum_values(annotation: Any) -> tuple[str, ...]:
+    """The values of the ``Literal`` in a field's type (``Literal[...] | None``, or a union
+    with a model), or ``()`` for a field that is no enum."""
+    for arg in get_args(annotation) if get_origin(annotation) in (Union, UnionType) \
+            else (annotation,):
+        if get_origin(arg) is Literal:
+            return get_args(arg)
+    return ()
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(
         strict=True, extra="allow", alias_generator=to_camel, populate_by_name=True
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _enums_in_any_case(cls, data: Any) -> Any:
+        """A RAML enum is read in any case and stored as RAML spells it: the generated reader
+        lower-cases the string and matches it against the lower-cased values
+        (mesosphere/marathon ``type-generator/.../treehugger/EnumVisitor.scala``), so
+        ``"type": "docker"`` is the ``DOCKER`` engine and ``"mode": "HOST"`` host networking;
+        another value is refused (``error.unknown.enum.literal``)."""
+        if not isinstance(data, dict):
+            return data
+        found = dict(data)
+        for name, field in cls.model_fields.items():
+            values = _enum_values(field.annotation)
+            for key in {field.alias or name, name} & set(data):
+                value = data[key]
+                if isinstance(value, str):
+                    found[key] = next((v for v in values if v.lower() == value.lower()), value)
+        return found
 
 
 class PortDefinition(_Model):
@@ -338,8 +370,14 @@ class PodScheduling(_Model):
     unreachable_strategy: Literal["disabled"] | UnreachableEnabled | None = None
 
 
+Discriminator = Annotated[Literal["fixed"], Field(description="matched exactly")]
+"""A RAML discriminator (``scaling-policy.raml``'s ``kind``): the generated reader matches
+its value exactly (``ObjectVisitor``), unlike an enum; ``Annotated`` keeps it out of
+``_enums_in_any_case``."""
+
+
 class PodScaling(_Model):
-    kind: Literal["fixed"] | None = None
+    kind: Discriminator | None = None
     instances: Count | None = None
     max_instances: Count | None = None
 
@@ -371,3 +409,28 @@ class Group(_Model):
     groups: list[Group] | None = None
     dependencies: list[str] | None = None
     enforce_role: bool | None = None
+
+
+def enum_values(model: type[BaseModel], field: str) -> tuple[str, ...]:
+    """The values of ``model``'s enum ``field`` (``enum_values(Container, "type")``)."""
+    return _enum_values(model.model_fields[field].annotation)
+
+
+def with_enums_as_read(typed: BaseModel, raw: Any) -> Any:
+    """``raw``, the definition ``typed`` was read from, with every enum value as the reader
+    stored it (``"docker"`` becomes ``"DOCKER"``): Marathon keeps and shows the RAML
+    spelling, and the simulator reads the definition, not the model."""
+    if not isinstance(raw, dict):
+        return raw
+    out = dict(raw)
+    for name, field in type(typed).model_fields.items():
+        value = getattr(typed, name)
+        for key in {field.alias or name, name} & set(raw):
+            if isinstance(value, str) and _enum_values(field.annotation):
+                out[key] = value
+            elif isinstance(value, BaseModel):
+                out[key] = with_enums_as_read(value, raw[key])
+            elif isinstance(value, list) and isinstance(raw[key], list):
+                out[key] = [with_enums_as_read(v, r) if isinstance(v, BaseModel) else r
+                            for v, r in zip(value, raw[key], strict=False)]
+    return out

@@ -2,8 +2,10 @@
 for Docker's Python SDK (``docker`` on PyPI) and the ``docker`` CLI.
 
 About 850 lines because every endpoint is a method of one backend that shares the swarm,
-the version, the specs clients sent and the stored networks, secrets and configs; the
-ServiceSpec conversion each way is in :mod:`~clustersim.serve.dockerspec`, the daemon's checks
+the version, the specs clients sent and the stored networks, secrets and configs; how a
+body is read (Go's JSON decoder, as Engine 25.0 wraps its errors) is in
+:mod:`~clustersim.serve.dockerjson`, the
+ServiceSpec conversion each way in :mod:`~clustersim.serve.dockerspec`, the daemon's checks
 that need no swarm state (filters, secret names, generated names) in
 :mod:`~clustersim.serve.dockerchecks`, the networks a manager starts with and their
 addresses in :mod:`~clustersim.serve.dockernetworks`, the objects' ``Version.Index`` (one
@@ -42,7 +44,6 @@ it could not record the image's digest (as with a daemon that cannot reach the r
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from typing import Any
 
@@ -59,6 +60,7 @@ from clustersim.serve.dockerchecks import (
     prefixed,
     service_name,
 )
+from clustersim.serve.dockerjson import decode_network_create, decode_stored_spec, read_json
 from clustersim.serve.dockernetworks import BUILTIN, SWARM_JOINED, node_networks, overlay_ipam
 from clustersim.serve.dockerspec import NS_PER_SECOND as _NS
 from clustersim.serve.dockerspec import (
@@ -145,10 +147,38 @@ class DockerBackend(ClusterTime):
         self.versions.write("swarm", None, 0.0)
         for name in cluster.node_names():
             self._node_version(name)
+        self._running = False
+        cluster.events.subscribe(self._changed)
         for name, driver, ipam, options in node_networks():
             network = self._network(name, driver)
             network["IPAM"]["Config"], network["Options"] = ipam, options
         self._network("ingress", "overlay", ingress=True)
+
+    def advance(self, until: float) -> None:
+        """Run the swarm to ``until``; each node, service or task the simulator changes
+        meanwhile takes its version as it changes (:meth:`_changed`)."""
+        self._running = True
+        try:
+            super().advance(until)
+        finally:
+            self._running = False
+
+    def _changed(self, event: Any) -> None:
+        """The simulator recorded ``event`` while it ran on its own: the object it names
+        (``node/worker-1``, ``service/web``, ``task/web.1``) takes the next index now, at
+        the event's time, as swarmkit's store stamps each transaction. A change made through
+        the API is stamped by its handler instead (one index per request)."""
+        if not self._running:
+            return
+        kind, _, name = event.object.partition("/")
+        if kind == "node" and name in self.cluster.node_names():
+            self._node_version(name)
+        elif kind == "service" and name in self.cluster.services:
+            self._service_version(name)
+        elif kind == "task" and name.rpartition(".")[0] in self.cluster.services:
+            for task in self.cluster.tasks(name.rpartition(".")[0], history=True):
+                if task.name == name:
+                    self._task_version(task)
 
     def instructions(self, url: str) -> str:
         host = url.replace("http://", "tcp://")
@@ -212,15 +242,6 @@ class DockerBackend(ClusterTime):
                             "Docker Engine serves swarm mode only (docker node, service, "
                             "stack, secret, config and network)")
         raise HttpError(404, "page not found")
-
-    def _body(self, request: Request) -> Any:
-        if request.content_type not in ("application/json", ""):
-            raise HttpError(400, f"unsupported Content-Type header ({request.content_type}): "
-                            "must be 'application/json'")
-        try:
-            return json.loads(request.body or b"{}")
-        except (UnicodeDecodeError, json.JSONDecodeError) as err:
-            raise HttpError(400, f"invalid JSON: {err}") from None
 
     def _swarm_request(self, request: Request, rest: list[str]) -> Response:
         """``/swarm``: inspect it; ``init`` and ``join`` get the daemon's 503 for a node
@@ -357,7 +378,7 @@ class DockerBackend(ClusterTime):
         if len(rest) == 1 and request.method == "GET":
             return Response.json(200, self._node_json(self._find_node(rest[0])))
         if len(rest) == 2 and rest[1] == "update" and request.method == "POST":
-            sent = node_spec(self._body(request))
+            sent = node_spec(read_json(request))
             version = parse_version(request.arg("version"), "node")   # moby's router
             spec = check_node_spec(sent)
             name = self._find_node(rest[0])
@@ -468,7 +489,7 @@ class DockerBackend(ClusterTime):
                     row["ServiceStatus"] = self._service_status(row["Spec"]["Name"])
             return Response.json(200, services)
         if rest == ["create"] and method == "POST":
-            body = self._body(request)
+            body = read_json(request)
             if isinstance(body, dict) and not any(k.lower() == "name" and v
                                                   for k, v in body.items()):
                 body = {k: v for k, v in body.items() if k.lower() != "name"}
@@ -503,7 +524,7 @@ class DockerBackend(ClusterTime):
         ``daemon/cluster/services.go``), then swarmkit's ``UpdateService``: the spec, a
         rename or mode change, a rollback without a previous spec, and last the version, in
         the store."""
-        body = self._body(request)
+        body = read_json(request)
         version = parse_version(request.arg("version"), "service")
         name = self._find_service(key)
         service = self.cluster.services[name]
@@ -610,6 +631,11 @@ class DockerBackend(ClusterTime):
 
     # ---- tasks -----------------------------------------------------------------------------
 
+    def _task_version(self, task: Any) -> int:
+        """The task's ``Version.Index``: its status and desired state."""
+        state = (task.state, task.desired_state, task.node, task.message, task.err)
+        return self.versions.read(("task", task.id), state, self.now)[0]
+
     def _task_json(self, task) -> dict[str, Any]:
         since = task.history[-1][0] if task.history else task.created
         status: dict[str, Any] = {"Timestamp": self._stamp(since),
@@ -623,9 +649,8 @@ class DockerBackend(ClusterTime):
                 status["PortStatus"] = {"Ports": [
                     {"Protocol": p.protocol, "TargetPort": p.target,
                      "PublishedPort": p.published, "PublishMode": "host"} for p in host]}
-        state = (task.state, task.desired_state, task.node, task.message, task.err)
-        index = self.versions.read(("task", task.id), state, self.now)[0]
-        out = {"ID": task.id, "Version": {"Index": index}, "CreatedAt": self._stamp(task.created),
+        out = {"ID": task.id, "Version": {"Index": self._task_version(task)},
+               "CreatedAt": self._stamp(task.created),
                "UpdatedAt": self._stamp(since),
                "Spec": self._spec_json(task.service, task.spec)["TaskTemplate"],
                "ServiceID": _id("service", task.service), "Slot": task.slot,
@@ -691,13 +716,8 @@ class DockerBackend(ClusterTime):
                 and (not filters.get("names") or o["Spec"]["Name"] in filters["names"])
                 and all(label_matches(o["Spec"]["Labels"], f) for f in filters.get("label", []))])
         if rest == ["create"] and method == "POST":
-            body = self._body(request)
-            labels = body.get("Labels") or {} if isinstance(body, dict) else None
-            if not isinstance(labels, dict) or not isinstance(body.get("Data", ""), str):
-                raise HttpError(400, f"invalid {kind} spec: an object whose Labels is an "
-                                "object and Data a base64 string")
-            name = check_stored_spec(kind, body.get("Name"), body.get("Data", ""),
-                                     bool(body.get("Driver")))
+            spec = decode_stored_spec(read_json(request), kind)
+            name = check_stored_spec(kind, spec["Name"], spec["Data"], "Driver" in spec)
             if name in objects:
                 raise HttpError(409, f"rpc error: code = AlreadyExists desc = {kind} {name} "
                                 "already exists")
@@ -706,8 +726,8 @@ class DockerBackend(ClusterTime):
                                                                       self.now)},
                              "CreatedAt": self._stamp(self.now),
                              "UpdatedAt": self._stamp(self.now),
-                             "Spec": {"Name": name, "Labels": dict(labels),
-                                      "Data": body.get("Data", "")}}
+                             "Spec": {"Name": name, "Labels": spec["Labels"],
+                                      "Data": spec["Data"]}}
             return Response.json(201, {"ID": objects[name]["ID"]})
         if len(rest) == 1 or rest[1:] == ["update"]:
             found = next((o for o in objects.values()
@@ -737,17 +757,14 @@ class DockerBackend(ClusterTime):
         for a secret or config the stack already has. Only the labels may change
         (swarmkit ``manager/controlapi/secret.go``, ``UpdateSecret``); the version must be
         the current one (moby's router parses it once it has read the body)."""
-        body = self._body(request)
+        spec = decode_stored_spec(read_json(request), kind)
         version = parse_version(request.arg("version"), kind)
-        labels = body.get("Labels") or {} if isinstance(body, dict) else None
-        if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
-            raise HttpError(400, f"invalid {kind} spec: an object whose Labels is an object")
         self.versions.check(version, found["Version"]["Index"])
-        data = body.get("Data")
-        if body.get("Name") != found["Spec"]["Name"] or (data and data != found["Spec"]["Data"]):
+        data = spec["Data"]
+        if spec["Name"] != found["Spec"]["Name"] or (data and data != found["Spec"]["Data"]):
             raise HttpError(400, "rpc error: code = InvalidArgument desc = only updates to "
                             "Labels are allowed")
-        found["Spec"]["Labels"] = dict(labels)
+        found["Spec"]["Labels"] = spec["Labels"]
         found["Version"] = {"Index": self.versions.write((kind, found["Spec"]["Name"]), None,
                                                          self.now)}
         found["UpdatedAt"] = self._stamp(self.now)
@@ -798,15 +815,11 @@ class DockerBackend(ClusterTime):
         if rest == ["prune"] and method == "POST":
             return self._prune_networks(request)
         if rest == ["create"] and method == "POST":
-            body = self._body(request)
-            name = body.get("Name") if isinstance(body, dict) else None
+            body = decode_network_create(read_json(request))
+            name = body.get("Name")
             if not name:
                 raise HttpError(400, "network name is required")
-            driver, labels = body.get("Driver") or "overlay", json_object(body, "Labels")
-            if not isinstance(name, str) or not isinstance(driver, str) or \
-                    not all(isinstance(v, str) for v in labels.values()):
-                raise HttpError(400, "json: cannot unmarshal number into Go struct field "
-                                "NetworkCreateRequest of type string")
+            driver, labels = body.get("Driver") or "overlay", body.get("Labels") or {}
             if driver not in _DRIVERS:     # moby looks the driver up as a plugin last
                 raise HttpError(404, f'plugin "{driver}" not found')
             if name in self.networks:

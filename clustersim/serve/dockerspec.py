@@ -19,6 +19,7 @@ from clustersim.goformat import go_quote
 from clustersim.manifests import ManifestError
 from clustersim.manifests.compose_types import image_problem, service_name
 from clustersim.serve.core import HttpError
+from clustersim.serve.dockerjson import decode_string_map, unmarshal_error
 from clustersim.swarm import ServiceSpec
 from clustersim.swarm.spec import compose_service
 
@@ -222,12 +223,7 @@ def _unmodelled(template: dict[str, Any]) -> str:
 
 
 
-def _go_type(value: Any) -> str:
-    return {bool: "bool", int: "number", float: "number", str: "string", list: "array",
-            dict: "object"}.get(type(value), "value")
-
-
-_NODE_FIELDS = {"name": ("Name", "string"), "labels": ("Labels", "map[string]string"),
+_NODE_FIELDS = {"name": ("Name", "string"), "labels": ("Labels", ""),
                 "role": ("Role", "swarm.NodeRole"),
                 "availability": ("Availability", "swarm.NodeAvailability")}
 """A NodeSpec's fields as Go's decoder finds them (any case) and their Go types."""
@@ -243,19 +239,18 @@ def node_spec(body: Any) -> dict[str, Any]:
     as Go's decoder reads it into moby's ``api/types/swarm`` ``NodeSpec``: field names in any
     case, an absent or null field is its empty value (no labels, an empty ``Role``)."""
     if not isinstance(body, dict):
-        raise _unmarshal_error(body, "Go value of type swarm.NodeSpec")
+        raise unmarshal_error(body, "Go value of type swarm.NodeSpec")
     spec: dict[str, Any] = {"Name": "", "Labels": {}, "Role": "", "Availability": ""}
     for field, value in body.items():
         key, go_type = _NODE_FIELDS.get(str(field).lower(), ("", ""))
         if not key or value is None:
             continue
-        if not isinstance(value, dict if key == "Labels" else str):
-            raise _unmarshal_error(value, f"Go struct field NodeSpec.{key} of type {go_type}")
-        wrong = [v for v in value.values() if not isinstance(v, str)] \
-            if isinstance(value, dict) else []
-        if wrong:
-            raise _unmarshal_error(wrong[0], "Go struct field NodeSpec.Labels of type string")
-        spec[key] = value
+        if key == "Labels":
+            spec[key] = decode_string_map(value, "NodeSpec.Labels")
+        elif not isinstance(value, str):
+            raise unmarshal_error(value, f"Go struct field NodeSpec.{key} of type {go_type}")
+        else:
+            spec[key] = value
     return spec
 
 
@@ -270,11 +265,6 @@ def check_node_spec(spec: dict[str, Any]) -> dict[str, Any]:
     return {**spec, **{key: spec[key].lower() for key in _NODE_ENUMS}}
 
 
-def _unmarshal_error(value: Any, target: str) -> HttpError:
-    """Go's ``encoding/json`` refusing a JSON value of the wrong type for ``target``."""
-    return HttpError(400, f"json: cannot unmarshal {_go_type(value)} into {target}")
-
-
 def json_object(mapping: dict[str, Any], key: str) -> dict[str, Any]:
     """``mapping[key]`` as an object (``{}`` when absent or null); another type is refused
     as the daemon's JSON decoder refuses it."""
@@ -286,7 +276,7 @@ def json_object(mapping: dict[str, Any], key: str) -> dict[str, Any]:
 
 def _as_obj(value: Any, key: str = "item") -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise _unmarshal_error(value, f"Go struct field {key} of type object")
+        raise unmarshal_error(value, f"Go struct field {key} of type object")
     return value
 
 
@@ -295,7 +285,7 @@ def json_list(mapping: dict[str, Any], key: str) -> list[Any]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise _unmarshal_error(value, f"Go struct field {key} of type array")
+        raise unmarshal_error(value, f"Go struct field {key} of type array")
     return value
 
 
@@ -306,7 +296,7 @@ def _duration(value: Any, key: str) -> str:
 
 def _num(value: Any, key: str) -> int | float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _unmarshal_error(value, f"Go struct field {key} of type int64")
+        raise unmarshal_error(value, f"Go struct field {key} of type int64")
     return value
 
 

@@ -10,12 +10,15 @@ the object's current version with ``ErrSequenceConflict``, "update out of sequen
 error that gRPC carries as ``Unknown`` and the daemon answers with a 500
 (moby ``errdefs``/``api/server/httpstatus``: ``statusCodeFromGRPCError``).
 
-Simplified (what swarmkit does instead): changes made through the API are stamped when they
-are made; the simulator's own changes (a node that goes down, a rolling update's status, a
-task's state) are stamped when a client next reads the object, from a summary of what the
-Engine API shows of it. The index still grows with every change a client can see, so a version
-read before a change is refused, as in Docker; two changes between two reads get one index,
-where swarmkit gives each its own.
+Changes made through the API are stamped by their handlers when they are made; the
+simulator's own changes (a node that goes down, a rolling update's status, a task's state) are
+stamped as the simulator records the event that reports them, from a summary of what the Engine
+API shows of the object (:meth:`~clustersim.serve.docker.DockerBackend.advance`), so their
+indexes follow the order of the changes and a later read gives the same version.
+Simplified (what swarmkit does instead): a change the simulator records no event for (a task's
+desired state) is stamped when a client next reads the object, and two such changes between
+two reads get one index, where swarmkit gives each transaction its own; a change that leaves
+the summary as it was takes no index.
 """
 
 from __future__ import annotations

@@ -163,8 +163,9 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
             raise HttpError(409, exists.format(spec_id))
         return body, spec_id
 
-    def _change(self, action, *, created: bool = False) -> Response:
-        """Run a change on the framework; answer Marathon's ``{version, deploymentId}``."""
+    def _change(self, action, *, created: bool = False, each_app: bool = False) -> Response:
+        """Run a change on the framework; answer Marathon's ``{version, deploymentId}``
+        (``each_app``: a refusal is named as :func:`invalid` names a list's)."""
         try:
             deployment = action()
         except AppLockedError as err:
@@ -173,7 +174,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
                             "'/v2/deployments/<DEPLOYMENT_ID>'.",
                             deployments=[{"id": i} for i in err.deployment_ids]) from None
         except ValueError as err:
-            raise invalid(err) from None
+            raise invalid(err, each_app=each_app) from None
         self.cluster.run(until=self.cluster.now)
         return Response.json(201 if created else 200, {
             "version": self.times.version(deployment.number),
@@ -328,7 +329,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
             if request.method == "PATCH" and spec_id not in self.marathon.root.run_specs:
                 raise HttpError(404, f"App '{spec_id}' does not exist")
             updates.append(self._updated_app({**app, "id": spec_id}, partial))
-        return self._change(lambda: self.marathon.deploy(updates, force=force))
+        return self._change(lambda: self.marathon.deploy(updates, force=force), each_app=True)
 
     # ---- queue, deployments -----------------------------------------------------------------
 

@@ -118,11 +118,15 @@ def definition(body: Any, what: str) -> dict[str, Any]:
     return body
 
 
-def invalid(err: ValueError) -> HttpError:
+def invalid(err: ValueError, *, each_app: bool = False) -> HttpError:
     """A definition the loader or the framework refused, as Marathon's 422
-    ``Object is not valid`` with the field's path (``/`` when the error names none). A
-    dependency cycle is answered in Marathon's words only (``RootGroup.validRootGroup``:
-    no cycle named, no hint)."""
+    ``Object is not valid`` with the field's path (``/`` when the error names none), as
+    Accord's descriptions read (``api/v2/Validation.scala``, ``allRuleViolationsWithFull
+    Description``: a group's app is ``/apps(0)/cmd``, the app itself ``/apps(0)``).
+    ``each_app``: the definition was a list of apps that Marathon validates one by one
+    (``PUT``/``PATCH /v2/apps``), so a violation is named as in a single app (``/``,
+    ``/cmd``), without the item's index. A dependency cycle is answered in Marathon's words
+    only (``RootGroup.validRootGroup``: no cycle named, no hint)."""
     if isinstance(err, DependencyCycleError):
         return HttpError(422, "Object is not valid", details=[
             {"path": "/", "errors": [DependencyCycleError.UPSTREAM_MESSAGE]}])
@@ -130,7 +134,8 @@ def invalid(err: ValueError) -> HttpError:
         text = err.message.rstrip(".")
         if err.expected:
             text += f" (expected {err.expected})"
-        return HttpError(422, "Object is not valid", details=[{"path": _pointer(err.path),
+        path = re.sub(r"^\[\d+\]\.?", "", err.path) if each_app else err.path
+        return HttpError(422, "Object is not valid", details=[{"path": _pointer(path),
                                                                 "errors": [text + "."]}])
     return HttpError(422, "Object is not valid", details=[{"path": "/", "errors": [str(err)]}])
 

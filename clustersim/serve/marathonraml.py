@@ -25,11 +25,12 @@ port mappings; port definitions; health checks: ``appContainer.raml``, ``network
 ``healthCheck.raml``) and the second for the id and the constraints; the manifest loader
 then checks the rest, and its refusals keep the simulator's words in Marathon's shape
 (:func:`~clustersim.serve.marathonquery.invalid`).
+An enum (the engine type, the Docker network, a health or readiness check's protocol, a
+network's mode, ``killSelection``, ``taskLostBehavior``) is read in any case, as the
+generated reader reads it, with the values the loader's models list; another value is
+``error.unknown.enum.literal``.
 Simplified: the RAML reader checks every field of every nested type; the fields not listed
-here are left to the loader, which refuses the same values in its own words. Among them
-``env``: a value that is no string fails the union ``EnvVarValueOrSecret``, whose answer is
-that of its last alternative, not confirmed here. The loader also refuses enum values in
-lower case (``"docker"``, ``"http"``) that Marathon's reader accepts in any case.
+here are left to the loader, which refuses the same values in its own words.
 """
 
 from __future__ import annotations
@@ -38,7 +39,21 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from clustersim.manifests.marathon_types import OPERATORS, UNKNOWN_OPERATOR, check_constraint
+from pydantic import BaseModel
+
+from clustersim.manifests.marathon_types import (
+    OPERATORS,
+    UNKNOWN_OPERATOR,
+    App,
+    Container,
+    DockerContainer,
+    HealthCheck,
+    Network,
+    ReadinessCheck,
+    Residency,
+    check_constraint,
+    enum_values,
+)
 from clustersim.manifests.pathid import RESERVED, SEGMENT, segments
 from clustersim.serve.core import HttpError
 
@@ -122,6 +137,32 @@ def _enum(*values: str) -> Reader:
     return read
 
 
+def _model_enum(model: type[BaseModel], field: str) -> Reader:
+    """The RAML enum of ``model``'s ``field``, with the values the loader's model lists."""
+    return _enum(*enum_values(model, field))
+
+
+def _env(value: Any, path: str, errors: Errors) -> None:
+    """``EnvVars`` (``environmentVariable.raml``): a map whose values are the union
+    ``EnvVarValue | EnvVarSecretRef``. The generated union reader tries each alternative in
+    turn (``UnionVisitor``: ``validate[A] orElse validate[B]``), so a value that is neither
+    answers with the last one's errors: ``EnvVarSecretRef`` is an object whose ``secret``
+    string is required (read with Play's ``Json.format``), and a number, a boolean, a list or
+    null has no ``secret``: ``/env/NAME/secret`` ``error.path.missing`` (``mapReads`` puts
+    the key before the value's path)."""
+    if not isinstance(value, dict):
+        errors.append((path, "error.expected.jsobject"))
+        return
+    for key, item in value.items():
+        if isinstance(item, str):
+            continue
+        secret = item.get("secret") if isinstance(item, dict) else None
+        if secret is None:
+            errors.append((f"{path}/{key}/secret", "error.path.missing"))
+        elif not isinstance(secret, str):
+            errors.append((f"{path}/{key}/secret", "error.expected.jsstring"))
+
+
 def _labels(value: Any, path: str, errors: Errors) -> None:
     """``KVLabels``, a map of strings (Play's ``mapReads`` names each value ``/key``)."""
     if not isinstance(value, dict):
@@ -175,21 +216,25 @@ _FIELDS: dict[str, Reader] = {
     "constraints": _array(_array(_string())), "dependencies": _array(_path_id),
     "labels": _labels, "requirePorts": _boolean,
     "container": _object({   # Container, DockerContainer of appContainer.raml
-        "type": _enum("MESOS", "DOCKER"),
+        "type": _model_enum(Container, "type"),
         "docker": _object({"image": _string(min_length=1),
-                           "network": _enum("BRIDGE", "HOST", "NONE", "USER"),
+                           "network": _model_enum(DockerContainer, "network"),
                            "forcePullImage": _boolean, "privileged": _boolean,
                            "portMappings": _array(_PORT_MAPPING)}, required=("image",)),
         "portMappings": _array(_PORT_MAPPING)}),
     "portDefinitions": _array(_object({   # PortDefinition of network.raml
         "port": _PORT, "protocol": _PROTOCOL, "name": _LEGACY_NAME, "labels": _labels})),
     "healthChecks": _array(_object({   # AppHealthCheck of healthCheck.raml
-        "protocol": _enum("HTTP", "HTTPS", "TCP", "COMMAND", "MESOS_TCP", "MESOS_HTTP",
-                          "MESOS_HTTPS"),
+        "protocol": _model_enum(HealthCheck, "protocol"),
         "gracePeriodSeconds": _integer(0), "intervalSeconds": _integer(0),
         "maxConsecutiveFailures": _integer(0), "delaySeconds": _integer(0),
         "timeoutSeconds": _integer(), "port": _PORT, "portIndex": _PORT,
         "path": _string(), "ignoreHttp1xx": _boolean})),
+    "readinessChecks": _array(_object({"protocol": _model_enum(ReadinessCheck, "protocol")})),
+    "networks": _array(_object({"mode": _model_enum(Network, "mode")})),
+    "residency": _object({"taskLostBehavior": _model_enum(Residency, "task_lost_behavior")}),
+    "killSelection": _model_enum(App, "kill_selection"),
+    "env": _env,
 }
 """The fields of ``app.raml`` that learners get wrong, with their types' readers, in the
 order their errors are reported."""

@@ -9,10 +9,14 @@ tree with ``Timestamp.now()`` and every app it changed takes that version
 wall-clock instants by the rule every served simulator follows
 (:class:`~clustersim.serve.core.WallClock`: simulated *now* is the wall clock's now, or a fixed
 ``epoch`` for tests and stored outputs), and a version is the instant of the deployment that
-made it (``Deployment.started_at``), fixed the first time it is shown so that a version
-names one definition for good. Two changes in the same millisecond (simulated time stands
-still between requests when the server's speed is 0) take consecutive milliseconds, in
-the order of their deployments: Marathon's clock has moved on between two changes.
+made it (``Deployment.started_at``), fixed when the deployment starts (the framework's next
+event, after the clock has been read again) so that a version names one definition for good:
+a change made in Python between two requests takes the time it was made, not that of the
+next read. Two changes in the same millisecond (simulated time stands still between requests
+when the server's speed is 0) take consecutive milliseconds, in the order of their
+deployments: Marathon's clock has moved on between two changes.
+Simplified: a deployment with nothing to do records no event, so its version is fixed when it
+is first shown (through the API, at once).
 """
 
 from __future__ import annotations
@@ -33,6 +37,14 @@ class MarathonTime:
         self.clock = clock
         self._versions: list[int] = []
         """Milliseconds since the Unix epoch of deployment number ``i + 1``'s version."""
+        marathon.events.subscribe(self._changed)
+
+    def _changed(self, event: object) -> None:
+        """The framework recorded an event: fix the versions of the deployments started
+        since the last one, on the wall clock read now."""
+        if len(self._versions) < len(self.marathon.deployments):
+            self.clock.begin()
+            self.version(len(self.marathon.deployments))
 
     def instant(self, seconds: float) -> str:
         """Simulated second ``seconds`` as Marathon writes an instant."""

@@ -12,7 +12,7 @@ keep their own events. The other systems leave both empty.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -49,6 +49,7 @@ class EventLog:
     def __init__(self, system: str) -> None:
         self.system = system
         self._events: list[Event] = []
+        self._listeners: list[Callable[[Event], None]] = []
 
     def record(
         self, time: float, obj: str, reason: str, message: str, type: str = "Normal", *,
@@ -56,7 +57,15 @@ class EventLog:
     ) -> Event:
         event = Event(float(time), self.system, obj, type, reason, message, namespace, uid)
         self._events.append(event)
+        for listener in self._listeners:
+            listener(event)
         return event
+
+    def subscribe(self, listener: Callable[[Event], None]) -> None:
+        """Call ``listener`` with each event as it is recorded, after the change it reports
+        (a served API stamps the object's version then, as the real store does at the
+        change, rather than when a client next reads it)."""
+        self._listeners.append(listener)
 
     def __iter__(self) -> Iterator[Event]:
         return iter(self._events)

@@ -414,3 +414,36 @@ def test_what_the_simulator_refused_after_loading_is_refused_by_the_loader(
         load_manifests(text, name="app.json")
     assert (caught.value.source, caught.value.path) == ("app.json", path)
     assert words in caught.value.message
+
+
+def test_enums_are_read_in_any_case_as_marathons_reader_reads_them() -> None:
+    """The RAML reader matches an enum in any case (mesosphere/marathon ``EnumVisitor``) and
+    keeps its RAML spelling, so the definition the simulator reads has ``DOCKER``, ``host``;
+    a value that is none of them is still refused."""
+    group = {"id": "/shop", "apps": [{
+        "id": "web", "container": {"type": "docker", "docker": {"image": "nginx:1.27",
+                                                                "network": "bridge"},
+                                   "volumes": [{"containerPath": "data", "mode": "rw",
+                                                "persistent": {"size": 10, "type": "ROOT"}}]},
+        "healthChecks": [{"protocol": "mesos_http"}], "killSelection": "Oldest_First",
+        "readinessChecks": [{"protocol": "https"}], "unreachableStrategy": "DISABLED",
+        "residency": {"taskLostBehavior": "wait_forever"},
+        "upgradeStrategy": {"minimumHealthCapacity": 0.5, "maximumOverCapacity": 0}}],
+        "pods": [{"id": "db", "networks": [{"mode": "HOST"}],
+                  "containers": [{"name": "db", "resources": {"cpus": 0.1, "mem": 32}}]}]}
+    [spec] = load_manifests(group)
+    app, pod = spec.manifest["apps"][0], spec.manifest["pods"][0]
+    assert (app["container"]["type"], app["container"]["docker"]["network"],
+            app["container"]["volumes"][0]["mode"], app["container"]["volumes"][0]
+            ["persistent"]["type"]) == ("DOCKER", "BRIDGE", "RW", "root")
+    assert (app["healthChecks"][0]["protocol"], app["killSelection"],
+            app["readinessChecks"][0]["protocol"], app["unreachableStrategy"],
+            app["residency"]["taskLostBehavior"]) == (
+        "MESOS_HTTP", "OLDEST_FIRST", "HTTPS", "disabled", "WAIT_FOREVER")
+    assert pod["networks"] == [{"mode": "host"}]
+    assert group["apps"][0]["container"]["type"] == "docker"     # the input is left alone
+    with pytest.raises(ManifestError, match="killSelection"):
+        load_manifests({"id": "/web", "cmd": "x", "killSelection": "NEWEST_FIRST"})
+    with pytest.raises(ManifestError, match=r"scaling\.kind"):   # a discriminator: exact
+        load_manifests({"id": "/db", "scaling": {"kind": "FIXED"},
+                        "containers": [{"name": "db", "resources": {"cpus": 0.1}}]})

@@ -86,7 +86,8 @@ def test_a_node_update_replaces_the_whole_spec(server, client):
     for spec, words in (({"Availability": "active"}, 'invalid Role: ""'),
                         ({"Role": "worker", "Labels": {"a": "b"}}, 'invalid Availability: ""'),
                         ({"Role": 1, "Availability": "active"},
-                         "json: cannot unmarshal number into Go struct field NodeSpec.Role "
+                         "invalid JSON: json: cannot unmarshal number into Go struct field "
+                         "NodeSpec.Role "
                          "of type swarm.NodeRole")):
         with pytest.raises(APIError) as refused:
             worker.update(spec)
@@ -188,7 +189,7 @@ def test_a_refused_network_create_stores_nothing(server, body):
     refused = requests.post(f"{base}/networks/create", timeout=10,
                             json={"Name": "n1", "Driver": "overlay", **body})
     assert refused.status_code == 400
-    assert refused.json()["message"].startswith("json: cannot unmarshal")
+    assert refused.json()["message"].startswith("invalid JSON: json: cannot unmarshal")
     assert requests.get(f"{base}/networks/n1", timeout=10).status_code == 404
     created = requests.post(f"{base}/networks/create", timeout=10,
                             json={"Name": "n1", "Driver": "overlay"})
@@ -220,7 +221,7 @@ def test_bad_update_requests_get_the_daemons_errors(server):
     labels = requests.post(f"{base}/nodes/worker-1/update", json={"Labels": "disk=ssd"},
                            timeout=10)
     assert labels.status_code == 400 and labels.json()["message"].startswith(
-        "json: cannot unmarshal string into Go struct field")
+        "invalid JSON: json: cannot unmarshal string into Go struct field")
     version = requests.post(f"{base}/services/web/update?version=abc", json={"Name": "web"},
                             timeout=10)
     assert version.status_code == 400 and version.json() == {"message": (
@@ -337,3 +338,104 @@ def test_the_simulators_own_changes_bump_the_version(server, client):
     started = web.version
     web.reload()
     assert web.attrs["UpdateStatus"]["State"] == "completed" and web.version > started
+
+
+def _refusal(err: pytest.ExceptionInfo[APIError]) -> tuple[int, str]:
+    return err.value.response.status_code, err.value.explanation
+
+
+def test_labels_that_are_no_strings_are_refused_as_the_daemon_decodes_them(server, client):
+    """A secret's, config's or network's labels are Go's ``map[string]string``: Engine 25's
+    ``httputils.ReadJSON`` refuses another value with the decoder's error, wrapped as
+    ``invalid JSON: ...``, and stores nothing (the simulator stored the number)."""
+    for create, struct, kind in ((client.secrets.create, "SecretSpec", "number"),
+                                 (client.configs.create, "ConfigSpec", "bool")):
+        with pytest.raises(APIError) as refused:
+            create(name="db", data=b"s3cret", labels={"tier": 1 if kind == "number" else True})
+        assert _refusal(refused) == (400, f"invalid JSON: json: cannot unmarshal {kind} into "
+                                          f"Go struct field {struct}.Labels of type string")
+    with pytest.raises(APIError) as refused:
+        client.networks.create("back", driver="overlay", labels={"tier": ["a"]})
+    assert _refusal(refused) == (400, "invalid JSON: json: cannot unmarshal array into Go "
+                                      "struct field NetworkCreateRequest.Labels of type string")
+    assert client.secrets.list() == [] and client.configs.list() == []
+    assert "back" not in {n.name for n in client.networks.list()}
+    secret = client.secrets.create(name="db", data=b"s3cret", labels={"tier": "1"})
+    index = client.secrets.get(secret.id).attrs["Version"]["Index"]
+    update = requests.post(f"{server.url}/v1.44/secrets/{secret.id}/update?version={index}",
+                           json={"Name": "db", "Labels": {"tier": 2}}, timeout=10)
+    assert (update.status_code, update.json()["message"]) == (400, (
+        "invalid JSON: json: cannot unmarshal number into Go struct field SecretSpec.Labels "
+        "of type string"))
+    assert client.secrets.get("db").attrs["Spec"]["Labels"] == {"tier": "1"}
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("{bad", "invalid JSON: invalid character 'b' looking for beginning of object key string"),
+    ('{"Name": "db",}', "invalid JSON: invalid character '}' looking for beginning of object "
+                        "key string"),
+    ('{"Name" "db"}', "invalid JSON: invalid character '\"' after object key"),
+    ('{"Labels": {"a": tru}}', "invalid JSON: invalid character '}' in literal true "
+                               "(expecting 'e')"),
+    ("[1 2]", "invalid JSON: invalid character '2' after array element"),
+    ('{"Name": "d\nb"}', "invalid JSON: invalid character '\\n' in string literal"),
+    ('{"Name": ', "invalid JSON: unexpected EOF"),
+    (" \n ", "invalid JSON: got EOF while reading request body"),
+    ('{"Name": "db"} {}', "unexpected content after JSON"),
+    ('{"Name": "db", "Data": "c2VjcmV0c"}', "invalid JSON: illegal base64 data at input byte 8"),
+    ('{"Name": "db", "Data": "c2Vj=mV0"}', "invalid JSON: illegal base64 data at input byte 4"),
+    ('"db"', "invalid JSON: json: cannot unmarshal string into Go value of type "
+             "swarm.SecretSpec"),
+    ('{"name": 5}', "invalid JSON: json: cannot unmarshal number into Go struct field "
+                    "SecretSpec.Name of type string"),
+])
+def test_bodies_are_read_with_engine_25s_words(server, body, message):
+    """``httputils.ReadJSON`` (Engine 25.0): Go's syntax errors and decode errors wrapped as
+    ``invalid JSON: ...``, a body of spaces only, and a second value after the first; a
+    ``[]byte`` field's base64 is decoded with the body. The daemon quoted Python's parser
+    ("Expecting value: line 1 column 2") and took a secret's data undecoded."""
+    sent = requests.post(f"{server.url}/v1.44/secrets/create", data=body.encode(), timeout=10,
+                         headers={"Content-Type": "application/json"})
+    assert (sent.status_code, sent.json()) == (400, {"message": message})
+    assert requests.get(f"{server.url}/v1.44/secrets", timeout=10).json() == []
+
+
+def test_a_secret_from_a_json_array_of_bytes(server, client):
+    """``Data`` is Go's ``[]byte``: ``encoding/json`` takes an array of bytes as well as
+    base64, and writes it back as base64."""
+    sent = requests.post(f"{server.url}/v1.44/configs/create", timeout=10,
+                         json={"Name": "nginx", "Data": list(b"server {}")})
+    assert sent.status_code == 201
+    assert client.configs.get("nginx").attrs["Spec"]["Data"] == "c2VydmVyIHt9"
+    refused = requests.post(f"{server.url}/v1.44/configs/create", timeout=10,
+                            json={"Name": "nginx2", "Data": [1, 256]})
+    assert refused.json()["message"] == ("invalid JSON: json: cannot unmarshal number 256 "
+                                         "into Go struct field ConfigSpec.Data of type uint8")
+
+
+def test_the_simulators_own_changes_take_their_version_when_they_happen():
+    """A node that goes down while the swarm runs takes its ``Version.Index`` when the
+    managers mark it down, as swarmkit's store stamps each change: before a service created
+    later through the API, with the time it went down, and the same however late and often
+    a client reads it. It was stamped when first read: after the service, at the read's
+    time."""
+    from datetime import datetime
+    with serve("swarm", nodes=3, speed=0, epoch=1_700_000_000) as server:
+        base = f"{server.url}/v1.44"
+        server.backend.cluster.fail_node("worker-1")
+        server.step(60)                  # down 10-15 s later, while nobody reads
+        created = requests.post(f"{base}/services/create", timeout=10, json={
+            "Name": "web", "TaskTemplate": {"ContainerSpec": {"Image": "nginx:1.27"}}})
+        assert created.status_code == 201
+        service = requests.get(f"{base}/services/web", timeout=10).json()
+        reads = []
+        for _ in range(2):
+            server.step(30)
+            node = requests.get(f"{base}/nodes/worker-1", timeout=10).json()
+            reads.append((node["Version"]["Index"], node["UpdatedAt"]))
+        assert node["Status"]["State"] == "down"
+        assert reads[0] == reads[1]
+        index, updated = reads[0]
+        assert index < service["Version"]["Index"]
+        down = datetime.fromisoformat(updated[:26] + "+00:00").timestamp() - 1_700_000_000
+        assert 10 <= down <= 15

@@ -805,6 +805,20 @@ ID_RULE = ("must fully match regular expression '^(([a-z0-9]|[a-z0-9][a-z0-9\\-]
      "Invalid JSON", [{"path": "/healthChecks(0)/protocol",
                        "errors": ["error.unknown.enum.literal"]},
                       {"path": "/healthChecks(0)/intervalSeconds", "errors": ["error.min"]}]),
+    # more enums (killSelection.raml, network.raml): any case is read, another value refused
+    ({"id": "/a", "cmd": "x", "killSelection": "NEWEST_FIRST",
+      "networks": [{"mode": "bridge"}]}, "Invalid JSON",
+     [{"path": "/networks(0)/mode", "errors": ["error.unknown.enum.literal"]},
+      {"path": "/killSelection", "errors": ["error.unknown.enum.literal"]}]),
+    # env (environmentVariable.raml): neither a string nor a secret reference; the union's
+    # last alternative, EnvVarSecretRef, answers (these got the loader's words)
+    ({"id": "/a", "cmd": "x", "env": {"PORT": 8080, "DEBUG": True, "KEY": {"secret": 5},
+                                      "NAME": "web"}}, "Invalid JSON",
+     [{"path": "/env/PORT/secret", "errors": ["error.path.missing"]},
+      {"path": "/env/DEBUG/secret", "errors": ["error.path.missing"]},
+      {"path": "/env/KEY/secret", "errors": ["error.expected.jsstring"]}]),
+    ({"id": "/a", "cmd": "x", "env": ["PORT=8080"]}, "Invalid JSON",
+     [{"path": "/env", "errors": ["error.expected.jsobject"]}]),
     # Accord (PathId.scala, AppValidation.scala, SchedulingValidation.scala)
     ({"id": "/web..x", "cmd": "x"}, "Object is not valid", [{"path": "/id", "errors": [ID_RULE]}]),
     ({"id": "/web/tasks", "cmd": "x"}, "Object is not valid", [{"path": "/id", "errors": [
@@ -853,6 +867,16 @@ def test_invalid_definitions_get_marathons_answers(server, app, message, details
          {"path": "(0)/id", "errors": ["error.path.missing"]}]}),
     ("", [{"id": "/a", "cmd": "x"}, {"id": "/web..x", "cmd": "x"}],
      {"message": "Object is not valid", "details": [{"path": "/id", "errors": [ID_RULE]}]}),
+    # the loader's refusals too (they were named "(1)" and "(0)/healthChecks(0)")
+    ("", [{"id": "/a", "cmd": "x"}, {"id": "/b", "cmd": "x", "args": ["y"]}],
+     {"message": "Object is not valid", "details": [{"path": "/", "errors": [
+         "AppDefinition must either contain one of 'cmd' or 'args', and/or a 'container' "
+         "(expected cmd or args (not both), or a container with an image)."]}]}),
+    ("", [{"id": "/a", "cmd": "x", "portDefinitions": [], "healthChecks": [
+        {"protocol": "TCP", "portIndex": 1}]}],
+     {"message": "Object is not valid", "details": [{"path": "/healthChecks(0)", "errors": [
+         "Health check port indices must address an element of the ports array or container "
+         "port mappings (expected a port, or a port for the app to check)."]}]}),
 ])
 def test_a_list_of_apps_is_read_as_marathon_reads_it(server, query, apps, answer):
     """``PUT /v2/apps`` reads its list as a ``Seq`` of ``AppUpdate`` with the reader of one
@@ -877,3 +901,52 @@ def test_an_invalid_app_in_a_group_or_an_update_is_named_by_its_path(server, cli
         client.update_app("/web", MarathonApp(cmd="serve", cpus=0.1, mem=32, instances=-1))
     assert str(refused.value) == 'MarathonHttpError: HTTP 422 returned with message, "Invalid JSON"'
     assert refused.value.error_details == [{"path": "/instances", "errors": ["error.min"]}]
+
+
+def test_enums_are_read_in_any_case_and_stored_as_raml_spells_them(server, client):
+    """The generated RAML reader matches an enum in any case (``EnumVisitor``) and Marathon
+    writes back the RAML spelling; the loader refused ``"docker"``, ``"oldest_first"``,
+    ``"HOST"`` (pydantic's "Input should be 'DOCKER' or 'MESOS'"). (The marathon client
+    checks the engine type itself, in upper case: the definition is sent as JSON.)"""
+    created = requests.post(f"{server.url}/v2/apps", timeout=10, json={
+        "id": "/web", "instances": 3, "cpus": 0.1, "mem": 32,
+        "container": {"type": "docker", "docker": {"image": "nginx:1.27"}},
+        "killSelection": "oldest_first", "networks": [{"mode": "HOST"}],
+        "unreachableStrategy": "Disabled"})
+    assert created.status_code == 201
+    server.step(30)
+    app = requests.get(f"{server.url}/v2/apps/web", timeout=10).json()["app"]
+    assert (app["container"]["type"], app["killSelection"], app["networks"],
+            app["unreachableStrategy"]) == ("DOCKER", "OLDEST_FIRST", [{"mode": "host"}],
+                                            "disabled")
+    assert client.get_app("web").tasks_running == 3
+    # the simulator reads the definition as stored (the kill order, the engine)
+    assert _framework(server).root.run_specs["/web"]["killSelection"] == "OLDEST_FIRST"
+    checked = requests.put(f"{server.url}/v2/apps/web", timeout=10, json={
+        "healthChecks": [{"protocol": "command", "command": {"value": "true"}}]})
+    assert checked.status_code == 200
+    server.step(30)
+    assert client.get_app("web").health_checks[0].protocol == "COMMAND"
+
+
+def test_a_change_made_in_python_takes_its_version_when_it_is_made(server):
+    """Marathon stamps a change with ``Timestamp.now()`` as it makes it
+    (``GroupManagerImpl``). A scale made on the framework between two requests took the
+    time of the next read as its version (here 0.8 s later); now the time it was made, the
+    same at every read."""
+    created = requests.post(f"{server.url}/v2/apps", timeout=10,
+                            json={"id": "/web", "cmd": "sleep 1000", "cpus": 0.1, "mem": 16})
+    assert created.status_code == 201
+    server.step(30)
+    before = time.time()
+    with server.lock:
+        _framework(server).scale("/web", 2)
+    after = time.time()
+    reads = []
+    for _ in range(2):
+        time.sleep(0.8)
+        reads.append(requests.get(f"{server.url}/v2/apps/web", timeout=10).json()["app"])
+    assert reads[0]["versionInfo"] == reads[1]["versionInfo"]
+    scaled = datetime.fromisoformat(reads[0]["versionInfo"]["lastScalingAt"]).timestamp()
+    assert before - 0.01 <= scaled <= after + 0.01
+    assert reads[0]["versionInfo"]["lastConfigChangeAt"] == created.json()["version"]
