@@ -100,11 +100,20 @@ class Server(SimServer):
         return subprocess.run([program, *words[1:]], input=stdin, env=env, text=True,
                               capture_output=True, timeout=timeout)
 
-    def sh(self, command: str, *, stdin: str | None = None, timeout: float = 60.0) -> None:
+    def sh(self, command: str, *, stdin: str | None = None, timeout: float = 60.0,
+           check: bool = False) -> None:
         """:meth:`run` the command and print it as a terminal would: ``$`` and the command,
-        then its output and errors."""
+        then its output and errors. A command that fails says so on a last line with its
+        exit status, so that a notebook cell does not pass over it silently; with ``check``
+        it also raises :class:`subprocess.CalledProcessError`, for a step that later cells
+        depend on."""
         result = self.run(command, stdin=stdin, timeout=timeout)
         print(f"$ {command}\n{result.stdout}{result.stderr}".rstrip())
+        if result.returncode:
+            print(f"(exit status {result.returncode}: the command failed)")
+            if check:
+                raise subprocess.CalledProcessError(result.returncode, command, result.stdout,
+                                                    result.stderr)
 
     def instructions(self) -> str:
         """Where the API is and the ``export`` lines that point the client at it."""
