@@ -75,8 +75,10 @@ def refresh(path: Path, timeout: int = 600) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("paths", nargs="*", type=Path, help="notebooks (default: all)")
+    parser = argparse.ArgumentParser(prog="python -m clustersim refresh",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*", type=Path, metavar="notebook",
+                        help="notebooks to run (default: all in notebooks/ and exercises/)")
     args = parser.parse_args(argv)
     paths = args.paths or notebooks(Path.cwd())
     if not paths:
