@@ -10,6 +10,7 @@ number of problems (0 when all is well).
 
 from __future__ import annotations
 
+import argparse
 import re
 import subprocess
 import sys
@@ -130,10 +131,20 @@ def run_checks(kernel: bool = True) -> list[Check]:
 
 
 def main(argv: list[str] | None = None, out: Callable[[str], object] = print) -> int:
-    args = argv or []
-    checks = run_checks(kernel="--no-kernel" not in args)
+    """``python -m clustersim doctor``; an unknown option or ``--help`` exits through
+    argparse (status 2 or 0) before any check runs."""
+    parser = argparse.ArgumentParser(
+        prog="python -m clustersim doctor", allow_abbrev=False,
+        description="Check this machine for the course and say what to fix, one line each. "
+                    "The exit status is 0 when all is well, 1 otherwise.")
+    parser.add_argument("--all", action="store_true",
+                        help="also list the checks that passed (default: only problems)")
+    parser.add_argument("--no-kernel", action="store_true",
+                        help="skip starting a notebook kernel (the slowest check)")
+    args = parser.parse_args(argv or [])
+    checks = run_checks(kernel=not args.no_kernel)
     problems = [c for c in checks if not c.ok]
-    show = checks if "--all" in args else problems
+    show = checks if args.all else problems
     for check in show:
         out(check.line())
     if problems:

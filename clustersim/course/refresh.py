@@ -34,6 +34,24 @@ def notebooks(root: Path) -> list[Path]:
     return sorted(found)
 
 
+def join_streams(nb: nbformat.NotebookNode) -> None:
+    """Merge each cell's consecutive outputs on the same stream into one, as Jupyter shows
+    them: the kernel sends printed text in chunks as its flush timer fires, so where one
+    output ends depends on how fast the machine ran, and stored outputs would change from one
+    refresh to the next without anything printed changing (nbval compares the joined text)."""
+    for cell in nb.cells:
+        joined: list[nbformat.NotebookNode] = []
+        for output in cell.get("outputs", []):
+            last = joined[-1] if joined else None
+            if (output.output_type == "stream" and last is not None
+                    and last.output_type == "stream" and last.name == output.name):
+                last.text += output.text
+            else:
+                joined.append(output)
+        if "outputs" in cell:
+            cell.outputs = joined
+
+
 def refresh(path: Path, timeout: int = 600) -> None:
     """Execute one notebook in a fresh kernel and write its outputs back."""
     nb = nbformat.read(path, as_version=4)
@@ -52,12 +70,15 @@ def refresh(path: Path, timeout: int = 600) -> None:
         record_timing=False,
     )
     client.execute()
+    join_streams(nb)
     nbformat.write(nb, path)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("paths", nargs="*", type=Path, help="notebooks (default: all)")
+    parser = argparse.ArgumentParser(prog="python -m clustersim refresh",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*", type=Path, metavar="notebook",
+                        help="notebooks to run (default: all in notebooks/ and exercises/)")
     args = parser.parse_args(argv)
     paths = args.paths or notebooks(Path.cwd())
     if not paths:

@@ -277,6 +277,22 @@ def _one(manifest: object, what: str) -> dict[str, Any]:
     return dict(documents[0])
 
 
+REMOVED_INGRESS_VERSIONS = ("extensions/v1beta1", "networking.k8s.io/v1beta1")
+"""The Ingress API versions no longer served from Kubernetes 1.22 (the deprecation guide,
+kubernetes.io/docs/reference/using-api/deprecation-guide/#ingress-v122, as of December 2026)."""
+
+
+def _ingress_version_hint(api_version: object) -> str:
+    """What to say of an Ingress's ``apiVersion`` the schema refused, naming the one used."""
+    if api_version in REMOVED_INGRESS_VERSIONS:
+        other = next(v for v in REMOVED_INGRESS_VERSIONS if v != api_version)
+        return (f"Kubernetes 1.22 stopped serving Ingress in {api_version} (and in the other "
+                f"beta, {other}); networking.k8s.io/v1 is the version served now "
+                "(kubernetes.io/docs/reference/using-api/deprecation-guide/).")
+    return (f"No Kubernetes release serves Ingress in {api_version!r}: write apiVersion: "
+            "networking.k8s.io/v1.")
+
+
 @checker(f"Right: networking.k8s.io/v1 is served by Kubernetes {KUBERNETES_VERSION}, and the "
          "Ingress still sends / on shop.example.com to the Service web on port 80.")
 def check_current_ingress(manifest: object) -> None:
@@ -288,9 +304,7 @@ def check_current_ingress(manifest: object) -> None:
         first = problems[0]
         text = str(first)
         if first.path == "apiVersion":
-            hint = ("extensions/v1beta1 Ingress was removed in 1.22; networking.k8s.io/v1 is the "
-                    "version served now (kubernetes.io/docs/reference/using-api/"
-                    "deprecation-guide/).")
+            hint = _ingress_version_hint(ingress.get("apiVersion"))
         elif "pathType" in text:
             hint = ("v1 requires pathType on every path: Prefix keeps routing everything under "
                     "/ as before (Exact would match / alone).")
@@ -345,6 +359,13 @@ def check_stack_schema(text: object) -> None:
                 "Read the field path: the schema names the key it does not know or the type "
                 "it expected.")
         raise Wrong(f"{len(problems)} schema problem(s), the first: {first}", hint)
+    web = (stack.get("services") or {}).get("web") or {}
+    mode = (web.get("deploy") or {}).get("mode", "replicated")
+    if mode != "replicated":
+        raise Wrong(f"web runs in mode {mode}: a {mode} service has no replicas; it runs one "
+                    "task on every node (here three only because the test swarm has three "
+                    "nodes; on five nodes it would run five).",
+                    "Leave out mode (replicated is the default) and give deploy.replicas: 3.")
     swarm = SwarmCluster(Node.many(3, "node", cpu=2, memory="4Gi", role="manager"), seed=0)
     run_stack(swarm, stack, 60, refused="The schema accepts it, the simulator does not")
     running = [t for t in swarm.snapshot().tasks if t.owner.endswith("web") and t.node

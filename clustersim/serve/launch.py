@@ -9,6 +9,7 @@ and ``stop()``. :func:`main` is ``python -m clustersim serve ...``: it serves un
 
 from __future__ import annotations
 
+import argparse
 import os
 import shlex
 import shutil
@@ -26,9 +27,6 @@ from clustersim.serve.core import Backend, SimServer
 __all__ = ["SYSTEMS", "Server", "find_program", "main", "serve"]
 
 SYSTEMS = ("kubernetes", "swarm", "marathon")
-USAGE = ("usage: python -m clustersim serve {kubernetes|swarm|marathon} [--nodes N] "
-         "[--port P] [--speed X]")
-
 
 def find_program(name: str, path: str | None = None) -> str | None:
     """Where the client ``name`` (``kubectl``, ``curl``) is: first beside this Python, where
@@ -100,11 +98,20 @@ class Server(SimServer):
         return subprocess.run([program, *words[1:]], input=stdin, env=env, text=True,
                               capture_output=True, timeout=timeout)
 
-    def sh(self, command: str, *, stdin: str | None = None, timeout: float = 60.0) -> None:
+    def sh(self, command: str, *, stdin: str | None = None, timeout: float = 60.0,
+           check: bool = False) -> None:
         """:meth:`run` the command and print it as a terminal would: ``$`` and the command,
-        then its output and errors."""
+        then its output and errors. A command that fails says so on a last line with its
+        exit status, so that a notebook cell does not pass over it silently; with ``check``
+        it also raises :class:`subprocess.CalledProcessError`, for a step that later cells
+        depend on."""
         result = self.run(command, stdin=stdin, timeout=timeout)
         print(f"$ {command}\n{result.stdout}{result.stderr}".rstrip())
+        if result.returncode:
+            print(f"(exit status {result.returncode}: the command failed)")
+            if check:
+                raise subprocess.CalledProcessError(result.returncode, command, result.stdout,
+                                                    result.stderr)
 
     def instructions(self) -> str:
         """Where the API is and the ``export`` lines that point the client at it."""
@@ -160,36 +167,36 @@ def serve(system: str, *, nodes: int = 3, port: int = 0, speed: float = 1.0,
     return Server(system, cluster, backend, port=port, speed=speed)
 
 
-def _parse(argv: list[str]) -> dict[str, Any]:
-    if not argv or argv[0] not in SYSTEMS:
-        raise ValueError(USAGE)
-    options: dict[str, Any] = {"system": argv[0]}
-    rest = argv[1:]
-    casts = {"--nodes": ("nodes", int), "--port": ("port", int), "--speed": ("speed", float),
-             "--seed": ("seed", int)}
-    while rest:
-        flag, *value = rest[0].split("=", 1)
-        if flag not in casts:
-            raise ValueError(f"unknown option {rest[0]!r}\n{USAGE}")
-        if not value:
-            if len(rest) < 2:
-                raise ValueError(f"{flag} needs a value\n{USAGE}")
-            value, rest = [rest[1]], rest[2:]
-        else:
-            rest = rest[1:]
-        name, cast = casts[flag]
-        try:
-            options[name] = cast(value[0])
-        except ValueError:
-            raise ValueError(f"{flag} takes a number, got {value[0]!r}") from None
-    return options
+def parser() -> argparse.ArgumentParser:
+    """The options of ``python -m clustersim serve``, with their defaults (those of
+    :func:`serve`) in ``--help``."""
+    cli = argparse.ArgumentParser(
+        prog="python -m clustersim serve", allow_abbrev=False,
+        description="Serve a simulated cluster behind its system's real HTTP API on "
+                    "127.0.0.1, for kubectl, the docker SDK or CLI, or Marathon clients and "
+                    "curl. Prints the export lines that point the client at it; Ctrl-C stops.")
+    cli.add_argument("system", choices=SYSTEMS, help="the system to simulate")
+    cli.add_argument("--nodes", type=int, default=3, metavar="N",
+                     help="worker machines in the cluster, 1 to 5000 (default: 3)")
+    cli.add_argument("--port", type=int, default=0, metavar="P",
+                     help="TCP port on 127.0.0.1 (default: 0, any free port, printed at start)")
+    cli.add_argument("--speed", type=float, default=1.0, metavar="X",
+                     help="simulated seconds per wall-clock second: 1 runs in real time, 10 "
+                          "ten times faster, 0 stops the clock (default: 1)")
+    cli.add_argument("--seed", type=int, default=0,
+                     help="seed of the simulator's random choices, for runs that repeat "
+                          "(default: 0)")
+    return cli
 
 
 def main(argv: list[str], *, ready: threading.Event | None = None,
          stop: threading.Event | None = None) -> int:
     """``python -m clustersim serve``: serve until Ctrl-C, SIGTERM or ``stop`` is set."""
     try:
-        options = _parse(argv)
+        options = vars(parser().parse_args(argv))
+    except SystemExit as done:          # --help (0) or a usage error (2), already printed
+        return done.code if isinstance(done.code, int) else 2
+    try:
         server = serve(options.pop("system"), **options)
         server.start()
     except (ValueError, OSError) as err:

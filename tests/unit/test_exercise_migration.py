@@ -91,6 +91,26 @@ def test_a_rule_over_a_label_the_nodes_lack_names_that_label(rule) -> None:
     assert "MAX_PER 1" not in feedback.hint and "Without a rule" not in feedback.hint
 
 
+@pytest.mark.parametrize(("version", "named", "other"), [
+    ("extensions/v1beta1", "in extensions/v1beta1", "networking.k8s.io/v1beta1"),
+    ("networking.k8s.io/v1beta1", "in networking.k8s.io/v1beta1", "extensions/v1beta1"),
+])
+def test_ingress_hint_names_the_removed_version_used(version, named, other) -> None:
+    old = INGRESS.replace("networking.k8s.io/v1", version).format(
+        path_type="", backend="{serviceName: web, servicePort: 80}")
+    feedback = ex.check_current_ingress(old)
+    assert not feedback.passed
+    assert named in feedback.hint and other in feedback.hint and "1.22" in feedback.hint
+
+
+def test_ingress_hint_for_a_version_that_never_was() -> None:
+    made_up = INGRESS.replace("networking.k8s.io/v1", "networking.k8s.io/v2").format(
+        path_type="        pathType: Prefix", backend=V1_BACKEND)
+    feedback = ex.check_current_ingress(made_up)
+    assert not feedback.passed and "'networking.k8s.io/v2'" in feedback.hint
+    assert "1.22" not in feedback.hint
+
+
 def test_ingress_old_backend_fields() -> None:
     feedback = ex.check_current_ingress(INGRESS.format(
         path_type="        pathType: Prefix", backend="{serviceName: web, servicePort: 80}"))
@@ -130,6 +150,14 @@ def test_stack_schema() -> None:
     assert not too_big.passed and "0 web task" in too_big.message
     one = ex.check_stack_schema(_stack("{replicas: 1}"))
     assert not one.passed and "1 web task" in one.message
+
+
+@pytest.mark.parametrize("deploy", ["{mode: global}", "{mode: global, replicas: 3}"])
+def test_stack_schema_refuses_a_global_service(deploy) -> None:
+    """Three global tasks on the three-node test swarm are not three replicas."""
+    feedback = ex.check_stack_schema(_stack(deploy))
+    assert not feedback.passed
+    assert "no replicas" in feedback.message and "replicas: 3" in feedback.hint
 
 
 @pytest.mark.parametrize("check", [ex.check_resources_by_hand, ex.check_max_per,

@@ -186,6 +186,18 @@ def test_sh_runs_the_real_client_with_the_servers_environment(capsys):
         server.sh("true")
 
 
+def test_sh_says_when_a_command_failed_and_raises_when_asked(capsys):
+    with serve("marathon", speed=0) as server:
+        server.sh("python -c 'print(1)'")
+        assert "exit status" not in capsys.readouterr().out
+        server.sh("python -c 'import sys; sys.exit(3)'")
+        assert capsys.readouterr().out.endswith("(exit status 3: the command failed)\n")
+        with pytest.raises(subprocess.CalledProcessError) as failed:
+            server.sh("no-such-program", check=True)
+    assert failed.value.returncode == 127
+    assert "no-such-program: command not found" in capsys.readouterr().out
+
+
 def test_kubeconfig_and_docker_host_belong_to_their_systems():
     with serve("kubernetes", speed=0) as server:
         assert set(server.env()) == {"KUBECONFIG", "KUBECACHEDIR"}

@@ -1,0 +1,105 @@
+"""The times the course map (book/welcome.md) and the instructors' guide (book/instructors.md)
+give are sums of what each page states, so that they cannot drift from the pages: a chapter or
+lab states its own "**Time to learn:** N minutes" near its top; the parts are the captions of
+``_toc.yml``; the exercise times are the instructors' guide's estimates, one per table row."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+TIME_TO_LEARN = re.compile(r"\*\*Time to learn:\*\*\s*(?:about\s+)?(\d+)\s+minutes")
+NUMBERS = {"eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+
+
+def page_text(name: str) -> str:
+    """A page's prose: the Markdown file, or a notebook's Markdown cells."""
+    markdown = ROOT / f"{name}.md"
+    if markdown.is_file():
+        return markdown.read_text(encoding="utf-8")
+    cells = json.loads((ROOT / f"{name}.ipynb").read_text(encoding="utf-8"))["cells"]
+    return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+
+
+def stated_minutes(name: str) -> int:
+    found = TIME_TO_LEARN.search(page_text(name))
+    assert found, f"{name} states no '**Time to learn:** N minutes'"
+    return int(found[1])
+
+
+def parts() -> list[tuple[str, list[str]]]:
+    """The taught parts of the table of contents, in order: (caption, pages)."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    return [(part["caption"], [chapter["file"] for chapter in part["chapters"]])
+            for part in toc["parts"] if part["caption"] != "Reference"]
+
+
+def map_rows() -> list[list[str]]:
+    """The course map's rows in book/welcome.md: [part, what you do, time]."""
+    text = page_text("book/welcome")
+    table = text.split("## Course map", 1)[1].split("\n## ", 1)[0]
+    rows = [[cell.strip() for cell in line.strip().strip("|").split("|")]
+            for line in table.splitlines() if line.startswith("|")]
+    return rows[2:]
+
+
+def read_duration(text: str) -> int:
+    """Minutes in ``5&nbsp;min`` or ``6&nbsp;h&nbsp;30&nbsp;min``."""
+    found = re.fullmatch(r"(?:(\d+) h )?(\d+) min", text.replace("&nbsp;", " "))
+    assert found, f"{text!r} is not a time such as '6&nbsp;h&nbsp;30&nbsp;min'"
+    return int(found[1] or 0) * 60 + int(found[2])
+
+
+def guide_rows() -> list[list[str]]:
+    """The rows of the instructors' guide's tables of labs and chapters (a page per row)."""
+    text = page_text("book/instructors").split("## Learning outcomes", 1)[0]
+    return [[cell.strip() for cell in line.strip().strip("|").split("|")]
+            for line in text.splitlines() if line.startswith("| {doc}")]
+
+
+def about_hours(minutes: int) -> str:
+    """``about N hours`` to the nearest half hour, as the pages write it."""
+    halves = round(minutes / 30)
+    return f"about {halves // 2}{'.5' if halves % 2 else ''} hours"
+
+
+def test_each_part_of_the_map_takes_the_sum_of_its_pages_times():
+    rows = map_rows()
+    assert len(rows) == len(parts())
+    for (caption, pages), (_, _, time) in zip(parts(), rows, strict=True):
+        assert read_duration(time) == sum(stated_minutes(p) for p in pages), caption
+
+
+def test_the_map_names_every_page_of_getting_started_and_counts_the_labs():
+    (_, started), *_ = parts()
+    rows = map_rows()
+    for page in started:
+        assert f"{{doc}}`../{page}`" in rows[0][1]
+    labs = dict(parts())["Labs"]
+    word = next(w for w in NUMBERS if rows[3][1].lower().startswith(w))
+    assert NUMBERS[word] == len(labs)
+
+
+@pytest.mark.parametrize("row", guide_rows(), ids=lambda row: row[0])
+def test_the_instructors_guide_gives_each_page_its_stated_time(row):
+    page = re.search(r"\{doc\}`([^`]+)`", row[0])[1]
+    name = str((ROOT / "book" / page).resolve().relative_to(ROOT))
+    if not name.startswith(("notebooks/", "book/")) or "exercises" in name:
+        pytest.skip("not a lab or chapter row")
+    assert re.match(r"(\d+) min", row[1])[1] == str(stated_minutes(name))
+
+
+def test_the_exercise_and_reading_totals_are_the_sums_of_the_rows():
+    rows = guide_rows()
+    exercises = sum(int(m[1]) for r in rows if (m := re.fullmatch(r"\d+, (\d+) min", r[-1])))
+    reading = sum(stated_minutes(p) for _, pages in parts() for p in pages)
+    guide = page_text("book/instructors")
+    welcome = page_text("book/welcome")
+    assert f"{about_hours(reading)} of chapters and labs and {about_hours(exercises)}" in (
+        " ".join(guide.split()))
+    assert f"({about_hours(exercises)} for all of them)" in " ".join(welcome.split())
