@@ -85,6 +85,8 @@ class Renderer(DerivedObjects):
             out.setdefault("type", "Opaque")     # core/v1 defaults.go SetDefaults_Secret
         elif obj["kind"] == "PersistentVolumeClaim":
             bound_claim(out)
+        elif obj["kind"] == "ControllerRevision" and not lean:
+            out["data"] = _revision_data(out.get("data") or {})
         if not lean:
             _apply_defaults(out)
         return out
@@ -272,6 +274,26 @@ def _apply_defaults(obj: dict[str, Any]) -> None:
     for pod_spec in _pod_specs(obj.get("spec")):
         for _, mapping, field, value in _default_sites(pod_spec):
             mapping.setdefault(field, value)
+
+
+def _revision_data(data: dict[str, Any]) -> dict[str, Any]:
+    """A ControllerRevision's ``data`` (a patch that puts back ``spec.template``) with the
+    defaults its owner's template is served with (:func:`_apply_defaults`) and its keys
+    sorted, as Go encodes a map: kubectl compares it byte for byte with the same patch made
+    from the owner (``getStatefulSetPatch``, ``getDaemonSetPatch`` and ``*Match`` in
+    ``kubectl/pkg/polymorphichelpers/rollback.go``), so ``rollout undo`` to the revision the
+    owner already runs is skipped, as on a real cluster."""
+    _apply_defaults(data)
+    return _sorted_keys(data)
+
+
+def _sorted_keys(value: Any) -> Any:
+    """``value`` with every mapping's keys in order, as Go's encoding/json writes a map."""
+    if isinstance(value, dict):
+        return {k: _sorted_keys(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted_keys(v) for v in value]
+    return value
 
 
 def undo_defaults(new_spec: Any, stored_spec: Any) -> None:

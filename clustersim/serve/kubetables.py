@@ -216,6 +216,18 @@ def _info(field: str) -> Callable[[Obj, float], str]:
     return lambda node, now: (_status(node).get("nodeInfo") or {}).get(field, "")
 
 
+def _controller(obj: Obj, now: float) -> str:
+    """``printControllerRevision``'s CONTROLLER: the controller owner as
+    ``<kind>.<group>/<name>`` in lower case (``statefulset.apps/db``), ``<none>`` without one."""
+    ref = next((r for r in (obj.get("metadata") or {}).get("ownerReferences") or []
+                if r.get("controller")), None)
+    if ref is None:
+        return "<none>"
+    group = str(ref.get("apiVersion", "")).rpartition("/")[0]
+    kind = f"{ref.get('kind', '')}.{group}" if group else str(ref.get("kind", ""))
+    return f"{kind.lower()}/{ref.get('name', '')}"
+
+
 def _job_status(job: Obj, now: float) -> str:
     conditions = {c["type"]: c.get("status") for c in _status(job).get("conditions") or []}
     if conditions.get("Complete") == "True":
@@ -415,6 +427,9 @@ COLUMNS: dict[str, list[Column]] = {
                                     .get("nodeSelector") or {}).items()) or "<none>"),
         _AGE, ("Containers", "string", 1, _names), ("Images", "string", 1, _images),
         ("Selector", "string", 1, _selector)],
+    "ControllerRevision": [_NAME, ("Controller", "string", 0, _controller),
+                           ("Revision", "integer", 0, lambda o, now: o.get("revision", 0)),
+                           _AGE],
     "Job": [_NAME, ("Status", "string", 0, _job_status),
             ("Completions", "string", 0, lambda o, now:
              f"{_status(o).get('succeeded', 0)}/{_spec(o).get('completions', 1)}"),
