@@ -86,17 +86,16 @@ def record_revision(cluster: KubernetesCluster, owner: Mapping[str, Any], hash_:
         return found
     labels = dict((template.get("metadata") or {}).get("labels") or {})
     labels[hash_label] = hash_
-    revision = {
-        "apiVersion": "apps/v1", "kind": KIND,
-        "metadata": {"name": f"{meta['name']}-{hash_}", "namespace": meta.get("namespace",
-                                                                              "default"),
-                     "labels": labels, "ownerReferences": [owner_reference(owner)]},
+    revision_meta: dict[str, Any] = {
+        "name": f"{meta['name']}-{hash_}", "namespace": meta.get("namespace", "default"),
+        "labels": labels, "ownerReferences": [owner_reference(owner)]}
+    if meta.get("annotations"):
+        revision_meta["annotations"] = dict(meta["annotations"])
+    return cluster.create({
+        "apiVersion": "apps/v1", "kind": KIND, "metadata": revision_meta,
         "data": {"spec": {"template": {**copy_data(template), _REPLACE: "replace"}}},
         "revision": newest + 1,
-    }
-    if meta.get("annotations"):
-        revision["metadata"]["annotations"] = dict(meta["annotations"])
-    return cluster.create(revision)
+    })
 
 
 def truncate_history(cluster: KubernetesCluster, owner: Mapping[str, Any],
