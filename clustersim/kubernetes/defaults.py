@@ -35,7 +35,8 @@ from collections.abc import Iterator
 from typing import Any
 
 __all__ = ["MAX_INT32", "POD_SPEC_DEFAULTS", "default_sites", "image_pull_policy",
-           "set_defaults", "set_deployment_defaults", "set_job_defaults", "stored_form"]
+           "set_defaults", "set_deployment_defaults", "set_job_defaults", "set_template_defaults",
+           "stored_form"]
 
 MAX_INT32 = 2**31 - 1
 """Go's ``math.MaxInt32``, the most an ``int32`` field holds: a Job's ``backoffLimit`` when
@@ -108,7 +109,20 @@ def set_defaults(obj: dict[str, Any]) -> None:
         set_deployment_defaults(obj)
     elif kind == "Job":
         set_job_defaults(obj)
-    for _, mapping, field, value in default_sites(kind, obj.get("spec")):
+    _fill(default_sites(kind, obj.get("spec")))
+
+
+def set_template_defaults(template: Any) -> None:
+    """Fill in the defaults of a pod template (``metadata`` and ``spec``) in place: what a
+    workload's template gets from :func:`set_defaults`, for a copy of it kept elsewhere (a
+    ControllerRevision's ``data``)."""
+    if isinstance(template, dict) and isinstance(template.get("spec"), dict):
+        _fill(_pod_spec_sites(template["spec"], pod=False))
+
+
+def _fill(sites: Iterator[Site]) -> None:
+    """Set each site's field to its default where it is unset (:func:`_unset`)."""
+    for _, mapping, field, value in sites:
         if _unset(mapping.get(field), value):
             mapping[field] = value
 

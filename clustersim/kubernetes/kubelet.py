@@ -8,12 +8,16 @@ clock with simple, fixed delays (:class:`Timing`):
 0. The pod's ConfigMap and Secret volumes are mounted; while one does not exist the pod stays
    ``ContainerCreating`` (``FailedMount``), and while one its environment needs is missing,
    after the pull, ``CreateContainerConfigError`` (:mod:`clustersim.kubernetes.references`).
-1. Images are pulled one after another (the kubelet's default ``serializeImagePulls``), each
-   taking ``image_pull_seconds`` unless the node already has it and ``imagePullPolicy`` is
+1. The containers start one after another, init containers first (below), then the app
+   containers, each pulling its own image just before it starts (``computePodActions`` in
+   ``kuberuntime_manager.go``, ``startContainer`` in ``kuberuntime_container.go``): events
+   ``Pulling``, ``Pulled``, ``Created``, ``Started`` per container, in order. A pull takes
+   ``image_pull_seconds`` unless the node already has the image and ``imagePullPolicy`` is
    not ``Always`` (the default policy is ``Always`` for ``:latest`` or untagged images,
    ``IfNotPresent`` otherwise: :func:`~clustersim.kubernetes.defaults.image_pull_policy`, the
    rule the API server writes the field with).
-2. Containers start ``container_start_seconds`` later: the pod is Running.
+2. Each container starts ``container_start_seconds`` after its image is there; once the
+   last app container has started, the pod is Running.
 3. Readiness: without a readiness probe a container is ready when it starts. With one, the
    prober runs every ``periodSeconds`` (default 10) and ignores results before
    ``initialDelaySeconds``; the container is ready after ``successThreshold`` (default 1)
@@ -39,7 +43,8 @@ pod's next sync (here 1 s later) ``BackOff`` ("Back-off pulling image ...") and 
 ``pkg/kubelet/kubelet.go``).
 
 Init containers run one after another before the app containers, each for
-``init_container_seconds`` (the STATUS column reads ``Init:1/2``). A **sidecar** is an init
+``init_container_seconds`` (the STATUS column reads ``Init:1/2``; the API shows their states in
+``status.initContainerStatuses``, :mod:`clustersim.serve.kubeinitstatus`). A **sidecar** is an init
 container with ``restartPolicy: Always`` (KEP-753, stable in Kubernetes 1.33; docs
 https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/): it keeps running, and
 the next init container starts as soon as it has started, or once its ``startupProbe`` has
@@ -58,6 +63,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -149,6 +155,8 @@ class Kubelet:
         """Broken images: containers of them exit (seconds after start, exit code)."""
         self._sidecars_started: dict[str, dict[str, float]] = {}
         """Per pod uid: when each sidecar started."""
+        self._init_runs: dict[str, dict[str, tuple[float, float]]] = {}
+        """Per pod uid: each init container's start and end (:meth:`init_runs`)."""
         self.pull_errors: dict[str, str] = {}
         """Images the registry refuses, with the runtime's error."""
         self._pull_failures: dict[tuple[str, str], int] = {}
@@ -185,24 +193,62 @@ class Kubelet:
             self._wait_for(pod, "FailedMount", problem,
                            lambda: self._mount(pod, epoch, attempt + 1), attempt)
             return
-        self._pull(pod, epoch, [*(pod["spec"].get("initContainers") or []),
-                                *(pod["spec"].get("containers") or [])])
+        uid = pod["metadata"]["uid"]
+        self._sidecars_started[uid] = {}
+        self._init_runs[uid] = {}
+        self._next_container(pod, epoch, 0)
 
-    def _configure(self, pod: dict[str, Any], epoch: int, attempt: int) -> None:
-        """Images are there: the containers' environment needs its ConfigMaps and Secrets
-        (else CreateContainerConfigError, retried with back-off), then they start."""
+    def _next_container(self, pod: dict[str, Any], epoch: int, index: int) -> None:
+        """Container ``index`` of the pod's init containers followed by its app containers:
+        its image is pulled just before it starts, in order (``computePodActions`` in
+        ``kuberuntime_manager.go`` starts the init containers one at a time, then the app
+        containers; ``startContainer`` in ``kuberuntime_container.go`` pulls each one's
+        image first); past the last one the pod is Running."""
+        if not self._current(pod, epoch):
+            return
+        inits = pod["spec"].get("initContainers") or []
+        containers = [*inits, *(pod["spec"].get("containers") or [])]
+        if index == len(containers):
+            self._started(pod, epoch)
+            return
+        self._progress(pod, index)
+        self._pull(pod, epoch, containers[index], lambda: self._configure(pod, epoch, index, 0))
+
+    def _progress(self, pod: dict[str, Any], index: int) -> None:
+        """The STATUS column's ``Init:<done>/<all>`` while init container ``index`` is next
+        (none once the app containers are)."""
+        inits = pod["spec"].get("initContainers") or []
+        if index < len(inits):
+            pod["status"]["reason"] = f"Init:{index}/{len(inits)}"
+        else:
+            pod["status"].pop("reason", None)
+
+    def _configure(self, pod: dict[str, Any], epoch: int, index: int, attempt: int) -> None:
+        """The image of container ``index`` is there: the environment needs its ConfigMaps
+        and Secrets (else CreateContainerConfigError, retried with back-off), then it
+        starts ``container_start_seconds`` later."""
         if not self._current(pod, epoch):
             return
         problem = missing_env_source(pod, self.cluster.get)
         if problem is not None:
             pod["status"]["reason"] = "CreateContainerConfigError"
             self._wait_for(pod, "Failed", problem,
-                           lambda: self._configure(pod, epoch, attempt + 1), attempt)
+                           lambda: self._configure(pod, epoch, index, attempt + 1), attempt)
             return
-        pod["status"].pop("reason", None)
-        self._sidecars_started[pod["metadata"]["uid"]] = {}
+        self._progress(pod, index)
         self.cluster.after(self.timing.container_start_seconds,
-                           lambda: self._init(pod, epoch, 0))
+                           lambda: self._start_container(pod, epoch, index))
+
+    def _start_container(self, pod: dict[str, Any], epoch: int, index: int) -> None:
+        """Create and start container ``index``; an init container runs first (``_init``)."""
+        if not self._current(pod, epoch):
+            return
+        inits = pod["spec"].get("initContainers") or []
+        self._record_start(pod, [*inits, *(pod["spec"].get("containers") or [])][index])
+        if index < len(inits):
+            self._init(pod, epoch, index)
+        else:
+            self._next_container(pod, epoch, index + 1)
 
     def _wait_for(self, pod: dict[str, Any], reason: str, message: str, retry, attempt: int
                   ) -> None:
@@ -215,41 +261,42 @@ class Kubelet:
             self.cluster.record(pod, reason, message, "Warning")
         self.cluster.after(min(0.5 * 2 ** attempt, 122.0), retry, background=True)
 
-    def _pull(self, pod: dict[str, Any], epoch: int, remaining: list[dict[str, Any]]) -> None:
-        """Pull the remaining containers' images one after another, then start."""
+    def _record_start(self, pod: dict[str, Any], container: dict[str, Any]) -> None:
+        self.cluster.record(pod, "Created", f"Created container: {container.get('name')}")
+        self.cluster.record(pod, "Started", f"Started container {container.get('name')}")
+
+    def _pull(self, pod: dict[str, Any], epoch: int, container: dict[str, Any],
+              then: Callable[[], None]) -> None:
+        """Pull the container's image unless the node has it and the policy allows it, then
+        call ``then``."""
         if not self._current(pod, epoch):
             return
         cluster = self.cluster
         images = self.images.setdefault(pod["spec"]["nodeName"], set())
-        while remaining:
-            container = remaining.pop(0)
-            image = str(container.get("image", ""))
-            policy = container.get("imagePullPolicy") or image_pull_policy(image)
-            if policy != "Always" and image in images:
-                cluster.record(pod, "Pulled",
-                               f'Container image "{image}" already present on machine')
-                continue
-            cluster.record(pod, "Pulling", f'Pulling image "{image}"')
-            seconds = self.timing.image_pull_seconds
-            if image in self.pull_errors:
-                failed = functools.partial(self._pull_failed, pod, epoch, image,
-                                           [container, *remaining])
-                cluster.after(seconds, failed, background=True)
-                return
-
-            def pulled(image: str = image, seconds: float = seconds) -> None:
-                if self._current(pod, epoch):
-                    images.add(image)
-                    cluster.record(pod, "Pulled", f'Successfully pulled image "{image}" in '
-                                   f"{seconds:g}s ({seconds:g}s including waiting)")
-                    self._pull(pod, epoch, remaining)
-
-            cluster.after(seconds, pulled)
+        image = str(container.get("image", ""))
+        policy = container.get("imagePullPolicy") or image_pull_policy(image)
+        if policy != "Always" and image in images:
+            cluster.record(pod, "Pulled", f'Container image "{image}" already present on machine')
+            then()
             return
-        self._configure(pod, epoch, 0)
+        cluster.record(pod, "Pulling", f'Pulling image "{image}"')
+        seconds = self.timing.image_pull_seconds
+        if image in self.pull_errors:
+            failed = functools.partial(self._pull_failed, pod, epoch, image, container, then)
+            cluster.after(seconds, failed, background=True)
+            return
+
+        def pulled() -> None:
+            if self._current(pod, epoch):
+                images.add(image)
+                cluster.record(pod, "Pulled", f'Successfully pulled image "{image}" in '
+                               f"{seconds:g}s ({seconds:g}s including waiting)")
+                then()
+
+        cluster.after(seconds, pulled)
 
     def _pull_failed(self, pod: dict[str, Any], epoch: int, image: str,
-                     retry: list[dict[str, Any]]) -> None:
+                     container: dict[str, Any], then: Callable[[], None]) -> None:
         """The registry refused ``image``: ErrImagePull now, ImagePullBackOff at the next
         sync, and another pull once the back-off (10 s, doubling, at most 300 s) has passed."""
         if not self._current(pod, epoch):
@@ -272,27 +319,32 @@ class Kubelet:
                 cluster.changed()
 
         cluster.after(min(1.0, backoff), backing_off, background=True)
-        cluster.after(backoff, lambda: self._pull(pod, epoch, retry), background=True)
+        cluster.after(backoff, lambda: self._pull(pod, epoch, container, then), background=True)
 
     def _init(self, pod: dict[str, Any], epoch: int, index: int) -> None:
-        """Run init container ``index``; sidecars keep running (module docstring)."""
-        if not self._current(pod, epoch):
-            return
-        inits = pod["spec"].get("initContainers") or []
-        if index == len(inits):
-            self._started(pod, epoch)
-            return
-        cluster, container = self.cluster, inits[index]
-        pod["status"]["reason"] = f"Init:{index}/{len(inits)}"
-        cluster.record(pod, "Created", f"Created container: {container.get('name')}")
-        cluster.record(pod, "Started", f"Started container {container.get('name')}")
+        """Init container ``index`` has started: a regular one runs to completion, a sidecar
+        keeps running and the next container starts once its startup probe has passed
+        (module docstring)."""
+        cluster, container = self.cluster, (pod["spec"].get("initContainers") or [])[index]
+        name, uid = container.get("name"), pod["metadata"]["uid"]
         cluster.changed()
         if _is_sidecar(container):
-            self._sidecars_started[pod["metadata"]["uid"]][container.get("name")] = cluster.now
+            self._sidecars_started[uid][name] = cluster.now
             delay = probe_delay(container.get("startupProbe"))
         else:
             delay = self.timing.init_container_seconds
-        cluster.after(delay, lambda: self._init(pod, epoch, index + 1))
+        self._init_runs[uid][name] = (cluster.now, cluster.now + delay)
+
+        def done() -> None:
+            if self._current(pod, epoch):
+                self._next_container(pod, epoch, index + 1)
+
+        cluster.after(delay, done)
+
+    def init_runs(self, pod: Mapping[str, Any]) -> dict[str, tuple[float, float]]:
+        """When each init container of the pod started, and when it exited (a regular one)
+        or its startup probe passed (a sidecar); the end may lie ahead."""
+        return self._init_runs.get(pod["metadata"]["uid"], {})
 
     def _started(self, pod: dict[str, Any], epoch: int) -> None:
         if not self._current(pod, epoch):
@@ -302,9 +354,6 @@ class Kubelet:
                                                              "ImagePullBackOff")):
             pod["status"].pop("reason")
         containers = pod["spec"].get("containers") or []
-        for container in containers:
-            cluster.record(pod, "Created", f"Created container: {container.get('name')}")
-            cluster.record(pod, "Started", f"Started container {container.get('name')}")
         status = pod["status"]
         status["phase"] = "Running"
         status.setdefault("startTime", cluster.now)
@@ -380,6 +429,8 @@ class Kubelet:
     def _restarted(self, pod: dict[str, Any], epoch: int) -> None:
         if self._current(pod, epoch):
             pod["status"].pop("reason", None)
+            for container in pod["spec"].get("containers") or []:
+                self._record_start(pod, container)
             self._started(pod, epoch)
 
     def _ready(self, pod: dict[str, Any], epoch: int) -> None:
@@ -461,4 +512,5 @@ class Kubelet:
         self._epoch.pop(pod["metadata"]["uid"], None)
         self._waiting.pop(pod["metadata"]["uid"], None)
         self._sidecars_started.pop(pod["metadata"]["uid"], None)
+        self._init_runs.pop(pod["metadata"]["uid"], None)
         self.serving.discard(pod["metadata"]["uid"])

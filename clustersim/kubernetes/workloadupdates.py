@@ -6,7 +6,8 @@ Upstream: ``ValidateDeploymentUpdate``, ``ValidateReplicaSetUpdate``,
 ``ValidateJobUpdate`` (``pkg/apis/batch/validation``), with the Job strategy's
 ``AllowMutableSchedulingDirectives`` (``pkg/registry/batch/job/strategy.go``). A selector never
 changes; a StatefulSet's spec changes only in its replicas, ordinals, template, update
-strategy, claim retention policy and minReadySeconds; a Job's template, selector,
+strategy, revisionHistoryLimit (mutable since v1.35), claim retention policy and
+minReadySeconds; a Job's template, selector,
 completions, completion mode and backoffLimitPerIndex stay as created, but for the scheduling
 directives of a suspended Job that never started, the containers' requests and limits of a
 suspended Job with no Pod active (KEP-5440, beta since v1.36) and the completions of an
@@ -93,7 +94,7 @@ def workload_update_refusal(existing: Mapping[str, Any], manifest: Mapping[str, 
             return (f'{kind}.{group} "{name}" is invalid: spec.{field}: '
                     "Invalid value: field is immutable")
     if kind == "StatefulSet":
-        mutable = {"replicas", "ordinals", "template", "updateStrategy",
+        mutable = {"replicas", "ordinals", "template", "updateStrategy", "revisionHistoryLimit",
                    "persistentVolumeClaimRetentionPolicy", "minReadySeconds"}
         changed = {k for k in {*old, *new} - mutable if old.get(k) != new.get(k)
                    and not (k == "podManagementPolicy" and new.get(k) in (None, "OrderedReady")
@@ -101,7 +102,8 @@ def workload_update_refusal(existing: Mapping[str, Any], manifest: Mapping[str, 
         if changed:
             return (f'StatefulSet.apps "{name}" is invalid: spec: Forbidden: updates to '
                     "statefulset spec for fields other than 'replicas', 'ordinals', 'template', "
-                    "'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and "
+                    "'updateStrategy', 'revisionHistoryLimit', "
+                    "'persistentVolumeClaimRetentionPolicy' and "
                     f"'minReadySeconds' are forbidden (changed: {', '.join(sorted(changed))})")
     return None
 

@@ -21,11 +21,16 @@ from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.controllers.disruption import budget_status
 from clustersim.kubernetes.controllers.horizontal import DEFAULT_UTILIZATION
 from clustersim.kubernetes.controllers.podfailurepolicy import exit_code
-from clustersim.kubernetes.defaults import set_defaults
+from clustersim.kubernetes.defaults import set_defaults, set_template_defaults
 from clustersim.kubernetes.objects import is_ready, is_terminating
 from clustersim.kubernetes.resourcequota import quota_status
 from clustersim.kubernetes.scheduler.labels import namespace_labels
 from clustersim.serve.kubederived import DerivedObjects, bound_claim
+from clustersim.serve.kubeinitstatus import (
+    POD_INITIALIZING,
+    incomplete_inits,
+    init_container_statuses,
+)
 from clustersim.serve.kuberesources import Resource, by_kind
 
 __all__ = ["WAITING_REASONS", "Renderer"]
@@ -84,6 +89,8 @@ class Renderer(DerivedObjects):
             out.setdefault("type", "Opaque")     # core/v1 defaults.go SetDefaults_Secret
         elif obj["kind"] == "PersistentVolumeClaim":
             bound_claim(out)
+        elif obj["kind"] == "ControllerRevision" and not lean:
+            out["data"] = _revision_data(out.get("data") or {})
         if not lean:
             set_defaults(out)
         return out
@@ -102,7 +109,8 @@ class Renderer(DerivedObjects):
         """The status fields the kubelet reports and the simulator does not store
         (``generateAPIPodStatus`` in ``pkg/kubelet/kubelet_pods.go``): the node's address in
         ``hostIP``/``hostIPs``, ``podIPs`` (single-stack: the one ``podIP``) and each
-        container's status."""
+        container's status, init containers' included
+        (:mod:`~clustersim.serve.kubeinitstatus`)."""
         status = out.setdefault("status", {})
         status.setdefault("phase", "Pending")
         node = pod["spec"].get("nodeName")
@@ -115,6 +123,18 @@ class Renderer(DerivedObjects):
         last = status.pop("lastTermination", None)
         status.pop("restartCount", None)        # the simulator's: each container has one
         status.pop("exitCode", None)            # likewise, as each terminated state's
+        inits = pod["spec"].get("initContainers") or []
+        incomplete: list[str] = []
+        initialized_at = None
+        if inits and node:
+            init_statuses = init_container_statuses(
+                pod, self.cluster.kubelet.init_runs(pod), self.cluster.now,
+                reason if reason in WAITING_REASONS else None, self.timestamp)
+            status["initContainerStatuses"] = init_statuses
+            incomplete = incomplete_inits(pod, init_statuses)
+            runs = self.cluster.kubelet.init_runs(pod)
+            if not incomplete and runs:
+                initialized_at = self.timestamp(max(end for _, end in runs.values()))
         statuses = []
         for container in pod["spec"].get("containers") or []:
             entry: dict[str, Any] = {
@@ -127,14 +147,15 @@ class Renderer(DerivedObjects):
                 entry["state"] = {"terminated": {
                     "exitCode": exit_code(pod), "reason": reason or phase,
                     "finishedAt": self.timestamp(finished)}}
-            elif reason in WAITING_REASONS:
+            elif reason in WAITING_REASONS and not incomplete:
                 entry["state"] = {"waiting": {"reason": reason}}
                 entry["started"] = False
             elif phase == "Running":
                 entry["state"] = {"running": {"startedAt": self.timestamp(
                     pod["status"].get("startTime", self.cluster.now))}}
             elif node:
-                entry["state"] = {"waiting": {"reason": "ContainerCreating"}}
+                entry["state"] = {"waiting": {
+                    "reason": POD_INITIALIZING if inits else "ContainerCreating"}}
             else:
                 continue
             if last:         # the kubelet's lastState: "Error" for a non-zero exit code
@@ -146,9 +167,9 @@ class Renderer(DerivedObjects):
         if statuses:
             status["containerStatuses"] = statuses
         if node:
-            status["conditions"] = _kubelet_conditions(status, pod["spec"], reason)
-        if reason in WAITING_REASONS:
-            status.pop("reason", None)      # upstream: the container's waiting reason
+            status["conditions"] = _kubelet_conditions(status, incomplete, initialized_at)
+        if reason in WAITING_REASONS or str(reason).startswith("Init:"):
+            status.pop("reason", None)      # upstream: the containers' states say it
 
     def namespaces(self) -> list[dict[str, Any]]:
         """The system namespaces, every namespace an object lives in, and Namespace objects."""
@@ -182,24 +203,24 @@ WAITING_REASONS = ("CrashLoopBackOff", "ErrImagePull", "ImagePullBackOff",
                     "CreateContainerConfigError")
 
 
-def _kubelet_conditions(status: Mapping[str, Any], spec: Mapping[str, Any],
-                        reason: str | None) -> list[dict[str, Any]]:
+def _kubelet_conditions(status: Mapping[str, Any], incomplete: list[str],
+                        initialized_at: str | None) -> list[dict[str, Any]]:
     """A scheduled Pod's conditions in the kubelet's order (``generateAPIPodStatus`` in
     ``pkg/kubelet/kubelet_pods.go``): PodReadyToStartContainers (the sandbox is up: at once
-    here), Initialized (False while an init container runs), Ready and ContainersReady (the
-    same for a Pod without readiness gates), PodScheduled."""
+    here), Initialized (False while ``incomplete`` names init containers,
+    ``GeneratePodInitializedCondition`` in ``pkg/kubelet/status/generate.go``; True since
+    ``initialized_at``, or since the Pod was scheduled when it has none), Ready and
+    ContainersReady (the same for a Pod without readiness gates), PodScheduled."""
     stored = {c.get("type"): c for c in status.get("conditions") or []}
     scheduled = stored.get("PodScheduled") or {"type": "PodScheduled", "status": "True"}
     since = scheduled.get("lastTransitionTime")
     ready = stored.get("Ready") or {"type": "Ready", "status": "False",
                                     "reason": "ContainersNotReady"}
-    inits = [c.get("name") for c in spec.get("initContainers") or []]
-    initializing = str(reason or "").startswith("Init:")
-    initialized = {"type": "Initialized", "status": "False" if initializing else "True",
-                   "lastTransitionTime": since}
-    if initializing:
+    initialized = {"type": "Initialized", "status": "False" if incomplete else "True",
+                   "lastTransitionTime": initialized_at or since}
+    if incomplete:
         initialized.update(reason="ContainersNotInitialized",
-                           message=f"containers with incomplete status: [{' '.join(inits)}]")
+                           message=f"containers with incomplete status: [{' '.join(incomplete)}]")
     return [{"type": "PodReadyToStartContainers", "status": "True", "lastTransitionTime": since},
             initialized, ready, {**ready, "type": "ContainersReady"}, scheduled,
             *(c for t, c in stored.items() if t not in ("PodScheduled", "Ready"))]
@@ -216,3 +237,23 @@ def _hpa_defaults(spec: Mapping[str, Any]) -> dict[str, Any]:
         out["metrics"] = [{"type": "Resource", "resource": {"name": "cpu", "target": {
             "type": "Utilization", "averageUtilization": DEFAULT_UTILIZATION}}}]
     return out
+
+def _revision_data(data: dict[str, Any]) -> dict[str, Any]:
+    """A ControllerRevision's ``data`` (a patch that puts back ``spec.template``) with the
+    defaults its owner's template is served with
+    (:func:`~clustersim.kubernetes.defaults.set_template_defaults`) and its keys sorted, as
+    Go encodes a map: kubectl compares it byte for byte with the same patch made from the
+    owner (``getStatefulSetPatch``, ``getDaemonSetPatch`` and ``*Match`` in
+    ``kubectl/pkg/polymorphichelpers/rollback.go``), so ``rollout undo`` to the revision the
+    owner already runs is skipped, as on a real cluster."""
+    set_template_defaults((data.get("spec") or {}).get("template"))
+    return _sorted_keys(data)
+
+
+def _sorted_keys(value: Any) -> Any:
+    """``value`` with every mapping's keys in order, as Go's encoding/json writes a map."""
+    if isinstance(value, dict):
+        return {k: _sorted_keys(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted_keys(v) for v in value]
+    return value

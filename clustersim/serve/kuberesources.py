@@ -82,6 +82,10 @@ RESOURCES: tuple[Resource, ...] = (
     Resource("StatefulSet", "statefulsets", "apps", "v1", True, ("sts",), all_category=True,
              scale=True),
     Resource("DaemonSet", "daemonsets", "apps", "v1", True, ("ds",), all_category=True),
+    # made by the StatefulSet and DaemonSet controllers only (a real server also takes them
+    # from users): clustersim.kubernetes.controllers.history
+    Resource("ControllerRevision", "controllerrevisions", "apps", "v1", True, (),
+             (*_RO, "delete"), status=False),
     Resource("Job", "jobs", "batch", "v1", True, (), all_category=True),
     Resource("CronJob", "cronjobs", "batch", "v1", True, ("cj",), all_category=True),
     Resource("HorizontalPodAutoscaler", "horizontalpodautoscalers", "autoscaling", "v2", True,

@@ -17,6 +17,7 @@ from typing import Any
 
 from clustersim.kubernetes.schedulinggates import GATED_REASON
 from clustersim.quantity import format_quantity, parse_quantity
+from clustersim.serve.kubeinitstatus import POD_INITIALIZING, is_sidecar
 
 __all__ = ["human_duration", "table"]
 
@@ -107,7 +108,10 @@ def _selector(obj: Obj, now: float) -> str:
 
 def _pod_status(pod: Obj) -> tuple[str, int, int, int]:
     """(STATUS, ready containers, containers, restarts) as ``printPod`` works them out
-    (computed once per row: the row's view carries it)."""
+    (computed once per row: the row's view carries it): the first init container that has
+    not completed gives ``Init:<n>/<all>``, or ``Init:<its reason>``; the app containers count
+    once the Pod is initialized; sidecars that have started count in READY (ready ones) and
+    in the total (``pkg/printers/internalversion/printers.go``)."""
     cached = pod.get("_pod_status")
     if cached is not None:
         return cached
@@ -116,10 +120,33 @@ def _pod_status(pod: Obj) -> tuple[str, int, int, int]:
     if any(c.get("type") == "PodScheduled" and c.get("reason") == GATED_REASON
            for c in status.get("conditions") or ()):
         reason = GATED_REASON
-    total = len(_spec(pod).get("containers") or [])
+    inits = {c.get("name"): c for c in _spec(pod).get("initContainers") or []}
+    sidecars = {name for name, c in inits.items() if is_sidecar(c)}
+    total = len(_spec(pod).get("containers") or []) + len(sidecars)
     ready = restarts = 0
-    running = False
-    for container in status.get("containerStatuses") or []:
+    running = initializing = False
+    for index, container in enumerate(status.get("initContainerStatuses") or []):
+        restarts += int(container.get("restartCount", 0))
+        state = container.get("state") or {}
+        terminated, waiting = state.get("terminated"), state.get("waiting") or {}
+        if terminated is not None and terminated.get("exitCode") == 0:
+            continue
+        if container.get("name") in sidecars and container.get("started"):
+            ready += 1 if container.get("ready") else 0
+            continue
+        initializing = True
+        if terminated is not None:
+            reason = "Init:" + (terminated.get("reason")
+                                or f"ExitCode:{terminated.get('exitCode')}")
+        elif waiting.get("reason") and waiting["reason"] != POD_INITIALIZING:
+            reason = "Init:" + waiting["reason"]
+        else:
+            reason = f"Init:{index}/{len(inits)}"
+        break
+    initialized = any(c.get("type") == "Initialized" and c.get("status") == "True"
+                      for c in status.get("conditions") or ())
+    for container in (status.get("containerStatuses") or []
+                      if not initializing or initialized else []):
         restarts += int(container.get("restartCount", 0))
         state = container.get("state") or {}
         if (state.get("waiting") or {}).get("reason"):
@@ -214,6 +241,18 @@ def _node_ip(kind: str) -> Callable[[Obj, float], str]:
 
 def _info(field: str) -> Callable[[Obj, float], str]:
     return lambda node, now: (_status(node).get("nodeInfo") or {}).get(field, "")
+
+
+def _controller(obj: Obj, now: float) -> str:
+    """``printControllerRevision``'s CONTROLLER: the controller owner as
+    ``<kind>.<group>/<name>`` in lower case (``statefulset.apps/db``), ``<none>`` without one."""
+    ref = next((r for r in (obj.get("metadata") or {}).get("ownerReferences") or []
+                if r.get("controller")), None)
+    if ref is None:
+        return "<none>"
+    group = str(ref.get("apiVersion", "")).rpartition("/")[0]
+    kind = f"{ref.get('kind', '')}.{group}" if group else str(ref.get("kind", ""))
+    return f"{kind.lower()}/{ref.get('name', '')}"
 
 
 def _job_status(job: Obj, now: float) -> str:
@@ -415,6 +454,9 @@ COLUMNS: dict[str, list[Column]] = {
                                     .get("nodeSelector") or {}).items()) or "<none>"),
         _AGE, ("Containers", "string", 1, _names), ("Images", "string", 1, _images),
         ("Selector", "string", 1, _selector)],
+    "ControllerRevision": [_NAME, ("Controller", "string", 0, _controller),
+                           ("Revision", "integer", 0, lambda o, now: o.get("revision", 0)),
+                           _AGE],
     "Job": [_NAME, ("Status", "string", 0, _job_status),
             ("Completions", "string", 0, lambda o, now:
              f"{_status(o).get('succeeded', 0)}/{_spec(o).get('completions', 1)}"),

@@ -665,10 +665,15 @@ def test_immutable_fields_are_refused_on_apply():
                                  "spec": {"containers": [{"name": "db", "image": "db:1"}]}}}}
     cluster.apply(sts)
     sts["spec"]["serviceName"] = "other"
-    with pytest.raises(ValueError, match="Forbidden: updates to statefulset spec"):
+    with pytest.raises(ValueError, match="Forbidden: updates to statefulset spec for fields "
+                       "other than 'replicas', 'ordinals', 'template', 'updateStrategy', "
+                       "'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and "
+                       "'minReadySeconds' are forbidden"):
         cluster.apply(sts)
     sts["spec"]["serviceName"] = "db"
     sts["spec"]["replicas"] = 2
+    assert cluster.apply(sts) == ["statefulset.apps/db configured"]
+    sts["spec"]["revisionHistoryLimit"] = 3        # mutable since v1.35
     assert cluster.apply(sts) == ["statefulset.apps/db configured"]
 
 

@@ -47,9 +47,21 @@ def test_start_order_waits_for_each_init_container_and_sidecar_startup_probe():
     c = cluster()
     c.apply(pod(sidecar_startup=10))
     c.run(until=60)
-    # 3 image pulls (app:1.0 once) = 15 s, start 1 s; migrate runs 2 s; proxy's startup
-    # probe passes after 10 s; logs has none; then main
-    assert started(c) == [(16.0, "migrate"), (18.0, "proxy"), (28.0, "logs"), (28.0, "main")]
+    # each image is pulled (5 s) just before its container starts (1 s later): migrate at
+    # 6 s runs 2 s; proxy pulled from 8 s, started at 14 s, its startup probe passes after
+    # 10 s; logs pulled from 24 s, started at 30 s; main's app:1.0 is on the node already
+    assert started(c) == [(6.0, "migrate"), (14.0, "proxy"), (30.0, "logs"), (31.0, "main")]
+    # the kubelet's events, one container after the other (startContainer pulls first)
+    assert [(e.reason, e.message.split('"')[1] if '"' in e.message else e.message.split()[-1])
+            for e in c.events.where(object="pod/app")
+            if e.reason in ("Pulling", "Pulled", "Created", "Started")] == [
+        ("Pulling", "app:1.0"), ("Pulled", "app:1.0"), ("Created", "migrate"),
+        ("Started", "migrate"),
+        ("Pulling", "envoy:1.31"), ("Pulled", "envoy:1.31"), ("Created", "proxy"),
+        ("Started", "proxy"),
+        ("Pulling", "fluent-bit:3.1"), ("Pulled", "fluent-bit:3.1"), ("Created", "logs"),
+        ("Started", "logs"),
+        ("Pulled", "app:1.0"), ("Created", "main"), ("Started", "main")]
 
 
 def test_init_progress_shows_in_the_status_column():

@@ -21,6 +21,10 @@ https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/
 - ``RollingUpdate`` (default, ``maxUnavailable`` 1) deletes old-template pods while no more than
   ``maxUnavailable`` daemon pods are unavailable; ``OnDelete`` replaces only deleted pods.
 
+- Each template the DaemonSet has had is a ControllerRevision
+  (:mod:`~clustersim.kubernetes.controllers.history`) whose ``controller-revision-hash``
+  label is the one its pods carry.
+
 Simplified: ``maxSurge`` for DaemonSets is not modelled.
 """
 
@@ -30,6 +34,7 @@ import copy
 from typing import Any, ClassVar
 
 from clustersim.kubernetes.controllers.base import Controller
+from clustersim.kubernetes.controllers.history import record_revision, truncate_history
 from clustersim.kubernetes.controllers.rollout import value_from_int_or_percent
 from clustersim.kubernetes.objects import (
     is_active,
@@ -95,6 +100,7 @@ class DaemonSetController(Controller):
         cluster = self.cluster
         template = (ds.get("spec") or {}).get("template") or {}
         revision = pod_template_hash(template)
+        current = record_revision(cluster, ds, revision, _HASH_LABEL)
         by_node: dict[str, list[dict[str, Any]]] = {}
         for pod in cluster.owned("Pod", ds):
             node = _pinned_node(pod)
@@ -123,6 +129,9 @@ class DaemonSetController(Controller):
                     self._delete(ds, pod)
         self._rolling_update(ds, revision, eligible)
         self._update_status(ds, eligible, revision)
+        truncate_history(cluster, ds, [current["metadata"]["name"], *(
+            f"{ds['metadata']['name']}-{p['metadata']['labels'].get(_HASH_LABEL)}"
+            for p in cluster.owned("Pod", ds))])
 
     def _probe(self, template: dict[str, Any], node: str) -> dict[str, Any]:
         """The pod the controller would create for ``node`` (``NewPod``)."""

@@ -20,8 +20,12 @@ https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/
 - ``RollingUpdate`` replaces pods from the highest ordinal down to ``partition``, one at a
   time, waiting for each to be Running and Ready; ``OnDelete`` replaces only deleted pods.
 
-Simplified: claims bind at once (no PersistentVolume provisioning or zone of a volume); pod
-templates of revisions live in the controller rather than in ControllerRevision objects.
+- Each template the set has had is a ControllerRevision
+  (:mod:`~clustersim.kubernetes.controllers.history`); ``status.currentRevision`` and
+  ``updateRevision`` name them, and pods of an ordinal below ``partition`` are made from the
+  current revision's template (``ApplyRevision``).
+
+Simplified: claims bind at once (no PersistentVolume provisioning or zone of a volume).
 """
 
 from __future__ import annotations
@@ -30,6 +34,13 @@ import copy
 from typing import Any, ClassVar
 
 from clustersim.kubernetes.controllers.base import Controller, replicas_of
+from clustersim.kubernetes.controllers.history import (
+    STATEFULSET_HASH_LABEL,
+    record_revision,
+    revision_template,
+    revisions,
+    truncate_history,
+)
 from clustersim.kubernetes.objects import (
     is_active,
     is_ready,
@@ -62,10 +73,6 @@ class StatefulSetController(Controller):
 
     kinds: ClassVar[tuple[str, ...]] = ("StatefulSet",)
 
-    def __init__(self, cluster) -> None:
-        super().__init__(cluster)
-        self._templates: dict[tuple[str, str], dict[str, Any]] = {}
-
     def sync(self, sts: dict[str, Any]) -> None:
         spec = sts.setdefault("spec", {})
         name = sts["metadata"]["name"]
@@ -73,11 +80,11 @@ class StatefulSetController(Controller):
         replicas = replicas_of(sts)
         status = sts.setdefault("status", {})
         template = spec.get("template") or {}
-        update_rev = f"{name}-{pod_template_hash(template)}"
-        key = (sts["metadata"]["uid"], update_rev)
-        if self._templates.get(key) != template:      # a copy per revision, not per sync
-            self._templates[key] = copy.deepcopy(template)
+        update_rev = record_revision(self.cluster, sts, pod_template_hash(template),
+                                     STATEFULSET_HASH_LABEL)["metadata"]["name"]
         current_rev = status.get("currentRevision") or update_rev
+        if not any(r["metadata"]["name"] == current_rev for r in revisions(self.cluster, sts)):
+            current_rev = update_rev           # its revision is gone: start from the update
         strategy = spec.get("updateStrategy") or {}
         partition = ((strategy.get("rollingUpdate") or {}).get("partition") or 0
                      if strategy.get("type", "RollingUpdate") == "RollingUpdate" else replicas)
@@ -95,6 +102,10 @@ class StatefulSetController(Controller):
         condemned.sort(key=lambda item: item[0], reverse=True)
         # what it sees now; any change it makes below triggers another pass, which refreshes it
         self._update_status(sts, pods, replicas, current_rev, update_rev)
+        truncate_history(self.cluster, sts, [
+            sts["status"]["currentRevision"], update_rev,
+            *(p["metadata"]["labels"].get(REVISION_LABEL, "") for p in pods.values()),
+            *(p["metadata"]["labels"].get(REVISION_LABEL, "") for _, p in condemned)])
         if self._manage(sts, pods, condemned, replicas, parallel, partition,
                         current_rev, update_rev):
             return
@@ -156,8 +167,8 @@ class StatefulSetController(Controller):
     def _create(self, sts: dict[str, Any], ordinal: int, revision: str) -> None:
         name = sts["metadata"]["name"]
         spec = sts["spec"]
-        template = self._templates.get((sts["metadata"]["uid"], revision), spec.get("template")
-                                       or {})
+        template = next((revision_template(r) for r in revisions(self.cluster, sts)
+                         if r["metadata"]["name"] == revision), spec.get("template") or {})
         pod_name = f"{name}-{ordinal}"
         pod = new_pod_from_template(template, sts, pod_name)
         labels = pod["metadata"]["labels"]

@@ -1,0 +1,86 @@
+"""A Pod's init containers as the kubelet reports them: ``status.initContainerStatuses`` and
+the ``Initialized`` condition.
+
+Upstream: kubernetes/kubernetes ``pkg/kubelet/kubelet_pods.go`` (``convertToAPIContainerStatuses``:
+every container of a Pod that has init containers waits with reason ``PodInitializing`` until it
+runs; a regular init container that exited 0 is ``terminated`` with reason ``Completed``) and
+``pkg/kubelet/status/generate.go`` (``GeneratePodInitializedCondition``: ``False`` with reason
+``ContainersNotInitialized`` and the message ``containers with incomplete status: [a b]``
+while a regular init container has not exited successfully or a sidecar, an init container
+with ``restartPolicy: Always``, has not started; a sidecar has ``started: true`` once its
+startup probe has passed). The times come from the simulated kubelet
+(:meth:`~clustersim.kubernetes.kubelet.Kubelet.init_runs`).
+
+Simplified: init containers never fail or restart here (their ``restartCount`` is 0), and the
+sidecars of a Pod that finished are shown terminated with exit code 0 (a real sidecar's exit
+code is whatever it returned on SIGTERM).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from clustersim.kubernetes.kubelet import readiness_delay
+
+__all__ = ["POD_INITIALIZING", "incomplete_inits", "init_container_statuses",
+           "is_sidecar"]
+
+POD_INITIALIZING = "PodInitializing"
+
+
+def is_sidecar(container: Mapping[str, Any]) -> bool:
+    """An init container with ``restartPolicy: Always`` (``IsRestartableInitContainer``)."""
+    return container.get("restartPolicy") == "Always"
+
+
+def init_container_statuses(pod: Mapping[str, Any], runs: Mapping[str, tuple[float, float]],
+                            now: float, waiting_reason: str | None,
+                            timestamp: Callable[[float], str]) -> list[dict[str, Any]]:
+    """One status per init container, in the spec's order. ``runs``: when each started and
+    exited or passed its startup probe; ``waiting_reason``: the reason the next one to start
+    waits for (an image pull that failed), else ``PodInitializing``."""
+    finished = (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed")
+    terminating = bool(pod["metadata"].get("deletionTimestamp"))
+    statuses = []
+    waiting_told = False
+    for container in pod["spec"].get("initContainers") or []:
+        entry: dict[str, Any] = {"name": container.get("name"), "image": container.get("image"),
+                                 "imageID": "", "ready": False, "restartCount": 0,
+                                 "started": False}
+        run = runs.get(str(container.get("name")))
+        if run is None:
+            reason = POD_INITIALIZING if waiting_told else (waiting_reason or POD_INITIALIZING)
+            waiting_told = True
+            entry["state"] = {"waiting": {"reason": reason}}
+        elif (is_sidecar(container) and not finished) or (not is_sidecar(container)
+                                                          and run[1] > now):
+            entry["state"] = {"running": {"startedAt": timestamp(run[0])}}
+            entry["started"] = run[1] <= now or not is_sidecar(container)
+            entry["ready"] = (is_sidecar(container) and entry["started"] and not terminating
+                              and now >= run[0] + readiness_delay(dict(container)))
+        else:
+            end = run[1] if not is_sidecar(container) else \
+                (pod.get("status") or {}).get("finishedAt", now)
+            entry["state"] = {"terminated": {"exitCode": 0, "reason": "Completed",
+                                             "startedAt": timestamp(run[0]),
+                                             "finishedAt": timestamp(end)}}
+        statuses.append(entry)
+    return statuses
+
+
+def incomplete_inits(pod: Mapping[str, Any], statuses: list[dict[str, Any]]) -> list[str]:
+    """The init containers that keep the Pod from being Initialized
+    (``GeneratePodInitializedCondition``)."""
+    sidecars = {c.get("name") for c in pod["spec"].get("initContainers") or [] if is_sidecar(c)}
+    incomplete = []
+    for status in statuses:
+        state = status.get("state") or {}
+        if status["name"] in sidecars and "terminated" not in state:
+            done = "running" in state and status.get("started")
+        else:
+            done = (state.get("terminated") or {}).get("exitCode") == 0 and \
+                "terminated" in state
+        if not done:
+            incomplete.append(str(status["name"]))
+    return incomplete

