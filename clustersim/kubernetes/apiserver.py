@@ -29,6 +29,7 @@ from clustersim.kubernetes.configupdates import update_refusal
 from clustersim.kubernetes.limitrange import admit_limit_ranges
 from clustersim.kubernetes.networkpolicyadmission import PolicyError, check_policy, set_defaults
 from clustersim.kubernetes.objects import (
+    GENERATION_KINDS,
     controller_of,
     count_generation,
     generate_name,
@@ -268,7 +269,10 @@ class APIServer:
         self._uid += 1
         meta["uid"] = f"{self._uid:08x}-0000-4000-8000-{self.clock.seed & 0xFFFFFFFFFFFF:012x}"
         meta["creationTimestamp"] = self.now
-        meta.setdefault("generation", 1)
+        if kind in GENERATION_KINDS:
+            meta.setdefault("generation", 1)
+        else:                   # its strategy keeps none; a client's value is not stored
+            meta.pop("generation", None)
         self._objects.setdefault(kind, {})[self._key(obj)] = obj
         if kind == "Pod" and controller_of(obj) is None:
             self._orphans[meta["uid"]] = obj

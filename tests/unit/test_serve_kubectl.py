@@ -2578,3 +2578,27 @@ spec:
         in refused.stderr
     fresh.server.step(10)
     assert fresh.rows("get", "pods") == [["weird6", "0/1", "Completed", "0", "10s"]]
+
+
+
+def test_generation_is_kept_only_where_the_kinds_strategy_sets_it(fresh):
+    """``metadata.generation`` belongs to the kinds whose registry strategy sets it (the
+    workloads, Pods, budgets, network policies, autoscalers); a ConfigMap, Secret, Service,
+    ServiceAccount or claim has none, and a spec change of a Service counts none up. Every
+    object had ``generation: 1``."""
+    fresh("create", "configmap", "c", "--from-literal=a=b")
+    fresh("create", "secret", "generic", "s", "--from-literal=a=b")
+    fresh("create", "serviceaccount", "bot")
+    fresh("create", "service", "clusterip", "db", "--tcp=5432")
+    fresh("create", "deployment", "web", "--image=nginx:1.27")
+    fresh("create", "poddisruptionbudget", "web", "--selector=app=web", "--min-available=1")
+    fresh.server.step(20)
+    fresh("patch", "service", "db", "-p", '{"spec": {"sessionAffinity": "ClientIP"}}')
+    items = json.loads(fresh("get", "cm,secret,sa,svc,deploy,pdb,pod", "-o", "json").stdout)
+    kept = {(i["kind"], i["metadata"]["name"]): i["metadata"].get("generation")
+            for i in items["items"]}
+    assert kept[("ConfigMap", "c")] is kept[("Secret", "s")] is kept[
+        ("ServiceAccount", "bot")] is kept[("Service", "db")] is None
+    assert kept[("Service", "kubernetes")] is kept[("ServiceAccount", "default")] is None
+    assert kept[("Deployment", "web")] == kept[("PodDisruptionBudget", "web")] == 1
+    assert {g for (kind, _), g in kept.items() if kind == "Pod"} == {1}
