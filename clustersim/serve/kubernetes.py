@@ -783,10 +783,10 @@ class KubernetesBackend(ClusterTime):
             current = self._scale(resource, namespace, name)
             new = body if request.method == "PUT" else _patched(kind, current, body)
             _precondition(resource, name, current, new)
-            replicas = (new.get("spec") or {}).get("replicas")
-            if not isinstance(replicas, int) or isinstance(replicas, bool) or replicas < 0:
+            replicas = _scale_replicas(new)
+            if replicas < 0:
                 raise HttpError(422, f'Scale.autoscaling "{name}" is invalid: spec.replicas: '
-                                f"Invalid value: {replicas!r}: must be greater than or equal "
+                                f"Invalid value: {replicas}: must be greater than or equal "
                                 "to 0", "Invalid")
             with _refusals(resource, name):
                 self.cluster.scale(resource.kind, name, replicas, namespace or "default")
@@ -1190,9 +1190,38 @@ def _undecodable(resource: Resource, why: str) -> HttpError:
     and encoding/json's type errors, wrapped by the REST handler): kubectl prints ``Error from
     server (BadRequest): ... Deployment in version "v1" cannot be handled as a Deployment:
     ...``."""
-    version = resource.group_version.rpartition("/")[2]
-    return HttpError(400, f'{resource.kind} in version "{version}" cannot be handled as a '
-                     f"{resource.kind}: {why}", "BadRequest")
+    return _cannot_decode(resource.kind, resource.group_version, why)
+
+
+def _cannot_decode(kind: str, group_version: str, why: str) -> HttpError:
+    """:func:`_undecodable` for any ``kind`` of ``group_version`` (a subresource's, such as
+    ``Scale`` of ``autoscaling/v1``)."""
+    version = group_version.rpartition("/")[2]
+    return HttpError(400, f'{kind} in version "{version}" cannot be handled as a {kind}: '
+                     f"{why}", "BadRequest")
+
+
+def _scale_replicas(scale: Any) -> int:
+    """``spec.replicas`` of a ``Scale`` (``autoscaling/v1``) sent to a ``/scale``
+    subresource, decoded as the API server's JSON decoder reads it into ``ScaleSpec``'s
+    ``int32``: a missing or ``null`` value is Go's zero, any other JSON value that is not a
+    whole number (a string, a bool, ``1.5``, ``2.0``) is refused with a 400 in
+    encoding/json's words, before validation checks the count (a negative one is a 422)."""
+    spec = scale.get("spec") if isinstance(scale, dict) else None
+    if spec is not None and not isinstance(spec, dict):
+        raise _cannot_decode("Scale", "autoscaling/v1", "json: cannot unmarshal "
+                             f"{json_kind(spec, numeric_target=False)} into Go struct field "
+                             "Scale.spec of type v1.ScaleSpec")
+    replicas = (spec or {}).get("replicas")
+    if replicas is None:
+        return 0
+    if isinstance(replicas, bool) or not isinstance(replicas, int):
+        literal = json_kind(replicas, numeric_target=True)
+        if isinstance(replicas, float) and replicas.is_integer():
+            literal = f"number {json.dumps(replicas)}"      # Go names the literal: 2.0
+        raise _cannot_decode("Scale", "autoscaling/v1", f"json: cannot unmarshal {literal} "
+                             "into Go struct field ScaleSpec.spec.replicas of type int32")
+    return replicas
 
 
 def _field_validation(request: Request, resource: Resource, obj: dict[str, Any]

@@ -2602,3 +2602,25 @@ def test_generation_is_kept_only_where_the_kinds_strategy_sets_it(fresh):
     assert kept[("Service", "kubernetes")] is kept[("ServiceAccount", "default")] is None
     assert kept[("Deployment", "web")] == kept[("PodDisruptionBudget", "web")] == 1
     assert {g for (kind, _), g in kept.items() if kind == "Pod"} == {1}
+
+
+
+def test_a_scale_whose_replicas_is_not_an_int32_is_not_decoded(fresh):
+    """The Scale subresource decodes ``spec.replicas`` into an ``int32`` first: what is not a
+    whole number is a 400 in encoding/json's words, as for any object, where the refusal
+    printed Python's repr (``Invalid value: 'x'``) as a validation error; a negative count
+    stays validation's 422."""
+    fresh("create", "deployment", "web", "--image=nginx:1.27")
+    prefix = ('Error from server (BadRequest): Scale in version "v1" cannot be handled as a '
+              "Scale: json: cannot unmarshal ")
+    for value, named in (('"x"', "string"), ("1.5", "number 1.5"), ("2.0", "number 2.0"),
+                         ("true", "bool"), ("[1]", "array")):
+        refused = fresh("patch", "deployment", "web", "--subresource=scale", "--type=merge",
+                        "-p", f'{{"spec": {{"replicas": {value}}}}}', check=False)
+        assert refused.stderr == (f"{prefix}{named} into Go struct field "
+                                  "ScaleSpec.spec.replicas of type int32\n"), value
+    negative = fresh("patch", "deployment", "web", "--subresource=scale", "--type=merge",
+                     "-p", '{"spec": {"replicas": -1}}', check=False)
+    assert negative.stderr.strip() == ('The Scale "web" is invalid: spec.replicas: Invalid '
+                                       "value: -1: must be greater than or equal to 0")
+    assert fresh.server.cluster.get("Deployment", "default", "web")["spec"]["replicas"] == 1
