@@ -81,6 +81,7 @@ from clustersim.serve.core import ClusterTime, HttpError, Request, Response, Sim
 from clustersim.serve.kubederived import KUBE_VERSION
 from clustersim.serve.kuberender import WAITING_REASONS, Renderer, undo_defaults
 from clustersim.serve.kuberesources import (
+    RESOURCES,
     Resource,
     api_group_list,
     api_resource_list,
@@ -103,6 +104,8 @@ _STATUS_TIMES = ("startTime", "completionTime", "lastScheduleTime")
 _IMMORTAL = ("default", "kube-system", "kube-public")
 """Namespaces the NamespaceLifecycle admission plugin refuses to delete (its
 ``immortalNamespaces``, ``plugin/pkg/admission/namespace/lifecycle/admission.go``)."""
+_NAMESPACED = tuple(r.kind for r in RESOURCES if r.namespaced and r.kind not in _DERIVED)
+"""The namespaced kinds the simulator stores, which a namespace's deletion deletes."""
 _REMADE = frozenset({"Service", "ServiceAccount"})
 """Kinds whose default objects (:meth:`KubernetesBackend._defaults`) a controller makes again
 as soon as they are deleted: the ``kubernetes`` Service and each namespace's ServiceAccount
@@ -328,6 +331,8 @@ class KubernetesBackend(ClusterTime):
                        for o in self.cluster.objects("Namespace")}
             return [(ns, {"creationTimestamp": created.get(ns["metadata"]["name"], 0.0)})
                     for ns in r.namespaces() if match(ns["metadata"].get("labels") or {})]
+        if resource.kind == "Event" and r.terminating:
+            r.namespaces()                  # forgets the Events of namespaces emptied since
         derived = {"Event": r.events, "EndpointSlice": r.endpointslices,
                    "Endpoints": r.endpoints, "Lease": r.leases}.get(resource.kind)
         if derived is not None:
@@ -936,9 +941,10 @@ class KubernetesBackend(ClusterTime):
             if name in _IMMORTAL:
                 raise HttpError(403, f'namespaces "{name}" is forbidden: this namespace may '
                                 "not be deleted", "Forbidden", name=name, kind="namespaces")
-            for kind in ("Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job",
-                         "ReplicaSet", "ReplicationController", "Service", "Pod", "ConfigMap",
-                         "Secret", "PersistentVolumeClaim", "PodDisruptionBudget"):
+            # the namespace controller deletes every namespaced resource the API serves,
+            # its Events among them (deleteAllContent, pkg/controller/namespace/deletion/
+            # namespaced_resources_deleter.go)
+            for kind in _NAMESPACED:
                 for obj in self.cluster.objects(kind, name):
                     if self.cluster.exists(obj):
                         self.cluster.delete_object(obj)
@@ -946,6 +952,7 @@ class KubernetesBackend(ClusterTime):
             if stored is not None:
                 self.cluster.delete_object(stored)
             self.renderer.terminating.add(name)
+            self.renderer.forget_events(name)
             self._settle()
             before["status"] = {"phase": "Terminating"}
             return Response.json(200, before)

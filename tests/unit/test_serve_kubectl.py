@@ -2624,3 +2624,29 @@ def test_a_scale_whose_replicas_is_not_an_int32_is_not_decoded(fresh):
     assert negative.stderr.strip() == ('The Scale "web" is invalid: spec.replicas: Invalid '
                                        "value: -1: must be greater than or equal to 0")
     assert fresh.server.cluster.get("Deployment", "default", "web")["spec"]["replicas"] == 1
+
+
+
+def test_a_deleted_namespace_takes_its_events_and_every_object_with_it(fresh):
+    """The namespace controller deletes all of a namespace's content, its Events, Roles,
+    ServiceAccounts and NetworkPolicies among them: ``kubectl get events -A`` listed the
+    events of a namespace deleted long ago, and a namespace made again under its name
+    found its old Role."""
+    fresh("create", "namespace", "dev")
+    fresh("create", "deployment", "api", "--image=nginx:1.27", "-n", "dev")
+    fresh("create", "role", "reader", "--verb=get", "--resource=pods", "-n", "dev")
+    fresh("create", "serviceaccount", "bot", "-n", "dev")
+    fresh("create", "deployment", "web", "--image=nginx:1.27")
+    fresh.server.step(30)
+    spaces = {r[0] for r in fresh.rows("get", "events", "-A")}
+    assert spaces == {"default", "dev"}
+    fresh("delete", "namespace", "dev", "--wait=false")
+    assert {r[0] for r in fresh.rows("get", "events", "-A")} == {"default"}
+    fresh.server.step(60)
+    assert "dev" not in [r[0] for r in fresh.rows("get", "ns")]
+    assert {r[0] for r in fresh.rows("get", "events", "-A")} == {"default"}
+    fresh("create", "namespace", "dev")
+    assert fresh("get", "roles,serviceaccounts", "-n", "dev", "-o", "name").stdout.split() == [
+        "serviceaccount/default"]
+    assert fresh("get", "events", "-n", "dev").stderr.strip() == "No resources found in dev " \
+        "namespace."
