@@ -36,9 +36,10 @@ default ClusterRoles and bindings (``cluster-admin``, ``admin``, ``edit``, ``vie
 ``system:`` roles every user has through a group, such as ``system:basic-user``:
 :mod:`clustersim.kubernetes.rbacdefaults`), each namespace's ServiceAccount ``default`` and
 the ``kubernetes`` Service of ``default`` (10.96.0.1, port 443) are listed, and used by
-``auth can-i``, but read-only: deleting the Service or a ServiceAccount ``default`` is
-answered as done, and its controller makes it again at once, with a new uid; one of the same
-name put into the simulator from Python replaces one.
+``auth can-i``; their labels and annotations may change, nothing else: deleting the Service
+or a ServiceAccount ``default`` is answered as done, and its controller makes it again at once,
+with a new uid and its own labels; one of the same name put into the simulator from Python
+replaces one.
 
 Simplified (what a real API server does instead): no authentication, and RBAC is not enforced
 on the requests themselves: kubectl's user may do anything, as the ``system:masters`` admin
@@ -106,6 +107,9 @@ _IMMORTAL = ("default", "kube-system", "kube-public")
 ``immortalNamespaces``, ``plugin/pkg/admission/namespace/lifecycle/admission.go``)."""
 _NAMESPACED = tuple(r.kind for r in RESOURCES if r.namespaced and r.kind not in _DERIVED)
 """The namespaced kinds the simulator stores, which a namespace's deletion deletes."""
+_METADATA_ONLY = frozenset({"metadata", "status", "apiVersion", "kind"})
+"""What an update of a default object may leave changed besides its labels and annotations
+(:meth:`KubernetesBackend._relabel`): the status is the controllers'."""
 _REMADE = frozenset({"Service", "ServiceAccount"})
 """Kinds whose default objects (:meth:`KubernetesBackend._defaults`) a controller makes again
 as soon as they are deleted: the ``kubernetes`` Service and each namespace's ServiceAccount
@@ -169,6 +173,9 @@ class KubernetesBackend(ClusterTime):
         self.remade: dict[tuple[str, str, str], tuple[int, float]] = {}
         """(kind, namespace, name) of each default object deleted through the API and made
         again (:data:`_REMADE`): how many times, and the simulated time of the last."""
+        self.relabelled: dict[tuple[str, str, str], dict[str, dict[str, str]]] = {}
+        """The labels and annotations a user gave a default object (:meth:`_relabel`), by
+        (kind, namespace, name), until it is deleted."""
 
     def advance(self, until: float) -> None:
         if until > self.now:
@@ -372,9 +379,9 @@ class KubernetesBackend(ClusterTime):
         if kind == "Service":
             made = [apiserver_service()] if namespace in (None, "default") else []
         elif kind == "StorageClass":
-            return [default_storage_class()]
+            made = [default_storage_class()]
         elif kind != "ServiceAccount":
-            return rbacdefaults.defaults(kind)
+            made = rbacdefaults.defaults(kind)
         else:
             active = [ns["metadata"]["name"] for ns in self.renderer.namespaces()
                       if ns["status"]["phase"] == "Active"]
@@ -389,14 +396,18 @@ class KubernetesBackend(ClusterTime):
     def _as_remade(self, obj: dict[str, Any]) -> dict[str, Any]:
         """``obj`` as its controller made it again after its last deletion
         (:attr:`remade`): a new uid and creation time, which is how kubectl's wait for a
-        deletion (``kubectl delete --wait``, the default) sees the deleted one gone."""
+        deletion (``kubectl delete --wait``, the default) sees the deleted one gone; with the
+        labels and annotations a user gave it since (:attr:`relabelled`)."""
         meta = obj["metadata"]
-        made = self.remade.get((obj["kind"], meta.get("namespace", ""), meta["name"]))
-        if made is None:
-            return obj
-        count, when = made
-        return {**obj, "metadata": {**meta, "uid": f"{meta['uid'][:-8]}{count:08x}",
-                                    "creationTimestamp": when}}
+        key = (obj["kind"], meta.get("namespace", ""), meta["name"])
+        made, labels = self.remade.get(key), self.relabelled.get(key)
+        if labels is not None:
+            meta = {k: v for k, v in meta.items() if k not in ("labels", "annotations")}
+            meta.update(copy.deepcopy(labels))
+        if made is not None:
+            count, when = made
+            meta = {**meta, "uid": f"{meta['uid'][:-8]}{count:08x}", "creationTimestamp": when}
+        return {**obj, "metadata": meta}
 
     def _default(self, kind: str, namespace: str | None, name: str) -> dict[str, Any] | None:
         """The default object ``name`` (:meth:`_defaults`) if none is stored in its place."""
@@ -810,6 +821,8 @@ class KubernetesBackend(ClusterTime):
             return Response.json(200, new, **warning)
         if resource.kind == "Node":
             self._update_node(name, current, new)
+        elif self._default(resource.kind, namespace, name) is not None:
+            self._relabel(resource, current, new)
         else:
             stored = self._stored(resource, namespace, name)
             self._update(resource, stored, current, new)
@@ -818,6 +831,28 @@ class KubernetesBackend(ClusterTime):
                 return Response.json(200, self.renderer.render(stored, resource), **warning)
         self._settle()
         return Response.json(200, self._one(resource, namespace, name)[0], **warning)
+
+    def _relabel(self, resource: Resource, current: dict[str, Any], new: dict[str, Any]
+                 ) -> None:
+        """An update of a default object (:meth:`_defaults`) that the simulator keeps no
+        object for: its labels and annotations are the user's to change, as on a real
+        cluster, whose controllers that made it reconcile only what they own (the
+        ``kubernetes`` Service's ports and type, ``CreateOrUpdateMasterServiceIfNeeded`` in
+        kubernetes/kubernetes ``pkg/controlplane/controller/kubernetesservice/
+        controller.go``); the new ones are kept in :attr:`relabelled` until it is deleted
+        and made again. Any other change is refused (405): a real API server would store it,
+        the simulated one cannot."""
+        name = current["metadata"]["name"]
+        if any(current.get(k) != new.get(k) for k in {*current, *new} - _METADATA_ONLY):
+            raise HttpError(405, f'{resource.qualified()} "{name}" is made by the cluster '
+                            "itself: only its labels and annotations may change in the "
+                            "simulated API server (a real one would change the rest too, "
+                            "and its control plane would reset what it owns)",
+                            "MethodNotAllowed")
+        meta = new.get("metadata") or {}
+        self.relabelled[(resource.kind, current["metadata"].get("namespace", ""), name)] = {
+            field: dict(meta[field]) for field in ("labels", "annotations") if meta.get(field)}
+        self.renderer.versions.bump()
 
     def _update(self, resource: Resource, stored: dict[str, Any], current: dict[str, Any],
                 new: dict[str, Any]) -> None:
@@ -953,6 +988,8 @@ class KubernetesBackend(ClusterTime):
                 self.cluster.delete_object(stored)
             self.renderer.terminating.add(name)
             self.renderer.forget_events(name)
+            self.relabelled = {key: labels for key, labels in self.relabelled.items()
+                               if key[1] != name}     # its ServiceAccount default goes too
             self._settle()
             before["status"] = {"phase": "Terminating"}
             return Response.json(200, before)
@@ -962,6 +999,7 @@ class KubernetesBackend(ClusterTime):
             before = self.renderer.render(builtin, resource)
             key = (resource.kind, namespace or "default", name)
             self.remade[key] = (self.remade.get(key, (0, 0.0))[0] + 1, self.cluster.now)
+            self.relabelled.pop(key, None)      # made again as its controller makes it
             self.renderer.versions.bump()
             return Response.json(200, before)
         stored = self._stored(resource, namespace, name)

@@ -2650,3 +2650,29 @@ def test_a_deleted_namespace_takes_its_events_and_every_object_with_it(fresh):
         "serviceaccount/default"]
     assert fresh("get", "events", "-n", "dev").stderr.strip() == "No resources found in dev " \
         "namespace."
+
+
+
+def test_the_kubernetes_service_takes_labels_and_annotations(fresh):
+    """The API server's controller reconciles only the ``kubernetes`` Service's ports and
+    type; its labels and annotations, as any default object's, are the user's: ``kubectl
+    label svc kubernetes`` was refused as read-only. A spec change stays refused, in words
+    that say what a real cluster does; a deletion brings it back as the controller makes
+    it."""
+    assert "labeled" in fresh("label", "svc", "kubernetes", "team=platform").stdout
+    assert "annotated" in fresh("annotate", "svc", "kubernetes", "note=hi").stdout
+    shown = json.loads(fresh("get", "svc", "kubernetes", "-o", "json").stdout)["metadata"]
+    assert shown["labels"] == {"component": "apiserver", "provider": "kubernetes",
+                               "team": "platform"}
+    assert shown["annotations"] == {"note": "hi"}
+    assert fresh.rows("get", "svc", "-l", "team=platform")[0][0] == "kubernetes"
+    fresh("label", "clusterrole", "view", "team=platform")
+    assert fresh("get", "clusterroles", "-l", "team=platform", "-o", "name").stdout.split() == [
+        "clusterrole.rbac.authorization.k8s.io/view"]
+    refused = fresh("patch", "svc", "kubernetes", "-p", '{"spec": {"sessionAffinity": '
+                    '"ClientIP"}}', check=False)
+    assert "only its labels and annotations may change" in refused.stderr
+    fresh("delete", "svc", "kubernetes")
+    remade = json.loads(fresh("get", "svc", "kubernetes", "-o", "json").stdout)["metadata"]
+    assert remade["labels"] == {"component": "apiserver", "provider": "kubernetes"}
+    assert "annotations" not in remade
