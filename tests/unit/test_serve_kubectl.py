@@ -2676,3 +2676,59 @@ def test_the_kubernetes_service_takes_labels_and_annotations(fresh):
     remade = json.loads(fresh("get", "svc", "kubernetes", "-o", "json").stdout)["metadata"]
     assert remade["labels"] == {"component": "apiserver", "provider": "kubernetes"}
     assert "annotations" not in remade
+
+
+
+def test_a_failing_job_shows_failure_target_until_its_pods_have_ended(fresh):
+    """A Job past its deadline gets ``FailureTarget`` (reason and message of the failure)
+    while its running Pods terminate, shown as its STATUS by ``kubectl get jobs``, and
+    ``Failed`` with its Warning event only once they have ended; a Job that succeeds gets
+    ``SuccessCriteriaMet`` then ``Complete``, both ``CompletionsReached`` (it was
+    ``Failed`` or ``Complete`` at once, without the interim condition)."""
+    fresh("apply", "-f", "-", stdin="""apiVersion: batch/v1
+kind: Job
+metadata: {name: slow}
+spec:
+  activeDeadlineSeconds: 10
+  template:
+    metadata:
+      annotations: {clustersim.io/run-seconds: "500"}
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: c
+        image: busybox:1.37
+        lifecycle: {preStop: {sleep: {seconds: 20}}}
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: quick}
+spec:
+  template:
+    metadata:
+      annotations: {clustersim.io/run-seconds: "5"}
+    spec:
+      restartPolicy: Never
+      containers: [{name: c, image: busybox:1.37}]
+""")
+    fresh.server.step(15)
+    assert {r[0]: r[1] for r in fresh.rows("get", "jobs")}["slow"] == "FailureTarget"
+
+    def conditions(name):
+        shown = json.loads(fresh("get", "job", name, "-o", "json").stdout)
+        return [(c["type"], c["reason"], c["message"]) for c in shown["status"]["conditions"]]
+
+    deadline = ("DeadlineExceeded", "Job was active longer than specified deadline")
+    assert conditions("slow") == [("FailureTarget", *deadline)]
+    assert "DeadlineExceeded" not in fresh("get", "events").stdout
+    fresh.server.step(30)
+    assert {r[0]: r[1] for r in fresh.rows("get", "jobs")} == {"slow": "Failed",
+                                                                "quick": "Complete"}
+    assert conditions("slow") == [("FailureTarget", *deadline), ("Failed", *deadline)]
+    reached = ("CompletionsReached", "Reached expected number of succeeded pods")
+    assert conditions("quick") == [("SuccessCriteriaMet", *reached), ("Complete", *reached)]
+    events = fresh("get", "events", "--field-selector=involvedObject.kind=Job", "-o",
+                   "custom-columns=TYPE:.type,REASON:.reason,OBJECT:.involvedObject.name",
+                   "--no-headers").stdout.split("\n")
+    assert {tuple(e.split()) for e in events if "Created" not in e and e} >= {
+        ("Warning", "DeadlineExceeded", "slow"), ("Normal", "Completed", "quick")}
