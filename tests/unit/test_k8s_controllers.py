@@ -445,9 +445,32 @@ def test_a_suspended_job_that_never_started_may_be_placed_before_it_runs():
     assert cluster.get("Pod", "default", pod.name)["spec"]["nodeSelector"] == {
         "topology.kubernetes.io/zone": "zone-b"}
     assert pod.node == "node-2"
-    cluster.apply(_placed())                        # suspended again, but it started
+
+
+def test_a_job_suspended_after_it_started_may_be_placed_again():
+    """Since v1.36 (KEP-5440, ``MutableSchedulingDirectivesForSuspendedJobs``) the Job
+    controller clears ``status.startTime`` when it suspends a Job, and the API server lets the
+    template's scheduling directives change once the Job is marked ``Suspended`` with no Pod
+    active, also after it ran (they stayed immutable once it had started); not while it
+    runs, and its Pods of the resume follow the new directives."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(_placed(suspend=False, run=300))
+    cluster.run(until=20)
+    held = cluster.get("Job", "default", "held")
+    assert held["status"]["startTime"] == 0
     with pytest.raises(ValueError, match=r"spec\.template: Invalid value: field is immutable"):
-        cluster.apply(_placed({"topology.kubernetes.io/zone": "zone-c"}))
+        cluster.apply(_placed({"topology.kubernetes.io/zone": "zone-c"}, suspend=False, run=300))
+    cluster.apply(_placed(run=300))                 # suspended: its Pod is deleted
+    cluster.run(until=30)
+    assert "startTime" not in held["status"] and held["status"]["active"] == 0
+    assert cluster.apply(_placed({"topology.kubernetes.io/zone": "zone-c"}, run=300)) == [
+        "job.batch/held configured"]
+    cluster.apply(_placed({"topology.kubernetes.io/zone": "zone-c"}, suspend=False, run=300))
+    cluster.run(until=40)
+    assert held["status"]["startTime"] == 30
+    [pod] = [p for p in cluster.pods() if p.name.startswith("held-") and p.phase == "Running"
+             and p.reason != "Terminating"]
+    assert pod.node == "node-3"
 
 
 def test_a_suspended_job_with_no_pod_active_may_be_resized():

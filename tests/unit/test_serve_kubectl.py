@@ -1798,7 +1798,9 @@ def test_a_suspended_job_is_placed_by_patch_before_it_runs(fresh):
     ``status.startTime``, which the Job controller set even while suspended), ``kubectl
     patch`` may change its template's node selector, tolerations and labels
     (``AllowMutableSchedulingDirectives``), which were refused as any template change; its
-    pod then runs where the selector says. Once started, the selector is immutable again."""
+    pod then runs where the selector says. While it runs, the selector is immutable; once it
+    is suspended again, its controller clears ``startTime`` (v1.36, KEP-5440) and the
+    directives may change again (they stayed immutable for good)."""
     fresh("apply", "-f", "-", stdin="""apiVersion: batch/v1
 kind: Job
 metadata: {name: train}
@@ -1825,11 +1827,15 @@ spec:
     [pod] = fresh.rows("get", "pods", "-o", "wide")
     assert pod[6] == node
     assert fresh("get", "job", "train", "-o", "jsonpath={.status.startTime}").stdout
+    unmoved = fresh("patch", "job", "train", "-p", '{"spec":{"template":{"spec":{'
+                    '"nodeSelector":null}}}}', check=False)
+    assert unmoved.stderr.strip() == ('The Job "train" is invalid: spec.template: Invalid '
+                                      "value: field is immutable")
     fresh("patch", "job", "train", "-p", '{"spec":{"suspend":true}}')
+    assert fresh("get", "job", "train", "-o", "jsonpath={.status.startTime}").stdout == ""
     moved = fresh("patch", "job", "train", "-p", '{"spec":{"template":{"spec":{'
-                  '"nodeSelector":null}}}}', check=False)
-    assert moved.stderr.strip() == ('The Job "train" is invalid: spec.template: Invalid '
-                                    "value: field is immutable")
+                  '"nodeSelector":null}}}}')
+    assert moved.stdout.strip() == "job.batch/train patched"
 
 
 def test_wait_patch_run_expose_replace_diff_delete_f(tmp_path):
@@ -2580,7 +2586,6 @@ spec:
     assert fresh.rows("get", "pods") == [["weird6", "0/1", "Completed", "0", "10s"]]
 
 
-
 def test_generation_is_kept_only_where_the_kinds_strategy_sets_it(fresh):
     """``metadata.generation`` belongs to the kinds whose registry strategy sets it (the
     workloads, Pods, budgets, network policies, autoscalers); a ConfigMap, Secret, Service,
@@ -2604,7 +2609,6 @@ def test_generation_is_kept_only_where_the_kinds_strategy_sets_it(fresh):
     assert {g for (kind, _), g in kept.items() if kind == "Pod"} == {1}
 
 
-
 def test_a_scale_whose_replicas_is_not_an_int32_is_not_decoded(fresh):
     """The Scale subresource decodes ``spec.replicas`` into an ``int32`` first: what is not a
     whole number is a 400 in encoding/json's words, as for any object, where the refusal
@@ -2624,7 +2628,6 @@ def test_a_scale_whose_replicas_is_not_an_int32_is_not_decoded(fresh):
     assert negative.stderr.strip() == ('The Scale "web" is invalid: spec.replicas: Invalid '
                                        "value: -1: must be greater than or equal to 0")
     assert fresh.server.cluster.get("Deployment", "default", "web")["spec"]["replicas"] == 1
-
 
 
 def test_a_deleted_namespace_takes_its_events_and_every_object_with_it(fresh):
@@ -2652,7 +2655,6 @@ def test_a_deleted_namespace_takes_its_events_and_every_object_with_it(fresh):
         "namespace."
 
 
-
 def test_the_kubernetes_service_takes_labels_and_annotations(fresh):
     """The API server's controller reconciles only the ``kubernetes`` Service's ports and
     type; its labels and annotations, as any default object's, are the user's: ``kubectl
@@ -2676,7 +2678,6 @@ def test_the_kubernetes_service_takes_labels_and_annotations(fresh):
     remade = json.loads(fresh("get", "svc", "kubernetes", "-o", "json").stdout)["metadata"]
     assert remade["labels"] == {"component": "apiserver", "provider": "kubernetes"}
     assert "annotations" not in remade
-
 
 
 def test_a_failing_job_shows_failure_target_until_its_pods_have_ended(fresh):

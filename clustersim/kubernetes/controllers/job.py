@@ -33,13 +33,14 @@ https://kubernetes.io/docs/concepts/workloads/controllers/job/
   ``manualSelector: true``).
 
 - ``suspend: true`` creates no pods (and deletes active ones), with the condition
-  ``Suspended`` and the event ``Suspended``; ``status.startTime`` is set only when the Job
-  first runs unsuspended, and reset when it is resumed (condition ``Suspended=False``
-  ``JobResumed``, event ``Resumed``), so ``activeDeadlineSeconds`` counts the time it has been
-  active since (``syncJob``). A suspended Job that never started may have its template's
-  scheduling directives changed (:mod:`clustersim.kubernetes.apiserver`, which checks
-  updates). ``ttlSecondsAfterFinished`` deletes the finished Job after that many
-  seconds.
+  ``Suspended`` and the event ``Suspended``; ``status.startTime`` is set when the Job runs
+  unsuspended, cleared when it is suspended (the ``MutableSchedulingDirectivesForSuspendedJobs``
+  feature, KEP-5440: alpha in v1.35, beta and on by default since v1.36) and set again when it
+  is resumed (condition ``Suspended=False`` ``JobResumed``, event ``Resumed``), so
+  ``activeDeadlineSeconds`` counts the time it has been active since (``syncJob``). A
+  suspended Job none of whose pods is active may have its template's scheduling directives
+  and resources changed (:mod:`clustersim.kubernetes.workloadupdates`, which checks updates).
+  ``ttlSecondsAfterFinished`` deletes the finished Job after that many seconds.
 
 - ``completionMode: Indexed`` gives each pod a completion index and completes the Job when
   every index from 0 to ``completions − 1`` has succeeded; ``status.succeeded`` counts the
@@ -257,6 +258,7 @@ class JobController(Controller):
                 cluster.delete_pod(pod)
             if set_condition(job, "Suspended", True, now, "JobSuspended", "Job suspended"):
                 cluster.record(job, "Suspended", "Job suspended")
+                status.pop("startTime", None)   # MutableSchedulingDirectivesForSuspendedJobs
             return
         suspended = condition(job, "Suspended")
         if suspended is not None and suspended.get("status") == "True":
