@@ -58,7 +58,11 @@ from clustersim.kubernetes.storageclass import (
     waits_for_consumer,
 )
 from clustersim.kubernetes.storageprotection import mark_deleting, protect_claim
-from clustersim.kubernetes.workloadupdates import workload_update_refusal
+from clustersim.kubernetes.workloadupdates import (
+    pod_update_refusal,
+    update_pod_spec,
+    workload_update_refusal,
+)
 from clustersim.limits import MAX_AFFINITY_TERMS, check_count, check_replicas
 from clustersim.manifests.errors import format_path
 from clustersim.manifests.kubernetes_checks import unmounted_volumes
@@ -497,6 +501,22 @@ class APIServer:
             self.kubelet.stop(pod)
         # On an unreachable node the pod stays Terminating until the node is back.
 
+    def update_pod(self, pod: dict[str, Any], spec: Mapping[str, Any]) -> None:
+        """An update of a Pod's spec to ``spec``, which
+        :func:`~clustersim.kubernetes.workloadupdates.pod_update_refusal` has let through
+        (``kubectl apply``, and the served API's PUT and PATCH): its mutable fields are
+        stored, a scheduling gate removed lets it be scheduled, and its kubelet restarts the
+        containers whose image changed
+        (:meth:`~clustersim.kubernetes.kubelet.Kubelet.change_images`); the change counts a
+        generation (``setGenerationForPodSpecUpdate``, KEP-5067)."""
+        before = copy.deepcopy(pod["spec"])
+        restarted = update_pod_spec(pod["spec"], spec)
+        count_generation(pod, before)
+        self.changed()
+        node = pod["spec"].get("nodeName")
+        if restarted and node is not None and self._kubelet_alive.get(node, False):
+            self.kubelet.change_images(pod, restarted)
+
     def remove_pod(self, pod: dict[str, Any]) -> None:
         """The pod object disappears (its kubelet finished, or it never ran)."""
         self.release(pod)
@@ -587,19 +607,21 @@ class APIServer:
             return f"{label} created"
         if (existing["metadata"].get("annotations") or {}).get(LAST_APPLIED) == applied:
             return f"{label} unchanged"
-        if kind == "Pod":
-            raise ValueError(f"pod {meta['name']!r}: a Pod's spec cannot be changed by apply "
-                             "(upstream allows only image, activeDeadlineSeconds and "
-                             "tolerations updates); delete it and create it again")
         self._validate(manifest)
-        refusal = workload_update_refusal(
-            existing, manifest, (existing["metadata"].get("annotations") or {}).get(LAST_APPLIED)
-        ) or update_refusal(existing, manifest)
+        last = (existing["metadata"].get("annotations") or {}).get(LAST_APPLIED)
+        if kind == "Pod":
+            spec = _patched_pod_spec(existing, manifest, last)
+            refusal = pod_update_refusal(meta["name"], existing["spec"], spec)
+        else:
+            refusal = workload_update_refusal(existing, manifest, last) or update_refusal(
+                existing, manifest)
         if refusal:
             raise AdmissionError(refusal)
         before = copy.deepcopy(existing)
         undo.append((existing, before))
-        if kind == "Service":
+        if kind == "Pod":
+            self.update_pod(existing, spec)
+        elif kind == "Service":
             self.services.update(existing, manifest.setdefault("spec", {}))
         elif kind in ("ConfigMap", "Secret"):
             # their content is top-level, not a spec
@@ -613,10 +635,30 @@ class APIServer:
         existing["metadata"]["annotations"] = {
             **(existing["metadata"].get("annotations") or {}),
             **(meta.get("annotations") or {}), LAST_APPLIED: applied}
-        count_generation(existing, before.get("spec"), before["metadata"].get("annotations") or {})
+        if kind != "Pod":          # update_pod counted it
+            count_generation(existing, before.get("spec"),
+                             before["metadata"].get("annotations") or {})
         self.changed()
         return f"{label} configured"
 
+
+
+def _patched_pod_spec(existing: Mapping[str, Any], manifest: Mapping[str, Any],
+                      last: str | None) -> dict[str, Any]:
+    """The spec a Pod would have after ``kubectl apply`` of ``manifest``: the stored spec
+    with the manifest's fields, without those the last applied configuration ``last`` had
+    and the manifest no longer has (kubectl's three-way merge, top-level fields), then the
+    API server's defaults (``SetDefaults_PodSpec`` and the ``DefaultTolerationSeconds``
+    admission plugin, which run on an update too). What it may change is
+    :func:`~clustersim.kubernetes.workloadupdates.pod_update_refusal`'s to say."""
+    spec = copy.deepcopy(dict(existing["spec"]))
+    new = manifest.get("spec") or {}
+    for field in ((json.loads(last).get("spec") or {}) if last else {}).keys() - new.keys():
+        spec.pop(field, None)
+    spec.update(copy.deepcopy(new))
+    set_pod_defaults({"metadata": {"namespace": existing["metadata"].get("namespace")},
+                      "spec": spec})
+    return spec
 
 
 def _check_volume_mounts(obj: Mapping[str, Any]) -> None:

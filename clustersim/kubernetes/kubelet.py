@@ -57,6 +57,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -225,8 +226,10 @@ class Kubelet:
             self.cluster.record(pod, reason, message, "Warning")
         self.cluster.after(min(0.5 * 2 ** attempt, 122.0), retry, background=True)
 
-    def _pull(self, pod: dict[str, Any], epoch: int, remaining: list[dict[str, Any]]) -> None:
-        """Pull the remaining containers' images one after another, then start."""
+    def _pull(self, pod: dict[str, Any], epoch: int, remaining: list[dict[str, Any]],
+              then: Callable[[], None] | None = None) -> None:
+        """Pull the remaining containers' images one after another, then start (or call
+        ``then``: a container restarted with a new image, :meth:`change_images`)."""
         if not self._current(pod, epoch):
             return
         cluster = self.cluster
@@ -242,7 +245,7 @@ class Kubelet:
             seconds = self.timing.image_pull_seconds
             if image in self.pull_errors:
                 failed = functools.partial(self._pull_failed, pod, epoch, image,
-                                           [container, *remaining])
+                                           [container, *remaining], then)
                 cluster.after(seconds, failed, background=True)
                 return
 
@@ -251,14 +254,17 @@ class Kubelet:
                     images.add(image)
                     cluster.record(pod, "Pulled", f'Successfully pulled image "{image}" in '
                                    f"{seconds:g}s ({seconds:g}s including waiting)")
-                    self._pull(pod, epoch, remaining)
+                    self._pull(pod, epoch, remaining, then)
 
             cluster.after(seconds, pulled)
             return
-        self._configure(pod, epoch, 0)
+        if then is not None:
+            then()
+        else:
+            self._configure(pod, epoch, 0)
 
     def _pull_failed(self, pod: dict[str, Any], epoch: int, image: str,
-                     retry: list[dict[str, Any]]) -> None:
+                     retry: list[dict[str, Any]], then: Callable[[], None] | None) -> None:
         """The registry refused ``image``: ErrImagePull now, ImagePullBackOff at the next
         sync, and another pull once the back-off (10 s, doubling, at most 300 s) has passed."""
         if not self._current(pod, epoch):
@@ -281,7 +287,7 @@ class Kubelet:
                 cluster.changed()
 
         cluster.after(min(1.0, backoff), backing_off, background=True)
-        cluster.after(backoff, lambda: self._pull(pod, epoch, retry), background=True)
+        cluster.after(backoff, lambda: self._pull(pod, epoch, retry, then), background=True)
 
     def _init(self, pod: dict[str, Any], epoch: int, index: int) -> None:
         """Run init container ``index``; sidecars keep running (module docstring)."""
@@ -385,6 +391,61 @@ class Kubelet:
         cluster.changed()
         # background: a crash loop never ends, and run() should not wait for it
         cluster.after(backoff, lambda: self._restarted(pod, epoch), background=True)
+
+    def change_images(self, pod: dict[str, Any], names: list[str]) -> None:
+        """The app containers ``names`` of a pod got a new image (a Pod update): its
+        kubelet sees their definition changed, kills them (event ``Killing``, "Container c
+        definition changed, will be restarted"), pulls the new image and starts them again,
+        which counts a restart (``computePodActions`` and ``containerChanged`` in
+        kubernetes/kubernetes ``pkg/kubelet/kuberuntime/kuberuntime_manager.go``). A pod that
+        has not started yet pulls the new image when it gets there. Simplified: the
+        simulator keeps one status for all of a pod's containers, so the pod is not ready
+        until they run again, and counts one restart."""
+        if pod["status"].get("phase") != "Running" or is_terminating(pod):
+            return
+        cluster = self.cluster
+        for name in names:
+            cluster.record(pod, "Killing", f"Container {name} definition changed, will be "
+                           "restarted")
+        set_condition(pod, "Ready", False, cluster.now, "ContainersNotReady")
+        self.serving.discard(pod["metadata"]["uid"])
+        epoch = self._next_epoch(pod)
+        started = pod["status"].get("startTime", cluster.now)
+        changed = [c for c in pod["spec"].get("containers") or [] if c.get("name") in names]
+        cluster.changed()
+
+        def killed() -> None:
+            if not self._current(pod, epoch):
+                return
+            status = pod["status"]
+            status["restartCount"] = status.get("restartCount", 0) + 1
+            status["lastTermination"] = {"exitCode": 0, "startedAt": started,
+                                         "finishedAt": cluster.now}
+            cluster.changed()
+            self._pull(pod, epoch, list(changed), lambda: cluster.after(
+                self.timing.container_start_seconds,
+                lambda: self._recreated(pod, epoch, changed)))
+
+        grace = pod["spec"].get("terminationGracePeriodSeconds")
+        cluster.after(min(self.timing.container_stop_seconds,
+                          30.0 if grace is None else max(float(grace), 1.0)), killed)
+
+    def _recreated(self, pod: dict[str, Any], epoch: int,
+                   containers: list[dict[str, Any]]) -> None:
+        """The containers of :meth:`change_images` start again with their new image."""
+        if not self._current(pod, epoch):
+            return
+        cluster = self.cluster
+        for container in containers:
+            cluster.record(pod, "Created", f"Created container: {container.get('name')}")
+            cluster.record(pod, "Started", f"Started container {container.get('name')}")
+        self.serving.add(pod["metadata"]["uid"])
+        cluster.changed()
+        delay = max((readiness_delay(c) for c in containers), default=0.0)
+        if delay <= 0:
+            self._ready(pod, epoch)
+        else:
+            cluster.after(delay, lambda: self._ready(pod, epoch))
 
     def _restarted(self, pod: dict[str, Any], epoch: int) -> None:
         if self._current(pod, epoch):

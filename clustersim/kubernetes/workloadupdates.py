@@ -24,7 +24,8 @@ from typing import Any
 
 from clustersim.kubernetes.objects import generate_job_selector
 
-__all__ = ["POD_MUTABLE", "pod_update_refusal", "safely_suspended", "workload_update_refusal"]
+__all__ = ["POD_MUTABLE", "pod_update_refusal", "safely_suspended", "update_pod_spec",
+           "workload_update_refusal"]
 
 POD_MUTABLE = ("schedulingGates", "tolerations", "activeDeadlineSeconds")
 """The fields of a Pod's spec an update may change besides its containers' images
@@ -176,15 +177,34 @@ def _with_resources(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str,
     return out
 
 
+def update_pod_spec(stored: dict[str, Any], new: Mapping[str, Any]) -> list[str]:
+    """Write into a Pod's ``stored`` spec what an update to ``new`` may change, once
+    :func:`pod_update_refusal` has let it: the fields of :data:`POD_MUTABLE` (an empty list
+    is not kept, as the API omits it) and the images of its containers and init containers.
+    Returns the names of the app containers whose image changed, which the kubelet restarts
+    (:meth:`~clustersim.kubernetes.kubelet.Kubelet.change_images`)."""
+    for field in POD_MUTABLE:
+        if new.get(field) in (None, []):
+            stored.pop(field, None)
+        else:
+            stored[field] = copy.deepcopy(new[field])
+    changed = []
+    for field in ("containers", "initContainers"):
+        for mine, theirs in zip(stored.get(field) or [], new.get(field) or [], strict=False):
+            if mine.get("image") != theirs.get("image"):
+                mine["image"] = theirs.get("image")
+                if field == "containers":
+                    changed.append(str(mine.get("name")))
+    return changed
+
+
 def pod_update_refusal(name: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> str | None:
     """The API server's refusal of a Pod whose spec goes from ``old`` to ``new``, or None
     (``ValidatePodUpdate`` and ``validatePodSchedulingGates`` in kubernetes/kubernetes
     ``pkg/apis/core/validation/validation.go``): only :data:`POD_MUTABLE` and the containers'
     images may change; a gate may only be removed, a toleration only added, a deadline only
-    set or lowered. A new image is refused here with what a real cluster does instead: the
-    simulated kubelet does not restart a container in place."""
+    set or lowered."""
     changed = {k for k in {*old, *new} if old.get(k) != new.get(k)}
-    images = set()
     for field in ("containers", "initContainers"):
         if field in changed:
             before, after = old.get(field) or [], new.get(field) or []
@@ -192,7 +212,6 @@ def pod_update_refusal(name: str, old: Mapping[str, Any], new: Mapping[str, Any]
             if len(before) != len(after) or any({**a, "image": b.get("image")} != b
                                                 for a, b in pairs):
                 return f'Pod "{name}" is invalid: {_POD_FORBIDDEN}'
-            images |= {a.get("image") for a, b in pairs if a.get("image") != b.get("image")}
             changed.discard(field)
     if changed - set(POD_MUTABLE):
         return f'Pod "{name}" is invalid: {_POD_FORBIDDEN}'
@@ -212,8 +231,4 @@ def pod_update_refusal(name: str, old: Mapping[str, Any], new: Mapping[str, Any]
     if before is not None and deadline > before:
         return (f'Pod "{name}" is invalid: spec.activeDeadlineSeconds: Invalid value: '
                 f"{deadline}: must be less than or equal to previous value")
-    if images:
-        return (f'Pod "{name}": a new image for a running Pod ({", ".join(sorted(images))}) '
-                "is not simulated: a real kubelet restarts the container with it; change the "
-                "image of the Pod's Deployment (kubectl set image deployment/...) instead")
     return None

@@ -73,7 +73,7 @@ from clustersim.kubernetes.controllers.disruption import eviction_refusal
 from clustersim.kubernetes.objects import count_generation, is_terminating
 from clustersim.kubernetes.services import apiserver_service
 from clustersim.kubernetes.storageclass import default_storage_class
-from clustersim.kubernetes.workloadupdates import POD_MUTABLE, pod_update_refusal
+from clustersim.kubernetes.workloadupdates import pod_update_refusal
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.manifests.kubernetes_errors import aggregate
 from clustersim.manifests.kubernetes_fields import unknown_fields
@@ -903,19 +903,15 @@ class KubernetesBackend(ClusterTime):
         """A Pod's spec changes only where ``ValidatePodUpdate`` allows it
         (:func:`~clustersim.kubernetes.workloadupdates.pod_update_refusal`): removed
         scheduling gates (the Pod then enters the scheduling queue), added tolerations, a
-        lower deadline. The new spec is first decoded and validated as any Pod's."""
+        lower deadline, new images (its containers restart with them). The new spec is first
+        decoded and validated as any Pod's."""
         name = stored["metadata"]["name"]
         self._validated({"apiVersion": "v1", "kind": "Pod", "metadata": {
             "name": name, "namespace": stored["metadata"]["namespace"]}, "spec": new}, resource)
         refusal = pod_update_refusal(name, current, new)
         if refusal is not None:
             raise HttpError(422, refusal, "Invalid")
-        for field in POD_MUTABLE:
-            if new.get(field) in (None, []):     # an empty list is not kept (omitempty)
-                stored["spec"].pop(field, None)
-            else:
-                stored["spec"][field] = copy.deepcopy(new[field])
-        self.cluster.changed()
+        self.cluster.update_pod(stored, new)
 
     def _update_node(self, name: str, current: dict[str, Any], new: dict[str, Any]) -> None:
         info = self.cluster.node(name)
