@@ -32,6 +32,7 @@ from clustersim.kubernetes.defaults import stored_form
 from clustersim.kubernetes.limitrange import admit_limit_ranges
 from clustersim.kubernetes.networkpolicyadmission import PolicyError, check_policy, set_defaults
 from clustersim.kubernetes.objects import (
+    GENERATION_KINDS,
     controller_of,
     count_generation,
     generate_name,
@@ -60,7 +61,11 @@ from clustersim.kubernetes.storageclass import (
     waits_for_consumer,
 )
 from clustersim.kubernetes.storageprotection import mark_deleting, protect_claim
-from clustersim.kubernetes.workloadupdates import workload_update_refusal
+from clustersim.kubernetes.workloadupdates import (
+    pod_update_refusal,
+    update_pod_spec,
+    workload_update_refusal,
+)
 from clustersim.limits import MAX_AFFINITY_TERMS, check_count, check_replicas
 from clustersim.manifests.errors import format_path
 from clustersim.manifests.kubernetes_checks import unmounted_volumes
@@ -271,7 +276,10 @@ class APIServer:
         self._uid += 1
         meta["uid"] = f"{self._uid:08x}-0000-4000-8000-{self.clock.seed & 0xFFFFFFFFFFFF:012x}"
         meta["creationTimestamp"] = self.now
-        meta.setdefault("generation", 1)
+        if kind in GENERATION_KINDS:
+            meta.setdefault("generation", 1)
+        else:                   # its strategy keeps none; a client's value is not stored
+            meta.pop("generation", None)
         self._objects.setdefault(kind, {})[self._key(obj)] = obj
         if kind == "Pod" and controller_of(obj) is None:
             self._orphans[meta["uid"]] = obj
@@ -496,6 +504,22 @@ class APIServer:
             self.kubelet.stop(pod)
         # On an unreachable node the pod stays Terminating until the node is back.
 
+    def update_pod(self, pod: dict[str, Any], spec: Mapping[str, Any]) -> None:
+        """An update of a Pod's spec to ``spec``, which
+        :func:`~clustersim.kubernetes.workloadupdates.pod_update_refusal` has let through
+        (``kubectl apply``, and the served API's PUT and PATCH): its mutable fields are
+        stored, a scheduling gate removed lets it be scheduled, and its kubelet restarts the
+        containers whose image changed
+        (:meth:`~clustersim.kubernetes.kubelet.Kubelet.change_images`); the change counts a
+        generation (``setGenerationForPodSpecUpdate``, KEP-5067)."""
+        before = copy.deepcopy(pod["spec"])
+        restarted = update_pod_spec(pod["spec"], spec)
+        count_generation(pod, before)
+        self.changed()
+        node = pod["spec"].get("nodeName")
+        if restarted and node is not None and self._kubelet_alive.get(node, False):
+            self.kubelet.change_images(pod, restarted)
+
     def remove_pod(self, pod: dict[str, Any]) -> None:
         """The pod object disappears (its kubelet finished, or it never ran)."""
         self.release(pod)
@@ -586,21 +610,25 @@ class APIServer:
             return f"{label} created"
         if (existing["metadata"].get("annotations") or {}).get(LAST_APPLIED) == applied:
             return f"{label} unchanged"
-        if kind == "Pod":
-            raise ValueError(f"pod {meta['name']!r}: a Pod's spec cannot be changed by apply "
-                             "(upstream allows only image, activeDeadlineSeconds and "
-                             "tolerations updates); delete it and create it again")
         # defaulted against defaulted: a field at its default is no change (nor a rollout)
-        stored_form(kind, manifest.get("spec"), existing.get("spec"))
+        if kind != "Pod":
+            stored_form(kind, manifest.get("spec"), existing.get("spec"))
         self._validate(manifest)
-        refusal = workload_update_refusal(
-            existing, manifest, (existing["metadata"].get("annotations") or {}).get(LAST_APPLIED)
-        ) or update_refusal(existing, manifest)
+        last = (existing["metadata"].get("annotations") or {}).get(LAST_APPLIED)
+        if kind == "Pod":
+            spec = _patched_pod_spec(existing, manifest, last)
+            stored_form(kind, spec, existing["spec"])
+            refusal = pod_update_refusal(meta["name"], existing["spec"], spec)
+        else:
+            refusal = workload_update_refusal(existing, manifest, last) or update_refusal(
+                existing, manifest)
         if refusal:
             raise AdmissionError(refusal)
         before = copy.deepcopy(existing)
         undo.append((existing, before))
-        if kind == "Service":
+        if kind == "Pod":
+            self.update_pod(existing, spec)
+        elif kind == "Service":
             self.services.update(existing, manifest.setdefault("spec", {}))
         elif kind in ("ConfigMap", "Secret"):
             # their content is top-level, not a spec
@@ -614,10 +642,30 @@ class APIServer:
         existing["metadata"]["annotations"] = {
             **(existing["metadata"].get("annotations") or {}),
             **(meta.get("annotations") or {}), LAST_APPLIED: applied}
-        count_generation(existing, before.get("spec"), before["metadata"].get("annotations") or {})
+        if kind != "Pod":          # update_pod counted it
+            count_generation(existing, before.get("spec"),
+                             before["metadata"].get("annotations") or {})
         self.changed()
         return f"{label} configured"
 
+
+
+def _patched_pod_spec(existing: Mapping[str, Any], manifest: Mapping[str, Any],
+                      last: str | None) -> dict[str, Any]:
+    """The spec a Pod would have after ``kubectl apply`` of ``manifest``: the stored spec
+    with the manifest's fields, without those the last applied configuration ``last`` had
+    and the manifest no longer has (kubectl's three-way merge, top-level fields), then the
+    API server's defaults (``SetDefaults_PodSpec`` and the ``DefaultTolerationSeconds``
+    admission plugin, which run on an update too). What it may change is
+    :func:`~clustersim.kubernetes.workloadupdates.pod_update_refusal`'s to say."""
+    spec = copy.deepcopy(dict(existing["spec"]))
+    new = manifest.get("spec") or {}
+    for field in ((json.loads(last).get("spec") or {}) if last else {}).keys() - new.keys():
+        spec.pop(field, None)
+    spec.update(copy.deepcopy(new))
+    set_pod_defaults({"metadata": {"namespace": existing["metadata"].get("namespace")},
+                      "spec": spec})
+    return spec
 
 
 def _check_volume_mounts(obj: Mapping[str, Any]) -> None:

@@ -295,6 +295,16 @@ class Kubelet:
 
         cluster.after(seconds, pulled)
 
+    def _pull_each(self, pod: dict[str, Any], epoch: int, containers: list[dict[str, Any]],
+                   then: Callable[[], None]) -> None:
+        """Pull the images of ``containers`` one after another (:meth:`_pull`), then call
+        ``then``."""
+        if not containers:
+            then()
+            return
+        self._pull(pod, epoch, containers[0],
+                   lambda: self._pull_each(pod, epoch, containers[1:], then))
+
     def _pull_failed(self, pod: dict[str, Any], epoch: int, image: str,
                      container: dict[str, Any], then: Callable[[], None]) -> None:
         """The registry refused ``image``: ErrImagePull now, ImagePullBackOff at the next
@@ -425,6 +435,60 @@ class Kubelet:
         cluster.changed()
         # background: a crash loop never ends, and run() should not wait for it
         cluster.after(backoff, lambda: self._restarted(pod, epoch), background=True)
+
+    def change_images(self, pod: dict[str, Any], names: list[str]) -> None:
+        """The app containers ``names`` of a pod got a new image (a Pod update): its
+        kubelet sees their definition changed, kills them (event ``Killing``, "Container c
+        definition changed, will be restarted"), pulls the new image and starts them again,
+        which counts a restart (``computePodActions`` and ``containerChanged`` in
+        kubernetes/kubernetes ``pkg/kubelet/kuberuntime/kuberuntime_manager.go``). A pod that
+        has not started yet pulls the new image when it gets there. Simplified: the
+        simulator keeps one status for all of a pod's containers, so the pod is not ready
+        until they run again, and counts one restart."""
+        if pod["status"].get("phase") != "Running" or is_terminating(pod):
+            return
+        cluster = self.cluster
+        for name in names:
+            cluster.record(pod, "Killing", f"Container {name} definition changed, will be "
+                           "restarted")
+        set_condition(pod, "Ready", False, cluster.now, "ContainersNotReady")
+        self.serving.discard(pod["metadata"]["uid"])
+        epoch = self._next_epoch(pod)
+        started = pod["status"].get("startTime", cluster.now)
+        changed = [c for c in pod["spec"].get("containers") or [] if c.get("name") in names]
+        cluster.changed()
+
+        def killed() -> None:
+            if not self._current(pod, epoch):
+                return
+            status = pod["status"]
+            status["restartCount"] = status.get("restartCount", 0) + 1
+            status["lastTermination"] = {"exitCode": 0, "startedAt": started,
+                                         "finishedAt": cluster.now}
+            cluster.changed()
+            self._pull_each(pod, epoch, changed, lambda: cluster.after(
+                self.timing.container_start_seconds,
+                lambda: self._recreated(pod, epoch, changed)))
+
+        grace = pod["spec"].get("terminationGracePeriodSeconds")
+        cluster.after(min(self.timing.container_stop_seconds,
+                          30.0 if grace is None else max(float(grace), 1.0)), killed)
+
+    def _recreated(self, pod: dict[str, Any], epoch: int,
+                   containers: list[dict[str, Any]]) -> None:
+        """The containers of :meth:`change_images` start again with their new image."""
+        if not self._current(pod, epoch):
+            return
+        cluster = self.cluster
+        for container in containers:
+            self._record_start(pod, container)
+        self.serving.add(pod["metadata"]["uid"])
+        cluster.changed()
+        delay = max((readiness_delay(c) for c in containers), default=0.0)
+        if delay <= 0:
+            self._ready(pod, epoch)
+        else:
+            cluster.after(delay, lambda: self._ready(pod, epoch))
 
     def _restarted(self, pod: dict[str, Any], epoch: int) -> None:
         if self._current(pod, epoch):

@@ -13,7 +13,8 @@ simulator needs:
   (kubernetes/kubernetes ``pkg/controller/controller_utils.go``, ``ComputeHash``);
 - the selector and pod-template labels the API server generates for a Job
   (:func:`generate_job_selector`);
-- ``metadata.generation``, which the API server's update strategies count up on a spec change
+- ``metadata.generation``, which the API server sets on the kinds whose registry strategy
+  keeps one (:data:`GENERATION_KINDS`) and counts up on a spec change
   (:func:`count_generation`);
 - a new pod from a template (``pkg/controller/controller_utils.go``,
   ``GetPodFromTemplate``) and the defaults the API server applies to a pod, including the
@@ -35,6 +36,7 @@ from clustersim.manifests.safe_yaml import copy_data
 
 __all__ = [
     "DEFAULT_TOLERATION_SECONDS",
+    "GENERATION_KINDS",
     "condition",
     "controller_of",
     "count_generation",
@@ -56,6 +58,17 @@ __all__ = [
     "set_pod_defaults",
 ]
 
+GENERATION_KINDS = frozenset({
+    "Pod", "ReplicationController", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet",
+    "Job", "CronJob", "HorizontalPodAutoscaler", "PodDisruptionBudget", "NetworkPolicy"})
+"""The kinds that carry ``metadata.generation``: those whose registry strategy sets it to 1 in
+``PrepareForCreate`` (kubernetes/kubernetes ``pkg/registry/*/*/strategy.go``: apps'
+four workloads, ``core/replicationcontroller``, ``batch/job`` and ``batch/cronjob``,
+``policy/poddisruptionbudget``, ``networking/networkpolicy``, ``autoscaling``'s
+HorizontalPodAutoscaler behind the ``HPAGeneration`` gate, on by default, and ``core/pod``
+since v1.33, KEP-5067). The others, ConfigMaps, Secrets, Services, ServiceAccounts,
+PersistentVolumeClaims, quotas, RBAC objects, Namespaces..., have none: their strategies
+leave it unset, and the API omits a zero."""
 DEFAULT_TOLERATION_SECONDS = 300
 """``--default-not-ready-toleration-seconds`` and ``--default-unreachable-toleration-seconds``
 of kube-apiserver: both default to 300 s."""
@@ -237,10 +250,12 @@ def count_generation(
     annotations changed, which its controller copies to its ReplicaSets
     (``pkg/registry/apps/deployment/strategy.go``); a change of labels or status alone
     leaves it. Controllers write it back as ``status.observedGeneration`` once they have
-    seen the spec, which ``kubectl rollout status`` waits for. Returns whether it went up."""
+    seen the spec, which ``kubectl rollout status`` waits for. A kind that keeps no generation
+    (not in :data:`GENERATION_KINDS`) gets none. Returns whether it went up."""
     meta = obj.setdefault("metadata", {})
-    if obj.get("spec") == spec and (annotations is None or obj.get("kind") != "Deployment"
-                                    or (meta.get("annotations") or {}) == annotations):
+    unchanged = obj.get("spec") == spec and (annotations is None or obj.get("kind") != "Deployment"
+                                             or (meta.get("annotations") or {}) == annotations)
+    if obj.get("kind") not in GENERATION_KINDS or unchanged:
         return False
     meta["generation"] = meta.get("generation", 1) + 1
     return True

@@ -99,7 +99,7 @@ def apiserver_service() -> dict[str, Any]:
             "metadata": {"name": "kubernetes", "namespace": "default",
                          "labels": {"component": "apiserver", "provider": "kubernetes"},
                          "uid": "6b756265-0000-4000-8000-000000000000",
-                         "creationTimestamp": 0.0, "generation": 1},
+                         "creationTimestamp": 0.0},
             "spec": {"type": "ClusterIP", "clusterIP": address, "clusterIPs": [address],
                      "ports": [{"name": "https", "port": 443, "protocol": "TCP",
                                 "targetPort": API_SECURE_PORT}],

@@ -9,8 +9,8 @@ changes; a StatefulSet's spec changes only in its replicas, ordinals, template, 
 strategy, revisionHistoryLimit (mutable since v1.35), claim retention policy and
 minReadySeconds; a Job's template, selector,
 completions, completion mode and backoffLimitPerIndex stay as created, but for the scheduling
-directives of a suspended Job that never started, the containers' requests and limits of a
-suspended Job with no Pod active (KEP-5440, beta since v1.36) and the completions of an
+directives and the containers' requests and limits of a suspended Job with no Pod active
+(KEP-5440, beta since v1.36: :func:`safely_suspended`) and the completions of an
 Indexed Job changed together with its parallelism (``validateCompletions``: elastic Indexed
 Jobs, GA in v1.31).
 ConfigMaps and Secrets marked immutable are :mod:`~clustersim.kubernetes.configupdates`'.
@@ -25,7 +25,8 @@ from typing import Any
 
 from clustersim.kubernetes.objects import generate_job_selector
 
-__all__ = ["POD_MUTABLE", "pod_update_refusal", "workload_update_refusal"]
+__all__ = ["POD_MUTABLE", "pod_update_refusal", "safely_suspended", "update_pod_spec",
+           "workload_update_refusal"]
 
 POD_MUTABLE = ("schedulingGates", "tolerations", "activeDeadlineSeconds")
 """The fields of a Pod's spec an update may change besides its containers' images
@@ -47,9 +48,9 @@ def workload_update_refusal(existing: Mapping[str, Any], manifest: Mapping[str, 
     A Job's parallelism, suspend, deadline, TTL and maxFailedIndexes may change, its
     template, selector, completions, completion mode and backoffLimitPerIndex not (an
     Indexed Job's completions may, together with its parallelism), except the template's
-    scheduling directives while the Job is suspended and never started
-    (:func:`_with_scheduling_directives`) and its containers' resources while it is suspended
-    with no Pod active (:func:`_with_resources`); the labels and selector the API server
+    scheduling directives (:func:`_with_scheduling_directives`) and its containers' resources
+    (:func:`_with_resources`) while it is safely suspended (:func:`safely_suspended`); the
+    labels and selector the API server
     generated for it
     (:func:`~clustersim.kubernetes.objects.generate_job_selector`) are no change, whether
     ``manifest`` is a file that never had them or the stored object patched."""
@@ -69,13 +70,10 @@ def workload_update_refusal(existing: Mapping[str, Any], manifest: Mapping[str, 
         generate_job_selector(old)
         generate_job_selector(new)
         old, new = old["spec"], new["spec"]
-        status = existing.get("status") or {}
-        if existing["spec"].get("suspend") and status.get("startTime") is None:
-            old["template"] = _with_scheduling_directives(old.get("template") or {},
-                                                          new.get("template") or {})
-        if existing["spec"].get("suspend") and not status.get("active"):
-            old["template"] = _with_resources(old.get("template") or {},
-                                              new.get("template") or {})
+        if safely_suspended(existing):
+            template = new.get("template") or {}
+            old["template"] = _with_resources(
+                _with_scheduling_directives(old.get("template") or {}, template), template)
     group = {"Job": "batch", "CronJob": "batch"}.get(kind, "apps")
     if kind == "Job" and new.get("completionMode") == "Indexed" and \
             new.get("completions") not in (None, old.get("completions")):
@@ -108,10 +106,29 @@ def workload_update_refusal(existing: Mapping[str, Any], manifest: Mapping[str, 
     return None
 
 
+def safely_suspended(job: Mapping[str, Any]) -> bool:
+    """Whether the stored ``job``'s template may change its scheduling directives and its
+    containers' resources: it is suspended, none of its pods is active, and it either never
+    started (no ``status.startTime``: created suspended, before its controller marked it) or
+    carries the condition ``Suspended=True`` (KEP-5440, ``MutablePodResourcesForSuspendedJobs``
+    and ``MutableSchedulingDirectivesForSuspendedJobs``, alpha in v1.35, beta and on by
+    default since v1.36: the Job strategy's validation options in kubernetes/kubernetes
+    ``pkg/registry/batch/job/strategy.go``). Before, the directives could change only while
+    ``startTime`` was unset, which a Job once started never was again; its controller now
+    clears it when the Job is suspended
+    (:class:`~clustersim.kubernetes.controllers.job.JobController`)."""
+    status = job.get("status") or {}
+    if not (job.get("spec") or {}).get("suspend") or status.get("active"):
+        return False
+    return status.get("startTime") is None or any(
+        c.get("type") == "Suspended" and c.get("status") == "True"
+        for c in status.get("conditions") or [])
+
+
 def _with_scheduling_directives(old: Mapping[str, Any], new: Mapping[str, Any]
                                ) -> dict[str, Any]:
     """The pod template ``old`` with the scheduling directives of ``new``: what a Job's
-    template is compared with when the Job is suspended and has no ``status.startTime``
+    template is compared with when the Job is safely suspended
     (``AllowMutableSchedulingDirectives``, set by kubernetes/kubernetes
     ``pkg/registry/batch/job/strategy.go``; ``validatePodTemplateUpdate`` in
     ``pkg/apis/batch/validation/validation.go``), so that a queue such as Kueue can choose
@@ -143,8 +160,8 @@ def _with_scheduling_directives(old: Mapping[str, Any], new: Mapping[str, Any]
 
 def _with_resources(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
     """The pod template ``old`` with the ``requests`` and ``limits`` of ``new``'s containers
-    and init containers (matched by position): what a suspended Job's template is compared
-    with while none of its Pods is active (KEP-5440, mutable Pod resources for suspended Jobs:
+    and init containers (matched by position): what a safely suspended Job's template is
+    compared with (KEP-5440, mutable Pod resources for suspended Jobs:
     alpha in v1.35, beta and on by default since v1.36), so that a queue can resize a Job
     before it starts or resumes it. Any other change to a container stays refused."""
     out = copy.deepcopy(dict(old))
@@ -162,15 +179,34 @@ def _with_resources(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str,
     return out
 
 
+def update_pod_spec(stored: dict[str, Any], new: Mapping[str, Any]) -> list[str]:
+    """Write into a Pod's ``stored`` spec what an update to ``new`` may change, once
+    :func:`pod_update_refusal` has let it: the fields of :data:`POD_MUTABLE` (an empty list
+    is not kept, as the API omits it) and the images of its containers and init containers.
+    Returns the names of the app containers whose image changed, which the kubelet restarts
+    (:meth:`~clustersim.kubernetes.kubelet.Kubelet.change_images`)."""
+    for field in POD_MUTABLE:
+        if new.get(field) in (None, []):
+            stored.pop(field, None)
+        else:
+            stored[field] = copy.deepcopy(new[field])
+    changed = []
+    for field in ("containers", "initContainers"):
+        for mine, theirs in zip(stored.get(field) or [], new.get(field) or [], strict=False):
+            if mine.get("image") != theirs.get("image"):
+                mine["image"] = theirs.get("image")
+                if field == "containers":
+                    changed.append(str(mine.get("name")))
+    return changed
+
+
 def pod_update_refusal(name: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> str | None:
     """The API server's refusal of a Pod whose spec goes from ``old`` to ``new``, or None
     (``ValidatePodUpdate`` and ``validatePodSchedulingGates`` in kubernetes/kubernetes
     ``pkg/apis/core/validation/validation.go``): only :data:`POD_MUTABLE` and the containers'
     images may change; a gate may only be removed, a toleration only added, a deadline only
-    set or lowered. A new image is refused here with what a real cluster does instead: the
-    simulated kubelet does not restart a container in place."""
+    set or lowered."""
     changed = {k for k in {*old, *new} if old.get(k) != new.get(k)}
-    images = set()
     for field in ("containers", "initContainers"):
         if field in changed:
             before, after = old.get(field) or [], new.get(field) or []
@@ -178,7 +214,6 @@ def pod_update_refusal(name: str, old: Mapping[str, Any], new: Mapping[str, Any]
             if len(before) != len(after) or any({**a, "image": b.get("image")} != b
                                                 for a, b in pairs):
                 return f'Pod "{name}" is invalid: {_POD_FORBIDDEN}'
-            images |= {a.get("image") for a, b in pairs if a.get("image") != b.get("image")}
             changed.discard(field)
     if changed - set(POD_MUTABLE):
         return f'Pod "{name}" is invalid: {_POD_FORBIDDEN}'
@@ -198,8 +233,4 @@ def pod_update_refusal(name: str, old: Mapping[str, Any], new: Mapping[str, Any]
     if before is not None and deadline > before:
         return (f'Pod "{name}" is invalid: spec.activeDeadlineSeconds: Invalid value: '
                 f"{deadline}: must be less than or equal to previous value")
-    if images:
-        return (f'Pod "{name}": a new image for a running Pod ({", ".join(sorted(images))}) '
-                "is not simulated: a real kubelet restarts the container with it; change the "
-                "image of the Pod's Deployment (kubectl set image deployment/...) instead")
     return None

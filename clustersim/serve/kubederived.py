@@ -71,6 +71,10 @@ class DerivedObjects:
         self.clock = WallClock(lambda: self.cluster.now, epoch)
         self.versions = ResourceVersions()
         """The store's revision and each object's resourceVersion."""
+        self.forgotten: dict[str, int] = {}
+        """For each namespace deleted through the API, how many of the cluster's events
+        had been recorded when its namespace controller last deleted its Events
+        (:meth:`forget_events`): those of that namespace are no longer listed."""
         self.begin()
 
     def begin(self) -> None:
@@ -206,6 +210,8 @@ class DerivedObjects:
         namespace's namesake's nor a deleted predecessor's."""
         merged: dict[tuple[str, str, str, str, str, str], dict[str, Any]] = {}
         for index, event in enumerate(self.cluster.events):
+            if index < self.forgotten.get(event.namespace, 0):
+                continue
             key = (event.object, event.namespace, event.uid, event.type, event.reason,
                    event.message)
             if key in merged:
@@ -248,6 +254,14 @@ class DerivedObjects:
         # number that grows with time (upstream: the event's time in nanoseconds, in hex)
         return sorted(merged.values(),
                       key=lambda item: (item["metadata"]["namespace"], item["metadata"]["name"]))
+
+    def forget_events(self, namespace: str) -> None:
+        """The namespace controller deletes the Events of ``namespace`` with the rest of its
+        content, while it terminates and once more before the namespace goes
+        (``deleteAllContent``, kubernetes/kubernetes ``pkg/controller/namespace/deletion/
+        namespaced_resources_deleter.go``): ``kubectl get events -A`` lists none of them
+        after. The simulator's own event log (``KubernetesCluster.events``) keeps them."""
+        self.forgotten[namespace] = len(self.cluster.events)
 
     def _find(self, kind: str, namespace: str, name: str, uid: str) -> dict[str, Any] | None:
         """The stored object an event was recorded for: the one of its namespace, name and

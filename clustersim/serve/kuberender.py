@@ -192,6 +192,8 @@ class Renderer(DerivedObjects):
             obj["spec"] = {"finalizers": ["kubernetes"]}
             obj["status"] = {"phase": "Terminating" if name in self.terminating else "Active"}
             out.append(self.versioned(obj, stored.get(name)))
+        for emptied in self.terminating - names:
+            self.forget_events(emptied)
         self.terminating &= names
         return out
 

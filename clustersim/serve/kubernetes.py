@@ -36,9 +36,10 @@ default ClusterRoles and bindings (``cluster-admin``, ``admin``, ``edit``, ``vie
 ``system:`` roles every user has through a group, such as ``system:basic-user``:
 :mod:`clustersim.kubernetes.rbacdefaults`), each namespace's ServiceAccount ``default`` and
 the ``kubernetes`` Service of ``default`` (10.96.0.1, port 443) are listed, and used by
-``auth can-i``, but read-only: deleting the Service or a ServiceAccount ``default`` is
-answered as done, and its controller makes it again at once, with a new uid; one of the same
-name put into the simulator from Python replaces one.
+``auth can-i``; their labels and annotations may change, nothing else: deleting the Service
+or a ServiceAccount ``default`` is answered as done, and its controller makes it again at once,
+with a new uid and its own labels; one of the same name put into the simulator from Python
+replaces one.
 
 Simplified (what a real API server does instead): no authentication, and RBAC is not enforced
 on the requests themselves: kubectl's user may do anything, as the ``system:masters`` admin
@@ -72,7 +73,7 @@ from clustersim.kubernetes.controllers.disruption import eviction_refusal
 from clustersim.kubernetes.objects import count_generation, is_terminating
 from clustersim.kubernetes.services import apiserver_service
 from clustersim.kubernetes.storageclass import default_storage_class
-from clustersim.kubernetes.workloadupdates import POD_MUTABLE, pod_update_refusal
+from clustersim.kubernetes.workloadupdates import pod_update_refusal
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.manifests.kubernetes_errors import aggregate
 from clustersim.manifests.kubernetes_fields import unknown_fields
@@ -81,6 +82,7 @@ from clustersim.serve.core import ClusterTime, HttpError, Request, Response, Sim
 from clustersim.serve.kubederived import KUBE_VERSION
 from clustersim.serve.kuberender import WAITING_REASONS, Renderer
 from clustersim.serve.kuberesources import (
+    RESOURCES,
     Resource,
     api_group_list,
     api_resource_list,
@@ -103,6 +105,11 @@ _STATUS_TIMES = ("startTime", "completionTime", "lastScheduleTime")
 _IMMORTAL = ("default", "kube-system", "kube-public")
 """Namespaces the NamespaceLifecycle admission plugin refuses to delete (its
 ``immortalNamespaces``, ``plugin/pkg/admission/namespace/lifecycle/admission.go``)."""
+_NAMESPACED = tuple(r.kind for r in RESOURCES if r.namespaced and r.kind not in _DERIVED)
+"""The namespaced kinds the simulator stores, which a namespace's deletion deletes."""
+_METADATA_ONLY = frozenset({"metadata", "status", "apiVersion", "kind"})
+"""What an update of a default object may leave changed besides its labels and annotations
+(:meth:`KubernetesBackend._relabel`): the status is the controllers'."""
 _REMADE = frozenset({"Service", "ServiceAccount"})
 """Kinds whose default objects (:meth:`KubernetesBackend._defaults`) a controller makes again
 as soon as they are deleted: the ``kubernetes`` Service and each namespace's ServiceAccount
@@ -166,6 +173,9 @@ class KubernetesBackend(ClusterTime):
         self.remade: dict[tuple[str, str, str], tuple[int, float]] = {}
         """(kind, namespace, name) of each default object deleted through the API and made
         again (:data:`_REMADE`): how many times, and the simulated time of the last."""
+        self.relabelled: dict[tuple[str, str, str], dict[str, dict[str, str]]] = {}
+        """The labels and annotations a user gave a default object (:meth:`_relabel`), by
+        (kind, namespace, name), until it is deleted."""
 
     def advance(self, until: float) -> None:
         if until > self.now:
@@ -328,6 +338,8 @@ class KubernetesBackend(ClusterTime):
                        for o in self.cluster.objects("Namespace")}
             return [(ns, {"creationTimestamp": created.get(ns["metadata"]["name"], 0.0)})
                     for ns in r.namespaces() if match(ns["metadata"].get("labels") or {})]
+        if resource.kind == "Event" and r.terminating:
+            r.namespaces()                  # forgets the Events of namespaces emptied since
         derived = {"Event": r.events, "EndpointSlice": r.endpointslices,
                    "Endpoints": r.endpoints, "Lease": r.leases}.get(resource.kind)
         if derived is not None:
@@ -367,9 +379,9 @@ class KubernetesBackend(ClusterTime):
         if kind == "Service":
             made = [apiserver_service()] if namespace in (None, "default") else []
         elif kind == "StorageClass":
-            return [default_storage_class()]
+            made = [default_storage_class()]
         elif kind != "ServiceAccount":
-            return rbacdefaults.defaults(kind)
+            made = rbacdefaults.defaults(kind)
         else:
             active = [ns["metadata"]["name"] for ns in self.renderer.namespaces()
                       if ns["status"]["phase"] == "Active"]
@@ -384,14 +396,18 @@ class KubernetesBackend(ClusterTime):
     def _as_remade(self, obj: dict[str, Any]) -> dict[str, Any]:
         """``obj`` as its controller made it again after its last deletion
         (:attr:`remade`): a new uid and creation time, which is how kubectl's wait for a
-        deletion (``kubectl delete --wait``, the default) sees the deleted one gone."""
+        deletion (``kubectl delete --wait``, the default) sees the deleted one gone; with the
+        labels and annotations a user gave it since (:attr:`relabelled`)."""
         meta = obj["metadata"]
-        made = self.remade.get((obj["kind"], meta.get("namespace", ""), meta["name"]))
-        if made is None:
-            return obj
-        count, when = made
-        return {**obj, "metadata": {**meta, "uid": f"{meta['uid'][:-8]}{count:08x}",
-                                    "creationTimestamp": when}}
+        key = (obj["kind"], meta.get("namespace", ""), meta["name"])
+        made, labels = self.remade.get(key), self.relabelled.get(key)
+        if labels is not None:
+            meta = {k: v for k, v in meta.items() if k not in ("labels", "annotations")}
+            meta.update(copy.deepcopy(labels))
+        if made is not None:
+            count, when = made
+            meta = {**meta, "uid": f"{meta['uid'][:-8]}{count:08x}", "creationTimestamp": when}
+        return {**obj, "metadata": meta}
 
     def _default(self, kind: str, namespace: str | None, name: str) -> dict[str, Any] | None:
         """The default object ``name`` (:meth:`_defaults`) if none is stored in its place."""
@@ -783,10 +799,10 @@ class KubernetesBackend(ClusterTime):
             current = self._scale(resource, namespace, name)
             new = body if request.method == "PUT" else _patched(kind, current, body)
             _precondition(resource, name, current, new)
-            replicas = (new.get("spec") or {}).get("replicas")
-            if not isinstance(replicas, int) or isinstance(replicas, bool) or replicas < 0:
+            replicas = _scale_replicas(new)
+            if replicas < 0:
                 raise HttpError(422, f'Scale.autoscaling "{name}" is invalid: spec.replicas: '
-                                f"Invalid value: {replicas!r}: must be greater than or equal "
+                                f"Invalid value: {replicas}: must be greater than or equal "
                                 "to 0", "Invalid")
             with _refusals(resource, name):
                 self.cluster.scale(resource.kind, name, replicas, namespace or "default")
@@ -805,6 +821,8 @@ class KubernetesBackend(ClusterTime):
             return Response.json(200, new, **warning)
         if resource.kind == "Node":
             self._update_node(name, current, new)
+        elif self._default(resource.kind, namespace, name) is not None:
+            self._relabel(resource, current, new)
         else:
             stored = self._stored(resource, namespace, name)
             self._update(resource, stored, current, new)
@@ -813,6 +831,28 @@ class KubernetesBackend(ClusterTime):
                 return Response.json(200, self.renderer.render(stored, resource), **warning)
         self._settle()
         return Response.json(200, self._one(resource, namespace, name)[0], **warning)
+
+    def _relabel(self, resource: Resource, current: dict[str, Any], new: dict[str, Any]
+                 ) -> None:
+        """An update of a default object (:meth:`_defaults`) that the simulator keeps no
+        object for: its labels and annotations are the user's to change, as on a real
+        cluster, whose controllers that made it reconcile only what they own (the
+        ``kubernetes`` Service's ports and type, ``CreateOrUpdateMasterServiceIfNeeded`` in
+        kubernetes/kubernetes ``pkg/controlplane/controller/kubernetesservice/
+        controller.go``); the new ones are kept in :attr:`relabelled` until it is deleted
+        and made again. Any other change is refused (405): a real API server would store it,
+        the simulated one cannot."""
+        name = current["metadata"]["name"]
+        if any(current.get(k) != new.get(k) for k in {*current, *new} - _METADATA_ONLY):
+            raise HttpError(405, f'{resource.qualified()} "{name}" is made by the cluster '
+                            "itself: only its labels and annotations may change in the "
+                            "simulated API server (a real one would change the rest too, "
+                            "and its control plane would reset what it owns)",
+                            "MethodNotAllowed")
+        meta = new.get("metadata") or {}
+        self.relabelled[(resource.kind, current["metadata"].get("namespace", ""), name)] = {
+            field: dict(meta[field]) for field in ("labels", "annotations") if meta.get(field)}
+        self.renderer.versions.bump()
 
     def _update(self, resource: Resource, stored: dict[str, Any], current: dict[str, Any],
                 new: dict[str, Any]) -> None:
@@ -862,19 +902,15 @@ class KubernetesBackend(ClusterTime):
         """A Pod's spec changes only where ``ValidatePodUpdate`` allows it
         (:func:`~clustersim.kubernetes.workloadupdates.pod_update_refusal`): removed
         scheduling gates (the Pod then enters the scheduling queue), added tolerations, a
-        lower deadline. The new spec is first decoded and validated as any Pod's."""
+        lower deadline, new images (its containers restart with them). The new spec is first
+        decoded and validated as any Pod's."""
         name = stored["metadata"]["name"]
         self._validated({"apiVersion": "v1", "kind": "Pod", "metadata": {
             "name": name, "namespace": stored["metadata"]["namespace"]}, "spec": new}, resource)
         refusal = pod_update_refusal(name, current, new)
         if refusal is not None:
             raise HttpError(422, refusal, "Invalid")
-        for field in POD_MUTABLE:
-            if new.get(field) in (None, []):     # an empty list is not kept (omitempty)
-                stored["spec"].pop(field, None)
-            else:
-                stored["spec"][field] = copy.deepcopy(new[field])
-        self.cluster.changed()
+        self.cluster.update_pod(stored, new)
 
     def _update_node(self, name: str, current: dict[str, Any], new: dict[str, Any]) -> None:
         info = self.cluster.node(name)
@@ -935,9 +971,10 @@ class KubernetesBackend(ClusterTime):
             if name in _IMMORTAL:
                 raise HttpError(403, f'namespaces "{name}" is forbidden: this namespace may '
                                 "not be deleted", "Forbidden", name=name, kind="namespaces")
-            for kind in ("Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job",
-                         "ReplicaSet", "ReplicationController", "Service", "Pod", "ConfigMap",
-                         "Secret", "PersistentVolumeClaim", "PodDisruptionBudget"):
+            # the namespace controller deletes every namespaced resource the API serves,
+            # its Events among them (deleteAllContent, pkg/controller/namespace/deletion/
+            # namespaced_resources_deleter.go)
+            for kind in _NAMESPACED:
                 for obj in self.cluster.objects(kind, name):
                     if self.cluster.exists(obj):
                         self.cluster.delete_object(obj)
@@ -945,6 +982,9 @@ class KubernetesBackend(ClusterTime):
             if stored is not None:
                 self.cluster.delete_object(stored)
             self.renderer.terminating.add(name)
+            self.renderer.forget_events(name)
+            self.relabelled = {key: labels for key, labels in self.relabelled.items()
+                               if key[1] != name}     # its ServiceAccount default goes too
             self._settle()
             before["status"] = {"phase": "Terminating"}
             return Response.json(200, before)
@@ -954,6 +994,7 @@ class KubernetesBackend(ClusterTime):
             before = self.renderer.render(builtin, resource)
             key = (resource.kind, namespace or "default", name)
             self.remade[key] = (self.remade.get(key, (0, 0.0))[0] + 1, self.cluster.now)
+            self.relabelled.pop(key, None)      # made again as its controller makes it
             self.renderer.versions.bump()
             return Response.json(200, before)
         stored = self._stored(resource, namespace, name)
@@ -1189,9 +1230,38 @@ def _undecodable(resource: Resource, why: str) -> HttpError:
     and encoding/json's type errors, wrapped by the REST handler): kubectl prints ``Error from
     server (BadRequest): ... Deployment in version "v1" cannot be handled as a Deployment:
     ...``."""
-    version = resource.group_version.rpartition("/")[2]
-    return HttpError(400, f'{resource.kind} in version "{version}" cannot be handled as a '
-                     f"{resource.kind}: {why}", "BadRequest")
+    return _cannot_decode(resource.kind, resource.group_version, why)
+
+
+def _cannot_decode(kind: str, group_version: str, why: str) -> HttpError:
+    """:func:`_undecodable` for any ``kind`` of ``group_version`` (a subresource's, such as
+    ``Scale`` of ``autoscaling/v1``)."""
+    version = group_version.rpartition("/")[2]
+    return HttpError(400, f'{kind} in version "{version}" cannot be handled as a {kind}: '
+                     f"{why}", "BadRequest")
+
+
+def _scale_replicas(scale: Any) -> int:
+    """``spec.replicas`` of a ``Scale`` (``autoscaling/v1``) sent to a ``/scale``
+    subresource, decoded as the API server's JSON decoder reads it into ``ScaleSpec``'s
+    ``int32``: a missing or ``null`` value is Go's zero, any other JSON value that is not a
+    whole number (a string, a bool, ``1.5``, ``2.0``) is refused with a 400 in
+    encoding/json's words, before validation checks the count (a negative one is a 422)."""
+    spec = scale.get("spec") if isinstance(scale, dict) else None
+    if spec is not None and not isinstance(spec, dict):
+        raise _cannot_decode("Scale", "autoscaling/v1", "json: cannot unmarshal "
+                             f"{json_kind(spec, numeric_target=False)} into Go struct field "
+                             "Scale.spec of type v1.ScaleSpec")
+    replicas = (spec or {}).get("replicas")
+    if replicas is None:
+        return 0
+    if isinstance(replicas, bool) or not isinstance(replicas, int):
+        literal = json_kind(replicas, numeric_target=True)
+        if isinstance(replicas, float) and replicas.is_integer():
+            literal = f"number {json.dumps(replicas)}"      # Go names the literal: 2.0
+        raise _cannot_decode("Scale", "autoscaling/v1", f"json: cannot unmarshal {literal} "
+                             "into Go struct field ScaleSpec.spec.replicas of type int32")
+    return replicas
 
 
 def _field_validation(request: Request, resource: Resource, obj: dict[str, Any]

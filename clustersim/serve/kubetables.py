@@ -256,6 +256,9 @@ def _controller(obj: Obj, now: float) -> str:
 
 
 def _job_status(job: Obj, now: float) -> str:
+    """``printJob``'s STATUS (kubernetes/kubernetes ``pkg/printers/internalversion/
+    printers.go``): ``Complete``, ``Failed``, ``Suspended``, the interim ``FailureTarget`` of a
+    Job whose Pods are still terminating, else ``Running``."""
     conditions = {c["type"]: c.get("status") for c in _status(job).get("conditions") or []}
     if conditions.get("Complete") == "True":
         return "Complete"
@@ -263,6 +266,8 @@ def _job_status(job: Obj, now: float) -> str:
         return "Failed"
     if _spec(job).get("suspend"):
         return "Suspended"
+    if conditions.get("FailureTarget") == "True":
+        return "FailureTarget"
     return "Running"
 
 

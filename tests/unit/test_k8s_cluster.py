@@ -686,3 +686,49 @@ def test_negative_grace_period_is_treated_as_one_second():
     cluster.delete("Pod", "short")
     cluster.run(until=cluster.now + 1.5)
     assert [p.name for p in cluster.pods()] == []
+
+
+def test_apply_of_a_changed_pod_updates_what_a_pod_update_may_change():
+    """``apply`` of a changed Pod is a Pod update (``ValidatePodUpdate``): its labels and
+    annotations, its containers' images (the kubelet restarts them), added tolerations, a
+    lower deadline and removed scheduling gates change; anything else is refused in the API
+    server's words. Every change of a Pod was refused ("delete it and create it again")."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    gated = pod("web", schedulingGates=[{"name": "example.com/queue"}],
+                activeDeadlineSeconds=600)
+    cluster.apply(gated)
+    cluster.run(until=10)
+    changed = copy.deepcopy(gated)
+    changed["metadata"]["labels"]["tier"] = "front"
+    changed["metadata"]["annotations"] = {"owner": "ops"}
+    changed["spec"].update(tolerations=[{"key": "gpu", "operator": "Exists"}],
+                           activeDeadlineSeconds=300)
+    del changed["spec"]["schedulingGates"]
+    assert cluster.apply(changed) == ["pod/web configured"]
+    cluster.run(until=40)
+    stored = cluster.get("Pod", "default", "web")
+    assert stored["metadata"]["labels"] == {"a": "web", "tier": "front"}
+    assert stored["metadata"]["annotations"]["owner"] == "ops"
+    assert [t["key"] for t in stored["spec"]["tolerations"]] == [
+        "gpu", "node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"]
+    assert stored["spec"]["activeDeadlineSeconds"] == 300 and stored["status"]["phase"] == \
+        "Running"
+    assert stored["metadata"]["generation"] == 2
+    changed["spec"]["containers"][0]["image"] = "busybox:1.37"
+    assert cluster.apply(changed) == ["pod/web configured"]
+    cluster.run(until=80)
+    assert stored["status"]["restartCount"] == 1 and cluster.pods()[0].ready
+    [killed] = cluster.events.where(reason="Killing", object="pod/web")
+    assert killed.message == "Container c definition changed, will be restarted"
+    forbidden = 'Pod "web" is invalid: spec: Forbidden: pod updates may not change fields other'
+    for field, value in (("restartPolicy", "Never"), ("activeDeadlineSeconds", 900),
+                         ("tolerations", []), ("schedulingGates", [{"name": "again"}])):
+        refused = copy.deepcopy(changed)
+        refused["spec"][field] = value
+        with pytest.raises(ValueError, match="invalid") as refusal:
+            cluster.apply(refused)
+        assert field in str(refusal.value) or str(refusal.value).startswith(forbidden)
+    port = copy.deepcopy(changed)
+    port["spec"]["containers"][0]["ports"] = [{"containerPort": 80}]
+    with pytest.raises(ValueError, match="Forbidden: pod updates may not change fields"):
+        cluster.apply(port)

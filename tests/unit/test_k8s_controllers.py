@@ -419,7 +419,8 @@ def test_a_suspended_job_has_no_start_time_until_it_is_resumed():
     cluster.run()
     assert held["status"]["startTime"] == 500
     assert [(c["type"], c["status"], c["reason"]) for c in held["status"]["conditions"]] == [
-        ("Suspended", "False", "JobResumed"), ("Complete", "True", "Completed")]
+        ("Suspended", "False", "JobResumed"), ("SuccessCriteriaMet", "True", "CompletionsReached"),
+        ("Complete", "True", "CompletionsReached")]
     assert [(e.time, e.reason) for e in cluster.events if e.object == "job/held"][:3] == [
         (0, "Suspended"), (500, "Resumed"), (500, "SuccessfulCreate")]
 
@@ -444,9 +445,32 @@ def test_a_suspended_job_that_never_started_may_be_placed_before_it_runs():
     assert cluster.get("Pod", "default", pod.name)["spec"]["nodeSelector"] == {
         "topology.kubernetes.io/zone": "zone-b"}
     assert pod.node == "node-2"
-    cluster.apply(_placed())                        # suspended again, but it started
+
+
+def test_a_job_suspended_after_it_started_may_be_placed_again():
+    """Since v1.36 (KEP-5440, ``MutableSchedulingDirectivesForSuspendedJobs``) the Job
+    controller clears ``status.startTime`` when it suspends a Job, and the API server lets the
+    template's scheduling directives change once the Job is marked ``Suspended`` with no Pod
+    active, also after it ran (they stayed immutable once it had started); not while it
+    runs, and its Pods of the resume follow the new directives."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(_placed(suspend=False, run=300))
+    cluster.run(until=20)
+    held = cluster.get("Job", "default", "held")
+    assert held["status"]["startTime"] == 0
     with pytest.raises(ValueError, match=r"spec\.template: Invalid value: field is immutable"):
-        cluster.apply(_placed({"topology.kubernetes.io/zone": "zone-c"}))
+        cluster.apply(_placed({"topology.kubernetes.io/zone": "zone-c"}, suspend=False, run=300))
+    cluster.apply(_placed(run=300))                 # suspended: its Pod is deleted
+    cluster.run(until=30)
+    assert "startTime" not in held["status"] and held["status"]["active"] == 0
+    assert cluster.apply(_placed({"topology.kubernetes.io/zone": "zone-c"}, run=300)) == [
+        "job.batch/held configured"]
+    cluster.apply(_placed({"topology.kubernetes.io/zone": "zone-c"}, suspend=False, run=300))
+    cluster.run(until=40)
+    assert held["status"]["startTime"] == 30
+    [pod] = [p for p in cluster.pods() if p.name.startswith("held-") and p.phase == "Running"
+             and p.reason != "Terminating"]
+    assert pod.node == "node-3"
 
 
 def test_a_suspended_job_with_no_pod_active_may_be_resized():
@@ -637,8 +661,38 @@ def test_job_active_deadline():
     cluster.apply(job(run=500, activeDeadlineSeconds=100))
     cluster.run(until=200)
     [event] = cluster.events.where(reason="DeadlineExceeded")
-    assert event.time == 100 and event.message == "Job was active longer than specified deadline"
+    assert event.message == "Job was active longer than specified deadline"
     assert all(p.reason == "Terminating" or p.phase != "Running" for p in cluster.pods())
+    conditions = cluster.get("Job", "default", "pi")["status"]["conditions"]
+    assert [(c["type"], c["reason"]) for c in conditions] == [
+        ("FailureTarget", "DeadlineExceeded"), ("Failed", "DeadlineExceeded")]
+    assert conditions[0]["lastTransitionTime"] == 100       # its Pod deleted at the deadline
+    assert conditions[1]["lastTransitionTime"] == event.time > 100      # once it has ended
+
+
+def test_a_failing_job_is_failure_target_until_its_pods_have_ended():
+    """Since v1.31 a Job that fails with Pods still running first gets the interim
+    condition ``FailureTarget`` (with the failure's reason and message) while they are
+    deleted, and ``Failed`` with its Warning event only once none is left terminating
+    (``delayTerminalCondition``): it was ``Failed`` at once, its Pods still running."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    failing = job(run=500, activeDeadlineSeconds=10, parallelism=2, completions=2)
+    failing["spec"]["template"]["spec"]["containers"][0]["lifecycle"] = {
+        "preStop": {"sleep": {"seconds": 15}}}
+    cluster.apply(failing)
+    cluster.run(until=12)
+    stored = cluster.get("Job", "default", "pi")
+    [target] = stored["status"]["conditions"]
+    assert (target["type"], target["reason"], target["message"]) == (
+        "FailureTarget", "DeadlineExceeded", "Job was active longer than specified deadline")
+    assert (stored["status"]["active"], stored["status"]["terminating"]) == (0, 2)
+    assert not cluster.events.where(reason="DeadlineExceeded")
+    cluster.run()
+    failed = stored["status"]["conditions"][1]
+    assert (failed["type"], failed["reason"], failed["message"]) == (
+        "Failed", "DeadlineExceeded", "Job was active longer than specified deadline")
+    [event] = cluster.events.where(reason="DeadlineExceeded")
+    assert event.type == "Warning" and event.time == failed["lastTransitionTime"] >= 25
 
 
 def test_daemonset_rolling_update_replaces_one_node_at_a_time():

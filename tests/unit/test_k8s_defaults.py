@@ -101,6 +101,23 @@ def test_an_immutable_job_template_is_compared_with_its_defaults():
         c.apply(spelled)
 
 
+def test_a_pod_applied_again_with_its_defaults_written_out_is_no_update():
+    """A Pod's update is checked by ``ValidatePodUpdate``, which sees both specs defaulted:
+    writing out a default is no change, and a real change (a new port) is still refused."""
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+           "spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}}
+    c = KubernetesCluster(Node.many(1, "node", cpu="2", memory="4Gi"), seed=0)
+    c.apply(pod)
+    c.run(until=30)
+    spelled = copy.deepcopy(pod)
+    spelled["spec"].update(dnsPolicy="ClusterFirst", terminationGracePeriodSeconds=30)
+    spelled["spec"]["containers"][0]["imagePullPolicy"] = "IfNotPresent"
+    assert c.apply(spelled) == ["pod/p configured"]
+    spelled["spec"]["containers"][0]["ports"] = [{"containerPort": 80}]
+    with pytest.raises(AdmissionError, match="pod updates may not change fields"):
+        c.apply(spelled)
+
+
 def test_an_object_read_back_is_stored_as_it_was():
     """What ``set_defaults`` adds to a StatefulSet read back is taken out again, nested
     strategies included; a default whose value was changed stays written."""

@@ -115,7 +115,7 @@ def test_each_pod_gets_its_index_lowest_first():
     job = cluster.get("Job", "default", "sort")
     assert sorted(pods_by_index(cluster)) == [0, 1, 2, 3, 4]
     assert job["status"]["completedIndexes"] == "0-4" and job["status"]["succeeded"] == 5
-    assert [c["type"] for c in job["status"]["conditions"]] == ["Complete"]
+    assert [c["type"] for c in job["status"]["conditions"]] == ["SuccessCriteriaMet", "Complete"]
 
 
 @pytest.mark.parametrize("name, index, prefix", [

@@ -1810,7 +1810,9 @@ def test_a_suspended_job_is_placed_by_patch_before_it_runs(fresh):
     ``status.startTime``, which the Job controller set even while suspended), ``kubectl
     patch`` may change its template's node selector, tolerations and labels
     (``AllowMutableSchedulingDirectives``), which were refused as any template change; its
-    pod then runs where the selector says. Once started, the selector is immutable again."""
+    pod then runs where the selector says. While it runs, the selector is immutable; once it
+    is suspended again, its controller clears ``startTime`` (v1.36, KEP-5440) and the
+    directives may change again (they stayed immutable for good)."""
     fresh("apply", "-f", "-", stdin="""apiVersion: batch/v1
 kind: Job
 metadata: {name: train}
@@ -1837,11 +1839,15 @@ spec:
     [pod] = fresh.rows("get", "pods", "-o", "wide")
     assert pod[6] == node
     assert fresh("get", "job", "train", "-o", "jsonpath={.status.startTime}").stdout
+    unmoved = fresh("patch", "job", "train", "-p", '{"spec":{"template":{"spec":{'
+                    '"nodeSelector":null}}}}', check=False)
+    assert unmoved.stderr.strip() == ('The Job "train" is invalid: spec.template: Invalid '
+                                      "value: field is immutable")
     fresh("patch", "job", "train", "-p", '{"spec":{"suspend":true}}')
+    assert fresh("get", "job", "train", "-o", "jsonpath={.status.startTime}").stdout == ""
     moved = fresh("patch", "job", "train", "-p", '{"spec":{"template":{"spec":{'
-                  '"nodeSelector":null}}}}', check=False)
-    assert moved.stderr.strip() == ('The Job "train" is invalid: spec.template: Invalid '
-                                    "value: field is immutable")
+                  '"nodeSelector":null}}}}')
+    assert moved.stdout.strip() == "job.batch/train patched"
 
 
 def test_wait_patch_run_expose_replace_diff_delete_f(tmp_path):
@@ -2474,9 +2480,8 @@ GATED = HUGE.replace("huge", "gated").replace('"64"', "100m").replace(
 def test_a_pod_update_removes_gates_adds_tolerations_and_nothing_else(fresh):
     """ValidatePodUpdate: a gate may be removed (the Pod is then scheduled), a toleration
     added, the deadline lowered; a new gate, a changed toleration, a raised deadline or any
-    other field is refused in the API server's words, and a new image with what a real
-    kubelet would do (every change to a Pod's spec was refused, so a gate could never be
-    removed through the API)."""
+    other field is refused in the API server's words (every change to a Pod's spec was
+    refused, so a gate could never be removed through the API)."""
     fresh("apply", "-f", "-", stdin=GATED)
 
     def patch(body: str, check: bool = True):
@@ -2493,8 +2498,6 @@ def test_a_pod_update_removes_gates_adds_tolerations_and_nothing_else(fresh):
             "previous value",
         '[{"op":"replace","path":"/spec/restartPolicy","value":"Never"}]':
             "spec: Forbidden: pod updates may not change fields other than",
-        '[{"op":"replace","path":"/spec/containers/0/image","value":"busybox:1.38"}]':
-            "a real kubelet restarts the container with it",
         '[{"op":"replace","path":"/spec/activeDeadlineSeconds","value":"soon"}]':
             "json: cannot unmarshal string into Go struct field "    # was a 500
             "PodSpec.spec.activeDeadlineSeconds of type int64",
@@ -2757,3 +2760,179 @@ def test_a_server_dry_run_shows_the_defaults_of_an_object_not_stored(fresh):
     assert (job["backoffLimit"], job["completions"], job["parallelism"]) == (6, 1, 1)
     assert job["template"]["spec"]["containers"][0]["imagePullPolicy"] == "IfNotPresent"
     assert fresh.server.cluster.objects("Deployment") == fresh.server.cluster.objects("Job") == []
+
+
+def test_generation_is_kept_only_where_the_kinds_strategy_sets_it(fresh):
+    """``metadata.generation`` belongs to the kinds whose registry strategy sets it (the
+    workloads, Pods, budgets, network policies, autoscalers); a ConfigMap, Secret, Service,
+    ServiceAccount or claim has none, and a spec change of a Service counts none up. Every
+    object had ``generation: 1``."""
+    fresh("create", "configmap", "c", "--from-literal=a=b")
+    fresh("create", "secret", "generic", "s", "--from-literal=a=b")
+    fresh("create", "serviceaccount", "bot")
+    fresh("create", "service", "clusterip", "db", "--tcp=5432")
+    fresh("create", "deployment", "web", "--image=nginx:1.27")
+    fresh("create", "poddisruptionbudget", "web", "--selector=app=web", "--min-available=1")
+    fresh.server.step(20)
+    fresh("patch", "service", "db", "-p", '{"spec": {"sessionAffinity": "ClientIP"}}')
+    items = json.loads(fresh("get", "cm,secret,sa,svc,deploy,pdb,pod", "-o", "json").stdout)
+    kept = {(i["kind"], i["metadata"]["name"]): i["metadata"].get("generation")
+            for i in items["items"]}
+    assert kept[("ConfigMap", "c")] is kept[("Secret", "s")] is kept[
+        ("ServiceAccount", "bot")] is kept[("Service", "db")] is None
+    assert kept[("Service", "kubernetes")] is kept[("ServiceAccount", "default")] is None
+    assert kept[("Deployment", "web")] == kept[("PodDisruptionBudget", "web")] == 1
+    assert {g for (kind, _), g in kept.items() if kind == "Pod"} == {1}
+
+
+def test_a_scale_whose_replicas_is_not_an_int32_is_not_decoded(fresh):
+    """The Scale subresource decodes ``spec.replicas`` into an ``int32`` first: what is not a
+    whole number is a 400 in encoding/json's words, as for any object, where the refusal
+    printed Python's repr (``Invalid value: 'x'``) as a validation error; a negative count
+    stays validation's 422."""
+    fresh("create", "deployment", "web", "--image=nginx:1.27")
+    prefix = ('Error from server (BadRequest): Scale in version "v1" cannot be handled as a '
+              "Scale: json: cannot unmarshal ")
+    for value, named in (('"x"', "string"), ("1.5", "number 1.5"), ("2.0", "number 2.0"),
+                         ("true", "bool"), ("[1]", "array")):
+        refused = fresh("patch", "deployment", "web", "--subresource=scale", "--type=merge",
+                        "-p", f'{{"spec": {{"replicas": {value}}}}}', check=False)
+        assert refused.stderr == (f"{prefix}{named} into Go struct field "
+                                  "ScaleSpec.spec.replicas of type int32\n"), value
+    negative = fresh("patch", "deployment", "web", "--subresource=scale", "--type=merge",
+                     "-p", '{"spec": {"replicas": -1}}', check=False)
+    assert negative.stderr.strip() == ('The Scale "web" is invalid: spec.replicas: Invalid '
+                                       "value: -1: must be greater than or equal to 0")
+    assert fresh.server.cluster.get("Deployment", "default", "web")["spec"]["replicas"] == 1
+
+
+def test_a_deleted_namespace_takes_its_events_and_every_object_with_it(fresh):
+    """The namespace controller deletes all of a namespace's content, its Events, Roles,
+    ServiceAccounts and NetworkPolicies among them: ``kubectl get events -A`` listed the
+    events of a namespace deleted long ago, and a namespace made again under its name
+    found its old Role."""
+    fresh("create", "namespace", "dev")
+    fresh("create", "deployment", "api", "--image=nginx:1.27", "-n", "dev")
+    fresh("create", "role", "reader", "--verb=get", "--resource=pods", "-n", "dev")
+    fresh("create", "serviceaccount", "bot", "-n", "dev")
+    fresh("create", "deployment", "web", "--image=nginx:1.27")
+    fresh.server.step(30)
+    spaces = {r[0] for r in fresh.rows("get", "events", "-A")}
+    assert spaces == {"default", "dev"}
+    fresh("delete", "namespace", "dev", "--wait=false")
+    assert {r[0] for r in fresh.rows("get", "events", "-A")} == {"default"}
+    fresh.server.step(60)
+    assert "dev" not in [r[0] for r in fresh.rows("get", "ns")]
+    assert {r[0] for r in fresh.rows("get", "events", "-A")} == {"default"}
+    fresh("create", "namespace", "dev")
+    assert fresh("get", "roles,serviceaccounts", "-n", "dev", "-o", "name").stdout.split() == [
+        "serviceaccount/default"]
+    assert fresh("get", "events", "-n", "dev").stderr.strip() == "No resources found in dev " \
+        "namespace."
+
+
+def test_the_kubernetes_service_takes_labels_and_annotations(fresh):
+    """The API server's controller reconciles only the ``kubernetes`` Service's ports and
+    type; its labels and annotations, as any default object's, are the user's: ``kubectl
+    label svc kubernetes`` was refused as read-only. A spec change stays refused, in words
+    that say what a real cluster does; a deletion brings it back as the controller makes
+    it."""
+    assert "labeled" in fresh("label", "svc", "kubernetes", "team=platform").stdout
+    assert "annotated" in fresh("annotate", "svc", "kubernetes", "note=hi").stdout
+    shown = json.loads(fresh("get", "svc", "kubernetes", "-o", "json").stdout)["metadata"]
+    assert shown["labels"] == {"component": "apiserver", "provider": "kubernetes",
+                               "team": "platform"}
+    assert shown["annotations"] == {"note": "hi"}
+    assert fresh.rows("get", "svc", "-l", "team=platform")[0][0] == "kubernetes"
+    fresh("label", "clusterrole", "view", "team=platform")
+    assert fresh("get", "clusterroles", "-l", "team=platform", "-o", "name").stdout.split() == [
+        "clusterrole.rbac.authorization.k8s.io/view"]
+    refused = fresh("patch", "svc", "kubernetes", "-p", '{"spec": {"sessionAffinity": '
+                    '"ClientIP"}}', check=False)
+    assert "only its labels and annotations may change" in refused.stderr
+    fresh("delete", "svc", "kubernetes")
+    remade = json.loads(fresh("get", "svc", "kubernetes", "-o", "json").stdout)["metadata"]
+    assert remade["labels"] == {"component": "apiserver", "provider": "kubernetes"}
+    assert "annotations" not in remade
+
+
+def test_a_failing_job_shows_failure_target_until_its_pods_have_ended(fresh):
+    """A Job past its deadline gets ``FailureTarget`` (reason and message of the failure)
+    while its running Pods terminate, shown as its STATUS by ``kubectl get jobs``, and
+    ``Failed`` with its Warning event only once they have ended; a Job that succeeds gets
+    ``SuccessCriteriaMet`` then ``Complete``, both ``CompletionsReached`` (it was
+    ``Failed`` or ``Complete`` at once, without the interim condition)."""
+    fresh("apply", "-f", "-", stdin="""apiVersion: batch/v1
+kind: Job
+metadata: {name: slow}
+spec:
+  activeDeadlineSeconds: 10
+  template:
+    metadata:
+      annotations: {clustersim.io/run-seconds: "500"}
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: c
+        image: busybox:1.37
+        lifecycle: {preStop: {sleep: {seconds: 20}}}
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: quick}
+spec:
+  template:
+    metadata:
+      annotations: {clustersim.io/run-seconds: "5"}
+    spec:
+      restartPolicy: Never
+      containers: [{name: c, image: busybox:1.37}]
+""")
+    fresh.server.step(15)
+    assert {r[0]: r[1] for r in fresh.rows("get", "jobs")}["slow"] == "FailureTarget"
+
+    def conditions(name):
+        shown = json.loads(fresh("get", "job", name, "-o", "json").stdout)
+        return [(c["type"], c["reason"], c["message"]) for c in shown["status"]["conditions"]]
+
+    deadline = ("DeadlineExceeded", "Job was active longer than specified deadline")
+    assert conditions("slow") == [("FailureTarget", *deadline)]
+    assert "DeadlineExceeded" not in fresh("get", "events").stdout
+    fresh.server.step(30)
+    assert {r[0]: r[1] for r in fresh.rows("get", "jobs")} == {"slow": "Failed",
+                                                                "quick": "Complete"}
+    assert conditions("slow") == [("FailureTarget", *deadline), ("Failed", *deadline)]
+    reached = ("CompletionsReached", "Reached expected number of succeeded pods")
+    assert conditions("quick") == [("SuccessCriteriaMet", *reached), ("Complete", *reached)]
+    events = fresh("get", "events", "--field-selector=involvedObject.kind=Job", "-o",
+                   "custom-columns=TYPE:.type,REASON:.reason,OBJECT:.involvedObject.name",
+                   "--no-headers").stdout.split("\n")
+    assert {tuple(e.split()) for e in events if "Created" not in e and e} >= {
+        ("Warning", "DeadlineExceeded", "slow"), ("Normal", "Completed", "quick")}
+
+
+def test_a_pods_new_image_restarts_its_container(fresh):
+    """``kubectl set image pod/...`` (a Pod update that changes only an image, which
+    ValidatePodUpdate allows): the kubelet kills the container ("definition changed, will be
+    restarted"), pulls the new image and starts it again, one restart; the update was
+    refused as not simulated."""
+    fresh("run", "web", "--image=nginx:1.27")
+    fresh.server.step(20)
+    assert "image updated" in fresh("set", "image", "pod/web", "web=nginx:1.28").stdout
+    fresh.server.step(1)
+    assert fresh.rows("get", "pod", "web")[0][1] == "0/1"
+    fresh.server.step(20)
+    [[_, ready, status, restarts, *_]] = fresh.rows("get", "pod", "web")
+    assert (ready, status, restarts) == ("1/1", "Running", "1")
+    shown = json.loads(fresh("get", "pod", "web", "-o", "json").stdout)
+    assert shown["spec"]["containers"][0]["image"] == "nginx:1.28"
+    assert shown["metadata"]["generation"] == 2
+    events = fresh("get", "events", "--field-selector=involvedObject.name=web",
+                   "--sort-by=.lastTimestamp", "-o", "custom-columns=R:.reason,M:.message",
+                   "--no-headers").stdout.splitlines()
+    events = [tuple(e.split(None, 1)) for e in events]
+    killed = events.index(("Killing", "Container web definition changed, will be restarted"))
+    assert events[killed + 1:] == [
+        ("Pulling", 'Pulling image "nginx:1.28"'),
+        ("Pulled", 'Successfully pulled image "nginx:1.28" in 5s (5s including waiting)'),
+        ("Created", "Created container: web"), ("Started", "Started container web")]

@@ -17,19 +17,31 @@ https://kubernetes.io/docs/concepts/workloads/controllers/job/
   since the last success the next pod waits ``10 s × 2^(n−1)``, at most 10 minutes
   (``DefaultJobPodFailureBackOff``, ``MaxJobPodFailureBackOff``, ``backoffRecord``).
 - ``activeDeadlineSeconds`` fails the Job with ``DeadlineExceeded``.
+- A Job ends in two steps, as since v1.31 (``delayTerminalCondition``: the ``JobManagedBy``
+  and ``JobPodReplacementPolicy`` features; ``trackJobStatusAndRemoveFinalizers``,
+  ``enactJobFinished``, ``recordJobFinished``): the interim condition first,
+  ``FailureTarget`` with the reason of the failure (``BackoffLimitExceeded``,
+  ``DeadlineExceeded``, ``PodFailurePolicy``, ``MaxFailedIndexesExceeded``,
+  ``FailedIndexes``) or ``SuccessCriteriaMet`` (``CompletionsReached``, "Reached expected
+  number of succeeded pods", or ``SuccessPolicy``), while the active pods are deleted; then,
+  once none of its pods is still terminating, ``Failed`` or ``Complete`` with the same
+  reason and message, ``status.completionTime`` for a complete Job, and the event:
+  ``Completed`` "Job completed", or a Warning with the failure's reason and message
+  (:meth:`JobController._conclude`).
 - Pods get the labels ``batch.kubernetes.io/job-name`` and ``batch.kubernetes.io/controller-uid``
   (and their legacy short forms), as the API server puts them in the template when the Job is
   created, and the Job selects its pods by the uid label (``generateSelector``; neither with
   ``manualSelector: true``).
 
 - ``suspend: true`` creates no pods (and deletes active ones), with the condition
-  ``Suspended`` and the event ``Suspended``; ``status.startTime`` is set only when the Job
-  first runs unsuspended, and reset when it is resumed (condition ``Suspended=False``
-  ``JobResumed``, event ``Resumed``), so ``activeDeadlineSeconds`` counts the time it has been
-  active since (``syncJob``). A suspended Job that never started may have its template's
-  scheduling directives changed (:mod:`clustersim.kubernetes.apiserver`, which checks
-  updates). ``ttlSecondsAfterFinished`` deletes the finished Job after that many
-  seconds.
+  ``Suspended`` and the event ``Suspended``; ``status.startTime`` is set when the Job runs
+  unsuspended, cleared when it is suspended (the ``MutableSchedulingDirectivesForSuspendedJobs``
+  feature, KEP-5440: alpha in v1.35, beta and on by default since v1.36) and set again when it
+  is resumed (condition ``Suspended=False`` ``JobResumed``, event ``Resumed``), so
+  ``activeDeadlineSeconds`` counts the time it has been active since (``syncJob``). A
+  suspended Job none of whose pods is active may have its template's scheduling directives
+  and resources changed (:mod:`clustersim.kubernetes.workloadupdates`, which checks updates).
+  ``ttlSecondsAfterFinished`` deletes the finished Job after that many seconds.
 
 - ``completionMode: Indexed`` gives each pod a completion index and completes the Job when
   every index from 0 to ``completions − 1`` has succeeded; ``status.succeeded`` counts the
@@ -43,19 +55,18 @@ https://kubernetes.io/docs/concepts/workloads/controllers/job/
   ``isIndexFailed``). Ignored failures still delay the next pod: the simulator's back-off
   counts every failed pod.
 - An Indexed Job's ``successPolicy`` (GA in v1.33) completes it once a rule is met
-  (:mod:`.successpolicy`), with the condition ``SuccessCriteriaMet`` beside ``Complete``,
-  after the checks that fail it (``syncJob``).
+  (:mod:`.successpolicy`), with the reason ``SuccessPolicy``, after the checks that fail it
+  (``syncJob``).
 
 Simplified: ``restartPolicy: OnFailure`` pods are treated like ``Never`` (upstream restarts
-the container in place and counts the restarts toward the limit); upstream sets the interim
-conditions ``SuccessCriteriaMet`` and ``FailureTarget`` first and ``Complete`` or ``Failed``
-only once the Job's pods have ended, the simulator both at once. The pods' tracking
+the container in place and counts the restarts toward the limit). The pods' tracking
 finalizer is not modelled (the simulator counts the finished pods it still has; upstream
 counts each once, as its finalizer is removed, so a deleted failed pod still counts there).
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -116,6 +127,10 @@ def want_active(parallelism: int, completions: int | None, active: int, succeede
     return max(0, min(parallelism, completions - succeeded))
 
 
+INTERIM = {"SuccessCriteriaMet": "Complete", "FailureTarget": "Failed"}
+"""Each interim condition of a finishing Job and the terminal one it leads to."""
+
+
 def job_finished(job: dict[str, Any]) -> str | None:
     """``"Complete"`` or ``"Failed"`` once the Job has finished, else None."""
     for kind in ("Complete", "Failed"):
@@ -150,6 +165,13 @@ def _tally_indexes(job: dict[str, Any], succeeded: list[dict[str, Any]],
     return done, lost, failed
 
 
+def _terminating(pods: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The pods being deleted that have not ended (``status.terminating``,
+    ``CountTerminatingPods``)."""
+    return [p for p in pods if is_terminating(p)
+            and (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed")]
+
+
 def _verdict(verdicts: Mapping[str, Verdict], pod: Mapping[str, Any]) -> Verdict:
     """What the pod failure policy made of the failed ``pod``: counted, no rule, without one."""
     return verdicts.get(pod["metadata"]["uid"], (None, True, None))
@@ -170,8 +192,7 @@ class JobController(Controller):
         active = [p for p in pods if is_active(p)]
         succeeded = [p for p in pods if (p.get("status") or {}).get("phase") == "Succeeded"]
         failed = [p for p in pods if (p.get("status") or {}).get("phase") == "Failed"]
-        terminating = [p for p in pods if is_terminating(p) and (p.get("status") or {}).get(
-            "phase") not in ("Succeeded", "Failed")]
+        terminating = _terminating(pods)
         status = job.setdefault("status", {})
         if not spec.get("suspend"):
             status.setdefault("startTime", now)      # the Job's first start
@@ -194,11 +215,18 @@ class JobController(Controller):
         if finished:
             self._expire(job)
             return
+        interim = next((c for c in status.get("conditions") or []
+                        if c.get("type") in INTERIM and c.get("status") == "True"), None)
+        if interim is not None:             # decided in an earlier sync: finish it
+            self._conclude(job, active, interim["type"], interim.get("reason", ""),
+                           interim.get("message", ""))
+            return
         if spec.get("suspend"):
             for pod in active:
                 cluster.delete_pod(pod)
             if set_condition(job, "Suspended", True, now, "JobSuspended", "Job suspended"):
                 cluster.record(job, "Suspended", "Job suspended")
+                status.pop("startTime", None)   # MutableSchedulingDirectivesForSuspendedJobs
             return
         suspended = condition(job, "Suspended")
         if suspended is not None and suspended.get("status") == "True":
@@ -209,40 +237,37 @@ class JobController(Controller):
         backoff_limit = spec["backoffLimit"]
         deadline = spec.get("activeDeadlineSeconds")
         if fail_job is not None:
-            self._finish(job, active, "Failed", "PodFailurePolicy", fail_job, "Warning")
+            self._conclude(job, active, "FailureTarget", "PodFailurePolicy", fail_job)
             return
         if len(counted) > backoff_limit:
-            self._finish(job, active, "Failed", "BackoffLimitExceeded",
-                         "Job has reached the specified backoff limit", "Warning")
+            self._conclude(job, active, "FailureTarget", "BackoffLimitExceeded",
+                           "Job has reached the specified backoff limit")
             return
         if deadline is not None:
             if now - status["startTime"] >= deadline:
-                self._finish(job, active, "Failed", "DeadlineExceeded",
-                             "Job was active longer than specified deadline", "Warning")
+                self._conclude(job, active, "FailureTarget", "DeadlineExceeded",
+                               "Job was active longer than specified deadline")
                 return
             cluster.wake_at(status["startTime"] + deadline, background=True)
         max_failed = spec.get("maxFailedIndexes")
         if max_failed is not None and len(lost) > max_failed:
-            self._finish(job, active, "Failed", "MaxFailedIndexesExceeded",
-                         "Job has exceeded the specified maximal number of failed indexes",
-                         "Warning")
+            self._conclude(job, active, "FailureTarget", "MaxFailedIndexesExceeded",
+                           "Job has exceeded the specified maximal number of failed indexes")
             return
         if lost and done is not None and len(lost) + len(done) >= completions:
-            self._finish(job, active, "Failed", "FailedIndexes", "Job has failed indexes",
-                         "Warning")
+            self._conclude(job, active, "FailureTarget", "FailedIndexes",
+                           "Job has failed indexes")
             return
         met = None if done is None else success_policy_met(spec.get("successPolicy"),
                                                             completions, done)
         if met is not None:
-            set_condition(job, "SuccessCriteriaMet", True, now, "SuccessPolicy", met)
-            self._finish(job, active, "Complete", "SuccessPolicy", met)
+            self._conclude(job, active, "SuccessCriteriaMet", "SuccessPolicy", met)
             return
         succeeded_count = status["succeeded"]
-        if completions is not None and succeeded_count >= completions:
-            self._finish(job, active, "Complete", "Completed", "Job completed")
-            return
-        if completions is None and succeeded and not active:
-            self._finish(job, active, "Complete", "Completed", "Job completed")
+        if (completions is not None and succeeded_count >= completions) or (
+                completions is None and succeeded and not active):
+            self._conclude(job, active, "SuccessCriteriaMet", "CompletionsReached",
+                           "Reached expected number of succeeded pods")
             return
         wanted = want_active(parallelism, completions, len(active), succeeded_count)
         surplus = max(0, len(active) - wanted)
@@ -341,14 +366,28 @@ class JobController(Controller):
                 f"Job {name!r}: spec.template.spec.restartPolicy must be Never or OnFailure, "
                 f"got {restart!r} (a Job's pods must be allowed to finish)")
 
-    def _finish(self, job, active, kind: str, reason: str, message: str,
-                event_type: str = "Normal") -> None:
-        now = self.cluster.now
+    def _conclude(self, job: dict[str, Any], active: list[dict[str, Any]], interim: str,
+                  reason: str, message: str) -> None:
+        """Finish the Job in two steps (see the module's docstring): the ``interim``
+        condition (a key of :data:`INTERIM`) and the deletion of its ``active`` pods now;
+        the terminal condition, with the same reason and message, once none of its pods is
+        terminating, in this sync or a later one (a pod that ends is a change, which syncs
+        the Job again)."""
+        cluster, now, status = self.cluster, self.cluster.now, job["status"]
         for pod in active:
-            if not is_terminating(pod):
-                self.cluster.delete_pod(pod)
-        set_condition(job, kind, True, now, reason, message)
-        if kind == "Complete":
-            job["status"]["completionTime"] = now
-        self.cluster.changed()
-        self.cluster.record(job, reason, message, event_type)
+            cluster.delete_pod(pod)
+        before = copy.deepcopy(status)
+        set_condition(job, interim, True, now, reason, message)
+        terminating = len(_terminating(cluster.owned("Pod", job)))
+        status.update(active=0, ready=0, terminating=terminating)
+        if status != before:
+            cluster.changed()
+        if terminating:
+            return
+        final = INTERIM[interim]
+        set_condition(job, final, True, now, reason, message)
+        if final == "Complete":
+            status["completionTime"] = now
+            cluster.record(job, "Completed", "Job completed")
+        else:
+            cluster.record(job, reason, message, "Warning")
