@@ -22,6 +22,10 @@ Upstream (moby/swarmkit):
 - Global tasks arrive with their node already chosen; the scheduler only checks that node
   (``taskFitNode``).
 
+What the scheduler knows of each node (``NodeInfo``: free resources, active tasks, host ports)
+is kept current as tasks change, in :mod:`clustersim.swarm.nodeinfo`; a placement here adds
+the task to its node's ``NodeInfo`` at once, as swarmkit's does.
+
 Where Go iterates a map (nodes, branches) the order is random; here it comes from the
 cluster's seeded generator, so ties break at random but the same seed gives the same run.
 Simplifications: plugin, platform (image OS/arch) and CSI-volume filters are not simulated;
@@ -41,6 +45,7 @@ from clustersim.swarm.constraints import (
     equal_fold,
     node_matches,
 )
+from clustersim.swarm.nodeinfo import NodeInfo
 from clustersim.swarm.spec import ServiceSpec
 from clustersim.swarm.tasks import Task
 
@@ -50,41 +55,6 @@ NodeKey = Callable[["NodeInfo"], tuple[int, int, int]]
 
 MONITOR_FAILURES = 300.0  # s: the look-back window for a node's failures of a service
 MAX_FAILURES = 5          # failures within the window that rank a node last
-
-
-@dataclass
-class NodeInfo:
-    """What the scheduler knows of one node: its free resources, its active tasks and the
-    host ports in use (swarmkit ``manager/scheduler/nodeinfo.go``)."""
-
-    node: Node
-    ready: bool
-    availability: str
-    nano_cpus: int
-    memory_bytes: int
-    generic: dict[str, int]
-    active_tasks: int = 0
-    active_by_service: dict[str, int] = field(default_factory=dict)
-    host_ports: set[tuple[str, int]] = field(default_factory=set)
-    recent_failures: int = 0
-
-    @property
-    def name(self) -> str:
-        return self.node.name
-
-    def add_task(self, task: Task, spec: ServiceSpec) -> None:
-        """Take the task's reservations and host ports; count it if it is active."""
-        res = spec.reservations
-        self.nano_cpus -= res.nano_cpus
-        self.memory_bytes -= res.memory_bytes
-        for kind, amount in res.generic:
-            self.generic[kind] = self.generic.get(kind, 0) - amount
-        for port in spec.ports:
-            if port.mode == "host" and port.published:
-                self.host_ports.add((port.protocol, port.published))
-        if task.desired_state <= "RUNNING":
-            self.active_tasks += 1
-            self.active_by_service[task.service] = self.active_by_service.get(task.service, 0) + 1
 
 
 class _Filter:
@@ -239,7 +209,7 @@ class Scheduler:
         """``taskFitNode``: ``None`` if the task fits its node, else the pending reason."""
         self.pipeline.set_task(task.spec)
         if self.pipeline.process(info):
-            info.add_task(task, task.spec)
+            info.add_task(task)
             return None
         return self.pipeline.no_suitable_node()
 
@@ -337,7 +307,7 @@ class Scheduler:
             task = pending.pop(0)
             info = nodes[index % count]
             decisions[task.id] = info.name
-            info.add_task(task, task.spec)
+            info.add_task(task)
             scheduled += 1
             if scheduled == n:
                 return scheduled
