@@ -35,6 +35,7 @@ generic resources are discrete counts only (no named sets such as GPU UUIDs).
 from __future__ import annotations
 
 import random
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -228,7 +229,7 @@ class Scheduler:
             return node_key(info, spec.name)
 
         tree = self._tree(spec, infos, len(tasks), key)
-        pending = list(tasks)
+        pending = deque(tasks)
         decisions: dict[str, str] = {}
         self._on_subtree(len(pending), pending, tree, decisions, key)
         return decisions, (self.pipeline.no_suitable_node() if pending else "")
@@ -264,7 +265,7 @@ class Scheduler:
         leaf.nodes.sort(key=key)
         return leaf.nodes
 
-    def _on_subtree(self, n: int, pending: list[Task], tree: _Tree, decisions: dict[str, str],
+    def _on_subtree(self, n: int, pending: deque[Task], tree: _Tree, decisions: dict[str, str],
                     key: NodeKey) -> int:
         """``scheduleNTasksOnSubtree``: split ``n`` tasks evenly across the branches."""
         if not tree.next:
@@ -295,7 +296,7 @@ class Scheduler:
                 break  # no branch wants more (guards against swarmkit's old endless loop)
         return scheduled
 
-    def _on_nodes(self, n: int, pending: list[Task], nodes: list[NodeInfo],
+    def _on_nodes(self, n: int, pending: deque[Task], nodes: list[NodeInfo],
                   decisions: dict[str, str], key: NodeKey) -> int:
         """``scheduleNTasksOnNodes``: fill the best node until the next is better, then deal
         round-robin, skipping nodes that stop passing the filters."""
@@ -304,7 +305,7 @@ class Scheduler:
         index = 0
         count = len(nodes)
         while pending:
-            task = pending.pop(0)
+            task = pending.popleft()
             info = nodes[index % count]
             decisions[task.id] = info.name
             info.add_task(task)
