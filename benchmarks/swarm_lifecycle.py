@@ -1,19 +1,18 @@
 """What a large service's life costs in the Swarm simulator: create, scale, update, remove.
 
 ``docker service create --replicas 100000`` and then ``docker service rm`` must not stall the
-served daemon: each step below is one API call followed by simulated time, and its wall time
+served daemon: each step below is one API call followed by simulated time, and its cost
 should grow about linearly with the replica count (a store that scans every task for each
-task that ends grows with its square). For each replica count the script creates a
-replicated service on 50 nodes and runs to steady state, scales it up by half, rolls a new
-image through it (1,000 slots at a time), removes it, and prints the wall seconds
-of each step. The update still grows faster than its size: each scheduling pass rebuilds
-every node's NodeInfo from all the tasks (swarmkit keeps them up to date from the store's
-events), and with 1,000 slots at a time the passes grow with the replica count too. Run:
+task that ends, or a scheduling pass that counts every node's tasks again, grows with its
+square). For each replica count the script creates a replicated service on 50 nodes and runs
+to steady state, scales it up by half, rolls a new image through it (1,000 slots at a time),
+removes it, and prints the CPU seconds of each step (``time.process_time``, which other
+programs on a shared machine disturb less than wall time). Run:
 
     python benchmarks/swarm_lifecycle.py [REPLICAS ...] [--base REF]
 
 (default 5000 20000 100000; ``--base REF`` prints the same lines for ``clustersim`` at the
-git revision REF first, ``baseline.py``).
+git revision REF first, ``baseline.py``; an older tree may take minutes at 100,000).
 """
 
 from __future__ import annotations
@@ -36,13 +35,13 @@ def settle(cluster: SwarmCluster) -> None:
 
 
 def timed(step: Callable[[], object]) -> float:
-    start = time.perf_counter()
+    start = time.process_time()
     step()
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def lifecycle(replicas: int) -> dict[str, float]:
-    """Wall seconds of each step for one service of ``replicas`` tasks."""
+    """CPU seconds of each step for one service of ``replicas`` tasks."""
     cluster = SwarmCluster([Node("m", 64, "256Gi", role="manager"),
                             *Node.many(49, "w", cpu=64, memory="256Gi")], seed=0)
     figures: dict[str, float] = {}

@@ -32,9 +32,10 @@ from clustersim.swarm.dispatcher import (
     NodeRecord,
 )
 from clustersim.swarm.mesh import Request, RoutingMesh, Traffic
+from clustersim.swarm.nodeinfo import NodeSet
 from clustersim.swarm.orchestrator import Orchestrator
 from clustersim.swarm.raft import RaftState
-from clustersim.swarm.scheduler import NodeInfo, Scheduler
+from clustersim.swarm.scheduler import Scheduler
 from clustersim.swarm.store import Service
 from clustersim.swarm.taskindex import TaskIndex
 from clustersim.swarm.tasks import Task, TaskState
@@ -85,7 +86,9 @@ class SwarmCluster(ControlAPI):
                         "no node has role 'manager': the first node ran 'docker swarm init' "
                         "and is the manager", "Warning")
         self.services: dict[str, Service] = {}
-        self._index = TaskIndex()
+        self._node_set = NodeSet()
+        self._refresh_node_set()
+        self._index = TaskIndex(self._node_set.task_changed)
         self._tasks = self._index.all
         self._changes: dict[str, simpy.Event] = {}
         self._image_exits: dict[str, tuple[float, int]] = {}
@@ -118,27 +121,21 @@ class SwarmCluster(ControlAPI):
         self._tick_pending = True
         self.clock.call_later(SCHEDULER_DEBOUNCE, self._tick)
 
-    def _node_infos(self) -> dict[str, NodeInfo]:
-        infos = {}
-        for name, record in self._nodes.items():
-            node = record.node
-            infos[name] = NodeInfo(
-                node, record.status == "ready", record.availability,
-                int(node.cpu * 1_000_000_000), node.memory_bytes,
-                {k: int(v) for k, v in node.extended_resources.items()})
-        for task in self._tasks.values():
-            if task.holds_resources and task.node in infos:
-                infos[task.node].add_task(task, task.spec)
-        return infos
+    def _refresh_node_set(self) -> None:
+        """The scheduler's view of each node's status, availability and machine."""
+        for record in self._nodes.values():
+            self._node_set.update_node(record.node, record.status == "ready",
+                                       record.availability)
 
     def _tick(self) -> None:
         self._tick_pending = False
         if not self.raft.has_leader:
             return
-        infos = self._node_infos()
+        self._refresh_node_set()
+        infos = self._node_set.infos
         groups: dict[tuple[str, int], list[Task]] = {}
-        for task in self._tasks.values():
-            if task.state != TaskState.PENDING or not task.wanted:
+        for task in self._index.pending():
+            if not task.wanted:
                 continue
             if task.node is not None:
                 reason = self.scheduler.fit_preassigned(task, infos[task.node])

@@ -22,6 +22,10 @@ Upstream (moby/swarmkit):
 - Global tasks arrive with their node already chosen; the scheduler only checks that node
   (``taskFitNode``).
 
+What the scheduler knows of each node (``NodeInfo``: free resources, active tasks, host ports)
+is kept current as tasks change, in :mod:`clustersim.swarm.nodeinfo`; a placement here adds
+the task to its node's ``NodeInfo`` at once, as swarmkit's does.
+
 Where Go iterates a map (nodes, branches) the order is random; here it comes from the
 cluster's seeded generator, so ties break at random but the same seed gives the same run.
 Simplifications: plugin, platform (image OS/arch) and CSI-volume filters are not simulated;
@@ -31,6 +35,7 @@ generic resources are discrete counts only (no named sets such as GPU UUIDs).
 from __future__ import annotations
 
 import random
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -41,6 +46,7 @@ from clustersim.swarm.constraints import (
     equal_fold,
     node_matches,
 )
+from clustersim.swarm.nodeinfo import NodeInfo
 from clustersim.swarm.spec import ServiceSpec
 from clustersim.swarm.tasks import Task
 
@@ -50,41 +56,6 @@ NodeKey = Callable[["NodeInfo"], tuple[int, int, int]]
 
 MONITOR_FAILURES = 300.0  # s: the look-back window for a node's failures of a service
 MAX_FAILURES = 5          # failures within the window that rank a node last
-
-
-@dataclass
-class NodeInfo:
-    """What the scheduler knows of one node: its free resources, its active tasks and the
-    host ports in use (swarmkit ``manager/scheduler/nodeinfo.go``)."""
-
-    node: Node
-    ready: bool
-    availability: str
-    nano_cpus: int
-    memory_bytes: int
-    generic: dict[str, int]
-    active_tasks: int = 0
-    active_by_service: dict[str, int] = field(default_factory=dict)
-    host_ports: set[tuple[str, int]] = field(default_factory=set)
-    recent_failures: int = 0
-
-    @property
-    def name(self) -> str:
-        return self.node.name
-
-    def add_task(self, task: Task, spec: ServiceSpec) -> None:
-        """Take the task's reservations and host ports; count it if it is active."""
-        res = spec.reservations
-        self.nano_cpus -= res.nano_cpus
-        self.memory_bytes -= res.memory_bytes
-        for kind, amount in res.generic:
-            self.generic[kind] = self.generic.get(kind, 0) - amount
-        for port in spec.ports:
-            if port.mode == "host" and port.published:
-                self.host_ports.add((port.protocol, port.published))
-        if task.desired_state <= "RUNNING":
-            self.active_tasks += 1
-            self.active_by_service[task.service] = self.active_by_service.get(task.service, 0) + 1
 
 
 class _Filter:
@@ -239,7 +210,7 @@ class Scheduler:
         """``taskFitNode``: ``None`` if the task fits its node, else the pending reason."""
         self.pipeline.set_task(task.spec)
         if self.pipeline.process(info):
-            info.add_task(task, task.spec)
+            info.add_task(task)
             return None
         return self.pipeline.no_suitable_node()
 
@@ -258,7 +229,7 @@ class Scheduler:
             return node_key(info, spec.name)
 
         tree = self._tree(spec, infos, len(tasks), key)
-        pending = list(tasks)
+        pending = deque(tasks)
         decisions: dict[str, str] = {}
         self._on_subtree(len(pending), pending, tree, decisions, key)
         return decisions, (self.pipeline.no_suitable_node() if pending else "")
@@ -294,7 +265,7 @@ class Scheduler:
         leaf.nodes.sort(key=key)
         return leaf.nodes
 
-    def _on_subtree(self, n: int, pending: list[Task], tree: _Tree, decisions: dict[str, str],
+    def _on_subtree(self, n: int, pending: deque[Task], tree: _Tree, decisions: dict[str, str],
                     key: NodeKey) -> int:
         """``scheduleNTasksOnSubtree``: split ``n`` tasks evenly across the branches."""
         if not tree.next:
@@ -325,7 +296,7 @@ class Scheduler:
                 break  # no branch wants more (guards against swarmkit's old endless loop)
         return scheduled
 
-    def _on_nodes(self, n: int, pending: list[Task], nodes: list[NodeInfo],
+    def _on_nodes(self, n: int, pending: deque[Task], nodes: list[NodeInfo],
                   decisions: dict[str, str], key: NodeKey) -> int:
         """``scheduleNTasksOnNodes``: fill the best node until the next is better, then deal
         round-robin, skipping nodes that stop passing the filters."""
@@ -334,10 +305,10 @@ class Scheduler:
         index = 0
         count = len(nodes)
         while pending:
-            task = pending.pop(0)
+            task = pending.popleft()
             info = nodes[index % count]
             decisions[task.id] = info.name
-            info.add_task(task, task.spec)
+            info.add_task(task)
             scheduled += 1
             if scheduled == n:
                 return scheduled

@@ -9,13 +9,17 @@ quadratic (``benchmarks/swarm_lifecycle.py`` prints the figures).
 :class:`TaskIndex` holds every task of a :class:`~clustersim.swarm.SwarmCluster` (``all``,
 in creation order) and answers in that same order, so results do not depend on the index.
 It also counts the tasks still *in flight* per node, which is what the simulator's
-``busy()`` asks at every simulated event (a swarmkit manager has no such question).
+``busy()`` asks at every simulated event (a swarmkit manager has no such question), keeps the
+PENDING tasks the scheduler's next pass takes (swarmkit's scheduler keeps them in its
+``unassignedTasks`` and ``preassignedTasks``), and hands each task, after it is added and after
+every change, to a watcher: the scheduler's node set (:mod:`clustersim.swarm.nodeinfo`), as
+swarmkit's scheduler watches the store's task events.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
@@ -45,9 +49,10 @@ class TaskIndex:
     and the counts of in-flight and started tasks per node.
 
     A task's ``service`` and ``slot`` never change; its ``node``, states and error do, and
-    each such change goes through :meth:`changing`."""
+    each such change goes through :meth:`changing`, after which ``watch`` sees the task."""
 
-    def __init__(self) -> None:
+    def __init__(self, watch: Callable[[Task], None]) -> None:
+        self.watch = watch
         self.all: dict[str, Task] = {}
         self._order: dict[str, int] = {}
         self._count = 0
@@ -55,6 +60,7 @@ class TaskIndex:
         self._by_slot: dict[tuple[str, int], dict[str, Task]] = defaultdict(dict)
         self._by_node: dict[str | None, dict[str, Task]] = defaultdict(dict)
         self._by_service_node: dict[tuple[str, str | None], dict[str, Task]] = defaultdict(dict)
+        self._pending: dict[str, Task] = {}
         self.in_flight: dict[str | None, int] = {}
         """Node (None: not assigned) → its tasks in flight (:func:`in_flight`); no zeros."""
         self.started: dict[tuple[str | None, str], int] = {}
@@ -94,6 +100,9 @@ class TaskIndex:
         if _started(task):
             key = (task.node, task.spec.image)
             self.started[key] = self.started.get(key, 0) + 1
+        if task.state == TaskState.PENDING:
+            self._pending[task.id] = task
+        self.watch(task)
 
     def _leave(self, task: Task) -> None:
         _discard(self._by_node, task.node, task.id)
@@ -102,6 +111,7 @@ class TaskIndex:
             _decrement(self.in_flight, task.node)
         if _started(task):
             _decrement(self.started, (task.node, task.spec.image))
+        self._pending.pop(task.id, None)
 
     # --- queries (creation order) ------------------------------------------------------------
     def of_service(self, service: str) -> list[Task]:
@@ -112,6 +122,11 @@ class TaskIndex:
 
     def on_node(self, node: str) -> list[Task]:
         return self._ordered(self._by_node.get(node, {}))
+
+    def pending(self) -> list[Task]:
+        """The PENDING tasks: those the scheduler has yet to place or to confirm on their
+        node."""
+        return self._ordered(self._pending)
 
     def in_slot(self, service: str, slot: int, node: str | None) -> list[Task]:
         """The tasks of one slot: ``slot`` of a replicated service, or (slot 0) the service's

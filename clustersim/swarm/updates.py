@@ -26,6 +26,7 @@ The update status (``state``, ``message``) is what ``docker service inspect`` sh
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -104,7 +105,7 @@ class Updater:
         slots = self._dirty_slots()
         self.dirty = len(slots)
         parallelism = self.config.parallelism or max(1, len(slots))
-        queue = list(slots)
+        queue = deque(slots)
         workers = [clock.process(self._worker(queue)) for _ in range(min(parallelism, len(slots)))]
         yield simpy.AllOf(clock.env, workers)
         if self.stopped:
@@ -118,10 +119,10 @@ class Updater:
             else:
                 self._set_status("completed", "update completed")
 
-    def _worker(self, queue: list[list[Task]]) -> Generator[Any, Any, None]:
+    def _worker(self, queue: deque[list[Task]]) -> Generator[Any, Any, None]:
         while queue and not self.stopped:
             yield from self._wait_leader()
-            old_tasks = queue.pop(0)
+            old_tasks = queue.popleft()
             yield from self._update_slot(old_tasks)
             if self.config.delay and queue and not self.stopped:
                 yield self.cluster.clock.timeout(self.config.delay)

@@ -1,5 +1,6 @@
 """The swarm's task indexes (clustersim.swarm.taskindex) always agree with a scan of every
-task, whatever happens to the services, the nodes and the containers (hypothesis)."""
+task (by service, node and slot, the PENDING ones, the tasks in flight), whatever happens to
+the services, the nodes and the containers (hypothesis)."""
 
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ def assert_index_agrees(cluster: SwarmCluster) -> None:
         same_slot = [t for t in every if t.service == task.service and (
             t.slot == task.slot if task.slot else t.node == task.node)]
         assert cluster.slot_tasks(task) == same_slot
+    assert cluster._index.pending() == [t for t in every if t.state == TaskState.PENDING]
     assert cluster.busy() == scanned_busy(cluster)
 
 

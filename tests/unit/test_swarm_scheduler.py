@@ -28,9 +28,8 @@ def info(name: str, *, labels=None, cpus=0, memory=0, generic=None, running=None
     node = Node(name, 1, "1Gi", labels=labels or {}, role=role)
     result = NodeInfo(node, ready, availability, cpus, memory, dict(generic or {}))
     for service, count in (running or {}).items():
-        for _ in range(count):
-            result.add_task(make_tasks(ServiceSpec(service), 1, prefix="run")[0],
-                            ServiceSpec(service))
+        for task in make_tasks(ServiceSpec(service), count, prefix=f"run-{name}"):
+            result.add_task(task)
     return result
 
 
