@@ -424,6 +424,9 @@ def test_a_suspended_job_has_no_start_time_until_it_is_resumed():
         (0, "Suspended"), (500, "Resumed"), (500, "SuccessfulCreate")]
 
 
+TEMPLATE_IMMUTABLE = r"spec\.template: Invalid value: \{\.\.\.\}: field is immutable"
+
+
 def test_a_suspended_job_that_never_started_may_be_placed_before_it_runs():
     """As Kueue places a Job: while it is suspended and has no ``status.startTime``, its
     template's node selector, node affinity, tolerations, scheduling gates, labels and
@@ -436,7 +439,7 @@ def test_a_suspended_job_that_never_started_may_be_placed_before_it_runs():
     assert cluster.apply(_placed()) == ["job.batch/held configured"]
     image = _placed()
     image["spec"]["template"]["spec"]["containers"][0]["image"] = "perl:5.36"
-    with pytest.raises(ValueError, match=r"spec\.template: Invalid value: field is immutable"):
+    with pytest.raises(ValueError, match=TEMPLATE_IMMUTABLE):
         cluster.apply(image)
     cluster.apply(_placed(suspend=False))
     cluster.run(until=20)
@@ -445,7 +448,7 @@ def test_a_suspended_job_that_never_started_may_be_placed_before_it_runs():
         "topology.kubernetes.io/zone": "zone-b"}
     assert pod.node == "node-2"
     cluster.apply(_placed())                        # suspended again, but it started
-    with pytest.raises(ValueError, match=r"spec\.template: Invalid value: field is immutable"):
+    with pytest.raises(ValueError, match=TEMPLATE_IMMUTABLE):
         cluster.apply(_placed({"topology.kubernetes.io/zone": "zone-c"}))
 
 
@@ -464,7 +467,7 @@ def test_a_suspended_job_with_no_pod_active_may_be_resized():
     cluster.apply(sized("8"))                       # no node has 8 cores
     cluster.run(until=10)
     assert cluster.apply(sized("2")) == ["job.batch/train configured"]
-    with pytest.raises(ValueError, match=r"spec\.template: Invalid value: field is immutable"):
+    with pytest.raises(ValueError, match=TEMPLATE_IMMUTABLE):
         cluster.apply(sized("2", image="perl:5.36"))
     cluster.apply(sized("2", suspend=False))
     cluster.run(until=20)
@@ -472,7 +475,7 @@ def test_a_suspended_job_with_no_pod_active_may_be_resized():
     assert pod.phase == "Running"
     assert cluster.get("Pod", "default", pod.name)["spec"]["containers"][0]["resources"][
         "requests"] == {"cpu": "2"}
-    with pytest.raises(ValueError, match=r"spec\.template: Invalid value: field is immutable"):
+    with pytest.raises(ValueError, match=TEMPLATE_IMMUTABLE):
         cluster.apply(sized("1", suspend=False))    # running
     cluster.apply(sized("2"))                       # suspended: its Pod goes
     cluster.run(until=30)
