@@ -74,6 +74,8 @@ from clustersim.kubernetes.services import apiserver_service
 from clustersim.kubernetes.storageclass import default_storage_class
 from clustersim.kubernetes.workloadupdates import POD_MUTABLE, pod_update_refusal
 from clustersim.manifests import ManifestError, load_manifests
+from clustersim.manifests.errors import together
+from clustersim.manifests.kubernetes import metadata_errors
 from clustersim.manifests.kubernetes_errors import aggregate
 from clustersim.manifests.kubernetes_fields import unknown_fields
 from clustersim.serve import kubemetrics, kubeproto
@@ -818,6 +820,11 @@ class KubernetesBackend(ClusterTime):
                 new: dict[str, Any]) -> None:
         meta = new.get("metadata") or {}
         name = stored["metadata"]["name"]
+        if any(meta.get(f) != current["metadata"].get(f)
+               for f in ("labels", "annotations", "finalizers")):
+            errors = metadata_errors(resource.kind, meta)   # ValidateObjectMetaUpdate
+            if errors:
+                raise _invalid(resource, name, together(errors))
         generation = stored["metadata"].get("generation", 1)
         annotations_before = dict(stored["metadata"].get("annotations") or {})
         spec_changed = "spec" in new and new["spec"] != current.get("spec")
@@ -1223,9 +1230,7 @@ def _invalid(resource: Resource, name: str, err: ManifestError) -> HttpError:
     field error aggregated into the message (``[a, b]`` for several) and one cause each,
     which kubectl prints one per line; the message names the kind with its group
     (``Deployment.apps``, ``schema.GroupKind.String()``). The loader's file name and hints
-    are for files, not for an API answer. Simplified: the loader checks an object's fields
-    before the checks across fields (a selector, an image), so an object with both kinds of
-    error gets the first kind only; the real API server reports both."""
+    are for files, not for an API answer."""
     errors = [err, *err.also]
     texts = [f"{e.path}: {e.message}" if e.path else e.message for e in errors]
     causes = [{"reason": _cause(e.message), "message": e.message, "field": e.path}

@@ -2253,7 +2253,9 @@ def test_every_field_error_of_an_object_is_reported_at_once(fresh):
               "spec.template.spec.containers[0].ports[0].containerPort: Invalid value: "
               "70000: must be between 1 and 65535, inclusive",
               'spec.template.spec.restartPolicy: Unsupported value: "Sometimes": supported '
-              'values: "Always", "OnFailure", "Never"']
+              'values: "Always", "OnFailure", "Never"',
+              'spec.template.spec.restartPolicy: Unsupported value: "Sometimes": supported '
+              'values: "Always"']
     assert refused.stderr.strip().splitlines() == [
         'The Deployment "web" is invalid: ', *(f"* {error}" for error in errors)]
     body = json.dumps(yaml.safe_load(broken)).encode()
@@ -2264,7 +2266,62 @@ def test_every_field_error_of_an_object_is_reported_at_once(fresh):
     connection.close()
     assert status["message"] == f'Deployment.apps "web" is invalid: [{", ".join(errors)}]'
     assert [c["reason"] for c in status["details"]["causes"]] == [
-        "FieldValueInvalid", "FieldValueInvalid", "FieldValueNotSupported"]
+        "FieldValueInvalid", "FieldValueInvalid", "FieldValueNotSupported",
+        "FieldValueNotSupported"]
+
+
+def test_a_pods_field_and_cross_field_errors_come_back_together(fresh):
+    """ValidatePod's one ErrorList: an unsupported restart policy and a missing image in one
+    answer, as kubectl prints them, one per line."""
+    broken = HUGE.replace("spec:\n", "spec:\n  restartPolicy: Sometimes\n").replace(
+        " image: busybox:1.37,", "")
+    refused = fresh("apply", "-f", "-", stdin=broken, check=False)
+    assert refused.stderr.strip().splitlines() == [
+        'The Pod "huge" is invalid: ',
+        '* spec.restartPolicy: Unsupported value: "Sometimes": supported values: "Always", '
+        '"OnFailure", "Never"',
+        "* spec.containers[0].image: Required value"]
+
+
+@pytest.mark.parametrize(("manifest", "refusal"), [
+    ("apiVersion: v1\nkind: Service\nmetadata: {name: 1web}\nspec: {ports: [{port: 80}]}\n",
+     'The Service "1web" is invalid: metadata.name: Invalid value: "1web": a DNS-1035 label '
+     "must consist of lower case alphanumeric characters or '-', start with an alphabetic "
+     "character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', "
+     "regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')"),
+    ("apiVersion: batch/v1\nkind: Job\nmetadata: {name: once}\nspec:\n  template:\n"
+     "    spec:\n      containers: [{name: c, image: busybox:1.37}]\n",
+     'The Job "once" is invalid: spec.template.spec.restartPolicy: Required value: valid '
+     'values: "OnFailure", "Never"'),
+    (HUGE.replace("{name: huge,", "{name: huge, finalizers: [cleanup],"),
+     'The Pod "huge" is invalid: metadata.finalizers[0]: Invalid value: "cleanup": name is '
+     "neither a standard finalizer name nor is it fully qualified"),
+])
+def test_names_and_policies_are_refused_in_the_api_servers_words(fresh, manifest, refusal):
+    """ValidateServiceName (a DNS-1035 label), validateJobSpec (a Job's pods never restart
+    Always, the default) and validateKubeFinalizerName, as kubectl prints them."""
+    refused = fresh("apply", "-f", "-", stdin=manifest, check=False)
+    assert (refused.returncode, refused.stderr.strip()) == (1, refusal)
+
+
+def test_a_patch_of_labels_or_finalizers_is_validated_as_the_object_is(fresh):
+    """ValidateObjectMetaUpdate: a patch that changes only the metadata is checked too; the
+    label is reported at the map, the finalizer at its index."""
+    fresh("apply", "-f", "-", stdin=HUGE)
+    label = fresh("patch", "pod", "huge", "-p", '{"metadata":{"labels":{"tier":"-x"}}}',
+                  check=False)
+    assert label.stderr.strip() == (
+        'The Pod "huge" is invalid: metadata.labels: Invalid value: "-x": a valid label must '
+        "be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must "
+        "start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or "
+        "'12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')")
+    finalizer = fresh("patch", "pod", "huge", "-p", '{"metadata":{"finalizers":["cleanup"]}}',
+                      check=False)
+    assert finalizer.stderr.strip() == (
+        'The Pod "huge" is invalid: metadata.finalizers[0]: Invalid value: "cleanup": name is '
+        "neither a standard finalizer name nor is it fully qualified")
+    assert fresh("get", "pod", "huge", "-o", "jsonpath={.metadata.labels.tier}"
+                 "{.metadata.finalizers}").stdout == ""
 
 
 def test_kubectl_debug_ends_with_kubectls_own_message_not_a_crash(fresh):
