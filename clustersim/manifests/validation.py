@@ -26,7 +26,7 @@ from clustersim.manifests.kubernetes_names import name_hint
 from clustersim.manifests.kubernetes_syntax import LENIENT, NAME_MAPS
 from clustersim.manifests.safe_yaml import Document, Path
 
-__all__ = ["found_text", "go_field", "validate", "validate_object"]
+__all__ = ["ENUM_TYPES", "found_text", "go_field", "validate", "validate_object"]
 
 _EXPECTED = {
     "int_type": "a whole number",
@@ -282,7 +282,7 @@ _INT64_FIELDS = frozenset({"terminationGracePeriodSeconds", "activeDeadlineSecon
                            "tolerationSeconds", "seconds"})
 """The integer fields of the modelled types that are ``int64`` in Go (the others are
 ``int32``)."""
-_ENUM_TYPES = {"restartPolicy": "v1.RestartPolicy", "imagePullPolicy": "v1.PullPolicy",
+ENUM_TYPES = {"restartPolicy": "v1.RestartPolicy", "imagePullPolicy": "v1.PullPolicy",
                "protocol": "v1.Protocol", "effect": "v1.TaintEffect",
                "completionMode": "v1.CompletionMode",
                "concurrencyPolicy": "v1.ConcurrencyPolicy"}
@@ -299,7 +299,7 @@ def _go_type(annotation: Any, name: str) -> str | None:
     ``None`` where Go reads the field its own way (quantities, int-or-string)."""
     inner = _unwrap(annotation)
     if get_origin(inner) is Literal:
-        return _ENUM_TYPES.get(name)
+        return ENUM_TYPES.get(name)
     if inner is bool:
         return "bool"
     if inner in (str, int):

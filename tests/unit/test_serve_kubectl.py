@@ -370,12 +370,13 @@ def test_removing_a_terminating_claims_finalizer_removes_it(fresh):
 def test_metadata_of_the_wrong_json_type_is_refused_by_the_decoder(fresh, patch, refusal):
     """The API server decodes ``ObjectMeta`` before it stores anything: finalizers that are
     not a list of strings (which would block the object's deletion for ever), labels or
-    annotations that are not maps of strings are refused in encoding/json's words."""
+    annotations that are not maps of strings are refused in encoding/json's words, as the
+    invalid value of the patch (patch.go)."""
     fresh("create", "configmap", "settings", "--from-literal=a=b")
     refused = fresh("patch", "configmap", "settings", "--type=merge", "-p",
                     '{"metadata":' + patch + "}", check=False)
     assert refused.returncode == 1
-    assert refused.stderr.startswith("Error from server (BadRequest): ")
+    assert refused.stderr.startswith('The request is invalid: patch: Invalid value: "{')
     assert refused.stderr.rstrip().endswith("json: cannot unmarshal " + refusal)
     stored = fresh.server.cluster.get("ConfigMap", "default", "settings")["metadata"]
     assert not stored.get("finalizers") and not stored.get("labels")
@@ -2168,7 +2169,9 @@ def test_unknown_fields_follow_kubectls_validate_flag(fresh):
     assert "replica" not in stored["spec"]
     assert "imagePullpolicy" not in stored["spec"]["template"]["spec"]["containers"][0]
     again = fresh("apply", "-f", "-", stdin=TYPO, check=False)     # a patch, refused too
-    assert f"cannot be handled as a Deployment: strict decoding error: {UNKNOWN}" in again.stderr
+    assert again.stderr.startswith('The request is invalid: patch: Invalid value: "map[spec:'
+                                   "map[replica:2 ")                 # patch.go: the patch map
+    assert again.stderr.strip().endswith(f'": strict decoding error: {UNKNOWN}')
     fresh("delete", "deployment", "typo")
     quiet = fresh("create", "-f", "-", "--validate=false", stdin=TYPO)
     assert quiet.stderr == "" and "deployment.apps/typo created" in quiet.stdout
@@ -2322,6 +2325,55 @@ def test_a_patch_of_labels_or_finalizers_is_validated_as_the_object_is(fresh):
         "neither a standard finalizer name nor is it fully qualified")
     assert fresh("get", "pod", "huge", "-o", "jsonpath={.metadata.labels.tier}"
                  "{.metadata.finalizers}").stdout == ""
+
+
+@pytest.mark.parametrize(("patch", "detail"), [
+    ('{"spec":{"replicas":"two"}}', '"map[spec:map[replicas:two]]": unrecognized type: int32'),
+    ('{"spec":{"replicas":1.5}}', '"map[spec:map[replicas:1.5]]": cannot convert float64 to '
+     "int32"),
+    ('{"spec":{"template":{"spec":{"containers":[{"name":"web","image":5}]}}}}',
+     '"map[spec:map[template:map[spec:map[containers:[map[image:5 name:web]]]]]]": cannot '
+     "convert int64 to string"),
+    ('{"metadata":{"labels":"web"}}', '"map[metadata:map[labels:web]]": cannot restore map '
+     "from string"),
+])
+def test_a_strategic_merge_patch_that_makes_an_undecodable_object_is_invalid(fresh, patch,
+                                                                            detail):
+    """patch.go's applyPatchToObject: the patched map does not convert into a Deployment, a
+    422 that shows the patch as Go's %+v and the converter's words; nothing changes."""
+    fresh("apply", "-f", "-", stdin=WEB)
+    refused = fresh("patch", "deployment", "web", "-p", patch, check=False)
+    assert (refused.returncode, refused.stderr.strip()) == (
+        1, f"The request is invalid: patch: Invalid value: {detail}")
+    assert fresh("get", "deployment", "web", "-o", "jsonpath={.spec.replicas}").stdout == "2"
+
+
+def test_a_json_or_merge_patch_that_makes_an_undecodable_object_is_invalid(fresh):
+    """jsonPatcher.applyPatchToCurrentObject: the patched object's JSON is decoded; its type
+    error is a 422 on the field ``patch`` whose value is that JSON, not the 400 of a body
+    that cannot be decoded."""
+    fresh("apply", "-f", "-", stdin=WEB)
+    why = ("json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas "
+           "of type int32")
+    for args in (("--type=merge", "-p", '{"spec":{"replicas":"two"}}'),
+                 ("--type=json", "-p", '[{"op":"replace","path":"/spec/replicas",'
+                  '"value":"two"}]')):
+        refused = fresh("patch", "deployment", "web", *args, check=False)
+        assert refused.stderr.startswith('The request is invalid: patch: Invalid value: '
+                                         '"{\\"apiVersion\\":\\"apps/v1\\",')
+        assert refused.stderr.strip().endswith(f'": {why}')
+        assert '\\"replicas\\":\\"two\\"' in refused.stderr
+    connection = http.client.HTTPConnection("127.0.0.1", fresh.server.port, timeout=10)
+    connection.request("PATCH", "/apis/apps/v1/namespaces/default/deployments/web",
+                       body=b'{"spec":{"replicas":"two"}}',
+                       headers={"Content-Type": "application/merge-patch+json"})
+    answer = connection.getresponse()
+    status = json.loads(answer.read())
+    connection.close()
+    assert (answer.status, status["reason"]) == (422, "Invalid")
+    assert status["message"].startswith(' "" is invalid: patch: Invalid value: "{')
+    assert [c["field"] for c in status["details"]["causes"]] == ["patch"]
+    assert fresh("get", "deployment", "web", "-o", "jsonpath={.spec.replicas}").stdout == "2"
 
 
 def test_kubectl_debug_ends_with_kubectls_own_message_not_a_crash(fresh):
