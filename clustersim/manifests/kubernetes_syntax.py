@@ -77,9 +77,9 @@ def _lenient(check: Callable[[Any], Any]) -> Callable[[Any, ValidationInfo], Any
 def _name_check(problems: Callable[[str], list[str]], *, lower: bool = False
                 ) -> Callable[[str, ValidationInfo], str]:
     """A validator that refuses a name with each of ``problems``' words, one line each, as
-    ``field.Invalid`` of the name (:func:`clustersim.manifests.validation.validate` makes one
-    error of each line); ``lower``: the name is checked lower-cased, as annotation keys are
-    (``ValidateAnnotations``)."""
+    ``field.Invalid`` of the name (:func:`clustersim.manifests.validation.validate_object`
+    makes one error of each line); ``lower``: the name is checked lower-cased, as
+    annotation keys are (``ValidateAnnotations``)."""
     def check(value: str, info: ValidationInfo) -> str:
         found = problems(value.lower() if lower else value)
         if found and not (info.context or {}).get(LENIENT):

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from clustersim.goformat import json_kind
-from clustersim.manifests.errors import ManifestError, format_path, together
+from clustersim.manifests.errors import ManifestError, format_path
 from clustersim.manifests.kubernetes_errors import invalid, unsupported
 from clustersim.manifests.kubernetes_names import name_hint
 from clustersim.manifests.kubernetes_syntax import LENIENT, NAME_MAPS
@@ -70,25 +70,16 @@ def found_text(value: Any) -> str:
 
 
 def validate(model: type[BaseModel], document: Document, path: Path = ()) -> BaseModel:
-    """Validate the data of ``document`` at ``path`` with ``model``, or raise ManifestError.
-
-    For a Kubernetes model, as the API server: a field of the wrong JSON type is the JSON
-    decoder's error, alone (nothing is validated after it); otherwise every field's error is
-    reported (one per field), in the API server's words (:mod:`kubernetes_errors`)."""
+    """Validate the data of a Compose or Marathon ``document`` at ``path`` with ``model``, or
+    raise ManifestError for its first problem, in the course's words (a Kubernetes object is
+    :func:`validate_object`'s)."""
     data = document.data
     for part in path:
         data = data[part]
     try:
         return model.model_validate(data)
     except ValidationError as err:
-        if _is_kubernetes(model):
-            raise together(_kubernetes_errors(model, document, path, data, err)) from None
         raise _error(model, document, path, data, err.errors(include_url=False)[0]) from None
-
-
-def _is_kubernetes(model: type[BaseModel]) -> bool:
-    """Whether ``model`` is a Kubernetes type, whose errors are Go's and the API server's."""
-    return model.__module__.endswith("kubernetes_types")
 
 
 def validate_object(model: type[BaseModel], document: Document
@@ -111,7 +102,7 @@ def validate_object(model: type[BaseModel], document: Document
     try:
         return model.model_validate(data), [], set()
     except ValidationError as err:
-        errors = _kubernetes_errors(model, document, (), data, err)
+        errors = _kubernetes_errors(model, document, data, err)
         problems = err.errors(include_url=False)
     refused = {format_path((*document.prefix, *_data_path(data, p["loc"]))) for p in problems}
     for keep_checked in (True, False):      # a refused value its check lets through, or not
@@ -160,7 +151,7 @@ def _without_refused(data: Any, problems: list[Any], *, keep_checked: bool) -> A
     return pruned
 
 
-def _kubernetes_errors(model: type[BaseModel], document: Document, path: Path, data: Any,
+def _kubernetes_errors(model: type[BaseModel], document: Document, data: Any,
                        err: ValidationError) -> list[ManifestError]:
     """Every field's error of a Kubernetes object (one per field: a union's failed branches
     make one), or the decoder's first type error alone."""
@@ -169,7 +160,7 @@ def _kubernetes_errors(model: type[BaseModel], document: Document, path: Path, d
         where = _data_path(data, problem["loc"])
         key = (where, problem["loc"][-1] == "[key]")    # a map's key, or the value beside it
         if key not in errors:
-            errors[key] = _kubernetes_error(model, document, path, where, problem)
+            errors[key] = _kubernetes_error(model, document, where, problem)
     found = [error for each in errors.values() for error in each]
     decoding = [e for e in found if e.message.startswith(_DECODER)]
     if decoding:
@@ -204,7 +195,7 @@ def _error(model: type[BaseModel], document: Document, path: Path, data: Any,
     return document.error(where, message, expected)
 
 
-def _kubernetes_error(model: type[BaseModel], document: Document, path: Path, where: Path,
+def _kubernetes_error(model: type[BaseModel], document: Document, where: Path,
                       problem: Any) -> list[ManifestError]:
     """One problem of a Kubernetes object in the API server's (or its decoder's) words: one
     error, or one per line of a validator's message (a name refused for two reasons). A
@@ -215,12 +206,12 @@ def _kubernetes_error(model: type[BaseModel], document: Document, path: Path, wh
     if kind == "value_error":  # our own validators use the API server's words already
         at = where[:-1] if _in_map(model, where) else where
         lines = problem["msg"].removeprefix("Value error, ").rstrip(".").split("\n")
-        return [document.error((*path, *at), line, name_hint(line)) for line in lines]
+        return [document.error(at, line, name_hint(line)) for line in lines]
     if kind == "missing":  # the API server's field.Required
         message, expected = "Required value", "this field to be set"
     elif value is None and where and isinstance(where[-1], int):
         # kubectl: 'unknown object type "nil" in ...containers[0].args[0]'
-        message = f'unknown object type "nil" in {format_path((*path, *where))}'
+        message = f'unknown object type "nil" in {format_path(where)}'
     elif value is None:  # Go decodes null as "" or 0
         message = "Required value"
     elif kind == "literal_error" and not isinstance(value, str) and (
@@ -233,7 +224,7 @@ def _kubernetes_error(model: type[BaseModel], document: Document, path: Path, wh
     else:  # bounds and the like: field.Invalid with pydantic's condition as the detail
         detail = problem["msg"].replace("Input should be", "must be").rstrip(".")
         message = invalid(value, detail)
-    return [document.error((*path, *where), message, expected)]
+    return [document.error(where, message, expected)]
 
 
 def _in_map(model: type[BaseModel], where: Path) -> bool:
