@@ -13,7 +13,7 @@ from typing import Any, get_args
 
 from pydantic import BaseModel
 
-from clustersim.manifests.errors import ManifestError, together
+from clustersim.manifests.errors import ManifestError, format_path, together
 from clustersim.manifests.kubernetes_annotations import check_pod_annotations
 from clustersim.manifests.kubernetes_checks import (
     POD_SPEC_PATHS,
@@ -148,7 +148,9 @@ def load_kubernetes(document: Document) -> list[KubernetesSpec]:
     if typed is not None:   # a field its own check refused is there: "Required" is not news
         errors += [error for error in check_object(document, kind, typed, pod_spec(kind, typed))
                    if not (error.path in refused and error.message.startswith("Required"))]
-    if errors:
+    if errors:      # ValidateObjectMeta's errors come before the spec's, as upstream lists
+        metadata = format_path((*document.prefix, "metadata"))
+        errors.sort(key=lambda error: not error.path.startswith(metadata))
         raise together(errors)
     assert typed is not None    # no errors: the object validated as it is
     pod = pod_spec(kind, typed)

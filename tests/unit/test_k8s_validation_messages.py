@@ -202,6 +202,17 @@ def test_finalizer_names(finalizers: str, errors: list[tuple[str, str]]) -> None
     assert refusals(text) == errors
 
 
+def test_the_metadatas_errors_come_first_as_validate_object_meta_lists_them() -> None:
+    """ValidateObjectMeta runs before the spec's checks: a finalizer's error is listed before
+    the spec's restart policy, in a List item as in a lone object."""
+    text = POD.replace("name: web}", "name: web, finalizers: [cleanup]}").replace(
+        "spec:\n", "spec:\n  restartPolicy: Sometimes\n")
+    expected = ["metadata.finalizers[0]", "spec.restartPolicy"]
+    assert [path for path, _ in refusals(text)] == expected
+    items = "apiVersion: v1\nkind: List\nitems:\n- " + "\n  ".join(text.strip().splitlines())
+    assert [path for path, _ in refusals(items)] == [f"items[0].{p}" for p in expected]
+
+
 def test_an_immutable_field_refused_shows_the_new_value() -> None:
     """ValidateImmutableField: ``field.Invalid`` of the new value: a struct abbreviated
     ``{...}``, a string quoted."""
