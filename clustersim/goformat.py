@@ -8,6 +8,8 @@ Two rules live here, each once:
   (``UnmarshalTypeError.Value``, filled in by ``literalStore``, ``array`` and ``object`` of
   golang/go ``src/encoding/json/decode.go``).
 - :func:`atoi`: which text ``strconv.Atoi`` reads as a whole number (``src/strconv/atoi.go``).
+- :func:`go_verbose`: Go's ``%+v`` of a decoded JSON value (``src/fmt/print.go``), as the
+  API server shows a strategic merge patch it refused.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["atoi", "go_quote", "json_kind"]
+__all__ = ["atoi", "go_quote", "go_verbose", "json_kind"]
 
 _ATOI = re.compile(r"[+-]?[0-9]+")
 
@@ -79,3 +81,39 @@ def atoi(text: str) -> int | None:
     spaces around it and ``_`` between digits). Whether the number fits the caller's integer
     type is the caller's check."""
     return int(text) if _ATOI.fullmatch(text) else None
+
+
+def go_verbose(value: Any) -> str:
+    """``fmt.Sprintf("%+v", value)`` of a JSON value decoded into Go's ``interface{}`` (maps,
+    slices, strings, ``int64`` for whole numbers, ``float64``, bools, nil): ``map[k:v ...]``
+    with its keys sorted (``fmt`` sorts a map's keys), ``[a b]``, strings unquoted, ``<nil>``.
+    A float prints as ``%v`` does (:func:`_go_float`)."""
+    if value is None:
+        return "<nil>"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "map[" + " ".join(f"{k}:{go_verbose(v)}" for k, v in sorted(value.items())) + "]"
+    if isinstance(value, list):
+        return "[" + " ".join(go_verbose(v) for v in value) + "]"
+    if isinstance(value, float):
+        return _go_float(value)
+    return str(value)
+
+
+def _go_float(value: float) -> str:
+    """``%v`` of a float64: ``strconv.FormatFloat(value, 'g', -1, 64)``, the shortest digits
+    that read back as ``value``, with an exponent (a sign, at least two digits) when the
+    decimal exponent is below -4 or at least 6 (``%g``'s precision for the shortest form)."""
+    if value != value or value in (float("inf"), float("-inf")):
+        return {"nan": "NaN", "inf": "+Inf", "-inf": "-Inf"}[repr(value)]
+    power = int(f"{value:e}".partition("e")[2])
+    digits = repr(value)                                   # Python's shortest digits
+    if -4 <= power < 6:
+        return format(value, "f").rstrip("0").rstrip(".") if "e" in digits else \
+            digits.removesuffix(".0")
+    shortest = digits.partition("e")[0].replace(".", "").replace("-", "").lstrip("0")
+    shortest = shortest.rstrip("0") or "0"
+    mantissa = shortest[0] + ("." + shortest[1:] if len(shortest) > 1 else "")
+    sign = "-" if power < 0 else "+"
+    return f"{'-' if value < 0 else ''}{mantissa}e{sign}{abs(power):02d}"

@@ -24,9 +24,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from clustersim.kubernetes.objects import generate_job_selector
+from clustersim.manifests.kubernetes_errors import immutable as immutable_value
 
 __all__ = ["POD_MUTABLE", "pod_update_refusal", "safely_suspended", "update_pod_spec",
            "workload_update_refusal"]
+
+_STRUCTS = frozenset({"selector", "template"})
+"""The immutable fields that are structs in Go (a ``LabelSelector``, a ``PodTemplateSpec``),
+which the API server's message abbreviates as ``{...}``."""
 
 POD_MUTABLE = ("schedulingGates", "tolerations", "activeDeadlineSeconds")
 """The fields of a Pod's spec an update may change besides its containers' images
@@ -90,7 +95,7 @@ def workload_update_refusal(existing: Mapping[str, Any], manifest: Mapping[str, 
     for field in immutable.get(kind, ()):
         if field in new and field in old and new[field] != old[field]:
             return (f'{kind}.{group} "{name}" is invalid: spec.{field}: '
-                    "Invalid value: field is immutable")
+                    + immutable_value(new[field], struct=field in _STRUCTS))
     if kind == "StatefulSet":
         mutable = {"replicas", "ordinals", "template", "updateStrategy", "revisionHistoryLimit",
                    "persistentVolumeClaimRetentionPolicy", "minReadySeconds"}

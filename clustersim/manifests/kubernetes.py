@@ -9,20 +9,28 @@ manifest: the simulators apply the upstream defaults themselves.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
+from pydantic import BaseModel
+
+from clustersim.manifests.errors import ManifestError, format_path, together
 from clustersim.manifests.kubernetes_annotations import check_pod_annotations
-from clustersim.manifests.kubernetes_checks import POD_SPEC_PATHS, check_object, pod_warnings
+from clustersim.manifests.kubernetes_checks import (
+    POD_SPEC_PATHS,
+    check_object,
+    finalizer_errors,
+    pod_warnings,
+)
 from clustersim.manifests.kubernetes_fields import unknown_fields
 from clustersim.manifests.kubernetes_types import KIND_MODELS, OtherObject
 from clustersim.manifests.kubernetes_versions import SERVED, removed_warning, unknown_version
 from clustersim.manifests.kubernetes_workloads import kubernetes_workloads, pod_spec
 from clustersim.manifests.safe_yaml import Document, without_nulls
 from clustersim.manifests.specs import Spec
-from clustersim.manifests.validation import found_text, validate
+from clustersim.manifests.validation import found_text, validate_object
 from clustersim.manifests.workload import Workload
 
-__all__ = ["SIMULATED_KINDS", "KubernetesSpec", "load_kubernetes"]
+__all__ = ["SIMULATED_KINDS", "KubernetesSpec", "load_kubernetes", "metadata_errors"]
 
 SIMULATED_KINDS = frozenset(
     {
@@ -136,9 +144,16 @@ def load_kubernetes(document: Document) -> list[KubernetesSpec]:
     problem = unknown_version(data["apiVersion"], kind)
     if problem:
         raise document.error(("apiVersion",), problem, f"apiVersion: {SERVED[kind]}")
-    typed = validate(KIND_MODELS.get(kind, OtherObject), document)
+    typed, errors, refused = validate_object(KIND_MODELS.get(kind, OtherObject), document)
+    if typed is not None:   # a field its own check refused is there: "Required" is not news
+        errors += [error for error in check_object(document, kind, typed, pod_spec(kind, typed))
+                   if not (error.path in refused and error.message.startswith("Required"))]
+    if errors:      # ValidateObjectMeta's errors come before the spec's, as upstream lists
+        metadata = format_path((*document.prefix, "metadata"))
+        errors.sort(key=lambda error: not error.path.startswith(metadata))
+        raise together(errors)
+    assert typed is not None    # no errors: the object validated as it is
     pod = pod_spec(kind, typed)
-    check_object(document, kind, typed, pod)
     check_pod_annotations(document, POD_SPEC_PATHS.get(kind) if pod is not None else None)
     warnings = [removed_warning(typed.api_version, kind), *pod_warnings(kind, pod)] + [
         f'unknown field "{path}": kubectl apply would refuse it (strict field validation, '
@@ -159,3 +174,17 @@ def load_kubernetes(document: Document) -> list[KubernetesSpec]:
             warnings=tuple(warning for warning in warnings if warning),
         )
     ]
+
+
+def metadata_errors(kind: str, metadata: dict[str, Any]) -> list[ManifestError]:
+    """Every error of an object's ``metadata`` alone, as ``ValidateObjectMetaUpdate`` finds
+    them in an update (kubernetes/kubernetes ``pkg/apis/core/validation``, apimachinery
+    ``pkg/api/validation/objectmeta.go``): its name, its labels' and annotations' keys and
+    values, and its finalizers. For an update that changes nothing but the metadata (a patch
+    of labels or finalizers), which the API server validates as it validates a new object's."""
+    document = Document({"metadata": metadata})
+    field = KIND_MODELS.get(kind, OtherObject).model_fields["metadata"]
+    model = next(t for t in (field.annotation, *get_args(field.annotation))
+                 if isinstance(t, type) and issubclass(t, BaseModel))
+    _, errors, _ = validate_object(model, document.sub(("metadata",), metadata))
+    return [*errors, *finalizer_errors(document)]

@@ -9,7 +9,10 @@ workload needs a selector that matches its template's labels: "`selector` does n
 template `labels`", the labels shown as JSON, as ``field.Error`` shows a map) and
 ``pkg/apis/batch/validation/validation.go`` (a Job's pods restart ``OnFailure`` or ``Never``).
 Messages keep upstream's wording ("Required value", "Duplicate value", "Invalid value"), and
-all of an object's errors are reported together (:func:`check_object`).
+all of an object's errors are reported together (:func:`check_object`), with the errors of its
+fields (:func:`clustersim.manifests.validation.validate_object`). Also the finalizers of any
+object (``ValidateFinalizers`` in apimachinery ``pkg/api/validation/objectmeta.go`` and
+``validateKubeFinalizerName``: :func:`finalizer_errors`).
 
 Also from ``pkg/apis/apps/validation/validation.go``: a selector with neither ``matchLabels``
 nor ``matchExpressions`` ("empty selector is invalid for deployment"; upstream says
@@ -29,18 +32,29 @@ its ``podFailurePolicy``, ``successPolicy`` and ``podReplacementPolicy`` are in
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-from clustersim.manifests.errors import ManifestError, format_path, together
+from clustersim.manifests.errors import ManifestError, format_path
 from clustersim.manifests.job_policies import job_policy_refusals
-from clustersim.manifests.kubernetes_errors import invalid
+from clustersim.manifests.kubernetes_errors import go_value, invalid, unsupported
+from clustersim.manifests.kubernetes_names import (
+    STANDARD_FINALIZERS,
+    label_key_problems,
+    name_hint,
+)
 from clustersim.manifests.kubernetes_versions import SELECTOR_DEFAULTED, SELECTOR_KINDS
 from clustersim.manifests.safe_yaml import Document, Path
 from clustersim.quantity import format_quantity
 
-__all__ = ["POD_SPEC_PATHS", "check_object", "pod_warnings", "unmounted_volumes"]
+__all__ = [
+    "POD_SPEC_PATHS",
+    "check_object",
+    "finalizer_errors",
+    "pod_warnings",
+    "unmounted_volumes",
+]
 
 _TEMPLATE = ("spec", "template", "spec")
 POD_SPEC_PATHS: dict[str, Path] = {
@@ -58,10 +72,10 @@ _ALWAYS_RESTART = ("Deployment", "ReplicaSet", "ReplicationController", "Statefu
 _EMPTY_SELECTOR_NAME = {"StatefulSet": "statefulset", "DaemonSet": "daemonset"}
 
 
-def _selector(document: Document, kind: str, typed: Any) -> None:
+def _selector(document: Document, kind: str, typed: Any) -> Iterator[ManifestError]:
     selector = typed.spec.selector
     if selector is not None and not selector.match_labels and not selector.match_expressions:
-        raise document.error(
+        yield document.error(
             ("spec", "selector"),
             "Invalid value: empty selector is invalid for "
             f"{_EMPTY_SELECTOR_NAME.get(kind, 'deployment')}",
@@ -69,7 +83,7 @@ def _selector(document: Document, kind: str, typed: Any) -> None:
         )
     if selector is None:
         if typed.api_version not in SELECTOR_DEFAULTED:  # the old APIs defaulted it
-            raise document.error(
+            yield document.error(
                 ("spec", "selector"),
                 f"Required value: a {kind} in {typed.api_version} must say which pods it owns",
                 "spec.selector.matchLabels matching spec.template.metadata.labels",
@@ -79,12 +93,13 @@ def _selector(document: Document, kind: str, typed: Any) -> None:
     labels = (template.labels if template else None) or {}
     for key, value in (selector.match_labels or {}).items():
         if labels.get(key) != value:
-            raise document.error(
+            yield document.error(
                 ("spec", "template", "metadata", "labels"),
                 invalid(labels, "`selector` does not match template `labels`"),
                 f"the template's labels to include every label of spec.selector.matchLabels, "
                 f"here {key}={value}",
             )
+            return
 
 
 def unmounted_volumes(pod_spec: Mapping[str, Any]) -> Iterator[tuple[Path, str]]:
@@ -151,7 +166,42 @@ def _canonical(value: Decimal, written: Any) -> str:
     return format_quantity(value, binary=str(written).endswith("i"))
 
 
-def _pod(document: Document, kind: str, pod: Any) -> None:
+def _raw(document: Document, path: Path) -> Any:
+    """The value at ``path`` of the object as written (``None`` where it is not there)."""
+    raw: Any = document.data
+    for part in path:
+        raw = raw.get(part) if isinstance(raw, Mapping) else None
+    return raw
+
+
+def _restart_policy(document: Document, kind: str, path: Path) -> Iterator[ManifestError]:
+    """The restart policies a kind's pods may have. ``ValidatePodTemplateSpecForReplicaSet``
+    and friends (``pkg/apis/apps/validation``, and ``ValidateReplicationControllerSpec``):
+    ``Always`` only; ``validateJobSpec`` (``pkg/apis/batch/validation``): ``OnFailure`` or
+    ``Never``, and a Job template without one (defaulted to ``Always``) or with ``Always``
+    gets "Required value". The value is read as written: one the Pod spec's own check
+    refuses (``Sometimes``) is refused here too, in these words, as upstream lists both."""
+    where = (*path, "restartPolicy")
+    policy = _raw(document, where) or None     # SetDefaults_PodSpec: "" is Always
+    if kind in _ALWAYS_RESTART and policy not in (None, "Always"):
+        yield document.error(where, unsupported(policy, ["Always"]),
+                             f'restartPolicy "Always" (a {kind}\'s pods are replaced when they '
+                             "stop), or a Job for pods that run to completion")
+    if kind not in ("Job", "CronJob"):
+        return
+    if policy in (None, "Always"):
+        yield document.error(where, 'Required value: valid values: "OnFailure", "Never"',
+                             'restartPolicy "OnFailure" or "Never": a Job\'s pods run to '
+                             "completion, so they must not restart Always")
+    elif policy not in ("OnFailure", "Never"):
+        yield document.error(where, unsupported(policy, ["OnFailure", "Never"]),
+                             'restartPolicy "OnFailure" or "Never"')
+
+
+def _pod(document: Document, kind: str, pod: Any) -> Iterator[ManifestError]:
+    """``validateContainers``' "Duplicate value" for each repeated container name, the
+    restart policy (:func:`_restart_policy`) and ``ValidateVolumeMounts``' "Not found" for each
+    mount of a volume the pod does not have."""
     path = POD_SPEC_PATHS[kind]
     seen: set[str] = set()
     for field, containers in (
@@ -160,74 +210,52 @@ def _pod(document: Document, kind: str, pod: Any) -> None:
     ):
         for index, container in enumerate(containers or []):
             if container.name in seen:
-                raise document.error(
+                yield document.error(
                     (*path, field, index, "name"),
-                    f'Duplicate value: "{container.name}"',
+                    f"Duplicate value: {go_value(container.name)}",
                     "a different name for each container of the pod",
                 )
             seen.add(container.name)
-    if kind in _ALWAYS_RESTART and pod.restart_policy not in (None, "Always"):
-        raise document.error(
-            (*path, "restartPolicy"),
-            f'Unsupported value: "{pod.restart_policy}": supported values: "Always" (a '
-            f"{kind}'s pods are replaced when they stop, so they must restart Always)",
-            'restartPolicy "Always", or a Job for pods that run to completion',
-        )
-    if kind in ("Job", "CronJob") and pod.restart_policy not in ("OnFailure", "Never"):
-        raise document.error(
-            (*path, "restartPolicy"),
-            f"Unsupported value: {pod.restart_policy or 'Always'!r}: a Job's pods must not "
-            "restart Always",
-            'restartPolicy "OnFailure" or "Never"',
-        )
+    yield from _restart_policy(document, kind, path)
     if kind != "StatefulSet":   # its template is not validated: claim templates add volumes
-        raw = document.data
-        for part in path:
-            raw = raw[part]
-        for where, name in unmounted_volumes(raw):
-            raise document.error(
+        for where, name in unmounted_volumes(_raw(document, path)):
+            yield document.error(
                 (*path, *where),
-                f'Not found: "{name}"',
+                f"Not found: {go_value(name)}",
                 f"a volume named {name!r} in {format_path((*path, 'volumes'))}, or the name "
                 "of a volume that is there",
             )
 
 
-_DNS1035_LABEL = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?")
 _DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 
 
-def _service(document: Document, typed: Any) -> None:
-    name = typed.metadata.name
-    if name is not None and (len(name) > 63 or not _DNS1035_LABEL.fullmatch(name)):
-        raise document.error(
-            ("metadata", "name"),
-            invalid(name, "a Service name must be a DNS-1035 label (it becomes a DNS name): "
-                    "lower case letters, digits and '-', starting with a letter"),
-            "a name such as 'web' or 'my-name'",
-        )
+def _service(document: Document, typed: Any) -> Iterator[ManifestError]:
+    """``ValidateService``: ports are required but for a headless or ExternalName Service,
+    and every port of a Service with several needs a name of its own (its name itself, a
+    DNS-1035 label, is the type's check: :class:`~kubernetes_types.ServiceMeta`)."""
     spec = typed.spec
     ports = (spec.ports if spec else None) or []
     headless = spec is not None and spec.cluster_ip == "None"
     if not ports and not headless and (spec is None or spec.type != "ExternalName"):
-        raise document.error(  # ValidateService: ports are required but for these two
+        yield document.error(
             ("spec", "ports"),
-            "Required value: a Service needs at least one port (unless it is headless, with "
-            "clusterIP: None, or of type ExternalName)",
-            "spec.ports such as [{port: 80, targetPort: 8080}]",
+            "Required value",
+            "spec.ports such as [{port: 80, targetPort: 8080}]: a Service needs at least "
+            "one port unless it is headless (clusterIP: None) or of type ExternalName",
         )
     names: set[str | None] = set()
     for index, port in enumerate(ports):
         if len(ports) > 1 and not port.name:
-            raise document.error(
+            yield document.error(
                 ("spec", "ports", index, "name"),
-                "Required value: a Service with several ports must name each of them",
-                "a name such as http or metrics",
+                "Required value",
+                "a name such as http or metrics: a Service with several ports names each",
             )
-        if port.name in names:
-            raise document.error(
+        elif port.name in names:
+            yield document.error(
                 ("spec", "ports", index, "name"),
-                f'Duplicate value: "{port.name}"',
+                f"Duplicate value: {go_value(port.name)}",
                 "a different name for each port",
             )
         names.add(port.name)
@@ -245,18 +273,20 @@ def _amount(value: int | str) -> tuple[int, bool]:
     return value, False
 
 
-def _rolling_update(document: Document, kind: str, path: Path, strategy: Any) -> None:
+def _rolling_update(document: Document, kind: str, path: Path, strategy: Any
+                    ) -> Iterator[ManifestError]:
     """``ValidateRollingUpdateDeployment`` / ``ValidateRollingUpdateDaemonSet``, after the
     defaults are applied."""
     if strategy is None:
         return
     rolling = strategy.rolling_update
     if strategy.type == "Recreate" and rolling is not None:
-        raise document.error(
+        yield document.error(
             (*path, "rollingUpdate"),
             "Forbidden: may not be specified when strategy `type` is 'Recreate'",
             "no rollingUpdate, or type RollingUpdate",
         )
+        return
     if rolling is None:
         return
     default_unavailable, default_surge = _ROLLING_DEFAULTS[kind]
@@ -264,13 +294,13 @@ def _rolling_update(document: Document, kind: str, path: Path, strategy: Any) ->
     unavailable, percent = _amount(default_unavailable if given is None else given)
     surge, _ = _amount(default_surge if rolling.max_surge is None else rolling.max_surge)
     if percent and unavailable > 100:
-        raise document.error(
+        yield document.error(
             (*path, "rollingUpdate", "maxUnavailable"),
             invalid(given, "must not be greater than 100%"),
             "a percentage from 0% to 100%",
         )
     if unavailable == 0 and surge == 0:
-        raise document.error(
+        yield document.error(
             (*path, "rollingUpdate", "maxUnavailable"),
             invalid(given, "may not be 0 when `maxSurge` is 0 (the rollout could neither add a "
                     "new pod nor remove an old one)"),
@@ -332,7 +362,7 @@ def _first_over(bounds: list[tuple[str, int | None, int, str]]) -> tuple[str, st
     return None
 
 
-def _job(document: Document, kind: str, typed: Any) -> None:
+def _job(document: Document, kind: str, typed: Any) -> Iterator[ManifestError]:
     """``validateJobSpec`` and ``ValidateJob`` (``pkg/apis/batch/validation/validation.go``)
     for the completion mode: an Indexed Job needs ``completions``, at most 100,000
     ``parallelism``, and a name that leaves the last pod's hostname ``<name>-<completions − 1>``
@@ -343,13 +373,13 @@ def _job(document: Document, kind: str, typed: Any) -> None:
     refusal = _job_spec_refusal(spec)
     if refusal is not None:
         field, message, expected = refusal
-        raise document.error((*path, field), message, expected)
+        yield document.error((*path, field), message, expected)
     if kind != "Job" or spec.completion_mode != "Indexed" or not spec.completions:
         return
     name = typed.metadata.name
     hostname = f"{name}-{spec.completions - 1}"
     if name and (len(hostname) > 63 or not _DNS1123_LABEL.fullmatch(hostname)):
-        raise document.error(
+        yield document.error(
             ("metadata", "name"),
             invalid(name, f"will not able to create pod with invalid DNS label: {hostname}"),
             "a shorter name of lower case letters, digits and '-', which each pod's hostname "
@@ -370,36 +400,53 @@ def _job_policies(document: Document, kind: str, typed: Any, pod: Any
         yield document.error((*path, *where), message, expected)
 
 
-def check_object(document: Document, kind: str, typed: Any, pod: Any) -> None:
-    """Every cross-field check for one object (``pod`` is its pod spec, or ``None``); the
-    API server reports all of an object's errors together, and so does this (each check
-    below that stops at its first problem gives one of them)."""
-    checks: list[Callable[[], object]] = []
+def check_object(document: Document, kind: str, typed: Any, pod: Any) -> list[ManifestError]:
+    """Every error of the checks across fields of one object (``pod`` is its pod spec, or
+    ``None``), in the order upstream's validation makes them; the loader reports them with
+    the fields' own errors, in one list, as the API server does (``errors.NewInvalid``)."""
+    checks: list[Iterator[ManifestError]] = [finalizer_errors(document)]
     if kind in SELECTOR_KINDS:
-        checks.append(lambda: _selector(document, kind, typed))
+        checks.append(_selector(document, kind, typed))
     if kind == "Deployment":
-        checks.append(lambda: _rolling_update(document, kind, ("spec", "strategy"),
-                                              typed.spec.strategy))
+        checks.append(_rolling_update(document, kind, ("spec", "strategy"), typed.spec.strategy))
     if kind == "DaemonSet":
-        checks.append(lambda: _rolling_update(document, kind, ("spec", "updateStrategy"),
-                                              typed.spec.update_strategy))
+        checks.append(_rolling_update(document, kind, ("spec", "updateStrategy"),
+                                      typed.spec.update_strategy))
     if pod is not None:
-        checks.append(lambda: list(_containers(document, kind, pod)))
-        checks.append(lambda: _pod(document, kind, pod))
+        checks.append(_containers(document, kind, pod))
+        checks.append(_pod(document, kind, pod))
     if kind == "Service":
-        checks.append(lambda: _service(document, typed))
+        checks.append(_service(document, typed))
     if kind in ("Job", "CronJob"):
-        checks.append(lambda: _job(document, kind, typed))
-        checks.append(lambda: list(_job_policies(document, kind, typed, pod)))
-    errors: list[ManifestError] = []
-    for check in checks:
-        try:
-            found = check()
-        except ManifestError as err:
-            found = [err]
-        errors.extend(found if isinstance(found, list) else [])
-    if errors:
-        raise together(errors)
+        checks.append(_job(document, kind, typed))
+        checks.append(_job_policies(document, kind, typed, pod))
+    return [error for check in checks for error in check]
+
+
+def finalizer_errors(document: Document) -> Iterator[ManifestError]:
+    """``ValidateFinalizers`` (apimachinery ``pkg/api/validation/objectmeta.go``): each
+    finalizer a label key (``ValidateFinalizerName``, reported at ``metadata.finalizers``),
+    not both ``orphan`` and ``foregroundDeletion``; and ``validateKubeFinalizerName``
+    (``pkg/apis/core/validation``): one without '/' is a standard one
+    (:data:`~kubernetes_names.STANDARD_FINALIZERS`), reported at its index."""
+    path: Path = ("metadata", "finalizers")
+    finalizers = _raw(document, path)
+    names = [f for f in finalizers if isinstance(f, str)] if isinstance(finalizers, list) else []
+    for name in names:
+        for problem in label_key_problems(name):
+            yield document.error(path, invalid(name, problem), name_hint(problem))
+    if "orphan" in names and "foregroundDeletion" in names:
+        yield document.error(path, invalid(names, "finalizer orphan and foregroundDeletion "
+                                           "cannot be both set"),
+                             "one of orphan and foregroundDeletion")
+    for index, name in enumerate(finalizers if isinstance(finalizers, list) else []):
+        if isinstance(name, str) and "/" not in name and name not in STANDARD_FINALIZERS:
+            yield document.error(
+                (*path, index),
+                invalid(name, "name is neither a standard finalizer name nor is it fully "
+                        "qualified"),
+                "a finalizer with a domain, such as example.com/cleanup, or one of "
+                + ", ".join(STANDARD_FINALIZERS))
 
 
 def pod_warnings(kind: str, pod: Any) -> list[str]:

@@ -25,7 +25,7 @@ from typing import Any
 
 from clustersim.goformat import go_quote
 
-__all__ = ["aggregate", "go_value", "invalid", "unsupported"]
+__all__ = ["aggregate", "go_value", "immutable", "invalid", "unsupported"]
 
 
 def go_value(value: Any) -> str:
@@ -45,6 +45,17 @@ def go_value(value: Any) -> str:
 def invalid(value: Any, detail: str) -> str:
     """``field.Invalid``'s body: ``Invalid value: -1: must be greater than or equal to 0``."""
     return f"Invalid value: {go_value(value)}: {detail}"
+
+
+def immutable(value: Any, *, struct: bool = False) -> str:
+    """``ValidateImmutableField``'s body (apimachinery ``pkg/api/validation/objectmeta.go``):
+    ``field.Invalid`` of the new value with ``field is immutable``. A struct (a selector, a
+    Pod template) is shown as ``{...}``, as the API server abbreviates one (``Deployment.apps
+    "web" is invalid: spec.selector: Invalid value: {...}: field is immutable``); a number or
+    a string as :func:`go_value` shows it, a missing one (a nil pointer) as ``null``."""
+    shown = "{...}" if struct and value is not None else (
+        "null" if value is None else go_value(value))
+    return f"Invalid value: {shown}: field is immutable"
 
 
 def unsupported(value: Any, supported: Sequence[str]) -> str:

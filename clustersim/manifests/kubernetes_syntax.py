@@ -13,16 +13,29 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo
 
 from clustersim.manifests.kubernetes_errors import invalid
+from clustersim.manifests.kubernetes_names import (
+    config_key_problems,
+    dns1035_label_problems,
+    dns1123_label_problems,
+    dns1123_subdomain_problems,
+    label_key_problems,
+    label_value_problems,
+)
 from clustersim.quantity import QuantityError, parse_quantity
 
 __all__ = [
+    "LENIENT",
+    "NAME_MAPS",
+    "Annotations",
     "ConfigKey",
+    "DNS1035Label",
     "Int32",
     "IntOrPercent",
     "IntOrString",
@@ -43,80 +56,49 @@ __all__ = [
     "topology_key",
 ]
 
-_DNS1123_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
-_DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 _IANA_SVC_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?")
 
 
-def _fits(value: str, pattern: re.Pattern[str], limit: int) -> bool:
-    """Whether ``value`` is at most ``limit`` characters and matches ``pattern`` whole: the
-    two checks every apimachinery validator below makes."""
-    return len(value) <= limit and pattern.fullmatch(value) is not None
+LENIENT = "lenient"
+"""The validation context key under which the name checks let every name pass: the loader
+validates an object a second time so, with each refused value left out, to run the checks
+across fields on it (:func:`clustersim.manifests.validation.validate_object`)."""
 
 
-def _subdomain(value: str) -> str:
-    """``IsDNS1123Subdomain`` (k8s.io/apimachinery ``pkg/util/validation/validation.go``)."""
-    if not _fits(value, _DNS1123_SUBDOMAIN, 253):
-        raise ValueError(
-            "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, "
-            "'-' or '.', and must start and end with an alphanumeric character (e.g. "
-            "'example.com'), at most 253 characters"
-        )
-    return value
+def _lenient(check: Callable[[Any], Any]) -> Callable[[Any, ValidationInfo], Any]:
+    """``check`` (a validator that only refuses, never converts), skipped under
+    :data:`LENIENT`: only for values the checks across fields read safely whatever they
+    are (an int-or-percent is not one: the rolling update check reads its number)."""
+    def lenient(value: Any, info: ValidationInfo) -> Any:
+        return value if (info.context or {}).get(LENIENT) else check(value)
+    return lenient
 
 
-def dns_label(value: str) -> str:
-    """``IsDNS1123Label``: container names, port names, namespaces."""
-    if not _fits(value, _DNS1123_LABEL, 63):
-        raise ValueError(
-            "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or "
-            "'-', and must start and end with an alphanumeric character (e.g. 'my-name'), at "
-            "most 63 characters"
-        )
-    return value
+def _name_check(problems: Callable[[str], list[str]], *, lower: bool = False
+                ) -> Callable[[str, ValidationInfo], str]:
+    """A validator that refuses a name with each of ``problems``' words, one line each, as
+    ``field.Invalid`` of the name (:func:`clustersim.manifests.validation.validate_object`
+    makes one error of each line); ``lower``: the name is checked lower-cased, as
+    annotation keys are (``ValidateAnnotations``)."""
+    def check(value: str, info: ValidationInfo) -> str:
+        found = problems(value.lower() if lower else value)
+        if found and not (info.context or {}).get(LENIENT):
+            raise ValueError("\n".join(invalid(value, problem) for problem in found))
+        return value
+    return check
 
 
-_NAME_PART = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]")
-_CONFIG_KEY = re.compile(r"[-._a-zA-Z0-9]+")
-
-
-def qualified_name(value: str) -> str:
-    """``IsQualifiedName``: label and annotation keys, ``[prefix/]name``."""
-    prefix, slash, name = value.rpartition("/")
-    if slash and not _fits(prefix, _DNS1123_SUBDOMAIN, 253):
-        raise ValueError(f"key {value!r}: the prefix part must be a lowercase RFC 1123 subdomain")
-    if not _fits(name, _NAME_PART, 63) or "/" in prefix:
-        raise ValueError(
-            f"key {value!r}: the name part must consist of alphanumeric characters, '-', '_' or "
-            "'.', and must start and end with an alphanumeric character, at most 63 characters "
-            "(e.g. 'MyName', 'my.name' or '123-abc', optionally prefixed: 'example.com/MyName')"
-        )
-    return value
-
-
-def _label_value(value: str) -> str:
-    """``IsValidLabelValue``: empty, or like a name part (at most 63 characters)."""
-    if value and not _fits(value, _NAME_PART, 63):
-        raise ValueError(
-            f"label value {value!r} must be 63 characters or less and must be empty or begin "
-            "and end with an alphanumeric character with '-', '_', '.' or alphanumerics between"
-        )
-    return value
-
-
-def _config_key(value: str) -> str:
-    """``IsConfigMapKey``: keys of ConfigMap and Secret data."""
-    if (
-        len(value) > 253
-        or not _CONFIG_KEY.fullmatch(value)
-        or value in (".", "..")
-        or (value.startswith(".."))
-    ):
-        raise ValueError(
-            f"key {value!r}: a valid config key must consist of alphanumeric characters, '-', "
-            "'_' or '.' (e.g. 'key.name', 'KEY_NAME' or 'key-name')"
-        )
-    return value
+_subdomain = _name_check(dns1123_subdomain_problems)
+dns_label = _name_check(dns1123_label_problems)
+"""``IsDNS1123Label``: container names, port names, namespaces."""
+_dns1035_label = _name_check(dns1035_label_problems)
+"""``IsDNS1035Label``: the names of Services (``ValidateServiceName``)."""
+qualified_name = _name_check(label_key_problems)
+"""``IsQualifiedName`` (now ``IsLabelKey``): label keys, topology and taint keys,
+``[prefix/]name``."""
+_label_value = _name_check(label_value_problems)
+_annotation_key = _name_check(label_key_problems, lower=True)
+_config_key = _name_check(config_key_problems)
 
 
 def base64_text(value: str) -> str:
@@ -188,10 +170,10 @@ def at_least_one_term(terms: list) -> list:
     return terms
 
 
-def topology_key(value: str) -> str:
+def topology_key(value: str, info: ValidationInfo) -> str:
     if not value:
         raise ValueError("Required value: can not be empty")
-    return qualified_name(value)
+    return qualified_name(value, info)
 
 
 Subdomain = Annotated[str, AfterValidator(_subdomain)]
@@ -200,14 +182,19 @@ Labels = dict[
 ]
 ConfigKey = Annotated[str, AfterValidator(_config_key)]
 Label = Annotated[str, AfterValidator(dns_label)]
+DNS1035Label = Annotated[str, AfterValidator(_dns1035_label)]
+Annotations = dict[Annotated[str, AfterValidator(_annotation_key)], str]
+NAME_MAPS = (Labels, Annotations)
+"""The maps whose refused keys and values the API server reports at the map itself
+(``ValidateLabels``, ``ValidateAnnotations``: ``metadata.labels: Invalid value: "-x"``)."""
 Quantity = Annotated[Decimal, BeforeValidator(_quantity)]
 ResourceQuantity = Annotated[
-    Decimal, BeforeValidator(_quantity), AfterValidator(_non_negative_quantity)
+    Decimal, BeforeValidator(_quantity), AfterValidator(_lenient(_non_negative_quantity))
 ]
-IntOrPercent = Annotated[int | str, AfterValidator(_int_or_percent)]
+IntOrPercent = Annotated[int | str, AfterValidator(_int_or_percent)]  # read by the checks
 NonNegative = Annotated[int, Field(ge=0, le=2**31 - 1)]  # int32 fields that must not be < 0
 Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
-Port = Annotated[int, AfterValidator(_port_number)]
-PortOrZero = Annotated[int, AfterValidator(_port_or_zero)]
+Port = Annotated[int, AfterValidator(_lenient(_port_number))]
+PortOrZero = Annotated[int, AfterValidator(_lenient(_port_or_zero))]
 IntOrString = int | str
 Protocol = Literal["SCTP", "TCP", "UDP"]  # sets.List(supportedPortProtocols): sorted

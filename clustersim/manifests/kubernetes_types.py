@@ -37,7 +37,9 @@ from pydantic.alias_generators import to_camel
 
 from clustersim.manifests.cron import UTC_NAMES, CronSchedule
 from clustersim.manifests.kubernetes_syntax import (
+    Annotations,
     ConfigKey,
+    DNS1035Label,
     Int32,
     IntOrPercent,
     Label,
@@ -51,7 +53,6 @@ from clustersim.manifests.kubernetes_syntax import (
     Subdomain,
     at_least_one_term,
     base64_text,
-    dns_label,
     path_segment,
     qualified_name,
     topology_key,
@@ -65,6 +66,11 @@ class _Model(BaseModel):
     model_config = ConfigDict(
         strict=True, extra="allow", alias_generator=to_camel, populate_by_name=True
     )
+
+
+def _unset_if_empty(value: Any) -> Any:
+    """An empty string as a field left out, which the API server's defaults then fill in."""
+    return None if value == "" else value
 
 
 class OwnerReference(_Model):
@@ -81,8 +87,21 @@ class ObjectMeta(_Model):
     generate_name: str | None = None
     namespace: Label | None = None
     labels: Labels | None = None
-    annotations: dict[Annotated[str, AfterValidator(qualified_name)], str] | None = None
+    annotations: Annotations | None = None
     owner_references: list[OwnerReference] | None = None
+
+
+class ServiceMeta(ObjectMeta):
+    """A Service's name is a DNS-1035 label (``ValidateServiceName``): it names a DNS
+    record, which starts with a letter."""
+
+    name: DNS1035Label | None = None
+
+
+class NamespaceMeta(ObjectMeta):
+    """A Namespace's name is a DNS-1123 label (``ValidateNamespaceName``)."""
+
+    name: Label | None = None
 
 
 class PathSegmentMeta(ObjectMeta):
@@ -413,7 +432,8 @@ class PodSpec(_Model):
     affinity: Affinity | None = None
     tolerations: list[Toleration] | None = None
     topology_spread_constraints: list[TopologySpreadConstraint] | None = None
-    restart_policy: Literal["Always", "OnFailure", "Never"] | None = None
+    restart_policy: Annotated[Literal["Always", "OnFailure", "Never"] | None,
+                              BeforeValidator(_unset_if_empty)] = None   # "" is defaulted
     priority_class_name: str | None = None
     priority: Int32 | None = None
     termination_grace_period_seconds: int | None = None  # < 0: a warning (kubernetes.py)
@@ -558,11 +578,6 @@ class PodFailurePolicyOnExitCodesRequirement(_Model):
     values: list[int] | None = None
 
 
-def _unset_if_empty(value: Any) -> Any:
-    """An empty string as a field left out, which the API server's defaults then fill in."""
-    return None if value == "" else value
-
-
 class PodFailurePolicyOnPodConditionsPattern(_Model):
     """A pattern of ``onPodConditions``; an empty or missing ``status`` is defaulted to
     ``True`` (``SetDefaults_Job``) before validation."""
@@ -670,6 +685,7 @@ class ServiceSpec(_Model):
 
 
 class Service(_Object):
+    metadata: ServiceMeta
     spec: ServiceSpec | None = None
 
 
@@ -685,14 +701,7 @@ class Secret(_Object):
 
 
 class Namespace(_Object):
-    metadata: ObjectMeta
-
-    @model_validator(mode="after")
-    def _label_name(self) -> Namespace:
-        """Namespace names are DNS-1123 labels (``ValidateNamespaceName``)."""
-        if self.metadata.name is not None:
-            dns_label(self.metadata.name)
-        return self
+    metadata: NamespaceMeta
 
 
 class OtherObject(_Object):

@@ -11,6 +11,7 @@ gets every field's problem in the API server's words (k8s.io/apimachinery
 
 from __future__ import annotations
 
+import copy
 import re
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -19,11 +20,13 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from clustersim.goformat import json_kind
-from clustersim.manifests.errors import ManifestError, format_path, together
+from clustersim.manifests.errors import ManifestError, format_path
 from clustersim.manifests.kubernetes_errors import invalid, unsupported
+from clustersim.manifests.kubernetes_names import name_hint
+from clustersim.manifests.kubernetes_syntax import LENIENT, NAME_MAPS
 from clustersim.manifests.safe_yaml import Document, Path
 
-__all__ = ["found_text", "go_field", "validate"]
+__all__ = ["ENUM_TYPES", "found_text", "go_field", "validate", "validate_object"]
 
 _EXPECTED = {
     "int_type": "a whole number",
@@ -67,27 +70,102 @@ def found_text(value: Any) -> str:
 
 
 def validate(model: type[BaseModel], document: Document, path: Path = ()) -> BaseModel:
-    """Validate the data of ``document`` at ``path`` with ``model``, or raise ManifestError.
-
-    For a Kubernetes model, as the API server: a field of the wrong JSON type is the JSON
-    decoder's error, alone (nothing is validated after it); otherwise every field's error is
-    reported (one per field), in the API server's words (:mod:`kubernetes_errors`)."""
+    """Validate the data of a Compose or Marathon ``document`` at ``path`` with ``model``, or
+    raise ManifestError for its first problem, in the course's words (a Kubernetes object is
+    :func:`validate_object`'s)."""
     data = document.data
     for part in path:
         data = data[part]
-    kubernetes = model.__module__.endswith("kubernetes_types")  # Go's words for Go's decoder
     try:
         return model.model_validate(data)
     except ValidationError as err:
+        raise _error(model, document, path, data, err.errors(include_url=False)[0]) from None
+
+
+def validate_object(model: type[BaseModel], document: Document
+                    ) -> tuple[BaseModel | None, list[ManifestError], set[str]]:
+    """A Kubernetes object as the API server validates it before its checks across fields:
+    (the typed object, every field's error, the paths of the refused values).
+
+    A field of the wrong JSON type is the decoder's error, raised alone. Otherwise, where
+    fields are refused, the typed object is the object validated again with each refused
+    value replaced or left out (:func:`_without_refused`) and every check that only refuses
+    (a name, a port) let through (:data:`~kubernetes_syntax.LENIENT`), so that the checks
+    across fields can run on it and the API server's one list of errors is reported at
+    once. Simplified: where that does not give a valid object (a required field left out),
+    the typed object is ``None`` and the checks across fields wait until the fields are
+    right; the real API server runs them on what it decoded. A check across fields that
+    reads a replaced value sees the replacement: its "Required value" for a field that is
+    there is dropped (the loader), and the restart policy checks read the value as
+    written."""
+    data = document.data
+    try:
+        return model.model_validate(data), [], set()
+    except ValidationError as err:
+        errors = _kubernetes_errors(model, document, data, err)
         problems = err.errors(include_url=False)
-        if not kubernetes:
-            raise _error(model, document, path, data, problems[0]) from None
-        errors: dict[Path, ManifestError] = {}
-        for problem in problems:      # a union's failed branches: one error for the field
-            where = _data_path(data, problem["loc"])
-            errors.setdefault(where, _kubernetes_error(model, document, path, where, problem))
-        decoding = [e for e in errors.values() if e.message.startswith(_DECODER)]
-        raise (decoding[0] if decoding else together(list(errors.values()))) from None
+    refused = {format_path((*document.prefix, *_data_path(data, p["loc"]))) for p in problems}
+    for keep_checked in (True, False):      # a refused value its check lets through, or not
+        pruned = _without_refused(data, problems, keep_checked=keep_checked)
+        if pruned is None:
+            continue
+        try:
+            return model.model_validate(pruned, context={LENIENT: True}), errors, refused
+        except ValidationError:
+            continue
+    return None, errors, refused
+
+
+_BOUNDS = {"greater_than_equal": ("ge", 0), "less_than_equal": ("le", 0),
+           "greater_than": ("gt", 1), "less_than": ("lt", -1)}
+"""pydantic's bound errors: the bound in the error's context, and the step to the nearest
+whole number inside it."""
+
+
+def _without_refused(data: Any, problems: list[Any], *, keep_checked: bool) -> Any | None:
+    """A copy of ``data`` in which each value refused in ``problems`` is replaced by one its
+    type accepts (a number out of bounds by its bound, an unsupported choice by the first
+    supported one), or left out; with ``keep_checked``, a value refused by a check that the
+    lenient validation skips (a name, a port) is kept as it is. ``None`` where a value
+    would have to be left out of a list, or is the whole object."""
+    pruned = copy.deepcopy(data)
+    for problem in problems:
+        if keep_checked and problem["type"] == "value_error":
+            continue
+        where = _data_path(data, problem["loc"])
+        if problem["type"] == "missing" or not where:
+            return None
+        parent = pruned
+        for part in where[:-1]:
+            parent = parent[part]
+        bound = _BOUNDS.get(problem["type"])
+        choices = re.findall(r"'([^']*)'", (problem.get("ctx") or {}).get("expected", ""))
+        if bound is not None and isinstance(problem["ctx"].get(bound[0]), int):
+            parent[where[-1]] = problem["ctx"][bound[0]] + bound[1]
+        elif problem["type"] == "literal_error" and choices:
+            parent[where[-1]] = choices[0]
+        elif isinstance(parent, dict):
+            parent.pop(where[-1], None)
+        else:
+            return None
+    return pruned
+
+
+def _kubernetes_errors(model: type[BaseModel], document: Document, data: Any,
+                       err: ValidationError) -> list[ManifestError]:
+    """Every field's error of a Kubernetes object (one per field: a union's failed branches
+    make one), or the decoder's first type error alone."""
+    errors: dict[tuple[Path, bool], list[ManifestError]] = {}
+    for problem in err.errors(include_url=False):
+        where = _data_path(data, problem["loc"])
+        key = (where, problem["loc"][-1] == "[key]")    # a map's key, or the value beside it
+        if key not in errors:
+            errors[key] = _kubernetes_error(model, document, where, problem)
+    found = [error for each in errors.values() for error in each]
+    decoding = [e for e in found if e.message.startswith(_DECODER)]
+    if decoding:
+        raise decoding[0]
+    return found
 
 
 _DECODER = ("cannot unmarshal", "unknown object type")
@@ -117,18 +195,23 @@ def _error(model: type[BaseModel], document: Document, path: Path, data: Any,
     return document.error(where, message, expected)
 
 
-def _kubernetes_error(model: type[BaseModel], document: Document, path: Path, where: Path,
-                      problem: Any) -> ManifestError:
-    """One problem of a Kubernetes object in the API server's (or its decoder's) words."""
+def _kubernetes_error(model: type[BaseModel], document: Document, where: Path,
+                      problem: Any) -> list[ManifestError]:
+    """One problem of a Kubernetes object in the API server's (or its decoder's) words: one
+    error, or one per line of a validator's message (a name refused for two reasons). A
+    refused key or value of a map (labels, annotations, a node selector) is an error of the
+    map, as ``ValidateLabels`` and ``ValidateAnnotations`` report it."""
     kind, value = problem["type"], problem["input"]
     expected = _EXPECTED.get(kind)
+    if kind == "value_error":  # our own validators use the API server's words already
+        at = where[:-1] if _in_map(model, where) else where
+        lines = problem["msg"].removeprefix("Value error, ").rstrip(".").split("\n")
+        return [document.error(at, line, name_hint(line)) for line in lines]
     if kind == "missing":  # the API server's field.Required
         message, expected = "Required value", "this field to be set"
-    elif kind == "value_error":  # our own validators use the API server's words already
-        message = problem["msg"].removeprefix("Value error, ").rstrip(".")
     elif value is None and where and isinstance(where[-1], int):
         # kubectl: 'unknown object type "nil" in ...containers[0].args[0]'
-        message = f'unknown object type "nil" in {format_path((*path, *where))}'
+        message = f'unknown object type "nil" in {format_path(where)}'
     elif value is None:  # Go decodes null as "" or 0
         message = "Required value"
     elif kind == "literal_error" and not isinstance(value, str) and (
@@ -141,7 +224,25 @@ def _kubernetes_error(model: type[BaseModel], document: Document, path: Path, wh
     else:  # bounds and the like: field.Invalid with pydantic's condition as the detail
         detail = problem["msg"].replace("Input should be", "must be").rstrip(".")
         message = invalid(value, detail)
-    return document.error((*path, *where), message, expected)
+    return [document.error(where, message, expected)]
+
+
+def _in_map(model: type[BaseModel], where: Path) -> bool:
+    """Whether ``where`` names an entry of one of the maps of names of ``model`` (a label's
+    key or value, :data:`~kubernetes_syntax.NAME_MAPS`)."""
+    current: Any = model
+    for part in where[:-1]:
+        inner = _unwrap(current)
+        if get_origin(inner) in (list, dict):
+            current = get_args(inner)[-1]
+            continue
+        if not (isinstance(inner, type) and issubclass(inner, BaseModel)):
+            return False
+        field = next((f for n, f in inner.model_fields.items() if part in (n, f.alias)), None)
+        if field is None:
+            return False
+        current = field.annotation
+    return bool(where) and _unwrap(current) in NAME_MAPS
 
 
 _GO_NUMBER = re.compile(r"u?int(8|16|32|64)?|float(32|64)")
@@ -172,7 +273,7 @@ _INT64_FIELDS = frozenset({"terminationGracePeriodSeconds", "activeDeadlineSecon
                            "tolerationSeconds", "seconds"})
 """The integer fields of the modelled types that are ``int64`` in Go (the others are
 ``int32``)."""
-_ENUM_TYPES = {"restartPolicy": "v1.RestartPolicy", "imagePullPolicy": "v1.PullPolicy",
+ENUM_TYPES = {"restartPolicy": "v1.RestartPolicy", "imagePullPolicy": "v1.PullPolicy",
                "protocol": "v1.Protocol", "effect": "v1.TaintEffect",
                "completionMode": "v1.CompletionMode",
                "concurrencyPolicy": "v1.ConcurrencyPolicy"}
@@ -189,7 +290,7 @@ def _go_type(annotation: Any, name: str) -> str | None:
     ``None`` where Go reads the field its own way (quantities, int-or-string)."""
     inner = _unwrap(annotation)
     if get_origin(inner) is Literal:
-        return _ENUM_TYPES.get(name)
+        return ENUM_TYPES.get(name)
     if inner is bool:
         return "bool"
     if inner in (str, int):

@@ -75,6 +75,8 @@ from clustersim.kubernetes.services import apiserver_service
 from clustersim.kubernetes.storageclass import default_storage_class
 from clustersim.kubernetes.workloadupdates import pod_update_refusal
 from clustersim.manifests import ManifestError, load_manifests
+from clustersim.manifests.errors import together
+from clustersim.manifests.kubernetes import metadata_errors
 from clustersim.manifests.kubernetes_errors import aggregate
 from clustersim.manifests.kubernetes_fields import unknown_fields
 from clustersim.serve import kubemetrics, kubeproto
@@ -94,6 +96,7 @@ from clustersim.serve.kuberesources import (
 from clustersim.serve.kubetables import table
 from clustersim.serve.kubeversions import key_of
 from clustersim.serve.patch import json_patch, merge_patch, strategic_merge_patch
+from clustersim.serve.patchrefusal import patch_refusal
 from clustersim.serve.selectors import field_selector, label_selector
 
 __all__ = ["KubernetesBackend", "write_kubeconfig"]
@@ -813,6 +816,17 @@ class KubernetesBackend(ClusterTime):
         if sub == "status":
             _precondition(resource, name, current, new)
             return Response.json(200, current)      # status belongs to the controllers
+        patched = copy.deepcopy(new)
+        try:
+            return self._replace(request, resource, namespace, name, current, new)
+        except _UndecodableError as err:
+            if request.method != "PATCH" or kind == "application/apply-patch+yaml":
+                raise
+            raise patch_refusal(kind, body, patched, err.why) from None
+
+    def _replace(self, request: Request, resource: Resource, namespace: str | None, name: str,
+                 current: dict[str, Any], new: Any) -> Response:
+        """Store ``new`` (a PUT's object, or a patch's result) in place of ``current``."""
         _check_shape(new, resource.kind, name)
         _decode_object_meta(resource, new["metadata"])
         warning = _field_validation(request, resource, new)
@@ -858,6 +872,11 @@ class KubernetesBackend(ClusterTime):
                 new: dict[str, Any]) -> None:
         meta = new.get("metadata") or {}
         name = stored["metadata"]["name"]
+        if any(meta.get(f) != current["metadata"].get(f)
+               for f in ("labels", "annotations", "finalizers")):
+            errors = metadata_errors(resource.kind, meta)   # ValidateObjectMetaUpdate
+            if errors:
+                raise _invalid(resource, name, together(errors))
         generation = stored["metadata"].get("generation", 1)
         annotations_before = dict(stored["metadata"].get("annotations") or {})
         spec_changed = "spec" in new and new["spec"] != current.get("spec")
@@ -1181,10 +1200,8 @@ def _decode_object_meta(resource: Resource, meta: dict[str, Any]) -> None:
     or map value that is not a string, is refused with 400 (``cannot unmarshal string into Go
     struct field ObjectMeta.metadata.finalizers of type []string``), the first in the
     object's order, as encoding/json reports the first type error. A ``null`` item or value
-    decodes as Go's zero value, the empty string. Simplified: a patch is refused in the same
-    words; the real API server decodes a patched object in ``patch.go``
-    (``applyPatchToCurrentObject``) and answers 422 ``patch: Invalid value: <the patched
-    object>: json: cannot unmarshal ...``."""
+    decodes as Go's zero value, the empty string. The object a patch makes is refused as
+    ``patch.go`` refuses it (:func:`patch_refusal`)."""
     for field, value in meta.items():
         go_type = _META_TYPES.get(field)
         if go_type is None or value is None:
@@ -1225,11 +1242,20 @@ def _patched(kind: str, current: dict[str, Any], body: Any) -> Any:
                     "UnsupportedMediaType")
 
 
+class _UndecodableError(HttpError):
+    """An object the API server cannot decode; ``why`` is the decoder's error, which a
+    patch's refusal quotes (:func:`~clustersim.serve.patchrefusal.patch_refusal`)."""
+
+    def __init__(self, message: str, why: str) -> None:
+        super().__init__(400, message, "BadRequest")
+        self.why = why
+
+
 def _undecodable(resource: Resource, why: str) -> HttpError:
     """The 400 of an object the API server cannot decode (``runtime.NewStrictDecodingError``
     and encoding/json's type errors, wrapped by the REST handler): kubectl prints ``Error from
     server (BadRequest): ... Deployment in version "v1" cannot be handled as a Deployment:
-    ...``."""
+    ...``. The object a patch makes is refused otherwise (:func:`patch_refusal`)."""
     return _cannot_decode(resource.kind, resource.group_version, why)
 
 
@@ -1237,8 +1263,8 @@ def _cannot_decode(kind: str, group_version: str, why: str) -> HttpError:
     """:func:`_undecodable` for any ``kind`` of ``group_version`` (a subresource's, such as
     ``Scale`` of ``autoscaling/v1``)."""
     version = group_version.rpartition("/")[2]
-    return HttpError(400, f'{kind} in version "{version}" cannot be handled as a {kind}: '
-                     f"{why}", "BadRequest")
+    return _UndecodableError(f'{kind} in version "{version}" cannot be handled as a {kind}: '
+                             f"{why}", why)
 
 
 def _scale_replicas(scale: Any) -> int:
@@ -1273,9 +1299,9 @@ def _field_validation(request: Request, resource: Resource, obj: dict[str, Any]
     sends by default, refuses the request instead; ``Warn``, the server's default, answers
     with a ``Warning`` header per field (kubectl prints ``Warning: unknown field
     "spec.replica"``); ``Ignore`` drops them silently. Simplified: duplicate fields never
-    reach the server (kubectl's YAML-to-JSON conversion keeps the last one), and a patch is
-    refused with the same words as a whole object (the real server reports the patch as an
-    invalid value). Returns the response headers to add."""
+    reach the server (kubectl's YAML-to-JSON conversion keeps the last one); a patch whose
+    result has an unknown field is refused as ``patch.go`` refuses it (:func:`patch_refusal`).
+    Returns the response headers to add."""
     unknown = sorted(unknown_fields(resource.kind, obj, drop=True))     # kubectl sorts keys
     mode = request.arg("fieldValidation") or "Warn"
     if not unknown or mode == "Ignore":
@@ -1292,9 +1318,7 @@ def _invalid(resource: Resource, name: str, err: ManifestError) -> HttpError:
     field error aggregated into the message (``[a, b]`` for several) and one cause each,
     which kubectl prints one per line; the message names the kind with its group
     (``Deployment.apps``, ``schema.GroupKind.String()``). The loader's file name and hints
-    are for files, not for an API answer. Simplified: the loader checks an object's fields
-    before the checks across fields (a selector, an image), so an object with both kinds of
-    error gets the first kind only; the real API server reports both."""
+    are for files, not for an API answer."""
     errors = [err, *err.also]
     texts = [f"{e.path}: {e.message}" if e.path else e.message for e in errors]
     causes = [{"reason": _cause(e.message), "message": e.message, "field": e.path}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from clustersim.goformat import atoi, go_quote, json_kind
+from clustersim.goformat import atoi, go_quote, go_verbose, json_kind
+from clustersim.serve.patchrefusal import patch_refusal
 
 
 @pytest.mark.parametrize(("text", "quoted"), [
@@ -42,3 +43,46 @@ def test_json_kind_names_the_literal_only_for_a_numeric_field(
 ])
 def test_atoi_reads_only_a_sign_and_ascii_digits(text: str, number: int | None) -> None:
     assert atoi(text) == number
+
+
+@pytest.mark.parametrize(("value", "printed"), [
+    ({"spec": {"replicas": "two", "paused": True}}, "map[spec:map[paused:true replicas:two]]"),
+    ({"b": [1, 2.5, None], "a": {}}, "map[a:map[] b:[1 2.5 <nil>]]"),
+    (1.5, "1.5"), (2.0, "2"), (123456.5, "123456.5"), (1234567.5, "1.2345675e+06"),
+    (0.0001, "0.0001"), (0.00001, "1e-05"), (-3.25e22, "-3.25e+22"), (1e8, "1e+08"),
+])
+def test_go_verbose_prints_a_decoded_json_value_as_fmts_plus_v(value, printed):
+    """``%+v`` of an ``interface{}`` that JSON decoded into: sorted map keys, unquoted
+    strings, ``<nil>``, and floats as ``strconv.FormatFloat(f, 'g', -1, 64)``."""
+    assert go_verbose(value) == printed
+
+
+@pytest.mark.parametrize(("why", "words"), [
+    ("json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type "
+     "int32", "unrecognized type: int32"),
+    ("json: cannot unmarshal number 1.5 into Go struct field DeploymentSpec.spec.replicas of "
+     "type int32", "cannot convert float64 to int32"),
+    ("json: cannot unmarshal number into Go struct field Container.spec.template.spec."
+     "containers.image of type string", "cannot convert int64 to string"),
+    ("json: cannot unmarshal number into Go struct field PodSpec.spec.restartPolicy of type "
+     "v1.RestartPolicy", "cannot convert int64 to v1.RestartPolicy"),
+    ("json: cannot unmarshal bool into Go struct field Container.spec.containers.image of "
+     "type string", "unrecognized type: string"),
+    ("json: cannot unmarshal string into Go struct field JobSpec.spec.suspend of type bool",
+     "unrecognized type: bool"),
+    ("json: cannot unmarshal string into Go struct field ObjectMeta.metadata.labels of type "
+     "map[string]string", "cannot restore map from string"),
+    ("json: cannot unmarshal object into Go struct field PodSpec.spec.containers of type "
+     "[]v1.Container", "cannot restore slice from map"),
+    ("json: cannot unmarshal array into Go struct field PodSpec.spec.affinity of type "
+     "v1.Affinity", "cannot restore struct from: slice"),
+    ('strict decoding error: unknown field "spec.replica"',
+     'strict decoding error: unknown field "spec.replica"'),
+])
+def test_a_strategic_merge_patch_is_refused_in_the_converters_words(why, words):
+    """``fromUnstructured`` (apimachinery ``pkg/runtime/converter.go``) where
+    ``encoding/json`` refused the same value, and the patch shown as Go's %+v."""
+    refusal = patch_refusal("application/strategic-merge-patch+json", {"spec": {"x": 1}},
+                            None, why)
+    assert (refusal.status, refusal.reason) == (422, "Invalid")
+    assert refusal.message == f' "" is invalid: patch: Invalid value: "map[spec:map[x:1]]": {words}'

@@ -378,7 +378,8 @@ def test_job_refuses_restart_policy_always():
     cluster = KubernetesCluster(nodes(), seed=0)
     bad = job()
     bad["spec"]["template"]["spec"]["restartPolicy"] = "Always"
-    with pytest.raises(ValueError, match="must not restart Always"):
+    with pytest.raises(ValueError, match='restartPolicy: Required value: valid values: '
+                       '"OnFailure", "Never"'):
         cluster.apply(bad)
 
 
@@ -425,6 +426,9 @@ def test_a_suspended_job_has_no_start_time_until_it_is_resumed():
         (0, "Suspended"), (500, "Resumed"), (500, "SuccessfulCreate")]
 
 
+TEMPLATE_IMMUTABLE = r"spec\.template: Invalid value: \{\.\.\.\}: field is immutable"
+
+
 def test_a_suspended_job_that_never_started_may_be_placed_before_it_runs():
     """As Kueue places a Job: while it is suspended and has no ``status.startTime``, its
     template's node selector, node affinity, tolerations, scheduling gates, labels and
@@ -437,7 +441,7 @@ def test_a_suspended_job_that_never_started_may_be_placed_before_it_runs():
     assert cluster.apply(_placed()) == ["job.batch/held configured"]
     image = _placed()
     image["spec"]["template"]["spec"]["containers"][0]["image"] = "perl:5.36"
-    with pytest.raises(ValueError, match=r"spec\.template: Invalid value: field is immutable"):
+    with pytest.raises(ValueError, match=TEMPLATE_IMMUTABLE):
         cluster.apply(image)
     cluster.apply(_placed(suspend=False))
     cluster.run(until=20)
@@ -458,7 +462,7 @@ def test_a_job_suspended_after_it_started_may_be_placed_again():
     cluster.run(until=20)
     held = cluster.get("Job", "default", "held")
     assert held["status"]["startTime"] == 0
-    with pytest.raises(ValueError, match=r"spec\.template: Invalid value: field is immutable"):
+    with pytest.raises(ValueError, match=TEMPLATE_IMMUTABLE):
         cluster.apply(_placed({"topology.kubernetes.io/zone": "zone-c"}, suspend=False, run=300))
     cluster.apply(_placed(run=300))                 # suspended: its Pod is deleted
     cluster.run(until=30)
@@ -488,7 +492,7 @@ def test_a_suspended_job_with_no_pod_active_may_be_resized():
     cluster.apply(sized("8"))                       # no node has 8 cores
     cluster.run(until=10)
     assert cluster.apply(sized("2")) == ["job.batch/train configured"]
-    with pytest.raises(ValueError, match=r"spec\.template: Invalid value: field is immutable"):
+    with pytest.raises(ValueError, match=TEMPLATE_IMMUTABLE):
         cluster.apply(sized("2", image="perl:5.36"))
     cluster.apply(sized("2", suspend=False))
     cluster.run(until=20)
@@ -496,7 +500,7 @@ def test_a_suspended_job_with_no_pod_active_may_be_resized():
     assert pod.phase == "Running"
     assert cluster.get("Pod", "default", pod.name)["spec"]["containers"][0]["resources"][
         "requests"] == {"cpu": "2"}
-    with pytest.raises(ValueError, match=r"spec\.template: Invalid value: field is immutable"):
+    with pytest.raises(ValueError, match=TEMPLATE_IMMUTABLE):
         cluster.apply(sized("1", suspend=False))    # running
     cluster.apply(sized("2"))                       # suspended: its Pod goes
     cluster.run(until=30)

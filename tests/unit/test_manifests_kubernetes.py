@@ -224,7 +224,7 @@ def test_daemonset_runs_one_per_node() -> None:
             "  schedule: '*/5 * * * *'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n"
             "          restartPolicy: Always\n          containers: [{name: c, image: x}]\n",
             "spec.jobTemplate.spec.template.spec.restartPolicy",
-            "must not restart Always",
+            'Required value: valid values: "OnFailure", "Never"',
         ),
     ],
 )
@@ -237,16 +237,22 @@ def test_cross_field_checks(text: str, path: str, words: str) -> None:
 @pytest.mark.parametrize(
     ("metadata_or_data", "path", "words"),
     [
-        ('metadata: {name: c, labels: {"my app": x}}', 'metadata.labels["my app"]', "name part"),
+        ('metadata: {name: c, labels: {"my app": x}}', "metadata.labels",
+         'Invalid value: "my app": name part must consist of alphanumeric characters'),
         (
             "metadata: {name: c, labels: {Example.com/app: x}}",
-            'metadata.labels["Example.com/app"]',
-            "prefix part",
+            "metadata.labels",
+            'Invalid value: "Example.com/app": prefix part a lowercase RFC 1123 subdomain',
         ),
-        ('metadata: {name: c, labels: {app: "a b"}}', "metadata.labels.app", "label value"),
+        ('metadata: {name: c, labels: {app: "a b"}}', "metadata.labels",
+         'Invalid value: "a b": a valid label must be an empty string'),
         ("metadata: {name: c, labels: {app.kubernetes.io/name: web, tier: ''}}", None, None),
-        ('metadata: {name: c}\ndata: {"a/b": x}', 'data["a/b"]', "config key"),
-        ('metadata: {name: c}\ndata: {"..a": x}', 'data["..a"]', "config key"),
+        ('metadata: {name: c}\ndata: {"a/b": x}', 'data["a/b"]',
+         'Invalid value: "a/b": a valid config key must consist of alphanumeric characters, '
+         "'-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for "
+         "validation is '[-._a-zA-Z0-9]+')"),
+        ('metadata: {name: c}\ndata: {"..a": x}', 'data["..a"]',
+         'Invalid value: "..a": must not start with \'..\''),
         ("metadata: {name: c}\nbinaryData: {a: '%%%'}", "binaryData.a", "base64"),
     ],
 )
@@ -582,8 +588,9 @@ def test_every_field_error_of_an_object_is_reported_together() -> None:
     found = [(e.path, e.line) for e in (caught.value, *caught.value.also)]
     assert found == [("spec.replicas", 5),
                      ("spec.template.spec.containers[0].ports[0].containerPort", 14),
-                     ("spec.template.spec.restartPolicy", 10)]
-    assert str(caught.value).count("web.yaml, line") == 3
+                     ("spec.template.spec.restartPolicy", 10),   # the Pod spec's choices
+                     ("spec.template.spec.restartPolicy", 10)]   # then a Deployment's: Always
+    assert str(caught.value).count("web.yaml, line") == 4
     checks = _deployment(labels="{app: w}", container="        resources: {requests: {cpu: 2}, "
                          "limits: {cpu: 1}}\n")
     with pytest.raises(ManifestError) as caught:

@@ -381,12 +381,13 @@ def test_removing_a_terminating_claims_finalizer_removes_it(fresh):
 def test_metadata_of_the_wrong_json_type_is_refused_by_the_decoder(fresh, patch, refusal):
     """The API server decodes ``ObjectMeta`` before it stores anything: finalizers that are
     not a list of strings (which would block the object's deletion for ever), labels or
-    annotations that are not maps of strings are refused in encoding/json's words."""
+    annotations that are not maps of strings are refused in encoding/json's words, as the
+    invalid value of the patch (patch.go)."""
     fresh("create", "configmap", "settings", "--from-literal=a=b")
     refused = fresh("patch", "configmap", "settings", "--type=merge", "-p",
                     '{"metadata":' + patch + "}", check=False)
     assert refused.returncode == 1
-    assert refused.stderr.startswith("Error from server (BadRequest): ")
+    assert refused.stderr.startswith('The request is invalid: patch: Invalid value: "{')
     assert refused.stderr.rstrip().endswith("json: cannot unmarshal " + refusal)
     stored = fresh.server.cluster.get("ConfigMap", "default", "settings")["metadata"]
     assert not stored.get("finalizers") and not stored.get("labels")
@@ -1572,11 +1573,11 @@ def test_a_jobs_parallelism_changes_and_its_template_does_not(fresh, manual):
     for change in ('{"spec":{"template":{"spec":{"containers":[{"name":"worker",'
                    '"image":"busybox:1.36"}]}}}}', '{"spec":{"completions":7}}'):
         refused = fresh("patch", "job", "queue", "-p", change, check=False)
-        field = "template" if "template" in change else "completions"
+        field, value = ("template", "{...}") if "template" in change else ("completions", "7")
         assert refused.stderr.strip() == (f'The Job "queue" is invalid: spec.{field}: Invalid '
-                                          "value: field is immutable")
+                                          f"value: {value}: field is immutable")
     refused = fresh("apply", "-f", "-", stdin=job.replace("1.37", "1.36"), check=False)
-    assert "spec.template: Invalid value: field is immutable" in refused.stderr
+    assert "spec.template: Invalid value: {...}: field is immutable" in refused.stderr
     assert fresh.server.cluster.get("Job", "default", "queue")["spec"] == stored
 
 
@@ -1632,7 +1633,7 @@ def test_an_indexed_job_as_kubectl_shows_it(fresh):
     mode = fresh("patch", "job", "sort", "-p", '{"spec":{"completionMode":"NonIndexed"}}',
                  check=False)
     assert mode.stderr.strip() == ('The Job "sort" is invalid: spec.completionMode: Invalid '
-                                   "value: field is immutable")
+                                   'value: "NonIndexed": field is immutable')
 
 
 def test_an_indexed_job_with_a_back_off_limit_per_index(fresh):
@@ -1650,7 +1651,7 @@ def test_an_indexed_job_with_a_back_off_limit_per_index(fresh):
     refused = fresh("patch", "job", "sort", "-p", '{"spec":{"backoffLimitPerIndex":1}}',
                     check=False)
     assert refused.stderr.strip() == ('The Job "sort" is invalid: spec.backoffLimitPerIndex: '
-                                      "Invalid value: field is immutable")
+                                      "Invalid value: 1: field is immutable")
 
 
 TWO_WORKERS = """apiVersion: batch/v1
@@ -1833,7 +1834,7 @@ spec:
     assert placed.stdout.strip() == "job.batch/train patched"
     refused = fresh("patch", "job", "train", "-p", '{"spec":{"template":{"spec":{'
                     '"containers":[{"name":"c","image":"busybox:1.36"}]}}}}', check=False)
-    assert "spec.template: Invalid value: field is immutable" in refused.stderr
+    assert "spec.template: Invalid value: {...}: field is immutable" in refused.stderr
     fresh("patch", "job", "train", "-p", '{"spec":{"suspend":false}}')
     fresh.server.step(5)
     [pod] = fresh.rows("get", "pods", "-o", "wide")
@@ -1842,7 +1843,7 @@ spec:
     unmoved = fresh("patch", "job", "train", "-p", '{"spec":{"template":{"spec":{'
                     '"nodeSelector":null}}}}', check=False)
     assert unmoved.stderr.strip() == ('The Job "train" is invalid: spec.template: Invalid '
-                                      "value: field is immutable")
+                                      "value: {...}: field is immutable")
     fresh("patch", "job", "train", "-p", '{"spec":{"suspend":true}}')
     assert fresh("get", "job", "train", "-o", "jsonpath={.status.startTime}").stdout == ""
     moved = fresh("patch", "job", "train", "-p", '{"spec":{"template":{"spec":{'
@@ -2334,7 +2335,9 @@ def test_unknown_fields_follow_kubectls_validate_flag(fresh):
     assert "replica" not in stored["spec"]
     assert "imagePullpolicy" not in stored["spec"]["template"]["spec"]["containers"][0]
     again = fresh("apply", "-f", "-", stdin=TYPO, check=False)     # a patch, refused too
-    assert f"cannot be handled as a Deployment: strict decoding error: {UNKNOWN}" in again.stderr
+    assert again.stderr.startswith('The request is invalid: patch: Invalid value: "map[spec:'
+                                   "map[replica:2 ")                 # patch.go: the patch map
+    assert again.stderr.strip().endswith(f'": strict decoding error: {UNKNOWN}')
     fresh("delete", "deployment", "typo")
     quiet = fresh("create", "-f", "-", "--validate=false", stdin=TYPO)
     assert quiet.stderr == "" and "deployment.apps/typo created" in quiet.stdout
@@ -2419,7 +2422,9 @@ def test_every_field_error_of_an_object_is_reported_at_once(fresh):
               "spec.template.spec.containers[0].ports[0].containerPort: Invalid value: "
               "70000: must be between 1 and 65535, inclusive",
               'spec.template.spec.restartPolicy: Unsupported value: "Sometimes": supported '
-              'values: "Always", "OnFailure", "Never"']
+              'values: "Always", "OnFailure", "Never"',
+              'spec.template.spec.restartPolicy: Unsupported value: "Sometimes": supported '
+              'values: "Always"']
     assert refused.stderr.strip().splitlines() == [
         'The Deployment "web" is invalid: ', *(f"* {error}" for error in errors)]
     body = json.dumps(yaml.safe_load(broken)).encode()
@@ -2430,7 +2435,111 @@ def test_every_field_error_of_an_object_is_reported_at_once(fresh):
     connection.close()
     assert status["message"] == f'Deployment.apps "web" is invalid: [{", ".join(errors)}]'
     assert [c["reason"] for c in status["details"]["causes"]] == [
-        "FieldValueInvalid", "FieldValueInvalid", "FieldValueNotSupported"]
+        "FieldValueInvalid", "FieldValueInvalid", "FieldValueNotSupported",
+        "FieldValueNotSupported"]
+
+
+def test_a_pods_field_and_cross_field_errors_come_back_together(fresh):
+    """ValidatePod's one ErrorList: an unsupported restart policy and a missing image in one
+    answer, as kubectl prints them, one per line."""
+    broken = HUGE.replace("spec:\n", "spec:\n  restartPolicy: Sometimes\n").replace(
+        " image: busybox:1.37,", "")
+    refused = fresh("apply", "-f", "-", stdin=broken, check=False)
+    assert refused.stderr.strip().splitlines() == [
+        'The Pod "huge" is invalid: ',
+        '* spec.restartPolicy: Unsupported value: "Sometimes": supported values: "Always", '
+        '"OnFailure", "Never"',
+        "* spec.containers[0].image: Required value"]
+
+
+@pytest.mark.parametrize(("manifest", "refusal"), [
+    ("apiVersion: v1\nkind: Service\nmetadata: {name: 1web}\nspec: {ports: [{port: 80}]}\n",
+     'The Service "1web" is invalid: metadata.name: Invalid value: "1web": a DNS-1035 label '
+     "must consist of lower case alphanumeric characters or '-', start with an alphabetic "
+     "character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', "
+     "regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')"),
+    ("apiVersion: batch/v1\nkind: Job\nmetadata: {name: once}\nspec:\n  template:\n"
+     "    spec:\n      containers: [{name: c, image: busybox:1.37}]\n",
+     'The Job "once" is invalid: spec.template.spec.restartPolicy: Required value: valid '
+     'values: "OnFailure", "Never"'),
+    (HUGE.replace("{name: huge,", "{name: huge, finalizers: [cleanup],"),
+     'The Pod "huge" is invalid: metadata.finalizers[0]: Invalid value: "cleanup": name is '
+     "neither a standard finalizer name nor is it fully qualified"),
+])
+def test_names_and_policies_are_refused_in_the_api_servers_words(fresh, manifest, refusal):
+    """ValidateServiceName (a DNS-1035 label), validateJobSpec (a Job's pods never restart
+    Always, the default) and validateKubeFinalizerName, as kubectl prints them."""
+    refused = fresh("apply", "-f", "-", stdin=manifest, check=False)
+    assert (refused.returncode, refused.stderr.strip()) == (1, refusal)
+
+
+def test_a_patch_of_labels_or_finalizers_is_validated_as_the_object_is(fresh):
+    """ValidateObjectMetaUpdate: a patch that changes only the metadata is checked too; the
+    label is reported at the map, the finalizer at its index."""
+    fresh("apply", "-f", "-", stdin=HUGE)
+    label = fresh("patch", "pod", "huge", "-p", '{"metadata":{"labels":{"tier":"-x"}}}',
+                  check=False)
+    assert label.stderr.strip() == (
+        'The Pod "huge" is invalid: metadata.labels: Invalid value: "-x": a valid label must '
+        "be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must "
+        "start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or "
+        "'12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')")
+    finalizer = fresh("patch", "pod", "huge", "-p", '{"metadata":{"finalizers":["cleanup"]}}',
+                      check=False)
+    assert finalizer.stderr.strip() == (
+        'The Pod "huge" is invalid: metadata.finalizers[0]: Invalid value: "cleanup": name is '
+        "neither a standard finalizer name nor is it fully qualified")
+    assert fresh("get", "pod", "huge", "-o", "jsonpath={.metadata.labels.tier}"
+                 "{.metadata.finalizers}").stdout == ""
+
+
+@pytest.mark.parametrize(("patch", "detail"), [
+    ('{"spec":{"replicas":"two"}}', '"map[spec:map[replicas:two]]": unrecognized type: int32'),
+    ('{"spec":{"replicas":1.5}}', '"map[spec:map[replicas:1.5]]": cannot convert float64 to '
+     "int32"),
+    ('{"spec":{"template":{"spec":{"containers":[{"name":"web","image":5}]}}}}',
+     '"map[spec:map[template:map[spec:map[containers:[map[image:5 name:web]]]]]]": cannot '
+     "convert int64 to string"),
+    ('{"metadata":{"labels":"web"}}', '"map[metadata:map[labels:web]]": cannot restore map '
+     "from string"),
+])
+def test_a_strategic_merge_patch_that_makes_an_undecodable_object_is_invalid(fresh, patch,
+                                                                            detail):
+    """patch.go's applyPatchToObject: the patched map does not convert into a Deployment, a
+    422 that shows the patch as Go's %+v and the converter's words; nothing changes."""
+    fresh("apply", "-f", "-", stdin=WEB)
+    refused = fresh("patch", "deployment", "web", "-p", patch, check=False)
+    assert (refused.returncode, refused.stderr.strip()) == (
+        1, f"The request is invalid: patch: Invalid value: {detail}")
+    assert fresh("get", "deployment", "web", "-o", "jsonpath={.spec.replicas}").stdout == "2"
+
+
+def test_a_json_or_merge_patch_that_makes_an_undecodable_object_is_invalid(fresh):
+    """jsonPatcher.applyPatchToCurrentObject: the patched object's JSON is decoded; its type
+    error is a 422 on the field ``patch`` whose value is that JSON, not the 400 of a body
+    that cannot be decoded."""
+    fresh("apply", "-f", "-", stdin=WEB)
+    why = ("json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas "
+           "of type int32")
+    for args in (("--type=merge", "-p", '{"spec":{"replicas":"two"}}'),
+                 ("--type=json", "-p", '[{"op":"replace","path":"/spec/replicas",'
+                  '"value":"two"}]')):
+        refused = fresh("patch", "deployment", "web", *args, check=False)
+        assert refused.stderr.startswith('The request is invalid: patch: Invalid value: '
+                                         '"{\\"apiVersion\\":\\"apps/v1\\",')
+        assert refused.stderr.strip().endswith(f'": {why}')
+        assert '\\"replicas\\":\\"two\\"' in refused.stderr
+    connection = http.client.HTTPConnection("127.0.0.1", fresh.server.port, timeout=10)
+    connection.request("PATCH", "/apis/apps/v1/namespaces/default/deployments/web",
+                       body=b'{"spec":{"replicas":"two"}}',
+                       headers={"Content-Type": "application/merge-patch+json"})
+    answer = connection.getresponse()
+    status = json.loads(answer.read())
+    connection.close()
+    assert (answer.status, status["reason"]) == (422, "Invalid")
+    assert status["message"].startswith(' "" is invalid: patch: Invalid value: "{')
+    assert [c["field"] for c in status["details"]["causes"]] == ["patch"]
+    assert fresh("get", "deployment", "web", "-o", "jsonpath={.spec.replicas}").stdout == "2"
 
 
 def test_kubectl_debug_ends_with_kubectls_own_message_not_a_crash(fresh):

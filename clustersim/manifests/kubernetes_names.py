@@ -1,0 +1,173 @@
+"""What the Kubernetes API server says of a name it refuses: each kind of name, its words.
+
+Upstream: k8s.io/apimachinery ``pkg/util/validation/validation.go`` and
+``pkg/api/validate/content`` (``dns.go``, ``kube.go``, ``errors.go``): ``IsDNS1123Label``
+(container and port names, namespaces), ``IsDNS1123Subdomain`` (most objects' names),
+``IsDNS1035Label`` (Services), ``IsLabelKey`` (label and annotation keys, the old
+``IsQualifiedName``), ``IsLabelValue`` and ``IsConfigMapKey`` (the keys of ConfigMap and
+Secret data). Each returns a list of problems, every one a separate ``field.Invalid`` of
+the name, worded by ``MaxLenError`` ("must be no more than 63 characters") and
+``RegexError`` (what the name must be, examples, and the regular expression); the
+loader adds a hint (:func:`name_hint`).
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "STANDARD_FINALIZERS",
+    "config_key_problems",
+    "dns1035_label_problems",
+    "dns1123_label_problems",
+    "dns1123_subdomain_problems",
+    "label_key_problems",
+    "label_value_problems",
+    "name_hint",
+]
+
+_DNS1123_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+_DNS1123_SUBDOMAIN = _DNS1123_LABEL + r"(\." + _DNS1123_LABEL + ")*"
+_DNS1035_LABEL = "[a-z]([-a-z0-9]*[a-z0-9])?"
+_KEY_NAME = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
+_LABEL_VALUE = "(" + _KEY_NAME + ")?"
+
+_KEY_NAME_WORDS = ("must consist of alphanumeric characters, '-', '_' or '.', and must start "
+                   "and end with an alphanumeric character")
+
+
+def _too_long(most: int) -> str:
+    """``MaxLenError``."""
+    return f"must be no more than {most} characters"
+
+
+def _regex_error(what: str, pattern: str, *examples: str) -> str:
+    """``RegexError``: what a value must be, its examples and the pattern it must match."""
+    shown = "".join(("" if i == 0 else " or ") + f"'{example}', "
+                    for i, example in enumerate(examples))
+    return f"{what} (e.g. {shown}regex used for validation is '{pattern}')"
+
+
+def _matches(pattern: str, value: str) -> bool:
+    return re.fullmatch(pattern, value) is not None
+
+
+def dns1123_subdomain_problems(value: str) -> list[str]:
+    """``IsDNS1123Subdomain``: at most 253 characters of lower case DNS labels joined by
+    dots."""
+    problems = [_too_long(253)] if len(value) > 253 else []
+    if not _matches(_DNS1123_SUBDOMAIN, value):
+        problems.append(_regex_error(
+            "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, "
+            "'-' or '.', and must start and end with an alphanumeric character",
+            _DNS1123_SUBDOMAIN, "example.com"))
+    return problems
+
+
+def dns1123_label_problems(value: str) -> list[str]:
+    """``IsDNS1123Label``: at most 63 lower case letters, digits and '-'; a subdomain with
+    dots is told so."""
+    problems = [_too_long(63)] if len(value) > 63 else []
+    if _matches(_DNS1123_LABEL, value):
+        return problems
+    if _matches(_DNS1123_SUBDOMAIN, value):
+        return [*problems, "must not contain dots"]
+    return [*problems, _regex_error(
+        "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', "
+        "and must start and end with an alphanumeric character",
+        _DNS1123_LABEL, "my-name", "123-abc")]
+
+
+def dns1035_label_problems(value: str) -> list[str]:
+    """``IsDNS1035Label``: a DNS-1123 label that starts with a letter."""
+    problems = [_too_long(63)] if len(value) > 63 else []
+    if not _matches(_DNS1035_LABEL, value):
+        problems.append(_regex_error(
+            "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start "
+            "with an alphabetic character, and end with an alphanumeric character",
+            _DNS1035_LABEL, "my-name", "abc-123"))
+    return problems
+
+
+def label_key_problems(value: str) -> list[str]:
+    """``IsLabelKey``: ``[prefix/]name``, the prefix a DNS-1123 subdomain, the name at most 63
+    characters of alphanumerics, '-', '_' and '.'."""
+    parts = value.split("/")
+    if len(parts) > 2:
+        return ["a valid label key " + _regex_error(_KEY_NAME_WORDS, _KEY_NAME, "MyName",
+                                                    "my.name", "123-abc")
+                + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"]
+    problems: list[str] = []
+    if len(parts) == 2:
+        prefix = parts[0]
+        problems += (["prefix part must be non-empty"] if not prefix else
+                     ["prefix part " + p for p in dns1123_subdomain_problems(prefix)])
+    name = parts[-1]
+    if not name:
+        problems.append("name part must be non-empty")
+    elif len(name) > 63:
+        problems.append("name part " + _too_long(63))
+    if not _matches(_KEY_NAME, name):
+        problems.append("name part " + _regex_error(_KEY_NAME_WORDS, _KEY_NAME, "MyName",
+                                                     "my.name", "123-abc"))
+    return problems
+
+
+def label_value_problems(value: str) -> list[str]:
+    """``IsLabelValue``: empty, or at most 63 characters like a key's name part."""
+    problems = [_too_long(63)] if len(value) > 63 else []
+    if not _matches(_LABEL_VALUE, value):
+        problems.append(_regex_error(
+            "a valid label must be an empty string or consist of alphanumeric characters, '-', "
+            "'_' or '.', and must start and end with an alphanumeric character",
+            _LABEL_VALUE, "MyValue", "my_value", "12345"))
+    return problems
+
+
+_CONFIG_KEY = "[-._a-zA-Z0-9]+"
+
+
+def config_key_problems(value: str) -> list[str]:
+    """``IsConfigMapKey``: the keys of a ConfigMap's or Secret's data, at most 253
+    characters, neither ``.`` nor ``..`` nor starting with ``..`` (``hasChDirPrefix``: each
+    becomes a file name in a volume)."""
+    problems = [_too_long(253)] if len(value) > 253 else []
+    if not _matches(_CONFIG_KEY, value):
+        problems.append(_regex_error(
+            "a valid config key must consist of alphanumeric characters, '-', '_' or '.'",
+            _CONFIG_KEY, "key.name", "KEY_NAME", "key-name"))
+    if value in (".", ".."):
+        problems.append(f"must not be '{value}'")
+    elif value.startswith(".."):
+        problems.append("must not start with '..'")
+    return problems
+
+
+_HINTS = {
+    "config key": "a key of letters, digits, '-', '_' and '.', such as 'app.properties'",
+    "must not be '.": "a key that names a file, such as 'app.properties'",
+    "must not start with '..'": "a key that names a file, such as 'app.properties'",
+    "RFC 1123 subdomain": "a name of lower case letters, digits, '-' and '.', such as "
+                          "'web' or 'web.v2'",
+    "RFC 1123 label": "a name of lower case letters, digits and '-', such as 'web'",
+    "must not contain dots": "a name without '.', such as 'web-v2'",
+    "DNS-1035 label": "a name that starts with a letter, of lower case letters, digits and "
+                      "'-', such as 'web'",
+    "label key": "a key such as 'app' or 'example.com/tier'",
+    "name part": "a key such as 'app' or 'example.com/tier'",
+    "prefix part": "a key whose prefix is a DNS subdomain, such as 'example.com/tier'",
+    "valid label must": "a value such as 'web' or 'v1.2', or an empty string",
+    "no more than": "a shorter value",
+}
+
+
+def name_hint(message: str) -> str | None:
+    """What a learner should write instead of a name refused with ``message`` (the loader's
+    hint beside the API server's words), or ``None`` for other messages."""
+    return next((hint for words, hint in _HINTS.items() if words in message), None)
+
+
+STANDARD_FINALIZERS = ("kubernetes", "orphan", "foregroundDeletion")
+"""``standardFinalizers`` (``validateKubeFinalizerName``): the only finalizers without a '/'
+that the API server accepts (``FinalizerKubernetes``, ``FinalizerOrphanDependents``,
+``FinalizerDeleteDependents``); any other needs a domain (``example.com/cleanup``)."""
