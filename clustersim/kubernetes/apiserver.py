@@ -508,17 +508,17 @@ class APIServer:
         """An update of a Pod's spec to ``spec``, which
         :func:`~clustersim.kubernetes.workloadupdates.pod_update_refusal` has let through
         (``kubectl apply``, and the served API's PUT and PATCH): its mutable fields are
-        stored, a scheduling gate removed lets it be scheduled, and its kubelet restarts the
+        stored, a scheduling gate removed lets it be scheduled, and its kubelet is told of the
         containers whose image changed
         (:meth:`~clustersim.kubernetes.kubelet.Kubelet.change_images`); the change counts a
         generation (``setGenerationForPodSpecUpdate``, KEP-5067)."""
         before = copy.deepcopy(pod["spec"])
-        restarted = update_pod_spec(pod["spec"], spec)
+        changed = update_pod_spec(pod["spec"], spec)
         count_generation(pod, before)
         self.changed()
         node = pod["spec"].get("nodeName")
-        if restarted and node is not None and self._kubelet_alive.get(node, False):
-            self.kubelet.change_images(pod, restarted)
+        if changed and node is not None and self._kubelet_alive.get(node, False):
+            self.kubelet.change_images(pod, changed)
 
     def remove_pod(self, pod: dict[str, Any]) -> None:
         """The pod object disappears (its kubelet finished, or it never ran)."""

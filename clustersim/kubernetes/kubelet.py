@@ -42,6 +42,15 @@ pod's next sync (here 1 s later) ``BackOff`` ("Back-off pulling image ...") and 
 300 s (``pkg/kubelet/images/image_manager.go``, ``imageBackOffPeriod`` and ``MaxImageBackOff`` in
 ``pkg/kubelet/kubelet.go``).
 
+A new image in a Pod update (:meth:`Kubelet.change_images`): on a Running pod the changed app
+containers and sidecars are killed (``Killing``, "Container c definition changed, ...")
+whatever the restart policy, then started again in the spec's order, each pulled, created and
+started as at the first start; once they run, the pod's waiting reason (a crash loop, a failed
+pull) is gone and its exit plan (step 4) starts over. A pod not Running yet takes a changed
+image when it gets to that container, and one backing off a failed pull of it pulls the new
+image at once. A completed regular init container is not run again: its new image is stored
+and never runs (as upstream), and its status keeps the image it ran.
+
 Init containers run one after another before the app containers, each for
 ``init_container_seconds`` (the STATUS column reads ``Init:1/2``; the API shows their states in
 ``status.initContainerStatuses``, :mod:`clustersim.serve.kubeinitstatus`). A **sidecar** is an init
@@ -55,7 +64,9 @@ time, in the reverse order of the spec
 
 Simplified: no liveness probes (startup probes only order sidecars); no image sizes
 (upstream's ``Pulled`` message ends with "Image size: N bytes."); the back-off never resets;
-a failed node stops its containers at once and restarts them when it recovers.
+a failed node stops its containers at once and restarts them when it recovers; a container
+that started before its image changed, while the pod was not Running yet, keeps running the old
+image until it is next restarted (upstream restarts it at once).
 """
 
 from __future__ import annotations
@@ -161,6 +172,10 @@ class Kubelet:
         """Images the registry refuses, with the runtime's error."""
         self._pull_failures: dict[tuple[str, str], int] = {}
         """Failed pulls per (pod uid, image), for the back-off."""
+        self._backoff: dict[str, tuple[str, Callable[[], None]]] = {}
+        """Per pod uid backing off a failed pull: the container, and the pull to retry."""
+        self._ran_images: dict[str, dict[str, str]] = {}
+        """Per pod uid: the image each container last started with (:meth:`ran_images`)."""
 
     def _pod_ip(self, node: str) -> str:
         """The next address of the node's pod range: node *i* (in joining order) owns
@@ -196,59 +211,73 @@ class Kubelet:
         uid = pod["metadata"]["uid"]
         self._sidecars_started[uid] = {}
         self._init_runs[uid] = {}
-        self._next_container(pod, epoch, 0)
+        self._ran_images[uid] = {}
+        inits = pod["spec"].get("initContainers") or []
+        self._start_each(pod, epoch, [*inits, *(pod["spec"].get("containers") or [])],
+                         lambda: self._started(pod, epoch))
 
-    def _next_container(self, pod: dict[str, Any], epoch: int, index: int) -> None:
-        """Container ``index`` of the pod's init containers followed by its app containers:
-        its image is pulled just before it starts, in order (``computePodActions`` in
-        ``kuberuntime_manager.go`` starts the init containers one at a time, then the app
-        containers; ``startContainer`` in ``kuberuntime_container.go`` pulls each one's
-        image first); past the last one the pod is Running."""
+    def _start_each(self, pod: dict[str, Any], epoch: int, containers: list[dict[str, Any]],
+                    then: Callable[[], None]) -> None:
+        """Start ``containers`` one after another, each pulling its image just before it is
+        created and started, then call ``then`` (``computePodActions`` in
+        ``kuberuntime_manager.go`` lists the containers to start, init containers one at a
+        time and before the app containers, and ``SyncPod`` starts them in that order;
+        ``startContainer`` in ``kuberuntime_container.go`` pulls, creates and starts each).
+        Used for a pod's first start (all its containers, then Running) and for the
+        containers an image change restarts (:meth:`change_images`)."""
         if not self._current(pod, epoch):
             return
-        inits = pod["spec"].get("initContainers") or []
-        containers = [*inits, *(pod["spec"].get("containers") or [])]
-        if index == len(containers):
-            self._started(pod, epoch)
+        if not containers:
+            then()
             return
-        self._progress(pod, index)
-        self._pull(pod, epoch, containers[index], lambda: self._configure(pod, epoch, index, 0))
+        self._progress(pod, containers[0])
+        self._pull(pod, epoch, containers[0],
+                   lambda: self._configure(pod, epoch, containers, then, 0))
 
-    def _progress(self, pod: dict[str, Any], index: int) -> None:
-        """The STATUS column's ``Init:<done>/<all>`` while init container ``index`` is next
-        (none once the app containers are)."""
+    def _progress(self, pod: dict[str, Any], container: dict[str, Any]) -> None:
+        """The STATUS column's ``Init:<done>/<all>`` while init ``container`` of a pod that is
+        not Running yet is next (none once an app container or a restarted sidecar is)."""
         inits = pod["spec"].get("initContainers") or []
-        if index < len(inits):
+        index = next((i for i, c in enumerate(inits) if c is container), None)
+        if index is not None and pod["status"].get("phase") != "Running":
             pod["status"]["reason"] = f"Init:{index}/{len(inits)}"
         else:
             pod["status"].pop("reason", None)
 
-    def _configure(self, pod: dict[str, Any], epoch: int, index: int, attempt: int) -> None:
-        """The image of container ``index`` is there: the environment needs its ConfigMaps
-        and Secrets (else CreateContainerConfigError, retried with back-off), then it
-        starts ``container_start_seconds`` later."""
+    def _configure(self, pod: dict[str, Any], epoch: int, containers: list[dict[str, Any]],
+                   then: Callable[[], None], attempt: int) -> None:
+        """The image of the first of ``containers`` is there: the environment needs its
+        ConfigMaps and Secrets (else CreateContainerConfigError, retried with back-off), then
+        it starts ``container_start_seconds`` later."""
         if not self._current(pod, epoch):
             return
         problem = missing_env_source(pod, self.cluster.get)
         if problem is not None:
             pod["status"]["reason"] = "CreateContainerConfigError"
             self._wait_for(pod, "Failed", problem,
-                           lambda: self._configure(pod, epoch, index, attempt + 1), attempt)
+                           lambda: self._configure(pod, epoch, containers, then, attempt + 1),
+                           attempt)
             return
-        self._progress(pod, index)
+        self._progress(pod, containers[0])
         self.cluster.after(self.timing.container_start_seconds,
-                           lambda: self._start_container(pod, epoch, index))
+                           lambda: self._start_container(pod, epoch, containers, then))
 
-    def _start_container(self, pod: dict[str, Any], epoch: int, index: int) -> None:
-        """Create and start container ``index``; an init container runs first (``_init``)."""
+    def _start_container(self, pod: dict[str, Any], epoch: int,
+                         containers: list[dict[str, Any]], then: Callable[[], None]) -> None:
+        """Create and start the first of ``containers``; an init container runs (or a sidecar
+        passes its startup probe) before the next one starts (``_init``)."""
         if not self._current(pod, epoch):
             return
-        inits = pod["spec"].get("initContainers") or []
-        self._record_start(pod, [*inits, *(pod["spec"].get("containers") or [])][index])
-        if index < len(inits):
-            self._init(pod, epoch, index)
+        container = containers[0]
+        self._record_start(pod, container)
+
+        def rest() -> None:
+            self._start_each(pod, epoch, containers[1:], then)
+
+        if any(c is container for c in pod["spec"].get("initContainers") or []):
+            self._init(pod, epoch, container, rest)
         else:
-            self._next_container(pod, epoch, index + 1)
+            rest()
 
     def _wait_for(self, pod: dict[str, Any], reason: str, message: str, retry, attempt: int
                   ) -> None:
@@ -262,6 +291,8 @@ class Kubelet:
         self.cluster.after(min(0.5 * 2 ** attempt, 122.0), retry, background=True)
 
     def _record_start(self, pod: dict[str, Any], container: dict[str, Any]) -> None:
+        self._ran_images.setdefault(pod["metadata"]["uid"], {})[str(container.get("name"))] = \
+            str(container.get("image", ""))
         self.cluster.record(pod, "Created", f"Created container: {container.get('name')}")
         self.cluster.record(pod, "Started", f"Started container {container.get('name')}")
 
@@ -295,16 +326,6 @@ class Kubelet:
 
         cluster.after(seconds, pulled)
 
-    def _pull_each(self, pod: dict[str, Any], epoch: int, containers: list[dict[str, Any]],
-                   then: Callable[[], None]) -> None:
-        """Pull the images of ``containers`` one after another (:meth:`_pull`), then call
-        ``then``."""
-        if not containers:
-            then()
-            return
-        self._pull(pod, epoch, containers[0],
-                   lambda: self._pull_each(pod, epoch, containers[1:], then))
-
     def _pull_failed(self, pod: dict[str, Any], epoch: int, image: str,
                      container: dict[str, Any], then: Callable[[], None]) -> None:
         """The registry refused ``image``: ErrImagePull now, ImagePullBackOff at the next
@@ -321,22 +342,34 @@ class Kubelet:
         cluster.changed()
         backoff = min(CRASH_BACKOFF * 2 ** (failures - 1), MAX_CRASH_BACKOFF)
 
+        uid = pod["metadata"]["uid"]
+
+        def retry() -> None:
+            self._pull(pod, epoch, container, then)
+
         def backing_off() -> None:
-            if self._current(pod, epoch):
+            if self._current(pod, epoch) and self._backoff.get(uid, (None, None))[1] is retry:
                 cluster.record(pod, "BackOff", f'Back-off pulling image "{image}"')
                 cluster.record(pod, "Failed", "Error: ImagePullBackOff", "Warning")
                 status["reason"] = "ImagePullBackOff"
                 cluster.changed()
 
-        cluster.after(min(1.0, backoff), backing_off, background=True)
-        cluster.after(backoff, lambda: self._pull(pod, epoch, container, then), background=True)
+        def backed_off() -> None:
+            if self._backoff.get(uid, (None, None))[1] is retry:
+                del self._backoff[uid]
+                retry()
 
-    def _init(self, pod: dict[str, Any], epoch: int, index: int) -> None:
-        """Init container ``index`` has started: a regular one runs to completion, a sidecar
-        keeps running and the next container starts once its startup probe has passed
+        self._backoff[uid] = (str(container.get("name")), retry)
+        cluster.after(min(1.0, backoff), backing_off, background=True)
+        cluster.after(backoff, backed_off, background=True)
+
+    def _init(self, pod: dict[str, Any], epoch: int, container: dict[str, Any],
+              then: Callable[[], None]) -> None:
+        """Init ``container`` has started: a regular one runs to completion, a sidecar keeps
+        running, and ``then`` is called once it has exited or its startup probe has passed
         (module docstring)."""
-        cluster, container = self.cluster, (pod["spec"].get("initContainers") or [])[index]
-        name, uid = container.get("name"), pod["metadata"]["uid"]
+        cluster = self.cluster
+        name, uid = str(container.get("name")), pod["metadata"]["uid"]
         cluster.changed()
         if _is_sidecar(container):
             self._sidecars_started[uid][name] = cluster.now
@@ -347,9 +380,14 @@ class Kubelet:
 
         def done() -> None:
             if self._current(pod, epoch):
-                self._next_container(pod, epoch, index + 1)
+                then()
 
         cluster.after(delay, done)
+
+    def ran_images(self, pod: Mapping[str, Any]) -> dict[str, str]:
+        """The image each container of the pod last started with (a completed init
+        container keeps the one it ran, whatever its spec says since)."""
+        return self._ran_images.get(pod["metadata"]["uid"], {})
 
     def init_runs(self, pod: Mapping[str, Any]) -> dict[str, tuple[float, float]]:
         """When each init container of the pod started, and when it exited (a regular one)
@@ -357,23 +395,30 @@ class Kubelet:
         return self._init_runs.get(pod["metadata"]["uid"], {})
 
     def _started(self, pod: dict[str, Any], epoch: int) -> None:
+        """The last app container has started: the pod is Running (:meth:`_running`)."""
         if not self._current(pod, epoch):
             return
-        cluster = self.cluster
-        if str(pod["status"].get("reason", "")).startswith(("Init:", "ErrImagePull",
-                                                             "ImagePullBackOff")):
-            pod["status"].pop("reason")
-        containers = pod["spec"].get("containers") or []
         status = pod["status"]
         status["phase"] = "Running"
-        status.setdefault("startTime", cluster.now)
+        status.setdefault("startTime", self.cluster.now)
         status.setdefault("podIP", self._pod_ip(pod["spec"]["nodeName"]))
-        self.serving.add(pod["metadata"]["uid"])
+        self._running(pod, epoch, pod["spec"].get("containers") or [])
+
+    def _running(self, pod: dict[str, Any], epoch: int,
+                 containers: list[dict[str, Any]]) -> None:
+        """``containers`` have (re)started and the pod's containers all run: whatever kept
+        them waiting (an init step, a failed pull, a crash loop) is no longer the pod's
+        reason, the pod serves, becomes ready once the readiness probes of ``containers``
+        and of its sidecars have passed, and its exit plan (:meth:`_exit_plan`) starts over.
+        One step for a pod's start (:meth:`_started`), a crash-loop restart and the
+        containers an image change restarted (:meth:`change_images`)."""
+        cluster, uid = self.cluster, pod["metadata"]["uid"]
+        pod["status"].pop("reason", None)
+        self.serving.add(uid)
         cluster.changed()
         delay = max((readiness_delay(c) for c in containers), default=0.0)
         for container in pod["spec"].get("initContainers") or []:
-            started = self._sidecars_started.get(pod["metadata"]["uid"], {}).get(
-                container.get("name"))
+            started = self._sidecars_started.get(uid, {}).get(container.get("name"))
             if _is_sidecar(container) and started is not None:
                 delay = max(delay, started + readiness_delay(container) - cluster.now)
         if delay <= 0:
@@ -437,62 +482,76 @@ class Kubelet:
         cluster.after(backoff, lambda: self._restarted(pod, epoch), background=True)
 
     def change_images(self, pod: dict[str, Any], names: list[str]) -> None:
-        """The app containers ``names`` of a pod got a new image (a Pod update): its
-        kubelet sees their definition changed, kills them (event ``Killing``, "Container c
-        definition changed, will be restarted"), pulls the new image and starts them again,
-        which counts a restart (``computePodActions`` and ``containerChanged`` in
-        kubernetes/kubernetes ``pkg/kubelet/kuberuntime/kuberuntime_manager.go``). A pod that
-        has not started yet pulls the new image when it gets there. Simplified: the
-        simulator keeps one status for all of a pod's containers, so the pod is not ready
-        until they run again, and counts one restart."""
-        if pod["status"].get("phase") != "Running" or is_terminating(pod):
+        """The containers ``names`` of a pod got a new image (a Pod update; app or init
+        containers). A Running pod's kubelet sees the definition of its app containers and
+        of its sidecars changed, kills them (events ``Killing``, "Container c definition
+        changed, will be restarted"; for a sidecar "Init container c definition changed"),
+        whatever the restart policy, and starts them again in the spec's order, sidecars
+        first, each pulling its new image just before it is created and started
+        (``computePodActions`` and ``computeInitContainerActions`` in kubernetes/kubernetes
+        ``pkg/kubelet/kuberuntime/``; ``SyncPod`` kills, then starts). A regular init
+        container that has completed is not run again: its new image is only stored.
+
+        A pod that is not Running yet takes the new image of a container when it gets to
+        it; if it is backing off a failed pull of the changed container, the new image is
+        pulled at once (the update syncs the pod at once, and the back-off is kept per pod
+        and image: ``EnsureImageExists`` in ``pkg/kubelet/images/image_manager.go``).
+        A pod in CrashLoopBackOff has no app container running: none is killed, and they
+        all start again at once (the crash back-off is kept per container definition,
+        ``getStableKey`` in ``pkg/kubelet/kuberuntime/helpers.go``, so a changed one starts
+        at once; simplified: the unchanged ones too, instead of after their back-off).
+
+        Simplified: a container of a pod that is not Running yet that has already started
+        keeps its old image until it restarts (upstream restarts it at once, beside the
+        pulls of the containers after it); the simulator keeps one status for all of a
+        pod's containers, so the pod is not ready until the restarted ones run again, and
+        counts one restart."""
+        if is_terminating(pod):
+            return
+        if pod["status"].get("phase") != "Running":
+            waiting = self._backoff.get(pod["metadata"]["uid"])
+            if waiting is not None and waiting[0] in names:
+                self._backoff.pop(pod["metadata"]["uid"])
+                waiting[1]()
             return
         cluster = self.cluster
-        for name in names:
-            cluster.record(pod, "Killing", f"Container {name} definition changed, will be "
-                           "restarted")
+        sidecars = [c for c in pod["spec"].get("initContainers") or []
+                    if _is_sidecar(c) and c.get("name") in names]
+        looping = pod["status"].get("reason") == "CrashLoopBackOff"
+        apps = [c for c in pod["spec"].get("containers") or [] if looping or c.get("name") in names]
+        killed = sidecars if looping else [*sidecars, *apps]
+        if not sidecars + apps:
+            return
+        for container in killed:           # computePodActions adds ", will be restarted"
+            sidecar = any(c is container for c in sidecars)
+            cluster.record(pod, "Killing", f"Init container {container.get('name')} definition"
+                           " changed" if sidecar else f"Container {container.get('name')} "
+                           "definition changed, will be restarted")
         set_condition(pod, "Ready", False, cluster.now, "ContainersNotReady")
         self.serving.discard(pod["metadata"]["uid"])
         epoch = self._next_epoch(pod)
         started = pod["status"].get("startTime", cluster.now)
-        changed = [c for c in pod["spec"].get("containers") or [] if c.get("name") in names]
         cluster.changed()
 
-        def killed() -> None:
+        def stopped() -> None:
             if not self._current(pod, epoch):
                 return
-            status = pod["status"]
-            status["restartCount"] = status.get("restartCount", 0) + 1
-            status["lastTermination"] = {"exitCode": 0, "startedAt": started,
-                                         "finishedAt": cluster.now}
-            cluster.changed()
-            self._pull_each(pod, epoch, changed, lambda: cluster.after(
-                self.timing.container_start_seconds,
-                lambda: self._recreated(pod, epoch, changed)))
+            if not looping:     # a crash loop counted its restart when the containers exited
+                status = pod["status"]
+                status["restartCount"] = status.get("restartCount", 0) + 1
+                status["lastTermination"] = {"exitCode": 0, "startedAt": started,
+                                             "finishedAt": cluster.now}
+                cluster.changed()
+            restarted = [*sidecars, *apps]
+            self._start_each(pod, epoch, restarted,
+                             lambda: self._running(pod, epoch, restarted))
 
         grace = pod["spec"].get("terminationGracePeriodSeconds")
         cluster.after(min(self.timing.container_stop_seconds,
-                          30.0 if grace is None else max(float(grace), 1.0)), killed)
-
-    def _recreated(self, pod: dict[str, Any], epoch: int,
-                   containers: list[dict[str, Any]]) -> None:
-        """The containers of :meth:`change_images` start again with their new image."""
-        if not self._current(pod, epoch):
-            return
-        cluster = self.cluster
-        for container in containers:
-            self._record_start(pod, container)
-        self.serving.add(pod["metadata"]["uid"])
-        cluster.changed()
-        delay = max((readiness_delay(c) for c in containers), default=0.0)
-        if delay <= 0:
-            self._ready(pod, epoch)
-        else:
-            cluster.after(delay, lambda: self._ready(pod, epoch))
+                          30.0 if grace is None else max(float(grace), 1.0)), stopped)
 
     def _restarted(self, pod: dict[str, Any], epoch: int) -> None:
         if self._current(pod, epoch):
-            pod["status"].pop("reason", None)
             for container in pod["spec"].get("containers") or []:
                 self._record_start(pod, container)
             self._started(pod, epoch)
@@ -577,4 +636,6 @@ class Kubelet:
         self._waiting.pop(pod["metadata"]["uid"], None)
         self._sidecars_started.pop(pod["metadata"]["uid"], None)
         self._init_runs.pop(pod["metadata"]["uid"], None)
+        self._ran_images.pop(pod["metadata"]["uid"], None)
+        self._backoff.pop(pod["metadata"]["uid"], None)
         self.serving.discard(pod["metadata"]["uid"])

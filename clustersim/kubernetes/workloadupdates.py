@@ -188,8 +188,12 @@ def update_pod_spec(stored: dict[str, Any], new: Mapping[str, Any]) -> list[str]
     """Write into a Pod's ``stored`` spec what an update to ``new`` may change, once
     :func:`pod_update_refusal` has let it: the fields of :data:`POD_MUTABLE` (an empty list
     is not kept, as the API omits it) and the images of its containers and init containers.
-    Returns the names of the app containers whose image changed, which the kubelet restarts
-    (:meth:`~clustersim.kubernetes.kubelet.Kubelet.change_images`)."""
+    Returns the names of the containers and init containers whose image changed, for the
+    kubelet (:meth:`~clustersim.kubernetes.kubelet.Kubelet.change_images`): on a running Pod
+    it restarts the app containers and the sidecars (init containers with ``restartPolicy:
+    Always``) among them; a regular init container that has completed is not run again
+    (upstream's ``computeInitContainerActions`` skips it once the Pod is initialized), so
+    its new image is stored and never runs."""
     for field in POD_MUTABLE:
         if new.get(field) in (None, []):
             stored.pop(field, None)
@@ -200,8 +204,7 @@ def update_pod_spec(stored: dict[str, Any], new: Mapping[str, Any]) -> list[str]
         for mine, theirs in zip(stored.get(field) or [], new.get(field) or [], strict=False):
             if mine.get("image") != theirs.get("image"):
                 mine["image"] = theirs.get("image")
-                if field == "containers":
-                    changed.append(str(mine.get("name")))
+                changed.append(str(mine.get("name")))
     return changed
 
 

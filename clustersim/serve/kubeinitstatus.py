@@ -11,7 +11,8 @@ with ``restartPolicy: Always``, has not started; a sidecar has ``started: true``
 startup probe has passed). The times come from the simulated kubelet
 (:meth:`~clustersim.kubernetes.kubelet.Kubelet.init_runs`).
 
-Simplified: init containers never fail or restart here (their ``restartCount`` is 0), and the
+Simplified: init containers never fail here and their ``restartCount`` is 0 (a sidecar restarted
+for a new image counts a restart upstream), and the
 sidecars of a Pod that finished are shown terminated with exit code 0 (a real sidecar's exit
 code is whatever it returned on SIGTERM).
 """
@@ -36,19 +37,24 @@ def is_sidecar(container: Mapping[str, Any]) -> bool:
 
 def init_container_statuses(pod: Mapping[str, Any], runs: Mapping[str, tuple[float, float]],
                             now: float, waiting_reason: str | None,
-                            timestamp: Callable[[float], str]) -> list[dict[str, Any]]:
+                            timestamp: Callable[[float], str],
+                            images: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """One status per init container, in the spec's order. ``runs``: when each started and
     exited or passed its startup probe; ``waiting_reason``: the reason the next one to start
-    waits for (an image pull that failed), else ``PodInitializing``."""
+    waits for (an image pull that failed), else ``PodInitializing``; ``images``: the image
+    each one that started ran (a completed init container whose image was changed since
+    shows the one it ran, as the runtime reports it)."""
     finished = (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed")
     terminating = bool(pod["metadata"].get("deletionTimestamp"))
     statuses = []
     waiting_told = False
     for container in pod["spec"].get("initContainers") or []:
-        entry: dict[str, Any] = {"name": container.get("name"), "image": container.get("image"),
+        name = str(container.get("name"))
+        entry: dict[str, Any] = {"name": name,
+                                 "image": (images or {}).get(name, container.get("image")),
                                  "imageID": "", "ready": False, "restartCount": 0,
                                  "started": False}
-        run = runs.get(str(container.get("name")))
+        run = runs.get(name)
         if run is None:
             reason = POD_INITIALIZING if waiting_told else (waiting_reason or POD_INITIALIZING)
             waiting_told = True

@@ -129,16 +129,19 @@ class Renderer(DerivedObjects):
         if inits and node:
             init_statuses = init_container_statuses(
                 pod, self.cluster.kubelet.init_runs(pod), self.cluster.now,
-                reason if reason in WAITING_REASONS else None, self.timestamp)
+                reason if reason in WAITING_REASONS else None, self.timestamp,
+                self.cluster.kubelet.ran_images(pod))
             status["initContainerStatuses"] = init_statuses
             incomplete = incomplete_inits(pod, init_statuses)
             runs = self.cluster.kubelet.init_runs(pod)
             if not incomplete and runs:
                 initialized_at = self.timestamp(max(end for _, end in runs.values()))
         statuses = []
+        ran = self.cluster.kubelet.ran_images(pod)     # what the runtime last started
         for container in pod["spec"].get("containers") or []:
             entry: dict[str, Any] = {
-                "name": container.get("name"), "image": container.get("image"),
+                "name": container.get("name"),
+                "image": ran.get(str(container.get("name")), container.get("image")),
                 "imageID": "", "ready": is_ready(pod) and not is_terminating(pod),
                 "restartCount": int(pod.get("status", {}).get("restartCount", 0)),
                 "started": phase == "Running"}

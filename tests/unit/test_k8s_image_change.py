@@ -1,0 +1,165 @@
+"""A running Pod's new image (a Pod update): the kubelet kills the changed containers and
+starts them again one at a time, each pulling its image just before it is created and
+started, whatever the restart policy (``computePodActions`` and
+``computeInitContainerActions`` in kubernetes/kubernetes ``pkg/kubelet/kuberuntime/``); the
+restarted containers run as a fresh start does: the old waiting reason goes, the exit plan
+starts over. A Pod still backing off a failed pull pulls its new image at once (the back-off
+is per pod and image, ``pkg/kubelet/images/image_manager.go``)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from clustersim import Node
+from clustersim.kubernetes import KubernetesCluster
+from clustersim.manifests.kubernetes_annotations import RUN_SECONDS
+
+
+def pod(*images: str, restart: str = "Always", annotations: dict[str, str] | None = None,
+        inits: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    meta: dict[str, Any] = {"name": "p"}
+    if annotations:
+        meta["annotations"] = annotations
+    spec: dict[str, Any] = {"restartPolicy": restart, "containers": [
+        {"name": f"c{i}", "image": image} for i, image in enumerate(images)]}
+    if inits:
+        spec["initContainers"] = inits
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec}
+
+
+def cluster() -> KubernetesCluster:
+    return KubernetesCluster(Node.many(1, "node", cpu="4", memory="8Gi"), seed=1)
+
+
+def row(k: KubernetesCluster) -> tuple[str, bool, str]:
+    [p] = k.pods()
+    return p.phase, p.ready, p.reason
+
+
+def test_a_fixed_image_ends_the_crash_loop():
+    k = cluster()
+    k.fail_image("app:1")
+    k.apply(pod("app:1"))
+    k.run(until=60)
+    assert row(k) == ("Running", False, "CrashLoopBackOff")
+    k.apply(pod("app:2"))
+    k.run(until=200)
+    assert row(k) == ("Running", True, "")
+
+
+def test_a_fixed_image_ends_the_pull_back_off_of_a_running_pod():
+    k = cluster()
+    k.apply(pod("app:1"))
+    k.run(until=30)
+    k.fail_pull("app:bad")
+    k.apply(pod("app:bad"))
+    k.run(until=80)
+    assert row(k) == ("Running", False, "ImagePullBackOff")
+    k.apply(pod("app:1"))
+    k.run(until=200)
+    assert row(k) == ("Running", True, "")
+
+
+def test_a_pod_meant_to_finish_still_finishes_after_an_image_change():
+    k = cluster()
+    k.apply(pod("app:1", restart="Never", annotations={RUN_SECONDS: "40"}))
+    k.run(until=10)
+    assert row(k)[0] == "Running"
+    k.apply(pod("app:2", restart="Never", annotations={RUN_SECONDS: "40"}))
+    k.run(until=30)
+    assert row(k) == ("Running", True, "")      # killed, pulled, started again at 16.2 s
+    k.run(until=55)
+    assert row(k)[0] == "Running"               # its 40 s run start over at the restart
+    k.run(until=60)
+    assert row(k) == ("Succeeded", False, "Completed")
+
+
+def test_a_broken_new_image_crash_loops():
+    k = cluster()
+    k.apply(pod("app:1"))
+    k.run(until=30)
+    k.fail_image("app:2")
+    k.apply(pod("app:2"))
+    k.run(until=300)
+    assert row(k) == ("Running", False, "CrashLoopBackOff")
+    assert k.get("Pod", "default", "p")["status"]["restartCount"] > 2
+
+
+def test_changed_containers_restart_one_after_another():
+    k = cluster()
+    k.apply(pod("a:1", "b:1"))
+    k.run(until=30)
+    k.apply(pod("a:2", "b:2"))
+    k.run(until=60)
+    events = [(e.reason, e.message) for e in k.events.where(object="pod/p")]
+    killed = events.index(("Killing", "Container c1 definition changed, will be restarted"))
+    assert events[killed - 1:] == [
+        ("Killing", "Container c0 definition changed, will be restarted"),
+        ("Killing", "Container c1 definition changed, will be restarted"),
+        ("Pulling", 'Pulling image "a:2"'),
+        ("Pulled", 'Successfully pulled image "a:2" in 5s (5s including waiting)'),
+        ("Created", "Created container: c0"), ("Started", "Started container c0"),
+        ("Pulling", 'Pulling image "b:2"'),
+        ("Pulled", 'Successfully pulled image "b:2" in 5s (5s including waiting)'),
+        ("Created", "Created container: c1"), ("Started", "Started container c1")]
+    assert row(k) == ("Running", True, "")
+
+
+def test_a_pending_pods_fixed_image_is_pulled_at_once():
+    k = cluster()
+    k.fail_pull("app:bad")
+    k.apply(pod("app:bad"))
+    k.run(until=1200)
+    assert row(k) == ("Pending", False, "ImagePullBackOff")
+    k.apply(pod("app:1"))
+    k.run(until=1206.5)                     # pull 5 s, start 1 s: no wait for the back-off
+    assert row(k) == ("Running", True, "")
+    pulls = [e.message for e in k.events.where(reason="Pulling")]
+    assert pulls[-1] == 'Pulling image "app:1"' and pulls.count('Pulling image "app:1"') == 1
+
+
+SIDECAR = {"name": "proxy", "image": "envoy:1", "restartPolicy": "Always"}
+MIGRATE = {"name": "migrate", "image": "migrate:1"}
+
+
+def test_a_sidecars_new_image_restarts_it_and_a_completed_init_container_is_left():
+    k = cluster()
+    manifest = pod("app:1", inits=[MIGRATE, SIDECAR])
+    k.apply(manifest)
+    k.run(until=60)
+    changed = copy.deepcopy(manifest)
+    changed["spec"]["initContainers"][0]["image"] = "migrate:2"
+    changed["spec"]["initContainers"][1]["image"] = "envoy:2"
+    k.apply(changed)
+    k.run(until=120)
+    events = [(e.reason, e.message) for e in k.events.where(object="pod/p")]
+    killed = events.index(("Killing", "Init container proxy definition changed"))
+    assert events[killed + 1:] == [
+        ("Pulling", 'Pulling image "envoy:2"'),
+        ("Pulled", 'Successfully pulled image "envoy:2" in 5s (5s including waiting)'),
+        ("Created", "Created container: proxy"), ("Started", "Started container proxy")]
+    assert row(k) == ("Running", True, "")
+    assert k.kubelet.ran_images(k.get("Pod", "default", "p")) == {
+        "migrate": "migrate:1", "proxy": "envoy:2", "c0": "app:1"}
+
+
+def test_a_crash_looping_pods_new_image_kills_nothing_and_starts_every_app_container():
+    k = cluster()
+    k.fail_image("app:1")
+    k.apply(pod("app:1", "log:1"))
+    k.run(until=60)
+    assert row(k)[2] == "CrashLoopBackOff"
+    restarts = k.get("Pod", "default", "p")["status"]["restartCount"]
+    k.apply(pod("app:2", "log:1"))
+    k.run(until=90)
+    events = [(e.reason, e.message) for e in k.events.where(object="pod/p")]
+    assert not any(reason == "Killing" for reason, _ in events)
+    assert events[-7:] == [
+        ("Pulling", 'Pulling image "app:2"'),
+        ("Pulled", 'Successfully pulled image "app:2" in 5s (5s including waiting)'),
+        ("Created", "Created container: c0"), ("Started", "Started container c0"),
+        ("Pulled", 'Container image "log:1" already present on machine'),
+        ("Created", "Created container: c1"), ("Started", "Started container c1")]
+    assert row(k) == ("Running", True, "")
+    assert k.get("Pod", "default", "p")["status"]["restartCount"] == restarts
