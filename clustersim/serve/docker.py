@@ -60,7 +60,12 @@ from clustersim.serve.dockerchecks import (
     prefixed,
     service_name,
 )
-from clustersim.serve.dockerjson import decode_network_create, decode_stored_spec, read_json
+from clustersim.serve.dockerjson import (
+    decode,
+    decode_network_create,
+    decode_stored_spec,
+    read_json,
+)
 from clustersim.serve.dockernetworks import BUILTIN, SWARM_JOINED, node_networks, overlay_ipam
 from clustersim.serve.dockerspec import NS_PER_SECOND as _NS
 from clustersim.serve.dockerspec import (
@@ -250,6 +255,8 @@ class DockerBackend(ClusterTime):
         be left, updated or unlocked: those get a 501 that says so."""
         if request.method == "GET" and not rest:
             return Response.json(200, self._swarm())
+        if request.method == "POST" and rest in (["init"], ["join"], ["update"], ["unlock"]):
+            read_json(request)      # moby's swarm router reads the body first
         if rest in (["init"], ["join"]):
             raise HttpError(503, "This node is already part of a swarm. Use \"docker swarm "
                             "leave\" to leave this swarm and join another one.")
@@ -490,6 +497,7 @@ class DockerBackend(ClusterTime):
             return Response.json(200, services)
         if rest == ["create"] and method == "POST":
             body = read_json(request)
+            decode(body, "swarm.ServiceSpec")
             if isinstance(body, dict) and not any(k.lower() == "name" and v
                                                   for k, v in body.items()):
                 body = {k: v for k, v in body.items() if k.lower() != "name"}
@@ -525,6 +533,7 @@ class DockerBackend(ClusterTime):
         rename or mode change, a rollback without a previous spec, and last the version, in
         the store."""
         body = read_json(request)
+        decode(body, "swarm.ServiceSpec")
         version = parse_version(request.arg("version"), "service")
         name = self._find_service(key)
         service = self.cluster.services[name]
