@@ -43,9 +43,13 @@ _DIGITS = "0123456789"
 _LITERALS = {"t": "true", "f": "false", "n": "null"}
 
 
-def read_json(request: Request) -> Any:
-    """The body of ``request`` as ``httputils.ReadJSON`` decodes it (``{}`` when empty),
-    after ``CheckForJSON`` (:func:`check_for_json`)."""
+def read_json(request: Request, go_type: str = "") -> Any:
+    """The body of ``request`` as ``httputils.ReadJSON`` decodes it into Go's ``go_type``
+    (a struct of :mod:`~clustersim.serve.dockertypes`; none: no type is checked), after
+    ``CheckForJSON`` (:func:`check_for_json`): the JSON as sent, ``{}`` when the body is
+    empty or ``null`` (the struct keeps its zero value). A type error (:func:`decode`) is
+    found before a second value after the first (``Decode`` returns it before ``ReadJSON``
+    asks ``Decoder.More``)."""
     check_for_json(request)
     if not request.body:
         return {}
@@ -54,13 +58,16 @@ def read_json(request: Request) -> Any:
     if start == len(text):
         raise HttpError(400, "invalid JSON: got EOF while reading request body")
     end = _value_end(text, start)
+    try:
+        value = json.loads(text[start:end], parse_float=_Float)
+    except RecursionError:
+        raise HttpError(400, "invalid JSON: exceeded max depth") from None
+    if go_type:
+        decode(value, go_type)
     rest = text[end:].lstrip(_SPACE)
     if rest and rest[0] not in "]}":     # Decoder.More
         raise HttpError(400, "unexpected content after JSON")
-    try:
-        return json.loads(text[start:end], parse_float=_Float)
-    except RecursionError:
-        raise HttpError(400, "invalid JSON: exceeded max depth") from None
+    return {} if value is None else value
 
 
 def check_for_json(request: Request) -> None:
@@ -314,8 +321,9 @@ def decode(value: Any, go_type: str) -> Any:
     slice's index or a map's key adds nothing) and ``Type`` the Go type as
     ``reflect.Type.String()`` writes it, once the decoder has followed a pointer
     (``indirect``): ``uint64`` for a ``*uint64`` field. A body that is not the top-level type
-    says ``into Go value of type swarm.ServiceSpec``."""
-    return _decode(value, go_type, "", ())
+    says ``into Go value of type swarm.ServiceSpec``; ``null`` leaves a struct empty."""
+    decoded = _decode(value, go_type, "", ())
+    return {} if decoded is None and go_type in STRUCTS else decoded
 
 
 def _decode(value: Any, go_type: str, struct: str, path: tuple[str, ...]) -> Any:

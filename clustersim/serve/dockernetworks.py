@@ -145,7 +145,7 @@ class NetworkRoutes(DockerState):
         if rest == ["prune"] and method == "POST":
             return self._prune_networks(request)
         if rest == ["create"] and method == "POST":
-            body = decode_network_create(read_json(request))
+            body = decode_network_create(read_json(request, "types.NetworkCreateRequest"))
             name = body.get("Name")
             if not name:
                 raise HttpError(400, "network name is required")

@@ -69,7 +69,7 @@ class NodeRoutes(DockerState):
         if len(rest) == 1 and request.method == "GET":
             return Response.json(200, self._node_json(self._find_node(rest[0])))
         if len(rest) == 2 and rest[1] == "update" and request.method == "POST":
-            sent = node_spec(read_json(request))
+            sent = node_spec(read_json(request, "swarm.NodeSpec"))
             version = parse_version(request.arg("version"), "node")   # moby's router
             spec = check_node_spec(sent)
             name = self._find_node(rest[0])

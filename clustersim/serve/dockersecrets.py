@@ -38,7 +38,7 @@ class StoredRoutes(DockerState):
                 and (not filters.get("names") or o["Spec"]["Name"] in filters["names"])
                 and all(label_matches(o["Spec"]["Labels"], f) for f in filters.get("label", []))])
         if rest == ["create"] and method == "POST":
-            spec = decode_stored_spec(read_json(request), kind)
+            spec = decode_stored_spec(read_json(request, f"swarm.{kind.title()}Spec"), kind)
             name = check_stored_spec(kind, spec["Name"], spec["Data"], "Driver" in spec)
             if name in objects:
                 raise HttpError(409, f"rpc error: code = AlreadyExists desc = {kind} {name} "
@@ -79,7 +79,7 @@ class StoredRoutes(DockerState):
         for a secret or config the stack already has. Only the labels may change
         (swarmkit ``manager/controlapi/secret.go``, ``UpdateSecret``); the version must be
         the current one (moby's router parses it once it has read the body)."""
-        spec = decode_stored_spec(read_json(request), kind)
+        spec = decode_stored_spec(read_json(request, f"swarm.{kind.title()}Spec"), kind)
         version = parse_version(request.arg("version"), kind)
         self.versions.check(version, found["Version"]["Index"])
         data = spec["Data"]

@@ -27,7 +27,7 @@ from clustersim.serve.dockerchecks import (
     prefixed,
     service_name,
 )
-from clustersim.serve.dockerjson import decode, read_json
+from clustersim.serve.dockerjson import read_json
 from clustersim.serve.dockerspec import json_list, simulator_spec
 from clustersim.serve.dockerstate import DockerState
 from clustersim.serve.dockerstore import object_id, parse_version
@@ -93,8 +93,7 @@ class ServiceRoutes(DockerState):
                     row["ServiceStatus"] = self._service_status(row["Spec"]["Name"])
             return Response.json(200, services)
         if rest == ["create"] and method == "POST":
-            body = read_json(request)
-            decode(body, "swarm.ServiceSpec")
+            body = read_json(request, "swarm.ServiceSpec")
             if isinstance(body, dict) and not any(k.lower() == "name" and v
                                                   for k, v in body.items()):
                 body = {k: v for k, v in body.items() if k.lower() != "name"}
@@ -129,8 +128,7 @@ class ServiceRoutes(DockerState):
         ``daemon/cluster/services.go``), then swarmkit's ``UpdateService``: the spec, a
         rename or mode change, a rollback without a previous spec, and last the version, in
         the store."""
-        body = read_json(request)
-        decode(body, "swarm.ServiceSpec")
+        body = read_json(request, "swarm.ServiceSpec")
         version = parse_version(request.arg("version"), "service")
         name = self._find_service(key)
         service = self.cluster.services[name]

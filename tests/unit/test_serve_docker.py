@@ -390,12 +390,17 @@ def test_labels_that_are_no_strings_are_refused_as_the_daemon_decodes_them(serve
              "swarm.SecretSpec"),
     ('{"name": 5}', "invalid JSON: json: cannot unmarshal number into Go struct field "
                     "SecretSpec.Name of type string"),
+    ('{"Name": 5} {}', "invalid JSON: json: cannot unmarshal number into Go struct field "
+                       "SecretSpec.Name of type string"),
+    ("null", "rpc error: code = InvalidArgument desc = name must be provided"),
 ])
 def test_bodies_are_read_with_engine_25s_words(server, body, message):
     """``httputils.ReadJSON`` (Engine 25.0): Go's syntax errors and decode errors wrapped as
-    ``invalid JSON: ...``, a body of spaces only, and a second value after the first; a
-    ``[]byte`` field's base64 is decoded with the body. The daemon quoted Python's parser
-    ("Expecting value: line 1 column 2") and took a secret's data undecoded."""
+    ``invalid JSON: ...``, a body of spaces only, and a second value after the first (found
+    after a type error in the first, which ``Decode`` returns first); a ``[]byte`` field's
+    base64 is decoded with the body; ``null`` leaves the spec empty. The daemon quoted
+    Python's parser ("Expecting value: line 1 column 2") and took a secret's data
+    undecoded."""
     sent = requests.post(f"{server.url}/v1.44/secrets/create", data=body.encode(), timeout=10,
                          headers={"Content-Type": "application/json"})
     assert (sent.status_code, sent.json()) == (400, {"message": message})
