@@ -1,6 +1,7 @@
 """The Docker daemon's checks and refusals that need no swarm state, for
-:mod:`clustersim.serve.docker`: list filters, secret and config specs, the lookups of
-objects outside swarm mode, and the names of services created without one.
+:mod:`clustersim.serve.docker`: list filters and boolean query parameters, secret and config
+specs, the lookups of objects outside swarm mode, and the names of services created without
+one.
 
 Each names its upstream source (moby/moby, moby/swarmkit, docker/cli) in its docstring.
 """
@@ -14,9 +15,9 @@ import re
 from collections.abc import Container
 from typing import Any
 
-from clustersim.serve.core import HttpError
+from clustersim.serve.core import HttpError, Request
 
-__all__ = ["NOT_SIMULATED", "check_stored_spec", "enum_filter", "label_matches",
+__all__ = ["NOT_SIMULATED", "check_stored_spec", "enum_filter", "flag", "label_matches",
            "missing_object", "parse_filters", "prefixed", "service_name"]
 
 
@@ -37,6 +38,11 @@ def parse_filters(text: str | None, accepted: tuple[str, ...]) -> dict[str, list
         raise HttpError(400, f"invalid filter '{unknown[0]}'")
     return {k: [str(x) for x in v] if isinstance(v, list)
             else [str(k2) for k2, on in v.items() if on] for k, v in raw.items()}
+
+
+def flag(request: Request, key: str) -> bool:
+    """A boolean query parameter as the clients send it (``?force=1``, ``?details=true``)."""
+    return request.arg(key, "") in ("1", "true", "True")
 
 
 def enum_filter(filters: dict[str, list[str]], key: str, values: tuple[str, ...]) -> set[str]:

@@ -24,7 +24,14 @@ import ipaddress
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["BUILTIN", "SWARM_JOINED", "node_networks", "overlay_ipam"]
+from clustersim.serve.core import HttpError, Request, Response
+from clustersim.serve.dockerchecks import label_matches, parse_filters
+from clustersim.serve.dockerjson import decode_network_create, read_json
+from clustersim.serve.dockerspec import json_list, json_object
+from clustersim.serve.dockerstate import DockerState
+from clustersim.serve.dockerstore import object_id
+
+__all__ = ["BUILTIN", "SWARM_JOINED", "NetworkRoutes", "node_networks", "overlay_ipam"]
 
 BUILTIN = ("bridge", "host", "none")
 """moby's predefined networks (``runconfig.IsPreDefinedNetwork`` on Linux)."""
@@ -91,3 +98,120 @@ def _parses(subnet: Any) -> bool:
     except ValueError:
         return False
     return True
+
+
+_DRIVERS = ("overlay", "bridge", "host", "null", "macvlan", "ipvlan")
+"""The network drivers a Docker Engine has built in; any other is a plugin it lacks."""
+
+
+class NetworkRoutes(DockerState):
+    """``/networks``: ls, inspect, create, rm and prune."""
+
+    def _network(self, name: str, driver: str, *, ingress: bool = False,
+                 labels: dict[str, str] | None = None, ipam: dict[str, Any] | None = None,
+                 options: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Store a network built from ``ipam`` as sent (``Driver``, ``Config``, ``Options``)
+        and ``options``, the driver options sent, once every part has been checked (a
+        refused create stores nothing); an overlay network gets a free subnet when none is
+        sent and its VXLAN ID (:func:`overlay_ipam`)."""
+        ipam = ipam or {}
+        config, driver_options = json_list(ipam, "Config"), dict(options or {})
+        if driver == "overlay":
+            config, overlay = overlay_ipam(config, self.networks.values())
+            driver_options = overlay | driver_options
+        network: dict[str, Any] = {
+            "Name": name, "Id": object_id("network", name), "Created": self._stamp(self.now),
+            "Scope": "swarm" if driver == "overlay" else "local", "Driver": driver,
+            "EnableIPv6": False, "Internal": False, "Attachable": False, "Ingress": ingress,
+            "IPAM": {"Driver": ipam.get("Driver") or "default", "Config": config,
+                     "Options": ipam.get("Options")},
+            "Options": driver_options, "Labels": labels or {}, "Containers": {}}
+        self.networks[name] = network
+        return network
+
+    def _networks(self, request: Request, rest: list[str]) -> Response:
+        method = request.method
+        if not rest and method == "GET":
+            tests = {"name": lambda n, f: f in n["Name"], "id": lambda n, f: n["Id"].startswith(f),
+                     "driver": lambda n, f: n["Driver"] == f,
+                     "scope": lambda n, f: n["Scope"] == f,
+                     "type": lambda n, f: (n["Name"] in BUILTIN) == (f == "builtin")}
+            filters = parse_filters(request.arg("filters"), (*tests, "label"))
+            found = [n for n in self.networks.values()
+                     if all(any(tests[k](n, f) for f in v) for k, v in filters.items()
+                            if k in tests and v)
+                     and all(label_matches(n["Labels"], f) for f in filters.get("label", []))]
+            return Response.json(200, found)
+        if rest == ["prune"] and method == "POST":
+            return self._prune_networks(request)
+        if rest == ["create"] and method == "POST":
+            body = decode_network_create(read_json(request, "types.NetworkCreateRequest"))
+            name = body.get("Name")
+            if not name:
+                raise HttpError(400, "network name is required")
+            driver, labels = body.get("Driver") or "overlay", body.get("Labels") or {}
+            if driver not in _DRIVERS:     # moby looks the driver up as a plugin last
+                raise HttpError(404, f'plugin "{driver}" not found')
+            if name in self.networks:
+                raise HttpError(409, f"network with name {name} already exists")
+            ipam, options = json_object(body, "IPAM"), json_object(body, "Options")
+            network = self._network(name, driver, labels=labels, ipam=ipam, options=options)
+            for key in ("Attachable", "Internal", "EnableIPv6"):
+                network[key] = bool(body.get(key))
+            return Response.json(201, {"Id": network["Id"], "Warning": ""})
+        if len(rest) == 1:
+            net = self._find_network(rest[0])
+            if net is None:
+                raise HttpError(404, f"network {rest[0]} not found")
+            if method == "GET":
+                return Response.json(200, net)
+            if method == "DELETE":
+                self._check_removable(net)
+                users = self._users(lambda task: any(
+                    isinstance(n, dict) and n.get("Target") == net["Id"]
+                    for n in task.get("Networks") or []))
+                if users:       # swarmkit controlapi RemoveNetwork
+                    raise HttpError(400, "rpc error: code = FailedPrecondition desc = network "
+                                    f"{net['Id']} is in use by service "
+                                    f"{object_id('service', users[0])}")
+                del self.networks[net["Name"]]
+                return Response(204)
+        raise HttpError(404, "page not found")
+
+    def _prune_networks(self, request: Request) -> Response:
+        """``docker network prune``: remove every network no service uses, except the
+        predefined ones (moby ``daemon/prune.go``, ``NetworksPrune``: filters ``label``,
+        ``label!`` and ``until``; ``until`` is not simulated)."""
+        filters = parse_filters(request.arg("filters"), ("label", "label!", "until"))
+        used = {n.get("Target") for name, service in self.cluster.services.items()
+                for n in self._spec_json(name, service.spec)["TaskTemplate"].get("Networks")
+                or [] if isinstance(n, dict)}
+        gone = [n["Name"] for n in list(self.networks.values())
+                if n["Name"] not in (*BUILTIN, *SWARM_JOINED) and n["Id"] not in used
+                and all(label_matches(n["Labels"], f) for f in filters.get("label", []))
+                and not any(label_matches(n["Labels"], f) for f in filters.get("label!", []))]
+        for name in gone:
+            del self.networks[name]
+        return Response.json(200, {"NetworksDeleted": gone})
+
+    def _check_removable(self, net: dict[str, Any]) -> None:
+        """moby refuses to remove a predefined network (``daemon/network.go``,
+        ``deleteNetwork``: 403) and libnetwork one with endpoints (``docker_gwbridge``
+        holds the ingress sandbox's); swarmkit keeps ``ingress`` while a service publishes
+        a port through it (``controlapi/network.go``, ``removeIngressNetwork``). Removing
+        it otherwise is not simulated (the routing mesh always has it)."""
+        name = net["Name"]
+        if name in BUILTIN:
+            raise HttpError(403, f"{name} is a pre-defined network and cannot be removed")
+        if name == "docker_gwbridge":
+            raise HttpError(403, f"error while removing network: network {name} id "
+                            f"{net['Id']} has active endpoints")
+        if net["Ingress"]:
+            users = [s for s, service in self.cluster.services.items()
+                     if any(p.mode == "ingress" for p in service.spec.ports)]
+            if users:
+                raise HttpError(400, "rpc error: code = FailedPrecondition desc = ingress "
+                                "network cannot be removed because service "
+                                f"{object_id('service', users[0])} depends on it")
+            raise HttpError(501, "removing the ingress network is not simulated: the "
+                            "simulated routing mesh always has it")

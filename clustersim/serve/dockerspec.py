@@ -19,7 +19,7 @@ from clustersim.goformat import go_quote
 from clustersim.manifests import ManifestError
 from clustersim.manifests.compose_types import image_problem, service_name
 from clustersim.serve.core import HttpError
-from clustersim.serve.dockerjson import decode_string_map, unmarshal_error
+from clustersim.serve.dockerjson import decode
 from clustersim.swarm import ServiceSpec
 from clustersim.swarm.spec import compose_service
 
@@ -119,17 +119,18 @@ def simulator_spec(body: Any) -> ServiceSpec:
     if "global" in mode:
         deploy["mode"] = "global"
     else:
-        deploy["replicas"] = _num(json_object(mode, "replicated").get("replicas", 1), "Replicas")
+        replicas = json_object(mode, "replicated").get("replicas")
+        deploy["replicas"] = 1 if replicas is None else replicas
     placement = json_object(template, "placement")
     deploy["placement"] = {k: v for k, v in {
         "constraints": placement.get("constraints"),
         "preferences": [{"spread": json_object(p, "spread").get("spreaddescriptor")}
-                        for p in map(_as_obj, json_list(placement, "preferences"))] or None,
+                        for p in json_list(placement, "preferences") if p] or None,
         "max_replicas_per_node": placement.get("maxreplicas")}.items() if v}
     reservations = json_object(json_object(template, "resources"), "reservations")
     if reservations:
-        cpus = _num(reservations.get("nanocpus") or 0, "NanoCPUs")
-        memory = _num(reservations.get("memorybytes") or 0, "MemoryBytes")
+        cpus = reservations.get("nanocpus") or 0
+        memory = reservations.get("memorybytes") or 0
         deploy["resources"] = {"reservations": {k: v for k, v in {
             "cpus": str(cpus / NS_PER_SECOND) if cpus else None,
             "memory": int(memory) or None}.items() if v}}
@@ -137,22 +138,19 @@ def simulator_spec(body: Any) -> ServiceSpec:
     if restart:
         deploy["restart_policy"] = {k: v for k, v in {
             "condition": restart.get("condition") or None,    # "": the default
-            "delay": _duration(restart["delay"], "Delay") if "delay" in restart
-            else None,
+            "delay": _duration(restart.get("delay")),
             "max_attempts": restart.get("maxattempts"),
-            "window": _duration(restart["window"], "Window") if "window" in restart
-            else None}.items() if v is not None}
+            "window": _duration(restart.get("window"))}.items() if v is not None}
     for key, field in (("updateconfig", "update_config"),
                        ("rollbackconfig", "rollback_config")):
         cfg = json_object(body, key)
         if cfg:
             deploy[field] = {k: v for k, v in {
                 "parallelism": cfg.get("parallelism"),
-                "delay": _duration(cfg["delay"], "Delay") if "delay" in cfg else None,
+                "delay": _duration(cfg.get("delay")),
                 "failure_action": cfg.get("failureaction") or None,   # "": the default, as
                 # moby's convert (daemon/cluster/convert/service.go) reads Go's zero value
-                "monitor": _duration(cfg["monitor"], "Monitor") if "monitor" in cfg
-                else None,
+                "monitor": _duration(cfg.get("monitor")),
                 "max_failure_ratio": cfg.get("maxfailureratio"),
                 "order": cfg.get("order") or None}.items() if v is not None}
     endpoint = json_object(body, "endpointspec")
@@ -164,10 +162,10 @@ def simulator_spec(body: Any) -> ServiceSpec:
                           "published": p.get("publishedport") or 0,
                           "protocol": p.get("protocol", "tcp"),
                           "mode": p.get("publishmode", "ingress")}
-                         for p in map(_as_obj, json_list(endpoint, "ports"))]}
+                         for p in [p or {} for p in json_list(endpoint, "ports")]]}
     if json_list(check, "test"):     # the Engine's durations are nanoseconds; 0 = default
         service["healthcheck"] = {"test": json_list(check, "test"), **{
-            key: _duration(check[field], field) for key, field in (
+            key: _duration(check[field]) for key, field in (
                 ("interval", "interval"), ("timeout", "timeout"),
                 ("start_period", "startperiod"), ("start_interval", "startinterval"))
             if check.get(field)}, **({"retries": check["retries"]} if check.get("retries")
@@ -178,7 +176,7 @@ def simulator_spec(body: Any) -> ServiceSpec:
         spec = compose_service(name, service)
     except ManifestError as err:
         raise HttpError(400, f"rpc error: code = InvalidArgument desc = {err}") from None
-    force = int(_num(template.get("forceupdate") or 0, "ForceUpdate"))
+    force = template.get("forceupdate") or 0
     return spec.with_changes(stack=stack or spec.stack, force_update=force,
                              unmodelled=_unmodelled(template))
 
@@ -223,11 +221,6 @@ def _unmodelled(template: dict[str, Any]) -> str:
 
 
 
-_NODE_FIELDS = {"name": ("Name", "string"), "labels": ("Labels", ""),
-                "role": ("Role", "swarm.NodeRole"),
-                "availability": ("Availability", "swarm.NodeAvailability")}
-"""A NodeSpec's fields as Go's decoder finds them (any case) and their Go types."""
-
 _NODE_ENUMS = {"Role": ("worker", "manager"), "Availability": ("active", "pause", "drain")}
 """The values moby's convert accepts for ``Role`` and ``Availability`` (swarmkit's
 ``NodeRole`` and ``NodeSpec_Availability`` enums, looked up in upper case)."""
@@ -236,22 +229,13 @@ _NODE_ENUMS = {"Role": ("worker", "manager"), "Availability": ("active", "pause"
 def node_spec(body: Any) -> dict[str, Any]:
     """The body of ``POST /nodes/{id}/update``, a whole ``NodeSpec`` that replaces the node's
     (swarmkit ``manager/controlapi/node.go``, ``UpdateNode``, stores the spec as sent), read
-    as Go's decoder reads it into moby's ``api/types/swarm`` ``NodeSpec``: field names in any
-    case, an absent or null field is its empty value (no labels, an empty ``Role``)."""
-    if not isinstance(body, dict):
-        raise unmarshal_error(body, "Go value of type swarm.NodeSpec")
-    spec: dict[str, Any] = {"Name": "", "Labels": {}, "Role": "", "Availability": ""}
-    for field, value in body.items():
-        key, go_type = _NODE_FIELDS.get(str(field).lower(), ("", ""))
-        if not key or value is None:
-            continue
-        if key == "Labels":
-            spec[key] = decode_string_map(value, "NodeSpec.Labels")
-        elif not isinstance(value, str):
-            raise unmarshal_error(value, f"Go struct field NodeSpec.{key} of type {go_type}")
-        else:
-            spec[key] = value
-    return spec
+    as Go's decoder reads it into moby's ``api/types/swarm`` ``NodeSpec``
+    (:func:`~clustersim.serve.dockerjson.decode`): field names in any case, an absent or
+    null field is its empty value (no labels, an empty ``Role``)."""
+    sent = decode(body, "swarm.NodeSpec")
+    return {"Name": sent.get("Name", ""),
+            "Labels": {k: v or "" for k, v in (sent.get("Labels") or {}).items()},
+            "Role": sent.get("Role", ""), "Availability": sent.get("Availability", "")}
 
 
 def check_node_spec(spec: dict[str, Any]) -> dict[str, Any]:
@@ -266,38 +250,20 @@ def check_node_spec(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def json_object(mapping: dict[str, Any], key: str) -> dict[str, Any]:
-    """``mapping[key]`` as an object (``{}`` when absent or null); another type is refused
-    as the daemon's JSON decoder refuses it."""
-    value = mapping.get(key)
-    if value is None:
-        return {}
-    return _as_obj(value, key)
-
-
-def _as_obj(value: Any, key: str = "item") -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise unmarshal_error(value, f"Go struct field {key} of type object")
-    return value
+    """``mapping[key]``, an object of a body :func:`~clustersim.serve.dockerjson.decode`
+    has checked (``{}`` when absent or null)."""
+    return mapping.get(key) or {}
 
 
 def json_list(mapping: dict[str, Any], key: str) -> list[Any]:
-    value = mapping.get(key)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise unmarshal_error(value, f"Go struct field {key} of type array")
-    return value
+    """``mapping[key]``, an array of a checked body (``[]`` when absent or null)."""
+    return mapping.get(key) or []
 
 
-def _duration(value: Any, key: str) -> str:
-    """An Engine API duration (nanoseconds) as a Go duration for the Compose reader."""
-    return f"{_num(value, key)}ns"
-
-
-def _num(value: Any, key: str) -> int | float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise unmarshal_error(value, f"Go struct field {key} of type int64")
-    return value
+def _duration(value: int | None) -> str | None:
+    """An Engine API duration (nanoseconds) as a Go duration for the Compose reader; None
+    when not sent (or null: Go leaves the field unset)."""
+    return None if value is None else f"{value}ns"
 
 
 def _fold(value: Any, *, data: bool = False) -> Any:

@@ -1,4 +1,5 @@
-"""The ``Version.Index`` of the simulated swarm's objects, as swarmkit's store keeps it.
+"""The IDs and ``Version.Index`` of the simulated swarm's objects, as swarmkit's store keeps
+them (IDs: :func:`object_id`).
 
 In swarmkit every object of the store (cluster, node, service, task, secret, config...) carries
 ``Meta.Version``: each transaction that creates or updates it stamps it with the raft index of
@@ -13,7 +14,7 @@ error that gRPC carries as ``Unknown`` and the daemon answers with a 500
 Changes made through the API are stamped by their handlers when they are made; the
 simulator's own changes (a node that goes down, a rolling update's status, a task's state) are
 stamped as the simulator records the event that reports them, from a summary of what the Engine
-API shows of the object (:meth:`~clustersim.serve.docker.DockerBackend.advance`), so their
+API shows of the object (:meth:`~clustersim.serve.dockerstate.DockerState.advance`), so their
 indexes follow the order of the changes and a later read gives the same version.
 Simplified (what swarmkit does instead): a change the simulator records no event for (a task's
 desired state) is stamped when a client next reads the object, and two such changes between
@@ -23,14 +24,25 @@ the summary as it was takes no index.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Hashable
 
 from clustersim.serve.core import HttpError
 
-__all__ = ["StoreVersions", "out_of_sequence", "parse_version"]
+__all__ = ["StoreVersions", "object_id", "out_of_sequence", "parse_version"]
 
 _UINT64 = 2**64 - 1
+
+
+def object_id(kind: str, name: str) -> str:
+    """A 25-character id, fixed by ``name`` (swarmkit's are random)."""
+    digest = int(hashlib.sha256(f"{kind}/{name}".encode()).hexdigest(), 16)
+    alphabet, out = "0123456789abcdefghijklmnopqrstuvwxyz", ""
+    for _ in range(25):
+        digest, digit = divmod(digest, 36)
+        out += alphabet[digit]
+    return out
 
 
 def parse_version(raw: str | None, kind: str) -> int:

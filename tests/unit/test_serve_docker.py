@@ -3,6 +3,8 @@ the simulated swarm's own state. (The docker CLI, not on PyPI: test_serve_docker
 
 from __future__ import annotations
 
+import json
+
 import docker
 import pytest
 import requests
@@ -388,12 +390,17 @@ def test_labels_that_are_no_strings_are_refused_as_the_daemon_decodes_them(serve
              "swarm.SecretSpec"),
     ('{"name": 5}', "invalid JSON: json: cannot unmarshal number into Go struct field "
                     "SecretSpec.Name of type string"),
+    ('{"Name": 5} {}', "invalid JSON: json: cannot unmarshal number into Go struct field "
+                       "SecretSpec.Name of type string"),
+    ("null", "rpc error: code = InvalidArgument desc = name must be provided"),
 ])
 def test_bodies_are_read_with_engine_25s_words(server, body, message):
     """``httputils.ReadJSON`` (Engine 25.0): Go's syntax errors and decode errors wrapped as
-    ``invalid JSON: ...``, a body of spaces only, and a second value after the first; a
-    ``[]byte`` field's base64 is decoded with the body. The daemon quoted Python's parser
-    ("Expecting value: line 1 column 2") and took a secret's data undecoded."""
+    ``invalid JSON: ...``, a body of spaces only, and a second value after the first (found
+    after a type error in the first, which ``Decode`` returns first); a ``[]byte`` field's
+    base64 is decoded with the body; ``null`` leaves the spec empty. The daemon quoted
+    Python's parser ("Expecting value: line 1 column 2") and took a secret's data
+    undecoded."""
     sent = requests.post(f"{server.url}/v1.44/secrets/create", data=body.encode(), timeout=10,
                          headers={"Content-Type": "application/json"})
     assert (sent.status_code, sent.json()) == (400, {"message": message})
@@ -439,3 +446,84 @@ def test_the_simulators_own_changes_take_their_version_when_they_happen():
         assert index < service["Version"]["Index"]
         down = datetime.fromisoformat(updated[:26] + "+00:00").timestamp() - 1_700_000_000
         assert 10 <= down <= 15
+
+
+_WEB = {"Name": "web", "TaskTemplate": {"ContainerSpec": {"Image": "nginx:1.27"}}}
+
+
+@pytest.mark.parametrize(("body", "where"), [
+    ({**_WEB, "TaskTemplate": {"ContainerSpec": {"Image": "nginx", "Env": "A=1"}}},
+     "string into Go struct field ContainerSpec.TaskTemplate.ContainerSpec.Env of type "
+     "[]string"),
+    ({**_WEB, "TaskTemplate": {"ContainerSpec": {"Image": "nginx", "Env": ["A=1", 2]}}},
+     "number into Go struct field ContainerSpec.TaskTemplate.ContainerSpec.Env of type string"),
+    ({**_WEB, "Mode": {"Replicated": {"Replicas": -1}}},
+     "number -1 into Go struct field ReplicatedService.Mode.Replicated.Replicas of type uint64"),
+    ('{"Name": "web", "Mode": {"Replicated": {"Replicas": 2.0}}}',
+     "number 2.0 into Go struct field ReplicatedService.Mode.Replicated.Replicas of type "
+     "uint64"),
+    ({"name": "web", "tasktemplate": {"restartpolicy": "any"}},
+     "string into Go struct field TaskSpec.TaskTemplate.RestartPolicy of type "
+     "swarm.RestartPolicy"),
+    ({**_WEB, "UpdateConfig": {"Delay": "5s"}},
+     "string into Go struct field UpdateConfig.UpdateConfig.Delay of type time.Duration"),
+    ({**_WEB, "EndpointSpec": {"Ports": ["80:80"]}},
+     "string into Go struct field EndpointSpec.EndpointSpec.Ports of type swarm.PortConfig"),
+    ({**_WEB, "EndpointSpec": {"Ports": [{"TargetPort": 80, "PublishedPort": 1 << 32}]}},
+     "number 4294967296 into Go struct field PortConfig.EndpointSpec.Ports.PublishedPort of "
+     "type uint32"),
+    ({**_WEB, "Labels": {"tier": 1}},
+     "number into Go struct field ServiceSpec.Labels of type string"),
+    ([_WEB], "array into Go value of type swarm.ServiceSpec"),
+])
+def test_a_service_bodys_type_errors_name_the_go_field_path(server, body, where):
+    """Go's decoder (Go 1.21, Engine 25.0.6) names the innermost struct, the JSON names from
+    the top of the body down to the field, and the field's Go type: the served daemon said
+    ``Go struct field tasktemplate of type object`` and let a negative or fractional replica
+    count, a string in ``Env`` or a port past ``uint32`` through to the simulator's checks."""
+    data = body if isinstance(body, str) else json.dumps(body)
+    for path in ("services/create", "services/web/update?version=1"):
+        sent = requests.post(f"{server.url}/v1.44/{path}", data=data, timeout=10,
+                             headers={"Content-Type": "application/json"})
+        assert (sent.status_code, sent.json()) == (400, {"message": "invalid JSON: json: "
+                                                         f"cannot unmarshal {where}"})
+    assert server.cluster.services == {}
+
+
+_JSON_ROUTES = ("services/create", "services/web/update?version=1",
+                "nodes/worker-1/update?version=1", "secrets/create", "configs/create",
+                "networks/create", "swarm/init")
+
+
+@pytest.mark.parametrize("path", _JSON_ROUTES)
+@pytest.mark.parametrize(("content_type", "message"), [
+    ("text/plain", "unsupported Content-Type header (text/plain): must be "
+                   "'application/json'"),
+    ("Text/Plain; charset=utf-8", "unsupported Content-Type header (Text/Plain; "
+                                  "charset=utf-8): must be 'application/json'"),
+    (None, "malformed Content-Type header (): mime: no media type"),
+    ("application/json; charset", "malformed Content-Type header (application/json; "
+                                  "charset): mime: invalid media parameter"),
+    ("application/", "malformed Content-Type header (application/): mime: expected token "
+                     "after slash"),
+])
+def test_a_body_that_is_not_declared_json_is_refused(server, path, content_type, message):
+    """moby's ``CheckForJSON`` (v25): a body needs ``Content-Type: application/json``; the
+    served daemon read a body without the header, and named the media type lower-cased
+    without its parameters where the daemon quotes the header as sent."""
+    headers = {} if content_type is None else {"Content-Type": content_type}
+    sent = requests.post(f"{server.url}/v1.44/{path}", data=json.dumps(_WEB), timeout=10,
+                         headers=headers)
+    assert (sent.status_code, sent.json()) == (400, {"message": message})
+
+
+@pytest.mark.parametrize("content_type", ["application/json; charset=utf-8",
+                                          'APPLICATION/JSON;charset="utf-8";', None])
+def test_json_with_parameters_or_no_body_without_a_header_is_read(server, content_type):
+    """A JSON media type with parameters passes ``CheckForJSON``; without a body the header
+    may be left out (the service is then made from an empty spec, as the daemon's)."""
+    headers = {} if content_type is None else {"Content-Type": content_type}
+    sent = requests.post(f"{server.url}/v1.44/services/create", timeout=10, headers=headers,
+                         data=b"" if content_type is None else json.dumps(_WEB))
+    assert "Content-Type" not in sent.json().get("message", "")
+    assert sent.status_code == (201 if content_type else 400)

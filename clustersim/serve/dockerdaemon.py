@@ -1,0 +1,138 @@
+"""The Docker daemon itself, for :mod:`clustersim.serve.docker`: the API version it serves and
+the version prefix of a path (moby's version middleware), ``/_ping``, ``/version``, ``/info``
+and ``/swarm``.
+
+The daemon reports itself as Engine 25.0.6, the release whose API is 1.44
+(:data:`ENGINE_VERSION`); clients negotiate down from ``/_ping``'s ``API-Version`` (a 28.x
+CLI asks for 1.44, Debian's 20.10 CLI speaks 1.41).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from clustersim.serve.core import HttpError, Request, Response
+from clustersim.serve.dockerchecks import flag
+from clustersim.serve.dockerjson import read_json
+from clustersim.serve.dockerspec import NS_PER_SECOND as _NS
+from clustersim.serve.dockerstate import DockerState
+from clustersim.serve.dockerstore import object_id
+
+__all__ = ["API_VERSION", "ENGINE_VERSION", "MIN_API_VERSION", "DaemonRoutes", "api_path"]
+
+ENGINE_VERSION = "25.0.6"
+"""The Engine release whose newest API is the one served: the API version matrix
+(https://docs.docker.com/reference/api/engine/#api-version-matrix) pairs Engine 25.0 with API
+1.44 (26.x speaks 1.45, 28.x 1.48 to 1.51). The endpoints follow the v1.44 reference, and
+nothing here implements the later versions' changes, so the simulated daemon is a 25.0 one
+rather than a newer Engine claiming an older API."""
+API_VERSION = "1.44"
+MIN_API_VERSION = "1.24"
+"""Engine 25.0's default minimum (moby ``api/common.go``; raised from 1.12 for v25.0, and to
+1.44 in v29)."""
+
+
+def _version_key(version: str) -> tuple[int, int]:
+    major, minor = version.split(".")
+    return int(major), int(minor)
+
+
+def api_path(path: str) -> str:
+    """``path`` without its version prefix (``/v1.44/services``: ``/services``), once the
+    daemon's version middleware (``api/server/middleware/version.go``) has found the version
+    asked for within the range it serves."""
+    asked = re.match(r"^/v(\d+)\.(\d+)(?=/|$)", path)
+    if asked:
+        version = f"{asked[1]}.{asked[2]}"
+        wanted = _version_key(version)
+        if wanted < _version_key(MIN_API_VERSION):
+            raise HttpError(400, f"client version {version} is too old. Minimum supported "
+                            f"API version is {MIN_API_VERSION}, please upgrade your client "
+                            "to a newer version")
+        if wanted > _version_key(API_VERSION):
+            raise HttpError(400, f"client version {version} is too new. Maximum supported "
+                            f"API version is {API_VERSION}")
+    return (path[asked.end():] if asked else path).rstrip("/") or "/"
+
+
+class DaemonRoutes(DockerState):
+    """``/_ping``, ``/version``, ``/info`` and ``/swarm``."""
+
+    @staticmethod
+    def _ping() -> Response:
+        response = Response.text(200, "OK")
+        response.headers.update({"API-Version": API_VERSION, "Docker-Experimental": "false",
+                                 "Swarm": "active/manager", "OSType": "linux"})
+        return response
+
+    def _swarm_request(self, request: Request, rest: list[str]) -> Response:
+        """``/swarm``: inspect it; ``init`` and ``join`` get the daemon's 503 for a node
+        already in a swarm, ``leave`` without ``force`` the daemon's 503 for the last
+        manager (moby ``daemon/cluster/swarm.go``, ``Leave``). The simulated swarm cannot
+        be left, updated or unlocked: those get a 501 that says so."""
+        if request.method == "GET" and not rest:
+            return Response.json(200, self._swarm())
+        if request.method == "POST" and rest in (["init"], ["join"], ["update"], ["unlock"]):
+            read_json(request)      # moby's swarm router reads the body first
+        if rest in (["init"], ["join"]):
+            raise HttpError(503, "This node is already part of a swarm. Use \"docker swarm "
+                            "leave\" to leave this swarm and join another one.")
+        if rest == ["leave"] and not flag(request, "force"):
+            raise HttpError(503, "You are attempting to leave the swarm on a node that is "
+                            "participating as a manager. Removing the last manager erases "
+                            "all current state of the swarm. Use `--force` to ignore this "
+                            "message. ")
+        what = {"leave": "leaving the swarm", "update": "changing the swarm's settings",
+                "unlock": "unlocking", "unlockkey": "the unlock key (autolock)"}
+        if len(rest) == 1 and rest[0] in what:
+            raise HttpError(501, f"{what[rest[0]]} is not simulated: the simulated swarm "
+                            "lives as long as its server (stop it with Ctrl-C)")
+        raise HttpError(404, "page not found")
+
+    def _version(self) -> dict[str, Any]:
+        return {"Platform": {"Name": "clustersim (simulated Docker Engine)"},
+                "Version": ENGINE_VERSION, "ApiVersion": API_VERSION,
+                "MinAPIVersion": MIN_API_VERSION, "Os": "linux", "Arch": "amd64",
+                "KernelVersion": "simulated", "GoVersion": "simulated", "GitCommit": "",
+                "Components": [{"Name": "Engine", "Version": ENGINE_VERSION,
+                                "Details": {"ApiVersion": API_VERSION,
+                                            "MinAPIVersion": MIN_API_VERSION,
+                                            "Os": "linux", "Arch": "amd64",
+                                            "GoVersion": "simulated", "GitCommit": "simulated",
+                                            "KernelVersion": "simulated",
+                                            "BuildTime": self._stamp(0),
+                                            "Experimental": "false"}}]}
+
+    def _info(self) -> dict[str, Any]:
+        leader = self.cluster.leader or self.cluster.raft.managers[0]
+        machine = self.cluster.node_record(leader).node     # the engine answering: a manager
+        nodes = self.cluster.node_ls()
+        return {"ID": object_id("engine", leader), "Name": leader, "ServerVersion": ENGINE_VERSION,
+                "OperatingSystem": "clustersim (simulated)", "OSType": "linux",
+                "Architecture": "x86_64", "NCPU": int(machine.cpu),
+                "MemTotal": int(machine.memory_bytes), "Containers": 0,
+                "Images": 0, "Driver": "simulated",
+                "Swarm": {"NodeID": object_id("node", leader), "NodeAddr": "10.0.0.1",
+                          "LocalNodeState": "active", "ControlAvailable": True, "Error": "",
+                          "RemoteManagers": [{"NodeID": object_id("node", m), "Addr": f"{m}:2377"}
+                                             for m in self.cluster.raft.managers],
+                          "Nodes": len(nodes), "Managers": len(self.cluster.raft.managers),
+                          "Cluster": self._swarm()}}
+
+    def _swarm(self) -> dict[str, Any]:
+        return {"ID": object_id("swarm", "clustersim"),
+                "Version": {"Index": self.versions.read("swarm", None, 0.0)[0]},
+                "CreatedAt": self._stamp(0), "UpdatedAt": self._stamp(0),
+                "Spec": {"Name": "default", "Labels": {},
+                         "Orchestration": {"TaskHistoryRetentionLimit": 5},
+                         "Raft": {"SnapshotInterval": 10000, "KeepOldSnapshots": 0,
+                                  "LogEntriesForSlowFollowers": 500, "ElectionTick": 10,
+                                  "HeartbeatTick": 1},
+                         "Dispatcher": {"HeartbeatPeriod": 5 * _NS},
+                         "CAConfig": {"NodeCertExpiry": 7776000 * _NS},
+                         "TaskDefaults": {}, "EncryptionConfig": {"AutoLockManagers": False}},
+                "TLSInfo": {}, "RootRotationInProgress": False, "DefaultAddrPool": ["10.0.0.0/8"],
+                "SubnetSize": 24, "DataPathPort": 4789,
+                "JoinTokens": {"Worker": "SWMTKN-1-simulated-worker",
+                               "Manager": "SWMTKN-1-simulated-manager"}}

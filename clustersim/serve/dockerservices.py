@@ -1,0 +1,282 @@
+"""The Engine API's services and their tasks (``docker service create|ls|ps|inspect|update|
+rollback|scale|rm|logs``), for :mod:`clustersim.serve.docker`: ``/services`` (create, ls,
+inspect, update with ``?version=`` and ``rollback=previous``, rm, logs) and ``/tasks`` (ls,
+inspect, logs). ``GET /services?status=true`` adds each ``ServiceStatus`` (the CLI's REPLICAS
+column); ``/services/{id}/logs`` honours ``details``, ``timestamps`` and ``tail`` as the CLI
+asks.
+
+Simplified (what Docker does instead): a ServiceSpec is stored as sent, but of the fields the
+simulator does not model (``Env``, ``Secrets``, ``Mounts``...) only a change counts (it
+replaces the tasks, as in Docker); service logs are simulated lines and ``follow`` ends at
+once; an image is never looked up in a registry, so the CLI warns that it could not record
+the image's digest (as with a daemon that cannot reach the registry).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from clustersim.manifests import ManifestError
+from clustersim.serve.core import HttpError, Request, Response
+from clustersim.serve.dockerchecks import (
+    enum_filter,
+    flag,
+    label_matches,
+    parse_filters,
+    prefixed,
+    service_name,
+)
+from clustersim.serve.dockerjson import read_json
+from clustersim.serve.dockerspec import json_list, simulator_spec
+from clustersim.serve.dockerstate import DockerState
+from clustersim.serve.dockerstore import object_id, parse_version
+from clustersim.swarm import ServiceSpec, SwarmError
+from clustersim.swarm.tasks import TaskState
+
+__all__ = ["ServiceRoutes"]
+
+
+class ServiceRoutes(DockerState):
+    """``/services`` and ``/tasks``."""
+
+    def _service_json(self, name: str) -> dict[str, Any]:
+        service = self.cluster.services[name]
+        spec = self._spec_json(name, service.spec)
+        index, updated = self._service_version(name)
+        out: dict[str, Any] = {
+            "ID": object_id("service", name), "Version": {"Index": index},
+            "CreatedAt": self._stamp(self.created.get(name, 0.0)),
+            "UpdatedAt": self._stamp(updated), "Spec": spec,
+            "Endpoint": {"Spec": spec["EndpointSpec"],
+                         "Ports": spec["EndpointSpec"].get("Ports", []),
+                         "VirtualIPs": [{"NetworkID": self.networks["ingress"]["Id"],
+                                         "Addr": f"10.0.0.{self._service_index(name) + 2}/24"}]
+                         if spec["EndpointSpec"].get("Ports") else []}}
+        if service.previous is not None:
+            out["PreviousSpec"] = self._spec_json(name, service.previous)
+        if service.update_state:
+            out["UpdateStatus"] = {"State": service.update_state,
+                                   "Message": service.update_message}
+        return out
+
+    def _service_status(self, name: str) -> dict[str, int]:
+        """``GET /services?status=true`` (API 1.41+): what the CLI's REPLICAS column shows.
+        As swarmkit's ``ListServiceStatuses`` (``manager/controlapi/service.go``): desired is
+        the replica count (for a global service, the tasks meant to run), running the tasks
+        meant to run that do."""
+        service = self.cluster.services[name]
+        tasks = [t for t in self.cluster.tasks(name) if t.desired_state == "RUNNING"]
+        desired = len(tasks) if service.spec.mode == "global" else service.spec.replicas
+        return {"RunningTasks": sum(t.state == "RUNNING" for t in tasks),
+                "DesiredTasks": desired, "CompletedTasks": 0}
+
+    def _service_index(self, name: str) -> int:
+        return list(self.cluster.services).index(name)
+
+    def _services(self, request: Request, rest: list[str]) -> Response:
+        method = request.method
+        if not rest and method == "GET":
+            filters = parse_filters(request.arg("filters"),
+                                    ("name", "id", "label", "mode", "runtime"))
+            names = [n for n in self.cluster.services
+                     if prefixed(n, filters.get("name"))
+                     and prefixed(object_id("service", n), filters.get("id"))
+                     and (not filters.get("mode") or
+                          self.cluster.services[n].spec.mode in filters["mode"])
+                     and (not filters.get("label") or all(
+                         label_matches(self._spec_json(n, self.cluster.services[n].spec)
+                                        ["Labels"], f) for f in filters["label"]))]
+            services = [self._service_json(n) for n in names]
+            if request.arg("status") in ("1", "true"):
+                for row in services:
+                    row["ServiceStatus"] = self._service_status(row["Spec"]["Name"])
+            return Response.json(200, services)
+        if rest == ["create"] and method == "POST":
+            body = read_json(request, "swarm.ServiceSpec")
+            if isinstance(body, dict) and not any(k.lower() == "name" and v
+                                                  for k, v in body.items()):
+                body = {k: v for k, v in body.items() if k.lower() != "name"}
+                body["Name"] = service_name(len(self.created), self.cluster.services)
+            self._network_ids(body)
+            spec = simulator_spec(body)
+            if spec.name in self.cluster.services:
+                raise HttpError(409, "rpc error: code = AlreadyExists desc = name conflicts "
+                                "with an existing object: service " + spec.name +
+                                " already exists")
+            self._apply(spec, body)
+            self.created[spec.name] = self.now
+            return Response.json(201, {"ID": object_id("service", spec.name), "Warnings": None})
+        if len(rest) == 1 and method == "GET":
+            return Response.json(200, self._service_json(self._find_service(rest[0])))
+        if len(rest) == 1 and method == "DELETE":
+            name = self._find_service(rest[0])
+            self.cluster.remove_service(name)
+            self.sent.pop(name, None)
+            self.versions.forget(("service", name))
+            self.cluster.run(until=self.now)
+            return Response(200)
+        if len(rest) == 2 and rest[1] == "update" and method == "POST":
+            return self._update_service(request, rest[0])
+        if len(rest) == 2 and rest[1] == "logs" and method == "GET":
+            return self._logs(request, self.cluster.tasks(self._find_service(rest[0])))
+        raise HttpError(404, "page not found")
+
+    def _update_service(self, request: Request, key: str) -> Response:
+        """``POST /services/{id}/update``, in the order the daemon checks: the body, then
+        the version (moby's router), the service and the rollback option (moby
+        ``daemon/cluster/services.go``), then swarmkit's ``UpdateService``: the spec, a
+        rename or mode change, a rollback without a previous spec, and last the version, in
+        the store."""
+        body = read_json(request, "swarm.ServiceSpec")
+        version = parse_version(request.arg("version"), "service")
+        name = self._find_service(key)
+        service = self.cluster.services[name]
+        if request.arg("rollback") not in (None, "", "none", "previous"):
+            raise HttpError(500, f"unrecognized rollback option {request.arg('rollback')}")
+        if request.arg("rollback") == "previous":
+            if service.previous is None:
+                raise HttpError(400, "rpc error: code = FailedPrecondition desc = service "
+                                f"{object_id('service', name)} does not have a previous spec")
+            self.versions.check(version, self._service_version(name)[0])
+            try:
+                self.cluster.rollback_service(name)
+            except SwarmError as err:
+                raise HttpError(400, str(err)) from None
+            self.cluster.run(until=self.now)
+            self.versions.write(("service", name), self._service_state(name), self.now)
+        else:
+            self._network_ids(body)
+            spec = simulator_spec(body)
+            if spec.name != name:     # grpc Unimplemented: 501 (moby errdefs)
+                raise HttpError(501, "rpc error: code = Unimplemented desc = renaming "
+                                "services is not supported")
+            if spec.mode != service.spec.mode:
+                raise HttpError(501, "rpc error: code = Unimplemented desc = service mode "
+                                "change is not allowed")
+            self.versions.check(version, self._service_version(name)[0])
+            self._apply(spec, body)
+        return Response.json(200, {"Warnings": None})
+
+    def _apply(self, spec: ServiceSpec, sent: dict[str, Any]) -> None:
+        try:
+            service = self.cluster.apply_service(spec)
+        except (SwarmError, ManifestError, ValueError) as err:
+            # swarmkit's words without the simulator's hint; the simulator names a service
+            # where swarmkit gives "'name' (ID)"
+            said = err.message if isinstance(err, SwarmError) else str(err)
+            message = re.sub(r"service '([^']+)' \(\1\)",
+                             lambda m: f"service '{m[1]}' ({object_id('service', m[1])})", said)
+            raise HttpError(400, f"rpc error: code = InvalidArgument desc = {message}") from None
+        kept = [e for e in self.sent.get(spec.name, [])
+                if e[0] is not service.spec][:4]
+        self.sent[spec.name] = [(service.spec, sent), *kept]
+        self.cluster.run(until=self.now)
+        self.versions.write(("service", spec.name), self._service_state(spec.name), self.now)
+
+    def _network_ids(self, sent: dict[str, Any]) -> None:
+        """The networks a spec attaches to, by ID: a client may name them (``docker stack
+        deploy`` does) and the daemon looks each up first (moby ``daemon/cluster/
+        services.go``, ``populateNetworkID``: 404 ``network NAME not found``)."""
+        if not isinstance(sent, dict):
+            return             # simulator_spec refuses it
+        template = next((v for k, v in sent.items() if k.lower() == "tasktemplate"), None)
+        for holder in (sent, template if isinstance(template, dict) else {}):
+            for entry in json_list(holder, next((k for k in holder if k.lower() == "networks"),
+                                                "Networks")):
+                key = next((k for k in entry if k.lower() == "target"), None) \
+                    if isinstance(entry, dict) else None
+                if key is None or not isinstance(entry[key], str):
+                    continue
+                network = self._find_network(entry[key])
+                if network is None:
+                    raise HttpError(404, f"network {entry[key]} not found")
+                entry[key] = network["Id"]
+
+    def _logs(self, request: Request, tasks: list[Any]) -> Response:
+        """Simulated log lines, one per running task, in Docker's multiplexed stream format
+        (8-byte header: stream 1 = stdout, then the big-endian length). As the daemon writes
+        them (``api/server/httputils/write_log_stream.go``): the RFC 3339 time first if
+        ``timestamps``, then if ``details`` the swarm context as comma-separated
+        ``key=value`` (the docker CLI always asks for it and reads the node, service and
+        task IDs from it), then the message. ``tail`` counts per task, as in the daemon.
+        ``follow`` ends with the lines there are (the daemon would keep the stream open)."""
+        lines = []
+        for task in tasks:
+            if task.state != "RUNNING":
+                continue
+            line = (f"task {task.name}.{task.id[:12]} on {task.node}: started "
+                    f"{task.spec.image} (simulated log line)\n")
+            if flag(request, "details"):
+                line = (f"com.docker.swarm.node.id={object_id('node', task.node or '')},"
+                        f"com.docker.swarm.service.id={object_id('service', task.service)},"
+                        f"com.docker.swarm.task.id={task.id} {line}")
+            if flag(request, "timestamps"):
+                line = f"{self._stamp(task.started or 0)} {line}"
+            lines.append(line.encode())
+        if request.arg("tail") == "0":     # the daemon tails each task's log; one line each
+            lines = []
+        out = b"".join(b"\x01\x00\x00\x00" + len(line).to_bytes(4, "big") + line
+                       for line in lines)
+        return Response(200, out, "application/vnd.docker.multiplexed-stream")
+
+    def _task_json(self, task) -> dict[str, Any]:
+        since = task.history[-1][0] if task.history else task.created
+        status: dict[str, Any] = {"Timestamp": self._stamp(since),
+                                  "State": task.state.value.lower(), "Message": task.message}
+        if task.err:
+            status["Err"] = task.err
+        if task.state == "RUNNING":
+            status["ContainerStatus"] = {"ContainerID": object_id("container", task.id), "PID": 1}
+            host = [p for p in task.spec.ports if p.mode == "host"]
+            if host:     # the node's own ports a running task holds (docker service ps PORTS)
+                status["PortStatus"] = {"Ports": [
+                    {"Protocol": p.protocol, "TargetPort": p.target,
+                     "PublishedPort": p.published, "PublishMode": "host"} for p in host]}
+        out = {"ID": task.id, "Version": {"Index": self._task_version(task)},
+               "CreatedAt": self._stamp(task.created),
+               "UpdatedAt": self._stamp(since),
+               "Spec": self._spec_json(task.service, task.spec)["TaskTemplate"],
+               "ServiceID": object_id("service", task.service), "Slot": task.slot,
+               "Status": status, "DesiredState": task.desired_state.value.lower()}
+        if task.node:
+            out["NodeID"] = object_id("node", task.node)
+        return out
+
+    def _tasks(self, request: Request, rest: list[str]) -> Response:
+        if request.method != "GET":
+            raise HttpError(404, "page not found")
+        # swarmkit's task reaper deletes a task whose desired state is REMOVE (its slot went
+        # with a scale-down or its service was removed) once it is unassigned or has ended
+        # (manager/orchestrator/taskreaper/task_reaper.go); the simulator keeps them.
+        tasks = [t for t in self.cluster.tasks(history=True)
+                 if t.desired_state != TaskState.REMOVE
+                 or TaskState.ASSIGNED <= t.state < TaskState.COMPLETE]
+        if rest:
+            found = [t for t in tasks if t.id.startswith(rest[0])]
+            if len(rest) > 2 or not found or rest[1:] not in ([], ["logs"]):
+                raise HttpError(404, f"task {rest[0]} not found")
+            if rest[1:] == ["logs"]:       # docker service logs TASK-ID
+                return self._logs(request, found[:1])
+            return Response.json(200, self._task_json(found[0]))
+        filters = parse_filters(request.arg("filters"), (
+            "name", "id", "label", "service", "node", "desired-state", "_up-to-date", "runtime"))
+        services = {self._find_service(s) for s in filters.get("service", [])}
+        nodes = {self._find_node(n) for n in filters.get("node", [])}
+        desired = enum_filter(filters, "desired-state",
+                                    tuple(s.value.lower() for s in TaskState))
+        labels = filters.get("label", [])      # swarmkit matches the service's labels
+
+        def labelled(service: str) -> bool:
+            found = self.cluster.services.get(service)
+            return found is not None and all(
+                label_matches(self._spec_json(service, found.spec)["Labels"], f)
+                for f in labels)
+
+        chosen = [t for t in tasks if (not services or t.service in services)
+                  and prefixed(t.id, filters.get("id"))
+                  and prefixed(f"{t.name}.{t.id}", filters.get("name"))
+                  and (not nodes or t.node in nodes)
+                  and (not desired or t.desired_state.value.lower() in desired)
+                  and (not labels or labelled(t.service))]
+        return Response.json(200, [self._task_json(t) for t in chosen])

@@ -1,0 +1,137 @@
+"""What the served Docker daemon's routes share (:mod:`clustersim.serve.docker`): the swarm,
+the wall clock, the stored networks, secrets and configs, the ServiceSpecs clients sent, every
+object's ``Version.Index`` (:mod:`~clustersim.serve.dockerstore`), and the lookups of a node,
+service or network by name, ID or ID prefix that every kind of route makes.
+
+:class:`DockerState` is the base of the routes' classes (``dockerdaemon``, ``dockernodes``,
+``dockerservices``, ``dockersecrets``, ``dockernetworks``), which
+:class:`~clustersim.serve.docker.DockerBackend` puts together.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clustersim.serve.core import ClusterTime, HttpError, WallClock
+from clustersim.serve.dockerspec import engine_spec, overlay
+from clustersim.serve.dockerstore import StoreVersions, object_id
+from clustersim.swarm import ServiceSpec, SwarmCluster
+
+__all__ = ["DockerState"]
+
+
+class DockerState(ClusterTime):
+    """The swarm ``cluster`` and what the Engine API keeps beside it."""
+
+    def __init__(self, cluster: SwarmCluster, *, epoch: float | None = None) -> None:
+        self.cluster = cluster
+        self.clock = WallClock(lambda: self.now, epoch)
+        """Simulated time as wall-clock time (``epoch``: Unix time of simulated second 0;
+        None anchors simulated *now* to the wall clock, as ``WallClock`` says), so that the ages
+        the CLI works out ("Running 30 seconds ago") are the simulated ones."""
+        self.networks: dict[str, dict[str, Any]] = {}
+        self.created: dict[str, float] = {}
+        self.stored: dict[str, dict[str, dict[str, Any]]] = {"secrets": {}, "configs": {}}
+        self.sent: dict[str, list[tuple[ServiceSpec, dict[str, Any]]]] = {}
+        """Per service, the ServiceSpecs clients sent, newest first, each with the simulator
+        spec it became (:meth:`_spec_json`)."""
+        self.spec_names: dict[str, str] = {}
+        """The ``Spec.Name`` a node update gave each node: swarmkit keeps it and shows it,
+        nothing else reads it (a node is known by its hostname)."""
+        self.versions = StoreVersions()
+        """Every object's ``Version.Index`` from one cluster-wide index
+        (:mod:`~clustersim.serve.dockerstore`): the swarm first, then its nodes."""
+        self.versions.write("swarm", None, 0.0)
+        for name in cluster.node_names():
+            self._node_version(name)
+        self._running = False
+        cluster.events.subscribe(self._changed)
+
+    def advance(self, until: float) -> None:
+        """Run the swarm to ``until``; each node, service or task the simulator changes
+        meanwhile takes its version as it changes (:meth:`_changed`)."""
+        self._running = True
+        try:
+            super().advance(until)
+        finally:
+            self._running = False
+
+    def _changed(self, event: Any) -> None:
+        """The simulator recorded ``event`` while it ran on its own: the object it names
+        (``node/worker-1``, ``service/web``, ``task/web.1``) takes the next index now, at
+        the event's time, as swarmkit's store stamps each transaction. A change made through
+        the API is stamped by its handler instead (one index per request)."""
+        if not self._running:
+            return
+        kind, _, name = event.object.partition("/")
+        if kind == "node" and name in self.cluster.node_names():
+            self._node_version(name)
+        elif kind == "service" and name in self.cluster.services:
+            self._service_version(name)
+        elif kind == "task" and name.rpartition(".")[0] in self.cluster.services:
+            for task in self.cluster.tasks(name.rpartition(".")[0], history=True):
+                if task.name == name:
+                    self._task_version(task)
+
+    def _stamp(self, seconds: float) -> str:
+        return self.clock.instant(seconds).strftime("%Y-%m-%dT%H:%M:%S.%f000Z")
+
+    def _node_state(self, name: str) -> tuple[Any, ...]:
+        """What a node's version covers: its spec and the status the dispatcher writes
+        (swarmkit fills ``ManagerStatus`` in from the raft members when the node is read, so
+        a new leader changes no node's version)."""
+        record = self.cluster.node_record(name)
+        return (record.availability, tuple(sorted(record.node.labels.items())),
+                record.node.role, record.status, self.spec_names.get(name, ""))
+
+    def _node_version(self, name: str) -> tuple[int, float]:
+        """The node's ``Version.Index`` and update time."""
+        return self.versions.read(("node", name), self._node_state(name), self.now)
+
+    def _service_state(self, name: str) -> tuple[Any, ...]:
+        """What a service's version covers besides the updates clients send: the spec
+        version (an automatic rollback changes it) and the update status the updater
+        writes."""
+        service = self.cluster.services[name]
+        return service.version, service.update_state, service.update_message
+
+    def _service_version(self, name: str) -> tuple[int, float]:
+        """The service's ``Version.Index`` and update time."""
+        return self.versions.read(("service", name), self._service_state(name), self.now)
+
+    def _task_version(self, task: Any) -> int:
+        """The task's ``Version.Index``: its status and desired state."""
+        state = (task.state, task.desired_state, task.node, task.message, task.err)
+        return self.versions.read(("task", task.id), state, self.now)[0]
+
+    def _find_node(self, key: str) -> str:
+        for name in self.cluster.node_names():
+            if key in (name, object_id("node", name)) or (len(key) >= 3 and
+                                                     object_id("node", name).startswith(key)):
+                return name
+        raise HttpError(404, f"node {key} not found")
+
+    def _find_service(self, key: str) -> str:
+        for name in self.cluster.services:
+            if key in (name, object_id("service", name)) or (len(key) >= 3 and
+                                                        object_id("service", name).startswith(key)):
+                return name
+        raise HttpError(404, f"service {key} not found")
+
+    def _find_network(self, key: str) -> dict[str, Any] | None:
+        """A network by name, ID or ID prefix (3 characters or more)."""
+        return next((n for n in self.networks.values() if key in (n["Name"], n["Id"])
+                     or (len(key) >= 3 and n["Id"].startswith(key))), None)
+
+    def _users(self, test: Any) -> list[str]:
+        """The services whose current spec ``test`` (a function of its TaskTemplate)
+        holds, by name."""
+        return [name for name, service in self.cluster.services.items()
+                if test(self._spec_json(name, service.spec)["TaskTemplate"])]
+
+    def _spec_json(self, name: str, spec: ServiceSpec) -> dict[str, Any]:
+        """``spec`` as the Engine API's ServiceSpec: the one a client sent for it (found by
+        identity: the simulator keeps the object through updates and rollbacks), with what
+        the simulator models (:func:`~clustersim.serve.dockerspec.engine_spec`) over it."""
+        sent = next((body for known, body in self.sent.get(name, []) if known is spec), None)
+        return overlay(sent, engine_spec(spec)) if sent is not None else engine_spec(spec)
