@@ -1257,8 +1257,6 @@ def _scale_replicas(scale: Any) -> int:
         return 0
     if isinstance(replicas, bool) or not isinstance(replicas, int):
         literal = json_kind(replicas, numeric_target=True)
-        if isinstance(replicas, float) and replicas.is_integer():
-            literal = f"number {json.dumps(replicas)}"      # Go names the literal: 2.0
         raise _cannot_decode("Scale", "autoscaling/v1", f"json: cannot unmarshal {literal} "
                              "into Go struct field ScaleSpec.spec.replicas of type int32")
     return replicas
