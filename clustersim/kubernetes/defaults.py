@@ -220,10 +220,13 @@ def _pod_spec_sites(pod_spec: dict[str, Any], *, pod: bool) -> Iterator[Site]:
     ``enableServiceLinks: true``, the ServiceAccount admission plugin's ``default`` account
     and the Priority plugin's ``preemptionPolicy``, which a Pod without a class gets with
     priority 0), then each container's: ``SetDefaults_Container``, a port's ``protocol:
-    TCP``, each probe's timeout, period and thresholds (``SetDefaults_Probe``) and an HTTP
-    probe's path and scheme (``SetDefaults_HTTPGetAction``). ``resources: {}`` is not a
-    default but Go's encoding of an empty struct; clients such as ``kubectl rollout undo``
-    write it when they copy a template, and ``kubectl debug`` reads ``securityContext``
+    TCP`` (a port is found again by its ``containerPort`` and protocol, the list's keys:
+    ``+listMapKey`` in ``Container.Ports`` of k8s.io/api ``core/v1/types.go``; port 53 is
+    often listed twice, TCP and UDP), each probe's timeout, period and thresholds
+    (``SetDefaults_Probe``) and an HTTP probe's path and scheme
+    (``SetDefaults_HTTPGetAction``). ``resources: {}`` is not a default but Go's encoding
+    of an empty struct; clients such as ``kubectl rollout undo`` write it when they copy a
+    template, and ``kubectl debug`` reads ``securityContext``
     without checking that it is there."""
     for field, value in POD_SPEC_DEFAULTS.items():
         yield ("pod",), pod_spec, field, value
@@ -245,8 +248,9 @@ def _container_sites(where: tuple[Any, ...], container: dict[str, Any]) -> Itera
         yield where, container, field, value
     yield where, container, "resources", {}
     for port in container.get("ports") or []:
-        if isinstance(port, dict):
-            yield (*where, "port", port.get("containerPort")), port, "protocol", "TCP"
+        if isinstance(port, dict):     # keyed as the list is: containerPort and protocol
+            key = (port.get("containerPort"), port.get("protocol") or "TCP")
+            yield (*where, "port", *key), port, "protocol", "TCP"
     for probe_name in _PROBES:
         probe = container.get(probe_name)
         if not isinstance(probe, dict):

@@ -150,3 +150,15 @@ def test_a_statefulset_strategy_typed_rolling_update_gets_no_partition():
     assert sts["spec"]["updateStrategy"] == {"type": "RollingUpdate"}
     assert ds["spec"]["updateStrategy"] == {"type": "RollingUpdate", "rollingUpdate": {
         "maxUnavailable": 1, "maxSurge": 0}}
+
+
+def test_one_port_listed_for_tcp_and_udp_read_back_is_no_change():
+    """Port 53 for TCP (by default) and for UDP: the two are two entries of the list, keyed
+    by port and protocol, so the spec read back with its defaults is the stored spec."""
+    stored = {"template": {"metadata": {"labels": {"app": "dns"}}, "spec": {"containers": [
+        {"name": "dns", "image": "coredns/coredns:1.12.0",
+         "ports": [{"containerPort": 53}, {"containerPort": 53, "protocol": "UDP"}]}]}}}
+    read = {"kind": "DaemonSet", "spec": copy.deepcopy(stored)}
+    set_defaults(read)
+    stored_form("DaemonSet", read["spec"], stored)
+    assert read["spec"]["template"] == stored["template"]
