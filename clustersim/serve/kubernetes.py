@@ -73,6 +73,7 @@ from clustersim.kubernetes.controllers.disruption import eviction_refusal
 from clustersim.kubernetes.objects import count_generation, is_terminating
 from clustersim.kubernetes.services import apiserver_service
 from clustersim.kubernetes.storageclass import default_storage_class
+from clustersim.kubernetes.strategicmerge import strategic_merge_patch
 from clustersim.kubernetes.workloadupdates import pod_update_refusal
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.manifests.kubernetes_errors import aggregate
@@ -93,7 +94,7 @@ from clustersim.serve.kuberesources import (
 )
 from clustersim.serve.kubetables import table
 from clustersim.serve.kubeversions import key_of
-from clustersim.serve.patch import json_patch, merge_patch, strategic_merge_patch
+from clustersim.serve.patch import json_patch, merge_patch
 from clustersim.serve.selectors import field_selector, label_selector
 
 __all__ = ["KubernetesBackend", "write_kubeconfig"]
