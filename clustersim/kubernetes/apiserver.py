@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from clustersim.kubernetes.configupdates import update_refusal
-from clustersim.kubernetes.defaults import stored_form
+from clustersim.kubernetes.defaults import keep_defaults, stored_form
 from clustersim.kubernetes.limitrange import admit_limit_ranges
 from clustersim.kubernetes.networkpolicyadmission import PolicyError, check_policy, set_defaults
 from clustersim.kubernetes.objects import (
@@ -61,6 +61,7 @@ from clustersim.kubernetes.storageclass import (
     waits_for_consumer,
 )
 from clustersim.kubernetes.storageprotection import mark_deleting, protect_claim
+from clustersim.kubernetes.strategicmerge import apply_patch, strategic_merge_patch
 from clustersim.kubernetes.workloadupdates import (
     pod_update_refusal,
     update_pod_spec,
@@ -510,10 +511,13 @@ class APIServer:
         (``kubectl apply``, and the served API's PUT and PATCH): its mutable fields are
         stored, a scheduling gate removed lets it be scheduled, and its kubelet restarts the
         containers whose image changed
-        (:meth:`~clustersim.kubernetes.kubelet.Kubelet.change_images`); the change counts a
+        (:meth:`~clustersim.kubernetes.kubelet.Kubelet.change_images`), each keeping the
+        pull policy it was created with
+        (:func:`~clustersim.kubernetes.defaults.keep_defaults`); the change counts a
         generation (``setGenerationForPodSpecUpdate``, KEP-5067)."""
         before = copy.deepcopy(pod["spec"])
         restarted = update_pod_spec(pod["spec"], spec)
+        keep_defaults("Pod", before, pod["spec"])
         count_generation(pod, before)
         self.changed()
         node = pod["spec"].get("nodeName")
@@ -653,16 +657,15 @@ class APIServer:
 def _patched_pod_spec(existing: Mapping[str, Any], manifest: Mapping[str, Any],
                       last: str | None) -> dict[str, Any]:
     """The spec a Pod would have after ``kubectl apply`` of ``manifest``: the stored spec
-    with the manifest's fields, without those the last applied configuration ``last`` had
-    and the manifest no longer has (kubectl's three-way merge, top-level fields), then the
-    API server's defaults (``SetDefaults_PodSpec`` and the ``DefaultTolerationSeconds``
-    admission plugin, which run on an update too). What it may change is
-    :func:`~clustersim.kubernetes.workloadupdates.pod_update_refusal`'s to say."""
-    spec = copy.deepcopy(dict(existing["spec"]))
-    new = manifest.get("spec") or {}
-    for field in ((json.loads(last).get("spec") or {}) if last else {}).keys() - new.keys():
-        spec.pop(field, None)
-    spec.update(copy.deepcopy(new))
+    patched as kubectl's three-way merge with the last applied configuration ``last`` says
+    (:func:`~clustersim.kubernetes.strategicmerge.apply_patch`: containers merged by name,
+    so what admission wrote into them at create, such as a LimitRange's resources, stays),
+    then the API server's defaults (``SetDefaults_PodSpec`` and the
+    ``DefaultTolerationSeconds`` admission plugin, which run on an update too). What it may
+    change is :func:`~clustersim.kubernetes.workloadupdates.pod_update_refusal`'s to say."""
+    original = (json.loads(last).get("spec") or {}) if last else {}
+    spec = strategic_merge_patch(existing["spec"],
+                                 apply_patch(original, manifest.get("spec") or {}))
     set_pod_defaults({"metadata": {"namespace": existing["metadata"].get("namespace")},
                       "spec": spec})
     return spec

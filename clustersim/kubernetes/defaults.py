@@ -16,7 +16,10 @@ when it returns an object (:func:`set_defaults`). Two rules keep that invisible:
   that ``kubectl apply`` of the same manifest, ``rollout undo`` of a template read back with
   its defaults, or an immutable Job template compare defaulted to defaulted, as upstream;
 - the kubelet reads ``imagePullPolicy`` through :func:`image_pull_policy`, the rule the
-  default is written with.
+  default is written with;
+- a default that an update would make another (a Pod's ``imagePullPolicy`` when its image
+  changes to ``:latest``) is written into the stored object first (:func:`keep_defaults`),
+  as upstream stored it at create.
 
 A Deployment's and a Job's own defaults (:func:`set_deployment_defaults`,
 :func:`set_job_defaults`) are stored: their controllers write them when they first see the
@@ -35,8 +38,8 @@ from collections.abc import Iterator
 from typing import Any
 
 __all__ = ["MAX_INT32", "POD_SPEC_DEFAULTS", "default_sites", "image_pull_policy",
-           "set_defaults", "set_deployment_defaults", "set_job_defaults", "set_template_defaults",
-           "stored_form"]
+           "keep_defaults", "set_defaults", "set_deployment_defaults", "set_job_defaults",
+           "set_template_defaults", "stored_form"]
 
 MAX_INT32 = 2**31 - 1
 """Go's ``math.MaxInt32``, the most an ``int32`` field holds: a Job's ``backoffLimit`` when
@@ -199,6 +202,22 @@ def stored_form(kind: str, new_spec: Any, stored_spec: Any) -> None:
             mapping[field] = copy.deepcopy(before)
         elif _unset(before, value) and mapping.get(field) == value:
             del mapping[field]
+
+
+def keep_defaults(kind: str, before: Any, after: dict[str, Any]) -> None:
+    """Write into ``after`` (a stored spec of a ``kind`` once an update changed it, in
+    place) each default that ``before`` (the same spec before the update) left to the API
+    server and that the update would make another: upstream the default was stored when the
+    object was created and stays. A Pod whose image goes from ``nginx:1.27`` to
+    ``nginx:latest`` keeps ``imagePullPolicy: IfNotPresent``, as a template read back and
+    changed does in :func:`stored_form`."""
+    was = {(where, field): (mapping.get(field), value)
+           for where, mapping, field, value in default_sites(kind, before)}
+    for where, mapping, field, value in default_sites(kind, after):
+        old, old_default = was.get((where, field), (None, value))
+        if _unset(mapping.get(field), value) and _unset(old, old_default) \
+                and old_default != value:
+            mapping[field] = copy.deepcopy(old_default)
 
 
 def _unset(value: Any, default: Any) -> bool:

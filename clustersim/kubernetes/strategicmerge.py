@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-__all__ = ["MERGE_KEYS", "MERGE_PRIMITIVES", "strategic_merge_patch"]
+__all__ = ["MERGE_KEYS", "MERGE_PRIMITIVES", "apply_patch", "strategic_merge_patch"]
 
 MERGE_KEYS = {"containers": "name", "initContainers": "name", "ephemeralContainers": "name",
               "env": "name", "volumes": "name", "volumeMounts": "mountPath",
@@ -92,3 +92,43 @@ def _merge_list(field: str, current: Any, patch: list[Any]) -> list[Any]:
         else:
             out[index] = strategic_merge_patch(out[index], item)
     return out
+
+
+def apply_patch(last_applied: Any, modified: Any) -> Any:
+    """The strategic merge patch ``kubectl apply`` sends to make the live object say what
+    ``modified`` (the manifest) says, given ``last_applied`` (its last-applied-configuration
+    annotation): ``CreateThreeWayMergePatch`` of ``strategicpatch/patch.go``. Every field of
+    ``modified`` is set, a field that ``last_applied`` had and ``modified`` has no more is
+    deleted (``null``; ``$patch: delete`` for an element of a list with a merge key), and a
+    field neither of them has, such as what the API server or its admission filled in, is
+    kept. Simplified: upstream sends only what differs from the live object and orders the
+    merged lists as ``modified`` does (``$setElementOrder``); setting an unchanged field
+    again changes nothing, and the merged lists keep the live order, new elements last."""
+    if not isinstance(modified, dict):
+        return copy.deepcopy(modified)
+    original = last_applied if isinstance(last_applied, dict) else {}
+    patch: dict[str, Any] = dict.fromkeys(k for k in original if k not in modified)
+    for key, value in modified.items():
+        before = original.get(key)
+        if isinstance(value, dict):
+            patch[key] = apply_patch(before, value)
+        elif isinstance(value, list) and all(isinstance(i, dict) for i in value) and \
+                key not in MERGE_PRIMITIVES and \
+                (merge_key := _merge_key(key, value + (before or []))) is not None:
+            patch[key] = _list_apply_patch(before, value, merge_key)
+        else:
+            patch[key] = copy.deepcopy(value)
+    return patch
+
+
+def _list_apply_patch(last_applied: Any, modified: list[dict[str, Any]], merge_key: str
+                      ) -> list[dict[str, Any]]:
+    """:func:`apply_patch` of a list merged by ``merge_key``: each element of ``modified``
+    against the element ``last_applied`` had with the same key, and a delete directive for
+    each element it had that ``modified`` no longer has."""
+    before = {item.get(merge_key): item for item in last_applied or []
+              if isinstance(item, dict)}
+    kept = {item.get(merge_key) for item in modified}
+    patch = [apply_patch(before.get(item.get(merge_key)), item) for item in modified]
+    patch += [{merge_key: key, "$patch": "delete"} for key in before if key not in kept]
+    return patch

@@ -162,3 +162,47 @@ def test_one_port_listed_for_tcp_and_udp_read_back_is_no_change():
     set_defaults(read)
     stored_form("DaemonSet", read["spec"], stored)
     assert read["spec"]["template"] == stored["template"]
+
+
+def test_apply_of_a_pod_keeps_what_admission_wrote_into_its_containers():
+    """A LimitRange's default resources are written into the Pod's container at create;
+    ``apply`` of a new image merges the container by name, as kubectl's strategic merge
+    does, so the resources stay and the update is only the image (it was refused: the
+    resources counted as a forbidden change)."""
+    c = KubernetesCluster(Node.many(1, "node", cpu="2", memory="4Gi"), seed=0)
+    c.apply({"apiVersion": "v1", "kind": "LimitRange", "metadata": {"name": "lr"},
+             "spec": {"limits": [{"type": "Container", "default": {"cpu": "500m"},
+                                  "defaultRequest": {"cpu": "250m"}}]}})
+    c.apply(_pod("p", "nginx:1.27"))
+    c.run(until=30)
+    assert c.apply(_pod("p", "nginx:1.28")) == ["pod/p configured"]
+    [container] = c.get("Pod", "default", "p")["spec"]["containers"]
+    assert container["image"] == "nginx:1.28"
+    assert container["resources"] == {"limits": {"cpu": "500m"}, "requests": {"cpu": "250m"}}
+
+
+def test_a_pod_whose_image_changes_keeps_its_pull_policy():
+    """``imagePullPolicy`` was defaulted (and stored, upstream) from ``nginx:1.27``: a new
+    image ``nginx:latest`` does not make it ``Always``, and the kubelet reads it so."""
+    c = KubernetesCluster(Node.many(1, "node", cpu="2", memory="4Gi"), seed=0)
+    c.apply(_pod("p", "nginx:1.27"))
+    c.run(until=30)
+    c.apply(_pod("p", "nginx:latest"))
+    c.run(until=60)
+    read = copy.deepcopy(c.get("Pod", "default", "p"))
+    set_defaults(read)
+    assert read["spec"]["containers"][0]["imagePullPolicy"] == "IfNotPresent"
+    assert c.apply(_pod("p", "nginx:latest")) == ["pod/p unchanged"]
+
+
+def test_apply_removes_from_a_container_what_the_last_apply_said_and_this_one_does_not():
+    """The three-way merge: a field the last applied manifest had and this one has not is
+    deleted, in a container found by its name (here an ``env`` entry, which a Pod update may
+    not change: refused, not silently kept)."""
+    c = KubernetesCluster(Node.many(1, "node", cpu="2", memory="4Gi"), seed=0)
+    with_env = _pod("p", "nginx:1.27")
+    with_env["spec"]["containers"][0]["env"] = [{"name": "A", "value": "1"}]
+    c.apply(with_env)
+    c.run(until=30)
+    with pytest.raises(AdmissionError, match="pod updates may not change fields"):
+        c.apply(_pod("p", "nginx:1.27"))
