@@ -27,6 +27,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from clustersim.goformat import json_kind
 from clustersim.kubernetes.configupdates import update_refusal
 from clustersim.kubernetes.defaults import keep_defaults, stored_form
 from clustersim.kubernetes.limitrange import admit_limit_ranges
@@ -618,7 +619,7 @@ class APIServer:
         if kind != "Pod":
             stored_form(kind, manifest.get("spec"), existing.get("spec"))
         self._validate(manifest)
-        last = (existing["metadata"].get("annotations") or {}).get(LAST_APPLIED)
+        last = _last_applied(existing, label)
         if kind == "Pod":
             spec = _patched_pod_spec(existing, manifest, last)
             stored_form(kind, spec, existing["spec"])
@@ -654,8 +655,34 @@ class APIServer:
 
 
 
+def _last_applied(existing: Mapping[str, Any], label: str) -> dict[str, Any] | None:
+    """The configuration ``kubectl apply`` last applied to ``existing`` (its
+    last-applied-configuration annotation), or None. One that is not a JSON object (someone
+    annotated the object by hand) is refused, as kubectl refuses it ("error when creating
+    patch": ``CreateThreeWayMergePatch`` cannot decode it, k8s.io/apimachinery
+    ``strategicpatch/patch.go``), naming the annotation and what to do."""
+    text = (existing["metadata"].get("annotations") or {}).get(LAST_APPLIED)
+    if text is None:
+        return None
+    try:
+        found = json.loads(text)
+    except ValueError:
+        why = "is not JSON"
+    else:
+        if isinstance(found, dict):
+            return found
+        why = (f"holds a JSON {json_kind(found, numeric_target=False)}, not an object "
+               "(json: cannot unmarshal "
+               f"{json_kind(found, numeric_target=False)} into Go value of type "
+               "map[string]interface {})")
+    raise AdmissionError(
+        f"{label}: its annotation {LAST_APPLIED} {why}, so apply cannot tell which fields it "
+        "set before: remove the annotation (kubectl annotate ... "
+        f"{LAST_APPLIED}-) or replace the object, then apply again")
+
+
 def _patched_pod_spec(existing: Mapping[str, Any], manifest: Mapping[str, Any],
-                      last: str | None) -> dict[str, Any]:
+                      last: Mapping[str, Any] | None) -> dict[str, Any]:
     """The spec a Pod would have after ``kubectl apply`` of ``manifest``: the stored spec
     patched as kubectl's three-way merge with the last applied configuration ``last`` says
     (:func:`~clustersim.kubernetes.strategicmerge.apply_patch`: containers merged by name,
@@ -663,7 +690,7 @@ def _patched_pod_spec(existing: Mapping[str, Any], manifest: Mapping[str, Any],
     then the API server's defaults (``SetDefaults_PodSpec`` and the
     ``DefaultTolerationSeconds`` admission plugin, which run on an update too). What it may
     change is :func:`~clustersim.kubernetes.workloadupdates.pod_update_refusal`'s to say."""
-    original = (json.loads(last).get("spec") or {}) if last else {}
+    original = (last or {}).get("spec") or {}
     spec = strategic_merge_patch(existing["spec"],
                                  apply_patch(original, manifest.get("spec") or {}))
     set_pod_defaults({"metadata": {"namespace": existing["metadata"].get("namespace")},

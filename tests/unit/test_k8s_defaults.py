@@ -206,3 +206,25 @@ def test_apply_removes_from_a_container_what_the_last_apply_said_and_this_one_do
     c.run(until=30)
     with pytest.raises(AdmissionError, match="pod updates may not change fields"):
         c.apply(_pod("p", "nginx:1.27"))
+
+
+@pytest.mark.parametrize(("kind", "annotation", "why"), [
+    ("Pod", "[1]", "holds a JSON array, not an object"),
+    ("Deployment", "{not json", "is not JSON"),
+])
+def test_a_malformed_last_applied_annotation_is_named_with_what_to_do(kind, annotation, why):
+    """kubectl refuses to apply over a last-applied annotation it cannot decode; the
+    simulator's apply says which annotation and what to do (it failed with an
+    ``AttributeError`` inside the simulator)."""
+    c = KubernetesCluster(Node.many(1, "node", cpu="2", memory="4Gi"), seed=0)
+    first = _pod("p", "nginx:1.27") if kind == "Pod" else _deployment()
+    c.apply(first)
+    name = first["metadata"]["name"]
+    c.get(kind, "default", name)["metadata"]["annotations"][
+        "kubectl.kubernetes.io/last-applied-configuration"] = annotation
+    then = _pod("p", "nginx:1.28") if kind == "Pod" else _deployment(image="nginx:1.28")
+    with pytest.raises(AdmissionError) as refused:
+        c.apply(then)
+    message = str(refused.value)
+    assert message.startswith(f"{kind.lower()}") and why in message
+    assert "kubectl.kubernetes.io/last-applied-configuration-) or replace the object" in message
