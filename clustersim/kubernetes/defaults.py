@@ -287,13 +287,16 @@ def _workload_sites(kind: str, spec: dict[str, Any]) -> Iterator[Site]:
     (``pkg/apis/apps/v1/defaults.go``): one replica, ten revisions kept, and each kind's
     update strategy. A StatefulSet's ``rollingUpdate`` is made only when the strategy's type
     was missing too (an explicit ``type: RollingUpdate`` stays without it), its
-    ``partition`` 0 then; a DaemonSet's rolling update replaces one Pod at a time, surging
+    ``partition`` 0 then and its ``maxUnavailable`` 1 (the ``MaxUnavailableStatefulSet``
+    feature, beta and on by default since v1.35: ``pkg/features/kube_features.go``); a
+    DaemonSet's rolling update replaces one Pod at a time, surging
     none."""
     if kind in ("ReplicaSet", "StatefulSet"):
         yield ("spec",), spec, "replicas", 1
     if kind == "StatefulSet":
         yield ("spec",), spec, "podManagementPolicy", "OrderedReady"
-        yield from _strategy_sites(spec, {"partition": 0}, fill_existing=False)
+        yield from _strategy_sites(spec, {"partition": 0, "maxUnavailable": 1},
+                                   fill_existing=False)
         yield ("spec",), spec, "persistentVolumeClaimRetentionPolicy", {
             "whenDeleted": "Retain", "whenScaled": "Retain"}
         policy = spec.get("persistentVolumeClaimRetentionPolicy")

@@ -128,7 +128,8 @@ def test_an_object_read_back_is_stored_as_it_was():
     read = {"kind": "StatefulSet", "spec": copy.deepcopy(stored)}
     set_defaults(read)
     assert read["spec"]["updateStrategy"] == {"type": "RollingUpdate",
-                                              "rollingUpdate": {"partition": 0}}
+                                              "rollingUpdate": {"partition": 0,
+                                                                "maxUnavailable": 1}}
     update = copy.deepcopy(read["spec"])
     stored_form("StatefulSet", update, stored)
     assert update == stored

@@ -2140,7 +2140,8 @@ def test_templates_and_pods_show_the_api_servers_defaults(fresh):
     sts, ds = shown["StatefulSet/db"]["spec"], shown["DaemonSet/agent"]["spec"]
     assert (sts["replicas"], sts["podManagementPolicy"], sts["revisionHistoryLimit"]) == (
         1, "OrderedReady", 10)
-    assert sts["updateStrategy"] == {"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}
+    assert sts["updateStrategy"] == {"type": "RollingUpdate", "rollingUpdate": {
+        "partition": 0, "maxUnavailable": 1}}     # MaxUnavailableStatefulSet, on since v1.35
     assert sts["persistentVolumeClaimRetentionPolicy"] == {"whenDeleted": "Retain",
                                                            "whenScaled": "Retain"}
     assert ds["updateStrategy"] == {"type": "RollingUpdate", "rollingUpdate": {
