@@ -78,9 +78,9 @@ from clustersim.kubernetes.workloadupdates import pod_update_refusal
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.manifests.kubernetes_errors import aggregate
 from clustersim.manifests.kubernetes_fields import unknown_fields
+from clustersim.release import SERVED_VERSION
 from clustersim.serve import kubemetrics, kubeproto
 from clustersim.serve.core import ClusterTime, HttpError, Request, Response, SimServer
-from clustersim.serve.kubederived import KUBE_VERSION
 from clustersim.serve.kuberender import WAITING_REASONS, Renderer
 from clustersim.serve.kuberesources import (
     RESOURCES,
@@ -240,9 +240,9 @@ class KubernetesBackend(ClusterTime):
 
     def _fixed(self, path: str) -> Response | None:
         if path == "/version":
-            major, minor, _ = KUBE_VERSION[1:].split(".")
+            major, minor, _ = SERVED_VERSION[1:].split(".")
             return Response.json(200, {
-                "major": major, "minor": minor, "gitVersion": f"{KUBE_VERSION}+clustersim",
+                "major": major, "minor": minor, "gitVersion": f"{SERVED_VERSION}+clustersim",
                 "gitCommit": "", "gitTreeState": "clean", "buildDate": "2026-01-01T00:00:00Z",
                 "goVersion": "simulated", "compiler": "clustersim", "platform": "linux/amd64"})
         if path in ("/healthz", "/livez", "/readyz"):
