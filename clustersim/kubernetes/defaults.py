@@ -33,9 +33,10 @@ its limits (``SetDefaults_Pod``), of host ports under ``hostNetwork``, and the d
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Iterator
 from typing import Any
+
+from clustersim.imageref import parse_reference
 
 __all__ = ["MAX_INT32", "POD_SPEC_DEFAULTS", "default_sites", "image_pull_policy",
            "keep_defaults", "set_defaults", "set_deployment_defaults", "set_job_defaults",
@@ -57,17 +58,6 @@ _PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 _PROBE_DEFAULTS = {"timeoutSeconds": 1, "periodSeconds": 10, "successThreshold": 1,
                    "failureThreshold": 3}
 
-# distribution/reference reference.go's grammar: [domain/]path[:tag][@digest]
-_DOMAIN = (r"(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
-           r"(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[a-fA-F0-9:]+\])"
-           r"(?::[0-9]+)?")
-_PATH = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
-_REFERENCE = re.compile(
-    rf"(?P<name>(?:{_DOMAIN}/)?{_PATH}(?:/{_PATH})*)"
-    r"(?::(?P<tag>\w[\w.-]{0,127}))?"
-    r"(?:@(?P<digest>[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?")
-_NAME_MAX = 255
-
 Site = tuple[tuple[Any, ...], dict[str, Any], str, Any]
 """Where a default goes (a key that finds the same place in another version of the spec),
 the mapping that holds the field, the field, its default."""
@@ -79,15 +69,11 @@ def image_pull_policy(image: Any) -> str:
     digest means (``ParseImageName``, kubernetes/kubernetes ``pkg/util/parsers``), else
     ``IfNotPresent``, also for a reference that does not parse (upstream ignores the error:
     validation refuses the Pod). The reference is read by distribution/reference's grammar
-    (``reference.go``, ``ParseNormalizedNamed``): lower-case repository, a name of at most
-    255 characters, a ``sha256`` digest of exactly 64 hex digits."""
-    found = _REFERENCE.fullmatch(image) if isinstance(image, str) else None
-    if found is None or len(found["name"]) > _NAME_MAX:
+    (:func:`clustersim.imageref.parse_reference`)."""
+    found = parse_reference(image) if isinstance(image, str) else None
+    if found is None:
         return "IfNotPresent"
-    digest = found["digest"]
-    if digest and digest.startswith("sha256:") and len(digest) != len("sha256:") + 64:
-        return "IfNotPresent"
-    tag = found["tag"] or ("" if digest else "latest")
+    tag = found.tag or ("" if found.digest else "latest")
     return "Always" if tag == "latest" else "IfNotPresent"
 
 
