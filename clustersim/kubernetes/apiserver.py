@@ -44,6 +44,7 @@ from clustersim.kubernetes.objects import (
     set_pod_defaults,
 )
 from clustersim.kubernetes.persistentvolumes import provisioned_volume, reclaim
+from clustersim.kubernetes.podlifecycle import termination_grace_period
 from clustersim.kubernetes.podsecurity import admit as admit_pod_security
 from clustersim.kubernetes.references import missing_service_account
 from clustersim.kubernetes.resourcequota import admit_resource_quotas
@@ -492,7 +493,7 @@ class APIServer:
             return
         meta = pod["metadata"]
         meta["deletionTimestamp"] = self.now
-        meta["deletionGracePeriodSeconds"] = pod["spec"].get("terminationGracePeriodSeconds", 30)
+        meta["deletionGracePeriodSeconds"] = int(termination_grace_period(pod))
         set_condition(pod, "Ready", False, self.now)
         self.changed()
         node = pod["spec"].get("nodeName")

@@ -38,13 +38,17 @@ from typing import Any
 
 from clustersim.imageref import parse_reference
 
-__all__ = ["MAX_INT32", "POD_SPEC_DEFAULTS", "default_sites", "image_pull_policy",
+__all__ = ["DEPLOYMENT_ROLLING_DEFAULTS", "MAX_INT32", "POD_SPEC_DEFAULTS", "PROBE_DEFAULTS",
+           "default_sites", "image_pull_policy",
            "keep_defaults", "set_defaults", "set_deployment_defaults", "set_job_defaults",
-           "set_template_defaults", "stored_form"]
+           "set_template_defaults", "stored_form", "workload_default"]
 
 MAX_INT32 = 2**31 - 1
 """Go's ``math.MaxInt32``, the most an ``int32`` field holds: a Job's ``backoffLimit`` when
 each index has its own (no limit)."""
+
+DEPLOYMENT_ROLLING_DEFAULTS = {"maxSurge": "25%", "maxUnavailable": "25%"}
+"""A Deployment's ``rollingUpdate`` when it does not say it (``SetDefaults_Deployment``)."""
 
 POD_SPEC_DEFAULTS: dict[str, Any] = {
     "dnsPolicy": "ClusterFirst", "restartPolicy": "Always",
@@ -55,8 +59,9 @@ must say ``restartPolicy``: ``Always`` is refused there)."""
 _CONTAINER_DEFAULTS = {"terminationMessagePath": "/dev/termination-log",
                        "terminationMessagePolicy": "File"}
 _PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
-_PROBE_DEFAULTS = {"timeoutSeconds": 1, "periodSeconds": 10, "successThreshold": 1,
-                   "failureThreshold": 3}
+PROBE_DEFAULTS = {"timeoutSeconds": 1, "periodSeconds": 10, "successThreshold": 1,
+                  "failureThreshold": 3}
+"""``SetDefaults_Probe``: a probe's timeout and period in seconds, and its thresholds."""
 
 Site = tuple[tuple[Any, ...], dict[str, Any], str, Any]
 """Where a default goes (a key that finds the same place in another version of the spec),
@@ -131,9 +136,9 @@ def set_deployment_defaults(deployment: dict[str, Any]) -> None:
     strategy["type"] = strategy.get("type") or "RollingUpdate"
     if strategy["type"] == "RollingUpdate":
         rolling = strategy["rollingUpdate"] = strategy.get("rollingUpdate") or {}
-        for field in ("maxSurge", "maxUnavailable"):
+        for field, percent in DEPLOYMENT_ROLLING_DEFAULTS.items():
             if rolling.get(field) is None:
-                rolling[field] = "25%"
+                rolling[field] = percent
 
 
 def set_job_defaults(job: dict[str, Any]) -> None:
@@ -206,6 +211,17 @@ def keep_defaults(kind: str, before: Any, after: dict[str, Any]) -> None:
             mapping[field] = copy.deepcopy(old_default)
 
 
+def workload_default(kind: str, field: str) -> Any:
+    """The API server's default of a workload's top-level ``spec.<field>``
+    (:func:`_workload_sites`): a StatefulSet's or a DaemonSet's ``revisionHistoryLimit`` is
+    10."""
+    found = [value for where, _, name, value in _workload_sites(kind, {})
+             if where == ("spec",) and name == field]
+    if not found:
+        raise KeyError(f"{kind} has no default spec.{field}")
+    return copy.deepcopy(found[0])
+
+
 def _unset(value: Any, default: Any) -> bool:
     """Whether the API server fills in the field: it is missing or null, or an empty string
     where the field is a string (Go's zero value, which the defaulting functions test)."""
@@ -260,7 +276,7 @@ def _container_sites(where: tuple[Any, ...], container: dict[str, Any]) -> Itera
         probe = container.get(probe_name)
         if not isinstance(probe, dict):
             continue
-        for field, seconds_or_count in _PROBE_DEFAULTS.items():
+        for field, seconds_or_count in PROBE_DEFAULTS.items():
             yield (*where, probe_name), probe, field, seconds_or_count
         action = probe.get("httpGet")
         if isinstance(action, dict):
