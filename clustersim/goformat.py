@@ -14,6 +14,7 @@ Two rules live here, each once:
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -56,20 +57,23 @@ def json_kind(value: Any, *, numeric_target: bool) -> str:
     """A decoded JSON ``value`` as ``encoding/json`` names it when it does not fit its Go
     field: ``bool``, ``string``, ``array``, ``object``, ``number``.
 
-    A number is named with its digits (``number 1.5``) only when the field is itself a
-    number (``numeric_target``: an int, uint or float of any size) that cannot hold it:
-    ``literalStore`` tries ``strconv.ParseInt`` / ``ParseUint`` / ``ParseFloat`` there and
-    names the literal when that fails. Into any other field (a string, a list, a map) a
-    number is plain ``number``, as a bool, string, array or object is named by its kind
-    whatever the field. Go prints the literal as the JSON text wrote it (``1.50``,
-    ``1e3``); this function has only the decoded value, so it writes a number that is not
-    whole as Python does (``1.5``) and a whole one (``1e3`` decodes to 1000.0) as plain
-    ``number``."""
+    A number is named with its literal (``number 1.5``, ``number 2.0``, ``number
+    99999999999``) when the field is itself a number (``numeric_target``: an int, uint or
+    float of any size) that cannot hold it: ``literalStore`` tries ``strconv.ParseInt`` /
+    ``ParseUint`` / ``ParseFloat`` there and, when that fails or the result overflows the
+    field, writes ``"number " + literal`` (golang/go ``src/encoding/json/decode.go``). Into
+    any other field (a string, a bool, a list, a map) a number is plain ``number``, as a
+    bool, string, array or object is named by its kind whatever the field. Go prints the
+    literal as the JSON text wrote it (``1.50``, ``1e3``): a value that kept that text (a
+    ``literal`` attribute, as the Docker daemon's decoder keeps it) is named by it; any other
+    is written as JSON text again (``json.dumps``: ``1.5``, ``2.0``, ``1000.0`` for
+    ``1e3``)."""
     if isinstance(value, bool):
         return "bool"
     if isinstance(value, int | float):
-        whole = isinstance(value, int) or value.is_integer()
-        return "number" if whole or not numeric_target else f"number {value!r}"
+        if not numeric_target:
+            return "number"
+        return f"number {getattr(value, 'literal', None) or json.dumps(value)}"
     if isinstance(value, dict):
         return "object"
     return "array" if isinstance(value, list) else "string"

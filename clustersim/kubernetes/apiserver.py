@@ -27,8 +27,9 @@ import json
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from clustersim.goformat import json_kind
 from clustersim.kubernetes.configupdates import update_refusal
-from clustersim.kubernetes.defaults import stored_form
+from clustersim.kubernetes.defaults import keep_defaults, stored_form
 from clustersim.kubernetes.limitrange import admit_limit_ranges
 from clustersim.kubernetes.networkpolicyadmission import PolicyError, check_policy, set_defaults
 from clustersim.kubernetes.objects import (
@@ -43,6 +44,7 @@ from clustersim.kubernetes.objects import (
     set_pod_defaults,
 )
 from clustersim.kubernetes.persistentvolumes import provisioned_volume, reclaim
+from clustersim.kubernetes.podlifecycle import termination_grace_period
 from clustersim.kubernetes.podsecurity import admit as admit_pod_security
 from clustersim.kubernetes.references import missing_service_account
 from clustersim.kubernetes.resourcequota import admit_resource_quotas
@@ -61,6 +63,7 @@ from clustersim.kubernetes.storageclass import (
     waits_for_consumer,
 )
 from clustersim.kubernetes.storageprotection import mark_deleting, protect_claim
+from clustersim.kubernetes.strategicmerge import apply_patch, strategic_merge_patch
 from clustersim.kubernetes.workloadupdates import (
     pod_update_refusal,
     update_pod_spec,
@@ -490,7 +493,7 @@ class APIServer:
             return
         meta = pod["metadata"]
         meta["deletionTimestamp"] = self.now
-        meta["deletionGracePeriodSeconds"] = pod["spec"].get("terminationGracePeriodSeconds", 30)
+        meta["deletionGracePeriodSeconds"] = int(termination_grace_period(pod))
         set_condition(pod, "Ready", False, self.now)
         self.changed()
         node = pod["spec"].get("nodeName")
@@ -510,10 +513,13 @@ class APIServer:
         (``kubectl apply``, and the served API's PUT and PATCH): its mutable fields are
         stored, a scheduling gate removed lets it be scheduled, and its kubelet is told of the
         containers whose image changed
-        (:meth:`~clustersim.kubernetes.kubelet.Kubelet.change_images`); the change counts a
+        (:meth:`~clustersim.kubernetes.kubelet.Kubelet.change_images`), each keeping the
+        pull policy it was created with
+        (:func:`~clustersim.kubernetes.defaults.keep_defaults`); the change counts a
         generation (``setGenerationForPodSpecUpdate``, KEP-5067)."""
         before = copy.deepcopy(pod["spec"])
         changed = update_pod_spec(pod["spec"], spec)
+        keep_defaults("Pod", before, pod["spec"])
         count_generation(pod, before)
         self.changed()
         node = pod["spec"].get("nodeName")
@@ -614,7 +620,7 @@ class APIServer:
         if kind != "Pod":
             stored_form(kind, manifest.get("spec"), existing.get("spec"))
         self._validate(manifest)
-        last = (existing["metadata"].get("annotations") or {}).get(LAST_APPLIED)
+        last = _last_applied(existing, label)
         if kind == "Pod":
             spec = _patched_pod_spec(existing, manifest, last)
             stored_form(kind, spec, existing["spec"])
@@ -650,19 +656,44 @@ class APIServer:
 
 
 
+def _last_applied(existing: Mapping[str, Any], label: str) -> dict[str, Any] | None:
+    """The configuration ``kubectl apply`` last applied to ``existing`` (its
+    last-applied-configuration annotation), or None. One that is not a JSON object (someone
+    annotated the object by hand) is refused, as kubectl refuses it ("error when creating
+    patch": ``CreateThreeWayMergePatch`` cannot decode it, k8s.io/apimachinery
+    ``strategicpatch/patch.go``), naming the annotation and what to do."""
+    text = (existing["metadata"].get("annotations") or {}).get(LAST_APPLIED)
+    if text is None:
+        return None
+    try:
+        found = json.loads(text)
+    except ValueError:
+        why = "is not JSON"
+    else:
+        if isinstance(found, dict):
+            return found
+        why = (f"holds a JSON {json_kind(found, numeric_target=False)}, not an object "
+               "(json: cannot unmarshal "
+               f"{json_kind(found, numeric_target=False)} into Go value of type "
+               "map[string]interface {})")
+    raise AdmissionError(
+        f"{label}: its annotation {LAST_APPLIED} {why}, so apply cannot tell which fields it "
+        "set before: remove the annotation (kubectl annotate ... "
+        f"{LAST_APPLIED}-) or replace the object, then apply again")
+
+
 def _patched_pod_spec(existing: Mapping[str, Any], manifest: Mapping[str, Any],
-                      last: str | None) -> dict[str, Any]:
+                      last: Mapping[str, Any] | None) -> dict[str, Any]:
     """The spec a Pod would have after ``kubectl apply`` of ``manifest``: the stored spec
-    with the manifest's fields, without those the last applied configuration ``last`` had
-    and the manifest no longer has (kubectl's three-way merge, top-level fields), then the
-    API server's defaults (``SetDefaults_PodSpec`` and the ``DefaultTolerationSeconds``
-    admission plugin, which run on an update too). What it may change is
-    :func:`~clustersim.kubernetes.workloadupdates.pod_update_refusal`'s to say."""
-    spec = copy.deepcopy(dict(existing["spec"]))
-    new = manifest.get("spec") or {}
-    for field in ((json.loads(last).get("spec") or {}) if last else {}).keys() - new.keys():
-        spec.pop(field, None)
-    spec.update(copy.deepcopy(new))
+    patched as kubectl's three-way merge with the last applied configuration ``last`` says
+    (:func:`~clustersim.kubernetes.strategicmerge.apply_patch`: containers merged by name,
+    so what admission wrote into them at create, such as a LimitRange's resources, stays),
+    then the API server's defaults (``SetDefaults_PodSpec`` and the
+    ``DefaultTolerationSeconds`` admission plugin, which run on an update too). What it may
+    change is :func:`~clustersim.kubernetes.workloadupdates.pod_update_refusal`'s to say."""
+    original = (last or {}).get("spec") or {}
+    spec = strategic_merge_patch(existing["spec"],
+                                 apply_patch(original, manifest.get("spec") or {}))
     set_pod_defaults({"metadata": {"namespace": existing["metadata"].get("namespace")},
                       "spec": spec})
     return spec

@@ -16,7 +16,10 @@ when it returns an object (:func:`set_defaults`). Two rules keep that invisible:
   that ``kubectl apply`` of the same manifest, ``rollout undo`` of a template read back with
   its defaults, or an immutable Job template compare defaulted to defaulted, as upstream;
 - the kubelet reads ``imagePullPolicy`` through :func:`image_pull_policy`, the rule the
-  default is written with.
+  default is written with;
+- a default that an update would make another (a Pod's ``imagePullPolicy`` when its image
+  changes to ``:latest``) is written into the stored object first (:func:`keep_defaults`),
+  as upstream stored it at create.
 
 A Deployment's and a Job's own defaults (:func:`set_deployment_defaults`,
 :func:`set_job_defaults`) are stored: their controllers write them when they first see the
@@ -30,17 +33,22 @@ its limits (``SetDefaults_Pod``), of host ports under ``hostNetwork``, and the d
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["MAX_INT32", "POD_SPEC_DEFAULTS", "default_sites", "image_pull_policy",
-           "set_defaults", "set_deployment_defaults", "set_job_defaults", "set_template_defaults",
-           "stored_form"]
+from clustersim.imageref import parse_reference
+
+__all__ = ["DEPLOYMENT_ROLLING_DEFAULTS", "MAX_INT32", "POD_SPEC_DEFAULTS", "PROBE_DEFAULTS",
+           "default_sites", "image_pull_policy",
+           "keep_defaults", "set_defaults", "set_deployment_defaults", "set_job_defaults",
+           "set_template_defaults", "stored_form", "workload_default"]
 
 MAX_INT32 = 2**31 - 1
 """Go's ``math.MaxInt32``, the most an ``int32`` field holds: a Job's ``backoffLimit`` when
 each index has its own (no limit)."""
+
+DEPLOYMENT_ROLLING_DEFAULTS = {"maxSurge": "25%", "maxUnavailable": "25%"}
+"""A Deployment's ``rollingUpdate`` when it does not say it (``SetDefaults_Deployment``)."""
 
 POD_SPEC_DEFAULTS: dict[str, Any] = {
     "dnsPolicy": "ClusterFirst", "restartPolicy": "Always",
@@ -51,19 +59,9 @@ must say ``restartPolicy``: ``Always`` is refused there)."""
 _CONTAINER_DEFAULTS = {"terminationMessagePath": "/dev/termination-log",
                        "terminationMessagePolicy": "File"}
 _PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
-_PROBE_DEFAULTS = {"timeoutSeconds": 1, "periodSeconds": 10, "successThreshold": 1,
-                   "failureThreshold": 3}
-
-# distribution/reference reference.go's grammar: [domain/]path[:tag][@digest]
-_DOMAIN = (r"(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
-           r"(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[a-fA-F0-9:]+\])"
-           r"(?::[0-9]+)?")
-_PATH = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
-_REFERENCE = re.compile(
-    rf"(?P<name>(?:{_DOMAIN}/)?{_PATH}(?:/{_PATH})*)"
-    r"(?::(?P<tag>\w[\w.-]{0,127}))?"
-    r"(?:@(?P<digest>[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?")
-_NAME_MAX = 255
+PROBE_DEFAULTS = {"timeoutSeconds": 1, "periodSeconds": 10, "successThreshold": 1,
+                  "failureThreshold": 3}
+"""``SetDefaults_Probe``: a probe's timeout and period in seconds, and its thresholds."""
 
 Site = tuple[tuple[Any, ...], dict[str, Any], str, Any]
 """Where a default goes (a key that finds the same place in another version of the spec),
@@ -76,15 +74,11 @@ def image_pull_policy(image: Any) -> str:
     digest means (``ParseImageName``, kubernetes/kubernetes ``pkg/util/parsers``), else
     ``IfNotPresent``, also for a reference that does not parse (upstream ignores the error:
     validation refuses the Pod). The reference is read by distribution/reference's grammar
-    (``reference.go``, ``ParseNormalizedNamed``): lower-case repository, a name of at most
-    255 characters, a ``sha256`` digest of exactly 64 hex digits."""
-    found = _REFERENCE.fullmatch(image) if isinstance(image, str) else None
-    if found is None or len(found["name"]) > _NAME_MAX:
+    (:func:`clustersim.imageref.parse_reference`)."""
+    found = parse_reference(image) if isinstance(image, str) else None
+    if found is None:
         return "IfNotPresent"
-    digest = found["digest"]
-    if digest and digest.startswith("sha256:") and len(digest) != len("sha256:") + 64:
-        return "IfNotPresent"
-    tag = found["tag"] or ("" if digest else "latest")
+    tag = found.tag or ("" if found.digest else "latest")
     return "Always" if tag == "latest" else "IfNotPresent"
 
 
@@ -142,9 +136,9 @@ def set_deployment_defaults(deployment: dict[str, Any]) -> None:
     strategy["type"] = strategy.get("type") or "RollingUpdate"
     if strategy["type"] == "RollingUpdate":
         rolling = strategy["rollingUpdate"] = strategy.get("rollingUpdate") or {}
-        for field in ("maxSurge", "maxUnavailable"):
+        for field, percent in DEPLOYMENT_ROLLING_DEFAULTS.items():
             if rolling.get(field) is None:
-                rolling[field] = "25%"
+                rolling[field] = percent
 
 
 def set_job_defaults(job: dict[str, Any]) -> None:
@@ -201,6 +195,33 @@ def stored_form(kind: str, new_spec: Any, stored_spec: Any) -> None:
             del mapping[field]
 
 
+def keep_defaults(kind: str, before: Any, after: dict[str, Any]) -> None:
+    """Write into ``after`` (a stored spec of a ``kind`` once an update changed it, in
+    place) each default that ``before`` (the same spec before the update) left to the API
+    server and that the update would make another: upstream the default was stored when the
+    object was created and stays. A Pod whose image goes from ``nginx:1.27`` to
+    ``nginx:latest`` keeps ``imagePullPolicy: IfNotPresent``, as a template read back and
+    changed does in :func:`stored_form`."""
+    was = {(where, field): (mapping.get(field), value)
+           for where, mapping, field, value in default_sites(kind, before)}
+    for where, mapping, field, value in default_sites(kind, after):
+        old, old_default = was.get((where, field), (None, value))
+        if _unset(mapping.get(field), value) and _unset(old, old_default) \
+                and old_default != value:
+            mapping[field] = copy.deepcopy(old_default)
+
+
+def workload_default(kind: str, field: str) -> Any:
+    """The API server's default of a workload's top-level ``spec.<field>``
+    (:func:`_workload_sites`): a StatefulSet's or a DaemonSet's ``revisionHistoryLimit`` is
+    10."""
+    found = [value for where, _, name, value in _workload_sites(kind, {})
+             if where == ("spec",) and name == field]
+    if not found:
+        raise KeyError(f"{kind} has no default spec.{field}")
+    return copy.deepcopy(found[0])
+
+
 def _unset(value: Any, default: Any) -> bool:
     """Whether the API server fills in the field: it is missing or null, or an empty string
     where the field is a string (Go's zero value, which the defaulting functions test)."""
@@ -220,10 +241,13 @@ def _pod_spec_sites(pod_spec: dict[str, Any], *, pod: bool) -> Iterator[Site]:
     ``enableServiceLinks: true``, the ServiceAccount admission plugin's ``default`` account
     and the Priority plugin's ``preemptionPolicy``, which a Pod without a class gets with
     priority 0), then each container's: ``SetDefaults_Container``, a port's ``protocol:
-    TCP``, each probe's timeout, period and thresholds (``SetDefaults_Probe``) and an HTTP
-    probe's path and scheme (``SetDefaults_HTTPGetAction``). ``resources: {}`` is not a
-    default but Go's encoding of an empty struct; clients such as ``kubectl rollout undo``
-    write it when they copy a template, and ``kubectl debug`` reads ``securityContext``
+    TCP`` (a port is found again by its ``containerPort`` and protocol, the list's keys:
+    ``+listMapKey`` in ``Container.Ports`` of k8s.io/api ``core/v1/types.go``; port 53 is
+    often listed twice, TCP and UDP), each probe's timeout, period and thresholds
+    (``SetDefaults_Probe``) and an HTTP probe's path and scheme
+    (``SetDefaults_HTTPGetAction``). ``resources: {}`` is not a default but Go's encoding
+    of an empty struct; clients such as ``kubectl rollout undo`` write it when they copy a
+    template, and ``kubectl debug`` reads ``securityContext``
     without checking that it is there."""
     for field, value in POD_SPEC_DEFAULTS.items():
         yield ("pod",), pod_spec, field, value
@@ -245,13 +269,14 @@ def _container_sites(where: tuple[Any, ...], container: dict[str, Any]) -> Itera
         yield where, container, field, value
     yield where, container, "resources", {}
     for port in container.get("ports") or []:
-        if isinstance(port, dict):
-            yield (*where, "port", port.get("containerPort")), port, "protocol", "TCP"
+        if isinstance(port, dict):     # keyed as the list is: containerPort and protocol
+            key = (port.get("containerPort"), port.get("protocol") or "TCP")
+            yield (*where, "port", *key), port, "protocol", "TCP"
     for probe_name in _PROBES:
         probe = container.get(probe_name)
         if not isinstance(probe, dict):
             continue
-        for field, seconds_or_count in _PROBE_DEFAULTS.items():
+        for field, seconds_or_count in PROBE_DEFAULTS.items():
             yield (*where, probe_name), probe, field, seconds_or_count
         action = probe.get("httpGet")
         if isinstance(action, dict):
@@ -264,13 +289,16 @@ def _workload_sites(kind: str, spec: dict[str, Any]) -> Iterator[Site]:
     (``pkg/apis/apps/v1/defaults.go``): one replica, ten revisions kept, and each kind's
     update strategy. A StatefulSet's ``rollingUpdate`` is made only when the strategy's type
     was missing too (an explicit ``type: RollingUpdate`` stays without it), its
-    ``partition`` 0 then; a DaemonSet's rolling update replaces one Pod at a time, surging
+    ``partition`` 0 then and its ``maxUnavailable`` 1 (the ``MaxUnavailableStatefulSet``
+    feature, beta and on by default since v1.35: ``pkg/features/kube_features.go``); a
+    DaemonSet's rolling update replaces one Pod at a time, surging
     none."""
     if kind in ("ReplicaSet", "StatefulSet"):
         yield ("spec",), spec, "replicas", 1
     if kind == "StatefulSet":
         yield ("spec",), spec, "podManagementPolicy", "OrderedReady"
-        yield from _strategy_sites(spec, {"partition": 0}, fill_existing=False)
+        yield from _strategy_sites(spec, {"partition": 0, "maxUnavailable": 1},
+                                   fill_existing=False)
         yield ("spec",), spec, "persistentVolumeClaimRetentionPolicy", {
             "whenDeleted": "Retain", "whenScaled": "Retain"}
         policy = spec.get("persistentVolumeClaimRetentionPolicy")

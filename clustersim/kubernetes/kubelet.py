@@ -78,8 +78,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from clustersim.kubernetes.defaults import image_pull_policy
+from clustersim.kubernetes.defaults import PROBE_DEFAULTS, image_pull_policy
 from clustersim.kubernetes.objects import is_terminating, set_condition
+from clustersim.kubernetes.podlifecycle import (
+    is_sidecar,
+    kill_grace_period,
+    termination_grace_period,
+)
 from clustersim.kubernetes.references import missing_env_source, missing_volume_source
 from clustersim.manifests.kubernetes_annotations import (
     EXIT_CODE,
@@ -129,15 +134,10 @@ def probe_delay(probe: dict[str, Any] | None) -> float:
     """Seconds from container start until a probe that always succeeds has passed."""
     if not probe:
         return 0.0
-    period = probe.get("periodSeconds") or 10
+    period = probe.get("periodSeconds") or PROBE_DEFAULTS["periodSeconds"]
     initial = probe.get("initialDelaySeconds") or 0
-    successes = probe.get("successThreshold") or 1
+    successes = probe.get("successThreshold") or PROBE_DEFAULTS["successThreshold"]
     return math.ceil(initial / period) * period + (successes - 1) * period
-
-
-def _is_sidecar(container: dict[str, Any]) -> bool:
-    """An init container with ``restartPolicy: Always`` (a native sidecar)."""
-    return container.get("restartPolicy") == "Always"
 
 
 def _pre_stop_seconds(container: dict[str, Any]) -> float:
@@ -371,7 +371,7 @@ class Kubelet:
         cluster = self.cluster
         name, uid = str(container.get("name")), pod["metadata"]["uid"]
         cluster.changed()
-        if _is_sidecar(container):
+        if is_sidecar(container):
             self._sidecars_started[uid][name] = cluster.now
             delay = probe_delay(container.get("startupProbe"))
         else:
@@ -419,7 +419,7 @@ class Kubelet:
         delay = max((readiness_delay(c) for c in containers), default=0.0)
         for container in pod["spec"].get("initContainers") or []:
             started = self._sidecars_started.get(uid, {}).get(container.get("name"))
-            if _is_sidecar(container) and started is not None:
+            if is_sidecar(container) and started is not None:
                 delay = max(delay, started + readiness_delay(container) - cluster.now)
         if delay <= 0:
             self._ready(pod, epoch)
@@ -516,7 +516,7 @@ class Kubelet:
             return
         cluster = self.cluster
         sidecars = [c for c in pod["spec"].get("initContainers") or []
-                    if _is_sidecar(c) and c.get("name") in names]
+                    if is_sidecar(c) and c.get("name") in names]
         looping = pod["status"].get("reason") == "CrashLoopBackOff"
         apps = [c for c in pod["spec"].get("containers") or [] if looping or c.get("name") in names]
         killed = sidecars if looping else [*sidecars, *apps]
@@ -546,9 +546,7 @@ class Kubelet:
             self._start_each(pod, epoch, restarted,
                              lambda: self._running(pod, epoch, restarted))
 
-        grace = pod["spec"].get("terminationGracePeriodSeconds")
-        cluster.after(min(self.timing.container_stop_seconds,
-                          30.0 if grace is None else max(float(grace), 1.0)), stopped)
+        cluster.after(min(self.timing.container_stop_seconds, kill_grace_period(pod)), stopped)
 
     def _restarted(self, pod: dict[str, Any], epoch: int) -> None:
         if self._current(pod, epoch):
@@ -588,10 +586,7 @@ class Kubelet:
         containers = pod["spec"].get("containers") or []
         for container in containers:
             self.cluster.record(pod, "Killing", f"Stopping container {container.get('name')}")
-        grace = pod["spec"].get("terminationGracePeriodSeconds")
-        grace = 30.0 if grace is None else float(grace)
-        if grace < 0:  # pkg/api/pod/warnings.go: "negative values ... will be treated as 1"
-            grace = 1.0
+        grace = termination_grace_period(pod)
         deadline = self.cluster.now + grace
         seconds = max((_pre_stop_seconds(c) for c in containers), default=0.0)
         seconds = min(grace, seconds + self.timing.container_stop_seconds)
@@ -607,7 +602,7 @@ class Kubelet:
         if remaining is None:
             started = self._sidecars_started.get(pod["metadata"]["uid"], {})
             remaining = [c for c in reversed(pod["spec"].get("initContainers") or [])
-                         if _is_sidecar(c) and c.get("name") in started]
+                         if is_sidecar(c) and c.get("name") in started]
         cluster = self.cluster
         if not remaining or cluster.now >= deadline:
             then()

@@ -24,6 +24,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from clustersim.kubernetes.podlifecycle import is_sidecar
 from clustersim.node import Node
 from clustersim.quantity import (
     QuantityError,
@@ -174,7 +175,7 @@ def pod_requests(pod: Mapping[str, Any], *, non_zero: bool = False) -> dict[str,
     sidecars: dict[str, int] = {}
     for index, c in enumerate(spec.get("initContainers") or ()):
         requests = container(c, "initContainers", index)
-        if c.get("restartPolicy") == "Always":
+        if is_sidecar(c):
             for key, value in requests.items():
                 sidecars[key] = sidecars.get(key, 0) + value
                 total[key] = total.get(key, 0) + value
@@ -221,7 +222,7 @@ def pod_host_ports(pod: Mapping[str, Any]) -> list[tuple[str, str, int]]:
     ports = []
     containers = [
         *(spec.get("containers") or ()),
-        *(c for c in spec.get("initContainers") or () if c.get("restartPolicy") == "Always"),
+        *(c for c in spec.get("initContainers") or () if is_sidecar(c)),
     ]
     for c in containers:
         for port in c.get("ports") or ():

@@ -19,7 +19,6 @@ ConfigMaps and Secrets marked immutable are :mod:`~clustersim.kubernetes.configu
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -46,10 +45,10 @@ _POD_FORBIDDEN = (
 
 
 def workload_update_refusal(existing: Mapping[str, Any], manifest: Mapping[str, Any],
-                            applied: str | None) -> str | None:
+                            applied: Mapping[str, Any] | None) -> str | None:
     """The API server's refusal of ``manifest`` as an update of the stored ``existing``, in
     its words, or None. ``applied``: the configuration ``kubectl apply`` last applied (its
-    annotation), which the fields are compared with, as kubectl's three-way merge does.
+    annotation, decoded), which the fields are compared with, as kubectl's three-way merge does.
     A Job's parallelism, suspend, deadline, TTL and maxFailedIndexes may change, its
     template, selector, completions, completion mode and backoffLimitPerIndex not (an
     Indexed Job's completions may, together with its parallelism), except the template's
@@ -64,10 +63,8 @@ def workload_update_refusal(existing: Mapping[str, Any], manifest: Mapping[str, 
     # defaults the API server and controllers filled in; but a Job's template may have
     # changed since it was applied (its scheduling directives), and what is stored adds
     # only the selector and labels generated for it
-    if kind == "Job" or not applied:
-        old = existing.get("spec") or {}
-    else:
-        old = json.loads(applied).get("spec") or {}
+    source = existing if kind == "Job" or applied is None else applied
+    old = source.get("spec") or {}
     new = manifest.get("spec") or {}
     if kind == "Job":
         old, new = ({"metadata": existing["metadata"], "spec": copy.deepcopy(spec)}

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from clustersim.imageref import image_problem
 from clustersim.manifests.units import compose_bytes, compose_cpus, go_duration
 
 __all__ = [
@@ -273,42 +274,15 @@ class VolumeLong(_Closed):
     tmpfs: dict[str, Any] | None = None
 
 
-# docker/distribution ``reference/regexp.go`` (the grammar ``ParseNormalizedNamed`` matches).
-_PATH_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
-_DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
-_DOMAIN = rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?"
-_REFERENCE = re.compile(
-    rf"(?P<name>(?:{_DOMAIN}/)?{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*)"
-    r"(?::[\w][\w.-]{0,127})?"
-    r"(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?"
-)
-
-
 def image_reference(text: str) -> str:
     """An image reference as swarmkit checks it before creating a service (moby/swarmkit
     ``manager/controlapi/service.go``, ``validateImage``: ``reference.ParseNormalizedNamed``,
     else "ContainerSpec: "x" is not a valid repository/tag"); the Compose reader adds the
-    parser's reason, which swarmkit drops (:func:`image_problem`)."""
+    parser's reason, which swarmkit drops (:func:`clustersim.imageref.image_problem`)."""
     problem = image_problem(text)
     if problem:
         raise ValueError(f"ContainerSpec: {text[:80]!r} is not a valid repository/tag: {problem}")
     return text
-
-
-def image_problem(text: str) -> str | None:
-    """Why docker/distribution's ``reference.ParseNormalizedNamed`` refuses ``text`` (its
-    error text), or ``None`` if it parses."""
-    problem = None
-    first, slash, rest = text.partition("/")
-    remote = rest if slash and (first == "localhost" or "." in first or ":" in first) else text
-    match = _REFERENCE.fullmatch(text)
-    if remote.split("@")[0].split(":")[0].lower() != remote.split("@")[0].split(":")[0]:
-        problem = "repository name must be lowercase"
-    elif match is None:
-        problem = "invalid reference format"
-    elif len(match["name"]) > 255:
-        problem = "repository name must not be more than 255 characters"
-    return problem
 
 
 _SERVICE_NAME = re.compile(r"[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*")

@@ -356,11 +356,8 @@ def _decode(value: Any, go_type: str, struct: str, path: tuple[str, ...]) -> Any
         return items
     if _fits(value, kind):
         return value
-    number = isinstance(value, int | float) and not isinstance(value, bool)
-    if number and (kind in _INT_BITS or kind in _UINT_BITS or kind.startswith("float")):
-        said = f"number {getattr(value, 'literal', value)}"
-    else:
-        said = json_kind(value, numeric_target=False)
+    said = json_kind(value, numeric_target=kind in _INT_BITS or kind in _UINT_BITS
+                     or kind.startswith("float"))
     target = f"Go struct field {struct}.{'.'.join(path)}" if path else "Go value"
     raise HttpError(400, f"invalid JSON: json: cannot unmarshal {said} into {target} of "
                     f"type {go_type}")

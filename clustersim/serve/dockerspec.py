@@ -17,7 +17,8 @@ from typing import Any
 
 from clustersim.goformat import go_quote
 from clustersim.manifests import ManifestError
-from clustersim.manifests.compose_types import image_problem, service_name
+from clustersim.imageref import image_problem
+from clustersim.manifests.compose_types import service_name
 from clustersim.serve.core import HttpError
 from clustersim.serve.dockerjson import decode
 from clustersim.swarm import ServiceSpec

@@ -29,17 +29,14 @@ from clustersim.kubernetes.storageclass import (
     provisioner_identity,
     volume_name,
 )
-from clustersim.release import KUBERNETES_VERSION
+from clustersim.release import SERVED_VERSION
 from clustersim.serve.core import WallClock
 from clustersim.serve.kuberesources import RESOURCES
 from clustersim.serve.kubeversions import TIME_FIELDS, ResourceVersions, key_of
 
-__all__ = ["CONTROL_PLANE_ROLE", "KUBE_VERSION", "MANAGED_CONTROL_PLANE_IP", "DerivedObjects",
+__all__ = ["CONTROL_PLANE_ROLE", "MANAGED_CONTROL_PLANE_IP", "DerivedObjects",
            "bound_claim"]
 
-KUBE_VERSION = f"v{KUBERNETES_VERSION}.0"
-"""The Kubernetes version the simulated API server and kubelets report: a patch of
-:data:`clustersim.release.KUBERNETES_VERSION`."""
 CONTROL_PLANE_ROLE = "node-role.kubernetes.io/control-plane"
 """The label kubeadm gives a control-plane node, which runs the API server."""
 MANAGED_CONTROL_PLANE_IP = "10.0.0.1"
@@ -159,7 +156,7 @@ class DerivedObjects:
                                  "lastTransitionTime": self.timestamp(0)}]
         status["addresses"] = [{"type": "InternalIP", "address": self.node_ip(name)},
                                {"type": "Hostname", "address": name}]
-        status["nodeInfo"] = {"kubeletVersion": KUBE_VERSION, "kubeProxyVersion": "",
+        status["nodeInfo"] = {"kubeletVersion": SERVED_VERSION, "kubeProxyVersion": "",
                               "osImage": "clustersim (simulated)", "kernelVersion": "simulated",
                               "containerRuntimeVersion": "simulated://1.0",
                               "operatingSystem": "linux", "architecture": "amd64",

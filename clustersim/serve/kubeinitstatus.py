@@ -23,16 +23,11 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from clustersim.kubernetes.kubelet import readiness_delay
+from clustersim.kubernetes.podlifecycle import is_sidecar
 
-__all__ = ["POD_INITIALIZING", "incomplete_inits", "init_container_statuses",
-           "is_sidecar"]
+__all__ = ["POD_INITIALIZING", "incomplete_inits", "init_container_statuses"]
 
 POD_INITIALIZING = "PodInitializing"
-
-
-def is_sidecar(container: Mapping[str, Any]) -> bool:
-    """An init container with ``restartPolicy: Always`` (``IsRestartableInitContainer``)."""
-    return container.get("restartPolicy") == "Always"
 
 
 def init_container_statuses(pod: Mapping[str, Any], runs: Mapping[str, tuple[float, float]],

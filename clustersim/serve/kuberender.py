@@ -127,13 +127,13 @@ class Renderer(DerivedObjects):
         incomplete: list[str] = []
         initialized_at = None
         if inits and node:
+            runs = self.cluster.kubelet.init_runs(pod)
             init_statuses = init_container_statuses(
-                pod, self.cluster.kubelet.init_runs(pod), self.cluster.now,
+                pod, runs, self.cluster.now,
                 reason if reason in WAITING_REASONS else None, self.timestamp,
                 self.cluster.kubelet.ran_images(pod))
             status["initContainerStatuses"] = init_statuses
             incomplete = incomplete_inits(pod, init_statuses)
-            runs = self.cluster.kubelet.init_runs(pod)
             if not incomplete and runs:
                 initialized_at = self.timestamp(max(end for _, end in runs.values()))
         statuses = []

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from clustersim.release import SERVED_VERSION
 from clustersim.schemas import kubernetes_definitions
 
 __all__ = ["RESOURCES", "Resource", "api_group_list", "api_resource_list", "api_versions",
@@ -234,7 +235,7 @@ def _document(group: str) -> dict:
             "responses": {"200": {"description": "OK"}}}
         paths[f"{prefix}/{r.plural}/{{name}}"] = {"patch": operation}
     return {"openapi": "3.0.0", "info": {"title": "Kubernetes (clustersim)",
-                                         "version": "v1.37.0"}, "paths": paths,
+                                         "version": SERVED_VERSION}, "paths": paths,
             "components": {"schemas": _schemas(group)}}
 
 

@@ -73,15 +73,16 @@ from clustersim.kubernetes.controllers.disruption import eviction_refusal
 from clustersim.kubernetes.objects import count_generation, is_terminating
 from clustersim.kubernetes.services import apiserver_service
 from clustersim.kubernetes.storageclass import default_storage_class
+from clustersim.kubernetes.strategicmerge import strategic_merge_patch
 from clustersim.kubernetes.workloadupdates import pod_update_refusal
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.manifests.errors import together
 from clustersim.manifests.kubernetes import metadata_errors
 from clustersim.manifests.kubernetes_errors import aggregate
 from clustersim.manifests.kubernetes_fields import unknown_fields
+from clustersim.release import SERVED_VERSION
 from clustersim.serve import kubemetrics, kubeproto
 from clustersim.serve.core import ClusterTime, HttpError, Request, Response, SimServer
-from clustersim.serve.kubederived import KUBE_VERSION
 from clustersim.serve.kuberender import WAITING_REASONS, Renderer
 from clustersim.serve.kuberesources import (
     RESOURCES,
@@ -95,7 +96,7 @@ from clustersim.serve.kuberesources import (
 )
 from clustersim.serve.kubetables import table
 from clustersim.serve.kubeversions import key_of
-from clustersim.serve.patch import json_patch, merge_patch, strategic_merge_patch
+from clustersim.serve.patch import json_patch, merge_patch
 from clustersim.serve.patchrefusal import patch_refusal
 from clustersim.serve.selectors import field_selector, label_selector
 
@@ -242,9 +243,9 @@ class KubernetesBackend(ClusterTime):
 
     def _fixed(self, path: str) -> Response | None:
         if path == "/version":
-            major, minor, _ = KUBE_VERSION[1:].split(".")
+            major, minor, _ = SERVED_VERSION[1:].split(".")
             return Response.json(200, {
-                "major": major, "minor": minor, "gitVersion": f"{KUBE_VERSION}+clustersim",
+                "major": major, "minor": minor, "gitVersion": f"{SERVED_VERSION}+clustersim",
                 "gitCommit": "", "gitTreeState": "clean", "buildDate": "2026-01-01T00:00:00Z",
                 "goVersion": "simulated", "compiler": "clustersim", "platform": "linux/amd64"})
         if path in ("/healthz", "/livez", "/readyz"):
@@ -1283,8 +1284,6 @@ def _scale_replicas(scale: Any) -> int:
         return 0
     if isinstance(replicas, bool) or not isinstance(replicas, int):
         literal = json_kind(replicas, numeric_target=True)
-        if isinstance(replicas, float) and replicas.is_integer():
-            literal = f"number {json.dumps(replicas)}"      # Go names the literal: 2.0
         raise _cannot_decode("Scale", "autoscaling/v1", f"json: cannot unmarshal {literal} "
                              "into Go struct field ScaleSpec.spec.replicas of type int32")
     return replicas

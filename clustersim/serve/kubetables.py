@@ -15,9 +15,10 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from clustersim.kubernetes.podlifecycle import is_sidecar
 from clustersim.kubernetes.schedulinggates import GATED_REASON
 from clustersim.quantity import format_quantity, parse_quantity
-from clustersim.serve.kubeinitstatus import POD_INITIALIZING, is_sidecar
+from clustersim.serve.kubeinitstatus import POD_INITIALIZING
 
 __all__ = ["human_duration", "table"]
 

@@ -4,14 +4,8 @@ JSON patch.
 - JSON merge patch (``application/merge-patch+json``, RFC 7386): maps merge, ``null``
   deletes, anything else (lists included) replaces.
 - Strategic merge patch (``application/strategic-merge-patch+json``), what ``kubectl apply``
-  sends: like a merge patch, but lists with a merge key merge element by element (containers
-  by ``name``, container ports by ``containerPort``, Service ports by ``port``...), and the
-  directives ``$patch: replace|delete|merge``, ``$retainKeys``, ``$setElementOrder/<list>``
-  and ``$deleteFromPrimitiveList/<list>`` apply
-  (``staging/src/k8s.io/apimachinery/pkg/util/strategicpatch/patch.go``). The merge keys are
-  the ``patchMergeKey`` tags of ``staging/src/k8s.io/api/core/v1/types.go`` and
-  ``apps/v1/types.go``, looked up by field name rather than by Go type — the same answer for
-  every kind simulated.
+  sends: :func:`clustersim.kubernetes.strategicmerge.strategic_merge_patch`, which the
+  simulator's own apply uses too.
 - JSON patch (``application/json-patch+json``, RFC 6902): ``add``, ``remove``, ``replace``,
   ``test``, ``move``, ``copy``.
 """
@@ -23,17 +17,7 @@ from typing import Any
 
 from clustersim.serve.core import HttpError
 
-__all__ = ["json_patch", "merge_patch", "strategic_merge_patch"]
-
-MERGE_KEYS = {"containers": "name", "initContainers": "name", "ephemeralContainers": "name",
-              "env": "name", "volumes": "name", "volumeMounts": "mountPath",
-              "volumeDevices": "devicePath", "imagePullSecrets": "name", "hostAliases": "ip",
-              "topologySpreadConstraints": "topologyKey", "conditions": "type",
-              "ownerReferences": "uid", "resourceClaims": "name"}
-"""Field name → patchMergeKey (``ports`` is decided by its items, see :func:`_merge_key`)."""
-MERGE_PRIMITIVES = frozenset({"finalizers"})
-"""Lists of scalars with ``patchStrategy:"merge"``: union rather than replace."""
-
+__all__ = ["json_patch", "merge_patch"]
 
 def merge_patch(target: Any, patch: Any) -> Any:
     """RFC 7386."""
@@ -45,71 +29,6 @@ def merge_patch(target: Any, patch: Any) -> Any:
             out.pop(key, None)
         else:
             out[key] = merge_patch(out.get(key), value)
-    return out
-
-
-def _merge_key(field: str, items: list[Any]) -> str | None:
-    if field == "ports":
-        sample = next((i for i in items if isinstance(i, dict)), {})
-        return "containerPort" if "containerPort" in sample else "port"
-    return MERGE_KEYS.get(field)
-
-
-def strategic_merge_patch(target: Any, patch: Any) -> Any:
-    """Apply a strategic merge patch to ``target`` (neither argument is modified)."""
-    if not isinstance(patch, dict):
-        return copy.deepcopy(patch)
-    if patch.get("$patch") == "replace":
-        return {k: copy.deepcopy(v) for k, v in patch.items() if k != "$patch"}
-    if patch.get("$patch") == "delete":
-        return None
-    out = copy.deepcopy(target) if isinstance(target, dict) else {}
-    retain = patch.get("$retainKeys")
-    for key, value in patch.items():
-        if key in ("$patch", "$retainKeys") or key.startswith("$setElementOrder/"):
-            continue
-        if key.startswith("$deleteFromPrimitiveList/"):
-            field = key.split("/", 1)[1]
-            out[field] = [v for v in out.get(field) or [] if v not in value]
-            continue
-        if value is None:
-            out.pop(key, None)
-        elif isinstance(value, list):
-            out[key] = _merge_list(key, out.get(key), value)
-        else:
-            merged = strategic_merge_patch(out.get(key), value)
-            if merged is None:
-                out.pop(key, None)
-            else:
-                out[key] = merged
-    if isinstance(retain, list):
-        out = {k: v for k, v in out.items() if k in retain}
-    return out
-
-
-def _merge_list(field: str, current: Any, patch: list[Any]) -> list[Any]:
-    current = current if isinstance(current, list) else []
-    if field in MERGE_PRIMITIVES:
-        return current + [v for v in patch if v not in current]
-    key = _merge_key(field, patch + current)
-    if key is None or not all(isinstance(i, dict) for i in patch):
-        if any(isinstance(i, dict) and i.get("$patch") == "replace" for i in patch):
-            return [i for i in patch if not (isinstance(i, dict) and "$patch" in i)]
-        return copy.deepcopy(patch)
-    out = copy.deepcopy(current)
-    for item in patch:
-        if item.get("$patch") == "replace":
-            return [i for i in patch if i.get("$patch") != "replace"]
-        index = next((n for n, c in enumerate(out)
-                      if isinstance(c, dict) and c.get(key) == item.get(key)), None)
-        if item.get("$patch") == "delete":
-            if index is not None:
-                del out[index]
-            continue
-        if index is None:
-            out.append(strategic_merge_patch({}, item))
-        else:
-            out[index] = strategic_merge_patch(out[index], item)
     return out
 
 

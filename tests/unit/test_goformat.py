@@ -26,7 +26,10 @@ def test_go_quote_escapes_what_strconv_quote_escapes(text: str, quoted: str) -> 
     (1.5, True, "number 1.5"),       # ParseInt fails: the literal is named
     (1.5, False, "number"),          # a string field: the kind only
     (-2.25, True, "number -2.25"),
-    (3, True, "number"),
+    (2.0, True, "number 2.0"),      # Go names the literal, a whole float too
+    (2.0, False, "number"),
+    (99999999999, True, "number 99999999999"),  # an int32 overflows: the literal again
+    (-3, True, "number -3"),         # a uint refuses it
     (True, True, "bool"),
     ("3", True, "string"),
     ([1], False, "array"),

@@ -268,3 +268,10 @@ def test_cleanup_deployment_table(old, limit, deletions):
     states = [ReplicaSetState(f"foo-{i}", spec, created=i) for i, (spec, _) in enumerate(old)]
     pods = {f"foo-{i}": status for i, (_, status) in enumerate(old)}
     assert len(replica_sets_to_clean(states, pods, limit)) == deletions
+
+
+def test_a_rolling_update_that_says_only_its_surge_takes_the_default_unavailability():
+    """``SetDefaults_Deployment`` fills a missing ``maxUnavailable`` (25%) beside a given
+    ``maxSurge``, as the sync loop's defaults do (it was read as 0)."""
+    strategy = {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1}}
+    assert (max_surge(10, strategy), max_unavailable(10, strategy)) == (1, 2)

@@ -129,7 +129,8 @@ def test_an_object_read_back_is_stored_as_it_was():
     read = {"kind": "StatefulSet", "spec": copy.deepcopy(stored)}
     set_defaults(read)
     assert read["spec"]["updateStrategy"] == {"type": "RollingUpdate",
-                                              "rollingUpdate": {"partition": 0}}
+                                              "rollingUpdate": {"partition": 0,
+                                                                "maxUnavailable": 1}}
     update = copy.deepcopy(read["spec"])
     stored_form("StatefulSet", update, stored)
     assert update == stored
@@ -151,3 +152,81 @@ def test_a_statefulset_strategy_typed_rolling_update_gets_no_partition():
     assert sts["spec"]["updateStrategy"] == {"type": "RollingUpdate"}
     assert ds["spec"]["updateStrategy"] == {"type": "RollingUpdate", "rollingUpdate": {
         "maxUnavailable": 1, "maxSurge": 0}}
+
+
+def test_one_port_listed_for_tcp_and_udp_read_back_is_no_change():
+    """Port 53 for TCP (by default) and for UDP: the two are two entries of the list, keyed
+    by port and protocol, so the spec read back with its defaults is the stored spec."""
+    stored = {"template": {"metadata": {"labels": {"app": "dns"}}, "spec": {"containers": [
+        {"name": "dns", "image": "coredns/coredns:1.12.0",
+         "ports": [{"containerPort": 53}, {"containerPort": 53, "protocol": "UDP"}]}]}}}
+    read = {"kind": "DaemonSet", "spec": copy.deepcopy(stored)}
+    set_defaults(read)
+    stored_form("DaemonSet", read["spec"], stored)
+    assert read["spec"]["template"] == stored["template"]
+
+
+def test_apply_of_a_pod_keeps_what_admission_wrote_into_its_containers():
+    """A LimitRange's default resources are written into the Pod's container at create;
+    ``apply`` of a new image merges the container by name, as kubectl's strategic merge
+    does, so the resources stay and the update is only the image (it was refused: the
+    resources counted as a forbidden change)."""
+    c = KubernetesCluster(Node.many(1, "node", cpu="2", memory="4Gi"), seed=0)
+    c.apply({"apiVersion": "v1", "kind": "LimitRange", "metadata": {"name": "lr"},
+             "spec": {"limits": [{"type": "Container", "default": {"cpu": "500m"},
+                                  "defaultRequest": {"cpu": "250m"}}]}})
+    c.apply(_pod("p", "nginx:1.27"))
+    c.run(until=30)
+    assert c.apply(_pod("p", "nginx:1.28")) == ["pod/p configured"]
+    [container] = c.get("Pod", "default", "p")["spec"]["containers"]
+    assert container["image"] == "nginx:1.28"
+    assert container["resources"] == {"limits": {"cpu": "500m"}, "requests": {"cpu": "250m"}}
+
+
+def test_a_pod_whose_image_changes_keeps_its_pull_policy():
+    """``imagePullPolicy`` was defaulted (and stored, upstream) from ``nginx:1.27``: a new
+    image ``nginx:latest`` does not make it ``Always``, and the kubelet reads it so."""
+    c = KubernetesCluster(Node.many(1, "node", cpu="2", memory="4Gi"), seed=0)
+    c.apply(_pod("p", "nginx:1.27"))
+    c.run(until=30)
+    c.apply(_pod("p", "nginx:latest"))
+    c.run(until=60)
+    read = copy.deepcopy(c.get("Pod", "default", "p"))
+    set_defaults(read)
+    assert read["spec"]["containers"][0]["imagePullPolicy"] == "IfNotPresent"
+    assert c.apply(_pod("p", "nginx:latest")) == ["pod/p unchanged"]
+
+
+def test_apply_removes_from_a_container_what_the_last_apply_said_and_this_one_does_not():
+    """The three-way merge: a field the last applied manifest had and this one has not is
+    deleted, in a container found by its name (here an ``env`` entry, which a Pod update may
+    not change: refused, not silently kept)."""
+    c = KubernetesCluster(Node.many(1, "node", cpu="2", memory="4Gi"), seed=0)
+    with_env = _pod("p", "nginx:1.27")
+    with_env["spec"]["containers"][0]["env"] = [{"name": "A", "value": "1"}]
+    c.apply(with_env)
+    c.run(until=30)
+    with pytest.raises(AdmissionError, match="pod updates may not change fields"):
+        c.apply(_pod("p", "nginx:1.27"))
+
+
+@pytest.mark.parametrize(("kind", "annotation", "why"), [
+    ("Pod", "[1]", "holds a JSON array, not an object"),
+    ("Deployment", "{not json", "is not JSON"),
+])
+def test_a_malformed_last_applied_annotation_is_named_with_what_to_do(kind, annotation, why):
+    """kubectl refuses to apply over a last-applied annotation it cannot decode; the
+    simulator's apply says which annotation and what to do (it failed with an
+    ``AttributeError`` inside the simulator)."""
+    c = KubernetesCluster(Node.many(1, "node", cpu="2", memory="4Gi"), seed=0)
+    first = _pod("p", "nginx:1.27") if kind == "Pod" else _deployment()
+    c.apply(first)
+    name = first["metadata"]["name"]
+    c.get(kind, "default", name)["metadata"]["annotations"][
+        "kubectl.kubernetes.io/last-applied-configuration"] = annotation
+    then = _pod("p", "nginx:1.28") if kind == "Pod" else _deployment(image="nginx:1.28")
+    with pytest.raises(AdmissionError) as refused:
+        c.apply(then)
+    message = str(refused.value)
+    assert message.startswith(f"{kind.lower()}") and why in message
+    assert "kubectl.kubernetes.io/last-applied-configuration-) or replace the object" in message

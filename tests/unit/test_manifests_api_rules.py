@@ -113,6 +113,8 @@ REFUSED = [
      "services.web.image", "repository name must be lowercase"),
     ("services:\n  web: {image: 'nginx::1'}\n",
      "services.web.image", "is not a valid repository/tag: invalid reference format"),
+    ("services:\n  web: {image: 'nginx@sha256:%s'}\n" % ("ab" * 20),
+     "services.web.image", "is not a valid repository/tag: invalid checksum digest length"),
     ("services:\n  web.v2: {image: nginx}\n",
      'services["web.v2"]', "name must be valid as a DNS name component"),
     ("services:\n  web: {image: nginx, depends_on: {db: 5}}\n  db: {image: postgres}\n",

@@ -2141,7 +2141,8 @@ def test_templates_and_pods_show_the_api_servers_defaults(fresh):
     sts, ds = shown["StatefulSet/db"]["spec"], shown["DaemonSet/agent"]["spec"]
     assert (sts["replicas"], sts["podManagementPolicy"], sts["revisionHistoryLimit"]) == (
         1, "OrderedReady", 10)
-    assert sts["updateStrategy"] == {"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}
+    assert sts["updateStrategy"] == {"type": "RollingUpdate", "rollingUpdate": {
+        "partition": 0, "maxUnavailable": 1}}     # MaxUnavailableStatefulSet, on since v1.35
     assert sts["persistentVolumeClaimRetentionPolicy"] == {"whenDeleted": "Retain",
                                                            "whenScaled": "Retain"}
     assert ds["updateStrategy"] == {"type": "RollingUpdate", "rollingUpdate": {
@@ -3045,3 +3046,20 @@ def test_a_pods_new_image_restarts_its_container(fresh):
         ("Pulling", 'Pulling image "nginx:1.28"'),
         ("Pulled", 'Successfully pulled image "nginx:1.28" in 5s (5s including waiting)'),
         ("Created", "Created container: web"), ("Started", "Started container web")]
+
+
+def test_a_pod_keeps_the_pull_policy_it_was_created_with(fresh):
+    """The API server stored ``imagePullPolicy: IfNotPresent`` when it created the Pod from
+    ``nginx:1.27``; ``kubectl apply`` of ``nginx:latest`` changes the image only, so the
+    policy stays (it was computed again from the new image: ``Always``)."""
+    pod = ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
+           "spec: {containers: [{name: c, image: %s}]}\n")
+    fresh("apply", "-f", "-", stdin=pod % "nginx:1.27")
+    fresh.server.step(20)
+    fresh("apply", "-f", "-", stdin=pod % "nginx:latest")
+    fresh.server.step(20)
+    [container] = json.loads(fresh("get", "pod", "p", "-o", "json").stdout)["spec"][
+        "containers"]
+    assert (container["image"], container["imagePullPolicy"]) == ("nginx:latest",
+                                                                   "IfNotPresent")
+    assert "unchanged" in fresh("apply", "-f", "-", stdin=pod % "nginx:latest").stdout

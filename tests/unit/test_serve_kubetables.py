@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from clustersim.kubernetes.strategicmerge import strategic_merge_patch
 from clustersim.serve.core import HttpError
 from clustersim.serve.kubetables import COLUMNS, format_selector, human_duration
-from clustersim.serve.patch import json_patch, merge_patch, strategic_merge_patch
+from clustersim.serve.patch import json_patch, merge_patch
 from clustersim.serve.selectors import field_selector, label_selector
 
 MS, MIN, H, D, Y = 0.001, 60, 3600, 86400, 365 * 86400

@@ -327,7 +327,7 @@ class DeploymentController(Controller):
         pods = {id(rs): sum(1 for _ in self.cluster.owned("Pod", rs)) for rs in old_objs}
         doomed = replica_sets_to_clean([state for _, state in states],
                                        {state.name: pods[id(rs)] for rs, state in states},
-                                       d["spec"].get("revisionHistoryLimit", 10))
+                                       d["spec"]["revisionHistoryLimit"])
         for rs, state in states:
             if state.name in doomed:
                 self.cluster.delete_object(rs)
@@ -410,7 +410,7 @@ class DeploymentController(Controller):
             set_condition(d, "Progressing", True, now, "ReplicaSetUpdated",
                           f'ReplicaSet "{new_name}" is progressing.')
             condition(d, "Progressing")["lastUpdateTime"] = now
-        deadline = d["spec"].get("progressDeadlineSeconds", 600)
+        deadline = d["spec"]["progressDeadlineSeconds"]    # set_deployment_defaults's
         progressing = condition(d, "Progressing")
         if progressing.get("reason") == "ReplicaSetUpdated":
             last = progressing.get("lastUpdateTime", now)

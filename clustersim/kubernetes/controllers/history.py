@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from clustersim.kubernetes.defaults import workload_default
 from clustersim.kubernetes.objects import owner_reference
 from clustersim.manifests.safe_yaml import copy_data
 
@@ -50,9 +51,11 @@ _REPLACE = "$patch"
 
 
 def history_limit(owner: Mapping[str, Any]) -> int:
-    """``spec.revisionHistoryLimit``, 10 when unset (the API server's default)."""
+    """``spec.revisionHistoryLimit``, the API server's default when unset
+    (:func:`~clustersim.kubernetes.defaults.workload_default`)."""
     limit = (owner.get("spec") or {}).get("revisionHistoryLimit")
-    return 10 if limit is None else int(limit)
+    return int(workload_default(owner["kind"], "revisionHistoryLimit") if limit is None
+               else limit)
 
 
 def revisions(cluster: KubernetesCluster, owner: Mapping[str, Any]) -> list[dict[str, Any]]:

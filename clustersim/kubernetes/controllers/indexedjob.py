@@ -49,7 +49,6 @@ __all__ = [
     "COMPLETION_INDEX_ENV",
     "INDEX_FAILURE_COUNT",
     "INDEX_IGNORED_FAILURE_COUNT",
-    "MAX_INT32",
     "completion_index",
     "first_pending_indexes",
     "format_indexes",

@@ -100,8 +100,7 @@ from clustersim.kubernetes.objects import (
     set_condition,
 )
 
-__all__ = ["JobController", "job_finished", "pod_failure_backoff", "set_job_defaults",
-           "want_active"]
+__all__ = ["JobController", "job_finished", "pod_failure_backoff", "want_active"]
 
 Verdict = tuple[str | None, bool, str | None]
 """What the pod failure policy makes of a failed pod (``match_pod_failure_policy``)."""

@@ -21,6 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from clustersim.kubernetes.defaults import DEPLOYMENT_ROLLING_DEFAULTS
+
 __all__ = [
     "ReplicaSetState",
     "Scaling",
@@ -76,7 +78,9 @@ def resolve_fenceposts(max_surge: int | str | None, max_unavailable: int | str |
 def _rolling(strategy: Mapping[str, Any]) -> Mapping[str, Any] | None:
     if (strategy.get("type") or "RollingUpdate") != "RollingUpdate":
         return None
-    return strategy.get("rollingUpdate") or {"maxSurge": "25%", "maxUnavailable": "25%"}
+    given = strategy.get("rollingUpdate") or {}
+    return {field: default if given.get(field) is None else given[field]
+            for field, default in DEPLOYMENT_ROLLING_DEFAULTS.items()}
 
 
 def max_surge(replicas: int, strategy: Mapping[str, Any]) -> int:

@@ -19,6 +19,9 @@ https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/
   ``whenScaled: Delete`` remove them with the set or the scaled-away ordinal.
 - ``RollingUpdate`` replaces pods from the highest ordinal down to ``partition``, one at a
   time, waiting for each to be Running and Ready; ``OnDelete`` replaces only deleted pods.
+  One at a time is ``maxUnavailable: 1``, its default (``MaxUnavailableStatefulSet``, on by
+  default since v1.35); a larger ``maxUnavailable``, with which upstream replaces that many
+  at once (``updateStatefulSetAfterInvariantEstablished``), is not simulated.
 
 - Each template the set has had is a ControllerRevision
   (:mod:`~clustersim.kubernetes.controllers.history`); ``status.currentRevision`` and

@@ -1,0 +1,72 @@
+"""Container image references (``[domain/]path[:tag][@digest]``), read once for every
+dialect: the Compose loader and the Swarm API check them as swarmkit does, and the
+Kubernetes API server defaults a container's ``imagePullPolicy`` from the tag.
+
+The grammar is distribution/reference's (``reference/regexp.go``; ``reference.go``'s
+``Parse``, which ``ParseNormalizedNamed`` calls): a repository of lower-case path
+components, optionally behind a registry domain (with a port, or an IPv6 address in
+brackets), a tag of at most 128 word characters, dots and dashes, and a digest
+``algorithm:hex`` that opencontainers/go-digest validates (``Digest.Validate``: a
+``sha256`` digest has exactly 64 hex digits). Simplified: the lengths of the other digest
+algorithms (``sha384``, ``sha512``) are not checked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["ImageReference", "image_problem", "parse_reference"]
+
+_PATH_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+_DOMAIN = rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?"
+_REFERENCE = re.compile(
+    rf"(?P<name>(?:{_DOMAIN}/)?{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*)"
+    r"(?::(?P<tag>\w[\w.-]{0,127}))?"
+    r"(?:@(?P<digest>[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?")
+_NAME_MAX = 255
+_SHA256_HEX = 64
+
+
+@dataclass(frozen=True)
+class ImageReference:
+    """A reference that parses: its repository ``name`` (with the domain as written), and
+    its ``tag`` and ``digest`` when it has them."""
+
+    name: str
+    tag: str | None
+    digest: str | None
+
+
+def parse_reference(text: str) -> ImageReference | None:
+    """``text`` read as distribution/reference reads it, or None when it does not parse
+    (:func:`image_problem` says why)."""
+    return None if image_problem(text) else _parts(text)
+
+
+def image_problem(text: str) -> str | None:
+    """Why ``reference.ParseNormalizedNamed`` refuses ``text``, in its words, or None when
+    it parses: an upper-case repository (the domain may have capitals), the grammar, a name
+    over 255 characters, a ``sha256`` digest that is not 64 hex digits."""
+    first, slash, rest = text.partition("/")
+    remote = rest if slash and (first == "localhost" or "." in first or ":" in first) else text
+    repository = remote.split("@")[0].split(":")[0]
+    found = _parts(text)
+    if repository.lower() != repository:
+        return "repository name must be lowercase"
+    if found is None:
+        return "invalid reference format"
+    if len(found.name) > _NAME_MAX:
+        return "repository name must not be more than 255 characters"
+    algorithm, _, digits = (found.digest or "").partition(":")
+    if algorithm == "sha256" and len(digits) != _SHA256_HEX:
+        return "invalid checksum digest length"
+    return None
+
+
+def _parts(text: str) -> ImageReference | None:
+    found = _REFERENCE.fullmatch(text)
+    if found is None:
+        return None
+    return ImageReference(found["name"], found["tag"], found["digest"])

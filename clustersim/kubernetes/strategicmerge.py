@@ -1,0 +1,134 @@
+"""Strategic merge patch, the patch ``kubectl apply`` sends and the API server applies, for
+both the served API (``application/strategic-merge-patch+json``) and the simulator's own
+:meth:`~clustersim.kubernetes.apiserver.APIServer.apply`.
+
+Like a JSON merge patch (maps merge, ``null`` deletes), but lists with a merge key merge
+element by element (containers by ``name``, container ports by ``containerPort``, Service
+ports by ``port``...), and the directives ``$patch: replace|delete|merge``,
+``$retainKeys``, ``$setElementOrder/<list>`` and ``$deleteFromPrimitiveList/<list>`` apply
+(kubernetes/kubernetes ``staging/src/k8s.io/apimachinery/pkg/util/strategicpatch/patch.go``).
+The merge keys are the ``patchMergeKey`` tags of ``staging/src/k8s.io/api/core/v1/types.go``
+and ``apps/v1/types.go``, looked up by field name rather than by Go type — the same answer
+for every kind simulated.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+__all__ = ["MERGE_KEYS", "MERGE_PRIMITIVES", "apply_patch", "strategic_merge_patch"]
+
+MERGE_KEYS = {"containers": "name", "initContainers": "name", "ephemeralContainers": "name",
+              "env": "name", "volumes": "name", "volumeMounts": "mountPath",
+              "volumeDevices": "devicePath", "imagePullSecrets": "name", "hostAliases": "ip",
+              "topologySpreadConstraints": "topologyKey", "conditions": "type",
+              "ownerReferences": "uid", "resourceClaims": "name"}
+"""Field name → patchMergeKey (``ports`` is decided by its items, see :func:`_merge_key`)."""
+MERGE_PRIMITIVES = frozenset({"finalizers"})
+"""Lists of scalars with ``patchStrategy:"merge"``: union rather than replace."""
+
+
+def _merge_key(field: str, items: list[Any]) -> str | None:
+    if field == "ports":
+        sample = next((i for i in items if isinstance(i, dict)), {})
+        return "containerPort" if "containerPort" in sample else "port"
+    return MERGE_KEYS.get(field)
+
+
+def strategic_merge_patch(target: Any, patch: Any) -> Any:
+    """Apply a strategic merge patch to ``target`` (neither argument is modified)."""
+    if not isinstance(patch, dict):
+        return copy.deepcopy(patch)
+    if patch.get("$patch") == "replace":
+        return {k: copy.deepcopy(v) for k, v in patch.items() if k != "$patch"}
+    if patch.get("$patch") == "delete":
+        return None
+    out = copy.deepcopy(target) if isinstance(target, dict) else {}
+    retain = patch.get("$retainKeys")
+    for key, value in patch.items():
+        if key in ("$patch", "$retainKeys") or key.startswith("$setElementOrder/"):
+            continue
+        if key.startswith("$deleteFromPrimitiveList/"):
+            field = key.split("/", 1)[1]
+            out[field] = [v for v in out.get(field) or [] if v not in value]
+            continue
+        if value is None:
+            out.pop(key, None)
+        elif isinstance(value, list):
+            out[key] = _merge_list(key, out.get(key), value)
+        else:
+            merged = strategic_merge_patch(out.get(key), value)
+            if merged is None:
+                out.pop(key, None)
+            else:
+                out[key] = merged
+    if isinstance(retain, list):
+        out = {k: v for k, v in out.items() if k in retain}
+    return out
+
+
+def _merge_list(field: str, current: Any, patch: list[Any]) -> list[Any]:
+    current = current if isinstance(current, list) else []
+    if field in MERGE_PRIMITIVES:
+        return current + [v for v in patch if v not in current]
+    key = _merge_key(field, patch + current)
+    if key is None or not all(isinstance(i, dict) for i in patch):
+        if any(isinstance(i, dict) and i.get("$patch") == "replace" for i in patch):
+            return [i for i in patch if not (isinstance(i, dict) and "$patch" in i)]
+        return copy.deepcopy(patch)
+    out = copy.deepcopy(current)
+    for item in patch:
+        if item.get("$patch") == "replace":
+            return [i for i in patch if i.get("$patch") != "replace"]
+        index = next((n for n, c in enumerate(out)
+                      if isinstance(c, dict) and c.get(key) == item.get(key)), None)
+        if item.get("$patch") == "delete":
+            if index is not None:
+                del out[index]
+            continue
+        if index is None:
+            out.append(strategic_merge_patch({}, item))
+        else:
+            out[index] = strategic_merge_patch(out[index], item)
+    return out
+
+
+def apply_patch(last_applied: Any, modified: Any) -> Any:
+    """The strategic merge patch ``kubectl apply`` sends to make the live object say what
+    ``modified`` (the manifest) says, given ``last_applied`` (its last-applied-configuration
+    annotation): ``CreateThreeWayMergePatch`` of ``strategicpatch/patch.go``. Every field of
+    ``modified`` is set, a field that ``last_applied`` had and ``modified`` has no more is
+    deleted (``null``; ``$patch: delete`` for an element of a list with a merge key), and a
+    field neither of them has, such as what the API server or its admission filled in, is
+    kept. Simplified: upstream sends only what differs from the live object and orders the
+    merged lists as ``modified`` does (``$setElementOrder``); setting an unchanged field
+    again changes nothing, and the merged lists keep the live order, new elements last."""
+    if not isinstance(modified, dict):
+        return copy.deepcopy(modified)
+    original = last_applied if isinstance(last_applied, dict) else {}
+    patch: dict[str, Any] = dict.fromkeys(k for k in original if k not in modified)
+    for key, value in modified.items():
+        before = original.get(key)
+        if isinstance(value, dict):
+            patch[key] = apply_patch(before, value)
+        elif isinstance(value, list) and all(isinstance(i, dict) for i in value) and \
+                key not in MERGE_PRIMITIVES and \
+                (merge_key := _merge_key(key, value + (before or []))) is not None:
+            patch[key] = _list_apply_patch(before, value, merge_key)
+        else:
+            patch[key] = copy.deepcopy(value)
+    return patch
+
+
+def _list_apply_patch(last_applied: Any, modified: list[dict[str, Any]], merge_key: str
+                      ) -> list[dict[str, Any]]:
+    """:func:`apply_patch` of a list merged by ``merge_key``: each element of ``modified``
+    against the element ``last_applied`` had with the same key, and a delete directive for
+    each element it had that ``modified`` no longer has."""
+    before = {item.get(merge_key): item for item in last_applied or []
+              if isinstance(item, dict)}
+    kept = {item.get(merge_key) for item in modified}
+    patch = [apply_patch(before.get(item.get(merge_key)), item) for item in modified]
+    patch += [{merge_key: key, "$patch": "delete"} for key in before if key not in kept]
+    return patch
