@@ -16,8 +16,8 @@ import json
 from typing import Any
 
 from clustersim.goformat import go_quote
-from clustersim.manifests import ManifestError
 from clustersim.imageref import image_problem
+from clustersim.manifests import ManifestError
 from clustersim.manifests.compose_types import service_name
 from clustersim.serve.core import HttpError
 from clustersim.serve.dockerjson import decode
