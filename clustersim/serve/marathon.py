@@ -8,7 +8,8 @@ with the app, 409 ``An app with id [/x] already exists.``; changes (``PUT``/``PA
 app or of a list of apps, ``DELETE``, ``restart``, groups, pods) answer
 ``{"version", "deploymentId"}``; a change to an app that running deployments hold answers
 409 ``App is locked by one or more deployments...`` naming them, unless ``?force=true``;
-errors are ``{"message": ...}``; an invalid definition answers 422 ``Invalid JSON`` with Play
+errors are ``{"message": ...}``; a body that is no JSON answers 400 in Jackson's words
+(:mod:`.marathonjson`); an invalid definition answers 422 ``Invalid JSON`` with Play
 JSON's error keys when the RAML reader refuses it, ``Object is not valid`` with Marathon's
 messages when its validation does (:mod:`.marathonraml`), each with ``details`` naming the
 field (:mod:`.marathonquery`). Groups are :mod:`.marathongroups`,
@@ -28,7 +29,6 @@ latest change's and ``GET /v2/groups/<id>/versions`` lists only it (Marathon kee
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from clustersim.marathon import Marathon
@@ -40,6 +40,7 @@ from clustersim.marathon.state import AppVersion
 from clustersim.mesos import MesosCluster
 from clustersim.serve.core import ClusterTime, HttpError, Request, Response, WallClock
 from clustersim.serve.marathongroups import MarathonGroups
+from clustersim.serve.marathonjson import read_json
 from clustersim.serve.marathonmonitor import event_stream, metrics
 from clustersim.serve.marathonquery import definition, flag, invalid, label_selector
 from clustersim.serve.marathonraml import check_app, check_apps
@@ -128,16 +129,8 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
         return handler(request, rest)
 
     def _body(self, request: Request) -> Any:
-        if request.content_type not in ("application/json", ""):
-            raise HttpError(415, "HTTP 415 Unsupported Media Type")
-        try:
-            return json.loads(request.body or b"{}")
-        except (UnicodeDecodeError, json.JSONDecodeError) as err:
-            # MarathonExceptionMapper: a JsonParseException's details are its message
-            raise HttpError(400, "Invalid JSON", details=str(err)) from None
-        except RecursionError:
-            raise HttpError(400, "Invalid JSON", details="the document nests arrays or "
-                            "objects too deeply") from None
+        """The request's JSON body as Marathon reads it (:mod:`.marathonjson`)."""
+        return read_json(request)
 
     def _new_spec(self, request: Request, exists: str,
                   check=None) -> tuple[dict[str, Any], str]:
