@@ -9,7 +9,9 @@ app or of a list of apps, ``DELETE``, ``restart``, groups, pods) answer
 ``{"version", "deploymentId"}``; a change to an app that running deployments hold answers
 409 ``App is locked by one or more deployments...`` naming them, unless ``?force=true``;
 errors are ``{"message": ...}``; a body that is no JSON answers 400 in Jackson's words
-(:mod:`.marathonjson`); an invalid definition answers 422 ``Invalid JSON`` with Play
+(:mod:`.marathonjson`); the served Marathon runs with no optional features (``/v2/info``'s
+``features``), so secrets are refused as Marathon refuses them without a secret-store plugin
+(:data:`.marathonraml.FEATURES`); an invalid definition answers 422 ``Invalid JSON`` with Play
 JSON's error keys when the RAML reader refuses it, ``Object is not valid`` with Marathon's
 messages when its validation does (:mod:`.marathonraml`), each with ``details`` naming the
 field (:mod:`.marathonquery`). Groups are :mod:`.marathongroups`,
@@ -43,7 +45,7 @@ from clustersim.serve.marathongroups import MarathonGroups
 from clustersim.serve.marathonjson import read_json
 from clustersim.serve.marathonmonitor import event_stream, metrics
 from clustersim.serve.marathonquery import definition, flag, invalid, label_selector
-from clustersim.serve.marathonraml import check_app, check_apps
+from clustersim.serve.marathonraml import FEATURES, check_app, check_apps
 from clustersim.serve.marathontasks import MarathonTasks
 from clustersim.serve.marathonversions import MarathonTime
 
@@ -438,7 +440,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
             "frameworkId": self.marathon.framework_id if hasattr(
                 self.marathon, "framework_id") else None,
             "marathon_config": {"master": "zk://127.0.0.1:2181/mesos", "mesos_role": "*",
-                                "task_launch_timeout": 300000},
+                                "task_launch_timeout": 300000, "features": list(FEATURES)},
             "zookeeper_config": {"zk": "zk://127.0.0.1:2181/marathon"},
             "http_config": {"http_port": 8080, "https_port": 8443},
             "event_subscriber": None})

@@ -57,7 +57,7 @@ from clustersim.manifests.marathon_types import (
 from clustersim.manifests.pathid import RESERVED, SEGMENT, segments
 from clustersim.serve.core import HttpError
 
-__all__ = ["check_app", "check_apps", "check_group"]
+__all__ = ["FEATURES", "check_app", "check_apps", "check_group"]
 
 PATH_ID = re.compile(r"^(\/?((\.{2})|([a-z0-9][a-z0-9\-.]*[a-z0-9]+)|([a-z0-9]*))($|\/))+$")
 """``PathId`` of ``stringTypes.raml``, looser than the segment rule Accord checks next."""
@@ -298,9 +298,39 @@ def _constraint_violation(item: list[str]) -> str | None:
     return None
 
 
-def _validate(app: dict[str, Any], at: str) -> Errors:
-    """Accord's refusals of the id and the constraints of an app the reader accepted."""
+FEATURES: tuple[str, ...] = ()
+"""The features the served Marathon runs with (``--enable_features``, listed by
+``/v2/info``): none, Marathon's default; ``secrets`` needs a secret-store plugin."""
+
+
+def _secret_violations(app: dict[str, Any], at: str) -> Errors:
+    """``AppValidation.validBasicAppDefinition``'s rules on secrets with the ``secrets``
+    feature off (:data:`FEATURES`): a ``secrets`` map that is not empty is ``Feature secrets
+    is not enabled. Enable with --enable_features secrets)`` (``Validation.featureEnabled``,
+    its stray parenthesis included), and ``EnvVarValidation.envValidator`` refuses any
+    secret reference in ``env`` and names each one whose secret the app does not define
+    (``SecretValidation``: ``/env/NAME/secret``)."""
     errors: Errors = []
+    secrets = app.get("secrets")
+    defined = secrets if isinstance(secrets, dict) else {}
+    if defined and "secrets" not in FEATURES:
+        errors.append((f"{at}/secrets", "Feature secrets is not enabled. Enable with "
+                       "--enable_features secrets)"))
+    env = app.get("env")
+    refs = {k: v.get("secret") for k, v in env.items()
+            if isinstance(v, dict)} if isinstance(env, dict) else {}
+    if refs and "secrets" not in FEATURES:
+        errors.append((f"{at}/env", "use of secret-references in the environment requires "
+                       "the secrets feature to be enabled"))
+    errors.extend((f"{at}/env/{name}/secret", "references an undefined secret")
+                  for name, secret in refs.items() if secret not in defined)
+    return errors
+
+
+def _validate(app: dict[str, Any], at: str) -> Errors:
+    """Accord's refusals of the id, the constraints and the secrets of an app the reader
+    accepted."""
+    errors: Errors = _secret_violations(app, at)
     found = _id_violation(app["id"]) if isinstance(app.get("id"), str) else None
     if found:
         errors.append((f"{at}/id", found))
