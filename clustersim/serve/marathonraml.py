@@ -21,8 +21,9 @@ Marathon 1.x reads an app in two steps (mesosphere/marathon):
 This module answers the first step for the fields learners get wrong, one reader per RAML
 type in a table (the id, command, counts and amounts, constraints, dependencies, labels,
 upgrade strategy; the container with its Docker image, engine type and network and its
-port mappings; port definitions; health checks: ``appContainer.raml``, ``network.raml``,
-``healthCheck.raml``) and the second for the id and the constraints; the manifest loader
+port mappings; port definitions; health checks; the fetched artifacts, URIs and secrets:
+``appContainer.raml``, ``network.raml``, ``healthCheck.raml``, ``artifact.raml``,
+``secrets.raml``) and the second for the id and the constraints; the manifest loader
 then checks the rest, and its refusals keep the simulator's words in Marathon's shape
 (:func:`~clustersim.serve.marathonquery.invalid`).
 An enum (the engine type, the Docker network, a health or readiness check's protocol, a
@@ -163,6 +164,18 @@ def _env(value: Any, path: str, errors: Errors) -> None:
             errors.append((f"{path}/{key}/secret", "error.expected.jsstring"))
 
 
+def _map(item: Reader) -> Reader:
+    """A RAML object of pattern properties (``secrets.raml``'s ``/.*/``), read as Play's
+    ``mapReads``: ``error.expected.jsobject``, or each value's errors under ``/key``."""
+    def read(value: Any, path: str, errors: Errors) -> None:
+        if not isinstance(value, dict):
+            errors.append((path, "error.expected.jsobject"))
+        else:
+            for key, entry in value.items():
+                item(entry, f"{path}/{key}", errors)
+    return read
+
+
 def _labels(value: Any, path: str, errors: Errors) -> None:
     """``KVLabels``, a map of strings (Play's ``mapReads`` names each value ``/key``)."""
     if not isinstance(value, dict):
@@ -235,6 +248,12 @@ _FIELDS: dict[str, Reader] = {
     "residency": _object({"taskLostBehavior": _model_enum(Residency, "task_lost_behavior")}),
     "killSelection": _model_enum(App, "kill_selection"),
     "env": _env,
+    "uris": _array(_string()), "storeUrls": _array(_string(min_length=1)),
+    "fetch": _array(_object({   # Artifact of artifact.raml
+        "uri": _string(min_length=1), "extract": _boolean, "executable": _boolean,
+        "cache": _boolean, "destPath": _string(min_length=1)}, required=("uri",))),
+    "secrets": _map(_object({"source": _string(min_length=1)}, required=("source",))),
+    "user": _string(),
 }
 """The fields of ``app.raml`` that learners get wrong, with their types' readers, in the
 order their errors are reported."""
