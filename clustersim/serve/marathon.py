@@ -8,7 +8,10 @@ with the app, 409 ``An app with id [/x] already exists.``; changes (``PUT``/``PA
 app or of a list of apps, ``DELETE``, ``restart``, groups, pods) answer
 ``{"version", "deploymentId"}``; a change to an app that running deployments hold answers
 409 ``App is locked by one or more deployments...`` naming them, unless ``?force=true``;
-errors are ``{"message": ...}``; an invalid definition answers 422 ``Invalid JSON`` with Play
+errors are ``{"message": ...}``; a body that is no JSON answers 400 in Jackson's words
+(:mod:`.marathonjson`); the served Marathon runs with no optional features (``/v2/info``'s
+``features``), so secrets are refused as Marathon refuses them without a secret-store plugin
+(:data:`.marathonraml.FEATURES`); an invalid definition answers 422 ``Invalid JSON`` with Play
 JSON's error keys when the RAML reader refuses it, ``Object is not valid`` with Marathon's
 messages when its validation does (:mod:`.marathonraml`), each with ``details`` naming the
 field (:mod:`.marathonquery`). Groups are :mod:`.marathongroups`,
@@ -28,7 +31,6 @@ latest change's and ``GET /v2/groups/<id>/versions`` lists only it (Marathon kee
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from clustersim.marathon import Marathon
@@ -40,9 +42,10 @@ from clustersim.marathon.state import AppVersion
 from clustersim.mesos import MesosCluster
 from clustersim.serve.core import ClusterTime, HttpError, Request, Response, WallClock
 from clustersim.serve.marathongroups import MarathonGroups
+from clustersim.serve.marathonjson import read_json
 from clustersim.serve.marathonmonitor import event_stream, metrics
 from clustersim.serve.marathonquery import definition, flag, invalid, label_selector
-from clustersim.serve.marathonraml import check_app, check_apps
+from clustersim.serve.marathonraml import FEATURES, check_app, check_apps
 from clustersim.serve.marathontasks import MarathonTasks
 from clustersim.serve.marathonversions import MarathonTime
 
@@ -128,16 +131,8 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
         return handler(request, rest)
 
     def _body(self, request: Request) -> Any:
-        if request.content_type not in ("application/json", ""):
-            raise HttpError(415, "HTTP 415 Unsupported Media Type")
-        try:
-            return json.loads(request.body or b"{}")
-        except (UnicodeDecodeError, json.JSONDecodeError) as err:
-            # MarathonExceptionMapper: a JsonParseException's details are its message
-            raise HttpError(400, "Invalid JSON", details=str(err)) from None
-        except RecursionError:
-            raise HttpError(400, "Invalid JSON", details="the document nests arrays or "
-                            "objects too deeply") from None
+        """The request's JSON body as Marathon reads it (:mod:`.marathonjson`)."""
+        return read_json(request)
 
     def _new_spec(self, request: Request, exists: str,
                   check=None) -> tuple[dict[str, Any], str]:
@@ -445,7 +440,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
             "frameworkId": self.marathon.framework_id if hasattr(
                 self.marathon, "framework_id") else None,
             "marathon_config": {"master": "zk://127.0.0.1:2181/mesos", "mesos_role": "*",
-                                "task_launch_timeout": 300000},
+                                "task_launch_timeout": 300000, "features": list(FEATURES)},
             "zookeeper_config": {"zk": "zk://127.0.0.1:2181/marathon"},
             "http_config": {"http_port": 8080, "https_port": 8443},
             "event_subscriber": None})

@@ -21,8 +21,9 @@ Marathon 1.x reads an app in two steps (mesosphere/marathon):
 This module answers the first step for the fields learners get wrong, one reader per RAML
 type in a table (the id, command, counts and amounts, constraints, dependencies, labels,
 upgrade strategy; the container with its Docker image, engine type and network and its
-port mappings; port definitions; health checks: ``appContainer.raml``, ``network.raml``,
-``healthCheck.raml``) and the second for the id and the constraints; the manifest loader
+port mappings; port definitions; health checks; the fetched artifacts, URIs and secrets:
+``appContainer.raml``, ``network.raml``, ``healthCheck.raml``, ``artifact.raml``,
+``secrets.raml``) and the second for the id and the constraints; the manifest loader
 then checks the rest, and its refusals keep the simulator's words in Marathon's shape
 (:func:`~clustersim.serve.marathonquery.invalid`).
 An enum (the engine type, the Docker network, a health or readiness check's protocol, a
@@ -57,7 +58,7 @@ from clustersim.manifests.marathon_types import (
 from clustersim.manifests.pathid import RESERVED, SEGMENT, segments
 from clustersim.serve.core import HttpError
 
-__all__ = ["check_app", "check_apps", "check_group"]
+__all__ = ["FEATURES", "check_app", "check_apps", "check_group"]
 
 PATH_ID = re.compile(r"^(\/?((\.{2})|([a-z0-9][a-z0-9\-.]*[a-z0-9]+)|([a-z0-9]*))($|\/))+$")
 """``PathId`` of ``stringTypes.raml``, looser than the segment rule Accord checks next."""
@@ -163,6 +164,18 @@ def _env(value: Any, path: str, errors: Errors) -> None:
             errors.append((f"{path}/{key}/secret", "error.expected.jsstring"))
 
 
+def _map(item: Reader) -> Reader:
+    """A RAML object of pattern properties (``secrets.raml``'s ``/.*/``), read as Play's
+    ``mapReads``: ``error.expected.jsobject``, or each value's errors under ``/key``."""
+    def read(value: Any, path: str, errors: Errors) -> None:
+        if not isinstance(value, dict):
+            errors.append((path, "error.expected.jsobject"))
+        else:
+            for key, entry in value.items():
+                item(entry, f"{path}/{key}", errors)
+    return read
+
+
 def _labels(value: Any, path: str, errors: Errors) -> None:
     """``KVLabels``, a map of strings (Play's ``mapReads`` names each value ``/key``)."""
     if not isinstance(value, dict):
@@ -235,6 +248,12 @@ _FIELDS: dict[str, Reader] = {
     "residency": _object({"taskLostBehavior": _model_enum(Residency, "task_lost_behavior")}),
     "killSelection": _model_enum(App, "kill_selection"),
     "env": _env,
+    "uris": _array(_string()), "storeUrls": _array(_string(min_length=1)),
+    "fetch": _array(_object({   # Artifact of artifact.raml
+        "uri": _string(min_length=1), "extract": _boolean, "executable": _boolean,
+        "cache": _boolean, "destPath": _string(min_length=1)}, required=("uri",))),
+    "secrets": _map(_object({"source": _string(min_length=1)}, required=("source",))),
+    "user": _string(),
 }
 """The fields of ``app.raml`` that learners get wrong, with their types' readers, in the
 order their errors are reported."""
@@ -298,9 +317,39 @@ def _constraint_violation(item: list[str]) -> str | None:
     return None
 
 
-def _validate(app: dict[str, Any], at: str) -> Errors:
-    """Accord's refusals of the id and the constraints of an app the reader accepted."""
+FEATURES: tuple[str, ...] = ()
+"""The features the served Marathon runs with (``--enable_features``, listed by
+``/v2/info``): none, Marathon's default; ``secrets`` needs a secret-store plugin."""
+
+
+def _secret_violations(app: dict[str, Any], at: str) -> Errors:
+    """``AppValidation.validBasicAppDefinition``'s rules on secrets with the ``secrets``
+    feature off (:data:`FEATURES`): a ``secrets`` map that is not empty is ``Feature secrets
+    is not enabled. Enable with --enable_features secrets)`` (``Validation.featureEnabled``,
+    its stray parenthesis included), and ``EnvVarValidation.envValidator`` refuses any
+    secret reference in ``env`` and names each one whose secret the app does not define
+    (``SecretValidation``: ``/env/NAME/secret``)."""
     errors: Errors = []
+    secrets = app.get("secrets")
+    defined = secrets if isinstance(secrets, dict) else {}
+    if defined and "secrets" not in FEATURES:
+        errors.append((f"{at}/secrets", "Feature secrets is not enabled. Enable with "
+                       "--enable_features secrets)"))
+    env = app.get("env")
+    refs = {k: v.get("secret") for k, v in env.items()
+            if isinstance(v, dict)} if isinstance(env, dict) else {}
+    if refs and "secrets" not in FEATURES:
+        errors.append((f"{at}/env", "use of secret-references in the environment requires "
+                       "the secrets feature to be enabled"))
+    errors.extend((f"{at}/env/{name}/secret", "references an undefined secret")
+                  for name, secret in refs.items() if secret not in defined)
+    return errors
+
+
+def _validate(app: dict[str, Any], at: str) -> Errors:
+    """Accord's refusals of the id, the constraints and the secrets of an app the reader
+    accepted."""
+    errors: Errors = _secret_violations(app, at)
     found = _id_violation(app["id"]) if isinstance(app.get("id"), str) else None
     if found:
         errors.append((f"{at}/id", found))

@@ -819,6 +819,16 @@ ID_RULE = ("must fully match regular expression '^(([a-z0-9]|[a-z0-9][a-z0-9\\-]
       {"path": "/env/KEY/secret", "errors": ["error.expected.jsstring"]}]),
     ({"id": "/a", "cmd": "x", "env": ["PORT=8080"]}, "Invalid JSON",
      [{"path": "/env", "errors": ["error.expected.jsobject"]}]),
+    # artifact.raml, secrets.raml, app.raml's uris and user (these were stored as sent)
+    ({"id": "/a", "cmd": "x", "fetch": [{"uri": 3}, {"extract": True}], "uris": "http://a",
+      "user": 0}, "Invalid JSON",
+     [{"path": "/uris", "errors": ["error.expected.jsarray"]},
+      {"path": "/fetch(0)/uri", "errors": ["error.expected.jsstring"]},
+      {"path": "/fetch(1)/uri", "errors": ["error.path.missing"]},
+      {"path": "/user", "errors": ["error.expected.jsstring"]}]),
+    ({"id": "/a", "cmd": "x", "secrets": {"db": {"source": ""}, "api": "vault/api"}},
+     "Invalid JSON", [{"path": "/secrets/db/source", "errors": ["error.minLength"]},
+                      {"path": "/secrets/api/source", "errors": ["error.path.missing"]}]),
     # Accord (PathId.scala, AppValidation.scala, SchedulingValidation.scala)
     ({"id": "/web..x", "cmd": "x"}, "Object is not valid", [{"path": "/id", "errors": [ID_RULE]}]),
     ({"id": "/web/tasks", "cmd": "x"}, "Object is not valid", [{"path": "/id", "errors": [

@@ -1,0 +1,131 @@
+"""A body that is no JSON, answered as Marathon answers it: Jackson's message in
+``MarathonExceptionMapper``'s shape (:mod:`clustersim.serve.marathonjson`).
+
+The expected messages are Jackson's own (jackson-core's ``UTF8StreamJsonParser`` reading
+the bytes, as Play JSON's ``Json.parse(Array[Byte])`` does in Marathon 1.11), and the
+end-of-input one is ``MarathonExceptionMapperTest``'s, its location written for a byte
+source."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from clustersim.serve import serve
+from clustersim.serve.core import HttpError, Request
+from clustersim.serve.marathonjson import read_json
+
+_VALUES = "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
+
+
+@pytest.fixture(scope="module")
+def server():
+    with serve("marathon", nodes=2, speed=0) as server:
+        yield server
+
+
+def _post(server, path: str, body: bytes, method: str = "POST") -> requests.Response:
+    return requests.request(method, f"{server.url}{path}", data=body, timeout=10,
+                            headers={"Content-Type": "application/json"})
+
+
+def test_a_malformed_app_gets_jacksons_words(server):
+    answer = _post(server, "/v2/apps", b'{"id": "/x", bad}')
+    assert answer.status_code == 400
+    assert answer.json() == {"message": "Invalid JSON", "details": (
+        "Unexpected character ('b' (code 98)): was expecting double-quote to start field name")}
+
+
+def test_an_unfinished_body_names_where_its_object_began(server):
+    # MarathonExceptionMapperTest's case; Marathon reads bytes, so Jackson 2.10 names
+    # (byte[]) and quotes the body (which ends in a quote of its own here)
+    answer = _post(server, "/v2/apps", b'{"id":"/test"')
+    assert answer.status_code == 400
+    assert answer.json() == {"message": "Invalid JSON", "details": (
+        'Unexpected end-of-input: expected close marker for Object (start marker at '
+        '[Source: (byte[])"{"id":"/test""; line: 1, column: 1])')}
+
+
+def test_an_empty_body_is_no_content_to_map(server):
+    answer = _post(server, "/v2/apps", b"")
+    assert answer.status_code == 400
+    assert answer.json() == {"message": "Please specify data in JSON format", "details": (
+        'No content to map due to end-of-input\n at [Source: (byte[])""; line: 1, column: 0]')}
+
+
+def test_what_follows_the_first_value_is_ignored(server):
+    answer = _post(server, "/v2/apps", b'{"id": "/after", "cmd": "sleep 100"} and more')
+    assert answer.status_code == 201 and answer.json()["id"] == "/after"
+
+
+def test_non_numeric_numbers_are_refused(server):
+    answer = _post(server, "/v2/apps", b'{"id": "/nan", "cmd": "sleep 1", "cpus": NaN}')
+    assert answer.status_code == 400 and answer.json()["details"] == (
+        "Non-standard token 'NaN': enable JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS to allow")
+
+
+@pytest.mark.parametrize(("method", "path"), [
+    ("POST", "/v2/apps"), ("PUT", "/v2/apps"), ("PATCH", "/v2/apps"), ("PUT", "/v2/apps/web"),
+    ("POST", "/v2/groups"), ("PUT", "/v2/groups/shop"), ("POST", "/v2/pods"),
+    ("PUT", "/v2/pods/db"), ("POST", "/v2/tasks/delete")])
+def test_every_route_that_reads_a_body_reads_it_alike(server, method, path):
+    answer = _post(server, path, b'{"id": "/x",}', method)
+    assert answer.status_code == 400
+    assert answer.json() == {"message": "Invalid JSON", "details": (
+        "Unexpected character ('}' (code 125)): was expecting double-quote to start field "
+        "name")}
+
+
+@pytest.mark.parametrize(("body", "details"), [
+    (b'{"a" 1}', "Unexpected character ('1' (code 49)): was expecting a colon to separate "
+                 "field name and value"),
+    (b'{"a":1 "b":2}', "Unexpected character ('\"' (code 34)): was expecting comma to "
+                       "separate Object entries"),
+    (b"[1 2]", "Unexpected character ('2' (code 50)): was expecting comma to separate Array "
+               "entries"),
+    (b'{"a":tru}', f"Unrecognized token 'tru': was expecting {_VALUES}"),
+    (b'{"a":truex}', f"Unrecognized token 'truex': was expecting {_VALUES}"),
+    (b"bad", f"Unrecognized token 'bad': was expecting {_VALUES}"),
+    (b'{"a":@}', f"Unexpected character ('@' (code 64)): expected a valid value {_VALUES}"),
+    (b"{'a':1}", "Unexpected character (''' (code 39)): was expecting double-quote to start "
+                 "field name"),
+    (b'{"a":}', "Unexpected character ('}' (code 125)): expected a value"),
+    (b"[1,]", "Unexpected character (']' (code 93)): expected a value"),
+    (b'{"a":1]', "Unexpected close marker ']': expected '}' (for Object starting at [Source: "
+                 '(byte[])"{"a":1]"; line: 1, column: 1])'),
+    (b'{"a":1,\n  "b":[1,\n 2', "Unexpected end-of-input: expected close marker for Array "
+     '(start marker at [Source: (byte[])"{"a":1,\n  "b":[1,\n 2"; line: 2, column: 7])'),
+    (b'{"a":1,', "Unexpected end-of-input within/between Object entries"),
+    (b'{"a":"x', "Unexpected end-of-input in VALUE_STRING"),
+    (b'{"ab', "Unexpected end-of-input in field name"),
+    (b'{"a":01}', "Invalid numeric value: Leading zeroes not allowed"),
+    (b'{"a":-}', "Unexpected character ('}' (code 125)) in numeric value: expected digit "
+                 "(0-9) to follow minus sign, for valid numeric value"),
+    (b'{"a":1.}', "Unexpected character ('}' (code 125)) in numeric value: Decimal point "
+                  "not followed by a digit"),
+    (b'{"a":"x\ny"}', "Illegal unquoted character ((CTRL-CHAR, code 10)): has to be escaped "
+                      "using backslash to be included in string value"),
+    (b'{"a":"\\q"}', "Unrecognized character escape 'q' (code 113)"),
+    (b'{"a\\q":1}', "Unrecognized character escape 'q' (code 113)"),
+    (b'{"', "Unexpected end-of-input: was expecting closing '\"' for name"),
+    (b'{"a":"\\u00zz"}', "Unexpected character ('z' (code 122)): expected a hex-digit for "
+                         "character escape sequence"),
+    (b'{"a":\x0b1}', "Illegal character ((CTRL-CHAR, code 11)): only regular white space "
+                     "(\\r, \\n, \\t) is allowed between tokens"),
+    (b'{"a":/}', "Unexpected character ('/' (code 47)): maybe a (non-standard) comment? (not "
+                 "recognized as one since Feature 'ALLOW_COMMENTS' not enabled for parser)"),
+    (b'{"x": ' + b"1" * 600, "Unexpected end-of-input: expected close marker for Object "
+     '(start marker at [Source: (byte[])"{"x": ' + "1" * 494 + '"[truncated 106 bytes]; '
+     "line: 1, column: 1])"),
+])
+def test_jacksons_messages(body, details):
+    with pytest.raises(HttpError) as raised:
+        read_json(Request("POST", "/v2/apps", {}, {"content-type": "application/json"}, body))
+    assert (raised.value.status, raised.value.message) == (400, "Invalid JSON")
+    assert raised.value.details == {"details": details}
+
+
+def test_valid_json_reads_as_python():
+    body = b'\xef\xbb\xbf {"a": [1, 2.5e3, -0.1, true, false, null, "s\\u00e9"]} '
+    assert read_json(Request("POST", "/", {}, {}, body)) == {
+        "a": [1, 2500.0, -0.1, True, False, None, "s\u00e9"]}
