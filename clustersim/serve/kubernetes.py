@@ -867,17 +867,11 @@ class KubernetesBackend(ClusterTime):
             manifest = {"apiVersion": stored.get("apiVersion", resource.group_version),
                         "kind": resource.kind,
                         "metadata": {"name": name, "namespace": stored["metadata"]["namespace"],
-                                     "labels": meta.get("labels") or {}},
+                                     **{field: meta[field] for field in ("labels", "annotations")
+                                        if meta.get(field)}},
                         "spec": new["spec"]}
-            annotations = stored["metadata"].get("annotations")
             with _refusals(resource, name):
-                self.cluster.apply([self._validated(manifest, resource)])
-            # an update is not an apply: the simulator's apply wrote its last-applied
-            # annotation, which only kubectl apply writes (in its own patch, set below)
-            if annotations is None:
-                stored["metadata"].pop("annotations", None)
-            else:
-                stored["metadata"]["annotations"] = annotations
+                self.cluster.update([self._validated(manifest, resource)])
         if resource.kind == "Pod" and \
                 meta.get("annotations") != current["metadata"].get("annotations"):
             self._validated({"apiVersion": "v1", "kind": "Pod", "metadata": {   # the kubelet's

