@@ -87,3 +87,24 @@ def test_set_image_leaves_the_last_applied_annotation_and_the_labels(fresh, targ
     assert again["spec"]["template"]["spec"]["containers"][0]["image"] == old
     assert again["metadata"].get("labels") == before.get("labels")
 
+
+HELD_JOB = """apiVersion: batch/v1
+kind: Job
+metadata: {name: held, finalizers: [example.com/hold]}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: c, image: busybox:1.37}]
+"""
+
+
+def test_a_job_being_deleted_is_terminating_in_get_jobs(fresh):
+    """printJob shows Terminating for a Job with a deletionTimestamp (here held by a
+    finalizer) before Suspended or Running; the simulated printer never showed it."""
+    fresh("apply", "-f", "-", stdin=HELD_JOB)
+    fresh.server.step(5)
+    assert fresh.rows("get", "jobs")[0][1] == "Running"
+    fresh("delete", "job", "held", "--wait=false")
+    assert fresh.rows("get", "jobs")[0][1] == "Terminating"
+
