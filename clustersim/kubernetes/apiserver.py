@@ -510,7 +510,8 @@ class APIServer:
         (``kubectl apply``, and the served API's PUT and PATCH): its mutable fields are
         stored, a scheduling gate removed lets it be scheduled, and its kubelet restarts the
         containers whose image changed
-        (:meth:`~clustersim.kubernetes.kubelet.Kubelet.change_images`); the change counts a
+        (:meth:`~clustersim.kubernetes.kubelet.Kubelet.change_images`), and its kubelet
+        checks a lowered ``activeDeadlineSeconds`` at once; the change counts a
         generation (``setGenerationForPodSpecUpdate``, KEP-5067)."""
         before = copy.deepcopy(pod["spec"])
         restarted = update_pod_spec(pod["spec"], spec)
@@ -519,6 +520,8 @@ class APIServer:
         node = pod["spec"].get("nodeName")
         if restarted and node is not None and self._kubelet_alive.get(node, False):
             self.kubelet.change_images(pod, restarted)
+        if pod["spec"].get("activeDeadlineSeconds") != before.get("activeDeadlineSeconds"):
+            self.kubelet.watch_deadline(pod)        # a lower deadline may have passed
 
     def remove_pod(self, pod: dict[str, Any]) -> None:
         """The pod object disappears (its kubelet finished, or it never ran)."""

@@ -108,3 +108,45 @@ def test_a_job_being_deleted_is_terminating_in_get_jobs(fresh):
     fresh("delete", "job", "held", "--wait=false")
     assert fresh.rows("get", "jobs")[0][1] == "Terminating"
 
+
+TIMED = """apiVersion: v1
+kind: Pod
+metadata: {name: timed}
+spec:
+  activeDeadlineSeconds: 60
+  containers: [{name: c, image: busybox:1.37}]
+"""
+
+
+def _deadline_events(kubectl: Kubectl) -> list[list[str]]:
+    return [row[1:3] for row in kubectl.rows("get", "events", "--field-selector",
+                                              "reason=DeadlineExceeded")]
+
+
+def test_the_kubelet_kills_a_pod_past_its_active_deadline(fresh):
+    """activeDeadlineHandler (pkg/kubelet/active_deadline.go): counted from status.startTime,
+    the Pod fails with reason DeadlineExceeded and a Normal event; it was ignored."""
+    fresh("apply", "-f", "-", stdin=TIMED)
+    fresh.server.step(30)
+    assert fresh.rows("get", "pods")[0][1:3] == ["1/1", "Running"]
+    assert _deadline_events(fresh) == []
+    fresh.server.step(60)
+    pod = json.loads(fresh("get", "pod", "timed", "-o", "json").stdout)
+    started = fresh.server.cluster.get("Pod", "default", "timed")["status"]["startTime"]
+    assert fresh.server.cluster.now - started >= 60
+    assert (pod["status"]["phase"], pod["status"]["reason"], pod["status"]["message"]) == (
+        "Failed", "DeadlineExceeded",
+        "Pod was active on the node longer than the specified deadline")
+    assert fresh.rows("get", "pods")[0][1:3] == ["0/1", "DeadlineExceeded"]
+    assert _deadline_events(fresh) == [["Normal", "DeadlineExceeded"]]
+    # its requests are freed, as for any pod that has ended
+    assert not fresh.server.cluster.node(pod["spec"]["nodeName"]).pods
+
+
+def test_a_lowered_deadline_that_has_passed_kills_the_pod_at_once(fresh):
+    fresh("apply", "-f", "-", stdin=TIMED)
+    fresh.server.step(30)
+    fresh("patch", "pod", "timed", "-p", '{"spec": {"activeDeadlineSeconds": 20}}')
+    assert fresh.rows("get", "pods")[0][2] == "DeadlineExceeded"
+    assert _deadline_events(fresh) == [["Normal", "DeadlineExceeded"]]
+
