@@ -150,3 +150,17 @@ def test_a_lowered_deadline_that_has_passed_kills_the_pod_at_once(fresh):
     assert fresh.rows("get", "pods")[0][2] == "DeadlineExceeded"
     assert _deadline_events(fresh) == [["Normal", "DeadlineExceeded"]]
 
+
+def test_a_forbidden_pod_update_ends_with_what_it_changed(fresh):
+    """ValidatePodUpdate ends its Forbidden message with cmp.Diff of the old and the munged
+    new spec; the simulator gave the message alone."""
+    fresh("apply", "-f", "-", stdin=TIMED)
+    fresh.server.step(10)
+    refused = fresh("patch", "pod", "timed", "--type=json", "-p",
+                    '[{"op":"replace","path":"/spec/restartPolicy","value":"Never"},'
+                    '{"op":"replace","path":"/spec/containers/0/image","value":"busybox:1.38"}]',
+                    check=False)
+    assert refused.returncode == 1
+    assert refused.stderr.split("negative)\n", 1)[1].splitlines() == [
+        "  core.PodSpec{", '- \tRestartPolicy: "Always",', '+ \tRestartPolicy: "Never",',
+        "  }"]
