@@ -138,6 +138,8 @@ def test_the_kubelet_kills_a_pod_past_its_active_deadline(fresh):
         "Failed", "DeadlineExceeded",
         "Pod was active on the node longer than the specified deadline")
     assert fresh.rows("get", "pods")[0][1:3] == ["0/1", "DeadlineExceeded"]
+    ready = next(c for c in pod["status"]["conditions"] if c["type"] == "Ready")
+    assert (ready["status"], ready["reason"]) == ("False", "PodFailed")     # generate.go
     assert _deadline_events(fresh) == [["Normal", "DeadlineExceeded"]]
     # its requests are freed, as for any pod that has ended
     assert not fresh.server.cluster.node(pod["spec"]["nodeName"]).pods
