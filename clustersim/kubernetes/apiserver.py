@@ -40,6 +40,7 @@ from clustersim.kubernetes.objects import (
     labels_of,
     selector_matches,
     set_condition,
+    set_metadata_map,
     set_pod_defaults,
 )
 from clustersim.kubernetes.persistentvolumes import provisioned_volume, reclaim
@@ -669,23 +670,14 @@ class APIServer:
         if kubectl_apply:
             annotations = {**(existing["metadata"].get("annotations") or {}), **annotations,
                            LAST_APPLIED: applied}
-        _set_or_drop(existing["metadata"], "labels", labels_of(manifest))
-        _set_or_drop(existing["metadata"], "annotations", annotations)
+        set_metadata_map(existing["metadata"], "labels", labels_of(manifest))
+        set_metadata_map(existing["metadata"], "annotations", annotations)
         if kind != "Pod":          # update_pod counted it
             count_generation(existing, before.get("spec"),
                              before["metadata"].get("annotations") or {})
         self.changed()
         return f"{label} configured"
 
-
-
-def _set_or_drop(meta: dict[str, Any], field: str, values: dict[str, str]) -> None:
-    """Store a map of the metadata, or none when it is empty: the API server writes an empty
-    map as no field at all (``omitempty`` on ``ObjectMeta.Labels`` and ``Annotations``)."""
-    if values:
-        meta[field] = values
-    else:
-        meta.pop(field, None)
 
 
 def _patched_pod_spec(existing: Mapping[str, Any], manifest: Mapping[str, Any],

@@ -70,7 +70,7 @@ import yaml
 from clustersim.goformat import json_kind
 from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac, rbacdefaults
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
-from clustersim.kubernetes.objects import count_generation, is_terminating
+from clustersim.kubernetes.objects import count_generation, is_terminating, set_metadata_map
 from clustersim.kubernetes.services import apiserver_service
 from clustersim.kubernetes.storageclass import default_storage_class
 from clustersim.kubernetes.workloadupdates import pod_update_refusal
@@ -880,7 +880,7 @@ class KubernetesBackend(ClusterTime):
                 "spec": new.get("spec", current["spec"])}, resource)
         for field in ("labels", "annotations"):
             if meta.get(field) != current["metadata"].get(field):
-                stored["metadata"][field] = dict(meta.get(field) or {})
+                set_metadata_map(stored["metadata"], field, meta.get(field) or {})
                 self.cluster.changed()
         if meta.get("finalizers") != current["metadata"].get("finalizers"):
             self.cluster.set_finalizers(stored, list(meta.get("finalizers") or []))

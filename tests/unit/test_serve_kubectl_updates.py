@@ -166,3 +166,13 @@ def test_a_forbidden_pod_update_ends_with_what_it_changed(fresh):
     assert refused.stderr.split("negative)\n", 1)[1].splitlines() == [
         "  core.PodSpec{", '- \tRestartPolicy: "Always",', '+ \tRestartPolicy: "Never",',
         "  }"]
+
+
+def test_removing_the_last_label_leaves_no_labels_field(fresh):
+    """The API server writes an empty map as no field (omitempty): kubectl label ... app-
+    left labels: {} behind."""
+    fresh("apply", "-f", "-", stdin=WORKLOADS)
+    fresh("label", "daemonset/agent", "tier-")
+    fresh("annotate", "daemonset/agent", "kubectl.kubernetes.io/last-applied-configuration-")
+    shown = json.loads(fresh("get", "daemonset/agent", "-o", "json").stdout)["metadata"]
+    assert "labels" not in shown and "annotations" not in shown
