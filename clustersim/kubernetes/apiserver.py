@@ -41,6 +41,7 @@ from clustersim.kubernetes.objects import (
     labels_of,
     selector_matches,
     set_condition,
+    set_metadata_map,
     set_pod_defaults,
 )
 from clustersim.kubernetes.persistentvolumes import provisioned_volume, reclaim
@@ -515,7 +516,8 @@ class APIServer:
         containers whose image changed
         (:meth:`~clustersim.kubernetes.kubelet.Kubelet.change_images`), each keeping the
         pull policy it was created with
-        (:func:`~clustersim.kubernetes.defaults.keep_defaults`); the change counts a
+        (:func:`~clustersim.kubernetes.defaults.keep_defaults`), and its kubelet checks a
+        lowered ``activeDeadlineSeconds`` at once; the change counts a
         generation (``setGenerationForPodSpecUpdate``, KEP-5067)."""
         before = copy.deepcopy(pod["spec"])
         changed = update_pod_spec(pod["spec"], spec)
@@ -525,6 +527,8 @@ class APIServer:
         node = pod["spec"].get("nodeName")
         if changed and node is not None and self._kubelet_alive.get(node, False):
             self.kubelet.change_images(pod, changed)
+        if pod["spec"].get("activeDeadlineSeconds") != before.get("activeDeadlineSeconds"):
+            self.kubelet.watch_deadline(pod)        # a lower deadline may have passed
 
     def remove_pod(self, pod: dict[str, Any]) -> None:
         """The pod object disappears (its kubelet finished, or it never ran)."""
@@ -550,11 +554,27 @@ class APIServer:
         JSON text) or from plain dicts, then reconcile. Returns kubectl's lines, e.g.
         ``["deployment.apps/web created"]``. An object with only ``generateName`` is created
         under a generated name, as ``kubectl create`` does."""
+        return self._store(source, kubectl_apply=True)
+
+    def update(self, source: Any) -> list[str]:
+        """The API server's update (a PUT, or a PATCH once patched) of stored objects to the
+        objects in ``source``, then reconcile. Unlike :meth:`apply` nothing of kubectl's is
+        involved: the labels and annotations stored are the object's as sent (no
+        ``last-applied-configuration`` is written; ``kubectl set image``, ``scale``,
+        ``edit`` and ``patch`` send what they read back), and the spec is checked against
+        the stored one, as each kind's ``ValidateXUpdate`` compares the old and new objects
+        (kubernetes/kubernetes ``staging/src/k8s.io/apiserver/pkg/registry/rest/update.go``
+        ``BeforeUpdate``). Every object must exist."""
+        return self._store(source, kubectl_apply=False)
+
+    def _store(self, source: Any, *, kubectl_apply: bool) -> list[str]:
+        """:meth:`apply` (``kubectl_apply``) or :meth:`update` of every object in
+        ``source``, rolled back as one if the control loop cannot take them."""
         results: list[str] = []
         undo: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
         for manifest in self._manifests(source):
             try:
-                results.append(self._apply_one(copy.deepcopy(manifest), undo))
+                results.append(self._apply_one(copy.deepcopy(manifest), undo, kubectl_apply))
             except ValueError:
                 raise                   # a clear refusal; what was applied before it stays
             except Exception as err:
@@ -597,7 +617,12 @@ class APIServer:
         return [spec.manifest for spec in specs]
 
     def _apply_one(self, manifest: dict[str, Any],
-                   undo: list[tuple[dict[str, Any], dict[str, Any] | None]]) -> str:
+                   undo: list[tuple[dict[str, Any], dict[str, Any] | None]],
+                   kubectl_apply: bool) -> str:
+        """Create or update one object. ``kubectl_apply``: as ``kubectl apply`` does, the
+        manifest is recorded in the ``last-applied-configuration`` annotation, compared with
+        the one recorded before (unchanged, or the fields it no longer has); otherwise an
+        update of the stored object to ``manifest`` (:meth:`update`)."""
         kind = manifest["kind"]
         meta = manifest.setdefault("metadata", {})
         meta.setdefault("namespace", "default")
@@ -609,18 +634,21 @@ class APIServer:
         label += f"/{meta['name']}"
         applied = json.dumps(manifest, sort_keys=True)
         existing = self.get(kind, meta["namespace"], meta["name"])
+        if existing is None and not kubectl_apply:
+            raise AdmissionError(f'{label} not found: only a stored object can be updated')
         if existing is None:
             meta.setdefault("annotations", {})[LAST_APPLIED] = applied
             self.create(manifest)
             undo.append((manifest, None))
             return f"{label} created"
-        if (existing["metadata"].get("annotations") or {}).get(LAST_APPLIED) == applied:
+        if kubectl_apply and (existing["metadata"].get("annotations") or {}).get(
+                LAST_APPLIED) == applied:
             return f"{label} unchanged"
         # defaulted against defaulted: a field at its default is no change (nor a rollout)
         if kind != "Pod":
             stored_form(kind, manifest.get("spec"), existing.get("spec"))
         self._validate(manifest)
-        last = _last_applied(existing, label)
+        last = _last_applied(existing, label) if kubectl_apply else None
         if kind == "Pod":
             spec = _patched_pod_spec(existing, manifest, last)
             stored_form(kind, spec, existing["spec"])
@@ -644,10 +672,12 @@ class APIServer:
                     existing[field] = copy.deepcopy(manifest[field])
         else:
             existing["spec"] = manifest.get("spec") or {}
-        existing["metadata"]["labels"] = labels_of(manifest)
-        existing["metadata"]["annotations"] = {
-            **(existing["metadata"].get("annotations") or {}),
-            **(meta.get("annotations") or {}), LAST_APPLIED: applied}
+        annotations = dict(meta.get("annotations") or {})
+        if kubectl_apply:
+            annotations = {**(existing["metadata"].get("annotations") or {}), **annotations,
+                           LAST_APPLIED: applied}
+        set_metadata_map(existing["metadata"], "labels", labels_of(manifest))
+        set_metadata_map(existing["metadata"], "annotations", annotations)
         if kind != "Pod":          # update_pod counted it
             count_generation(existing, before.get("spec"),
                              before["metadata"].get("annotations") or {})

@@ -35,6 +35,18 @@ clock with simple, fixed delays (:class:`Timing`):
    ``container_stop_seconds`` later, all capped by ``terminationGracePeriodSeconds``. The
    container keeps serving until it exits.
 
+6. Active deadline: a Pod whose ``spec.activeDeadlineSeconds`` have passed since its
+   ``status.startTime`` is killed (``activeDeadlineHandler`` in kubernetes/kubernetes
+   ``pkg/kubelet/active_deadline.go``, checked at each sync; here when the time comes, and
+   again after an update lowers the deadline): a ``Normal`` event ``DeadlineExceeded`` ("Pod
+   was active on the node longer than the specified deadline"), phase ``Failed`` with that
+   reason and message, its containers stopped (``Killing``) and exited with 143 (128 +
+   SIGTERM). Simplified: the simulator sets ``startTime`` when the containers run, the
+   kubelet when it first reports the Pod's status (before its images are pulled), so a slow
+   pull counts towards the deadline upstream and not here; and the simulator's Pod keeps one
+   reason, so each container's terminated state says ``DeadlineExceeded`` where a kubelet
+   reports the runtime's own (``Error`` for a non-zero exit code).
+
 An image the registry refuses (:meth:`KubernetesCluster.fail_pull`) fails its pull: events
 ``Failed`` ("Failed to pull image ...", then "Error: ErrImagePull"), STATUS ``ErrImagePull``; at the
 pod's next sync (here 1 s later) ``BackOff`` ("Back-off pulling image ...") and STATUS
@@ -98,6 +110,11 @@ if TYPE_CHECKING:
 
 __all__ = ["Kubelet", "Timing", "probe_delay", "readiness_delay"]
 
+DEADLINE_EXCEEDED = "DeadlineExceeded"
+DEADLINE_MESSAGE = "Pod was active on the node longer than the specified deadline"
+"""The reason and message of a Pod killed at its active deadline (``active_deadline.go``)."""
+SIGTERM_EXIT = 128 + 15
+"""The exit code of a container that ended on the kubelet's SIGTERM."""
 CRASH_BACKOFF = 10.0
 MAX_CRASH_BACKOFF = 300.0
 _SLEEP = re.compile(r"\bsleep\s+(\d+(?:\.\d+)?)")
@@ -401,6 +418,7 @@ class Kubelet:
         status = pod["status"]
         status["phase"] = "Running"
         status.setdefault("startTime", self.cluster.now)
+        self.watch_deadline(pod)
         status.setdefault("podIP", self._pod_ip(pod["spec"]["nodeName"]))
         self._running(pod, epoch, pod["spec"].get("containers") or [])
 
@@ -567,18 +585,53 @@ class Kubelet:
         self._stop_sidecars(pod, epoch, float("inf"), lambda: self._finished(pod, epoch, code))
 
     def _finished(self, pod: dict[str, Any], epoch: int, code: int) -> None:
-        if not self._current(pod, epoch):
-            return
+        if self._current(pod, epoch):
+            self._terminal(pod, "Completed" if code == 0 else "Error", code)
+
+    def _terminal(self, pod: dict[str, Any], reason: str, code: int) -> None:
+        """The pod's containers have all ended with ``code``: phase Succeeded (``code`` 0) or
+        Failed, for ``reason``; its requests are freed."""
         status = pod["status"]
         status["phase"] = "Succeeded" if code == 0 else "Failed"
-        status["reason"] = "Completed" if code == 0 else "Error"
+        status["reason"] = reason
         status["exitCode"] = code          # each app container's (they all end together)
         status["finishedAt"] = self.cluster.now
-        set_condition(pod, "Ready", False, self.cluster.now, "PodCompleted")
+        set_condition(pod, "Ready", False, self.cluster.now,       # generate.go's reasons
+                      "PodCompleted" if code == 0 else "PodFailed")
         self.serving.discard(pod["metadata"]["uid"])
         self._next_epoch(pod)
         self.cluster.release(pod)
         self.cluster.changed()
+
+    def watch_deadline(self, pod: dict[str, Any]) -> None:
+        """Check the pod's active deadline when it comes (module docstring, step 6): called
+        when its containers start and when an update changes ``activeDeadlineSeconds``."""
+        deadline = pod["spec"].get("activeDeadlineSeconds")
+        start = pod["status"].get("startTime")
+        if deadline is None or start is None:
+            return          # no deadline, or not started: pastActiveDeadline is false
+        self.cluster.after(start + deadline - self.cluster.now,
+                           lambda: self._past_deadline(pod), background=True)
+
+    def _past_deadline(self, pod: dict[str, Any]) -> None:
+        """Kill the pod if it has been active for its ``activeDeadlineSeconds``
+        (``pastActiveDeadline``; ``ShouldEvict`` records the event and
+        ``generateAPIPodStatus`` makes the pod Failed), as its kubelet does while it runs."""
+        cluster, spec, status = self.cluster, pod["spec"], pod["status"]
+        deadline, start = spec.get("activeDeadlineSeconds"), status.get("startTime")
+        if (deadline is None or start is None or cluster.now - start < deadline
+                or not cluster.exists(pod) or is_terminating(pod)
+                or status.get("phase") in ("Succeeded", "Failed")
+                or not cluster.kubelet_alive(spec.get("nodeName"))):
+            return
+        cluster.record(pod, DEADLINE_EXCEEDED, DEADLINE_MESSAGE)
+        started = self._sidecars_started.get(pod["metadata"]["uid"], {})
+        for container in [*(spec.get("containers") or []),
+                          *(c for c in reversed(spec.get("initContainers") or [])
+                            if is_sidecar(c) and c.get("name") in started)]:
+            cluster.record(pod, "Killing", f"Stopping container {container.get('name')}")
+        self._terminal(pod, DEADLINE_EXCEEDED, SIGTERM_EXIT)
+        status["message"] = DEADLINE_MESSAGE
 
     def stop(self, pod: dict[str, Any]) -> None:
         """Graceful termination of a pod on a live node (module docstring, step 5)."""

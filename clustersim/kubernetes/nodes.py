@@ -52,6 +52,10 @@ class NodeLifecycle(APIServer):
         if not self._reconciling:
             self._reconcile()
 
+    def kubelet_alive(self, name: str | None) -> bool:
+        """Whether node ``name``'s kubelet runs (False for no node, or one that failed)."""
+        return self._kubelet_alive.get(name or "", False)
+
     def node_names(self) -> list[str]:
         """The nodes' names, in the order they joined."""
         return list(self._nodes)

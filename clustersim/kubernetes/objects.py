@@ -84,6 +84,16 @@ def full_name(obj: Mapping[str, Any]) -> str:
     return f"{meta.get('namespace', 'default')}/{meta.get('name', '')}"
 
 
+def set_metadata_map(meta: dict[str, Any], field: str, values: Mapping[str, str]) -> None:
+    """Store the ``labels`` or ``annotations`` map of an object's metadata, or none when it is
+    empty: the API server writes an empty map as no field at all (``omitempty`` on
+    ``ObjectMeta.Labels`` and ``Annotations``)."""
+    if values:
+        meta[field] = dict(values)
+    else:
+        meta.pop(field, None)
+
+
 def labels_of(obj: Mapping[str, Any]) -> dict[str, str]:
     """The object's labels (an empty dict when it has none)."""
     return dict((obj.get("metadata") or {}).get("labels") or {})

@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from clustersim.kubernetes.objects import generate_job_selector
+from clustersim.kubernetes.podspecdiff import pod_spec_diff
 from clustersim.manifests.kubernetes_errors import immutable as immutable_value
 
 __all__ = ["POD_MUTABLE", "pod_update_refusal", "safely_suspended", "update_pod_spec",
@@ -205,6 +206,22 @@ def update_pod_spec(stored: dict[str, Any], new: Mapping[str, Any]) -> list[str]
     return changed
 
 
+def _forbidden(name: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
+    """The refusal of a change to a field no update may change, followed by what changed:
+    upstream diffs the old spec with the new one "munged", its mutable fields (the images,
+    the deadline, the tolerations) set back to the old values, so that the diff shows only
+    the forbidden changes (:func:`~clustersim.kubernetes.podspecdiff.pod_spec_diff`, an
+    approximation of go-cmp's text)."""
+    munged = {k: v for k, v in new.items() if k not in POD_MUTABLE}
+    munged.update({k: old[k] for k in POD_MUTABLE if k in old})
+    for field in ("containers", "initContainers"):
+        if field in munged:
+            images = [c.get("image") for c in old.get(field) or []]
+            munged[field] = [{**c, "image": images[i]} if i < len(images) else c
+                             for i, c in enumerate(munged[field])]
+    return f'Pod "{name}" is invalid: {_POD_FORBIDDEN}\n{pod_spec_diff(old, munged)}'
+
+
 def pod_update_refusal(name: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> str | None:
     """The API server's refusal of a Pod whose spec goes from ``old`` to ``new``, or None
     (``ValidatePodUpdate`` and ``validatePodSchedulingGates`` in kubernetes/kubernetes
@@ -218,10 +235,10 @@ def pod_update_refusal(name: str, old: Mapping[str, Any], new: Mapping[str, Any]
             pairs = list(zip(after, before, strict=False))
             if len(before) != len(after) or any({**a, "image": b.get("image")} != b
                                                 for a, b in pairs):
-                return f'Pod "{name}" is invalid: {_POD_FORBIDDEN}'
+                return _forbidden(name, old, new)
             changed.discard(field)
     if changed - set(POD_MUTABLE):
-        return f'Pod "{name}" is invalid: {_POD_FORBIDDEN}'
+        return _forbidden(name, old, new)
     gates = [g.get("name") for g in old.get("schedulingGates") or []]
     added = [g.get("name") for g in new.get("schedulingGates") or [] if g.get("name") not in gates]
     if added:

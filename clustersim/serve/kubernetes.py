@@ -70,7 +70,7 @@ import yaml
 from clustersim.goformat import json_kind
 from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac, rbacdefaults
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
-from clustersim.kubernetes.objects import count_generation, is_terminating
+from clustersim.kubernetes.objects import count_generation, is_terminating, set_metadata_map
 from clustersim.kubernetes.services import apiserver_service
 from clustersim.kubernetes.storageclass import default_storage_class
 from clustersim.kubernetes.strategicmerge import strategic_merge_patch
@@ -887,17 +887,11 @@ class KubernetesBackend(ClusterTime):
             manifest = {"apiVersion": stored.get("apiVersion", resource.group_version),
                         "kind": resource.kind,
                         "metadata": {"name": name, "namespace": stored["metadata"]["namespace"],
-                                     "labels": meta.get("labels") or {}},
+                                     **{field: meta[field] for field in ("labels", "annotations")
+                                        if meta.get(field)}},
                         "spec": new["spec"]}
-            annotations = stored["metadata"].get("annotations")
             with _refusals(resource, name):
-                self.cluster.apply([self._validated(manifest, resource)])
-            # an update is not an apply: the simulator's apply wrote its last-applied
-            # annotation, which only kubectl apply writes (in its own patch, set below)
-            if annotations is None:
-                stored["metadata"].pop("annotations", None)
-            else:
-                stored["metadata"]["annotations"] = annotations
+                self.cluster.update([self._validated(manifest, resource)])
         if resource.kind == "Pod" and \
                 meta.get("annotations") != current["metadata"].get("annotations"):
             self._validated({"apiVersion": "v1", "kind": "Pod", "metadata": {   # the kubelet's
@@ -906,7 +900,7 @@ class KubernetesBackend(ClusterTime):
                 "spec": new.get("spec", current["spec"])}, resource)
         for field in ("labels", "annotations"):
             if meta.get(field) != current["metadata"].get(field):
-                stored["metadata"][field] = dict(meta.get(field) or {})
+                set_metadata_map(stored["metadata"], field, meta.get(field) or {})
                 self.cluster.changed()
         if meta.get("finalizers") != current["metadata"].get("finalizers"):
             self.cluster.set_finalizers(stored, list(meta.get("finalizers") or []))

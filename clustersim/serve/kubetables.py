@@ -258,18 +258,19 @@ def _controller(obj: Obj, now: float) -> str:
 
 def _job_status(job: Obj, now: float) -> str:
     """``printJob``'s STATUS (kubernetes/kubernetes ``pkg/printers/internalversion/
-    printers.go``): ``Complete``, ``Failed``, ``Suspended``, the interim ``FailureTarget`` of a
-    Job whose Pods are still terminating, else ``Running``."""
-    conditions = {c["type"]: c.get("status") for c in _status(job).get("conditions") or []}
-    if conditions.get("Complete") == "True":
-        return "Complete"
-    if conditions.get("Failed") == "True":
-        return "Failed"
-    if _spec(job).get("suspend"):
-        return "Suspended"
-    if conditions.get("FailureTarget") == "True":
-        return "FailureTarget"
-    return "Running"
+    printers.go``), the first that holds: the ``Complete`` or ``Failed`` condition,
+    ``Terminating`` once the Job is being deleted (``metadata.deletionTimestamp``, e.g. held by
+    a finalizer), the ``Suspended`` condition (which the Job controller sets once it has
+    stopped the Pods, not ``spec.suspend`` itself), the interim ``FailureTarget`` or
+    ``SuccessCriteriaMet`` of a Job whose Pods are still terminating (the latter since
+    kubernetes#132832), else ``Running``."""
+    conditions = {c["type"] for c in _status(job).get("conditions") or []
+                  if c.get("status") == "True"}
+    final = [kind for kind in ("Complete", "Failed") if kind in conditions]
+    if not final and (job.get("metadata") or {}).get("deletionTimestamp"):
+        return "Terminating"
+    return next((kind for kind in (*final, "Suspended", "FailureTarget", "SuccessCriteriaMet")
+                 if kind in conditions), "Running")
 
 
 def _job_duration(job: Obj, now: float) -> str:

@@ -206,3 +206,27 @@ def test_storage_class_columns_as_print_storage_class_prints_them():
     beta = {"metadata": {"name": "old", "annotations": {
         "storageclass.beta.kubernetes.io/is-default-class": "true"}}}
     assert _row("StorageClass", beta)[0] == "old (default)"
+
+
+def _job(*conditions: str, suspend: bool = False, deleting: bool = False) -> dict:
+    return {"metadata": {"name": "j", **({"deletionTimestamp": 5.0} if deleting else {})},
+            "spec": {"suspend": suspend},
+            "status": {"conditions": [{"type": c, "status": "True"} for c in conditions]}}
+
+
+@pytest.mark.parametrize(("job", "status"), [
+    # printJob (kubernetes/kubernetes pkg/printers/internalversion/printers.go): conditions
+    # in its order, deletion before suspension, spec.suspend alone is no condition yet
+    (_job(), "Running"),
+    (_job(suspend=True), "Running"),
+    (_job("Suspended", suspend=True), "Suspended"),
+    (_job("Suspended", deleting=True), "Terminating"),
+    (_job("Complete", deleting=True), "Complete"),
+    (_job("FailureTarget", "Failed"), "Failed"),
+    (_job("FailureTarget"), "FailureTarget"),
+    (_job("SuccessCriteriaMet"), "SuccessCriteriaMet"),
+    (_job("SuccessCriteriaMet", "Complete"), "Complete"),
+])
+def test_job_status_follows_print_job(job, status):
+    [column] = [c for c in COLUMNS["Job"] if c[0] == "Status"]
+    assert column[3](job, 10.0) == status

