@@ -166,7 +166,7 @@ class ServiceRoutes(DockerState):
         except (SwarmError, ManifestError, ValueError) as err:
             # swarmkit's words without the simulator's hint; the simulator names a service
             # where swarmkit gives "'name' (ID)"
-            said = err.message if isinstance(err, SwarmError) else str(err)
+            said = err.message if isinstance(err, (SwarmError, ManifestError)) else str(err)
             message = re.sub(r"service '([^']+)' \(\1\)",
                              lambda m: f"service '{m[1]}' ({self._service_id(m[1])})", said)
             raise HttpError(400, f"rpc error: code = InvalidArgument desc = {message}") from None
