@@ -83,7 +83,7 @@ def _validation_problem(body: dict[str, Any]) -> str | None:
     restart = _object(template, "restartpolicy")
     update = _object(body, "updateconfig")
     checks = (
-        lambda: service_name(body.get("name")),
+        lambda: service_name(str(body.get("name", ""))),
         lambda: _resources_problem(_object(resources, "limits")),
         lambda: _resources_problem(_object(resources, "reservations")),
         lambda: _negative(restart.get("delay"), "TaskSpec: restart-delay cannot be negative"),
