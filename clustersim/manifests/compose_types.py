@@ -85,31 +85,42 @@ DEPRECATED = {
 def parse_constraint(text: str) -> tuple[str, str, str]:
     """``(key, "==" or "!=", value)`` of a Swarm placement constraint such as
     ``node.role == manager`` (swarmkit's ``constraint.Parse``: the first operator found splits
-    the text, both parts are trimmed). Raises ``ValueError`` in swarmkit's words plus a hint.
+    the text, both parts are trimmed). Raises ``ValueError`` in swarmkit's words
+    (:func:`constraint_problem`) plus a hint.
     The Swarm simulator (:func:`clustersim.swarm.parse_constraint`) parses with this too."""
     if not isinstance(text, str):
         raise ValueError(f"constraint {text!r} must be a string such as 'node.role==worker'")
+    problem = constraint_problem(text)
+    if problem is not None:
+        raise ValueError(f"constraint {text!r}: {problem} ({_CONSTRAINT_HINTS[problem[:3]]})")
+    operator = next(op for op in ("==", "!=") if op in text)
+    key, _, value = text.partition(operator)
+    return key.strip(), operator, value.strip()
+
+
+_CONSTRAINT_HINTS = {
+    "key": "a key starts with a letter or _ and has at least two characters from letters, "
+    "digits, '-', '_' and '.', e.g. node.labels.zone",
+    "val": "a value is not empty and uses letters, digits, spaces and : - _ . * ( ) ? + [ ] "
+    "\\ ^ $ | / only",
+    "con": "write e.g. 'node.role==worker' or 'node.labels.zone!=east'",
+}
+
+
+def constraint_problem(text: str) -> str | None:
+    """Why swarmkit's ``constraint.Parse`` (``manager/constraint/constraint.go``) refuses
+    the placement constraint ``text``, in its words, or ``None`` if it parses."""
     for operator in ("==", "!="):
         if operator not in text:
             continue
         key_part, _, value_part = text.partition(operator)
         key, value = key_part.strip(), value_part.strip()
         if not _KEY.fullmatch(key):
-            raise ValueError(
-                f"constraint {text!r}: key '{key}' is invalid (a key starts with a letter or _ "
-                "and has at least two characters from letters, digits, '-', '_' and '.', "
-                "e.g. node.labels.zone)"
-            )
+            return f"key '{key}' is invalid"
         if not _VALUE.fullmatch(value):
-            raise ValueError(
-                f"constraint {text!r}: value '{value}' is invalid (a value is not empty and "
-                "uses letters, digits, spaces and : - _ . * ( ) ? + [ ] \\ ^ $ | / only)"
-            )
-        return key, operator, value
-    raise ValueError(
-        f"constraint {text!r}: constraint expected one operator from ==, != "
-        "(write e.g. 'node.role==worker' or 'node.labels.zone!=east')"
-    )
+            return f"value '{value}' is invalid"
+        return None
+    return "constraint expected one operator from ==, !="
 
 
 def _constraint(text: str) -> str:

@@ -173,7 +173,7 @@ class NetworkRoutes(DockerState):
                 if users:       # swarmkit controlapi RemoveNetwork
                     raise HttpError(400, "rpc error: code = FailedPrecondition desc = network "
                                     f"{net['Id']} is in use by service "
-                                    f"{object_id('service', users[0])}")
+                                    f"{self._service_id(users[0])}")
                 del self.networks[net["Name"]]
                 return Response(204)
         raise HttpError(404, "page not found")
@@ -212,6 +212,6 @@ class NetworkRoutes(DockerState):
             if users:
                 raise HttpError(400, "rpc error: code = FailedPrecondition desc = ingress "
                                 "network cannot be removed because service "
-                                f"{object_id('service', users[0])} depends on it")
+                                f"{self._service_id(users[0])} depends on it")
             raise HttpError(501, "removing the ingress network is not simulated: the "
                             "simulated routing mesh always has it")

@@ -45,7 +45,7 @@ class ServiceRoutes(DockerState):
         spec = self._spec_json(name, service.spec)
         index, updated = self._service_version(name)
         out: dict[str, Any] = {
-            "ID": object_id("service", name), "Version": {"Index": index},
+            "ID": self._service_id(name), "Version": {"Index": index},
             "CreatedAt": self._stamp(self.created.get(name, 0.0)),
             "UpdatedAt": self._stamp(updated), "Spec": spec,
             "Endpoint": {"Spec": spec["EndpointSpec"],
@@ -66,7 +66,7 @@ class ServiceRoutes(DockerState):
         the replica count (for a global service, the tasks meant to run), running the tasks
         meant to run that do."""
         service = self.cluster.services[name]
-        tasks = [t for t in self.cluster.tasks(name) if t.desired_state == "RUNNING"]
+        tasks = [t for t in self._service_tasks(name) if t.desired_state == "RUNNING"]
         desired = len(tasks) if service.spec.mode == "global" else service.spec.replicas
         return {"RunningTasks": sum(t.state == "RUNNING" for t in tasks),
                 "DesiredTasks": desired, "CompletedTasks": 0}
@@ -81,7 +81,7 @@ class ServiceRoutes(DockerState):
                                     ("name", "id", "label", "mode", "runtime"))
             names = [n for n in self.cluster.services
                      if prefixed(n, filters.get("name"))
-                     and prefixed(object_id("service", n), filters.get("id"))
+                     and prefixed(self._service_id(n), filters.get("id"))
                      and (not filters.get("mode") or
                           self.cluster.services[n].spec.mode in filters["mode"])
                      and (not filters.get("label") or all(
@@ -104,13 +104,15 @@ class ServiceRoutes(DockerState):
                 raise HttpError(409, "rpc error: code = AlreadyExists desc = name conflicts "
                                 "with an existing object: service " + spec.name +
                                 " already exists")
+            service_id = self._new_service_id(spec.name)
             self._apply(spec, body)
             self.created[spec.name] = self.now
-            return Response.json(201, {"ID": object_id("service", spec.name), "Warnings": None})
+            return Response.json(201, {"ID": service_id, "Warnings": None})
         if len(rest) == 1 and method == "GET":
             return Response.json(200, self._service_json(self._find_service(rest[0])))
         if len(rest) == 1 and method == "DELETE":
             name = self._find_service(rest[0])
+            self._retire_service(name)
             self.cluster.remove_service(name)
             self.sent.pop(name, None)
             self.versions.forget(("service", name))
@@ -119,7 +121,7 @@ class ServiceRoutes(DockerState):
         if len(rest) == 2 and rest[1] == "update" and method == "POST":
             return self._update_service(request, rest[0])
         if len(rest) == 2 and rest[1] == "logs" and method == "GET":
-            return self._logs(request, self.cluster.tasks(self._find_service(rest[0])))
+            return self._logs(request, self._service_tasks(self._find_service(rest[0])))
         raise HttpError(404, "page not found")
 
     def _update_service(self, request: Request, key: str) -> Response:
@@ -137,7 +139,7 @@ class ServiceRoutes(DockerState):
         if request.arg("rollback") == "previous":
             if service.previous is None:
                 raise HttpError(400, "rpc error: code = FailedPrecondition desc = service "
-                                f"{object_id('service', name)} does not have a previous spec")
+                                f"{self._service_id(name)} does not have a previous spec")
             self.versions.check(version, self._service_version(name)[0])
             try:
                 self.cluster.rollback_service(name)
@@ -164,9 +166,9 @@ class ServiceRoutes(DockerState):
         except (SwarmError, ManifestError, ValueError) as err:
             # swarmkit's words without the simulator's hint; the simulator names a service
             # where swarmkit gives "'name' (ID)"
-            said = err.message if isinstance(err, SwarmError) else str(err)
+            said = err.message if isinstance(err, (SwarmError, ManifestError)) else str(err)
             message = re.sub(r"service '([^']+)' \(\1\)",
-                             lambda m: f"service '{m[1]}' ({object_id('service', m[1])})", said)
+                             lambda m: f"service '{m[1]}' ({self._service_id(m[1])})", said)
             raise HttpError(400, f"rpc error: code = InvalidArgument desc = {message}") from None
         kept = [e for e in self.sent.get(spec.name, [])
                 if e[0] is not service.spec][:4]
@@ -209,7 +211,7 @@ class ServiceRoutes(DockerState):
                     f"{task.spec.image} (simulated log line)\n")
             if flag(request, "details"):
                 line = (f"com.docker.swarm.node.id={object_id('node', task.node or '')},"
-                        f"com.docker.swarm.service.id={object_id('service', task.service)},"
+                        f"com.docker.swarm.service.id={self._owner_id(task)},"
                         f"com.docker.swarm.task.id={task.id} {line}")
             if flag(request, "timestamps"):
                 line = f"{self._stamp(task.started or 0)} {line}"
@@ -237,7 +239,7 @@ class ServiceRoutes(DockerState):
                "CreatedAt": self._stamp(task.created),
                "UpdatedAt": self._stamp(since),
                "Spec": self._spec_json(task.service, task.spec)["TaskTemplate"],
-               "ServiceID": object_id("service", task.service), "Slot": task.slot,
+               "ServiceID": self._owner_id(task), "Slot": task.slot,
                "Status": status, "DesiredState": task.desired_state.value.lower()}
         if task.node:
             out["NodeID"] = object_id("node", task.node)
@@ -261,7 +263,8 @@ class ServiceRoutes(DockerState):
             return Response.json(200, self._task_json(found[0]))
         filters = parse_filters(request.arg("filters"), (
             "name", "id", "label", "service", "node", "desired-state", "_up-to-date", "runtime"))
-        services = {self._find_service(s) for s in filters.get("service", [])}
+        services = {self._service_id(self._find_service(s))
+                    for s in filters.get("service", [])}
         nodes = {self._find_node(n) for n in filters.get("node", [])}
         desired = enum_filter(filters, "desired-state",
                                     tuple(s.value.lower() for s in TaskState))
@@ -273,7 +276,7 @@ class ServiceRoutes(DockerState):
                 label_matches(self._spec_json(service, found.spec)["Labels"], f)
                 for f in labels)
 
-        chosen = [t for t in tasks if (not services or t.service in services)
+        chosen = [t for t in tasks if (not services or self._owner_id(t) in services)
                   and prefixed(t.id, filters.get("id"))
                   and prefixed(f"{t.name}.{t.id}", filters.get("name"))
                   and (not nodes or t.node in nodes)

@@ -15,12 +15,10 @@ import hashlib
 import json
 from typing import Any
 
-from clustersim.goformat import go_quote
-from clustersim.imageref import image_problem
 from clustersim.manifests import ManifestError
-from clustersim.manifests.compose_types import service_name
 from clustersim.serve.core import HttpError
 from clustersim.serve.dockerjson import decode
+from clustersim.serve.dockervalidate import check_service_spec
 from clustersim.swarm import ServiceSpec
 from clustersim.swarm.spec import compose_service
 
@@ -107,9 +105,9 @@ def simulator_spec(body: Any) -> ServiceSpec:
             not body["name"]:
         raise HttpError(400, "rpc error: code = InvalidArgument desc = name must be valid "
                         "as a DNS name component")
+    check_service_spec(body)
     template = json_object(body, "tasktemplate")
     container = json_object(template, "containerspec")
-    _validate_service_spec(body["name"], container.get("image", ""))
     deploy: dict[str, Any] = {}
     mode = json_object(body, "mode") or {"replicated": {"replicas": 1}}
     for job in ("replicatedjob", "globaljob"):
@@ -175,26 +173,11 @@ def simulator_spec(body: Any) -> ServiceSpec:
     name = body["name"]
     try:
         spec = compose_service(name, service)
-    except ManifestError as err:
-        raise HttpError(400, f"rpc error: code = InvalidArgument desc = {err}") from None
+    except ManifestError as err:     # the daemon's words, without the reader's path
+        raise HttpError(400, f"rpc error: code = InvalidArgument desc = {err.message}") from None
     force = template.get("forceupdate") or 0
     return spec.with_changes(stack=stack or spec.stack, force_update=force,
                              unmodelled=_unmodelled(template))
-
-
-def _validate_service_spec(name: str, image: Any) -> None:
-    """The first checks of swarmkit's ``validateServiceSpec`` (moby/swarmkit
-    ``manager/controlapi/service.go``), in its words and order: the name
-    (``validateAnnotations``, ``controlapi/common.go``: a DNS name component of at most 63
-    characters), then the image (``validateImage``: the reference must parse; swarmkit
-    quotes it with Go's ``%q`` and drops the parser's reason). The daemon passes swarmkit's
-    gRPC error on as ``rpc error: code = InvalidArgument desc = …`` with status 400
-    (moby ``errdefs.FromGRPC``)."""
-    problem = service_name(name)
-    if problem is None and isinstance(image, str) and image and image_problem(image):
-        problem = f"ContainerSpec: {go_quote(image)} is not a valid repository/tag"
-    if problem is not None:
-        raise HttpError(400, f"rpc error: code = InvalidArgument desc = {problem}")
 
 
 _MODELLED = {"": ("placement", "forceupdate", "restartpolicy", "runtime"),

@@ -527,3 +527,67 @@ def test_json_with_parameters_or_no_body_without_a_header_is_read(server, conten
                          data=b"" if content_type is None else json.dumps(_WEB))
     assert "Content-Type" not in sent.json().get("message", "")
     assert sent.status_code == (201 if content_type else 400)
+
+
+_IMAGE = {"ContainerSpec": {"Image": "nginx"}}
+
+
+@pytest.mark.parametrize(("spec", "status", "message"), [
+    ({"TaskTemplate": {**_IMAGE, "Placement": {"Constraints": ["node.labels.x=y"]}}}, 500,
+     "rpc error: code = Unknown desc = constraint expected one operator from ==, !="),
+    ({"TaskTemplate": {**_IMAGE, "Placement": {"Constraints": ["node.role==worker",
+                                                                "x==y"]}}}, 500,
+     "rpc error: code = Unknown desc = key 'x' is invalid"),
+    ({}, 400, "rpc error: code = InvalidArgument desc = ContainerSpec: image reference must "
+     "be provided"),
+    ({"TaskTemplate": {"ContainerSpec": {"Image": ""}}}, 400, "rpc error: code = "
+     "InvalidArgument desc = ContainerSpec: image reference must be provided"),
+    ({"TaskTemplate": {**_IMAGE, "RestartPolicy": {"Condition": "sometimes"}}}, 400,
+     'invalid RestartCondition: "sometimes"'),
+    ({"TaskTemplate": {**_IMAGE, "RestartPolicy": {"Delay": -1}}}, 400,
+     "rpc error: code = InvalidArgument desc = TaskSpec: restart-delay cannot be negative"),
+    ({"TaskTemplate": _IMAGE, "UpdateConfig": {"FailureAction": "explode"}}, 400,
+     "unrecognized update failure action explode"),
+    ({"TaskTemplate": _IMAGE, "RollbackConfig": {"Order": "sideways"}}, 400,
+     "unrecognized update order sideways"),
+    ({"TaskTemplate": _IMAGE, "UpdateConfig": {"Delay": -5}}, 400,
+     "rpc error: code = InvalidArgument desc = TaskSpec: update-delay cannot be negative"),
+    ({"TaskTemplate": _IMAGE, "UpdateConfig": {"MaxFailureRatio": 2}}, 400,
+     "rpc error: code = InvalidArgument desc = TaskSpec: update-maxfailureratio cannot be "
+     "less than 0 or bigger than 1"),
+    ({"TaskTemplate": _IMAGE, "EndpointSpec": {"Mode": "weird"}}, 400,
+     'invalid resolution mode: "weird"'),
+    ({"TaskTemplate": _IMAGE, "EndpointSpec": {"Mode": "dnsrr", "Ports": [
+        {"TargetPort": 80, "PublishedPort": 8080}]}}, 400,
+     "rpc error: code = InvalidArgument desc = EndpointSpec: port published with ingress "
+     "mode can't be used with dnsrr mode"),
+    ({"TaskTemplate": _IMAGE, "EndpointSpec": {"Ports": [
+        {"TargetPort": 80, "PublishedPort": 8080}, {"TargetPort": 81, "PublishedPort": 8080}]}},
+     400, "rpc error: code = InvalidArgument desc = EndpointSpec: duplicate published ports "
+     "provided"),
+    ({"TaskTemplate": {**_IMAGE, "Resources": {"Reservations": {"NanoCPUs": 5000}}}}, 400,
+     "rpc error: code = InvalidArgument desc = invalid cpu value 5e-06: Must be at least 0.001"),
+    ({"TaskTemplate": {**_IMAGE, "Resources": {"Limits": {"MemoryBytes": 1024}}}}, 400,
+     "rpc error: code = InvalidArgument desc = invalid memory value 1024: Must be at least "
+     "4MiB"),
+    ({"TaskTemplate": {"ContainerSpec": {"Image": "nginx", "Healthcheck": {
+        "Test": ["CMD", "true"], "Interval": 5}}}}, 400, "rpc error: code = InvalidArgument "
+     "desc = ContainerSpec: Interval in HealthConfig cannot be less than 1ms"),
+])
+def test_a_refused_service_spec_gets_the_daemons_and_swarmkits_words(server, spec, status,
+                                                                     message):
+    """moby's conversion (plain errors, 400) and swarmkit's validateServiceSpec (gRPC
+    InvalidArgument, 400; a constraint that does not parse: Unknown, 500), never the Compose
+    reader's field paths or advice; nothing is created, by create or by update."""
+    for path in ("services/create", None):
+        if path is None:        # the same spec as an update of a service that exists
+            created = requests.post(f"{server.url}/v1.44/services/create", timeout=10,
+                                    json={"Name": "ok", "TaskTemplate": _IMAGE})
+            assert created.status_code == 201
+            path = f"services/{created.json()['ID']}/update?version=" + str(
+                requests.get(f"{server.url}/v1.44/services/ok", timeout=10)
+                .json()["Version"]["Index"])
+        answer = requests.post(f"{server.url}/v1.44/{path}", timeout=10,
+                               json={"Name": "bad" if "create" in path else "ok", **spec})
+        assert (answer.status_code, answer.json()["message"]) == (status, message)
+    assert list(server.cluster.services) == ["ok"]

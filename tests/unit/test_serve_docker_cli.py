@@ -734,3 +734,25 @@ def test_updates_take_new_versions_from_one_index(docker):
     assert docker("service", "scale", "-d", "web=3") == ["web scaled to 3"]
     docker("service", "update", "-d", "--no-resolve-image", "--label-add", "team=x", "web")
     assert index("service", "web") > index("service", "api") > created
+
+
+def test_a_stack_deployed_again_gets_new_services_without_the_old_tasks(docker):
+    """``docker stack rm`` then ``deploy`` creates new services: swarmkit gives each a new ID
+    (``identity.NewID()``), and ``docker service ps`` lists the tasks of that ID only, so
+    the removed service's tasks, shutting down or not yet reaped, are not its history."""
+    docker("stack", "deploy", "-c", str(SHOP), "shop")
+    docker.server.step(60)
+    (old_id,) = docker("service", "inspect", "-f", "{{.ID}}", "shop_db")
+    docker("stack", "rm", "shop")
+    docker.server.step(2)                    # the old tasks are still shutting down
+    docker("stack", "deploy", "-c", str(SHOP), "shop")
+    docker.server.step(60)
+    (new_id,) = docker("service", "inspect", "-f", "{{.ID}}", "shop_db")
+    assert new_id != old_id
+    rows = docker("service", "ps", "--format", "{{.ID}} {{.Name}}", "--no-trunc", "shop_db")
+    current = {t.id for t in docker.server.cluster.tasks("shop_db", history=True)
+               if t.id in {row.split()[0] for row in rows}}
+    assert len(rows) == len(current) == docker.server.cluster.services["shop_db"].spec.replicas
+    assert docker("service", "ls", "-q", "--filter", f"id={new_id}") == [new_id[:12]]
+    gone = docker.run("service", "inspect", old_id, ok=False)
+    assert gone.returncode == 1 and old_id in gone.stderr
