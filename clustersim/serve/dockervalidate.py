@@ -28,7 +28,8 @@ from __future__ import annotations
 from typing import Any
 
 from clustersim.goformat import go_quote
-from clustersim.manifests.compose_types import constraint_problem, image_problem, service_name
+from clustersim.imageref import image_problem
+from clustersim.manifests.compose_types import constraint_problem, service_name
 from clustersim.serve.core import HttpError
 
 __all__ = ["check_service_spec"]
