@@ -82,6 +82,7 @@ from clustersim.manifests.kubernetes_fields import unknown_fields
 from clustersim.serve import kubemetrics, kubeproto
 from clustersim.serve.core import ClusterTime, HttpError, Request, Response, SimServer
 from clustersim.serve.kubederived import KUBE_VERSION
+from clustersim.serve.kubeinitstatus import POD_INITIALIZING
 from clustersim.serve.kuberender import WAITING_REASONS, Renderer
 from clustersim.serve.kuberesources import (
     RESOURCES,
@@ -138,6 +139,11 @@ _WATCH_POLL = 0.1
 ADMIN_USER = "kubernetes-admin"
 """kubectl's own user, as kubeadm names the administrator of its admin kubeconfig."""
 _WATCH_LIMIT = 300.0
+# what a kubelet container event calls its container (:func:`_event_container`)
+_EVENT_CONTAINER = re.compile(r"\b[Cc]ontainer (\S+)")
+# the containers whose logs the API server serves, in kubectl's order for --all-containers
+# (``podHasContainerWithName`` in pkg/registry/core/pod/strategy.go visits all three kinds)
+_LOG_CONTAINERS = ("initContainers", "containers", "ephemeralContainers")
 """A watch ends after this many wall-clock seconds at most (kubectl starts a new one)."""
 _DECIMAL = re.compile(r"[0-9]+")
 _UNKNOWN_REASON = "Unknown"
@@ -1042,22 +1048,26 @@ class KubernetesBackend(ClusterTime):
         again), and new lines are looked for every 0.1 s of wall-clock time; with the clock
         frozen (``speed=0``) only ``step`` or a request such as a deletion brings any."""
         name = pod["metadata"]["name"]
-        containers = [c.get("name") for c in pod["spec"].get("containers") or []]
-        container = request.arg("container") or containers[0]
+        spec = pod["spec"]
+        containers = [c.get("name") for key in _LOG_CONTAINERS for c in spec.get(key) or []]
+        container = request.arg("container") or (spec.get("containers") or [{}])[0].get("name")
         if container not in containers:
             raise HttpError(400, f"container {container} is not valid for pod {name}",
                             "BadRequest")
-        if not pod["spec"].get("nodeName"):
+        if not spec.get("nodeName"):
             raise HttpError(400, f"pod {name} does not have a host assigned", "BadRequest")
         status = pod.get("status") or {}
         previous = request.arg("previous") == "true"
         if previous and not status.get("restartCount"):
             raise HttpError(400, f'previous terminated container "{container}" in pod '
                             f'"{name}" not found', "BadRequest")
-        if status.get("phase", "Pending") == "Pending":
+        if not self._log_lines(pod, status, container, False):
+            waiting = POD_INITIALIZING if spec.get("initContainers") and not any(
+                c.get("name") == container for c in spec["initContainers"]) \
+                else "ContainerCreating"
             raise HttpError(400, f'container "{container}" in pod "{name}" is waiting to '
-                            "start: ContainerCreating", "BadRequest")
-        lines = self._log_lines(pod, status, previous)
+                            f"start: {waiting}", "BadRequest")
+        lines = self._log_lines(pod, status, container, previous)
         shown = lines
         tail = request.arg("tailLines")
         if tail and tail.isdigit():
@@ -1076,7 +1086,8 @@ class KubernetesBackend(ClusterTime):
                     server.catch_up()
                     self.renderer.begin()
                     now = self.cluster.get("Pod", pod["metadata"]["namespace"], name)
-                    current = self._log_lines(pod, (now or {}).get("status") or {}, False)
+                    current = self._log_lines(pod, (now or {}).get("status") or {},
+                                              container, False)
                 yield "".join(f"{line}\n" for line in current[sent:]).encode()
                 sent = max(sent, len(current))
                 if not _running(now, uid, restarts):
@@ -1084,15 +1095,18 @@ class KubernetesBackend(ClusterTime):
 
         return Response(200, content_type="text/plain; charset=utf-8", stream=stream)
 
-    def _log_lines(self, pod: dict[str, Any], status: dict[str, Any],
+    def _log_lines(self, pod: dict[str, Any], status: dict[str, Any], container: str,
                    previous: bool) -> list[str]:
-        """The simulated log of ``pod`` (with ``status``): its container's events (this
-        very pod's, not a namesake's in another namespace nor a predecessor's), the last
-        run's only for ``previous``."""
+        """The simulated log of ``container`` in ``pod`` (with ``status``): that container's
+        events (this very pod's, not a namesake's in another namespace nor a
+        predecessor's), the last run's only for ``previous``. A log is one container's
+        output, as the kubelet keeps one log file per container, so the Pod's own events
+        (its scheduling) are in no log and each container's lines name that container."""
         meta = pod["metadata"]
         events = [e for e in self.cluster.events.where(object=f"pod/{meta['name']}",
                                                         uid=meta.get("uid", ""))
-                  if e.reason in ("Started", "Killing", "BackOff")]
+                  if e.reason in ("Started", "Killing", "BackOff")
+                  and _event_container(e.message) == container]
         starts = [i for i, e in enumerate(events) if e.reason == "Started"]
         if previous and status.get("reason") == "CrashLoopBackOff":
             events = events[starts[-1]:] if starts else events
@@ -1134,6 +1148,16 @@ def _check_shape(obj: Any, kind: str, name: str) -> None:
     if taints is not None and not (isinstance(taints, list)
                                    and all(isinstance(t, dict) for t in taints)):
         raise invalid("spec.taints", "Invalid value: a list of taints is expected")
+
+
+def _event_container(message: str) -> str | None:
+    """The container a kubelet event about one container names: "Started container web",
+    "Stopping container web", "Container web definition changed, ...", "Back-off
+    restarting failed container web in pod ..." (the wording of ``pkg/kubelet/events``
+    and ``kuberuntime``). A real event says so in ``involvedObject.fieldPath``
+    (``spec.containers{web}``); the simulator's events keep the message only."""
+    found = _EVENT_CONTAINER.search(message)
+    return found.group(1) if found else None
 
 
 def _running(pod: dict[str, Any] | None, uid: str, restarts: int) -> bool:
