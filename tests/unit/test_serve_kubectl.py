@@ -1527,6 +1527,47 @@ def test_kubectl_logs_job_reads_the_jobs_own_pod(fresh):
     assert wide[-1].startswith("batch.kubernetes.io/controller-uid=")
 
 
+SLOW_JOB = """apiVersion: batch/v1
+kind: Job
+metadata: {name: slow}
+spec:
+  activeDeadlineSeconds: 20
+  template:
+    metadata: {annotations: {clustersim.io/run-seconds: "600"}}
+    spec:
+      restartPolicy: Never
+      containers: [{name: worker, image: busybox:1.37}]
+"""
+
+
+def test_a_job_past_its_deadline_counts_its_running_pod_failed_and_says_it_deleted_it(fresh):
+    """job_controller.go counts every pod not yet finished as failed when the Job fails
+    ("every non-terminated pod is considered failed"), and deletes it through the pod
+    control, which records ``SuccessfulDelete`` "Deleted pod: <name>" on the Job; describe
+    showed ``0 Failed`` and no deletion."""
+    fresh("apply", "-f", "-", stdin=SLOW_JOB)
+    fresh.server.step(10)
+    pod = fresh("get", "pods", "-o", "jsonpath={.items[0].metadata.name}").stdout
+    fresh.server.step(60)
+    assert fresh("get", "job", "slow", "-o", "jsonpath={.status.failed}").stdout == "1"
+    described = fresh("describe", "job", "slow").stdout
+    assert "0 Active (0 Ready) / 0 Succeeded / 1 Failed" in described
+    assert re.search(rf"SuccessfulDelete +\S+ +job-controller +Deleted pod: {pod}\n",
+                     described)
+
+
+def test_suspending_a_job_records_the_deletion_of_its_pods(fresh):
+    fresh("apply", "-f", "-", stdin=SLOW_JOB.replace("activeDeadlineSeconds: 20",
+                                                     "parallelism: 1"))
+    fresh.server.step(10)
+    pod = fresh("get", "pods", "-o", "jsonpath={.items[0].metadata.name}").stdout
+    fresh("patch", "job", "slow", "-p", '{"spec": {"suspend": true}}')
+    fresh.server.step(5)
+    events = fresh("get", "events", "--field-selector", "reason=SuccessfulDelete",
+                   "-o", "jsonpath={.items[*].message}").stdout
+    assert events == f"Deleted pod: {pod}"
+
+
 WORK_QUEUE = """apiVersion: batch/v1
 kind: Job
 metadata: {name: queue}
