@@ -856,18 +856,20 @@ class KubernetesBackend(ClusterTime):
                  ) -> None:
         """An update of a default object (:meth:`_defaults`) that the simulator keeps no
         object for: its labels and annotations are the user's to change, as on a real
-        cluster, whose controllers that made it reconcile only what they own (the
-        ``kubernetes`` Service's ports and type, ``CreateOrUpdateMasterServiceIfNeeded`` in
+        cluster; the new ones are kept in :attr:`relabelled` until it is deleted and made
+        again. Any other change is refused (405): a real API server would store it, the
+        simulated one cannot. On a real cluster such a change also stays: the controllers
+        that made the object put back what they own only when the API server starts (the
+        ``kubernetes`` Service's ports and type: ``RunKubernetesService`` calls
+        ``UpdateKubernetesService(false)``, "not reconciled after first run", in
         kubernetes/kubernetes ``pkg/controlplane/controller/kubernetesservice/
-        controller.go``); the new ones are kept in :attr:`relabelled` until it is deleted
-        and made again. Any other change is refused (405): a real API server would store it,
-        the simulated one cannot."""
+        controller.go``)."""
         name = current["metadata"]["name"]
         if any(current.get(k) != new.get(k) for k in {*current, *new} - _METADATA_ONLY):
             raise HttpError(405, f'{resource.qualified()} "{name}" is made by the cluster '
                             "itself: only its labels and annotations may change in the "
                             "simulated API server (a real one would change the rest too, "
-                            "and its control plane would reset what it owns)",
+                            "and keep the change until the API server restarts)",
                             "MethodNotAllowed")
         meta = new.get("metadata") or {}
         self.relabelled[(resource.kind, current["metadata"].get("namespace", ""), name)] = {

@@ -1527,6 +1527,16 @@ def test_kubectl_logs_job_reads_the_jobs_own_pod(fresh):
     assert wide[-1].startswith("batch.kubernetes.io/controller-uid=")
 
 
+def test_a_refused_change_of_the_kubernetes_service_says_a_real_one_keeps_it(fresh):
+    """Upstream the kubernetes Service's ports and type are put back only when the API
+    server starts ("not reconciled after first run", kubernetesservice/controller.go): the
+    refusal said the control plane would reset them."""
+    refused = fresh("patch", "service", "kubernetes", "-p", '{"spec": {"type": "NodePort"}}',
+                    check=False)
+    assert refused.returncode and "keep the change until the API server restarts" \
+        in refused.stderr and "reset" not in refused.stderr
+
+
 SLOW_JOB = """apiVersion: batch/v1
 kind: Job
 metadata: {name: slow}
