@@ -114,12 +114,13 @@ _NAMESPACED = tuple(r.kind for r in RESOURCES if r.namespaced and r.kind not in 
 _METADATA_ONLY = frozenset({"metadata", "status", "apiVersion", "kind"})
 """What an update of a default object may leave changed besides its labels and annotations
 (:meth:`KubernetesBackend._relabel`): the status is the controllers'."""
-_REMADE = frozenset({"Service", "ServiceAccount"})
+_REMADE = frozenset({"ConfigMap", "Service", "ServiceAccount"})
 """Kinds whose default objects (:meth:`KubernetesBackend._defaults`) a controller makes again
 as soon as they are deleted: the ``kubernetes`` Service and each namespace's ServiceAccount
-``default``; deleting one is answered as done, and it comes back with a new uid and age
-(:meth:`KubernetesBackend._as_remade`). The default RBAC objects are made again only when
-the API server restarts, so the simulator keeps them read-only."""
+``default`` and ConfigMap ``kube-root-ca.crt``; deleting one is answered as done, and it
+comes back with a new uid and age (:meth:`KubernetesBackend._as_remade`). The default RBAC
+objects are made again only when the API server restarts, so the simulator keeps them
+read-only."""
 _STREAMS = {
     "exec": "running a command in a container (kubectl exec, and kubectl cp, which runs tar "
             "through it) is not simulated: clustersim runs no containers. Read what Pod {pod} "
@@ -139,6 +140,23 @@ _WATCH_POLL = 0.1
 ADMIN_USER = "kubernetes-admin"
 """kubectl's own user, as kubeadm names the administrator of its admin kubeconfig."""
 _WATCH_LIMIT = 300.0
+_ROOT_CA_CONFIGMAP: dict[str, Any] = {
+    "apiVersion": "v1", "kind": "ConfigMap",
+    "metadata": {"name": "kube-root-ca.crt", "annotations": {
+        "kubernetes.io/description": (
+            "Contains a CA bundle that can be used to verify the kube-apiserver when using "
+            "internal endpoints such as the internal service IP or kubernetes.default.svc. "
+            "No other usage is guaranteed across distributions of Kubernetes clusters.")}},
+    "data": {"ca.crt": "-----BEGIN CERTIFICATE-----\n"
+                       "Y2x1c3RlcnNpbSBzaW11bGF0ZXMgdGhpcyBjbHVzdGVyIENBOyB0aGUgc2ltdWxh\n"
+                       "dGVkIEFQSSBzZXJ2ZXIgc3BlYWtzIHBsYWluIEhUVFAu\n"
+                       "-----END CERTIFICATE-----\n"}}
+"""The ConfigMap the root CA certificate publisher puts in every namespace: the name, key and
+annotation of ``pkg/controller/certificates/rootcacertpublisher/publisher.go``
+(``RootCACertConfigMapName``, ``DescriptionAnnotation``, ``Description``); it puts it back
+when it is deleted. Simplified: ``ca.crt`` is a placeholder, not a certificate (its base64
+says that the simulated API server speaks plain HTTP); a real one holds the cluster's CA, in
+PEM."""
 # what a kubelet container event calls its container (:func:`_event_container`)
 _EVENT_CONTAINER = re.compile(r"\b[Cc]ontainer (\S+)")
 # the containers whose logs the API server serves, in kubectl's order for --all-containers
@@ -384,23 +402,36 @@ class KubernetesBackend(ClusterTime):
         of ``default`` (:func:`~clustersim.kubernetes.services.apiserver_service`), the
         default StorageClass (:mod:`~clustersim.kubernetes.storageclass`), and the
         ServiceAccount ``default`` of each namespace, which the service account controller
-        creates (``pkg/controller/serviceaccount/serviceaccounts_controller.go``)."""
+        creates (``pkg/controller/serviceaccount/serviceaccounts_controller.go``), and the
+        ConfigMap ``kube-root-ca.crt`` of each namespace, which the root CA publisher
+        creates (:data:`_ROOT_CA_CONFIGMAP`)."""
         if kind == "Service":
             made = [apiserver_service()] if namespace in (None, "default") else []
         elif kind == "StorageClass":
             made = [default_storage_class()]
-        elif kind != "ServiceAccount":
-            made = rbacdefaults.defaults(kind)
+        elif kind == "ServiceAccount":
+            made = self._in_each_namespace(namespace, {
+                "apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "default"}},
+                "d000")
+        elif kind == "ConfigMap":
+            made = self._in_each_namespace(namespace, _ROOT_CA_CONFIGMAP, "c000")
         else:
-            active = [ns["metadata"]["name"] for ns in self.renderer.namespaces()
-                      if ns["status"]["phase"] == "Active"]
-            made = [{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {
-                "name": "default", "namespace": ns,
-                "uid": f"{zlib.crc32(ns.encode()):08x}-0000-4000-d000-000000000000",
-                "creationTimestamp": (self.cluster.get("Namespace", "default", ns) or {
-                    "metadata": {}})["metadata"].get("creationTimestamp", 0.0)}}
-                for ns in active if namespace in (None, ns)]
+            made = rbacdefaults.defaults(kind)
         return [self._as_remade(obj) for obj in made]
+
+    def _in_each_namespace(self, namespace: str | None, obj: dict[str, Any], tag: str
+                           ) -> list[dict[str, Any]]:
+        """``obj`` in each active namespace (in ``namespace`` only, if given), as a
+        controller makes it when the namespace is created: its uid from the namespace's name
+        and ``tag``, its creation time the namespace's."""
+        active = [ns["metadata"]["name"] for ns in self.renderer.namespaces()
+                  if ns["status"]["phase"] == "Active"]
+        return [{**copy.deepcopy(obj), "metadata": {
+            **copy.deepcopy(obj["metadata"]), "namespace": ns,
+            "uid": f"{zlib.crc32(ns.encode()):08x}-0000-4000-{tag}-000000000000",
+            "creationTimestamp": (self.cluster.get("Namespace", "default", ns) or {
+                "metadata": {}})["metadata"].get("creationTimestamp", 0.0)}}
+            for ns in active if namespace in (None, ns)]
 
     def _as_remade(self, obj: dict[str, Any]) -> dict[str, Any]:
         """``obj`` as its controller made it again after its last deletion

@@ -1078,7 +1078,7 @@ def test_nothing_is_created_in_a_namespace_that_does_not_exist(fresh, tmp_path):
     fresh.server.cluster.apply({"apiVersion": "v1", "kind": "ConfigMap",   # from Python
                                 "metadata": {"name": "c", "namespace": "lab"}})
     fresh("create", "configmap", "d", "-n", "lab")     # lab exists: an object lives there
-    assert [r[0] for r in fresh.rows("get", "cm", "-n", "lab")] == ["c", "d"]
+    assert [r[0] for r in fresh.rows("get", "cm", "-n", "lab")] == ["c", "d", "kube-root-ca.crt"]
 
 
 def test_every_namespace_has_a_default_service_account_that_pods_run_as(fresh):
@@ -1535,6 +1535,26 @@ def test_a_refused_change_of_the_kubernetes_service_says_a_real_one_keeps_it(fre
                     check=False)
     assert refused.returncode and "keep the change until the API server restarts" \
         in refused.stderr and "reset" not in refused.stderr
+
+
+def test_every_namespace_has_the_root_ca_configmap_made_again_when_deleted(fresh):
+    """The root CA publisher (pkg/controller/certificates/rootcacertpublisher) keeps a
+    ``kube-root-ca.crt`` ConfigMap with the key ``ca.crt`` in every namespace."""
+    fresh("create", "namespace", "dev")
+    rows = fresh.rows("get", "cm", "-A")
+    assert {(r[0], r[1], r[2]) for r in rows} >= {
+        (ns, "kube-root-ca.crt", "1") for ns in ("default", "dev", "kube-system")}
+    before = json.loads(fresh("get", "cm", "kube-root-ca.crt", "-n", "dev", "-o",
+                              "json").stdout)
+    assert list(before["data"]) == ["ca.crt"]
+    assert before["metadata"]["annotations"]["kubernetes.io/description"].startswith(
+        "Contains a CA bundle that can be used to verify the kube-apiserver")
+    fresh("delete", "cm", "kube-root-ca.crt", "-n", "dev")
+    after = json.loads(fresh("get", "cm", "kube-root-ca.crt", "-n", "dev", "-o",
+                             "json").stdout)
+    assert after["metadata"]["uid"] != before["metadata"]["uid"]
+    fresh("delete", "namespace", "dev")
+    assert "dev" not in {r[0] for r in fresh.rows("get", "cm", "-A")}
 
 
 SLOW_JOB = """apiVersion: batch/v1
