@@ -1557,6 +1557,28 @@ def test_every_namespace_has_the_root_ca_configmap_made_again_when_deleted(fresh
     assert "dev" not in {r[0] for r in fresh.rows("get", "cm", "-A")}
 
 
+def test_zero_counts_and_empty_strings_are_left_out_as_gos_omitempty_does(fresh):
+    """``k8s.io/api``: JobStatus's ``active``/``succeeded``/``failed`` and
+    DeploymentStatus's counts are ``int32`` with ``omitempty`` (a Job's ``ready`` and
+    ``terminating`` are pointers, shown at 0); conditions' empty ``reason``/``message`` and
+    an empty ``annotations`` map are left out too."""
+    fresh("create", "deployment", "web", "--image=nginx:1.27")
+    fresh("create", "job", "pi", "--image=perl:5.34")
+    fresh.server.step(1)
+    job = json.loads(fresh("get", "job", "pi", "-o", "json").stdout)["status"]
+    assert job["active"] == 1 and job["ready"] == 0 and job["terminating"] == 0
+    assert "succeeded" not in job and "failed" not in job
+    fresh.server.step(60)
+    deployment = json.loads(fresh("get", "deploy", "web", "-o", "json").stdout)
+    assert deployment["status"]["availableReplicas"] == 1
+    assert "unavailableReplicas" not in deployment["status"]
+    pods = json.loads(fresh("get", "pods", "-o", "json").stdout)["items"]
+    for pod in pods:
+        assert "annotations" not in pod["metadata"] or pod["metadata"]["annotations"]
+        for condition in pod["status"]["conditions"]:
+            assert "" not in (condition.get("reason"), condition.get("message"))
+
+
 SLOW_JOB = """apiVersion: batch/v1
 kind: Job
 metadata: {name: slow}
