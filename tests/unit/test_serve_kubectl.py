@@ -113,7 +113,9 @@ def test_apply_creates_then_reports_unchanged(shop):
     assert "statefulset.apps/db created" in shop.applied
     again = shop("apply", "-f", str(example_path("kubernetes"))).stdout
     assert set(again.split()) >= {"deployment.apps/api", "unchanged"}
-    assert "configured" not in again and "created" not in again
+    # a StatefulSet with claim templates is "configured" each time, as upstream (#66450)
+    assert [line for line in again.splitlines() if "unchanged" not in line] == [
+        "statefulset.apps/db configured"]
     assert shop.server.cluster.get("Deployment", "default", "api") is not None
 
 
@@ -1850,8 +1852,8 @@ def test_a_pod_failure_policy_fails_the_job_or_ignores_the_failure(fresh):
     fresh.server.step(120)
     pods = fresh.rows("get", "pods")
     assert len(pods) > 2 and all(p[2] == "Error" for p in pods[:-1])
-    assert fresh("get", "job", "flaky", "-o", "jsonpath={.status.failed} "
-                 "{.status.conditions}").stdout == "0 "
+    status = json.loads(fresh("get", "job", "flaky", "-o", "json").stdout)["status"]
+    assert "failed" not in status and "conditions" not in status   # 0 is omitted (omitempty)
 
 
 def test_a_fail_index_rule_fails_the_index_at_its_first_failure(fresh):
@@ -1873,7 +1875,7 @@ def test_a_fail_index_rule_fails_the_index_at_its_first_failure(fresh):
     assert run("FailIndex", 60) == ["0-2", "3"]
     fresh("delete", "job", "sort")
     fresh.server.step(5)
-    assert run("Ignore", 40) == ["0"]           # no index failed, no failure counted
+    assert run("Ignore", 40) == []    # no index failed, no failure counted (0 is omitted)
     counts = {(p["metadata"]["annotations"]["batch.kubernetes.io/job-index-failure-count"],
                p["metadata"]["annotations"].get(
                    "batch.kubernetes.io/job-index-ignored-failure-count"))

@@ -143,3 +143,23 @@ def test_undo_to_a_template_read_back_with_its_defaults_renumbers_the_old_revisi
 def _revision_names(kubectl: Kubectl) -> list[tuple[str, int]]:
     items = json.loads(kubectl("get", "controllerrevisions", "-o", "json").stdout)["items"]
     return [(r["metadata"]["name"], r["revision"]) for r in items]
+
+
+def test_volume_claim_templates_are_stored_defaulted_as_claims(tmp_path):
+    """``SetObjectDefaults_StatefulSet`` defaults each claim template as a PVC: ``volumeMode:
+    Filesystem`` and ``status: {phase: Pending}``; an update of the template still passes
+    the templates' immutability check."""
+    manifest = STS.split("---")[0].replace(
+        '    spec: {containers: [{name: db, image: "postgres:16"}]}\n',
+        '    spec: {containers: [{name: db, image: "postgres:16"}]}\n'
+        "  volumeClaimTemplates:\n  - metadata: {name: data}\n"
+        "    spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n")
+    with serve("kubernetes", nodes=2, speed=0) as server:
+        kubectl = Kubectl(server, tmp_path)
+        kubectl("apply", "-f", "-", stdin=manifest)
+        shown = json.loads(kubectl("get", "sts", "db", "-o", "json").stdout)
+        [claim] = shown["spec"]["volumeClaimTemplates"]
+        assert claim["spec"]["volumeMode"] == "Filesystem"
+        assert claim["status"] == {"phase": "Pending"}
+        kubectl("set", "image", "sts/db", "db=postgres:17")
+        assert "configured" in kubectl("apply", "-f", "-", stdin=manifest).stdout
