@@ -305,11 +305,28 @@ def _workload_sites(kind: str, spec: dict[str, Any]) -> Iterator[Site]:
         if isinstance(policy, dict):
             for field in ("whenDeleted", "whenScaled"):
                 yield ("retention",), policy, field, "Retain"
+        yield from _claim_template_sites(spec)
     if kind == "DaemonSet":
         yield from _strategy_sites(spec, {"maxUnavailable": 1, "maxSurge": 0},
                                    fill_existing=True)
     if kind in ("StatefulSet", "DaemonSet"):
         yield ("spec",), spec, "revisionHistoryLimit", 10
+
+
+def _claim_template_sites(spec: dict[str, Any]) -> Iterator[Site]:
+    """A StatefulSet's ``volumeClaimTemplates`` are defaulted as PersistentVolumeClaims
+    (``SetObjectDefaults_StatefulSet`` calls ``SetDefaults_PersistentVolumeClaim``, status
+    phase ``Pending``, and ``SetDefaults_PersistentVolumeClaimSpec``, ``volumeMode:
+    Filesystem``, for each). As upstream, ``kubectl apply`` of the same manifest then says
+    ``configured``, never ``unchanged``: the list has no merge key, and kubectl sends it
+    whole because the live one has these defaults (kubernetes/kubernetes issue 66450)."""
+    for claim in spec.get("volumeClaimTemplates") or []:
+        if not isinstance(claim, dict):
+            continue
+        where = ("claim", (claim.get("metadata") or {}).get("name"))
+        yield where, claim, "status", {"phase": "Pending"}
+        if isinstance(claim.get("spec"), dict):
+            yield where, claim["spec"], "volumeMode", "Filesystem"
 
 
 def _strategy_sites(spec: dict[str, Any], rolling: dict[str, Any], *,

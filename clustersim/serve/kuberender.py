@@ -31,6 +31,7 @@ from clustersim.serve.kubeinitstatus import (
     incomplete_inits,
     init_container_statuses,
 )
+from clustersim.serve.kubeomitempty import omit_empty
 from clustersim.serve.kuberesources import Resource, by_kind
 
 __all__ = ["WAITING_REASONS", "Renderer"]
@@ -93,6 +94,7 @@ class Renderer(DerivedObjects):
             out["data"] = _revision_data(out.get("data") or {})
         if not lean:
             set_defaults(out)
+            omit_empty(out)
         return out
 
     def _quota_status(self, quota: Mapping[str, Any]) -> dict[str, Any]:

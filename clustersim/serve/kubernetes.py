@@ -83,6 +83,7 @@ from clustersim.manifests.kubernetes_fields import unknown_fields
 from clustersim.release import SERVED_VERSION
 from clustersim.serve import kubemetrics, kubeproto
 from clustersim.serve.core import ClusterTime, HttpError, Request, Response, SimServer
+from clustersim.serve.kubeinitstatus import POD_INITIALIZING
 from clustersim.serve.kuberender import WAITING_REASONS, Renderer
 from clustersim.serve.kuberesources import (
     RESOURCES,
@@ -114,12 +115,13 @@ _NAMESPACED = tuple(r.kind for r in RESOURCES if r.namespaced and r.kind not in 
 _METADATA_ONLY = frozenset({"metadata", "status", "apiVersion", "kind"})
 """What an update of a default object may leave changed besides its labels and annotations
 (:meth:`KubernetesBackend._relabel`): the status is the controllers'."""
-_REMADE = frozenset({"Service", "ServiceAccount"})
+_REMADE = frozenset({"ConfigMap", "Service", "ServiceAccount"})
 """Kinds whose default objects (:meth:`KubernetesBackend._defaults`) a controller makes again
 as soon as they are deleted: the ``kubernetes`` Service and each namespace's ServiceAccount
-``default``; deleting one is answered as done, and it comes back with a new uid and age
-(:meth:`KubernetesBackend._as_remade`). The default RBAC objects are made again only when
-the API server restarts, so the simulator keeps them read-only."""
+``default`` and ConfigMap ``kube-root-ca.crt``; deleting one is answered as done, and it
+comes back with a new uid and age (:meth:`KubernetesBackend._as_remade`). The default RBAC
+objects are made again only when the API server restarts, so the simulator keeps them
+read-only."""
 _STREAMS = {
     "exec": "running a command in a container (kubectl exec, and kubectl cp, which runs tar "
             "through it) is not simulated: clustersim runs no containers. Read what Pod {pod} "
@@ -139,6 +141,28 @@ _WATCH_POLL = 0.1
 ADMIN_USER = "kubernetes-admin"
 """kubectl's own user, as kubeadm names the administrator of its admin kubeconfig."""
 _WATCH_LIMIT = 300.0
+_ROOT_CA_CONFIGMAP: dict[str, Any] = {
+    "apiVersion": "v1", "kind": "ConfigMap",
+    "metadata": {"name": "kube-root-ca.crt", "annotations": {
+        "kubernetes.io/description": (
+            "Contains a CA bundle that can be used to verify the kube-apiserver when using "
+            "internal endpoints such as the internal service IP or kubernetes.default.svc. "
+            "No other usage is guaranteed across distributions of Kubernetes clusters.")}},
+    "data": {"ca.crt": "-----BEGIN CERTIFICATE-----\n"
+                       "Y2x1c3RlcnNpbSBzaW11bGF0ZXMgdGhpcyBjbHVzdGVyIENBOyB0aGUgc2ltdWxh\n"
+                       "dGVkIEFQSSBzZXJ2ZXIgc3BlYWtzIHBsYWluIEhUVFAu\n"
+                       "-----END CERTIFICATE-----\n"}}
+"""The ConfigMap the root CA certificate publisher puts in every namespace: the name, key and
+annotation of ``pkg/controller/certificates/rootcacertpublisher/publisher.go``
+(``RootCACertConfigMapName``, ``DescriptionAnnotation``, ``Description``); it puts it back
+when it is deleted. Simplified: ``ca.crt`` is a placeholder, not a certificate (its base64
+says that the simulated API server speaks plain HTTP); a real one holds the cluster's CA, in
+PEM."""
+# what a kubelet container event calls its container (:func:`_event_container`)
+_EVENT_CONTAINER = re.compile(r"\b[Cc]ontainer (\S+)")
+# the containers whose logs the API server serves, in kubectl's order for --all-containers
+# (``podHasContainerWithName`` in pkg/registry/core/pod/strategy.go visits all three kinds)
+_LOG_CONTAINERS = ("initContainers", "containers", "ephemeralContainers")
 """A watch ends after this many wall-clock seconds at most (kubectl starts a new one)."""
 _DECIMAL = re.compile(r"[0-9]+")
 _UNKNOWN_REASON = "Unknown"
@@ -379,23 +403,36 @@ class KubernetesBackend(ClusterTime):
         of ``default`` (:func:`~clustersim.kubernetes.services.apiserver_service`), the
         default StorageClass (:mod:`~clustersim.kubernetes.storageclass`), and the
         ServiceAccount ``default`` of each namespace, which the service account controller
-        creates (``pkg/controller/serviceaccount/serviceaccounts_controller.go``)."""
+        creates (``pkg/controller/serviceaccount/serviceaccounts_controller.go``), and the
+        ConfigMap ``kube-root-ca.crt`` of each namespace, which the root CA publisher
+        creates (:data:`_ROOT_CA_CONFIGMAP`)."""
         if kind == "Service":
             made = [apiserver_service()] if namespace in (None, "default") else []
         elif kind == "StorageClass":
             made = [default_storage_class()]
-        elif kind != "ServiceAccount":
-            made = rbacdefaults.defaults(kind)
+        elif kind == "ServiceAccount":
+            made = self._in_each_namespace(namespace, {
+                "apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "default"}},
+                "d000")
+        elif kind == "ConfigMap":
+            made = self._in_each_namespace(namespace, _ROOT_CA_CONFIGMAP, "c000")
         else:
-            active = [ns["metadata"]["name"] for ns in self.renderer.namespaces()
-                      if ns["status"]["phase"] == "Active"]
-            made = [{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {
-                "name": "default", "namespace": ns,
-                "uid": f"{zlib.crc32(ns.encode()):08x}-0000-4000-d000-000000000000",
-                "creationTimestamp": (self.cluster.get("Namespace", "default", ns) or {
-                    "metadata": {}})["metadata"].get("creationTimestamp", 0.0)}}
-                for ns in active if namespace in (None, ns)]
+            made = rbacdefaults.defaults(kind)
         return [self._as_remade(obj) for obj in made]
+
+    def _in_each_namespace(self, namespace: str | None, obj: dict[str, Any], tag: str
+                           ) -> list[dict[str, Any]]:
+        """``obj`` in each active namespace (in ``namespace`` only, if given), as a
+        controller makes it when the namespace is created: its uid from the namespace's name
+        and ``tag``, its creation time the namespace's."""
+        active = [ns["metadata"]["name"] for ns in self.renderer.namespaces()
+                  if ns["status"]["phase"] == "Active"]
+        return [{**copy.deepcopy(obj), "metadata": {
+            **copy.deepcopy(obj["metadata"]), "namespace": ns,
+            "uid": f"{zlib.crc32(ns.encode()):08x}-0000-4000-{tag}-000000000000",
+            "creationTimestamp": (self.cluster.get("Namespace", "default", ns) or {
+                "metadata": {}})["metadata"].get("creationTimestamp", 0.0)}}
+            for ns in active if namespace in (None, ns)]
 
     def _as_remade(self, obj: dict[str, Any]) -> dict[str, Any]:
         """``obj`` as its controller made it again after its last deletion
@@ -851,18 +888,20 @@ class KubernetesBackend(ClusterTime):
                  ) -> None:
         """An update of a default object (:meth:`_defaults`) that the simulator keeps no
         object for: its labels and annotations are the user's to change, as on a real
-        cluster, whose controllers that made it reconcile only what they own (the
-        ``kubernetes`` Service's ports and type, ``CreateOrUpdateMasterServiceIfNeeded`` in
+        cluster; the new ones are kept in :attr:`relabelled` until it is deleted and made
+        again. Any other change is refused (405): a real API server would store it, the
+        simulated one cannot. On a real cluster such a change also stays: the controllers
+        that made the object put back what they own only when the API server starts (the
+        ``kubernetes`` Service's ports and type: ``RunKubernetesService`` calls
+        ``UpdateKubernetesService(false)``, "not reconciled after first run", in
         kubernetes/kubernetes ``pkg/controlplane/controller/kubernetesservice/
-        controller.go``); the new ones are kept in :attr:`relabelled` until it is deleted
-        and made again. Any other change is refused (405): a real API server would store it,
-        the simulated one cannot."""
+        controller.go``)."""
         name = current["metadata"]["name"]
         if any(current.get(k) != new.get(k) for k in {*current, *new} - _METADATA_ONLY):
             raise HttpError(405, f'{resource.qualified()} "{name}" is made by the cluster '
                             "itself: only its labels and annotations may change in the "
                             "simulated API server (a real one would change the rest too, "
-                            "and its control plane would reset what it owns)",
+                            "and keep the change until the API server restarts)",
                             "MethodNotAllowed")
         meta = new.get("metadata") or {}
         self.relabelled[(resource.kind, current["metadata"].get("namespace", ""), name)] = {
@@ -1037,22 +1076,26 @@ class KubernetesBackend(ClusterTime):
         again), and new lines are looked for every 0.1 s of wall-clock time; with the clock
         frozen (``speed=0``) only ``step`` or a request such as a deletion brings any."""
         name = pod["metadata"]["name"]
-        containers = [c.get("name") for c in pod["spec"].get("containers") or []]
-        container = request.arg("container") or containers[0]
+        spec = pod["spec"]
+        containers = [c.get("name") for key in _LOG_CONTAINERS for c in spec.get(key) or []]
+        container = request.arg("container") or (spec.get("containers") or [{}])[0].get("name")
         if container not in containers:
             raise HttpError(400, f"container {container} is not valid for pod {name}",
                             "BadRequest")
-        if not pod["spec"].get("nodeName"):
+        if not spec.get("nodeName"):
             raise HttpError(400, f"pod {name} does not have a host assigned", "BadRequest")
         status = pod.get("status") or {}
         previous = request.arg("previous") == "true"
         if previous and not status.get("restartCount"):
             raise HttpError(400, f'previous terminated container "{container}" in pod '
                             f'"{name}" not found', "BadRequest")
-        if status.get("phase", "Pending") == "Pending":
+        if not self._log_lines(pod, status, container, False):
+            waiting = POD_INITIALIZING if spec.get("initContainers") and not any(
+                c.get("name") == container for c in spec["initContainers"]) \
+                else "ContainerCreating"
             raise HttpError(400, f'container "{container}" in pod "{name}" is waiting to '
-                            "start: ContainerCreating", "BadRequest")
-        lines = self._log_lines(pod, status, previous)
+                            f"start: {waiting}", "BadRequest")
+        lines = self._log_lines(pod, status, container, previous)
         shown = lines
         tail = request.arg("tailLines")
         if tail and tail.isdigit():
@@ -1071,7 +1114,8 @@ class KubernetesBackend(ClusterTime):
                     server.catch_up()
                     self.renderer.begin()
                     now = self.cluster.get("Pod", pod["metadata"]["namespace"], name)
-                    current = self._log_lines(pod, (now or {}).get("status") or {}, False)
+                    current = self._log_lines(pod, (now or {}).get("status") or {},
+                                              container, False)
                 yield "".join(f"{line}\n" for line in current[sent:]).encode()
                 sent = max(sent, len(current))
                 if not _running(now, uid, restarts):
@@ -1079,15 +1123,18 @@ class KubernetesBackend(ClusterTime):
 
         return Response(200, content_type="text/plain; charset=utf-8", stream=stream)
 
-    def _log_lines(self, pod: dict[str, Any], status: dict[str, Any],
+    def _log_lines(self, pod: dict[str, Any], status: dict[str, Any], container: str,
                    previous: bool) -> list[str]:
-        """The simulated log of ``pod`` (with ``status``): its container's events (this
-        very pod's, not a namesake's in another namespace nor a predecessor's), the last
-        run's only for ``previous``."""
+        """The simulated log of ``container`` in ``pod`` (with ``status``): that container's
+        events (this very pod's, not a namesake's in another namespace nor a
+        predecessor's), the last run's only for ``previous``. A log is one container's
+        output, as the kubelet keeps one log file per container, so the Pod's own events
+        (its scheduling) are in no log and each container's lines name that container."""
         meta = pod["metadata"]
         events = [e for e in self.cluster.events.where(object=f"pod/{meta['name']}",
                                                         uid=meta.get("uid", ""))
-                  if e.reason in ("Started", "Killing", "BackOff")]
+                  if e.reason in ("Started", "Killing", "BackOff")
+                  and _event_container(e.message) == container]
         starts = [i for i, e in enumerate(events) if e.reason == "Started"]
         if previous and status.get("reason") == "CrashLoopBackOff":
             events = events[starts[-1]:] if starts else events
@@ -1129,6 +1176,16 @@ def _check_shape(obj: Any, kind: str, name: str) -> None:
     if taints is not None and not (isinstance(taints, list)
                                    and all(isinstance(t, dict) for t in taints)):
         raise invalid("spec.taints", "Invalid value: a list of taints is expected")
+
+
+def _event_container(message: str) -> str | None:
+    """The container a kubelet event about one container names: "Started container web",
+    "Stopping container web", "Container web definition changed, ...", "Back-off
+    restarting failed container web in pod ..." (the wording of ``pkg/kubelet/events``
+    and ``kuberuntime``). A real event says so in ``involvedObject.fieldPath``
+    (``spec.containers{web}``); the simulator's events keep the message only."""
+    found = _EVENT_CONTAINER.search(message)
+    return found.group(1) if found else None
 
 
 def _running(pod: dict[str, Any] | None, uid: str, restarts: int) -> bool:

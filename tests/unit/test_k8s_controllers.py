@@ -827,3 +827,17 @@ def test_ready_and_available_counts_as_is_ready_and_is_available() -> None:
                     sum(is_available(p, min_ready, now) for p in pods))
         assert ready_and_available(pods, min_ready, now) == expected
     assert ready_and_available(pods, 2, 10.0) == (3, 2)
+
+
+def test_a_jobs_failed_count_keeps_a_failed_pod_deleted_since():
+    """``status.failed`` is a counter upstream (a pod is counted as its tracking finalizer is
+    removed), so deleting the failed pod later does not take it back."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(job(run=3, code=1, backoffLimit=0))
+    cluster.run()
+    stored = cluster.get("Job", "default", "pi")
+    assert stored["status"]["failed"] == 1
+    for pod in cluster.owned("Pod", stored):
+        cluster.delete_object(pod)
+    cluster.run()
+    assert not cluster.owned("Pod", stored) and stored["status"]["failed"] == 1

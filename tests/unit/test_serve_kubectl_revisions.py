@@ -114,3 +114,52 @@ def test_revisions_go_with_their_owner_and_beyond_the_history_limit(updated):
     updated.server.step(60)
     assert [r[1] for r in updated.rows("get", "controllerrevisions")] == \
         ["daemonset.apps/agent"] * 2
+
+
+def test_undo_to_a_template_read_back_with_its_defaults_renumbers_the_old_revision(tmp_path):
+    """An untagged image's ``imagePullPolicy: Always`` stays written through ``set image``
+    and comes back with ``rollout undo``: the controller still finds the first revision
+    (``Match`` compares stored, defaulted data), renumbers it and labels its Pods with it."""
+    manifest = STS.split("---")[1].replace('"agent:1"', "agent")
+    with serve("kubernetes", nodes=2, speed=0) as server:
+        kubectl = Kubectl(server, tmp_path)
+        kubectl("apply", "-f", "-", stdin=manifest)
+        server.step(30)
+        first = _revision_names(kubectl)
+        kubectl("set", "image", "daemonset/agent", "a=agent:2")
+        server.step(60)
+        kubectl("rollout", "undo", "daemonset/agent")
+        server.step(60)
+        history = kubectl("rollout", "history", "daemonset/agent").stdout.split()
+        assert history[history.index("CHANGE-CAUSE") + 1::2] == ["2", "3"]
+        (name, revision), = [(n, r) for n, r in _revision_names(kubectl) if n in dict(first)]
+        assert revision == 3
+        hashes = kubectl("get", "pods", "-l", "app=agent", "-o",
+                         "jsonpath={.items[*].metadata.labels."
+                         "controller-revision-hash}").stdout.split()
+        assert hashes and {f"agent-{h}" for h in hashes} == {name}
+
+
+def _revision_names(kubectl: Kubectl) -> list[tuple[str, int]]:
+    items = json.loads(kubectl("get", "controllerrevisions", "-o", "json").stdout)["items"]
+    return [(r["metadata"]["name"], r["revision"]) for r in items]
+
+
+def test_volume_claim_templates_are_stored_defaulted_as_claims(tmp_path):
+    """``SetObjectDefaults_StatefulSet`` defaults each claim template as a PVC: ``volumeMode:
+    Filesystem`` and ``status: {phase: Pending}``; an update of the template still passes
+    the templates' immutability check."""
+    manifest = STS.split("---")[0].replace(
+        '    spec: {containers: [{name: db, image: "postgres:16"}]}\n',
+        '    spec: {containers: [{name: db, image: "postgres:16"}]}\n'
+        "  volumeClaimTemplates:\n  - metadata: {name: data}\n"
+        "    spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n")
+    with serve("kubernetes", nodes=2, speed=0) as server:
+        kubectl = Kubectl(server, tmp_path)
+        kubectl("apply", "-f", "-", stdin=manifest)
+        shown = json.loads(kubectl("get", "sts", "db", "-o", "json").stdout)
+        [claim] = shown["spec"]["volumeClaimTemplates"]
+        assert claim["spec"]["volumeMode"] == "Filesystem"
+        assert claim["status"] == {"phase": "Pending"}
+        kubectl("set", "image", "sts/db", "db=postgres:17")
+        assert "configured" in kubectl("apply", "-f", "-", stdin=manifest).stdout

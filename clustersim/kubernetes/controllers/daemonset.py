@@ -99,8 +99,10 @@ class DaemonSetController(Controller):
     def sync(self, ds: dict[str, Any]) -> None:
         cluster = self.cluster
         template = (ds.get("spec") or {}).get("template") or {}
-        revision = pod_template_hash(template)
-        current = record_revision(cluster, ds, revision, _HASH_LABEL)
+        current = record_revision(cluster, ds, pod_template_hash(template), _HASH_LABEL)
+        # the hash of the revision found, an older one's after a rollback (``cur.Labels``
+        # in ``syncDaemonSet``, pkg/controller/daemon/daemon_controller.go)
+        revision = current["metadata"]["labels"][_HASH_LABEL]
         by_node: dict[str, list[dict[str, Any]]] = {}
         for pod in cluster.owned("Pod", ds):
             node = _pinned_node(pod)

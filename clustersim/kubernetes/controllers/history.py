@@ -15,7 +15,8 @@ Docs: https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/con
   puts the template back: ``{"spec": {"template": {..., "$patch": "replace"}}}``. This is
   what ``kubectl rollout history`` lists and ``kubectl rollout undo`` sends back
   (``kubectl/pkg/polymorphichelpers/history.go`` and ``rollback.go``).
-- The revision of the current template is found among the owner's revisions by its data; a
+- The revision of the current template is found among the owner's revisions by its data
+  (compared with its defaults, :func:`same_template`); a
   template seen before (a rollback) gets its old revision back, renumbered as the newest;
   a new one is created with the next number (the highest plus one).
 - Revisions no Pod and no status names any more are deleted, oldest first, beyond
@@ -33,7 +34,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from clustersim.kubernetes.defaults import workload_default
+from clustersim.kubernetes.defaults import set_template_defaults, workload_default
 from clustersim.kubernetes.objects import owner_reference
 from clustersim.manifests.safe_yaml import copy_data
 
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
     from clustersim.kubernetes.cluster import KubernetesCluster
 
 __all__ = ["KIND", "STATEFULSET_HASH_LABEL", "history_limit", "record_revision",
-           "revision_template", "revisions", "truncate_history"]
+           "revision_template", "revisions", "same_template", "truncate_history"]
 
 KIND = "ControllerRevision"
 STATEFULSET_HASH_LABEL = "controller.kubernetes.io/hash"
@@ -71,6 +72,20 @@ def revision_template(revision: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in template.items() if k != _REPLACE}
 
 
+def same_template(revision: Mapping[str, Any], template: Mapping[str, Any]) -> bool:
+    """Whether a revision's template is the owner's template, compared as the API server
+    stores both, with their defaults (upstream's ``Match`` compares the revision's data with
+    the patch made from the stored, defaulted owner): a template written with a field at its
+    default, or put back by ``rollout undo`` with the defaults it was read with, is the
+    template written without it."""
+    if revision == template:
+        return True
+    defaulted = [copy_data(dict(revision)), copy_data(dict(template))]
+    for each in defaulted:
+        set_template_defaults(each)
+    return defaulted[0] == defaulted[1]
+
+
 def record_revision(cluster: KubernetesCluster, owner: Mapping[str, Any], hash_: str,
                     hash_label: str) -> dict[str, Any]:
     """The revision of the owner's current template: found, renumbered if an older one, or
@@ -80,7 +95,7 @@ def record_revision(cluster: KubernetesCluster, owner: Mapping[str, Any], hash_:
     meta = owner["metadata"]
     history = revisions(cluster, owner)
     newest = history[-1].get("revision", 0) if history else 0
-    equal = [r for r in history if revision_template(r) == template]
+    equal = [r for r in history if same_template(revision_template(r), template)]
     if equal:
         found = equal[-1]
         if found is not history[-1]:       # a rollback: the old template is the newest again

@@ -58,10 +58,15 @@ https://kubernetes.io/docs/concepts/workloads/controllers/job/
   (:mod:`.successpolicy`), with the reason ``SuccessPolicy``, after the checks that fail it
   (``syncJob``).
 
+- Every pod the controller deletes (surplus, suspension, the end of the Job) is recorded on
+  the Job: ``SuccessfulDelete`` "Deleted pod: <name>" (``RealPodControl.DeletePod``).
+- ``status.failed`` only grows, as upstream's counter does: a failed pod deleted later still
+  counts.
+
 Simplified: ``restartPolicy: OnFailure`` pods are treated like ``Never`` (upstream restarts
 the container in place and counts the restarts toward the limit). The pods' tracking
-finalizer is not modelled (the simulator counts the finished pods it still has; upstream
-counts each once, as its finalizer is removed, so a deleted failed pod still counts there).
+finalizer is not modelled (the simulator counts the finished pods it still has, never fewer
+than it counted before; upstream counts each once, as its finalizer is removed).
 """
 
 from __future__ import annotations
@@ -209,7 +214,8 @@ class JobController(Controller):
         counted = [p for p in failed if _verdict(verdicts, p)[1]]
         status.update(active=len(active), ready=sum(map(is_ready, active)),
                       succeeded=len(succeeded) if done is None else len(done),
-                      failed=len(counted), terminating=len(terminating))
+                      failed=max(len(counted), status.get("failed", 0)),
+                      terminating=len(terminating))
         finished = job_finished(job)
         if finished:
             self._expire(job)
@@ -222,7 +228,7 @@ class JobController(Controller):
             return
         if spec.get("suspend"):
             for pod in active:
-                cluster.delete_pod(pod)
+                self._delete_pod(job, pod)
             if set_condition(job, "Suspended", True, now, "JobSuspended", "Job suspended"):
                 cluster.record(job, "Suspended", "Job suspended")
                 status.pop("startTime", None)   # MutableSchedulingDirectivesForSuspendedJobs
@@ -276,8 +282,7 @@ class JobController(Controller):
             doomed = deletion_rank(active)[:surplus] if surplus else []
         if doomed:
             for pod in doomed:
-                cluster.delete_pod(pod)
-                cluster.record(job, "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}")
+                self._delete_pod(job, pod)
             return
         # podReplacementPolicy Failed: a pod being deleted is replaced once it has ended
         waiting = terminating if spec["podReplacementPolicy"] == "Failed" else []
@@ -365,18 +370,34 @@ class JobController(Controller):
                 f"Job {name!r}: spec.template.spec.restartPolicy must be Never or OnFailure, "
                 f"got {restart!r} (a Job's pods must be allowed to finish)")
 
+    def _delete_pod(self, job: dict[str, Any], pod: dict[str, Any]) -> None:
+        """Delete one of the Job's pods and record it on the Job, as every controller's pod
+        control does (``RealPodControl.DeletePod`` in pkg/controller/controller_utils.go:
+        ``SuccessfulDelete``, "Deleted pod: <name>")."""
+        self.cluster.delete_pod(pod)
+        self.cluster.record(job, "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}")
+
     def _conclude(self, job: dict[str, Any], active: list[dict[str, Any]], interim: str,
                   reason: str, message: str) -> None:
         """Finish the Job in two steps (see the module's docstring): the ``interim``
         condition (a key of :data:`INTERIM`) and the deletion of its ``active`` pods now;
         the terminal condition, with the same reason and message, once none of its pods is
         terminating, in this sync or a later one (a pod that ends is a change, which syncs
-        the Job again)."""
+        the Job again). A Job that fails counts every pod of it not yet finished as failed
+        (unless its pod failure policy ignores the pod), once, as the interim condition is
+        set (``trackJobStatusAndRemoveFinalizers``: "every non-terminated pod is considered
+        failed")."""
         cluster, now, status = self.cluster, self.cluster.now, job["status"]
+        unfinished = [p for p in cluster.owned("Pod", job)
+                      if (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed")]
         for pod in active:
-            cluster.delete_pod(pod)
+            self._delete_pod(job, pod)
         before = copy.deepcopy(status)
-        set_condition(job, interim, True, now, reason, message)
+        if set_condition(job, interim, True, now, reason, message) and interim == "FailureTarget":
+            policy = job["spec"].get("podFailurePolicy")
+            status["failed"] = status.get("failed", 0) + sum(
+                1 for p in unfinished
+                if not policy or match_pod_failure_policy(policy, p)[1])
         terminating = len(_terminating(cluster.owned("Pod", job)))
         status.update(active=0, ready=0, terminating=terminating)
         if status != before:
