@@ -304,13 +304,13 @@ class KubernetesCluster(ControllerManager):
         """From now on the registry refuses ``image`` (a wrong tag, missing credentials): its
         pods show ErrImagePull, then ImagePullBackOff, and retry with back-off
         (:mod:`clustersim.kubernetes.kubelet`). ``error`` is the runtime's message."""
-        self.kubelet.pull_errors[image] = error or (
+        self.kubelet.image_manager.pull_errors[image] = error or (
             f'rpc error: code = NotFound desc = failed to pull and unpack image "{image}": '
             "not found")
 
     def restore_pull(self, image: str) -> None:
         """The registry serves ``image`` again; waiting pods pull it at their next retry."""
-        self.kubelet.pull_errors.pop(image, None)
+        self.kubelet.image_manager.pull_errors.pop(image, None)
 
     def rollout_pause(self, name: str, namespace: str = "default") -> None:
         """``kubectl rollout pause``: template changes wait; scaling still works."""

@@ -1,5 +1,10 @@
 """The kubelet, in miniature: pull images, start containers, probe readiness, stop pods.
 
+One module over 500 lines, as upstream's one ``Kubelet`` sync loop of a pod: its steps share
+the pod's sync state (which start is current, the sidecars started, each init container's
+run); the image pulls are the image manager's (:mod:`clustersim.kubernetes.imagemanager`),
+the probe arithmetic the prober's (:mod:`clustersim.kubernetes.prober`).
+
 What happens on a node after the scheduler binds a pod (kubernetes/kubernetes
 ``pkg/kubelet/kubelet.go``, ``pkg/kubelet/kuberuntime/kuberuntime_manager.go``,
 ``pkg/kubelet/prober/worker.go``, ``pkg/kubelet/images/image_manager.go``), on the simulated
@@ -18,11 +23,8 @@ clock with simple, fixed delays (:class:`Timing`):
    rule the API server writes the field with).
 2. Each container starts ``container_start_seconds`` after its image is there; once the
    last app container has started, the pod is Running.
-3. Readiness: without a readiness probe a container is ready when it starts. With one, the
-   prober runs every ``periodSeconds`` (default 10) and ignores results before
-   ``initialDelaySeconds``; the container is ready after ``successThreshold`` (default 1)
-   successes, i.e. at ``start + ceil(initialDelay / period) × period + (successThreshold − 1)
-   × period``. Probes always succeed here. (Upstream also adds a random start jitter.)
+3. Readiness: a container is ready once its readiness probe has passed (probes always
+   succeed here: :mod:`clustersim.kubernetes.prober`), at once without one.
 4. Pods whose ``restartPolicy`` is not ``Always`` (Jobs) run for the annotation
    ``clustersim.io/run-seconds`` (default ``job_run_seconds``) and exit with
    ``clustersim.io/exit-code`` (default 0): phase Succeeded or Failed. A ``restartPolicy:
@@ -47,12 +49,8 @@ clock with simple, fixed delays (:class:`Timing`):
    reason, so each container's terminated state says ``DeadlineExceeded`` where a kubelet
    reports the runtime's own (``Error`` for a non-zero exit code).
 
-An image the registry refuses (:meth:`KubernetesCluster.fail_pull`) fails its pull: events
-``Failed`` ("Failed to pull image ...", then "Error: ErrImagePull"), STATUS ``ErrImagePull``; at the
-pod's next sync (here 1 s later) ``BackOff`` ("Back-off pulling image ...") and STATUS
-``ImagePullBackOff``; the pull is retried after a back-off of 10 s that doubles per failure up to
-300 s (``pkg/kubelet/images/image_manager.go``, ``imageBackOffPeriod`` and ``MaxImageBackOff`` in
-``pkg/kubelet/kubelet.go``).
+Pulls, and the back-off of a pull the registry refuses, are the image manager's
+(:mod:`clustersim.kubernetes.imagemanager`).
 
 A new image in a Pod update (:meth:`Kubelet.change_images`): on a Running pod the changed app
 containers and sidecars are killed (``Killing``, "Container c definition changed, ...")
@@ -83,20 +81,19 @@ image until it is next restarted (upstream restarts it at once).
 
 from __future__ import annotations
 
-import functools
-import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from clustersim.kubernetes.defaults import PROBE_DEFAULTS, image_pull_policy
+from clustersim.kubernetes.imagemanager import ImageManager
 from clustersim.kubernetes.objects import is_terminating, set_condition
 from clustersim.kubernetes.podlifecycle import (
     is_sidecar,
     kill_grace_period,
     termination_grace_period,
 )
+from clustersim.kubernetes.prober import probe_delay, readiness_delay
 from clustersim.kubernetes.references import missing_env_source, missing_volume_source
 from clustersim.manifests.kubernetes_annotations import (
     EXIT_CODE,
@@ -108,7 +105,7 @@ from clustersim.manifests.kubernetes_annotations import (
 if TYPE_CHECKING:
     from clustersim.kubernetes.cluster import KubernetesCluster
 
-__all__ = ["Kubelet", "Timing", "probe_delay", "readiness_delay"]
+__all__ = ["Kubelet", "Timing"]
 
 DEADLINE_EXCEEDED = "DeadlineExceeded"
 DEADLINE_MESSAGE = "Pod was active on the node longer than the specified deadline"
@@ -142,21 +139,6 @@ class Timing:
     """How long a regular init container runs before it exits successfully."""
 
 
-def readiness_delay(container: dict[str, Any]) -> float:
-    """Seconds from container start to Ready (see the module docstring, step 3)."""
-    return probe_delay(container.get("readinessProbe"))
-
-
-def probe_delay(probe: dict[str, Any] | None) -> float:
-    """Seconds from container start until a probe that always succeeds has passed."""
-    if not probe:
-        return 0.0
-    period = probe.get("periodSeconds") or PROBE_DEFAULTS["periodSeconds"]
-    initial = probe.get("initialDelaySeconds") or 0
-    successes = probe.get("successThreshold") or PROBE_DEFAULTS["successThreshold"]
-    return math.ceil(initial / period) * period + (successes - 1) * period
-
-
 def _pre_stop_seconds(container: dict[str, Any]) -> float:
     hook = (container.get("lifecycle") or {}).get("preStop") or {}
     if "sleep" in hook:
@@ -172,7 +154,7 @@ class Kubelet:
     def __init__(self, cluster: KubernetesCluster, timing: Timing) -> None:
         self.cluster = cluster
         self.timing = timing
-        self.images: dict[str, set[str]] = {}
+        self.image_manager = ImageManager(cluster, timing)
         self._epoch: dict[str, int] = {}
         self._waiting: dict[str, str] = {}
         """The last Warning recorded for a pod waiting for a ConfigMap or Secret."""
@@ -185,12 +167,6 @@ class Kubelet:
         """Per pod uid: when each sidecar started."""
         self._init_runs: dict[str, dict[str, tuple[float, float]]] = {}
         """Per pod uid: each init container's start and end (:meth:`init_runs`)."""
-        self.pull_errors: dict[str, str] = {}
-        """Images the registry refuses, with the runtime's error."""
-        self._pull_failures: dict[tuple[str, str], int] = {}
-        """Failed pulls per (pod uid, image), for the back-off."""
-        self._backoff: dict[str, tuple[str, Callable[[], None]]] = {}
-        """Per pod uid backing off a failed pull: the container, and the pull to retry."""
         self._ran_images: dict[str, dict[str, str]] = {}
         """Per pod uid: the image each container last started with (:meth:`ran_images`)."""
 
@@ -248,8 +224,8 @@ class Kubelet:
             then()
             return
         self._progress(pod, containers[0])
-        self._pull(pod, epoch, containers[0],
-                   lambda: self._configure(pod, epoch, containers, then, 0))
+        self.image_manager.ensure(pod, containers[0], lambda: self._current(pod, epoch),
+                                  lambda: self._configure(pod, epoch, containers, then, 0))
 
     def _progress(self, pod: dict[str, Any], container: dict[str, Any]) -> None:
         """The STATUS column's ``Init:<done>/<all>`` while init ``container`` of a pod that is
@@ -312,73 +288,6 @@ class Kubelet:
             str(container.get("image", ""))
         self.cluster.record(pod, "Created", f"Created container: {container.get('name')}")
         self.cluster.record(pod, "Started", f"Started container {container.get('name')}")
-
-    def _pull(self, pod: dict[str, Any], epoch: int, container: dict[str, Any],
-              then: Callable[[], None]) -> None:
-        """Pull the container's image unless the node has it and the policy allows it, then
-        call ``then``."""
-        if not self._current(pod, epoch):
-            return
-        cluster = self.cluster
-        images = self.images.setdefault(pod["spec"]["nodeName"], set())
-        image = str(container.get("image", ""))
-        policy = container.get("imagePullPolicy") or image_pull_policy(image)
-        if policy != "Always" and image in images:
-            cluster.record(pod, "Pulled", f'Container image "{image}" already present on machine')
-            then()
-            return
-        cluster.record(pod, "Pulling", f'Pulling image "{image}"')
-        seconds = self.timing.image_pull_seconds
-        if image in self.pull_errors:
-            failed = functools.partial(self._pull_failed, pod, epoch, image, container, then)
-            cluster.after(seconds, failed, background=True)
-            return
-
-        def pulled() -> None:
-            if self._current(pod, epoch):
-                images.add(image)
-                cluster.record(pod, "Pulled", f'Successfully pulled image "{image}" in '
-                               f"{seconds:g}s ({seconds:g}s including waiting)")
-                then()
-
-        cluster.after(seconds, pulled)
-
-    def _pull_failed(self, pod: dict[str, Any], epoch: int, image: str,
-                     container: dict[str, Any], then: Callable[[], None]) -> None:
-        """The registry refused ``image``: ErrImagePull now, ImagePullBackOff at the next
-        sync, and another pull once the back-off (10 s, doubling, at most 300 s) has passed."""
-        if not self._current(pod, epoch):
-            return
-        cluster, status = self.cluster, pod["status"]
-        key = (pod["metadata"]["uid"], image)
-        failures = self._pull_failures[key] = self._pull_failures.get(key, 0) + 1
-        cluster.record(pod, "Failed", f'Failed to pull image "{image}": '
-                       f"{self.pull_errors[image]}", "Warning")
-        cluster.record(pod, "Failed", "Error: ErrImagePull", "Warning")
-        status["reason"] = "ErrImagePull"
-        cluster.changed()
-        backoff = min(CRASH_BACKOFF * 2 ** (failures - 1), MAX_CRASH_BACKOFF)
-
-        uid = pod["metadata"]["uid"]
-
-        def retry() -> None:
-            self._pull(pod, epoch, container, then)
-
-        def backing_off() -> None:
-            if self._current(pod, epoch) and self._backoff.get(uid, (None, None))[1] is retry:
-                cluster.record(pod, "BackOff", f'Back-off pulling image "{image}"')
-                cluster.record(pod, "Failed", "Error: ImagePullBackOff", "Warning")
-                status["reason"] = "ImagePullBackOff"
-                cluster.changed()
-
-        def backed_off() -> None:
-            if self._backoff.get(uid, (None, None))[1] is retry:
-                del self._backoff[uid]
-                retry()
-
-        self._backoff[uid] = (str(container.get("name")), retry)
-        cluster.after(min(1.0, backoff), backing_off, background=True)
-        cluster.after(backoff, backed_off, background=True)
 
     def _init(self, pod: dict[str, Any], epoch: int, container: dict[str, Any],
               then: Callable[[], None]) -> None:
@@ -527,10 +436,7 @@ class Kubelet:
         if is_terminating(pod):
             return
         if pod["status"].get("phase") != "Running":
-            waiting = self._backoff.get(pod["metadata"]["uid"])
-            if waiting is not None and waiting[0] in names:
-                self._backoff.pop(pod["metadata"]["uid"])
-                waiting[1]()
+            self.image_manager.pull_again(pod, names)
             return
         cluster = self.cluster
         sidecars = [c for c in pod["spec"].get("initContainers") or []
@@ -685,5 +591,5 @@ class Kubelet:
         self._sidecars_started.pop(pod["metadata"]["uid"], None)
         self._init_runs.pop(pod["metadata"]["uid"], None)
         self._ran_images.pop(pod["metadata"]["uid"], None)
-        self._backoff.pop(pod["metadata"]["uid"], None)
+        self.image_manager.forget(pod)
         self.serving.discard(pod["metadata"]["uid"])

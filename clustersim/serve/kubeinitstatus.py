@@ -22,8 +22,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from clustersim.kubernetes.kubelet import readiness_delay
 from clustersim.kubernetes.podlifecycle import is_sidecar
+from clustersim.kubernetes.prober import readiness_delay
 
 __all__ = ["POD_INITIALIZING", "incomplete_inits", "init_container_statuses"]
 
