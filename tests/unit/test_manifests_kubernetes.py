@@ -627,7 +627,7 @@ spec:
     assert refused.value.line == 5
     assert refused.value.path == f"metadata.annotations[{field}]"
     assert refused.value.message.startswith(words)
-    cronjob = yaml.safe_load(TEMPLATE_CRONJOB)
+    cronjob = yaml.safe_load(CRONJOB)
     cronjob["spec"]["jobTemplate"]["spec"]["template"]["metadata"] = {
         "annotations": yaml.safe_load(annotations)}
     with pytest.raises(ManifestError) as refused:
@@ -637,23 +637,9 @@ spec:
 
 
 def test_usable_simulator_annotations_load() -> None:
-    [spec] = load_manifests(TEMPLATE_CRONJOB.replace(
+    [spec] = load_manifests(CRONJOB.replace(
         "      template:\n", '      template:\n        metadata: {annotations: '
         '{clustersim.io/run-seconds: "2.5", clustersim.io/exit-code: "42"}}\n')
     ).of_system("kubernetes", "")
     template = spec.manifest["spec"]["jobTemplate"]["spec"]["template"]
     assert template["metadata"]["annotations"]["clustersim.io/exit-code"] == "42"
-
-
-TEMPLATE_CRONJOB = """apiVersion: batch/v1
-kind: CronJob
-metadata: {name: tick}
-spec:
-  schedule: "*/5 * * * *"
-  jobTemplate:
-    spec:
-      template:
-        spec:
-          restartPolicy: Never
-          containers: [{name: c, image: busybox:1.37}]
-"""
