@@ -10,6 +10,9 @@ Two rules live here, each once:
 - :func:`atoi`: which text ``strconv.Atoi`` reads as a whole number (``src/strconv/atoi.go``).
 - :func:`go_verbose`: Go's ``%+v`` of a decoded JSON value (``src/fmt/print.go``), as the
   API server shows a strategic merge patch it refused.
+- :func:`duration_string`: a ``time.Duration`` as Go prints it (``Duration.String`` in
+  ``src/time/time.go``), as the kubelet writes how long an image pull took and metrics-server
+  its window.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import json
 import re
 from typing import Any
 
-__all__ = ["atoi", "go_quote", "go_verbose", "json_kind"]
+__all__ = ["atoi", "duration_string", "go_quote", "go_verbose", "json_kind"]
 
 _ATOI = re.compile(r"[+-]?[0-9]+")
 
@@ -103,6 +106,41 @@ def go_verbose(value: Any) -> str:
     if isinstance(value, float):
         return _go_float(value)
     return str(value)
+
+
+_SMALL_UNITS = ((1_000, "ns"), (1_000_000, "µs"), (1_000_000_000, "ms"))
+"""Below a second, the unit each duration is written in: the largest whose count is at least
+1, up to (not including) the next bound (``µ`` is U+00B5, the micro sign Go writes)."""
+
+
+def duration_string(seconds: float) -> str:
+    """``seconds`` (rounded to whole nanoseconds, a Duration's resolution) as Go's
+    ``time.Duration.String`` writes it: ``0s``; below a second in the unit that makes the
+    leading digit non-zero (``512ms``, ``1.5µs``, ``40ns``); else hours and minutes when
+    there are any, and seconds with the fraction's trailing zeros cut (``5s``, ``1.234s``,
+    ``1m30s``, ``2h0m0.5s``)."""
+    nanos = round(seconds * 1_000_000_000)
+    sign, nanos = ("-" if nanos < 0 else ""), abs(nanos)
+    if nanos == 0:
+        return "0s"
+    scale = 1
+    for bound, unit in _SMALL_UNITS:
+        if nanos < bound:
+            return sign + _decimal(nanos, scale) + unit
+        scale = bound
+    minutes, rest = divmod(nanos, 60 * 1_000_000_000)
+    hours, minutes = divmod(minutes, 60)
+    text = _decimal(rest, 1_000_000_000) + "s"
+    if hours:
+        return f"{sign}{hours}h{minutes}m{text}"
+    return f"{sign}{minutes}m{text}" if minutes else sign + text
+
+
+def _decimal(count: int, scale: int) -> str:
+    """``count / scale`` in decimal (``scale`` a power of ten), without trailing zeros."""
+    whole, fraction = divmod(count, scale)
+    digits = str(fraction).rjust(len(str(scale)) - 1, "0").rstrip("0")
+    return f"{whole}.{digits}" if digits else str(whole)
 
 
 def _go_float(value: float) -> str:

@@ -5,6 +5,17 @@ policy is the one the API server wrote, or :func:`~clustersim.kubernetes.default
 for a pod stored without it). A pull takes ``Timing.image_pull_seconds``; pulls are
 serialized, one container at a time, as the kubelet's default ``serializeImagePulls``.
 
+The events are the kubelet's of Kubernetes 1.37: ``Pulled`` "Successfully pulled image "X" in
+5s (5s including waiting). Image size: N bytes." (the pull's time and the time since the
+kubelet asked for it, both cut to milliseconds and written as Go writes a duration,
+:func:`~clustersim.goformat.duration_string`; the size the runtime reports), or, for an image
+the node has, "Container image "X" already present on machine and can be accessed by the pod"
+(the words of the ``KubeletEnsureSecretPulledImages`` check, on by default since 1.35; without
+it the message ends at "machine"). Simplified: a pull waits for no other pod's, so both times
+are the same, and an image's size is made up from its name (:func:`image_size`), the same on
+every node and in every run; a real one is what its registry serves (the runtime's
+``ImageStatus``), so an image pulled again after a new push may differ.
+
 An image the registry refuses (:meth:`KubernetesCluster.fail_pull`) fails its pull: events
 ``Failed`` ("Failed to pull image ...", then "Error: ErrImagePull"), STATUS ``ErrImagePull``; at the
 pod's next sync (here 1 s later) ``BackOff`` ("Back-off pulling image ...") and STATUS
@@ -21,21 +32,35 @@ registry's refusals, the failed pulls counted for the back-off, and the pod back
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any
 
+from clustersim.goformat import duration_string
 from clustersim.kubernetes.defaults import image_pull_policy
 
 if TYPE_CHECKING:
     from clustersim.kubernetes.cluster import KubernetesCluster
     from clustersim.kubernetes.kubelet import Timing
 
-__all__ = ["IMAGE_BACKOFF", "MAX_IMAGE_BACKOFF", "ImageManager"]
+__all__ = ["IMAGE_BACKOFF", "MAX_IMAGE_BACKOFF", "ImageManager", "image_size"]
 
 IMAGE_BACKOFF = 10.0
 """Seconds before the first retry of a refused pull (``imageBackOffPeriod``)."""
 MAX_IMAGE_BACKOFF = 300.0
 """The longest back-off between pulls (``MaxImageBackOff``)."""
+_SMALLEST_IMAGE = 2_000_000
+_LARGEST_IMAGE = 250_000_000
+"""The bytes :func:`image_size` chooses among: from a busybox-sized image to a large
+application image."""
+
+
+def image_size(image: str) -> int:
+    """The bytes the runtime reports for ``image`` once pulled (CRI ``ImageStatus``'s
+    ``size``, which the kubelet prints in its ``Pulled`` event): made up, a number between
+    2 and 250 MB drawn from a digest of the reference, so one image has one size everywhere."""
+    digest = int.from_bytes(hashlib.sha256(image.encode()).digest()[:8], "big")
+    return _SMALLEST_IMAGE + digest % (_LARGEST_IMAGE - _SMALLEST_IMAGE + 1)
 
 
 class ImageManager:
@@ -66,7 +91,8 @@ class ImageManager:
         image = str(container.get("image", ""))
         policy = container.get("imagePullPolicy") or image_pull_policy(image)
         if policy != "Always" and image in images:
-            cluster.record(pod, "Pulled", f'Container image "{image}" already present on machine')
+            cluster.record(pod, "Pulled", f'Container image "{image}" already present on machine'
+                           " and can be accessed by the pod")
             then()
             return
         cluster.record(pod, "Pulling", f'Pulling image "{image}"')
@@ -79,8 +105,10 @@ class ImageManager:
         def pulled() -> None:
             if current():
                 images.add(image)
-                cluster.record(pod, "Pulled", f'Successfully pulled image "{image}" in '
-                               f"{seconds:g}s ({seconds:g}s including waiting)")
+                took = duration_string(round(seconds * 1e9) // 1_000_000 / 1000)   # Truncate(ms)
+                cluster.record(pod, "Pulled", f'Successfully pulled image "{image}" in {took} '
+                               f"({took} including waiting). Image size: {image_size(image)} "
+                               "bytes.")
                 then()
 
         cluster.after(seconds, pulled)

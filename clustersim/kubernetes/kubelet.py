@@ -72,8 +72,7 @@ Job's app containers finish, the app containers stop first and then the sidecars
 time, in the reverse order of the spec
 (``pkg/kubelet/kuberuntime/kuberuntime_termination_order.go``).
 
-Simplified: no liveness probes (startup probes only order sidecars); no image sizes
-(upstream's ``Pulled`` message ends with "Image size: N bytes."); the back-off never resets;
+Simplified: no liveness probes (startup probes only order sidecars); the back-off never resets;
 a failed node stops its containers at once and restarts them when it recovers; a container
 that started before its image changed, while the pod was not Running yet, keeps running the old
 image until it is next restarted (upstream restarts it at once).

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from clustersim.goformat import duration_string
 from clustersim.quantity import cpu_quantity, memory_quantity
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ _UNREACHABLE = ("node.kubernetes.io/unreachable", "node.kubernetes.io/not-ready"
 
 def _window() -> str:
     """``window`` as a ``metav1.Duration`` (Go's ``Duration.String()``): ``15s``."""
-    return f"{RESOLUTION:g}s"
+    return duration_string(RESOLUTION)
 
 
 def _usage(containers: Iterable[ContainerUsage]) -> dict[str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from clustersim.goformat import atoi, go_quote, go_verbose, json_kind
+from clustersim.goformat import atoi, duration_string, go_quote, go_verbose, json_kind
 from clustersim.serve.patchrefusal import patch_refusal
 
 
@@ -89,3 +89,14 @@ def test_a_strategic_merge_patch_is_refused_in_the_converters_words(why, words):
                             None, why)
     assert (refusal.status, refusal.reason) == (422, "Invalid")
     assert refusal.message == f' "" is invalid: patch: Invalid value: "map[spec:map[x:1]]": {words}'
+
+
+@pytest.mark.parametrize(("seconds", "text"), [
+    (0, "0s"), (5, "5s"), (1.234, "1.234s"), (0.512, "512ms"), (0.3137, "313.7ms"),
+    (1.5e-6, "1.5\u00b5s"), (4e-8, "40ns"), (1e-9, "1ns"), (90, "1m30s"), (61, "1m1s"),
+    (3600, "1h0m0s"), (7200.5, "2h0m0.5s"), (-1.5, "-1.5s"), (59.999, "59.999s"),
+])
+def test_duration_string_is_gos_duration_string(seconds: float, text: str) -> None:
+    """time.Duration.String (golang/go src/time/time.go): units below a second keep the
+    leading digit non-zero; from a second on, hours and minutes once there are any."""
+    assert duration_string(seconds) == text

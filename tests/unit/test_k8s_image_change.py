@@ -13,7 +13,14 @@ from typing import Any
 
 from clustersim import Node
 from clustersim.kubernetes import KubernetesCluster
+from clustersim.kubernetes.imagemanager import image_size
 from clustersim.manifests.kubernetes_annotations import RUN_SECONDS
+
+
+def pulled(image: str) -> str:
+    """The kubelet's ``Pulled`` message for a 5 s pull of ``image``."""
+    return (f'Successfully pulled image "{image}" in 5s (5s including waiting). '
+            f"Image size: {image_size(image)} bytes.")
 
 
 def pod(*images: str, restart: str = "Always", annotations: dict[str, str] | None = None,
@@ -98,10 +105,10 @@ def test_changed_containers_restart_one_after_another():
         ("Killing", "Container c0 definition changed, will be restarted"),
         ("Killing", "Container c1 definition changed, will be restarted"),
         ("Pulling", 'Pulling image "a:2"'),
-        ("Pulled", 'Successfully pulled image "a:2" in 5s (5s including waiting)'),
+        ("Pulled", pulled("a:2")),
         ("Created", "Created container: c0"), ("Started", "Started container c0"),
         ("Pulling", 'Pulling image "b:2"'),
-        ("Pulled", 'Successfully pulled image "b:2" in 5s (5s including waiting)'),
+        ("Pulled", pulled("b:2")),
         ("Created", "Created container: c1"), ("Started", "Started container c1")]
     assert row(k) == ("Running", True, "")
 
@@ -137,7 +144,7 @@ def test_a_sidecars_new_image_restarts_it_and_a_completed_init_container_is_left
     killed = events.index(("Killing", "Init container proxy definition changed"))
     assert events[killed + 1:] == [
         ("Pulling", 'Pulling image "envoy:2"'),
-        ("Pulled", 'Successfully pulled image "envoy:2" in 5s (5s including waiting)'),
+        ("Pulled", pulled("envoy:2")),
         ("Created", "Created container: proxy"), ("Started", "Started container proxy")]
     assert row(k) == ("Running", True, "")
     assert k.kubelet.ran_images(k.get("Pod", "default", "p")) == {
@@ -157,9 +164,10 @@ def test_a_crash_looping_pods_new_image_kills_nothing_and_starts_every_app_conta
     assert not any(reason == "Killing" for reason, _ in events)
     assert events[-7:] == [
         ("Pulling", 'Pulling image "app:2"'),
-        ("Pulled", 'Successfully pulled image "app:2" in 5s (5s including waiting)'),
+        ("Pulled", pulled("app:2")),
         ("Created", "Created container: c0"), ("Started", "Started container c0"),
-        ("Pulled", 'Container image "log:1" already present on machine'),
+        ("Pulled", 'Container image "log:1" already present on machine and can be accessed '
+                   "by the pod"),
         ("Created", "Created container: c1"), ("Started", "Started container c1")]
     assert row(k) == ("Running", True, "")
     assert k.get("Pod", "default", "p")["status"]["restartCount"] == restarts

@@ -7,6 +7,7 @@ import itertools
 
 from clustersim import Node
 from clustersim.kubernetes import KubernetesCluster, Timing
+from clustersim.kubernetes.imagemanager import image_size
 
 
 def pod():
@@ -55,3 +56,31 @@ def test_restored_registry_lets_the_next_retry_start_the_pod():
     c.run(until=80)
     [row] = c.pods()
     assert (row.phase, row.reason, row.ready) == ("Running", "", True)
+
+
+def test_pulled_event_gives_the_time_as_go_writes_it_and_the_image_size():
+    """EnsureImageExists (1.37): "Successfully pulled image %q in %v (%v including
+    waiting). Image size: %v bytes.", the durations cut to milliseconds; a second Pod on the
+    node finds the image there (KubeletEnsureSecretPulledImages' words)."""
+    c = KubernetesCluster(Node.many(1, "node", cpu="2", memory="4Gi"), seed=0,
+                          timing=Timing(image_pull_seconds=0.7504))
+    c.apply(pod())
+    c.run(until=10)
+    second = pod()
+    second["metadata"]["name"] = "web2"
+    c.apply(second)
+    c.run(until=20)
+    messages = [e.message for e in c.events.where(reason="Pulled")]
+    size = image_size("shop/web:2.0.3")
+    assert messages == [
+        f'Successfully pulled image "shop/web:2.0.3" in 750ms (750ms including waiting). '
+        f"Image size: {size} bytes.",
+        'Container image "shop/web:2.0.3" already present on machine and can be accessed by '
+        "the pod"]
+
+
+def test_image_sizes_are_the_runtimes_bytes_one_per_image():
+    sizes = {image: image_size(image) for image in ("nginx:1.27", "nginx:1.28", "busybox")}
+    assert len(set(sizes.values())) == 3
+    assert all(2_000_000 <= s <= 250_000_000 for s in sizes.values())
+    assert image_size("nginx:1.27") == sizes["nginx:1.27"]

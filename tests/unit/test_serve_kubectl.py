@@ -22,6 +22,7 @@ from clustersim.examples import example_path
 from clustersim.kubernetes import KubernetesCluster, rbac, rbacdefaults
 from clustersim.kubernetes.controllers.cronjob import EPOCH
 from clustersim.kubernetes.controllers.disruption import budget_status
+from clustersim.kubernetes.imagemanager import image_size
 from clustersim.kubernetes.services import SERVICE_CIDR, apiserver_service
 from clustersim.kubernetes.storageclass import PROVISIONER, PROVISIONER_UID
 from clustersim.quantity import parse_quantity, to_millis
@@ -3139,7 +3140,8 @@ def test_a_pods_new_image_restarts_its_container(fresh):
     killed = events.index(("Killing", "Container web definition changed, will be restarted"))
     assert events[killed + 1:] == [
         ("Pulling", 'Pulling image "nginx:1.28"'),
-        ("Pulled", 'Successfully pulled image "nginx:1.28" in 5s (5s including waiting)'),
+        ("Pulled", 'Successfully pulled image "nginx:1.28" in 5s (5s including waiting). '
+                   f"Image size: {image_size('nginx:1.28')} bytes."),
         ("Created", "Created container: web"), ("Started", "Started container web")]
 
 
