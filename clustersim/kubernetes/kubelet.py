@@ -10,7 +10,13 @@ What happens on a node after the scheduler binds a pod (kubernetes/kubernetes
 ``pkg/kubelet/prober/worker.go``, ``pkg/kubelet/images/image_manager.go``), on the simulated
 clock with simple, fixed delays (:class:`Timing`):
 
-0. The pod's ConfigMap and Secret volumes are mounted; while one does not exist the pod stays
+0. The kubelet's first sync of the pod writes its status, with ``status.startTime`` (the
+   status manager sets it the first time it stores a pod's status, ``updateStatusInternal``
+   in ``pkg/kubelet/status/status_manager.go``, and ``SyncPod`` in ``pkg/kubelet/kubelet.go``
+   stores it before it mounts volumes or pulls images): ``kubectl describe``'s ``Start Time``
+   is when the kubelet took the pod, not when its containers started (each container's
+   ``state.running.startedAt`` says that, :meth:`Kubelet.started_at`). Then the pod's
+   ConfigMap and Secret volumes are mounted; while one does not exist the pod stays
    ``ContainerCreating`` (``FailedMount``), and while one its environment needs is missing,
    after the pull, ``CreateContainerConfigError`` (:mod:`clustersim.kubernetes.references`).
 1. The containers start one after another, init containers first (below), then the app
@@ -42,12 +48,12 @@ clock with simple, fixed delays (:class:`Timing`):
    ``pkg/kubelet/active_deadline.go``, checked at each sync; here when the time comes, and
    again after an update lowers the deadline): a ``Normal`` event ``DeadlineExceeded`` ("Pod
    was active on the node longer than the specified deadline"), phase ``Failed`` with that
-   reason and message, its containers stopped (``Killing``) and exited with 143 (128 +
-   SIGTERM). Simplified: the simulator sets ``startTime`` when the containers run, the
-   kubelet when it first reports the Pod's status (before its images are pulled), so a slow
-   pull counts towards the deadline upstream and not here; and the simulator's Pod keeps one
-   reason, so each container's terminated state says ``DeadlineExceeded`` where a kubelet
-   reports the runtime's own (``Error`` for a non-zero exit code).
+   reason and message, its running containers stopped (``Killing``) and exited with 143 (128
+   + SIGTERM), those not started yet never starting. A slow pull counts towards the
+   deadline, as ``startTime`` is set before it (step 0). Simplified: the simulator's Pod
+   keeps one reason, so each container's terminated state says ``DeadlineExceeded`` where a
+   kubelet reports the runtime's own (``Error`` for a non-zero exit code), a container that
+   never started included.
 
 Pulls, and the back-off of a pull the registry refuses, are the image manager's
 (:mod:`clustersim.kubernetes.imagemanager`).
@@ -162,12 +168,12 @@ class Kubelet:
         self._addresses: dict[str, int] = {}
         self.image_exits: dict[str, tuple[float, int]] = {}
         """Broken images: containers of them exit (seconds after start, exit code)."""
-        self._sidecars_started: dict[str, dict[str, float]] = {}
-        """Per pod uid: when each sidecar started."""
         self._init_runs: dict[str, dict[str, tuple[float, float]]] = {}
         """Per pod uid: each init container's start and end (:meth:`init_runs`)."""
         self._ran_images: dict[str, dict[str, str]] = {}
         """Per pod uid: the image each container last started with (:meth:`ran_images`)."""
+        self._started_at: dict[str, dict[str, float]] = {}
+        """Per pod uid: when each container last started (:meth:`started_at`)."""
 
     def _pod_ip(self, node: str) -> str:
         """The next address of the node's pod range: node *i* (in joining order) owns
@@ -186,8 +192,12 @@ class Kubelet:
         return self._epoch.get(pod["metadata"]["uid"]) == epoch and self.cluster.exists(pod)
 
     def start(self, pod: dict[str, Any]) -> None:
-        """The pod was bound to a live node: mount, pull, start, and become ready."""
+        """The pod was bound to a live node (or its node came back): the first sync sets its
+        ``startTime`` and watches its deadline (module docstring, step 0); then mount, pull,
+        start, and become ready."""
         epoch = self._next_epoch(pod)
+        pod["status"].setdefault("startTime", self.cluster.now)
+        self.watch_deadline(pod)
         self._mount(pod, epoch, 0)
 
     def _mount(self, pod: dict[str, Any], epoch: int, attempt: int) -> None:
@@ -201,9 +211,9 @@ class Kubelet:
                            lambda: self._mount(pod, epoch, attempt + 1), attempt)
             return
         uid = pod["metadata"]["uid"]
-        self._sidecars_started[uid] = {}
         self._init_runs[uid] = {}
         self._ran_images[uid] = {}
+        self._started_at[uid] = {}
         inits = pod["spec"].get("initContainers") or []
         self._start_each(pod, epoch, [*inits, *(pod["spec"].get("containers") or [])],
                          lambda: self._started(pod, epoch))
@@ -283,8 +293,9 @@ class Kubelet:
         self.cluster.after(min(0.5 * 2 ** attempt, 122.0), retry, background=True)
 
     def _record_start(self, pod: dict[str, Any], container: dict[str, Any]) -> None:
-        self._ran_images.setdefault(pod["metadata"]["uid"], {})[str(container.get("name"))] = \
-            str(container.get("image", ""))
+        uid, name = pod["metadata"]["uid"], str(container.get("name"))
+        self._ran_images.setdefault(uid, {})[name] = str(container.get("image", ""))
+        self._started_at.setdefault(uid, {})[name] = self.cluster.now
         self.cluster.record(pod, "Created", f"Created container: {container.get('name')}")
         self.cluster.record(pod, "Started", f"Started container {container.get('name')}")
 
@@ -297,7 +308,6 @@ class Kubelet:
         name, uid = str(container.get("name")), pod["metadata"]["uid"]
         cluster.changed()
         if is_sidecar(container):
-            self._sidecars_started[uid][name] = cluster.now
             delay = probe_delay(container.get("startupProbe"))
         else:
             delay = self.timing.init_container_seconds
@@ -314,6 +324,11 @@ class Kubelet:
         container keeps the one it ran, whatever its spec says since)."""
         return self._ran_images.get(pod["metadata"]["uid"], {})
 
+    def started_at(self, pod: Mapping[str, Any]) -> dict[str, float]:
+        """When each container of the pod that has started last started (its
+        ``state.running.startedAt``)."""
+        return self._started_at.get(pod["metadata"]["uid"], {})
+
     def init_runs(self, pod: Mapping[str, Any]) -> dict[str, tuple[float, float]]:
         """When each init container of the pod started, and when it exited (a regular one)
         or its startup probe passed (a sidecar); the end may lie ahead."""
@@ -325,8 +340,6 @@ class Kubelet:
             return
         status = pod["status"]
         status["phase"] = "Running"
-        status.setdefault("startTime", self.cluster.now)
-        self.watch_deadline(pod)
         status.setdefault("podIP", self._pod_ip(pod["spec"]["nodeName"]))
         self._running(pod, epoch, pod["spec"].get("containers") or [])
 
@@ -344,7 +357,7 @@ class Kubelet:
         cluster.changed()
         delay = max((readiness_delay(c) for c in containers), default=0.0)
         for container in pod["spec"].get("initContainers") or []:
-            started = self._sidecars_started.get(uid, {}).get(container.get("name"))
+            started = self.started_at(pod).get(str(container.get("name")))
             if is_sidecar(container) and started is not None:
                 delay = max(delay, started + readiness_delay(container) - cluster.now)
         if delay <= 0:
@@ -453,7 +466,8 @@ class Kubelet:
         set_condition(pod, "Ready", False, cluster.now, "ContainersNotReady")
         self.serving.discard(pod["metadata"]["uid"])
         epoch = self._next_epoch(pod)
-        started = pod["status"].get("startTime", cluster.now)
+        started = min((self.started_at(pod).get(str(c.get("name")), cluster.now)
+                       for c in killed), default=cluster.now)
         cluster.changed()
 
         def stopped() -> None:
@@ -510,7 +524,8 @@ class Kubelet:
 
     def watch_deadline(self, pod: dict[str, Any]) -> None:
         """Check the pod's active deadline when it comes (module docstring, step 6): called
-        when its containers start and when an update changes ``activeDeadlineSeconds``."""
+        when the kubelet first syncs the pod and when an update changes
+        ``activeDeadlineSeconds``."""
         deadline = pod["spec"].get("activeDeadlineSeconds")
         start = pod["status"].get("startTime")
         if deadline is None or start is None:
@@ -530,8 +545,8 @@ class Kubelet:
                 or not cluster.kubelet_alive(spec.get("nodeName"))):
             return
         cluster.record(pod, DEADLINE_EXCEEDED, DEADLINE_MESSAGE)
-        started = self._sidecars_started.get(pod["metadata"]["uid"], {})
-        for container in [*(spec.get("containers") or []),
+        started = self.started_at(pod)
+        for container in [*(c for c in spec.get("containers") or [] if c.get("name") in started),
                           *(c for c in reversed(spec.get("initContainers") or [])
                             if is_sidecar(c) and c.get("name") in started)]:
             cluster.record(pod, "Killing", f"Stopping container {container.get('name')}")
@@ -558,7 +573,7 @@ class Kubelet:
         if not self._current(pod, epoch):
             return
         if remaining is None:
-            started = self._sidecars_started.get(pod["metadata"]["uid"], {})
+            started = self.started_at(pod)
             remaining = [c for c in reversed(pod["spec"].get("initContainers") or [])
                          if is_sidecar(c) and c.get("name") in started]
         cluster = self.cluster
@@ -587,8 +602,8 @@ class Kubelet:
         """The pod object is gone."""
         self._epoch.pop(pod["metadata"]["uid"], None)
         self._waiting.pop(pod["metadata"]["uid"], None)
-        self._sidecars_started.pop(pod["metadata"]["uid"], None)
         self._init_runs.pop(pod["metadata"]["uid"], None)
         self._ran_images.pop(pod["metadata"]["uid"], None)
+        self._started_at.pop(pod["metadata"]["uid"], None)
         self.image_manager.forget(pod)
         self.serving.discard(pod["metadata"]["uid"])

@@ -140,6 +140,7 @@ class Renderer(DerivedObjects):
                 initialized_at = self.timestamp(max(end for _, end in runs.values()))
         statuses = []
         ran = self.cluster.kubelet.ran_images(pod)     # what the runtime last started
+        started = self.cluster.kubelet.started_at(pod)
         for container in pod["spec"].get("containers") or []:
             entry: dict[str, Any] = {
                 "name": container.get("name"),
@@ -156,8 +157,8 @@ class Renderer(DerivedObjects):
                 entry["state"] = {"waiting": {"reason": reason}}
                 entry["started"] = False
             elif phase == "Running":
-                entry["state"] = {"running": {"startedAt": self.timestamp(
-                    pod["status"].get("startTime", self.cluster.now))}}
+                entry["state"] = {"running": {"startedAt": self.timestamp(started.get(
+                    str(container.get("name")), self.cluster.now))}}
             elif node:
                 entry["state"] = {"waiting": {
                     "reason": POD_INITIALIZING if inits else "ContainerCreating"}}

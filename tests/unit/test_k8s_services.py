@@ -229,7 +229,7 @@ def test_endpoint_slices_list_a_pod_before_it_is_ready():
 
     cluster = started_cluster()
     cluster.run(until=60)
-    started = cluster.objects("Pod")[0]["status"]["startTime"]
+    started = cluster.events.where(reason="Started")[0].time     # the container's start
     early_cluster = started_cluster()
     early_cluster.run(until=started + 0.5)  # running, readiness probe not yet passed
     [early] = early_cluster.endpoint_slice("web")
