@@ -19,6 +19,10 @@ clock with simple, fixed delays (:class:`Timing`):
    ConfigMap and Secret volumes are mounted; while one does not exist the pod stays
    ``ContainerCreating`` (``FailedMount``), and while one its environment needs is missing,
    after the pull, ``CreateContainerConfigError`` (:mod:`clustersim.kubernetes.references`).
+   Once they are, the pod's sandbox is made at once (``createPodSandbox`` in
+   ``kuberuntime_manager.go``'s ``SyncPod``, which runs after the mounts:
+   :meth:`Kubelet.sandbox_since`, the ``PodReadyToStartContainers`` condition); it goes when
+   the pod finishes or its node fails.
 1. The containers start one after another, init containers first (below), then the app
    containers, each pulling its own image just before it starts (``computePodActions`` in
    ``kuberuntime_manager.go``, ``startContainer`` in ``kuberuntime_container.go``): events
@@ -174,6 +178,8 @@ class Kubelet:
         """Per pod uid: the image each container last started with (:meth:`ran_images`)."""
         self._started_at: dict[str, dict[str, float]] = {}
         """Per pod uid: when each container last started (:meth:`started_at`)."""
+        self._sandboxes: dict[str, float] = {}
+        """Per pod uid: when its sandbox was made (:meth:`sandbox_since`)."""
 
     def _pod_ip(self, node: str) -> str:
         """The next address of the node's pod range: node *i* (in joining order) owns
@@ -211,6 +217,7 @@ class Kubelet:
                            lambda: self._mount(pod, epoch, attempt + 1), attempt)
             return
         uid = pod["metadata"]["uid"]
+        self._sandboxes[uid] = self.cluster.now
         self._init_runs[uid] = {}
         self._ran_images[uid] = {}
         self._started_at[uid] = {}
@@ -323,6 +330,11 @@ class Kubelet:
         """The image each container of the pod last started with (a completed init
         container keeps the one it ran, whatever its spec says since)."""
         return self._ran_images.get(pod["metadata"]["uid"], {})
+
+    def sandbox_since(self, pod: Mapping[str, Any]) -> float | None:
+        """When the pod's sandbox was made, or None while it has none (its volumes are not
+        mounted yet, it has finished, or its node failed)."""
+        return self._sandboxes.get(pod["metadata"]["uid"])
 
     def started_at(self, pod: Mapping[str, Any]) -> dict[str, float]:
         """When each container of the pod that has started last started (its
@@ -518,6 +530,7 @@ class Kubelet:
         set_condition(pod, "Ready", False, self.cluster.now,       # generate.go's reasons
                       "PodCompleted" if code == 0 else "PodFailed")
         self.serving.discard(pod["metadata"]["uid"])
+        self._sandboxes.pop(pod["metadata"]["uid"], None)
         self._next_epoch(pod)
         self.cluster.release(pod)
         self.cluster.changed()
@@ -597,6 +610,7 @@ class Kubelet:
         for pod in pods:
             self._next_epoch(pod)
             self.serving.discard(pod["metadata"]["uid"])
+            self._sandboxes.pop(pod["metadata"]["uid"], None)
 
     def forget(self, pod: dict[str, Any]) -> None:
         """The pod object is gone."""
@@ -605,5 +619,6 @@ class Kubelet:
         self._init_runs.pop(pod["metadata"]["uid"], None)
         self._ran_images.pop(pod["metadata"]["uid"], None)
         self._started_at.pop(pod["metadata"]["uid"], None)
+        self._sandboxes.pop(pod["metadata"]["uid"], None)
         self.image_manager.forget(pod)
         self.serving.discard(pod["metadata"]["uid"])

@@ -1,5 +1,6 @@
-"""A Pod's init containers as the kubelet reports them: ``status.initContainerStatuses`` and
-the ``Initialized`` condition.
+"""A Pod's init containers as the kubelet reports them: ``status.initContainerStatuses``, and
+which of them keep the ``Initialized`` condition ``False`` (the condition itself is made in
+:mod:`~clustersim.serve.kubeconditions`).
 
 Upstream: kubernetes/kubernetes ``pkg/kubelet/kubelet_pods.go`` (``convertToAPIContainerStatuses``:
 every container of a Pod that has init containers waits with reason ``PodInitializing`` until it

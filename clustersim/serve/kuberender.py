@@ -3,7 +3,8 @@
 The simulator stores manifests with simulated times (seconds) and no resourceVersion; the API
 speaks RFC 3339 timestamps and carries metadata the simulator has no use for. This module
 fills that in for the objects the simulator stores: timestamps, ``resourceVersion``, pods'
-``containerStatuses`` (which ``kubectl`` reads for READY, STATUS and RESTARTS), the defaults
+``containerStatuses`` (which ``kubectl`` reads for READY, STATUS and RESTARTS) and conditions
+(:mod:`~clustersim.serve.kubeconditions`), the defaults
 the API server writes (those of Pods and pod templates from
 :mod:`~clustersim.kubernetes.defaults`), claims as bound, PodDisruptionBudgets' status as the
 disruption controller computes it, ResourceQuotas' status (``hard`` and ``used``) as the
@@ -25,6 +26,7 @@ from clustersim.kubernetes.defaults import set_defaults, set_template_defaults
 from clustersim.kubernetes.objects import is_ready, is_terminating
 from clustersim.kubernetes.resourcequota import quota_status
 from clustersim.kubernetes.scheduler.labels import namespace_labels
+from clustersim.serve.kubeconditions import kubelet_conditions
 from clustersim.serve.kubederived import DerivedObjects, bound_claim
 from clustersim.serve.kubeinitstatus import (
     POD_INITIALIZING,
@@ -173,7 +175,11 @@ class Renderer(DerivedObjects):
         if statuses:
             status["containerStatuses"] = statuses
         if node:
-            status["conditions"] = _kubelet_conditions(status, incomplete, initialized_at)
+            sandbox = self.cluster.kubelet.sandbox_since(pod)
+            status["conditions"] = kubelet_conditions(
+                pod, status, incomplete=incomplete, initialized_at=initialized_at,
+                sandbox_since=None if sandbox is None else self.timestamp(sandbox),
+                reporting=self.cluster.kubelet_alive(node))
         if reason in WAITING_REASONS or str(reason).startswith("Init:"):
             status.pop("reason", None)      # upstream: the containers' states say it
 
@@ -209,29 +215,6 @@ class Renderer(DerivedObjects):
 # every container of the Pod shows it, not only the one whose image or configuration failed
 WAITING_REASONS = ("CrashLoopBackOff", "ErrImagePull", "ImagePullBackOff",
                     "CreateContainerConfigError")
-
-
-def _kubelet_conditions(status: Mapping[str, Any], incomplete: list[str],
-                        initialized_at: str | None) -> list[dict[str, Any]]:
-    """A scheduled Pod's conditions in the kubelet's order (``generateAPIPodStatus`` in
-    ``pkg/kubelet/kubelet_pods.go``): PodReadyToStartContainers (the sandbox is up: at once
-    here), Initialized (False while ``incomplete`` names init containers,
-    ``GeneratePodInitializedCondition`` in ``pkg/kubelet/status/generate.go``; True since
-    ``initialized_at``, or since the Pod was scheduled when it has none), Ready and
-    ContainersReady (the same for a Pod without readiness gates), PodScheduled."""
-    stored = {c.get("type"): c for c in status.get("conditions") or []}
-    scheduled = stored.get("PodScheduled") or {"type": "PodScheduled", "status": "True"}
-    since = scheduled.get("lastTransitionTime")
-    ready = stored.get("Ready") or {"type": "Ready", "status": "False",
-                                    "reason": "ContainersNotReady"}
-    initialized = {"type": "Initialized", "status": "False" if incomplete else "True",
-                   "lastTransitionTime": initialized_at or since}
-    if incomplete:
-        initialized.update(reason="ContainersNotInitialized",
-                           message=f"containers with incomplete status: [{' '.join(incomplete)}]")
-    return [{"type": "PodReadyToStartContainers", "status": "True", "lastTransitionTime": since},
-            initialized, ready, {**ready, "type": "ContainersReady"}, scheduled,
-            *(c for t, c in stored.items() if t not in ("PodScheduled", "Ready"))]
 
 
 def _hpa_defaults(spec: Mapping[str, Any]) -> dict[str, Any]:

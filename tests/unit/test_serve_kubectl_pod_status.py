@@ -32,7 +32,7 @@ spec:
 @pytest.fixture
 def kubectl(tmp_path):
     """One node, a frozen clock and a fixed epoch (timestamps compare across steps)."""
-    with serve("kubernetes", nodes=1, speed=0, epoch=1_800_000_000) as server:
+    with serve("kubernetes", nodes=1, speed=0, epoch=1_760_000_000) as server:
         kubectl = Kubectl(server, tmp_path)
         kubectl("apply", "-f", "-", stdin=POD)
         yield kubectl
@@ -64,3 +64,106 @@ def test_start_time_is_set_when_the_kubelet_takes_the_pod(kubectl):
     started = [_time(c["state"]["running"]["startedAt"]) - _time(start)
                for c in status["containerStatuses"]]
     assert [s.total_seconds() for s in started] == [6, 12]
+
+
+def _conditions(kubectl: Kubectl, name: str = "web") -> dict[str, dict[str, str]]:
+    shown = json.loads(kubectl("get", "pod", name, "-o", "json").stdout)
+    return {c["type"]: {k: v for k, v in c.items() if k in ("status", "reason", "message")}
+            for c in shown["status"]["conditions"]}
+
+
+def test_ready_names_the_unready_containers_until_they_are_ready(kubectl):
+    """GeneratePodReadyCondition copies GenerateContainersReadyCondition's reason and message
+    while a container is not ready; once all are, both are True with neither; describe's
+    Conditions table follows."""
+    kubectl.server.step(2)
+    unready = {"status": "False", "reason": "ContainersNotReady",
+               "message": "containers with unready status: [web log]"}
+    conditions = _conditions(kubectl)
+    assert conditions["Ready"] == conditions["ContainersReady"] == unready
+    assert conditions["Initialized"] == conditions["PodReadyToStartContainers"] == {
+        "status": "True"}
+    described = kubectl("describe", "pod", "web").stdout
+    assert [line.split() for line in described.splitlines()
+            if line.strip().startswith(("Ready ", "ContainersReady "))] == [
+        ["Ready", "False"], ["ContainersReady", "False"]]
+    kubectl.server.step(30)
+    conditions = _conditions(kubectl)
+    assert conditions["Ready"] == conditions["ContainersReady"] == {"status": "True"}
+    yaml_out = kubectl("get", "pod", "web", "-o", "yaml").stdout
+    assert "ContainersNotReady" not in yaml_out
+
+
+SIDECAR = """apiVersion: v1
+kind: Pod
+metadata: {name: api}
+spec:
+  initContainers:
+  - name: proxy
+    image: "envoy:1"
+    restartPolicy: Always
+    readinessProbe: {httpGet: {path: /ready, port: 9901}, initialDelaySeconds: 30}
+  containers:
+  - {name: app, image: "api:1"}
+"""
+
+
+def test_an_unready_sidecar_is_named_before_the_app_containers(kubectl):
+    """The sidecars (restartable init containers) come first in the message, in the spec's
+    order; a regular init container never counts."""
+    kubectl("apply", "-f", "-", stdin=SIDECAR)
+    kubectl.server.step(20)                # both run; the sidecar's probe has not passed
+    assert _conditions(kubectl, "api")["ContainersReady"] == {
+        "status": "False", "reason": "ContainersNotReady",
+        "message": "containers with unready status: [proxy app]"}
+    kubectl.server.step(40)
+    assert _conditions(kubectl, "api")["Ready"] == {"status": "True"}
+
+
+JOB_POD = """apiVersion: v1
+kind: Pod
+metadata:
+  name: task
+  annotations: {clustersim.io/run-seconds: "10"}
+spec:
+  restartPolicy: Never
+  containers:
+  - {name: task, image: "busybox:1.37"}
+"""
+
+
+def test_a_finished_pods_conditions_say_so(kubectl):
+    """A Pod that succeeded: Ready and ContainersReady False with reason PodCompleted and no
+    message, Initialized True with reason PodCompleted (GeneratePodInitializedCondition), and
+    PodReadyToStartContainers False, its sandbox gone."""
+    kubectl("apply", "-f", "-", stdin=JOB_POD)
+    kubectl.server.step(60)
+    assert kubectl.rows("get", "pod", "task")[0][2] == "Completed"
+    assert _conditions(kubectl, "task") == {
+        "PodReadyToStartContainers": {"status": "False"},
+        "Initialized": {"status": "True", "reason": "PodCompleted"},
+        "Ready": {"status": "False", "reason": "PodCompleted"},
+        "ContainersReady": {"status": "False", "reason": "PodCompleted"},
+        "PodScheduled": {"status": "True"}}
+
+
+MOUNTING = """apiVersion: v1
+kind: Pod
+metadata: {name: conf}
+spec:
+  containers:
+  - {name: app, image: "api:1"}
+  volumes:
+  - {name: settings, configMap: {name: settings}}
+"""
+
+
+def test_no_sandbox_while_a_volume_cannot_be_mounted(kubectl):
+    """SyncPod makes the sandbox after the volumes are mounted: PodReadyToStartContainers is
+    False while the ConfigMap is missing, True once it exists."""
+    kubectl("apply", "-f", "-", stdin=MOUNTING)
+    kubectl.server.step(10)
+    assert _conditions(kubectl, "conf")["PodReadyToStartContainers"] == {"status": "False"}
+    kubectl("create", "configmap", "settings", "--from-literal=a=1")
+    kubectl.server.step(10)
+    assert _conditions(kubectl, "conf")["PodReadyToStartContainers"] == {"status": "True"}

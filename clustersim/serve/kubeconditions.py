@@ -1,0 +1,105 @@
+"""A scheduled Pod's conditions as its kubelet writes them, from the container statuses it
+reports.
+
+Upstream: kubernetes/kubernetes ``pkg/kubelet/kubelet_pods.go`` (``generateAPIPodStatus``
+lists PodReadyToStartContainers, Initialized, Ready and ContainersReady, the last two made
+from the init and app container statuses together, and keeps the conditions others own, such
+as PodScheduled) and ``pkg/kubelet/status/generate.go``:
+
+- ``GenerateContainersReadyCondition``: ``False`` with reason ``ContainersNotReady`` and the
+  message ``containers with unknown status: [a], containers with unready status: [b c]``
+  (either part alone when the other is empty) naming, in the spec's order, the sidecars (init
+  containers with ``restartPolicy: Always``) and then the app containers that have no status
+  or are not ready; ``False`` with reason ``PodCompleted`` or ``PodFailed`` and no message once
+  the Pod has finished; else ``True``.
+- ``GeneratePodReadyCondition``: the same status, reason and message while ContainersReady is
+  not ``True`` (readiness gates aside).
+- ``GeneratePodInitializedCondition``: ``True`` with reason ``PodCompleted`` for a Pod that
+  succeeded, ``True`` once an app container has started (a sidecar restarting later does not
+  undo it), else ``False`` with ``ContainersNotInitialized`` while init containers are
+  incomplete (:mod:`~clustersim.serve.kubeinitstatus`).
+- ``GeneratePodReadyToStartContainersCondition``: ``True`` while the Pod's sandbox exists,
+  made once its volumes are mounted and gone when it has finished.
+
+A condition's ``lastTransitionTime`` is when its status last changed (``updateLastTransitionTime``
+in ``pkg/kubelet/status/status_manager.go``); the first status the kubelet writes, at
+``status.startTime``, dates the ones that have not changed since.
+
+Simplified: ``spec.readinessGates`` are not checked (upstream, Ready stays ``False`` with
+``ReadinessGatesNotReady`` until each gate's condition is ``True``), and the simulated kubelet
+keeps one readiness for all of a Pod's app containers, so they are named unready together. A
+Pod whose node's kubelet is silent shows the Ready condition the node lifecycle controller
+left, and the others as they would be generated now (upstream, the kubelet's last report).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from clustersim.kubernetes.podlifecycle import is_sidecar
+
+__all__ = ["containers_ready", "kubelet_conditions"]
+
+_FINISHED = {"Succeeded": "PodCompleted", "Failed": "PodFailed"}
+"""The reason Ready and ContainersReady give once the Pod has finished."""
+
+
+def containers_ready(spec: Mapping[str, Any], statuses: Sequence[Mapping[str, Any]],
+                     phase: str) -> dict[str, str]:
+    """The ContainersReady condition's ``status``, ``reason`` and ``message`` (the last two
+    when it has them), from the statuses of the Pod's init and app containers
+    (``GenerateContainersReadyCondition``)."""
+    shown = {s.get("name"): s for s in statuses}
+    unknown, unready = [], []
+    for container in [*(c for c in spec.get("initContainers") or [] if is_sidecar(c)),
+                      *(spec.get("containers") or [])]:
+        status = shown.get(container.get("name"))
+        if status is None:
+            unknown.append(str(container.get("name")))
+        elif not status.get("ready"):
+            unready.append(str(container.get("name")))
+    if phase == "Failed" or (phase == "Succeeded" and not unknown):
+        return {"status": "False", "reason": _FINISHED[phase]}
+    parts = [f"containers with {word} status: [{' '.join(names)}]"
+             for word, names in (("unknown", unknown), ("unready", unready)) if names]
+    if parts:
+        return {"status": "False", "reason": "ContainersNotReady", "message": ", ".join(parts)}
+    return {"status": "True"}
+
+
+def kubelet_conditions(pod: Mapping[str, Any], status: Mapping[str, Any], *,
+                       incomplete: Sequence[str], initialized_at: str | None,
+                       sandbox_since: str | None, reporting: bool) -> list[dict[str, Any]]:
+    """The conditions of a scheduled Pod in the kubelet's order, then PodScheduled and the
+    conditions others set. ``status``: the Pod's status as the API returns it, its container
+    statuses made and its times written; ``incomplete``: the init containers that keep it from
+    being initialized; ``initialized_at``: when its init containers were done (its start
+    without any); ``sandbox_since``: when its sandbox was made (None without one);
+    ``reporting``: whether its node's kubelet reports (else Ready is the stored one)."""
+    stored = {c.get("type"): c for c in status.get("conditions") or []}
+    scheduled = stored.get("PodScheduled") or {"type": "PodScheduled", "status": "True"}
+    first = status.get("startTime") or scheduled.get("lastTransitionTime")
+    phase = str(status.get("phase"))
+    sandbox = {"type": "PodReadyToStartContainers",
+               "status": "True" if sandbox_since else "False",
+               "lastTransitionTime": sandbox_since or status.get("finishedAt") or first}
+    app_started = any({"running", "terminated"} & set(s.get("state") or {})
+                      for s in status.get("containerStatuses") or [])
+    initialized: dict[str, Any] = {"type": "Initialized", "status": "True",
+                                   "lastTransitionTime": initialized_at or first}
+    if phase == "Succeeded":
+        initialized["reason"] = "PodCompleted"
+    elif incomplete and not app_started:
+        initialized.update(status="False", reason="ContainersNotInitialized",
+                           message=f"containers with incomplete status: [{' '.join(incomplete)}]")
+    statuses = [*(status.get("initContainerStatuses") or []),
+                *(status.get("containerStatuses") or [])]
+    made = containers_ready(pod["spec"], statuses, phase)
+    last = stored.get("Ready") or {}
+    since = last.get("lastTransitionTime") if last.get("status") == made["status"] else None
+    generated = {"status": made["status"], "lastTransitionTime": since or first,
+                 **{k: v for k, v in made.items() if k != "status"}}
+    ready = dict(last) if last and not reporting else {"type": "Ready", **generated}
+    return [sandbox, initialized, ready, {"type": "ContainersReady", **generated}, scheduled,
+            *(c for t, c in stored.items() if t not in ("PodScheduled", "Ready"))]
