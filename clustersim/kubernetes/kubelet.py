@@ -537,8 +537,8 @@ class Kubelet:
 
     def watch_deadline(self, pod: dict[str, Any]) -> None:
         """Check the pod's active deadline when it comes (module docstring, step 6): called
-        when the kubelet first syncs the pod and when an update changes
-        ``activeDeadlineSeconds``."""
+        when the kubelet takes the pod (its first sync, or its node's recovery) and when an
+        update changes ``activeDeadlineSeconds``."""
         deadline = pod["spec"].get("activeDeadlineSeconds")
         start = pod["status"].get("startTime")
         if deadline is None or start is None:

@@ -27,7 +27,8 @@ in ``pkg/kubelet/status/status_manager.go``); the first status the kubelet write
 
 Simplified: ``spec.readinessGates`` are not checked (upstream, Ready stays ``False`` with
 ``ReadinessGatesNotReady`` until each gate's condition is ``True``), and the simulated kubelet
-keeps one readiness for all of a Pod's app containers, so they are named unready together. A
+keeps one readiness for all of a Pod's app containers, so they are named unready together;
+an Initialized condition kept ``True`` while a sidecar restarts is dated at the Pod's start. A
 Pod whose node's kubelet is silent shows the Ready condition the node lifecycle controller
 left, and the others as they would be generated now (upstream, the kubelet's last report).
 """
