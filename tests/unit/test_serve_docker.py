@@ -213,6 +213,44 @@ def test_errors_have_the_daemons_shape(server):
     assert server.cluster.services == {}
 
 
+@pytest.mark.parametrize(("path", "body", "where"), [
+    ("init", {"ListenAddr": 5}, "number into Go struct field InitRequest.ListenAddr of type "
+     "string"),
+    ("init", {"Spec": []}, "array into Go struct field InitRequest.Spec of type swarm.Spec"),
+    ("init", {"Spec": {"Raft": {"ElectionTick": "10"}}}, "string into Go struct field "
+     "RaftConfig.Spec.Raft.ElectionTick of type int"),
+    ("init", {"DataPathPort": -1}, "number -1 into Go struct field InitRequest.DataPathPort "
+     "of type uint32"),
+    ("init", {"Spec": {"CAConfig": {"ExternalCAs": [{"URL": True}]}}}, "bool into Go struct "
+     "field ExternalCA.Spec.CAConfig.ExternalCAs.URL of type string"),
+    ("join", {"RemoteAddrs": "10.0.0.1:2377"}, "string into Go struct field "
+     "JoinRequest.RemoteAddrs of type []string"),
+    ("join", {"joinToken": 1}, "number into Go struct field JoinRequest.JoinToken of type "
+     "string"),
+    ("update?version=1", {"Orchestration": {"TaskHistoryRetentionLimit": 1.5}}, "number 1.5 "
+     "into Go struct field OrchestrationConfig.Orchestration.TaskHistoryRetentionLimit of "
+     "type int64"),
+    ("unlock", {"UnlockKey": []}, "array into Go struct field UnlockRequest.UnlockKey of type "
+     "string"),
+])
+def test_a_swarm_bodys_type_errors_name_the_go_field_path(server, path, body, where):
+    """``/swarm/init``, ``join``, ``update`` and ``unlock`` bodies are read into moby's
+    ``InitRequest``, ``JoinRequest``, ``Spec`` and ``UnlockRequest``: a value of the wrong
+    type got the 503 (or 501) meant for a well-formed body, where the daemon names the Go
+    field."""
+    sent = requests.post(f"{server.url}/v1.44/swarm/{path}", json=body, timeout=10)
+    assert (sent.status_code, sent.json()) == (400, {"message": "invalid JSON: json: cannot "
+                                                     f"unmarshal {where}"})
+
+
+def test_a_well_typed_swarm_body_still_gets_the_daemons_answer(server):
+    """A body of the right types goes on to the daemon's 503: this node is in a swarm."""
+    sent = requests.post(f"{server.url}/v1.44/swarm/join", timeout=10, json={
+        "ListenAddr": "0.0.0.0:2377", "RemoteAddrs": ["10.0.0.1:2377"],
+        "JoinToken": "SWMTKN-1-x", "Availability": "active"})
+    assert sent.status_code == 503 and "already part of a swarm" in sent.json()["message"]
+
+
 def test_bad_update_requests_get_the_daemons_errors(server):
     """A node's labels of the wrong type were a 500 with a Python error; a service version
     that is no number a 500 'update out of sequence' (moby's router refuses it first)."""
