@@ -18,6 +18,7 @@ from clustersim.manifests import ManifestError, load_manifests
 from clustersim.swarm.constraints import parse_constraints
 from clustersim.swarm.dispatcher import Dispatcher
 from clustersim.swarm.errors import SwarmError
+from clustersim.swarm.identity import service_id
 from clustersim.swarm.spec import ServiceSpec, services_from_stack
 from clustersim.swarm.store import Service
 from clustersim.swarm.tasks import TaskState
@@ -73,7 +74,8 @@ class ControlAPI(Dispatcher):
         service = self.services.get(spec.name)
         self.mesh.publish(spec)
         if service is None:
-            service = Service(spec.name, spec)
+            service = Service(spec.name, spec, service_id(spec.name, self._created[spec.name]))
+            self._created[spec.name] += 1
             self.services[spec.name] = service
             self.record(f"service/{spec.name}", "ServiceCreate",
                         f"{spec.mode} service created from image {spec.image or '(none)'}")
@@ -160,7 +162,7 @@ class ControlAPI(Dispatcher):
             service.updater.cancel()
         del self.services[service.name]
         self.mesh.release(service.name)
-        for task in self.service_tasks(service.name):
+        for task in self._index.of_service(service.id):
             self.shut_down(task, TaskState.REMOVE)
         self.record(f"service/{service.name}", "ServiceRemove", "service removed")
 
