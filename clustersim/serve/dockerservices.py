@@ -28,9 +28,10 @@ from clustersim.serve.dockerchecks import (
     service_name,
 )
 from clustersim.serve.dockerjson import read_json
-from clustersim.serve.dockerspec import json_list, simulator_spec
+from clustersim.serve.dockerspec import fold_fields, json_list, simulator_spec
 from clustersim.serve.dockerstate import DockerState
 from clustersim.serve.dockerstore import object_id, parse_version
+from clustersim.serve.dockervalidate import missing_references
 from clustersim.swarm import ServiceSpec, SwarmError
 from clustersim.swarm.tasks import TaskState
 
@@ -100,6 +101,7 @@ class ServiceRoutes(DockerState):
                 body["Name"] = service_name(len(self.created), self.cluster.services)
             self._network_ids(body)
             spec = simulator_spec(body)
+            self._check_references(body)
             if spec.name in self.cluster.services:
                 raise HttpError(409, "rpc error: code = AlreadyExists desc = name conflicts "
                                 "with an existing object: service " + spec.name +
@@ -148,6 +150,7 @@ class ServiceRoutes(DockerState):
         else:
             self._network_ids(body)
             spec = simulator_spec(body)
+            self._check_references(body)
             if spec.name != name:     # grpc Unimplemented: 501 (moby errdefs)
                 raise HttpError(501, "rpc error: code = Unimplemented desc = renaming "
                                 "services is not supported")
@@ -157,6 +160,15 @@ class ServiceRoutes(DockerState):
             self.versions.check(version, self._service_version(name)[0])
             self._apply(spec, body)
         return Response.json(200, {"Warnings": None})
+
+    def _check_references(self, body: dict[str, Any]) -> None:
+        """swarmkit's ``checkSecretExistence`` and ``checkConfigExistence``, in the store
+        transaction of ``CreateService`` and ``UpdateService``, before a name conflict, a
+        rename or a mode change is found (InvalidArgument: 400). Simplified: swarmkit checks
+        a published port's conflicts before them, here after them."""
+        problem = missing_references(fold_fields(body), self.stored)
+        if problem is not None:
+            raise HttpError(400, f"rpc error: code = InvalidArgument desc = {problem}")
 
     def _apply(self, spec: ServiceSpec, sent: dict[str, Any]) -> None:
         try:

@@ -22,8 +22,8 @@ from clustersim.serve.dockervalidate import check_service_spec
 from clustersim.swarm import ServiceSpec
 from clustersim.swarm.spec import compose_service
 
-__all__ = ["NS_PER_SECOND", "check_node_spec", "engine_spec", "json_list", "json_object",
-           "node_spec", "overlay", "simulator_spec"]
+__all__ = ["NS_PER_SECOND", "check_node_spec", "engine_spec", "fold_fields", "json_list",
+           "json_object", "node_spec", "overlay", "simulator_spec"]
 
 NS_PER_SECOND = 1_000_000_000
 """The Engine API gives durations and CPUs in nanoseconds (NanoCPUs: 10^-9 CPU)."""
@@ -100,7 +100,7 @@ def overlay(sent: Any, derived: Any) -> Any:
 def simulator_spec(body: Any) -> ServiceSpec:
     """The Engine API's ServiceSpec as the simulator's, through the Compose reader (so
     the same checks and messages apply)."""
-    body = _fold(body)
+    body = fold_fields(body)
     if not isinstance(body, dict) or not isinstance(body.get("name"), str) or \
             not body["name"]:
         raise HttpError(400, "rpc error: code = InvalidArgument desc = name must be valid "
@@ -250,13 +250,13 @@ def _duration(value: int | None) -> str | None:
     return None if value is None else f"{value}ns"
 
 
-def _fold(value: Any, *, data: bool = False) -> Any:
+def fold_fields(value: Any, *, data: bool = False) -> Any:
     """Field names in lower case: the daemon decodes JSON with Go's ``encoding/json``, which
     matches field names case-insensitively (the SDK sends ``{"replicated": {"Replicas": 3}}``).
     Label maps are data, not fields: their keys stay as they are."""
     if isinstance(value, dict):
-        return {(k if data else str(k).lower()): _fold(v, data=str(k).lower() == "labels")
+        return {(k if data else str(k).lower()): fold_fields(v, data=str(k).lower() == "labels")
                 for k, v in value.items()}
     if isinstance(value, list):
-        return [_fold(v) for v in value]
+        return [fold_fields(v) for v in value]
     return value

@@ -629,3 +629,79 @@ def test_a_refused_service_spec_gets_the_daemons_and_swarmkits_words(server, spe
                                json={"Name": "bad" if "create" in path else "ok", **spec})
         assert (answer.status_code, answer.json()["message"]) == (status, message)
     assert list(server.cluster.services) == ["ok"]
+
+
+_FILE = {"Name": "pw", "UID": "0", "GID": "0", "Mode": 292}
+
+
+@pytest.mark.parametrize(("container", "status", "message"), [
+    ({"Configs": [{"ConfigID": "x", "ConfigName": "x"}]}, 400,
+     "invalid Config: either File or Runtime should be set"),
+    ({"Configs": [{"ConfigID": "x", "ConfigName": "x", "File": _FILE, "Runtime": {}}]}, 400,
+     "invalid Config: cannot specify both File and Runtime"),
+    ({"Mounts": [{"Type": "xyz", "Target": "/data"}]}, 400, 'invalid MountType: "xyz"'),
+    ({"Mounts": [{"Type": "bind", "Source": "/srv", "Target": "/data",
+                  "BindOptions": {"Propagation": "sideways"}}]}, 400,
+     'invalid MountPropagation: "sideways"'),
+    ({"Secrets": [{"SecretName": "pw", "File": _FILE}]}, 400,
+     "rpc error: code = InvalidArgument desc = malformed secret reference"),
+    ({"Secrets": [{"SecretID": "x", "SecretName": "pw"}]}, 400,
+     "rpc error: code = InvalidArgument desc = malformed secret reference, no target provided"),
+    ({"Secrets": [{"SecretID": "x", "SecretName": "pw", "File": {"Name": ""}}]}, 400,
+     "rpc error: code = InvalidArgument desc = malformed file secret reference, invalid "
+     "target file name provided"),
+    ({"Secrets": [{"SecretID": "x", "SecretName": "a", "File": _FILE},
+                  {"SecretID": "y", "SecretName": "b", "File": _FILE}]}, 400,
+     "rpc error: code = InvalidArgument desc = secret references 'a' and 'b' have a "
+     "conflicting target: 'pw'"),
+    ({"Configs": [{"ConfigID": "", "ConfigName": "c", "File": _FILE}]}, 400,
+     "rpc error: code = InvalidArgument desc = malformed config reference"),
+    ({"Configs": [{"ConfigID": "x", "ConfigName": "a", "File": _FILE},
+                  {"ConfigID": "y", "ConfigName": "b", "File": _FILE}]}, 400,
+     "rpc error: code = InvalidArgument desc = config references 'a' and 'b' have a "
+     "conflicting target: 'pw'"),
+    ({"Mounts": [{"Type": "volume", "Target": "/data"}, {"Type": "tmpfs", "Target": "/data"}]},
+     400, "rpc error: code = InvalidArgument desc = ContainerSpec: duplicate mount point: /data"),
+    ({"Secrets": [{"SecretID": "x", "SecretName": "nosuch", "File": _FILE}]}, 400,
+     "rpc error: code = InvalidArgument desc = secret not found: nosuch"),
+    ({"Secrets": [{"SecretID": "x", "SecretName": "a", "File": {**_FILE, "Name": "a"}},
+                  {"SecretID": "y", "SecretName": "b", "File": {**_FILE, "Name": "b"}}]}, 400,
+     "rpc error: code = InvalidArgument desc = secrets not found: a, b"),
+    ({"Configs": [{"ConfigID": "x", "ConfigName": "nosuch", "Runtime": {}}]}, 400,
+     "rpc error: code = InvalidArgument desc = config not found: nosuch"),
+])
+def test_a_services_references_get_mobys_and_swarmkits_words(server, container, status,
+                                                             message):
+    """Secrets, configs and mounts in a ServiceSpec, refused as moby's conversion
+    (``containerToGRPC``) and swarmkit's controlapi (``validateSecretRefsSpec``,
+    ``validateConfigRefsSpec``, ``validateMounts``, ``checkSecretExistence``) refuse them,
+    on create and on update: the served daemon stored them unread, so a service could use a
+    secret that does not exist."""
+    spec = {"TaskTemplate": {"ContainerSpec": {"Image": "nginx", **container}}}
+    created = requests.post(f"{server.url}/v1.44/services/create", timeout=10,
+                            json={"Name": "ok", "TaskTemplate": _IMAGE})
+    version = requests.get(f"{server.url}/v1.44/services/ok", timeout=10).json()["Version"]
+    for path, name in (("services/create", "bad"),
+                       (f"services/{created.json()['ID']}/update?version={version['Index']}",
+                        "ok")):
+        answer = requests.post(f"{server.url}/v1.44/{path}", timeout=10,
+                               json={"Name": name, **spec})
+        assert (answer.status_code, answer.json()["message"]) == (status, message)
+    assert list(server.cluster.services) == ["ok"]
+
+
+def test_references_to_stored_secrets_and_configs_are_accepted(server, client):
+    """A reference by the object's ID and name, through the SDK's own types; a name that
+    does not match the ID's object is not found (swarmkit compares both)."""
+    secret = client.secrets.create(name="db_password", data=b"example")
+    config = client.configs.create(name="site", data=b"server {}")
+    service = client.services.create(
+        "nginx:1.27", name="api",
+        secrets=[docker.types.SecretReference(secret.id, "db_password")],
+        configs=[docker.types.ConfigReference(config.id, "site", "/etc/nginx/site.conf")])
+    assert service.attrs["Spec"]["TaskTemplate"]["ContainerSpec"]["Secrets"][0][
+        "SecretName"] == "db_password"
+    with pytest.raises(APIError, match="secret not found: other"):
+        client.services.create("nginx:1.27", name="api2",
+                               secrets=[docker.types.SecretReference(secret.id, "other")])
+    assert sorted(server.cluster.services) == ["api"]
