@@ -45,15 +45,17 @@ class ServiceRoutes(DockerState):
         service = self.cluster.services[name]
         spec = self._spec_json(name, service.spec)
         index, updated = self._service_version(name)
+        endpoint: dict[str, Any] = {"Spec": {}}     # not allocated: moby's zero Endpoint
+        if self.cluster.mesh.allocated(name):
+            endpoint = {"Spec": spec["EndpointSpec"],
+                        "Ports": spec["EndpointSpec"].get("Ports", []),
+                        "VirtualIPs": [{"NetworkID": self.networks["ingress"]["Id"],
+                                        "Addr": f"10.0.0.{self._service_index(name) + 2}/24"}]
+                        if spec["EndpointSpec"].get("Ports") else []}
         out: dict[str, Any] = {
             "ID": self._service_id(name), "Version": {"Index": index},
             "CreatedAt": self._stamp(self.created.get(name, 0.0)),
-            "UpdatedAt": self._stamp(updated), "Spec": spec,
-            "Endpoint": {"Spec": spec["EndpointSpec"],
-                         "Ports": spec["EndpointSpec"].get("Ports", []),
-                         "VirtualIPs": [{"NetworkID": self.networks["ingress"]["Id"],
-                                         "Addr": f"10.0.0.{self._service_index(name) + 2}/24"}]
-                         if spec["EndpointSpec"].get("Ports") else []}}
+            "UpdatedAt": self._stamp(updated), "Spec": spec, "Endpoint": endpoint}
         if service.previous is not None:
             out["PreviousSpec"] = self._spec_json(name, service.previous)
         if service.update_state:

@@ -27,10 +27,12 @@ So the served daemon speaks only upstream's words: the course's Compose reader, 
 the body next, keeps its field paths and advice for ``docker stack deploy`` files and the
 Python library. Simplified (what swarmkit does instead): a credential spec is not checked
 (moby refuses one with no source or two, swarmkit one naming a config the service does not
-refer to with a runtime target); an unknown port protocol or publish mode, which moby's
-conversion turns into TCP and ingress without a word, and a published port above 65535,
-which swarmkit's allocator refuses after the service is created, are refused here by the
-Compose reader, in its words without its field path.
+refer to with a runtime target); a target port above 65535, and a port published above it
+in host mode, which swarmkit's control API stores (the fields are ``uint32``) and no node
+can publish, are refused by the Compose reader, in its words without its field path.
+(An unknown port protocol or publish mode is TCP and ingress, as moby converts them, and an
+ingress port above 65535 leaves the service's tasks NEW, as swarmkit's allocator does:
+:mod:`clustersim.serve.dockerspec`.)
 """
 
 from __future__ import annotations
@@ -42,8 +44,13 @@ from clustersim.imageref import image_problem
 from clustersim.manifests.compose_types import constraint_problem, service_name
 from clustersim.serve.core import HttpError
 
-__all__ = ["check_service_spec", "missing_references"]
+__all__ = ["PROTOCOLS", "PUBLISH_MODES", "check_service_spec", "enum_value",
+           "missing_references"]
 
+PROTOCOLS = ("tcp", "udp", "sctp")
+"""swarmkit's ``PortConfig.Protocol`` names, the zero value first."""
+PUBLISH_MODES = ("ingress", "host")
+"""swarmkit's ``PortConfig.PublishMode`` names, the zero value first."""
 _MIN_NANO_CPUS = 1_000_000
 _MIN_MEMORY = 4 * 1024 * 1024
 _MIN_HEALTH_NS = 1_000_000
@@ -59,6 +66,15 @@ def check_service_spec(body: dict[str, Any]) -> None:
     problem = _validation_problem(body)
     if problem is not None:
         raise HttpError(400, f"rpc error: code = InvalidArgument desc = {problem}")
+
+
+def enum_value(value: Any, names: tuple[str, ...]) -> str:
+    """An enum field as moby's conversion reads it (``daemon/cluster/convert/service.go``:
+    looked up in upper case among swarmkit's names, ``PortConfig_Protocol_value``,
+    ``PortConfig_PublishMode_value``): an unknown or empty one is the enum's zero value,
+    ``names[0]`` (TCP, ingress), without a word."""
+    text = str(value or "").lower()
+    return text if text in names else names[0]
 
 
 def _object(mapping: Any, key: str) -> dict[str, Any]:
@@ -250,20 +266,19 @@ def _health_problem(check: dict[str, Any]) -> str | None:
 
 def _endpoint_problem(endpoint: dict[str, Any]) -> str | None:
     """``validateEndpointSpec``: a port the routing mesh publishes cannot go with DNS
-    round-robin, and no two ports may publish the same number and protocol (an unset
-    publish mode is ingress, an unset protocol TCP, as moby converts them)."""
+    round-robin, and no two ports may publish the same number and protocol (the protocol
+    and publish mode as moby converts them, :func:`enum_value`)."""
     seen: set[tuple[int, str]] = set()
     for port in endpoint.get("ports") or []:
         port = port if isinstance(port, dict) else {}
-        ingress = (port.get("publishmode") or "ingress") == "ingress"
+        ingress = enum_value(port.get("publishmode"), PUBLISH_MODES) == "ingress"
         if endpoint.get("mode") == "dnsrr" and ingress:
             return ("EndpointSpec: port published with ingress mode can't be used with "
                     "dnsrr mode")
         published = port.get("publishedport") or 0
         if not published:
             continue
-        protocol = (port.get("protocol") or "tcp").lower()
-        key = (published, protocol if protocol in ("udp", "sctp") else "tcp")
+        key = (published, enum_value(port.get("protocol"), PROTOCOLS))
         if key in seen:
             return "EndpointSpec: duplicate published ports provided"
         seen.add(key)

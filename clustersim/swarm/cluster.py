@@ -264,6 +264,7 @@ class SwarmCluster(ControlAPI):
         Health probes of running tasks are background work. swarmkit has no such notion:
         this is what the simulator's ``run()`` waits for."""
         if self._tick_pending or any(s.update_state in ("updating", "rollback_started")
+                                     and self.mesh.allocated(s.name)
                                      for s in self.services.values()):
             return True
         index = self._index

@@ -73,6 +73,9 @@ class ControlAPI(Dispatcher):
     def _apply(self, spec: ServiceSpec) -> Service:
         service = self.services.get(spec.name)
         self.mesh.publish(spec)
+        if not self.mesh.allocated(spec.name):     # the manager logs it; no task shows it
+            self.record(f"service/{spec.name}", "AllocationFailed",
+                        f"{self.mesh.unallocated[spec.name]}: its tasks stay NEW", "Warning")
         if service is None:
             service = Service(spec.name, spec, service_id(spec.name, self._created[spec.name]))
             self._created[spec.name] += 1
@@ -91,6 +94,7 @@ class ControlAPI(Dispatcher):
         service.update_state = service.update_message = ""
         self.record(f"service/{spec.name}", "ServiceUpdate", f"spec version {service.version}")
         self.orchestrator.reconcile(service)
+        self.allocate_waiting(service)
         if rolling:
             self._start_updater(service, rollback=False)
         return service

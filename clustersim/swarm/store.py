@@ -144,14 +144,25 @@ class TaskStore:
 
     def new_task(self, service: Service, *, slot: int, node: str | None = None,
                  desired: TaskState = TaskState.RUNNING) -> Task:
-        """Create a task from the service's current spec; the allocator makes it PENDING."""
+        """Create a task from the service's current spec; the allocator makes it PENDING,
+        unless it could not allocate the service (:meth:`allocate_waiting`)."""
         task = Task(self.new_id(), service.name, slot, service.version, service.spec,
                     self.clock.now, node=node, desired_state=desired, service_id=service.id)
         task.history.append((self.clock.now, TaskState.NEW))
         self._index.add(task)
-        self.set_task_state(task, TaskState.PENDING, "pending task scheduling")
+        if self.mesh.allocated(service.name):
+            self.set_task_state(task, TaskState.PENDING, "pending task scheduling")
         self.request_tick()
         return task
+
+    def allocate_waiting(self, service: Service) -> None:
+        """The allocator takes the service's tasks it left NEW once it can allocate the
+        service (swarmkit's allocator keeps them in its unallocated tasks)."""
+        if not self.mesh.allocated(service.name):
+            return
+        for task in self._index.of_service(service.id):
+            if task.state == TaskState.NEW and task.wanted:
+                self.set_task_state(task, TaskState.PENDING, "pending task scheduling")
 
     def set_task_state(self, task: Task, state: TaskState, message: str, err: str = "") -> None:
         """Record an observed state; a terminal state triggers the managers' reactions."""

@@ -32,8 +32,9 @@ _Key = TypeVar("_Key")
 
 def in_flight(task: Task) -> bool:
     """Not ended, and either being stopped (desired state other than RUNNING) or on its way
-    to RUNNING (a PENDING task that no node fits, which has an error, waits instead)."""
-    if task.state.terminal:
+    to RUNNING (a PENDING task that no node fits, which has an error, waits instead, as does
+    a task left NEW, which the allocator could not allocate)."""
+    if task.state.terminal or task.state == TaskState.NEW:
         return False
     return task.desired_state != TaskState.RUNNING or (
         task.state < TaskState.RUNNING and not (task.state == TaskState.PENDING and task.err))

@@ -705,3 +705,38 @@ def test_references_to_stored_secrets_and_configs_are_accepted(server, client):
         client.services.create("nginx:1.27", name="api2",
                                secrets=[docker.types.SecretReference(secret.id, "other")])
     assert sorted(server.cluster.services) == ["api"]
+
+
+def test_a_ports_protocol_and_mode_are_read_as_moby_converts_them(server, client):
+    """moby looks a port's protocol and publish mode up in upper case among swarmkit's names
+    and takes an unknown one as TCP and ingress without a word (``ServiceSpecToGRPC``): the
+    served daemon refused ``xyz`` and ``UDP`` with the Compose reader's words."""
+    client.services.create("nginx:1.27", name="web", endpoint_spec=EndpointSpec(
+        ports={8080: (80, "xyz"), 8081: (81, "UDP", "weird")}))
+    ports = client.services.get("web").attrs["Spec"]["EndpointSpec"]["Ports"]
+    assert [(p["PublishedPort"], p["Protocol"], p["PublishMode"]) for p in ports] == [
+        (8080, "tcp", "ingress"), (8081, "udp", "ingress")]
+    assert {(p.published, p.protocol) for p in server.cluster.services["web"].spec.ports} == {
+        (8080, "tcp"), (8081, "udp")}
+
+
+def test_an_ingress_port_above_65535_leaves_the_tasks_new(server, client):
+    """``PublishedPort`` is a ``uint32``: swarmkit's control API stores the service, its port
+    allocator (a port space of 1-65535) cannot allocate it, so its task stays NEW and the
+    service publishes nothing, until an update gives it a port that can be allocated. The
+    served daemon refused it with the Compose reader's words."""
+    service = client.services.create("nginx:1.27", name="web",
+                                     endpoint_spec=EndpointSpec(ports={70000: 80}))
+    server.cluster.run(until=server.cluster.clock.now + 60)
+    [task] = service.tasks()
+    assert (task["Status"]["State"], task["Status"]["Message"]) == ("new", "created")
+    assert service.attrs["Spec"]["EndpointSpec"]["Ports"][0]["PublishedPort"] == 70000
+    service.reload()
+    assert service.attrs["Endpoint"] == {"Spec": {}}
+    assert server.cluster.mesh.published_ports() == {}
+    assert server.cluster.events.where(reason="AllocationFailed")
+    service.update(endpoint_spec=EndpointSpec(ports={8080: 80}))
+    server.cluster.run(until=server.cluster.clock.now + 60)
+    assert [t["Status"]["State"] for t in service.tasks(filters={"desired-state": "running"})
+            ] == ["running"]
+    assert server.cluster.mesh.published_ports() == {8080: "web"}
