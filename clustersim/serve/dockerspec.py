@@ -167,10 +167,11 @@ def simulator_spec(body: Any) -> ServiceSpec:
     if endpoint.get("mode"):
         deploy["endpoint_mode"] = endpoint["mode"]
     check = json_object(container, "healthcheck")
-    ports = [{"target": p.get("targetport"), "published": p.get("publishedport") or 0,
-              "protocol": enum_value(p.get("protocol"), PROTOCOLS),
-              "mode": enum_value(p.get("publishmode"), PUBLISH_MODES)}
-             for p in [p or {} for p in json_list(endpoint, "ports")]]
+    ports: list[dict[str, Any]] = [
+        {"target": p.get("targetport"), "published": p.get("publishedport") or 0,
+         "protocol": enum_value(p.get("protocol"), PROTOCOLS),
+         "mode": enum_value(p.get("publishmode"), PUBLISH_MODES)}
+        for p in [p or {} for p in json_list(endpoint, "ports")]]
     beyond = [p["mode"] == "ingress" and p["published"] > MAX_PORT for p in ports]
     service = {"image": container.get("image", ""), "deploy": deploy,
                "ports": [{**p, "published": 0} if past else p
