@@ -228,7 +228,8 @@ class TaskStore:
 
     def tasks(self, service: str | None = None, *, history: bool = False) -> list[Task]:
         """The current tasks (desired state RUNNING or READY), as ``docker service ps -f
-        desired-state=running`` lists them; ``history=True`` adds the ended ones."""
+        desired-state=running`` lists them; ``history=True`` adds the ended ones. A
+        ``service`` name means the service now of that name (:meth:`service_tasks`)."""
         tasks = self._tasks.values() if service is None else self.service_tasks(service)
         if service is not None and not tasks and service not in self.services:
             self._service(service)  # raises with the list of services
