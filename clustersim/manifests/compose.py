@@ -12,7 +12,11 @@ loader produces the same long forms, so a simulator reads one shape only (docker
   target to one entry per published port (docker/cli ``opts.ConvertPortToPortConfig``); a
   host IP is dropped, as docker/cli drops it (Swarm publishes on every node). A published
   port in the long syntax is a number (docker/cli's ``ServicePortConfig.Published`` is a
-  ``uint32``). The bounds (1-65535) are checked before a range
+  ``uint32``). A protocol is read in any case (tcp, udp or sctp); another is refused, in the
+  short syntax as go-connections refuses it, in the long syntax where docker/cli would send
+  it and the daemon publish the port as tcp. A published port above 65535 is refused in the
+  long syntax too, where docker/cli would send it and the swarm never start the service's
+  tasks. The bounds (1-65535) are checked before a range
   is expanded, and the stacks of one source expand to at most :data:`MAX_PORTS` entries
   together, so that a few bytes (``"1-65535"`` forty times, in one stack or in forty) cannot
   cost gigabytes.

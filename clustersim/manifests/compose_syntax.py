@@ -53,6 +53,22 @@ def _port_number(digits: str) -> int:
     return int(digits) if len(digits.lstrip("0")) <= 6 else 10**6
 
 
+def _protocol(document: Document, path: Path, protocol: str, short: Any = None) -> str:
+    """A port's protocol in lower case, as both ways of writing a port end up: the short
+    syntax's is lower-cased by go-connections' ``nat.ParsePortSpec``, which refuses any but
+    tcp, udp and sctp (``invalid proto: xyz``); the long syntax's is sent as written and
+    the daemon looks it up in upper case, publishing an unknown one as tcp without a word.
+    Both are refused here with one message; ``short`` is the short-syntax entry, if any."""
+    if protocol.lower() in _PROTOCOLS:
+        return protocol.lower()
+    said = f"the port {short!r} has the protocol {protocol!r}" if short is not None \
+        else f"the protocol {protocol!r} is not one a swarm publishes"
+    docker = ("docker stack deploy refuses it (\"invalid proto\")" if short is not None else
+              "docker stack deploy would send it and the daemon publish the port as tcp "
+              "without a word")
+    raise document.error(path, f"{said}: {docker}", "tcp, udp or sctp")
+
+
 def _too_many_ports(document: Document, path: Path, value: Any) -> ManifestError:
     return document.error(
         path,
@@ -80,13 +96,25 @@ def expand_port(
         if isinstance(published, str):
             # docker/cli reads it into ServicePortConfig.Published, a uint32
             # (cli/compose/types/types.go): digits only, no range in the long syntax
-            if not published.isdigit() or int(published) > 65535:
+            if not published.isdigit():
                 raise document.error(
                     (*path, "published"),
                     f"the published port {published!r} is not a port number",
                     "a number from 0 to 65535; a range needs the short syntax (\"8080-8081:80\")",
                 )
             entry["published"] = int(published)
+        if (entry["published"] or 0) > 65535:
+            raise document.error(
+                (*path, "published"),
+                f"the published port {published!r} is above 65535: docker stack deploy "
+                "sends it (a uint32) and the swarm stores the service, but "
+                + ("no node can publish the port" if entry["mode"] == "host" else
+                   "its port allocator cannot allocate the port, so the service's tasks "
+                   "stay New and never start"),
+                "a number from 0 to 65535",
+            )
+        if isinstance(entry["protocol"], str):
+            entry["protocol"] = _protocol(document, (*path, "protocol"), entry["protocol"])
         return [entry]
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise document.error(
@@ -95,13 +123,13 @@ def expand_port(
             '"[HOST:]CONTAINER[/PROTOCOL]" such as "8080:80"',
         )
     text, _, protocol = str(value).partition("/")
+    protocol = _protocol(document, path, protocol or "tcp", value)
     parts = text.split(":")  # nat.ParsePortSpec's splitParts: [IP:][PUBLISHED:]TARGET
     ip = ":".join(parts[:-2])
     published = parts[-2] if len(parts) > 1 else ""
     if (
         not _PORT_RANGE.fullmatch(parts[-1])
         or (published and not _PORT_RANGE.fullmatch(published))
-        or (protocol or "tcp") not in _PROTOCOLS
         or (ip and not _is_ip(ip.strip("[]")))
     ):
         raise document.error(
@@ -142,7 +170,7 @@ def expand_port(
         entry: dict[str, Any] = {
             "target": target,
             "published": pub,
-            "protocol": protocol or "tcp",
+            "protocol": protocol,
             "mode": "ingress",
         }
         entries.append(entry)

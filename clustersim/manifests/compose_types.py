@@ -264,8 +264,9 @@ class PortLong(_Closed):
     """The long syntax of a service port (``target``, ``published``, ``protocol``, ``mode``)."""
 
     target: Annotated[int, Field(ge=1, le=65535)]
-    published: Annotated[int, Field(ge=0, le=65535)] | str | None = None
-    protocol: Literal["tcp", "udp", "sctp"] | None = None
+    published: Annotated[int, Field(ge=0)] | str | None = None
+    """Up to 65535, checked with the protocol by ``compose_syntax.expand_port``."""
+    protocol: str | None = None
     mode: Literal["ingress", "host"] | None = None
     host_ip: str | None = None
     name: str | None = None

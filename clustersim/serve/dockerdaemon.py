@@ -56,6 +56,13 @@ def api_path(path: str) -> str:
     return (path[asked.end():] if asked else path).rstrip("/") or "/"
 
 
+_SWARM_BODIES = {"init": "swarm.InitRequest", "join": "swarm.JoinRequest",
+                 "update": "swarm.Spec", "unlock": "swarm.UnlockRequest"}
+"""The Go type each ``POST /swarm/...`` body is read into (moby
+``api/server/router/swarm/cluster_routes.go``: ``initCluster``, ``joinCluster``,
+``updateCluster``, ``unlockCluster``, each with ``httputils.ReadJSON``)."""
+
+
 class DaemonRoutes(DockerState):
     """``/_ping``, ``/version``, ``/info`` and ``/swarm``."""
 
@@ -67,14 +74,18 @@ class DaemonRoutes(DockerState):
         return response
 
     def _swarm_request(self, request: Request, rest: list[str]) -> Response:
-        """``/swarm``: inspect it; ``init`` and ``join`` get the daemon's 503 for a node
+        """``/swarm``: inspect it; a body is read into its Go type first, so a value of the
+        wrong type is Go's 400 (``json: cannot unmarshal number into Go struct field
+        InitRequest.ListenAddr of type string``); ``init`` and ``join`` get the daemon's 503
+        for a node
         already in a swarm, ``leave`` without ``force`` the daemon's 503 for the last
         manager (moby ``daemon/cluster/swarm.go``, ``Leave``). The simulated swarm cannot
         be left, updated or unlocked: those get a 501 that says so."""
         if request.method == "GET" and not rest:
             return Response.json(200, self._swarm())
-        if request.method == "POST" and rest in (["init"], ["join"], ["update"], ["unlock"]):
-            read_json(request)      # moby's swarm router reads the body first
+        body_type = _SWARM_BODIES.get(rest[0]) if len(rest) == 1 else None
+        if request.method == "POST" and body_type:
+            read_json(request, body_type)      # moby's swarm router reads the body first
         if rest in (["init"], ["join"]):
             raise HttpError(503, "This node is already part of a swarm. Use \"docker swarm "
                             "leave\" to leave this swarm and join another one.")

@@ -28,9 +28,10 @@ from clustersim.serve.dockerchecks import (
     service_name,
 )
 from clustersim.serve.dockerjson import read_json
-from clustersim.serve.dockerspec import json_list, simulator_spec
+from clustersim.serve.dockerspec import fold_fields, json_list, simulator_spec
 from clustersim.serve.dockerstate import DockerState
 from clustersim.serve.dockerstore import object_id, parse_version
+from clustersim.serve.dockervalidate import missing_references
 from clustersim.swarm import ServiceSpec, SwarmError
 from clustersim.swarm.tasks import TaskState
 
@@ -44,15 +45,17 @@ class ServiceRoutes(DockerState):
         service = self.cluster.services[name]
         spec = self._spec_json(name, service.spec)
         index, updated = self._service_version(name)
+        endpoint: dict[str, Any] = {"Spec": {}}     # not allocated: moby's zero Endpoint
+        if self.cluster.mesh.allocated(name):
+            endpoint = {"Spec": spec["EndpointSpec"],
+                        "Ports": spec["EndpointSpec"].get("Ports", []),
+                        "VirtualIPs": [{"NetworkID": self.networks["ingress"]["Id"],
+                                        "Addr": f"10.0.0.{self._service_index(name) + 2}/24"}]
+                        if spec["EndpointSpec"].get("Ports") else []}
         out: dict[str, Any] = {
             "ID": self._service_id(name), "Version": {"Index": index},
             "CreatedAt": self._stamp(self.created.get(name, 0.0)),
-            "UpdatedAt": self._stamp(updated), "Spec": spec,
-            "Endpoint": {"Spec": spec["EndpointSpec"],
-                         "Ports": spec["EndpointSpec"].get("Ports", []),
-                         "VirtualIPs": [{"NetworkID": self.networks["ingress"]["Id"],
-                                         "Addr": f"10.0.0.{self._service_index(name) + 2}/24"}]
-                         if spec["EndpointSpec"].get("Ports") else []}}
+            "UpdatedAt": self._stamp(updated), "Spec": spec, "Endpoint": endpoint}
         if service.previous is not None:
             out["PreviousSpec"] = self._spec_json(name, service.previous)
         if service.update_state:
@@ -66,7 +69,7 @@ class ServiceRoutes(DockerState):
         the replica count (for a global service, the tasks meant to run), running the tasks
         meant to run that do."""
         service = self.cluster.services[name]
-        tasks = [t for t in self._service_tasks(name) if t.desired_state == "RUNNING"]
+        tasks = [t for t in self.cluster.tasks(name) if t.desired_state == "RUNNING"]
         desired = len(tasks) if service.spec.mode == "global" else service.spec.replicas
         return {"RunningTasks": sum(t.state == "RUNNING" for t in tasks),
                 "DesiredTasks": desired, "CompletedTasks": 0}
@@ -100,19 +103,18 @@ class ServiceRoutes(DockerState):
                 body["Name"] = service_name(len(self.created), self.cluster.services)
             self._network_ids(body)
             spec = simulator_spec(body)
+            self._check_references(body)
             if spec.name in self.cluster.services:
                 raise HttpError(409, "rpc error: code = AlreadyExists desc = name conflicts "
                                 "with an existing object: service " + spec.name +
                                 " already exists")
-            service_id = self._new_service_id(spec.name)
             self._apply(spec, body)
             self.created[spec.name] = self.now
-            return Response.json(201, {"ID": service_id, "Warnings": None})
+            return Response.json(201, {"ID": self._service_id(spec.name), "Warnings": None})
         if len(rest) == 1 and method == "GET":
             return Response.json(200, self._service_json(self._find_service(rest[0])))
         if len(rest) == 1 and method == "DELETE":
             name = self._find_service(rest[0])
-            self._retire_service(name)
             self.cluster.remove_service(name)
             self.sent.pop(name, None)
             self.versions.forget(("service", name))
@@ -121,7 +123,7 @@ class ServiceRoutes(DockerState):
         if len(rest) == 2 and rest[1] == "update" and method == "POST":
             return self._update_service(request, rest[0])
         if len(rest) == 2 and rest[1] == "logs" and method == "GET":
-            return self._logs(request, self._service_tasks(self._find_service(rest[0])))
+            return self._logs(request, self.cluster.tasks(self._find_service(rest[0])))
         raise HttpError(404, "page not found")
 
     def _update_service(self, request: Request, key: str) -> Response:
@@ -150,6 +152,7 @@ class ServiceRoutes(DockerState):
         else:
             self._network_ids(body)
             spec = simulator_spec(body)
+            self._check_references(body)
             if spec.name != name:     # grpc Unimplemented: 501 (moby errdefs)
                 raise HttpError(501, "rpc error: code = Unimplemented desc = renaming "
                                 "services is not supported")
@@ -159,6 +162,15 @@ class ServiceRoutes(DockerState):
             self.versions.check(version, self._service_version(name)[0])
             self._apply(spec, body)
         return Response.json(200, {"Warnings": None})
+
+    def _check_references(self, body: dict[str, Any]) -> None:
+        """swarmkit's ``checkSecretExistence`` and ``checkConfigExistence``, in the store
+        transaction of ``CreateService`` and ``UpdateService``, before a name conflict, a
+        rename or a mode change is found (InvalidArgument: 400). Simplified: swarmkit checks
+        a published port's conflicts before them, here after them."""
+        problem = missing_references(fold_fields(body), self.stored)
+        if problem is not None:
+            raise HttpError(400, f"rpc error: code = InvalidArgument desc = {problem}")
 
     def _apply(self, spec: ServiceSpec, sent: dict[str, Any]) -> None:
         try:
@@ -211,7 +223,7 @@ class ServiceRoutes(DockerState):
                     f"{task.spec.image} (simulated log line)\n")
             if flag(request, "details"):
                 line = (f"com.docker.swarm.node.id={object_id('node', task.node or '')},"
-                        f"com.docker.swarm.service.id={self._owner_id(task)},"
+                        f"com.docker.swarm.service.id={task.service_id},"
                         f"com.docker.swarm.task.id={task.id} {line}")
             if flag(request, "timestamps"):
                 line = f"{self._stamp(task.started or 0)} {line}"
@@ -239,7 +251,7 @@ class ServiceRoutes(DockerState):
                "CreatedAt": self._stamp(task.created),
                "UpdatedAt": self._stamp(since),
                "Spec": self._spec_json(task.service, task.spec)["TaskTemplate"],
-               "ServiceID": self._owner_id(task), "Slot": task.slot,
+               "ServiceID": task.service_id, "Slot": task.slot,
                "Status": status, "DesiredState": task.desired_state.value.lower()}
         if task.node:
             out["NodeID"] = object_id("node", task.node)
@@ -270,16 +282,16 @@ class ServiceRoutes(DockerState):
                                     tuple(s.value.lower() for s in TaskState))
         labels = filters.get("label", [])      # swarmkit matches the service's labels
 
-        def labelled(service: str) -> bool:
-            found = self.cluster.services.get(service)
+        def labelled(task: Any) -> bool:
+            found = self.cluster.service_of(task)
             return found is not None and all(
-                label_matches(self._spec_json(service, found.spec)["Labels"], f)
+                label_matches(self._spec_json(found.name, found.spec)["Labels"], f)
                 for f in labels)
 
-        chosen = [t for t in tasks if (not services or self._owner_id(t) in services)
+        chosen = [t for t in tasks if (not services or t.service_id in services)
                   and prefixed(t.id, filters.get("id"))
                   and prefixed(f"{t.name}.{t.id}", filters.get("name"))
                   and (not nodes or t.node in nodes)
                   and (not desired or t.desired_state.value.lower() in desired)
-                  and (not labels or labelled(t.service))]
+                  and (not labels or labelled(t))]
         return Response.json(200, [self._task_json(t) for t in chosen])

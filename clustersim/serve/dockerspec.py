@@ -6,24 +6,35 @@ https://docs.docker.com/reference/api/engine/version/v1.44/#tag/Service) and mob
 ``api/types/swarm``; durations there are nanoseconds. A body sent by a client is read as Go's
 ``encoding/json`` decodes it (field names match case-insensitively; a value of the wrong JSON
 type is refused with the decoder's words) and then through the same Compose reader that
-``docker stack deploy`` uses, so the same checks and messages apply.
+``docker stack deploy`` uses, so the same checks and messages apply, with two exceptions
+where the daemon accepts what a Compose file may not say: a port's protocol and publish
+mode are read as moby's conversion reads them (any case; an unknown one is TCP and ingress,
+without a word), and an ingress port published above 65535 is kept for the swarm, whose
+allocator cannot allocate it (:mod:`clustersim.swarm.mesh`: the service's tasks stay NEW).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from typing import Any
 
 from clustersim.manifests import ManifestError
 from clustersim.serve.core import HttpError
 from clustersim.serve.dockerjson import decode
-from clustersim.serve.dockervalidate import check_service_spec
+from clustersim.serve.dockervalidate import (
+    PROTOCOLS,
+    PUBLISH_MODES,
+    check_service_spec,
+    enum_value,
+)
 from clustersim.swarm import ServiceSpec
+from clustersim.swarm.mesh import MAX_PORT
 from clustersim.swarm.spec import compose_service
 
-__all__ = ["NS_PER_SECOND", "check_node_spec", "engine_spec", "json_list", "json_object",
-           "node_spec", "overlay", "simulator_spec"]
+__all__ = ["NS_PER_SECOND", "check_node_spec", "engine_spec", "fold_fields", "json_list",
+           "json_object", "node_spec", "overlay", "simulator_spec"]
 
 NS_PER_SECOND = 1_000_000_000
 """The Engine API gives durations and CPUs in nanoseconds (NanoCPUs: 10^-9 CPU)."""
@@ -100,7 +111,7 @@ def overlay(sent: Any, derived: Any) -> Any:
 def simulator_spec(body: Any) -> ServiceSpec:
     """The Engine API's ServiceSpec as the simulator's, through the Compose reader (so
     the same checks and messages apply)."""
-    body = _fold(body)
+    body = fold_fields(body)
     if not isinstance(body, dict) or not isinstance(body.get("name"), str) or \
             not body["name"]:
         raise HttpError(400, "rpc error: code = InvalidArgument desc = name must be valid "
@@ -156,12 +167,15 @@ def simulator_spec(body: Any) -> ServiceSpec:
     if endpoint.get("mode"):
         deploy["endpoint_mode"] = endpoint["mode"]
     check = json_object(container, "healthcheck")
+    ports: list[dict[str, Any]] = [
+        {"target": p.get("targetport"), "published": p.get("publishedport") or 0,
+         "protocol": enum_value(p.get("protocol"), PROTOCOLS),
+         "mode": enum_value(p.get("publishmode"), PUBLISH_MODES)}
+        for p in [p or {} for p in json_list(endpoint, "ports")]]
+    beyond = [p["mode"] == "ingress" and p["published"] > MAX_PORT for p in ports]
     service = {"image": container.get("image", ""), "deploy": deploy,
-               "ports": [{"target": p.get("targetport"),
-                          "published": p.get("publishedport") or 0,
-                          "protocol": p.get("protocol", "tcp"),
-                          "mode": p.get("publishmode", "ingress")}
-                         for p in [p or {} for p in json_list(endpoint, "ports")]]}
+               "ports": [{**p, "published": 0} if past else p
+                         for p, past in zip(ports, beyond, strict=True)]}
     if json_list(check, "test"):     # the Engine's durations are nanoseconds; 0 = default
         service["healthcheck"] = {"test": json_list(check, "test"), **{
             key: _duration(check[field]) for key, field in (
@@ -176,6 +190,10 @@ def simulator_spec(body: Any) -> ServiceSpec:
     except ManifestError as err:     # the daemon's words, without the reader's path
         raise HttpError(400, f"rpc error: code = InvalidArgument desc = {err.message}") from None
     force = template.get("forceupdate") or 0
+    if any(beyond):     # the Compose reader refuses them; the swarm cannot allocate them
+        spec = spec.with_changes(ports=tuple(
+            replace(read, published=sent["published"]) if past else read
+            for sent, read, past in zip(ports, spec.ports, beyond, strict=True)))
     return spec.with_changes(stack=stack or spec.stack, force_update=force,
                              unmodelled=_unmodelled(template))
 
@@ -250,13 +268,13 @@ def _duration(value: int | None) -> str | None:
     return None if value is None else f"{value}ns"
 
 
-def _fold(value: Any, *, data: bool = False) -> Any:
+def fold_fields(value: Any, *, data: bool = False) -> Any:
     """Field names in lower case: the daemon decodes JSON with Go's ``encoding/json``, which
     matches field names case-insensitively (the SDK sends ``{"replicated": {"Replicas": 3}}``).
     Label maps are data, not fields: their keys stay as they are."""
     if isinstance(value, dict):
-        return {(k if data else str(k).lower()): _fold(v, data=str(k).lower() == "labels")
+        return {(k if data else str(k).lower()): fold_fields(v, data=str(k).lower() == "labels")
                 for k, v in value.items()}
     if isinstance(value, list):
-        return [_fold(v) for v in value]
+        return [fold_fields(v) for v in value]
     return value

@@ -10,7 +10,6 @@ service or network by name, ID or ID prefix that every kind of route makes.
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from clustersim.serve.core import ClusterTime, HttpError, WallClock
@@ -36,16 +35,9 @@ class DockerState(ClusterTime):
         self.sent: dict[str, list[tuple[ServiceSpec, dict[str, Any]]]] = {}
         """Per service, the ServiceSpecs clients sent, newest first, each with the simulator
         spec it became (:meth:`_spec_json`)."""
-        self.service_ids: dict[str, str] = {}
-        """The ID of each service created through the API since another of its name was
-        removed (:meth:`_service_id`)."""
-        self.retired: dict[str, str] = {}
-        """The tasks of removed services, each with its service's ID (:meth:`_owner_id`)."""
         self.spec_names: dict[str, str] = {}
         """The ``Spec.Name`` a node update gave each node: swarmkit keeps it and shows it,
         nothing else reads it (a node is known by its hostname)."""
-        self.removals: Counter[str] = Counter()
-        """How many services of each name were removed through the API."""
         self.versions = StoreVersions()
         """Every object's ``Version.Index`` from one cluster-wide index
         (:mod:`~clustersim.serve.dockerstore`): the swarm first, then its nodes."""
@@ -113,37 +105,11 @@ class DockerState(ClusterTime):
         return self.versions.read(("task", task.id), state, self.now)[0]
 
     def _service_id(self, name: str) -> str:
-        """The ID of the service now named ``name``. swarmkit gives each new service a random
-        ID (``identity.NewID()`` in ``manager/controlapi/service.go``, ``CreateService``), so
-        a service removed and created again (``docker stack rm`` then ``deploy``) is a new
-        object with a new ID. Simplified: here an ID is fixed by the name and the number of
-        services of that name created before (:meth:`_new_service_id`), so runs repeat."""
-        return self.service_ids.get(name) or object_id("service", name)
-
-    def _new_service_id(self, name: str) -> str:
-        """Service ``name`` is being created: a new ID if a service of that name was removed
-        before (the first one keeps the ID fixed by its name)."""
-        if self.removals[name]:
-            self.service_ids[name] = object_id("service", f"{name}#{self.removals[name] + 1}")
-        return self._service_id(name)
-
-    def _retire_service(self, name: str) -> None:
-        """Service ``name`` is being removed: its tasks keep its ID (they are shut down, then
-        reaped, and never belong to a later service of the same name), and its name counts
-        towards the next one's ID."""
-        for task in self.cluster.tasks(name, history=True):
-            self.retired.setdefault(task.id, self._service_id(name))
-        self.removals[name] += 1
-        self.service_ids.pop(name, None)
-
-    def _owner_id(self, task: Any) -> str:
-        """The ID of the service ``task`` was made for (``Task.ServiceID``)."""
-        return self.retired.get(task.id) or self._service_id(task.service)
-
-    def _service_tasks(self, name: str, *, history: bool = False) -> list[Any]:
-        """The tasks of the service now named ``name``, without those of a removed service
-        of the same name."""
-        return [t for t in self.cluster.tasks(name, history=history) if t.id not in self.retired]
+        """The ID of the service now named ``name``: the simulator's
+        (:func:`~clustersim.swarm.identity.service_id`; swarmkit's are random), new for a
+        service created again under the name of a removed one, whose tasks keep the old
+        ID as their ``ServiceID``."""
+        return self.cluster.services[name].id
 
     def _find_node(self, key: str) -> str:
         for name in self.cluster.node_names():

@@ -24,25 +24,15 @@ the summary as it was takes no index.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Hashable
 
 from clustersim.serve.core import HttpError
+from clustersim.swarm.identity import object_id
 
 __all__ = ["StoreVersions", "object_id", "out_of_sequence", "parse_version"]
 
 _UINT64 = 2**64 - 1
-
-
-def object_id(kind: str, name: str) -> str:
-    """A 25-character id, fixed by ``name`` (swarmkit's are random)."""
-    digest = int(hashlib.sha256(f"{kind}/{name}".encode()).hexdigest(), 16)
-    alphabet, out = "0123456789abcdefghijklmnopqrstuvwxyz", ""
-    for _ in range(25):
-        digest, digit = divmod(digest, 36)
-        out += alphabet[digit]
-    return out
 
 
 def parse_version(raw: str | None, kind: str) -> int:

@@ -17,7 +17,9 @@ Sources, each at v25.0.6: ``api/types/swarm/service.go`` (``ServiceSpec``, ``Ser
 ``RestartPolicy``), ``container.go`` (``ContainerSpec``, ``Privileges``), ``network.go``
 (``EndpointSpec``, ``PortConfig``, ``NetworkAttachmentConfig``), ``common.go``
 (``Annotations``, ``Driver``), ``secret.go`` and ``config.go`` (the specs and their
-references), ``node.go`` (``NodeSpec``), ``runtime/plugin.pb.go`` (``PluginSpec``);
+references), ``node.go`` (``NodeSpec``), ``swarm.go`` (the swarm's ``Spec`` and its configs, and the
+bodies of ``/swarm/init``, ``join`` and ``unlock``: ``InitRequest``, ``JoinRequest``,
+``UnlockRequest``), ``runtime/plugin.pb.go`` (``PluginSpec``);
 ``api/types/container/config.go`` (``HealthConfig``), ``api/types/mount/mount.go``,
 ``api/types/network/ipam.go`` and ``api/types/types.go`` (``NetworkCreateRequest``), and
 docker/go-units ``ulimit.go``.
@@ -151,6 +153,33 @@ STRUCTS: dict[str, dict[str, str]] = {
     "network.IPAMConfig": {"Subnet": "string", "IPRange": "string", "Gateway": "string",
                            "AuxiliaryAddresses": "map[string]string"},
     "network.ConfigReference": {"Network": "string"},
+    "swarm.InitRequest": {
+        "ListenAddr": "string", "AdvertiseAddr": "string", "DataPathAddr": "string",
+        "DataPathPort": "uint32", "ForceNewCluster": "bool", "Spec": "swarm.Spec",
+        "AutoLockManagers": "bool", "Availability": "swarm.NodeAvailability",
+        "DefaultAddrPool": "[]string", "SubnetSize": "uint32"},
+    "swarm.JoinRequest": {
+        "ListenAddr": "string", "AdvertiseAddr": "string", "DataPathAddr": "string",
+        "RemoteAddrs": "[]string", "JoinToken": "string",
+        "Availability": "swarm.NodeAvailability"},
+    "swarm.UnlockRequest": {"UnlockKey": "string"},
+    "swarm.Spec": {
+        "Name": "string", "Labels": "map[string]string",
+        "Orchestration": "swarm.OrchestrationConfig", "Raft": "swarm.RaftConfig",
+        "Dispatcher": "swarm.DispatcherConfig", "CAConfig": "swarm.CAConfig",
+        "TaskDefaults": "swarm.TaskDefaults", "EncryptionConfig": "swarm.EncryptionConfig"},
+    "swarm.OrchestrationConfig": {"TaskHistoryRetentionLimit": "*int64"},
+    "swarm.RaftConfig": {
+        "SnapshotInterval": "uint64", "KeepOldSnapshots": "*uint64",
+        "LogEntriesForSlowFollowers": "uint64", "ElectionTick": "int", "HeartbeatTick": "int"},
+    "swarm.DispatcherConfig": {"HeartbeatPeriod": "time.Duration"},
+    "swarm.CAConfig": {
+        "NodeCertExpiry": "time.Duration", "ExternalCAs": "[]*swarm.ExternalCA",
+        "SigningCACert": "string", "SigningCAKey": "string", "ForceRotate": "uint64"},
+    "swarm.ExternalCA": {"Protocol": "swarm.ExternalCAProtocol", "URL": "string",
+                         "Options": "map[string]string", "CACert": "string"},
+    "swarm.TaskDefaults": {"LogDriver": "*swarm.Driver"},
+    "swarm.EncryptionConfig": {"AutoLockManagers": "bool"},
 }
 """Each struct type of a body, by Go's name for it: its fields' JSON names and Go types."""
 
@@ -160,6 +189,7 @@ NAMED: dict[str, str] = {
         "swarm.RuntimeType", "swarm.RestartPolicyCondition", "swarm.ResolutionMode",
         "swarm.PortConfigProtocol", "swarm.PortConfigPublishMode", "swarm.SeccompMode",
         "swarm.AppArmorMode", "swarm.NodeRole", "swarm.NodeAvailability",
+        "swarm.ExternalCAProtocol",
         "container.Isolation", "mount.Type", "mount.Consistency", "mount.Propagation"),
         "string")}
 """The kind behind each named type that is no struct."""

@@ -4,23 +4,35 @@ created or updated, in their words, for :mod:`clustersim.serve.dockerspec`.
 A body goes through two checks upstream, in this order:
 
 1. moby's conversion to swarmkit's types (``daemon/cluster/convert/service.go``,
-   ``ServiceSpecToGRPC``): an unknown restart condition, update failure action, update order
-   or endpoint mode is refused with a plain error, which the daemon answers with 400
+   ``ServiceSpecToGRPC``): the container spec first (``container.go``, ``containerToGRPC``:
+   a config reference with neither or both of a file and a runtime target, ``invalid Config:
+   …``; a mount of an unknown type or bind propagation, ``invalid MountType: "x"``), then an
+   unknown restart condition, update failure action, update order or endpoint mode, each
+   refused with a plain error, which the daemon answers with 400
    (``daemon/cluster/services.go`` wraps it as ``errdefs.InvalidParameter``);
 2. swarmkit's ``validateServiceSpec`` (``manager/controlapi/service.go``): the name, the
-   task's resources, restart policy, placement constraints, image and healthcheck, the update
-   config, the endpoint. Its refusals are gRPC ``InvalidArgument`` errors (400, ``rpc error:
-   code = InvalidArgument desc = …``), except a constraint that does not parse:
-   ``validatePlacement`` returns ``constraint.Parse``'s plain error, which gRPC carries as
-   ``Unknown`` and the daemon answers with 500.
+   task's resources, restart policy, placement constraints, secret and config references
+   (``validateSecretRefsSpec``, ``validateConfigRefsSpec``: an ID and a name, a file target
+   with a name, no two with the same file), image, mounts (``validateMounts``: no two at one
+   target) and healthcheck, the update config, the endpoint. Its refusals are gRPC
+   ``InvalidArgument`` errors (400, ``rpc error: code = InvalidArgument desc = …``), except a
+   constraint that does not parse: ``validatePlacement`` returns ``constraint.Parse``'s plain
+   error, which gRPC carries as ``Unknown`` and the daemon answers with 500.
+
+Whether the secrets and configs referred to exist is swarmkit's last check
+(``checkSecretExistence``), made with the stored objects:
+:func:`missing_references`.
 
 So the served daemon speaks only upstream's words: the course's Compose reader, which reads
 the body next, keeps its field paths and advice for ``docker stack deploy`` files and the
-Python library. Simplified (what swarmkit does instead): secrets', configs' and mounts'
-references are not checked here; an unknown port protocol or publish mode, which moby's
-conversion turns into TCP and ingress without a word, and a published port above 65535,
-which swarmkit's allocator refuses after the service is created, are refused here by the
-Compose reader, in its words without its field path.
+Python library. Simplified (what swarmkit does instead): a credential spec is not checked
+(moby refuses one with no source or two, swarmkit one naming a config the service does not
+refer to with a runtime target); a target port above 65535, and a port published above it
+in host mode, which swarmkit's control API stores (the fields are ``uint32``) and no node
+can publish, are refused by the Compose reader, in its words without its field path.
+(An unknown port protocol or publish mode is TCP and ingress, as moby converts them, and an
+ingress port above 65535 leaves the service's tasks NEW, as swarmkit's allocator does:
+:mod:`clustersim.serve.dockerspec`.)
 """
 
 from __future__ import annotations
@@ -32,8 +44,13 @@ from clustersim.imageref import image_problem
 from clustersim.manifests.compose_types import constraint_problem, service_name
 from clustersim.serve.core import HttpError
 
-__all__ = ["check_service_spec"]
+__all__ = ["PROTOCOLS", "PUBLISH_MODES", "check_service_spec", "enum_value",
+           "missing_references"]
 
+PROTOCOLS = ("tcp", "udp", "sctp")
+"""swarmkit's ``PortConfig.Protocol`` names, the zero value first."""
+PUBLISH_MODES = ("ingress", "host")
+"""swarmkit's ``PortConfig.PublishMode`` names, the zero value first."""
 _MIN_NANO_CPUS = 1_000_000
 _MIN_MEMORY = 4 * 1024 * 1024
 _MIN_HEALTH_NS = 1_000_000
@@ -51,15 +68,27 @@ def check_service_spec(body: dict[str, Any]) -> None:
         raise HttpError(400, f"rpc error: code = InvalidArgument desc = {problem}")
 
 
+def enum_value(value: Any, names: tuple[str, ...]) -> str:
+    """An enum field as moby's conversion reads it (``daemon/cluster/convert/service.go``:
+    looked up in upper case among swarmkit's names, ``PortConfig_Protocol_value``,
+    ``PortConfig_PublishMode_value``): an unknown or empty one is the enum's zero value,
+    ``names[0]`` (TCP, ingress), without a word."""
+    text = str(value or "").lower()
+    return text if text in names else names[0]
+
+
 def _object(mapping: Any, key: str) -> dict[str, Any]:
     value = mapping.get(key) if isinstance(mapping, dict) else None
     return value if isinstance(value, dict) else {}
 
 
 def _conversion_problem(body: dict[str, Any]) -> str | None:
-    """moby's ``ServiceSpecToGRPC`` refusals, in its order: the restart policy, the update
-    and rollback configs, the endpoint's mode."""
+    """moby's ``ServiceSpecToGRPC`` refusals, in its order: the container spec, the restart
+    policy, the update and rollback configs, the endpoint's mode."""
     template = _object(body, "tasktemplate")
+    problem = _container_conversion_problem(_object(template, "containerspec"))
+    if problem is not None:
+        return problem
     condition = _object(template, "restartpolicy").get("condition") or ""
     if condition not in ("", "none", "on-failure", "any"):
         return f"invalid RestartCondition: {go_quote(condition)}"
@@ -73,6 +102,89 @@ def _conversion_problem(body: dict[str, Any]) -> str | None:
     mode = _object(body, "endpointspec").get("mode") or ""
     if mode not in ("", "vip", "dnsrr"):
         return f"invalid resolution mode: {go_quote(mode)}"
+    return None
+
+
+_MOUNT_TYPES = ("bind", "volume", "tmpfs", "npipe", "cluster")
+"""swarmkit's ``Mount.Type`` values, which moby looks up in upper case."""
+_PROPAGATIONS = ("rprivate", "private", "rshared", "shared", "rslave", "slave")
+"""swarmkit's ``Mount.BindOptions.Propagation`` values."""
+
+
+def _container_conversion_problem(container: dict[str, Any]) -> str | None:
+    """``containerToGRPC``: the config references' targets, then each mount's type and bind
+    propagation (any case; empty is the default)."""
+    for ref in _references(container, "configs"):
+        has_file, has_runtime = ref.get("file") is not None, ref.get("runtime") is not None
+        if not has_file and not has_runtime:
+            return "invalid Config: either File or Runtime should be set"
+        if has_file and has_runtime:
+            return "invalid Config: cannot specify both File and Runtime"
+    for mount in _references(container, "mounts"):
+        kind = mount.get("type") or ""
+        if kind and kind.lower() not in _MOUNT_TYPES:
+            return f"invalid MountType: {go_quote(kind)}"
+        propagation = _object(mount, "bindoptions").get("propagation") or ""
+        if propagation and propagation.lower() not in _PROPAGATIONS:
+            return f"invalid MountPropagation: {go_quote(propagation)}"
+    return None
+
+
+def _references(container: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    """The entries of a list of the container spec (secrets, configs, mounts); a null entry
+    is read as an empty one."""
+    return [entry if isinstance(entry, dict) else {} for entry in container.get(key) or []]
+
+
+def _refs_problem(container: dict[str, Any], kind: str) -> str | None:
+    """``validateSecretRefsSpec`` (``kind`` secret) and ``validateConfigRefsSpec`` (config):
+    each reference names its object by ID and name and has a target; a file target has a
+    name that no earlier reference's file has."""
+    targets: dict[str, str] = {}
+    for ref in _references(container, f"{kind}s"):
+        name = ref.get(f"{kind}name") or ""
+        if not ref.get(f"{kind}id") or not name:
+            return f"malformed {kind} reference"
+        file = ref.get("file")      # a secret has no runtime target (Go drops the key)
+        if file is None and (kind == "secret" or ref.get("runtime") is None):
+            return f"malformed {kind} reference, no target provided"
+        if file is None:
+            continue
+        target = (file if isinstance(file, dict) else {}).get("name") or ""
+        if not target:
+            return f"malformed file {kind} reference, invalid target file name provided"
+        if target in targets:
+            return (f"{kind} references '{targets[target]}' and '{name}' have a conflicting "
+                    f"target: '{target}'")
+        targets[target] = name
+    return None
+
+
+def _mounts_problem(container: dict[str, Any]) -> str | None:
+    """``validateMounts``: two mounts at one target."""
+    seen: set[str] = set()
+    for mount in _references(container, "mounts"):
+        target = mount.get("target") or ""
+        if target in seen:
+            return f"ContainerSpec: duplicate mount point: {target}"
+        seen.add(target)
+    return None
+
+
+def missing_references(body: dict[str, Any], stored: dict[str, dict[str, dict[str, Any]]]
+                       ) -> str | None:
+    """swarmkit's ``checkSecretExistence`` then ``checkConfigExistence`` for the folded
+    ServiceSpec ``body`` against the ``stored`` secrets and configs (by section, then name):
+    each reference must find its object by ID, under the name it gives; the names that do
+    not are listed together (``secret not found: a``, ``secrets not found: a, b``)."""
+    container = _object(_object(body, "tasktemplate"), "containerspec")
+    for kind in ("secret", "config"):
+        ids = {o["ID"]: o["Spec"]["Name"] for o in stored[f"{kind}s"].values()}
+        missing = [ref.get(f"{kind}name") or "" for ref in _references(container, f"{kind}s")
+                   if ids.get(ref.get(f"{kind}id") or "") != ref.get(f"{kind}name")]
+        if missing:
+            return (f"{kind}{'s' if len(missing) > 1 else ''} not found: "
+                    f"{', '.join(missing)}")
     return None
 
 
@@ -90,7 +202,10 @@ def _validation_problem(body: dict[str, Any]) -> str | None:
         lambda: _negative(restart.get("delay"), "TaskSpec: restart-delay cannot be negative"),
         lambda: _negative(restart.get("window"), "TaskSpec: restart-window cannot be negative"),
         lambda: _placement_problem(_object(template, "placement")),
+        lambda: _refs_problem(container, "secret"),
+        lambda: _refs_problem(container, "config"),
         lambda: _image_problem(container.get("image") or ""),
+        lambda: _mounts_problem(container),
         lambda: _health_problem(_object(container, "healthcheck")),
         lambda: _negative(update.get("delay"), "TaskSpec: update-delay cannot be negative"),
         lambda: _negative(update.get("monitor"), "TaskSpec: update-monitor cannot be negative"),
@@ -151,20 +266,19 @@ def _health_problem(check: dict[str, Any]) -> str | None:
 
 def _endpoint_problem(endpoint: dict[str, Any]) -> str | None:
     """``validateEndpointSpec``: a port the routing mesh publishes cannot go with DNS
-    round-robin, and no two ports may publish the same number and protocol (an unset
-    publish mode is ingress, an unset protocol TCP, as moby converts them)."""
+    round-robin, and no two ports may publish the same number and protocol (the protocol
+    and publish mode as moby converts them, :func:`enum_value`)."""
     seen: set[tuple[int, str]] = set()
     for port in endpoint.get("ports") or []:
         port = port if isinstance(port, dict) else {}
-        ingress = (port.get("publishmode") or "ingress") == "ingress"
+        ingress = enum_value(port.get("publishmode"), PUBLISH_MODES) == "ingress"
         if endpoint.get("mode") == "dnsrr" and ingress:
             return ("EndpointSpec: port published with ingress mode can't be used with "
                     "dnsrr mode")
         published = port.get("publishedport") or 0
         if not published:
             continue
-        protocol = (port.get("protocol") or "tcp").lower()
-        key = (published, protocol if protocol in ("udp", "sctp") else "tcp")
+        key = (published, enum_value(port.get("protocol"), PROTOCOLS))
         if key in seen:
             return "EndpointSpec: duplicate published ports provided"
         seen.add(key)

@@ -86,6 +86,7 @@ class SwarmCluster(ControlAPI):
                         "no node has role 'manager': the first node ran 'docker swarm init' "
                         "and is the manager", "Warning")
         self.services: dict[str, Service] = {}
+        self._created: Counter[str] = Counter()
         self._node_set = NodeSet()
         self._refresh_node_set()
         self._index = TaskIndex(self._node_set.task_changed)
@@ -145,7 +146,7 @@ class SwarmCluster(ControlAPI):
                 else:
                     self._pending(task, reason)
             else:
-                groups.setdefault((task.service, task.version), []).append(task)
+                groups.setdefault((task.service_id, task.version), []).append(task)
         for tasks in groups.values():
             decisions, reason = self.scheduler.schedule_group(tasks, infos.values(),
                                                               self.clock.now)
@@ -263,6 +264,7 @@ class SwarmCluster(ControlAPI):
         Health probes of running tasks are background work. swarmkit has no such notion:
         this is what the simulator's ``run()`` waits for."""
         if self._tick_pending or any(s.update_state in ("updating", "rollback_started")
+                                     and self.mesh.allocated(s.name)
                                      for s in self.services.values()):
             return True
         index = self._index

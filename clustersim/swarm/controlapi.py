@@ -18,6 +18,7 @@ from clustersim.manifests import ManifestError, load_manifests
 from clustersim.swarm.constraints import parse_constraints
 from clustersim.swarm.dispatcher import Dispatcher
 from clustersim.swarm.errors import SwarmError
+from clustersim.swarm.identity import service_id
 from clustersim.swarm.spec import ServiceSpec, services_from_stack
 from clustersim.swarm.store import Service
 from clustersim.swarm.tasks import TaskState
@@ -72,8 +73,12 @@ class ControlAPI(Dispatcher):
     def _apply(self, spec: ServiceSpec) -> Service:
         service = self.services.get(spec.name)
         self.mesh.publish(spec)
+        if not self.mesh.allocated(spec.name):     # the manager logs it; no task shows it
+            self.record(f"service/{spec.name}", "AllocationFailed",
+                        f"{self.mesh.unallocated[spec.name]}: its tasks stay NEW", "Warning")
         if service is None:
-            service = Service(spec.name, spec)
+            service = Service(spec.name, spec, service_id(spec.name, self._created[spec.name]))
+            self._created[spec.name] += 1
             self.services[spec.name] = service
             self.record(f"service/{spec.name}", "ServiceCreate",
                         f"{spec.mode} service created from image {spec.image or '(none)'}")
@@ -89,6 +94,7 @@ class ControlAPI(Dispatcher):
         service.update_state = service.update_message = ""
         self.record(f"service/{spec.name}", "ServiceUpdate", f"spec version {service.version}")
         self.orchestrator.reconcile(service)
+        self.allocate_waiting(service)
         if rolling:
             self._start_updater(service, rollback=False)
         return service
@@ -160,7 +166,7 @@ class ControlAPI(Dispatcher):
             service.updater.cancel()
         del self.services[service.name]
         self.mesh.release(service.name)
-        for task in self.service_tasks(service.name):
+        for task in self._index.of_service(service.id):
             self.shut_down(task, TaskState.REMOVE)
         self.record(f"service/{service.name}", "ServiceRemove", "service removed")
 

@@ -12,6 +12,12 @@ moby/swarmkit ``manager/allocator/portallocator.go`` (dynamic published ports 30
   publish the same host port cannot share a node (the scheduler's host-port filter).
 - A published port of 0 gets the next free port from 30000-32767. Two services cannot publish
   the same ingress port: "port '80' is already in use by service 'x' (x) as an ingress port".
+- An ingress port above 65535 (the Engine API's ``PublishedPort`` is a ``uint32``; the
+  Compose reader refuses one) cannot be allocated: swarmkit's port allocator
+  (``manager/allocator/cnmallocator/portallocator.go``, a port space of 1-65535) fails the
+  whole service, which is stored but never allocated, so its tasks stay NEW and never
+  start (moby/moby#29730 shows the same for another allocation failure). Such a service
+  publishes none of its ports until an update makes them allocatable.
 
 Simplification: the load balancer's backends are the tasks the managers see as RUNNING with
 desired state RUNNING. A task on a machine that died but has not been declared down yet stays a
@@ -34,9 +40,11 @@ from clustersim.swarm.tasks import TaskState
 if TYPE_CHECKING:
     from clustersim.swarm.cluster import SwarmCluster
 
-__all__ = ["DYNAMIC_PORTS", "Request", "RoutingMesh", "Traffic"]
+__all__ = ["DYNAMIC_PORTS", "MAX_PORT", "Request", "RoutingMesh", "Traffic"]
 
 DYNAMIC_PORTS = (30000, 32767)
+MAX_PORT = 65535
+"""The last port of the allocator's port space (``masterPortEnd``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +105,8 @@ class RoutingMesh:
     def __init__(self, cluster: SwarmCluster) -> None:
         self.cluster = cluster
         self.ingress: dict[tuple[str, int], str] = {}
+        self.unallocated: dict[str, str] = {}
+        """The services whose ports could not be allocated, each with why."""
         self._rotation: dict[tuple[str, str], int] = defaultdict(int)
 
     def assign_ports(self, spec: ServiceSpec, previous: ServiceSpec | None = None,
@@ -135,15 +145,27 @@ class RoutingMesh:
         raise SwarmError("no free published port left in 30000-32767")
 
     def publish(self, spec: ServiceSpec) -> None:
-        """Take the spec's ingress ports, releasing the ones it no longer publishes."""
+        """Take the spec's ingress ports, releasing the ones it no longer publishes; none if
+        one is beyond the port space (the service is then unallocated)."""
         self.release(spec.name)
+        beyond = [p.published for p in spec.ports if p.mode == "ingress" and p.published > MAX_PORT]
+        if beyond:
+            self.unallocated[spec.name] = (f"published port {beyond[0]} is outside the port "
+                                           f"allocator's range 1-{MAX_PORT}")
+            return
         for port in spec.ports:
             if port.mode == "ingress":
                 self.ingress[(port.protocol, port.published)] = spec.name
 
     def release(self, service: str) -> None:
+        self.unallocated.pop(service, None)
         for key in [k for k, owner in self.ingress.items() if owner == service]:
             del self.ingress[key]
+
+    def allocated(self, service: str) -> bool:
+        """Whether the allocator could allocate the service's ports (its tasks can leave
+        NEW)."""
+        return service not in self.unallocated
 
     def published_ports(self) -> dict[int, str]:
         """``{published port: service}`` for the ingress ports (tcp and udp alike)."""

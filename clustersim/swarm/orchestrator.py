@@ -135,7 +135,7 @@ class Orchestrator:
 
     # --- restarts ----------------------------------------------------------------------------
     def _history_key(self, task: Task) -> tuple[str, int | str]:
-        return task.service, (task.slot if task.slot else task.node or "")
+        return task.service_id, (task.slot if task.slot else task.node or "")
 
     def should_restart(self, task: Task, now: float) -> bool:
         """``Supervisor.shouldRestart``."""
@@ -154,7 +154,7 @@ class Orchestrator:
     def restart(self, task: Task, *, reason: str) -> None:
         """``Supervisor.Restart``: shut the task down and, if the policy allows, replace it."""
         cluster = self.cluster
-        service = cluster.services.get(task.service)
+        service = cluster.service_of(task)
         cluster.shut_down(task)
         if service is None:
             return
@@ -205,7 +205,7 @@ class Orchestrator:
         record = cluster.node_record(name)
         leaving = record.status == "down" or record.availability == "drain"
         for task in list(cluster.tasks_on(name)):
-            service = cluster.services.get(task.service)
+            service = cluster.service_of(task)
             if not task.wanted or service is None:
                 continue
             if leaving and service.spec.mode == "replicated":

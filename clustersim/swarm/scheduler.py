@@ -197,12 +197,14 @@ class Scheduler:
 
     # --- failures (nodeinfo.go taskFailed / countRecentFailures) ---------------------------
     def task_failed(self, node: str, task: Task, now: float) -> None:
-        key = (node, task.service, task.version)
+        """Count a failure of the task's service version on ``node`` (swarmkit keys it by
+        ``versionedService``: the service's ID and spec version)."""
+        key = (node, task.service_id, task.version)
         self.failures[key] = [t for t in self.failures.get(key, []) if now - t <= MONITOR_FAILURES]
         self.failures[key].append(now)
 
-    def recent_failures(self, node: str, service: str, version: int, now: float) -> int:
-        return sum(1 for t in self.failures.get((node, service, version), [])
+    def recent_failures(self, node: str, service_id: str, version: int, now: float) -> int:
+        return sum(1 for t in self.failures.get((node, service_id, version), [])
                    if now - t <= MONITOR_FAILURES)
 
     # --- preassigned (global) tasks ----------------------------------------------------------
@@ -224,7 +226,8 @@ class Scheduler:
         infos = list(infos)
         self.rng.shuffle(infos)
         for info in infos:
-            info.recent_failures = self.recent_failures(info.name, spec.name, tasks[0].version, now)
+            info.recent_failures = self.recent_failures(info.name, tasks[0].service_id,
+                                                        tasks[0].version, now)
         def key(info: NodeInfo) -> tuple[int, int, int]:
             return node_key(info, spec.name)
 

@@ -13,6 +13,7 @@ the size of its service or slot, not the swarm's.
 from __future__ import annotations
 
 import string
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -44,11 +45,13 @@ def state_failed(task: Task) -> bool:
 
 @dataclass
 class Service:
-    """A service: its current ``spec`` and ``version``, the ``previous`` spec (for rollback)
-    and the update status ``docker service inspect`` shows."""
+    """A service: its ``id`` (:func:`~clustersim.swarm.identity.service_id`), its current
+    ``spec`` and ``version``, the ``previous`` spec (for rollback) and the update status
+    ``docker service inspect`` shows."""
 
     name: str
     spec: ServiceSpec
+    id: str
     version: int = 1
     previous: ServiceSpec | None = None
     update_state: str = ""
@@ -75,6 +78,9 @@ class TaskStore:
     mesh: RoutingMesh
     clock: Clock
     services: dict[str, Service]
+    _created: Counter[str]
+    """How many services of each name were created (for their IDs:
+    :func:`~clustersim.swarm.identity.service_id`)."""
     _nodes: dict[str, NodeRecord]
     _tasks: dict[str, Task]
     _index: TaskIndex
@@ -102,8 +108,19 @@ class TaskStore:
         return "".join(self.clock.random.choice(_ID_ALPHABET) for _ in range(25))
 
     def service_tasks(self, service: str) -> list[Task]:
-        """The service's tasks, ended ones too, oldest first."""
-        return self._index.of_service(service)
+        """The tasks of the service now named ``service``, ended ones too, oldest first;
+        without one, those of the services of that name removed before (until reaped)."""
+        current = self.services.get(service)
+        if current is not None:
+            return self._index.of_service(current.id)
+        return [t for t in self._tasks.values() if t.service == service]
+
+    def service_of(self, task: Task) -> Service | None:
+        """The service the task was made for, None once it is removed (a later service of
+        the same name is another service: swarmkit looks a task's service up by
+        ``Task.ServiceID``)."""
+        service = self.services.get(task.service)
+        return service if service is not None and service.id == task.service_id else None
 
     def tasks_on(self, node: str) -> list[Task]:
         """The tasks assigned to the node, ended ones too, oldest first."""
@@ -112,7 +129,7 @@ class TaskStore:
     def slot_tasks(self, task: Task) -> list[Task]:
         """The tasks of the task's slot (for a global service: of its service on its node),
         ended ones too, oldest first."""
-        return self._index.in_slot(task.service, task.slot, task.node)
+        return self._index.in_slot(task.service_id, task.slot, task.node)
 
     def wait_for_change(self, task: Task) -> simpy.Event:
         """An event that fires at the task's next state or desired-state change."""
@@ -127,14 +144,25 @@ class TaskStore:
 
     def new_task(self, service: Service, *, slot: int, node: str | None = None,
                  desired: TaskState = TaskState.RUNNING) -> Task:
-        """Create a task from the service's current spec; the allocator makes it PENDING."""
+        """Create a task from the service's current spec; the allocator makes it PENDING,
+        unless it could not allocate the service (:meth:`allocate_waiting`)."""
         task = Task(self.new_id(), service.name, slot, service.version, service.spec,
-                    self.clock.now, node=node, desired_state=desired)
+                    self.clock.now, node=node, desired_state=desired, service_id=service.id)
         task.history.append((self.clock.now, TaskState.NEW))
         self._index.add(task)
-        self.set_task_state(task, TaskState.PENDING, "pending task scheduling")
+        if self.mesh.allocated(service.name):
+            self.set_task_state(task, TaskState.PENDING, "pending task scheduling")
         self.request_tick()
         return task
+
+    def allocate_waiting(self, service: Service) -> None:
+        """The allocator takes the service's tasks it left NEW once it can allocate the
+        service (swarmkit's allocator keeps them in its unallocated tasks)."""
+        if not self.mesh.allocated(service.name):
+            return
+        for task in self._index.of_service(service.id):
+            if task.state == TaskState.NEW and task.wanted:
+                self.set_task_state(task, TaskState.PENDING, "pending task scheduling")
 
     def set_task_state(self, task: Task, state: TaskState, message: str, err: str = "") -> None:
         """Record an observed state; a terminal state triggers the managers' reactions."""
@@ -157,7 +185,7 @@ class TaskStore:
     def _task_ended(self, task: Task) -> None:
         if state_failed(task) and task.slot and task.node:
             self.scheduler.task_failed(task.node, task, self.clock.now)
-        service = self.services.get(task.service)
+        service = self.service_of(task)
         if service is not None and service.updater is not None:
             service.updater.task_ended(task)
         if self.raft.has_leader:
@@ -200,9 +228,9 @@ class TaskStore:
 
     def tasks(self, service: str | None = None, *, history: bool = False) -> list[Task]:
         """The current tasks (desired state RUNNING or READY), as ``docker service ps -f
-        desired-state=running`` lists them; ``history=True`` adds the ended ones."""
-        if service is not None and service not in self.services and not self._index.has_service(
-                service):
-            self._service(service)  # raises with the list of services
+        desired-state=running`` lists them; ``history=True`` adds the ended ones. A
+        ``service`` name means the service now of that name (:meth:`service_tasks`)."""
         tasks = self._tasks.values() if service is None else self.service_tasks(service)
+        if service is not None and not tasks and service not in self.services:
+            self._service(service)  # raises with the list of services
         return [t for t in tasks if history or t.desired_state <= TaskState.RUNNING]

@@ -32,8 +32,9 @@ _Key = TypeVar("_Key")
 
 def in_flight(task: Task) -> bool:
     """Not ended, and either being stopped (desired state other than RUNNING) or on its way
-    to RUNNING (a PENDING task that no node fits, which has an error, waits instead)."""
-    if task.state.terminal:
+    to RUNNING (a PENDING task that no node fits, which has an error, waits instead, as does
+    a task left NEW, which the allocator could not allocate)."""
+    if task.state.terminal or task.state == TaskState.NEW:
         return False
     return task.desired_state != TaskState.RUNNING or (
         task.state < TaskState.RUNNING and not (task.state == TaskState.PENDING and task.err))
@@ -45,7 +46,7 @@ def _started(task: Task) -> bool:
 
 
 class TaskIndex:
-    """Every task, by id, by service, by replicated slot, by node and by service and node,
+    """Every task, by id, by service ID, by replicated slot, by node and by service and node,
     and the counts of in-flight and started tasks per node.
 
     A task's ``service`` and ``slot`` never change; its ``node``, states and error do, and
@@ -71,17 +72,17 @@ class TaskIndex:
         self.all[task.id] = task
         self._order[task.id] = self._count
         self._count += 1
-        self._by_service[task.service][task.id] = task
+        self._by_service[task.service_id][task.id] = task
         if task.slot:
-            self._by_slot[(task.service, task.slot)][task.id] = task
+            self._by_slot[(task.service_id, task.slot)][task.id] = task
         self._enter(task)
 
     def remove(self, task: Task) -> None:
         self._leave(task)
         del self.all[task.id], self._order[task.id]
-        _discard(self._by_service, task.service, task.id)
+        _discard(self._by_service, task.service_id, task.id)
         if task.slot:
-            _discard(self._by_slot, (task.service, task.slot), task.id)
+            _discard(self._by_slot, (task.service_id, task.slot), task.id)
 
     @contextmanager
     def changing(self, task: Task) -> Iterator[None]:
@@ -94,7 +95,7 @@ class TaskIndex:
 
     def _enter(self, task: Task) -> None:
         self._by_node[task.node][task.id] = task
-        self._by_service_node[(task.service, task.node)][task.id] = task
+        self._by_service_node[(task.service_id, task.node)][task.id] = task
         if in_flight(task):
             self.in_flight[task.node] = self.in_flight.get(task.node, 0) + 1
         if _started(task):
@@ -106,7 +107,7 @@ class TaskIndex:
 
     def _leave(self, task: Task) -> None:
         _discard(self._by_node, task.node, task.id)
-        _discard(self._by_service_node, (task.service, task.node), task.id)
+        _discard(self._by_service_node, (task.service_id, task.node), task.id)
         if in_flight(task):
             _decrement(self.in_flight, task.node)
         if _started(task):
@@ -114,11 +115,8 @@ class TaskIndex:
         self._pending.pop(task.id, None)
 
     # --- queries (creation order) ------------------------------------------------------------
-    def of_service(self, service: str) -> list[Task]:
-        return list(self._by_service.get(service, {}).values())
-
-    def has_service(self, service: str) -> bool:
-        return service in self._by_service
+    def of_service(self, service_id: str) -> list[Task]:
+        return list(self._by_service.get(service_id, {}).values())
 
     def on_node(self, node: str) -> list[Task]:
         return self._ordered(self._by_node.get(node, {}))
@@ -128,12 +126,13 @@ class TaskIndex:
         node."""
         return self._ordered(self._pending)
 
-    def in_slot(self, service: str, slot: int, node: str | None) -> list[Task]:
+    def in_slot(self, service_id: str, slot: int, node: str | None) -> list[Task]:
         """The tasks of one slot: ``slot`` of a replicated service, or (slot 0) the service's
-        tasks on ``node``, as swarmkit's reaper and restart supervisor group them."""
+        tasks on ``node``, as swarmkit's reaper and restart supervisor group them (by
+        ``Task.ServiceID``)."""
         if slot:
-            return list(self._by_slot.get((service, slot), {}).values())
-        return self._ordered(self._by_service_node.get((service, node), {}))
+            return list(self._by_slot.get((service_id, slot), {}).values())
+        return self._ordered(self._by_service_node.get((service_id, node), {}))
 
     def _ordered(self, tasks: dict[str, Task]) -> list[Task]:
         return sorted(tasks.values(), key=lambda t: self._order[t.id])

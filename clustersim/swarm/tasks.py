@@ -111,7 +111,10 @@ class Task:
     ``node`` is the node's name (``None`` while pending), ``state`` the observed state,
     ``desired_state`` what the orchestrator wants (RUNNING, READY while a restart delay
     runs, SHUTDOWN), ``message`` and ``err`` the status texts ``docker service ps`` shows,
-    ``version`` the service spec version the task was made from.
+    ``version`` the service spec version the task was made from, ``service_id`` the ID of
+    the service it was made for (swarmkit's ``Task.ServiceID``): the name ``service`` may
+    be taken by a later service once this one is removed, the ID never is. A task made
+    without one (a scheduler test's) takes its service's name as its ID.
     """
 
     id: str
@@ -127,6 +130,11 @@ class Task:
     err: str = ""
     started: float | None = None
     history: list[tuple[float, TaskState]] = field(default_factory=list)
+    service_id: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.service_id:
+            self.service_id = self.service
 
     @property
     def name(self) -> str:

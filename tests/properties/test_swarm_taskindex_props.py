@@ -1,6 +1,6 @@
 """The swarm's task indexes (clustersim.swarm.taskindex) always agree with a scan of every
-task (by service, node and slot, the PENDING ones, the tasks in flight), whatever happens to
-the services, the nodes and the containers (hypothesis)."""
+task (by service ID, node and slot, the PENDING ones, the tasks in flight), whatever happens
+to the services, the nodes and the containers (hypothesis)."""
 
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ def scanned_busy(cluster: SwarmCluster) -> bool:
                                     for s in cluster.services.values()):
         return True
     for task in cluster._tasks.values():
-        if task.state.terminal or cluster.node_down(task.node):
-            continue
+        if task.state.terminal or task.state == TaskState.NEW or cluster.node_down(task.node):
+            continue        # a task left NEW waits for the allocator
         if task.desired_state != TaskState.RUNNING:
             return True
         if task.state < TaskState.RUNNING and not (task.state == TaskState.PENDING and task.err):
@@ -38,12 +38,14 @@ def scanned_busy(cluster: SwarmCluster) -> bool:
 def assert_index_agrees(cluster: SwarmCluster) -> None:
     every = list(cluster._tasks.values())
     services = {t.service for t in every} | {"nothing"}
-    for service in services:
-        assert cluster.service_tasks(service) == [t for t in every if t.service == service]
+    for service in services:     # the current service's tasks; none: the removed ones'
+        current = cluster.services.get(service)
+        assert cluster.service_tasks(service) == [
+            t for t in every if (t.service_id == current.id if current else t.service == service)]
     for node in cluster.node_names():
         assert cluster.tasks_on(node) == [t for t in every if t.node == node]
     for task in every:
-        same_slot = [t for t in every if t.service == task.service and (
+        same_slot = [t for t in every if t.service_id == task.service_id and (
             t.slot == task.slot if task.slot else t.node == task.node)]
         assert cluster.slot_tasks(task) == same_slot
     assert cluster._index.pending() == [t for t in every if t.state == TaskState.PENDING]
@@ -86,7 +88,7 @@ def test_indexes_agree_with_a_scan(ops: list[tuple[str, int, float]], seed: int)
         elif op == "rm" and has_web:
             cluster.remove_service("s_web")
         elif op in ("global", "replicated") and not has_web:
-            cluster.deploy_stack("s", stack(op, index + 1))   # the old tasks keep the name
+            cluster.deploy_stack("s", stack(op, index + 1))   # a new service, the old name
         elif op == "constrain" and has_web:     # no node may fit: tasks wait with an error
             cluster.update_service("s_web", constraints=[f"node.labels.zone=={index}"])
         elif op == "broken-image":

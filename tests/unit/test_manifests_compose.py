@@ -400,3 +400,36 @@ def test_forbidden_options_are_refused_and_unsupported_ones_ignored_as_docker_do
         "Ignoring unsupported options: build, restart",
         "Ignoring deprecated options: container_name: Setting the container name is not supported.",
     )
+
+
+@pytest.mark.parametrize(("port", "path", "said"), [
+    ('"80:80/xyz"', "ports[0]", "the port '80:80/xyz' has the protocol 'xyz': docker stack "
+     'deploy refuses it ("invalid proto")'),
+    ("{target: 80, protocol: xyz}", "ports[0].protocol", "the protocol 'xyz' is not one a "
+     "swarm publishes: docker stack deploy would send it and the daemon publish the port as "
+     "tcp without a word"),
+    ("{target: 80, published: 70000}", "ports[0].published", "the published port 70000 is "
+     "above 65535: docker stack deploy sends it (a uint32) and the swarm stores the service, "
+     "but its port allocator cannot allocate the port, so the service's tasks stay New and "
+     "never start"),
+    ('{target: 80, published: "70000", mode: host}', "ports[0].published", "the published "
+     "port '70000' is above 65535: docker stack deploy sends it (a uint32) and the swarm "
+     "stores the service, but no node can publish the port"),
+])
+def test_a_ports_protocol_and_range_are_refused_with_what_docker_does(port, path, said) -> None:
+    """An unknown protocol was "cannot be read" (short syntax) or pydantic's list of
+    literals (long); a published port above 65535 pydantic's bound: each now says what
+    ``docker stack deploy`` and the swarm would do with it."""
+    with pytest.raises(ManifestError) as info:
+        stack(f"image: x\nports: [{port}]")
+    assert info.value.path == f"services.web.{path}"
+    assert info.value.message == said
+    assert info.value.expected in ("tcp, udp or sctp", "a number from 0 to 65535")
+
+
+@pytest.mark.parametrize(("port", "protocol"), [
+    ('"80:80/UDP"', "udp"), ('"80:80/Sctp"', "sctp"), ("{target: 80, protocol: TCP}", "tcp")])
+def test_a_ports_protocol_is_read_in_any_case(port, protocol) -> None:
+    """go-connections lower-cases the short syntax's protocol and the daemon looks the long
+    syntax's up in upper case: both were refused."""
+    assert stack(f"image: x\nports: [{port}]")["ports"][0]["protocol"] == protocol

@@ -213,6 +213,44 @@ def test_errors_have_the_daemons_shape(server):
     assert server.cluster.services == {}
 
 
+@pytest.mark.parametrize(("path", "body", "where"), [
+    ("init", {"ListenAddr": 5}, "number into Go struct field InitRequest.ListenAddr of type "
+     "string"),
+    ("init", {"Spec": []}, "array into Go struct field InitRequest.Spec of type swarm.Spec"),
+    ("init", {"Spec": {"Raft": {"ElectionTick": "10"}}}, "string into Go struct field "
+     "RaftConfig.Spec.Raft.ElectionTick of type int"),
+    ("init", {"DataPathPort": -1}, "number -1 into Go struct field InitRequest.DataPathPort "
+     "of type uint32"),
+    ("init", {"Spec": {"CAConfig": {"ExternalCAs": [{"URL": True}]}}}, "bool into Go struct "
+     "field ExternalCA.Spec.CAConfig.ExternalCAs.URL of type string"),
+    ("join", {"RemoteAddrs": "10.0.0.1:2377"}, "string into Go struct field "
+     "JoinRequest.RemoteAddrs of type []string"),
+    ("join", {"joinToken": 1}, "number into Go struct field JoinRequest.JoinToken of type "
+     "string"),
+    ("update?version=1", {"Orchestration": {"TaskHistoryRetentionLimit": 1.5}}, "number 1.5 "
+     "into Go struct field OrchestrationConfig.Orchestration.TaskHistoryRetentionLimit of "
+     "type int64"),
+    ("unlock", {"UnlockKey": []}, "array into Go struct field UnlockRequest.UnlockKey of type "
+     "string"),
+])
+def test_a_swarm_bodys_type_errors_name_the_go_field_path(server, path, body, where):
+    """``/swarm/init``, ``join``, ``update`` and ``unlock`` bodies are read into moby's
+    ``InitRequest``, ``JoinRequest``, ``Spec`` and ``UnlockRequest``: a value of the wrong
+    type got the 503 (or 501) meant for a well-formed body, where the daemon names the Go
+    field."""
+    sent = requests.post(f"{server.url}/v1.44/swarm/{path}", json=body, timeout=10)
+    assert (sent.status_code, sent.json()) == (400, {"message": "invalid JSON: json: cannot "
+                                                     f"unmarshal {where}"})
+
+
+def test_a_well_typed_swarm_body_still_gets_the_daemons_answer(server):
+    """A body of the right types goes on to the daemon's 503: this node is in a swarm."""
+    sent = requests.post(f"{server.url}/v1.44/swarm/join", timeout=10, json={
+        "ListenAddr": "0.0.0.0:2377", "RemoteAddrs": ["10.0.0.1:2377"],
+        "JoinToken": "SWMTKN-1-x", "Availability": "active"})
+    assert sent.status_code == 503 and "already part of a swarm" in sent.json()["message"]
+
+
 def test_bad_update_requests_get_the_daemons_errors(server):
     """A node's labels of the wrong type were a 500 with a Python error; a service version
     that is no number a 500 'update out of sequence' (moby's router refuses it first)."""
@@ -591,3 +629,114 @@ def test_a_refused_service_spec_gets_the_daemons_and_swarmkits_words(server, spe
                                json={"Name": "bad" if "create" in path else "ok", **spec})
         assert (answer.status_code, answer.json()["message"]) == (status, message)
     assert list(server.cluster.services) == ["ok"]
+
+
+_FILE = {"Name": "pw", "UID": "0", "GID": "0", "Mode": 292}
+
+
+@pytest.mark.parametrize(("container", "status", "message"), [
+    ({"Configs": [{"ConfigID": "x", "ConfigName": "x"}]}, 400,
+     "invalid Config: either File or Runtime should be set"),
+    ({"Configs": [{"ConfigID": "x", "ConfigName": "x", "File": _FILE, "Runtime": {}}]}, 400,
+     "invalid Config: cannot specify both File and Runtime"),
+    ({"Mounts": [{"Type": "xyz", "Target": "/data"}]}, 400, 'invalid MountType: "xyz"'),
+    ({"Mounts": [{"Type": "bind", "Source": "/srv", "Target": "/data",
+                  "BindOptions": {"Propagation": "sideways"}}]}, 400,
+     'invalid MountPropagation: "sideways"'),
+    ({"Secrets": [{"SecretName": "pw", "File": _FILE}]}, 400,
+     "rpc error: code = InvalidArgument desc = malformed secret reference"),
+    ({"Secrets": [{"SecretID": "x", "SecretName": "pw"}]}, 400,
+     "rpc error: code = InvalidArgument desc = malformed secret reference, no target provided"),
+    ({"Secrets": [{"SecretID": "x", "SecretName": "pw", "File": {"Name": ""}}]}, 400,
+     "rpc error: code = InvalidArgument desc = malformed file secret reference, invalid "
+     "target file name provided"),
+    ({"Secrets": [{"SecretID": "x", "SecretName": "a", "File": _FILE},
+                  {"SecretID": "y", "SecretName": "b", "File": _FILE}]}, 400,
+     "rpc error: code = InvalidArgument desc = secret references 'a' and 'b' have a "
+     "conflicting target: 'pw'"),
+    ({"Configs": [{"ConfigID": "", "ConfigName": "c", "File": _FILE}]}, 400,
+     "rpc error: code = InvalidArgument desc = malformed config reference"),
+    ({"Configs": [{"ConfigID": "x", "ConfigName": "a", "File": _FILE},
+                  {"ConfigID": "y", "ConfigName": "b", "File": _FILE}]}, 400,
+     "rpc error: code = InvalidArgument desc = config references 'a' and 'b' have a "
+     "conflicting target: 'pw'"),
+    ({"Mounts": [{"Type": "volume", "Target": "/data"}, {"Type": "tmpfs", "Target": "/data"}]},
+     400, "rpc error: code = InvalidArgument desc = ContainerSpec: duplicate mount point: /data"),
+    ({"Secrets": [{"SecretID": "x", "SecretName": "nosuch", "File": _FILE}]}, 400,
+     "rpc error: code = InvalidArgument desc = secret not found: nosuch"),
+    ({"Secrets": [{"SecretID": "x", "SecretName": "a", "File": {**_FILE, "Name": "a"}},
+                  {"SecretID": "y", "SecretName": "b", "File": {**_FILE, "Name": "b"}}]}, 400,
+     "rpc error: code = InvalidArgument desc = secrets not found: a, b"),
+    ({"Configs": [{"ConfigID": "x", "ConfigName": "nosuch", "Runtime": {}}]}, 400,
+     "rpc error: code = InvalidArgument desc = config not found: nosuch"),
+])
+def test_a_services_references_get_mobys_and_swarmkits_words(server, container, status,
+                                                             message):
+    """Secrets, configs and mounts in a ServiceSpec, refused as moby's conversion
+    (``containerToGRPC``) and swarmkit's controlapi (``validateSecretRefsSpec``,
+    ``validateConfigRefsSpec``, ``validateMounts``, ``checkSecretExistence``) refuse them,
+    on create and on update: the served daemon stored them unread, so a service could use a
+    secret that does not exist."""
+    spec = {"TaskTemplate": {"ContainerSpec": {"Image": "nginx", **container}}}
+    created = requests.post(f"{server.url}/v1.44/services/create", timeout=10,
+                            json={"Name": "ok", "TaskTemplate": _IMAGE})
+    version = requests.get(f"{server.url}/v1.44/services/ok", timeout=10).json()["Version"]
+    for path, name in (("services/create", "bad"),
+                       (f"services/{created.json()['ID']}/update?version={version['Index']}",
+                        "ok")):
+        answer = requests.post(f"{server.url}/v1.44/{path}", timeout=10,
+                               json={"Name": name, **spec})
+        assert (answer.status_code, answer.json()["message"]) == (status, message)
+    assert list(server.cluster.services) == ["ok"]
+
+
+def test_references_to_stored_secrets_and_configs_are_accepted(server, client):
+    """A reference by the object's ID and name, through the SDK's own types; a name that
+    does not match the ID's object is not found (swarmkit compares both)."""
+    secret = client.secrets.create(name="db_password", data=b"example")
+    config = client.configs.create(name="site", data=b"server {}")
+    service = client.services.create(
+        "nginx:1.27", name="api",
+        secrets=[docker.types.SecretReference(secret.id, "db_password")],
+        configs=[docker.types.ConfigReference(config.id, "site", "/etc/nginx/site.conf")])
+    assert service.attrs["Spec"]["TaskTemplate"]["ContainerSpec"]["Secrets"][0][
+        "SecretName"] == "db_password"
+    with pytest.raises(APIError, match="secret not found: other"):
+        client.services.create("nginx:1.27", name="api2",
+                               secrets=[docker.types.SecretReference(secret.id, "other")])
+    assert sorted(server.cluster.services) == ["api"]
+
+
+def test_a_ports_protocol_and_mode_are_read_as_moby_converts_them(server, client):
+    """moby looks a port's protocol and publish mode up in upper case among swarmkit's names
+    and takes an unknown one as TCP and ingress without a word (``ServiceSpecToGRPC``): the
+    served daemon refused ``xyz`` and ``UDP`` with the Compose reader's words."""
+    client.services.create("nginx:1.27", name="web", endpoint_spec=EndpointSpec(
+        ports={8080: (80, "xyz"), 8081: (81, "UDP", "weird")}))
+    ports = client.services.get("web").attrs["Spec"]["EndpointSpec"]["Ports"]
+    assert [(p["PublishedPort"], p["Protocol"], p["PublishMode"]) for p in ports] == [
+        (8080, "tcp", "ingress"), (8081, "udp", "ingress")]
+    assert {(p.published, p.protocol) for p in server.cluster.services["web"].spec.ports} == {
+        (8080, "tcp"), (8081, "udp")}
+
+
+def test_an_ingress_port_above_65535_leaves_the_tasks_new(server, client):
+    """``PublishedPort`` is a ``uint32``: swarmkit's control API stores the service, its port
+    allocator (a port space of 1-65535) cannot allocate it, so its task stays NEW and the
+    service publishes nothing, until an update gives it a port that can be allocated. The
+    served daemon refused it with the Compose reader's words."""
+    service = client.services.create("nginx:1.27", name="web",
+                                     endpoint_spec=EndpointSpec(ports={70000: 80}))
+    server.cluster.run(until=server.cluster.clock.now + 60)
+    [task] = service.tasks()
+    assert (task["Status"]["State"], task["Status"]["Message"]) == ("new", "created")
+    assert service.attrs["Spec"]["EndpointSpec"]["Ports"][0]["PublishedPort"] == 70000
+    service.reload()
+    assert service.attrs["Endpoint"] == {"Spec": {}}
+    assert server.cluster.mesh.published_ports() == {}
+    assert server.cluster.events.where(reason="AllocationFailed")
+    service.update(endpoint_spec=EndpointSpec(ports={8080: 80}))
+    server.cluster.run(until=server.cluster.clock.now + 60)
+    assert [t["Status"]["State"] for t in service.tasks(filters={"desired-state": "running"})
+            ] == ["running"]
+    assert server.cluster.mesh.published_ports() == {8080: "web"}

@@ -482,6 +482,25 @@ def test_secrets_and_networks_in_use_are_not_removed(docker, tmp_path):
     assert docker("network", "rm", "back") == ["back"]
 
 
+def test_mounts_are_checked_as_the_daemon_checks_them(docker):
+    """The CLI sends ``--mount`` as given; the daemon refuses an unknown type or bind
+    propagation (moby's ``containerToGRPC``) and two mounts at one target (swarmkit's
+    ``validateMounts``). The served daemon created all three services."""
+    for mounts, said in (
+            (["type=xyz,target=/data"], 'invalid MountType: "xyz"'),
+            (["type=bind,source=/srv,target=/data,bind-propagation=sideways"],
+             'invalid MountPropagation: "sideways"'),
+            (["type=volume,target=/data", "type=tmpfs,target=/data"],
+             "rpc error: code = InvalidArgument desc = ContainerSpec: duplicate mount point: "
+             "/data")):
+        flags = [part for mount in mounts for part in ("--mount", mount)]
+        refused = docker.run("service", "create", "-d", "--no-resolve-image", *flags,
+                             "nginx:1.27", ok=False)
+        assert (refused.returncode, refused.stderr.strip()) == (
+            1, f"Error response from daemon: {said}")
+    assert docker.server.cluster.services == {}
+
+
 def test_stack_networks_are_stored_by_id(docker, tmp_path):
     stack = compose_file(docker, "services:\n  web:\n    image: nginx:1.27\n", tmp_path / "s.yml")
     docker("stack", "deploy", "-c", str(stack), "app")

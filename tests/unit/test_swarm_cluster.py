@@ -310,6 +310,43 @@ def test_remove_stack_and_ps() -> None:
         ("REMOVE", "SHUTDOWN")}
 
 
+def test_a_service_created_again_under_a_removed_ones_name_has_only_its_own_tasks() -> None:
+    """Tasks belong to a service ID (swarmkit's ``Task.ServiceID``): a service removed and
+    created again under its name is a new service. ``tasks(history=True)`` and ``ps`` showed
+    the removed service's tasks with the new one's, and its slots mixed them."""
+    cluster = swarm()
+    cluster.deploy_stack("s", stack(web={"deploy": {"replicas": 2}}))
+    cluster.run(until=10)
+    first = cluster.services["s_web"].id
+    removed = {t.id for t in cluster.tasks("s_web", history=True)}
+    cluster.remove_stack("s")
+    cluster.run(until=20)
+    assert {t.id for t in cluster.tasks("s_web", history=True)} == removed  # until reaped
+    cluster.deploy_stack("s", stack(web={"deploy": {"replicas": 1}}))
+    cluster.run(until=30)
+    again = cluster.services["s_web"]
+    tasks = cluster.tasks("s_web", history=True)
+    assert again.id != first
+    assert [(t.state, t.service_id) for t in tasks] == [("RUNNING", again.id)]
+    assert not removed & {t.id for t in tasks}
+    assert [r["id"] for r in cluster.ps("s_web")] == [tasks[0].id[:12]]
+
+
+def test_a_service_created_again_starts_with_no_restart_history() -> None:
+    """The restart supervisor counts a slot's restarts per service: the removed service's
+    used up the new one's ``max_attempts`` (the history was kept by name and slot)."""
+    cluster = swarm()
+    cluster.fail_image("job:1", after=1.0)
+    policy = {"condition": "any", "delay": "1s", "max_attempts": 1}
+    for until in (60, 120):
+        cluster.deploy_stack("s", restart_stack(policy))
+        cluster.run(until=until)
+        service = cluster.services["s_job"]
+        assert len(cluster.tasks("s_job", history=True)) == 2     # the first and one restart
+        assert {t.service_id for t in cluster.tasks("s_job", history=True)} == {service.id}
+        cluster.remove_stack("s")
+
+
 def test_service_mode_change_is_refused() -> None:
     cluster = swarm()
     cluster.deploy_stack("s", stack(web={}))
