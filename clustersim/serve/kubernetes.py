@@ -74,6 +74,7 @@ from clustersim.kubernetes.objects import count_generation, is_terminating, set_
 from clustersim.kubernetes.services import apiserver_service
 from clustersim.kubernetes.storageclass import default_storage_class
 from clustersim.kubernetes.strategicmerge import strategic_merge_patch
+from clustersim.kubernetes.templategeneration import stamp_template_generation
 from clustersim.kubernetes.workloadupdates import pod_update_refusal
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.manifests.errors import together
@@ -705,6 +706,7 @@ class KubernetesBackend(ClusterTime):
         warning = _field_validation(request, resource, body)
         manifest = self._validated(body, resource)
         if request.arg("dryRun"):
+            stamp_template_generation(manifest, None)      # PrepareForCreate runs in a dry run
             rendered = self.renderer.render(manifest, resource)
             if resource.kind == "ResourceQuota":
                 # the API server clears a new quota's status (PrepareForCreate); only the quota
@@ -917,6 +919,7 @@ class KubernetesBackend(ClusterTime):
             errors = metadata_errors(resource.kind, meta)   # ValidateObjectMetaUpdate
             if errors:
                 raise _invalid(resource, name, together(errors))
+        before = copy.deepcopy(stored)
         generation = stored["metadata"].get("generation", 1)
         annotations_before = dict(stored["metadata"].get("annotations") or {})
         spec_changed = "spec" in new and new["spec"] != current.get("spec")
@@ -941,6 +944,7 @@ class KubernetesBackend(ClusterTime):
             if meta.get(field) != current["metadata"].get(field):
                 set_metadata_map(stored["metadata"], field, meta.get(field) or {})
                 self.cluster.changed()
+        stamp_template_generation(stored, before)
         if meta.get("finalizers") != current["metadata"].get("finalizers"):
             self.cluster.set_finalizers(stored, list(meta.get("finalizers") or []))
         if stored["metadata"].get("generation", 1) == generation:    # one count per update

@@ -170,9 +170,36 @@ def test_a_forbidden_pod_update_ends_with_what_it_changed(fresh):
 
 def test_removing_the_last_label_leaves_no_labels_field(fresh):
     """The API server writes an empty map as no field (omitempty): kubectl label ... app-
-    left labels: {} behind."""
+    left labels: {} behind. (A StatefulSet: a DaemonSet always keeps its template generation
+    annotation.)"""
     fresh("apply", "-f", "-", stdin=WORKLOADS)
-    fresh("label", "daemonset/agent", "tier-")
-    fresh("annotate", "daemonset/agent", "kubectl.kubernetes.io/last-applied-configuration-")
-    shown = json.loads(fresh("get", "daemonset/agent", "-o", "json").stdout)["metadata"]
+    fresh("label", "statefulset/db", "tier=db")
+    fresh("label", "statefulset/db", "tier-")
+    fresh("annotate", "statefulset/db", "kubectl.kubernetes.io/last-applied-configuration-")
+    shown = json.loads(fresh("get", "statefulset/db", "-o", "json").stdout)["metadata"]
     assert "labels" not in shown and "annotations" not in shown
+
+
+def test_a_daemonset_shows_its_template_generation(fresh):
+    """``kubectl get ds -o yaml`` shows ``deprecated.daemonset.template.generation``, which
+    the registry counts on create (also in a dry run) and on each template change only, and
+    which a client cannot set on an update (pkg/registry/apps/daemonset/strategy.go)."""
+    annotation = "deprecated.daemonset.template.generation"
+    daemonset = WORKLOADS.split("---\n")[1]
+    dry = fresh("create", "--dry-run=server", "-f", "-", "-o", "json", stdin=daemonset)
+    assert json.loads(dry.stdout)["metadata"]["annotations"] == {annotation: "1"}
+    fresh("apply", "-f", "-", stdin=daemonset)
+
+    def generations():
+        meta = json.loads(fresh("get", "ds/agent", "-o", "json").stdout)["metadata"]
+        return meta["annotations"][annotation], meta["generation"]
+
+    assert generations() == ("1", 1)
+    fresh("set", "image", "ds/agent", "a=agent:2")
+    assert generations() == ("2", 2)
+    fresh("patch", "ds/agent", "-p", '{"spec": {"minReadySeconds": 5}}')
+    assert generations() == ("2", 3)
+    fresh("annotate", "ds/agent", f"{annotation}=7", "--overwrite")
+    assert generations() == ("2", 3)
+    fresh("annotate", "ds/agent", f"{annotation}-")
+    assert generations() == ("2", 3)
