@@ -170,7 +170,10 @@ _UNKNOWN_REASON = "Unknown"
 """``StatusReasonUnknown``, which is empty on the wire: the reason of an error the API server
 did not classify (``ErrorToAPIStatus``, k8s.io/apiserver ``endpoints/handlers/
 responsewriters/status.go``); kubectl then prints ``Error from server: <message>``."""
-_INVALID = re.compile(r'^(?:The )?([\w.]+) "([^"]*)" is invalid: ([^\s:]+): (.+)$', re.S)
+_INVALID = re.compile(r'^(?:The )?([\w.]+) "([^"]*)" is invalid: (.+)$', re.S)
+_NEXT_ERROR = re.compile(r", (?=[^\s:,]+: (?:Invalid value|Forbidden|Required value|"
+                         r"Unsupported value|Duplicate value|Not found)\b)")
+"""Where the next field error starts in an aggregated ``[a, b]`` message."""
 _CAUSES = {"Required value": "FieldValueRequired", "Unsupported value": "FieldValueNotSupported",
            "Forbidden": "FieldValueForbidden", "Duplicate value": "FieldValueDuplicate",
            "Not found": "FieldValueNotFound"}
@@ -1412,15 +1415,22 @@ def _not_found(resource: Resource, name: str) -> HttpError:
 
 def _invalid_details(message: str) -> dict[str, Any] | None:
     """``StatusDetails`` of an Invalid error (``errors.NewInvalid`` in
-    ``staging/src/k8s.io/apimachinery/pkg/api/errors``): kind, group, name and the field's
-    cause, which kubectl prints as ``The Deployment "web" is invalid: spec.selector: ...``."""
+    ``staging/src/k8s.io/apimachinery/pkg/api/errors``): kind, group, name and each field's
+    cause, which kubectl prints as ``The Deployment "web" is invalid: spec.selector: ...``,
+    or one line each when the message aggregates several (``[a, b]``)."""
     found = _INVALID.match(message)
     if found is None:
         return None
     kind, _, group = found[1].partition(".")
-    detail = found[4]
-    return {"name": found[2], "group": group, "kind": kind,
-            "causes": [{"reason": _cause(detail), "message": detail, "field": found[3]}]}
+    body = found[3]
+    several = body.startswith("[") and body.endswith("]")
+    causes = []
+    for error in _NEXT_ERROR.split(body[1:-1]) if several else [body]:
+        field, colon, detail = error.partition(": ")
+        if not colon or not field or any(c.isspace() for c in field):
+            return None
+        causes.append({"reason": _cause(detail), "message": detail, "field": field})
+    return {"name": found[2], "group": group, "kind": kind, "causes": causes}
 
 
 def _not_streamed(sub: str, pod: dict[str, Any]) -> HttpError:

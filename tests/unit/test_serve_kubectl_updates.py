@@ -203,3 +203,20 @@ def test_a_daemonset_shows_its_template_generation(fresh):
     assert generations() == ("2", 3)
     fresh("annotate", "ds/agent", f"{annotation}-")
     assert generations() == ("2", 3)
+
+
+def test_every_immutable_field_a_job_update_changes_is_listed(fresh):
+    """ValidateJobSpecUpdate reports each immutable field changed, in its order, in one 422
+    whose causes kubectl prints one a line; only the first was reported."""
+    job = HELD_JOB.replace("spec:\n  template", "spec:\n  completions: 2\n  template")
+    fresh("apply", "-f", "-", stdin=job)
+    refused = fresh("patch", "job", "held", "--type=merge", "-p",
+                    '{"spec": {"completions": 4, "completionMode": "Indexed", "template": '
+                    '{"spec": {"containers": [{"name": "c", "image": "busybox:1.38"}]}}}}',
+                    check=False)
+    assert refused.stderr.splitlines() == [
+        'The Job "held" is invalid: ',
+        "* spec.completions: Invalid value: 4: can only be modified in tandem with "
+        "spec.parallelism",
+        "* spec.template: Invalid value: {...}: field is immutable",
+        '* spec.completionMode: Invalid value: "Indexed": field is immutable']
