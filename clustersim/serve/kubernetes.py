@@ -70,8 +70,17 @@ import yaml
 from clustersim.goformat import json_kind
 from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac, rbacdefaults
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
-from clustersim.kubernetes.objects import count_generation, is_terminating, set_metadata_map
-from clustersim.kubernetes.services import apiserver_service
+from clustersim.kubernetes.objects import (
+    count_generation,
+    generate_job_selector,
+    is_terminating,
+    set_metadata_map,
+)
+from clustersim.kubernetes.services import (
+    apiserver_service,
+    keep_allocated,
+    set_service_defaults,
+)
 from clustersim.kubernetes.storageclass import default_storage_class
 from clustersim.kubernetes.strategicmerge import strategic_merge_patch
 from clustersim.kubernetes.templategeneration import stamp_template_generation
@@ -925,7 +934,8 @@ class KubernetesBackend(ClusterTime):
         before = copy.deepcopy(stored)
         generation = stored["metadata"].get("generation", 1)
         annotations_before = dict(stored["metadata"].get("annotations") or {})
-        spec_changed = "spec" in new and new["spec"] != current.get("spec")
+        spec_changed = "spec" in new and new["spec"] != current.get("spec") and \
+            not self._same_spec(resource, stored, current, new["spec"])
         if spec_changed and resource.kind == "Pod":
             self._update_pod(resource, stored, current["spec"], new["spec"])
         elif spec_changed:     # the defaults it was read with are no change (apply's stored_form)
@@ -956,6 +966,25 @@ class KubernetesBackend(ClusterTime):
             if (field in new or field in stored) and new.get(field) != stored.get(field):
                 stored[field] = new.get(field)
                 self.cluster.changed()
+
+    def _same_spec(self, resource: Resource, stored: dict[str, Any], current: dict[str, Any],
+                   spec: Any) -> bool:
+        """Whether ``spec`` (a PUT's, or a patch's result) is the spec ``current`` shows once
+        the API server has filled in what it fills in: then the update writes nothing, and
+        neither the object's resourceVersion nor its generation moves (the registry's
+        ``GuaranteedUpdate`` skips the write of an object equal to the stored one,
+        k8s.io/apiserver ``pkg/storage/etcd3/store.go``). A manifest sent again as written,
+        without the defaults, is such a spec: upstream it is defaulted as it is decoded; a
+        Service keeps its allocated cluster IP and node ports (``keep_allocated``), and a
+        Job the selector and labels generated for it (which the simulator lets an update
+        leave out, :func:`~clustersim.kubernetes.workloadupdates.workload_update_refusal`)."""
+        candidate = copy.deepcopy({**stored, "spec": spec})
+        if resource.kind == "Job" and isinstance(spec, dict):
+            generate_job_selector(candidate)
+        elif resource.kind == "Service" and isinstance(spec, dict):
+            keep_allocated(stored.get("spec") or {}, candidate["spec"])
+            set_service_defaults(candidate["spec"])
+        return self.renderer.shown(candidate, resource).get("spec") == current.get("spec")
 
     def _update_pod(self, resource: Resource, stored: dict[str, Any], current: dict[str, Any],
                     new: dict[str, Any]) -> None:

@@ -220,3 +220,71 @@ def test_every_immutable_field_a_job_update_changes_is_listed(fresh):
         "spec.parallelism",
         "* spec.template: Invalid value: {...}: field is immutable",
         '* spec.completionMode: Invalid value: "Indexed": field is immutable']
+
+
+UNCHANGED = """apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly}
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: Never
+          containers: [{name: c, image: busybox:1.37}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: front}
+spec:
+  type: NodePort
+  selector: {app: front}
+  ports: [{port: 80}]
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: once}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: c, image: busybox:1.37, command: [sleep, "600"]}]
+"""
+
+
+@pytest.mark.parametrize(("target", "path"), [
+    ("cronjob/nightly", "/apis/batch/v1/namespaces/default/cronjobs"),
+    ("service/front", "/api/v1/namespaces/default/services"),
+    ("job/once", "/apis/batch/v1/namespaces/default/jobs")])
+def test_an_update_that_changes_nothing_writes_nothing(fresh, target, path):
+    """GuaranteedUpdate skips the write of an object equal to the stored one: replacing an
+    object by its own manifest (which the API server defaults as it decodes it, a Service
+    keeping its cluster IP and node port) or by itself as read, or annotating it again with
+    the same value, moves neither its resourceVersion nor its generation, and a watch from
+    its version sees no event of it. The simulated server compared the manifest without its
+    defaults and counted a change."""
+    fresh("create", "-f", "-", stdin=UNCHANGED)
+    fresh.server.step(5)
+
+    def version():
+        meta = json.loads(fresh("get", target, "-o", "json").stdout)["metadata"]
+        return meta["resourceVersion"], meta.get("generation")
+
+    before = version()
+    manifest = next(doc for doc in UNCHANGED.split("---\n")
+                    if f"name: {target.split('/')[1]}" in doc)
+    fresh("replace", "-f", "-", stdin=manifest)
+    fresh("replace", "-f", "-", stdin=fresh("get", target, "-o", "yaml").stdout)
+    assert version() == before
+    fresh("annotate", target, "note=kept", "--overwrite")
+    annotated = version()
+    assert annotated[1] == before[1] and annotated[0] != before[0]
+    fresh("annotate", target, "note=kept", "--overwrite")      # a PATCH that changes nothing
+    fresh("replace", "-f", "-", stdin=fresh("get", target, "-o", "yaml").stdout)
+    assert version() == annotated
+    watched = fresh("get", "--raw", f"{path}?watch=1&resourceVersion={annotated[0]}"
+                    "&timeoutSeconds=1").stdout
+    events = [e for e in watched.splitlines()
+              if json.loads(e)["object"]["metadata"]["name"] == target.split("/")[1]]
+    assert events == []
