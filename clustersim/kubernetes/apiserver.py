@@ -65,6 +65,7 @@ from clustersim.kubernetes.storageclass import (
 )
 from clustersim.kubernetes.storageprotection import mark_deleting, protect_claim
 from clustersim.kubernetes.strategicmerge import apply_patch, strategic_merge_patch
+from clustersim.kubernetes.templategeneration import stamp_template_generation
 from clustersim.kubernetes.workloadupdates import (
     pod_update_refusal,
     update_pod_spec,
@@ -277,6 +278,7 @@ class APIServer:
             self._admit_pod(obj)
         if kind == "Service":
             self.services.admit(obj)
+        stamp_template_generation(obj, None)
         self._uid += 1
         meta["uid"] = f"{self._uid:08x}-0000-4000-8000-{self.clock.seed & 0xFFFFFFFFFFFF:012x}"
         meta["creationTimestamp"] = self.now
@@ -678,6 +680,7 @@ class APIServer:
                            LAST_APPLIED: applied}
         set_metadata_map(existing["metadata"], "labels", labels_of(manifest))
         set_metadata_map(existing["metadata"], "annotations", annotations)
+        stamp_template_generation(existing, before)
         if kind != "Pod":          # update_pod counted it
             count_generation(existing, before.get("spec"),
                              before["metadata"].get("annotations") or {})

@@ -21,9 +21,9 @@ when it returns an object (:func:`set_defaults`). Two rules keep that invisible:
   changes to ``:latest``) is written into the stored object first (:func:`keep_defaults`),
   as upstream stored it at create.
 
-A Deployment's and a Job's own defaults (:func:`set_deployment_defaults`,
-:func:`set_job_defaults`) are stored: their controllers write them when they first see the
-object, and read them from it.
+A Deployment's, a Job's and a CronJob's own defaults (:func:`set_deployment_defaults`,
+:func:`set_job_defaults`, :func:`set_cronjob_defaults`) are stored: their controllers write
+them when they first see the object, and read them from it.
 
 What is left out: the defaults of volume sources (``defaultMode``), of a Pod's requests from
 its limits (``SetDefaults_Pod``), of host ports under ``hostNetwork``, and the deprecated
@@ -40,7 +40,8 @@ from clustersim.imageref import parse_reference
 
 __all__ = ["DEPLOYMENT_ROLLING_DEFAULTS", "MAX_INT32", "POD_SPEC_DEFAULTS", "PROBE_DEFAULTS",
            "default_sites", "image_pull_policy",
-           "keep_defaults", "set_defaults", "set_deployment_defaults", "set_job_defaults",
+           "keep_defaults", "set_cronjob_defaults", "set_defaults", "set_deployment_defaults",
+           "set_job_defaults",
            "set_template_defaults", "stored_form", "workload_default"]
 
 MAX_INT32 = 2**31 - 1
@@ -96,13 +97,15 @@ def default_sites(kind: str, spec: Any) -> Iterator[Site]:
 
 def set_defaults(obj: dict[str, Any]) -> None:
     """Fill in the defaults of ``obj`` (a Pod or a workload) in place, as the API server
-    stores it (see :func:`_unset` for what counts as unset); a Deployment or a Job that no
-    controller has seen yet (a dry run) gets its own defaults too."""
+    stores it (see :func:`_unset` for what counts as unset); a Deployment, a Job or a CronJob
+    that no controller has seen yet (a dry run) gets its own defaults too."""
     kind = str(obj.get("kind", ""))
     if kind == "Deployment":
         set_deployment_defaults(obj)
     elif kind == "Job":
         set_job_defaults(obj)
+    elif kind == "CronJob":
+        set_cronjob_defaults(obj)
     _fill(default_sites(kind, obj.get("spec")))
 
 
@@ -139,6 +142,17 @@ def set_deployment_defaults(deployment: dict[str, Any]) -> None:
         for field, percent in DEPLOYMENT_ROLLING_DEFAULTS.items():
             if rolling.get(field) is None:
                 rolling[field] = percent
+
+
+def set_cronjob_defaults(cronjob: dict[str, Any]) -> None:
+    """``SetDefaults_CronJob`` (``pkg/apis/batch/v1/defaults.go``): runs may overlap
+    (``concurrencyPolicy: Allow``), it is not suspended, and it keeps three succeeded and one
+    failed Job."""
+    spec = cronjob.setdefault("spec", {})
+    for field, default in (("concurrencyPolicy", "Allow"), ("suspend", False),
+                           ("successfulJobsHistoryLimit", 3), ("failedJobsHistoryLimit", 1)):
+        if spec.get(field) is None:
+            spec[field] = default
 
 
 def set_job_defaults(job: dict[str, Any]) -> None:

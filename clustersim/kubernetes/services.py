@@ -48,7 +48,8 @@ from clustersim.sim.requests import RequestStream
 if TYPE_CHECKING:
     from clustersim.kubernetes.cluster import KubernetesCluster
 
-__all__ = ["RequestStream", "Services", "apiserver_service"]
+__all__ = ["RequestStream", "Services", "apiserver_service", "keep_allocated",
+           "set_service_defaults"]
 
 SERVICE_CIDR = ipaddress.ip_network("10.96.0.0/12")
 NODE_PORT_RANGE = (30000, 32767)
@@ -125,7 +126,8 @@ class Services:
         """Default and allocate a new Service (type, cluster IP, node ports, LB address)."""
         name = svc["metadata"]["name"]
         spec = svc.setdefault("spec", {})
-        kind = spec.setdefault("type", "ClusterIP")
+        set_service_defaults(spec)
+        kind = spec["type"]
         if kind not in _TYPES:
             raise ValueError(f"Service {name!r}: spec.type {kind!r} must be one of {_TYPES}")
         rng = self.cluster.rng
@@ -145,8 +147,6 @@ class Services:
             self._ips.add(address)
             spec["clusterIP"] = str(address)
         for port in spec.get("ports") or []:
-            port.setdefault("protocol", "TCP")
-            port.setdefault("targetPort", port.get("port"))
             if kind in ("NodePort", "LoadBalancer"):
                 wanted = port.get("nodePort")
                 if wanted:
@@ -180,13 +180,7 @@ class Services:
     def update(self, svc: dict[str, Any], spec: dict[str, Any]) -> None:
         """Apply a new spec to a Service, keeping its cluster IP (immutable upstream) and the
         node ports of ports that stay; refused changes leave the Service as it was."""
-        old_spec = svc.get("spec") or {}
-        if old_spec.get("clusterIP") and "clusterIP" not in spec:
-            spec["clusterIP"] = old_spec["clusterIP"]
-        for port, old in zip(spec.get("ports") or [], old_spec.get("ports") or [],
-                             strict=False):
-            if "nodePort" in old and spec.get("type") in ("NodePort", "LoadBalancer"):
-                port.setdefault("nodePort", old["nodePort"])
+        keep_allocated(svc.get("spec") or {}, spec)
         candidate = {**svc, "spec": spec, "status": {}}
         self.release(svc, deleted=False)
         try:
@@ -325,3 +319,25 @@ class Services:
             return (now, False, None)
         uid, name, _ = view[rng.randrange(len(view))]
         return (now, uid in self.cluster.kubelet.serving, name)
+
+
+def set_service_defaults(spec: dict[str, Any]) -> None:
+    """The defaults of a Service's spec, in place (``SetDefaults_Service``,
+    ``pkg/apis/core/v1/defaults.go``): type ``ClusterIP``, and each port's protocol ``TCP``
+    and target port its port."""
+    spec.setdefault("type", "ClusterIP")
+    for port in spec.get("ports") or []:
+        port.setdefault("protocol", "TCP")
+        port.setdefault("targetPort", port.get("port"))
+
+
+def keep_allocated(old_spec: Mapping[str, Any], spec: dict[str, Any]) -> None:
+    """What an update of a Service keeps of the stored ``old_spec`` when the new ``spec``
+    leaves it out, in place: its cluster IP, and the node port of each port that stays (by
+    position) while the type still has node ports (``patchAllocatedValues`` in
+    ``pkg/registry/core/service/storage/storage.go``)."""
+    if old_spec.get("clusterIP") and "clusterIP" not in spec:
+        spec["clusterIP"] = old_spec["clusterIP"]
+    for port, old in zip(spec.get("ports") or [], old_spec.get("ports") or [], strict=False):
+        if "nodePort" in old and spec.get("type") in ("NodePort", "LoadBalancer"):
+            port.setdefault("nodePort", old["nodePort"])

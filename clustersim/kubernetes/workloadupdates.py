@@ -8,7 +8,8 @@ Upstream: ``ValidateDeploymentUpdate``, ``ValidateReplicaSetUpdate``,
 changes; a StatefulSet's spec changes only in its replicas, ordinals, template, update
 strategy, revisionHistoryLimit (mutable since v1.35), claim retention policy and
 minReadySeconds; a Job's template, selector,
-completions, completion mode and backoffLimitPerIndex stay as created, but for the scheduling
+completions, completion mode, pod failure policy, backoffLimitPerIndex, managedBy and success
+policy stay as created, but for the scheduling
 directives and the containers' requests and limits of a suspended Job with no Pod active
 (KEP-5440, beta since v1.36: :func:`safely_suspended`) and the completions of an
 Indexed Job changed together with its parallelism (``validateCompletions``: elastic Indexed
@@ -24,6 +25,7 @@ from typing import Any
 
 from clustersim.kubernetes.objects import generate_job_selector
 from clustersim.kubernetes.podspecdiff import pod_spec_diff
+from clustersim.manifests.kubernetes_errors import aggregate
 from clustersim.manifests.kubernetes_errors import immutable as immutable_value
 
 __all__ = ["POD_MUTABLE", "pod_update_refusal", "safely_suspended", "update_pod_spec",
@@ -32,6 +34,18 @@ __all__ = ["POD_MUTABLE", "pod_update_refusal", "safely_suspended", "update_pod_
 _STRUCTS = frozenset({"selector", "template"})
 """The immutable fields that are structs in Go (a ``LabelSelector``, a ``PodTemplateSpec``),
 which the API server's message abbreviates as ``{...}``."""
+
+_IMMUTABLE = {"Deployment": ("selector",), "ReplicaSet": ("selector",),
+              "DaemonSet": ("selector",),
+              "Job": ("completions", "selector", "template", "completionMode",
+                      "podFailurePolicy", "backoffLimitPerIndex", "managedBy",
+                      "successPolicy")}
+"""The fields each kind's update validation keeps as they are, in the order it checks them:
+one ``field is immutable`` each (``ValidateImmutableField``), all reported together. A
+Deployment's, ReplicaSet's and DaemonSet's selector is checked by their strategies'
+``ValidateUpdate``; a Job's fields by ``ValidateJobSpecUpdate`` (completions by
+``validateCompletions``, the template by ``validatePodTemplateUpdate``). A StatefulSet's
+immutable fields make one ``Forbidden`` of its whole spec (``ValidateStatefulSetUpdate``)."""
 
 POD_MUTABLE = ("schedulingGates", "tolerations", "activeDeadlineSeconds")
 """The fields of a Pod's spec an update may change besides its containers' images
@@ -58,7 +72,10 @@ def workload_update_refusal(existing: Mapping[str, Any], manifest: Mapping[str, 
     labels and selector the API server
     generated for it
     (:func:`~clustersim.kubernetes.objects.generate_job_selector`) are no change, whether
-    ``manifest`` is a file that never had them or the stored object patched."""
+    ``manifest`` is a file that never had them or the stored object patched. Every
+    immutable field changed is reported, in the order upstream checks them
+    (:data:`_IMMUTABLE`), as ``errors.NewInvalid`` aggregates them (``[a, b]`` for
+    several)."""
     kind, name = existing["kind"], existing["metadata"]["name"]
     # like kubectl's three-way merge: compare with what was applied, not with the
     # defaults the API server and controllers filled in; but a Job's template may have
@@ -78,22 +95,18 @@ def workload_update_refusal(existing: Mapping[str, Any], manifest: Mapping[str, 
             old["template"] = _with_resources(
                 _with_scheduling_directives(old.get("template") or {}, template), template)
     group = {"Job": "batch", "CronJob": "batch"}.get(kind, "apps")
+    errors: list[str] = []
     if kind == "Job" and new.get("completionMode") == "Indexed" and \
             new.get("completions") not in (None, old.get("completions")):
         # an elastic Indexed Job (validateCompletions): completions change with parallelism
         if new["completions"] != new.get("parallelism", 1):
-            return (f'Job.batch "{name}" is invalid: spec.completions: Invalid value: '
-                    f"{new['completions']}: can only be modified in tandem with "
-                    "spec.parallelism")
+            errors.append(f"spec.completions: Invalid value: {new['completions']}: can only be "
+                          "modified in tandem with spec.parallelism")
         old["completions"] = new["completions"]
-    immutable = {"Deployment": ("selector",), "ReplicaSet": ("selector",),
-                 "DaemonSet": ("selector",),
-                 "Job": ("selector", "template", "completions", "completionMode",
-                         "backoffLimitPerIndex")}
-    for field in immutable.get(kind, ()):
+    for field in _IMMUTABLE.get(kind, ()):
         if field in new and field in old and new[field] != old[field]:
-            return (f'{kind}.{group} "{name}" is invalid: spec.{field}: '
-                    + immutable_value(new[field], struct=field in _STRUCTS))
+            errors.append(f"spec.{field}: "
+                          + immutable_value(new[field], struct=field in _STRUCTS))
     if kind == "StatefulSet":
         mutable = {"replicas", "ordinals", "template", "updateStrategy", "revisionHistoryLimit",
                    "persistentVolumeClaimRetentionPolicy", "minReadySeconds"}
@@ -101,12 +114,14 @@ def workload_update_refusal(existing: Mapping[str, Any], manifest: Mapping[str, 
                    and not (k == "podManagementPolicy" and new.get(k) in (None, "OrderedReady")
                             and old.get(k) in (None, "OrderedReady"))}
         if changed:
-            return (f'StatefulSet.apps "{name}" is invalid: spec: Forbidden: updates to '
-                    "statefulset spec for fields other than 'replicas', 'ordinals', 'template', "
-                    "'updateStrategy', 'revisionHistoryLimit', "
-                    "'persistentVolumeClaimRetentionPolicy' and "
-                    f"'minReadySeconds' are forbidden (changed: {', '.join(sorted(changed))})")
-    return None
+            errors.append("spec: Forbidden: updates to statefulset spec for fields other than "
+                          "'replicas', 'ordinals', 'template', 'updateStrategy', "
+                          "'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and "
+                          "'minReadySeconds' are forbidden (changed: "
+                          f"{', '.join(sorted(changed))})")
+    if not errors:
+        return None
+    return f'{kind}.{group} "{name}" is invalid: {aggregate(errors)}'
 
 
 def safely_suspended(job: Mapping[str, Any]) -> bool:

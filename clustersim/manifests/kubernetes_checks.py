@@ -2,7 +2,10 @@
 
 Upstream: kubernetes/kubernetes ``pkg/apis/core/validation/validation.go``
 (``validateContainers``: "Duplicate value" for a repeated container name;
-``validateContainerCommon``: an image is required; ``ValidateResourceRequirements``: no request
+``validateContainerCommon``: an image is required, ``validateContainerPorts``: a port name once
+per container, ``ValidateEnv``: a variable's name is required, ``checkHostPortConflicts``: a
+host port once per pod; the names' syntax is checked with the fields, by
+:mod:`clustersim.manifests.kubernetes_names`; ``ValidateResourceRequirements``: no request
 above its limit; ``ValidateServiceName``: a DNS-1035 label; ``validateServicePort``: every port
 of a multi-port Service needs a unique name), ``pkg/apis/apps/validation/validation.go`` (a
 workload needs a selector that matches its template's labels: "`selector` does not match
@@ -10,9 +13,11 @@ template `labels`", the labels shown as JSON, as ``field.Error`` shows a map) an
 ``pkg/apis/batch/validation/validation.go`` (a Job's pods restart ``OnFailure`` or ``Never``).
 Messages keep upstream's wording ("Required value", "Duplicate value", "Invalid value"), and
 all of an object's errors are reported together (:func:`check_object`), with the errors of its
-fields (:func:`clustersim.manifests.validation.validate_object`). Also the finalizers of any
-object (``ValidateFinalizers`` in apimachinery ``pkg/api/validation/objectmeta.go`` and
-``validateKubeFinalizerName``: :func:`finalizer_errors`).
+fields (:func:`clustersim.manifests.validation.validate_object`); simplified: the fields' own
+errors come first, then these, where upstream interleaves them field by field. Also the
+finalizers of any object (``ValidateFinalizers`` in apimachinery
+``pkg/api/validation/objectmeta.go`` and ``validateKubeFinalizerName``:
+:func:`finalizer_errors`).
 
 Also from ``pkg/apis/apps/validation/validation.go``: a selector with neither ``matchLabels``
 nor ``matchExpressions`` ("empty selector is invalid for deployment"; upstream says
@@ -43,6 +48,7 @@ from clustersim.manifests.kubernetes_names import (
     STANDARD_FINALIZERS,
     label_key_problems,
     name_hint,
+    port_name_problems,
 )
 from clustersim.manifests.kubernetes_versions import SELECTOR_DEFAULTED, SELECTOR_KINDS
 from clustersim.manifests.safe_yaml import Document, Path
@@ -139,6 +145,11 @@ def _containers(document: Document, kind: str, pod: Any) -> Iterator[ManifestErr
             if not container.image:
                 yield document.error((*where, "image"), "Required value",
                                      "image: the container image to run, such as nginx:1.27")
+            yield from _port_names(document, where, container)
+            for position, variable in enumerate(container.env or []):
+                if not variable.name:
+                    yield document.error((*where, "env", position, "name"), "Required value",
+                                         "name: the variable's name, such as LOG_LEVEL")
             resources = container.resources
             if resources is None or not resources.requests or not resources.limits:
                 continue
@@ -158,6 +169,40 @@ def _containers(document: Document, kind: str, pod: Any) -> Iterator[ManifestErr
                 detail = f"must be {most} {name} limit of {limit_text}"
                 yield document.error((*where, "resources", "requests"), invalid(text, detail),
                                      f"requests.{name} {hint} limits.{name}")
+
+
+def _port_names(document: Document, where: Path, container: Any
+                ) -> Iterator[ManifestError]:
+    """``validateContainerPorts``: a port name used twice in one container is a "Duplicate
+    value" (a name refused by ``IsValidPortName`` is not counted)."""
+    named: set[str] = set()
+    for index, port in enumerate(container.ports or []):
+        if not port.name or port_name_problems(port.name):
+            continue
+        if port.name in named:
+            yield document.error((*where, "ports", index, "name"),
+                                 f"Duplicate value: {go_value(port.name)}",
+                                 "a different name for each port of the container")
+        named.add(port.name)
+
+
+def _host_ports(document: Document, path: Path, containers: Any
+                ) -> Iterator[ManifestError]:
+    """``checkHostPortConflicts`` (``AccumulateUniqueHostPorts``): two ports of a pod's
+    containers on the same host port, protocol and host IP are a "Duplicate value" of
+    ``protocol/hostIP/hostPort`` at the second one (the protocol defaulted to TCP)."""
+    taken: set[str] = set()
+    for index, container in enumerate(containers or []):
+        for position, port in enumerate(container.ports or []):
+            if not port.host_port:
+                continue
+            key = f"{port.protocol or 'TCP'}/{port.host_ip or ''}/{port.host_port}"
+            if key in taken:
+                yield document.error(
+                    (*path, "containers", index, "ports", position, "hostPort"),
+                    f"Duplicate value: {go_value(key)}",
+                    "a different hostPort (or protocol, or hostIP) for each port of the pod")
+            taken.add(key)
 
 
 def _canonical(value: Decimal, written: Any) -> str:
@@ -216,6 +261,7 @@ def _pod(document: Document, kind: str, pod: Any) -> Iterator[ManifestError]:
                     "a different name for each container of the pod",
                 )
             seen.add(container.name)
+    yield from _host_ports(document, path, pod.containers)
     yield from _restart_policy(document, kind, path)
     if kind != "StatefulSet":   # its template is not validated: claim templates add volumes
         for where, name in unmounted_volumes(_raw(document, path)):

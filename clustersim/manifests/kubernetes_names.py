@@ -4,11 +4,12 @@ Upstream: k8s.io/apimachinery ``pkg/util/validation/validation.go`` and
 ``pkg/api/validate/content`` (``dns.go``, ``kube.go``, ``errors.go``): ``IsDNS1123Label``
 (container and port names, namespaces), ``IsDNS1123Subdomain`` (most objects' names),
 ``IsDNS1035Label`` (Services), ``IsLabelKey`` (label and annotation keys, the old
-``IsQualifiedName``), ``IsLabelValue`` and ``IsConfigMapKey`` (the keys of ConfigMap and
-Secret data). Each returns a list of problems, every one a separate ``field.Invalid`` of
-the name, worded by ``MaxLenError`` ("must be no more than 63 characters") and
-``RegexError`` (what the name must be, examples, and the regular expression); the
-loader adds a hint (:func:`name_hint`).
+``IsQualifiedName``), ``IsLabelValue``, ``IsConfigMapKey`` (the keys of ConfigMap and
+Secret data), ``IsValidPortName`` (container port names) and ``IsRelaxedEnvVarName``
+(environment variable names and ``envFrom`` prefixes). Each returns a list of problems,
+every one a separate ``field.Invalid`` of the name, worded by ``MaxLenError`` ("must be no
+more than 63 characters") and ``RegexError`` (what the name must be, examples, and the
+regular expression); the loader adds a hint (:func:`name_hint`).
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ __all__ = [
     "dns1035_label_problems",
     "dns1123_label_problems",
     "dns1123_subdomain_problems",
+    "env_var_name_problems",
     "label_key_problems",
     "label_value_problems",
     "name_hint",
+    "port_name_problems",
 ]
 
 _DNS1123_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
@@ -143,7 +146,43 @@ def config_key_problems(value: str) -> list[str]:
     return problems
 
 
+def port_name_problems(value: str) -> list[str]:
+    """``IsValidPortName`` (an IANA service name, RFC 6335, lower case only): at most 15
+    characters of lower case letters, digits and '-', at least one letter, no '--', no '-'
+    at either end; each problem it finds, in its order."""
+    problems = [_too_long(15)] if len(value) > 15 else []
+    if not _matches("[-a-z0-9]+", value):
+        problems.append("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
+    if re.search("[a-z]", value) is None:
+        problems.append("must contain at least one letter (a-z)")
+    if "--" in value:
+        problems.append("must not contain consecutive hyphens")
+    if value.startswith("-") or value.endswith("-"):
+        problems.append("must not begin or end with a hyphen")
+    return problems
+
+
+def env_var_name_problems(value: str) -> list[str]:
+    """``IsRelaxedEnvVarName``: any printable ASCII character but '=' (space included, as Go's
+    ``unicode.IsPrint`` counts it). The relaxed rule is the only one since v1.34
+    (``RelaxedEnvironmentVariableValidation``, KEP-4369, GA); before, a name had to match
+    ``[-._a-zA-Z][-._a-zA-Z0-9]*``. An empty name is "Required value" where it is checked
+    (``ValidateEnv``), so it has no problem here."""
+    if all(" " <= char <= "~" and char != "=" for char in value):
+        return []
+    return ["a valid environment variable name must consist only of printable ASCII "
+            "characters other than '='"]
+
+
 _HINTS = {
+    "alpha-numeric characters (a-z, 0-9)": "a port name of lower case letters, digits and "
+                                           "'-', such as 'http'",
+    "at least one letter (a-z)": "a port name with a letter, such as 'http' or 'h2c'",
+    "consecutive hyphens": "a port name with single hyphens, such as 'http-alt'",
+    "begin or end with a hyphen": "a port name that starts and ends with a letter or digit, "
+                                  "such as 'http-alt'",
+    "environment variable name": "a name of printable ASCII characters other than '=', such "
+                                 "as 'LOG_LEVEL'",
     "config key": "a key of letters, digits, '-', '_' and '.', such as 'app.properties'",
     "must not be '.": "a key that names a file, such as 'app.properties'",
     "must not start with '..'": "a key that names a file, such as 'app.properties'",

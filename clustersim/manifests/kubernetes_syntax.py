@@ -25,8 +25,10 @@ from clustersim.manifests.kubernetes_names import (
     dns1035_label_problems,
     dns1123_label_problems,
     dns1123_subdomain_problems,
+    env_var_name_problems,
     label_key_problems,
     label_value_problems,
+    port_name_problems,
 )
 from clustersim.quantity import QuantityError, parse_quantity
 
@@ -36,6 +38,7 @@ __all__ = [
     "Annotations",
     "ConfigKey",
     "DNS1035Label",
+    "EnvVarName",
     "Int32",
     "IntOrPercent",
     "IntOrString",
@@ -43,6 +46,7 @@ __all__ = [
     "Labels",
     "NonNegative",
     "Port",
+    "PortName",
     "PortOrZero",
     "Protocol",
     "Quantity",
@@ -99,6 +103,8 @@ qualified_name = _name_check(label_key_problems)
 _label_value = _name_check(label_value_problems)
 _annotation_key = _name_check(label_key_problems, lower=True)
 _config_key = _name_check(config_key_problems)
+_port_name = _name_check(port_name_problems)
+_env_var_name = _name_check(env_var_name_problems)
 
 
 def base64_text(value: str) -> str:
@@ -181,6 +187,11 @@ Labels = dict[
     Annotated[str, AfterValidator(qualified_name)], Annotated[str, AfterValidator(_label_value)]
 ]
 ConfigKey = Annotated[str, AfterValidator(_config_key)]
+PortName = Annotated[str, AfterValidator(_port_name)]
+"""``IsValidPortName``: a container port's name (``validateContainerPorts``)."""
+EnvVarName = Annotated[str, AfterValidator(_env_var_name)]
+"""``IsRelaxedEnvVarName``: an environment variable's name and an ``envFrom`` prefix
+(``ValidateEnv``, ``ValidateEnvFrom``)."""
 Label = Annotated[str, AfterValidator(dns_label)]
 DNS1035Label = Annotated[str, AfterValidator(_dns1035_label)]
 Annotations = dict[Annotated[str, AfterValidator(_annotation_key)], str]

@@ -40,12 +40,14 @@ from clustersim.manifests.kubernetes_syntax import (
     Annotations,
     ConfigKey,
     DNS1035Label,
+    EnvVarName,
     Int32,
     IntOrPercent,
     Label,
     Labels,
     NonNegative,
     Port,
+    PortName,
     PortOrZero,
     Protocol,
     Quantity,
@@ -143,7 +145,8 @@ class ContainerPort(_Model):
     container_port: Port
     host_port: PortOrZero | None = None
     protocol: Protocol | None = None
-    name: str | None = None
+    name: PortName | None = None
+    host_ip: str | None = Field(default=None, alias="hostIP")
 
 
 # The shapes of the structures that the kubelet and the controllers read: named as Go names
@@ -178,7 +181,7 @@ class EnvVarSource(_Model):
 
 
 class EnvVar(_Model):
-    name: str
+    name: EnvVarName
     value: str | None = None
     value_from: EnvVarSource | None = None
 
@@ -193,7 +196,7 @@ class SecretEnvSource(ConfigMapEnvSource):
 
 
 class EnvFromSource(_Model):
-    prefix: str | None = None
+    prefix: EnvVarName | None = None
     config_map_ref: ConfigMapEnvSource | None = None
     secret_ref: SecretEnvSource | None = None
 

@@ -59,11 +59,12 @@ class Renderer(DerivedObjects):
         """A stored object as the API returns it, with its resourceVersion. ``lean``: for a
         Table only (read, never sent whole): the spec is the stored one, not a copy, and
         keeps its defaults unset."""
-        return self.versioned(self._shown(obj, resource, lean=lean), obj, stored=True)
+        return self.versioned(self.shown(obj, resource, lean=lean), obj, stored=True)
 
-    def _shown(self, obj: Mapping[str, Any], resource: Resource | None = None, *,
+    def shown(self, obj: Mapping[str, Any], resource: Resource | None = None, *,
                lean: bool = False) -> dict[str, Any]:
-        """:meth:`render` without the resourceVersion."""
+        """:meth:`render` without the resourceVersion (and without the side effect of
+        stamping one)."""
         resource = resource or by_kind(obj["kind"])
         if lean:
             out = {k: (v if k == "spec" else self._times(v)) for k, v in obj.items()}
@@ -194,7 +195,7 @@ class Renderer(DerivedObjects):
         out = []
         for name in sorted(names):
             if name in stored:
-                obj = self._shown(stored[name])
+                obj = self.shown(stored[name])
             else:
                 obj = {"apiVersion": "v1", "kind": "Namespace", "metadata": {
                     "name": name, "creationTimestamp": self.timestamp(0),

@@ -70,10 +70,20 @@ import yaml
 from clustersim.goformat import json_kind
 from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac, rbacdefaults
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
-from clustersim.kubernetes.objects import count_generation, is_terminating, set_metadata_map
-from clustersim.kubernetes.services import apiserver_service
+from clustersim.kubernetes.objects import (
+    count_generation,
+    generate_job_selector,
+    is_terminating,
+    set_metadata_map,
+)
+from clustersim.kubernetes.services import (
+    apiserver_service,
+    keep_allocated,
+    set_service_defaults,
+)
 from clustersim.kubernetes.storageclass import default_storage_class
 from clustersim.kubernetes.strategicmerge import strategic_merge_patch
+from clustersim.kubernetes.templategeneration import stamp_template_generation
 from clustersim.kubernetes.workloadupdates import pod_update_refusal
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.manifests.errors import together
@@ -169,7 +179,10 @@ _UNKNOWN_REASON = "Unknown"
 """``StatusReasonUnknown``, which is empty on the wire: the reason of an error the API server
 did not classify (``ErrorToAPIStatus``, k8s.io/apiserver ``endpoints/handlers/
 responsewriters/status.go``); kubectl then prints ``Error from server: <message>``."""
-_INVALID = re.compile(r'^(?:The )?([\w.]+) "([^"]*)" is invalid: ([^\s:]+): (.+)$', re.S)
+_INVALID = re.compile(r'^(?:The )?([\w.]+) "([^"]*)" is invalid: (.+)$', re.S)
+_NEXT_ERROR = re.compile(r", (?=[^\s:,]+: (?:Invalid value|Forbidden|Required value|"
+                         r"Unsupported value|Duplicate value|Not found)\b)")
+"""Where the next field error starts in an aggregated ``[a, b]`` message."""
 _CAUSES = {"Required value": "FieldValueRequired", "Unsupported value": "FieldValueNotSupported",
            "Forbidden": "FieldValueForbidden", "Duplicate value": "FieldValueDuplicate",
            "Not found": "FieldValueNotFound"}
@@ -705,6 +718,7 @@ class KubernetesBackend(ClusterTime):
         warning = _field_validation(request, resource, body)
         manifest = self._validated(body, resource)
         if request.arg("dryRun"):
+            stamp_template_generation(manifest, None)      # PrepareForCreate runs in a dry run
             rendered = self.renderer.render(manifest, resource)
             if resource.kind == "ResourceQuota":
                 # the API server clears a new quota's status (PrepareForCreate); only the quota
@@ -917,9 +931,11 @@ class KubernetesBackend(ClusterTime):
             errors = metadata_errors(resource.kind, meta)   # ValidateObjectMetaUpdate
             if errors:
                 raise _invalid(resource, name, together(errors))
+        before = copy.deepcopy(stored)
         generation = stored["metadata"].get("generation", 1)
         annotations_before = dict(stored["metadata"].get("annotations") or {})
-        spec_changed = "spec" in new and new["spec"] != current.get("spec")
+        spec_changed = "spec" in new and new["spec"] != current.get("spec") and \
+            not self._same_spec(resource, stored, current, new["spec"])
         if spec_changed and resource.kind == "Pod":
             self._update_pod(resource, stored, current["spec"], new["spec"])
         elif spec_changed:     # the defaults it was read with are no change (apply's stored_form)
@@ -941,6 +957,7 @@ class KubernetesBackend(ClusterTime):
             if meta.get(field) != current["metadata"].get(field):
                 set_metadata_map(stored["metadata"], field, meta.get(field) or {})
                 self.cluster.changed()
+        stamp_template_generation(stored, before)
         if meta.get("finalizers") != current["metadata"].get("finalizers"):
             self.cluster.set_finalizers(stored, list(meta.get("finalizers") or []))
         if stored["metadata"].get("generation", 1) == generation:    # one count per update
@@ -949,6 +966,25 @@ class KubernetesBackend(ClusterTime):
             if (field in new or field in stored) and new.get(field) != stored.get(field):
                 stored[field] = new.get(field)
                 self.cluster.changed()
+
+    def _same_spec(self, resource: Resource, stored: dict[str, Any], current: dict[str, Any],
+                   spec: Any) -> bool:
+        """Whether ``spec`` (a PUT's, or a patch's result) is the spec ``current`` shows once
+        the API server has filled in what it fills in: then the update writes nothing, and
+        neither the object's resourceVersion nor its generation moves (the registry's
+        ``GuaranteedUpdate`` skips the write of an object equal to the stored one,
+        k8s.io/apiserver ``pkg/storage/etcd3/store.go``). A manifest sent again as written,
+        without the defaults, is such a spec: upstream it is defaulted as it is decoded; a
+        Service keeps its allocated cluster IP and node ports (``keep_allocated``), and a
+        Job the selector and labels generated for it (which the simulator lets an update
+        leave out, :func:`~clustersim.kubernetes.workloadupdates.workload_update_refusal`)."""
+        candidate = copy.deepcopy({**stored, "spec": spec})
+        if resource.kind == "Job" and isinstance(spec, dict):
+            generate_job_selector(candidate)
+        elif resource.kind == "Service" and isinstance(spec, dict):
+            keep_allocated(stored.get("spec") or {}, candidate["spec"])
+            set_service_defaults(candidate["spec"])
+        return self.renderer.shown(candidate, resource).get("spec") == current.get("spec")
 
     def _update_pod(self, resource: Resource, stored: dict[str, Any], current: dict[str, Any],
                     new: dict[str, Any]) -> None:
@@ -1408,15 +1444,22 @@ def _not_found(resource: Resource, name: str) -> HttpError:
 
 def _invalid_details(message: str) -> dict[str, Any] | None:
     """``StatusDetails`` of an Invalid error (``errors.NewInvalid`` in
-    ``staging/src/k8s.io/apimachinery/pkg/api/errors``): kind, group, name and the field's
-    cause, which kubectl prints as ``The Deployment "web" is invalid: spec.selector: ...``."""
+    ``staging/src/k8s.io/apimachinery/pkg/api/errors``): kind, group, name and each field's
+    cause, which kubectl prints as ``The Deployment "web" is invalid: spec.selector: ...``,
+    or one line each when the message aggregates several (``[a, b]``)."""
     found = _INVALID.match(message)
     if found is None:
         return None
     kind, _, group = found[1].partition(".")
-    detail = found[4]
-    return {"name": found[2], "group": group, "kind": kind,
-            "causes": [{"reason": _cause(detail), "message": detail, "field": found[3]}]}
+    body = found[3]
+    several = body.startswith("[") and body.endswith("]")
+    causes = []
+    for error in _NEXT_ERROR.split(body[1:-1]) if several else [body]:
+        field, colon, detail = error.partition(": ")
+        if not colon or not field or any(c.isspace() for c in field):
+            return None
+        causes.append({"reason": _cause(detail), "message": detail, "field": field})
+    return {"name": found[2], "group": group, "kind": kind, "causes": causes}
 
 
 def _not_streamed(sub: str, pod: dict[str, Any]) -> HttpError:

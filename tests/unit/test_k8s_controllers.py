@@ -24,6 +24,7 @@ from clustersim import Node
 from clustersim.kubernetes import CronSchedule, KubernetesCluster
 from clustersim.kubernetes.controllers.job import pod_failure_backoff, want_active
 from clustersim.kubernetes.controllers.replicaset import deletion_rank
+from clustersim.kubernetes.templategeneration import TEMPLATE_GENERATION
 
 
 def nodes(count=3, **kw):
@@ -714,6 +715,47 @@ def test_daemonset_rolling_update_replaces_one_node_at_a_time():
     images = {cluster.get("Pod", "default", p.name)["spec"]["containers"][0]["image"]
               for p in cluster.pods()}
     assert images == {"agent:2"} and daemon_nodes(cluster) == ["node-1", "node-2", "node-3"]
+
+
+def test_daemonset_counts_its_template_generations_in_an_annotation():
+    """The DaemonSet registry writes ``deprecated.daemonset.template.generation``: 1 on
+    create, one more for each template change only, whatever the client sends
+    (``PrepareForCreate``/``PrepareForUpdate``); its revisions copy it."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(daemonset())
+    cluster.run()
+
+    def template_generation():
+        ds = cluster.get("DaemonSet", "default", "agent")
+        return ds["metadata"]["annotations"][TEMPLATE_GENERATION], ds["metadata"]["generation"]
+
+    assert template_generation() == ("1", 1)
+    changed = daemonset()
+    changed["spec"]["minReadySeconds"] = 5
+    cluster.apply(changed)
+    assert template_generation() == ("1", 2)
+    changed["spec"]["template"]["spec"]["containers"][0]["image"] = "agent:2"
+    changed["metadata"]["annotations"] = {TEMPLATE_GENERATION: "9"}
+    cluster.apply(changed)
+    assert template_generation() == ("2", 3)
+    cluster.run()
+    revisions = sorted((r["revision"], r["metadata"]["annotations"][TEMPLATE_GENERATION])
+                       for r in cluster.objects("ControllerRevision"))
+    assert revisions == [(1, "1"), (2, "2")]
+
+
+def test_a_new_daemonset_keeps_a_template_generation_it_was_created_with():
+    """``PrepareForCreate`` keeps a client's template generation of at least 1 and raises a
+    lower one to 1."""
+    cluster = KubernetesCluster(nodes(1), seed=0)
+    for name, given, kept in (("a", "4", "4"), ("b", "0", "1"), ("c", "x", "1")):
+        ds = daemonset()
+        ds["metadata"].update(name=name, annotations={TEMPLATE_GENERATION: given})
+        ds["spec"]["selector"]["matchLabels"]["app"] = ds["spec"]["template"]["metadata"][
+            "labels"]["app"] = name
+        cluster.apply(ds)
+        assert cluster.get("DaemonSet", "default", name)["metadata"]["annotations"][
+            TEMPLATE_GENERATION] == kept
 
 
 def test_statefulset_recovers_after_out_of_service_taint():

