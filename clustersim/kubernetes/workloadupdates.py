@@ -117,8 +117,7 @@ def workload_update_refusal(existing: Mapping[str, Any], manifest: Mapping[str, 
             errors.append("spec: Forbidden: updates to statefulset spec for fields other than "
                           "'replicas', 'ordinals', 'template', 'updateStrategy', "
                           "'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and "
-                          "'minReadySeconds' are forbidden (changed: "
-                          f"{', '.join(sorted(changed))})")
+                          "'minReadySeconds' are forbidden")
     if not errors:
         return None
     return f'{kind}.{group} "{name}" is invalid: {aggregate(errors)}'
