@@ -282,6 +282,18 @@ class RootGroup:
                     edges[spec_id].update(self.transitive_run_specs(dep))
         return {k: sorted(v) for k, v in edges.items()}
 
+    def unresolved_dependencies(self) -> list[tuple[str, str]]:
+        """``(owner, dependency)`` for each dependency that names no app, pod or group.
+
+        Marathon accepts these (no validator checks that a dependency exists) and leaves them
+        out of ``applicationDependencies``, so the owner does not wait for anything;
+        :meth:`dependency_edges` drops them the same way."""
+        owners = [(group.id, group.dependencies) for group in self.groups.values()]
+        owners += [(spec_id, manifest.get("dependencies") or [])
+                   for spec_id, manifest in self.run_specs.items()]
+        return [(owner, str(dep)) for owner, deps in owners for dep in deps
+                if str(dep) not in self.groups and str(dep) not in self.run_specs]
+
     def find_cycle(self) -> list[str] | None:
         """One dependency cycle as ``[a, b, …, a]``, or ``None`` when there is none.
 
