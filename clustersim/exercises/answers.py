@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from clustersim.swarm import SwarmCluster
 
 __all__ = [
-    "choice", "classify", "filled", "is_number", "is_whole", "keyed", "load_answer", "number",
-    "one_pod", "pick", "run_stack", "whole_number", "yaml_text", "yes_or_no",
+    "choice", "classify", "filled", "integer", "is_number", "is_whole", "keyed", "load_answer",
+    "number", "one_pod", "pick", "run_stack", "whole_number", "yaml_text", "yes_or_no",
 ]
 
 
@@ -126,6 +126,24 @@ def whole_number(answer: object, what: str) -> int:
     quotes is told to drop them)."""
     _read_number(answer, what, is_whole, "a whole number", 3)
     return int(cast(SupportsInt, answer))
+
+
+def integer(answer: object, what: str, noun: str = "a whole number", example: int = 3) -> int:
+    """``answer`` when it is an int (a NumPy integer too), else :class:`Wrong` naming ``what``
+    was expected: a whole float (``268435456.0``, ``256e6``) is told that its value is whole
+    but its type is not, a number in quotes to drop them, anything else that it is not
+    ``noun``. For answers a program reads as an integer (bytes in a cgroup file), where
+    :func:`whole_number` would accept ``6.0``."""
+    if is_whole(answer) and not isinstance(answer, numbers.Integral):
+        raise Wrong(f"{answer!r} is a float ({what}): give an int.",
+                    f"Write {int(answer)}, with no decimal point or exponent, or wrap the "
+                    "arithmetic in int(...).")
+    _read_number(answer, what, _is_int, noun, example)
+    return int(cast(SupportsInt, answer))
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 def number(answer: object, what: str) -> float:

@@ -76,6 +76,22 @@ def test_cgroup_limits_hints_name_the_unit_mistake() -> None:
     assert "whole number" in check_cgroup_limits(limits(docker_mem="256m")).message
 
 
+@pytest.mark.parametrize("value", [268435456.0, 256e6, 2.68435456e8])
+def test_a_whole_float_for_memory_max_is_told_to_be_an_int(value: float) -> None:
+    """268435456.0 was told it 'is not a whole number of bytes': its value is whole, its
+    type is not."""
+    feedback = check_cgroup_limits(limits(docker_mem=value))
+    assert not feedback and "give an int" in feedback.message
+    assert "not a whole number" not in feedback.message
+    assert f"Write {int(value)}," in feedback.hint
+
+
+def test_memory_max_in_quotes_is_told_to_drop_them() -> None:
+    feedback = check_cgroup_limits(limits(docker_mem="268435456"))
+    assert not feedback and "not a whole number" not in feedback.message
+    assert "Drop the quotes" in feedback.hint
+
+
 @pytest.mark.parametrize("service, wrong, hint", [
     ("web", "nothing", "configuration"),
     ("db", "recreate", "starts the stopped"),
