@@ -179,13 +179,15 @@ def filled(answer: object, keys: list[str], what: str) -> dict[str, object]:
 
 
 def choice(value: object, allowed: tuple[str, ...], where: str) -> str:
-    """``value`` as one of ``allowed`` (trimmed, lower case), or :class:`Wrong` saying
-    where the answer was and what the choices are."""
-    text = value.strip().lower() if isinstance(value, str) else None
-    if text not in allowed:
+    """``value`` as one of ``allowed``, spelt as ``allowed`` spells it (compared trimmed and
+    in any case), or :class:`Wrong` saying where the answer was and what the choices are, in
+    the exercise's own spelling."""
+    text = _word(value)
+    found = [option for option in allowed if _word(option) == text]
+    if not found:
         raise Wrong(f"{where}: {value!r} is not one of the choices.",
                     f"Answer with one of: {', '.join(repr(a) for a in allowed)}.")
-    return text
+    return found[0]
 
 
 def one_pod(manifest: object) -> dict[str, Any]:
