@@ -25,8 +25,9 @@ if TYPE_CHECKING:
     from clustersim.swarm import SwarmCluster
 
 __all__ = [
-    "choice", "classify", "filled", "integer", "is_number", "is_whole", "keyed", "load_answer",
-    "number", "one_pod", "pick", "run_stack", "whole_number", "yaml_text", "yes_or_no",
+    "answered", "choice", "classify", "filled", "integer", "is_number", "is_whole", "keyed",
+    "load_answer", "number", "one_pod", "pick", "run_stack", "whole_number", "yaml_text",
+    "yes_or_no",
 ]
 
 
@@ -34,12 +35,18 @@ def _word(value: object) -> str | None:
     return " ".join(value.casefold().split()) if isinstance(value, str) else None
 
 
+def answered(answer: object, replace_with: str) -> None:
+    """:class:`Wrong` when ``answer`` is still the starter's None: every check says the same
+    about an answer not given yet, and what to put in its place (``replace_with``: "a whole
+    number", "a kubectl command in quotes")."""
+    if answer is None:
+        raise Wrong("You have not answered yet.", f"Replace None with {replace_with}.")
+
+
 def pick(answer: object, right: str, hints: Mapping[str, str]) -> None:
     """``answer`` must be the option ``right``; ``hints`` gives every wrong option its hint."""
     options = sorted({right, *hints})
-    if answer is None:
-        raise Wrong("You have not chosen yet.",
-                    f"Replace None with one of {', '.join(map(repr, options))}.")
+    answered(answer, f"one of {', '.join(map(repr, options))}")
     word = _word(answer)
     if word not in options:
         raise Wrong(f"{answer!r} is not one of the options.",

@@ -22,6 +22,7 @@ import shlex
 import subprocess
 
 from clustersim.examples import example_path
+from clustersim.exercises.answers import answered
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.exercises.feedback import Feedback
 from clustersim.serve import Server, serve
@@ -38,9 +39,10 @@ def shop_server() -> Server:
 
 
 def _kubectl(command: object) -> list[str]:
+    answered(command, 'a kubectl command in quotes, such as "kubectl get pods"')
     if not isinstance(command, str) or not command.strip():
         raise Wrong("The answer must be a kubectl command, as a string.",
-                    'Replace None with text such as "kubectl get pods".')
+                    'Write the command in quotes, such as "kubectl get pods".')
     try:
         words = shlex.split(command)
     except ValueError as err:

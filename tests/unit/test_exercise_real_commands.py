@@ -13,6 +13,7 @@ pytestmark = pytest.mark.skipif(find_program("kubectl") is None, reason="kubectl
 
 @pytest.mark.parametrize(("command", "hint"), [
     (None, "Replace None"),
+    ("", "in quotes"),
     ("ls -l", "starts with kubectl"),
     ("kubectl get pods | grep api", "no pipes"),
     ("kubectl describe pods", "Start with `kubectl get pods`"),
@@ -77,6 +78,17 @@ def test_scale_command_wrong_answers(command, hint):
     feedback = check_scale_command(command)
     assert not feedback.passed and hint in feedback.hint
     assert "does not scale" not in feedback.message   # false of patch, apply and edit
+
+
+def test_an_untouched_starter_is_answered_as_in_every_exercise():
+    """None was 'The answer must be a kubectl command, as a string' here and 'You have not
+    answered yet' in the first lab's exercises: one rule, answers.answered."""
+    from clustersim.exercises.fit import check_copies
+
+    for check in (check_api_pods_command, check_scale_command):
+        feedback = check(None)
+        assert feedback.message == check_copies(None).message == "You have not answered yet."
+        assert feedback.hint.startswith("Replace None with a kubectl command")
 
 
 def test_scale_command_right_answer():
