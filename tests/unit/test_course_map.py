@@ -122,3 +122,16 @@ def test_the_learners_start_follows_the_table_of_contents() -> None:
     assert later[0] == first_of_part_one, f"after the set-up check, {later[0]} comes first"
     for page in set(named[1:]) & set(getting_started):
         assert "preview" in steps, f"{page} is named without saying it is a preview"
+
+
+def test_every_page_that_names_the_source_article_links_its_case_study() -> None:
+    """Orchestration's "The 2019-era article this course grew from" and the Mesos exercise
+    assumed an article introduced only in Part III. Every page that mentions it links the
+    chapter that introduces and audits it."""
+    pages = sorted([*(ROOT / "book").rglob("*.md"), *(ROOT / "notebooks").glob("*.ipynb"),
+                    *(ROOT / "exercises").glob("*.ipynb")])
+    naming = [p for p in pages if "grew from" in p.read_text(encoding="utf-8")]
+    assert naming
+    for page in naming:
+        if page.stem != "case-study-2019":
+            assert "case-study-2019" in page.read_text(encoding="utf-8"), page.name
