@@ -83,3 +83,16 @@ def test_the_standard_types_the_book_says_are_not_served_are_not() -> None:
     assert not set(named) & {r.kind for r in RESOURCES}
     lab = (ROOT / "notebooks" / "real-commands.ipynb").read_text("utf-8")
     assert 'resource type \\"ingresses\\"' not in lab
+
+
+def test_the_real_commands_lab_says_where_marathons_host_ports_come_from() -> None:
+    """Served Marathon gave host ports such as 1555 where the course elsewhere uses Mesos'
+    default 31000-32000, without a word: the lab names the DC/OS private agents' ranges,
+    which are those clustersim.marathon.dcos offers."""
+    from clustersim.marathon.dcos import PRIVATE_PORTS
+
+    cells = json.loads((ROOT / "notebooks" / "real-commands.ipynb").read_text("utf-8"))["cells"]
+    prose = " ".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    named = ", ".join(f"{low}-{high}" for low, high in PRIVATE_PORTS)
+    assert named.rsplit(", ", 1)[0] in " ".join(prose.split())
+    assert "31000-32000" in prose
