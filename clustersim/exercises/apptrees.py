@@ -7,7 +7,7 @@
   nothing, which Marathon accepts and ignores (``RootGroup.applicationDependencies`` looks
   each id up and skips what it does not find), is refused as not the intended fix.
 - :func:`check_plan_prediction`: predict the steps of the deployment plan of a group by hand,
-  then compare with :func:`clustersim.marathon.deployment_plan` (mesosphere/marathon
+  then compare with :func:`clustersim.marathon.deployment_plan` (d2iq-archive/marathon
   ``core/deployment/DeploymentPlan.scala``: apps are scaled in layers by the length of their
   longest dependency chain).
 """

@@ -2,7 +2,7 @@
 
 - :func:`check_offer_verdicts`: which offers Marathon accepts for the next instance of an
   app with ``GROUP_BY`` and ``MAX_PER`` constraints, compared with
-  :func:`clustersim.marathon.constraint_accepts` (mesosphere/marathon
+  :func:`clustersim.marathon.constraint_accepts` (d2iq-archive/marathon
   ``src/main/scala/mesosphere/mesos/Constraints.scala``).
 - :func:`check_rack_constraints`: constraints the learner writes so that six instances run
   two per rack and never two on one agent, deployed with :class:`clustersim.marathon.Marathon`

@@ -1,6 +1,6 @@
 """Marathon's group tree: groups as branches, apps and pods ("run specs") as leaves.
 
-Follows mesosphere/marathon ``src/main/scala/mesosphere/marathon/state/RootGroup.scala`` and
+Follows d2iq-archive/marathon ``src/main/scala/mesosphere/marathon/state/RootGroup.scala`` and
 ``Group.scala``, docs ``docs/docs/application-groups.md``:
 
 - every app, pod and group has an absolute path id; posting ``/a/b/app`` creates the groups
@@ -83,7 +83,7 @@ def _resolved(data: dict[str, Any], base: str, *, group: bool, child: bool) -> d
 class DependencyCycleError(ManifestError):
     """A group tree whose dependencies form a cycle (``cycle``: the ids around it, the first
     repeated at the end). Marathon refuses it with :attr:`UPSTREAM_MESSAGE` alone
-    (``noCyclicDependencies`` in mesosphere/marathon ``state/RootGroup.scala``: 422 ``Object
+    (``noCyclicDependencies`` in d2iq-archive/marathon ``state/RootGroup.scala``: 422 ``Object
     is not valid``, the message at path ``/``); this message adds the cycle and what to do,
     and the served API answers upstream's words (:func:`clustersim.serve.marathonquery.
     invalid`)."""
@@ -191,7 +191,7 @@ class RootGroup:
     def reverted(self, original: RootGroup, ids: Iterable[str]) -> RootGroup:
         """A new root with the run specs ``ids`` as they were in ``original``: restored,
         or removed if they did not exist then (``DeploymentPlan.revert`` in
-        mesosphere/marathon ``core/deployment/DeploymentPlan.scala`` undoes one
+        d2iq-archive/marathon ``core/deployment/DeploymentPlan.scala`` undoes one
         deployment's changes and keeps the others). Simplified: groups the deployment created
         stay, empty, and group dependencies are not reverted."""
         root = self.copy()

@@ -96,3 +96,13 @@ def test_the_real_commands_lab_says_where_marathons_host_ports_come_from() -> No
     named = ", ".join(f"{low}-{high}" for low, high in PRIVATE_PORTS)
     assert named.rsplit(", ", 1)[0] in " ".join(prose.split())
     assert "31000-32000" in prose
+
+
+def test_marathon_links_point_to_its_current_repository() -> None:
+    """Marathon's repository moved to github.com/d2iq-archive/marathon; the course linked the
+    old mesosphere/marathon address (GitHub redirects it, for now)."""
+    old = re.compile(r"github\.com/mesosphere/marathon(?![-\w])")
+    pages = [*(ROOT / "book").rglob("*.md"), *(ROOT / "notebooks").glob("*.ipynb"),
+             *(ROOT / "exercises").glob("*.ipynb"), *(ROOT / "clustersim" / "data").glob("*.yaml")]
+    stale = [p.name for p in pages if old.search(p.read_text("utf-8"))]
+    assert not stale, f"old Marathon repository links in {stale}"
