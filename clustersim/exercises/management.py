@@ -171,4 +171,4 @@ def check_by_hand_jobs(answer: object) -> None:
             raise Wrong(f"“{question}”: {value!r} is not one of the jobs.",
                         f"Answer with one of: {', '.join(map(repr, ORCHESTRATOR_JOBS))}.")
         if job != right:
-            raise Wrong(f"“{question}”: not {value.strip()}.", _JOB_HINTS[right])
+            raise Wrong(f"“{question}”: not {str(value).strip()}.", _JOB_HINTS[right])
