@@ -2,7 +2,7 @@
 
 Scenarios:
 
-- ``benchmark-real 100 apps``: mesosphere/marathon's ``benchmark-real/155_100.json`` (read
+- ``benchmark-real 100 apps``: d2iq-archive/marathon's ``benchmark-real/155_100.json`` (read
   from ``../shared/realworld/marathon/``) on a DC/OS-shaped cluster of 10 private agents
   whose attributes satisfy its ``platform``/``rack`` CLUSTER constraints. Its apps ask for
   0 instances, so this measures planning and the start/scale steps alone;

@@ -26,10 +26,11 @@ from typing import Annotated
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from clustersim.features import SourceUrl
+from clustersim.features import FeatureMatrix, SourceUrl, load_features
 
 __all__ = [
     "HISTORY",
+    "STATUS_AS_OF",
     "Fact",
     "FactDataError",
     "load_facts",
@@ -89,14 +90,29 @@ def load_facts() -> dict[str, Fact]:
     return parse_facts(yaml.safe_load(text))
 
 
-def substitutions(facts: dict[str, Fact] | None = None) -> dict[str, str]:
-    """MyST substitutions: ``name`` → value and ``name_as_of`` → ``"December 2026"``."""
+def _month(day: date) -> str:
+    return day.strftime("%B %Y")
+
+
+def substitutions(facts: dict[str, Fact] | None = None,
+                  matrix: FeatureMatrix | None = None) -> dict[str, str]:
+    """MyST substitutions: ``name`` → value and ``name_as_of`` → ``"December 2026"`` for each
+    fact, and ``status_as_of``: the month of the oldest check among the facts and the sourced
+    entries of the feature matrix (``matrix``; the course's by default), the one date every
+    page gives for the status of the three systems as a whole, since each statement in it was
+    checked that month or later."""
     facts = load_facts() if facts is None else facts
+    matrix = load_features() if matrix is None else matrix
     result = {}
     for key, fact in facts.items():
         result[key] = fact.value
-        result[f"{key}_as_of"] = fact.as_of.strftime("%B %Y")
+        result[f"{key}_as_of"] = _month(fact.as_of)
+    result[STATUS_AS_OF] = _month(min([f.as_of for f in facts.values()] + matrix.checked()))
     return result
+
+
+#: The substitution for the date of the systems' status as a whole (:func:`substitutions`).
+STATUS_AS_OF = "status_as_of"
 
 
 def stale(max_age_days: int, today: date, facts: dict[str, Fact] | None = None) -> list[str]:

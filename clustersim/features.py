@@ -288,6 +288,13 @@ class FeatureMatrix(_Model):
             for sys_id, cell in feature.cells.items()
         ]
 
+    def checked(self) -> list[date]:
+        """The date each sourced entry was last checked: systems, cells and scores."""
+        return ([system.as_of for system in self.systems.values()]
+                + [cell.as_of for _, _, _, cell in self.cells()]
+                + [score.as_of for criterion in self.criteria.values()
+                   for score in criterion.scores.values()])
+
     def retired(self) -> list[str]:
         """Ids of the systems whose projects are retired."""
         return [s for s, system in self.systems.items() if system.retired]

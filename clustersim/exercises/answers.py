@@ -25,8 +25,9 @@ if TYPE_CHECKING:
     from clustersim.swarm import SwarmCluster
 
 __all__ = [
-    "choice", "classify", "filled", "is_number", "is_whole", "keyed", "load_answer", "number",
-    "one_pod", "pick", "run_stack", "whole_number", "yaml_text", "yes_or_no",
+    "answered", "choice", "classify", "filled", "integer", "is_number", "is_whole", "keyed",
+    "load_answer", "number", "one_pod", "pick", "run_stack", "whole_number", "yaml_text",
+    "yes_or_no",
 ]
 
 
@@ -34,12 +35,18 @@ def _word(value: object) -> str | None:
     return " ".join(value.casefold().split()) if isinstance(value, str) else None
 
 
+def answered(answer: object, replace_with: str) -> None:
+    """:class:`Wrong` when ``answer`` is still the starter's None: every check says the same
+    about an answer not given yet, and what to put in its place (``replace_with``: "a whole
+    number", "a kubectl command in quotes")."""
+    if answer is None:
+        raise Wrong("You have not answered yet.", f"Replace None with {replace_with}.")
+
+
 def pick(answer: object, right: str, hints: Mapping[str, str]) -> None:
     """``answer`` must be the option ``right``; ``hints`` gives every wrong option its hint."""
     options = sorted({right, *hints})
-    if answer is None:
-        raise Wrong("You have not chosen yet.",
-                    f"Replace None with one of {', '.join(map(repr, options))}.")
+    answered(answer, f"one of {', '.join(map(repr, options))}")
     word = _word(answer)
     if word not in options:
         raise Wrong(f"{answer!r} is not one of the options.",
@@ -128,6 +135,24 @@ def whole_number(answer: object, what: str) -> int:
     return int(cast(SupportsInt, answer))
 
 
+def integer(answer: object, what: str, noun: str = "a whole number", example: int = 3) -> int:
+    """``answer`` when it is an int (a NumPy integer too), else :class:`Wrong` naming ``what``
+    was expected: a whole float (``268435456.0``, ``256e6``) is told that its value is whole
+    but its type is not, a number in quotes to drop them, anything else that it is not
+    ``noun``. For answers a program reads as an integer (bytes in a cgroup file), where
+    :func:`whole_number` would accept ``6.0``."""
+    if is_whole(answer) and not isinstance(answer, numbers.Integral):
+        raise Wrong(f"{answer!r} is a float ({what}): give an int.",
+                    f"Write {int(answer)}, with no decimal point or exponent, or wrap the "
+                    "arithmetic in int(...).")
+    _read_number(answer, what, _is_int, noun, example)
+    return int(cast(SupportsInt, answer))
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
 def number(answer: object, what: str) -> float:
     """``answer`` (int, float or a NumPy scalar, finite) as a float, or :class:`Wrong` naming
     ``what`` was expected, like :func:`whole_number`."""
@@ -161,13 +186,15 @@ def filled(answer: object, keys: list[str], what: str) -> dict[str, object]:
 
 
 def choice(value: object, allowed: tuple[str, ...], where: str) -> str:
-    """``value`` as one of ``allowed`` (trimmed, lower case), or :class:`Wrong` saying
-    where the answer was and what the choices are."""
-    text = value.strip().lower() if isinstance(value, str) else None
-    if text not in allowed:
+    """``value`` as one of ``allowed``, spelt as ``allowed`` spells it (compared trimmed and
+    in any case), or :class:`Wrong` saying where the answer was and what the choices are, in
+    the exercise's own spelling."""
+    text = _word(value)
+    found = [option for option in allowed if _word(option) == text]
+    if not found:
         raise Wrong(f"{where}: {value!r} is not one of the choices.",
                     f"Answer with one of: {', '.join(repr(a) for a in allowed)}.")
-    return text
+    return found[0]
 
 
 def one_pod(manifest: object) -> dict[str, Any]:

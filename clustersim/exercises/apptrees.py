@@ -2,9 +2,12 @@
 
 - :func:`check_acyclic_group`: a Marathon group whose dependencies form a cycle is refused
   ("Dependency graph has cyclic dependencies"); fix it so that it deploys in the order its
-  authors meant (databases first, then the api, then the frontend).
+  authors meant (database and cache first, then the api, then the frontend): the learner's
+  plan is compared with :data:`INTENDED_STORE_STEPS`, and a dependency on an id that names
+  nothing, which Marathon accepts and ignores (``RootGroup.applicationDependencies`` looks
+  each id up and skips what it does not find), is refused as not the intended fix.
 - :func:`check_plan_prediction`: predict the steps of the deployment plan of a group by hand,
-  then compare with :func:`clustersim.marathon.deployment_plan` (mesosphere/marathon
+  then compare with :func:`clustersim.marathon.deployment_plan` (d2iq-archive/marathon
   ``core/deployment/DeploymentPlan.scala``: apps are scaled in layers by the length of their
   longest dependency chain).
 """
@@ -16,11 +19,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from clustersim.exercises.checker import Wrong, checker
+from clustersim.exercises.feedback import Feedback
 from clustersim.marathon import RootGroup, deployment_plan
 from clustersim.scenarios.apptrees import iter_apps
 
-__all__ = ["BLOG", "CYCLIC_STORE", "check_acyclic_group", "check_plan_prediction",
-           "scale_steps"]
+__all__ = ["BLOG", "CYCLIC_STORE", "INTENDED_STORE_STEPS", "check_acyclic_group",
+           "check_plan_prediction", "scale_steps"]
 
 
 def _app(app_id: str, instances: int, cpus: float, mem: int, image: str,
@@ -75,9 +79,28 @@ def _layer(steps: list[list[str]], app: str) -> int:
     return next(i for i, step in enumerate(steps) if app in step)
 
 
-@checker("Right: Marathon accepts the group and deploys postgres and redis, then the api, "
-         "then the frontend.")
-def check_acyclic_group(group: object) -> None:
+# The order the /store group's authors meant: the database and the cache, then the api, then
+# the frontend (the plan of exercise 1's solution).
+INTENDED_STORE_STEPS = [["/store/cache/redis", "/store/db/postgres"], ["/store/web/api"],
+                        ["/store/web/frontend"]]
+
+
+def _plan_words(steps: list[list[str]]) -> str:
+    """A plan in words, apps by their last name: "postgres and redis, then api"."""
+    return ", then ".join(" and ".join(app.rsplit("/", 1)[-1] for app in step)
+                          for step in steps)
+
+
+def _plan_difference(steps: list[list[str]]) -> str:
+    """How ``steps`` differ from :data:`INTENDED_STORE_STEPS`, app by app in intended order."""
+    moved = [f"{app.rsplit('/', 1)[-1]} in step {_layer(steps, app) + 1}, not {layer + 1}"
+             for layer, step in enumerate(INTENDED_STORE_STEPS) for app in step
+             if _layer(steps, app) != layer]
+    return "; ".join(moved)
+
+
+@checker("Right.")
+def check_acyclic_group(group: object) -> Feedback:
     """``group``: the fixed /store group (a dict of Marathon group JSON)."""
     if not isinstance(group, Mapping):
         raise Wrong("The answer must be the group as a dict.", "Edit the starter's dict.")
@@ -103,6 +126,14 @@ def check_acyclic_group(group: object) -> None:
                     + " -> ".join(cycle) + ".",
                     "Follow the cycle in the message: which of its arrows is backwards? A "
                     "database does not depend on the clients that use it.")
+    unresolved = root.unresolved_dependencies()
+    if unresolved:
+        owner, dependency = unresolved[0]
+        raise Wrong(f"{owner} depends on {dependency}, which names no app or group in this tree. "
+                    "Marathon accepts that but ignores the dependency: nothing waits for it.",
+                    "Marathon does not check that a dependency exists. Depend only on ids "
+                    "the group holds, and remove the dependency that closes the cycle rather "
+                    "than point it elsewhere.")
     if len(steps) == 1:
         raise Wrong("No dependencies are left: Marathon would scale all four apps at once, "
                     "and the api would start before its database.",
@@ -118,6 +149,15 @@ def check_acyclic_group(group: object) -> None:
     if "/store/web/api" not in edges["/store/web/frontend"]:
         raise Wrong("The frontend does not depend on the api.",
                     "Keep the frontend's own dependency on /store/web/api.")
+    if steps != INTENDED_STORE_STEPS:
+        raise Wrong(f"Marathon accepts the group, but its plan scales {_plan_words(steps)} "
+                    f"({len(steps)} steps), not {_plan_words(INTENDED_STORE_STEPS)}: "
+                    f"{_plan_difference(steps)}.",
+                    "The database and the cache depend on nothing, so both start in the first "
+                    "step: remove the dependency that closes the cycle rather than point it "
+                    "elsewhere.")
+    return Feedback(True, "Right: Marathon accepts the group and its plan scales "
+                    f"{_plan_words(steps)}.")
 
 
 @checker("Right: that is the plan Marathon computes.")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from clustersim.exercises.answers import choice, filled
+from clustersim.exercises.answers import choice, filled, integer
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.quantity import parse_quantity, to_millis, to_units
 
@@ -104,10 +104,8 @@ def check_cgroup_limits(answer: object) -> None:
     for name, limits in CGROUP_CONTAINERS.items():
         files = filled(given[name], ["memory.max", "cpu.max"], "cgroup file → value")
         memory = to_units(parse_quantity(limits["memory"]))
-        value = files["memory.max"]
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise Wrong(f"{name}: memory.max = {value!r} is not a whole number of bytes.",
-                        "memory.max holds bytes, as an int such as 1073741824.")
+        value = integer(files["memory.max"], f"{name}: memory.max",
+                        "a whole number of bytes", 1073741824)
         if value != memory:
             decimal, binary = 256 * 10**6, 256 * 2**20
             hint = ("Docker's m suffix is binary: 256m is 256 × 2^20 bytes."

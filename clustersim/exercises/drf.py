@@ -24,6 +24,20 @@ def _expected() -> dict[str, Fraction]:
     }
 
 
+def _share(value: object, name: str) -> Fraction:
+    """``value`` (a number or a fraction as text) as a fraction, or :class:`Wrong` saying what
+    is wrong with it: not a number, or a fraction over zero."""
+    hint = 'Write a share as a number (0.25) or a fraction in quotes ("1/4").'
+    try:
+        return Fraction(str(value).strip()).limit_denominator(1000)
+    except ZeroDivisionError:
+        raise Wrong(f"{name}: {value!r} divides by zero.",
+                    "A dominant share is a part of the cluster's total, from 0 to 1: divide "
+                    'what the framework uses by the total, e.g. "3/16".') from None
+    except (ValueError, OverflowError):    # not a number; inf
+        raise Wrong(f"{name}: {value!r} is not a number.", hint) from None
+
+
 @checker("Right: X's dominant share is 1/2 (memory, 12 of 24 GiB); Y's is 1/3 (CPU, 4 of 12). "
          "DRF offers the next resources to Y.")
 def check_dominant_shares(answer: object) -> None:
@@ -34,11 +48,7 @@ def check_dominant_shares(answer: object) -> None:
         if answer[name] is None or isinstance(answer[name], bool):
             raise Wrong(f"You have not filled in {name}'s dominant share yet.",
                         'Write it as a number (0.25) or as a fraction in quotes ("1/4").')
-        try:
-            given = Fraction(str(answer[name]).strip()).limit_denominator(1000)
-        except ValueError:
-            hint = 'Write a share as a number (0.25) or a fraction in quotes ("1/4").'
-            raise Wrong(f"{answer[name]!r} is not a number.", hint) from None
+        given = _share(answer[name], name)
         if abs(given - expected[name]) > Fraction(1, 200):   # 0.333 is fine for 1/3
             n, cpus, mem = _RUNNING[name]
             raise Wrong(
@@ -46,8 +56,7 @@ def check_dominant_shares(answer: object) -> None:
                 f"{name} uses {n * cpus} of {_TOTAL['cpus']} CPUs and {n * mem} of "
                 f"{_TOTAL['mem']} GiB: its dominant share is the larger of the two fractions.",
             )
-    chosen = choice(answer["next"], ("x", "y"), "next")
-    if chosen.upper() != min(expected, key=expected.get):
+    if choice(answer["next"], ("X", "Y"), "next") != min(expected, key=expected.get):
         raise Wrong("DRF does not offer to that framework next.",
                     "DRF offers first to the framework with the lowest dominant share.")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from clustersim.capacity import pods_that_fit
-from clustersim.exercises.answers import is_whole, whole_number
+from clustersim.exercises.answers import answered, is_whole, whole_number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.node import Node
 from clustersim.quantity import parse_quantity, to_millis, to_units
@@ -17,8 +17,7 @@ _REQUEST = ("750m", "1536Mi")
 @checker("Right: 8 copies fit. CPU allows 6000 / 750 = 8, memory 12 / 1.5 = 8: both run out.")
 def check_copies(answer: object) -> None:
     """How many copies of a 750m / 1536Mi pod fit on ``EXERCISE_NODE``?"""
-    if answer is None:
-        raise Wrong("You have not answered yet.", "Replace None with a whole number.")
+    answered(answer, "a whole number")
     if not isinstance(answer, str) and not is_whole(answer):
         raise Wrong(f"{answer!r} is not a whole number of copies.",
                     "A node runs whole pods: give an int such as 5.")
@@ -40,8 +39,7 @@ def check_copies(answer: object) -> None:
 @checker("Right: memory. 8 Gi / 2 Gi = 4 copies, while CPU would allow 16 / 1 = 16.")
 def check_scarce_resource(answer: object) -> None:
     """Which resource limits copies of a 1-core / 2Gi pod on a 16-core / 8Gi node?"""
-    if answer is None:
-        raise Wrong("You have not answered yet.", 'Replace None with "cpu" or "memory".')
+    answered(answer, '"cpu" or "memory"')
     if not isinstance(answer, str) or answer.strip().lower() not in ("cpu", "memory"):
         raise Wrong(f"{answer!r} is not one of the two resources.", 'Answer "cpu" or "memory".')
     if answer.strip().lower() == "cpu":

@@ -20,9 +20,11 @@ from clustersim.exercises.containers import (
 )
 from clustersim.exercises.management import (
     BY_HAND,
+    BY_HAND_JOBS,
     COMPOSE_ACTIONS,
     COMPOSE_SITUATION,
     K8S_MECHANISMS,
+    ORCHESTRATOR_JOBS,
     RESTART_SCENARIOS,
     check_by_hand_jobs,
     check_compose_up,
@@ -43,6 +45,7 @@ from clustersim.exercises.orchestration import (
 
 __all__ = [
     "BY_HAND",
+    "BY_HAND_JOBS",
     "CGROUP_CONTAINERS",
     "COMPOSE_ACTIONS",
     "COMPOSE_SITUATION",
@@ -55,6 +58,7 @@ __all__ = [
     "NAMESPACE_SHORT_NAMES",
     "NAMESPACE_SITUATIONS",
     "OBSERVED",
+    "ORCHESTRATOR_JOBS",
     "PROBE",
     "RESTART_SCENARIOS",
     "check_by_hand_jobs",

@@ -3,7 +3,8 @@ exercises in ``exercises/management.ipynb``).
 
 :func:`check_compose_up` (what ``docker compose up -d`` does to each service),
 :func:`check_restart_policy` (which containers the Docker daemon restarts) and
-:func:`check_by_hand_jobs` (which Kubernetes mechanism takes over each job done by hand).
+:func:`check_by_hand_jobs` (which job of an orchestrator takes over each question answered by
+hand, with its Kubernetes mechanism in the feedback).
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from clustersim.exercises.checker import Wrong, checker
 
 __all__ = [
     "BY_HAND",
+    "BY_HAND_JOBS",
     "COMPOSE_ACTIONS",
     "COMPOSE_SITUATION",
     "K8S_MECHANISMS",
+    "ORCHESTRATOR_JOBS",
     "RESTART_SCENARIOS",
     "check_by_hand_jobs",
     "check_compose_up",
@@ -100,46 +103,72 @@ def check_restart_policy(answer: object) -> None:
 
 # ---- management: who takes over each job --------------------------------------------------
 
+ORCHESTRATOR_JOBS = ("placement", "recovery from machine failure", "discovery",
+                     "rolling updates", "health", "secrets", "scaling")
+"""The jobs an orchestrator takes over, as the chapter's key points name them
+(``book/foundations/management.md``); the chapter on orchestration gives each one's mechanism
+in the three systems."""
 K8S_MECHANISMS = ("kube-scheduler", "ReplicaSet controller", "Service", "Deployment rolling update",
                   "probes", "Secret", "HorizontalPodAutoscaler")
-BY_HAND = {
-    "Which machine has room for this container?": "kube-scheduler",
-    "A machine died at 03:00: restart what ran there elsewhere.": "ReplicaSet controller",
-    "web must reach cart, which moved to machines 5 and 8.": "Service",
-    "Update 60 copies without an outage.": "Deployment rolling update",
-    "Is every copy healthy?": "probes",
-    "Where do the database passwords go?": "Secret",
-    "The load doubled: start more copies.": "HorizontalPodAutoscaler",
+"""The Kubernetes mechanism for each of :data:`ORCHESTRATOR_JOBS`, in the same order (the
+table in ``book/foundations/orchestration.md``). Part II explains them; the exercise, which
+comes before, accepts them as answers too and names them in its feedback."""
+BY_HAND_JOBS = {
+    "Which machine has room for this container?": "placement",
+    "A machine died at 03:00: restart what ran there elsewhere.": "recovery from machine failure",
+    "web must reach cart, which moved to machines 5 and 8.": "discovery",
+    "Update 60 copies without an outage.": "rolling updates",
+    "Is every copy healthy?": "health",
+    "Where do the database passwords go?": "secrets",
+    "The load doubled: start more copies.": "scaling",
 }
-"""The chapter's "by hand" questions and the Kubernetes mechanism that answers each (the
-table in ``book/foundations/orchestration.md``)."""
-_BY_HAND_HINTS = {
-    "kube-scheduler": "Choosing a node with room, filter then score, is the scheduler's job.",
-    "ReplicaSet controller": "Keeping N copies running, wherever they are, is a controller's "
-                             "job: it recreates the Pods that the dead node took with it.",
-    "Service": "A stable name and virtual IP in front of Pods that come and go: a Service "
-               "(its EndpointSlices follow the Pods).",
-    "Deployment rolling update": "Replacing copies a few at a time, with maxSurge and "
-                                "maxUnavailable, is what a Deployment does on a new image.",
-    "probes": "The kubelet runs liveness and readiness probes on every container.",
-    "Secret": "Passwords go into a Secret, mounted or injected only where needed.",
-    "HorizontalPodAutoscaler": "Changing the number of copies with the load is the "
-                               "HorizontalPodAutoscaler's job (it edits replicas).",
+"""The chapter's "by hand" questions and the orchestrator's job that answers each."""
+_KUBERNETES_OF = dict(zip(ORCHESTRATOR_JOBS, K8S_MECHANISMS, strict=True))
+BY_HAND = {question: _KUBERNETES_OF[job] for question, job in BY_HAND_JOBS.items()}
+"""The same questions with the Kubernetes mechanism that answers each."""
+_JOB_HINTS = {
+    "placement": "Choosing a machine with room is placement (in Kubernetes, the "
+                 "kube-scheduler: it filters the machines, then scores those left).",
+    "recovery from machine failure": "Starting elsewhere what a dead machine ran is recovery "
+                                     "from machine failure (in Kubernetes, controllers such "
+                                     "as the ReplicaSet controller recreate the lost Pods).",
+    "discovery": "Finding where copies run now, by a name that does not change, is discovery "
+                 "(in Kubernetes, a Service: its EndpointSlices follow the Pods).",
+    "rolling updates": "Replacing copies a few at a time is a rolling update (in Kubernetes, "
+                       "a Deployment's, with maxSurge and maxUnavailable).",
+    "health": "Checking every copy, again and again, is health checking (in Kubernetes, the "
+              "kubelet's liveness and readiness probes).",
+    "secrets": "Passwords kept apart from the code and handed only to what needs them are "
+               "secrets (in Kubernetes, a Secret object).",
+    "scaling": "Changing the number of copies with the load is scaling (in Kubernetes, the "
+               "HorizontalPodAutoscaler edits replicas).",
 }
 
 
-@checker("Right: each question from the table has a named mechanism, and each is a control "
-         "loop or a stored object that the loops read.")
+def _job(value: object) -> str | None:
+    """The job ``value`` names: one of :data:`ORCHESTRATOR_JOBS` or its Kubernetes mechanism
+    (any case, trimmed); ``None`` when it names neither."""
+    if not isinstance(value, str):
+        return None
+    word = " ".join(value.casefold().split())
+    names = {job: job for job in ORCHESTRATOR_JOBS} | {
+        mechanism.casefold(): job for job, mechanism in _KUBERNETES_OF.items()}
+    return names.get(word)
+
+
+@checker("Right. In Kubernetes these jobs are the kube-scheduler, the ReplicaSet controller, "
+         "a Service, a Deployment's rolling update, probes, a Secret and the "
+         "HorizontalPodAutoscaler: each a control loop, or a stored object that the loops "
+         "read. The chapter on orchestration names them in all three systems.")
 def check_by_hand_jobs(answer: object) -> None:
-    """``answer``: ``{question: mechanism}`` for :data:`BY_HAND`, mechanisms from
-    :data:`K8S_MECHANISMS`."""
-    given = filled(answer, list(BY_HAND), "question → mechanism")
-    lowered = {m.lower(): m for m in K8S_MECHANISMS}
-    for question, right in BY_HAND.items():
+    """``answer``: ``{question: job}`` for :data:`BY_HAND_JOBS`, jobs from
+    :data:`ORCHESTRATOR_JOBS` (or their Kubernetes names, :data:`K8S_MECHANISMS`)."""
+    given = filled(answer, list(BY_HAND_JOBS), "question → job")
+    for question, right in BY_HAND_JOBS.items():
         value = given[question]
-        choice = lowered.get(value.strip().lower()) if isinstance(value, str) else None
-        if choice is None:
-            raise Wrong(f"“{question}”: {value!r} is not one of the mechanisms.",
-                        f"Answer with one of: {', '.join(repr(m) for m in K8S_MECHANISMS)}.")
-        if choice != right:
-            raise Wrong(f"“{question}”: not {choice}.", _BY_HAND_HINTS[right])
+        job = _job(value)
+        if job is None:
+            raise Wrong(f"“{question}”: {value!r} is not one of the jobs.",
+                        f"Answer with one of: {', '.join(map(repr, ORCHESTRATOR_JOBS))}.")
+        if job != right:
+            raise Wrong(f"“{question}”: not {str(value).strip()}.", _JOB_HINTS[right])

@@ -2,7 +2,7 @@
 
 - :func:`check_offer_verdicts`: which offers Marathon accepts for the next instance of an
   app with ``GROUP_BY`` and ``MAX_PER`` constraints, compared with
-  :func:`clustersim.marathon.constraint_accepts` (mesosphere/marathon
+  :func:`clustersim.marathon.constraint_accepts` (d2iq-archive/marathon
   ``src/main/scala/mesosphere/mesos/Constraints.scala``).
 - :func:`check_rack_constraints`: constraints the learner writes so that six instances run
   two per rack and never two on one agent, deployed with :class:`clustersim.marathon.Marathon`
@@ -20,8 +20,10 @@ from typing import Any
 
 from clustersim.exercises.answers import keyed
 from clustersim.exercises.checker import Wrong, checker
+from clustersim.exercises.feedback import Feedback
 from clustersim.features import Cell, load_features
 from clustersim.marathon import Marathon, constraint_accepts
+from clustersim.marathon.constraints import field_value
 from clustersim.mesos import MesosCluster
 from clustersim.node import Node
 
@@ -84,21 +86,34 @@ CACHE_APP = {"id": "/shop/cache", "cmd": "redis-server --port $PORT0", "cpus": 0
              "instances": 6}
 
 
+def _cache_agents() -> list[Node]:
+    """The agents of :data:`RACK_AGENTS`, each with its ``rack`` attribute."""
+    return [Node(f"{rack}-agent-{i}", cpu=4, memory="8Gi", attributes={"rack": rack})
+            for rack, count in RACK_AGENTS.items() for i in range(1, count + 1)]
+
+
 def deploy_cache(constraints: Any) -> list[Any]:
     """Deploy :data:`CACHE_APP` with ``constraints`` on agents :data:`RACK_AGENTS`; return
     its instances after two simulated minutes."""
-    nodes = [Node(f"{rack}-agent-{i}", cpu=4, memory="8Gi", attributes={"rack": rack})
-             for rack, count in RACK_AGENTS.items() for i in range(1, count + 1)]
-    cluster = MesosCluster(nodes, seed=0)
+    cluster = MesosCluster(_cache_agents(), seed=0)
     marathon = cluster.register(Marathon())
-    marathon.deploy({**CACHE_APP, "constraints": constraints})
+    marathon.deploy({**CACHE_APP, "constraints": constraints}, name=CACHE_APP["id"])
     cluster.run(until=120)
     return [i for i in marathon.instances(CACHE_APP["id"]) if i.state == "Running"]
 
 
-@checker("Right: two instances per rack, none sharing an agent. Marathon takes the first "
-         "offer that passes every constraint, so without them the offers decide.")
-def check_rack_constraints(constraints: object) -> None:
+def _fields_no_agent_has(constraints: list[list[Any]]) -> list[str]:
+    """The fields of ``constraints`` that no agent's offer carries (a misspelt ``hostname``,
+    an attribute the agents lack): Marathon declines every offer for such a constraint
+    unless its operator is UNLIKE (``Constraints.scala``; :func:`field_value`)."""
+    places = [{"hostname": agent.name, "attributes": agent.attributes}
+              for agent in _cache_agents()]
+    return sorted({str(c[0]) for c in constraints if len(c) > 1 and c[1] != "UNLIKE"
+                   and all(field_value(str(c[0]), place) is None for place in places)})
+
+
+@checker("Right.")
+def check_rack_constraints(constraints: object) -> Feedback:
     """``constraints``: Marathon constraints for :data:`CACHE_APP` so that its 6 instances run
     2 per rack and at most one per agent."""
     if not isinstance(constraints, list) or not all(isinstance(c, list) for c in constraints):
@@ -107,12 +122,20 @@ def check_rack_constraints(constraints: object) -> None:
     try:
         running = deploy_cache(constraints)
     except ValueError as err:  # Marathon's validation rejects the app
-        raise Wrong(f"Marathon rejects the app: {err}", "Each constraint is [field, OPERATOR, "
-                    "value]; operators are UNIQUE, CLUSTER, GROUP_BY, MAX_PER, LIKE, UNLIKE and "
+        raise Wrong(f"Marathon rejects the app: {err}", "Each constraint is a list of strings, "
+                    "[field, OPERATOR] or [field, OPERATOR, value], a number too in quotes "
+                    '("3"); operators are UNIQUE, CLUSTER, GROUP_BY, MAX_PER, LIKE, UNLIKE and '
                     "IS.") from None
     per_agent = Counter(i.hostname for i in running)
     per_rack = Counter(i.attributes.get("rack") for i in running)
     if len(running) < CACHE_APP["instances"]:
+        missing = _fields_no_agent_has(constraints)
+        if missing:
+            raise Wrong(f"Only {len(running)} of 6 instances could start: no agent has the "
+                        f"attribute {missing[0]!r}.",
+                        "Marathon declines every offer without the constraint's field (for all "
+                        "operators but UNLIKE). The agent's own name is the field 'hostname'; "
+                        "these agents have one attribute, 'rack'.")
         raise Wrong(f"Only {len(running)} of 6 instances could start.",
                     "Your constraints leave too few acceptable offers: 6 instances need 6 "
                     "agents with one each, 2 in each rack.")
@@ -125,7 +148,14 @@ def check_rack_constraints(constraints: object) -> None:
         raise Wrong(f"The racks are uneven: {spread}.",
                     'Spread over the rack attribute: ["rack", "GROUP_BY", "3"]. UNIQUE on '
                     "hostname alone fills whatever agents offer first.")
-
+    praise = ("Right: two instances per rack, none sharing an agent. Marathon takes the first "
+              "offer that passes every constraint, so without them the offers decide.")
+    if any(len(c) == 2 and c[1] == "GROUP_BY" for c in constraints):
+        praise += (" Here the offers came from every rack; but GROUP_BY without a count "
+                   "spreads only over the values Marathon has seen in offers so far, and "
+                   "Marathon's documentation warns that the tasks may then all land on one "
+                   'value: give the number of racks, ["rack", "GROUP_BY", "3"].')
+    return Feedback(True, praise)
 
 
 CLAIM_FEATURES = ("shared_network_namespace", "governance", "first_release", "managed_offerings",

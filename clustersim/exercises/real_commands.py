@@ -6,17 +6,23 @@ one simulated minute, and judges what kubectl printed and what the cluster becam
 
 - :func:`check_api_pods_command`: list the pods of the ``api`` tier with the node each runs
   on (a label selector, ``-l tier=api``, and ``-o wide``: the NODE column is a wide column
-  of the server-side Table, ``pkg/printers/internalversion/printers.go``);
+  of the server-side Table, ``pkg/printers/internalversion/printers.go``; any column whose
+  values are the nodes, such as ``-o custom-columns=...,NODE:.spec.nodeName``, counts);
+  a namespace without the shop is named as what is wrong (kubectl's
+  ``No resources found in <ns> namespace.``);
 - :func:`check_scale_command`: scale the ``frontend`` Deployment to 4 replicas
   (``kubectl scale deployment frontend --replicas=4``, which writes the ``scale``
-  subresource).
+  subresource), and only it: ``kubectl scale`` scales every object it is named.
 """
 
 from __future__ import annotations
 
+import re
 import shlex
+import subprocess
 
 from clustersim.examples import example_path
+from clustersim.exercises.answers import answered
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.exercises.feedback import Feedback
 from clustersim.serve import Server, serve
@@ -33,9 +39,10 @@ def shop_server() -> Server:
 
 
 def _kubectl(command: object) -> list[str]:
+    answered(command, 'a kubectl command in quotes, such as "kubectl get pods"')
     if not isinstance(command, str) or not command.strip():
         raise Wrong("The answer must be a kubectl command, as a string.",
-                    'Replace None with text such as "kubectl get pods".')
+                    'Write the command in quotes, such as "kubectl get pods".')
     try:
         words = shlex.split(command)
     except ValueError as err:
@@ -52,48 +59,92 @@ def _kubectl(command: object) -> list[str]:
     return words
 
 
-def _run(server: Server, command: str) -> str:
+def _run(server: Server, command: str) -> subprocess.CompletedProcess[str]:
     result = server.run(command, timeout=60)
     if result.returncode != 0:
         raise Wrong(f"kubectl answered with an error: {result.stderr.strip()}",
                     "Read the error: it names the part of the command it did not understand.")
-    return result.stdout
+    return result
 
 
-@checker("Right: -l tier=api selects the api pods and -o wide adds the NODE column.")
-def check_api_pods_command(command: object) -> None:
+def _output_format(words: list[str]) -> str:
+    """The value of kubectl's ``-o``/``--output`` flag in ``words`` ('' without one)."""
+    for index, word in enumerate(words):
+        if word in ("-o", "--output") and index + 1 < len(words):
+            return words[index + 1]
+        for prefix in ("--output=", "-o=", "-o"):
+            if word.startswith(prefix) and word != "-o":
+                return word.removeprefix(prefix)
+    return ""
+
+
+def _columns(header: str) -> dict[str, int]:
+    """Each column title of a kubectl table and where it starts. kubectl aligns its tables
+    with Go's tabwriter, at least three spaces between columns, so a title of two words
+    ("NOMINATED NODE") has one space inside it."""
+    return {found[0]: found.start() for found in re.finditer(r"\S+(?: \S+)*", header)}
+
+
+def _cell(line: str, start: int) -> str:
+    """The value of the column starting at ``start`` in one row of a kubectl table."""
+    words = line[start:].split()
+    return words[0] if words else ""
+
+
+#: kubectl get's words for an empty answer in one namespace (``kubectl/pkg/cmd/get/get.go``).
+_NONE_IN_NAMESPACE = re.compile(r"No resources found in (\S+) namespace")
+
+
+def _selector_praise(words: list[str], node_column: str) -> str:
+    """The praise for a right answer, naming how the nodes were shown."""
+    how = ("-o wide adds the NODE column" if _output_format(words) == "wide"
+           else f"your {node_column} column shows the node each runs on")
+    return f"Right: the label selector tier=api picks the api pods, and {how}."
+
+
+@checker("Right.")
+def check_api_pods_command(command: object) -> Feedback:
     words = _kubectl(command)
     if words[1:3] not in (["get", "pods"], ["get", "pod"], ["get", "po"]):
         raise Wrong("This is not a `kubectl get pods` command.",
                     "Start with `kubectl get pods`, then add what selects and what widens.")
     server = shop_server()
     try:
-        output = _run(server, str(command))
+        result = _run(server, str(command))
         api = {p.name: p.node for p in server.cluster.pods() if p.labels.get("tier") == "api"}
         everyone = {p.name for p in server.cluster.pods()}
     finally:
         server.stop()
-    lines = output.splitlines()
-    header = lines[0].split() if lines else []
-    if lines and "NAME" not in header:
+    lines = [line for line in result.stdout.splitlines() if line.strip()]
+    columns = _columns(lines[0]) if lines else {}
+    if lines and "NAME" not in columns:
         raise Wrong("kubectl printed no table with a NAME column (-o yaml, json and name "
                     "print objects or bare names).",
                     "Keep the table, and ask for its wide columns: `-o wide`.")
-    column = header.index("NAME") if header else 0    # -A puts NAMESPACE first
-    names = {line.split()[column] for line in lines[1:] if line.strip()}
-    if not names:
+    rows = {_cell(line, columns["NAME"]): line for line in lines[1:]}  # -A: NAMESPACE first
+    if not rows:
+        elsewhere = _NONE_IN_NAMESPACE.search(result.stderr)
+        if elsewhere and elsewhere[1] != "default":
+            raise Wrong(f"kubectl found no pods in the namespace {elsewhere[1]}: the shop "
+                        "runs in the namespace default.",
+                        f"Drop the namespace ({elsewhere[1]}): without -n, kubectl looks in "
+                        "the default namespace (or the one its kubeconfig's context names).")
         raise Wrong("kubectl found no pods.",
                     "Check the label's key and value: `kubectl get pods --show-labels` "
                     "shows them (the shop labels its tiers with tier=...).")
+    names = set(rows)
     if names == everyone:
         raise Wrong("The command lists every pod, not only the api tier.",
                     "Select with a label: `-l key=value`; the api pods carry tier=api.")
     if names != set(api):
         raise Wrong(f"The command lists {', '.join(sorted(names))}, not the api pods.",
                     "The api pods carry the label tier=api.")
-    if "NODE" not in header:
-        raise Wrong("The pods are right, but the output has no NODE column.",
+    showing = [title for title, start in columns.items()
+               if all(_cell(rows[name], start) == api[name] for name in names)]
+    if not showing:
+        raise Wrong("The pods are right, but no column shows the node each runs on.",
                     "The node is one of the wide columns: add `-o wide`.")
+    return Feedback(True, _selector_praise(words, showing[0]))
 
 
 @checker("Right: kubectl scale set spec.replicas to 4 and the ReplicaSet made two more pods.")
@@ -127,6 +178,12 @@ def check_scale_command(command: object) -> Feedback | None:
     if changed["frontend"] != 4:
         raise Wrong(f"The frontend now has {changed['frontend']} replicas, not 4.",
                     "--replicas sets the total, not how many to add.")
+    others = sorted(set(changed) - {"frontend"})
+    if others:
+        raise Wrong(f"The frontend has 4 replicas, but the command scaled {', '.join(others)} "
+                    "too.",
+                    "`kubectl scale` sets --replicas on every object it is given: name only "
+                    "the frontend Deployment.")
     if running != 4:
         raise Wrong(f"{running} frontend pods run, not 4.", "Run the check again.")
     if verb == "patch":

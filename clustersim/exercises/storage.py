@@ -7,7 +7,7 @@ at t = 120 s (non-graceful node shutdown) and requires that pod to serve again o
 with the same name and the same PersistentVolumeClaim (kubernetes/kubernetes
 ``pkg/controller/statefulset``). :func:`check_resident_comeback` is a choice, confirmed by
 running :func:`clustersim.scenarios.storage.stateful_run` for Marathon
-(mesosphere/marathon ``docs/docs/persistent-volumes.md``).
+(d2iq-archive/marathon ``docs/docs/persistent-volumes.md``).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ surge budget; Marathon's restart strategy computed by hand.
 ``pkg/controller/deployment/util/deployment_util.go``) and rolls a ten-replica Deployment out
 in the simulator (:func:`clustersim.scenarios.updates.rolling_update_run`).
 :func:`check_restart_strategy` compares with :func:`clustersim.marathon.restart_strategy`
-(mesosphere/marathon ``TaskReplaceActor.computeRestartStrategy``).
+(d2iq-archive/marathon ``TaskReplaceActor.computeRestartStrategy``).
 """
 
 from __future__ import annotations

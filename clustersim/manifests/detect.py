@@ -7,7 +7,7 @@ The three dialects have distinct fingerprints:
 - Compose files have a top-level ``services`` mapping (compose-spec ``spec.md``; ``version``
   is obsolete and optional).
 - Marathon apps, pods and groups have an ``id`` (pods: also ``containers``; groups: ``apps``,
-  ``pods`` or ``groups``). A bare ``{"apps": [...]}`` is the root group. (mesosphere/marathon
+  ``pods`` or ``groups``). A bare ``{"apps": [...]}`` is the root group. (d2iq-archive/marathon
   ``docs/docs/rest-api/public/api/v2/types/app.raml``, ``pod.raml``, ``group.raml``.)
 """
 

@@ -1,7 +1,7 @@
 """Marathon app, pod and group definitions → :class:`MarathonSpec` objects with absolute ids.
 
 What Marathon does on ``POST /v2/apps``, ``/v2/pods`` and ``/v2/groups`` before anything else
-(mesosphere/marathon ``src/main/scala/mesosphere/marathon/raml/GroupConversion.scala``,
+(d2iq-archive/marathon ``src/main/scala/mesosphere/marathon/raml/GroupConversion.scala``,
 ``UpdateGroupStructureOp``): every id is made absolute with ``PathId.canonicalPath``.
 
 - A top-level app, pod or group is resolved against the root ``/``.
@@ -12,7 +12,7 @@ What Marathon does on ``POST /v2/apps``, ``/v2/pods`` and ``/v2/groups`` before 
   list of apps is several top-level apps.
 
 An app is told from a pod by ``containers`` (pods) and from a group by ``apps``/``pods``/
-``groups`` (mesosphere/marathon ``docs/docs/rest-api/public/api/v2/types/pod.raml``,
+``groups`` (d2iq-archive/marathon ``docs/docs/rest-api/public/api/v2/types/pod.raml``,
 ``group.raml``).
 """
 
@@ -143,7 +143,7 @@ SINGLE_INSTANCE_LABEL = "MARATHON_SINGLE_INSTANCE_APP"
 
 
 def _check_app(document: Document, path: Path, app: App) -> None:
-    """Rules across fields (mesosphere/marathon ``AppValidation``/``SchedulingValidation``):
+    """Rules across fields (d2iq-archive/marathon ``AppValidation``/``SchedulingValidation``):
     ``containsCmdArgsOrContainer`` (``cmd`` or ``args``, never both, or a container);
     ``complyWithUpgradeStrategyRules`` (a resident app, with ``residency`` or persistent
     volumes, must not over-provision during upgrades: its volumes live on one agent);
@@ -191,7 +191,7 @@ def _check_app(document: Document, path: Path, app: App) -> None:
 
 
 def _check_health_check_ports(document: Document, path: Path, app: App) -> None:
-    """``portIndexIsValid`` (mesosphere/marathon ``api/v2/validation/AppValidation.scala``):
+    """``portIndexIsValid`` (d2iq-archive/marathon ``api/v2/validation/AppValidation.scala``):
     an HTTP, HTTPS or TCP health check without a command names one of the app's ports by
     ``portIndex`` (the container's port mappings if it has any, else the port definitions,
     one by default), or gives a ``port``, or the app has exactly one port."""
@@ -246,7 +246,7 @@ def _check_network_apis(document: Document, path: Path, app: App) -> None:
 def _check_ports_match_networks(document: Document, path: Path, app: App) -> None:
     """Host networking declares its ports in ``portDefinitions``, bridge and container
     networks in ``container.portMappings``; Marathon refuses the other combinations
-    (mesosphere/marathon ``api/v2/validation/AppValidation.scala``,
+    (d2iq-archive/marathon ``api/v2/validation/AppValidation.scala``,
     ``validateCanonicalAppAPI``: "portMappings are not allowed with host-networking",
     "portDefinitions are only allowed with host-networking"). A network without a mode is a
     container network (the RAML default)."""

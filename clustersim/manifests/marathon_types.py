@@ -1,6 +1,6 @@
 """pydantic models of Marathon apps, pods and groups (the fields the simulator reads).
 
-Field names, types, enumerations and ranges follow mesosphere/marathon's RAML API types
+Field names, types, enumerations and ranges follow d2iq-archive/marathon's RAML API types
 (``docs/docs/rest-api/public/api/v2/types/app.raml``, ``pod.raml``, ``group.raml``,
 ``constraint.raml``, ``healthCheck.raml``, ``network.raml``, ``upgradeStrategy.raml``,
 ``unreachableStrategy.raml``, ``residency.raml``) and constraint validation in
@@ -59,7 +59,7 @@ Interval = Annotated[Int, Field(ge=1)]   # seconds between checks: Marathon's mi
 PortNumber = Annotated[Int, Field(ge=0, le=65535)]
 Fraction01 = Annotated[float, Field(ge=0, le=1)]
 
-#: Marathon's constraint operators (the ``Constraint.Operator`` enum of mesosphere/marathon
+#: Marathon's constraint operators (the ``Constraint.Operator`` enum of d2iq-archive/marathon
 #: ``src/main/proto/marathon.proto``: six operators, plus ``IS`` since Marathon 1.6, #5587), and
 #: those that need a value. The last Marathon sources match exactly these seven
 #: (``src/main/scala/mesosphere/marathon/core/launchqueue/impl/OfferConstraints.scala``), and
@@ -131,7 +131,7 @@ class _Model(BaseModel):
     def _enums_in_any_case(cls, data: Any) -> Any:
         """A RAML enum is read in any case and stored as RAML spells it: the generated reader
         lower-cases the string and matches it against the lower-cased values
-        (mesosphere/marathon ``type-generator/.../treehugger/EnumVisitor.scala``), so
+        (d2iq-archive/marathon ``type-generator/.../treehugger/EnumVisitor.scala``), so
         ``"type": "docker"`` is the ``DOCKER`` engine and ``"mode": "HOST"`` host networking;
         another value is refused (``error.unknown.enum.literal``)."""
         if not isinstance(data, dict):

@@ -1,6 +1,6 @@
 """Marathon path ids: parsing, validation and resolution exactly as Marathon's ``PathId``.
 
-Upstream: mesosphere/marathon ``src/main/scala/mesosphere/marathon/state/PathId.scala``
+Upstream: d2iq-archive/marathon ``src/main/scala/mesosphere/marathon/state/PathId.scala``
 (tests ``src/test/scala/mesosphere/marathon/state/PathIdTest.scala``).
 
 - ``PathId(text)`` strips leading and trailing slashes, splits on ``/`` and drops empty

@@ -3,7 +3,7 @@
 This module is the one reader of each unit: the manifest loaders validate with it and the
 simulators convert with it, so a value the loader accepts is never refused by a simulator.
 
-- **Marathon** (mesosphere/marathon ``docs/docs/rest-api/public/api/v2/types/app.raml``):
+- **Marathon** (d2iq-archive/marathon ``docs/docs/rest-api/public/api/v2/types/app.raml``):
   ``cpus`` is a number of cores, ``mem`` and ``disk`` are MiB, all JSON numbers (a string is
   an error). Defaults: ``cpus`` 1, ``mem`` 128 (``AppDefinition.DefaultCpus``/``DefaultMem``).
   Mesos stores scalar resources in fixed point with three decimals (apache/mesos

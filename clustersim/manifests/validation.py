@@ -34,13 +34,27 @@ _EXPECTED = {
     "int_from_float": "a whole number",
     "float_type": "a number",
     "float_parsing": "a number",
-    "string_type": 'a string (in YAML, quote values such as "1.0" or "true")',
+    "string_type": "a string",
     "bool_type": "true or false",
     "bool_parsing": "true or false",
     "dict_type": "a mapping",
     "list_type": "a list",
     "model_type": "a mapping",
 }
+
+
+#: What to do about a value that YAML read as another type than text; said only of a document
+#: read from text (a Python dict's 3 is a number whatever its author meant).
+_QUOTE_IN_YAML = {"string_type": 'in YAML, quote values such as "1.0" or "true"'}
+
+
+def _expected(kind: str, document: Document) -> str | None:
+    """What a field of pydantic's error ``kind`` expects, in the course's words, with the
+    advice for YAML text when ``document`` was read from text (it then has a line)."""
+    expected = _EXPECTED.get(kind)
+    if expected and kind in _QUOTE_IN_YAML and document.line is not None:
+        expected += f" ({_QUOTE_IN_YAML[kind]})"
+    return expected
 
 
 def _data_path(data: Any, loc: tuple[Any, ...]) -> Path:
@@ -181,7 +195,7 @@ def _error(model: type[BaseModel], document: Document, path: Path, data: Any,
            problem: Any) -> ManifestError:
     """The first problem of a Compose or Marathon document, in the course's words."""
     where = (*path, *_data_path(data, problem["loc"]))
-    expected = _EXPECTED.get(problem["type"])
+    expected = _expected(problem["type"], document)
     if problem["type"] == "missing":
         message = "this required field is missing"
     elif problem["type"] == "extra_forbidden":
@@ -202,7 +216,7 @@ def _kubernetes_error(model: type[BaseModel], document: Document, where: Path,
     refused key or value of a map (labels, annotations, a node selector) is an error of the
     map, as ``ValidateLabels`` and ``ValidateAnnotations`` report it."""
     kind, value = problem["type"], problem["input"]
-    expected = _EXPECTED.get(kind)
+    expected = _expected(kind, document)
     if kind == "value_error":  # our own validators use the API server's words already
         at = where[:-1] if _in_map(model, where) else where
         lines = problem["msg"].removeprefix("Value error, ").rstrip(".").split("\n")

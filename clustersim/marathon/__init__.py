@@ -1,6 +1,6 @@
 """Marathon in miniature: a Mesos framework that runs apps, pods and group trees.
 
-Marathon (mesosphere/marathon, unmaintained since 2021) keeps long-running services alive on
+Marathon (d2iq-archive/marathon, unmaintained since 2021) keeps long-running services alive on
 Mesos. This package rebuilds the parts a learner meets: path ids, the group tree and its
 dependency-ordered deployment plans, constraints, rolling restarts, health checks with
 backoff, ports, resident apps, and Mesos-DNS/marathon-lb service discovery.

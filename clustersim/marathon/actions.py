@@ -1,6 +1,6 @@
 """Scheduler actions: instances scheduled, killed and replaced as task statuses arrive.
 
-Upstream: mesosphere/marathon ``SchedulerActions.scala`` (scale: schedule missing
+Upstream: d2iq-archive/marathon ``SchedulerActions.scala`` (scale: schedule missing
 instances, kill surplus ones chosen by GROUP_BY-aware ``selectInstancesToKill``, then
 not-yet-running instances, then ``killSelection``, ``YOUNGEST_FIRST`` by default) and
 ``core/task/update/`` (a status update moves an instance on: a failed task's instance is

@@ -1,6 +1,6 @@
 """Launch backoff: how long Marathon waits before relaunching an app whose tasks keep failing.
 
-Source: mesosphere/marathon ``src/main/scala/mesosphere/marathon/core/launchqueue/impl/
+Source: d2iq-archive/marathon ``src/main/scala/mesosphere/marathon/core/launchqueue/impl/
 RateLimiter.scala`` (``addDelay``, ``Delay.increased``, ``resetDelay``,
 ``cleanUpOverdueDelays``), docs ``docs/docs/rest-api`` (``backoffSeconds``,
 ``backoffFactor``, ``maxLaunchDelaySeconds``):
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 __all__ = ["DEFAULT_MAX_LAUNCH_DELAY", "Backoff"]
 
-#: ``AppDefinition.DefaultMaxLaunchDelay``: 5 minutes since Marathon 1.8 (mesosphere/marathon
+#: ``AppDefinition.DefaultMaxLaunchDelay``: 5 minutes since Marathon 1.8 (d2iq-archive/marathon
 #: PR #6686, MARATHON-8505, November 2018); 1 hour before.
 DEFAULT_MAX_LAUNCH_DELAY = 300.0
 

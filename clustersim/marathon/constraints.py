@@ -1,6 +1,6 @@
 """Marathon placement constraints, evaluated against Mesos offers as Marathon evaluates them.
 
-Source: mesosphere/marathon ``src/main/scala/mesosphere/mesos/Constraints.scala``
+Source: d2iq-archive/marathon ``src/main/scala/mesosphere/mesos/Constraints.scala``
 (``meetsConstraint``, ``selectInstancesToKill``), docs ``docs/docs/constraints.md``; tests
 ``src/test/scala/mesosphere/mesos/ConstraintsTest.scala``; pull request #7206 (GROUP_BY
 "preemptively scale up", MARATHON-8752). A constraint is ``[field, OPERATOR]`` or

@@ -7,7 +7,7 @@ The parts follow Marathon's own: this module holds the API and the deployments
 readiness checks.
 
 ``Marathon()`` registers with a :class:`clustersim.mesos.MesosCluster` and keeps apps and pods
-running. What it does, after mesosphere/marathon (``src/main/scala/mesosphere/marathon/``):
+running. What it does, after d2iq-archive/marathon (``src/main/scala/mesosphere/marathon/``):
 
 - ``deploy(source)`` (``POST /v2/apps``, ``/v2/pods``, ``/v2/groups``): the definitions are
   checked, a :mod:`~clustersim.marathon.plan` is computed between the current and the new
@@ -173,7 +173,7 @@ class Marathon(SchedulerActions, Framework):
     def scale_group(self, group_id: str, factor: float, *, force: bool = False) -> Deployment:
         """Multiply the instance count of every app in a group and its subgroups by
         ``factor``, rounding up, in one deployment (``PUT /v2/groups/<id>`` with
-        ``scaleBy``; ``GroupManagerImpl.scaleGroup`` in mesosphere/marathon)."""
+        ``scaleBy``; ``GroupManagerImpl.scaleGroup`` in d2iq-archive/marathon)."""
         self._require_driver()
         group_id = str(PathId(group_id).resolve())
         if group_id not in self.root.groups:
@@ -245,7 +245,7 @@ class Marathon(SchedulerActions, Framework):
 
     def _check_locks(self, affected: set[str], force: bool) -> None:
         """Refuse a change to run specs that running deployments hold, naming them all
-        (``AppLockedException(deploymentIds)`` in mesosphere/marathon); ``force`` cancels
+        (``AppLockedException(deploymentIds)`` in d2iq-archive/marathon); ``force`` cancels
         them instead. Deployments of other run specs go on."""
         holding = [d for d in self.deployments
                    if d.status == "running" and d.affected & affected]
@@ -276,7 +276,7 @@ class Marathon(SchedulerActions, Framework):
 
     def cancel(self, deployment_id: str, *, rollback: bool = True) -> Deployment | None:
         """Stop a running deployment (``DELETE /v2/deployments/<id>``, ``DeploymentsResource``
-        in mesosphere/marathon). With ``rollback`` (Marathon's default) a new deployment takes
+        in d2iq-archive/marathon). With ``rollback`` (Marathon's default) a new deployment takes
         the apps and pods it touched back to what they were before (later changes to other
         run specs stay: no later change can have touched these while the deployment ran,
         it would have needed ``force`` and cancelled it); without it (``?force=true``) the

@@ -1,6 +1,6 @@
 """Marathon's group tree: groups as branches, apps and pods ("run specs") as leaves.
 
-Follows mesosphere/marathon ``src/main/scala/mesosphere/marathon/state/RootGroup.scala`` and
+Follows d2iq-archive/marathon ``src/main/scala/mesosphere/marathon/state/RootGroup.scala`` and
 ``Group.scala``, docs ``docs/docs/application-groups.md``:
 
 - every app, pod and group has an absolute path id; posting ``/a/b/app`` creates the groups
@@ -83,7 +83,7 @@ def _resolved(data: dict[str, Any], base: str, *, group: bool, child: bool) -> d
 class DependencyCycleError(ManifestError):
     """A group tree whose dependencies form a cycle (``cycle``: the ids around it, the first
     repeated at the end). Marathon refuses it with :attr:`UPSTREAM_MESSAGE` alone
-    (``noCyclicDependencies`` in mesosphere/marathon ``state/RootGroup.scala``: 422 ``Object
+    (``noCyclicDependencies`` in d2iq-archive/marathon ``state/RootGroup.scala``: 422 ``Object
     is not valid``, the message at path ``/``); this message adds the cycle and what to do,
     and the served API answers upstream's words (:func:`clustersim.serve.marathonquery.
     invalid`)."""
@@ -191,7 +191,7 @@ class RootGroup:
     def reverted(self, original: RootGroup, ids: Iterable[str]) -> RootGroup:
         """A new root with the run specs ``ids`` as they were in ``original``: restored,
         or removed if they did not exist then (``DeploymentPlan.revert`` in
-        mesosphere/marathon ``core/deployment/DeploymentPlan.scala`` undoes one
+        d2iq-archive/marathon ``core/deployment/DeploymentPlan.scala`` undoes one
         deployment's changes and keeps the others). Simplified: groups the deployment created
         stay, empty, and group dependencies are not reverted."""
         root = self.copy()
@@ -281,6 +281,18 @@ class RootGroup:
                 elif dep in self.groups:
                     edges[spec_id].update(self.transitive_run_specs(dep))
         return {k: sorted(v) for k, v in edges.items()}
+
+    def unresolved_dependencies(self) -> list[tuple[str, str]]:
+        """``(owner, dependency)`` for each dependency that names no app, pod or group.
+
+        Marathon accepts these (no validator checks that a dependency exists) and leaves them
+        out of ``applicationDependencies``, so the owner does not wait for anything;
+        :meth:`dependency_edges` drops them the same way."""
+        owners = [(group.id, group.dependencies) for group in self.groups.values()]
+        owners += [(spec_id, manifest.get("dependencies") or [])
+                   for spec_id, manifest in self.run_specs.items()]
+        return [(owner, str(dep)) for owner, deps in owners for dep in deps
+                if str(dep) not in self.groups and str(dep) not in self.run_specs]
 
     def find_cycle(self) -> list[str] | None:
         """One dependency cycle as ``[a, b, …, a]``, or ``None`` when there is none.

@@ -1,6 +1,6 @@
 """Health and readiness checks of running instances, and what failing ones lead to.
 
-Sources: mesosphere/marathon ``src/main/scala/mesosphere/marathon/core/health/impl/
+Sources: d2iq-archive/marathon ``src/main/scala/mesosphere/marathon/core/health/impl/
 HealthCheckActor.scala`` and ``core/health/HealthCheck.scala`` (defaults, first check 5 s
 after the checks start), ``core/readiness/ReadinessCheckExecutor.scala``:
 

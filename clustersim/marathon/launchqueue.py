@@ -1,6 +1,6 @@
 """The launch queue and the offer matcher: scheduled instances meet Mesos offers.
 
-Upstream: mesosphere/marathon ``core/launchqueue/`` (instances to launch wait as
+Upstream: d2iq-archive/marathon ``core/launchqueue/`` (instances to launch wait as
 *scheduled* instances; ``GET /v2/queue`` shows them with the last offers' rejection
 reasons) and ``core/matcher/``, ``mesos/RunSpecOfferMatcher.scala`` (each offer is
 matched against accepted resource roles, cpus/mem/disk/gpus, host ports, constraints
@@ -85,7 +85,7 @@ class LaunchQueue(HealthChecking):
     def _mismatch(self, app: App, instance: Instance, offer: Any, role: str,
                   remaining: Resources, need: Resources, place: dict[str, Any]) -> str | None:
         """Why this offer cannot take the instance, as ``NoOfferMatchReason`` names it
-        (mesosphere/marathon ``src/main/scala/mesosphere/mesos/NoOfferMatchReason.scala``)."""
+        (d2iq-archive/marathon ``src/main/scala/mesosphere/mesos/NoOfferMatchReason.scala``)."""
         spec = app.spec
         if role not in spec.accepted_roles:
             return "UnfulfilledRole"

@@ -1,6 +1,6 @@
 """Marathon path ids: the ``/group/subgroup/app`` names of apps, pods and groups.
 
-Follows mesosphere/marathon ``src/main/scala/mesosphere/marathon/state/PathId.scala`` (tests
+Follows d2iq-archive/marathon ``src/main/scala/mesosphere/marathon/state/PathId.scala`` (tests
 ``src/test/scala/mesosphere/marathon/state/PathIdTest.scala``):
 
 - an id is a ``/``-separated path; a leading ``/`` makes it absolute, empty segments are

@@ -1,6 +1,6 @@
 """Deployment plans: the ordered steps that take Marathon from one group tree to another.
 
-Follows mesosphere/marathon ``src/main/scala/mesosphere/marathon/core/deployment/
+Follows d2iq-archive/marathon ``src/main/scala/mesosphere/marathon/core/deployment/
 DeploymentPlan.scala`` (``DeploymentPlan.apply``, ``dependencyOrderedSteps``,
 ``runSpecsGroupedByLongestPath``) and its tests ``DeploymentPlanTest.scala``:
 

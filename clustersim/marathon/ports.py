@@ -1,6 +1,6 @@
 """Ports: service ports Marathon assigns and host ports it takes from offers.
 
-Sources: mesosphere/marathon ``docs/docs/networking.md`` and ``docs/docs/ports.md``;
+Sources: d2iq-archive/marathon ``docs/docs/networking.md`` and ``docs/docs/ports.md``;
 ``src/main/scala/mesosphere/marathon/core/group/impl/AssignDynamicServiceLogic.scala``
 (service ports) and
 ``src/main/scala/mesosphere/mesos/PortsMatcher.scala`` (host ports).

@@ -1,6 +1,6 @@
 """App and pod definitions ("run specs") read into the typed shape the framework schedules.
 
-Field names, defaults and meanings follow mesosphere/marathon
+Field names, defaults and meanings follow d2iq-archive/marathon
 ``src/main/scala/mesosphere/marathon/state/AppDefinition.scala`` (``instances`` 1, ``cpus`` 1,
 ``mem`` 128 MiB, ``disk`` 0, ``backoffSeconds`` 1, ``backoffFactor`` 1.15,
 ``maxLaunchDelaySeconds`` 300 since Marathon 1.8, 3600 before; one random port definition when

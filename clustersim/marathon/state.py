@@ -86,7 +86,7 @@ class AppVersion:
     per change, ``AppRepository.storeVersion``): ``number`` is the deployment that stored it,
     Marathon's ``version``. ``config_change`` and ``last_scaling`` are the numbers behind
     ``VersionInfo.FullVersionInfo``'s ``lastConfigChangeAt`` and ``lastScalingAt``
-    (``state/VersionInfo.scala`` in mesosphere/marathon): a new app or a new definition moves
+    (``state/VersionInfo.scala`` in d2iq-archive/marathon): a new app or a new definition moves
     both (``forNewConfig``), a change of the instance count only ``last_scaling``
     (``withScaleChange``), a restart only ``config_change`` (``withRestartChange``)."""
 

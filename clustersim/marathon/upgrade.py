@@ -1,6 +1,6 @@
 """Rolling restarts: ``upgradeStrategy`` and how many instances Marathon kills and starts.
 
-Sources: mesosphere/marathon ``src/main/scala/mesosphere/marathon/state/UpgradeStrategy.scala``
+Sources: d2iq-archive/marathon ``src/main/scala/mesosphere/marathon/state/UpgradeStrategy.scala``
 (defaults and validation), ``core/deployment/impl/TaskReplaceActor.scala``
 (``computeRestartStrategy``), tests ``core/deployment/impl/RestartStrategyTest.scala``; docs
 ``docs/docs/deployments.md`` and ``docs/docs/persistent-volumes.md``.

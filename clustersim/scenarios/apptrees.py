@@ -1,7 +1,7 @@
 """Marathon's app tree as data: walk a group, scale it, rewrite its dependencies.
 
 A Marathon group is a tree: groups are branches, apps (and pods) are leaves, and
-``dependencies`` between them decide the order of a deployment (mesosphere/marathon
+``dependencies`` between them decide the order of a deployment (d2iq-archive/marathon
 ``core/deployment/DeploymentPlan.scala``). :func:`scale_group` is ``PUT /v2/groups/<id>``
 with ``{"scaleBy": factor}``: every app below the group gets ``ceil(instances × factor)``
 instances (``api/GroupApiService.scala``, ``updateTransitiveApps``; pods are left alone).

@@ -10,7 +10,7 @@ records the run. What each system does, with the knob that times it:
   their ``tolerationSeconds`` (300 s, added by the ``DefaultTolerationSeconds`` admission
   plugin) run out, and only then does the ReplicaSet create replacements.
 - Mesos + Marathon (apache/mesos ``src/master/master.cpp`` agent health checks;
-  mesosphere/marathon ``UnreachableStrategy.scala``): after ``agent_unreachable_seconds``
+  d2iq-archive/marathon ``UnreachableStrategy.scala``): after ``agent_unreachable_seconds``
   (``--agent_ping_timeout`` 15 s × ``--max_agent_ping_timeouts`` 5 = 75 s) the master marks
   the agent unreachable and sends TASK_UNREACHABLE; Marathon replaces an instance once it has
   been unreachable for ``inactiveAfterSeconds`` and forgets it after ``expungeAfterSeconds``

@@ -12,7 +12,7 @@ on the demo cluster of its system (:func:`clustersim.clusters.demo_nodes`), in o
 - Marathon with host networking and ``requirePorts`` needs its fixed host port (31080 here:
   it must lie in the agents' offered port range, 31000-32000 by default) in an offer, so one
   instance per agent; a random host port (0), Docker bridge mode or a container network
-  avoid that (mesosphere/marathon ``docs/docs/networking.md``, ``PortsMatcher.scala``).
+  avoid that (d2iq-archive/marathon ``docs/docs/networking.md``, ``PortsMatcher.scala``).
 - Swarm publishes through the routing mesh (ingress: every node answers on the published
   port, tasks need no host port) unless ``mode: host`` binds the port on the task's node
   (https://docs.docker.com/engine/swarm/ingress/).

@@ -8,7 +8,7 @@ new version at t = 30 s and records every 5 s:
   ``pkg/controller/deployment/rolling.go``); pods are ready 10 s after they start
   (a readiness probe).
 - Marathon: the app's ``upgradeStrategy`` ``minimumHealthCapacity``/``maximumOverCapacity``
-  (:func:`clustersim.marathon.restart_strategy`, mesosphere/marathon
+  (:func:`clustersim.marathon.restart_strategy`, d2iq-archive/marathon
   ``TaskReplaceActor.scala``); instances count once their health check passes.
 - Swarm: the service's ``update_config`` ``parallelism``, ``delay``, ``order`` and
   ``failure_action`` (moby/swarmkit ``manager/orchestrator/update/updater.go``); the service

@@ -2,7 +2,7 @@
 on a :class:`~clustersim.mesos.MesosCluster`, for the ``marathon`` Python client and curl.
 
 Paths, answers and status codes follow Marathon 1.x's API reference
-(mesosphere/marathon ``docs/docs/rest-api/public/api/v2/*.raml`` and
+(d2iq-archive/marathon ``docs/docs/rest-api/public/api/v2/*.raml`` and
 https://mesosphere.github.io/marathon/api-console/index.html): ``POST /v2/apps`` answers 201
 with the app, 409 ``An app with id [/x] already exists.``; changes (``PUT``/``PATCH`` of an
 app or of a list of apps, ``DELETE``, ``restart``, groups, pods) answer
@@ -67,7 +67,7 @@ _POD_INSTANCE = {"Scheduled": "PENDING", "Reserved": "PENDING", "Staging": "STAG
                  "Starting": "STAGING", "Running": "STABLE", "Unreachable": "DEGRADED",
                  "UnreachableInactive": "DEGRADED"}
 """Instance condition → ``PodInstanceState`` of ``/v2/pods/<id>::status``
-(``podInstanceState`` in mesosphere/marathon
+(``podInstanceState`` in d2iq-archive/marathon
 ``src/main/scala/mesosphere/marathon/raml/PodStatusConversion.scala``; a running instance
 with an unhealthy container is DEGRADED, any other condition TERMINAL)."""
 
@@ -453,7 +453,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
 
 def _defaults(spec: Any, service_ports: list[int]) -> dict[str, Any]:
     """The fields Marathon fills in when an app leaves them out, as ``GET /v2/apps`` shows
-    them (the defaults of mesosphere/marathon ``docs/docs/rest-api/public/api/v2/types/
+    them (the defaults of d2iq-archive/marathon ``docs/docs/rest-api/public/api/v2/types/
     app.raml``; empty lists and maps that the RAML marks ``omitEmpty`` stay out). In host
     networking the port definitions carry their assigned service ports (``"port": 0`` comes
     back as ``10000``)."""

@@ -1,5 +1,5 @@
 """Groups in Marathon's REST API: ``GET``/``POST``/``PUT``/``DELETE /v2/groups[/<id>]``
-(mesosphere/marathon ``src/main/scala/mesosphere/marathon/api/v2/GroupsResource.scala``,
+(d2iq-archive/marathon ``src/main/scala/mesosphere/marathon/api/v2/GroupsResource.scala``,
 ``docs/docs/rest-api/public/api/v2/groups.raml``): the tree with its apps and pods, a new group
 (201, 409 ``A group with id [/x] already exists.``), ``PUT`` with ``scaleBy`` (every app of the
 subtree times the factor) or with a ``GroupUpdate``, and deletion of a whole subtree.
@@ -92,7 +92,7 @@ class MarathonGroups:
         raise HttpError(405, "HTTP 405 Method Not Allowed")
 
     def _group_update(self, group_id: str, update: dict[str, Any]) -> dict[str, Any]:
-        """``PUT /v2/groups/<id>`` as ``GroupUpdate`` applies it (mesosphere/marathon
+        """``PUT /v2/groups/<id>`` as ``GroupUpdate`` applies it (d2iq-archive/marathon
         ``api/v2/GroupUpdate.scala``): each of ``apps``, ``pods``, ``groups`` and
         ``dependencies`` that the body gives replaces the group's own (apps missing from a
         given list are stopped), each it leaves out stays as it is."""

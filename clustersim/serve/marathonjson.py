@@ -1,7 +1,7 @@
 """How Marathon reads a request body: Play JSON's ``Json.parse`` of the body's bytes over
 Jackson, with Jackson's own words when the body is no JSON.
 
-Marathon 1.11 is built with Play JSON 2.8 and Jackson 2.10 (mesosphere/marathon
+Marathon 1.11 is built with Play JSON 2.8 and Jackson 2.10 (d2iq-archive/marathon
 ``project/Dependencies.scala``). Every resource that takes a body reads it as
 ``Array[Byte]`` and calls ``Json.parse(body)`` (``AppsResource.create``,
 ``GroupsResource``, ``PodsResource``, ``TasksResource.killTasks``); Play hands the bytes to

@@ -1,6 +1,6 @@
 """How one watches Marathon: the event stream ``GET /v2/events`` and ``GET /metrics``.
 
-``/v2/events`` is a server-sent event stream (mesosphere/marathon
+``/v2/events`` is a server-sent event stream (d2iq-archive/marathon
 ``src/main/scala/mesosphere/marathon/core/event/impl/stream/HttpEventStreamServlet.scala``,
 a Jetty ``EventSourceServlet``): a client must accept ``text/event-stream``, otherwise Jetty
 answers 405 ``HTTP method GET is not supported by this URL``

@@ -3,7 +3,7 @@ field: boolean flags (``?force=true``), the ``?label=`` selector of ``GET /v2/ap
 ``?status=`` filter of ``GET /v2/tasks``, a definition that must be one JSON object, and
 the ``details`` of a 422 answer.
 
-- Label selectors follow mesosphere/marathon ``src/main/scala/mesosphere/marathon/api/v2/
+- Label selectors follow d2iq-archive/marathon ``src/main/scala/mesosphere/marathon/api/v2/
   LabelSelector.scala``: comma-separated selectors, all of which must hold; ``key``
   (exists), ``key==value``, ``key!=value``, ``key in (a, b)``, ``key notin (a, b)``. Every
   selector needs the label to exist (``!=`` and ``notin`` too, unlike Kubernetes). Terms are

@@ -1,7 +1,7 @@
 """Marathon's two checks of a posted app definition (one app, the apps of a group, a list of
 apps), with Marathon's own answers.
 
-Marathon 1.x reads an app in two steps (mesosphere/marathon):
+Marathon 1.x reads an app in two steps (d2iq-archive/marathon):
 
 1. The JSON reader generated from the RAML types (``docs/docs/rest-api/public/api/v2/types/
    app.raml``, ``stringTypes.raml``; the generator ``type-generator/.../FieldVisitor.scala``

@@ -1,6 +1,6 @@
 """Tasks in Marathon's REST API: ``GET /v2/tasks`` (``?status=``; as tab-separated text for
 ``Accept: text/plain``, with ``?containerNetworks=``), ``POST /v2/tasks/delete``,
-``GET``/``DELETE /v2/apps/<id>/tasks[/<taskId>]`` (mesosphere/marathon
+``GET``/``DELETE /v2/apps/<id>/tasks[/<taskId>]`` (d2iq-archive/marathon
 ``src/main/scala/mesosphere/marathon/api/v2/TasksResource.scala``, ``AppTasksResource.scala``
 and ``api/EndpointsHelper.scala``).
 

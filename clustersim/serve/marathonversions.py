@@ -2,7 +2,7 @@
 ``startedAt``, an event's ``timestamp``) and the versions of app definitions.
 
 Marathon writes an instant as ISO 8601 in UTC with milliseconds
-(``2026-12-05T12:00:00.000Z``, mesosphere/marathon ``state/Timestamp.scala``). A version is
+(``2026-12-05T12:00:00.000Z``, d2iq-archive/marathon ``state/Timestamp.scala``). A version is
 the time of the change that made it: ``GroupManagerImpl`` stamps each change of the group
 tree with ``Timestamp.now()`` and every app it changed takes that version
 (``GroupVersioningUtil.updateVersionInfoForChangedApps``). Here simulated seconds become

@@ -1,8 +1,8 @@
 """Marathon app → Kubernetes: a Deployment (a StatefulSet for resident apps) and a Service.
 
-Marathon is unmaintained (its repository, mesosphere/marathon, says so; DC/OS reached end of
+Marathon is unmaintained (its repository, d2iq-archive/marathon, says so; DC/OS reached end of
 life on 2021-10-31), so the way forward for a Marathon application is Kubernetes. The rules
-read each field as Marathon's app definition defines it (mesosphere/marathon
+read each field as Marathon's app definition defines it (d2iq-archive/marathon
 ``docs/docs/rest-api/public/api/v2/types/app.raml`` and ``docs/docs/*.md``) and map it to the
 Kubernetes feature with the same effect. Fields no rule handles are reported, never dropped.
 
@@ -183,7 +183,7 @@ class _App:
         """``container.docker.image`` → ``image`` (Docker and Mesos containerizers alike);
         ``portMappings`` → ``containerPort`` (+ ``hostPort`` when fixed) and a Service port;
         ``volumes`` are read by :meth:`resident`. Docker ``parameters`` and ``privileged``
-        are reported (mesosphere/marathon ``docs/docs/native-docker.md``,
+        are reported (d2iq-archive/marathon ``docs/docs/native-docker.md``,
         ``docs/docs/networking.md``)."""
         docker = container.get("docker") or {}
         if docker.get("image"):
@@ -201,7 +201,7 @@ class _App:
         """One port → ``containerPort`` and a Service port of the same number. Marathon's
         ``servicePort`` is marathon-lb's port on the load balancer, not a Kubernetes one:
         reported. Port 0 means "any free port, in $PORT0": reported, the app must listen on
-        a fixed port in Kubernetes (mesosphere/marathon ``docs/docs/ports.md``,
+        a fixed port in Kubernetes (d2iq-archive/marathon ``docs/docs/ports.md``,
         https://kubernetes.io/docs/concepts/services-networking/service/)."""
         if not number:
             self.note(path, "untranslatable",
@@ -228,14 +228,14 @@ class _App:
 
     def port_definitions(self, definitions: list[dict[str, Any]]) -> None:
         """``portDefinitions`` (host networking) → ports as for ``portMappings``: the ``port``
-        is the one the app listens on (mesosphere/marathon ``docs/docs/ports.md``)."""
+        is the one the app listens on (d2iq-archive/marathon ``docs/docs/ports.md``)."""
         for index, definition in enumerate(definitions):
             self.port(definition.get("port"), None, definition, f"portDefinitions[{index}]")
 
     def command(self) -> None:
         """``cmd`` → ``command: [/bin/sh, -c, cmd]`` (Marathon runs ``cmd`` through the shell);
         ``args`` → ``args`` (appended to the image's entrypoint, as Marathon does)
-        (mesosphere/marathon ``docs/docs/rest-api/public/api/v2/types/app.raml``,
+        (d2iq-archive/marathon ``docs/docs/rest-api/public/api/v2/types/app.raml``,
         https://kubernetes.io/docs/tasks/inject-data-application/
         define-command-argument-container/)."""
         if self.app.get("cmd"):
@@ -248,7 +248,7 @@ class _App:
         ``requests.ephemeral-storage``: Mesos offers and Kubernetes requests are both what the
         scheduler places by. Marathon's defaults (1 CPU, 128 MiB) apply when a field is
         missing. Mesos also enforces them as limits (cgroups); set ``limits`` for that
-        (mesosphere/marathon ``app.raml``, https://kubernetes.io/docs/concepts/configuration/
+        (d2iq-archive/marathon ``app.raml``, https://kubernetes.io/docs/concepts/configuration/
         manage-resources-containers/)."""
         cpus, memory = marathon_resources(self.app)
         requests = {"cpu": objects.cpu_quantity(cpus), "memory": objects.memory_quantity(memory)}
@@ -291,7 +291,7 @@ class _App:
 
     def health_checks(self, checks: list[dict[str, Any]]) -> None:
         """``healthChecks`` → readiness, liveness and startup probes running the same check
-        (mesosphere/marathon ``docs/docs/health-checks.md``,
+        (d2iq-archive/marathon ``docs/docs/health-checks.md``,
         https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/).
 
         ``HTTP``/``MESOS_HTTP``/``HTTPS``/``MESOS_HTTPS`` → ``httpGet`` (path, scheme),
@@ -359,7 +359,7 @@ class _App:
 
     def constraints(self, constraints: list[list[str]]) -> None:
         """Marathon constraints → Kubernetes scheduling rules
-        (mesosphere/marathon ``docs/docs/constraints.md``).
+        (d2iq-archive/marathon ``docs/docs/constraints.md``).
 
         The field names a node: ``hostname`` → ``kubernetes.io/hostname``, ``@zone`` /
         ``@region`` → the well-known topology labels, an attribute → a node label of the same
@@ -419,7 +419,7 @@ class _App:
         """Local persistent volumes (``persistent.size`` MiB, which make the app resident on
         its agent) → a StatefulSet with one ``volumeClaimTemplates`` entry each: every Pod
         keeps its own claim across restarts, as a resident task keeps its reservation
-        (mesosphere/marathon ``docs/docs/persistent-volumes.md``). The Docker mapping
+        (d2iq-archive/marathon ``docs/docs/persistent-volumes.md``). The Docker mapping
         ``hostPath: <persistent containerPath>`` becomes the claim's mount. Other host paths
         and external volumes are reported."""
         volumes = (self.app.get("container") or {}).get("volumes") or []
@@ -451,7 +451,7 @@ class _App:
     def upgrade_strategy(self, strategy: dict[str, Any]) -> None:
         """``minimumHealthCapacity`` m and ``maximumOverCapacity`` o → a Deployment's
         ``maxUnavailable`` (1 - m) and ``maxSurge`` o, as percentages of the replicas
-        (mesosphere/marathon ``docs/docs/deployments.md``). Kubernetes rounds maxUnavailable
+        (d2iq-archive/marathon ``docs/docs/deployments.md``). Kubernetes rounds maxUnavailable
         down and maxSurge up, as Marathon rounds the healthy floor up. Both 0 → ``Recreate``
         is not the same (Marathon would stop none and start none): reported. StatefulSets
         update one Pod at a time (reported)."""
@@ -474,14 +474,14 @@ class _App:
     def networks(self, networks: list[dict[str, Any]]) -> None:
         """``container/bridge`` and ``container`` networks: every Pod has its own IP, nothing
         to translate. ``host`` → ``hostNetwork: true`` (the Pod shares the node's network)
-        (mesosphere/marathon ``docs/docs/networking.md``)."""
+        (d2iq-archive/marathon ``docs/docs/networking.md``)."""
         if any(network.get("mode") == "host" for network in networks):
             self.pod["hostNetwork"] = True
 
 
 _HEALTH_DEFAULTS = {"gracePeriodSeconds": 300, "intervalSeconds": 60, "timeoutSeconds": 20,
                     "maxConsecutiveFailures": 3}
-"""Marathon's health check defaults (mesosphere/marathon ``docs/docs/health-checks.md``)."""
+"""Marathon's health check defaults (d2iq-archive/marathon ``docs/docs/health-checks.md``)."""
 
 _VOLUME_HELP = ("a host path or external volume exists on some machines only: use a "
                 "PersistentVolumeClaim (or a hostPath volume, if you must)")

@@ -1,6 +1,6 @@
 """Marathon pod → Kubernetes: one Pod template with one container per pod container.
 
-A Marathon pod (mesosphere/marathon ``docs/docs/pods.md``, ``docs/docs/rest-api/public/api/
+A Marathon pod (d2iq-archive/marathon ``docs/docs/pods.md``, ``docs/docs/rest-api/public/api/
 v2/types/pod.raml``) already is what Kubernetes calls a Pod: containers that are placed
 together and share a network namespace and volumes. So each pod becomes a Deployment (a
 StatefulSet when it has persistent volumes) whose template holds the same containers; the

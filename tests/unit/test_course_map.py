@@ -103,3 +103,35 @@ def test_the_exercise_and_reading_totals_are_the_sums_of_the_rows():
     assert f"{about_hours(reading)} of chapters and labs and {about_hours(exercises)}" in (
         " ".join(guide.split()))
     assert f"({about_hours(exercises)} for all of them)" in " ".join(welcome.split())
+
+
+def test_the_learners_start_follows_the_table_of_contents() -> None:
+    """welcome's "I am learning" said "Read foundations/orchestration, then follow the course
+    map in order", which skipped Containers and Management or read Orchestration twice. After
+    the set-up check, the steps send a learner to the first chapter of Part I, and say why a
+    page of Getting started they may leave for later is there."""
+    text = page_text("book/welcome")
+    steps = text.split("I am learning", 1)[1].split(":::", 1)[0]
+    linked = re.findall(r"\{doc\}`([^`]+)`", steps)
+    pages = [page for _, chapters in parts() for page in chapters]
+    named = [page for link in linked for page in pages if page.endswith(link.lstrip("./"))]
+    getting_started = parts()[0][1]
+    first_of_part_one = parts()[1][1][0]
+    assert named[0] == getting_started[0]
+    later = [page for page in named[1:] if page not in getting_started]
+    assert later[0] == first_of_part_one, f"after the set-up check, {later[0]} comes first"
+    for page in set(named[1:]) & set(getting_started):
+        assert "preview" in steps, f"{page} is named without saying it is a preview"
+
+
+def test_every_page_that_names_the_source_article_links_its_case_study() -> None:
+    """Orchestration's "The 2019-era article this course grew from" and the Mesos exercise
+    assumed an article introduced only in Part III. Every page that mentions it links the
+    chapter that introduces and audits it."""
+    pages = sorted([*(ROOT / "book").rglob("*.md"), *(ROOT / "notebooks").glob("*.ipynb"),
+                    *(ROOT / "exercises").glob("*.ipynb")])
+    naming = [p for p in pages if "grew from" in p.read_text(encoding="utf-8")]
+    assert naming
+    for page in naming:
+        if page.stem != "case-study-2019":
+            assert "case-study-2019" in page.read_text(encoding="utf-8"), page.name

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from clustersim.exercises.answers import is_number, is_whole, number, whole_number
+from clustersim.exercises.answers import choice, is_number, is_whole, number, whole_number
 from clustersim.exercises.checker import Wrong
 
 
@@ -110,3 +110,12 @@ def test_an_answer_kubectl_would_refuse_is_not_judged_by_its_run() -> None:
     with pytest.raises(Wrong, match="no longer served") as caught:
         load_answer(deployment, "Deployment")
     assert "apiVersion" in caught.value.hint
+
+
+def test_choice_keeps_the_exercises_spelling() -> None:
+    """The options were lower-cased in the hint ('x', 'y') where the exercise says X and Y."""
+    assert choice(" x ", ("X", "Y"), "next") == "X"
+    assert choice("MOUNT", ("mount", "pid"), "where") == "mount"
+    with pytest.raises(Wrong) as refused:
+        choice("B", ("X", "Y"), "next")
+    assert refused.value.hint == "Answer with one of: 'X', 'Y'."

@@ -13,6 +13,7 @@ from clustersim.exercises.apptrees import (
     check_plan_prediction,
     scale_steps,
 )
+from clustersim.marathon import RootGroup
 
 
 def _store(**changes):
@@ -113,3 +114,40 @@ def test_dependencies_as_one_string_are_refused_as_such() -> None:
     feedback = check_acyclic_group(group)
     assert not feedback and "not a list of app or group ids" in feedback.message
     assert "cycle" not in feedback.hint
+
+
+def test_a_fix_that_serialises_the_database_behind_the_cache_is_refused_with_its_plan() -> None:
+    """db → cache (instead of db → web) breaks the cycle, but Marathon then scales redis,
+    then postgres, then api, then frontend; the check called it the intended order."""
+    group = _store(db=["/store/cache"])
+    feedback = check_acyclic_group(group)
+    assert not feedback and feedback.hint
+    assert f"({len(scale_steps(group))} steps)" in feedback.message
+    assert "redis, then postgres, then api, then frontend" in feedback.message
+    assert "postgres in step 2, not 1" in feedback.message
+
+
+@pytest.mark.parametrize("dependency", ["/store/nonexistent", "../nowhere", "/store/db/mysql"])
+def test_a_dependency_on_nothing_is_named_not_praised(dependency) -> None:
+    """Marathon accepts a dependency on an id that names nothing and ignores it
+    (RootGroup.applicationDependencies), so the plan looks right; it is not the fix."""
+    group = _store(db=[dependency])
+    feedback = check_acyclic_group(group)
+    assert not feedback and "does not check that a dependency exists" in feedback.hint
+    assert feedback.message.startswith("/store/db depends on /store/")
+
+
+def test_the_praise_describes_the_plan_marathon_computes() -> None:
+    group = _store(db=[])
+    feedback = check_acyclic_group(group)
+    assert feedback
+    steps = scale_steps(group)
+    words = ", then ".join(" and ".join(a.rsplit("/", 1)[-1] for a in s) for s in steps)
+    assert feedback.message.endswith(f"its plan scales {words}.")
+
+
+def test_unresolved_dependencies_are_listed_and_ignored_by_the_plan() -> None:
+    root = RootGroup.from_definitions(_store(db=["/store/nonexistent"]))
+    assert root.unresolved_dependencies() == [("/store/db", "/store/nonexistent")]
+    assert root.dependency_edges()["/store/db/postgres"] == []
+    assert RootGroup.from_definitions(_store(db=None)).unresolved_dependencies() == []

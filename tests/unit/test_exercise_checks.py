@@ -43,6 +43,20 @@ def test_dominant_share_hints(answer: dict, hint: str) -> None:
     assert check_dominant_shares({"X": 0.5, "Y": 0.333, "next": "Y"})  # rounded is fine
 
 
+def test_dominant_share_choice_is_named_in_the_exercises_spelling() -> None:
+    """"next": "B" was told to answer with one of 'x', 'y': the exercise says X and Y."""
+    result = check_dominant_shares({"X": "1/2", "Y": "1/3", "next": "B"})
+    assert not result and "'X', 'Y'" in result.hint
+    assert check_dominant_shares({"X": "1/2", "Y": "1/3", "next": " y "})
+
+
+def test_a_share_over_zero_is_told_so() -> None:
+    """"Y": "1/0" was answered 'Your answer could not be read ... answer is a dict'."""
+    result = check_dominant_shares({"X": "1/2", "Y": "1/0", "next": "Y"})
+    assert not result and "could not be read" not in result.message
+    assert "Y: '1/0' divides by zero" in result.message and "from 0 to 1" in result.hint
+
+
 def test_weight_hints() -> None:
     assert "proportional to the weights" in check_weights(3).hint   # the lab's 1:3
     assert "positive weight" in check_weights(-1).message

@@ -70,7 +70,7 @@ def test_malformed_predictions_get_a_shape_hint(answer) -> None:
 
 def test_marathon_cache_prediction_names_inactive_after_seconds(truth) -> None:
     """Marathon replaces an unreachable instance after inactiveAfterSeconds (0 s by default
-    since Marathon 1.5.1, mesosphere/marathon state/UnreachableStrategy.scala), once Mesos
+    since Marathon 1.5.1, d2iq-archive/marathon state/UnreachableStrategy.scala), once Mesos
     reports its agent unreachable."""
     guess = {tier: dict(values) for tier, values in truth.items()}
     guess["cache"]["marathon"] = False

@@ -7,12 +7,14 @@ import pytest
 
 from clustersim.exercises.foundations import (
     BY_HAND,
+    BY_HAND_JOBS,
     DESIRED,
     HAND_EDITS,
     IMAGE_REFERENCES,
     K8S_MECHANISMS,
     NAMESPACE_SITUATIONS,
     OBSERVED,
+    ORCHESTRATOR_JOBS,
     PROBE,
     RESTART_SCENARIOS,
     check_by_hand_jobs,
@@ -30,6 +32,7 @@ from clustersim.exercises.foundations import (
     is_pinned,
     reconcile,
 )
+from tests.conftest import ROOT
 
 DOCKER, POD = "docker run --memory 256m --cpus 0.5", "Pod limits {cpu: 1500m, memory: 256M}"
 COMPOSE = {"web": "recreate", "cart": "nothing", "db": "start", "search": "create",
@@ -74,6 +77,22 @@ def test_cgroup_limits_hints_name_the_unit_mistake() -> None:
     assert "10^6" in check_cgroup_limits(limits(pod_mem=256 * 2**20)).hint
     assert "period" in check_cgroup_limits(limits(docker_cpu="0.5")).hint
     assert "whole number" in check_cgroup_limits(limits(docker_mem="256m")).message
+
+
+@pytest.mark.parametrize("value", [268435456.0, 256e6, 2.68435456e8])
+def test_a_whole_float_for_memory_max_is_told_to_be_an_int(value: float) -> None:
+    """268435456.0 was told it 'is not a whole number of bytes': its value is whole, its
+    type is not."""
+    feedback = check_cgroup_limits(limits(docker_mem=value))
+    assert not feedback and "give an int" in feedback.message
+    assert "not a whole number" not in feedback.message
+    assert f"Write {int(value)}," in feedback.hint
+
+
+def test_memory_max_in_quotes_is_told_to_drop_them() -> None:
+    feedback = check_cgroup_limits(limits(docker_mem="268435456"))
+    assert not feedback and "not a whole number" not in feedback.message
+    assert "Drop the quotes" in feedback.hint
 
 
 @pytest.mark.parametrize("service, wrong, hint", [
@@ -173,13 +192,29 @@ def test_hand_edit_hints(index: int, wrong: object, hint: str) -> None:
 
 
 def test_by_hand_jobs() -> None:
-    assert sorted(BY_HAND.values()) == sorted(K8S_MECHANISMS)   # each used once
-    assert check_by_hand_jobs(dict(BY_HAND)).passed
-    assert check_by_hand_jobs({q: m.upper() for q, m in BY_HAND.items()}).passed
+    assert sorted(BY_HAND_JOBS.values()) == sorted(ORCHESTRATOR_JOBS)   # each used once
+    assert sorted(BY_HAND.values()) == sorted(K8S_MECHANISMS)
+    assert check_by_hand_jobs(dict(BY_HAND_JOBS)).passed
+    assert check_by_hand_jobs({q: f" {j.upper()} " for q, j in BY_HAND_JOBS.items()}).passed
     question = "web must reach cart, which moved to machines 5 and 8."
-    assert "EndpointSlices" in check_by_hand_jobs({**BY_HAND, question: "kube-scheduler"}).hint
-    assert "'probes'" in check_by_hand_jobs({**BY_HAND, question: "DNS"}).hint
-    assert "Replace" in check_by_hand_jobs(dict.fromkeys(BY_HAND)).hint
+    wrong = check_by_hand_jobs({**BY_HAND_JOBS, question: "placement"})
+    assert not wrong.passed and "EndpointSlices" in wrong.hint
+    assert "'health'" in check_by_hand_jobs({**BY_HAND_JOBS, question: "DNS"}).hint
+    assert "Replace" in check_by_hand_jobs(dict.fromkeys(BY_HAND_JOBS)).hint
+
+
+def test_by_hand_jobs_are_answerable_from_the_management_chapter() -> None:
+    """The exercise asked for kube-scheduler, probes, HorizontalPodAutoscaler..., which the
+    management chapter never names: it now asks for the jobs its key points name, accepts the
+    Kubernetes names too, and teaches them in its feedback."""
+    chapter = " ".join((ROOT / "book" / "foundations" / "management.md").read_text().split())
+    key_points = chapter[chapter.index("Key points"):]
+    assert all(job in key_points for job in ORCHESTRATOR_JOBS)
+    right = check_by_hand_jobs(dict(BY_HAND_JOBS))
+    assert all(mechanism in right.message for mechanism in K8S_MECHANISMS
+               if mechanism != "Deployment rolling update")
+    assert check_by_hand_jobs(dict(BY_HAND)).passed          # the Kubernetes names
+    assert not check_by_hand_jobs({**BY_HAND, "Is every copy healthy?": "Secret"}).passed
 
 
 def test_namespaces_accept_the_kernels_short_names() -> None:

@@ -62,6 +62,35 @@ def test_rack_constraint_hints(constraints: object, hint: str) -> None:
     assert not feedback.passed and hint in feedback.hint, feedback
 
 
+def test_a_number_for_a_constraint_value_names_the_app_not_yaml() -> None:
+    """["rack", "GROUP_BY", 3] was refused as '<data>, constraints[1][2]: ... (in YAML, quote
+    values such as "1.0" or "true")': a Python list, so the advice was beside the point."""
+    feedback = check_rack_constraints([["hostname", "UNIQUE"], ["rack", "GROUP_BY", 3]])
+    assert not feedback.passed
+    assert "/shop/cache, constraints[1][2]" in feedback.message
+    assert "<data>" not in feedback.message and "YAML" not in feedback.message
+    assert '("3")' in feedback.hint
+
+
+@pytest.mark.parametrize("field", ["host", "zone", "Rack"])
+def test_a_field_no_agent_has_is_named(field: str) -> None:
+    """["host", "UNIQUE"] left every instance waiting with a generic 'too few acceptable
+    offers': Marathon declines every offer that lacks the field (all operators but UNLIKE)."""
+    feedback = check_rack_constraints([[field, "UNIQUE"], ["rack", "GROUP_BY", "3"]])
+    assert not feedback.passed
+    assert f"no agent has the attribute {field!r}" in feedback.message
+    assert "'hostname'" in feedback.hint and "UNLIKE" in feedback.hint
+
+
+def test_group_by_without_a_count_passes_with_marathons_warning() -> None:
+    """Marathon's constraints documentation: without the number of values, GROUP_BY knows only
+    the values seen in offers, and the tasks may all land on one."""
+    without = check_rack_constraints([["hostname", "UNIQUE"], ["rack", "GROUP_BY"]])
+    assert without.passed and '["rack", "GROUP_BY", "3"]' in without.message
+    counted = check_rack_constraints([["hostname", "UNIQUE"], ["rack", "GROUP_BY", "3"]])
+    assert counted.passed and "without a count" not in counted.message
+
+
 def test_claims_come_from_the_feature_data() -> None:
     known = claims()
     assert len(known) == len(CLAIM_FEATURES)

@@ -125,7 +125,7 @@ def test_not_text_is_refused() -> None:
 
 def test_port_zero_with_require_ports_explains_that_the_port_is_the_host_port() -> None:
     """Port 0 with requirePorts: true still fails: the assigned service port (10000-20000)
-    becomes the required host port (mesosphere/marathon docs/docs/ports.md)."""
+    becomes the required host port (d2iq-archive/marathon docs/docs/ports.md)."""
     feedback = check_host_port_app(_app(portDefinitions=[{"port": 0, "name": "http"}]))
     assert not feedback and "Only 0 of 8" in feedback.message
     assert "requirePorts: true the port number is the host port" in feedback.hint

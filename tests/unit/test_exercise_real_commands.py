@@ -13,6 +13,7 @@ pytestmark = pytest.mark.skipif(find_program("kubectl") is None, reason="kubectl
 
 @pytest.mark.parametrize(("command", "hint"), [
     (None, "Replace None"),
+    ("", "in quotes"),
     ("ls -l", "starts with kubectl"),
     ("kubectl get pods | grep api", "no pipes"),
     ("kubectl describe pods", "Start with `kubectl get pods`"),
@@ -25,6 +26,12 @@ pytestmark = pytest.mark.skipif(find_program("kubectl") is None, reason="kubectl
     ("kubectl get pods -l tier=api -o yaml", "-o wide"),
     # a second command glued to the first ('wide;') reached kubectl as a flag
     ("kubectl get pods -l tier=api -o wide; kubectl delete pods --all", "no pipes"),
+    # the namespace is what is wrong, not the label: was told to check the label
+    ("kubectl get pods -l tier=api -o wide -n kube-system", "Drop the namespace (kube-system)"),
+    ("kubectl get pods -l tier=api -o wide --namespace=shop", "Drop the namespace (shop)"),
+    # a column titled NODE that does not show the nodes
+    ("kubectl get pods -l tier=api -o custom-columns=NAME:.metadata.name,NODE:.metadata.name",
+     "-o wide"),
 ])
 def test_api_pods_command_wrong_answers(command, hint):
     feedback = check_api_pods_command(command)
@@ -36,7 +43,22 @@ def test_api_pods_command_wrong_answers(command, hint):
                                      # NAMESPACE comes first: was 'lists default'
                                      "kubectl get pods -A -l tier=api -o wide"])
 def test_api_pods_command_right_answers(command):
-    assert check_api_pods_command(command).passed
+    feedback = check_api_pods_command(command)
+    assert feedback.passed and "-o wide adds the NODE column" in feedback.message
+
+
+@pytest.mark.parametrize(("command", "column"), [
+    ("kubectl get pods -l tier=api -o custom-columns=NAME:.metadata.name,NODE:.spec.nodeName",
+     "NODE"),
+    ("kubectl get pods -l tier=api -o=custom-columns=POD:.metadata.name,NAME:.metadata.name,"
+     "HOST:.spec.nodeName", "HOST"),
+])
+def test_custom_columns_are_praised_for_what_they_did(command, column):
+    """A custom NODE column was rightly accepted, but praised as '-o wide adds the NODE
+    column'."""
+    feedback = check_api_pods_command(command)
+    assert feedback.passed and "-o wide" not in feedback.message
+    assert f"your {column} column shows the node" in feedback.message
 
 
 @pytest.mark.parametrize(("command", "hint"), [
@@ -46,6 +68,9 @@ def test_api_pods_command_right_answers(command):
     ("kubectl scale deployment frontend --replicas=6", "sets the total"),
     # named the right Deployment: was told to 'Name the Deployment'
     ("kubectl scale deployment frontend --replicas=2", "not a change"),
+    # the frontend reached 4, but the api was scaled too: was accepted as right
+    ("kubectl scale deployment/frontend deployment/api --replicas=4", "name only the frontend"),
+    ("kubectl scale deployment frontend api cache --replicas=4", "name only the frontend"),
     # was told "`kubectl edit` does not scale"
     ("kubectl edit deployment frontend", "`kubectl scale`"),
 ])
@@ -53,6 +78,17 @@ def test_scale_command_wrong_answers(command, hint):
     feedback = check_scale_command(command)
     assert not feedback.passed and hint in feedback.hint
     assert "does not scale" not in feedback.message   # false of patch, apply and edit
+
+
+def test_an_untouched_starter_is_answered_as_in_every_exercise():
+    """None was 'The answer must be a kubectl command, as a string' here and 'You have not
+    answered yet' in the first lab's exercises: one rule, answers.answered."""
+    from clustersim.exercises.fit import check_copies
+
+    for check in (check_api_pods_command, check_scale_command):
+        feedback = check(None)
+        assert feedback.message == check_copies(None).message == "You have not answered yet."
+        assert feedback.hint.startswith("Replace None with a kubectl command")
 
 
 def test_scale_command_right_answer():

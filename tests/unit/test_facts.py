@@ -20,6 +20,7 @@ from clustersim.facts import (
     substitutions,
     typed_versions,
 )
+from clustersim.features import load_features
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = sorted((ROOT / "book").rglob("*.md"))
@@ -55,9 +56,36 @@ def test_stale_lists_exactly_the_facts_past_the_age() -> None:
 
 
 def test_substitutions_give_the_value_and_the_month_it_was_checked() -> None:
-    subs = substitutions(parse_facts({"k8s_minor": fact(), "mirantis": fact(2030)}))
+    facts = parse_facts({"k8s_minor": fact(), "mirantis": fact(2030)})
+    subs = substitutions(facts, load_features())
+    del subs["status_as_of"]
     assert subs == {"k8s_minor": "1.37", "k8s_minor_as_of": "December 2026",
                     "mirantis": "2030", "mirantis_as_of": "December 2026"}
+
+
+def test_the_status_date_is_the_oldest_check_of_facts_and_matrix() -> None:
+    """The welcome page said "As of December 2026", the Mesos chapter and the instructors'
+    guide "November 2026": each typed its own. One substitution gives the status date, the
+    month of the oldest check, so that every statement under it was checked then or later."""
+    matrix = load_features()
+    oldest_in_matrix = min(matrix.checked())
+    newer = parse_facts({"k8s_minor": fact(as_of=str(oldest_in_matrix.replace(year=2099)))})
+    assert substitutions(newer, matrix)["status_as_of"] == oldest_in_matrix.strftime("%B %Y")
+    older = parse_facts({"k8s_minor": fact(as_of="2020-01-31")})
+    assert substitutions(older, matrix)["status_as_of"] == "January 2020"
+
+
+_HAND_DATED_STATUS = re.compile(
+    r"(?:\b[Ss]tatus\b[^.\n]{0,40}?\bas of|\bdated) (?:January|February|March|April|May|June|"
+    r"July|August|September|October|November|December) \d{4}")
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_status_date_is_typed_by_hand(chapter: Path) -> None:
+    text = " ".join(chapter.read_text("utf-8").split())
+    found = _HAND_DATED_STATUS.findall(text)
+    assert not found, (f"{chapter.name} dates a status by hand: {found}; write "
+                       "{{ status_as_of }} (clustersim.facts.substitutions)")
 
 
 @pytest.mark.parametrize("data, words", [

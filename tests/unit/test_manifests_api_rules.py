@@ -2,7 +2,7 @@
 
 Cases from issue 16: each used to load (or crash a simulator later). The expected messages are
 the upstream validation messages (kubernetes/kubernetes ``pkg/apis/core/validation`` and
-``pkg/apis/apps/validation``, moby/swarmkit ``manager/controlapi``, mesosphere/marathon
+``pkg/apis/apps/validation``, moby/swarmkit ``manager/controlapi``, d2iq-archive/marathon
 ``AppNormalization``). Shapes the real system accepts keep loading.
 """
 

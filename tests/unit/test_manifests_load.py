@@ -139,3 +139,15 @@ def test_a_folder_loads_every_manifest_file_in_name_order(tmp_path: Path) -> Non
 def test_workload_describes_itself_in_one_line() -> None:
     [app] = load_manifests({**APP, "instances": 3}).workloads()
     assert app.describe() == "/web (App): 3 replicas, 0.5 CPU and 64 MiB each"
+
+
+def test_yaml_quoting_advice_is_given_for_text_only() -> None:
+    """A number where a string belongs: YAML text is told to quote it; a Python dict, where
+    quoting is not what went wrong, is told only what was expected."""
+    app = {"id": "/a", "cmd": "x", "constraints": [["rack", "GROUP_BY", 3]]}
+    with pytest.raises(ManifestError) as from_dict:
+        load_manifests(app, name="/a")
+    assert str(from_dict.value).endswith("(expected a string).")
+    with pytest.raises(ManifestError) as from_text:
+        load_manifests("id: /a\ncmd: x\nconstraints: [[rack, GROUP_BY, 3]]\n")
+    assert 'in YAML, quote values such as "1.0"' in str(from_text.value)

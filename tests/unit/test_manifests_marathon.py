@@ -1,6 +1,6 @@
 """The Marathon loader: path ids as ``PathId.scala`` resolves them, groups, validation, units.
 
-Path cases come from mesosphere/marathon ``src/test/scala/mesosphere/marathon/state/
+Path cases come from d2iq-archive/marathon ``src/test/scala/mesosphere/marathon/state/
 PathIdTest.scala``; the segment pattern and reserved words from ``PathId.scala``.
 """
 
@@ -245,7 +245,7 @@ _MAPPINGS = ', "portMappings": [{"containerPort": 80, "hostPort": 0}]'
     ],
 )
 def test_ports_match_the_network_mode(fields: str, problem: str | None) -> None:
-    """``validateCanonicalAppAPI`` (mesosphere/marathon AppValidation.scala): portDefinitions
+    """``validateCanonicalAppAPI`` (d2iq-archive/marathon AppValidation.scala): portDefinitions
     with bridge or container networks, or portMappings with host networking, are refused; the
     networking exercise passed a bridged app that kept its portDefinitions."""
     text = '{"id": "/web", ' + fields + "}"
@@ -417,7 +417,7 @@ def test_what_the_simulator_refused_after_loading_is_refused_by_the_loader(
 
 
 def test_enums_are_read_in_any_case_as_marathons_reader_reads_them() -> None:
-    """The RAML reader matches an enum in any case (mesosphere/marathon ``EnumVisitor``) and
+    """The RAML reader matches an enum in any case (d2iq-archive/marathon ``EnumVisitor``) and
     keeps its RAML spelling, so the definition the simulator reads has ``DOCKER``, ``host``;
     a value that is none of them is still refused."""
     group = {"id": "/shop", "apps": [{

@@ -1,4 +1,4 @@
-"""Launch backoff (mesosphere/marathon core/launchqueue/impl/RateLimiter.scala: addDelay,
+"""Launch backoff (d2iq-archive/marathon core/launchqueue/impl/RateLimiter.scala: addDelay,
 Delay.increased, cleanUpOverdueDelays)."""
 
 import pytest
@@ -52,7 +52,7 @@ def test_a_crash_loop_stays_at_the_cap():
 ])
 def test_the_default_max_launch_delay_is_five_minutes(raw, kind):
     """Marathon 1.8 lowered the default maxLaunchDelay from 1 hour to 5 minutes
-    (mesosphere/marathon PR #6686, MARATHON-8505); the simulator used the old hour."""
+    (d2iq-archive/marathon PR #6686, MARATHON-8505); the simulator used the old hour."""
     from clustersim.marathon.runspec import RunSpec
 
     assert RunSpec.from_manifest(raw, kind).max_launch_delay_seconds == 300

@@ -1,6 +1,7 @@
-"""Constraints: cases from mesosphere/marathon src/test/scala/mesosphere/mesos/ConstraintsTest.scala
-(test names quoted), the attribute formatting rules of Constraints.scala, and the GROUP_BY rule
-of pull request #7206 (MARATHON-8752)."""
+"""Constraints: cases from d2iq-archive/marathon
+src/test/scala/mesosphere/mesos/ConstraintsTest.scala (test names quoted), the attribute
+formatting rules of Constraints.scala, and the GROUP_BY rule of pull request #7206
+(MARATHON-8752)."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""PathId: cases from mesosphere/marathon
+"""PathId: cases from d2iq-archive/marathon
 src/test/scala/mesosphere/marathon/state/PathIdTest.scala."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""Deployment plans: cases from mesosphere/marathon
+"""Deployment plans: cases from d2iq-archive/marathon
 src/test/scala/mesosphere/marathon/core/deployment/DeploymentPlanTest.scala (test names quoted)
 and the layering of RootGroup.applicationDependencies / runSpecsGroupedByLongestPath."""
 

@@ -38,7 +38,7 @@ def test_the_surplus_instance_is_killed_when_the_old_one_returns() -> None:
 def test_defaults_replace_an_unreachable_instance_as_soon_as_mesos_reports_it() -> None:
     """Without ``unreachableStrategy``, Marathon (1.5.1 and later) replaces an instance as soon
     as it is reported unreachable: ``UnreachableEnabled.DefaultInactiveAfter`` and
-    ``DefaultExpungeAfter`` are 0 s (mesosphere/marathon state/UnreachableStrategy.scala,
+    ``DefaultExpungeAfter`` are 0 s (d2iq-archive/marathon state/UnreachableStrategy.scala,
     changelog.md MARATHON-7576). The simulator used to wait the pre-1.5.1 default of 300 s."""
     cluster = MesosCluster(Node.many(2, "agent", cpu=2, memory="4Gi"), seed=0)
     m = cluster.register(marathon.Marathon())

@@ -1,4 +1,4 @@
-"""restart_strategy: the table of mesosphere/marathon
+"""restart_strategy: the table of d2iq-archive/marathon
 src/test/scala/mesosphere/marathon/core/deployment/impl/RestartStrategyTest.scala
 (``computeRestartStrategy``), plus upgradeStrategy validation (UpgradeStrategy.scala)."""
 

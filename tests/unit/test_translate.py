@@ -456,7 +456,7 @@ def test_yaml_has_no_aliases():
 # ---- Marathon pods -------------------------------------------------------------------------
 
 def marathon_pod(**fields_) -> dict:
-    """A pod in the shape of mesosphere/marathon docs/docs/pods.md's examples."""
+    """A pod in the shape of d2iq-archive/marathon docs/docs/pods.md's examples."""
     return {
         "id": "/shop/sidecar",
         "scaling": {"kind": "fixed", "instances": 2},
