@@ -805,6 +805,26 @@ ID_RULE = ("must fully match regular expression '^(([a-z0-9]|[a-z0-9][a-z0-9\\-]
      "Invalid JSON", [{"path": "/healthChecks(0)/protocol",
                        "errors": ["error.unknown.enum.literal"]},
                       {"path": "/healthChecks(0)/intervalSeconds", "errors": ["error.min"]}]),
+    # numberTypes.raml's AnyPort (0 to 65535, Play's min and max): these got pydantic's
+    # words as "Object is not valid" ("70000 is not valid: Input should be less than ...")
+    ({"id": "/a", "cmd": "x", "portDefinitions": [{"port": 80}, {"port": 70000}]},
+     "Invalid JSON", [{"path": "/portDefinitions(1)/port", "errors": ["error.max"]}]),
+    ({"id": "/a", "cmd": "x", "container": {"type": "DOCKER", "docker": {"image": "nginx"},
+                                            "portMappings": [{"containerPort": -1,
+                                                              "hostPort": 70000,
+                                                              "servicePort": 65536}]}},
+     "Invalid JSON", [{"path": "/container/portMappings(0)/containerPort",
+                       "errors": ["error.min"]},
+                      {"path": "/container/portMappings(0)/hostPort", "errors": ["error.max"]},
+                      {"path": "/container/portMappings(0)/servicePort",
+                       "errors": ["error.max"]}]),
+    ({"id": "/a", "cmd": "x", "container": {"type": "DOCKER", "docker": {
+        "image": "nginx", "network": "BRIDGE", "portMappings": [{"containerPort": 65536}]}}},
+     "Invalid JSON", [{"path": "/container/docker/portMappings(0)/containerPort",
+                       "errors": ["error.max"]}]),
+    ({"id": "/a", "cmd": "x", "ports": [0, 70000], "healthChecks": [{"port": -80}]},
+     "Invalid JSON", [{"path": "/ports(1)", "errors": ["error.max"]},
+                      {"path": "/healthChecks(0)/port", "errors": ["error.min"]}]),
     # more enums (killSelection.raml, network.raml): any case is read, another value refused
     ({"id": "/a", "cmd": "x", "killSelection": "NEWEST_FIRST",
       "networks": [{"mode": "bridge"}]}, "Invalid JSON",
