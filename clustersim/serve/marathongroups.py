@@ -1,8 +1,10 @@
 """Groups in Marathon's REST API: ``GET``/``POST``/``PUT``/``DELETE /v2/groups[/<id>]``
 (mesosphere/marathon ``src/main/scala/mesosphere/marathon/api/v2/GroupsResource.scala``,
 ``docs/docs/rest-api/public/api/v2/groups.raml``): the tree with its apps and pods, a new group
-(201, 409 ``A group with id [/x] already exists.``), ``PUT`` with ``scaleBy`` (every app of the
-subtree times the factor) or with a ``GroupUpdate``, and deletion of a whole subtree.
+(201; its id relative to the path POSTed to; 409 when it exists:
+``Group /x is already created. Use PUT to change this group.``), ``PUT`` with ``scaleBy``
+(every app of the subtree times the factor) or with a ``GroupUpdate``, and deletion of a whole
+subtree.
 
 A mixin of :class:`~clustersim.serve.marathon.MarathonBackend`: it uses the backend's
 ``marathon``, ``_app_json``, ``_body`` and ``_change``.
@@ -66,7 +68,10 @@ class MarathonGroups:
         if request.method in ("POST", "PUT"):
             body = definition(self._body(request), "a group")
             check_group(body)
-            if rest or request.method == "PUT":
+            if request.method == "POST":     # the body's id is relative to the path's
+                body = {**body, "id": str(PathId(str(body["id"])).resolve(group_id))
+                        if body.get("id") else group_id}
+            else:
                 body = {**body, "id": group_id}
             if request.method == "PUT" and "scaleBy" in body:
                 factor = body["scaleBy"]
@@ -77,9 +82,8 @@ class MarathonGroups:
                         {"path": "/scaleBy", "errors": ["must be a number, 0 or more"]}])
                 return self._change(lambda: framework.scale_group(group_id, factor,
                                                                   force=force))
-            new_id = str(PathId(str(body.get("id", "/"))).resolve())
-            if request.method == "POST" and new_id in framework.root.groups and new_id != "/":
-                raise HttpError(409, f"A group with id [{new_id}] already exists.")
+            if request.method == "POST":
+                self._refuse_taken(body["id"])
             if request.method == "PUT":
                 body = self._group_update(group_id, body)
             return self._change(lambda: framework.deploy(
@@ -90,6 +94,16 @@ class MarathonGroups:
                 raise HttpError(404, f"Group '{group_id}' does not exist")
             return self._change(lambda: framework.remove(group_id, force=force))
         raise HttpError(405, "HTTP 405 Method Not Allowed")
+
+    def _refuse_taken(self, group_id: str) -> None:
+        """``GroupsResource.createWithPath``'s two conflicts (409): the group exists (the
+        root ``/`` always does, so a POSTed group without an id is refused: it is a PUT), or
+        an app has its path."""
+        if group_id in self.marathon.root.groups:
+            raise HttpError(409, f"Group {group_id} is already created. Use PUT to change "
+                            "this group.")
+        if self.marathon.root.kinds.get(group_id) == "App":
+            raise HttpError(409, f"An app with the path {group_id} already exists.")
 
     def _group_update(self, group_id: str, update: dict[str, Any]) -> dict[str, Any]:
         """``PUT /v2/groups/<id>`` as ``GroupUpdate`` applies it (mesosphere/marathon

@@ -125,6 +125,41 @@ def test_groups_over_plain_http(server, client):
     assert group.id == root["groups"][0]["id"]
 
 
+def test_posting_a_group_that_exists_gets_marathons_conflicts(server):
+    """``GroupsResource.createWithPath``: 409 ``Group /x is already created. Use PUT to
+    change this group.`` (the root always exists, so a group without an id is refused), or
+    ``An app with the path /x already exists.``; the simulator said ``A group with id [/x]
+    already exists.``, and created the root's apps from a group without an id."""
+    url = f"{server.url}/v2/groups"
+    app = {"id": "a", "cmd": "x", "cpus": 0.1, "mem": 16}
+    assert requests.post(url, json={"id": "/shop", "apps": [app]}, timeout=10).status_code == 201
+    requests.post(f"{server.url}/v2/apps", json={"id": "/web", "cmd": "x", "cpus": 0.1,
+                                                 "mem": 16}, timeout=10)
+    for body, message in [
+            ({"id": "/shop", "apps": []}, "Group /shop is already created. Use PUT to change "
+                                          "this group."),
+            ({"apps": [app]}, "Group / is already created. Use PUT to change this group."),
+            ({"id": "web"}, "An app with the path /web already exists.")]:
+        answer = requests.post(url, json=body, timeout=10)
+        assert (answer.status_code, answer.json()) == (409, {"message": message})
+    assert "/a" not in _framework(server).root.run_specs
+
+
+def test_a_posted_groups_id_is_relative_to_the_path(server):
+    """``POST /v2/groups/shop`` with ``{"id": "web"}`` creates ``/shop/web`` (the body's id
+    canonical against the path's, ``createWithPath``); the simulator replaced the body's id by
+    the path's, and refused it: /shop exists."""
+    url = f"{server.url}/v2/groups"
+    app = {"id": "a", "cmd": "x", "cpus": 0.1, "mem": 16}
+    requests.post(url, json={"id": "/shop", "apps": [app]}, timeout=10)
+    assert requests.post(f"{url}/shop", json={"id": "web", "apps": [app]},
+                         timeout=10).status_code == 201
+    assert requests.post(f"{url}/shop/api", json={"apps": [app]}, timeout=10).status_code == 201
+    kinds = _framework(server).root.kinds
+    assert {i for i, k in kinds.items() if k == "App"} == {
+        "/shop/a", "/shop/web/a", "/shop/api/a"}
+
+
 def _walk(group):
     yield group
     for child in group["groups"]:
