@@ -6,8 +6,10 @@ Paths, answers and status codes follow Marathon 1.x's API reference
 https://mesosphere.github.io/marathon/api-console/index.html): ``POST /v2/apps`` answers 201
 with the app, 409 ``An app with id [/x] already exists.``; changes (``PUT``/``PATCH`` of an
 app or of a list of apps, ``DELETE``, ``restart``, groups, pods) answer
-``{"version", "deploymentId"}``; a change to an app that running deployments hold answers
-409 ``App is locked by one or more deployments...`` naming them, unless ``?force=true``;
+``{"version", "deploymentId"}``, and every change names its deployment in the
+``Marathon-Deployment-Id`` header; a change to an app that running deployments hold answers
+409 ``App is locked by one or more deployments...`` naming them, unless ``?force=true``
+(``DELETE /v2/apps/<id>`` is forced unless ``?force=false``: ``AppsResource.delete``);
 errors are ``{"message": ...}``; a body that is no JSON answers 400 in Jackson's words
 (:mod:`.marathonjson`); the served Marathon runs with no optional features (``/v2/info``'s
 ``features``), so secrets are refused as Marathon refuses them without a secret-store plugin
@@ -53,6 +55,9 @@ __all__ = ["MarathonBackend", "default_framework"]
 
 MARATHON_VERSION = "1.11.24"
 """The last Marathon release (2021); what ``/v2/info`` reports."""
+DEPLOYMENT_HEADER = "Marathon-Deployment-Id"
+"""The header naming the deployment a change started (``RestResource.DeploymentHeader``,
+set by ``deploymentResult`` and by the creation of an app or a pod)."""
 _APP_KEYS = ("id", "cmd", "args", "user", "env", "instances", "cpus", "mem", "disk", "gpus",
              "executor", "constraints", "uris", "fetch", "storeUrls", "backoffSeconds",
              "backoffFactor", "maxLaunchDelaySeconds", "container", "healthChecks",
@@ -171,9 +176,20 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
         except ValueError as err:
             raise invalid(err, each_app=each_app) from None
         self.cluster.run(until=self.cluster.now)
-        return Response.json(201 if created else 200, {
+        response = Response.json(201 if created else 200, {
             "version": self.times.version(deployment.number),
             "deploymentId": deployment.id})
+        response.headers[DEPLOYMENT_HEADER] = deployment.id
+        return response
+
+    @staticmethod
+    def _with_body(change: Response, body: Any, status: int = 201) -> Response:
+        """``body`` (the new or changed app or pod) answered for ``change``, with its
+        deployment's header (``AppsResource.create``, ``PodsResource.create`` and
+        ``update``)."""
+        response = Response.json(status, body)
+        response.headers[DEPLOYMENT_HEADER] = change.headers[DEPLOYMENT_HEADER]
+        return response
 
     # ---- apps ------------------------------------------------------------------------------
 
@@ -243,8 +259,9 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
                 body, spec_id = self._new_spec(request, "An app with id [{}] already exists.",
                                                check_app)
                 _require_command(body)
-                self._change(lambda: framework.deploy({**body, "id": spec_id}, force=force))
-                response = Response.json(201, self._app_json(spec_id, []))
+                change = self._change(lambda: framework.deploy({**body, "id": spec_id},
+                                                               force=force))
+                response = self._with_body(change, self._app_json(spec_id, []))
                 response.headers["Location"] = f"/v2/apps{spec_id}"
                 return response
             raise HttpError(405, "HTTP 405 Method Not Allowed")
@@ -277,7 +294,10 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
         if request.method == "GET" and not sub:
             return Response.json(200, {"app": self._app_json(spec_id, embed or ["app.tasks"])})
         if request.method == "DELETE" and not sub:
-            return self._change(lambda: framework.remove(spec_id, force=force))
+            # AppsResource.delete: force is true unless the request says otherwise, so the
+            # deployments an app is in do not hold its removal
+            forced = flag(request, "force", default=True)
+            return self._change(lambda: framework.remove(spec_id, force=forced))
         if request.method == "POST" and sub == "restart":
             return self._change(lambda: framework.restart(spec_id, force=force))
         if request.method == "GET" and sub == "tasks" and not item:
@@ -393,8 +413,9 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
             if request.method == "POST":
                 body, spec_id = self._new_spec(request, "Pod {} already exists")
                 _require_containers(body)
-                self._change(lambda: framework.deploy({**body, "id": spec_id}, force=force))
-                return Response.json(201, framework.root.run_specs[spec_id])
+                change = self._change(lambda: framework.deploy({**body, "id": spec_id},
+                                                               force=force))
+                return self._with_body(change, framework.root.run_specs[spec_id])
             raise HttpError(405, "HTTP 405 Method Not Allowed")
         if rest == "::status" and request.method == "GET":     # every pod's status
             return Response.json(200, [self._pod_status(i) for i in pods])
@@ -406,9 +427,10 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
                 raise HttpError(422, "Invalid JSON", details=[
                     {"path": "/", "errors": ["error.expected.jsobject"]}])
             _require_containers(body)
-            self._change(lambda: framework.deploy({**body, "id": spec_id}, force=force))
-            return Response.json(200 if spec_id in pods else 201,
-                                 framework.root.run_specs[spec_id])
+            change = self._change(lambda: framework.deploy({**body, "id": spec_id},
+                                                           force=force))
+            return self._with_body(change, framework.root.run_specs[spec_id],
+                                   200 if spec_id in pods else 201)
         if spec_id not in pods:
             raise HttpError(404, f"Pod '{spec_id}' does not exist")
         if request.method == "GET" and status:

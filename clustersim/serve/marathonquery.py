@@ -91,9 +91,11 @@ def accepts_text(request: Request) -> bool:
     return best["text"] > 2 * best["json"]
 
 
-def flag(request: Request, name: str) -> bool:
-    """A boolean query parameter (``?force=true``), false when absent."""
-    return (request.arg(name) or "").lower() in ("true", "1")
+def flag(request: Request, name: str, default: bool = False) -> bool:
+    """A boolean query parameter (``?force=true``); ``default`` when absent (the resource's
+    ``@DefaultValue``: ``false`` but for ``DELETE /v2/apps/<id>``'s ``force``)."""
+    value = request.arg(name)
+    return default if value is None else value.lower() in ("true", "1")
 
 
 def _member(values: set[str], inside: bool) -> Callable[[str], bool]:

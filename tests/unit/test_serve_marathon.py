@@ -160,6 +160,46 @@ def test_a_posted_groups_id_is_relative_to_the_path(server):
         "/shop/a", "/shop/web/a", "/shop/api/a"}
 
 
+def test_each_change_names_its_deployment_in_a_header(server):
+    """``RestResource.deploymentResult`` and the creation of an app or a pod set
+    ``Marathon-Deployment-Id`` to the deployment the change started (the id the body's
+    ``deploymentId`` or the app's ``deployments`` gives); the simulator sent none."""
+    url = server.url
+    app = {"id": "/web", "cmd": "x", "cpus": 0.1, "mem": 16}
+    pod = {"id": "/p", "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 16}}]}
+    created = requests.post(f"{url}/v2/apps", json=app, timeout=10)
+    assert created.headers["Marathon-Deployment-Id"] == created.json()["deployments"][0]["id"]
+    server.step(30)
+    changes = [requests.put(f"{url}/v2/apps/web", json={"instances": 2}, timeout=10),
+               requests.post(f"{url}/v2/apps/web/restart?force=true", timeout=10),
+               requests.post(f"{url}/v2/groups", json={"id": "/g"}, timeout=10),
+               requests.delete(f"{url}/v2/apps/web", timeout=10)]
+    for change in changes:
+        assert change.headers["Marathon-Deployment-Id"] == change.json()["deploymentId"]
+    started = requests.post(f"{url}/v2/pods", json=pod, timeout=10).headers
+    ids = [d.id for d in _framework(server).deployments]
+    assert started["Marathon-Deployment-Id"] == ids[-1] and len(set(ids)) == len(ids)
+
+
+def test_deleting_an_app_is_forced_unless_the_request_says_otherwise(server, client):
+    """``AppsResource.delete`` reads ``force`` with ``@DefaultValue("true")``: an app whose
+    deployment is running is removed (the simulator answered 409 "App is locked"); with
+    ``?force=false`` (the marathon client's default) the lock holds, and a group's delete
+    (``GroupsResource.delete``, default false) keeps it."""
+    url = server.url
+    for app_id in ("/a", "/b", "/g/c"):
+        requests.post(f"{url}/v2/apps", json={"id": app_id, "cmd": "x", "cpus": 0.1,
+                                              "mem": 16, "instances": 2}, timeout=10)
+    with pytest.raises(ConflictError, match="App is locked by one or more deployments"):
+        client.delete_app("/b")
+    assert requests.delete(f"{url}/v2/groups/g", timeout=10).status_code == 409
+    removed = requests.delete(f"{url}/v2/apps/a", timeout=10)
+    assert removed.status_code == 200
+    server.step(30)
+    assert sorted(client.list_apps(), key=lambda a: a.id)[0].id == "/b"
+    assert "/a" not in _framework(server).root.run_specs
+
+
 def _walk(group):
     yield group
     for child in group["groups"]:
