@@ -16,7 +16,7 @@ from clustersim.marathon.backoff import Backoff
 from clustersim.marathon.runspec import RunSpec
 from clustersim.reprs import brief
 
-__all__ = ["App", "AppVersion", "Deployment", "Instance", "Restart"]
+__all__ = ["App", "AppVersion", "CheckRecord", "Deployment", "Instance", "Restart"]
 
 SCHEDULED, STAGING, STARTING, RUNNING = "Scheduled", "Staging", "Starting", "Running"
 UNREACHABLE, INACTIVE, RESERVED = "Unreachable", "UnreachableInactive", "Reserved"
@@ -27,6 +27,24 @@ TERMINAL = frozenset({"TASK_FINISHED", "TASK_FAILED", "TASK_KILLED", "TASK_ERROR
 FAILURES = TERMINAL - {"TASK_KILLED"}
 #: Mesos task state → instance condition while a task starts.
 MESOS_STATE = {"TASK_STAGING": STAGING, "TASK_STARTING": STARTING, "TASK_RUNNING": RUNNING}
+
+
+@dataclass
+class CheckRecord:
+    """What one health check of an instance has seen (``core/health/Health.scala``): the
+    times of its first and last success and of its last failure, in simulated seconds; its
+    consecutive failures are :attr:`Instance.failures`. A failure ignored in the grace period
+    leaves no trace (``HealthCheckActor``)."""
+
+    first_success: float | None = None
+    last_success: float | None = None
+    last_failure: float | None = None
+
+    @property
+    def alive(self) -> bool:
+        """``Health.alive``: a success, later than the last failure if there was one."""
+        return self.last_success is not None and (
+            self.last_failure is None or self.last_success > self.last_failure)
 
 
 @dataclass
@@ -53,6 +71,7 @@ class Instance:
     healthy: bool | None = None
     ever_healthy: bool = False
     failures: dict[int, int] = field(default_factory=dict)
+    checks: dict[int, CheckRecord] = field(default_factory=dict)
     running_since: float | None = None
     reservation: str | None = None
     attempt: int = 0

@@ -554,6 +554,36 @@ def test_a_health_check_must_name_one_of_the_apps_ports(server):
                                      "portIndex": 7}]).status_code == 201
 
 
+def test_a_tasks_health_check_results_are_marathons_health_per_check(server, client):
+    """``healthCheckResults`` holds one ``Health`` per health check (healthCheck.raml,
+    ``HealthConversion``), from the start: ``alive`` (a success later than the last
+    failure), ``consecutiveFailures``, ``instanceId`` and the instants of the first and last
+    success and of the last failure. The simulator gave one ``{alive, taskId}`` for all
+    checks, once any had run; the client read no failures and no times."""
+    framework = _framework(server)
+    checks = [{"protocol": "TCP", "gracePeriodSeconds": 30, "intervalSeconds": 10,
+               "maxConsecutiveFailures": 3},
+              {"protocol": "COMMAND", "command": {"value": "true"}, "intervalSeconds": 20}]
+    requests.post(f"{server.url}/v2/apps", json={"id": "/web", "cmd": "x", "cpus": 0.1,
+                                                 "mem": 16, "healthChecks": checks},
+                  timeout=10)
+    server.step(1)
+    [task] = client.list_tasks("/web")
+    instance = framework.instances("/web")[0]
+    assert [(h.alive, h.consecutive_failures, h.instance_id, h.first_success)
+            for h in task.health_check_results] == [(False, 0, instance.id, None)] * 2
+    server.step(40)
+    framework.set_health("/web", False)
+    server.step(12)
+    [task] = client.list_tasks("/web")
+    tcp, command = task.health_check_results
+    assert (tcp.alive, tcp.consecutive_failures, command.consecutive_failures) == (False, 1, 1)
+    assert tcp.first_success < tcp.last_success < tcp.last_failure
+    assert not command.alive and command.last_failure is not None
+    raw = requests.get(f"{server.url}/v2/apps/web/tasks", timeout=10).json()
+    assert "taskId" not in raw["tasks"][0]["healthCheckResults"][0]
+
+
 def test_an_instance_waiting_for_an_offer_is_no_staged_task(server, client):
     client.create_app("/big", MarathonApp(cmd="x", cpus=64, mem=32))   # fits no agent
     server.step(30)
