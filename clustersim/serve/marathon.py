@@ -33,6 +33,7 @@ latest change's and ``GET /v2/groups/<id>/versions`` lists only it (Marathon kee
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from clustersim.marathon import Marathon
@@ -46,7 +47,13 @@ from clustersim.serve.core import ClusterTime, HttpError, Request, Response, Wal
 from clustersim.serve.marathongroups import MarathonGroups
 from clustersim.serve.marathonjson import read_json
 from clustersim.serve.marathonmonitor import event_stream, metrics
-from clustersim.serve.marathonquery import definition, flag, invalid, label_selector
+from clustersim.serve.marathonquery import (
+    app_embeds,
+    definition,
+    flag,
+    invalid,
+    label_selector,
+)
 from clustersim.serve.marathonraml import FEATURES, check_app, check_apps
 from clustersim.serve.marathontasks import MarathonTasks
 from clustersim.serve.marathonversions import MarathonTime
@@ -193,7 +200,12 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
 
     # ---- apps ------------------------------------------------------------------------------
 
-    def _app_json(self, spec_id: str, embed: list[str]) -> dict[str, Any]:
+    def _app_json(self, spec_id: str, embed: Collection[str]) -> dict[str, Any]:
+        """An app with its task counts and deployments, and its tasks when ``embed`` (what
+        :func:`.marathonquery.app_embeds` read) has them. Simplified: the other embeds
+        (``lastTaskFailure``, ``readiness``, ``taskStats``) add nothing; Marathon adds the
+        last failed task, the readiness checks' results during a deployment, and task
+        statistics."""
         framework = self.marathon
         stored = framework.versions(spec_id)
         out = self._definition_json(spec_id, stored[0] if stored else AppVersion(
@@ -208,7 +220,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
         out["tasksUnhealthy"] = row.get("unhealthy", 0)
         out["deployments"] = [{"id": d.id} for d in framework.deployments
                               if d.status == "running" and spec_id in d.affected]
-        if any(e in ("app.tasks", "apps.tasks") for e in embed):
+        if "tasks" in embed:
             out["tasks"] = self._task_list(spec_id)
         return out
 
@@ -240,7 +252,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
 
     def _apps(self, request: Request, rest: str) -> Response:
         framework = self.marathon
-        embed = request.query.get("embed", [])
+        embed = app_embeds(request.query.get("embed", []))
         force = flag(request, "force")
         apps = [i for i, k in framework.root.kinds.items() if k == "App"]
         if not rest:
@@ -292,7 +304,8 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
             merged = self._updated_app({**body, "id": spec_id}, True)   # the body's id is ignored
             return self._change(lambda: framework.deploy(merged, force=force))
         if request.method == "GET" and not sub:
-            return Response.json(200, {"app": self._app_json(spec_id, embed or ["app.tasks"])})
+            # AppsResource.show embeds the tasks whatever the request asks
+            return Response.json(200, {"app": self._app_json(spec_id, {*embed, "tasks"})})
         if request.method == "DELETE" and not sub:
             # AppsResource.delete: force is true unless the request says otherwise, so the
             # deployments an app is in do not hold its removal

@@ -12,7 +12,7 @@ A mixin of :class:`~clustersim.serve.marathon.MarathonBackend`: it uses the back
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from clustersim.marathon import Deployment, Marathon
@@ -31,7 +31,7 @@ class MarathonGroups:
     marathon: Marathon
     times: MarathonTime
 
-    def _app_json(self, spec_id: str, embed: list[str]) -> dict[str, Any]:
+    def _app_json(self, spec_id: str, embed: Collection[str]) -> dict[str, Any]:
         raise NotImplementedError
 
     def _body(self, request: Request) -> Any:

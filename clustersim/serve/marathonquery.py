@@ -1,5 +1,6 @@
 """What Marathon's REST API reads from a request besides the body, and how it names a bad
-field: boolean flags (``?force=true``), the ``?label=`` selector of ``GET /v2/apps``, the
+field: boolean flags (``?force=true``), ``?embed=`` of an app, the ``?label=`` selector of
+``GET /v2/apps``, the
 ``?status=`` filter of ``GET /v2/tasks``, a definition that must be one JSON object, and
 the ``details`` of a 422 answer.
 
@@ -30,7 +31,8 @@ from clustersim.manifests import ManifestError
 from clustersim.marathon.groups import DependencyCycleError
 from clustersim.serve.core import HttpError, Request
 
-__all__ = ["accepts_text", "definition", "flag", "invalid", "label_selector", "task_states"]
+__all__ = ["accepts_text", "app_embeds", "definition", "flag", "invalid", "label_selector",
+           "task_states"]
 
 _TERM = r"(?:\\.|[-A-Za-z0-9_.])+"
 _SELECTOR = re.compile(
@@ -89,6 +91,26 @@ def accepts_text(request: Request) -> bool:
         if media in ("text/plain", "text/*", "*/*"):
             best["text"] = max(best["text"], quality)
     return best["text"] > 2 * best["json"]
+
+
+_EMBED_PREFIXES = ("group.apps.", "apps.", "app.")
+_APP_EMBEDS = {"tasks": ("tasks", "deployments"),
+               "failures": ("tasks", "lastTaskFailure", "deployments"),
+               "deployments": ("deployments",), "readiness": ("readiness",),
+               "lastTaskFailure": ("lastTaskFailure",), "counts": ("counts",),
+               "taskStats": ("taskStats",)}
+
+
+def app_embeds(values: Sequence[str]) -> set[str]:
+    """What ``?embed=`` asks to add to an app (``InfoEmbedResolver.resolveApp``): each value
+    with the prefix ``app.``, ``apps.`` or ``group.apps.``, or none (all read alike);
+    ``tasks`` brings the deployments too, the deprecated ``failures`` the tasks, the last
+    task failure and the deployments; an unknown value is ignored."""
+    found: set[str] = set()
+    for value in values:
+        prefix = next((p for p in _EMBED_PREFIXES if value.startswith(p)), "")
+        found.update(_APP_EMBEDS.get(value.removeprefix(prefix), ()))
+    return found
 
 
 def flag(request: Request, name: str, default: bool = False) -> bool:

@@ -584,6 +584,25 @@ def test_a_tasks_health_check_results_are_marathons_health_per_check(server, cli
     assert "taskId" not in raw["tasks"][0]["healthCheckResults"][0]
 
 
+@pytest.mark.parametrize(("query", "tasks"), [
+    ("", False), ("?embed=apps.tasks", True), ("?embed=app.tasks", True),
+    ("?embed=tasks", True), ("?embed=group.apps.tasks", True), ("?embed=apps.failures", True),
+    ("?embed=apps.counts&embed=apps.deployments", False), ("?embed=apps.nope", False)])
+def test_embed_is_read_as_marathon_reads_it(server, query, tasks):
+    """``InfoEmbedResolver.resolveApp`` reads ``tasks`` with any of its prefixes or none, and
+    ``failures`` as tasks too; ``GET /v2/apps/<id>`` embeds the tasks whatever is asked
+    (``AppsResource.show``). The simulator knew ``apps.tasks`` and ``app.tasks`` only, and
+    left an app's tasks out when another embed was asked for."""
+    requests.post(f"{server.url}/v2/apps", json={"id": "/web", "cmd": "x", "cpus": 0.1,
+                                                 "mem": 16}, timeout=10)
+    server.step(30)
+    [app] = requests.get(f"{server.url}/v2/apps{query}", timeout=10).json()["apps"]
+    assert ("tasks" in app, app["tasksRunning"], app["deployments"]) == (tasks, 1, [])
+    shown = requests.get(f"{server.url}/v2/apps/web{query.replace('apps.', 'app.')}",
+                         timeout=10).json()["app"]
+    assert [t["appId"] for t in shown["tasks"]] == ["/web"]
+
+
 def test_an_instance_waiting_for_an_offer_is_no_staged_task(server, client):
     client.create_app("/big", MarathonApp(cmd="x", cpus=64, mem=32))   # fits no agent
     server.step(30)
