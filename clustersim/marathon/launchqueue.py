@@ -121,6 +121,7 @@ class LaunchQueue(HealthChecking):
         instance.hostname = offer.hostname
         instance.attributes, instance.domain = dict(offer.attributes), offer.domain
         instance.host_ports, instance.healthy, instance.failures = ports, None, {}
+        instance.checks = {}        # a new task: its health is checked afresh
         instance.ever_healthy, instance.running_since, instance.ready = False, None, False
         instance.staged_at = self.now
         if spec.resident:

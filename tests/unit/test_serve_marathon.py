@@ -582,6 +582,11 @@ def test_a_tasks_health_check_results_are_marathons_health_per_check(server, cli
     assert not command.alive and command.last_failure is not None
     raw = requests.get(f"{server.url}/v2/apps/web/tasks", timeout=10).json()
     assert "taskId" not in raw["tasks"][0]["healthCheckResults"][0]
+    server.step(25)         # killed after 3 failures, relaunched: its health starts afresh
+    [task] = client.list_tasks("/web")
+    assert task.id != raw["tasks"][0]["id"]
+    assert [(h.alive, h.consecutive_failures, h.last_failure)
+            for h in task.health_check_results] == [(False, 0, None)] * 2
 
 
 @pytest.mark.parametrize(("query", "tasks"), [
