@@ -481,8 +481,15 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
             "event_subscriber": None})
 
     def _leader(self, request: Request, rest: str) -> Response:
-        if request.method != "GET" or rest:
+        """``GET /v2/leader`` and ``DELETE /v2/leader`` (``leader.raml``, ``LeaderResource``):
+        the leader abdicates, ``Leadership abdicated``, and a new election starts.
+        Simplified: this Marathon is the only one and is elected again at once; a real
+        cluster answers ``503`` while no instance leads, then another may lead, and the new
+        leader reloads the state and resumes the deployments."""
+        if rest or request.method not in ("GET", "DELETE"):
             raise HttpError(405, "HTTP 405 Method Not Allowed")
+        if request.method == "DELETE":
+            return Response.json(200, {"message": "Leadership abdicated"})
         return Response.json(200, {"leader": "127.0.0.1:8080"})
 
 

@@ -67,6 +67,16 @@ def test_info_leader_ping(server, client):
     assert requests.get(f"{server.url}/ping", timeout=10).text == "pong"
 
 
+def test_the_leader_abdicates_and_is_elected_again(server, client):
+    """``DELETE /v2/leader`` (leader.raml): 200 ``Leadership abdicated`` (it answered 405);
+    the only Marathon leads again and keeps its apps."""
+    client.create_app("/web", MarathonApp(cmd="serve", cpus=0.1, mem=16))
+    answer = requests.delete(f"{server.url}/v2/leader", timeout=10)
+    assert (answer.status_code, answer.json()) == (200, {"message": "Leadership abdicated"})
+    assert client.get_leader() == {"leader": "127.0.0.1:8080"}
+    assert [a.id for a in client.list_apps()] == ["/web"]
+
+
 def test_create_app_runs_tasks_on_agents(server, client):
     app = client.create_app("/web", MarathonApp(cmd="serve", cpus=0.5, mem=128, instances=3))
     assert app.id == "/web" and app.instances == 3 and app.deployments
