@@ -78,6 +78,7 @@ from clustersim.marathon.state import (
     AppVersion,
     Deployment,
     Instance,
+    OfferStats,
     Restart,
 )
 from clustersim.marathon.upgrade import restart_strategy
@@ -125,6 +126,7 @@ class Marathon(SchedulerActions, Framework):
         self._progressing = False
         self._again = False
         self._rejections: dict[str, dict[str, int]] = {}
+        self._offer_stats: dict[str, OfferStats] = {}
 
     # -- API ------------------------------------------------------------------------------
 

@@ -21,7 +21,14 @@ from collections.abc import Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from clustersim.marathon.state import RUNNING, App, CheckRecord, Deployment, Instance
+from clustersim.marathon.state import (
+    RUNNING,
+    App,
+    CheckRecord,
+    Deployment,
+    Instance,
+    OfferStats,
+)
 
 __all__ = ["HealthChecking"]
 
@@ -44,6 +51,7 @@ class HealthChecking:
     _instance_ids: Iterator[int]
     _container_ips: Iterator[int]
     _rejections: dict[str, dict[str, int]]
+    _offer_stats: dict[str, OfferStats]
 
     if TYPE_CHECKING:
         @property

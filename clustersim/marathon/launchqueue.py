@@ -24,6 +24,7 @@ from clustersim.marathon.state import (
     STAGING,
     App,
     Instance,
+    OfferStats,
 )
 from clustersim.mesos import LaunchGroup, Resources, TaskInfo
 
@@ -42,6 +43,7 @@ class LaunchQueue(HealthChecking):
     def resource_offers(self, offers: list[Any]) -> None:
         waiting = [app for app in self.apps.values()
                    if any(i.state == SCHEDULED for i in app.instances.values())]
+        self._end_launch_attempts({app.spec.id for app in waiting})
         for offer in offers:
             operations = self._match(offer, waiting) if waiting else []
             if operations:
@@ -61,26 +63,45 @@ class LaunchQueue(HealthChecking):
         for app in order:
             if app.backoff.waiting(self.now):
                 continue
-            for instance in [i for i in app.instances.values() if i.state == SCHEDULED]:
+            scheduled = [i for i in app.instances.values() if i.state == SCHEDULED]
+            for launched, instance in enumerate(scheduled):     # launched before this one
                 if len(operations) >= self.max_instances_per_offer:
                     return operations
                 need = Resources(cpus=app.spec.cpus, mem=app.spec.mem, gpus=app.spec.gpus,
                                  disk=app.spec.disk + app.spec.persistent_disk)
                 reason = self._mismatch(app, instance, offer, role, remaining, need, place)
-                if reason:
-                    self._rejections.setdefault(app.spec.id, {}).setdefault(reason, 0)
-                    self._rejections[app.spec.id][reason] += 1
-                    break
-                ports = host_ports_from(host_port_requests(app.spec, app.service_ports),
-                                        remaining.ports, self.driver.random)
-                if ports is None:
-                    self._rejections.setdefault(app.spec.id, {}).setdefault("InsufficientPorts", 0)
-                    self._rejections[app.spec.id]["InsufficientPorts"] += 1
+                ports = None if reason else host_ports_from(
+                    host_port_requests(app.spec, app.service_ports), remaining.ports,
+                    self.driver.random)
+                if reason or ports is None:
+                    self._reject(app, offer, reason or "InsufficientPorts", launched == 0)
                     break
                 taken = Resources(ports=[(p, p) for p in ports if p])
                 remaining = remaining - need - taken
+                if not launched:
+                    self.offer_stats(app.spec.id).used(self.now)
                 operations.append(self._launch(app, instance, offer, need + taken, ports))
         return operations
+
+    def _reject(self, app: App, offer: Any, reason: str, unused: bool) -> None:
+        """Count ``reason`` against the app; ``unused``: the offer launched none of its
+        instances, a declined offer of its launch attempt."""
+        counts = self._rejections.setdefault(app.spec.id, {})
+        counts[reason] = counts.get(reason, 0) + 1
+        if unused:
+            self.offer_stats(app.spec.id).declined(offer.agent_id, reason, self.now)
+
+    def offer_stats(self, spec_id: str) -> OfferStats:
+        """The offer statistics of an app's launch attempt, begun now if none is running."""
+        return self._offer_stats.setdefault(spec_id, OfferStats(self.now))
+
+    def _end_launch_attempts(self, waiting: set[str]) -> None:
+        """Forget the statistics of the apps that no longer wait for offers
+        (``LaunchFinished``): their next launch attempt starts afresh. Simplified: this
+        happens at the next round of offers; Marathon ends the attempt when its last
+        instance is launched or the app stops waiting."""
+        for spec_id in set(self._offer_stats) - waiting:
+            del self._offer_stats[spec_id]
 
     def _mismatch(self, app: App, instance: Instance, offer: Any, role: str,
                   remaining: Resources, need: Resources, place: dict[str, Any]) -> str | None:
@@ -103,14 +124,16 @@ class LaunchQueue(HealthChecking):
 
     def queue(self) -> list[dict[str, Any]]:
         """The launch queue (``GET /v2/queue``): per app the instances waiting to launch,
-        the backoff delay still to run and how often offers were turned down, by reason."""
+        the backoff delay still to run, how often offers were turned down, by reason, and
+        the offer statistics of its launch attempt (``offers``, :class:`OfferStats`)."""
         rows = []
         for spec_id, app in self.apps.items():
             waiting = sum(i.state == SCHEDULED for i in app.instances.values())
             if waiting:
                 rows.append({"id": spec_id, "count": waiting,
                              "delay": max(0.0, app.backoff.until - self.now),
-                             "rejections": dict(self._rejections.get(spec_id, {}))})
+                             "rejections": dict(self._rejections.get(spec_id, {})),
+                             "offers": self._offer_stats.get(spec_id) or OfferStats(self.now)})
         return rows
 
     def _launch(self, app: App, instance: Instance, offer: Any, resources: Resources,

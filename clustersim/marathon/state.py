@@ -16,7 +16,7 @@ from clustersim.marathon.backoff import Backoff
 from clustersim.marathon.runspec import RunSpec
 from clustersim.reprs import brief
 
-__all__ = ["App", "AppVersion", "CheckRecord", "Deployment", "Instance", "Restart"]
+__all__ = ["App", "AppVersion", "CheckRecord", "Deployment", "Instance", "OfferStats", "Restart"]
 
 SCHEDULED, STAGING, STARTING, RUNNING = "Scheduled", "Staging", "Starting", "Running"
 UNREACHABLE, INACTIVE, RESERVED = "Unreachable", "UnreachableInactive", "Reserved"
@@ -45,6 +45,38 @@ class CheckRecord:
         """``Health.alive``: a success, later than the last failure if there was one."""
         return self.last_success is not None and (
             self.last_failure is None or self.last_success > self.last_failure)
+
+
+@dataclass
+class OfferStats:
+    """The offers processed for one app since its launch attempt began, as
+    ``GET /v2/queue``'s ``processedOffersSummary`` reports them
+    (``core/launchqueue/impl/OfferMatchStatistics.scala``, ``RunSpecOfferStatistics``):
+    ``processed`` offers, ``unused`` ones, each unused offer's reason counted in ``reasons``,
+    the reason of each agent's last unused offer in ``last_offers``, and when an offer was
+    last used and left unused (simulated seconds)."""
+
+    started_at: float
+    processed: int = 0
+    unused: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+    last_offers: dict[str, str] = field(default_factory=dict)
+    last_used_at: float | None = None
+    last_unused_at: float | None = None
+
+    def used(self, now: float) -> None:
+        """``incrementMatched``: an offer launched an instance."""
+        self.processed += 1
+        self.last_used_at = now
+
+    def declined(self, agent_id: str, reason: str, now: float) -> None:
+        """``incrementUnmatched``: an offer launched nothing, for ``reason`` (the first of
+        the funnel that applies)."""
+        self.processed += 1
+        self.unused += 1
+        self.reasons[reason] = self.reasons.get(reason, 0) + 1
+        self.last_offers[agent_id] = reason
+        self.last_unused_at = now
 
 
 @dataclass

@@ -41,7 +41,7 @@ from clustersim.marathon.dcos import dcos_cluster
 from clustersim.marathon.framework import AppLockedError
 from clustersim.marathon.pathid import PathId
 from clustersim.marathon.runspec import RunSpec
-from clustersim.marathon.state import AppVersion
+from clustersim.marathon.state import AppVersion, OfferStats
 from clustersim.mesos import MesosCluster
 from clustersim.serve.core import ClusterTime, HttpError, Request, Response, WallClock
 from clustersim.serve.marathongroups import MarathonGroups
@@ -373,15 +373,31 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
             raise HttpError(405, "HTTP 405 Method Not Allowed")
         items = []
         for row in self.marathon.queue():
+            offers = row["offers"]
             items.append({"app": self._app_json(row["id"], []), "count": row["count"],
                           "delay": {"timeLeftSeconds": round(row["delay"]),
                                     "overdue": row["delay"] <= 0},
-                          "since": self.times.instant(self.cluster.now),
-                          "processedOffersSummary": {
-                              "rejectSummaryLastOffers": [
-                                  {"reason": reason, "declined": count, "processed": count}
-                                  for reason, count in sorted(row["rejections"].items())]}})
+                          "since": self.times.instant(offers.started_at),
+                          "processedOffersSummary": self._offers_summary(offers)})
         return Response.json(200, {"queue": items})
+
+    def _offers_summary(self, offers: OfferStats) -> dict[str, Any]:
+        """``processedOffersSummary`` (``queue.raml``, ``raml/QueueInfoConversion.scala``):
+        the counts of the launch attempt, when an offer was last used and left unused, and
+        two funnels of :data:`REASON_FUNNEL` (each reason with the offers it declined and
+        those that reached it): over each agent's last unused offer, and over the attempt."""
+        last = {}
+        for reason in offers.last_offers.values():
+            last[reason] = last.get(reason, 0) + 1
+        summary: dict[str, Any] = {"processedOffersCount": offers.processed,
+                                   "unusedOffersCount": offers.unused}
+        for key, seconds in (("lastUnusedOfferAt", offers.last_unused_at),
+                             ("lastUsedOfferAt", offers.last_used_at)):
+            if seconds is not None:
+                summary[key] = self.times.instant(seconds)
+        summary["rejectSummaryLastOffers"] = _funnel(len(offers.last_offers), last)
+        summary["rejectSummaryLaunchAttempt"] = _funnel(offers.processed, offers.reasons)
+        return summary
 
     def _deployments(self, request: Request, rest: str) -> Response:
         if request.method == "DELETE" and rest:
@@ -491,6 +507,25 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
         if request.method == "DELETE":
             return Response.json(200, {"message": "Leadership abdicated"})
         return Response.json(200, {"leader": "127.0.0.1:8080"})
+
+
+REASON_FUNNEL = ("UnfulfilledRole", "UnfulfilledConstraint", "NoCorrespondingReservationFound",
+                 "InsufficientCpus", "InsufficientMemory", "InsufficientDisk",
+                 "InsufficientGpus", "InsufficientPorts")
+"""``NoOfferMatchReason.reasonFunnel`` (``src/main/scala/mesosphere/mesos/
+NoOfferMatchReason.scala``, as stored in the reference index): the order in which the
+reasons of an unused offer are reported, one reason per offer."""
+
+
+def _funnel(processed: int, declined: dict[str, int]) -> list[dict[str, Any]]:
+    """``declinedOfferSteps``: every reason of the funnel with the offers it declined and
+    the offers that reached it (``processed`` less those an earlier reason declined)."""
+    steps = []
+    for reason in REASON_FUNNEL:
+        steps.append({"reason": reason, "declined": declined.get(reason, 0),
+                      "processed": processed})
+        processed -= declined.get(reason, 0)
+    return steps
 
 
 def _defaults(spec: Any, service_ports: list[int]) -> dict[str, Any]:

@@ -121,6 +121,37 @@ def test_queue_shows_an_app_that_does_not_fit(server, client):
     assert _framework(server).queue()[0]["count"] == 1
 
 
+def test_the_queue_reports_the_offers_of_the_launch_attempt(pinned):
+    """``processedOffersSummary`` as ``QueueInfoConversion`` writes it: the offers processed
+    and left unused since the launch attempt began (``since``, which stays put), when one
+    was last left unused, and the funnel of ``NoOfferMatchReason``: every reason with the
+    offers it declined and those that reached it. The simulator gave ``since`` as the time of
+    the request, no counts, and only the reasons seen, each as processed as declined."""
+    client = marathon.MarathonClient(pinned.url)
+    client.create_app("/big", MarathonApp(cmd="x", cpus=64, mem=32, instances=2))
+    pinned.step(5)
+    [first] = client.list_queue()
+    pinned.step(5)
+    [item] = client.list_queue()
+    summary = item.processed_offers_summary
+    assert item.since == first.since <= summary["lastUnusedOfferAt"] < _stamp(EPOCH + 10)
+    assert (summary["processedOffersCount"], summary["unusedOffersCount"]) == (3, 3)
+    assert "lastUsedOfferAt" not in summary
+    for funnel in ("rejectSummaryLastOffers", "rejectSummaryLaunchAttempt"):
+        steps = [(s["reason"], s["declined"], s["processed"]) for s in summary[funnel]]
+        assert steps == [("UnfulfilledRole", 0, 3), ("UnfulfilledConstraint", 0, 3),
+                         ("NoCorrespondingReservationFound", 0, 3), ("InsufficientCpus", 3, 3),
+                         ("InsufficientMemory", 0, 0), ("InsufficientDisk", 0, 0),
+                         ("InsufficientGpus", 0, 0), ("InsufficientPorts", 0, 0)]
+    client.scale_app("/big", 0, force=True)       # the attempt ends; the next starts afresh
+    pinned.step(130)
+    client.scale_app("/big", 1, force=True)
+    pinned.step(5)
+    [again] = client.list_queue()
+    assert again.since > item.since and again.processed_offers_summary[
+        "processedOffersCount"] == 3
+
+
 def test_groups_over_plain_http(server, client):
     # the client's create_group fails on Python ≥ 3.10 (collections.Iterable), so plain HTTP
     text = example_path("marathon").read_text()
