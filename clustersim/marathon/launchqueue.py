@@ -79,7 +79,7 @@ class LaunchQueue(HealthChecking):
                 taken = Resources(ports=[(p, p) for p in ports if p])
                 remaining = remaining - need - taken
                 if not launched:
-                    self.offer_stats(app.spec.id).used(self.now)
+                    self._attempt(app.spec.id).used(self.now)
                 operations.append(self._launch(app, instance, offer, need + taken, ports))
         return operations
 
@@ -89,11 +89,17 @@ class LaunchQueue(HealthChecking):
         counts = self._rejections.setdefault(app.spec.id, {})
         counts[reason] = counts.get(reason, 0) + 1
         if unused:
-            self.offer_stats(app.spec.id).declined(offer.agent_id, reason, self.now)
+            self._attempt(app.spec.id).declined(offer.agent_id, reason, self.now)
 
-    def offer_stats(self, spec_id: str) -> OfferStats:
+    def _attempt(self, spec_id: str) -> OfferStats:
         """The offer statistics of an app's launch attempt, begun now if none is running."""
         return self._offer_stats.setdefault(spec_id, OfferStats(self.now))
+
+    def launch_attempt(self, spec_id: str) -> OfferStats:
+        """What the offers of an app's launch attempt came to (``GET /v2/queue``'s
+        ``since`` and ``processedOffersSummary``); an attempt that no offer reached yet
+        begins now."""
+        return self._offer_stats.get(spec_id) or OfferStats(self.now)
 
     def _end_launch_attempts(self, waiting: set[str]) -> None:
         """Forget the statistics of the apps that no longer wait for offers
@@ -124,16 +130,15 @@ class LaunchQueue(HealthChecking):
 
     def queue(self) -> list[dict[str, Any]]:
         """The launch queue (``GET /v2/queue``): per app the instances waiting to launch,
-        the backoff delay still to run, how often offers were turned down, by reason, and
-        the offer statistics of its launch attempt (``offers``, :class:`OfferStats`)."""
+        the backoff delay still to run and how often offers were turned down, by reason
+        (the offers of its launch attempt: :meth:`launch_attempt`)."""
         rows = []
         for spec_id, app in self.apps.items():
             waiting = sum(i.state == SCHEDULED for i in app.instances.values())
             if waiting:
                 rows.append({"id": spec_id, "count": waiting,
                              "delay": max(0.0, app.backoff.until - self.now),
-                             "rejections": dict(self._rejections.get(spec_id, {})),
-                             "offers": self._offer_stats.get(spec_id) or OfferStats(self.now)})
+                             "rejections": dict(self._rejections.get(spec_id, {}))})
         return rows
 
     def _launch(self, app: App, instance: Instance, offer: Any, resources: Resources,

@@ -373,7 +373,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
             raise HttpError(405, "HTTP 405 Method Not Allowed")
         items = []
         for row in self.marathon.queue():
-            offers = row["offers"]
+            offers = self.marathon.launch_attempt(row["id"])
             items.append({"app": self._app_json(row["id"], []), "count": row["count"],
                           "delay": {"timeLeftSeconds": round(row["delay"]),
                                     "overdue": row["delay"] <= 0},
