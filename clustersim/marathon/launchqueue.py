@@ -112,20 +112,23 @@ class LaunchQueue(HealthChecking):
     def _mismatch(self, app: App, instance: Instance, offer: Any, role: str,
                   remaining: Resources, need: Resources, place: dict[str, Any]) -> str | None:
         """Why this offer cannot take the instance, as ``NoOfferMatchReason`` names it
-        (mesosphere/marathon ``src/main/scala/mesosphere/mesos/NoOfferMatchReason.scala``)."""
+        (mesosphere/marathon ``src/main/scala/mesosphere/mesos/NoOfferMatchReason.scala``):
+        of all the reasons that apply, the first of ``reasonFunnel``'s order (role,
+        constraints, reservation, then each resource), the one Marathon's statistics count
+        (``OfferMatchStatistics``); the host ports, last in the funnel, are matched after."""
         spec = app.spec
         if role not in spec.accepted_roles:
             return "UnfulfilledRole"
+        placed = [i.place() for i in app.instances.values() if i.placed]
+        if not all(constraint_accepts(c, place, placed, spec.instances)
+                   for c in spec.constraints):
+            return "UnfulfilledConstraint"
         if instance.reservation not in (None, offer.agent_id):
             return "NoCorrespondingReservationFound"
         for name, reason in (("cpus", "InsufficientCpus"), ("mem", "InsufficientMemory"),
                              ("disk", "InsufficientDisk"), ("gpus", "InsufficientGpus")):
             if need.get(name) > remaining.get(name):
                 return reason
-        placed = [i.place() for i in app.instances.values() if i.placed]
-        if not all(constraint_accepts(c, place, placed, spec.instances)
-                   for c in spec.constraints):
-            return "UnfulfilledConstraint"
         return None
 
     def queue(self) -> list[dict[str, Any]]:

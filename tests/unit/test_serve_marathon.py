@@ -152,6 +152,22 @@ def test_the_queue_reports_the_offers_of_the_launch_attempt(pinned):
         "processedOffersCount"] == 3
 
 
+def test_an_offer_is_declined_for_the_first_reason_of_the_funnel(server, client):
+    """An offer that fails both the constraint and the CPUs counts as
+    ``UnfulfilledConstraint``: Marathon gathers every reason and counts the first of
+    ``NoOfferMatchReason.reasonFunnel`` (constraints before resources); the simulator
+    checked the resources first and said ``InsufficientCpus``."""
+    requests.post(f"{server.url}/v2/apps", json={
+        "id": "/big", "cmd": "x", "cpus": 64, "mem": 16,
+        "constraints": [["hostname", "LIKE", "nowhere"]]}, timeout=10)
+    server.step(10)
+    [item] = client.list_queue()
+    steps = {s["reason"]: s["declined"]
+             for s in item.processed_offers_summary["rejectSummaryLaunchAttempt"]}
+    assert (steps["UnfulfilledConstraint"], steps["InsufficientCpus"]) == (3, 0)
+    assert set(_framework(server).queue()[0]["rejections"]) == {"UnfulfilledConstraint"}
+
+
 def test_groups_over_plain_http(server, client):
     # the client's create_group fails on Python ≥ 3.10 (collections.Iterable), so plain HTTP
     text = example_path("marathon").read_text()
