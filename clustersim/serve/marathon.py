@@ -36,7 +36,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from clustersim.marathon import Marathon
+from clustersim.marathon import Deployment, Marathon
 from clustersim.marathon.dcos import dcos_cluster
 from clustersim.marathon.framework import AppLockedError
 from clustersim.marathon.pathid import PathId
@@ -419,6 +419,10 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
             key = "pod" if kinds.get(a["app"]) == "Pod" else "app"
             return {"action": a["action"], key: a["app"]}
 
+        def current(a: dict[str, Any], deployment: Deployment) -> dict[str, Any]:
+            return {**action(a), "readinessCheckResults": self._readiness(a["app"],
+                                                                          deployment)}
+
         for d in self.marathon.deployments:
             if d.status != "running":
                 continue
@@ -426,9 +430,24 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
                         "affectedApps": sorted(a for a in d.affected if kinds.get(a) != "Pod"),
                         "affectedPods": sorted(a for a in d.affected if kinds.get(a) == "Pod"),
                         "steps": [{"actions": [action(a) for a in step]} for step in d.steps],
-                        "currentActions": [action(a) for a in d.current_step],
+                        "currentActions": [current(a, d) for a in d.current_step],
                         "currentStep": d.step_index + 1, "totalSteps": len(d.steps)})
         return Response.json(200, out)
+
+    def _readiness(self, spec_id: str, deployment: Deployment) -> list[dict[str, Any]]:
+        """A current action's ``readinessCheckResults`` (``deployment.raml``'s
+        ``DeploymentActionInfo``): for an app with readiness checks, each running task of
+        the version the deployment installs, with the first check's name and whether it is
+        ready; none otherwise. Simplified: Marathon lists a task once its first check has
+        answered, one result per check, and ``lastResponse`` with ``preserveLastResponse``."""
+        checks = (self.marathon.root.run_specs.get(spec_id) or {}).get("readinessChecks")
+        if not checks or self.marathon.root.kinds.get(spec_id) != "App":
+            return []
+        name = checks[0].get("name", "readinessCheck")
+        return [{"name": name, "taskId": task_id, "ready": i.ready}
+                for i in self.marathon.instances(spec_id)
+                if i.state == "Running" and i.version == deployment.number
+                for task_id in i.tasks]
 
     # ---- pods, info -----------------------------------------------------------------------
 

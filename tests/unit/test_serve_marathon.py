@@ -168,6 +168,28 @@ def test_an_offer_is_declined_for_the_first_reason_of_the_funnel(server, client)
     assert set(_framework(server).queue()[0]["rejections"]) == {"UnfulfilledConstraint"}
 
 
+def test_a_deployments_current_actions_carry_readiness_check_results(server):
+    """``DeploymentActionInfo`` (deployment.raml) has ``readinessCheckResults``: none for an
+    app without readiness checks, and for one with them each new task with the check's name
+    and whether it is ready. The simulator's current actions had no such field."""
+    url = server.url
+    requests.post(f"{url}/v2/apps", json={
+        "id": "/web", "cmd": "x", "cpus": 0.1, "mem": 16, "instances": 2,
+        "portDefinitions": [{"port": 0, "name": "http"}],
+        "readinessChecks": [{"name": "ready", "portName": "http", "intervalSeconds": 30,
+                             "timeoutSeconds": 10}]}, timeout=10)
+    requests.post(f"{url}/v2/apps", json={"id": "/plain", "cmd": "x", "cpus": 64, "mem": 16},
+                  timeout=10)                      # fits no agent: its deployment stays
+    server.step(5)
+    actions = {a["app"]: a for d in requests.get(f"{url}/v2/deployments", timeout=10).json()
+               for a in d["currentActions"]}
+    tasks = sorted(t["id"] for t in requests.get(f"{url}/v2/apps/web/tasks",
+                                                 timeout=10).json()["tasks"])
+    assert actions["/web"]["readinessCheckResults"] == [
+        {"name": "ready", "taskId": task, "ready": False} for task in tasks]
+    assert actions["/plain"]["readinessCheckResults"] == []
+
+
 def test_groups_over_plain_http(server, client):
     # the client's create_group fails on Python ≥ 3.10 (collections.Iterable), so plain HTTP
     text = example_path("marathon").read_text()
