@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from clustersim.manifests import ManifestError
-from clustersim.marathon.groups import DependencyCycleError
+from clustersim.marathon.groups import DependencyCycleError, IdClashError
 from clustersim.serve.core import HttpError, Request
 
 __all__ = ["accepts_text", "app_embeds", "definition", "flag", "invalid", "label_selector",
@@ -150,10 +150,13 @@ def invalid(err: ValueError, *, each_app: bool = False) -> HttpError:
     ``each_app``: the definition was a list of apps that Marathon validates one by one
     (``PUT``/``PATCH /v2/apps``), so a violation is named as in a single app (``/``,
     ``/cmd``), without the item's index. A dependency cycle is answered in Marathon's words
-    only (``RootGroup.validRootGroup``: no cycle named, no hint)."""
-    if isinstance(err, DependencyCycleError):
+    only (``RootGroup.validRootGroup``: no cycle named, no hint), and so is an app or a pod
+    with a group's id (simplified: named at ``/`` where the clash is inside a group, which
+    Marathon names)."""
+    if isinstance(err, DependencyCycleError | IdClashError):
+        upstream = err.upstream if isinstance(err, IdClashError) else err.UPSTREAM_MESSAGE
         return HttpError(422, "Object is not valid", details=[
-            {"path": "/", "errors": [DependencyCycleError.UPSTREAM_MESSAGE]}])
+            {"path": "/", "errors": [upstream]}])
     if isinstance(err, ManifestError):
         text = err.message.rstrip(".")
         if err.expected:

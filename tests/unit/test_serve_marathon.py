@@ -279,6 +279,24 @@ def test_deleting_an_app_is_forced_unless_the_request_says_otherwise(server, cli
     assert "/a" not in _framework(server).root.run_specs
 
 
+def test_an_app_with_a_groups_id_gets_marathons_words(server):
+    """``RootGroup.validRootGroup`` (``noAppsAndGroupsWithSameName``): 422 ``Groups and
+    Applications may not have the same identifier.``, for an app posted with a group's id
+    and for one inside an app's id (its group would be the app); the simulator answered its
+    own sentences. The Python API's message names the id too."""
+    url = server.url
+    requests.post(f"{url}/v2/groups", json={"id": "/shop", "apps": [
+        {"id": "db", "cmd": "x", "cpus": 0.1, "mem": 16}]}, timeout=10)
+    refusal = {"message": "Object is not valid", "details": [
+        {"path": "/", "errors": ["Groups and Applications may not have the same identifier."]}]}
+    for app_id in ("/shop", "/shop/db/x"):
+        answer = requests.post(f"{url}/v2/apps", json={"id": app_id, "cmd": "x", "cpus": 0.1,
+                                                        "mem": 16}, timeout=10)
+        assert (answer.status_code, answer.json()) == (422, refusal)
+    with pytest.raises(ValueError, match="identifier: '/shop' is a group and an app"):
+        _framework(server).deploy({"id": "/shop", "cmd": "x", "cpus": 0.1, "mem": 16})
+
+
 def _walk(group):
     yield group
     for child in group["groups"]:
