@@ -273,7 +273,10 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
                 _require_command(body)
                 change = self._change(lambda: framework.deploy({**body, "id": spec_id},
                                                                force=force))
-                response = self._with_body(change, self._app_json(spec_id, []))
+                # AppsResource.create answers the app as created: no task counted yet
+                created = {**self._app_json(spec_id, []), **dict.fromkeys(
+                    ("tasksStaged", "tasksRunning", "tasksHealthy", "tasksUnhealthy"), 0)}
+                response = self._with_body(change, created)
                 response.headers["Location"] = f"/v2/apps{spec_id}"
                 return response
             raise HttpError(405, "HTTP 405 Method Not Allowed")

@@ -297,6 +297,19 @@ def test_an_app_with_a_groups_id_gets_marathons_words(server):
         _framework(server).deploy({"id": "/shop", "cmd": "x", "cpus": 0.1, "mem": 16})
 
 
+def test_a_created_app_is_answered_with_no_task_counted(server):
+    """``AppsResource.create`` answers the new app with ``tasksStaged``, ``tasksRunning``,
+    ``tasksHealthy`` and ``tasksUnhealthy`` at 0 and its deployment; the simulator counted
+    the task it staged while answering (``tasksStaged: 1``)."""
+    answer = requests.post(f"{server.url}/v2/apps", json={"id": "/web", "cmd": "x",
+                                                         "cpus": 0.1, "mem": 16}, timeout=10)
+    app = answer.json()
+    assert [app[k] for k in ("tasksStaged", "tasksRunning", "tasksHealthy",
+                             "tasksUnhealthy")] == [0, 0, 0, 0]
+    assert app["deployments"] == [{"id": answer.headers["Marathon-Deployment-Id"]}]
+    assert "tasks" not in app
+
+
 def _walk(group):
     yield group
     for child in group["groups"]:
