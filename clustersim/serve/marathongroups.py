@@ -1,7 +1,7 @@
 """Groups in Marathon's REST API: ``GET``/``POST``/``PUT``/``DELETE /v2/groups[/<id>]``
 (mesosphere/marathon ``src/main/scala/mesosphere/marathon/api/v2/GroupsResource.scala``,
 ``docs/docs/rest-api/public/api/v2/groups.raml``): the tree with its apps and pods, a new group
-(201; its id relative to the path POSTed to; 409 when it exists:
+(201; its id, here and in a ``PUT``, relative to the path; 409 when it exists:
 ``Group /x is already created. Use PUT to change this group.``), ``PUT`` with ``scaleBy``
 (every app of the subtree times the factor) or with a ``GroupUpdate``, and deletion of a whole
 subtree.
@@ -68,11 +68,10 @@ class MarathonGroups:
         if request.method in ("POST", "PUT"):
             body = definition(self._body(request), "a group")
             check_group(body)
-            if request.method == "POST":     # the body's id is relative to the path's
-                body = {**body, "id": str(PathId(str(body["id"])).resolve(group_id))
-                        if body.get("id") else group_id}
-            else:
-                body = {**body, "id": group_id}
+            # createWithPath and update: the body's id is relative to the path's
+            group_id = str(PathId(str(body["id"])).resolve(group_id)) if body.get(
+                "id") else group_id
+            body = {**body, "id": group_id}
             if request.method == "PUT" and "scaleBy" in body:
                 factor = body["scaleBy"]
                 if group_id not in framework.root.groups:

@@ -310,6 +310,23 @@ def test_a_created_app_is_answered_with_no_task_counted(server):
     assert "tasks" not in app
 
 
+def test_a_put_groups_id_is_relative_to_the_path(server):
+    """``PUT /v2/groups`` with ``{"id": "/shop", ...}`` changes /shop (``GroupsResource.
+    update``: the body's id canonical against the path's); the simulator replaced the root
+    group with the body instead, stopping every app at the root."""
+    url = server.url
+    app = {"id": "a", "cmd": "x", "cpus": 0.1, "mem": 16}
+    requests.post(f"{url}/v2/apps", json={"id": "/keep", "cmd": "x", "cpus": 0.1, "mem": 16},
+                  timeout=10)
+    assert requests.put(f"{url}/v2/groups?force=true", json={"id": "/shop", "apps": [app]},
+                        timeout=10).status_code == 200
+    assert requests.put(f"{url}/v2/groups/shop?force=true", json={"id": "web", "apps": [app]},
+                        timeout=10).status_code == 200
+    server.step(30)
+    apps = {i for i, k in _framework(server).root.kinds.items() if k == "App"}
+    assert apps == {"/keep", "/shop/a", "/shop/web/a"}
+
+
 def _walk(group):
     yield group
     for child in group["groups"]:
