@@ -417,10 +417,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
             raise HttpError(405, "HTTP 405 Method Not Allowed")
         out = []
         kinds = self.marathon.root.kinds
-
-        def action(a: dict[str, Any]) -> dict[str, Any]:
-            key = "pod" if kinds.get(a["app"]) == "Pod" else "app"
-            return {"action": a["action"], key: a["app"]}
+        action = self._action_json
 
         def current(a: dict[str, Any], deployment: Deployment) -> dict[str, Any]:
             return {**action(a), "readinessCheckResults": self._readiness(a["app"],
@@ -436,6 +433,12 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
                         "currentActions": [current(a, d) for a in d.current_step],
                         "currentStep": d.step_index + 1, "totalSteps": len(d.steps)})
         return Response.json(200, out)
+
+    def _action_json(self, action: dict[str, Any]) -> dict[str, Any]:
+        """A deployment action as ``deployment.raml``'s ``DeploymentAction`` (``app`` or
+        ``pod``)."""
+        key = "pod" if self.marathon.root.kinds.get(action["app"]) == "Pod" else "app"
+        return {"action": action["action"], key: action["app"]}
 
     def _readiness(self, spec_id: str, deployment: Deployment) -> list[dict[str, Any]]:
         """A current action's ``readinessCheckResults`` (``deployment.raml``'s

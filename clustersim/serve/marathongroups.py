@@ -3,8 +3,8 @@
 ``docs/docs/rest-api/public/api/v2/groups.raml``): the tree with its apps and pods, a new group
 (201; its id, here and in a ``PUT``, relative to the path; 409 when it exists:
 ``Group /x is already created. Use PUT to change this group.``), ``PUT`` with ``scaleBy``
-(every app of the subtree times the factor) or with a ``GroupUpdate``, and deletion of a whole
-subtree.
+(every app of the subtree times the factor) or with a ``GroupUpdate`` (``?dryRun=true``: the
+deployment's steps, nothing changed), and deletion of a whole subtree.
 
 A mixin of :class:`~clustersim.serve.marathon.MarathonBackend`: it uses the backend's
 ``marathon``, ``_app_json``, ``_body`` and ``_change``.
@@ -16,9 +16,10 @@ from collections.abc import Callable, Collection
 from typing import Any
 
 from clustersim.marathon import Deployment, Marathon
+from clustersim.marathon.groups import RootGroup
 from clustersim.marathon.pathid import PathId
 from clustersim.serve.core import HttpError, Request, Response
-from clustersim.serve.marathonquery import definition, flag
+from clustersim.serve.marathonquery import definition, flag, invalid
 from clustersim.serve.marathonraml import check_group
 from clustersim.serve.marathonversions import MarathonTime
 
@@ -40,6 +41,19 @@ class MarathonGroups:
     def _change(self, action: Callable[[], Deployment | None], *,
                 created: bool = False) -> Response:
         raise NotImplementedError
+
+    def _action_json(self, action: dict[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _dry_run(self, target: Callable[[], RootGroup]) -> Response:
+        """``PUT /v2/groups/<id>?dryRun=true``: the steps the change would take,
+        ``{"steps": [...]}``, and nothing changed (``GroupsResource.update``)."""
+        try:
+            steps = self.marathon.plan(target())
+        except ValueError as err:
+            raise invalid(err) from None
+        return Response.json(200, {"steps": [{"actions": [self._action_json(a) for a in step]}
+                                             for step in steps]})
 
     def _group_json(self, group_id: str) -> dict[str, Any]:
         root = self.marathon.root
@@ -79,12 +93,16 @@ class MarathonGroups:
                 if not isinstance(factor, int | float) or isinstance(factor, bool) or factor < 0:
                     raise HttpError(422, "Object is not valid", details=[
                         {"path": "/scaleBy", "errors": ["must be a number, 0 or more"]}])
+                if flag(request, "dryRun"):
+                    return self._dry_run(lambda: framework.scaled_root(group_id, factor))
                 return self._change(lambda: framework.scale_group(group_id, factor,
                                                                   force=force))
             if request.method == "POST":
                 self._refuse_taken(body["id"])
             if request.method == "PUT":
                 body = self._group_update(group_id, body)
+                if flag(request, "dryRun"):
+                    return self._dry_run(lambda: framework.updated_root(body, replace=True))
             return self._change(lambda: framework.deploy(
                 body, replace=request.method == "PUT", force=force),
                 created=request.method == "POST")

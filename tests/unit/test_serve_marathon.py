@@ -327,6 +327,28 @@ def test_a_put_groups_id_is_relative_to_the_path(server):
     assert apps == {"/keep", "/shop/a", "/shop/web/a"}
 
 
+def test_a_dry_run_of_a_group_change_shows_its_steps_and_changes_nothing(server):
+    """``PUT /v2/groups/<id>?dryRun=true`` (``GroupsResource.update``) answers the
+    deployment's ``steps`` and changes nothing; the simulator ignored ``dryRun`` and
+    deployed the change."""
+    url = server.url
+    requests.post(f"{url}/v2/groups", json={"id": "/shop", "apps": [
+        {"id": "db", "cmd": "x", "cpus": 0.1, "mem": 16}]}, timeout=10)
+    server.step(30)
+    before = len(_framework(server).deployments)
+    app = {"id": "web", "cmd": "x", "cpus": 0.1, "mem": 16, "dependencies": ["/shop/db"]}
+    dry = requests.put(f"{url}/v2/groups/shop?dryRun=true", json={"apps": [app]}, timeout=10)
+    assert (dry.status_code, dry.json()) == (200, {"steps": [
+        {"actions": [{"action": "StopApplication", "app": "/shop/db"}]},
+        {"actions": [{"action": "StartApplication", "app": "/shop/web"}]},
+        {"actions": [{"action": "ScaleApplication", "app": "/shop/web"}]}]})
+    scaled = requests.put(f"{url}/v2/groups/shop?dryRun=true", json={"scaleBy": 3}, timeout=10)
+    assert scaled.json() == {"steps": [
+        {"actions": [{"action": "ScaleApplication", "app": "/shop/db"}]}]}
+    assert len(_framework(server).deployments) == before
+    assert set(_framework(server).root.run_specs) == {"/shop/db"}
+
+
 def _walk(group):
     yield group
     for child in group["groups"]:
