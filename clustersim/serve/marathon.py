@@ -201,8 +201,9 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
     # ---- apps ------------------------------------------------------------------------------
 
     def _app_json(self, spec_id: str, embed: Collection[str]) -> dict[str, Any]:
-        """An app with its task counts and deployments, and its tasks when ``embed`` (what
-        :func:`.marathonquery.app_embeds` read) has them. Simplified: the other embeds
+        """An app's definition with what ``embed`` (what :func:`.marathonquery.app_embeds`
+        read, and what each resource adds) asks for: its task ``counts``, ``deployments``
+        and ``tasks``, as ``AppInfoBaseData`` adds them. Simplified: the other embeds
         (``lastTaskFailure``, ``readiness``, ``taskStats``) add nothing; Marathon adds the
         last failed task, the readiness checks' results during a deployment, and task
         statistics."""
@@ -210,16 +211,18 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
         stored = framework.versions(spec_id)
         out = self._definition_json(spec_id, stored[0] if stored else AppVersion(
             0, framework.root.run_specs[spec_id], 0, 0))
-        row = next((r for r in framework.status() if r["id"] == spec_id), None) or {}
-        # TaskCounts counts tasks: an instance still waiting in the launch queue for an offer
-        # has none (the framework's "staged" counts it too)
-        out["tasksStaged"] = sum(i.goal == "Running" and i.state in ("Staging", "Starting")
-                                 for i in framework.instances(spec_id))
-        out["tasksRunning"] = row.get("running", 0)
-        out["tasksHealthy"] = row.get("healthy", 0)
-        out["tasksUnhealthy"] = row.get("unhealthy", 0)
-        out["deployments"] = [{"id": d.id} for d in framework.deployments
-                              if d.status == "running" and spec_id in d.affected]
+        if "counts" in embed:
+            row = next((r for r in framework.status() if r["id"] == spec_id), None) or {}
+            # TaskCounts counts tasks: an instance still waiting in the launch queue for an
+            # offer has none (the framework's "staged" counts it too)
+            out["tasksStaged"] = sum(i.goal == "Running" and i.state in ("Staging", "Starting")
+                                     for i in framework.instances(spec_id))
+            out["tasksRunning"] = row.get("running", 0)
+            out["tasksHealthy"] = row.get("healthy", 0)
+            out["tasksUnhealthy"] = row.get("unhealthy", 0)
+        if "deployments" in embed:
+            out["deployments"] = [{"id": d.id} for d in framework.deployments
+                                  if d.status == "running" and spec_id in d.affected]
         if "tasks" in embed:
             out["tasks"] = self._task_list(spec_id)
         return out
@@ -264,7 +267,9 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
                 found = [i for i in apps if wanted in i.lower() and
                          cmd in (specs[i].get("cmd") or "").lower() and
                          labels(specs[i].get("labels") or {})]
-                return Response.json(200, {"apps": [self._app_json(i, embed) for i in found]})
+                # AppsResource.index: the counts and deployments whatever is asked
+                listed = {*embed, "counts", "deployments"}
+                return Response.json(200, {"apps": [self._app_json(i, listed) for i in found]})
             if request.method in ("PUT", "PATCH"):
                 return self._update_apps(request, force)
             if request.method == "POST":
@@ -274,7 +279,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
                 change = self._change(lambda: framework.deploy({**body, "id": spec_id},
                                                                force=force))
                 # AppsResource.create answers the app as created: no task counted yet
-                created = {**self._app_json(spec_id, []), **dict.fromkeys(
+                created = {**self._app_json(spec_id, ["counts", "deployments"]), **dict.fromkeys(
                     ("tasksStaged", "tasksRunning", "tasksHealthy", "tasksUnhealthy"), 0)}
                 response = self._with_body(change, created)
                 response.headers["Location"] = f"/v2/apps{spec_id}"
@@ -307,8 +312,9 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
             merged = self._updated_app({**body, "id": spec_id}, True)   # the body's id is ignored
             return self._change(lambda: framework.deploy(merged, force=force))
         if request.method == "GET" and not sub:
-            # AppsResource.show embeds the tasks whatever the request asks
-            return Response.json(200, {"app": self._app_json(spec_id, {*embed, "tasks"})})
+            # AppsResource.show: the counts, tasks and deployments whatever is asked
+            shown = {*embed, "counts", "tasks", "deployments"}
+            return Response.json(200, {"app": self._app_json(spec_id, shown)})
         if request.method == "DELETE" and not sub:
             # AppsResource.delete: force is true unless the request says otherwise, so the
             # deployments an app is in do not hold its removal

@@ -1,6 +1,8 @@
 """Groups in Marathon's REST API: ``GET``/``POST``/``PUT``/``DELETE /v2/groups[/<id>]``
 (mesosphere/marathon ``src/main/scala/mesosphere/marathon/api/v2/GroupsResource.scala``,
-``docs/docs/rest-api/public/api/v2/groups.raml``): the tree with its apps and pods, a new group
+``docs/docs/rest-api/public/api/v2/groups.raml``): the tree with its apps, pods and groups
+(``?embed=``: which of them, and what of each app; by default the three, the apps bare), a new
+group
 (201; its id, here and in a ``PUT``, relative to the path; 409 when it exists:
 ``Group /x is already created. Use PUT to change this group.``), ``PUT`` with ``scaleBy``
 (every app of the subtree times the factor) or with a ``GroupUpdate`` (``?dryRun=true``: the
@@ -19,7 +21,7 @@ from clustersim.marathon import Deployment, Marathon
 from clustersim.marathon.groups import RootGroup
 from clustersim.marathon.pathid import PathId
 from clustersim.serve.core import HttpError, Request, Response
-from clustersim.serve.marathonquery import definition, flag, invalid
+from clustersim.serve.marathonquery import definition, flag, group_embeds, invalid
 from clustersim.serve.marathonraml import check_group
 from clustersim.serve.marathonversions import MarathonTime
 
@@ -55,16 +57,24 @@ class MarathonGroups:
         return Response.json(200, {"steps": [{"actions": [self._action_json(a) for a in step]}
                                              for step in steps]})
 
-    def _group_json(self, group_id: str) -> dict[str, Any]:
+    def _group_json(self, group_id: str, parts: set[str],
+                    app_embed: set[str]) -> dict[str, Any]:
+        """A group with the ``parts`` asked for (``apps``, ``pods``, ``groups``), each app
+        with what ``app_embed`` asks (:func:`.marathonquery.group_embeds`)."""
         root = self.marathon.root
         group = root.groups[group_id]
-        return {"id": group_id, "dependencies": list(group.dependencies),
-                "version": self.times.version(len(self.marathon.deployments)),
-                "apps": [self._app_json(i, []) for i in group.run_specs
-                         if root.kinds[i] == "App"],
-                "pods": [dict(root.run_specs[i]) for i in group.run_specs
-                         if root.kinds[i] == "Pod"],
-                "groups": [self._group_json(g) for g in group.groups]}
+        out: dict[str, Any] = {
+            "id": group_id, "dependencies": list(group.dependencies),
+            "version": self.times.version(len(self.marathon.deployments))}
+        if "apps" in parts:
+            out["apps"] = [self._app_json(i, app_embed) for i in group.run_specs
+                           if root.kinds[i] == "App"]
+        if "pods" in parts:
+            out["pods"] = [dict(root.run_specs[i]) for i in group.run_specs
+                           if root.kinds[i] == "Pod"]
+        if "groups" in parts:
+            out["groups"] = [self._group_json(g, parts, app_embed) for g in group.groups]
+        return out
 
     def _groups(self, request: Request, rest: str) -> Response:
         framework = self.marathon
@@ -78,7 +88,8 @@ class MarathonGroups:
                 raise HttpError(404, f"Group '{group_id}' does not exist")
             if versions:
                 return Response.json(200, [self.times.version(len(framework.deployments))])
-            return Response.json(200, self._group_json(group_id))
+            return Response.json(200, self._group_json(
+                group_id, *group_embeds(request.query.get("embed", []))))
         if request.method in ("POST", "PUT"):
             body = definition(self._body(request), "a group")
             check_group(body)

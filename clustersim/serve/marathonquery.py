@@ -31,8 +31,8 @@ from clustersim.manifests import ManifestError
 from clustersim.marathon.groups import DependencyCycleError, IdClashError
 from clustersim.serve.core import HttpError, Request
 
-__all__ = ["accepts_text", "app_embeds", "definition", "flag", "invalid", "label_selector",
-           "task_states"]
+__all__ = ["accepts_text", "app_embeds", "definition", "flag", "group_embeds", "invalid",
+           "label_selector", "task_states"]
 
 _TERM = r"(?:\\.|[-A-Za-z0-9_.])+"
 _SELECTOR = re.compile(
@@ -111,6 +111,19 @@ def app_embeds(values: Sequence[str]) -> set[str]:
         prefix = next((p for p in _EMBED_PREFIXES if value.startswith(p)), "")
         found.update(_APP_EMBEDS.get(value.removeprefix(prefix), ()))
     return found
+
+
+_GROUP_PARTS = {"group.apps": "apps", "group.pods": "pods", "group.groups": "groups"}
+
+
+def group_embeds(values: Sequence[str]) -> tuple[set[str], set[str]]:
+    """What ``?embed=`` asks to add to a group and to each of its apps
+    (``GroupsResource.group``, ``InfoEmbedResolver.resolveAppGroup``): the parts ``apps``,
+    ``pods``, ``groups`` (all three when nothing is asked), and what the values starting with
+    ``group.apps.`` ask of an app (:func:`app_embeds`; none by default)."""
+    embeds = list(values) or list(_GROUP_PARTS)
+    parts = {_GROUP_PARTS[e] for e in embeds if e in _GROUP_PARTS}
+    return parts, app_embeds([e for e in embeds if e.startswith("group.apps.")])
 
 
 def flag(request: Request, name: str, default: bool = False) -> bool:

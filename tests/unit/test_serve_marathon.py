@@ -349,6 +349,35 @@ def test_a_dry_run_of_a_group_change_shows_its_steps_and_changes_nothing(server)
     assert set(_framework(server).root.run_specs) == {"/shop/db"}
 
 
+def test_a_groups_apps_and_a_queued_app_carry_only_what_is_embedded(server):
+    """``GroupsResource.group`` embeds apps, pods and groups by default and gives each app
+    only what ``group.apps.*`` asks (no counts, no deployments by default); ``GET /v2/queue``
+    gives the app's definition (``QueueApp.app`` is an ``App``). The simulator added the
+    counts and deployments everywhere and ignored the group's embeds."""
+    url = server.url
+    requests.post(f"{url}/v2/groups", json={"id": "/shop", "apps": [
+        {"id": "db", "cmd": "x", "cpus": 0.1, "mem": 16},
+        {"id": "big", "cmd": "x", "cpus": 64, "mem": 16}]}, timeout=10)
+    server.step(30)
+
+    def shop(query: str = "") -> dict:
+        root = requests.get(f"{url}/v2/groups{query}", timeout=10).json()
+        return next(g for g in root.get("groups", [root]) if g["id"] == "/shop")
+
+    assert [a["id"] for a in shop()["apps"]] == ["/shop/db", "/shop/big"]
+    assert not any({"tasksRunning", "deployments", "tasks"} & set(a) for a in shop()["apps"])
+    counted = shop("?embed=group.groups&embed=group.apps&embed=group.apps.counts")["apps"]
+    assert [(a["tasksRunning"], "deployments" in a) for a in counted] == [(1, False),
+                                                                          (0, False)]
+    with_tasks = requests.get(f"{url}/v2/groups/shop?embed=group.apps&embed=group.apps.tasks",
+                              timeout=10).json()
+    assert "groups" not in with_tasks and "pods" not in with_tasks
+    assert [len(a["tasks"]) for a in with_tasks["apps"]] == [1, 0]
+    assert [len(a["deployments"]) for a in with_tasks["apps"]] == [1, 1]   # big holds it
+    [queued] = requests.get(f"{url}/v2/queue", timeout=10).json()["queue"]
+    assert queued["app"]["id"] == "/shop/big" and "tasksRunning" not in queued["app"]
+
+
 def _walk(group):
     yield group
     for child in group["groups"]:
