@@ -395,7 +395,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
         the counts of the launch attempt, when an offer was last used and left unused, and
         two funnels of :data:`REASON_FUNNEL` (each reason with the offers it declined and
         those that reached it): over each agent's last unused offer, and over the attempt."""
-        last = {}
+        last: dict[str, int] = {}
         for reason in offers.last_offers.values():
             last[reason] = last.get(reason, 0) + 1
         summary: dict[str, Any] = {"processedOffersCount": offers.processed,
