@@ -26,8 +26,8 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-__all__ = ["App", "Group", "Pod", "check_constraint", "enum_values", "whole_number",
-           "with_enums_as_read"]
+__all__ = ["ANY_PORT", "App", "Group", "Pod", "bound_error", "check_constraint", "enum_values",
+           "whole_number", "with_enums_as_read"]
 
 
 def whole_number(value: Any) -> Any:
@@ -56,7 +56,35 @@ def _mesos_scalar(value: float) -> float:
 NonNegative = Annotated[float, Field(ge=0), AfterValidator(_mesos_scalar)]
 Count = Annotated[Int, Field(ge=0)]
 Interval = Annotated[Int, Field(ge=1)]   # seconds between checks: Marathon's minimum is 1
-PortNumber = Annotated[Int, Field(ge=0, le=65535)]
+ANY_PORT = (0, 65535)
+"""The range of ``AnyPort`` (``docs/docs/rest-api/public/api/v2/types/numberTypes.raml``:
+an int32 with ``minimum: 0``, ``maximum: 65535``), the type of ``ports``, a port
+definition's ``port``, a port mapping's ``containerPort``, ``hostPort`` and ``servicePort``
+and a health check's ``port`` and ``portIndex``."""
+
+
+def bound_error(value: float, minimum: float | None, maximum: float | None) -> str | None:
+    """Play JSON's key for a number outside a RAML ``minimum``/``maximum``: the type
+    generator (``type-generator/.../ir/ConstraintT.scala``, ``Min`` and ``Max``) chains Play's
+    ``Reads.min`` and ``Reads.max``, which refuse with ``error.min`` and ``error.max``."""
+    if minimum is not None and value < minimum:
+        return "error.min"
+    if maximum is not None and value > maximum:
+        return "error.max"
+    return None
+
+
+def _any_port(value: int) -> int:
+    """A port out of :data:`ANY_PORT`, refused with the key Marathon's served API answers
+    (``POST /v2/apps``: 422 ``Invalid JSON``, ``/portDefinitions(0)/port`` ``error.max``)."""
+    key = bound_error(value, *ANY_PORT)
+    if key:
+        raise ValueError(f"{value} is not valid: {key} (Marathon's port type AnyPort runs "
+                         f"from {ANY_PORT[0]} to {ANY_PORT[1]})")
+    return value
+
+
+PortNumber = Annotated[Int, AfterValidator(_any_port)]
 Fraction01 = Annotated[float, Field(ge=0, le=1)]
 
 #: Marathon's constraint operators (the ``Constraint.Operator`` enum of d2iq-archive/marathon

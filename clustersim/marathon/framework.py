@@ -78,6 +78,7 @@ from clustersim.marathon.state import (
     AppVersion,
     Deployment,
     Instance,
+    OfferStats,
     Restart,
 )
 from clustersim.marathon.upgrade import restart_strategy
@@ -125,6 +126,7 @@ class Marathon(SchedulerActions, Framework):
         self._progressing = False
         self._again = False
         self._rejections: dict[str, dict[str, int]] = {}
+        self._offer_stats: dict[str, OfferStats] = {}
 
     # -- API ------------------------------------------------------------------------------
 
@@ -149,6 +151,15 @@ class Marathon(SchedulerActions, Framework):
         specs = load_specs(source, name)
         return self._change(self.root.updated(specs, replace=replace), force,
                             ", ".join(s.name for s in specs))
+
+    def updated_root(self, source: Any, *, replace: bool = False) -> RootGroup:
+        """The group tree :meth:`deploy` would install for ``source``, nothing changed."""
+        return self.root.updated(load_specs(source), replace=replace)
+
+    def plan(self, target: RootGroup) -> list[list[dict[str, Any]]]:
+        """The steps of the deployment that would take the tree to ``target``, nothing
+        changed (``PUT /v2/groups?dryRun=true``: ``DeploymentPlan(original, target).steps``)."""
+        return plan_steps(self.root, target)
 
     def remove(self, *ids: str, force: bool = False) -> Deployment:
         """Delete apps, pods or groups (``DELETE /v2/apps/<id>``, ``/v2/groups/<id>``)."""
@@ -175,6 +186,11 @@ class Marathon(SchedulerActions, Framework):
         ``factor``, rounding up, in one deployment (``PUT /v2/groups/<id>`` with
         ``scaleBy``; ``GroupManagerImpl.scaleGroup`` in d2iq-archive/marathon)."""
         self._require_driver()
+        return self._change(self.scaled_root(group_id, factor), force,
+                            str(PathId(group_id).resolve()))
+
+    def scaled_root(self, group_id: str, factor: float) -> RootGroup:
+        """The group tree :meth:`scale_group` would install, nothing changed."""
         group_id = str(PathId(group_id).resolve())
         if group_id not in self.root.groups:
             raise ValueError(f"no group {group_id!r}; groups: {', '.join(self.root.groups)}")
@@ -184,7 +200,7 @@ class Marathon(SchedulerActions, Framework):
                 manifest = dict(root.run_specs[spec_id])
                 manifest["instances"] = math.ceil(manifest.get("instances", 1) * factor)
                 root.run_specs[spec_id] = manifest
-        return self._change(root, force, group_id)
+        return root
 
     def restart(self, spec_id: str, *, force: bool = False) -> Deployment:
         """Replace every instance with a fresh one (``POST /v2/apps/<id>/restart``)."""

@@ -23,13 +23,13 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from clustersim.manifests import ManifestError, Spec, load_manifests
 from clustersim.manifests.marathon import marathon_kind
 from clustersim.marathon.pathid import PathId
 
-__all__ = ["DependencyCycleError", "Group", "RootGroup", "load_specs"]
+__all__ = ["DependencyCycleError", "Group", "IdClashError", "RootGroup", "load_specs"]
 
 
 @dataclass
@@ -102,6 +102,25 @@ class DependencyCycleError(ManifestError):
 
 def _rebuild_cycle(cycle: list[str], source: str, line: int | None) -> DependencyCycleError:
     return DependencyCycleError(cycle, source=source, line=line)
+
+
+class IdClashError(ValueError):
+    """An app or a pod with the id of a group. Marathon refuses it with :attr:`upstream`
+    (``noAppsAndGroupsWithSameName``, ``noPodsAndGroupsWithSameName`` in d2iq-archive/marathon
+    ``state/RootGroup.scala``: 422 ``Object is not valid``); this message adds the id, and the
+    served API answers upstream's words (:func:`clustersim.serve.marathonquery.invalid`)."""
+
+    UPSTREAM: ClassVar[dict[str, str]] = {
+        "App": "Groups and Applications may not have the same identifier.",
+        "Pod": "Groups and Pods may not have the same identifier."}
+
+    def __init__(self, spec_id: str, kind: str) -> None:
+        self.spec_id, self.kind, self.upstream = spec_id, kind, self.UPSTREAM[kind]
+        super().__init__(f"{self.upstream.rstrip('.')}: {spec_id!r} is a group and "
+                         f"{'an app' if kind == 'App' else 'a pod'}")
+
+    def __reduce__(self):  # keep the id and kind when pickled (e.g. across processes)
+        return (IdClashError, (self.spec_id, self.kind))
 
 
 class RootGroup:
@@ -204,7 +223,7 @@ class RootGroup:
 
     def _ensure_group(self, group_id: str) -> Group:
         if group_id in self.run_specs:
-            raise ValueError(f"{group_id!r} is an app or pod and cannot also be a group")
+            raise IdClashError(group_id, self.kinds[group_id])
         if group_id not in self.groups:
             parent = str(PathId(group_id).parent)
             self._ensure_group(parent).groups.append(group_id)
@@ -228,8 +247,7 @@ class RootGroup:
         spec_id = str(PathId(manifest["id"]).resolve())
         PathId(spec_id).validate(f"{kind.lower()} id")
         if spec_id in self.groups:
-            raise ValueError(f"{kind.lower()} {spec_id!r} has the id of a group; "
-                             "Marathon does not allow an app and a group to share an id")
+            raise IdClashError(spec_id, kind)
         group = self._ensure_group(str(PathId(spec_id).parent))
         if spec_id not in self.run_specs:
             group.run_specs.append(spec_id)

@@ -21,7 +21,14 @@ from collections.abc import Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from clustersim.marathon.state import RUNNING, App, Deployment, Instance
+from clustersim.marathon.state import (
+    RUNNING,
+    App,
+    CheckRecord,
+    Deployment,
+    Instance,
+    OfferStats,
+)
 
 __all__ = ["HealthChecking"]
 
@@ -44,6 +51,7 @@ class HealthChecking:
     _instance_ids: Iterator[int]
     _container_ips: Iterator[int]
     _rejections: dict[str, dict[str, int]]
+    _offer_stats: dict[str, OfferStats]
 
     if TYPE_CHECKING:
         @property
@@ -95,8 +103,12 @@ class HealthChecking:
                 or self.apps.get(app.spec.id) is not app or index >= len(app.spec.health_checks):
             return
         check = app.spec.health_checks[index]
+        record = instance.checks.setdefault(index, CheckRecord())
         if app.health_ok:
             instance.failures[index] = 0
+            if record.first_success is None:
+                record.first_success = self.now
+            record.last_success = self.now
             healthy = not any(instance.failures.values()) and \
                 len(instance.failures) == len(app.spec.health_checks)
             if healthy and instance.healthy is not True:
@@ -108,6 +120,7 @@ class HealthChecking:
             in_grace = not instance.ever_healthy and \
                 self.now < (instance.running_since or 0.0) + check.grace_period_seconds
             if not in_grace:
+                record.last_failure = self.now
                 failures = instance.failures.get(index, 0) + 1
                 instance.failures[index] = failures
                 self._record("instance", instance.id, "failed_health_check_event",

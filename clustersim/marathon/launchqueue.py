@@ -24,6 +24,7 @@ from clustersim.marathon.state import (
     STAGING,
     App,
     Instance,
+    OfferStats,
 )
 from clustersim.mesos import LaunchGroup, Resources, TaskInfo
 
@@ -42,6 +43,7 @@ class LaunchQueue(HealthChecking):
     def resource_offers(self, offers: list[Any]) -> None:
         waiting = [app for app in self.apps.values()
                    if any(i.state == SCHEDULED for i in app.instances.values())]
+        self._end_launch_attempts({app.spec.id for app in waiting})
         for offer in offers:
             operations = self._match(offer, waiting) if waiting else []
             if operations:
@@ -61,49 +63,78 @@ class LaunchQueue(HealthChecking):
         for app in order:
             if app.backoff.waiting(self.now):
                 continue
-            for instance in [i for i in app.instances.values() if i.state == SCHEDULED]:
+            scheduled = [i for i in app.instances.values() if i.state == SCHEDULED]
+            for launched, instance in enumerate(scheduled):     # launched before this one
                 if len(operations) >= self.max_instances_per_offer:
                     return operations
                 need = Resources(cpus=app.spec.cpus, mem=app.spec.mem, gpus=app.spec.gpus,
                                  disk=app.spec.disk + app.spec.persistent_disk)
                 reason = self._mismatch(app, instance, offer, role, remaining, need, place)
-                if reason:
-                    self._rejections.setdefault(app.spec.id, {}).setdefault(reason, 0)
-                    self._rejections[app.spec.id][reason] += 1
-                    break
-                ports = host_ports_from(host_port_requests(app.spec, app.service_ports),
-                                        remaining.ports, self.driver.random)
-                if ports is None:
-                    self._rejections.setdefault(app.spec.id, {}).setdefault("InsufficientPorts", 0)
-                    self._rejections[app.spec.id]["InsufficientPorts"] += 1
+                ports = None if reason else host_ports_from(
+                    host_port_requests(app.spec, app.service_ports), remaining.ports,
+                    self.driver.random)
+                if reason or ports is None:
+                    self._reject(app, offer, reason or "InsufficientPorts", launched == 0)
                     break
                 taken = Resources(ports=[(p, p) for p in ports if p])
                 remaining = remaining - need - taken
+                if not launched:
+                    self._attempt(app.spec.id).used(self.now)
                 operations.append(self._launch(app, instance, offer, need + taken, ports))
         return operations
+
+    def _reject(self, app: App, offer: Any, reason: str, unused: bool) -> None:
+        """Count ``reason`` against the app; ``unused``: the offer launched none of its
+        instances, a declined offer of its launch attempt."""
+        counts = self._rejections.setdefault(app.spec.id, {})
+        counts[reason] = counts.get(reason, 0) + 1
+        if unused:
+            self._attempt(app.spec.id).declined(offer.agent_id, reason, self.now)
+
+    def _attempt(self, spec_id: str) -> OfferStats:
+        """The offer statistics of an app's launch attempt, begun now if none is running."""
+        return self._offer_stats.setdefault(spec_id, OfferStats(self.now))
+
+    def launch_attempt(self, spec_id: str) -> OfferStats:
+        """What the offers of an app's launch attempt came to (``GET /v2/queue``'s
+        ``since`` and ``processedOffersSummary``); an attempt that no offer reached yet
+        begins now."""
+        return self._offer_stats.get(spec_id) or OfferStats(self.now)
+
+    def _end_launch_attempts(self, waiting: set[str]) -> None:
+        """Forget the statistics of the apps that no longer wait for offers
+        (``LaunchFinished``): their next launch attempt starts afresh. Simplified: this
+        happens at the next round of offers; Marathon ends the attempt when its last
+        instance is launched or the app stops waiting."""
+        for spec_id in set(self._offer_stats) - waiting:
+            del self._offer_stats[spec_id]
 
     def _mismatch(self, app: App, instance: Instance, offer: Any, role: str,
                   remaining: Resources, need: Resources, place: dict[str, Any]) -> str | None:
         """Why this offer cannot take the instance, as ``NoOfferMatchReason`` names it
-        (d2iq-archive/marathon ``src/main/scala/mesosphere/mesos/NoOfferMatchReason.scala``)."""
+        (d2iq-archive/marathon ``src/main/scala/mesosphere/mesos/NoOfferMatchReason.scala``):
+        of all the reasons that apply, the first of ``reasonFunnel``'s order (role,
+        constraints, reservation, then each resource), the one Marathon's statistics count
+        (``OfferMatchStatistics``); the host ports, last in the funnel, are matched after."""
         spec = app.spec
         if role not in spec.accepted_roles:
             return "UnfulfilledRole"
+        placed = [i.place() for i in app.instances.values() if i.placed]
+        if not all(constraint_accepts(c, place, placed, spec.instances)
+                   for c in spec.constraints):
+            return "UnfulfilledConstraint"
         if instance.reservation not in (None, offer.agent_id):
             return "NoCorrespondingReservationFound"
         for name, reason in (("cpus", "InsufficientCpus"), ("mem", "InsufficientMemory"),
                              ("disk", "InsufficientDisk"), ("gpus", "InsufficientGpus")):
             if need.get(name) > remaining.get(name):
                 return reason
-        placed = [i.place() for i in app.instances.values() if i.placed]
-        if not all(constraint_accepts(c, place, placed, spec.instances)
-                   for c in spec.constraints):
-            return "UnfulfilledConstraint"
         return None
 
     def queue(self) -> list[dict[str, Any]]:
         """The launch queue (``GET /v2/queue``): per app the instances waiting to launch,
-        the backoff delay still to run and how often offers were turned down, by reason."""
+        the backoff delay still to run and how often offers were turned down, by reason
+        (the offers of its launch attempt: :meth:`launch_attempt`)."""
         rows = []
         for spec_id, app in self.apps.items():
             waiting = sum(i.state == SCHEDULED for i in app.instances.values())
@@ -121,6 +152,7 @@ class LaunchQueue(HealthChecking):
         instance.hostname = offer.hostname
         instance.attributes, instance.domain = dict(offer.attributes), offer.domain
         instance.host_ports, instance.healthy, instance.failures = ports, None, {}
+        instance.checks = {}        # a new task: its health is checked afresh
         instance.ever_healthy, instance.running_since, instance.ready = False, None, False
         instance.staged_at = self.now
         if spec.resident:

@@ -16,7 +16,7 @@ from clustersim.marathon.backoff import Backoff
 from clustersim.marathon.runspec import RunSpec
 from clustersim.reprs import brief
 
-__all__ = ["App", "AppVersion", "Deployment", "Instance", "Restart"]
+__all__ = ["App", "AppVersion", "CheckRecord", "Deployment", "Instance", "OfferStats", "Restart"]
 
 SCHEDULED, STAGING, STARTING, RUNNING = "Scheduled", "Staging", "Starting", "Running"
 UNREACHABLE, INACTIVE, RESERVED = "Unreachable", "UnreachableInactive", "Reserved"
@@ -27,6 +27,56 @@ TERMINAL = frozenset({"TASK_FINISHED", "TASK_FAILED", "TASK_KILLED", "TASK_ERROR
 FAILURES = TERMINAL - {"TASK_KILLED"}
 #: Mesos task state → instance condition while a task starts.
 MESOS_STATE = {"TASK_STAGING": STAGING, "TASK_STARTING": STARTING, "TASK_RUNNING": RUNNING}
+
+
+@dataclass
+class CheckRecord:
+    """What one health check of an instance has seen (``core/health/Health.scala``): the
+    times of its first and last success and of its last failure, in simulated seconds; its
+    consecutive failures are :attr:`Instance.failures`. A failure ignored in the grace period
+    leaves no trace (``HealthCheckActor``)."""
+
+    first_success: float | None = None
+    last_success: float | None = None
+    last_failure: float | None = None
+
+    @property
+    def alive(self) -> bool:
+        """``Health.alive``: a success, later than the last failure if there was one."""
+        return self.last_success is not None and (
+            self.last_failure is None or self.last_success > self.last_failure)
+
+
+@dataclass
+class OfferStats:
+    """The offers processed for one app since its launch attempt began, as
+    ``GET /v2/queue``'s ``processedOffersSummary`` reports them
+    (``core/launchqueue/impl/OfferMatchStatistics.scala``, ``RunSpecOfferStatistics``):
+    ``processed`` offers, ``unused`` ones, each unused offer's reason counted in ``reasons``,
+    the reason of each agent's last unused offer in ``last_offers``, and when an offer was
+    last used and left unused (simulated seconds)."""
+
+    started_at: float
+    processed: int = 0
+    unused: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+    last_offers: dict[str, str] = field(default_factory=dict)
+    last_used_at: float | None = None
+    last_unused_at: float | None = None
+
+    def used(self, now: float) -> None:
+        """``incrementMatched``: an offer launched an instance."""
+        self.processed += 1
+        self.last_used_at = now
+
+    def declined(self, agent_id: str, reason: str, now: float) -> None:
+        """``incrementUnmatched``: an offer launched nothing, for ``reason`` (the first of
+        the funnel that applies)."""
+        self.processed += 1
+        self.unused += 1
+        self.reasons[reason] = self.reasons.get(reason, 0) + 1
+        self.last_offers[agent_id] = reason
+        self.last_unused_at = now
 
 
 @dataclass
@@ -53,6 +103,7 @@ class Instance:
     healthy: bool | None = None
     ever_healthy: bool = False
     failures: dict[int, int] = field(default_factory=dict)
+    checks: dict[int, CheckRecord] = field(default_factory=dict)
     running_since: float | None = None
     reservation: str | None = None
     attempt: int = 0

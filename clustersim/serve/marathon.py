@@ -6,8 +6,10 @@ Paths, answers and status codes follow Marathon 1.x's API reference
 https://mesosphere.github.io/marathon/api-console/index.html): ``POST /v2/apps`` answers 201
 with the app, 409 ``An app with id [/x] already exists.``; changes (``PUT``/``PATCH`` of an
 app or of a list of apps, ``DELETE``, ``restart``, groups, pods) answer
-``{"version", "deploymentId"}``; a change to an app that running deployments hold answers
-409 ``App is locked by one or more deployments...`` naming them, unless ``?force=true``;
+``{"version", "deploymentId"}``, and every change names its deployment in the
+``Marathon-Deployment-Id`` header; a change to an app that running deployments hold answers
+409 ``App is locked by one or more deployments...`` naming them, unless ``?force=true``
+(``DELETE /v2/apps/<id>`` is forced unless ``?force=false``: ``AppsResource.delete``);
 errors are ``{"message": ...}``; a body that is no JSON answers 400 in Jackson's words
 (:mod:`.marathonjson`); the served Marathon runs with no optional features (``/v2/info``'s
 ``features``), so secrets are refused as Marathon refuses them without a secret-store plugin
@@ -31,20 +33,27 @@ latest change's and ``GET /v2/groups/<id>/versions`` lists only it (Marathon kee
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
-from clustersim.marathon import Marathon
+from clustersim.marathon import Deployment, Marathon
 from clustersim.marathon.dcos import dcos_cluster
 from clustersim.marathon.framework import AppLockedError
 from clustersim.marathon.pathid import PathId
 from clustersim.marathon.runspec import RunSpec
-from clustersim.marathon.state import AppVersion
+from clustersim.marathon.state import AppVersion, OfferStats
 from clustersim.mesos import MesosCluster
 from clustersim.serve.core import ClusterTime, HttpError, Request, Response, WallClock
 from clustersim.serve.marathongroups import MarathonGroups
 from clustersim.serve.marathonjson import read_json
 from clustersim.serve.marathonmonitor import event_stream, metrics
-from clustersim.serve.marathonquery import definition, flag, invalid, label_selector
+from clustersim.serve.marathonquery import (
+    app_embeds,
+    definition,
+    flag,
+    invalid,
+    label_selector,
+)
 from clustersim.serve.marathonraml import FEATURES, check_app, check_apps
 from clustersim.serve.marathontasks import MarathonTasks
 from clustersim.serve.marathonversions import MarathonTime
@@ -53,6 +62,9 @@ __all__ = ["MarathonBackend", "default_framework"]
 
 MARATHON_VERSION = "1.11.24"
 """The last Marathon release (2021); what ``/v2/info`` reports."""
+DEPLOYMENT_HEADER = "Marathon-Deployment-Id"
+"""The header naming the deployment a change started (``RestResource.DeploymentHeader``,
+set by ``deploymentResult`` and by the creation of an app or a pod)."""
 _APP_KEYS = ("id", "cmd", "args", "user", "env", "instances", "cpus", "mem", "disk", "gpus",
              "executor", "constraints", "uris", "fetch", "storeUrls", "backoffSeconds",
              "backoffFactor", "maxLaunchDelaySeconds", "container", "healthChecks",
@@ -171,28 +183,47 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
         except ValueError as err:
             raise invalid(err, each_app=each_app) from None
         self.cluster.run(until=self.cluster.now)
-        return Response.json(201 if created else 200, {
+        response = Response.json(201 if created else 200, {
             "version": self.times.version(deployment.number),
             "deploymentId": deployment.id})
+        response.headers[DEPLOYMENT_HEADER] = deployment.id
+        return response
+
+    @staticmethod
+    def _with_body(change: Response, body: Any, status: int = 201) -> Response:
+        """``body`` (the new or changed app or pod) answered for ``change``, with its
+        deployment's header (``AppsResource.create``, ``PodsResource.create`` and
+        ``update``)."""
+        response = Response.json(status, body)
+        response.headers[DEPLOYMENT_HEADER] = change.headers[DEPLOYMENT_HEADER]
+        return response
 
     # ---- apps ------------------------------------------------------------------------------
 
-    def _app_json(self, spec_id: str, embed: list[str]) -> dict[str, Any]:
+    def _app_json(self, spec_id: str, embed: Collection[str]) -> dict[str, Any]:
+        """An app's definition with what ``embed`` (what :func:`.marathonquery.app_embeds`
+        read, and what each resource adds) asks for: its task ``counts``, ``deployments``
+        and ``tasks``, as ``AppInfoBaseData`` adds them. Simplified: the other embeds
+        (``lastTaskFailure``, ``readiness``, ``taskStats``) add nothing; Marathon adds the
+        last failed task, the readiness checks' results during a deployment, and task
+        statistics."""
         framework = self.marathon
         stored = framework.versions(spec_id)
         out = self._definition_json(spec_id, stored[0] if stored else AppVersion(
             0, framework.root.run_specs[spec_id], 0, 0))
-        row = next((r for r in framework.status() if r["id"] == spec_id), None) or {}
-        # TaskCounts counts tasks: an instance still waiting in the launch queue for an offer
-        # has none (the framework's "staged" counts it too)
-        out["tasksStaged"] = sum(i.goal == "Running" and i.state in ("Staging", "Starting")
-                                 for i in framework.instances(spec_id))
-        out["tasksRunning"] = row.get("running", 0)
-        out["tasksHealthy"] = row.get("healthy", 0)
-        out["tasksUnhealthy"] = row.get("unhealthy", 0)
-        out["deployments"] = [{"id": d.id} for d in framework.deployments
-                              if d.status == "running" and spec_id in d.affected]
-        if any(e in ("app.tasks", "apps.tasks") for e in embed):
+        if "counts" in embed:
+            row = next((r for r in framework.status() if r["id"] == spec_id), None) or {}
+            # TaskCounts counts tasks: an instance still waiting in the launch queue for an
+            # offer has none (the framework's "staged" counts it too)
+            out["tasksStaged"] = sum(i.goal == "Running" and i.state in ("Staging", "Starting")
+                                     for i in framework.instances(spec_id))
+            out["tasksRunning"] = row.get("running", 0)
+            out["tasksHealthy"] = row.get("healthy", 0)
+            out["tasksUnhealthy"] = row.get("unhealthy", 0)
+        if "deployments" in embed:
+            out["deployments"] = [{"id": d.id} for d in framework.deployments
+                                  if d.status == "running" and spec_id in d.affected]
+        if "tasks" in embed:
             out["tasks"] = self._task_list(spec_id)
         return out
 
@@ -224,7 +255,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
 
     def _apps(self, request: Request, rest: str) -> Response:
         framework = self.marathon
-        embed = request.query.get("embed", [])
+        embed = app_embeds(request.query.get("embed", []))
         force = flag(request, "force")
         apps = [i for i, k in framework.root.kinds.items() if k == "App"]
         if not rest:
@@ -236,15 +267,21 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
                 found = [i for i in apps if wanted in i.lower() and
                          cmd in (specs[i].get("cmd") or "").lower() and
                          labels(specs[i].get("labels") or {})]
-                return Response.json(200, {"apps": [self._app_json(i, embed) for i in found]})
+                # AppsResource.index: the counts and deployments whatever is asked
+                listed = {*embed, "counts", "deployments"}
+                return Response.json(200, {"apps": [self._app_json(i, listed) for i in found]})
             if request.method in ("PUT", "PATCH"):
                 return self._update_apps(request, force)
             if request.method == "POST":
                 body, spec_id = self._new_spec(request, "An app with id [{}] already exists.",
                                                check_app)
                 _require_command(body)
-                self._change(lambda: framework.deploy({**body, "id": spec_id}, force=force))
-                response = Response.json(201, self._app_json(spec_id, []))
+                change = self._change(lambda: framework.deploy({**body, "id": spec_id},
+                                                               force=force))
+                # AppsResource.create answers the app as created: no task counted yet
+                created = {**self._app_json(spec_id, ["counts", "deployments"]), **dict.fromkeys(
+                    ("tasksStaged", "tasksRunning", "tasksHealthy", "tasksUnhealthy"), 0)}
+                response = self._with_body(change, created)
                 response.headers["Location"] = f"/v2/apps{spec_id}"
                 return response
             raise HttpError(405, "HTTP 405 Method Not Allowed")
@@ -275,9 +312,14 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
             merged = self._updated_app({**body, "id": spec_id}, True)   # the body's id is ignored
             return self._change(lambda: framework.deploy(merged, force=force))
         if request.method == "GET" and not sub:
-            return Response.json(200, {"app": self._app_json(spec_id, embed or ["app.tasks"])})
+            # AppsResource.show: the counts, tasks and deployments whatever is asked
+            shown = {*embed, "counts", "tasks", "deployments"}
+            return Response.json(200, {"app": self._app_json(spec_id, shown)})
         if request.method == "DELETE" and not sub:
-            return self._change(lambda: framework.remove(spec_id, force=force))
+            # AppsResource.delete: force is true unless the request says otherwise, so the
+            # deployments an app is in do not hold its removal
+            forced = flag(request, "force", default=True)
+            return self._change(lambda: framework.remove(spec_id, force=forced))
         if request.method == "POST" and sub == "restart":
             return self._change(lambda: framework.restart(spec_id, force=force))
         if request.method == "GET" and sub == "tasks" and not item:
@@ -340,15 +382,31 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
             raise HttpError(405, "HTTP 405 Method Not Allowed")
         items = []
         for row in self.marathon.queue():
+            offers = self.marathon.launch_attempt(row["id"])
             items.append({"app": self._app_json(row["id"], []), "count": row["count"],
                           "delay": {"timeLeftSeconds": round(row["delay"]),
                                     "overdue": row["delay"] <= 0},
-                          "since": self.times.instant(self.cluster.now),
-                          "processedOffersSummary": {
-                              "rejectSummaryLastOffers": [
-                                  {"reason": reason, "declined": count, "processed": count}
-                                  for reason, count in sorted(row["rejections"].items())]}})
+                          "since": self.times.instant(offers.started_at),
+                          "processedOffersSummary": self._offers_summary(offers)})
         return Response.json(200, {"queue": items})
+
+    def _offers_summary(self, offers: OfferStats) -> dict[str, Any]:
+        """``processedOffersSummary`` (``queue.raml``, ``raml/QueueInfoConversion.scala``):
+        the counts of the launch attempt, when an offer was last used and left unused, and
+        two funnels of :data:`REASON_FUNNEL` (each reason with the offers it declined and
+        those that reached it): over each agent's last unused offer, and over the attempt."""
+        last: dict[str, int] = {}
+        for reason in offers.last_offers.values():
+            last[reason] = last.get(reason, 0) + 1
+        summary: dict[str, Any] = {"processedOffersCount": offers.processed,
+                                   "unusedOffersCount": offers.unused}
+        for key, seconds in (("lastUnusedOfferAt", offers.last_unused_at),
+                             ("lastUsedOfferAt", offers.last_used_at)):
+            if seconds is not None:
+                summary[key] = self.times.instant(seconds)
+        summary["rejectSummaryLastOffers"] = _funnel(len(offers.last_offers), last)
+        summary["rejectSummaryLaunchAttempt"] = _funnel(offers.processed, offers.reasons)
+        return summary
 
     def _deployments(self, request: Request, rest: str) -> Response:
         if request.method == "DELETE" and rest:
@@ -365,10 +423,11 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
             raise HttpError(405, "HTTP 405 Method Not Allowed")
         out = []
         kinds = self.marathon.root.kinds
+        action = self._action_json
 
-        def action(a: dict[str, Any]) -> dict[str, Any]:
-            key = "pod" if kinds.get(a["app"]) == "Pod" else "app"
-            return {"action": a["action"], key: a["app"]}
+        def current(a: dict[str, Any], deployment: Deployment) -> dict[str, Any]:
+            return {**action(a), "readinessCheckResults": self._readiness(a["app"],
+                                                                          deployment)}
 
         for d in self.marathon.deployments:
             if d.status != "running":
@@ -377,9 +436,30 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
                         "affectedApps": sorted(a for a in d.affected if kinds.get(a) != "Pod"),
                         "affectedPods": sorted(a for a in d.affected if kinds.get(a) == "Pod"),
                         "steps": [{"actions": [action(a) for a in step]} for step in d.steps],
-                        "currentActions": [action(a) for a in d.current_step],
+                        "currentActions": [current(a, d) for a in d.current_step],
                         "currentStep": d.step_index + 1, "totalSteps": len(d.steps)})
         return Response.json(200, out)
+
+    def _action_json(self, action: dict[str, Any]) -> dict[str, Any]:
+        """A deployment action as ``deployment.raml``'s ``DeploymentAction`` (``app`` or
+        ``pod``)."""
+        key = "pod" if self.marathon.root.kinds.get(action["app"]) == "Pod" else "app"
+        return {"action": action["action"], key: action["app"]}
+
+    def _readiness(self, spec_id: str, deployment: Deployment) -> list[dict[str, Any]]:
+        """A current action's ``readinessCheckResults`` (``deployment.raml``'s
+        ``DeploymentActionInfo``): for an app with readiness checks, each running task of
+        the version the deployment installs, with the first check's name and whether it is
+        ready; none otherwise. Simplified: Marathon lists a task once its first check has
+        answered, one result per check, and ``lastResponse`` with ``preserveLastResponse``."""
+        checks = (self.marathon.root.run_specs.get(spec_id) or {}).get("readinessChecks")
+        if not checks or self.marathon.root.kinds.get(spec_id) != "App":
+            return []
+        name = checks[0].get("name", "readinessCheck")
+        return [{"name": name, "taskId": task_id, "ready": i.ready}
+                for i in self.marathon.instances(spec_id)
+                if i.state == "Running" and i.version == deployment.number
+                for task_id in i.tasks]
 
     # ---- pods, info -----------------------------------------------------------------------
 
@@ -393,8 +473,9 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
             if request.method == "POST":
                 body, spec_id = self._new_spec(request, "Pod {} already exists")
                 _require_containers(body)
-                self._change(lambda: framework.deploy({**body, "id": spec_id}, force=force))
-                return Response.json(201, framework.root.run_specs[spec_id])
+                change = self._change(lambda: framework.deploy({**body, "id": spec_id},
+                                                               force=force))
+                return self._with_body(change, framework.root.run_specs[spec_id])
             raise HttpError(405, "HTTP 405 Method Not Allowed")
         if rest == "::status" and request.method == "GET":     # every pod's status
             return Response.json(200, [self._pod_status(i) for i in pods])
@@ -406,9 +487,10 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
                 raise HttpError(422, "Invalid JSON", details=[
                     {"path": "/", "errors": ["error.expected.jsobject"]}])
             _require_containers(body)
-            self._change(lambda: framework.deploy({**body, "id": spec_id}, force=force))
-            return Response.json(200 if spec_id in pods else 201,
-                                 framework.root.run_specs[spec_id])
+            change = self._change(lambda: framework.deploy({**body, "id": spec_id},
+                                                           force=force))
+            return self._with_body(change, framework.root.run_specs[spec_id],
+                                   200 if spec_id in pods else 201)
         if spec_id not in pods:
             raise HttpError(404, f"Pod '{spec_id}' does not exist")
         if request.method == "GET" and status:
@@ -446,9 +528,35 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
             "event_subscriber": None})
 
     def _leader(self, request: Request, rest: str) -> Response:
-        if request.method != "GET" or rest:
+        """``GET /v2/leader`` and ``DELETE /v2/leader`` (``leader.raml``, ``LeaderResource``):
+        the leader abdicates, ``Leadership abdicated``, and a new election starts.
+        Simplified: this Marathon is the only one and is elected again at once; a real
+        cluster answers ``503`` while no instance leads, then another may lead, and the new
+        leader reloads the state and resumes the deployments."""
+        if rest or request.method not in ("GET", "DELETE"):
             raise HttpError(405, "HTTP 405 Method Not Allowed")
+        if request.method == "DELETE":
+            return Response.json(200, {"message": "Leadership abdicated"})
         return Response.json(200, {"leader": "127.0.0.1:8080"})
+
+
+REASON_FUNNEL = ("UnfulfilledRole", "UnfulfilledConstraint", "NoCorrespondingReservationFound",
+                 "InsufficientCpus", "InsufficientMemory", "InsufficientDisk",
+                 "InsufficientGpus", "InsufficientPorts")
+"""``NoOfferMatchReason.reasonFunnel`` (``src/main/scala/mesosphere/mesos/
+NoOfferMatchReason.scala``, as stored in the reference index): the order in which the
+reasons of an unused offer are reported, one reason per offer."""
+
+
+def _funnel(processed: int, declined: dict[str, int]) -> list[dict[str, Any]]:
+    """``declinedOfferSteps``: every reason of the funnel with the offers it declined and
+    the offers that reached it (``processed`` less those an earlier reason declined)."""
+    steps = []
+    for reason in REASON_FUNNEL:
+        steps.append({"reason": reason, "declined": declined.get(reason, 0),
+                      "processed": processed})
+        processed -= declined.get(reason, 0)
+    return steps
 
 
 def _defaults(spec: Any, service_ports: list[int]) -> dict[str, Any]:

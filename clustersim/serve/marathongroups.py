@@ -1,8 +1,12 @@
 """Groups in Marathon's REST API: ``GET``/``POST``/``PUT``/``DELETE /v2/groups[/<id>]``
 (d2iq-archive/marathon ``src/main/scala/mesosphere/marathon/api/v2/GroupsResource.scala``,
-``docs/docs/rest-api/public/api/v2/groups.raml``): the tree with its apps and pods, a new group
-(201, 409 ``A group with id [/x] already exists.``), ``PUT`` with ``scaleBy`` (every app of the
-subtree times the factor) or with a ``GroupUpdate``, and deletion of a whole subtree.
+``docs/docs/rest-api/public/api/v2/groups.raml``): the tree with its apps, pods and groups
+(``?embed=``: which of them, and what of each app; by default the three, the apps bare), a new
+group
+(201; its id, here and in a ``PUT``, relative to the path; 409 when it exists:
+``Group /x is already created. Use PUT to change this group.``), ``PUT`` with ``scaleBy``
+(every app of the subtree times the factor) or with a ``GroupUpdate`` (``?dryRun=true``: the
+deployment's steps, nothing changed), and deletion of a whole subtree.
 
 A mixin of :class:`~clustersim.serve.marathon.MarathonBackend`: it uses the backend's
 ``marathon``, ``_app_json``, ``_body`` and ``_change``.
@@ -10,13 +14,14 @@ A mixin of :class:`~clustersim.serve.marathon.MarathonBackend`: it uses the back
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from clustersim.marathon import Deployment, Marathon
+from clustersim.marathon.groups import RootGroup
 from clustersim.marathon.pathid import PathId
 from clustersim.serve.core import HttpError, Request, Response
-from clustersim.serve.marathonquery import definition, flag
+from clustersim.serve.marathonquery import definition, flag, group_embeds, invalid
 from clustersim.serve.marathonraml import check_group
 from clustersim.serve.marathonversions import MarathonTime
 
@@ -29,7 +34,7 @@ class MarathonGroups:
     marathon: Marathon
     times: MarathonTime
 
-    def _app_json(self, spec_id: str, embed: list[str]) -> dict[str, Any]:
+    def _app_json(self, spec_id: str, embed: Collection[str]) -> dict[str, Any]:
         raise NotImplementedError
 
     def _body(self, request: Request) -> Any:
@@ -39,16 +44,37 @@ class MarathonGroups:
                 created: bool = False) -> Response:
         raise NotImplementedError
 
-    def _group_json(self, group_id: str) -> dict[str, Any]:
+    def _action_json(self, action: dict[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _dry_run(self, target: Callable[[], RootGroup]) -> Response:
+        """``PUT /v2/groups/<id>?dryRun=true``: the steps the change would take,
+        ``{"steps": [...]}``, and nothing changed (``GroupsResource.update``)."""
+        try:
+            steps = self.marathon.plan(target())
+        except ValueError as err:
+            raise invalid(err) from None
+        return Response.json(200, {"steps": [{"actions": [self._action_json(a) for a in step]}
+                                             for step in steps]})
+
+    def _group_json(self, group_id: str, parts: set[str],
+                    app_embed: set[str]) -> dict[str, Any]:
+        """A group with the ``parts`` asked for (``apps``, ``pods``, ``groups``), each app
+        with what ``app_embed`` asks (:func:`.marathonquery.group_embeds`)."""
         root = self.marathon.root
         group = root.groups[group_id]
-        return {"id": group_id, "dependencies": list(group.dependencies),
-                "version": self.times.version(len(self.marathon.deployments)),
-                "apps": [self._app_json(i, []) for i in group.run_specs
-                         if root.kinds[i] == "App"],
-                "pods": [dict(root.run_specs[i]) for i in group.run_specs
-                         if root.kinds[i] == "Pod"],
-                "groups": [self._group_json(g) for g in group.groups]}
+        out: dict[str, Any] = {
+            "id": group_id, "dependencies": list(group.dependencies),
+            "version": self.times.version(len(self.marathon.deployments))}
+        if "apps" in parts:
+            out["apps"] = [self._app_json(i, app_embed) for i in group.run_specs
+                           if root.kinds[i] == "App"]
+        if "pods" in parts:
+            out["pods"] = [dict(root.run_specs[i]) for i in group.run_specs
+                           if root.kinds[i] == "Pod"]
+        if "groups" in parts:
+            out["groups"] = [self._group_json(g, parts, app_embed) for g in group.groups]
+        return out
 
     def _groups(self, request: Request, rest: str) -> Response:
         framework = self.marathon
@@ -62,12 +88,15 @@ class MarathonGroups:
                 raise HttpError(404, f"Group '{group_id}' does not exist")
             if versions:
                 return Response.json(200, [self.times.version(len(framework.deployments))])
-            return Response.json(200, self._group_json(group_id))
+            return Response.json(200, self._group_json(
+                group_id, *group_embeds(request.query.get("embed", []))))
         if request.method in ("POST", "PUT"):
             body = definition(self._body(request), "a group")
             check_group(body)
-            if rest or request.method == "PUT":
-                body = {**body, "id": group_id}
+            # createWithPath and update: the body's id is relative to the path's
+            group_id = str(PathId(str(body["id"])).resolve(group_id)) if body.get(
+                "id") else group_id
+            body = {**body, "id": group_id}
             if request.method == "PUT" and "scaleBy" in body:
                 factor = body["scaleBy"]
                 if group_id not in framework.root.groups:
@@ -75,13 +104,16 @@ class MarathonGroups:
                 if not isinstance(factor, int | float) or isinstance(factor, bool) or factor < 0:
                     raise HttpError(422, "Object is not valid", details=[
                         {"path": "/scaleBy", "errors": ["must be a number, 0 or more"]}])
+                if flag(request, "dryRun"):
+                    return self._dry_run(lambda: framework.scaled_root(group_id, factor))
                 return self._change(lambda: framework.scale_group(group_id, factor,
                                                                   force=force))
-            new_id = str(PathId(str(body.get("id", "/"))).resolve())
-            if request.method == "POST" and new_id in framework.root.groups and new_id != "/":
-                raise HttpError(409, f"A group with id [{new_id}] already exists.")
+            if request.method == "POST":
+                self._refuse_taken(body["id"])
             if request.method == "PUT":
                 body = self._group_update(group_id, body)
+                if flag(request, "dryRun"):
+                    return self._dry_run(lambda: framework.updated_root(body, replace=True))
             return self._change(lambda: framework.deploy(
                 body, replace=request.method == "PUT", force=force),
                 created=request.method == "POST")
@@ -90,6 +122,16 @@ class MarathonGroups:
                 raise HttpError(404, f"Group '{group_id}' does not exist")
             return self._change(lambda: framework.remove(group_id, force=force))
         raise HttpError(405, "HTTP 405 Method Not Allowed")
+
+    def _refuse_taken(self, group_id: str) -> None:
+        """``GroupsResource.createWithPath``'s two conflicts (409): the group exists (the
+        root ``/`` always does, so a POSTed group without an id is refused: it is a PUT), or
+        an app has its path."""
+        if group_id in self.marathon.root.groups:
+            raise HttpError(409, f"Group {group_id} is already created. Use PUT to change "
+                            "this group.")
+        if self.marathon.root.kinds.get(group_id) == "App":
+            raise HttpError(409, f"An app with the path {group_id} already exists.")
 
     def _group_update(self, group_id: str, update: dict[str, Any]) -> dict[str, Any]:
         """``PUT /v2/groups/<id>`` as ``GroupUpdate`` applies it (d2iq-archive/marathon

@@ -1,5 +1,6 @@
 """What Marathon's REST API reads from a request besides the body, and how it names a bad
-field: boolean flags (``?force=true``), the ``?label=`` selector of ``GET /v2/apps``, the
+field: boolean flags (``?force=true``), ``?embed=`` of an app, the ``?label=`` selector of
+``GET /v2/apps``, the
 ``?status=`` filter of ``GET /v2/tasks``, a definition that must be one JSON object, and
 the ``details`` of a 422 answer.
 
@@ -27,10 +28,11 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from clustersim.manifests import ManifestError
-from clustersim.marathon.groups import DependencyCycleError
+from clustersim.marathon.groups import DependencyCycleError, IdClashError
 from clustersim.serve.core import HttpError, Request
 
-__all__ = ["accepts_text", "definition", "flag", "invalid", "label_selector", "task_states"]
+__all__ = ["accepts_text", "app_embeds", "definition", "flag", "group_embeds", "invalid",
+           "label_selector", "task_states"]
 
 _TERM = r"(?:\\.|[-A-Za-z0-9_.])+"
 _SELECTOR = re.compile(
@@ -91,9 +93,44 @@ def accepts_text(request: Request) -> bool:
     return best["text"] > 2 * best["json"]
 
 
-def flag(request: Request, name: str) -> bool:
-    """A boolean query parameter (``?force=true``), false when absent."""
-    return (request.arg(name) or "").lower() in ("true", "1")
+_EMBED_PREFIXES = ("group.apps.", "apps.", "app.")
+_APP_EMBEDS = {"tasks": ("tasks", "deployments"),
+               "failures": ("tasks", "lastTaskFailure", "deployments"),
+               "deployments": ("deployments",), "readiness": ("readiness",),
+               "lastTaskFailure": ("lastTaskFailure",), "counts": ("counts",),
+               "taskStats": ("taskStats",)}
+
+
+def app_embeds(values: Sequence[str]) -> set[str]:
+    """What ``?embed=`` asks to add to an app (``InfoEmbedResolver.resolveApp``): each value
+    with the prefix ``app.``, ``apps.`` or ``group.apps.``, or none (all read alike);
+    ``tasks`` brings the deployments too, the deprecated ``failures`` the tasks, the last
+    task failure and the deployments; an unknown value is ignored."""
+    found: set[str] = set()
+    for value in values:
+        prefix = next((p for p in _EMBED_PREFIXES if value.startswith(p)), "")
+        found.update(_APP_EMBEDS.get(value.removeprefix(prefix), ()))
+    return found
+
+
+_GROUP_PARTS = {"group.apps": "apps", "group.pods": "pods", "group.groups": "groups"}
+
+
+def group_embeds(values: Sequence[str]) -> tuple[set[str], set[str]]:
+    """What ``?embed=`` asks to add to a group and to each of its apps
+    (``GroupsResource.group``, ``InfoEmbedResolver.resolveAppGroup``): the parts ``apps``,
+    ``pods``, ``groups`` (all three when nothing is asked), and what the values starting with
+    ``group.apps.`` ask of an app (:func:`app_embeds`; none by default)."""
+    embeds = list(values) or list(_GROUP_PARTS)
+    parts = {_GROUP_PARTS[e] for e in embeds if e in _GROUP_PARTS}
+    return parts, app_embeds([e for e in embeds if e.startswith("group.apps.")])
+
+
+def flag(request: Request, name: str, default: bool = False) -> bool:
+    """A boolean query parameter (``?force=true``); ``default`` when absent (the resource's
+    ``@DefaultValue``: ``false`` but for ``DELETE /v2/apps/<id>``'s ``force``)."""
+    value = request.arg(name)
+    return default if value is None else value.lower() in ("true", "1")
 
 
 def _member(values: set[str], inside: bool) -> Callable[[str], bool]:
@@ -126,10 +163,13 @@ def invalid(err: ValueError, *, each_app: bool = False) -> HttpError:
     ``each_app``: the definition was a list of apps that Marathon validates one by one
     (``PUT``/``PATCH /v2/apps``), so a violation is named as in a single app (``/``,
     ``/cmd``), without the item's index. A dependency cycle is answered in Marathon's words
-    only (``RootGroup.validRootGroup``: no cycle named, no hint)."""
-    if isinstance(err, DependencyCycleError):
+    only (``RootGroup.validRootGroup``: no cycle named, no hint), and so is an app or a pod
+    with a group's id (simplified: named at ``/`` where the clash is inside a group, which
+    Marathon names)."""
+    if isinstance(err, DependencyCycleError | IdClashError):
+        upstream = err.upstream if isinstance(err, IdClashError) else err.UPSTREAM_MESSAGE
         return HttpError(422, "Object is not valid", details=[
-            {"path": "/", "errors": [DependencyCycleError.UPSTREAM_MESSAGE]}])
+            {"path": "/", "errors": [upstream]}])
     if isinstance(err, ManifestError):
         text = err.message.rstrip(".")
         if err.expected:

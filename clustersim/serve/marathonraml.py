@@ -43,6 +43,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from clustersim.manifests.marathon_types import (
+    ANY_PORT,
     OPERATORS,
     UNKNOWN_OPERATOR,
     App,
@@ -52,6 +53,7 @@ from clustersim.manifests.marathon_types import (
     Network,
     ReadinessCheck,
     Residency,
+    bound_error,
     check_constraint,
     enum_values,
 )
@@ -84,10 +86,8 @@ def _number(value: Any, path: str, minimum: float | None, errors: Errors, *,
         errors.append((path, "error.expected.jsnumber"))
     elif integer and (value != int(value) or abs(value) > _INT32):
         errors.append((path, "error.expected.int"))
-    elif minimum is not None and value < minimum:
-        errors.append((path, "error.min"))
-    elif maximum is not None and value > maximum:
-        errors.append((path, "error.max"))
+    elif key := bound_error(value, minimum, maximum):
+        errors.append((path, key))
 
 
 def _path_id(value: Any, path: str, errors: Errors) -> None:
@@ -103,8 +103,9 @@ Reader = Callable[[Any, str, Errors], None]
 """Play's reader of one RAML type: appends ``(path, error key)`` for a value it refuses."""
 
 
-def _integer(minimum: float | None = None) -> Reader:
-    return lambda value, path, errors: _number(value, path, minimum, errors, integer=True)
+def _integer(minimum: float | None = None, maximum: float | None = None) -> Reader:
+    return lambda value, path, errors: _number(value, path, minimum, errors, integer=True,
+                                               maximum=maximum)
 
 
 def _double(minimum: float | None) -> Reader:
@@ -216,8 +217,8 @@ _LEGACY_NAME = _string(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", 1)
 """``LegacyName`` of ``stringTypes.raml`` (port and port mapping names)."""
 _PROTOCOL = _enum("tcp", "udp", "udp,tcp")
 """``NetworkProtocol`` of ``stringTypes.raml``."""
-_PORT = _integer()
-"""``AnyPort`` (``numberTypes.raml``, an int32; its range is left to the loader)."""
+_PORT = _integer(*ANY_PORT)
+"""``AnyPort`` (``numberTypes.raml``): an int32 from 0 to 65535, the loader's range too."""
 _PORT_MAPPING = _object({"containerPort": _PORT, "hostPort": _PORT, "servicePort": _PORT,
                          "protocol": _PROTOCOL, "name": _LEGACY_NAME, "labels": _labels})
 """``ContainerPortMapping`` of ``appContainer.raml``."""
@@ -227,7 +228,7 @@ _FIELDS: dict[str, Reader] = {
     **{key: _integer(minimum) for key, minimum in _INTEGERS.items()},
     **{key: _double(minimum) for key, minimum in _NUMBERS.items()},
     "constraints": _array(_array(_string())), "dependencies": _array(_path_id),
-    "labels": _labels, "requirePorts": _boolean,
+    "labels": _labels, "requirePorts": _boolean, "ports": _array(_PORT),
     "container": _object({   # Container, DockerContainer of appContainer.raml
         "type": _model_enum(Container, "type"),
         "docker": _object({"image": _string(min_length=1),

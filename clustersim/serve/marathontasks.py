@@ -15,6 +15,7 @@ from typing import Any
 
 from clustersim.marathon import Deployment, Marathon
 from clustersim.marathon.pathid import PathId
+from clustersim.marathon.state import CheckRecord, Instance
 from clustersim.mesos import MesosCluster
 from clustersim.serve.core import HttpError, Request, Response
 from clustersim.serve.marathonquery import accepts_text, flag, task_states
@@ -96,10 +97,29 @@ class MarathonTasks:
                         "startedAt": self._instant(instance.running_since)}
                     if instance.ip:
                         task["ipAddresses"] = [{"ipAddress": instance.ip, "protocol": "IPv4"}]
-                    if instance.healthy is not None:
-                        task["healthCheckResults"] = [{"alive": instance.healthy,
-                                                       "taskId": task_id}]
+                    if app.spec.health_checks:
+                        task["healthCheckResults"] = self._health(instance,
+                                                                  len(app.spec.health_checks))
                     out.append(task)
+        return out
+
+    def _health(self, instance: Instance, checks: int) -> list[dict[str, Any]]:
+        """One ``Health`` per health check of the app (``docs/.../types/healthCheck.raml``,
+        written by ``raml/HealthConversion.scala``), there from the start as
+        ``HealthCheckManager.statuses`` gives them: ``alive``, ``consecutiveFailures``,
+        ``instanceId`` and the instants of the first and last success and the last failure,
+        each left out until it happened. Simplified: no ``lastFailureCause`` (a failing
+        check here has no HTTP status or error to report)."""
+        out = []
+        for index in range(checks):
+            record = instance.checks.get(index, CheckRecord())
+            health = {"alive": record.alive,
+                      "consecutiveFailures": instance.failures.get(index, 0),
+                      "firstSuccess": self._instant(record.first_success),
+                      "instanceId": instance.id,
+                      "lastSuccess": self._instant(record.last_success),
+                      "lastFailure": self._instant(record.last_failure)}
+            out.append({k: v for k, v in health.items() if v is not None})
         return out
 
     def _tasks(self, request: Request, rest: str) -> Response:

@@ -416,6 +416,25 @@ def test_what_the_simulator_refused_after_loading_is_refused_by_the_loader(
     assert words in caught.value.message
 
 
+@pytest.mark.parametrize(("ports", "path", "key"), [
+    ('"portDefinitions": [{"port": 70000}]', "portDefinitions[0].port", "error.max"),
+    ('"ports": [-1]', "ports[0]", "error.min"),
+    ('"container": {"type": "DOCKER", "docker": {"image": "nginx"}, '
+     '"portMappings": [{"containerPort": 80, "servicePort": 65536}]}',
+     "container.portMappings[0].servicePort", "error.max"),
+])
+def test_a_port_out_of_range_is_refused_in_marathons_words(ports: str, path: str,
+                                                            key: str) -> None:
+    """The loader names the key the served API answers for the same port (Play's
+    ``error.min``/``error.max`` for ``AnyPort``, 0 to 65535), not pydantic's "Input should
+    be less than or equal to 65535"."""
+    with pytest.raises(ManifestError) as caught:
+        load_manifests('{"id": "/a", "cmd": "x",\n ' + ports + "}", name="app.json")
+    assert (caught.value.path, caught.value.line) == (path, 2)
+    assert caught.value.message.endswith(
+        f"is not valid: {key} (Marathon's port type AnyPort runs from 0 to 65535)")
+
+
 def test_enums_are_read_in_any_case_as_marathons_reader_reads_them() -> None:
     """The RAML reader matches an enum in any case (d2iq-archive/marathon ``EnumVisitor``) and
     keeps its RAML spelling, so the definition the simulator reads has ``DOCKER``, ``host``;

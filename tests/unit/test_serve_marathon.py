@@ -67,6 +67,16 @@ def test_info_leader_ping(server, client):
     assert requests.get(f"{server.url}/ping", timeout=10).text == "pong"
 
 
+def test_the_leader_abdicates_and_is_elected_again(server, client):
+    """``DELETE /v2/leader`` (leader.raml): 200 ``Leadership abdicated`` (it answered 405);
+    the only Marathon leads again and keeps its apps."""
+    client.create_app("/web", MarathonApp(cmd="serve", cpus=0.1, mem=16))
+    answer = requests.delete(f"{server.url}/v2/leader", timeout=10)
+    assert (answer.status_code, answer.json()) == (200, {"message": "Leadership abdicated"})
+    assert client.get_leader() == {"leader": "127.0.0.1:8080"}
+    assert [a.id for a in client.list_apps()] == ["/web"]
+
+
 def test_create_app_runs_tasks_on_agents(server, client):
     app = client.create_app("/web", MarathonApp(cmd="serve", cpus=0.5, mem=128, instances=3))
     assert app.id == "/web" and app.instances == 3 and app.deployments
@@ -111,6 +121,75 @@ def test_queue_shows_an_app_that_does_not_fit(server, client):
     assert _framework(server).queue()[0]["count"] == 1
 
 
+def test_the_queue_reports_the_offers_of_the_launch_attempt(pinned):
+    """``processedOffersSummary`` as ``QueueInfoConversion`` writes it: the offers processed
+    and left unused since the launch attempt began (``since``, which stays put), when one
+    was last left unused, and the funnel of ``NoOfferMatchReason``: every reason with the
+    offers it declined and those that reached it. The simulator gave ``since`` as the time of
+    the request, no counts, and only the reasons seen, each as processed as declined."""
+    client = marathon.MarathonClient(pinned.url)
+    client.create_app("/big", MarathonApp(cmd="x", cpus=64, mem=32, instances=2))
+    pinned.step(5)
+    [first] = client.list_queue()
+    pinned.step(5)
+    [item] = client.list_queue()
+    summary = item.processed_offers_summary
+    assert item.since == first.since <= summary["lastUnusedOfferAt"] < _stamp(EPOCH + 10)
+    assert (summary["processedOffersCount"], summary["unusedOffersCount"]) == (3, 3)
+    assert "lastUsedOfferAt" not in summary
+    for funnel in ("rejectSummaryLastOffers", "rejectSummaryLaunchAttempt"):
+        steps = [(s["reason"], s["declined"], s["processed"]) for s in summary[funnel]]
+        assert steps == [("UnfulfilledRole", 0, 3), ("UnfulfilledConstraint", 0, 3),
+                         ("NoCorrespondingReservationFound", 0, 3), ("InsufficientCpus", 3, 3),
+                         ("InsufficientMemory", 0, 0), ("InsufficientDisk", 0, 0),
+                         ("InsufficientGpus", 0, 0), ("InsufficientPorts", 0, 0)]
+    client.scale_app("/big", 0, force=True)       # the attempt ends; the next starts afresh
+    pinned.step(130)
+    client.scale_app("/big", 1, force=True)
+    pinned.step(5)
+    [again] = client.list_queue()
+    assert again.since > item.since and again.processed_offers_summary[
+        "processedOffersCount"] == 3
+
+
+def test_an_offer_is_declined_for_the_first_reason_of_the_funnel(server, client):
+    """An offer that fails both the constraint and the CPUs counts as
+    ``UnfulfilledConstraint``: Marathon gathers every reason and counts the first of
+    ``NoOfferMatchReason.reasonFunnel`` (constraints before resources); the simulator
+    checked the resources first and said ``InsufficientCpus``."""
+    requests.post(f"{server.url}/v2/apps", json={
+        "id": "/big", "cmd": "x", "cpus": 64, "mem": 16,
+        "constraints": [["hostname", "LIKE", "nowhere"]]}, timeout=10)
+    server.step(10)
+    [item] = client.list_queue()
+    steps = {s["reason"]: s["declined"]
+             for s in item.processed_offers_summary["rejectSummaryLaunchAttempt"]}
+    assert (steps["UnfulfilledConstraint"], steps["InsufficientCpus"]) == (3, 0)
+    assert set(_framework(server).queue()[0]["rejections"]) == {"UnfulfilledConstraint"}
+
+
+def test_a_deployments_current_actions_carry_readiness_check_results(server):
+    """``DeploymentActionInfo`` (deployment.raml) has ``readinessCheckResults``: none for an
+    app without readiness checks, and for one with them each new task with the check's name
+    and whether it is ready. The simulator's current actions had no such field."""
+    url = server.url
+    requests.post(f"{url}/v2/apps", json={
+        "id": "/web", "cmd": "x", "cpus": 0.1, "mem": 16, "instances": 2,
+        "portDefinitions": [{"port": 0, "name": "http"}],
+        "readinessChecks": [{"name": "ready", "portName": "http", "intervalSeconds": 30,
+                             "timeoutSeconds": 10}]}, timeout=10)
+    requests.post(f"{url}/v2/apps", json={"id": "/plain", "cmd": "x", "cpus": 64, "mem": 16},
+                  timeout=10)                      # fits no agent: its deployment stays
+    server.step(5)
+    actions = {a["app"]: a for d in requests.get(f"{url}/v2/deployments", timeout=10).json()
+               for a in d["currentActions"]}
+    tasks = sorted(t["id"] for t in requests.get(f"{url}/v2/apps/web/tasks",
+                                                 timeout=10).json()["tasks"])
+    assert actions["/web"]["readinessCheckResults"] == [
+        {"name": "ready", "taskId": task, "ready": False} for task in tasks]
+    assert actions["/plain"]["readinessCheckResults"] == []
+
+
 def test_groups_over_plain_http(server, client):
     # the client's create_group fails on Python ≥ 3.10 (collections.Iterable), so plain HTTP
     text = example_path("marathon").read_text()
@@ -123,6 +202,180 @@ def test_groups_over_plain_http(server, client):
     assert ids == sorted(i for i, k in _framework(server).root.kinds.items() if k == "App")
     group = client.get_group(root["groups"][0]["id"])
     assert group.id == root["groups"][0]["id"]
+
+
+def test_posting_a_group_that_exists_gets_marathons_conflicts(server):
+    """``GroupsResource.createWithPath``: 409 ``Group /x is already created. Use PUT to
+    change this group.`` (the root always exists, so a group without an id is refused), or
+    ``An app with the path /x already exists.``; the simulator said ``A group with id [/x]
+    already exists.``, and created the root's apps from a group without an id."""
+    url = f"{server.url}/v2/groups"
+    app = {"id": "a", "cmd": "x", "cpus": 0.1, "mem": 16}
+    assert requests.post(url, json={"id": "/shop", "apps": [app]}, timeout=10).status_code == 201
+    requests.post(f"{server.url}/v2/apps", json={"id": "/web", "cmd": "x", "cpus": 0.1,
+                                                 "mem": 16}, timeout=10)
+    for body, message in [
+            ({"id": "/shop", "apps": []}, "Group /shop is already created. Use PUT to change "
+                                          "this group."),
+            ({"apps": [app]}, "Group / is already created. Use PUT to change this group."),
+            ({"id": "web"}, "An app with the path /web already exists.")]:
+        answer = requests.post(url, json=body, timeout=10)
+        assert (answer.status_code, answer.json()) == (409, {"message": message})
+    assert "/a" not in _framework(server).root.run_specs
+
+
+def test_a_posted_groups_id_is_relative_to_the_path(server):
+    """``POST /v2/groups/shop`` with ``{"id": "web"}`` creates ``/shop/web`` (the body's id
+    canonical against the path's, ``createWithPath``); the simulator replaced the body's id by
+    the path's, and refused it: /shop exists."""
+    url = f"{server.url}/v2/groups"
+    app = {"id": "a", "cmd": "x", "cpus": 0.1, "mem": 16}
+    requests.post(url, json={"id": "/shop", "apps": [app]}, timeout=10)
+    assert requests.post(f"{url}/shop", json={"id": "web", "apps": [app]},
+                         timeout=10).status_code == 201
+    assert requests.post(f"{url}/shop/api", json={"apps": [app]}, timeout=10).status_code == 201
+    kinds = _framework(server).root.kinds
+    assert {i for i, k in kinds.items() if k == "App"} == {
+        "/shop/a", "/shop/web/a", "/shop/api/a"}
+
+
+def test_each_change_names_its_deployment_in_a_header(server):
+    """``RestResource.deploymentResult`` and the creation of an app or a pod set
+    ``Marathon-Deployment-Id`` to the deployment the change started (the id the body's
+    ``deploymentId`` or the app's ``deployments`` gives); the simulator sent none."""
+    url = server.url
+    app = {"id": "/web", "cmd": "x", "cpus": 0.1, "mem": 16}
+    pod = {"id": "/p", "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 16}}]}
+    created = requests.post(f"{url}/v2/apps", json=app, timeout=10)
+    assert created.headers["Marathon-Deployment-Id"] == created.json()["deployments"][0]["id"]
+    server.step(30)
+    changes = [requests.put(f"{url}/v2/apps/web", json={"instances": 2}, timeout=10),
+               requests.post(f"{url}/v2/apps/web/restart?force=true", timeout=10),
+               requests.post(f"{url}/v2/groups", json={"id": "/g"}, timeout=10),
+               requests.delete(f"{url}/v2/apps/web", timeout=10)]
+    for change in changes:
+        assert change.headers["Marathon-Deployment-Id"] == change.json()["deploymentId"]
+    started = requests.post(f"{url}/v2/pods", json=pod, timeout=10).headers
+    ids = [d.id for d in _framework(server).deployments]
+    assert started["Marathon-Deployment-Id"] == ids[-1] and len(set(ids)) == len(ids)
+
+
+def test_deleting_an_app_is_forced_unless_the_request_says_otherwise(server, client):
+    """``AppsResource.delete`` reads ``force`` with ``@DefaultValue("true")``: an app whose
+    deployment is running is removed (the simulator answered 409 "App is locked"); with
+    ``?force=false`` (the marathon client's default) the lock holds, and a group's delete
+    (``GroupsResource.delete``, default false) keeps it."""
+    url = server.url
+    for app_id in ("/a", "/b", "/g/c"):
+        requests.post(f"{url}/v2/apps", json={"id": app_id, "cmd": "x", "cpus": 0.1,
+                                              "mem": 16, "instances": 2}, timeout=10)
+    with pytest.raises(ConflictError, match="App is locked by one or more deployments"):
+        client.delete_app("/b")
+    assert requests.delete(f"{url}/v2/groups/g", timeout=10).status_code == 409
+    removed = requests.delete(f"{url}/v2/apps/a", timeout=10)
+    assert removed.status_code == 200
+    server.step(30)
+    assert sorted(client.list_apps(), key=lambda a: a.id)[0].id == "/b"
+    assert "/a" not in _framework(server).root.run_specs
+
+
+def test_an_app_with_a_groups_id_gets_marathons_words(server):
+    """``RootGroup.validRootGroup`` (``noAppsAndGroupsWithSameName``): 422 ``Groups and
+    Applications may not have the same identifier.``, for an app posted with a group's id
+    and for one inside an app's id (its group would be the app); the simulator answered its
+    own sentences. The Python API's message names the id too."""
+    url = server.url
+    requests.post(f"{url}/v2/groups", json={"id": "/shop", "apps": [
+        {"id": "db", "cmd": "x", "cpus": 0.1, "mem": 16}]}, timeout=10)
+    refusal = {"message": "Object is not valid", "details": [
+        {"path": "/", "errors": ["Groups and Applications may not have the same identifier."]}]}
+    for app_id in ("/shop", "/shop/db/x"):
+        answer = requests.post(f"{url}/v2/apps", json={"id": app_id, "cmd": "x", "cpus": 0.1,
+                                                        "mem": 16}, timeout=10)
+        assert (answer.status_code, answer.json()) == (422, refusal)
+    with pytest.raises(ValueError, match="identifier: '/shop' is a group and an app"):
+        _framework(server).deploy({"id": "/shop", "cmd": "x", "cpus": 0.1, "mem": 16})
+
+
+def test_a_created_app_is_answered_with_no_task_counted(server):
+    """``AppsResource.create`` answers the new app with ``tasksStaged``, ``tasksRunning``,
+    ``tasksHealthy`` and ``tasksUnhealthy`` at 0 and its deployment; the simulator counted
+    the task it staged while answering (``tasksStaged: 1``)."""
+    answer = requests.post(f"{server.url}/v2/apps", json={"id": "/web", "cmd": "x",
+                                                         "cpus": 0.1, "mem": 16}, timeout=10)
+    app = answer.json()
+    assert [app[k] for k in ("tasksStaged", "tasksRunning", "tasksHealthy",
+                             "tasksUnhealthy")] == [0, 0, 0, 0]
+    assert app["deployments"] == [{"id": answer.headers["Marathon-Deployment-Id"]}]
+    assert "tasks" not in app
+
+
+def test_a_put_groups_id_is_relative_to_the_path(server):
+    """``PUT /v2/groups`` with ``{"id": "/shop", ...}`` changes /shop (``GroupsResource.
+    update``: the body's id canonical against the path's); the simulator replaced the root
+    group with the body instead, stopping every app at the root."""
+    url = server.url
+    app = {"id": "a", "cmd": "x", "cpus": 0.1, "mem": 16}
+    requests.post(f"{url}/v2/apps", json={"id": "/keep", "cmd": "x", "cpus": 0.1, "mem": 16},
+                  timeout=10)
+    assert requests.put(f"{url}/v2/groups?force=true", json={"id": "/shop", "apps": [app]},
+                        timeout=10).status_code == 200
+    assert requests.put(f"{url}/v2/groups/shop?force=true", json={"id": "web", "apps": [app]},
+                        timeout=10).status_code == 200
+    server.step(30)
+    apps = {i for i, k in _framework(server).root.kinds.items() if k == "App"}
+    assert apps == {"/keep", "/shop/a", "/shop/web/a"}
+
+
+def test_a_dry_run_of_a_group_change_shows_its_steps_and_changes_nothing(server):
+    """``PUT /v2/groups/<id>?dryRun=true`` (``GroupsResource.update``) answers the
+    deployment's ``steps`` and changes nothing; the simulator ignored ``dryRun`` and
+    deployed the change."""
+    url = server.url
+    requests.post(f"{url}/v2/groups", json={"id": "/shop", "apps": [
+        {"id": "db", "cmd": "x", "cpus": 0.1, "mem": 16}]}, timeout=10)
+    server.step(30)
+    before = len(_framework(server).deployments)
+    app = {"id": "web", "cmd": "x", "cpus": 0.1, "mem": 16, "dependencies": ["/shop/db"]}
+    dry = requests.put(f"{url}/v2/groups/shop?dryRun=true", json={"apps": [app]}, timeout=10)
+    assert (dry.status_code, dry.json()) == (200, {"steps": [
+        {"actions": [{"action": "StopApplication", "app": "/shop/db"}]},
+        {"actions": [{"action": "StartApplication", "app": "/shop/web"}]},
+        {"actions": [{"action": "ScaleApplication", "app": "/shop/web"}]}]})
+    scaled = requests.put(f"{url}/v2/groups/shop?dryRun=true", json={"scaleBy": 3}, timeout=10)
+    assert scaled.json() == {"steps": [
+        {"actions": [{"action": "ScaleApplication", "app": "/shop/db"}]}]}
+    assert len(_framework(server).deployments) == before
+    assert set(_framework(server).root.run_specs) == {"/shop/db"}
+
+
+def test_a_groups_apps_and_a_queued_app_carry_only_what_is_embedded(server):
+    """``GroupsResource.group`` embeds apps, pods and groups by default and gives each app
+    only what ``group.apps.*`` asks (no counts, no deployments by default); ``GET /v2/queue``
+    gives the app's definition (``QueueApp.app`` is an ``App``). The simulator added the
+    counts and deployments everywhere and ignored the group's embeds."""
+    url = server.url
+    requests.post(f"{url}/v2/groups", json={"id": "/shop", "apps": [
+        {"id": "db", "cmd": "x", "cpus": 0.1, "mem": 16},
+        {"id": "big", "cmd": "x", "cpus": 64, "mem": 16}]}, timeout=10)
+    server.step(30)
+
+    def shop(query: str = "") -> dict:
+        root = requests.get(f"{url}/v2/groups{query}", timeout=10).json()
+        return next(g for g in root.get("groups", [root]) if g["id"] == "/shop")
+
+    assert [a["id"] for a in shop()["apps"]] == ["/shop/db", "/shop/big"]
+    assert not any({"tasksRunning", "deployments", "tasks"} & set(a) for a in shop()["apps"])
+    counted = shop("?embed=group.groups&embed=group.apps&embed=group.apps.counts")["apps"]
+    assert [(a["tasksRunning"], "deployments" in a) for a in counted] == [(1, False),
+                                                                          (0, False)]
+    with_tasks = requests.get(f"{url}/v2/groups/shop?embed=group.apps&embed=group.apps.tasks",
+                              timeout=10).json()
+    assert "groups" not in with_tasks and "pods" not in with_tasks
+    assert [len(a["tasks"]) for a in with_tasks["apps"]] == [1, 0]
+    assert [len(a["deployments"]) for a in with_tasks["apps"]] == [1, 1]   # big holds it
+    [queued] = requests.get(f"{url}/v2/queue", timeout=10).json()["queue"]
+    assert queued["app"]["id"] == "/shop/big" and "tasksRunning" not in queued["app"]
 
 
 def _walk(group):
@@ -479,6 +732,60 @@ def test_a_health_check_must_name_one_of_the_apps_ports(server):
                                      "portIndex": 7}]).status_code == 201
 
 
+def test_a_tasks_health_check_results_are_marathons_health_per_check(server, client):
+    """``healthCheckResults`` holds one ``Health`` per health check (healthCheck.raml,
+    ``HealthConversion``), from the start: ``alive`` (a success later than the last
+    failure), ``consecutiveFailures``, ``instanceId`` and the instants of the first and last
+    success and of the last failure. The simulator gave one ``{alive, taskId}`` for all
+    checks, once any had run; the client read no failures and no times."""
+    framework = _framework(server)
+    checks = [{"protocol": "TCP", "gracePeriodSeconds": 30, "intervalSeconds": 10,
+               "maxConsecutiveFailures": 3},
+              {"protocol": "COMMAND", "command": {"value": "true"}, "intervalSeconds": 20}]
+    requests.post(f"{server.url}/v2/apps", json={"id": "/web", "cmd": "x", "cpus": 0.1,
+                                                 "mem": 16, "healthChecks": checks},
+                  timeout=10)
+    server.step(1)
+    [task] = client.list_tasks("/web")
+    instance = framework.instances("/web")[0]
+    assert [(h.alive, h.consecutive_failures, h.instance_id, h.first_success)
+            for h in task.health_check_results] == [(False, 0, instance.id, None)] * 2
+    server.step(40)
+    framework.set_health("/web", False)
+    server.step(12)
+    [task] = client.list_tasks("/web")
+    tcp, command = task.health_check_results
+    assert (tcp.alive, tcp.consecutive_failures, command.consecutive_failures) == (False, 1, 1)
+    assert tcp.first_success < tcp.last_success < tcp.last_failure
+    assert not command.alive and command.last_failure is not None
+    raw = requests.get(f"{server.url}/v2/apps/web/tasks", timeout=10).json()
+    assert "taskId" not in raw["tasks"][0]["healthCheckResults"][0]
+    server.step(25)         # killed after 3 failures, relaunched: its health starts afresh
+    [task] = client.list_tasks("/web")
+    assert task.id != raw["tasks"][0]["id"]
+    assert [(h.alive, h.consecutive_failures, h.last_failure)
+            for h in task.health_check_results] == [(False, 0, None)] * 2
+
+
+@pytest.mark.parametrize(("query", "tasks"), [
+    ("", False), ("?embed=apps.tasks", True), ("?embed=app.tasks", True),
+    ("?embed=tasks", True), ("?embed=group.apps.tasks", True), ("?embed=apps.failures", True),
+    ("?embed=apps.counts&embed=apps.deployments", False), ("?embed=apps.nope", False)])
+def test_embed_is_read_as_marathon_reads_it(server, query, tasks):
+    """``InfoEmbedResolver.resolveApp`` reads ``tasks`` with any of its prefixes or none, and
+    ``failures`` as tasks too; ``GET /v2/apps/<id>`` embeds the tasks whatever is asked
+    (``AppsResource.show``). The simulator knew ``apps.tasks`` and ``app.tasks`` only, and
+    left an app's tasks out when another embed was asked for."""
+    requests.post(f"{server.url}/v2/apps", json={"id": "/web", "cmd": "x", "cpus": 0.1,
+                                                 "mem": 16}, timeout=10)
+    server.step(30)
+    [app] = requests.get(f"{server.url}/v2/apps{query}", timeout=10).json()["apps"]
+    assert ("tasks" in app, app["tasksRunning"], app["deployments"]) == (tasks, 1, [])
+    shown = requests.get(f"{server.url}/v2/apps/web{query.replace('apps.', 'app.')}",
+                         timeout=10).json()["app"]
+    assert [t["appId"] for t in shown["tasks"]] == ["/web"]
+
+
 def test_an_instance_waiting_for_an_offer_is_no_staged_task(server, client):
     client.create_app("/big", MarathonApp(cmd="x", cpus=64, mem=32))   # fits no agent
     server.step(30)
@@ -805,6 +1112,26 @@ ID_RULE = ("must fully match regular expression '^(([a-z0-9]|[a-z0-9][a-z0-9\\-]
      "Invalid JSON", [{"path": "/healthChecks(0)/protocol",
                        "errors": ["error.unknown.enum.literal"]},
                       {"path": "/healthChecks(0)/intervalSeconds", "errors": ["error.min"]}]),
+    # numberTypes.raml's AnyPort (0 to 65535, Play's min and max): these got pydantic's
+    # words as "Object is not valid" ("70000 is not valid: Input should be less than ...")
+    ({"id": "/a", "cmd": "x", "portDefinitions": [{"port": 80}, {"port": 70000}]},
+     "Invalid JSON", [{"path": "/portDefinitions(1)/port", "errors": ["error.max"]}]),
+    ({"id": "/a", "cmd": "x", "container": {"type": "DOCKER", "docker": {"image": "nginx"},
+                                            "portMappings": [{"containerPort": -1,
+                                                              "hostPort": 70000,
+                                                              "servicePort": 65536}]}},
+     "Invalid JSON", [{"path": "/container/portMappings(0)/containerPort",
+                       "errors": ["error.min"]},
+                      {"path": "/container/portMappings(0)/hostPort", "errors": ["error.max"]},
+                      {"path": "/container/portMappings(0)/servicePort",
+                       "errors": ["error.max"]}]),
+    ({"id": "/a", "cmd": "x", "container": {"type": "DOCKER", "docker": {
+        "image": "nginx", "network": "BRIDGE", "portMappings": [{"containerPort": 65536}]}}},
+     "Invalid JSON", [{"path": "/container/docker/portMappings(0)/containerPort",
+                       "errors": ["error.max"]}]),
+    ({"id": "/a", "cmd": "x", "ports": [0, 70000], "healthChecks": [{"port": -80}]},
+     "Invalid JSON", [{"path": "/ports(1)", "errors": ["error.max"]},
+                      {"path": "/healthChecks(0)/port", "errors": ["error.min"]}]),
     # more enums (killSelection.raml, network.raml): any case is read, another value refused
     ({"id": "/a", "cmd": "x", "killSelection": "NEWEST_FIRST",
       "networks": [{"mode": "bridge"}]}, "Invalid JSON",
