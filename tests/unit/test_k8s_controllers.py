@@ -744,6 +744,26 @@ def test_daemonset_counts_its_template_generations_in_an_annotation():
     assert revisions == [(1, "1"), (2, "2")]
 
 
+def test_daemon_pods_carry_the_template_generation_they_were_made_from():
+    """``CreatePodTemplate`` labels each daemon pod ``pod-template-generation`` with the
+    DaemonSet's template generation beside its ``controller-revision-hash``: after a template
+    change the replacements carry the next one."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(daemonset())
+    cluster.run()
+
+    def generations():
+        return {cluster.get("Pod", "default", p.name)["metadata"]["labels"][
+            "pod-template-generation"] for p in cluster.pods()}
+
+    assert generations() == {"1"}
+    changed = daemonset()
+    changed["spec"]["template"]["spec"]["containers"][0]["image"] = "agent:2"
+    cluster.apply(changed)
+    cluster.run()
+    assert generations() == {"2"}
+
+
 def test_a_new_daemonset_keeps_a_template_generation_it_was_created_with():
     """``PrepareForCreate`` keeps a client's template generation of at least 1 and raises a
     lower one to 1."""

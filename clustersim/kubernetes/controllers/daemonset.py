@@ -23,7 +23,9 @@ https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/
 
 - Each template the DaemonSet has had is a ControllerRevision
   (:mod:`~clustersim.kubernetes.controllers.history`) whose ``controller-revision-hash``
-  label is the one its pods carry.
+  label is the one its pods carry; each pod also carries the DaemonSet's template generation
+  as its ``pod-template-generation`` label (``CreatePodTemplate`` in ``daemonset_util.go``,
+  from the annotation :mod:`~clustersim.kubernetes.templategeneration` describes).
 
 Simplified: ``maxSurge`` for DaemonSets is not modelled.
 """
@@ -43,10 +45,13 @@ from clustersim.kubernetes.objects import (
     new_pod_from_template,
     pod_template_hash,
 )
+from clustersim.kubernetes.templategeneration import TEMPLATE_GENERATION
 
 __all__ = ["DaemonSetController", "daemon_tolerations", "pin_to_node"]
 
 _HASH_LABEL = "controller-revision-hash"
+_GENERATION_LABEL = "pod-template-generation"
+"""``extensions.DaemonSetTemplateGenerationKey``: the template generation a pod was made from."""
 
 
 def daemon_tolerations(spec: dict[str, Any]) -> list[dict[str, Any]]:
@@ -146,7 +151,11 @@ class DaemonSetController(Controller):
     def _create(self, ds, template, node: str, revision: str) -> None:
         pod = new_pod_from_template(self._probe(template, node), ds,
                                     prefix=f"{ds['metadata']['name']}-")
-        pod["metadata"]["labels"][_HASH_LABEL] = revision
+        labels = pod["metadata"]["labels"]
+        generation = (ds["metadata"].get("annotations") or {}).get(TEMPLATE_GENERATION)
+        if generation is not None:         # GetTemplateGeneration: none without the annotation
+            labels[_GENERATION_LABEL] = generation
+        labels[_HASH_LABEL] = revision
         self.cluster.create(pod)
         self.cluster.record(ds, "SuccessfulCreate", f"Created pod: {pod['metadata']['name']}")
 
