@@ -137,7 +137,7 @@ class _Shape:
     safe: np.ndarray
     adds: np.ndarray
     split: tuple[int, int]
-    fit_weights: np.ndarray | None
+    fit_weights: tuple[int, ...] | None
     balanced: bool
     ports: list[tuple[str, str, int]]
     irregular: np.ndarray | None
@@ -512,7 +512,7 @@ class FastPath:
             safe,
             np.array([[a] for a in (*check.add, *fit.add, *bal.add)], dtype=np.int64),
             (len(check.state), len(check.state) + len(fit.state)),
-            np.array(fit.weights, dtype=np.int64) if fit is not empty else None,
+            tuple(fit.weights) if fit is not empty else None,
             balanced,
             ports,
             irregular,

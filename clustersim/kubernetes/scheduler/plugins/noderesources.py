@@ -219,23 +219,31 @@ def broken_linear_many(shape: Sequence[tuple[int, int]], p: np.ndarray) -> np.nd
 
 
 def balanced_score_many(requested: np.ndarray, allocatable: np.ndarray) -> np.ndarray:
-    """:func:`balanced_score` per row, with the same float64 operations in the same order."""
-    fractions = requested / allocatable
-    np.minimum(fractions, 1.0, out=fractions)
-    k = fractions.shape[1]
+    """:func:`balanced_score` along the last axis (one resource per column), with the same
+    float64 operations in the same order; leading axes are kept, so that several states of
+    the nodes (with and without the pod) are scored in one call."""
+    return _balance_of_fractions(np.minimum(requested / allocatable, 1.0))
+
+
+def _balance_of_fractions(fractions: np.ndarray) -> np.ndarray:
+    """:func:`balanced_score` from the capped fractions (last axis: resources); may overwrite
+    ``fractions``."""
+    k = fractions.shape[-1]
     if k == 2:
-        std = np.abs((fractions[:, 0] - fractions[:, 1]) / 2)
+        std = fractions[..., 0] - fractions[..., 1]
+        std /= 2
+        np.abs(std, out=std)
     elif k > 2:
-        total = fractions[:, 0] + 0.0
+        total = fractions[..., 0] + 0.0
         for j in range(1, k):
-            total = total + fractions[:, j]
+            total = total + fractions[..., j]
         mean = total / k
-        squares = (fractions[:, 0] - mean) * (fractions[:, 0] - mean)
+        squares = (fractions[..., 0] - mean) * (fractions[..., 0] - mean)
         for j in range(1, k):
-            squares = squares + (fractions[:, j] - mean) * (fractions[:, j] - mean)
+            squares = squares + (fractions[..., j] - mean) * (fractions[..., j] - mean)
         std = np.sqrt(squares / k)
     else:
-        std = np.zeros(len(requested))
+        std = np.zeros(fractions.shape[:-1])
     np.subtract(1, std, out=std)
     std *= MAX_NODE_SCORE
     return std.astype(np.int64)
@@ -244,13 +252,21 @@ def balanced_score_many(requested: np.ndarray, allocatable: np.ndarray) -> np.nd
 def balanced_allocation_score_many(
     requested: np.ndarray, allocated: np.ndarray, allocatable: np.ndarray
 ) -> np.ndarray:
-    """:func:`balanced_allocation_score` per row (``half + change`` is never negative, the
-    balances being in 50..100, so flooring is Go's truncation)."""
+    """:func:`balanced_allocation_score` per row. Both balances come from one array of
+    fractions (with the pod, then without it), so that each NumPy operation runs once over
+    both states rather than twice (``half + change`` is never negative, the balances being in
+    50..100, so flooring is Go's truncation)."""
+    fractions = np.empty((2, *requested.shape))
+    np.divide(requested, allocatable, out=fractions[0])
+    np.divide(allocated, allocatable, out=fractions[1])
+    np.minimum(fractions, 1.0, out=fractions)
+    balance = _balance_of_fractions(fractions)
+    change = balance[0] - balance[1]
     half = MAX_NODE_SCORE // 2
-    change = balanced_score_many(requested, allocatable) - balanced_score_many(
-        allocated, allocatable
-    )
-    return half + (half + change) // 2
+    change += half
+    change //= 2
+    change += half
+    return change
 
 
 # -- arguments ---------------------------------------------------------------------------------
@@ -476,8 +492,8 @@ class Fit(_ResourceScorer, FilterScorePlugin):
         """The scoring strategy per row, as :func:`least_allocated_score`,
         :func:`most_allocated_score` or :func:`requested_to_capacity_ratio_score` per node
         (these read the requests with the pod only; ``pod_requests`` is not needed)."""
-        w = np.asarray(weights, dtype=np.int64)
         if self.strategy == "RequestedToCapacityRatio":
+            w = np.asarray(weights, dtype=np.int64)
             utilization = np.where(
                 requested > allocatable,
                 MAX_UTILIZATION,
@@ -497,10 +513,15 @@ class Fit(_ResourceScorer, FilterScorePlugin):
             np.maximum(per, 0, out=per)
         per *= MAX_NODE_SCORE
         per //= allocatable
-        weight_sum = sum(w.tolist())     # a list's sum: cheaper than NumPy's for a few weights
+        weight_sum = sum(weights)
         if not weight_sum:
             return np.zeros(len(per), np.int64)
-        total = per @ w
+        # Σ w·per column by column: for the few resources scored, cheaper than a matrix
+        # product, and a weight of 1 (the default) needs no multiplication
+        columns = [per[:, j] if w == 1 else per[:, j] * w for j, w in enumerate(weights)]
+        total = columns[0] + columns[1] if len(columns) > 1 else columns[0].copy()
+        for column in columns[2:]:
+            total += column
         total //= weight_sum
         return total
 
