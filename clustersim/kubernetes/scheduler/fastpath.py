@@ -85,6 +85,7 @@ _STATIC_FILTERS = ("NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffi
 _CACHE_SIZE = 256
 _BASE = ("cpu", "memory", "ephemeral-storage")
 _UNSET = (None, None, None, None)
+_INFEASIBLE = np.full(1, -1, dtype=np.int64)  # the total of a node where the pod does not fit
 
 
 @dataclass
@@ -554,7 +555,7 @@ class FastPath:
         requested += shape.adds
         allocatable = shape.allocatable.take(idx, 1)
         first, second = shape.split
-        feasible = cast(np.ndarray, (requested[:first] <= allocatable[:first]).all(0))
+        feasible = cast(np.ndarray, np.logical_and.reduce(requested[:first] <= allocatable[:first]))
         if not static.all_ok:
             feasible &= static.ok[idx]
         if shape.ports and "NodePorts" in self.filters:
@@ -597,7 +598,7 @@ class FastPath:
             total = bal if bal_weight == 1 else np.multiply(bal, bal_weight, out=bal)
         else:
             total = np.zeros(len(idx), dtype=np.int64)
-        total = np.where(feasible, total, -1)
+        total = np.where(feasible, total, _INFEASIBLE)
         if shape.total is None:
             shape.total = np.empty(len(self.nodes), dtype=np.int64)
             shape.infeasible = len(idx) - int(np.count_nonzero(feasible))

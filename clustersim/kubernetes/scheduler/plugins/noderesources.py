@@ -66,6 +66,15 @@ MAX_UTILIZATION = 100
 _DEFAULT_RESOURCES = ({"name": "cpu", "weight": 1}, {"name": "memory", "weight": 1})
 _STRATEGIES = ("LeastAllocated", "MostAllocated", "RequestedToCapacityRatio")
 _NATIVE = ("cpu", "memory", "ephemeral-storage", "pods")
+# The array forms' constants as 0-d arrays: NumPy takes one as an operand faster than a
+# Python number, which it converts at every call (the array forms run once per pod)
+_ONE = np.array(1.0)
+_TWO = np.array(2.0)
+_MAX_SCORE_FLOAT = np.array(float(MAX_NODE_SCORE))
+_MAX_SCORE = np.array(MAX_NODE_SCORE, dtype=np.int64)
+_TWO_INT = np.array(2, dtype=np.int64)
+_THREE_HALVES = np.array(3 * (MAX_NODE_SCORE // 2), dtype=np.int64)
+_ZERO_INT = np.array(0, dtype=np.int64)
 
 
 def go_div(a: int, b: int) -> int:
@@ -231,7 +240,7 @@ def _balance_of_fractions(fractions: np.ndarray) -> np.ndarray:
     k = fractions.shape[-1]
     if k == 2:
         std = fractions[..., 0] - fractions[..., 1]
-        std /= 2
+        std /= _TWO
         np.abs(std, out=std)
     elif k > 2:
         total = fractions[..., 0] + 0.0
@@ -244,8 +253,8 @@ def _balance_of_fractions(fractions: np.ndarray) -> np.ndarray:
         std = np.sqrt(squares / k)
     else:
         std = np.zeros(fractions.shape[:-1])
-    np.subtract(1, std, out=std)
-    std *= MAX_NODE_SCORE
+    np.subtract(_ONE, std, out=std)
+    std *= _MAX_SCORE_FLOAT
     return std.astype(np.int64)
 
 
@@ -254,18 +263,17 @@ def balanced_allocation_score_many(
 ) -> np.ndarray:
     """:func:`balanced_allocation_score` per row. Both balances come from one array of
     fractions (with the pod, then without it), so that each NumPy operation runs once over
-    both states rather than twice (``half + change`` is never negative, the balances being in
-    50..100, so flooring is Go's truncation)."""
+    both states rather than twice. ``half + (half + change) // 2`` is computed as ``(3 · half
+    + change) // 2``, the same integer since ``2 · half`` is even; ``half + change`` is never
+    negative, the balances being in 50..100, so flooring is Go's truncation."""
     fractions = np.empty((2, *requested.shape))
     np.divide(requested, allocatable, out=fractions[0])
     np.divide(allocated, allocatable, out=fractions[1])
-    np.minimum(fractions, 1.0, out=fractions)
+    np.minimum(fractions, _ONE, out=fractions)
     balance = _balance_of_fractions(fractions)
     change = balance[0] - balance[1]
-    half = MAX_NODE_SCORE // 2
-    change += half
-    change //= 2
-    change += half
+    change += _THREE_HALVES
+    change //= _TWO_INT
     return change
 
 
@@ -510,8 +518,8 @@ class Fit(_ResourceScorer, FilterScorePlugin):
             per = np.minimum(requested, allocatable)
         else:  # 0 when requested > allocatable, as leastRequestedScore returns early
             per = allocatable - requested
-            np.maximum(per, 0, out=per)
-        per *= MAX_NODE_SCORE
+            np.maximum(per, _ZERO_INT, out=per)
+        per *= _MAX_SCORE
         per //= allocatable
         weight_sum = sum(weights)
         if not weight_sum:
