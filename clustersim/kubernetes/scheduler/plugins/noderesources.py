@@ -521,8 +521,8 @@ class Fit(_ResourceScorer, FilterScorePlugin):
             np.maximum(per, _ZERO_INT, out=per)
         per *= _MAX_SCORE
         per //= allocatable
-        weight_sum = sum(weights)
-        if not weight_sum:
+        weights_total = sum(weights)
+        if not weights_total:
             return np.zeros(len(per), np.int64)
         # Σ w·per column by column: for the few resources scored, cheaper than a matrix
         # product, and a weight of 1 (the default) needs no multiplication
@@ -530,7 +530,7 @@ class Fit(_ResourceScorer, FilterScorePlugin):
         total = columns[0] + columns[1] if len(columns) > 1 else columns[0].copy()
         for column in columns[2:]:
             total += column
-        total //= weight_sum
+        total //= weights_total
         return total
 
 
