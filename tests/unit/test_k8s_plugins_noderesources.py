@@ -13,6 +13,7 @@ description the anchors 75 (no change), 50 (even to fully uneven) and 100 (the r
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from clustersim.kubernetes.scheduler.builders import make_node, make_pod
@@ -20,7 +21,13 @@ from clustersim.kubernetes.scheduler.framework import Code, CycleState
 from clustersim.kubernetes.scheduler.plugins.noderesources import (
     BalancedAllocation,
     Fit,
+    balanced_allocation_score,
+    balanced_allocation_score_many,
+    balanced_score,
+    balanced_score_many,
     broken_linear,
+    least_allocated_score,
+    most_allocated_score,
 )
 
 DEFAULT = [{"name": "cpu", "weight": 1}, {"name": "memory", "weight": 1}]
@@ -451,6 +458,42 @@ def test_balanced_allocation_scores_the_change_in_balance(before, pod, want):
     held = [make_pod("e", {"cpu": f"{cpu}m", "memory": memory})] if cpu or memory else []
     node = make_node("node1", {"cpu": "10000m", "memory": 10000}, pods=held)
     assert scores(BalancedAllocation(), make_pod("p", pod), [node]) == [want]
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 4])
+def test_balanced_array_forms_give_the_per_node_scores(k):
+    """The array forms score several states of the nodes in one call (a leading axis, as
+    BalancedAllocation scores with and without the pod at once), each row as the per-node
+    function does, fractions above 1 (overcommitted nodes) included."""
+    rng = np.random.default_rng(k)
+    allocatable = rng.integers(1, 10**6, (40, k))
+    allocated = (allocatable * rng.random((40, k)) * 1.2).astype(np.int64)
+    requested = allocated + rng.integers(0, 10**5, k)
+    states = np.stack((requested, allocated))
+    each = [[balanced_score(row.tolist(), cap.tolist()) for row, cap in zip(
+        state, allocatable, strict=True)] for state in states]
+    assert balanced_score_many(states, allocatable).tolist() == each
+    changes = balanced_allocation_score_many(requested, allocated, allocatable).tolist()
+    assert changes == [
+        balanced_allocation_score(r.tolist(), a.tolist(), c.tolist())
+        for r, a, c in zip(requested, allocated, allocatable, strict=True)
+    ]
+
+
+@pytest.mark.parametrize("strategy", ["LeastAllocated", "MostAllocated"])
+@pytest.mark.parametrize("weights", [(1,), (1, 1), (2, 1), (1, 3, 5)])
+def test_fit_score_arrays_give_the_per_node_scores(strategy, weights):
+    """Fit's array form weighs each resource column as the per-node scorers do (weights of
+    1 and others, one to three resources), requests above allocatable included."""
+    rng = np.random.default_rng(len(weights))
+    allocatable = rng.integers(1, 10**6, (40, len(weights)))
+    requested = (allocatable * rng.random((40, len(weights))) * 1.2).astype(np.int64)
+    plugin = fit(strategy, [{"name": f"example.com/r{j}", "weight": w}
+                            for j, w in enumerate(weights)])
+    per_node = least_allocated_score if strategy == "LeastAllocated" else most_allocated_score
+    got = plugin.score_arrays(requested.copy(), allocatable, weights, np.zeros(len(weights)))
+    assert got.tolist() == [per_node(r.tolist(), c.tolist(), weights)
+                            for r, c in zip(requested, allocatable, strict=True)]
 
 
 def test_balanced_allocation_skips_best_effort_pods():

@@ -85,6 +85,7 @@ _STATIC_FILTERS = ("NodeUnschedulable", "NodeName", "TaintToleration", "NodeAffi
 _CACHE_SIZE = 256
 _BASE = ("cpu", "memory", "ephemeral-storage")
 _UNSET = (None, None, None, None)
+_INFEASIBLE = np.full(1, -1, dtype=np.int64)  # the total of a node where the pod does not fit
 
 
 @dataclass
@@ -137,7 +138,7 @@ class _Shape:
     safe: np.ndarray
     adds: np.ndarray
     split: tuple[int, int]
-    fit_weights: np.ndarray | None
+    fit_weights: tuple[int, ...] | None
     balanced: bool
     ports: list[tuple[str, str, int]]
     irregular: np.ndarray | None
@@ -512,7 +513,7 @@ class FastPath:
             safe,
             np.array([[a] for a in (*check.add, *fit.add, *bal.add)], dtype=np.int64),
             (len(check.state), len(check.state) + len(fit.state)),
-            np.array(fit.weights, dtype=np.int64) if fit is not empty else None,
+            tuple(fit.weights) if fit is not empty else None,
             balanced,
             ports,
             irregular,
@@ -554,7 +555,7 @@ class FastPath:
         requested += shape.adds
         allocatable = shape.allocatable.take(idx, 1)
         first, second = shape.split
-        feasible = cast(np.ndarray, (requested[:first] <= allocatable[:first]).all(0))
+        feasible = cast(np.ndarray, np.logical_and.reduce(requested[:first] <= allocatable[:first]))
         if not static.all_ok:
             feasible &= static.ok[idx]
         if shape.ports and "NodePorts" in self.filters:
@@ -597,7 +598,7 @@ class FastPath:
             total = bal if bal_weight == 1 else np.multiply(bal, bal_weight, out=bal)
         else:
             total = np.zeros(len(idx), dtype=np.int64)
-        total = np.where(feasible, total, -1)
+        total = np.where(feasible, total, _INFEASIBLE)
         if shape.total is None:
             shape.total = np.empty(len(self.nodes), dtype=np.int64)
             shape.infeasible = len(idx) - int(np.count_nonzero(feasible))

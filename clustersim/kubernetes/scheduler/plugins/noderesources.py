@@ -66,6 +66,15 @@ MAX_UTILIZATION = 100
 _DEFAULT_RESOURCES = ({"name": "cpu", "weight": 1}, {"name": "memory", "weight": 1})
 _STRATEGIES = ("LeastAllocated", "MostAllocated", "RequestedToCapacityRatio")
 _NATIVE = ("cpu", "memory", "ephemeral-storage", "pods")
+# The array forms' constants as 0-d arrays: NumPy takes one as an operand faster than a
+# Python number, which it converts at every call (the array forms run once per pod)
+_ONE = np.array(1.0)
+_TWO = np.array(2.0)
+_MAX_SCORE_FLOAT = np.array(float(MAX_NODE_SCORE))
+_MAX_SCORE = np.array(MAX_NODE_SCORE, dtype=np.int64)
+_TWO_INT = np.array(2, dtype=np.int64)
+_THREE_HALVES = np.array(3 * (MAX_NODE_SCORE // 2), dtype=np.int64)
+_ZERO_INT = np.array(0, dtype=np.int64)
 
 
 def go_div(a: int, b: int) -> int:
@@ -219,38 +228,53 @@ def broken_linear_many(shape: Sequence[tuple[int, int]], p: np.ndarray) -> np.nd
 
 
 def balanced_score_many(requested: np.ndarray, allocatable: np.ndarray) -> np.ndarray:
-    """:func:`balanced_score` per row, with the same float64 operations in the same order."""
-    fractions = requested / allocatable
-    np.minimum(fractions, 1.0, out=fractions)
-    k = fractions.shape[1]
+    """:func:`balanced_score` along the last axis (one resource per column), with the same
+    float64 operations in the same order; leading axes are kept, so that several states of
+    the nodes (with and without the pod) are scored in one call."""
+    return _balance_of_fractions(np.minimum(requested / allocatable, 1.0))
+
+
+def _balance_of_fractions(fractions: np.ndarray) -> np.ndarray:
+    """:func:`balanced_score` from the capped fractions (last axis: resources); may overwrite
+    ``fractions``."""
+    k = fractions.shape[-1]
     if k == 2:
-        std = np.abs((fractions[:, 0] - fractions[:, 1]) / 2)
+        std = fractions[..., 0] - fractions[..., 1]
+        std /= _TWO
+        np.abs(std, out=std)
     elif k > 2:
-        total = fractions[:, 0] + 0.0
+        total = fractions[..., 0] + 0.0
         for j in range(1, k):
-            total = total + fractions[:, j]
+            total = total + fractions[..., j]
         mean = total / k
-        squares = (fractions[:, 0] - mean) * (fractions[:, 0] - mean)
+        squares = (fractions[..., 0] - mean) * (fractions[..., 0] - mean)
         for j in range(1, k):
-            squares = squares + (fractions[:, j] - mean) * (fractions[:, j] - mean)
+            squares = squares + (fractions[..., j] - mean) * (fractions[..., j] - mean)
         std = np.sqrt(squares / k)
     else:
-        std = np.zeros(len(requested))
-    np.subtract(1, std, out=std)
-    std *= MAX_NODE_SCORE
+        std = np.zeros(fractions.shape[:-1])
+    np.subtract(_ONE, std, out=std)
+    std *= _MAX_SCORE_FLOAT
     return std.astype(np.int64)
 
 
 def balanced_allocation_score_many(
     requested: np.ndarray, allocated: np.ndarray, allocatable: np.ndarray
 ) -> np.ndarray:
-    """:func:`balanced_allocation_score` per row (``half + change`` is never negative, the
-    balances being in 50..100, so flooring is Go's truncation)."""
-    half = MAX_NODE_SCORE // 2
-    change = balanced_score_many(requested, allocatable) - balanced_score_many(
-        allocated, allocatable
-    )
-    return half + (half + change) // 2
+    """:func:`balanced_allocation_score` per row. Both balances come from one array of
+    fractions (with the pod, then without it), so that each NumPy operation runs once over
+    both states rather than twice. ``half + (half + change) // 2`` is computed as ``(3 · half
+    + change) // 2``, the same integer since ``2 · half`` is even; ``half + change`` is never
+    negative, the balances being in 50..100, so flooring is Go's truncation."""
+    fractions = np.empty((2, *requested.shape))
+    np.divide(requested, allocatable, out=fractions[0])
+    np.divide(allocated, allocatable, out=fractions[1])
+    np.minimum(fractions, _ONE, out=fractions)
+    balance = _balance_of_fractions(fractions)
+    change = balance[0] - balance[1]
+    change += _THREE_HALVES
+    change //= _TWO_INT
+    return change
 
 
 # -- arguments ---------------------------------------------------------------------------------
@@ -476,8 +500,8 @@ class Fit(_ResourceScorer, FilterScorePlugin):
         """The scoring strategy per row, as :func:`least_allocated_score`,
         :func:`most_allocated_score` or :func:`requested_to_capacity_ratio_score` per node
         (these read the requests with the pod only; ``pod_requests`` is not needed)."""
-        w = np.asarray(weights, dtype=np.int64)
         if self.strategy == "RequestedToCapacityRatio":
+            w = np.asarray(weights, dtype=np.int64)
             utilization = np.where(
                 requested > allocatable,
                 MAX_UTILIZATION,
@@ -494,14 +518,19 @@ class Fit(_ResourceScorer, FilterScorePlugin):
             per = np.minimum(requested, allocatable)
         else:  # 0 when requested > allocatable, as leastRequestedScore returns early
             per = allocatable - requested
-            np.maximum(per, 0, out=per)
-        per *= MAX_NODE_SCORE
+            np.maximum(per, _ZERO_INT, out=per)
+        per *= _MAX_SCORE
         per //= allocatable
-        weight_sum = sum(w.tolist())     # a list's sum: cheaper than NumPy's for a few weights
-        if not weight_sum:
+        weights_total = sum(weights)
+        if not weights_total:
             return np.zeros(len(per), np.int64)
-        total = per @ w
-        total //= weight_sum
+        # Σ w·per column by column: for the few resources scored, cheaper than a matrix
+        # product, and a weight of 1 (the default) needs no multiplication
+        columns = [per[:, j] if w == 1 else per[:, j] * w for j, w in enumerate(weights)]
+        total = columns[0] + columns[1] if len(columns) > 1 else columns[0].copy()
+        for column in columns[2:]:
+            total += column
+        total //= weights_total
         return total
 
 
