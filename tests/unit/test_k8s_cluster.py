@@ -669,7 +669,7 @@ def test_immutable_fields_are_refused_on_apply():
     with pytest.raises(ValueError, match="Forbidden: updates to statefulset spec for fields "
                        "other than 'replicas', 'ordinals', 'template', 'updateStrategy', "
                        "'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and "
-                       "'minReadySeconds' are forbidden$"):   # upstream names no field
+                       r"'minReadySeconds' are forbidden$"):   # upstream names no field
         cluster.apply(sts)
     sts["spec"]["serviceName"] = "db"
     sts["spec"]["replicas"] = 2
