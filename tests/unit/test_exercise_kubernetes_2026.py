@@ -41,7 +41,9 @@ spec:
 
 @pytest.mark.parametrize(("extra", "hint"), [
     ("", "Add spec.schedulingGates"),
-    ("  schedulingGates: [example.com/queue]\n", "is not accepted"),
+    ("  schedulingGates: [example.com/queue]\n", "does not load"),
+    # a misspelt field is refused by kubectl apply, not ignored
+    ("  schedulingGate: [{name: example.com/queue}]\n", 'unknown field "spec.schedulingGate"'),
     ("  schedulingGates: [{name: example.com/other}]\n", "Name the gate exactly"),
     ("  schedulingGates: [{name: example.com/queue}, {name: example.com/other}]\n",
      "every other gate"),

@@ -73,6 +73,9 @@ def test_gpu_pod_with_selector_and_toleration_passes() -> None:
     (POD + SELECTOR + "  tolerations:\n    - {key: dedicated, operator: Exists}\n",
      "Add a toleration"),
     (POD + "  nodeSelector: {accelerator: amd}\n" + TOLERATE, "accelerator=nvidia"),
+    # a misspelt field is refused by kubectl apply, not silently dropped
+    (POD + "  nodeselector: {accelerator: nvidia}\n" + TOLERATE,
+     'unknown field "spec.nodeselector"'),
     ("kind: Pod\n  oops: [\n", "indentation"),
     (POD + "---\n" + POD, "one Pod"),
     ({"kind": "Deployment"}, "kind: Pod"),
