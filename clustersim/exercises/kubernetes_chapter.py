@@ -20,6 +20,7 @@ from collections import Counter
 from clustersim.exercises.answers import is_whole, keyed, one_pod
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster, default_nodes
+from clustersim.kubernetes.scheduler.taints import mismatched_fields
 from clustersim.node import Node
 
 __all__ = ["BIG_POD", "FAILED_REASONS", "GPU_TAINT", "SCORE_PROBE", "check_failed_scheduling",
@@ -137,9 +138,7 @@ def check_gpu_pod(manifest: object) -> None:
     others = sorted(n for n, v in verdicts.items() if v.feasible and n != "gpu-1")
     if placed.node is None:
         reasons = "; ".join(verdicts["gpu-1"].reasons)
-        hint = ("Add a toleration for the taint: key nvidia.com/gpu, effect NoSchedule "
-                "(operator Equal with value present, or operator Exists)."
-                if "taint" in reasons else
+        hint = (_toleration_hint(pod) if "taint" in reasons else
                 "Make sure the node selector matches gpu-1's label accelerator=nvidia."
                 if "affinity" in reasons or "selector" in reasons else
                 "Ask explain(pod) why gpu-1 refuses it.")
@@ -152,6 +151,31 @@ def check_gpu_pod(manifest: object) -> None:
         raise Wrong(f"It landed on gpu-1, but {', '.join(others)} would take it as well.",
                     "It won on scores this time. Add nodeSelector: {accelerator: nvidia} so that "
                     "ordinary nodes are filtered out.")
+
+
+_TAINT_TEXT = f"{GPU_TAINT['key']}={GPU_TAINT['value']}:{GPU_TAINT['effect']}"
+_FIELD_FIX = {
+    "effect": "effect {given!r} is not NoSchedule (an empty effect matches every effect)",
+    "value": "value {given!r} is not present (operator Equal compares values; Exists "
+             "matches any value)",
+    "operator": "operator {given!r} matches nothing (use Equal or Exists)",
+}
+
+
+def _toleration_hint(pod: dict[str, object]) -> str:
+    """What keeps the Pod's tolerations from letting it onto gpu-1: none for the taint's key,
+    or the fields of one that has the key and still does not match (``ToleratesTaint``,
+    k8s.io/api ``core/v1/toleration.go``)."""
+    spec = pod.get("spec")
+    tolerations = (spec.get("tolerations") if isinstance(spec, dict) else None) or []
+    for toleration in tolerations:
+        if isinstance(toleration, dict) and toleration.get("key") == GPU_TAINT["key"]:
+            wrong = [_FIELD_FIX[f].format(given=toleration.get(f))
+                     for f in mismatched_fields(toleration, GPU_TAINT)]
+            return (f"Your toleration for {GPU_TAINT['key']} does not match the taint "
+                    f"{_TAINT_TEXT}: its {'; its '.join(wrong)}.")
+    return ("Add a toleration for the taint: key nvidia.com/gpu, effect NoSchedule "
+            "(operator Equal with value present, or operator Exists).")
 
 
 BIG_POD = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "index"},

@@ -73,6 +73,14 @@ def test_gpu_pod_with_selector_and_toleration_passes() -> None:
     (POD + SELECTOR + "  tolerations:\n    - {key: dedicated, operator: Exists}\n",
      "Add a toleration"),
     (POD + "  nodeSelector: {accelerator: amd}\n" + TOLERATE, "accelerator=nvidia"),
+    # a toleration for the key that still does not match: the field that differs is named
+    (POD + SELECTOR + "  tolerations:\n    - {key: nvidia.com/gpu, value: absent, "
+     "effect: NoSchedule}\n", "its value 'absent' is not present"),
+    (POD + SELECTOR + "  tolerations:\n    - {key: nvidia.com/gpu, operator: Exists, "
+     "effect: NoExecute}\n", "its effect 'NoExecute' is not NoSchedule"),
+    (POD + SELECTOR + "  tolerations:\n    - {key: nvidia.com/gpu, operator: Equal, value: yes1, "
+     "effect: NoExecute}\n", "NoExecute' is not NoSchedule (an empty effect matches every "
+     "effect); its value 'yes1' is not present"),
     # a misspelt field is refused by kubectl apply, not silently dropped
     (POD + "  nodeselector: {accelerator: nvidia}\n" + TOLERATE,
      'unknown field "spec.nodeselector"'),
