@@ -1,12 +1,15 @@
-"""The book's page buttons: downloads of exercises carry no answer, and Markdown chapters
-offer no launch button that Binder or Colab could not follow."""
+"""The book's pages: downloads of exercises carry no answer, Markdown chapters offer no launch
+button that Binder or Colab could not follow, and each What's next names the page that follows."""
 
 from __future__ import annotations
 
 import json
 import re
+from itertools import pairwise
 from pathlib import Path
 from types import SimpleNamespace
+
+import yaml
 
 from clustersim.course import book
 from tests.conftest import ROOT
@@ -106,3 +109,27 @@ def test_marathon_links_point_to_its_current_repository() -> None:
              *(ROOT / "exercises").glob("*.ipynb"), *(ROOT / "clustersim" / "data").glob("*.yaml")]
     stale = [p.name for p in pages if old.search(p.read_text("utf-8"))]
     assert not stale, f"old Marathon repository links in {stale}"
+
+
+def _chapters() -> list[str]:
+    """The chapter-level pages of ``_toc.yml`` in reading order (exercise sections left out)."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text("utf-8"))
+    return [chapter["file"] for part in toc["parts"] for chapter in part["chapters"]]
+
+
+def test_every_whats_next_names_the_page_that_follows_in_the_toc() -> None:
+    chapters = _chapters()
+    checked = 0
+    for page, following in pairwise(chapters):
+        path = ROOT / f"{page}.md"
+        if not path.exists():
+            continue
+        box = re.search(r":::\{admonition\} What's next\n(.*?)\n:::", path.read_text("utf-8"),
+                        re.S)
+        if box is None:
+            continue
+        named = {(path.parent / ref).resolve().relative_to(ROOT).as_posix()
+                 for ref in re.findall(r"\{doc\}`([^`<]+)`", box.group(1))}
+        assert following in named, f"{page}: What's next does not name {following}"
+        checked += 1
+    assert checked > 20
