@@ -12,6 +12,8 @@ from types import SimpleNamespace
 import yaml
 
 from clustersim.course import book
+from clustersim.kubernetes.scheduler.framework import FilterPlugin
+from clustersim.kubernetes.scheduler.registry import DEFAULT_PLUGINS, REGISTRY
 from tests.conftest import ROOT
 
 
@@ -133,3 +135,14 @@ def test_every_whats_next_names_the_page_that_follows_in_the_toc() -> None:
         assert following in named, f"{page}: What's next does not name {following}"
         checked += 1
     assert checked > 20
+
+
+def test_the_kubernetes_chapter_lists_the_filters_in_the_schedulers_order() -> None:
+    # the exercise on FailedScheduling counts rests on this order (a node is reported by the
+    # first filter that rejects it); the simulator's DEFAULT_PLUGINS follow getDefaultPlugins
+    text = (ROOT / "book/orchestrators/kubernetes.md").read_text("utf-8")
+    step = text[text.index("1. **Filter**"):text.index("2. **Score**")]
+    filters = [name for name, _ in DEFAULT_PLUGINS if issubclass(REGISTRY[name], FilterPlugin)]
+    assert len(filters) >= 6
+    assert sorted(filters, key=lambda name: step.index(f"`{name}`")) == filters
+    assert "first that\n   rejects it" in step
