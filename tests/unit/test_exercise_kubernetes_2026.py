@@ -47,7 +47,12 @@ spec:
     ("  schedulingGates: [{name: example.com/other}]\n", "Name the gate exactly"),
     ("  schedulingGates: [{name: example.com/queue}, {name: example.com/other}]\n",
      "every other gate"),
-    ("  nodeName: node-1\n", "nodeName"),
+    ("  nodeName: node-1\n", "nothing waits"),
+    # ValidatePodCreate refuses a node name on a gated Pod: the check says so, not that it ran
+    ("  nodeName: node-1\n  schedulingGates: [{name: example.com/queue}]\n",
+     "spec.nodeName: Forbidden: cannot be set until all schedulingGates have been cleared"),
+    ("  nodeName: node-1\n  schedulingGates: [{name: example.com/queue}]\n",
+     "nodeName bypasses it"),
 ])
 def test_gated_pod_hints(extra, hint):
     feedback = check_gated_pod(POD.format(extra=extra))
