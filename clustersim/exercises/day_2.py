@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from clustersim.exercises.answers import integer, keyed
+from clustersim.exercises.answers import keyed, whole_number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.exercises.swarm_init import check_force_new_cluster
 from clustersim.kubernetes.versionskew import minor, supported_versions
@@ -69,7 +69,7 @@ def check_upgrade_blockers(answer: object) -> None:
          "the old state.")
 def check_lost_quorum(answer: object) -> None:
     answer = keyed(answer, ("tolerated", "command"))
-    tolerated = integer(answer["tolerated"], "the failures tolerated")
+    tolerated = whole_number(answer["tolerated"], "the failures tolerated")
     command = answer["command"]
     right = fault_tolerance(MANAGERS)
     if tolerated != right:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from clustersim.exercises.answers import is_whole, keyed, one_pod
+from clustersim.exercises.answers import keyed, one_pod, whole_number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster, default_nodes
 from clustersim.kubernetes.scheduler.taints import mismatched_fields
@@ -85,15 +85,10 @@ def check_least_allocated(answer: object) -> None:
     answer = keyed(answer, SCORE_NODES, "node")
     verdicts = score_cluster().explain(SCORE_PROBE)
     for node in SCORE_NODES:
-        given = answer[node]
-        if given is None:
-            raise Wrong(f"{node}: no score yet.", "Replace every None with a whole number.")
-        if not is_whole(given):
-            raise Wrong(f"{node}: {given!r} is not a whole number.",
-                        "Scheduler scores are integers from 0 to 100.")
+        given = whole_number(answer[node], f"the score of {node}, an integer from 0 to 100")
         right = verdicts[node].scores["NodeResourcesFit"]
-        if int(given) != right:
-            raise Wrong(f"{node}: not {given}.", _score_hint(node, int(given)))
+        if given != right:
+            raise Wrong(f"{node}: not {given}.", _score_hint(node, given))
 
 
 GPU_TAINT = {"key": "nvidia.com/gpu", "value": "present", "effect": "NoSchedule"}
@@ -203,11 +198,8 @@ def failed_reason_counts() -> dict[str, int]:
 def check_failed_scheduling(answer: object) -> None:
     """``answer``: ``{reason: number of nodes}`` for the keys of :data:`FAILED_REASONS`, as
     the ``FailedScheduling`` event of :data:`BIG_POD` on :func:`gpu_cluster` counts them."""
-    answer = keyed(answer, FAILED_REASONS, "reason")
-    for reason, count in answer.items():
-        if isinstance(count, bool) or not isinstance(count, int):
-            raise Wrong(f"{reason}: {count!r} is not a number of nodes.",
-                        "Replace every None with a whole number.")
+    answer = {reason: whole_number(count, f"the number of nodes reporting {reason!r}")
+              for reason, count in keyed(answer, FAILED_REASONS, "reason").items()}
     right = failed_reason_counts()
     if answer["untolerated taint"] != right["untolerated taint"]:
         raise Wrong(f"untolerated taint: not {answer['untolerated taint']}.",

@@ -34,7 +34,7 @@ def test_blockers_right_in_any_order():
     ({"tolerated": 2, "command": "systemctl restart docker"}, "new cluster"),
     ({"tolerated": 2, "command": "docker swarm --force-new-cluster"}, "docker swarm init"),
     ({"tolerated": 2}, "starter"),
-    ({"tolerated": 2.0, "command": "docker swarm init --force-new-cluster"}, "Write 2,"),
+    ({"tolerated": "2", "command": "docker swarm init --force-new-cluster"}, "Drop the quotes"),
 ])
 def test_quorum_hints(answer, hint):
     feedback = check_lost_quorum(answer)
@@ -73,8 +73,9 @@ def test_the_recovery_command_with_valid_init_flags_passes(command):
 
 
 def test_quorum_right():
-    assert check_lost_quorum({"tolerated": 2,
-                              "command": "docker swarm init --force-new-cluster"}).passed
+    for tolerated in (2, 2.0):      # a count is read alike in every check (whole_number)
+        assert check_lost_quorum({"tolerated": tolerated,
+                                  "command": "docker swarm init --force-new-cluster"}).passed
 
 
 def test_the_starter_of_the_quorum_exercise_reads_as_not_answered_yet() -> None:

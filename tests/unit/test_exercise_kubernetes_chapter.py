@@ -41,7 +41,8 @@ def test_hand_formula_agrees_with_explain() -> None:
     ({**RIGHT, "node-b": 44}, "integer division"),
     ({**RIGHT, "node-c": 10}, "allocatable"),
     ({**RIGHT, "node-c": None}, "Replace"),
-    ({**RIGHT, "node-c": "62"}, "integers"),
+    ({**RIGHT, "node-c": "62"}, "Drop the quotes"),
+    ({**RIGHT, "node-c": 62.5}, "Write a number"),
     ({"node-a": 37}, "starter"),
     (None, "starter"),
 ])
@@ -113,7 +114,9 @@ def test_failed_scheduling_counts_follow_the_filter_order() -> None:
     ({**FAILED, "Insufficient cpu": 2}, "fewer than 6 CPUs"),
     ({**FAILED, "untolerated taint": 1}, "not the only tainted"),
     ({**FAILED, "Insufficient memory": 5}, "before their memory"),
-    ({**FAILED, "untolerated taint": None}, "Replace every None"),
+    ({**FAILED, "untolerated taint": None}, "Replace None"),
+    # the counts are of nodes per reason, and a number in quotes is told to drop them
+    ({**FAILED, "untolerated taint": "2"}, "Drop the quotes"),
     ({"Insufficient cpu": 3}, "starter"),
 ])
 def test_failed_scheduling_hints(answer: object, hint: str) -> None:

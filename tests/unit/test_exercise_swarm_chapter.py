@@ -44,6 +44,14 @@ def test_tolerance_nonsense(answer: object) -> None:
     assert not feedback.passed and feedback.hint
 
 
+def test_whole_floats_are_read_as_the_numbers_they_are() -> None:
+    """0.0 and 4.0 were refused as 'not a whole number'; every check reads counts alike
+    (answers.whole_number: 6.0 from numpy.ceil is 6)."""
+    assert check_fault_tolerance({n: float(v) for n, v in RIGHT.items()}).passed
+    assert check_spread_prediction({"worker-2": 4.0, "worker-3": 2.0, "worker-4": 2.0,
+                                    "worker-1": 0.0}).passed
+
+
 def test_spread_matches_the_simulator_and_the_docs_rule() -> None:
     counts = Counter(t.node for t in search_cluster().tasks())
     # the zone preference halves 8 between the eligible zones a and b
@@ -59,7 +67,8 @@ def test_spread_matches_the_simulator_and_the_docs_rule() -> None:
     ({"manager-1": 2, "worker-2": 2, "worker-3": 2, "worker-4": 2}, "node.role == worker"),
     ({"worker-2": 4}, "8 replicas"),
     ({"worker-9": 8}, "The nodes are"),
-    ({"worker-2": "4"}, "whole numbers"),
+    ({"worker-2": "4"}, "Drop the quotes"),
+    ({"worker-2": 4.5, "worker-3": 2, "worker-4": 2}, "Write a number such as 3"),
     ("worker-2", "starter"),
 ])
 def test_spread_hints(answer: object, hint: str) -> None:
