@@ -45,6 +45,9 @@ def check_fault_tolerance(answer: object) -> None:
         elif given == n - 1:
             hint = ("Raft needs a majority of the managers to elect a leader; one survivor of "
                     "several is not a majority.")
+        elif n == 1:
+            hint = ("A single manager is its own quorum: if it fails, no manager is left to "
+                    "lead, so it tolerates no failure.")
         else:
             hint = f"A quorum of {managers} is {n // 2 + 1}: the others may fail."
         raise Wrong(f"{managers}: not {given}.", hint)
@@ -120,6 +123,19 @@ def check_spread_prediction(answer: object) -> None:
         raise Wrong("worker-2 gets tasks too.",
                     "worker-2 has no disk label at all: a node that lacks a label fails == "
                     "and passes !=.")
+    zone = {name: node.labels.get("zone") for name, node in nodes.items()}
+
+    def per_zone(counts: Mapping[str, int]) -> Counter[str | None]:
+        return Counter({z: sum(c for n, c in counts.items() if zone[n] == z)
+                        for z in set(zone.values())})
+
+    if per_zone(given) == per_zone(right):
+        off = sorted({zone[n] for n in {*given, *right} if given.get(n, 0) != right.get(n, 0)})
+        inside = sorted(n for n in right if zone[n] == off[0])
+        raise Wrong(f"The split between zones is right; inside zone {off[0]} it is not.",
+                    f"Inside zone {off[0]}, {' and '.join(inside)} share its tasks: the "
+                    "scheduler spreads them evenly over the zone's eligible nodes, as it "
+                    "spreads any service's tasks over nodes. Check the scenario.")
     raise Wrong("Not the scheduler's split.",
                 "The preference splits the replicas evenly between the zone values of the "
                 "eligible nodes first, then spreads inside each zone, however many nodes each "

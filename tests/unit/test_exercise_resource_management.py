@@ -73,10 +73,22 @@ def test_hpa_right_as_whole_floats_and_numpy_scalars():
     # an empty policy list is refused by the API server; a null one takes the defaults
     ({"scaleDown": {"stabilizationWindowSeconds": 60, "policies": []}}, "Fix the field"),
     ({"scaleDown": {"stabilizationWindowSeconds": 60, "policies": None}}, "Limit the rate"),
+    # Disabled turns scaling down off: a shorter window would not help
+    ({"scaleDown": {"stabilizationWindowSeconds": 60, "selectPolicy": "Disabled"}},
+     "turns scaling down off"),
 ])
 def test_behavior_hints(behavior, hint):
     feedback = check_scale_down_behavior(behavior)
     assert not feedback.passed and hint in feedback.hint
+
+
+def test_a_refused_behavior_is_named_as_the_learners_not_as_data():
+    """The loader's message began '<data>, [1].spec.behavior...': the check loads the
+    learner's HorizontalPodAutoscaler alone, under its own name."""
+    feedback = check_scale_down_behavior({"scaleDown": {"stabilizationWindowSeconds": -5}})
+    assert feedback.message.startswith("It does not load: your HorizontalPodAutoscaler, "
+                                       "spec.behavior.scaleDown.stabilizationWindowSeconds: ")
+    assert "<data>" not in feedback.message and "[1]" not in feedback.message
 
 
 def test_behavior_right_and_percent_policy_also_right():

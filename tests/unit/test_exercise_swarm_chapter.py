@@ -63,6 +63,9 @@ def test_spread_matches_the_simulator_and_the_docs_rule() -> None:
 @pytest.mark.parametrize("answer, hint", [
     ({"worker-3": 4, "worker-4": 4}, "passes !="),
     ({"worker-2": 3, "worker-3": 3, "worker-4": 2}, "zone values"),
+    # the zone split is right, the error is inside zone b: the hint says so
+    ({"worker-2": 4, "worker-3": 3, "worker-4": 1}, "Inside zone b, worker-3 and worker-4"),
+    ({"worker-2": 4, "worker-3": 4}, "Inside zone b, worker-3 and worker-4"),
     ({"worker-2": 2, "worker-3": 2, "worker-4": 2, "worker-5": 2}, "hdd"),
     ({"manager-1": 2, "worker-2": 2, "worker-3": 2, "worker-4": 2}, "node.role == worker"),
     ({"worker-2": 4}, "8 replicas"),
@@ -105,4 +108,4 @@ def test_tolerance_one_manager_is_singular() -> None:
     feedback = check_fault_tolerance({**RIGHT, 1: 1})
     assert not feedback.passed and feedback.message.startswith("1 manager: ")
     assert "1 managers" not in feedback.message + feedback.hint
-    assert "quorum of 1 manager is 1" in feedback.hint
+    assert "single manager is its own quorum" in feedback.hint and "others" not in feedback.hint
