@@ -128,8 +128,8 @@ def check_hpa_replicas(answer: object) -> None:
 
 
 SPIKE = [(0, "400m"), (60, "400m"), (120, "3"), (600, "3"), (660, "400m")]
-"""CPU demand on the ``web`` Deployment: quiet, a ramp to 3 CPU, nine minutes of load, then
-quiet again from 660 s."""
+"""CPU demand on the ``web`` Deployment (linear between the points): 400m until 60 s, a ramp to
+3 CPU by 120 s, eight minutes at 3 CPU (to 600 s), a ramp down, 400m again from 660 s."""
 
 
 def _autoscaler(behavior: Mapping[str, Any] | None) -> dict[str, Any]:
