@@ -85,7 +85,7 @@ def check_least_allocated(answer: object) -> None:
     answer = keyed(answer, SCORE_NODES, "node")
     verdicts = score_cluster().explain(SCORE_PROBE)
     for node in SCORE_NODES:
-        given = whole_number(answer[node], f"the score of {node}, an integer from 0 to 100")
+        given = whole_number(answer[node], f"{node}'s score")
         right = verdicts[node].scores["NodeResourcesFit"]
         if given != right:
             raise Wrong(f"{node}: not {given}.", _score_hint(node, given))
