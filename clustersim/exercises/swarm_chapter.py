@@ -123,9 +123,9 @@ def check_spread_prediction(answer: object) -> None:
         raise Wrong("worker-2 gets tasks too.",
                     "worker-2 has no disk label at all: a node that lacks a label fails == "
                     "and passes !=.")
-    zone = {name: node.labels.get("zone") for name, node in nodes.items()}
+    zone = {name: node.labels["zone"] for name, node in nodes.items()}   # every node has one
 
-    def per_zone(counts: Mapping[str, int]) -> Counter[str | None]:
+    def per_zone(counts: Mapping[str, int]) -> Counter[str]:
         return Counter({z: sum(c for n, c in counts.items() if zone[n] == z)
                         for z in set(zone.values())})
 
