@@ -146,3 +146,23 @@ def test_the_kubernetes_chapter_lists_the_filters_in_the_schedulers_order() -> N
     assert len(filters) >= 6
     assert sorted(filters, key=lambda name: step.index(f"`{name}`")) == filters
     assert "first that\n   rejects it" in step
+
+
+def test_the_kubernetes_chapter_says_which_score_plugins_its_probe_shows() -> None:
+    """The chapter said the plugins left out 'would give every node the same score', though
+    TaintToleration gives every node 100 and is shown; it now names what is shown, what skips
+    and ImageLocality, which upstream never skips and the simulator does not run."""
+    from clustersim import Node
+    from clustersim.kubernetes import KubernetesCluster
+    from clustersim.kubernetes.scheduler.registry import NOT_SIMULATED
+
+    text = " ".join((ROOT / "book/orchestrators/kubernetes.md").read_text("utf-8").split())
+    cluster = KubernetesCluster([Node("node-a", cpu=4, memory="8Gi"),
+                                 Node("node-c", cpu=2, memory="4Gi")], seed=0)
+    probe = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "probe"},
+             "spec": {"containers": [{"name": "web", "image": "shop/web:2.0.2", "resources": {
+                 "requests": {"cpu": "500m", "memory": "256Mi"}}}]}}
+    shown = {name for verdict in cluster.explain(probe).values() for name in verdict.scores}
+    assert "Three plugins appear." in text and len(shown) == 3
+    assert "TaintToleration" in shown and "would give every node the same score" not in text
+    assert "ImageLocality" in NOT_SIMULATED and "The simulator does not run it" in text
