@@ -199,7 +199,8 @@ def choice(value: object, allowed: tuple[str, ...], where: str) -> str:
 
 def one_pod(manifest: object) -> dict[str, Any]:
     """``manifest`` (YAML text or a dict) as the dict of one Pod, or :class:`Wrong` saying why
-    it is not (unreadable YAML, several documents, another kind)."""
+    it is not (unreadable YAML, several documents, another kind) or why it would not apply
+    (:func:`load_answer`: the loader's refusal, an unknown field such as ``nodeselector``)."""
     if isinstance(manifest, str):
         try:
             documents = load_documents(manifest, "your Pod")
@@ -211,6 +212,7 @@ def one_pod(manifest: object) -> dict[str, Any]:
         manifest = documents[0].data
     if not isinstance(manifest, Mapping) or manifest.get("kind") != "Pod":
         raise Wrong("The manifest is not a Pod.", "Start from the starter: kind: Pod.")
+    load_answer(manifest, "Pod")  # what kubectl apply refuses, by the one rule of every answer
     return dict(manifest)
 
 

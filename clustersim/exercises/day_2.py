@@ -5,13 +5,15 @@
   (https://kubernetes.io/releases/version-skew-policy/).
 - :func:`check_lost_quorum`: how many manager failures a Swarm survives and what brings back a
   Swarm that lost its quorum (:mod:`clustersim.swarm.raft`;
-  https://docs.docker.com/engine/swarm/admin_guide/).
+  https://docs.docker.com/engine/swarm/admin_guide/; the command line is read by
+  :mod:`clustersim.exercises.swarm_init`).
 """
 
 from __future__ import annotations
 
 from clustersim.exercises.answers import keyed, whole_number
 from clustersim.exercises.checker import Wrong, checker
+from clustersim.exercises.swarm_init import check_force_new_cluster
 from clustersim.kubernetes.versionskew import minor, supported_versions
 from clustersim.swarm.raft import fault_tolerance
 
@@ -77,10 +79,4 @@ def check_lost_quorum(answer: object) -> None:
         else:
             hint = "N managers tolerate (N - 1) // 2 failures."
         raise Wrong(f"{MANAGERS} managers do not tolerate {tolerated!r} failures.", hint)
-    if not isinstance(command, str) or "--force-new-cluster" not in command:
-        hint = ("Restarting or re-joining does not help without a quorum: a surviving manager "
-                "must start a new cluster from its copy of the state.")
-        raise Wrong("That command does not recover the swarm.", hint)
-    if "init" not in command.split():
-        raise Wrong("--force-new-cluster is an option of one command.",
-                    "It is docker swarm init --force-new-cluster.")
+    check_force_new_cluster(command)

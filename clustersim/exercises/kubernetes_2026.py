@@ -91,15 +91,18 @@ def check_sidecar_order(answer: object) -> None:
 def check_gated_pod(manifest: object) -> None:
     pod = one_pod(manifest)
     spec = pod.get("spec") or {}
-    if spec.get("nodeName"):
+    if spec.get("nodeName") and not spec.get("schedulingGates"):
         raise Wrong("spec.nodeName binds the Pod at once: nothing waits.",
                     "Leave the node to the scheduler and add a scheduling gate instead.")
     cluster = KubernetesCluster(Node.many(2, "node", cpu="4", memory="8Gi"), seed=0)
     try:
         cluster.apply(pod)
     except (ManifestError, AdmissionError, ValueError) as err:
-        raise Wrong(f"The manifest is not accepted: {err}", "Fix what the message names.") \
-            from None
+        hint = ("A gated Pod waits for the scheduler, and nodeName bypasses it: the API server "
+                "refuses both together. Remove nodeName; the scheduler picks a node once the "
+                "gate is removed." if "schedulingGates have been cleared" in str(err) else
+                "Fix what the message names.")
+        raise Wrong(f"The manifest is not accepted: {err}", hint) from None
     cluster.run(until=60)
     [row] = cluster.pods()
     if row.reason != "SchedulingGated":

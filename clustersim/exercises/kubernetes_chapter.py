@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from clustersim.exercises.answers import is_whole, keyed, one_pod
+from clustersim.exercises.answers import keyed, one_pod, whole_number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster, default_nodes
+from clustersim.kubernetes.scheduler.taints import mismatched_fields
 from clustersim.node import Node
 
 __all__ = ["BIG_POD", "FAILED_REASONS", "GPU_TAINT", "SCORE_PROBE", "check_failed_scheduling",
@@ -84,15 +85,10 @@ def check_least_allocated(answer: object) -> None:
     answer = keyed(answer, SCORE_NODES, "node")
     verdicts = score_cluster().explain(SCORE_PROBE)
     for node in SCORE_NODES:
-        given = answer[node]
-        if given is None:
-            raise Wrong(f"{node}: no score yet.", "Replace every None with a whole number.")
-        if not is_whole(given):
-            raise Wrong(f"{node}: {given!r} is not a whole number.",
-                        "Scheduler scores are integers from 0 to 100.")
+        given = whole_number(answer[node], f"{node}'s score")
         right = verdicts[node].scores["NodeResourcesFit"]
-        if int(given) != right:
-            raise Wrong(f"{node}: not {given}.", _score_hint(node, int(given)))
+        if given != right:
+            raise Wrong(f"{node}: not {given}.", _score_hint(node, given))
 
 
 GPU_TAINT = {"key": "nvidia.com/gpu", "value": "present", "effect": "NoSchedule"}
@@ -137,9 +133,7 @@ def check_gpu_pod(manifest: object) -> None:
     others = sorted(n for n, v in verdicts.items() if v.feasible and n != "gpu-1")
     if placed.node is None:
         reasons = "; ".join(verdicts["gpu-1"].reasons)
-        hint = ("Add a toleration for the taint: key nvidia.com/gpu, effect NoSchedule "
-                "(operator Equal with value present, or operator Exists)."
-                if "taint" in reasons else
+        hint = (_toleration_hint(pod) if "taint" in reasons else
                 "Make sure the node selector matches gpu-1's label accelerator=nvidia."
                 if "affinity" in reasons or "selector" in reasons else
                 "Ask explain(pod) why gpu-1 refuses it.")
@@ -152,6 +146,31 @@ def check_gpu_pod(manifest: object) -> None:
         raise Wrong(f"It landed on gpu-1, but {', '.join(others)} would take it as well.",
                     "It won on scores this time. Add nodeSelector: {accelerator: nvidia} so that "
                     "ordinary nodes are filtered out.")
+
+
+_TAINT_TEXT = f"{GPU_TAINT['key']}={GPU_TAINT['value']}:{GPU_TAINT['effect']}"
+_FIELD_FIX = {
+    "effect": "effect {given!r} is not NoSchedule (an empty effect matches every effect)",
+    "value": "value {given!r} is not present (operator Equal compares values; Exists "
+             "matches any value)",
+    "operator": "operator {given!r} matches nothing (use Equal or Exists)",
+}
+
+
+def _toleration_hint(pod: dict[str, object]) -> str:
+    """What keeps the Pod's tolerations from letting it onto gpu-1: none for the taint's key,
+    or the fields of one that has the key and still does not match (``ToleratesTaint``,
+    k8s.io/api ``core/v1/toleration.go``)."""
+    spec = pod.get("spec")
+    tolerations = (spec.get("tolerations") if isinstance(spec, dict) else None) or []
+    for toleration in tolerations:
+        if isinstance(toleration, dict) and toleration.get("key") == GPU_TAINT["key"]:
+            wrong = [_FIELD_FIX[f].format(given=toleration.get(f))
+                     for f in mismatched_fields(toleration, GPU_TAINT)]
+            return (f"Your toleration for {GPU_TAINT['key']} does not match the taint "
+                    f"{_TAINT_TEXT}: its {'; its '.join(wrong)}.")
+    return ("Add a toleration for the taint: key nvidia.com/gpu, effect NoSchedule "
+            "(operator Equal with value present, or operator Exists).")
 
 
 BIG_POD = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "index"},
@@ -179,11 +198,8 @@ def failed_reason_counts() -> dict[str, int]:
 def check_failed_scheduling(answer: object) -> None:
     """``answer``: ``{reason: number of nodes}`` for the keys of :data:`FAILED_REASONS`, as
     the ``FailedScheduling`` event of :data:`BIG_POD` on :func:`gpu_cluster` counts them."""
-    answer = keyed(answer, FAILED_REASONS, "reason")
-    for reason, count in answer.items():
-        if isinstance(count, bool) or not isinstance(count, int):
-            raise Wrong(f"{reason}: {count!r} is not a number of nodes.",
-                        "Replace every None with a whole number.")
+    answer = {reason: whole_number(count, f"the number of nodes reporting {reason!r}")
+              for reason, count in keyed(answer, FAILED_REASONS, "reason").items()}
     right = failed_reason_counts()
     if answer["untolerated taint"] != right["untolerated taint"]:
         raise Wrong(f"untolerated taint: not {answer['untolerated taint']}.",

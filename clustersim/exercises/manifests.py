@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from clustersim.clusters import demo_nodes
+from clustersim.exercises.answers import load_answer
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.explore import place
-from clustersim.manifests import ManifestError, load_manifests
+from clustersim.manifests import ManifestError
 
 __all__ = ["check_fixed_deployment", "check_ssd_only_stack"]
 
@@ -31,10 +32,7 @@ def _load_hint(err: ManifestError) -> str:
 def check_fixed_deployment(text: object) -> None:
     """``text``: the corrected YAML of the broken ``web`` Deployment."""
     text = _require_text(text)
-    try:
-        specs = load_manifests(text, name="your answer")
-    except ManifestError as err:
-        raise Wrong(f"It does not load yet: {err}", _load_hint(err)) from None
+    specs = load_answer(text, "answer", hint=_load_hint)
     deployments = [s for s in specs if s.kind == "Deployment"]
     if len(deployments) != 1 or deployments[0].name != "web":
         raise Wrong("Keep exactly one Deployment named 'web'.", "Change only the broken value.")

@@ -15,9 +15,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from clustersim.clusters import demo_nodes
-from clustersim.exercises.answers import whole_number
+from clustersim.exercises.answers import load_answer, whole_number
 from clustersim.exercises.checker import Wrong, checker
-from clustersim.manifests import ManifestError, load_manifests
+from clustersim.manifests import ManifestError
 from clustersim.quantity import parse_quantity
 
 __all__ = ["CATALOG_APP", "FIXED_PORT_APP", "check_host_port_app", "check_translation"]
@@ -203,12 +203,9 @@ def check_translation(text: object) -> None:
 
     if not isinstance(text, str):
         raise Wrong("The answer must be YAML text (a string).", "Keep the triple quotes.")
-    try:
-        specs = load_manifests(text, name="your translation")
-    except ManifestError as err:
-        hint = ("Two documents in one text need a line '---' between them."
-                if "appears twice" in str(err) else "Read the line and field the message names.")
-        raise Wrong(f"It does not load: {err}", hint) from None
+    specs = load_answer(text, "translation", hint=lambda err: (
+        "Two documents in one text need a line '---' between them."
+        if "appears twice" in str(err) else "Read the line and field the message names."))
     deployment, service = _one(specs, "Deployment"), _one(specs, "Service")
     if deployment["metadata"]["name"] != "catalog" or service["metadata"]["name"] != "catalog":
         raise Wrong("Name both the Deployment and the Service 'catalog'.",

@@ -20,12 +20,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from clustersim.exercises.answers import is_whole, keyed, whole_number
+from clustersim.exercises.answers import is_whole, keyed, load_answer, whole_number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.controllers.replica_calculator import PodMetric, resource_replicas
 from clustersim.kubernetes.qos import pod_qos_class
-from clustersim.manifests import ManifestError
 from clustersim.node import Node
 
 __all__ = ["API_POD", "EVICTION_PODS", "HPA_READINGS", "PREEMPTION_PODS", "QOS_PODS", "SPIKE",
@@ -129,15 +128,12 @@ def check_hpa_replicas(answer: object) -> None:
 
 
 SPIKE = [(0, "400m"), (60, "400m"), (120, "3"), (600, "3"), (660, "400m")]
-"""CPU demand on the ``web`` Deployment: quiet, a ramp to 3 CPU, nine minutes of load, then
-quiet again from 660 s."""
+"""CPU demand on the ``web`` Deployment (linear between the points): 400m until 60 s, a ramp to
+3 CPU by 120 s, eight minutes at 3 CPU (to 600 s), a ramp down, 400m again from 660 s."""
 
 
-def autoscaling_cluster(behavior: Mapping[str, Any] | None = None,
-                        until: float = 1200) -> KubernetesCluster:
-    """Deployment ``web`` (Pods request 500m) with an HPA (2 to 10 replicas, 50% CPU) and the
-    :data:`SPIKE` load, run until ``until`` seconds."""
-    cluster = KubernetesCluster(Node.many(4, "node", cpu="4", memory="16Gi"), seed=0)
+def _autoscaler(behavior: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The HPA of ``web`` (2 to 10 replicas, 50% CPU), with ``behavior`` if one is given."""
     spec: dict[str, Any] = {
         "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
         "minReplicas": 2, "maxReplicas": 10,
@@ -145,6 +141,15 @@ def autoscaling_cluster(behavior: Mapping[str, Any] | None = None,
             "name": "cpu", "target": {"type": "Utilization", "averageUtilization": 50}}}]}
     if behavior is not None:
         spec["behavior"] = dict(behavior)
+    return {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+            "metadata": {"name": "web"}, "spec": spec}
+
+
+def autoscaling_cluster(behavior: Mapping[str, Any] | None = None,
+                        until: float = 1200) -> KubernetesCluster:
+    """Deployment ``web`` (Pods request 500m) with an HPA (2 to 10 replicas, 50% CPU) and the
+    :data:`SPIKE` load, run until ``until`` seconds."""
+    cluster = KubernetesCluster(Node.many(4, "node", cpu="4", memory="16Gi"), seed=0)
     cluster.apply([
         {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
          "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
@@ -152,8 +157,7 @@ def autoscaling_cluster(behavior: Mapping[str, Any] | None = None,
                                "spec": {"containers": [{
                                    "name": "web", "image": "shop/web:2.0",
                                    "resources": {"requests": {"cpu": "500m"}}}]}}}},
-        {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
-         "metadata": {"name": "web"}, "spec": spec}])
+        _autoscaler(behavior)])
     cluster.metrics.set_load("deployment", "web", SPIKE)
     cluster.run(until=until)
     return cluster
@@ -187,16 +191,17 @@ def check_scale_down_behavior(behavior: object) -> None:
         if unknown:
             raise Wrong(f"{direction} has the unknown field {unknown[0]!r}.",
                         "The fields are " + ", ".join(sorted(_RULE_FIELDS)) + ".")
-    try:
-        cluster = autoscaling_cluster(behavior)
-    except ManifestError as err:
-        raise Wrong(f"The HorizontalPodAutoscaler is not accepted: {err}",
-                    "Fix the field the message names; spelling is camelCase "
-                    "(stabilizationWindowSeconds, periodSeconds).") from None
-    steps = rescale_steps(cluster)
+    load_answer(_autoscaler(behavior), "HorizontalPodAutoscaler", hint=lambda _: (
+        "Fix the field the message names; spelling is camelCase "
+        "(stabilizationWindowSeconds, periodSeconds)."))
+    steps = rescale_steps(autoscaling_cluster(behavior))
     size = _size_at(steps, _DEADLINE)
     if size > 3:
+        down = behavior.get("scaleDown") or {}
         raise Wrong(f"At {_DEADLINE} s the Deployment still has {size} replicas.",
+                    "selectPolicy: Disabled turns scaling down off altogether: the HPA never "
+                    "removes a Pod. Leave selectPolicy out (Max) and limit the rate with a "
+                    "policy instead." if down.get("selectPolicy") == "Disabled" else
                     "scaleDown.stabilizationWindowSeconds (default 300) keeps the highest "
                     "recommendation of that many seconds: make it shorter.")
     for time, new in steps:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from clustersim.exercises.answers import keyed, yaml_text, yes_or_no
+from clustersim.exercises.answers import keyed, load_answer, yaml_text, yes_or_no
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.networkpolicy import PolicyError, connection
@@ -98,6 +98,13 @@ def policy_objects(text: str = POLICY) -> list[dict[str, Any]]:
     return [spec.manifest for spec in load_manifests(text)]
 
 
+def _answer_objects(text: str, what: str) -> list[dict[str, Any]]:
+    """The learner's manifests ``text`` (``what`` names them) as dicts, or :class:`Wrong` for
+    what kubectl apply would refuse, a misspelt field included (:func:`load_answer`)."""
+    return [spec.manifest for spec in load_answer(text, what, hint=lambda _: (
+        "Fix the place it names."))]
+
+
 @checker("Right: a Role's rules apply where it is bound, subresources and verbs must be listed, "
          "and a ClusterRole bound by a RoleBinding grants only in that namespace.")
 def check_can_i(answer: object) -> None:
@@ -148,10 +155,7 @@ def _binding_problem(objects: list[dict[str, Any]]) -> str:
          "nothing else: no other verb, resource, subresource or namespace.")
 def check_least_privilege(text: object) -> None:
     text = yaml_text(text, "YAML text with a Role and a RoleBinding")
-    try:
-        objects = policy_objects(text)
-    except ValueError as err:
-        raise Wrong(f"The manifests cannot be read: {err}", "Fix the place it names.") from None
+    objects = _answer_objects(text, "Role and RoleBinding")
     kinds = {o.get("kind") for o in objects}
     if "ClusterRoleBinding" in kinds:
         raise Wrong("A ClusterRoleBinding grants in every namespace.",
@@ -243,10 +247,7 @@ _FIXES = {
          "API server admits it.")
 def check_restricted_pod(text: object) -> None:
     text = yaml_text(text, "the Pod's YAML text")
-    try:
-        pods = [o for o in policy_objects(text) if o.get("kind") == "Pod"]
-    except ValueError as err:
-        raise Wrong(f"The manifest cannot be read: {err}", "Fix the place it names.") from None
+    pods = [o for o in _answer_objects(text, "Pod") if o.get("kind") == "Pod"]
     if len(pods) != 1 or (pods[0].get("metadata") or {}).get("namespace") != "secure":
         raise Wrong("The answer must be one Pod in the namespace secure.",
                     "Keep the starter's metadata.")
@@ -375,10 +376,7 @@ _TOO_OPEN = ("A rule without `from` admits every source and one without `ports` 
          "namespaceSelector and a podSelector in one peer, on the metrics port only.")
 def check_network_policies(text: object) -> None:
     text = yaml_text(text, "YAML text with NetworkPolicies")
-    try:
-        policies = policy_objects(text)
-    except ValueError as err:
-        raise Wrong(f"The manifests cannot be read: {err}", "Fix the place it names.") from None
+    policies = _answer_objects(text, "NetworkPolicies")
     for obj in policies:
         meta = obj.get("metadata") or {}
         if obj.get("kind") != "NetworkPolicy":

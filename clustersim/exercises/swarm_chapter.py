@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 
-from clustersim.exercises.answers import keyed
+from clustersim.exercises.answers import keyed, whole_number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.node import Node
 from clustersim.swarm import NoLeaderError, SwarmCluster, TaskState, fault_tolerance
@@ -35,11 +35,7 @@ def check_fault_tolerance(answer: object) -> None:
     for n in MANAGER_COUNTS:
         given = answer[n]
         managers = f"{n} manager{'s' if n != 1 else ''}"
-        if given is None:
-            raise Wrong(f"{managers}: no answer yet.", "Replace every None with a number.")
-        if isinstance(given, bool) or not isinstance(given, int):
-            raise Wrong(f"{managers}: {given!r} is not a whole number.",
-                        "Failures are counted in whole managers.")
+        given = whole_number(given, f"the failures {managers} tolerate{'s' if n == 1 else ''}")
         right = fault_tolerance(n)
         if given == right:
             continue
@@ -49,6 +45,9 @@ def check_fault_tolerance(answer: object) -> None:
         elif given == n - 1:
             hint = ("Raft needs a majority of the managers to elect a leader; one survivor of "
                     "several is not a majority.")
+        elif n == 1:
+            hint = ("A single manager is its own quorum: if it fails, no manager is left to "
+                    "lead, so it tolerates no failure.")
         else:
             hint = f"A quorum of {managers} is {n // 2 + 1}: the others may fail."
         raise Wrong(f"{managers}: not {given}.", hint)
@@ -95,13 +94,19 @@ def check_spread_prediction(answer: object) -> None:
     if not isinstance(answer, Mapping):
         raise Wrong("The answer must be a dict {node: number of tasks}.",
                     "Keep the starter's dict.")
-    given = {str(k): v for k, v in answer.items() if v not in (0, None)}
     nodes = {n.name: n for n in search_nodes()}
-    for name, count in given.items():
-        if name not in nodes:
+    given = {}
+    for name, count in answer.items():
+        if str(name) not in nodes:
             raise Wrong(f"There is no node {name}.", f"The nodes are {', '.join(nodes)}.")
-        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-            raise Wrong(f"{name}: {count!r} is not a number of tasks.", "Use whole numbers.")
+        if count is None:
+            continue
+        tasks = whole_number(count, f"the tasks on {name}")
+        if tasks < 0:
+            raise Wrong(f"{name}: {count!r} is not a number of tasks.",
+                        "A node runs 0 tasks or more.")
+        if tasks:
+            given[str(name)] = tasks
     right = Counter(t.node for t in search_cluster().tasks() if t.node)
     if given == right:
         return
@@ -118,6 +123,19 @@ def check_spread_prediction(answer: object) -> None:
         raise Wrong("worker-2 gets tasks too.",
                     "worker-2 has no disk label at all: a node that lacks a label fails == "
                     "and passes !=.")
+    zone = {name: node.labels["zone"] for name, node in nodes.items()}   # every node has one
+
+    def per_zone(counts: Mapping[str, int]) -> Counter[str]:
+        return Counter({z: sum(c for n, c in counts.items() if zone[n] == z)
+                        for z in set(zone.values())})
+
+    if per_zone(given) == per_zone(right):
+        off = sorted({zone[n] for n in {*given, *right} if given.get(n, 0) != right.get(n, 0)})
+        inside = sorted(n for n in right if zone[n] == off[0])
+        raise Wrong(f"The split between zones is right; inside zone {off[0]} it is not.",
+                    f"Inside zone {off[0]}, {' and '.join(inside)} share its tasks: the "
+                    "scheduler spreads them evenly over the zone's eligible nodes, as it "
+                    "spreads any service's tasks over nodes. Check the scenario.")
     raise Wrong("Not the scheduler's split.",
                 "The preference splits the replicas evenly between the zone values of the "
                 "eligible nodes first, then spreads inside each zone, however many nodes each "

@@ -10,10 +10,9 @@
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
-from clustersim.exercises.answers import keyed
+from clustersim.exercises.answers import keyed, number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster, Timing
 from clustersim.node import Node
@@ -115,8 +114,7 @@ def pull_attempts(until: float = 1000) -> list[float]:
 @checker("Right: pulls start at 0, 15, 40 and 85 s: each failed 5 s pull is followed by a "
          "back-off of 10, 20, then 40 s.")
 def check_pull_retry(answer: object) -> None:
-    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
-        raise Wrong(f"{answer!r} is not a number of seconds.", "Write one number.")
+    answer = number(answer, "the seconds until the fourth pull starts")
     attempts = pull_attempts()
     right = attempts[3]
     if answer == right:

@@ -50,7 +50,7 @@ from clustersim.kubernetes.podsecurity import admit as admit_pod_security
 from clustersim.kubernetes.references import missing_service_account
 from clustersim.kubernetes.resourcequota import admit_resource_quotas
 from clustersim.kubernetes.scheduler.labels import namespace_labels
-from clustersim.kubernetes.schedulinggates import mark_gated
+from clustersim.kubernetes.schedulinggates import create_refusal, mark_gated
 from clustersim.kubernetes.storageclass import (
     SELECTED_NODE,
     bound_annotations,
@@ -275,6 +275,9 @@ class APIServer:
             raise AdmissionError(f'{kind.lower()}s "{meta["name"]}" already exists')
         self._validate(obj)
         if kind == "Pod":
+            refusal = create_refusal(obj)
+            if refusal:
+                raise AdmissionError(refusal)
             self._admit_pod(obj)
         if kind == "Service":
             self.services.admit(obj)

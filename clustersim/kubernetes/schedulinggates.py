@@ -5,7 +5,8 @@ stable in Kubernetes 1.30; the API server's ``applySchedulingGatedCondition``
 (kubernetes/kubernetes ``pkg/registry/core/pod/strategy.go``), the scheduler's PreEnqueue plugin
 ``SchedulingGates`` (``pkg/scheduler/framework/plugins/schedulinggates/scheduling_gates.go``)
 and the update rule in ``pkg/apis/core/validation/validation.go`` (gates may be set only when
-the Pod is created, and only removed afterwards). Docs:
+the Pod is created, and only removed afterwards; ``ValidatePodCreate``: no ``nodeName`` on a
+gated Pod). Docs:
 https://kubernetes.io/docs/concepts/scheduling-eviction/pod-scheduling-readiness/
 
 A Pod created with gates gets the condition ``PodScheduled=False``, reason ``SchedulingGated``,
@@ -22,8 +23,8 @@ from typing import Any
 
 from clustersim.kubernetes.objects import set_condition
 
-__all__ = ["GATED_MESSAGE", "GATED_REASON", "mark_gated", "pre_enqueue", "remove_gate",
-           "scheduling_gates"]
+__all__ = ["GATED_MESSAGE", "GATED_REASON", "create_refusal", "mark_gated", "pre_enqueue",
+           "remove_gate", "scheduling_gates"]
 
 GATED_REASON = "SchedulingGated"
 GATED_MESSAGE = "Scheduling is blocked due to non-empty scheduling gates"
@@ -41,6 +42,19 @@ def scheduling_gates(pod: Mapping[str, Any]) -> list[str]:
                              "{name: example.com/queue}")
         names.append(gate["name"])
     return names
+
+
+def create_refusal(pod: Mapping[str, Any]) -> str | None:
+    """The API server's refusal of a new Pod bound to a node while it has scheduling gates, or
+    None (``ValidatePodCreate`` in kubernetes/kubernetes
+    ``pkg/apis/core/validation/validation.go``: a gated Pod waits for the scheduler, so
+    ``spec.nodeName``, which bypasses it, is forbidden until every gate is gone). Only on
+    create: on an update ``nodeName`` is a field a Pod may not change at all."""
+    if (pod.get("spec") or {}).get("nodeName") and scheduling_gates(pod):
+        name = (pod.get("metadata") or {}).get("name", "")
+        return (f'Pod "{name}" is invalid: spec.nodeName: Forbidden: cannot be set until all '
+                "schedulingGates have been cleared")
+    return None
 
 
 def mark_gated(pod: dict[str, Any], now: float) -> None:

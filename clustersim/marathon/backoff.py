@@ -22,8 +22,9 @@ from dataclasses import dataclass
 
 __all__ = ["DEFAULT_MAX_LAUNCH_DELAY", "Backoff"]
 
-#: ``AppDefinition.DefaultMaxLaunchDelay``: 5 minutes since Marathon 1.8 (d2iq-archive/marathon
-#: PR #6686, MARATHON-8505, November 2018); 1 hour before.
+#: ``AppDefinition.DefaultMaxLaunchDelay``: 5 minutes since d2iq-archive/marathon PR #6686
+#: (MARATHON-8505, merged November 2018; the sources read do not name the first release that
+#: has it); 1 hour before.
 DEFAULT_MAX_LAUNCH_DELAY = 300.0
 
 

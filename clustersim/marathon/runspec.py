@@ -3,7 +3,8 @@
 Field names, defaults and meanings follow d2iq-archive/marathon
 ``src/main/scala/mesosphere/marathon/state/AppDefinition.scala`` (``instances`` 1, ``cpus`` 1,
 ``mem`` 128 MiB, ``disk`` 0, ``backoffSeconds`` 1, ``backoffFactor`` 1.15,
-``maxLaunchDelaySeconds`` 300 since Marathon 1.8, 3600 before; one random port definition when
+``maxLaunchDelaySeconds`` 300 since PR #6686 (merged November 2018; the release that first has
+it is not named in the sources read), 3600 before; one random port definition when
 none is given),
 ``core/pod/PodDefinition.scala`` (executor resources 0.1 CPU, 32 MiB, 10 MiB disk),
 ``state/UnreachableStrategy.scala`` (``UnreachableEnabled``: ``inactiveAfterSeconds`` 0 and

@@ -1,14 +1,19 @@
-"""The book's page buttons: downloads of exercises carry no answer, and Markdown chapters
-offer no launch button that Binder or Colab could not follow."""
+"""The book's pages: downloads of exercises carry no answer, Markdown chapters offer no launch
+button that Binder or Colab could not follow, and each What's next names the page that follows."""
 
 from __future__ import annotations
 
 import json
 import re
+from itertools import pairwise
 from pathlib import Path
 from types import SimpleNamespace
 
+import yaml
+
 from clustersim.course import book
+from clustersim.kubernetes.scheduler.framework import FilterPlugin
+from clustersim.kubernetes.scheduler.registry import DEFAULT_PLUGINS, REGISTRY
 from tests.conftest import ROOT
 
 
@@ -106,3 +111,58 @@ def test_marathon_links_point_to_its_current_repository() -> None:
              *(ROOT / "exercises").glob("*.ipynb"), *(ROOT / "clustersim" / "data").glob("*.yaml")]
     stale = [p.name for p in pages if old.search(p.read_text("utf-8"))]
     assert not stale, f"old Marathon repository links in {stale}"
+
+
+def _chapters() -> list[str]:
+    """The chapter-level pages of ``_toc.yml`` in reading order (exercise sections left out)."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text("utf-8"))
+    return [chapter["file"] for part in toc["parts"] for chapter in part["chapters"]]
+
+
+def test_every_whats_next_names_the_page_that_follows_in_the_toc() -> None:
+    chapters = _chapters()
+    checked = 0
+    for page, following in pairwise(chapters):
+        path = ROOT / f"{page}.md"
+        if not path.exists():
+            continue
+        box = re.search(r":::\{admonition\} What's next\n(.*?)\n:::", path.read_text("utf-8"),
+                        re.S)
+        if box is None:
+            continue
+        named = {(path.parent / ref).resolve().relative_to(ROOT).as_posix()
+                 for ref in re.findall(r"\{doc\}`([^`<]+)`", box.group(1))}
+        assert following in named, f"{page}: What's next does not name {following}"
+        checked += 1
+    assert checked > 20
+
+
+def test_the_kubernetes_chapter_lists_the_filters_in_the_schedulers_order() -> None:
+    # the exercise on FailedScheduling counts rests on this order (a node is reported by the
+    # first filter that rejects it); the simulator's DEFAULT_PLUGINS follow getDefaultPlugins
+    text = (ROOT / "book/orchestrators/kubernetes.md").read_text("utf-8")
+    step = text[text.index("1. **Filter**"):text.index("2. **Score**")]
+    filters = [name for name, _ in DEFAULT_PLUGINS if issubclass(REGISTRY[name], FilterPlugin)]
+    assert len(filters) >= 6
+    assert sorted(filters, key=lambda name: step.index(f"`{name}`")) == filters
+    assert "first that\n   rejects it" in step
+
+
+def test_the_kubernetes_chapter_says_which_score_plugins_its_probe_shows() -> None:
+    """The chapter said the plugins left out 'would give every node the same score', though
+    TaintToleration gives every node 100 and is shown; it now names what is shown, what skips
+    and ImageLocality, which upstream never skips and the simulator does not run."""
+    from clustersim import Node
+    from clustersim.kubernetes import KubernetesCluster
+    from clustersim.kubernetes.scheduler.registry import NOT_SIMULATED
+
+    text = " ".join((ROOT / "book/orchestrators/kubernetes.md").read_text("utf-8").split())
+    cluster = KubernetesCluster([Node("node-a", cpu=4, memory="8Gi"),
+                                 Node("node-c", cpu=2, memory="4Gi")], seed=0)
+    probe = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "probe"},
+             "spec": {"containers": [{"name": "web", "image": "shop/web:2.0.2", "resources": {
+                 "requests": {"cpu": "500m", "memory": "256Mi"}}}]}}
+    shown = {name for verdict in cluster.explain(probe).values() for name in verdict.scores}
+    assert "Three plugins appear." in text and len(shown) == 3
+    assert "TaintToleration" in shown and "would give every node the same score" not in text
+    assert "ImageLocality" in NOT_SIMULATED and "The simulator does not run it" in text

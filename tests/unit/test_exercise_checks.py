@@ -85,6 +85,9 @@ def test_fixed_deployment_hints() -> None:
     too_big = check_fixed_deployment(DEPLOYMENT.replace("CPU", "8"))
     assert not too_big and "4 CPUs each" in too_big.hint and "Insufficient cpu" in too_big.message
     assert "field path" in check_fixed_deployment(DEPLOYMENT.replace("CPU", "lots")).hint
+    misspelt = check_fixed_deployment(
+        DEPLOYMENT.replace("CPU", "250m").replace("requests", "request"))
+    assert not misspelt and "unknown field" in misspelt.message
     assert "keeps 2" in check_fixed_deployment(
         DEPLOYMENT.replace("CPU", "500m").replace("replicas: 2", "replicas: 1")).message
     wrong_labels = DEPLOYMENT.replace("CPU", "500m").replace(
@@ -196,7 +199,8 @@ def test_the_shared_answer_readers_say_what_is_wrong() -> None:
     from clustersim.exercises.checker import Wrong
     from clustersim.swarm import SwarmCluster
 
-    pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: []}\n"
+    pod = ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
+           "spec: {containers: [{name: c, image: c}]}\n")
     assert one_pod(pod)["metadata"]["name"] == "p"
     for bad, said in [(pod + "---\n" + pod, "2 YAML documents"), ("kind: [", "cannot be read"),
                       ({"kind": "Deployment"}, "not a Pod")]:

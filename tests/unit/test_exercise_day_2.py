@@ -34,15 +34,48 @@ def test_blockers_right_in_any_order():
     ({"tolerated": 2, "command": "systemctl restart docker"}, "new cluster"),
     ({"tolerated": 2, "command": "docker swarm --force-new-cluster"}, "docker swarm init"),
     ({"tolerated": 2}, "starter"),
+    ({"tolerated": "2", "command": "docker swarm init --force-new-cluster"}, "Drop the quotes"),
 ])
 def test_quorum_hints(answer, hint):
     feedback = check_lost_quorum(answer)
     assert not feedback.passed and hint in feedback.hint
 
 
+@pytest.mark.parametrize(("command", "words"), [
+    ("docker swarm init --force-new-cluster=false", "turns the option off"),
+    ("docker swarm init --force-new-cluster=0", "turns the option off"),
+    ("docker swarm init --force-new-cluster=maybe", 'invalid argument "maybe"'),
+    ("# docker swarm init --force-new-cluster", "runs nothing"),
+    ("echo docker swarm init --force-new-cluster", "runs 'echo'"),
+    ("docker swarm init --force-new-cluster && docker swarm leave --force", "'&&'"),
+    ("docker swarm init --force-new-cluster; docker swarm leave --force", "';'"),
+    ("docker swarm init", "does not recover"),
+    ("docker swarm init --force-new-cluster now", "accepts no arguments"),
+    ("docker swarm init --force-new-cluster --advertise-addr", "needs an argument"),
+    ("docker swarm init --force-new-cluster --force", "unknown flag: --force"),
+    ("docker swarm init --force-new-cluster 'x", "cannot read"),
+    (["docker", "swarm", "init"], "text in quotes"),
+])
+def test_the_recovery_command_is_read_as_the_shell_and_cli_read_it(command, words):
+    feedback = check_lost_quorum({"tolerated": 2, "command": command})
+    assert not feedback.passed and words in feedback.message + feedback.hint, feedback
+
+
+@pytest.mark.parametrize("command", [
+    "docker swarm init --force-new-cluster",
+    "docker swarm init --force-new-cluster=true",
+    "  docker swarm init --advertise-addr 10.0.0.1 --force-new-cluster  ",
+    "docker swarm init --force-new-cluster --advertise-addr=eth0:2377 --autolock",
+    "docker swarm init --force-new-cluster  # on the surviving manager",
+])
+def test_the_recovery_command_with_valid_init_flags_passes(command):
+    assert check_lost_quorum({"tolerated": 2, "command": command}).passed
+
+
 def test_quorum_right():
-    assert check_lost_quorum({"tolerated": 2,
-                              "command": "docker swarm init --force-new-cluster"}).passed
+    for tolerated in (2, 2.0):      # a count is read alike in every check (whole_number)
+        assert check_lost_quorum({"tolerated": tolerated,
+                                  "command": "docker swarm init --force-new-cluster"}).passed
 
 
 def test_the_starter_of_the_quorum_exercise_reads_as_not_answered_yet() -> None:

@@ -41,11 +41,18 @@ spec:
 
 @pytest.mark.parametrize(("extra", "hint"), [
     ("", "Add spec.schedulingGates"),
-    ("  schedulingGates: [example.com/queue]\n", "is not accepted"),
+    ("  schedulingGates: [example.com/queue]\n", "does not load"),
+    # a misspelt field is refused by kubectl apply, not ignored
+    ("  schedulingGate: [{name: example.com/queue}]\n", 'unknown field "spec.schedulingGate"'),
     ("  schedulingGates: [{name: example.com/other}]\n", "Name the gate exactly"),
     ("  schedulingGates: [{name: example.com/queue}, {name: example.com/other}]\n",
      "every other gate"),
-    ("  nodeName: node-1\n", "nodeName"),
+    ("  nodeName: node-1\n", "nothing waits"),
+    # ValidatePodCreate refuses a node name on a gated Pod: the check says so, not that it ran
+    ("  nodeName: node-1\n  schedulingGates: [{name: example.com/queue}]\n",
+     "spec.nodeName: Forbidden: cannot be set until all schedulingGates have been cleared"),
+    ("  nodeName: node-1\n  schedulingGates: [{name: example.com/queue}]\n",
+     "nodeName bypasses it"),
 ])
 def test_gated_pod_hints(extra, hint):
     feedback = check_gated_pod(POD.format(extra=extra))

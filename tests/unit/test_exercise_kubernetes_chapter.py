@@ -41,7 +41,8 @@ def test_hand_formula_agrees_with_explain() -> None:
     ({**RIGHT, "node-b": 44}, "integer division"),
     ({**RIGHT, "node-c": 10}, "allocatable"),
     ({**RIGHT, "node-c": None}, "Replace"),
-    ({**RIGHT, "node-c": "62"}, "integers"),
+    ({**RIGHT, "node-c": "62"}, "Drop the quotes"),
+    ({**RIGHT, "node-c": 62.5}, "Write a number"),
     ({"node-a": 37}, "starter"),
     (None, "starter"),
 ])
@@ -73,6 +74,17 @@ def test_gpu_pod_with_selector_and_toleration_passes() -> None:
     (POD + SELECTOR + "  tolerations:\n    - {key: dedicated, operator: Exists}\n",
      "Add a toleration"),
     (POD + "  nodeSelector: {accelerator: amd}\n" + TOLERATE, "accelerator=nvidia"),
+    # a toleration for the key that still does not match: the field that differs is named
+    (POD + SELECTOR + "  tolerations:\n    - {key: nvidia.com/gpu, value: absent, "
+     "effect: NoSchedule}\n", "its value 'absent' is not present"),
+    (POD + SELECTOR + "  tolerations:\n    - {key: nvidia.com/gpu, operator: Exists, "
+     "effect: NoExecute}\n", "its effect 'NoExecute' is not NoSchedule"),
+    (POD + SELECTOR + "  tolerations:\n    - {key: nvidia.com/gpu, operator: Equal, value: yes1, "
+     "effect: NoExecute}\n", "NoExecute' is not NoSchedule (an empty effect matches every "
+     "effect); its value 'yes1' is not present"),
+    # a misspelt field is refused by kubectl apply, not silently dropped
+    (POD + "  nodeselector: {accelerator: nvidia}\n" + TOLERATE,
+     'unknown field "spec.nodeselector"'),
     ("kind: Pod\n  oops: [\n", "indentation"),
     (POD + "---\n" + POD, "one Pod"),
     ({"kind": "Deployment"}, "kind: Pod"),
@@ -102,7 +114,9 @@ def test_failed_scheduling_counts_follow_the_filter_order() -> None:
     ({**FAILED, "Insufficient cpu": 2}, "fewer than 6 CPUs"),
     ({**FAILED, "untolerated taint": 1}, "not the only tainted"),
     ({**FAILED, "Insufficient memory": 5}, "before their memory"),
-    ({**FAILED, "untolerated taint": None}, "Replace every None"),
+    ({**FAILED, "untolerated taint": None}, "Replace None"),
+    # the counts are of nodes per reason, and a number in quotes is told to drop them
+    ({**FAILED, "untolerated taint": "2"}, "Drop the quotes"),
     ({"Insufficient cpu": 3}, "starter"),
 ])
 def test_failed_scheduling_hints(answer: object, hint: str) -> None:

@@ -106,6 +106,7 @@ def test_faithful_translations_pass(text) -> None:
      "Name both"),
     ("---", "", "appears twice"),
     ("apiVersion: apps/v1\n", "", "does not load"),
+    ("targetPort: 8080", "targetport: 8080", "unknown field"),
 ])
 def test_wrong_translations_get_their_hint(old, new, words) -> None:
     assert old in GOOD

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from clustersim.exercises.resource_management import (
+    SPIKE,
+    autoscaling_cluster,
     check_eviction,
     check_hpa_replicas,
     check_preemption,
     check_qos_classes,
     check_scale_down_behavior,
+    rescale_steps,
 )
+from tests.conftest import ROOT
 
 QOS = {"cache": "Guaranteed", "web": "Burstable", "batch": "Burstable", "debug": "BestEffort"}
 
@@ -73,10 +79,22 @@ def test_hpa_right_as_whole_floats_and_numpy_scalars():
     # an empty policy list is refused by the API server; a null one takes the defaults
     ({"scaleDown": {"stabilizationWindowSeconds": 60, "policies": []}}, "Fix the field"),
     ({"scaleDown": {"stabilizationWindowSeconds": 60, "policies": None}}, "Limit the rate"),
+    # Disabled turns scaling down off: a shorter window would not help
+    ({"scaleDown": {"stabilizationWindowSeconds": 60, "selectPolicy": "Disabled"}},
+     "turns scaling down off"),
 ])
 def test_behavior_hints(behavior, hint):
     feedback = check_scale_down_behavior(behavior)
     assert not feedback.passed and hint in feedback.hint
+
+
+def test_a_refused_behavior_is_named_as_the_learners_not_as_data():
+    """The loader's message began '<data>, [1].spec.behavior...': the check loads the
+    learner's HorizontalPodAutoscaler alone, under its own name."""
+    feedback = check_scale_down_behavior({"scaleDown": {"stabilizationWindowSeconds": -5}})
+    assert feedback.message.startswith("It does not load: your HorizontalPodAutoscaler, "
+                                       "spec.behavior.scaleDown.stabilizationWindowSeconds: ")
+    assert "<data>" not in feedback.message and "[1]" not in feedback.message
 
 
 def test_behavior_right_and_percent_policy_also_right():
@@ -123,3 +141,18 @@ def test_eviction_hints(answer, hint):
 
 def test_eviction_right():
     assert check_eviction(["batch"]).passed
+
+
+def test_the_notebook_describes_the_spike_as_the_run_has_it():
+    """Exercise 3 said 'nine minutes of load' (the load holds 3 CPU from 120 to 600 s) and
+    'within a minute' (the first rescale is at 75 s)."""
+    cells = json.loads((ROOT / "exercises" / "resource-management.ipynb").read_text("utf-8"))
+    [text] = [" ".join("".join(c["source"]).split()) for c in cells["cells"]
+              if "Exercise 3: scale down" in "".join(c["source"])]
+    steps = rescale_steps(autoscaling_cluster())
+    held = [time for time, cpu in SPIKE if cpu == "3"]
+    words = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+    minutes = words[int(held[-1] - held[0]) // 60]
+    assert f"by {held[0]:g} s, {minutes} minutes at 3 CPU (to {held[-1]:g} s)" in text
+    assert f"starts scaling up at {steps[0][0]:g} s" in text
+    assert f"reaches 10 replicas at {next(t for t, n in steps if n == 10):g} s" in text

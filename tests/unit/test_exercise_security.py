@@ -60,7 +60,7 @@ subjects: [{kind: ServiceAccount, name: ci, namespace: shop}]
      False, "subject"),
     (GOOD.replace("kind: RoleBinding", "kind: ClusterRoleBinding"), False, "every namespace"),
     (GOOD.replace("namespace: shop}\nrules", "namespace: prod}\nrules"), False, "cannot"),
-    ("x: [", False, "cannot be read"),
+    ("x: [", False, "does not load"),
     # more than asked: list (kubectl set image never lists) and any API group's "deployments"
     (GOOD.replace("[get, update, patch]", "[get, list, update, patch]"), False, "can also list"),
     (GOOD.replace("[apps]", '["*"]'), False, "deployments.example.com"),
@@ -115,7 +115,9 @@ HARDENED = WEB_POD.replace("      ports:", """      securityContext:
      "capabilities"),
     (HARDENED.replace("type: RuntimeDefault", "type: Unconfined"), False, "RuntimeDefault"),
     (HARDENED.replace("namespace: secure", "namespace: default"), False, "namespace secure"),
-    ("x: [", False, "cannot be read"),
+    ("x: [", False, "does not load"),
+    # a misspelt field is refused as kubectl apply refuses it, not ignored
+    (HARDENED.replace("securityContext", "securitycontext"), False, 'unknown field'),
     # restricted's runAsUser check (check_runAsUser.go): runAsNonRoot: true does not excuse it
     (HARDENED.replace("runAsNonRoot: true", "runAsNonRoot: true\n        runAsUser: 0"), False,
      "runAsUser=0"),
@@ -184,6 +186,8 @@ _PROMETHEUS_PEER = """\
     (SHOP_POLICIES + "---\napiVersion: v1\nkind: Pod\nmetadata: {name: x, namespace: shop}\n"
      "spec: {containers: [{name: x, image: busybox}]}\n", False, "not a NetworkPolicy"),
     ("", False, "YAML text"),
+    (SHOP_POLICIES.replace("policyTypes: [Ingress]", "policyType: [Ingress]", 1), False,
+     'unknown field'),
 ])
 def test_network_policies(text, passed, words) -> None:
     feedback = check_network_policies(text)

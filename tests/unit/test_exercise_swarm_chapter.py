@@ -44,6 +44,14 @@ def test_tolerance_nonsense(answer: object) -> None:
     assert not feedback.passed and feedback.hint
 
 
+def test_whole_floats_are_read_as_the_numbers_they_are() -> None:
+    """0.0 and 4.0 were refused as 'not a whole number'; every check reads counts alike
+    (answers.whole_number: 6.0 from numpy.ceil is 6)."""
+    assert check_fault_tolerance({n: float(v) for n, v in RIGHT.items()}).passed
+    assert check_spread_prediction({"worker-2": 4.0, "worker-3": 2.0, "worker-4": 2.0,
+                                    "worker-1": 0.0}).passed
+
+
 def test_spread_matches_the_simulator_and_the_docs_rule() -> None:
     counts = Counter(t.node for t in search_cluster().tasks())
     # the zone preference halves 8 between the eligible zones a and b
@@ -55,11 +63,15 @@ def test_spread_matches_the_simulator_and_the_docs_rule() -> None:
 @pytest.mark.parametrize("answer, hint", [
     ({"worker-3": 4, "worker-4": 4}, "passes !="),
     ({"worker-2": 3, "worker-3": 3, "worker-4": 2}, "zone values"),
+    # the zone split is right, the error is inside zone b: the hint says so
+    ({"worker-2": 4, "worker-3": 3, "worker-4": 1}, "Inside zone b, worker-3 and worker-4"),
+    ({"worker-2": 4, "worker-3": 4}, "Inside zone b, worker-3 and worker-4"),
     ({"worker-2": 2, "worker-3": 2, "worker-4": 2, "worker-5": 2}, "hdd"),
     ({"manager-1": 2, "worker-2": 2, "worker-3": 2, "worker-4": 2}, "node.role == worker"),
     ({"worker-2": 4}, "8 replicas"),
     ({"worker-9": 8}, "The nodes are"),
-    ({"worker-2": "4"}, "whole numbers"),
+    ({"worker-2": "4"}, "Drop the quotes"),
+    ({"worker-2": 4.5, "worker-3": 2, "worker-4": 2}, "Write a number such as 3"),
     ("worker-2", "starter"),
 ])
 def test_spread_hints(answer: object, hint: str) -> None:
@@ -96,4 +108,4 @@ def test_tolerance_one_manager_is_singular() -> None:
     feedback = check_fault_tolerance({**RIGHT, 1: 1})
     assert not feedback.passed and feedback.message.startswith("1 manager: ")
     assert "1 managers" not in feedback.message + feedback.hint
-    assert "quorum of 1 manager is 1" in feedback.hint
+    assert "single manager is its own quorum" in feedback.hint and "others" not in feedback.hint

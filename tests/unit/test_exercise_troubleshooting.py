@@ -36,7 +36,8 @@ def test_pull_attempts_follow_the_back_off():
     (40, "count three failures"),
     (170, "count three failures"),
     (100, "Add up"),
-    ("85", "one number"),
+    ("85", "Drop the quotes"),
+    ([85], "Write a number"),
 ])
 def test_pull_retry_hints(answer, hint):
     feedback = check_pull_retry(answer)

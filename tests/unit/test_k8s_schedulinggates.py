@@ -76,3 +76,20 @@ def test_a_gate_must_be_a_mapping_with_a_name():
                        "v1.PodSchedulingGate"):
         cluster.apply(bad)
     assert cluster.pods() == []
+
+
+def test_a_gated_pod_is_not_created_bound_to_a_node():
+    """ValidatePodCreate: nodeName is forbidden while gates remain (the simulator had bound and
+    run such a Pod); nothing is stored."""
+    cluster = KubernetesCluster(Node.many(2, "node", cpu="2", memory="4Gi"), seed=0)
+    pod = gated_pod()
+    pod["spec"]["nodeName"] = "node-1"
+    with pytest.raises(ValueError) as refused:
+        cluster.apply(pod)
+    assert str(refused.value) == ('Pod "job-0" is invalid: spec.nodeName: Forbidden: cannot be '
+                                  "set until all schedulingGates have been cleared")
+    assert cluster.pods() == []
+    del pod["spec"]["schedulingGates"]
+    cluster.apply(pod)                  # without gates nodeName binds it, as before
+    cluster.run(until=30)
+    assert [row.node for row in cluster.pods()] == ["node-1"]

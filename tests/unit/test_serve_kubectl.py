@@ -3160,3 +3160,21 @@ def test_a_pod_keeps_the_pull_policy_it_was_created_with(fresh):
     assert (container["image"], container["imagePullPolicy"]) == ("nginx:latest",
                                                                    "IfNotPresent")
     assert "unchanged" in fresh("apply", "-f", "-", stdin=pod % "nginx:latest").stdout
+
+
+def test_a_gated_pod_cannot_be_created_with_a_node_name(fresh):
+    """ValidatePodCreate (pkg/apis/core/validation/validation.go): a Pod is not created with
+    spec.nodeName while it has scheduling gates (the simulator had bound and run it); on an
+    update, setting nodeName is refused as any other change of the spec is."""
+    bound = GATED.replace("spec:\n", "spec:\n  nodeName: node-1\n", 1)
+    refused = fresh("apply", "-f", "-", stdin=bound, check=False)
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == ('The Pod "gated" is invalid: spec.nodeName: Forbidden: '
+                                      "cannot be set until all schedulingGates have been "
+                                      "cleared")
+    assert fresh("get", "pods", "-o", "name").stdout == ""
+    fresh("apply", "-f", "-", stdin=GATED)
+    moved = fresh("patch", "pod", "gated", "--type=json", "-p",
+                  '[{"op":"add","path":"/spec/nodeName","value":"node-1"}]', check=False)
+    assert moved.returncode == 1
+    assert "spec: Forbidden: pod updates may not change fields other than" in moved.stderr

@@ -11,14 +11,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-__all__ = ["DO_NOT_SCHEDULE_EFFECTS", "find_untolerated_taint", "tolerated", "tolerates"]
+__all__ = ["DO_NOT_SCHEDULE_EFFECTS", "find_untolerated_taint", "mismatched_fields", "tolerated",
+           "tolerates"]
 
 DO_NOT_SCHEDULE_EFFECTS = ("NoSchedule", "NoExecute")
 """The effects the TaintToleration filter looks at (``helper.DoNotScheduleTaintsFilterFunc``)."""
 
 
 def tolerates(toleration: Mapping[str, Any], taint: Mapping[str, Any]) -> bool:
-    """Whether one toleration matches one taint.
+    """Whether one toleration matches one taint (:func:`mismatched_fields` names none)."""
+    return not mismatched_fields(toleration, taint)
+
+
+def mismatched_fields(toleration: Mapping[str, Any], taint: Mapping[str, Any]) -> list[str]:
+    """The fields of ``toleration`` that keep it from matching ``taint`` (``"effect"``,
+    ``"key"``, ``"value"``, ``"operator"``), empty when it matches.
 
     The effect must be empty or equal, the key empty (which needs ``Exists``) or equal; then
     ``Equal`` (or no operator) compares values and ``Exists`` matches any value. ``Lt`` and
@@ -26,24 +33,28 @@ def tolerates(toleration: Mapping[str, Any], taint: Mapping[str, Any]) -> bool:
     the taint's value must be less (greater) than the toleration's; a value that is not an
     integer does not match. Any other operator matches nothing.
     """
+    fields = []
     effect = toleration.get("effect") or ""
     if effect and effect != taint.get("effect"):
-        return False
+        fields.append("effect")
     key = toleration.get("key") or ""
     if key and key != taint.get("key"):
-        return False
+        fields.append("key")
     operator = toleration.get("operator") or "Equal"
     if operator == "Equal":
-        return str(toleration.get("value") or "") == str(taint.get("value") or "")
-    if operator == "Exists":
-        return True
-    if operator in ("Lt", "Gt"):
+        if str(toleration.get("value") or "") != str(taint.get("value") or ""):
+            fields.append("value")
+    elif operator in ("Lt", "Gt"):
         try:
             have, limit = int(str(taint.get("value"))), int(str(toleration.get("value")))
         except ValueError:
-            return False
-        return have < limit if operator == "Lt" else have > limit
-    return False
+            fields.append("value")
+        else:
+            if not (have < limit if operator == "Lt" else have > limit):
+                fields.append("value")
+    elif operator != "Exists":
+        fields.append("operator")
+    return fields
 
 
 def tolerated(tolerations: Iterable[Mapping[str, Any]], taint: Mapping[str, Any]) -> bool:
