@@ -7,7 +7,7 @@ The kubelet records its container events (the image pulls, ``Created``, ``Starte
 ``pkg/kubelet/container/ref.go``: the app containers are looked up first, then the init
 containers, then the ephemeral ones). Since v1.35 the messages of ``Created`` and ``Started``
 no longer name the container (``Container created``, ``Container started``: PR #134043), and
-``kubectl describe`` prints the field path before each message
+``kubectl describe`` (1.35 and later) prints the field path before each message
 (``spec.containers{web}: Container created``; kubectl PR #133627).
 
 Simplified: a container without a name (``spec.containers[0]`` upstream) and one that is not

@@ -608,7 +608,7 @@ class Kubelet:
             return
         container = remaining.pop(0)
         cluster.record(pod, "Killing", f"Stopping container {container.get('name')}",
-                           container=container)
+                       container=container)
         seconds = _pre_stop_seconds(container) + self.timing.container_stop_seconds
         seconds = min(seconds, deadline - cluster.now)
         cluster.after(seconds, lambda: self._stop_sidecars(pod, epoch, deadline, then,
