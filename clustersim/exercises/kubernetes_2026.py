@@ -14,6 +14,7 @@ from __future__ import annotations
 from clustersim.exercises.answers import keyed, one_pod
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import AdmissionError, KubernetesCluster
+from clustersim.kubernetes.containerref import container_named
 from clustersim.manifests import ManifestError
 from clustersim.node import Node
 
@@ -38,14 +39,15 @@ GATE = "example.com/queue"
 
 def sidecar_events() -> tuple[list[str], list[str]]:
     """(containers in start order, containers in stop order) of :data:`SIDECAR_POD`, from the
-    simulated kubelet's events when it starts and then is deleted."""
+    simulated kubelet's events when it starts and then is deleted (each names its container
+    by its field path: since v1.35 the ``Started`` message does not)."""
     cluster = KubernetesCluster(Node.many(1, "node", cpu="4", memory="8Gi"), seed=0)
     cluster.apply(SIDECAR_POD)
     cluster.run(until=120)
     cluster.delete("pod", "api")
     cluster.run(until=240)
-    names = [e.message.split()[-1] for e in cluster.events.where(reason="Started")]
-    stops = [e.message.split()[-1] for e in cluster.events.where(reason="Killing")]
+    names = [container_named(e.field_path) for e in cluster.events.where(reason="Started")]
+    stops = [container_named(e.field_path) for e in cluster.events.where(reason="Killing")]
     return names, stops
 
 

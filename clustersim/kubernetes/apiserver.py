@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from clustersim.goformat import json_kind
 from clustersim.kubernetes.configupdates import update_refusal
+from clustersim.kubernetes.containerref import field_path
 from clustersim.kubernetes.defaults import keep_defaults, stored_form
 from clustersim.kubernetes.limitrange import admit_limit_ranges
 from clustersim.kubernetes.networkpolicyadmission import PolicyError, check_policy, set_defaults
@@ -235,13 +236,16 @@ class APIServer:
         self._version += 1
 
     def record(self, obj: Mapping[str, Any], reason: str, message: str,
-               type: str = "Normal") -> None:
+               type: str = "Normal", *, container: Mapping[str, Any] | None = None) -> None:
         """Record an Event about ``obj``: its ``kind/name``, namespace and uid, the
         ``involvedObject`` a real event recorder takes from the object
-        (``reference.GetReference`` in client-go ``tools/reference/ref.go``)."""
+        (``reference.GetReference`` in client-go ``tools/reference/ref.go``). An event about
+        ``container``, one of the Pod ``obj``'s (the kubelet's), names it by its field path,
+        as the kubelet's container reference does (:mod:`clustersim.kubernetes.containerref`)."""
         meta = obj["metadata"]
         self.events.record(self.now, _event_object(obj), reason, message, type,
-                           namespace=meta.get("namespace", ""), uid=meta.get("uid", ""))
+                           namespace=meta.get("namespace", ""), uid=meta.get("uid", ""),
+                           field_path=field_path(obj, container) if container else "")
 
     def events_about(self, obj: Mapping[str, Any], reason: str) -> list[Event]:
         """The events recorded for this very ``obj`` (by its uid: not a namesake's in

@@ -25,6 +25,11 @@ pod and image as upstream's back-off key. A new image for the container backing 
 at once (:meth:`ImageManager.pull_again`: the update syncs the pod at once, and the new image
 has no back-off).
 
+Every one of these events is about the container whose image it pulls: the kubelet records it
+against its reference to that container (``EnsureImageExists`` takes it from
+``startContainer``), whose field path (``spec.containers{web}``) ``kubectl describe`` prints
+before the message (:mod:`clustersim.kubernetes.containerref`).
+
 The manager holds what every node's kubelet would: the images present on each node, the
 registry's refusals, the failed pulls counted for the back-off, and the pod backing off.
 """
@@ -92,10 +97,10 @@ class ImageManager:
         policy = container.get("imagePullPolicy") or image_pull_policy(image)
         if policy != "Always" and image in images:
             cluster.record(pod, "Pulled", f'Container image "{image}" already present on machine'
-                           " and can be accessed by the pod")
+                           " and can be accessed by the pod", container=container)
             then()
             return
-        cluster.record(pod, "Pulling", f'Pulling image "{image}"')
+        cluster.record(pod, "Pulling", f'Pulling image "{image}"', container=container)
         seconds = self.timing.image_pull_seconds
         if image in self.pull_errors:
             failed = functools.partial(self._failed, pod, image, container, current, then)
@@ -108,7 +113,7 @@ class ImageManager:
                 took = duration_string(round(seconds * 1e9) // 1_000_000 / 1000)   # Truncate(ms)
                 cluster.record(pod, "Pulled", f'Successfully pulled image "{image}" in {took} '
                                f"({took} including waiting). Image size: {image_size(image)} "
-                               "bytes.")
+                               "bytes.", container=container)
                 then()
 
         cluster.after(seconds, pulled)
@@ -123,8 +128,8 @@ class ImageManager:
         uid = pod["metadata"]["uid"]
         failures = self._failures[uid, image] = self._failures.get((uid, image), 0) + 1
         cluster.record(pod, "Failed", f'Failed to pull image "{image}": '
-                       f"{self.pull_errors[image]}", "Warning")
-        cluster.record(pod, "Failed", "Error: ErrImagePull", "Warning")
+                       f"{self.pull_errors[image]}", "Warning", container=container)
+        cluster.record(pod, "Failed", "Error: ErrImagePull", "Warning", container=container)
         status["reason"] = "ErrImagePull"
         cluster.changed()
         backoff = min(IMAGE_BACKOFF * 2 ** (failures - 1), MAX_IMAGE_BACKOFF)
@@ -134,8 +139,10 @@ class ImageManager:
 
         def backing_off() -> None:
             if current() and self._backoff.get(uid, (None, None))[1] is retry:
-                cluster.record(pod, "BackOff", f'Back-off pulling image "{image}"')
-                cluster.record(pod, "Failed", "Error: ImagePullBackOff", "Warning")
+                cluster.record(pod, "BackOff", f'Back-off pulling image "{image}"',
+                               container=container)
+                cluster.record(pod, "Failed", "Error: ImagePullBackOff", "Warning",
+                               container=container)
                 status["reason"] = "ImagePullBackOff"
                 cluster.changed()
 

@@ -26,7 +26,11 @@ clock with simple, fixed delays (:class:`Timing`):
 1. The containers start one after another, init containers first (below), then the app
    containers, each pulling its own image just before it starts (``computePodActions`` in
    ``kuberuntime_manager.go``, ``startContainer`` in ``kuberuntime_container.go``): events
-   ``Pulling``, ``Pulled``, ``Created``, ``Started`` per container, in order. A pull takes
+   ``Pulling``, ``Pulled``, ``Created``, ``Started`` per container, in order, each naming
+   its container by the event's field path (``spec.containers{web}``,
+   :mod:`clustersim.kubernetes.containerref`), as every event of the kubelet about one
+   container does (the messages of ``Created`` and ``Started`` name none since v1.35:
+   :data:`CONTAINER_CREATED`). A pull takes
    ``image_pull_seconds`` unless the node already has the image and ``imagePullPolicy`` is
    not ``Always`` (the default policy is ``Always`` for ``:latest`` or untagged images,
    ``IfNotPresent`` otherwise: :func:`~clustersim.kubernetes.defaults.image_pull_policy`, the
@@ -119,6 +123,13 @@ __all__ = ["Kubelet", "Timing"]
 DEADLINE_EXCEEDED = "DeadlineExceeded"
 DEADLINE_MESSAGE = "Pod was active on the node longer than the specified deadline"
 """The reason and message of a Pod killed at its active deadline (``active_deadline.go``)."""
+CONTAINER_CREATED = "Container created"
+CONTAINER_STARTED = "Container started"
+"""The messages of the ``Created`` and ``Started`` events (``startContainer`` in
+``pkg/kubelet/kuberuntime/kuberuntime_container.go``): since v1.35 they no longer name the
+container, which the event's field path names (PR #134043; before, ``Created container: web``
+and ``Started container web``). ``Killing`` ("Stopping container web") and ``BackOff``
+("Back-off restarting failed container web in pod ...") still name it."""
 SIGTERM_EXIT = 128 + 15
 """The exit code of a container that ended on the kubelet's SIGTERM."""
 CRASH_BACKOFF = 10.0
@@ -265,7 +276,7 @@ class Kubelet:
             pod["status"]["reason"] = "CreateContainerConfigError"
             self._wait_for(pod, "Failed", problem,
                            lambda: self._configure(pod, epoch, containers, then, attempt + 1),
-                           attempt)
+                           attempt, containers[0])
             return
         self._progress(pod, containers[0])
         self.cluster.after(self.timing.container_start_seconds,
@@ -288,23 +299,23 @@ class Kubelet:
         else:
             rest()
 
-    def _wait_for(self, pod: dict[str, Any], reason: str, message: str, retry, attempt: int
-                  ) -> None:
-        """Record the Warning (once per message) and try again after the back-off of the
-        kubelet's volume operations: 0.5 s doubling up to 2 min 2 s
-        (``pkg/util/goroutinemap/exponentialbackoff``)."""
+    def _wait_for(self, pod: dict[str, Any], reason: str, message: str, retry, attempt: int,
+                  container: dict[str, Any] | None = None) -> None:
+        """Record the Warning (once per message; about ``container`` if the wait is one
+        container's) and try again after the back-off of the kubelet's volume operations:
+        0.5 s doubling up to 2 min 2 s (``pkg/util/goroutinemap/exponentialbackoff``)."""
         uid = pod["metadata"]["uid"]
         if self._waiting.get(uid) != message:
             self._waiting[uid] = message
-            self.cluster.record(pod, reason, message, "Warning")
+            self.cluster.record(pod, reason, message, "Warning", container=container)
         self.cluster.after(min(0.5 * 2 ** attempt, 122.0), retry, background=True)
 
     def _record_start(self, pod: dict[str, Any], container: dict[str, Any]) -> None:
         uid, name = pod["metadata"]["uid"], str(container.get("name"))
         self._ran_images.setdefault(uid, {})[name] = str(container.get("image", ""))
         self._started_at.setdefault(uid, {})[name] = self.cluster.now
-        self.cluster.record(pod, "Created", f"Created container: {container.get('name')}")
-        self.cluster.record(pod, "Started", f"Started container {container.get('name')}")
+        self.cluster.record(pod, "Created", CONTAINER_CREATED, container=container)
+        self.cluster.record(pod, "Started", CONTAINER_STARTED, container=container)
 
     def _init(self, pod: dict[str, Any], epoch: int, container: dict[str, Any],
               then: Callable[[], None]) -> None:
@@ -426,7 +437,7 @@ class Kubelet:
         for container in pod["spec"].get("containers") or []:
             cluster.record(pod, "BackOff", f"Back-off restarting failed container "
                            f"{container.get('name')} in pod {meta['name']}_{meta['namespace']}"
-                           f"({meta['uid']})", "Warning")
+                           f"({meta['uid']})", "Warning", container=container)
         backoff = min(CRASH_BACKOFF * 2 ** (status["restartCount"] - 1), MAX_CRASH_BACKOFF)
         cluster.changed()
         # background: a crash loop never ends, and run() should not wait for it
@@ -474,7 +485,7 @@ class Kubelet:
             sidecar = any(c is container for c in sidecars)
             cluster.record(pod, "Killing", f"Init container {container.get('name')} definition"
                            " changed" if sidecar else f"Container {container.get('name')} "
-                           "definition changed, will be restarted")
+                           "definition changed, will be restarted", container=container)
         set_condition(pod, "Ready", False, cluster.now, "ContainersNotReady")
         self.serving.discard(pod["metadata"]["uid"])
         epoch = self._next_epoch(pod)
@@ -562,7 +573,8 @@ class Kubelet:
         for container in [*(c for c in spec.get("containers") or [] if c.get("name") in started),
                           *(c for c in reversed(spec.get("initContainers") or [])
                             if is_sidecar(c) and c.get("name") in started)]:
-            cluster.record(pod, "Killing", f"Stopping container {container.get('name')}")
+            cluster.record(pod, "Killing", f"Stopping container {container.get('name')}",
+                           container=container)
         self._terminal(pod, DEADLINE_EXCEEDED, SIGTERM_EXIT)
         status["message"] = DEADLINE_MESSAGE
 
@@ -571,7 +583,8 @@ class Kubelet:
         epoch = self._next_epoch(pod)
         containers = pod["spec"].get("containers") or []
         for container in containers:
-            self.cluster.record(pod, "Killing", f"Stopping container {container.get('name')}")
+            self.cluster.record(pod, "Killing", f"Stopping container {container.get('name')}",
+                                container=container)
         grace = termination_grace_period(pod)
         deadline = self.cluster.now + grace
         seconds = max((_pre_stop_seconds(c) for c in containers), default=0.0)
@@ -594,7 +607,8 @@ class Kubelet:
             then()
             return
         container = remaining.pop(0)
-        cluster.record(pod, "Killing", f"Stopping container {container.get('name')}")
+        cluster.record(pod, "Killing", f"Stopping container {container.get('name')}",
+                       container=container)
         seconds = _pre_stop_seconds(container) + self.timing.container_stop_seconds
         seconds = min(seconds, deadline - cluster.now)
         cluster.after(seconds, lambda: self._stop_sidecars(pod, epoch, deadline, then,

@@ -200,17 +200,20 @@ class DerivedObjects:
         its simulated times under ``_times`` (for the Table's ages), to be popped.
 
         An event belongs to the object it was recorded for: its ``involvedObject`` names that
-        object's kind, namespace, name and uid, and only events of one such object aggregate
-        (the correlator's key, ``getEventKey`` in ``events_cache.go``, holds all four), so
+        object's kind, namespace, name and uid, and, for a kubelet's event about one of a
+        Pod's containers, the container's ``fieldPath`` (``spec.containers{web}``); only
+        events of one such object and field path aggregate (the correlator's key,
+        ``getEventKey`` in ``events_cache.go``, holds all five: two containers' ``Container
+        started`` stay two events), so
         ``kubectl describe``, which lists events by name, namespace, kind and uid
         (``searchEvents`` in kubectl ``pkg/describe/describe.go``), finds neither another
         namespace's namesake's nor a deleted predecessor's."""
-        merged: dict[tuple[str, str, str, str, str, str], dict[str, Any]] = {}
+        merged: dict[tuple[str, str, str, str, str, str, str], dict[str, Any]] = {}
         for index, event in enumerate(self.cluster.events):
             if index < self.forgotten.get(event.namespace, 0):
                 continue
-            key = (event.object, event.namespace, event.uid, event.type, event.reason,
-                   event.message)
+            key = (event.object, event.namespace, event.uid, event.field_path, event.type,
+                   event.reason, event.message)
             if key in merged:
                 item = merged[key]
                 item["count"] += 1
@@ -230,6 +233,8 @@ class DerivedObjects:
             uid = event.uid or (target or {}).get("metadata", {}).get("uid")
             if uid:
                 involved["uid"] = uid
+            if event.field_path:
+                involved["fieldPath"] = event.field_path
             source = _SOURCES.get(event.reason) or _KIND_SOURCES.get(kind_lower, "")
             if event.reason in PROVISIONER_REASONS and target is not None:
                 source = provisioner_identity((target["metadata"].get("annotations") or {}).get(

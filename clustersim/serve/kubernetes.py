@@ -69,6 +69,7 @@ import yaml
 
 from clustersim.goformat import json_kind
 from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac, rbacdefaults
+from clustersim.kubernetes.containerref import container_named
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
 from clustersim.kubernetes.objects import (
     count_generation,
@@ -168,8 +169,6 @@ annotation of ``pkg/controller/certificates/rootcacertpublisher/publisher.go``
 when it is deleted. Simplified: ``ca.crt`` is a placeholder, not a certificate (its base64
 says that the simulated API server speaks plain HTTP); a real one holds the cluster's CA, in
 PEM."""
-# what a kubelet container event calls its container (:func:`_event_container`)
-_EVENT_CONTAINER = re.compile(r"\b[Cc]ontainer (\S+)")
 # the containers whose logs the API server serves, in kubectl's order for --all-containers
 # (``podHasContainerWithName`` in pkg/registry/core/pod/strategy.go visits all three kinds)
 _LOG_CONTAINERS = ("initContainers", "containers", "ephemeralContainers")
@@ -1165,12 +1164,13 @@ class KubernetesBackend(ClusterTime):
         events (this very pod's, not a namesake's in another namespace nor a
         predecessor's), the last run's only for ``previous``. A log is one container's
         output, as the kubelet keeps one log file per container, so the Pod's own events
-        (its scheduling) are in no log and each container's lines name that container."""
+        (its scheduling) are in no log and each container's lines are the events whose field
+        path names that container (``spec.containers{web}``, as the kubelet records them)."""
         meta = pod["metadata"]
         events = [e for e in self.cluster.events.where(object=f"pod/{meta['name']}",
                                                         uid=meta.get("uid", ""))
                   if e.reason in ("Started", "Killing", "BackOff")
-                  and _event_container(e.message) == container]
+                  and container_named(e.field_path) == container]
         starts = [i for i, e in enumerate(events) if e.reason == "Started"]
         if previous and status.get("reason") == "CrashLoopBackOff":
             events = events[starts[-1]:] if starts else events
@@ -1212,16 +1212,6 @@ def _check_shape(obj: Any, kind: str, name: str) -> None:
     if taints is not None and not (isinstance(taints, list)
                                    and all(isinstance(t, dict) for t in taints)):
         raise invalid("spec.taints", "Invalid value: a list of taints is expected")
-
-
-def _event_container(message: str) -> str | None:
-    """The container a kubelet event about one container names: "Started container web",
-    "Stopping container web", "Container web definition changed, ...", "Back-off
-    restarting failed container web in pod ..." (the wording of ``pkg/kubelet/events``
-    and ``kuberuntime``). A real event says so in ``involvedObject.fieldPath``
-    (``spec.containers{web}``); the simulator's events keep the message only."""
-    found = _EVENT_CONTAINER.search(message)
-    return found.group(1) if found else None
 
 
 def _running(pod: dict[str, Any] | None, uid: str, restarts: int) -> bool:

@@ -491,7 +491,9 @@ COLUMNS: dict[str, list[Column]] = {
               ("Reason", "string", 0, lambda o, now: o.get("reason", "")),
               ("Object", "string", 0, lambda o, now:
                f"{o['involvedObject']['kind'].lower()}/{o['involvedObject']['name']}"),
-              ("Subobject", "string", 1, lambda o, now: ""),
+              # printEvent: the container a kubelet's event is about (-o wide)
+              ("Subobject", "string", 1,
+               lambda o, now: o["involvedObject"].get("fieldPath", "")),
               ("Source", "string", 1, lambda o, now: (o.get("source") or {}).get("component",
                                                                                  "")),
               ("Message", "string", 0, lambda o, now: o.get("message", "")),

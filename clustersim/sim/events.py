@@ -7,7 +7,10 @@ same record with their own reasons (task states, offers, update steps).
 A Kubernetes event also names the namespace and uid of the object it was recorded for, as
 a real Event's ``involvedObject`` does (``ObjectReference``: kind, namespace, name, uid): two
 objects of one name in two namespaces, or an object and the one recreated under its name,
-keep their own events. The other systems leave both empty.
+keep their own events. The other systems leave both empty. A Kubernetes event about one
+container of a Pod (the kubelet's) also names that container, as the reference's
+``fieldPath`` does (``spec.containers{web}``), and ``kubectl describe`` (1.35+) prints it before
+the message (:attr:`Event.described_message`).
 """
 
 from __future__ import annotations
@@ -24,8 +27,9 @@ class Event:
     """One event: ``time`` (simulated s), ``system``, ``object`` (e.g. ``pod/web-0``),
     ``type`` (``Normal`` or ``Warning``), ``reason`` and a human-readable ``message``;
     for Kubernetes, the ``namespace`` and ``uid`` of the object too (empty for a
-    cluster-scoped object or another system). The ``repr`` leaves those two out: it stays
-    the short, system-neutral line the notebooks print."""
+    cluster-scoped object or another system) and, for a kubelet's container event, the
+    ``field_path`` of the container (``spec.containers{web}``; empty otherwise). The ``repr``
+    leaves those three out: it stays the short, system-neutral line the notebooks print."""
 
     time: float
     system: str
@@ -35,12 +39,23 @@ class Event:
     message: str
     namespace: str = field(default="", repr=False)
     uid: str = field(default="", repr=False)
+    field_path: str = field(default="", repr=False)
+
+    @property
+    def described_message(self) -> str:
+        """The message as ``kubectl describe`` prints it since kubectl 1.35: the field path
+        first, if the event has one (``spec.containers{web}: Container created``; kubectl PR
+        #133627, ``DescribeEvents`` in ``staging/src/k8s.io/kubectl/pkg/describe/
+        describe.go``). Since the kubelet's ``Created`` and ``Started`` messages no longer
+        name their container, this is where a reader finds which container it was."""
+        return f"{self.field_path}: {self.message}" if self.field_path else self.message
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     def __str__(self) -> str:
-        return f"{self.time:8.1f}s  {self.type:<7} {self.reason:<20} {self.object}: {self.message}"
+        return (f"{self.time:8.1f}s  {self.type:<7} {self.reason:<20} {self.object}: "
+                f"{self.described_message}")
 
 
 class EventLog:
@@ -53,9 +68,10 @@ class EventLog:
 
     def record(
         self, time: float, obj: str, reason: str, message: str, type: str = "Normal", *,
-        namespace: str = "", uid: str = ""
+        namespace: str = "", uid: str = "", field_path: str = ""
     ) -> Event:
-        event = Event(float(time), self.system, obj, type, reason, message, namespace, uid)
+        event = Event(float(time), self.system, obj, type, reason, message, namespace, uid,
+                      field_path)
         self._events.append(event)
         for listener in self._listeners:
             listener(event)

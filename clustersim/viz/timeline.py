@@ -2,8 +2,10 @@
 
 Reads :class:`clustersim.sim.EventLog` (or any list of :class:`clustersim.sim.Event`): one row
 per event reason, a marker per event at its simulated time, warnings in vermillion and normal
-events in blue, and the full message on hover. Many events are thinned per reason to keep the
-figure light; the hover says how many were left out.
+events in blue, and the full message on hover (after the field path of the container a
+Kubernetes event is about, as ``kubectl describe`` prints it: ``spec.containers{web}: Container
+created``). Many events are thinned per reason to keep the figure light; the hover says how
+many were left out.
 """
 
 from __future__ import annotations
@@ -54,7 +56,8 @@ def event_timeline(events: Iterable[Event], title: str = "Events", max_per_reaso
             xs += [e.time for e in shown]
             ys += [escape(reason)] * len(shown)
             texts += [
-                f"t = {e.time:g} s · {escape(e.object)}<br>{escape(e.message)}{note}" for e in shown
+                f"t = {e.time:g} s · {escape(e.object)}<br>{escape(e.described_message)}{note}"
+                for e in shown
             ]
         if xs:
             fig.add_trace(go.Scatter(

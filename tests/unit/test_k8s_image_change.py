@@ -13,6 +13,7 @@ from typing import Any
 
 from clustersim import Node
 from clustersim.kubernetes import KubernetesCluster
+from clustersim.kubernetes.containerref import container_named
 from clustersim.kubernetes.imagemanager import image_size
 from clustersim.manifests.kubernetes_annotations import RUN_SECONDS
 
@@ -37,6 +38,12 @@ def pod(*images: str, restart: str = "Always", annotations: dict[str, str] | Non
 
 def cluster() -> KubernetesCluster:
     return KubernetesCluster(Node.many(1, "node", cpu="4", memory="8Gi"), seed=1)
+
+
+def pod_events(k: KubernetesCluster) -> list[tuple[str, str, str]]:
+    """(reason, message, container its field path names) of each event about Pod ``p``."""
+    return [(e.reason, e.message, container_named(e.field_path))
+            for e in k.events.where(object="pod/p")]
 
 
 def row(k: KubernetesCluster) -> tuple[str, bool, str]:
@@ -99,17 +106,18 @@ def test_changed_containers_restart_one_after_another():
     k.run(until=30)
     k.apply(pod("a:2", "b:2"))
     k.run(until=60)
-    events = [(e.reason, e.message) for e in k.events.where(object="pod/p")]
-    killed = events.index(("Killing", "Container c1 definition changed, will be restarted"))
+    events = pod_events(k)
+    killed = events.index(("Killing", "Container c1 definition changed, will be restarted",
+                           "c1"))
     assert events[killed - 1:] == [
-        ("Killing", "Container c0 definition changed, will be restarted"),
-        ("Killing", "Container c1 definition changed, will be restarted"),
-        ("Pulling", 'Pulling image "a:2"'),
-        ("Pulled", pulled("a:2")),
-        ("Created", "Created container: c0"), ("Started", "Started container c0"),
-        ("Pulling", 'Pulling image "b:2"'),
-        ("Pulled", pulled("b:2")),
-        ("Created", "Created container: c1"), ("Started", "Started container c1")]
+        ("Killing", "Container c0 definition changed, will be restarted", "c0"),
+        ("Killing", "Container c1 definition changed, will be restarted", "c1"),
+        ("Pulling", 'Pulling image "a:2"', "c0"),
+        ("Pulled", pulled("a:2"), "c0"),
+        ("Created", "Container created", "c0"), ("Started", "Container started", "c0"),
+        ("Pulling", 'Pulling image "b:2"', "c1"),
+        ("Pulled", pulled("b:2"), "c1"),
+        ("Created", "Container created", "c1"), ("Started", "Container started", "c1")]
     assert row(k) == ("Running", True, "")
 
 
@@ -140,12 +148,12 @@ def test_a_sidecars_new_image_restarts_it_and_a_completed_init_container_is_left
     changed["spec"]["initContainers"][1]["image"] = "envoy:2"
     k.apply(changed)
     k.run(until=120)
-    events = [(e.reason, e.message) for e in k.events.where(object="pod/p")]
-    killed = events.index(("Killing", "Init container proxy definition changed"))
+    events = pod_events(k)
+    killed = events.index(("Killing", "Init container proxy definition changed", "proxy"))
     assert events[killed + 1:] == [
-        ("Pulling", 'Pulling image "envoy:2"'),
-        ("Pulled", pulled("envoy:2")),
-        ("Created", "Created container: proxy"), ("Started", "Started container proxy")]
+        ("Pulling", 'Pulling image "envoy:2"', "proxy"),
+        ("Pulled", pulled("envoy:2"), "proxy"),
+        ("Created", "Container created", "proxy"), ("Started", "Container started", "proxy")]
     assert row(k) == ("Running", True, "")
     assert k.kubelet.ran_images(k.get("Pod", "default", "p")) == {
         "migrate": "migrate:1", "proxy": "envoy:2", "c0": "app:1"}
@@ -160,14 +168,14 @@ def test_a_crash_looping_pods_new_image_kills_nothing_and_starts_every_app_conta
     restarts = k.get("Pod", "default", "p")["status"]["restartCount"]
     k.apply(pod("app:2", "log:1"))
     k.run(until=90)
-    events = [(e.reason, e.message) for e in k.events.where(object="pod/p")]
-    assert not any(reason == "Killing" for reason, _ in events)
+    events = pod_events(k)
+    assert not any(reason == "Killing" for reason, _, _ in events)
     assert events[-7:] == [
-        ("Pulling", 'Pulling image "app:2"'),
-        ("Pulled", pulled("app:2")),
-        ("Created", "Created container: c0"), ("Started", "Started container c0"),
+        ("Pulling", 'Pulling image "app:2"', "c0"),
+        ("Pulled", pulled("app:2"), "c0"),
+        ("Created", "Container created", "c0"), ("Started", "Container started", "c0"),
         ("Pulled", 'Container image "log:1" already present on machine and can be accessed '
-                   "by the pod"),
-        ("Created", "Created container: c1"), ("Started", "Started container c1")]
+                   "by the pod", "c1"),
+        ("Created", "Container created", "c1"), ("Started", "Container started", "c1")]
     assert row(k) == ("Running", True, "")
     assert k.get("Pod", "default", "p")["status"]["restartCount"] == restarts

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from clustersim import Node
 from clustersim.kubernetes import KubernetesCluster, Timing
+from clustersim.kubernetes.containerref import container_named
 
 
 def pod(restart_policy="Always", sidecar_startup=None, sidecar_ready=None, annotations=None):
@@ -30,11 +31,13 @@ def pod(restart_policy="Always", sidecar_startup=None, sidecar_ready=None, annot
 
 
 def started(cluster):
-    return [(e.time, e.message.split()[-1]) for e in cluster.events.where(reason="Started")]
+    """(time, container) of each ``Started`` event: the field path names the container."""
+    return [(e.time, container_named(e.field_path))
+            for e in cluster.events.where(reason="Started")]
 
 
 def killed(cluster):
-    return [(round(e.time, 3), e.message.split()[-1])
+    return [(round(e.time, 3), container_named(e.field_path))
             for e in cluster.events.where(reason="Killing")]
 
 
@@ -52,16 +55,17 @@ def test_start_order_waits_for_each_init_container_and_sidecar_startup_probe():
     # 10 s; logs pulled from 24 s, started at 30 s; main's app:1.0 is on the node already
     assert started(c) == [(6.0, "migrate"), (14.0, "proxy"), (30.0, "logs"), (31.0, "main")]
     # the kubelet's events, one container after the other (startContainer pulls first)
-    assert [(e.reason, e.message.split('"')[1] if '"' in e.message else e.message.split()[-1])
+    # (reason, the container its field path names, the image its message quotes)
+    assert [(e.reason, container_named(e.field_path), "".join(e.message.split('"')[1:2]))
             for e in c.events.where(object="pod/app")
             if e.reason in ("Pulling", "Pulled", "Created", "Started")] == [
-        ("Pulling", "app:1.0"), ("Pulled", "app:1.0"), ("Created", "migrate"),
-        ("Started", "migrate"),
-        ("Pulling", "envoy:1.31"), ("Pulled", "envoy:1.31"), ("Created", "proxy"),
-        ("Started", "proxy"),
-        ("Pulling", "fluent-bit:3.1"), ("Pulled", "fluent-bit:3.1"), ("Created", "logs"),
-        ("Started", "logs"),
-        ("Pulled", "app:1.0"), ("Created", "main"), ("Started", "main")]
+        ("Pulling", "migrate", "app:1.0"), ("Pulled", "migrate", "app:1.0"),
+        ("Created", "migrate", ""), ("Started", "migrate", ""),
+        ("Pulling", "proxy", "envoy:1.31"), ("Pulled", "proxy", "envoy:1.31"),
+        ("Created", "proxy", ""), ("Started", "proxy", ""),
+        ("Pulling", "logs", "fluent-bit:3.1"), ("Pulled", "logs", "fluent-bit:3.1"),
+        ("Created", "logs", ""), ("Started", "logs", ""),
+        ("Pulled", "main", "app:1.0"), ("Created", "main", ""), ("Started", "main", "")]
 
 
 def test_init_progress_shows_in_the_status_column():

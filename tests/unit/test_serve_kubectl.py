@@ -495,7 +495,7 @@ def test_logs_of_a_recreated_pod_are_its_own(fresh):
     fresh("apply", "-f", "-", stdin=small)
     fresh.server.step(30)
     [line] = fresh("logs", "small").stdout.splitlines()
-    assert line.endswith("[clustersim] Started: Started container c")
+    assert line.endswith("[clustersim] Started: Container started")
 
 
 def test_a_retained_volume_stays_released_after_its_claim_until_deleted(fresh):
@@ -1359,7 +1359,7 @@ def test_logs_are_the_kubelets_simulated_lines(fresh):
     assert "is waiting to start: ContainerCreating" in waiting.stderr
     fresh.server.step(30)
     [line] = fresh("logs", "small").stdout.splitlines()
-    assert line.endswith("[clustersim] Started: Started container c")
+    assert line.endswith("[clustersim] Started: Container started")
     fresh("apply", "-f", "-", stdin=HUGE)
     assert "does not have a host assigned" in fresh("logs", "huge", check=False).stderr
 
@@ -1376,7 +1376,7 @@ def test_logs_follow_streams_until_the_container_stops(fresh):
     fresh.server.step(30)
     assert fresh.server.cluster.get("Pod", "default", "done")["status"]["phase"] == "Succeeded"
     [line] = fresh("logs", "-f", "done").stdout.splitlines()       # finished: no wait
-    assert line.endswith("[clustersim] Started: Started container c")
+    assert line.endswith("[clustersim] Started: Container started")
     env = {**os.environ, "KUBECONFIG": str(fresh.config), "HOME": str(fresh.tmp)}
     follower = subprocess.Popen([KUBECTL, "logs", "-f", "small"], env=env, text=True,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -1390,7 +1390,7 @@ def test_logs_follow_streams_until_the_container_stops(fresh):
         follower.kill()
     assert follower.returncode == 0, err
     assert [line.split(" ", 2)[2] for line in out.splitlines()] == [
-        "Started: Started container c", "Killing: Stopping container c"]
+        "Started: Container started", "Killing: Stopping container c"]
 
 
 def test_logs_previous_is_the_run_before_and_refused_without_a_restart(fresh):
@@ -1525,7 +1525,8 @@ def test_kubectl_logs_job_reads_the_jobs_own_pod(fresh):
     fresh("create", "job", "pi", "--image=perl:5.34.0", "--", "perl", "-e", "print 3.14")
     fresh.server.step(60)
     logs = fresh("logs", "jobs/pi")
-    assert "Found 2 pods" not in logs.stderr and "container pi" in logs.stdout
+    [[pod, *_]] = fresh.rows("get", "pods", "-l", "job-name=pi")
+    assert "Found 2 pods" not in logs.stderr and logs.stdout == fresh("logs", pod).stdout
     wide = fresh.rows("get", "jobs", "-o", "wide")[0]
     assert wide[-1].startswith("batch.kubernetes.io/controller-uid=")
 
@@ -3134,15 +3135,62 @@ def test_a_pods_new_image_restarts_its_container(fresh):
     assert shown["spec"]["containers"][0]["image"] == "nginx:1.28"
     assert shown["metadata"]["generation"] == 2
     events = fresh("get", "events", "--field-selector=involvedObject.name=web",
-                   "--sort-by=.lastTimestamp", "-o", "custom-columns=R:.reason,M:.message",
+                   "--sort-by=.lastTimestamp", "-o",
+                   "custom-columns=R:.reason,F:.involvedObject.fieldPath,M:.message",
                    "--no-headers").stdout.splitlines()
-    events = [tuple(e.split(None, 1)) for e in events]
-    killed = events.index(("Killing", "Container web definition changed, will be restarted"))
+    events = [tuple(e.split(None, 2)) for e in events]
+    web = "spec.containers{web}"
+    killed = events.index(("Killing", web, "Container web definition changed, will be restarted"))
     assert events[killed + 1:] == [
-        ("Pulling", 'Pulling image "nginx:1.28"'),
-        ("Pulled", 'Successfully pulled image "nginx:1.28" in 5s (5s including waiting). '
-                   f"Image size: {image_size('nginx:1.28')} bytes."),
-        ("Created", "Created container: web"), ("Started", "Started container web")]
+        ("Pulling", web, 'Pulling image "nginx:1.28"'),
+        ("Pulled", web, 'Successfully pulled image "nginx:1.28" in 5s (5s including waiting). '
+                        f"Image size: {image_size('nginx:1.28')} bytes."),
+        ("Created", web, "Container created"), ("Started", web, "Container started")]
+
+
+TWO_CONTAINERS = """apiVersion: v1
+kind: Pod
+metadata: {name: two}
+spec:
+  initContainers: [{name: init, image: busybox:1.37}]
+  containers: [{name: a, image: nginx:1.27}, {name: b, image: nginx:1.27}]
+"""
+
+
+def _columns(table: str, *names: str) -> list[tuple[str, ...]]:
+    """The cells of the columns ``names`` (each up to the next column) of a kubectl table,
+    whose headings are apart by two spaces or more (``LAST SEEN`` is one)."""
+    header, *rows = table.splitlines()
+    starts = [m.start() for m in re.finditer(r"(?:^|(?<=  ))\S", header)]
+    spans = {header[a:b].strip(): (a, b)
+             for a, b in zip(starts, [*starts[1:], None], strict=True)}
+    return [tuple(row[slice(*spans[n])].strip() for n in names) for row in rows]
+
+
+def test_describe_prints_the_container_each_kubelet_event_is_about(fresh):
+    """Since v1.35 the kubelet's ``Created`` and ``Started`` messages name no container
+    ("Container created", PR #134043): the event's ``involvedObject.fieldPath`` does, as the
+    kubelet's container reference (``GenerateContainerRef``), and kubectl describe (1.35+, PR
+    #133627) prints it before the message. The same message of two containers stays two
+    events (the correlator's key holds the field path); ``get events -o wide`` shows it as
+    SUBOBJECT, and a field selector finds one container's events."""
+    fresh("apply", "-f", "-", stdin=TWO_CONTAINERS)
+    fresh.server.step(60)
+    events = fresh("describe", "pod", "two").stdout.split("\nEvents:\n", 1)[1]
+    messages = [re.split(r"\s{2,}", line.strip(), maxsplit=4)[4]
+                for line in events.splitlines()[2:]]
+    assert messages[0].startswith("Successfully assigned default/two to worker-")
+    for container in ("spec.initContainers{init}", "spec.containers{a}", "spec.containers{b}"):
+        assert messages.count(f"{container}: Container created") == 1
+        assert messages.count(f"{container}: Container started") == 1
+    assert "(x2" not in events
+    wide = fresh("get", "events", "-o", "wide").stdout
+    cells = _columns(wide, "REASON", "SUBOBJECT", "MESSAGE")
+    assert ("Scheduled", "", messages[0]) in cells
+    assert ("Started", "spec.containers{b}", "Container started") in cells
+    only_b = fresh("get", "events", "--field-selector=involvedObject.fieldPath=spec.containers{b}",
+                   "-o", "custom-columns=R:.reason", "--no-headers").stdout.split()
+    assert only_b == ["Pulled", "Created", "Started"]
 
 
 def test_a_pod_keeps_the_pull_policy_it_was_created_with(fresh):

@@ -134,14 +134,16 @@ def test_a_failed_pull_of_an_init_image_shows_in_the_status_column(kubectl):
 def test_each_container_has_its_own_log_init_containers_included(kubectl):
     """The logs endpoint serves init containers too (``podHasContainerWithName`` in
     pkg/registry/core/pod/strategy.go visits every kind of container), and each log holds
-    that container's lines only."""
+    that container's lines only: the events whose field path names it (since v1.35 the
+    ``Started`` message names no container)."""
     _at(kubectl, 30)
     for name in ("migrate", "proxy", "app"):
         lines = kubectl("logs", "api", "-c", name).stdout.splitlines()
-        assert lines and all(line.endswith(f"Started container {name}") for line in lines)
-    every = kubectl("logs", "api", "--all-containers").stdout
-    assert sorted(line.rsplit(" ", 1)[1] for line in every.splitlines()) == [
-        "app", "migrate", "proxy"]
+        assert [line.split(" ", 1)[1] for line in lines] == [
+            "[clustersim] Started: Container started"]
+    every = kubectl("logs", "api", "--all-containers", "--prefix").stdout
+    assert sorted(line.split()[0] for line in every.splitlines()) == [
+        "[pod/api/app]", "[pod/api/migrate]", "[pod/api/proxy]"]
     unknown = kubectl("logs", "api", "-c", "nope", check=False)
     assert "container nope is not valid for pod api" in unknown.stderr
 
@@ -149,7 +151,7 @@ def test_each_container_has_its_own_log_init_containers_included(kubectl):
 def test_an_app_container_waits_for_the_init_containers_before_it_has_a_log(kubectl):
     _at(kubectl, 7)
     assert kubectl("logs", "api", "-c", "migrate").stdout.strip().endswith(
-        "Started container migrate")
+        "Started: Container started")
     waiting = kubectl("logs", "api", "-c", "app", check=False)
     assert 'container "app" in pod "api" is waiting to start: PodInitializing' \
         in waiting.stderr

@@ -102,6 +102,17 @@ def test_event_timeline_rows_follow_first_occurrence_and_axis_fits_the_window() 
     assert low < 0 < 7 < high < 9
 
 
+def test_event_timeline_hover_names_the_container_as_kubectl_describe_does() -> None:
+    """A kubelet event's message names no container since v1.35 ("Container created"): the
+    hover puts its field path first, as kubectl describe prints it."""
+    log = EventLog("kubernetes")
+    log.record(1, "pod/web-0", "Scheduled", "Successfully assigned default/web-0 to n0")
+    log.record(7, "pod/web-0", "Created", "Container created", field_path="spec.containers{web}")
+    hover = list(event_timeline(log).data[0].hovertext)
+    assert hover[0].endswith("<br>spec.containers{web}: Container created")
+    assert hover[1].endswith("<br>Successfully assigned default/web-0 to n0")
+
+
 def test_event_timeline_thins_long_series_and_says_so() -> None:
     log = EventLog("swarm")
     for i in range(1000):
