@@ -15,7 +15,7 @@ docs https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-con
   ones: hostname maxSkew 3 and zone maxSkew 5, both ScheduleAnyway) with a selector made
   from the Services, ReplicaSet, StatefulSet or ReplicationController that select it.
 
-Longer than most modules (about 570 lines) because the plugin's per-node form and its array
+Longer than most modules (about 640 lines) because the plugin's per-node form and its array
 form (:class:`DefaultSpreading`, which the fast path keeps per workload) must compute the same
 floats in the same order: they sit together so that a change to one is made beside the other.
 The listers it reads are in :mod:`clustersim.kubernetes.scheduler.listers`.
@@ -48,7 +48,7 @@ from clustersim.kubernetes.scheduler.labels import (
 from clustersim.kubernetes.scheduler.listers import WorkloadLister
 from clustersim.kubernetes.scheduler.plugins.nodeaffinity import required_node_affinity_matches
 from clustersim.kubernetes.scheduler.plugins.noderesources import go_round, go_round_many
-from clustersim.kubernetes.scheduler.spreadcounts import count_matching_pods
+from clustersim.kubernetes.scheduler.spreadcounts import DomainCounts, count_matching_pods
 from clustersim.kubernetes.scheduler.taints import find_untolerated_taint
 
 __all__ = [
@@ -391,11 +391,14 @@ class PodTopologySpread(FilterScorePlugin):
         feasible: np.ndarray,
         matches_affinity: np.ndarray,
         domain_sums: Sequence[np.ndarray | None] = (),
+        combined: DomainCounts | None = None,
     ) -> np.ndarray:
         """PreScore, Score and NormalizeScore over arrays of all nodes for a pod with only
         the system default (soft) constraints: :class:`DefaultSpreading` built for one call
         (the fast path keeps one per workload instead)."""
-        spreading = DefaultSpreading(constraints, counts, domains, matches_affinity, domain_sums)
+        spreading = DefaultSpreading(
+            constraints, counts, domains, matches_affinity, domain_sums, combined
+        )
         return spreading.scores(None if feasible.all() else feasible)
 
     def normalize(
@@ -420,8 +423,12 @@ class DefaultSpreading:
     skipped) and whether the node has the key; ``matches_affinity`` which nodes count for
     ``nodeAffinityPolicy: Honor``. ``domain_sums`` may give, per constraint, ``counts``
     already summed per domain (None where not), used when no node is left out by
-    ``matches_affinity``. What the labels and node affinity decide is worked out once, here;
-    the count and sum arrays are read at each :meth:`scores`, so their owner
+    ``matches_affinity``. ``combined`` may give, for a hostname constraint followed by a
+    domain constraint (the system defaults), each node's count and domain as one number and
+    how many nodes have each (:class:`~clustersim.kubernetes.scheduler.spreadcounts.DomainCounts`,
+    made from the same arrays), which spares reading every node's count to find them. What
+    the labels and node affinity decide is worked out once, here; the count, sum and
+    combination arrays are read at each :meth:`scores`, so their owner
     (:class:`~clustersim.kubernetes.scheduler.spreadcounts.SpreadCounts`) may update them in
     place between calls, while the nodes' labels stay as they were.
     """
@@ -433,6 +440,7 @@ class DefaultSpreading:
         domains: Sequence[tuple[np.ndarray, np.ndarray]],
         matches_affinity: np.ndarray,
         domain_sums: Sequence[np.ndarray | None] = (),
+        combined: DomainCounts | None = None,
     ) -> None:
         self.constraints = list(constraints)
         self.counts = list(counts)
@@ -462,6 +470,28 @@ class DefaultSpreading:
             )
         )
         self._host_terms: dict[int, np.ndarray] = {}
+        self.combined = self._usable(combined)
+
+    def _usable(self, combined: DomainCounts | None) -> DomainCounts | None:
+        """``combined`` if the table can read it: the constraints are a hostname term then
+        one domain term (the system defaults), tabled, and ``combined`` was made from this
+        hostname count array and this domain term's ids. None when not given or not tabled."""
+        if combined is None or not self.tabled:
+            return None
+        keys = [c.topology_key for c in self.constraints]
+        if (
+            len(keys) != 2
+            or keys[0] != HOSTNAME_LABEL
+            or keys[1] == HOSTNAME_LABEL
+            or combined.counts is not self.counts[0]
+            or combined.ids is not self.ids[1]
+            or combined.per_domain is not self.summed[1]
+        ):
+            raise ValueError(
+                "DefaultSpreading: combined counts are for a hostname constraint followed by "
+                "a domain constraint, made from the same count, domain and sum arrays"
+            )
+        return combined
 
     def scores(self, feasible: np.ndarray | None = None, scale: int = 1) -> np.ndarray:
         """Every node's normalized score times ``scale``, normalizing over the ``feasible``
@@ -512,28 +542,50 @@ class DefaultSpreading:
         sums: each constraint's term takes few values (one per matching-pod count for the
         hostname, one per domain otherwise), so the rounded sum is computed once per
         combination of values, with the same float operations in the same order, and looked
-        up per node. None when there are more combinations than nodes."""
+        up per node. None when there are more combinations than nodes.
+
+        With ``combined`` (kept by its owner as pods bind) each node's combination is read
+        from it instead of being worked out from every node's count, and, every node
+        feasible, the lowest and highest raw score from the combinations that some node has."""
+        feasible_count = self.size if feasible is None else int(np.count_nonzero(feasible))
+        combined = self.combined
+        present: np.ndarray | None = None
+        if combined is not None and len(combined.nodes_with) <= self.size:
+            rows = len(combined.nodes_with) // combined.domains
+            table = np.add.outer(
+                self._term(0, rows, feasible, feasible_count),
+                self._term(1, 0, feasible, feasible_count),
+            ).ravel()
+            key = combined.combined
+            present = combined.nodes_with if feasible is None else None
+        else:
+            found = self._combinations(feasible, feasible_count)
+            if found is None:
+                return None
+            table, key = found
+        raw = go_round_many(table)
+        if present is not None:
+            scored = raw[present > 0]
+        else:
+            per_node = raw.take(key)
+            scored = per_node if feasible is None else per_node[feasible]
+        scores = normalized_score(raw, scored.min(), scored.max())
+        if scale != 1:
+            scores *= scale
+        return scores.take(key)
+
+    def _combinations(
+        self, feasible: np.ndarray | None, feasible_count: int
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """The float sum of the terms per combination of values and each node's combination,
+        worked out from every node's count and domain; None when there are more
+        combinations than nodes."""
         table: np.ndarray | None = None     # the float sum per combination
         key: np.ndarray | None = None       # each node's combination
-        term: np.ndarray
-        feasible_count = self.size if feasible is None else int(np.count_nonzero(feasible))
-        for c, per_node_counts, ids, known, domain_count in zip(
-            self.constraints, self.counts, self.ids, self.summed, self.domain_count, strict=True
-        ):
-            if c.topology_key == HOSTNAME_LABEL:
-                index = per_node_counts
-                length = int(index.max(initial=0)) + 1
-                term = (
-                    self._host_term(c, length)
-                    if feasible is None
-                    else np.arange(length) * math.log(feasible_count + 2) + (c.max_skew - 1)
-                )
-            else:
-                assert known is not None    # see tabled
-                index = ids
-                if feasible is not None:    # the domains among the feasible nodes
-                    domain_count = int(np.count_nonzero(np.bincount(ids[feasible])))
-                term = known * math.log(domain_count + 2) + (c.max_skew - 1)
+        for at, c in enumerate(self.constraints):
+            index = self.counts[at] if c.topology_key == HOSTNAME_LABEL else self.ids[at]
+            length = int(index.max(initial=0)) + 1 if c.topology_key == HOSTNAME_LABEL else 0
+            term = self._term(at, length, feasible, feasible_count)
             if table is None or key is None:    # 0.0 + term is term: every term is ≥ 0
                 table, key = term, index
                 continue
@@ -543,13 +595,25 @@ class DefaultSpreading:
             key = key * len(term)
             key += index
         assert table is not None and key is not None
-        raw = go_round_many(table)
-        per_node = raw.take(key)
-        scored = per_node if feasible is None else per_node[feasible]
-        scores = normalized_score(raw, scored.min(), scored.max())
-        if scale != 1:
-            scores *= scale
-        return scores.take(key)
+        return table, key
+
+    def _term(
+        self, at: int, length: int, feasible: np.ndarray | None, feasible_count: int
+    ) -> np.ndarray:
+        """Constraint ``at``'s term (``scoreForCount``) for each of its values: a hostname
+        term for 0 … ``length`` − 1 matching pods on a node, a domain term for each domain's
+        matching pods, weighted by the domains among the ``feasible`` nodes."""
+        c = self.constraints[at]
+        if c.topology_key == HOSTNAME_LABEL:
+            if feasible is None:
+                return self._host_term(c, length)
+            return np.arange(length) * math.log(feasible_count + 2) + (c.max_skew - 1)
+        known = self.summed[at]
+        assert known is not None    # see tabled
+        domain_count = self.domain_count[at]
+        if feasible is not None:    # the domains among the feasible nodes
+            domain_count = int(np.count_nonzero(np.bincount(self.ids[at][feasible])))
+        return known * math.log(domain_count + 2) + (c.max_skew - 1)
 
     def _host_term(self, c: Constraint, length: int) -> np.ndarray:
         """The hostname term for 0, 1, ... ``length`` − 1 matching pods on a node, every node
