@@ -15,7 +15,7 @@ docs https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-con
   ones: hostname maxSkew 3 and zone maxSkew 5, both ScheduleAnyway) with a selector made
   from the Services, ReplicaSet, StatefulSet or ReplicationController that select it.
 
-Longer than most modules (about 640 lines) because the plugin's per-node form and its array
+Longer than most modules (about 680 lines) because the plugin's per-node form and its array
 form (:class:`DefaultSpreading`, which the fast path keeps per workload) must compute the same
 floats in the same order: they sit together so that a change to one is made beside the other.
 The listers it reads are in :mod:`clustersim.kubernetes.scheduler.listers`.
@@ -69,6 +69,7 @@ _ACTIONS = ("DoNotSchedule", "ScheduleAnyway")
 _POLICIES = ("Honor", "Ignore")
 _NO_DOMAIN_MIN = 2**31 - 1  # upstream's critical paths start at MaxInt32
 _DEFAULTS_KEPT = 1024  # default selectors whose constraints are kept (workloads at a time)
+_SELECTING_KINDS = ("ReplicationController", "ReplicaSet", "StatefulSet")
 
 
 def default_selector(pod: Mapping[str, Any], lister: WorkloadLister | None) -> dict[str, Any]:
@@ -84,19 +85,8 @@ def default_selector(pod: Mapping[str, Any], lister: WorkloadLister | None) -> d
         selector = (service.get("spec") or {}).get("selector")
         if selector is not None and all(labels.get(k) == str(v) for k, v in selector.items()):
             match_labels.update({k: str(v) for k, v in selector.items()})
-    owner = next(
-        (
-            ref
-            for ref in (pod.get("metadata") or {}).get("ownerReferences") or ()
-            if ref.get("controller")
-        ),
-        None,
-    )
-    if owner is not None and owner.get("kind") in (
-        "ReplicationController",
-        "ReplicaSet",
-        "StatefulSet",
-    ):
+    owner = _selecting_controller(pod)
+    if owner is not None:
         controller = lister.controller(namespace, owner["kind"], owner.get("name", ""))
         selector = ((controller or {}).get("spec") or {}).get("selector")
         if controller is not None and owner["kind"] == "ReplicationController":
@@ -113,6 +103,31 @@ def default_selector(pod: Mapping[str, Any], lister: WorkloadLister | None) -> d
     if expressions:
         result["matchExpressions"] = expressions
     return result
+
+
+def _selecting_controller(pod: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The pod's controller reference if it names a ReplicationController, ReplicaSet or
+    StatefulSet (``metav1.GetControllerOf``; the kinds ``DefaultSelector`` looks up)."""
+    owner = next(
+        (
+            ref
+            for ref in (pod.get("metadata") or {}).get("ownerReferences") or ()
+            if ref.get("controller")
+        ),
+        None,
+    )
+    return owner if owner is not None and owner.get("kind") in _SELECTING_KINDS else None
+
+
+def _selector_inputs(pod: Mapping[str, Any]) -> tuple[Any, ...]:
+    """What :func:`default_selector` reads of the pod itself: its namespace, its labels and
+    the kind and name of its selecting controller (with the lister's objects, all it reads)."""
+    owner = _selecting_controller(pod)
+    return (
+        pod_namespace(pod),
+        tuple(sorted(pod_labels(pod).items())),
+        None if owner is None else (owner["kind"], owner.get("name", "")),
+    )
 
 
 @dataclass(frozen=True)
@@ -260,6 +275,10 @@ class PodTopologySpread(FilterScorePlugin):
         # per action and default selector (as text): its constraints, so that the pods of one
         # workload share them and their selector object (which keeps SpreadCounts' key)
         self._defaults: dict[tuple[str, str], list[Constraint]] = {}
+        # per action and what default_selector reads of a pod (_selector_inputs): the
+        # constraints, while the lister and its version are those of _workloads_seen
+        self._by_inputs: dict[tuple[Any, ...], list[Constraint]] = {}
+        self._workloads_seen: tuple[Any, int | None] = (None, None)
 
     def constraints(self, pod: Mapping[str, Any], action: str, lister: Any) -> list[Constraint]:
         """The pod's constraints with ``action`` (``getConstraints``, ``buildDefaultConstraints``).
@@ -275,19 +294,44 @@ class PodTopologySpread(FilterScorePlugin):
                     f"spec.topologySpreadConstraints[{i}]",
                 )
             return _constraints(own, pod_labels(pod), action)
-        if action not in self._default_actions:
+        if action not in self._default_actions or lister is None:
             return []
+        return list(self._default_constraints(pod, action, lister))
+
+    def _default_constraints(
+        self, pod: Mapping[str, Any], action: str, lister: WorkloadLister
+    ) -> list[Constraint]:
+        """``buildDefaultConstraints``: the default constraints with ``action`` and the pod's
+        :func:`default_selector` (none when it is empty). Upstream builds the selector from
+        its listers in every cycle; here the result is kept per :func:`_selector_inputs`
+        while the lister reports the same :meth:`~WorkloadLister.version` (never when it
+        reports None), since nothing else goes into it."""
+        version = lister.version()
+        inputs: tuple[Any, ...] | None = None
+        if version is not None:
+            if self._workloads_seen[0] is not lister or self._workloads_seen[1] != version:
+                self._by_inputs.clear()
+                self._workloads_seen = (lister, version)
+            inputs = (action, *_selector_inputs(pod))
+            kept = self._by_inputs.get(inputs)
+            if kept is not None:
+                return kept
         selector = default_selector(pod, lister)
-        if not selector:
-            return []
-        key = (action, repr(selector))
-        out = self._defaults.get(key)
-        if out is None:
-            if len(self._defaults) >= _DEFAULTS_KEPT:
-                self._defaults.clear()
-            out = _constraints(self.default_constraints, pod_labels(pod), action, selector)
-            self._defaults[key] = out
-        return list(out)
+        out: list[Constraint] = []
+        if selector:
+            key = (action, repr(selector))
+            known = self._defaults.get(key)
+            if known is None:
+                if len(self._defaults) >= _DEFAULTS_KEPT:
+                    self._defaults.clear()
+                known = _constraints(self.default_constraints, pod_labels(pod), action, selector)
+                self._defaults[key] = known
+            out = known
+        if inputs is not None:
+            if len(self._by_inputs) >= _DEFAULTS_KEPT:
+                self._by_inputs.clear()
+            self._by_inputs[inputs] = out
+        return out
 
     # -- filtering ----------------------------------------------------------------------------
     def pre_filter(self, state: CycleState, pod: Mapping[str, Any]) -> tuple[None, Status]:
