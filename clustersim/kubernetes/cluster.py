@@ -126,6 +126,12 @@ class _WorkloadLister:
     def namespace_labels(self, namespace: str) -> Mapping[str, str]:
         return self.cluster.namespace_labels(namespace)
 
+    def version(self) -> None:
+        """None: the stored objects are edited in place by many paths and the cluster counts
+        only every change at once (a bind included), so the scheduler builds a pod's default
+        selector in each cycle, as upstream's PreScore does from its listers."""
+        return None
+
 
 @dataclass(frozen=True)
 class PodInfo:

@@ -17,10 +17,11 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from clustersim.kubernetes.nodeinfo import HOSTNAME_LABEL, ZONE_LABEL
 from clustersim.kubernetes.scheduler import Scheduler
 from clustersim.kubernetes.scheduler.framework import PreScorePlugin, ScorePlugin
 from clustersim.kubernetes.scheduler.plugins.nodeaffinity import required_node_affinity_matches
-from clustersim.kubernetes.scheduler.spreadcounts import count_matching_pods
+from clustersim.kubernetes.scheduler.spreadcounts import DomainCounts, count_matching_pods
 from tests.properties.test_k8s_fastpath import SERVICE, STRATEGIES, cluster, pod
 
 
@@ -69,6 +70,16 @@ def _spread_defaults(scheduler: Scheduler, manifest: dict, nodes: list) -> list[
         domains, counts, strict=True)]
     summed = plugin.default_scores_many(constraints, counts, domains, feasible, matches, sums)
     assert summed.tolist() == scores.tolist()       # counts given per domain: the same
+    if [c.topology_key for c in constraints] == [HOSTNAME_LABEL, ZONE_LABEL]:
+        # each node's (count, zone) kept as SpreadCounts keeps it: the same, whether or not
+        # every node is feasible
+        kept = DomainCounts(domains[1][0], counts[0])
+        sums[1] = kept.per_domain
+        for chosen in (feasible, np.ones(len(nodes), dtype=bool)):
+            combined = plugin.default_scores_many(
+                constraints, counts, domains, chosen, matches, sums, kept)
+            plain = plugin.default_scores_many(constraints, counts, domains, chosen, matches)
+            assert combined.tolist() == plain.tolist()
     return [int(s) for s, ok in zip(scores, feasible, strict=True) if ok]
 
 

@@ -3,8 +3,10 @@
 :class:`SpreadCounts` adds bound pods incrementally, counts a node again when it lost a pod
 or reported ``pods_changed()``, and counts a selector registered late from where each pod
 signature was bound. Random binds, removals, in-place edits (terminating, relabelled) and
-late selectors must leave every count equal to the plain count, and every per-domain sum
-(``domain_sums``, kept from when it was first asked) equal to a fresh sum. And a cluster whose
+late selectors must leave every count equal to the plain count, every per-domain sum
+(``domain_sums``, kept from when it was first asked) equal to a fresh sum, and each node's
+count and domain as one number (``DomainCounts.combined``) and the number of nodes having
+each (``nodes_with``) equal to those worked out afresh. And a cluster whose
 Deployment pods take the fast path places them as the reference path does, through scale
 down (terminating pods) and scale up.
 """
@@ -85,6 +87,13 @@ def test_counts_match_a_fresh_count(seed):
             want = np.bincount(domains, weights=fresh, minlength=domains.max() + 1)
             got = counts.domain_sums(namespace, selector, domains)
             assert got.tolist() == want.astype(int).tolist(), (step, namespace, selector)
+            kept = counts.domain_counts(namespace, selector, domains)
+            combined = np.array(fresh) * kept.domains + domains
+            assert kept.domains == domains.max() + 1
+            assert kept.combined.tolist() == combined.tolist(), (step, namespace, selector)
+            assert len(kept.nodes_with) % kept.domains == 0
+            nodes_with = np.bincount(combined, minlength=len(kept.nodes_with))
+            assert kept.nodes_with.tolist() == nodes_with.tolist(), (step, namespace, selector)
 
 
 def _deployment(name: str, replicas: int, cpu: str) -> dict:

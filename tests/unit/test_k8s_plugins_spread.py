@@ -530,3 +530,86 @@ def test_match_label_keys_narrow_the_selector_to_the_pods_revision():
     keyed = pod("foo", constraint(1, "node", matchLabelKeys=["version"]))
     keyed["metadata"]["labels"]["version"] = "v2"
     assert filter_codes(keyed, infos) == {"node-a": OK, "node-b": OK}
+
+
+class _ChangingLister:
+    """A lister whose Services and ReplicaSets change, reporting a new version each time."""
+
+    def __init__(self) -> None:
+        self.services_by_name: dict[str, dict] = {}
+        self.sets: dict[str, dict] = {}
+        self.count = 0
+
+    def services(self, namespace: str) -> list[dict]:
+        return list(self.services_by_name.values()) if namespace == "default" else []
+
+    def controller(self, namespace: str, kind: str, name: str) -> dict | None:
+        return self.sets.get(name) if (namespace, kind) == ("default", "ReplicaSet") else None
+
+    def namespace_labels(self, namespace: str) -> dict[str, str]:
+        return {}
+
+    def version(self) -> int:
+        return self.count
+
+
+def _owned(name: str, labels: dict, owner: str | None, namespace: str = "default") -> dict:
+    manifest = make_pod(name, labels=labels, namespace=namespace)
+    if owner is not None:
+        manifest["metadata"]["ownerReferences"] = [
+            {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": owner, "controller": True}
+        ]
+    return manifest
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_kept_default_constraints_equal_a_fresh_default_selector(seed):
+    """The default constraints kept per pod namespace, labels and controller while the
+    lister's version stays are those built afresh from ``DefaultSelector`` for every pod,
+    as Services and ReplicaSets come, change and go (each change a new version)."""
+    import random
+
+    r = random.Random(seed)
+    lister, plugin = _ChangingLister(), PodTopologySpread()
+    for step in range(60):
+        if r.random() < 0.3:
+            name = r.choice("xyz")
+            if r.random() < 0.5:
+                lister.services_by_name[name] = {"metadata": {"name": name}, "spec": {
+                    "selector": {"app": r.choice("ab"), **({"tier": "web"} if r.random() < 0.3
+                                                           else {})}}}
+            else:
+                lister.sets[name] = {"kind": "ReplicaSet", "metadata": {"name": name},
+                                     "spec": {"selector": {"matchLabels": {"app": r.choice("ab")}}}}
+            if r.random() < 0.3:
+                lister.services_by_name.pop(r.choice("xyz"), None)
+            lister.count += 1
+        labels = {"app": r.choice("ab")} | ({"tier": "web"} if r.random() < 0.5 else {})
+        incoming = _owned(f"p{step}", labels, r.choice([None, "x", "y", "z"]),
+                          r.choice(["default", "default", "other"]))
+        got = plugin.constraints(incoming, "ScheduleAnyway", lister)
+        want = default_selector(incoming, lister)
+        assert [c.selector for c in got] == ([want] * 2 if want else []), step
+
+
+def test_the_default_selector_is_built_once_per_workload_while_the_lister_is_unchanged(
+    monkeypatch,
+):
+    """A lister that reports a version (a StaticLister's never changes) spares building the
+    default selector for each pod of a workload; one that reports None (the cluster's) does
+    not."""
+    from clustersim.kubernetes.scheduler.plugins import podtopologyspread
+
+    built = []
+    monkeypatch.setattr(podtopologyspread, "default_selector",
+                        lambda pod, lister: built.append(pod) or {"matchLabels": {"app": "a"}})
+    lister = StaticLister()
+    plugin = PodTopologySpread()
+    for i in range(3):
+        plugin.constraints(_owned(f"a{i}", {"app": "a"}, "rs"), "ScheduleAnyway", lister)
+    assert len(built) == 1
+    unversioned = _ChangingLister()
+    unversioned.version = lambda: None      # type: ignore[method-assign]
+    for i in range(3):
+        plugin.constraints(_owned(f"b{i}", {"app": "a"}, "rs"), "ScheduleAnyway", unversioned)
+    assert len(built) == 4

@@ -340,13 +340,18 @@ class FastPath:
         spread_counts = cast(SpreadCounts, self.spread_counts)   # set when fast_spread is on
         counts = [spread_counts.counts(namespace, c.selector) for c in constraints]
         domains = [self._label_ids(c.topology_key) for c in constraints]
-        sums = [
+        by_domain = [
             None
             if c.topology_key == HOSTNAME_LABEL
-            else spread_counts.domain_sums(namespace, c.selector, ids)
+            else spread_counts.domain_counts(namespace, c.selector, ids)
             for c, (ids, _) in zip(constraints, domains, strict=True)
         ]
-        spreading = DefaultSpreading(constraints, counts, domains, static.matches_affinity, sums)
+        sums = [None if kept is None else kept.per_domain for kept in by_domain]
+        # the system defaults, hostname then zone: each node's (count, zone) kept as pods bind
+        combined = by_domain[1] if len(by_domain) == 2 and by_domain[0] is None else None
+        spreading = DefaultSpreading(
+            constraints, counts, domains, static.matches_affinity, sums, combined
+        )
         if len(self.spreading) >= _CACHE_SIZE:
             self.spreading.clear()
         self.spreading[key] = (static, spreading)

@@ -32,11 +32,18 @@ class WorkloadLister(Protocol):
     def namespace_labels(self, namespace: str) -> Mapping[str, str]:
         """The labels of a namespace, the automatic ``kubernetes.io/metadata.name`` included."""
 
+    def version(self) -> int | None:
+        """A number that changes whenever a Service, ReplicaSet, StatefulSet or
+        ReplicationController this lister answers with may have changed, so that what is
+        derived from them alone (PodTopologySpread's default selector of a workload's pods)
+        can be kept until it does; None when the lister cannot tell (nothing is kept)."""
+
 
 class StaticLister:
     """A :class:`WorkloadLister` over fixed lists of manifests (Services, controllers,
     Namespaces; for tests, labs, explain), indexed once by namespace (and kind and name), as
-    upstream's listers read an indexed cache."""
+    upstream's listers read an indexed cache. The manifests are taken as they are when the
+    lister is made: one changed in place afterwards may not be seen (make a new lister)."""
 
     def __init__(
         self,
@@ -62,3 +69,7 @@ class StaticLister:
 
     def namespace_labels(self, namespace: str) -> Mapping[str, str]:
         return namespace_labels(namespace, self._namespaces.get(namespace))
+
+    def version(self) -> int:
+        """Always 0: the lists are fixed."""
+        return 0

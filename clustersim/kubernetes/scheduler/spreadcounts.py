@@ -16,6 +16,14 @@ one to each matching selector's count on that node; a node that loses a pod, or 
 ``NodeInfo.pods_changed()`` (a bound pod edited in place), is counted again from its pods.
 A selector seen for the first time is counted from the nodes each signature's pods were
 bound to (nodes counted again since then are counted directly).
+
+For a selector and a division of the nodes into topology domains (zones), a
+:class:`DomainCounts` keeps what PodTopologySpread's system default terms read beside the
+per-node counts: the matching pods per domain (upstream's ``TopologyValueToPodCounts``,
+summed in PreScore) and, per node, its count and domain as one number with how many nodes
+have each such number, so that the scores of all nodes are found from the few combinations
+present (:class:`~clustersim.kubernetes.scheduler.plugins.podtopologyspread.DefaultSpreading`)
+without reading every node again for each pod.
 """
 
 from __future__ import annotations
@@ -28,7 +36,7 @@ import numpy as np
 from clustersim.kubernetes.nodeinfo import NodeInfo
 from clustersim.kubernetes.scheduler.labels import label_selector_matches, pod_namespace
 
-__all__ = ["SpreadCounts", "count_matching_pods", "pod_signature"]
+__all__ = ["DomainCounts", "SpreadCounts", "count_matching_pods", "pod_signature"]
 
 Signature = tuple[str, bool, tuple[tuple[str, str], ...]]
 _KEYS_KEPT = 1024  # selector objects whose keys are remembered
@@ -69,6 +77,51 @@ def count_matching_pods(
     )
 
 
+class DomainCounts:
+    """One selector's matching pods counted by topology domain, kept current with the
+    per-node counts they are made from.
+
+    ``ids`` numbers each node's domain from 0 (none skipped; ``domains`` of them).
+    ``per_domain``: the matching pods of each domain. ``combined``: per node,
+    ``count × domains + domain``, which decides a node's score under a hostname term followed
+    by this domain's term; ``nodes_with``: how many nodes have each combined number (a
+    multiple of ``domains`` long, zeros past the highest). Do not modify them; the owner
+    calls :meth:`change` when a node's count changes.
+    """
+
+    def __init__(self, ids: np.ndarray, counts: np.ndarray) -> None:
+        self.ids = ids
+        self.counts = counts
+        self.domains = int(ids.max(initial=-1)) + 1
+        self.per_domain = np.bincount(ids, weights=counts, minlength=self.domains).astype(
+            np.int64
+        )
+        self.combined = counts * self.domains + ids
+        self.nodes_with = np.bincount(self.combined, minlength=self.domains)
+        self._grow(len(self.nodes_with))
+
+    def change(self, i: int, by: int) -> None:
+        """Node ``i``'s count changed by ``by`` (already in ``counts``)."""
+        self.per_domain[self.ids[i]] += by
+        before = int(self.combined[i])
+        after = before + by * self.domains
+        if after >= len(self.nodes_with):
+            self._grow(after + 1)
+        self.nodes_with[before] -= 1
+        self.nodes_with[after] += 1
+        self.combined[i] = after
+
+    def _grow(self, length: int) -> None:
+        """Make ``nodes_with`` a whole number of rows of ``domains`` and at least
+        ``length`` long (twice as long as before when it grows, so that it seldom does)."""
+        rows = -(-length // max(self.domains, 1))
+        if len(self.nodes_with) < length:
+            rows = max(rows, 2 * len(self.nodes_with) // max(self.domains, 1))
+        grown = np.zeros(rows * max(self.domains, 1), dtype=np.int64)
+        grown[: len(self.nodes_with)] = self.nodes_with
+        self.nodes_with = grown
+
+
 class SpreadCounts:
     """Per selector, the number of matching pods on each of ``nodes`` (a NumPy array).
 
@@ -88,8 +141,8 @@ class SpreadCounts:
         # (id of a selector object, namespace) -> (that object, its key): a workload's pods
         # share one selector object (PodTopologySpread.constraints keeps it)
         self._key_of: dict[tuple[int, str], tuple[Any, str]] = {}
-        # selector key -> [(domain id per node, matching pods per domain)], see domain_sums
-        self.sums: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
+        # selector key -> its counts by each division of the nodes into domains asked for
+        self.by_domain: dict[str, list[DomainCounts]] = {}
         self._index_all()
 
     def _index_all(self) -> None:
@@ -118,18 +171,18 @@ class SpreadCounts:
         pods = node.pods
         seen, seen_count, seen_edits = self.seen[i]
         selectors = self.selectors
-        sums = self.sums
+        by_domain = self.by_domain
         if pods is seen and node.pod_edits == seen_edits:
             for pod in pods[seen_count:]:
                 signature = pod_signature(pod)
                 self.bound_at.setdefault(signature, []).append(i)
                 for key in self._keys(signature):
                     selectors[key][2][i] += 1
-                    for ids, per_domain in sums.get(key, ()):
-                        per_domain[ids[i]] += 1
+                    for kept in by_domain.get(key, ()):
+                        kept.change(i, 1)
         else:
             self.stale.add(i)
-            before = {key: int(selectors[key][2][i]) for key in sums}
+            before = {key: int(selectors[key][2][i]) for key in by_domain}
             for _, _, counts in selectors.values():
                 counts[i] = 0
             for pod in pods:
@@ -137,30 +190,34 @@ class SpreadCounts:
                     selectors[key][2][i] += 1
             for key, old in before.items():
                 change = int(selectors[key][2][i]) - old
-                for ids, per_domain in sums[key] if change else ():
-                    per_domain[ids[i]] += change
+                for kept in by_domain[key] if change else ():
+                    kept.change(i, change)
         self.seen[i] = (pods, len(pods), node.pod_edits)
+
+    def domain_counts(
+        self, namespace: str, selector: Mapping[str, Any] | None, ids: np.ndarray
+    ) -> DomainCounts:
+        """:meth:`counts` by topology domain, where ``ids`` gives each node's domain
+        (numbered from 0). Kept current by :meth:`refresh` for as long as the same ``ids``
+        array is asked for (do not modify it)."""
+        counts = self.counts(namespace, selector)
+        entries = self.by_domain.setdefault(self._key(namespace, selector), [])
+        for kept in entries:
+            if kept.ids is ids:
+                return kept
+        kept = DomainCounts(ids, counts)
+        entries.append(kept)
+        return kept
 
     def domain_sums(
         self, namespace: str, selector: Mapping[str, Any] | None, ids: np.ndarray
     ) -> np.ndarray:
-        """Matching pods per topology domain: :meth:`counts` summed over the nodes of each
-        domain, where ``ids`` gives each node's domain (numbered from 0). Kept current by
-        :meth:`refresh` for as long as the same ``ids`` array is asked for (do not modify)."""
-        counts = self.counts(namespace, selector)
-        key = self._key(namespace, selector)
-        entries = self.sums.setdefault(key, [])
-        for known, per_domain in entries:
-            if known is ids:
-                return per_domain
-        per_domain = np.bincount(ids, weights=counts, minlength=int(ids.max(initial=-1)) + 1)
-        per_domain = per_domain.astype(np.int64)
-        entries.append((ids, per_domain))
-        return per_domain
+        """Matching pods per topology domain (:meth:`domain_counts`' ``per_domain``)."""
+        return self.domain_counts(namespace, selector, ids).per_domain
 
     def forget_domains(self) -> None:
-        """Stop keeping per-domain sums (the nodes' labels changed: new ``ids`` arrays)."""
-        self.sums.clear()
+        """Stop keeping counts by domain (the nodes' labels changed: new ``ids`` arrays)."""
+        self.by_domain.clear()
 
     def _key(self, namespace: str, selector: Mapping[str, Any] | None) -> str:
         """The text that keys ``selector`` in ``namespace``, found by the selector object's

@@ -15,7 +15,7 @@ docs https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-con
   ones: hostname maxSkew 3 and zone maxSkew 5, both ScheduleAnyway) with a selector made
   from the Services, ReplicaSet, StatefulSet or ReplicationController that select it.
 
-Longer than most modules (about 570 lines) because the plugin's per-node form and its array
+Longer than most modules (about 680 lines) because the plugin's per-node form and its array
 form (:class:`DefaultSpreading`, which the fast path keeps per workload) must compute the same
 floats in the same order: they sit together so that a change to one is made beside the other.
 The listers it reads are in :mod:`clustersim.kubernetes.scheduler.listers`.
@@ -48,7 +48,7 @@ from clustersim.kubernetes.scheduler.labels import (
 from clustersim.kubernetes.scheduler.listers import WorkloadLister
 from clustersim.kubernetes.scheduler.plugins.nodeaffinity import required_node_affinity_matches
 from clustersim.kubernetes.scheduler.plugins.noderesources import go_round, go_round_many
-from clustersim.kubernetes.scheduler.spreadcounts import count_matching_pods
+from clustersim.kubernetes.scheduler.spreadcounts import DomainCounts, count_matching_pods
 from clustersim.kubernetes.scheduler.taints import find_untolerated_taint
 
 __all__ = [
@@ -69,6 +69,7 @@ _ACTIONS = ("DoNotSchedule", "ScheduleAnyway")
 _POLICIES = ("Honor", "Ignore")
 _NO_DOMAIN_MIN = 2**31 - 1  # upstream's critical paths start at MaxInt32
 _DEFAULTS_KEPT = 1024  # default selectors whose constraints are kept (workloads at a time)
+_SELECTING_KINDS = ("ReplicationController", "ReplicaSet", "StatefulSet")
 
 
 def default_selector(pod: Mapping[str, Any], lister: WorkloadLister | None) -> dict[str, Any]:
@@ -84,19 +85,8 @@ def default_selector(pod: Mapping[str, Any], lister: WorkloadLister | None) -> d
         selector = (service.get("spec") or {}).get("selector")
         if selector is not None and all(labels.get(k) == str(v) for k, v in selector.items()):
             match_labels.update({k: str(v) for k, v in selector.items()})
-    owner = next(
-        (
-            ref
-            for ref in (pod.get("metadata") or {}).get("ownerReferences") or ()
-            if ref.get("controller")
-        ),
-        None,
-    )
-    if owner is not None and owner.get("kind") in (
-        "ReplicationController",
-        "ReplicaSet",
-        "StatefulSet",
-    ):
+    owner = _selecting_controller(pod)
+    if owner is not None:
         controller = lister.controller(namespace, owner["kind"], owner.get("name", ""))
         selector = ((controller or {}).get("spec") or {}).get("selector")
         if controller is not None and owner["kind"] == "ReplicationController":
@@ -113,6 +103,31 @@ def default_selector(pod: Mapping[str, Any], lister: WorkloadLister | None) -> d
     if expressions:
         result["matchExpressions"] = expressions
     return result
+
+
+def _selecting_controller(pod: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The pod's controller reference if it names a ReplicationController, ReplicaSet or
+    StatefulSet (``metav1.GetControllerOf``; the kinds ``DefaultSelector`` looks up)."""
+    owner = next(
+        (
+            ref
+            for ref in (pod.get("metadata") or {}).get("ownerReferences") or ()
+            if ref.get("controller")
+        ),
+        None,
+    )
+    return owner if owner is not None and owner.get("kind") in _SELECTING_KINDS else None
+
+
+def _selector_inputs(pod: Mapping[str, Any]) -> tuple[Any, ...]:
+    """What :func:`default_selector` reads of the pod itself: its namespace, its labels and
+    the kind and name of its selecting controller (with the lister's objects, all it reads)."""
+    owner = _selecting_controller(pod)
+    return (
+        pod_namespace(pod),
+        tuple(sorted(pod_labels(pod).items())),
+        None if owner is None else (owner["kind"], owner.get("name", "")),
+    )
 
 
 @dataclass(frozen=True)
@@ -260,6 +275,10 @@ class PodTopologySpread(FilterScorePlugin):
         # per action and default selector (as text): its constraints, so that the pods of one
         # workload share them and their selector object (which keeps SpreadCounts' key)
         self._defaults: dict[tuple[str, str], list[Constraint]] = {}
+        # per action and what default_selector reads of a pod (_selector_inputs): the
+        # constraints, while the lister and its version are those of _workloads_seen
+        self._by_inputs: dict[tuple[Any, ...], list[Constraint]] = {}
+        self._workloads_seen: tuple[Any, int | None] = (None, None)
 
     def constraints(self, pod: Mapping[str, Any], action: str, lister: Any) -> list[Constraint]:
         """The pod's constraints with ``action`` (``getConstraints``, ``buildDefaultConstraints``).
@@ -275,19 +294,44 @@ class PodTopologySpread(FilterScorePlugin):
                     f"spec.topologySpreadConstraints[{i}]",
                 )
             return _constraints(own, pod_labels(pod), action)
-        if action not in self._default_actions:
+        if action not in self._default_actions or lister is None:
             return []
+        return list(self._default_constraints(pod, action, lister))
+
+    def _default_constraints(
+        self, pod: Mapping[str, Any], action: str, lister: WorkloadLister
+    ) -> list[Constraint]:
+        """``buildDefaultConstraints``: the default constraints with ``action`` and the pod's
+        :func:`default_selector` (none when it is empty). Upstream builds the selector from
+        its listers in every cycle; here the result is kept per :func:`_selector_inputs`
+        while the lister reports the same :meth:`~WorkloadLister.version` (never when it
+        reports None), since nothing else goes into it."""
+        version = lister.version()
+        inputs: tuple[Any, ...] | None = None
+        if version is not None:
+            if self._workloads_seen[0] is not lister or self._workloads_seen[1] != version:
+                self._by_inputs.clear()
+                self._workloads_seen = (lister, version)
+            inputs = (action, *_selector_inputs(pod))
+            kept = self._by_inputs.get(inputs)
+            if kept is not None:
+                return kept
         selector = default_selector(pod, lister)
-        if not selector:
-            return []
-        key = (action, repr(selector))
-        out = self._defaults.get(key)
-        if out is None:
-            if len(self._defaults) >= _DEFAULTS_KEPT:
-                self._defaults.clear()
-            out = _constraints(self.default_constraints, pod_labels(pod), action, selector)
-            self._defaults[key] = out
-        return list(out)
+        out: list[Constraint] = []
+        if selector:
+            key = (action, repr(selector))
+            known = self._defaults.get(key)
+            if known is None:
+                if len(self._defaults) >= _DEFAULTS_KEPT:
+                    self._defaults.clear()
+                known = _constraints(self.default_constraints, pod_labels(pod), action, selector)
+                self._defaults[key] = known
+            out = known
+        if inputs is not None:
+            if len(self._by_inputs) >= _DEFAULTS_KEPT:
+                self._by_inputs.clear()
+            self._by_inputs[inputs] = out
+        return out
 
     # -- filtering ----------------------------------------------------------------------------
     def pre_filter(self, state: CycleState, pod: Mapping[str, Any]) -> tuple[None, Status]:
@@ -391,11 +435,14 @@ class PodTopologySpread(FilterScorePlugin):
         feasible: np.ndarray,
         matches_affinity: np.ndarray,
         domain_sums: Sequence[np.ndarray | None] = (),
+        combined: DomainCounts | None = None,
     ) -> np.ndarray:
         """PreScore, Score and NormalizeScore over arrays of all nodes for a pod with only
         the system default (soft) constraints: :class:`DefaultSpreading` built for one call
         (the fast path keeps one per workload instead)."""
-        spreading = DefaultSpreading(constraints, counts, domains, matches_affinity, domain_sums)
+        spreading = DefaultSpreading(
+            constraints, counts, domains, matches_affinity, domain_sums, combined
+        )
         return spreading.scores(None if feasible.all() else feasible)
 
     def normalize(
@@ -420,8 +467,12 @@ class DefaultSpreading:
     skipped) and whether the node has the key; ``matches_affinity`` which nodes count for
     ``nodeAffinityPolicy: Honor``. ``domain_sums`` may give, per constraint, ``counts``
     already summed per domain (None where not), used when no node is left out by
-    ``matches_affinity``. What the labels and node affinity decide is worked out once, here;
-    the count and sum arrays are read at each :meth:`scores`, so their owner
+    ``matches_affinity``. ``combined`` may give, for a hostname constraint followed by a
+    domain constraint (the system defaults), each node's count and domain as one number and
+    how many nodes have each (:class:`~clustersim.kubernetes.scheduler.spreadcounts.DomainCounts`,
+    made from the same arrays), which spares reading every node's count to find them. What
+    the labels and node affinity decide is worked out once, here; the count, sum and
+    combination arrays are read at each :meth:`scores`, so their owner
     (:class:`~clustersim.kubernetes.scheduler.spreadcounts.SpreadCounts`) may update them in
     place between calls, while the nodes' labels stay as they were.
     """
@@ -433,6 +484,7 @@ class DefaultSpreading:
         domains: Sequence[tuple[np.ndarray, np.ndarray]],
         matches_affinity: np.ndarray,
         domain_sums: Sequence[np.ndarray | None] = (),
+        combined: DomainCounts | None = None,
     ) -> None:
         self.constraints = list(constraints)
         self.counts = list(counts)
@@ -462,6 +514,28 @@ class DefaultSpreading:
             )
         )
         self._host_terms: dict[int, np.ndarray] = {}
+        self.combined = self._usable(combined)
+
+    def _usable(self, combined: DomainCounts | None) -> DomainCounts | None:
+        """``combined`` if the table can read it: the constraints are a hostname term then
+        one domain term (the system defaults), tabled, and ``combined`` was made from this
+        hostname count array and this domain term's ids. None when not given or not tabled."""
+        if combined is None or not self.tabled:
+            return None
+        keys = [c.topology_key for c in self.constraints]
+        if (
+            len(keys) != 2
+            or keys[0] != HOSTNAME_LABEL
+            or keys[1] == HOSTNAME_LABEL
+            or combined.counts is not self.counts[0]
+            or combined.ids is not self.ids[1]
+            or combined.per_domain is not self.summed[1]
+        ):
+            raise ValueError(
+                "DefaultSpreading: combined counts are for a hostname constraint followed by "
+                "a domain constraint, made from the same count, domain and sum arrays"
+            )
+        return combined
 
     def scores(self, feasible: np.ndarray | None = None, scale: int = 1) -> np.ndarray:
         """Every node's normalized score times ``scale``, normalizing over the ``feasible``
@@ -512,28 +586,50 @@ class DefaultSpreading:
         sums: each constraint's term takes few values (one per matching-pod count for the
         hostname, one per domain otherwise), so the rounded sum is computed once per
         combination of values, with the same float operations in the same order, and looked
-        up per node. None when there are more combinations than nodes."""
+        up per node. None when there are more combinations than nodes.
+
+        With ``combined`` (kept by its owner as pods bind) each node's combination is read
+        from it instead of being worked out from every node's count, and, every node
+        feasible, the lowest and highest raw score from the combinations that some node has."""
+        feasible_count = self.size if feasible is None else int(np.count_nonzero(feasible))
+        combined = self.combined
+        present: np.ndarray | None = None
+        if combined is not None and len(combined.nodes_with) <= self.size:
+            rows = len(combined.nodes_with) // combined.domains
+            table = np.add.outer(
+                self._term(0, rows, feasible, feasible_count),
+                self._term(1, 0, feasible, feasible_count),
+            ).ravel()
+            key = combined.combined
+            present = combined.nodes_with if feasible is None else None
+        else:
+            found = self._combinations(feasible, feasible_count)
+            if found is None:
+                return None
+            table, key = found
+        raw = go_round_many(table)
+        if present is not None:
+            scored = raw[present > 0]
+        else:
+            per_node = raw.take(key)
+            scored = per_node if feasible is None else per_node[feasible]
+        scores = normalized_score(raw, scored.min(), scored.max())
+        if scale != 1:
+            scores *= scale
+        return scores.take(key)
+
+    def _combinations(
+        self, feasible: np.ndarray | None, feasible_count: int
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """The float sum of the terms per combination of values and each node's combination,
+        worked out from every node's count and domain; None when there are more
+        combinations than nodes."""
         table: np.ndarray | None = None     # the float sum per combination
         key: np.ndarray | None = None       # each node's combination
-        term: np.ndarray
-        feasible_count = self.size if feasible is None else int(np.count_nonzero(feasible))
-        for c, per_node_counts, ids, known, domain_count in zip(
-            self.constraints, self.counts, self.ids, self.summed, self.domain_count, strict=True
-        ):
-            if c.topology_key == HOSTNAME_LABEL:
-                index = per_node_counts
-                length = int(index.max(initial=0)) + 1
-                term = (
-                    self._host_term(c, length)
-                    if feasible is None
-                    else np.arange(length) * math.log(feasible_count + 2) + (c.max_skew - 1)
-                )
-            else:
-                assert known is not None    # see tabled
-                index = ids
-                if feasible is not None:    # the domains among the feasible nodes
-                    domain_count = int(np.count_nonzero(np.bincount(ids[feasible])))
-                term = known * math.log(domain_count + 2) + (c.max_skew - 1)
+        for at, c in enumerate(self.constraints):
+            index = self.counts[at] if c.topology_key == HOSTNAME_LABEL else self.ids[at]
+            length = int(index.max(initial=0)) + 1 if c.topology_key == HOSTNAME_LABEL else 0
+            term = self._term(at, length, feasible, feasible_count)
             if table is None or key is None:    # 0.0 + term is term: every term is ≥ 0
                 table, key = term, index
                 continue
@@ -543,13 +639,25 @@ class DefaultSpreading:
             key = key * len(term)
             key += index
         assert table is not None and key is not None
-        raw = go_round_many(table)
-        per_node = raw.take(key)
-        scored = per_node if feasible is None else per_node[feasible]
-        scores = normalized_score(raw, scored.min(), scored.max())
-        if scale != 1:
-            scores *= scale
-        return scores.take(key)
+        return table, key
+
+    def _term(
+        self, at: int, length: int, feasible: np.ndarray | None, feasible_count: int
+    ) -> np.ndarray:
+        """Constraint ``at``'s term (``scoreForCount``) for each of its values: a hostname
+        term for 0 … ``length`` − 1 matching pods on a node, a domain term for each domain's
+        matching pods, weighted by the domains among the ``feasible`` nodes."""
+        c = self.constraints[at]
+        if c.topology_key == HOSTNAME_LABEL:
+            if feasible is None:
+                return self._host_term(c, length)
+            return np.arange(length) * math.log(feasible_count + 2) + (c.max_skew - 1)
+        known = self.summed[at]
+        assert known is not None    # see tabled
+        domain_count = self.domain_count[at]
+        if feasible is not None:    # the domains among the feasible nodes
+            domain_count = int(np.count_nonzero(np.bincount(self.ids[at][feasible])))
+        return known * math.log(domain_count + 2) + (c.max_skew - 1)
 
     def _host_term(self, c: Constraint, length: int) -> np.ndarray:
         """The hostname term for 0, 1, ... ``length`` − 1 matching pods on a node, every node
