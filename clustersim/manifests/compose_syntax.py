@@ -19,6 +19,7 @@ from clustersim.manifests.validation import validate
 
 __all__ = [
     "MAX_PORTS",
+    "PROTOCOLS",
     "expand_depends_on",
     "expand_environment",
     "expand_file_refs",
@@ -31,7 +32,11 @@ MAX_PORTS = 65535
 """The most port entries the stacks of one source may expand to together (ranges counted
 port by port)."""
 _PORT_RANGE = re.compile(r"[0-9]+(?:-[0-9]+)?")
-_PROTOCOLS = ("tcp", "udp", "sctp")
+PROTOCOLS = ("tcp", "udp", "sctp")
+"""The protocols a swarm publishes a port with: swarmkit's ``PortConfig.Protocol`` names in
+lower case, the zero value first (``api/types.proto``), which are also those go-connections'
+``nat.ParsePortSpec`` accepts; the Compose loader and the Engine API's ServiceSpec
+(:mod:`clustersim.serve.dockervalidate`) read ports by this one table."""
 _PROPAGATIONS = ("shared", "rshared", "slave", "rslave", "private", "rprivate")
 
 
@@ -59,7 +64,7 @@ def _protocol(document: Document, path: Path, protocol: str, short: Any = None) 
     tcp, udp and sctp (``invalid proto: xyz``); the long syntax's is sent as written and
     the daemon looks it up in upper case, publishing an unknown one as tcp without a word.
     Both are refused here with one message; ``short`` is the short-syntax entry, if any."""
-    if protocol.lower() in _PROTOCOLS:
+    if protocol.lower() in PROTOCOLS:
         return protocol.lower()
     said = f"the port {short!r} has the protocol {protocol!r}" if short is not None \
         else f"the protocol {protocol!r} is not one a swarm publishes"

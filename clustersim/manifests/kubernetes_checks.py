@@ -186,23 +186,40 @@ def _port_names(document: Document, where: Path, container: Any
         named.add(port.name)
 
 
-def _host_ports(document: Document, path: Path, containers: Any
+def _host_ports(document: Document, path: Path, containers: Any, hint: str
                 ) -> Iterator[ManifestError]:
-    """``checkHostPortConflicts`` (``AccumulateUniqueHostPorts``): two ports of a pod's
-    containers on the same host port, protocol and host IP are a "Duplicate value" of
-    ``protocol/hostIP/hostPort`` at the second one (the protocol defaulted to TCP)."""
+    """``checkHostPortConflicts`` (``AccumulateUniqueHostPorts``) over ``containers``, the
+    list at ``path``: two of their ports on the same host port, protocol and host IP are a
+    "Duplicate value" of ``protocol/hostIP/hostPort`` at the second one (the protocol
+    defaulted to TCP)."""
     taken: set[str] = set()
-    for index, container in enumerate(containers or []):
+    for index, container in enumerate(containers):
         for position, port in enumerate(container.ports or []):
             if not port.host_port:
                 continue
             key = f"{port.protocol or 'TCP'}/{port.host_ip or ''}/{port.host_port}"
             if key in taken:
-                yield document.error(
-                    (*path, "containers", index, "ports", position, "hostPort"),
-                    f"Duplicate value: {go_value(key)}",
-                    "a different hostPort (or protocol, or hostIP) for each port of the pod")
+                yield document.error((*path, index, "ports", position, "hostPort"),
+                                     f"Duplicate value: {go_value(key)}", hint)
             taken.add(key)
+
+
+def _pod_host_ports(document: Document, path: Path, pod: Any) -> Iterator[ManifestError]:
+    """The host ports of a pod's containers, checked as ``validateContainers`` checks them
+    (across all its containers, which run together), then those of each init container on
+    its own, as ``validateInitContainers`` checks them (they run one at a time, so two may
+    take the same host port). Upstream hands that check the ``initContainers`` path and a
+    list of the one container, so the API server names the field
+    ``initContainers[0].ports[i].hostPort`` whichever init container it is; the hint names
+    the container."""
+    yield from _host_ports(document, (*path, "containers"), pod.containers or [],
+                           "a different hostPort (or protocol, or hostIP) for each port of "
+                           "the pod's containers")
+    for index, container in enumerate(pod.init_containers or []):
+        yield from _host_ports(document, (*path, "initContainers"), [container],
+                               f"a different hostPort (or protocol, or hostIP) for each port "
+                               f"of the init container {container.name!r} (initContainers"
+                               f"[{index}])")
 
 
 def _canonical(value: Decimal, written: Any) -> str:
@@ -261,7 +278,7 @@ def _pod(document: Document, kind: str, pod: Any) -> Iterator[ManifestError]:
                     "a different name for each container of the pod",
                 )
             seen.add(container.name)
-    yield from _host_ports(document, path, pod.containers)
+    yield from _pod_host_ports(document, path, pod)
     yield from _restart_policy(document, kind, path)
     if kind != "StatefulSet":   # its template is not validated: claim templates add volumes
         for where, name in unmounted_volumes(_raw(document, path)):

@@ -21,14 +21,10 @@ from dataclasses import replace
 from typing import Any
 
 from clustersim.manifests import ManifestError
+from clustersim.manifests.compose_syntax import PROTOCOLS
 from clustersim.serve.core import HttpError
 from clustersim.serve.dockerjson import decode
-from clustersim.serve.dockervalidate import (
-    PROTOCOLS,
-    PUBLISH_MODES,
-    check_service_spec,
-    enum_value,
-)
+from clustersim.serve.dockervalidate import PUBLISH_MODES, check_service_spec, enum_value
 from clustersim.swarm import ServiceSpec
 from clustersim.swarm.mesh import MAX_PORT
 from clustersim.swarm.spec import compose_service

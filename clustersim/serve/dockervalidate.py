@@ -41,14 +41,13 @@ from typing import Any
 
 from clustersim.goformat import go_quote
 from clustersim.imageref import image_problem
+from clustersim.manifests.compose_syntax import PROTOCOLS
 from clustersim.manifests.compose_types import constraint_problem, service_name
 from clustersim.serve.core import HttpError
 
-__all__ = ["PROTOCOLS", "PUBLISH_MODES", "check_service_spec", "enum_value",
+__all__ = ["PUBLISH_MODES", "check_service_spec", "enum_value",
            "missing_references"]
 
-PROTOCOLS = ("tcp", "udp", "sctp")
-"""swarmkit's ``PortConfig.Protocol`` names, the zero value first."""
 PUBLISH_MODES = ("ingress", "host")
 """swarmkit's ``PortConfig.PublishMode`` names, the zero value first."""
 _MIN_NANO_CPUS = 1_000_000

@@ -30,7 +30,11 @@ Simplified: ``spec.readinessGates`` are not checked (upstream, Ready stays ``Fal
 keeps one readiness for all of a Pod's app containers, so they are named unready together;
 an Initialized condition kept ``True`` while a sidecar restarts is dated at the Pod's start. A
 Pod whose node's kubelet is silent shows the Ready condition the node lifecycle controller
-left, and the others as they would be generated now (upstream, the kubelet's last report).
+left, and the others as they would be generated now (upstream, the kubelet's last report,
+with its dates). ContainersReady is then dated as if it had followed that Ready: at Ready's
+``lastTransitionTime`` when their statuses agree, else at ``status.startTime`` (the node
+controller's ``False`` Ready beside a ``True`` ContainersReady dates it at the Pod's start),
+where upstream it keeps the date of its last change the kubelet reported.
 """
 
 from __future__ import annotations
@@ -77,7 +81,9 @@ def kubelet_conditions(pod: Mapping[str, Any], status: Mapping[str, Any], *,
     statuses made and its times written; ``incomplete``: the init containers that keep it from
     being initialized; ``initialized_at``: when its init containers were done (its start
     without any); ``sandbox_since``: when its sandbox was made (None without one);
-    ``reporting``: whether its node's kubelet reports (else Ready is the stored one)."""
+    ``reporting``: whether its node's kubelet reports (else Ready is the stored one, and
+    ContainersReady is dated at that Ready's ``lastTransitionTime`` only when their statuses
+    agree, otherwise at ``status.startTime``: see the module docstring)."""
     stored = {c.get("type"): c for c in status.get("conditions") or []}
     scheduled = stored.get("PodScheduled") or {"type": "PodScheduled", "status": "True"}
     first = status.get("startTime") or scheduled.get("lastTransitionTime")

@@ -278,9 +278,11 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
                 _require_command(body)
                 change = self._change(lambda: framework.deploy({**body, "id": spec_id},
                                                                force=force))
-                # AppsResource.create answers the app as created: no task counted yet
-                created = {**self._app_json(spec_id, ["counts", "deployments"]), **dict.fromkeys(
-                    ("tasksStaged", "tasksRunning", "tasksHealthy", "tasksUnhealthy"), 0)}
+                # AppsResource.create answers the app as created, whatever has run since:
+                # TaskCounts.zero, no task, and the deployment the creation started
+                created = {**self._app_json(spec_id, []), **dict.fromkeys(
+                    ("tasksStaged", "tasksRunning", "tasksHealthy", "tasksUnhealthy"), 0),
+                    "deployments": [{"id": change.headers[DEPLOYMENT_HEADER]}], "tasks": []}
                 response = self._with_body(change, created)
                 response.headers["Location"] = f"/v2/apps{spec_id}"
                 return response

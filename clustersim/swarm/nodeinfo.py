@@ -54,8 +54,11 @@ def _host_ports(task: Task) -> list[tuple[str, int]]:
 @dataclass
 class NodeInfo:
     """What the scheduler knows of one node: its free resources, its active tasks and the
-    host ports in use (swarmkit ``NodeInfo``). ``tasks`` maps the id of each task whose
-    reservations are taken to whether it counts as active."""
+    host ports in use (swarmkit ``NodeInfo``). ``active_by_service`` counts the active tasks
+    by their service's ID (``Task.service_id``, as ``ActiveTasksCountByService`` is keyed by
+    ``ServiceID``): a removed service's tasks are not counted with those of a later service
+    of the same name. ``tasks`` maps the id of each task whose reservations are taken to
+    whether it counts as active."""
 
     node: Node
     ready: bool
@@ -90,13 +93,13 @@ class NodeInfo:
             if known[1] == active:
                 return False
             self.tasks[task.id] = (task, active)
-            self._count(task.service, 1 if active else -1)
+            self._count(task.service_id, 1 if active else -1)
             return True
         self.tasks[task.id] = (task, active)
         self._reserve(task, -1)
         self.host_ports.update(_host_ports(task))
         if active:
-            self._count(task.service, 1)
+            self._count(task.service_id, 1)
         return True
 
     def remove_task(self, task: Task) -> bool:
@@ -106,7 +109,7 @@ class NodeInfo:
         if known is None:
             return False
         if known[1]:
-            self._count(task.service, -1)
+            self._count(task.service_id, -1)
         self.host_ports.difference_update(_host_ports(task))
         self._reserve(task, 1)
         return True
@@ -126,13 +129,13 @@ class NodeInfo:
         for kind, amount in res.generic:
             self.generic[kind] = self.generic.get(kind, 0) + sign * amount
 
-    def _count(self, service: str, change: int) -> None:
+    def _count(self, service_id: str, change: int) -> None:
         self.active_tasks += change
-        left = self.active_by_service.get(service, 0) + change
+        left = self.active_by_service.get(service_id, 0) + change
         if left:
-            self.active_by_service[service] = left
+            self.active_by_service[service_id] = left
         else:
-            del self.active_by_service[service]
+            del self.active_by_service[service_id]
 
 
 class NodeSet:

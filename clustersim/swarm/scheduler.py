@@ -59,14 +59,15 @@ MAX_FAILURES = 5          # failures within the window that rank a node last
 
 
 class _Filter:
-    """One filter of the pipeline: ``enabled`` for a spec, ``check`` a node, ``explain``."""
+    """One filter of the pipeline: ``enabled`` for a spec, ``check`` a node for a task (the
+    task's spec, and for MaxReplicasFilter its service's ID), ``explain``."""
 
     failure = "{} not available"
 
     def enabled(self, spec: ServiceSpec) -> bool:
         return True
 
-    def check(self, spec: ServiceSpec, info: NodeInfo) -> bool:
+    def check(self, task: Task, info: NodeInfo) -> bool:
         raise NotImplementedError
 
     def explain(self, nodes: int) -> str:
@@ -76,7 +77,7 @@ class _Filter:
 class _ReadyFilter(_Filter):
     failure = "{} not available for new tasks"
 
-    def check(self, spec: ServiceSpec, info: NodeInfo) -> bool:
+    def check(self, task: Task, info: NodeInfo) -> bool:
         return info.ready and info.availability == "active"
 
 
@@ -86,8 +87,8 @@ class _ResourceFilter(_Filter):
     def enabled(self, spec: ServiceSpec) -> bool:
         return not spec.reservations.empty
 
-    def check(self, spec: ServiceSpec, info: NodeInfo) -> bool:
-        res = spec.reservations
+    def check(self, task: Task, info: NodeInfo) -> bool:
+        res = task.spec.reservations
         return (res.nano_cpus <= info.nano_cpus and res.memory_bytes <= info.memory_bytes
                 and all(amount <= info.generic.get(kind, 0) for kind, amount in res.generic))
 
@@ -98,8 +99,8 @@ class _ConstraintFilter(_Filter):
     def enabled(self, spec: ServiceSpec) -> bool:
         return bool(spec.constraints)
 
-    def check(self, spec: ServiceSpec, info: NodeInfo) -> bool:
-        return node_matches(spec.constraints, info.node)
+    def check(self, task: Task, info: NodeInfo) -> bool:
+        return node_matches(task.spec.constraints, info.node)
 
 
 class _HostPortFilter(_Filter):
@@ -108,17 +109,17 @@ class _HostPortFilter(_Filter):
     def enabled(self, spec: ServiceSpec) -> bool:
         return any(p.mode == "host" and p.published for p in spec.ports)
 
-    def check(self, spec: ServiceSpec, info: NodeInfo) -> bool:
+    def check(self, task: Task, info: NodeInfo) -> bool:
         return not any((p.protocol, p.published) in info.host_ports
-                       for p in spec.ports if p.mode == "host" and p.published)
+                       for p in task.spec.ports if p.mode == "host" and p.published)
 
 
 class _MaxReplicasFilter(_Filter):
     def enabled(self, spec: ServiceSpec) -> bool:
         return spec.max_replicas > 0
 
-    def check(self, spec: ServiceSpec, info: NodeInfo) -> bool:
-        return info.active_by_service.get(spec.name, 0) < spec.max_replicas
+    def check(self, task: Task, info: NodeInfo) -> bool:
+        return info.active_by_service.get(task.service_id, 0) < task.spec.max_replicas
 
     def explain(self, nodes: int) -> str:
         return "max replicas per node limit exceed"
@@ -130,20 +131,21 @@ class Pipeline:
     def __init__(self) -> None:
         self.filters: list[_Filter] = [_ReadyFilter(), _ResourceFilter(), _ConstraintFilter(),
                                        _HostPortFilter(), _MaxReplicasFilter()]
-        self.spec: ServiceSpec | None = None
+        self.task: Task | None = None
         self.enabled: list[bool] = []
         self.failures: list[int] = []
 
-    def set_task(self, spec: ServiceSpec) -> None:
-        self.spec = spec
-        self.enabled = [f.enabled(spec) for f in self.filters]
+    def set_task(self, task: Task) -> None:
+        """``Pipeline.SetTask``: the filters ``task`` (and its group) is checked by."""
+        self.task = task
+        self.enabled = [f.enabled(task.spec) for f in self.filters]
         self.failures = [0] * len(self.filters)
 
     def process(self, info: NodeInfo) -> bool:
         """Does the node pass every filter? The first failing filter counts the node."""
-        assert self.spec is not None
+        assert self.task is not None
         for index, check in enumerate(self.filters):
-            if self.enabled[index] and not check.check(self.spec, info):
+            if self.enabled[index] and not check.check(self.task, info):
                 self.failures[index] += 1
                 return False
         self.failures = [0] * len(self.filters)
@@ -159,10 +161,11 @@ class Pipeline:
         return f"no suitable node ({explanation})" if explanation else "no suitable node"
 
 
-def node_key(info: NodeInfo, service: str) -> tuple[int, int, int]:
-    """``nodeLess`` as a sort key: smaller is better (see the module docstring)."""
+def node_key(info: NodeInfo, service_id: str) -> tuple[int, int, int]:
+    """``nodeLess`` as a sort key for the tasks of the service ``service_id``: smaller is
+    better (see the module docstring)."""
     failures = info.recent_failures if info.recent_failures >= MAX_FAILURES else 0
-    return failures, info.active_by_service.get(service, 0), info.active_tasks
+    return failures, info.active_by_service.get(service_id, 0), info.active_tasks
 
 
 def spread_value(descriptor: str, node: Node) -> str | None:
@@ -210,7 +213,7 @@ class Scheduler:
     # --- preassigned (global) tasks ----------------------------------------------------------
     def fit_preassigned(self, task: Task, info: NodeInfo) -> str | None:
         """``taskFitNode``: ``None`` if the task fits its node, else the pending reason."""
-        self.pipeline.set_task(task.spec)
+        self.pipeline.set_task(task)
         if self.pipeline.process(info):
             info.add_task(task)
             return None
@@ -221,29 +224,30 @@ class Scheduler:
                        now: float) -> tuple[dict[str, str], str]:
         """Place a group of tasks of one service version. Returns ``{task id: node name}`` and
         the pending reason for the tasks left over (``""`` if all were placed)."""
-        spec = tasks[0].spec
-        self.pipeline.set_task(spec)
+        first = tasks[0]
+        self.pipeline.set_task(first)
         infos = list(infos)
         self.rng.shuffle(infos)
         for info in infos:
-            info.recent_failures = self.recent_failures(info.name, tasks[0].service_id,
-                                                        tasks[0].version, now)
+            info.recent_failures = self.recent_failures(info.name, first.service_id,
+                                                        first.version, now)
         def key(info: NodeInfo) -> tuple[int, int, int]:
-            return node_key(info, spec.name)
+            return node_key(info, first.service_id)
 
-        tree = self._tree(spec, infos, len(tasks), key)
+        tree = self._tree(first, infos, len(tasks), key)
         pending = deque(tasks)
         decisions: dict[str, str] = {}
         self._on_subtree(len(pending), pending, tree, decisions, key)
         return decisions, (self.pipeline.no_suitable_node() if pending else "")
 
-    def _tree(self, spec: ServiceSpec, infos: list[NodeInfo], max_assignments: int,
+    def _tree(self, task: Task, infos: list[NodeInfo], max_assignments: int,
               key: NodeKey) -> _Tree:
+        """``newTree`` for the group of ``task``: its service's preferences and active tasks."""
         root = _Tree()
         for info in infos:
             tree = root
-            count = info.active_by_service.get(spec.name, 0)
-            for descriptor in spec.preferences:
+            count = info.active_by_service.get(task.service_id, 0)
+            for descriptor in task.spec.preferences:
                 value = spread_value(descriptor, info.node)
                 if value is None:
                     continue

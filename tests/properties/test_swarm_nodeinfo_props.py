@@ -34,7 +34,7 @@ def state(info: NodeInfo) -> NodeState:
 def recounted(cluster: SwarmCluster, name: str) -> NodeState:
     """The node's state counted from every task: the tasks assigned to it and not ended
     (ASSIGNED to RUNNING) take their reservations and host ports; those whose desired state
-    is at most RUNNING are its active tasks."""
+    is at most RUNNING are its active tasks, counted by their service's ID."""
     nano_cpus, memory_bytes, generic = capacity(cluster.node_record(name).node)
     by_service: dict[str, int] = {}
     ports: set[tuple[str, int]] = set()
@@ -51,7 +51,7 @@ def recounted(cluster: SwarmCluster, name: str) -> NodeState:
                   if p.mode == "host" and p.published}
         held[task.id] = task.desired_state <= TaskState.RUNNING
         if held[task.id]:
-            by_service[task.service] = by_service.get(task.service, 0) + 1
+            by_service[task.service_id] = by_service.get(task.service_id, 0) + 1
     return (nano_cpus, memory_bytes, {k: v for k, v in generic.items() if v},
             sum(held.values()), by_service, ports, held)
 

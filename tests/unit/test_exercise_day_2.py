@@ -55,6 +55,16 @@ def test_quorum_hints(answer, hint):
     ("docker swarm init --force-new-cluster --force", "unknown flag: --force"),
     ("docker swarm init --force-new-cluster 'x", "cannot read"),
     (["docker", "swarm", "init"], "text in quotes"),
+    ("sudo echo docker swarm init --force-new-cluster", "runs 'echo'"),
+    ("sudo -E docker swarm init --force-new-cluster", "sudo without options, and '-E'"),
+    ("FOO=--force-new-cluster", "only sets variables"),
+    ("docker swarm init --force-new-cluster > out.txt", "redirects with '>'"),
+    ("docker swarm init --force-new-cluster 2>/dev/null", "the shell, not docker"),
+    ("docker swarm init --force-new-cluster >> log 2>&1", "redirects with '>>'"),
+    ("docker swarm init --force-new-cluster < /dev/null", "redirects with '<'"),
+    ("docker swarm init --force-new-cluster -h", "prints the usage and exits"),
+    ("docker swarm init --help --force-new-cluster", "--help asks docker swarm init"),
+    ("docker swarm init --force-new-cluster -f", "unknown shorthand flag: 'f' in -f"),
 ])
 def test_the_recovery_command_is_read_as_the_shell_and_cli_read_it(command, words):
     feedback = check_lost_quorum({"tolerated": 2, "command": command})
@@ -67,6 +77,9 @@ def test_the_recovery_command_is_read_as_the_shell_and_cli_read_it(command, word
     "  docker swarm init --advertise-addr 10.0.0.1 --force-new-cluster  ",
     "docker swarm init --force-new-cluster --advertise-addr=eth0:2377 --autolock",
     "docker swarm init --force-new-cluster  # on the surviving manager",
+    "sudo docker swarm init --force-new-cluster",
+    "DOCKER_HOST=unix:///var/run/docker.sock docker swarm init --force-new-cluster",
+    "A=1 sudo DOCKER_HOST=tcp://10.0.0.1:2375 docker swarm init --force-new-cluster",
 ])
 def test_the_recovery_command_with_valid_init_flags_passes(command):
     assert check_lost_quorum({"tolerated": 2, "command": command}).passed

@@ -27,6 +27,9 @@ def deployment(spec: str = "", pod: str = "", container: str = "", api: str = "a
 POD = "spec.template.spec"
 C0 = f"{POD}.containers[0]"
 AFFINITY = "      affinity:\n        "
+INIT = ("      initContainers:\n      - name: first\n        image: busybox\n"
+        "        ports: [{containerPort: 1, hostPort: 9000}]\n"
+        "      - name: second\n        image: busybox\n")
 
 REFUSED = [
     # (manifest, field path, words of the message)
@@ -68,6 +71,11 @@ REFUSED = [
     (deployment(container="        ports: [{containerPort: 80, hostPort: 8080}, "
                           "{containerPort: 81, hostPort: 8080}]\n"),
      f"{C0}.ports[1].hostPort", 'Duplicate value: "TCP//8080"'),
+    # validateInitContainers: each init container's host ports on their own, at a path
+    # whose index is always 0 (upstream checks a list of the one container)
+    (deployment(pod=INIT + "        ports: [{containerPort: 1, hostPort: 9000, name: a}, "
+                "{containerPort: 2, hostPort: 9000, name: b}]\n"),
+     f"{POD}.initContainers[0].ports[1].hostPort", 'Duplicate value: "TCP//9000"'),
     (deployment(container="        env: [{name: 'LOG=LEVEL', value: debug}]\n"),
      f"{C0}.env[0].name", 'Invalid value: "LOG=LEVEL": a valid environment variable name '
      "must consist only of printable ASCII characters other than '='"),
@@ -185,6 +193,9 @@ ACCEPTED = [
                "        ports: [{containerPort: 53, hostPort: 53, protocol: UDP}, "
                "{containerPort: 53, hostPort: 53}, {containerPort: 54, hostPort: 53, "
                "hostIP: 10.0.0.1}]\n"),
+    # init containers run one at a time: each may take a host port another container takes
+    deployment(pod=INIT + "        ports: [{containerPort: 1, hostPort: 9000}]\n",
+               container="        ports: [{containerPort: 80, hostPort: 9000}]\n"),
     # RBAC names are path segments: ':' is fine (ValidateRBACName)
     "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\n"
     "metadata: {name: 'system:kube-dns-autoscaler'}\nrules: []\n",

@@ -433,3 +433,11 @@ def test_a_ports_protocol_is_read_in_any_case(port, protocol) -> None:
     """go-connections lower-cases the short syntax's protocol and the daemon looks the long
     syntax's up in upper case: both were refused."""
     assert stack(f"image: x\nports: [{port}]")["ports"][0]["protocol"] == protocol
+
+
+def test_the_engine_api_reads_ports_by_the_loaders_table_of_protocols() -> None:
+    """swarmkit's ``PortConfig.Protocol`` enum is one table, the Compose loader's: the Engine
+    API's conversion and validation of a ServiceSpec kept a copy of their own."""
+    from clustersim.manifests import compose_syntax
+    from clustersim.serve import dockerspec, dockervalidate
+    assert dockerspec.PROTOCOLS is dockervalidate.PROTOCOLS is compose_syntax.PROTOCOLS

@@ -60,3 +60,27 @@ def test_a_host_port_taken_twice_in_a_pod_is_a_duplicate(fresh):
     assert refused.stderr.strip() == (
         'The Pod "named" is invalid: spec.containers[0].ports[1].hostPort: Duplicate value: '
         '"TCP//8080"')
+
+
+def test_an_init_containers_host_ports_are_checked_on_their_own(fresh):
+    """``validateInitContainers`` checks each init container's host ports alone (they run one
+    at a time), at ``initContainers[0]`` whichever it is (upstream passes the list's path
+    with a list of the one container); the simulator did not check them."""
+    pod = """apiVersion: v1
+kind: Pod
+metadata: {name: init}
+spec:
+  initContainers:
+  - {name: first, image: busybox:1.37, ports: [{containerPort: 1, hostPort: 9000}]}
+  - name: second
+    image: busybox:1.37
+    ports: [{containerPort: 1, hostPort: 9000, name: a}, {containerPort: 2, hostPort: 9000}]
+  containers:
+  - {name: app, image: busybox:1.37, ports: [{containerPort: 80, hostPort: 9000}]}
+"""
+    refused = fresh("apply", "-f", "-", stdin=pod, check=False)
+    assert refused.stderr.strip() == (
+        'The Pod "init" is invalid: spec.initContainers[0].ports[1].hostPort: Duplicate '
+        'value: "TCP//9000"')
+    fixed = pod.replace(", {containerPort: 2, hostPort: 9000}", "")
+    assert "pod/init created" in fresh("apply", "-f", "-", stdin=fixed).stdout

@@ -297,17 +297,24 @@ def test_an_app_with_a_groups_id_gets_marathons_words(server):
         _framework(server).deploy({"id": "/shop", "cmd": "x", "cpus": 0.1, "mem": 16})
 
 
-def test_a_created_app_is_answered_with_no_task_counted(server):
-    """``AppsResource.create`` answers the new app with ``tasksStaged``, ``tasksRunning``,
-    ``tasksHealthy`` and ``tasksUnhealthy`` at 0 and its deployment; the simulator counted
-    the task it staged while answering (``tasksStaged: 1``)."""
-    answer = requests.post(f"{server.url}/v2/apps", json={"id": "/web", "cmd": "x",
-                                                         "cpus": 0.1, "mem": 16}, timeout=10)
-    app = answer.json()
-    assert [app[k] for k in ("tasksStaged", "tasksRunning", "tasksHealthy",
-                             "tasksUnhealthy")] == [0, 0, 0, 0]
-    assert app["deployments"] == [{"id": answer.headers["Marathon-Deployment-Id"]}]
-    assert "tasks" not in app
+def test_a_created_app_is_answered_with_no_task_counted(server, client):
+    """``AppsResource.create`` answers the new app as created (``TaskCounts.zero``, no
+    task) with the deployment it started, the id of the ``Marathon-Deployment-Id`` header;
+    the simulator counted the task it staged while answering (``tasksStaged: 1``), left out
+    ``tasks``, and listed no deployment when the deployment had already finished (an app of
+    0 instances). The marathon client reads the same answer into its ``MarathonApp``."""
+    for instances in (2, 0):
+        answer = requests.post(f"{server.url}/v2/apps", json={
+            "id": f"/web{instances}", "cmd": "x", "cpus": 0.1, "mem": 16,
+            "instances": instances}, timeout=10)
+        app = answer.json()
+        assert [app[k] for k in ("tasksStaged", "tasksRunning", "tasksHealthy",
+                                 "tasksUnhealthy", "tasks")] == [0, 0, 0, 0, []]
+        assert app["deployments"] == [{"id": answer.headers["Marathon-Deployment-Id"]}]
+        assert app["instances"] == instances
+    made = client.create_app("/none", MarathonApp(cmd="x", cpus=0.1, mem=16, instances=0))
+    started = _framework(server).deployments[-1].id
+    assert (made.tasks, [d.id for d in made.deployments]) == ([], [started])
 
 
 def test_a_put_groups_id_is_relative_to_the_path(server):

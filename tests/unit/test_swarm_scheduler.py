@@ -185,6 +185,22 @@ def test_max_replicas_per_node() -> None:
     assert reason == "no suitable node (max replicas per node limit exceed)"
 
 
+def test_a_services_tasks_are_counted_by_its_id_not_its_name() -> None:
+    """MaxReplicasFilter and ``nodeLess`` read ``ActiveTasksCountByService[t.ServiceID]``: a
+    task still active of a removed service of the same name (another ID) is not one of the
+    new service's; counted by name, it filled the node's one replica."""
+    old = ServiceSpec("s")
+    node = info("a")
+    node.add_task(Task("old-1", "s", 1, 1, old, 0.0, node="a", state=TaskState.RUNNING,
+                       service_id="old-id"))
+    new = Task("new-1", "s", 1, 1, ServiceSpec("s", max_replicas=1), 0.0,
+               state=TaskState.PENDING, service_id="new-id")
+    decisions, reason = Scheduler(random.Random(0)).schedule_group([new], [node], 0.0)
+    assert (decisions, reason) == ({"new-1": "a"}, "")
+    assert node.active_by_service == {"old-id": 1, "new-id": 1}
+    assert (node_key(node, "new-id"), node_key(node, "s")) == ((0, 1, 2), (0, 0, 2))
+
+
 def test_resources_fill_nodes_then_pend() -> None:
     spec = ServiceSpec("s", reservations=ResourceSpec(nano_cpus=500_000_000))
     counts, reason = schedule(spec, [info("a", cpus=10**9), info("b", cpus=10**9)], 5)
@@ -223,8 +239,9 @@ def test_tree_task_counts_are_consistent() -> None:
     infos = [info(name, labels=labels, running={"service1": count})
              for name, (labels, count) in layout.items()]
     scheduler = Scheduler(random.Random(0))
-    scheduler.pipeline.set_task(spec)
-    tree = scheduler._tree(spec, infos, 10, lambda i: node_key(i, "service1"))
+    [first] = make_tasks(spec, 1)
+    scheduler.pipeline.set_task(first)
+    tree = scheduler._tree(first, infos, 10, lambda i: node_key(i, "service1"))
 
     def check(node) -> int:
         if node.next:
