@@ -183,6 +183,8 @@ class Renderer(DerivedObjects):
                 reporting=self.cluster.kubelet_alive(node))
         if reason in WAITING_REASONS or str(reason).startswith("Init:"):
             status.pop("reason", None)      # upstream: the containers' states say it
+        status.pop("finishedAt", None)      # the simulator's: PodStatus has no such field,
+        #                                     each container's terminated state says it
 
     def namespaces(self) -> list[dict[str, Any]]:
         """The system namespaces, every namespace an object lives in, and Namespace objects."""

@@ -38,8 +38,8 @@ def kubectl(tmp_path):
         yield kubectl
 
 
-def _pod(kubectl: Kubectl) -> dict[str, Any]:
-    return json.loads(kubectl("get", "pod", "web", "-o", "json").stdout)
+def _pod(kubectl: Kubectl, name: str = "web") -> dict[str, Any]:
+    return json.loads(kubectl("get", "pod", name, "-o", "json").stdout)
 
 
 def _time(text: str) -> datetime:
@@ -145,6 +145,9 @@ def test_a_finished_pods_conditions_say_so(kubectl):
         "Ready": {"status": "False", "reason": "PodCompleted"},
         "ContainersReady": {"status": "False", "reason": "PodCompleted"},
         "PodScheduled": {"status": "True"}}
+    status = _pod(kubectl, "task")["status"]
+    assert "finishedAt" not in status                 # not a PodStatus field upstream
+    assert status["containerStatuses"][0]["state"]["terminated"]["finishedAt"]
 
 
 MOUNTING = """apiVersion: v1
