@@ -28,6 +28,15 @@ from clustersim.marathon.state import (
 )
 from clustersim.mesos import LaunchGroup, Resources, TaskInfo
 
+REASON_FUNNEL = ("UnfulfilledRole", "UnfulfilledConstraint", "NoCorrespondingReservationFound",
+                 "InsufficientCpus", "InsufficientMemory", "InsufficientDisk",
+                 "InsufficientGpus", "InsufficientPorts")
+"""``NoOfferMatchReason.reasonFunnel`` (``src/main/scala/mesosphere/mesos/
+NoOfferMatchReason.scala``, as stored in the reference index): the order in which the
+reasons of an unused offer are reported, one reason per offer: the first that applies is the
+one :meth:`LaunchQueue._mismatch` gives (the host ports, last, are matched after it) and the
+served ``GET /v2/queue`` counts."""
+
 PUBLIC_ROLE = "slave_public"
 """The role of a DC/OS public agent's reserved resources (agents with ``public_ip: true``)."""
 
@@ -113,7 +122,7 @@ class LaunchQueue(HealthChecking):
                   remaining: Resources, need: Resources, place: dict[str, Any]) -> str | None:
         """Why this offer cannot take the instance, as ``NoOfferMatchReason`` names it
         (d2iq-archive/marathon ``src/main/scala/mesosphere/mesos/NoOfferMatchReason.scala``):
-        of all the reasons that apply, the first of ``reasonFunnel``'s order (role,
+        of all the reasons that apply, the first in :data:`REASON_FUNNEL`'s order (role,
         constraints, reservation, then each resource), the one Marathon's statistics count
         (``OfferMatchStatistics``); the host ports, last in the funnel, are matched after."""
         spec = app.spec

@@ -39,6 +39,7 @@ from typing import Any
 from clustersim.marathon import Deployment, Marathon
 from clustersim.marathon.dcos import dcos_cluster
 from clustersim.marathon.framework import AppLockedError
+from clustersim.marathon.launchqueue import REASON_FUNNEL
 from clustersim.marathon.pathid import PathId
 from clustersim.marathon.runspec import RunSpec
 from clustersim.marathon.state import AppVersion, OfferStats
@@ -540,14 +541,6 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
         if request.method == "DELETE":
             return Response.json(200, {"message": "Leadership abdicated"})
         return Response.json(200, {"leader": "127.0.0.1:8080"})
-
-
-REASON_FUNNEL = ("UnfulfilledRole", "UnfulfilledConstraint", "NoCorrespondingReservationFound",
-                 "InsufficientCpus", "InsufficientMemory", "InsufficientDisk",
-                 "InsufficientGpus", "InsufficientPorts")
-"""``NoOfferMatchReason.reasonFunnel`` (``src/main/scala/mesosphere/mesos/
-NoOfferMatchReason.scala``, as stored in the reference index): the order in which the
-reasons of an unused offer are reported, one reason per offer."""
 
 
 def _funnel(processed: int, declined: dict[str, int]) -> list[dict[str, Any]]:
