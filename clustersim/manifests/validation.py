@@ -57,18 +57,26 @@ def _expected(kind: str, document: Document) -> str | None:
     return expected
 
 
-def _data_path(data: Any, loc: tuple[Any, ...]) -> Path:
-    """The part of pydantic's location that names fields of ``data`` (union tags dropped)."""
+def _data_path(data: Any, problem: Any) -> Path:
+    """The part of pydantic's location of ``problem`` that names fields of ``data``.
+
+    pydantic puts a union member's tag in the location of each member's error
+    (``published.constrained-int``, ``command.str``, ``ports.0.PortLong.target``); a tag
+    names nothing in the file and is dropped. The last part is kept where the data does not
+    have it only for a missing field, whose name it is: the tag of a member that refused a
+    mapping is also the last part, and is not a field of that mapping."""
+    loc = problem["loc"]
     path: list[str | int] = []
     current = data
-    for index, part in enumerate(loc):
+    for part in loc:
         in_dict = isinstance(current, dict) and part in current
         in_list = isinstance(current, list) and isinstance(part, int) and part < len(current)
         if in_dict or in_list:
             current = current[part]
             path.append(part)
-        elif index == len(loc) - 1 and isinstance(current, dict) and isinstance(part, str):
-            path.append(part)  # a missing field: name it
+    if problem["type"] == "missing" and isinstance(current, dict) and loc \
+            and isinstance(loc[-1], str) and loc[-1] not in current:
+        path.append(loc[-1])  # a missing field: name it
     return tuple(path)
 
 
@@ -118,7 +126,7 @@ def validate_object(model: type[BaseModel], document: Document
     except ValidationError as err:
         errors = _kubernetes_errors(model, document, data, err)
         problems = err.errors(include_url=False)
-    refused = {format_path((*document.prefix, *_data_path(data, p["loc"]))) for p in problems}
+    refused = {format_path((*document.prefix, *_data_path(data, p))) for p in problems}
     for keep_checked in (True, False):      # a refused value its check lets through, or not
         pruned = _without_refused(data, problems, keep_checked=keep_checked)
         if pruned is None:
@@ -146,7 +154,7 @@ def _without_refused(data: Any, problems: list[Any], *, keep_checked: bool) -> A
     for problem in problems:
         if keep_checked and problem["type"] == "value_error":
             continue
-        where = _data_path(data, problem["loc"])
+        where = _data_path(data, problem)
         if problem["type"] == "missing" or not where:
             return None
         parent = pruned
@@ -171,7 +179,7 @@ def _kubernetes_errors(model: type[BaseModel], document: Document, data: Any,
     make one), or the decoder's first type error alone."""
     errors: dict[tuple[Path, bool], list[ManifestError]] = {}
     for problem in err.errors(include_url=False):
-        where = _data_path(data, problem["loc"])
+        where = _data_path(data, problem)
         key = (where, problem["loc"][-1] == "[key]")    # a map's key, or the value beside it
         if key not in errors:
             errors[key] = _kubernetes_error(model, document, where, problem)
@@ -194,7 +202,7 @@ _DECODING = {"int_type", "int_from_float", "int_parsing", "float_type", "float_p
 def _error(model: type[BaseModel], document: Document, path: Path, data: Any,
            problem: Any) -> ManifestError:
     """The first problem of a Compose or Marathon document, in the course's words."""
-    where = (*path, *_data_path(data, problem["loc"]))
+    where = (*path, *_data_path(data, problem))
     expected = _expected(problem["type"], document)
     if problem["type"] == "missing":
         message = "this required field is missing"

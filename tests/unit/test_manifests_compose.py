@@ -375,6 +375,27 @@ def test_long_syntax_is_validated(entry: str, path: str, words: str) -> None:
     assert words in str(info.value)
 
 
+@pytest.mark.parametrize(
+    ("entry", "path"),
+    [
+        ("ports: [{target: 80, published: {a: 1}}]", "ports[0].published"),
+        ("ports: [{target: 80, published: [1]}]", "ports[0].published"),
+        ("command: {a: 1}", "command"),
+        ("healthcheck: {test: {a: 1}}", "healthcheck.test"),
+        ("networks: 5", "networks"),
+        ("labels: {a: [1]}", "labels.a"),
+        ("deploy: {labels: {a: {b: 1}}}", "deploy.labels.a"),
+    ],
+)
+def test_a_value_no_member_of_a_union_takes_is_located_by_the_files_own_path(
+        entry: str, path: str) -> None:
+    """pydantic locates each union member's error under the member's tag
+    (``published.constrained-int``, ``command.str``): the learner reads the file's path."""
+    with pytest.raises(ManifestError) as info:
+        stack(f"image: x\n{entry}")
+    assert info.value.path == f"services.web.{path}"
+
+
 def test_keys_outside_the_v3_schema_are_reported() -> None:
     """``platform`` is a key of the newer Compose specification, not of the v3 schema."""
     text = "version: '3.8'\nservices:\n  web:\n    image: x\n    platform: linux\n    x-note: ok\n"
