@@ -12,7 +12,7 @@ import ipaddress
 import re
 from typing import Any
 
-from clustersim.manifests.compose_types import PortLong, VolumeLong
+from clustersim.manifests.compose_types import PROPAGATIONS, PortLong, VolumeLong
 from clustersim.manifests.errors import ManifestError
 from clustersim.manifests.safe_yaml import Document, Path, copy_data
 from clustersim.manifests.validation import validate
@@ -37,7 +37,6 @@ PROTOCOLS = ("tcp", "udp", "sctp")
 lower case, the zero value first (``api/types.proto``), which are also those go-connections'
 ``nat.ParsePortSpec`` accepts; the Compose loader and the Engine API's ServiceSpec
 (:mod:`clustersim.serve.dockervalidate`) read ports by this one table."""
-_PROPAGATIONS = ("shared", "rshared", "slave", "rslave", "private", "rprivate")
 
 
 def _is_ip(text: str) -> bool:
@@ -238,7 +237,7 @@ def expand_volume(document: Document, path: Path, value: Any) -> dict[str, Any]:
             entry["read_only"] = option == "ro"
         elif option == "nocopy":
             entry["volume"] = {"nocopy": True}
-        elif option in _PROPAGATIONS:
+        elif option in PROPAGATIONS:
             entry["bind"] = {"propagation": option}
     return entry
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
@@ -24,9 +24,12 @@ from clustersim.manifests.units import compose_bytes, compose_cpus, go_duration
 __all__ = [
     "DEPRECATED",
     "FORBIDDEN",
+    "MOUNT_TYPES",
+    "PROPAGATIONS",
     "SERVICE_KEYS",
     "TOP_KEYS",
     "UNSUPPORTED",
+    "MountType",
     "PortLong",
     "Service",
     "VolumeLong",
@@ -273,10 +276,24 @@ class PortLong(_Closed):
     app_protocol: str | None = None
 
 
+MountType = Literal["bind", "volume", "tmpfs", "npipe", "cluster"]
+"""The types of a mount: moby's ``api/types/mount`` ``Type`` constants, in the order of
+swarmkit's ``Mount.Type`` enum (``api/specs.proto``), which moby's conversion looks them up
+in (upper case). The Compose loader's long syntax and the Engine API's ServiceSpec
+(:mod:`clustersim.serve.dockervalidate`) read mounts by this one table."""
+MOUNT_TYPES: tuple[str, ...] = get_args(MountType)
+PROPAGATIONS = ("rprivate", "private", "rshared", "shared", "rslave", "slave")
+"""The bind propagations: moby's ``api/types/mount.Propagations``, the names of swarmkit's
+``Mount.BindOptions.Propagation`` in lower case; docker/cli's short volume syntax takes an
+option among them as the bind's propagation (``cli/compose/loader/volume.go``), and the
+Engine API refuses a ServiceSpec's propagation outside them
+(:mod:`clustersim.serve.dockervalidate`)."""
+
+
 class VolumeLong(_Closed):
     """The long syntax of a service volume."""
 
-    type: Literal["volume", "bind", "tmpfs", "npipe", "cluster"]
+    type: MountType
     target: str
     source: str | None = None
     read_only: bool | None = None

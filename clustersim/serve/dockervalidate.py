@@ -42,7 +42,12 @@ from typing import Any
 from clustersim.goformat import go_quote
 from clustersim.imageref import image_problem
 from clustersim.manifests.compose_syntax import PROTOCOLS
-from clustersim.manifests.compose_types import constraint_problem, service_name
+from clustersim.manifests.compose_types import (
+    MOUNT_TYPES,
+    PROPAGATIONS,
+    constraint_problem,
+    service_name,
+)
 from clustersim.serve.core import HttpError
 
 __all__ = ["PUBLISH_MODES", "check_service_spec", "enum_value",
@@ -104,12 +109,6 @@ def _conversion_problem(body: dict[str, Any]) -> str | None:
     return None
 
 
-_MOUNT_TYPES = ("bind", "volume", "tmpfs", "npipe", "cluster")
-"""swarmkit's ``Mount.Type`` values, which moby looks up in upper case."""
-_PROPAGATIONS = ("rprivate", "private", "rshared", "shared", "rslave", "slave")
-"""swarmkit's ``Mount.BindOptions.Propagation`` values."""
-
-
 def _container_conversion_problem(container: dict[str, Any]) -> str | None:
     """``containerToGRPC``: the config references' targets, then each mount's type and bind
     propagation (any case; empty is the default)."""
@@ -121,10 +120,10 @@ def _container_conversion_problem(container: dict[str, Any]) -> str | None:
             return "invalid Config: cannot specify both File and Runtime"
     for mount in _references(container, "mounts"):
         kind = mount.get("type") or ""
-        if kind and kind.lower() not in _MOUNT_TYPES:
+        if kind and kind.lower() not in MOUNT_TYPES:
             return f"invalid MountType: {go_quote(kind)}"
         propagation = _object(mount, "bindoptions").get("propagation") or ""
-        if propagation and propagation.lower() not in _PROPAGATIONS:
+        if propagation and propagation.lower() not in PROPAGATIONS:
             return f"invalid MountPropagation: {go_quote(propagation)}"
     return None
 

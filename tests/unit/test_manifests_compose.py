@@ -462,3 +462,21 @@ def test_the_engine_api_reads_ports_by_the_loaders_table_of_protocols() -> None:
     from clustersim.manifests import compose_syntax
     from clustersim.serve import dockerspec, dockervalidate
     assert dockerspec.PROTOCOLS is dockervalidate.PROTOCOLS is compose_syntax.PROTOCOLS
+
+
+def test_the_engine_api_reads_mounts_by_the_loaders_tables() -> None:
+    """moby's mount types and bind propagations are one table each, the Compose loader's: the
+    Engine API's validation of a ServiceSpec kept copies of its own."""
+    from clustersim.manifests import compose_syntax, compose_types
+    from clustersim.serve import dockervalidate
+    assert dockervalidate.MOUNT_TYPES is compose_types.MOUNT_TYPES
+    assert dockervalidate.PROPAGATIONS is compose_syntax.PROPAGATIONS is compose_types.PROPAGATIONS
+
+
+@pytest.mark.parametrize("propagation", ["rprivate", "private", "rshared", "shared", "rslave",
+                                         "slave"])
+def test_every_bind_propagation_of_the_short_syntax(propagation: str) -> None:
+    """docker/cli ``cli/compose/loader/volume.go``: an option among moby's propagations."""
+    [volume] = stack(f"volumes: ['/src:/dst:ro,{propagation}']")["volumes"]
+    assert volume["bind"] == {"propagation": propagation}
+    assert volume["read_only"] is True
