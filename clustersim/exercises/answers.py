@@ -3,7 +3,9 @@ a dict keyed by a fixed set of names (:func:`keyed`, shared by every dict answer
 misspelt or missing key is named as such), a label for each item of a fixed list, one
 Pod written as YAML text or a dict (:func:`one_pod`), YAML text that is not empty
 (:func:`yaml_text`), any manifest answer loaded
-(:func:`load_answer`), and a stack file run on a swarm (:func:`run_stack`).
+(:func:`load_answer`), a stack file run on a swarm (:func:`run_stack`), and a command line
+split into words as a shell splits it (:func:`shell_words`, for the checks that read a
+``kubectl`` or ``docker`` command).
 
 Both give a specific hint for every wrong choice or label (the hints are the exercise's
 teaching), and a plain one for answers of the wrong shape, so that a check built on them never
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import shlex
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, SupportsInt, TypeGuard, cast
 
@@ -25,9 +28,9 @@ if TYPE_CHECKING:
     from clustersim.swarm import SwarmCluster
 
 __all__ = [
-    "answered", "choice", "classify", "filled", "integer", "is_number", "is_whole", "keyed",
-    "load_answer", "number", "one_pod", "pick", "run_stack", "whole_number", "yaml_text",
-    "yes_or_no",
+    "answered", "choice", "classify", "filled", "integer", "is_number", "is_operator",
+    "is_whole", "keyed", "load_answer", "number", "one_pod", "pick", "run_stack",
+    "shell_words", "whole_number", "yaml_text", "yes_or_no",
 ]
 
 
@@ -276,3 +279,60 @@ def yes_or_no(value: object, where: str) -> bool:
     hint = ("Write True or False without quotes: Python's truth values, not text."
             if isinstance(value, str) else "Write True (yes) or False (no).")
     raise Wrong(f"{where}: {value!r} is not True or False.", hint)
+
+
+_SHELL_PUNCTUATION = "();<>|&"
+"""The characters of the shell's operators, which :mod:`shlex` makes words of their own."""
+
+
+def shell_words(line: str, *, unreadable: str, hint: str) -> list[str]:
+    """``line`` split into words as a POSIX shell splits it (:mod:`shlex`, POSIX mode, after
+    :func:`_joined_and_uncommented`): quotes and backslashes removed, a comment and each line
+    continuation dropped, and each operator a word of its own even where it is glued to a
+    word (``wide;`` is ``wide`` and ``;``): the control operators (``&&``, ``||``, ``;``,
+    ``|``, ``&``) and the redirections (``>``, ``2>&1`` as ``2``, ``>&``, ``1``), which
+    :func:`is_operator` tells from words. Simplified: a quoted operator (``';'``) is read as
+    the operator, and a newline, which ends a command in a shell, as a space. The line is not
+    run: no expansion, and ``sudo`` or a variable assignment is a word like any other. An
+    unclosed quote or a trailing backslash is :class:`Wrong`, ``unreadable: <shlex's
+    reason>.`` with the caller's ``hint``."""
+    lexer = shlex.shlex(_joined_and_uncommented(line), posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    lexer.commenters = ""
+    try:
+        return list(lexer)
+    except ValueError as err:  # an unclosed quote or a trailing backslash
+        raise Wrong(f"{unreadable}: {err}.", hint) from None
+
+
+def _joined_and_uncommented(line: str) -> str:
+    """``line`` without its comments and line continuations, as the shell's token
+    recognition drops them (POSIX XCU 2.2.1 and 2.3): a ``#`` that begins a word outside
+    quotes starts a comment, to the end of its line (shlex would start one inside a word,
+    ``a#b``), and a backslash before a newline, outside single quotes, joins the lines."""
+    kept: list[str] = []
+    quote, word_start, index = "", True, 0
+    while index < len(line):
+        char = line[index]
+        if char == "#" and not quote and word_start:
+            end = line.find("\n", index)
+            index = len(line) if end < 0 else end
+            continue
+        if char == "\\" and quote != "'":
+            if line[index + 1:index + 2] != "\n":      # else a continuation: dropped
+                kept.append(line[index:index + 2])
+                word_start = False
+            index += 2
+            continue
+        if char in "'\"" and quote in ("", char):
+            quote = "" if quote else char
+        kept.append(char)
+        word_start = not quote and (char.isspace() or char in _SHELL_PUNCTUATION)
+        index += 1
+    return "".join(kept)
+
+
+def is_operator(word: str) -> bool:
+    """Whether ``word`` of :func:`shell_words` is a shell operator (a control operator or a
+    redirection) rather than a word of the command."""
+    return bool(word) and set(word) <= set(_SHELL_PUNCTUATION)

@@ -11,10 +11,9 @@
 
 from __future__ import annotations
 
-import shlex
 from typing import Any
 
-from clustersim.exercises.answers import yaml_text
+from clustersim.exercises.answers import shell_words, yaml_text
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.configupdates import consumers
@@ -195,11 +194,8 @@ def _secret_target(added: str) -> tuple[str | None, str]:
 def check_swarm_rotation(command: object) -> None:
     if not isinstance(command, str):
         raise Wrong("The answer must be a command line, as a string.", "Write one docker command.")
-    try:
-        words = shlex.split(command)
-    except ValueError as err:
-        raise Wrong(f"The command cannot be split into words: {err}.",
-                    "Check the quotes.") from None
+    words = shell_words(command, unreadable="The command cannot be split into words",
+                        hint="Check the quotes.")
     if words[:2] == ["docker", "secret"]:
         raise Wrong("docker secret cannot change a secret's data.",
                     "Swarm secrets are immutable: create db_pass_v2 (done) and switch the "

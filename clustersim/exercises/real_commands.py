@@ -22,7 +22,7 @@ import shlex
 import subprocess
 
 from clustersim.examples import example_path
-from clustersim.exercises.answers import answered
+from clustersim.exercises.answers import answered, is_operator, shell_words
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.exercises.feedback import Feedback
 from clustersim.serve import Server, serve
@@ -43,24 +43,23 @@ def _kubectl(command: object) -> list[str]:
     if not isinstance(command, str) or not command.strip():
         raise Wrong("The answer must be a kubectl command, as a string.",
                     'Write the command in quotes, such as "kubectl get pods".')
-    try:
-        words = shlex.split(command)
-    except ValueError as err:
-        raise Wrong(f"The command cannot be split into words: {err}.",
-                    "Check the quotes.") from None
+    words = shell_words(command, unreadable="The command cannot be split into words",
+                        hint="Check the quotes.")
+    if not words:
+        raise Wrong("The command is only a comment: a shell ignores everything after #.",
+                    'Write the command before any #, such as "kubectl get pods".')
     if words[0] != "kubectl":
         raise Wrong(f"The command starts with {words[0]!r}, not kubectl.",
                     "Every command in this exercise starts with kubectl.")
-    # operators count even when glued to a word ("wide;"), quoted text does not
-    lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
-    if any(set(token) <= set("|&;<>()") for token in lexer):
+    if any(is_operator(word) for word in words):
         raise Wrong("The command uses a shell pipe, redirection or a second command.",
                     "kubectl can do this alone, in one command; no pipes are needed.")
     return words
 
 
-def _run(server: Server, command: str) -> subprocess.CompletedProcess[str]:
-    result = server.run(command, timeout=60)
+def _run(server: Server, words: list[str]) -> subprocess.CompletedProcess[str]:
+    """kubectl run with the learner's ``words`` (the comment the shell drops left out)."""
+    result = server.run(shlex.join(words), timeout=60)
     if result.returncode != 0:
         raise Wrong(f"kubectl answered with an error: {result.stderr.strip()}",
                     "Read the error: it names the part of the command it did not understand.")
@@ -110,7 +109,7 @@ def check_api_pods_command(command: object) -> Feedback:
                     "Start with `kubectl get pods`, then add what selects and what widens.")
     server = shop_server()
     try:
-        result = _run(server, str(command))
+        result = _run(server, words)
         api = {p.name: p.node for p in server.cluster.pods() if p.labels.get("tier") == "api"}
         everyone = {p.name for p in server.cluster.pods()}
     finally:
@@ -158,7 +157,7 @@ def check_scale_command(command: object) -> Feedback | None:
                     "The verb that sets a Deployment's number of replicas is `kubectl scale`.")
     server = shop_server()
     try:
-        _run(server, str(command))
+        _run(server, words)
         server.step(30)
         deployments = {d["metadata"]["name"]: d["spec"].get("replicas", 1)
                        for d in server.cluster.objects("Deployment")}

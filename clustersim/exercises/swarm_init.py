@@ -1,8 +1,9 @@
 """A learner's ``docker swarm init --force-new-cluster`` line, read as a shell and the docker CLI
 would read it, for the lost-quorum check of the day-2 exercises.
 
-The line is split as a POSIX shell splits it (:mod:`shlex`: quotes, ``#`` comments, and the
-operators ``&&``, ``||``, ``;``, ``|``, ``&`` that start another command). The words after
+The line is split as a POSIX shell splits it (:func:`~clustersim.exercises.answers.shell_words`:
+quotes, ``#`` comments, and the operators ``&&``, ``||``, ``;``, ``|``, ``&`` that start
+another command). The words after
 ``docker swarm init`` are read as docker/cli reads them (``cli/command/swarm/init.go``
 ``newInitCommand`` and ``opts.go`` ``addSwarmFlags``/``addSwarmCAFlags``, with spf13/pflag):
 ``init`` takes no arguments (``cli.NoArgs``), only its flags; a flag with a value takes it as
@@ -22,8 +23,8 @@ tell ``2>x`` (a redirection of stderr) from ``2 >x`` (an argument ``2``), which 
 from __future__ import annotations
 
 import re
-import shlex
 
+from clustersim.exercises.answers import shell_words
 from clustersim.exercises.checker import Wrong
 
 __all__ = ["check_force_new_cluster"]
@@ -43,17 +44,6 @@ _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 _RIGHT = "docker swarm init --force-new-cluster"
 _NO_QUORUM = ("Restarting or re-joining does not help without a quorum: a surviving manager "
               "must start a new cluster from its copy of the state.")
-
-
-def _words(command: str) -> list[str]:
-    """``command`` split as a shell splits it, comments dropped and operators as words."""
-    lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
-    lexer.whitespace_split = True
-    try:
-        return list(lexer)
-    except ValueError as err:  # an unclosed quote or a trailing backslash
-        raise Wrong(f"The shell cannot read that line: {err}.",
-                    "Close every quote you open.") from None
 
 
 def _command(words: list[str]) -> list[str]:
@@ -120,7 +110,8 @@ def check_force_new_cluster(command: object) -> None:
     what is wrong: another command, a comment, a second command, the flag off."""
     if not isinstance(command, str):
         raise Wrong("The command must be text in quotes.", f"For example {_RIGHT!r}.")
-    words = _words(command)
+    words = shell_words(command, unreadable="The shell cannot read that line",
+                        hint="Close every quote you open.")
     if not words:
         raise Wrong("That line runs nothing: a shell ignores everything after #.",
                     f"Remove the #: {_RIGHT}.")

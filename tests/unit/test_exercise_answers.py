@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from clustersim.exercises.answers import choice, is_number, is_whole, number, whole_number
+from clustersim.exercises.answers import (
+    choice,
+    is_number,
+    is_operator,
+    is_whole,
+    number,
+    shell_words,
+    whole_number,
+)
 from clustersim.exercises.checker import Wrong
 
 
@@ -119,3 +127,51 @@ def test_choice_keeps_the_exercises_spelling() -> None:
     with pytest.raises(Wrong) as refused:
         choice("B", ("X", "Y"), "next")
     assert refused.value.hint == "Answer with one of: 'X', 'Y'."
+
+
+def _split(line: str) -> list[str]:
+    return shell_words(line, unreadable="unreadable", hint="fix it")
+
+
+@pytest.mark.parametrize(("line", "words"), [
+    ("kubectl get pods  # the api tier", ["kubectl", "get", "pods"]),
+    ("# kubectl get pods", []),
+    ("kubectl get pods '#x' a#b", ["kubectl", "get", "pods", "#x", "a#b"]),
+    ("docker swarm init && docker swarm leave", ["docker", "swarm", "init", "&&", "docker",
+                                                  "swarm", "leave"]),
+    ("kubectl get pods -o wide;kubectl delete pods --all", ["kubectl", "get", "pods", "-o",
+                                                            "wide", ";", "kubectl", "delete",
+                                                            "pods", "--all"]),
+    ("kubectl get pods | grep api", ["kubectl", "get", "pods", "|", "grep", "api"]),
+    ("docker swarm init 2>&1 >log", ["docker", "swarm", "init", "2", ">&", "1", ">", "log"]),
+    ("kubectl get pods -l 'tier in (api, web)' -o \"custom-columns=N:.metadata.name\"",
+     ["kubectl", "get", "pods", "-l", "tier in (api, web)", "-o",
+      "custom-columns=N:.metadata.name"]),
+    ("docker service update --secret-add source=a,target=b api\\ x",
+     ["docker", "service", "update", "--secret-add", "source=a,target=b", "api x"]),
+    ("sudo A=1 docker swarm init", ["sudo", "A=1", "docker", "swarm", "init"]),
+    ("docker swarm init \\\n  --force-new-cluster", ["docker", "swarm", "init",
+                                                    "--force-new-cluster"]),
+    ("kubectl get \"po\\\nds\" 'a\\\nb'", ["kubectl", "get", "pods", "a\\\nb"]),
+    ("kubectl get pods \\\n# a comment\n", ["kubectl", "get", "pods"]),
+    ("echo a\\ #b;c", ["echo", "a #b", ";", "c"]),
+    ("echo x;#y", ["echo", "x", ";"]),
+])
+def test_a_command_line_is_split_as_a_shell_splits_it(line: str, words: list[str]) -> None:
+    """Quotes and backslashes removed, a comment dropped, each operator a word of its own even
+    where it is glued to a word (``wide;``); sudo and an assignment are words as any other."""
+    assert _split(line) == words
+
+
+def test_operators_are_told_from_words() -> None:
+    words = _split("kubectl get pods -l 'a=b' -o wide 2>/dev/null || echo 'x|y' &")
+    assert [w for w in words if is_operator(w)] == [">", "||", "&"]
+    assert "x|y" in words and not is_operator("x|y") and not is_operator("")
+
+
+@pytest.mark.parametrize("line", ["kubectl get pods -l 'tier=api", 'docker "swarm init',
+                                  "kubectl get pods \\"])
+def test_a_line_the_shell_cannot_read_is_wrong_in_the_callers_words(line: str) -> None:
+    with pytest.raises(Wrong) as info:
+        _split(line)
+    assert info.value.message.startswith("unreadable: ") and info.value.hint == "fix it"

@@ -80,6 +80,8 @@ def test_the_recovery_command_is_read_as_the_shell_and_cli_read_it(command, word
     "sudo docker swarm init --force-new-cluster",
     "DOCKER_HOST=unix:///var/run/docker.sock docker swarm init --force-new-cluster",
     "A=1 sudo DOCKER_HOST=tcp://10.0.0.1:2375 docker swarm init --force-new-cluster",
+    # a line continuation: the newline was read as an argument of init
+    "docker swarm init \\\n  --force-new-cluster",
 ])
 def test_the_recovery_command_with_valid_init_flags_passes(command):
     assert check_lost_quorum({"tolerated": 2, "command": command}).passed

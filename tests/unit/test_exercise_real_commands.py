@@ -41,7 +41,9 @@ def test_api_pods_command_wrong_answers(command, hint):
 @pytest.mark.parametrize("command", ["kubectl get pods -l tier=api -o wide",
                                      "kubectl get po -o wide --selector tier=api",
                                      # NAMESPACE comes first: was 'lists default'
-                                     "kubectl get pods -A -l tier=api -o wide"])
+                                     "kubectl get pods -A -l tier=api -o wide",
+                                     # the shell drops a comment: it reached kubectl as names
+                                     "kubectl get pods -l tier=api -o wide  # with nodes"])
 def test_api_pods_command_right_answers(command):
     feedback = check_api_pods_command(command)
     assert feedback.passed and "-o wide adds the NODE column" in feedback.message
