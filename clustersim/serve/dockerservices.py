@@ -260,12 +260,7 @@ class ServiceRoutes(DockerState):
     def _tasks(self, request: Request, rest: list[str]) -> Response:
         if request.method != "GET":
             raise HttpError(404, "page not found")
-        # swarmkit's task reaper deletes a task whose desired state is REMOVE (its slot went
-        # with a scale-down or its service was removed) once it is unassigned or has ended
-        # (manager/orchestrator/taskreaper/task_reaper.go); the simulator keeps them.
-        tasks = [t for t in self.cluster.tasks(history=True)
-                 if t.desired_state != TaskState.REMOVE
-                 or TaskState.ASSIGNED <= t.state < TaskState.COMPLETE]
+        tasks = self.cluster.tasks(history=True)    # what the store holds (TaskStore._reap)
         if rest:
             found = [t for t in tasks if t.id.startswith(rest[0])]
             if len(rest) > 2 or not found or rest[1:] not in ([], ["logs"]):

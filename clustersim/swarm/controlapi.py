@@ -159,7 +159,9 @@ class ControlAPI(Dispatcher):
             self.remove_service(service.name)
 
     def remove_service(self, name: str) -> None:
-        """``docker service rm``: remove one service and shut down its tasks."""
+        """``docker service rm``: remove one service and mark every task of it REMOVE
+        (swarmkit's orchestrator, ``SetServiceTasksRemove``): the agents stop the running
+        ones and the task reaper deletes each once it has ended (:meth:`_reap`)."""
         self._require_leader()
         service = self._service(name)
         if service.updater is not None:

@@ -4,10 +4,11 @@ swarmkit keeps every object in one store (``manager/state/store``) and the other
 react to its changes; here :class:`TaskStore` holds the tasks of a
 :class:`~clustersim.swarm.SwarmCluster`, records each state change as an event, wakes the
 processes waiting on a task (:meth:`TaskStore.wait_for_change`) and hands a task that
-ended to the orchestrator. The task reaper (``manager/orchestrator/taskreaper``) keeps
-at most :data:`TASK_HISTORY_LIMIT` tasks per slot. Tasks are indexed by service, slot and
-node (:mod:`clustersim.swarm.taskindex`), so that the reactions to one task's change cost
-the size of its service or slot, not the swarm's.
+ended to the orchestrator. The task reaper (``manager/orchestrator/taskreaper``) deletes
+the tasks whose desired state is REMOVE once they are unassigned or have ended, and keeps
+at most :data:`TASK_HISTORY_LIMIT` tasks per slot (:meth:`TaskStore._reap`). Tasks are
+indexed by service, slot and node (:mod:`clustersim.swarm.taskindex`), so that the
+reactions to one task's change cost the size of its service or slot, not the swarm's.
 """
 
 from __future__ import annotations
@@ -195,14 +196,28 @@ class TaskStore:
         self._reap(task)
         self.request_tick()
 
-    def _reap(self, ended: Task) -> None:
-        """The task reaper (swarmkit ``manager/orchestrator/taskreaper``): a slot (a node,
-        for a global service) keeps at most ``TASK_HISTORY_LIMIT`` tasks; the oldest ended
-        ones go first."""
-        same = self.slot_tasks(ended)
-        for task in [t for t in same if t.state.terminal][:max(0, len(same) - TASK_HISTORY_LIMIT)]:
-            self._index.remove(task)
-            self._changes.pop(task.id, None)
+    def _reap(self, task: Task) -> None:
+        """The task reaper (swarmkit ``manager/orchestrator/taskreaper/task_reaper.go``)
+        after a change of ``task``: a task whose desired state is REMOVE (its slot went with
+        a scale-down, or its service was removed) is deleted once it is unassigned (before
+        ASSIGNED) or has ended (COMPLETE and later); a running one stays, listed with its
+        desired state REMOVE, until its agent reports it shut down. Otherwise a slot (a
+        node, for a global service) keeps at most ``TASK_HISTORY_LIMIT`` tasks, the oldest
+        ended ones going first. Simplified: swarmkit deletes in batches, every 250 ms
+        (``reaperBatchingInterval``); the simulator at once."""
+        if task.id not in self._tasks:
+            return
+        if task.desired_state == TaskState.REMOVE and (
+                task.state < TaskState.ASSIGNED or task.state.terminal):
+            self._delete(task)
+            return
+        same = self.slot_tasks(task)
+        for old in [t for t in same if t.state.terminal][:max(0, len(same) - TASK_HISTORY_LIMIT)]:
+            self._delete(old)
+
+    def _delete(self, task: Task) -> None:
+        self._index.remove(task)
+        self._changes.pop(task.id, None)
 
     def set_desired(self, task: Task, state: TaskState) -> None:
         with self._index.changing(task):
@@ -210,15 +225,20 @@ class TaskStore:
         self._changed(task)
 
     def shut_down(self, task: Task, desired: TaskState = TaskState.SHUTDOWN) -> None:
-        """Desired state SHUTDOWN (REMOVE when its service is removed); the node's agent
-        stops the container."""
-        if task.desired_state >= TaskState.SHUTDOWN:
+        """Desired state SHUTDOWN, or REMOVE for the tasks of a removed slot or service
+        (swarmkit ``manager/orchestrator/service.go``, ``SetServiceTasksRemove``: every task
+        of the service, ended ones too, never back to an earlier desired state); the node's
+        agent stops the container, and the reaper deletes a task marked REMOVE
+        (:meth:`_reap`)."""
+        if task.desired_state >= desired:
             return
+        stop = task.desired_state < TaskState.SHUTDOWN    # else its agent was told already
         self.set_desired(task, desired)
-        if task.state < TaskState.ASSIGNED:
+        if stop and task.state < TaskState.ASSIGNED:
             self.set_task_state(task, TaskState.SHUTDOWN, "shutdown")
-        else:
+        elif stop:
             self.agent.stop(task)
+        self._reap(task)
 
     def _find_task(self, key: str) -> Task:
         for task in self._tasks.values():

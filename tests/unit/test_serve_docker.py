@@ -156,6 +156,25 @@ def test_service_create_scale_update_rollback_rm(server, client):
     assert client.services.list() == [] and server.cluster.ls() == []
 
 
+def test_the_tasks_of_a_removed_service_are_listed_until_reaped(server, client):
+    """swarmkit marks every task of a removed service REMOVE (``SetServiceTasksRemove``) and
+    its task reaper deletes each once it has ended (task_reaper.go): ``GET /tasks`` lists
+    the running one with DesiredState remove until its agent has stopped it, and never
+    again the ones an update had shut down, which it listed for good."""
+    service = client.services.create("nginx:1.27", name="web")
+    server.step(30)
+    service.update(image="nginx:1.28")
+    server.step(60)
+    assert sorted((t["Spec"]["ContainerSpec"]["Image"], t["DesiredState"], t["Status"]["State"])
+                  for t in client.api.tasks()) == [("nginx:1.27", "shutdown", "shutdown"),
+                                                   ("nginx:1.28", "running", "running")]
+    service.remove()
+    assert [(t["Spec"]["ContainerSpec"]["Image"], t["DesiredState"], t["Status"]["State"])
+            for t in client.api.tasks()] == [("nginx:1.28", "remove", "running")]
+    server.step(30)
+    assert client.api.tasks() == [] and server.cluster.tasks(history=True) == []
+
+
 def test_conflicts_missing_objects_and_pending_tasks(server, client):
     client.services.create("nginx", name="web")
     with pytest.raises(APIError, match="already exists"):

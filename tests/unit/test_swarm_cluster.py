@@ -304,10 +304,38 @@ def test_remove_stack_and_ps() -> None:
     rows = cluster.ps("s_web")
     assert [r["current"] for r in rows] == ["Running 8 s ago"] * 2
     cluster.remove_stack("s")
-    cluster.run(until=20)
-    assert not cluster.services and not cluster.tasks()
+    # swarmkit marks the removed service's tasks REMOVE; they are listed until their agents
+    # have stopped them, then the task reaper deletes them (task_reaper.go): the simulator
+    # kept them, and with them the history of every service ever removed
     assert {(t.desired_state, t.state) for t in cluster.tasks("s_web", history=True)} == {
-        ("REMOVE", "SHUTDOWN")}
+        ("REMOVE", "RUNNING")}
+    cluster.run(until=20)
+    assert not cluster.services and not cluster.tasks(history=True)
+    with pytest.raises(SwarmError, match="service 's_web' not found"):
+        cluster.ps("s_web")
+
+
+def test_the_task_reaper_deletes_a_removed_services_history_and_scaled_down_slots() -> None:
+    """swarmkit marks every task of a removed service REMOVE, ended ones too
+    (``SetServiceTasksRemove``), and a scale-down the removed slots' tasks; the task reaper
+    deletes a REMOVE task once it has ended (task_reaper.go). The ended tasks of an update
+    stayed in the history of a removed service, and the scaled-down slots' tasks in ps."""
+    cluster = swarm()
+    cluster.deploy_stack("s", stack(web={"deploy": {"replicas": 3}}, db={}))
+    cluster.run(until=10)
+    cluster.update_service("s_db", image="db:2")
+    cluster.scale("s_web", 1)
+    cluster.run(until=60)
+    assert len(cluster.tasks("s_web", history=True)) == 1
+    assert len(cluster.ps("s_web")) == 1
+    assert [(t.spec.image, t.desired_state, t.state)
+            for t in cluster.tasks("s_db", history=True)] == [
+        ("db:1", "SHUTDOWN", "SHUTDOWN"), ("db:2", "RUNNING", "RUNNING")]
+    cluster.remove_service("s_db")
+    assert [(t.spec.image, t.desired_state, t.state)       # the ended one at once
+            for t in cluster.tasks("s_db", history=True)] == [("db:2", "REMOVE", "RUNNING")]
+    cluster.run(until=70)
+    assert {t.service for t in cluster.tasks(history=True)} == {"s_web"}
 
 
 def test_a_service_created_again_under_a_removed_ones_name_has_only_its_own_tasks() -> None:
@@ -320,7 +348,6 @@ def test_a_service_created_again_under_a_removed_ones_name_has_only_its_own_task
     first = cluster.services["s_web"].id
     removed = {t.id for t in cluster.tasks("s_web", history=True)}
     cluster.remove_stack("s")
-    cluster.run(until=20)
     assert {t.id for t in cluster.tasks("s_web", history=True)} == removed  # until reaped
     cluster.deploy_stack("s", stack(web={"deploy": {"replicas": 1}}))
     cluster.run(until=30)
