@@ -15,6 +15,7 @@ pytestmark = pytest.mark.skipif(find_program("kubectl") is None, reason="kubectl
     (None, "Replace None"),
     ("", "in quotes"),
     ("ls -l", "starts with kubectl"),
+    ("# kubectl get pods -l tier=api -o wide", "before any #"),
     ("kubectl get pods | grep api", "no pipes"),
     ("kubectl describe pods", "Start with `kubectl get pods`"),
     ("kubectl get pods", "api pods carry tier=api"),
