@@ -573,7 +573,8 @@ class APIServer:
         ``edit`` and ``patch`` send what they read back), and the spec is checked against
         the stored one, as each kind's ``ValidateXUpdate`` compares the old and new objects
         (kubernetes/kubernetes ``staging/src/k8s.io/apiserver/pkg/registry/rest/update.go``
-        ``BeforeUpdate``). Every object must exist."""
+        ``BeforeUpdate``). Every object must exist. Each line says ``configured``, or
+        ``unchanged`` for an object the update leaves as it was (nothing is written)."""
         return self._store(source, kubectl_apply=False)
 
     def _store(self, source: Any, *, kubectl_apply: bool) -> list[str]:
@@ -650,14 +651,15 @@ class APIServer:
             self.create(manifest)
             undo.append((manifest, None))
             return f"{label} created"
-        if kubectl_apply and (existing["metadata"].get("annotations") or {}).get(
-                LAST_APPLIED) == applied:
+        last = _last_applied(existing, label) if kubectl_apply else None
+        if kubectl_apply and last == json.loads(applied):
+            # kubectl compares objects, not the annotation's text: one written by another
+            # client (the served API keeps kubectl's compact JSON as sent) is the same
             return f"{label} unchanged"
         # defaulted against defaulted: a field at its default is no change (nor a rollout)
         if kind != "Pod":
             stored_form(kind, manifest.get("spec"), existing.get("spec"))
         self._validate(manifest)
-        last = _last_applied(existing, label) if kubectl_apply else None
         if kind == "Pod":
             spec = _patched_pod_spec(existing, manifest, last)
             stored_form(kind, spec, existing["spec"])
@@ -691,6 +693,12 @@ class APIServer:
         if kind != "Pod":          # update_pod counted it
             count_generation(existing, before.get("spec"),
                              before["metadata"].get("annotations") or {})
+        if existing == before:
+            # an update that writes nothing: the store keeps the object and its
+            # resourceVersion (GuaranteedUpdate skips the write), and the answer is the
+            # one kubectl gives for an apply that changes nothing
+            undo.pop()
+            return f"{label} unchanged"
         self.changed()
         return f"{label} configured"
 

@@ -68,6 +68,27 @@ def test_apply_again_is_unchanged_and_a_change_is_configured():
     assert len(cluster.pods()) == 4
 
 
+def test_an_update_or_apply_that_writes_nothing_is_unchanged():
+    """``update`` of an object as stored answered ``configured``, and ``apply`` of the file
+    kubectl had applied (its annotation in kubectl's compact JSON, as the served API keeps
+    it) too: kubectl compares objects, and says ``unchanged`` for an apply that changes
+    nothing; an update that writes nothing moves neither the object nor the store."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(deployment())
+    stored = cluster.get("Deployment", "default", "web")
+    before = copy.deepcopy(stored)
+    assert cluster.update([copy.deepcopy(stored)]) == ["deployment.apps/web unchanged"]
+    assert stored == before
+    annotations = stored["metadata"]["annotations"]
+    last = json.loads(annotations["kubectl.kubernetes.io/last-applied-configuration"])
+    annotations["kubectl.kubernetes.io/last-applied-configuration"] = json.dumps(
+        last, separators=(",", ":")) + "\n"
+    assert cluster.apply(deployment()) == ["deployment.apps/web unchanged"]
+    changed = copy.deepcopy(stored)
+    changed["spec"]["replicas"] = 5
+    assert cluster.update([changed]) == ["deployment.apps/web configured"]
+
+
 def test_pod_with_node_name_binds_directly_without_scheduler():
     cluster = KubernetesCluster(nodes(), seed=0)
     cluster.apply(pod("pinned", nodeName="node-2"))
