@@ -239,13 +239,26 @@ class APIServer:
                type: str = "Normal", *, container: Mapping[str, Any] | None = None) -> None:
         """Record an Event about ``obj``: its ``kind/name``, namespace and uid, the
         ``involvedObject`` a real event recorder takes from the object
-        (``reference.GetReference`` in client-go ``tools/reference/ref.go``). An event about
-        ``container``, one of the Pod ``obj``'s (the kubelet's), names it by its field path,
-        as the kubelet's container reference does (:mod:`clustersim.kubernetes.containerref`)."""
+        (``reference.GetReference`` in client-go ``tools/reference/ref.go``)."""
+        self._record(obj, reason, message, type)
+
+    def kubelet_record(self, pod: Mapping[str, Any], reason: str, message: str,
+                       type: str = "Normal", *,
+                       container: Mapping[str, Any] | None = None) -> None:
+        """Record an Event of the kubelet of ``pod``'s node about it: the event names that
+        node (the kubelet's recorder has ``EventSource{Component: "kubelet", Host: <node
+        name>}``, ``pkg/kubelet/kubelet.go``). One about ``container``, one of the Pod's,
+        names it by its field path, as the kubelet's container reference does
+        (:mod:`clustersim.kubernetes.containerref`)."""
+        self._record(pod, reason, message, type, host=pod["spec"].get("nodeName") or "",
+                     path=field_path(pod, container) if container else "")
+
+    def _record(self, obj: Mapping[str, Any], reason: str, message: str, type: str, *,
+                host: str = "", path: str = "") -> None:
         meta = obj["metadata"]
         self.events.record(self.now, _event_object(obj), reason, message, type,
                            namespace=meta.get("namespace", ""), uid=meta.get("uid", ""),
-                           field_path=field_path(obj, container) if container else "")
+                           field_path=path, host=host)
 
     def events_about(self, obj: Mapping[str, Any], reason: str) -> list[Event]:
         """The events recorded for this very ``obj`` (by its uid: not a namesake's in

@@ -60,8 +60,14 @@ ORPHAN_QUARANTINE = 40.0
 """PodGC's ``quarantineTime``: how long a pod bound to a missing node is left alone."""
 
 
-def _node_event(cluster: KubernetesCluster, name: str, reason: str, message: str) -> None:
-    cluster.events.record(cluster.now, f"node/{name}", reason, message)
+def _node_event(cluster: KubernetesCluster, name: str, reason: str, message: str, *,
+                by_kubelet: bool = False) -> None:
+    """An event about Node ``name``: the node controller's (``RecordNodeStatusChange``,
+    ``pkg/controller/util/node/controller_utils.go``), or, ``by_kubelet``, the one its
+    kubelet records when it posts Ready again (its Ready condition's setter,
+    ``pkg/kubelet/nodestatus/setters.go``), which names the node as its host."""
+    cluster.events.record(cluster.now, f"node/{name}", reason, message,
+                          host=name if by_kubelet else "")
 
 
 def _mark_not_ready(pod: dict[str, Any], now: float) -> None:
@@ -128,7 +134,8 @@ class NodeLifecycleController:
         taints = cluster.node(name).taints
         if any(t.get("key") in _CONDITION_KEYS for t in taints):
             cluster.set_taints(name, [t for t in taints if t.get("key") not in _CONDITION_KEYS])
-            _node_event(cluster, name, "NodeReady", f"Node {name} status is now: NodeReady")
+            _node_event(cluster, name, "NodeReady", f"Node {name} status is now: NodeReady",
+                        by_kubelet=True)
 
     def forget(self, name: str) -> None:
         """The Node object was deleted."""
