@@ -678,7 +678,8 @@ class APIServer:
             stored_form(kind, spec, existing["spec"])
             refusal = pod_update_refusal(meta["name"], existing["spec"], spec)
         else:
-            refusal = workload_update_refusal(existing, manifest, last) or update_refusal(
+            refusal = workload_update_refusal(existing, manifest, last,
+                                              merged=kubectl_apply) or update_refusal(
                 existing, manifest)
         if refusal:
             raise AdmissionError(refusal)
