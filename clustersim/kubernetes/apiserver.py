@@ -239,13 +239,26 @@ class APIServer:
                type: str = "Normal", *, container: Mapping[str, Any] | None = None) -> None:
         """Record an Event about ``obj``: its ``kind/name``, namespace and uid, the
         ``involvedObject`` a real event recorder takes from the object
-        (``reference.GetReference`` in client-go ``tools/reference/ref.go``). An event about
-        ``container``, one of the Pod ``obj``'s (the kubelet's), names it by its field path,
-        as the kubelet's container reference does (:mod:`clustersim.kubernetes.containerref`)."""
+        (``reference.GetReference`` in client-go ``tools/reference/ref.go``)."""
+        self._record(obj, reason, message, type)
+
+    def kubelet_record(self, pod: Mapping[str, Any], reason: str, message: str,
+                       type: str = "Normal", *,
+                       container: Mapping[str, Any] | None = None) -> None:
+        """Record an Event of the kubelet of ``pod``'s node about it: the event names that
+        node (the kubelet's recorder has ``EventSource{Component: "kubelet", Host: <node
+        name>}``, ``pkg/kubelet/kubelet.go``). One about ``container``, one of the Pod's,
+        names it by its field path, as the kubelet's container reference does
+        (:mod:`clustersim.kubernetes.containerref`)."""
+        self._record(pod, reason, message, type, host=pod["spec"].get("nodeName") or "",
+                     path=field_path(pod, container) if container else "")
+
+    def _record(self, obj: Mapping[str, Any], reason: str, message: str, type: str, *,
+                host: str = "", path: str = "") -> None:
         meta = obj["metadata"]
         self.events.record(self.now, _event_object(obj), reason, message, type,
                            namespace=meta.get("namespace", ""), uid=meta.get("uid", ""),
-                           field_path=field_path(obj, container) if container else "")
+                           field_path=path, host=host)
 
     def events_about(self, obj: Mapping[str, Any], reason: str) -> list[Event]:
         """The events recorded for this very ``obj`` (by its uid: not a namesake's in
@@ -573,7 +586,8 @@ class APIServer:
         ``edit`` and ``patch`` send what they read back), and the spec is checked against
         the stored one, as each kind's ``ValidateXUpdate`` compares the old and new objects
         (kubernetes/kubernetes ``staging/src/k8s.io/apiserver/pkg/registry/rest/update.go``
-        ``BeforeUpdate``). Every object must exist."""
+        ``BeforeUpdate``). Every object must exist. Each line says ``configured``, or
+        ``unchanged`` for an object the update leaves as it was (nothing is written)."""
         return self._store(source, kubectl_apply=False)
 
     def _store(self, source: Any, *, kubectl_apply: bool) -> list[str]:
@@ -650,20 +664,22 @@ class APIServer:
             self.create(manifest)
             undo.append((manifest, None))
             return f"{label} created"
-        if kubectl_apply and (existing["metadata"].get("annotations") or {}).get(
-                LAST_APPLIED) == applied:
+        last = _last_applied(existing, label) if kubectl_apply else None
+        if kubectl_apply and last == json.loads(applied):
+            # kubectl compares objects, not the annotation's text: one written by another
+            # client (the served API keeps kubectl's compact JSON as sent) is the same
             return f"{label} unchanged"
         # defaulted against defaulted: a field at its default is no change (nor a rollout)
         if kind != "Pod":
             stored_form(kind, manifest.get("spec"), existing.get("spec"))
         self._validate(manifest)
-        last = _last_applied(existing, label) if kubectl_apply else None
         if kind == "Pod":
             spec = _patched_pod_spec(existing, manifest, last)
             stored_form(kind, spec, existing["spec"])
             refusal = pod_update_refusal(meta["name"], existing["spec"], spec)
         else:
-            refusal = workload_update_refusal(existing, manifest, last) or update_refusal(
+            refusal = workload_update_refusal(existing, manifest, last,
+                                              merged=kubectl_apply) or update_refusal(
                 existing, manifest)
         if refusal:
             raise AdmissionError(refusal)
@@ -691,6 +707,12 @@ class APIServer:
         if kind != "Pod":          # update_pod counted it
             count_generation(existing, before.get("spec"),
                              before["metadata"].get("annotations") or {})
+        if existing == before:
+            # an update that writes nothing: the store keeps the object and its
+            # resourceVersion (GuaranteedUpdate skips the write), and the answer is the
+            # one kubectl gives for an apply that changes nothing
+            undo.pop()
+            return f"{label} unchanged"
         self.changed()
         return f"{label} configured"
 

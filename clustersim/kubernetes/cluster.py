@@ -59,6 +59,7 @@ from clustersim.kubernetes.controllers.nodelifecycle import (
     NodeLifecycleController,
     PodGarbageCollector,
     TaintEvictionController,
+    marked_not_ready,
 )
 from clustersim.kubernetes.explanation import Explanation
 from clustersim.kubernetes.kubelet import Kubelet, Timing
@@ -66,7 +67,6 @@ from clustersim.kubernetes.metrics import MetricsServer
 from clustersim.kubernetes.networkpolicy import Verdict, connection
 from clustersim.kubernetes.nodeinfo import NodeInfo, pod_requests
 from clustersim.kubernetes.objects import (
-    condition,
     controller_of,
     count_generation,
     is_ready,
@@ -393,7 +393,6 @@ class KubernetesCluster(ControllerManager):
             status = pod.get("status") or {}
             node = pod["spec"].get("nodeName")
             phase = status.get("phase", "Pending")
-            ready = condition(pod, "Ready")
             message = ""
             if is_terminating(pod):
                 reason = "Terminating"
@@ -406,7 +405,7 @@ class KubernetesCluster(ControllerManager):
                 message = self._last_failure.get(pod["metadata"]["uid"], "")
             elif node not in self._nodes:
                 reason = "NodeNotFound"          # bound by hand to a node that does not exist
-            elif ready and ready.get("reason") == "NodeNotReady":
+            elif marked_not_ready(pod, self.node(node).taints):
                 reason = "NodeNotReady"          # the node controller has marked it
             elif phase == "Pending":
                 reason = status.get("reason") or "ContainerCreating"      # or Init:1/2

@@ -122,7 +122,7 @@ def memory_pressure(cluster: KubernetesCluster, node: str,
         if not state["pressure"]:
             state["pressure"] = True
             cluster.events.record(cluster.now, f"node/{node}", "EvictionThresholdMet",
-                                  "Attempting to reclaim memory", "Warning")
+                                  "Attempting to reclaim memory", "Warning", host=node)
             if not any(t.get("key") == MEMORY_PRESSURE_TAINT for t in info.taints):
                 cluster.set_taints(node, [*info.taints, {"key": MEMORY_PRESSURE_TAINT,
                                                          "effect": "NoSchedule",
@@ -147,7 +147,7 @@ def _evict(cluster: KubernetesCluster, pod: dict[str, Any], message: str) -> Non
     set_condition(pod, "DisruptionTarget", True, cluster.now, "TerminationByKubelet",
                   "The node was low on resource: memory. ")
     set_condition(pod, "Ready", False, cluster.now, "PodFailed")
-    cluster.record(pod, "Evicted", message, "Warning")
+    cluster.kubelet_record(pod, "Evicted", message, "Warning")
     cluster.kubelet.node_down([pod])
     cluster.release(pod)
     cluster.changed()

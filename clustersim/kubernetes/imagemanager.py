@@ -96,11 +96,12 @@ class ImageManager:
         image = str(container.get("image", ""))
         policy = container.get("imagePullPolicy") or image_pull_policy(image)
         if policy != "Always" and image in images:
-            cluster.record(pod, "Pulled", f'Container image "{image}" already present on machine'
-                           " and can be accessed by the pod", container=container)
+            cluster.kubelet_record(
+                pod, "Pulled", f'Container image "{image}" already present on machine'
+                " and can be accessed by the pod", container=container)
             then()
             return
-        cluster.record(pod, "Pulling", f'Pulling image "{image}"', container=container)
+        cluster.kubelet_record(pod, "Pulling", f'Pulling image "{image}"', container=container)
         seconds = self.timing.image_pull_seconds
         if image in self.pull_errors:
             failed = functools.partial(self._failed, pod, image, container, current, then)
@@ -111,9 +112,10 @@ class ImageManager:
             if current():
                 images.add(image)
                 took = duration_string(round(seconds * 1e9) // 1_000_000 / 1000)   # Truncate(ms)
-                cluster.record(pod, "Pulled", f'Successfully pulled image "{image}" in {took} '
-                               f"({took} including waiting). Image size: {image_size(image)} "
-                               "bytes.", container=container)
+                cluster.kubelet_record(
+                    pod, "Pulled", f'Successfully pulled image "{image}" in {took} '
+                    f"({took} including waiting). Image size: {image_size(image)} "
+                    "bytes.", container=container)
                 then()
 
         cluster.after(seconds, pulled)
@@ -127,9 +129,10 @@ class ImageManager:
         cluster, status = self.cluster, pod["status"]
         uid = pod["metadata"]["uid"]
         failures = self._failures[uid, image] = self._failures.get((uid, image), 0) + 1
-        cluster.record(pod, "Failed", f'Failed to pull image "{image}": '
-                       f"{self.pull_errors[image]}", "Warning", container=container)
-        cluster.record(pod, "Failed", "Error: ErrImagePull", "Warning", container=container)
+        cluster.kubelet_record(
+            pod, "Failed", f'Failed to pull image "{image}": '
+            f"{self.pull_errors[image]}", "Warning", container=container)
+        cluster.kubelet_record(pod, "Failed", "Error: ErrImagePull", "Warning", container=container)
         status["reason"] = "ErrImagePull"
         cluster.changed()
         backoff = min(IMAGE_BACKOFF * 2 ** (failures - 1), MAX_IMAGE_BACKOFF)
@@ -139,10 +142,12 @@ class ImageManager:
 
         def backing_off() -> None:
             if current() and self._backoff.get(uid, (None, None))[1] is retry:
-                cluster.record(pod, "BackOff", f'Back-off pulling image "{image}"',
-                               container=container)
-                cluster.record(pod, "Failed", "Error: ImagePullBackOff", "Warning",
-                               container=container)
+                cluster.kubelet_record(
+                    pod, "BackOff", f'Back-off pulling image "{image}"',
+                    container=container)
+                cluster.kubelet_record(
+                    pod, "Failed", "Error: ImagePullBackOff", "Warning",
+                    container=container)
                 status["reason"] = "ImagePullBackOff"
                 cluster.changed()
 

@@ -307,15 +307,15 @@ class Kubelet:
         uid = pod["metadata"]["uid"]
         if self._waiting.get(uid) != message:
             self._waiting[uid] = message
-            self.cluster.record(pod, reason, message, "Warning", container=container)
+            self.cluster.kubelet_record(pod, reason, message, "Warning", container=container)
         self.cluster.after(min(0.5 * 2 ** attempt, 122.0), retry, background=True)
 
     def _record_start(self, pod: dict[str, Any], container: dict[str, Any]) -> None:
         uid, name = pod["metadata"]["uid"], str(container.get("name"))
         self._ran_images.setdefault(uid, {})[name] = str(container.get("image", ""))
         self._started_at.setdefault(uid, {})[name] = self.cluster.now
-        self.cluster.record(pod, "Created", CONTAINER_CREATED, container=container)
-        self.cluster.record(pod, "Started", CONTAINER_STARTED, container=container)
+        self.cluster.kubelet_record(pod, "Created", CONTAINER_CREATED, container=container)
+        self.cluster.kubelet_record(pod, "Started", CONTAINER_STARTED, container=container)
 
     def _init(self, pod: dict[str, Any], epoch: int, container: dict[str, Any],
               then: Callable[[], None]) -> None:
@@ -435,9 +435,10 @@ class Kubelet:
         epoch = self._next_epoch(pod)
         meta = pod["metadata"]
         for container in pod["spec"].get("containers") or []:
-            cluster.record(pod, "BackOff", f"Back-off restarting failed container "
-                           f"{container.get('name')} in pod {meta['name']}_{meta['namespace']}"
-                           f"({meta['uid']})", "Warning", container=container)
+            cluster.kubelet_record(
+                pod, "BackOff", f"Back-off restarting failed container "
+                f"{container.get('name')} in pod {meta['name']}_{meta['namespace']}"
+                f"({meta['uid']})", "Warning", container=container)
         backoff = min(CRASH_BACKOFF * 2 ** (status["restartCount"] - 1), MAX_CRASH_BACKOFF)
         cluster.changed()
         # background: a crash loop never ends, and run() should not wait for it
@@ -483,9 +484,10 @@ class Kubelet:
             return
         for container in killed:           # computePodActions adds ", will be restarted"
             sidecar = any(c is container for c in sidecars)
-            cluster.record(pod, "Killing", f"Init container {container.get('name')} definition"
-                           " changed" if sidecar else f"Container {container.get('name')} "
-                           "definition changed, will be restarted", container=container)
+            cluster.kubelet_record(
+                pod, "Killing", f"Init container {container.get('name')} definition"
+                " changed" if sidecar else f"Container {container.get('name')} "
+                "definition changed, will be restarted", container=container)
         set_condition(pod, "Ready", False, cluster.now, "ContainersNotReady")
         self.serving.discard(pod["metadata"]["uid"])
         epoch = self._next_epoch(pod)
@@ -568,13 +570,14 @@ class Kubelet:
                 or status.get("phase") in ("Succeeded", "Failed")
                 or not cluster.kubelet_alive(spec.get("nodeName"))):
             return
-        cluster.record(pod, DEADLINE_EXCEEDED, DEADLINE_MESSAGE)
+        cluster.kubelet_record(pod, DEADLINE_EXCEEDED, DEADLINE_MESSAGE)
         started = self.started_at(pod)
         for container in [*(c for c in spec.get("containers") or [] if c.get("name") in started),
                           *(c for c in reversed(spec.get("initContainers") or [])
                             if is_sidecar(c) and c.get("name") in started)]:
-            cluster.record(pod, "Killing", f"Stopping container {container.get('name')}",
-                           container=container)
+            cluster.kubelet_record(
+                pod, "Killing", f"Stopping container {container.get('name')}",
+                container=container)
         self._terminal(pod, DEADLINE_EXCEEDED, SIGTERM_EXIT)
         status["message"] = DEADLINE_MESSAGE
 
@@ -583,8 +586,9 @@ class Kubelet:
         epoch = self._next_epoch(pod)
         containers = pod["spec"].get("containers") or []
         for container in containers:
-            self.cluster.record(pod, "Killing", f"Stopping container {container.get('name')}",
-                                container=container)
+            self.cluster.kubelet_record(
+                pod, "Killing", f"Stopping container {container.get('name')}",
+                container=container)
         grace = termination_grace_period(pod)
         deadline = self.cluster.now + grace
         seconds = max((_pre_stop_seconds(c) for c in containers), default=0.0)
@@ -607,8 +611,9 @@ class Kubelet:
             then()
             return
         container = remaining.pop(0)
-        cluster.record(pod, "Killing", f"Stopping container {container.get('name')}",
-                       container=container)
+        cluster.kubelet_record(
+            pod, "Killing", f"Stopping container {container.get('name')}",
+            container=container)
         seconds = _pre_stop_seconds(container) + self.timing.container_stop_seconds
         seconds = min(seconds, deadline - cluster.now)
         cluster.after(seconds, lambda: self._stop_sidecars(pod, epoch, deadline, then,

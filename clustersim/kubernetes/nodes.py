@@ -129,8 +129,8 @@ class NodeLifecycle(APIServer):
             info.unschedulable = True
             self.set_taints(name, [*info.taints, {"key": UNSCHEDULABLE,
                                                    "effect": "NoSchedule", "timeAdded": self.now}])
-            self.events.record(self.now, f"node/{name}", "NodeNotSchedulable",
-                             f"Node {name} status is now: NodeNotSchedulable")
+            self.events.record(self.now, f"node/{name}", "NodeNotSchedulable",   # kubelet's
+                               f"Node {name} status is now: NodeNotSchedulable", host=name)
         self._reconcile()
 
     def uncordon(self, name: str) -> None:
@@ -139,8 +139,8 @@ class NodeLifecycle(APIServer):
         if info.unschedulable:
             info.unschedulable = False
             self.set_taints(name, [t for t in info.taints if t.get("key") != UNSCHEDULABLE])
-            self.events.record(self.now, f"node/{name}", "NodeSchedulable",
-                               f"Node {name} status is now: NodeSchedulable")
+            self.events.record(self.now, f"node/{name}", "NodeSchedulable",      # kubelet's
+                               f"Node {name} status is now: NodeSchedulable", host=name)
         self._reconcile()
 
     def drain(self, name: str, *, force: bool = False) -> list[str]:

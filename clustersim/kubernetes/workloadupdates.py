@@ -23,9 +23,9 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from clustersim.kubernetes.objects import generate_job_selector
+from clustersim.kubernetes.objects import generate_job_selector, selector_matches
 from clustersim.kubernetes.podspecdiff import pod_spec_diff
-from clustersim.manifests.kubernetes_errors import aggregate
+from clustersim.manifests.kubernetes_errors import aggregate, invalid
 from clustersim.manifests.kubernetes_errors import immutable as immutable_value
 
 __all__ = ["POD_MUTABLE", "pod_update_refusal", "safely_suspended", "update_pod_spec",
@@ -60,10 +60,14 @@ _POD_FORBIDDEN = (
 
 
 def workload_update_refusal(existing: Mapping[str, Any], manifest: Mapping[str, Any],
-                            applied: Mapping[str, Any] | None) -> str | None:
+                            applied: Mapping[str, Any] | None, *, merged: bool = True
+                            ) -> str | None:
     """The API server's refusal of ``manifest`` as an update of the stored ``existing``, in
     its words, or None. ``applied``: the configuration ``kubectl apply`` last applied (its
     annotation, decoded), which the fields are compared with, as kubectl's three-way merge does.
+    ``merged``: ``manifest`` comes through kubectl apply's merge, which keeps what the stored
+    object has and the file does not; else it is the whole object a PUT sends (``kubectl
+    replace``), validated as sent (:func:`_sent_job_errors`).
     A Job's parallelism, suspend, deadline, TTL and maxFailedIndexes may change, its
     template, selector, completions, completion mode and backoffLimitPerIndex not (an
     Indexed Job's completions may, together with its parallelism), except the template's
@@ -71,8 +75,9 @@ def workload_update_refusal(existing: Mapping[str, Any], manifest: Mapping[str, 
     (:func:`_with_resources`) while it is safely suspended (:func:`safely_suspended`); the
     labels and selector the API server
     generated for it
-    (:func:`~clustersim.kubernetes.objects.generate_job_selector`) are no change, whether
-    ``manifest`` is a file that never had them or the stored object patched. Every
+    (:func:`~clustersim.kubernetes.objects.generate_job_selector`) are no change to an apply
+    (``merged``), whether ``manifest`` is a file that never had them or the stored object
+    patched, but a PUT without them changes the selector and template. Every
     immutable field changed is reported, in the order upstream checks them
     (:data:`_IMMUTABLE`), as ``errors.NewInvalid`` aggregates them (``[a, b]`` for
     several)."""
@@ -88,14 +93,15 @@ def workload_update_refusal(existing: Mapping[str, Any], manifest: Mapping[str, 
         old, new = ({"metadata": existing["metadata"], "spec": copy.deepcopy(spec)}
                     for spec in (old, new))
         generate_job_selector(old)
-        generate_job_selector(new)
+        if merged:
+            generate_job_selector(new)
         old, new = old["spec"], new["spec"]
         if safely_suspended(existing):
             template = new.get("template") or {}
             old["template"] = _with_resources(
                 _with_scheduling_directives(old.get("template") or {}, template), template)
     group = {"Job": "batch", "CronJob": "batch"}.get(kind, "apps")
-    errors: list[str] = []
+    errors = _sent_job_errors(new) if kind == "Job" and not merged else []
     if kind == "Job" and new.get("completionMode") == "Indexed" and \
             new.get("completions") not in (None, old.get("completions")):
         # an elastic Indexed Job (validateCompletions): completions change with parallelism
@@ -104,9 +110,10 @@ def workload_update_refusal(existing: Mapping[str, Any], manifest: Mapping[str, 
                           "modified in tandem with spec.parallelism")
         old["completions"] = new["completions"]
     for field in _IMMUTABLE.get(kind, ()):
-        if field in new and field in old and new[field] != old[field]:
+        sent = field in new or (field == "selector" and not merged)   # no default fills it
+        if sent and field in old and new.get(field) != old[field]:
             errors.append(f"spec.{field}: "
-                          + immutable_value(new[field], struct=field in _STRUCTS))
+                          + immutable_value(new.get(field), struct=field in _STRUCTS))
     if kind == "StatefulSet":
         mutable = {"replicas", "ordinals", "template", "updateStrategy", "revisionHistoryLimit",
                    "persistentVolumeClaimRetentionPolicy", "minReadySeconds"}
@@ -121,6 +128,22 @@ def workload_update_refusal(existing: Mapping[str, Any], manifest: Mapping[str, 
     if not errors:
         return None
     return f'{kind}.{group} "{name}" is invalid: {aggregate(errors)}'
+
+
+def _sent_job_errors(spec: Mapping[str, Any]) -> list[str]:
+    """``ValidateJobSpec``'s errors of the selector of a Job's spec as a PUT sends it
+    (``pkg/apis/batch/validation/validation.go``): the strategy generates a selector and
+    labels on create only, so an update without them is refused as upstream refuses it,
+    before the fields it changes (the strategy's ``ValidateUpdate`` runs ``ValidateJob``, then
+    ``ValidateJobUpdate``). A missing selector is required, and as a nil selector selects
+    nothing, it matches no template ``labels`` either."""
+    labels = ((spec.get("template") or {}).get("metadata") or {}).get("labels")
+    selector = spec.get("selector")
+    errors = ["spec.selector: Required value"] if selector is None else []
+    if not selector_matches(selector, labels or {}):
+        errors.append("spec.template.metadata.labels: "
+                      + invalid(labels, "`selector` does not match template `labels`"))
+    return errors
 
 
 def safely_suspended(job: Mapping[str, Any]) -> bool:

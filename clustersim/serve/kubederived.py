@@ -33,9 +33,10 @@ from clustersim.release import SERVED_VERSION
 from clustersim.serve.core import WallClock
 from clustersim.serve.kuberesources import RESOURCES
 from clustersim.serve.kubeversions import TIME_FIELDS, ResourceVersions, key_of
+from clustersim.sim.events import Event
 
-__all__ = ["CONTROL_PLANE_ROLE", "MANAGED_CONTROL_PLANE_IP", "DerivedObjects",
-           "bound_claim"]
+__all__ = ["CONTROL_PLANE_ROLE", "MANAGED_CONTROL_PLANE_HOST", "MANAGED_CONTROL_PLANE_IP",
+           "DerivedObjects", "bound_claim"]
 
 CONTROL_PLANE_ROLE = "node-role.kubernetes.io/control-plane"
 """The label kubeadm gives a control-plane node, which runs the API server."""
@@ -46,13 +47,26 @@ cluster's subnets). Nodes are numbered from 10.0.0.2 (:meth:`DerivedObjects.node
 address is no node's."""
 _UNREACHABLE = "node.kubernetes.io/unreachable"
 _NOT_READY = "node.kubernetes.io/not-ready"
-_SOURCES = {"Scheduled": "default-scheduler", "FailedScheduling": "default-scheduler",
-            "ScalingReplicaSet": "deployment-controller",
+_SCHEDULER = "default-scheduler"
+_SCHEDULER_REASONS = {"Scheduled", "FailedScheduling", "Preempted"}
+"""The events kube-scheduler records, through the events.k8s.io/v1 recorder: it sets
+``reportingController`` (the profile's scheduler name) and ``reportingInstance`` (that name,
+``-`` and the host's name: ``NewRecorder`` in client-go ``tools/events/
+event_broadcaster.go``) and no ``deprecatedSource``, so the v1 Event shows an empty
+``source`` (``Convert_v1_Event_To_core_Event``, ``pkg/apis/events/v1/conversion.go``)."""
+MANAGED_CONTROL_PLANE_HOST = "control-plane"
+"""The host name the scheduler's events name in a cluster whose nodes include no control
+plane (a managed offering runs it on machines of its own, whose names it does not show)."""
+_SOURCES = {"ScalingReplicaSet": "deployment-controller",
             "NodeNotReady": "node-controller", "TaintManagerEviction": "taint-eviction-controller"}
+"""The component of the core/v1 recorders by the reasons they share with others: each
+controller's ``EventSource{Component: ...}`` (kube-controller-manager's controllers name no
+host); the rest go by the kind of the object (:data:`_KIND_SOURCES`). A kubelet's events are
+the ones that name their node (``Event.host``)."""
 _KIND_SOURCES = {"replicaset": "replicaset-controller", "statefulset": "statefulset-controller",
                  "daemonset": "daemonset-controller", "job": "job-controller",
                  "cronjob": "cronjob-controller", "deployment": "deployment-controller",
-                 "pod": "kubelet", "node": "node-controller", "service": "service-controller",
+                 "node": "node-controller", "service": "service-controller",
                  "replicationcontroller": "replication-controller",
                  "horizontalpodautoscaler": "horizontal-pod-autoscaler",
                  "persistentvolumeclaim": "persistentvolume-controller"}
@@ -235,10 +249,6 @@ class DerivedObjects:
                 involved["uid"] = uid
             if event.field_path:
                 involved["fieldPath"] = event.field_path
-            source = _SOURCES.get(event.reason) or _KIND_SOURCES.get(kind_lower, "")
-            if event.reason in PROVISIONER_REASONS and target is not None:
-                source = provisioner_identity((target["metadata"].get("annotations") or {}).get(
-                    "volume.kubernetes.io/storage-provisioner", ""), self.cluster.node_names()[0])
             stamp = self.timestamp(event.time)
             merged[key] = {
                 "apiVersion": "v1", "kind": "Event",
@@ -247,8 +257,7 @@ class DerivedObjects:
                              "creationTimestamp": stamp},
                 "involvedObject": involved, "reason": event.reason, "message": event.message,
                 "type": event.type, "count": 1, "firstTimestamp": stamp, "lastTimestamp": stamp,
-                "source": {"component": source, **({"host": name} if kind == "Node" else {})},
-                "reportingComponent": source,
+                **self._source(event, kind_lower, target),
                 "_times": {"creationTimestamp": event.time, "firstTimestamp": event.time,
                            "lastTimestamp": event.time}}
         # in the order of their storage keys, as etcd lists them (kubectl get events does not
@@ -256,6 +265,30 @@ class DerivedObjects:
         # number that grows with time (upstream: the event's time in nanoseconds, in hex)
         return sorted(merged.values(),
                       key=lambda item: (item["metadata"]["namespace"], item["metadata"]["name"]))
+
+    def _source(self, event: Event, kind_lower: str, target: Mapping[str, Any] | None
+                ) -> dict[str, Any]:
+        """Who recorded ``event``: its ``source`` and ``reportingComponent`` and
+        ``reportingInstance``. A core/v1 recorder writes its ``EventSource`` into all three
+        (``makeEvent`` in client-go ``tools/record/event.go``): a kubelet's names its node as
+        host and instance, a controller's no host; the scheduler's come through
+        events.k8s.io/v1 (:data:`_SCHEDULER_REASONS`)."""
+        if event.reason in _SCHEDULER_REASONS:
+            hosts = [n for n in self.cluster.node_names()
+                     if CONTROL_PLANE_ROLE in self.cluster.node(n).labels]
+            host = hosts[0] if hosts else MANAGED_CONTROL_PLANE_HOST
+            return {"source": {}, "reportingComponent": _SCHEDULER,
+                    "reportingInstance": f"{_SCHEDULER}-{host}"}
+        if event.host:
+            component = "kubelet"
+        elif event.reason in PROVISIONER_REASONS and target is not None:
+            component = provisioner_identity((target["metadata"].get("annotations") or {}).get(
+                "volume.kubernetes.io/storage-provisioner", ""), self.cluster.node_names()[0])
+        else:
+            component = _SOURCES.get(event.reason) or _KIND_SOURCES.get(kind_lower, "")
+        source = {"component": component, **({"host": event.host} if event.host else {})}
+        return {"source": source, "reportingComponent": component,
+                "reportingInstance": event.host}
 
     def forget_events(self, namespace: str) -> None:
         """The namespace controller deletes the Events of ``namespace`` with the rest of its

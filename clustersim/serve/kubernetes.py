@@ -73,7 +73,6 @@ from clustersim.kubernetes.containerref import container_named
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
 from clustersim.kubernetes.objects import (
     count_generation,
-    generate_job_selector,
     is_terminating,
     set_metadata_map,
 )
@@ -974,13 +973,12 @@ class KubernetesBackend(ClusterTime):
         ``GuaranteedUpdate`` skips the write of an object equal to the stored one,
         k8s.io/apiserver ``pkg/storage/etcd3/store.go``). A manifest sent again as written,
         without the defaults, is such a spec: upstream it is defaulted as it is decoded; a
-        Service keeps its allocated cluster IP and node ports (``keep_allocated``), and a
-        Job the selector and labels generated for it (which the simulator lets an update
-        leave out, :func:`~clustersim.kubernetes.workloadupdates.workload_update_refusal`)."""
+        Service keeps its allocated cluster IP and node ports (``keep_allocated``). A Job's
+        selector and labels are generated on create only: a Job sent without them is a
+        change, which its update validation refuses
+        (:func:`~clustersim.kubernetes.workloadupdates.workload_update_refusal`)."""
         candidate = copy.deepcopy({**stored, "spec": spec})
-        if resource.kind == "Job" and isinstance(spec, dict):
-            generate_job_selector(candidate)
-        elif resource.kind == "Service" and isinstance(spec, dict):
+        if resource.kind == "Service" and isinstance(spec, dict):
             keep_allocated(stored.get("spec") or {}, candidate["spec"])
             set_service_defaults(candidate["spec"])
         return self.renderer.shown(candidate, resource).get("spec") == current.get("spec")

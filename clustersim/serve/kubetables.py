@@ -172,6 +172,18 @@ def _restarts(pod: Obj, now: float) -> str:
         else str(restarts)
 
 
+def _event_source(event: Obj) -> str:
+    """An Event's SOURCE (``-o wide``), as ``printEvent`` writes it (``formatEventSource`` in
+    kubernetes/kubernetes ``pkg/printers/internalversion/printers.go``): the source's
+    component, else the reporting controller, then, after ``, ``, its host, else the
+    reporting instance (``kubelet, worker-1``; ``default-scheduler,
+    default-scheduler-<host>`` for the scheduler's events, which have no source)."""
+    source = event.get("source") or {}
+    component = source.get("component") or event.get("reportingComponent", "")
+    host = source.get("host") or event.get("reportingInstance", "")
+    return f"{component}, {host}" if host else component
+
+
 def _endpoints(obj: Obj) -> str:
     """``formatEndpoints``: ``ip:port`` of each ready address and port, three at most, then
     ``+ N more...``; ``<none>`` without subsets."""
@@ -494,8 +506,7 @@ COLUMNS: dict[str, list[Column]] = {
               # printEvent: the container a kubelet's event is about (-o wide)
               ("Subobject", "string", 1,
                lambda o, now: o["involvedObject"].get("fieldPath", "")),
-              ("Source", "string", 1, lambda o, now: (o.get("source") or {}).get("component",
-                                                                                 "")),
+              ("Source", "string", 1, lambda o, now: _event_source(o)),
               ("Message", "string", 0, lambda o, now: o.get("message", "")),
               ("First Seen", "string", 1, _age("firstTimestamp")),
               ("Count", "string", 1, lambda o, now: str(o.get("count", 1))),

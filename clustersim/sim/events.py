@@ -10,7 +10,8 @@ objects of one name in two namespaces, or an object and the one recreated under 
 keep their own events. The other systems leave both empty. A Kubernetes event about one
 container of a Pod (the kubelet's) also names that container, as the reference's
 ``fieldPath`` does (``spec.containers{web}``), and ``kubectl describe`` (1.35+) prints it before
-the message (:attr:`Event.described_message`).
+the message (:attr:`Event.described_message`). An event a kubelet records names its node
+(``host``), as the kubelet's event source does (``source.host``, ``reportingInstance``).
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ class Event:
     ``type`` (``Normal`` or ``Warning``), ``reason`` and a human-readable ``message``;
     for Kubernetes, the ``namespace`` and ``uid`` of the object too (empty for a
     cluster-scoped object or another system) and, for a kubelet's container event, the
-    ``field_path`` of the container (``spec.containers{web}``; empty otherwise). The ``repr``
-    leaves those three out: it stays the short, system-neutral line the notebooks print."""
+    ``field_path`` of the container (``spec.containers{web}``; empty otherwise) and, for an
+    event a kubelet recorded, the ``host`` it runs on (its node's name). The ``repr`` leaves
+    those four out: it stays the short, system-neutral line the notebooks print."""
 
     time: float
     system: str
@@ -40,6 +42,7 @@ class Event:
     namespace: str = field(default="", repr=False)
     uid: str = field(default="", repr=False)
     field_path: str = field(default="", repr=False)
+    host: str = field(default="", repr=False)
 
     @property
     def described_message(self) -> str:
@@ -68,10 +71,10 @@ class EventLog:
 
     def record(
         self, time: float, obj: str, reason: str, message: str, type: str = "Normal", *,
-        namespace: str = "", uid: str = "", field_path: str = ""
+        namespace: str = "", uid: str = "", field_path: str = "", host: str = ""
     ) -> Event:
         event = Event(float(time), self.system, obj, type, reason, message, namespace, uid,
-                      field_path)
+                      field_path, host)
         self._events.append(event)
         for listener in self._listeners:
             listener(event)

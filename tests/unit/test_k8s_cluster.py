@@ -68,6 +68,27 @@ def test_apply_again_is_unchanged_and_a_change_is_configured():
     assert len(cluster.pods()) == 4
 
 
+def test_an_update_or_apply_that_writes_nothing_is_unchanged():
+    """``update`` of an object as stored answered ``configured``, and ``apply`` of the file
+    kubectl had applied (its annotation in kubectl's compact JSON, as the served API keeps
+    it) too: kubectl compares objects, and says ``unchanged`` for an apply that changes
+    nothing; an update that writes nothing moves neither the object nor the store."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(deployment())
+    stored = cluster.get("Deployment", "default", "web")
+    before = copy.deepcopy(stored)
+    assert cluster.update([copy.deepcopy(stored)]) == ["deployment.apps/web unchanged"]
+    assert stored == before
+    annotations = stored["metadata"]["annotations"]
+    last = json.loads(annotations["kubectl.kubernetes.io/last-applied-configuration"])
+    annotations["kubectl.kubernetes.io/last-applied-configuration"] = json.dumps(
+        last, separators=(",", ":")) + "\n"
+    assert cluster.apply(deployment()) == ["deployment.apps/web unchanged"]
+    changed = copy.deepcopy(stored)
+    changed["spec"]["replicas"] = 5
+    assert cluster.update([changed]) == ["deployment.apps/web configured"]
+
+
 def test_pod_with_node_name_binds_directly_without_scheduler():
     cluster = KubernetesCluster(nodes(), seed=0)
     cluster.apply(pod("pinned", nodeName="node-2"))
@@ -588,6 +609,30 @@ def test_min_ready_seconds_delays_the_old_pods_removal():
     [down] = [e for e in cluster.events.where(reason="ScalingReplicaSet") if "down" in
               e.message]
     assert down.time == ready_at + 20
+
+
+def test_node_controller_marks_pods_not_ready_without_a_reason_of_its_own():
+    """The node controller wrote reason ``NodeNotReady`` on the Ready condition of the pods
+    of a failed node; upstream's ``MarkPodsNotReady`` sets the status to False alone and
+    records the pod's ``NodeNotReady`` event. The simulator's own view still says why."""
+    cluster = KubernetesCluster(nodes(), seed=1)
+    cluster.apply(deployment(replicas=3))
+    cluster.run()
+    victim = next(p.name for p in cluster.pods() if p.node == "node-1")
+    pod = cluster.get("Pod", "default", victim)
+    before = dict(next(c for c in pod["status"]["conditions"] if c["type"] == "Ready"))
+    failed_at = cluster.now
+    cluster.fail_node("node-1")
+    cluster.run(until=failed_at + 51)
+    ready = next(c for c in pod["status"]["conditions"] if c["type"] == "Ready")
+    assert (ready["status"], ready.get("reason"), ready.get("message")) == (
+        "False", before.get("reason"), before.get("message"))
+    assert ready["lastTransitionTime"] == failed_at + 50
+    [event] = cluster.events_about(pod, "NodeNotReady")
+    assert (event.type, event.message) == ("Warning", "Node is not ready")
+    assert next(p for p in cluster.pods() if p.name == victim).reason == "NodeNotReady"
+    others = [p for p in cluster.pods() if p.node != "node-1"]
+    assert others and all(p.reason == "" for p in others)
 
 
 def test_not_ready_node_gets_the_not_ready_taint_and_evicted_pods_go_away():

@@ -903,3 +903,26 @@ def test_a_jobs_failed_count_keeps_a_failed_pod_deleted_since():
         cluster.delete_object(pod)
     cluster.run()
     assert not cluster.owned("Pod", stored) and stored["status"]["failed"] == 1
+
+
+def test_a_job_updated_without_its_generated_selector_is_refused_but_applied_is_not():
+    """An update (a PUT) of a Job to the manifest it was created from was accepted: the
+    selector and labels the API server generated on create are not in it, and upstream's Job
+    strategy refuses it (``ValidateJob``, then ``ValidateJobSpecUpdate``); an apply keeps
+    them (kubectl's merge patch leaves what the file never set)."""
+    job = {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "once"},
+           "spec": {"template": {"spec": {"restartPolicy": "Never",
+                                          "containers": [{"name": "c", "image": "busybox"}]}}}}
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(job)
+    with pytest.raises(ValueError) as refused:
+        cluster.update(job)
+    assert str(refused.value).endswith(
+        'Job.batch "once" is invalid: [spec.selector: Required value, '
+        "spec.template.metadata.labels: Invalid value: null: `selector` does not match "
+        "template `labels`, spec.selector: Invalid value: null: field is immutable, "
+        "spec.template: Invalid value: {...}: field is immutable]")
+    assert cluster.apply(job) == ["job.batch/once unchanged"]
+    stored = cluster.get("Job", "default", "once")
+    assert stored["spec"]["selector"]["matchLabels"] == {
+        "batch.kubernetes.io/controller-uid": stored["metadata"]["uid"]}

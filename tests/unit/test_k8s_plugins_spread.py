@@ -613,3 +613,26 @@ def test_the_default_selector_is_built_once_per_workload_while_the_lister_is_unc
     for i in range(3):
         plugin.constraints(_owned(f"b{i}", {"app": "a"}, "rs"), "ScheduleAnyway", unversioned)
     assert len(built) == 4
+
+
+def test_default_selector_takes_the_owning_replicaset_of_its_group_and_version():
+    """The ReplicaSet the pod's controller reference names is the one whose selector is
+    ANDed, not another whose selector also matches the pod's labels; a reference to a kind
+    of another group or version (a custom resource named ReplicaSet) names none, as
+    ``DefaultSelector`` compares the reference's group, version and kind
+    (``helper/spread.go``), where the simulator compared the kind alone."""
+    narrow = {"kind": "ReplicaSet", "metadata": {"name": "web-a", "namespace": "default"},
+              "spec": {"selector": {"matchLabels": {"app": "web", "track": "a"}}}}
+    broad = {"kind": "ReplicaSet", "metadata": {"name": "web-b", "namespace": "default"},
+             "spec": {"selector": {"matchLabels": {"app": "web"}}}}
+    lister = StaticLister(controllers=[narrow, broad])
+    incoming = _owned("p", {"app": "web", "track": "a"}, "web-a")
+    assert default_selector(incoming, lister) == {"matchExpressions": [
+        {"key": "app", "operator": "In", "values": ["web"]},
+        {"key": "track", "operator": "In", "values": ["a"]}]}
+    incoming = _owned("q", {"app": "web", "track": "a"}, "web-b")
+    assert default_selector(incoming, lister) == {"matchExpressions": [
+        {"key": "app", "operator": "In", "values": ["web"]}]}
+    for api_version in ("example.com/v1", "extensions/v1beta1"):
+        incoming["metadata"]["ownerReferences"][0]["apiVersion"] = api_version
+        assert default_selector(incoming, lister) == {}

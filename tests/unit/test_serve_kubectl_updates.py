@@ -241,12 +241,13 @@ spec:
   type: NodePort
   selector: {app: front}
   ports: [{port: 80}]
----
-apiVersion: batch/v1
+"""
+ONCE = """apiVersion: batch/v1
 kind: Job
 metadata: {name: once}
 spec:
   template:
+    metadata: {labels: {app: once}}
     spec:
       restartPolicy: Never
       containers: [{name: c, image: busybox:1.37, command: [sleep, "600"]}]
@@ -255,8 +256,7 @@ spec:
 
 @pytest.mark.parametrize(("target", "path"), [
     ("cronjob/nightly", "/apis/batch/v1/namespaces/default/cronjobs"),
-    ("service/front", "/api/v1/namespaces/default/services"),
-    ("job/once", "/apis/batch/v1/namespaces/default/jobs")])
+    ("service/front", "/api/v1/namespaces/default/services")])
 def test_an_update_that_changes_nothing_writes_nothing(fresh, target, path):
     """GuaranteedUpdate skips the write of an object equal to the stored one: replacing an
     object by its own manifest (which the API server defaults as it decodes it, a Service
@@ -288,3 +288,31 @@ def test_an_update_that_changes_nothing_writes_nothing(fresh, target, path):
     events = [e for e in watched.splitlines()
               if json.loads(e)["object"]["metadata"]["name"] == target.split("/")[1]]
     assert events == []
+
+
+def test_a_job_replaced_by_its_manifest_is_refused_and_by_itself_unchanged(fresh):
+    """``kubectl replace -f job.yaml`` with the manifest the Job was created from was taken
+    as no change: the Job strategy generates the selector and the controller-uid labels on
+    create only, so the PUT has neither, and the strategy's ``ValidateUpdate`` refuses it
+    (``ValidateJob``: the selector is required and, nil, matches no labels; then
+    ``ValidateJobSpecUpdate``: both fields immutable). The Job as read back is no change."""
+    fresh("create", "-f", "-", stdin=ONCE)
+
+    def version():
+        return json.loads(fresh("get", "job/once", "-o", "json").stdout)["metadata"][
+            "resourceVersion"]
+
+    before = version()
+    refused = fresh("replace", "-f", "-", stdin=ONCE, check=False)
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines() == [
+        'The Job "once" is invalid: ',
+        "* spec.selector: Required value",
+        '* spec.template.metadata.labels: Invalid value: {"app":"once"}: `selector` does not '
+        "match template `labels`",
+        "* spec.selector: Invalid value: null: field is immutable",
+        "* spec.template: Invalid value: {...}: field is immutable"]
+    fresh("replace", "-f", "-", stdin=fresh("get", "job/once", "-o", "yaml").stdout)
+    assert version() == before
+    assert fresh("apply", "-f", "-", stdin=ONCE).stdout.strip() == "job.batch/once configured"
+    assert fresh("apply", "-f", "-", stdin=ONCE).stdout.strip() == "job.batch/once unchanged"

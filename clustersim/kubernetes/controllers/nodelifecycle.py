@@ -31,16 +31,23 @@ Simplified: no zone-wide eviction rate limits (``--node-eviction-rate``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from clustersim.kubernetes.objects import full_name, is_ready, is_terminating, set_condition
+from clustersim.kubernetes.objects import (
+    condition,
+    full_name,
+    is_ready,
+    is_terminating,
+    set_condition,
+)
 from clustersim.kubernetes.scheduler.taints import tolerates
 
 if TYPE_CHECKING:
     from clustersim.kubernetes.cluster import KubernetesCluster
 
 __all__ = ["ORPHAN_QUARANTINE", "TERMINATED_POD_GC_THRESHOLD", "NodeLifecycleController",
-           "PodGarbageCollector", "TaintEvictionController"]
+           "PodGarbageCollector", "TaintEvictionController", "marked_not_ready"]
 
 TERMINATED_POD_GC_THRESHOLD = 12_500
 """kube-controller-manager's ``--terminated-pod-gc-threshold`` default: finished pods kept."""
@@ -53,8 +60,36 @@ ORPHAN_QUARANTINE = 40.0
 """PodGC's ``quarantineTime``: how long a pod bound to a missing node is left alone."""
 
 
-def _node_event(cluster: KubernetesCluster, name: str, reason: str, message: str) -> None:
-    cluster.events.record(cluster.now, f"node/{name}", reason, message)
+def _node_event(cluster: KubernetesCluster, name: str, reason: str, message: str, *,
+                by_kubelet: bool = False) -> None:
+    """An event about Node ``name``: the node controller's (``RecordNodeStatusChange``,
+    ``pkg/controller/util/node/controller_utils.go``), or, ``by_kubelet``, the one its
+    kubelet records when it posts Ready again (its Ready condition's setter,
+    ``pkg/kubelet/nodestatus/setters.go``), which names the node as its host."""
+    cluster.events.record(cluster.now, f"node/{name}", reason, message,
+                          host=name if by_kubelet else "")
+
+
+def _mark_not_ready(pod: dict[str, Any], now: float) -> None:
+    """The node controller's mark on a ready pod of a node that is not Ready: its Ready
+    condition's status becomes False, its reason and message stay what the kubelet last wrote
+    (``MarkPodsNotReady`` in ``pkg/controller/util/node/controller_utils.go`` changes the
+    status alone, then records the pod's ``NodeNotReady`` event)."""
+    ready = condition(pod, "Ready") or {}
+    set_condition(pod, "Ready", False, now, ready.get("reason", ""), ready.get("message", ""))
+
+
+def marked_not_ready(pod: Mapping[str, Any], taints: Iterable[Mapping[str, Any]]) -> bool:
+    """Whether the node controller has marked ``pod`` not ready (:func:`_mark_not_ready`):
+    its Ready condition turned False when its node, whose ``taints`` these are, was tainted
+    unreachable or not-ready. The mark leaves no reason of its own on the pod, so a pod that
+    was not ready before is told apart by the time of its condition."""
+    ready = condition(pod, "Ready")
+    if not ready or ready.get("status") != "False":
+        return False
+    return any(t.get("key") in _CONDITION_KEYS
+               and ready.get("lastTransitionTime", -1.0) >= t.get("timeAdded", 0.0)
+               for t in taints)
 
 
 class NodeLifecycleController:
@@ -85,7 +120,7 @@ class NodeLifecycleController:
         _node_event(cluster, name, "NodeNotReady", f"Node {name} status is now: NodeNotReady")
         for pod in cluster.objects("Pod"):
             if pod["spec"].get("nodeName") == name and is_ready(pod):
-                set_condition(pod, "Ready", False, cluster.now, "NodeNotReady")
+                _mark_not_ready(pod, cluster.now)
                 cluster.record(pod, "NodeNotReady", "Node is not ready", "Warning")
         taints = [t for t in cluster.node(name).taints if t.get("key") not in _CONDITION_KEYS]
         taints += [{"key": key, "effect": "NoSchedule", "timeAdded": cluster.now},
@@ -99,7 +134,8 @@ class NodeLifecycleController:
         taints = cluster.node(name).taints
         if any(t.get("key") in _CONDITION_KEYS for t in taints):
             cluster.set_taints(name, [t for t in taints if t.get("key") not in _CONDITION_KEYS])
-            _node_event(cluster, name, "NodeReady", f"Node {name} status is now: NodeReady")
+            _node_event(cluster, name, "NodeReady", f"Node {name} status is now: NodeReady",
+                        by_kubelet=True)
 
     def forget(self, name: str) -> None:
         """The Node object was deleted."""

@@ -69,12 +69,19 @@ _ACTIONS = ("DoNotSchedule", "ScheduleAnyway")
 _POLICIES = ("Honor", "Ignore")
 _NO_DOMAIN_MIN = 2**31 - 1  # upstream's critical paths start at MaxInt32
 _DEFAULTS_KEPT = 1024  # default selectors whose constraints are kept (workloads at a time)
-_SELECTING_KINDS = ("ReplicationController", "ReplicaSet", "StatefulSet")
+_SELECTING_KINDS = {("v1", "ReplicationController"), ("apps/v1", "ReplicaSet"),
+                    ("apps/v1", "StatefulSet")}
+"""The controllers ``DefaultSelector`` looks up, by the group, version and kind their
+reference names (``rcKind``, ``rsKind``, ``ssKind`` in ``helper/spread.go``): a reference to
+a kind of another group (a custom resource named ReplicaSet) or another version is none."""
 
 
 def default_selector(pod: Mapping[str, Any], lister: WorkloadLister | None) -> dict[str, Any]:
-    """``helper.DefaultSelector``: the selectors of the Services that select the pod, merged,
-    ANDed with the selector of its controlling ReplicaSet, StatefulSet or ReplicationController.
+    """``helper.DefaultSelector`` (``pkg/scheduler/framework/plugins/helper/spread.go``): the
+    selectors of the Services that select the pod, merged, ANDed with the selector of its
+    controlling ReplicaSet, StatefulSet or ReplicationController, the one its controller
+    reference names (``GetControllerOfNoCopy``, then the lister's ``Get`` by name), not any
+    other whose selector matches the pod's labels too.
     """
     match_labels: dict[str, str] = {}
     expressions: list[Mapping[str, Any]] = []
@@ -107,7 +114,8 @@ def default_selector(pod: Mapping[str, Any], lister: WorkloadLister | None) -> d
 
 def _selecting_controller(pod: Mapping[str, Any]) -> Mapping[str, Any] | None:
     """The pod's controller reference if it names a ReplicationController, ReplicaSet or
-    StatefulSet (``metav1.GetControllerOf``; the kinds ``DefaultSelector`` looks up)."""
+    StatefulSet (``metav1.GetControllerOf``; the kinds ``DefaultSelector`` looks up, of
+    their API group and version: :data:`_SELECTING_KINDS`)."""
     owner = next(
         (
             ref
@@ -116,7 +124,9 @@ def _selecting_controller(pod: Mapping[str, Any]) -> Mapping[str, Any] | None:
         ),
         None,
     )
-    return owner if owner is not None and owner.get("kind") in _SELECTING_KINDS else None
+    if owner is None or (owner.get("apiVersion"), owner.get("kind")) not in _SELECTING_KINDS:
+        return None
+    return owner
 
 
 def _selector_inputs(pod: Mapping[str, Any]) -> tuple[Any, ...]:
