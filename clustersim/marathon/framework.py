@@ -63,7 +63,7 @@ from clustersim.marathon.actions import SchedulerActions
 from clustersim.marathon.backoff import Backoff
 from clustersim.marathon.groups import RootGroup, load_specs
 from clustersim.marathon.pathid import PathId
-from clustersim.marathon.plan import RESTART, SCALE, START, STOP, plan_steps
+from clustersim.marathon.plan import RESTART, SCALE, START, STOP, plan_id, plan_steps
 from clustersim.marathon.ports import assign_service_ports
 from clustersim.marathon.runspec import RunSpec
 from clustersim.marathon.state import (
@@ -121,7 +121,6 @@ class Marathon(SchedulerActions, Framework):
         self._versions = VersionStore(max_versions)
         self._task_index: dict[str, tuple[str, str]] = {}   # task id → (app id, instance id)
         self._instance_ids = itertools.count(1)
-        self._deployment_ids = itertools.count(1)
         self._container_ips = itertools.count(1)
         self._progressing = False
         self._again = False
@@ -314,8 +313,9 @@ class Marathon(SchedulerActions, Framework):
 
     def _start_deployment(self, steps: list[list[dict[str, Any]]],
                           original: RootGroup | None = None) -> Deployment:
-        deployment = Deployment(f"deployment-{next(self._deployment_ids)}", steps, self.now,
-                                original=original, number=len(self.deployments) + 1)
+        number = len(self.deployments) + 1
+        deployment = Deployment(plan_id(self.driver.seed, self.driver.framework_id, number),
+                                steps, self.now, original=original, number=number)
         self.deployments.append(deployment)
         if not steps:
             deployment.status, deployment.finished_at = "success", self.now

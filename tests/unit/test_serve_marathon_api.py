@@ -1,0 +1,64 @@
+"""Details of Marathon's REST API that a client sees whatever it deploys: the deployments'
+ids, how the query flags are read, and when ``GET /v2/queue`` says an app began waiting."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+import requests
+
+from clustersim.serve import serve
+
+EPOCH = 1_796_000_000.0
+"""A fixed Unix time for simulated second 0, so that instants are the same at every run."""
+_UUID4 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
+_APP = {"id": "/web", "cmd": "serve", "cpus": 0.1, "mem": 32, "instances": 2}
+
+
+@pytest.fixture
+def server():
+    with serve("marathon", nodes=3, speed=0, epoch=EPOCH) as server:
+        yield server
+
+
+def _stamp(seconds: float) -> str:
+    """Simulated ``seconds`` as Marathon writes an instant (milliseconds, UTC)."""
+    moment = datetime.fromtimestamp(EPOCH + seconds, UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def _deployment_ids(seed: int) -> list[str]:
+    """The ids of three deployments (create, scale, restart) on a fresh cluster."""
+    with serve("marathon", nodes=2, speed=0, seed=seed) as server:
+        created = requests.post(f"{server.url}/v2/apps", json=_APP, timeout=10)
+        server.step(30)
+        scaled = requests.put(f"{server.url}/v2/apps/web", json={"instances": 3}, timeout=10)
+        server.step(30)
+        restarted = requests.post(f"{server.url}/v2/apps/web/restart", timeout=10)
+        return [created.headers["Marathon-Deployment-Id"], scaled.json()["deploymentId"],
+                restarted.json()["deploymentId"]]
+
+
+def test_deployment_ids_are_uuids_and_the_same_in_every_run_of_a_seed():
+    """``DeploymentPlan.apply`` names a plan ``UUID.randomUUID().toString``; the simulator
+    named them ``deployment-1``, ``deployment-2``. Its ids are version-4 UUIDs that a seeded
+    run gives again (the labs and their stored outputs are seeded)."""
+    ids = _deployment_ids(seed=0)
+    assert all(_UUID4.fullmatch(i) for i in ids) and len(set(ids)) == 3
+    assert _deployment_ids(seed=0) == ids
+    assert set(_deployment_ids(seed=1)).isdisjoint(ids)
+
+
+def test_a_deployment_is_listed_shown_in_events_and_cancelled_by_its_uuid(server):
+    created = requests.post(f"{server.url}/v2/apps", json={**_APP, "cpus": 64}, timeout=10)
+    plan = created.headers["Marathon-Deployment-Id"]
+    [running] = requests.get(f"{server.url}/v2/deployments", timeout=10).json()
+    assert running["id"] == plan and running["affectedApps"] == ["/web"]
+    framework = server.backend.marathon
+    assert any(e.object == f"deployment/{plan}" for e in framework.events
+               if e.reason == "deployment_info")
+    cancelled = requests.delete(f"{server.url}/v2/deployments/{plan}?force=true", timeout=10)
+    assert cancelled.status_code == 202
+    assert requests.get(f"{server.url}/v2/deployments", timeout=10).json() == []
