@@ -303,8 +303,8 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
                 merged = dict(self._stored_version(spec_id, body["version"],
                                                    named=False).manifest)
                 return self._change(lambda: framework.deploy(merged, force=force))
-            merged = self._updated_app({**body, "id": spec_id}, request.arg(
-                "partialUpdate", "true") != "false")
+            merged = self._updated_app({**body, "id": spec_id},
+                                       flag(request, "partialUpdate", default=True))
             return self._change(lambda: framework.deploy(merged, force=force),
                                 created=not exists)
         if not exists:
@@ -361,7 +361,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
         and ``PATCH /v2/apps`` (``patchMultiple``: existing apps only, 404 otherwise): one
         deployment for all, answered ``{version, deploymentId}``."""
         body = self._body(request)
-        partial = request.method == "PATCH" or request.arg("partialUpdate", "true") != "false"
+        partial = request.method == "PATCH" or flag(request, "partialUpdate", default=True)
         check_apps(body, partial=partial)
         updates = []
         for app in body:

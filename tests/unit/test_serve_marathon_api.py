@@ -62,3 +62,43 @@ def test_a_deployment_is_listed_shown_in_events_and_cancelled_by_its_uuid(server
     cancelled = requests.delete(f"{server.url}/v2/deployments/{plan}?force=true", timeout=10)
     assert cancelled.status_code == 202
     assert requests.get(f"{server.url}/v2/deployments", timeout=10).json() == []
+
+
+@pytest.mark.parametrize(("value", "forced"), [
+    ("true", True), ("TRUE", True), ("True", True),
+    ("1", False), ("yes", False), ("%20true", False), ("false", False)])
+def test_force_is_true_only_for_true_in_any_case(server, value, forced):
+    """Jersey reads ``@QueryParam("force") force: Boolean`` with ``Boolean.valueOf``: true
+    for ``true`` in any case, false for anything else, never an error. The simulator took
+    ``1`` for true, so ``?force=1`` overrode the deployment lock that it must not."""
+    requests.post(f"{server.url}/v2/apps", json={**_APP, "cpus": 64}, timeout=10)
+    changed = requests.put(f"{server.url}/v2/apps/web?force={value}", json={"instances": 1},
+                           timeout=10)
+    assert changed.status_code == (200 if forced else 409)
+
+
+@pytest.mark.parametrize(("query", "forced"), [("", True), ("?force=", True),
+                                               ("?force=%20", True), ("?force=0", False),
+                                               ("?force=False", False)])
+def test_an_app_is_deleted_by_force_unless_force_reads_false(server, query, forced):
+    """``AppsResource.delete``'s ``@DefaultValue("true") force``: absent or blank, the
+    default; any value but ``true`` reads false, and a locked app is then refused."""
+    requests.post(f"{server.url}/v2/apps", json={**_APP, "cpus": 64}, timeout=10)
+    deleted = requests.delete(f"{server.url}/v2/apps/web{query}", timeout=10)
+    assert deleted.status_code == (200 if forced else 409)
+
+
+@pytest.mark.parametrize(("query", "instances"), [("", 3), ("?partialUpdate=true", 3),
+                                                  ("?partialUpdate=0", 1),
+                                                  ("?partialUpdate=FALSE", 1)])
+def test_partial_update_reads_as_jersey_reads_a_boolean(server, query, instances):
+    """``PUT /v2/apps/<id>``'s ``@DefaultValue("true") partialUpdate``: ``0`` and ``FALSE``
+    are not ``true``, so the body replaces the app (its instance count falls back to the
+    default, 1); the simulator merged unless the value was exactly ``false``."""
+    requests.post(f"{server.url}/v2/apps", json={**_APP, "instances": 3}, timeout=10)
+    server.step(30)
+    changed = requests.put(f"{server.url}/v2/apps/web{query}", json={"cmd": "serve2"},
+                           timeout=10)
+    assert changed.status_code == 200
+    app = requests.get(f"{server.url}/v2/apps/web", timeout=10).json()["app"]
+    assert (app["cmd"], app["instances"]) == ("serve2", instances)
