@@ -56,7 +56,6 @@ class OfferStats:
     the reason of each agent's last unused offer in ``last_offers``, and when an offer was
     last used and left unused (simulated seconds)."""
 
-    started_at: float
     processed: int = 0
     unused: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
@@ -109,6 +108,9 @@ class Instance:
     attempt: int = 0
     ready: bool = False
     staged_at: float | None = None
+    scheduled_at: float = 0.0
+    """When it last entered the launch queue (state Scheduled): ``LaunchStats``'
+    ``LaunchingInstance.since``, what ``GET /v2/queue``'s ``since`` is made of."""
 
     @property
     def placed(self) -> bool:

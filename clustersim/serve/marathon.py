@@ -387,9 +387,9 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
         for row in self.marathon.queue():
             offers = self.marathon.launch_attempt(row["id"])
             items.append({"app": self._app_json(row["id"], []), "count": row["count"],
-                          "delay": {"timeLeftSeconds": round(row["delay"]),
+                          "delay": {"timeLeftSeconds": int(row["delay"]),
                                     "overdue": row["delay"] <= 0},
-                          "since": self.times.instant(offers.started_at),
+                          "since": self.times.instant(row["since"]),
                           "processedOffersSummary": self._offers_summary(offers)})
         return Response.json(200, {"queue": items})
 

@@ -102,3 +102,35 @@ def test_partial_update_reads_as_jersey_reads_a_boolean(server, query, instances
     assert changed.status_code == 200
     app = requests.get(f"{server.url}/v2/apps/web", timeout=10).json()["app"]
     assert (app["cmd"], app["instances"]) == ("serve2", instances)
+
+
+def test_the_queue_says_since_when_an_instance_waits_even_without_offers():
+    """``since`` is ``LaunchStats``' ``startedAt``: the earliest time one of the app's
+    waiting instances entered the launch queue, whether or not an offer came since. The
+    simulator gave the time of the launch attempt's first offer, and the time of the
+    request while none had come: here the only agent is lost, so none comes."""
+    with serve("marathon", nodes=1, speed=0, epoch=EPOCH) as server:
+        requests.post(f"{server.url}/v2/apps", json={**_APP, "instances": 1}, timeout=10)
+        server.step(10)
+        cluster = server.backend.cluster
+        with server.lock:
+            cluster.fail_agent(cluster.agents[0].name)
+        server.step(300)
+        [instance] = server.backend.marathon.instances("/web")
+        assert instance.state == "Scheduled" and 10 < instance.scheduled_at < 300
+        for _ in range(2):
+            [item] = requests.get(f"{server.url}/v2/queue", timeout=10).json()["queue"]
+            assert item["since"] == _stamp(instance.scheduled_at)
+            assert item["processedOffersSummary"]["processedOffersCount"] == 0
+            server.step(60)
+
+
+def test_the_queue_delay_is_whole_seconds_left_cut_down(server):
+    """``QueueDelay``'s ``timeLeftSeconds`` is ``math.max(0, timeLeft.toSeconds)``: a
+    ``FiniteDuration`` cut to whole seconds, not rounded (the simulator said 1 for 0.6 s)."""
+    requests.post(f"{server.url}/v2/apps", json={**_APP, "cpus": 64}, timeout=10)
+    app = server.backend.marathon.apps["/web"]
+    with server.lock:
+        app.backoff.until = server.backend.now + 0.6
+    [item] = requests.get(f"{server.url}/v2/queue", timeout=10).json()["queue"]
+    assert item["delay"]["timeLeftSeconds"] == 0
