@@ -270,8 +270,7 @@ class Marathon(SchedulerActions, Framework):
             deployment.status = "canceled"
             deployment.finished_at = self.now
             self._record("deployment", deployment.id, "deployment_failed",
-                         f"Deployment {deployment.id} was cancelled by a forced deployment",
-                         "Warning")
+                         "Deployment was cancelled by a forced deployment", "Warning")
 
     def _change(self, target: RootGroup, force: bool, what: str) -> Deployment:
         specs = {i: RunSpec.from_manifest(m, target.kinds[i]) for i, m in target.run_specs.items()}
@@ -303,7 +302,7 @@ class Marathon(SchedulerActions, Framework):
         if not rollback:
             found.status, found.finished_at = "canceled", self.now
             self._record("deployment", found.id, "deployment_failed",
-                         f"Deployment {found.id} was cancelled without a rollback", "Warning")
+                         "Deployment was cancelled without a rollback", "Warning")
             return None
         if found.original is None:
             raise ValueError(f"{found.id} restarts instances and changed no definition: there "
@@ -407,7 +406,7 @@ class Marathon(SchedulerActions, Framework):
                 if deployment.step_index == len(deployment.steps):
                     deployment.status, deployment.finished_at = "success", self.now
                     self._record("deployment", deployment.id, "deployment_success",
-                                 f"Deployment {deployment.id} finished after "
+                                 "Deployment finished after "
                                  f"{self.now - deployment.started_at:g} s")
                 else:
                     self._begin_step(deployment)

@@ -62,6 +62,11 @@ def test_a_deployment_is_listed_shown_in_events_and_cancelled_by_its_uuid(server
     cancelled = requests.delete(f"{server.url}/v2/deployments/{plan}?force=true", timeout=10)
     assert cancelled.status_code == 202
     assert requests.get(f"{server.url}/v2/deployments", timeout=10).json() == []
+    # the event's object names the deployment; its message need not (a table of messages
+    # cut at a column's width showed the UUID and lost what happened)
+    [ended] = [e for e in framework.events if e.reason == "deployment_failed"]
+    assert (ended.object, ended.message) == (f"deployment/{plan}",
+                                             "Deployment was cancelled without a rollback")
 
 
 @pytest.mark.parametrize(("value", "forced"), [
