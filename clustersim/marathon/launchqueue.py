@@ -41,6 +41,11 @@ PUBLIC_ROLE = "slave_public"
 """The role of a DC/OS public agent's reserved resources (agents with ``public_ip: true``)."""
 
 
+def offer_role(offer: Any) -> str:
+    """The role of an offer's resources: :data:`PUBLIC_ROLE` on a public agent, else ``*``."""
+    return PUBLIC_ROLE if str(offer.attributes.get("public_ip", "")).lower() == "true" else "*"
+
+
 class LaunchQueue(HealthChecking):
     """Offers matched and instances launched (a part of
     :class:`~clustersim.marathon.framework.Marathon`)."""
@@ -61,8 +66,7 @@ class LaunchQueue(HealthChecking):
                 self.driver.decline([offer.id], self.decline_offer_duration)
 
     def _match(self, offer: Any, waiting: list[App]) -> list[Any]:
-        role = PUBLIC_ROLE if str(offer.attributes.get("public_ip", "")).lower() == "true" \
-            else "*"
+        role = offer_role(offer)
         remaining = offer.resources
         place = {"hostname": offer.hostname, "attributes": dict(offer.attributes),
                  "domain": offer.domain}
@@ -98,7 +102,7 @@ class LaunchQueue(HealthChecking):
         counts = self._rejections.setdefault(app.spec.id, {})
         counts[reason] = counts.get(reason, 0) + 1
         if unused:
-            self._attempt(app.spec.id).declined(offer.agent_id, reason, self.now)
+            self._attempt(app.spec.id).declined(offer, reason, self.now)
 
     def _attempt(self, spec_id: str) -> OfferStats:
         """The offer statistics of an app's launch attempt, begun now if none is running."""

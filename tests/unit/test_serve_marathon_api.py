@@ -139,3 +139,28 @@ def test_the_queue_delay_is_whole_seconds_left_cut_down(server):
         app.backoff.until = server.backend.now + 0.6
     [item] = requests.get(f"{server.url}/v2/queue", timeout=10).json()["queue"]
     assert item["delay"]["timeLeftSeconds"] == 0
+
+
+def test_the_queue_embeds_each_agents_last_unused_offer(server):
+    """``?embed=lastUnusedOffers`` (``QueueResource.EmbedLastUnusedOffers``) adds, per app,
+    each agent's last offer that launched nothing: the offer as ``OfferConversion`` writes
+    it (resources with their role, the agent's attributes by type), why and when. The
+    simulator ignored the embed."""
+    requests.post(f"{server.url}/v2/apps", json={**_APP, "cpus": 64}, timeout=10)
+    server.step(5)
+    [plain] = requests.get(f"{server.url}/v2/queue", timeout=10).json()["queue"]
+    assert "lastUnusedOffers" not in plain
+    [item] = requests.get(f"{server.url}/v2/queue?embed=lastUnusedOffers",
+                          timeout=10).json()["queue"]
+    unused = item["lastUnusedOffers"]
+    agents = {a.id: a for a in server.backend.cluster.agents}
+    assert sorted(u["offer"]["agentId"] for u in unused) == sorted(agents)
+    for each in unused:
+        offer, agent = each["offer"], agents[each["offer"]["agentId"]]
+        assert list(each) == ["offer", "reason", "timestamp"]
+        assert each["reason"] == ["InsufficientCpus"] and offer["hostname"] == agent.hostname
+        assert each["timestamp"] <= item["processedOffersSummary"]["lastUnusedOfferAt"]
+        resources = {r["name"]: r for r in offer["resources"]}
+        assert resources["cpus"] == {"name": "cpus", "role": "*", "scalar": 4}
+        assert resources["ports"]["ranges"][0] == {"begin": 1025, "end": 2180}
+        assert offer["attributes"] == [{"name": "rack", "text": agent.attributes["rack"]}]
