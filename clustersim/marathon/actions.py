@@ -106,11 +106,12 @@ class SchedulerActions(LaunchQueue):
         for instance in app.instances.values():
             if instance.state == RESERVED and instance.goal != "Decommissioned":
                 instance.goal, instance.state, instance.version = "Running", SCHEDULED, app.version
+                instance.scheduled_at = self.now
                 self._revive()
                 return instance
         number = next(self._instance_ids)
         instance = Instance(f"{PathId(app.spec.id).safe_path()}.instance-{number:06d}",
-                            app.spec.id, app.version)
+                            app.spec.id, app.version, scheduled_at=self.now)
         app.instances[instance.id] = instance
         self._revive()
         return instance
@@ -206,6 +207,7 @@ class SchedulerActions(LaunchQueue):
             until = app.backoff.add_delay(self.now)
             self.driver.call_later(until - self.now, self._revive, background=True)
         instance.state, instance.healthy, instance.running_since = SCHEDULED, None, None
+        instance.scheduled_at = self.now
         self._revive()
 
     def _unreachable(self, app: App, instance: Instance) -> None:

@@ -63,7 +63,7 @@ from clustersim.marathon.actions import SchedulerActions
 from clustersim.marathon.backoff import Backoff
 from clustersim.marathon.groups import RootGroup, load_specs
 from clustersim.marathon.pathid import PathId
-from clustersim.marathon.plan import RESTART, SCALE, START, STOP, plan_steps
+from clustersim.marathon.plan import RESTART, SCALE, START, STOP, plan_id, plan_steps
 from clustersim.marathon.ports import assign_service_ports
 from clustersim.marathon.runspec import RunSpec
 from clustersim.marathon.state import (
@@ -121,7 +121,6 @@ class Marathon(SchedulerActions, Framework):
         self._versions = VersionStore(max_versions)
         self._task_index: dict[str, tuple[str, str]] = {}   # task id → (app id, instance id)
         self._instance_ids = itertools.count(1)
-        self._deployment_ids = itertools.count(1)
         self._container_ips = itertools.count(1)
         self._progressing = False
         self._again = False
@@ -271,8 +270,7 @@ class Marathon(SchedulerActions, Framework):
             deployment.status = "canceled"
             deployment.finished_at = self.now
             self._record("deployment", deployment.id, "deployment_failed",
-                         f"Deployment {deployment.id} was cancelled by a forced deployment",
-                         "Warning")
+                         "Deployment was cancelled by a forced deployment", "Warning")
 
     def _change(self, target: RootGroup, force: bool, what: str) -> Deployment:
         specs = {i: RunSpec.from_manifest(m, target.kinds[i]) for i, m in target.run_specs.items()}
@@ -304,7 +302,7 @@ class Marathon(SchedulerActions, Framework):
         if not rollback:
             found.status, found.finished_at = "canceled", self.now
             self._record("deployment", found.id, "deployment_failed",
-                         f"Deployment {found.id} was cancelled without a rollback", "Warning")
+                         "Deployment was cancelled without a rollback", "Warning")
             return None
         if found.original is None:
             raise ValueError(f"{found.id} restarts instances and changed no definition: there "
@@ -314,8 +312,9 @@ class Marathon(SchedulerActions, Framework):
 
     def _start_deployment(self, steps: list[list[dict[str, Any]]],
                           original: RootGroup | None = None) -> Deployment:
-        deployment = Deployment(f"deployment-{next(self._deployment_ids)}", steps, self.now,
-                                original=original, number=len(self.deployments) + 1)
+        number = len(self.deployments) + 1
+        deployment = Deployment(plan_id(self.driver.seed, self.driver.framework_id, number),
+                                steps, self.now, original=original, number=number)
         self.deployments.append(deployment)
         if not steps:
             deployment.status, deployment.finished_at = "success", self.now
@@ -407,7 +406,7 @@ class Marathon(SchedulerActions, Framework):
                 if deployment.step_index == len(deployment.steps):
                     deployment.status, deployment.finished_at = "success", self.now
                     self._record("deployment", deployment.id, "deployment_success",
-                                 f"Deployment {deployment.id} finished after "
+                                 "Deployment finished after "
                                  f"{self.now - deployment.started_at:g} s")
                 else:
                     self._begin_step(deployment)

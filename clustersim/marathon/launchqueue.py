@@ -41,6 +41,11 @@ PUBLIC_ROLE = "slave_public"
 """The role of a DC/OS public agent's reserved resources (agents with ``public_ip: true``)."""
 
 
+def offer_role(offer: Any) -> str:
+    """The role of an offer's resources: :data:`PUBLIC_ROLE` on a public agent, else ``*``."""
+    return PUBLIC_ROLE if str(offer.attributes.get("public_ip", "")).lower() == "true" else "*"
+
+
 class LaunchQueue(HealthChecking):
     """Offers matched and instances launched (a part of
     :class:`~clustersim.marathon.framework.Marathon`)."""
@@ -61,8 +66,7 @@ class LaunchQueue(HealthChecking):
                 self.driver.decline([offer.id], self.decline_offer_duration)
 
     def _match(self, offer: Any, waiting: list[App]) -> list[Any]:
-        role = PUBLIC_ROLE if str(offer.attributes.get("public_ip", "")).lower() == "true" \
-            else "*"
+        role = offer_role(offer)
         remaining = offer.resources
         place = {"hostname": offer.hostname, "attributes": dict(offer.attributes),
                  "domain": offer.domain}
@@ -98,17 +102,16 @@ class LaunchQueue(HealthChecking):
         counts = self._rejections.setdefault(app.spec.id, {})
         counts[reason] = counts.get(reason, 0) + 1
         if unused:
-            self._attempt(app.spec.id).declined(offer.agent_id, reason, self.now)
+            self._attempt(app.spec.id).declined(offer, reason, self.now)
 
     def _attempt(self, spec_id: str) -> OfferStats:
         """The offer statistics of an app's launch attempt, begun now if none is running."""
-        return self._offer_stats.setdefault(spec_id, OfferStats(self.now))
+        return self._offer_stats.setdefault(spec_id, OfferStats())
 
     def launch_attempt(self, spec_id: str) -> OfferStats:
         """What the offers of an app's launch attempt came to (``GET /v2/queue``'s
-        ``since`` and ``processedOffersSummary``); an attempt that no offer reached yet
-        begins now."""
-        return self._offer_stats.get(spec_id) or OfferStats(self.now)
+        ``processedOffersSummary``); none yet for an attempt that no offer reached."""
+        return self._offer_stats.get(spec_id) or OfferStats()
 
     def _end_launch_attempts(self, waiting: set[str]) -> None:
         """Forget the statistics of the apps that no longer wait for offers
@@ -142,13 +145,16 @@ class LaunchQueue(HealthChecking):
 
     def queue(self) -> list[dict[str, Any]]:
         """The launch queue (``GET /v2/queue``): per app the instances waiting to launch,
-        the backoff delay still to run and how often offers were turned down, by reason
-        (the offers of its launch attempt: :meth:`launch_attempt`)."""
+        since when the longest-waiting of them waits (``LaunchStats.getStatistics``'
+        ``startedAt``: the earliest time one of them entered the queue, whether or not an
+        offer came since), the backoff delay still to run and how often offers were turned
+        down, by reason (the offers of its launch attempt: :meth:`launch_attempt`)."""
         rows = []
         for spec_id, app in self.apps.items():
-            waiting = sum(i.state == SCHEDULED for i in app.instances.values())
+            waiting = [i for i in app.instances.values() if i.state == SCHEDULED]
             if waiting:
-                rows.append({"id": spec_id, "count": waiting,
+                rows.append({"id": spec_id, "count": len(waiting),
+                             "since": min(i.scheduled_at for i in waiting),
                              "delay": max(0.0, app.backoff.until - self.now),
                              "rejections": dict(self._rejections.get(spec_id, {}))})
         return rows

@@ -18,17 +18,23 @@ their default. Marathon also restarts an app whose definition is unchanged but w
 was bumped (``POST /v2/apps/<id>/restart``); :meth:`~clustersim.marathon.framework.Marathon.
 restart` does that. Docs (``docs/docs/application-groups.md``) say removed dependents stop
 before their dependencies; the code stops all removed run specs in the first step, as here.
+
+A plan's id (:func:`plan_id`) is a version-4 UUID as Marathon's (``DeploymentPlan.apply``
+takes ``UUID.randomUUID``), made from the cluster's seed, the framework and the plan's number
+instead of drawn at random, so that the same seeded run names its deployments alike.
 """
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from typing import Any
 
 from clustersim.manifests.marathon_types import whole_number
 from clustersim.marathon.backoff import DEFAULT_MAX_LAUNCH_DELAY
 from clustersim.marathon.groups import RootGroup
 
-__all__ = ["RESTART", "SCALE", "START", "STOP", "deployment_plan", "plan_steps",
+__all__ = ["RESTART", "SCALE", "START", "STOP", "deployment_plan", "plan_id", "plan_steps",
            "same_definition"]
 
 STOP, START, SCALE, RESTART = (
@@ -152,3 +158,11 @@ def deployment_plan(original: Any, target: Any) -> list[list[dict[str, Any]]]:
             RootGroup.from_source(source, name=name)
 
     return plan_steps(read(original, "original"), read(target, "target"))
+
+
+def plan_id(seed: int, framework_id: str, number: int) -> str:
+    """The id of a framework's ``number``-th deployment plan on a cluster of ``seed``: shaped
+    as ``UUID.randomUUID().toString`` (36 characters, version 4, IETF variant), the same in
+    every run of that seed (see the module)."""
+    digest = hashlib.sha256(f"{seed}/{framework_id}/{number}".encode()).digest()
+    return str(uuid.UUID(bytes=digest[:16], version=4))

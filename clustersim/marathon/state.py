@@ -47,20 +47,29 @@ class CheckRecord:
             self.last_failure is None or self.last_success > self.last_failure)
 
 
+@dataclass(frozen=True)
+class UnusedOffer:
+    """An offer that launched none of an app's instances (``OfferMatchResult.NoMatch``): the
+    Mesos offer, why (the first reason of the funnel) and when (simulated seconds)."""
+
+    offer: Any
+    reason: str
+    at: float
+
+
 @dataclass
 class OfferStats:
     """The offers processed for one app since its launch attempt began, as
     ``GET /v2/queue``'s ``processedOffersSummary`` reports them
     (``core/launchqueue/impl/OfferMatchStatistics.scala``, ``RunSpecOfferStatistics``):
     ``processed`` offers, ``unused`` ones, each unused offer's reason counted in ``reasons``,
-    the reason of each agent's last unused offer in ``last_offers``, and when an offer was
-    last used and left unused (simulated seconds)."""
+    each agent's last unused offer in ``last_offers`` (``noMatchStatisticsSink``), and when
+    an offer was last used and left unused (simulated seconds)."""
 
-    started_at: float
     processed: int = 0
     unused: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
-    last_offers: dict[str, str] = field(default_factory=dict)
+    last_offers: dict[str, UnusedOffer] = field(default_factory=dict)
     last_used_at: float | None = None
     last_unused_at: float | None = None
 
@@ -69,13 +78,13 @@ class OfferStats:
         self.processed += 1
         self.last_used_at = now
 
-    def declined(self, agent_id: str, reason: str, now: float) -> None:
-        """``incrementUnmatched``: an offer launched nothing, for ``reason`` (the first of
+    def declined(self, offer: Any, reason: str, now: float) -> None:
+        """``incrementUnmatched``: ``offer`` launched nothing, for ``reason`` (the first of
         the funnel that applies)."""
         self.processed += 1
         self.unused += 1
         self.reasons[reason] = self.reasons.get(reason, 0) + 1
-        self.last_offers[agent_id] = reason
+        self.last_offers[offer.agent_id] = UnusedOffer(offer, reason, now)
         self.last_unused_at = now
 
 
@@ -109,6 +118,9 @@ class Instance:
     attempt: int = 0
     ready: bool = False
     staged_at: float | None = None
+    scheduled_at: float = 0.0
+    """When it last entered the launch queue (state Scheduled): ``LaunchStats``'
+    ``LaunchingInstance.since``, what ``GET /v2/queue``'s ``since`` is made of."""
 
     @property
     def placed(self) -> bool:

@@ -141,6 +141,12 @@ class SchedulerDriver:
         """The cluster's seeded random generator (use it for every random choice)."""
         return self._master.clock.random
 
+    @property
+    def seed(self) -> int:
+        """The cluster's seed, for a value that must come out the same in every run of the
+        cluster without drawing from its generator (which would change every later draw)."""
+        return self._master.clock.seed
+
     def accept(self, offer_ids: OfferIds, operations: Sequence[Operation] = (),
                refuse_seconds: float = DEFAULT_REFUSE_SECONDS) -> None:
         """Accept offers (all on one agent) with operations; unused resources are declined

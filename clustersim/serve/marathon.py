@@ -17,7 +17,7 @@ errors are ``{"message": ...}``; a body that is no JSON answers 400 in Jackson's
 JSON's error keys when the RAML reader refuses it, ``Object is not valid`` with Marathon's
 messages when its validation does (:mod:`.marathonraml`), each with ``details`` naming the
 field (:mod:`.marathonquery`). Groups are :mod:`.marathongroups`,
-tasks :mod:`.marathontasks`,
+tasks :mod:`.marathontasks`, the launch queue :mod:`.marathonqueue`,
 the event stream ``/v2/events`` and ``/metrics`` :mod:`.marathonmonitor`.
 
 Versions are the wall-clock times of the changes that made them (:mod:`.marathonversions`),
@@ -39,14 +39,13 @@ from typing import Any
 from clustersim.marathon import Deployment, Marathon
 from clustersim.marathon.dcos import dcos_cluster
 from clustersim.marathon.framework import AppLockedError
-from clustersim.marathon.launchqueue import REASON_FUNNEL
 from clustersim.marathon.pathid import PathId
 from clustersim.marathon.runspec import RunSpec
-from clustersim.marathon.state import AppVersion, OfferStats
+from clustersim.marathon.state import AppVersion
 from clustersim.mesos import MesosCluster
 from clustersim.serve.core import ClusterTime, HttpError, Request, Response, WallClock
 from clustersim.serve.marathongroups import MarathonGroups
-from clustersim.serve.marathonjson import read_json
+from clustersim.serve.marathonjson import number, read_json
 from clustersim.serve.marathonmonitor import event_stream, metrics
 from clustersim.serve.marathonquery import (
     app_embeds,
@@ -55,6 +54,7 @@ from clustersim.serve.marathonquery import (
     invalid,
     label_selector,
 )
+from clustersim.serve.marathonqueue import MarathonQueue
 from clustersim.serve.marathonraml import FEATURES, check_app, check_apps
 from clustersim.serve.marathontasks import MarathonTasks
 from clustersim.serve.marathonversions import MarathonTime
@@ -92,7 +92,7 @@ def default_framework(nodes: int, seed: int = 0) -> MesosCluster:
     return cluster
 
 
-class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
+class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime):
     """Marathon's API over the first :class:`Marathon` framework registered on ``cluster``;
     ``epoch`` as in :class:`~clustersim.serve.core.WallClock`."""
 
@@ -239,12 +239,12 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
         out: dict[str, Any] = {k: manifest[k] for k in _APP_KEYS if k in manifest}
         if app is not None:
             spec = RunSpec.from_manifest(manifest, "App")
-            out.update({"instances": spec.instances, "cpus": _number(spec.cpus),
-                        "mem": _number(spec.mem), "disk": _number(spec.disk),
-                        "gpus": _number(spec.gpus),
-                        "backoffSeconds": _number(spec.backoff_seconds),
+            out.update({"instances": spec.instances, "cpus": number(spec.cpus),
+                        "mem": number(spec.mem), "disk": number(spec.disk),
+                        "gpus": number(spec.gpus),
+                        "backoffSeconds": number(spec.backoff_seconds),
                         "backoffFactor": spec.backoff_factor,
-                        "maxLaunchDelaySeconds": _number(spec.max_launch_delay_seconds)})
+                        "maxLaunchDelaySeconds": number(spec.max_launch_delay_seconds)})
             for key, value in _defaults(spec, app.service_ports).items():
                 if key == "portDefinitions" or key not in out:
                     out[key] = value
@@ -303,8 +303,8 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
                 merged = dict(self._stored_version(spec_id, body["version"],
                                                    named=False).manifest)
                 return self._change(lambda: framework.deploy(merged, force=force))
-            merged = self._updated_app({**body, "id": spec_id}, request.arg(
-                "partialUpdate", "true") != "false")
+            merged = self._updated_app({**body, "id": spec_id},
+                                       flag(request, "partialUpdate", default=True))
             return self._change(lambda: framework.deploy(merged, force=force),
                                 created=not exists)
         if not exists:
@@ -341,8 +341,8 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
         """The stored version of an app that ``version`` (as the client sends it) names;
         otherwise 404 ``App '/x' does not exist in version v`` (``AppNotFoundException``;
         ``AppsResource``'s rollback throws it without the version: ``named=False``)."""
-        number = self.times.number(version)
-        found = next((v for v in self.marathon.versions(spec_id) if v.number == number), None)
+        wanted = self.times.number(version)
+        found = next((v for v in self.marathon.versions(spec_id) if v.number == wanted), None)
         if found is None:
             raise HttpError(404, f"App '{spec_id}' does not exist"
                             + (f" in version {version}" if named else ""))
@@ -361,7 +361,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
         and ``PATCH /v2/apps`` (``patchMultiple``: existing apps only, 404 otherwise): one
         deployment for all, answered ``{version, deploymentId}``."""
         body = self._body(request)
-        partial = request.method == "PATCH" or request.arg("partialUpdate", "true") != "false"
+        partial = request.method == "PATCH" or flag(request, "partialUpdate", default=True)
         check_apps(body, partial=partial)
         updates = []
         for app in body:
@@ -371,45 +371,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
             updates.append(self._updated_app({**app, "id": spec_id}, partial))
         return self._change(lambda: self.marathon.deploy(updates, force=force), each_app=True)
 
-    # ---- queue, deployments -----------------------------------------------------------------
-
-    def _queue(self, request: Request, rest: str) -> Response:
-        if request.method == "DELETE" and rest.endswith("/delay"):
-            spec_id = str(PathId("/" + rest.removesuffix("/delay").strip("/")).resolve())
-            if not any(row["id"] == spec_id for row in self.marathon.queue()):
-                raise HttpError(404, f"Application {spec_id} not found in tasks queue.")
-            self.marathon.reset_delay(spec_id)
-            self.cluster.run(until=self.cluster.now)
-            return Response(204, b"")
-        if request.method != "GET" or rest:
-            raise HttpError(405, "HTTP 405 Method Not Allowed")
-        items = []
-        for row in self.marathon.queue():
-            offers = self.marathon.launch_attempt(row["id"])
-            items.append({"app": self._app_json(row["id"], []), "count": row["count"],
-                          "delay": {"timeLeftSeconds": round(row["delay"]),
-                                    "overdue": row["delay"] <= 0},
-                          "since": self.times.instant(offers.started_at),
-                          "processedOffersSummary": self._offers_summary(offers)})
-        return Response.json(200, {"queue": items})
-
-    def _offers_summary(self, offers: OfferStats) -> dict[str, Any]:
-        """``processedOffersSummary`` (``queue.raml``, ``raml/QueueInfoConversion.scala``):
-        the counts of the launch attempt, when an offer was last used and left unused, and
-        two funnels of :data:`REASON_FUNNEL` (each reason with the offers it declined and
-        those that reached it): over each agent's last unused offer, and over the attempt."""
-        last: dict[str, int] = {}
-        for reason in offers.last_offers.values():
-            last[reason] = last.get(reason, 0) + 1
-        summary: dict[str, Any] = {"processedOffersCount": offers.processed,
-                                   "unusedOffersCount": offers.unused}
-        for key, seconds in (("lastUnusedOfferAt", offers.last_unused_at),
-                             ("lastUsedOfferAt", offers.last_used_at)):
-            if seconds is not None:
-                summary[key] = self.times.instant(seconds)
-        summary["rejectSummaryLastOffers"] = _funnel(len(offers.last_offers), last)
-        summary["rejectSummaryLaunchAttempt"] = _funnel(offers.processed, offers.reasons)
-        return summary
+    # ---- deployments ----------------------------------------------------------------------
 
     def _deployments(self, request: Request, rest: str) -> Response:
         if request.method == "DELETE" and rest:
@@ -543,17 +505,6 @@ class MarathonBackend(MarathonGroups, MarathonTasks, ClusterTime):
         return Response.json(200, {"leader": "127.0.0.1:8080"})
 
 
-def _funnel(processed: int, declined: dict[str, int]) -> list[dict[str, Any]]:
-    """``declinedOfferSteps``: every reason of the funnel with the offers it declined and
-    the offers that reached it (``processed`` less those an earlier reason declined)."""
-    steps = []
-    for reason in REASON_FUNNEL:
-        steps.append({"reason": reason, "declined": declined.get(reason, 0),
-                      "processed": processed})
-        processed -= declined.get(reason, 0)
-    return steps
-
-
 def _defaults(spec: Any, service_ports: list[int]) -> dict[str, Any]:
     """The fields Marathon fills in when an app leaves them out, as ``GET /v2/apps`` shows
     them (the defaults of d2iq-archive/marathon ``docs/docs/rest-api/public/api/v2/types/
@@ -563,12 +514,12 @@ def _defaults(spec: Any, service_ports: list[int]) -> dict[str, Any]:
     out: dict[str, Any] = {
         "executor": "", "labels": {}, "requirePorts": spec.require_ports,
         "upgradeStrategy": {
-            "minimumHealthCapacity": _number(spec.upgrade.minimum_health_capacity),
-            "maximumOverCapacity": _number(spec.upgrade.maximum_over_capacity)},
+            "minimumHealthCapacity": number(spec.upgrade.minimum_health_capacity),
+            "maximumOverCapacity": number(spec.upgrade.maximum_over_capacity)},
         "killSelection": "YOUNGEST_FIRST",
         "unreachableStrategy": "disabled" if spec.unreachable is None else {
-            "inactiveAfterSeconds": _number(spec.unreachable[0]),
-            "expungeAfterSeconds": _number(spec.unreachable[1])}}
+            "inactiveAfterSeconds": number(spec.unreachable[0]),
+            "expungeAfterSeconds": number(spec.unreachable[1])}}
     if spec.network == "host":
         out["networks"] = [{"mode": "host"}]
         out["portDefinitions"] = [
@@ -577,11 +528,6 @@ def _defaults(spec: Any, service_ports: list[int]) -> dict[str, Any]:
              **({"labels": port.labels} if port.labels else {})}
             for port, service in zip(spec.ports, service_ports, strict=False)]
     return out
-
-
-def _number(value: float) -> float | int:
-    """A whole number as JSON writes Marathon's (``128``, not ``128.0``)."""
-    return int(value) if float(value).is_integer() else value
 
 
 def _require_command(app: dict[str, Any]) -> None:

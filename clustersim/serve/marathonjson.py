@@ -1,5 +1,6 @@
 """How Marathon reads a request body: Play JSON's ``Json.parse`` of the body's bytes over
-Jackson, with Jackson's own words when the body is no JSON.
+Jackson, with Jackson's own words when the body is no JSON; and how it writes a whole number
+(:func:`number`).
 
 Marathon 1.11 is built with Play JSON 2.8 and Jackson 2.10 (d2iq-archive/marathon
 ``project/Dependencies.scala``). Every resource that takes a body reads it as
@@ -45,7 +46,7 @@ from typing import Any
 
 from clustersim.serve.core import HttpError, Request
 
-__all__ = ["read_json"]
+__all__ = ["number", "read_json"]
 
 _SPACE = " \t\r\n"
 _DIGITS = "0123456789"
@@ -296,3 +297,8 @@ class _Scanner:
 def _kind(opener: str) -> str:
     """``JsonReadContext.typeDesc`` of the context ``opener`` starts."""
     return "Object" if opener == "{" else "Array"
+
+
+def number(value: float) -> float | int:
+    """A whole number as Marathon's JSON writes it (``128``, not ``128.0``)."""
+    return int(value) if float(value).is_integer() else value

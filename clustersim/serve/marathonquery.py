@@ -127,10 +127,17 @@ def group_embeds(values: Sequence[str]) -> tuple[set[str], set[str]]:
 
 
 def flag(request: Request, name: str, default: bool = False) -> bool:
-    """A boolean query parameter (``?force=true``); ``default`` when absent (the resource's
-    ``@DefaultValue``: ``false`` but for ``DELETE /v2/apps/<id>``'s ``force``)."""
+    """A boolean query parameter (``?force=true``) as Jersey 2 reads Marathon's
+    ``@QueryParam`` of Scala's ``Boolean`` (a Java ``boolean``: ``PrimitiveValueOfExtractor``
+    in eclipse-ee4j/jersey ``core-server/.../internal/inject/``): its first value, unless
+    that is absent or blank, goes to ``Boolean.valueOf``, which is true for ``true`` in any
+    case and false for anything else (``1``, ``yes``, `` true``), never an error; absent or
+    blank, the resource's ``@DefaultValue`` (``default``: ``false`` but for ``DELETE
+    /v2/apps/<id>``'s ``force`` and ``partialUpdate``)."""
     value = request.arg(name)
-    return default if value is None else value.lower() in ("true", "1")
+    if value is None or not value.strip():
+        return default
+    return value.lower() == "true"
 
 
 def _member(values: set[str], inside: bool) -> Callable[[str], bool]:

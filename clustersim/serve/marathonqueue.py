@@ -1,0 +1,137 @@
+"""The launch queue in Marathon's REST API: ``GET /v2/queue`` and ``DELETE
+/v2/queue/<id>/delay`` (d2iq-archive/marathon ``src/main/scala/mesosphere/marathon/api/v2/
+QueueResource.scala``, written by ``raml/QueueInfoConversion.scala`` from
+``core/launchqueue/LaunchStats.scala``'s statistics; ``docs/docs/rest-api/public/api/v2/
+types/queue.raml``): per app still launching, the app, the instances left to launch
+(``count``), its backoff ``delay``, ``since`` when it waits, and ``processedOffersSummary``,
+what the offers of its launch attempt came to; with ``?embed=lastUnusedOffers``
+(``QueueResource.EmbedLastUnusedOffers``) also ``lastUnusedOffers``, each agent's last offer
+that launched nothing, the offer as ``raml/OfferConversion.scala`` writes it (``types/
+offer.raml``: its resources with their role, the agent's attributes by type), with the reason
+and when.
+
+Simplified (what Marathon does instead): an unused offer's ``reason`` lists the first reason
+of the funnel that applies (Marathon lists every reason that applies).
+
+A mixin of :class:`~clustersim.serve.marathon.MarathonBackend`: it uses the backend's
+``marathon``, ``cluster``, ``times`` and ``_app_json``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from clustersim.marathon import Marathon
+from clustersim.marathon.launchqueue import REASON_FUNNEL, offer_role
+from clustersim.marathon.pathid import PathId
+from clustersim.marathon.state import OfferStats, UnusedOffer
+from clustersim.mesos import MesosCluster
+from clustersim.mesos.agents import parse_attribute
+from clustersim.serve.core import HttpError, Request, Response
+from clustersim.serve.marathonjson import number
+from clustersim.serve.marathonversions import MarathonTime
+
+__all__ = ["MarathonQueue"]
+
+EMBED_LAST_UNUSED_OFFERS = "lastUnusedOffers"
+"""The ``embed`` value that adds each item's ``lastUnusedOffers``
+(``QueueResource.EmbedLastUnusedOffers``)."""
+
+
+class MarathonQueue:
+    """The launch queue's routes of Marathon's API."""
+
+    marathon: Marathon
+    cluster: MesosCluster
+    times: MarathonTime
+
+    def _app_json(self, spec_id: str, embed: Collection[str]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _queue(self, request: Request, rest: str) -> Response:
+        if request.method == "DELETE" and rest.endswith("/delay"):
+            spec_id = str(PathId("/" + rest.removesuffix("/delay").strip("/")).resolve())
+            if not any(row["id"] == spec_id for row in self.marathon.queue()):
+                raise HttpError(404, f"Application {spec_id} not found in tasks queue.")
+            self.marathon.reset_delay(spec_id)
+            self.cluster.run(until=self.cluster.now)
+            return Response(204, b"")
+        if request.method != "GET" or rest:
+            raise HttpError(405, "HTTP 405 Method Not Allowed")
+        embed_offers = EMBED_LAST_UNUSED_OFFERS in request.query.get("embed", [])
+        items = []
+        for row in self.marathon.queue():
+            offers = self.marathon.launch_attempt(row["id"])
+            item = {"app": self._app_json(row["id"], []), "count": row["count"],
+                    "delay": {"timeLeftSeconds": int(row["delay"]),
+                              "overdue": row["delay"] <= 0},
+                    "since": self.times.instant(row["since"]),
+                    "processedOffersSummary": self._offers_summary(offers)}
+            if embed_offers:
+                item["lastUnusedOffers"] = [self._unused_offer(u)
+                                            for u in offers.last_offers.values()]
+            items.append(item)
+        return Response.json(200, {"queue": items})
+
+    def _offers_summary(self, offers: OfferStats) -> dict[str, Any]:
+        """``processedOffersSummary`` (``queue.raml``, ``raml/QueueInfoConversion.scala``):
+        the counts of the launch attempt, when an offer was last used and left unused, and
+        two funnels of :data:`REASON_FUNNEL` (each reason with the offers it declined and
+        those that reached it): over each agent's last unused offer, and over the attempt."""
+        last: dict[str, int] = {}
+        for unused in offers.last_offers.values():
+            last[unused.reason] = last.get(unused.reason, 0) + 1
+        summary: dict[str, Any] = {"processedOffersCount": offers.processed,
+                                   "unusedOffersCount": offers.unused}
+        for key, seconds in (("lastUnusedOfferAt", offers.last_unused_at),
+                             ("lastUsedOfferAt", offers.last_used_at)):
+            if seconds is not None:
+                summary[key] = self.times.instant(seconds)
+        summary["rejectSummaryLastOffers"] = _funnel(len(offers.last_offers), last)
+        summary["rejectSummaryLaunchAttempt"] = _funnel(offers.processed, offers.reasons)
+        return summary
+
+    def _unused_offer(self, unused: UnusedOffer) -> dict[str, Any]:
+        """One of ``lastUnusedOffers`` (``queue.raml``'s ``UnusedOffer``, written by
+        ``QueueInfoConversion``'s ``unusedOfferWrites`` and ``OfferConversion``)."""
+        offer = unused.offer
+        role = offer_role(offer)
+        resources: list[dict[str, Any]] = [
+            {"name": name, "role": role, "scalar": number(amount)}
+            for name, amount in offer.resources.scalars.items()]
+        resources += [{"name": name, "role": role, "ranges": _ranges(ranges)}
+                      for name, ranges in offer.resources.ranges.items()]
+        attributes = [_attribute(name, str(text)) for name, text in offer.attributes.items()]
+        return {"offer": {"id": offer.id, "hostname": offer.hostname, "agentId": offer.agent_id,
+                          "resources": resources, "attributes": attributes},
+                "reason": [unused.reason], "timestamp": self.times.instant(unused.at)}
+
+
+def _funnel(processed: int, declined: dict[str, int]) -> list[dict[str, Any]]:
+    """``declinedOfferSteps``: every reason of the funnel with the offers it declined and
+    the offers that reached it (``processed`` less those an earlier reason declined)."""
+    steps = []
+    for reason in REASON_FUNNEL:
+        steps.append({"reason": reason, "declined": declined.get(reason, 0),
+                      "processed": processed})
+        processed -= declined.get(reason, 0)
+    return steps
+
+
+def _ranges(ranges: Any) -> list[dict[str, int]]:
+    """Mesos value ranges as ``offer.raml``'s ``NumberRange``s."""
+    return [{"begin": begin, "end": end} for begin, end in ranges]
+
+
+def _attribute(name: str, text: str) -> dict[str, Any]:
+    """An agent attribute (Mesos' text syntax) as ``offer.raml``'s ``AgentAttribute``: its
+    ``scalar``, ``ranges``, ``set`` or ``text``, by the type Mesos reads it as."""
+    kind, value = parse_attribute(name, text)
+    if kind == "scalar":
+        value = number(value)
+    elif kind == "ranges":
+        value = _ranges(value)
+    elif kind == "set":
+        value = list(value)
+    return {"name": name, kind: value}

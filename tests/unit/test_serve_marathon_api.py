@@ -1,0 +1,166 @@
+"""Details of Marathon's REST API that a client sees whatever it deploys: the deployments'
+ids, how the query flags are read, and when ``GET /v2/queue`` says an app began waiting."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+import requests
+
+from clustersim.serve import serve
+
+EPOCH = 1_796_000_000.0
+"""A fixed Unix time for simulated second 0, so that instants are the same at every run."""
+_UUID4 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
+_APP = {"id": "/web", "cmd": "serve", "cpus": 0.1, "mem": 32, "instances": 2}
+
+
+@pytest.fixture
+def server():
+    with serve("marathon", nodes=3, speed=0, epoch=EPOCH) as server:
+        yield server
+
+
+def _stamp(seconds: float) -> str:
+    """Simulated ``seconds`` as Marathon writes an instant (milliseconds, UTC)."""
+    moment = datetime.fromtimestamp(EPOCH + seconds, UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def _deployment_ids(seed: int) -> list[str]:
+    """The ids of three deployments (create, scale, restart) on a fresh cluster."""
+    with serve("marathon", nodes=2, speed=0, seed=seed) as server:
+        created = requests.post(f"{server.url}/v2/apps", json=_APP, timeout=10)
+        server.step(30)
+        scaled = requests.put(f"{server.url}/v2/apps/web", json={"instances": 3}, timeout=10)
+        server.step(30)
+        restarted = requests.post(f"{server.url}/v2/apps/web/restart", timeout=10)
+        return [created.headers["Marathon-Deployment-Id"], scaled.json()["deploymentId"],
+                restarted.json()["deploymentId"]]
+
+
+def test_deployment_ids_are_uuids_and_the_same_in_every_run_of_a_seed():
+    """``DeploymentPlan.apply`` names a plan ``UUID.randomUUID().toString``; the simulator
+    named them ``deployment-1``, ``deployment-2``. Its ids are version-4 UUIDs that a seeded
+    run gives again (the labs and their stored outputs are seeded)."""
+    ids = _deployment_ids(seed=0)
+    assert all(_UUID4.fullmatch(i) for i in ids) and len(set(ids)) == 3
+    assert _deployment_ids(seed=0) == ids
+    assert set(_deployment_ids(seed=1)).isdisjoint(ids)
+
+
+def test_a_deployment_is_listed_shown_in_events_and_cancelled_by_its_uuid(server):
+    created = requests.post(f"{server.url}/v2/apps", json={**_APP, "cpus": 64}, timeout=10)
+    plan = created.headers["Marathon-Deployment-Id"]
+    [running] = requests.get(f"{server.url}/v2/deployments", timeout=10).json()
+    assert running["id"] == plan and running["affectedApps"] == ["/web"]
+    framework = server.backend.marathon
+    assert any(e.object == f"deployment/{plan}" for e in framework.events
+               if e.reason == "deployment_info")
+    cancelled = requests.delete(f"{server.url}/v2/deployments/{plan}?force=true", timeout=10)
+    assert cancelled.status_code == 202
+    assert requests.get(f"{server.url}/v2/deployments", timeout=10).json() == []
+    # the event's object names the deployment; its message need not (a table of messages
+    # cut at a column's width showed the UUID and lost what happened)
+    [ended] = [e for e in framework.events if e.reason == "deployment_failed"]
+    assert (ended.object, ended.message) == (f"deployment/{plan}",
+                                             "Deployment was cancelled without a rollback")
+
+
+@pytest.mark.parametrize(("value", "forced"), [
+    ("true", True), ("TRUE", True), ("True", True),
+    ("1", False), ("yes", False), ("%20true", False), ("false", False)])
+def test_force_is_true_only_for_true_in_any_case(server, value, forced):
+    """Jersey reads ``@QueryParam("force") force: Boolean`` with ``Boolean.valueOf``: true
+    for ``true`` in any case, false for anything else, never an error. The simulator took
+    ``1`` for true, so ``?force=1`` overrode the deployment lock that it must not."""
+    requests.post(f"{server.url}/v2/apps", json={**_APP, "cpus": 64}, timeout=10)
+    changed = requests.put(f"{server.url}/v2/apps/web?force={value}", json={"instances": 1},
+                           timeout=10)
+    assert changed.status_code == (200 if forced else 409)
+
+
+@pytest.mark.parametrize(("query", "forced"), [("", True), ("?force=", True),
+                                               ("?force=%20", True), ("?force=0", False),
+                                               ("?force=False", False)])
+def test_an_app_is_deleted_by_force_unless_force_reads_false(server, query, forced):
+    """``AppsResource.delete``'s ``@DefaultValue("true") force``: absent or blank, the
+    default; any value but ``true`` reads false, and a locked app is then refused."""
+    requests.post(f"{server.url}/v2/apps", json={**_APP, "cpus": 64}, timeout=10)
+    deleted = requests.delete(f"{server.url}/v2/apps/web{query}", timeout=10)
+    assert deleted.status_code == (200 if forced else 409)
+
+
+@pytest.mark.parametrize(("query", "instances"), [("", 3), ("?partialUpdate=true", 3),
+                                                  ("?partialUpdate=0", 1),
+                                                  ("?partialUpdate=FALSE", 1)])
+def test_partial_update_reads_as_jersey_reads_a_boolean(server, query, instances):
+    """``PUT /v2/apps/<id>``'s ``@DefaultValue("true") partialUpdate``: ``0`` and ``FALSE``
+    are not ``true``, so the body replaces the app (its instance count falls back to the
+    default, 1); the simulator merged unless the value was exactly ``false``."""
+    requests.post(f"{server.url}/v2/apps", json={**_APP, "instances": 3}, timeout=10)
+    server.step(30)
+    changed = requests.put(f"{server.url}/v2/apps/web{query}", json={"cmd": "serve2"},
+                           timeout=10)
+    assert changed.status_code == 200
+    app = requests.get(f"{server.url}/v2/apps/web", timeout=10).json()["app"]
+    assert (app["cmd"], app["instances"]) == ("serve2", instances)
+
+
+def test_the_queue_says_since_when_an_instance_waits_even_without_offers():
+    """``since`` is ``LaunchStats``' ``startedAt``: the earliest time one of the app's
+    waiting instances entered the launch queue, whether or not an offer came since. The
+    simulator gave the time of the launch attempt's first offer, and the time of the
+    request while none had come: here the only agent is lost, so none comes."""
+    with serve("marathon", nodes=1, speed=0, epoch=EPOCH) as server:
+        requests.post(f"{server.url}/v2/apps", json={**_APP, "instances": 1}, timeout=10)
+        server.step(10)
+        cluster = server.backend.cluster
+        with server.lock:
+            cluster.fail_agent(cluster.agents[0].name)
+        server.step(300)
+        [instance] = server.backend.marathon.instances("/web")
+        assert instance.state == "Scheduled" and 10 < instance.scheduled_at < 300
+        for _ in range(2):
+            [item] = requests.get(f"{server.url}/v2/queue", timeout=10).json()["queue"]
+            assert item["since"] == _stamp(instance.scheduled_at)
+            assert item["processedOffersSummary"]["processedOffersCount"] == 0
+            server.step(60)
+
+
+def test_the_queue_delay_is_whole_seconds_left_cut_down(server):
+    """``QueueDelay``'s ``timeLeftSeconds`` is ``math.max(0, timeLeft.toSeconds)``: a
+    ``FiniteDuration`` cut to whole seconds, not rounded (the simulator said 1 for 0.6 s)."""
+    requests.post(f"{server.url}/v2/apps", json={**_APP, "cpus": 64}, timeout=10)
+    app = server.backend.marathon.apps["/web"]
+    with server.lock:
+        app.backoff.until = server.backend.now + 0.6
+    [item] = requests.get(f"{server.url}/v2/queue", timeout=10).json()["queue"]
+    assert item["delay"]["timeLeftSeconds"] == 0
+
+
+def test_the_queue_embeds_each_agents_last_unused_offer(server):
+    """``?embed=lastUnusedOffers`` (``QueueResource.EmbedLastUnusedOffers``) adds, per app,
+    each agent's last offer that launched nothing: the offer as ``OfferConversion`` writes
+    it (resources with their role, the agent's attributes by type), why and when. The
+    simulator ignored the embed."""
+    requests.post(f"{server.url}/v2/apps", json={**_APP, "cpus": 64}, timeout=10)
+    server.step(5)
+    [plain] = requests.get(f"{server.url}/v2/queue", timeout=10).json()["queue"]
+    assert "lastUnusedOffers" not in plain
+    [item] = requests.get(f"{server.url}/v2/queue?embed=lastUnusedOffers",
+                          timeout=10).json()["queue"]
+    unused = item["lastUnusedOffers"]
+    agents = {a.id: a for a in server.backend.cluster.agents}
+    assert sorted(u["offer"]["agentId"] for u in unused) == sorted(agents)
+    for each in unused:
+        offer, agent = each["offer"], agents[each["offer"]["agentId"]]
+        assert list(each) == ["offer", "reason", "timestamp"]
+        assert each["reason"] == ["InsufficientCpus"] and offer["hostname"] == agent.hostname
+        assert each["timestamp"] <= item["processedOffersSummary"]["lastUnusedOfferAt"]
+        resources = {r["name"]: r for r in offer["resources"]}
+        assert resources["cpus"] == {"name": "cpus", "role": "*", "scalar": 4}
+        assert resources["ports"]["ranges"][0] == {"begin": 1025, "end": 2180}
+        assert offer["attributes"] == [{"name": "rack", "text": agent.attributes["rack"]}]
