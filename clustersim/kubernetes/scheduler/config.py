@@ -4,8 +4,10 @@ Upstream: kubernetes/kubernetes ``pkg/scheduler/apis/config/v1/default_plugins.g
 (``mergePlugins``: defaults minus ``disabled``, ``*`` disabling all, plus ``enabled``),
 ``pkg/scheduler/framework/runtime/framework.go`` (``expandMultiPointPlugins``: plugins enabled
 at one extension point run first there, then the multiPoint ones) and docs
-https://kubernetes.io/docs/reference/scheduling/config/ . Takes the whole document (its first
-profile, or the one named ``default-scheduler``), one profile, or YAML text of either.
+https://kubernetes.io/docs/reference/scheduling/config/ . Takes the whole document (the profile
+named ``default-scheduler``, else the first: :func:`_profile_to_run`), one profile, or YAML text
+of either; a profile schedules only the Pods whose ``schedulerName`` it carries
+(:meth:`Profile.handles`).
 ``percentageOfNodesToScore`` (global, or the chosen profile's, which wins) is honoured when a
 configuration sets it (see :func:`num_feasible_nodes_to_find`); left unset, the simulator
 scores every feasible node, as ``percentageOfNodesToScore: 100`` would, whereas upstream's
