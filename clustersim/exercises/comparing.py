@@ -148,8 +148,21 @@ def check_soft_spread(manifest: object) -> None:
                     "Keep a rule that spreads them (a preferred anti-affinity or a spread "
                     "constraint over kubernetes.io/hostname).")
     pod_spec = ((deployment["spec"].get("template") or {}).get("spec")) or {}
-    if not ((pod_spec.get("affinity") or {}).get("podAntiAffinity")
-            or pod_spec.get("topologySpreadConstraints")):
+    anti = (pod_spec.get("affinity") or {}).get("podAntiAffinity") or {}
+    spread = [c for c in pod_spec.get("topologySpreadConstraints") or [] if isinstance(c, Mapping)]
+    hard = [c for c in spread if c.get("whenUnsatisfiable") == "DoNotSchedule"]
+    if hard or anti.get("requiredDuringSchedulingIgnoredDuringExecution"):
+        rule = ("whenUnsatisfiable: DoNotSchedule" if hard
+                else "requiredDuringSchedulingIgnoredDuringExecution")
+        raise Wrong(f"Nothing is Pending here, but {rule} is a hard rule: the scheduler "
+                    "filters out every node that would break it, so when the nodes cannot "
+                    "satisfy it (a node down, more copies than the rule allows) the next Pod "
+                    "stays Pending instead of being placed anyway.",
+                    "A soft rule only scores nodes: use whenUnsatisfiable: ScheduleAnyway, or "
+                    "preferredDuringSchedulingIgnoredDuringExecution (with a weight and a "
+                    "podAffinityTerm).")
+    if not (anti.get("preferredDuringSchedulingIgnoredDuringExecution")
+            or any(c.get("whenUnsatisfiable") == "ScheduleAnyway" for c in spread)):
         raise Wrong("The Pods spread, but no rule of yours asks for it: the scheduler's default "
                     "spreading (PodTopologySpread's built-in constraints) only scores nodes, "
                     "and gives way to other scores on a busy cluster.",
@@ -210,9 +223,14 @@ def check_pinned_volume(stack: object) -> None:
     swarm = SwarmCluster(storage_nodes(), seed=0)
     run_stack(swarm, stack, 30, hint="A constraint reads node.labels.storage == db (with ==).")
     running = [t for t in swarm.snapshot().tasks if t.owner == "shop_db" and t.node]
+    if len(running) > 1:
+        raise Wrong(f"db runs {len(running)} tasks (on {', '.join(t.node for t in running)}): "
+                    "each replica writes its own local volume, so they hold different data.",
+                    "Keep deploy.replicas: 1; a single-writer database with a local volume "
+                    "runs one task.")
     if [t.node for t in running] != ["node-2"]:
-        where = ", ".join(t.node for t in running) or "nowhere"
-        raise Wrong(f"db runs on {where}, not on node-2 alone.",
+        where = f"on {running[0].node}" if running else "nowhere"
+        raise Wrong(f"db runs {where}, not on node-2, where its data is.",
                     "A local volume is created empty on whichever node runs the task: pin the "
                     "service with deploy.placement.constraints: [node.labels.storage == db] "
                     "and keep one replica.")
@@ -322,7 +340,7 @@ def check_tested_limits(answer: object) -> None:
         return
     if truth - mine:
         missed = sorted(truth - mine)[0]
-        raise Wrong(f"The plan exceeds {missed!r} too.",
+        raise Wrong(f"The plan {'also ' if mine & truth else ''}exceeds {missed!r}.",
                     f"Multiply it out: {missed} is {values[missed]:,} against a threshold of "
                     f"{_LIMITS[missed]:,}.")
     extra = sorted(mine - truth)[0]

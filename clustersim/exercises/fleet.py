@@ -27,6 +27,14 @@ def _strategy(config: Any) -> tuple[str, bool]:
         raise Wrong(f"The scheduler would refuse this configuration: {err}",
                     "Compare with the configuration the lab prints from "
                     "PROFILES['MostAllocated'].") from None
+    if profile.scheduler_name != "default-scheduler":
+        name = profile.scheduler_name
+        raise Wrong(f"The profile kube-scheduler would run is named {name!r}: it schedules only "
+                    f"Pods whose spec.schedulerName is {name!r}. The fleet's Pods keep the "
+                    "default, default-scheduler, which no profile of yours has: they would "
+                    "stay Pending, with no event at all.",
+                    "Name the profile default-scheduler, or leave schedulerName out of a lone "
+                    "profile (kube-scheduler then names it default-scheduler).")
     return strategy, "NodeResourcesFit" in profile.points.get("score", ())
 
 

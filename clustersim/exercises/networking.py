@@ -17,6 +17,7 @@ from typing import Any
 from clustersim.clusters import demo_nodes
 from clustersim.exercises.answers import load_answer, whole_number
 from clustersim.exercises.checker import Wrong, checker
+from clustersim.kubernetes.objects import container_port
 from clustersim.manifests import ManifestError
 from clustersim.quantity import parse_quantity
 
@@ -135,10 +136,10 @@ def _check_container(container: Mapping[str, Any]) -> None:
         raise Wrong("No hostPort is needed: every pod has its own IP, so pods on one node can "
                     "all listen on 8080 (Marathon's hostPort 0 only existed to avoid "
                     "conflicts on a shared host IP).", "Remove hostPort.")
-    _check_probe(container.get("readinessProbe"))
+    _check_probe(container.get("readinessProbe"), container)
 
 
-def _check_probe(probe: Any) -> None:
+def _check_probe(probe: Any, container: Mapping[str, Any]) -> None:
     """The app's MESOS_HTTP health check on /healthz becomes an httpGet readiness probe."""
     wanted = "readinessProbe: {httpGet: {path: /healthz, port: 8080}}"
     if not isinstance(probe, Mapping) or not probe:
@@ -151,10 +152,15 @@ def _check_probe(probe: Any) -> None:
                     "(a tcpSocket probe only sees that the port accepts connections).",
                     f"Use an httpGet probe: {wanted}.")
     get = probe["httpGet"] if isinstance(probe["httpGet"], Mapping) else {}
-    if get.get("port") not in (8080, "http"):
-        raise Wrong(f"The readiness probe asks port {get.get('port')!r}, where the container "
-                    "does not listen: every probe would fail and no pod would become ready.",
-                    "Probe the containerPort 8080 (or its name, http): the health check's "
+    port = get.get("port")
+    if container_port([container], port) != 8080:
+        unnamed = isinstance(port, str) and container_port([container], port) is None
+        raise Wrong(f"The readiness probe asks port {port!r}, "
+                    + ("but the container has no port of that name: the kubelet could not "
+                       "resolve it" if unnamed else "where the container does not listen")
+                    + ": every probe would fail and no pod would become ready.",
+                    "Probe the containerPort 8080, or the name you give it in the container's "
+                    "ports (ports: [{containerPort: 8080, name: http}]): the health check's "
                     "portIndex 0 is the app's first port mapping.")
     if get.get("path") != "/healthz":
         raise Wrong(f"The readiness probe asks path {get.get('path', '/')!r}; the app's health "
@@ -162,17 +168,21 @@ def _check_probe(probe: Any) -> None:
                     "Set httpGet.path: /healthz (the health check's path).")
 
 
-def _check_service(service: Mapping[str, Any]) -> None:
+def _check_service(service: Mapping[str, Any], container: Mapping[str, Any]) -> None:
     ports = service["spec"].get("ports") or []
     if not any(p.get("port") == 10101 for p in ports):
         raise Wrong("Clients reached the app on its service port 10101 through marathon-lb; "
                     "give the Service port 10101.", "ports: [{port: 10101, targetPort: 8080}]")
     port = next(p for p in ports if p.get("port") == 10101)
     _check_node_ports(service["spec"].get("type", "ClusterIP"), ports)
-    if port.get("targetPort", 10101) not in (8080, "http"):
-        raise Wrong(f"The Service sends port 10101 to the pods' port "
-                    f"{port.get('targetPort', 10101)!r}, where nothing listens.",
-                    "Set targetPort: 8080 (the containerPort), or its name.")
+    target = port.get("targetPort", 10101)
+    resolved = container_port([container], target, port.get("protocol", "TCP"))
+    if resolved != 8080:
+        raise Wrong(f"The Service sends port 10101 to the pods' port {target!r}, "
+                    + ("but no container port has that name, so the Service gets no "
+                       "endpoint port for it." if resolved is None else "where nothing listens."),
+                    "Set targetPort: 8080 (the containerPort), or the name given to it in the "
+                    "container's ports (ports: [{containerPort: 8080, name: http}]).")
 
 
 def _check_node_ports(kind: Any, ports: list[Mapping[str, Any]]) -> None:
@@ -213,8 +223,9 @@ def check_translation(text: object) -> None:
     if deployment["spec"].get("replicas", 1) != CATALOG_APP["instances"]:
         raise Wrong(f"The Deployment runs {deployment['spec'].get('replicas', 1)} replica(s); "
                     "the app has 3 instances.", "instances becomes spec.replicas.")
-    _check_container(_container(deployment))
-    _check_service(service)
+    container = _container(deployment)
+    _check_container(container)
+    _check_service(service, container)
     cluster = KubernetesCluster(demo_nodes("kubernetes"), seed=0)
     cluster.apply(text)
     cluster.run(until=120)

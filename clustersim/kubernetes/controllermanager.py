@@ -6,8 +6,9 @@ Upstream: kube-controller-manager (``cmd/kube-controller-manager``) runs each co
 :mod:`clustersim.kubernetes.controllers` against the objects it watches until they match
 their spec; here every controller syncs every object of its kinds, in the order of
 :data:`~clustersim.kubernetes.controllers.CONTROLLERS`, and the loop repeats until a pass
-changes nothing. The kube-scheduler (``pkg/scheduler/schedule_one.go``) takes pending pods in
-priority order (``PrioritySort``), binds them or runs the PostFilter step (DefaultPreemption,
+changes nothing. The kube-scheduler (``pkg/scheduler/schedule_one.go``) takes the pending
+pods its profile handles (their ``schedulerName``: ``Profile.handles``) in priority order
+(``PrioritySort``), binds them or runs the PostFilter step (DefaultPreemption,
 :mod:`clustersim.kubernetes.scheduler.preemption`), and retries an unschedulable pod only
 after an event that may make it fit (its queueing hints). Upstream these are separate
 processes that act within milliseconds; here they act at the current simulated instant. This
@@ -161,6 +162,7 @@ class ControllerManager(NodeLifecycle):
 
     def _schedule_pending(self) -> None:
         pending = [p for p in self.objects("Pod") if not p["spec"].get("nodeName")
+                   and self.scheduler.profile.handles(p)
                    and not is_terminating(p) and not pre_enqueue(p)]
         pending.sort(key=lambda p: (-int(p["spec"].get("priority") or 0),
                                     p["metadata"]["creationTimestamp"], p["metadata"]["uid"]))

@@ -240,7 +240,8 @@ def fill(profile: str = "LeastAllocated", *, nodes: int = 5_000, pods: int = 60_
     """Place the seeded stream of ``pods`` pods (:func:`pod_stream`, request sizes drawn from
     ``cpu`` and ``memory``) on a fresh seeded fleet under ``profile`` (a key of
     :data:`PROFILES`, or any label when ``config``, a KubeSchedulerConfiguration, is given),
-    with a snapshot after each of ``levels`` even steps."""
+    with a snapshot after each of ``levels`` even steps. A pod whose ``schedulerName`` the
+    profile does not carry is not scheduled (``Profile.handles``) and counts as failed."""
     if config is None and profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}; use one of {', '.join(PROFILES)}")
     checkpoints = _levels(pods, levels)
@@ -252,8 +253,8 @@ def fill(profile: str = "LeastAllocated", *, nodes: int = 5_000, pods: int = 60_
     scheduler = Scheduler(PROFILES[profile] if config is None else config, random.Random(seed))
     out, failed, step = [], 0, 0
     for count, pod in enumerate(pod_stream(pods, seed, cpu=cpu, memory=memory), start=1):
-        result = scheduler.schedule(pod, fleet)
-        if result.node is None:
+        result = scheduler.schedule(pod, fleet) if scheduler.profile.handles(pod) else None
+        if result is None or result.node is None:
             failed += 1
         else:
             by_name[result.node].add_pod(pod)

@@ -16,6 +16,8 @@ simulator needs:
 - ``metadata.generation``, which the API server sets on the kinds whose registry strategy
   keeps one (:data:`GENERATION_KINDS`) and counts up on a spec change
   (:func:`count_generation`);
+- the container port a Service's ``targetPort`` or a probe's ``port`` names
+  (:func:`container_port`);
 - a new pod from a template (``pkg/controller/controller_utils.go``,
   ``GetPodFromTemplate``) and the defaults the API server applies to a pod, including the
   ``DefaultTolerationSeconds`` admission plugin
@@ -38,6 +40,7 @@ __all__ = [
     "DEFAULT_TOLERATION_SECONDS",
     "GENERATION_KINDS",
     "condition",
+    "container_port",
     "controller_of",
     "count_generation",
     "full_name",
@@ -131,6 +134,29 @@ def controller_of(obj: Mapping[str, Any]) -> dict[str, Any] | None:
     for ref in (obj.get("metadata") or {}).get("ownerReferences") or []:
         if ref.get("controller"):
             return ref
+    return None
+
+
+def container_port(containers: Iterable[Mapping[str, Any]], port: object,
+                   protocol: str | None = None) -> int | None:
+    """The port number ``port`` stands for in ``containers``: a number is itself; a name is
+    the ``containerPort`` of the first ``ports[]`` entry of that ``name`` (and of that
+    ``protocol``, TCP when the entry gives none, if one is given); None when no entry has it.
+
+    A Service's ``targetPort`` is resolved over every container of each Pod, protocol
+    included (kubernetes/kubernetes ``pkg/api/v1/pod/util.go``, ``FindPort``); a probe's
+    ``httpGet.port`` or ``tcpSocket.port`` over its own container only
+    (``pkg/probe/util.go``, ``ResolveContainerPort``)."""
+    if isinstance(port, int) and not isinstance(port, bool):
+        return port
+    if not isinstance(port, str):
+        return None
+    for container in containers:
+        for entry in container.get("ports") or []:
+            if entry.get("name") == port and (
+                    protocol is None or entry.get("protocol", "TCP") == protocol):
+                number = entry.get("containerPort")
+                return number if isinstance(number, int) else None
     return None
 
 

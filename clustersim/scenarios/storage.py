@@ -12,8 +12,9 @@
   https://kubernetes.io/docs/concepts/cluster-administration/node-shutdown/), then the pod
   is recreated with the same claim. ``zonal=True`` stands for a zonal disk (EBS, GCE PD,
   Azure Disk): its PersistentVolume carries node affinity for its zone, which the
-  scheduler's VolumeBinding plugin enforces; the simulator has no PersistentVolumes, so the
-  same zone rule is written into the pod template. ``zonal=False`` stands for storage that
+  scheduler's VolumeBinding plugin enforces; the simulator's provisioned PersistentVolumes
+  carry no node affinity (:mod:`clustersim.kubernetes.persistentvolumes`), so the same zone
+  rule is written into the pod template. ``zonal=False`` stands for storage that
   attaches anywhere (a regional disk, NFS, Ceph).
 - Marathon: a resident app with a local persistent volume
   (https://mesosphere.github.io/marathon/docs/persistent-volumes.html): its instance holds a

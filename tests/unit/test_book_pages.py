@@ -166,3 +166,36 @@ def test_the_kubernetes_chapter_says_which_score_plugins_its_probe_shows() -> No
     assert "Three plugins appear." in text and len(shown) == 3
     assert "TaintToleration" in shown and "would give every node the same score" not in text
     assert "ImageLocality" in NOT_SIMULATED and "The simulator does not run it" in text
+
+
+_SYSTEMS = re.compile(r"swarm|kubernetes|mesos|marathon", re.IGNORECASE)
+_DELIMITER = re.compile(r"^\|[-| :]+\|$")
+
+
+def _system_tables(page: Path) -> list[tuple[int, str]]:
+    """(line number, what follows) for each table whose header names two systems or more."""
+    lines = page.read_text("utf-8").splitlines()
+    found, i = [], 0
+    while i < len(lines):
+        if lines[i].startswith("|") and i + 1 < len(lines) and _DELIMITER.match(lines[i + 1]):
+            end = next((j for j in range(i, len(lines)) if not lines[j].startswith("|")),
+                       len(lines))
+            names = {n.lower().replace("marathon", "mesos")
+                     for n in _SYSTEMS.findall(lines[i])}
+            if len(names) >= 2:
+                found.append((i + 1, " ".join(lines[end:end + 8])))
+            i = end
+        else:
+            i += 1
+    return found
+
+
+def test_every_table_comparing_the_systems_gives_its_sources_and_their_date() -> None:
+    # A comparison is a status claim: CONTRIBUTING asks for a source and an "as of" date.
+    pages = [*sorted((ROOT / "book").glob("comparing/*.md")),
+             *sorted((ROOT / "book").glob("choosing/*.md")),
+             ROOT / "book" / "foundations" / "orchestration.md"]
+    undated = [f"{page.relative_to(ROOT)}:{line}" for page in pages
+               for line, after in _system_tables(page)
+               if "Source" not in after or "as of" not in after]
+    assert not undated, f"comparison tables without a dated Sources line: {undated}"

@@ -3,6 +3,9 @@ answers pass; nothing a learner types gives a traceback."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from clustersim.exercises import comparing as ex
@@ -106,6 +109,15 @@ def test_soft_spread_soft_rules_pass(affinity: str) -> None:
     assert ex.check_soft_spread(WEB.format(affinity=affinity)).passed
 
 
+def test_soft_spread_refuses_do_not_schedule_although_nothing_is_pending() -> None:
+    # maxSkew 1 places 3 Pods on 2 nodes as 2 + 1, so nothing stays Pending; the rule is
+    # still hard (the PodTopologySpread filter), which the chapter teaches.
+    hard = SPREAD_SOFT.replace("ScheduleAnyway", "DoNotSchedule")
+    feedback = ex.check_soft_spread(WEB.format(affinity=hard))
+    assert not feedback.passed and "DoNotSchedule is a hard rule" in feedback.message
+    assert "ScheduleAnyway" in feedback.hint
+
+
 def test_storage_emptydir_as_pinned_gets_its_hint() -> None:
     answer = dict(ex.STORAGE_KINDS) | {"Kubernetes emptyDir": "pinned"}
     feedback = ex.check_storage_kinds(answer)
@@ -127,6 +139,9 @@ def test_tested_limits_missing_and_extra() -> None:
     extra = ex.check_tested_limits(["total_pods", "total_containers", "nodes"])
     assert not extra.passed and "5,000" in extra.hint
     assert ex.check_tested_limits(("total_containers", "total_pods")).passed
+    assert "also exceeds" in missing.message
+    none = ex.check_tested_limits([])
+    assert not none.passed and none.message == "The plan exceeds 'total_containers'."
 
 
 def test_workload_kinds_daemonset_confusion() -> None:
@@ -212,6 +227,13 @@ def test_pinned_volume_without_a_constraint_lands_elsewhere() -> None:
     assert "empty" in feedback.hint
 
 
+def test_pinned_volume_with_two_replicas_says_there_are_two_tasks() -> None:
+    label = "      placement: {constraints: [node.labels.storage == db]}\n"
+    feedback = ex.check_pinned_volume(_db(label).replace("replicas: 1", "replicas: 2"))
+    assert not feedback.passed and "db runs 2 tasks (on node-2, node-2)" in feedback.message
+    assert "replicas: 1" in feedback.hint
+
+
 def test_pinned_volume_label_or_hostname_constraint_passes() -> None:
     label = "      placement: {constraints: [node.labels.storage == db]}\n"
     hostname = "      placement: {constraints: [node.hostname == node-2]}\n"
@@ -269,3 +291,15 @@ def test_limit_names_are_read_regardless_of_case() -> None:
     from clustersim.exercises.comparing import check_tested_limits
 
     assert check_tested_limits(["Total_Pods", " total_containers"])
+
+
+def test_no_claim_mixes_in_a_term_the_case_study_calls_garbled() -> None:
+    # A claim judged "wrong" must not carry words the chapter lists as garbled (claim 6 once
+    # read "needs two separate networks and works by deploying an overlay network").
+    page = Path(__file__).parents[2] / "book" / "comparing" / "case-study-2019.md"
+    rows = [line for line in page.read_text().splitlines() if line.startswith('| "')]
+    garbled = {term for row in rows for term in re.findall(r'"([^"]+)"', row.split("|")[1])}
+    assert "two separate networks" in garbled
+    for number in range(1, len(ex.CLAIMS) + 1):
+        text = ex.claim_text(number)
+        assert not [t for t in garbled if t in text], (number, text)

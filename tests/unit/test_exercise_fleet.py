@@ -66,3 +66,23 @@ def test_node_counts_pass_and_fail_with_the_right_hints() -> None:
     assert not floor.passed and "5% floor applies only" in floor.hint
     assert not check_nodes_scored({"2000 nodes, default": None, "5000 nodes, 3%": 150}).passed
     assert not check_nodes_scored([680, 150]).passed
+
+
+@pytest.mark.parametrize("config", [
+    PACKING.replace("schedulerName: default-scheduler", "schedulerName: my-scheduler"),
+    PACKING.replace("- schedulerName: default-scheduler", "- schedulerName: my-scheduler\n"
+                    "- schedulerName: other"),
+])
+def test_a_profile_of_another_name_leaves_the_default_pods_pending(config: str) -> None:
+    # Pods name default-scheduler unless they say otherwise; a profile of another name does not
+    # schedule them (upstream's responsibleForPod), so its packing would place nothing.
+    feedback = check_bin_packing_profile(config)
+    assert not feedback.passed
+    assert "'my-scheduler'" in feedback.message
+    assert "Name the profile default-scheduler" in feedback.hint
+
+
+def test_a_lone_profile_without_a_name_is_the_default_scheduler() -> None:
+    feedback = check_bin_packing_profile(PACKING.replace("- schedulerName: default-scheduler\n"
+                                                         "  pluginConfig:", "- pluginConfig:"))
+    assert feedback.passed, feedback

@@ -170,3 +170,30 @@ def test_instances_in_quotes_are_told_to_drop_them() -> None:
 
     feedback = check_host_port_app({**FIXED_PORT_APP, "instances": "8"})
     assert not feedback and "Drop the quotes" in feedback.hint
+
+
+_WEB = GOOD.replace("name: http}", "name: web}")
+
+
+@pytest.mark.parametrize("text", [
+    _WEB.replace("targetPort: 8080", "targetPort: web"),
+    _WEB.replace("port: 8080}\n", "port: web}\n"),
+    GOOD.replace("targetPort: 8080", "targetPort: http").replace("port: 8080}\n", "port: http}\n"),
+])
+def test_a_port_name_is_resolved_against_the_containers_ports(text) -> None:
+    # FindPort (Service targetPort) and ResolveContainerPort (probe port) look the name up in
+    # ports[].name: any valid name works, not only "http".
+    assert check_translation(text)
+
+
+@pytest.mark.parametrize(("old", "new", "words"), [
+    ("targetPort: 8080", "targetPort: http", "no container port has that name"),
+    ("port: 8080}\n", "port: http}\n", "no port of that name"),
+])
+def test_a_name_no_container_port_carries_is_refused(old, new, words) -> None:
+    # without a name in ports[], "http" resolves to nothing: the kubelet's probe and the
+    # EndpointSlice controller both fail to find the port.
+    text = GOOD.replace(", name: http}", "}").replace(old, new)
+    feedback = check_translation(text)
+    assert not feedback and words in feedback.message
+    assert "name: http" in feedback.hint

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from clustersim.kubernetes.objects import pod_template_hash
+from clustersim.kubernetes.objects import container_port, pod_template_hash
 
 TEMPLATE = {"metadata": {"labels": {"app": "web"}},
             "spec": {"containers": [{"name": "c", "image": "nginx:1.25"}]}}
@@ -32,3 +32,16 @@ def test_pod_template_hash_is_fnv_1a_of_the_canonical_json() -> None:
         value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
     alphabet = "bcdfghjklmnpqrstvwxz2456789"
     assert pod_template_hash({}) == "".join(alphabet[ord(d) % len(alphabet)] for d in str(value))
+
+
+def test_container_port_resolves_names_as_find_port_does() -> None:
+    # pkg/api/v1/pod/util.go FindPort: a name over every container, protocol included (TCP
+    # when a port gives none); a number is itself; an unknown name resolves to nothing.
+    containers = [{"name": "a", "ports": [{"containerPort": 53, "name": "dns",
+                                           "protocol": "UDP"}]},
+                  {"name": "b", "ports": [{"containerPort": 8053, "name": "dns"}]}]
+    assert container_port(containers, "dns", "TCP") == 8053
+    assert container_port(containers, "dns", "UDP") == 53
+    assert container_port(containers, "dns") == 53
+    assert container_port(containers, 9090) == 9090
+    assert container_port(containers, "metrics") is None

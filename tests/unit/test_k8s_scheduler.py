@@ -288,3 +288,47 @@ def test_a_removed_configuration_version_is_refused(version: str, removed: str) 
     with pytest.raises(ValueError, match=f"removed in Kubernetes {removed}"):
         load_profile(config)
     assert load_profile({**config, "apiVersion": "kubescheduler.config.k8s.io/v1"})
+
+
+def _named(*names: str | None) -> dict:
+    return {"apiVersion": "kubescheduler.config.k8s.io/v1", "kind": "KubeSchedulerConfiguration",
+            "profiles": [{} if n is None else {"schedulerName": n} for n in names]}
+
+
+def test_a_profile_takes_its_name_from_defaulting_and_runs_by_name() -> None:
+    # SetDefaults_KubeSchedulerConfiguration names a lone unnamed profile default-scheduler;
+    # of several, the one named default-scheduler runs (the simulator runs one profile).
+    assert load_profile(_named(None)).scheduler_name == "default-scheduler"
+    assert load_profile(_named("my-scheduler")).scheduler_name == "my-scheduler"
+    assert load_profile(_named("my-scheduler", "default-scheduler")).scheduler_name \
+        == "default-scheduler"
+
+
+@pytest.mark.parametrize(("names", "words"), [
+    ((None, "other"), "profiles[0].schedulerName: Required value"),
+    (("a", "a"), 'profiles[1].schedulerName: Duplicate value: "a"'),
+])
+def test_several_profiles_each_need_a_name_of_their_own(names, words) -> None:
+    with pytest.raises(ValueError, match="scheduler configuration") as err:
+        load_profile(_named(*names))
+    assert words in str(err.value)
+
+
+def test_pods_of_another_scheduler_name_stay_pending_without_an_event() -> None:
+    # responsibleForPod: the scheduler's informer passes on only the Pods whose schedulerName
+    # one of its profiles carries; nothing else is tried, so no FailedScheduling either.
+    from clustersim.kubernetes import KubernetesCluster
+    from clustersim.node import Node
+
+    cluster = KubernetesCluster(Node.many(2, "node", cpu=4, memory="8Gi"),
+                                scheduler_config=_named("my-scheduler"))
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "{}"},
+           "spec": {"containers": [{"name": "app", "image": "nginx:1.27"}]}}
+    cluster.apply({**pod, "metadata": {"name": "plain"}})
+    cluster.apply({**pod, "metadata": {"name": "mine"},
+                   "spec": {**pod["spec"], "schedulerName": "my-scheduler"}})
+    cluster.run(until=30)
+    placed = {p.name: p.node for p in cluster.pods()}
+    assert placed["plain"] is None
+    assert placed["mine"] is not None
+    assert not [e for e in cluster.events if "plain" in str(e)]

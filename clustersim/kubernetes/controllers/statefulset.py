@@ -28,7 +28,8 @@ https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/
   ``updateRevision`` name them, and pods of an ordinal below ``partition`` are made from the
   current revision's template (``ApplyRevision``).
 
-Simplified: claims bind at once (no PersistentVolume provisioning or zone of a volume).
+Simplified: a claim's PersistentVolume is provisioned at once
+(:mod:`~clustersim.kubernetes.persistentvolumes`) and has no zone or node affinity.
 """
 
 from __future__ import annotations

@@ -4,8 +4,10 @@ Upstream: kubernetes/kubernetes ``pkg/scheduler/apis/config/v1/default_plugins.g
 (``mergePlugins``: defaults minus ``disabled``, ``*`` disabling all, plus ``enabled``),
 ``pkg/scheduler/framework/runtime/framework.go`` (``expandMultiPointPlugins``: plugins enabled
 at one extension point run first there, then the multiPoint ones) and docs
-https://kubernetes.io/docs/reference/scheduling/config/ . Takes the whole document (its first
-profile, or the one named ``default-scheduler``), one profile, or YAML text of either.
+https://kubernetes.io/docs/reference/scheduling/config/ . Takes the whole document (the profile
+named ``default-scheduler``, else the first: :func:`_profile_to_run`), one profile, or YAML text
+of either; a profile schedules only the Pods whose ``schedulerName`` it carries
+(:meth:`Profile.handles`).
 ``percentageOfNodesToScore`` (global, or the chosen profile's, which wins) is honoured when a
 configuration sets it (see :func:`num_feasible_nodes_to_find`); left unset, the simulator
 scores every feasible node, as ``percentageOfNodesToScore: 100`` would, whereas upstream's
@@ -49,6 +51,15 @@ class Profile:
     preemption: bool = True
     dynamic_resources: bool = True
     percentage_of_nodes_to_score: int | None = None
+
+    def handles(self, pod: Mapping[str, Any]) -> bool:
+        """Whether this profile schedules ``pod``: its ``spec.schedulerName`` (the API
+        server's default ``default-scheduler``) names the profile. Upstream the scheduler's
+        informer passes on only such Pods (``responsibleForPod``,
+        ``pkg/scheduler/eventhandlers.go``); any other Pod stays Pending with no event, waiting
+        for a scheduler of that name."""
+        spec = pod.get("spec") or {}
+        return (spec.get("schedulerName") or "default-scheduler") == self.scheduler_name
 
 
 MIN_FEASIBLE_NODES_TO_FIND = 100
@@ -112,15 +123,36 @@ def _select_profile(config: Any) -> tuple[Mapping[str, Any], int | None]:
         profiles = config.get("profiles") or [{}]
         if not isinstance(profiles, list) or not all(isinstance(p, Mapping) for p in profiles):
             raise _fail("profiles", "expected a list of profiles (mappings)")
-        chosen = next(
-            (p for p in profiles if p.get("schedulerName") == "default-scheduler"), profiles[0]
-        )
+        chosen = _profile_to_run(profiles)
         own = chosen.get("percentageOfNodesToScore")  # a profile's value overrides the global
         if own is not None and (not isinstance(own, int) or not 0 <= own <= 100):
             raise _fail("profiles[].percentageOfNodesToScore",
                         f"must be a whole number in 0..100, got {own!r}")
         return chosen, percentage if own is None else own
     return config, percentage
+
+
+def _profile_to_run(profiles: list[Mapping[str, Any]]) -> Mapping[str, Any]:
+    """The one profile the simulator runs, its ``schedulerName`` filled in as upstream's
+    defaulting does (``SetDefaults_KubeSchedulerConfiguration``,
+    ``pkg/scheduler/apis/config/v1/defaults.go``: a lone profile without a name is
+    ``default-scheduler``) and checked as ``ValidateKubeSchedulerConfiguration`` checks it
+    (``pkg/scheduler/apis/config/validation/validation.go``: with several profiles each needs a
+    name, and no two the same). The profile named ``default-scheduler`` runs if there is one,
+    else the first; a Pod is scheduled only by the profile its ``spec.schedulerName`` names
+    (:meth:`Profile.handles`), so with a profile of another name Pods that keep the default
+    name stay Pending."""
+    if len(profiles) == 1 and profiles[0].get("schedulerName") is None:
+        return {**profiles[0], "schedulerName": "default-scheduler"}
+    names: set[str] = set()
+    for i, profile in enumerate(profiles):
+        name = profile.get("schedulerName")
+        if not isinstance(name, str) or not name:
+            raise _fail(f"profiles[{i}].schedulerName", "Required value")
+        if name in names:
+            raise _fail(f"profiles[{i}].schedulerName", f'Duplicate value: "{name}"')
+        names.add(name)
+    return next((p for p in profiles if p["schedulerName"] == "default-scheduler"), profiles[0])
 
 
 def _entries(plugins: Mapping[str, Any], point: str, which: str) -> list[tuple[str, int]]:
