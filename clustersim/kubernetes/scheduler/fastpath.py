@@ -124,18 +124,17 @@ class _Shape:
     when they must be found again).
 
     ``cols``/``adds`` gather the Fit check's, Fit score's and BalancedAllocation's state
-    rows in one go (``adds`` as a column, added to every node), ``allocatable`` holds their
-    allocatable, one row per resource and one column per node (``safe`` the same with 1 for 0,
-    to divide by); ``split`` says where each part ends; the plugins' ``score_arrays`` score
-    the Fit and BalancedAllocation slices, given the pod's own ``adds`` of the slice (from
-    which BalancedAllocation tells what a node holds without the pod).
+    rows in one go (``adds`` as a column, added to every node; BalancedAllocation has two
+    rows per resource, with the pod and without it), ``allocatable`` holds their allocatable,
+    one row each and one column per node (with 1 for 0 in the scored rows, to divide by);
+    ``split`` says where the check and the Fit rows end; the plugins' ``score_arrays`` score
+    the Fit and BalancedAllocation slices (their ``node_states`` layout).
     """
 
     pod: Mapping[str, Any]
     static: _Static
     cols: np.ndarray
     allocatable: np.ndarray
-    safe: np.ndarray
     adds: np.ndarray
     split: tuple[int, int]
     fit_weights: tuple[int, ...] | None
@@ -174,7 +173,7 @@ class FastPath:
         self.static_changed = False
         self.static_cache: OrderedDict[str, _Static] = OrderedDict()
         self.shapes: OrderedDict[Any, _Shape] = OrderedDict()
-        self.cap_columns: dict[tuple[int, ...], tuple[np.ndarray, np.ndarray]] = {}
+        self.cap_columns: dict[tuple[tuple[int, ...], tuple[int, ...]], np.ndarray] = {}
         score = self.s.profile.points.get("score", ())
         filters = self.s.profile.points.get("filter", ())
         self.weights = {n: self.s.weights[n] for n in score if n in self.s.plugins}
@@ -259,13 +258,12 @@ class FastPath:
         node = self.nodes[i]
         requested = node.requested
         non_zero = node.non_zero_requested
-        pods = node.pods
-        self.state[:, i] = (
-            non_zero["cpu"],
-            non_zero["memory"],
-            *[requested.get(name, 0) for name in self.columns],
-            len(pods),
-        )
+        state = self.state  # one element at a time: cheaper than converting a tuple
+        state[0, i] = non_zero["cpu"]
+        state[1, i] = non_zero["memory"]
+        for name, col in self.columns.items():
+            state[2 + col, i] = requested.get(name, 0)
+        state[self.count_col, i] = len(node.pods)
         self.has_ports[i] = bool(node.used_ports)
         with_affinity = len(node.pods_with_affinity)
         self.affinity_total += with_affinity - self.affinity_pods[i]
@@ -432,10 +430,12 @@ class FastPath:
         resources: Sequence[tuple[str, int]],
         plain: Mapping[str, int],
         non_zero: tuple[int, int] | None,
+        node_states: int = 1,
     ) -> _Columns:
         """Upstream's ``calculateResourceAllocatableRequest`` as column choices: cpu and
         memory from the non-zero sums unless ``non_zero`` is None; a scalar resource the pod
-        does not request, or that no node has, is left out."""
+        does not request, or that no node has, is left out. With ``node_states`` 2, each
+        resource has a second row without the pod's request (what the node holds)."""
         state, cap, add, weights = [], [], [], []
         for name, weight in resources:
             col = self.columns.get(name)
@@ -452,6 +452,10 @@ class FastPath:
                 add.append(plain.get(name, 0))
             cap.append(col)
             weights.append(weight)
+            if node_states == 2:
+                state.append(state[-1])
+                add.append(0)
+                cap.append(col)
         return _Columns(state, cap, add, weights)
 
     def _check_columns(self, plain: Mapping[str, int]) -> _Columns:
@@ -501,11 +505,11 @@ class FastPath:
             state = CycleState(pod, self.nodes)
             balanced = not self.bal.pre_score(state, pod, self.nodes).skip
             if balanced:
-                bal = self._scorer_columns(self.bal.resources, plain, None)
+                bal = self._scorer_columns(self.bal.resources, plain, None, node_states=2)
         check = self._check_columns(plain)
         scored = [*fit.cap, *bal.cap]
         irregular = (self.cap[:, scored] == 0).any(axis=1) if scored else None
-        allocatable, safe = self._allocatable((*check.cap, *fit.cap, *bal.cap))
+        allocatable = self._allocatable(tuple(check.cap), (*fit.cap, *bal.cap))
         if irregular is not None and not irregular.any():
             irregular = None
         # per-plugin arrays only where totals are not kept whole (see _compute)
@@ -515,7 +519,6 @@ class FastPath:
             static,
             np.array([*check.state, *fit.state, *bal.state], dtype=np.intp),
             allocatable,
-            safe,
             np.array([[a] for a in (*check.add, *fit.add, *bal.add)], dtype=np.int64),
             (len(check.state), len(check.state) + len(fit.state)),
             tuple(fit.weights) if fit is not empty else None,
@@ -534,14 +537,16 @@ class FastPath:
             self.shapes.popitem(last=False)
         return shape
 
-    def _allocatable(self, caps: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
-        """The allocatable columns ``caps`` of every node as rows (one column per node), and
-        the same with 1 for 0 (to divide by); shared by the shapes that read the same columns."""
-        entry = self.cap_columns.get(caps)
+    def _allocatable(self, checked: tuple[int, ...], scored: tuple[int, ...]) -> np.ndarray:
+        """The allocatable columns ``checked`` then ``scored`` of every node as rows (one
+        column per node), with 1 for 0 in the ``scored`` rows (to divide by); shared by the
+        shapes that read the same columns."""
+        key = (checked, scored)
+        entry = self.cap_columns.get(key)
         if entry is None:
-            allocatable = np.ascontiguousarray(self.cap.take(np.array(caps, dtype=np.intp), 1).T)
-            safe = np.where(allocatable == 0, 1, allocatable) if (allocatable == 0).any() else None
-            entry = self.cap_columns[caps] = (allocatable, allocatable if safe is None else safe)
+            rows = self.cap.take(np.array((*checked, *scored), dtype=np.intp), 1).T
+            entry = self.cap_columns[key] = np.ascontiguousarray(rows)
+            np.copyto(entry[len(checked):], 1, where=entry[len(checked):] == 0)
         return entry
 
     def _compute(self, shape: _Shape, idx: np.ndarray) -> None:
@@ -567,19 +572,16 @@ class FastPath:
             for j in np.flatnonzero(feasible & self.has_ports[idx]):
                 used = self.nodes[idx[j]].used_ports
                 feasible[j] = not any(port_conflict(used, *p) for p in shape.ports)
-        safe = allocatable if shape.safe is shape.allocatable else shape.safe.take(idx, 1)
-        # the plugins read one row per node: the transposed views, whose column slices are
-        # contiguous as well; rows where allocatable was 0 (``safe`` has 1) are scored again
-        requested, safe = requested.T, safe.T
+        # nodes where a scored allocatable was 0 (1 in ``allocatable``) are scored again
         fit = bal = None
         if shape.fit_weights is not None:
             fit = self.fit.score_arrays(
-                requested[:, first:second], safe[:, first:second], shape.fit_weights,
-                shape.adds[first:second, 0],
+                requested[first:second], allocatable[first:second], shape.fit_weights
             )
         if shape.balanced:
+            layout = (-1, 2, len(idx))  # resource, with the pod or without, node
             bal = self.bal.score_arrays(
-                requested[:, second:], safe[:, second:], (), shape.adds[second:, 0]
+                requested[second:].reshape(layout), allocatable[second:].reshape(layout), ()
             )
         if shape.irregular is not None or not constant:
             shape.feasible[idx] = feasible
