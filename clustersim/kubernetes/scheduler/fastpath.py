@@ -1,9 +1,9 @@
 """The NumPy fast path: the reference cycle's choice, computed over arrays and cached per shape.
 
 Longer than most modules (about 750 lines) because its three parts share one mutable state
-and must change together: the node columns kept in step with ``NodeInfo``, the per-shape
+and must change together: the node rows kept in step with ``NodeInfo``, the per-shape
 cache with its feasibility and best-score bookkeeping, and the array scoring that reads both;
-every invariant below spans all three. Where it could be cut, if it grows: the node columns
+every invariant below spans all three. Where it could be cut, if it grows: the node rows
 into their own module, as kube-scheduler keeps its ``Snapshot`` apart from the cycle.
 
 kube-scheduler scores nodes one by one (kubernetes/kubernetes ``pkg/scheduler/schedule_one.go``);
