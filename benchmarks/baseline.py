@@ -19,6 +19,13 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# A benchmark run as ``python benchmarks/X.py`` imports this module before ``clustersim``:
+# putting this checkout last on the path makes it measure this checkout's ``clustersim`` even
+# where an editable install of another checkout (a git worktree's main) is set up, since such
+# an install's finder is asked only after every path entry; ``--base`` copies, first on
+# ``PYTHONPATH``, still come first.
+if str(ROOT) not in sys.path:
+    sys.path.append(str(ROOT))
 
 
 def split_base(argv: list[str]) -> tuple[str | None, list[str]]:

@@ -16,6 +16,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from clustersim.kubernetes.nodeinfo import pod_request_sums
 from clustersim.kubernetes.scheduler import Scheduler
 from clustersim.kubernetes.scheduler.builders import make_node, make_pod
 from clustersim.kubernetes.scheduler.listers import StaticLister
@@ -260,3 +261,43 @@ def test_fast_path_keeps_ties_between_pods(seed, strategy):
             k, gone = bound.pop(r.randrange(len(bound)))
             reference_nodes[k].remove_pod(gone)
             fast_nodes[k].remove_pod(gone)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_fast_path_node_rows_match_a_recount(seed):
+    """The fast path's row per node (non-zero and plain requested sums, pod count,
+    allocatable, and allocatable with 1 for 0), kept as pods are bound (where the scheduler
+    says, or anywhere by hand), removed and scheduled, equals a recount of the node's pods
+    and Node object."""
+    r = random.Random(seed)
+    size = r.randint(1, 20)
+    nodes = cluster(random.Random(seed), size)
+    scheduler = Scheduler(None, random.Random(seed), fast=True)
+    names = [n.name for n in nodes]
+    bound: list[tuple[int, dict]] = []
+    for i in range(r.randint(5, 80)):
+        manifest = pod(r, i, names)
+        chosen = scheduler.schedule(manifest, nodes).node
+        k = names.index(chosen) if chosen is not None else None
+        if k is None or r.random() < 0.15:
+            k = r.randrange(size)
+        nodes[k].add_pod(manifest)
+        bound.append((k, manifest))
+        if r.random() < 0.2:
+            k, gone = bound.pop(r.randrange(len(bound)))
+            nodes[k].remove_pod(gone)
+    scheduler.schedule(make_pod("last", {"cpu": "1m"}), nodes)  # brings the rows up to date
+    fast = scheduler._fast
+    for i, node in enumerate(nodes):
+        sums = [pod_request_sums(p) for p in node.pods]
+        row = fast.table[i]
+        assert row[0] == sum(nz_cpu for _, nz_cpu, _ in sums)
+        assert row[1] == sum(nz_memory for _, _, nz_memory in sums)
+        for name, col in fast.columns.items():
+            assert row[2 + col] == sum(plain.get(name, 0) for plain, _, _ in sums), name
+            allocatable = node.allocatable.get(name, 0)
+            assert row[fast.cap_col + col] == allocatable, name
+            assert row[fast.safe_col + col] == (allocatable or 1), name
+        assert row[fast.count_col] == len(node.pods)
+        assert row[fast.cap_col + len(fast.columns)] == node.allocatable["pods"]

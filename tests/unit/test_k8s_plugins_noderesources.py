@@ -462,38 +462,41 @@ def test_balanced_allocation_scores_the_change_in_balance(before, pod, want):
 
 @pytest.mark.parametrize("k", [1, 2, 3, 4])
 def test_balanced_array_forms_give_the_per_node_scores(k):
-    """The array forms score several states of the nodes in one call (a leading axis, as
-    BalancedAllocation scores with and without the pod at once), each row as the per-node
-    function does, fractions above 1 (overcommitted nodes) included."""
+    """The array forms (one row per resource, one column per node) score several states of
+    the nodes in one call (a middle axis, as BalancedAllocation scores with and without the
+    pod at once), each node as the per-node function does, fractions above 1 (overcommitted
+    nodes) included."""
     rng = np.random.default_rng(k)
-    allocatable = rng.integers(1, 10**6, (40, k))
-    allocated = (allocatable * rng.random((40, k)) * 1.2).astype(np.int64)
-    requested = allocated + rng.integers(0, 10**5, k)
-    states = np.stack((requested, allocated))
-    each = [[balanced_score(row.tolist(), cap.tolist()) for row, cap in zip(
-        state, allocatable, strict=True)] for state in states]
-    assert balanced_score_many(states, allocatable).tolist() == each
-    changes = balanced_allocation_score_many(requested, allocated, allocatable).tolist()
+    allocatable = rng.integers(1, 10**6, (k, 40))
+    allocated = (allocatable * rng.random((k, 40)) * 1.2).astype(np.int64)
+    requested = allocated + rng.integers(0, 10**5, (k, 1))
+    states = np.stack((requested, allocated), axis=1)
+    each = [[balanced_score(state[:, i].tolist(), allocatable[:, i].tolist())
+             for i in range(40)] for state in (requested, allocated)]
+    assert balanced_score_many(states, allocatable[:, None]).tolist() == each
+    changes = balanced_allocation_score_many(states, allocatable[:, None]).tolist()
     assert changes == [
-        balanced_allocation_score(r.tolist(), a.tolist(), c.tolist())
-        for r, a, c in zip(requested, allocated, allocatable, strict=True)
+        balanced_allocation_score(
+            requested[:, i].tolist(), allocated[:, i].tolist(), allocatable[:, i].tolist()
+        )
+        for i in range(40)
     ]
 
 
 @pytest.mark.parametrize("strategy", ["LeastAllocated", "MostAllocated"])
 @pytest.mark.parametrize("weights", [(1,), (1, 1), (2, 1), (1, 3, 5)])
 def test_fit_score_arrays_give_the_per_node_scores(strategy, weights):
-    """Fit's array form weighs each resource column as the per-node scorers do (weights of
-    1 and others, one to three resources), requests above allocatable included."""
+    """Fit's array form weighs each resource row as the per-node scorers do (weights of 1
+    and others, one to three resources), requests above allocatable included."""
     rng = np.random.default_rng(len(weights))
-    allocatable = rng.integers(1, 10**6, (40, len(weights)))
-    requested = (allocatable * rng.random((40, len(weights))) * 1.2).astype(np.int64)
+    allocatable = rng.integers(1, 10**6, (len(weights), 40))
+    requested = (allocatable * rng.random((len(weights), 40)) * 1.2).astype(np.int64)
     plugin = fit(strategy, [{"name": f"example.com/r{j}", "weight": w}
                             for j, w in enumerate(weights)])
     per_node = least_allocated_score if strategy == "LeastAllocated" else most_allocated_score
-    got = plugin.score_arrays(requested.copy(), allocatable, weights, np.zeros(len(weights)))
-    assert got.tolist() == [per_node(r.tolist(), c.tolist(), weights)
-                            for r, c in zip(requested, allocatable, strict=True)]
+    got = plugin.score_arrays(requested.copy(), allocatable, weights)
+    assert got.tolist() == [per_node(requested[:, i].tolist(), allocatable[:, i].tolist(),
+                                     weights) for i in range(40)]
 
 
 def test_balanced_allocation_skips_best_effort_pods():

@@ -1,9 +1,9 @@
 """The NumPy fast path: the reference cycle's choice, computed over arrays and cached per shape.
 
 Longer than most modules (about 750 lines) because its three parts share one mutable state
-and must change together: the node columns kept in step with ``NodeInfo``, the per-shape
+and must change together: the node rows kept in step with ``NodeInfo``, the per-shape
 cache with its feasibility and best-score bookkeeping, and the array scoring that reads both;
-every invariant below spans all three. Where it could be cut, if it grows: the node columns
+every invariant below spans all three. Where it could be cut, if it grows: the node rows
 into their own module, as kube-scheduler keeps its ``Snapshot`` apart from the cycle.
 
 kube-scheduler scores nodes one by one (kubernetes/kubernetes ``pkg/scheduler/schedule_one.go``);
@@ -86,6 +86,7 @@ _CACHE_SIZE = 256
 _BASE = ("cpu", "memory", "ephemeral-storage")
 _UNSET = (None, None, None, None)
 _INFEASIBLE = np.full(1, -1, dtype=np.int64)  # the total of a node where the pod does not fit
+_SHORT = 64  # nodes: below this, Python's max() of a list beats NumPy's reduction
 
 
 @dataclass
@@ -123,21 +124,20 @@ class _Shape:
     highest total (``best``) and the nodes that have it, in node order (``ties``; None
     when they must be found again).
 
-    ``cols``/``adds`` gather the Fit check's, Fit score's and BalancedAllocation's state
-    rows in one go (``adds`` as a column, added to every node), ``allocatable`` holds their
-    allocatable, one row per resource and one column per node (``safe`` the same with 1 for 0,
-    to divide by); ``split`` says where each part ends; the plugins' ``score_arrays`` score
-    the Fit and BalancedAllocation slices, given the pod's own ``adds`` of the slice (from
-    which BalancedAllocation tells what a node holds without the pod).
+    ``rows`` gathers, as rows with one column per node, the Fit check's, Fit score's and
+    BalancedAllocation's requested sums (to which ``adds``, a column, adds the pod;
+    BalancedAllocation has two rows per resource, with the pod and without it) then their
+    allocatable, one row each (with 1 for 0 in the scored rows, to divide by); ``split``
+    says where the check and the Fit rows end and how many rows are requested sums; the
+    plugins' ``score_arrays`` score the Fit and BalancedAllocation slices (their
+    ``node_states`` layout).
     """
 
     pod: Mapping[str, Any]
     static: _Static
-    cols: np.ndarray
-    allocatable: np.ndarray
-    safe: np.ndarray
+    rows: np.ndarray
     adds: np.ndarray
-    split: tuple[int, int]
+    split: tuple[int, int, int]
     fit_weights: tuple[int, ...] | None
     balanced: bool
     ports: list[tuple[str, str, int]]
@@ -155,10 +155,12 @@ class _Shape:
 class FastPath:
     """Array state mirroring a list of NodeInfo objects, kept current through their listeners.
 
-    ``state`` holds per node (one column per node, so that the few nodes a cycle reads are
-    gathered into rows that NumPy walks contiguously) the non-zero cpu and memory sums, the
-    plain requested sums of every resource and the pod count; ``cap`` (one row per node) the
-    allocatable of every resource and the ``pods`` allocatable.
+    ``table`` holds one row per node, so that the few nodes a cycle reads are gathered from
+    a few cache lines (one column per node spread each node over a dozen lines, which cost
+    more than the arithmetic on 5,000 nodes): the non-zero cpu and memory sums, the plain
+    requested sums of every resource and the pod count (columns up to ``count_col``); from
+    ``cap_col`` the allocatable of every resource and of ``pods`` (``cap``, a view); from
+    ``safe_col`` the same with 1 for 0 (to divide by).
     """
 
     def __init__(self, scheduler: Scheduler) -> None:
@@ -174,7 +176,6 @@ class FastPath:
         self.static_changed = False
         self.static_cache: OrderedDict[str, _Static] = OrderedDict()
         self.shapes: OrderedDict[Any, _Shape] = OrderedDict()
-        self.cap_columns: dict[tuple[int, ...], tuple[np.ndarray, np.ndarray]] = {}
         score = self.s.profile.points.get("score", ())
         filters = self.s.profile.points.get("filter", ())
         self.weights = {n: self.s.weights[n] for n in score if n in self.s.plugins}
@@ -214,8 +215,10 @@ class FastPath:
         self.columns = {name: i for i, name in enumerate((*_BASE, *sorted(names)))}
         n, r = len(self.nodes), len(self.columns)
         self.count_col = 2 + r
-        self.state = np.zeros((r + 3, n), dtype=np.int64)
-        self.cap = np.zeros((n, r + 1), dtype=np.int64)
+        self.cap_col = r + 3
+        self.safe_col = self.cap_col + r + 1
+        self.table = np.zeros((n, self.safe_col + r + 1), dtype=np.int64)
+        self.cap = self.table[:, self.cap_col : self.safe_col]
         self.has_ports = np.zeros(n, dtype=bool)
         self.affinity_pods = [0] * n
         self.affinity_total = 0
@@ -232,13 +235,13 @@ class FastPath:
             self._refresh(i)
             if self._changed not in node.listeners:
                 node.listeners.append(self._changed)
+        self.table[:, self.safe_col :] = np.where(self.cap == 0, 1, self.cap)
         self.log_base += self.log_len + 1
         self.log, self.log_len, self.dirty = np.zeros(4 * max(n, 64), dtype=np.intp), 0, set()
         self.label_ids.clear()
         self.spreading.clear()
         self.static_cache.clear()
         self.shapes.clear()
-        self.cap_columns.clear()
 
     def _changed(self, node: NodeInfo, static: bool) -> None:
         i = self.index.get(node.name)
@@ -259,13 +262,12 @@ class FastPath:
         node = self.nodes[i]
         requested = node.requested
         non_zero = node.non_zero_requested
-        pods = node.pods
-        self.state[:, i] = (
-            non_zero["cpu"],
-            non_zero["memory"],
-            *[requested.get(name, 0) for name in self.columns],
-            len(pods),
-        )
+        table = self.table  # one element at a time: cheaper than converting a tuple
+        table[i, 0] = non_zero["cpu"]
+        table[i, 1] = non_zero["memory"]
+        for name, col in self.columns.items():
+            table[i, 2 + col] = requested.get(name, 0)
+        table[i, self.count_col] = len(node.pods)
         self.has_ports[i] = bool(node.used_ports)
         with_affinity = len(node.pods_with_affinity)
         self.affinity_total += with_affinity - self.affinity_pods[i]
@@ -432,10 +434,12 @@ class FastPath:
         resources: Sequence[tuple[str, int]],
         plain: Mapping[str, int],
         non_zero: tuple[int, int] | None,
+        node_states: int = 1,
     ) -> _Columns:
         """Upstream's ``calculateResourceAllocatableRequest`` as column choices: cpu and
         memory from the non-zero sums unless ``non_zero`` is None; a scalar resource the pod
-        does not request, or that no node has, is left out."""
+        does not request, or that no node has, is left out. With ``node_states`` 2, each
+        resource has a second row without the pod's request (what the node holds)."""
         state, cap, add, weights = [], [], [], []
         for name, weight in resources:
             col = self.columns.get(name)
@@ -452,6 +456,10 @@ class FastPath:
                 add.append(plain.get(name, 0))
             cap.append(col)
             weights.append(weight)
+            if node_states == 2:
+                state.append(state[-1])
+                add.append(0)
+                cap.append(col)
         return _Columns(state, cap, add, weights)
 
     def _check_columns(self, plain: Mapping[str, int]) -> _Columns:
@@ -501,11 +509,16 @@ class FastPath:
             state = CycleState(pod, self.nodes)
             balanced = not self.bal.pre_score(state, pod, self.nodes).skip
             if balanced:
-                bal = self._scorer_columns(self.bal.resources, plain, None)
+                bal = self._scorer_columns(self.bal.resources, plain, None, node_states=2)
         check = self._check_columns(plain)
         scored = [*fit.cap, *bal.cap]
         irregular = (self.cap[:, scored] == 0).any(axis=1) if scored else None
-        allocatable, safe = self._allocatable((*check.cap, *fit.cap, *bal.cap))
+        requested = [*check.state, *fit.state, *bal.state]
+        rows = [
+            *requested,
+            *(self.cap_col + c for c in check.cap),
+            *(self.safe_col + c for c in scored),
+        ]
         if irregular is not None and not irregular.any():
             irregular = None
         # per-plugin arrays only where totals are not kept whole (see _compute)
@@ -513,11 +526,9 @@ class FastPath:
         shape = _Shape(
             pod,
             static,
-            np.array([*check.state, *fit.state, *bal.state], dtype=np.intp),
-            allocatable,
-            safe,
+            np.array(rows, dtype=np.intp),
             np.array([[a] for a in (*check.add, *fit.add, *bal.add)], dtype=np.int64),
-            (len(check.state), len(check.state) + len(fit.state)),
+            (len(check.state), len(check.state) + len(fit.state), len(requested)),
             tuple(fit.weights) if fit is not empty else None,
             balanced,
             ports,
@@ -534,16 +545,6 @@ class FastPath:
             self.shapes.popitem(last=False)
         return shape
 
-    def _allocatable(self, caps: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
-        """The allocatable columns ``caps`` of every node as rows (one column per node), and
-        the same with 1 for 0 (to divide by); shared by the shapes that read the same columns."""
-        entry = self.cap_columns.get(caps)
-        if entry is None:
-            allocatable = np.ascontiguousarray(self.cap.take(np.array(caps, dtype=np.intp), 1).T)
-            safe = np.where(allocatable == 0, 1, allocatable) if (allocatable == 0).any() else None
-            entry = self.cap_columns[caps] = (allocatable, allocatable if safe is None else safe)
-        return entry
-
     def _compute(self, shape: _Shape, idx: np.ndarray) -> None:
         """Recompute feasibility and scores of the nodes ``idx`` for one shape.
 
@@ -556,10 +557,11 @@ class FastPath:
         constant = static.constant
         if constant and shape.total is None and len(idx) != len(self.nodes):
             idx = np.arange(len(self.nodes))
-        requested = self.state.take(idx, 1).take(shape.cols, 0)
+        # the nodes' rows, then the shape's columns of them as rows: requested, allocatable
+        gathered = self.table.take(idx, 0).T.take(shape.rows, 0)
+        first, second, width = shape.split
+        requested, allocatable = gathered[:width], gathered[width:]
         requested += shape.adds
-        allocatable = shape.allocatable.take(idx, 1)
-        first, second = shape.split
         feasible = cast(np.ndarray, np.logical_and.reduce(requested[:first] <= allocatable[:first]))
         if not static.all_ok:
             feasible &= static.ok[idx]
@@ -567,19 +569,16 @@ class FastPath:
             for j in np.flatnonzero(feasible & self.has_ports[idx]):
                 used = self.nodes[idx[j]].used_ports
                 feasible[j] = not any(port_conflict(used, *p) for p in shape.ports)
-        safe = allocatable if shape.safe is shape.allocatable else shape.safe.take(idx, 1)
-        # the plugins read one row per node: the transposed views, whose column slices are
-        # contiguous as well; rows where allocatable was 0 (``safe`` has 1) are scored again
-        requested, safe = requested.T, safe.T
+        # nodes where a scored allocatable was 0 (1 in ``allocatable``) are scored again
         fit = bal = None
         if shape.fit_weights is not None:
             fit = self.fit.score_arrays(
-                requested[:, first:second], safe[:, first:second], shape.fit_weights,
-                shape.adds[first:second, 0],
+                requested[first:second], allocatable[first:second], shape.fit_weights
             )
         if shape.balanced:
+            layout = (-1, 2, len(idx))  # resource, with the pod or without, node
             bal = self.bal.score_arrays(
-                requested[:, second:], safe[:, second:], (), shape.adds[second:, 0]
+                requested[second:].reshape(layout), allocatable[second:].reshape(layout), ()
             )
         if shape.irregular is not None or not constant:
             shape.feasible[idx] = feasible
@@ -624,7 +623,8 @@ class FastPath:
         """Keep ``shape.ties`` after the nodes ``idx`` got the totals ``total``: the old tied
         nodes that kept the best total, or the changed nodes if one of them now beats it;
         found again (None) when a changed node reaches the best or no tied node is left."""
-        highest = total.max()
+        # a short vector's maximum is found faster in Python than by a NumPy reduction
+        highest = max(total.tolist()) if len(total) <= _SHORT else total.max()
         if highest > shape.best:
             shape.best = int(highest)
             shape.ties = np.unique(idx[total == highest])
