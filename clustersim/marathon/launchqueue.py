@@ -3,9 +3,10 @@
 Upstream: d2iq-archive/marathon ``core/launchqueue/`` (instances to launch wait as
 *scheduled* instances; ``GET /v2/queue`` shows them with the last offers' rejection
 reasons) and ``core/matcher/``, ``mesos/RunSpecOfferMatcher.scala`` (each offer is
-matched against accepted resource roles, cpus/mem/disk/gpus, host ports, constraints
-and, for a resident app, the agent of its reservation; apps are tried in a seeded
-random order, at most ``max_instances_per_offer`` instances per offer). Unused offers
+matched against, for a resident app, the agent of its reservation, then cpus/mem/gpus/disk,
+accepted resource roles and constraints, and last host ports; an offer that does not fit
+keeps every reason, :meth:`LaunchQueue._mismatch`; apps are tried in a seeded random order, at
+most ``max_instances_per_offer`` instances per offer). Unused offers
 are declined for ``decline_offer_duration``; new work revives offers. A pod launches
 as a task group whose executor resources ride on the first container's task.
 """
@@ -25,17 +26,15 @@ from clustersim.marathon.state import (
     App,
     Instance,
     OfferStats,
+    UnusedOffer,
 )
 from clustersim.mesos import LaunchGroup, Resources, TaskInfo
 
-REASON_FUNNEL = ("UnfulfilledRole", "UnfulfilledConstraint", "NoCorrespondingReservationFound",
-                 "InsufficientCpus", "InsufficientMemory", "InsufficientDisk",
-                 "InsufficientGpus", "InsufficientPorts")
-"""``NoOfferMatchReason.reasonFunnel`` (``src/main/scala/mesosphere/mesos/
-NoOfferMatchReason.scala``, as stored in the reference index): the order in which the
-reasons of an unused offer are reported, one reason per offer: the first that applies is the
-one :meth:`LaunchQueue._mismatch` gives (the host ports, last, are matched after it) and the
-served ``GET /v2/queue`` counts."""
+SCALAR_REASONS = (("cpus", "InsufficientCpus"), ("mem", "InsufficientMemory"),
+                  ("gpus", "InsufficientGpus"), ("disk", "InsufficientDisk"))
+"""The scalar resources ``ResourceMatcher.matchResources`` matches, in its order (CPUs,
+memory, GPUs, then the disk), each with the ``NoOfferMatchReason`` it gives when the offer
+has too little (``NoOfferMatchReason.fromResourceType``)."""
 
 PUBLIC_ROLE = "slave_public"
 """The role of a DC/OS public agent's reserved resources (agents with ``public_ip: true``)."""
@@ -82,12 +81,13 @@ class LaunchQueue(HealthChecking):
                     return operations
                 need = Resources(cpus=app.spec.cpus, mem=app.spec.mem, gpus=app.spec.gpus,
                                  disk=app.spec.disk + app.spec.persistent_disk)
-                reason = self._mismatch(app, instance, offer, role, remaining, need, place)
-                ports = None if reason else host_ports_from(
+                reasons = self._mismatch(app, instance, offer, role, remaining, need, place)
+                ports = None if reasons else host_ports_from(
                     host_port_requests(app.spec, app.service_ports), remaining.ports,
                     self.driver.random)
-                if reason or ports is None:
-                    self._reject(app, offer, reason or "InsufficientPorts", launched == 0)
+                if reasons or ports is None:
+                    self._reject(app, UnusedOffer(offer, reasons or ("InsufficientPorts",),
+                                                  self.now), launched == 0)
                     break
                 taken = Resources(ports=[(p, p) for p in ports if p])
                 remaining = remaining - need - taken
@@ -96,13 +96,14 @@ class LaunchQueue(HealthChecking):
                 operations.append(self._launch(app, instance, offer, need + taken, ports))
         return operations
 
-    def _reject(self, app: App, offer: Any, reason: str, unused: bool) -> None:
-        """Count ``reason`` against the app; ``unused``: the offer launched none of its
-        instances, a declined offer of its launch attempt."""
+    def _reject(self, app: App, rejected: UnusedOffer, unused: bool) -> None:
+        """Count the offer against the app under its funnel's reason
+        (:attr:`~clustersim.marathon.state.UnusedOffer.reason`); ``unused``: the offer
+        launched none of its instances, a declined offer of its launch attempt."""
         counts = self._rejections.setdefault(app.spec.id, {})
-        counts[reason] = counts.get(reason, 0) + 1
+        counts[rejected.reason] = counts.get(rejected.reason, 0) + 1
         if unused:
-            self._attempt(app.spec.id).declined(offer, reason, self.now)
+            self._attempt(app.spec.id).declined(rejected)
 
     def _attempt(self, spec_id: str) -> OfferStats:
         """The offer statistics of an app's launch attempt, begun now if none is running."""
@@ -122,26 +123,30 @@ class LaunchQueue(HealthChecking):
             del self._offer_stats[spec_id]
 
     def _mismatch(self, app: App, instance: Instance, offer: Any, role: str,
-                  remaining: Resources, need: Resources, place: dict[str, Any]) -> str | None:
-        """Why this offer cannot take the instance, as ``NoOfferMatchReason`` names it
-        (d2iq-archive/marathon ``src/main/scala/mesosphere/mesos/NoOfferMatchReason.scala``):
-        of all the reasons that apply, the first in :data:`REASON_FUNNEL`'s order (role,
-        constraints, reservation, then each resource), the one Marathon's statistics count
-        (``OfferMatchStatistics``); the host ports, last in the funnel, are matched after."""
+                  remaining: Resources, need: Resources,
+                  place: dict[str, Any]) -> tuple[str, ...]:
+        """Every reason this offer cannot take the instance, as ``NoOfferMatchReason`` names
+        them and in the order Marathon finds them; none when it can (the host ports, matched
+        after, are left to the caller). d2iq-archive/marathon: an instance whose reservation
+        is on another agent gets ``NoCorrespondingReservationFound`` alone, the offer's
+        resources unread (``core/launcher/impl/InstanceOpFactoryImpl.scala``'s resident
+        path); otherwise ``src/main/scala/mesosphere/mesos/ResourceMatcher.scala``'s
+        ``matchResources`` lists each needed scalar the offer lacks
+        (:data:`SCALAR_REASONS`, counting only resources of an accepted role, so none when
+        the role is not), then ``UnfulfilledRole``, then ``UnfulfilledConstraint``."""
         spec = app.spec
-        if role not in spec.accepted_roles:
-            return "UnfulfilledRole"
+        if instance.reservation not in (None, offer.agent_id):
+            return ("NoCorrespondingReservationFound",)
+        accepted = role in spec.accepted_roles
+        reasons = [reason for name, reason in SCALAR_REASONS
+                   if need.get(name) > (remaining.get(name) if accepted else 0)]
+        if not accepted:
+            reasons.append("UnfulfilledRole")
         placed = [i.place() for i in app.instances.values() if i.placed]
         if not all(constraint_accepts(c, place, placed, spec.instances)
                    for c in spec.constraints):
-            return "UnfulfilledConstraint"
-        if instance.reservation not in (None, offer.agent_id):
-            return "NoCorrespondingReservationFound"
-        for name, reason in (("cpus", "InsufficientCpus"), ("mem", "InsufficientMemory"),
-                             ("disk", "InsufficientDisk"), ("gpus", "InsufficientGpus")):
-            if need.get(name) > remaining.get(name):
-                return reason
-        return None
+            reasons.append("UnfulfilledConstraint")
+        return tuple(reasons)
 
     def queue(self) -> list[dict[str, Any]]:
         """The launch queue (``GET /v2/queue``): per app the instances waiting to launch,

@@ -16,7 +16,8 @@ from clustersim.marathon.backoff import Backoff
 from clustersim.marathon.runspec import RunSpec
 from clustersim.reprs import brief
 
-__all__ = ["App", "AppVersion", "CheckRecord", "Deployment", "Instance", "OfferStats", "Restart"]
+__all__ = ["REASON_FUNNEL", "App", "AppVersion", "CheckRecord", "Deployment", "Instance",
+           "OfferStats", "Restart", "UnusedOffer"]
 
 SCHEDULED, STAGING, STARTING, RUNNING = "Scheduled", "Staging", "Starting", "Running"
 UNREACHABLE, INACTIVE, RESERVED = "Unreachable", "UnreachableInactive", "Reserved"
@@ -47,14 +48,31 @@ class CheckRecord:
             self.last_failure is None or self.last_success > self.last_failure)
 
 
+REASON_FUNNEL = ("UnfulfilledRole", "UnfulfilledConstraint", "NoCorrespondingReservationFound",
+                 "InsufficientCpus", "InsufficientMemory", "InsufficientDisk",
+                 "InsufficientGpus", "InsufficientPorts")
+"""``NoOfferMatchReason.reasonFunnel`` (``src/main/scala/mesosphere/mesos/
+NoOfferMatchReason.scala``, as stored in the reference index): the order in which the
+statistics of ``GET /v2/queue`` count an unused offer, once, under the first of its reasons
+(``OfferMatchStatistics``' ``reasons.minBy(reasonFunnelPriority)``), and list the reasons
+in ``processedOffersSummary``'s two funnels."""
+
+
 @dataclass(frozen=True)
 class UnusedOffer:
     """An offer that launched none of an app's instances (``OfferMatchResult.NoMatch``): the
-    Mesos offer, why (the first reason of the funnel) and when (simulated seconds)."""
+    Mesos offer, every reason it did not match in the order the matcher found them
+    (``ResourceMatchResponse.NoMatch``'s ``reasons``), and when (simulated seconds)."""
 
     offer: Any
-    reason: str
+    reasons: tuple[str, ...]
     at: float
+
+    @property
+    def reason(self) -> str:
+        """The one reason the statistics count the offer under: the first of its reasons in
+        :data:`REASON_FUNNEL`'s order."""
+        return min(self.reasons, key=REASON_FUNNEL.index)
 
 
 @dataclass
@@ -62,7 +80,7 @@ class OfferStats:
     """The offers processed for one app since its launch attempt began, as
     ``GET /v2/queue``'s ``processedOffersSummary`` reports them
     (``core/launchqueue/impl/OfferMatchStatistics.scala``, ``RunSpecOfferStatistics``):
-    ``processed`` offers, ``unused`` ones, each unused offer's reason counted in ``reasons``,
+    ``processed`` offers, ``unused`` ones, each unused offer counted once in ``reasons``,
     each agent's last unused offer in ``last_offers`` (``noMatchStatisticsSink``), and when
     an offer was last used and left unused (simulated seconds)."""
 
@@ -78,14 +96,14 @@ class OfferStats:
         self.processed += 1
         self.last_used_at = now
 
-    def declined(self, offer: Any, reason: str, now: float) -> None:
-        """``incrementUnmatched``: ``offer`` launched nothing, for ``reason`` (the first of
-        the funnel that applies)."""
+    def declined(self, unused: UnusedOffer) -> None:
+        """``incrementUnmatched``: an offer launched nothing; it counts once, under
+        :attr:`UnusedOffer.reason`, and is its agent's last unused offer."""
         self.processed += 1
         self.unused += 1
-        self.reasons[reason] = self.reasons.get(reason, 0) + 1
-        self.last_offers[offer.agent_id] = UnusedOffer(offer, reason, now)
-        self.last_unused_at = now
+        self.reasons[unused.reason] = self.reasons.get(unused.reason, 0) + 1
+        self.last_offers[unused.offer.agent_id] = unused
+        self.last_unused_at = unused.at
 
 
 @dataclass

@@ -7,11 +7,8 @@ types/queue.raml``): per app still launching, the app, the instances left to lau
 what the offers of its launch attempt came to; with ``?embed=lastUnusedOffers``
 (``QueueResource.EmbedLastUnusedOffers``) also ``lastUnusedOffers``, each agent's last offer
 that launched nothing, the offer as ``raml/OfferConversion.scala`` writes it (``types/
-offer.raml``: its resources with their role, the agent's attributes by type), with the reason
-and when.
-
-Simplified (what Marathon does instead): an unused offer's ``reason`` lists the first reason
-of the funnel that applies (Marathon lists every reason that applies).
+offer.raml``: its resources with their role, the agent's attributes by type), with every
+reason it did not match (``reason``, in the matcher's order) and when.
 
 A mixin of :class:`~clustersim.serve.marathon.MarathonBackend`: it uses the backend's
 ``marathon``, ``cluster``, ``times`` and ``_app_json``.
@@ -23,9 +20,9 @@ from collections.abc import Collection
 from typing import Any
 
 from clustersim.marathon import Marathon
-from clustersim.marathon.launchqueue import REASON_FUNNEL, offer_role
+from clustersim.marathon.launchqueue import offer_role
 from clustersim.marathon.pathid import PathId
-from clustersim.marathon.state import OfferStats, UnusedOffer
+from clustersim.marathon.state import REASON_FUNNEL, OfferStats, UnusedOffer
 from clustersim.mesos import MesosCluster
 from clustersim.mesos.agents import parse_attribute
 from clustersim.serve.core import HttpError, Request, Response
@@ -78,7 +75,9 @@ class MarathonQueue:
         """``processedOffersSummary`` (``queue.raml``, ``raml/QueueInfoConversion.scala``):
         the counts of the launch attempt, when an offer was last used and left unused, and
         two funnels of :data:`REASON_FUNNEL` (each reason with the offers it declined and
-        those that reached it): over each agent's last unused offer, and over the attempt."""
+        those that reached it): over each agent's last unused offer, and over the attempt;
+        an offer counts once, under its funnel's reason (``LaunchStats.lastOfferSummary``,
+        ``OfferMatchStatistics``)."""
         last: dict[str, int] = {}
         for unused in offers.last_offers.values():
             last[unused.reason] = last.get(unused.reason, 0) + 1
@@ -105,7 +104,7 @@ class MarathonQueue:
         attributes = [_attribute(name, str(text)) for name, text in offer.attributes.items()]
         return {"offer": {"id": offer.id, "hostname": offer.hostname, "agentId": offer.agent_id,
                           "resources": resources, "attributes": attributes},
-                "reason": [unused.reason], "timestamp": self.times.instant(unused.at)}
+                "reason": list(unused.reasons), "timestamp": self.times.instant(unused.at)}
 
 
 def _funnel(processed: int, declined: dict[str, int]) -> list[dict[str, Any]]:

@@ -169,6 +169,28 @@ def test_resident_app_stays_on_its_reserved_agent():
     assert [(i.state, i.agent_id) for i in m.instances("/web")] == [("Running", home)]
 
 
+def test_an_offer_away_from_the_reservation_is_declined_for_that_alone():
+    """A resident instance waits for its reserved agent: ``InstanceOpFactoryImpl`` answers
+    any other offer ``NoCorrespondingReservationFound`` without matching its resources, so a
+    public agent's offer (role ``slave_public``, which the app does not accept) gives that
+    reason alone. The simulator checked the role first and said ``UnfulfilledRole``."""
+    cluster = marathon.dcos_cluster(private=1, public=2)
+    m = cluster.register(marathon.Marathon())
+    m.deploy(app("/db", instances=1, container={"type": "MESOS", "volumes": [
+        {"containerPath": "data", "mode": "RW", "persistent": {"size": 100}}]}))
+    cluster.run()
+    [home] = [a for a in cluster.agents if a.id == m.instances("/db")[0].reservation]
+    m.scale("/db", 0)
+    cluster.run()
+    cluster.fail_agent(home.name)
+    m.scale("/db", 1)
+    cluster.run(until=cluster.now + 30)
+    assert m.queue()[0]["rejections"] == {"NoCorrespondingReservationFound": 2}
+    offers = m.launch_attempt("/db").last_offers
+    assert sorted(offers) == sorted(a.id for a in cluster.agents if a is not home)
+    assert {u.reasons for u in offers.values()} == {("NoCorrespondingReservationFound",)}
+
+
 def test_resident_app_may_not_over_provision():
     _, m = cluster_with()
     with pytest.raises(ValueError, match="maximumOverCapacity"):

@@ -168,6 +168,29 @@ def test_an_offer_is_declined_for_the_first_reason_of_the_funnel(server, client)
     assert set(_framework(server).queue()[0]["rejections"]) == {"UnfulfilledConstraint"}
 
 
+def test_an_unused_offer_lists_every_reason_in_the_matchers_order(server):
+    """``lastUnusedOffers`` gives each offer every ``NoOfferMatchReason`` that applies, as
+    ``ResourceMatcher.matchResources`` adds them: the scalars the offer lacks (none of its
+    resources is of an accepted role, so each one needed), then the role, then the
+    constraint. The offer still counts once, under the first reason of the funnel
+    (``UnfulfilledRole``). The simulator listed that one reason only."""
+    requests.post(f"{server.url}/v2/apps", json={
+        "id": "/big", "cmd": "x", "cpus": 64, "mem": 16, "acceptedResourceRoles": ["slave_public"],
+        "constraints": [["hostname", "LIKE", "nowhere"]]}, timeout=10)
+    server.step(10)
+    [item] = requests.get(f"{server.url}/v2/queue?embed=lastUnusedOffers",
+                          timeout=10).json()["queue"]
+    assert len(item["lastUnusedOffers"]) == 3
+    for unused in item["lastUnusedOffers"]:
+        assert unused["reason"] == ["InsufficientCpus", "InsufficientMemory", "UnfulfilledRole",
+                                    "UnfulfilledConstraint"]
+    summary = item["processedOffersSummary"]
+    for funnel, offers in (("rejectSummaryLastOffers", 3),
+                           ("rejectSummaryLaunchAttempt", summary["unusedOffersCount"])):
+        declined = {s["reason"]: s["declined"] for s in summary[funnel] if s["declined"]}
+        assert declined == {"UnfulfilledRole": offers}
+
+
 def test_a_deployments_current_actions_carry_readiness_check_results(server):
     """``DeploymentActionInfo`` (deployment.raml) has ``readinessCheckResults``: none for an
     app without readiness checks, and for one with them each new task with the check's name
