@@ -141,6 +141,30 @@ def test_the_queue_delay_is_whole_seconds_left_cut_down(server):
     assert item["delay"]["timeLeftSeconds"] == 0
 
 
+def test_the_queue_delay_is_overdue_once_no_backoff_is_left(server):
+    """``QueueDelay`` for an app with no backoff left is ``overdue`` with 0 seconds left:
+    whether none was ever set (d2iq-archive/marathon PR #6886, MARATHON-8612), it ran out
+    100 s ago, or ``DELETE /v2/queue/<id>/delay`` reset it; one 100 s ahead is not overdue
+    (``QueueResourceTest``)."""
+    requests.post(f"{server.url}/v2/apps", json={**_APP, "cpus": 64}, timeout=10)
+    backoff = server.backend.marathon.apps["/web"].backoff
+
+    def delay() -> dict:
+        [item] = requests.get(f"{server.url}/v2/queue", timeout=10).json()["queue"]
+        return item["delay"]
+
+    assert delay() == {"timeLeftSeconds": 0, "overdue": True}
+    for shift, expected in ((100, {"timeLeftSeconds": 100, "overdue": False}),
+                            (-100, {"timeLeftSeconds": 0, "overdue": True})):
+        with server.lock:
+            backoff.delay, backoff.until = 100.0, server.backend.now + shift
+        assert delay() == expected
+    with server.lock:
+        backoff.until = server.backend.now + 100
+    assert requests.delete(f"{server.url}/v2/queue/web/delay", timeout=10).status_code == 204
+    assert delay() == {"timeLeftSeconds": 0, "overdue": True}
+
+
 def test_the_queue_embeds_each_agents_last_unused_offer(server):
     """``?embed=lastUnusedOffers`` (``QueueResource.EmbedLastUnusedOffers``) adds, per app,
     each agent's last offer that launched nothing: the offer as ``OfferConversion`` writes
