@@ -5,7 +5,9 @@ Real clusters store these in etcd like any object; the simulator derives them fr
 does keep, so that they can never disagree with it: Nodes from the scheduler's ``NodeInfo``
 (with the ``Ready`` condition the node lifecycle controller implies) and each node's heartbeat
 Lease, Events from the event log (aggregated as the client-go event correlator aggregates
-identical events: ``staging/src/k8s.io/client-go/tools/record/events_cache.go``),
+identical events: ``staging/src/k8s.io/client-go/tools/record/events_cache.go``; the
+scheduler's, which it records through events.k8s.io/v1, in a ``series`` as that API's
+broadcaster makes one: ``tools/events/event_broadcaster.go``),
 and EndpointSlices and Endpoints from Services and their Pods (and the API server's own).
 :class:`DerivedObjects` also holds one request's clock (simulated seconds as RFC 3339 times)
 and the objects' resourceVersions (:mod:`~clustersim.serve.kubeversions`);
@@ -15,7 +17,7 @@ and the objects' resourceVersions (:mod:`~clustersim.serve.kubeversions`);
 from __future__ import annotations
 
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -48,12 +50,25 @@ address is no node's."""
 _UNREACHABLE = "node.kubernetes.io/unreachable"
 _NOT_READY = "node.kubernetes.io/not-ready"
 _SCHEDULER = "default-scheduler"
-_SCHEDULER_REASONS = {"Scheduled", "FailedScheduling", "Preempted"}
-"""The events kube-scheduler records, through the events.k8s.io/v1 recorder: it sets
-``reportingController`` (the profile's scheduler name) and ``reportingInstance`` (that name,
-``-`` and the host's name: ``NewRecorder`` in client-go ``tools/events/
-event_broadcaster.go``) and no ``deprecatedSource``, so the v1 Event shows an empty
-``source`` (``Convert_v1_Event_To_core_Event``, ``pkg/apis/events/v1/conversion.go``)."""
+_SCHEDULER_ACTIONS = {"Scheduled": "Binding", "FailedScheduling": "Scheduling",
+                      "Preempted": "Preempting"}
+"""The events kube-scheduler records, by reason, with the action it gives each
+(``Eventf(pod, nil, v1.EventTypeWarning, "FailedScheduling", "Scheduling", msg)`` in
+``pkg/scheduler/schedule_one.go``, ``"Scheduled", "Binding"`` there too, ``"Preempted",
+"Preempting"`` in ``framework/preemption/preemption.go``). It records them through the
+events.k8s.io/v1 recorder, which sets ``reportingController`` (the profile's scheduler name)
+and ``reportingInstance`` (that name, ``-`` and the host's name: ``NewRecorder`` in client-go
+``tools/events/event_broadcaster.go``), ``eventTime`` and ``action``, and none of the
+deprecated fields, so the v1 Event shows an empty ``source``, null ``firstTimestamp`` and
+``lastTimestamp`` and no ``count`` (``Convert_v1_Event_To_core_Event``,
+``pkg/apis/events/v1/conversion.go``; ``count`` is ``omitempty``)."""
+_SERIES_FINISH = 360.0
+"""``finishTime``: every 6 minutes the events.k8s.io/v1 broadcaster writes the count of each
+series last seen more than 6 minutes before and forgets it, and forgets each single event
+that old (``finishSeries`` in client-go ``tools/events/event_broadcaster.go``)."""
+_SERIES_REFRESH = 1800.0
+"""``refreshTime``: every 30 minutes it writes the count of every series it still holds
+(``refreshExistingEventSeries``)."""
 MANAGED_CONTROL_PLANE_HOST = "control-plane"
 """The host name the scheduler's events name in a cluster whose nodes include no control
 plane (a managed offering runs it on machines of its own, whose names it does not show)."""
@@ -104,6 +119,13 @@ class DerivedObjects:
                 "%Y-%m-%dT%H:%M:%SZ")
             self._stamps[t] = stamp
         return stamp
+
+    def microtime(self, t: float) -> str:
+        """Simulated second ``t`` as a ``MicroTime`` shows it: RFC 3339 with microseconds
+        (``RFC3339Micro`` in apimachinery ``pkg/apis/meta/v1/micro_time.go``)."""
+        micros = round(self.clock.unix(t) * 1_000_000)
+        return datetime.fromtimestamp(micros // 1_000_000, UTC).strftime(
+            "%Y-%m-%dT%H:%M:%S") + f".{micros % 1_000_000:06d}Z"
 
     def _times(self, value: Any) -> Any:
         """A copy of ``value`` (dicts and lists are new) with simulated times as RFC 3339."""
@@ -198,7 +220,7 @@ class DerivedObjects:
         out = []
         for name in sorted(self.cluster.node_names()):
             renewed = self.cluster.now if self.cluster.node_is_up(name) else 0.0
-            stamp = self.timestamp(renewed).replace("Z", ".000000Z")
+            stamp = self.microtime(renewed)
             out.append({"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
                         "metadata": {"name": name, "namespace": "kube-node-lease",
                                      "creationTimestamp": self.timestamp(0),
@@ -210,61 +232,90 @@ class DerivedObjects:
         return out
 
     def events(self) -> list[dict[str, Any]]:
-        """The event log as v1 Events, identical ones aggregated with a count; each carries
-        its simulated times under ``_times`` (for the Table's ages), to be popped.
+        """The event log as v1 Events, identical ones aggregated; each carries its simulated
+        times under ``_times`` (for the Table's ages), to be popped.
 
         An event belongs to the object it was recorded for: its ``involvedObject`` names that
         object's kind, namespace, name and uid, and, for a kubelet's event about one of a
-        Pod's containers, the container's ``fieldPath`` (``spec.containers{web}``); only
-        events of one such object and field path aggregate (the correlator's key,
-        ``getEventKey`` in ``events_cache.go``, holds all five: two containers' ``Container
-        started`` stay two events), so
+        Pod's containers, the container's ``fieldPath`` (``spec.containers{web}``), so
         ``kubectl describe``, which lists events by name, namespace, kind and uid
         (``searchEvents`` in kubectl ``pkg/describe/describe.go``), finds neither another
-        namespace's namesake's nor a deleted predecessor's."""
-        merged: dict[tuple[str, str, str, str, str, str, str], dict[str, Any]] = {}
+        namespace's namesake's nor a deleted predecessor's. The core/v1 recorders aggregate
+        the events of one such object and field path, type, reason and message with a
+        ``count`` and ``lastTimestamp`` (the correlator's key, ``getEventKey`` in client-go
+        ``tools/record/events_cache.go``: two containers' ``Container started`` stay two
+        events); the scheduler's go through the events.k8s.io/v1 broadcaster
+        (:class:`_Broadcaster`), which makes a ``series`` of them."""
+        merged: dict[tuple[str, ...], dict[str, Any]] = {}
+        out: list[dict[str, Any]] = []
+        broadcaster = _Broadcaster(self.microtime)
         for index, event in enumerate(self.cluster.events):
             if index < self.forgotten.get(event.namespace, 0):
                 continue
+            action = _SCHEDULER_ACTIONS.get(event.reason)
             key = (event.object, event.namespace, event.uid, event.field_path, event.type,
-                   event.reason, event.message)
-            if key in merged:
-                item = merged[key]
+                   event.reason)
+            if action is not None:
+                broadcaster.advance(event.time)
+                if broadcaster.repeat(key, event.time):
+                    continue
+            elif (*key, event.message) in merged:
+                item = merged[(*key, event.message)]
                 item["count"] += 1
                 item["lastTimestamp"] = self.timestamp(event.time)
                 item["_times"]["lastTimestamp"] = event.time
                 continue
-            kind_lower, _, name = event.object.partition("/")
-            resource = next((r for r in RESOURCES if r.singular == kind_lower), None)
-            kind = resource.kind if resource else kind_lower.capitalize()
-            target = self._find(kind, event.namespace, name, event.uid)
-            namespace = event.namespace or (target or {}).get("metadata", {}).get(
-                "namespace", "default")
-            involved = {"kind": kind, "name": name,
-                        "apiVersion": resource.group_version if resource else "v1"}
-            if kind != "Node":
-                involved["namespace"] = namespace
-            uid = event.uid or (target or {}).get("metadata", {}).get("uid")
-            if uid:
-                involved["uid"] = uid
-            if event.field_path:
-                involved["fieldPath"] = event.field_path
-            stamp = self.timestamp(event.time)
-            merged[key] = {
-                "apiVersion": "v1", "kind": "Event",
-                "metadata": {"name": f"{name}.{index:016x}",
-                             "namespace": "default" if kind == "Node" else namespace,
-                             "creationTimestamp": stamp},
-                "involvedObject": involved, "reason": event.reason, "message": event.message,
-                "type": event.type, "count": 1, "firstTimestamp": stamp, "lastTimestamp": stamp,
-                **self._source(event, kind_lower, target),
-                "_times": {"creationTimestamp": event.time, "firstTimestamp": event.time,
-                           "lastTimestamp": event.time}}
+            item = self._event(index, event, action)
+            out.append(item)
+            if action is not None:
+                broadcaster.add(key, item, event.time)
+            else:
+                merged[(*key, event.message)] = item
+        broadcaster.advance(self.cluster.now)
         # in the order of their storage keys, as etcd lists them (kubectl get events does not
         # sort them either): by namespace, then name, which is the object's name and a
         # number that grows with time (upstream: the event's time in nanoseconds, in hex)
-        return sorted(merged.values(),
+        return sorted(out,
                       key=lambda item: (item["metadata"]["namespace"], item["metadata"]["name"]))
+
+    def _event(self, index: int, event: Event, action: str | None) -> dict[str, Any]:
+        """The v1 Event first recorded for ``event``, the ``index``-th of the log. A core/v1
+        recorder's (``action`` None) has ``firstTimestamp``, ``lastTimestamp``, ``count`` 1
+        and a null ``eventTime`` (``makeEvent`` in client-go ``tools/record/event.go``); the
+        scheduler's (:data:`_SCHEDULER_ACTIONS`) an ``eventTime`` to the microsecond and an
+        ``action`` instead (``makeEvent`` in ``tools/events/event_recorder.go``)."""
+        kind_lower, _, name = event.object.partition("/")
+        resource = next((r for r in RESOURCES if r.singular == kind_lower), None)
+        kind = resource.kind if resource else kind_lower.capitalize()
+        target = self._find(kind, event.namespace, name, event.uid)
+        namespace = event.namespace or (target or {}).get("metadata", {}).get(
+            "namespace", "default")
+        involved = {"kind": kind, "name": name,
+                    "apiVersion": resource.group_version if resource else "v1"}
+        if kind != "Node":
+            involved["namespace"] = namespace
+        uid = event.uid or (target or {}).get("metadata", {}).get("uid")
+        if uid:
+            involved["uid"] = uid
+        if event.field_path:
+            involved["fieldPath"] = event.field_path
+        stamp = self.timestamp(event.time)
+        if action is None:
+            recorded: dict[str, Any] = {
+                "count": 1, "firstTimestamp": stamp, "lastTimestamp": stamp, "eventTime": None}
+            times = {"firstTimestamp": event.time, "lastTimestamp": event.time}
+        else:
+            recorded = {"firstTimestamp": None, "lastTimestamp": None, "action": action,
+                        "eventTime": self.microtime(event.time)}
+            times = {"eventTime": event.time}
+        return {
+            "apiVersion": "v1", "kind": "Event",
+            "metadata": {"name": f"{name}.{index:016x}",
+                         "namespace": "default" if kind == "Node" else namespace,
+                         "creationTimestamp": stamp},
+            "involvedObject": involved, "reason": event.reason, "message": event.message,
+            "type": event.type, **recorded, **self._source(event, kind_lower, target),
+            "_times": {"creationTimestamp": event.time, **times}}
 
     def _source(self, event: Event, kind_lower: str, target: Mapping[str, Any] | None
                 ) -> dict[str, Any]:
@@ -272,8 +323,8 @@ class DerivedObjects:
         ``reportingInstance``. A core/v1 recorder writes its ``EventSource`` into all three
         (``makeEvent`` in client-go ``tools/record/event.go``): a kubelet's names its node as
         host and instance, a controller's no host; the scheduler's come through
-        events.k8s.io/v1 (:data:`_SCHEDULER_REASONS`)."""
-        if event.reason in _SCHEDULER_REASONS:
+        events.k8s.io/v1 (:data:`_SCHEDULER_ACTIONS`)."""
+        if event.reason in _SCHEDULER_ACTIONS:
             hosts = [n for n in self.cluster.node_names()
                      if CONTROL_PLANE_ROLE in self.cluster.node(n).labels]
             host = hosts[0] if hosts else MANAGED_CONTROL_PLANE_HOST
@@ -456,6 +507,63 @@ def _suffix(uid: str) -> str:
         n, digit = divmod(n, len(alphabet))
         out += alphabet[digit]
     return out
+
+
+class _Broadcaster:
+    """The scheduler's events.k8s.io/v1 event broadcaster, which keeps the events it wrote
+    in the last minutes and makes a ``series`` of those that recur (``recordToSink``,
+    ``refreshExistingEventSeries``, ``finishSeries`` in client-go ``tools/events/
+    event_broadcaster.go``), started at simulated second 0.
+
+    Its key leaves the message out (``getKey``: type, action, reason, reporting controller
+    and instance, the object and the related one): a Pod's FailedScheduling events are one
+    Event, whose message stays the first one's. The first repeat writes ``series`` at once
+    with count 2; later ones only count in its cache until the next refresh
+    (:data:`_SERIES_REFRESH`) or the series ends (:data:`_SERIES_FINISH`). ``microtime``:
+    simulated seconds as a shown ``MicroTime``."""
+
+    def __init__(self, microtime: Callable[[float], str]) -> None:
+        self.microtime = microtime
+        self.cache: dict[tuple[str, ...], tuple[dict[str, Any], int, float]] = {}
+        """Each recent event by key: the Event written, its count (0: no series yet) and
+        when it was last seen."""
+        self.next_finish = self.next_refresh = 0.0
+
+    def add(self, key: tuple[str, ...], item: dict[str, Any], t: float) -> None:
+        self.cache[key] = (item, 0, t)
+
+    def repeat(self, key: tuple[str, ...], t: float) -> bool:
+        """Counts an event of ``key`` seen at ``t`` in the series of the one written before,
+        if the broadcaster still holds it (False: a new Event is written)."""
+        if key not in self.cache:
+            return False
+        item, count, _ = self.cache[key]
+        self.cache[key] = (item, max(count, 1) + 1, t)
+        if not count:
+            self._write(key)
+        return True
+
+    def advance(self, now: float) -> None:
+        """Runs the refreshes and finishes due by simulated second ``now``."""
+        while min(self.next_finish, self.next_refresh) <= now:
+            if self.next_refresh <= self.next_finish:
+                for key, (_, count, _) in self.cache.items():
+                    if count:
+                        self._write(key)
+                self.next_refresh += _SERIES_REFRESH
+                continue
+            ended = self.next_finish - _SERIES_FINISH
+            for key, (_, count, last) in list(self.cache.items()):
+                if last < ended:
+                    if count:
+                        self._write(key)
+                    del self.cache[key]
+            self.next_finish += _SERIES_FINISH
+
+    def _write(self, key: tuple[str, ...]) -> None:
+        item, count, last = self.cache[key]
+        item["series"] = {"count": count, "lastObservedTime": self.microtime(last)}
+        item["_times"]["lastObservedTime"] = last
 
 
 def _selects(selector: Mapping[str, str], pod: Mapping[str, Any]) -> bool:

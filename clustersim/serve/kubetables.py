@@ -184,6 +184,21 @@ def _event_source(event: Obj) -> str:
     return f"{component}, {host}" if host else component
 
 
+def _event_seen(event: Obj, now: float) -> tuple[str, str, str]:
+    """An Event's LAST SEEN, FIRST SEEN and COUNT as ``printEvent`` works them out
+    (kubernetes/kubernetes ``pkg/printers/internalversion/printers.go``): first seen from
+    ``firstTimestamp``, else ``eventTime`` (the events.k8s.io/v1 recorders'); last seen from
+    the series' ``lastObservedTime``, else ``lastTimestamp``, else first seen; the count from
+    the series, else ``count``, which a single event of the new API leaves at 0: shown 1."""
+    first = _age("firstTimestamp")(event, now) if event.get("firstTimestamp") \
+        else _age("eventTime")(event, now)
+    series = event.get("series")
+    if series:
+        return _age("lastObservedTime")(event, now), first, str(series["count"])
+    last = _age("lastTimestamp")(event, now) if event.get("lastTimestamp") else first
+    return last, first, str(event.get("count") or 1)
+
+
 def _endpoints(obj: Obj) -> str:
     """``formatEndpoints``: ``ip:port`` of each ready address and port, three at most, then
     ``+ N more...``; ``<none>`` without subsets."""
@@ -498,7 +513,7 @@ COLUMNS: dict[str, list[Column]] = {
                  or "<none>")],
     "Namespace": [_NAME, ("Status", "string", 0, lambda o, now: _status(o).get("phase", "")),
                   _AGE],
-    "Event": [("Last Seen", "string", 0, _age("lastTimestamp")),
+    "Event": [("Last Seen", "string", 0, lambda o, now: _event_seen(o, now)[0]),
               ("Type", "string", 0, lambda o, now: o.get("type", "")),
               ("Reason", "string", 0, lambda o, now: o.get("reason", "")),
               ("Object", "string", 0, lambda o, now:
@@ -508,8 +523,8 @@ COLUMNS: dict[str, list[Column]] = {
                lambda o, now: o["involvedObject"].get("fieldPath", "")),
               ("Source", "string", 1, lambda o, now: _event_source(o)),
               ("Message", "string", 0, lambda o, now: o.get("message", "")),
-              ("First Seen", "string", 1, _age("firstTimestamp")),
-              ("Count", "string", 1, lambda o, now: str(o.get("count", 1))),
+              ("First Seen", "string", 1, lambda o, now: _event_seen(o, now)[1]),
+              ("Count", "string", 1, lambda o, now: _event_seen(o, now)[2]),
               ("Name", "string", 1, lambda o, now: o["metadata"]["name"])],
     "EndpointSlice": [
         _NAME, ("AddressType", "string", 0, lambda o, now: o.get("addressType", "")),

@@ -37,7 +37,8 @@ TIME_FIELDS = frozenset({
     "lastScaleTime", "lastPhaseTransitionTime"})
 """The fields in which the simulator stores a time in simulated seconds, which the API shows
 as an RFC 3339 time."""
-PRESENTED_TIMES = TIME_FIELDS | {"renewTime", "firstTimestamp", "lastTimestamp"}
+PRESENTED_TIMES = TIME_FIELDS | {"renewTime", "firstTimestamp", "lastTimestamp", "eventTime",
+                                 "lastObservedTime"}
 """The fields that hold a time as shown (with those the derived objects write directly): left
 out of the digest, with ``resourceVersion`` itself wherever it appears."""
 

@@ -2,11 +2,14 @@
 wheel): a kubelet's events name its node (``source.host``, ``reportingInstance``), the
 controllers' name none, and the scheduler's come through events.k8s.io/v1 with an empty
 ``source`` and its reporting controller and instance (``get events -o wide``'s SOURCE column,
-``printEvent`` in ``pkg/printers/internalversion/printers.go``)."""
+``printEvent`` in ``pkg/printers/internalversion/printers.go``). The scheduler's also carry
+that API's times: an ``eventTime``, a ``series`` when repeated, and null ``firstTimestamp``
+and ``lastTimestamp``, which ``--sort-by=.lastTimestamp`` puts first."""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -90,3 +93,115 @@ def test_get_events_wide_shows_each_source_and_describe_its_component(kubectl):
     by_reason = {row[1]: row for row in rows}
     assert by_reason["Scheduled"][3] == "default-scheduler"      # reportingController
     assert by_reason["Started"][3] == "kubelet"                  # describe shows no host
+
+
+_BIG = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "big"},
+        "spec": {"containers": [{"name": "app", "image": "nginx",
+                                 "resources": {"requests": {"cpu": "100"}}}]}}
+"""A Pod no node has room for: the scheduler records FailedScheduling at each attempt whose
+message differs from the one before (a cordon changes it)."""
+_MICROTIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
+
+
+def _unschedulable(kubectl: Kubectl, server: Any) -> None:
+    """The Deployment's Pod scheduled at 0 s; ``big`` fails at 30 s, at 60 s (worker-1
+    cordoned) and at 90 s (uncordoned); simulated now is 120 s."""
+    kubectl("apply", "-f", "-", stdin=json.dumps(deployment(replicas=1)))
+    server.step(30)
+    kubectl("apply", "-f", "-", stdin=json.dumps(_BIG))
+    server.step(30)
+    kubectl("cordon", "worker-1")
+    server.step(30)
+    kubectl("uncordon", "worker-1")
+    server.step(30)
+
+
+@pytest.fixture(scope="module")
+def unschedulable(tmp_path_factory):
+    with serve("kubernetes", nodes=2, speed=0) as server:
+        kubectl = Kubectl(server, tmp_path_factory.mktemp("unschedulable"))
+        _unschedulable(kubectl, server)
+        yield kubectl, server
+
+
+def test_the_schedulers_events_have_an_event_time_and_action_and_no_deprecated_times(
+        unschedulable):
+    kubectl, _ = unschedulable
+    for reason, action in (("Scheduled", "Binding"), ("FailedScheduling", "Scheduling")):
+        [event] = _events(kubectl, reason)
+        assert event["action"] == action
+        assert _MICROTIME.fullmatch(event["eventTime"])
+        assert event["firstTimestamp"] is None and event["lastTimestamp"] is None
+        assert "count" not in event
+    # a core/v1 recorder's: the deprecated times and a count, a null eventTime, no action
+    started = _events(kubectl, "Started")[0]
+    assert started["eventTime"] is None and "action" not in started
+    assert started["count"] == 1 and started["firstTimestamp"] == started["lastTimestamp"]
+
+
+def test_a_repeated_scheduler_event_is_one_event_with_a_series(unschedulable):
+    kubectl, server = unschedulable
+    recorded = [e for e in server.cluster.events if e.reason == "FailedScheduling"]
+    assert [e.time for e in recorded] == [30.0, 60.0, 90.0]
+    assert recorded[0].message != recorded[1].message
+    [event] = _events(kubectl, "FailedScheduling")
+    # the broadcaster's key has no message: the first one stays
+    assert event["message"] == recorded[0].message
+    # the first repeat is written at once; the next one waits in the broadcaster's cache
+    assert event["series"]["count"] == 2
+    assert _MICROTIME.fullmatch(event["series"]["lastObservedTime"])
+    assert event["series"]["lastObservedTime"] > event["eventTime"]
+    assert "series" not in _events(kubectl, "Scheduled")[0]
+
+
+def test_get_events_and_describe_show_the_series_and_the_event_time(unschedulable):
+    kubectl, _ = unschedulable
+    wide = kubectl("get", "events", "-o", "wide").stdout.splitlines()
+    header = wide[0]
+    columns = ("LAST SEEN", "REASON", "FIRST SEEN", "COUNT")
+    at = [header.index(name) for name in columns]
+
+    def cells(line: str) -> tuple[str, ...]:
+        return tuple(line[i:].split()[0] for i in at)
+
+    rows = {cells(line)[1]: cells(line) for line in wide[1:]}
+    # LAST SEEN from the series (60 s ago), FIRST SEEN from eventTime (90 s ago)
+    assert rows["FailedScheduling"] == ("60s", "FailedScheduling", "90s", "2")
+    assert rows["Scheduled"] == ("2m", "Scheduled", "2m", "1")
+    described = kubectl("describe", "pod", "big").stdout.split("Events:")[1]
+    assert "60s (x2 over 90s)  default-scheduler" in described
+
+
+def test_sort_by_last_timestamp_puts_the_schedulers_events_first(unschedulable):
+    kubectl, _ = unschedulable
+
+    def reasons(*args: str) -> list[str]:
+        return [row[2] for row in kubectl.rows("get", "events", *args)]
+
+    by_last = reasons("--sort-by=.lastTimestamp")
+    # null sorts before any time: the newest event, FailedScheduling, comes first
+    assert set(by_last[:2]) == {"Scheduled", "FailedScheduling"}
+    by_creation = reasons("--sort-by=.metadata.creationTimestamp")
+    assert by_creation.index("FailedScheduling") > by_creation.index("Started")
+    # kubectl events sorts by the series' last time, else lastTimestamp, else eventTime
+    listed = kubectl("events").stdout.splitlines()
+    failed = next(i for i, line in enumerate(listed) if "FailedScheduling" in line)
+    assert failed > max(i for i, line in enumerate(listed) if "Started" in line)
+
+
+def test_a_series_is_written_when_it_ends_and_a_later_repeat_is_a_new_event(
+        tmp_path_factory):
+    with serve("kubernetes", nodes=2, speed=0) as server:
+        kubectl = Kubectl(server, tmp_path_factory.mktemp("series"))
+        _unschedulable(kubectl, server)
+        server.step(480)          # 600 s: the series, last seen at 90 s, is not 6 minutes old
+        [event] = _events(kubectl, "FailedScheduling")
+        assert event["series"]["count"] == 2
+        server.step(150)          # 750 s: the finish at 720 s writes it and forgets it
+        [event] = _events(kubectl, "FailedScheduling")
+        assert event["series"]["count"] == 3
+        kubectl("cordon", "worker-1")
+        server.step(30)
+        first, later = _events(kubectl, "FailedScheduling")
+        assert first["series"]["count"] == 3
+        assert "series" not in later and later["eventTime"] > first["eventTime"]

@@ -56,7 +56,8 @@ def test_start_time_is_set_when_the_kubelet_takes_the_pod(kubectl):
     start = _pod(kubectl)["status"]["startTime"]
     [scheduled] = json.loads(kubectl("get", "events", "--field-selector=reason=Scheduled",
                                      "-o", "json").stdout)["items"]
-    assert _time(start) == _time(scheduled["firstTimestamp"])
+    # the scheduler's event has an eventTime to the microsecond (events.k8s.io/v1)
+    assert _time(start) == _time(scheduled["eventTime"]).replace(microsecond=0)
     assert "Start Time:" in described
     kubectl.server.step(30)
     status = _pod(kubectl)["status"]
