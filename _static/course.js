@@ -10,7 +10,14 @@
      category names (an event timeline's reasons) move inside the plot, above their rows;
      play buttons go under their slider; panel titles and legends too wide for the screen
      shrink, a legend that reaches the x axis moves down, and a squeezed plot grows taller;
-   - in dark mode, text on a figure's own light fills (tables, icicles) stays dark.
+   - at any width, panel titles too wide for their figure shrink and then break into lines,
+     a table figure ends with its table, and a title set by a menu entry is wrapped too;
+   - in dark mode, text on a figure's own light fills (tables, icicles) stays dark, and black
+     lines and outlines turn light, in animation frames too.
+   Beyond figures: the chapter drawer opens at the current page; the course's diagrams
+   scroll sideways on a phone in a box with shadows; text outputs laid out in columns keep
+   their layout (course.css) while prose wraps; Markdown tables' and DataFrames' cells ask
+   for the width their text needs on a phone.
 */
 (function () {
   "use strict";
@@ -473,8 +480,12 @@
     gd._courseTitle = true;
     function rewrap() {
       var update = {};
-      if (narrow() && titleInLines(gd, titleText(gd.layout.title), update)) {
-        window.Plotly.relayout(gd, update);
+      if (!narrow() || !titleInLines(gd, titleText(gd.layout.title), update)) return;
+      var legend = gd._fullLayout.legend || {};
+      var drawn = window.Plotly.relayout(gd, update);
+      // A legend above the plot keeps its room under the title's new lines.
+      if (legend.y >= 1 && legend.yanchor === "bottom") {
+        drawn.then(function () { return moveTitleAboveLegend(gd); });
       }
     }
     gd.on("plotly_update", rewrap);
@@ -585,10 +596,10 @@
 
   // On a phone the browser squeezed every column of a wide table to the width of its
   // longest word (a timetable's "what" to 90 px, 20 lines a cell; a DataFrame's pod names
-  // broken at each "-"): each cell asks for room by its text (course.css), a column of
-  // prose about a dozen characters a line per em, a name whole, between 4 and 16 em; the
-  // table then scrolls sideways in its box.
-  var CELL_EM = { min: 4, max: 16, charsPerEm: 10, emPerChar: 0.6 };
+  // broken at each "-"): each cell asks for room by its text (course.css), an em for every
+  // six characters of prose (about three lines, at two characters an em), a word whole,
+  // between 4 and 16 em; the table then scrolls sideways in its box.
+  var CELL_EM = { min: 4, max: 16, charsPerEm: 6, emPerChar: 0.6 };
   function tableCellsAskForRoom() {
     var cells = document.querySelectorAll(
       ".bd-article table.table th, .bd-article table.table td," +
