@@ -437,8 +437,16 @@
 
   // Words in lines of at most `perLine` characters, as many lines as that takes, and as even
   // as the words allow: filled one by one, the last line was often one short word ("30 / s").
+  // A short bracket ("(1, 1)", "(api × 3)") stays on one line.
+  var BRACKET_CHARS = 12;
   function balancedLines(text, perLine) {
-    var words = text.split(" ");
+    var words = [];
+    text.split(" ").forEach(function (word) {
+      var last = words[words.length - 1];
+      var open = last && last.split("(").length > last.split(")").length;
+      if (open && last.length + 1 + word.length <= BRACKET_CHARS) words[words.length - 1] += " " + word;
+      else words.push(word);
+    });
     function fill(limit) {
       var lines = [""];
       words.forEach(function (word) {
