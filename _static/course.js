@@ -10,7 +10,14 @@
      category names (an event timeline's reasons) move inside the plot, above their rows;
      play buttons go under their slider; panel titles and legends too wide for the screen
      shrink, a legend that reaches the x axis moves down, and a squeezed plot grows taller;
-   - in dark mode, text on a figure's own light fills (tables, icicles) stays dark.
+   - at any width, panel titles too wide for their figure shrink and then break into lines,
+     a table figure ends with its table, and a title set by a menu entry is wrapped too;
+   - in dark mode, text on a figure's own light fills (tables, icicles) stays dark, and black
+     lines and outlines turn light, in animation frames too.
+   Beyond figures: the chapter drawer opens at the current page; the course's diagrams
+   scroll sideways on a phone in a box with shadows; text outputs laid out in columns keep
+   their layout (course.css) while prose wraps; Markdown tables' and DataFrames' cells ask
+   for the width their text needs on a phone.
 */
 (function () {
   "use strict";
@@ -90,20 +97,30 @@
     gd._courseLight = saved;
   }
 
-  // Black traces (a black palette entry, tick marks) turn light grey in dark mode.
-  function traceUpdate(gd, dark) {
-    var indices = [];
-    var colours = [];
+  // Black trace colours (a black palette entry, tick marks, the outline that marks a DRF
+  // framework's dominant resource) turn light grey in dark mode, an animation frame's too
+  // (followFrames).
+  var TRACE_COLOURS = ["line.color", "marker.color", "marker.line.color"];
+
+  function isBlack(colour) {
+    return typeof colour === "string" && BLACKS.indexOf(colour.toLowerCase()) >= 0;
+  }
+
+  function traceColours(gd, dark) {
     gd.data.forEach(function (t, i) {
-      var line = t.line && t.line.color;
-      var marker = t.marker && typeof t.marker.color === "string" && t.marker.color;
-      var light = t._courseLightColour || line || marker;
-      if (typeof light !== "string" || BLACKS.indexOf(light.toLowerCase()) < 0) return;
-      t._courseLightColour = light;
-      indices.push(i);
-      colours.push(dark ? LIGHT_TEXT : light);
+      var saved = t._courseLightColours || {};
+      var update = {};
+      TRACE_COLOURS.forEach(function (path) {
+        var own = path.split(".").reduce(function (o, k) { return o && o[k]; }, t);
+        var light = saved[path] || own;
+        if (!isBlack(light)) return;
+        saved[path] = light;
+        var wanted = dark ? LIGHT_TEXT : light;
+        if (own !== wanted) update[path] = wanted;
+      });
+      t._courseLightColours = saved;
+      if (Object.keys(update).length) window.Plotly.restyle(gd, update, [i]);
     });
-    return indices.length ? { indices: indices, colours: colours } : null;
   }
 
   // Text on a trace's own light fills (a table's cells, an icicle's boxes) keeps the dark
@@ -146,17 +163,31 @@
     });
   }
 
+  // plotly announces each animation frame before drawing it, with a copy of its traces: in
+  // dark mode their black colours turn light before they reach the figure.
+  function followFrames(gd) {
+    if (gd._courseFrames || typeof gd.on !== "function") return;
+    gd._courseFrames = true;
+    gd.on("plotly_animatingframe", function (event) {
+      if (!isDark() || !event || !event.frame) return;
+      (event.frame.data || []).forEach(function (t) {
+        TRACE_COLOURS.forEach(function (path) {
+          var keys = path.split(".");
+          var owner = keys.slice(0, -1).reduce(function (o, k) { return o && o[k]; }, t);
+          var last = keys[keys.length - 1];
+          if (owner && isBlack(owner[last])) owner[last] = LIGHT_TEXT;
+        });
+      });
+    });
+  }
+
   function applyTheme(gd) {
     if (!gd.layout || !window.Plotly) return;
     remember(gd);
     var dark = isDark();
     var update = themeUpdate(gd, dark);
     if (Object.keys(update).length) window.Plotly.relayout(gd, update);
-    var traces = traceUpdate(gd, dark);
-    if (traces) {
-      window.Plotly.restyle(gd, { "line.color": traces.colours, "marker.color": traces.colours },
-        traces.indices);
-    }
+    traceColours(gd, dark);
     fillTextUpdate(gd, dark);
   }
 
@@ -187,21 +218,12 @@
     if (legend.title && legend.title.text) update["legend.title.side"] = "top";
     var above = legend.orientation === "h" && legend.y >= 1 && legend.yanchor === "bottom";
     var legendAbove = above || update["legend.y"] === 1.02;
-    var title = titleText(gd.layout.title);
-    var wrapped = wrapTitle(title, gd.clientWidth || window.innerWidth);
-    var extraLines = typeof wrapped === "string" ? wrapped.split("<br>").length - 1 : 0;
-    if (wrapped !== title) {
-      update["title.text"] = wrapped;
-      update["margin.t"] = ((gd.layout.margin || {}).t || 60) + 22 * extraLines;
-    }
-    // A title above its own legend, or of several lines, is pinned to the top: left where
-    // plotly puts it, its lines ran down onto the legend or the first panel's title.
-    if ((above || wrapped !== title) && !update["title.yref"]) {
+    // A title above its own legend is pinned to the top: left where plotly puts it, it ran
+    // down onto the legend.
+    if (above && !update["title.yref"]) {
       Object.keys(PINNED_TITLE).forEach(function (k) { update["title." + k] = PINNED_TITLE[k]; });
     }
-    // plotly lifts a title of several lines anchored at its top by about a line per extra
-    // line: the padding brings its first line back inside the figure.
-    if (update["title.yref"]) update["title.pad.t"] = PINNED_TITLE["pad.t"] + 18 * extraLines;
+    titleInLines(gd, titleText(gd.layout.title), update);
     var margin = gd.layout.margin || {};
     buttonsUnderSlider(gd, update);
     if ((margin.r || 0) > 30) update["margin.r"] = 20;
@@ -211,13 +233,15 @@
     return legendAbove ? drawn.then(function () { return moveTitleAboveLegend(gd); }) : drawn;
   }
 
-  // A panel title (an annotation placed on the figure, not on the data) that runs past a
-  // phone's edges, centred over its panel: its font shrinks until it fits, down to 10 px.
+  // A panel title (an annotation placed on the figure, not on the data) that runs past the
+  // figure's edges, centred over its panel, at any width: its font shrinks until it fits,
+  // down to PANEL_TITLE_PX; longer still, it breaks into lines at that size.
+  var PANEL_TITLE_PX = 11;
   function fitPanelTitles(gd) {
-    if (!narrow()) return;
     var figure = gd.getBoundingClientRect();
     var titles = [];
     var size = Infinity;
+    var update = {};
     (gd.layout.annotations || []).forEach(function (a, i) {
       if (a.xref !== "paper") return;
       titles.push(i);
@@ -227,12 +251,16 @@
       var centre = (box.left + box.right) / 2;
       var room = 2 * Math.min(centre - figure.left, figure.right - centre) - 8;
       var font = (a.font && a.font.size) || gd._fullLayout.font.size;
-      size = Math.min(size, font * room / box.width);
+      var fitted = font * room / box.width;
+      size = Math.min(size, Math.max(PANEL_TITLE_PX, fitted));
+      var text = String(a.text);
+      if (fitted >= PANEL_TITLE_PX || text.indexOf("<br>") >= 0) return;
+      var perLine = Math.floor(text.length * room * font / (box.width * PANEL_TITLE_PX));
+      update["annotations[" + i + "].text"] = balancedLines(text, perLine).join("<br>");
     });
     if (size === Infinity) return;
-    var update = {}; // every panel title at the one size, so that none looks more important
-    titles.forEach(function (i) {
-      update["annotations[" + i + "].font.size"] = Math.max(10, Math.floor(size));
+    titles.forEach(function (i) { // every panel title at one size: none looks more important
+      update["annotations[" + i + "].font.size"] = Math.floor(size);
     });
     return window.Plotly.relayout(gd, update);
   }
@@ -286,6 +314,24 @@
     if (!tables.length) return;
     return window.Plotly.restyle(gd, { "cells.font.size": TABLE_FONT_PX,
                                        "header.font.size": TABLE_FONT_PX }, tables);
+  }
+
+  // A table figure's height is a guess from its rows' lines; drawn (in a phone's smaller
+  // text too), the rows took less: the figure ends where the table ends, with its margin.
+  function tableHeightFitsRows(gd) {
+    var full = gd._fullLayout;
+    if (!full || !gd.data.length || gd.data.some(function (t) { return t.type !== "table"; })) {
+      return;
+    }
+    var top = gd.getBoundingClientRect().top;
+    var bottom = 0;
+    gd.querySelectorAll("g.table rect.cell-rect").forEach(function (cell) {
+      bottom = Math.max(bottom, cell.getBoundingClientRect().bottom - top);
+    });
+    var height = Math.ceil(bottom + full.margin.b + 2);
+    if (bottom && height < full.height - 4) {
+      return window.Plotly.relayout(gd, taller(gd, height, {}));
+    }
   }
 
   // A plot squeezed under PLOT_PX high by what a phone stacks around it (a legend of long
@@ -386,13 +432,72 @@
   function wrapTitle(text, width) {
     if (typeof text !== "string" || text.indexOf("<br>") >= 0) return text;
     var perLine = Math.max(20, Math.floor((width - 20) / 9.5)); // a title's 18 px letters
-    var lines = [""];
+    return balancedLines(text, perLine).join("<br>");
+  }
+
+  // Words in lines of at most `perLine` characters, as many lines as that takes, and as even
+  // as the words allow: filled one by one, the last line was often one short word ("30 / s").
+  // A short bracket ("(1, 1)", "(api × 3)") stays on one line.
+  var BRACKET_CHARS = 12;
+  function balancedLines(text, perLine) {
+    var words = [];
     text.split(" ").forEach(function (word) {
-      var line = lines[lines.length - 1];
-      if (line && (line + " " + word).length > perLine) lines.push(word);
-      else lines[lines.length - 1] = line ? line + " " + word : word;
+      var last = words[words.length - 1];
+      var open = last && last.split("(").length > last.split(")").length;
+      if (open && last.length + 1 + word.length <= BRACKET_CHARS) words[words.length - 1] += " " + word;
+      else words.push(word);
     });
-    return lines.join("<br>");
+    function fill(limit) {
+      var lines = [""];
+      words.forEach(function (word) {
+        var line = lines[lines.length - 1];
+        if (line && (line + " " + word).length > limit) lines.push(word);
+        else lines[lines.length - 1] = line ? line + " " + word : word;
+      });
+      return lines;
+    }
+    var lines = fill(perLine);
+    for (var limit = Math.ceil(text.length / lines.length); limit < perLine; limit++) {
+      var even = fill(limit);
+      if (even.length === lines.length) return even;
+    }
+    return lines;
+  }
+
+  // Adds to `update` the title `text` in lines for a phone, pinned to the top, with the top
+  // margin its lines need (the figure's own margin, kept from the first time, plus a line
+  // each). False when the text fits on one line.
+  function titleInLines(gd, text, update) {
+    var wrapped = wrapTitle(text, gd.clientWidth || window.innerWidth);
+    if (wrapped === text) return false;
+    var extraLines = wrapped.split("<br>").length - 1;
+    if (gd._courseTopMargin === undefined) gd._courseTopMargin = (gd.layout.margin || {}).t || 60;
+    update["title.text"] = wrapped;
+    update["margin.t"] = gd._courseTopMargin + 22 * extraLines;
+    // Left where plotly puts it, a title of several lines ran down onto the first panel's.
+    Object.keys(PINNED_TITLE).forEach(function (k) { update["title." + k] = PINNED_TITLE[k]; });
+    // plotly lifts a title of several lines anchored at its top by about a line per extra
+    // line: the padding brings its first line back inside the figure.
+    update["title.pad.t"] = PINNED_TITLE["pad.t"] + 18 * extraLines;
+    return true;
+  }
+
+  // A title set after the figure is drawn (a menu entry's summary) breaks into lines too.
+  function followTitle(gd) {
+    if (gd._courseTitle || typeof gd.on !== "function") return;
+    gd._courseTitle = true;
+    function rewrap() {
+      var update = {};
+      if (!narrow() || !titleInLines(gd, titleText(gd.layout.title), update)) return;
+      var legend = gd._fullLayout.legend || {};
+      var drawn = window.Plotly.relayout(gd, update);
+      // A legend above the plot keeps its room under the title's new lines.
+      if (legend.y >= 1 && legend.yanchor === "bottom") {
+        drawn.then(function () { return moveTitleAboveLegend(gd); });
+      }
+    }
+    gd.on("plotly_update", rewrap);
+    gd.on("plotly_relayout", rewrap);
   }
 
   function titleText(title) {
@@ -419,6 +524,23 @@
     });
   }
 
+  // An animation cut short by the next command (the pause button, a slider step while it
+  // plays) rejects, with no reason, the promise of the plotly button that started it, and
+  // plotly's buttons catch none: the page logged an uncaught "undefined" after plotly's own
+  // warning ("API call to Plotly.animate rejected."). That rejection, and only in the moment
+  // after plotly announces the interruption, is expected.
+  var interruptedAt = -Infinity;
+  function followInterruptions(gd) {
+    if (gd._courseInterruptions || typeof gd.on !== "function") return;
+    gd._courseInterruptions = true;
+    gd.on("plotly_animationinterrupted", function () { interruptedAt = performance.now(); });
+  }
+  window.addEventListener("unhandledrejection", function (event) {
+    if (event.reason === undefined && performance.now() - interruptedAt < 1000) {
+      event.preventDefault();
+    }
+  });
+
   function adopt(gd) {
     Promise.resolve(fitToScreen(gd))
       .then(function () { return labelsAboveRows(gd); })
@@ -426,10 +548,85 @@
       .then(function () { return fitLegend(gd); })
       .then(function () { return legendClearOfAxes(gd); })
       .then(function () { return plotTallEnough(gd); })
-      .then(function () { return smallerTableText(gd); });
+      .then(function () { return smallerTableText(gd); })
+      .then(function () { return tableHeightFitsRows(gd); });
     applyTheme(gd);
     followSlider(gd);
+    followFrames(gd);
+    followTitle(gd);
+    followInterruptions(gd);
   }
+
+  // The chapter drawer of a phone opened at the top of a list 40 entries long, the current
+  // page out of sight far below: it opens with the current page's entry in view.
+  function currentChapterInView() {
+    var drawer = document.getElementById("pst-primary-sidebar-modal");
+    if (!drawer || typeof MutationObserver === "undefined") return;
+    new MutationObserver(function () {
+      if (!drawer.open) return;
+      var current = drawer.querySelectorAll("a.current, li.current > a");
+      var entry = current[current.length - 1]; // the deepest: this page's own entry
+      if (entry) entry.scrollIntoView({ block: "center" });
+    }).observe(drawer, { attributes: true, attributeFilter: ["open"] });
+  }
+
+  // A diagram (a course SVG in _images/) keeps readable text on a phone by being wider than
+  // the screen (course.css): it scrolls inside its own box, whose shadows on either side say
+  // that there is more, as a wide table's do.
+  function diagramsScrollWithCue() {
+    var images = document.querySelectorAll('.bd-article img[src*="_images/"][src$=".svg"]');
+    images.forEach(function (img) {
+      var item = img.closest("a.image-reference") || img;
+      var box = document.createElement("div");
+      box.className = "clustersim-diagram-scroll";
+      item.parentNode.insertBefore(box, item);
+      box.appendChild(item);
+      function cue() {
+        var left = box.scrollLeft;
+        box.classList.toggle("clustersim-more-left", left > 1);
+        box.classList.toggle("clustersim-more-right", left + box.clientWidth < box.scrollWidth - 1);
+      }
+      box.addEventListener("scroll", cue, { passive: true });
+      window.addEventListener("resize", cue);
+      if (img.complete) cue(); else img.addEventListener("load", cue);
+    });
+  }
+
+  // A text output laid out in columns or by indentation (a kubectl table, YAML, JSON) keeps
+  // its layout and scrolls sideways (course.css); prose, with no run of spaces and no
+  // indented line, wraps.
+  var LAID_OUT = /(^|\n)[ \t]|\S(  |\t)/;
+  function proseOutputsWrap() {
+    document.querySelectorAll("div.cell_output .output pre").forEach(function (pre) {
+      if (!LAID_OUT.test(pre.textContent.replace(/\s+$/, ""))) pre.classList.add("clustersim-prose");
+    });
+  }
+
+  // On a phone the browser squeezed every column of a wide table to the width of its
+  // longest word (a timetable's "what" to 90 px, 20 lines a cell; a DataFrame's pod names
+  // broken at each "-"): each cell asks for room by its text (course.css), an em for every
+  // six characters of prose (about three lines, at two characters an em), a word whole,
+  // between 4 and 16 em; the table then scrolls sideways in its box.
+  var CELL_EM = { min: 4, max: 16, charsPerEm: 6, emPerChar: 0.6 };
+  function tableCellsAskForRoom() {
+    var cells = document.querySelectorAll(
+      ".bd-article table.table th, .bd-article table.table td," +
+      " .bd-article table.dataframe th, .bd-article table.dataframe td");
+    cells.forEach(function (cell) {
+      var text = cell.textContent.trim();
+      var longest = text.split(/\s+/).reduce(function (n, w) { return Math.max(n, w.length); }, 0);
+      var em = Math.max(text.length / CELL_EM.charsPerEm, longest * CELL_EM.emPerChar);
+      em = Math.min(CELL_EM.max, Math.max(CELL_EM.min, Math.ceil(em)));
+      cell.style.setProperty("--clustersim-cell-min", em + "em");
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    tableCellsAskForRoom();
+    currentChapterInView();
+    diagramsScrollWithCue();
+    proseOutputsWrap();
+  });
 
   document.addEventListener("DOMContentLoaded", function () {
     if (!window.Plotly) return; // a page with no figure

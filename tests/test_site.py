@@ -284,21 +284,144 @@ _LABEL_COLLISIONS_JS = """() => {
   return hits;
 }"""
 
-# Text outputs cut at the column edge: a <pre> whose text is wider than its box.
-_CUT_TEXT_JS = """() => Array.from(document.querySelectorAll('div.cell_output pre'))
-  .filter(p => p.scrollWidth > p.clientWidth + 1).map(p => p.textContent.slice(0, 60))"""
+# Text outputs cut at the column edge or bent out of shape: prose (no run of spaces, no
+# indented line) wider than its box, or laid-out text (a kubectl table, YAML) that wraps.
+_TEXT_OUTPUTS_JS = """() => {
+  const laidOut = /(^|\\n)[ \\t]|\\S(  |\\t)/;
+  const found = [];
+  for (const p of document.querySelectorAll('div.cell_output .output pre')) {
+    const text = p.textContent.replace(/\\s+$/, '');
+    const wraps = getComputedStyle(p).whiteSpace !== 'pre';
+    if (laidOut.test(text) ? wraps && !p.closest('.traceback')
+                           : p.scrollWidth > p.clientWidth + 1) {
+      found.push((wraps ? 'wrapped: ' : 'cut: ') + text.slice(0, 50));
+    }
+  }
+  return found;
+}"""
 
-# Tables wider than the box they scroll in, with no shadow to say there is more to the side.
-_SILENT_SCROLL_JS = """() => Array.from(document.querySelectorAll('.bd-article table'))
-  .filter(t => {
-    let box = t;
+# Boxes that scroll sideways (a table's, a text output's, a diagram's) with no cue that there
+# is more to the side: no shadow drawn by their background, nor by a ::before/::after.
+_SILENT_SCROLL_JS = """() => {
+  const cued = box => {
+    if (getComputedStyle(box).backgroundImage.includes('gradient')) return true;
+    return ['::before', '::after'].some(p => { const s = getComputedStyle(box, p);
+      return s.backgroundImage.includes('gradient') && Number(s.opacity) > 0; });
+  };
+  const silent = [];
+  for (const el of document.querySelectorAll('.bd-article table, div.cell_output pre,'
+                                             + ' .bd-article img')) {
+    let box = el;
     while (box && box !== document.body
            && !['auto', 'scroll'].includes(getComputedStyle(box).overflowX)) {
       box = box.parentElement;
     }
-    return box && box !== document.body && box.scrollWidth > box.clientWidth + 1
-      && !getComputedStyle(box).backgroundImage.includes('gradient');
-  }).map(t => (t.className || 'table') + ' ' + t.textContent.trim().slice(0, 40))"""
+    if (box && box !== document.body && box.scrollWidth > box.clientWidth + 1 && !cued(box)) {
+      silent.push(el.tagName.toLowerCase() + ' ' + (el.getAttribute('src')
+                  || el.textContent.trim().slice(0, 40)));
+    }
+  }
+  return silent;
+}"""
+
+# Figure text past the figure's edges: its title, axis titles and panel titles.
+_TEXT_PAST_FIGURE_JS = """() => {
+  const found = [];
+  for (const fig of document.querySelectorAll('.js-plotly-plot')) {
+    const f = fig.getBoundingClientRect();
+    const parts = fig.querySelectorAll('g.g-gtitle, g.g-xtitle, g.g-ytitle,'
+                                       + ' g.annotation');
+    for (const part of parts) {
+      const r = part.getBoundingClientRect();
+      if (r.width && (r.left < f.left - 1 || r.right > f.right + 1)) {
+        found.push(`${fig.id}: ${part.textContent.slice(0, 40)} (${Math.round(r.width)} px`
+                   + ` in ${Math.round(f.width)})`);
+      }
+    }
+  }
+  return found;
+}"""
+
+# A slider's value ("CPU request: 250m") drawn over or against the x axis title (under 4 px
+# apart: "250mnode").
+_SLIDER_ON_AXIS_TITLE_JS = """() => {
+  const meet = (a, b) => a.left < b.right + 4 && b.left < a.right + 4 && a.top < b.bottom
+      && b.top < a.bottom;
+  const hits = [];
+  for (const fig of document.querySelectorAll('.js-plotly-plot')) {
+    const value = fig.querySelector('g.slider-group > text.slider-label'); // its value
+    const title = fig.querySelector('g.g-xtitle');
+    if (value && title && meet(value.getBoundingClientRect(), title.getBoundingClientRect())) {
+      hits.push(`${fig.id}: ${value.textContent} / ${title.textContent}`);
+    }
+  }
+  return hits;
+}"""
+
+# Figure text drawn under 10 px (an icicle scales a label down to fit its box).
+_TINY_FIGURE_TEXT_JS = """() => Array.from(document.querySelectorAll(
+    '.js-plotly-plot text.slicetext'))
+  .map(t => [t, parseFloat(getComputedStyle(t).fontSize) * t.getCTM().a])
+  .filter(([t, px]) => t.textContent && px < 10)
+  .map(([t, px]) => `${t.closest('.js-plotly-plot').id}: ${t.textContent} ${px.toFixed(1)} px`)"""
+
+# Table figures (a selector's pods): cell text wider than its column, and the figure's empty
+# foot below the table.
+_TABLE_FIGURES_JS = """() => {
+  const found = [];
+  for (const fig of document.querySelectorAll('.js-plotly-plot')) {
+    const cells = Array.from(fig.querySelectorAll('g.column-cell'));
+    if (!cells.length) continue;
+    let bottom = 0;
+    for (const cell of cells) {
+      const rect = cell.querySelector('rect.cell-rect').getBoundingClientRect();
+      const text = cell.querySelector('text.cell-text');
+      bottom = Math.max(bottom, rect.bottom);
+      if (text && text.getBoundingClientRect().right > rect.right + 1) {
+        found.push(`${fig.id}: ${text.textContent.slice(0, 30)} cut`);
+      }
+    }
+    const foot = fig.getBoundingClientRect().bottom - bottom;
+    if (foot > 40) found.push(`${fig.id}: ${Math.round(foot)} px empty below the table`);
+  }
+  return found;
+}"""
+
+# Columns of Markdown tables and DataFrames squeezed: a cell of prose (over 60 characters)
+# under 150 px wide, or a one-word cell (a pod name) broken over lines (its text's line boxes
+# more than half a line apart).
+_SQUEEZED_COLUMNS_JS = """() => {
+  const found = [];
+  const cells = document.querySelectorAll('.bd-article table.table td,'
+                                          + ' .bd-article table.dataframe td');
+  for (const cell of cells) {
+    const text = cell.textContent.trim();
+    const width = cell.getBoundingClientRect().width;
+    if (text.length > 60 && width < 150) {
+      found.push(`${Math.round(width)} px: ${text.slice(0, 30)}`);
+    } else if (text && !/\\s/.test(text) && text.length <= 26) {
+      const walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      const tops = [];
+      for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        for (const r of range.getClientRects()) if (r.width) tops.push(r.top);
+      }
+      const half = parseFloat(getComputedStyle(cell).lineHeight) / 2 || 8;
+      tops.sort((a, b) => a - b);
+      const lines = tops.filter((t, i) => i === 0 || t - tops[i - 1] > half).length;
+      if (lines > 1) found.push(`broken over ${lines} lines: ${text}`);
+    }
+  }
+  return found.slice(0, 6);
+}"""
+
+# Figure titles broken into lines whose last line is a scrap ("30 / s") beside a long first.
+_UNBALANCED_TITLES_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot g.g-gtitle'))
+  .map(t => Array.from(t.querySelectorAll('tspan.line')).map(l => l.textContent))
+  .filter(lines => lines.length > 1
+          && lines[lines.length - 1].length < Math.max(...lines.map(l => l.length)) / 3)
+  .map(lines => lines.join(' | '))"""
 
 
 @pytest.fixture(scope="module")
@@ -316,8 +439,14 @@ def phone_visits(browser, serve_html: str, built_book: dict) -> dict[str, dict]:
                         "short": page.evaluate(_SHORT_PLOTS_JS),
                         "narrow": page.evaluate(_NARROW_PLOTS_JS),
                         "collisions": page.evaluate(_LABEL_COLLISIONS_JS),
-                        "cut": page.evaluate(_CUT_TEXT_JS),
-                        "silent": page.evaluate(_SILENT_SCROLL_JS)}
+                        "text": page.evaluate(_TEXT_OUTPUTS_JS),
+                        "silent": page.evaluate(_SILENT_SCROLL_JS),
+                        "past": page.evaluate(_TEXT_PAST_FIGURE_JS),
+                        "slider": page.evaluate(_SLIDER_ON_AXIS_TITLE_JS),
+                        "tiny": page.evaluate(_TINY_FIGURE_TEXT_JS),
+                        "tables": page.evaluate(_TABLE_FIGURES_JS),
+                        "squeezed": page.evaluate(_SQUEEZED_COLUMNS_JS),
+                        "unbalanced": page.evaluate(_UNBALANCED_TITLES_JS)}
         page.close()
     context.close()
     return visits
@@ -339,35 +468,129 @@ def test_no_page_error_on_a_phone(phone_visits: dict) -> None:
     assert not undrawn, f"figures not drawn on a phone: {undrawn}"
 
 
-def test_no_legend_overlaps_a_slider_on_a_phone(phone_visits: dict) -> None:
-    hits = {p: v["overlaps"] for p, v in phone_visits.items() if v["overlaps"]}
-    assert not hits, f"legends on top of sliders or buttons: {hits}"
+# What each check of the phone visits finds, and why it is there.
+PHONE_CHECKS = {
+    "overlaps": "legends on top of sliders or buttons",
+    "short": "plot areas under 120 px high",
+    "narrow": "plot areas under half their figure's width",
+    "collisions": "annotations written over each other",
+    # FailedScheduling messages wrap instead of ending at the edge; kubectl's tables and YAML
+    # keep their columns and indentation (every output wrapped, and lost both) and scroll.
+    "text": "text outputs cut at the column edge or wrapped out of shape",
+    # The diagrams showed their left 45 % with no sign of the rest.
+    "silent": "tables, text outputs or diagrams that scroll sideways without a shadow",
+    # Marathon panel titles that named each knob twice; the DRF figure's x axis title.
+    "past": "figure text past the figure's edges",
+    "slider": "slider values drawn over x axis titles (\"250mnode\")",
+    "tiny": "group-tree labels under 10 px",
+    "tables": "table figures with cut cells or an empty foot",
+    # Timetables squeezed their "what" column to 90 px; DataFrames broke pod names.
+    "squeezed": "table columns squeezed instead of scrolling",
+    "unbalanced": "titles whose last line is a scrap (\"30 / s\")",
+}
 
 
-def test_figures_keep_a_usable_height_on_a_phone(phone_visits: dict) -> None:
-    short = {p: v["short"] for p, v in phone_visits.items() if v["short"]}
-    assert not short, f"plot areas under 120 px high on a phone: {short}"
+@pytest.mark.parametrize("check", PHONE_CHECKS)
+def test_page_layout_on_a_phone(phone_visits: dict, check: str) -> None:
+    found = {p: v[check] for p, v in phone_visits.items() if v[check]}
+    assert not found, f"{PHONE_CHECKS[check]} on a phone: {found}"
 
 
-def test_figures_keep_a_usable_width_on_a_phone(phone_visits: dict) -> None:
-    narrow = {p: v["narrow"] for p, v in phone_visits.items() if v["narrow"]}
-    assert not narrow, f"plot areas under half their figure's width on a phone: {narrow}"
+def _phone_page(browser, base_url: str, path: str, dark: bool = False):
+    """A page at 390 x 844 (a touch screen), its figures drawn; the page, its context and the
+    console errors and page errors it logged, a list that grows as the page logs more."""
+    options = {"color_scheme": "dark"} if dark else {}
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, **options)
+    if dark:
+        context.add_init_script("localStorage.setItem('mode', 'dark')")
+    seen = _load(context, base_url, path)
+    page, errors = seen["page"], seen["console"]
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda err: errors.append(str(err.message)))
+    return page, context, errors
 
 
-def test_no_figure_labels_collide_on_a_phone(phone_visits: dict) -> None:
-    hits = {p: v["collisions"] for p, v in phone_visits.items() if v["collisions"]}
-    assert not hits, f"annotations written over each other: {hits}"
+def test_launch_menu_icons_fit_the_menu_on_a_phone(browser, serve_html: str) -> None:
+    """The phone rule that widens diagrams to 620 px stretched the launch menu's Binder logo
+    into a 620 x 16 px bar over the "Binder" entry."""
+    page, context, _ = _phone_page(browser, serve_html, LAB, dark=True)
+    page.locator(".dropdown-launch-buttons > button").first.click()
+    page.wait_for_timeout(300)
+    sizes = page.evaluate("""() => Array.from(document.querySelectorAll(
+        '.dropdown-launch-buttons img')).map(i => [i.getAttribute('src'),
+        i.getBoundingClientRect().width, i.closest('ul').getBoundingClientRect().width])""")
+    context.close()
+    assert sizes, "no icon in the launch menu"
+    assert all(width <= menu for _, width, menu in sizes), sizes
 
 
-def test_long_text_outputs_wrap_on_a_phone(phone_visits: dict) -> None:
-    """FailedScheduling messages and explain scores wrap instead of ending at the edge."""
-    cut = {p: v["cut"] for p, v in phone_visits.items() if v["cut"]}
-    assert not cut, f"text outputs cut at the column edge: {cut}"
+def test_chapter_drawer_opens_at_the_current_page(browser, serve_html: str) -> None:
+    """The drawer opened at the top of the chapter list, the current page 1,600 px below."""
+    page, context, _ = _phone_page(browser, serve_html, "exercises/self-healing.html")
+    page.locator(".primary-toggle:visible").click()
+    page.wait_for_timeout(600)
+    box = page.evaluate("""() => { const d = document.getElementById('pst-primary-sidebar-modal');
+        const r = Array.from(d.querySelectorAll('a.current, li.current > a')).pop()
+          .getBoundingClientRect(); return [r.top, r.bottom, innerHeight]; }""")
+    context.close()
+    top, bottom, height = box
+    assert top >= 0 and bottom <= height, f"current entry at {top}-{bottom} px of {height}"
 
 
-def test_wide_tables_show_a_scroll_cue_on_a_phone(phone_visits: dict) -> None:
-    silent = {p: v["silent"] for p, v in phone_visits.items() if v["silent"]}
-    assert not silent, f"tables that scroll sideways without a shadow: {silent}"
+def test_selector_menu_stays_readable_on_a_phone(browser, serve_html: str) -> None:
+    """In dark mode the open menu's header was pale text on plotly's #F4FAFF; a chosen
+    entry's summary ran off the figure's right edge (titles wrapped only when drawn)."""
+    page, context, errors = _phone_page(browser, serve_html,
+                                        "book/comparing/application-definitions.html",
+                                        dark=True)
+    figure = page.locator(".js-plotly-plot:has(g.updatemenu-container)").first
+    figure.scroll_into_view_if_needed()
+    figure.locator("g.updatemenu-header").tap()
+    page.wait_for_timeout(300)
+    contrast = page.evaluate(_FILL_TEXT_CONTRAST_JS)
+    figure.locator("g.updatemenu-dropdown-button").last.tap()
+    page.wait_for_timeout(600)
+    past = page.evaluate(_TEXT_PAST_FIGURE_JS)
+    context.close()
+    faint = [(text, round(r, 1)) for text, r, _ in contrast if r < 3]
+    assert contrast, "no menu entry found"
+    assert not faint, f"menu text under 3:1 in dark mode: {faint}"
+    assert not past, past
+    assert not [e for e in errors if e not in BENIGN_CONSOLE], errors
+
+
+def test_interrupting_an_animation_logs_no_error(browser, serve_html: str) -> None:
+    """A tap on the slider while the animation plays made plotly reject the play button's
+    promise: an uncaught "undefined" on the page."""
+    page, context, errors = _phone_page(browser, serve_html, HEAVIEST_LAB)
+    figure = page.locator(".js-plotly-plot:has(g.updatemenu-button)").first
+    figure.scroll_into_view_if_needed()
+    figure.locator("g.updatemenu-button").first.tap()
+    page.wait_for_timeout(1500)
+    rail = figure.locator("rect.slider-rail-rect").bounding_box()
+    page.mouse.click(rail["x"] + rail["width"] * 0.3, rail["y"] + rail["height"] / 2)
+    page.wait_for_timeout(1500)
+    context.close()
+    assert not [e for e in errors if e not in BENIGN_CONSOLE], errors
+
+
+def test_dominant_resource_outline_is_light_in_dark_mode(browser, serve_html: str) -> None:
+    """The DRF figure outlines each framework's dominant resource in black: invisible on the
+    dark plot, before and after the slider moves (each frame brings its own colours)."""
+    page, context, _ = _phone_page(browser, serve_html, "notebooks/two-level-scheduling.html",
+                                   dark=True)
+    figure = page.locator(".js-plotly-plot:has(g.slider-container)", has_text="weight of")
+    figure.scroll_into_view_if_needed()
+    outlines = ("f => Array.from(f.querySelectorAll('g.point path')).map(p => getComputedStyle(p))"
+                ".filter(s => parseFloat(s.strokeWidth) > 0).map(s => s.stroke)")
+    before = figure.evaluate(outlines)
+    rail = figure.locator("rect.slider-rail-rect").bounding_box()
+    page.mouse.click(rail["x"] + rail["width"] - 3, rail["y"] + rail["height"] / 2)
+    page.wait_for_timeout(800)
+    after = figure.evaluate(outlines)
+    context.close()
+    assert before and after
+    assert "rgb(0, 0, 0)" not in before + after, (before, after)
 
 
 def test_slider_summary_follows_the_slider(browser, serve_html: str) -> None:
@@ -407,7 +630,10 @@ def test_kernel_note_links_to_the_offline_path(built_book: dict, browser,
     assert "offline" in heading
 
 
-def test_no_legend_overlaps_a_slider_on_a_laptop(visits: dict, browser, serve_html: str) -> None:
+def test_figures_keep_their_layout_on_a_laptop(visits: dict, browser, serve_html: str) -> None:
+    """At 1366 px: no legend on a slider, no title cut at a figure's edges (the Marathon
+    panels' 970 px titles), no plot squeezed by its legend (the rolling updates' knob names
+    took two thirds of the width)."""
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     hits = {}
     for path, visit in visits.items():
@@ -415,12 +641,14 @@ def test_no_legend_overlaps_a_slider_on_a_laptop(visits: dict, browser, serve_ht
             continue
         seen = _load(context, serve_html, path)
         page = seen.pop("page")
-        found = page.evaluate(_LEGEND_OVERLAP_JS)
+        found = [*page.evaluate(_LEGEND_OVERLAP_JS), *page.evaluate(_TEXT_PAST_FIGURE_JS),
+                 *page.evaluate(_NARROW_PLOTS_JS)]
         page.close()
         if found:
             hits[path] = found
     context.close()
-    assert not hits, f"legends on top of sliders or buttons: {hits}"
+    assert not hits, ("legends on top of sliders or buttons, text past a figure's edges or "
+                      f"plots squeezed under half their figure's width: {hits}")
 
 
 @pytest.mark.parametrize("path", DARK_PAGES)
@@ -454,7 +682,10 @@ _FILL_TEXT_CONTRAST_JS = """() => {
   const ratio = (a, b) => (Math.max(lum(a), lum(b)) + 0.05) / (Math.min(lum(a), lum(b)) + 0.05);
   const pairs = [['g.column-cell', 'rect.cell-rect', 'text.cell-text'],
                  ['g.slice', 'path.surface', 'text.slicetext'],
-                 ['g.updatemenu-button', 'rect.updatemenu-item-rect', 'text.updatemenu-item-text']];
+                 ['g.updatemenu-button', 'rect.updatemenu-item-rect', 'text.updatemenu-item-text'],
+                 ['g.updatemenu-header', 'rect.updatemenu-item-rect', 'text.updatemenu-item-text'],
+                 ['g.updatemenu-dropdown-button', 'rect.updatemenu-item-rect',
+                  'text.updatemenu-item-text']];
   const found = [];
   for (const [group, fill, text] of pairs) {
     for (const g of document.querySelectorAll('.js-plotly-plot ' + group)) {

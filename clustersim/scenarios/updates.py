@@ -74,9 +74,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
 """Each system's defaults (Kubernetes and Marathon upstream; Swarm: docker/cli's)."""
 
 
-LABELS = {"kubernetes": "Kubernetes (maxSurge / maxUnavailable)",
-           "marathon": "Marathon (minimumHealthCapacity / maximumOverCapacity)",
-           "swarm": "Swarm (update_config)"}
+LABELS = {"kubernetes": "Kubernetes", "marathon": "Marathon", "swarm": "Swarm"}
+"""Each run's name in panel titles and legends; its settings are named beside it where they
+differ (a figure's title, :func:`clustersim.widgets.updates.panel_titles`): the knob names in
+the label too made a Marathon panel's title 970 px wide."""
 
 
 _STEPS = {"kubernetes": 5.0, "marathon": 2.0, "swarm": 1.0}

@@ -15,7 +15,10 @@ from clustersim.node import Node
 from clustersim.viz.palette import base_layout, color_for
 from clustersim.viz.text import escape
 
-__all__ = ["fit_figure", "fit_trace"]
+__all__ = ["SLIDER_PAD_PX", "fit_figure", "fit_trace"]
+
+SLIDER_PAD_PX = 70
+"""Room between the plot and a slider below it: the x axis' numbers and a one-line title."""
 
 
 def fit_trace(nodes: Sequence[Node], cpu_millis: int, memory: str) -> go.Bar:
@@ -57,7 +60,9 @@ def fit_figure(nodes: Sequence[Node], cpu_steps: Sequence[int], memory: str) -> 
         xaxis_title="node",
         yaxis_title="copies that fit",
         yaxis_range=[0, most * 1.1 + 1],
+        # The slider's value ("CPU request: 250m") starts under the x axis title: 40 px down,
+        # it ran into "node" on a phone, where the title is a few letters from its left edge.
         sliders=[{"active": 0, "currentvalue": {"prefix": "CPU request: "}, "steps": steps,
-                  "pad": {"t": 40}}],
+                  "pad": {"t": SLIDER_PAD_PX}}],
     )
     return fig

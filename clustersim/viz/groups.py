@@ -20,6 +20,7 @@ from clustersim.viz.text import escape
 __all__ = ["group_tree", "plan_steps_by_app"]
 
 _GROUP_COLOR = "#d9d9d9"
+_MIN_LABEL_PX = 10
 
 
 def plan_steps_by_app(plan: Sequence[Sequence[dict[str, Any]]]) -> dict[str, tuple[int, str]]:
@@ -58,7 +59,9 @@ def group_tree(group: dict[str, Any], plan: Sequence[Sequence[dict[str, Any]]] |
             hover.append(f"group {escape(rid)}<br>dependencies: {escape(deps)}")
             continue
         step, action = steps.get(rid, (0, ""))
-        labels.append(escape(name) + (f" · step {step}" if step else ""))
+        # The step on a line of its own: beside the name, a phone's narrow leaves shrank the
+        # whole label to 7-8 px.
+        labels.append(escape(name) + (f"<br>step {step}" if step else ""))
         colors.append(color_for(step - 1) if step else "#ffffff")
         deps = ", ".join(spec.get("dependencies", [])) or "none"
         hover.append(
@@ -73,6 +76,9 @@ def group_tree(group: dict[str, Any], plan: Sequence[Sequence[dict[str, Any]]] |
         marker={"colors": colors, "line": {"color": "#333333", "width": 1}},
         hovertext=hover, hoverinfo="text", tiling={"orientation": "v"}, root_color=_GROUP_COLOR,
     ))
+    # Labels never shrink under a readable size: one that does not fit its box at
+    # _MIN_LABEL_PX is hidden, and hovering (tapping) the box still names it.
+    fig.update_layout(uniformtext={"minsize": _MIN_LABEL_PX, "mode": "hide"})
     subtitle = " (colour: deployment step)" if plan else ""
     fig.update_layout(**base_layout(escape(title) + subtitle,
                                     margin={"l": 10, "r": 10, "t": 60, "b": 10}))

@@ -23,6 +23,12 @@ __all__ = ["describe_selector", "selector_view"]
 
 _HIT, _MISS = "#b8e0d2", "#ffffff"
 _LABEL_WIDTH = 28   # characters of "key=value" on one line of the labels column
+_NAME_WIDTH = 20    # characters of a pod name on one line of the pod column
+_FONT_PX = 13       # base_layout's font size
+_LINE_PX = 1.3 * _FONT_PX  # one line of a table cell
+_CELL_PAD_PX = 16   # plotly's padding above and below a cell's text (8 px each)
+_MIN_ROW_PX = 26    # a row of one line: the cells' height
+_MARGIN = {"l": 4, "r": 4, "t": 110, "b": 10}
 
 
 def describe_selector(selector: Mapping[str, Any] | None) -> str:
@@ -63,6 +69,21 @@ def _label_lines(key: str, value: Any) -> list[str]:
     return [escape(line) for line in lines]
 
 
+def _name_lines(name: str) -> list[str]:
+    """A pod name as table lines, escaped: broken after its last ``-`` when longer than
+    :data:`_NAME_WIDTH`, so that the random suffix that tells a ReplicaSet's pods apart
+    (``frontend-58b976bcd4-`` | ``gx7k2``) is never the part cut at a phone's column edge."""
+    head, dash, suffix = name.rpartition("-")
+    if len(name) <= _NAME_WIDTH or not head:
+        return [escape(name)]
+    return [escape(head + dash), escape(suffix)]
+
+
+def _row_px(lines: int) -> int:
+    """The height plotly draws a table row of ``lines`` lines at :data:`_FONT_PX`."""
+    return max(_MIN_ROW_PX, round(lines * _LINE_PX + _CELL_PAD_PX))
+
+
 def selector_view(pods: Iterable[Any], selectors: Mapping[str, Mapping[str, Any] | None]
                   ) -> go.Figure:
     """A table of ``pods`` (``cluster.pods()`` items or Pod manifests) and a menu of
@@ -72,9 +93,10 @@ def selector_view(pods: Iterable[Any], selectors: Mapping[str, Mapping[str, Any]
         raise ValueError("no pods to show: apply some manifests and run the cluster first")
     if not selectors:
         raise ValueError("selectors needs at least one entry, e.g. {'Service web': {'app': 'web'}}")
-    names = [escape(name) for name, _ in rows]
+    name_lines = [_name_lines(name) for name, _ in rows]
     label_lines = [[line for k, v in sorted(lab.items()) for line in _label_lines(k, v)]
                    for _, lab in rows]
+    names = ["<br>".join(lines) for lines in name_lines]
     labels = ["<br>".join(lines) or "(no labels)" for lines in label_lines]
     fills, summaries = [], []
     for key, selector in selectors.items():
@@ -87,20 +109,25 @@ def selector_view(pods: Iterable[Any], selectors: Mapping[str, Mapping[str, Any]
                 "fill_color": "#e5e5e5"},
         cells={"values": [names, labels], "align": "left", "fill_color": [fills[0], fills[0]],
                "height": 26},
-        columnwidth=[2, 3],
+        # Each column as wide as its longest line needs (fixed 2:3, a phone cut the pod names
+        # that differ only in their last letters).
+        columnwidth=[max(len(line) for lines in column for line in lines)
+                     for column in (name_lines, label_lines)],
     ))
     buttons = [
         {"label": escape(key), "method": "update",
          "args": [{"cells.fill.color": [[fill, fill]]}, {"title.text": summary}]}
         for key, fill, summary in zip(selectors, fills, summaries, strict=True)
     ]
-    # Rows grow with their label lines (one line per label); the menu sits between the title
-    # and the table so that neither hides the other.
-    lines = sum(max(1, len(lines)) for lines in label_lines)
+    # Rows grow with their lines (one per label, two for a long pod name); the figure ends
+    # with the table (a guess of 30 px a row and 18 a line left 130-200 px empty below it);
+    # the menu sits between the title and the table so that neither hides the other.
+    table_px = _row_px(1) + sum(_row_px(max(1, len(n), len(lab)))
+                                for n, lab in zip(name_lines, label_lines, strict=True))
     fig.update_layout(
-        **base_layout(summaries[0], margin={"l": 10, "r": 10, "t": 110, "b": 10}),
+        **base_layout(summaries[0], margin=_MARGIN),
         updatemenus=[{"buttons": buttons, "direction": "down", "x": 0, "xanchor": "left",
                       "y": 1.0, "yanchor": "bottom", "pad": {"b": 8}, "showactive": True}],
-        height=min(1400, 160 + 30 * len(rows) + 18 * lines),
+        height=min(1400, _MARGIN["t"] + table_px + _MARGIN["b"]),
     )
     return fig

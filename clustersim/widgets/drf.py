@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from clustersim.node import Node
 from clustersim.scenarios.drf import RESOURCES, Sharing, share_cluster
+from clustersim.viz.fit import SLIDER_PAD_PX
 from clustersim.viz.palette import base_layout, color_for
 from clustersim.viz.renderer import figure_html
 from clustersim.widgets.base import LiveApp, follow
@@ -56,9 +57,11 @@ def sharing_figure(agents: Sequence[Node], shapes: dict[str, tuple[float, float]
     fig.update_layout(
         **base_layout(_title(runs[0][1])),
         barmode="group", yaxis_title="share of the cluster", yaxis_range=[0, 1],
-        xaxis_title="framework (outlined bar: its dominant resource)",
+        # On two lines: on one (386 px) it was wider than a phone's figure and ran into the
+        # slider's value; the slider starts a line further down.
+        xaxis_title="framework<br>(outlined bar: its dominant resource)",
         sliders=[{"active": 0, "currentvalue": {"prefix": f"weight of {html.escape(weighted)}: "},
-                  "pad": {"t": 50},
+                  "pad": {"t": SLIDER_PAD_PX + 20},
                   "steps": [{"label": f.name, "method": "animate",
                              "args": [[f.name], {"mode": "immediate",
                                                  "frame": {"duration": 0, "redraw": True}}]}

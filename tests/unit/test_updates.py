@@ -10,7 +10,7 @@ from clustersim.marathon import restart_strategy
 from clustersim.scenarios.updates import DEFAULTS, ROLLBACK_AT, UPDATE_AT, rolling_update_run
 from clustersim.viz.capacity import task_counts
 from clustersim.widgets.base import KERNEL_NOTE
-from clustersim.widgets.updates import updates_app, updates_figure
+from clustersim.widgets.updates import panel_titles, updates_app, updates_figure
 
 
 def _during(run):
@@ -119,7 +119,7 @@ def test_live_control_hides_other_systems_and_shows_errors_inline():
     controls["maxUnavailable"].value = "0"  # the API server refuses both zero
     assert "may not be 0 when `maxSurge` is 0" in controls["message"].value
     controls["system"].value = "swarm"
-    assert chart.layout.annotations[0].text == "Swarm (update_config)"
+    assert chart.layout.annotations[0].text == "Swarm"
     assert controls["parallelism"].layout is not None
     assert set(DEFAULTS) == {"kubernetes", "marathon", "swarm"}
 
@@ -132,14 +132,24 @@ def test_static_rendering_has_the_note_and_a_strategy_slider():
 
 def test_two_strategies_of_one_system_get_a_panel_each() -> None:
     """The lab compares Swarm's defaults with a faster update_config in one figure: both runs
-    are labelled "Swarm (update_config)", and keyed by that label they shared one panel that
+    are labelled "Swarm", and keyed by that label they shared one panel that
     showed only the second run, under a title promising "defaults above ... below"."""
     default = rolling_update_run("swarm")
     fast = rolling_update_run("swarm", {"parallelism": 2, "delay": 10, "order": "start-first"})
     fig = updates_figure([default, fast])
     titles = [a.text for a in fig.layout.annotations if a.yref == "paper"]
-    assert titles == ["Swarm (update_config): parallelism 1, delay 0, order stop-first",
-                      "Swarm (update_config): parallelism 2, delay 10, order start-first"]
+    assert titles == ["Swarm: parallelism 1, delay 0, order stop-first",
+                      "Swarm: parallelism 2, delay 10, order start-first"]
     assert {t.yaxis for t in fig.data} == {"y", "y2"}
     with pytest.raises(ValueError, match="pass each run once"):
         updates_figure([fast, fast])
+
+
+def test_panel_titles_name_each_setting_once() -> None:
+    """The label named Marathon's two knobs and the title named them again with their values:
+    a 970 px title over a 757 px figure, cut at both ends at every width."""
+    thrifty = rolling_update_run("marathon", {"minimumHealthCapacity": 0.5,
+                                              "maximumOverCapacity": 0})
+    titles = panel_titles([rolling_update_run("marathon"), thrifty])
+    assert titles == ["Marathon: minimumHealthCapacity 1.0, maximumOverCapacity 1.0",
+                      "Marathon: minimumHealthCapacity 0.5, maximumOverCapacity 0"]

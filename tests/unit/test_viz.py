@@ -150,7 +150,8 @@ def test_group_tree_colours_apps_by_their_plan_step() -> None:
     icicle = group_tree(group, plan).data[0]
     assert list(icicle.parents) == ["", "/shop", "/shop/db", "/shop", "/shop/web"]
     labels = dict(zip(icicle.ids, icicle.labels, strict=True))
-    assert labels["/shop/db/pg"] == "pg · step 2" and labels["/shop/web/api"] == "api · step 3"
+    # the step on a line of its own, so that a narrow leaf keeps a readable size
+    assert labels["/shop/db/pg"] == "pg<br>step 2" and labels["/shop/web/api"] == "api<br>step 3"
     colors = dict(zip(icicle.ids, icicle.marker.colors, strict=True))
     assert colors["/shop/db/pg"] != colors["/shop/web/api"]
 
@@ -213,3 +214,23 @@ def test_selector_view_breaks_long_labels_into_lines_a_phone_cell_holds() -> Non
                      "a-label-name-this-long=", "and-its-value", "statefulset.kubernetes.io/",
                      "pod-name=web-0"]
     assert max(map(len, lines)) <= 28
+
+
+def test_selector_view_keeps_the_pod_names_apart_and_ends_with_its_table() -> None:
+    """Two pods of one ReplicaSet differ in their last five letters: in a fixed 2:3 pod column
+    a phone cut both at "frontend-58b976bcd4-". A long name breaks before its suffix, each
+    column is as wide as its longest line, and the figure is as tall as its rows (a guess
+    of 30 px a row and 18 a line left 130-200 px empty below the table)."""
+    from clustersim.viz.selectors import selector_view
+
+    pods = [{"metadata": {"name": f"frontend-58b976bcd4-{s}",
+                          "labels": {"app": "shop", "pod-template-hash": "58b976bcd4"}}}
+            for s in ("gx7k2", "lq9vz")]
+    fig = selector_view(pods, {"all": {}})
+    table = fig.data[0]
+    assert list(table.cells.values[0]) == ["frontend-58b976bcd4-<br>gx7k2",
+                                           "frontend-58b976bcd4-<br>lq9vz"]
+    assert list(table.columnwidth) == [len("frontend-58b976bcd4-"),
+                                       len("pod-template-hash=58b976bcd4")]
+    # margins 110 and 10, a header of one line (16.9 + 16 px), two rows of two lines
+    assert fig.layout.height == 110 + 33 + 2 * 50 + 10
