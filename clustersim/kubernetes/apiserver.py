@@ -673,6 +673,11 @@ class APIServer:
             raise AdmissionError(f'{label} not found: only a stored object can be updated')
         if existing is None:
             meta.setdefault("annotations", {})[LAST_APPLIED] = applied
+            # each kind's PrepareForCreate resets the status a client sent (a Pod's to
+            # phase Pending, pkg/registry/core/pod/strategy.go; a Deployment's, a Job's,
+            # a Service's, a claim's to empty, pkg/registry/*/*/strategy.go), as the served
+            # API drops it: only the controllers and the kubelet write it
+            manifest.pop("status", None)
             self.create(manifest)
             undo.append((manifest, None))
             return f"{label} created"

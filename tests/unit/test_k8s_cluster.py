@@ -823,3 +823,22 @@ def test_apply_of_a_changed_pod_updates_what_a_pod_update_may_change():
     with pytest.raises(ValueError, match="Forbidden: pod updates may not change fields"):
         cluster.apply(port)
 
+
+def test_apply_drops_the_status_a_manifest_sends():
+    """The Pod strategy's PrepareForCreate resets a new Pod's status (the served API drops
+    it too); ``apply`` kept it, and a Ready condition with an RFC 3339 time made
+    ``pods()`` fail once the node controller had tainted the node."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    sent = pod("p", nodeName="node-1")
+    sent["status"] = {"phase": "Succeeded", "conditions": [{
+        "type": "Ready", "status": "False", "lastTransitionTime": "2020-01-01T00:00:00Z"}]}
+    cluster.apply(sent)
+    assert cluster.get("Pod", "default", "p")["status"]["phase"] == "Pending"
+    cluster.run()
+    cluster.fail_node("node-1")
+    cluster.run(until=cluster.now + 100)
+    assert [(p.name, p.reason) for p in cluster.pods()] == [("p", "NodeNotReady")]
+    web = deployment(replicas=1)
+    web["status"] = {"replicas": 7, "readyReplicas": 7}
+    cluster.apply(web)
+    assert cluster.get("Deployment", "default", "web")["status"].get("replicas") != 7
