@@ -176,13 +176,26 @@ def _check_service(service: Mapping[str, Any], container: Mapping[str, Any]) -> 
     port = next(p for p in ports if p.get("port") == 10101)
     _check_node_ports(service["spec"].get("type", "ClusterIP"), ports)
     target = port.get("targetPort", 10101)
-    resolved = container_port([container], target, port.get("protocol", "TCP"))
+    protocol = port.get("protocol", "TCP")
+    resolved = container_port([container], target)
+    if resolved is not None and container_port([container], target, protocol) is None:
+        # FindPort matches a name and a protocol: the name exists, under another protocol
+        raise Wrong(f"The Service sends port 10101 to the pods' port {target!r}, but port "
+                    f"{target} is {_protocol_of(container, target)}; this Service port is "
+                    f"{protocol}, so it gets no endpoint port for it.",
+                    "Remove protocol (TCP is the default), as the app serves HTTP over TCP.")
     if resolved != 8080:
         raise Wrong(f"The Service sends port 10101 to the pods' port {target!r}, "
                     + ("but no container port has that name, so the Service gets no "
                        "endpoint port for it." if resolved is None else "where nothing listens."),
                     "Set targetPort: 8080 (the containerPort), or the name given to it in the "
                     "container's ports (ports: [{containerPort: 8080, name: http}]).")
+
+
+def _protocol_of(container: Mapping[str, Any], name: str) -> str:
+    """The protocol of ``container``'s port named ``name`` (TCP when it gives none)."""
+    return next(str(entry.get("protocol", "TCP")) for entry in container.get("ports") or []
+                if entry.get("name") == name)
 
 
 def _check_node_ports(kind: Any, ports: list[Mapping[str, Any]]) -> None:

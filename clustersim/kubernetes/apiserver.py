@@ -30,7 +30,14 @@ from typing import TYPE_CHECKING, Any
 from clustersim.goformat import json_kind
 from clustersim.kubernetes.configupdates import update_refusal
 from clustersim.kubernetes.containerref import field_path
-from clustersim.kubernetes.defaults import keep_defaults, stored_form
+from clustersim.kubernetes.defaults import (
+    keep_defaults,
+    set_deployment_defaults,
+    stored_form,
+)
+from clustersim.kubernetes.defaults import (
+    set_defaults as fill_defaults,
+)
 from clustersim.kubernetes.limitrange import admit_limit_ranges
 from clustersim.kubernetes.networkpolicyadmission import PolicyError, check_policy, set_defaults
 from clustersim.kubernetes.objects import (
@@ -65,7 +72,11 @@ from clustersim.kubernetes.storageclass import (
     waits_for_consumer,
 )
 from clustersim.kubernetes.storageprotection import mark_deleting, protect_claim
-from clustersim.kubernetes.strategicmerge import apply_patch, strategic_merge_patch
+from clustersim.kubernetes.strategicmerge import (
+    apply_patch,
+    strategic_merge_patch,
+    three_way_patch,
+)
 from clustersim.kubernetes.templategeneration import stamp_template_generation
 from clustersim.kubernetes.workloadupdates import (
     pod_update_refusal,
@@ -643,8 +654,9 @@ class APIServer:
                    undo: list[tuple[dict[str, Any], dict[str, Any] | None]],
                    kubectl_apply: bool) -> str:
         """Create or update one object. ``kubectl_apply``: as ``kubectl apply`` does, the
-        manifest is recorded in the ``last-applied-configuration`` annotation, compared with
-        the one recorded before (unchanged, or the fields it no longer has); otherwise an
+        manifest is recorded in the ``last-applied-configuration`` annotation, and the object
+        is ``unchanged`` when kubectl's three-way patch (:func:`_apply_patch_of`: the file,
+        the one recorded before, the live object) is empty; otherwise an
         update of the stored object to ``manifest`` (:meth:`update`)."""
         kind = manifest["kind"]
         meta = manifest.setdefault("metadata", {})
@@ -661,15 +673,20 @@ class APIServer:
             raise AdmissionError(f'{label} not found: only a stored object can be updated')
         if existing is None:
             meta.setdefault("annotations", {})[LAST_APPLIED] = applied
+            # each kind's PrepareForCreate resets the status a client sent (a Pod's to
+            # phase Pending, pkg/registry/core/pod/strategy.go; a Deployment's, a Job's,
+            # a Service's, a claim's to empty, pkg/registry/*/*/strategy.go), as the served
+            # API drops it: only the controllers and the kubelet write it
+            manifest.pop("status", None)
             self.create(manifest)
             undo.append((manifest, None))
             return f"{label} created"
         last = _last_applied(existing, label) if kubectl_apply else None
-        if kubectl_apply and last == json.loads(applied):
-            # kubectl compares objects, not the annotation's text: one written by another
-            # client (the served API keeps kubectl's compact JSON as sent) is the same
+        if kubectl_apply and not _apply_patch_of(manifest, applied, last, existing):
             return f"{label} unchanged"
         # defaulted against defaulted: a field at its default is no change (nor a rollout)
+        if kind == "Deployment":
+            set_deployment_defaults(manifest)      # as its controller stored them
         if kind != "Pod":
             stored_form(kind, manifest.get("spec"), existing.get("spec"))
         self._validate(manifest)
@@ -709,10 +726,10 @@ class APIServer:
                              before["metadata"].get("annotations") or {})
         if existing == before:
             # an update that writes nothing: the store keeps the object and its
-            # resourceVersion (GuaranteedUpdate skips the write), and the answer is the
-            # one kubectl gives for an apply that changes nothing
+            # resourceVersion (GuaranteedUpdate skips the write); kubectl apply sent a
+            # patch, and says so, whatever it came to
             undo.pop()
-            return f"{label} unchanged"
+            return f"{label} {'configured' if kubectl_apply else 'unchanged'}"
         self.changed()
         return f"{label} configured"
 
@@ -742,6 +759,25 @@ def _last_applied(existing: Mapping[str, Any], label: str) -> dict[str, Any] | N
         f"{label}: its annotation {LAST_APPLIED} {why}, so apply cannot tell which fields it "
         "set before: remove the annotation (kubectl annotate ... "
         f"{LAST_APPLIED}-) or replace the object, then apply again")
+
+
+def _apply_patch_of(manifest: Mapping[str, Any], applied: str,
+                    last: Mapping[str, Any] | None, existing: Mapping[str, Any]
+                    ) -> dict[str, Any]:
+    """The patch ``kubectl apply`` of ``manifest`` (``applied``: its JSON, the annotation it
+    writes) would send to ``existing``, the object as the API server returns it (its
+    defaults filled in): :func:`~clustersim.kubernetes.strategicmerge.three_way_patch` with
+    the last applied configuration ``last``. An annotation that says ``last`` in other JSON
+    (kubectl's compact form, kept by the served API) counts as the same: kubectl writes
+    the same text for the same file."""
+    modified = copy.deepcopy(dict(manifest))
+    modified["metadata"].setdefault("annotations", {})[LAST_APPLIED] = applied
+    current = copy.deepcopy(dict(existing))
+    fill_defaults(current)
+    annotations = current["metadata"].get("annotations") or {}
+    if LAST_APPLIED in annotations and last == json.loads(applied):
+        annotations[LAST_APPLIED] = applied
+    return three_way_patch(last or {}, modified, current)
 
 
 def _patched_pod_spec(existing: Mapping[str, Any], manifest: Mapping[str, Any],

@@ -17,7 +17,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-__all__ = ["MERGE_KEYS", "MERGE_PRIMITIVES", "apply_patch", "strategic_merge_patch"]
+__all__ = ["MERGE_KEYS", "MERGE_PRIMITIVES", "apply_patch", "strategic_merge_patch",
+           "three_way_patch"]
 
 MERGE_KEYS = {"containers": "name", "initContainers": "name", "ephemeralContainers": "name",
               "env": "name", "volumes": "name", "volumeMounts": "mountPath",
@@ -131,4 +132,75 @@ def _list_apply_patch(last_applied: Any, modified: list[dict[str, Any]], merge_k
     kept = {item.get(merge_key) for item in modified}
     patch = [apply_patch(before.get(item.get(merge_key)), item) for item in modified]
     patch += [{merge_key: key, "$patch": "delete"} for key in before if key not in kept]
+    return patch
+
+
+def three_way_patch(original: Any, modified: Any, current: Any) -> dict[str, Any]:
+    """The patch ``kubectl apply`` computes before it sends anything
+    (``CreateThreeWayMergePatch`` of ``strategicpatch/patch.go``): what ``modified`` (the
+    manifest, its last-applied annotation set) sets that the live object ``current`` does
+    not say (``diffMaps(current, modified)`` ignoring deletions), and what the last applied
+    configuration ``original`` had that ``modified`` no longer has (``diffMaps(original,
+    modified)`` ignoring changes and additions). When it is empty kubectl sends nothing and
+    prints ``unchanged``, so an object that drifted from its manifest (``kubectl scale``) is
+    ``configured`` again, and a list without a merge key that the API server defaulted (a
+    StatefulSet's ``volumeClaimTemplates``, kubernetes/kubernetes issue 66450) is sent whole
+    every time. Simplified: no ``$setElementOrder`` (it changes no field), and a list with a
+    merge key is compared element by element, whatever its order."""
+    return _union(_diff(original, modified, additions=False),
+                  _diff(current, modified, deletions=False))
+
+
+def _union(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
+    """``mergeMap`` of two patches: the maps both have are joined key by key."""
+    out = dict(first)
+    for key, value in second.items():
+        mine = out.get(key)
+        out[key] = _union(mine, value) if isinstance(mine, dict) and isinstance(value, dict) \
+            else value
+    return out
+
+
+def _diff(before: Any, after: Any, *, additions: bool = True, deletions: bool = True
+          ) -> dict[str, Any]:
+    """``diffMaps``: the patch that takes map ``before`` to map ``after``, with only the
+    changes and additions, or only the deletions, asked for."""
+    before = before if isinstance(before, dict) else {}
+    patch: dict[str, Any] = {}
+    if deletions:
+        patch.update(dict.fromkeys(k for k in before if k not in after))
+    for key, value in after.items():
+        old = before.get(key)
+        if key not in before:
+            if additions:
+                patch[key] = copy.deepcopy(value)
+        elif isinstance(value, dict) and isinstance(old, dict):
+            if inner := _diff(old, value, additions=additions, deletions=deletions):
+                patch[key] = inner
+        elif isinstance(value, list) and isinstance(old, list) and \
+                all(isinstance(i, dict) for i in value + old) and \
+                (merge_key := _merge_key(key, value + old)) is not None:
+            if items := _diff_list(old, value, merge_key, additions, deletions):
+                patch[key] = items
+        elif value != old and additions:
+            patch[key] = copy.deepcopy(value)
+    return patch
+
+
+def _diff_list(before: list[dict[str, Any]], after: list[dict[str, Any]], merge_key: str,
+               additions: bool, deletions: bool) -> list[dict[str, Any]]:
+    """``diffListsOfMaps``: :func:`_diff` of a list merged by ``merge_key``, element by
+    element, an element ``after`` no longer has deleted with ``$patch: delete``."""
+    old = {item.get(merge_key): item for item in before}
+    patch: list[dict[str, Any]] = []
+    for item in after:
+        key = item.get(merge_key)
+        if key not in old:
+            if additions:
+                patch.append(copy.deepcopy(item))
+        elif inner := _diff(old[key], item, additions=additions, deletions=deletions):
+            patch.append({merge_key: key, **inner})
+    kept = {item.get(merge_key) for item in after}
+    if deletions:
+        patch += [{merge_key: key, "$patch": "delete"} for key in old if key not in kept]
     return patch

@@ -1,12 +1,14 @@
-"""IP-per-pod versus host ports: how many instances of a port-8080 service fit, per network mode.
+"""IP-per-pod versus host ports: how many instances of a web service fit, per network mode.
 
-:func:`port_fit` runs ``instances`` copies of one small web service that listens on port 8080
-on the demo cluster of its system (:func:`clustersim.clusters.demo_nodes`), in one of
-:data:`MODES`, and reports how many were placed and why the rest wait:
+:func:`port_fit` runs ``instances`` copies of one small web service, ``nginx:1.27``, which
+listens on port 80 in its container (the image's ``EXPOSE 80``, nginxinc/docker-nginx
+``Dockerfile``; a port published or bound on a node is 8080), on the demo cluster of its
+system (:func:`clustersim.clusters.demo_nodes`), in one of :data:`MODES`, and reports how
+many were placed and why the rest wait:
 
 - Kubernetes gives every pod its own IP (the network model,
   https://kubernetes.io/docs/concepts/services-networking/#the-kubernetes-network-model), so
-  any number of pods listening on 8080 share a node; only a ``hostPort`` brings conflicts back
+  any number of pods listening on port 80 share a node; only a ``hostPort`` brings conflicts back
   (scheduler plugin ``NodePorts``, kubernetes/kubernetes
   ``pkg/scheduler/framework/plugins/nodeports/node_ports.go``).
 - Marathon with host networking and ``requirePorts`` needs its fixed host port (31080 here:
@@ -36,7 +38,7 @@ __all__ = [
 
 
 MODES = {
-    "k8s-pod-ip": "Kubernetes · containerPort 8080",
+    "k8s-pod-ip": "Kubernetes · containerPort 80",
     "k8s-hostport": "Kubernetes · hostPort 8080",
     "marathon-host-fixed": "Marathon · host, port 31080 fixed",
     "marathon-host-random": "Marathon · host, random port",
@@ -48,6 +50,8 @@ MODES = {
 
 
 _IMAGE = "nginx:1.27"
+_CONTAINER_PORT = 80
+"""The port nginx listens on in its container (docker-nginx: ``EXPOSE 80``)."""
 
 
 # A Mesos agent offers ports 31000-32000 unless configured otherwise (mesos
@@ -74,13 +78,14 @@ class PortFit:
 
 
 def service_source(mode: str, instances: int) -> Any:
-    """The manifest (plain data) of the port-8080 web service in ``mode``."""
+    """The manifest (plain data) of the web service in ``mode``: its container port 80,
+    published or bound on a node as 8080."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     if isinstance(instances, bool) or not isinstance(instances, int) or not 0 <= instances <= 50:
         raise ValueError(f"instances must be a whole number from 0 to 50, not {instances!r}")
     if mode.startswith("k8s"):
-        port: dict[str, Any] = {"containerPort": 8080}
+        port: dict[str, Any] = {"containerPort": _CONTAINER_PORT}
         if mode == "k8s-hostport":
             port["hostPort"] = 8080
         labels = {"app": "web"}
@@ -91,7 +96,7 @@ def service_source(mode: str, instances: int) -> Any:
                                "resources": {"requests": {"cpu": "100m",
                                                           "memory": "64Mi"}}}]}}}}]
     if mode.startswith("swarm"):
-        published = {"target": 8080, "published": 8080}
+        published = {"target": _CONTAINER_PORT, "published": 8080}
         if mode == "swarm-host":
             published["mode"] = "host"
         return {"services": {"web": {"image": _IMAGE, "ports": [published],
@@ -104,7 +109,7 @@ def service_source(mode: str, instances: int) -> Any:
         app["requirePorts"] = mode.endswith("fixed")
         app["cmd"] = "python3 -m http.server $PORT0"
         return app
-    mapping: dict[str, Any] = {"containerPort": 8080, "name": "http"}
+    mapping: dict[str, Any] = {"containerPort": _CONTAINER_PORT, "name": "http"}
     if mode == "marathon-bridge":
         mapping["hostPort"] = 0
     app["container"] = {"type": "DOCKER", "docker": {"image": _IMAGE}, "portMappings": [mapping]}
@@ -142,7 +147,7 @@ def _busiest(placements: Sequence[str | None]) -> str:
 def discovery_under_failure(instances: int = 6, *, rate: float = 10.0, start: float = 30.0,
                             fail_at: float = 60.0, stop: float = 240.0, bucket: float = 10.0,
                             seed: int = 0) -> dict[str, dict[str, Any]]:
-    """Clients send ``rate`` requests per second to the port-8080 web service from ``start``
+    """Clients send ``rate`` requests per second to the web service from ``start``
     to ``stop`` through each system's own service discovery, and at ``fail_at`` the node
     running the most instances fails. Per system: ``{"via", "failed_node", "rows"}`` with
     failed/served counts per ``bucket`` seconds.
@@ -163,7 +168,8 @@ def discovery_under_failure(instances: int = 6, *, rate: float = 10.0, start: fl
     k8s = KubernetesCluster(demo_nodes("kubernetes"), seed=seed)
     k8s.apply([*service_source("k8s-pod-ip", instances), {
         "apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
-        "spec": {"selector": {"app": "web"}, "ports": [{"port": 80, "targetPort": 8080}]}}])
+        "spec": {"selector": {"app": "web"},
+                 "ports": [{"port": 80, "targetPort": _CONTAINER_PORT}]}}])
     stream = k8s.request_stream("web", rate=rate, start=start, stop=stop)
     k8s.run(until=fail_at)
     failed = _busiest([p.node for p in k8s.pods()])

@@ -1,7 +1,7 @@
 """IP-per-pod versus host ports, live: :func:`networking_explorer` and :func:`port_fit_figure`.
 
 The runs come from :mod:`clustersim.scenarios.networking` (how many instances of a
-port-8080 service fit per network mode; discovery under a failure); this module draws
+web service fit per network mode; discovery under a failure); this module draws
 them and adds the controls.
 """
 
@@ -47,7 +47,7 @@ def _bars(fits: Sequence[PortFit]) -> list[go.Bar]:
 
 
 def _layout(instances: int) -> dict[str, Any]:
-    return base_layout(f"{instances} instance(s) of a service on port 8080: placed or waiting",
+    return base_layout(f"{instances} instance(s) of a web service: placed or waiting",
                        barmode="stack", xaxis_title="instances", yaxis_title="network mode",
                        yaxis_autorange="reversed", height=500,
                        margin={"l": 10, "r": 20, "t": 80, "b": 50},

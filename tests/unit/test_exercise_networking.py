@@ -197,3 +197,11 @@ def test_a_name_no_container_port_carries_is_refused(old, new, words) -> None:
     feedback = check_translation(text)
     assert not feedback and words in feedback.message
     assert "name: http" in feedback.hint
+
+
+def test_a_named_target_of_another_protocol_is_told_so() -> None:
+    """The name exists, under TCP: the check said no container port had that name."""
+    text = GOOD.replace("targetPort: 8080}", "targetPort: http, protocol: UDP}")
+    feedback = check_translation(text)
+    assert not feedback and "port http is TCP; this Service port is UDP" in feedback.message
+    assert "no container port has that name" not in feedback.message

@@ -89,6 +89,50 @@ def test_an_update_or_apply_that_writes_nothing_is_unchanged():
     assert cluster.update([changed]) == ["deployment.apps/web configured"]
 
 
+def test_apply_puts_back_what_drifted_and_leaves_alone_what_did_not():
+    """``apply`` compared the file with the last-applied annotation only, so a Deployment
+    scaled since (``cluster.scale``) stayed at 5 and the answer was ``unchanged``; kubectl's
+    three-way patch sets ``replicas`` back. An identical apply sends nothing, and moves
+    neither the object nor its generation; an update to the manifest (with the annotations
+    stored) without the defaults the controller stored is no change either (the API server
+    defaults it again)."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(deployment())
+    cluster.run()
+    cluster.scale("Deployment", "web", 5)
+    cluster.run()
+    assert cluster.apply(deployment()) == ["deployment.apps/web configured"]
+    stored = cluster.get("Deployment", "default", "web")
+    assert stored["spec"]["replicas"] == 3
+    cluster.run()
+    before = copy.deepcopy(stored)
+    assert cluster.apply(deployment()) == ["deployment.apps/web unchanged"]
+    assert stored == before
+    sent = deployment()
+    sent["metadata"]["annotations"] = dict(stored["metadata"]["annotations"])
+    assert cluster.update([sent]) == ["deployment.apps/web unchanged"]
+    assert stored == before
+
+
+def test_apply_of_a_statefulset_with_claim_templates_is_configured_each_time():
+    """As the served API and the real kubectl (kubernetes/kubernetes issue 66450): the
+    defaulted ``volumeClaimTemplates`` differ from the file's, and the list is sent whole."""
+    db = {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db"},
+          "spec": {"replicas": 1, "serviceName": "db", "selector": {"matchLabels": {"app": "db"}},
+                   "template": {"metadata": {"labels": {"app": "db"}},
+                                "spec": {"containers": [{"name": "db", "image": "postgres:16"}]}},
+                   "volumeClaimTemplates": [{"metadata": {"name": "data"}, "spec": {
+                       "accessModes": ["ReadWriteOnce"],
+                       "resources": {"requests": {"storage": "1Gi"}}}}]}}
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(copy.deepcopy(db))
+    cluster.run()
+    stored = cluster.get("StatefulSet", "default", "db")
+    before = copy.deepcopy(stored)
+    assert cluster.apply(copy.deepcopy(db)) == ["statefulset.apps/db configured"]
+    assert stored["metadata"]["generation"] == 1 and stored == before
+
+
 def test_pod_with_node_name_binds_directly_without_scheduler():
     cluster = KubernetesCluster(nodes(), seed=0)
     cluster.apply(pod("pinned", nodeName="node-2"))
@@ -778,3 +822,23 @@ def test_apply_of_a_changed_pod_updates_what_a_pod_update_may_change():
     port["spec"]["containers"][0]["ports"] = [{"containerPort": 80}]
     with pytest.raises(ValueError, match="Forbidden: pod updates may not change fields"):
         cluster.apply(port)
+
+
+def test_apply_drops_the_status_a_manifest_sends():
+    """The Pod strategy's PrepareForCreate resets a new Pod's status (the served API drops
+    it too); ``apply`` kept it, and a Ready condition with an RFC 3339 time made
+    ``pods()`` fail once the node controller had tainted the node."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    sent = pod("p", nodeName="node-1")
+    sent["status"] = {"phase": "Succeeded", "conditions": [{
+        "type": "Ready", "status": "False", "lastTransitionTime": "2020-01-01T00:00:00Z"}]}
+    cluster.apply(sent)
+    assert cluster.get("Pod", "default", "p")["status"]["phase"] == "Pending"
+    cluster.run()
+    cluster.fail_node("node-1")
+    cluster.run(until=cluster.now + 100)
+    assert [(p.name, p.reason) for p in cluster.pods()] == [("p", "NodeNotReady")]
+    web = deployment(replicas=1)
+    web["status"] = {"replicas": 7, "readyReplicas": 7}
+    cluster.apply(web)
+    assert cluster.get("Deployment", "default", "web")["status"].get("replicas") != 7

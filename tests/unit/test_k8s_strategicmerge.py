@@ -3,7 +3,11 @@ of k8s.io/apimachinery ``strategicpatch/patch.go``), applied with ``strategic_me
 
 from __future__ import annotations
 
-from clustersim.kubernetes.strategicmerge import apply_patch, strategic_merge_patch
+from clustersim.kubernetes.strategicmerge import (
+    apply_patch,
+    strategic_merge_patch,
+    three_way_patch,
+)
 
 LAST = {"containers": [{"name": "a", "image": "x:1", "args": ["-v"]},
                        {"name": "b", "image": "y:1"}],
@@ -31,3 +35,23 @@ def test_without_a_last_apply_nothing_is_deleted():
     assert [c["image"] for c in merged["containers"]] == ["x:2", "y:1"]
     assert merged["containers"][0]["args"] == ["-v"] and merged["nodeSelector"] == {
         "disk": "ssd"}
+
+
+def test_three_way_patch_sends_drift_deletions_and_nothing_for_an_unchanged_object():
+    """``CreateThreeWayMergePatch``: a field the live object changed is set back, one the
+    last applied configuration had and the file dropped is deleted, fields only the live
+    object has (defaults, status) are left, and a list without a merge key that differs is
+    sent whole."""
+    last = {"spec": {"replicas": 3, "paused": False,
+                     "containers": [{"name": "a", "image": "x:1"}]}}
+    modified = {"spec": {"replicas": 3, "containers": [{"name": "a", "image": "x:1"}]}}
+    live = {"spec": {"replicas": 5, "paused": False, "strategy": {"type": "Recreate"},
+                     "containers": [{"name": "a", "image": "x:1", "tty": False}]},
+            "status": {"replicas": 5}}
+    assert three_way_patch(last, modified, live) == {"spec": {"replicas": 3, "paused": None}}
+    live["spec"]["replicas"] = 3
+    assert three_way_patch(last, modified, live) == {"spec": {"paused": None}}
+    assert three_way_patch(modified, modified, live) == {}
+    claims = {"volumeClaimTemplates": [{"metadata": {"name": "d"}}]}
+    assert three_way_patch(claims, claims, {"volumeClaimTemplates": [
+        {"metadata": {"name": "d"}, "status": {"phase": "Pending"}}]}) == claims

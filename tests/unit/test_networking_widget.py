@@ -20,9 +20,22 @@ def test_modes_without_a_fixed_host_port_place_everything(mode) -> None:
     assert fit.placed == 8 and fit.waiting == 0 and not fit.reason
 
 
-def test_two_pods_on_8080_share_a_node_in_kubernetes() -> None:
+def test_two_pods_on_port_80_share_a_node_in_kubernetes() -> None:
     fit = port_fit("k8s-pod-ip", WORKERS + 2)
     assert max(fit.per_node.values()) >= 2
+
+
+def test_the_container_port_is_the_one_nginx_listens_on() -> None:
+    """nginx:1.27 listens on 80 (docker-nginx's Dockerfile: ``EXPOSE 80``); the lab mapped
+    8080 in the container, where nothing listens. Only the node's port is 8080."""
+    pod = service_source("k8s-hostport", 1)[0]["spec"]["template"]["spec"]["containers"][0]
+    assert pod["image"] == "nginx:1.27"
+    assert pod["ports"] == [{"containerPort": 80, "hostPort": 8080}]
+    swarm = service_source("swarm-host", 1)["services"]["web"]
+    assert swarm["ports"] == [{"target": 80, "published": 8080, "mode": "host"}]
+    for mode in ("marathon-bridge", "marathon-container"):
+        app = service_source(mode, 1)
+        assert app["container"]["portMappings"][0]["containerPort"] == 80
 
 
 @pytest.mark.parametrize(("mode", "capacity", "words"), [

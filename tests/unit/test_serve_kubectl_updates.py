@@ -316,3 +316,19 @@ def test_a_job_replaced_by_its_manifest_is_refused_and_by_itself_unchanged(fresh
     assert version() == before
     assert fresh("apply", "-f", "-", stdin=ONCE).stdout.strip() == "job.batch/once configured"
     assert fresh("apply", "-f", "-", stdin=ONCE).stdout.strip() == "job.batch/once unchanged"
+
+
+def test_apply_sets_back_a_scaled_deployment_and_then_sends_nothing(fresh):
+    """The real kubectl's three-way patch, which the simulator's own ``apply`` follows:
+    after ``kubectl scale`` the file's replicas are put back (``configured``), and the
+    same file again is ``unchanged``; the Python API answers alike on the same cluster."""
+    fresh("apply", "-f", "-", stdin=WORKLOADS)
+    fresh("scale", "deployment/web", "--replicas=3")
+    assert "deployment.apps/web configured" in fresh("apply", "-f", "-", stdin=WORKLOADS).stdout
+    stored = json.loads(fresh("get", "deployment/web", "-o", "json").stdout)
+    assert stored["spec"]["replicas"] == 1 and stored["metadata"]["generation"] == 3
+    assert "deployment.apps/web unchanged" in fresh("apply", "-f", "-", stdin=WORKLOADS).stdout
+    cluster = fresh.server.cluster
+    cluster.scale("Deployment", "web", 2)
+    assert "deployment.apps/web configured" in cluster.apply(WORKLOADS)
+    assert "deployment.apps/web unchanged" in cluster.apply(WORKLOADS)
