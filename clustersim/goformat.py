@@ -13,15 +13,18 @@ Two rules live here, each once:
 - :func:`duration_string`: a ``time.Duration`` as Go prints it (``Duration.String`` in
   ``src/time/time.go``), as the kubelet writes how long an image pull took and metrics-server
   its window.
+- :func:`go_json`: ``json.Marshal`` of a decoded JSON value (``src/encoding/json/encode.go``),
+  as kubectl writes its last-applied-configuration annotation.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 from typing import Any
 
-__all__ = ["atoi", "duration_string", "go_quote", "go_verbose", "json_kind"]
+__all__ = ["atoi", "duration_string", "go_json", "go_quote", "go_verbose", "json_kind"]
 
 _ATOI = re.compile(r"[+-]?[0-9]+")
 
@@ -141,6 +144,34 @@ def _decimal(count: int, scale: int) -> str:
     whole, fraction = divmod(count, scale)
     digits = str(fraction).rjust(len(str(scale)) - 1, "0").rstrip("0")
     return f"{whole}.{digits}" if digits else str(whole)
+
+
+_HTML_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
+                 "\u2029": "\\u2029"}
+
+
+def go_json(value: Any) -> str:
+    """``json.Marshal`` of ``value`` (golang/go ``src/encoding/json/encode.go``): compact, map
+    keys sorted (byte order of UTF-8 is code point order), non-ASCII text as it is but
+    ``<``, ``>``, ``&``, U+2028 and U+2029 escaped (``HTMLEscape`` is on by default), and a
+    float64 in ``floatEncoder``'s form: plain digits, an exponent only below 1e-6 or from
+    1e21 on (``1e-07`` is written ``1e-7``)."""
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{go_json(str(key))}:{go_json(item)}"
+                              for key, item in sorted(value.items())) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(go_json(item) for item in value) + "]"
+    if isinstance(value, str):
+        text = json.dumps(value, ensure_ascii=False)
+        return re.sub("[<>&\u2028\u2029]", lambda m: _HTML_ESCAPES[m.group()], text)
+    if isinstance(value, float) and value == value and abs(value) != float("inf"):
+        size = abs(value)
+        if size != 0 and (size < 1e-6 or size >= 1e21):
+            mantissa, _, power = repr(value).partition("e")
+            return f"{mantissa.removesuffix('.0')}e{int(power):+d}"
+        return format(Decimal(repr(value)), "f").removesuffix(".0") if value != int(value) \
+            else str(int(value))
+    return json.dumps(value)
 
 
 def _go_float(value: float) -> str:

@@ -27,7 +27,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from clustersim.goformat import json_kind
+from clustersim.goformat import go_json, json_kind
 from clustersim.kubernetes.configupdates import update_refusal
 from clustersim.kubernetes.containerref import field_path
 from clustersim.kubernetes.defaults import (
@@ -667,7 +667,7 @@ class APIServer:
         group = manifest.get("apiVersion", "v1").split("/")[0]
         label = f"{kind.lower()}{'.' + group if '/' in manifest.get('apiVersion', '') else ''}"
         label += f"/{meta['name']}"
-        applied = json.dumps(manifest, sort_keys=True)
+        applied = last_applied_text(manifest)
         existing = self.get(kind, meta["namespace"], meta["name"])
         if existing is None and not kubectl_apply:
             raise AdmissionError(f'{label} not found: only a stored object can be updated')
@@ -767,17 +767,27 @@ def _apply_patch_of(manifest: Mapping[str, Any], applied: str,
     """The patch ``kubectl apply`` of ``manifest`` (``applied``: its JSON, the annotation it
     writes) would send to ``existing``, the object as the API server returns it (its
     defaults filled in): :func:`~clustersim.kubernetes.strategicmerge.three_way_patch` with
-    the last applied configuration ``last``. An annotation that says ``last`` in other JSON
-    (kubectl's compact form, kept by the served API) counts as the same: kubectl writes
-    the same text for the same file."""
+    the last applied configuration ``last``."""
     modified = copy.deepcopy(dict(manifest))
     modified["metadata"].setdefault("annotations", {})[LAST_APPLIED] = applied
     current = copy.deepcopy(dict(existing))
     fill_defaults(current)
-    annotations = current["metadata"].get("annotations") or {}
-    if LAST_APPLIED in annotations and last == json.loads(applied):
-        annotations[LAST_APPLIED] = applied
     return three_way_patch(last or {}, modified, current)
+
+
+def last_applied_text(manifest: Mapping[str, Any]) -> str:
+    """The ``last-applied-configuration`` annotation ``kubectl apply`` writes for
+    ``manifest`` (its namespace filled in, as kubectl's builder sets it): the object without
+    that annotation, ``annotations`` made ``{}`` when it has none, encoded as Go's
+    ``json.Marshal`` with the encoder's trailing newline (``GetModifiedConfiguration`` in
+    kubernetes/kubernetes ``staging/src/k8s.io/kubectl/pkg/util/apply.go``). The same file
+    gives the same text whichever of kubectl and the Python API applied it, so the other
+    then finds nothing to send."""
+    obj = copy.deepcopy(dict(manifest))
+    meta = obj.setdefault("metadata", {})
+    meta["annotations"] = {k: v for k, v in (meta.get("annotations") or {}).items()
+                           if k != LAST_APPLIED}
+    return go_json(obj) + "\n"
 
 
 def _patched_pod_spec(existing: Mapping[str, Any], manifest: Mapping[str, Any],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from clustersim.goformat import atoi, duration_string, go_quote, go_verbose, json_kind
+from clustersim.goformat import atoi, duration_string, go_json, go_quote, go_verbose, json_kind
 from clustersim.serve.patchrefusal import patch_refusal
 
 
@@ -100,3 +100,14 @@ def test_duration_string_is_gos_duration_string(seconds: float, text: str) -> No
     """time.Duration.String (golang/go src/time/time.go): units below a second keep the
     leading digit non-zero; from a second on, hours and minutes once there are any."""
     assert duration_string(seconds) == text
+
+
+@pytest.mark.parametrize(("value", "encoded"), [
+    ({"b": 1, "a": {"d": [], "c": None}}, '{"a":{"c":null,"d":[]},"b":1}'),
+    ("a<b>&c \u2028é\n\x01", '"a\\u003cb\\u003e\\u0026c \\u2028é\\n\\u0001"'),
+    ([True, 2.5, 1.0, 1e-7, 0.000001, 1e20, 1e21, -3e22],
+     "[true,2.5,1,1e-7,0.000001,100000000000000000000,1e+21,-3e+22]")])
+def test_go_json_is_json_marshal(value, encoded):
+    """Python's ``json.dumps`` wrote spaces, unsorted keys, raw ``<>&`` and ``1e-07``; Go's
+    ``json.Marshal`` writes none of them, and kubectl's annotation is Go's text."""
+    assert go_json(value) == encoded

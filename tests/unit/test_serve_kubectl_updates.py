@@ -332,3 +332,21 @@ def test_apply_sets_back_a_scaled_deployment_and_then_sends_nothing(fresh):
     cluster.scale("Deployment", "web", 2)
     assert "deployment.apps/web configured" in cluster.apply(WORKLOADS)
     assert "deployment.apps/web unchanged" in cluster.apply(WORKLOADS)
+
+
+def test_kubectl_finds_nothing_to_apply_after_the_python_apply_of_the_same_file(fresh):
+    """The Python API wrote its last-applied annotation as Python's JSON (spaces, no
+    ``annotations: {}``), so the real kubectl's apply of the same file found the annotation
+    changed and said ``configured``; both now write kubectl's text."""
+    fresh.server.cluster.apply(WORKLOADS)
+    fresh.server.step(30)
+    python_text = {doc: json.loads(fresh("get", doc, "-o", "json").stdout)["metadata"][
+        "annotations"][LAST_APPLIED] for doc in ("statefulset/db", "daemonset/agent",
+                                                   "deployment/web")}
+    assert fresh("apply", "-f", "-", stdin=WORKLOADS).stdout.split("\n")[:3] == [
+        "statefulset.apps/db unchanged", "daemonset.apps/agent unchanged",
+        "deployment.apps/web unchanged"]
+    fresh("delete", "deployment/web")
+    fresh("apply", "-f", "-", stdin=WORKLOADS)
+    assert json.loads(fresh("get", "deployment/web", "-o", "json").stdout)["metadata"][
+        "annotations"][LAST_APPLIED] == python_text["deployment/web"]
