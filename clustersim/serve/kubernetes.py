@@ -882,7 +882,7 @@ class KubernetesBackend(ClusterTime):
         warning = _field_validation(request, resource, new)
         _precondition(resource, name, current, new)
         if request.arg("dryRun"):
-            return Response.json(200, new, **warning)
+            return Response.json(200, _with_status_of(current, new), **warning)
         if resource.kind == "Node":
             self._update_node(name, current, new)
         elif self._default(resource.kind, namespace, name) is not None:
@@ -1225,6 +1225,19 @@ def _running(pod: dict[str, Any] | None, uid: str, restarts: int) -> bool:
 
 def _wants_table(request: Request) -> bool:
     return "as=Table" in request.headers.get("accept", "")
+
+
+def _with_status_of(current: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """``new`` with the status of ``current``: each kind's ``PrepareForUpdate`` keeps the
+    stored status whatever an update of the main resource sends (``newDeployment.Status =
+    oldDeployment.Status`` in kubernetes/kubernetes ``pkg/registry/apps/deployment/
+    strategy.go``, the same for Pods, Services, Jobs, Nodes...); only the ``status``
+    subresource changes it. A stored update takes only the spec and metadata, so this is
+    what a dry run answers."""
+    kept = {key: value for key, value in new.items() if key != "status"}
+    if "status" in current:
+        kept["status"] = current["status"]
+    return kept
 
 
 def _precondition(resource: Resource, name: str, current: dict[str, Any], new: Any) -> None:

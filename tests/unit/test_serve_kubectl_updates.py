@@ -350,3 +350,21 @@ def test_kubectl_finds_nothing_to_apply_after_the_python_apply_of_the_same_file(
     fresh("apply", "-f", "-", stdin=WORKLOADS)
     assert json.loads(fresh("get", "deployment/web", "-o", "json").stdout)["metadata"][
         "annotations"][LAST_APPLIED] == python_text["deployment/web"]
+
+
+def test_replace_keeps_the_stored_status_whatever_the_file_says(fresh, tmp_path):
+    """A dry run of ``kubectl replace`` answered with the status the file made up; the API
+    server's PrepareForUpdate keeps the stored one (only /status changes it), whether the
+    update is stored or not."""
+    fresh("apply", "-f", "-", stdin=WORKLOADS)
+    fresh.server.step(30)
+    obj = json.loads(fresh("get", "deployment/web", "-o", "json").stdout)
+    stored = obj["status"]
+    obj["status"] = {"replicas": 7, "readyReplicas": 7}
+    (tmp_path / "web.json").write_text(json.dumps(obj))
+    for dry_run in (["--dry-run=server"], []):
+        answer = json.loads(fresh("replace", "-f", str(tmp_path / "web.json"), "-o", "json",
+                                  *dry_run).stdout)
+        assert answer["status"]["replicas"] == stored["replicas"] == 1
+        assert "readyReplicas" not in answer["status"] or \
+            answer["status"]["readyReplicas"] == stored["readyReplicas"]
