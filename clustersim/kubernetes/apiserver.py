@@ -682,8 +682,17 @@ class APIServer:
             undo.append((manifest, None))
             return f"{label} created"
         last = _last_applied(existing, label) if kubectl_apply else None
-        if kubectl_apply and not _apply_patch_of(manifest, applied, last, existing):
-            return f"{label} unchanged"
+        if kubectl_apply:
+            current = copy.deepcopy(existing)
+            fill_defaults(current)          # the object as the API server returns it
+            patch = _apply_patch_of(manifest, applied, last, current)
+            if not patch:
+                return f"{label} unchanged"
+            if kind != "Pod":
+                # kubectl sends the patch, the API server merges it into the live object (as
+                # the served API's PATCH does): what others set and the file never said stays
+                manifest = _merged(strategic_merge_patch(current, patch))
+                meta = manifest["metadata"]
         # defaulted against defaulted: a field at its default is no change (nor a rollout)
         if kind == "Deployment":
             set_deployment_defaults(manifest)      # as its controller stored them
@@ -715,7 +724,7 @@ class APIServer:
         else:
             existing["spec"] = manifest.get("spec") or {}
         annotations = dict(meta.get("annotations") or {})
-        if kubectl_apply:
+        if kubectl_apply and kind == "Pod":
             annotations = {**(existing["metadata"].get("annotations") or {}), **annotations,
                            LAST_APPLIED: applied}
         set_metadata_map(existing["metadata"], "labels", labels_of(manifest))
@@ -762,17 +771,28 @@ def _last_applied(existing: Mapping[str, Any], label: str) -> dict[str, Any] | N
 
 
 def _apply_patch_of(manifest: Mapping[str, Any], applied: str,
-                    last: Mapping[str, Any] | None, existing: Mapping[str, Any]
+                    last: Mapping[str, Any] | None, current: Mapping[str, Any]
                     ) -> dict[str, Any]:
     """The patch ``kubectl apply`` of ``manifest`` (``applied``: its JSON, the annotation it
-    writes) would send to ``existing``, the object as the API server returns it (its
+    writes) would send to ``current``, the object as the API server returns it (its
     defaults filled in): :func:`~clustersim.kubernetes.strategicmerge.three_way_patch` with
     the last applied configuration ``last``."""
     modified = copy.deepcopy(dict(manifest))
     modified["metadata"].setdefault("annotations", {})[LAST_APPLIED] = applied
-    current = copy.deepcopy(dict(existing))
-    fill_defaults(current)
     return three_way_patch(last or {}, modified, current)
+
+
+def _merged(patched: Mapping[str, Any]) -> dict[str, Any]:
+    """What of ``patched`` (the live object with kubectl's patch merged in) an update
+    writes: its kind, name, labels and annotations, and its spec or its content (a
+    ConfigMap's or Secret's top-level fields); the rest (status, uid, generation...) is
+    the API server's and stays as stored."""
+    meta = patched["metadata"]
+    return {**{key: copy.deepcopy(value) for key, value in patched.items()
+               if key in ("apiVersion", "kind", "spec", "data", "binaryData", "stringData",
+                          "immutable", "type")},
+            "metadata": {key: copy.deepcopy(meta[key]) for key in
+                         ("name", "namespace", "labels", "annotations") if key in meta}}
 
 
 def last_applied_text(manifest: Mapping[str, Any]) -> str:

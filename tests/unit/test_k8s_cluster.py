@@ -115,6 +115,47 @@ def test_apply_puts_back_what_drifted_and_leaves_alone_what_did_not():
     assert stored == before
 
 
+def drifted_deployment(*, first: bool):
+    """A Deployment file without ``replicas``; the ``first`` version also has an annotation
+    and ``minReadySeconds``, which the second drops."""
+    web = deployment(**({"minReadySeconds": 5} if first else {}))
+    del web["spec"]["replicas"]
+    if first:
+        web["metadata"]["annotations"] = {"team": "a"}
+    return web
+
+
+def others_changes(stored):
+    """What other actors change on the Deployment ``stored`` (an annotation, the
+    strategy: ``kubectl annotate``, ``kubectl patch``), as the update they send."""
+    changed = copy.deepcopy(stored)
+    changed["metadata"]["annotations"]["note"] = "x"
+    changed["spec"]["strategy"] = {"type": "Recreate"}
+    return changed
+
+
+def test_apply_keeps_what_others_set_and_removes_what_the_file_dropped():
+    """``apply`` replaced the live spec with the file's, so the replicas ``scale`` set, the
+    strategy and an annotation another actor changed were reset; kubectl sends the
+    three-way patch and the API server merges it into the live object. What the file
+    stops saying since the last apply (an annotation, ``minReadySeconds``) is removed."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(drifted_deployment(first=True))
+    cluster.run()
+    cluster.scale("Deployment", "web", 4)
+    cluster.update([others_changes(cluster.get("Deployment", "default", "web"))])
+    cluster.run()
+    assert cluster.apply(drifted_deployment(first=True)) == [
+        "deployment.apps/web unchanged"]
+    assert cluster.apply(drifted_deployment(first=False)) == ["deployment.apps/web configured"]
+    stored = cluster.get("Deployment", "default", "web")
+    assert stored["spec"]["replicas"] == 4
+    assert stored["spec"]["strategy"] == {"type": "Recreate"}
+    assert "minReadySeconds" not in stored["spec"]
+    annotations = stored["metadata"]["annotations"]
+    assert annotations["note"] == "x" and "team" not in annotations
+
+
 def test_apply_of_a_statefulset_with_claim_templates_is_configured_each_time():
     """As the served API and the real kubectl (kubernetes/kubernetes issue 66450): the
     defaulted ``volumeClaimTemplates`` differ from the file's, and the list is sent whole."""

@@ -8,8 +8,10 @@ import json
 
 import pytest
 
+from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.apiserver import LAST_APPLIED
 from clustersim.serve import serve
+from tests.unit.test_k8s_cluster import drifted_deployment, nodes, others_changes
 from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
 
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
@@ -368,3 +370,31 @@ def test_replace_keeps_the_stored_status_whatever_the_file_says(fresh, tmp_path)
         assert answer["status"]["replicas"] == stored["replicas"] == 1
         assert "readyReplicas" not in answer["status"] or \
             answer["status"]["readyReplicas"] == stored["readyReplicas"]
+
+
+def test_apply_merges_into_the_live_object_as_the_real_kubectl_does(fresh):
+    """The same story through the Python API and through the real kubectl: a scale, an
+    annotation and a strategy set by others survive a second apply of the file, and what
+    the file dropped since is removed (the Python API reset the first three)."""
+    first, second = (json.dumps(drifted_deployment(first=flag)) for flag in (True, False))
+    fresh("apply", "-f", "-", stdin=first)
+    fresh.server.step(30)
+    fresh("scale", "deployment/web", "--replicas=4")
+    fresh("annotate", "deployment/web", "note=x")
+    fresh("patch", "deployment/web", "-p",
+          '{"spec":{"strategy":{"type":"Recreate","rollingUpdate":null}}}')
+    fresh.server.step(30)
+    said = [fresh("apply", "-f", "-", stdin=text).stdout.strip() for text in (first, second)]
+    served = json.loads(fresh("get", "deployment/web", "-o", "json").stdout)
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(drifted_deployment(first=True))
+    cluster.run()
+    cluster.scale("Deployment", "web", 4)
+    cluster.update([others_changes(cluster.get("Deployment", "default", "web"))])
+    cluster.run()
+    assert [cluster.apply(drifted_deployment(first=flag))[0] for flag in (True, False)] == \
+        said == ["deployment.apps/web unchanged", "deployment.apps/web configured"]
+    stored = cluster.get("Deployment", "default", "web")
+    for field in ("replicas", "strategy", "minReadySeconds"):
+        assert stored["spec"].get(field) == served["spec"].get(field), field
+    assert stored["metadata"]["annotations"] == served["metadata"]["annotations"]
