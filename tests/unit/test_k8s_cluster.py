@@ -134,20 +134,26 @@ def others_changes(stored):
     return changed
 
 
+def applied_over_others(cluster):
+    """Apply the first :func:`drifted_deployment`, let others scale it to 4 and make
+    :func:`others_changes`, apply the same file again, then the second version; the lines
+    the two last applies said."""
+    cluster.apply(drifted_deployment(first=True))
+    cluster.run()
+    cluster.scale("Deployment", "web", 4)
+    cluster.update([others_changes(cluster.get("Deployment", "default", "web"))])
+    cluster.run()
+    return [cluster.apply(drifted_deployment(first=flag))[0] for flag in (True, False)]
+
+
 def test_apply_keeps_what_others_set_and_removes_what_the_file_dropped():
     """``apply`` replaced the live spec with the file's, so the replicas ``scale`` set, the
     strategy and an annotation another actor changed were reset; kubectl sends the
     three-way patch and the API server merges it into the live object. What the file
     stops saying since the last apply (an annotation, ``minReadySeconds``) is removed."""
     cluster = KubernetesCluster(nodes(), seed=0)
-    cluster.apply(drifted_deployment(first=True))
-    cluster.run()
-    cluster.scale("Deployment", "web", 4)
-    cluster.update([others_changes(cluster.get("Deployment", "default", "web"))])
-    cluster.run()
-    assert cluster.apply(drifted_deployment(first=True)) == [
-        "deployment.apps/web unchanged"]
-    assert cluster.apply(drifted_deployment(first=False)) == ["deployment.apps/web configured"]
+    assert applied_over_others(cluster) == ["deployment.apps/web unchanged",
+                                            "deployment.apps/web configured"]
     stored = cluster.get("Deployment", "default", "web")
     assert stored["spec"]["replicas"] == 4
     assert stored["spec"]["strategy"] == {"type": "Recreate"}

@@ -11,7 +11,7 @@ import pytest
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.apiserver import LAST_APPLIED
 from clustersim.serve import serve
-from tests.unit.test_k8s_cluster import drifted_deployment, nodes, others_changes
+from tests.unit.test_k8s_cluster import applied_over_others, drifted_deployment, nodes
 from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
 
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
@@ -387,13 +387,8 @@ def test_apply_merges_into_the_live_object_as_the_real_kubectl_does(fresh):
     said = [fresh("apply", "-f", "-", stdin=text).stdout.strip() for text in (first, second)]
     served = json.loads(fresh("get", "deployment/web", "-o", "json").stdout)
     cluster = KubernetesCluster(nodes(), seed=0)
-    cluster.apply(drifted_deployment(first=True))
-    cluster.run()
-    cluster.scale("Deployment", "web", 4)
-    cluster.update([others_changes(cluster.get("Deployment", "default", "web"))])
-    cluster.run()
-    assert [cluster.apply(drifted_deployment(first=flag))[0] for flag in (True, False)] == \
-        said == ["deployment.apps/web unchanged", "deployment.apps/web configured"]
+    assert applied_over_others(cluster) == said == ["deployment.apps/web unchanged",
+                                                    "deployment.apps/web configured"]
     stored = cluster.get("Deployment", "default", "web")
     for field in ("replicas", "strategy", "minReadySeconds"):
         assert stored["spec"].get(field) == served["spec"].get(field), field
