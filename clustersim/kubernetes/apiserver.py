@@ -656,8 +656,9 @@ class APIServer:
         """Create or update one object. ``kubectl_apply``: as ``kubectl apply`` does, the
         manifest is recorded in the ``last-applied-configuration`` annotation, and the object
         is ``unchanged`` when kubectl's three-way patch (:func:`_apply_patch_of`: the file,
-        the one recorded before, the live object) is empty; otherwise an
-        update of the stored object to ``manifest`` (:meth:`update`)."""
+        the one recorded before, the live object) is empty; otherwise the patch is merged
+        into the live object (:func:`_merged`; a Pod's spec by :func:`_patched_pod_spec`),
+        which is stored as :meth:`update` stores an object."""
         kind = manifest["kind"]
         meta = manifest.setdefault("metadata", {})
         meta.setdefault("namespace", "default")
