@@ -38,6 +38,7 @@ from clustersim.kubernetes.defaults import (
 from clustersim.kubernetes.defaults import (
     set_defaults as fill_defaults,
 )
+from clustersim.kubernetes.immutablefields import immutable_field_refusal
 from clustersim.kubernetes.limitrange import admit_limit_ranges
 from clustersim.kubernetes.networkpolicyadmission import PolicyError, check_policy, set_defaults
 from clustersim.kubernetes.objects import (
@@ -705,9 +706,9 @@ class APIServer:
             stored_form(kind, spec, existing["spec"])
             refusal = pod_update_refusal(meta["name"], existing["spec"], spec)
         else:
-            refusal = workload_update_refusal(existing, manifest, last,
-                                              merged=kubectl_apply) or update_refusal(
-                existing, manifest)
+            refusal = (workload_update_refusal(existing, manifest, last, merged=kubectl_apply)
+                       or update_refusal(existing, manifest)
+                       or immutable_field_refusal(existing, manifest))
         if refusal:
             raise AdmissionError(refusal)
         before = copy.deepcopy(existing)
@@ -716,14 +717,8 @@ class APIServer:
             self.update_pod(existing, spec)
         elif kind == "Service":
             self.services.update(existing, manifest.setdefault("spec", {}))
-        elif kind in ("ConfigMap", "Secret"):
-            # their content is top-level, not a spec
-            for field in ("data", "binaryData", "stringData", "immutable", "type"):
-                existing.pop(field, None)
-                if field in manifest:
-                    existing[field] = copy.deepcopy(manifest[field])
         else:
-            existing["spec"] = manifest.get("spec") or {}
+            _store_content(existing, manifest)
         annotations = dict(meta.get("annotations") or {})
         if kubectl_apply and kind == "Pod":
             annotations = {**(existing["metadata"].get("annotations") or {}), **annotations,
@@ -785,15 +780,32 @@ def _apply_patch_of(manifest: Mapping[str, Any], applied: str,
 
 def _merged(patched: Mapping[str, Any]) -> dict[str, Any]:
     """What of ``patched`` (the live object with kubectl's patch merged in) an update
-    writes: its kind, name, labels and annotations, and its spec or its content (a
-    ConfigMap's or Secret's top-level fields); the rest (status, uid, generation...) is
-    the API server's and stays as stored."""
+    writes: its kind, name, labels and annotations, and its content (:func:`_store_content`);
+    the rest (status, uid, generation...) is the API server's and stays as stored."""
     meta = patched["metadata"]
     return {**{key: copy.deepcopy(value) for key, value in patched.items()
-               if key in ("apiVersion", "kind", "spec", "data", "binaryData", "stringData",
-                          "immutable", "type")},
+               if key not in _SERVER_FIELDS},
             "metadata": {key: copy.deepcopy(meta[key]) for key in
                          ("name", "namespace", "labels", "annotations") if key in meta}}
+
+
+_SERVER_FIELDS = frozenset({"metadata", "status"})
+"""Top-level fields an update does not take from the client: the object's metadata (but its
+labels and annotations) and its status (each kind's ``PrepareForUpdate`` keeps the old one)."""
+
+
+def _store_content(existing: dict[str, Any], manifest: Mapping[str, Any]) -> None:
+    """Make ``manifest``'s content ``existing``'s: every top-level field but the server's
+    (:data:`_SERVER_FIELDS`): a spec (``{}`` when the manifest has none), or the fields of the
+    kinds that have no spec (a ConfigMap's ``data``, a Role's ``rules``, a RoleBinding's
+    ``subjects``, a StorageClass's ``allowVolumeExpansion``...)."""
+    for field in (set(existing) | set(manifest)) - _SERVER_FIELDS:
+        if field in manifest:
+            existing[field] = copy.deepcopy(manifest[field])
+        elif field == "spec":
+            existing[field] = {}
+        else:
+            del existing[field]
 
 
 def last_applied_text(manifest: Mapping[str, Any]) -> str:

@@ -934,15 +934,19 @@ class KubernetesBackend(ClusterTime):
         annotations_before = dict(stored["metadata"].get("annotations") or {})
         spec_changed = "spec" in new and new["spec"] != current.get("spec") and \
             not self._same_spec(resource, stored, current, new["spec"])
+        # the content of kinds without a spec (a Role's rules, a StorageClass's fields...)
+        content = {*new, *current} - _NOT_CONTENT
+        content_changed = any(new.get(field) != current.get(field) for field in content)
         if spec_changed and resource.kind == "Pod":
             self._update_pod(resource, stored, current["spec"], new["spec"])
-        elif spec_changed:     # the defaults it was read with are no change (apply's stored_form)
+        elif spec_changed or content_changed:   # defaults read back are no change (stored_form)
             manifest = {"apiVersion": stored.get("apiVersion", resource.group_version),
                         "kind": resource.kind,
                         "metadata": {"name": name, "namespace": stored["metadata"]["namespace"],
                                      **{field: meta[field] for field in ("labels", "annotations")
                                         if meta.get(field)}},
-                        "spec": new["spec"]}
+                        **{field: new[field] for field in content if field in new},
+                        **({"spec": new["spec"]} if "spec" in new else {})}
             with _refusals(resource, name):
                 self.cluster.update([self._validated(manifest, resource)])
         if resource.kind == "Pod" and \
@@ -1314,6 +1318,13 @@ def _uint(text: str) -> int | None:
     if not _DECIMAL.fullmatch(text) or int(text) >= 2 ** 64:
         return None
     return int(text)
+
+
+_NOT_CONTENT = frozenset({"apiVersion", "kind", "metadata", "status", "spec", "data",
+                          "stringData", "binaryData"})
+"""Top-level fields :meth:`KubernetesBackend._update` does not count as a spec-less kind's content:
+the object's identity, metadata and status, its spec and a ConfigMap's or Secret's data (each
+handled on its own)."""
 
 
 def _patched(kind: str, current: dict[str, Any], body: Any) -> Any:

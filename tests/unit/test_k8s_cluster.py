@@ -890,3 +890,23 @@ def test_apply_drops_the_status_a_manifest_sends():
     web["status"] = {"replicas": 7, "readyReplicas": 7}
     cluster.apply(web)
     assert cluster.get("Deployment", "default", "web")["status"].get("replicas") != 7
+
+
+def test_apply_stores_the_content_of_kinds_without_a_spec():
+    """A Role's rules and a ServiceAccount's fields changed by a second apply were answered
+    ``configured`` and not stored: an update wrote only a spec or a ConfigMap's data."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    role = {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
+            "metadata": {"name": "reader"},
+            "rules": [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get"]}]}
+    account = {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "ci"},
+               "automountServiceAccountToken": False}
+    cluster.apply([copy.deepcopy(role), copy.deepcopy(account)])
+    role["rules"][0]["verbs"].append("list")
+    account["automountServiceAccountToken"] = True
+    assert cluster.apply([copy.deepcopy(role), copy.deepcopy(account)]) == [
+        "role.rbac.authorization.k8s.io/reader configured", "serviceaccount/ci configured"]
+    assert cluster.get("Role", "default", "reader")["rules"][0]["verbs"] == ["get", "list"]
+    assert cluster.get("ServiceAccount", "default", "ci")["automountServiceAccountToken"] is True
+    assert cluster.apply([role, account]) == [
+        "role.rbac.authorization.k8s.io/reader unchanged", "serviceaccount/ci unchanged"]

@@ -393,3 +393,71 @@ def test_apply_merges_into_the_live_object_as_the_real_kubectl_does(fresh):
     for field in ("replicas", "strategy", "minReadySeconds"):
         assert stored["spec"].get(field) == served["spec"].get(field), field
     assert stored["metadata"]["annotations"] == served["metadata"]["annotations"]
+
+
+ROLE = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: reader}
+rules: [{apiGroups: [""], resources: [pods], verbs: [get]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: reader}
+subjects: [{kind: ServiceAccount, name: ci}]
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}
+"""
+
+
+def test_a_changed_role_or_binding_is_stored_by_apply(fresh):
+    """Kinds without a spec (a Role's rules, a RoleBinding's subjects) were answered
+    ``configured`` by an update that stored nothing of the change: only a spec, or a
+    ConfigMap's and a Secret's data, was written."""
+    fresh("apply", "-f", "-", stdin=ROLE)
+    changed = ROLE.replace("verbs: [get]", "verbs: [get, list]").replace("name: ci", "name: cd")
+    assert fresh("apply", "-f", "-", stdin=changed).stdout.split("\n")[:2] == [
+        "role.rbac.authorization.k8s.io/reader configured",
+        "rolebinding.rbac.authorization.k8s.io/reader configured"]
+    role = json.loads(fresh("get", "role/reader", "-o", "json").stdout)
+    binding = json.loads(fresh("get", "rolebinding/reader", "-o", "json").stdout)
+    assert role["rules"][0]["verbs"] == ["get", "list"]
+    assert binding["subjects"] == [{"kind": "ServiceAccount", "name": "cd"}]
+    assert fresh("apply", "-f", "-", stdin=changed).stdout.split("\n")[:2] == [
+        "role.rbac.authorization.k8s.io/reader unchanged",
+        "rolebinding.rbac.authorization.k8s.io/reader unchanged"]
+
+
+def test_a_storage_class_keeps_its_parameters_and_a_priority_class_its_value(fresh):
+    """``ValidateStorageClassUpdate`` and ``ValidatePriorityClassUpdate``: now that updates
+    store such kinds' fields, the ones upstream fixes at creation are refused, the others
+    (``allowVolumeExpansion``, ``description``) stored."""
+    classes = """\
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: fast}
+provisioner: example.com/disk
+parameters: {type: ssd}
+---
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: high}
+value: 1000
+"""
+    fresh("apply", "-f", "-", stdin=classes)
+    refused = fresh("apply", "-f", "-", check=False, stdin=classes.replace(
+        "type: ssd", "type: hdd").replace("provisioner: example.com/disk",
+                                         "provisioner: example.com/other"))
+    assert ('The StorageClass "fast" is invalid: [parameters: Forbidden: updates to parameters '
+            'are forbidden., provisioner: Forbidden: updates to provisioner are forbidden.]'
+            ) in refused.stderr
+    refused = fresh("apply", "-f", "-", check=False,
+                    stdin=classes.replace("value: 1000", "value: 2000"))
+    assert ('The PriorityClass "high" is invalid: value: Forbidden: may not be changed in an '
+            'update.') in refused.stderr
+    fresh("apply", "-f", "-", stdin=classes.replace(
+        "parameters: {type: ssd}", "parameters: {type: ssd}\nallowVolumeExpansion: true"
+    ).replace("value: 1000", "value: 1000\ndescription: for the shop"))
+    assert json.loads(fresh("get", "storageclass/fast", "-o", "json").stdout)[
+        "allowVolumeExpansion"] is True
+    assert json.loads(fresh("get", "priorityclass/high", "-o", "json").stdout)[
+        "description"] == "for the shop"
