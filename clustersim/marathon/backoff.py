@@ -14,6 +14,12 @@ RateLimiter.scala`` (``addDelay``, ``Delay.increased``, ``resetDelay``,
   ``cleanUpOverdueDelays`` drops delays, and its condition changed between versions (early:
   the deadline has passed; last: ``maxLaunchDelay`` since the delay was set); the rule here
   keeps a crash loop at the cap, as the docs describe it.
+
+Time left is counted on whole milliseconds, as Marathon's instants are (``state/
+Timestamp.scala``: ``until`` is a ``Duration`` cut to milliseconds): simulated seconds are
+floats, and ``until - now`` for a 5 s delay set at second 252.025 is 4.99999999999997, which
+would cut a whole second off ``GET /v2/queue``'s ``timeLeftSeconds``. Launches resume once no
+millisecond is left (``TaskLauncherActor.launchAllowed``: ``launchAllowedAt <= now``).
 """
 
 from __future__ import annotations
@@ -51,6 +57,13 @@ class Backoff:
     def reset(self) -> None:
         self.delay, self.until = 0.0, 0.0
 
+    def left(self, now: float) -> float:
+        """The seconds the delay still holds launches back at ``now``, on whole
+        milliseconds (rounded, which drops the float noise of simulated seconds); 0 once it
+        has run out or none was set."""
+        return max(0, round((self.until - now) * 1000)) / 1000
+
     def waiting(self, now: float) -> bool:
-        """Whether launches are still held back at ``now``."""
-        return now < self.until
+        """Whether launches are still held back at ``now``: a millisecond of the delay is
+        left."""
+        return self.left(now) > 0

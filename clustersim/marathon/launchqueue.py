@@ -160,7 +160,7 @@ class LaunchQueue(HealthChecking):
             if waiting:
                 rows.append({"id": spec_id, "count": len(waiting),
                              "since": min(i.scheduled_at for i in waiting),
-                             "delay": max(0.0, app.backoff.until - self.now),
+                             "delay": app.backoff.left(self.now),
                              "rejections": dict(self._rejections.get(spec_id, {}))})
         return rows
 

@@ -107,18 +107,19 @@ class MarathonQueue:
 
 
 def _queue_delay(left: float) -> dict[str, Any]:
-    """``QueueDelay`` (``queue.raml``) for an app whose backoff has ``left`` seconds to run
-    (0 when none is left): ``timeLeftSeconds``, the whole seconds left, cut down
-    (``math.max(0, timeLeft.toSeconds)``), and ``overdue``, true once no backoff is left,
-    whether none was set or it ran out. d2iq-archive/marathon PR #6886 (MARATHON-8612, April
-    2019) made an app without a delay overdue again after ``LaunchStats`` turned
-    ``backOffUntil`` into an ``Option``; the latest ``QueueResourceTest`` stored (1.9 or later:
-    its apps have a ``role``) expects a delay 100 s ahead to give 100 and false, one 100 s
-    past 0 and true. Not followed: before that change
-    ``QueueInfoConversion`` wrote ``overdue`` as ``timeLeft.toSeconds < 0``, false in the
-    first second after a delay ran out; the code that replaced it
-    (``QueuedInstanceInfoWithStatistics.queueDelay``) is not in the reference index, so that
-    second reads as overdue here."""
+    """``QueueDelay`` (``queue.raml``) for an app whose backoff holds launches back for
+    ``left`` more seconds, counted on whole milliseconds (:meth:`~clustersim.marathon.backoff.
+    Backoff.left`; 0 when none is left): ``timeLeftSeconds``, the whole seconds left, cut
+    down (``math.max(0, timeLeft.toSeconds)``), and ``overdue``, true once the deadline is
+    reached, whether no delay was set or it ran out: from the millisecond the launcher takes
+    offers again (``TaskLauncherActor.launchAllowed``, ``launchAllowedAt <= now``).
+    d2iq-archive/marathon PR #6886 (MARATHON-8612, April 2019) made an app without a delay
+    overdue again after ``LaunchStats`` turned ``backOffUntil`` into an ``Option``; the latest
+    ``QueueResourceTest`` stored (1.9 or later: its apps have a ``role``) expects a delay 100 s
+    ahead to give 100 and false, one 100 s past 0 and true. Before that change
+    ``QueueInfoConversion`` wrote ``overdue`` as ``timeLeft.toSeconds < 0``, false for a
+    second after the deadline; the code that replaced it is not in the reference index, so
+    the deadline itself is followed here."""
     return {"timeLeftSeconds": int(left), "overdue": left <= 0}
 
 

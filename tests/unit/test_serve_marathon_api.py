@@ -165,6 +165,32 @@ def test_the_queue_delay_is_overdue_once_no_backoff_is_left(server):
     assert delay() == {"timeLeftSeconds": 0, "overdue": True}
 
 
+def test_the_queue_delay_counts_whole_milliseconds_up_to_the_deadline(server):
+    """A 5 s backoff set at simulated second 252.025 leaves 4.99999999999997 float seconds,
+    which the queue cut to ``timeLeftSeconds`` 4; Marathon counts ``Timestamp``s in whole
+    milliseconds: 5 at the failure, 0 and not overdue a millisecond before the deadline, and
+    overdue from the deadline on, the millisecond launches resume."""
+    requests.post(f"{server.url}/v2/apps", json={**_APP, "cpus": 64}, timeout=10)
+    now = server.step(252.025)
+    backoff = server.backend.marathon.apps["/web"].backoff
+    with server.lock:
+        backoff.seconds = 5.0
+        until = backoff.add_delay(now)
+    assert until - now < 5          # the float noise of simulated seconds
+
+    def delay() -> dict:
+        [item] = requests.get(f"{server.url}/v2/queue", timeout=10).json()["queue"]
+        return item["delay"]
+
+    assert delay() == {"timeLeftSeconds": 5, "overdue": False}
+    server.step(until - now - 0.001)
+    assert delay() == {"timeLeftSeconds": 0, "overdue": False}
+    assert backoff.waiting(server.backend.now)
+    server.step(0.001)
+    assert delay() == {"timeLeftSeconds": 0, "overdue": True}
+    assert not backoff.waiting(server.backend.now)
+
+
 def test_the_queue_embeds_each_agents_last_unused_offer(server):
     """``?embed=lastUnusedOffers`` (``QueueResource.EmbedLastUnusedOffers``) adds, per app,
     each agent's last offer that launched nothing: the offer as ``OfferConversion`` writes
