@@ -28,9 +28,9 @@ if TYPE_CHECKING:
     from clustersim.swarm import SwarmCluster
 
 __all__ = [
-    "answered", "choice", "classify", "filled", "integer", "is_number", "is_operator",
-    "is_whole", "keyed", "load_answer", "number", "one_pod", "pick", "run_stack",
-    "shell_words", "whole_number", "yaml_text", "yes_or_no",
+    "CONTROL_OPERATORS", "NEWLINE", "answered", "choice", "classify", "filled", "integer",
+    "is_number", "is_operator", "is_whole", "keyed", "load_answer", "number", "one_pod", "pick",
+    "run_stack", "second_command", "shell_words", "whole_number", "yaml_text", "yes_or_no",
 ]
 
 
@@ -284,32 +284,62 @@ def yes_or_no(value: object, where: str) -> bool:
 _SHELL_PUNCTUATION = "();<>|&"
 """The characters of the shell's operators, which :mod:`shlex` makes words of their own."""
 
+NEWLINE = "\n"
+"""The word :func:`shell_words` gives a newline that ends a command (the shell grammar's
+``NEWLINE`` token, POSIX XCU 2.10.1): a separator, as ``;`` is."""
+
+CONTROL_OPERATORS = frozenset({"&&", "||", ";", "|", "&", ";;", "|&", NEWLINE})
+"""The words that end a command and start another (POSIX XCU 2.10.1's control operators,
+bash's ``|&``, and a newline)."""
+
+_LINE_GOES_ON = frozenset({"&&", "||", "|", ";", "&"})
+"""Operators after which a newline adds nothing: the list goes on to the next line (XCU 2.10.2,
+``linebreak`` after ``&&``, ``||`` and ``|``) or the command has already ended."""
+
 
 def shell_words(line: str, *, unreadable: str, hint: str) -> list[str]:
-    """``line`` split into words as a POSIX shell splits it (:mod:`shlex`, POSIX mode, after
-    :func:`_joined_and_uncommented`): quotes and backslashes removed, a comment and each line
-    continuation dropped, and each operator a word of its own even where it is glued to a
-    word (``wide;`` is ``wide`` and ``;``): the control operators (``&&``, ``||``, ``;``,
-    ``|``, ``&``) and the redirections (``>``, ``2>&1`` as ``2``, ``>&``, ``1``), which
-    :func:`is_operator` tells from words. Simplified: a quoted operator (``';'``) is read as
-    the operator, and a newline, which ends a command in a shell, as a space. The line is not
-    run: no expansion, and ``sudo`` or a variable assignment is a word like any other. An
-    unclosed quote or a trailing backslash is :class:`Wrong`, ``unreadable: <shlex's
-    reason>.`` with the caller's ``hint``."""
-    lexer = shlex.shlex(_joined_and_uncommented(line), posix=True, punctuation_chars=True)
-    lexer.whitespace_split = True
-    lexer.commenters = ""
-    try:
-        return list(lexer)
-    except ValueError as err:  # an unclosed quote or a trailing backslash
-        raise Wrong(f"{unreadable}: {err}.", hint) from None
+    """``line`` split into words as a POSIX shell splits it (:mod:`shlex`, POSIX mode, line
+    by line after :func:`_command_lines`): quotes and backslashes removed, a comment and each
+    line continuation dropped, and each operator a word of its own even where it is glued to
+    a word (``wide;`` is ``wide`` and ``;``): the control operators (``&&``, ``||``, ``;``,
+    ``|``, ``&``), the redirections (``>``, ``2>&1`` as ``2``, ``>&``, ``1``), and
+    :data:`NEWLINE` where a newline outside quotes ends a command and another follows (not
+    for blank lines, nor after ``&&``, ``||``, ``|``, ``;`` or ``&``, where the shell reads
+    on), which :func:`is_operator` tells from words. Simplified: a quoted operator (``';'``)
+    is read as the operator. The line is not run: no expansion, and ``sudo`` or a variable
+    assignment is a word like any other. An unclosed quote or a trailing backslash is
+    :class:`Wrong`, ``unreadable: <shlex's reason>.`` with the caller's ``hint``."""
+    words: list[str] = []
+    for text in _command_lines(line):
+        lexer = shlex.shlex(text, posix=True, punctuation_chars=True)
+        lexer.whitespace_split = True
+        lexer.commenters = ""
+        try:
+            found = list(lexer)
+        except ValueError as err:  # an unclosed quote or a trailing backslash
+            raise Wrong(f"{unreadable}: {err}.", hint) from None
+        if found and words and words[-1] not in _LINE_GOES_ON:
+            words.append(NEWLINE)
+        words += found
+    return words
 
 
-def _joined_and_uncommented(line: str) -> str:
-    """``line`` without its comments and line continuations, as the shell's token
-    recognition drops them (POSIX XCU 2.2.1 and 2.3): a ``#`` that begins a word outside
-    quotes starts a comment, to the end of its line (shlex would start one inside a word,
-    ``a#b``), and a backslash before a newline, outside single quotes, joins the lines."""
+def second_command(words: list[str]) -> str | None:
+    """How the words of :func:`shell_words` start a second command, as a learner would say
+    it (``a second line``, ``'&&'``); None when they hold one command."""
+    separator = next((word for word in words if word in CONTROL_OPERATORS), None)
+    if separator is None:
+        return None
+    return "a second line" if separator == NEWLINE else repr(separator)
+
+
+def _command_lines(line: str) -> list[str]:
+    """``line`` without its comments and line continuations, cut at each newline outside
+    quotes, as the shell's token recognition reads them (POSIX XCU 2.2.1 and 2.3): a ``#``
+    that begins a word outside quotes starts a comment, to the end of its line (shlex would
+    start one inside a word, ``a#b``), a backslash before a newline, outside single quotes,
+    joins the lines, and any other newline outside quotes ends the line."""
+    lines: list[str] = []
     kept: list[str] = []
     quote, word_start, index = "", True, 0
     while index < len(line):
@@ -324,15 +354,19 @@ def _joined_and_uncommented(line: str) -> str:
                 word_start = False
             index += 2
             continue
+        if char == "\n" and not quote:
+            lines.append("".join(kept))
+            kept, word_start, index = [], True, index + 1
+            continue
         if char in "'\"" and quote in ("", char):
             quote = "" if quote else char
         kept.append(char)
         word_start = not quote and (char.isspace() or char in _SHELL_PUNCTUATION)
         index += 1
-    return "".join(kept)
+    return [*lines, "".join(kept)]
 
 
 def is_operator(word: str) -> bool:
-    """Whether ``word`` of :func:`shell_words` is a shell operator (a control operator or a
-    redirection) rather than a word of the command."""
-    return bool(word) and set(word) <= set(_SHELL_PUNCTUATION)
+    """Whether ``word`` of :func:`shell_words` is a shell operator (a control operator, a
+    redirection or :data:`NEWLINE`) rather than a word of the command."""
+    return word == NEWLINE or (bool(word) and set(word) <= set(_SHELL_PUNCTUATION))

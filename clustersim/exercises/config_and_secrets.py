@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from clustersim.exercises.answers import shell_words, yaml_text
+from clustersim.exercises.answers import second_command, shell_words, yaml_text
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.configupdates import consumers
@@ -196,6 +196,11 @@ def check_swarm_rotation(command: object) -> None:
         raise Wrong("The answer must be a command line, as a string.", "Write one docker command.")
     words = shell_words(command, unreadable="The command cannot be split into words",
                         hint="Check the quotes.")
+    separator = second_command(words)
+    if separator:
+        raise Wrong(f"The answer runs more than one command (it has {separator}).",
+                    "Give the one docker service update command; to break it over lines, end "
+                    "every line but the last with a backslash (\\).")
     if words[:2] == ["docker", "secret"]:
         raise Wrong("docker secret cannot change a secret's data.",
                     "Swarm secrets are immutable: create db_pass_v2 (done) and switch the "

@@ -22,7 +22,7 @@ import shlex
 import subprocess
 
 from clustersim.examples import example_path
-from clustersim.exercises.answers import answered, is_operator, shell_words
+from clustersim.exercises.answers import NEWLINE, answered, is_operator, shell_words
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.exercises.feedback import Feedback
 from clustersim.serve import Server, serve
@@ -51,10 +51,17 @@ def _kubectl(command: object) -> list[str]:
     if words[0] != "kubectl":
         raise Wrong(f"The command starts with {words[0]!r}, not kubectl.",
                     "Every command in this exercise starts with kubectl.")
+    if NEWLINE in words:
+        raise Wrong("The answer holds two commands, one on each line: a shell runs each line "
+                    "as a command of its own.", _ONE_LINE)
     if any(is_operator(word) for word in words):
         raise Wrong("The command uses a shell pipe, redirection or a second command.",
                     "kubectl can do this alone, in one command; no pipes are needed.")
     return words
+
+
+_ONE_LINE = ("Give one kubectl command; to break a long one over lines, end every line but "
+             "the last with a backslash (\\).")
 
 
 def _run(server: Server, words: list[str]) -> subprocess.CompletedProcess[str]:

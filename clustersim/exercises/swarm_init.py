@@ -2,8 +2,8 @@
 would read it, for the lost-quorum check of the day-2 exercises.
 
 The line is split as a POSIX shell splits it (:func:`~clustersim.exercises.answers.shell_words`:
-quotes, ``#`` comments, and the operators ``&&``, ``||``, ``;``, ``|``, ``&`` that start
-another command). The words after
+quotes, ``#`` comments, and the operators ``&&``, ``||``, ``;``, ``|``, ``&`` and the newline
+that start another command; a backslash-newline continues the line). The words after
 ``docker swarm init`` are read as docker/cli reads them (``cli/command/swarm/init.go``
 ``newInitCommand`` and ``opts.go`` ``addSwarmFlags``/``addSwarmCAFlags``, with spf13/pflag):
 ``init`` takes no arguments (``cli.NoArgs``), only its flags; a flag with a value takes it as
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from clustersim.exercises.answers import shell_words
+from clustersim.exercises.answers import second_command, shell_words
 from clustersim.exercises.checker import Wrong
 
 __all__ = ["check_force_new_cluster"]
@@ -37,7 +37,6 @@ _VALUE_FLAGS = frozenset({
 })
 _TRUE = frozenset({"1", "t", "T", "TRUE", "true", "True"})
 _FALSE = frozenset({"0", "f", "F", "FALSE", "false", "False"})
-_OPERATORS = frozenset({"&&", "||", ";", "|", "&", ";;", "|&"})
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 """A word the shell reads as a variable assignment when it comes before the command name
 (POSIX ``XCU 2.10.2``, rule 7: a NAME, then ``=``)."""
@@ -115,9 +114,9 @@ def check_force_new_cluster(command: object) -> None:
     if not words:
         raise Wrong("That line runs nothing: a shell ignores everything after #.",
                     f"Remove the #: {_RIGHT}.")
-    operators = [w for w in words if w in _OPERATORS]
-    if operators:
-        raise Wrong(f"That line runs more than one command (it has {operators[0]!r}): only "
+    separator = second_command(words)
+    if separator:
+        raise Wrong(f"That answer runs more than one command (it has {separator}): only "
                     "the recovery is asked for, and whatever follows would run on the "
                     "recovered swarm too.", f"Give only the one command: {_RIGHT}.")
     if "--force-new-cluster" not in " ".join(words):

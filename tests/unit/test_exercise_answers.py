@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 
 from clustersim.exercises.answers import (
+    NEWLINE,
     choice,
     is_number,
     is_operator,
     is_whole,
     number,
+    second_command,
     shell_words,
     whole_number,
 )
@@ -156,6 +158,14 @@ def _split(line: str) -> list[str]:
     ("kubectl get pods \\\n# a comment\n", ["kubectl", "get", "pods"]),
     ("echo a\\ #b;c", ["echo", "a #b", ";", "c"]),
     ("echo x;#y", ["echo", "x", ";"]),
+    # a newline outside quotes ends a command (XCU 2.10.1's NEWLINE), where another follows
+    ("kubectl get pods\nkubectl get nodes", ["kubectl", "get", "pods", NEWLINE, "kubectl",
+                                             "get", "nodes"]),
+    ("kubectl run x \\\n  --image=nginx", ["kubectl", "run", "x", "--image=nginx"]),
+    ("\n  kubectl get pods  # shop\n\n", ["kubectl", "get", "pods"]),
+    ("kubectl get pods &&\nkubectl get nodes;\necho", ["kubectl", "get", "pods", "&&",
+                                                        "kubectl", "get", "nodes", ";", "echo"]),
+    ("echo 'a\nb' \"c\nd\"\n# gone\necho", ["echo", "a\nb", "c\nd", NEWLINE, "echo"]),
 ])
 def test_a_command_line_is_split_as_a_shell_splits_it(line: str, words: list[str]) -> None:
     """Quotes and backslashes removed, a comment dropped, each operator a word of its own even
@@ -167,6 +177,15 @@ def test_operators_are_told_from_words() -> None:
     words = _split("kubectl get pods -l 'a=b' -o wide 2>/dev/null || echo 'x|y' &")
     assert [w for w in words if is_operator(w)] == [">", "||", "&"]
     assert "x|y" in words and not is_operator("x|y") and not is_operator("")
+
+
+@pytest.mark.parametrize(("line", "said"), [
+    ("kubectl get pods", None), ("kubectl get pods\n", None), ("a\nb", "a second line"),
+    ("a || b\nc", "'||'"), ("a \\\n b", None),
+])
+def test_a_second_command_is_named_as_a_learner_reads_it(line: str, said: str | None) -> None:
+    assert second_command(_split(line)) == said
+    assert is_operator(NEWLINE)
 
 
 @pytest.mark.parametrize("line", ["kubectl get pods -l 'tier=api", 'docker "swarm init',

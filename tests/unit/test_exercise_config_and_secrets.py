@@ -72,6 +72,12 @@ def test_rotation(text, passed, words) -> None:
      "--secret-add source=db_pass_v2,target=/etc/db_pass api", False, "/etc/db_pass"),
     ("docker service update --secret-rm db_pass_v1 "
      "--secret-add source=db_pass_v2 target=db_pass api", False, "commas"),
+    # a newline ends a command: the second line was read as more services to update
+    ("docker service update --secret-rm db_pass_v1 "
+     "--secret-add source=db_pass_v2,target=db_pass api\ndocker service ps api", False,
+     "a second line"),
+    ("docker service update --secret-rm db_pass_v1 \\\n"
+     "  --secret-add source=db_pass_v2,target=db_pass api", True, "Right"),
 ])
 def test_swarm_rotation(command, passed, words) -> None:
     feedback = check_swarm_rotation(command)

@@ -49,6 +49,8 @@ def test_quorum_hints(answer, hint):
     ("echo docker swarm init --force-new-cluster", "runs 'echo'"),
     ("docker swarm init --force-new-cluster && docker swarm leave --force", "'&&'"),
     ("docker swarm init --force-new-cluster; docker swarm leave --force", "';'"),
+    # a newline ends a command: the second line was read as arguments of init
+    ("docker swarm init --force-new-cluster\ndocker swarm leave --force", "a second line"),
     ("docker swarm init", "does not recover"),
     ("docker swarm init --force-new-cluster now", "accepts no arguments"),
     ("docker swarm init --force-new-cluster --advertise-addr", "needs an argument"),
@@ -82,6 +84,7 @@ def test_the_recovery_command_is_read_as_the_shell_and_cli_read_it(command, word
     "A=1 sudo DOCKER_HOST=tcp://10.0.0.1:2375 docker swarm init --force-new-cluster",
     # a line continuation: the newline was read as an argument of init
     "docker swarm init \\\n  --force-new-cluster",
+    "\n    docker swarm init --force-new-cluster\n",
 ])
 def test_the_recovery_command_with_valid_init_flags_passes(command):
     assert check_lost_quorum({"tolerated": 2, "command": command}).passed

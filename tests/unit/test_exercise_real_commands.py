@@ -27,6 +27,8 @@ pytestmark = pytest.mark.skipif(find_program("kubectl") is None, reason="kubectl
     ("kubectl get pods -l tier=api -o yaml", "-o wide"),
     # a second command glued to the first ('wide;') reached kubectl as a flag
     ("kubectl get pods -l tier=api -o wide; kubectl delete pods --all", "no pipes"),
+    # a newline ends a command: the second line reached kubectl as more names
+    ("kubectl get pods -l tier=api -o wide\nkubectl delete pods --all", "with a backslash"),
     # the namespace is what is wrong, not the label: was told to check the label
     ("kubectl get pods -l tier=api -o wide -n kube-system", "Drop the namespace (kube-system)"),
     ("kubectl get pods -l tier=api -o wide --namespace=shop", "Drop the namespace (shop)"),
@@ -44,7 +46,8 @@ def test_api_pods_command_wrong_answers(command, hint):
                                      # NAMESPACE comes first: was 'lists default'
                                      "kubectl get pods -A -l tier=api -o wide",
                                      # the shell drops a comment: it reached kubectl as names
-                                     "kubectl get pods -l tier=api -o wide  # with nodes"])
+                                     "kubectl get pods -l tier=api -o wide  # with nodes",
+                                     "kubectl get pods -l tier=api \\\n    -o wide\n"])
 def test_api_pods_command_right_answers(command):
     feedback = check_api_pods_command(command)
     assert feedback.passed and "-o wide adds the NODE column" in feedback.message
