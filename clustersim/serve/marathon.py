@@ -18,7 +18,8 @@ JSON's error keys when the RAML reader refuses it, ``Object is not valid`` with 
 messages when its validation does (:mod:`.marathonraml`), each with ``details`` naming the
 field (:mod:`.marathonquery`). Groups are :mod:`.marathongroups`,
 tasks :mod:`.marathontasks`, the launch queue :mod:`.marathonqueue`,
-the event stream ``/v2/events`` and ``/metrics`` :mod:`.marathonmonitor`.
+the event stream ``/v2/events`` and ``/metrics`` :mod:`.marathonmonitor`, ``/v2/info``
+:mod:`.marathoninfo`.
 
 Versions are the wall-clock times of the changes that made them (:mod:`.marathonversions`),
 each app keeps its versions (``GET /v2/apps/<id>/versions``, newest first, and
@@ -45,6 +46,7 @@ from clustersim.marathon.state import AppVersion
 from clustersim.mesos import MesosCluster
 from clustersim.serve.core import ClusterTime, HttpError, Request, Response, WallClock
 from clustersim.serve.marathongroups import MarathonGroups
+from clustersim.serve.marathoninfo import LEADER, marathon_info
 from clustersim.serve.marathonjson import number, read_json
 from clustersim.serve.marathonmonitor import event_stream, metrics
 from clustersim.serve.marathonquery import (
@@ -55,14 +57,12 @@ from clustersim.serve.marathonquery import (
     label_selector,
 )
 from clustersim.serve.marathonqueue import MarathonQueue
-from clustersim.serve.marathonraml import FEATURES, check_app, check_apps
+from clustersim.serve.marathonraml import check_app, check_apps
 from clustersim.serve.marathontasks import MarathonTasks
 from clustersim.serve.marathonversions import MarathonTime
 
 __all__ = ["MarathonBackend", "default_framework"]
 
-MARATHON_VERSION = "1.11.24"
-"""The last Marathon release (2021); what ``/v2/info`` reports."""
 DEPLOYMENT_HEADER = "Marathon-Deployment-Id"
 """The header naming the deployment a change started (``RestResource.DeploymentHeader``,
 set by ``deploymentResult`` and by the creation of an app or a pod)."""
@@ -481,16 +481,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
     def _info(self, request: Request, rest: str) -> Response:
         if request.method != "GET" or rest:
             raise HttpError(405, "HTTP 405 Method Not Allowed")
-        return Response.json(200, {
-            "name": "marathon", "version": MARATHON_VERSION, "buildref": "clustersim",
-            "elected": True, "leader": "127.0.0.1:8080",
-            "frameworkId": self.marathon.framework_id if hasattr(
-                self.marathon, "framework_id") else None,
-            "marathon_config": {"master": "zk://127.0.0.1:2181/mesos", "mesos_role": "*",
-                                "task_launch_timeout": 300000, "features": list(FEATURES)},
-            "zookeeper_config": {"zk": "zk://127.0.0.1:2181/marathon"},
-            "http_config": {"http_port": 8080, "https_port": 8443},
-            "event_subscriber": None})
+        return Response.json(200, marathon_info(self.marathon))
 
     def _leader(self, request: Request, rest: str) -> Response:
         """``GET /v2/leader`` and ``DELETE /v2/leader`` (``leader.raml``, ``LeaderResource``):
@@ -502,7 +493,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
             raise HttpError(405, "HTTP 405 Method Not Allowed")
         if request.method == "DELETE":
             return Response.json(200, {"message": "Leadership abdicated"})
-        return Response.json(200, {"leader": "127.0.0.1:8080"})
+        return Response.json(200, {"leader": LEADER})
 
 
 def _defaults(spec: Any, service_ports: list[int]) -> dict[str, Any]:

@@ -67,6 +67,27 @@ def test_info_leader_ping(server, client):
     assert requests.get(f"{server.url}/ping", timeout=10).text == "pong"
 
 
+def test_info_shows_the_configuration_as_info_resource_writes_it(server, client):
+    """``GET /v2/info`` lists every flag ``InfoResource`` writes: the ZooKeeper settings
+    ``types/info.raml`` requires (it gave only ``zk``), an unset flag as null, the offer
+    settings the simulator runs with, and no ``event_subscriber`` (gone with the HTTP
+    callbacks); the pinned client reads each of them."""
+    info = requests.get(f"{server.url}/v2/info", timeout=10).json()
+    assert "event_subscriber" not in info
+    zookeeper = info["zookeeper_config"]
+    assert {"zk_timeout", "zk_connection_timeout", "zk_session_timeout",
+            "zk_max_versions"} <= set(zookeeper)
+    settings = info["marathon_config"]
+    framework = server.backend.marathon
+    assert settings["decline_offer_duration"] == framework.decline_offer_duration * 1000
+    assert settings["max_instances_per_offer"] == framework.max_instances_per_offer
+    assert settings["webui_url"] is None and settings["features"] == []
+    read = client.get_info()
+    assert read.zookeeper_config.zk_max_versions == zookeeper["zk_max_versions"]
+    assert read.marathon_config.task_lost_expunge_interval == 30000
+    assert read.framework_id == info["frameworkId"] == framework.framework_id
+
+
 def test_the_leader_abdicates_and_is_elected_again(server, client):
     """``DELETE /v2/leader`` (leader.raml): 200 ``Leadership abdicated`` (it answered 405);
     the only Marathon leads again and keeps its apps."""
