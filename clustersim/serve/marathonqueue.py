@@ -8,7 +8,8 @@ what the offers of its launch attempt came to; with ``?embed=lastUnusedOffers``
 (``QueueResource.EmbedLastUnusedOffers``) also ``lastUnusedOffers``, each agent's last offer
 that launched nothing, the offer as ``raml/OfferConversion.scala`` writes it (``types/
 offer.raml``: its resources with their role, the agent's attributes by type), with every
-reason it did not match (``reason``, in the matcher's order) and when.
+reason it did not match (``reason``, in the matcher's order) and when. A pod waits as a
+``QueuePod``, under ``pod``.
 
 A mixin of :class:`~clustersim.serve.marathon.MarathonBackend`: it uses the backend's
 ``marathon``, ``cluster``, ``times`` and ``_app_json``.
@@ -60,7 +61,7 @@ class MarathonQueue:
         items = []
         for row in self.marathon.queue():
             offers = self.marathon.launch_attempt(row["id"])
-            item = {"app": self._app_json(row["id"], []), "count": row["count"],
+            item = {**self._run_spec(row["id"]), "count": row["count"],
                     "delay": _queue_delay(row["delay"]),
                     "since": self.times.instant(row["since"]),
                     "processedOffersSummary": self._offers_summary(offers)}
@@ -69,6 +70,14 @@ class MarathonQueue:
                                             for u in offers.last_offers.values()]
             items.append(item)
         return Response.json(200, {"queue": items})
+
+    def _run_spec(self, spec_id: str) -> dict[str, Any]:
+        """What waits, as ``QueueInfoConversion`` writes it by the run spec's type: a
+        ``QueueApp``'s ``app`` (``GET /v2/apps/<id>``'s app), a ``QueuePod``'s ``pod`` (the
+        pod definition, as ``GET /v2/pods/<id>`` answers it)."""
+        if self.marathon.root.kinds.get(spec_id) == "Pod":
+            return {"pod": self.marathon.root.run_specs[spec_id]}
+        return {"app": self._app_json(spec_id, [])}
 
     def _offers_summary(self, offers: OfferStats) -> dict[str, Any]:
         """``processedOffersSummary`` (``queue.raml``, ``raml/QueueInfoConversion.scala``):

@@ -191,6 +191,21 @@ def test_the_queue_delay_counts_whole_milliseconds_up_to_the_deadline(server):
     assert not backoff.waiting(server.backend.now)
 
 
+def test_a_waiting_pod_is_queued_as_a_pod():
+    """``QueueInfoConversion`` writes a pod as a ``QueuePod``: its definition under ``pod``,
+    as ``GET /v2/pods/<id>`` answers it. The queue wrote it under ``app``, as an app with the
+    executor's resources added to the containers' (``cpus`` 64.1)."""
+    pod = {"id": "/big", "containers": [{"name": "c", "resources": {"cpus": 64, "mem": 32},
+                                         "exec": {"command": {"shell": "sleep 1"}}}]}
+    with serve("marathon", nodes=1, speed=0, epoch=EPOCH) as server:
+        assert requests.post(f"{server.url}/v2/pods", json=pod, timeout=10).status_code == 201
+        server.step(5)
+        [item] = requests.get(f"{server.url}/v2/queue", timeout=10).json()["queue"]
+        assert "app" not in item
+        assert item["pod"] == requests.get(f"{server.url}/v2/pods/big", timeout=10).json()
+        assert item["count"] == 1
+
+
 def test_the_queue_embeds_each_agents_last_unused_offer(server):
     """``?embed=lastUnusedOffers`` (``QueueResource.EmbedLastUnusedOffers``) adds, per app,
     each agent's last offer that launched nothing: the offer as ``OfferConversion`` writes
