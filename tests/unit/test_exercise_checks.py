@@ -81,16 +81,24 @@ spec:
 
 
 def test_fixed_deployment_hints() -> None:
-    assert check_fixed_deployment(DEPLOYMENT.replace("CPU", "250m"))
-    too_big = check_fixed_deployment(DEPLOYMENT.replace("CPU", "8"))
-    assert not too_big and "4 CPUs each" in too_big.hint and "Insufficient cpu" in too_big.message
+    for two_cores in ("2", '"2"', "2000m", "2.0"):
+        assert check_fixed_deployment(DEPLOYMENT.replace("CPU", two_cores)), two_cores
+    millicores = check_fixed_deployment(DEPLOYMENT.replace("CPU", "2m"))
+    assert not millicores and "millicores" in millicores.hint
+    for other in ("500m", "4", "8"):
+        result = check_fixed_deployment(DEPLOYMENT.replace("CPU", other))
+        assert not result and "said two cores" in result.message, other
+    too_big = check_fixed_deployment(
+        DEPLOYMENT.replace("CPU", "2").replace("memory: 256Mi", "memory: 64Gi"))
+    assert not too_big and "4 CPUs each" in too_big.hint
+    assert "Insufficient memory" in too_big.message
     assert "field path" in check_fixed_deployment(DEPLOYMENT.replace("CPU", "lots")).hint
     misspelt = check_fixed_deployment(
-        DEPLOYMENT.replace("CPU", "250m").replace("requests", "request"))
+        DEPLOYMENT.replace("CPU", "2").replace("requests", "request"))
     assert not misspelt and "unknown field" in misspelt.message
     assert "keeps 2" in check_fixed_deployment(
-        DEPLOYMENT.replace("CPU", "500m").replace("replicas: 2", "replicas: 1")).message
-    wrong_labels = DEPLOYMENT.replace("CPU", "500m").replace(
+        DEPLOYMENT.replace("CPU", "2").replace("replicas: 2", "replicas: 1")).message
+    wrong_labels = DEPLOYMENT.replace("CPU", "2").replace(
         "labels: {app: web}", "labels: {app: x}")
     assert "matchLabels must equal labels" in check_fixed_deployment(wrong_labels).hint
     assert "one Deployment named 'web'" in check_fixed_deployment(
