@@ -244,3 +244,12 @@ def test_a_weight_other_than_five_is_not_told_it_was_five() -> None:
     assert feedback and "weight at 10" in feedback.message
     assert "proportional weight is 5" in feedback.message
     assert "weight at 5," in check_weights(5).message
+
+
+def test_the_weights_that_give_the_same_split_are_found_in_the_model() -> None:
+    """Weight 10 was told 'nearby weights end in the same split'. The range is the model's:
+    at 4.5 B's share 9/12 over 4.5 ties A's 3/12 over 1, and the tie goes to 3:9."""
+    same = "any weight above 4.5 and up to 10 gives the same 2:10 split"
+    assert same in check_weights(10).message and same in check_weights(4.6).message
+    assert "any weight above 10 gives the same 1:11 split" in check_weights(11).message
+    assert "above 0 and below 0.1 gives the same 11:1" in check_weights(0.01).message
