@@ -542,6 +542,29 @@ class Master:
         for framework in self.frameworks.values():
             framework.agent_lost(agent.id)
 
+    def _rebooted(self, agent: Agent) -> Agent:
+        """The agent's machine restarted: its executors and tasks died with it and are not
+        restarted, and the agent recovers its previous ID (and its checkpointed reservations
+        and volumes) and re-registers (apache/mesos ``docs/agent-recovery.md``). The master
+        asks it to reconcile the tasks it knows there; the agent, which knows none of them,
+        answers TASK_DROPPED to a partition-aware framework and TASK_LOST to another
+        (``Slave::reconcileTasks`` in ``src/slave/slave.cpp``: REASON_RECONCILIATION)."""
+        if agent.state == UNREACHABLE:
+            self.allocator.add_agent(agent)
+        agent.state = ACTIVE
+        self.events.record(self.clock.now, f"agent/{agent.hostname}", "AgentReregistered",
+                           f"Agent {agent.id} ({agent.hostname}) re-registered after its host "
+                           "rebooted, with no tasks running")
+        for task in [t for t in self.tasks.values() if t.agent_id == agent.id]:
+            if not task.terminal:
+                aware = self.frameworks[task.framework_id].partition_aware
+                self._set_state(task, TASK_DROPPED if aware else TASK_LOST,
+                                "REASON_RECONCILIATION",
+                                "Reconciliation: task unknown to the agent", "SOURCE_SLAVE")
+        self._touch()
+        self.request_allocation()
+        return agent
+
     def recover_agent(self, name: str, *, rebooted: bool = False) -> Agent:
         """Bring a failed agent back.
 
@@ -551,10 +574,11 @@ class Master:
         since 1.1, ``docs/high-availability-framework-guide.md``). Simplified: the
         simulator tells the framework with a TASK_RUNNING update (``REASON_AGENT_REREGISTERED``)
         where Mesos leaves it to learn through reconciliation or the task's next update.
-        With ``rebooted=True`` the machine restarted instead: a new, empty agent registers
-        and the old tasks stay unreachable.
+        With ``rebooted=True`` the machine restarted (a power loss): see :meth:`_rebooted`.
         """
         agent = self.find_agent(name)
+        if rebooted and agent.state in (DISCONNECTED, UNREACHABLE):
+            return self._rebooted(agent)
         if agent.state == DISCONNECTED:
             agent.state = ACTIVE
             self._touch()
@@ -564,8 +588,6 @@ class Master:
             return agent
         if agent.state != UNREACHABLE:
             raise ValueError(f"agent {name!r} is {agent.state}, not failed")
-        if rebooted:
-            return self.add_agent(agent.node)
         agent.state = ACTIVE
         self.allocator.add_agent(agent)
         self.events.record(self.clock.now, f"agent/{agent.hostname}", "AgentReregistered",

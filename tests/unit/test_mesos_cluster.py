@@ -334,13 +334,27 @@ def test_disconnected_agent_that_returns_keeps_its_tasks() -> None:
         cluster.fail_agent("nope")
 
 
-def test_rebooted_agent_comes_back_as_a_new_agent() -> None:
-    cluster = MesosCluster([Node("n1", cpu=1, memory="1Gi")], seed=0,
+@pytest.mark.parametrize("back_at", [3, 8])   # still disconnected; already unreachable
+def test_a_rebooted_agent_keeps_its_id_and_none_of_its_tasks(back_at) -> None:
+    """agent-recovery.md: after a reboot the agent recovers its previous ID, and its tasks,
+    killed with the host, are not restarted; asked to reconcile them, it answers
+    TASK_DROPPED (partition-aware) or TASK_LOST. It had come back as a new agent, or (back
+    before it was unreachable) with its tasks still running."""
+    cluster = MesosCluster([Node("n1", cpu=2, memory="1Gi")], seed=0,
                            agent_unreachable_seconds=5)
+    aware = cluster.register(Recorder("aware", answer=launch_once(resources={"cpus": 1}),
+                                      partition_aware=True))
+    plain = cluster.register(Recorder("plain", answer=launch_once(resources={"cpus": 1})))
+    cluster.run(until=2)
     cluster.fail_agent("n1")
-    cluster.run(until=6)
+    cluster.run(until=back_at)
     agent = cluster.recover_agent("n1", rebooted=True)
-    assert agent.id == "S1" and agent.state == "active"
+    assert agent.id == "S0" and agent.state == "active" and len(cluster.master.agents) == 1
+    last = aware.updates[-1]
+    assert (last.state, last.reason, last.source) == (TASK_DROPPED, "REASON_RECONCILIATION",
+                                                      "SOURCE_SLAVE")
+    assert plain.updates[-1].state == TASK_LOST
+    assert agent.allocated.cpus == 0 and cluster.shares() == {"aware": 0, "plain": 0}
 
 
 def test_healed_partition_brings_partition_aware_tasks_back() -> None:
