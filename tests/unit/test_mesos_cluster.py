@@ -233,6 +233,31 @@ def test_task_group_launches_all_or_nothing() -> None:
     }
 
 
+def test_a_task_group_is_logged_once_with_its_executors_resources_apart() -> None:
+    """As Master::_accept logs a LAUNCH_GROUP; the executor's resources had been shown as the
+    first task's own. The agent holds tasks and executor, and gets them all back."""
+    cluster = one_agent()
+
+    def answer(fw: Recorder, offer: Offer) -> None:
+        if len(fw.offers) > 1:
+            fw.driver.decline([offer.id])
+            return
+        group = [TaskInfo("web", resources={"cpus": 1, "mem": 64}, run_seconds=5),
+                 TaskInfo("sidecar", resources={"cpus": 0.5, "mem": 32}, run_seconds=5)]
+        fw.driver.accept([offer.id], [LaunchGroup(group, executor={"cpus": 0.1, "mem": 32})])
+
+    cluster.register(Recorder(answer=answer))
+    cluster.run(until=0.5)
+    [launch] = cluster.events.where(reason="TASK_STAGING")
+    assert launch.message == ("Launching task group { web, sidecar } of framework rec with "
+                              "resources cpus:1.5;mem:96 on agent a1; its executor with "
+                              "cpus:0.1;mem:32")
+    [agent] = cluster.master.agents.values()
+    assert (agent.allocated.cpus, agent.allocated.mem) == (1.6, 128)
+    cluster.run(until=10)
+    assert not agent.allocated
+
+
 def test_accepting_an_answered_offer_drops_the_tasks() -> None:
     cluster = one_agent()
 
