@@ -15,6 +15,7 @@ from typing import Any
 
 from clustersim.exercises.answers import keyed, yes_or_no
 from clustersim.exercises.checker import Wrong, checker
+from clustersim.kubernetes.controllers.deployment import HASH_LABEL
 from clustersim.scenarios.shop import SYSTEMS, run_shop, shop_source
 
 __all__ = ["check_api_selector", "check_failure_prediction", "failure_outcome"]
@@ -75,6 +76,12 @@ def check_api_selector(selector: object) -> None:
         raise Wrong("An empty selector: Kubernetes then manages no endpoints for the Service "
                     "(you would list them yourself), so it sends traffic nowhere.",
                     "Name the labels the api pods carry: look at cluster.pods().")
+    if HASH_LABEL in selector:
+        raise Wrong(f"Your selector names {HASH_LABEL}: the Deployment controller gives "
+                    "each ReplicaSet its own hash, so the next rollout's pods would not match "
+                    "and the Service would lose its endpoints.",
+                    "Select only on labels the Deployment's pod template sets, which every "
+                    "api pod keeps across rollouts.")
     cluster = KubernetesCluster(demo_nodes("kubernetes"), seed=0)
     cluster.apply(shop_source("kubernetes"))
     cluster.run(until=60)
@@ -84,8 +91,9 @@ def check_api_selector(selector: object) -> None:
     chosen = sorted(cluster.endpoints("api-check"))
     if not chosen:
         raise Wrong("Your selector matches no pod, so the Service has no endpoints.",
-                    "Labels are case-sensitive and every pair must match: compare with the "
-                    "labels of an api pod (app=shop, tier=api).")
+                    "Labels are case-sensitive and every pair must match: compare each key "
+                    "and value with the labels of an api pod, printed above from "
+                    "cluster.pods().")
     others = [name for name in chosen if name not in api]
     if others:
         raise Wrong(f"Your selector also picks pods of other tiers: {', '.join(others)}.",
@@ -93,8 +101,7 @@ def check_api_selector(selector: object) -> None:
                     "apart.")
     if chosen != api:
         raise Wrong("Some api pods are missing from the endpoints.",
-                    "Select on labels every api pod carries; pod-template-hash changes with "
-                    "each rollout, so don't select on it.")
+                    "Select on labels every api pod carries.")
 
 
 def failure_outcome(tier: str, look_after: float = LOOK_AFTER) -> dict[str, bool]:

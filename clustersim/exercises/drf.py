@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction
 
 from clustersim.exercises.answers import choice, is_number, keyed
@@ -61,11 +62,55 @@ def check_dominant_shares(answer: object) -> None:
                     "DRF offers first to the framework with the lowest dominant share.")
 
 
+def _split(weight_b: Fraction) -> tuple[int, int]:
+    """How many tasks A and B run on the exercise's cluster with B's weight ``weight_b``."""
+    from clustersim.scenarios.drf import share_cluster
+
+    agents = Node.many(3, "agent", cpu=4, memory="16Gi")
+    outcome = {s.framework: s.tasks for s in
+               share_cluster(agents, {"A": (1, 1), "B": (1, 1)}, {"B": float(weight_b)})}
+    return outcome["A"], outcome["B"]
+
+
+def _weight_text(weight: Fraction) -> str:
+    """A weight as a short decimal when it is one (4.5), else as a fraction (5/6)."""
+    decimal = f"{float(weight):g}"
+    return decimal if Fraction(decimal) == weight else f"{weight.numerator}/{weight.denominator}"
+
+
+def _same_split_range(weight_b: Fraction, tasks: int) -> str:
+    """The weights of B that end in the same split as ``weight_b``, in words.
+
+    Weighted DRF offers next to the role of least share / weight; with equal tasks that
+    compares A's count with B's count / weight, so the split can only change at a weight
+    b / a of two counts up to ``tasks``. The model is run at each such weight and between
+    them, outward from ``weight_b``, while the split stays the same.
+    """
+    split = _split(weight_b)
+    ratios = sorted({Fraction(b, a) for a in range(1, tasks + 1) for b in range(1, tasks + 1)})
+    points = sorted({*ratios, *((x + y) / 2 for x, y in itertools.pairwise(ratios)),
+                     ratios[-1] + 1, weight_b})
+    here = points.index(weight_b)
+    low = here
+    while low > 0 and _split(points[low - 1]) == split:
+        low -= 1
+    high = here
+    while high < len(points) - 1 and _split(points[high + 1]) == split:
+        high += 1
+    if points[low] in ratios:
+        bounds = [f"from {_weight_text(points[low])}"]
+    else:
+        bounds = [f"above {_weight_text(points[low - 1])}" if low else "above 0"]
+    if points[high] in ratios:
+        bounds.append(f"up to {_weight_text(points[high])}")
+    elif high < len(points) - 1:
+        bounds.append(f"below {_weight_text(points[high + 1])}")
+    return f"any weight {' and '.join(bounds)} gives the same {split[0]}:{split[1]} split"
+
+
 @checker("Right: with B's weight at 5, A runs 2 tasks and B runs 10.")
 def check_weights(weight_b: object) -> Feedback | None:
     """Choose B's weight so that B runs five times as many tasks as A (12 CPUs, equal tasks)."""
-    from clustersim.scenarios.drf import share_cluster
-
     if isinstance(weight_b, str):
         try:
             weight_b = float(weight_b)
@@ -73,15 +118,15 @@ def check_weights(weight_b: object) -> Feedback | None:
             raise Wrong(f"{weight_b!r} is not a number.", "Give a number such as 2.") from None
     if not is_number(weight_b) or weight_b <= 0:
         raise Wrong(f"{weight_b!r} is not a positive weight.", "Give a number such as 2.")
-    agents = Node.many(3, "agent", cpu=4, memory="16Gi")
-    outcome = {s.framework: s.tasks for s in
-               share_cluster(agents, {"A": (1, 1), "B": (1, 1)}, {"B": float(weight_b)})}
-    if outcome["B"] != 5 * outcome["A"]:
-        raise Wrong(f"With weight {weight_b}, A runs {outcome['A']} and B runs {outcome['B']}.",
+    weight = Fraction(float(weight_b))
+    a, b = _split(weight)
+    if b != 5 * a:
+        raise Wrong(f"With weight {weight_b}, A runs {a} and B runs {b}: "
+                    f"{_same_split_range(weight, a + b)}.",
                     "Weighted DRF makes dominant shares proportional to the weights.")
-    if float(weight_b) != 5:   # right by the outcome, but not the proportional weight
-        return Feedback(True, f"Right: with B's weight at {float(weight_b):g}, A runs "
-                        f"{outcome['A']} tasks and B runs {outcome['B']}. The proportional "
-                        "weight is 5 (B's share 10/12 is five times A's 2/12); with 12 whole "
-                        "tasks to share, nearby weights end in the same split.")
+    if weight != 5:   # right by the outcome, but not the proportional weight
+        return Feedback(True, f"Right: with B's weight at {float(weight):g}, A runs {a} tasks "
+                        f"and B runs {b}. The proportional weight is 5 (B's share {b}/{a + b} "
+                        f"is five times A's {a}/{a + b}); with {a + b} whole tasks to share, "
+                        f"{_same_split_range(weight, a + b)}.")
     return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from clustersim.clusters import demo_nodes
 from clustersim.exercises.answers import load_answer
 from clustersim.exercises.checker import Wrong, checker
@@ -40,12 +42,30 @@ def check_fixed_deployment(text: object) -> None:
     if replicas != 2:
         raise Wrong(f"The Deployment asks for {replicas} replica(s); the task keeps 2.",
                     "Change only the broken value, not replicas.")
+    _require_two_cores(deployments[0].workloads()[0].cpu)
     placement = place(text, name="your answer")
     running = [t for t in placement.snapshot.tasks if t.node]
     if placement.waiting or len(running) != 2:
         reason = placement.waiting[0][1] if placement.waiting else "fewer pods than asked for"
         raise Wrong(f"It loads, but not every replica runs: {reason}",
-                    "The default workers have 4 CPUs each: ask for less than that per pod.")
+                    "The default workers have 4 CPUs each; two replicas of two cores fit on "
+                    "them: change only the CPU value.")
+
+
+def _require_two_cores(cpu: Decimal) -> None:
+    """The broken value said "two cores": the fix keeps that amount, in a quantity's spelling.
+
+    A Kubernetes CPU quantity counts cores, and the suffix ``m`` thousandths of a core
+    (kubernetes.io, "Resource Management for Pods and Containers", CPU resource units).
+    """
+    if cpu == 2:
+        return
+    if cpu == Decimal("0.002"):
+        raise Wrong("It asks for 2m of CPU: two thousandths of a core, not two cores.",
+                    "The suffix m means millicores (1000m is one core): write 2, or 2000m.")
+    raise Wrong(f"It asks for {cpu.normalize():f} CPU, but the broken value said two cores.",
+                "Change only how the amount is written, not the amount: a CPU quantity "
+                "counts cores, with no unit word.")
 
 
 @checker("Right: every replica of 'db' runs on a node labelled ssd=true.")

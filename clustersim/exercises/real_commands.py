@@ -13,6 +13,9 @@ one simulated minute, and judges what kubectl printed and what the cluster becam
 - :func:`check_scale_command`: scale the ``frontend`` Deployment to 4 replicas
   (``kubectl scale deployment frontend --replicas=4``, which writes the ``scale``
   subresource), and only it: ``kubectl scale`` scales every object it is named.
+
+Both find the verb as kubectl does (:func:`kubectl_verb`): kubectl's global flags may come
+before it.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from clustersim.exercises.checker import Wrong, checker
 from clustersim.exercises.feedback import Feedback
 from clustersim.serve import Server, serve
 
-__all__ = ["check_api_pods_command", "check_scale_command", "shop_server"]
+__all__ = ["check_api_pods_command", "check_scale_command", "kubectl_verb", "shop_server"]
 
 
 def shop_server() -> Server:
@@ -64,6 +67,48 @@ _ONE_LINE = ("Give one kubectl command; to break a long one over lines, end ever
              "the last with a backslash (\\).")
 
 
+#: kubectl's global flags that take a value (``kubectl options``, kubectl 1.32: cli-runtime's
+#: ``ConfigFlags``, the profiling flags of ``kubectl/pkg/cmd/cmd.go`` and klog's), by long
+#: name and by shorthand; ``_GLOBAL_SWITCHES`` are its booleans, which take none.
+_GLOBAL_FLAGS = frozenset({
+    "as", "as-group", "as-uid", "cache-dir", "certificate-authority", "client-certificate",
+    "client-key", "cluster", "context", "kubeconfig", "log-flush-frequency", "namespace",
+    "password", "profile", "profile-output", "request-timeout", "server", "tls-server-name",
+    "token", "user", "username", "v", "vmodule"})
+_GLOBAL_SHORTHANDS = frozenset({"n", "s", "v"})
+_GLOBAL_SWITCHES = frozenset({"disable-compression", "insecure-skip-tls-verify",
+                              "match-server-version", "warnings-as-errors"})
+
+
+def kubectl_verb(words: list[str]) -> tuple[str, list[str]]:
+    """The verb of a kubectl command line and the words after it.
+
+    As cobra's ``Command.Find`` (``stripFlags``) does, a flag before the verb is passed over:
+    a global flag with its value (``-n default``, ``--namespace default``), a flag with its
+    value attached (``--namespace=default``, ``-ndefault``) and a global switch alone. Any
+    other flag there takes the next word as its value, so cobra finds no command and kubectl
+    answers ``flags cannot be placed before plugin name`` (``HandlePluginCommand``,
+    ``kubectl/pkg/cmd/cmd.go``): that is refused here in its words.
+    """
+    index = 1
+    while index < len(words) and words[index].startswith("-") and words[index] != "--":
+        word = words[index]
+        index += 1
+        if "=" in word or (not word.startswith("--") and len(word) > 2):
+            continue
+        name = word.removeprefix("--") if word.startswith("--") else word[1:]
+        if name in _GLOBAL_SWITCHES:
+            continue
+        if name not in (_GLOBAL_FLAGS if word.startswith("--") else _GLOBAL_SHORTHANDS):
+            raise Wrong(f"kubectl refuses this: flags cannot be placed before plugin name: "
+                        f"{word}",
+                        f"Only kubectl's global flags (`kubectl options` lists them, such as "
+                        f"-n) may come before the verb: put {word} after it.")
+        index += 1
+    verb = words[index] if index < len(words) else ""
+    return verb, words[index + 1:]
+
+
 def _run(server: Server, words: list[str]) -> subprocess.CompletedProcess[str]:
     """kubectl run with the learner's ``words`` (the comment the shell drops left out)."""
     result = server.run(shlex.join(words), timeout=60)
@@ -84,11 +129,14 @@ def _output_format(words: list[str]) -> str:
     return ""
 
 
+#: One cell of a kubectl table. kubectl aligns its tables with Go's tabwriter, at least three
+#: spaces between columns, so a title of two words ("NOMINATED NODE") has one space inside it.
+_CELL = re.compile(r"\S+(?: \S+)*")
+
+
 def _columns(header: str) -> dict[str, int]:
-    """Each column title of a kubectl table and where it starts. kubectl aligns its tables
-    with Go's tabwriter, at least three spaces between columns, so a title of two words
-    ("NOMINATED NODE") has one space inside it."""
-    return {found[0]: found.start() for found in re.finditer(r"\S+(?: \S+)*", header)}
+    """Each column title of a kubectl table and where it starts."""
+    return {found[0]: found.start() for found in _CELL.finditer(header)}
 
 
 def _cell(line: str, start: int) -> str:
@@ -97,21 +145,46 @@ def _cell(line: str, start: int) -> str:
     return words[0] if words else ""
 
 
+def _table(lines: list[str], pods: set[str]) -> tuple[list[dict[str, str]], str | None]:
+    """The rows of kubectl's table, each cell by its column's title, and the title of the
+    column of pod names (None when there is none).
+
+    A first line that names a pod is no header: ``--no-headers`` left it out. Its columns are
+    then titled by place ("column 1"), and the pod names' column is the first whose cells
+    are all pods (the second with ``-A``, after NAMESPACE).
+    """
+    if not lines or set(lines[0].split()).isdisjoint(pods):
+        columns = _columns(lines[0]) if lines else {"NAME": 0}
+        rows = [{title: _cell(line, start) for title, start in columns.items()}
+                for line in lines[1:]]
+        return rows, "NAME" if "NAME" in columns else None
+    rows = [{f"column {place}": cell.split()[0]
+             for place, cell in enumerate(_CELL.findall(line), 1)} for line in lines]
+    names = (title for title in rows[0] if all(row.get(title) in pods for row in rows))
+    return rows, next(names, None)
+
+
 #: kubectl get's words for an empty answer in one namespace (``kubectl/pkg/cmd/get/get.go``).
 _NONE_IN_NAMESPACE = re.compile(r"No resources found in (\S+) namespace")
 
 
 def _selector_praise(words: list[str], node_column: str) -> str:
-    """The praise for a right answer, naming how the nodes were shown."""
-    how = ("-o wide adds the NODE column" if _output_format(words) == "wide"
-           else f"your {node_column} column shows the node each runs on")
+    """The praise for a right answer, naming how the nodes were shown (``node_column``: a
+    title, or a place such as "column 7" in a table without its header)."""
+    if _output_format(words) == "wide":
+        how = "-o wide adds the NODE column"
+    elif node_column.startswith("column "):
+        how = f"your {node_column} shows the node each runs on"
+    else:
+        how = f"your {node_column} column shows the node each runs on"
     return f"Right: the label selector tier=api picks the api pods, and {how}."
 
 
 @checker("Right.")
 def check_api_pods_command(command: object) -> Feedback:
     words = _kubectl(command)
-    if words[1:3] not in (["get", "pods"], ["get", "pod"], ["get", "po"]):
+    verb, rest = kubectl_verb(words)
+    if verb != "get" or not {"pods", "pod", "po"} & set(rest):
         raise Wrong("This is not a `kubectl get pods` command.",
                     "Start with `kubectl get pods`, then add what selects and what widens.")
     server = shop_server()
@@ -122,12 +195,12 @@ def check_api_pods_command(command: object) -> Feedback:
     finally:
         server.stop()
     lines = [line for line in result.stdout.splitlines() if line.strip()]
-    columns = _columns(lines[0]) if lines else {}
-    if lines and "NAME" not in columns:
+    table, name_column = _table(lines, everyone)
+    if name_column is None:
         raise Wrong("kubectl printed no table with a NAME column (-o yaml, json and name "
                     "print objects or bare names).",
                     "Keep the table, and ask for its wide columns: `-o wide`.")
-    rows = {_cell(line, columns["NAME"]): line for line in lines[1:]}  # -A: NAMESPACE first
+    rows = {row[name_column]: row for row in table}  # -A: NAMESPACE first
     if not rows:
         elsewhere = _NONE_IN_NAMESPACE.search(result.stderr)
         if elsewhere and elsewhere[1] != "default":
@@ -145,8 +218,8 @@ def check_api_pods_command(command: object) -> Feedback:
     if names != set(api):
         raise Wrong(f"The command lists {', '.join(sorted(names))}, not the api pods.",
                     "The api pods carry the label tier=api.")
-    showing = [title for title, start in columns.items()
-               if all(_cell(rows[name], start) == api[name] for name in names)]
+    showing = [title for title in table[0] if all(rows[name].get(title) == api[name]
+                                                  for name in names)]
     if not showing:
         raise Wrong("The pods are right, but no column shows the node each runs on.",
                     "The node is one of the wide columns: add `-o wide`.")
@@ -156,7 +229,7 @@ def check_api_pods_command(command: object) -> Feedback:
 @checker("Right: kubectl scale set spec.replicas to 4 and the ReplicaSet made two more pods.")
 def check_scale_command(command: object) -> Feedback | None:
     words = _kubectl(command)
-    verb = words[1] if len(words) > 1 else ""
+    verb, rest = kubectl_verb(words)
     if verb not in ("scale", "patch"):    # a patch of spec.replicas scales too
         raise Wrong(f"`kubectl {verb}` is not the command this exercise asks for"
                     + (" (it opens an editor, which a check cannot drive)." if verb == "edit"
@@ -175,7 +248,7 @@ def check_scale_command(command: object) -> Feedback | None:
     changed = {name: n for name, n in deployments.items()
                if n != {"cache": 1, "api": 3, "frontend": 2}.get(name)}
     if "frontend" not in changed:
-        named = any(w.split("/")[-1] == "frontend" for w in words[2:])
+        named = any(w.split("/")[-1] == "frontend" for w in rest)
         raise Wrong(f"The frontend still has {deployments['frontend']} replicas"
                     + (f"; you scaled {', '.join(changed)} instead." if changed else "."),
                     "--replicas is the total the Deployment should run, not a change: it runs "

@@ -7,7 +7,8 @@ per container, ``ValidateEnv``: a variable's name is required, ``checkHostPortCo
 host port once per pod; the names' syntax is checked with the fields, by
 :mod:`clustersim.manifests.kubernetes_names`; ``ValidateResourceRequirements``: no request
 above its limit; ``ValidateServiceName``: a DNS-1035 label; ``validateServicePort``: every port
-of a multi-port Service needs a unique name), ``pkg/apis/apps/validation/validation.go`` (a
+of a multi-port Service needs a unique name; ``ValidateTolerations``: :func:`toleration_errors`),
+``pkg/apis/apps/validation/validation.go`` (a
 workload needs a selector that matches its template's labels: "`selector` does not match
 template `labels`", the labels shown as JSON, as ``field.Error`` shows a map) and
 ``pkg/apis/batch/validation/validation.go`` (a Job's pods restart ``OnFailure`` or ``Never``).
@@ -47,6 +48,7 @@ from clustersim.manifests.kubernetes_errors import go_value, invalid, unsupporte
 from clustersim.manifests.kubernetes_names import (
     STANDARD_FINALIZERS,
     label_key_problems,
+    label_value_problems,
     name_hint,
     port_name_problems,
 )
@@ -59,6 +61,7 @@ __all__ = [
     "check_object",
     "finalizer_errors",
     "pod_warnings",
+    "toleration_errors",
     "unmounted_volumes",
 ]
 
@@ -260,6 +263,56 @@ def _restart_policy(document: Document, kind: str, path: Path) -> Iterator[Manif
                              'restartPolicy "OnFailure" or "Never"')
 
 
+def _go_toleration(toleration: Any) -> str:
+    """A toleration as ``field.Invalid`` shows a struct (Go's ``%#v`` of the internal
+    ``core.Toleration``). Simplified: Go prints a set ``tolerationSeconds`` as the pointer's
+    address, which the simulator has not got; it writes ``0x…``."""
+    seconds = "nil" if toleration.toleration_seconds is None else "0x…"
+    fields = ", ".join(f"{name}:{go_value(getattr(toleration, name.lower()) or '')}"
+                       for name in ("Key", "Operator", "Value", "Effect"))
+    return f"core.Toleration{{{fields}, TolerationSeconds:(*int64)({seconds})}}"
+
+
+def toleration_errors(document: Document, path: Path, pod: Any) -> Iterator[ManifestError]:
+    """``ValidateTolerations`` (``pkg/apis/core/validation/validation.go``) over each
+    toleration, in its order: a key is a label name (``ValidateLabelName``); an empty key
+    needs operator Exists ("match all values and all keys"); ``tolerationSeconds`` needs
+    effect NoExecute; with Equal (or no operator) the value is a label value, with Exists
+    it must be empty (both reported at ``operator``, as upstream does). An operator or an
+    effect that is not supported is the field's own type error
+    (:class:`~kubernetes_types.Toleration`)."""
+    for index, toleration in enumerate(pod.tolerations or []):
+        where = (*path, "tolerations", index)
+        key, value = toleration.key or "", toleration.value or ""
+        for problem in label_key_problems(key) if key else []:
+            yield document.error((*where, "key"), invalid(key, problem),
+                                 "a label key such as 'dedicated' or 'example.com/gpu'")
+        if not key and toleration.operator != "Exists":
+            yield document.error(
+                (*where, "operator"),
+                invalid(toleration.operator or "", "operator must be Exists when `key` is "
+                        'empty, which means "match all values and all keys"'),
+                "operator: Exists to tolerate every taint, or the key of the taint to "
+                "tolerate")
+        if toleration.toleration_seconds is not None and toleration.effect != "NoExecute":
+            yield document.error(
+                (*where, "effect"),
+                invalid(toleration.effect or "",
+                        "effect must be 'NoExecute' when `tolerationSeconds` is set"),
+                "effect: NoExecute (tolerationSeconds is how long a pod stays on a node "
+                "after a NoExecute taint), or no tolerationSeconds")
+        if toleration.operator == "Exists" and value:
+            yield document.error((*where, "operator"), "Invalid value: "
+                                 f"{_go_toleration(toleration)}: value must be empty when "
+                                 "`operator` is 'Exists'",
+                                 "no value with operator Exists (it tolerates every value "
+                                 "of the key), or operator Equal")
+        elif toleration.operator != "Exists":
+            for problem in label_value_problems(value):
+                yield document.error((*where, "operator"), invalid(value, problem),
+                                     "a label value such as 'gpu' or 'true'")
+
+
 def _pod(document: Document, kind: str, pod: Any) -> Iterator[ManifestError]:
     """``validateContainers``' "Duplicate value" for each repeated container name, the
     restart policy (:func:`_restart_policy`) and ``ValidateVolumeMounts``' "Not found" for each
@@ -279,6 +332,7 @@ def _pod(document: Document, kind: str, pod: Any) -> Iterator[ManifestError]:
                 )
             seen.add(container.name)
     yield from _pod_host_ports(document, path, pod)
+    yield from toleration_errors(document, path, pod)
     yield from _restart_policy(document, kind, path)
     if kind != "StatefulSet":   # its template is not validated: claim templates add volumes
         for where, name in unmounted_volumes(_raw(document, path)):

@@ -412,10 +412,16 @@ class Affinity(_Model):
 
 
 class Toleration(_Model):
+    """core/v1 ``Toleration``; an empty operator means Equal and an empty effect every effect,
+    so "" is read as left out. The supported values are listed in ``ValidateTolerations``'
+    order; its checks across fields are :func:`kubernetes_checks.toleration_errors`."""
+
     key: str | None = None
-    operator: Literal["Exists", "Equal"] | None = None
+    operator: Annotated[Literal["Equal", "Exists"] | None,
+                        BeforeValidator(_unset_if_empty)] = None
     value: str | None = None
-    effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute", ""] | None = None
+    effect: Annotated[Literal["NoSchedule", "PreferNoSchedule", "NoExecute"] | None,
+                      BeforeValidator(_unset_if_empty)] = None
     toleration_seconds: int | None = None
 
 

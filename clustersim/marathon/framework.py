@@ -50,7 +50,8 @@ after the task runs); Mesos reservations are not
 modelled, so a resident instance's persistent disk is asked of each offer on its agent and
 an agent with the DC/OS attribute ``public_ip: true`` stands for a public agent whose
 resources are reserved for role ``slave_public`` (other reserved roles are never offered);
-pods launch as a task group whose executor resources ride on the first container's task.
+pods launch as a task group, its executor's resources apart (the master books them on its
+first task).
 """
 
 from __future__ import annotations

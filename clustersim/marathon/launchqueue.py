@@ -8,7 +8,8 @@ accepted resource roles and constraints, and last host ports; an offer that does
 keeps every reason, :meth:`LaunchQueue._mismatch`; apps are tried in a seeded random order, at
 most ``max_instances_per_offer`` instances per offer). Unused offers
 are declined for ``decline_offer_duration``; new work revives offers. A pod launches
-as a task group whose executor resources ride on the first container's task.
+as a task group with its executor's resources (``executorResources``) apart; simplified: the
+host ports of all its endpoints go with the first container's task.
 """
 
 from __future__ import annotations
@@ -197,12 +198,13 @@ class LaunchQueue(HealthChecking):
             rest = resources
             for _, _, own in parts:
                 rest = rest - own
+            endpoints = Resources(**dict(rest.ranges))     # the endpoints' host ports
             tasks = [TaskInfo(task_id, name=task_name,
-                              resources=own + rest if index == 0 else own,  # executor, ports
+                              resources=own + endpoints if index == 0 else own,
                               startup_seconds=self.task_startup_seconds, owner=spec.id,
                               data=discovery)
                      for index, (task_id, task_name, own) in enumerate(parts)]
-            operation: Any = LaunchGroup(tasks)
+            operation: Any = LaunchGroup(tasks, executor=rest - endpoints)
         else:
             tasks = [TaskInfo(f"{instance.id}._app.{instance.attempt}", name=name,
                               resources=resources, startup_seconds=self.task_startup_seconds,

@@ -46,4 +46,6 @@ class MarathonSystem(ClusterAdapter):
         self.cluster.fail_agent(name)
 
     def recover_node(self, name: str) -> None:
-        self.cluster.recover_agent(name)
+        """The machine is back after a power loss (:meth:`fail_node`): its host rebooted, so
+        its agent re-registers with none of its tasks running."""
+        self.cluster.recover_agent(name, rebooted=True)

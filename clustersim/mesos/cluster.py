@@ -104,7 +104,7 @@ class MesosCluster:
 
     def recover_agent(self, name: str, *, rebooted: bool = False) -> Agent:
         """Bring a failed agent back: reconnected, re-registered after a partition, or
-        (``rebooted=True``) restarted empty (see :meth:`Master.recover_agent`)."""
+        (``rebooted=True``) restarted with none of its tasks (see :meth:`Master.recover_agent`)."""
         return self.master.recover_agent(name, rebooted=rebooted)
 
     # -- reading --------------------------------------------------------------------------

@@ -300,7 +300,7 @@ class Master:
                                f"Ignoring ACCEPT of {', '.join(offer_ids)}: {why}", "Warning")
             state = TASK_DROPPED if framework.partition_aware else TASK_LOST
             agent_id = valid[0].agent_id if valid else ""
-            for group in groups:
+            for group, _ in groups:
                 for info in group:
                     self._send(framework, info.task_id, agent_id, state,
                                "REASON_INVALID_OFFERS", why, "SOURCE_MASTER")
@@ -311,22 +311,22 @@ class Master:
         remaining = Resources()
         for offer in valid:
             remaining = remaining + offer.resources
-        to_launch: list[TaskInfo] = []
+        to_launch: list[tuple[list[TaskInfo], Resources | None]] = []
         used = Resources()
-        for group in groups:
-            error = self._validate(framework_id, agent.id, group, remaining,
-                                   {info.task_id for info in to_launch})
+        for group, executor in groups:
+            error = self._validate(framework_id, agent.id, group, executor or Resources(),
+                                   remaining, {i.task_id for g, _ in to_launch for i in g})
             if error:
                 for info in group:
                     self._send(framework, info.task_id, agent.id, TASK_ERROR,
-                               "REASON_TASK_INVALID" if len(group) == 1
+                               "REASON_TASK_INVALID" if executor is None
                                else "REASON_TASK_GROUP_INVALID", error, "SOURCE_MASTER")
                 continue
-            for info in group:
-                remaining = remaining - info.resources
-                used = used + info.resources
-                to_launch.append(info)
-        launched = [info.task_id for info in to_launch]
+            for resources in [info.resources for info in group] + [executor or Resources()]:
+                remaining = remaining - resources
+                used = used + resources
+            to_launch.append((group, executor))
+        launched = [info.task_id for group, _ in to_launch for info in group]
         records = [self._close_offer(offer.id, "accepted" if launched else "declined", seconds)[1]
                    for offer in valid]
         records[0].tasks, records[0].used = launched, used
@@ -335,24 +335,29 @@ class Master:
                            f"{'Accepted' if launched else 'Declined'} offer "
                            f"{', '.join(o.id for o in valid)} of {agent.hostname}"
                            + (f": launching {', '.join(launched)}" if launched else ""))
-        for info in to_launch:
-            self._launch(framework, agent, info)
+        for group, executor in to_launch:
+            if executor is None:
+                self._launch(framework, agent, group[0])
+            else:
+                self._launch_group(framework, agent, group, executor)
         agent.allocated -= remaining
         self.allocator.recover(framework_id, agent.id, remaining, seconds)
         if launched:
             self._touch()
 
     @staticmethod
-    def _operations(framework: Framework, operations: Sequence[Any]) -> list[list[TaskInfo]]:
-        """Each LAUNCH task and each LAUNCH_GROUP as one all-or-nothing group."""
-        groups: list[list[TaskInfo]] = []
+    def _operations(framework: Framework, operations: Sequence[Any]
+                    ) -> list[tuple[list[TaskInfo], Resources | None]]:
+        """Each LAUNCH task alone, and each LAUNCH_GROUP as one all-or-nothing group with its
+        executor's resources (None for a task alone)."""
+        groups: list[tuple[list[TaskInfo], Resources | None]] = []
         for operation in operations:
             if isinstance(operation, TaskInfo):
-                groups.append([operation])
+                groups.append(([operation], None))
             elif isinstance(operation, Launch):
-                groups.extend([info] for info in operation.tasks)
+                groups.extend(([info], None) for info in operation.tasks)
             elif isinstance(operation, LaunchGroup):
-                groups.append(list(operation.tasks))
+                groups.append((list(operation.tasks), operation.executor))
             else:
                 raise ValueError(
                     f"framework {framework.name!r}: accept() takes TaskInfo, Launch or "
@@ -361,9 +366,10 @@ class Master:
         return groups
 
     def _validate(self, framework_id: str, agent_id: str, group: list[TaskInfo],
-                  pool: Resources, launching: set[str]) -> str:
-        """Why this task (group) cannot launch from ``pool`` on ``agent_id``, or ""
-        (after apache/mesos ``src/master/validation.cpp``, task validation)."""
+                  executor: Resources, pool: Resources, launching: set[str]) -> str:
+        """Why this task (group, with its ``executor``) cannot launch from ``pool`` on
+        ``agent_id``, or "" (after apache/mesos ``src/master/validation.cpp``, task
+        validation)."""
         ids = [info.task_id for info in group]
         if len(set(ids)) != len(ids):
             return f"Task group has duplicate task ids {ids}"
@@ -376,7 +382,7 @@ class Master:
             if info.agent_id is not None and info.agent_id != agent_id:
                 return (f"Task uses agent {info.agent_id} but the offers are for "
                         f"agent {agent_id}")
-        need = Resources()
+        need = executor
         for info in group:
             need = need + info.resources
         if not pool.contains(need):
@@ -385,15 +391,40 @@ class Master:
 
     # -- tasks ------------------------------------------------------------------------------
 
-    def _launch(self, framework: Framework, agent: Agent, info: TaskInfo) -> None:
+    def _launch_group(self, framework: Framework, agent: Agent, group: list[TaskInfo],
+                      executor: Resources) -> None:
+        """A task group, logged once as ``Master::_accept`` logs a LAUNCH_GROUP ("Launching
+        task group { ... } of framework ... with resources ..."): the tasks' resources, and
+        apart from them the executor's (its ``ExecutorInfo``). Simplified: the simulator
+        books the executor's resources on the group's first task, so that they return to
+        the pool with it; Mesos keeps them with the executor until its last task ends."""
+        total = Resources()
+        for info in group:
+            total = total + info.resources
+        ids = ", ".join(info.task_id for info in group)
+        self.events.record(self.clock.now, f"task/{group[0].task_id}", TASK_STAGING,
+                           f"Launching task group {{ {ids} }} of framework {framework.name} "
+                           f"with resources {total} on agent {agent.hostname}; its executor "
+                           f"with {executor}")
+        for index, info in enumerate(group):
+            self._launch(framework, agent, info, executor if index == 0 else Resources(),
+                         grouped=True)
+
+    def _launch(self, framework: Framework, agent: Agent, info: TaskInfo,
+                executor: Resources | None = None, *, grouped: bool = False) -> None:
+        """Launch one task, logged unless it is ``grouped`` (its group's line says it); a
+        group's first task also holds the group ``executor``'s resources."""
         assert framework.framework_id is not None
-        info = dataclasses.replace(info, agent_id=agent.id)   # the framework's copy stays as is
+        # the framework's copy stays as is
+        info = dataclasses.replace(info, agent_id=agent.id,
+                                   resources=info.resources + (executor or Resources()))
         task = Task(info, framework.framework_id, framework.name, agent.id, agent.hostname,
                     self.clock.now)
         self.tasks[(framework.framework_id, info.task_id)] = task
-        self.events.record(self.clock.now, f"task/{info.task_id}", TASK_STAGING,
-                           f"Launching task {info.task_id} of framework {framework.name} "
-                           f"on {agent.hostname} with {info.resources}")
+        if not grouped:
+            self.events.record(self.clock.now, f"task/{info.task_id}", TASK_STAGING,
+                               f"Launching task {info.task_id} of framework {framework.name} "
+                               f"on {agent.hostname} with {info.resources}")
         crashes = info.fail_probability > 0 and self.clock.random.random() < info.fail_probability
         self.call_later(info.staging_seconds,
                         lambda: self._advance(task, TASK_STAGING, TASK_STARTING))
@@ -542,6 +573,29 @@ class Master:
         for framework in self.frameworks.values():
             framework.agent_lost(agent.id)
 
+    def _rebooted(self, agent: Agent) -> Agent:
+        """The agent's machine restarted: its executors and tasks died with it and are not
+        restarted, and the agent recovers its previous ID (and its checkpointed reservations
+        and volumes) and re-registers (apache/mesos ``docs/agent-recovery.md``). The master
+        asks it to reconcile the tasks it knows there; the agent, which knows none of them,
+        answers TASK_DROPPED to a partition-aware framework and TASK_LOST to another
+        (``Slave::reconcileTasks`` in ``src/slave/slave.cpp``: REASON_RECONCILIATION)."""
+        if agent.state == UNREACHABLE:
+            self.allocator.add_agent(agent)
+        agent.state = ACTIVE
+        self.events.record(self.clock.now, f"agent/{agent.hostname}", "AgentReregistered",
+                           f"Agent {agent.id} ({agent.hostname}) re-registered after its host "
+                           "rebooted, with no tasks running")
+        for task in [t for t in self.tasks.values() if t.agent_id == agent.id]:
+            if not task.terminal:
+                aware = self.frameworks[task.framework_id].partition_aware
+                self._set_state(task, TASK_DROPPED if aware else TASK_LOST,
+                                "REASON_RECONCILIATION",
+                                "Reconciliation: task unknown to the agent", "SOURCE_SLAVE")
+        self._touch()
+        self.request_allocation()
+        return agent
+
     def recover_agent(self, name: str, *, rebooted: bool = False) -> Agent:
         """Bring a failed agent back.
 
@@ -551,10 +605,11 @@ class Master:
         since 1.1, ``docs/high-availability-framework-guide.md``). Simplified: the
         simulator tells the framework with a TASK_RUNNING update (``REASON_AGENT_REREGISTERED``)
         where Mesos leaves it to learn through reconciliation or the task's next update.
-        With ``rebooted=True`` the machine restarted instead: a new, empty agent registers
-        and the old tasks stay unreachable.
+        With ``rebooted=True`` the machine restarted (a power loss): see :meth:`_rebooted`.
         """
         agent = self.find_agent(name)
+        if rebooted and agent.state in (DISCONNECTED, UNREACHABLE):
+            return self._rebooted(agent)
         if agent.state == DISCONNECTED:
             agent.state = ACTIVE
             self._touch()
@@ -564,8 +619,6 @@ class Master:
             return agent
         if agent.state != UNREACHABLE:
             raise ValueError(f"agent {name!r} is {agent.state}, not failed")
-        if rebooted:
-            return self.add_agent(agent.node)
         agent.state = ACTIVE
         self.allocator.add_agent(agent)
         self.events.record(self.clock.now, f"agent/{agent.hostname}", "AgentReregistered",

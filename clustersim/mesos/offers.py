@@ -97,12 +97,16 @@ class LaunchGroup:
 
     Marathon launches a pod instance this way; the containers share a network namespace
     and ephemeral volumes (apache/mesos ``docs/nested-container-and-task-group.md``).
+    ``executor`` is what the group's executor takes beside its tasks (its ``ExecutorInfo``'s
+    resources; a Marathon pod's ``executorResources``).
     """
 
     tasks: tuple[TaskInfo, ...]
+    executor: Resources
 
-    def __init__(self, tasks: Iterable[TaskInfo]) -> None:
+    def __init__(self, tasks: Iterable[TaskInfo], executor: Any = None) -> None:
         object.__setattr__(self, "tasks", tuple(tasks))
+        object.__setattr__(self, "executor", Resources.coerce(executor))
 
 
 @dataclass(eq=False)

@@ -81,16 +81,24 @@ spec:
 
 
 def test_fixed_deployment_hints() -> None:
-    assert check_fixed_deployment(DEPLOYMENT.replace("CPU", "250m"))
-    too_big = check_fixed_deployment(DEPLOYMENT.replace("CPU", "8"))
-    assert not too_big and "4 CPUs each" in too_big.hint and "Insufficient cpu" in too_big.message
+    for two_cores in ("2", '"2"', "2000m", "2.0"):
+        assert check_fixed_deployment(DEPLOYMENT.replace("CPU", two_cores)), two_cores
+    millicores = check_fixed_deployment(DEPLOYMENT.replace("CPU", "2m"))
+    assert not millicores and "millicores" in millicores.hint
+    for other in ("500m", "4", "8"):
+        result = check_fixed_deployment(DEPLOYMENT.replace("CPU", other))
+        assert not result and "said two cores" in result.message, other
+    too_big = check_fixed_deployment(
+        DEPLOYMENT.replace("CPU", "2").replace("memory: 256Mi", "memory: 64Gi"))
+    assert not too_big and "4 CPUs each" in too_big.hint
+    assert "Insufficient memory" in too_big.message
     assert "field path" in check_fixed_deployment(DEPLOYMENT.replace("CPU", "lots")).hint
     misspelt = check_fixed_deployment(
-        DEPLOYMENT.replace("CPU", "250m").replace("requests", "request"))
+        DEPLOYMENT.replace("CPU", "2").replace("requests", "request"))
     assert not misspelt and "unknown field" in misspelt.message
     assert "keeps 2" in check_fixed_deployment(
-        DEPLOYMENT.replace("CPU", "500m").replace("replicas: 2", "replicas: 1")).message
-    wrong_labels = DEPLOYMENT.replace("CPU", "500m").replace(
+        DEPLOYMENT.replace("CPU", "2").replace("replicas: 2", "replicas: 1")).message
+    wrong_labels = DEPLOYMENT.replace("CPU", "2").replace(
         "labels: {app: web}", "labels: {app: x}")
     assert "matchLabels must equal labels" in check_fixed_deployment(wrong_labels).hint
     assert "one Deployment named 'web'" in check_fixed_deployment(
@@ -236,3 +244,12 @@ def test_a_weight_other_than_five_is_not_told_it_was_five() -> None:
     assert feedback and "weight at 10" in feedback.message
     assert "proportional weight is 5" in feedback.message
     assert "weight at 5," in check_weights(5).message
+
+
+def test_the_weights_that_give_the_same_split_are_found_in_the_model() -> None:
+    """Weight 10 was told 'nearby weights end in the same split'. The range is the model's:
+    at 4.5 B's share 9/12 over 4.5 ties A's 3/12 over 1, and the tie goes to 3:9."""
+    same = "any weight above 4.5 and up to 10 gives the same 2:10 split"
+    assert same in check_weights(10).message and same in check_weights(4.6).message
+    assert "any weight above 10 gives the same 1:11 split" in check_weights(11).message
+    assert "above 0 and below 0.1 gives the same 11:1" in check_weights(0.01).message

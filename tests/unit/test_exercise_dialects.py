@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from clustersim.clusters import demo_nodes
 from clustersim.exercises.dialects import (
     check_api_selector,
     check_failure_prediction,
     failure_outcome,
 )
-from clustersim.scenarios.shop import SYSTEMS
+from clustersim.scenarios.shop import SYSTEMS, shop_source
 
 
 @pytest.mark.parametrize("selector", [{"app": "shop", "tier": "api"}, {"tier": "api"}])
@@ -30,6 +31,25 @@ def test_selectors_of_exactly_the_api_pods_pass(selector) -> None:
 def test_wrong_selectors_get_their_hint(selector, words) -> None:
     feedback = check_api_selector(selector)
     assert not feedback and feedback.hint and words in feedback.message
+
+
+def test_a_selector_on_the_template_hash_is_refused_with_its_reason() -> None:
+    """It passed silently, though the check's own hint said not to select on it."""
+    from clustersim.kubernetes import KubernetesCluster
+
+    cluster = KubernetesCluster(demo_nodes("kubernetes"), seed=0)
+    cluster.apply(shop_source("kubernetes"))
+    cluster.run(until=60)
+    api = next(p for p in cluster.pods() if p.labels.get("tier") == "api")
+    feedback = check_api_selector({"tier": "api",
+                                   "pod-template-hash": api.labels["pod-template-hash"]})
+    assert not feedback and "next rollout" in feedback.message
+
+
+def test_the_hint_for_a_selector_matching_nothing_does_not_spell_the_answer() -> None:
+    feedback = check_api_selector({"app": "Shop", "tier": "api"})
+    assert not feedback and "cluster.pods()" in feedback.hint
+    assert "app=shop" not in feedback.hint and "tier=api" not in feedback.hint
 
 
 @pytest.fixture(scope="module")

@@ -121,3 +121,13 @@ spec:
     feedback = check_zone_survival(manifest)
     assert not feedback and "3 stay Pending" in feedback.message
     assert "Run at least" not in feedback.hint and "one pod per zone" in feedback.hint
+
+
+def test_tolerations_without_their_effect_are_refused_as_the_api_server_refuses_them():
+    """``tolerationSeconds`` without ``effect: NoExecute`` passed the check, as the loader,
+    apply and the served API accepted it; ``ValidateTolerations`` refuses it."""
+    answer = deployment(tolerate=True, spread="ScheduleAnyway").replace(
+        "effect: NoExecute,\n         ", "")
+    feedback = check_zone_survival(answer)
+    assert not feedback and "tolerations[0].effect" in feedback.message
+    assert "effect must be 'NoExecute' when `tolerationSeconds` is set" in feedback.message

@@ -47,7 +47,14 @@ def test_api_pods_command_wrong_answers(command, hint):
                                      "kubectl get pods -A -l tier=api -o wide",
                                      # the shell drops a comment: it reached kubectl as names
                                      "kubectl get pods -l tier=api -o wide  # with nodes",
-                                     "kubectl get pods -l tier=api \\\n    -o wide\n"])
+                                     "kubectl get pods -l tier=api \\\n    -o wide\n",
+                                     # global flags before the verb: was 'not a get pods'
+                                     "kubectl -n default get pods -l tier=api -o wide",
+                                     "kubectl --namespace=default get pods -l tier=api -o wide",
+                                     "kubectl --request-timeout 30s get -l tier=api pods -o wide",
+                                     # no header row: was 'no NAME column, add -o wide'
+                                     "kubectl get pods -l tier=api -o wide --no-headers",
+                                     "kubectl get pods -A -l tier=api -o wide --no-headers"])
 def test_api_pods_command_right_answers(command):
     feedback = check_api_pods_command(command)
     assert feedback.passed and "-o wide adds the NODE column" in feedback.message
@@ -97,8 +104,29 @@ def test_an_untouched_starter_is_answered_as_in_every_exercise():
         assert feedback.hint.startswith("Replace None with a kubectl command")
 
 
-def test_scale_command_right_answer():
-    assert check_scale_command("kubectl scale deploy/frontend --replicas 4").passed
+@pytest.mark.parametrize("command", [
+    "kubectl scale deploy/frontend --replicas 4",
+    # a global flag before the verb: was '`kubectl -n` is not the command'
+    "kubectl -n default scale deployment frontend --replicas=4",
+    "kubectl --insecure-skip-tls-verify -v 0 scale deployment frontend "
+    "--replicas=4"])
+def test_scale_command_right_answer(command):
+    assert check_scale_command(command).passed
+
+
+@pytest.mark.parametrize("command", ["kubectl -A get pods -l tier=api -o wide",
+                                     "kubectl --show-labels get pods"])
+def test_a_flag_kubectl_refuses_before_the_verb_is_named(command):
+    """Only global flags may come before the verb; kubectl itself refuses the others."""
+    feedback = check_api_pods_command(command)
+    assert not feedback.passed and "flags cannot be placed before plugin name" in feedback.message
+    assert "after it" in feedback.hint
+
+
+def test_a_table_without_header_names_its_node_column_by_place():
+    feedback = check_api_pods_command("kubectl get pods -l tier=api --no-headers "
+                                      "-o custom-columns=N:.metadata.name,HOST:.spec.nodeName")
+    assert feedback.passed and "your column 2 shows the node" in feedback.message
 
 
 def test_a_patch_that_scales_is_right_not_told_it_does_not_scale():

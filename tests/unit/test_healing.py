@@ -93,6 +93,20 @@ def test_same_seed_same_run_and_the_machine_coming_back():
     assert task_counts(first.snapshots, first.owner)["serving"][-1] == 6
 
 
+def test_marathons_agent_back_from_a_power_loss_runs_none_of_its_old_tasks():
+    """The scenario's failure is a power loss: the machine reboots and no task on it survives.
+    Marathon's agent had re-registered with its old tasks running again (as after a
+    partition), and Marathon killed them; Mesos now reports them dropped."""
+    run = node_failure_run("marathon", recover_at=300)
+    old = {t.name for s in run.snapshots if s.time < run.fail_at for t in s.tasks
+           if t.node == run.failed_node}
+    again = [t for s in run.snapshots if s.time >= 300 for t in s.tasks
+             if t.name in old and t.ready]
+    assert old and not again
+    back = [e for e in run.events if e.time >= 300 and e.reason.startswith("TASK_")]
+    assert {e.reason for e in back if e.object.removeprefix("task/") in old} == {"TASK_DROPPED"}
+
+
 @pytest.mark.parametrize("kwargs, message", [
     ({"system": "nomad"}, "system must be one of"),
     ({"system": "swarm", "node": "node-9"}, "node must be one of"),

@@ -233,6 +233,31 @@ def test_task_group_launches_all_or_nothing() -> None:
     }
 
 
+def test_a_task_group_is_logged_once_with_its_executors_resources_apart() -> None:
+    """As Master::_accept logs a LAUNCH_GROUP; the executor's resources had been shown as the
+    first task's own. The agent holds tasks and executor, and gets them all back."""
+    cluster = one_agent()
+
+    def answer(fw: Recorder, offer: Offer) -> None:
+        if len(fw.offers) > 1:
+            fw.driver.decline([offer.id])
+            return
+        group = [TaskInfo("web", resources={"cpus": 1, "mem": 64}, run_seconds=5),
+                 TaskInfo("sidecar", resources={"cpus": 0.5, "mem": 32}, run_seconds=5)]
+        fw.driver.accept([offer.id], [LaunchGroup(group, executor={"cpus": 0.1, "mem": 32})])
+
+    cluster.register(Recorder(answer=answer))
+    cluster.run(until=0.5)
+    [launch] = cluster.events.where(reason="TASK_STAGING")
+    assert launch.message == ("Launching task group { web, sidecar } of framework rec with "
+                              "resources cpus:1.5;mem:96 on agent a1; its executor with "
+                              "cpus:0.1;mem:32")
+    [agent] = cluster.master.agents.values()
+    assert (agent.allocated.cpus, agent.allocated.mem) == (1.6, 128)
+    cluster.run(until=10)
+    assert not agent.allocated
+
+
 def test_accepting_an_answered_offer_drops_the_tasks() -> None:
     cluster = one_agent()
 
@@ -334,13 +359,27 @@ def test_disconnected_agent_that_returns_keeps_its_tasks() -> None:
         cluster.fail_agent("nope")
 
 
-def test_rebooted_agent_comes_back_as_a_new_agent() -> None:
-    cluster = MesosCluster([Node("n1", cpu=1, memory="1Gi")], seed=0,
+@pytest.mark.parametrize("back_at", [3, 8])   # still disconnected; already unreachable
+def test_a_rebooted_agent_keeps_its_id_and_none_of_its_tasks(back_at) -> None:
+    """agent-recovery.md: after a reboot the agent recovers its previous ID, and its tasks,
+    killed with the host, are not restarted; asked to reconcile them, it answers
+    TASK_DROPPED (partition-aware) or TASK_LOST. It had come back as a new agent, or (back
+    before it was unreachable) with its tasks still running."""
+    cluster = MesosCluster([Node("n1", cpu=2, memory="1Gi")], seed=0,
                            agent_unreachable_seconds=5)
+    aware = cluster.register(Recorder("aware", answer=launch_once(resources={"cpus": 1}),
+                                      partition_aware=True))
+    plain = cluster.register(Recorder("plain", answer=launch_once(resources={"cpus": 1})))
+    cluster.run(until=2)
     cluster.fail_agent("n1")
-    cluster.run(until=6)
+    cluster.run(until=back_at)
     agent = cluster.recover_agent("n1", rebooted=True)
-    assert agent.id == "S1" and agent.state == "active"
+    assert agent.id == "S0" and agent.state == "active" and len(cluster.master.agents) == 1
+    last = aware.updates[-1]
+    assert (last.state, last.reason, last.source) == (TASK_DROPPED, "REASON_RECONCILIATION",
+                                                      "SOURCE_SLAVE")
+    assert plain.updates[-1].state == TASK_LOST
+    assert agent.allocated.cpus == 0 and cluster.shares() == {"aware": 0, "plain": 0}
 
 
 def test_healed_partition_brings_partition_aware_tasks_back() -> None:

@@ -15,9 +15,13 @@ ZONE = {n.name: n.zone for n in four_nodes("kubernetes")}
 
 
 def test_resident_app_waits_for_its_agent():
-    """unreachableStrategy disabled: no replacement, the instance resumes on its agent."""
+    """unreachableStrategy disabled: no replacement; the machine's reboot killed the task, and
+    the instance is launched again on its agent, on its reservation. (The agent had come back
+    with its task still running, as after a partition.)"""
     run = stateful_run("marathon", act_at=300)
-    assert run.back_at() == (300, run.home)
+    time, node = run.back_at()
+    assert 300 < time <= 320 and node == run.home
+    assert any(e.reason == "TASK_DROPPED" and e.time == 300 for e in run.events)
     never = stateful_run("marathon", act_at=None)
     assert never.back_at() is None
     assert not any("launching a replacement" in e.message for e in never.events)
