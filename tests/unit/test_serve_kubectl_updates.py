@@ -461,3 +461,41 @@ value: 1000
         "allowVolumeExpansion"] is True
     assert json.loads(fresh("get", "priorityclass/high", "-o", "json").stdout)[
         "description"] == "for the shop"
+
+
+def test_a_bindings_role_and_a_priority_class_policy_cannot_change(fresh):
+    """``ValidateRoleBindingUpdate``, ``ValidateClusterRoleBindingUpdate`` and
+    ``ValidatePriorityClassUpdate``: the new roleRef or preemptionPolicy was stored; the
+    API server refuses it, the roleRef shown as Go's ``%#v`` of the internal struct. A
+    file naming the default policy is no change."""
+    bindings = ROLE + """\
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: viewers}
+subjects: [{kind: Group, name: ops, apiGroup: rbac.authorization.k8s.io}]
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+---
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: high}
+value: 1000
+"""
+    fresh("apply", "-f", "-", stdin=bindings)
+    refused = fresh("apply", "-f", "-", check=False, stdin=bindings.replace(
+        "kind: Role, name: reader", "kind: ClusterRole, name: edit").replace(
+        "name: view}", "name: admin}").replace("value: 1000", "value: 1000\n"
+                                              "preemptionPolicy: Never"))
+    for kind, name, ref in (("RoleBinding", "reader", 'Kind:"ClusterRole", Name:"edit"'),
+                            ("ClusterRoleBinding", "viewers", 'Kind:"ClusterRole", '
+                                                              'Name:"admin"')):
+        assert (f'The {kind} "{name}" is invalid: roleRef: Invalid value: rbac.RoleRef{{'
+                f'APIGroup:"rbac.authorization.k8s.io", {ref}}}: cannot change roleRef'
+                ) in refused.stderr
+    assert ('The PriorityClass "high" is invalid: preemptionPolicy: Invalid value: "Never": '
+            'field is immutable') in refused.stderr
+    assert "unchanged" in fresh("apply", "-f", "-", stdin=bindings.replace(
+        "value: 1000", "value: 1000\npreemptionPolicy: PreemptLowerPriority")).stdout
+    cluster = fresh.server.cluster
+    with pytest.raises(ValueError, match="cannot change roleRef"):
+        cluster.apply(bindings.replace("name: view}", "name: admin}"))
