@@ -499,3 +499,50 @@ value: 1000
     cluster = fresh.server.cluster
     with pytest.raises(ValueError, match="cannot change roleRef"):
         cluster.apply(bindings.replace("name: view}", "name: admin}"))
+
+
+CONFIG = """\
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: app-config}
+immutable: true
+data: {level: info}
+"""
+
+
+@pytest.mark.parametrize("how", ["apply", "replace", "patch", "unset"])
+def test_an_immutable_configmap_is_refused_through_the_served_api(fresh, tmp_path, how):
+    """``ValidateConfigMapUpdate``: the served update wrote a ConfigMap's data itself, beside
+    the writer of the Python API, and stored what an immutable one refuses; now both go
+    through the one update, whichever of kubectl's verbs sends the change."""
+    fresh("apply", "-f", "-", stdin=CONFIG)
+    changed = CONFIG.replace("level: info", "level: debug")
+    (tmp_path / "changed.yaml").write_text(changed)
+    refused = {
+        "apply": lambda: fresh("apply", "-f", "-", check=False, stdin=changed),
+        "replace": lambda: fresh("replace", "-f", str(tmp_path / "changed.yaml"), check=False),
+        "patch": lambda: fresh("patch", "configmap/app-config", "--type=merge", "-p",
+                               '{"data":{"level":"debug"}}', check=False),
+        "unset": lambda: fresh("patch", "configmap/app-config", "--type=merge", "-p",
+                               '{"immutable":false}', check=False)}[how]()
+    field = "immutable" if how == "unset" else "data"
+    assert (f'The ConfigMap "app-config" is invalid: {field}: Forbidden: field is immutable '
+            "when `immutable` is set") in refused.stderr
+    stored = json.loads(fresh("get", "configmap/app-config", "-o", "json").stdout)
+    assert stored["data"] == {"level": "info"} and stored["immutable"] is True
+    python_refusal = fresh.server.cluster.apply
+    with pytest.raises(ValueError, match=f"{field}: Forbidden"):
+        python_refusal(changed if how != "unset" else CONFIG.replace("true", "false"))
+
+
+def test_a_mutable_configmaps_data_is_stored_through_the_served_api(fresh):
+    """What the served update no longer writes itself still reaches the stored object."""
+    mutable = CONFIG.replace("immutable: true\n", "")
+    fresh("apply", "-f", "-", stdin=mutable)
+    fresh("patch", "configmap/app-config", "--type=merge", "-p",
+          '{"data":{"level":"debug"},"binaryData":{"k":"YQ=="}}')
+    stored = fresh.server.cluster.get("ConfigMap", "default", "app-config")
+    assert stored["data"] == {"level": "debug"} and stored["binaryData"] == {"k": "YQ=="}
+    fresh("patch", "configmap/app-config", "--type=json", "-p",
+          '[{"op":"remove","path":"/binaryData"}]')
+    assert "binaryData" not in stored
