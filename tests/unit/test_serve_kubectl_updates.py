@@ -11,7 +11,13 @@ import pytest
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.apiserver import LAST_APPLIED
 from clustersim.serve import serve
-from tests.unit.test_k8s_cluster import applied_over_others, drifted_deployment, nodes
+from tests.unit.test_k8s_cluster import (
+    applied_over_others,
+    drifted_deployment,
+    drifted_pod,
+    nodes,
+    pod_applied_over_others,
+)
 from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
 
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
@@ -394,6 +400,26 @@ def test_apply_merges_into_the_live_object_as_the_real_kubectl_does(fresh):
         assert stored["spec"].get(field) == served["spec"].get(field), field
     assert stored["metadata"]["annotations"] == served["metadata"]["annotations"]
 
+
+
+def test_apply_of_a_pod_drops_what_its_file_dropped_as_the_real_kubectl_does(fresh):
+    """The Pod story of :func:`pod_applied_over_others` through the real kubectl: a label and
+    an annotation set by others survive, the ones the file dropped are removed (the Python
+    API dropped the others' label and kept the dropped annotation)."""
+    first, second = (json.dumps(drifted_pod(first=flag)) for flag in (True, False))
+    fresh("apply", "-f", "-", stdin=first)
+    fresh.server.step(30)
+    fresh("label", "pod/web", "owner=ops")
+    fresh("annotate", "pod/web", "note=x")
+    said = [fresh("apply", "-f", "-", stdin=text).stdout.strip() for text in (first, second)]
+    served = json.loads(fresh("get", "pod/web", "-o", "json").stdout)["metadata"]
+    cluster = KubernetesCluster(nodes(), seed=0)
+    assert pod_applied_over_others(cluster) == said == ["pod/web unchanged",
+                                                        "pod/web configured"]
+    stored = cluster.get("Pod", "default", "web")["metadata"]
+    assert stored["labels"] == served["labels"] == {"a": "web", "owner": "ops"}
+    assert stored["annotations"] == served["annotations"]
+    assert set(served["annotations"]) == {"note", LAST_APPLIED}
 
 ROLE = """\
 apiVersion: rbac.authorization.k8s.io/v1
