@@ -434,6 +434,14 @@ subjects: [{kind: ServiceAccount, name: ci}]
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}
 """
 
+PRIORITY_CLASS = """\
+---
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: high}
+value: 1000
+"""
+
 
 def test_a_changed_role_or_binding_is_stored_by_apply(fresh):
     """Kinds without a spec (a Role's rules, a RoleBinding's subjects) were answered
@@ -463,12 +471,7 @@ kind: StorageClass
 metadata: {name: fast}
 provisioner: example.com/disk
 parameters: {type: ssd}
----
-apiVersion: scheduling.k8s.io/v1
-kind: PriorityClass
-metadata: {name: high}
-value: 1000
-"""
+""" + PRIORITY_CLASS
     fresh("apply", "-f", "-", stdin=classes)
     refused = fresh("apply", "-f", "-", check=False, stdin=classes.replace(
         "type: ssd", "type: hdd").replace("provisioner: example.com/disk",
@@ -501,12 +504,7 @@ kind: ClusterRoleBinding
 metadata: {name: viewers}
 subjects: [{kind: Group, name: ops, apiGroup: rbac.authorization.k8s.io}]
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
----
-apiVersion: scheduling.k8s.io/v1
-kind: PriorityClass
-metadata: {name: high}
-value: 1000
-"""
+""" + PRIORITY_CLASS
     fresh("apply", "-f", "-", stdin=bindings)
     refused = fresh("apply", "-f", "-", check=False, stdin=bindings.replace(
         "kind: Role, name: reader", "kind: ClusterRole, name: edit").replace(
