@@ -622,9 +622,9 @@ def _pod_ports(svc: Mapping[str, Any], pod: Mapping[str, Any]) -> list[dict[str,
     kubernetes/kubernetes ``staging/src/k8s.io/endpointslice/utils.go``): each Service port
     whose ``targetPort`` the pod resolves, a number as it is, a name to the first
     ``containerPort`` of that name and protocol among its containers, then its sidecars
-    (``FindPort``, ``pkg/api/v1/pod/util.go``: :func:`~clustersim.kubernetes.objects.
-    container_port`); a port the pod does not resolve is left out (the controller logs
-    "Failed to find port for service")."""
+    (``FindPort``, ``pkg/api/v1/pod/util.go``, which
+    :func:`~clustersim.kubernetes.objects.container_port` follows); a port the pod does not
+    resolve is left out (the controller logs "Failed to find port for service")."""
     spec = pod.get("spec") or {}
     containers = [*(spec.get("containers") or []),
                   *(c for c in spec.get("initContainers") or [] if is_sidecar(c))]
