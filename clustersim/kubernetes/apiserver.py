@@ -659,7 +659,8 @@ class APIServer:
         is ``unchanged`` when kubectl's three-way patch (:func:`_apply_patch_of`: the file,
         the one recorded before, the live object) is empty; otherwise the patch is merged
         into the live object (:func:`_merged`; a Pod's spec by :func:`_patched_pod_spec`),
-        which is stored as :meth:`update` stores an object."""
+        which is stored as :meth:`update` stores an object: a label or annotation the file
+        dropped since the last apply is removed, one set by others stays."""
         kind = manifest["kind"]
         meta = manifest.setdefault("metadata", {})
         meta.setdefault("namespace", "default")
@@ -690,11 +691,15 @@ class APIServer:
             patch = _apply_patch_of(manifest, applied, last, current)
             if not patch:
                 return f"{label} unchanged"
-            if kind != "Pod":
-                # kubectl sends the patch, the API server merges it into the live object (as
-                # the served API's PATCH does): what others set and the file never said stays
-                manifest = _merged(strategic_merge_patch(current, patch))
-                meta = manifest["metadata"]
+            # kubectl sends the patch, the API server merges it into the live object (as the
+            # served API's PATCH does): what others set and the file never said stays, what
+            # the file dropped since the last apply goes (labels and annotations included)
+            merged = _merged(strategic_merge_patch(current, patch))
+            if kind == "Pod":       # its spec is patched below (_patched_pod_spec)
+                manifest["metadata"] = merged["metadata"]
+            else:
+                manifest = merged
+            meta = manifest["metadata"]
         # defaulted against defaulted: a field at its default is no change (nor a rollout)
         if kind == "Deployment":
             set_deployment_defaults(manifest)      # as its controller stored them
@@ -719,12 +724,8 @@ class APIServer:
             self.services.update(existing, manifest.setdefault("spec", {}))
         else:
             _store_content(existing, manifest)
-        annotations = dict(meta.get("annotations") or {})
-        if kubectl_apply and kind == "Pod":
-            annotations = {**(existing["metadata"].get("annotations") or {}), **annotations,
-                           LAST_APPLIED: applied}
         set_metadata_map(existing["metadata"], "labels", labels_of(manifest))
-        set_metadata_map(existing["metadata"], "annotations", annotations)
+        set_metadata_map(existing["metadata"], "annotations", dict(meta.get("annotations") or {}))
         stamp_template_generation(existing, before)
         if kind != "Pod":          # update_pod counted it
             count_generation(existing, before.get("spec"),

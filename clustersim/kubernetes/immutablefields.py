@@ -4,18 +4,27 @@
   and its ``volumeBindingMode`` is immutable (``ValidateStorageClassUpdate`` in
   kubernetes/kubernetes ``pkg/apis/storage/validation/validation.go``): a class is changed by
   making a new one.
-- A **PriorityClass**'s ``value`` is ``Forbidden`` (``ValidatePriorityClassUpdate`` in
-  ``pkg/apis/scheduling/validation/validation.go``): Pods already admitted carry the old number.
+- A **PriorityClass**'s ``value`` is ``Forbidden`` and its ``preemptionPolicy`` immutable
+  (``ValidatePriorityClassUpdate`` in ``pkg/apis/scheduling/validation/validation.go``, both
+  sides defaulted to ``PreemptLowerPriority`` by ``SetDefaults_PriorityClass``): Pods already
+  admitted carry the old ones.
+- A **RoleBinding**'s or **ClusterRoleBinding**'s ``roleRef`` cannot change
+  (``ValidateRoleBindingUpdate`` and ``ValidateClusterRoleBindingUpdate`` in
+  ``pkg/apis/rbac/validation/validation.go``): a binding is pointed at another role by
+  deleting and creating it.
 
-The errors of one object are listed together, in upstream's order, as the API server
-aggregates them. Not modelled: a RoleBinding's ``roleRef`` (also immutable upstream) and a
-PriorityClass's ``preemptionPolicy``.
+Each value is rendered as apimachinery's ``field.Error.ErrorBody`` renders it: the internal
+``rbac.RoleRef`` struct, which has no ``String()``, in Go's ``%#v`` syntax, the named string
+type ``PreemptionPolicy`` quoted. The errors of one object are listed together, in upstream's
+order, as the API server aggregates them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+
+from clustersim.goformat import go_quote
 
 __all__ = ["immutable_field_refusal"]
 
@@ -32,12 +41,32 @@ def _storage_class(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
 
 
 def _priority_class(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    errors = []
     if old.get("value") != new.get("value"):
-        return ["value: Forbidden: may not be changed in an update."]
-    return []
+        errors.append("value: Forbidden: may not be changed in an update.")
+    policy = new.get("preemptionPolicy") or _PREEMPTION_DEFAULT
+    if (old.get("preemptionPolicy") or _PREEMPTION_DEFAULT) != policy:
+        errors.append(f"preemptionPolicy: Invalid value: {go_quote(policy)}: field is immutable")
+    return errors
 
 
-_CHECKS = {"StorageClass": _storage_class, "PriorityClass": _priority_class}
+_PREEMPTION_DEFAULT = "PreemptLowerPriority"
+"""A PriorityClass's ``preemptionPolicy`` when it names none (``SetDefaults_PriorityClass``,
+``pkg/apis/scheduling/v1/defaults.go``)."""
+
+
+def _role_binding(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    ref = new.get("roleRef") or {}
+    if (old.get("roleRef") or {}) == ref:
+        return []
+    fields = ", ".join(f"{go}:{go_quote(str(ref.get(key, '')))}"
+                       for go, key in (("APIGroup", "apiGroup"), ("Kind", "kind"),
+                                       ("Name", "name")))
+    return [f"roleRef: Invalid value: rbac.RoleRef{{{fields}}}: cannot change roleRef"]
+
+
+_CHECKS = {"StorageClass": _storage_class, "PriorityClass": _priority_class,
+           "RoleBinding": _role_binding, "ClusterRoleBinding": _role_binding}
 
 
 def immutable_field_refusal(existing: Mapping[str, Any], new: Mapping[str, Any]) -> str | None:

@@ -16,13 +16,15 @@ and the objects' resourceVersions (:mod:`~clustersim.serve.kubeversions`);
 
 from __future__ import annotations
 
+import json
 import zlib
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from clustersim.kubernetes import KubernetesCluster
-from clustersim.kubernetes.objects import is_terminating
+from clustersim.kubernetes.objects import container_port
+from clustersim.kubernetes.podlifecycle import is_sidecar
 from clustersim.kubernetes.services import apiserver_service
 from clustersim.kubernetes.storageclass import (
     DEFAULT_CLASS,
@@ -47,6 +49,8 @@ MANAGED_CONTROL_PLANE_IP = "10.0.0.1"
 offerings run it off the nodes and reach into their network (EKS through interfaces in the
 cluster's subnets). Nodes are numbered from 10.0.0.2 (:meth:`DerivedObjects.node_ip`), so this
 address is no node's."""
+_SERVICE_NAME = "kubernetes.io/service-name"
+"""The label that ties an EndpointSlice to its Service (``discovery.LabelServiceName``)."""
 _UNREACHABLE = "node.kubernetes.io/unreachable"
 _NOT_READY = "node.kubernetes.io/not-ready"
 _SCHEDULER = "default-scheduler"
@@ -360,51 +364,66 @@ class DerivedObjects:
                      and (not uid or o["metadata"].get("uid") == uid)), None)
 
     def endpointslices(self) -> list[dict[str, Any]]:
-        """One EndpointSlice per Service with a selector, listing the pods it selects
-        (``pkg/controller/endpointslice``; ready as kube-proxy sees it), and the API server's
-        own (:meth:`_apiserver_slice`) while its ``kubernetes`` Service stands; in the order of
-        their storage keys (namespace, then name), as etcd lists a range."""
+        """The EndpointSlices of each Service with a selector, listing the pods it selects
+        (``pkg/controller/endpointslice``; each pod and its conditions as
+        :meth:`~clustersim.kubernetes.KubernetesCluster.endpoint_slice` lists them), and the
+        API server's own (:meth:`_apiserver_slice`) while its ``kubernetes`` Service stands;
+        in the order of their storage keys (namespace, then name), as etcd lists a range.
+
+        Each pod's ports are the Service's ports resolved for that pod (:func:`_pod_ports`),
+        and pods are grouped by them, one slice per set of resolved ports (the reconciler's
+        ``desiredEndpointsByPortMap``, keyed by ``NewPortMapKey``, in kubernetes/kubernetes
+        ``staging/src/k8s.io/endpointslice/reconciler.go``): pods giving a named
+        ``targetPort`` different numbers are in different slices, and a pod that declares
+        none of the names is in a slice without ports. A Service that selects no pod has
+        one placeholder slice without ports or endpoints (``placeholderSlice`` there).
+        Slices are named by the Service's uid and their position (the first keeps
+        ``<service>-<five characters>`` whatever the others), where the controller
+        generates each name; the controller's limit of 100 endpoints per slice
+        (``--max-endpoints-per-slice``) is not followed."""
         out = [] if self.cluster.get("Service", "default", "kubernetes") else [
             self._apiserver_slice()]
-        pods_by_name = {(p["metadata"]["namespace"], p["metadata"]["name"]): p
-                        for p in self.cluster.objects("Pod")}
         for svc in self.cluster.objects("Service"):
             if not (svc.get("spec") or {}).get("selector"):
                 continue
             ns, name = svc["metadata"]["namespace"], svc["metadata"]["name"]
-            ready = set(self.cluster.endpoints(name, ns))
-            endpoints = []
-            for pod in self.cluster.objects("Pod", ns):
-                pod_name = pod["metadata"]["name"]
-                if not _selects(svc["spec"]["selector"], pod) or not pod["status"].get("podIP"):
-                    continue
-                endpoints.append({
+            pods = {pod["metadata"]["name"]: pod for pod in self.cluster.objects("Pod", ns)}
+            groups: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
+            for endpoint in self.cluster.endpoint_slice(name, ns):
+                pod = pods[endpoint["pod"]]
+                ports = _pod_ports(svc, pod)
+                groups.setdefault(repr(ports), (ports, []))[1].append({
                     "addresses": [pod["status"]["podIP"]],
-                    "conditions": {"ready": pod_name in ready, "serving": pod_name in ready,
-                                   "terminating": is_terminating(pod)},
-                    "nodeName": pod["spec"].get("nodeName"),
-                    "targetRef": {"kind": "Pod", "namespace": ns, "name": pod_name,
-                                  "uid": pods_by_name[(ns, pod_name)]["metadata"]["uid"]}})
-            ports = [{"name": p.get("name", ""), "port": _target_port(p),
-                      "protocol": p.get("protocol", "TCP")}
-                     for p in svc["spec"].get("ports") or []]
-            out.append({
-                "apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
-                "metadata": {"name": f"{name}-{_suffix(svc['metadata']['uid'])}", "namespace": ns,
-                             "labels": {"kubernetes.io/service-name": name,
-                                        "endpointslice.kubernetes.io/managed-by":
-                                            "endpointslice-controller.k8s.io"},
-                             "creationTimestamp": self.timestamp(
-                                 svc["metadata"]["creationTimestamp"]),
-                             "uid": _slice_uid(svc),
-                             "ownerReferences": [{"apiVersion": "v1", "kind": "Service",
-                                                  "name": name, "uid": svc["metadata"]["uid"],
-                                                  "controller": True,
-                                                  "blockOwnerDeletion": True}]},
-                "addressType": "IPv4", "endpoints": endpoints, "ports": ports,
-                "_times": {"creationTimestamp": svc["metadata"]["creationTimestamp"]}})
+                    "conditions": endpoint["conditions"], "nodeName": endpoint["nodeName"],
+                    "targetRef": {"kind": "Pod", "namespace": ns, "name": endpoint["pod"],
+                                  "uid": endpoint["uid"]}})
+            for index, (ports, endpoints) in enumerate(groups.values() or [([], [])]):
+                out.append(self._service_slice(svc, index, ports, endpoints))
         out.sort(key=lambda piece: (piece["metadata"]["namespace"], piece["metadata"]["name"]))
         return out
+
+    def _service_slice(self, svc: Mapping[str, Any], index: int, ports: list[dict[str, Any]],
+                       endpoints: list[dict[str, Any]]) -> dict[str, Any]:
+        """The ``index``-th EndpointSlice of ``svc``: its ``ports`` and ``endpoints`` (each
+        null when empty, as an empty list reads back from storage), owned by the Service."""
+        ns, name = svc["metadata"]["namespace"], svc["metadata"]["name"]
+        uid = _slice_uid(svc, index)
+        return {
+            "apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+            "metadata": {"name": f"{name}-{_suffix(uid if index else svc['metadata']['uid'])}",
+                         "namespace": ns,
+                         "labels": {_SERVICE_NAME: name,
+                                    "endpointslice.kubernetes.io/managed-by":
+                                        "endpointslice-controller.k8s.io"},
+                         "creationTimestamp": self.timestamp(
+                             svc["metadata"]["creationTimestamp"]),
+                         "uid": uid,
+                         "ownerReferences": [{"apiVersion": "v1", "kind": "Service",
+                                              "name": name, "uid": svc["metadata"]["uid"],
+                                              "controller": True,
+                                              "blockOwnerDeletion": True}]},
+            "addressType": "IPv4", "endpoints": endpoints or None, "ports": ports or None,
+            "_times": {"creationTimestamp": svc["metadata"]["creationTimestamp"]}}
 
     def _apiserver_slice(self) -> dict[str, Any]:
         """The EndpointSlice ``kubernetes`` of ``default``: the addresses behind the API
@@ -419,51 +438,83 @@ class DerivedObjects:
         svc = apiserver_service()
         return {"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
                 "metadata": {"name": "kubernetes", "namespace": "default",
-                             "labels": {"kubernetes.io/service-name": "kubernetes"},
+                             "labels": {_SERVICE_NAME: "kubernetes"},
                              "creationTimestamp": self.timestamp(0.0),
-                             "uid": _slice_uid(svc)},
+                             "uid": _slice_uid(svc, 0)},
                 "addressType": "IPv4",
                 "endpoints": [{"addresses": [ip], "conditions": {"ready": True}}
                               for ip in self.apiserver_addresses()],
-                "ports": [{"name": p["name"], "port": _target_port(p), "protocol": p["protocol"]}
+                "ports": [{"name": p["name"], "port": p["targetPort"], "protocol": p["protocol"]}
                           for p in svc["spec"]["ports"]],
                 "_times": {"creationTimestamp": svc["metadata"]["creationTimestamp"]}}
 
     def endpoints(self) -> list[dict[str, Any]]:
-        """The v1 Endpoints of each Service with a selector, from its EndpointSlice as the
-        endpoints controller writes them (``pkg/controller/endpoint``): ready Pods under
-        ``addresses``, the others under ``notReadyAddresses`` (each sorted by IP, as
-        ``RepackSubsets`` does), terminating ones left out; no ``subsets`` when no Pod is
-        selected; by namespace and name. The API server's own Endpoints (the source of its
-        slice, :meth:`_apiserver_slice`) carry ``endpointslice.kubernetes.io/skip-mirror``,
-        which its reconciler sets so that the EndpointSlice mirroring controller leaves them
-        alone. Deprecated upstream since v1.33 for EndpointSlices, still served."""
-        out = []
+        """The v1 Endpoints of each Service with a selector, from its EndpointSlices as the
+        endpoints controller writes them (``syncService`` in kubernetes/kubernetes
+        ``pkg/controller/endpoint/endpoints_controller.go``): each pod under each port it
+        resolves (a pod that resolves none of a Service's ports is left out; a headless
+        Service without ports lists its pods without ports), ready ones under ``addresses``,
+        the others under ``notReadyAddresses``, terminating ones left out; then
+        ``RepackSubsets`` (``pkg/api/v1/endpoints/util.go``): one subset per set of
+        addresses, with the ports they all offer, addresses sorted by IP. Upstream orders
+        the ports of a subset and the subsets by a hash of each (``SortSubsets``); here they
+        come in the order of the slices and of the Service's ports. No ``subsets`` when no
+        Pod is selected; by namespace and name. The API server's own Endpoints (the source
+        of its slice, :meth:`_apiserver_slice`) carry
+        ``endpointslice.kubernetes.io/skip-mirror``, which its reconciler sets so that the
+        EndpointSlice mirroring controller leaves them alone. Deprecated upstream since v1.33
+        for EndpointSlices, still served."""
+        by_service: dict[tuple[str, str], list[dict[str, Any]]] = {}
         for piece in self.endpointslices():
-            addresses: dict[bool, list[dict[str, Any]]] = {True: [], False: []}
-            for endpoint in piece["endpoints"]:
-                conditions = endpoint["conditions"]
-                if not conditions.get("terminating"):
-                    addresses[conditions["ready"]].append({
-                        "ip": endpoint["addresses"][0],
-                        **{k: endpoint[k] for k in ("nodeName", "targetRef") if k in endpoint}})
-            for found in addresses.values():       # RepackSubsets sorts them by IP text
-                found.sort(key=lambda address: address["ip"])
-            subset = {"addresses": addresses[True], "notReadyAddresses": addresses[False],
-                      "ports": piece["ports"]}
-            service = piece["metadata"]["labels"]["kubernetes.io/service-name"]
-            meta = {k: v for k, v in piece["metadata"].items()
-                    if k in ("namespace", "creationTimestamp")}
-            if "endpointslice.kubernetes.io/managed-by" not in piece["metadata"]["labels"]:
+            meta = piece["metadata"]
+            by_service.setdefault((meta["namespace"], meta["labels"][_SERVICE_NAME]),
+                                  []).append(piece)
+        out = []
+        for (ns, service), pieces in by_service.items():
+            stored = self.cluster.get("Service", ns, service)
+            portless = stored is not None and not stored["spec"].get("ports")
+            subsets = _repacked(pieces, portless)
+            first = pieces[0]["metadata"]
+            meta = {"name": service, "namespace": ns,
+                    "creationTimestamp": first["creationTimestamp"],
+                    "uid": first["uid"][:-4] + "e9d5"}
+            if "endpointslice.kubernetes.io/managed-by" not in first["labels"]:
                 meta["labels"] = {"endpointslice.kubernetes.io/skip-mirror": "true"}
-            out.append({"apiVersion": "v1", "kind": "Endpoints",
-                        "metadata": {"name": service, **meta,
-                                     "uid": piece["metadata"]["uid"][:-4] + "e9d5"},
-                        **({"subsets": [{k: v for k, v in subset.items() if v}]}
-                           if addresses[True] or addresses[False] else {}),
-                        "_times": piece["_times"]})
+            out.append({"apiVersion": "v1", "kind": "Endpoints", "metadata": meta,
+                        **({"subsets": subsets} if subsets else {}),
+                        "_times": pieces[0]["_times"]})
         out.sort(key=lambda ends: (ends["metadata"]["namespace"], ends["metadata"]["name"]))
         return out
+
+
+def _repacked(pieces: list[dict[str, Any]], portless: bool) -> list[dict[str, Any]]:
+    """The Endpoints subsets of one Service's slices (see :meth:`DerivedObjects.endpoints`):
+    the addresses behind each port, then one subset per set of addresses with its ports.
+    ``portless``: a headless Service without ports, whose pods are listed without any."""
+    behind: dict[str, tuple[dict[str, Any] | None, dict[str, tuple[bool, dict[str, Any]]]]] = {}
+    for piece in pieces:
+        for port in piece["ports"] or ([None] if portless else []):
+            found = behind.setdefault(json.dumps(port, sort_keys=True), (port, {}))[1]
+            for endpoint in piece["endpoints"] or []:
+                conditions = endpoint["conditions"]
+                if not conditions.get("terminating"):
+                    found[endpoint["addresses"][0]] = (conditions["ready"], {
+                        "ip": endpoint["addresses"][0],
+                        **{k: endpoint[k] for k in ("nodeName", "targetRef") if k in endpoint}})
+    grouped: dict[tuple[tuple[str, bool], ...], tuple[list[dict[str, Any]],
+                                                      dict[str, tuple[bool, dict[str, Any]]]]] = {}
+    for port, found in behind.values():
+        if found:
+            key = tuple(sorted((ip, ready) for ip, (ready, _) in found.items()))
+            grouped.setdefault(key, ([], found))[0].extend([port] if port else [])
+    subsets = []
+    for ports, found in grouped.values():
+        listed = sorted(found.items())                  # RepackSubsets sorts them by IP text
+        subset = {"addresses": [a for _, (ready, a) in listed if ready],
+                  "notReadyAddresses": [a for _, (ready, a) in listed if not ready],
+                  "ports": ports}
+        subsets.append({k: v for k, v in subset.items() if v})
+    return subsets
 
 
 def bound_claim(claim: dict[str, Any]) -> None:
@@ -495,9 +546,9 @@ def bound_claim(claim: dict[str, Any]) -> None:
     claim["spec"], claim["status"] = spec, status
 
 
-def _slice_uid(svc: Mapping[str, Any]) -> str:
-    """The uid of a Service's EndpointSlice, fixed by the Service's."""
-    return svc["metadata"]["uid"][:-4] + "e51c"
+def _slice_uid(svc: Mapping[str, Any], index: int) -> str:
+    """The uid of a Service's ``index``-th EndpointSlice, fixed by the Service's."""
+    return svc["metadata"]["uid"][:-4] + f"{0xe51c + index:04x}"
 
 
 def _suffix(uid: str) -> str:
@@ -566,13 +617,23 @@ class _Broadcaster:
         item["_times"]["lastObservedTime"] = last
 
 
-def _selects(selector: Mapping[str, str], pod: Mapping[str, Any]) -> bool:
-    labels = pod["metadata"].get("labels") or {}
-    return all(labels.get(k) == v for k, v in selector.items())
-
-
-def _target_port(port: Mapping[str, Any]) -> int:
-    """The port a Service port sends to: its ``targetPort`` number, else its ``port``
-    (simplified: a named targetPort is resolved per Pod upstream)."""
-    target = port.get("targetPort", port.get("port"))
-    return target if isinstance(target, int) else int(port["port"])
+def _pod_ports(svc: Mapping[str, Any], pod: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The ports of ``svc`` as the EndpointSlice of ``pod`` lists them (``getEndpointPorts``,
+    kubernetes/kubernetes ``staging/src/k8s.io/endpointslice/utils.go``): each Service port
+    whose ``targetPort`` the pod resolves, a number as it is, a name to the first
+    ``containerPort`` of that name and protocol among its containers, then its sidecars
+    (``FindPort``, ``pkg/api/v1/pod/util.go``, which
+    :func:`~clustersim.kubernetes.objects.container_port` follows); a port the pod does not
+    resolve is left out (the controller logs "Failed to find port for service")."""
+    spec = pod.get("spec") or {}
+    containers = [*(spec.get("containers") or []),
+                  *(c for c in spec.get("initContainers") or [] if is_sidecar(c))]
+    out = []
+    for port in (svc.get("spec") or {}).get("ports") or []:
+        protocol = port.get("protocol", "TCP")
+        number = container_port(containers, port.get("targetPort", port.get("port")), protocol)
+        if number is not None:
+            out.append({"name": port.get("name", ""), "port": number, "protocol": protocol,
+                        **({"appProtocol": port["appProtocol"]} if "appProtocol" in port
+                           else {})})
+    return out

@@ -934,7 +934,7 @@ class KubernetesBackend(ClusterTime):
         annotations_before = dict(stored["metadata"].get("annotations") or {})
         spec_changed = "spec" in new and new["spec"] != current.get("spec") and \
             not self._same_spec(resource, stored, current, new["spec"])
-        # the content of kinds without a spec (a Role's rules, a StorageClass's fields...)
+        # the content of kinds without a spec (a ConfigMap's data, a Role's rules...)
         content = {*new, *current} - _NOT_CONTENT
         content_changed = any(new.get(field) != current.get(field) for field in content)
         if spec_changed and resource.kind == "Pod":
@@ -964,10 +964,6 @@ class KubernetesBackend(ClusterTime):
             self.cluster.set_finalizers(stored, list(meta.get("finalizers") or []))
         if stored["metadata"].get("generation", 1) == generation:    # one count per update
             count_generation(stored, stored.get("spec"), annotations_before)
-        for field in ("data", "stringData", "binaryData"):
-            if (field in new or field in stored) and new.get(field) != stored.get(field):
-                stored[field] = new.get(field)
-                self.cluster.changed()
 
     def _same_spec(self, resource: Resource, stored: dict[str, Any], current: dict[str, Any],
                    spec: Any) -> bool:
@@ -1320,11 +1316,12 @@ def _uint(text: str) -> int | None:
     return int(text)
 
 
-_NOT_CONTENT = frozenset({"apiVersion", "kind", "metadata", "status", "spec", "data",
-                          "stringData", "binaryData"})
-"""Top-level fields :meth:`KubernetesBackend._update` does not count as a spec-less kind's content:
-the object's identity, metadata and status, its spec and a ConfigMap's or Secret's data (each
-handled on its own)."""
+_NOT_CONTENT = frozenset({"apiVersion", "kind", "metadata", "status", "spec"})
+"""Top-level fields :meth:`KubernetesBackend._update` does not count as a spec-less kind's content
+(a ConfigMap's or Secret's ``data`` and ``immutable``, a Role's ``rules``...): the object's
+identity, metadata and status, and its spec (compared on its own, defaults filled in). The
+content goes to the cluster's one update, as the Python API's does, so that the same
+validation (an immutable ConfigMap's, a binding's roleRef) refuses it."""
 
 
 def _patched(kind: str, current: dict[str, Any], body: Any) -> Any:

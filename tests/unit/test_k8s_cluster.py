@@ -17,6 +17,7 @@ import pytest
 
 from clustersim import Node
 from clustersim.kubernetes import KubernetesCluster, Timing, tolerates
+from clustersim.kubernetes.apiserver import LAST_APPLIED
 
 
 def nodes(count=3, cpu="4", memory="8Gi"):
@@ -160,6 +161,44 @@ def test_apply_keeps_what_others_set_and_removes_what_the_file_dropped():
     assert "minReadySeconds" not in stored["spec"]
     annotations = stored["metadata"]["annotations"]
     assert annotations["note"] == "x" and "team" not in annotations
+
+
+def drifted_pod(*, first: bool):
+    """A Pod file whose ``first`` version also has the label ``tier`` and the annotation
+    ``team``, which the second drops."""
+    web = pod("web")
+    if first:
+        web["metadata"]["labels"]["tier"] = "a"
+        web["metadata"]["annotations"] = {"team": "a"}
+    return web
+
+
+def pod_relabelled_by_others(stored):
+    """What others change on the Pod ``stored`` (``kubectl label``, ``kubectl annotate``)."""
+    changed = copy.deepcopy(stored)
+    changed["metadata"]["labels"]["owner"] = "ops"
+    changed["metadata"]["annotations"]["note"] = "x"
+    return changed
+
+
+def pod_applied_over_others(cluster):
+    """:func:`applied_over_others` for a Pod's labels and annotations."""
+    cluster.apply(drifted_pod(first=True))
+    cluster.run()
+    cluster.update([pod_relabelled_by_others(cluster.get("Pod", "default", "web"))])
+    cluster.run()
+    return [cluster.apply(drifted_pod(first=flag))[0] for flag in (True, False)]
+
+
+def test_apply_removes_what_a_pods_file_dropped_and_keeps_what_others_set():
+    """A Pod's labels were the file's alone (a label set by others went) and its annotations
+    the stored ones plus the file's (one the file dropped stayed); kubectl's three-way patch
+    removes what the last apply set and the file no longer says, and nothing else."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    assert pod_applied_over_others(cluster) == ["pod/web unchanged", "pod/web configured"]
+    meta = cluster.get("Pod", "default", "web")["metadata"]
+    assert meta["labels"] == {"a": "web", "owner": "ops"}
+    assert {k: v for k, v in meta["annotations"].items() if k != LAST_APPLIED} == {"note": "x"}
 
 
 def test_apply_of_a_statefulset_with_claim_templates_is_configured_each_time():

@@ -1184,6 +1184,58 @@ def test_the_kubernetes_service_has_the_api_servers_endpoints(fresh, tmp_path):
         assert managed.rows("get", "endpoints") == [["kubernetes", "10.0.0.1:6443", "0s"]]
 
 
+NAMED_PORTS = """\
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports:
+  - {name: http, port: 80, targetPort: http}
+  - {name: metrics, port: 9000, targetPort: 9000}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: idle}
+spec:
+  selector: {app: idle}
+  ports: [{port: 80}]
+""" + "".join(f"""---
+apiVersion: v1
+kind: Pod
+metadata: {{name: web-{name}, labels: {{app: web}}}}
+spec: {{containers: [{{name: c, image: "nginx:1.27"{ports}}}]}}
+""" for name, ports in (("a", ", ports: [{name: http, containerPort: 8080}]"),
+                        ("b", ", ports: [{name: http, containerPort: 9090}]"), ("c", "")))
+
+
+def test_a_named_target_port_is_resolved_in_each_pod(fresh):
+    """The served Endpoints and EndpointSlices sent a named ``targetPort`` to the Service's
+    own port (80). The endpoint controllers resolve it per pod (``FindPort``): pods giving
+    it different numbers are in different slices, a pod without the name is left out of
+    that port's endpoints and keeps the others; a Service that selects no pod has a
+    placeholder slice without ports."""
+    fresh("apply", "-f", "-", stdin=NAMED_PORTS)
+    fresh.server.step(30)
+    ips = {r[0]: r[5] for r in fresh.rows("get", "pods", "-o", "wide")}
+    a, b, c = (ips[f"web-{name}"] for name in "abc")
+    slices = {r[0].rsplit("-", 1)[0] + ":" + r[3]: r[2]
+              for r in fresh.rows("get", "endpointslices") if r[0] != "kubernetes"}
+    assert slices == {f"web:{a}": "8080,9000", f"web:{b}": "9090,9000", f"web:{c}": "9000",
+                      "idle:<unset>": "<unset>"}
+    described = fresh("describe", "svc", "web").stdout
+    assert re.findall(r"^Endpoints:\s+(\S+)$", described, re.M) == [
+        f"{a}:8080,{b}:9090", f"{a}:9000,{b}:9000,{c}:9000"]
+    subsets = json.loads(fresh("get", "endpoints", "web", "-o", "json").stdout)["subsets"]
+    assert sorted(([x["ip"] for x in s["addresses"]], s["ports"]) for s in subsets) == sorted([
+        ([a], [{"name": "http", "port": 8080, "protocol": "TCP"}]),
+        ([b], [{"name": "http", "port": 9090, "protocol": "TCP"}]),
+        (sorted([a, b, c]), [{"name": "metrics", "port": 9000, "protocol": "TCP"}])])
+    [idle] = json.loads(fresh("get", "endpointslices", "-o", "json",
+                              "-l", "kubernetes.io/service-name=idle").stdout)["items"]
+    assert idle["ports"] is None and idle["endpoints"] is None
+
+
 def test_auth_whoami_names_the_user_and_its_groups(fresh):
     """``kubectl auth whoami`` failed with "the selfsubjectreviews API is not enabled"."""
     def who(*flags):

@@ -11,7 +11,13 @@ import pytest
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.apiserver import LAST_APPLIED
 from clustersim.serve import serve
-from tests.unit.test_k8s_cluster import applied_over_others, drifted_deployment, nodes
+from tests.unit.test_k8s_cluster import (
+    applied_over_others,
+    drifted_deployment,
+    drifted_pod,
+    nodes,
+    pod_applied_over_others,
+)
 from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
 
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
@@ -395,6 +401,26 @@ def test_apply_merges_into_the_live_object_as_the_real_kubectl_does(fresh):
     assert stored["metadata"]["annotations"] == served["metadata"]["annotations"]
 
 
+
+def test_apply_of_a_pod_drops_what_its_file_dropped_as_the_real_kubectl_does(fresh):
+    """The Pod story of :func:`pod_applied_over_others` through the real kubectl: a label and
+    an annotation set by others survive, the ones the file dropped are removed (the Python
+    API dropped the others' label and kept the dropped annotation)."""
+    first, second = (json.dumps(drifted_pod(first=flag)) for flag in (True, False))
+    fresh("apply", "-f", "-", stdin=first)
+    fresh.server.step(30)
+    fresh("label", "pod/web", "owner=ops")
+    fresh("annotate", "pod/web", "note=x")
+    said = [fresh("apply", "-f", "-", stdin=text).stdout.strip() for text in (first, second)]
+    served = json.loads(fresh("get", "pod/web", "-o", "json").stdout)["metadata"]
+    cluster = KubernetesCluster(nodes(), seed=0)
+    assert pod_applied_over_others(cluster) == said == ["pod/web unchanged",
+                                                        "pod/web configured"]
+    stored = cluster.get("Pod", "default", "web")["metadata"]
+    assert stored["labels"] == served["labels"] == {"a": "web", "owner": "ops"}
+    assert stored["annotations"] == served["annotations"]
+    assert set(served["annotations"]) == {"note", LAST_APPLIED}
+
 ROLE = """\
 apiVersion: rbac.authorization.k8s.io/v1
 kind: Role
@@ -406,6 +432,14 @@ kind: RoleBinding
 metadata: {name: reader}
 subjects: [{kind: ServiceAccount, name: ci}]
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}
+"""
+
+PRIORITY_CLASS = """\
+---
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: high}
+value: 1000
 """
 
 
@@ -437,12 +471,7 @@ kind: StorageClass
 metadata: {name: fast}
 provisioner: example.com/disk
 parameters: {type: ssd}
----
-apiVersion: scheduling.k8s.io/v1
-kind: PriorityClass
-metadata: {name: high}
-value: 1000
-"""
+""" + PRIORITY_CLASS
     fresh("apply", "-f", "-", stdin=classes)
     refused = fresh("apply", "-f", "-", check=False, stdin=classes.replace(
         "type: ssd", "type: hdd").replace("provisioner: example.com/disk",
@@ -461,3 +490,83 @@ value: 1000
         "allowVolumeExpansion"] is True
     assert json.loads(fresh("get", "priorityclass/high", "-o", "json").stdout)[
         "description"] == "for the shop"
+
+
+def test_a_bindings_role_and_a_priority_class_policy_cannot_change(fresh):
+    """``ValidateRoleBindingUpdate``, ``ValidateClusterRoleBindingUpdate`` and
+    ``ValidatePriorityClassUpdate``: the new roleRef or preemptionPolicy was stored; the
+    API server refuses it, the roleRef shown as Go's ``%#v`` of the internal struct. A
+    file naming the default policy is no change."""
+    bindings = ROLE + """\
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: viewers}
+subjects: [{kind: Group, name: ops, apiGroup: rbac.authorization.k8s.io}]
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+""" + PRIORITY_CLASS
+    fresh("apply", "-f", "-", stdin=bindings)
+    refused = fresh("apply", "-f", "-", check=False, stdin=bindings.replace(
+        "kind: Role, name: reader", "kind: ClusterRole, name: edit").replace(
+        "name: view}", "name: admin}").replace("value: 1000", "value: 1000\n"
+                                              "preemptionPolicy: Never"))
+    for kind, name, ref in (("RoleBinding", "reader", 'Kind:"ClusterRole", Name:"edit"'),
+                            ("ClusterRoleBinding", "viewers", 'Kind:"ClusterRole", '
+                                                              'Name:"admin"')):
+        assert (f'The {kind} "{name}" is invalid: roleRef: Invalid value: rbac.RoleRef{{'
+                f'APIGroup:"rbac.authorization.k8s.io", {ref}}}: cannot change roleRef'
+                ) in refused.stderr
+    assert ('The PriorityClass "high" is invalid: preemptionPolicy: Invalid value: "Never": '
+            'field is immutable') in refused.stderr
+    assert "unchanged" in fresh("apply", "-f", "-", stdin=bindings.replace(
+        "value: 1000", "value: 1000\npreemptionPolicy: PreemptLowerPriority")).stdout
+    cluster = fresh.server.cluster
+    with pytest.raises(ValueError, match="cannot change roleRef"):
+        cluster.apply(bindings.replace("name: view}", "name: admin}"))
+
+
+CONFIG = """\
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: app-config}
+immutable: true
+data: {level: info}
+"""
+
+
+@pytest.mark.parametrize("how", ["apply", "replace", "patch", "unset"])
+def test_an_immutable_configmap_is_refused_through_the_served_api(fresh, tmp_path, how):
+    """``ValidateConfigMapUpdate``: the served update wrote a ConfigMap's data itself, beside
+    the writer of the Python API, and stored what an immutable one refuses; now both go
+    through the one update, whichever of kubectl's verbs sends the change."""
+    fresh("apply", "-f", "-", stdin=CONFIG)
+    changed = CONFIG.replace("level: info", "level: debug")
+    (tmp_path / "changed.yaml").write_text(changed)
+    refused = {
+        "apply": lambda: fresh("apply", "-f", "-", check=False, stdin=changed),
+        "replace": lambda: fresh("replace", "-f", str(tmp_path / "changed.yaml"), check=False),
+        "patch": lambda: fresh("patch", "configmap/app-config", "--type=merge", "-p",
+                               '{"data":{"level":"debug"}}', check=False),
+        "unset": lambda: fresh("patch", "configmap/app-config", "--type=merge", "-p",
+                               '{"immutable":false}', check=False)}[how]()
+    field = "immutable" if how == "unset" else "data"
+    assert (f'The ConfigMap "app-config" is invalid: {field}: Forbidden: field is immutable '
+            "when `immutable` is set") in refused.stderr
+    stored = json.loads(fresh("get", "configmap/app-config", "-o", "json").stdout)
+    assert stored["data"] == {"level": "info"} and stored["immutable"] is True
+    python_refusal = fresh.server.cluster.apply
+    with pytest.raises(ValueError, match=f"{field}: Forbidden"):
+        python_refusal(changed if how != "unset" else CONFIG.replace("true", "false"))
+
+
+def test_a_mutable_configmaps_data_is_stored_through_the_served_api(fresh):
+    """What the served update no longer writes itself still reaches the stored object."""
+    mutable = CONFIG.replace("immutable: true\n", "")
+    fresh("apply", "-f", "-", stdin=mutable)
+    fresh("patch", "configmap/app-config", "--type=merge", "-p",
+          '{"data":{"level":"debug"},"binaryData":{"k":"YQ=="}}')
+    stored = fresh.server.cluster.get("ConfigMap", "default", "app-config")
+    assert stored["data"] == {"level": "debug"} and stored["binaryData"] == {"k": "YQ=="}
+    fresh("patch", "configmap/app-config", "--type=json", "-p",
+          '[{"op":"remove","path":"/binaryData"}]')
+    assert "binaryData" not in stored
