@@ -8,14 +8,17 @@ of every api replica count 0-6, with no failure and with the busiest node failed
 (``time.process_time``, which other programs on the machine disturb less than wall time; the
 first run of each system also pays for importing its simulator) and a hash of every run's
 ``repr`` (tier counts, snapshots and events). A speed-up that changes no result leaves the
-hashes as they were: compare them with ``--base``.
+hashes as they were: compare them with ``--base``. ``--without-events`` leaves the events out
+of the hash, for a change to what is recorded that should leave placements and counts as they
+were.
 
-Run: ``python benchmarks/shop_runs.py [--base REF]``; ``--base REF`` (a git revision) prints
-the same lines for ``clustersim`` at REF first (``baseline.py``).
+Run: ``python benchmarks/shop_runs.py [--without-events] [--base REF]``; ``--base REF`` (a git
+revision) prints the same lines for ``clustersim`` at REF first (``baseline.py``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import sys
 import time
@@ -28,8 +31,9 @@ FAILURES = (None, 30.0, 60.0, 120.0)
 SEEDS = (0, 3)
 
 
-def measure(system: str) -> tuple[str, float, int]:
-    """The hash of every run's repr, the CPU ms per run, and the number of runs."""
+def measure(system: str, *, events: bool = True) -> tuple[str, float, int]:
+    """The hash of every run's repr (without its events unless ``events``), the CPU ms per
+    run, and the number of runs."""
     simulate = getattr(run_shop, "__wrapped__", run_shop)   # past the cache (older trees: none)
     digest = hashlib.sha256()
     runs = 0
@@ -38,7 +42,8 @@ def measure(system: str) -> tuple[str, float, int]:
         for replicas in range(7):
             for fail_at in FAILURES:
                 run = simulate(system, api_replicas=replicas, fail_at=fail_at, seed=seed)
-                digest.update(repr(run).encode())
+                digest.update(repr(run if events else dataclasses.replace(run, events=[]))
+                              .encode())
                 runs += 1
     cpu_ms = (time.process_time() - start) * 1000 / runs
     return digest.hexdigest()[:16], cpu_ms, runs
@@ -46,13 +51,15 @@ def measure(system: str) -> tuple[str, float, int]:
 
 def main() -> None:
     base, argv = split_base(sys.argv[1:])
-    if argv:
-        raise SystemExit(f"unknown arguments {' '.join(argv)}; usage: shop_runs.py [--base REF]")
+    options = [arg for arg in argv if arg == "--without-events"]
+    if len(options) != len(argv):
+        raise SystemExit(f"unknown arguments {' '.join(sorted(set(argv) - set(options)))}; "
+                         "usage: shop_runs.py [--without-events] [--base REF]")
     if base is not None:
         run_at(base, __file__, argv)
         print("this tree:", flush=True)
     for system in SYSTEMS:
-        digest, cpu_ms, runs = measure(system)
+        digest, cpu_ms, runs = measure(system, events=not options)
         print(f"{system:<11} results {digest}  {cpu_ms:6.1f} ms CPU per run ({runs} runs)",
               flush=True)
 

@@ -169,11 +169,13 @@ class APIServer:
     _kubelet_alive: dict[str, bool]
     _uid: int
     _version: int
-    _attempted: dict[str, int]
+    _attempted: dict[str, tuple[int, int, float]]
     _placement_version: int
+    _assigned_version: int
     _last_failure: dict[str, str]
     _foreground: int
     _wakes: set[tuple[float, bool]]
+    _flushes: set[float]
     _reconciling: bool
     _reconcile_queued: bool
     _settled: int | None
@@ -248,11 +250,13 @@ class APIServer:
         self._version += 1
 
     def record(self, obj: Mapping[str, Any], reason: str, message: str,
-               type: str = "Normal", *, container: Mapping[str, Any] | None = None) -> None:
+               type: str = "Normal", *, related: Mapping[str, Any] | None = None) -> None:
         """Record an Event about ``obj``: its ``kind/name``, namespace and uid, the
         ``involvedObject`` a real event recorder takes from the object
-        (``reference.GetReference`` in client-go ``tools/reference/ref.go``)."""
-        self._record(obj, reason, message, type)
+        (``reference.GetReference`` in client-go ``tools/reference/ref.go``), and the same of
+        the ``related`` object, if any (the events.k8s.io/v1 recorder's second object:
+        ``Eventf(regarding, related, ...)`` in client-go ``tools/events/event_recorder.go``)."""
+        self._record(obj, reason, message, type, related=related)
 
     def kubelet_record(self, pod: Mapping[str, Any], reason: str, message: str,
                        type: str = "Normal", *,
@@ -266,11 +270,13 @@ class APIServer:
                      path=field_path(pod, container) if container else "")
 
     def _record(self, obj: Mapping[str, Any], reason: str, message: str, type: str, *,
-                host: str = "", path: str = "") -> None:
+                host: str = "", path: str = "",
+                related: Mapping[str, Any] | None = None) -> None:
         meta = obj["metadata"]
         self.events.record(self.now, _event_object(obj), reason, message, type,
                            namespace=meta.get("namespace", ""), uid=meta.get("uid", ""),
-                           field_path=path, host=host)
+                           field_path=path, host=host,
+                           related=_reference(related) if related is not None else ())
 
     def events_about(self, obj: Mapping[str, Any], reason: str) -> list[Event]:
         """The events recorded for this very ``obj`` (by its uid: not a namesake's in
@@ -857,3 +863,9 @@ def _check_volume_mounts(obj: Mapping[str, Any]) -> None:
 def _event_object(obj: Mapping[str, Any]) -> str:
     """How an event names ``obj``: ``kind/name``, as ``kubectl get events`` shows it."""
     return f"{obj['kind'].lower()}/{obj['metadata']['name']}"
+
+
+def _reference(obj: Mapping[str, Any]) -> tuple[str, str, str]:
+    """``obj`` as an event names it, with its namespace and uid."""
+    meta = obj["metadata"]
+    return _event_object(obj), meta.get("namespace", ""), meta.get("uid", "")

@@ -220,11 +220,18 @@ class KubernetesCluster(ControllerManager):
         """Whether its kubelet talks to the API server (it can stop pods even when NotReady)."""
         self._uid = 0
         self._version = 0
-        self._attempted: dict[str, int] = {}
+        self._attempted: dict[str, tuple[int, int, float]] = {}
+        """Each unschedulable pod's last failed attempt: the two versions below then, and its
+        time (the scheduling queue's ``Timestamp``, which its 5-minute flush compares)."""
         self._placement_version = 0
         """Bumped by changes that can make an unschedulable pod fit (nodes, taints, pods
-        bound or gone): upstream's queueing hints move pods back to the active queue on such
-        events only."""
+        gone, volumes): upstream's queueing hints move pods back to the active queue on such
+        events only (:mod:`~clustersim.kubernetes.controllermanager`)."""
+        self._assigned_version = 0
+        """Bumped when a pod is bound to a node (upstream's ``AssignedPodAdd`` event), which
+        moves back only the pods whose terms look at other pods."""
+        self._flushes: set[float] = set()
+        """The times of the scheduling queue's flushes that are due."""
         self._last_failure: dict[str, str] = {}
         self._foreground = 0
         self._wakes: set[tuple[float, bool]] = set()

@@ -9,14 +9,30 @@ their spec; here every controller syncs every object of its kinds, in the order 
 changes nothing. The kube-scheduler (``pkg/scheduler/schedule_one.go``) takes the pending
 pods its profile handles (their ``schedulerName``: ``Profile.handles``) in priority order
 (``PrioritySort``), binds them or runs the PostFilter step (DefaultPreemption,
-:mod:`clustersim.kubernetes.scheduler.preemption`), and retries an unschedulable pod only
-after an event that may make it fit (its queueing hints). Upstream these are separate
-processes that act within milliseconds; here they act at the current simulated instant. This
-part sits above :class:`~clustersim.kubernetes.nodes.NodeLifecycle` in the cluster's stack.
+:mod:`clustersim.kubernetes.scheduler.preemption`), and records a ``FailedScheduling`` event
+at every failed attempt (``handleSchedulingFailure``). Upstream these are separate processes
+that act within milliseconds; here they act at the current simulated instant. This part sits
+above :class:`~clustersim.kubernetes.nodes.NodeLifecycle` in the cluster's stack.
+
+A pod that failed waits among the unschedulable pods of the scheduling queue
+(``pkg/scheduler/backend/queue/scheduling_queue.go``) until an event moves it back, as
+upstream's queueing hints (``isPodWorthRequeuing``) do, or until the queue's flush
+(``flushUnschedulablePodsLeftover``, every 30 s) finds it there for more than
+``podMaxInUnschedulablePodsDuration`` (5 minutes), so a pod that never fits is tried again, and
+records another ``FailedScheduling``, about every five and a half minutes. Simplified: upstream
+asks the hints of the plugins that rejected the pod about each event; here a change to nodes
+(added, removed, labels, taints, cordon), a pod leaving a node or a volume becoming usable
+moves every waiting pod back, and a pod bound to a node moves back only the pods whose own
+terms look at other pods (required pod affinity, a ``DoNotSchedule`` spread constraint), as
+``AssignedPodAdded`` does (``getUnschedulablePodsWithCrossTopologyTerm``), without matching the
+bound pod's labels. The backoff (1 s doubling to 10 s) is left out: since v1.33
+(``SchedulerPopFromBackoffQ``, on by default) a scheduler with nothing else to do takes a
+pod still backing off, which is what the simulated scheduler always is between two instants.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from clustersim.kubernetes.apiserver import AdmissionError
@@ -30,6 +46,13 @@ from clustersim.kubernetes.schedulinggates import pre_enqueue
 from clustersim.sim.collection import deferred_full_collections
 
 _MAX_PASSES = 200
+_FLUSH_PERIOD = 30.0
+"""How often the scheduling queue flushes its unschedulable pods (``Run`` in
+``scheduling_queue.go``: ``wait.Until(flushUnschedulablePodsLeftover, 30*time.Second)``), from
+the scheduler's start, simulated second 0."""
+_MAX_UNSCHEDULABLE = 300.0
+"""``DefaultPodMaxInUnschedulablePodsDuration``: a pod unschedulable for longer than this at a
+flush is tried again."""
 
 
 class ControllerManager(NodeLifecycle):
@@ -152,7 +175,7 @@ class ControllerManager(NodeLifecycle):
         if node_name not in self._nodes:
             return                                   # no kubelet will ever run it
         self._nodes[node_name].add_pod(pod)
-        self._placement_version += 1
+        self._assigned_version += 1
         if scheduled:
             self.record(pod, "Scheduled",
                         f"Successfully assigned {full_name(pod)} to {node_name}")
@@ -169,7 +192,9 @@ class ControllerManager(NodeLifecycle):
         nodes = list(self._nodes.values())
         for pod in pending:
             uid = pod["metadata"]["uid"]
-            if self._attempted.get(uid) == self._placement_version:
+            waiting = self._attempted.get(uid)
+            if waiting is not None and waiting[0] == self._placement_version and (
+                    waiting[1] == self._assigned_version or not _waits_for_pods(pod)):
                 continue
             refusal = claim_refusal(pod, self.get)
             if refusal is None:
@@ -181,11 +206,31 @@ class ControllerManager(NodeLifecycle):
                 message = self._preempt(pod, nodes, result.message)
             else:   # VolumeBinding's PreFilter rejects the pod before any node is tried
                 message = self.scheduler.rejected_at_prefilter(pod, nodes, refusal)
-            self._attempted[uid] = self._placement_version
-            if self._last_failure.get(uid) != message:
+            self._attempted[uid] = (self._placement_version, self._assigned_version, self.now)
+            self._flush_after(self.now)
+            self.record(pod, "FailedScheduling", message, "Warning")
+            if self._last_failure.get(uid) != message:     # updatePod: only a new condition
                 self._last_failure[uid] = message
                 set_condition(pod, "PodScheduled", False, self.now, "Unschedulable", message)
-                self.record(pod, "FailedScheduling", message, "Warning")
+
+    def _flush_after(self, attempted: float) -> None:
+        """Make sure the queue's flush runs at the first tick that finds a pod attempted at
+        ``attempted`` unschedulable for more than five minutes, and moves back every pod it
+        finds so (``flushUnschedulablePodsLeftover``). A background timer: ``run()`` without
+        ``until`` does not wait for it."""
+        tick = (math.floor((attempted + _MAX_UNSCHEDULABLE) / _FLUSH_PERIOD) + 1) * _FLUSH_PERIOD
+        if tick in self._flushes:
+            return
+        self._flushes.add(tick)
+
+        def flush() -> None:
+            self._flushes.discard(tick)
+            for uid, (_, _, at) in list(self._attempted.items()):
+                if tick - at > _MAX_UNSCHEDULABLE:
+                    del self._attempted[uid]
+            self._settled = None            # the moved pods are tried at this reconcile
+
+        self.after(tick - self.now, flush, background=True)
 
     def _preempt(self, pod: dict[str, Any], nodes: list[NodeInfo], message: str) -> str:
         """The PostFilter step (:mod:`clustersim.kubernetes.scheduler.preemption`): evict the
@@ -205,7 +250,20 @@ class ControllerManager(NodeLifecycle):
             return message
         for victim in found.victims:
             self.record(victim, "Preempted",
-                        f"Preempted by pod {pod['metadata']['uid']} on node {found.node}")
+                        f"Preempted by pod {pod['metadata']['uid']} on node {found.node}",
+                        related=pod)
             self.delete_pod(victim)
         pod["status"]["nominatedNodeName"] = found.node
         return fit_error
+
+
+def _waits_for_pods(pod: dict[str, Any]) -> bool:
+    """Whether a pod bound elsewhere may make ``pod`` fit: it has a required pod affinity
+    term or a ``DoNotSchedule`` topology spread constraint (``AssignedPodAdded`` in
+    ``scheduling_queue.go`` moves back only such pods; an anti-affinity term or a lack of room
+    cannot be helped by another pod arriving)."""
+    spec = pod["spec"]
+    required = ((spec.get("affinity") or {}).get("podAffinity") or {}).get(
+        "requiredDuringSchedulingIgnoredDuringExecution")
+    return bool(required) or any(c.get("whenUnsatisfiable", "DoNotSchedule") == "DoNotSchedule"
+                                 for c in spec.get("topologySpreadConstraints") or ())

@@ -258,7 +258,7 @@ class DerivedObjects:
                 continue
             action = _SCHEDULER_ACTIONS.get(event.reason)
             key = (event.object, event.namespace, event.uid, event.field_path, event.type,
-                   event.reason)
+                   event.reason, *event.related)
             if action is not None:
                 broadcaster.advance(event.time)
                 if broadcaster.repeat(key, event.time):
@@ -288,19 +288,10 @@ class DerivedObjects:
         and a null ``eventTime`` (``makeEvent`` in client-go ``tools/record/event.go``); the
         scheduler's (:data:`_SCHEDULER_ACTIONS`) an ``eventTime`` to the microsecond and an
         ``action`` instead (``makeEvent`` in ``tools/events/event_recorder.go``)."""
-        kind_lower, _, name = event.object.partition("/")
-        resource = next((r for r in RESOURCES if r.singular == kind_lower), None)
-        kind = resource.kind if resource else kind_lower.capitalize()
-        target = self._find(kind, event.namespace, name, event.uid)
-        namespace = event.namespace or (target or {}).get("metadata", {}).get(
-            "namespace", "default")
-        involved = {"kind": kind, "name": name,
-                    "apiVersion": resource.group_version if resource else "v1"}
-        if kind != "Node":
-            involved["namespace"] = namespace
-        uid = event.uid or (target or {}).get("metadata", {}).get("uid")
-        if uid:
-            involved["uid"] = uid
+        involved, target = self._reference(event.object, event.namespace, event.uid)
+        kind, name = involved["kind"], involved["name"]
+        kind_lower = event.object.partition("/")[0]
+        namespace = involved.get("namespace", "default")
         if event.field_path:
             involved["fieldPath"] = event.field_path
         stamp = self.timestamp(event.time)
@@ -319,7 +310,27 @@ class DerivedObjects:
                          "creationTimestamp": stamp},
             "involvedObject": involved, "reason": event.reason, "message": event.message,
             "type": event.type, **recorded, **self._source(event, kind_lower, target),
+            **({"related": self._reference(*event.related)[0]} if event.related else {}),
             "_times": {"creationTimestamp": event.time, **times}}
+
+    def _reference(self, obj: str, namespace: str, uid: str
+                   ) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        """The ``ObjectReference`` an event gives the object it names as ``kind/name`` (the
+        ``involvedObject``, or the ``related`` one: ``reference.GetReference`` in client-go
+        ``tools/reference/ref.go``), and that object if it is still stored."""
+        kind_lower, _, name = obj.partition("/")
+        resource = next((r for r in RESOURCES if r.singular == kind_lower), None)
+        kind = resource.kind if resource else kind_lower.capitalize()
+        target = self._find(kind, namespace, name, uid)
+        reference = {"kind": kind, "name": name,
+                     "apiVersion": resource.group_version if resource else "v1"}
+        if kind != "Node":
+            reference["namespace"] = namespace or (target or {}).get("metadata", {}).get(
+                "namespace", "default")
+        uid = uid or (target or {}).get("metadata", {}).get("uid")
+        if uid:
+            reference["uid"] = uid
+        return reference, target
 
     def _source(self, event: Event, kind_lower: str, target: Mapping[str, Any] | None
                 ) -> dict[str, Any]:

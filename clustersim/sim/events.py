@@ -11,7 +11,9 @@ keep their own events. The other systems leave both empty. A Kubernetes event ab
 container of a Pod (the kubelet's) also names that container, as the reference's
 ``fieldPath`` does (``spec.containers{web}``), and ``kubectl describe`` (1.35+) prints it before
 the message (:attr:`Event.described_message`). An event a kubelet records names its node
-(``host``), as the kubelet's event source does (``source.host``, ``reportingInstance``).
+(``host``), as the kubelet's event source does (``source.host``, ``reportingInstance``). One
+that a second object caused names that object too (``related``: the preemptor of a preempted
+Pod, as kube-scheduler's ``Preempted`` event does).
 """
 
 from __future__ import annotations
@@ -30,8 +32,9 @@ class Event:
     for Kubernetes, the ``namespace`` and ``uid`` of the object too (empty for a
     cluster-scoped object or another system) and, for a kubelet's container event, the
     ``field_path`` of the container (``spec.containers{web}``; empty otherwise) and, for an
-    event a kubelet recorded, the ``host`` it runs on (its node's name). The ``repr`` leaves
-    those four out: it stays the short, system-neutral line the notebooks print."""
+    event a kubelet recorded, the ``host`` it runs on (its node's name), and the ``related``
+    object's name, namespace and uid (empty: none). The ``repr`` leaves those five out: it
+    stays the short, system-neutral line the notebooks print."""
 
     time: float
     system: str
@@ -43,6 +46,7 @@ class Event:
     uid: str = field(default="", repr=False)
     field_path: str = field(default="", repr=False)
     host: str = field(default="", repr=False)
+    related: tuple[str, ...] = field(default=(), repr=False)
 
     @property
     def described_message(self) -> str:
@@ -71,10 +75,11 @@ class EventLog:
 
     def record(
         self, time: float, obj: str, reason: str, message: str, type: str = "Normal", *,
-        namespace: str = "", uid: str = "", field_path: str = "", host: str = ""
+        namespace: str = "", uid: str = "", field_path: str = "", host: str = "",
+        related: tuple[str, ...] = ()
     ) -> Event:
         event = Event(float(time), self.system, obj, type, reason, message, namespace, uid,
-                      field_path, host)
+                      field_path, host, related)
         self._events.append(event)
         for listener in self._listeners:
             listener(event)

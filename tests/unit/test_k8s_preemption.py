@@ -166,6 +166,9 @@ def test_preemption_in_the_cluster_events_nomination_and_binding():
     node = api["status"]["nominatedNodeName"]
     assert {e.message for e in preempted} == {
         f"Preempted by pod {api['metadata']['uid']} on node {node}"}
+    # the preemptor is the event's related object (Eventf(victim, preemptor, ...))
+    assert {e.related for e in preempted} == {
+        (f"pod/{api['metadata']['name']}", "default", api["metadata"]["uid"])}
     [failed] = cluster.events.where(reason="FailedScheduling",
                                     object=f"pod/{api['metadata']['name']}")[:1]
     assert failed.message == "0/2 nodes are available: 2 Insufficient cpu."

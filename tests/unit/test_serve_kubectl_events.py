@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 from typing import Any
 
 import pytest
 
+from clustersim import Node
 from clustersim.serve import serve
 from tests.unit.test_k8s_cluster import deployment
+from tests.unit.test_k8s_preemption import full_cluster, workload
 from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
 
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
@@ -98,9 +101,14 @@ def test_get_events_wide_shows_each_source_and_describe_its_component(kubectl):
 _BIG = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "big"},
         "spec": {"containers": [{"name": "app", "image": "nginx",
                                  "resources": {"requests": {"cpu": "100"}}}]}}
-"""A Pod no node has room for: the scheduler records FailedScheduling at each attempt whose
-message differs from the one before (a cordon changes it)."""
+"""A Pod no node has room for: the scheduler records FailedScheduling at each attempt, after
+each event that may make it fit (a cordon, an uncordon) and at the queue's flush of the pods
+unschedulable for more than 5 minutes."""
 _MICROTIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
+
+
+def _seconds(microtime: str) -> float:
+    return datetime.strptime(microtime, "%Y-%m-%dT%H:%M:%S.%f%z").timestamp()
 
 
 def _unschedulable(kubectl: Kubectl, server: Any) -> None:
@@ -189,19 +197,62 @@ def test_sort_by_last_timestamp_puts_the_schedulers_events_first(unschedulable):
     assert failed > max(i for i, line in enumerate(listed) if "Started" in line)
 
 
-def test_a_series_is_written_when_it_ends_and_a_later_repeat_is_a_new_event(
-        tmp_path_factory):
+def test_a_pending_pods_series_grows_and_is_written_every_30_minutes(tmp_path_factory):
+    with serve("kubernetes", nodes=2, speed=0) as server:
+        kubectl = Kubectl(server, tmp_path_factory.mktemp("refresh"))
+        _unschedulable(kubectl, server)
+        server.step(1670)         # 1790 s
+        recorded = [e.time for e in server.cluster.events if e.reason == "FailedScheduling"]
+        # then at each flush that finds it unschedulable for more than 300 s
+        assert recorded == [30.0, 60.0, 90.0, 420.0, 750.0, 1080.0, 1410.0, 1740.0]
+        # each repeat came within 6 minutes of the last: one series, counted in the cache
+        [event] = _events(kubectl, "FailedScheduling")
+        assert event["series"]["count"] == 2
+        server.step(20)           # 1810 s: the refresh at 1800 s writes the count
+        [event] = _events(kubectl, "FailedScheduling")
+        assert event["series"]["count"] == 8
+        assert _seconds(event["series"]["lastObservedTime"]) - _seconds(
+            event["eventTime"]) == 1740.0 - 30.0
+        [row] = [line for line in kubectl("get", "events", "-o", "wide").stdout.splitlines()
+                 if "FailedScheduling" in line]
+        assert row.split()[:2] == ["70s", "Warning"] and " 8 " in row
+        described = kubectl("describe", "pod", "big").stdout.split("Events:")[1]
+        assert "70s (x8 over 29m)  default-scheduler" in described
+        # kubectl events: LAST SEEN with the series' count (getInterval in kubectl
+        # pkg/cmd/events/event_printer.go)
+        [listed] = [line for line in kubectl("events").stdout.splitlines()
+                    if "FailedScheduling" in line]
+        assert listed.startswith("70s (x8 over 29m)")
+
+
+def test_a_series_is_written_when_it_ends(tmp_path_factory):
     with serve("kubernetes", nodes=2, speed=0) as server:
         kubectl = Kubectl(server, tmp_path_factory.mktemp("series"))
         _unschedulable(kubectl, server)
+        server.cluster.add_node(Node("roomy", cpu="128", memory="64Gi"))
         server.step(480)          # 600 s: the series, last seen at 90 s, is not 6 minutes old
         [event] = _events(kubectl, "FailedScheduling")
         assert event["series"]["count"] == 2
+        assert json.loads(kubectl("get", "pod", "big", "-o", "json").stdout)[
+            "spec"]["nodeName"] == "roomy"
         server.step(150)          # 750 s: the finish at 720 s writes it and forgets it
         [event] = _events(kubectl, "FailedScheduling")
         assert event["series"]["count"] == 3
-        kubectl("cordon", "worker-1")
-        server.step(30)
-        first, later = _events(kubectl, "FailedScheduling")
-        assert first["series"]["count"] == 3
-        assert "series" not in later and later["eventTime"] > first["eventTime"]
+
+
+def test_a_preempted_pods_event_names_its_preemptor_as_related(tmp_path_factory):
+    with serve("kubernetes", cluster=full_cluster(), speed=0) as server:
+        kubectl = Kubectl(server, tmp_path_factory.mktemp("preempted"))
+        server.cluster.apply(workload("api", 1, "1500m", "critical"))
+        server.step(1)
+        [api] = [p for p in server.cluster.objects("Pod")
+                 if p["metadata"]["name"].startswith("api-")]
+        preempted = _events(kubectl, "Preempted")
+        assert len(preempted) == 2
+        for event in preempted:
+            assert event["action"] == "Preempting"
+            assert event["related"] == {"kind": "Pod", "name": api["metadata"]["name"],
+                                        "apiVersion": "v1", "namespace": "default",
+                                        "uid": api["metadata"]["uid"]}
+            assert event["involvedObject"]["name"].startswith("batch-")
+        assert "related" not in _events(kubectl, "FailedScheduling")[0]

@@ -1,0 +1,77 @@
+"""When the simulated kube-scheduler tries an unschedulable Pod again, and the
+``FailedScheduling`` event it records at every failed attempt (``handleSchedulingFailure`` in
+kubernetes/kubernetes ``pkg/scheduler/schedule_one.go``).
+
+The scheduling queue (``pkg/scheduler/backend/queue/scheduling_queue.go``) moves a Pod back
+from its unschedulable pods on an event that may make it fit (queueing hints; a bound pod
+moves back only the pods with cross-topology terms, ``AssignedPodAdded``), and at the flush
+every 30 s of the pods there for more than 5 minutes (``flushUnschedulablePodsLeftover``)."""
+
+from __future__ import annotations
+
+from clustersim import Node
+from clustersim.kubernetes import KubernetesCluster
+from tests.unit.test_k8s_cluster import nodes, pod
+
+
+def _attempts(cluster: KubernetesCluster, name: str) -> list[float]:
+    return [e.time for e in cluster.events.where(reason="FailedScheduling", object=f"pod/{name}")]
+
+
+def test_a_pod_that_never_fits_is_tried_again_at_the_first_flush_after_five_minutes():
+    cluster = KubernetesCluster(nodes(2, cpu="2"))
+    cluster.run(until=10)
+    cluster.apply(pod("big", cpu="8"))
+    cluster.run(until=1200)
+    # the flush ticks at 30 s multiples and moves a pod unschedulable for more than 300 s
+    assert _attempts(cluster, "big") == [10.0, 330.0, 660.0, 990.0]
+    messages = {e.message for e in cluster.events.where(reason="FailedScheduling")}
+    assert messages == {"0/2 nodes are available: 2 Insufficient cpu. no new claims to "
+                        "deallocate, preemption: 0/2 nodes are available: 2 Preemption is not "
+                        "helpful for scheduling."}
+    # the condition is updated once: its message did not change (updatePod)
+    [condition] = [c for c in cluster.get("Pod", "default", "big")["status"]["conditions"]
+                   if c["type"] == "PodScheduled"]
+    assert condition["lastTransitionTime"] == 10.0
+
+
+def test_run_without_until_does_not_wait_for_the_flush():
+    cluster = KubernetesCluster(nodes(1, cpu="1"))
+    cluster.apply(pod("big", cpu="8"))
+    cluster.run()
+    assert cluster.now < 300 and _attempts(cluster, "big") == [0.0]
+
+
+def test_a_node_event_moves_the_pod_back_and_records_another_failure():
+    cluster = KubernetesCluster(nodes(2, cpu="2"))
+    cluster.apply(pod("big", cpu="8"))
+    cluster.run(until=20)
+    cluster.cordon("node-1")
+    cluster.run(until=40)
+    cluster.uncordon("node-1")
+    cluster.run(until=60)
+    assert _attempts(cluster, "big") == [0.0, 20.0, 40.0]
+    # the next flush counts from the last attempt: 40 + 300 < 360
+    cluster.run(until=400)
+    assert _attempts(cluster, "big") == [0.0, 20.0, 40.0, 360.0]
+    cluster.add_node(Node("node-9", cpu="16", memory="32Gi"))
+    cluster.run(until=420)
+    assert cluster.get("Pod", "default", "big")["spec"]["nodeName"] == "node-9"
+    cluster.run(until=1200)
+    assert len(_attempts(cluster, "big")) == 4             # bound: no flush tries it again
+
+
+def test_a_bound_pod_moves_back_only_pods_whose_terms_look_at_other_pods():
+    cluster = KubernetesCluster(nodes(2, cpu="2"))
+    follower = pod("follower", affinity={"podAffinity": {
+        "requiredDuringSchedulingIgnoredDuringExecution": [
+            {"labelSelector": {"matchLabels": {"a": "leader"}},
+             "topologyKey": "kubernetes.io/hostname"}]}})
+    cluster.apply([pod("big", cpu="8"), follower])
+    cluster.run(until=30)
+    assert _attempts(cluster, "big") == [0.0] and _attempts(cluster, "follower") == [0.0]
+    cluster.apply(pod("leader"))
+    cluster.run(until=40)
+    # the leader's binding moves the follower back, which now fits; big, short of CPU, waits
+    assert cluster.get("Pod", "default", "follower")["spec"]["nodeName"]
+    assert _attempts(cluster, "big") == [0.0] and _attempts(cluster, "follower") == [0.0]
