@@ -354,7 +354,7 @@ class KubernetesBackend(ClusterTime):
             return self._get(request, resource, namespace, name)
         if verb in ("update", "patch"):
             return self._write(request, resource, namespace, name, sub)
-        return self._delete(resource, namespace, name)
+        return self._delete(request, resource, namespace, name)
 
     # ---- reading ---------------------------------------------------------------------------
 
@@ -715,7 +715,7 @@ class KubernetesBackend(ClusterTime):
         body.pop("status", None)
         warning = _field_validation(request, resource, body)
         manifest = self._validated(body, resource)
-        if request.arg("dryRun"):
+        if _dry_run(request):
             stamp_template_generation(manifest, None)      # PrepareForCreate runs in a dry run
             rendered = self.renderer.render(manifest, resource)
             if resource.kind == "ResourceQuota":
@@ -857,6 +857,8 @@ class KubernetesBackend(ClusterTime):
                 raise HttpError(422, f'Scale.autoscaling "{name}" is invalid: spec.replicas: '
                                 f"Invalid value: {replicas}: must be greater than or equal "
                                 "to 0", "Invalid")
+            if _dry_run(request):     # validated, never stored: the Scale it would store
+                return Response.json(200, {**current, "spec": {"replicas": replicas}})
             with _refusals(resource, name):
                 self.cluster.scale(resource.kind, name, replicas, namespace or "default")
             self._settle()
@@ -881,7 +883,7 @@ class KubernetesBackend(ClusterTime):
         _decode_object_meta(resource, new["metadata"])
         warning = _field_validation(request, resource, new)
         _precondition(resource, name, current, new)
-        if request.arg("dryRun"):
+        if _dry_run(request):
             return Response.json(200, _with_status_of(current, new), **warning)
         if resource.kind == "Node":
             self._update_node(name, current, new)
@@ -1048,7 +1050,18 @@ class KubernetesBackend(ClusterTime):
                            "selector": ",".join(f"{k}={v}" for k, v in labels.items()
                                                 if isinstance(v, str))}}
 
-    def _delete(self, resource: Resource, namespace: str | None, name: str) -> Response:
+    def _delete(self, request: Request, resource: Resource, namespace: str | None,
+                name: str) -> Response:
+        """A DELETE with its ``DeleteOptions`` (:func:`_delete_options`): a dry run answers
+        the object as it is, deleting nothing; ``propagationPolicy: Orphan`` keeps the
+        dependents (:meth:`~clustersim.kubernetes.apiserver.APIServer.delete_object`)."""
+        options = _delete_options(self._body(request) if request.body else {}, request)
+        if resource.kind == "Namespace" and name in _IMMORTAL:
+            raise HttpError(403, f'namespaces "{name}" is forbidden: this namespace may '
+                            "not be deleted", "Forbidden", name=name, kind="namespaces")
+        if _dry_run(request, options):
+            obj, _ = self._one(resource, namespace, name)
+            return Response.json(200, obj)
         if resource.kind == "Node":
             before = self.renderer.node(name) if name in self.cluster.node_names() else None
             if before is None:
@@ -1058,9 +1071,6 @@ class KubernetesBackend(ClusterTime):
             return Response.json(200, before)
         if resource.kind == "Namespace":
             before, _ = self._one(resource, None, name)
-            if name in _IMMORTAL:
-                raise HttpError(403, f'namespaces "{name}" is forbidden: this namespace may '
-                                "not be deleted", "Forbidden", name=name, kind="namespaces")
             # the namespace controller deletes every namespaced resource the API serves,
             # its Events among them (deleteAllContent, pkg/controller/namespace/deletion/
             # namespaced_resources_deleter.go)
@@ -1089,7 +1099,7 @@ class KubernetesBackend(ClusterTime):
             return Response.json(200, before)
         stored = self._stored(resource, namespace, name)
         before = self.renderer.render(stored, resource)
-        self.cluster.delete_object(stored)
+        self.cluster.delete_object(stored, options.get("propagationPolicy") or "Background")
         self._settle()
         if self.cluster.exists(stored):
             return Response.json(200, self.renderer.render(stored, resource))
@@ -1182,16 +1192,62 @@ class KubernetesBackend(ClusterTime):
                 for e in events]
 
     def _evict(self, request: Request, pod: dict[str, Any]) -> Response:
-        self._body(request)
+        """An Eviction (``kubectl drain``): refused while a PodDisruptionBudget allows no
+        disruption, else the Pod is deleted; a dry run (the Eviction's ``deleteOptions``,
+        as ``drain --dry-run=server`` sends it) checks the budgets and deletes nothing
+        (``EvictionREST.Create``, kubernetes/kubernetes ``pkg/registry/core/pod/storage/
+        eviction.go``)."""
+        body = self._body(request)
+        options = body.get("deleteOptions") if isinstance(body, dict) else None
         if not is_terminating(pod):
             refusal = eviction_refusal(self.cluster, pod)
             if refusal:
                 raise HttpError(429, refusal, "TooManyRequests",
                                 causes=[{"reason": "DisruptionBudget", "message": refusal}])
-            self.cluster.delete_pod(pod)
-            self._settle()
+            if not _dry_run(request, _delete_options(options or {}, request)):
+                self.cluster.delete_pod(pod)
+                self._settle()
         return Response.json(201, {"kind": "Status", "apiVersion": "v1", "metadata": {},
                                    "status": "Success", "code": 201})
+
+
+_PROPAGATION = ("Foreground", "Background", "Orphan")
+"""``metav1.DeletionPropagation``'s values. Simplified: ``Foreground`` deletes as
+``Background`` does (upstream the owner stays, with the ``foregroundDeletion`` finalizer and a
+deletionTimestamp, until the garbage collector has deleted its dependents)."""
+
+
+def _dry_run(request: Request, options: dict[str, Any] | None = None) -> bool:
+    """Whether a write is a dry run (``kubectl --dry-run=server``): the ``dryRun`` query
+    parameter of a create, update or patch, or the ``dryRun`` of a delete's or an
+    eviction's ``DeleteOptions`` (:func:`_delete_options`). A dry run goes through
+    validation and admission and is never stored
+    (https://kubernetes.io/docs/reference/using-api/api-concepts/#dry-run)."""
+    return bool(request.arg("dryRun") or (options or {}).get("dryRun"))
+
+
+def _delete_options(body: Any, request: Request) -> dict[str, Any]:
+    """A delete's ``DeleteOptions``: the body kubectl sends, with the query parameters
+    (``?dryRun=All&propagationPolicy=Orphan``) decoded into it as the REST handler does
+    (``DeleteResource`` in k8s.io/apiserver ``pkg/endpoints/handlers/delete.go``). A
+    propagation policy other than :data:`_PROPAGATION` is refused as
+    ``ValidateDeleteOptions`` refuses it (k8s.io/apimachinery ``pkg/apis/meta/v1/
+    validation``)."""
+    options = dict(body) if isinstance(body, dict) else {}
+    for field in ("dryRun", "propagationPolicy"):
+        if request.arg(field):
+            options[field] = request.arg(field)
+    if options.get("orphanDependents") is True and "propagationPolicy" not in options:
+        options["propagationPolicy"] = "Orphan"      # the deprecated field's meaning
+    policy = options.get("propagationPolicy")
+    if policy is not None and policy not in _PROPAGATION:
+        supported = ", ".join(f'"{p}"' for p in (*_PROPAGATION, "nil"))
+        raise HttpError(422, f'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: '
+                        f'Unsupported value: "{policy}": supported values: {supported}',
+                        "Invalid")
+    if policy == "Foreground":
+        options["propagationPolicy"] = "Background"
+    return options
 
 
 def _check_shape(obj: Any, kind: str, name: str) -> None:
