@@ -482,7 +482,7 @@ class KubernetesBackend(ClusterTime):
     def _select(self, request: Request, resource: Resource, namespace: str | None,
                 name: str | None = None) -> list[tuple[dict[str, Any], dict[str, float]]]:
         labels = label_selector(request.arg("labelSelector"))
-        fields = field_selector(request.arg("fieldSelector"))
+        fields = field_selector(request.arg("fieldSelector"), resource.kind)
         lean = _wants_table(request) and request.arg("watch") not in ("1", "true") \
             and request.arg("includeObject") != "Object"
         return [(obj, times) for obj, times in self._items(resource, namespace, labels,

@@ -79,3 +79,27 @@ def test_an_object_read_back_replaces_unchanged_after_other_reads(shop):
     shop("get", "deployments")
     replaced = shop("replace", "-f", "-", stdin=saved, check=False)
     assert replaced.returncode == 0, replaced.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (("deployments", "--field-selector", "spec.replicas=2"),
+     '"spec.replicas" is not a known field selector: only "metadata.name", '
+     '"metadata.namespace"'),
+    (("pods", "--field-selector", "metadata.labels=x"),
+     "field label not supported: metadata.labels"),
+])
+def test_a_field_selector_the_kind_does_not_support_is_refused(shop, args, message):
+    refused = shop("get", *args, check=False)
+    assert refused.returncode == 1 and "Error from server (BadRequest)" in refused.stderr
+    assert refused.stderr.strip().endswith(message)
+
+
+def test_a_supported_field_selector_filters(shop):
+    node = shop.server.cluster.get("Pod", "default", shop.rows("get", "pods")[0][0])[
+        "spec"]["nodeName"]
+    names = {row[0] for row in shop.rows("get", "pods", "--field-selector",
+                                         f"spec.nodeName={node},status.phase=Running")}
+    assert names == {p["metadata"]["name"] for p in shop.server.cluster.objects("Pod")
+                     if p["spec"].get("nodeName") == node}
+    assert [r[0] for r in shop.rows("get", "deployments", "--field-selector",
+                                    "metadata.name=api")] == ["api"]
