@@ -884,7 +884,8 @@ class KubernetesBackend(ClusterTime):
         warning = _field_validation(request, resource, new)
         _precondition(resource, name, current, new)
         if _dry_run(request):
-            return Response.json(200, _with_status_of(current, new), **warning)
+            return Response.json(200, self._as_updated(resource, namespace, name, current, new),
+                                 **warning)
         if resource.kind == "Node":
             self._update_node(name, current, new)
         elif self._default(resource.kind, namespace, name) is not None:
@@ -897,6 +898,34 @@ class KubernetesBackend(ClusterTime):
                 return Response.json(200, self.renderer.render(stored, resource), **warning)
         self._settle()
         return Response.json(200, self._one(resource, namespace, name)[0], **warning)
+
+    def _as_updated(self, resource: Resource, namespace: str | None, name: str,
+                    current: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+        """The answer to a dry-run update of ``current`` to ``new``: the object the update
+        would store, rendered as a stored one is (:meth:`Renderer.shown`: the defaults
+        filled in), with the server's metadata (uid, creation time, generation counted as
+        the update would count it) and status, and the version it has now; nothing is
+        stored (the registry's ``Update`` runs in full and its ``DryRunnableStorage`` skips
+        the write, k8s.io/apiserver ``pkg/registry/generic/registry/dryrun.go``). A Node or
+        a default object answers ``new`` with the status kept."""
+        if resource.kind == "Node" or self._default(resource.kind, namespace, name) is not None:
+            return _with_status_of(current, new)
+        candidate = copy.deepcopy(self._stored(resource, namespace, name))
+        meta = new.get("metadata") or {}
+        for field in ("labels", "annotations", "finalizers"):
+            if meta.get(field):
+                candidate["metadata"][field] = copy.deepcopy(meta[field])
+            else:
+                candidate["metadata"].pop(field, None)
+        for field in {*new, *current} - {"apiVersion", "kind", "metadata", "status"}:
+            if field in new:
+                candidate[field] = copy.deepcopy(new[field])
+            else:
+                candidate.pop(field, None)
+        shown = self.renderer.shown(candidate, resource)
+        count_generation(shown, current.get("spec"), current["metadata"].get("annotations") or {})
+        shown["metadata"]["resourceVersion"] = current["metadata"]["resourceVersion"]
+        return _with_status_of(current, shown)
 
     def _relabel(self, resource: Resource, current: dict[str, Any], new: dict[str, Any]
                  ) -> None:

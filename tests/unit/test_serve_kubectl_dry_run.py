@@ -90,3 +90,25 @@ def test_delete_cascade_background_deletes_the_dependents(shop):
     shop.server.step(60)
     assert not [o for o in shop.server.cluster.objects("ReplicaSet")
                 if o["metadata"]["labels"].get("tier") == "api"]
+
+
+def test_diff_of_the_applied_app_shows_nothing(shop):
+    """``kubectl diff`` compares each live object with a dry-run patch's answer, which is
+    defaulted as a stored update is (a StatefulSet's claim templates' volumeMode and
+    status)."""
+    shop("get", "statefulsets")
+    diff = shop("diff", "-f", str(example_path("kubernetes")), check=False)
+    assert (diff.returncode, diff.stdout, diff.stderr) == (0, "", "")
+
+
+def test_a_dry_run_patch_answers_with_the_server_set_metadata(shop):
+    live = json.loads(shop("get", "deployment", "api", "-o", "json").stdout)["metadata"]
+    answered = json.loads(shop(
+        "patch", "deployment", "api", "--dry-run=server", "--type=merge", "-o", "json", "-p",
+        '{"metadata": {"uid": null, "creationTimestamp": null, "generation": null}, '
+        '"spec": {"replicas": 5}}').stdout)
+    assert {k: answered["metadata"].get(k) for k in ("uid", "creationTimestamp")} == {
+        k: live[k] for k in ("uid", "creationTimestamp")}
+    assert answered["metadata"]["generation"] == live["generation"] + 1   # spec changed
+    assert answered["spec"]["replicas"] == 5
+    assert shop.server.cluster.get("Deployment", "default", "api")["spec"]["replicas"] == 3
