@@ -8,9 +8,11 @@ resourceVersion; the table printing is already in :mod:`~clustersim.serve.kubere
 REST paths as in the API conventions
 (https://kubernetes.io/docs/reference/using-api/api-concepts/): ``/api/v1/namespaces/<ns>/pods``,
 ``/apis/apps/v1/namespaces/<ns>/deployments/<name>/scale``. Verbs: get, list (with
-``labelSelector``, ``fieldSelector``, server-side Table printing), watch (``?watch=1``,
-newline-delimited ``WatchEvent`` JSON), create, update, patch (JSON merge, strategic merge,
-JSON patch, and apply patches for ``--server-side``), delete, and the ``scale``, ``status``
+``labelSelector``, ``fieldSelector``, server-side Table printing, chunks with ``limit`` and
+``continue``: :func:`_page`), watch (``?watch=1``, newline-delimited ``WatchEvent`` JSON),
+create, update, patch (JSON merge, strategic merge, JSON patch, and apply patches for
+``--server-side``), delete (with ``DeleteOptions``: :func:`_delete_options`; ``dryRun`` for
+every write: :func:`_dry_run`), and the ``scale``, ``status``
 and ``eviction`` subresources. Errors are ``Status`` objects with the reason and code the
 real API server gives (``staging/src/k8s.io/apimachinery/pkg/api/errors/errors.go``).
 Each object carries the resourceVersion of its last change and a list the store's revision
@@ -55,6 +57,7 @@ kubelet streams (exec, attach, portforward: ``kubectl exec``, ``cp``, ``attach``
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 import re
@@ -492,12 +495,15 @@ class KubernetesBackend(ClusterTime):
     def _list(self, request: Request, resource: Resource, namespace: str | None) -> Response:
         items = self._select(request, resource, namespace)
         rv = str(self.renderer.versions.revision)     # after the items: theirs are older
+        items, meta = _page(request, items, resource.namespaced and namespace is None, rv)
         if _wants_table(request):
-            return Response.json(200, table(items, resource.kind, self.cluster.now, rv,
-                                            request.arg("includeObject")))
+            found = table(items, resource.kind, self.cluster.now, meta["resourceVersion"],
+                          request.arg("includeObject"))
+            found["metadata"].update(meta)
+            return Response.json(200, found)
         return Response.json(200, {"kind": f"{resource.kind}List",
                                    "apiVersion": resource.group_version,
-                                   "metadata": {"resourceVersion": rv},
+                                   "metadata": meta,
                                    "items": [obj for obj, _ in items]})
 
     def _one(self, resource: Resource, namespace: str | None,
@@ -1238,6 +1244,67 @@ class KubernetesBackend(ClusterTime):
                 self._settle()
         return Response.json(201, {"kind": "Status", "apiVersion": "v1", "metadata": {},
                                    "status": "Success", "code": 201})
+
+
+def _page(request: Request, items: list[tuple[dict[str, Any], dict[str, float]]],
+          across_namespaces: bool, rv: str
+          ) -> tuple[list[tuple[dict[str, Any], dict[str, float]]], dict[str, Any]]:
+    """One chunk of a list (``?limit=``, ``?continue=``; https://kubernetes.io/docs/reference/
+    using-api/api-concepts/#retrieving-large-results-sets-in-chunks) and the list's
+    metadata: at most ``limit`` items from the ``continue`` token's start key on, in the
+    order of their storage keys; when more are left, a ``continue`` token for the next
+    chunk and, for a list without selectors, ``remainingItemCount``. The token is etcd3's
+    (``EncodeContinue`` in k8s.io/apiserver ``pkg/storage/continue.go``: URL-safe base64 of
+    ``{"v", "rv", "start"}``, ``start`` the key after the chunk's last, relative to the
+    list's prefix); a token it cannot read is refused with 400. Simplified: a later chunk
+    lists the objects as they are now, with the version of the first chunk (a real API
+    server reads every chunk at that version, from etcd's history)."""
+    meta: dict[str, Any] = {"resourceVersion": rv}
+    token, limit = request.arg("continue"), _uint(request.arg("limit") or "")
+    if not token and not limit:
+        return items, meta
+    items = sorted(items, key=lambda item: _storage_key(item[0], across_namespaces))
+    if token:
+        start, rv = _decode_continue(token)
+        meta["resourceVersion"] = rv
+        items = [item for item in items if _storage_key(item[0], across_namespaces) >= start]
+    if not limit or len(items) <= limit:
+        return items, meta
+    last = _storage_key(items[limit - 1][0], across_namespaces)
+    meta["continue"] = base64.urlsafe_b64encode(json.dumps(
+        {"v": "meta.k8s.io/v1", "rv": int(meta["resourceVersion"]), "start": last + "\x00"},
+        separators=(",", ":")).encode()).decode().rstrip("=")
+    if not request.arg("labelSelector") and not request.arg("fieldSelector"):
+        meta["remainingItemCount"] = len(items) - limit
+    return items[:limit], meta
+
+
+def _storage_key(obj: dict[str, Any], across_namespaces: bool) -> str:
+    """An object's etcd key relative to its list's prefix (``/registry/pods/default/``):
+    ``namespace/name`` in a list across namespaces, else its name."""
+    meta = obj["metadata"]
+    return f"{meta.get('namespace', '')}/{meta['name']}" if across_namespaces else meta["name"]
+
+
+def _decode_continue(token: str) -> tuple[str, str]:
+    """The start key and resourceVersion of a ``continue`` token (``DecodeContinue`` in
+    k8s.io/apiserver ``pkg/storage/continue.go``), or the 400 of one that is not valid."""
+    try:
+        found = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    except (ValueError, UnicodeDecodeError) as err:
+        raise HttpError(400, f"invalid continue token: continue key is not valid: {err}",
+                        "BadRequest") from None
+    if not isinstance(found, dict) or found.get("v") != "meta.k8s.io/v1":
+        version = found.get("v") if isinstance(found, dict) else None
+        raise HttpError(400, "invalid continue token: continue key is not valid: server does "
+                        f"not recognize this encoded version {version}", "BadRequest")
+    if not isinstance(found.get("rv"), int) or not found["rv"]:
+        raise HttpError(400, "invalid continue token: continue key is not valid: incorrect "
+                        "encoded start resourceVersion (version meta.k8s.io/v1)", "BadRequest")
+    if not isinstance(found.get("start"), str) or not found["start"]:
+        raise HttpError(400, "invalid continue token: continue key is not valid: encoded start "
+                        "key empty (version meta.k8s.io/v1)", "BadRequest")
+    return found["start"], str(found["rv"])
 
 
 _PROPAGATION = ("Foreground", "Background", "Orphan")

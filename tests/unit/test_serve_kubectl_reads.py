@@ -103,3 +103,37 @@ def test_a_supported_field_selector_filters(shop):
                      if p["spec"].get("nodeName") == node}
     assert [r[0] for r in shop.rows("get", "deployments", "--field-selector",
                                     "metadata.name=api")] == ["api"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/namespaces/default/pods", "/api/v1/pods",
+                                  "/api/v1/nodes"])
+def test_a_list_comes_in_chunks_of_limit_items(shop, path):
+    """``?limit=2``: two items, a ``continue`` token for the rest and how many are left; the
+    chunks together are the whole list, in order, each at the first chunk's version."""
+    whole = json.loads(shop("get", "--raw", path).stdout)
+    names = [o["metadata"]["name"] for o in whole["items"]]
+    assert len(names) > 2
+    chunks, token = [], ""
+    while True:
+        chunk = json.loads(shop("get", "--raw", f"{path}?limit=2&continue={token}").stdout)
+        chunks.append(chunk)
+        token = chunk["metadata"].get("continue", "")
+        if not token:
+            break
+        assert len(chunk["items"]) == 2
+    assert [o["metadata"]["name"] for c in chunks for o in c["items"]] == names
+    assert [c["metadata"].get("remainingItemCount") for c in chunks] == [
+        *range(len(names) - 2, 0, -2), None]
+    assert {c["metadata"]["resourceVersion"] for c in chunks} == {
+        chunks[0]["metadata"]["resourceVersion"]}
+
+
+def test_kubectl_get_in_small_chunks_prints_every_row(shop):
+    whole = [row[0] for row in shop.rows("get", "pods")]
+    assert [row[0] for row in shop.rows("get", "pods", "--chunk-size=2")] == whole
+
+
+def test_a_continue_token_the_server_cannot_read_is_refused(shop):
+    refused = shop("get", "--raw", "/api/v1/namespaces/default/pods?limit=2&continue=xyz",
+                   check=False)
+    assert refused.returncode == 1 and "continue key is not valid" in refused.stderr
