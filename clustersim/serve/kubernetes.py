@@ -48,7 +48,10 @@ on the requests themselves: kubectl's user may do anything, as the ``system:mast
 of a new cluster's kubeconfig (a real server would also check impersonation rights; asking
 ``auth can-i`` or ``auth whoami`` as another user is checked); a
 server-side apply merges the configuration into the object like a strategic merge patch,
-without field managers, so fields dropped from the configuration stay; watches poll the
+without field managers, so fields dropped from the configuration stay; a foreground deletion
+deletes as a background one does (:data:`_PROPAGATION`); the later chunks of a list show the
+objects as they are now, not as they were at the first chunk's version (:func:`_page`);
+watches poll the
 simulator every 0.1 s of wall-clock time; no container runs, so the Pod subresources a
 kubelet streams (exec, attach, portforward: ``kubectl exec``, ``cp``, ``attach`` and
 ``port-forward``) are answered with a Status saying so and what to use instead
