@@ -726,7 +726,9 @@ class KubernetesBackend(ClusterTime):
         manifest = self._validated(body, resource)
         if _dry_run(request):
             stamp_template_generation(manifest, None)      # PrepareForCreate runs in a dry run
-            rendered = self.renderer.render(manifest, resource)
+            # no resourceVersion: nothing is written, so the store's revision stays (the
+            # registry answers a copy of the object it would create, ``DryRunnableStorage``)
+            rendered = self.renderer.shown(manifest, resource)
             if resource.kind == "ResourceQuota":
                 # the API server clears a new quota's status (PrepareForCreate); only the quota
                 # controller fills it, and it never sees an object that was not stored

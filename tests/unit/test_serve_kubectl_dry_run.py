@@ -112,3 +112,17 @@ def test_a_dry_run_patch_answers_with_the_server_set_metadata(shop):
     assert answered["metadata"]["generation"] == live["generation"] + 1   # spec changed
     assert answered["spec"]["replicas"] == 5
     assert shop.server.cluster.get("Deployment", "default", "api")["spec"]["replicas"] == 3
+
+
+def test_a_dry_run_create_writes_no_revision(shop):
+    """Nothing is written, so the store's revision (every list's resourceVersion) stays and
+    the answer carries no resourceVersion."""
+    def revision() -> str:
+        return json.loads(shop("get", "--raw", "/apis/apps/v1/namespaces/default/deployments")
+                          .stdout)["metadata"]["resourceVersion"]
+
+    before = revision()
+    answered = json.loads(shop("create", "deployment", "web", "--image=nginx:1.27",
+                               "--dry-run=server", "-o", "json").stdout)
+    assert "resourceVersion" not in answered["metadata"]
+    assert revision() == before
