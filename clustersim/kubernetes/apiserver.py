@@ -494,11 +494,15 @@ class APIServer:
         if reclaim(volume, self.now):
             self._unstore(volume)
 
-    def delete_object(self, obj: dict[str, Any]) -> None:
-        """Delete an object; its dependents follow (background cascading deletion). An
-        object that has finalizers (a claim's ``kubernetes.io/pvc-protection``) is only
-        marked (:func:`~clustersim.kubernetes.storageprotection.mark_deleting`) and goes
-        when its last finalizer is removed (:meth:`set_finalizers`)."""
+    def delete_object(self, obj: dict[str, Any], propagation: str = "Background") -> None:
+        """Delete an object; its dependents follow (background cascading deletion), or,
+        with ``propagation`` ``"Orphan"`` (``kubectl delete --cascade=orphan``), stay
+        without their owner reference to it (:meth:`_orphan_dependents`). An object that
+        has finalizers (a claim's ``kubernetes.io/pvc-protection``) is only marked
+        (:func:`~clustersim.kubernetes.storageprotection.mark_deleting`) and goes when its
+        last finalizer is removed (:meth:`set_finalizers`)."""
+        if propagation == "Orphan":
+            self._orphan_dependents(obj)
         if obj["kind"] == "Pod":
             self.delete_pod(obj)
             return
@@ -507,6 +511,26 @@ class APIServer:
             self.changed()
             return
         self._remove(obj)
+
+    def _orphan_dependents(self, owner: Mapping[str, Any]) -> None:
+        """The garbage collector's orphaning: an owner deleted with ``propagationPolicy:
+        Orphan`` gets the ``orphan`` finalizer, the collector removes the owner's reference
+        from each dependent (``orphanDependents`` in kubernetes/kubernetes
+        ``pkg/controller/garbagecollector/garbagecollector.go``), then the finalizer, and
+        the owner goes. Simplified: all at once, as the collector does it within
+        milliseconds; the finalizer is never seen. A Pod left without a controller is an
+        orphan a controller whose selector matches it may adopt."""
+        uid = owner["metadata"]["uid"]
+        for child in self._children.pop(uid, {}).values():
+            meta = child["metadata"]
+            kept = [ref for ref in meta.get("ownerReferences") or [] if ref.get("uid") != uid]
+            if kept:
+                meta["ownerReferences"] = kept
+            else:
+                meta.pop("ownerReferences", None)
+            if child["kind"] == "Pod" and controller_of(child) is None:
+                self._orphans[meta["uid"]] = child
+        self.changed()
 
     def _remove(self, obj: dict[str, Any]) -> None:
         if obj["kind"] == "Service":

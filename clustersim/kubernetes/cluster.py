@@ -343,10 +343,15 @@ class KubernetesCluster(ControllerManager):
         self.changed()
         self._reconcile()
 
-    def delete(self, kind: str, name: str, namespace: str = "default") -> None:
-        """``kubectl delete``: the object and, in the background, everything it owns."""
+    def delete(self, kind: str, name: str, namespace: str = "default", *,
+               cascade: str = "background") -> None:
+        """``kubectl delete``: the object and, in the background, everything it owns; with
+        ``cascade="orphan"`` (``--cascade=orphan``) what it owns stays, without its owner
+        reference."""
+        if cascade not in ("background", "orphan"):
+            raise ValueError(f'cascade must be "background" or "orphan", not {cascade!r}')
         obj = self._workload(kind, name, namespace)
-        self.delete_object(obj)
+        self.delete_object(obj, cascade.capitalize())
         self._reconcile()
 
     def rollout_history(self, name: str, namespace: str = "default") -> list[dict[str, Any]]:

@@ -58,7 +58,10 @@ class Renderer(DerivedObjects):
                lean: bool = False) -> dict[str, Any]:
         """A stored object as the API returns it, with its resourceVersion. ``lean``: for a
         Table only (read, never sent whole): the spec is the stored one, not a copy, and
-        keeps its defaults unset."""
+        keeps its defaults unset. The version is stamped from the stored object and the
+        status shown, which :meth:`shown` makes alike whatever ``lean``: a read, whatever
+        it asks for, leaves every version as it was (only a write changes one, as an etcd
+        mod revision)."""
         return self.versioned(self.shown(obj, resource, lean=lean), obj, stored=True)
 
     def shown(self, obj: Mapping[str, Any], resource: Resource | None = None, *,
@@ -97,7 +100,7 @@ class Renderer(DerivedObjects):
             out["data"] = _revision_data(out.get("data") or {})
         if not lean:
             set_defaults(out)
-            omit_empty(out)
+        omit_empty(out)         # in both forms: the version's digest reads the status
         return out
 
     def _quota_status(self, quota: Mapping[str, Any]) -> dict[str, Any]:

@@ -8,9 +8,11 @@ resourceVersion; the table printing is already in :mod:`~clustersim.serve.kubere
 REST paths as in the API conventions
 (https://kubernetes.io/docs/reference/using-api/api-concepts/): ``/api/v1/namespaces/<ns>/pods``,
 ``/apis/apps/v1/namespaces/<ns>/deployments/<name>/scale``. Verbs: get, list (with
-``labelSelector``, ``fieldSelector``, server-side Table printing), watch (``?watch=1``,
-newline-delimited ``WatchEvent`` JSON), create, update, patch (JSON merge, strategic merge,
-JSON patch, and apply patches for ``--server-side``), delete, and the ``scale``, ``status``
+``labelSelector``, ``fieldSelector``, server-side Table printing, chunks with ``limit`` and
+``continue``: :func:`_page`), watch (``?watch=1``, newline-delimited ``WatchEvent`` JSON),
+create, update, patch (JSON merge, strategic merge, JSON patch, and apply patches for
+``--server-side``), delete (with ``DeleteOptions``: :func:`_delete_options`; ``dryRun`` for
+every write: :func:`_dry_run`), and the ``scale``, ``status``
 and ``eviction`` subresources. Errors are ``Status`` objects with the reason and code the
 real API server gives (``staging/src/k8s.io/apimachinery/pkg/api/errors/errors.go``).
 Each object carries the resourceVersion of its last change and a list the store's revision
@@ -46,7 +48,10 @@ on the requests themselves: kubectl's user may do anything, as the ``system:mast
 of a new cluster's kubeconfig (a real server would also check impersonation rights; asking
 ``auth can-i`` or ``auth whoami`` as another user is checked); a
 server-side apply merges the configuration into the object like a strategic merge patch,
-without field managers, so fields dropped from the configuration stay; watches poll the
+without field managers, so fields dropped from the configuration stay; a foreground deletion
+deletes as a background one does (:data:`_PROPAGATION`); the later chunks of a list show the
+objects as they are now, not as they were at the first chunk's version (:func:`_page`);
+watches poll the
 simulator every 0.1 s of wall-clock time; no container runs, so the Pod subresources a
 kubelet streams (exec, attach, portforward: ``kubectl exec``, ``cp``, ``attach`` and
 ``port-forward``) are answered with a Status saying so and what to use instead
@@ -55,6 +60,7 @@ kubelet streams (exec, attach, portforward: ``kubectl exec``, ``cp``, ``attach``
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 import re
@@ -354,7 +360,7 @@ class KubernetesBackend(ClusterTime):
             return self._get(request, resource, namespace, name)
         if verb in ("update", "patch"):
             return self._write(request, resource, namespace, name, sub)
-        return self._delete(resource, namespace, name)
+        return self._delete(request, resource, namespace, name)
 
     # ---- reading ---------------------------------------------------------------------------
 
@@ -482,7 +488,7 @@ class KubernetesBackend(ClusterTime):
     def _select(self, request: Request, resource: Resource, namespace: str | None,
                 name: str | None = None) -> list[tuple[dict[str, Any], dict[str, float]]]:
         labels = label_selector(request.arg("labelSelector"))
-        fields = field_selector(request.arg("fieldSelector"))
+        fields = field_selector(request.arg("fieldSelector"), resource.kind)
         lean = _wants_table(request) and request.arg("watch") not in ("1", "true") \
             and request.arg("includeObject") != "Object"
         return [(obj, times) for obj, times in self._items(resource, namespace, labels,
@@ -492,12 +498,15 @@ class KubernetesBackend(ClusterTime):
     def _list(self, request: Request, resource: Resource, namespace: str | None) -> Response:
         items = self._select(request, resource, namespace)
         rv = str(self.renderer.versions.revision)     # after the items: theirs are older
+        items, meta = _page(request, items, resource.namespaced and namespace is None, rv)
         if _wants_table(request):
-            return Response.json(200, table(items, resource.kind, self.cluster.now, rv,
-                                            request.arg("includeObject")))
+            found = table(items, resource.kind, self.cluster.now, meta["resourceVersion"],
+                          request.arg("includeObject"))
+            found["metadata"].update(meta)
+            return Response.json(200, found)
         return Response.json(200, {"kind": f"{resource.kind}List",
                                    "apiVersion": resource.group_version,
-                                   "metadata": {"resourceVersion": rv},
+                                   "metadata": meta,
                                    "items": [obj for obj, _ in items]})
 
     def _one(self, resource: Resource, namespace: str | None,
@@ -715,9 +724,11 @@ class KubernetesBackend(ClusterTime):
         body.pop("status", None)
         warning = _field_validation(request, resource, body)
         manifest = self._validated(body, resource)
-        if request.arg("dryRun"):
+        if _dry_run(request):
             stamp_template_generation(manifest, None)      # PrepareForCreate runs in a dry run
-            rendered = self.renderer.render(manifest, resource)
+            # no resourceVersion: nothing is written, so the store's revision stays (the
+            # registry answers a copy of the object it would create, ``DryRunnableStorage``)
+            rendered = self.renderer.shown(manifest, resource)
             if resource.kind == "ResourceQuota":
                 # the API server clears a new quota's status (PrepareForCreate); only the quota
                 # controller fills it, and it never sees an object that was not stored
@@ -857,6 +868,8 @@ class KubernetesBackend(ClusterTime):
                 raise HttpError(422, f'Scale.autoscaling "{name}" is invalid: spec.replicas: '
                                 f"Invalid value: {replicas}: must be greater than or equal "
                                 "to 0", "Invalid")
+            if _dry_run(request):     # validated, never stored: the Scale it would store
+                return Response.json(200, {**current, "spec": {"replicas": replicas}})
             with _refusals(resource, name):
                 self.cluster.scale(resource.kind, name, replicas, namespace or "default")
             self._settle()
@@ -881,8 +894,9 @@ class KubernetesBackend(ClusterTime):
         _decode_object_meta(resource, new["metadata"])
         warning = _field_validation(request, resource, new)
         _precondition(resource, name, current, new)
-        if request.arg("dryRun"):
-            return Response.json(200, _with_status_of(current, new), **warning)
+        if _dry_run(request):
+            return Response.json(200, self._as_updated(resource, namespace, name, current, new),
+                                 **warning)
         if resource.kind == "Node":
             self._update_node(name, current, new)
         elif self._default(resource.kind, namespace, name) is not None:
@@ -895,6 +909,34 @@ class KubernetesBackend(ClusterTime):
                 return Response.json(200, self.renderer.render(stored, resource), **warning)
         self._settle()
         return Response.json(200, self._one(resource, namespace, name)[0], **warning)
+
+    def _as_updated(self, resource: Resource, namespace: str | None, name: str,
+                    current: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+        """The answer to a dry-run update of ``current`` to ``new``: the object the update
+        would store, rendered as a stored one is (:meth:`Renderer.shown`: the defaults
+        filled in), with the server's metadata (uid, creation time, generation counted as
+        the update would count it) and status, and the version it has now; nothing is
+        stored (the registry's ``Update`` runs in full and its ``DryRunnableStorage`` skips
+        the write, k8s.io/apiserver ``pkg/registry/generic/registry/dryrun.go``). A Node or
+        a default object answers ``new`` with the status kept."""
+        if resource.kind == "Node" or self._default(resource.kind, namespace, name) is not None:
+            return _with_status_of(current, new)
+        candidate = copy.deepcopy(self._stored(resource, namespace, name))
+        meta = new.get("metadata") or {}
+        for field in ("labels", "annotations", "finalizers"):
+            if meta.get(field):
+                candidate["metadata"][field] = copy.deepcopy(meta[field])
+            else:
+                candidate["metadata"].pop(field, None)
+        for field in {*new, *current} - {"apiVersion", "kind", "metadata", "status"}:
+            if field in new:
+                candidate[field] = copy.deepcopy(new[field])
+            else:
+                candidate.pop(field, None)
+        shown = self.renderer.shown(candidate, resource)
+        count_generation(shown, current.get("spec"), current["metadata"].get("annotations") or {})
+        shown["metadata"]["resourceVersion"] = current["metadata"]["resourceVersion"]
+        return _with_status_of(current, shown)
 
     def _relabel(self, resource: Resource, current: dict[str, Any], new: dict[str, Any]
                  ) -> None:
@@ -1044,7 +1086,18 @@ class KubernetesBackend(ClusterTime):
                            "selector": ",".join(f"{k}={v}" for k, v in labels.items()
                                                 if isinstance(v, str))}}
 
-    def _delete(self, resource: Resource, namespace: str | None, name: str) -> Response:
+    def _delete(self, request: Request, resource: Resource, namespace: str | None,
+                name: str) -> Response:
+        """A DELETE with its ``DeleteOptions`` (:func:`_delete_options`): a dry run answers
+        the object as it is, deleting nothing; ``propagationPolicy: Orphan`` keeps the
+        dependents (:meth:`~clustersim.kubernetes.apiserver.APIServer.delete_object`)."""
+        options = _delete_options(self._body(request) if request.body else {}, request)
+        if resource.kind == "Namespace" and name in _IMMORTAL:
+            raise HttpError(403, f'namespaces "{name}" is forbidden: this namespace may '
+                            "not be deleted", "Forbidden", name=name, kind="namespaces")
+        if _dry_run(request, options):
+            obj, _ = self._one(resource, namespace, name)
+            return Response.json(200, obj)
         if resource.kind == "Node":
             before = self.renderer.node(name) if name in self.cluster.node_names() else None
             if before is None:
@@ -1054,9 +1107,6 @@ class KubernetesBackend(ClusterTime):
             return Response.json(200, before)
         if resource.kind == "Namespace":
             before, _ = self._one(resource, None, name)
-            if name in _IMMORTAL:
-                raise HttpError(403, f'namespaces "{name}" is forbidden: this namespace may '
-                                "not be deleted", "Forbidden", name=name, kind="namespaces")
             # the namespace controller deletes every namespaced resource the API serves,
             # its Events among them (deleteAllContent, pkg/controller/namespace/deletion/
             # namespaced_resources_deleter.go)
@@ -1085,7 +1135,7 @@ class KubernetesBackend(ClusterTime):
             return Response.json(200, before)
         stored = self._stored(resource, namespace, name)
         before = self.renderer.render(stored, resource)
-        self.cluster.delete_object(stored)
+        self.cluster.delete_object(stored, options.get("propagationPolicy") or "Background")
         self._settle()
         if self.cluster.exists(stored):
             return Response.json(200, self.renderer.render(stored, resource))
@@ -1178,16 +1228,123 @@ class KubernetesBackend(ClusterTime):
                 for e in events]
 
     def _evict(self, request: Request, pod: dict[str, Any]) -> Response:
-        self._body(request)
+        """An Eviction (``kubectl drain``): refused while a PodDisruptionBudget allows no
+        disruption, else the Pod is deleted; a dry run (the Eviction's ``deleteOptions``,
+        as ``drain --dry-run=server`` sends it) checks the budgets and deletes nothing
+        (``EvictionREST.Create``, kubernetes/kubernetes ``pkg/registry/core/pod/storage/
+        eviction.go``)."""
+        body = self._body(request)
+        options = body.get("deleteOptions") if isinstance(body, dict) else None
         if not is_terminating(pod):
             refusal = eviction_refusal(self.cluster, pod)
             if refusal:
                 raise HttpError(429, refusal, "TooManyRequests",
                                 causes=[{"reason": "DisruptionBudget", "message": refusal}])
-            self.cluster.delete_pod(pod)
-            self._settle()
+            if not _dry_run(request, _delete_options(options or {}, request)):
+                self.cluster.delete_pod(pod)
+                self._settle()
         return Response.json(201, {"kind": "Status", "apiVersion": "v1", "metadata": {},
                                    "status": "Success", "code": 201})
+
+
+def _page(request: Request, items: list[tuple[dict[str, Any], dict[str, float]]],
+          across_namespaces: bool, rv: str
+          ) -> tuple[list[tuple[dict[str, Any], dict[str, float]]], dict[str, Any]]:
+    """One chunk of a list (``?limit=``, ``?continue=``; https://kubernetes.io/docs/reference/
+    using-api/api-concepts/#retrieving-large-results-sets-in-chunks) and the list's
+    metadata: at most ``limit`` items from the ``continue`` token's start key on, in the
+    order of their storage keys; when more are left, a ``continue`` token for the next
+    chunk and, for a list without selectors, ``remainingItemCount``. The token is etcd3's
+    (``EncodeContinue`` in k8s.io/apiserver ``pkg/storage/continue.go``: URL-safe base64 of
+    ``{"v", "rv", "start"}``, ``start`` the key after the chunk's last, relative to the
+    list's prefix); a token it cannot read is refused with 400. Simplified: a later chunk
+    lists the objects as they are now, with the version of the first chunk (a real API
+    server reads every chunk at that version, from etcd's history)."""
+    meta: dict[str, Any] = {"resourceVersion": rv}
+    token, limit = request.arg("continue"), _uint(request.arg("limit") or "")
+    if not token and not limit:
+        return items, meta
+    items = sorted(items, key=lambda item: _storage_key(item[0], across_namespaces))
+    if token:
+        start, rv = _decode_continue(token)
+        meta["resourceVersion"] = rv
+        items = [item for item in items if _storage_key(item[0], across_namespaces) >= start]
+    if not limit or len(items) <= limit:
+        return items, meta
+    last = _storage_key(items[limit - 1][0], across_namespaces)
+    meta["continue"] = base64.urlsafe_b64encode(json.dumps(
+        {"v": "meta.k8s.io/v1", "rv": int(meta["resourceVersion"]), "start": last + "\x00"},
+        separators=(",", ":")).encode()).decode().rstrip("=")
+    if not request.arg("labelSelector") and not request.arg("fieldSelector"):
+        meta["remainingItemCount"] = len(items) - limit
+    return items[:limit], meta
+
+
+def _storage_key(obj: dict[str, Any], across_namespaces: bool) -> str:
+    """An object's etcd key relative to its list's prefix (``/registry/pods/default/``):
+    ``namespace/name`` in a list across namespaces, else its name."""
+    meta = obj["metadata"]
+    return f"{meta.get('namespace', '')}/{meta['name']}" if across_namespaces else meta["name"]
+
+
+def _decode_continue(token: str) -> tuple[str, str]:
+    """The start key and resourceVersion of a ``continue`` token (``DecodeContinue`` in
+    k8s.io/apiserver ``pkg/storage/continue.go``), or the 400 of one that is not valid."""
+    try:
+        found = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    except (ValueError, UnicodeDecodeError) as err:
+        raise HttpError(400, f"invalid continue token: continue key is not valid: {err}",
+                        "BadRequest") from None
+    if not isinstance(found, dict) or found.get("v") != "meta.k8s.io/v1":
+        version = found.get("v") if isinstance(found, dict) else None
+        raise HttpError(400, "invalid continue token: continue key is not valid: server does "
+                        f"not recognize this encoded version {version}", "BadRequest")
+    if not isinstance(found.get("rv"), int) or not found["rv"]:
+        raise HttpError(400, "invalid continue token: continue key is not valid: incorrect "
+                        "encoded start resourceVersion (version meta.k8s.io/v1)", "BadRequest")
+    if not isinstance(found.get("start"), str) or not found["start"]:
+        raise HttpError(400, "invalid continue token: continue key is not valid: encoded start "
+                        "key empty (version meta.k8s.io/v1)", "BadRequest")
+    return found["start"], str(found["rv"])
+
+
+_PROPAGATION = ("Foreground", "Background", "Orphan")
+"""``metav1.DeletionPropagation``'s values. Simplified: ``Foreground`` deletes as
+``Background`` does (upstream the owner stays, with the ``foregroundDeletion`` finalizer and a
+deletionTimestamp, until the garbage collector has deleted its dependents)."""
+
+
+def _dry_run(request: Request, options: dict[str, Any] | None = None) -> bool:
+    """Whether a write is a dry run (``kubectl --dry-run=server``): the ``dryRun`` query
+    parameter of a create, update or patch, or the ``dryRun`` of a delete's or an
+    eviction's ``DeleteOptions`` (:func:`_delete_options`). A dry run goes through
+    validation and admission and is never stored
+    (https://kubernetes.io/docs/reference/using-api/api-concepts/#dry-run)."""
+    return bool(request.arg("dryRun") or (options or {}).get("dryRun"))
+
+
+def _delete_options(body: Any, request: Request) -> dict[str, Any]:
+    """A delete's ``DeleteOptions``: the body kubectl sends, with the query parameters
+    (``?dryRun=All&propagationPolicy=Orphan``) decoded into it as the REST handler does
+    (``DeleteResource`` in k8s.io/apiserver ``pkg/endpoints/handlers/delete.go``). A
+    propagation policy other than :data:`_PROPAGATION` is refused as
+    ``ValidateDeleteOptions`` refuses it (k8s.io/apimachinery ``pkg/apis/meta/v1/
+    validation``)."""
+    options = dict(body) if isinstance(body, dict) else {}
+    for field in ("dryRun", "propagationPolicy"):
+        if request.arg(field):
+            options[field] = request.arg(field)
+    if options.get("orphanDependents") is True and "propagationPolicy" not in options:
+        options["propagationPolicy"] = "Orphan"      # the deprecated field's meaning
+    policy = options.get("propagationPolicy")
+    if policy is not None and policy not in _PROPAGATION:
+        supported = ", ".join(f'"{p}"' for p in (*_PROPAGATION, "nil"))
+        raise HttpError(422, f'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: '
+                        f'Unsupported value: "{policy}": supported values: {supported}',
+                        "Invalid")
+    if policy == "Foreground":
+        options["propagationPolicy"] = "Background"
+    return options
 
 
 def _check_shape(obj: Any, kind: str, name: str) -> None:

@@ -5,7 +5,10 @@ Label selectors follow ``staging/src/k8s.io/apimachinery/pkg/labels/selector.go`
 (``app=web``, ``app==web``, ``app!=web``), set-based (``tier in (a,b)``, ``tier notin (a)``)
 and existence (``tier``, ``!tier``), joined by commas. Field selectors follow
 ``pkg/fields/selector.go``: ``path=value``, ``path==value``, ``path!=value``, joined by commas;
-the path is a dotted field of the object (``spec.nodeName``, ``involvedObject.name``).
+the path is a dotted field of the object (``spec.nodeName``, ``involvedObject.name``), one of
+those its kind's field label conversion accepts (:data:`SELECTABLE`); any other is refused with
+400, as the list handler refuses what ``ConvertFieldLabel`` cannot convert
+(k8s.io/apiserver ``pkg/endpoints/handlers/get.go``).
 """
 
 from __future__ import annotations
@@ -77,10 +80,44 @@ def _absent(key: str) -> Matcher:
     return lambda labels: key not in labels
 
 
-def field_selector(text: str | None) -> Callable[[Mapping[str, Any]], bool]:
-    """A predicate over a rendered object; raises ``HttpError`` 400 on bad syntax."""
+SELECTABLE: dict[str, tuple[str, ...]] = {
+    "Pod": ("metadata.name", "metadata.namespace", "spec.nodeName", "spec.restartPolicy",
+            "spec.schedulerName", "spec.serviceAccountName", "spec.hostNetwork",
+            "status.phase", "status.podIP", "status.podIPs", "status.nominatedNodeName"),
+    "Node": ("metadata.name", "spec.unschedulable"),
+    "ReplicationController": ("metadata.name", "metadata.namespace", "status.replicas"),
+    "Event": ("involvedObject.kind", "involvedObject.namespace", "involvedObject.name",
+              "involvedObject.uid", "involvedObject.apiVersion",
+              "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason",
+              "reportingComponent", "source", "type", "metadata.namespace", "metadata.name"),
+    "Namespace": ("status.phase", "metadata.name"),
+    "Secret": ("type", "metadata.namespace", "metadata.name"),
+    "Service": ("metadata.namespace", "metadata.name", "spec.clusterIP", "spec.type"),
+}
+"""The field labels each core/v1 kind's conversion accepts (``addConversionFuncs`` and
+``AddFieldLabelConversionsFor*`` in kubernetes/kubernetes ``pkg/apis/core/v1/
+conversion.go``); any other kind accepts ``metadata.name`` and ``metadata.namespace`` only
+(``runtime.DefaultMetaV1FieldSelectorConversion``). Pods also accept ``spec.host``, read as
+``spec.nodeName``."""
+_PATHS = {"source": "source.component", "spec.host": "spec.nodeName"}
+"""Field labels read from another field: an Event's ``source`` is its ``source.component``
+(``EventToSelectableFields``, ``pkg/registry/core/event/strategy.go``)."""
+
+
+def _unsupported(kind: str, label: str) -> str:
+    """Why ``kind`` cannot select on ``label``, in its conversion's words."""
+    if kind in SELECTABLE:
+        return f"field label not supported: {label}"
+    return f'"{label}" is not a known field selector: only "metadata.name", "metadata.namespace"'
+
+
+def field_selector(text: str | None, kind: str) -> Callable[[Mapping[str, Any]], bool]:
+    """A predicate over a rendered object of ``kind``; raises ``HttpError`` 400 on bad
+    syntax and on a field ``kind`` cannot be selected by."""
     if not text:
         return lambda obj: True
+    accepted = SELECTABLE.get(kind, ("metadata.name", "metadata.namespace"))
+    accepted += ("spec.host",) if kind == "Pod" else ()
     tests = []
     for part in text.split(","):
         m = re.fullmatch(r"\s*([A-Za-z0-9_.]+)\s*(==|!=|=)\s*(.*?)\s*", part)
@@ -88,13 +125,17 @@ def field_selector(text: str | None) -> Callable[[Mapping[str, Any]], bool]:
             raise HttpError(400, f"invalid selector: {part!r}; expected field=value",
                             "BadRequest")
         path, op, value = m.groups()
-        tests.append((path.split("."), op != "!=", value))
+        if path not in accepted:
+            raise HttpError(400, _unsupported(kind, path), "BadRequest")
+        tests.append((_PATHS.get(path, path).split("."), op != "!=", value))
 
     def matches(obj: Mapping[str, Any]) -> bool:
         for path, equal, value in tests:
             found: Any = obj
             for key in path:
                 found = found.get(key) if isinstance(found, Mapping) else None
+            if isinstance(found, bool):       # as Go's strconv.FormatBool writes it
+                found = str(found).lower()
             text = "" if found is None else str(found)
             if (text == value) != equal:
                 return False

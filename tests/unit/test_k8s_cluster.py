@@ -949,3 +949,18 @@ def test_apply_stores_the_content_of_kinds_without_a_spec():
     assert cluster.get("ServiceAccount", "default", "ci")["automountServiceAccountToken"] is True
     assert cluster.apply([role, account]) == [
         "role.rbac.authorization.k8s.io/reader unchanged", "serviceaccount/ci unchanged"]
+
+
+def test_delete_with_orphan_cascade_keeps_the_replicaset_and_its_pods():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(deployment())
+    cluster.run(until=30)
+    [rs] = cluster.objects("ReplicaSet")
+    pods = {p.name for p in cluster.pods()}
+    cluster.delete("deployment", "web", cascade="orphan")
+    cluster.run(until=60)
+    assert cluster.get("Deployment", "default", "web") is None
+    assert cluster.objects("ReplicaSet") == [rs] and "ownerReferences" not in rs["metadata"]
+    assert {p.name for p in cluster.pods()} == pods        # still the ReplicaSet's
+    with pytest.raises(ValueError, match="cascade must be"):
+        cluster.delete("replicaset", rs["metadata"]["name"], cascade="foreground")

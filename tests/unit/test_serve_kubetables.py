@@ -58,8 +58,22 @@ def test_bad_label_selectors_are_bad_requests(bad):
 
 def test_field_selectors_read_dotted_paths():
     pod = {"spec": {"nodeName": "w1"}, "status": {"phase": "Running"}}
-    assert field_selector("spec.nodeName=w1,status.phase!=Failed")(pod)
-    assert not field_selector("spec.nodeName=w2")(pod)
+    assert field_selector("spec.nodeName=w1,status.phase!=Failed", "Pod")(pod)
+    assert not field_selector("spec.nodeName=w2", "Pod")(pod)
+    assert field_selector("spec.host=w1,spec.hostNetwork=false", "Pod")(
+        {**pod, "spec": {"nodeName": "w1", "hostNetwork": False}})
+
+
+@pytest.mark.parametrize("kind, selector, message", [
+    ("Pod", "metadata.labels=x", "field label not supported: metadata.labels"),
+    ("Node", "metadata.namespace=default", "field label not supported: metadata.namespace"),
+    ("Deployment", "spec.replicas=2", '"spec.replicas" is not a known field selector: only '
+                                      '"metadata.name", "metadata.namespace"'),
+])
+def test_a_field_its_kind_cannot_select_by_is_refused(kind, selector, message):
+    with pytest.raises(HttpError) as err:
+        field_selector(selector, kind)
+    assert (err.value.status, err.value.message) == (400, message)
 
 
 def test_strategic_merge_merges_containers_by_name_and_honours_directives():

