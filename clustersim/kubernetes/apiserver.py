@@ -60,6 +60,7 @@ from clustersim.kubernetes.references import missing_service_account
 from clustersim.kubernetes.resourcequota import admit_resource_quotas
 from clustersim.kubernetes.scheduler.labels import namespace_labels
 from clustersim.kubernetes.schedulinggates import create_refusal, mark_gated
+from clustersim.kubernetes.services import set_service_defaults
 from clustersim.kubernetes.storageclass import (
     SELECTED_NODE,
     bound_annotations,
@@ -297,8 +298,15 @@ class APIServer:
         raise AdmissionError(f'{kind.lower()}s "{name}" already exists, the server was not able '
                              "to generate a unique name for the object")
 
-    def create(self, obj: dict[str, Any]) -> dict[str, Any]:
-        """Store a new object: name, uid, creation time, and for pods defaults and admission."""
+    def create(self, obj: dict[str, Any], *, dry_run: bool = False) -> dict[str, Any]:
+        """Store a new object: name, uid, creation time, and for pods defaults and admission.
+
+        With ``dry_run`` the object is named, validated, admitted and given its server fields
+        as a create would, and returned without being stored: the registry runs the whole
+        create and its ``DryRunnableStorage`` skips the write (k8s.io/apiserver
+        ``pkg/registry/generic/registry/dryrun.go``), so nothing in the cluster changes. A
+        Service then gets its defaults but no cluster IP or node ports (simplified: the
+        simulator's allocator has no dry run)."""
         kind: str = obj["kind"]     # every object stored has one (loader, controllers)
         meta = obj.setdefault("metadata", {})
         meta.setdefault("namespace", "default")
@@ -314,7 +322,9 @@ class APIServer:
             if refusal:
                 raise AdmissionError(refusal)
             self._admit_pod(obj)
-        if kind == "Service":
+        if kind == "Service" and dry_run:
+            set_service_defaults(obj.setdefault("spec", {}))
+        elif kind == "Service":
             self.services.admit(obj)
         stamp_template_generation(obj, None)
         self._uid += 1
@@ -324,6 +334,8 @@ class APIServer:
             meta.setdefault("generation", 1)
         else:                   # its strategy keeps none; a client's value is not stored
             meta.pop("generation", None)
+        if dry_run:
+            return obj
         self._objects.setdefault(kind, {})[self._key(obj)] = obj
         if kind == "Pod" and controller_of(obj) is None:
             self._orphans[meta["uid"]] = obj

@@ -725,10 +725,12 @@ class KubernetesBackend(ClusterTime):
         warning = _field_validation(request, resource, body)
         manifest = self._validated(body, resource)
         if _dry_run(request):
-            stamp_template_generation(manifest, None)      # PrepareForCreate runs in a dry run
-            # no resourceVersion: nothing is written, so the store's revision stays (the
+            # the whole create runs (names, admission, uid, creation time) but the write; no
+            # resourceVersion: nothing is written, so the store's revision stays (the
             # registry answers a copy of the object it would create, ``DryRunnableStorage``)
-            rendered = self.renderer.shown(manifest, resource)
+            with _refusals(resource, meta.get("name", "")):
+                would_be = self.cluster.create(manifest, dry_run=True)
+            rendered = self.renderer.shown(would_be, resource)
             if resource.kind == "ResourceQuota":
                 # the API server clears a new quota's status (PrepareForCreate); only the quota
                 # controller fills it, and it never sees an object that was not stored

@@ -126,3 +126,18 @@ def test_a_dry_run_create_writes_no_revision(shop):
                                "--dry-run=server", "-o", "json").stdout)
     assert "resourceVersion" not in answered["metadata"]
     assert revision() == before
+
+
+def test_a_dry_run_create_of_a_pod_answers_it_as_created_and_stores_nothing(shop):
+    """The whole create runs but the write: the answer has a uid, a creation time, the
+    admission defaults and a Pending status (its rendering had failed on the missing uid,
+    a 500), and no Pod is stored; admission still refuses what it would refuse."""
+    answered = json.loads(shop("run", "probe", "--image=nginx:1.27", "--dry-run=server",
+                               "-o", "json").stdout)
+    assert answered["metadata"]["uid"] and answered["metadata"]["creationTimestamp"]
+    assert answered["spec"]["serviceAccountName"] == "default"          # admission ran
+    assert answered["status"]["phase"] == "Pending"
+    assert shop.server.cluster.get("Pod", "default", "probe") is None
+    shop("create", "quota", "few", "--hard=pods=1")
+    refused = shop("run", "probe", "--image=nginx:1.27", "--dry-run=server", check=False)
+    assert refused.returncode == 1 and 'pods "probe" is forbidden: exceeded quota' in refused.stderr
