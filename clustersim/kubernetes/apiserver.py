@@ -28,7 +28,6 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from clustersim.goformat import go_json, json_kind
-from clustersim.kubernetes.configupdates import update_refusal
 from clustersim.kubernetes.containerref import field_path
 from clustersim.kubernetes.defaults import (
     keep_defaults,
@@ -754,7 +753,6 @@ class APIServer:
             refusal = pod_update_refusal(meta["name"], existing["spec"], spec)
         else:
             refusal = (workload_update_refusal(existing, manifest, last, merged=kubectl_apply)
-                       or update_refusal(existing, manifest)
                        or immutable_field_refusal(existing, manifest))
         if refusal:
             raise AdmissionError(refusal)

@@ -41,7 +41,7 @@ from typing import Any
 from clustersim.reprs import brief
 
 __all__ = ["RESYNC_JITTER", "SYNC_FREQUENCY", "Consumer", "Seen", "after_edit", "consumers",
-           "pod_syncs", "update_refusal"]
+           "immutable_errors", "pod_syncs"]
 
 SYNC_FREQUENCY = 60.0
 """The kubelet's ``syncFrequency`` default, seconds
@@ -53,26 +53,25 @@ of a Pod comes after ``syncFrequency × (1 + 0.5 × r)``, r uniform in [0, 1).""
 _KINDS = {"configMap": "ConfigMap", "secret": "Secret"}
 
 
-def update_refusal(existing: Mapping[str, Any], new: Mapping[str, Any]) -> str | None:
-    """The API server's refusal of an update to an immutable ConfigMap or Secret, or None.
+def immutable_errors(existing: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    """The fields an update of an immutable ConfigMap or Secret may not change, as the API
+    server names them (none for a mutable one).
 
     Follows ``ValidateConfigMapUpdate``/``ValidateSecretUpdate``: with the old object
-    immutable, turning ``immutable`` off and changing ``data`` or ``binaryData`` are each
-    ``Forbidden``; several errors are listed in brackets, as the API server aggregates them."""
-    kind, name = existing.get("kind"), (existing.get("metadata") or {}).get("name")
-    if kind not in ("ConfigMap", "Secret") or existing.get("immutable") is not True:
-        return None
+    immutable, turning ``immutable`` off and changing ``data`` (and a ConfigMap's
+    ``binaryData``; a Secret has none) are each ``Forbidden``, in that order. The API
+    server's message, with a Secret's ``type`` checked first, is
+    :func:`~clustersim.kubernetes.immutablefields.immutable_field_refusal`'s."""
+    if existing.get("immutable") is not True:
+        return []
     reason = "Forbidden: field is immutable when `immutable` is set"
     errors = []
     if new.get("immutable") is not True:
         errors.append(f"immutable: {reason}")
-    for field in ("data", "binaryData"):
-        if (existing.get(field) or {}) != (new.get(field) or {}):
-            errors.append(f"{field}: {reason}")
-    if not errors:
-        return None
-    listed = errors[0] if len(errors) == 1 else "[" + ", ".join(errors) + "]"
-    return f'The {kind} "{name}" is invalid: {listed}'
+    fields = ("data", "binaryData") if existing.get("kind") == "ConfigMap" else ("data",)
+    errors += [f"{field}: {reason}" for field in fields
+               if (existing.get(field) or {}) != (new.get(field) or {})]
+    return errors
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,18 @@
   (``ValidateRoleBindingUpdate`` and ``ValidateClusterRoleBindingUpdate`` in
   ``pkg/apis/rbac/validation/validation.go``): a binding is pointed at another role by
   deleting and creating it.
+- A **Secret**'s ``type`` is immutable (``ValidateSecretUpdate`` in
+  ``pkg/apis/core/validation/validation.go``; both sides defaulted to ``Opaque`` by
+  ``SetDefaults_Secret``, so a replace that names no type turns any other type into
+  ``Opaque``, which is refused): a Secret of another type is a new Secret.
+- An **immutable** ConfigMap's or Secret's data, and its ``immutable`` itself
+  (:func:`~clustersim.kubernetes.configupdates.immutable_errors`, listed after a Secret's
+  ``type`` as ``ValidateSecretUpdate`` lists them).
 
 Each value is rendered as apimachinery's ``field.Error.ErrorBody`` renders it: the internal
 ``rbac.RoleRef`` struct, which has no ``String()``, in Go's ``%#v`` syntax, the named string
-type ``PreemptionPolicy`` quoted. The errors of one object are listed together, in upstream's
-order, as the API server aggregates them.
+types ``PreemptionPolicy`` and ``SecretType`` quoted. The errors of one object are listed
+together, in upstream's order, as the API server aggregates them.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from clustersim.goformat import go_quote
+from clustersim.kubernetes.configupdates import immutable_errors
 
 __all__ = ["immutable_field_refusal"]
 
@@ -65,8 +73,21 @@ def _role_binding(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
     return [f"roleRef: Invalid value: rbac.RoleRef{{{fields}}}: cannot change roleRef"]
 
 
+def _secret(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    kind = new.get("type") or _SECRET_TYPE_DEFAULT
+    errors = []
+    if (old.get("type") or _SECRET_TYPE_DEFAULT) != kind:
+        errors.append(f"type: Invalid value: {go_quote(kind)}: field is immutable")
+    return errors + immutable_errors(old, new)
+
+
+_SECRET_TYPE_DEFAULT = "Opaque"
+"""A Secret's ``type`` when it names none (``SetDefaults_Secret``,
+``pkg/apis/core/v1/defaults.go``)."""
+
 _CHECKS = {"StorageClass": _storage_class, "PriorityClass": _priority_class,
-           "RoleBinding": _role_binding, "ClusterRoleBinding": _role_binding}
+           "RoleBinding": _role_binding, "ClusterRoleBinding": _role_binding,
+           "ConfigMap": immutable_errors, "Secret": _secret}
 
 
 def immutable_field_refusal(existing: Mapping[str, Any], new: Mapping[str, Any]) -> str | None:

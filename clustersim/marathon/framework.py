@@ -39,10 +39,12 @@ running. What it does, after d2iq-archive/marathon (``src/main/scala/mesosphere/
   ``max_versions`` per app (:mod:`~clustersim.marathon.versions`).
 
 Events go to ``m.events`` (an :class:`~clustersim.sim.EventLog` with Marathon's event-bus
-types as reasons: ``api_post_event``, ``group_change_success``, ``deployment_info``,
+types as reasons: ``group_change_success``, ``deployment_info``,
 ``deployment_step_success``, ``deployment_success``, ``status_update_event``,
 ``health_status_changed_event``, ``failed_health_check_event``,
-``unhealthy_task_kill_event``, ``instance_changed_event``).
+``unhealthy_task_kill_event``, ``instance_changed_event``). ``api_post_event`` is not among
+them: Marathon posts it from its REST API's app requests (``AppsResource.maybePostEvent``),
+which the Python API is not; the served API posts it (:mod:`clustersim.serve.marathon`).
 
 Simplified: health and readiness checks pass unless a lab breaks an app with
 :meth:`Marathon.set_health`; readiness checks pass at their first run (``intervalSeconds``
@@ -149,8 +151,7 @@ class Marathon(SchedulerActions, Framework):
         """
         self._require_driver()
         specs = load_specs(source, name)
-        return self._change(self.root.updated(specs, replace=replace), force,
-                            ", ".join(s.name for s in specs))
+        return self._change(self.root.updated(specs, replace=replace), force)
 
     def updated_root(self, source: Any, *, replace: bool = False) -> RootGroup:
         """The group tree :meth:`deploy` would install for ``source``, nothing changed."""
@@ -164,7 +165,7 @@ class Marathon(SchedulerActions, Framework):
     def remove(self, *ids: str, force: bool = False) -> Deployment:
         """Delete apps, pods or groups (``DELETE /v2/apps/<id>``, ``/v2/groups/<id>``)."""
         self._require_driver()
-        return self._change(self.root.without(ids), force, ", ".join(ids))
+        return self._change(self.root.without(ids), force)
 
     def scale(self, spec_id: str, instances: int, *, force: bool = False) -> Deployment:
         """Change only the instance count of an app or pod."""
@@ -179,15 +180,14 @@ class Marathon(SchedulerActions, Framework):
             manifest["instances"] = instances
         root = self.root.copy()
         root.run_specs[spec_id] = manifest
-        return self._change(root, force, spec_id)
+        return self._change(root, force)
 
     def scale_group(self, group_id: str, factor: float, *, force: bool = False) -> Deployment:
         """Multiply the instance count of every app in a group and its subgroups by
         ``factor``, rounding up, in one deployment (``PUT /v2/groups/<id>`` with
         ``scaleBy``; ``GroupManagerImpl.scaleGroup`` in d2iq-archive/marathon)."""
         self._require_driver()
-        return self._change(self.scaled_root(group_id, factor), force,
-                            str(PathId(group_id).resolve()))
+        return self._change(self.scaled_root(group_id, factor), force)
 
     def scaled_root(self, group_id: str, factor: float) -> RootGroup:
         """The group tree :meth:`scale_group` would install, nothing changed."""
@@ -273,7 +273,7 @@ class Marathon(SchedulerActions, Framework):
             self._record("deployment", deployment.id, "deployment_failed",
                          "Deployment was cancelled by a forced deployment", "Warning")
 
-    def _change(self, target: RootGroup, force: bool, what: str) -> Deployment:
+    def _change(self, target: RootGroup, force: bool) -> Deployment:
         specs = {i: RunSpec.from_manifest(m, target.kinds[i]) for i, m in target.run_specs.items()}
         steps = plan_steps(self.root, target)
         self._check_locks({a["app"] for step in steps for a in step}, force)
@@ -282,7 +282,6 @@ class Marathon(SchedulerActions, Framework):
         original, self.root = self.root, target
         self._specs = specs
         self._ports = ports
-        self._record("api", "/v2/groups", "api_post_event", f"Deploy {what}")
         self._record("group", "/", "group_change_success",
                      f"Group tree changed: {len(target.run_specs)} apps and pods")
         deployment = self._start_deployment(steps, original)
@@ -309,7 +308,7 @@ class Marathon(SchedulerActions, Framework):
             raise ValueError(f"{found.id} restarts instances and changed no definition: there "
                              "is nothing to roll back to; cancel it with force=true")
         target = self.root.reverted(found.original, sorted(found.affected))
-        return self._change(target, True, f"rollback of {found.id}")
+        return self._change(target, True)
 
     def _start_deployment(self, steps: list[list[dict[str, Any]]],
                           original: RootGroup | None = None) -> Deployment:

@@ -45,6 +45,9 @@ class Request:
     query: dict[str, list[str]]
     headers: dict[str, str]
     body: bytes = b""
+    remote_addr: str = "127.0.0.1"
+    """The client's address (a servlet's ``getRemoteAddr``): the servers listen on the
+    loopback interface only."""
 
     def arg(self, name: str, default: str | None = None) -> str | None:
         """The first value of query parameter ``name``."""
@@ -324,7 +327,8 @@ def _handler_for(server: SimServer) -> type[BaseHTTPRequestHandler]:
             for key, value in self.headers.items():   # a repeated field, joined as HTTP allows
                 key = key.lower()
                 headers[key] = f"{headers[key]}, {value}" if key in headers else value
-            request = Request(self.command, parts.path, parse_qs(parts.query), headers)
+            request = Request(self.command, parts.path, parse_qs(parts.query), headers,
+                              remote_addr=self.client_address[0])
             response = self._read_body(request, headers)
             if response is None:
                 response = self.sim.dispatch(request)

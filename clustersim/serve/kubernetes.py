@@ -78,9 +78,7 @@ from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac, rbacd
 from clustersim.kubernetes.containerref import container_named
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
 from clustersim.kubernetes.objects import (
-    count_generation,
     is_terminating,
-    set_metadata_map,
 )
 from clustersim.kubernetes.services import (
     apiserver_service,
@@ -966,6 +964,11 @@ class KubernetesBackend(ClusterTime):
 
     def _update(self, resource: Resource, stored: dict[str, Any], current: dict[str, Any],
                 new: dict[str, Any]) -> None:
+        """Store ``new`` (a PUT's body, or a patch's result) over ``stored``, which reads back
+        as ``current``: a Pod's spec through :meth:`_update_pod`, everything else (labels,
+        annotations, a spec, the content of kinds without one) through the cluster's one
+        update, as the Python API's, so that one writer stores them and one validation
+        refuses them; finalizers last, which may let a deletion finish."""
         meta = new.get("metadata") or {}
         name = stored["metadata"]["name"]
         if any(meta.get(f) != current["metadata"].get(f)
@@ -973,9 +976,6 @@ class KubernetesBackend(ClusterTime):
             errors = metadata_errors(resource.kind, meta)   # ValidateObjectMetaUpdate
             if errors:
                 raise _invalid(resource, name, together(errors))
-        before = copy.deepcopy(stored)
-        generation = stored["metadata"].get("generation", 1)
-        annotations_before = dict(stored["metadata"].get("annotations") or {})
         spec_changed = "spec" in new and new["spec"] != current.get("spec") and \
             not self._same_spec(resource, stored, current, new["spec"])
         # the content of kinds without a spec (a ConfigMap's data, a Role's rules...)
@@ -983,31 +983,24 @@ class KubernetesBackend(ClusterTime):
         content_changed = any(new.get(field) != current.get(field) for field in content)
         if spec_changed and resource.kind == "Pod":
             self._update_pod(resource, stored, current["spec"], new["spec"])
-        elif spec_changed or content_changed:   # defaults read back are no change (stored_form)
+            spec_changed = False
+        if spec_changed or content_changed or any(
+                meta.get(f) != current["metadata"].get(f) for f in ("labels", "annotations")):
+            # what did not change is sent as stored: defaults read back are no change
+            sent = new if content_changed else stored
+            spec = new["spec"] if spec_changed else stored.get("spec")
             manifest = {"apiVersion": stored.get("apiVersion", resource.group_version),
                         "kind": resource.kind,
                         "metadata": {"name": name, "namespace": stored["metadata"]["namespace"],
                                      **{field: meta[field] for field in ("labels", "annotations")
                                         if meta.get(field)}},
-                        **{field: new[field] for field in content if field in new},
-                        **({"spec": new["spec"]} if "spec" in new else {})}
+                        **copy.deepcopy({field: value for field, value in sent.items()
+                                         if field not in _NOT_CONTENT}),
+                        **({} if spec is None else {"spec": copy.deepcopy(spec)})}
             with _refusals(resource, name):
                 self.cluster.update([self._validated(manifest, resource)])
-        if resource.kind == "Pod" and \
-                meta.get("annotations") != current["metadata"].get("annotations"):
-            self._validated({"apiVersion": "v1", "kind": "Pod", "metadata": {   # the kubelet's
-                "name": name, "namespace": stored["metadata"]["namespace"],   # annotations
-                "annotations": meta.get("annotations") or {}},
-                "spec": new.get("spec", current["spec"])}, resource)
-        for field in ("labels", "annotations"):
-            if meta.get(field) != current["metadata"].get(field):
-                set_metadata_map(stored["metadata"], field, meta.get(field) or {})
-                self.cluster.changed()
-        stamp_template_generation(stored, before)
         if meta.get("finalizers") != current["metadata"].get("finalizers"):
             self.cluster.set_finalizers(stored, list(meta.get("finalizers") or []))
-        if stored["metadata"].get("generation", 1) == generation:    # one count per update
-            count_generation(stored, stored.get("spec"), annotations_before)
 
     def _same_spec(self, resource: Resource, stored: dict[str, Any], current: dict[str, Any],
                    spec: Any) -> bool:

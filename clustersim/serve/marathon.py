@@ -25,8 +25,12 @@ Versions are the wall-clock times of the changes that made them (:mod:`.marathon
 each app keeps its versions (``GET /v2/apps/<id>/versions``, newest first, and
 ``/versions/<version>``: that definition), and ``PUT /v2/apps/<id>`` with ``{"version": v}``
 rolls the app back to version *v* in a new deployment, which gives it a new version
-(``AppsResource.updateOrCreate``'s rollback). ``Accept: text/plain`` on ``GET /v2/tasks`` is
-:mod:`.marathontasks`' endpoint list.
+(``AppsResource.updateOrCreate``'s rollback). An app's create (``POST /v2/apps``), replace
+(``PUT /v2/apps/<id>``, a rollback included) and patch (``PATCH /v2/apps/<id>``) post an
+``api_post_event`` on the event bus with the client's address, the request's path and the
+app's new definition (``AppsResource.maybePostEvent``); changes of several apps at once
+(``PUT``/``PATCH /v2/apps``), deletes, restarts, groups and pods post none.
+``Accept: text/plain`` on ``GET /v2/tasks`` is :mod:`.marathontasks`' endpoint list.
 
 Simplified (what Marathon does instead): no authentication; a group's version is the
 latest change's and ``GET /v2/groups/<id>/versions`` lists only it (Marathon keeps each).
@@ -106,6 +110,9 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
             cluster.register(self.marathon)
         self.clock = WallClock(lambda: self.now, epoch)
         self.times = MarathonTime(self.marathon, self.clock)
+        self.api_posts: dict[int, dict[str, Any]] = {}
+        """The payload of each ``api_post_event`` (:meth:`_post_api_event`) by its place in
+        the framework's event log."""
 
     def instructions(self, url: str) -> str:
         return (f"Marathon REST API (simulated) at {url}\n"
@@ -125,7 +132,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
         if path == "/v2/events":             # a stream: GET only (the servlet has no HEAD)
             if request.method != "GET":
                 raise HttpError(405, "HTTP 405 Method Not Allowed")
-            return event_stream(self.marathon, request, self.times)
+            return event_stream(self.marathon, request, self.times, self.api_posts)
         if request.method == "HEAD":     # Jersey answers HEAD as GET, without the body
             request.method = "GET"
         method = request.method
@@ -284,6 +291,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
                 created = {**self._app_json(spec_id, []), **dict.fromkeys(
                     ("tasksStaged", "tasksRunning", "tasksHealthy", "tasksUnhealthy"), 0),
                     "deployments": [{"id": change.headers[DEPLOYMENT_HEADER]}], "tasks": []}
+                self._post_api_event(request, spec_id)
                 response = self._with_body(change, created)
                 response.headers["Location"] = f"/v2/apps{spec_id}"
                 return response
@@ -302,18 +310,22 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
             if "version" in body:       # a rollback: the stored definition, as it was
                 merged = dict(self._stored_version(spec_id, body["version"],
                                                    named=False).manifest)
-                return self._change(lambda: framework.deploy(merged, force=force))
-            merged = self._updated_app({**body, "id": spec_id},
-                                       flag(request, "partialUpdate", default=True))
-            return self._change(lambda: framework.deploy(merged, force=force),
-                                created=not exists)
+            else:
+                merged = self._updated_app({**body, "id": spec_id},
+                                           flag(request, "partialUpdate", default=True))
+            change = self._change(lambda: framework.deploy(merged, force=force),
+                                  created=not exists)
+            self._post_api_event(request, spec_id)
+            return change
         if not exists:
             raise HttpError(404, f"App '{spec_id}' does not exist")
         if request.method == "PATCH" and not sub:
             body = definition(self._body(request), "an app")
             check_app(body, update=True)
             merged = self._updated_app({**body, "id": spec_id}, True)   # the body's id is ignored
-            return self._change(lambda: framework.deploy(merged, force=force))
+            change = self._change(lambda: framework.deploy(merged, force=force))
+            self._post_api_event(request, spec_id)
+            return change
         if request.method == "GET" and not sub:
             # AppsResource.show: the counts, tasks and deployments whatever is asked
             shown = {*embed, "counts", "tasks", "deployments"}
@@ -336,6 +348,18 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
             return Response.json(200, self._definition_json(
                 spec_id, self._stored_version(spec_id, item)))
         raise HttpError(405, "HTTP 405 Method Not Allowed")
+
+    def _post_api_event(self, request: Request, spec_id: str) -> None:
+        """``AppsResource.maybePostEvent`` once an app's create, replace or patch has made its
+        deployment: an ``api_post_event`` whose payload (``ApiPostEvent``: ``clientIp``,
+        ``uri``, ``appDefinition``) is kept in :attr:`api_posts` for the event stream; the
+        framework's event log gets a line saying who changed which app."""
+        uri = request.path                      # getRequestURI: the path, not the query
+        self.marathon.events.record(self.marathon.now, f"app/{spec_id}", "api_post_event",
+                                    f"{request.method} {uri} from {request.remote_addr}")
+        self.api_posts[len(self.marathon.events) - 1] = {
+            "clientIp": request.remote_addr, "uri": uri,
+            "appDefinition": self._app_json(spec_id, [])}
 
     def _stored_version(self, spec_id: str, version: Any, *, named: bool = True) -> AppVersion:
         """The stored version of an app that ``version`` (as the client sends it) names;

@@ -13,8 +13,11 @@ the client goes away (``examples/events.txt``).
 ``histograms``, ``meters``, ``timers``) with the metric names of Marathon ≥ 1.7
 (``docs/docs/metrics.md``: ``marathon.apps.active.gauge``, ...).
 
-Simplified: an event's data carries ``eventType``, ``timestamp``, the id of what it is about
-(``taskId``, ``instanceId``, ``appId``, ``id`` of a deployment, ...) and the simulator's
+An ``api_post_event`` (posted by an app's create, replace or patch, :mod:`.marathon`) carries
+Marathon's own payload: ``clientIp``, ``uri`` and the ``appDefinition``.
+
+Simplified: any other event's data carries ``eventType``, ``timestamp``, the id of what it is
+about (``taskId``, ``instanceId``, ``appId``, ``id`` of a deployment, ...) and the simulator's
 ``message``, not Marathon's full payload (a ``status_update_event`` has ``taskStatus``,
 ``appId``, ``host`` and ``ports`` but no ``slaveId`` or ``version``); only the gauges and
 counters below are served, none of the JVM, HTTP or Mesos ones; the stream ends when the
@@ -25,7 +28,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from clustersim.marathon import Marathon
@@ -37,20 +40,23 @@ __all__ = ["event_stream", "metrics"]
 POLL_SECONDS = 0.2
 """How often (wall clock) the stream looks for new events."""
 _ID_KEYS = {"task": "taskId", "instance": "instanceId", "app": "appId", "deployment": "id",
-            "api": "uri", "group": "groupId"}
+            "group": "groupId"}
 _STATUS = re.compile(r"taskStatus=(?P<state>\S+)(?: appId=(?P<app>\S+) host=(?P<host>\S+) "
                      r"ports=(?P<ports>\[[^\]]*\]))?(?: message=(?P<message>.*))?")
 
 
-def event_stream(marathon: Marathon, request: Request, times: MarathonTime) -> Response:
+def event_stream(marathon: Marathon, request: Request, times: MarathonTime,
+                 payloads: Mapping[int, dict[str, Any]]) -> Response:
     """``GET /v2/events``: the event stream from now on (events already recorded are not
-    replayed, as in Marathon), each event's ``timestamp`` on ``times``' wall clock."""
+    replayed, as in Marathon), each event's ``timestamp`` on ``times``' wall clock;
+    ``payloads``: the data of the events the served API posted itself, by their place in
+    the framework's event log."""
     if "text/event-stream" not in request.headers.get("accept", ""):
         raise HttpError(405, "HTTP method GET is not supported by this URL (the event stream "
                         "answers clients that send 'Accept: text/event-stream')")
     wanted = set(request.query.get("event_type", []))
     seen = len(marathon.events)
-    attached = {"remoteAddress": "127.0.0.1", "eventType": "event_stream_attached",
+    attached = {"remoteAddress": request.remote_addr, "eventType": "event_stream_attached",
                 "timestamp": times.instant(marathon.now)}
 
     def stream(server: SimServer) -> Iterator[bytes]:
@@ -61,16 +67,21 @@ def event_stream(marathon: Marathon, request: Request, times: MarathonTime) -> R
             with server.lock:
                 server.catch_up()
                 times.clock.begin()
-                new = [marathon.events[i] for i in range(seen, len(marathon.events))]
+                new = range(seen, len(marathon.events))
                 seen = len(marathon.events)
-                frames = b"".join(_frame(e.reason, _data(e, times)) for e in new
-                                  if not wanted or e.reason in wanted)
+                frames = b"".join(
+                    _frame(marathon.events[i].reason,
+                           _data(marathon.events[i], times, payloads.get(i)))
+                    for i in new if not wanted or marathon.events[i].reason in wanted)
             yield frames
 
     return Response(200, content_type="text/event-stream", stream=stream)
 
 
-def _data(event: Any, times: MarathonTime) -> dict[str, Any]:
+def _data(event: Any, times: MarathonTime, payload: dict[str, Any] | None) -> dict[str, Any]:
+    stamp = {"eventType": event.reason, "timestamp": times.instant(event.time)}
+    if payload is not None:
+        return {**payload, **stamp}
     kind, _, name = event.object.partition("/")
     data: dict[str, Any] = {_ID_KEYS.get(kind, "id"): name, "message": event.message}
     status = _STATUS.fullmatch(event.message) if event.reason == "status_update_event" else None
@@ -79,7 +90,7 @@ def _data(event: Any, times: MarathonTime) -> dict[str, Any]:
         if status["app"]:
             data.update({"appId": status["app"], "host": status["host"],
                          "ports": json.loads(status["ports"])})
-    return {**data, "eventType": event.reason, "timestamp": times.instant(event.time)}
+    return {**data, **stamp}
 
 
 def _frame(event_type: str, data: dict[str, Any]) -> bytes:

@@ -16,8 +16,8 @@ from clustersim.kubernetes.configupdates import (
     after_edit,
     consumers,
     pod_syncs,
-    update_refusal,
 )
+from clustersim.kubernetes.immutablefields import immutable_field_refusal
 
 FORBIDDEN = "Forbidden: field is immutable when `immutable` is set"
 
@@ -51,7 +51,7 @@ def config(data: dict | None = None, immutable: bool | None = None, binary: dict
      ["immutable", "data"]),
 ])
 def test_immutable_objects_refuse_changes_like_the_api_server(old, new, fields) -> None:
-    refusal = update_refusal(old, new)
+    refusal = immutable_field_refusal(old, new)
     if not fields:
         assert refusal is None
         return
@@ -62,9 +62,50 @@ def test_immutable_objects_refuse_changes_like_the_api_server(old, new, fields) 
 
 
 def test_secrets_follow_the_same_rule() -> None:
-    refusal = update_refusal(config({"p": "YQ=="}, True, kind="Secret"),
-                             config({"p": "Yg=="}, True, kind="Secret"))
+    refusal = immutable_field_refusal(config({"p": "YQ=="}, True, kind="Secret"),
+                                      config({"p": "Yg=="}, True, kind="Secret"))
     assert refusal == f'The Secret "app-config" is invalid: data: {FORBIDDEN}'
+
+
+def typed(secret: dict, kind: str | None) -> dict:
+    return {**secret, "type": kind} if kind else secret
+
+
+@pytest.mark.parametrize("old, new, refused", [
+    (None, "Opaque", None),
+    ("Opaque", None, None),
+    ("kubernetes.io/tls", "kubernetes.io/tls", None),
+    ("Opaque", "kubernetes.io/tls", "kubernetes.io/tls"),
+    ("kubernetes.io/tls", None, "Opaque"),
+])
+def test_a_secrets_type_is_fixed_at_creation(old, new, refused) -> None:
+    """``ValidateSecretUpdate``'s ``ValidateImmutableField`` on ``type``, both sides
+    defaulted to ``Opaque`` (``SetDefaults_Secret``): a new type was stored."""
+    secret = config({"p": "YQ=="}, kind="Secret")
+    refusal = immutable_field_refusal(typed(secret, old), typed(secret, new))
+    assert refusal == (None if refused is None else
+                       f'The Secret "app-config" is invalid: type: Invalid value: '
+                       f'"{refused}": field is immutable')
+
+
+def test_a_secrets_type_is_listed_before_its_immutable_data() -> None:
+    """The errors of one Secret in ``ValidateSecretUpdate``'s order: type, immutable, data;
+    a Secret has no binaryData to check."""
+    old = config({"p": "YQ=="}, True, {"b": "Yg=="}, kind="Secret")
+    new = typed(config({"p": "Yg=="}, False, kind="Secret"), "kubernetes.io/basic-auth")
+    assert immutable_field_refusal(old, new) == (
+        'The Secret "app-config" is invalid: [type: Invalid value: '
+        f'"kubernetes.io/basic-auth": field is immutable, immutable: {FORBIDDEN}, '
+        f'data: {FORBIDDEN}]')
+
+
+def test_the_python_api_refuses_a_new_secret_type() -> None:
+    c = cluster()
+    secret = config({"tls.crt": "YQ==", "tls.key": "Yg=="}, kind="Secret")
+    c.apply(typed(secret, "kubernetes.io/tls"))
+    with pytest.raises(AdmissionError, match='type: Invalid value: "Opaque": field is immutable'):
+        c.apply(typed(secret, "Opaque"))
+    assert c.get("Secret", "default", "app-config")["type"] == "kubernetes.io/tls"
 
 
 def cluster() -> KubernetesCluster:

@@ -570,3 +570,35 @@ def test_a_mutable_configmaps_data_is_stored_through_the_served_api(fresh):
     fresh("patch", "configmap/app-config", "--type=json", "-p",
           '[{"op":"remove","path":"/binaryData"}]')
     assert "binaryData" not in stored
+
+
+TLS_SECRET = """\
+apiVersion: v1
+kind: Secret
+metadata: {name: site-tls}
+type: kubernetes.io/tls
+data: {tls.crt: YQ==, tls.key: Yg==}
+"""
+
+
+@pytest.mark.parametrize("how", ["apply", "replace", "patch"])
+def test_a_secrets_type_cannot_change_through_the_served_api(fresh, tmp_path, how):
+    """``ValidateSecretUpdate``: a Secret's new type was stored; the API server refuses it.
+    A replace from a file that names no type sends ``Opaque`` (``SetDefaults_Secret``)."""
+    fresh("apply", "-f", "-", stdin=TLS_SECRET)
+    untyped = TLS_SECRET.replace("type: kubernetes.io/tls\n", "")
+    (tmp_path / "untyped.yaml").write_text(untyped)
+    refused = {
+        "apply": lambda: fresh("apply", "-f", "-", check=False,
+                               stdin=TLS_SECRET.replace("kubernetes.io/tls", "Opaque")),
+        "replace": lambda: fresh("replace", "-f", str(tmp_path / "untyped.yaml"), check=False),
+        "patch": lambda: fresh("patch", "secret/site-tls", "--type=merge", "-p",
+                               '{"type":"Opaque"}', check=False)}[how]()
+    assert refused.returncode != 0
+    assert ('The Secret "site-tls" is invalid: type: Invalid value: "Opaque": field is '
+            'immutable') in refused.stderr
+    stored = json.loads(fresh("get", "secret/site-tls", "-o", "json").stdout)
+    assert stored["type"] == "kubernetes.io/tls"
+    fresh("apply", "-f", "-", stdin=TLS_SECRET.replace("tls.crt: YQ==", "tls.crt: Yw=="))
+    assert json.loads(fresh("get", "secret/site-tls", "-o", "json").stdout)["data"][
+        "tls.crt"] == "Yw=="

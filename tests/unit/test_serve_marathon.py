@@ -3,6 +3,7 @@ compared with the simulated framework's own state."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from datetime import UTC, datetime
@@ -665,6 +666,61 @@ def test_the_event_stream_and_metrics(server, client):
     gauges = requests.get(f"{url}/metrics", timeout=10).json()["gauges"]
     assert gauges["marathon.apps.active.gauge"] == {"value": 1}
     assert gauges["marathon.instances.running.gauge"] == {"value": 1}
+
+
+def test_app_requests_post_an_api_post_event_and_groups_do_not(server):
+    """``AppsResource.maybePostEvent``: an app's create, replace and patch post
+    ``api_post_event`` with the client's address, the request's path and the app's new
+    definition; a group's change, a change of several apps, a restart and a delete post none.
+    The framework had recorded one for every change, always with ``uri: "/v2/groups"``."""
+    url = server.url
+    with requests.get(f"{url}/v2/events",
+                      params={"event_type": ["event_stream_attached", "api_post_event"]},
+                      headers={"Accept": "text/event-stream"}, stream=True,
+                      timeout=10) as events:
+        lines = (line for line in events.iter_lines(decode_unicode=True)
+                 if line.startswith("data: "))
+        assert json.loads(next(lines)[len("data: "):])["remoteAddress"] == "127.0.0.1"
+        app = {"cmd": "serve", "cpus": 0.1, "mem": 32}
+        requests.post(f"{url}/v2/groups", json={"id": "/shop", "apps": [
+            {"id": "cart", **app}]}, timeout=10)
+        requests.post(f"{url}/v2/apps", params={"force": "true"},
+                      json={"id": "/web", **app}, timeout=10)
+        requests.put(f"{url}/v2/apps", json=[{"id": "/web", "instances": 2}],
+                     params={"force": "true"}, timeout=10)
+        requests.put(f"{url}/v2/apps//web", json={"instances": 3}, params={"force": "true"},
+                     timeout=10)
+        requests.post(f"{url}/v2/apps/web/restart", params={"force": "true"}, timeout=10)
+        requests.patch(f"{url}/v2/apps/web", json={"instances": 4}, params={"force": "true"},
+                       timeout=10)
+        requests.delete(f"{url}/v2/apps/shop/cart", timeout=10)
+        requests.put(f"{url}/v2/apps/shop/cart", json={"id": "/shop/cart", **app},
+                     timeout=10)
+        posted = [json.loads(line[len("data: "):]) for line in itertools.islice(lines, 4)]
+    assert [(e["eventType"], e["clientIp"], e["uri"]) for e in posted] == [
+        ("api_post_event", "127.0.0.1", "/v2/apps"),
+        ("api_post_event", "127.0.0.1", "/v2/apps//web"),
+        ("api_post_event", "127.0.0.1", "/v2/apps/web"),
+        ("api_post_event", "127.0.0.1", "/v2/apps/shop/cart")]
+    assert [e["appDefinition"]["instances"] for e in posted] == [1, 3, 4, 1]
+    assert posted[2]["appDefinition"] == requests.get(
+        f"{url}/v2/apps/web/versions/{posted[2]['appDefinition']['version']}",
+        timeout=10).json()
+    assert {"id", "cmd", "version", "versionInfo"} <= set(posted[0]["appDefinition"])
+    framework = _framework(server)
+    assert [e.object for e in framework.events.where(reason="api_post_event")] == [
+        "app//web", "app//web", "app//web", "app//shop/cart"]
+
+
+def test_the_python_api_posts_no_api_event(server):
+    """A deploy, scale or remove through the Python API is no request of Marathon's REST
+    API: the event bus carries no ``api_post_event`` for it."""
+    framework = _framework(server)
+    framework.deploy({"id": "/web", "cmd": "serve", "cpus": 0.1, "mem": 32})
+    framework.scale("/web", 2, force=True)
+    framework.remove("/web", force=True)
+    assert framework.events.where(reason="api_post_event") == []
+    assert len(framework.events.where(reason="group_change_success")) == 3
 
 
 def test_put_a_group_replaces_what_it_gives_and_keeps_what_it_leaves_out(server):
