@@ -326,7 +326,19 @@ def _text_of(content: str | bytes, source: str) -> str:
             line=content.count("\n", 0, content.index("\x00")) + 1,
             expected="a YAML or JSON text file",
         )
+    surrogate = _SURROGATE.search(content)
+    if surrogate:  # only a Python str holds one (no UTF-8 encodes it); libyaml cannot read it
+        raise ManifestError(
+            f"the text contains the lone surrogate U+{ord(surrogate[0]):04X}, which is no "
+            "character",
+            source=source,
+            line=content.count("\n", 0, surrogate.start()) + 1,
+            expected="text that can be saved as UTF-8",
+        )
     return content
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class _JsonLines(Mapping):
