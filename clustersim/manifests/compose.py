@@ -56,6 +56,7 @@ Variables (``${VAR:-default}``) are substituted first, from the ``environment`` 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import PurePath
@@ -246,12 +247,18 @@ def _unknown_keys(data: dict[str, Any]) -> list[str]:
 
 
 def stack_name(data: dict[str, Any], source: str) -> str:
-    """The stack's name: the file's top-level ``name``, else the file stem, else ``stack``."""
+    """The stack's name: the file's top-level ``name``, else the file stem, else ``stack``.
+    A stem that cannot name a stack's services (``example: shop (swarm)``, a menu's label) is
+    made one as compose-go's ``NormalizeProjectName`` makes a folder's name a project's: lower
+    case, only letters, digits, ``-`` and ``_``, no ``-`` or ``_`` at its ends."""
     if isinstance(data.get("name"), str) and data["name"]:
         return data["name"]
     if source.startswith("<"):
         return "stack"
-    return PurePath(source).stem
+    stem = PurePath(source).stem
+    if service_name(stem) is None:
+        return stem
+    return re.sub(r"[^a-z0-9_-]", "", stem.lower()).strip("_-") or "stack"
 
 
 _INTERPOLATED = ("services", "networks", "volumes", "secrets", "configs")
