@@ -52,9 +52,13 @@ def place(source: Any, *, name: str | None = None, until: float = 120.0, seed: i
 def _place(source: Any, *, name: str | None, until: float, seed: int) -> Placement:
     specs = load_manifests(source, name=name)
     systems = sorted({s.system for s in specs})
+    if not systems:
+        raise ValueError(f"{name or 'the source'} holds no manifest: give a Kubernetes object "
+                         "(apiVersion, kind, metadata), a Compose file (services) or a Marathon "
+                         "app (id), or pick an example")
     if len(systems) != 1:
-        found = ", ".join(systems) or "nothing"
-        raise ValueError(f"one dialect at a time, please: this source holds {found}")
+        raise ValueError(f"one dialect at a time, please: {name or 'this source'} holds "
+                         f"{', '.join(systems)}; place each in a source of its own")
     system = systems[0]
     notes = [f"{s.kind} {s.name}: kept but not simulated" for s in specs if not s.simulated]
     cluster = open_system(system, seed=seed)

@@ -23,10 +23,10 @@ from functools import lru_cache
 from importlib import resources
 from typing import Annotated
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from clustersim.features import FeatureMatrix, SourceUrl, load_features
+from clustersim.manifests.safe_yaml import load_data
 
 __all__ = [
     "HISTORY",
@@ -87,7 +87,7 @@ def parse_facts(data: object, where: str = DATA_FILE) -> dict[str, Fact]:
 def load_facts() -> dict[str, Fact]:
     """The course's facts, from the packaged ``clustersim/data/facts.yaml``."""
     text = resources.files("clustersim.data").joinpath(DATA_FILE).read_text(encoding="utf-8")
-    return parse_facts(yaml.safe_load(text))
+    return parse_facts(load_data(text, DATA_FILE))
 
 
 def _month(day: date) -> str:

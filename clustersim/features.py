@@ -25,8 +25,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from clustersim.manifests.errors import ManifestError
+from clustersim.manifests.safe_yaml import load_data
 
 __all__ = [
     "LEVEL_LABELS",
@@ -364,12 +366,9 @@ def parse_features(data: str | bytes | dict[str, Any], source: str = "<string>")
     """Validate feature data given as YAML text or as a dict; raise :class:`FeatureDataError`."""
     if not isinstance(data, dict):
         try:
-            data = yaml.safe_load(data)
-        except yaml.YAMLError as err:
-            mark = getattr(err, "problem_mark", None)
-            line = f", line {mark.line + 1}" if mark else ""
-            problem = getattr(err, "problem", None) or str(err)
-            raise FeatureDataError(f"{source}{line}: not valid YAML: {problem}") from None
+            data = load_data(data, source)
+        except ManifestError as err:
+            raise FeatureDataError(f"not valid YAML: {err}") from None
     if not isinstance(data, dict):
         raise FeatureDataError(
             f"{source}: expected a mapping with systems, categories, criteria and presets, "

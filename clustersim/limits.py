@@ -28,6 +28,7 @@ __all__ = [
     "MAX_RUN_SECONDS",
     "LimitError",
     "check_count",
+    "check_exit",
     "check_nodes",
     "check_rate",
     "check_replicas",
@@ -119,6 +120,19 @@ def check_replicas(value: Any, what: str) -> None:
     """Refuse a replica or instance count above :data:`MAX_REPLICAS`."""
     check_count(value, MAX_REPLICAS, what, "the 150,000 pods Kubernetes documents for its "
                 "largest tested cluster; clustersim.limits.MAX_REPLICAS")
+
+
+def check_exit(after: Any, exit_code: Any) -> tuple[float, int]:
+    """The arguments of ``fail_image`` (a container that exits ``after`` seconds with
+    ``exit_code``): a finite number of seconds ≥ 0 and a process's exit status, 0 to 255."""
+    if isinstance(after, bool) or not isinstance(after, int | float) or \
+            not math.isfinite(after) or after < 0:
+        raise ValueError(f"after must be a finite number of seconds ≥ 0, got {after!r}")
+    if isinstance(exit_code, bool) or not isinstance(exit_code, int) or \
+            not 0 <= exit_code <= 255:
+        raise ValueError(f"exit_code must be a whole number from 0 to 255 (a process's exit "
+                         f"status), got {exit_code!r}")
+    return float(after), exit_code
 
 
 def check_rate(rate: Any) -> float:

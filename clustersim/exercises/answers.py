@@ -292,6 +292,12 @@ CONTROL_OPERATORS = frozenset({"&&", "||", ";", "|", "&", ";;", "|&", NEWLINE})
 """The words that end a command and start another (POSIX XCU 2.10.1's control operators,
 bash's ``|&``, and a newline)."""
 
+MAX_COMMAND_LENGTH = 10_000
+"""The longest answer :func:`shell_words` reads, in characters: far beyond any command the
+exercises ask for, and a bound on the time a check spends on a pasted megabyte (:mod:`shlex`
+builds each word a character at a time, in time that grows with the square of its length, and
+the real CLI could not be started with a line past the system's ``ARG_MAX``)."""
+
 _LINE_GOES_ON = frozenset({"&&", "||", "|", ";", "&"})
 """Operators after which a newline adds nothing: the list goes on to the next line (XCU 2.10.2,
 ``linebreak`` after ``&&``, ``||`` and ``|``) or the command has already ended."""
@@ -308,7 +314,12 @@ def shell_words(line: str, *, unreadable: str, hint: str) -> list[str]:
     on), which :func:`is_operator` tells from words. Simplified: a quoted operator (``';'``)
     is read as the operator. The line is not run: no expansion, and ``sudo`` or a variable
     assignment is a word like any other. An unclosed quote or a trailing backslash is
-    :class:`Wrong`, ``unreadable: <shlex's reason>.`` with the caller's ``hint``."""
+    :class:`Wrong`, ``unreadable: <shlex's reason>.`` with the caller's ``hint``; so is a line
+    longer than :data:`MAX_COMMAND_LENGTH`, before it is read."""
+    if len(line) > MAX_COMMAND_LENGTH:
+        raise Wrong(f"The answer is {len(line):,} characters long; a check reads a command "
+                    f"line of at most {MAX_COMMAND_LENGTH:,}.",
+                    "Give the one command the exercise asks for.")
     words: list[str] = []
     for text in _command_lines(line):
         lexer = shlex.shlex(text, posix=True, punctuation_chars=True)

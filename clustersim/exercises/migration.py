@@ -22,6 +22,8 @@ from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.controllers.rollout import value_from_int_or_percent
 from clustersim.kubernetes.nodeinfo import HOSTNAME_LABEL
 from clustersim.kubernetes.objects import selector_matches
+from clustersim.manifests.errors import ManifestError
+from clustersim.manifests.safe_yaml import load_documents
 from clustersim.marathon import Marathon
 from clustersim.mesos import MesosCluster
 from clustersim.node import Node
@@ -260,17 +262,19 @@ def _non_string_key(node: object, where: str) -> tuple[str, object] | None:
 # --- from toy to real -------------------------------------------------------------------------
 
 def _one(manifest: object, what: str) -> dict[str, Any]:
-    import yaml
-
+    """The one mapping of ``manifest``, YAML text read by the bounded loader (an alias bomb is
+    refused in bounded time) with its keys as typed (:func:`_non_string_key` names a ``3:``)."""
     if isinstance(manifest, Mapping):
         return dict(manifest)
     if not isinstance(manifest, str):
         raise Wrong(f"The answer must be the {what} as YAML text.",
                     "Keep the triple quotes of the starter cell.")
     try:
-        documents = [d for d in yaml.safe_load_all(manifest) if d is not None]
-    except yaml.YAMLError as err:
-        raise Wrong(f"It is not valid YAML: {err}", "Check the indentation.") from None
+        documents = [d.data for d in load_documents(manifest, f"your {what}", string_keys=False)
+                     if d.data is not None]
+    except ManifestError as err:
+        raise Wrong(f"It does not load: {err}", "Fix what the message names, at the line "
+                    "it gives.") from None
     if len(documents) != 1 or not isinstance(documents[0], Mapping):
         raise Wrong(f"Expected one {what}, found {len(documents)} document(s).",
                     "Keep the starter's single document.")

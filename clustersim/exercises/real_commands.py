@@ -60,7 +60,19 @@ def _kubectl(command: object) -> list[str]:
     if any(is_operator(word) for word in words):
         raise Wrong("The command uses a shell pipe, redirection or a second command.",
                     "kubectl can do this alone, in one command; no pipes are needed.")
+    watch = next((word for word in words if _watches(word)), None)
+    if watch:
+        raise Wrong(f"With {watch} kubectl keeps watching for changes and never ends, and the "
+                    "check needs the command to finish.",
+                    f"Leave out {watch.split('=')[0]}: the command then prints once and ends.")
     return words
+
+
+def _watches(word: str) -> bool:
+    """Whether ``word`` turns on kubectl's ``-w``/``--watch`` or ``--watch-only`` (pflag's
+    booleans: alone, or ``=true``; ``=false`` leaves the flag off)."""
+    name, _, value = word.partition("=")
+    return name in ("-w", "--watch", "--watch-only") and value.lower() not in ("false", "0", "f")
 
 
 _ONE_LINE = ("Give one kubectl command; to break a long one over lines, end every line but "

@@ -50,6 +50,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from clustersim.imageref import image_problem
 from clustersim.kubernetes.apiserver import AdmissionError
 from clustersim.kubernetes.controllermanager import ControllerManager
 from clustersim.kubernetes.controllers import CONTROLLERS
@@ -82,7 +83,7 @@ from clustersim.kubernetes.schedulinggates import (
     remove_gate,
 )
 from clustersim.kubernetes.services import RequestStream, Services
-from clustersim.limits import check_replicas
+from clustersim.limits import check_exit, check_replicas
 from clustersim.node import Node
 from clustersim.sim import Clock, EventLog, NodeState, Snapshot, TaskState
 
@@ -260,6 +261,10 @@ class KubernetesCluster(ControllerManager):
     # ---- kubectl-style operations ---------------------------------------------------------
 
     def _workload(self, kind: str, name: str, namespace: str) -> dict[str, Any]:
+        for what, value, example in (("kind", kind, "Deployment"), ("name", name, "web"),
+                                     ("namespace", namespace, "default")):
+            if not isinstance(value, str):
+                raise TypeError(f"{what} must be a string, such as {example!r}, got {value!r}")
         kind = _PLURALS.get(kind.lower(), kind)
         obj = self.get(kind, namespace, name)
         if obj is None:
@@ -292,8 +297,18 @@ class KubernetesCluster(ControllerManager):
     def set_image(self, kind: str, name: str, image: str, container: str | None = None,
                   namespace: str = "default") -> None:
         """``kubectl set image``: change a container image in a workload's pod template (the
-        first container unless ``container`` names one); a Deployment rolls out."""
+        first container unless ``container`` names one); a Deployment rolls out. The image
+        is required and without surrounding spaces, as the API server's ``validateContainers``
+        requires. Simplified: a reference that does not parse (:func:`image_problem`) is
+        refused here; the API server stores it and the kubelet reports InvalidImageName."""
         obj = self._workload(kind, name, namespace)
+        if not isinstance(image, str):
+            raise TypeError(f"image must be a string, such as \"nginx:1.27\", got {image!r}")
+        problem = ("Required value" if not image else
+                   "must not have leading or trailing whitespace" if image != image.strip()
+                   else image_problem(image))
+        if problem:
+            raise ValueError(f"image {image[:80]!r}: {problem}")
         containers = ((obj.get("spec") or {}).get("template") or {}).get("spec", {}).get(
             "containers") or []
         target = [c for c in containers if container is None or c.get("name") == container]
@@ -309,9 +324,7 @@ class KubernetesCluster(ControllerManager):
         """From now on, containers of ``image`` exit with ``exit_code`` ``after`` seconds after
         they start: a broken release. Deployment pods go into CrashLoopBackOff, Job pods fail
         (exit code 0 makes them finish)."""
-        if after < 0:
-            raise ValueError(f"after must be ≥ 0 s, got {after}")
-        self.kubelet.image_exits[image] = (float(after), int(exit_code))
+        self.kubelet.image_exits[image] = check_exit(after, exit_code)
 
     def fail_pull(self, image: str, error: str | None = None) -> None:
         """From now on the registry refuses ``image`` (a wrong tag, missing credentials): its

@@ -56,6 +56,7 @@ Variables (``${VAR:-default}``) are substituted first, from the ``environment`` 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import PurePath
@@ -246,12 +247,23 @@ def _unknown_keys(data: dict[str, Any]) -> list[str]:
 
 
 def stack_name(data: dict[str, Any], source: str) -> str:
-    """The stack's name: the file's top-level ``name``, else the file stem, else ``stack``."""
+    """The stack's name: the file's top-level ``name``, else the file stem, else ``stack``.
+    ``docker stack deploy`` takes the name from its command line; a name made from the stem
+    must let swarmkit create every ``<stack>_<service>``: a stem that is no DNS name component
+    (``example: shop (swarm)``, a menu's label; ``docker-compose.prod``) is made one as
+    compose-go's ``NormalizeProjectName`` makes a folder's name a project's (lower case, only
+    letters, digits, ``-`` and ``_``), and a long one is cut so that every service's name
+    stays within swarmkit's 63 characters."""
     if isinstance(data.get("name"), str) and data["name"]:
         return data["name"]
     if source.startswith("<"):
         return "stack"
-    return PurePath(source).stem
+    stem = PurePath(source).stem
+    if service_name(stem) is not None:
+        stem = re.sub(r"[^a-z0-9_-]", "", stem.lower())
+    services = data.get("services")
+    longest = max(map(len, map(str, services)), default=0) if isinstance(services, dict) else 0
+    return stem[:max(1, 62 - longest)].strip("_-") or "stack"
 
 
 _INTERPOLATED = ("services", "networks", "volumes", "secrets", "configs")

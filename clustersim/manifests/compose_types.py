@@ -314,7 +314,10 @@ def image_reference(text: str) -> str:
     return text
 
 
-_SERVICE_NAME = re.compile(r"[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*")
+_SERVICE_NAME = re.compile(r"[a-zA-Z0-9](?:[-_a-zA-Z0-9]*[a-zA-Z0-9])?")
+"""swarmkit's ``^[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*$``, the same names written without its
+nested repetition, on which Python's matcher backtracks for a time that doubles with each
+letter of a name it refuses (``aaaa...a.v2``: minutes for 40 letters)."""
 
 
 def service_name(name: str) -> str | None:

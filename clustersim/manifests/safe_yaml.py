@@ -57,6 +57,7 @@ __all__ = [
     "Document",
     "check_data",
     "copy_data",
+    "load_data",
     "load_documents",
 ]
 
@@ -184,8 +185,9 @@ _constructor = SafeConstructor()
 class _Builder:
     """Turns composed nodes into plain data, counting nodes (aliases expanded) and lines."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, string_keys: bool = True) -> None:
         self.source = source
+        self.string_keys = string_keys  # False: a key ``3`` or ``~`` stays the int or None
         self.count = 0  # values built so far in the whole stream (the alias budget)
         self.depth = 0  # nesting of the value being built, aliases and merges included
         self.lines: dict[Path, int] = {}
@@ -257,7 +259,7 @@ class _Builder:
                     key_node, path, "a mapping key is itself a list or mapping", "a plain key"
                 )
             key = self.scalar(key_node, path)
-            key = key if isinstance(key, str) else key_node.value
+            key = key if isinstance(key, str) or not self.string_keys else key_node.value
             if key in result:
                 first = self.lines.get((*path, key))
                 self.fail(
@@ -324,7 +326,19 @@ def _text_of(content: str | bytes, source: str) -> str:
             line=content.count("\n", 0, content.index("\x00")) + 1,
             expected="a YAML or JSON text file",
         )
+    surrogate = _SURROGATE.search(content)
+    if surrogate:  # only a Python str holds one (no UTF-8 encodes it); libyaml cannot read it
+        raise ManifestError(
+            f"the text contains the lone surrogate U+{ord(surrogate[0]):04X}, which is no "
+            "character",
+            source=source,
+            line=content.count("\n", 0, surrogate.start()) + 1,
+            expected="text that can be saved as UTF-8",
+        )
     return content
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class _JsonLines(Mapping):
@@ -358,12 +372,16 @@ class _JsonLines(Mapping):
         return len(self._lines())
 
 
-def load_documents(content: str | bytes, source: str) -> list[Document]:
+def load_documents(content: str | bytes, source: str, *,
+                   string_keys: bool = True) -> list[Document]:
     """Parse every YAML document (or the one JSON value) in ``content``; skip empty documents.
 
     Text that starts like JSON is read as JSON first, as Marathon and kubectl read it: a
     repeated key keeps its last value there (Go's ``encoding/json``, Jackson), while YAML
-    refuses it. Text that is not JSON is read as YAML.
+    refuses it. Text that is not JSON is read as YAML. A YAML key that is no string (``3:``,
+    ``~:``) becomes its text, as sigs.k8s.io/yaml turns it into a JSON key; with
+    ``string_keys=False`` it keeps its type, for a reader that refuses it as docker/cli's
+    Compose loader does (``Non-string key``).
     """
     text = _text_of(content, source)
     if text.lstrip()[:1] in ("{", "["):
@@ -372,13 +390,28 @@ def load_documents(content: str | bytes, source: str) -> list[Document]:
         except _NotJsonError:
             if source.endswith(".json"):
                 raise
-    return _load_yaml(text, source)
+    return _load_yaml(text, source, string_keys)
 
 
-def _load_yaml(text: str, source: str) -> list[Document]:
+def load_data(content: str | bytes, source: str) -> Any:
+    """The data of the one document in ``content`` (None if it holds none), read as
+    :func:`load_documents` reads it; several documents are refused, as ``yaml.safe_load``
+    refuses them."""
+    documents = load_documents(content, source)
+    if len(documents) > 1:
+        raise ManifestError(
+            f"the text holds {len(documents)} YAML documents",
+            source=source,
+            line=documents[1].line,
+            expected="one document, without a --- line between two",
+        )
+    return documents[0].data if documents else None
+
+
+def _load_yaml(text: str, source: str, string_keys: bool = True) -> list[Document]:
     loader = _Loader(text)
     documents = []
-    builder = _Builder(source)  # one alias budget for the whole stream
+    builder = _Builder(source, string_keys)  # one alias budget for the whole stream
     try:
         while loader.check_node():
             node = loader.get_node()

@@ -26,11 +26,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from clustersim.clusters import open_system
 from clustersim.examples import example_text, tier_of
 from clustersim.manifests import ManifestSet, load_manifests
+from clustersim.manifests.safe_yaml import load_data, load_documents
 from clustersim.memo import memoized
 from clustersim.sim import Event, Snapshot
 
@@ -78,10 +77,10 @@ def _parsed(system: str) -> Any:
     longer than a Swarm run); :func:`shop_source` hands out copies."""
     text = example_text(system)
     if system == "kubernetes":
-        return [d for d in yaml.safe_load_all(text) if d]
+        return [d.data for d in load_documents(text, system) if d.data]
     if system == "marathon":
         return json.loads(text)
-    return yaml.safe_load(text)
+    return load_data(text, system)
 
 
 def shop_source(system: str, api_replicas: int = 3) -> Any:

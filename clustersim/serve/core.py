@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import sys
 import threading
 import time
@@ -30,7 +31,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
-__all__ = ["Backend", "ClusterTime", "HttpError", "Request", "Response", "SimServer", "WallClock"]
+from clustersim.manifests.safe_yaml import MAX_DEPTH
+
+__all__ = ["Backend", "ClusterTime", "HttpError", "Request", "Response", "SimServer", "WallClock",
+           "decode_json"]
 
 MAX_BODY = 3 * 1024 * 1024
 """Largest request body accepted, in bytes (kube-apiserver's default)."""
@@ -93,6 +97,29 @@ class HttpError(Exception):
         self.message = message
         self.reason = reason
         self.details = details
+
+
+def decode_json(text: str, too_deep: HttpError, **options: Any) -> Any:
+    """``json.loads(text, **options)``, or ``too_deep`` (the server's own words) raised for a
+    value nested deeper than :data:`~clustersim.manifests.safe_yaml.MAX_DEPTH` levels: the one
+    bound on every JSON body the servers decode, as on every manifest the loader reads (the
+    simulators' code recurses through a body, and a few hundred levels would exceed Python's
+    recursion limit). Simplified: Go's ``encoding/json`` and Jackson allow far deeper nesting
+    (10,000 and 1,000 levels), which no real object comes near. A :class:`json.JSONDecodeError`
+    is the caller's to word."""
+    try:
+        value = json.loads(text, **options)
+    except RecursionError:
+        raise too_deep from None
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(
+            item, list) else ()
+        if children and depth >= MAX_DEPTH:
+            raise too_deep
+        stack.extend((child, depth + 1) for child in children)
+    return value
 
 
 class Backend(Protocol):
@@ -184,8 +211,10 @@ class SimServer:
 
     def __init__(self, backend: Backend, *, port: int = 0, speed: float = 1.0,
                  max_body: int = MAX_BODY) -> None:
-        if speed < 0:
-            raise ValueError(f"speed must be ≥ 0 (simulated seconds per second), got {speed}")
+        if isinstance(speed, bool) or not isinstance(speed, int | float) or \
+                not math.isfinite(speed) or speed < 0:   # nan and 1e400 (inf) pass a "< 0"
+            raise ValueError(f"speed must be a finite number ≥ 0 (simulated seconds per "
+                             f"second), got {speed!r}")
         if not 0 <= port <= 65535:
             raise ValueError(f"port must be 0-65535, got {port}")
         self.backend = backend
@@ -320,6 +349,16 @@ def _handler_for(server: SimServer) -> type[BaseHTTPRequestHandler]:
 
         def log_message(self, format: str, *args: Any) -> None:  # quiet, as a test fixture
             return
+
+        def handle(self) -> None:
+            """The connection's requests; a client that hangs up mid-request is one line on
+            the terminal (socketserver would print the error's traceback)."""
+            try:
+                super().handle()
+            except (BrokenPipeError, ConnectionResetError):
+                request = f"{getattr(self, 'command', '')} {getattr(self, 'path', '')[:200]}"
+                self.sim.report(f"the client of {request.strip() or 'a request'} hung up "
+                                "before its answer was written")
 
         def _serve(self) -> None:
             parts = urlsplit(self.path)

@@ -15,7 +15,7 @@ import re
 from collections.abc import Container
 from typing import Any
 
-from clustersim.serve.core import HttpError, Request
+from clustersim.serve.core import HttpError, Request, decode_json
 
 __all__ = ["NOT_SIMULATED", "check_stored_spec", "enum_filter", "flag", "label_matches",
            "missing_object", "parse_filters", "prefixed", "service_name"]
@@ -24,13 +24,15 @@ __all__ = ["NOT_SIMULATED", "check_stored_spec", "enum_filter", "flag", "label_m
 def parse_filters(text: str | None, accepted: tuple[str, ...]) -> dict[str, list[str]]:
     """The ``filters`` query parameter; a key outside ``accepted`` is refused as the
     daemon's ``filters.Args.Validate`` refuses it (400 ``invalid filter 'key'``; the
-    accepted keys of each list are moby's, ``daemon/cluster/filters.go``)."""
+    accepted keys of each list are moby's, ``daemon/cluster/filters.go``). Text Go's decoder
+    cannot read, nested past its depth included, is ``invalid filter`` too (``FromJSON``)."""
     if not text:
         return {}
+    invalid = HttpError(400, f"invalid filter '{text}'")
     try:
-        raw = json.loads(text)
+        raw = decode_json(text, invalid)
     except json.JSONDecodeError:
-        raise HttpError(400, f"invalid filter '{text}'") from None
+        raise invalid from None
     if not isinstance(raw, dict) or not all(isinstance(v, list | dict) for v in raw.values()):
         raise HttpError(400, f"invalid filter '{text}'")
     unknown = sorted(set(raw) - set(accepted))

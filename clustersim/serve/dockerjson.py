@@ -18,8 +18,9 @@ type []string``, :func:`decode`, against the Engine's types in
 :mod:`~clustersim.serve.dockertypes`) and the base64 decoder's ``illegal base64 data at input
 byte N`` for a ``[]byte`` field (``src/encoding/base64/base64.go``, ``decodeQuantum``).
 
-Simplified (what Go does instead): a body nested deeper than Python's recursion limit (about
-1000 levels; Go's decoder allows 10000) is refused with Go's ``exceeded max depth``; bytes that
+Simplified (what Go does instead): a body nested deeper than the servers' one bound
+(:func:`~clustersim.serve.core.decode_json`; Go's decoder allows 10000 levels) is refused with
+Go's ``exceeded max depth``; bytes that
 are no UTF-8 become U+FFFD everywhere (Go does so inside strings and names the byte elsewhere);
 of a key sent twice in one object only the last value is checked (Go checks both, in order);
 ``-0`` in an unsigned field is taken as 0 (Go refuses the sign).
@@ -28,12 +29,11 @@ of a key sent twice in one object only the last value is checked (Go checks both
 from __future__ import annotations
 
 import base64
-import json
 import math
 from typing import Any
 
 from clustersim.goformat import go_quote, json_kind
-from clustersim.serve.core import HttpError, Request
+from clustersim.serve.core import HttpError, Request, decode_json
 from clustersim.serve.dockertypes import NAMED, STRUCTS
 
 __all__ = ["decode", "decode_network_create", "decode_stored_spec", "read_json"]
@@ -58,10 +58,8 @@ def read_json(request: Request, go_type: str = "") -> Any:
     if start == len(text):
         raise HttpError(400, "invalid JSON: got EOF while reading request body")
     end = _value_end(text, start)
-    try:
-        value = json.loads(text[start:end], parse_float=_Float)
-    except RecursionError:
-        raise HttpError(400, "invalid JSON: exceeded max depth") from None
+    value = decode_json(text[start:end], HttpError(400, "invalid JSON: exceeded max depth"),
+                        parse_float=_Float)
     if go_type:
         decode(value, go_type)
     rest = text[end:].lstrip(_SPACE)

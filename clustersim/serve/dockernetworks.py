@@ -31,7 +31,8 @@ from clustersim.serve.dockerspec import json_list, json_object
 from clustersim.serve.dockerstate import DockerState
 from clustersim.serve.dockerstore import object_id
 
-__all__ = ["BUILTIN", "SWARM_JOINED", "NetworkRoutes", "node_networks", "overlay_ipam"]
+__all__ = ["BUILTIN", "SWARM_JOINED", "NetworkRoutes", "check_subnets", "node_networks",
+           "overlay_ipam"]
 
 BUILTIN = ("bridge", "host", "none")
 """moby's predefined networks (``runconfig.IsPreDefinedNetwork`` on Linux)."""
@@ -88,6 +89,31 @@ def overlay_ipam(config: list[Any], networks: Iterable[dict[str, Any]]
 def _with_gateway(subnet: str) -> dict[str, str]:
     network = ipaddress.ip_network(subnet, strict=False)
     return {"Subnet": subnet, "Gateway": str(network.network_address + 1)}
+
+
+def check_subnets(config: list[Any], ipv6: bool) -> None:
+    """Refuse an IPAM config whose subnet is no CIDR block, or has host bits set, as the
+    Engine's ``network.ValidateIPAM`` does before any network is created, overlay or local
+    (moby ``api/types/network/ipam.go``, Engine 25): 400 ``invalid network config:`` and one
+    line per problem (moby's ``multierror.Join``: a lone problem as it is, several as a list
+    of ``* ``). An IPv6 subnet is passed over when IPv6 is off, as there. The daemon also
+    checks each config's range, gateway and auxiliary addresses; that is not simulated."""
+    problems = []
+    for entry in config:
+        subnet = entry.get("Subnet", "") if isinstance(entry, dict) else ""
+        address = subnet.partition("/")[0]
+        try:   # Go's netip.ParsePrefix wants the "/" that Python's ip_network can do without
+            network = ipaddress.ip_network(subnet if "/" in subnet else "-", strict=False)
+        except ValueError:
+            problems.append(f"invalid subnet {subnet}: invalid CIDR block notation")
+            continue
+        if network.version == 6 and not ipv6:
+            continue
+        if ipaddress.ip_address(address) != network.network_address:   # Prefix.Masked()
+            problems.append(f"invalid subnet {subnet}: it should be {network}")
+    if problems:
+        joined = problems[0] if len(problems) == 1 else "* " + "\n* ".join(problems)
+        raise HttpError(400, f"invalid network config:\n{joined}")
 
 
 def _parses(subnet: Any) -> bool:
@@ -155,6 +181,7 @@ class NetworkRoutes(DockerState):
             if name in self.networks:
                 raise HttpError(409, f"network with name {name} already exists")
             ipam, options = json_object(body, "IPAM"), json_object(body, "Options")
+            check_subnets(json_list(ipam, "Config"), bool(body.get("EnableIPv6")))
             network = self._network(name, driver, labels=labels, ipam=ipam, options=options)
             for key in ("Attachable", "Internal", "EnableIPv6"):
                 network[key] = bool(body.get(key))

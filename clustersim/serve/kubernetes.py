@@ -73,11 +73,12 @@ from typing import Any
 
 import yaml
 
-from clustersim.goformat import json_kind
+from clustersim.goformat import go_quote, json_kind
 from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac, rbacdefaults
 from clustersim.kubernetes.containerref import container_named
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
 from clustersim.kubernetes.objects import (
+    count_generation,
     is_terminating,
 )
 from clustersim.kubernetes.services import (
@@ -87,16 +88,16 @@ from clustersim.kubernetes.services import (
 )
 from clustersim.kubernetes.storageclass import default_storage_class
 from clustersim.kubernetes.strategicmerge import strategic_merge_patch
-from clustersim.kubernetes.templategeneration import stamp_template_generation
 from clustersim.kubernetes.workloadupdates import pod_update_refusal
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.manifests.errors import together
 from clustersim.manifests.kubernetes import metadata_errors
 from clustersim.manifests.kubernetes_errors import aggregate
 from clustersim.manifests.kubernetes_fields import unknown_fields
+from clustersim.manifests.safe_yaml import load_data
 from clustersim.release import SERVED_VERSION
 from clustersim.serve import kubemetrics, kubeproto
-from clustersim.serve.core import ClusterTime, HttpError, Request, Response, SimServer
+from clustersim.serve.core import ClusterTime, HttpError, Request, Response, SimServer, decode_json
 from clustersim.serve.kubeinitstatus import POD_INITIALIZING
 from clustersim.serve.kuberender import WAITING_REASONS, Renderer
 from clustersim.serve.kuberesources import (
@@ -579,7 +580,8 @@ class KubernetesBackend(ClusterTime):
     def _watch(self, request: Request, resource: Resource, namespace: str | None) -> Response:
         as_table = _wants_table(request)
         since = request.arg("resourceVersion")
-        timeout = min(float(request.arg("timeoutSeconds") or _WATCH_LIMIT), _WATCH_LIMIT)
+        asked = request.arg("timeoutSeconds")
+        timeout = min(_int64(asked), _WATCH_LIMIT) if asked else _WATCH_LIMIT
         known = self._watched(request, resource, namespace)
         if since in (None, "", "0") or request.arg("sendInitialEvents") == "true":
             initial = [("ADDED", obj, times) for _, obj, times in known.values()]
@@ -659,18 +661,21 @@ class KubernetesBackend(ClusterTime):
             except kubeproto.ProtobufError as err:
                 raise HttpError(400, f"the body of the request could not be decoded as "
                                 f"protobuf: {err}", "BadRequest") from None
+        unknown = ("the body of the request was in an unknown format - accepted media types "
+                   "include: application/json, application/yaml ({})")
         try:
             text = request.body.decode()
             if kind in ("application/yaml", "application/apply-patch+yaml"):
-                return yaml.safe_load(text)
+                return load_data(text, "the body of the request")   # bounded: alias bombs
             if kind in ("application/json", "application/merge-patch+json",
                         "application/strategic-merge-patch+json", "application/json-patch+json",
                         ""):
-                return json.loads(text) if text.strip() else {}
-        except (UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as err:
-            raise HttpError(400, f"the body of the request was in an unknown format - "
-                            f"accepted media types include: application/json, application/yaml"
-                            f" ({type(err).__name__}: {str(err).splitlines()[0]})",
+                # past the servers' one bound: Go's words (encoding/json, scanner.go)
+                too_deep = HttpError(400, unknown.format("exceeded max depth"), "BadRequest")
+                return decode_json(text, too_deep) if text.strip() else {}
+        except (UnicodeDecodeError, json.JSONDecodeError, ManifestError) as err:
+            raise HttpError(400, unknown.format(f"{type(err).__name__}: "
+                                                f"{str(err).splitlines()[0]}"),
                             "BadRequest") from None
         raise HttpError(415, f'the body of the request was in an unknown format - accepted '
                         f'media types include: application/json, application/yaml '
@@ -1466,6 +1471,20 @@ def _uint(text: str) -> int | None:
     if not _DECIMAL.fullmatch(text) or int(text) >= 2 ** 64:
         return None
     return int(text)
+
+
+def _int64(text: str) -> int:
+    """A query parameter of a ``*int64`` field of ``ListOptions`` (``timeoutSeconds``), as
+    apimachinery's ``Convert_Slice_string_To_Pointer_int64`` reads it with Go's
+    ``strconv.ParseInt(text, 10, 64)``; its error is the list handler's 400 (``ListResource``:
+    ``DecodeParameters``, then ``NewBadRequest``)."""
+    if not re.fullmatch(r"[+-]?[0-9]+", text):
+        why = "invalid syntax"
+    elif not -2 ** 63 <= int(text) < 2 ** 63:
+        why = "value out of range"
+    else:
+        return int(text)
+    raise HttpError(400, f"strconv.ParseInt: parsing {go_quote(text)}: {why}", "BadRequest")
 
 
 _NOT_CONTENT = frozenset({"apiVersion", "kind", "metadata", "status", "spec"})

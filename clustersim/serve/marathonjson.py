@@ -40,11 +40,10 @@ name lets it through).
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
-from clustersim.serve.core import HttpError, Request
+from clustersim.serve.core import HttpError, Request, decode_json
 
 __all__ = ["number", "read_json"]
 
@@ -68,11 +67,8 @@ def read_json(request: Request) -> Any:
                         details="No content to map due to end-of-input\n at "
                                 f"{_location(request.body, text, 0, column=0)}")
     end = _Scanner(request.body, text).value_end(start)
-    try:
-        return json.loads(text[start:end])
-    except RecursionError:
-        raise HttpError(400, "Invalid JSON", details="the document nests arrays or objects "
-                        "too deeply") from None
+    return decode_json(text[start:end], HttpError(
+        400, "Invalid JSON", details="the document nests arrays or objects too deeply"))
 
 
 def _char(char: str) -> str:

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 
 import simpy
 
-from clustersim.limits import check_nodes
+from clustersim.limits import check_exit, check_nodes
 from clustersim.node import Node
 from clustersim.sim import Clock, EventLog, NodeState, Snapshot
 from clustersim.sim import TaskState as ViewTask
@@ -214,9 +214,7 @@ class SwarmCluster(ControlAPI):
     def fail_image(self, image: str, *, after: float = 2.0, exit_code: int = 1) -> None:
         """From now on, containers of ``image`` exit with ``exit_code`` ``after`` seconds
         after they start (a broken release; exit code 0 is a job that finishes)."""
-        if after < 0:
-            raise ValueError(f"after must be ≥ 0 s, got {after}")
-        self._image_exits[image] = (float(after), int(exit_code))
+        self._image_exits[image] = check_exit(after, exit_code)
 
     def set_image_health(self, image: str, *, ready_after: float = 0.0, healthy: bool = True,
                          probe_time: float = 0.0) -> None:

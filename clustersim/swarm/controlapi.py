@@ -10,11 +10,13 @@ and the orchestrator and updater take it from there) and docker/cli
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from clustersim.limits import check_replicas
 from clustersim.manifests import ManifestError, load_manifests
+from clustersim.manifests.compose_types import service_name
 from clustersim.swarm.constraints import parse_constraints
 from clustersim.swarm.dispatcher import Dispatcher
 from clustersim.swarm.errors import SwarmError
@@ -23,6 +25,10 @@ from clustersim.swarm.spec import ServiceSpec, services_from_stack
 from clustersim.swarm.store import Service
 from clustersim.swarm.tasks import TaskState
 from clustersim.swarm.updates import Updater
+
+_STACK_NAME = re.compile(r"[^\s\"']")
+"""A character that is neither a space nor a quote: docker/cli's ``validateStackName``
+(``cli/command/stack/deploy.go``) refuses a name without one."""
 
 
 class ControlAPI(Dispatcher):
@@ -38,8 +44,9 @@ class ControlAPI(Dispatcher):
         the swarm refuses (``NoLeaderError``).
         """
         self._require_leader()
-        if not isinstance(name, str) or not name:
-            raise SwarmError(f"a stack needs a non-empty name, got {name!r}")
+        if not isinstance(name, str) or not _STACK_NAME.search(name):
+            # docker/cli validateStackName: a name of nothing but spaces and quotes
+            raise SwarmError(f"invalid stack name: {name!r}")
         label = str(source) if isinstance(source, Path) else None
         options = {"environment": environment} if environment is not None else {}
         stacks = [s for s in load_manifests(source, name=label or f"stack {name}", **options)
@@ -49,6 +56,11 @@ class ControlAPI(Dispatcher):
                                 expected="a Compose file with a top-level 'services' mapping")
         specs = [spec for stack in stacks for spec in services_from_stack(name, stack)]
         for spec in specs:
+            problem = service_name(spec.name)   # swarmkit's validateAnnotations, as served
+            if problem:
+                raise SwarmError(f"the service {spec.name[:80]!r} cannot be created: {problem} "
+                                 "(a stack name of letters, digits, '-' and '_', such as shop, "
+                                 "names its services <stack>_<service>)")
             existing = self.services.get(spec.name)
             if existing is not None and existing.spec.mode != spec.mode:
                 raise SwarmError(f"{spec.name}: service mode change is not allowed "

@@ -113,9 +113,11 @@ def manifest_explorer(corpus: str | Path | None = None) -> LiveApp:
     report = widgets.HTML()
     chart = go.FigureWidget()
 
+    shown = {"text": ""}                 # the chosen file's text, to tell the learner's edits
+
     def show_file(_: object = None) -> None:
         path = menu[choice.value]
-        text.value = path.read_text(encoding="utf-8") if path else ""
+        text.value = shown["text"] = path.read_text(encoding="utf-8") if path else ""
         # while the learner reads the text: place it, then the examples, ready for the click
         labels = [choice.value, *(label for label in menu if label.startswith("example: "))]
         files = {label: menu[label] for label in labels}
@@ -123,7 +125,8 @@ def manifest_explorer(corpus: str | Path | None = None) -> LiveApp:
                   for label, file in files.items() if file is not None)
 
     def load_and_place(_: object = None) -> None:
-        label = choice.value if choice.value != PASTE else "pasted text"
+        label = ("pasted text" if choice.value == PASTE else choice.value
+                 if text.value == shown["text"] else f"your edit of {choice.value}")
         try:
             placement = place(text.value, name=label)
             html_report = placement_html(placement)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from clustersim.exercises.answers import (
+    MAX_COMMAND_LENGTH,
     NEWLINE,
     choice,
     is_number,
@@ -133,6 +136,18 @@ def test_choice_keeps_the_exercises_spelling() -> None:
 
 def _split(line: str) -> list[str]:
     return shell_words(line, unreadable="unreadable", hint="fix it")
+
+
+def test_an_over_long_line_is_refused_before_it_is_read() -> None:
+    """A pasted megabyte took shlex about 19 s (each word grows a character at a time), and
+    reached the real CLI as 'Argument list too long'."""
+    assert _split("kubectl get pods " + "a" * (MAX_COMMAND_LENGTH - 17))[-1].startswith("a")
+    started = time.monotonic()
+    with pytest.raises(Wrong) as refused:
+        _split("A" * 10**6)
+    assert time.monotonic() - started < 1
+    assert "1,000,000 characters long" in refused.value.message
+    assert "the one command" in refused.value.hint
 
 
 @pytest.mark.parametrize(("line", "words"), [

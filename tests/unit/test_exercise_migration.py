@@ -3,6 +3,7 @@ right answers pass; nothing a learner types gives a traceback."""
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 
 import pytest
@@ -241,3 +242,16 @@ def test_a_named_backend_port_is_not_called_a_lost_route() -> None:
     feedback = ex.check_current_ingress(ingress)
     assert not feedback.passed and "names the Service's port 'http'" in feedback.message
     assert ex.check_current_ingress(ingress.replace("{name: http}", "{number: 80}")).passed
+
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8))
+
+
+@pytest.mark.parametrize("check", [ex.check_stack_schema, ex.check_current_ingress])
+def test_an_alias_bomb_is_refused_in_bounded_time(check) -> None:
+    """The checks read YAML with plain yaml.safe_load_all and walked 9**9 values: minutes."""
+    started = time.monotonic()
+    feedback = check(BOMB)
+    assert not feedback.passed and "alias bomb" in feedback.message
+    assert time.monotonic() - started < 5

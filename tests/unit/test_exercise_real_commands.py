@@ -35,6 +35,9 @@ pytestmark = pytest.mark.skipif(find_program("kubectl") is None, reason="kubectl
     # a column titled NODE that does not show the nodes
     ("kubectl get pods -l tier=api -o custom-columns=NAME:.metadata.name,NODE:.metadata.name",
      "-o wide"),
+    # a watch never ends: the check waited 60 s for a TimeoutExpired traceback's words
+    ("kubectl get pods -l tier=api -o wide -w", "Leave out -w"),
+    ("kubectl get pods -l tier=api -o wide --watch-only=true", "Leave out --watch-only"),
 ])
 def test_api_pods_command_wrong_answers(command, hint):
     feedback = check_api_pods_command(command)

@@ -115,3 +115,26 @@ def test_a_field_left_empty_is_unset_as_the_real_decoders_read_it(name: str) -> 
     placement = place(NULLS[name], name=name)
     assert placement.waiting == []
     assert len(placement.snapshot.tasks) == (0 if name == "svc.yaml" else 1)
+
+
+def test_an_empty_text_box_is_told_what_to_give() -> None:
+    """'one dialect at a time, please: this source holds nothing' named no next step."""
+    app = manifest_explorer()
+    choice, _text, run, report, _chart = app.widget.children
+    choice.value = PASTE
+    run.click()
+    assert "pasted text holds no manifest" in report.value and "pick an example" in report.value
+    assert "one dialect" not in report.value
+
+
+def test_an_edited_example_is_labelled_as_the_learners_edit() -> None:
+    """The errors of an edited example were labelled 'example: shop (kubernetes)', as if the
+    course's file held them."""
+    app = manifest_explorer()
+    choice, text, run, report, _chart = app.widget.children
+    text.value = text.value.replace("apiVersion: apps/v1", "apiVersion: apps/v9", 1)
+    run.click()
+    assert "your edit of example: shop (kubernetes)" in report.value
+    choice.value = "example: shop (swarm)"
+    run.click()
+    assert "Every task found a place" in report.value

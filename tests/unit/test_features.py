@@ -152,7 +152,7 @@ def test_malformed_data_is_refused_with_a_message_naming_the_place(raw, path, va
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("systems: [unclosed", "line 1: not valid YAML"),
+    ("systems: [unclosed", "not valid YAML: bad.yaml, line"),
     ("- just\n- a list\n", "expected a mapping"),
     ("systems: {}\n", "'categories'"),
 ])

@@ -12,6 +12,8 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import math
+import re
 
 import pytest
 
@@ -964,3 +966,44 @@ def test_delete_with_orphan_cascade_keeps_the_replicaset_and_its_pods():
     assert {p.name for p in cluster.pods()} == pods        # still the ReplicaSet's
     with pytest.raises(ValueError, match="cascade must be"):
         cluster.delete("replicaset", rs["metadata"]["name"], cascade="foreground")
+
+
+def _web() -> KubernetesCluster:
+    cluster = KubernetesCluster(Node.many(2, "n", cpu=2, memory="4Gi"), seed=0)
+    cluster.apply({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+                   "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "web"}},
+                            "template": {"metadata": {"labels": {"app": "web"}},
+                                         "spec": {"containers": [{"name": "web",
+                                                                  "image": "nginx:1.27"}]}}}})
+    return cluster
+
+
+@pytest.mark.parametrize(("call", "words"), [
+    (lambda c: c.scale(None, "web", 1), "kind must be a string, such as 'Deployment', got None"),
+    (lambda c: c.scale(5, "web", 1), "kind must be a string"),
+    (lambda c: c.delete("Deployment", 5), "name must be a string, such as 'web', got 5"),
+    (lambda c: c.set_image("Deployment", "web", None), "image must be a string"),
+    (lambda c: c.set_image("Deployment", "web", 5), "image must be a string"),
+])
+def test_an_argument_of_the_wrong_type_is_a_type_error(call, words) -> None:
+    """AttributeError inside _workload, or an image of None stored and rolled out."""
+    cluster = _web()
+    with pytest.raises(TypeError, match=re.escape(words)):
+        call(cluster)
+    assert cluster.get("Deployment", "default", "web")["spec"]["template"]["spec"][
+        "containers"][0]["image"] == "nginx:1.27"
+
+
+@pytest.mark.parametrize(("call", "words"), [
+    (lambda c: c.set_image("Deployment", "web", ""), "image '': Required value"),
+    (lambda c: c.set_image("Deployment", "web", " nginx"), "leading or trailing whitespace"),
+    (lambda c: c.set_image("Deployment", "web", "<script>"), "invalid reference format"),
+    (lambda c: c.fail_image("nginx:1.27", after=math.nan), "after must be a finite number"),
+    (lambda c: c.fail_image("nginx:1.27", after=math.inf), "after must be a finite number"),
+    (lambda c: c.fail_image("nginx:1.27", exit_code="x"), "exit_code must be a whole number"),
+])
+def test_a_bad_image_or_failure_is_a_value_error(call, words) -> None:
+    cluster = _web()
+    with pytest.raises(ValueError, match=re.escape(words)):
+        call(cluster)
+    assert cluster.get("Deployment", "default", "web")["metadata"]["generation"] == 1

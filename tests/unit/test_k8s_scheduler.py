@@ -254,6 +254,10 @@ def test_disabling_a_filter_and_changing_a_weight():
             "duplicate",
         ),
         ("plugins: [unclosed", "YAML"),
+        # read by the bounded loader: yaml.safe_load built this billion laughs for minutes
+        ("a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+            f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n"
+            for i in range(8)), "alias bomb"),
         ([1, 2], "expected a mapping"),
     ],
 )

@@ -9,6 +9,7 @@ the upstream validation messages (kubernetes/kubernetes ``pkg/apis/core/validati
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -231,3 +232,26 @@ def test_every_port_name_problem_is_reported_in_upstreams_order() -> None:
         "must be no more than 15 characters",
         "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)",
         "must not contain consecutive hyphens", "must not begin or end with a hyphen")]
+
+
+def test_a_long_service_name_that_is_no_dns_component_is_refused_at_once() -> None:
+    """swarmkit's pattern, with its nested repetition, backtracked in Python for a time that
+    doubled with each letter: seconds for 28 letters and '.v2', minutes for 40 (a Compose key,
+    a served service name, a stack name)."""
+    started = time.monotonic()
+    with pytest.raises(ManifestError, match="name must be valid as a DNS name component"):
+        load_manifests(f"services:\n  {'a' * 28}.v2: {{image: nginx}}\n")
+    assert time.monotonic() - started < 2
+
+
+@pytest.mark.parametrize(("source", "name"), [
+    ("shop.yml", "shop"),
+    ("example: shop (swarm)", "exampleshopswarm"),
+    ("BretFisher-udemy-docker-mastery__swarm-stack-3__docker-compose.prod.yml",
+     "bretfisher-udemy-docker-mastery__swarm-stack-3__docker-comp"),
+])
+def test_a_stack_named_after_its_file_can_name_its_services(source, name) -> None:
+    """The stem named the stack as it was: 'example: shop (swarm)', or so long that
+    <stack>_web went past swarmkit's 63 characters, and deploy_stack refuses both."""
+    specs = load_manifests("services:\n  web: {image: nginx}\n", name=source)
+    assert specs[0].name == name and len(f"{name}_web") <= 63

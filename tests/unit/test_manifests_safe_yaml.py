@@ -67,6 +67,13 @@ def test_binary_garbage_is_refused(garbage: bytes) -> None:
     refused(garbage, "UTF-8|NUL|not valid")
 
 
+def test_a_lone_surrogate_is_refused_with_its_line() -> None:
+    """A Python string can hold half of a UTF-16 pair, which libyaml's parser met with a bare
+    UnicodeEncodeError."""
+    error = refused('apiVersion: v1\nkind: Pod\nmetadata: {name: "\ud800"}\n', "U\\+D800")
+    assert error.line == 3 and "UTF-8" in (error.expected or "")
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -173,6 +174,13 @@ def test_cli_refuses_bad_arguments(argv, capsys):
     assert capsys.readouterr().err
 
 
+@pytest.mark.parametrize("speed", ["-1", "nan", "1e400", "inf"])
+def test_cli_refuses_a_speed_that_is_not_a_finite_number_at_least_zero(speed, capsys):
+    """nan and 1e400 were accepted: a clock that never moved, or jumped to infinity."""
+    assert main(["kubernetes", "--speed", speed]) == 2
+    assert "speed must be a finite number ≥ 0" in capsys.readouterr().err
+
+
 def test_sh_runs_the_real_client_with_the_servers_environment(capsys):
     with serve("marathon", speed=0) as server:
         url = server.url
@@ -289,3 +297,79 @@ def test_a_fault_in_a_watch_ends_it_with_one_line_not_a_traceback(capsys):
     assert err.splitlines() == [
         "clustersim serve kubernetes: a stream (GET /api/v1/namespaces/default/pods?watch=true"
         "&timeoutSeconds=5) ended: ZeroDivisionError: division by zero"]
+
+
+@pytest.mark.parametrize(("body", "media", "words"), [
+    (b"[" * 100_000 + b"]" * 100_000, "application/json", "exceeded max depth"),
+    (b"a: " + b"[" * 3000 + b"]" * 3000, "application/yaml", "nesting deeper than 64"),
+    (b"a: &a [x, x, x, x, x, x, x, x, x]\n" + b"".join(
+        b"%c: &%c [%s]\n" % (98 + i, 98 + i, b", ".join([b"*%c" % (97 + i)] * 9))
+        for i in range(8)), "application/yaml", "alias bomb"),
+])
+def test_a_body_nested_past_the_bound_is_a_bad_request(body, media, words):
+    """The Kubernetes API server had answered 500 with a RecursionError (and read YAML without
+    the loader's bounds); a bad body is 400, as for one the decoder cannot read."""
+    with serve("kubernetes", speed=0) as server:
+        status, data = _request(server, "POST", "/api/v1/namespaces/default/pods", body,
+                                {"Content-Type": media})
+    answer = json.loads(data)
+    assert (status, answer["reason"]) == (400, "BadRequest") and words in answer["message"]
+
+
+def test_a_docker_filter_nested_past_the_bound_is_an_invalid_filter():
+    """moby's filters.FromJSON refuses what Go's decoder cannot read: was a 500."""
+    with serve("swarm", speed=0) as server:
+        status, data = _request(server, "GET", "/v1.44/services?filters=" + "%5B" * 20_000)
+    assert status == 400 and json.loads(data)["message"].startswith("invalid filter")
+
+
+@pytest.mark.parametrize(("system", "path", "media", "words"), [
+    ("kubernetes", "/api/v1/namespaces/default/pods", "application/json", "exceeded max depth"),
+    ("swarm", "/v1.44/services/create", "application/json", "exceeded max depth"),
+    ("marathon", "/v2/apps", "application/json", "Invalid JSON"),
+])
+def test_a_body_python_reads_but_nested_past_the_bound_is_refused(system, path, media, words):
+    """500 levels decode, then the simulators' recursive code raised RecursionError: a 500."""
+    body = b'{"metadata": {"labels": {"a": ' + b"[" * 500 + b"]" * 500 + b"}}}"
+    with serve(system, speed=0) as server:
+        status, data = _request(server, "POST", path, body, {"Content-Type": media})
+    assert status == 400 and words in data.decode()
+
+
+def test_a_client_that_hangs_up_is_one_line_on_the_terminal(capfd, monkeypatch):
+    """socketserver printed the BrokenPipeError's or ConnectionResetError's traceback."""
+    with serve("kubernetes", speed=0) as server:
+        answer, reading, hung_up = server.backend.handle, threading.Event(), threading.Event()
+
+        def handle(request):          # the answer is written once the client has hung up
+            reading.set()
+            hung_up.wait(10)
+            return answer(request)
+
+        monkeypatch.setattr(server.backend, "handle", handle)
+        for _ in range(3):
+            reading.clear()
+            hung_up.clear()
+            with socket.create_connection(("127.0.0.1", server.port)) as sock:
+                # SO_LINGER 0: close() resets the connection, so the server's write fails
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                sock.sendall(b"GET /openapi/v2 HTTP/1.1\r\nHost: x\r\n\r\n")
+                assert reading.wait(10)
+            hung_up.set()
+    err = capfd.readouterr().err
+    assert "Traceback" not in err
+    assert err.count("the client of GET /openapi/v2 hung up before its answer was written") == 1
+
+
+@pytest.mark.parametrize(("timeout", "why"), [
+    ("1e400", "invalid syntax"), ("nan", "invalid syntax"), ("1.5", "invalid syntax"),
+    ("9223372036854775808", "value out of range")])
+def test_a_watch_timeout_that_is_no_int64_is_a_bad_request(timeout, why):
+    """The API server reads timeoutSeconds with strconv.ParseInt: 1e400 had kept a watch open
+    for the simulator's whole limit, nan for ever."""
+    with serve("kubernetes", speed=0) as server:
+        status, data = _request(server, "GET", "/api/v1/namespaces/default/pods?watch=true"
+                                f"&timeoutSeconds={timeout}")
+    answer = json.loads(data)
+    assert (status, answer["reason"]) == (400, "BadRequest")
+    assert answer["message"] == f'strconv.ParseInt: parsing "{timeout}": {why}'

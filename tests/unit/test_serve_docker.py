@@ -759,3 +759,25 @@ def test_an_ingress_port_above_65535_leaves_the_tasks_new(server, client):
     assert [t["Status"]["State"] for t in service.tasks(filters={"desired-state": "running"})
             ] == ["running"]
     assert server.cluster.mesh.published_ports() == {8080: "web"}
+
+
+@pytest.mark.parametrize(("subnet", "problem"), [
+    ("abc", "invalid subnet abc: invalid CIDR block notation"),
+    ("300.1.2.3/24", "invalid subnet 300.1.2.3/24: invalid CIDR block notation"),
+    ("10.0.0.0/-1", "invalid subnet 10.0.0.0/-1: invalid CIDR block notation"),
+    ("10.9.0.0/33", "invalid subnet 10.9.0.0/33: invalid CIDR block notation"),
+    ("10.9.0.0", "invalid subnet 10.9.0.0: invalid CIDR block notation"),
+    ("10.9.0.1/24", "invalid subnet 10.9.0.1/24: it should be 10.9.0.0/24"),
+])
+def test_a_subnet_that_is_no_cidr_block_is_refused(server, subnet, problem):
+    """The network was stored with the subnet as sent (moby's ValidateIPAM refuses it)."""
+    base = f"{server.url}/v1.44"
+    refused = requests.post(f"{base}/networks/create", timeout=10, json={
+        "Name": "n1", "Driver": "overlay", "IPAM": {"Config": [{"Subnet": subnet}]}})
+    assert (refused.status_code, refused.json()["message"]) == \
+        (400, f"invalid network config:\n{problem}")
+    assert requests.get(f"{base}/networks/n1", timeout=10).status_code == 404
+    both = requests.post(f"{base}/networks/create", timeout=10, json={
+        "Name": "n1", "IPAM": {"Config": [{"Subnet": subnet}, {"Subnet": "x"}]}})
+    assert both.json()["message"] == (f"invalid network config:\n* {problem}\n"
+                                      "* invalid subnet x: invalid CIDR block notation")

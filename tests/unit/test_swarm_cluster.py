@@ -8,6 +8,7 @@ cited in :mod:`clustersim.swarm`.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
@@ -430,3 +431,19 @@ def test_package_docstring_example_runs() -> None:
     import clustersim.swarm
 
     assert doctest.testmod(clustersim.swarm).failed == 0
+
+
+@pytest.mark.parametrize(("name", "words"), [
+    ("<b>x</b>", "'<b>x</b>_web' cannot be created: name must be valid as a DNS name component"),
+    ("../x", "'../x_web' cannot be created: name must be valid as a DNS name component"),
+    ("a" * 300, "name must be 63 characters or fewer"),
+    ("' '", "invalid stack name"),
+    (5, "invalid stack name: 5"),
+])
+def test_a_stack_name_swarmkit_would_not_take_is_refused(name, words) -> None:
+    """deploy_stack had created services named '<b>x</b>_web' and 300 characters long, which
+    the served API (swarmkit's validateAnnotations) and docker stack deploy refuse."""
+    cluster = swarm()
+    with pytest.raises(SwarmError, match=re.escape(words)):
+        cluster.deploy_stack(name, stack(web={"image": "nginx:1.27"}))
+    assert cluster.services == {}

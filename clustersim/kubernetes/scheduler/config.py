@@ -20,9 +20,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from clustersim.kubernetes.scheduler.registry import DEFAULT_PLUGINS, NOT_SIMULATED, REGISTRY
+from clustersim.manifests.errors import ManifestError
+from clustersim.manifests.safe_yaml import load_data
 
 __all__ = ["Profile", "load_profile", "num_feasible_nodes_to_find"]
 
@@ -96,8 +96,8 @@ def _select_profile(config: Any) -> tuple[Mapping[str, Any], int | None]:
         return {}, None
     if isinstance(config, str):
         try:
-            config = yaml.safe_load(config)
-        except yaml.YAMLError as err:
+            config = load_data(config, "the scheduler configuration")
+        except ManifestError as err:
             raise _fail("YAML", f"cannot parse: {err}") from None
         if config is None:
             return {}, None
