@@ -59,7 +59,7 @@ from clustersim.kubernetes.references import missing_service_account
 from clustersim.kubernetes.resourcequota import admit_resource_quotas
 from clustersim.kubernetes.scheduler.labels import namespace_labels
 from clustersim.kubernetes.schedulinggates import create_refusal, mark_gated
-from clustersim.kubernetes.services import set_service_defaults
+from clustersim.kubernetes.services import keep_allocated, set_service_defaults
 from clustersim.kubernetes.storageclass import (
     SELECTED_NODE,
     bound_annotations,
@@ -548,16 +548,20 @@ class APIServer:
             self.services.release(obj)
         self._unstore(obj)
 
-    def set_finalizers(self, obj: dict[str, Any], finalizers: list[str]) -> None:
+    def set_finalizers(self, obj: dict[str, Any], finalizers: list[str], *,
+                       dry_run: bool = False) -> None:
         """An update of the object's finalizers (a controller removing its own, or a user);
         the API server removes an object being deleted once none is left
         (``Store.Update``, k8s.io/apiserver ``pkg/registry/generic/registry/store.go``:
-        ``ShouldDeleteDuringUpdate``). Pods keep no finalizers in the simulator."""
+        ``ShouldDeleteDuringUpdate``). Pods keep no finalizers in the simulator. With
+        ``dry_run`` (``obj`` is then a copy, :meth:`dry_run_update`) only ``obj`` changes."""
         meta = obj["metadata"]
         if finalizers:
             meta["finalizers"] = finalizers
         else:
             meta.pop("finalizers", None)
+        if dry_run:
+            return
         self.changed()
         if not finalizers and meta.get("deletionTimestamp") is not None \
                 and obj["kind"] != "Pod":
@@ -583,7 +587,8 @@ class APIServer:
             self.kubelet.stop(pod)
         # On an unreachable node the pod stays Terminating until the node is back.
 
-    def update_pod(self, pod: dict[str, Any], spec: Mapping[str, Any]) -> None:
+    def update_pod(self, pod: dict[str, Any], spec: Mapping[str, Any], *,
+                   dry_run: bool = False) -> None:
         """An update of a Pod's spec to ``spec``, which
         :func:`~clustersim.kubernetes.workloadupdates.pod_update_refusal` has let through
         (``kubectl apply``, and the served API's PUT and PATCH): its mutable fields are
@@ -593,11 +598,14 @@ class APIServer:
         pull policy it was created with
         (:func:`~clustersim.kubernetes.defaults.keep_defaults`), and its kubelet checks a
         lowered ``activeDeadlineSeconds`` at once; the change counts a
-        generation (``setGenerationForPodSpecUpdate``, KEP-5067)."""
+        generation (``setGenerationForPodSpecUpdate``, KEP-5067). With ``dry_run`` (``pod``
+        is then a copy, :meth:`dry_run_update`) nothing else is told."""
         before = copy.deepcopy(pod["spec"])
         changed = update_pod_spec(pod["spec"], spec)
         keep_defaults("Pod", before, pod["spec"])
         count_generation(pod, before)
+        if dry_run:
+            return
         self.changed()
         node = pod["spec"].get("nodeName")
         if changed and node is not None and self._kubelet_alive.get(node, False):
@@ -643,6 +651,21 @@ class APIServer:
         ``unchanged`` for an object the update leaves as it was (nothing is written)."""
         return self._store(source, kubectl_apply=False)
 
+    def dry_run_update(self, manifest: dict[str, Any]) -> dict[str, Any]:
+        """The object :meth:`update` of ``manifest`` would store, returned and not stored (a
+        PUT or PATCH with ``?dryRun=All``: ``kubectl apply``, ``replace``, ``patch
+        --dry-run=server`` and ``kubectl diff``). The whole update runs, on a copy of the
+        stored object: the same validation and refusals (an immutable field is refused as
+        the update refuses it), defaults and generation count; nothing is stored, no kubelet
+        or controller hears of it, and no revision moves. Upstream the registry's ``Update``
+        runs in full and only its ``DryRunnableStorage`` skips the write (k8s.io/apiserver
+        ``pkg/registry/generic/registry/dryrun.go``, ``store.go`` ``Update``). A Service
+        keeps its allocated cluster IP and node ports and gets its defaults, but is not
+        allocated again (simplified: the simulator's allocator has no dry run)."""
+        (checked,) = self._manifests([manifest])
+        return self._apply_one(copy.deepcopy(checked), [], kubectl_apply=False,
+                               dry_run=True)[1]
+
     def _store(self, source: Any, *, kubectl_apply: bool) -> list[str]:
         """:meth:`apply` (``kubectl_apply``) or :meth:`update` of every object in
         ``source``, rolled back as one if the control loop cannot take them."""
@@ -650,7 +673,7 @@ class APIServer:
         undo: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
         for manifest in self._manifests(source):
             try:
-                results.append(self._apply_one(copy.deepcopy(manifest), undo, kubectl_apply))
+                results.append(self._apply_one(copy.deepcopy(manifest), undo, kubectl_apply)[0])
             except ValueError:
                 raise                   # a clear refusal; what was applied before it stays
             except Exception as err:
@@ -694,8 +717,10 @@ class APIServer:
 
     def _apply_one(self, manifest: dict[str, Any],
                    undo: list[tuple[dict[str, Any], dict[str, Any] | None]],
-                   kubectl_apply: bool) -> str:
-        """Create or update one object. ``kubectl_apply``: as ``kubectl apply`` does, the
+                   kubectl_apply: bool, *, dry_run: bool = False) -> tuple[str, dict[str, Any]]:
+        """Create or update one object; returns kubectl's line and the object as stored.
+        ``dry_run``: all of it runs on a copy of the stored object, which is returned
+        (:meth:`dry_run_update`). ``kubectl_apply``: as ``kubectl apply`` does, the
         manifest is recorded in the ``last-applied-configuration`` annotation, and the object
         is ``unchanged`` when kubectl's three-way patch (:func:`_apply_patch_of`: the file,
         the one recorded before, the live object) is empty; otherwise the patch is merged
@@ -715,6 +740,8 @@ class APIServer:
         existing = self.get(kind, meta["namespace"], meta["name"])
         if existing is None and not kubectl_apply:
             raise AdmissionError(f'{label} not found: only a stored object can be updated')
+        if dry_run and existing is not None:
+            existing = copy.deepcopy(existing)
         if existing is None:
             meta.setdefault("annotations", {})[LAST_APPLIED] = applied
             # each kind's PrepareForCreate resets the status a client sent (a Pod's to
@@ -722,16 +749,16 @@ class APIServer:
             # a Service's, a claim's to empty, pkg/registry/*/*/strategy.go), as the served
             # API drops it: only the controllers and the kubelet write it
             manifest.pop("status", None)
-            self.create(manifest)
-            undo.append((manifest, None))
-            return f"{label} created"
+            created = self.create(manifest, dry_run=dry_run)
+            undo.append((created, None))
+            return f"{label} created", created
         last = _last_applied(existing, label) if kubectl_apply else None
         if kubectl_apply:
             current = copy.deepcopy(existing)
             fill_defaults(current)          # the object as the API server returns it
             patch = _apply_patch_of(manifest, applied, last, current)
             if not patch:
-                return f"{label} unchanged"
+                return f"{label} unchanged", existing
             # kubectl sends the patch, the API server merges it into the live object (as the
             # served API's PATCH does): what others set and the file never said stays, what
             # the file dropped since the last apply goes (labels and annotations included)
@@ -759,7 +786,12 @@ class APIServer:
         before = copy.deepcopy(existing)
         undo.append((existing, before))
         if kind == "Pod":
-            self.update_pod(existing, spec)
+            self.update_pod(existing, spec, dry_run=dry_run)
+        elif kind == "Service" and dry_run:
+            spec = manifest.setdefault("spec", {})
+            keep_allocated(existing.get("spec") or {}, spec)
+            set_service_defaults(spec)
+            existing["spec"] = spec
         elif kind == "Service":
             self.services.update(existing, manifest.setdefault("spec", {}))
         else:
@@ -775,9 +807,10 @@ class APIServer:
             # resourceVersion (GuaranteedUpdate skips the write); kubectl apply sent a
             # patch, and says so, whatever it came to
             undo.pop()
-            return f"{label} {'configured' if kubectl_apply else 'unchanged'}"
-        self.changed()
-        return f"{label} configured"
+            return f"{label} {'configured' if kubectl_apply else 'unchanged'}", existing
+        if not dry_run:
+            self.changed()
+        return f"{label} configured", existing
 
 
 

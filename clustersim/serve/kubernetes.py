@@ -900,8 +900,8 @@ class KubernetesBackend(ClusterTime):
         warning = _field_validation(request, resource, new)
         _precondition(resource, name, current, new)
         if _dry_run(request):
-            return Response.json(200, self._as_updated(resource, namespace, name, current, new),
-                                 **warning)
+            return Response.json(200, self._dry_run_update(resource, namespace, name, current,
+                                                           new), **warning)
         if resource.kind == "Node":
             self._update_node(name, current, new)
         elif self._default(resource.kind, namespace, name) is not None:
@@ -915,31 +915,20 @@ class KubernetesBackend(ClusterTime):
         self._settle()
         return Response.json(200, self._one(resource, namespace, name)[0], **warning)
 
-    def _as_updated(self, resource: Resource, namespace: str | None, name: str,
-                    current: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
-        """The answer to a dry-run update of ``current`` to ``new``: the object the update
-        would store, rendered as a stored one is (:meth:`Renderer.shown`: the defaults
-        filled in), with the server's metadata (uid, creation time, generation counted as
-        the update would count it) and status, and the version it has now; nothing is
-        stored (the registry's ``Update`` runs in full and its ``DryRunnableStorage`` skips
-        the write, k8s.io/apiserver ``pkg/registry/generic/registry/dryrun.go``). A Node or
-        a default object answers ``new`` with the status kept."""
+    def _dry_run_update(self, resource: Resource, namespace: str | None, name: str,
+                        current: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+        """The answer to a dry-run update of ``current`` to ``new``: :meth:`_update` run in
+        full but the write (the cluster's
+        :meth:`~clustersim.kubernetes.apiserver.APIServer.dry_run_update`), so that it
+        refuses what the update refuses, and the object it would store, rendered as a stored
+        one is, with the version it has now (nothing is written, so no revision moves) and
+        its status (:func:`_with_status_of`). A Node or a default object answers ``new``
+        with the status kept."""
         if resource.kind == "Node" or self._default(resource.kind, namespace, name) is not None:
             return _with_status_of(current, new)
-        candidate = copy.deepcopy(self._stored(resource, namespace, name))
-        meta = new.get("metadata") or {}
-        for field in ("labels", "annotations", "finalizers"):
-            if meta.get(field):
-                candidate["metadata"][field] = copy.deepcopy(meta[field])
-            else:
-                candidate["metadata"].pop(field, None)
-        for field in {*new, *current} - {"apiVersion", "kind", "metadata", "status"}:
-            if field in new:
-                candidate[field] = copy.deepcopy(new[field])
-            else:
-                candidate.pop(field, None)
-        shown = self.renderer.shown(candidate, resource)
-        count_generation(shown, current.get("spec"), current["metadata"].get("annotations") or {})
+        would_be = self._update(resource, self._stored(resource, namespace, name), current,
+                                new, dry_run=True)
+        shown = self.renderer.shown(would_be, resource)
         shown["metadata"]["resourceVersion"] = current["metadata"]["resourceVersion"]
         return _with_status_of(current, shown)
 
@@ -968,12 +957,15 @@ class KubernetesBackend(ClusterTime):
         self.renderer.versions.bump()
 
     def _update(self, resource: Resource, stored: dict[str, Any], current: dict[str, Any],
-                new: dict[str, Any]) -> None:
+                new: dict[str, Any], *, dry_run: bool = False) -> dict[str, Any]:
         """Store ``new`` (a PUT's body, or a patch's result) over ``stored``, which reads back
-        as ``current``: a Pod's spec through :meth:`_update_pod`, everything else (labels,
-        annotations, a spec, the content of kinds without one) through the cluster's one
-        update, as the Python API's, so that one writer stores them and one validation
-        refuses them; finalizers last, which may let a deletion finish."""
+        as ``current``, and return the object stored: everything (labels, annotations, a
+        spec, the content of kinds without one) through the cluster's one update, as the
+        Python API's, so that one writer stores them and one validation refuses them, but a
+        Pod's spec, checked first (:meth:`_check_pod_update`) and stored after by the
+        cluster's ``update_pod``; finalizers last, which may let a deletion finish.
+        ``dry_run``: all of it runs, on a copy of ``stored``, which is returned; nothing is
+        stored."""
         meta = new.get("metadata") or {}
         name = stored["metadata"]["name"]
         if any(meta.get(f) != current["metadata"].get(f)
@@ -986,9 +978,11 @@ class KubernetesBackend(ClusterTime):
         # the content of kinds without a spec (a ConfigMap's data, a Role's rules...)
         content = {*new, *current} - _NOT_CONTENT
         content_changed = any(new.get(field) != current.get(field) for field in content)
-        if spec_changed and resource.kind == "Pod":
-            self._update_pod(resource, stored, current["spec"], new["spec"])
+        pod_spec = new.get("spec") if spec_changed and resource.kind == "Pod" else None
+        if pod_spec is not None:
+            self._check_pod_update(resource, stored, current["spec"], pod_spec)
             spec_changed = False
+        target = stored
         if spec_changed or content_changed or any(
                 meta.get(f) != current["metadata"].get(f) for f in ("labels", "annotations")):
             # what did not change is sent as stored: defaults read back are no change
@@ -1003,9 +997,18 @@ class KubernetesBackend(ClusterTime):
                                          if field not in _NOT_CONTENT}),
                         **({} if spec is None else {"spec": copy.deepcopy(spec)})}
             with _refusals(resource, name):
-                self.cluster.update([self._validated(manifest, resource)])
+                if dry_run:
+                    target = self.cluster.dry_run_update(self._validated(manifest, resource))
+                else:
+                    self.cluster.update([self._validated(manifest, resource)])
+        elif dry_run:
+            target = copy.deepcopy(stored)
+        if pod_spec is not None:
+            self.cluster.update_pod(target, pod_spec, dry_run=dry_run)
         if meta.get("finalizers") != current["metadata"].get("finalizers"):
-            self.cluster.set_finalizers(stored, list(meta.get("finalizers") or []))
+            self.cluster.set_finalizers(target, list(meta.get("finalizers") or []),
+                                        dry_run=dry_run)
+        return target
 
     def _same_spec(self, resource: Resource, stored: dict[str, Any], current: dict[str, Any],
                    spec: Any) -> bool:
@@ -1025,9 +1028,9 @@ class KubernetesBackend(ClusterTime):
             set_service_defaults(candidate["spec"])
         return self.renderer.shown(candidate, resource).get("spec") == current.get("spec")
 
-    def _update_pod(self, resource: Resource, stored: dict[str, Any], current: dict[str, Any],
-                    new: dict[str, Any]) -> None:
-        """A Pod's spec changes only where ``ValidatePodUpdate`` allows it
+    def _check_pod_update(self, resource: Resource, stored: dict[str, Any],
+                          current: dict[str, Any], new: dict[str, Any]) -> None:
+        """Refuse a Pod's new spec unless ``ValidatePodUpdate`` allows it
         (:func:`~clustersim.kubernetes.workloadupdates.pod_update_refusal`): removed
         scheduling gates (the Pod then enters the scheduling queue), added tolerations, a
         lower deadline, new images (its containers restart with them). The new spec is first
@@ -1038,7 +1041,6 @@ class KubernetesBackend(ClusterTime):
         refusal = pod_update_refusal(name, current, new)
         if refusal is not None:
             raise HttpError(422, refusal, "Invalid")
-        self.cluster.update_pod(stored, new)
 
     def _update_node(self, name: str, current: dict[str, Any], new: dict[str, Any]) -> None:
         info = self.cluster.node(name)

