@@ -77,10 +77,7 @@ from clustersim.goformat import go_quote, json_kind
 from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac, rbacdefaults
 from clustersim.kubernetes.containerref import container_named
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
-from clustersim.kubernetes.objects import (
-    count_generation,
-    is_terminating,
-)
+from clustersim.kubernetes.objects import is_terminating
 from clustersim.kubernetes.services import (
     apiserver_service,
     keep_allocated,
