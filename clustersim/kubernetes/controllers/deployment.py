@@ -142,6 +142,11 @@ class DeploymentController(Controller):
             raise ValueError(f"Deployment {d['metadata']['name']!r}: spec.strategy.type "
                              f"{strategy['type']!r} must be RollingUpdate or Recreate")
         replicas = replicas_of(d)
+        if d["metadata"].get("deletionTimestamp") is not None:
+            # being deleted (in the foreground): its status only, no rollout
+            # (``syncDeployment`` calls ``syncStatusOnly``, pkg/controller/deployment)
+            self._update_status(d, replicas)
+            return
         rs_objects, new_obj = self._replica_sets(d)
         states = {id(rs): self._state(rs) for rs in rs_objects}
         if spec.get("paused") or self._is_scaling_event(d, rs_objects, replicas):

@@ -90,8 +90,10 @@ class ReplicaSetController(Controller):
             selector = (spec.get("template") or {}).get("metadata", {}).get("labels")
         pods = self._claim_pods(rs, selector)
         active = [p for p in pods if is_active(p)]
-        desired = replicas_of(rs)
-        diff = len(active) - desired
+        # an RS being deleted (in the foreground) makes and deletes no pods: upstream's
+        # ``syncReplicaSet`` skips ``manageReplicas`` when its DeletionTimestamp is set
+        deleting = rs["metadata"].get("deletionTimestamp") is not None
+        diff = 0 if deleting else len(active) - replicas_of(rs)
         created = []
         if diff < 0:
             prefix = f"{rs['metadata']['name']}-"

@@ -78,6 +78,11 @@ class StatefulSetController(Controller):
     kinds: ClassVar[tuple[str, ...]] = ("StatefulSet",)
 
     def sync(self, sts: dict[str, Any]) -> None:
+        if sts["metadata"].get("deletionTimestamp") is not None:
+            # being deleted (in the foreground): no Pod made or deleted (updateStatefulSet,
+            # stateful_set_control.go). Simplified: upstream still updates its status (and
+            # may record a revision, which the garbage collector deletes again)
+            return
         spec = sts.setdefault("spec", {})
         name = sts["metadata"]["name"]
         parallel = spec.get("podManagementPolicy", "OrderedReady") == "Parallel"
