@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from clustersim import Node
-from clustersim.kubernetes import CronSchedule, KubernetesCluster
+from clustersim.kubernetes import CronSchedule, KubernetesCluster, Timing
 from clustersim.kubernetes.controllers.job import pod_failure_backoff, want_active
 from clustersim.kubernetes.controllers.replicaset import deletion_rank
 from clustersim.kubernetes.templategeneration import TEMPLATE_GENERATION
@@ -926,3 +926,34 @@ def test_a_job_updated_without_its_generated_selector_is_refused_but_applied_is_
     stored = cluster.get("Job", "default", "once")
     assert stored["spec"]["selector"]["matchLabels"] == {
         "batch.kubernetes.io/controller-uid": stored["metadata"]["uid"]}
+
+
+def test_a_job_deleted_in_the_foreground_makes_no_pods_and_goes_with_its_pods():
+    """Its controller skips ``manageJob`` while the Job is being deleted (``syncJob``,
+    pkg/controller/job/job_controller.go), so no Pod replaces those being deleted."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(job(run=600, completions=4, parallelism=2))
+    cluster.run(until=30)
+    pi = cluster.get("Job", "default", "pi")
+    cluster.delete("job", "pi", cascade="foreground")
+    assert pi["metadata"]["finalizers"] == ["foregroundDeletion"]
+    cluster.run(until=90)
+    assert cluster.get("Job", "default", "pi") is None and not cluster.objects("Pod")
+    assert len(cluster.events_about(pi, "SuccessfulCreate")) == 2
+
+
+def test_a_cronjob_deleted_in_the_foreground_starts_no_job_meanwhile():
+    """``syncCronJob`` only updates the status of a CronJob being deleted; its Job's Pod,
+    stopping for 100 s past the next schedules, keeps it until the Pod is gone."""
+    cluster = KubernetesCluster(nodes(), seed=0, timing=Timing(container_stop_seconds=100))
+    slow = cronjob(run=600, schedule="* * * * *")
+    slow["spec"]["jobTemplate"]["spec"]["template"]["spec"]["terminationGracePeriodSeconds"] = 100
+    cluster.apply(slow)
+    cluster.run(until=90)
+    hello = cluster.get("CronJob", "default", "hello")
+    started = len(cluster.events_about(hello, "SuccessfulCreate"))
+    assert started
+    cluster.delete("cronjob", "hello", cascade="foreground")
+    cluster.run(until=300)
+    assert cluster.get("CronJob", "default", "hello") is None and not cluster.objects("Job")
+    assert len(cluster.events_about(hello, "SuccessfulCreate")) == started

@@ -86,6 +86,8 @@ class CronJobController(Controller):
         jobs = sorted(cluster.owned("Job", cj), key=lambda j: j["metadata"]["creationTimestamp"])
         self._track(cj, jobs)
         self._clean_history(cj, jobs)
+        if cj["metadata"].get("deletionTimestamp") is not None:
+            return      # being deleted: status only, no Job started (``syncCronJob``)
         epoch = cluster.epoch
         if uid not in self._next:
             self._next[uid] = epoch + next_run(schedule, cluster.now, epoch)

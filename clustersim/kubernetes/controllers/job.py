@@ -274,6 +274,8 @@ class JobController(Controller):
             self._conclude(job, active, "SuccessCriteriaMet", "CompletionsReached",
                            "Reached expected number of succeeded pods")
             return
+        if job["metadata"].get("deletionTimestamp") is not None:
+            return      # being deleted: ``syncJob`` skips ``manageJob`` (job_controller.go)
         wanted = want_active(parallelism, completions, len(active), succeeded_count)
         surplus = max(0, len(active) - wanted)
         if done is not None:
