@@ -647,7 +647,11 @@ class KubernetesBackend(ClusterTime):
 
     # ---- writing ---------------------------------------------------------------------------
 
-    def _body(self, request: Request) -> Any:
+    def _body(self, request: Request, into: str | None = None) -> Any:
+        """The request's body decoded by its media type. A JSON or YAML body the decoder
+        cannot read is a 400 in the words of :func:`_unreadable`: wrapped as the REST handler
+        of a create or an update wraps it for the kind it decodes ``into``, bare where the
+        handler answers the decoder's error as it is (a patch, a DeleteOptions)."""
         kind = request.content_type
         if kind == "application/vnd.kubernetes.protobuf":
             try:
@@ -657,8 +661,6 @@ class KubernetesBackend(ClusterTime):
             except kubeproto.ProtobufError as err:
                 raise HttpError(400, f"the body of the request could not be decoded as "
                                 f"protobuf: {err}", "BadRequest") from None
-        unknown = ("the body of the request was in an unknown format - accepted media types "
-                   "include: application/json, application/yaml ({})")
         try:
             text = request.body.decode()
             if kind in ("application/yaml", "application/apply-patch+yaml"):
@@ -667,18 +669,17 @@ class KubernetesBackend(ClusterTime):
                         "application/strategic-merge-patch+json", "application/json-patch+json",
                         ""):
                 # past the servers' one bound: Go's words (encoding/json, scanner.go)
-                too_deep = HttpError(400, unknown.format("exceeded max depth"), "BadRequest")
+                too_deep = _unreadable(into, request.body, "exceeded max depth", json_body=True)
                 return decode_json(text, too_deep) if text.strip() else {}
         except (UnicodeDecodeError, json.JSONDecodeError, ManifestError) as err:
-            raise HttpError(400, unknown.format(f"{type(err).__name__}: "
-                                                f"{str(err).splitlines()[0]}"),
-                            "BadRequest") from None
+            raise _unreadable(into, request.body, _decoder_error(err),
+                              json_body=not isinstance(err, ManifestError)) from None
         raise HttpError(415, f'the body of the request was in an unknown format - accepted '
                         f'media types include: application/json, application/yaml '
                         f'(got "{kind}")', "UnsupportedMediaType")
 
     def _create(self, request: Request, resource: Resource, namespace: str | None) -> Response:
-        body = self._body(request)
+        body = self._body(request, resource.kind)
         if not isinstance(body, dict):
             raise HttpError(400, f"the body must be a {resource.kind} object, got JSON "
                             f"{type(body).__name__}", "BadRequest")
@@ -754,7 +755,7 @@ class KubernetesBackend(ClusterTime):
         user is kubectl's own, an administrator in ``system:masters`` (whom the API server
         allows everything, and whose rules read as ``cluster-admin``'s) as in the admin
         kubeconfig of a new cluster."""
-        body = self._body(request)
+        body = self._body(request, kind)
         review = body if isinstance(body, dict) else {}
         spec = review.get("spec") or {}
         user, groups = _impersonated(request)
@@ -817,7 +818,7 @@ class KubernetesBackend(ClusterTime):
         """``kubectl auth whoami``: a SelfSubjectReview answered with the requesting user,
         the impersonated one (``--as``, ``--as-group``) with the groups the impersonation
         filter gives it (:func:`rbac.groups_of`), else kubectl's own administrator."""
-        self._body(request)
+        self._body(request, "SelfSubjectReview")
         user, groups = _impersonated(request)
         if not user:
             user, groups = ADMIN_USER, rbac.groups_of(ADMIN_USER, ("system:masters",))
@@ -850,7 +851,8 @@ class KubernetesBackend(ClusterTime):
 
     def _write(self, request: Request, resource: Resource, namespace: str | None, name: str,
                sub: str | None) -> Response:
-        body = self._body(request)
+        into = None if request.method == "PATCH" else "Scale" if sub == "scale" else resource.kind
+        body = self._body(request, into)
         kind = request.content_type
         if kind == "application/apply-patch+yaml" and sub is None:
             exists = (resource.kind == "Node" and name in self.cluster.node_names()) or (
@@ -1232,7 +1234,7 @@ class KubernetesBackend(ClusterTime):
         as ``drain --dry-run=server`` sends it) checks the budgets and deletes nothing
         (``EvictionREST.Create``, kubernetes/kubernetes ``pkg/registry/core/pod/storage/
         eviction.go``)."""
-        body = self._body(request)
+        body = self._body(request, "Eviction")
         options = body.get("deleteOptions") if isinstance(body, dict) else None
         if not is_terminating(pod):
             refusal = eviction_refusal(self.cluster, pod)
@@ -1504,6 +1506,89 @@ def _patched(kind: str, current: dict[str, Any], body: Any) -> Any:
                     "application/json-patch+json, application/merge-patch+json, "
                     "application/strategic-merge-patch+json or application/apply-patch+yaml",
                     "UnsupportedMediaType")
+
+
+def _unreadable(into: str | None, body: bytes, why: str, json_body: bool) -> HttpError:
+    """The 400 of a body the decoder cannot read (its error is ``why``). A create or an
+    update wraps it as ``transformDecodeError`` does (k8s.io/apiserver
+    ``pkg/endpoints/handlers/rest.go``, called from ``create.go`` and ``update.go``): the
+    body's kind is not known when it cannot be read, so the answer names the kind expected,
+    then the first 30 bytes of the body, as text if it starts with ``{`` and in hex otherwise
+    (``summarizeData``). There the JSON serializer has failed to read the body's
+    ``apiVersion`` and ``kind`` first (``SimpleMetaFactory.Interpret``, k8s.io/apimachinery
+    ``runtime/serializer/json/meta.go``), which words it ``couldn't get version/kind; json
+    parse error: ...``; a YAML body has failed before, in ``yaml.YAMLToJSON``.
+
+    A patch (``into`` None) answers the decoder's error bare, as ``patch.go`` does for a
+    strategic merge patch (``errors.NewBadRequest(err.Error())``). Simplified: so do the
+    other patch types (Go words a merge patch's or an apply's otherwise) and a
+    DeleteOptions."""
+    if into is None:
+        return HttpError(400, why, "BadRequest")
+    head = body[:30].decode(errors="replace") if body[:1] == b"{" else body[:30].hex()
+    interpreted = "couldn't get version/kind; json parse error: " if json_body else ""
+    return HttpError(400, f"the object provided is unrecognized (must be of type {into}): "
+                     f"{interpreted}{why} ({head}{' ...' if len(body) > 30 else ''})",
+                     "BadRequest")
+
+
+_GO_LOOKING_FOR = {"Expecting value": "looking for beginning of value",
+                   "Expecting property name enclosed in double quotes":
+                       "looking for beginning of object key string",
+                   "Expecting ':' delimiter": "after object key",
+                   "Extra data": "after top-level value"}
+"""Python's :class:`json.JSONDecodeError` messages as Go's ``encoding/json`` scanner words the
+same mistake (``invalid character 'x' ...``, scanner.go)."""
+
+
+def _decoder_error(err: UnicodeDecodeError | json.JSONDecodeError | ManifestError) -> str:
+    """The decoder's error for a body it cannot read, as the API server's decoders word it:
+    encoding/json's for JSON, go-yaml's (``yaml: line N: ...``, through sigs.k8s.io/yaml's
+    ``YAMLToJSON``) for YAML.
+
+    Simplified where the detail differs from Go's: Python's decoders stand in for Go's. A
+    JSON mistake Python words otherwise (an unterminated string, a bad escape...) keeps
+    Python's words, and a character past ASCII is quoted as Python escapes it (Go quotes the
+    byte). YAML's words are PyYAML's, which follow libyaml's as go-yaml does but may add the
+    context (``while parsing a block mapping``), and count lines from 1 where go-yaml gives
+    a parser error's line from 0; the simulator's own bounds (nesting, aliases) keep the
+    loader's words; a body that is not UTF-8 is refused with Python's words where Go reads
+    a JSON string's bad bytes as U+FFFD."""
+    if isinstance(err, json.JSONDecodeError):
+        at = err.doc[err.pos] if err.pos < len(err.doc) else ""
+        words = _GO_LOOKING_FOR.get(err.msg) or (
+            _after_element(err.doc[:err.pos]) if err.msg == "Expecting ',' delimiter" else None)
+        return ("unexpected end of JSON input" if not at and words else
+                f"invalid character {_go_quote_char(at)} {words}" if words else str(err))
+    if isinstance(err, ManifestError):
+        why = err.message.removeprefix("the text is not valid YAML or JSON: ")
+        return f"yaml: line {err.line}: {why}" if err.line else f"yaml: {why}"
+    return str(err)
+
+
+def _after_element(before: str) -> str:
+    """Go's words for a missing ``,``: after the innermost open object's or array's last
+    element in ``before`` (the text up to the mistake, which Python's decoder has read)."""
+    opened: list[str] = []
+    in_string = escaped = False
+    for char in before:
+        if in_string:
+            in_string = escaped or char != '"'
+            escaped = not escaped and char == "\\"
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            opened.append(char)
+        elif char in "]}":
+            opened.pop()
+    return "after array element" if opened[-1:] == ["["] else "after object key:value pair"
+
+
+def _go_quote_char(char: str) -> str:
+    """A character quoted as encoding/json's ``quoteChar`` quotes it in a syntax error."""
+    if char in "'\"":
+        return "'\\''" if char == "'" else "'\"'"
+    return "'" + json.dumps(char)[1:-1] + "'"
 
 
 class _UndecodableError(HttpError):

@@ -1,0 +1,88 @@
+"""Bodies the API server cannot decode, sent over plain HTTP (``kubectl apply`` decodes a file
+before it sends it, and ``kubectl create --raw -f`` streams it in chunks, which the simulated
+server refuses): the 400 of a create or an update names the kind it decodes into, as
+k8s.io/apiserver's ``transformDecodeError`` does, with encoding/json's or go-yaml's error and
+the start of the body."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from clustersim.serve import serve
+from tests.unit.test_serve_core import _request
+
+PODS = "/api/v1/namespaces/default/pods"
+UNRECOGNIZED = ("the object provided is unrecognized (must be of type {}): couldn't get "
+                "version/kind; json parse error: {}")
+
+
+def _answer(method: str, path: str, body: bytes, media: str, setup: bytes = b"") -> str:
+    """The message of the 400 a fresh server answers ``body`` with (after ``setup``, a YAML
+    object to create first at ``path``'s collection)."""
+    with serve("kubernetes", speed=0) as server:
+        if setup:
+            created, _ = _request(server, "POST", path.rpartition("/")[0], setup,
+                                  {"Content-Type": "application/yaml"})
+            assert created == 201
+        status, data = _request(server, method, path, body, {"Content-Type": media})
+    answer = json.loads(data)
+    assert (status, answer["reason"], answer["code"]) == (400, "BadRequest", 400)
+    return answer["message"]
+
+
+@pytest.mark.parametrize(("body", "why", "summary"), [
+    ('{"kind": "Pod", "metadata": {"name": "x"},}', "invalid character '}' looking for "
+     "beginning of object key string", '{"kind": "Pod", "metadata": {" ...'),
+    ("kind: Pod", "invalid character 'k' looking for beginning of value",
+     "6b696e643a20506f64"),
+    ('{"kind": "Pod"', "unexpected end of JSON input", '{"kind": "Pod"'),
+    ('[1 2]', "invalid character '2' after array element", "5b3120325d"),
+    ('{"kind": "Pod" "apiVersion": "v1"}', "invalid character '\"' after object "
+     "key:value pair", '{"kind": "Pod" "apiVersion": " ...'),
+])
+def test_a_create_whose_json_cannot_be_read_names_the_kind_expected(body, why, summary):
+    """The JSON serializer reads the body's kind first (``SimpleMetaFactory.Interpret``):
+    when it cannot, the kind is unknown and the answer names the one expected, then the first
+    30 bytes of the body (``summarizeData``). Was the server's own wording with Python's
+    decoder message (``JSONDecodeError: Expecting property name ...``)."""
+    assert _answer("POST", PODS, body.encode(), "application/json") == UNRECOGNIZED.format(
+        "Pod", f"{why} ({summary})")
+
+
+def test_a_replace_whose_json_cannot_be_read_names_the_kind_expected():
+    """An update (PUT) decodes as a create does (update.go)."""
+    web = (b"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n"
+           b"  selector: {matchLabels: {app: web}}\n  template:\n"
+           b"    metadata: {labels: {app: web}}\n"
+           b"    spec: {containers: [{name: web, image: nginx:1.27}]}\n")
+    refused = _answer("PUT", "/apis/apps/v1/namespaces/default/deployments/web", b"{nope}",
+                      "application/json", setup=web)
+    assert refused == UNRECOGNIZED.format(
+        "Deployment", "invalid character 'n' looking for beginning of object key string "
+        "({nope})")
+
+
+def test_a_yaml_body_that_cannot_be_read_is_go_yamls_error():
+    """``yaml.YAMLToJSON`` fails before the kind is read: go-yaml's ``yaml: line N: ...``,
+    and the body in hex."""
+    body = b"kind: Pod\nmetadata:\n  name: a: b\n"
+    assert _answer("POST", PODS, body, "application/yaml") == (
+        "the object provided is unrecognized (must be of type Pod): yaml: line 3: mapping "
+        f"values are not allowed in this context ({body[:30].hex()} ...)")
+
+
+def test_a_body_nested_too_deep_is_encoding_jsons_max_depth():
+    """Past the bound, Go's scanner words (``exceeded max depth``) in the same wrapping."""
+    body = b'{"kind": "Pod", "metadata": {"labels": {"a": ' + b"[" * 500 + b"]" * 500 + b"}}}"
+    assert _answer("POST", PODS, body, "application/json") == UNRECOGNIZED.format(
+        "Pod", 'exceeded max depth ({"kind": "Pod", "metadata": {" ...)')
+
+
+def test_a_patch_that_cannot_be_read_is_the_decoders_error_bare():
+    """A strategic merge patch's body that is not JSON is ``errors.NewBadRequest(err.Error())``
+    (patch.go): no kind, no summary."""
+    assert _answer("PATCH", "/api/v1/namespaces/default/pods/x", b"{x",
+                   "application/strategic-merge-patch+json") == (
+        "invalid character 'x' looking for beginning of object key string")
