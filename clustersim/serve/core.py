@@ -11,8 +11,9 @@ use).
 
 Hostile input is the backend's business only once it is well formed HTTP: bodies over
 ``max_body`` bytes (kube-apiserver refuses bodies over 3 MiB, ``MaxRequestBodyBytes`` in
-``staging/src/k8s.io/apiserver/pkg/server/config.go``), chunked bodies and anything a backend
-raises become the backend's own error shape, never a traceback.
+``staging/src/k8s.io/apiserver/pkg/server/config.go``; a chunked body counts as it is read),
+malformed chunked framing and anything a backend raises become the backend's own error shape,
+never a traceback.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import re
 import sys
 import threading
 import time
@@ -38,6 +40,10 @@ __all__ = ["Backend", "ClusterTime", "HttpError", "Request", "Response", "SimSer
 
 MAX_BODY = 3 * 1024 * 1024
 """Largest request body accepted, in bytes (kube-apiserver's default)."""
+_CHUNK_LINE = 4096
+"""Longest line of a chunked body's framing (a chunk size with its extensions, a trailer
+field), and most trailer fields, read before the body is refused."""
+_HEX = re.compile(rb"[0-9A-Fa-f]{1,16}")
 
 
 @dataclass
@@ -375,10 +381,12 @@ def _handler_for(server: SimServer) -> type[BaseHTTPRequestHandler]:
 
         def _read_body(self, request: Request, headers: dict[str, str]) -> Response | None:
             if "chunked" in headers.get("transfer-encoding", "").lower():
-                self.close_connection = True
-                return self.sim.backend.error(HttpError(
-                    411, "chunked request bodies are not accepted: send Content-Length",
-                    "BadRequest"))
+                try:
+                    request.body = self._read_chunks()
+                except HttpError as err:
+                    self.close_connection = True
+                    return self.sim.backend.error(err)
+                return None
             try:
                 length = int(headers.get("content-length", "0") or 0)
             except ValueError:
@@ -394,6 +402,36 @@ def _handler_for(server: SimServer) -> type[BaseHTTPRequestHandler]:
                     f"{self.sim.max_body}", "RequestEntityTooLarge"))
             request.body = self.rfile.read(length) if length else b""
             return None
+
+        def _read_chunks(self) -> bytes:
+            """A chunked body (``kubectl create --raw -f`` sends one; RFC 9112 section 7.1),
+            read chunk by chunk and refused once it passes ``max_body``, as a body with a
+            Content-Length is; chunk extensions and trailer fields are read and dropped."""
+            body = bytearray()
+            while True:
+                line = self.rfile.readline(_CHUNK_LINE + 1)
+                size_text = line.split(b";", 1)[0].strip()
+                if len(line) > _CHUNK_LINE or not line.endswith(b"\n") \
+                        or not _HEX.fullmatch(size_text):
+                    raise HttpError(400, "bad chunked request body: a chunk size is not a "
+                                    "hexadecimal number", "BadRequest")
+                size = int(size_text, 16)
+                if len(body) + size > self.sim.max_body:
+                    raise HttpError(413, "the request body is too large: over "
+                                    f"{self.sim.max_body} bytes, the limit",
+                                    "RequestEntityTooLarge")
+                if size == 0:
+                    break
+                chunk = self.rfile.read(size)
+                if len(chunk) < size or self.rfile.readline(_CHUNK_LINE + 1).strip():
+                    raise HttpError(400, "bad chunked request body: a chunk is shorter than "
+                                    "its size says", "BadRequest")
+                body += chunk
+            for _ in range(_CHUNK_LINE):          # trailer fields, up to the empty line
+                if not self.rfile.readline(_CHUNK_LINE + 1).strip():
+                    return bytes(body)
+            raise HttpError(400, "bad chunked request body: too many trailer fields",
+                            "BadRequest")
 
         def _send(self, response: Response) -> None:
             self.send_response(response.status)

