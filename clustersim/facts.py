@@ -180,6 +180,8 @@ HISTORY: dict[str, str] = {
     "19.03.0": "Docker Engine 19.03.0 (July 2019)",
     "20.10": "Docker Engine 20.10 added global-job and replicated-job services (December 2020)",
     "23.0": "Docker Engine 23.0 added CSI cluster volumes (February 2023)",
+    "29.0": "Docker Engine 29.0 made the containerd image store the default on fresh "
+            "installations (November 2025)",
     "2.0.0": "SwarmKit v2.0.0 (June 2025)",
     "2.1.0": "SwarmKit v2.1.0 (September 2025)",
 }
