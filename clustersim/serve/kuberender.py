@@ -23,6 +23,7 @@ from clustersim.kubernetes.controllers.disruption import budget_status
 from clustersim.kubernetes.controllers.horizontal import DEFAULT_UTILIZATION
 from clustersim.kubernetes.controllers.podfailurepolicy import exit_code
 from clustersim.kubernetes.defaults import set_defaults, set_template_defaults
+from clustersim.kubernetes.imagemanager import INVALID_IMAGE_NAME
 from clustersim.kubernetes.objects import is_ready, is_terminating
 from clustersim.kubernetes.resourcequota import quota_status
 from clustersim.kubernetes.scheduler.labels import namespace_labels
@@ -187,6 +188,10 @@ class Renderer(DerivedObjects):
                     "finishedAt": self.timestamp(finished)}}
             elif reason in WAITING_REASONS and not incomplete:
                 entry["state"] = {"waiting": {"reason": reason}}
+                invalid = self.cluster.kubelet.image_manager.invalid_names.get(
+                    pod["metadata"]["uid"])
+                if reason == INVALID_IMAGE_NAME and invalid and invalid[0] == entry["name"]:
+                    entry["state"]["waiting"]["message"] = invalid[1]
                 entry["started"] = False
             elif phase == "Running":
                 entry["state"] = {"running": {"startedAt": self.timestamp(started.get(
@@ -246,7 +251,7 @@ class Renderer(DerivedObjects):
 # reports as each container's waiting reason (pkg/kubelet/images, kuberuntime); simplified:
 # every container of the Pod shows it, not only the one whose image or configuration failed
 WAITING_REASONS = ("CrashLoopBackOff", "ErrImagePull", "ImagePullBackOff",
-                    "CreateContainerConfigError")
+                    "CreateContainerConfigError", INVALID_IMAGE_NAME)
 
 
 def _hpa_defaults(spec: Mapping[str, Any]) -> dict[str, Any]:
