@@ -1,13 +1,16 @@
 """How Go writes a value into an error message, for the servers and loaders that quote Go
 programs (the Kubernetes API server, the Docker daemon) word for word.
 
-Two rules live here, each once:
+The rules that live here, each once:
 
 - :func:`go_quote`: Go's ``%q`` verb (``strconv.Quote``, golang/go ``src/strconv/quote.go``).
 - :func:`json_kind`: how ``encoding/json`` names a JSON value it cannot store in a Go field
   (``UnmarshalTypeError.Value``, filled in by ``literalStore``, ``array`` and ``object`` of
   golang/go ``src/encoding/json/decode.go``).
 - :func:`atoi`: which text ``strconv.Atoi`` reads as a whole number (``src/strconv/atoi.go``).
+- :func:`parse_int`: ``strconv.ParseInt`` and ``ParseUint`` in base 10, with their
+  :class:`NumError` (``src/strconv/atoi.go``), as the API server reads a resourceVersion or a
+  list option and the Docker daemon an object's version.
 - :func:`go_verbose`: Go's ``%+v`` of a decoded JSON value (``src/fmt/print.go``), as the
   API server shows a strategic merge patch it refused.
 - :func:`duration_string`: a ``time.Duration`` as Go prints it (``Duration.String`` in
@@ -24,7 +27,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["atoi", "duration_string", "go_json", "go_quote", "go_verbose", "json_kind"]
+__all__ = ["NumError", "atoi", "duration_string", "go_json", "go_quote", "go_verbose", "json_kind",
+           "parse_int"]
 
 _ATOI = re.compile(r"[+-]?[0-9]+")
 
@@ -91,6 +95,48 @@ def atoi(text: str) -> int | None:
     spaces around it and ``_`` between digits). Whether the number fits the caller's integer
     type is the caller's check."""
     return int(text) if _ATOI.fullmatch(text) else None
+
+
+class NumError(ValueError):
+    """Go's ``*strconv.NumError``: the function that failed (``ParseInt``), the text it was
+    given, and why (``invalid syntax`` or ``value out of range``, ``ErrSyntax`` and
+    ``ErrRange``); ``str()`` is its ``Error()``, ``strconv.ParseInt: parsing "x": invalid
+    syntax``, the text quoted as ``strconv.Quote`` quotes it."""
+
+    def __init__(self, func: str, num: str, err: str) -> None:
+        super().__init__(f"strconv.{func}: parsing {go_quote(num)}: {err}")
+        self.func, self.num, self.err = func, num, err
+
+
+def parse_int(text: str, *, signed: bool, bits: int = 64) -> int:
+    """``text`` as Go's ``strconv.ParseInt(text, 10, bits)`` (``signed``) or
+    ``strconv.ParseUint(text, 10, bits)`` reads it, ``bits`` from 1 to 64; a text it refuses
+    raises :class:`NumError` with Go's words (golang/go ``src/strconv/atoi.go``).
+
+    Go's rules in base 10: ASCII digits only (no ``_``, which only a base-0 parse allows, no
+    space, no ``0x``), at least one; an optional ``+`` or ``-`` in front for ParseInt only
+    (ParseUint refuses any sign, ``-0`` too). ParseUint reads the digits left to right and
+    stops at the first that takes the value past ``2**bits - 1`` (``value out of range``)
+    or the first byte that is no digit (``invalid syntax``), whichever comes first, so
+    ``99999999999999999999x`` is out of range and ``12x`` invalid. ParseInt reads the digits
+    after its sign with ParseUint, keeps a syntax error (in its own name, the sign in the
+    quoted text) and then checks the signed range, ``-2**(bits-1)`` to ``2**(bits-1) - 1``:
+    ``9223372036854775808x`` is invalid syntax, since ParseUint's 64 bits still hold it
+    when it meets the ``x``."""
+    func = "ParseInt" if signed else "ParseUint"
+    negative = signed and text.startswith("-")
+    digits = text[1:] if signed and text[:1] in ("+", "-") else text
+    rest = digits.lstrip("0123456789")                     # from the first byte no digit on
+    significant = digits[:len(digits) - len(rest)].lstrip("0")
+    # more than 20 significant digits exceed any uint64 (and Python's int() digit limit)
+    if len(significant) > 20 or int(significant or "0") >= 2 ** bits:
+        raise NumError(func, text, "value out of range")
+    if not digits or rest:
+        raise NumError(func, text, "invalid syntax")
+    value = int(significant or "0")
+    if signed and not (value <= 2 ** (bits - 1) if negative else value < 2 ** (bits - 1)):
+        raise NumError(func, text, "value out of range")
+    return -value if negative else value
 
 
 def go_verbose(value: Any) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["ImageReference", "image_problem", "parse_reference"]
+__all__ = ["ImageReference", "image_problem", "normalized_problem", "parse_reference"]
 
 _PATH_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
 _DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
@@ -27,6 +27,9 @@ _REFERENCE = re.compile(
     r"(?:@(?P<digest>[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?")
 _NAME_MAX = 255
 _SHA256_HEX = 64
+_IDENTIFIER = re.compile(r"[a-f0-9]{64}")
+"""An image ID, which ``ParseNormalizedNamed`` refuses as a name (``anchoredIdentifierRegexp``)."""
+_DOCKER_HUB = ("", "docker.io", "index.docker.io")
 
 
 @dataclass(frozen=True)
@@ -46,12 +49,10 @@ def parse_reference(text: str) -> ImageReference | None:
 
 
 def image_problem(text: str) -> str | None:
-    """Why ``reference.ParseNormalizedNamed`` refuses ``text``, in its words, or None when
-    it parses: an upper-case repository (the domain may have capitals), the grammar, a name
+    """Why distribution/reference refuses ``text``, in ``Parse``'s words, or None when it
+    parses: an upper-case repository (the domain may have capitals), the grammar, a name
     over 255 characters, a ``sha256`` digest that is not 64 hex digits."""
-    first, slash, rest = text.partition("/")
-    remote = rest if slash and (first == "localhost" or "." in first or ":" in first) else text
-    repository = remote.split("@")[0].split(":")[0]
+    repository = _split_domain(text)[1].split("@")[0].split(":")[0]
     found = _parts(text)
     if repository.lower() != repository:
         return "repository name must be lowercase"
@@ -63,6 +64,34 @@ def image_problem(text: str) -> str | None:
     if algorithm == "sha256" and len(digits) != _SHA256_HEX:
         return "invalid checksum digest length"
     return None
+
+
+def normalized_problem(text: str) -> str | None:
+    """The error of ``reference.ParseNormalizedNamed`` for ``text`` (``normalize.go``), as
+    the kubelet quotes it, or None when it parses: an image ID (64 hex digits) is no name;
+    a repository with capitals is named as normalized, behind ``library/`` for Docker Hub's
+    official images (``invalid reference format: repository name (library/NGINX) must be
+    lowercase``); any other refusal is ``Parse``'s (:func:`image_problem`)."""
+    if _IDENTIFIER.fullmatch(text):
+        return f"invalid repository name ({text}), cannot specify 64-byte hexadecimal strings"
+    domain, remainder = _split_domain(text)
+    if domain in _DOCKER_HUB and "/" not in remainder:
+        remainder = "library/" + remainder
+    remote = remainder.partition(":")[0]
+    if remote.lower() != remote:
+        return f"invalid reference format: repository name ({remote}) must be lowercase"
+    return image_problem(text)
+
+
+def _split_domain(text: str) -> tuple[str, str]:
+    """``text``'s registry domain (empty: none) and the rest, as ``splitDockerDomain`` splits
+    them: a first component is a domain if it has a dot or a port, is ``localhost``, or has
+    capitals (a repository cannot)."""
+    first, slash, rest = text.partition("/")
+    if slash and (first == "localhost" or "." in first or ":" in first
+                  or first.lower() != first):
+        return first, rest
+    return "", text
 
 
 def _parts(text: str) -> ImageReference | None:

@@ -427,6 +427,7 @@ class APIServer:
         kind = obj.get("kind")
         spec = obj.get("spec") or {}
         _check_volume_mounts(obj)
+        _check_image_whitespace(obj)
         for field in ("replicas", "parallelism", "completions"):
             check_replicas(spec.get(field), f"{kind} {obj['metadata']['name']!r}: spec.{field}")
         check_count(_affinity_terms(obj), MAX_AFFINITY_TERMS,
@@ -979,6 +980,23 @@ def _check_volume_mounts(obj: Mapping[str, Any]) -> None:
     for where, name in unmounted_volumes(obj.get("spec") or {}):
         raise AdmissionError(f'Pod "{obj["metadata"].get("name")}" is invalid: '
                              f'{format_path(("spec", *where))}: Not found: "{name}"')
+
+
+def _check_image_whitespace(obj: Mapping[str, Any]) -> None:
+    """A Pod's container images have no leading or trailing whitespace
+    (``validateContainersOnlyForPod`` in ``pkg/apis/core/validation``, for containers and
+    init containers); a pod template's may (``validateContainers`` requires only an image),
+    so a workload whose template has one is stored and each Pod its controller creates is
+    refused (``FailedCreate``)."""
+    if obj.get("kind") != "Pod":
+        return
+    for field in ("containers", "initContainers"):
+        for index, container in enumerate((obj.get("spec") or {}).get(field) or []):
+            image = container.get("image")
+            if isinstance(image, str) and image != image.strip():
+                raise AdmissionError(
+                    f'Pod "{obj["metadata"].get("name")}" is invalid: spec.{field}[{index}].'
+                    f'image: {invalid(image, "must not have leading or trailing whitespace")}')
 
 
 def _event_object(obj: Mapping[str, Any]) -> str:

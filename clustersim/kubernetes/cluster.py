@@ -51,7 +51,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from clustersim.imageref import image_problem
 from clustersim.kubernetes.apiserver import AdmissionError
 from clustersim.kubernetes.controllermanager import ControllerManager
 from clustersim.kubernetes.controllers import CONTROLLERS
@@ -298,23 +297,25 @@ class KubernetesCluster(ControllerManager):
     def set_image(self, kind: str, name: str, image: str, container: str | None = None,
                   namespace: str = "default") -> None:
         """``kubectl set image``: change a container image in a workload's pod template (the
-        first container unless ``container`` names one); a Deployment rolls out. The image
-        is required and without surrounding spaces, as the API server's ``validateContainers``
-        requires. Simplified: a reference that does not parse (:func:`image_problem`) is
-        refused here; the API server stores it and the kubelet reports InvalidImageName."""
+        first container unless ``container`` names one); a Deployment rolls out. The API
+        server requires the image and nothing more of a template's (``validateContainerCommon``
+        in ``pkg/apis/core/validation``: ``Required value``); a Pod refuses one with leading or
+        trailing whitespace (``validateContainersOnlyForPod``), so the controller's Pods are
+        then refused (``FailedCreate``), and a reference the kubelet cannot parse waits with
+        ``InvalidImageName`` (:mod:`clustersim.kubernetes.imagemanager`)."""
         obj = self._workload(kind, name, namespace)
         if not isinstance(image, str):
             raise TypeError(f"image must be a string, such as \"nginx:1.27\", got {image!r}")
-        problem = ("Required value" if not image else
-                   "must not have leading or trailing whitespace" if image != image.strip()
-                   else image_problem(image))
-        if problem:
-            raise ValueError(f"image {image[:80]!r}: {problem}")
         containers = ((obj.get("spec") or {}).get("template") or {}).get("spec", {}).get(
             "containers") or []
         target = [c for c in containers if container is None or c.get("name") == container]
         if not target:
             raise ValueError(f"{kind} {name!r} has no container named {container!r}")
+        if not image:
+            group = {"Job": "batch"}.get(obj["kind"], "apps")
+            index = next(i for i, c in enumerate(containers) if c is target[0])
+            raise AdmissionError(f'{obj["kind"]}.{group} "{name}" is invalid: spec.template.'
+                                 f"spec.containers[{index}].image: Required value")
         before = copy.deepcopy(obj["spec"])
         target[0]["image"] = image
         count_generation(obj, before)

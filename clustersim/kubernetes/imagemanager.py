@@ -25,6 +25,16 @@ pod and image as upstream's back-off key. A new image for the container backing 
 at once (:meth:`ImageManager.pull_again`: the update syncs the pod at once, and the new image
 has no back-off).
 
+An image the kubelet cannot read as a reference (the API server stores any non-empty one
+in a pod template) is never pulled: ``EnsureImageExists`` fails at ``applyDefaultImageTag``
+with ``InspectFailed`` ("Failed to apply default image tag "X": couldn't parse image name
+"X": invalid reference format", distribution/reference's ``ParseNormalizedNamed`` error,
+:func:`~clustersim.imageref.normalized_problem`) and ``startContainer`` adds ``Failed``
+("Error: InvalidImageName"); the container waits with reason ``InvalidImageName`` and that
+message, and the pod worker syncs it again after its back-off of 10 s
+(``backOffPeriod`` in ``pkg/kubelet/pod_workers.go``; upstream adds up to half again of
+jitter), or at once when its image changes.
+
 Every one of these events is about the container whose image it pulls: the kubelet records it
 against its reference to that container (``EnsureImageExists`` takes it from
 ``startContainer``), whose field path (``spec.containers{web}``) ``kubectl describe`` prints
@@ -41,7 +51,8 @@ import hashlib
 from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any
 
-from clustersim.goformat import duration_string
+from clustersim.goformat import duration_string, go_quote
+from clustersim.imageref import normalized_problem
 from clustersim.kubernetes.defaults import image_pull_policy
 
 if TYPE_CHECKING:
@@ -54,6 +65,10 @@ IMAGE_BACKOFF = 10.0
 """Seconds before the first retry of a refused pull (``imageBackOffPeriod``)."""
 MAX_IMAGE_BACKOFF = 300.0
 """The longest back-off between pulls (``MaxImageBackOff``)."""
+POD_WORKER_BACKOFF = 10.0
+"""Seconds before the pod worker syncs again a pod whose sync failed (``backOffPeriod``)."""
+INVALID_IMAGE_NAME = "InvalidImageName"
+"""The waiting reason of a container whose image is no reference (``ErrInvalidImageName``)."""
 _SMALLEST_IMAGE = 2_000_000
 _LARGEST_IMAGE = 250_000_000
 """The bytes :func:`image_size` chooses among: from a busybox-sized image to a large
@@ -83,6 +98,9 @@ class ImageManager:
         """Failed pulls per (pod uid, image), for the back-off."""
         self._backoff: dict[str, tuple[str, Callable[[], None]]] = {}
         """Per pod uid backing off a failed pull: the container, and the pull to retry."""
+        self.invalid_names: dict[str, tuple[str, str]] = {}
+        """Per pod uid waiting with :data:`INVALID_IMAGE_NAME`: the container whose image it
+        is, and the kubelet's message."""
 
     def ensure(self, pod: dict[str, Any], container: dict[str, Any],
                current: Callable[[], bool], then: Callable[[], None]) -> None:
@@ -94,6 +112,11 @@ class ImageManager:
         cluster = self.cluster
         images = self.images.setdefault(pod["spec"]["nodeName"], set())
         image = str(container.get("image", ""))
+        problem = normalized_problem(image)
+        if problem is not None:
+            self._invalid_name(pod, container, problem, current, then)
+            return
+        self.invalid_names.pop(pod["metadata"]["uid"], None)
         policy = container.get("imagePullPolicy") or image_pull_policy(image)
         if policy != "Always" and image in images:
             cluster.kubelet_record(
@@ -151,14 +174,37 @@ class ImageManager:
                 status["reason"] = "ImagePullBackOff"
                 cluster.changed()
 
+        cluster.after(min(1.0, backoff), backing_off, background=True)
+        self._retry_after(backoff, uid, container, retry)
+
+    def _invalid_name(self, pod: dict[str, Any], container: dict[str, Any], problem: str,
+                      current: Callable[[], bool], then: Callable[[], None]) -> None:
+        """``container``'s image is no reference (``problem``, distribution/reference's
+        words): InspectFailed and Failed, the container waits with InvalidImageName, and
+        the pod is synced again after the pod worker's back-off (module docstring)."""
+        cluster, uid, image = self.cluster, pod["metadata"]["uid"], str(container.get("image"))
+        message = (f"Failed to apply default image tag {go_quote(image)}: couldn't parse "
+                   f"image name {go_quote(image)}: {problem}")
+        cluster.kubelet_record(pod, "InspectFailed", message, "Warning", container=container)
+        cluster.kubelet_record(pod, "Failed", f"Error: {INVALID_IMAGE_NAME}", "Warning",
+                               container=container)
+        pod["status"]["reason"] = INVALID_IMAGE_NAME
+        self.invalid_names[uid] = (str(container.get("name")), message)
+        cluster.changed()
+        self._retry_after(POD_WORKER_BACKOFF, uid, container,
+                          lambda: self.ensure(pod, container, current, then))
+
+    def _retry_after(self, seconds: float, uid: str, container: dict[str, Any],
+                     retry: Callable[[], None]) -> None:
+        """Call ``retry`` for the pod ``uid`` after ``seconds``, unless a new image for
+        ``container`` has made it run at once (:meth:`pull_again`) meanwhile."""
         def backed_off() -> None:
             if self._backoff.get(uid, (None, None))[1] is retry:
                 del self._backoff[uid]
                 retry()
 
         self._backoff[uid] = (str(container.get("name")), retry)
-        cluster.after(min(1.0, backoff), backing_off, background=True)
-        cluster.after(backoff, backed_off, background=True)
+        self.cluster.after(seconds, backed_off, background=True)
 
     def pull_again(self, pod: Any, names: Collection[str]) -> None:
         """The containers ``names`` of ``pod`` have a new image: if the pod is backing off a
@@ -173,3 +219,4 @@ class ImageManager:
     def forget(self, pod: Any) -> None:
         """The pod object is gone: no pull of it is backing off any more."""
         self._backoff.pop(pod["metadata"]["uid"], None)
+        self.invalid_names.pop(pod["metadata"]["uid"], None)

@@ -14,22 +14,21 @@ ControllerRevision.
 
 The simulator stores it as the annotation itself, written again after every write of the
 annotations (:func:`stamp_template_generation`). Simplified: a client's value on create that
-is not a decimal integer is taken as unset (upstream the conversion's ``strconv.ParseInt``
-error refuses the request).
+``strconv.ParseInt`` cannot read (:func:`~clustersim.goformat.parse_int`) is taken as unset
+(upstream the conversion's error refuses the request).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
+
+from clustersim.goformat import NumError, parse_int
 
 __all__ = ["TEMPLATE_GENERATION", "stamp_template_generation"]
 
 TEMPLATE_GENERATION = "deprecated.daemonset.template.generation"
 """The annotation (``appsv1.DeprecatedTemplateGeneration`` in k8s.io/api ``apps/v1``)."""
-_INTEGER = re.compile(r"[+-]?[0-9]+")
-"""What Go's ``strconv.ParseInt(s, 10, 64)`` reads (an optional sign, decimal digits)."""
 
 
 def stamp_template_generation(ds: dict[str, Any], before: Mapping[str, Any] | None) -> None:
@@ -50,10 +49,13 @@ def stamp_template_generation(ds: dict[str, Any], before: Mapping[str, Any] | No
 
 
 def _value(meta: Mapping[str, Any]) -> int:
-    """The template generation an object's metadata says, 0 when it says none (or no
-    number)."""
+    """The template generation an object's metadata says, 0 when it says none (or one Go's
+    ``strconv.ParseInt(s, 10, 64)`` does not read)."""
     text = (meta.get("annotations") or {}).get(TEMPLATE_GENERATION)
-    return int(text) if isinstance(text, str) and _INTEGER.fullmatch(text) else 0
+    try:
+        return parse_int(text, signed=True) if isinstance(text, str) else 0
+    except NumError:
+        return 0
 
 
 def _template(ds: Mapping[str, Any]) -> Any:

@@ -24,30 +24,27 @@ the summary as it was takes no index.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Hashable
 
+from clustersim.goformat import NumError, parse_int
 from clustersim.serve.core import HttpError
 from clustersim.swarm.identity import object_id
 
 __all__ = ["StoreVersions", "object_id", "out_of_sequence", "parse_version"]
 
-_UINT64 = 2**64 - 1
-
 
 def parse_version(raw: str | None, kind: str) -> int:
     """The ``?version=`` of an update, as moby's router reads it once it has read the body
     (``api/server/router/swarm/cluster_routes.go``: ``strconv.ParseUint``, required): a
-    service's or node's refusal quotes the parser, a secret's or config's does not."""
+    service's or node's refusal quotes the version as sent (``'%s'``) and the parser's error,
+    a secret's or config's says neither."""
     raw = raw or ""
-    digits = re.fullmatch(r"[0-9]+", raw) is not None
-    if digits and int(raw) <= _UINT64:
-        return int(raw)
-    problem = "value out of range" if digits else "invalid syntax"
-    if kind in ("secret", "config"):
-        raise HttpError(400, f"invalid {kind} version")
-    raise HttpError(400, f"invalid {kind} version '{raw}': strconv.ParseUint: parsing "
-                    f"\"{raw}\": {problem}")
+    try:
+        return parse_int(raw, signed=False)
+    except NumError as unreadable:
+        if kind in ("secret", "config"):
+            raise HttpError(400, f"invalid {kind} version") from None
+        raise HttpError(400, f"invalid {kind} version '{raw}': {unreadable}") from None
 
 
 def out_of_sequence() -> HttpError:

@@ -101,6 +101,11 @@ class DerivedObjects:
         self.clock = WallClock(lambda: self.cluster.now, epoch)
         self.versions = ResourceVersions()
         """The store's revision and each object's resourceVersion."""
+        self.referenced: dict[int, tuple[str, str]] = {}
+        """For each event, by its index in the cluster's log, the resourceVersion its object
+        and its related object had when it was recorded (empty: none, as for a Node or an
+        object already gone); filled by :meth:`Renderer.reference_versions
+        <clustersim.serve.kuberender.Renderer.reference_versions>`."""
         self.forgotten: dict[str, int] = {}
         """For each namespace deleted through the API, how many of the cluster's events
         had been recorded when its namespace controller last deleted its Events
@@ -292,6 +297,9 @@ class DerivedObjects:
         kind, name = involved["kind"], involved["name"]
         kind_lower = event.object.partition("/")[0]
         namespace = involved.get("namespace", "default")
+        version, related_version = self.referenced.get(index, ("", ""))
+        if version:
+            involved["resourceVersion"] = version
         if event.field_path:
             involved["fieldPath"] = event.field_path
         stamp = self.timestamp(event.time)
@@ -310,14 +318,18 @@ class DerivedObjects:
                          "creationTimestamp": stamp},
             "involvedObject": involved, "reason": event.reason, "message": event.message,
             "type": event.type, **recorded, **self._source(event, kind_lower, target),
-            **({"related": self._reference(*event.related)[0]} if event.related else {}),
+            **({"related": {**self._reference(*event.related)[0],
+                            **({"resourceVersion": related_version} if related_version else {})}}
+               if event.related else {}),
             "_times": {"creationTimestamp": event.time, **times}}
 
     def _reference(self, obj: str, namespace: str, uid: str
                    ) -> tuple[dict[str, Any], dict[str, Any] | None]:
         """The ``ObjectReference`` an event gives the object it names as ``kind/name`` (the
         ``involvedObject``, or the ``related`` one: ``reference.GetReference`` in client-go
-        ``tools/reference/ref.go``), and that object if it is still stored."""
+        ``tools/reference/ref.go``), and that object if it is still stored. The reference's
+        ``resourceVersion`` is the one the object had when the event was recorded
+        (:attr:`referenced`), added by the caller."""
         kind_lower, _, name = obj.partition("/")
         resource = next((r for r in RESOURCES if r.singular == kind_lower), None)
         kind = resource.kind if resource else kind_lower.capitalize()
@@ -369,6 +381,10 @@ class DerivedObjects:
         uid (an event recorded without them, by name alone); None once it is gone."""
         if kind == "Node":
             return None
+        if namespace:
+            found = self.cluster.get(kind, namespace, name)
+            return found if found is not None and (
+                not uid or found["metadata"].get("uid") == uid) else None
         return next((o for o in self.cluster.objects(kind)
                      if o["metadata"]["name"] == name
                      and (not namespace or o["metadata"].get("namespace") == namespace)

@@ -23,6 +23,7 @@ from clustersim.kubernetes.controllers.disruption import budget_status
 from clustersim.kubernetes.controllers.horizontal import DEFAULT_UTILIZATION
 from clustersim.kubernetes.controllers.podfailurepolicy import exit_code
 from clustersim.kubernetes.defaults import set_defaults, set_template_defaults
+from clustersim.kubernetes.imagemanager import INVALID_IMAGE_NAME
 from clustersim.kubernetes.objects import is_ready, is_terminating
 from clustersim.kubernetes.resourcequota import quota_status
 from clustersim.kubernetes.scheduler.labels import namespace_labels
@@ -35,6 +36,7 @@ from clustersim.serve.kubeinitstatus import (
 )
 from clustersim.serve.kubeomitempty import omit_empty
 from clustersim.serve.kuberesources import Resource, by_kind
+from clustersim.sim.events import Event
 
 __all__ = ["WAITING_REASONS", "Renderer"]
 
@@ -51,6 +53,31 @@ class Renderer(DerivedObjects):
         """Namespaces deleted through the API whose objects are still going away: a real
         namespace stays, in phase Terminating, until its namespace controller has emptied
         it (``pkg/controller/namespace``)."""
+        for index, event in enumerate(cluster.events):
+            self.reference_versions(index, event)
+        cluster.events.subscribe(
+            lambda event: self.reference_versions(len(self.cluster.events) - 1, event))
+
+    def reference_versions(self, index: int, event: Event) -> None:
+        """Note the resourceVersions of the objects the ``index``-th event of the log names,
+        as its recorder copies them into the event's references (``GetReference`` in client-go
+        ``tools/reference/ref.go`` takes the object's ``metadata.resourceVersion``; the
+        kubelet's container references go through it too, ``GetPartialReference``): the
+        versions they have as the event is recorded, after the change it reports, or, for an
+        event recorded before the server started, when it started. A Node's events have none:
+        the kubelet and the node lifecycle controller build their Node references by hand,
+        without one (``RecordNodeEvent`` in ``pkg/controller/util/node``), and so does an
+        object already gone. Simplified: a real recorder copies the object it last read, which
+        may be a write older than the stored one."""
+        self.referenced[index] = (
+            self._stored_version(event.object, event.namespace, event.uid),
+            self._stored_version(*event.related) if event.related else "")
+
+    def _stored_version(self, obj: str, namespace: str, uid: str) -> str:
+        """The resourceVersion of the stored object named ``kind/name`` (empty if none)."""
+        target = self._reference(obj, namespace, uid)[1]
+        return "" if target is None else \
+            self.render(target, lean=True)["metadata"]["resourceVersion"]
 
     # ---- stored objects --------------------------------------------------------------------
 
@@ -161,6 +188,10 @@ class Renderer(DerivedObjects):
                     "finishedAt": self.timestamp(finished)}}
             elif reason in WAITING_REASONS and not incomplete:
                 entry["state"] = {"waiting": {"reason": reason}}
+                invalid = self.cluster.kubelet.image_manager.invalid_names.get(
+                    pod["metadata"]["uid"])
+                if reason == INVALID_IMAGE_NAME and invalid and invalid[0] == entry["name"]:
+                    entry["state"]["waiting"]["message"] = invalid[1]
                 entry["started"] = False
             elif phase == "Running":
                 entry["state"] = {"running": {"startedAt": self.timestamp(started.get(
@@ -220,7 +251,7 @@ class Renderer(DerivedObjects):
 # reports as each container's waiting reason (pkg/kubelet/images, kuberuntime); simplified:
 # every container of the Pod shows it, not only the one whose image or configuration failed
 WAITING_REASONS = ("CrashLoopBackOff", "ErrImagePull", "ImagePullBackOff",
-                    "CreateContainerConfigError")
+                    "CreateContainerConfigError", INVALID_IMAGE_NAME)
 
 
 def _hpa_defaults(spec: Mapping[str, Any]) -> dict[str, Any]:

@@ -72,7 +72,7 @@ from typing import Any
 
 import yaml
 
-from clustersim.goformat import go_quote, json_kind
+from clustersim.goformat import NumError, json_kind, parse_int
 from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac, rbacdefaults
 from clustersim.kubernetes.containerref import container_named
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
@@ -173,7 +173,6 @@ PEM."""
 # (``podHasContainerWithName`` in pkg/registry/core/pod/strategy.go visits all three kinds)
 _LOG_CONTAINERS = ("initContainers", "containers", "ephemeralContainers")
 """A watch ends after this many wall-clock seconds at most (kubectl starts a new one)."""
-_DECIMAL = re.compile(r"[0-9]+")
 _UNKNOWN_REASON = "Unknown"
 """``StatusReasonUnknown``, which is empty on the wire: the reason of an error the API server
 did not classify (``ErrorToAPIStatus``, k8s.io/apiserver ``endpoints/handlers/
@@ -576,8 +575,8 @@ class KubernetesBackend(ClusterTime):
     def _watch(self, request: Request, resource: Resource, namespace: str | None) -> Response:
         as_table = _wants_table(request)
         since = request.arg("resourceVersion")
-        asked = request.arg("timeoutSeconds")
-        timeout = min(_int64(asked), _WATCH_LIMIT) if asked else _WATCH_LIMIT
+        asked = _list_option(request, "timeoutSeconds")
+        timeout = _WATCH_LIMIT if asked is None else min(asked, _WATCH_LIMIT)
         known = self._watched(request, resource, namespace)
         if since in (None, "", "0") or request.arg("sendInitialEvents") == "true":
             initial = [("ADDED", obj, times) for _, obj, times in known.values()]
@@ -638,9 +637,9 @@ class KubernetesBackend(ClusterTime):
         ``since`` and the watch is not reported (a real API server keeps the deletions in
         its watch cache), and a version that is not a number starts the watch at the
         current one."""
-        if not _DECIMAL.fullmatch(since):
+        after = _uint(since)
+        if after is None:
             return []
-        after = int(since)
         return [("ADDED" if (self.renderer.versions.created(kind, key_of(obj)) or 0) > after
                  else "MODIFIED", obj, times)
                 for version, obj, times in seen if int(version) > after]
@@ -1262,7 +1261,8 @@ def _page(request: Request, items: list[tuple[dict[str, Any], dict[str, float]]]
     lists the objects as they are now, with the version of the first chunk (a real API
     server reads every chunk at that version, from etcd's history)."""
     meta: dict[str, Any] = {"resourceVersion": rv}
-    token, limit = request.arg("continue"), _uint(request.arg("limit") or "")
+    # a limit below 1 asks for no chunks (etcd3 ``GetList`` pages when ``Limit > 0``)
+    token, limit = request.arg("continue"), max(_list_option(request, "limit") or 0, 0)
     if not token and not limit:
         return items, meta
     items = sorted(items, key=lambda item: _storage_key(item[0], across_namespaces))
@@ -1412,10 +1412,10 @@ def _precondition(resource: Resource, name: str, current: dict[str, Any], new: A
     asked = _asked_version(resource, new.get("metadata") if isinstance(new, dict) else None)
     if not asked:
         return
-    version = _uint(asked)
-    if version is None:
-        why = "value out of range" if _DECIMAL.fullmatch(asked) else "invalid syntax"
-        raise HttpError(500, f'strconv.ParseUint: parsing "{asked}": {why}', _UNKNOWN_REASON)
+    try:
+        version = parse_int(asked, signed=False)
+    except NumError as unreadable:
+        raise HttpError(500, str(unreadable), _UNKNOWN_REASON) from None
     if version and version != int(current["metadata"]["resourceVersion"]):
         raise HttpError(409, f'Operation cannot be fulfilled on {resource.qualified()} '
                         f'"{name}": the object has been modified; please apply your changes '
@@ -1464,25 +1464,27 @@ def _decode_object_meta(resource: Resource, meta: dict[str, Any]) -> None:
 
 
 def _uint(text: str) -> int | None:
-    """``text`` as Go's ``strconv.ParseUint(text, 10, 64)`` reads it: None for what is not
-    a number, or is out of range."""
-    if not _DECIMAL.fullmatch(text) or int(text) >= 2 ** 64:
+    """``text`` as Go's ``strconv.ParseUint(text, 10, 64)`` reads it, None where it fails:
+    for the checks that pass over a resourceVersion they cannot read."""
+    try:
+        return parse_int(text, signed=False)
+    except NumError:
         return None
-    return int(text)
 
 
-def _int64(text: str) -> int:
-    """A query parameter of a ``*int64`` field of ``ListOptions`` (``timeoutSeconds``), as
-    apimachinery's ``Convert_Slice_string_To_Pointer_int64`` reads it with Go's
-    ``strconv.ParseInt(text, 10, 64)``; its error is the list handler's 400 (``ListResource``:
-    ``DecodeParameters``, then ``NewBadRequest``)."""
-    if not re.fullmatch(r"[+-]?[0-9]+", text):
-        why = "invalid syntax"
-    elif not -2 ** 63 <= int(text) < 2 ** 63:
-        why = "value out of range"
-    else:
-        return int(text)
-    raise HttpError(400, f"strconv.ParseInt: parsing {go_quote(text)}: {why}", "BadRequest")
+def _list_option(request: Request, name: str) -> int | None:
+    """An ``int64`` query parameter of ``ListOptions`` (``limit``; ``timeoutSeconds``, a
+    ``*int64``), None when absent, as apimachinery's ``Convert_Slice_string_To_int64`` and
+    ``Convert_Slice_string_To_Pointer_int64`` read it with Go's ``strconv.ParseInt(text, 10,
+    64)``; its error is the list handler's 400 (``ListResource``: ``DecodeParameters``, then
+    ``NewBadRequest``). A negative ``limit`` is read, and asks for no chunks."""
+    text = request.arg(name)
+    if text is None:
+        return None
+    try:
+        return parse_int(text, signed=True)
+    except NumError as unreadable:
+        raise HttpError(400, str(unreadable), "BadRequest") from None
 
 
 _NOT_CONTENT = frozenset({"apiVersion", "kind", "metadata", "status", "spec"})

@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from clustersim.goformat import atoi, duration_string, go_json, go_quote, go_verbose, json_kind
+from clustersim.goformat import (
+    NumError,
+    atoi,
+    duration_string,
+    go_json,
+    go_quote,
+    go_verbose,
+    json_kind,
+    parse_int,
+)
 from clustersim.serve.patchrefusal import patch_refusal
 
 
@@ -111,3 +122,65 @@ def test_go_json_is_json_marshal(value, encoded):
     """Python's ``json.dumps`` wrote spaces, unsorted keys, raw ``<>&`` and ``1e-07``; Go's
     ``json.Marshal`` writes none of them, and kubectl's annotation is Go's text."""
     assert go_json(value) == encoded
+
+
+@pytest.mark.parametrize(("text", "signed", "bits", "result"), [
+    ("42", False, 64, 42), ("007", False, 64, 7), ("18446744073709551615", False, 64, 2**64 - 1),
+    ("18446744073709551616", False, 64, "value out of range"),
+    ("", False, 64, "invalid syntax"), ("+1", False, 64, "invalid syntax"),
+    ("-0", False, 64, "invalid syntax"), ("1_000", False, 64, "invalid syntax"),
+    ("0x10", False, 64, "invalid syntax"), (" 1", False, 64, "invalid syntax"),
+    ("\u0661", False, 64, "invalid syntax"),            # an Arabic-Indic one: not ASCII
+    ("99999999999999999999x", False, 64, "value out of range"),   # overflow came first
+    ("1" * 5000, False, 64, "value out of range"),      # past Python's int() digit limit
+    ("-9223372036854775808", True, 64, -2**63), ("+12", True, 64, 12),
+    ("9223372036854775808", True, 64, "value out of range"),
+    ("-9223372036854775809", True, 64, "value out of range"),
+    ("9223372036854775808x", True, 64, "invalid syntax"),  # uint64 still held it at the x
+    ("-", True, 64, "invalid syntax"), ("+-1", True, 64, "invalid syntax"),
+    ("128", True, 8, "value out of range"), ("-128", True, 8, -128), ("256", False, 8,
+                                                                       "value out of range"),
+])
+def test_parse_int_is_strconvs(text, signed, bits, result):
+    """strconv.ParseInt / ParseUint in base 10 (golang/go src/strconv/atoi.go)."""
+    if isinstance(result, int):
+        assert parse_int(text, signed=signed, bits=bits) == result
+        return
+    with pytest.raises(NumError) as refused:
+        parse_int(text, signed=signed, bits=bits)
+    func = "ParseInt" if signed else "ParseUint"
+    assert str(refused.value) == f"strconv.{func}: parsing {go_quote(text)}: {result}"
+
+
+def _go_parse(text: str, signed: bool, bits: int) -> int | str:
+    """A reference that walks ``text`` byte by byte as atoi.go does, in uint64 arithmetic:
+    the value, or the error's text."""
+    body, negative = text, False
+    if signed and text[:1] in ("+", "-"):
+        body, negative = text[1:], text[0] == "-"
+    if not body:
+        return "invalid syntax"
+    max_value, cutoff, n = 2**bits - 1, (2**64 - 1) // 10 + 1, 0
+    for byte in body.encode():
+        if not 0x30 <= byte <= 0x39:
+            return "invalid syntax"
+        if n >= cutoff or n * 10 + byte - 0x30 > max_value:
+            return "value out of range"
+        n = n * 10 + byte - 0x30
+    if signed and (n > 2**(bits - 1) or (not negative and n == 2**(bits - 1))):
+        return "value out of range"
+    return -n if negative else n
+
+
+_NUMBERISH = st.text(alphabet="0123456789+-_x 9", max_size=24) | st.integers(
+    min_value=-2**65, max_value=2**65).map(str) | st.text(max_size=6)
+
+
+@given(_NUMBERISH, st.booleans(), st.sampled_from([8, 16, 32, 63, 64]))
+def test_parse_int_agrees_with_a_byte_by_byte_reference(text, signed, bits):
+    expected = _go_parse(text, signed, bits)
+    try:
+        got: int | str = parse_int(text, signed=signed, bits=bits)
+    except NumError as refused:
+        got = refused.err
+    assert got == expected

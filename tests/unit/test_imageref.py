@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from clustersim.imageref import ImageReference, image_problem, parse_reference
+from clustersim.imageref import ImageReference, image_problem, normalized_problem, parse_reference
 
 SHA = "sha256:" + "4b1f" * 16
 
@@ -28,3 +28,23 @@ def test_a_reference_is_read_into_name_tag_and_digest(text, parsed):
 ])
 def test_a_reference_that_does_not_parse_says_why(text, problem):
     assert image_problem(text) == problem and parse_reference(text) is None
+
+
+def test_a_capitalized_first_component_is_a_domain():
+    """splitDockerDomain (distribution/reference normalize.go) takes a first component with
+    capitals for a registry domain, which may have them: ``Registry/web`` parses."""
+    assert image_problem("Registry/web") is None
+    assert image_problem("registry/Web") == "repository name must be lowercase"
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("nginx:1.27", None), ("Registry/web", None),
+    ("NGINX", "invalid reference format: repository name (library/NGINX) must be lowercase"),
+    ("docker.io/Shop/web:1", "invalid reference format: repository name (Shop/web) must be "
+                             "lowercase"),
+    ("nginx::1", "invalid reference format"),
+    ("4b1f" * 16, f"invalid repository name ({'4b1f' * 16}), cannot specify 64-byte "
+                  "hexadecimal strings"),
+])
+def test_parse_normalized_named_says_why_in_its_words(text, problem):
+    assert normalized_problem(text) == problem

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from clustersim import Node
-from clustersim.kubernetes import KubernetesCluster, Timing, tolerates
+from clustersim.kubernetes import AdmissionError, KubernetesCluster, Timing, tolerates
 from clustersim.kubernetes.apiserver import LAST_APPLIED
 
 
@@ -1055,9 +1055,8 @@ def test_an_argument_of_the_wrong_type_is_a_type_error(call, words) -> None:
 
 
 @pytest.mark.parametrize(("call", "words"), [
-    (lambda c: c.set_image("Deployment", "web", ""), "image '': Required value"),
-    (lambda c: c.set_image("Deployment", "web", " nginx"), "leading or trailing whitespace"),
-    (lambda c: c.set_image("Deployment", "web", "<script>"), "invalid reference format"),
+    (lambda c: c.set_image("Deployment", "web", ""), 'Deployment.apps "web" is invalid: '
+     "spec.template.spec.containers[0].image: Required value"),
     (lambda c: c.fail_image("nginx:1.27", after=math.nan), "after must be a finite number"),
     (lambda c: c.fail_image("nginx:1.27", after=math.inf), "after must be a finite number"),
     (lambda c: c.fail_image("nginx:1.27", exit_code="x"), "exit_code must be a whole number"),
@@ -1067,3 +1066,50 @@ def test_a_bad_image_or_failure_is_a_value_error(call, words) -> None:
     with pytest.raises(ValueError, match=re.escape(words)):
         call(cluster)
     assert cluster.get("Deployment", "default", "web")["metadata"]["generation"] == 1
+
+
+def _web_pods(cluster: KubernetesCluster) -> list[dict]:
+    return [p for p in cluster.objects("Pod") if p["metadata"]["name"].startswith("web-")]
+
+
+def test_an_image_the_api_server_stores_but_the_kubelet_cannot_parse_is_invalid_image_name():
+    """The API server requires a template's image and nothing more: set_image had refused
+    "NGINX" itself. The kubelet's applyDefaultImageTag cannot parse it, so the new Pod's
+    container waits with InvalidImageName and its events say why, again after each back-off;
+    a good image then rolls out."""
+    cluster = _web()
+    cluster.run(until=30)
+    cluster.set_image("Deployment", "web", "NGINX")
+    cluster.run(until=60)
+    [new] = [p for p in _web_pods(cluster) if p["spec"]["containers"][0]["image"] == "NGINX"]
+    assert new["status"]["reason"] == "InvalidImageName"
+    words = ('Failed to apply default image tag "NGINX": couldn\'t parse image name "NGINX": '
+             "invalid reference format: repository name (library/NGINX) must be lowercase")
+    inspect = cluster.events_about(new, "InspectFailed")
+    assert {e.message for e in inspect} == {words}
+    times = [e.time for e in inspect]                  # a sync every backOffPeriod
+    assert len(times) >= 3 and {b - a for a, b in itertools.pairwise(times)} == {10.0}
+    assert {e.message for e in cluster.events_about(new, "Failed")} == {
+        "Error: InvalidImageName"}
+    assert not cluster.events_about(new, "Pulling")
+    cluster.set_image("Deployment", "web", "nginx:1.28")
+    cluster.run(until=120)
+    assert [p["spec"]["containers"][0]["image"] for p in _web_pods(cluster)
+            if p["status"].get("phase") == "Running"] == ["nginx:1.28"]
+
+
+def test_a_template_image_with_whitespace_is_stored_and_its_pods_are_refused():
+    """validateContainersOnlyForPod refuses it on a Pod only: the ReplicaSet controller's
+    creates fail, FailedCreate in the API server's words."""
+    cluster = _web()
+    cluster.run(until=30)
+    cluster.set_image("Deployment", "web", " nginx:1.28")
+    cluster.run(until=60)
+    assert cluster.get("Deployment", "default", "web")["metadata"]["generation"] == 2
+    refused = {e.message for e in cluster.events.where(reason="FailedCreate")}
+    assert len(refused) == 1
+    assert refused.pop().endswith('is invalid: spec.containers[0].image: Invalid value: '
+                                  '" nginx:1.28": must not have leading or trailing whitespace')
+    with pytest.raises(AdmissionError, match="must not have leading or trailing whitespace"):
+        cluster.apply({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "solo"},
+                       "spec": {"containers": [{"name": "a", "image": "nginx:1.27\t"}]}})

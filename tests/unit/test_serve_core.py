@@ -363,7 +363,9 @@ def test_a_client_that_hangs_up_is_one_line_on_the_terminal(capfd, monkeypatch):
 
 @pytest.mark.parametrize(("timeout", "why"), [
     ("1e400", "invalid syntax"), ("nan", "invalid syntax"), ("1.5", "invalid syntax"),
-    ("9223372036854775808", "value out of range")])
+    ("9223372036854775808", "value out of range"),
+    # ParseInt's digits overflow uint64 before the x: out of range; fit it: invalid syntax
+    ("99999999999999999999x", "value out of range"), ("9223372036854775808x", "invalid syntax")])
 def test_a_watch_timeout_that_is_no_int64_is_a_bad_request(timeout, why):
     """The API server reads timeoutSeconds with strconv.ParseInt: 1e400 had kept a watch open
     for the simulator's whole limit, nan for ever."""
@@ -373,6 +375,41 @@ def test_a_watch_timeout_that_is_no_int64_is_a_bad_request(timeout, why):
     answer = json.loads(data)
     assert (status, answer["reason"]) == (400, "BadRequest")
     assert answer["message"] == f'strconv.ParseInt: parsing "{timeout}": {why}'
+
+
+@pytest.mark.parametrize(("limit", "why"), [("abc", "invalid syntax"),
+                                           ("1%20", "invalid syntax"),
+                                           ("9223372036854775808", "value out of range")])
+def test_a_list_limit_that_is_no_int64_is_a_bad_request(limit, why):
+    """ListOptions.limit is an int64 the list handler decodes with strconv.ParseInt
+    (Convert_Slice_string_To_int64): a limit it cannot read had listed everything."""
+    with serve("kubernetes", speed=0) as server:
+        status, data = _request(server, "GET", f"/api/v1/nodes?limit={limit}")
+        negative = json.loads(_request(server, "GET", "/api/v1/nodes?limit=-1")[1])
+        whole = json.loads(_request(server, "GET", "/api/v1/nodes")[1])
+    answer = json.loads(data)
+    assert (status, answer["reason"]) == (400, "BadRequest")
+    text = limit.replace("%20", " ")
+    assert answer["message"] == f'strconv.ParseInt: parsing "{text}": {why}'
+    assert negative["items"] == whole["items"] and "continue" not in negative["metadata"]
+
+
+@pytest.mark.parametrize(("version", "why"), [
+    ('1"2', 'strconv.ParseUint: parsing "1\\"2": invalid syntax'),
+    ("99999999999999999999x", 'strconv.ParseUint: parsing "99999999999999999999x": '
+                              "value out of range")])
+def test_an_update_version_the_versioner_cannot_read_is_quoted_as_go_quotes_it(version, why):
+    """APIObjectVersioner parses metadata.resourceVersion with strconv.ParseUint; its error
+    quotes the text with strconv.Quote and names an overflow met before a stray byte."""
+    with serve("kubernetes", speed=0) as server:
+        path = "/api/v1/namespaces/default/configmaps"
+        headers = {"Content-Type": "application/json"}
+        body = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings"}}
+        assert _request(server, "POST", path, json.dumps(body).encode(), headers)[0] == 201
+        body["metadata"]["resourceVersion"] = version
+        status, data = _request(server, "PUT", f"{path}/settings", json.dumps(body).encode(),
+                                headers)
+    assert (status, json.loads(data)["message"]) == (500, why)
 
 
 def _chunked(server, framing: bytes) -> tuple[int, dict]:

@@ -376,6 +376,20 @@ def test_versions_come_from_one_index_and_a_stale_update_is_refused(server, clie
             f"invalid {kind} version '': strconv.ParseUint: parsing \"\": invalid syntax"))
 
 
+@pytest.mark.parametrize(("version", "error"), [
+    ('1"2', 'parsing "1\\"2": invalid syntax'), ("-1", 'parsing "-1": invalid syntax'),
+    ("18446744073709551616", 'parsing "18446744073709551616": value out of range')])
+def test_a_version_that_is_no_uint64_is_quoted_as_strconv_quotes_it(server, version, error):
+    """moby writes the version as sent ('%s') and then ParseUint's error, whose text is
+    quoted by strconv.Quote (a double quote escaped)."""
+    requests.post(f"{server.url}/v1.44/services/create", timeout=10, json={
+        "Name": "web", "TaskTemplate": {"ContainerSpec": {"Image": "nginx:1.27"}}})
+    answer = requests.post(f"{server.url}/v1.44/services/web/update",
+                           params={"version": version}, json={"Name": "web"}, timeout=10)
+    assert (answer.status_code, answer.json()["message"]) == (
+        400, f"invalid service version '{version}': strconv.ParseUint: {error}")
+
+
 def test_the_simulators_own_changes_bump_the_version(server, client):
     """A node that goes down and a rolling update that completes change their objects as
     swarmkit's dispatcher and updater write them: a version read before is stale."""

@@ -251,8 +251,41 @@ def test_a_preempted_pods_event_names_its_preemptor_as_related(tmp_path_factory)
         assert len(preempted) == 2
         for event in preempted:
             assert event["action"] == "Preempting"
-            assert event["related"] == {"kind": "Pod", "name": api["metadata"]["name"],
-                                        "apiVersion": "v1", "namespace": "default",
-                                        "uid": api["metadata"]["uid"]}
+            related = dict(event["related"])
+            assert int(related.pop("resourceVersion")) <= int(_pod(kubectl, related["name"])[
+                "metadata"]["resourceVersion"])
+            assert related == {"kind": "Pod", "name": api["metadata"]["name"],
+                               "apiVersion": "v1", "namespace": "default",
+                               "uid": api["metadata"]["uid"]}
             assert event["involvedObject"]["name"].startswith("batch-")
         assert "related" not in _events(kubectl, "FailedScheduling")[0]
+
+
+def _pod(kubectl: Kubectl, name: str) -> dict[str, Any]:
+    return json.loads(kubectl("get", "pod", name, "-o", "json").stdout)
+
+
+def test_an_events_reference_carries_the_objects_version_when_it_was_recorded(
+        tmp_path_factory):
+    """``GetReference`` (client-go ``tools/reference/ref.go``) copies the object's
+    resourceVersion into ``involvedObject``: the one it had when the event was recorded, so a
+    pod labelled after its kubelet started it keeps the older version in its events, which
+    a field selector finds. The Node references the kubelet builds by hand have none."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        kubectl = Kubectl(server, tmp_path_factory.mktemp("versions"))
+        kubectl("run", "web", "--image=nginx:1.27")
+        server.step(30)
+        started = int(_pod(kubectl, "web")["metadata"]["resourceVersion"])
+        kubectl("label", "pod", "web", "tier=front")
+        labelled = int(_pod(kubectl, "web")["metadata"]["resourceVersion"])
+        assert labelled > started
+        events = _events(kubectl, "Started") + _events(kubectl, "Scheduled")
+        versions = [int(e["involvedObject"]["resourceVersion"]) for e in events]
+        assert len(versions) == 2 and all(0 < version <= started for version in versions)
+        [scheduled] = json.loads(kubectl(
+            "get", "events", "--field-selector", "involvedObject.resourceVersion="
+            f"{versions[1]},reason=Scheduled", "-o", "json").stdout)["items"]
+        assert scheduled["involvedObject"]["name"] == "web"
+        kubectl("cordon", "worker-1")
+        [cordoned] = _events(kubectl, "NodeNotSchedulable")
+        assert "resourceVersion" not in cordoned["involvedObject"]

@@ -84,3 +84,22 @@ def test_a_container_started_before_its_image_changed_shows_the_image_it_runs(ku
     assert shown["status"]["initContainerStatuses"][0]["image"] == "shop/migrate:4.2"
     assert shown["status"]["containerStatuses"][0]["image"] == "shop/api:3.2"
     assert 'Pulling image "shop/api:3.2"' in kubectl("describe", "pod", "api").stdout
+
+
+def test_an_image_the_kubelet_cannot_parse_waits_as_invalid_image_name_until_fixed(kubectl):
+    """The API server stores any non-empty image; the kubelet's applyDefaultImageTag
+    refuses this one, and the container waits with its reason and message
+    (pkg/kubelet/images/image_manager.go) until a new image is pulled at once."""
+    kubectl("apply", "-f", "-", stdin="apiVersion: v1\nkind: Pod\nmetadata: {name: api}\n"
+            "spec:\n  containers:\n    - {name: app, image: 'shop/API:1'}\n")
+    kubectl.server.step(5)
+    assert _status(kubectl) == ("0/1", "InvalidImageName")
+    [status] = json.loads(kubectl("get", "pod", "api", "-o", "json").stdout)["status"][
+        "containerStatuses"]
+    assert status["state"] == {"waiting": {"reason": "InvalidImageName", "message": (
+        'Failed to apply default image tag "shop/API:1": couldn\'t parse image name '
+        '"shop/API:1": invalid reference format: repository name (shop/API) must be '
+        "lowercase")}}
+    kubectl("set", "image", "pod/api", "app=shop/api:1")
+    kubectl.server.step(30)
+    assert _status(kubectl) == ("1/1", "Running")
