@@ -23,8 +23,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from clustersim.kubernetes import KubernetesCluster
-from clustersim.kubernetes.objects import container_port
-from clustersim.kubernetes.podlifecycle import is_sidecar
 from clustersim.kubernetes.services import apiserver_service
 from clustersim.kubernetes.storageclass import (
     DEFAULT_CLASS,
@@ -381,7 +379,8 @@ class DerivedObjects:
         API server's own (:meth:`_apiserver_slice`) while its ``kubernetes`` Service stands;
         in the order of their storage keys (namespace, then name), as etcd lists a range.
 
-        Each pod's ports are the Service's ports resolved for that pod (:func:`_pod_ports`),
+        Each pod's ports are the Service's ports resolved for that pod
+        (:func:`~clustersim.kubernetes.services.endpoint_ports`),
         and pods are grouped by them, one slice per set of resolved ports (the reconciler's
         ``desiredEndpointsByPortMap``, keyed by ``NewPortMapKey``, in kubernetes/kubernetes
         ``staging/src/k8s.io/endpointslice/reconciler.go``): pods giving a named
@@ -398,13 +397,11 @@ class DerivedObjects:
             if not (svc.get("spec") or {}).get("selector"):
                 continue
             ns, name = svc["metadata"]["namespace"], svc["metadata"]["name"]
-            pods = {pod["metadata"]["name"]: pod for pod in self.cluster.objects("Pod", ns)}
             groups: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
             for endpoint in self.cluster.endpoint_slice(name, ns):
-                pod = pods[endpoint["pod"]]
-                ports = _pod_ports(svc, pod)
+                ports = endpoint["ports"]
                 groups.setdefault(repr(ports), (ports, []))[1].append({
-                    "addresses": [pod["status"]["podIP"]],
+                    "addresses": endpoint["addresses"],
                     "conditions": endpoint["conditions"], "nodeName": endpoint["nodeName"],
                     "targetRef": {"kind": "Pod", "namespace": ns, "name": endpoint["pod"],
                                   "uid": endpoint["uid"]}})
@@ -626,25 +623,3 @@ class _Broadcaster:
         item, count, last = self.cache[key]
         item["series"] = {"count": count, "lastObservedTime": self.microtime(last)}
         item["_times"]["lastObservedTime"] = last
-
-
-def _pod_ports(svc: Mapping[str, Any], pod: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The ports of ``svc`` as the EndpointSlice of ``pod`` lists them (``getEndpointPorts``,
-    kubernetes/kubernetes ``staging/src/k8s.io/endpointslice/utils.go``): each Service port
-    whose ``targetPort`` the pod resolves, a number as it is, a name to the first
-    ``containerPort`` of that name and protocol among its containers, then its sidecars
-    (``FindPort``, ``pkg/api/v1/pod/util.go``, which
-    :func:`~clustersim.kubernetes.objects.container_port` follows); a port the pod does not
-    resolve is left out (the controller logs "Failed to find port for service")."""
-    spec = pod.get("spec") or {}
-    containers = [*(spec.get("containers") or []),
-                  *(c for c in spec.get("initContainers") or [] if is_sidecar(c))]
-    out = []
-    for port in (svc.get("spec") or {}).get("ports") or []:
-        protocol = port.get("protocol", "TCP")
-        number = container_port(containers, port.get("targetPort", port.get("port")), protocol)
-        if number is not None:
-            out.append({"name": port.get("name", ""), "port": number, "protocol": protocol,
-                        **({"appProtocol": port["appProtocol"]} if "appProtocol" in port
-                           else {})})
-    return out

@@ -1236,6 +1236,28 @@ def test_a_named_target_port_is_resolved_in_each_pod(fresh):
     assert idle["ports"] is None and idle["endpoints"] is None
 
 
+def test_the_served_endpointslices_are_the_python_api_ones(shop):
+    """The served EndpointSlices and ``KubernetesCluster.endpoint_slice`` come from one
+    function: on the shop, every pod each Service's slices list has the same address, node,
+    conditions and ports (a named ``targetPort`` resolved to the pod's number) as the Python
+    API gives it, and no other pod."""
+    cluster = shop.server.cluster
+    served = {}
+    for piece in json.loads(shop("get", "endpointslices", "-o", "json").stdout)["items"]:
+        service = piece["metadata"]["labels"]["kubernetes.io/service-name"]
+        for endpoint in piece["endpoints"] or []:
+            ref = endpoint["targetRef"] if service != "kubernetes" else None
+            if ref is not None:
+                served[service, ref["name"]] = {
+                    "pod": ref["name"], "uid": ref["uid"], "nodeName": endpoint["nodeName"],
+                    "addresses": endpoint["addresses"], "conditions": endpoint["conditions"],
+                    "ports": piece["ports"] or []}
+    python = {(svc["metadata"]["name"], e["pod"]): e for svc in cluster.objects("Service")
+              for e in cluster.endpoint_slice(svc["metadata"]["name"])}
+    assert served == python
+    assert ("http", 8080) in {(p["name"], p["port"]) for e in python.values() for p in e["ports"]}
+
+
 def test_auth_whoami_names_the_user_and_its_groups(fresh):
     """``kubectl auth whoami`` failed with "the selfsubjectreviews API is not enabled"."""
     def who(*flags):
