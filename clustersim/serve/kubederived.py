@@ -462,7 +462,11 @@ class DerivedObjects:
         ``pkg/controller/endpoint/endpoints_controller.go``): each pod under each port it
         resolves (a pod that resolves none of a Service's ports is left out; a headless
         Service without ports lists its pods without ports), ready ones under ``addresses``,
-        the others under ``notReadyAddresses``, terminating ones left out; then
+        the others under ``notReadyAddresses``; terminating ones left out unless the Service
+        sets ``publishNotReadyAddresses``, which lists them under ``addresses`` with every
+        other (``ShouldPodBeInEndpoints(pod, service.Spec.PublishNotReadyAddresses)`` and
+        ``addEndpointSubset`` there; the EndpointSlices keep terminating pods whatever the
+        Service says, with ``ready`` true under ``publishNotReadyAddresses``); then
         ``RepackSubsets`` (``pkg/api/v1/endpoints/util.go``): one subset per set of
         addresses, with the ports they all offer, addresses sorted by IP. Upstream orders
         the ports of a subset and the subsets by a hash of each (``SortSubsets``); here they
@@ -480,8 +484,9 @@ class DerivedObjects:
         out = []
         for (ns, service), pieces in by_service.items():
             stored = self.cluster.get("Service", ns, service)
-            portless = stored is not None and not stored["spec"].get("ports")
-            subsets = _repacked(pieces, portless)
+            spec = {} if stored is None else stored["spec"]
+            subsets = _repacked(pieces, portless=stored is not None and not spec.get("ports"),
+                                include_terminating=bool(spec.get("publishNotReadyAddresses")))
             first = pieces[0]["metadata"]
             meta = {"name": service, "namespace": ns,
                     "creationTimestamp": first["creationTimestamp"],
@@ -495,17 +500,20 @@ class DerivedObjects:
         return out
 
 
-def _repacked(pieces: list[dict[str, Any]], portless: bool) -> list[dict[str, Any]]:
+def _repacked(pieces: list[dict[str, Any]], *, portless: bool,
+              include_terminating: bool) -> list[dict[str, Any]]:
     """The Endpoints subsets of one Service's slices (see :meth:`DerivedObjects.endpoints`):
     the addresses behind each port, then one subset per set of addresses with its ports.
-    ``portless``: a headless Service without ports, whose pods are listed without any."""
+    ``portless``: a headless Service without ports, whose pods are listed without any;
+    ``include_terminating``: its ``publishNotReadyAddresses``, which keeps terminating pods
+    (``ShouldPodBeInEndpoints``' ``includeTerminating``)."""
     behind: dict[str, tuple[dict[str, Any] | None, dict[str, tuple[bool, dict[str, Any]]]]] = {}
     for piece in pieces:
         for port in piece["ports"] or ([None] if portless else []):
             found = behind.setdefault(json.dumps(port, sort_keys=True), (port, {}))[1]
             for endpoint in piece["endpoints"] or []:
                 conditions = endpoint["conditions"]
-                if not conditions.get("terminating"):
+                if include_terminating or not conditions.get("terminating"):
                     found[endpoint["addresses"][0]] = (conditions["ready"], {
                         "ip": endpoint["addresses"][0],
                         **{k: endpoint[k] for k in ("nodeName", "targetRef") if k in endpoint}})
