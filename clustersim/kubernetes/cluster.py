@@ -476,12 +476,14 @@ class KubernetesCluster(ControllerManager):
 
     def endpoints(self, service: str, namespace: str = "default") -> list[str]:
         """The names of the pods that serve a Service now (ready endpoints)."""
-        return [name for _, name, _ in self.services.endpoints(self._service(service, namespace))]
+        return [e.pod for e in self.services.endpoints(self._service(service, namespace))]
 
     def endpoint_slice(self, service: str, namespace: str = "default") -> list[dict[str, Any]]:
         """Every endpoint of a Service as ``kubectl get endpointslice -o yaml`` lists it, not
-        ready ones included: ``{"pod", "uid", "nodeName", "conditions": {"ready", "serving",
-        "terminating"}}`` (see :mod:`clustersim.kubernetes.services`)."""
+        ready ones included: ``{"pod", "uid", "nodeName", "addresses", "conditions": {"ready",
+        "serving", "terminating"}, "ports"}``, ``ports`` the Service's ports that pod resolves,
+        each ``{"name", "port", "protocol"}`` with the pod's own number for a named
+        ``targetPort`` (see :mod:`clustersim.kubernetes.services`)."""
         return list(self.services.endpoint_slice(self._service(service, namespace)))
 
     def _service(self, service: str, namespace: str) -> dict[str, Any]:
@@ -492,7 +494,8 @@ class KubernetesCluster(ControllerManager):
 
     def request_stream(self, service: str, rate: float = 10.0, start: float | None = None,
                        stop: float | None = None, namespace: str = "default",
-                       entry: str | None = None) -> RequestStream:
+                       entry: str | None = None,
+                       port: int | str | None = None) -> RequestStream:
         """Send requests to a Service at ``rate`` per second from ``start`` (default now) to
         ``stop``; each goes to a random endpoint as kube-proxy sees them. Read the outcome
         with ``stream.buckets(width)`` after ``run``.
@@ -500,9 +503,12 @@ class KubernetesCluster(ControllerManager):
         ``entry``: None for clients inside the cluster (the cluster IP);
         ``"load-balancer"`` for clients of a LoadBalancer Service's external address; a node
         name for clients of a NodePort on that node (see :mod:`clustersim.kubernetes.services`
-        for ``externalTrafficPolicy``)."""
+        for ``externalTrafficPolicy``). ``port``: the Service port connected to, by its number
+        or name (default: the first listed); only pods whose EndpointSlice lists that port
+        get its requests, so a named ``targetPort`` skips pods that declare no port of that
+        name."""
         return self.services.stream(service, namespace, rate,
-                                    self.now if start is None else start, stop, entry)
+                                    self.now if start is None else start, stop, entry, port)
 
     def snapshot(self) -> Snapshot:
         """The cluster now, in the shape the views draw."""

@@ -19,9 +19,14 @@ https://kubernetes.io/docs/concepts/services-networking/service/
 - ``NodePort`` and ``LoadBalancer`` also get a node port from 30000–32767 on every node;
   ``LoadBalancer`` gets an external address at once (the simulated cloud provider answers
   instantly; a real one takes seconds to minutes, and without one it stays ``<pending>``).
-- kube-proxy sees endpoint changes ``endpoint_propagation_seconds`` late. A request goes to a
-  random endpoint of that (possibly stale) view and fails when the chosen pod no longer
-  serves (its node is down, or its container stopped) or when there is no endpoint.
+- Each endpoint carries the Service's ports as its pod resolves them (:func:`endpoint_ports`:
+  a named ``targetPort`` is the pod's own container port of that name and protocol, and a
+  pod without one is listed without that port). The served EndpointSlices and Endpoints
+  (:mod:`clustersim.serve.kubederived`) are made from :meth:`Services.endpoint_slice` too.
+- kube-proxy sees endpoint changes ``endpoint_propagation_seconds`` late. A request goes to
+  one Service port, to a random endpoint of that (possibly stale) view whose slice lists that
+  port, and fails when the chosen pod no longer serves (its node is down, or its container
+  stopped) or when there is no such endpoint.
 - Clients outside the cluster come in through a node: a NodePort client through the node it
   addresses (nothing answers while that node is down); a LoadBalancer client through a node
   the cloud load balancer picks among those its health checks pass, which notice a failed
@@ -29,8 +34,10 @@ https://kubernetes.io/docs/concepts/services-networking/service/
   node forwards to any endpoint; with ``Local`` only to endpoints on itself (keeping the
   client's address), and the load balancer's health check skips nodes without one.
 
-Simplified: session affinity, topology-aware routing, ``internalTrafficPolicy`` and per-port
-target resolution are not modelled; a request is one connection.
+Simplified: session affinity, topology-aware routing and ``internalTrafficPolicy`` are not
+modelled, nor kube-proxy's fallback to the serving terminating endpoints of a Service port
+that has no ready one (``CategorizeEndpoints``, ``pkg/proxy/topology.go``); a request is one
+connection.
 """
 
 from __future__ import annotations
@@ -39,17 +46,24 @@ import bisect
 import ipaddress
 import random
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from clustersim.kubernetes.objects import is_ready, is_terminating, labels_of, selector_matches
+from clustersim.kubernetes.objects import (
+    container_port,
+    is_ready,
+    is_terminating,
+    labels_of,
+    selector_matches,
+)
+from clustersim.kubernetes.podlifecycle import is_sidecar
 from clustersim.limits import check_rate
 from clustersim.sim.requests import RequestStream
 
 if TYPE_CHECKING:
     from clustersim.kubernetes.cluster import KubernetesCluster
 
-__all__ = ["RequestStream", "Services", "apiserver_service", "keep_allocated",
-           "set_service_defaults"]
+__all__ = ["ProxyEndpoint", "RequestStream", "Services", "apiserver_service", "endpoint_ports",
+           "keep_allocated", "set_service_defaults"]
 
 SERVICE_CIDR = ipaddress.ip_network("10.96.0.0/12")
 NODE_PORT_RANGE = (30000, 32767)
@@ -109,6 +123,47 @@ def apiserver_service() -> dict[str, Any]:
             "status": {"loadBalancer": {}}}
 
 
+class ProxyEndpoint(NamedTuple):
+    """A ready endpoint as kube-proxy keeps it: the pod's uid and name, its node, and the
+    Service ports it serves as ``(name, protocol, the pod's port number)``, one per entry of
+    its slice's ``ports`` (kube-proxy's ``EndpointSliceCache`` files each endpoint of a
+    slice under each of the slice's ports, by name and protocol:
+    ``pkg/proxy/endpointslicecache.go``)."""
+
+    uid: str
+    pod: str
+    node: str
+    ports: tuple[tuple[str, str, int], ...]
+
+    def port(self, name: str, protocol: str) -> int | None:
+        """The pod's number for the Service port ``name``/``protocol``; None when its slice
+        does not list that port, so that kube-proxy sends it nothing on it."""
+        return next((number for n, p, number in self.ports if (n, p) == (name, protocol)),
+                    None)
+
+
+def endpoint_ports(svc: Mapping[str, Any], pod: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The ports of ``svc`` as the EndpointSlice of ``pod`` lists them (``getEndpointPorts``,
+    kubernetes/kubernetes ``staging/src/k8s.io/endpointslice/utils.go``): each Service port
+    whose ``targetPort`` the pod resolves, a number as it is, a name to the first
+    ``containerPort`` of that name and protocol among its containers, then its sidecars
+    (``FindPort``, ``pkg/api/v1/pod/util.go``, which
+    :func:`~clustersim.kubernetes.objects.container_port` follows); a port the pod does not
+    resolve is left out (the controller logs "Failed to find port for service")."""
+    spec = pod.get("spec") or {}
+    containers = [*(spec.get("containers") or []),
+                  *(c for c in spec.get("initContainers") or [] if is_sidecar(c))]
+    out = []
+    for port in (svc.get("spec") or {}).get("ports") or []:
+        protocol = port.get("protocol", "TCP")
+        number = container_port(containers, port.get("targetPort", port.get("port")), protocol)
+        if number is not None:
+            out.append({"name": port.get("name", ""), "port": number, "protocol": protocol,
+                        **({"appProtocol": port["appProtocol"]} if "appProtocol" in port
+                           else {})})
+    return out
+
+
 class Services:
     """Allocates Service addresses and keeps each Service's endpoints and kube-proxy's view."""
 
@@ -117,7 +172,7 @@ class Services:
         self._ips = {API_SERVICE_IP}          # the kubernetes Service's (apiserver_service)
         self._node_ports: set[int] = set()
         self._lb_ips: set[str] = set()
-        self._history: dict[str, list[tuple[float, tuple[tuple[str, str, str], ...]]]] = {}
+        self._history: dict[str, list[tuple[float, tuple[ProxyEndpoint, ...]]]] = {}
         self._nodes: dict[str, list[tuple[float, bool]]] = {}
 
     # ---- allocation ----------------------------------------------------------------------
@@ -194,8 +249,14 @@ class Services:
 
     def endpoint_slice(self, svc: Mapping[str, Any]) -> tuple[dict[str, Any], ...]:
         """The Service's endpoints as its EndpointSlices list them, sorted by pod name: one
-        ``{"pod", "uid", "nodeName", "conditions": {"ready", "serving", "terminating"}}`` per
-        selected pod that has an IP and has not finished (see the module docstring)."""
+        ``{"pod", "uid", "nodeName", "addresses", "conditions": {"ready", "serving",
+        "terminating"}, "ports"}`` per selected pod that has an IP and has not finished,
+        terminating ones included (``ShouldPodBeInEndpoints(pod, true)`` in the reconciler,
+        ``staging/src/k8s.io/endpointslice/reconciler.go``), with the conditions of
+        ``podToEndpoint`` and the ports of :func:`endpoint_ports` (see the module docstring).
+        The one source of the served EndpointSlices and Endpoints
+        (:mod:`clustersim.serve.kubederived`) and of what kube-proxy routes to
+        (:meth:`endpoints`)."""
         spec = svc.get("spec") or {}
         selector = spec.get("selector")
         if not selector:
@@ -210,16 +271,19 @@ class Services:
                 continue
             serving, terminating = is_ready(pod), is_terminating(pod)
             found.append({"pod": pod["metadata"]["name"], "uid": pod["metadata"]["uid"],
-                          "nodeName": pod["spec"]["nodeName"],
+                          "nodeName": pod["spec"]["nodeName"], "addresses": [status["podIP"]],
                           "conditions": {"ready": publish_all or (serving and not terminating),
-                                         "serving": serving, "terminating": terminating}})
+                                         "serving": serving, "terminating": terminating},
+                          "ports": endpoint_ports(svc, pod)})
         return tuple(sorted(found, key=lambda e: e["pod"]))
 
-    def endpoints(self, svc: Mapping[str, Any]) -> tuple[tuple[str, str, str], ...]:
-        """The Service's ready endpoints now, the ones kube-proxy routes to:
-        ``(pod uid, pod name, node)``."""
-        return tuple((e["uid"], e["pod"], e["nodeName"]) for e in self.endpoint_slice(svc)
-                     if e["conditions"]["ready"])
+    def endpoints(self, svc: Mapping[str, Any]) -> tuple[ProxyEndpoint, ...]:
+        """The Service's ready endpoints now, the ones kube-proxy routes to, each with the
+        ports it serves (:class:`ProxyEndpoint`)."""
+        return tuple(ProxyEndpoint(e["uid"], e["pod"], e["nodeName"],
+                                   tuple((p["name"], p["protocol"], p["port"])
+                                         for p in e["ports"]))
+                     for e in self.endpoint_slice(svc) if e["conditions"]["ready"])
 
     def sync(self) -> None:
         """Record every Service's endpoints when they change (the EndpointSlice controller)."""
@@ -234,8 +298,7 @@ class Services:
                     history.append((now, current))
                 self.cluster.wake_at(now + self.cluster.timing.endpoint_propagation_seconds)
 
-    def proxy_view(self, svc: Mapping[str, Any],
-                   time: float) -> tuple[tuple[str, str, str], ...]:
+    def proxy_view(self, svc: Mapping[str, Any], time: float) -> tuple[ProxyEndpoint, ...]:
         """The endpoints kube-proxy routes to at ``time`` (propagation delay applied)."""
         history = self._history.get(svc["metadata"]["uid"], [(-1.0, ())])
         seen = time - self.cluster.timing.endpoint_propagation_seconds
@@ -254,7 +317,8 @@ class Services:
         return index >= 0 and history[index][1]
 
     def stream(self, service: str, namespace: str, rate: float, start: float,
-               stop: float | None, entry: str | None = None) -> RequestStream:
+               stop: float | None, entry: str | None = None,
+               port: int | str | None = None) -> RequestStream:
         """Start a request stream (see :meth:`KubernetesCluster.request_stream`)."""
         svc = self.cluster.get("Service", namespace, service)
         if svc is None:
@@ -276,6 +340,7 @@ class Services:
                                  f"{spec.get('type')}: only NodePort and LoadBalancer "
                                  "Services open a port on the nodes")
             self.cluster.node(entry)
+        target = _PortView(*_service_port(svc, port))
         rate = check_rate(rate)
         if stop is not None and stop <= start:
             raise ValueError(f"stop ({stop}) must be after start ({start})")
@@ -290,23 +355,26 @@ class Services:
                 yield env.timeout(rng.expovariate(rate))
                 if stop is not None and env.now >= stop:
                     return
-                stream.records.append(self._request(svc, entry, env.now, rng))
+                stream.records.append(self._request(svc, target, entry, env.now, rng))
 
         env.process(run())
         return stream
 
-    def _request(self, svc: Mapping[str, Any], entry: str | None, now: float,
-                 rng: random.Random) -> tuple[float, bool, str | None]:
-        """One request: pick the entry node (if any), then an endpoint as kube-proxy there
-        sees them; it is served if that pod's container is up."""
-        view = self.proxy_view(svc, now)
+    def _request(self, svc: Mapping[str, Any], port: _PortView, entry: str | None,
+                 now: float, rng: random.Random) -> tuple[float, bool, str | None]:
+        """One request to a Service port: pick the entry node (if any), then an endpoint as
+        kube-proxy there sees them among those whose slice lists ``port``; it is served if
+        that pod's container is up. The load balancer's
+        health check counts a node's ready endpoints whatever their ports, as kube-proxy's
+        ``LocalReadyEndpoints`` does (``pkg/proxy/endpoints.go``)."""
+        view = port.endpoints(self.proxy_view(svc, now))
         local = (svc.get("spec") or {}).get("externalTrafficPolicy") == "Local"
         node = entry
         if entry == "load-balancer":
             seen = now - self.cluster.timing.lb_health_check_seconds
             seen_view = self.proxy_view(svc, seen)
             healthy = [n for n in sorted(self._nodes) if self._node_up(n, seen)
-                       and (not local or any(e[2] == n for e in seen_view))]
+                       and (not local or any(e.node == n for e in seen_view))]
             if not healthy:
                 return (now, False, None)
             node = healthy[rng.randrange(len(healthy))]
@@ -314,11 +382,45 @@ class Services:
             if not self._node_up(node, now):
                 return (now, False, None)          # the node (and its kube-proxy) is down
             if local:
-                view = tuple(e for e in view if e[2] == node)
+                view = tuple(e for e in view if e.node == node)
         if not view:
             return (now, False, None)
-        uid, name, _ = view[rng.randrange(len(view))]
-        return (now, uid in self.cluster.kubelet.serving, name)
+        chosen = view[rng.randrange(len(view))]
+        return (now, chosen.uid in self.cluster.kubelet.serving, chosen.pod)
+
+
+class _PortView:
+    """The endpoints kube-proxy routes one Service port to, by its name and protocol: those
+    of a view whose slice lists the port, kept for the last view seen (a view changes only
+    when the endpoints do, and many requests come in between)."""
+
+    def __init__(self, name: str, protocol: str) -> None:
+        self.name, self.protocol = name, protocol
+        self._seen: tuple[ProxyEndpoint, ...] | None = None
+        self._kept: tuple[ProxyEndpoint, ...] = ()
+
+    def endpoints(self, view: tuple[ProxyEndpoint, ...]) -> tuple[ProxyEndpoint, ...]:
+        if view is not self._seen:
+            self._seen = view
+            self._kept = tuple(e for e in view if e.port(self.name, self.protocol) is not None)
+        return self._kept
+
+
+def _service_port(svc: Mapping[str, Any], port: int | str | None) -> tuple[str, str]:
+    """The name and protocol of the port of ``svc`` a client connects to: the one whose
+    ``port`` number or ``name`` is ``port``, the first listed when None (a Service that
+    kube-proxy routes has at least one)."""
+    ports = (svc.get("spec") or {}).get("ports") or []
+    found = next((p for p in ports if port is None or (
+        p.get("port") == port if isinstance(port, int) and not isinstance(port, bool)
+        else p.get("name") == port)), None)
+    if found is None:
+        listed = ", ".join(f"{p.get('port')}/{p.get('protocol', 'TCP')}"
+                           + (f" ({p['name']})" if p.get("name") else "") for p in ports)
+        meta = svc["metadata"]
+        raise ValueError(f"Service {meta['namespace']}/{meta['name']} has no port {port!r}: "
+                         f"give one of its ports by number or name: {listed or 'none'}")
+    return found.get("name", ""), found.get("protocol", "TCP")
 
 
 def set_service_defaults(spec: dict[str, Any]) -> None:

@@ -23,8 +23,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from clustersim.kubernetes import KubernetesCluster
-from clustersim.kubernetes.objects import container_port
-from clustersim.kubernetes.podlifecycle import is_sidecar
 from clustersim.kubernetes.services import apiserver_service
 from clustersim.kubernetes.storageclass import (
     DEFAULT_CLASS,
@@ -397,7 +395,8 @@ class DerivedObjects:
         API server's own (:meth:`_apiserver_slice`) while its ``kubernetes`` Service stands;
         in the order of their storage keys (namespace, then name), as etcd lists a range.
 
-        Each pod's ports are the Service's ports resolved for that pod (:func:`_pod_ports`),
+        Each pod's ports are the Service's ports resolved for that pod
+        (:func:`~clustersim.kubernetes.services.endpoint_ports`),
         and pods are grouped by them, one slice per set of resolved ports (the reconciler's
         ``desiredEndpointsByPortMap``, keyed by ``NewPortMapKey``, in kubernetes/kubernetes
         ``staging/src/k8s.io/endpointslice/reconciler.go``): pods giving a named
@@ -414,13 +413,11 @@ class DerivedObjects:
             if not (svc.get("spec") or {}).get("selector"):
                 continue
             ns, name = svc["metadata"]["namespace"], svc["metadata"]["name"]
-            pods = {pod["metadata"]["name"]: pod for pod in self.cluster.objects("Pod", ns)}
             groups: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
             for endpoint in self.cluster.endpoint_slice(name, ns):
-                pod = pods[endpoint["pod"]]
-                ports = _pod_ports(svc, pod)
+                ports = endpoint["ports"]
                 groups.setdefault(repr(ports), (ports, []))[1].append({
-                    "addresses": [pod["status"]["podIP"]],
+                    "addresses": endpoint["addresses"],
                     "conditions": endpoint["conditions"], "nodeName": endpoint["nodeName"],
                     "targetRef": {"kind": "Pod", "namespace": ns, "name": endpoint["pod"],
                                   "uid": endpoint["uid"]}})
@@ -481,7 +478,11 @@ class DerivedObjects:
         ``pkg/controller/endpoint/endpoints_controller.go``): each pod under each port it
         resolves (a pod that resolves none of a Service's ports is left out; a headless
         Service without ports lists its pods without ports), ready ones under ``addresses``,
-        the others under ``notReadyAddresses``, terminating ones left out; then
+        the others under ``notReadyAddresses``; terminating ones left out unless the Service
+        sets ``publishNotReadyAddresses``, which lists them under ``addresses`` with every
+        other (``ShouldPodBeInEndpoints(pod, service.Spec.PublishNotReadyAddresses)`` and
+        ``addEndpointSubset`` there; the EndpointSlices keep terminating pods whatever the
+        Service says, with ``ready`` true under ``publishNotReadyAddresses``); then
         ``RepackSubsets`` (``pkg/api/v1/endpoints/util.go``): one subset per set of
         addresses, with the ports they all offer, addresses sorted by IP. Upstream orders
         the ports of a subset and the subsets by a hash of each (``SortSubsets``); here they
@@ -499,8 +500,9 @@ class DerivedObjects:
         out = []
         for (ns, service), pieces in by_service.items():
             stored = self.cluster.get("Service", ns, service)
-            portless = stored is not None and not stored["spec"].get("ports")
-            subsets = _repacked(pieces, portless)
+            spec = {} if stored is None else stored["spec"]
+            subsets = _repacked(pieces, portless=stored is not None and not spec.get("ports"),
+                                include_terminating=bool(spec.get("publishNotReadyAddresses")))
             first = pieces[0]["metadata"]
             meta = {"name": service, "namespace": ns,
                     "creationTimestamp": first["creationTimestamp"],
@@ -514,17 +516,20 @@ class DerivedObjects:
         return out
 
 
-def _repacked(pieces: list[dict[str, Any]], portless: bool) -> list[dict[str, Any]]:
+def _repacked(pieces: list[dict[str, Any]], *, portless: bool,
+              include_terminating: bool) -> list[dict[str, Any]]:
     """The Endpoints subsets of one Service's slices (see :meth:`DerivedObjects.endpoints`):
     the addresses behind each port, then one subset per set of addresses with its ports.
-    ``portless``: a headless Service without ports, whose pods are listed without any."""
+    ``portless``: a headless Service without ports, whose pods are listed without any;
+    ``include_terminating``: its ``publishNotReadyAddresses``, which keeps terminating pods
+    (``ShouldPodBeInEndpoints``' ``includeTerminating``)."""
     behind: dict[str, tuple[dict[str, Any] | None, dict[str, tuple[bool, dict[str, Any]]]]] = {}
     for piece in pieces:
         for port in piece["ports"] or ([None] if portless else []):
             found = behind.setdefault(json.dumps(port, sort_keys=True), (port, {}))[1]
             for endpoint in piece["endpoints"] or []:
                 conditions = endpoint["conditions"]
-                if not conditions.get("terminating"):
+                if include_terminating or not conditions.get("terminating"):
                     found[endpoint["addresses"][0]] = (conditions["ready"], {
                         "ip": endpoint["addresses"][0],
                         **{k: endpoint[k] for k in ("nodeName", "targetRef") if k in endpoint}})
@@ -642,25 +647,3 @@ class _Broadcaster:
         item, count, last = self.cache[key]
         item["series"] = {"count": count, "lastObservedTime": self.microtime(last)}
         item["_times"]["lastObservedTime"] = last
-
-
-def _pod_ports(svc: Mapping[str, Any], pod: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The ports of ``svc`` as the EndpointSlice of ``pod`` lists them (``getEndpointPorts``,
-    kubernetes/kubernetes ``staging/src/k8s.io/endpointslice/utils.go``): each Service port
-    whose ``targetPort`` the pod resolves, a number as it is, a name to the first
-    ``containerPort`` of that name and protocol among its containers, then its sidecars
-    (``FindPort``, ``pkg/api/v1/pod/util.go``, which
-    :func:`~clustersim.kubernetes.objects.container_port` follows); a port the pod does not
-    resolve is left out (the controller logs "Failed to find port for service")."""
-    spec = pod.get("spec") or {}
-    containers = [*(spec.get("containers") or []),
-                  *(c for c in spec.get("initContainers") or [] if is_sidecar(c))]
-    out = []
-    for port in (svc.get("spec") or {}).get("ports") or []:
-        protocol = port.get("protocol", "TCP")
-        number = container_port(containers, port.get("targetPort", port.get("port")), protocol)
-        if number is not None:
-            out.append({"name": port.get("name", ""), "port": number, "protocol": protocol,
-                        **({"appProtocol": port["appProtocol"]} if "appProtocol" in port
-                           else {})})
-    return out

@@ -261,3 +261,96 @@ def test_free_node_ports_are_drawn_as_from_their_full_list() -> None:
             assert random.Random(trial).choice(free) == random.Random(trial).choice(listed)
         with pytest.raises(IndexError):
             free[len(listed)]
+
+
+def _named_port_pods(*ports: int | None) -> list[dict]:
+    """Pods ``web-a``, ``web-b``, ... labelled ``app: web``, each declaring the container
+    port ``http`` with the number given (None: no port at all) and ``metrics`` 9000/TCP."""
+    pods = []
+    for letter, number in zip("abcdef", ports, strict=False):
+        declared = [{"name": "metrics", "containerPort": 9000}]
+        if number is not None:
+            declared.insert(0, {"name": "http", "containerPort": number})
+        pods.append({"apiVersion": "v1", "kind": "Pod",
+                     "metadata": {"name": f"web-{letter}", "labels": {"app": "web"}},
+                     "spec": {"containers": [{"name": "c", "image": "nginx:1.27",
+                                              "ports": declared}]}})
+    return pods
+
+
+NAMED = [{"name": "http", "port": 80, "targetPort": "http"},
+         {"name": "metrics", "port": 9000, "targetPort": 9000}]
+
+
+def test_endpoint_slice_gives_each_pod_its_own_number_for_a_named_target_port():
+    """``getEndpointPorts`` (staging/src/k8s.io/endpointslice/utils.go) resolves a named
+    ``targetPort`` in each pod with ``FindPort``: the Python slices carry each pod's ports,
+    as the served ones do; a pod without the name keeps only the other ports."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply([service(ports=NAMED), *_named_port_pods(8080, 9090, None)])
+    cluster.run(until=30)
+    ports = {e["pod"]: [(p["name"], p["port"], p["protocol"]) for p in e["ports"]]
+             for e in cluster.endpoint_slice("web")}
+    metrics = ("metrics", 9000, "TCP")
+    assert ports == {"web-a": [("http", 8080, "TCP"), metrics],
+                     "web-b": [("http", 9090, "TCP"), metrics], "web-c": [metrics]}
+    addresses = {e["pod"]: e["addresses"] for e in cluster.endpoint_slice("web")}
+    assert addresses == {p["metadata"]["name"]: [p["status"]["podIP"]]
+                         for p in cluster.objects("Pod", "default")}
+
+
+def test_traffic_to_a_named_target_port_skips_pods_without_that_port():
+    """kube-proxy programs each Service port from the slices that list it
+    (pkg/proxy/endpointslicecache.go): a pod that declares no container port of the name
+    gets none of that port's requests, and still gets those of a numbered port."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply([service(ports=NAMED), *_named_port_pods(8080, 9090, None)])
+    cluster.run(until=30)
+    http = cluster.request_stream("web", rate=50, stop=cluster.now + 20)       # the first
+    by_name = cluster.request_stream("web", rate=50, stop=cluster.now + 20, port="http")
+    metrics = cluster.request_stream("web", rate=50, stop=cluster.now + 20, port=9000)
+    cluster.run(until=cluster.now + 21)
+    for stream in (http, by_name):
+        assert stream.failed == 0 and set(stream.by_pod()) == {"web-a", "web-b"}
+    assert metrics.failed == 0 and set(metrics.by_pod()) == {"web-a", "web-b", "web-c"}
+
+
+def test_no_pod_with_the_named_port_means_failed_requests():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply([service(ports=NAMED), *_named_port_pods(None, None)])
+    cluster.run(until=30)
+    assert cluster.endpoints("web") == ["web-a", "web-b"]        # ready, on 9000 only
+    stream = cluster.request_stream("web", rate=20, stop=cluster.now + 10, port="http")
+    cluster.run(until=cluster.now + 11)
+    assert stream.served == 0 and stream.failed > 0
+
+
+def test_a_port_the_service_does_not_have_is_refused_with_its_ports():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(service(ports=NAMED))
+    with pytest.raises(ValueError, match=r"has no port 'admin': give one of its ports by "
+                                         r"number or name: 80/TCP \(http\), 9000/TCP"):
+        cluster.request_stream("web", port="admin")
+    with pytest.raises(ValueError, match="has no port 8080"):
+        cluster.request_stream("web", port=8080)
+
+
+def test_publish_not_ready_addresses_keeps_terminating_pods_ready():
+    """``podToEndpoint``: ``ready`` is publishNotReadyAddresses or (serving and not
+    terminating); the slices keep a terminating pod (``ShouldPodBeInEndpoints(pod,
+    true)``), so with publishNotReadyAddresses kube-proxy still routes to it."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply([web(replicas=1, pre_stop=30), service(publishNotReadyAddresses=True)])
+    cluster.run(until=60)
+    started = cluster.events.where(reason="Started")[0].time
+    early_cluster = KubernetesCluster(nodes(), seed=0)
+    early_cluster.apply([web(replicas=1, pre_stop=30), service(publishNotReadyAddresses=True)])
+    early_cluster.run(until=started + 0.5)             # running, probe not passed yet
+    [early] = early_cluster.endpoint_slice("web")
+    assert early["conditions"] == {"ready": True, "serving": False, "terminating": False}
+    [pod] = cluster.endpoints("web")
+    cluster.delete_pod(cluster.get("Pod", "default", pod))
+    cluster.run(until=cluster.now + 5)
+    [gone] = cluster.endpoint_slice("web")
+    assert gone["conditions"]["terminating"] and gone["conditions"]["ready"]
+    assert cluster.endpoints("web") == [pod]

@@ -1236,6 +1236,75 @@ def test_a_named_target_port_is_resolved_in_each_pod(fresh):
     assert idle["ports"] is None and idle["endpoints"] is None
 
 
+def test_the_served_endpointslices_are_the_python_api_ones(shop):
+    """The served EndpointSlices and ``KubernetesCluster.endpoint_slice`` come from one
+    function: on the shop, every pod each Service's slices list has the same address, node,
+    conditions and ports (a named ``targetPort`` resolved to the pod's number) as the Python
+    API gives it, and no other pod."""
+    cluster = shop.server.cluster
+    served = {}
+    for piece in json.loads(shop("get", "endpointslices", "-o", "json").stdout)["items"]:
+        service = piece["metadata"]["labels"]["kubernetes.io/service-name"]
+        for endpoint in piece["endpoints"] or []:
+            ref = endpoint["targetRef"] if service != "kubernetes" else None
+            if ref is not None:
+                served[service, ref["name"]] = {
+                    "pod": ref["name"], "uid": ref["uid"], "nodeName": endpoint["nodeName"],
+                    "addresses": endpoint["addresses"], "conditions": endpoint["conditions"],
+                    "ports": piece["ports"] or []}
+    python = {(svc["metadata"]["name"], e["pod"]): e for svc in cluster.objects("Service")
+              for e in cluster.endpoint_slice(svc["metadata"]["name"])}
+    assert served == python
+    assert ("http", 8080) in {(p["name"], p["port"]) for e in python.values() for p in e["ports"]}
+
+
+PUBLISHED = """\
+apiVersion: v1
+kind: Service
+metadata: {name: peers}
+spec:
+  clusterIP: None
+  publishNotReadyAddresses: true
+  selector: {app: peer}
+  ports: [{name: gossip, port: 7946, targetPort: gossip}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: peer, labels: {app: peer}}
+spec:
+  containers:
+  - {name: c, image: "nginx:1.27", ports: [{name: gossip, containerPort: 7946}],
+     lifecycle: {preStop: {sleep: {seconds: 20}}}}
+"""
+
+
+@pytest.mark.parametrize("publish", [True, False])
+def test_publish_not_ready_addresses_keeps_a_terminating_pod_in_the_endpoints(fresh, publish):
+    """The Endpoints left out a terminating pod even under ``publishNotReadyAddresses``; the
+    endpoints controller keeps it then, as a ready address (``ShouldPodBeInEndpoints(pod,
+    service.Spec.PublishNotReadyAddresses)``, ``addEndpointSubset`` in
+    ``pkg/controller/endpoint/endpoints_controller.go``), and drops it otherwise. Its
+    EndpointSlice lists it in both cases, ``ready`` as the Service says."""
+    fresh("apply", "-f", "-", stdin=PUBLISHED.replace(
+        "true", "true" if publish else "false"))
+    fresh.server.step(30)
+    fresh("delete", "pod", "peer", "--wait=false")
+    fresh.server.step(5)
+    ip = fresh("get", "pod", "peer", "-o", "jsonpath={.status.podIP}").stdout
+    subsets = json.loads(fresh("get", "endpoints", "peers", "-o", "json").stdout).get("subsets")
+    if publish:
+        assert [([a["ip"] for a in s["addresses"]], s["ports"]) for s in subsets] == [
+            ([ip], [{"name": "gossip", "port": 7946, "protocol": "TCP"}])]
+        assert "notReadyAddresses" not in subsets[0]
+    else:
+        assert subsets is None
+    [endpoint] = json.loads(fresh("get", "endpointslices", "-o", "json", "-l",
+                                  "kubernetes.io/service-name=peers").stdout)["items"][0][
+        "endpoints"]
+    assert (endpoint["conditions"]["ready"], endpoint["conditions"]["terminating"]) == (
+        publish, True)
+
+
 def test_auth_whoami_names_the_user_and_its_groups(fresh):
     """``kubectl auth whoami`` failed with "the selfsubjectreviews API is not enabled"."""
     def who(*flags):
