@@ -881,7 +881,12 @@ class KubernetesBackend(ClusterTime):
         new = body if request.method == "PUT" else _patched(kind, current, body)
         if sub == "status":
             _precondition(resource, name, current, new)
-            return Response.json(200, current)      # status belongs to the controllers
+            if resource.kind != "Pod" or _dry_run(request):
+                return Response.json(200, current)      # status belongs to the controllers
+            self.cluster.update_pod_conditions(self._stored(resource, namespace, name),
+                                               _pod_conditions(new, name))
+            self._settle()
+            return Response.json(200, self._one(resource, namespace, name)[0])
         patched = copy.deepcopy(new)
         try:
             return self._replace(request, resource, namespace, name, current, new)
@@ -1365,6 +1370,23 @@ def _check_shape(obj: Any, kind: str, name: str) -> None:
     if taints is not None and not (isinstance(taints, list)
                                    and all(isinstance(t, dict) for t in taints)):
         raise invalid("spec.taints", "Invalid value: a list of taints is expected")
+
+
+def _pod_conditions(pod: Any, name: str) -> list[dict[str, Any]]:
+    """The conditions of a Pod sent to its status subresource (a patch's result, or a PUT's
+    body): a list of mappings with a string ``type`` each, else 422. Of these the simulated
+    API server keeps those the kubelet does not own
+    (:meth:`~clustersim.kubernetes.apiserver.APIServer.update_pod_conditions`); the rest of
+    the status is the kubelet's, which writes it again at once."""
+    status = pod.get("status") if isinstance(pod, dict) else None
+    conditions = status.get("conditions") if isinstance(status, dict) else None
+    if conditions is None:
+        return []
+    if not (isinstance(conditions, list) and all(
+            isinstance(c, dict) and isinstance(c.get("type"), str) for c in conditions)):
+        raise HttpError(422, f'Pod "{name}" is invalid: status.conditions: Invalid value: a '
+                        "list of conditions, each with a type, is expected", "Invalid")
+    return conditions
 
 
 def _running(pod: dict[str, Any] | None, uid: str, restarts: int) -> bool:
