@@ -88,8 +88,9 @@ from clustersim.kubernetes.workloadupdates import pod_update_refusal
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.manifests.errors import together
 from clustersim.manifests.kubernetes import metadata_errors
-from clustersim.manifests.kubernetes_errors import aggregate
+from clustersim.manifests.kubernetes_errors import aggregate, invalid
 from clustersim.manifests.kubernetes_fields import unknown_fields
+from clustersim.manifests.kubernetes_names import label_key_problems
 from clustersim.manifests.safe_yaml import load_data
 from clustersim.release import SERVED_VERSION
 from clustersim.serve import kubemetrics, kubeproto
@@ -1374,10 +1375,13 @@ def _check_shape(obj: Any, kind: str, name: str) -> None:
 
 def _pod_conditions(pod: Any, name: str) -> list[dict[str, Any]]:
     """The conditions of a Pod sent to its status subresource (a patch's result, or a PUT's
-    body): a list of mappings with a string ``type`` each, else 422. Of these the simulated
-    API server keeps those the kubelet does not own
-    (:meth:`~clustersim.kubernetes.apiserver.APIServer.update_pod_conditions`); the rest of
-    the status is the kubelet's, which writes it again at once."""
+    body), of which the simulated API server keeps those the kubelet does not own
+    (:meth:`~clustersim.kubernetes.apiserver.APIServer.update_pod_conditions`; the rest of
+    the status is the kubelet's, which writes it again at once). A list of mappings with a
+    string ``type`` each, else 422; and ``validatePodConditions`` (``ValidatePodStatusUpdate``
+    in ``pkg/apis/core/validation/validation.go``): each type but PodScheduled, Ready and
+    Initialized a qualified name, reported at upstream's own path,
+    ``metadata.conditions[i].Type``."""
     status = pod.get("status") if isinstance(pod, dict) else None
     conditions = status.get("conditions") if isinstance(status, dict) else None
     if conditions is None:
@@ -1386,6 +1390,12 @@ def _pod_conditions(pod: Any, name: str) -> list[dict[str, Any]]:
             isinstance(c, dict) and isinstance(c.get("type"), str) for c in conditions)):
         raise HttpError(422, f'Pod "{name}" is invalid: status.conditions: Invalid value: a '
                         "list of conditions, each with a type, is expected", "Invalid")
+    problems = [f"metadata.conditions[{index}].Type: {invalid(c['type'], problem)}"
+                for index, c in enumerate(conditions)
+                if c["type"] not in ("PodScheduled", "Ready", "Initialized")
+                for problem in label_key_problems(c["type"])]
+    if problems:
+        raise HttpError(422, f'Pod "{name}" is invalid: {aggregate(problems)}', "Invalid")
     return conditions
 
 

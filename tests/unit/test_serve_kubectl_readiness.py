@@ -121,3 +121,17 @@ def test_a_bad_readiness_gate_is_refused(kubectl):
     result = kubectl("apply", "-f", "-", stdin=bad, check=False)
     assert result.returncode != 0
     assert 'spec.readinessGates[0].conditionType: Invalid value: "lb ready"' in result.stderr
+
+
+def test_a_status_condition_type_is_a_qualified_name(kubectl):
+    """validatePodConditions, at the path ValidatePodStatusUpdate gives it; the kubelet's
+    Ready, PodScheduled and Initialized are exempt, and nothing is stored."""
+    patch = {"status": {"conditions": [{"type": "Ready", "status": "True"},
+                                       {"type": "lb ready", "status": "True"}]}}
+    result = kubectl("patch", "pod", "web", "--subresource=status", "--type=merge",
+                     "-p", json.dumps(patch), check=False)
+    assert result.returncode != 0
+    assert ('Pod "web" is invalid: metadata.conditions[1].Type: Invalid value: "lb ready": '
+            "name part must consist of") in result.stderr
+    pod = json.loads(kubectl("get", "pod", "web", "-o", "json").stdout)
+    assert "lb ready" not in {c["type"] for c in pod["status"]["conditions"]}
