@@ -408,14 +408,13 @@ class Kubelet:
         status = pod["status"]
         status["phase"] = "Running"
         status.setdefault("podIP", self._pod_ip(pod["spec"]["nodeName"]))
-        self._running(pod, epoch, pod["spec"].get("containers") or [])
+        self._running(pod, epoch)
 
-    def _running(self, pod: dict[str, Any], epoch: int,
-                 containers: list[dict[str, Any]]) -> None:
-        """``containers`` have (re)started and the pod's containers all run: whatever kept
-        them waiting (an init step, a failed pull, a crash loop) is no longer the pod's
-        reason, the pod serves, becomes ready once all its containers are (:meth:`sync_ready`),
-        and its exit plan (:meth:`_exit_plan`) starts over.
+    def _running(self, pod: dict[str, Any], epoch: int) -> None:
+        """Containers have (re)started and the pod's containers all run: whatever kept them
+        waiting (an init step, a failed pull, a crash loop) is no longer the pod's reason,
+        the pod serves, becomes ready once all its containers are (:meth:`sync_ready`), and
+        its exit plan (:meth:`_exit_plan`) starts over.
         One step for a pod's start (:meth:`_started`), a crash-loop restart and the
         containers an image change restarted (:meth:`change_images`)."""
         cluster, uid = self.cluster, pod["metadata"]["uid"]
@@ -552,7 +551,7 @@ class Kubelet:
                 cluster.changed()
             restarted = [*sidecars, *apps]
             self._start_each(pod, epoch, restarted,
-                             lambda: self._running(pod, epoch, restarted))
+                             lambda: self._running(pod, epoch))
 
         cluster.after(min(self.timing.container_stop_seconds, kill_grace_period(pod)), stopped)
 

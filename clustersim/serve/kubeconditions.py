@@ -112,8 +112,8 @@ def kubelet_conditions(pod: Mapping[str, Any], status: Mapping[str, Any], *,
     statuses = [*(status.get("initContainerStatuses") or []),
                 *(status.get("containerStatuses") or [])]
     made = containers_ready(pod["spec"], statuses, phase)
-    gates = made["status"] == "True" and readiness_gates_message(
-        pod["spec"], status.get("conditions") or [])
+    gates = readiness_gates_message(pod["spec"], status.get("conditions") or []) \
+        if made["status"] == "True" else ""
     last = stored.get("Ready") or {}
     ready = dict(last) if last and not reporting else {"type": "Ready", **_dated(
         {"status": "False", "reason": READINESS_GATES_NOT_READY, "message": gates}
