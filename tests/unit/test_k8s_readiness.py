@@ -35,6 +35,17 @@ def _cluster(manifest: str = POD) -> KubernetesCluster:
     return cluster
 
 
+def _single(name: str, container: str, annotations: str = "{}") -> str:
+    """A Pod of one container, ``container`` the YAML of its fields after name and image."""
+    return f"""apiVersion: v1
+kind: Pod
+metadata: {{name: {name}, annotations: {annotations}}}
+spec:
+  containers:
+  - {{name: {name}, image: "nginx:1.27", {container}}}
+"""
+
+
 def _shown(cluster: KubernetesCluster, name: str = "web") -> dict[str, Any]:
     return Renderer(cluster).shown(cluster.get("Pod", "default", name))
 
@@ -79,15 +90,8 @@ def test_each_container_is_ready_on_its_own():
 
 
 def test_a_startup_probe_keeps_a_container_unstarted_and_unready():
-    cluster = _cluster("""apiVersion: v1
-kind: Pod
-metadata: {name: slow}
-spec:
-  containers:
-  - name: app
-    image: "api:1"
-    startupProbe: {httpGet: {path: /, port: 80}, initialDelaySeconds: 30}
-""")
+    cluster = _cluster(_single(
+        "slow", "startupProbe: {httpGet: {path: /, port: 80}, initialDelaySeconds: 30}"))
     cluster.run(until=20)
     [status] = _shown(cluster, "slow")["status"]["containerStatuses"]
     assert "running" in status["state"]
@@ -116,13 +120,7 @@ def test_an_image_change_leaves_the_other_container_ready():
 
 
 def test_a_crashed_pods_containers_are_unready():
-    cluster = _cluster("""apiVersion: v1
-kind: Pod
-metadata: {name: web, annotations: {clustersim.io/run-seconds: "20"}}
-spec:
-  containers:
-  - {name: web, image: "nginx:1.27"}
-""")
+    cluster = _cluster(_single("web", "", '{clustersim.io/run-seconds: "20"}'))
     cluster.run(until=10)
     assert _ready_containers(cluster) == {"web": True}
     cluster.run(until=27)        # exited at 26 s, backing off for 10 s
