@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from clustersim.goformat import go_json, json_kind
@@ -54,7 +54,7 @@ from clustersim.kubernetes.objects import (
     set_pod_defaults,
 )
 from clustersim.kubernetes.persistentvolumes import provisioned_volume, reclaim
-from clustersim.kubernetes.podlifecycle import termination_grace_period
+from clustersim.kubernetes.podlifecycle import KUBELET_CONDITIONS, termination_grace_period
 from clustersim.kubernetes.podsecurity import admit as admit_pod_security
 from clustersim.kubernetes.references import missing_service_account
 from clustersim.kubernetes.resourcequota import admit_resource_quotas
@@ -667,6 +667,23 @@ class APIServer:
             self.kubelet.change_images(pod, changed)
         if pod["spec"].get("activeDeadlineSeconds") != before.get("activeDeadlineSeconds"):
             self.kubelet.watch_deadline(pod)        # a lower deadline may have passed
+
+    def update_pod_conditions(self, pod: dict[str, Any],
+                              conditions: Sequence[Mapping[str, Any]]) -> None:
+        """A write of the Pod's ``status`` subresource with ``conditions``: those of types
+        the kubelet does not own (:data:`~clustersim.kubernetes.podlifecycle.KUBELET_CONDITIONS`,
+        such as a readiness gate's) become the stored ones, in the order given; the
+        kubelet's are kept, as its next sync writes them again (``mergePodStatus``). The
+        kubelet then syncs the Pod, so its Ready condition follows its readiness gates
+        (:meth:`~clustersim.kubernetes.kubelet.Kubelet.sync_ready`)."""
+        stored = pod["status"].get("conditions") or []
+        others = [dict(c) for c in conditions if c.get("type") not in KUBELET_CONDITIONS]
+        if others == [c for c in stored if c.get("type") not in KUBELET_CONDITIONS]:
+            return
+        pod["status"]["conditions"] = [
+            *(c for c in stored if c.get("type") in KUBELET_CONDITIONS), *others]
+        self.changed()
+        self.kubelet.sync_ready(pod)
 
     def remove_pod(self, pod: dict[str, Any]) -> None:
         """The pod object disappears (its kubelet finished, or it never ran)."""

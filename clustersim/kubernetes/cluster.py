@@ -75,6 +75,7 @@ from clustersim.kubernetes.objects import (
     labels_of,
     set_pod_defaults,
 )
+from clustersim.kubernetes.podlifecycle import KUBELET_CONDITIONS
 from clustersim.kubernetes.scheduler import Scheduler
 from clustersim.kubernetes.schedulinggates import (
     GATED_MESSAGE,
@@ -278,6 +279,28 @@ class KubernetesCluster(ControllerManager):
         found = self._workload("Pod", pod, namespace)
         remove_gate(found, gate)
         self.changed()
+        self._reconcile()
+
+    def set_pod_condition(self, pod: str, condition: str, status: bool,
+                          namespace: str = "default") -> None:
+        """What a load-balancer controller (the AWS Load Balancer Controller, GKE's NEG
+        controller) does once its target is healthy: set the Pod's condition ``condition``
+        (a ``spec.readinessGates`` condition type) to ``True`` or ``False`` through the status
+        subresource, keeping its other conditions; the Pod's Ready condition follows
+        (:meth:`~clustersim.kubernetes.apiserver.APIServer.update_pod_conditions`)."""
+        if condition in KUBELET_CONDITIONS:
+            raise ValueError(f"{condition} is a condition the kubelet owns and writes again "
+                             "at its next sync; set the condition a readiness gate names")
+        found = self._workload("Pod", pod, namespace)
+        text = "True" if status else "False"
+        conditions = [dict(c) for c in found["status"].get("conditions") or []]
+        mine = next((c for c in conditions if c.get("type") == condition), None)
+        if mine is None:
+            conditions.append({"type": condition, "status": text,
+                               "lastTransitionTime": self.now})
+        elif mine.get("status") != text:
+            mine.update(status=text, lastTransitionTime=self.now)
+        self.update_pod_conditions(found, conditions)
         self._reconcile()
 
     def scale(self, kind: str, name: str, replicas: int, namespace: str = "default") -> None:

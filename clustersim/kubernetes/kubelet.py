@@ -37,8 +37,13 @@ clock with simple, fixed delays (:class:`Timing`):
    rule the API server writes the field with).
 2. Each container starts ``container_start_seconds`` after its image is there; once the
    last app container has started, the pod is Running.
-3. Readiness: a container is ready once its readiness probe has passed (probes always
-   succeed here: :mod:`clustersim.kubernetes.prober`), at once without one.
+3. Readiness: each container is ready on its own, once it has started (its startup probe
+   passed) and its readiness probe has passed, counted from its own start (probes always
+   succeed here: :mod:`clustersim.kubernetes.prober`), at once without either; a container
+   that stops (a crash, an image change) is not ready until it has started again and passed
+   them again (:meth:`Kubelet.container_ready`). The Pod is Ready once its app containers
+   and sidecars all are and each of its ``spec.readinessGates`` names a ``True`` condition
+   (:meth:`Kubelet.sync_ready`, again when someone sets such a condition).
 4. Pods whose ``restartPolicy`` is not ``Always`` (Jobs) run for the annotation
    ``clustersim.io/run-seconds`` (default ``job_run_seconds``) and exit with
    ``clustersim.io/exit-code`` (default 0): phase Succeeded or Failed. A ``restartPolicy:
@@ -86,10 +91,10 @@ Job's app containers finish, the app containers stop first and then the sidecars
 time, in the reverse order of the spec
 (``pkg/kubelet/kuberuntime/kuberuntime_termination_order.go``).
 
-Simplified: no liveness probes (startup probes only order sidecars); the back-off never resets;
-a failed node stops its containers at once and restarts them when it recovers; a container
-that started before its image changed, while the pod was not Running yet, keeps running the old
-image until it is next restarted (upstream restarts it at once).
+Simplified: no liveness probes (startup probes order sidecars and delay readiness); the
+back-off never resets; a failed node stops its containers at once and restarts them when it
+recovers; a container that started before its image changed, while the pod was not Running
+yet, keeps running the old image until it is next restarted (upstream restarts it at once).
 """
 
 from __future__ import annotations
@@ -102,11 +107,13 @@ from typing import TYPE_CHECKING, Any
 from clustersim.kubernetes.imagemanager import ImageManager
 from clustersim.kubernetes.objects import is_terminating, set_condition
 from clustersim.kubernetes.podlifecycle import (
+    READINESS_GATES_NOT_READY,
     is_sidecar,
     kill_grace_period,
+    readiness_gates_message,
     termination_grace_period,
 )
-from clustersim.kubernetes.prober import probe_delay, readiness_delay
+from clustersim.kubernetes.prober import probe_delay, ready_delay
 from clustersim.kubernetes.references import missing_env_source, missing_volume_source
 from clustersim.manifests.kubernetes_annotations import (
     EXIT_CODE,
@@ -191,6 +198,9 @@ class Kubelet:
         """Per pod uid: when each container last started (:meth:`started_at`)."""
         self._sandboxes: dict[str, float] = {}
         """Per pod uid: when its sandbox was made (:meth:`sandbox_since`)."""
+        self._ready_at: dict[str, dict[str, float]] = {}
+        """Per pod uid: when each running container is, or will be, ready
+        (:meth:`container_ready`); a stopped one has none."""
 
     def _pod_ip(self, node: str) -> str:
         """The next address of the node's pod range: node *i* (in joining order) owns
@@ -232,6 +242,7 @@ class Kubelet:
         self._init_runs[uid] = {}
         self._ran_images[uid] = {}
         self._started_at[uid] = {}
+        self._ready_at[uid] = {}
         inits = pod["spec"].get("initContainers") or []
         self._start_each(pod, epoch, [*inits, *(pod["spec"].get("containers") or [])],
                          lambda: self._started(pod, epoch))
@@ -314,6 +325,7 @@ class Kubelet:
         uid, name = pod["metadata"]["uid"], str(container.get("name"))
         self._ran_images.setdefault(uid, {})[name] = str(container.get("image", ""))
         self._started_at.setdefault(uid, {})[name] = self.cluster.now
+        self._ready_at.setdefault(uid, {})[name] = self.cluster.now + ready_delay(container)
         self.cluster.kubelet_record(pod, "Created", CONTAINER_CREATED, container=container)
         self.cluster.kubelet_record(pod, "Started", CONTAINER_STARTED, container=container)
 
@@ -352,6 +364,38 @@ class Kubelet:
         ``state.running.startedAt``)."""
         return self._started_at.get(pod["metadata"]["uid"], {})
 
+    def container_ready(self, pod: Mapping[str, Any], name: str) -> bool:
+        """Whether the container ``name`` of the pod is ready now (module docstring, step 3):
+        running, its probes passed since its last start, and the pod not being deleted (the
+        kubelet marks every container of a terminating pod unready)."""
+        at = self._ready_at.get(pod["metadata"]["uid"], {}).get(name)
+        return at is not None and at <= self.cluster.now and not is_terminating(pod)
+
+    def _counted(self, pod: Mapping[str, Any]) -> list[str]:
+        """The containers whose readiness makes the pod's: its sidecars and app containers
+        (``GenerateContainersReadyCondition``)."""
+        return [str(c.get("name")) for c in [
+            *(c for c in pod["spec"].get("initContainers") or [] if is_sidecar(c)),
+            *(pod["spec"].get("containers") or [])]]
+
+    def sync_ready(self, pod: dict[str, Any]) -> None:
+        """Write the pod's Ready condition as the kubelet's sync generates it
+        (``GeneratePodReadyCondition``), if the pod runs and its containers are all ready:
+        ``True``, or ``False`` with ``ReadinessGatesNotReady`` while a readiness gate's
+        condition is not ``True``. Called when the last container becomes ready and when the
+        pod's conditions change through the status subresource (upstream the kubelet syncs
+        a pod whenever it is updated)."""
+        node = pod["spec"].get("nodeName")
+        if (is_terminating(pod) or pod["status"].get("phase") != "Running"
+                or pod["metadata"]["uid"] not in self.serving
+                or not self.cluster.kubelet_alive(node)
+                or not all(self.container_ready(pod, n) for n in self._counted(pod))):
+            return
+        message = readiness_gates_message(pod["spec"], pod["status"].get("conditions") or [])
+        if set_condition(pod, "Ready", not message, self.cluster.now,
+                         READINESS_GATES_NOT_READY if message else "", message):
+            self.cluster.changed()
+
     def init_runs(self, pod: Mapping[str, Any]) -> dict[str, tuple[float, float]]:
         """When each init container of the pod started, and when it exited (a regular one)
         or its startup probe passed (a sidecar); the end may lie ahead."""
@@ -364,25 +408,22 @@ class Kubelet:
         status = pod["status"]
         status["phase"] = "Running"
         status.setdefault("podIP", self._pod_ip(pod["spec"]["nodeName"]))
-        self._running(pod, epoch, pod["spec"].get("containers") or [])
+        self._running(pod, epoch)
 
-    def _running(self, pod: dict[str, Any], epoch: int,
-                 containers: list[dict[str, Any]]) -> None:
-        """``containers`` have (re)started and the pod's containers all run: whatever kept
-        them waiting (an init step, a failed pull, a crash loop) is no longer the pod's
-        reason, the pod serves, becomes ready once the readiness probes of ``containers``
-        and of its sidecars have passed, and its exit plan (:meth:`_exit_plan`) starts over.
+    def _running(self, pod: dict[str, Any], epoch: int) -> None:
+        """Containers have (re)started and the pod's containers all run: whatever kept them
+        waiting (an init step, a failed pull, a crash loop) is no longer the pod's reason,
+        the pod serves, becomes ready once all its containers are (:meth:`sync_ready`), and
+        its exit plan (:meth:`_exit_plan`) starts over.
         One step for a pod's start (:meth:`_started`), a crash-loop restart and the
         containers an image change restarted (:meth:`change_images`)."""
         cluster, uid = self.cluster, pod["metadata"]["uid"]
         pod["status"].pop("reason", None)
         self.serving.add(uid)
         cluster.changed()
-        delay = max((readiness_delay(c) for c in containers), default=0.0)
-        for container in pod["spec"].get("initContainers") or []:
-            started = self.started_at(pod).get(str(container.get("name")))
-            if is_sidecar(container) and started is not None:
-                delay = max(delay, started + readiness_delay(container) - cluster.now)
+        ready_at = self._ready_at.get(uid, {})
+        delay = max((ready_at.get(n, cluster.now) for n in self._counted(pod)),
+                    default=cluster.now) - cluster.now
         if delay <= 0:
             self._ready(pod, epoch)
         else:
@@ -430,6 +471,7 @@ class Kubelet:
         status["lastTermination"] = {"exitCode": code, "startedAt": cluster.now - run,
                                      "finishedAt": cluster.now}
         status["reason"] = "CrashLoopBackOff"
+        self._stopped_containers(pod, pod["spec"].get("containers") or [])
         set_condition(pod, "Ready", False, cluster.now, "ContainersNotReady")
         self.serving.discard(pod["metadata"]["uid"])
         epoch = self._next_epoch(pod)
@@ -466,9 +508,11 @@ class Kubelet:
 
         Simplified: a container of a pod that is not Running yet that has already started
         keeps its old image until it restarts (upstream restarts it at once, beside the
-        pulls of the containers after it); the simulator keeps one status for all of a
-        pod's containers, so the pod is not ready until the restarted ones run again, and
-        counts one restart."""
+        pulls of the containers after it); the containers not restarted stay ready
+        and the pod is not ready until the restarted ones are again, but the simulator keeps
+        one restart count for all of a pod's containers, so each counts one restart
+        (upstream only the restarted ones), and a killed container shows its old running
+        state until it starts again."""
         if is_terminating(pod):
             return
         if pod["status"].get("phase") != "Running":
@@ -488,6 +532,7 @@ class Kubelet:
                 pod, "Killing", f"Init container {container.get('name')} definition"
                 " changed" if sidecar else f"Container {container.get('name')} "
                 "definition changed, will be restarted", container=container)
+        self._stopped_containers(pod, killed)
         set_condition(pod, "Ready", False, cluster.now, "ContainersNotReady")
         self.serving.discard(pod["metadata"]["uid"])
         epoch = self._next_epoch(pod)
@@ -506,7 +551,7 @@ class Kubelet:
                 cluster.changed()
             restarted = [*sidecars, *apps]
             self._start_each(pod, epoch, restarted,
-                             lambda: self._running(pod, epoch, restarted))
+                             lambda: self._running(pod, epoch))
 
         cluster.after(min(self.timing.container_stop_seconds, kill_grace_period(pod)), stopped)
 
@@ -517,9 +562,15 @@ class Kubelet:
             self._started(pod, epoch)
 
     def _ready(self, pod: dict[str, Any], epoch: int) -> None:
-        if (self._current(pod, epoch) and not is_terminating(pod)
-                and set_condition(pod, "Ready", True, self.cluster.now)):
-            self.cluster.changed()
+        if self._current(pod, epoch):
+            self.sync_ready(pod)
+
+    def _stopped_containers(self, pod: dict[str, Any], containers: list[dict[str, Any]]
+                            ) -> None:
+        """``containers`` have stopped: none is ready until it has started again."""
+        ready_at = self._ready_at.get(pod["metadata"]["uid"], {})
+        for container in containers:
+            ready_at.pop(str(container.get("name")), None)
 
     def _exited(self, pod: dict[str, Any], epoch: int, code: int) -> None:
         """The app containers of a pod meant to finish exited; its sidecars are stopped
@@ -544,6 +595,7 @@ class Kubelet:
                       "PodCompleted" if code == 0 else "PodFailed")
         self.serving.discard(pod["metadata"]["uid"])
         self._sandboxes.pop(pod["metadata"]["uid"], None)
+        self._ready_at.pop(pod["metadata"]["uid"], None)
         self._next_epoch(pod)
         self.cluster.release(pod)
         self.cluster.changed()
@@ -625,11 +677,16 @@ class Kubelet:
             self.cluster.remove_pod(pod)
 
     def node_down(self, pods: list[dict[str, Any]]) -> None:
-        """A node failed: its containers stop at once and pending kubelet work is dropped."""
+        """A node failed: its containers stop at once and pending kubelet work is dropped.
+        The readiness its kubelet last reported stays (a container not ready yet never
+        becomes so), as a real kubelet's last status stays in the API."""
         for pod in pods:
             self._next_epoch(pod)
             self.serving.discard(pod["metadata"]["uid"])
             self._sandboxes.pop(pod["metadata"]["uid"], None)
+            ready_at = self._ready_at.get(pod["metadata"]["uid"], {})
+            for name in [n for n, at in ready_at.items() if at > self.cluster.now]:
+                del ready_at[name]
 
     def forget(self, pod: dict[str, Any]) -> None:
         """The pod object is gone."""
@@ -639,5 +696,6 @@ class Kubelet:
         self._ran_images.pop(pod["metadata"]["uid"], None)
         self._started_at.pop(pod["metadata"]["uid"], None)
         self._sandboxes.pop(pod["metadata"]["uid"], None)
+        self._ready_at.pop(pod["metadata"]["uid"], None)
         self.image_manager.forget(pod)
         self.serving.discard(pod["metadata"]["uid"])

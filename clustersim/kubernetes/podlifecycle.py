@@ -1,4 +1,4 @@
-"""Two rules of a Pod's life that the API server, the kubelet, the scheduler's node
+"""The rules of a Pod's life that the API server, the kubelet, the scheduler's node
 accounting and the served status all read, written once.
 
 - :func:`is_sidecar`: an init container with ``restartPolicy: Always`` keeps running beside
@@ -11,20 +11,37 @@ accounting and the served status all read, written once.
   :func:`kill_grace_period` is what the kubelet gives a container it kills, at least
   ``minimumGracePeriodInSeconds`` (2 s: ``killContainer`` in ``pkg/kubelet/kuberuntime/
   kuberuntime_container.go``, "a minimal shutdown window").
+- :func:`readiness_gates` and :func:`readiness_gates_message`: why the Pod's readiness gates
+  keep it from being Ready (``GeneratePodReadyCondition`` in
+  ``pkg/kubelet/status/generate.go``; docs https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-readiness-gate):
+  each ``spec.readinessGates[].conditionType`` names a condition in ``status.conditions``
+  that someone else (a load-balancer controller, a learner with the status subresource)
+  sets; the Pod is Ready only while each one is ``True``. The kubelet writes only the
+  conditions of :data:`KUBELET_CONDITIONS` and keeps the others as stored
+  (``mergePodStatus`` in ``pkg/kubelet/status/status_manager.go``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from clustersim.goformat import go_quote
 from clustersim.kubernetes.defaults import POD_SPEC_DEFAULTS
 
-__all__ = ["MINIMUM_GRACE_PERIOD_SECONDS", "is_sidecar", "kill_grace_period",
+__all__ = ["KUBELET_CONDITIONS", "MINIMUM_GRACE_PERIOD_SECONDS", "READINESS_GATES_NOT_READY",
+           "is_sidecar", "kill_grace_period", "readiness_gates", "readiness_gates_message",
            "termination_grace_period"]
 
 MINIMUM_GRACE_PERIOD_SECONDS = 2.0
 """The kubelet's ``minimumGracePeriodInSeconds``."""
+KUBELET_CONDITIONS = frozenset({"PodScheduled", "Ready", "Initialized", "ContainersReady",
+                                "PodReadyToStartContainers", "PodResizePending",
+                                "PodResizeInProgress"})
+"""The Pod conditions the kubelet owns (``PodConditionsByKubelet`` and
+``PodConditionByKubelet`` in ``pkg/kubelet/types/pod_status.go``)."""
+READINESS_GATES_NOT_READY = "ReadinessGatesNotReady"
+"""The Ready condition's reason while a readiness gate is not ``True``."""
 
 
 def is_sidecar(container: Mapping[str, Any]) -> bool:
@@ -45,3 +62,31 @@ def kill_grace_period(pod: Mapping[str, Any]) -> float:
     """The seconds the kubelet waits for a container it stops (an image change restarts
     it) before it kills it: :func:`termination_grace_period`, at least 2."""
     return max(termination_grace_period(pod), MINIMUM_GRACE_PERIOD_SECONDS)
+
+
+def readiness_gates(spec: Mapping[str, Any], conditions: Iterable[Mapping[str, Any]]
+                    ) -> list[tuple[str, str | None]]:
+    """Each of ``spec``'s readiness gates, in the spec's order: its condition type and the
+    status of the first condition of that type among ``conditions`` (the Pod's
+    ``status.conditions``; ``GetPodConditionFromList``), None when there is none."""
+    status: dict[Any, Any] = {}
+    for condition in conditions:
+        status.setdefault(condition.get("type"), condition.get("status"))
+    return [(str(gate.get("conditionType")), status.get(gate.get("conditionType")))
+            for gate in spec.get("readinessGates") or []]
+
+
+def readiness_gates_message(spec: Mapping[str, Any],
+                            conditions: Iterable[Mapping[str, Any]]) -> str:
+    """Why ``spec``'s readiness gates are not all ``True`` among ``conditions``, one part per
+    gate joined with ", ", as ``GeneratePodReadyCondition`` words them; empty when they all
+    are."""
+    parts = []
+    for kind, status in readiness_gates(spec, conditions):
+        if status is None:
+            parts.append(f"corresponding condition of pod readiness gate {go_quote(kind)} "
+                         "does not exist.")
+        elif status != "True":
+            parts.append(f"the status of pod readiness gate {go_quote(kind)} is not "
+                         f'"True", but {status}')
+    return ", ".join(parts)

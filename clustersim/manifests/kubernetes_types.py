@@ -250,6 +250,12 @@ class PodSchedulingGate(_Model):
     name: str
 
 
+class PodReadinessGate(_Model):
+    """``validateReadinessGates``: each ``conditionType`` a qualified name."""
+
+    condition_type: Annotated[str, AfterValidator(qualified_name)]
+
+
 class ExecAction(_Model):
     command: list[str] | None = None
 
@@ -452,6 +458,7 @@ class PodSpec(_Model):
     overhead: Amounts | None = None
     volumes: list[Volume] | None = None
     scheduling_gates: list[PodSchedulingGate] | None = None
+    readiness_gates: list[PodReadinessGate] | None = None
 
 
 class PodTemplateSpec(_Model):

@@ -13,7 +13,10 @@ as PodScheduled) and ``pkg/kubelet/status/generate.go``:
   or are not ready; ``False`` with reason ``PodCompleted`` or ``PodFailed`` and no message once
   the Pod has finished; else ``True``.
 - ``GeneratePodReadyCondition``: the same status, reason and message while ContainersReady is
-  not ``True`` (readiness gates aside).
+  not ``True``; then ``False`` with reason ``ReadinessGatesNotReady`` while a condition named
+  by ``spec.readinessGates`` is missing or not ``True``
+  (:func:`~clustersim.kubernetes.podlifecycle.readiness_gates_message`), else ``True``.
+  ContainersReady does not look at the gates.
 - ``GeneratePodInitializedCondition``: ``True`` with reason ``PodCompleted`` for a Pod that
   succeeded, ``True`` once an app container has started (a sidecar restarting later does not
   undo it), else ``False`` with ``ContainersNotInitialized`` while init containers are
@@ -25,16 +28,18 @@ A condition's ``lastTransitionTime`` is when its status last changed (``updateLa
 in ``pkg/kubelet/status/status_manager.go``); the first status the kubelet writes, at
 ``status.startTime``, dates the ones that have not changed since.
 
-Simplified: ``spec.readinessGates`` are not checked (upstream, Ready stays ``False`` with
-``ReadinessGatesNotReady`` until each gate's condition is ``True``), and the simulated kubelet
-keeps one readiness for all of a Pod's app containers, so they are named unready together;
-an Initialized condition kept ``True`` while a sidecar restarts is dated at the Pod's start. A
-Pod whose node's kubelet is silent shows the Ready condition the node lifecycle controller
-left, and the others as they would be generated now (upstream, the kubelet's last report,
-with its dates). ContainersReady is then dated as if it had followed that Ready: at Ready's
+Each container is ready on its own (its own probes, start and restarts: the simulated
+kubelet's :meth:`~clustersim.kubernetes.kubelet.Kubelet.container_ready`), so the messages name
+only the containers not ready yet. The conditions others own (a readiness gate's, set through
+the status subresource) are kept as they were stored.
+
+Simplified: an Initialized condition kept ``True`` while a sidecar restarts is dated at the
+Pod's start. A Pod whose node's kubelet is silent shows the Ready condition the node lifecycle
+controller left, and the others as they would be generated now (upstream, the kubelet's last
+report, with its dates). ContainersReady is dated as if it had followed Ready: at Ready's
 ``lastTransitionTime`` when their statuses agree, else at ``status.startTime`` (the node
-controller's ``False`` Ready beside a ``True`` ContainersReady dates it at the Pod's start),
-where upstream it keeps the date of its last change the kubelet reported.
+controller's ``False`` Ready, or a readiness gate's, beside a ``True`` ContainersReady dates
+it at the Pod's start), where upstream it keeps the date of its own last change.
 """
 
 from __future__ import annotations
@@ -42,7 +47,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from clustersim.kubernetes.podlifecycle import is_sidecar
+from clustersim.kubernetes.podlifecycle import (
+    READINESS_GATES_NOT_READY,
+    is_sidecar,
+    readiness_gates_message,
+)
 
 __all__ = ["containers_ready", "kubelet_conditions"]
 
@@ -103,10 +112,20 @@ def kubelet_conditions(pod: Mapping[str, Any], status: Mapping[str, Any], *,
     statuses = [*(status.get("initContainerStatuses") or []),
                 *(status.get("containerStatuses") or [])]
     made = containers_ready(pod["spec"], statuses, phase)
+    gates = readiness_gates_message(pod["spec"], status.get("conditions") or []) \
+        if made["status"] == "True" else ""
     last = stored.get("Ready") or {}
-    since = last.get("lastTransitionTime") if last.get("status") == made["status"] else None
-    generated = {"status": made["status"], "lastTransitionTime": since or first,
-                 **{k: v for k, v in made.items() if k != "status"}}
-    ready = dict(last) if last and not reporting else {"type": "Ready", **generated}
-    return [sandbox, initialized, ready, {"type": "ContainersReady", **generated}, scheduled,
+    ready = dict(last) if last and not reporting else {"type": "Ready", **_dated(
+        {"status": "False", "reason": READINESS_GATES_NOT_READY, "message": gates}
+        if gates else made, last, first)}
+    return [sandbox, initialized, ready,
+            {"type": "ContainersReady", **_dated(made, last, first)}, scheduled,
             *(c for t, c in stored.items() if t not in ("PodScheduled", "Ready"))]
+
+
+def _dated(made: Mapping[str, str], last: Mapping[str, Any], first: Any) -> dict[str, Any]:
+    """A generated condition with its ``lastTransitionTime``: the stored Ready condition's
+    when their statuses agree, else ``first`` (the module docstring's simplification)."""
+    since = last.get("lastTransitionTime") if last.get("status") == made["status"] else None
+    return {"status": made["status"], "lastTransitionTime": since or first,
+            **{k: v for k, v in made.items() if k != "status"}}

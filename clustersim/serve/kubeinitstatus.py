@@ -24,7 +24,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from clustersim.kubernetes.podlifecycle import is_sidecar
-from clustersim.kubernetes.prober import readiness_delay
 
 __all__ = ["POD_INITIALIZING", "incomplete_inits", "init_container_statuses"]
 
@@ -34,14 +33,17 @@ POD_INITIALIZING = "PodInitializing"
 def init_container_statuses(pod: Mapping[str, Any], runs: Mapping[str, tuple[float, float]],
                             now: float, waiting_reason: str | None,
                             timestamp: Callable[[float], str],
+                            ready: Callable[[str], bool],
                             images: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """One status per init container, in the spec's order. ``runs``: when each started and
     exited or passed its startup probe; ``waiting_reason``: the reason the next one to start
-    waits for (an image pull that failed), else ``PodInitializing``; ``images``: the image
-    each one that started ran (a completed init container whose image was changed since
-    shows the one it ran, as the runtime reports it)."""
+    waits for (an image pull that failed), else ``PodInitializing``; ``ready``: whether the
+    kubelet's prober finds the running container of that name ready
+    (:meth:`~clustersim.kubernetes.kubelet.Kubelet.container_ready`; only a sidecar's
+    readiness is reported); ``images``: the image each one that started ran (a completed
+    init container whose image was changed since shows the one it ran, as the runtime
+    reports it)."""
     finished = (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed")
-    terminating = bool(pod["metadata"].get("deletionTimestamp"))
     statuses = []
     waiting_told = False
     for container in pod["spec"].get("initContainers") or []:
@@ -59,8 +61,7 @@ def init_container_statuses(pod: Mapping[str, Any], runs: Mapping[str, tuple[flo
                                                           and run[1] > now):
             entry["state"] = {"running": {"startedAt": timestamp(run[0])}}
             entry["started"] = run[1] <= now or not is_sidecar(container)
-            entry["ready"] = (is_sidecar(container) and entry["started"] and not terminating
-                              and now >= run[0] + readiness_delay(dict(container)))
+            entry["ready"] = is_sidecar(container) and entry["started"] and ready(name)
         else:
             end = run[1] if not is_sidecar(container) else \
                 (pod.get("status") or {}).get("finishedAt", now)

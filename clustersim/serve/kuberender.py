@@ -24,7 +24,7 @@ from clustersim.kubernetes.controllers.horizontal import DEFAULT_UTILIZATION
 from clustersim.kubernetes.controllers.podfailurepolicy import exit_code
 from clustersim.kubernetes.defaults import set_defaults, set_template_defaults
 from clustersim.kubernetes.imagemanager import INVALID_IMAGE_NAME
-from clustersim.kubernetes.objects import is_ready, is_terminating
+from clustersim.kubernetes.prober import started_delay
 from clustersim.kubernetes.resourcequota import quota_status
 from clustersim.kubernetes.scheduler.labels import namespace_labels
 from clustersim.serve.kubeconditions import kubelet_conditions
@@ -166,21 +166,24 @@ class Renderer(DerivedObjects):
             init_statuses = init_container_statuses(
                 pod, runs, self.cluster.now,
                 reason if reason in WAITING_REASONS else None, self.timestamp,
+                lambda name: self.cluster.kubelet.container_ready(pod, name),
                 self.cluster.kubelet.ran_images(pod))
             status["initContainerStatuses"] = init_statuses
             incomplete = incomplete_inits(pod, init_statuses)
             if not incomplete and runs:
                 initialized_at = self.timestamp(max(end for _, end in runs.values()))
         statuses = []
-        ran = self.cluster.kubelet.ran_images(pod)     # what the runtime last started
-        started = self.cluster.kubelet.started_at(pod)
+        kubelet, now = self.cluster.kubelet, self.cluster.now
+        ran = kubelet.ran_images(pod)     # what the runtime last started
+        started = kubelet.started_at(pod)
         for container in pod["spec"].get("containers") or []:
+            name = str(container.get("name"))
             entry: dict[str, Any] = {
                 "name": container.get("name"),
-                "image": ran.get(str(container.get("name")), container.get("image")),
-                "imageID": "", "ready": is_ready(pod) and not is_terminating(pod),
+                "image": ran.get(name, container.get("image")),
+                "imageID": "", "ready": False,
                 "restartCount": int(pod.get("status", {}).get("restartCount", 0)),
-                "started": phase == "Running"}
+                "started": False}
             if phase in ("Succeeded", "Failed"):
                 finished = pod["status"].get("finishedAt", self.cluster.now)
                 entry["state"] = {"terminated": {
@@ -193,9 +196,11 @@ class Renderer(DerivedObjects):
                 if reason == INVALID_IMAGE_NAME and invalid and invalid[0] == entry["name"]:
                     entry["state"]["waiting"]["message"] = invalid[1]
                 entry["started"] = False
-            elif phase == "Running":
-                entry["state"] = {"running": {"startedAt": self.timestamp(started.get(
-                    str(container.get("name")), self.cluster.now))}}
+            elif phase == "Running":        # each container's prober (prober_manager.go)
+                since = started.get(name, now)
+                entry["state"] = {"running": {"startedAt": self.timestamp(since)}}
+                entry["started"] = now >= since + started_delay(container)
+                entry["ready"] = kubelet.container_ready(pod, name)
             elif node:
                 entry["state"] = {"waiting": {
                     "reason": POD_INITIALIZING if inits else "ContainerCreating"}}

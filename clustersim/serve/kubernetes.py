@@ -88,8 +88,9 @@ from clustersim.kubernetes.workloadupdates import pod_update_refusal
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.manifests.errors import together
 from clustersim.manifests.kubernetes import metadata_errors
-from clustersim.manifests.kubernetes_errors import aggregate
+from clustersim.manifests.kubernetes_errors import aggregate, invalid
 from clustersim.manifests.kubernetes_fields import unknown_fields
+from clustersim.manifests.kubernetes_names import label_key_problems
 from clustersim.manifests.safe_yaml import load_data
 from clustersim.release import SERVED_VERSION
 from clustersim.serve import kubemetrics, kubeproto
@@ -880,7 +881,12 @@ class KubernetesBackend(ClusterTime):
         new = body if request.method == "PUT" else _patched(kind, current, body)
         if sub == "status":
             _precondition(resource, name, current, new)
-            return Response.json(200, current)      # status belongs to the controllers
+            if resource.kind != "Pod" or _dry_run(request):
+                return Response.json(200, current)      # status belongs to the controllers
+            self.cluster.update_pod_conditions(self._stored(resource, namespace, name),
+                                               _pod_conditions(new, name))
+            self._settle()
+            return Response.json(200, self._one(resource, namespace, name)[0])
         patched = copy.deepcopy(new)
         try:
             return self._replace(request, resource, namespace, name, current, new)
@@ -1365,6 +1371,32 @@ def _check_shape(obj: Any, kind: str, name: str) -> None:
     if taints is not None and not (isinstance(taints, list)
                                    and all(isinstance(t, dict) for t in taints)):
         raise invalid("spec.taints", "Invalid value: a list of taints is expected")
+
+
+def _pod_conditions(pod: Any, name: str) -> list[dict[str, Any]]:
+    """The conditions of a Pod sent to its status subresource (a patch's result, or a PUT's
+    body), of which the simulated API server keeps those the kubelet does not own
+    (:meth:`~clustersim.kubernetes.apiserver.APIServer.update_pod_conditions`; the rest of
+    the status is the kubelet's, which writes it again at once). A list of mappings with a
+    string ``type`` each, else 422; and ``validatePodConditions`` (``ValidatePodStatusUpdate``
+    in ``pkg/apis/core/validation/validation.go``): each type but PodScheduled, Ready and
+    Initialized a qualified name, reported at upstream's own path,
+    ``metadata.conditions[i].Type``."""
+    status = pod.get("status") if isinstance(pod, dict) else None
+    conditions = status.get("conditions") if isinstance(status, dict) else None
+    if conditions is None:
+        return []
+    if not (isinstance(conditions, list) and all(
+            isinstance(c, dict) and isinstance(c.get("type"), str) for c in conditions)):
+        raise HttpError(422, f'Pod "{name}" is invalid: status.conditions: Invalid value: a '
+                        "list of conditions, each with a type, is expected", "Invalid")
+    problems = [f"metadata.conditions[{index}].Type: {invalid(c['type'], problem)}"
+                for index, c in enumerate(conditions)
+                if c["type"] not in ("PodScheduled", "Ready", "Initialized")
+                for problem in label_key_problems(c["type"])]
+    if problems:
+        raise HttpError(422, f'Pod "{name}" is invalid: {aggregate(problems)}', "Invalid")
+    return conditions
 
 
 def _running(pod: dict[str, Any] | None, uid: str, restarts: int) -> bool:

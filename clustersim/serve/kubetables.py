@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from clustersim.kubernetes.podlifecycle import is_sidecar
+from clustersim.kubernetes.podlifecycle import is_sidecar, readiness_gates
 from clustersim.kubernetes.schedulinggates import GATED_REASON
 from clustersim.quantity import format_quantity, parse_quantity
 from clustersim.serve.kubeinitstatus import POD_INITIALIZING
@@ -162,6 +162,15 @@ def _pod_status(pod: Obj) -> tuple[str, int, int, int]:
     if (pod.get("metadata") or {}).get("deletionTimestamp"):
         reason = "Unknown" if status.get("reason") == "NodeLost" else "Terminating"
     return reason, ready, total, restarts
+
+
+def _readiness_gates(pod: Obj, now: float) -> str:
+    """``printPod``'s READINESS GATES (wide): how many of the Pod's readiness gates name a
+    condition that is ``True``, out of how many gates, or ``<none>`` without any."""
+    gates = readiness_gates(_spec(pod), _status(pod).get("conditions") or ())
+    if not gates:
+        return "<none>"
+    return f"{sum(1 for _, status in gates if status == 'True')}/{len(gates)}"
 
 
 def _restarts(pod: Obj, now: float) -> str:
@@ -450,7 +459,7 @@ COLUMNS: dict[str, list[Column]] = {
             ("Node", "string", 1, lambda o, now: _spec(o).get("nodeName") or "<none>"),
             ("Nominated Node", "string", 1,
              lambda o, now: _status(o).get("nominatedNodeName") or "<none>"),
-            ("Readiness Gates", "string", 1, lambda o, now: "<none>")],
+            ("Readiness Gates", "string", 1, _readiness_gates)],
     "Node": [_NAME, ("Status", "string", 0, _node_status), ("Roles", "string", 0, _node_roles),
              _AGE, ("Version", "string", 0, _info("kubeletVersion")),
              ("Internal-IP", "string", 1, _node_ip("InternalIP")),

@@ -111,12 +111,15 @@ spec:
 
 def test_an_unready_sidecar_is_named_before_the_app_containers(kubectl):
     """The sidecars (restartable init containers) come first in the message, in the spec's
-    order; a regular init container never counts."""
+    order; a regular init container never counts. Each container is ready on its own: the
+    app container, without a readiness probe, is ready once it runs, and only the sidecar
+    whose probe has not passed is named."""
     kubectl("apply", "-f", "-", stdin=SIDECAR)
     kubectl.server.step(20)                # both run; the sidecar's probe has not passed
     assert _conditions(kubectl, "api")["ContainersReady"] == {
         "status": "False", "reason": "ContainersNotReady",
-        "message": "containers with unready status: [proxy app]"}
+        "message": "containers with unready status: [proxy]"}
+    assert kubectl.rows("get", "pod", "api")[0][1] == "1/2"
     kubectl.server.step(40)
     assert _conditions(kubectl, "api")["Ready"] == {"status": "True"}
 
