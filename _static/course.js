@@ -608,21 +608,35 @@
   // six characters of prose (about three lines, at two characters an em), a word whole,
   // between 4 and 16 em; the table then scrolls sideways in its box.
   var CELL_EM = { min: 4, max: 16, charsPerEm: 6, emPerChar: 0.6 };
+  function longestWord(text) {
+    return text.trim().split(/\s+/).reduce(function (n, w) { return Math.max(n, w.length); }, 0);
+  }
   function tableCellsAskForRoom() {
     var cells = document.querySelectorAll(
       ".bd-article table.table th, .bd-article table.table td," +
       " .bd-article table.dataframe th, .bd-article table.dataframe td");
     cells.forEach(function (cell) {
       var text = cell.textContent.trim();
-      var longest = text.split(/\s+/).reduce(function (n, w) { return Math.max(n, w.length); }, 0);
-      var em = Math.max(text.length / CELL_EM.charsPerEm, longest * CELL_EM.emPerChar);
+      var em = Math.max(text.length / CELL_EM.charsPerEm, longestWord(text) * CELL_EM.emPerChar);
       em = Math.min(CELL_EM.max, Math.max(CELL_EM.min, Math.ceil(em)));
       cell.style.setProperty("--clustersim-cell-min", em + "em");
     });
   }
 
+  // A name in a table cell longer than the widest word a cell asks room for (an API path such
+  // as spec.template.spec.containers[0].volumeMounts[0].name, a source file's path in a link)
+  // may break where it must on a phone (course.css): kept whole, one made its column wider
+  // than the screen and cut every line of it. Shorter names stay whole.
+  var LONGEST_WHOLE = CELL_EM.max / CELL_EM.emPerChar;
+  function longNamesMayBreak() {
+    document.querySelectorAll(".bd-article td code, .bd-article td a").forEach(function (name) {
+      if (longestWord(name.textContent) > LONGEST_WHOLE) name.classList.add("clustersim-long-name");
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     tableCellsAskForRoom();
+    longNamesMayBreak();
     currentChapterInView();
     diagramsScrollWithCue();
     proseOutputsWrap();
