@@ -123,6 +123,16 @@ def test_ingress_missing_path_type() -> None:
     assert not feedback.passed and "pathType" in feedback.hint
 
 
+def test_ingress_path_type_in_lower_case_is_refused_as_the_api_server_refuses_it() -> None:
+    """The schema has pathType as a string and accepted ``prefix``; the API server's
+    validateHTTPIngressPath refuses every value but its three, so the check does too."""
+    feedback = ex.check_current_ingress(INGRESS.format(path_type="        pathType: prefix",
+                                                       backend=V1_BACKEND))
+    assert not feedback.passed
+    assert 'Unsupported value: "prefix": supported values: "Exact"' in feedback.message
+    assert "capital letter" in feedback.hint
+
+
 def test_ingress_right_and_rerouted() -> None:
     right = INGRESS.format(path_type="        pathType: Prefix", backend=V1_BACKEND)
     assert ex.check_current_ingress(right).passed

@@ -226,6 +226,15 @@ def test_daemonset_runs_one_per_node() -> None:
             "spec.jobTemplate.spec.template.spec.restartPolicy",
             'Required value: valid values: "OnFailure", "Never"',
         ),
+        (   # validateHTTPIngressPath: supportedPathTypes, spelt as they are
+            "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i}\nspec:\n"
+            "  rules:\n  - http:\n      paths:\n      - {path: /, pathType: Prefix, backend: "
+            "{service: {name: w, port: {number: 80}}}}\n      - {path: /a, pathType: prefix, "
+            "backend: {service: {name: w, port: {number: 80}}}}\n",
+            "spec.rules[0].http.paths[1].pathType",
+            'Unsupported value: "prefix": supported values: "Exact", "ImplementationSpecific", '
+            '"Prefix"',
+        ),
     ],
 )
 def test_cross_field_checks(text: str, path: str, words: str) -> None:
