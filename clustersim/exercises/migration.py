@@ -381,7 +381,12 @@ def check_stack_schema(text: object) -> None:
                     "nodes; on five nodes it would run five).",
                     "Leave out mode (replicated is the default) and give deploy.replicas: 3.")
     swarm = SwarmCluster(Node.many(3, "node", cpu=2, memory="4Gi", role="manager"), seed=0)
-    run_stack(swarm, stack, 60, refused="The schema accepts it, the simulator does not")
+    run_stack(swarm, stack, 60,
+              refused="The Compose specification's schema accepts it, docker stack deploy "
+                      "(docker/cli's version 3 schema and loader) refuses it",
+              hint="docker/cli reads a quoted value as text: write a number without quotes "
+                   "(it casts a value only where a ${VARIABLE} was substituted), and give a "
+                   "version 3.x or none.")
     running = [t for t in swarm.snapshot().tasks if t.owner.endswith("web") and t.node
                and t.state.lower() == "running"]
     if len(running) != 3:

@@ -217,6 +217,19 @@ def test_update_config_accepts_percentages_of_the_four_replicas() -> None:
     assert not garbage.passed and "percentage" in garbage.message
 
 
+@pytest.mark.parametrize(("deploy", "version", "words"), [
+    ("{replicas: '3'}", "", "services.web.deploy.replicas: must be a integer"),
+    ("{replicas: 3}", 'version: "2"\n', "unsupported Compose file version: 2"),
+])
+def test_stack_schema_says_what_docker_stack_deploy_refuses(deploy, version, words) -> None:
+    """The Compose specification's schema takes a quoted replicas (for a ${VARIABLE}) and has
+    no version 2; docker/cli's v3 schemas refuse both. The check had answered "The schema
+    accepts it, the simulator does not: ... '3' is not valid" and passed version "2"."""
+    feedback = ex.check_stack_schema(version + _stack(deploy))
+    assert not feedback.passed and words in feedback.message
+    assert "docker stack deploy" in feedback.message
+
+
 @pytest.mark.parametrize(("stack", "words"), [
     ({None: None}, "key None at the top"),
     ({"services": {"web": {"image": "nginx:1.27", "deploy": {3: 1}}}},
