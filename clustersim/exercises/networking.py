@@ -61,7 +61,8 @@ def check_host_port_app(app: object) -> None:
                     "Fewer instances would fit, but the task is to run all eight: change how "
                     "the app uses ports instead.")
     cluster = MesosCluster(demo_nodes("marathon"), seed=0)
-    marathon = cluster.register(Marathon())
+    marathon = Marathon()
+    cluster.register(marathon)
     try:
         marathon.deploy(copy.deepcopy(dict(app)))
     except (ManifestError, ValueError) as err:
