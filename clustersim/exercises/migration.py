@@ -297,6 +297,14 @@ def _ingress_version_hint(api_version: object) -> str:
             "networking.k8s.io/v1.")
 
 
+def _ingress_refusal_hint(err: ManifestError) -> str:
+    """What to say of an Ingress the schema accepts and the API server refuses."""
+    if err.path.endswith("pathType"):
+        return ("pathType is one of Exact, Prefix and ImplementationSpecific, spelt with its "
+                "capital letter: Prefix keeps routing everything under / as before.")
+    return "Read the field path: the API server names the field and the values it accepts."
+
+
 @checker(f"Right: networking.k8s.io/v1 is served by Kubernetes {KUBERNETES_VERSION}, and the "
          "Ingress still sends / on shop.example.com to the Service web on port 80.")
 def check_current_ingress(manifest: object) -> None:
@@ -318,6 +326,8 @@ def check_current_ingress(manifest: object) -> None:
         else:
             hint = "Read the field path; the v1 Ingress schema is in the Kubernetes API docs."
         raise Wrong(f"{len(problems)} problem(s), the first: {text}", hint)
+    # the schema knows a field's type, the API server its values too (pathType: prefix)
+    load_answer(ingress, "Ingress", hint=_ingress_refusal_hint)
     try:
         rule = ingress["spec"]["rules"][0]
         path = rule["http"]["paths"][0]
@@ -371,7 +381,12 @@ def check_stack_schema(text: object) -> None:
                     "nodes; on five nodes it would run five).",
                     "Leave out mode (replicated is the default) and give deploy.replicas: 3.")
     swarm = SwarmCluster(Node.many(3, "node", cpu=2, memory="4Gi", role="manager"), seed=0)
-    run_stack(swarm, stack, 60, refused="The schema accepts it, the simulator does not")
+    run_stack(swarm, stack, 60,
+              refused="The Compose specification's schema accepts it, docker stack deploy "
+                      "(docker/cli's version 3 schema and loader) refuses it",
+              hint="docker/cli reads a quoted value as text: write a number without quotes "
+                   "(it casts a value only where a ${VARIABLE} was substituted), and give a "
+                   "version 3.x or none.")
     running = [t for t in swarm.snapshot().tasks if t.owner.endswith("web") and t.node
                and t.state.lower() == "running"]
     if len(running) != 3:

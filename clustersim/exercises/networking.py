@@ -2,7 +2,8 @@
 
 - :func:`check_host_port_app`: a Marathon app asks for a fixed host port on more instances
   than there are agents, so some instances wait in the launch queue for ever; make all eight
-  run (a random host port, Docker bridge mode or a container network), keeping eight.
+  run (a random host port, Docker bridge mode or a container network), keeping eight
+  instances and a port (an app with ``portDefinitions: []`` runs, but serves nothing).
 - :func:`check_translation`: translate a Marathon app into a Kubernetes Deployment and a
   Service; the check runs them on the default Kubernetes cluster and requires every pod ready
   and behind the Service.
@@ -60,7 +61,8 @@ def check_host_port_app(app: object) -> None:
                     "Fewer instances would fit, but the task is to run all eight: change how "
                     "the app uses ports instead.")
     cluster = MesosCluster(demo_nodes("marathon"), seed=0)
-    marathon = cluster.register(Marathon())
+    marathon = Marathon()
+    cluster.register(marathon)
     try:
         marathon.deploy(copy.deepcopy(dict(app)))
     except (ManifestError, ValueError) as err:
@@ -69,6 +71,12 @@ def check_host_port_app(app: object) -> None:
                     "networking, container.portMappings for bridge and container "
                     "networks.") from None
     cluster.run(until=120)
+    if not marathon.apps["/web"].spec.ports:
+        raise Wrong("The app asks for no port at all: its instances run, but nothing can "
+                    "reach the web server.",
+                    "Keep one port and change how it is assigned: portDefinitions [{port: 0, "
+                    "name: http}] with requirePorts false, or container.portMappings with a "
+                    "bridge or container network.")
     running = sum(i.state == "Running" for i in marathon.instances("/web"))
     if running == 8:
         return

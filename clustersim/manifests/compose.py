@@ -50,6 +50,9 @@ Options that ``docker stack deploy`` refuses (``mem_limit``, ``extends``...) rai
 ``ManifestError``; options it ignores (``build``, ``restart``, ``container_name``...) load
 with the warning it prints ("Ignoring unsupported options: restart").
 
+A ``version`` docker/cli has no schema for (``"2"``, ``"3.99"``) is refused in its words
+("unsupported Compose file version: 2"); no ``version`` is the newest 3.x.
+
 Variables (``${VAR:-default}``) are substituted first, from the ``environment`` passed to
 ``load_manifests`` (never the process environment).
 """
@@ -62,6 +65,7 @@ from decimal import Decimal
 from pathlib import PurePath
 from typing import Any, cast
 
+from clustersim.goformat import go_verbose
 from clustersim.manifests.compose_syntax import (
     MAX_PORTS,
     expand_depends_on,
@@ -200,7 +204,8 @@ def _expand_service(
             "a service name of letters, digits, '-' and '_' that starts and ends with a letter "
             "or digit (at most 63 characters), e.g. web or api_v2",
         )
-    typed = cast(Service, validate(Service, document, path)) if service else Service()
+    typed = cast(Service, validate(Service, document, path, compose=True)) if service \
+        else Service()
     if typed.deploy and typed.deploy.endpoint_mode == "dnsrr" and any(
             port.get("mode", "ingress") == "ingress" for port in result.get("ports") or []):
         raise document.error(  # swarmkit manager/controlapi/service.go, validateEndpointSpec
@@ -268,6 +273,26 @@ def stack_name(data: dict[str, Any], source: str) -> str:
 
 _INTERPOLATED = ("services", "networks", "volumes", "secrets", "configs")
 
+SCHEMA_VERSIONS = tuple(f"3.{minor}" for minor in range(15))
+"""The Compose file versions docker/cli has a schema for (``cli/compose/schema/data/
+config_schema_v3.0.json`` to ``v3.14.json``): no 1.x or 2.x."""
+
+
+def version_problem(data: Mapping[str, Any]) -> str | None:
+    """What ``docker stack deploy`` says of a file's ``version``, or ``None`` when it has a
+    schema for it (docker/cli ``cli/compose/schema/schema.go``): ``Version`` prints the value
+    as ``%v`` prints it, ``normalizeVersion`` reads ``"3"`` and ``""`` as the newest 3.x, and
+    no ``version`` at all is the newest 3.x too; ``Validate`` then answers "unsupported
+    Compose file version: 2" for a version without a schema, and the schema wants a string
+    (``version: 3.8``, a YAML number, is refused)."""
+    if "version" not in data:
+        return None
+    value = data["version"]
+    version = go_verbose(value)
+    if version not in (*SCHEMA_VERSIONS, "", "3"):
+        return f"unsupported Compose file version: {version}"
+    return None if isinstance(value, str) else "must be a string"
+
 
 def load_compose(
     document: Document,
@@ -290,6 +315,13 @@ def load_compose(
                 ) from None
             unset += missing
     document = document.sub((), data)
+    problem = version_problem(data)
+    if problem:
+        raise document.error(
+            ("version",), problem,
+            'version: "3.8" (any 3.x up to 3.14, quoted), or no version: docker stack deploy '
+            "reads no Compose file version 1 or 2",
+        )
     services = data.get("services")
     if not isinstance(services, dict):
         raise document.error(

@@ -23,7 +23,12 @@ from clustersim.manifests.kubernetes_checks import (
 )
 from clustersim.manifests.kubernetes_fields import unknown_fields
 from clustersim.manifests.kubernetes_types import KIND_MODELS, OtherObject
-from clustersim.manifests.kubernetes_versions import SERVED, removed_warning, unknown_version
+from clustersim.manifests.kubernetes_versions import (
+    REMOVED_KINDS,
+    SERVED,
+    removed_warning,
+    unknown_version,
+)
 from clustersim.manifests.kubernetes_workloads import kubernetes_workloads, pod_spec
 from clustersim.manifests.safe_yaml import Document, without_nulls
 from clustersim.manifests.specs import Spec
@@ -103,6 +108,20 @@ def _require_text(document: Document, data: dict[str, Any], key: str) -> str:
     return value
 
 
+def _kind_in_another_case(kind: str, api_version: str) -> str | None:
+    """The kind a built-in API group serves that ``kind`` spells in another case
+    (``statefulset``), or ``None``. kubectl's REST mapping matches a kind as written, so it
+    finds no resource for it ('no matches for kind "statefulset" in version "apps/v1"');
+    a custom resource's group (one with a dot, not ``*.k8s.io``) may name any kind."""
+    group = api_version.rpartition("/")[0]
+    if "." in group and not group.endswith(".k8s.io"):
+        return None
+    known = {name.lower(): name for name in (*KIND_MODELS, *SERVED, *SIMULATED_KINDS,
+                                             *CLUSTER_SCOPED_KINDS, *REMOVED_KINDS)}
+    meant = known.get(kind.lower())
+    return meant if meant != kind else None
+
+
 def load_kubernetes(document: Document) -> list[KubernetesSpec]:
     """The objects in one Kubernetes document, ``List`` items expanded, in order."""
     data = document.data
@@ -144,6 +163,11 @@ def load_kubernetes(document: Document) -> list[KubernetesSpec]:
     problem = unknown_version(data["apiVersion"], kind)
     if problem:
         raise document.error(("apiVersion",), problem, f"apiVersion: {SERVED[kind]}")
+    meant = _kind_in_another_case(kind, data["apiVersion"])
+    if meant:
+        raise document.error(
+            ("kind",), f'no matches for kind "{kind}" in version "{data["apiVersion"]}"',
+            f"kind: {meant} (a kind is spelt as the API names it, capitals included)")
     typed, errors, refused = validate_object(KIND_MODELS.get(kind, OtherObject), document)
     if typed is not None:   # a field its own check refused is there: "Required" is not news
         errors += [error for error in check_object(document, kind, typed, pod_spec(kind, typed))

@@ -7,7 +7,8 @@ per container, ``ValidateEnv``: a variable's name is required, ``checkHostPortCo
 host port once per pod; the names' syntax is checked with the fields, by
 :mod:`clustersim.manifests.kubernetes_names`; ``ValidateResourceRequirements``: no request
 above its limit; ``ValidateServiceName``: a DNS-1035 label; ``validateServicePort``: every port
-of a multi-port Service needs a unique name; ``ValidateTolerations``: :func:`toleration_errors`),
+of a multi-port Service needs a unique name; ``validateHTTPIngressPath``: an Ingress path's
+``pathType`` is one of the supported values; ``ValidateTolerations``: :func:`toleration_errors`),
 ``pkg/apis/apps/validation/validation.go`` (a
 workload needs a selector that matches its template's labels: "`selector` does not match
 template `labels`", the labels shown as JSON, as ``field.Error`` shows a map) and
@@ -378,6 +379,29 @@ def _service(document: Document, typed: Any) -> Iterator[ManifestError]:
         names.add(port.name)
 
 
+SUPPORTED_PATH_TYPES = ("Exact", "ImplementationSpecific", "Prefix")
+"""``supportedPathTypes`` of ``pkg/apis/networking/validation/validation.go``, in the order
+``field.NotSupported`` lists them (the set's sorted list)."""
+
+
+def _ingress(document: Document) -> Iterator[ManifestError]:
+    """``validateHTTPIngressPath`` (``pkg/apis/networking/validation/validation.go``): a
+    path's ``pathType`` is one of :data:`SUPPORTED_PATH_TYPES`, spelt as they are (``prefix``
+    is refused). A missing ``pathType`` is the schema's to report."""
+    rules = _raw(document, ("spec", "rules"))
+    for index, rule in enumerate(rules if isinstance(rules, list) else []):
+        http = rule.get("http") if isinstance(rule, Mapping) else None
+        paths = http.get("paths") if isinstance(http, Mapping) else None
+        for number, path in enumerate(paths if isinstance(paths, list) else []):
+            kind = path.get("pathType") if isinstance(path, Mapping) else None
+            if isinstance(kind, str) and kind not in SUPPORTED_PATH_TYPES:
+                yield document.error(
+                    ("spec", "rules", index, "http", "paths", number, "pathType"),
+                    unsupported(kind, SUPPORTED_PATH_TYPES),
+                    "one of " + ", ".join(SUPPORTED_PATH_TYPES) + ", with its capital letter",
+                )
+
+
 # The API server defaults a missing value before it validates (pkg/apis/apps/v1/defaults.go):
 # 25%/25% for a Deployment, maxUnavailable 1 and maxSurge 0 for a DaemonSet.
 _ROLLING_DEFAULTS = {"Deployment": ("25%", "25%"), "DaemonSet": (1, 0)}
@@ -534,6 +558,8 @@ def check_object(document: Document, kind: str, typed: Any, pod: Any) -> list[Ma
         checks.append(_pod(document, kind, pod))
     if kind == "Service":
         checks.append(_service(document, typed))
+    if kind == "Ingress":
+        checks.append(_ingress(document))
     if kind in ("Job", "CronJob"):
         checks.append(_job(document, kind, typed))
         checks.append(_job_policies(document, kind, typed, pod))

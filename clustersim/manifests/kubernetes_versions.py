@@ -12,7 +12,8 @@ defaults.go``, removed); ``apps/v1`` requires it and never defaults it.
 
 from __future__ import annotations
 
-__all__ = ["SELECTOR_DEFAULTED", "SELECTOR_KINDS", "SERVED", "removed_warning", "unknown_version"]
+__all__ = ["REMOVED_KINDS", "SELECTOR_DEFAULTED", "SELECTOR_KINDS", "SERVED", "removed_warning",
+           "unknown_version"]
 
 # The version each kind the simulator models is served in today (kubectl api-resources).
 _RBAC = "rbac.authorization.k8s.io/v1"
@@ -60,6 +61,10 @@ _REMOVED: dict[tuple[str, str], tuple[str, str]] = {
 
 SELECTOR_KINDS = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"})
 SELECTOR_DEFAULTED = frozenset({"extensions/v1beta1", "apps/v1beta1"})
+
+
+REMOVED_KINDS = frozenset(kind for _, kind in _REMOVED)
+"""The kinds a removed API version served (each is served in another version today)."""
 
 
 def unknown_version(api_version: str, kind: str) -> str | None:

@@ -18,6 +18,7 @@ An app is told from a pod by ``containers`` (pods) and from a group by ``apps``/
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from clustersim.manifests import pathid
@@ -28,7 +29,8 @@ from clustersim.manifests.units import marathon_resources
 from clustersim.manifests.validation import validate
 from clustersim.manifests.workload import Port, Workload
 
-__all__ = ["MarathonSpec", "load_marathon", "marathon_kind"]
+__all__ = ["NETWORK_NAME_REQUIRED", "MarathonSpec", "lacks_network_name", "load_marathon",
+           "marathon_kind"]
 
 _GROUP_KEYS = ("apps", "pods", "groups")
 #: Every field a group has (``Group.scala``'s JSON). A document with no other field is a group
@@ -243,13 +245,27 @@ def _check_network_apis(document: Document, path: Path, app: App) -> None:
     _check_ports_match_networks(document, path, app)
 
 
+NETWORK_NAME_REQUIRED = "Network name must be specified when container network is selected."
+"""``AppValidationMessages.NetworkNameMustBeSpecified`` (d2iq-archive/marathon
+``api/v2/validation/AppValidation.scala``)."""
+
+
+def lacks_network_name(networks: Iterable[tuple[Any, Any]]) -> bool:
+    """Whether one of an app's networks, given as ``(mode, name)``, is a container network
+    without a name (no mode is a container network): ``validateCanonicalAppAPI`` refuses it
+    unless Marathon runs with ``--default_network_name``, which the simulated one does not."""
+    return any(mode in (None, "container") and not name for mode, name in networks)
+
+
 def _check_ports_match_networks(document: Document, path: Path, app: App) -> None:
     """Host networking declares its ports in ``portDefinitions``, bridge and container
     networks in ``container.portMappings``; Marathon refuses the other combinations
     (d2iq-archive/marathon ``api/v2/validation/AppValidation.scala``,
     ``validateCanonicalAppAPI``: "portMappings are not allowed with host-networking",
     "portDefinitions are only allowed with host-networking"). A network without a mode is a
-    container network (the RAML default)."""
+    container network (the RAML default), and a container network needs a name when Marathon
+    has no ``--default_network_name`` (``AppValidationMessages.NetworkNameMustBeSpecified``;
+    ``/v2/info`` reports ``default_network_name`` null here)."""
     modes = {network.mode or "container" for network in app.networks or []}
     if "host" in modes and app.container and app.container.port_mappings:
         raise document.error(
@@ -257,6 +273,13 @@ def _check_ports_match_networks(document: Document, path: Path, app: App) -> Non
             "portMappings are not allowed with host-networking",
             "portDefinitions with host networking, or container.portMappings with "
             "networks: [{mode: container/bridge}] or a container network",
+        )
+    if lacks_network_name((network.mode, network.name) for network in app.networks or []):
+        raise document.error(   # isTrue on the app: Accord names the app itself ("/")
+            path,
+            NETWORK_NAME_REQUIRED,
+            'networks: [{mode: container, name: ...}] (the simulated Marathon runs without '
+            "--default_network_name), or mode host or container/bridge",
         )
     if modes - {"host"} and app.port_definitions:
         raise document.error(

@@ -91,17 +91,30 @@ def found_text(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def validate(model: type[BaseModel], document: Document, path: Path = ()) -> BaseModel:
+#: docker/cli's names of the JSON types its Compose schemas want (``cli/compose/schema/
+#: schema.go``, ``humanReadableType``), by pydantic's error for a value of another type.
+_COMPOSE_TYPES = {
+    "int_type": "integer", "int_parsing": "integer", "int_from_float": "integer",
+    "float_type": "number", "float_parsing": "number", "string_type": "string",
+    "bool_type": "boolean", "bool_parsing": "boolean", "dict_type": "mapping",
+    "model_type": "mapping", "list_type": "list",
+}
+
+
+def validate(model: type[BaseModel], document: Document, path: Path = (), *,
+             compose: bool = False) -> BaseModel:
     """Validate the data of a Compose or Marathon ``document`` at ``path`` with ``model``, or
     raise ManifestError for its first problem, in the course's words (a Kubernetes object is
-    :func:`validate_object`'s)."""
+    :func:`validate_object`'s). ``compose``: a value of the wrong type for a field of one type
+    is refused as ``docker stack deploy`` refuses it ("must be a integer")."""
     data = document.data
     for part in path:
         data = data[part]
     try:
         return model.model_validate(data)
     except ValidationError as err:
-        raise _error(model, document, path, data, err.errors(include_url=False)[0]) from None
+        raise _error(model, document, path, data, err.errors(include_url=False)[0],
+                     compose=compose) from None
 
 
 def validate_object(model: type[BaseModel], document: Document
@@ -200,11 +213,16 @@ _DECODING = {"int_type", "int_from_float", "int_parsing", "float_type", "float_p
 
 
 def _error(model: type[BaseModel], document: Document, path: Path, data: Any,
-           problem: Any) -> ManifestError:
-    """The first problem of a Compose or Marathon document, in the course's words."""
-    where = (*path, *_data_path(data, problem))
+           problem: Any, *, compose: bool = False) -> ManifestError:
+    """The first problem of a Compose or Marathon document, in the course's words; with
+    ``compose``, a type error of a field of one type (no union member named in pydantic's
+    location) in docker/cli's (``getDescription``: ``must be a integer``)."""
+    found = _data_path(data, problem)
+    where = (*path, *found)
     expected = _expected(problem["type"], document)
-    if problem["type"] == "missing":
+    if compose and problem["type"] in _COMPOSE_TYPES and len(found) == len(problem["loc"]):
+        message = f"must be a {_COMPOSE_TYPES[problem['type']]}"
+    elif problem["type"] == "missing":
         message = "this required field is missing"
     elif problem["type"] == "extra_forbidden":
         fields = sorted(info.alias or name for name, info in _fields_at(model, problem["loc"]))

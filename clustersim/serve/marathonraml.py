@@ -23,9 +23,9 @@ type in a table (the id, command, counts and amounts, constraints, dependencies,
 upgrade strategy; the container with its Docker image, engine type and network and its
 port mappings; port definitions; health checks; the fetched artifacts, URIs and secrets:
 ``appContainer.raml``, ``network.raml``, ``healthCheck.raml``, ``artifact.raml``,
-``secrets.raml``) and the second for the id and the constraints; the manifest loader
-then checks the rest, and its refusals keep the simulator's words in Marathon's shape
-(:func:`~clustersim.serve.marathonquery.invalid`).
+``secrets.raml``) and the second for the id, the constraints and a container network's
+name; the manifest loader then checks the rest, and its refusals keep the simulator's words
+in Marathon's shape (:func:`~clustersim.serve.marathonquery.invalid`).
 An enum (the engine type, the Docker network, a health or readiness check's protocol, a
 network's mode, ``killSelection``, ``taskLostBehavior``) is read in any case, as the
 generated reader reads it, with the values the loader's models list; another value is
@@ -42,6 +42,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from clustersim.manifests.marathon import NETWORK_NAME_REQUIRED, lacks_network_name
 from clustersim.manifests.marathon_types import (
     ANY_PORT,
     OPERATORS,
@@ -348,7 +349,8 @@ def _secret_violations(app: dict[str, Any], at: str) -> Errors:
 
 
 def _validate(app: dict[str, Any], at: str) -> Errors:
-    """Accord's refusals of the id, the constraints and the secrets of an app the reader
+    """Accord's refusals of the id, the constraints, the secrets and an unnamed container
+    network (``validateCanonicalAppAPI``, named at the app itself) of an app the reader
     accepted."""
     errors: Errors = _secret_violations(app, at)
     found = _id_violation(app["id"]) if isinstance(app.get("id"), str) else None
@@ -358,6 +360,10 @@ def _validate(app: dict[str, Any], at: str) -> Errors:
         found = _constraint_violation(item)
         if found:
             errors.append((f"{at}/constraints({i})", found))
+    networks = app.get("networks")
+    if isinstance(networks, list) and lacks_network_name(
+            (n.get("mode"), n.get("name")) for n in networks if isinstance(n, dict)):
+        errors.append((at or "/", NETWORK_NAME_REQUIRED))
     return errors
 
 

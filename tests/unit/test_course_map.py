@@ -5,6 +5,7 @@ lab states its own "**Time to learn:** N minutes" near its top; the parts are th
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -135,3 +136,59 @@ def test_every_page_that_names_the_source_article_links_its_case_study() -> None
     for page in naming:
         if page.stem != "case-study-2019":
             assert "case-study-2019" in page.read_text(encoding="utf-8"), page.name
+
+
+def plan_rows(heading: str) -> list[list[str]]:
+    """The rows of the plan under the ``## heading...`` of the instructors' guide: [start,
+    min, slot, what, exercises]."""
+    text = page_text("book/instructors").split(f"\n## {heading}", 1)[1].split("\n#", 1)[0]
+    rows = [[cell.strip() for cell in line.strip().strip("|").split("|")]
+            for line in text.splitlines() if line.startswith("| ")]
+    return rows[1:]
+
+
+def clock(text: str) -> int:
+    hours, minutes = text.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+@pytest.mark.parametrize(("heading", "total"), [
+    ("Half-day workshop", "3.5 hours"), ("Full-day workshop", "7 h 35 min with breaks"),
+    ("A second day", "7 h 10 min with breaks")])
+def test_each_plan_starts_each_slot_when_the_last_ends_and_adds_up(heading, total) -> None:
+    rows = plan_rows(heading)
+    for (start, minutes, *_), (following, *_) in itertools.pairwise(rows):
+        assert clock(start) + int(minutes) == clock(following), following
+    end = clock(rows[-1][0]) + int(rows[-1][1])
+    title = page_text("book/instructors").split(f"\n## {heading}", 1)[1].split("\n", 1)[0]
+    assert total in title
+    found = re.search(r"(\d+) h (\d+) min", total)
+    assert end == (int(found[1]) * 60 + int(found[2]) if found
+                   else round(float(total.split()[0]) * 60))
+
+
+def test_the_toy_to_real_slot_holds_the_times_of_what_it_teaches() -> None:
+    """The second day's 60-minute slot held the chapter (60 min), the lab (20) and both
+    exercises (15). What the slot teaches fits it; the chapter, if not taught there, is read
+    before the day and said so."""
+    [row] = [r for r in plan_rows("A second day") if r[2] == "from toy to real"]
+    [exercises] = [r[-1] for r in guide_rows() if "../exercises/toy-to-real" in r[3]]
+    needed = stated_minutes("notebooks/toy-to-real") + int(re.fullmatch(
+        r"\d+, (\d+) min", exercises)[1])
+    chapter = stated_minutes("book/toy-to-real")
+    if "read before the day" in row[3]:
+        assert f"{{doc}}`toy-to-real` ({chapter} min) read beforehand" in " ".join(
+            page_text("book/instructors").split())
+    else:
+        needed += chapter
+    assert needed <= int(row[1])
+
+
+def test_every_exercise_notebook_has_a_place_in_the_plans() -> None:
+    """"Where every exercise notebook fits" lacked resource-management, kubernetes-2026,
+    troubleshooting and day-2."""
+    guide = page_text("book/instructors")
+    table = guide.split("### Where every exercise notebook fits", 1)[1].split("\n\n", 2)[1]
+    placed = set(re.findall(r"\{doc\}`\.\./exercises/([^`]+)`", table))
+    notebooks = {path.stem for path in (ROOT / "exercises").glob("*.ipynb")}
+    assert notebooks - placed == set()

@@ -123,6 +123,16 @@ def test_ingress_missing_path_type() -> None:
     assert not feedback.passed and "pathType" in feedback.hint
 
 
+def test_ingress_path_type_in_lower_case_is_refused_as_the_api_server_refuses_it() -> None:
+    """The schema has pathType as a string and accepted ``prefix``; the API server's
+    validateHTTPIngressPath refuses every value but its three, so the check does too."""
+    feedback = ex.check_current_ingress(INGRESS.format(path_type="        pathType: prefix",
+                                                       backend=V1_BACKEND))
+    assert not feedback.passed
+    assert 'Unsupported value: "prefix": supported values: "Exact"' in feedback.message
+    assert "capital letter" in feedback.hint
+
+
 def test_ingress_right_and_rerouted() -> None:
     right = INGRESS.format(path_type="        pathType: Prefix", backend=V1_BACKEND)
     assert ex.check_current_ingress(right).passed
@@ -205,6 +215,19 @@ def test_update_config_accepts_percentages_of_the_four_replicas() -> None:
     assert not stop_first.passed and "stop-first" in stop_first.hint
     garbage = ex.check_update_config(right | {"maxSurge": "half"})
     assert not garbage.passed and "percentage" in garbage.message
+
+
+@pytest.mark.parametrize(("deploy", "version", "words"), [
+    ("{replicas: '3'}", "", "services.web.deploy.replicas: must be a integer"),
+    ("{replicas: 3}", 'version: "2"\n', "unsupported Compose file version: 2"),
+])
+def test_stack_schema_says_what_docker_stack_deploy_refuses(deploy, version, words) -> None:
+    """The Compose specification's schema takes a quoted replicas (for a ${VARIABLE}) and has
+    no version 2; docker/cli's v3 schemas refuse both. The check had answered "The schema
+    accepts it, the simulator does not: ... '3' is not valid" and passed version "2"."""
+    feedback = ex.check_stack_schema(version + _stack(deploy))
+    assert not feedback.passed and words in feedback.message
+    assert "docker stack deploy" in feedback.message
 
 
 @pytest.mark.parametrize(("stack", "words"), [

@@ -44,6 +44,10 @@ def test_ways_out_of_the_port_conflict_pass(app) -> None:
     (_app(instances=5), "keep 8"),
     (_app(id="/web2"), "/web"),
     (_app(networks=[{"mode": "overlay"}]), "refuses"),
+    (_app(portDefinitions=[]), "no port"),      # all run, but with no port to reach them
+    (_app(networks=[{"mode": "container/bridge"}], portDefinitions=None, requirePorts=None,
+          cmd=None, container={"type": "DOCKER", "docker": {"image": "nginx:1.27"},
+                               "portMappings": []}), "no port"),
     ("an app", "dict"),
 ])
 def test_wrong_apps_get_their_hint(app, words) -> None:

@@ -66,6 +66,16 @@ def test_wrong_answers_get_their_hint(answer, hint):
     assert not feedback and hint in str(feedback)
 
 
+def test_a_kind_in_lower_case_is_named_as_kubectl_names_it():
+    """``kind: statefulset`` loaded as an unknown kind and was answered "Expected one
+    workload, found 0"; kubectl finds no resource for it and says so."""
+    feedback = check_stateful_claims(STATEFULSET.replace("kind: StatefulSet",
+                                                         "kind: statefulset"))
+    assert not feedback
+    assert 'no matches for kind "statefulset" in version "apps/v1"' in feedback.message
+    assert "kind: StatefulSet" in feedback.message
+
+
 def test_resident_choice():
     assert check_resident_comeback("c")
     assert check_resident_comeback(" C ")

@@ -133,6 +133,10 @@ def test_deploy_is_kept_as_written_and_validated() -> None:
         ),
         ("update_config: {delay: 10 seconds}", "deploy.update_config.delay", "duration"),
         ("restart_policy: {condition: always}", "deploy.restart_policy.condition", "on-failure"),
+        # docker/cli casts only what interpolation changed, so "3" meets the v3 schema as text
+        ("replicas: '3'", "deploy.replicas", "deploy.replicas: must be a integer"),
+        ("placement: {max_replicas_per_node: 'two'}", "deploy.placement.max_replicas_per_node",
+         "must be a integer"),
     ],
 )
 def test_deploy_errors(deploy: str, path: str, words: str) -> None:
@@ -285,6 +289,26 @@ def test_variable_errors(env: dict, words: str | None) -> None:
     with pytest.raises(ManifestError, match=words) as info:
         load_manifests(INTERPOLATED, environment=env)
     assert info.value.path == "services.web.deploy.replicas"
+
+
+@pytest.mark.parametrize(("version", "words"), [
+    ('"2"', "unsupported Compose file version: 2"),
+    ("2", "unsupported Compose file version: 2"),
+    ('"2.4"', "unsupported Compose file version: 2.4"),
+    ('"3.15"', "unsupported Compose file version: 3.15"),
+    ("3.8", "version: must be a string"),
+    ('"3"', None), ('"3.0"', None), ('"3.14"', None), ('""', None),
+])
+def test_only_the_versions_docker_cli_has_a_schema_for_load(version, words) -> None:
+    """docker/cli's ``schema.Validate`` has the v3.0 to v3.14 schemas only; "3" and "" are
+    the newest, and a file without a version loads as the newest too."""
+    text = f"version: {version}\nservices: {{web: {{image: nginx}}}}\n"
+    if words is None:
+        assert load_manifests(text)
+        return
+    with pytest.raises(ManifestError, match=words) as info:
+        load_manifests(text)
+    assert info.value.path == "version"
 
 
 def test_required_variable() -> None:

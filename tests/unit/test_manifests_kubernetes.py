@@ -172,6 +172,25 @@ spec:
     assert load_manifests(text.replace("containers:", "restartPolicy: Never\n      containers:"))
 
 
+@pytest.mark.parametrize(("api_version", "kind", "meant"), [
+    ("apps/v1", "statefulset", "StatefulSet"),
+    ("v1", "configMap", "ConfigMap"),
+    ("networking.k8s.io/v1", "ingress", "Ingress"),
+    ("example.com/v1", "deployment", None),     # a custom resource may name any kind
+    ("apps/v1", "Widget", None),
+])
+def test_a_built_in_kind_in_another_case_is_refused_as_kubectl_refuses_it(
+        api_version: str, kind: str, meant: str | None) -> None:
+    text = f"apiVersion: {api_version}\nkind: {kind}\nmetadata: {{name: x}}\n"
+    if meant is None:
+        assert load_manifests(text)
+        return
+    error = error_of(text)
+    assert error.path == "kind"
+    assert error.message == f'no matches for kind "{kind}" in version "{api_version}"'
+    assert f"kind: {meant}" in str(error)
+
+
 def test_removed_api_versions_load_with_a_warning() -> None:
     old = DEPLOYMENT.replace("apps/v1", "extensions/v1beta1").replace(
         "  selector:\n    matchLabels: {app: web}\n", ""
@@ -225,6 +244,15 @@ def test_daemonset_runs_one_per_node() -> None:
             "          restartPolicy: Always\n          containers: [{name: c, image: x}]\n",
             "spec.jobTemplate.spec.template.spec.restartPolicy",
             'Required value: valid values: "OnFailure", "Never"',
+        ),
+        (   # validateHTTPIngressPath: supportedPathTypes, spelt as they are
+            "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i}\nspec:\n"
+            "  rules:\n  - http:\n      paths:\n      - {path: /, pathType: Prefix, backend: "
+            "{service: {name: w, port: {number: 80}}}}\n      - {path: /a, pathType: prefix, "
+            "backend: {service: {name: w, port: {number: 80}}}}\n",
+            "spec.rules[0].http.paths[1].pathType",
+            'Unsupported value: "prefix": supported values: "Exact", "ImplementationSpecific", '
+            '"Prefix"',
         ),
     ],
 )

@@ -242,6 +242,10 @@ _MAPPINGS = ', "portMappings": [{"containerPort": 80, "hostPort": 0}]'
          ' "cmd": "x"', "portDefinitions are only allowed with host-networking"),
         ('"networks": [{"mode": "host"}], ' + _DOCKER % _MAPPINGS,
          "portMappings are not allowed with host-networking"),
+        # no --default_network_name: a container network is named
+        ('"networks": [{"mode": "container"}], "cmd": "x"',
+         "Network name must be specified when container network is selected"),
+        ('"networks": [{"name": "dcos"}], "cmd": "x"', None),
     ],
 )
 def test_ports_match_the_network_mode(fields: str, problem: str | None) -> None:

@@ -1284,6 +1284,13 @@ ID_RULE = ("must fully match regular expression '^(([a-z0-9]|[a-z0-9][a-z0-9\\-]
      [{"path": "/constraints(0)", "errors": ["Value was not specified or is not a number"]}]),
     ({"id": "/a", "cmd": "x", "constraints": [["rack", "LIKE", "("]]}, "Object is not valid",
      [{"path": "/constraints(0)", "errors": ["'(' is not a valid regular expression"]}]),
+    # validateCanonicalAppAPI without --default_network_name (/v2/info: null); no mode is
+    # the RAML's default, a container network
+    ({"id": "/a", "cmd": "x", "networks": [{"mode": "container"}]}, "Object is not valid",
+     [{"path": "/", "errors": [
+         "Network name must be specified when container network is selected."]}]),
+    ({"id": "/a", "cmd": "x", "networks": [{}]}, "Object is not valid", [{"path": "/", "errors": [
+        "Network name must be specified when container network is selected."]}]),
 ])
 def test_invalid_definitions_get_marathons_answers(server, app, message, details):
     """Marathon reads an app with the RAML types' JSON reader first (422 "Invalid JSON",

@@ -91,7 +91,7 @@ def test_full_deploy_section() -> None:
     ({"replicas": -1}, "greater than or equal to 0"),
     ({"update_config": {"order": "random"}}, "order"),
     ({"update_config": {"max_failure_ratio": 2}}, "max_failure_ratio"),
-    ({"placement": {"constraints": "node.role==worker"}}, "valid list"),
+    ({"placement": {"constraints": "node.role==worker"}}, "constraints: must be a list"),
     ({"placement": {"preferences": [{"pack": "x"}]}}, "spread"),
 ])
 def test_bad_deploy_sections(deploy: dict, message: str) -> None:

@@ -2,6 +2,10 @@
 every sample, broken releases fail and roll back the way each system does, and the live
 control (in place, inline errors, static slider)."""
 
+import ast
+import json
+from pathlib import Path
+
 import pytest
 
 from clustersim import ManifestError
@@ -11,6 +15,26 @@ from clustersim.scenarios.updates import DEFAULTS, ROLLBACK_AT, UPDATE_AT, rolli
 from clustersim.viz.capacity import task_counts
 from clustersim.widgets.base import KERNEL_NOTE
 from clustersim.widgets.updates import panel_titles, updates_app, updates_figure
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _lab_cases() -> list[tuple[object, object]]:
+    """The (maxSurge, maxUnavailable) pairs of the rolling-updates lab's Kubernetes table."""
+    cells = json.loads((ROOT / "notebooks" / "rolling-updates.ipynb").read_text("utf-8"))["cells"]
+    source = next(text for c in cells if c["cell_type"] == "code"
+                  and "resolve_fenceposts(s, u, 6)" in (text := "".join(c["source"])))
+    assignment = next(node for node in ast.parse(source).body
+                      if isinstance(node, ast.Assign) and node.targets[0].id == "cases")
+    return ast.literal_eval(assignment.value)
+
+
+@pytest.mark.parametrize(("surge", "unavailable"), _lab_cases())
+def test_the_labs_table_shows_only_strategies_the_api_server_accepts(surge, unavailable):
+    """The table showed 0/0 resolved to (0, 1), which a real API server refuses; the rounding
+    rule applies where percentages round both to 0 (0 and 10% of 6 replicas)."""
+    rolling_update_run("kubernetes", {"maxSurge": surge, "maxUnavailable": unavailable},
+                       until=UPDATE_AT)
 
 
 def _during(run):
