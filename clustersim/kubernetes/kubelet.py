@@ -47,9 +47,13 @@ clock with simple, fixed delays (:class:`Timing`):
 4. Pods whose ``restartPolicy`` is not ``Always`` (Jobs) run for the annotation
    ``clustersim.io/run-seconds`` (default ``job_run_seconds``) and exit with
    ``clustersim.io/exit-code`` (default 0): phase Succeeded or Failed. A ``restartPolicy:
-   Always`` pod with ``clustersim.io/run-seconds``, or one whose image was broken with
-   ``KubernetesCluster.fail_image``, exits after that long and is restarted after the
-   crash-loop back-off (10 s, doubling, at most 5 min): ``CrashLoopBackOff``.
+   Always`` pod with ``clustersim.io/run-seconds`` (each app container), or a container whose
+   image was broken with ``KubernetesCluster.fail_image`` (that container alone), exits after
+   that long and is restarted after the crash-loop back-off (10 s, doubling, at most 5 min):
+   ``CrashLoopBackOff``. Each container keeps its own restart count and last exit
+   (``containerStatuses[].restartCount`` and ``lastState.terminated``,
+   :meth:`Kubelet.restarts`): one that exits or is killed for a new image counts a restart,
+   its siblings that keep running do not.
 5. Deletion: the pod becomes not ready at once (and leaves Service endpoints); the kubelet
    runs the ``preStop`` hook (``lifecycle.preStop.sleep.seconds``, or an exec hook whose
    command contains ``sleep N``), sends SIGTERM and the container exits
@@ -92,9 +96,12 @@ time, in the reverse order of the spec
 (``pkg/kubelet/kuberuntime/kuberuntime_termination_order.go``).
 
 Simplified: no liveness probes (startup probes order sidecars and delay readiness); the
-back-off never resets; a failed node stops its containers at once and restarts them when it
-recovers; a container that started before its image changed, while the pod was not Running
-yet, keeps running the old image until it is next restarted (upstream restarts it at once).
+back-off never resets, and containers that crash together (the run-seconds annotation, or
+two broken images, at the first one's time and exit code) restart together after the
+back-off of the one that restarted most; a failed node stops its containers at once and
+restarts them when it recovers; a container that started before its image changed, while
+the pod was not Running yet, keeps running the old image until it is next restarted
+(upstream restarts it at once).
 """
 
 from __future__ import annotations
@@ -125,7 +132,7 @@ from clustersim.manifests.kubernetes_annotations import (
 if TYPE_CHECKING:
     from clustersim.kubernetes.cluster import KubernetesCluster
 
-__all__ = ["Kubelet", "Timing"]
+__all__ = ["Kubelet", "Restarts", "Timing"]
 
 DEADLINE_EXCEEDED = "DeadlineExceeded"
 DEADLINE_MESSAGE = "Pod was active on the node longer than the specified deadline"
@@ -166,6 +173,18 @@ class Timing:
     """How long a regular init container runs before it exits successfully."""
 
 
+@dataclass
+class Restarts:
+    """One container's restarts as its kubelet reports them: ``restartCount`` and the last
+    exit, ``lastState.terminated`` (``convertToAPIContainerStatuses`` in
+    ``pkg/kubelet/kubelet_pods.go`` takes both from the container's previous run)."""
+
+    count: int = 0
+    exit_code: int = 0
+    started_at: float = 0.0
+    finished_at: float = 0.0
+
+
 def _pre_stop_seconds(container: dict[str, Any]) -> float:
     hook = (container.get("lifecycle") or {}).get("preStop") or {}
     if "sleep" in hook:
@@ -201,6 +220,12 @@ class Kubelet:
         self._ready_at: dict[str, dict[str, float]] = {}
         """Per pod uid: when each running container is, or will be, ready
         (:meth:`container_ready`); a stopped one has none."""
+        self._restarts: dict[str, dict[str, Restarts]] = {}
+        """Per pod uid: each container's restarts (:meth:`restarts`); kept across its
+        node's failure and the pod's end, as the API keeps a container's status."""
+        self._backing_off: dict[str, list[str]] = {}
+        """Per pod uid: the app containers that exited and wait out their crash-loop
+        back-off (:meth:`backing_off`)."""
 
     def _pod_ip(self, node: str) -> str:
         """The next address of the node's pod range: node *i* (in joining order) owns
@@ -243,6 +268,7 @@ class Kubelet:
         self._ran_images[uid] = {}
         self._started_at[uid] = {}
         self._ready_at[uid] = {}
+        self._backing_off.pop(uid, None)
         inits = pod["spec"].get("initContainers") or []
         self._start_each(pod, epoch, [*inits, *(pod["spec"].get("containers") or [])],
                          lambda: self._started(pod, epoch))
@@ -364,6 +390,25 @@ class Kubelet:
         ``state.running.startedAt``)."""
         return self._started_at.get(pod["metadata"]["uid"], {})
 
+    def restarts(self, pod: Mapping[str, Any]) -> Mapping[str, Restarts]:
+        """Each container of the pod that has restarted: its count and last exit."""
+        return self._restarts.get(pod["metadata"]["uid"], {})
+
+    def backing_off(self, pod: Mapping[str, Any]) -> list[str]:
+        """The app containers of the pod waiting out their crash-loop back-off (each one's
+        ``state.waiting.reason`` is ``CrashLoopBackOff``; their siblings run on)."""
+        return self._backing_off.get(pod["metadata"]["uid"], [])
+
+    def _count_restart(self, pod: dict[str, Any], name: str, code: int) -> Restarts:
+        """Container ``name`` of the pod exited with ``code`` now: one more restart, and
+        this exit is its last state."""
+        record = self._restarts.setdefault(pod["metadata"]["uid"], {}).setdefault(
+            name, Restarts())
+        record.count += 1
+        record.exit_code, record.finished_at = code, self.cluster.now
+        record.started_at = self.started_at(pod).get(name, self.cluster.now)
+        return record
+
     def container_ready(self, pod: Mapping[str, Any], name: str) -> bool:
         """Whether the container ``name`` of the pod is ready now (module docstring, step 3):
         running, its probes passed since its last start, and the pod not being deleted (the
@@ -419,6 +464,7 @@ class Kubelet:
         containers an image change restarted (:meth:`change_images`)."""
         cluster, uid = self.cluster, pod["metadata"]["uid"]
         pod["status"].pop("reason", None)
+        self._backing_off.pop(uid, None)
         self.serving.add(uid)
         cluster.changed()
         ready_at = self._ready_at.get(uid, {})
@@ -430,61 +476,65 @@ class Kubelet:
             cluster.after(delay, lambda: self._ready(pod, epoch))
         plan = self._exit_plan(pod)
         if plan is not None:
-            run, code = plan
+            run, code, exiting = plan
             if pod["spec"].get("restartPolicy", "Always") == "Always":
-                cluster.after(run, lambda: self._crashed(pod, epoch, run, code))
+                cluster.after(run, lambda: self._crashed(pod, epoch, exiting, code))
             else:
                 cluster.after(run, lambda: self._exited(pod, epoch, code))
 
-    def _exit_plan(self, pod: dict[str, Any]) -> tuple[float, int] | None:
-        """(seconds until the containers exit, exit code), or None for a server that runs
-        until stopped: from the pod's annotations, else from a broken image
-        (:meth:`KubernetesCluster.fail_image`), else ``job_run_seconds`` and 0 for pods that
-        are meant to finish."""
+    def _exit_plan(self, pod: dict[str, Any]
+                   ) -> tuple[float, int, list[dict[str, Any]]] | None:
+        """(seconds until app containers exit, exit code, the app containers that exit), or
+        None for a server that runs until stopped: from the pod's annotations (every app
+        container), else from broken images (:meth:`KubernetesCluster.fail_image`: the
+        containers that run one, at the first one's time), else ``job_run_seconds`` and 0
+        for pods that are meant to finish."""
         annotations = pod["metadata"].get("annotations") or {}
+        apps = pod["spec"].get("containers") or []
         try:
             run = run_seconds(annotations)
             if run is not None:
-                return run, exit_code(annotations)
-            broken = [self.image_exits[c.get("image")] for c in pod["spec"].get("containers")
-                      or [] if c.get("image") in self.image_exits]
+                return run, exit_code(annotations), apps
+            broken = [c for c in apps if c.get("image") in self.image_exits]
             if broken:
-                return min(broken)
+                return (*min(self.image_exits[c["image"]] for c in broken), broken)
             if pod["spec"].get("restartPolicy", "Always") != "Always":
-                return self.timing.job_run_seconds, exit_code(annotations)
+                return self.timing.job_run_seconds, exit_code(annotations), apps
         except ValueError as err:       # the loader refuses these first (annotation_problems)
             raise ValueError(f"pod {pod['metadata']['name']!r}: annotations {RUN_SECONDS} "
                              f"and {EXIT_CODE}: {err}") from None
         return None
 
-    def _crashed(self, pod: dict[str, Any], epoch: int, run: float, code: int) -> None:
-        """A ``restartPolicy: Always`` container exited with ``code`` after ``run`` seconds:
-        restart it after the crash-loop back-off, 10 s doubling up to 5 minutes
+    def _crashed(self, pod: dict[str, Any], epoch: int, containers: list[dict[str, Any]],
+                 code: int) -> None:
+        """``restartPolicy: Always`` app ``containers`` exited with ``code``: each counts a
+        restart and keeps this exit as its last state (``lastState.terminated``), and they
+        start again after the crash-loop back-off, 10 s doubling up to 5 minutes
         (``pkg/kubelet/kuberuntime``; ``initialCrashLoopBackOff``/``MaxCrashLoopBackOff`` in
-        ``pkg/kubelet/kubelet.go``). The exit is kept as the containers' last termination
-        (``lastState.terminated``)."""
+        ``pkg/kubelet/kubelet.go``); the pod's other containers run on."""
         if not self._current(pod, epoch):
             return
         cluster = self.cluster
         status = pod["status"]
-        status["restartCount"] = status.get("restartCount", 0) + 1
-        status["lastTermination"] = {"exitCode": code, "startedAt": cluster.now - run,
-                                     "finishedAt": cluster.now}
+        restarts = max(self._count_restart(pod, str(c.get("name")), code).count
+                       for c in containers)
         status["reason"] = "CrashLoopBackOff"
-        self._stopped_containers(pod, pod["spec"].get("containers") or [])
+        self._backing_off[pod["metadata"]["uid"]] = [str(c.get("name")) for c in containers]
+        self._stopped_containers(pod, containers)
         set_condition(pod, "Ready", False, cluster.now, "ContainersNotReady")
         self.serving.discard(pod["metadata"]["uid"])
         epoch = self._next_epoch(pod)
         meta = pod["metadata"]
-        for container in pod["spec"].get("containers") or []:
+        for container in containers:
             cluster.kubelet_record(
                 pod, "BackOff", f"Back-off restarting failed container "
                 f"{container.get('name')} in pod {meta['name']}_{meta['namespace']}"
                 f"({meta['uid']})", "Warning", container=container)
-        backoff = min(CRASH_BACKOFF * 2 ** (status["restartCount"] - 1), MAX_CRASH_BACKOFF)
+        backoff = min(CRASH_BACKOFF * 2 ** (restarts - 1), MAX_CRASH_BACKOFF)
         cluster.changed()
         # background: a crash loop never ends, and run() should not wait for it
-        cluster.after(backoff, lambda: self._restarted(pod, epoch), background=True)
+        cluster.after(backoff, lambda: self._restarted(pod, epoch, containers),
+                      background=True)
 
     def change_images(self, pod: dict[str, Any], names: list[str]) -> None:
         """The containers ``names`` of a pod got a new image (a Pod update; app or init
@@ -501,18 +551,18 @@ class Kubelet:
         it; if it is backing off a failed pull of the changed container, the new image is
         pulled at once (the update syncs the pod at once, and the back-off is kept per pod
         and image: ``EnsureImageExists`` in ``pkg/kubelet/images/image_manager.go``).
-        A pod in CrashLoopBackOff has no app container running: none is killed, and they
-        all start again at once (the crash back-off is kept per container definition,
-        ``getStableKey`` in ``pkg/kubelet/kuberuntime/helpers.go``, so a changed one starts
-        at once; simplified: the unchanged ones too, instead of after their back-off).
+        In a pod in CrashLoopBackOff the containers backing off are not running: none of
+        them is killed, and they all start again at once with the changed ones (the crash
+        back-off is kept per container definition, ``getStableKey`` in
+        ``pkg/kubelet/kuberuntime/helpers.go``, so a changed one starts at once; simplified:
+        the unchanged ones too, instead of after their back-off). Each killed container
+        counts one restart, with its exit as its last state; the others count none.
 
         Simplified: a container of a pod that is not Running yet that has already started
         keeps its old image until it restarts (upstream restarts it at once, beside the
         pulls of the containers after it); the containers not restarted stay ready
-        and the pod is not ready until the restarted ones are again, but the simulator keeps
-        one restart count for all of a pod's containers, so each counts one restart
-        (upstream only the restarted ones), and a killed container shows its old running
-        state until it starts again."""
+        and the pod is not ready until the restarted ones are again, and a killed container
+        shows its old running state until it starts again."""
         if is_terminating(pod):
             return
         if pod["status"].get("phase") != "Running":
@@ -521,9 +571,10 @@ class Kubelet:
         cluster = self.cluster
         sidecars = [c for c in pod["spec"].get("initContainers") or []
                     if is_sidecar(c) and c.get("name") in names]
-        looping = pod["status"].get("reason") == "CrashLoopBackOff"
-        apps = [c for c in pod["spec"].get("containers") or [] if looping or c.get("name") in names]
-        killed = sidecars if looping else [*sidecars, *apps]
+        crashed = self.backing_off(pod)
+        apps = [c for c in pod["spec"].get("containers") or []
+                if c.get("name") in names or c.get("name") in crashed]
+        killed = [*sidecars, *(c for c in apps if c.get("name") not in crashed)]
         if not sidecars + apps:
             return
         for container in killed:           # computePodActions adds ", will be restarted"
@@ -536,28 +587,25 @@ class Kubelet:
         set_condition(pod, "Ready", False, cluster.now, "ContainersNotReady")
         self.serving.discard(pod["metadata"]["uid"])
         epoch = self._next_epoch(pod)
-        started = min((self.started_at(pod).get(str(c.get("name")), cluster.now)
-                       for c in killed), default=cluster.now)
         cluster.changed()
 
         def stopped() -> None:
             if not self._current(pod, epoch):
                 return
-            if not looping:     # a crash loop counted its restart when the containers exited
-                status = pod["status"]
-                status["restartCount"] = status.get("restartCount", 0) + 1
-                status["lastTermination"] = {"exitCode": 0, "startedAt": started,
-                                             "finishedAt": cluster.now}
-                cluster.changed()
+            for container in killed:    # a crashed one counted when it exited
+                self._count_restart(pod, str(container.get("name")), 0)
+            cluster.changed()
             restarted = [*sidecars, *apps]
             self._start_each(pod, epoch, restarted,
                              lambda: self._running(pod, epoch))
 
         cluster.after(min(self.timing.container_stop_seconds, kill_grace_period(pod)), stopped)
 
-    def _restarted(self, pod: dict[str, Any], epoch: int) -> None:
+    def _restarted(self, pod: dict[str, Any], epoch: int,
+                   containers: list[dict[str, Any]]) -> None:
+        """The crash-loop back-off of ``containers`` is over: they start again."""
         if self._current(pod, epoch):
-            for container in pod["spec"].get("containers") or []:
+            for container in containers:
                 self._record_start(pod, container)
             self._started(pod, epoch)
 
@@ -697,5 +745,7 @@ class Kubelet:
         self._started_at.pop(pod["metadata"]["uid"], None)
         self._sandboxes.pop(pod["metadata"]["uid"], None)
         self._ready_at.pop(pod["metadata"]["uid"], None)
+        self._restarts.pop(pod["metadata"]["uid"], None)
+        self._backing_off.pop(pod["metadata"]["uid"], None)
         self.image_manager.forget(pod)
         self.serving.discard(pod["metadata"]["uid"])

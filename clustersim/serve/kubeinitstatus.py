@@ -12,8 +12,8 @@ with ``restartPolicy: Always``, has not started; a sidecar has ``started: true``
 startup probe has passed). The times come from the simulated kubelet
 (:meth:`~clustersim.kubernetes.kubelet.Kubelet.init_runs`).
 
-Simplified: init containers never fail here and their ``restartCount`` is 0 (a sidecar restarted
-for a new image counts a restart upstream), and the
+A sidecar killed for a new image counts a restart, with its exit as its last state
+(:mod:`~clustersim.serve.kuberestarts`). Simplified: init containers never fail here, and the
 sidecars of a Pod that finished are shown terminated with exit code 0 (a real sidecar's exit
 code is whatever it returned on SIGTERM).
 """
@@ -34,7 +34,8 @@ def init_container_statuses(pod: Mapping[str, Any], runs: Mapping[str, tuple[flo
                             now: float, waiting_reason: str | None,
                             timestamp: Callable[[float], str],
                             ready: Callable[[str], bool],
-                            images: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+                            images: Mapping[str, str],
+                            restarts: Callable[[str], dict[str, Any]]) -> list[dict[str, Any]]:
     """One status per init container, in the spec's order. ``runs``: when each started and
     exited or passed its startup probe; ``waiting_reason``: the reason the next one to start
     waits for (an image pull that failed), else ``PodInitializing``; ``ready``: whether the
@@ -42,16 +43,18 @@ def init_container_statuses(pod: Mapping[str, Any], runs: Mapping[str, tuple[flo
     (:meth:`~clustersim.kubernetes.kubelet.Kubelet.container_ready`; only a sidecar's
     readiness is reported); ``images``: the image each one that started ran (a completed
     init container whose image was changed since shows the one it ran, as the runtime
-    reports it)."""
+    reports it); ``restarts``: the ``restartCount`` and ``lastState`` of the one named
+    (:func:`~clustersim.serve.kuberestarts.restart_fields`)."""
     finished = (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed")
     statuses = []
     waiting_told = False
     for container in pod["spec"].get("initContainers") or []:
         name = str(container.get("name"))
+        last = restarts(name)
         entry: dict[str, Any] = {"name": name,
-                                 "image": (images or {}).get(name, container.get("image")),
-                                 "imageID": "", "ready": False, "restartCount": 0,
-                                 "started": False}
+                                 "image": images.get(name, container.get("image")),
+                                 "imageID": "", "ready": False,
+                                 "restartCount": last.pop("restartCount"), "started": False}
         run = runs.get(name)
         if run is None:
             reason = POD_INITIALIZING if waiting_told else (waiting_reason or POD_INITIALIZING)
@@ -68,6 +71,7 @@ def init_container_statuses(pod: Mapping[str, Any], runs: Mapping[str, tuple[flo
             entry["state"] = {"terminated": {"exitCode": 0, "reason": "Completed",
                                              "startedAt": timestamp(run[0]),
                                              "finishedAt": timestamp(end)}}
+        entry.update(last)
         statuses.append(entry)
     return statuses
 

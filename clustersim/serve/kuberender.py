@@ -24,6 +24,7 @@ from clustersim.kubernetes.controllers.horizontal import DEFAULT_UTILIZATION
 from clustersim.kubernetes.controllers.podfailurepolicy import exit_code
 from clustersim.kubernetes.defaults import set_defaults, set_template_defaults
 from clustersim.kubernetes.imagemanager import INVALID_IMAGE_NAME
+from clustersim.kubernetes.kubelet import Kubelet
 from clustersim.kubernetes.prober import started_delay
 from clustersim.kubernetes.resourcequota import quota_status
 from clustersim.kubernetes.scheduler.labels import namespace_labels
@@ -36,9 +37,10 @@ from clustersim.serve.kubeinitstatus import (
 )
 from clustersim.serve.kubeomitempty import omit_empty
 from clustersim.serve.kuberesources import Resource, by_kind
+from clustersim.serve.kuberestarts import restart_fields
 from clustersim.sim.events import Event
 
-__all__ = ["WAITING_REASONS", "Renderer"]
+__all__ = ["WAITING_REASONS", "Renderer", "waiting_reason"]
 
 SYSTEM_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 
@@ -155,9 +157,7 @@ class Renderer(DerivedObjects):
         if status.get("podIP"):          # the list kubectl describe prints under IPs:
             status["podIPs"] = [{"ip": status["podIP"]}]
         phase, reason = status["phase"], pod.get("status", {}).get("reason")
-        last = status.pop("lastTermination", None)
-        status.pop("restartCount", None)        # the simulator's: each container has one
-        status.pop("exitCode", None)            # likewise, as each terminated state's
+        status.pop("exitCode", None)      # the simulator's: each terminated state has one
         inits = pod["spec"].get("initContainers") or []
         incomplete: list[str] = []
         initialized_at = None
@@ -167,7 +167,9 @@ class Renderer(DerivedObjects):
                 pod, runs, self.cluster.now,
                 reason if reason in WAITING_REASONS else None, self.timestamp,
                 lambda name: self.cluster.kubelet.container_ready(pod, name),
-                self.cluster.kubelet.ran_images(pod))
+                self.cluster.kubelet.ran_images(pod),
+                lambda name: restart_fields(self.cluster.kubelet.restarts(pod).get(name),
+                                            self.timestamp))
             status["initContainerStatuses"] = init_statuses
             incomplete = incomplete_inits(pod, init_statuses)
             if not incomplete and runs:
@@ -175,21 +177,22 @@ class Renderer(DerivedObjects):
         statuses = []
         kubelet, now = self.cluster.kubelet, self.cluster.now
         ran = kubelet.ran_images(pod)     # what the runtime last started
-        started = kubelet.started_at(pod)
+        started, restarts = kubelet.started_at(pod), kubelet.restarts(pod)
         for container in pod["spec"].get("containers") or []:
             name = str(container.get("name"))
+            last = restart_fields(restarts.get(name), self.timestamp)
             entry: dict[str, Any] = {
                 "name": container.get("name"),
                 "image": ran.get(name, container.get("image")),
                 "imageID": "", "ready": False,
-                "restartCount": int(pod.get("status", {}).get("restartCount", 0)),
+                "restartCount": last.pop("restartCount"),
                 "started": False}
             if phase in ("Succeeded", "Failed"):
                 finished = pod["status"].get("finishedAt", self.cluster.now)
                 entry["state"] = {"terminated": {
                     "exitCode": exit_code(pod), "reason": reason or phase,
                     "finishedAt": self.timestamp(finished)}}
-            elif reason in WAITING_REASONS and not incomplete:
+            elif waiting_reason(kubelet, pod, name) and not incomplete:
                 entry["state"] = {"waiting": {"reason": reason}}
                 invalid = self.cluster.kubelet.image_manager.invalid_names.get(
                     pod["metadata"]["uid"])
@@ -206,11 +209,7 @@ class Renderer(DerivedObjects):
                     "reason": POD_INITIALIZING if inits else "ContainerCreating"}}
             else:
                 continue
-            if last:         # the kubelet's lastState: "Error" for a non-zero exit code
-                entry["lastState"] = {"terminated": {
-                    "exitCode": last["exitCode"],
-                    "reason": "Error" if last["exitCode"] else "Completed",
-                    "startedAt": last["startedAt"], "finishedAt": last["finishedAt"]}}
+            entry.update(last)
             statuses.append(entry)
         if statuses:
             status["containerStatuses"] = statuses
@@ -254,9 +253,20 @@ class Renderer(DerivedObjects):
 
 # the reasons the simulated kubelet keeps in a Pod's status.reason that upstream's kubelet
 # reports as each container's waiting reason (pkg/kubelet/images, kuberuntime); simplified:
-# every container of the Pod shows it, not only the one whose image or configuration failed
+# every container of the Pod shows a reason other than CrashLoopBackOff, not only the one
+# whose image or configuration failed
 WAITING_REASONS = ("CrashLoopBackOff", "ErrImagePull", "ImagePullBackOff",
                     "CreateContainerConfigError", INVALID_IMAGE_NAME)
+
+
+def waiting_reason(kubelet: Kubelet, pod: Mapping[str, Any], name: str) -> str | None:
+    """Why app container ``name`` of the pod waits, if it does: the pod's waiting reason,
+    ``CrashLoopBackOff`` only for a container in its back-off (its siblings run on)."""
+    reason = (pod.get("status") or {}).get("reason")
+    if reason not in WAITING_REASONS or (reason == "CrashLoopBackOff"
+                                         and name not in kubelet.backing_off(pod)):
+        return None
+    return reason
 
 
 def _hpa_defaults(spec: Mapping[str, Any]) -> dict[str, Any]:

@@ -76,6 +76,7 @@ from clustersim.goformat import NumError, json_kind, parse_int
 from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac, rbacdefaults
 from clustersim.kubernetes.containerref import container_named
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
+from clustersim.kubernetes.kubelet import Kubelet
 from clustersim.kubernetes.objects import is_terminating
 from clustersim.kubernetes.services import (
     apiserver_service,
@@ -96,7 +97,7 @@ from clustersim.release import SERVED_VERSION
 from clustersim.serve import kubemetrics, kubeproto
 from clustersim.serve.core import ClusterTime, HttpError, Request, Response, SimServer, decode_json
 from clustersim.serve.kubeinitstatus import POD_INITIALIZING
-from clustersim.serve.kuberender import WAITING_REASONS, Renderer
+from clustersim.serve.kuberender import Renderer, waiting_reason
 from clustersim.serve.kuberesources import (
     RESOURCES,
     Resource,
@@ -107,7 +108,7 @@ from clustersim.serve.kuberesources import (
     openapi_v3_document,
     openapi_v3_root,
 )
-from clustersim.serve.kubetables import table
+from clustersim.serve.kubetables import last_restart, table
 from clustersim.serve.kubeversions import key_of
 from clustersim.serve.patch import json_patch, merge_patch
 from clustersim.serve.patchrefusal import patch_refusal
@@ -476,8 +477,9 @@ class KubernetesBackend(ClusterTime):
         times = {"creationTimestamp": obj["metadata"].get("creationTimestamp", 0.0),
                  **{k: status[k] for k in _STATUS_TIMES
                     if isinstance(status.get(k), int | float)}}
-        if isinstance(status.get("lastTermination"), dict):      # a Pod's last restart
-            times["lastRestart"] = status["lastTermination"]["finishedAt"]
+        if obj["kind"] == "Pod":        # each container's last exit, for RESTARTS
+            times.update({last_restart(name): restarts.finished_at for name, restarts
+                          in self.cluster.kubelet.restarts(obj).items()})
         return self.renderer.render(obj, resource, lean=lean), times
 
     def _select(self, request: Request, resource: Resource, namespace: str | None,
@@ -1173,25 +1175,27 @@ class KubernetesBackend(ClusterTime):
                             "BadRequest")
         if not spec.get("nodeName"):
             raise HttpError(400, f"pod {name} does not have a host assigned", "BadRequest")
-        status = pod.get("status") or {}
         previous = request.arg("previous") == "true"
-        if previous and not status.get("restartCount"):
+        restarts = self.cluster.kubelet.restarts(pod).get(container)
+        if previous and restarts is None:
             raise HttpError(400, f'previous terminated container "{container}" in pod '
                             f'"{name}" not found', "BadRequest")
-        if not self._log_lines(pod, status, container, False):
+        if not self._log_lines(pod, container, False):
             waiting = POD_INITIALIZING if spec.get("initContainers") and not any(
                 c.get("name") == container for c in spec["initContainers"]) \
                 else "ContainerCreating"
             raise HttpError(400, f'container "{container}" in pod "{name}" is waiting to '
                             f"start: {waiting}", "BadRequest")
-        lines = self._log_lines(pod, status, container, previous)
+        lines = self._log_lines(pod, container, previous)
         shown = lines
         tail = request.arg("tailLines")
         if tail and tail.isdigit():
             shown = lines[-int(tail):] if int(tail) else []
         text = "".join(f"{line}\n" for line in shown).encode()
-        uid, restarts = pod["metadata"].get("uid", ""), status.get("restartCount", 0)
-        if request.arg("follow") != "true" or previous or not _running(pod, uid, restarts):
+        uid, kubelet = pod["metadata"].get("uid", ""), self.cluster.kubelet
+        count = 0 if restarts is None else restarts.count
+        if request.arg("follow") != "true" or previous or not _running(
+                kubelet, pod, uid, container, count):
             return Response(200, text, "text/plain; charset=utf-8")
 
         def stream(server: SimServer) -> Iterator[bytes]:
@@ -1203,18 +1207,16 @@ class KubernetesBackend(ClusterTime):
                     server.catch_up()
                     self.renderer.begin()
                     now = self.cluster.get("Pod", pod["metadata"]["namespace"], name)
-                    current = self._log_lines(pod, (now or {}).get("status") or {},
-                                              container, False)
+                    current = self._log_lines(pod, container, False)
                 yield "".join(f"{line}\n" for line in current[sent:]).encode()
                 sent = max(sent, len(current))
-                if not _running(now, uid, restarts):
+                if not _running(kubelet, now, uid, container, count):
                     return
 
         return Response(200, content_type="text/plain; charset=utf-8", stream=stream)
 
-    def _log_lines(self, pod: dict[str, Any], status: dict[str, Any], container: str,
-                   previous: bool) -> list[str]:
-        """The simulated log of ``container`` in ``pod`` (with ``status``): that container's
+    def _log_lines(self, pod: dict[str, Any], container: str, previous: bool) -> list[str]:
+        """The simulated log of ``container`` in ``pod``: that container's
         events (this very pod's, not a namesake's in another namespace nor a
         predecessor's), the last run's only for ``previous``. A log is one container's
         output, as the kubelet keeps one log file per container, so the Pod's own events
@@ -1226,7 +1228,7 @@ class KubernetesBackend(ClusterTime):
                   if e.reason in ("Started", "Killing", "BackOff")
                   and container_named(e.field_path) == container]
         starts = [i for i, e in enumerate(events) if e.reason == "Started"]
-        if previous and status.get("reason") == "CrashLoopBackOff":
+        if previous and container in self.cluster.kubelet.backing_off(pod):
             events = events[starts[-1]:] if starts else events
         elif previous:
             events = events[starts[-2]:starts[-1]] if len(starts) > 1 else []
@@ -1399,15 +1401,18 @@ def _pod_conditions(pod: Any, name: str) -> list[dict[str, Any]]:
     return conditions
 
 
-def _running(pod: dict[str, Any] | None, uid: str, restarts: int) -> bool:
-    """Whether the container a log follow began on still runs in ``pod``, the Pod of that name
-    now: the same Pod (``uid``), Running, its container not waiting (a crash loop's back-off,
-    a failed pull) and not restarted since (``restarts``: a restart is a new container)."""
+def _running(kubelet: Kubelet, pod: dict[str, Any] | None, uid: str, container: str,
+             restarts: int) -> bool:
+    """Whether ``container``, which a log follow began on, still runs in ``pod``, the Pod of
+    that name now: the same Pod (``uid``), Running, the container not waiting (its crash
+    loop's back-off, a failed pull) and not restarted since (``restarts``, its count then: a
+    restart is a new container)."""
     if pod is None or pod["metadata"].get("uid") != uid:
         return False
-    status = pod.get("status") or {}
-    return status.get("phase") == "Running" and status.get("reason") not in WAITING_REASONS \
-        and status.get("restartCount", 0) == restarts
+    record = kubelet.restarts(pod).get(container)
+    return (pod.get("status") or {}).get("phase") == "Running" \
+        and waiting_reason(kubelet, pod, container) is None \
+        and (0 if record is None else record.count) == restarts
 
 
 def _wants_table(request: Request) -> bool:

@@ -20,7 +20,7 @@ from clustersim.kubernetes.schedulinggates import GATED_REASON
 from clustersim.quantity import format_quantity, parse_quantity
 from clustersim.serve.kubeinitstatus import POD_INITIALIZING
 
-__all__ = ["human_duration", "table"]
+__all__ = ["human_duration", "last_restart", "table"]
 
 Obj = Mapping[str, Any]
 Column = tuple[str, str, int, Callable[[Obj, float], Any]]
@@ -107,12 +107,14 @@ def _selector(obj: Obj, now: float) -> str:
     return format_selector(_spec(obj).get("selector"))
 
 
-def _pod_status(pod: Obj) -> tuple[str, int, int, int]:
-    """(STATUS, ready containers, containers, restarts) as ``printPod`` works them out
-    (computed once per row: the row's view carries it): the first init container that has
-    not completed gives ``Init:<n>/<all>``, or ``Init:<its reason>``; the app containers count
-    once the Pod is initialized; sidecars that have started count in READY (ready ones) and
-    in the total (``pkg/printers/internalversion/printers.go``)."""
+def _pod_status(pod: Obj) -> tuple[str, int, int, int, tuple[str, ...]]:
+    """(STATUS, ready containers, containers, restarts, the containers whose restarts count)
+    as ``printPod`` works them out (computed once per row: the row's view carries it): the
+    first init container that has not completed gives ``Init:<n>/<all>``, or ``Init:<its
+    reason>``; the app containers count once the Pod is initialized, and RESTARTS is then
+    theirs and the sidecars' (a regular init container's restarts count only while the Pod
+    initializes); sidecars that have started count in READY (ready ones) and in the total
+    (``pkg/printers/internalversion/printers.go``)."""
     cached = pod.get("_pod_status")
     if cached is not None:
         return cached
@@ -124,10 +126,11 @@ def _pod_status(pod: Obj) -> tuple[str, int, int, int]:
     inits = {c.get("name"): c for c in _spec(pod).get("initContainers") or []}
     sidecars = {name for name, c in inits.items() if is_sidecar(c)}
     total = len(_spec(pod).get("containers") or []) + len(sidecars)
-    ready = restarts = 0
+    ready = 0
+    counted: list[str] = []
     running = initializing = False
     for index, container in enumerate(status.get("initContainerStatuses") or []):
-        restarts += int(container.get("restartCount", 0))
+        counted.append(str(container.get("name")))
         state = container.get("state") or {}
         terminated, waiting = state.get("terminated"), state.get("waiting") or {}
         if terminated is not None and terminated.get("exitCode") == 0:
@@ -146,22 +149,27 @@ def _pod_status(pod: Obj) -> tuple[str, int, int, int]:
         break
     initialized = any(c.get("type") == "Initialized" and c.get("status") == "True"
                       for c in status.get("conditions") or ())
-    for container in (status.get("containerStatuses") or []
-                      if not initializing or initialized else []):
-        restarts += int(container.get("restartCount", 0))
-        state = container.get("state") or {}
-        if (state.get("waiting") or {}).get("reason"):
-            reason = state["waiting"]["reason"]
-        elif (state.get("terminated") or {}).get("reason"):
-            reason = state["terminated"]["reason"]
-        elif state.get("running") and container.get("ready"):
-            running = True
-            ready += 1
+    statuses = [*(status.get("initContainerStatuses") or [])]
+    if not initializing or initialized:
+        counted = [name for name in counted if name in sidecars]
+        for container in status.get("containerStatuses") or []:
+            counted.append(str(container.get("name")))
+            statuses.append(container)
+            state = container.get("state") or {}
+            if (state.get("waiting") or {}).get("reason"):
+                reason = state["waiting"]["reason"]
+            elif (state.get("terminated") or {}).get("reason"):
+                reason = state["terminated"]["reason"]
+            elif state.get("running") and container.get("ready"):
+                running = True
+                ready += 1
+    restarts = sum(int(c.get("restartCount", 0)) for c in statuses
+                   if str(c.get("name")) in counted)
     if reason == "Completed" and running:
         reason = "Running"
     if (pod.get("metadata") or {}).get("deletionTimestamp"):
         reason = "Unknown" if status.get("reason") == "NodeLost" else "Terminating"
-    return reason, ready, total, restarts
+    return reason, ready, total, restarts, tuple(counted)
 
 
 def _readiness_gates(pod: Obj, now: float) -> str:
@@ -173,10 +181,19 @@ def _readiness_gates(pod: Obj, now: float) -> str:
     return f"{sum(1 for _, status in gates if status == 'True')}/{len(gates)}"
 
 
+def last_restart(name: str) -> str:
+    """The key of a Pod row's ``_times`` that holds when container ``name`` last exited
+    (its ``lastState.terminated.finishedAt``)."""
+    return f"lastState:{name}"
+
+
 def _restarts(pod: Obj, now: float) -> str:
-    """``printPod``'s RESTARTS: the count, and how long ago the last container exit was
-    (``lastState.terminated.finishedAt``) once there is one: ``2 (15s ago)``."""
-    restarts, last = _pod_status(pod)[3], pod.get("_times", {}).get("lastRestart")
+    """``printPod``'s RESTARTS: the count, and how long ago the last exit of a container
+    it counts was (``lastState.terminated.finishedAt``) once there is one: ``2 (15s ago)``."""
+    restarts, counted = _pod_status(pod)[3:]
+    times = pod.get("_times", {})
+    last = max((times[last_restart(n)] for n in counted if last_restart(n) in times),
+               default=None)
     return f"{restarts} ({human_duration(now - last)} ago)" if restarts and last is not None \
         else str(restarts)
 

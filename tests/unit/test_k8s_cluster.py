@@ -897,7 +897,7 @@ def test_apply_of_a_changed_pod_updates_what_a_pod_update_may_change():
     changed["spec"]["containers"][0]["image"] = "busybox:1.37"
     assert cluster.apply(changed) == ["pod/web configured"]
     cluster.run(until=80)
-    assert stored["status"]["restartCount"] == 1 and cluster.pods()[0].ready
+    assert cluster.kubelet.restarts(stored)["c"].count == 1 and cluster.pods()[0].ready
     [killed] = cluster.events.where(reason="Killing", object="pod/web")
     assert killed.message == "Container c definition changed, will be restarted"
     forbidden = 'Pod "web" is invalid: spec: Forbidden: pod updates may not change fields other'

@@ -12,6 +12,7 @@ import pytest
 from clustersim import Node
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.containerref import container_named, field_path
+from clustersim.manifests.kubernetes_annotations import RUN_SECONDS
 from clustersim.sim import EventLog
 
 SIDECAR_POD: dict[str, Any] = {
@@ -68,13 +69,21 @@ def test_stopping_names_each_container_it_stops():
         + [("spec.initContainers{proxy}", "Stopping container proxy")]
 
 
-def test_a_crash_loops_back_off_names_each_container():
+def test_a_crash_loops_back_off_names_each_container_that_crashed():
+    """Only the container whose image is broken crashes and backs off; with the run-seconds
+    annotation every app container exits, and each has its BackOff."""
     k = cluster()
     k.fail_image("app:1")
     k.apply({**SIDECAR_POD, "spec": {"containers": SIDECAR_POD["spec"]["containers"]}})
     k.run(until=60)
-    backoffs = {path for reason, path, _ in pod_events(k) if reason == "BackOff"}
-    assert backoffs == {"spec.containers{app}", "spec.containers{log}"}
+    assert {path for reason, path, _ in pod_events(k) if reason == "BackOff"} == {
+        "spec.containers{app}"}
+    both = cluster()
+    both.apply({**SIDECAR_POD, "metadata": {"name": "p", "annotations": {RUN_SECONDS: "5"}},
+                "spec": {"containers": SIDECAR_POD["spec"]["containers"]}})
+    both.run(until=60)
+    assert {path for reason, path, _ in pod_events(both) if reason == "BackOff"} == {
+        "spec.containers{app}", "spec.containers{log}"}
 
 
 def test_a_failed_pull_names_its_container():

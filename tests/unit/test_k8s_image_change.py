@@ -46,6 +46,11 @@ def pod_events(k: KubernetesCluster) -> list[tuple[str, str, str]]:
             for e in k.events.where(object="pod/p")]
 
 
+def restarts(k: KubernetesCluster) -> dict[str, int]:
+    """Each container of Pod ``p`` that restarted: its restartCount."""
+    return {name: r.count for name, r in k.kubelet.restarts(k.get("Pod", "default", "p")).items()}
+
+
 def row(k: KubernetesCluster) -> tuple[str, bool, str]:
     [p] = k.pods()
     return p.phase, p.ready, p.reason
@@ -97,7 +102,7 @@ def test_a_broken_new_image_crash_loops():
     k.apply(pod("app:2"))
     k.run(until=300)
     assert row(k) == ("Running", False, "CrashLoopBackOff")
-    assert k.get("Pod", "default", "p")["status"]["restartCount"] > 2
+    assert restarts(k)["c0"] > 2
 
 
 def test_changed_containers_restart_one_after_another():
@@ -161,11 +166,11 @@ def test_a_sidecars_new_image_restarts_it_and_a_completed_init_container_is_left
 
 def test_a_crash_looping_pods_new_image_kills_nothing_and_starts_every_app_container():
     k = cluster()
-    k.fail_image("app:1")
-    k.apply(pod("app:1", "log:1"))
+    k.apply(pod("app:1", "log:1", annotations={RUN_SECONDS: "5"}))
     k.run(until=60)
     assert row(k)[2] == "CrashLoopBackOff"
-    restarts = k.get("Pod", "default", "p")["status"]["restartCount"]
+    before = restarts(k)
+    assert before["c0"] == before["c1"] > 1          # both exit each run: both count
     k.apply(pod("app:2", "log:1"))
     k.run(until=90)
     events = pod_events(k)
@@ -178,4 +183,42 @@ def test_a_crash_looping_pods_new_image_kills_nothing_and_starts_every_app_conta
                    "by the pod", "c1"),
         ("Created", "Container created", "c1"), ("Started", "Container started", "c1")]
     assert row(k) == ("Running", True, "")
-    assert k.get("Pod", "default", "p")["status"]["restartCount"] == restarts
+    assert restarts(k) == before
+
+
+def test_only_the_container_with_a_broken_image_crashes_and_counts_restarts():
+    """A broken image crashed every container of its Pod, and each counted the restart:
+    the kubelet restarts and counts only the container that exited (its
+    ``containerStatuses[].restartCount``); its sibling keeps running and ready."""
+    k = cluster()
+    k.fail_image("app:1")
+    k.apply(pod("app:1", "log:1"))
+    k.run(until=60)
+    stored = k.get("Pod", "default", "p")
+    assert row(k)[2] == "CrashLoopBackOff" and restarts(k).keys() == {"c0"}
+    assert k.kubelet.backing_off(stored) == ["c0"]
+    assert k.kubelet.container_ready(stored, "c1")
+    assert {c for r, _, c in pod_events(k) if r in ("BackOff", "Started")} == {"c0", "c1"}
+    assert [c for r, _, c in pod_events(k) if r == "Started"].count("c1") == 1
+    assert {c for r, _, c in pod_events(k) if r == "BackOff"} == {"c0"}
+    k.apply(pod("app:2", "log:1"))                  # only the crashed one starts again
+    k.run(until=90)
+    assert [c for r, _, c in pod_events(k) if r == "Started"].count("c1") == 1
+    assert row(k) == ("Running", True, "")
+
+
+def test_an_image_change_counts_a_restart_of_the_changed_containers_only():
+    """Every container of a Pod counted a restart when one container's image changed
+    (RESTARTS added them up); upstream only the killed container restarts."""
+    k = cluster()
+    k.apply(pod("a:1", "b:1", inits=[SIDECAR]))
+    k.run(until=30)
+    k.apply(pod("a:2", "b:1", inits=[SIDECAR]))
+    k.run(until=60)
+    assert restarts(k) == {"c0": 1}
+    last = k.kubelet.restarts(k.get("Pod", "default", "p"))["c0"]
+    assert last.exit_code == 0 and last.started_at < 30 < last.finished_at
+    changed = {**SIDECAR, "image": "envoy:2"}
+    k.apply(pod("a:2", "b:1", inits=[changed]))
+    k.run(until=90)
+    assert restarts(k) == {"c0": 1, "proxy": 1} and row(k) == ("Running", True, "")

@@ -1525,7 +1525,8 @@ def test_logs_previous_is_the_run_before_and_refused_without_a_restart(fresh):
     assert 'previous terminated container "c" in pod "crash" not found' in refused.stderr
     fresh.server.step(30)                  # started, crashed, restarted, crashed: back-off
     pod = fresh.server.cluster.get("Pod", "default", "crash")
-    assert pod["status"]["restartCount"] == 2 and pod["status"]["reason"] == "CrashLoopBackOff"
+    assert fresh.server.cluster.kubelet.restarts(pod)["c"].count == 2
+    assert pod["status"]["reason"] == "CrashLoopBackOff"
     # each line without its time stamp: with the clock frozen (speed 0) the server anchors
     # simulated now to the wall clock per request, so two requests a second apart differ there
     def logs(*flags):
@@ -1557,6 +1558,32 @@ def test_a_crashed_container_shows_its_last_state_and_when_it_restarted(fresh):
     assert "restartCount" not in status and "lastTermination" not in status
     [container] = status["containerStatuses"]
     assert container["restartCount"] == 2 and container["lastState"]["terminated"]["exitCode"] == 3
+
+
+def test_each_container_counts_its_own_restarts(fresh):
+    """A Pod's restart count was one for all its containers: with one container's image
+    broken, its healthy sibling showed the same restarts, the same last state and the
+    CrashLoopBackOff wait, RESTARTS added the count up once per container, and ``logs -p``
+    of the sibling printed a run it never had. Upstream each container has its own
+    ``restartCount`` and ``lastState`` (the kubelet restarts only the one that exited), and
+    printPod sums them."""
+    fresh.server.cluster.fail_image("broken:1")
+    fresh("apply", "-f", "-", stdin=HUGE.replace("huge", "pair").replace('"64"', "100m")
+          .replace("containers: [{name: c,", "containers: [{name: log, image: busybox:1.37},"
+                   " {name: c,").replace("busybox:1.37, res", "broken:1, res"))
+    fresh.server.step(30)           # c exits at 11 s and 26 s; back-off 20 s from then
+    assert fresh.rows("get", "pod", "pair")[0][1:6] == ["1/2", "CrashLoopBackOff", "2", "(4s",
+                                                        "ago)"]
+    status = json.loads(fresh("get", "pod", "pair", "-o", "json").stdout)["status"]
+    log, crashed = status["containerStatuses"]
+    assert (log["restartCount"], log["ready"], list(log["state"])) == (0, True, ["running"])
+    assert "lastState" not in log
+    assert crashed["restartCount"] == 2 and crashed["state"] == {
+        "waiting": {"reason": "CrashLoopBackOff"}}
+    assert crashed["lastState"]["terminated"]["reason"] == "Error"
+    refused = fresh("logs", "pair", "-c", "log", "--previous", check=False)
+    assert 'previous terminated container "log" in pod "pair" not found' in refused.stderr
+    assert fresh("logs", "pair", "-c", "c", "--previous").stdout.count("Started:") == 1
 
 
 def test_waiting_pods_show_the_kubelets_reason_as_status_and_state(fresh):
