@@ -7,10 +7,11 @@ The rules that live here, each once:
 - :func:`json_kind`: how ``encoding/json`` names a JSON value it cannot store in a Go field
   (``UnmarshalTypeError.Value``, filled in by ``literalStore``, ``array`` and ``object`` of
   golang/go ``src/encoding/json/decode.go``).
-- :func:`atoi`: which text ``strconv.Atoi`` reads as a whole number (``src/strconv/atoi.go``).
 - :func:`parse_int`: ``strconv.ParseInt`` and ``ParseUint`` in base 10, with their
   :class:`NumError` (``src/strconv/atoi.go``), as the API server reads a resourceVersion or a
-  list option and the Docker daemon an object's version.
+  list option and the Docker daemon an object's version; :func:`atoi`, ``strconv.Atoi``, is
+  ParseInt under its own name, for cron schedules, Compose's number casts, a Job's index
+  intervals and its pods' index annotations.
 - :func:`go_verbose`: Go's ``%+v`` of a decoded JSON value (``src/fmt/print.go``), as the
   API server shows a strategic merge patch it refused.
 - :func:`duration_string`: a ``time.Duration`` as Go prints it (``Duration.String`` in
@@ -29,8 +30,6 @@ from typing import Any
 
 __all__ = ["NumError", "atoi", "duration_string", "go_json", "go_quote", "go_verbose", "json_kind",
            "parse_int"]
-
-_ATOI = re.compile(r"[+-]?[0-9]+")
 
 _GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
                "\t": "\\t", "\v": "\\v", "\\": "\\\\", '"': '\\"'}
@@ -89,14 +88,6 @@ def json_kind(value: Any, *, numeric_target: bool) -> str:
     return "array" if isinstance(value, list) else "string"
 
 
-def atoi(text: str) -> int | None:
-    """``text`` as Go's ``strconv.Atoi`` reads it, or None when its syntax is not a whole
-    number: an optional sign and ASCII digits, nothing else (Python's ``int`` also takes
-    spaces around it and ``_`` between digits). Whether the number fits the caller's integer
-    type is the caller's check."""
-    return int(text) if _ATOI.fullmatch(text) else None
-
-
 class NumError(ValueError):
     """Go's ``*strconv.NumError``: the function that failed (``ParseInt``), the text it was
     given, and why (``invalid syntax`` or ``value out of range``, ``ErrSyntax`` and
@@ -137,6 +128,18 @@ def parse_int(text: str, *, signed: bool, bits: int = 64) -> int:
     if signed and not (value <= 2 ** (bits - 1) if negative else value < 2 ** (bits - 1)):
         raise NumError(func, text, "value out of range")
     return -value if negative else value
+
+
+def atoi(text: str) -> int:
+    """``text`` as Go's ``strconv.Atoi`` reads it: ``ParseInt(text, 10, 0)``, an ``int`` of
+    64 bits, whose :class:`NumError` names ``Atoi`` (``strconv.Atoi: parsing "x": invalid
+    syntax``; golang/go ``src/strconv/atoi.go`` rewrites the error's ``Func``, and its fast
+    path for short texts gives the same answers). Whether the number fits the caller's
+    narrower type is the caller's check."""
+    try:
+        return parse_int(text, signed=True)
+    except NumError as err:
+        raise NumError("Atoi", text, err.err) from None
 
 
 def go_verbose(value: Any) -> str:

@@ -9,10 +9,9 @@ schedule it cannot parse is refused when the CronJob is created. The loader chec
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 
-from clustersim.goformat import atoi
+from clustersim.goformat import NumError, atoi
 from clustersim.manifests.kubernetes_errors import invalid
 
 __all__ = ["UTC_NAMES", "CronSchedule"]
@@ -30,19 +29,14 @@ _FIELDS: tuple[tuple[int, int, dict[str, int] | None], ...] = (
     (0, 59, None), (0, 23, None), (1, 31, None), (1, 12, _MONTHS), (0, 6, _DAYS))
 """Each field's bounds and names (robfig/cron ``spec.go``): day of week is 0-6, so ``7``
 is refused (``end of range (7) above maximum (6): 7``), unlike some crons."""
-_INT64 = 2 ** 63
 
 
 def _number(expr: str) -> int:
     """``mustParseInt``: ``expr`` as Go's ``strconv.Atoi`` reads it, not negative."""
-    quoted = json.dumps(expr, ensure_ascii=False)
-    number = atoi(expr)
-    if number is None:
-        raise ValueError(f"failed to parse int from {expr}: strconv.Atoi: parsing {quoted}: "
-                         "invalid syntax")
-    if not -_INT64 <= number < _INT64:
-        raise ValueError(f"failed to parse int from {expr}: strconv.Atoi: parsing {quoted}: "
-                         "value out of range")
+    try:
+        number = atoi(expr)
+    except NumError as err:
+        raise ValueError(f"failed to parse int from {expr}: {err}") from None
     if number < 0:
         raise ValueError(f"negative number ({number}) not allowed: {expr}")
     return number

@@ -35,13 +35,6 @@ _PATTERN = re.compile(
 )
 
 
-def _to_int(text: str) -> int:
-    number = atoi(text)
-    if number is None:
-        raise ValueError(f"strconv.Atoi: parsing {text!r}: invalid syntax")
-    return number
-
-
 def _to_float(text: str) -> float:
     try:
         return float(text)
@@ -62,19 +55,19 @@ _ANY = "*"
 _CASTS: list[tuple[tuple[str, ...], Any]] = [
     (("services", _ANY, *tail), cast)
     for tail, cast in [
-        (("configs", _ANY, "mode"), _to_int),
-        (("secrets", _ANY, "mode"), _to_int),
-        (("healthcheck", "retries"), _to_int),
+        (("configs", _ANY, "mode"), atoi),
+        (("secrets", _ANY, "mode"), atoi),
+        (("healthcheck", "retries"), atoi),
         (("healthcheck", "disable"), _to_bool),
-        (("deploy", "replicas"), _to_int),
-        (("deploy", "update_config", "parallelism"), _to_int),
+        (("deploy", "replicas"), atoi),
+        (("deploy", "update_config", "parallelism"), atoi),
         (("deploy", "update_config", "max_failure_ratio"), _to_float),
-        (("deploy", "rollback_config", "parallelism"), _to_int),
+        (("deploy", "rollback_config", "parallelism"), atoi),
         (("deploy", "rollback_config", "max_failure_ratio"), _to_float),
-        (("deploy", "restart_policy", "max_attempts"), _to_int),
-        (("deploy", "placement", "max_replicas_per_node"), _to_int),
-        (("ports", _ANY, "target"), _to_int),
-        (("ports", _ANY, "published"), _to_int),
+        (("deploy", "restart_policy", "max_attempts"), atoi),
+        (("deploy", "placement", "max_replicas_per_node"), atoi),
+        (("ports", _ANY, "target"), atoi),
+        (("ports", _ANY, "published"), atoi),
         (("privileged",), _to_bool),
         (("read_only",), _to_bool),
         (("stdin_open",), _to_bool),

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from clustersim.goformat import atoi
+from clustersim.goformat import NumError, atoi, go_quote
 from clustersim.manifests.kubernetes_errors import invalid, unsupported
 from clustersim.manifests.safe_yaml import Path
 
@@ -42,11 +42,13 @@ def _too_many(count: int, most: int) -> str:
 
 def _index(text: str, completions: int) -> int:
     """One end of an index interval, as ``strconv.Atoi`` reads it, below ``completions``."""
-    index = atoi(text)
-    if index is None:
-        raise ValueError(f'cannot convert string to integer for index: "{text}"')
+    try:
+        index = atoi(text)
+    except NumError:
+        raise ValueError(f"cannot convert string to integer for index: {go_quote(text)}"
+                         ) from None
     if index >= completions:
-        raise ValueError(f'too large index: "{text}"')
+        raise ValueError(f"too large index: {go_quote(text)}")
     return index
 
 

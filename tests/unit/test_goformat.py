@@ -51,12 +51,22 @@ def test_json_kind_names_the_literal_only_for_a_numeric_field(
     assert json_kind(value, numeric_target=numeric) == kind
 
 
-@pytest.mark.parametrize(("text", "number"), [
-    ("7", 7), ("+7", 7), ("-12", -12), ("007", 7),
-    ("1_0", None), (" 3", None), ("3 ", None), ("", None), ("1.0", None), ("٣", None),
+@pytest.mark.parametrize(("text", "result"), [
+    ("7", 7), ("+7", 7), ("-12", -12), ("007", 7), ("9223372036854775807", 2**63 - 1),
+    ("1_0", "invalid syntax"), (" 3", "invalid syntax"), ("3 ", "invalid syntax"),
+    ("", "invalid syntax"), ("1.0", "invalid syntax"), ("\u0663", "invalid syntax"),
+    ("9223372036854775808", "value out of range"), ("-9223372036854775809", "value out of range"),
 ])
-def test_atoi_reads_only_a_sign_and_ascii_digits(text: str, number: int | None) -> None:
-    assert atoi(text) == number
+def test_atoi_is_parse_int_in_its_own_name(text: str, result: int | str) -> None:
+    """``strconv.Atoi`` reads a sign and ASCII digits into 64 bits, and its errors name Atoi
+    (``nerr.Func = fnAtoi``); it had returned None for any refusal, so a number past int64
+    was read as if Go took it and each caller wrote the error its own way."""
+    if isinstance(result, int):
+        assert atoi(text) == result
+        return
+    with pytest.raises(NumError) as refused:
+        atoi(text)
+    assert str(refused.value) == f"strconv.Atoi: parsing {go_quote(text)}: {result}"
 
 
 @pytest.mark.parametrize(("value", "printed"), [

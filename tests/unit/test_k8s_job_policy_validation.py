@@ -102,6 +102,10 @@ INDEXED = {"completionMode": "Indexed", "completions": 3}
      "previous: 1, current: 1"),
     ({**INDEXED, "successPolicy": {"rules": [{"succeededIndexes": "0-3"}]}},
      "spec.successPolicy.rules[0].succeededIndexes", 'too large index: "3"'),
+    # strconv.Atoi refuses a number past int64: it cannot be converted, not too large
+    ({**INDEXED, "successPolicy": {"rules": [{"succeededIndexes": "0-99999999999999999999"}]}},
+     "spec.successPolicy.rules[0].succeededIndexes",
+     'cannot convert string to integer for index: "99999999999999999999"'),
     ({**INDEXED, "successPolicy": {"rules": [{"succeededCount": 4}]}},
      "spec.successPolicy.rules[0].succeededCount",
      "Invalid value: 4: must be less than or equal to 3 (the number of specified completions)"),

@@ -276,7 +276,10 @@ def test_variables_are_substituted_from_the_given_environment_only() -> None:
 
 @pytest.mark.parametrize(
     ("env", "words"),
-    [({"REPLICAS": "many"}, "strconv.Atoi"), ({"HASH": "${"}, None)],
+    [({"REPLICAS": "many"}, 'strconv.Atoi: parsing "many": invalid syntax'),
+     ({"REPLICAS": "99999999999999999999"},
+      'strconv.Atoi: parsing "99999999999999999999": value out of range'),
+     ({"HASH": "${"}, None)],
 )
 def test_variable_errors(env: dict, words: str | None) -> None:
     if words is None:  # a value is not substituted again

@@ -397,6 +397,8 @@ spec:
      ("1-2-3 * * * *", "too many hyphens: 1-2-3"), ("*/1/2 * * * *", "too many slashes"),
      ("*/0 * * * *", "step of range should be a positive number: */0"),
      ("x * * * *", 'failed to parse int from x: strconv.Atoi: parsing "x": invalid syntax'),
+     ("x\u00ad * * * *", 'failed to parse int from x\u00ad: strconv.Atoi: parsing '
+      '"x\\u00ad": invalid syntax'),   # a soft hyphen, quoted as strconv.Quote does
      ("@often", 'Invalid value: "@often": unrecognized descriptor: @often'),
      ("", "must be a non-empty string"),
      ("TZ=UTC 0 * * * *", 'Invalid value: "TZ=UTC 0 * * * *": cannot use TZ or CRON_TZ in '

@@ -39,7 +39,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from clustersim.goformat import atoi
+from clustersim.goformat import NumError, atoi
 from clustersim.kubernetes.controllers.replicaset import deletion_rank
 from clustersim.kubernetes.defaults import MAX_INT32
 from clustersim.kubernetes.objects import new_pod_from_template
@@ -83,7 +83,10 @@ def _annotation_number(pod: Mapping[str, Any], key: str) -> int | None:
     """The annotation ``key`` as Go's ``strconv.Atoi`` reads it (a sign and digits, nothing
     else), or None when it is missing, not such a number, or outside 0 to 2^31 − 1."""
     value = ((pod.get("metadata") or {}).get("annotations") or {}).get(key)
-    number = atoi(value) if isinstance(value, str) else None
+    try:
+        number = atoi(value) if isinstance(value, str) else None
+    except NumError:
+        return None
     return number if number is not None and 0 <= number <= MAX_INT32 else None
 
 
