@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from clustersim.manifests import pathid
-from clustersim.manifests.marathon_types import App, Group, Pod, with_enums_as_read
+from clustersim.manifests.marathon_types import App, Group, Network, Pod, with_enums_as_read
 from clustersim.manifests.safe_yaml import Document, Path, without_nulls
 from clustersim.manifests.specs import Spec
 from clustersim.manifests.units import marathon_resources
@@ -257,6 +257,19 @@ def lacks_network_name(networks: Iterable[tuple[Any, Any]]) -> bool:
     return any(mode in (None, "container") and not name for mode, name in networks)
 
 
+def _check_network_names(document: Document, at: Path, networks: list[Network] | None
+                         ) -> None:
+    """Refuse a container network without a name, at ``at`` (an app's own path, a pod's
+    ``networks``), in Marathon's words (:data:`NETWORK_NAME_REQUIRED`)."""
+    if lacks_network_name((network.mode, network.name) for network in networks or []):
+        raise document.error(
+            at,
+            NETWORK_NAME_REQUIRED,
+            'networks: [{mode: container, name: ...}] (the simulated Marathon runs without '
+            "--default_network_name), or mode host or container/bridge",
+        )
+
+
 def _check_ports_match_networks(document: Document, path: Path, app: App) -> None:
     """Host networking declares its ports in ``portDefinitions``, bridge and container
     networks in ``container.portMappings``; Marathon refuses the other combinations
@@ -274,13 +287,7 @@ def _check_ports_match_networks(document: Document, path: Path, app: App) -> Non
             "portDefinitions with host networking, or container.portMappings with "
             "networks: [{mode: container/bridge}] or a container network",
         )
-    if lacks_network_name((network.mode, network.name) for network in app.networks or []):
-        raise document.error(   # isTrue on the app: Accord names the app itself ("/")
-            path,
-            NETWORK_NAME_REQUIRED,
-            'networks: [{mode: container, name: ...}] (the simulated Marathon runs without '
-            "--default_network_name), or mode host or container/bridge",
-        )
+    _check_network_names(document, path, app.networks)    # the app itself: Accord's "/"
     if modes - {"host"} and app.port_definitions:
         raise document.error(
             (*path, "portDefinitions"),
@@ -291,7 +298,11 @@ def _check_ports_match_networks(document: Document, path: Path, app: App) -> Non
 
 
 def _check_pod(document: Document, path: Path, pod: Pod) -> None:
-    """``PodsValidation``: container names and endpoint names are unique within a pod."""
+    """``PodsValidation``: container names and endpoint names are unique within a pod, and
+    a container network has a name (``podValidator``'s ``defaultNetworkNameValidator`` on
+    ``pod.networks``, d2iq-archive/marathon ``api/v2/validation/PodsValidation.scala`` and
+    ``NetworkValidation.scala``, when Marathon has no ``--default_network_name``)."""
+    _check_network_names(document, (*path, "networks"), pod.networks)
     containers: set[str] = set()
     endpoints: set[str] = set()
     for index, container in enumerate(pod.containers):

@@ -61,7 +61,7 @@ from clustersim.serve.marathonquery import (
     label_selector,
 )
 from clustersim.serve.marathonqueue import MarathonQueue
-from clustersim.serve.marathonraml import check_app, check_apps
+from clustersim.serve.marathonraml import check_app, check_apps, check_pod
 from clustersim.serve.marathontasks import MarathonTasks
 from clustersim.serve.marathonversions import MarathonTime
 
@@ -462,6 +462,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
             if request.method == "POST":
                 body, spec_id = self._new_spec(request, "Pod {} already exists")
                 _require_containers(body)
+                check_pod(body)
                 change = self._change(lambda: framework.deploy({**body, "id": spec_id},
                                                                force=force))
                 return self._with_body(change, framework.root.run_specs[spec_id])
@@ -476,6 +477,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
                 raise HttpError(422, "Invalid JSON", details=[
                     {"path": "/", "errors": ["error.expected.jsobject"]}])
             _require_containers(body)
+            check_pod(body)
             change = self._change(lambda: framework.deploy({**body, "id": spec_id},
                                                            force=force))
             return self._with_body(change, framework.root.run_specs[spec_id],

@@ -61,7 +61,7 @@ from clustersim.manifests.marathon_types import (
 from clustersim.manifests.pathid import RESERVED, SEGMENT, segments
 from clustersim.serve.core import HttpError
 
-__all__ = ["FEATURES", "check_app", "check_apps", "check_group"]
+__all__ = ["FEATURES", "check_app", "check_apps", "check_group", "check_pod"]
 
 PATH_ID = re.compile(r"^(\/?((\.{2})|([a-z0-9][a-z0-9\-.]*[a-z0-9]+)|([a-z0-9]*))($|\/))+$")
 """``PathId`` of ``stringTypes.raml``, looser than the segment rule Accord checks next."""
@@ -360,11 +360,19 @@ def _validate(app: dict[str, Any], at: str) -> Errors:
         found = _constraint_violation(item)
         if found:
             errors.append((f"{at}/constraints({i})", found))
-    networks = app.get("networks")
+    return errors + _network_name_violations(app, at or "/")
+
+
+def _network_name_violations(spec: dict[str, Any], at: str) -> Errors:
+    """A container network without a name in an app's or a pod's ``networks``, refused at
+    ``at`` while Marathon has no ``--default_network_name`` (the served ``/v2/info`` reports
+    it null): ``validateCanonicalAppAPI`` names the app itself, ``podValidator`` the pod's
+    ``/networks`` (d2iq-archive/marathon ``api/v2/validation/``)."""
+    networks = spec.get("networks")
     if isinstance(networks, list) and lacks_network_name(
             (n.get("mode"), n.get("name")) for n in networks if isinstance(n, dict)):
-        errors.append((at or "/", NETWORK_NAME_REQUIRED))
-    return errors
+        return [(at, NETWORK_NAME_REQUIRED)]
+    return []
 
 
 def _refuse(message: str, errors: Errors) -> None:
@@ -394,6 +402,13 @@ def check_app(app: dict[str, Any], *, update: bool = False) -> None:
     body of ``PUT``/``PATCH /v2/apps/<id>``) that its reader or its id and constraint rules
     refuse."""
     _check([(app, "")], update)
+
+
+def check_pod(pod: dict[str, Any]) -> None:
+    """Raise Marathon's 422 for a pod definition (``POST /v2/pods``, ``PUT /v2/pods/<id>``)
+    whose container network has no name, named at ``/networks`` as Accord describes
+    ``pod.networks`` (``PodsValidation.podValidator``)."""
+    _refuse("Object is not valid", _network_name_violations(pod, "/networks"))
 
 
 def check_group(group: dict[str, Any]) -> None:

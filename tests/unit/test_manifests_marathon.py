@@ -260,6 +260,21 @@ def test_ports_match_the_network_mode(fields: str, problem: str | None) -> None:
         load_manifests(text)
 
 
+def test_a_pods_container_network_needs_a_name() -> None:
+    """A pod's unnamed container network loaded; Marathon refuses it at the pod's
+    ``networks`` (``PodsValidation.podValidator``), as it refuses an app's."""
+    pod = ('{"id": "/p", "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 32}}],'
+           ' "networks": [%s]}')
+    with pytest.raises(ManifestError, match="Network name must be specified") as refused:
+        load_manifests(pod % '{"mode": "container"}')
+    assert refused.value.path == "networks"
+    group = '{"id": "/g", "pods": [%s]}' % (pod % "{}")
+    with pytest.raises(ManifestError, match="Network name must be specified") as refused:
+        load_manifests(group)
+    assert refused.value.path == "pods[0].networks"
+    assert load_manifests(pod % '{"mode": "container", "name": "dcos"}')
+
+
 def test_pod_names_are_unique() -> None:
     pod = {
         "id": "/p",

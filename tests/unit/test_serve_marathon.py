@@ -543,6 +543,23 @@ def test_a_pod_without_containers_is_refused_not_a_crash(server):
     assert _framework(server).root.groups.keys() == {"/"}
 
 
+@pytest.mark.parametrize("network", [{"mode": "container"}, {}])
+def test_a_pods_unnamed_container_network_is_refused(server, network):
+    """A pod's container network without a name was accepted, where the app path answered
+    Marathon's 422: ``podValidator`` checks ``pod.networks`` with
+    ``defaultNetworkNameValidator`` while Marathon has no ``--default_network_name``."""
+    pod = {"id": "/p", "networks": [network],
+           "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 32}}]}
+    refusal = {"message": "Object is not valid", "details": [{"path": "/networks", "errors": [
+        "Network name must be specified when container network is selected."]}]}
+    for response in (requests.post(f"{server.url}/v2/pods", json=pod, timeout=10),
+                     requests.put(f"{server.url}/v2/pods/p", json=pod, timeout=10)):
+        assert (response.status_code, response.json()) == (422, refusal)
+    assert _framework(server).root.run_specs == {}
+    named = {**pod, "networks": [{"mode": "container", "name": "dcos"}]}
+    assert requests.post(f"{server.url}/v2/pods", json=named, timeout=10).status_code == 201
+
+
 def test_the_lock_names_only_the_deployments_that_hold_the_app(server, client):
     client.create_app("/big", MarathonApp(cmd="x", cpus=64, mem=32))       # never finishes
     client.create_app("/web", MarathonApp(cmd="serve", cpus=0.1, mem=32))
