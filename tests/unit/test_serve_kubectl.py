@@ -13,6 +13,8 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 import yaml
@@ -56,6 +58,15 @@ class Kubectl:
 
     def rows(self, *args: str) -> list[list[str]]:
         return [line.split() for line in self(*args).stdout.splitlines()[1:]]
+
+
+@contextmanager
+def applied(tmp_path, manifest: str) -> Iterator[Kubectl]:
+    """kubectl against one node on a frozen clock (speed 0), ``manifest`` applied."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        kubectl = Kubectl(server, tmp_path)
+        kubectl("apply", "-f", "-", stdin=manifest)
+        yield kubectl
 
 
 @pytest.fixture(scope="module")

