@@ -60,7 +60,7 @@ def kubectl(config: Path, *args: str) -> subprocess.CompletedProcess:
 def get_pods_rate(nodes: int, pods: int, workdir: Path) -> None:
     start = time.perf_counter()
     cluster = big_cluster(nodes, pods)
-    print(f"built {nodes} nodes, {len(cluster.list('Pod'))} pods in "
+    print(f"built {nodes} nodes, {len(cluster.objects('Pod'))} pods in "
           f"{time.perf_counter() - start:.1f} s")
     with serve("kubernetes", cluster=cluster, speed=0) as server:
         config = server.kubeconfig(workdir / "big.kubeconfig")

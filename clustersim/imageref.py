@@ -13,6 +13,7 @@ algorithms (``sha384``, ``sha512``) are not checked.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -66,12 +67,15 @@ def image_problem(text: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def normalized_problem(text: str) -> str | None:
     """The error of ``reference.ParseNormalizedNamed`` for ``text`` (``normalize.go``), as
     the kubelet quotes it, or None when it parses: an image ID (64 hex digits) is no name;
     a repository with capitals is named as normalized, behind ``library/`` for Docker Hub's
     official images (``invalid reference format: repository name (library/NGINX) must be
-    lowercase``); any other refusal is ``Parse``'s (:func:`image_problem`)."""
+    lowercase``); any other refusal is ``Parse``'s (:func:`image_problem`). Remembered for
+    the last few thousand images: the kubelet asks for every container it starts, and a
+    cluster runs few images."""
     if _IDENTIFIER.fullmatch(text):
         return f"invalid repository name ({text}), cannot specify 64-byte hexadecimal strings"
     domain, remainder = _split_domain(text)

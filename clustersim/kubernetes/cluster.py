@@ -85,6 +85,7 @@ from clustersim.kubernetes.schedulinggates import (
 )
 from clustersim.kubernetes.services import RequestStream, Services
 from clustersim.limits import check_exit, check_replicas
+from clustersim.manifests.kubernetes_versions import group_kind
 from clustersim.node import Node
 from clustersim.sim import Clock, EventLog, NodeState, Snapshot, TaskState
 
@@ -335,9 +336,8 @@ class KubernetesCluster(ControllerManager):
         if not target:
             raise ValueError(f"{kind} {name!r} has no container named {container!r}")
         if not image:
-            group = {"Job": "batch"}.get(obj["kind"], "apps")
             index = next(i for i, c in enumerate(containers) if c is target[0])
-            raise AdmissionError(f'{obj["kind"]}.{group} "{name}" is invalid: spec.template.'
+            raise AdmissionError(f'{group_kind(obj["kind"])} "{name}" is invalid: spec.template.'
                                  f"spec.containers[{index}].image: Required value")
         before = copy.deepcopy(obj["spec"])
         target[0]["image"] = image

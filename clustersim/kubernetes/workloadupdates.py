@@ -27,6 +27,7 @@ from clustersim.kubernetes.objects import generate_job_selector, selector_matche
 from clustersim.kubernetes.podspecdiff import pod_spec_diff
 from clustersim.manifests.kubernetes_errors import aggregate, invalid
 from clustersim.manifests.kubernetes_errors import immutable as immutable_value
+from clustersim.manifests.kubernetes_versions import group_kind
 
 __all__ = ["POD_MUTABLE", "pod_update_refusal", "safely_suspended", "update_pod_spec",
            "workload_update_refusal"]
@@ -100,7 +101,6 @@ def workload_update_refusal(existing: Mapping[str, Any], manifest: Mapping[str, 
             template = new.get("template") or {}
             old["template"] = _with_resources(
                 _with_scheduling_directives(old.get("template") or {}, template), template)
-    group = {"Job": "batch", "CronJob": "batch"}.get(kind, "apps")
     errors = _sent_job_errors(new) if kind == "Job" and not merged else []
     if kind == "Job" and new.get("completionMode") == "Indexed" and \
             new.get("completions") not in (None, old.get("completions")):
@@ -127,7 +127,7 @@ def workload_update_refusal(existing: Mapping[str, Any], manifest: Mapping[str, 
                           "'minReadySeconds' are forbidden")
     if not errors:
         return None
-    return f'{kind}.{group} "{name}" is invalid: {aggregate(errors)}'
+    return f'{group_kind(kind)} "{name}" is invalid: {aggregate(errors)}'
 
 
 def _sent_job_errors(spec: Mapping[str, Any]) -> list[str]:

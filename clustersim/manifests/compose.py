@@ -47,8 +47,10 @@ loaded only for what it cannot run: Swarm jobs (``replicated-job``, ``global-job
 replicas than :mod:`clustersim.limits` allows (``tests/unit/test_swarm_spec.py``).
 
 Options that ``docker stack deploy`` refuses (``mem_limit``, ``extends``...) raise a
-``ManifestError``; options it ignores (``build``, ``restart``, ``container_name``...) load
-with the warning it prints ("Ignoring unsupported options: restart").
+``ManifestError`` in its words ("Compose file contains unsupported options", with its
+advice for each), before any other check, as docker/cli looks for them first; options it
+ignores (``build``, ``restart``, ``container_name``...) load with the warning it prints
+("Ignoring unsupported options: restart").
 
 A ``version`` docker/cli has no schema for (``"2"``, ``"3.99"``) is refused in its words
 ("unsupported Compose file version: 2"); no ``version`` is the newest 3.x.
@@ -162,11 +164,6 @@ def _expand_service(
         service = {}
     if not isinstance(service, dict):
         raise document.error(path, "a service is not a mapping", "a mapping with image, deploy ...")
-    for key in service:
-        if key in FORBIDDEN:
-            raise document.error(
-                (*path, key), "Configuration contains forbidden properties", FORBIDDEN[key]
-            )
     result = copy_data(service)
     if "ports" in service:
         if not isinstance(service["ports"], list):
@@ -294,6 +291,31 @@ def version_problem(data: Mapping[str, Any]) -> str | None:
     return None if isinstance(value, str) else "must be a string"
 
 
+def _forbidden_problem(document: Document, data: Mapping[str, Any]) -> Exception | None:
+    """The options of :data:`FORBIDDEN` the services set, as ``docker stack deploy`` refuses
+    them, before it substitutes variables or reads the version (``validateForbidden`` comes
+    first in docker/cli ``cli/compose/loader/loader.go`` ``Load``): every one the stack's
+    services set, each with its advice, in one message (``LoadComposefile`` and
+    ``propertyWarnings`` in ``cli/command/stack/loader/loader.go``), which say what to do.
+    The error names the first service's first one."""
+    services = data.get("services")
+    found = [
+        (name, key)
+        for name, service in (services.items() if isinstance(services, dict) else ())
+        if isinstance(service, dict)
+        for key in service
+        if key in FORBIDDEN
+    ]
+    if not found:
+        return None
+    advice = sorted({f"{key}: {FORBIDDEN[key]}" for _, key in found})
+    name, key = found[0]
+    return document.error(
+        ("services", name, key),
+        "Compose file contains unsupported options:\n\n" + "\n\n".join(advice),
+    )
+
+
 def load_compose(
     document: Document,
     environment: Mapping[str, str] | None = None,
@@ -304,6 +326,9 @@ def load_compose(
     ``ports_used`` counts the port entries of the source's earlier stacks (updated here), so
     that :data:`MAX_PORTS` bounds a whole source, not each of its documents."""
     data = dict(document.data)
+    forbidden = _forbidden_problem(document, data)
+    if forbidden is not None:
+        raise forbidden
     unset: list[str] = []
     for section in _INTERPOLATED:
         if section in data:

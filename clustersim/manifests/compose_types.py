@@ -58,7 +58,7 @@ SERVICE_KEYS = frozenset(_SERVICE_KEYS_TEXT.split())
 TOP_KEYS = frozenset(["version", "name", "services", "networks", "volumes", "secrets", "configs"])
 
 # docker/cli cli/compose/types/types.go: options that ``docker stack deploy`` refuses
-# ("Configuration contains forbidden properties"), ignores with a warning ("Ignoring
+# ("Compose file contains unsupported options"), ignores with a warning ("Ignoring
 # unsupported options: ..."), or ignores as deprecated ("Ignoring deprecated options: ...").
 FORBIDDEN = {
     "extends": "Support for `extends` is not implemented yet.",

@@ -12,8 +12,8 @@ defaults.go``, removed); ``apps/v1`` requires it and never defaults it.
 
 from __future__ import annotations
 
-__all__ = ["REMOVED_KINDS", "SELECTOR_DEFAULTED", "SELECTOR_KINDS", "SERVED", "removed_warning",
-           "unknown_version"]
+__all__ = ["REMOVED_KINDS", "SELECTOR_DEFAULTED", "SELECTOR_KINDS", "SERVED", "group_kind",
+           "removed_warning", "unknown_version"]
 
 # The version each kind the simulator models is served in today (kubectl api-resources).
 _RBAC = "rbac.authorization.k8s.io/v1"
@@ -27,6 +27,17 @@ SERVED: dict[str, str] = {
     **dict.fromkeys(("Job", "CronJob"), "batch/v1"),
     **dict.fromkeys(("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"), _RBAC),
 }
+
+
+
+def group_kind(kind: str) -> str:
+    """A kind of :data:`SERVED` as the API server's errors name it, qualified by its group
+    (``Deployment.apps``, ``Job.batch``), a kind of the core group alone
+    (``ReplicationController``): ``GroupKind.String`` in apimachinery
+    ``pkg/runtime/schema/group_version.go`` leaves out an empty group."""
+    group = SERVED[kind].rpartition("/")[0]
+    return f"{kind}.{group}" if group else kind
+
 
 # (apiVersion, kind) → (release that stopped serving it, the version to use instead)
 _REMOVED: dict[tuple[str, str], tuple[str, str]] = {

@@ -253,8 +253,11 @@ NETWORK_NAME_REQUIRED = "Network name must be specified when container network i
 def lacks_network_name(networks: Iterable[tuple[Any, Any]]) -> bool:
     """Whether one of an app's networks, given as ``(mode, name)``, is a container network
     without a name (no mode is a container network): ``validateCanonicalAppAPI`` refuses it
-    unless Marathon runs with ``--default_network_name``, which the simulated one does not."""
-    return any(mode in (None, "container") and not name for mode, name in networks)
+    unless Marathon runs with ``--default_network_name``, which the simulated one does not.
+    The mode is compared in any case, as the RAML reader matches an enum
+    (:func:`clustersim.serve.marathonraml._enum`)."""
+    return any((mode is None or str(mode).lower() == "container") and not name
+               for mode, name in networks)
 
 
 def _check_network_names(document: Document, at: Path, networks: list[Network] | None

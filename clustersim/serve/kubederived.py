@@ -101,9 +101,9 @@ class DerivedObjects:
         """The store's revision and each object's resourceVersion."""
         self.referenced: dict[int, tuple[str, str]] = {}
         """For each event, by its index in the cluster's log, the resourceVersion its object
-        and its related object had when it was recorded (empty: none, as for a Node or an
-        object already gone); filled by :meth:`Renderer.reference_versions
-        <clustersim.serve.kuberender.Renderer.reference_versions>`."""
+        and its related object had when first rendered after it was recorded (empty: none,
+        as for a Node or an object already gone); filled by :meth:`Renderer._note_references
+        <clustersim.serve.kuberender.Renderer._note_references>`."""
         self.forgotten: dict[str, int] = {}
         """For each namespace deleted through the API, how many of the cluster's events
         had been recorded when its namespace controller last deleted its Events

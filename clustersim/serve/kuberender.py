@@ -38,7 +38,6 @@ from clustersim.serve.kubeinitstatus import (
 from clustersim.serve.kubeomitempty import omit_empty
 from clustersim.serve.kuberesources import Resource, by_kind
 from clustersim.serve.kuberestarts import restart_fields
-from clustersim.sim.events import Event
 
 __all__ = ["WAITING_REASONS", "Renderer", "waiting_reason"]
 
@@ -55,31 +54,84 @@ class Renderer(DerivedObjects):
         """Namespaces deleted through the API whose objects are still going away: a real
         namespace stays, in phase Terminating, until its namespace controller has emptied
         it (``pkg/controller/namespace``)."""
-        for index, event in enumerate(cluster.events):
-            self.reference_versions(index, event)
-        cluster.events.subscribe(
-            lambda event: self.reference_versions(len(self.cluster.events) - 1, event))
+        self._unstamped: dict[tuple[str, str], list[tuple[int, int]]] = {}
+        """The events whose references still wait for a version, by the object they name
+        (its kind in lower case and its name): each event's index in the log and which of
+        its references it is (0 ``involvedObject``, 1 ``related``)."""
+        self._noted = 0
+        """How many of the log's events :meth:`_note_references` has noted."""
 
-    def reference_versions(self, index: int, event: Event) -> None:
-        """Note the resourceVersions of the objects the ``index``-th event of the log names,
-        as its recorder copies them into the event's references (``GetReference`` in client-go
-        ``tools/reference/ref.go`` takes the object's ``metadata.resourceVersion``; the
-        kubelet's container references go through it too, ``GetPartialReference``): the
-        versions they have as the event is recorded, after the change it reports, or, for an
-        event recorded before the server started, when it started. A Node's events have none:
-        the kubelet and the node lifecycle controller build their Node references by hand,
-        without one (``RecordNodeEvent`` in ``pkg/controller/util/node``), and so does an
-        object already gone. Simplified: a real recorder copies the object it last read, which
-        may be a write older than the stored one."""
-        self.referenced[index] = (
-            self._stored_version(event.object, event.namespace, event.uid),
-            self._stored_version(*event.related) if event.related else "")
+    def _note_references(self) -> None:
+        """Note the objects named by the events recorded since the last call: an event's
+        recorder copies their resourceVersions into its references (``GetReference`` in
+        client-go ``tools/reference/ref.go`` takes the object's ``metadata.resourceVersion``; the
+        kubelet's container references go through it too, ``GetPartialReference``). A
+        version is found only when the object is rendered (:mod:`~clustersim.serve.
+        kubeversions`): each reference takes the version its object has when it is next
+        rendered, a read of it or of the events (:meth:`events`), the version that covers
+        the change the event reports. Simplified: a real recorder copies the object it last
+        read, and the changes an object goes through between two reads make one version
+        here, not one each. A Node's events have none: the kubelet and the node lifecycle
+        controller build their Node references by hand, without one (``RecordNodeEvent``
+        in ``pkg/controller/util/node``), and so does an object already gone. Runs as each
+        render stamps a version, so that a reference takes the version of the first render
+        after its event, never of one before it."""
+        events = self.cluster.events
+        for index in range(self._noted, len(events)):
+            event = events[index]
+            for slot, named in enumerate((event.object, *event.related[:1])):
+                kind_lower, _, name = named.partition("/")
+                if kind_lower != "node":
+                    self._unstamped.setdefault((kind_lower, name), []).append((index, slot))
+        self._noted = len(events)
 
-    def _stored_version(self, obj: str, namespace: str, uid: str) -> str:
-        """The resourceVersion of the stored object named ``kind/name`` (empty if none)."""
-        target = self._reference(obj, namespace, uid)[1]
-        return "" if target is None else \
-            self.render(target, lean=True)["metadata"]["resourceVersion"]
+    def _named(self, index: int, slot: int) -> tuple[str, str, str]:
+        """The ``kind/name``, namespace and uid of a reference of the ``index``-th event."""
+        event = self.cluster.events[index]
+        if slot:
+            obj, namespace, uid = event.related
+            return obj, namespace, uid
+        return event.object, event.namespace, event.uid
+
+    def _stamp_references(self, stored: Mapping[str, Any], version: str) -> None:
+        """Give ``version``, that of the ``stored`` object just rendered, to the references
+        waiting for it (see :meth:`_note_references`)."""
+        self._note_references()
+        meta = stored["metadata"]
+        waiting = self._unstamped.get((stored["kind"].lower(), meta["name"]))
+        if not waiting:
+            return
+        kept = []
+        for index, slot in waiting:
+            _, namespace, uid = self._named(index, slot)
+            # an event recorded by name alone names whichever object its name finds
+            named = uid == meta.get("uid") if uid else \
+                self._find(stored["kind"], namespace, meta["name"], "") is stored
+            if named:
+                referenced = list(self.referenced.get(index, ("", "")))
+                referenced[slot] = version
+                self.referenced[index] = (referenced[0], referenced[1])
+            else:
+                kept.append((index, slot))
+        waiting[:] = kept
+        if not kept:
+            del self._unstamped[(stored["kind"].lower(), meta["name"])]
+
+    def events(self) -> list[dict[str, Any]]:
+        """:meth:`DerivedObjects.events`, each reference with the version its object had
+        when first rendered after the event (:meth:`_note_references`): the objects not
+        rendered since are rendered now, and the references to one gone have none."""
+        self._note_references()
+        for waiting in list(self._unstamped.values()):
+            while waiting:
+                first = waiting[0]
+                target = self._reference(*self._named(*first))[1]
+                if target is not None:
+                    self.render(target, lean=True)      # stamps first and its namesakes
+                if waiting and waiting[0] == first:
+                    waiting.pop(0)
+        self._unstamped = {key: waiting for key, waiting in self._unstamped.items() if waiting}
+        return super().events()
 
     # ---- stored objects --------------------------------------------------------------------
 
@@ -91,7 +143,9 @@ class Renderer(DerivedObjects):
         status shown, which :meth:`shown` makes alike whatever ``lean``: a read, whatever
         it asks for, leaves every version as it was (only a write changes one, as an etcd
         mod revision)."""
-        return self.versioned(self.shown(obj, resource, lean=lean), obj, stored=True)
+        out = self.versioned(self.shown(obj, resource, lean=lean), obj, stored=True)
+        self._stamp_references(obj, out["metadata"]["resourceVersion"])
+        return out
 
     def shown(self, obj: Mapping[str, Any], resource: Resource | None = None, *,
                lean: bool = False) -> dict[str, Any]:

@@ -1379,23 +1379,26 @@ def _pod_conditions(pod: Any, name: str) -> list[dict[str, Any]]:
     """The conditions of a Pod sent to its status subresource (a patch's result, or a PUT's
     body), of which the simulated API server keeps those the kubelet does not own
     (:meth:`~clustersim.kubernetes.apiserver.APIServer.update_pod_conditions`; the rest of
-    the status is the kubelet's, which writes it again at once). A list of mappings with a
-    string ``type`` each, else 422; and ``validatePodConditions`` (``ValidatePodStatusUpdate``
-    in ``pkg/apis/core/validation/validation.go``): each type but PodScheduled, Ready and
+    the status is the kubelet's, which writes it again at once). A list of mappings whose
+    ``type`` is a string or missing, else 422; a missing (or null) type decodes as ""
+    (Go's zero string). Then ``validatePodConditions`` (``ValidatePodStatusUpdate`` in
+    ``pkg/apis/core/validation/validation.go``): each type but PodScheduled, Ready and
     Initialized a qualified name, reported at upstream's own path,
-    ``metadata.conditions[i].Type``."""
+    ``metadata.conditions[i].Type`` ("" is one with an empty name part)."""
     status = pod.get("status") if isinstance(pod, dict) else None
     conditions = status.get("conditions") if isinstance(status, dict) else None
     if conditions is None:
         return []
     if not (isinstance(conditions, list) and all(
-            isinstance(c, dict) and isinstance(c.get("type"), str) for c in conditions)):
+            isinstance(c, dict) and isinstance(c.get("type", ""), str | None)
+            for c in conditions)):
         raise HttpError(422, f'Pod "{name}" is invalid: status.conditions: Invalid value: a '
                         "list of conditions, each with a type, is expected", "Invalid")
-    problems = [f"metadata.conditions[{index}].Type: {invalid(c['type'], problem)}"
-                for index, c in enumerate(conditions)
-                if c["type"] not in ("PodScheduled", "Ready", "Initialized")
-                for problem in label_key_problems(c["type"])]
+    types = [c.get("type") or "" for c in conditions]
+    problems = [f"metadata.conditions[{index}].Type: {invalid(kind, problem)}"
+                for index, kind in enumerate(types)
+                if kind not in ("PodScheduled", "Ready", "Initialized")
+                for problem in label_key_problems(kind)]
     if problems:
         raise HttpError(422, f'Pod "{name}" is invalid: {aggregate(problems)}', "Invalid")
     return conditions

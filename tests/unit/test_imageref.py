@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from clustersim.imageref import ImageReference, image_problem, normalized_problem, parse_reference
+from clustersim.kubernetes import KubernetesCluster, default_nodes
+from tests.unit.test_k8s_cluster import deployment
 
 SHA = "sha256:" + "4b1f" * 16
 
@@ -48,3 +50,15 @@ def test_a_capitalized_first_component_is_a_domain():
 ])
 def test_parse_normalized_named_says_why_in_its_words(text, problem):
     assert normalized_problem(text) == problem
+
+
+def test_the_kubelet_reads_each_image_once_not_once_per_container():
+    """The kubelet checks the image of every container it starts (imagemanager's
+    ``ensure``); the reading is remembered per image, so 20 replicas read theirs once."""
+    normalized_problem.cache_clear()
+    cluster = KubernetesCluster(default_nodes(2), seed=0)
+    cluster.create(deployment(replicas=20, image="shop/web:1.0", cpu="10m"))
+    cluster.run(until=60)
+    assert sum(p["status"].get("phase") == "Running" for p in cluster.objects("Pod")) == 20
+    info = normalized_problem.cache_info()
+    assert (info.misses, info.hits) == (1, 19)

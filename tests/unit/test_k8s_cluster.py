@@ -1068,6 +1068,27 @@ def test_a_bad_image_or_failure_is_a_value_error(call, words) -> None:
     assert cluster.get("Deployment", "default", "web")["metadata"]["generation"] == 1
 
 
+@pytest.mark.parametrize(("kind", "api_version", "named"), [
+    ("ReplicationController", "v1", "ReplicationController"),
+    ("Job", "batch/v1", "Job.batch"),
+    ("StatefulSet", "apps/v1", "StatefulSet.apps")])
+def test_an_empty_image_names_the_kind_by_its_group(kind, api_version, named) -> None:
+    """``errors.NewInvalid`` names the kind as ``GroupKind.String`` prints it, which leaves
+    out the core group's empty name."""
+    cluster = KubernetesCluster([Node("node-1", cpu=2, memory="4Gi")])
+    template = {"metadata": {"labels": {"app": "rc"}}, "spec": {
+        "restartPolicy": "Never" if kind == "Job" else "Always",
+        "containers": [{"name": "app", "image": "nginx:1.27"}]}}
+    cluster.create({"apiVersion": api_version, "kind": kind, "metadata": {"name": "rc"},
+                    "spec": {"selector": {"matchLabels": {"app": "rc"}} if kind == "StatefulSet"
+                             else {"app": "rc"}, "template": template}
+                    if kind != "Job" else {"template": template}})
+    with pytest.raises(ValueError, match=re.escape(
+            f'{named} "rc" is invalid: spec.template.spec.containers[0].image: Required '
+            "value")):
+        cluster.set_image(kind, "rc", "")
+
+
 def _web_pods(cluster: KubernetesCluster) -> list[dict]:
     return [p for p in cluster.objects("Pod") if p["metadata"]["name"].startswith("web-")]
 

@@ -16,7 +16,9 @@ from typing import Any
 import pytest
 
 from clustersim import Node
+from clustersim.kubernetes import KubernetesCluster, default_nodes
 from clustersim.serve import serve
+from clustersim.serve.kubernetes import KubernetesBackend
 from tests.unit.test_k8s_cluster import deployment
 from tests.unit.test_k8s_preemption import full_cluster, workload
 from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
@@ -289,3 +291,26 @@ def test_an_events_reference_carries_the_objects_version_when_it_was_recorded(
         kubectl("cordon", "worker-1")
         [cordoned] = _events(kubectl, "NodeNotSchedulable")
         assert "resourceVersion" not in cordoned["involvedObject"]
+
+
+def test_events_are_given_their_objects_versions_when_read_not_when_recorded():
+    """Rendering an object is what finds its version (clustersim.serve.kubeversions), so
+    the served API renders nothing for the events already logged when it starts, nor for
+    each event as it is recorded: a 300-replica Deployment's events leave the store's
+    revision where it began until they are read, and then each carries its object's version,
+    the one the object itself shows."""
+    cluster = KubernetesCluster(default_nodes(3), seed=0)
+    cluster.create(deployment(replicas=150, cpu="10m"))
+    cluster.run(until=60)
+    backend = KubernetesBackend(cluster)
+    cluster.scale("Deployment", "web", 300)
+    cluster.run(until=120)
+    renderer = backend.renderer
+    assert len(cluster.events) > 1000 and renderer.versions.revision == 1
+    events = renderer.events()
+    pods = {pod["metadata"]["uid"]: pod["metadata"]["resourceVersion"]
+            for pod in map(renderer.render, cluster.objects("Pod"))}
+    started = [e for e in events if e["reason"] == "Started"]
+    assert len(started) == 300 and all(
+        e["involvedObject"]["resourceVersion"] == pods[e["involvedObject"]["uid"]]
+        for e in started)

@@ -132,3 +132,19 @@ def test_a_status_condition_type_is_a_qualified_name(kubectl):
             "name part must consist of") in result.stderr
     pod = json.loads(kubectl("get", "pod", "web", "-o", "json").stdout)
     assert "lb ready" not in {c["type"] for c in pod["status"]["conditions"]}
+
+
+def test_a_status_condition_without_a_type_has_an_empty_one(kubectl):
+    """A missing type decodes as Go's empty string, which validatePodConditions refuses as a
+    qualified name (IsQualifiedName: empty, and so not matching its pattern either); a value
+    that is no list of conditions is 422."""
+    patch = {"status": {"conditions": [{"status": "True"}]}}
+    result = kubectl("patch", "pod", "web", "--subresource=status", "--type=merge",
+                     "-p", json.dumps(patch), check=False)
+    assert result.returncode != 0
+    assert ('The Pod "web" is invalid: \n* metadata.conditions[0].Type: Invalid value: "": '
+            "name part must be non-empty\n* metadata.conditions[0].Type: Invalid value: "
+            '"": name part must consist of') in result.stderr
+    result = kubectl("patch", "pod", "web", "--subresource=status", "--type=merge",
+                     "-p", json.dumps({"status": {"conditions": ["Ready"]}}), check=False)
+    assert "status.conditions: Invalid value: a list of conditions" in result.stderr

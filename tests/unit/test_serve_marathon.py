@@ -1308,6 +1308,10 @@ ID_RULE = ("must fully match regular expression '^(([a-z0-9]|[a-z0-9][a-z0-9\\-]
          "Network name must be specified when container network is selected."]}]),
     ({"id": "/a", "cmd": "x", "networks": [{}]}, "Object is not valid", [{"path": "/", "errors": [
         "Network name must be specified when container network is selected."]}]),
+    # the reader takes an enum in any case (_enum), so CONTAINER is a container network too
+    ({"id": "/a", "cmd": "x", "networks": [{"mode": "CONTAINER"}]}, "Object is not valid",
+     [{"path": "/", "errors": [
+         "Network name must be specified when container network is selected."]}]),
 ])
 def test_invalid_definitions_get_marathons_answers(server, app, message, details):
     """Marathon reads an app with the RAML types' JSON reader first (422 "Invalid JSON",
