@@ -132,6 +132,8 @@ class Backend(Protocol):
     """One system's API on top of its simulator."""
 
     system: str
+    clock: WallClock
+    """Its timestamps' wall-clock anchor."""
 
     @property
     def now(self) -> float: ...
@@ -192,11 +194,17 @@ class WallClock:
 
     def begin(self) -> None:
         """Read the wall clock (call once per request): re-anchor if it has drifted."""
-        if self.epoch is not None:
-            return
-        anchor = time.time() - self.now()
-        if abs(anchor - self.base) > REANCHOR_AFTER:
-            self.base = anchor
+        if self.epoch is None and abs(time.time() - self.now() - self.base) > REANCHOR_AFTER:
+            self.anchor()
+
+    def anchor(self) -> None:
+        """Anchor simulated now to the wall clock's now (nothing with a fixed ``epoch``): a
+        client command that starts now works out its ages ("Running 58 seconds ago") from
+        its own start, not from an anchor an earlier command left less than
+        :data:`REANCHOR_AFTER` ago (with the clock stopped, that earlier wall time had been
+        added to every age, so the same lab printed 58 or 59 seconds by how fast it ran)."""
+        if self.epoch is None:
+            self.base = time.time() - self.now()
 
     def unix(self, seconds: float) -> float:
         """Simulated second ``seconds`` as Unix time."""

@@ -95,7 +95,15 @@ from clustersim.manifests.kubernetes_names import label_key_problems
 from clustersim.manifests.safe_yaml import load_data
 from clustersim.release import SERVED_VERSION
 from clustersim.serve import kubemetrics, kubeproto
-from clustersim.serve.core import ClusterTime, HttpError, Request, Response, SimServer, decode_json
+from clustersim.serve.core import (
+    ClusterTime,
+    HttpError,
+    Request,
+    Response,
+    SimServer,
+    WallClock,
+    decode_json,
+)
 from clustersim.serve.kubeinitstatus import POD_INITIALIZING
 from clustersim.serve.kuberender import Renderer, waiting_reason
 from clustersim.serve.kuberesources import (
@@ -217,6 +225,10 @@ class KubernetesBackend(ClusterTime):
         self.relabelled: dict[tuple[str, str, str], dict[str, dict[str, str]]] = {}
         """The labels and annotations a user gave a default object (:meth:`_relabel`), by
         (kind, namespace, name), until it is deleted."""
+
+    @property
+    def clock(self) -> WallClock:
+        return self.renderer.clock
 
     def advance(self, until: float) -> None:
         if until > self.now:

@@ -95,6 +95,9 @@ class Server(SimServer):
         if program is None:
             return subprocess.CompletedProcess(
                 words, 127, "", f"{words[0] if words else 'nothing'}: command not found\n")
+        with self.lock:             # the command's ages count from its start (WallClock.anchor)
+            self.catch_up()
+            self.backend.clock.anchor()
         return subprocess.run([program, *words[1:]], input=stdin, env=env, text=True,
                               capture_output=True, timeout=timeout)
 

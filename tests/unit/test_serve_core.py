@@ -261,6 +261,24 @@ def test_one_simulated_instant_is_one_wall_clock_instant_on_every_request(monkey
     assert clock.unix(sim[0]) == wall[0]
 
 
+@pytest.mark.parametrize("system", ["kubernetes", "swarm", "marathon"])
+def test_a_client_command_counts_ages_from_its_own_start(monkeypatch, system):
+    """With the clock stopped, a command run through the server (``sh``/``run``) anchors
+    simulated now to the wall clock as it starts: an anchor an earlier command left 0.4 s
+    before (under :data:`~clustersim.serve.core.REANCHOR_AFTER`, so no request moves it)
+    had added those 0.4 s to every age the client worked out, and the real-commands lab
+    printed "Running 58 seconds ago" or 59 by how fast the notebook ran."""
+    wall = [1_796_000_000.0]
+    monkeypatch.setattr(core.time, "time", lambda: wall[0])
+    with serve(system, nodes=1, speed=0) as server:
+        server.step(58.4)
+        clock = server.backend.clock
+        clock.begin()                                  # an earlier command's request
+        wall[0] += 0.4                                 # ... and the next command starts
+        assert server.run("true").returncode == 0
+        assert clock.unix(server.backend.now) == wall[0]
+
+
 def _faulty_advance(server):
     """Make the backend's next advances of simulated time fail as a simulator bug would."""
     def advance(until: float) -> None:
