@@ -132,8 +132,10 @@ class Backend(Protocol):
     """One system's API on top of its simulator."""
 
     system: str
-    clock: WallClock
-    """Its timestamps' wall-clock anchor."""
+
+    @property
+    def clock(self) -> WallClock:
+        """Its timestamps' wall-clock anchor."""
 
     @property
     def now(self) -> float: ...
