@@ -653,16 +653,19 @@ class APIServer:
         pull policy it was created with
         (:func:`~clustersim.kubernetes.defaults.keep_defaults`), and its kubelet checks a
         lowered ``activeDeadlineSeconds`` at once; the change counts a
-        generation (``setGenerationForPodSpecUpdate``, KEP-5067). With ``dry_run`` (``pod``
-        is then a copy, :meth:`dry_run_update`) nothing else is told."""
+        generation (``setGenerationForPodSpecUpdate``, KEP-5067), which its kubelet observes
+        as it syncs the update (:meth:`~clustersim.kubernetes.kubelet.Kubelet.observe`). With
+        ``dry_run`` (``pod`` is then a copy, :meth:`dry_run_update`) nothing else is told."""
         before = copy.deepcopy(pod["spec"])
         changed = update_pod_spec(pod["spec"], spec)
         keep_defaults("Pod", before, pod["spec"])
-        count_generation(pod, before)
+        counted = count_generation(pod, before)
         if dry_run:
             return
         self.changed()
         node = pod["spec"].get("nodeName")
+        if counted and node is not None:
+            self.kubelet.observe(pod)
         if changed and node is not None and self._kubelet_alive.get(node, False):
             self.kubelet.change_images(pod, changed)
         if pod["spec"].get("activeDeadlineSeconds") != before.get("activeDeadlineSeconds"):
@@ -675,9 +678,23 @@ class APIServer:
         such as a readiness gate's) become the stored ones, in the order given; the
         kubelet's are kept, as its next sync writes them again (``mergePodStatus``). The
         kubelet then syncs the Pod, so its Ready condition follows its readiness gates
-        (:meth:`~clustersim.kubernetes.kubelet.Kubelet.sync_ready`)."""
+        (:meth:`~clustersim.kubernetes.kubelet.Kubelet.sync_ready`). A condition keeps the
+        ``observedGeneration`` its writer sent, and one sent without (or with 0) keeps the
+        stored one of its type, the first for the first of that type and so on
+        (``preserveOldObservedGeneration`` in ``pkg/registry/core/pod/strategy.go``)."""
         stored = pod["status"].get("conditions") or []
         others = [dict(c) for c in conditions if c.get("type") not in KUBELET_CONDITIONS]
+        kept: dict[Any, list[Any]] = {}
+        for condition in stored:
+            kept.setdefault(condition.get("type"), []).append(
+                condition.get("observedGeneration"))
+        for condition in others:
+            earlier = kept.get(condition.get("type"))
+            generation = earlier.pop(0) if earlier else None
+            if not condition.get("observedGeneration"):
+                condition.pop("observedGeneration", None)
+                if generation:
+                    condition["observedGeneration"] = generation
         if others == [c for c in stored if c.get("type") not in KUBELET_CONDITIONS]:
             return
         pod["status"]["conditions"] = [

@@ -114,6 +114,7 @@ from typing import TYPE_CHECKING, Any
 from clustersim.kubernetes.imagemanager import ImageManager
 from clustersim.kubernetes.objects import is_terminating, set_condition
 from clustersim.kubernetes.podlifecycle import (
+    KUBELET_CONDITIONS,
     READINESS_GATES_NOT_READY,
     is_sidecar,
     kill_grace_period,
@@ -249,8 +250,30 @@ class Kubelet:
         start, and become ready."""
         epoch = self._next_epoch(pod)
         pod["status"].setdefault("startTime", self.cluster.now)
+        self.observe(pod)
         self.watch_deadline(pod)
         self._mount(pod, epoch, 0)
+
+    def observe(self, pod: dict[str, Any]) -> None:
+        """The pod's sync writes the ``metadata.generation`` it synced:
+        ``status.observedGeneration`` (``SetPodStatus`` in
+        ``pkg/kubelet/status/status_manager.go``, through
+        ``CalculatePodStatusObservedGeneration``) and the ``observedGeneration`` of every
+        condition the kubelet owns, which ``generateAPIPodStatus`` writes anew at each sync
+        even when its status did not change (only ``lastTransitionTime`` is kept then). Called
+        at the pod's first sync and at each update of its spec (any change that counts a
+        generation, not only an image: the kubelet syncs the pod when it gets the update,
+        before it acts on it; KEP-5067). A finished pod is no longer synced, and a pod whose
+        kubelet is silent keeps what it last wrote; the conditions others own keep theirs."""
+        status = pod["status"]
+        if status.get("phase") in ("Succeeded", "Failed") \
+                or not self.cluster.kubelet_alive(pod["spec"].get("nodeName")):
+            return
+        generation = pod["metadata"].get("generation", 1)
+        status["observedGeneration"] = generation
+        for condition in status.get("conditions") or ():
+            if condition.get("type") in KUBELET_CONDITIONS:
+                condition["observedGeneration"] = generation
 
     def _mount(self, pod: dict[str, Any], epoch: int, attempt: int) -> None:
         """Mount the pod's ConfigMap and Secret volumes, then pull; a missing one is retried

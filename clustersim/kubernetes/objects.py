@@ -306,8 +306,18 @@ def condition(obj: Mapping[str, Any], kind: str) -> dict[str, Any] | None:
 
 
 def set_condition(obj: dict[str, Any], kind: str, status: bool, now: float,
-                  reason: str = "", message: str = "") -> bool:
+                  reason: str = "", message: str = "", *, observed: bool = True) -> bool:
     """Set a status condition; ``lastTransitionTime`` changes only when the status flips.
+
+    A Pod's condition also says which ``metadata.generation`` its writer saw,
+    ``observedGeneration`` (KEP-5067, on and locked since v1.35: the kubelet's conditions in
+    ``generateAPIPodStatus``, the scheduler's ``PodScheduled`` in ``handleSchedulingFailure``,
+    the controllers' ``Ready`` and ``DisruptionTarget``, each through
+    ``CalculatePodConditionObservedGeneration`` in kubernetes/kubernetes
+    ``pkg/api/v1/pod/util.go``); ``observed=False`` for a writer that sets none (the API
+    server's binding subresource and its ``SchedulingGated`` condition), whose condition then
+    has none, as upstream replaces the whole condition. Like ``UpdatePodCondition``, an
+    unchanged status and reason write nothing, the generation included.
 
     Returns whether anything changed."""
     conditions = obj.setdefault("status", {}).setdefault("conditions", [])
@@ -319,9 +329,16 @@ def set_condition(obj: dict[str, Any], kind: str, status: bool, now: float,
             if cond.get("status") != text:
                 cond["lastTransitionTime"] = now
             cond.update(status=text, reason=reason, message=message)
-            return True
-    conditions.append({"type": kind, "status": text, "reason": reason, "message": message,
-                       "lastTransitionTime": now})
+            break
+    else:
+        cond = {"type": kind, "status": text, "reason": reason, "message": message,
+                "lastTransitionTime": now}
+        conditions.append(cond)
+    if obj.get("kind") == "Pod":
+        if observed:
+            cond["observedGeneration"] = obj["metadata"].get("generation", 1)
+        else:
+            cond.pop("observedGeneration", None)
     return True
 
 

@@ -60,7 +60,8 @@ def create_refusal(pod: Mapping[str, Any]) -> str | None:
 def mark_gated(pod: dict[str, Any], now: float) -> None:
     """``applySchedulingGatedCondition``: on creation, a gated Pod gets its condition."""
     if scheduling_gates(pod):
-        set_condition(pod, "PodScheduled", False, now, GATED_REASON, GATED_MESSAGE)
+        set_condition(pod, "PodScheduled", False, now, GATED_REASON, GATED_MESSAGE,
+                      observed=False)
 
 
 def pre_enqueue(pod: Mapping[str, Any]) -> str:

@@ -24,6 +24,12 @@ as PodScheduled) and ``pkg/kubelet/status/generate.go``:
 - ``GeneratePodReadyToStartContainersCondition``: ``True`` while the Pod's sandbox exists,
   made once its volumes are mounted and gone when it has finished.
 
+Each generated condition carries the Pod's ``status.observedGeneration``, the
+``metadata.generation`` of the kubelet's last sync (``generateAPIPodStatus`` writes every
+condition it owns with the generation it synced, KEP-5067:
+``CalculatePodConditionObservedGeneration`` in ``pkg/api/v1/pod/util.go``); none before the
+kubelet's first sync.
+
 A condition's ``lastTransitionTime`` is when its status last changed (``updateLastTransitionTime``
 in ``pkg/kubelet/status/status_manager.go``); the first status the kubelet writes, at
 ``status.startTime``, dates the ones that have not changed since.
@@ -115,11 +121,17 @@ def kubelet_conditions(pod: Mapping[str, Any], status: Mapping[str, Any], *,
     gates = readiness_gates_message(pod["spec"], status.get("conditions") or []) \
         if made["status"] == "True" else ""
     last = stored.get("Ready") or {}
-    ready = dict(last) if last and not reporting else {"type": "Ready", **_dated(
+    silent = bool(last) and not reporting
+    ready = dict(last) if silent else {"type": "Ready", **_dated(
         {"status": "False", "reason": READINESS_GATES_NOT_READY, "message": gates}
         if gates else made, last, first)}
-    return [sandbox, initialized, ready,
-            {"type": "ContainersReady", **_dated(made, last, first)}, scheduled,
+    containers = {"type": "ContainersReady", **_dated(made, last, first)}
+    observed = status.get("observedGeneration")
+    if observed:
+        for condition in (sandbox, initialized, containers, *([] if silent else [ready]),
+                          *([] if "PodScheduled" in stored else [scheduled])):
+            condition["observedGeneration"] = observed
+    return [sandbox, initialized, ready, containers, scheduled,
             *(c for t, c in stored.items() if t not in ("PodScheduled", "Ready"))]
 
 

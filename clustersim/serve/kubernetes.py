@@ -1387,6 +1387,18 @@ def _check_shape(obj: Any, kind: str, name: str) -> None:
         raise invalid("spec.taints", "Invalid value: a list of taints is expected")
 
 
+_NON_NEGATIVE = "must be a non-negative integer"
+"""``ValidatePodStatusUpdate``'s words for a negative ``observedGeneration``."""
+
+
+def _negative(generation: Any) -> bool:
+    """Whether an ``observedGeneration`` sent to the status subresource is refused: a
+    negative number, or anything but a whole number (absent, null or 0 is none)."""
+    if generation is None:
+        return False
+    return isinstance(generation, bool) or not isinstance(generation, int) or generation < 0
+
+
 def _pod_conditions(pod: Any, name: str) -> list[dict[str, Any]]:
     """The conditions of a Pod sent to its status subresource (a patch's result, or a PUT's
     body), of which the simulated API server keeps those the kubelet does not own
@@ -1396,21 +1408,34 @@ def _pod_conditions(pod: Any, name: str) -> list[dict[str, Any]]:
     (Go's zero string). Then ``validatePodConditions`` (``ValidatePodStatusUpdate`` in
     ``pkg/apis/core/validation/validation.go``): each type but PodScheduled, Ready and
     Initialized a qualified name, reported at upstream's own path,
-    ``metadata.conditions[i].Type`` ("" is one with an empty name part)."""
+    ``metadata.conditions[i].Type`` ("" is one with an empty name part), each
+    ``observedGeneration`` not negative (``metadata.conditions[i].observedGeneration``, the
+    system conditions' too), and ``status.observedGeneration`` not negative: ``must be a
+    non-negative integer`` (KEP-5067; any other value is let through, a regression too, as
+    its writer is the source of truth). Simplified: one that is no whole number is refused
+    with the same words (upstream's decoder refuses it before validation)."""
     status = pod.get("status") if isinstance(pod, dict) else None
-    conditions = status.get("conditions") if isinstance(status, dict) else None
+    status = status if isinstance(status, dict) else {}
+    conditions = status.get("conditions")
     if conditions is None:
-        return []
+        conditions = []
     if not (isinstance(conditions, list) and all(
             isinstance(c, dict) and isinstance(c.get("type", ""), str | None)
             for c in conditions)):
         raise HttpError(422, f'Pod "{name}" is invalid: status.conditions: Invalid value: a '
                         "list of conditions, each with a type, is expected", "Invalid")
-    types = [c.get("type") or "" for c in conditions]
-    problems = [f"metadata.conditions[{index}].Type: {invalid(kind, problem)}"
-                for index, kind in enumerate(types)
-                if kind not in ("PodScheduled", "Ready", "Initialized")
-                for problem in label_key_problems(kind)]
+    problems = []
+    for index, condition in enumerate(conditions):
+        kind, generation = condition.get("type") or "", condition.get("observedGeneration")
+        if _negative(generation):
+            problems.append(f"metadata.conditions[{index}].observedGeneration: "
+                            f"{invalid(generation, _NON_NEGATIVE)}")
+        if kind not in ("PodScheduled", "Ready", "Initialized"):
+            problems += [f"metadata.conditions[{index}].Type: {invalid(kind, problem)}"
+                         for problem in label_key_problems(kind)]
+    if _negative(status.get("observedGeneration")):
+        problems.append("status.observedGeneration: "
+                        f"{invalid(status['observedGeneration'], _NON_NEGATIVE)}")
     if problems:
         raise HttpError(422, f'Pod "{name}" is invalid: {aggregate(problems)}', "Invalid")
     return conditions
