@@ -311,8 +311,9 @@ def set_condition(obj: dict[str, Any], kind: str, status: bool, now: float,
 
     A Pod's condition also says which ``metadata.generation`` its writer saw,
     ``observedGeneration`` (KEP-5067, on and locked since v1.35: the kubelet's conditions in
-    ``generateAPIPodStatus``, the scheduler's ``PodScheduled`` in ``handleSchedulingFailure``,
-    the controllers' ``Ready`` and ``DisruptionTarget``, each through
+    ``generateAPIPodStatus`` and its eviction manager's ``DisruptionTarget``, the scheduler's
+    ``PodScheduled`` in ``handleSchedulingFailure``, the node controller's ``Ready``, each
+    through
     ``CalculatePodConditionObservedGeneration`` in kubernetes/kubernetes
     ``pkg/api/v1/pod/util.go``); ``observed=False`` for a writer that sets none (the API
     server's binding subresource and its ``SchedulingGated`` condition), whose condition then

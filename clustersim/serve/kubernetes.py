@@ -1391,7 +1391,7 @@ _NON_NEGATIVE = "must be a non-negative integer"
 """``ValidatePodStatusUpdate``'s words for a negative ``observedGeneration``."""
 
 
-def _negative(generation: Any) -> bool:
+def _refused_generation(generation: Any) -> bool:
     """Whether an ``observedGeneration`` sent to the status subresource is refused: a
     negative number, or anything but a whole number (absent, null or 0 is none)."""
     if generation is None:
@@ -1427,13 +1427,13 @@ def _pod_conditions(pod: Any, name: str) -> list[dict[str, Any]]:
     problems = []
     for index, condition in enumerate(conditions):
         kind, generation = condition.get("type") or "", condition.get("observedGeneration")
-        if _negative(generation):
+        if _refused_generation(generation):
             problems.append(f"metadata.conditions[{index}].observedGeneration: "
                             f"{invalid(generation, _NON_NEGATIVE)}")
         if kind not in ("PodScheduled", "Ready", "Initialized"):
             problems += [f"metadata.conditions[{index}].Type: {invalid(kind, problem)}"
                          for problem in label_key_problems(kind)]
-    if _negative(status.get("observedGeneration")):
+    if _refused_generation(status.get("observedGeneration")):
         problems.append("status.observedGeneration: "
                         f"{invalid(status['observedGeneration'], _NON_NEGATIVE)}")
     if problems:
