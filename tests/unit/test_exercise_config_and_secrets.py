@@ -36,6 +36,18 @@ def test_edit_reaches(answer, passed, words) -> None:
     (SECRET_V1.replace("b2xk", "bmV3"), False, "immutable"),
     (DEPLOYMENT_V2, False, "CreateContainerConfigError"),
     (SECRET_V2, False, "still reads db-pass-v1"),
+    # the password itself: a copy of v1 under the new name, `echo new-password | base64`
+    # (a trailing newline), another value, no key; stringData is read as the API server does
+    (SECRET_V1.replace("db-pass-v1", "db-pass-v2") + "---\n" + DEPLOYMENT_V2, False,
+     "old password"),
+    (SECRET_V2.replace("bmV3LXBhc3N3b3Jk", "bmV3LXBhc3N3b3JkCg==") + "---\n" + DEPLOYMENT_V2,
+     False, "printf new-password | base64"),
+    (SECRET_V2.replace("bmV3LXBhc3N3b3Jk", "bmV3") + "---\n" + DEPLOYMENT_V2, False,
+     "not 'new-password'"),
+    (SECRET_V2.replace("password:", "pass:") + "---\n" + DEPLOYMENT_V2, False,
+     "no key password"),
+    (SECRET_V2.replace("data:\n  password: bmV3LXBhc3N3b3Jk", "stringData:\n  password: "
+                       "new-password") + "---\n" + DEPLOYMENT_V2, True, "Right"),
     ("kind: [", False, "refuses"),
     (42, False, "YAML text"),
 ])
