@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import base64
+import csv
 from typing import Any
 
 from clustersim.exercises.answers import second_command, shell_words, yaml_text
@@ -221,14 +222,45 @@ def _service_update(words: list[str]) -> tuple[list[str], dict[str, list[str]]]:
     return arguments, flags
 
 
-def _secret_target(added: str) -> tuple[str | None, str]:
-    """(source, path in the container) of one ``--secret-add`` value: ``NAME`` or
-    ``source=NAME,target=FILE``; a relative target lands under ``/run/secrets/`` and an
-    absolute one where it says (moby ``container/container_unix.go``,
-    ``getSecretTargetPath``)."""
-    fields = dict(part.split("=", 1) for part in added.split(",") if "=" in part)
-    source = fields.get("source", fields.get("src")) if fields else added
-    target = fields.get("target", source or "")
+_SECRET_KEYS = ("source", "src", "target", "uid", "gid", "mode")
+"""The keys of a ``--secret``/``--secret-add`` value (docker/cli ``opts/secret.go``,
+``SecretOpt.Set``), compared in any case."""
+
+def _secret_target(flag: str, added: str) -> tuple[str, str]:
+    """(source, path in the container) of one ``--secret-add`` value, read as
+    ``SecretOpt.Set`` reads it: ``NAME``, or comma-separated ``key=value`` fields (CSV, so a
+    field may be quoted); a relative target lands under ``/run/secrets/`` and an absolute one
+    where it says (moby ``container/container_unix.go``, ``getSecretTargetPath``). What the
+    docker CLI refuses is :class:`Wrong` with its message as cobra prints it (``invalid
+    argument "..." for "--secret-add" flag: invalid field in secret request: dst``);
+    simplified: ``uid``, ``gid`` and ``mode`` are not read, so a bad mode passes."""
+    fields = next(csv.reader([added]), [])
+
+    def refused(problem: str, hint: str) -> Wrong:
+        return Wrong(f'invalid argument "{added}" for "{flag}" flag: {problem}', hint)
+
+    if len(fields) == 1 and "=" not in fields[0]:
+        source, target = fields[0], fields[0]
+    else:
+        values: dict[str, str] = {}
+        for field in fields:
+            key, equals, value = field.partition("=")
+            if not equals or not key:
+                raise refused(f"invalid field '{field}' must be a key=value pair",
+                              "Write each field as key=value, e.g. "
+                              "source=db_pass_v2,target=db_pass.")
+            key = key.lower()
+            if key not in _SECRET_KEYS:
+                raise refused(f"invalid field in secret request: {key}",
+                              "The path in the container is given by the key target (dst and "
+                              "destination are --mount's words): source=db_pass_v2,"
+                              "target=db_pass." if key in ("dst", "destination") else
+                              "The keys are source (or src), target, uid, gid and mode.")
+            values["source" if key == "src" else key] = value
+        source = values.get("source", "")
+        if not source:
+            raise refused("source is required", "Name the secret: source=db_pass_v2.")
+        target = values.get("target") or source
     return source, target if target.startswith("/") else f"/run/secrets/{target}"
 
 
@@ -259,7 +291,8 @@ def check_swarm_rotation(command: object) -> None:
                     "It is docker service update OPTIONS api.")
     if "db_pass_v1" not in flags.get("--secret-rm", []):
         raise Wrong("The service keeps db_pass_v1.", "Remove it with --secret-rm db_pass_v1.")
-    targets = dict(_secret_target(added) for added in flags.get("--secret-add", []))
+    targets = dict(_secret_target("--secret-add", added)
+                   for added in flags.get("--secret-add", []))
     if "db_pass_v2" not in targets:
         raise Wrong("The service does not get db_pass_v2.",
                     "Add it with --secret-add source=db_pass_v2,target=db_pass.")

@@ -90,6 +90,21 @@ def test_rotation(text, passed, words) -> None:
      "a second line"),
     ("docker service update --secret-rm db_pass_v1 \\\n"
      "  --secret-add source=db_pass_v2,target=db_pass api", True, "Right"),
+    # SecretOpt.Set refuses a key it does not know (dst is --mount's), and fields without =
+    ("docker service update --secret-rm db_pass_v1 "
+     "--secret-add source=db_pass_v2,dst=db_pass api", False,
+     'invalid argument "source=db_pass_v2,dst=db_pass" for "--secret-add" flag: invalid field '
+     "in secret request: dst"),
+    ("docker service update --secret-rm db_pass_v1 "
+     "--secret-add source=db_pass_v2,destination=db_pass api", False, "the key target"),
+    ("docker service update --secret-rm db_pass_v1 "
+     "--secret-add source=db_pass_v2,db_pass api", False,
+     "invalid field 'db_pass' must be a key=value pair"),
+    ("docker service update --secret-rm db_pass_v1 --secret-add target=db_pass api", False,
+     "source is required"),
+    # keys in any case, and quoted fields, as docker reads them
+    ("docker service update --secret-rm db_pass_v1 "
+     "--secret-add 'Source=db_pass_v2,\"TARGET=db_pass\"' api", True, "Right"),
 ])
 def test_swarm_rotation(command, passed, words) -> None:
     feedback = check_swarm_rotation(command)
