@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from clustersim.exercises.answers import keyed, one_pod
+from clustersim.exercises.answers import keyed, listed, one_pod
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import AdmissionError, KubernetesCluster
 from clustersim.kubernetes.containerref import container_named
@@ -56,11 +56,9 @@ def sidecar_events() -> tuple[list[str], list[str]]:
          "in reverse order).")
 def check_sidecar_order(answer: object) -> None:
     answer = keyed(answer, ("start", "stop"))
-    start, stop = answer["start"], answer["stop"]
-    if not all(isinstance(x, list) for x in (start, stop)):
-        raise Wrong("start and stop must be lists of container names.",
-                    'For example ["vault-agent", ...].')
     right_start, right_stop = sidecar_events()
+    start, stop = (listed(answer[key], right_start, f"container names ({key})", ordered=True,
+                          example='["vault-agent", ...]') for key in ("start", "stop"))
     if sorted(start) != sorted(right_start):
         raise Wrong(f"start must name each of the {len(right_start)} containers once.",
                     "The containers are " + ", ".join(sorted(right_start)) + ".")

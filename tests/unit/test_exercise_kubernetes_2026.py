@@ -19,14 +19,25 @@ STOP = ["api", "envoy", "vault-agent"]
     ({"start": START, "stop": ["api", "envoy", "migrate", "vault-agent"]}, "already exited"),
     ({"start": START[:3], "stop": STOP}, "The containers are"),
     ({"start": START}, "starter"),
+    # a set has no order; a name that is none of the Pod's containers is named with them
+    ({"start": set(START), "stop": STOP}, "in order"),
+    ({"start": START, "stop": ["api", "proxy", "vault-agent"]}, "'vault-agent', 'migrate'"),
+    ({"start": START, "stop": "api"}, "in square brackets"),
 ])
 def test_order_hints(answer, hint):
     feedback = check_sidecar_order(answer)
     assert not feedback.passed and hint in feedback.hint
 
 
-def test_order_right():
-    assert check_sidecar_order({"start": START, "stop": STOP}).passed
+@pytest.mark.parametrize("start, stop", [
+    (START, STOP),
+    # a tuple, stray spaces and capitals are read as other checks read names
+    (tuple(START), tuple(STOP)),
+    ([" vault-agent", "Migrate", "envoy ", "API"], ["api", "Envoy", "vault-agent"]),
+])
+def test_order_right(start, stop):
+    feedback = check_sidecar_order({"start": start, "stop": stop})
+    assert feedback.passed, feedback.message
 
 
 POD = """
