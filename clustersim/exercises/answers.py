@@ -94,18 +94,20 @@ def keyed(answer: object, keys: Iterable[object], what: str = "key", *,
 
 def classify(answer: object, truth: Mapping[str, str], labels: tuple[str, ...],
              hints: Mapping[str, str]) -> None:
-    """``answer`` maps every key of ``truth`` to one of ``labels``; the first wrong item
-    raises :class:`Wrong` with that item's hint (``hints[item]``) and a count of the wrong ones."""
+    """``answer`` maps every key of ``truth`` to one of ``labels`` (compared trimmed and in any
+    case, as :func:`choice` compares); the first wrong item raises :class:`Wrong` with that
+    item's hint (``hints[item]``) and a count of the wrong ones."""
     answer = keyed(answer, truth, "item")
-    unlabelled = [k for k in truth if _word(answer[k]) not in labels]
+    spelt = {_word(label): label for label in labels}
+    unlabelled = [k for k in truth if _word(answer[k]) not in spelt]
     if unlabelled:
         raise Wrong(f"{len(unlabelled)} item(s) have no valid label yet, e.g. {unlabelled[0]!r}: "
                     f"{answer[unlabelled[0]]!r}.", f"Use one of {', '.join(map(repr, labels))}.")
-    wrong = [k for k in truth if _word(answer[k]) != truth[k]]
+    wrong = [k for k in truth if _word(answer[k]) != _word(truth[k])]
     if wrong:
         first = wrong[0]
         raise Wrong(f"{len(wrong)} of {len(truth)} are wrong; the first: {first!r} is not "
-                    f"{_word(answer[first])!r}.", hints[first])
+                    f"{spelt[_word(answer[first])]!r}.", hints[first])
 
 
 def _refuse_quoted(answer: object, what: str) -> None:
