@@ -1,8 +1,8 @@
 """Read the simplest answer shapes of the chapter exercises: one choice among named options,
 a dict keyed by a fixed set of names (:func:`keyed`, shared by every dict answer so that a
-misspelt or missing key is named as such), a label for each item of a fixed list, one
-Pod written as YAML text or a dict (:func:`one_pod`), YAML text that is not empty
-(:func:`yaml_text`), any manifest answer loaded
+misspelt or missing key is named as such), a list of names among fixed ones (:func:`listed`),
+a label for each item of a fixed list, one Pod written as YAML text or a dict
+(:func:`one_pod`), YAML text that is not empty (:func:`yaml_text`), any manifest answer loaded
 (:func:`load_answer`), a stack file run on a swarm (:func:`run_stack`), and a command line
 split into words as a shell splits it (:func:`shell_words`, for the checks that read a
 ``kubectl`` or ``docker`` command).
@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import numbers
 import shlex
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, SupportsInt, TypeGuard, cast
 
 from clustersim.exercises.checker import Wrong, kind
@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CONTROL_OPERATORS", "NEWLINE", "answered", "choice", "classify", "filled", "integer",
-    "is_number", "is_operator", "is_whole", "keyed", "load_answer", "number", "one_pod", "pick",
+    "is_number", "is_operator", "is_whole", "keyed", "listed", "load_answer", "number", "one_pod",
+    "pick",
     "run_stack", "second_command", "shell_words", "whole_number", "yaml_text", "yes_or_no",
 ]
 
@@ -93,18 +94,20 @@ def keyed(answer: object, keys: Iterable[object], what: str = "key", *,
 
 def classify(answer: object, truth: Mapping[str, str], labels: tuple[str, ...],
              hints: Mapping[str, str]) -> None:
-    """``answer`` maps every key of ``truth`` to one of ``labels``; the first wrong item
-    raises :class:`Wrong` with that item's hint (``hints[item]``) and a count of the wrong ones."""
+    """``answer`` maps every key of ``truth`` to one of ``labels`` (compared trimmed and in any
+    case, as :func:`choice` compares); the first wrong item raises :class:`Wrong` with that
+    item's hint (``hints[item]``) and a count of the wrong ones."""
     answer = keyed(answer, truth, "item")
-    unlabelled = [k for k in truth if _word(answer[k]) not in labels]
+    spelt = {_word(label): label for label in labels}
+    unlabelled = [k for k in truth if _word(answer[k]) not in spelt]
     if unlabelled:
         raise Wrong(f"{len(unlabelled)} item(s) have no valid label yet, e.g. {unlabelled[0]!r}: "
                     f"{answer[unlabelled[0]]!r}.", f"Use one of {', '.join(map(repr, labels))}.")
-    wrong = [k for k in truth if _word(answer[k]) != truth[k]]
+    wrong = [k for k in truth if _word(answer[k]) != _word(truth[k])]
     if wrong:
         first = wrong[0]
         raise Wrong(f"{len(wrong)} of {len(truth)} are wrong; the first: {first!r} is not "
-                    f"{_word(answer[first])!r}.", hints[first])
+                    f"{spelt[_word(answer[first])]!r}.", hints[first])
 
 
 def _refuse_quoted(answer: object, what: str) -> None:
@@ -198,6 +201,38 @@ def choice(value: object, allowed: tuple[str, ...], where: str) -> str:
         raise Wrong(f"{where}: {value!r} is not one of the choices.",
                     f"Answer with one of: {', '.join(repr(a) for a in allowed)}.")
     return found[0]
+
+
+def listed(answer: object, allowed: Sequence[str], what: str, *, example: str,
+           ordered: bool = False, read: Callable[[str], str] | None = None,
+           unknown: Callable[[str], Wrong] | None = None) -> list[str]:
+    """``answer`` as the items of ``allowed`` it names, in its order and in ``allowed``'s
+    spelling: a list or a tuple of strings, or a set unless ``ordered`` (a set has no order),
+    each read by ``read`` (e.g. ``v1.34`` as ``1.34``) and then matched as :func:`choice`
+    matches, trimmed and in any case. Otherwise :class:`Wrong`: another shape (``what`` the
+    items are, and an ``example`` list), an item that is not text, or one not in ``allowed``
+    (``unknown(item)``, by default a list of the ``allowed`` ones)."""
+    answered(answer, f"a list such as {example}")
+    shapes = (list, tuple) if ordered else (list, tuple, set, frozenset)
+    if not isinstance(answer, shapes):
+        unordered = ordered and isinstance(answer, set | frozenset)
+        raise Wrong(f"The answer must be a list of {what}, such as {example}; you gave "
+                    f"{kind(answer)}" + (", which has no order." if unordered else "."),
+                    f"Write the {what} as strings, in square brackets"
+                    + (" and in order." if unordered else "."))
+    found = []
+    for item in answer:
+        if not isinstance(item, str):
+            raise Wrong(f"{item!r} is {kind(item)}, not text.",
+                        f"Write each of the {what} in quotes, as in {example}.")
+        text = _word(read(item) if read else item)
+        match = [option for option in allowed if _word(option) == text]
+        if not match:
+            raise (unknown(item) if unknown else Wrong(
+                f"{item!r} is not one of the {what}.",
+                f"They are: {', '.join(map(repr, allowed))}."))
+        found.append(match[0])
+    return found
 
 
 def one_pod(manifest: object) -> dict[str, Any]:

@@ -4,13 +4,15 @@
   (:mod:`clustersim.kubernetes.configupdates`;
   https://kubernetes.io/docs/concepts/configuration/configmap/#mounted-configmaps-are-updated-automatically).
 - :func:`check_rotation`: rotate an immutable Secret in the simulated cluster: a new Secret with
-  a new name, and the Deployment pointed at it (a rollout).
+  a new name that holds the new password, and the Deployment pointed at it (a rollout).
 - :func:`check_swarm_rotation`: the same in Swarm, with ``docker service update --secret-rm
   --secret-add`` (https://docs.docker.com/engine/swarm/secrets/).
 """
 
 from __future__ import annotations
 
+import base64
+import csv
 from typing import Any
 
 from clustersim.exercises.answers import second_command, shell_words, yaml_text
@@ -19,8 +21,8 @@ from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.configupdates import consumers
 from clustersim.node import Node
 
-__all__ = ["DEPLOYMENT", "POD", "SECRET_V1", "check_edit_reaches", "check_rotation",
-           "check_swarm_rotation", "rotated_cluster"]
+__all__ = ["DEPLOYMENT", "NEW_PASSWORD", "POD", "SECRET_V1", "check_edit_reaches",
+           "check_rotation", "check_swarm_rotation", "rotated_cluster"]
 
 POD: dict[str, Any] = {
     "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"},
@@ -120,6 +122,46 @@ def _secret_names(obj: dict[str, Any]) -> set[str]:
     return {c.name for c in consumers(obj) if c.kind == "Secret"}
 
 
+NEW_PASSWORD = "new-password"
+"""The password the rotation must put in ``db-pass-v2``."""
+
+_ENCODED = base64.b64encode(NEW_PASSWORD.encode()).decode()
+""":data:`NEW_PASSWORD` as ``data`` holds it, what ``printf new-password | base64`` prints."""
+
+
+def _password(secret: dict[str, Any]) -> str | None:
+    """The key ``password`` of a Secret as the container would read it: ``stringData``'s text
+    wins over ``data``'s base64, as the API server merges them (kubernetes
+    ``pkg/apis/core/v1/conversion.go``, ``Convert_v1_Secret_To_core_Secret``); None when
+    neither has the key."""
+    text = (secret.get("stringData") or {}).get("password")
+    if text is not None:
+        return str(text)
+    encoded = (secret.get("data") or {}).get("password")
+    # the loader has refused data that is not base64 ("illegal base64 data")
+    return None if encoded is None else base64.b64decode(str(encoded)).decode("utf-8", "replace")
+
+
+def _check_new_password(secret: dict[str, Any]) -> None:
+    """:class:`Wrong` unless ``db-pass-v2`` holds exactly :data:`NEW_PASSWORD`."""
+    password = _password(secret)
+    if password is None:
+        raise Wrong("db-pass-v2 has no key password.",
+                    "The Deployment reads the key password: keep that key under data.")
+    if password == NEW_PASSWORD:
+        return
+    if password == "old-password":
+        raise Wrong("db-pass-v2 holds the old password, old-password.",
+                    f"Put the new one in it: {NEW_PASSWORD}, base64 {_ENCODED}.")
+    if password.rstrip("\r\n") == NEW_PASSWORD:
+        raise Wrong(f"db-pass-v2's password is {password!r}: it ends with a newline, which the "
+                    "application would send as part of the password.",
+                    f"echo adds a newline: encode with printf {NEW_PASSWORD} | base64 (or echo "
+                    f"-n), which prints {_ENCODED}.")
+    raise Wrong(f"db-pass-v2's password is {password!r}, not {NEW_PASSWORD!r}.",
+                f"base64 of {NEW_PASSWORD} is {_ENCODED} (printf {NEW_PASSWORD} | base64).")
+
+
 @checker("Right: db-pass-v2 exists beside db-pass-v1, and changing the Deployment's reference "
          "rolled out new Pods that read it. Once no Pod uses db-pass-v1, delete it.")
 def check_rotation(text: object) -> None:
@@ -133,12 +175,14 @@ def check_rotation(text: object) -> None:
                         "An immutable Secret cannot change: create one with a new name.") from None
         raise Wrong(f"The cluster refuses it: {message}", "Fix the manifest it names.") from None
     names = _secret_names(cluster.get("Deployment", "default", "api") or {})
-    if cluster.get("Secret", "default", "db-pass-v2") is None:
+    secret = cluster.get("Secret", "default", "db-pass-v2")
+    if secret is None:
         if "db-pass-v2" in names:
             raise Wrong("The new Pods wait for a Secret that does not exist "
                         "(CreateContainerConfigError).", "Apply the Secret db-pass-v2 as well.")
         raise Wrong("There is no Secret db-pass-v2.",
                     "Add a Secret named db-pass-v2 with the key password.")
+    _check_new_password(secret)
     if names != {"db-pass-v2"}:
         raise Wrong("The Deployment still reads db-pass-v1.",
                     "Point its secretKeyRef at db-pass-v2: that changes the Pod template, and "
@@ -178,14 +222,45 @@ def _service_update(words: list[str]) -> tuple[list[str], dict[str, list[str]]]:
     return arguments, flags
 
 
-def _secret_target(added: str) -> tuple[str | None, str]:
-    """(source, path in the container) of one ``--secret-add`` value: ``NAME`` or
-    ``source=NAME,target=FILE``; a relative target lands under ``/run/secrets/`` and an
-    absolute one where it says (moby ``container/container_unix.go``,
-    ``getSecretTargetPath``)."""
-    fields = dict(part.split("=", 1) for part in added.split(",") if "=" in part)
-    source = fields.get("source", fields.get("src")) if fields else added
-    target = fields.get("target", source or "")
+_SECRET_KEYS = ("source", "src", "target", "uid", "gid", "mode")
+"""The keys of a ``--secret``/``--secret-add`` value (docker/cli ``opts/secret.go``,
+``SecretOpt.Set``), compared in any case."""
+
+def _secret_target(flag: str, added: str) -> tuple[str, str]:
+    """(source, path in the container) of one ``--secret-add`` value, read as
+    ``SecretOpt.Set`` reads it: ``NAME``, or comma-separated ``key=value`` fields (CSV, so a
+    field may be quoted); a relative target lands under ``/run/secrets/`` and an absolute one
+    where it says (moby ``container/container_unix.go``, ``getSecretTargetPath``). What the
+    docker CLI refuses is :class:`Wrong` with its message as cobra prints it (``invalid
+    argument "..." for "--secret-add" flag: invalid field in secret request: dst``);
+    simplified: ``uid``, ``gid`` and ``mode`` are not read, so a bad mode passes."""
+    fields = next(csv.reader([added]), [])
+
+    def refused(problem: str, hint: str) -> Wrong:
+        return Wrong(f'invalid argument "{added}" for "{flag}" flag: {problem}', hint)
+
+    if len(fields) == 1 and "=" not in fields[0]:
+        source, target = fields[0], fields[0]
+    else:
+        values: dict[str, str] = {}
+        for field in fields:
+            key, equals, value = field.partition("=")
+            if not equals or not key:
+                raise refused(f"invalid field '{field}' must be a key=value pair",
+                              "Write each field as key=value, e.g. "
+                              "source=db_pass_v2,target=db_pass.")
+            key = key.lower()
+            if key not in _SECRET_KEYS:
+                raise refused(f"invalid field in secret request: {key}",
+                              "The path in the container is given by the key target (dst and "
+                              "destination are --mount's words): source=db_pass_v2,"
+                              "target=db_pass." if key in ("dst", "destination") else
+                              "The keys are source (or src), target, uid, gid and mode.")
+            values["source" if key == "src" else key] = value
+        source = values.get("source", "")
+        if not source:
+            raise refused("source is required", "Name the secret: source=db_pass_v2.")
+        target = values.get("target") or source
     return source, target if target.startswith("/") else f"/run/secrets/{target}"
 
 
@@ -216,7 +291,8 @@ def check_swarm_rotation(command: object) -> None:
                     "It is docker service update OPTIONS api.")
     if "db_pass_v1" not in flags.get("--secret-rm", []):
         raise Wrong("The service keeps db_pass_v1.", "Remove it with --secret-rm db_pass_v1.")
-    targets = dict(_secret_target(added) for added in flags.get("--secret-add", []))
+    targets = dict(_secret_target("--secret-add", added)
+                   for added in flags.get("--secret-add", []))
     if "db_pass_v2" not in targets:
         raise Wrong("The service does not get db_pass_v2.",
                     "Add it with --secret-add source=db_pass_v2,target=db_pass.")

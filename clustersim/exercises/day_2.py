@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from clustersim.exercises.answers import keyed, whole_number
+from clustersim.exercises.answers import keyed, listed, whole_number
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.exercises.swarm_init import check_force_new_cluster
 from clustersim.kubernetes.versionskew import minor, supported_versions
@@ -27,6 +27,15 @@ KUBELETS = ["1.37", "1.36", "1.35", "1.34", "1.33"]
 MANAGERS = 5
 
 
+def _as_minor(version: str) -> str:
+    """``version`` as the minor it names, as ``kubectl get nodes`` prints it or not
+    (``v1.34``, ``v1.34.2`` and ``1.34`` are ``1.34``); anything else as it is."""
+    try:
+        return f"1.{minor(version)}"
+    except ValueError:
+        return version
+
+
 def upgrade_blockers() -> list[str]:
     """Kubelet versions out of policy at some moment of the control-plane upgrade: while the
     API servers are at both versions, and after."""
@@ -39,15 +48,11 @@ def upgrade_blockers() -> list[str]:
          "than every API server, so 1.35 is the oldest allowed beside 1.38; newer kubelets "
          "than an API server are never allowed, but 1.37 is not newer than 1.37 or 1.38.")
 def check_upgrade_blockers(answer: object) -> None:
-    if not isinstance(answer, list) or not all(isinstance(v, str) for v in answer):
-        raise Wrong("The answer must be a list of versions such as [\"1.33\"].",
-                    "Write the kubelet versions as strings.")
-    for value in answer:
-        if value not in KUBELETS:
-            raise Wrong(f"No node runs kubelet {value}.", "The kubelets run "
-                        + ", ".join(KUBELETS) + ".")
+    answer = listed(answer, KUBELETS, "kubelet versions", example='["1.33"]', read=_as_minor,
+                    unknown=lambda value: Wrong(f"No node runs kubelet {value}.",
+                                                "The kubelets run " + ", ".join(KUBELETS) + "."))
     right = upgrade_blockers()
-    if sorted(answer, key=minor) == sorted(right, key=minor):
+    if set(answer) == set(right):
         return
     if not answer:
         raise Wrong("Some kubelets are too old to work with a 1.38 control plane.",
@@ -57,7 +62,7 @@ def check_upgrade_blockers(answer: object) -> None:
     elif "1.37" in answer or "1.36" in answer:
         hint = ("A kubelet only has to be not newer than the API servers and at most three "
                 "minors older: 1.36 and 1.37 are fine beside 1.37 and 1.38.")
-    elif answer == ["1.33"]:
+    elif set(answer) == {"1.33"}:
         hint = "Count the minors from 1.38 down: 1.37, 1.36, 1.35 are the three allowed older."
     else:
         hint = "Against 1.38: not newer, and at most three minors older."

@@ -7,18 +7,25 @@
 - :func:`check_gated_pod`: a Pod the learner writes that must wait, ``SchedulingGated``, until a
   queue controller removes the gate ``example.com/queue`` (KEP-3521,
   ``pkg/scheduler/framework/plugins/schedulinggates``).
+- :func:`check_job_endings`: how a Job with a ``podFailurePolicy`` and ``backoffLimit: 1`` ends
+  for a few sequences of its Pods' exit codes, compared with the simulated Job controller
+  (:mod:`clustersim.kubernetes.controllers.job`; ``syncJob`` in kubernetes/kubernetes
+  ``pkg/controller/job/job_controller.go``;
+  https://kubernetes.io/docs/tasks/job/pod-failure-policy/).
 """
 
 from __future__ import annotations
 
-from clustersim.exercises.answers import keyed, one_pod
+from clustersim.exercises.answers import classify, keyed, listed, one_pod
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import AdmissionError, KubernetesCluster
 from clustersim.kubernetes.containerref import container_named
 from clustersim.manifests import ManifestError
 from clustersim.node import Node
 
-__all__ = ["GATE", "SIDECAR_POD", "check_gated_pod", "check_sidecar_order", "sidecar_events"]
+__all__ = ["ENDINGS", "EXIT_CODES", "GATE", "POLICY_JOB", "SIDECAR_POD", "STILL_RUNNING",
+           "check_gated_pod", "check_job_endings", "check_sidecar_order", "job_ending",
+           "sidecar_events"]
 
 SIDECAR_POD = {
     "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "api"},
@@ -56,11 +63,9 @@ def sidecar_events() -> tuple[list[str], list[str]]:
          "in reverse order).")
 def check_sidecar_order(answer: object) -> None:
     answer = keyed(answer, ("start", "stop"))
-    start, stop = answer["start"], answer["stop"]
-    if not all(isinstance(x, list) for x in (start, stop)):
-        raise Wrong("start and stop must be lists of container names.",
-                    'For example ["vault-agent", ...].')
     right_start, right_stop = sidecar_events()
+    start, stop = (listed(answer[key], right_start, f"container names ({key})", ordered=True,
+                          example='["vault-agent", ...]') for key in ("start", "stop"))
     if sorted(start) != sorted(right_start):
         raise Wrong(f"start must name each of the {len(right_start)} containers once.",
                     "The containers are " + ", ".join(sorted(right_start)) + ".")
@@ -128,3 +133,92 @@ def check_gated_pod(manifest: object) -> None:
         raise Wrong(f"After {GATE} was removed the Pod still waits ({row.reason}).",
                     "The gate is gone but the Pod fits on no node (each has 4 CPU and 8Gi): "
                     "keep the starter's requests.")
+
+
+POLICY_JOB = """\
+apiVersion: batch/v1
+kind: Job
+metadata: {name: train}
+spec:
+  backoffLimit: 1
+  podFailurePolicy:
+    rules:
+    - action: FailJob          # a bug: retrying will not help
+      onExitCodes: {containerName: main, operator: In, values: [42]}
+    - action: Ignore           # the database was busy (EX_TEMPFAIL): try again, not counted
+      onExitCodes: {containerName: main, operator: In, values: [75]}
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - {name: main, image: shop/train:2.0}
+"""
+"""A Job that fails at once on exit code 42, does not count exit code 75, and allows one
+counted failure."""
+
+EXIT_CODES: dict[str, tuple[int, ...]] = {
+    "main exits 42": (42,),
+    "main exits 1, every time": (1,),
+    "main exits 1 once, then 0": (1, 0),
+    "main exits 75 twice, then 0": (75, 75, 0),
+    "main exits 75, every time": (75,),
+}
+"""Each scenario: the exit codes of the Job's successive Pods; the last one repeats."""
+
+STILL_RUNNING = "still running"
+ENDINGS = ("CompletionsReached", "BackoffLimitExceeded", "PodFailurePolicy", STILL_RUNNING)
+"""The reasons of the condition a Job ends with (``Complete`` or ``Failed``) that the
+scenarios can give, and :data:`STILL_RUNNING` for a Job that has not ended."""
+
+_JOB_HINTS = {
+    "main exits 42": "The first rule matches exit code 42 in main: FailJob fails the Job at "
+                     "once, whatever backoffLimit allows (reason PodFailurePolicy).",
+    "main exits 1, every time": "No rule matches exit code 1, so each failure counts: the "
+                                "second one exceeds backoffLimit: 1 (BackoffLimitExceeded).",
+    "main exits 1 once, then 0": "backoffLimit: 1 allows one counted failure: the Job fails "
+                                 "only when the failures exceed it, so the second Pod runs.",
+    "main exits 75 twice, then 0": "The Ignore rule keeps exit code 75 out of the count: "
+                                   "neither failure counts toward backoffLimit, and the third "
+                                   "Pod succeeds.",
+    "main exits 75, every time": "An ignored failure is not counted at all: backoffLimit is "
+                                 "never reached, and the Job makes Pod after Pod until "
+                                 "something else stops it, such as activeDeadlineSeconds.",
+}
+
+_HORIZON = 1800.0
+"""How long :func:`job_ending` waits for the Job to end, in simulated seconds: the scenarios
+that end do so within a minute (the back-off after a failure is 10 s, then 20 s)."""
+
+
+def job_ending(exit_codes: tuple[int, ...], job: str = POLICY_JOB) -> str:
+    """The reason of the condition ``job`` ends with (``Complete`` or ``Failed``) when its
+    successive Pods exit with ``exit_codes`` (the last one repeating), from the simulated Job
+    controller; :data:`STILL_RUNNING` if it has not ended after :data:`_HORIZON` seconds."""
+    cluster = KubernetesCluster(Node.many(1, "node", cpu="4", memory="8Gi"), seed=0)
+    image = "shop/train:2.0"
+    codes = list(exit_codes)
+    cluster.fail_image(image, exit_code=codes.pop(0))
+    cluster.apply(job)
+    failed = 0
+    while cluster.now < _HORIZON:
+        cluster.run(until=cluster.now + 1)
+        now_failed = sum(1 for pod in cluster.pods() if pod.phase == "Failed")
+        if now_failed > failed and codes:      # the next Pod exits with the next code
+            cluster.fail_image(image, exit_code=codes.pop(0))
+        failed = max(failed, now_failed)
+        status = (cluster.get("Job", "default", "train") or {}).get("status") or {}
+        for condition in status.get("conditions") or []:
+            if condition.get("type") in ("Complete", "Failed"):
+                return str(condition.get("reason"))
+    return STILL_RUNNING
+
+
+@checker("Right: FailJob ends the Job at the first exit code 42 (PodFailurePolicy); exit code 1 "
+         "counts, and the second one exceeds backoffLimit: 1 (BackoffLimitExceeded); one "
+         "counted failure is allowed, and the ignored 75s are not counted, so those Jobs "
+         "complete (CompletionsReached), and a Job whose Pods always exit 75 never ends.")
+def check_job_endings(answer: object) -> None:
+    """``answer``: for each scenario of :data:`EXIT_CODES`, the reason of the condition the Job
+    ends with, one of :data:`ENDINGS`."""
+    truth = {scenario: job_ending(codes) for scenario, codes in EXIT_CODES.items()}
+    classify(answer, truth, ENDINGS, _JOB_HINTS)

@@ -24,7 +24,7 @@ from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.networkpolicy import PolicyError, connection
 from clustersim.kubernetes.podsecurity import violations
 from clustersim.kubernetes.rbac import can_i
-from clustersim.manifests import load_manifests
+from clustersim.manifests import ManifestError, load_manifests
 from clustersim.node import Node
 
 __all__ = ["CI", "FLOWS", "POLICY", "QUESTIONS", "RESTRICTED_NAMESPACE", "SHOP_PODS",
@@ -101,8 +101,22 @@ def policy_objects(text: str = POLICY) -> list[dict[str, Any]]:
 def _answer_objects(text: str, what: str) -> list[dict[str, Any]]:
     """The learner's manifests ``text`` (``what`` names them) as dicts, or :class:`Wrong` for
     what kubectl apply would refuse, a misspelt field included (:func:`load_answer`)."""
-    return [spec.manifest for spec in load_answer(text, what, hint=lambda _: (
-        "Fix the place it names."))]
+    return [spec.manifest for spec in load_answer(text, what, hint=_refusal_hint)]
+
+
+def _refusal_hint(err: ManifestError) -> str:
+    """What to do about the API server's refusal ``err`` of the learner's manifests: for a
+    subject's apiGroup, which group each kind of subject is in (``validateRoleBindingSubject``),
+    for a ClusterRoleBinding of a Role, the RoleBinding to use instead
+    (``ValidateClusterRoleBinding``; both in :mod:`clustersim.manifests.rbac_checks`)."""
+    paths = [e.path for e in (err, *err.also)]
+    if any(p.startswith("subjects[") and p.endswith(".apiGroup") for p in paths):
+        return ("A ServiceAccount is in the core API group: leave apiGroup out of its subject "
+                "(only User and Group subjects take rbac.authorization.k8s.io).")
+    if "roleRef.kind" in paths:
+        return ("A ClusterRoleBinding binds only a ClusterRole, and grants it in every "
+                "namespace: use a RoleBinding in the namespace shop.")
+    return "Fix the place it names."
 
 
 @checker("Right: a Role's rules apply where it is bound, subresources and verbs must be listed, "

@@ -33,7 +33,8 @@ And ``validateJobSpec`` and ``ValidateJob`` in ``pkg/apis/batch/validation/valid
 an Indexed Job (of a Job or a CronJob's template): ``completions`` required, ``parallelism`` at
 most 100,000, and a Job name that leaves its last pod's hostname a DNS label; the checks of
 its ``podFailurePolicy``, ``successPolicy`` and ``podReplacementPolicy`` are in
-:mod:`clustersim.manifests.job_policies`.
+:mod:`clustersim.manifests.job_policies`, those of a RoleBinding's or ClusterRoleBinding's
+``roleRef`` and subjects in :mod:`clustersim.manifests.rbac_checks`.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ from clustersim.manifests.kubernetes_names import (
     port_name_problems,
 )
 from clustersim.manifests.kubernetes_versions import SELECTOR_DEFAULTED, SELECTOR_KINDS
+from clustersim.manifests.rbac_checks import BINDING_KINDS, binding_errors
 from clustersim.manifests.safe_yaml import Document, Path
 from clustersim.quantity import format_quantity
 
@@ -563,6 +565,8 @@ def check_object(document: Document, kind: str, typed: Any, pod: Any) -> list[Ma
     if kind in ("Job", "CronJob"):
         checks.append(_job(document, kind, typed))
         checks.append(_job_policies(document, kind, typed, pod))
+    if kind in BINDING_KINDS:
+        checks.append(binding_errors(document, kind))
     return [error for check in checks for error in check]
 
 

@@ -192,3 +192,23 @@ def test_every_exercise_notebook_has_a_place_in_the_plans() -> None:
     placed = set(re.findall(r"\{doc\}`\.\./exercises/([^`]+)`", table))
     notebooks = {path.stem for path in (ROOT / "exercises").glob("*.ipynb")}
     assert notebooks - placed == set()
+
+
+def test_each_chapter_states_the_time_of_its_exercises() -> None:
+    """Mesos and Marathon said "Time to learn: 60 minutes" where the guide gives its exercises
+    20 more, while the chapters around it said "plus N minutes for the exercises". Every
+    chapter with an exercise notebook states the guide's time for its exercises."""
+    table = page_text("book/instructors").split(
+        "### Chapters and their exercise notebooks", 1)[1].split("\n\n", 2)[1]
+    rows = [[cell.strip() for cell in line.strip().strip("|").split("|")]
+            for line in table.splitlines() if line.startswith("| {doc}")]
+    checked = 0
+    for row in rows:
+        exercises = re.fullmatch(r"\d+, (\d+) min", row[-1])
+        if exercises is None:
+            continue
+        page = re.search(r"\{doc\}`([^`]+)`", row[0])[1]
+        line = re.search(r"\*\*Time to learn:\*\*[^\n]*", page_text(f"book/{page}"))[0]
+        assert f" {exercises[1]} minutes for the exercises" in line, page
+        checked += 1
+    assert checked >= 20

@@ -36,6 +36,18 @@ def test_edit_reaches(answer, passed, words) -> None:
     (SECRET_V1.replace("b2xk", "bmV3"), False, "immutable"),
     (DEPLOYMENT_V2, False, "CreateContainerConfigError"),
     (SECRET_V2, False, "still reads db-pass-v1"),
+    # the password itself: a copy of v1 under the new name, `echo new-password | base64`
+    # (a trailing newline), another value, no key; stringData is read as the API server does
+    (SECRET_V1.replace("db-pass-v1", "db-pass-v2") + "---\n" + DEPLOYMENT_V2, False,
+     "old password"),
+    (SECRET_V2.replace("bmV3LXBhc3N3b3Jk", "bmV3LXBhc3N3b3JkCg==") + "---\n" + DEPLOYMENT_V2,
+     False, "printf new-password | base64"),
+    (SECRET_V2.replace("bmV3LXBhc3N3b3Jk", "bmV3") + "---\n" + DEPLOYMENT_V2, False,
+     "not 'new-password'"),
+    (SECRET_V2.replace("password:", "pass:") + "---\n" + DEPLOYMENT_V2, False,
+     "no key password"),
+    (SECRET_V2.replace("data:\n  password: bmV3LXBhc3N3b3Jk", "stringData:\n  password: "
+                       "new-password") + "---\n" + DEPLOYMENT_V2, True, "Right"),
     ("kind: [", False, "refuses"),
     (42, False, "YAML text"),
 ])
@@ -78,6 +90,21 @@ def test_rotation(text, passed, words) -> None:
      "a second line"),
     ("docker service update --secret-rm db_pass_v1 \\\n"
      "  --secret-add source=db_pass_v2,target=db_pass api", True, "Right"),
+    # SecretOpt.Set refuses a key it does not know (dst is --mount's), and fields without =
+    ("docker service update --secret-rm db_pass_v1 "
+     "--secret-add source=db_pass_v2,dst=db_pass api", False,
+     'invalid argument "source=db_pass_v2,dst=db_pass" for "--secret-add" flag: invalid field '
+     "in secret request: dst"),
+    ("docker service update --secret-rm db_pass_v1 "
+     "--secret-add source=db_pass_v2,destination=db_pass api", False, "the key target"),
+    ("docker service update --secret-rm db_pass_v1 "
+     "--secret-add source=db_pass_v2,db_pass api", False,
+     "invalid field 'db_pass' must be a key=value pair"),
+    ("docker service update --secret-rm db_pass_v1 --secret-add target=db_pass api", False,
+     "source is required"),
+    # keys in any case, and quoted fields, as docker reads them
+    ("docker service update --secret-rm db_pass_v1 "
+     "--secret-add 'Source=db_pass_v2,\"TARGET=db_pass\"' api", True, "Right"),
 ])
 def test_swarm_rotation(command, passed, words) -> None:
     feedback = check_swarm_rotation(command)

@@ -24,8 +24,19 @@ def test_blocker_hints(answer, hint):
     assert not feedback.passed and hint in feedback.hint
 
 
-def test_blockers_right_in_any_order():
-    assert check_upgrade_blockers(["1.33", "1.34"]).passed
+@pytest.mark.parametrize("answer", [
+    ["1.33", "1.34"],
+    # as kubectl get nodes prints them, with a patch part, in a set or a tuple
+    ["v1.34", "v1.33"], ["v1.34.2", " 1.33 "], {"1.34", "1.33"}, ("1.34", "1.33"),
+])
+def test_blockers_right_in_any_order_and_spelling(answer):
+    feedback = check_upgrade_blockers(answer)
+    assert feedback.passed, feedback.message
+
+
+def test_blockers_name_what_is_not_a_version():
+    feedback = check_upgrade_blockers(["v1.34", 1.33])
+    assert not feedback.passed and "1.33 is a number, not text" in feedback.message
 
 
 @pytest.mark.parametrize(("answer", "hint"), [

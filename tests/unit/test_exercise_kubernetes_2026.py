@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from clustersim.exercises.kubernetes_2026 import check_gated_pod, check_sidecar_order
+from clustersim.exercises.kubernetes_2026 import (
+    EXIT_CODES,
+    POLICY_JOB,
+    check_gated_pod,
+    check_job_endings,
+    check_sidecar_order,
+    job_ending,
+)
 
 START = ["vault-agent", "migrate", "envoy", "api"]
 STOP = ["api", "envoy", "vault-agent"]
@@ -19,14 +26,25 @@ STOP = ["api", "envoy", "vault-agent"]
     ({"start": START, "stop": ["api", "envoy", "migrate", "vault-agent"]}, "already exited"),
     ({"start": START[:3], "stop": STOP}, "The containers are"),
     ({"start": START}, "starter"),
+    # a set has no order; a name that is none of the Pod's containers is named with them
+    ({"start": set(START), "stop": STOP}, "in order"),
+    ({"start": START, "stop": ["api", "proxy", "vault-agent"]}, "'vault-agent', 'migrate'"),
+    ({"start": START, "stop": "api"}, "in square brackets"),
 ])
 def test_order_hints(answer, hint):
     feedback = check_sidecar_order(answer)
     assert not feedback.passed and hint in feedback.hint
 
 
-def test_order_right():
-    assert check_sidecar_order({"start": START, "stop": STOP}).passed
+@pytest.mark.parametrize("start, stop", [
+    (START, STOP),
+    # a tuple, stray spaces and capitals are read as other checks read names
+    (tuple(START), tuple(STOP)),
+    ([" vault-agent", "Migrate", "envoy ", "API"], ["api", "Envoy", "vault-agent"]),
+])
+def test_order_right(start, stop):
+    feedback = check_sidecar_order({"start": start, "stop": stop})
+    assert feedback.passed, feedback.message
 
 
 POD = """
@@ -72,3 +90,35 @@ def test_gated_pod_too_big_is_not_blamed_on_other_gates():
     assert not feedback.passed
     assert "Unschedulable" in feedback.message
     assert "other gate" not in feedback.hint and "fits on no node" in feedback.hint
+
+
+ENDS = {"main exits 42": "PodFailurePolicy", "main exits 1, every time": "BackoffLimitExceeded",
+        "main exits 1 once, then 0": "CompletionsReached",
+        "main exits 75 twice, then 0": "CompletionsReached",
+        "main exits 75, every time": "still running"}
+
+
+def test_the_job_controller_ends_each_scenario_as_the_policy_says():
+    assert {scenario: job_ending(codes) for scenario, codes in EXIT_CODES.items()} == ENDS
+    # without the policy, 42 is an exit code like any other, and 75 counts
+    plain = POLICY_JOB.split("  podFailurePolicy:")[0] + "  template:" + POLICY_JOB.split(
+        "  template:")[1]
+    assert job_ending((42,), plain) == "BackoffLimitExceeded"
+    assert job_ending((75, 75, 0), plain) == "BackoffLimitExceeded"
+
+
+@pytest.mark.parametrize(("changes", "hint"), [
+    ({"main exits 42": "BackoffLimitExceeded"}, "FailJob fails the Job at once"),
+    ({"main exits 1 once, then 0": "BackoffLimitExceeded"}, "allows one counted failure"),
+    ({"main exits 75 twice, then 0": "BackoffLimitExceeded"}, "Ignore rule"),
+    ({"main exits 75, every time": "CompletionsReached"}, "activeDeadlineSeconds"),
+    ({"main exits 42": "Failed"}, "Use one of"),
+])
+def test_job_ending_hints(changes, hint):
+    feedback = check_job_endings({**ENDS, **changes})
+    assert not feedback.passed and hint in feedback.hint
+
+
+def test_job_endings_right_in_any_case():
+    assert check_job_endings(ENDS).passed
+    assert check_job_endings({k: f" {v.lower()} " for k, v in ENDS.items()}).passed

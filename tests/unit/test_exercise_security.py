@@ -70,6 +70,12 @@ subjects: [{kind: ServiceAccount, name: ci, namespace: shop}]
     (GOOD.split("---")[0], False, "RoleBinding binds it"),
     (GOOD.replace("name: deploy-updater}\nsubjects", "name: deployer}\nsubjects"), False,
      "roleRef must name"),
+    # the API server refuses an apiGroup on a ServiceAccount subject (validateRoleBindingSubject)
+    (GOOD.replace("namespace: shop}]", "namespace: shop, apiGroup: rbac.authorization.k8s.io}]"),
+     False, 'subjects[0].apiGroup: Unsupported value: "rbac.authorization.k8s.io": supported '
+            'values: ""'),
+    (GOOD.replace("namespace: shop}]", "namespace: shop, apiGroup: rbac.authorization.k8s.io}]"),
+     False, "leave apiGroup out"),
 ])
 def test_least_privilege(text, passed, words) -> None:
     feedback = check_least_privilege(text)

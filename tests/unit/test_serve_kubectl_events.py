@@ -227,6 +227,23 @@ def test_a_pending_pods_series_grows_and_is_written_every_30_minutes(tmp_path_fa
         assert listed.startswith("70s (x8 over 29m)")
 
 
+def test_a_pod_no_node_takes_shows_x2_until_the_refresh(tmp_path_factory):
+    """The troubleshooting chapter's example: with nothing changing, attempts every 330 s
+    (300 s unschedulable, then the next 30-second flush); describe keeps the count written at
+    the first repeat until the refresh at 1800 s."""
+    with serve("kubernetes", nodes=2, speed=0) as server:
+        kubectl = Kubectl(server, tmp_path_factory.mktemp("alone"))
+        kubectl("apply", "-f", "-", stdin=json.dumps(_BIG))
+        server.step(1790)
+        recorded = [e.time for e in server.cluster.events if e.reason == "FailedScheduling"]
+        assert recorded == [0.0, 330.0, 660.0, 990.0, 1320.0, 1650.0]
+        described = kubectl("describe", "pod", "big").stdout.split("Events:")[1]
+        assert "24m (x2 over 29m)" in described
+        server.step(10)           # 1800 s: the refresh writes the count
+        described = kubectl("describe", "pod", "big").stdout.split("Events:")[1]
+        assert "2m30s (x6 over 30m)" in described
+
+
 def test_a_series_is_written_when_it_ends(tmp_path_factory):
     with serve("kubernetes", nodes=2, speed=0) as server:
         kubectl = Kubectl(server, tmp_path_factory.mktemp("series"))
