@@ -438,7 +438,11 @@ class KubernetesCluster(ControllerManager):
 
     def pods(self, namespace: str | None = None) -> list[PodInfo]:
         """Every pod (in ``namespace`` if given): name, namespace, labels, node, phase, ready,
-        reason (see :class:`PodInfo`)."""
+        reason (see :class:`PodInfo`). ``ready`` is the Ready condition of a pod that is not
+        terminating, as its EndpointSlice entry's ``ready`` counts it: a pod being deleted
+        keeps its Ready condition while its containers run, so ``kubectl get pods`` shows
+        it ``1/1 Terminating``, but it takes new connections only while its Service has no
+        ready endpoint (:mod:`clustersim.kubernetes.services`)."""
         rows = []
         owners: dict[tuple[str, str, str], str] = {}   # the pods of one set share their chain
         for pod in self.objects("Pod", namespace):
@@ -464,7 +468,8 @@ class KubernetesCluster(ControllerManager):
             else:
                 reason = status.get("reason", "")   # e.g. CrashLoopBackOff
             rows.append(PodInfo(pod["metadata"]["name"], pod["metadata"]["namespace"],
-                                labels_of(pod), node, phase, is_ready(pod),
+                                labels_of(pod), node, phase,
+                                is_ready(pod) and not is_terminating(pod),
                                 reason, message, self._top_owner(pod, owners),
                                 status.get("podIP")))
         return rows

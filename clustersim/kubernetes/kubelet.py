@@ -54,7 +54,8 @@ clock with simple, fixed delays (:class:`Timing`):
    (``containerStatuses[].restartCount`` and ``lastState.terminated``,
    :meth:`Kubelet.restarts`): one that exits or is killed for a new image counts a restart,
    its siblings that keep running do not.
-5. Deletion: the pod becomes not ready at once (and leaves Service endpoints); the kubelet
+5. Deletion: the pod stays Ready (its EndpointSlice entry turns not ready but serving and
+   terminating, :mod:`clustersim.kubernetes.services`); the kubelet
    runs the ``preStop`` hook (``lifecycle.preStop.sleep.seconds``, or an exec hook whose
    command contains ``sleep N``), sends SIGTERM and the container exits
    ``container_stop_seconds`` later, all capped by ``terminationGracePeriodSeconds``. The

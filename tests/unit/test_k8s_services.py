@@ -18,6 +18,7 @@ import pytest
 
 from clustersim import Node
 from clustersim.kubernetes import KubernetesCluster
+from clustersim.kubernetes.objects import is_ready
 
 
 def nodes(count=3):
@@ -354,3 +355,50 @@ def test_publish_not_ready_addresses_keeps_terminating_pods_ready():
     [gone] = cluster.endpoint_slice("web")
     assert gone["conditions"]["terminating"] and gone["conditions"]["ready"]
     assert cluster.endpoints("web") == [pod]
+
+
+def test_terminating_pods_serve_while_no_endpoint_is_ready():
+    """KEP-1669 (CategorizeEndpoints, pkg/proxy/topology.go): with no ready endpoint left,
+    kube-proxy sends traffic to the endpoints that are serving and terminating. Deleting both
+    pods of a Deployment whose preStop sleeps 20 s leaves them Ready while they shut down, so
+    requests go on being served by them until a replacement is ready, then by the
+    replacements alone."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply([web(replicas=2, pre_stop=20), service()])
+    cluster.run(until=60)
+    old = set(cluster.endpoints("web"))
+    for name in sorted(old):
+        cluster.delete_pod(cluster.get("Pod", "default", name))
+    assert [e["conditions"] for e in cluster.endpoint_slice("web") if e["pod"] in old] == [
+        {"ready": False, "serving": True, "terminating": True}] * 2
+    assert cluster.endpoints("web") == []
+    assert all(is_ready(cluster.get("Pod", "default", name))
+               for name in old)                      # the Ready condition stays, as upstream
+    assert not any(row.ready for row in cluster.pods() if row.name in old)
+    stream = cluster.request_stream("web", rate=20, stop=75)
+    cluster.run(until=75)
+    assert stream.records and all(ok for _, ok, _ in stream.records)
+    first_new = min(t for t, _, pod in stream.records if pod not in old)
+    assert {pod for t, _, pod in stream.records if t < first_new} == old
+    assert not any(pod in old for t, _, pod in stream.records if t > first_new)
+
+
+def test_usable_endpoints_fall_back_per_traffic_policy():
+    """CategorizeEndpoints: ready endpoints first; serving terminating ones only when none is
+    ready (not-serving terminating ones never); for the Local policy the same choice among
+    the node's own endpoints, whatever other nodes have."""
+    from clustersim.kubernetes.services import ProxyEndpoint, usable_endpoints
+
+    def endpoint(pod, node, ready, serving, terminating):
+        return ProxyEndpoint(pod, pod, node, (("", "TCP", 80),), ready, serving, terminating)
+
+    ready_b = endpoint("ready-b", "node-b", True, True, False)
+    draining_a = endpoint("draining-a", "node-a", False, True, True)
+    stopping_a = endpoint("stopping-a", "node-a", False, False, True)
+    starting_a = endpoint("starting-a", "node-a", False, False, False)
+    every = (ready_b, draining_a, stopping_a, starting_a)
+    assert usable_endpoints(every) == (ready_b,)
+    assert usable_endpoints(every, "node-a") == (draining_a,)
+    assert usable_endpoints(every, "node-b") == (ready_b,)
+    assert usable_endpoints((stopping_a, starting_a, draining_a)) == (draining_a,)
+    assert usable_endpoints((stopping_a, starting_a)) == ()
