@@ -514,6 +514,14 @@ class KubernetesCluster(ControllerManager):
         ``targetPort`` (see :mod:`clustersim.kubernetes.services`)."""
         return list(self.services.endpoint_slice(self._service(service, namespace)))
 
+    def endpoint_slices(self, service: str,
+                        namespace: str = "default") -> list[dict[str, Any]]:
+        """The Service's EndpointSlices as the controller cuts them: ``{"ports",
+        "endpoints"}`` each, the endpoints of :meth:`endpoint_slice` grouped by the ports
+        their pods resolve, at most 100 in a slice (``--max-endpoints-per-slice``; see
+        :meth:`~clustersim.kubernetes.services.Services.endpoint_slices`)."""
+        return self.services.endpoint_slices(self._service(service, namespace))
+
     def _service(self, service: str, namespace: str) -> dict[str, Any]:
         svc = self.get("Service", namespace, service)
         if svc is None:

@@ -27,7 +27,8 @@ https://kubernetes.io/docs/concepts/services-networking/service/
 - Each endpoint carries the Service's ports as its pod resolves them (:func:`endpoint_ports`:
   a named ``targetPort`` is the pod's own container port of that name and protocol, and a
   pod without one is listed without that port). The served EndpointSlices and Endpoints
-  (:mod:`clustersim.serve.kubederived`) are made from :meth:`Services.endpoint_slice` too.
+  (:mod:`clustersim.serve.kubederived`) are made from :meth:`Services.endpoint_slice` too,
+  at most 100 endpoints in a slice (:meth:`Services.endpoint_slices`).
 - kube-proxy sees endpoint changes ``endpoint_propagation_seconds`` late. A request goes to
   one Service port, to a random endpoint of that (possibly stale) view whose slice lists that
   port, and fails when the chosen pod no longer serves (its node is down, or its container
@@ -68,8 +69,9 @@ from clustersim.sim.requests import RequestStream
 if TYPE_CHECKING:
     from clustersim.kubernetes.cluster import KubernetesCluster
 
-__all__ = ["ProxyEndpoint", "RequestStream", "Services", "apiserver_service", "endpoint_ports",
-           "keep_allocated", "set_service_defaults", "usable_endpoints"]
+__all__ = ["MAX_ENDPOINTS_PER_SLICE", "ProxyEndpoint", "RequestStream", "Services",
+           "apiserver_service", "endpoint_ports", "keep_allocated", "set_service_defaults",
+           "usable_endpoints"]
 
 SERVICE_CIDR = ipaddress.ip_network("10.96.0.0/12")
 NODE_PORT_RANGE = (30000, 32767)
@@ -81,6 +83,9 @@ API_SECURE_PORT = 6443
 LB_POOL = ipaddress.ip_network("203.0.113.0/24")
 """External addresses of the simulated cloud load balancer (TEST-NET-3, RFC 5737)."""
 _TYPES = ("ClusterIP", "NodePort", "LoadBalancer", "ExternalName")
+MAX_ENDPOINTS_PER_SLICE = 100
+"""kube-controller-manager's ``--max-endpoints-per-slice`` default: the EndpointSlice
+controller puts at most this many endpoints in one slice."""
 
 
 class _FreePorts:
@@ -286,6 +291,27 @@ class Services:
                                          "serving": serving, "terminating": terminating},
                           "ports": endpoint_ports(svc, pod)})
         return tuple(sorted(found, key=lambda e: e["pod"]))
+
+    def endpoint_slices(self, svc: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """The Service's EndpointSlices as ``{"ports", "endpoints"}``, the endpoints as
+        :meth:`endpoint_slice` gives them: one group per set of ports its pods resolve (the
+        reconciler's ``desiredEndpointsByPortMap``, keyed by ``NewPortMapKey``, in
+        ``staging/src/k8s.io/endpointslice/reconciler.go``), each cut into slices of at most
+        :data:`MAX_ENDPOINTS_PER_SLICE` in pod-name order, as ``reconcileByPortMapping``
+        fills new slices; a Service that selects no pod has one placeholder slice without
+        ports or endpoints (``placeholderSlice``), one without a selector none. Simplified:
+        a real controller keeps its slices and fills the room left in them, so which pod is
+        in which slice depends on their history; here the slices are made anew each time."""
+        if not (svc.get("spec") or {}).get("selector"):
+            return []
+        groups: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
+        for endpoint in self.endpoint_slice(svc):
+            ports = endpoint["ports"]
+            groups.setdefault(repr(ports), (ports, []))[1].append(endpoint)
+        return [{"ports": ports, "endpoints": endpoints[start:start + MAX_ENDPOINTS_PER_SLICE]}
+                for ports, endpoints in groups.values()
+                for start in range(0, len(endpoints), MAX_ENDPOINTS_PER_SLICE)
+                ] or [{"ports": [], "endpoints": []}]
 
     def proxy_endpoints(self, svc: Mapping[str, Any]) -> tuple[ProxyEndpoint, ...]:
         """Every endpoint of the Service's slices now, as kube-proxy keeps them, with their

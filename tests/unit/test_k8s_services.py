@@ -402,3 +402,71 @@ def test_usable_endpoints_fall_back_per_traffic_policy():
     assert usable_endpoints(every, "node-b") == (ready_b,)
     assert usable_endpoints((stopping_a, starting_a, draining_a)) == (draining_a,)
     assert usable_endpoints((stopping_a, starting_a)) == ()
+
+
+def _many_web_pods(replicas: int, extra: list | None = None) -> KubernetesCluster:
+    """``replicas`` web pods behind the Service ``web``, ready, on nodes roomy enough."""
+    cluster = KubernetesCluster(Node.many(12, "node", cpu="64", memory="256Gi"), seed=0)
+    deployment = web(replicas=replicas)
+    deployment["spec"]["template"]["spec"]["containers"][0]["resources"] = {
+        "requests": {"cpu": "10m", "memory": "10Mi"}}
+    cluster.apply([deployment, service(), *(extra or [])])
+    cluster.run(until=60)
+    return cluster
+
+
+def test_endpoint_slices_hold_at_most_100_endpoints():
+    """The EndpointSlice controller's --max-endpoints-per-slice (default 100): 250 pods are
+    in three slices of one Service (reconcileByPortMapping fills new slices up to the
+    limit), each labelled with the Service's name and the controller as its manager, and
+    served so; they had all been in one slice."""
+    from clustersim.serve.kubederived import DerivedObjects
+
+    cluster = _many_web_pods(250)
+    pieces = cluster.endpoint_slices("web")
+    assert [len(p["endpoints"]) for p in pieces] == [100, 100, 50]
+    assert [e for p in pieces for e in p["endpoints"]] == cluster.endpoint_slice("web")
+    assert all(p["ports"] == [{"name": "", "port": 80, "protocol": "TCP"}] for p in pieces)
+    served = [s for s in DerivedObjects(cluster).endpointslices()
+              if s["metadata"]["labels"]["kubernetes.io/service-name"] == "web"]
+    assert sorted(len(s["endpoints"]) for s in served) == [50, 100, 100]
+    assert len({s["metadata"]["name"] for s in served}) == 3
+    assert all(s["metadata"]["name"].startswith("web-") and s["metadata"]["labels"][
+        "endpointslice.kubernetes.io/managed-by"] == "endpointslice-controller.k8s.io"
+        for s in served)
+    cluster.apply([service(name="nobody", selector={"app": "nobody"})])
+    assert cluster.endpoint_slices("nobody") == [{"ports": [], "endpoints": []}]
+
+
+def test_endpoints_are_truncated_at_1000_addresses():
+    """The endpoints controller's maxCapacity: past 1000 addresses it keeps 1000, ready ones
+    first, and annotates endpoints.kubernetes.io/over-capacity: truncated
+    (truncateEndpoints); under it, no annotation."""
+    from clustersim.serve.kubederived import DerivedObjects, _truncated
+
+    cluster = _many_web_pods(1010)
+    [ends] = [e for e in DerivedObjects(cluster).endpoints() if e["metadata"]["name"] == "web"]
+    assert ends["metadata"]["annotations"] == {
+        "endpoints.kubernetes.io/over-capacity": "truncated"}
+    assert sum(len(s.get("addresses", [])) + len(s.get("notReadyAddresses", []))
+               for s in ends["subsets"]) == 1000
+    small = _many_web_pods(3)
+    [ends] = [e for e in DerivedObjects(small).endpoints() if e["metadata"]["name"] == "web"]
+    assert "annotations" not in ends["metadata"]
+
+    def addresses(prefix, count):
+        return [{"ip": f"{prefix}.{i}"} for i in range(count)]
+
+    # 900 ready fit: the 300 not ready share the 100 left, 3:1, rounded up
+    subsets = [{"addresses": addresses("a", 600), "notReadyAddresses": addresses("b", 225)},
+               {"addresses": addresses("c", 300), "notReadyAddresses": addresses("d", 75)}]
+    assert _truncated(subsets)
+    assert [(len(s["addresses"]), len(s["notReadyAddresses"])) for s in subsets] == [
+        (600, 75), (300, 25)]
+    # 1200 ready do not: every not-ready address goes, the ready ones share the 1000
+    subsets = [{"addresses": addresses("a", 801), "notReadyAddresses": addresses("b", 5)},
+               {"addresses": addresses("c", 399)}]
+    assert _truncated(subsets)
+    assert [len(s["addresses"]) for s in subsets] == [668, 332]
+    assert not any("notReadyAddresses" in s for s in subsets)
+    assert subsets[0]["addresses"][0] == {"ip": "a.0"}
