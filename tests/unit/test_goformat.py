@@ -14,6 +14,7 @@ from clustersim.goformat import (
     go_quote,
     go_verbose,
     json_kind,
+    parse_float,
     parse_int,
 )
 from clustersim.serve.patchrefusal import patch_refusal
@@ -194,3 +195,30 @@ def test_parse_int_agrees_with_a_byte_by_byte_reference(text, signed, bits):
     except NumError as refused:
         got = refused.err
     assert got == expected
+
+
+@pytest.mark.parametrize(("text", "result"), [
+    ("1.50", 1.5), (".5", 0.5), ("1.", 1.0), ("1_000.5", 1000.5), ("1e5_0", 1e50),
+    ("0x1p-2", 0.25), ("0x_1.8p1", 3.0),              # hexadecimal, Python's float() refuses
+    ("-Inf", float("-inf")), ("+infinity", float("inf")), ("1e-400", 0.0),
+    (" 1.5", "invalid syntax"), ("1.5\n", "invalid syntax"),   # float() strips spaces
+    ("+nan", "invalid syntax"),                       # float() takes a signed NaN
+    ("\u0661", "invalid syntax"),                     # float() takes any Unicode digit
+    ("1__0", "invalid syntax"), ("_1", "invalid syntax"), ("1_", "invalid syntax"),
+    ("0x1", "invalid syntax"), ("infin", "invalid syntax"), ("", "invalid syntax"),
+    ("1e400", "value out of range"), ("-0x1p99999", "value out of range"),
+])
+def test_parse_float_is_strconvs(text: str, result: float | str) -> None:
+    """strconv.ParseFloat(s, 64) (golang/go src/strconv/atof.go): Go's literal syntax, not
+    Python's float(), and an overflow is ErrRange (float() returns an infinity)."""
+    if isinstance(result, float):
+        assert parse_float(text) == result
+        return
+    with pytest.raises(NumError) as info:
+        parse_float(text)
+    assert str(info.value) == f"strconv.ParseFloat: parsing {go_quote(text)}: {result}"
+
+
+def test_parse_float_reads_nan_unsigned() -> None:
+    value = parse_float("NaN")
+    assert value != value
