@@ -556,3 +556,18 @@ def test_every_bind_propagation_of_the_short_syntax(propagation: str) -> None:
     [volume] = stack(f"volumes: ['/src:/dst:ro,{propagation}']")["volumes"]
     assert volume["bind"] == {"propagation": propagation}
     assert volume["read_only"] is True
+
+
+@pytest.mark.parametrize(("deploy", "words"), [
+    ("3", "services.web.deploy: must be a mapping or null"),
+    ("[1]", "services.web.deploy: must be a mapping or null"),
+    ("\n      update_config: 3", "services.web.deploy.update_config: must be a mapping ("),
+])
+def test_a_deploy_of_another_type_is_worded_as_docker_cli_words_it(deploy, words) -> None:
+    """docker/cli's schemas give definitions.deployment the type ["object", "null"], which
+    humanReadableType words "a mapping or null" (the loader said "must be a mapping"); its
+    update_config is an object alone."""
+    text = f'version: "3.8"\nservices:\n  web:\n    image: nginx\n    deploy: {deploy}\n'
+    with pytest.raises(ManifestError) as info:
+        load_manifests(text)
+    assert words in str(info.value)
