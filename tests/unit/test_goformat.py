@@ -62,12 +62,18 @@ def test_atoi_is_parse_int_in_its_own_name(text: str, result: int | str) -> None
     """``strconv.Atoi`` reads a sign and ASCII digits into 64 bits, and its errors name Atoi
     (``nerr.Func = fnAtoi``); it had returned None for any refusal, so a number past int64
     was read as if Go took it and each caller wrote the error its own way."""
-    if isinstance(result, int):
-        assert atoi(text) == result
+    _reads_as_go(atoi, "Atoi", text, result)
+
+
+def _reads_as_go(parse, func: str, text: str, result: float | str) -> None:
+    """``parse(text)`` is ``result``, or (``result`` a string, Go's reason) refuses ``text``
+    with the ``NumError`` of ``strconv.<func>``."""
+    if not isinstance(result, str):
+        assert parse(text) == result
         return
     with pytest.raises(NumError) as refused:
-        atoi(text)
-    assert str(refused.value) == f"strconv.Atoi: parsing {go_quote(text)}: {result}"
+        parse(text)
+    assert str(refused.value) == f"strconv.{func}: parsing {go_quote(text)}: {result}"
 
 
 @pytest.mark.parametrize(("value", "printed"), [
@@ -211,12 +217,7 @@ def test_parse_int_agrees_with_a_byte_by_byte_reference(text, signed, bits):
 def test_parse_float_is_strconvs(text: str, result: float | str) -> None:
     """strconv.ParseFloat(s, 64) (golang/go src/strconv/atof.go): Go's literal syntax, not
     Python's float(), and an overflow is ErrRange (float() returns an infinity)."""
-    if isinstance(result, float):
-        assert parse_float(text) == result
-        return
-    with pytest.raises(NumError) as info:
-        parse_float(text)
-    assert str(info.value) == f"strconv.ParseFloat: parsing {go_quote(text)}: {result}"
+    _reads_as_go(parse_float, "ParseFloat", text, result)
 
 
 def test_parse_float_reads_nan_unsigned() -> None:
