@@ -470,3 +470,30 @@ def test_endpoints_are_truncated_at_1000_addresses():
     assert [len(s["addresses"]) for s in subsets] == [668, 332]
     assert not any("notReadyAddresses" in s for s in subsets)
     assert subsets[0]["addresses"][0] == {"ip": "a.0"}
+
+
+def test_a_terminating_pod_stops_serving_when_its_app_container_exits():
+    """While a deleted pod's sidecar stops (its preStop sleeps 10 s) its app container has
+    already exited (0.2 s after the deletion): the pod is not Ready then (a container that
+    is not running is not ready), so its endpoint is no longer serving, and once kube-proxy
+    sees it, its fallback to serving terminating endpoints sends it nothing; until then
+    requests fail, as nothing answers."""
+    pod = {"apiVersion": "v1", "kind": "Pod",
+           "metadata": {"name": "web", "labels": {"app": "web"}},
+           "spec": {"initContainers": [{"name": "proxy", "image": "envoy:1.31",
+                                        "restartPolicy": "Always",
+                                        "lifecycle": {"preStop": {"sleep": {"seconds": 10}}}}],
+                    "containers": [{"name": "nginx", "image": "nginx:1.25"}]}}
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply([pod, service()])
+    cluster.run(until=30)
+    cluster.delete_pod(cluster.get("Pod", "default", "web"))
+    stream = cluster.request_stream("web", rate=20, stop=35)
+    cluster.run(until=30.1)
+    [draining] = cluster.endpoint_slice("web")
+    assert draining["conditions"] == {"ready": False, "serving": True, "terminating": True}
+    cluster.run(until=35)
+    [stopping] = cluster.endpoint_slice("web")
+    assert stopping["conditions"] == {"ready": False, "serving": False, "terminating": True}
+    served = [t for t, ok, _ in stream.records if ok]     # the app exits at 30.2 s
+    assert served and max(served) <= 30.2 < min(t for t, ok, _ in stream.records if not ok)
