@@ -12,6 +12,8 @@ The rules that live here, each once:
   list option and the Docker daemon an object's version; :func:`atoi`, ``strconv.Atoi``, is
   ParseInt under its own name, for cron schedules, Compose's number casts, a Job's index
   intervals and its pods' index annotations.
+- :func:`parse_float`: ``strconv.ParseFloat`` of a float64 (``src/strconv/atof.go``), for
+  Compose's float casts.
 - :func:`go_verbose`: Go's ``%+v`` of a decoded JSON value (``src/fmt/print.go``), as the
   API server shows a strategic merge patch it refused.
 - :func:`duration_string`: a ``time.Duration`` as Go prints it (``Duration.String`` in
@@ -29,7 +31,7 @@ from decimal import Decimal
 from typing import Any
 
 __all__ = ["NumError", "atoi", "duration_string", "go_json", "go_quote", "go_verbose", "json_kind",
-           "parse_int"]
+           "parse_float", "parse_int"]
 
 _GO_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
                "\t": "\\t", "\v": "\\v", "\\": "\\\\", '"': '\\"'}
@@ -140,6 +142,58 @@ def atoi(text: str) -> int:
         return parse_int(text, signed=True)
     except NumError as err:
         raise NumError("Atoi", text, err.err) from None
+
+
+_GO_FLOAT = re.compile(
+    r"""[+-]?(?:(?=[_.]*[0-9])[0-9_]*(?:\.[0-9_]*)?(?:[eE][+-]?[0-9][0-9_]*)?
+         |0[xX](?=[_.]*[0-9a-fA-F])[0-9a-fA-F_]*(?:\.[0-9a-fA-F_]*)?[pP][+-]?[0-9][0-9_]*)""",
+    re.VERBOSE)
+
+
+def _underscores_ok(text: str) -> bool:
+    """Go's ``underscoreOK``: each ``_`` stands between two digits, or between a base
+    prefix and a digit."""
+    body = text[1:] if text[:1] in ("+", "-") else text
+    hexadecimal = body[:2].lower() == "0x"
+    digits = "0123456789abcdefABCDEF" if hexadecimal else "0123456789"
+    saw = "0" if hexadecimal else "^"
+    for char in body[2:] if hexadecimal else body:
+        if char in digits:
+            saw = "0"
+        elif char == "_":
+            if saw != "0":
+                return False
+            saw = "_"
+        elif saw == "_":
+            return False
+        else:
+            saw = "!"
+    return saw != "_"
+
+
+def parse_float(text: str) -> float:
+    """``text`` as Go's ``strconv.ParseFloat(text, 64)`` reads it; a text it refuses raises
+    :class:`NumError` with Go's words (golang/go ``src/strconv/atof.go``: ``special``,
+    ``readFloat``, ``underscoreOK``).
+
+    Go's syntax, not Python's: ASCII digits only and no surrounding space; ``_`` only
+    between digits; a hexadecimal mantissa (``0x1p-2``) with its ``p`` exponent; ``inf``,
+    ``infinity`` (signed or not) and ``nan`` (never signed) in any case. A number past the
+    float64 range is ``value out of range`` (Go returns it as an infinity with that error);
+    one too small for it reads as zero, as in Go."""
+    sign, special = (text[0], text[1:].lower()) if text[:1] in ("+", "-") else ("", text.lower())
+    if special in ("inf", "infinity") or (special == "nan" and not sign):
+        return float(sign + special)
+    if not _GO_FLOAT.fullmatch(text) or not _underscores_ok(text):
+        raise NumError("ParseFloat", text, "invalid syntax")
+    plain = text.replace("_", "")
+    try:
+        value = float.fromhex(plain) if "x" in plain.lower() else float(plain)
+    except OverflowError:
+        value = float("inf")
+    if value in (float("inf"), float("-inf")):
+        raise NumError("ParseFloat", text, "value out of range")
+    return value
 
 
 def go_verbose(value: Any) -> str:

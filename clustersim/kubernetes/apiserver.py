@@ -49,7 +49,6 @@ from clustersim.kubernetes.objects import (
     is_terminating,
     labels_of,
     selector_matches,
-    set_condition,
     set_metadata_map,
     set_pod_defaults,
 )
@@ -623,13 +622,17 @@ class APIServer:
             self._remove(obj)
 
     def delete_pod(self, pod: dict[str, Any]) -> None:
-        """Graceful pod deletion: Terminating, not ready, then gone when the kubelet is done."""
+        """Graceful pod deletion: Terminating, then gone when the kubelet is done. The Ready
+        condition stays as the kubelet last reported it (graceful deletion sets only the
+        deletion timestamp and grace period, ``BeforeDelete`` in k8s.io/apiserver
+        ``pkg/registry/rest/delete.go``, and the kubelet keeps probing readiness while the
+        pod shuts down, ``pkg/kubelet/prober/worker.go``): its EndpointSlice entry turns
+        ``ready: false`` for being terminating while it stays ``serving``."""
         if is_terminating(pod) or not self.exists(pod):
             return
         meta = pod["metadata"]
         meta["deletionTimestamp"] = self.now
         meta["deletionGracePeriodSeconds"] = int(termination_grace_period(pod))
-        set_condition(pod, "Ready", False, self.now)
         self.changed()
         node = pod["spec"].get("nodeName")
         bound_on = self._nodes.get(node or "")

@@ -438,7 +438,11 @@ class KubernetesCluster(ControllerManager):
 
     def pods(self, namespace: str | None = None) -> list[PodInfo]:
         """Every pod (in ``namespace`` if given): name, namespace, labels, node, phase, ready,
-        reason (see :class:`PodInfo`)."""
+        reason (see :class:`PodInfo`). ``ready`` is the Ready condition of a pod that is not
+        terminating, as its EndpointSlice entry's ``ready`` counts it: a pod being deleted
+        keeps its Ready condition while its containers run, so ``kubectl get pods`` shows
+        it ``1/1 Terminating``, but it takes new connections only while its Service has no
+        ready endpoint (:mod:`clustersim.kubernetes.services`)."""
         rows = []
         owners: dict[tuple[str, str, str], str] = {}   # the pods of one set share their chain
         for pod in self.objects("Pod", namespace):
@@ -464,7 +468,8 @@ class KubernetesCluster(ControllerManager):
             else:
                 reason = status.get("reason", "")   # e.g. CrashLoopBackOff
             rows.append(PodInfo(pod["metadata"]["name"], pod["metadata"]["namespace"],
-                                labels_of(pod), node, phase, is_ready(pod),
+                                labels_of(pod), node, phase,
+                                is_ready(pod) and not is_terminating(pod),
                                 reason, message, self._top_owner(pod, owners),
                                 status.get("podIP")))
         return rows
@@ -508,6 +513,14 @@ class KubernetesCluster(ControllerManager):
         each ``{"name", "port", "protocol"}`` with the pod's own number for a named
         ``targetPort`` (see :mod:`clustersim.kubernetes.services`)."""
         return list(self.services.endpoint_slice(self._service(service, namespace)))
+
+    def endpoint_slices(self, service: str,
+                        namespace: str = "default") -> list[dict[str, Any]]:
+        """The Service's EndpointSlices as the controller cuts them: ``{"ports",
+        "endpoints"}`` each, the endpoints of :meth:`endpoint_slice` grouped by the ports
+        their pods resolve, at most 100 in a slice (``--max-endpoints-per-slice``; see
+        :meth:`~clustersim.kubernetes.services.Services.endpoint_slices`)."""
+        return self.services.endpoint_slices(self._service(service, namespace))
 
     def _service(self, service: str, namespace: str) -> dict[str, Any]:
         svc = self.get("Service", namespace, service)

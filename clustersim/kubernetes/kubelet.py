@@ -54,11 +54,13 @@ clock with simple, fixed delays (:class:`Timing`):
    (``containerStatuses[].restartCount`` and ``lastState.terminated``,
    :meth:`Kubelet.restarts`): one that exits or is killed for a new image counts a restart,
    its siblings that keep running do not.
-5. Deletion: the pod becomes not ready at once (and leaves Service endpoints); the kubelet
+5. Deletion: the pod stays Ready (its EndpointSlice entry turns not ready but serving and
+   terminating, :mod:`clustersim.kubernetes.services`); the kubelet
    runs the ``preStop`` hook (``lifecycle.preStop.sleep.seconds``, or an exec hook whose
    command contains ``sleep N``), sends SIGTERM and the container exits
    ``container_stop_seconds`` later, all capped by ``terminationGracePeriodSeconds``. The
-   container keeps serving until it exits.
+   container keeps serving until it exits; then the pod is not Ready while its sidecars
+   stop.
 
 6. Active deadline: a Pod whose ``spec.activeDeadlineSeconds`` have passed since its
    ``status.startTime`` is killed (``activeDeadlineHandler`` in kubernetes/kubernetes
@@ -716,8 +718,18 @@ class Kubelet:
         deadline = self.cluster.now + grace
         seconds = max((_pre_stop_seconds(c) for c in containers), default=0.0)
         seconds = min(grace, seconds + self.timing.container_stop_seconds)
-        self.cluster.after(seconds, lambda: self._stop_sidecars(
-            pod, epoch, deadline, lambda: self._stopped(pod, epoch)))
+        self.cluster.after(seconds, lambda: self._apps_exited(pod, epoch, deadline))
+
+    def _apps_exited(self, pod: dict[str, Any], epoch: int, deadline: float) -> None:
+        """A terminating pod's app containers have exited: it serves no more and is not
+        Ready (``ContainersNotReady``: the prober reports a container that is not running
+        as not ready), while its sidecars stop (:meth:`_stop_sidecars`)."""
+        if not self._current(pod, epoch):
+            return
+        self.serving.discard(pod["metadata"]["uid"])
+        if set_condition(pod, "Ready", False, self.cluster.now, "ContainersNotReady"):
+            self.cluster.changed()
+        self._stop_sidecars(pod, epoch, deadline, lambda: self._stopped(pod, epoch))
 
     def _stop_sidecars(self, pod: dict[str, Any], epoch: int, deadline: float,
                        then: Any, remaining: list[dict[str, Any]] | None = None) -> None:

@@ -8,9 +8,14 @@ Service's namespace that matches its selector, has an IP and has not finished, t
 included, and ``utils.go`` ``podToEndpoint`` gives each the conditions ``serving`` (the pod is
 Ready), ``terminating`` (it is being deleted) and ``ready`` (serving and not terminating, or
 ``publishNotReadyAddresses``), so a pod is listed *before* it is ready, with ``ready: false``;
-see :meth:`Services.endpoint_slice`) and kube-proxy's iptables mode, which routes to the ready
-endpoints only and picks one at
-random per connection (``pkg/proxy/iptables/proxier.go``, ``--probability`` rules). Docs:
+see :meth:`Services.endpoint_slice`) and kube-proxy's iptables mode, which picks one usable
+endpoint at random per connection (``pkg/proxy/iptables/proxier.go``, ``--probability``
+rules). Usable are the ready endpoints, or, while a Service port has none, its endpoints that
+are ``serving`` and ``terminating`` (``CategorizeEndpoints``, ``pkg/proxy/topology.go``;
+KEP-1669, GA in 1.28): a pod being deleted stays Ready while its containers run and its
+readiness probe passes (the prober keeps probing readiness during graceful shutdown,
+``pkg/kubelet/prober/worker.go``), so a Service whose every pod is terminating keeps being
+served by them until they exit instead of failing at once. Docs:
 https://kubernetes.io/docs/concepts/services-networking/service/
 
 - ``ClusterIP`` (default) gets an address from 10.96.0.0/12 (10.96.0.1, the first, is the
@@ -22,7 +27,8 @@ https://kubernetes.io/docs/concepts/services-networking/service/
 - Each endpoint carries the Service's ports as its pod resolves them (:func:`endpoint_ports`:
   a named ``targetPort`` is the pod's own container port of that name and protocol, and a
   pod without one is listed without that port). The served EndpointSlices and Endpoints
-  (:mod:`clustersim.serve.kubederived`) are made from :meth:`Services.endpoint_slice` too.
+  (:mod:`clustersim.serve.kubederived`) are made from :meth:`Services.endpoint_slice` too,
+  at most 100 endpoints in a slice (:meth:`Services.endpoint_slices`).
 - kube-proxy sees endpoint changes ``endpoint_propagation_seconds`` late. A request goes to
   one Service port, to a random endpoint of that (possibly stale) view whose slice lists that
   port, and fails when the chosen pod no longer serves (its node is down, or its container
@@ -31,13 +37,14 @@ https://kubernetes.io/docs/concepts/services-networking/service/
   addresses (nothing answers while that node is down); a LoadBalancer client through a node
   the cloud load balancer picks among those its health checks pass, which notice a failed
   node ``lb_health_check_seconds`` late. With ``externalTrafficPolicy: Cluster`` (default) the
-  node forwards to any endpoint; with ``Local`` only to endpoints on itself (keeping the
-  client's address), and the load balancer's health check skips nodes without one.
+  node forwards to any usable endpoint; with ``Local`` only to endpoints on itself (keeping
+  the client's address): its ready ones, or its serving terminating ones while it has no
+  ready one, whatever other nodes have. The load balancer's health check skips nodes without
+  a ready endpoint, terminating ones not counted (``LocalReadyEndpoints``,
+  ``pkg/proxy/endpoints.go``).
 
 Simplified: session affinity, topology-aware routing and ``internalTrafficPolicy`` are not
-modelled, nor kube-proxy's fallback to the serving terminating endpoints of a Service port
-that has no ready one (``CategorizeEndpoints``, ``pkg/proxy/topology.go``); a request is one
-connection.
+modelled; a request is one connection.
 """
 
 from __future__ import annotations
@@ -62,8 +69,9 @@ from clustersim.sim.requests import RequestStream
 if TYPE_CHECKING:
     from clustersim.kubernetes.cluster import KubernetesCluster
 
-__all__ = ["ProxyEndpoint", "RequestStream", "Services", "apiserver_service", "endpoint_ports",
-           "keep_allocated", "set_service_defaults"]
+__all__ = ["MAX_ENDPOINTS_PER_SLICE", "ProxyEndpoint", "RequestStream", "Services",
+           "apiserver_service", "endpoint_ports", "keep_allocated", "set_service_defaults",
+           "usable_endpoints"]
 
 SERVICE_CIDR = ipaddress.ip_network("10.96.0.0/12")
 NODE_PORT_RANGE = (30000, 32767)
@@ -75,6 +83,9 @@ API_SECURE_PORT = 6443
 LB_POOL = ipaddress.ip_network("203.0.113.0/24")
 """External addresses of the simulated cloud load balancer (TEST-NET-3, RFC 5737)."""
 _TYPES = ("ClusterIP", "NodePort", "LoadBalancer", "ExternalName")
+MAX_ENDPOINTS_PER_SLICE = 100
+"""kube-controller-manager's ``--max-endpoints-per-slice`` default: the EndpointSlice
+controller puts at most this many endpoints in one slice."""
 
 
 class _FreePorts:
@@ -124,16 +135,20 @@ def apiserver_service() -> dict[str, Any]:
 
 
 class ProxyEndpoint(NamedTuple):
-    """A ready endpoint as kube-proxy keeps it: the pod's uid and name, its node, and the
-    Service ports it serves as ``(name, protocol, the pod's port number)``, one per entry of
-    its slice's ``ports`` (kube-proxy's ``EndpointSliceCache`` files each endpoint of a
-    slice under each of the slice's ports, by name and protocol:
-    ``pkg/proxy/endpointslicecache.go``)."""
+    """An endpoint as kube-proxy keeps it: the pod's uid and name, its node, the Service
+    ports it serves as ``(name, protocol, the pod's port number)``, one per entry of its
+    slice's ``ports`` (kube-proxy's ``EndpointSliceCache`` files each endpoint of a slice
+    under each of the slice's ports, by name and protocol:
+    ``pkg/proxy/endpointslicecache.go``), and its slice's conditions ``ready``, ``serving``
+    and ``terminating``, which :func:`usable_endpoints` reads."""
 
     uid: str
     pod: str
     node: str
     ports: tuple[tuple[str, str, int], ...]
+    ready: bool
+    serving: bool
+    terminating: bool
 
     def port(self, name: str, protocol: str) -> int | None:
         """The pod's number for the Service port ``name``/``protocol``; None when its slice
@@ -277,20 +292,48 @@ class Services:
                           "ports": endpoint_ports(svc, pod)})
         return tuple(sorted(found, key=lambda e: e["pod"]))
 
-    def endpoints(self, svc: Mapping[str, Any]) -> tuple[ProxyEndpoint, ...]:
-        """The Service's ready endpoints now, the ones kube-proxy routes to, each with the
-        ports it serves (:class:`ProxyEndpoint`)."""
+    def endpoint_slices(self, svc: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """The Service's EndpointSlices as ``{"ports", "endpoints"}``, the endpoints as
+        :meth:`endpoint_slice` gives them: one group per set of ports its pods resolve (the
+        reconciler's ``desiredEndpointsByPortMap``, keyed by ``NewPortMapKey``, in
+        ``staging/src/k8s.io/endpointslice/reconciler.go``), each cut into slices of at most
+        :data:`MAX_ENDPOINTS_PER_SLICE` in pod-name order, as ``reconcileByPortMapping``
+        fills new slices; a Service that selects no pod has one placeholder slice without
+        ports or endpoints (``placeholderSlice``), one without a selector none. Simplified:
+        a real controller keeps its slices and fills the room left in them, so which pod is
+        in which slice depends on their history; here the slices are made anew each time."""
+        if not (svc.get("spec") or {}).get("selector"):
+            return []
+        groups: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
+        for endpoint in self.endpoint_slice(svc):
+            ports = endpoint["ports"]
+            groups.setdefault(repr(ports), (ports, []))[1].append(endpoint)
+        return [{"ports": ports, "endpoints": endpoints[start:start + MAX_ENDPOINTS_PER_SLICE]}
+                for ports, endpoints in groups.values()
+                for start in range(0, len(endpoints), MAX_ENDPOINTS_PER_SLICE)
+                ] or [{"ports": [], "endpoints": []}]
+
+    def proxy_endpoints(self, svc: Mapping[str, Any]) -> tuple[ProxyEndpoint, ...]:
+        """Every endpoint of the Service's slices now, as kube-proxy keeps them, with their
+        conditions and the ports each serves (:class:`ProxyEndpoint`)."""
         return tuple(ProxyEndpoint(e["uid"], e["pod"], e["nodeName"],
                                    tuple((p["name"], p["protocol"], p["port"])
-                                         for p in e["ports"]))
-                     for e in self.endpoint_slice(svc) if e["conditions"]["ready"])
+                                         for p in e["ports"]),
+                                   e["conditions"]["ready"], e["conditions"]["serving"],
+                                   e["conditions"]["terminating"])
+                     for e in self.endpoint_slice(svc))
+
+    def endpoints(self, svc: Mapping[str, Any]) -> tuple[ProxyEndpoint, ...]:
+        """The Service's ready endpoints now (:meth:`proxy_endpoints` whose ``ready`` is
+        true)."""
+        return tuple(e for e in self.proxy_endpoints(svc) if e.ready)
 
     def sync(self) -> None:
         """Record every Service's endpoints when they change (the EndpointSlice controller)."""
         now = self.cluster.now
         for svc in self.cluster.objects("Service"):
             history = self._history.setdefault(svc["metadata"]["uid"], [(-1.0, ())])
-            current = self.endpoints(svc)
+            current = self.proxy_endpoints(svc)
             if history[-1][1] != current:
                 if history[-1][0] == now:
                     history[-1] = (now, current)
@@ -299,7 +342,8 @@ class Services:
                 self.cluster.wake_at(now + self.cluster.timing.endpoint_propagation_seconds)
 
     def proxy_view(self, svc: Mapping[str, Any], time: float) -> tuple[ProxyEndpoint, ...]:
-        """The endpoints kube-proxy routes to at ``time`` (propagation delay applied)."""
+        """The endpoints kube-proxy knows at ``time`` (propagation delay applied), whatever
+        their conditions."""
         history = self._history.get(svc["metadata"]["uid"], [(-1.0, ())])
         seen = time - self.cluster.timing.endpoint_propagation_seconds
         index = bisect.bisect_right([t for t, _ in history], seen) - 1
@@ -362,48 +406,65 @@ class Services:
 
     def _request(self, svc: Mapping[str, Any], port: _PortView, entry: str | None,
                  now: float, rng: random.Random) -> tuple[float, bool, str | None]:
-        """One request to a Service port: pick the entry node (if any), then an endpoint as
-        kube-proxy there sees them among those whose slice lists ``port``; it is served if
-        that pod's container is up. The load balancer's
-        health check counts a node's ready endpoints whatever their ports, as kube-proxy's
-        ``LocalReadyEndpoints`` does (``pkg/proxy/endpoints.go``)."""
-        view = port.endpoints(self.proxy_view(svc, now))
+        """One request to a Service port: pick the entry node (if any), then one of the
+        usable endpoints (:func:`usable_endpoints`) as kube-proxy there sees them among those
+        whose slice lists ``port``; it is served if that pod's container is up. The load
+        balancer's health check counts a node's ready endpoints whatever their ports, as
+        kube-proxy's ``LocalReadyEndpoints`` does (``pkg/proxy/endpoints.go``)."""
+        known = self.proxy_view(svc, now)
         local = (svc.get("spec") or {}).get("externalTrafficPolicy") == "Local"
         node = entry
         if entry == "load-balancer":
             seen = now - self.cluster.timing.lb_health_check_seconds
             seen_view = self.proxy_view(svc, seen)
             healthy = [n for n in sorted(self._nodes) if self._node_up(n, seen)
-                       and (not local or any(e.node == n for e in seen_view))]
+                       and (not local or any(e.node == n and e.ready for e in seen_view))]
             if not healthy:
                 return (now, False, None)
             node = healthy[rng.randrange(len(healthy))]
-        if node is not None:
-            if not self._node_up(node, now):
-                return (now, False, None)          # the node (and its kube-proxy) is down
-            if local:
-                view = tuple(e for e in view if e.node == node)
+        if node is not None and not self._node_up(node, now):
+            return (now, False, None)              # the node (and its kube-proxy) is down
+        view = port.usable(known, node if node is not None and local else None)
         if not view:
             return (now, False, None)
         chosen = view[rng.randrange(len(view))]
         return (now, chosen.uid in self.cluster.kubelet.serving, chosen.pod)
 
 
+def usable_endpoints(endpoints: Iterable[ProxyEndpoint],
+                     node: str | None = None) -> tuple[ProxyEndpoint, ...]:
+    """The endpoints of one Service port that kube-proxy sends traffic to, as
+    ``CategorizeEndpoints`` (``pkg/proxy/topology.go``) picks them: the ready ones, or, when
+    none is ready, those that are serving and terminating (KEP-1669). With ``node`` (the
+    Local traffic policy of the node a client came in through) the same choice among that
+    node's endpoints alone: its ready ones, else its serving terminating ones."""
+    pool = [e for e in endpoints if node is None or e.node == node]
+    return (tuple(e for e in pool if e.ready)
+            or tuple(e for e in pool if e.serving and e.terminating))
+
+
 class _PortView:
-    """The endpoints kube-proxy routes one Service port to, by its name and protocol: those
-    of a view whose slice lists the port, kept for the last view seen (a view changes only
-    when the endpoints do, and many requests come in between)."""
+    """The endpoints kube-proxy routes one Service port to, by its name and protocol: the
+    usable ones (:func:`usable_endpoints`) of a view among those whose slice lists the port,
+    kept for the last view seen (a view changes only when the endpoints do, and many requests
+    come in between)."""
 
     def __init__(self, name: str, protocol: str) -> None:
         self.name, self.protocol = name, protocol
         self._seen: tuple[ProxyEndpoint, ...] | None = None
-        self._kept: tuple[ProxyEndpoint, ...] = ()
+        self._listed: tuple[ProxyEndpoint, ...] = ()
+        self._usable: tuple[ProxyEndpoint, ...] = ()
 
-    def endpoints(self, view: tuple[ProxyEndpoint, ...]) -> tuple[ProxyEndpoint, ...]:
+    def usable(self, view: tuple[ProxyEndpoint, ...],
+               node: str | None) -> tuple[ProxyEndpoint, ...]:
+        """The usable endpoints of ``view`` on this port, all nodes' (``node`` None) or
+        ``node``'s alone (the Local traffic policy)."""
         if view is not self._seen:
             self._seen = view
-            self._kept = tuple(e for e in view if e.port(self.name, self.protocol) is not None)
-        return self._kept
+            self._listed = tuple(e for e in view
+                                 if e.port(self.name, self.protocol) is not None)
+            self._usable = usable_endpoints(self._listed)
+        return self._usable if node is None else usable_endpoints(self._listed, node)
 
 
 def _service_port(svc: Mapping[str, Any], port: int | str | None) -> tuple[str, str]:

@@ -15,7 +15,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["ManifestError", "format_path", "together"]
+__all__ = ["ANY", "ManifestError", "format_path", "path_matches", "together"]
+
+
+ANY = "*"
+"""In a pattern of :func:`path_matches`, any one key or index."""
+
+
+def path_matches(pattern: Sequence[str | int], path: Sequence[str | int]) -> bool:
+    """Whether the field ``path`` is ``pattern``, part for part, :data:`ANY` matching any
+    part (docker/cli's ``interp.PathMatchAll`` and ``PathMatchList``)."""
+    return len(pattern) == len(path) and all(
+        p in (ANY, part) for p, part in zip(pattern, path, strict=True))
 
 
 def format_path(path: Sequence[str | int]) -> str:

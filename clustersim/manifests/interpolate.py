@@ -24,7 +24,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from clustersim.goformat import atoi
+from clustersim.goformat import atoi, parse_float
+from clustersim.manifests.errors import ANY, path_matches
 
 __all__ = ["InterpolationError", "interpolate"]
 
@@ -33,13 +34,6 @@ _PATTERN = re.compile(
     r"(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}|(?P<invalid>))",
     re.IGNORECASE,
 )
-
-
-def _to_float(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise ValueError(f"strconv.ParseFloat: parsing {text!r}: invalid syntax") from None
 
 
 def _to_bool(text: str) -> bool:
@@ -51,40 +45,37 @@ def _to_bool(text: str) -> bool:
     raise ValueError(f"invalid boolean: {text}")
 
 
-_ANY = "*"
 _CASTS: list[tuple[tuple[str, ...], Any]] = [
-    (("services", _ANY, *tail), cast)
+    (("services", ANY, *tail), cast)
     for tail, cast in [
-        (("configs", _ANY, "mode"), atoi),
-        (("secrets", _ANY, "mode"), atoi),
+        (("configs", ANY, "mode"), atoi),
+        (("secrets", ANY, "mode"), atoi),
         (("healthcheck", "retries"), atoi),
         (("healthcheck", "disable"), _to_bool),
         (("deploy", "replicas"), atoi),
         (("deploy", "update_config", "parallelism"), atoi),
-        (("deploy", "update_config", "max_failure_ratio"), _to_float),
+        (("deploy", "update_config", "max_failure_ratio"), parse_float),
         (("deploy", "rollback_config", "parallelism"), atoi),
-        (("deploy", "rollback_config", "max_failure_ratio"), _to_float),
+        (("deploy", "rollback_config", "max_failure_ratio"), parse_float),
         (("deploy", "restart_policy", "max_attempts"), atoi),
         (("deploy", "placement", "max_replicas_per_node"), atoi),
-        (("ports", _ANY, "target"), atoi),
-        (("ports", _ANY, "published"), atoi),
+        (("ports", ANY, "target"), atoi),
+        (("ports", ANY, "published"), atoi),
         (("privileged",), _to_bool),
         (("read_only",), _to_bool),
         (("stdin_open",), _to_bool),
         (("tty",), _to_bool),
-        (("volumes", _ANY, "read_only"), _to_bool),
+        (("volumes", ANY, "read_only"), _to_bool),
     ]
 ] + [
-    ((section, _ANY, "external"), _to_bool)
+    ((section, ANY, "external"), _to_bool)
     for section in ("networks", "volumes", "secrets", "configs")
 ]
 
 
 def _cast(path: tuple, value: str) -> Any:
     for pattern, cast in _CASTS:
-        if len(pattern) == len(path) and all(
-            p in (_ANY, part) for p, part in zip(pattern, path, strict=True)
-        ):
+        if path_matches(pattern, path):
             try:
                 return cast(value)
             except ValueError as err:

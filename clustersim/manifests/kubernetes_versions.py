@@ -29,7 +29,6 @@ SERVED: dict[str, str] = {
 }
 
 
-
 def group_kind(kind: str) -> str:
     """A kind of :data:`SERVED` as the API server's errors name it, qualified by its group
     (``Deployment.apps``, ``Job.batch``), a kind of the core group alone

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from clustersim.goformat import json_kind
-from clustersim.manifests.errors import ManifestError, format_path
+from clustersim.manifests.errors import ANY, ManifestError, format_path, path_matches
 from clustersim.manifests.kubernetes_errors import invalid, unsupported
 from clustersim.manifests.kubernetes_names import name_hint
 from clustersim.manifests.kubernetes_syntax import LENIENT, NAME_MAPS
@@ -99,6 +99,19 @@ _COMPOSE_TYPES = {
     "bool_type": "boolean", "bool_parsing": "boolean", "dict_type": "mapping",
     "model_type": "mapping", "list_type": "list",
 }
+
+
+#: The places where docker/cli's Compose schemas take a mapping or null (``"type":
+#: ["object", "null"]``, ``definitions.deployment`` of ``config_schema_v3.*.json``), whose
+#: type error ``humanReadableType`` words as both types ("must be a mapping or null").
+_COMPOSE_NULLABLE = (("services", ANY, "deploy"),)
+
+
+def _compose_type(kind: str, where: Path) -> str:
+    """docker/cli's name of what the schema wants at ``where``, for pydantic's ``kind``."""
+    wanted = _COMPOSE_TYPES[kind]
+    nullable = any(path_matches(pattern, where) for pattern in _COMPOSE_NULLABLE)
+    return f"{wanted} or null" if nullable and wanted == "mapping" else wanted
 
 
 def validate(model: type[BaseModel], document: Document, path: Path = (), *,
@@ -221,7 +234,7 @@ def _error(model: type[BaseModel], document: Document, path: Path, data: Any,
     where = (*path, *found)
     expected = _expected(problem["type"], document)
     if compose and problem["type"] in _COMPOSE_TYPES and len(found) == len(problem["loc"]):
-        message = f"must be a {_COMPOSE_TYPES[problem['type']]}"
+        message = f"must be a {_compose_type(problem['type'], where)}"
     elif problem["type"] == "missing":
         message = "this required field is missing"
     elif problem["type"] == "extra_forbidden":

@@ -17,6 +17,7 @@ and the objects' resourceVersions (:mod:`~clustersim.serve.kubeversions`);
 from __future__ import annotations
 
 import json
+import math
 import zlib
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -38,7 +39,7 @@ from clustersim.serve.kubeversions import TIME_FIELDS, ResourceVersions, key_of
 from clustersim.sim.events import Event
 
 __all__ = ["CONTROL_PLANE_ROLE", "MANAGED_CONTROL_PLANE_HOST", "MANAGED_CONTROL_PLANE_IP",
-           "DerivedObjects", "bound_claim"]
+           "MAX_ENDPOINTS_CAPACITY", "DerivedObjects", "bound_claim"]
 
 CONTROL_PLANE_ROLE = "node-role.kubernetes.io/control-plane"
 """The label kubeadm gives a control-plane node, which runs the API server."""
@@ -47,6 +48,11 @@ MANAGED_CONTROL_PLANE_IP = "10.0.0.1"
 offerings run it off the nodes and reach into their network (EKS through interfaces in the
 cluster's subnets). Nodes are numbered from 10.0.0.2 (:meth:`DerivedObjects.node_ip`), so this
 address is no node's."""
+MAX_ENDPOINTS_CAPACITY = 1000
+"""The most addresses the endpoints controller writes in one Endpoints (``maxCapacity`` in
+``pkg/controller/endpoint/endpoints_controller.go``)."""
+_OVER_CAPACITY = "endpoints.kubernetes.io/over-capacity"
+"""The annotation of an Endpoints it truncated (``v1.EndpointsOverCapacity``)."""
 _SERVICE_NAME = "kubernetes.io/service-name"
 """The label that ties an EndpointSlice to its Service (``discovery.LabelServiceName``)."""
 _UNREACHABLE = "node.kubernetes.io/unreachable"
@@ -396,33 +402,28 @@ class DerivedObjects:
         in the order of their storage keys (namespace, then name), as etcd lists a range.
 
         Each pod's ports are the Service's ports resolved for that pod
-        (:func:`~clustersim.kubernetes.services.endpoint_ports`),
-        and pods are grouped by them, one slice per set of resolved ports (the reconciler's
-        ``desiredEndpointsByPortMap``, keyed by ``NewPortMapKey``, in kubernetes/kubernetes
-        ``staging/src/k8s.io/endpointslice/reconciler.go``): pods giving a named
-        ``targetPort`` different numbers are in different slices, and a pod that declares
-        none of the names is in a slice without ports. A Service that selects no pod has
-        one placeholder slice without ports or endpoints (``placeholderSlice`` there).
-        Slices are named by the Service's uid and their position (the first keeps
-        ``<service>-<five characters>`` whatever the others), where the controller
-        generates each name; the controller's limit of 100 endpoints per slice
-        (``--max-endpoints-per-slice``) is not followed."""
+        (:func:`~clustersim.kubernetes.services.endpoint_ports`), and the slices are those
+        of :meth:`~clustersim.kubernetes.services.Services.endpoint_slices`: one group of
+        slices per set of resolved ports (pods giving a named ``targetPort`` different
+        numbers are in different slices, and a pod that declares none of the names is in a
+        slice without ports), at most 100 endpoints in a slice (``--max-endpoints-per-slice``),
+        a placeholder slice for a Service that selects no pod. Each is labelled with its
+        Service's name (``kubernetes.io/service-name``) and its manager
+        (``endpointslice.kubernetes.io/managed-by``). Slices are named by the Service's uid
+        and their position (the first keeps ``<service>-<five characters>`` whatever the
+        others), where the controller generates each name."""
         out = [] if self.cluster.get("Service", "default", "kubernetes") else [
             self._apiserver_slice()]
         for svc in self.cluster.objects("Service"):
-            if not (svc.get("spec") or {}).get("selector"):
-                continue
-            ns, name = svc["metadata"]["namespace"], svc["metadata"]["name"]
-            groups: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
-            for endpoint in self.cluster.endpoint_slice(name, ns):
-                ports = endpoint["ports"]
-                groups.setdefault(repr(ports), (ports, []))[1].append({
-                    "addresses": endpoint["addresses"],
-                    "conditions": endpoint["conditions"], "nodeName": endpoint["nodeName"],
-                    "targetRef": {"kind": "Pod", "namespace": ns, "name": endpoint["pod"],
-                                  "uid": endpoint["uid"]}})
-            for index, (ports, endpoints) in enumerate(groups.values() or [([], [])]):
-                out.append(self._service_slice(svc, index, ports, endpoints))
+            ns = svc["metadata"]["namespace"]
+            for index, piece in enumerate(self.cluster.services.endpoint_slices(svc)):
+                endpoints = [{"addresses": endpoint["addresses"],
+                              "conditions": endpoint["conditions"],
+                              "nodeName": endpoint["nodeName"],
+                              "targetRef": {"kind": "Pod", "namespace": ns,
+                                            "name": endpoint["pod"], "uid": endpoint["uid"]}}
+                             for endpoint in piece["endpoints"]]
+                out.append(self._service_slice(svc, index, piece["ports"], endpoints))
         out.sort(key=lambda piece: (piece["metadata"]["namespace"], piece["metadata"]["name"]))
         return out
 
@@ -490,8 +491,11 @@ class DerivedObjects:
         Pod is selected; by namespace and name. The API server's own Endpoints (the source
         of its slice, :meth:`_apiserver_slice`) carry
         ``endpointslice.kubernetes.io/skip-mirror``, which its reconciler sets so that the
-        EndpointSlice mirroring controller leaves them alone. Deprecated upstream since v1.33
-        for EndpointSlices, still served."""
+        EndpointSlice mirroring controller leaves them alone. Past
+        :data:`MAX_ENDPOINTS_CAPACITY` addresses the controller keeps that many and
+        annotates the object ``endpoints.kubernetes.io/over-capacity: truncated``
+        (:func:`_truncated`). Deprecated upstream since v1.33 for EndpointSlices, still
+        served."""
         by_service: dict[tuple[str, str], list[dict[str, Any]]] = {}
         for piece in self.endpointslices():
             meta = piece["metadata"]
@@ -509,6 +513,8 @@ class DerivedObjects:
                     "uid": first["uid"][:-4] + "e9d5"}
             if "endpointslice.kubernetes.io/managed-by" not in first["labels"]:
                 meta["labels"] = {"endpointslice.kubernetes.io/skip-mirror": "true"}
+            if _truncated(subsets):
+                meta["annotations"] = {_OVER_CAPACITY: "truncated"}
             out.append({"apiVersion": "v1", "kind": "Endpoints", "metadata": meta,
                         **({"subsets": subsets} if subsets else {}),
                         "_times": pieces[0]["_times"]})
@@ -547,6 +553,33 @@ def _repacked(pieces: list[dict[str, Any]], *, portless: bool,
                   "ports": ports}
         subsets.append({k: v for k, v in subset.items() if v})
     return subsets
+
+
+def _truncated(subsets: list[dict[str, Any]]) -> bool:
+    """Cut ``subsets`` to :data:`MAX_ENDPOINTS_CAPACITY` addresses in place, as the endpoints
+    controller's ``truncateEndpoints`` does (``pkg/controller/endpoint/
+    endpoints_controller.go``), and say whether it had to: ready addresses come first, so
+    when the ready ones fit only the not-ready ones are cut, else every not-ready one goes
+    and the ready ones are cut; each subset keeps its share of the room, rounded up (the
+    last ones get what is left), its first addresses kept."""
+    ready = sum(len(subset.get("addresses", [])) for subset in subsets)
+    not_ready = sum(len(subset.get("notReadyAddresses", [])) for subset in subsets)
+    if ready + not_ready <= MAX_ENDPOINTS_CAPACITY:
+        return False
+    cut_ready = ready > MAX_ENDPOINTS_CAPACITY
+    key = "addresses" if cut_ready else "notReadyAddresses"
+    room, total = ((MAX_ENDPOINTS_CAPACITY, ready) if cut_ready
+                   else (MAX_ENDPOINTS_CAPACITY - ready, not_ready))
+    left = room
+    for subset in subsets:
+        share = min(math.ceil(len(subset.get(key, [])) / total * room), left)
+        kept = subset.get(key, [])[:share]
+        for dropped in ("addresses", "notReadyAddresses") if cut_ready else (key,):
+            subset.pop(dropped, None)
+        if kept:
+            subset[key] = kept
+        left -= len(kept)
+    return True
 
 
 def bound_claim(claim: dict[str, Any]) -> None:

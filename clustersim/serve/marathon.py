@@ -154,13 +154,16 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
         """The request's JSON body as Marathon reads it (:mod:`.marathonjson`)."""
         return read_json(request)
 
-    def _new_spec(self, request: Request, exists: str,
-                  check=None) -> tuple[dict[str, Any], str]:
+    def _new_spec(self, request: Request, exists: str, check=None,
+                  validate=None) -> tuple[dict[str, Any], str]:
         """A POSTed app or pod and its absolute id, once ``check`` (the app's reader and
-        validation, :mod:`.marathonraml`) passes; 409 (``exists`` formatted with the id)
-        when the id is taken. A body that is no object, or has no string ``id``, fails the
-        RAML type's JSON reader: 422 ``Invalid JSON`` with Play JSON's error keys
-        (``MarathonExceptionMapperTest``: ``{"id": 123}`` gives ``error.expected.jsstring``)."""
+        validation, :mod:`.marathonraml`) passes, then its id is read, then ``validate``
+        (a pod's, :func:`_check_pod`) passes; 409 (``exists`` formatted with the id) only
+        after all that, when the id is taken (``PodsResource.create`` reads and validates
+        the pod before ``podSystem.create`` finds the conflict). A body that is no object,
+        or has no string ``id``, fails the RAML type's JSON reader: 422 ``Invalid JSON``
+        with Play JSON's error keys (``MarathonExceptionMapperTest``: ``{"id": 123}`` gives
+        ``error.expected.jsstring``)."""
         body = self._body(request)
         if not isinstance(body, dict):
             raise HttpError(422, "Invalid JSON", details=[
@@ -174,6 +177,8 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
             raise HttpError(422, "Invalid JSON", details=[
                 {"path": "/id", "errors": ["error.minLength"]}])
         spec_id = str(PathId(body["id"]).resolve())
+        if validate is not None:
+            validate(body)
         if spec_id in self.marathon.root.run_specs:
             raise HttpError(409, exists.format(spec_id))
         return body, spec_id
@@ -460,9 +465,8 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
             if request.method == "GET":
                 return Response.json(200, [framework.root.run_specs[i] for i in pods])
             if request.method == "POST":
-                body, spec_id = self._new_spec(request, "Pod {} already exists")
-                _require_containers(body)
-                check_pod(body)
+                body, spec_id = self._new_spec(request, "Pod {} already exists",
+                                               validate=_check_pod)
                 change = self._change(lambda: framework.deploy({**body, "id": spec_id},
                                                                force=force))
                 return self._with_body(change, framework.root.run_specs[spec_id])
@@ -476,8 +480,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
             if not isinstance(body, dict):
                 raise HttpError(422, "Invalid JSON", details=[
                     {"path": "/", "errors": ["error.expected.jsobject"]}])
-            _require_containers(body)
-            check_pod(body)
+            _check_pod(body)
             change = self._change(lambda: framework.deploy({**body, "id": spec_id},
                                                            force=force))
             return self._with_body(change, framework.root.run_specs[spec_id],
@@ -561,9 +564,12 @@ def _require_command(app: dict[str, Any]) -> None:
                                     "'args', and/or a 'container'."]}])
 
 
-def _require_containers(pod: dict[str, Any]) -> None:
-    """A pod needs ``containers`` (``required`` in the RAML ``Pod`` type): without them the
-    definition would read as an empty group."""
+def _check_pod(pod: dict[str, Any]) -> None:
+    """A pod definition as ``PodsResource`` reads and validates it before it looks for the
+    pod (``create``, ``update``): it needs ``containers`` (``required`` in the RAML ``Pod``
+    type; without them the definition would read as an empty group), then passes
+    :func:`~clustersim.serve.marathonraml.check_pod`."""
     if "containers" not in pod:
         raise HttpError(422, "Invalid JSON", details=[
             {"path": "/containers", "errors": ["error.path.missing"]}])
+    check_pod(pod)

@@ -14,6 +14,7 @@ from clustersim.goformat import (
     go_quote,
     go_verbose,
     json_kind,
+    parse_float,
     parse_int,
 )
 from clustersim.serve.patchrefusal import patch_refusal
@@ -61,12 +62,18 @@ def test_atoi_is_parse_int_in_its_own_name(text: str, result: int | str) -> None
     """``strconv.Atoi`` reads a sign and ASCII digits into 64 bits, and its errors name Atoi
     (``nerr.Func = fnAtoi``); it had returned None for any refusal, so a number past int64
     was read as if Go took it and each caller wrote the error its own way."""
-    if isinstance(result, int):
-        assert atoi(text) == result
+    _reads_as_go(atoi, "Atoi", text, result)
+
+
+def _reads_as_go(parse, func: str, text: str, result: float | str) -> None:
+    """``parse(text)`` is ``result``, or (``result`` a string, Go's reason) refuses ``text``
+    with the ``NumError`` of ``strconv.<func>``."""
+    if not isinstance(result, str):
+        assert parse(text) == result
         return
     with pytest.raises(NumError) as refused:
-        atoi(text)
-    assert str(refused.value) == f"strconv.Atoi: parsing {go_quote(text)}: {result}"
+        parse(text)
+    assert str(refused.value) == f"strconv.{func}: parsing {go_quote(text)}: {result}"
 
 
 @pytest.mark.parametrize(("value", "printed"), [
@@ -194,3 +201,25 @@ def test_parse_int_agrees_with_a_byte_by_byte_reference(text, signed, bits):
     except NumError as refused:
         got = refused.err
     assert got == expected
+
+
+@pytest.mark.parametrize(("text", "result"), [
+    ("1.50", 1.5), (".5", 0.5), ("1.", 1.0), ("1_000.5", 1000.5), ("1e5_0", 1e50),
+    ("0x1p-2", 0.25), ("0x_1.8p1", 3.0),              # hexadecimal, Python's float() refuses
+    ("-Inf", float("-inf")), ("+infinity", float("inf")), ("1e-400", 0.0),
+    (" 1.5", "invalid syntax"), ("1.5\n", "invalid syntax"),   # float() strips spaces
+    ("+nan", "invalid syntax"),                       # float() takes a signed NaN
+    ("\u0661", "invalid syntax"),                     # float() takes any Unicode digit
+    ("1__0", "invalid syntax"), ("_1", "invalid syntax"), ("1_", "invalid syntax"),
+    ("0x1", "invalid syntax"), ("infin", "invalid syntax"), ("", "invalid syntax"),
+    ("1e400", "value out of range"), ("-0x1p99999", "value out of range"),
+])
+def test_parse_float_is_strconvs(text: str, result: float | str) -> None:
+    """strconv.ParseFloat(s, 64) (golang/go src/strconv/atof.go): Go's literal syntax, not
+    Python's float(), and an overflow is ErrRange (float() returns an infinity)."""
+    _reads_as_go(parse_float, "ParseFloat", text, result)
+
+
+def test_parse_float_reads_nan_unsigned() -> None:
+    value = parse_float("NaN")
+    assert value != value

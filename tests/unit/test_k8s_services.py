@@ -18,6 +18,7 @@ import pytest
 
 from clustersim import Node
 from clustersim.kubernetes import KubernetesCluster
+from clustersim.kubernetes.objects import is_ready
 
 
 def nodes(count=3):
@@ -354,3 +355,145 @@ def test_publish_not_ready_addresses_keeps_terminating_pods_ready():
     [gone] = cluster.endpoint_slice("web")
     assert gone["conditions"]["terminating"] and gone["conditions"]["ready"]
     assert cluster.endpoints("web") == [pod]
+
+
+def test_terminating_pods_serve_while_no_endpoint_is_ready():
+    """KEP-1669 (CategorizeEndpoints, pkg/proxy/topology.go): with no ready endpoint left,
+    kube-proxy sends traffic to the endpoints that are serving and terminating. Deleting both
+    pods of a Deployment whose preStop sleeps 20 s leaves them Ready while they shut down, so
+    requests go on being served by them until a replacement is ready, then by the
+    replacements alone."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply([web(replicas=2, pre_stop=20), service()])
+    cluster.run(until=60)
+    old = set(cluster.endpoints("web"))
+    for name in sorted(old):
+        cluster.delete_pod(cluster.get("Pod", "default", name))
+    assert [e["conditions"] for e in cluster.endpoint_slice("web") if e["pod"] in old] == [
+        {"ready": False, "serving": True, "terminating": True}] * 2
+    assert cluster.endpoints("web") == []
+    assert all(is_ready(cluster.get("Pod", "default", name))
+               for name in old)                      # the Ready condition stays, as upstream
+    assert not any(row.ready for row in cluster.pods() if row.name in old)
+    stream = cluster.request_stream("web", rate=20, stop=75)
+    cluster.run(until=75)
+    assert stream.records and all(ok for _, ok, _ in stream.records)
+    first_new = min(t for t, _, pod in stream.records if pod not in old)
+    assert {pod for t, _, pod in stream.records if t < first_new} == old
+    assert not any(pod in old for t, _, pod in stream.records if t > first_new)
+
+
+def test_usable_endpoints_fall_back_per_traffic_policy():
+    """CategorizeEndpoints: ready endpoints first; serving terminating ones only when none is
+    ready (not-serving terminating ones never); for the Local policy the same choice among
+    the node's own endpoints, whatever other nodes have."""
+    from clustersim.kubernetes.services import ProxyEndpoint, usable_endpoints
+
+    def endpoint(pod, node, ready, serving, terminating):
+        return ProxyEndpoint(pod, pod, node, (("", "TCP", 80),), ready, serving, terminating)
+
+    ready_b = endpoint("ready-b", "node-b", True, True, False)
+    draining_a = endpoint("draining-a", "node-a", False, True, True)
+    stopping_a = endpoint("stopping-a", "node-a", False, False, True)
+    starting_a = endpoint("starting-a", "node-a", False, False, False)
+    every = (ready_b, draining_a, stopping_a, starting_a)
+    assert usable_endpoints(every) == (ready_b,)
+    assert usable_endpoints(every, "node-a") == (draining_a,)
+    assert usable_endpoints(every, "node-b") == (ready_b,)
+    assert usable_endpoints((stopping_a, starting_a, draining_a)) == (draining_a,)
+    assert usable_endpoints((stopping_a, starting_a)) == ()
+
+
+def _many_web_pods(replicas: int, extra: list | None = None) -> KubernetesCluster:
+    """``replicas`` web pods behind the Service ``web``, ready, on nodes roomy enough."""
+    cluster = KubernetesCluster(Node.many(12, "node", cpu="64", memory="256Gi"), seed=0)
+    deployment = web(replicas=replicas)
+    deployment["spec"]["template"]["spec"]["containers"][0]["resources"] = {
+        "requests": {"cpu": "10m", "memory": "10Mi"}}
+    cluster.apply([deployment, service(), *(extra or [])])
+    cluster.run(until=60)
+    return cluster
+
+
+def test_endpoint_slices_hold_at_most_100_endpoints():
+    """The EndpointSlice controller's --max-endpoints-per-slice (default 100): 250 pods are
+    in three slices of one Service (reconcileByPortMapping fills new slices up to the
+    limit), each labelled with the Service's name and the controller as its manager, and
+    served so; they had all been in one slice."""
+    from clustersim.serve.kubederived import DerivedObjects
+
+    cluster = _many_web_pods(250)
+    pieces = cluster.endpoint_slices("web")
+    assert [len(p["endpoints"]) for p in pieces] == [100, 100, 50]
+    assert [e for p in pieces for e in p["endpoints"]] == cluster.endpoint_slice("web")
+    assert all(p["ports"] == [{"name": "", "port": 80, "protocol": "TCP"}] for p in pieces)
+    served = [s for s in DerivedObjects(cluster).endpointslices()
+              if s["metadata"]["labels"]["kubernetes.io/service-name"] == "web"]
+    assert sorted(len(s["endpoints"]) for s in served) == [50, 100, 100]
+    assert len({s["metadata"]["name"] for s in served}) == 3
+    assert all(s["metadata"]["name"].startswith("web-") and s["metadata"]["labels"][
+        "endpointslice.kubernetes.io/managed-by"] == "endpointslice-controller.k8s.io"
+        for s in served)
+    cluster.apply([service(name="nobody", selector={"app": "nobody"})])
+    assert cluster.endpoint_slices("nobody") == [{"ports": [], "endpoints": []}]
+
+
+def test_endpoints_are_truncated_at_1000_addresses():
+    """The endpoints controller's maxCapacity: past 1000 addresses it keeps 1000, ready ones
+    first, and annotates endpoints.kubernetes.io/over-capacity: truncated
+    (truncateEndpoints); under it, no annotation."""
+    from clustersim.serve.kubederived import DerivedObjects, _truncated
+
+    cluster = _many_web_pods(1010)
+    [ends] = [e for e in DerivedObjects(cluster).endpoints() if e["metadata"]["name"] == "web"]
+    assert ends["metadata"]["annotations"] == {
+        "endpoints.kubernetes.io/over-capacity": "truncated"}
+    assert sum(len(s.get("addresses", [])) + len(s.get("notReadyAddresses", []))
+               for s in ends["subsets"]) == 1000
+    small = _many_web_pods(3)
+    [ends] = [e for e in DerivedObjects(small).endpoints() if e["metadata"]["name"] == "web"]
+    assert "annotations" not in ends["metadata"]
+
+    def addresses(prefix, count):
+        return [{"ip": f"{prefix}.{i}"} for i in range(count)]
+
+    # 900 ready fit: the 300 not ready share the 100 left, 3:1, rounded up
+    subsets = [{"addresses": addresses("a", 600), "notReadyAddresses": addresses("b", 225)},
+               {"addresses": addresses("c", 300), "notReadyAddresses": addresses("d", 75)}]
+    assert _truncated(subsets)
+    assert [(len(s["addresses"]), len(s["notReadyAddresses"])) for s in subsets] == [
+        (600, 75), (300, 25)]
+    # 1200 ready do not: every not-ready address goes, the ready ones share the 1000
+    subsets = [{"addresses": addresses("a", 801), "notReadyAddresses": addresses("b", 5)},
+               {"addresses": addresses("c", 399)}]
+    assert _truncated(subsets)
+    assert [len(s["addresses"]) for s in subsets] == [668, 332]
+    assert not any("notReadyAddresses" in s for s in subsets)
+    assert subsets[0]["addresses"][0] == {"ip": "a.0"}
+
+
+def test_a_terminating_pod_stops_serving_when_its_app_container_exits():
+    """While a deleted pod's sidecar stops (its preStop sleeps 10 s) its app container has
+    already exited (0.2 s after the deletion): the pod is not Ready then (a container that
+    is not running is not ready), so its endpoint is no longer serving, and once kube-proxy
+    sees it, its fallback to serving terminating endpoints sends it nothing; until then
+    requests fail, as nothing answers."""
+    pod = {"apiVersion": "v1", "kind": "Pod",
+           "metadata": {"name": "web", "labels": {"app": "web"}},
+           "spec": {"initContainers": [{"name": "proxy", "image": "envoy:1.31",
+                                        "restartPolicy": "Always",
+                                        "lifecycle": {"preStop": {"sleep": {"seconds": 10}}}}],
+                    "containers": [{"name": "nginx", "image": "nginx:1.25"}]}}
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply([pod, service()])
+    cluster.run(until=30)
+    cluster.delete_pod(cluster.get("Pod", "default", "web"))
+    stream = cluster.request_stream("web", rate=20, stop=35)
+    cluster.run(until=30.1)
+    [draining] = cluster.endpoint_slice("web")
+    assert draining["conditions"] == {"ready": False, "serving": True, "terminating": True}
+    cluster.run(until=35)
+    [stopping] = cluster.endpoint_slice("web")
+    assert stopping["conditions"] == {"ready": False, "serving": False, "terminating": True}
+    served = [t for t, ok, _ in stream.records if ok]     # the app exits at 30.2 s
+    assert served and max(served) <= 30.2 < min(t for t, ok, _ in stream.records if not ok)

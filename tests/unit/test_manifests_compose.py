@@ -294,6 +294,39 @@ def test_variable_errors(env: dict, words: str | None) -> None:
     assert info.value.path == "services.web.deploy.replicas"
 
 
+FAILURE_RATIO = """
+version: "3.8"
+services:
+  web:
+    image: nginx
+    deploy:
+      update_config:
+        max_failure_ratio: "${RATIO}"
+"""
+
+
+@pytest.mark.parametrize(("ratio", "read"), [
+    ("0.25", 0.25), ("0x1p-2", 0.25),
+    ("abc", 'strconv.ParseFloat: parsing "abc": invalid syntax'),
+    (" 0.5", 'strconv.ParseFloat: parsing " 0.5": invalid syntax'),
+    ("1e400", 'strconv.ParseFloat: parsing "1e400": value out of range'),
+])
+def test_a_float_cast_reads_the_value_as_strconv_parsefloat(ratio: str, read) -> None:
+    """docker/cli's toFloat (cli/compose/loader/interpolate.go) is strconv.ParseFloat: Go's
+    syntax and Go's quotes in the error (the cast had quoted with Python's repr and read
+    the value with Python's float(), which takes " 0.5" and refuses 0x1p-2)."""
+    if isinstance(read, float):
+        [stack] = load_manifests(FAILURE_RATIO, environment={"RATIO": ratio})
+        assert stack.manifest["services"]["web"]["deploy"]["update_config"][
+            "max_failure_ratio"] == read
+        return
+    with pytest.raises(ManifestError) as info:
+        load_manifests(FAILURE_RATIO, environment={"RATIO": ratio})
+    assert str(info.value).count(f"failed to cast to expected type: {read}") == 1
+    assert info.value.path == "services.web.deploy.update_config.max_failure_ratio"
+
+
+
 @pytest.mark.parametrize(("version", "words"), [
     ('"2"', "unsupported Compose file version: 2"),
     ("2", "unsupported Compose file version: 2"),
@@ -523,3 +556,18 @@ def test_every_bind_propagation_of_the_short_syntax(propagation: str) -> None:
     [volume] = stack(f"volumes: ['/src:/dst:ro,{propagation}']")["volumes"]
     assert volume["bind"] == {"propagation": propagation}
     assert volume["read_only"] is True
+
+
+@pytest.mark.parametrize(("deploy", "words"), [
+    ("3", "services.web.deploy: must be a mapping or null"),
+    ("[1]", "services.web.deploy: must be a mapping or null"),
+    ("\n      update_config: 3", "services.web.deploy.update_config: must be a mapping ("),
+])
+def test_a_deploy_of_another_type_is_worded_as_docker_cli_words_it(deploy, words) -> None:
+    """docker/cli's schemas give definitions.deployment the type ["object", "null"], which
+    humanReadableType words "a mapping or null" (the loader said "must be a mapping"); its
+    update_config is an object alone."""
+    text = f'version: "3.8"\nservices:\n  web:\n    image: nginx\n    deploy: {deploy}\n'
+    with pytest.raises(ManifestError) as info:
+        load_manifests(text)
+    assert words in str(info.value)

@@ -560,6 +560,25 @@ def test_a_pods_unnamed_container_network_is_refused(server, network):
     assert requests.post(f"{server.url}/v2/pods", json=named, timeout=10).status_code == 201
 
 
+def test_a_duplicate_pod_is_validated_before_its_conflict(server):
+    """PodsResource.create reads the pod (its containers are required) and validates it
+    before podSystem.create finds that the id is taken: a second POST of an invalid pod
+    with a taken id gets the 422, a valid one the 409. The duplicate was answered 409
+    before its network was checked."""
+    pod = {"id": "/p", "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 32}}]}
+    assert requests.post(f"{server.url}/v2/pods", json=pod, timeout=10).status_code == 201
+    unnamed = requests.post(f"{server.url}/v2/pods", json={**pod, "networks": [{}]},
+                            timeout=10)
+    assert (unnamed.status_code, unnamed.json()["details"]) == (422, [
+        {"path": "/networks", "errors": [
+            "Network name must be specified when container network is selected."]}])
+    bare = requests.post(f"{server.url}/v2/pods", json={"id": "/p"}, timeout=10)
+    assert (bare.status_code, bare.json()["details"]) == (422, [
+        {"path": "/containers", "errors": ["error.path.missing"]}])
+    again = requests.post(f"{server.url}/v2/pods", json=pod, timeout=10)
+    assert (again.status_code, again.json()) == (409, {"message": "Pod /p already exists"})
+
+
 def test_the_lock_names_only_the_deployments_that_hold_the_app(server, client):
     client.create_app("/big", MarathonApp(cmd="x", cpus=64, mem=32))       # never finishes
     client.create_app("/web", MarathonApp(cmd="serve", cpus=0.1, mem=32))
