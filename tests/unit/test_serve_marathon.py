@@ -560,6 +560,39 @@ def test_a_pods_unnamed_container_network_is_refused(server, network):
     assert requests.post(f"{server.url}/v2/pods", json=named, timeout=10).status_code == 201
 
 
+_ONE_KIND = ("May specify a single host network, single bridge network, or else 1-to-n "
+             "container networks")
+
+
+@pytest.mark.parametrize(("networks", "errors"), [
+    ([{"mode": "container", "name": "a"}, {"mode": "container", "name": "a"}],
+     ["Duplicate networks are not allowed"]),
+    ([{"mode": "host", "name": "x"}], ["Host networks may not have names or labels"]),
+    ([{"mode": "HOST", "labels": {"a": "b"}}], ["Host networks may not have names or labels"]),
+    ([{"mode": "host"}, {"mode": "container", "name": "x"}], [_ONE_KIND]),
+    ([{"mode": "container/bridge", "name": "x"}], ["Bridge networks may not have names"]),
+    ([{"mode": "host"}, {"mode": "host"}], [_ONE_KIND]),
+    ([{"mode": "container/bridge"}, {"mode": "host", "name": "h"}],
+     ["Host networks may not have names or labels", _ONE_KIND]),
+])
+def test_networks_are_validated_as_marathon_does(server, networks, errors):
+    """Two container networks of one name, a named host or bridge network, or host and
+    container networks together were all created (201): Marathon's
+    ``ramlNetworksValidator`` (``NetworkValidation.scala``) refuses them at ``/networks`` of
+    an app (``validateCanonicalAppAPI``) and of a pod (``podValidator``), every rule broken
+    at once."""
+    app = {"id": "/a", "cmd": "x", "networks": networks}
+    pod = {"id": "/p", "networks": networks,
+           "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 32}}]}
+    group = {"id": "/g", "apps": [{**app, "id": "a"}]}
+    for kind, body, path in (("apps", app, "/networks"), ("pods", pod, "/networks"),
+                             ("groups", group, "/apps(0)/networks")):
+        response = requests.post(f"{server.url}/v2/{kind}", json=body, timeout=10)
+        assert (response.status_code, response.json()) == (422, {
+            "message": "Object is not valid", "details": [{"path": path, "errors": errors}]})
+    assert _framework(server).root.run_specs == {}
+
+
 def test_the_lock_names_only_the_deployments_that_hold_the_app(server, client):
     client.create_app("/big", MarathonApp(cmd="x", cpus=64, mem=32))       # never finishes
     client.create_app("/web", MarathonApp(cmd="serve", cpus=0.1, mem=32))
