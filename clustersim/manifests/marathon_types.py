@@ -299,6 +299,7 @@ class UnreachableEnabled(_Model):
 class Network(_Model):
     mode: Literal["host", "container", "container/bridge"] | None = None
     name: str | None = None
+    labels: dict[str, str] | None = None
 
 
 class IpAddress(_Model):

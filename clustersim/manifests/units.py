@@ -46,6 +46,7 @@ __all__ = [
     "mesos_scalar",
     "nano_cpus",
     "pod_container_resources",
+    "pod_executor_resources",
 ]
 
 _RAM = re.compile(r"(\d+(\.\d+)*) ?([kmgtp])?i?b?", re.IGNORECASE)
@@ -213,14 +214,19 @@ def pod_container_resources(container: dict[str, Any]) -> dict[str, float]:
     return {key: _fixed(_number(declared, key, default)) for key, default in _CONTAINER.items()}
 
 
+def pod_executor_resources(pod: dict[str, Any]) -> dict[str, float]:
+    """A pod's ``executorResources`` (``cpus``, ``mem`` and ``disk`` in MiB), each missing one
+    at ``PodDefinition.DefaultExecutorResources``."""
+    executor = pod.get("executorResources") or {}
+    return {key: _number(executor, key, default) for key, default in _EXECUTOR.items()}
+
+
 def marathon_scalars(run_spec: dict[str, Any]) -> dict[str, float]:
     """Per-instance ``cpus``, ``mem`` (MiB), ``disk`` (MiB) and ``gpus`` of a Marathon app,
     or of a pod: its containers' plus its executor's (``executorResources``), each in Mesos
     fixed point (what an offer must hold). Missing values take Marathon's defaults."""
     if "containers" in run_spec:
-        executor = run_spec.get("executorResources") or {}
-        totals = {key: _number(executor, key, _EXECUTOR.get(key, 0.0)) for key in _CONTAINER}
-        totals["gpus"] = 0.0  # the executor asks for no GPU (ExecutorResources has none)
+        totals = {**pod_executor_resources(run_spec), "gpus": 0.0}  # ExecutorResources has no GPU
         for container in run_spec.get("containers") or []:
             for key, amount in pod_container_resources(container).items():
                 totals[key] += amount

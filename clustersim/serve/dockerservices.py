@@ -58,9 +58,12 @@ class ServiceRoutes(DockerState):
             "UpdatedAt": self._stamp(updated), "Spec": spec, "Endpoint": endpoint}
         if service.previous is not None:
             out["PreviousSpec"] = self._spec_json(name, service.previous)
-        if service.update_state:
-            out["UpdateStatus"] = {"State": service.update_state,
-                                   "Message": service.update_message}
+        if service.update_state:    # moby's swarm.UpdateStatus, times omitted while unset
+            out["UpdateStatus"] = {"State": service.update_state, **{
+                key: self._stamp(at) for key, at in (
+                    ("StartedAt", service.update_started_at),
+                    ("CompletedAt", service.update_completed_at)) if at is not None},
+                "Message": service.update_message}
         return out
 
     def _service_status(self, name: str) -> dict[str, int]:

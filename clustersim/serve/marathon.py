@@ -5,8 +5,10 @@ Paths, answers and status codes follow Marathon 1.x's API reference
 (d2iq-archive/marathon ``docs/docs/rest-api/public/api/v2/*.raml`` and
 https://mesosphere.github.io/marathon/api-console/index.html): ``POST /v2/apps`` answers 201
 with the app, 409 ``An app with id [/x] already exists.``; changes (``PUT``/``PATCH`` of an
-app or of a list of apps, ``DELETE``, ``restart``, groups, pods) answer
-``{"version", "deploymentId"}``, and every change names its deployment in the
+app or of a list of apps, ``DELETE``, ``restart``, groups) answer
+``{"version", "deploymentId"}``, a pod's ``POST`` and ``PUT`` the pod as Marathon writes it
+and its ``DELETE`` 202 with no body and the deployment in ``Location``
+(``PodsResource.remove``), and every change names its deployment in the
 ``Marathon-Deployment-Id`` header; a change to an app that running deployments hold answers
 409 ``App is locked by one or more deployments...`` naming them, unless ``?force=true``
 (``DELETE /v2/apps/<id>`` is forced unless ``?force=false``: ``AppsResource.delete``);
@@ -41,6 +43,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
+from clustersim.manifests.units import pod_container_resources, pod_executor_resources
 from clustersim.marathon import Deployment, Marathon
 from clustersim.marathon.dcos import dcos_cluster
 from clustersim.marathon.framework import AppLockedError
@@ -463,13 +466,13 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
         pods = [i for i, k in framework.root.kinds.items() if k == "Pod"]
         if not rest:
             if request.method == "GET":
-                return Response.json(200, [framework.root.run_specs[i] for i in pods])
+                return Response.json(200, [self._pod_json(i) for i in pods])
             if request.method == "POST":
-                body, spec_id = self._new_spec(request, "Pod {} already exists",
+                body, spec_id = self._new_spec(request, "A pod with id [{}] already exists.",
                                                validate=_check_pod)
                 change = self._change(lambda: framework.deploy({**body, "id": spec_id},
                                                                force=force))
-                return self._with_body(change, framework.root.run_specs[spec_id])
+                return self._with_body(change, self._pod_json(spec_id))
             raise HttpError(405, "HTTP 405 Method Not Allowed")
         if rest == "::status" and request.method == "GET":     # every pod's status
             return Response.json(200, [self._pod_status(i) for i in pods])
@@ -483,24 +486,37 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
             _check_pod(body)
             change = self._change(lambda: framework.deploy({**body, "id": spec_id},
                                                            force=force))
-            return self._with_body(change, framework.root.run_specs[spec_id],
+            return self._with_body(change, self._pod_json(spec_id),
                                    200 if spec_id in pods else 201)
         if spec_id not in pods:
-            raise HttpError(404, f"Pod '{spec_id}' does not exist")
+            if request.method == "GET" and not status:
+                # PodsResource.find hands notFound a JSON text, which it quotes as the message
+                raise HttpError(404, f'{{"message": "pod with {spec_id} does not exist"}}')
+            raise HttpError(404, f"Pod '{spec_id}' does not exist")     # unknownPod
         if request.method == "GET" and status:
             return Response.json(200, self._pod_status(spec_id))
         if request.method == "GET":
-            return Response.json(200, framework.root.run_specs[spec_id])
-        if request.method == "DELETE":
-            return self._change(lambda: framework.remove(spec_id, force=force))
+            return Response.json(200, self._pod_json(spec_id))
+        if request.method == "DELETE":      # PodsResource.remove: 202, the deployment named
+            deployment = self._change(lambda: framework.remove(spec_id, force=force))
+            deployment_id = deployment.headers[DEPLOYMENT_HEADER]
+            return Response(202, b"", headers={"Location": deployment_id,
+                                               DEPLOYMENT_HEADER: deployment_id})
         raise HttpError(405, "HTTP 405 Method Not Allowed")
+
+    def _pod_json(self, spec_id: str) -> dict[str, Any]:
+        """A pod's current definition as Marathon returns it (:func:`_pod_raml`), its
+        ``version`` the change that stored it."""
+        stored = self.marathon.versions(spec_id)
+        return _pod_raml(self.marathon.root.run_specs[spec_id], spec_id,
+                         self.times.version(stored[0].number if stored else 0))
 
     def _pod_status(self, spec_id: str) -> dict[str, Any]:
         """``GET /v2/pods/<id>::status`` (``PodStatus`` of ``pods.raml``)."""
         framework = self.marathon
         row = next((r for r in framework.status() if r["id"] == spec_id), {})
         return {
-            "id": spec_id, "spec": framework.root.run_specs[spec_id],
+            "id": spec_id, "spec": self._pod_json(spec_id),
             "status": "STABLE" if row.get("running", 0) == row.get("instances") else "DEGRADED",
             "instances": [{"id": i.id, "status": "DEGRADED" if i.state == "Running"
                            and i.healthy is False else _POD_INSTANCE.get(i.state, "TERMINAL"),
@@ -536,10 +552,7 @@ def _defaults(spec: Any, service_ports: list[int]) -> dict[str, Any]:
         "upgradeStrategy": {
             "minimumHealthCapacity": number(spec.upgrade.minimum_health_capacity),
             "maximumOverCapacity": number(spec.upgrade.maximum_over_capacity)},
-        "killSelection": "YOUNGEST_FIRST",
-        "unreachableStrategy": "disabled" if spec.unreachable is None else {
-            "inactiveAfterSeconds": number(spec.unreachable[0]),
-            "expungeAfterSeconds": number(spec.unreachable[1])}}
+        "killSelection": "YOUNGEST_FIRST", "unreachableStrategy": _unreachable(spec)}
     if spec.network == "host":
         out["networks"] = [{"mode": "host"}]
         out["portDefinitions"] = [
@@ -547,6 +560,56 @@ def _defaults(spec: Any, service_ports: list[int]) -> dict[str, Any]:
              **({"name": port.name} if port.name else {}),
              **({"labels": port.labels} if port.labels else {})}
             for port, service in zip(spec.ports, service_ports, strict=False)]
+    return out
+
+
+def _unreachable(spec: RunSpec) -> str | dict[str, Any]:
+    """An app's or a pod's ``unreachableStrategy`` as Marathon writes it."""
+    return "disabled" if spec.unreachable is None else {
+        "inactiveAfterSeconds": number(spec.unreachable[0]),
+        "expungeAfterSeconds": number(spec.unreachable[1])}
+
+
+def _pod_raml(manifest: dict[str, Any], spec_id: str, version: str) -> dict[str, Any]:
+    """A pod as ``PodsResource`` returns it (``POST``, ``PUT``, ``GET /v2/pods[/<id>]``, a
+    status's ``spec``): ``Raml.toRaml`` of the ``PodDefinition`` read from the normalized
+    definition (d2iq-archive/marathon ``raml/PodConversion.scala``, ``podRamlWriter``;
+    ``api/v2/PodNormalization.scala``). The writer fills in what the definition left out:
+    the ``version``, ``scaling`` (``fixed``), ``scheduling`` (backoff, upgrade strategy,
+    ``killSelection``, ``unreachableStrategy``; ``placement`` when it has constraints or
+    roles), ``executorResources`` (``PodDefinition.DefaultExecutorResources``), each
+    container's ``resources`` (``resources.raml``'s defaults), a network's mode (a container
+    network by default), and, outside container networking, an endpoint's ``hostPort`` 0
+    (``PodNormalization.Containers``). Simplified: no ``role`` (the ``--mesos_role`` the
+    1.9+ writer adds, as the served apps show none)."""
+    spec = RunSpec.from_manifest(manifest, "Pod")
+    scheduling = manifest.get("scheduling") or {}
+    placement = {key: value for key, value in (scheduling.get("placement") or {}).items()
+                 if key in ("constraints", "acceptedResourceRoles") and value}
+    out = {**manifest, "id": spec_id, "version": version,
+           "scaling": {"kind": "fixed", "instances": spec.instances},
+           "scheduling": {
+               "backoff": {"backoff": number(spec.backoff_seconds),
+                           "backoffFactor": spec.backoff_factor,
+                           "maxLaunchDelay": number(spec.max_launch_delay_seconds)},
+               "upgrade": {
+                   "minimumHealthCapacity": number(spec.upgrade.minimum_health_capacity),
+                   "maximumOverCapacity": number(spec.upgrade.maximum_over_capacity)},
+               **({"placement": placement} if placement else {}),
+               "killSelection": scheduling.get("killSelection", "YOUNGEST_FIRST"),
+               "unreachableStrategy": _unreachable(spec)},
+           "executorResources": {key: number(amount) for key, amount
+                                 in pod_executor_resources(manifest).items()}}
+    host_ports = spec.network != "container"
+    out["containers"] = [
+        {**container,
+         "resources": {k: number(v) for k, v in pod_container_resources(container).items()},
+         **({"endpoints": [{"hostPort": 0, **e} for e in container["endpoints"]]}
+            if host_ports and container.get("endpoints") else {})}
+        for container in spec.containers]
+    if manifest.get("networks"):
+        out["networks"] = [{**n, "mode": str(n.get("mode") or "container").lower()}
+                           for n in manifest["networks"]]
     return out
 
 

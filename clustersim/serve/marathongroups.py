@@ -9,7 +9,7 @@ group
 deployment's steps, nothing changed), and deletion of a whole subtree.
 
 A mixin of :class:`~clustersim.serve.marathon.MarathonBackend`: it uses the backend's
-``marathon``, ``_app_json``, ``_body`` and ``_change``.
+``marathon``, ``_app_json``, ``_pod_json``, ``_body`` and ``_change``.
 """
 
 from __future__ import annotations
@@ -35,6 +35,9 @@ class MarathonGroups:
     times: MarathonTime
 
     def _app_json(self, spec_id: str, embed: Collection[str]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _pod_json(self, spec_id: str) -> dict[str, Any]:
         raise NotImplementedError
 
     def _body(self, request: Request) -> Any:
@@ -70,7 +73,7 @@ class MarathonGroups:
             out["apps"] = [self._app_json(i, app_embed) for i in group.run_specs
                            if root.kinds[i] == "App"]
         if "pods" in parts:
-            out["pods"] = [dict(root.run_specs[i]) for i in group.run_specs
+            out["pods"] = [self._pod_json(i) for i in group.run_specs
                            if root.kinds[i] == "Pod"]
         if "groups" in parts:
             out["groups"] = [self._group_json(g, parts, app_embed) for g in group.groups]

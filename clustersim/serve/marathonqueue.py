@@ -12,7 +12,7 @@ reason it did not match (``reason``, in the matcher's order) and when. A pod wai
 ``QueuePod``, under ``pod``.
 
 A mixin of :class:`~clustersim.serve.marathon.MarathonBackend`: it uses the backend's
-``marathon``, ``cluster``, ``times`` and ``_app_json``.
+``marathon``, ``cluster``, ``times``, ``_app_json`` and ``_pod_json``.
 """
 
 from __future__ import annotations
@@ -47,6 +47,9 @@ class MarathonQueue:
     def _app_json(self, spec_id: str, embed: Collection[str]) -> dict[str, Any]:
         raise NotImplementedError
 
+    def _pod_json(self, spec_id: str) -> dict[str, Any]:
+        raise NotImplementedError
+
     def _queue(self, request: Request, rest: str) -> Response:
         if request.method == "DELETE" and rest.endswith("/delay"):
             spec_id = str(PathId("/" + rest.removesuffix("/delay").strip("/")).resolve())
@@ -76,7 +79,7 @@ class MarathonQueue:
         ``QueueApp``'s ``app`` (``GET /v2/apps/<id>``'s app), a ``QueuePod``'s ``pod`` (the
         pod definition, as ``GET /v2/pods/<id>`` answers it)."""
         if self.marathon.root.kinds.get(spec_id) == "Pod":
-            return {"pod": self.marathon.root.run_specs[spec_id]}
+            return {"pod": self._pod_json(spec_id)}
         return {"app": self._app_json(spec_id, [])}
 
     def _offers_summary(self, offers: OfferStats) -> dict[str, Any]:

@@ -23,8 +23,8 @@ type in a table (the id, command, counts and amounts, constraints, dependencies,
 upgrade strategy; the container with its Docker image, engine type and network and its
 port mappings; port definitions; health checks; the fetched artifacts, URIs and secrets:
 ``appContainer.raml``, ``network.raml``, ``healthCheck.raml``, ``artifact.raml``,
-``secrets.raml``) and the second for the id, the constraints and a container network's
-name; the manifest loader then checks the rest, and its refusals keep the simulator's words
+``secrets.raml``) and the second for the id, the constraints and the networks (of a pod
+too); the manifest loader then checks the rest, and its refusals keep the simulator's words
 in Marathon's shape (:func:`~clustersim.serve.marathonquery.invalid`).
 An enum (the engine type, the Docker network, a health or readiness check's protocol, a
 network's mode, ``killSelection``, ``taskLostBehavior``) is read in any case, as the
@@ -42,7 +42,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from clustersim.manifests.marathon import NETWORK_NAME_REQUIRED, lacks_network_name
+from clustersim.manifests.marathon import (
+    NETWORK_NAME_REQUIRED,
+    lacks_network_name,
+    network_violations,
+)
 from clustersim.manifests.marathon_types import (
     ANY_PORT,
     OPERATORS,
@@ -246,7 +250,8 @@ _FIELDS: dict[str, Reader] = {
         "timeoutSeconds": _integer(), "port": _PORT, "portIndex": _PORT,
         "path": _string(), "ignoreHttp1xx": _boolean})),
     "readinessChecks": _array(_object({"protocol": _model_enum(ReadinessCheck, "protocol")})),
-    "networks": _array(_object({"mode": _model_enum(Network, "mode")})),
+    "networks": _array(_object({   # Network of network.raml
+        "mode": _model_enum(Network, "mode"), "name": _string(), "labels": _labels})),
     "residency": _object({"taskLostBehavior": _model_enum(Residency, "task_lost_behavior")}),
     "killSelection": _model_enum(App, "kill_selection"),
     "env": _env,
@@ -349,9 +354,9 @@ def _secret_violations(app: dict[str, Any], at: str) -> Errors:
 
 
 def _validate(app: dict[str, Any], at: str) -> Errors:
-    """Accord's refusals of the id, the constraints, the secrets and an unnamed container
-    network (``validateCanonicalAppAPI``, named at the app itself) of an app the reader
-    accepted."""
+    """Accord's refusals of the id, the constraints, the secrets and the networks
+    (``validateCanonicalAppAPI``; an unnamed container network named at the app itself) of
+    an app the reader accepted."""
     errors: Errors = _secret_violations(app, at)
     found = _id_violation(app["id"]) if isinstance(app.get("id"), str) else None
     if found:
@@ -360,19 +365,25 @@ def _validate(app: dict[str, Any], at: str) -> Errors:
         found = _constraint_violation(item)
         if found:
             errors.append((f"{at}/constraints({i})", found))
-    return errors + _network_name_violations(app, at or "/")
+    return errors + _network_violations(app, f"{at}/networks", at or "/")
 
 
-def _network_name_violations(spec: dict[str, Any], at: str) -> Errors:
-    """A container network without a name in an app's or a pod's ``networks``, refused at
-    ``at`` while Marathon has no ``--default_network_name`` (the served ``/v2/info`` reports
-    it null): ``validateCanonicalAppAPI`` names the app itself, ``podValidator`` the pod's
+def _network_violations(spec: dict[str, Any], at: str, named_at: str) -> Errors:
+    """Accord's refusals of an app's or a pod's ``networks``, at ``at``
+    (:func:`~clustersim.manifests.marathon.network_violations`, ``ramlNetworksValidator``),
+    and of a container network without a name, at ``named_at``, while Marathon has no
+    ``--default_network_name`` (the served ``/v2/info`` reports it null):
+    ``validateCanonicalAppAPI`` names the app itself, ``podValidator`` the pod's
     ``/networks`` (d2iq-archive/marathon ``api/v2/validation/``)."""
     networks = spec.get("networks")
-    if isinstance(networks, list) and lacks_network_name(
-            (n.get("mode"), n.get("name")) for n in networks if isinstance(n, dict)):
-        return [(at, NETWORK_NAME_REQUIRED)]
-    return []
+    if not isinstance(networks, list):
+        return []
+    found = [(n.get("mode"), n.get("name"), n.get("labels"))
+             for n in networks if isinstance(n, dict)]
+    errors = [(at, violation) for violation in network_violations(found)]
+    if lacks_network_name((mode, name) for mode, name, _ in found):
+        errors.append((named_at, NETWORK_NAME_REQUIRED))
+    return errors
 
 
 def _refuse(message: str, errors: Errors) -> None:
@@ -406,9 +417,9 @@ def check_app(app: dict[str, Any], *, update: bool = False) -> None:
 
 def check_pod(pod: dict[str, Any]) -> None:
     """Raise Marathon's 422 for a pod definition (``POST /v2/pods``, ``PUT /v2/pods/<id>``)
-    whose container network has no name, named at ``/networks`` as Accord describes
-    ``pod.networks`` (``PodsValidation.podValidator``)."""
-    _refuse("Object is not valid", _network_name_violations(pod, "/networks"))
+    whose networks Accord refuses (``PodsValidation.podValidator``: ``ramlNetworksValidator``,
+    and a container network without a name), named at ``/networks``."""
+    _refuse("Object is not valid", _network_violations(pod, "/networks", "/networks"))
 
 
 def check_group(group: dict[str, Any]) -> None:

@@ -104,6 +104,7 @@ class ControlAPI(Dispatcher):
         # swarmkit's controlapi UpdateService resets the update status of any update that
         # is not a rollback; an updater that starts sets it again
         service.update_state = service.update_message = ""
+        service.update_started_at = service.update_completed_at = None
         self.record(f"service/{spec.name}", "ServiceUpdate", f"spec version {service.version}")
         self.orchestrator.reconcile(service)
         self.allocate_waiting(service)
@@ -131,6 +132,8 @@ class ControlAPI(Dispatcher):
         service.spec = service.previous
         service.previous = failed if manual else None
         service.version += 1
+        if manual:      # UpdateService's new status; rollbackUpdate keeps the update's start
+            service.update_started_at, service.update_completed_at = self.clock.now, None
         self.orchestrator.reconcile(service)
         self._start_updater(service, rollback=True, message=message)
 

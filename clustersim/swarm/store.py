@@ -48,7 +48,8 @@ def state_failed(task: Task) -> bool:
 class Service:
     """A service: its ``id`` (:func:`~clustersim.swarm.identity.service_id`), its current
     ``spec`` and ``version``, the ``previous`` spec (for rollback) and the update status
-    ``docker service inspect`` shows."""
+    ``docker service inspect`` shows (swarmkit's ``api.UpdateStatus``: state, message and
+    the simulated times it started and completed)."""
 
     name: str
     spec: ServiceSpec
@@ -57,6 +58,10 @@ class Service:
     previous: ServiceSpec | None = None
     update_state: str = ""
     update_message: str = ""
+    update_started_at: float | None = None
+    """When the update or the rollback the status reports started (``StartedAt``)."""
+    update_completed_at: float | None = None
+    """When it completed (``CompletedAt``), None while it runs or is paused."""
     updater: Updater | None = None
 
     def __repr__(self) -> str:

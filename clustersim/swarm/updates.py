@@ -20,8 +20,11 @@ https://docs.docker.com/reference/compose-file/deploy/#update_config .
 - After the last slot the updater keeps watching for one more ``monitor`` period, then marks
   the update completed ("update completed" / "rollback completed").
 
-The update status (``state``, ``message``) is what ``docker service inspect`` shows under
-``UpdateStatus``. While the swarm has no leader the updater waits.
+The update status (``state``, ``message``, and when it started and completed) is what
+``docker service inspect`` shows under ``UpdateStatus``: ``startUpdate`` and a manual
+rollback (controlapi ``UpdateService``) set ``StartedAt``, an automatic rollback keeps the
+failed update's, a pause changes neither, and ``completeUpdate`` sets ``CompletedAt``. While
+the swarm has no leader the updater waits.
 """
 
 from __future__ import annotations
@@ -57,7 +60,8 @@ class Updater:
         self.dirty = 0
         if rollback:
             self._set_status("rollback_started", message or "manually requested rollback")
-        else:
+        else:   # startUpdate: a new status, started now
+            service.update_started_at = cluster.clock.now
             self._set_status("updating", message or "update in progress")
         cluster.clock.process(self._run())
 
@@ -114,6 +118,7 @@ class Updater:
         if not self.stopped:
             self.stopped = True
             self.cluster.update_finished(self.service, self)
+            self.service.update_completed_at = clock.now        # completeUpdate's CompletedAt
             if self.rollback:
                 self._set_status("rollback_completed", "rollback completed")
             else:

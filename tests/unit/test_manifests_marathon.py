@@ -275,6 +275,27 @@ def test_a_pods_container_network_needs_a_name() -> None:
     assert load_manifests(pod % '{"mode": "container", "name": "dcos"}')
 
 
+@pytest.mark.parametrize(("networks", "problem"), [
+    ([{"mode": "container", "name": "a"}, {"mode": "container", "name": "a"}],
+     "Duplicate networks are not allowed"),
+    ([{"mode": "host", "name": "x"}], "Host networks may not have names or labels"),
+    ([{"mode": "container/bridge", "name": "x"}], "Bridge networks may not have names"),
+    ([{"mode": "host"}, {"mode": "host"}], "May specify a single host network"),
+    ([{"mode": "host"}, {"mode": "container", "name": "x"}], "May specify a single host"),
+])
+def test_networks_are_checked_as_marathon_checks_them(networks: list[dict[str, str]],
+                                                      problem: str) -> None:
+    """``ramlNetworksValidator`` (d2iq-archive/marathon ``NetworkValidation.scala``) refuses
+    an app's and a pod's ``networks`` that the loader took."""
+    app = {"id": "/a", "cmd": "x", "networks": networks}
+    pod = {"id": "/p", "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 32}}],
+           "networks": networks}
+    for text in (app, pod):
+        with pytest.raises(ManifestError, match=problem) as refused:
+            load_manifests(text)
+        assert refused.value.path == "networks"
+
+
 def test_pod_names_are_unique() -> None:
     pod = {
         "id": "/p",

@@ -413,6 +413,33 @@ def test_the_simulators_own_changes_bump_the_version(server, client):
     assert web.attrs["UpdateStatus"]["State"] == "completed" and web.version > started
 
 
+def test_the_update_status_says_when_the_update_started_and_completed(server, client):
+    """``UpdateStatus`` had only its state and message: swarmkit's updater stamps
+    ``StartedAt`` when an update starts (``startUpdate``) and ``CompletedAt`` when it
+    completes (``completeUpdate``); a manual rollback starts a new status (controlapi
+    ``UpdateService``), without ``CompletedAt`` until it completes."""
+    web = client.services.create("nginx:1.27", name="web", mode=ServiceMode("replicated", 2))
+    server.step(30)
+    web.reload()
+    web.update(image="nginx:1.28")
+    web.reload()
+    updating = web.attrs["UpdateStatus"]
+    assert list(updating) == ["State", "StartedAt", "Message"]
+    assert updating["StartedAt"] == web.attrs["UpdatedAt"]
+    server.step(120)
+    web.reload()
+    done = web.attrs["UpdateStatus"]
+    assert list(done) == ["State", "StartedAt", "CompletedAt", "Message"]
+    assert done["State"] == "completed"
+    assert web.attrs["CreatedAt"] < done["StartedAt"] < done["CompletedAt"] <= web.attrs[
+        "UpdatedAt"]
+    server.cluster.rollback_service("web")
+    web.reload()
+    rolling = web.attrs["UpdateStatus"]
+    assert rolling["State"] == "rollback_started" and "CompletedAt" not in rolling
+    assert rolling["StartedAt"] == web.attrs["UpdatedAt"]
+
+
 def _refusal(err: pytest.ExceptionInfo[APIError]) -> tuple[int, str]:
     return err.value.response.status_code, err.value.explanation
 

@@ -670,6 +670,24 @@ def test_an_update_after_a_rollback_clears_the_update_status(docker):
     assert docker("service", "inspect", "-f", "{{json .UpdateStatus}}", "web") == ["null"]
 
 
+def test_inspect_pretty_says_when_the_update_started_and_completed(docker):
+    """``docker service inspect --pretty`` printed no ``Started:`` while an update ran and no
+    ``Completed:`` once it had, and ``{{.UpdateStatus}}`` showed ``<nil> <nil>`` for the
+    times: the daemon now sends swarmkit's ``StartedAt`` and ``CompletedAt``, as ages."""
+    step = docker.server.step
+    docker("service", "create", "-d", "--no-resolve-image", "--name", "web", "nginx:1.27")
+    step(30)
+    docker("service", "update", "-d", "--no-resolve-image", "--image", "nginx:1.28", "web")
+    pretty = docker("service", "inspect", "--pretty", "web")
+    assert any(line.startswith(" Started:") for line in pretty)
+    assert not any(line.startswith(" Completed:") for line in pretty)
+    step(60)
+    pretty = docker("service", "inspect", "--pretty", "web")
+    assert [line.split(":")[0] for line in pretty if line.startswith((" Started:",
+            " Completed:"))] == [" Started", " Completed"]
+    assert "<nil>" not in docker("service", "inspect", "-f", "{{.UpdateStatus}}", "web")[0]
+
+
 def test_a_published_port_in_use_names_the_service_and_its_id(docker):
     [first] = docker("service", "create", "-d", "--no-resolve-image", "--name", "web", "-p",
                      "8080:80", "nginx:1.27")

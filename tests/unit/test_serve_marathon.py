@@ -464,10 +464,48 @@ def test_pods_create_status_conflict_delete(server):
     assert [i["status"] for i in status["instances"]] == ["STABLE", "STABLE"]
     assert len(_framework(server).instances("/p")) == 2
     again = requests.post(f"{server.url}/v2/pods", json=pod, timeout=10)
-    assert again.status_code == 409
-    assert requests.delete(f"{server.url}/v2/pods/p", timeout=10).status_code == 200
+    assert (again.status_code, again.json()) == (
+        409, {"message": "A pod with id [/p] already exists."})
+    deleted = requests.delete(f"{server.url}/v2/pods/p", timeout=10)
+    assert (deleted.status_code, deleted.content) == (202, b"")
+    assert deleted.headers["Location"] == deleted.headers["Marathon-Deployment-Id"]
+    assert deleted.headers["Location"] == _framework(server).deployments[-1].id
     server.step(30)
     assert requests.get(f"{server.url}/v2/pods", timeout=10).json() == []
+
+
+def test_a_pod_is_answered_as_marathon_writes_it(server):
+    """``POST``/``GET /v2/pods`` echoed the posted JSON; ``PodsResource`` answers
+    ``Raml.toRaml`` of the pod it stored (``PodConversion.podRamlWriter``): its version,
+    scaling, scheduling, executor resources and each container's resources, defaults filled
+    in. A pod it does not know is answered in ``find``'s words, quoted as a message."""
+    pod = {"id": "p", "networks": [{"mode": "HOST"}],
+           "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 32},
+                           "endpoints": [{"name": "web"}],
+                           "exec": {"command": {"shell": "sleep 1000"}}}]}
+    created = requests.post(f"{server.url}/v2/pods", json=pod, timeout=10)
+    answer = created.json()
+    assert (created.status_code, answer["id"]) == (201, "/p")
+    assert answer["version"] == requests.get(f"{server.url}/v2/pods/p", timeout=10).json()[
+        "version"] == requests.get(f"{server.url}/v2/pods/p::status", timeout=10).json()[
+        "spec"]["version"]
+    assert answer["scaling"] == {"kind": "fixed", "instances": 1}
+    assert answer["scheduling"] == {
+        "backoff": {"backoff": 1, "backoffFactor": 1.15, "maxLaunchDelay": 300},
+        "upgrade": {"minimumHealthCapacity": 1, "maximumOverCapacity": 1},
+        "killSelection": "YOUNGEST_FIRST",
+        "unreachableStrategy": {"inactiveAfterSeconds": 0, "expungeAfterSeconds": 0}}
+    assert answer["executorResources"] == {"cpus": 0.1, "mem": 32, "disk": 10}
+    assert answer["networks"] == [{"mode": "host"}]
+    [container] = answer["containers"]
+    assert container["resources"] == {"cpus": 0.1, "mem": 32, "disk": 0, "gpus": 0}
+    assert container["endpoints"] == [{"hostPort": 0, "name": "web"}]
+    assert requests.get(f"{server.url}/v2/pods", timeout=10).json() == [answer]
+    missing = requests.get(f"{server.url}/v2/pods/nope", timeout=10)
+    assert (missing.status_code, missing.json()) == (
+        404, {"message": '{"message": "pod with /nope does not exist"}'})
+    gone = requests.delete(f"{server.url}/v2/pods/nope", timeout=10)
+    assert (gone.status_code, gone.json()) == (404, {"message": "Pod '/nope' does not exist"})
 
 
 def test_killed_tasks_are_replaced_or_scaled_away(server, client):
@@ -576,7 +614,41 @@ def test_a_duplicate_pod_is_validated_before_its_conflict(server):
     assert (bare.status_code, bare.json()["details"]) == (422, [
         {"path": "/containers", "errors": ["error.path.missing"]}])
     again = requests.post(f"{server.url}/v2/pods", json=pod, timeout=10)
-    assert (again.status_code, again.json()) == (409, {"message": "Pod /p already exists"})
+    assert (again.status_code, again.json()) == (
+        409, {"message": "A pod with id [/p] already exists."})
+
+
+_ONE_KIND = ("May specify a single host network, single bridge network, or else 1-to-n "
+             "container networks")
+
+
+@pytest.mark.parametrize(("networks", "errors"), [
+    ([{"mode": "container", "name": "a"}, {"mode": "container", "name": "a"}],
+     ["Duplicate networks are not allowed"]),
+    ([{"mode": "host", "name": "x"}], ["Host networks may not have names or labels"]),
+    ([{"mode": "HOST", "labels": {"a": "b"}}], ["Host networks may not have names or labels"]),
+    ([{"mode": "host"}, {"mode": "container", "name": "x"}], [_ONE_KIND]),
+    ([{"mode": "container/bridge", "name": "x"}], ["Bridge networks may not have names"]),
+    ([{"mode": "host"}, {"mode": "host"}], [_ONE_KIND]),
+    ([{"mode": "container/bridge"}, {"mode": "host", "name": "h"}],
+     ["Host networks may not have names or labels", _ONE_KIND]),
+])
+def test_networks_are_validated_as_marathon_does(server, networks, errors):
+    """Two container networks of one name, a named host or bridge network, or host and
+    container networks together were all created (201): Marathon's
+    ``ramlNetworksValidator`` (``NetworkValidation.scala``) refuses them at ``/networks`` of
+    an app (``validateCanonicalAppAPI``) and of a pod (``podValidator``), every rule broken
+    at once."""
+    app = {"id": "/a", "cmd": "x", "networks": networks}
+    pod = {"id": "/p", "networks": networks,
+           "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 32}}]}
+    group = {"id": "/g", "apps": [{**app, "id": "a"}]}
+    for kind, body, path in (("apps", app, "/networks"), ("pods", pod, "/networks"),
+                             ("groups", group, "/apps(0)/networks")):
+        response = requests.post(f"{server.url}/v2/{kind}", json=body, timeout=10)
+        assert (response.status_code, response.json()) == (422, {
+            "message": "Object is not valid", "details": [{"path": path, "errors": errors}]})
+    assert _framework(server).root.run_specs == {}
 
 
 def test_the_lock_names_only_the_deployments_that_hold_the_app(server, client):
