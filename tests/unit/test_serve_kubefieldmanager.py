@@ -1,0 +1,116 @@
+"""The field managers of the served Kubernetes API (:mod:`clustersim.serve.kubefieldmanager`):
+field sets in the FieldsV1 format, updates taking fields over, applies owning their
+configuration."""
+
+from __future__ import annotations
+
+import copy
+
+from clustersim.kubernetes.strategicmerge import strategic_merge_patch
+from clustersim.serve.kubefieldmanager import (
+    APPLY,
+    UPDATE,
+    Entry,
+    applied,
+    changed_fields,
+    decoded,
+    field_set,
+    fields_v1,
+    manager_of,
+    updated,
+)
+
+DEPLOYMENT = {
+    "apiVersion": "apps/v1", "kind": "Deployment",
+    "metadata": {"name": "web", "namespace": "default", "uid": "u", "labels": {"app": "web"},
+                 "finalizers": ["example.com/keep"]},
+    "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
+             "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [
+                 {"name": "web", "image": "nginx:1.27", "args": ["-g", "daemon off;"],
+                  "ports": [{"containerPort": 80}], "env": [{"name": "A", "value": "1"}]}]}}},
+    "status": {"replicas": 2},
+}
+WEB = 'k:{"name":"web"}'
+CONTAINER = ("f:spec", "f:template", "f:spec", "f:containers", WEB)
+
+
+def writer(manager: str, operation: str = UPDATE, subresource: str = "",
+           time: float = 5.0) -> Entry:
+    return Entry(manager, operation, "apps/v1", time, subresource=subresource)
+
+
+def test_an_object_s_fields_are_keyed_as_upstream_keys_them():
+    fields = field_set(DEPLOYMENT)
+    assert fields_v1(fields) == {
+        "f:metadata": {"f:finalizers": {'v:"example.com/keep"': {}},
+                       "f:labels": {"f:app": {}}},
+        "f:spec": {"f:replicas": {}, "f:selector": {}, "f:template": {
+            "f:metadata": {"f:labels": {"f:app": {}}},
+            "f:spec": {"f:containers": {WEB: {
+                ".": {}, "f:args": {}, "f:env": {'k:{"name":"A"}': {
+                    ".": {}, "f:name": {}, "f:value": {}}},
+                "f:image": {}, "f:name": {},
+                "f:ports": {'k:{"containerPort":80,"protocol":"TCP"}': {
+                    ".": {}, "f:containerPort": {}}}}}}}}}
+
+
+def test_an_update_owns_what_it_changed_and_takes_it_from_the_others():
+    creator = writer("kubectl-create", time=1.0)
+    fields = field_set(DEPLOYMENT)
+    entries = updated([], creator, fields, fields)
+    scaled = copy.deepcopy(DEPLOYMENT)
+    scaled["spec"]["replicas"] = 3
+    changed = changed_fields(DEPLOYMENT, scaled)
+    assert changed == {("f:spec", "f:replicas")}
+    after = updated(entries, writer("kubectl", subresource="scale"), changed, fields)
+    assert [(e.manager, e.subresource, e.time) for e in after] == [
+        ("kubectl-create", "", 1.0), ("kubectl", "scale", 5.0)]
+    assert ("f:spec", "f:replicas") not in after[0].fields
+    assert after[1].fields == {("f:spec", "f:replicas")}
+
+
+def test_an_update_that_changes_nothing_makes_no_entry():
+    fields = field_set(DEPLOYMENT)
+    assert updated([], writer("kubectl-edit"), set(), fields) == []
+
+
+def test_an_apply_takes_a_field_it_changes():
+    live = copy.deepcopy(DEPLOYMENT)
+    live["spec"]["replicas"] = 3
+    entries = [Entry("kubectl", UPDATE, "apps/v1", 2.0, {("f:spec", "f:replicas")}, "scale")]
+    config = copy.deepcopy(DEPLOYMENT)
+    obj, after = applied(entries, writer("kubectl", APPLY), config, live,
+                         strategic_merge_patch(live, config))
+    assert obj["spec"]["replicas"] == 2
+    assert [(e.manager, e.operation) for e in after] == [("kubectl", APPLY)]
+
+
+def test_the_same_value_is_shared_not_a_conflict():
+    live = copy.deepcopy(DEPLOYMENT)
+    entries = [Entry("team", APPLY, "apps/v1", 1.0, {("f:spec", "f:replicas")})]
+    config = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+              "spec": {"replicas": 2}}
+    _, after = applied(entries, writer("kubectl", APPLY), config, live,
+                       strategic_merge_patch(live, config))
+    assert {e.manager: e.fields for e in after} == {
+        "kubectl": {("f:spec", "f:replicas")}, "team": {("f:spec", "f:replicas")}}
+
+
+def test_managed_fields_sent_replace_the_object_s():
+    fields = field_set(DEPLOYMENT)
+    known = [Entry("kubectl-client-side-apply", UPDATE, "apps/v1", 1.0, fields)]
+    sent = [{"manager": "kubectl", "operation": "Apply", "apiVersion": "apps/v1",
+             "fieldsType": "FieldsV1", "fieldsV1": fields_v1(fields)}]
+    [entry] = decoded(sent, known, 9.0)
+    assert (entry.manager, entry.operation, entry.time, entry.fields) == (
+        "kubectl", APPLY, 9.0, fields)
+    assert decoded([{}], known, 9.0) == []                 # the documented way to clear them
+    assert decoded([], known, 9.0) is None                 # none sent: keep the object's
+    assert decoded([{"manager": "m", "operation": "Bogus", "fieldsV1": {}}], known, 9.0) \
+        is None
+
+
+def test_a_request_without_a_field_manager_is_its_user_agent_s():
+    assert manager_of(None, "kubectl/v1.37.1 (linux/amd64) kubernetes/f78e722") == "kubectl"
+    assert manager_of("kubectl-edit", "kubectl/v1.37.1") == "kubectl-edit"
+    assert manager_of(None, "x" * 200 + "/1") == "x" * 128
