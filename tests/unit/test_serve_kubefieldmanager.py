@@ -1,15 +1,18 @@
 """The field managers of the served Kubernetes API (:mod:`clustersim.serve.kubefieldmanager`):
 field sets in the FieldsV1 format, updates taking fields over, applies owning their
-configuration."""
+configuration, conflicts in upstream's words."""
 
 from __future__ import annotations
 
 import copy
 
+import pytest
+
 from clustersim.kubernetes.strategicmerge import strategic_merge_patch
 from clustersim.serve.kubefieldmanager import (
     APPLY,
     UPDATE,
+    ApplyConflictError,
     Entry,
     applied,
     changed_fields,
@@ -17,6 +20,7 @@ from clustersim.serve.kubefieldmanager import (
     field_set,
     fields_v1,
     manager_of,
+    path_string,
     updated,
 )
 
@@ -54,6 +58,15 @@ def test_an_object_s_fields_are_keyed_as_upstream_keys_them():
                     ".": {}, "f:containerPort": {}}}}}}}}}
 
 
+def test_paths_print_as_structured_merge_diff_prints_them():
+    port = 'k:{"containerPort":80,"protocol":"TCP"}'
+    assert path_string((*CONTAINER, "f:image")) == \
+        '.spec.template.spec.containers[name="web"].image'
+    assert path_string((*CONTAINER, "f:ports", port)) == \
+        '.spec.template.spec.containers[name="web"].ports[containerPort=80,protocol="TCP"]'
+    assert path_string(("f:metadata", "f:finalizers", 'v:"a"')) == '.metadata.finalizers[="a"]'
+
+
 def test_an_update_owns_what_it_changed_and_takes_it_from_the_others():
     creator = writer("kubectl-create", time=1.0)
     fields = field_set(DEPLOYMENT)
@@ -74,15 +87,42 @@ def test_an_update_that_changes_nothing_makes_no_entry():
     assert updated([], writer("kubectl-edit"), set(), fields) == []
 
 
-def test_an_apply_takes_a_field_it_changes():
+def test_a_conflict_is_refused_in_upstream_s_words_unless_forced():
+    config = copy.deepcopy(DEPLOYMENT)
+    entries = [Entry("kubectl", APPLY, "apps/v1", 1.0, field_set(config)),
+               Entry("kubectl", UPDATE, "apps/v1", 2.0, {("f:spec", "f:replicas")}, "scale")]
     live = copy.deepcopy(DEPLOYMENT)
     live["spec"]["replicas"] = 3
-    entries = [Entry("kubectl", UPDATE, "apps/v1", 2.0, {("f:spec", "f:replicas")}, "scale")]
-    config = copy.deepcopy(DEPLOYMENT)
-    obj, after = applied(entries, writer("kubectl", APPLY), config, live,
-                         strategic_merge_patch(live, config))
+    applier = writer("kubectl", APPLY)
+    with pytest.raises(ApplyConflictError) as refused:
+        applied(entries, applier, config, live, strategic_merge_patch(live, config),
+                force=False)
+    assert str(refused.value) == ('Apply failed with 1 conflict: conflict with "kubectl" with '
+                                  'subresource "scale" using apps/v1: .spec.replicas')
+    assert refused.value.causes() == [{
+        "reason": "FieldManagerConflict", "field": ".spec.replicas",
+        "message": 'conflict with "kubectl" with subresource "scale" using apps/v1'}]
+    obj, after = applied(entries, applier, config, live, strategic_merge_patch(live, config),
+                         force=True)
     assert obj["spec"]["replicas"] == 2
     assert [(e.manager, e.operation) for e in after] == [("kubectl", APPLY)]
+
+
+def test_several_conflicts_are_grouped_by_manager():
+    live = copy.deepcopy(DEPLOYMENT)
+    image = (*CONTAINER, "f:image")
+    entries = [Entry("kubectl-set", UPDATE, "apps/v1", 1.0, {image}),
+               Entry("team", APPLY, "apps/v1", 1.0, {("f:spec", "f:replicas")})]
+    config = copy.deepcopy(DEPLOYMENT)
+    config["spec"]["replicas"] = 4
+    config["spec"]["template"]["spec"]["containers"][0]["image"] = "nginx:2"
+    with pytest.raises(ApplyConflictError) as refused:
+        applied(entries, writer("kubectl", APPLY), config, live,
+                strategic_merge_patch(live, config), force=False)
+    assert str(refused.value) == (
+        'Apply failed with 2 conflicts: conflicts with "kubectl-set" using apps/v1:\n'
+        '- .spec.template.spec.containers[name="web"].image\n'
+        'conflicts with "team":\n- .spec.replicas')
 
 
 def test_the_same_value_is_shared_not_a_conflict():
@@ -91,7 +131,7 @@ def test_the_same_value_is_shared_not_a_conflict():
     config = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
               "spec": {"replicas": 2}}
     _, after = applied(entries, writer("kubectl", APPLY), config, live,
-                       strategic_merge_patch(live, config))
+                       strategic_merge_patch(live, config), force=False)
     assert {e.manager: e.fields for e in after} == {
         "kubectl": {("f:spec", "f:replicas")}, "team": {("f:spec", "f:replicas")}}
 
