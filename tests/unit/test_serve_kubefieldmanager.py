@@ -1,6 +1,6 @@
 """The field managers of the served Kubernetes API (:mod:`clustersim.serve.kubefieldmanager`):
 field sets in the FieldsV1 format, updates taking fields over, applies owning their
-configuration, conflicts in upstream's words."""
+configuration, conflicts in upstream's words, dropped fields removed."""
 
 from __future__ import annotations
 
@@ -134,6 +134,24 @@ def test_the_same_value_is_shared_not_a_conflict():
                        strategic_merge_patch(live, config), force=False)
     assert {e.manager: e.fields for e in after} == {
         "kubectl": {("f:spec", "f:replicas")}, "team": {("f:spec", "f:replicas")}}
+
+
+def test_a_dropped_field_goes_unless_another_manager_owns_it():
+    live = copy.deepcopy(DEPLOYMENT)
+    applier = writer("kubectl", APPLY)
+    label = ("f:metadata", "f:labels", "f:app")
+    entries = [Entry("kubectl", APPLY, "apps/v1", 1.0, field_set(DEPLOYMENT)),
+               Entry("kubectl-label", UPDATE, "apps/v1", 1.0, {label})]
+    config = copy.deepcopy(DEPLOYMENT)
+    del config["metadata"]["labels"]
+    del config["spec"]["replicas"]
+    del config["spec"]["template"]["spec"]["containers"][0]["env"]
+    obj, after = applied(entries, applier, config, live, strategic_merge_patch(live, config),
+                         force=False)
+    assert "replicas" not in obj["spec"]
+    assert "env" not in obj["spec"]["template"]["spec"]["containers"][0]   # not env: []
+    assert obj["metadata"]["labels"] == {"app": "web"}              # kubectl-label's too
+    assert {e.manager: e.fields for e in after}["kubectl-label"] == {label}
 
 
 def test_managed_fields_sent_replace_the_object_s():
