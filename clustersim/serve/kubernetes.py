@@ -981,8 +981,9 @@ class KubernetesBackend(ClusterTime):
         else:
             sent = new["metadata"].get("managedFields") if isinstance(
                 new.get("metadata"), dict) else None
-            if sent != current["metadata"].get("managedFields"):
-                entries = decoded(sent, entries, self.cluster.now) or entries
+            found = decoded(sent, entries, self.cluster.now) \
+                if sent != current["metadata"].get("managedFields") else None
+            entries = entries if found is None else found
             entries = updated(entries, self._writer(request, resource),
                               changed_fields(current, new), field_set(new))
         with self.renderer.managers.staged(uid, entries, keep=not _dry_run(request)):

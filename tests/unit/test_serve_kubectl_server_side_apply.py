@@ -138,3 +138,12 @@ def test_a_client_side_applied_object_moves_to_server_side_apply(kubectl):
         ("kubectl", "Apply"), ("kubectl-last-applied", "Apply")]
     assert stored(kubectl)["spec"]["template"]["spec"]["containers"][0]["env"] == [
         {"name": "MODE", "value": "fast"}]
+
+
+def test_managed_fields_are_cleared_by_one_empty_entry(kubectl):
+    """The documented way to clear them: a patch setting ``managedFields`` to ``[{}]``."""
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    kubectl("patch", "deployment", "web", "--type=merge", "-p",
+            '{"metadata": {"managedFields": [{}]}}')
+    out = kubectl("get", "deployment", "web", "-o", "yaml", "--show-managed-fields").stdout
+    assert "managedFields" not in yaml.safe_load(out)["metadata"]
