@@ -4,6 +4,10 @@ manager's fields, ``--force-conflicts``, and the fields an apply drops."""
 
 from __future__ import annotations
 
+import json
+import urllib.error
+import urllib.request
+
 import pytest
 import yaml
 
@@ -127,6 +131,37 @@ def test_a_dropped_field_the_server_defaults_is_read_back_with_its_default(kubec
     kubectl("apply", "--server-side", "-f", "-", stdin=WEB.replace("replicas: 2", "replicas: 4"))
     kubectl("apply", "--server-side", "-f", "-", stdin=WEB.replace("  replicas: 2\n", ""))
     assert kubectl("get", "deployment", "web", "-o", "jsonpath={.spec.replicas}").stdout == "1"
+
+
+def apply_request(kubectl: Kubectl, query: str, body: str) -> urllib.request.Request:
+    return urllib.request.Request(
+        f"{kubectl.server.url}/apis/apps/v1/namespaces/default/deployments/web?{query}",
+        data=body.encode(), method="PATCH",
+        headers={"Content-Type": "application/apply-patch+yaml"})
+
+
+def test_the_api_server_s_answers_to_an_apply(kubectl):
+    with pytest.raises(urllib.error.HTTPError) as refusal:      # PatchOptions' validation
+        urllib.request.urlopen(apply_request(kubectl, "", WEB), timeout=30)
+    assert (refusal.value.code, json.loads(refusal.value.read())["message"]) == (
+        422, 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is '
+        "required for apply patch")
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    kubectl("scale", "deployment/web", "--replicas=3")
+    # a dry run is refused alike, and a forced one changes nothing
+    dry = kubectl("apply", "--server-side", "--dry-run=server", "-f", "-", stdin=WEB,
+                  check=False)
+    assert dry.stderr.startswith(CONFLICT)
+    kubectl("apply", "--server-side", "--dry-run=server", "--force-conflicts", "-f", "-",
+            stdin=WEB)
+    assert [e.get("subresource") for e in managed(kubectl)] == [None, "scale"]
+    with pytest.raises(urllib.error.HTTPError) as refusal:
+        urllib.request.urlopen(apply_request(kubectl, "fieldManager=kubectl", WEB), timeout=30)
+    status = json.loads(refusal.value.read())
+    assert (refusal.value.code, status["reason"], status["details"]) == (409, "Conflict", {
+        "causes": [{"reason": "FieldManagerConflict", "field": ".spec.replicas",
+                    "message": 'conflict with "kubectl" with subresource "scale" using '
+                               "apps/v1"}]})
 
 
 def test_a_client_side_applied_object_moves_to_server_side_apply(kubectl):
