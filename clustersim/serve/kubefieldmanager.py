@@ -49,17 +49,20 @@ from clustersim.goformat import go_quote
 from clustersim.kubernetes.strategicmerge import MERGE_PRIMITIVES, list_map_keys
 
 __all__ = ["APPLY", "UPDATE", "ApplyConflictError", "Entry", "FieldManagers", "Path", "applied",
-           "changed_fields", "decoded", "field_set", "manager_of", "updated"]
+           "changed_fields", "decoded", "field_set", "fields_v1", "manager_of", "path_string",
+           "updated"]
 
 APPLY, UPDATE = "Apply", "Update"
 Path = tuple[str, ...]
 """A field's path, one ``FieldsV1`` key per step (``("f:spec", "f:replicas")``)."""
 
 _STRIPPED = frozenset({"name", "namespace", "uid", "resourceVersion", "generation",
-                       "creationTimestamp", "selfLink", "managedFields", "deletionTimestamp",
-                       "deletionGracePeriodSeconds"})
+                       "creationTimestamp", "selfLink", "managedFields"})
+"""The metadata in no field set (``internal/stripmeta.go``)."""
 _ATOMIC = frozenset({"selector", "podSelector", "namespaceSelector", "labelSelector",
                      "nodeSelector"})
+"""Fields owned whole: a ``LabelSelector`` (``+structType=atomic``), a Service's and a Pod's
+selector maps (``+mapType=atomic``)."""
 _KEY_DEFAULTS = {"protocol": "TCP"}
 """A key field the API server defaults before the element is keyed (``SetDefaults_
 ContainerPort``, ``SetDefaults_ServicePort`` in ``pkg/apis/core/v1/defaults.go``)."""
