@@ -356,8 +356,8 @@ def applied(entries: list[Entry], applier: Entry, config: dict[str, Any],
             live: dict[str, Any], merged: dict[str, Any], *, force: bool
             ) -> tuple[dict[str, Any], list[Entry]]:
     """An apply of ``config`` by ``applier`` to the ``live`` object, whose configuration
-    merged into it is ``merged``: the object to store (``merged`` less the fields the
-    applier dropped that no one else owns) and the entries after it. Raises
+    merged into it is ``merged``: the object to store (``merged`` itself, the fields the
+    applier dropped that no one else owns removed in place) and the entries after it. Raises
     :class:`ApplyConflictError` for a field another manager owns that the apply changes, unless
     ``force``."""
     wanted = field_set(config)

@@ -973,9 +973,9 @@ class KubernetesBackend(ClusterTime):
             return
         entries = self.renderer.managers.of(uid)
         if request.content_type == "application/apply-patch+yaml" and isinstance(body, dict):
-            try:
-                new, entries = applied(entries, self._writer(request, resource, APPLY), body,
-                                       current, new, force=request.arg("force") == "true")
+            try:        # drops from new, in place, what its manager applies no more
+                _, entries = applied(entries, self._writer(request, resource, APPLY), body,
+                                     current, new, force=request.arg("force") == "true")
             except ApplyConflictError as err:
                 raise HttpError(409, str(err), "Conflict", causes=err.causes()) from None
         else:
