@@ -17,8 +17,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-__all__ = ["MERGE_KEYS", "MERGE_PRIMITIVES", "apply_patch", "strategic_merge_patch",
-           "three_way_patch"]
+__all__ = ["MERGE_KEYS", "MERGE_PRIMITIVES", "apply_patch", "list_map_keys",
+           "strategic_merge_patch", "three_way_patch"]
 
 MERGE_KEYS = {"containers": "name", "initContainers": "name", "ephemeralContainers": "name",
               "env": "name", "volumes": "name", "volumeMounts": "mountPath",
@@ -35,6 +35,23 @@ def _merge_key(field: str, items: list[Any]) -> str | None:
         sample = next((i for i in items if isinstance(i, dict)), {})
         return "containerPort" if "containerPort" in sample else "port"
     return MERGE_KEYS.get(field)
+
+
+_MORE_LIST_MAP_KEYS = {"ports": "protocol", "topologySpreadConstraints": "whenUnsatisfiable"}
+"""The ``+listMapKey`` tags server-side apply keys a list's elements by beyond the
+patchMergeKey (``types.go``: a container's or a Service's ports by their number and
+``protocol``, spread constraints by ``topologyKey`` and ``whenUnsatisfiable``)."""
+
+
+def list_map_keys(field: str, items: list[Any]) -> tuple[str, ...] | None:
+    """The keys server-side apply tells the elements of list ``field`` apart by (its
+    ``x-kubernetes-list-map-keys``): the merge key of :data:`MERGE_KEYS`, with the
+    ``+listMapKey`` tags that add to it; None for a list without one (an atomic list)."""
+    key = _merge_key(field, items)
+    if key is None:
+        return None
+    more = _MORE_LIST_MAP_KEYS.get(field)
+    return (key,) if more is None else (key, more)
 
 
 def strategic_merge_patch(target: Any, patch: Any) -> Any:

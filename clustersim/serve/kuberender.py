@@ -30,6 +30,7 @@ from clustersim.kubernetes.resourcequota import quota_status
 from clustersim.kubernetes.scheduler.labels import namespace_labels
 from clustersim.serve.kubeconditions import kubelet_conditions
 from clustersim.serve.kubederived import DerivedObjects, bound_claim
+from clustersim.serve.kubefieldmanager import FieldManagers
 from clustersim.serve.kubeinitstatus import (
     POD_INITIALIZING,
     incomplete_inits,
@@ -60,6 +61,9 @@ class Renderer(DerivedObjects):
         its references it is (0 ``involvedObject``, 1 ``related``)."""
         self._noted = 0
         """How many of the log's events :meth:`_note_references` has noted."""
+        self.managers = FieldManagers()
+        """The field managers of the objects written through the API, shown as their
+        ``metadata.managedFields``."""
 
     def _note_references(self) -> None:
         """Note the objects named by the events recorded since the last call: an event's
@@ -183,6 +187,9 @@ class Renderer(DerivedObjects):
             out["data"] = _revision_data(out.get("data") or {})
         if not lean:
             set_defaults(out)
+            managed = self.managers.of(meta.get("uid", ""))
+            if managed:
+                meta["managedFields"] = [e.to_api(self.timestamp(e.time)) for e in managed]
         omit_empty(out)         # in both forms: the version's digest reads the status
         return out
 

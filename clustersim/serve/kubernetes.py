@@ -46,9 +46,11 @@ replaces one.
 Simplified (what a real API server does instead): no authentication, and RBAC is not enforced
 on the requests themselves: kubectl's user may do anything, as the ``system:masters`` admin
 of a new cluster's kubeconfig (a real server would also check impersonation rights; asking
-``auth can-i`` or ``auth whoami`` as another user is checked); a
-server-side apply merges the configuration into the object like a strategic merge patch,
-without field managers, so fields dropped from the configuration stay; the later chunks of a
+``auth can-i`` or ``auth whoami`` as another user is checked); field managers
+(``metadata.managedFields``, server-side apply's conflicts and dropped fields, modelled since
+December 2026: :mod:`~clustersim.serve.kubefieldmanager`) are kept only for the objects
+written through the API, and a server-side apply merges the configuration into the object as
+a strategic merge patch does; the later chunks of a
 list show the objects as they are now, not as they were at the first chunk's version
 (:func:`_page`); watches poll the
 simulator every 0.1 s of wall-clock time; no container runs, so the Pod subresources a
@@ -66,7 +68,7 @@ import re
 import time
 import zlib
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +105,18 @@ from clustersim.serve.core import (
     SimServer,
     WallClock,
     decode_json,
+)
+from clustersim.serve.kubefieldmanager import (
+    APPLY,
+    UPDATE,
+    ApplyConflictError,
+    Entry,
+    applied,
+    changed_fields,
+    decoded,
+    field_set,
+    manager_of,
+    updated,
 )
 from clustersim.serve.kubeinitstatus import POD_INITIALIZING
 from clustersim.serve.kuberender import Renderer, waiting_reason
@@ -692,7 +706,11 @@ class KubernetesBackend(ClusterTime):
                         f'media types include: application/json, application/yaml '
                         f'(got "{kind}")', "UnsupportedMediaType")
 
-    def _create(self, request: Request, resource: Resource, namespace: str | None) -> Response:
+    def _create(self, request: Request, resource: Resource, namespace: str | None, *,
+                config: dict[str, Any] | None = None) -> Response:
+        """A POST, or an apply (``config``, the configuration applied) of an object that does
+        not exist yet: its manager owns what it applied, or every field of the object made
+        (defaults included, as upstream decodes a body with them)."""
         body = self._body(request, resource.kind)
         if not isinstance(body, dict):
             raise HttpError(400, f"the body must be a {resource.kind} object, got JSON "
@@ -744,7 +762,8 @@ class KubernetesBackend(ClusterTime):
             # registry answers a copy of the object it would create, ``DryRunnableStorage``)
             with _refusals(resource, meta.get("name", "")):
                 would_be = self.cluster.create(manifest, dry_run=True)
-            rendered = self.renderer.shown(would_be, resource)
+            with self._created_by(request, resource, would_be, config, keep=False):
+                rendered = self.renderer.shown(would_be, resource)
             if resource.kind == "ResourceQuota":
                 # the API server clears a new quota's status (PrepareForCreate); only the quota
                 # controller fills it, and it never sees an object that was not stored
@@ -758,8 +777,27 @@ class KubernetesBackend(ClusterTime):
                             _UNKNOWN_REASON)
         with _refusals(resource, meta.get("name", "")):
             stored = self.cluster.create(manifest)
-        self._settle()
-        return Response.json(201, self.renderer.render(stored, resource), **warning)
+        with self._created_by(request, resource, stored, config):
+            self._settle()
+            return Response.json(201, self.renderer.render(stored, resource), **warning)
+
+    def _writer(self, request: Request, resource: Resource, operation: str = UPDATE,
+                subresource: str = "") -> Entry:
+        """The entry a write by this request makes (:mod:`~clustersim.serve.
+        kubefieldmanager`): its manager, operation, API version and time, no fields yet."""
+        return Entry(manager_of(request.arg("fieldManager"),
+                                request.headers.get("user-agent", "")),
+                     operation, resource.group_version, self.cluster.now,
+                     subresource=subresource)
+
+    def _created_by(self, request: Request, resource: Resource, made: dict[str, Any],
+                    config: dict[str, Any] | None, *, keep: bool = True
+                    ) -> AbstractContextManager[None]:
+        """The field manager of a created object (see :meth:`_create`)."""
+        writer = self._writer(request, resource, UPDATE if config is None else APPLY)
+        fields = field_set(self.renderer.shown(made, resource) if config is None else config)
+        return self.renderer.managers.staged(
+            made["metadata"]["uid"], updated([], writer, fields, fields), keep=keep)
 
     def _access_review(self, request: Request, kind: str) -> Response:
         """``kubectl auth can-i`` (a SelfSubjectAccessReview) and ``kubectl auth can-i --list``
@@ -868,14 +906,19 @@ class KubernetesBackend(ClusterTime):
         into = None if request.method == "PATCH" else "Scale" if sub == "scale" else resource.kind
         body = self._body(request, into)
         kind = request.content_type
-        if kind == "application/apply-patch+yaml" and sub is None:
+        applying = kind == "application/apply-patch+yaml"
+        if applying and not request.arg("fieldManager"):
+            raise HttpError(422, 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: '
+                            "Required value: is required for apply patch", "Invalid")
+        if applying and sub is None:
             exists = (resource.kind == "Node" and name in self.cluster.node_names()) or (
                 resource.kind not in _DERIVED
                 and self.cluster.get(resource.kind, namespace or "default", name) is not None)
             if not exists:
                 request.body = json.dumps(body).encode()
                 request.headers["content-type"] = "application/json"
-                return self._create(request, resource, namespace)
+                return self._create(request, resource, namespace,
+                                    config=body if isinstance(body, dict) else None)
         if sub == "scale":
             current = self._scale(resource, namespace, name)
             new = body if request.method == "PUT" else _patched(kind, current, body)
@@ -887,9 +930,15 @@ class KubernetesBackend(ClusterTime):
                                 "to 0", "Invalid")
             if _dry_run(request):     # validated, never stored: the Scale it would store
                 return Response.json(200, {**current, "spec": {"replicas": replicas}})
-            with _refusals(resource, name):
-                self.cluster.scale(resource.kind, name, replicas, namespace or "default")
-            self._settle()
+            scaled, _ = self._one(resource, namespace, name)
+            changed = changed_fields(scaled, {"spec": {"replicas": replicas}})
+            with self.renderer.managers.staged(scaled["metadata"]["uid"], updated(
+                    self.renderer.managers.of(scaled["metadata"]["uid"]),
+                    self._writer(request, resource, subresource="scale"), changed,
+                    field_set(scaled))):
+                with _refusals(resource, name):
+                    self.cluster.scale(resource.kind, name, replicas, namespace or "default")
+                self._settle()
             return Response.json(200, self._scale(resource, namespace, name))
         current, _ = self._one(resource, namespace, name)
         new = body if request.method == "PUT" else _patched(kind, current, body)
@@ -903,11 +952,42 @@ class KubernetesBackend(ClusterTime):
             return Response.json(200, self._one(resource, namespace, name)[0])
         patched = copy.deepcopy(new)
         try:
-            return self._replace(request, resource, namespace, name, current, new)
+            with self._managed(request, resource, namespace, name, current, new, body):
+                return self._replace(request, resource, namespace, name, current, new)
         except _UndecodableError as err:
             if request.method != "PATCH" or kind == "application/apply-patch+yaml":
                 raise
             raise patch_refusal(kind, body, patched, err.why) from None
+
+    @contextmanager
+    def _managed(self, request: Request, resource: Resource, namespace: str | None,
+                 name: str, current: dict[str, Any], new: Any, body: Any) -> Iterator[None]:
+        """The field managers of an object written through the API while ``current``
+        becomes ``new``, kept if the write succeeds (:mod:`~clustersim.serve.
+        kubefieldmanager`). An apply (``body`` its configuration) first drops from ``new``
+        the fields its manager no longer applies, or is refused for another manager's."""
+        uid = current["metadata"].get("uid", "")
+        if not isinstance(new, dict) or resource.kind in _DERIVED or \
+                self._default(resource.kind, namespace, name) is not None:
+            yield
+            return
+        entries = self.renderer.managers.of(uid)
+        if request.content_type == "application/apply-patch+yaml" and isinstance(body, dict):
+            try:        # drops from new, in place, what its manager applies no more
+                _, entries = applied(entries, self._writer(request, resource, APPLY), body,
+                                     current, new, force=request.arg("force") == "true")
+            except ApplyConflictError as err:
+                raise HttpError(409, str(err), "Conflict", causes=err.causes()) from None
+        else:
+            sent = new["metadata"].get("managedFields") if isinstance(
+                new.get("metadata"), dict) else None
+            found = decoded(sent, entries, self.cluster.now) \
+                if sent != current["metadata"].get("managedFields") else None
+            entries = entries if found is None else found
+            entries = updated(entries, self._writer(request, resource),
+                              changed_fields(current, new), field_set(new))
+        with self.renderer.managers.staged(uid, entries, keep=not _dry_run(request)):
+            yield
 
     def _replace(self, request: Request, resource: Resource, namespace: str | None, name: str,
                  current: dict[str, Any], new: Any) -> Response:

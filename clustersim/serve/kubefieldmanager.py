@@ -1,0 +1,417 @@
+"""Field managers: who set which field of an object, ``metadata.managedFields``, and what
+server-side apply (``kubectl apply --server-side``) does with them.
+
+After the Kubernetes API server's field manager (kubernetes/kubernetes
+``staging/src/k8s.io/apiserver/pkg/endpoints/handlers/fieldmanager`` and its ``internal``
+package, over sigs.k8s.io/structured-merge-diff; documented in
+https://kubernetes.io/docs/reference/using-api/server-side-apply/, as of December 2026):
+
+- A field set is written in the ``FieldsV1`` format: ``f:<name>`` for a field, ``k:{...}``
+  for an element of a keyed list (by the keys :func:`~clustersim.kubernetes.strategicmerge.
+  list_map_keys` names: containers and env by ``name``, ports by number and ``protocol``...),
+  ``v:<value>`` for an element of a set (``finalizers``), and ``.`` where an element that has
+  fields of its own is itself in the set. A label selector and a node selector are atomic
+  (``+structType=atomic``, ``+mapType=atomic`` in ``types.go``), as is a list without keys:
+  one field each. ``apiVersion``, ``kind``, the ``status`` and the metadata the server sets
+  (name, namespace, uid, resourceVersion, generation, creationTimestamp, managedFields) are in
+  no set (``internal/stripmeta.go``; the status is its subresource's, ``ResetFieldsStrategy``).
+- Each manager has one entry per (manager, operation, subresource), with the API version it
+  wrote in and the time of its last change to the set (``internal/managedfieldsupdater.go``),
+  sorted Apply before Update, then by time and manager (``sortEncodedManagedFields``). A
+  request without ``fieldManager`` is its User-Agent's first word (``prefixFromUserAgent`` in
+  ``handlers/create.go``): ``kubectl scale`` sends none, and is ``kubectl``.
+- An update (a create, a PUT, a JSON, merge or strategic merge patch, a ``scale``) owns the
+  fields it changed, and takes them from every other manager.
+- An apply owns the fields of its configuration. One whose value differs from the live
+  object's where another manager owns the field is refused with 409 and upstream's message
+  (``internal/conflict.go``) unless forced (``force=true``, ``--force-conflicts``), which
+  takes the field over; with the same value the field is shared. A field the applier owned
+  and no longer lists is removed from the object if no other manager owns it (read back with
+  the API server's default, where it fills one in).
+
+Simplified: a field set says ``.`` only for the elements of keyed lists (upstream also marks
+a map or a struct an update made, ``f:labels: {.: {}, ...}``); the merge itself is the
+simulator's strategic merge patch (:mod:`~clustersim.kubernetes.strategicmerge`), not
+structured-merge-diff's; entries are kept for the objects written through the API only (not
+for the Pods and ReplicaSets the controllers make, nor for Nodes and the objects the cluster
+makes itself), and a write of the ``status`` subresource records none.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from clustersim.goformat import go_quote
+from clustersim.kubernetes.strategicmerge import MERGE_PRIMITIVES, list_map_keys
+
+__all__ = ["APPLY", "UPDATE", "ApplyConflictError", "Entry", "FieldManagers", "Path", "applied",
+           "changed_fields", "decoded", "field_set", "fields_v1", "manager_of", "path_string",
+           "updated"]
+
+APPLY, UPDATE = "Apply", "Update"
+Path = tuple[str, ...]
+"""A field's path, one ``FieldsV1`` key per step (``("f:spec", "f:replicas")``)."""
+
+_STRIPPED = frozenset({"name", "namespace", "uid", "resourceVersion", "generation",
+                       "creationTimestamp", "selfLink", "managedFields"})
+"""The metadata in no field set (``internal/stripmeta.go``)."""
+_ATOMIC = frozenset({"selector", "podSelector", "namespaceSelector", "labelSelector",
+                     "nodeSelector"})
+"""Fields owned whole: a ``LabelSelector`` (``+structType=atomic``), a Service's and a Pod's
+selector maps (``+mapType=atomic``)."""
+_KEY_DEFAULTS = {"protocol": "TCP"}
+"""A key field the API server defaults before the element is keyed (``SetDefaults_
+ContainerPort``, ``SetDefaults_ServicePort`` in ``pkg/apis/core/v1/defaults.go``)."""
+_MISSING = object()
+
+
+@dataclass
+class Entry:
+    """One ``managedFields`` entry; ``time`` in simulated seconds."""
+
+    manager: str
+    operation: str
+    api_version: str
+    time: float
+    fields: set[Path] = field(default_factory=set)
+    subresource: str = ""
+
+    @property
+    def identity(self) -> tuple[str, str, str, str]:
+        """What tells two entries apart (``BuildManagerIdentifier``: an applier's API version
+        is not part of it)."""
+        version = "" if self.operation == APPLY else self.api_version
+        return self.manager, self.operation, version, self.subresource
+
+    def printed(self) -> str:
+        """The manager as a conflict names it (``printManager``; the identifier has no
+        time)."""
+        out = go_quote(self.manager)
+        if self.subresource:
+            out += f" with subresource {go_quote(self.subresource)}"
+        return out + (f" using {self.api_version}" if self.operation == UPDATE else "")
+
+    def sort_key(self) -> tuple[str, int, str, str, str]:
+        return self.operation, int(self.time), self.manager, self.api_version, self.subresource
+
+    def to_api(self, timestamp: str) -> dict[str, Any]:
+        out = {"manager": self.manager, "operation": self.operation,
+               "apiVersion": self.api_version, "time": timestamp, "fieldsType": "FieldsV1",
+               "fieldsV1": fields_v1(self.fields)}
+        if self.subresource:
+            out["subresource"] = self.subresource
+        return out
+
+
+class ApplyConflictError(Exception):
+    """An apply that would change fields other managers own: ``conflicts`` as (entry, path)."""
+
+    def __init__(self, conflicts: list[tuple[Entry, Path]]) -> None:
+        super().__init__(conflict_message(conflicts))
+        self.conflicts = conflicts
+
+    def causes(self) -> list[dict[str, str]]:
+        """The Status causes (``NewConflictError``)."""
+        return [{"reason": "FieldManagerConflict", "message": f"conflict with {e.printed()}",
+                 "field": path_string(p)} for e, p in self.conflicts]
+
+
+def manager_of(field_manager: str | None, user_agent: str) -> str:
+    """``managerOrUserAgent``: the request's ``fieldManager``, else its User-Agent up to the
+    first ``/``, printable characters only, at most 128 bytes."""
+    if field_manager:
+        return field_manager
+    out = ""
+    for char in user_agent.split("/")[0]:
+        if char.isprintable():
+            if len((out + char).encode()) > 128:
+                break
+            out += char
+    return out
+
+
+# ---- field sets ----------------------------------------------------------------------------
+
+def field_set(obj: dict[str, Any]) -> set[Path]:
+    """Every field of ``obj`` (and every element of its keyed lists), as an apply of ``obj``
+    owns them."""
+    out: set[Path] = set()
+    for name, value in obj.items():
+        if name == "metadata" and isinstance(value, dict):
+            for key, item in value.items():
+                if key not in _STRIPPED:
+                    _add(out, ("f:metadata",), key, item)
+        elif name not in ("apiVersion", "kind", "status"):
+            _add(out, (), name, value)
+    return out
+
+
+def _add(out: set[Path], prefix: Path, name: str, value: Any) -> None:
+    if value is None:
+        return
+    path = (*prefix, f"f:{name}")
+    keys = list_map_keys(name, value) if isinstance(value, list) and value else None
+    if isinstance(value, dict) and value and name not in _ATOMIC:
+        for key, item in value.items():
+            _add(out, path, key, item)
+    elif keys is not None and all(isinstance(item, dict) for item in value):
+        for item in value:
+            element = (*path, _key_step(item, keys))
+            out.add(element)
+            for key, inner in item.items():
+                _add(out, element, key, inner)
+    elif isinstance(value, list) and value and name in MERGE_PRIMITIVES:
+        out.update((*path, "v:" + _json(item)) for item in value)
+    else:
+        out.add(path)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+
+def _key_step(item: dict[str, Any], keys: tuple[str, ...]) -> str:
+    return "k:" + _json({k: item.get(k, _KEY_DEFAULTS.get(k)) for k in keys})
+
+
+def value_at(obj: Any, path: Path) -> Any:
+    """The value at ``path`` in ``obj``, or a sentinel where there is none."""
+    for step in path:
+        kind, _, rest = step.partition(":")
+        if kind == "f" and isinstance(obj, dict) and rest in obj:
+            obj = obj[rest]
+        elif kind == "k" and isinstance(obj, list):
+            keys = json.loads(rest)
+            obj = next((item for item in obj if isinstance(item, dict) and all(
+                item.get(k, _KEY_DEFAULTS.get(k)) == v for k, v in keys.items())), _MISSING)
+        elif kind == "v" and isinstance(obj, list) and json.loads(rest) in obj:
+            obj = json.loads(rest)
+        else:
+            return _MISSING
+        if obj is _MISSING:
+            return obj
+    return obj
+
+
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> set[Path]:
+    """The fields an update from ``before`` to ``after`` set: those whose value it changed or
+    added, and the list elements it added."""
+    return {path for path in field_set(after)
+            if (value_at(before, path) is _MISSING) or (
+                not path[-1].startswith("k:") and value_at(before, path) != value_at(after, path))}
+
+
+def _remove(obj: Any, path: Path) -> None:
+    """Remove the field or list element at ``path`` from ``obj``, if it is there; a list or
+    map it empties goes too, as Go's ``omitempty`` leaves it out of the object."""
+    parent = value_at(obj, path[:-1])
+    target = value_at(obj, path)
+    if target is _MISSING:
+        return
+    if isinstance(parent, dict):
+        parent.pop(path[-1][2:], None)
+    elif isinstance(parent, list):
+        parent[:] = [item for item in parent if item is not target]
+    if not parent and len(path) > 1:
+        grandparent = value_at(obj, path[:-2])
+        if isinstance(grandparent, dict) and path[-2].startswith("f:"):
+            grandparent.pop(path[-2][2:], None)
+
+
+def fields_v1(fields: set[Path]) -> dict[str, Any]:
+    """A field set in the ``FieldsV1`` format: nested maps, ``{}`` for a leaf, ``.`` for a
+    member that has members below it."""
+    tree: dict[str, Any] = {}
+    for path in fields:
+        node = tree
+        for step in path:
+            node = node.setdefault(step, {})
+    for path in fields:
+        node = tree
+        for step in path:
+            node = node[step]
+        if node:
+            node["."] = {}
+    return _sorted(tree)
+
+
+def _sorted(tree: dict[str, Any]) -> dict[str, Any]:
+    return {k: _sorted(tree[k]) for k in sorted(tree, key=lambda k: (k != ".", k))}
+
+
+def path_string(path: Path) -> str:
+    """A path as structured-merge-diff prints it: ``.spec.containers[name="web"].image``."""
+    out = ""
+    for step in path:
+        kind, _, rest = step.partition(":")
+        if kind == "f":
+            out += "." + rest
+        elif kind == "k":
+            out += "[" + ",".join(f"{k}={_json(v)}" for k, v in json.loads(rest).items()) + "]"
+        else:
+            out += f"[={rest}]"
+    return out
+
+
+def conflict_message(conflicts: list[tuple[Entry, Path]]) -> str:
+    """``getConflictMessage``: one conflict on one line; several grouped by manager."""
+    if len(conflicts) == 1:
+        entry, path = conflicts[0]
+        return f"Apply failed with 1 conflict: conflict with {entry.printed()}: " \
+               f"{path_string(path)}"
+    by_manager: dict[str, tuple[Entry, list[Path]]] = {}
+    for entry, path in conflicts:
+        by_manager.setdefault(_identifier(entry), (entry, []))[1].append(path)
+    lines = []
+    for key in sorted(by_manager):
+        entry, paths = by_manager[key]
+        lines.append(f"conflicts with {entry.printed()}:")
+        lines += [f"- {path_string(p)}" for p in sorted(paths)]
+    return f"Apply failed with {len(conflicts)} conflicts: " + "\n".join(lines)
+
+
+def _identifier(entry: Entry) -> str:
+    """The manager identifier conflicts are grouped and sorted by: the entry's JSON without
+    its fields and time, in the Go struct's field order."""
+    manager, operation, version, subresource = entry.identity
+    fields = {"manager": manager, "operation": operation, "apiVersion": version,
+              "subresource": subresource}
+    return json.dumps({k: v for k, v in fields.items() if v}, separators=(",", ":"))
+
+
+def decoded(api_entries: Any, known: list[Entry], now: float) -> list[Entry] | None:
+    """The entries a write sends in ``metadata.managedFields`` (``DecodeManagedFields``), which
+    replace the object's: what ``kubectl apply --server-side`` sends to move the fields of
+    ``kubectl-client-side-apply`` over to its own apply (``csaupgrade``), and ``[{}]``,
+    which clears them. None (keep the object's) for none sent or one that does not decode.
+    Simplified: an entry keeps the time of the known one of the same identity (else
+    ``now``), not the time sent."""
+    if not isinstance(api_entries, list) or not api_entries or \
+            not all(isinstance(e, dict) for e in api_entries):
+        return None
+    times = {e.identity: e.time for e in known}
+    out = []
+    for item in api_entries:
+        tree = item.get("fieldsV1")
+        if not item.get("manager") and not tree:
+            continue                            # [{}]: the documented way to clear them
+        if item.get("operation") not in (APPLY, UPDATE) or not isinstance(tree, dict) or \
+                not isinstance(item.get("manager"), str):
+            return None
+        fields = _from_fields_v1(tree, ())
+        if fields is None:
+            return None
+        entry = Entry(item["manager"], item["operation"], str(item.get("apiVersion", "")), now,
+                      fields, str(item.get("subresource") or ""))
+        entry.time = times.get(entry.identity, now)
+        out.append(entry)
+    return _pruned(out, set().union(*(e.fields for e in out)))
+
+
+def _from_fields_v1(tree: dict[str, Any], prefix: Path) -> set[Path] | None:
+    out: set[Path] = set()
+    for step, below in tree.items():
+        if step == ".":
+            out.add(prefix)
+            continue
+        if not isinstance(below, dict) or step[:2] not in ("f:", "k:", "v:"):
+            return None
+        inner = _from_fields_v1(below, (*prefix, step))
+        if inner is None:
+            return None
+        out |= inner or {(*prefix, step)}
+    return out
+
+
+# ---- the two operations --------------------------------------------------------------------
+
+def updated(entries: list[Entry], writer: Entry, changed: set[Path],
+            present: set[Path]) -> list[Entry]:
+    """The entries after an update by ``writer`` (its identity, version and time) that set
+    ``changed``, the object then having the fields ``present``."""
+    out = []
+    found = False
+    for entry in entries:
+        if entry.identity == writer.identity:
+            found = True
+            mine = entry.fields | changed
+            entry = Entry(writer.manager, writer.operation, writer.api_version,
+                          writer.time if mine != entry.fields else entry.time, mine,
+                          writer.subresource)
+        else:
+            entry = Entry(entry.manager, entry.operation, entry.api_version, entry.time,
+                          entry.fields - changed, entry.subresource)
+        out.append(entry)
+    if not found and changed:
+        out.append(Entry(writer.manager, writer.operation, writer.api_version, writer.time,
+                         set(changed), writer.subresource))
+    return _pruned(out, present)
+
+
+def applied(entries: list[Entry], applier: Entry, config: dict[str, Any],
+            live: dict[str, Any], merged: dict[str, Any], *, force: bool
+            ) -> tuple[dict[str, Any], list[Entry]]:
+    """An apply of ``config`` by ``applier`` to the ``live`` object, whose configuration
+    merged into it is ``merged``: the object to store (``merged`` itself, the fields the
+    applier dropped that no one else owns removed in place) and the entries after it. Raises
+    :class:`ApplyConflictError` for a field another manager owns that the apply changes, unless
+    ``force``."""
+    wanted = field_set(config)
+    conflicts = [(entry, path) for entry in entries if entry.identity != applier.identity
+                 for path in sorted(entry.fields & wanted)
+                 if not path[-1].startswith("k:")
+                 and value_at(live, path) != value_at(merged, path)]
+    if conflicts and not force:
+        raise ApplyConflictError(conflicts)
+    taken = {path for _, path in conflicts}
+    others = [Entry(e.manager, e.operation, e.api_version, e.time, e.fields - taken,
+                    e.subresource) for e in entries if e.identity != applier.identity]
+    before = next((e.fields for e in entries if e.identity == applier.identity), set())
+    owned = set().union(*(e.fields for e in others))
+    for path in sorted(before - wanted, key=len):     # an element before its fields
+        if not any(other[:len(path)] == path for other in owned):
+            _remove(merged, path)
+    mine = Entry(applier.manager, APPLY, applier.api_version, applier.time, wanted)
+    return merged, _pruned([mine, *others], field_set(merged))
+
+
+def _pruned(entries: list[Entry], present: set[Path]) -> list[Entry]:
+    """The entries without the fields the object no longer has, and without the entries left
+    with none, in upstream's order."""
+    kept = []
+    for entry in entries:
+        entry.fields &= present
+        if entry.fields:
+            kept.append(entry)
+    return sorted(kept, key=Entry.sort_key)
+
+
+class FieldManagers:
+    """The entries of every object written through the API, by uid."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, list[Entry]] = {}
+
+    def of(self, uid: str) -> list[Entry]:
+        return self._entries.get(uid, [])
+
+    @contextmanager
+    def staged(self, uid: str, entries: list[Entry], *, keep: bool = True) -> Iterator[None]:
+        """``entries`` for ``uid`` while the write runs (its answer shows them), kept if it
+        succeeds and ``keep`` (not a dry run)."""
+        before = self._entries.get(uid)
+        self._entries[uid] = entries
+        ok = False
+        try:
+            yield
+            ok = keep
+        finally:
+            if not ok:
+                if before is None:
+                    self._entries.pop(uid, None)
+                else:
+                    self._entries[uid] = before

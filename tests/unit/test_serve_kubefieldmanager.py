@@ -1,0 +1,174 @@
+"""The field managers of the served Kubernetes API (:mod:`clustersim.serve.kubefieldmanager`):
+field sets in the FieldsV1 format, updates taking fields over, applies owning their
+configuration, conflicts in upstream's words, dropped fields removed."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from clustersim.kubernetes.strategicmerge import strategic_merge_patch
+from clustersim.serve.kubefieldmanager import (
+    APPLY,
+    UPDATE,
+    ApplyConflictError,
+    Entry,
+    applied,
+    changed_fields,
+    decoded,
+    field_set,
+    fields_v1,
+    manager_of,
+    path_string,
+    updated,
+)
+
+DEPLOYMENT = {
+    "apiVersion": "apps/v1", "kind": "Deployment",
+    "metadata": {"name": "web", "namespace": "default", "uid": "u", "labels": {"app": "web"},
+                 "finalizers": ["example.com/keep"]},
+    "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
+             "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [
+                 {"name": "web", "image": "nginx:1.27", "args": ["-g", "daemon off;"],
+                  "ports": [{"containerPort": 80}], "env": [{"name": "A", "value": "1"}]}]}}},
+    "status": {"replicas": 2},
+}
+WEB = 'k:{"name":"web"}'
+CONTAINER = ("f:spec", "f:template", "f:spec", "f:containers", WEB)
+
+
+def writer(manager: str, operation: str = UPDATE, subresource: str = "",
+           time: float = 5.0) -> Entry:
+    return Entry(manager, operation, "apps/v1", time, subresource=subresource)
+
+
+def test_an_object_s_fields_are_keyed_as_upstream_keys_them():
+    fields = field_set(DEPLOYMENT)
+    assert fields_v1(fields) == {
+        "f:metadata": {"f:finalizers": {'v:"example.com/keep"': {}},
+                       "f:labels": {"f:app": {}}},
+        "f:spec": {"f:replicas": {}, "f:selector": {}, "f:template": {
+            "f:metadata": {"f:labels": {"f:app": {}}},
+            "f:spec": {"f:containers": {WEB: {
+                ".": {}, "f:args": {}, "f:env": {'k:{"name":"A"}': {
+                    ".": {}, "f:name": {}, "f:value": {}}},
+                "f:image": {}, "f:name": {},
+                "f:ports": {'k:{"containerPort":80,"protocol":"TCP"}': {
+                    ".": {}, "f:containerPort": {}}}}}}}}}
+
+
+def test_paths_print_as_structured_merge_diff_prints_them():
+    port = 'k:{"containerPort":80,"protocol":"TCP"}'
+    assert path_string((*CONTAINER, "f:image")) == \
+        '.spec.template.spec.containers[name="web"].image'
+    assert path_string((*CONTAINER, "f:ports", port)) == \
+        '.spec.template.spec.containers[name="web"].ports[containerPort=80,protocol="TCP"]'
+    assert path_string(("f:metadata", "f:finalizers", 'v:"a"')) == '.metadata.finalizers[="a"]'
+
+
+def test_an_update_owns_what_it_changed_and_takes_it_from_the_others():
+    creator = writer("kubectl-create", time=1.0)
+    fields = field_set(DEPLOYMENT)
+    entries = updated([], creator, fields, fields)
+    scaled = copy.deepcopy(DEPLOYMENT)
+    scaled["spec"]["replicas"] = 3
+    changed = changed_fields(DEPLOYMENT, scaled)
+    assert changed == {("f:spec", "f:replicas")}
+    after = updated(entries, writer("kubectl", subresource="scale"), changed, fields)
+    assert [(e.manager, e.subresource, e.time) for e in after] == [
+        ("kubectl-create", "", 1.0), ("kubectl", "scale", 5.0)]
+    assert ("f:spec", "f:replicas") not in after[0].fields
+    assert after[1].fields == {("f:spec", "f:replicas")}
+
+
+def test_an_update_that_changes_nothing_makes_no_entry():
+    fields = field_set(DEPLOYMENT)
+    assert updated([], writer("kubectl-edit"), set(), fields) == []
+
+
+def test_a_conflict_is_refused_in_upstream_s_words_unless_forced():
+    config = copy.deepcopy(DEPLOYMENT)
+    entries = [Entry("kubectl", APPLY, "apps/v1", 1.0, field_set(config)),
+               Entry("kubectl", UPDATE, "apps/v1", 2.0, {("f:spec", "f:replicas")}, "scale")]
+    live = copy.deepcopy(DEPLOYMENT)
+    live["spec"]["replicas"] = 3
+    applier = writer("kubectl", APPLY)
+    with pytest.raises(ApplyConflictError) as refused:
+        applied(entries, applier, config, live, strategic_merge_patch(live, config),
+                force=False)
+    assert str(refused.value) == ('Apply failed with 1 conflict: conflict with "kubectl" with '
+                                  'subresource "scale" using apps/v1: .spec.replicas')
+    assert refused.value.causes() == [{
+        "reason": "FieldManagerConflict", "field": ".spec.replicas",
+        "message": 'conflict with "kubectl" with subresource "scale" using apps/v1'}]
+    obj, after = applied(entries, applier, config, live, strategic_merge_patch(live, config),
+                         force=True)
+    assert obj["spec"]["replicas"] == 2
+    assert [(e.manager, e.operation) for e in after] == [("kubectl", APPLY)]
+
+
+def test_several_conflicts_are_grouped_by_manager():
+    live = copy.deepcopy(DEPLOYMENT)
+    image = (*CONTAINER, "f:image")
+    entries = [Entry("kubectl-set", UPDATE, "apps/v1", 1.0, {image}),
+               Entry("team", APPLY, "apps/v1", 1.0, {("f:spec", "f:replicas")})]
+    config = copy.deepcopy(DEPLOYMENT)
+    config["spec"]["replicas"] = 4
+    config["spec"]["template"]["spec"]["containers"][0]["image"] = "nginx:2"
+    with pytest.raises(ApplyConflictError) as refused:
+        applied(entries, writer("kubectl", APPLY), config, live,
+                strategic_merge_patch(live, config), force=False)
+    assert str(refused.value) == (
+        'Apply failed with 2 conflicts: conflicts with "kubectl-set" using apps/v1:\n'
+        '- .spec.template.spec.containers[name="web"].image\n'
+        'conflicts with "team":\n- .spec.replicas')
+
+
+def test_the_same_value_is_shared_not_a_conflict():
+    live = copy.deepcopy(DEPLOYMENT)
+    entries = [Entry("team", APPLY, "apps/v1", 1.0, {("f:spec", "f:replicas")})]
+    config = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+              "spec": {"replicas": 2}}
+    _, after = applied(entries, writer("kubectl", APPLY), config, live,
+                       strategic_merge_patch(live, config), force=False)
+    assert {e.manager: e.fields for e in after} == {
+        "kubectl": {("f:spec", "f:replicas")}, "team": {("f:spec", "f:replicas")}}
+
+
+def test_a_dropped_field_goes_unless_another_manager_owns_it():
+    live = copy.deepcopy(DEPLOYMENT)
+    applier = writer("kubectl", APPLY)
+    label = ("f:metadata", "f:labels", "f:app")
+    entries = [Entry("kubectl", APPLY, "apps/v1", 1.0, field_set(DEPLOYMENT)),
+               Entry("kubectl-label", UPDATE, "apps/v1", 1.0, {label})]
+    config = copy.deepcopy(DEPLOYMENT)
+    del config["metadata"]["labels"]
+    del config["spec"]["replicas"]
+    del config["spec"]["template"]["spec"]["containers"][0]["env"]
+    obj, after = applied(entries, applier, config, live, strategic_merge_patch(live, config),
+                         force=False)
+    assert "replicas" not in obj["spec"]
+    assert "env" not in obj["spec"]["template"]["spec"]["containers"][0]   # not env: []
+    assert obj["metadata"]["labels"] == {"app": "web"}              # kubectl-label's too
+    assert {e.manager: e.fields for e in after}["kubectl-label"] == {label}
+
+
+def test_managed_fields_sent_replace_the_object_s():
+    fields = field_set(DEPLOYMENT)
+    known = [Entry("kubectl-client-side-apply", UPDATE, "apps/v1", 1.0, fields)]
+    sent = [{"manager": "kubectl", "operation": "Apply", "apiVersion": "apps/v1",
+             "fieldsType": "FieldsV1", "fieldsV1": fields_v1(fields)}]
+    [entry] = decoded(sent, known, 9.0)
+    assert (entry.manager, entry.operation, entry.time, entry.fields) == (
+        "kubectl", APPLY, 9.0, fields)
+    assert decoded([{}], known, 9.0) == []                 # the documented way to clear them
+    assert decoded([], known, 9.0) is None                 # none sent: keep the object's
+    assert decoded([{"manager": "m", "operation": "Bogus", "fieldsV1": {}}], known, 9.0) \
+        is None
+
+
+def test_a_request_without_a_field_manager_is_its_user_agent_s():
+    assert manager_of(None, "kubectl/v1.37.1 (linux/amd64) kubernetes/f78e722") == "kubectl"
+    assert manager_of("kubectl-edit", "kubectl/v1.37.1") == "kubectl-edit"
+    assert manager_of(None, "x" * 200 + "/1") == "x" * 128
