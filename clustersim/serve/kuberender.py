@@ -24,7 +24,7 @@ from clustersim.kubernetes.controllers.horizontal import DEFAULT_UTILIZATION
 from clustersim.kubernetes.controllers.podfailurepolicy import exit_code
 from clustersim.kubernetes.defaults import set_defaults, set_template_defaults
 from clustersim.kubernetes.imagemanager import INVALID_IMAGE_NAME
-from clustersim.kubernetes.kubelet import Kubelet
+from clustersim.kubernetes.kubelet import Kubelet, crash_loop_message
 from clustersim.kubernetes.prober import started_delay
 from clustersim.kubernetes.resourcequota import quota_status
 from clustersim.kubernetes.scheduler.labels import namespace_labels
@@ -248,6 +248,10 @@ class Renderer(DerivedObjects):
                     "finishedAt": self.timestamp(finished)}}
             elif waiting_reason(kubelet, pod, name) and not incomplete:
                 entry["state"] = {"waiting": {"reason": reason}}
+                backoff = kubelet.backing_off(pod).get(name)
+                if backoff is not None:
+                    entry["state"]["waiting"]["message"] = crash_loop_message(
+                        pod, name, backoff.seconds)
                 invalid = self.cluster.kubelet.image_manager.invalid_names.get(
                     pod["metadata"]["uid"])
                 if reason == INVALID_IMAGE_NAME and invalid and invalid[0] == entry["name"]:
