@@ -458,22 +458,24 @@ class Kubelet:
     def _counted(self, pod: Mapping[str, Any]) -> list[str]:
         """The containers whose readiness makes the pod's: its sidecars and app containers
         (``GenerateContainersReadyCondition``)."""
-        return [str(c.get("name")) for c in [
-            *(c for c in pod["spec"].get("initContainers") or [] if is_sidecar(c)),
-            *(pod["spec"].get("containers") or [])]]
+        names = [str(c.get("name")) for c in pod["spec"].get("containers") or []]
+        inits = pod["spec"].get("initContainers")
+        return [*(str(c.get("name")) for c in inits if is_sidecar(c)), *names] if inits else names
 
-    def sync_ready(self, pod: dict[str, Any]) -> None:
+    def sync_ready(self, pod: dict[str, Any], counted: list[str] | None = None) -> None:
         """Write the pod's Ready condition as the kubelet's sync generates it
         (``GeneratePodReadyCondition``), if the pod runs and its containers are all ready:
         ``True``, or ``False`` with ``ReadinessGatesNotReady`` while a readiness gate's
         condition is not ``True``. Called when the last container becomes ready and when the
         pod's conditions change through the status subresource (upstream the kubelet syncs
-        a pod whenever it is updated)."""
+        a pod whenever it is updated). ``counted``: :meth:`_counted`, when the caller has
+        it already."""
         node = pod["spec"].get("nodeName")
         if (is_terminating(pod) or pod["status"].get("phase") != "Running"
                 or pod["metadata"]["uid"] not in self.serving
                 or not self.cluster.kubelet_alive(node)
-                or not all(self.container_ready(pod, n) for n in self._counted(pod))):
+                or not all(self.container_ready(pod, n)
+                           for n in (self._counted(pod) if counted is None else counted))):
             return
         message = readiness_gates_message(pod["spec"], pod["status"].get("conditions") or [])
         if set_condition(pod, "Ready", not message, self.cluster.now,
@@ -512,12 +514,13 @@ class Kubelet:
             self.serving.add(uid)
         cluster.changed()
         ready_at = self._ready_at.get(uid, {})
-        delay = max((ready_at.get(n, cluster.now) for n in self._counted(pod)),
+        counted = self._counted(pod)        # built once for the delay and the sync after it
+        delay = max((ready_at.get(n, cluster.now) for n in counted),
                     default=cluster.now) - cluster.now
         if delay <= 0:
-            self._ready(pod, epoch)
+            self._ready(pod, epoch, counted)
         else:
-            cluster.after(delay, lambda: self._ready(pod, epoch))
+            cluster.after(delay, lambda: self._ready(pod, epoch, counted))
         plan = self._exit_plan(pod)
         if not plan:
             return
@@ -699,9 +702,9 @@ class Kubelet:
         self._record_start(pod, container)
         self._running(pod, epoch, [container])
 
-    def _ready(self, pod: dict[str, Any], epoch: int) -> None:
+    def _ready(self, pod: dict[str, Any], epoch: int, counted: list[str]) -> None:
         if self._current(pod, epoch):
-            self.sync_ready(pod)
+            self.sync_ready(pod, counted)
 
     def _stopped_containers(self, pod: dict[str, Any], containers: list[dict[str, Any]]
                             ) -> None:
