@@ -34,7 +34,11 @@ clock with simple, fixed delays (:class:`Timing`):
    ``image_pull_seconds`` unless the node already has the image and ``imagePullPolicy`` is
    not ``Always`` (the default policy is ``Always`` for ``:latest`` or untagged images,
    ``IfNotPresent`` otherwise: :func:`~clustersim.kubernetes.defaults.image_pull_policy`, the
-   rule the API server writes the field with).
+   rule the API server writes the field with). An app container whose pull or configuration
+   fails waits with its own reason (``ErrImagePull``, ``ImagePullBackOff``,
+   ``InvalidImageName``, ``CreateContainerConfigError``: :meth:`Kubelet.waiting_reasons`)
+   while the ones after it start; the pod's reason is the last waiting container's, as
+   ``printPod`` takes STATUS (an init container's failure holds up the rest).
 2. Each container starts ``container_start_seconds`` after its image is there; once the
    last app container has started, the pod is Running.
 3. Readiness: each container is ready on its own, once it has started (its startup probe
@@ -230,7 +234,7 @@ class Kubelet:
     def __init__(self, cluster: KubernetesCluster, timing: Timing) -> None:
         self.cluster = cluster
         self.timing = timing
-        self.image_manager = ImageManager(cluster, timing)
+        self.image_manager = ImageManager(cluster, timing, self._waiting_for)
         self._epoch: dict[str, int] = {}
         self._waiting: dict[str, str] = {}
         """The last Warning recorded for a pod waiting for a ConfigMap or Secret."""
@@ -261,6 +265,11 @@ class Kubelet:
         crashed, as the kubelet's ``flowcontrol.Backoff`` keeps it per ``getStableKey``
         (``pkg/kubelet/kuberuntime/helpers.go``: pod, container name and the hash of its
         definition, here its image): the back-off and when it was last moved on."""
+        self._reasons: dict[str, dict[str, str]] = {}
+        """Per pod uid: why each container that failed to start waits (``ErrImagePull``,
+        ``ImagePullBackOff``, ``InvalidImageName``, ``CreateContainerConfigError``), the
+        kubelet's ``reasonCache`` (``pkg/kubelet/reason_cache.go``), until it starts
+        (:meth:`waiting_reasons`)."""
         self._exits: dict[str, dict[str, tuple[float, int]]] = {}
         """Per pod uid: when each running app container that is to crash exits, and its
         code (only pods with an exit plan have one)."""
@@ -308,6 +317,7 @@ class Kubelet:
         self._ready_at[uid] = {}
         self._backing_off.pop(uid, None)
         self._exits.pop(uid, None)
+        self._reasons.pop(uid, None)
         inits = pod["spec"].get("initContainers") or []
         self._start_each(pod, epoch, [*inits, *(pod["spec"].get("containers") or [])],
                          lambda: self._started(pod, epoch))
@@ -320,15 +330,45 @@ class Kubelet:
         time and before the app containers, and ``SyncPod`` starts them in that order;
         ``startContainer`` in ``kuberuntime_container.go`` pulls, creates and starts each).
         Used for a pod's first start (all its containers, then Running) and for the
-        containers an image change restarts (:meth:`change_images`)."""
+        containers an image change restarts (:meth:`change_images`). An app container whose
+        pull fails does not hold up those after it: they start meanwhile (``SyncPod`` starts
+        each app container on its own, and records why one failed), and ``then`` waits until
+        it has started too; an init container's failure holds up the rest (only the next one
+        is ever started, ``computeInitContainerActions``)."""
         if not self._current(pod, epoch):
             return
         if not containers:
             then()
             return
-        self._progress(pod, containers[0])
-        self.image_manager.ensure(pod, containers[0], lambda: self._current(pod, epoch),
-                                  lambda: self._configure(pod, epoch, containers, then, 0))
+        container = containers[0]
+        self._progress(pod, container)
+        if len(containers) == 1 or any(c is container
+                                       for c in pod["spec"].get("initContainers") or ()):
+            self.image_manager.ensure(pod, container, lambda: self._current(pod, epoch),
+                                      lambda: self._configure(pod, epoch, containers, then, 0))
+            return
+        joined: list[Callable[[], None]] = []
+
+        def passed() -> None:       # the containers after it start meanwhile
+            if not joined:
+                waiting = [2]       # them, and this one once its pull succeeds
+
+                def arrived() -> None:
+                    waiting[0] -= 1
+                    if not waiting[0]:
+                        then()
+
+                joined.append(arrived)
+                self._start_each(pod, epoch, containers[1:], arrived)
+
+        def pulled(attempt: int = 0) -> None:
+            if joined:
+                self._configure(pod, epoch, [container], joined[0], attempt, passed, pulled)
+            else:
+                self._configure(pod, epoch, containers, then, attempt, passed, pulled)
+
+        self.image_manager.ensure(pod, container, lambda: self._current(pod, epoch), pulled,
+                                  passed)
 
     def _progress(self, pod: dict[str, Any], container: dict[str, Any]) -> None:
         """The STATUS column's ``Init:<done>/<all>`` while init ``container`` of a pod that is
@@ -338,21 +378,63 @@ class Kubelet:
         if index is not None and pod["status"].get("phase") != "Running":
             pod["status"]["reason"] = f"Init:{index}/{len(inits)}"
         else:
+            self._sync_reason(pod)
+
+    def _waiting_for(self, pod: dict[str, Any], container: dict[str, Any], reason: str
+                     ) -> None:
+        """``container`` failed to start for ``reason`` and waits (its status says why);
+        the pod's STATUS follows (:meth:`_sync_reason`; an init container's is the pod's)."""
+        name = str(container.get("name"))
+        self._reasons.setdefault(pod["metadata"]["uid"], {})[name] = reason
+        if any(c.get("name") == name for c in pod["spec"].get("containers") or []):
+            self._sync_reason(pod)
+        else:
+            pod["status"]["reason"] = reason
+
+    def waiting_reasons(self, pod: Mapping[str, Any]) -> Mapping[str, str]:
+        """Why each container of the pod that failed to start waits, until it starts."""
+        return self._reasons.get(pod["metadata"]["uid"], {})
+
+    def _sync_reason(self, pod: dict[str, Any]) -> None:
+        """The pod's reason, as ``printPod`` takes STATUS from its app containers: the last
+        one in the spec's order that waits gives it (``CrashLoopBackOff`` while it backs off,
+        its own reason after a failed start, none, ContainerCreating, before it has started);
+        one that runs gives none."""
+        uid = pod["metadata"]["uid"]
+        started, reasons = self._started_at.get(uid, {}), self._reasons.get(uid, {})
+        backing_off = self._backing_off.get(uid, {})
+        reason = ""
+        for container in pod["spec"].get("containers") or []:
+            name = str(container.get("name"))
+            if name in backing_off:
+                reason = "CrashLoopBackOff"
+            elif name in reasons:
+                reason = reasons[name]
+            elif name not in started:
+                reason = ""
+        if reason:
+            pod["status"]["reason"] = reason
+        else:
             pod["status"].pop("reason", None)
 
     def _configure(self, pod: dict[str, Any], epoch: int, containers: list[dict[str, Any]],
-                   then: Callable[[], None], attempt: int) -> None:
-        """The image of the first of ``containers`` is there: the environment needs its
-        ConfigMaps and Secrets (else CreateContainerConfigError, retried with back-off), then
-        it starts ``container_start_seconds`` later."""
+                   then: Callable[[], None], attempt: int,
+                   passed: Callable[[], None] | None = None,
+                   again: Callable[[int], None] | None = None) -> None:
+        """The image of the first of ``containers`` is there: its environment needs its
+        ConfigMaps and Secrets (else CreateContainerConfigError, retried with back-off by
+        ``again`` if given, ``passed`` called as for a failed pull), then it starts
+        ``container_start_seconds`` later."""
         if not self._current(pod, epoch):
             return
-        problem = missing_env_source(pod, self.cluster.get)
+        problem = missing_env_source(pod, self.cluster.get, containers[0])
         if problem is not None:
-            pod["status"]["reason"] = "CreateContainerConfigError"
-            self._wait_for(pod, "Failed", problem,
-                           lambda: self._configure(pod, epoch, containers, then, attempt + 1),
-                           attempt, containers[0])
+            self._waiting_for(pod, containers[0], "CreateContainerConfigError")
+            self._wait_for(pod, "Failed", problem, (
+                lambda: self._configure(pod, epoch, containers, then, attempt + 1)
+            ) if again is None else lambda: again(attempt + 1), attempt, containers[0])
+            if passed is not None:
+                passed()
             return
         self._progress(pod, containers[0])
         self.cluster.after(self.timing.container_start_seconds,
@@ -391,6 +473,11 @@ class Kubelet:
         self._ran_images.setdefault(uid, {})[name] = str(container.get("image", ""))
         self._started_at.setdefault(uid, {})[name] = self.cluster.now
         self._ready_at.setdefault(uid, {})[name] = self.cluster.now + ready_delay(container)
+        reasons = self._reasons.get(uid)
+        if reasons:             # a sibling waits (or this one did): STATUS may change
+            reasons.pop(name, None)
+            if any(c.get("name") == name for c in pod["spec"].get("containers") or ()):
+                self._sync_reason(pod)
         self.cluster.kubelet_record(pod, "Created", CONTAINER_CREATED, container=container)
         self.cluster.kubelet_record(pod, "Started", CONTAINER_STARTED, container=container)
 
@@ -507,10 +594,12 @@ class Kubelet:
         (:meth:`_restarted`) and the containers an image change restarted
         (:meth:`change_images`)."""
         cluster, uid = self.cluster, pod["metadata"]["uid"]
-        if self._backing_off.get(uid):
-            pod["status"]["reason"] = "CrashLoopBackOff"
+        backing_off = self._backing_off.get(uid)
+        if backing_off or self._reasons.get(uid):
+            self._sync_reason(pod)
         else:
             pod["status"].pop("reason", None)
+        if not backing_off:
             self.serving.add(uid)
         cluster.changed()
         ready_at = self._ready_at.get(uid, {})
@@ -594,7 +683,7 @@ class Kubelet:
                           background=entry is not None)
             return
         self._backing_off.setdefault(uid, {})[name] = BackOff(entry[0], cluster.now + entry[0])
-        pod["status"]["reason"] = "CrashLoopBackOff"
+        self._sync_reason(pod)
         meta = pod["metadata"]
         cluster.kubelet_record(
             pod, "BackOff", f"Back-off restarting failed container {name} in pod "
@@ -844,5 +933,6 @@ class Kubelet:
         self._backing_off.pop(pod["metadata"]["uid"], None)
         self._crash_backoff.pop(pod["metadata"]["uid"], None)
         self._exits.pop(pod["metadata"]["uid"], None)
+        self._reasons.pop(pod["metadata"]["uid"], None)
         self.image_manager.forget(pod)
         self.serving.discard(pod["metadata"]["uid"])
