@@ -377,8 +377,10 @@ class Kubelet:
         index = next((i for i, c in enumerate(inits) if c is container), None)
         if index is not None and pod["status"].get("phase") != "Running":
             pod["status"]["reason"] = f"Init:{index}/{len(inits)}"
+        elif self._reasons.get(uid := pod["metadata"]["uid"]) or self._backing_off.get(uid):
+            self._sync_reason(pod)          # a sibling waits: STATUS may be its reason
         else:
-            self._sync_reason(pod)
+            pod["status"].pop("reason", None)
 
     def _waiting_for(self, pod: dict[str, Any], container: dict[str, Any], reason: str
                      ) -> None:
