@@ -347,7 +347,8 @@ class KubernetesCluster(ControllerManager):
 
     def fail_image(self, image: str, *, after: float = 2.0, exit_code: int = 1) -> None:
         """From now on, containers of ``image`` exit with ``exit_code`` ``after`` seconds after
-        they start: a broken release. Deployment pods go into CrashLoopBackOff, Job pods fail
+        they start: a broken release. Deployment pods restart such a container at once after
+        its first exit and go into CrashLoopBackOff after the next ones, Job pods fail
         (exit code 0 makes them finish)."""
         self.kubelet.image_exits[image] = check_exit(after, exit_code)
 

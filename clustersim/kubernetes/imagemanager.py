@@ -23,7 +23,9 @@ pod's next sync (here 1 s later) ``BackOff`` ("Back-off pulling image ...") and 
 300 s (``imageBackOffPeriod`` and ``MaxImageBackOff`` in ``pkg/kubelet/kubelet.go``), kept per
 pod and image as upstream's back-off key. A new image for the container backing off is pulled
 at once (:meth:`ImageManager.pull_again`: the update syncs the pod at once, and the new image
-has no back-off).
+has no back-off). Each container's pull fails and backs off on its own, and the kubelet
+starts the pod's other app containers meanwhile (``SyncPod`` starts each of them on its own;
+an init container's failure holds up those after it), each waiting with its own reason.
 
 An image the kubelet cannot read as a reference (the API server stores any non-empty one
 in a pod template) is never pulled: ``EnsureImageExists`` fails at ``applyDefaultImageTag``
@@ -87,26 +89,32 @@ class ImageManager:
     """Pulls for the pods of every node (one object stands for every node's kubelet, as
     :class:`~clustersim.kubernetes.kubelet.Kubelet` does)."""
 
-    def __init__(self, cluster: KubernetesCluster, timing: Timing) -> None:
+    def __init__(self, cluster: KubernetesCluster, timing: Timing,
+                 waiting: Callable[[dict[str, Any], dict[str, Any], str], None]) -> None:
         self.cluster = cluster
         self.timing = timing
+        self._waiting = waiting
+        """Notes that a container waits, and why (the kubelet's reason cache)."""
         self.images: dict[str, set[str]] = {}
         """The images present on each node."""
         self.pull_errors: dict[str, str] = {}
         """Images the registry refuses, with the runtime's error."""
         self._failures: dict[tuple[str, str], int] = {}
         """Failed pulls per (pod uid, image), for the back-off."""
-        self._backoff: dict[str, tuple[str, Callable[[], None]]] = {}
-        """Per pod uid backing off a failed pull: the container, and the pull to retry."""
-        self.invalid_names: dict[str, tuple[str, str]] = {}
-        """Per pod uid waiting with :data:`INVALID_IMAGE_NAME`: the container whose image it
-        is, and the kubelet's message."""
+        self._backoff: dict[str, dict[str, Callable[[], None]]] = {}
+        """Per pod uid, each container backing off a failed pull: the pull to retry."""
+        self.invalid_names: dict[str, dict[str, str]] = {}
+        """Per pod uid, each container waiting with :data:`INVALID_IMAGE_NAME`: the kubelet's
+        message."""
 
     def ensure(self, pod: dict[str, Any], container: dict[str, Any],
-               current: Callable[[], bool], then: Callable[[], None]) -> None:
+               current: Callable[[], bool], then: Callable[[], None],
+               passed: Callable[[], None] | None = None) -> None:
         """Pull ``container``'s image unless the node has it and the policy allows using
         it, then call ``then``; nothing happens once ``current()`` is false (the pod's
-        kubelet moved on: the pod was deleted, restarted or its node failed)."""
+        kubelet moved on: the pod was deleted, restarted or its node failed). ``passed``
+        is called after each failed pull or unreadable reference, before the retry: the
+        kubelet goes on with the pod's other containers meanwhile."""
         if not current():
             return
         cluster = self.cluster
@@ -114,9 +122,11 @@ class ImageManager:
         image = str(container.get("image", ""))
         problem = normalized_problem(image)
         if problem is not None:
-            self._invalid_name(pod, container, problem, current, then)
+            self._invalid_name(pod, container, problem, current, then, passed)
             return
-        self.invalid_names.pop(pod["metadata"]["uid"], None)
+        invalid = self.invalid_names.get(pod["metadata"]["uid"])
+        if invalid:
+            invalid.pop(str(container.get("name")), None)
         policy = container.get("imagePullPolicy") or image_pull_policy(image)
         if policy != "Always" and image in images:
             cluster.kubelet_record(
@@ -127,7 +137,8 @@ class ImageManager:
         cluster.kubelet_record(pod, "Pulling", f'Pulling image "{image}"', container=container)
         seconds = self.timing.image_pull_seconds
         if image in self.pull_errors:
-            failed = functools.partial(self._failed, pod, image, container, current, then)
+            failed = functools.partial(self._failed, pod, image, container, current, then,
+                                       passed)
             cluster.after(seconds, failed, background=True)
             return
 
@@ -144,41 +155,44 @@ class ImageManager:
         cluster.after(seconds, pulled)
 
     def _failed(self, pod: dict[str, Any], image: str, container: dict[str, Any],
-                current: Callable[[], bool], then: Callable[[], None]) -> None:
+                current: Callable[[], bool], then: Callable[[], None],
+                passed: Callable[[], None] | None) -> None:
         """The registry refused ``image``: ErrImagePull now, ImagePullBackOff at the next
         sync, and another pull once the back-off has passed (module docstring)."""
         if not current():
             return
-        cluster, status = self.cluster, pod["status"]
-        uid = pod["metadata"]["uid"]
+        cluster, uid, name = self.cluster, pod["metadata"]["uid"], str(container.get("name"))
         failures = self._failures[uid, image] = self._failures.get((uid, image), 0) + 1
         cluster.kubelet_record(
             pod, "Failed", f'Failed to pull image "{image}": '
             f"{self.pull_errors[image]}", "Warning", container=container)
         cluster.kubelet_record(pod, "Failed", "Error: ErrImagePull", "Warning", container=container)
-        status["reason"] = "ErrImagePull"
+        self._waiting(pod, container, "ErrImagePull")
         cluster.changed()
         backoff = min(IMAGE_BACKOFF * 2 ** (failures - 1), MAX_IMAGE_BACKOFF)
 
         def retry() -> None:
-            self.ensure(pod, container, current, then)
+            self.ensure(pod, container, current, then, passed)
 
         def backing_off() -> None:
-            if current() and self._backoff.get(uid, (None, None))[1] is retry:
+            if current() and self._backoff.get(uid, {}).get(name) is retry:
                 cluster.kubelet_record(
                     pod, "BackOff", f'Back-off pulling image "{image}"',
                     container=container)
                 cluster.kubelet_record(
                     pod, "Failed", "Error: ImagePullBackOff", "Warning",
                     container=container)
-                status["reason"] = "ImagePullBackOff"
+                self._waiting(pod, container, "ImagePullBackOff")
                 cluster.changed()
 
         cluster.after(min(1.0, backoff), backing_off, background=True)
         self._retry_after(backoff, uid, container, retry)
+        if passed is not None:
+            passed()
 
     def _invalid_name(self, pod: dict[str, Any], container: dict[str, Any], problem: str,
-                      current: Callable[[], bool], then: Callable[[], None]) -> None:
+                      current: Callable[[], bool], then: Callable[[], None],
+                      passed: Callable[[], None] | None) -> None:
         """``container``'s image is no reference (``problem``, distribution/reference's
         words): InspectFailed and Failed, the container waits with InvalidImageName, and
         the pod is synced again after the pod worker's back-off (module docstring)."""
@@ -188,33 +202,36 @@ class ImageManager:
         cluster.kubelet_record(pod, "InspectFailed", message, "Warning", container=container)
         cluster.kubelet_record(pod, "Failed", f"Error: {INVALID_IMAGE_NAME}", "Warning",
                                container=container)
-        pod["status"]["reason"] = INVALID_IMAGE_NAME
-        self.invalid_names[uid] = (str(container.get("name")), message)
+        self.invalid_names.setdefault(uid, {})[str(container.get("name"))] = message
+        self._waiting(pod, container, INVALID_IMAGE_NAME)
         cluster.changed()
         self._retry_after(POD_WORKER_BACKOFF, uid, container,
-                          lambda: self.ensure(pod, container, current, then))
+                          lambda: self.ensure(pod, container, current, then, passed))
+        if passed is not None:
+            passed()
 
     def _retry_after(self, seconds: float, uid: str, container: dict[str, Any],
                      retry: Callable[[], None]) -> None:
         """Call ``retry`` for the pod ``uid`` after ``seconds``, unless a new image for
         ``container`` has made it run at once (:meth:`pull_again`) meanwhile."""
+        name = str(container.get("name"))
+
         def backed_off() -> None:
-            if self._backoff.get(uid, (None, None))[1] is retry:
-                del self._backoff[uid]
+            waiting = self._backoff.get(uid, {})
+            if waiting.get(name) is retry:
+                del waiting[name]
                 retry()
 
-        self._backoff[uid] = (str(container.get("name")), retry)
+        self._backoff.setdefault(uid, {})[name] = retry
         self.cluster.after(seconds, backed_off, background=True)
 
     def pull_again(self, pod: Any, names: Collection[str]) -> None:
         """The containers ``names`` of ``pod`` have a new image: if the pod is backing off a
         failed pull of one of them, pull (its new image) at once instead of after the old
         image's back-off."""
-        uid = pod["metadata"]["uid"]
-        waiting = self._backoff.get(uid)
-        if waiting is not None and waiting[0] in names:
-            del self._backoff[uid]
-            waiting[1]()
+        waiting = self._backoff.get(pod["metadata"]["uid"], {})
+        for name in [n for n in waiting if n in names]:
+            waiting.pop(name)()
 
     def forget(self, pod: Any) -> None:
         """The pod object is gone: no pull of it is backing off any more."""

@@ -34,7 +34,11 @@ clock with simple, fixed delays (:class:`Timing`):
    ``image_pull_seconds`` unless the node already has the image and ``imagePullPolicy`` is
    not ``Always`` (the default policy is ``Always`` for ``:latest`` or untagged images,
    ``IfNotPresent`` otherwise: :func:`~clustersim.kubernetes.defaults.image_pull_policy`, the
-   rule the API server writes the field with).
+   rule the API server writes the field with). An app container whose pull or configuration
+   fails waits with its own reason (``ErrImagePull``, ``ImagePullBackOff``,
+   ``InvalidImageName``, ``CreateContainerConfigError``: :meth:`Kubelet.waiting_reasons`)
+   while the ones after it start; the pod's reason is the last waiting container's, as
+   ``printPod`` takes STATUS (an init container's failure holds up the rest).
 2. Each container starts ``container_start_seconds`` after its image is there; once the
    last app container has started, the pod is Running.
 3. Readiness: each container is ready on its own, once it has started (its startup probe
@@ -49,8 +53,10 @@ clock with simple, fixed delays (:class:`Timing`):
    ``clustersim.io/exit-code`` (default 0): phase Succeeded or Failed. A ``restartPolicy:
    Always`` pod with ``clustersim.io/run-seconds`` (each app container), or a container whose
    image was broken with ``KubernetesCluster.fail_image`` (that container alone), exits after
-   that long and is restarted after the crash-loop back-off (10 s, doubling, at most 5 min):
-   ``CrashLoopBackOff``. Each container keeps its own restart count and last exit
+   that long and is restarted, each container on its own crash-loop back-off: at once after
+   its first exit, then after 10 s, doubling, at most 5 min (``CrashLoopBackOff`` while it
+   waits), starting over once it ran 10 minutes (:meth:`Kubelet._crashed`); its siblings
+   run on. Each container keeps its own restart count and last exit
    (``containerStatuses[].restartCount`` and ``lastState.terminated``,
    :meth:`Kubelet.restarts`): one that exits or is killed for a new image counts a restart,
    its siblings that keep running do not.
@@ -97,10 +103,10 @@ Job's app containers finish, the app containers stop first and then the sidecars
 time, in the reverse order of the spec
 (``pkg/kubelet/kuberuntime/kuberuntime_termination_order.go``).
 
-Simplified: no liveness probes (startup probes order sidecars and delay readiness); the
-back-off never resets, and containers that crash together (the run-seconds annotation, or
-two broken images, at the first one's time and exit code) restart together after the
-back-off of the one that restarted most; a failed node stops its containers at once and
+Simplified: no liveness probes (startup probes order sidecars and delay readiness); a
+container's exit is planned from when the pod's starting containers all run, not from its
+own start; a crash restarts at once or when the back-off ends, not at the kubelet's next
+sync of the pod; a failed node stops its containers at once and
 restarts them when it recovers; a container that started before its image changed, while
 the pod was not Running yet, keeps running the old image until it is next restarted
 (upstream restarts it at once).
@@ -111,8 +117,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from clustersim.goformat import duration_string
 from clustersim.kubernetes.imagemanager import ImageManager
 from clustersim.kubernetes.objects import is_terminating, set_condition
 from clustersim.kubernetes.podlifecycle import (
@@ -135,7 +142,7 @@ from clustersim.manifests.kubernetes_annotations import (
 if TYPE_CHECKING:
     from clustersim.kubernetes.cluster import KubernetesCluster
 
-__all__ = ["Kubelet", "Restarts", "Timing"]
+__all__ = ["BackOff", "Kubelet", "Restarts", "Timing", "crash_loop_message"]
 
 DEADLINE_EXCEEDED = "DeadlineExceeded"
 DEADLINE_MESSAGE = "Pod was active on the node longer than the specified deadline"
@@ -151,6 +158,10 @@ SIGTERM_EXIT = 128 + 15
 """The exit code of a container that ended on the kubelet's SIGTERM."""
 CRASH_BACKOFF = 10.0
 MAX_CRASH_BACKOFF = 300.0
+"""``initialCrashLoopBackOff`` and ``MaxCrashLoopBackOff`` (``pkg/kubelet/kubelet.go``,
+``newCrashLoopBackOff``); KEP-4603's lower defaults (1 s and 60 s) are behind the
+``ReduceDefaultCrashLoopBackOffDecay`` feature gate, alpha since v1.33 and off by default
+(``pkg/features/kube_features.go``)."""
 _SLEEP = re.compile(r"\bsleep\s+(\d+(?:\.\d+)?)")
 
 
@@ -176,6 +187,22 @@ class Timing:
     """How long a regular init container runs before it exits successfully."""
 
 
+class BackOff(NamedTuple):
+    """A container waiting out its crash-loop back-off: the back-off, and when it ends."""
+
+    seconds: float
+    until: float
+
+
+def crash_loop_message(pod: Mapping[str, Any], name: str, seconds: float) -> str:
+    """The ``CrashLoopBackOff`` waiting message of container ``name`` (``doBackOff`` in
+    ``pkg/kubelet/kuberuntime/kuberuntime_manager.go``: the back-off as Go writes a
+    duration, the pod as ``format.Pod`` writes it)."""
+    meta = pod["metadata"]
+    return (f"back-off {duration_string(seconds)} restarting failed container={name} "
+            f"pod={meta['name']}_{meta.get('namespace', 'default')}({meta['uid']})")
+
+
 @dataclass
 class Restarts:
     """One container's restarts as its kubelet reports them: ``restartCount`` and the last
@@ -186,6 +213,13 @@ class Restarts:
     exit_code: int = 0
     started_at: float = 0.0
     finished_at: float = 0.0
+
+
+def _stable_key(container: Mapping[str, Any]) -> tuple[str, str]:
+    """What a container's crash-loop back-off is kept under besides its pod: its name and,
+    for the hash of its definition in ``getStableKey``, its image (the one field of a
+    running Pod's container an update may change)."""
+    return str(container.get("name")), str(container.get("image", ""))
 
 
 def _pre_stop_seconds(container: dict[str, Any]) -> float:
@@ -203,7 +237,7 @@ class Kubelet:
     def __init__(self, cluster: KubernetesCluster, timing: Timing) -> None:
         self.cluster = cluster
         self.timing = timing
-        self.image_manager = ImageManager(cluster, timing)
+        self.image_manager = ImageManager(cluster, timing, self._waiting_for)
         self._epoch: dict[str, int] = {}
         self._waiting: dict[str, str] = {}
         """The last Warning recorded for a pod waiting for a ConfigMap or Secret."""
@@ -226,9 +260,22 @@ class Kubelet:
         self._restarts: dict[str, dict[str, Restarts]] = {}
         """Per pod uid: each container's restarts (:meth:`restarts`); kept across its
         node's failure and the pod's end, as the API keeps a container's status."""
-        self._backing_off: dict[str, list[str]] = {}
+        self._backing_off: dict[str, dict[str, BackOff]] = {}
         """Per pod uid: the app containers that exited and wait out their crash-loop
         back-off (:meth:`backing_off`)."""
+        self._crash_backoff: dict[str, dict[tuple[str, str], tuple[float, float]]] = {}
+        """Per pod uid: the crash-loop back-off of each container definition that has
+        crashed, as the kubelet's ``flowcontrol.Backoff`` keeps it per ``getStableKey``
+        (``pkg/kubelet/kuberuntime/helpers.go``: pod, container name and the hash of its
+        definition, here its image): the back-off and when it was last moved on."""
+        self._reasons: dict[str, dict[str, str]] = {}
+        """Per pod uid: why each container that failed to start waits (``ErrImagePull``,
+        ``ImagePullBackOff``, ``InvalidImageName``, ``CreateContainerConfigError``), the
+        kubelet's ``reasonCache`` (``pkg/kubelet/reason_cache.go``), until it starts
+        (:meth:`waiting_reasons`)."""
+        self._exits: dict[str, dict[str, tuple[float, int]]] = {}
+        """Per pod uid: when each running app container that is to crash exits, and its
+        code (only pods with an exit plan have one)."""
 
     def _pod_ip(self, node: str) -> str:
         """The next address of the node's pod range: node *i* (in joining order) owns
@@ -294,6 +341,8 @@ class Kubelet:
         self._started_at[uid] = {}
         self._ready_at[uid] = {}
         self._backing_off.pop(uid, None)
+        self._exits.pop(uid, None)
+        self._reasons.pop(uid, None)
         inits = pod["spec"].get("initContainers") or []
         self._start_each(pod, epoch, [*inits, *(pod["spec"].get("containers") or [])],
                          lambda: self._started(pod, epoch))
@@ -306,15 +355,45 @@ class Kubelet:
         time and before the app containers, and ``SyncPod`` starts them in that order;
         ``startContainer`` in ``kuberuntime_container.go`` pulls, creates and starts each).
         Used for a pod's first start (all its containers, then Running) and for the
-        containers an image change restarts (:meth:`change_images`)."""
+        containers an image change restarts (:meth:`change_images`). An app container whose
+        pull fails does not hold up those after it: they start meanwhile (``SyncPod`` starts
+        each app container on its own, and records why one failed), and ``then`` waits until
+        it has started too; an init container's failure holds up the rest (only the next one
+        is ever started, ``computeInitContainerActions``)."""
         if not self._current(pod, epoch):
             return
         if not containers:
             then()
             return
-        self._progress(pod, containers[0])
-        self.image_manager.ensure(pod, containers[0], lambda: self._current(pod, epoch),
-                                  lambda: self._configure(pod, epoch, containers, then, 0))
+        container = containers[0]
+        self._progress(pod, container)
+        if len(containers) == 1 or any(c is container
+                                       for c in pod["spec"].get("initContainers") or ()):
+            self.image_manager.ensure(pod, container, lambda: self._current(pod, epoch),
+                                      lambda: self._configure(pod, epoch, containers, then, 0))
+            return
+        joined: list[Callable[[], None]] = []
+
+        def passed() -> None:       # the containers after it start meanwhile
+            if not joined:
+                waiting = [2]       # them, and this one once its pull succeeds
+
+                def arrived() -> None:
+                    waiting[0] -= 1
+                    if not waiting[0]:
+                        then()
+
+                joined.append(arrived)
+                self._start_each(pod, epoch, containers[1:], arrived)
+
+        def pulled(attempt: int = 0) -> None:
+            if joined:
+                self._configure(pod, epoch, [container], joined[0], attempt, passed, pulled)
+            else:
+                self._configure(pod, epoch, containers, then, attempt, passed, pulled)
+
+        self.image_manager.ensure(pod, container, lambda: self._current(pod, epoch), pulled,
+                                  passed)
 
     def _progress(self, pod: dict[str, Any], container: dict[str, Any]) -> None:
         """The STATUS column's ``Init:<done>/<all>`` while init ``container`` of a pod that is
@@ -323,22 +402,66 @@ class Kubelet:
         index = next((i for i, c in enumerate(inits) if c is container), None)
         if index is not None and pod["status"].get("phase") != "Running":
             pod["status"]["reason"] = f"Init:{index}/{len(inits)}"
+        elif self._reasons.get(uid := pod["metadata"]["uid"]) or self._backing_off.get(uid):
+            self._sync_reason(pod)          # a sibling waits: STATUS may be its reason
+        else:
+            pod["status"].pop("reason", None)
+
+    def _waiting_for(self, pod: dict[str, Any], container: dict[str, Any], reason: str
+                     ) -> None:
+        """``container`` failed to start for ``reason`` and waits (its status says why);
+        the pod's STATUS follows (:meth:`_sync_reason`; an init container's is the pod's)."""
+        name = str(container.get("name"))
+        self._reasons.setdefault(pod["metadata"]["uid"], {})[name] = reason
+        if any(c.get("name") == name for c in pod["spec"].get("containers") or []):
+            self._sync_reason(pod)
+        else:
+            pod["status"]["reason"] = reason
+
+    def waiting_reasons(self, pod: Mapping[str, Any]) -> Mapping[str, str]:
+        """Why each container of the pod that failed to start waits, until it starts."""
+        return self._reasons.get(pod["metadata"]["uid"], {})
+
+    def _sync_reason(self, pod: dict[str, Any]) -> None:
+        """The pod's reason, as ``printPod`` takes STATUS from its app containers: the last
+        one in the spec's order that waits gives it (``CrashLoopBackOff`` while it backs off,
+        its own reason after a failed start, none, ContainerCreating, before it has started);
+        one that runs gives none."""
+        uid = pod["metadata"]["uid"]
+        started, reasons = self._started_at.get(uid, {}), self._reasons.get(uid, {})
+        backing_off = self._backing_off.get(uid, {})
+        reason = ""
+        for container in pod["spec"].get("containers") or []:
+            name = str(container.get("name"))
+            if name in backing_off:
+                reason = "CrashLoopBackOff"
+            elif name in reasons:
+                reason = reasons[name]
+            elif name not in started:
+                reason = ""
+        if reason:
+            pod["status"]["reason"] = reason
         else:
             pod["status"].pop("reason", None)
 
     def _configure(self, pod: dict[str, Any], epoch: int, containers: list[dict[str, Any]],
-                   then: Callable[[], None], attempt: int) -> None:
-        """The image of the first of ``containers`` is there: the environment needs its
-        ConfigMaps and Secrets (else CreateContainerConfigError, retried with back-off), then
-        it starts ``container_start_seconds`` later."""
+                   then: Callable[[], None], attempt: int,
+                   passed: Callable[[], None] | None = None,
+                   again: Callable[[int], None] | None = None) -> None:
+        """The image of the first of ``containers`` is there: its environment needs its
+        ConfigMaps and Secrets (else CreateContainerConfigError, retried with back-off by
+        ``again`` if given, ``passed`` called as for a failed pull), then it starts
+        ``container_start_seconds`` later."""
         if not self._current(pod, epoch):
             return
-        problem = missing_env_source(pod, self.cluster.get)
+        problem = missing_env_source(pod, self.cluster.get, containers[0])
         if problem is not None:
-            pod["status"]["reason"] = "CreateContainerConfigError"
-            self._wait_for(pod, "Failed", problem,
-                           lambda: self._configure(pod, epoch, containers, then, attempt + 1),
-                           attempt, containers[0])
+            self._waiting_for(pod, containers[0], "CreateContainerConfigError")
+            self._wait_for(pod, "Failed", problem, (
+                lambda: self._configure(pod, epoch, containers, then, attempt + 1)
+            ) if again is None else lambda: again(attempt + 1), attempt, containers[0])
+            if passed is not None:
+                passed()
             return
         self._progress(pod, containers[0])
         self.cluster.after(self.timing.container_start_seconds,
@@ -377,6 +500,11 @@ class Kubelet:
         self._ran_images.setdefault(uid, {})[name] = str(container.get("image", ""))
         self._started_at.setdefault(uid, {})[name] = self.cluster.now
         self._ready_at.setdefault(uid, {})[name] = self.cluster.now + ready_delay(container)
+        reasons = self._reasons.get(uid)
+        if reasons:             # a sibling waits (or this one did): STATUS may change
+            reasons.pop(name, None)
+            if any(c.get("name") == name for c in pod["spec"].get("containers") or ()):
+                self._sync_reason(pod)
         self.cluster.kubelet_record(pod, "Created", CONTAINER_CREATED, container=container)
         self.cluster.kubelet_record(pod, "Started", CONTAINER_STARTED, container=container)
 
@@ -419,10 +547,10 @@ class Kubelet:
         """Each container of the pod that has restarted: its count and last exit."""
         return self._restarts.get(pod["metadata"]["uid"], {})
 
-    def backing_off(self, pod: Mapping[str, Any]) -> list[str]:
-        """The app containers of the pod waiting out their crash-loop back-off (each one's
-        ``state.waiting.reason`` is ``CrashLoopBackOff``; their siblings run on)."""
-        return self._backing_off.get(pod["metadata"]["uid"], [])
+    def backing_off(self, pod: Mapping[str, Any]) -> Mapping[str, BackOff]:
+        """The app containers of the pod waiting out their crash-loop back-off, each with its
+        own (its ``state.waiting.reason`` is ``CrashLoopBackOff``; its siblings run on)."""
+        return self._backing_off.get(pod["metadata"]["uid"], {})
 
     def _count_restart(self, pod: dict[str, Any], name: str, code: int) -> Restarts:
         """Container ``name`` of the pod exited with ``code`` now: one more restart, and
@@ -444,22 +572,24 @@ class Kubelet:
     def _counted(self, pod: Mapping[str, Any]) -> list[str]:
         """The containers whose readiness makes the pod's: its sidecars and app containers
         (``GenerateContainersReadyCondition``)."""
-        return [str(c.get("name")) for c in [
-            *(c for c in pod["spec"].get("initContainers") or [] if is_sidecar(c)),
-            *(pod["spec"].get("containers") or [])]]
+        names = [str(c.get("name")) for c in pod["spec"].get("containers") or []]
+        inits = pod["spec"].get("initContainers")
+        return [*(str(c.get("name")) for c in inits if is_sidecar(c)), *names] if inits else names
 
-    def sync_ready(self, pod: dict[str, Any]) -> None:
+    def sync_ready(self, pod: dict[str, Any], counted: list[str] | None = None) -> None:
         """Write the pod's Ready condition as the kubelet's sync generates it
         (``GeneratePodReadyCondition``), if the pod runs and its containers are all ready:
         ``True``, or ``False`` with ``ReadinessGatesNotReady`` while a readiness gate's
         condition is not ``True``. Called when the last container becomes ready and when the
         pod's conditions change through the status subresource (upstream the kubelet syncs
-        a pod whenever it is updated)."""
+        a pod whenever it is updated). ``counted``: :meth:`_counted`, when the caller has
+        it already."""
         node = pod["spec"].get("nodeName")
         if (is_terminating(pod) or pod["status"].get("phase") != "Running"
                 or pod["metadata"]["uid"] not in self.serving
                 or not self.cluster.kubelet_alive(node)
-                or not all(self.container_ready(pod, n) for n in self._counted(pod))):
+                or not all(self.container_ready(pod, n)
+                           for n in (self._counted(pod) if counted is None else counted))):
             return
         message = readiness_gates_message(pod["spec"], pod["status"].get("conditions") or [])
         if set_condition(pod, "Ready", not message, self.cluster.now,
@@ -478,88 +608,119 @@ class Kubelet:
         status = pod["status"]
         status["phase"] = "Running"
         status.setdefault("podIP", self._pod_ip(pod["spec"]["nodeName"]))
-        self._running(pod, epoch)
+        self._running(pod, epoch, pod["spec"].get("containers") or [])
 
-    def _running(self, pod: dict[str, Any], epoch: int) -> None:
-        """Containers have (re)started and the pod's containers all run: whatever kept them
-        waiting (an init step, a failed pull, a crash loop) is no longer the pod's reason,
-        the pod serves, becomes ready once all its containers are (:meth:`sync_ready`), and
-        its exit plan (:meth:`_exit_plan`) starts over.
-        One step for a pod's start (:meth:`_started`), a crash-loop restart and the
-        containers an image change restarted (:meth:`change_images`)."""
+    def _running(self, pod: dict[str, Any], epoch: int,
+                 restarted: list[dict[str, Any]]) -> None:
+        """The app containers ``restarted`` have (re)started: unless a sibling still waits
+        out its crash-loop back-off, whatever kept the pod waiting (an init step, a failed
+        pull, a crash loop) is no longer its reason and it serves; it becomes ready once all
+        its containers are (:meth:`sync_ready`), and the exit plan (:meth:`_exit_plan`) of
+        each of ``restarted`` starts over.
+        One step for a pod's start (:meth:`_started`), a container's crash-loop restart
+        (:meth:`_restarted`) and the containers an image change restarted
+        (:meth:`change_images`)."""
         cluster, uid = self.cluster, pod["metadata"]["uid"]
-        pod["status"].pop("reason", None)
-        self._backing_off.pop(uid, None)
-        self.serving.add(uid)
+        backing_off = self._backing_off.get(uid)
+        if backing_off or self._reasons.get(uid):
+            self._sync_reason(pod)
+        else:
+            pod["status"].pop("reason", None)
+        if not backing_off:
+            self.serving.add(uid)
         cluster.changed()
         ready_at = self._ready_at.get(uid, {})
-        delay = max((ready_at.get(n, cluster.now) for n in self._counted(pod)),
+        counted = self._counted(pod)        # built once for the delay and the sync after it
+        delay = max((ready_at.get(n, cluster.now) for n in counted),
                     default=cluster.now) - cluster.now
         if delay <= 0:
-            self._ready(pod, epoch)
+            self._ready(pod, epoch, counted)
         else:
-            cluster.after(delay, lambda: self._ready(pod, epoch))
+            cluster.after(delay, lambda: self._ready(pod, epoch, counted))
         plan = self._exit_plan(pod)
-        if plan is not None:
-            run, code, exiting = plan
-            if pod["spec"].get("restartPolicy", "Always") == "Always":
-                cluster.after(run, lambda: self._crashed(pod, epoch, exiting, code))
-            else:
-                cluster.after(run, lambda: self._exited(pod, epoch, code))
+        if not plan:
+            return
+        if pod["spec"].get("restartPolicy", "Always") != "Always":
+            run, code = min((run, code) for _, run, code in plan)   # the first one's
+            cluster.after(run, lambda: self._exited(pod, epoch, code))
+            return
+        names = {str(c.get("name")) for c in restarted}
+        exits = self._exits.setdefault(uid, {})
+        for container, run, code in plan:
+            name = str(container.get("name"))
+            if name in names:
+                exits[name] = (cluster.now + run, code)
+                self._crash_at(pod, epoch, name, run, code)
 
-    def _exit_plan(self, pod: dict[str, Any]
-                   ) -> tuple[float, int, list[dict[str, Any]]] | None:
-        """(seconds until app containers exit, exit code, the app containers that exit), or
-        None for a server that runs until stopped: from the pod's annotations (every app
-        container), else from broken images (:meth:`KubernetesCluster.fail_image`: the
-        containers that run one, at the first one's time), else ``job_run_seconds`` and 0
-        for pods that are meant to finish."""
+    def _crash_at(self, pod: dict[str, Any], epoch: int, name: str, seconds: float,
+                  code: int) -> None:
+        """App container ``name`` exits with ``code`` in ``seconds`` (:meth:`_crashed`)."""
+        self.cluster.after(seconds, lambda: self._crashed(pod, epoch, name, code))
+
+    def _exit_plan(self, pod: dict[str, Any]) -> list[tuple[dict[str, Any], float, int]]:
+        """The app containers that exit, each with the seconds it runs and its exit code
+        (none for a server that runs until stopped): from the pod's annotations (every app
+        container), else from broken images (:meth:`KubernetesCluster.fail_image`: each
+        container that runs one, by its image), else ``job_run_seconds`` and 0 for pods
+        that are meant to finish."""
         annotations = pod["metadata"].get("annotations") or {}
         apps = pod["spec"].get("containers") or []
         try:
             run = run_seconds(annotations)
             if run is not None:
-                return run, exit_code(annotations), apps
-            broken = [c for c in apps if c.get("image") in self.image_exits]
+                code = exit_code(annotations)
+                return [(c, run, code) for c in apps]
+            broken = [(c, *self.image_exits[c["image"]]) for c in apps
+                      if c.get("image") in self.image_exits]
             if broken:
-                return (*min(self.image_exits[c["image"]] for c in broken), broken)
+                return broken
             if pod["spec"].get("restartPolicy", "Always") != "Always":
-                return self.timing.job_run_seconds, exit_code(annotations), apps
+                code = exit_code(annotations)
+                return [(c, self.timing.job_run_seconds, code) for c in apps]
         except ValueError as err:       # the loader refuses these first (annotation_problems)
             raise ValueError(f"pod {pod['metadata']['name']!r}: annotations {RUN_SECONDS} "
                              f"and {EXIT_CODE}: {err}") from None
-        return None
+        return []
 
-    def _crashed(self, pod: dict[str, Any], epoch: int, containers: list[dict[str, Any]],
-                 code: int) -> None:
-        """``restartPolicy: Always`` app ``containers`` exited with ``code``: each counts a
-        restart and keeps this exit as its last state (``lastState.terminated``), and they
-        start again after the crash-loop back-off, 10 s doubling up to 5 minutes
-        (``pkg/kubelet/kuberuntime``; ``initialCrashLoopBackOff``/``MaxCrashLoopBackOff`` in
-        ``pkg/kubelet/kubelet.go``); the pod's other containers run on."""
+    def _crashed(self, pod: dict[str, Any], epoch: int, name: str, code: int) -> None:
+        """``restartPolicy: Always`` app container ``name`` exited with ``code``: it counts a
+        restart and keeps this exit as its last state (``lastState.terminated``), and starts
+        again under its own crash-loop back-off, as ``doBackOff`` in
+        ``pkg/kubelet/kuberuntime/kuberuntime_manager.go`` decides it with client-go's
+        ``flowcontrol.Backoff``, one entry per container definition (:attr:`_crash_backoff`):
+        the first exit restarts it at once (no entry yet: ``Next`` makes one of 10 s); a
+        later one waits out the entry's back-off, ``CrashLoopBackOff`` (a ``BackOff``
+        event), and the restart after it doubles the back-off up to 5 minutes; an exit more
+        than twice that (10 minutes) after the entry last moved on starts over
+        (``hasExpired``). The pod's other containers run on, each on its own back-off."""
         if not self._current(pod, epoch):
             return
-        cluster = self.cluster
-        status = pod["status"]
-        restarts = max(self._count_restart(pod, str(c.get("name")), code).count
-                       for c in containers)
-        status["reason"] = "CrashLoopBackOff"
-        self._backing_off[pod["metadata"]["uid"]] = [str(c.get("name")) for c in containers]
-        self._stopped_containers(pod, containers)
+        cluster, uid = self.cluster, pod["metadata"]["uid"]
+        container = self._app_container(pod, name)
+        self._count_restart(pod, name, code)
+        self._stopped_containers(pod, [container])
         set_condition(pod, "Ready", False, cluster.now, "ContainersNotReady")
-        self.serving.discard(pod["metadata"]["uid"])
-        epoch = self._next_epoch(pod)
-        meta = pod["metadata"]
-        for container in containers:
-            cluster.kubelet_record(
-                pod, "BackOff", f"Back-off restarting failed container "
-                f"{container.get('name')} in pod {meta['name']}_{meta['namespace']}"
-                f"({meta['uid']})", "Warning", container=container)
-        backoff = min(CRASH_BACKOFF * 2 ** (restarts - 1), MAX_CRASH_BACKOFF)
+        self.serving.discard(uid)
+        entry = self._crash_backoff.get(uid, {}).get(_stable_key(container))
         cluster.changed()
-        # background: a crash loop never ends, and run() should not wait for it
-        cluster.after(backoff, lambda: self._restarted(pod, epoch, containers),
-                      background=True)
+        if entry is None or cluster.now - entry[1] > 2 * MAX_CRASH_BACKOFF:
+            # not in back-off; a reset one restarts in the background, as a crash loop's
+            # restart does (run() does not wait for a loop that never ends)
+            cluster.after(0.0, lambda: self._restarted(pod, epoch, name),
+                          background=entry is not None)
+            return
+        self._backing_off.setdefault(uid, {})[name] = BackOff(entry[0], cluster.now + entry[0])
+        self._sync_reason(pod)
+        meta = pod["metadata"]
+        cluster.kubelet_record(
+            pod, "BackOff", f"Back-off restarting failed container {name} in pod "
+            f"{meta['name']}_{meta['namespace']}({meta['uid']})", "Warning",
+            container=container)
+        cluster.after(entry[0], lambda: self._restarted(pod, epoch, name), background=True)
+
+    def _app_container(self, pod: Mapping[str, Any], name: str) -> dict[str, Any]:
+        """The pod's app container ``name`` as its spec has it now."""
+        return next(c for c in pod["spec"].get("containers") or [] if c.get("name") == name)
 
     def change_images(self, pod: dict[str, Any], names: list[str]) -> None:
         """The containers ``names`` of a pod got a new image (a Pod update; app or init
@@ -576,12 +737,12 @@ class Kubelet:
         it; if it is backing off a failed pull of the changed container, the new image is
         pulled at once (the update syncs the pod at once, and the back-off is kept per pod
         and image: ``EnsureImageExists`` in ``pkg/kubelet/images/image_manager.go``).
-        In a pod in CrashLoopBackOff the containers backing off are not running: none of
-        them is killed, and they all start again at once with the changed ones (the crash
-        back-off is kept per container definition, ``getStableKey`` in
-        ``pkg/kubelet/kuberuntime/helpers.go``, so a changed one starts at once; simplified:
-        the unchanged ones too, instead of after their back-off). Each killed container
-        counts one restart, with its exit as its last state; the others count none.
+        A changed container waiting out its crash-loop back-off is not running: it is not
+        killed and starts again at once with the other changed ones (the back-off is kept per
+        container definition, ``getStableKey`` in ``pkg/kubelet/kuberuntime/helpers.go``,
+        so a new image has none yet); its unchanged siblings keep theirs, and the running
+        ones their exit plans. Each killed container counts one restart, with its exit as
+        its last state; the others count none.
 
         Simplified: a container of a pod that is not Running yet that has already started
         keeps its old image until it restarts (upstream restarts it at once, beside the
@@ -593,15 +754,16 @@ class Kubelet:
         if pod["status"].get("phase") != "Running":
             self.image_manager.pull_again(pod, names)
             return
-        cluster = self.cluster
+        cluster, uid = self.cluster, pod["metadata"]["uid"]
         sidecars = [c for c in pod["spec"].get("initContainers") or []
                     if is_sidecar(c) and c.get("name") in names]
-        crashed = self.backing_off(pod)
-        apps = [c for c in pod["spec"].get("containers") or []
-                if c.get("name") in names or c.get("name") in crashed]
-        killed = [*sidecars, *(c for c in apps if c.get("name") not in crashed)]
+        apps = [c for c in pod["spec"].get("containers") or [] if c.get("name") in names]
         if not sidecars + apps:
             return
+        crashed = self._backing_off.get(uid, {})
+        killed = [*sidecars, *(c for c in apps if c.get("name") not in crashed)]
+        for container in apps:
+            crashed.pop(str(container.get("name")), None)
         for container in killed:           # computePodActions adds ", will be restarted"
             sidecar = any(c is container for c in sidecars)
             cluster.kubelet_record(
@@ -612,6 +774,7 @@ class Kubelet:
         set_condition(pod, "Ready", False, cluster.now, "ContainersNotReady")
         self.serving.discard(pod["metadata"]["uid"])
         epoch = self._next_epoch(pod)
+        self._resume(pod, epoch)
         cluster.changed()
 
         def stopped() -> None:
@@ -620,30 +783,53 @@ class Kubelet:
             for container in killed:    # a crashed one counted when it exited
                 self._count_restart(pod, str(container.get("name")), 0)
             cluster.changed()
-            restarted = [*sidecars, *apps]
-            self._start_each(pod, epoch, restarted,
-                             lambda: self._running(pod, epoch))
+            self._start_each(pod, epoch, [*sidecars, *apps],
+                             lambda: self._running(pod, epoch, apps))
 
         cluster.after(min(self.timing.container_stop_seconds, kill_grace_period(pod)), stopped)
 
-    def _restarted(self, pod: dict[str, Any], epoch: int,
-                   containers: list[dict[str, Any]]) -> None:
-        """The crash-loop back-off of ``containers`` is over: they start again."""
-        if self._current(pod, epoch):
-            for container in containers:
-                self._record_start(pod, container)
-            self._started(pod, epoch)
+    def _resume(self, pod: dict[str, Any], epoch: int) -> None:
+        """The pod's pending work moved on to ``epoch`` (an image change): the containers
+        that are neither killed nor started again keep their own course, a back-off ending
+        when it was to end and an exit coming when it was to come."""
+        now, uid = self.cluster.now, pod["metadata"]["uid"]
+        for name, backoff in self._backing_off.get(uid, {}).items():
+            self.cluster.after(backoff.until - now,
+                               lambda name=name: self._restarted(pod, epoch, name),
+                               background=True)
+        for name, (at, code) in self._exits.get(uid, {}).items():
+            self._crash_at(pod, epoch, name, at - now, code)
 
-    def _ready(self, pod: dict[str, Any], epoch: int) -> None:
+    def _restarted(self, pod: dict[str, Any], epoch: int, name: str) -> None:
+        """App container ``name`` starts again after its exit: its back-off entry moves on
+        (``Next``: a new one of 10 s, else doubled up to 5 minutes) and it runs."""
+        if not self._current(pod, epoch):
+            return
+        cluster, uid = self.cluster, pod["metadata"]["uid"]
+        self._backing_off.get(uid, {}).pop(name, None)
+        container = self._app_container(pod, name)
+        backoffs = self._crash_backoff.setdefault(uid, {})
+        key = _stable_key(container)
+        entry = backoffs.get(key)
+        finished = self._restarts[uid][name].finished_at
+        backoffs[key] = (CRASH_BACKOFF if entry is None or finished - entry[1]
+                         > 2 * MAX_CRASH_BACKOFF else min(2 * entry[0], MAX_CRASH_BACKOFF),
+                         cluster.now)
+        self._record_start(pod, container)
+        self._running(pod, epoch, [container])
+
+    def _ready(self, pod: dict[str, Any], epoch: int, counted: list[str]) -> None:
         if self._current(pod, epoch):
-            self.sync_ready(pod)
+            self.sync_ready(pod, counted)
 
     def _stopped_containers(self, pod: dict[str, Any], containers: list[dict[str, Any]]
                             ) -> None:
         """``containers`` have stopped: none is ready until it has started again."""
         ready_at = self._ready_at.get(pod["metadata"]["uid"], {})
+        exits = self._exits.get(pod["metadata"]["uid"], {})
         for container in containers:
             ready_at.pop(str(container.get("name")), None)
+            exits.pop(str(container.get("name")), None)
 
     def _exited(self, pod: dict[str, Any], epoch: int, code: int) -> None:
         """The app containers of a pod meant to finish exited; its sidecars are stopped
@@ -782,5 +968,8 @@ class Kubelet:
         self._ready_at.pop(pod["metadata"]["uid"], None)
         self._restarts.pop(pod["metadata"]["uid"], None)
         self._backing_off.pop(pod["metadata"]["uid"], None)
+        self._crash_backoff.pop(pod["metadata"]["uid"], None)
+        self._exits.pop(pod["metadata"]["uid"], None)
+        self._reasons.pop(pod["metadata"]["uid"], None)
         self.image_manager.forget(pod)
         self.serving.discard(pod["metadata"]["uid"])

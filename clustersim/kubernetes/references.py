@@ -106,18 +106,17 @@ def _env_sources(container: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[st
                     yield kind, item[key]
 
 
-def missing_env_source(pod: Mapping[str, Any], get: Lookup) -> str | None:
+def missing_env_source(pod: Mapping[str, Any], get: Lookup, container: Mapping[str, Any]
+                       ) -> str | None:
     """The kubelet's ``Error: configmap "x" not found`` for the first ConfigMap or Secret (not
-    optional) that a container's environment needs and that does not exist, or None."""
-    spec = pod.get("spec") or {}
-    for container in [*(spec.get("initContainers") or []), *(spec.get("containers") or [])]:
-        if not isinstance(container, Mapping):
-            continue
-        for kind, source in _env_sources(container):
-            name = source.get("name")
-            if name and not source.get("optional") and get(kind, _namespace(pod),
-                                                              str(name)) is None:
-                return f'Error: {kind.lower()} "{name}" not found'
+    optional) that ``container``'s environment needs and that does not exist, or None (the
+    kubelet makes each container's environment as it creates it, ``makeEnvironmentVariables``
+    in ``pkg/kubelet/kubelet_pods.go``)."""
+    for kind, source in _env_sources(container):
+        name = source.get("name")
+        if name and not source.get("optional") and get(kind, _namespace(pod),
+                                                          str(name)) is None:
+            return f'Error: {kind.lower()} "{name}" not found'
     return None
 
 

@@ -24,7 +24,7 @@ from clustersim.kubernetes.controllers.horizontal import DEFAULT_UTILIZATION
 from clustersim.kubernetes.controllers.podfailurepolicy import exit_code
 from clustersim.kubernetes.defaults import set_defaults, set_template_defaults
 from clustersim.kubernetes.imagemanager import INVALID_IMAGE_NAME
-from clustersim.kubernetes.kubelet import Kubelet
+from clustersim.kubernetes.kubelet import Kubelet, crash_loop_message
 from clustersim.kubernetes.prober import started_delay
 from clustersim.kubernetes.resourcequota import quota_status
 from clustersim.kubernetes.scheduler.labels import namespace_labels
@@ -253,14 +253,12 @@ class Renderer(DerivedObjects):
                 entry["state"] = {"terminated": {
                     "exitCode": exit_code(pod), "reason": reason or phase,
                     "finishedAt": self.timestamp(finished)}}
-            elif waiting_reason(kubelet, pod, name) and not incomplete:
-                entry["state"] = {"waiting": {"reason": reason}}
-                invalid = self.cluster.kubelet.image_manager.invalid_names.get(
-                    pod["metadata"]["uid"])
-                if reason == INVALID_IMAGE_NAME and invalid and invalid[0] == entry["name"]:
-                    entry["state"]["waiting"]["message"] = invalid[1]
-                entry["started"] = False
-            elif phase == "Running":        # each container's prober (prober_manager.go)
+            elif (waiting := waiting_reason(kubelet, pod, name)) and not incomplete:
+                entry["state"] = {"waiting": {"reason": waiting}}
+                message = _waiting_message(kubelet, pod, name, waiting)
+                if message:
+                    entry["state"]["waiting"]["message"] = message
+            elif name in started or phase == "Running":     # prober_manager.go's probes
                 since = started.get(name, now)
                 entry["state"] = {"running": {"startedAt": self.timestamp(since)}}
                 entry["started"] = now >= since + started_delay(container)
@@ -312,22 +310,33 @@ class Renderer(DerivedObjects):
         return out
 
 
-# the reasons the simulated kubelet keeps in a Pod's status.reason that upstream's kubelet
-# reports as each container's waiting reason (pkg/kubelet/images, kuberuntime); simplified:
-# every container of the Pod shows a reason other than CrashLoopBackOff, not only the one
-# whose image or configuration failed
+# the reasons the simulated kubelet keeps in a Pod's status.reason (its STATUS for the Python
+# API) that upstream's kubelet reports only as a container's waiting reason (pkg/kubelet/images,
+# kuberuntime)
 WAITING_REASONS = ("CrashLoopBackOff", "ErrImagePull", "ImagePullBackOff",
                     "CreateContainerConfigError", INVALID_IMAGE_NAME)
 
 
 def waiting_reason(kubelet: Kubelet, pod: Mapping[str, Any], name: str) -> str | None:
-    """Why app container ``name`` of the pod waits, if it does: the pod's waiting reason,
-    ``CrashLoopBackOff`` only for a container in its back-off (its siblings run on)."""
-    reason = (pod.get("status") or {}).get("reason")
-    if reason not in WAITING_REASONS or (reason == "CrashLoopBackOff"
-                                         and name not in kubelet.backing_off(pod)):
-        return None
-    return reason
+    """Why app container ``name`` of the pod waits, if it does for a reason of its own
+    (``convertToAPIContainerStatuses`` takes it from the kubelet's reason cache, per
+    container): ``CrashLoopBackOff`` while it backs off, else why it failed to start; its
+    siblings run, or wait as ``ContainerCreating`` until they start."""
+    if name in kubelet.backing_off(pod):
+        return "CrashLoopBackOff"
+    return kubelet.waiting_reasons(pod).get(name)
+
+
+def _waiting_message(kubelet: Kubelet, pod: Mapping[str, Any], name: str, reason: str
+                     ) -> str | None:
+    """The kubelet's message beside container ``name``'s waiting ``reason``, if it gives
+    one: the crash-loop back-off's, or why its image is no reference."""
+    backoff = kubelet.backing_off(pod).get(name)
+    if backoff is not None:
+        return crash_loop_message(pod, name, backoff.seconds)
+    if reason == INVALID_IMAGE_NAME:
+        return kubelet.image_manager.invalid_names.get(pod["metadata"]["uid"], {}).get(name)
+    return None
 
 
 def _hpa_defaults(spec: Mapping[str, Any]) -> dict[str, Any]:

@@ -123,7 +123,9 @@ def test_a_crashed_pods_containers_are_unready():
     cluster = _cluster(_single("web", "", '{clustersim.io/run-seconds: "20"}'))
     cluster.run(until=10)
     assert _ready_containers(cluster) == {"web": True}
-    cluster.run(until=27)        # exited at 26 s, backing off for 10 s
+    cluster.run(until=27)        # exited at 26 s and started again at once
+    assert _ready_containers(cluster) == {"web": True}
+    cluster.run(until=47)        # exited again at 46 s, backing off for 10 s
     assert _ready_containers(cluster) == {"web": False}
 
 

@@ -91,3 +91,24 @@ def test_a_missing_service_account_is_refused_at_admission() -> None:
     cluster.apply(POD % ("sa", "  serviceAccountName: robot", ""))
     cluster.run(until=60)
     assert [p.phase for p in cluster.pods()] == ["Running", "Running"]
+
+
+def test_a_missing_configmap_holds_up_only_the_container_whose_environment_needs_it() -> None:
+    """A missing ConfigMap that one container's environment needs held up every container
+    after it (the whole Pod's environment was checked before each one); the kubelet makes
+    each container's environment as it creates it: that one waits with
+    CreateContainerConfigError, a sibling that needs nothing starts and runs, and STATUS is
+    the waiting one's."""
+    cluster = KubernetesCluster(demo_nodes("kubernetes"))
+    cluster.apply(POD % ("pair", "", "    envFrom: [{configMapRef: {name: app-config}}]\n"
+                         "  - {name: log, image: fluent-bit:3}"))
+    cluster.run(until=60)
+    stored = cluster.get("Pod", "default", "pair")
+    assert cluster.kubelet.waiting_reasons(stored) == {"c": "CreateContainerConfigError"}
+    assert cluster.kubelet.container_ready(stored, "log")
+    (pod,) = cluster.pods()
+    assert (pod.phase, pod.reason) == ("Pending", "CreateContainerConfigError")
+    cluster.apply(CONFIG)
+    cluster.run(until=300)
+    assert (cluster.pods()[0].phase, cluster.pods()[0].reason) == ("Running", "")
+    assert cluster.kubelet.waiting_reasons(stored) == {}

@@ -1534,9 +1534,9 @@ def test_logs_previous_is_the_run_before_and_refused_without_a_restart(fresh):
     refused = fresh("logs", "crash", "--previous", check=False)
     assert refused.returncode == 1
     assert 'previous terminated container "c" in pod "crash" not found' in refused.stderr
-    fresh.server.step(30)                  # started, crashed, restarted, crashed: back-off
+    fresh.server.step(32)   # exits at 11 s (restarted at once), 16 s (10 s back-off), 31 s
     pod = fresh.server.cluster.get("Pod", "default", "crash")
-    assert fresh.server.cluster.kubelet.restarts(pod)["c"].count == 2
+    assert fresh.server.cluster.kubelet.restarts(pod)["c"].count == 3
     assert pod["status"]["reason"] == "CrashLoopBackOff"
     # each line without its time stamp: with the clock frozen (speed 0) the server anchors
     # simulated now to the wall clock per request, so two requests a second apart differ there
@@ -1544,12 +1544,13 @@ def test_logs_previous_is_the_run_before_and_refused_without_a_restart(fresh):
         printed = fresh("logs", "crash", *flags).stdout.splitlines()
         return [line.split(" ", 1)[1] for line in printed]
     whole = logs()
-    assert [line.split()[1] for line in whole] == ["Started:", "BackOff:"] * 2
-    assert logs("--previous") == whole[2:]
-    fresh.server.step(20)                  # the third run has started (20 s back-off)
+    assert [line.split()[1] for line in whole] == ["Started:"] + ["Started:", "BackOff:"] * 2
+    assert logs("--previous") == whole[3:]
+    fresh.server.step(20)                  # the fourth run has started (20 s back-off)
     whole = logs()
-    assert [line.split()[1] for line in whole] == ["Started:", "BackOff:"] * 2 + ["Started:"]
-    assert logs("--previous") == whole[2:4]
+    assert [line.split()[1] for line in whole] == (["Started:"] + ["Started:", "BackOff:"] * 2
+                                                   + ["Started:"])
+    assert logs("--previous") == whole[3:5]
 
 
 def test_a_crashed_container_shows_its_last_state_and_when_it_restarted(fresh):
@@ -1559,8 +1560,8 @@ def test_a_crashed_container_shows_its_last_state_and_when_it_restarted(fresh):
         "labels:", 'annotations: {clustersim.io/run-seconds: "5", clustersim.io/exit-code: '
         '"3"}, labels:')
     fresh("apply", "-f", "-", stdin=crashing)
-    fresh.server.step(30)           # exits at 11 s and 26 s; back-off 20 s from then
-    assert fresh.rows("get", "pod", "crash")[0][2:6] == ["CrashLoopBackOff", "2", "(4s",
+    fresh.server.step(35)           # exits at 11 s, 16 s and 31 s; back-off 20 s from then
+    assert fresh.rows("get", "pod", "crash")[0][2:6] == ["CrashLoopBackOff", "3", "(4s",
                                                          "ago)"]
     out = fresh("describe", "pod", "crash").stdout
     assert re.search(r"Last State:\s+Terminated\n\s+Reason:\s+Error\n\s+Exit Code:\s+3\n"
@@ -1568,7 +1569,10 @@ def test_a_crashed_container_shows_its_last_state_and_when_it_restarted(fresh):
     status = json.loads(fresh("get", "pod", "crash", "-o", "json").stdout)["status"]
     assert "restartCount" not in status and "lastTermination" not in status
     [container] = status["containerStatuses"]
-    assert container["restartCount"] == 2 and container["lastState"]["terminated"]["exitCode"] == 3
+    assert container["restartCount"] == 3 and container["lastState"]["terminated"]["exitCode"] == 3
+    uid = fresh.server.cluster.get("Pod", "default", "crash")["metadata"]["uid"]
+    assert container["state"] == {"waiting": {"reason": "CrashLoopBackOff", "message": (
+        f"back-off 20s restarting failed container=c pod=crash_default({uid})")}}
 
 
 def test_each_container_counts_its_own_restarts(fresh):
@@ -1582,15 +1586,17 @@ def test_each_container_counts_its_own_restarts(fresh):
     fresh("apply", "-f", "-", stdin=HUGE.replace("huge", "pair").replace('"64"', "100m")
           .replace("containers: [{name: c,", "containers: [{name: log, image: busybox:1.37},"
                    " {name: c,").replace("busybox:1.37, res", "broken:1, res"))
-    fresh.server.step(30)           # c exits at 11 s and 26 s; back-off 20 s from then
-    assert fresh.rows("get", "pod", "pair")[0][1:6] == ["1/2", "CrashLoopBackOff", "2", "(4s",
+    fresh.server.step(30)   # c exits at 14 s (restarted at once), 16 s and 28 s: 20 s back-off
+    assert fresh.rows("get", "pod", "pair")[0][1:6] == ["1/2", "CrashLoopBackOff", "3", "(2s",
                                                         "ago)"]
     status = json.loads(fresh("get", "pod", "pair", "-o", "json").stdout)["status"]
     log, crashed = status["containerStatuses"]
     assert (log["restartCount"], log["ready"], list(log["state"])) == (0, True, ["running"])
     assert "lastState" not in log
-    assert crashed["restartCount"] == 2 and crashed["state"] == {
-        "waiting": {"reason": "CrashLoopBackOff"}}
+    uid = fresh.server.cluster.get("Pod", "default", "pair")["metadata"]["uid"]
+    assert crashed["restartCount"] == 3 and crashed["state"] == {"waiting": {
+        "reason": "CrashLoopBackOff",
+        "message": f"back-off 20s restarting failed container=c pod=pair_default({uid})"}}
     assert crashed["lastState"]["terminated"]["reason"] == "Error"
     refused = fresh("logs", "pair", "-c", "log", "--previous", check=False)
     assert 'previous terminated container "log" in pod "pair" not found' in refused.stderr

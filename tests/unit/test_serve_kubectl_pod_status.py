@@ -174,3 +174,36 @@ def test_no_sandbox_while_a_volume_cannot_be_mounted(kubectl):
     kubectl("create", "configmap", "settings", "--from-literal=a=1")
     kubectl.server.step(10)
     assert _conditions(kubectl, "conf")["PodReadyToStartContainers"] == {"status": "True"}
+
+
+def test_a_failed_pull_makes_only_its_container_wait(kubectl):
+    """A failed pull's ErrImagePull and ImagePullBackOff showed on every container of the
+    Pod, and held up the containers after it; upstream the kubelet starts each app container
+    on its own and reports each one's own reason (``convertToAPIContainerStatuses``): the
+    sibling waits as ContainerCreating until it has started, then runs, and STATUS is the
+    last waiting container's reason (``printPod``)."""
+    cluster = kubectl.server.cluster
+    cluster.fail_pull("bad:1")
+    kubectl("apply", "-f", "-", stdin=POD.replace("web}", "pair}").replace("nginx:1.27",
+                                                                             "bad:1"))
+    kubectl.server.step(7)      # web's pull failed at 5 s (back-off at 6 s); log pulls
+    stored = cluster.get("Pod", "default", "pair")
+    assert cluster.kubelet.waiting_reasons(stored) == {"web": "ImagePullBackOff"}
+    web, log = _pod(kubectl, "pair")["status"]["containerStatuses"]
+    assert web["state"] == {"waiting": {"reason": "ImagePullBackOff"}}
+    assert log["state"] == {"waiting": {"reason": "ContainerCreating"}}
+    assert kubectl.rows("get", "pod", "pair")[0][1:3] == ["0/2", "ContainerCreating"]
+    assert [p.reason for p in cluster.pods() if p.name == "pair"] == ["ContainerCreating"]
+    kubectl.server.step(5)      # log started at 11 s
+    web, log = _pod(kubectl, "pair")["status"]["containerStatuses"]
+    assert web["state"] == {"waiting": {"reason": "ImagePullBackOff"}}
+    assert list(log["state"]) == ["running"]
+    assert kubectl.rows("get", "pod", "pair")[0][1:3] == ["0/2", "ImagePullBackOff"]
+    assert [(p.phase, p.reason) for p in cluster.pods() if p.name == "pair"] == [
+        ("Pending", "ImagePullBackOff")]
+    cluster.restore_pull("bad:1")
+    kubectl.server.step(30)     # retried at 15 s: pulled, started
+    web, log = _pod(kubectl, "pair")["status"]["containerStatuses"]
+    assert (list(web["state"]), list(log["state"])) == (["running"], ["running"])
+    assert [(p.phase, p.reason) for p in cluster.pods() if p.name == "pair"] == [
+        ("Running", "")]

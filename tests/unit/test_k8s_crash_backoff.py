@@ -1,0 +1,59 @@
+"""Each container's own crash-loop back-off, as the kubelet keeps it: one client-go
+``flowcontrol.Backoff`` entry per container definition (``getStableKey`` in kubernetes/kubernetes
+``pkg/kubelet/kuberuntime/helpers.go``), checked by ``doBackOff`` in ``kuberuntime_manager.go``
+when a sync finds the container exited: the first exit restarts it at once, each later one waits
+out a back-off of 10 s doubling to 5 minutes, and one that comes more than 10 minutes after the
+entry last moved on starts over."""
+
+from __future__ import annotations
+
+from clustersim.kubernetes import KubernetesCluster
+from clustersim.kubernetes.containerref import container_named
+from tests.unit.test_k8s_image_change import cluster, pod, row
+
+
+def times(k: KubernetesCluster, reason: str, name: str) -> list[float]:
+    """When each event ``reason`` about container ``name`` of Pod ``p`` was recorded."""
+    return [e.time for e in k.events.where(object="pod/p", reason=reason)
+            if container_named(e.field_path) == name]
+
+
+def test_containers_crashing_at_different_times_restart_at_their_own_times():
+    """Two containers that crashed had restarted together, at the first one's exit time
+    and code, after the back-off of the one that had restarted most; each has its own."""
+    k = cluster()
+    k.fail_image("app:1", after=2)
+    k.fail_image("log:1", after=7, exit_code=3)
+    k.apply(pod("app:1", "log:1"))      # both run from 12 s, when the Pod is Running
+    k.run(until=20)
+    stored = k.get("Pod", "default", "p")
+    # c0 exited at 14 s (restarted at once) and 16 s: backing off 10 s; c1 runs
+    assert k.kubelet.backing_off(stored).keys() == {"c0"}
+    assert k.kubelet.container_ready(stored, "c1")
+    assert row(k) == ("Running", False, "CrashLoopBackOff")
+    k.run(until=27)         # c1 exited at 19 s and 26 s: backing off; c0 runs again
+    assert k.kubelet.backing_off(stored).keys() == {"c1"}
+    assert k.kubelet.container_ready(stored, "c0")
+    k.run(until=69)
+    assert times(k, "Started", "c0") == [6.0, 14.0, 26.0, 48.0]
+    assert times(k, "BackOff", "c0") == [16.0, 28.0, 50.0]
+    assert times(k, "Started", "c1") == [12.0, 19.0, 36.0, 63.0]
+    assert times(k, "BackOff", "c1") == [26.0, 43.0]
+    restarts = k.kubelet.restarts(stored)
+    assert (restarts["c0"].exit_code, restarts["c1"].exit_code) == (1, 3)
+    assert (restarts["c0"].finished_at, restarts["c1"].finished_at) == (50.0, 43.0)
+
+
+def test_a_container_that_ran_ten_minutes_starts_its_back_off_over():
+    """``hasExpired``: an exit more than twice the maximum back-off after the entry last
+    moved on (its last restart) restarts at once, as a first exit does."""
+    long_runs, short_runs = cluster(), cluster()
+    long_runs.fail_image("app:1", after=601)
+    short_runs.fail_image("app:1", after=599)
+    for k in (long_runs, short_runs):
+        k.apply(pod("app:1"))
+        k.run(until=1900)
+    assert times(long_runs, "Started", "c0") == [6.0, 607.0, 1208.0, 1809.0]
+    assert times(long_runs, "BackOff", "c0") == []
+    assert times(short_runs, "Started", "c0") == [6.0, 605.0, 1214.0, 1833.0]
+    assert times(short_runs, "BackOff", "c0") == [1204.0, 1813.0]
