@@ -62,17 +62,19 @@ from __future__ import annotations
 import base64
 import copy
 import json
+import math
 import re
 import time
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from clustersim.goformat import NumError, json_kind, parse_int
+from clustersim.goformat import NumError, go_quote, json_kind, parse_int
 from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac, rbacdefaults
 from clustersim.kubernetes.containerref import container_named
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
@@ -590,7 +592,7 @@ class KubernetesBackend(ClusterTime):
     def _watch(self, request: Request, resource: Resource, namespace: str | None) -> Response:
         as_table = _wants_table(request)
         since = request.arg("resourceVersion")
-        asked = _list_option(request, "timeoutSeconds")
+        asked = _int64_option(request, "timeoutSeconds")
         timeout = _WATCH_LIMIT if asked is None else min(asked, _WATCH_LIMIT)
         known = self._watched(request, resource, namespace)
         if since in (None, "", "0") or request.arg("sendInitialEvents") == "true":
@@ -1180,6 +1182,7 @@ class KubernetesBackend(ClusterTime):
         frozen (``speed=0``) only ``step`` or a request such as a deletion brings any."""
         name = pod["metadata"]["name"]
         spec = pod["spec"]
+        writer = _LogWriter(request, name, self.renderer)
         containers = [c.get("name") for key in _LOG_CONTAINERS for c in spec.get(key) or []]
         container = request.arg("container") or (spec.get("containers") or [{}])[0].get("name")
         if container not in containers:
@@ -1199,14 +1202,11 @@ class KubernetesBackend(ClusterTime):
             raise HttpError(400, f'container "{container}" in pod "{name}" is waiting to '
                             f"start: {waiting}", "BadRequest")
         lines = self._log_lines(pod, container, previous)
-        shown = lines
-        tail = request.arg("tailLines")
-        if tail and tail.isdigit():
-            shown = lines[-int(tail):] if int(tail) else []
-        text = "".join(f"{line}\n" for line in shown).encode()
+        text = writer.write(lines if writer.tail is None else
+                            lines[len(lines) - writer.tail:] if writer.tail else [])
         uid, kubelet = pod["metadata"].get("uid", ""), self.cluster.kubelet
         count = 0 if restarts is None else restarts.count
-        if request.arg("follow") != "true" or previous or not _running(
+        if request.arg("follow") != "true" or previous or writer.full or not _running(
                 kubelet, pod, uid, container, count):
             return Response(200, text, "text/plain; charset=utf-8")
 
@@ -1220,20 +1220,24 @@ class KubernetesBackend(ClusterTime):
                     self.renderer.begin()
                     now = self.cluster.get("Pod", pod["metadata"]["namespace"], name)
                     current = self._log_lines(pod, container, False)
-                yield "".join(f"{line}\n" for line in current[sent:]).encode()
+                    yield writer.write(current[sent:])
                 sent = max(sent, len(current))
-                if not _running(kubelet, now, uid, container, count):
+                if writer.full or not _running(kubelet, now, uid, container, count):
                     return
 
         return Response(200, content_type="text/plain; charset=utf-8", stream=stream)
 
-    def _log_lines(self, pod: dict[str, Any], container: str, previous: bool) -> list[str]:
+    def _log_lines(self, pod: dict[str, Any], container: str,
+                   previous: bool) -> list[tuple[float, str]]:
         """The simulated log of ``container`` in ``pod``: that container's
         events (this very pod's, not a namesake's in another namespace nor a
         predecessor's), the last run's only for ``previous``. A log is one container's
         output, as the kubelet keeps one log file per container, so the Pod's own events
         (its scheduling) are in no log and each container's lines are the events whose field
-        path names that container (``spec.containers{web}``, as the kubelet records them)."""
+        path names that container (``spec.containers{web}``, as the kubelet records them).
+        Each line with the simulated second it was written at, which the runtime's log file
+        keeps for the kubelet (``--since``, ``--timestamps``: :class:`_LogWriter`); the line
+        itself starts with that time too, as many programs print it."""
         meta = pod["metadata"]
         events = [e for e in self.cluster.events.where(object=f"pod/{meta['name']}",
                                                         uid=meta.get("uid", ""))
@@ -1244,8 +1248,8 @@ class KubernetesBackend(ClusterTime):
             events = events[starts[-1]:] if starts else events
         elif previous:
             events = events[starts[-2]:starts[-1]] if len(starts) > 1 else []
-        return [f"{self.renderer.timestamp(e.time)} [clustersim] {e.reason}: {e.message}"
-                for e in events]
+        return [(e.time, f"{self.renderer.timestamp(e.time)} [clustersim] {e.reason}: "
+                         f"{e.message}") for e in events]
 
     def _evict(self, request: Request, pod: dict[str, Any]) -> Response:
         """An Eviction (``kubectl drain``): refused while a PodDisruptionBudget allows no
@@ -1267,6 +1271,85 @@ class KubernetesBackend(ClusterTime):
                                    "status": "Success", "code": 201})
 
 
+class _LogWriter:
+    """The options of a ``GET pods/<name>/log`` (``PodLogOptions``) and the kubelet's writing
+    of the log lines with them (``NewLogOptions`` and ``logWriter.write`` in
+    ``pkg/kubelet/kuberuntime/logs/logs.go``): a line written before ``since`` is skipped,
+    ``--timestamps`` puts the time of each line before it (:meth:`Renderer.nanotime
+    <clustersim.serve.kubederived.Derived.nanotime>`), and the output stops after
+    ``limitBytes`` bytes, in the middle of a line if it falls there. ``tailLines`` is the
+    caller's: the last lines of the log, before the other options (``ReadLogs`` seeks to them
+    first), and only of the lines there are when a follow starts.
+
+    The options are read as the API server reads them: an integer Go's ``ParseInt`` cannot
+    read, or a ``sinceTime`` not in RFC 3339, is a 400 (the handler's ``DecodeParameters``);
+    then ``ValidatePodLogOptions`` (``pkg/apis/core/validation/validation.go``) refuses a
+    negative ``tailLines``, a ``limitBytes`` or ``sinceSeconds`` below 1, and both
+    ``sinceSeconds`` and ``sinceTime``, with a 422 naming ``PodLogOptions``. Simplified: Go's
+    time parse error also names the part of the time it could not read."""
+
+    def __init__(self, request: Request, name: str, renderer: Renderer) -> None:
+        self.renderer = renderer
+        self.tail = _int64_option(request, "tailLines")
+        limit = _int64_option(request, "limitBytes")
+        seconds = _int64_option(request, "sinceSeconds")
+        given = request.arg("sinceTime") or None
+        problems = []
+        if self.tail is not None and self.tail < 0:
+            problems.append("tailLines: " + invalid(self.tail,
+                                                    "must be greater than or equal to 0"))
+        if limit is not None and limit < 1:
+            problems.append("limitBytes: " + invalid(limit, "must be greater than 0"))
+        if seconds is not None and given is not None:
+            problems.append(": Forbidden: at most one of `sinceTime` or `sinceSeconds` may be "
+                            "specified")
+        elif seconds is not None and seconds < 1:
+            problems.append("sinceSeconds: " + invalid(seconds, "must be greater than 0"))
+        since = None if given is None else _rfc3339(given)
+        if problems:
+            raise HttpError(422, f'PodLogOptions "{name}" is invalid: {aggregate(problems)}',
+                            "Invalid")
+        self.since = renderer.cluster.now - seconds if seconds is not None else \
+            None if since is None else since - renderer.clock.base
+        """The simulated second from which lines are written, None for all."""
+        self.remain = limit
+        self.timestamps = request.arg("timestamps") == "true"
+
+    @property
+    def full(self) -> bool:
+        """Whether ``limitBytes`` have been written (a follow ends then)."""
+        return self.remain is not None and self.remain <= 0
+
+    def write(self, lines: list[tuple[float, str]]) -> bytes:
+        """``lines`` as the kubelet writes them with these options."""
+        out = b"".join(
+            (f"{self.renderer.nanotime(when)} " if self.timestamps else "").encode()
+            + text.encode() + b"\n"
+            for when, text in lines if self.since is None or when >= self.since)
+        if self.remain is not None:
+            out = out[:max(self.remain, 0)]
+            self.remain -= len(out)
+        return out
+
+
+def _rfc3339(text: str) -> int:
+    """The Unix second of ``text``, a ``metav1.Time`` query parameter (Go's ``time.Parse``
+    with ``time.RFC3339``: a date, ``T``, a time, fractions of a second allowed, and ``Z`` or
+    an offset), or the 400 of one it cannot read. The API server passes it on to the kubelet
+    in whole seconds (``LogLocation`` formats it with ``time.RFC3339``), so a fraction is
+    dropped."""
+    try:
+        if _RFC3339.fullmatch(text) is None:
+            raise ValueError(text)
+        return math.floor(datetime.fromisoformat(text).timestamp())
+    except ValueError:            # also a day or an hour out of range
+        raise HttpError(400, f"parsing time {go_quote(text)} as "
+                        '"2006-01-02T15:04:05Z07:00": cannot parse', "BadRequest") from None
+
+
+_RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
+
+
 def _page(request: Request, items: list[tuple[dict[str, Any], dict[str, float]]],
           across_namespaces: bool, rv: str
           ) -> tuple[list[tuple[dict[str, Any], dict[str, float]]], dict[str, Any]]:
@@ -1282,7 +1365,7 @@ def _page(request: Request, items: list[tuple[dict[str, Any], dict[str, float]]]
     server reads every chunk at that version, from etcd's history)."""
     meta: dict[str, Any] = {"resourceVersion": rv}
     # a limit below 1 asks for no chunks (etcd3 ``GetList`` pages when ``Limit > 0``)
-    token, limit = request.arg("continue"), max(_list_option(request, "limit") or 0, 0)
+    token, limit = request.arg("continue"), max(_int64_option(request, "limit") or 0, 0)
     if not token and not limit:
         return items, meta
     items = sorted(items, key=lambda item: _storage_key(item[0], across_namespaces))
@@ -1524,9 +1607,10 @@ def _uint(text: str) -> int | None:
         return None
 
 
-def _list_option(request: Request, name: str) -> int | None:
+def _int64_option(request: Request, name: str) -> int | None:
     """An ``int64`` query parameter of ``ListOptions`` (``limit``; ``timeoutSeconds``, a
-    ``*int64``), None when absent, as apimachinery's ``Convert_Slice_string_To_int64`` and
+    ``*int64``) or ``PodLogOptions`` (``tailLines``, ``limitBytes``, ``sinceSeconds``), None
+    when absent, as apimachinery's ``Convert_Slice_string_To_int64`` and
     ``Convert_Slice_string_To_Pointer_int64`` read it with Go's ``strconv.ParseInt(text, 10,
     64)``; its error is the list handler's 400 (``ListResource``: ``DecodeParameters``, then
     ``NewBadRequest``). A negative ``limit`` is read, and asks for no chunks."""
