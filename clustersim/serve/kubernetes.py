@@ -1184,7 +1184,7 @@ class KubernetesBackend(ClusterTime):
         spec = pod["spec"]
         writer = _LogWriter(request, name, self.renderer)
         containers = [c.get("name") for key in _LOG_CONTAINERS for c in spec.get(key) or []]
-        container = request.arg("container") or (spec.get("containers") or [{}])[0].get("name")
+        container = request.arg("container") or _only_container(spec, name, containers)
         if container not in containers:
             raise HttpError(400, f"container {container} is not valid for pod {name}",
                             "BadRequest")
@@ -1497,6 +1497,19 @@ def _pod_conditions(pod: Any, name: str) -> list[dict[str, Any]]:
     if problems:
         raise HttpError(422, f'Pod "{name}" is invalid: {aggregate(problems)}', "Invalid")
     return conditions
+
+
+def _only_container(spec: dict[str, Any], name: str, containers: list[str]) -> str:
+    """The container a log of Pod ``name`` without ``container`` is of: its one container,
+    else the 400 listing every container, init and ephemeral ones too, in
+    ``VisitContainers``' order (``validateContainer`` in
+    ``pkg/registry/core/pod/strategy.go``; kubectl picks one itself and says ``Defaulted
+    container``)."""
+    regular = spec.get("containers") or []
+    if len(regular) == 1:
+        return regular[0].get("name")
+    raise HttpError(400, f"a container name must be specified for pod {name}" + (
+        f", choose one of: [{' '.join(containers)}]" if regular else ""), "BadRequest")
 
 
 def _running(kubelet: Kubelet, pod: dict[str, Any] | None, uid: str, container: str,
