@@ -63,6 +63,7 @@ import base64
 import copy
 import json
 import math
+import posixpath
 import re
 import time
 import zlib
@@ -91,7 +92,7 @@ from clustersim.kubernetes.workloadupdates import pod_update_refusal
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.manifests.errors import together
 from clustersim.manifests.kubernetes import metadata_errors
-from clustersim.manifests.kubernetes_errors import aggregate, invalid
+from clustersim.manifests.kubernetes_errors import aggregate, invalid, unsupported
 from clustersim.manifests.kubernetes_fields import unknown_fields
 from clustersim.manifests.kubernetes_names import label_key_problems
 from clustersim.manifests.safe_yaml import load_data
@@ -507,6 +508,7 @@ class KubernetesBackend(ClusterTime):
                 if fields(obj) and name in (None, obj["metadata"]["name"])]
 
     def _list(self, request: Request, resource: Resource, namespace: str | None) -> Response:
+        _check_list_options(request, watch=False)
         items = self._select(request, resource, namespace)
         rv = str(self.renderer.versions.revision)     # after the items: theirs are older
         items, meta = _page(request, items, resource.namespaced and namespace is None, rv)
@@ -590,6 +592,7 @@ class KubernetesBackend(ClusterTime):
     # ---- watch -----------------------------------------------------------------------------
 
     def _watch(self, request: Request, resource: Resource, namespace: str | None) -> Response:
+        _check_list_options(request, watch=True)
         as_table = _wants_table(request)
         since = request.arg("resourceVersion")
         asked = _int64_option(request, "timeoutSeconds")
@@ -1350,6 +1353,67 @@ def _rfc3339(text: str) -> int:
 _RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
 
 
+def _check_list_options(request: Request, *, watch: bool) -> None:
+    """Refuse the options of a list or a watch as the API server does, before it reads
+    anything: ``ValidateListOptions`` (apimachinery ``pkg/apis/meta/internalversion/
+    validation``: a ``resourceVersionMatch`` without ``resourceVersion``, with
+    ``continue``, or not one of its values; for a watch, only ``NotOlderThan`` together with
+    ``sendInitialEvents``), a 422 naming ``ListOptions.meta.k8s.io``; then the storage's
+    reading of ``resourceVersion``. A version that is not a number is refused by the
+    versioner (``APIObjectVersioner.ParseResourceVersion``): the watch cache, which serves
+    a watch and a list without ``limit`` or ``continue``, passes its error on, which reaches
+    the client as a 500 without a reason; etcd3's ``GetList``, which serves the others (and
+    ``Exact``), words it as a 400 ``invalid resource version: ...``, and refuses a version
+    other than ``0`` together with ``continue``."""
+    version = request.arg("resourceVersion") or ""
+    match = request.arg("resourceVersionMatch") or ""
+    token = request.arg("continue") or ""
+    initial = request.arg("sendInitialEvents")
+    forbidden = "resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden "
+    problems = []
+    if watch:
+        if initial is not None and match != "NotOlderThan":
+            problems.append("resourceVersionMatch: Forbidden: sendInitialEvents requires "
+                            "setting resourceVersionMatch to NotOlderThan")
+        if match and initial is None:
+            problems.append(forbidden + "for watch unless sendInitialEvents is provided")
+        if match and match != "NotOlderThan":
+            problems.append("resourceVersionMatch: " + unsupported(match, ["NotOlderThan"]))
+        if match and token:
+            problems.append(forbidden + "when continue is provided")
+    else:
+        if match and not version:
+            problems.append(forbidden + "unless resourceVersion is provided")
+        if match and token:
+            problems.append(forbidden + "when continue is provided")
+        if match and match not in ("Exact", "NotOlderThan"):
+            problems.append("resourceVersionMatch: "
+                            + unsupported(match, ["Exact", "NotOlderThan", ""]))
+        if match == "Exact" and version == "0":
+            problems.append('resourceVersionMatch: Forbidden: resourceVersionMatch "exact" '
+                            'is forbidden for resourceVersion "0"')
+        if initial is not None:
+            problems.append("sendInitialEvents: Forbidden: sendInitialEvents is forbidden "
+                            "for list")
+    if problems:
+        raise HttpError(422, f'ListOptions.meta.k8s.io "" is invalid: {aggregate(problems)}',
+                        "Invalid")
+    if version in ("", "0"):
+        return
+    try:
+        parse_int(version, signed=False)
+    except NumError as unreadable:
+        why = f"resourceVersion: {invalid(version, str(unreadable))}"
+        from_etcd = not watch and (match == "Exact" or (not match and (
+            bool(token) or (_int64_option(request, "limit") or 0) > 0)))
+        if from_etcd:
+            raise HttpError(400, f"invalid resource version: {why}", "BadRequest") from None
+        raise HttpError(500, why, _UNKNOWN_REASON) from None
+    if token and not watch:
+        raise HttpError(400, "specifying resource version is not allowed when using continue",
+                        "BadRequest")
+
+
 def _page(request: Request, items: list[tuple[dict[str, Any], dict[str, float]]],
           across_namespaces: bool, rv: str
           ) -> tuple[list[tuple[dict[str, Any], dict[str, float]]], dict[str, Any]]:
@@ -1370,7 +1434,7 @@ def _page(request: Request, items: list[tuple[dict[str, Any], dict[str, float]]]
         return items, meta
     items = sorted(items, key=lambda item: _storage_key(item[0], across_namespaces))
     if token:
-        start, rv = _decode_continue(token)
+        start, rv = _decode_continue(token, rv)
         meta["resourceVersion"] = rv
         items = [item for item in items if _storage_key(item[0], across_namespaces) >= start]
     if not limit or len(items) <= limit:
@@ -1391,25 +1455,82 @@ def _storage_key(obj: dict[str, Any], across_namespaces: bool) -> str:
     return f"{meta.get('namespace', '')}/{meta['name']}" if across_namespaces else meta["name"]
 
 
-def _decode_continue(token: str) -> tuple[str, str]:
-    """The start key and resourceVersion of a ``continue`` token (``DecodeContinue`` in
-    k8s.io/apiserver ``pkg/storage/continue.go``), or the 400 of one that is not valid."""
-    try:
-        found = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-    except (ValueError, UnicodeDecodeError) as err:
-        raise HttpError(400, f"invalid continue token: continue key is not valid: {err}",
-                        "BadRequest") from None
-    if not isinstance(found, dict) or found.get("v") != "meta.k8s.io/v1":
-        version = found.get("v") if isinstance(found, dict) else None
-        raise HttpError(400, "invalid continue token: continue key is not valid: server does "
-                        f"not recognize this encoded version {version}", "BadRequest")
-    if not isinstance(found.get("rv"), int) or not found["rv"]:
-        raise HttpError(400, "invalid continue token: continue key is not valid: incorrect "
-                        "encoded start resourceVersion (version meta.k8s.io/v1)", "BadRequest")
-    if not isinstance(found.get("start"), str) or not found["start"]:
-        raise HttpError(400, "invalid continue token: continue key is not valid: encoded start "
-                        "key empty (version meta.k8s.io/v1)", "BadRequest")
-    return found["start"], str(found["rv"])
+def _decode_continue(token: str, current: str) -> tuple[str, str]:
+    """The start key and resourceVersion of a ``continue`` token, as etcd3's ``GetList``
+    reads it with ``DecodeContinue`` (k8s.io/apiserver ``pkg/storage/continue.go``), or the
+    400 ``invalid continue token: continue key is not valid: ...`` of one it cannot read, in
+    Go's words: base64 without padding (``RawURLEncoding``: ``illegal base64 data at input
+    byte N``), JSON into the token's Go struct (:func:`_decoder_error`'s syntax errors, Go's
+    type errors, field names matched regardless of case, unknown fields and nulls passed
+    over), then its version, a resourceVersion other than 0, a start key that is not empty
+    and that ``path.Clean`` leaves as it is (no ``..`` to climb out of the list's prefix).
+    A negative resourceVersion lists at the ``current`` one, as etcd3 does for the token it
+    hands out when the first chunk's version has been compacted."""
+    def refused(why: str) -> HttpError:
+        return HttpError(400, f"invalid continue token: continue key is not valid{why}",
+                         "BadRequest")
+
+    corrupt = _raw_base64_error(token)
+    if corrupt is not None:
+        raise refused(f": illegal base64 data at input byte {corrupt}")
+    text = base64.urlsafe_b64decode(token.replace("\r", "").replace("\n", "")
+                                    + "=" * (-len(token) % 4)).decode("latin-1")
+    try:          # latin-1: each byte one character, as Go's scanner reads bytes
+        found = decode_json(text, refused(": exceeded max depth"),
+                            parse_constant=_not_json)
+    except json.JSONDecodeError as err:
+        raise refused(f": {_decoder_error(err)}") from None
+    if found is not None and not isinstance(found, dict):
+        raise refused(f": json: cannot unmarshal {json_kind(found, numeric_target=False)} "
+                      "into Go value of type storage.continueToken")
+    fields: dict[str, Any] = {"v": "", "rv": 0, "start": ""}
+    for key, value in (found or {}).items():
+        field = next((f for f in fields if f == key.casefold()), None)
+        if field is None or value is None:
+            continue
+        number = field == "rv"
+        if not (isinstance(value, int) and not isinstance(value, bool)
+                and -2 ** 63 <= value < 2 ** 63 if number else isinstance(value, str)):
+            raise refused(f": json: cannot unmarshal {json_kind(value, numeric_target=number)}"
+                          f" into Go struct field continueToken.{field} of type "
+                          f"{'int64' if number else 'string'}")
+        fields[field] = value
+    if fields["v"] != "meta.k8s.io/v1":
+        raise refused(f": server does not recognize this encoded version {fields['v']}")
+    if fields["rv"] == 0:
+        raise refused(": incorrect encoded start resourceVersion (version meta.k8s.io/v1)")
+    if not fields["start"]:
+        raise refused(": encoded start key empty (version meta.k8s.io/v1)")
+    key = fields["start"] if fields["start"].startswith("/") else "/" + fields["start"]
+    cleaned = posixpath.normpath(key)
+    if cleaned.startswith("//"):           # POSIX keeps two leading slashes, Go one
+        cleaned = "/" + cleaned.lstrip("/")
+    if cleaned != key:
+        raise refused(f": {fields['start']}")
+    return cleaned[1:], str(fields["rv"]) if fields["rv"] > 0 else current
+
+
+def _not_json(constant: str) -> Any:
+    """``NaN`` and ``Infinity``, which Python's decoder reads and Go's refuses."""
+    raise json.JSONDecodeError("Expecting value", constant, 0)
+
+
+_URL_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+def _raw_base64_error(text: str) -> int | None:
+    """Where Go's ``base64.RawURLEncoding`` finds ``text`` corrupt (``decodeQuantum`` in
+    ``src/encoding/base64/base64.go``: a byte outside the URL alphabet, ``=`` included, as
+    there is no padding; a last group of one character), or None; ``\\r`` and ``\\n`` are
+    skipped."""
+    count = 0
+    for i, char in enumerate(text):
+        if char in "\r\n":
+            continue
+        if char not in _URL_ALPHABET:
+            return i
+        count += 1
+    return len(text) - 1 if count % 4 == 1 else None
 
 
 _PROPAGATION = ("Foreground", "Background", "Orphan")
