@@ -33,6 +33,7 @@ from clustersim.kubernetes.containerref import field_path
 from clustersim.kubernetes.defaults import (
     keep_defaults,
     set_deployment_defaults,
+    set_service_defaults,
     stored_form,
 )
 from clustersim.kubernetes.defaults import (
@@ -60,7 +61,7 @@ from clustersim.kubernetes.references import missing_service_account
 from clustersim.kubernetes.resourcequota import admit_resource_quotas
 from clustersim.kubernetes.scheduler.labels import namespace_labels
 from clustersim.kubernetes.schedulinggates import create_refusal, mark_gated
-from clustersim.kubernetes.services import keep_allocated, set_service_defaults
+from clustersim.kubernetes.services import keep_allocated
 from clustersim.kubernetes.storageclass import (
     SELECTED_NODE,
     bound_annotations,

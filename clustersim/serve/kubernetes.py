@@ -79,13 +79,10 @@ from clustersim.goformat import NumError, go_quote, json_kind, parse_int
 from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac, rbacdefaults
 from clustersim.kubernetes.containerref import container_named
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
+from clustersim.kubernetes.defaults import set_service_defaults
 from clustersim.kubernetes.kubelet import Kubelet
 from clustersim.kubernetes.objects import is_terminating
-from clustersim.kubernetes.services import (
-    apiserver_service,
-    keep_allocated,
-    set_service_defaults,
-)
+from clustersim.kubernetes.services import apiserver_service, keep_allocated
 from clustersim.kubernetes.storageclass import default_storage_class
 from clustersim.kubernetes.strategicmerge import strategic_merge_patch
 from clustersim.kubernetes.workloadupdates import pod_update_refusal
