@@ -272,7 +272,9 @@ class Renderer(DerivedObjects):
             status["conditions"] = kubelet_conditions(
                 pod, status, incomplete=incomplete, initialized_at=initialized_at,
                 sandbox_since=None if sandbox is None else self.timestamp(sandbox),
-                reporting=self.cluster.kubelet_alive(node))
+                reporting=self.cluster.kubelet_alive(node),
+                ready_since=lambda name: None if (at := kubelet.ready_since(pod, name)) is None
+                else self.timestamp(at))
         if reason in WAITING_REASONS or str(reason).startswith("Init:"):
             status.pop("reason", None)      # upstream: the containers' states say it
         status.pop("finishedAt", None)      # the simulator's: PodStatus has no such field,
