@@ -38,6 +38,7 @@ from clustersim.serve.kubeinitstatus import (
 from clustersim.serve.kubeomitempty import omit_empty
 from clustersim.serve.kuberesources import Resource, by_kind
 from clustersim.serve.kuberestarts import restart_fields
+from clustersim.serve.kuberuntimeids import add_runtime_ids
 
 __all__ = ["WAITING_REASONS", "Renderer", "waiting_reason"]
 
@@ -264,6 +265,7 @@ class Renderer(DerivedObjects):
             else:
                 continue
             entry.update(last)
+            add_runtime_ids(entry, pod["metadata"].get("uid", ""))
             statuses.append(entry)
         if statuses:
             status["containerStatuses"] = statuses
