@@ -42,7 +42,7 @@ from clustersim.imageref import parse_reference
 __all__ = ["DEPLOYMENT_ROLLING_DEFAULTS", "MAX_INT32", "POD_SPEC_DEFAULTS", "PROBE_DEFAULTS",
            "default_sites", "image_pull_policy",
            "keep_defaults", "set_cronjob_defaults", "set_defaults", "set_deployment_defaults",
-           "set_job_defaults", "set_service_defaults",
+           "set_job_defaults", "set_service_defaults", "set_service_status_defaults",
            "set_template_defaults", "stored_form", "workload_default"]
 
 MAX_INT32 = 2**31 - 1
@@ -104,8 +104,6 @@ def set_defaults(obj: dict[str, Any]) -> None:
     stores it (see :func:`_unset` for what counts as unset); a Deployment, a Job or a CronJob
     that no controller has seen yet (a dry run) gets its own defaults too."""
     kind = str(obj.get("kind", ""))
-    if kind == "Service":
-        _set_service_status_defaults(obj)
     if kind == "Deployment":
         set_deployment_defaults(obj)
     elif kind == "Job":
@@ -352,11 +350,12 @@ def _service_sites(spec: dict[str, Any]) -> Iterator[Site]:
     yield ("spec",), spec, "ipFamilies", ["IPv4"] if single or not both else ["IPv4", "IPv6"]
 
 
-def _set_service_status_defaults(service: dict[str, Any]) -> None:
+def set_service_status_defaults(service: dict[str, Any]) -> None:
     """A Service's status as the API server returns it: ``loadBalancer: {}`` when it has no
     load balancer (a struct, never left out), and each load balancer address of a
     LoadBalancer with ``ipMode: VIP`` (``SetDefaults_Service``, the ``LoadBalancerIPMode``
-    feature, GA since v1.32)."""
+    feature, GA since v1.32). Part of every read of the Service, a Table's too: a
+    resourceVersion is stamped from the status shown."""
     status = service.setdefault("status", {})
     balancer = status.setdefault("loadBalancer", {})
     if (service.get("spec") or {}).get("type") == "LoadBalancer":

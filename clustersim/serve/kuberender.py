@@ -22,7 +22,11 @@ from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.controllers.disruption import budget_status
 from clustersim.kubernetes.controllers.horizontal import DEFAULT_UTILIZATION
 from clustersim.kubernetes.controllers.podfailurepolicy import exit_code
-from clustersim.kubernetes.defaults import set_defaults, set_template_defaults
+from clustersim.kubernetes.defaults import (
+    set_defaults,
+    set_service_status_defaults,
+    set_template_defaults,
+)
 from clustersim.kubernetes.imagemanager import INVALID_IMAGE_NAME
 from clustersim.kubernetes.kubelet import Kubelet
 from clustersim.kubernetes.prober import started_delay
@@ -178,6 +182,8 @@ class Renderer(DerivedObjects):
             out["spec"] = _hpa_defaults(out.get("spec") or {})
         elif obj["kind"] == "Secret":
             out.setdefault("type", "Opaque")     # core/v1 defaults.go SetDefaults_Secret
+        elif obj["kind"] == "Service":
+            set_service_status_defaults(out)
         elif obj["kind"] == "PersistentVolumeClaim":
             bound_claim(out)
         elif obj["kind"] == "ControllerRevision" and not lean:
