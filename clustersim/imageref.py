@@ -17,7 +17,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-__all__ = ["ImageReference", "image_problem", "normalized_problem", "parse_reference"]
+__all__ = ["ImageReference", "image_problem", "normalized_name", "normalized_problem",
+           "parse_reference"]
 
 _PATH_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
 _DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
@@ -78,13 +79,26 @@ def normalized_problem(text: str) -> str | None:
     cluster runs few images."""
     if _IDENTIFIER.fullmatch(text):
         return f"invalid repository name ({text}), cannot specify 64-byte hexadecimal strings"
-    domain, remainder = _split_domain(text)
-    if domain in _DOCKER_HUB and "/" not in remainder:
-        remainder = "library/" + remainder
-    remote = remainder.partition(":")[0]
+    remote = _remote(*_split_domain(text)).partition(":")[0]
     if remote.lower() != remote:
         return f"invalid reference format: repository name ({remote}) must be lowercase"
     return image_problem(text)
+
+
+def normalized_name(reference: ImageReference) -> str:
+    """``reference``'s repository fully qualified, as ``ParseNormalizedNamed`` makes it
+    (``normalize.go``): Docker Hub's domain ``docker.io`` written out, and ``library/`` before
+    an official image's one component (``nginx`` is ``docker.io/library/nginx``)."""
+    domain, remainder = _split_domain(reference.name)
+    remote = _remote(domain, remainder)
+    return f"docker.io/{remote}" if domain in _DOCKER_HUB else f"{domain}/{remote}"
+
+
+def _remote(domain: str, remainder: str) -> str:
+    """The path of a repository in its registry: ``library/`` before the one component of a
+    Docker Hub official image."""
+    return "library/" + remainder if domain in _DOCKER_HUB and "/" not in remainder \
+        else remainder
 
 
 def _split_domain(text: str) -> tuple[str, str]:

@@ -33,6 +33,7 @@ from clustersim.kubernetes.containerref import field_path
 from clustersim.kubernetes.defaults import (
     keep_defaults,
     set_deployment_defaults,
+    set_service_defaults,
     stored_form,
 )
 from clustersim.kubernetes.defaults import (
@@ -59,7 +60,7 @@ from clustersim.kubernetes.references import missing_service_account
 from clustersim.kubernetes.resourcequota import admit_resource_quotas
 from clustersim.kubernetes.scheduler.labels import namespace_labels
 from clustersim.kubernetes.schedulinggates import create_refusal, mark_gated
-from clustersim.kubernetes.services import keep_allocated, set_service_defaults
+from clustersim.kubernetes.services import keep_allocated
 from clustersim.kubernetes.storageclass import (
     SELECTED_NODE,
     bound_annotations,
@@ -80,6 +81,7 @@ from clustersim.kubernetes.strategicmerge import (
 )
 from clustersim.kubernetes.templategeneration import stamp_template_generation
 from clustersim.kubernetes.workloadupdates import (
+    image_whitespace_refusal,
     pod_update_refusal,
     update_pod_spec,
     workload_update_refusal,
@@ -1020,20 +1022,15 @@ def _check_volume_mounts(obj: Mapping[str, Any]) -> None:
 
 
 def _check_image_whitespace(obj: Mapping[str, Any]) -> None:
-    """A Pod's container images have no leading or trailing whitespace
-    (``validateContainersOnlyForPod`` in ``pkg/apis/core/validation``, for containers and
-    init containers); a pod template's may (``validateContainers`` requires only an image),
-    so a workload whose template has one is stored and each Pod its controller creates is
-    refused (``FailedCreate``)."""
+    """A Pod's images on create (:func:`~clustersim.kubernetes.workloadupdates.
+    image_whitespace_refusal`, which its update checks too); a pod template's may have
+    whitespace (``validateContainers`` requires only an image), so a workload whose template
+    has one is stored and each Pod its controller creates is refused (``FailedCreate``)."""
     if obj.get("kind") != "Pod":
         return
-    for field in ("containers", "initContainers"):
-        for index, container in enumerate((obj.get("spec") or {}).get(field) or []):
-            image = container.get("image")
-            if isinstance(image, str) and image != image.strip():
-                raise AdmissionError(
-                    f'Pod "{obj["metadata"].get("name")}" is invalid: spec.{field}[{index}].'
-                    f'image: {invalid(image, "must not have leading or trailing whitespace")}')
+    refusal = image_whitespace_refusal(obj["metadata"].get("name"), obj.get("spec") or {})
+    if refusal is not None:
+        raise AdmissionError(refusal)
 
 
 def _event_object(obj: Mapping[str, Any]) -> str:

@@ -1,4 +1,5 @@
-"""The fields the API server fills in when it stores a Pod or a workload's pod template.
+"""The fields the API server fills in when it stores a Pod, a workload's pod template or a
+Service.
 
 Upstream every object is defaulted as it is decoded, before validation, and stored with its
 defaults (kubernetes/kubernetes ``pkg/apis/core/v1/defaults.go``: ``SetDefaults_PodSpec``,
@@ -41,7 +42,7 @@ from clustersim.imageref import parse_reference
 __all__ = ["DEPLOYMENT_ROLLING_DEFAULTS", "MAX_INT32", "POD_SPEC_DEFAULTS", "PROBE_DEFAULTS",
            "default_sites", "image_pull_policy",
            "keep_defaults", "set_cronjob_defaults", "set_defaults", "set_deployment_defaults",
-           "set_job_defaults",
+           "set_job_defaults", "set_service_defaults", "set_service_status_defaults",
            "set_template_defaults", "stored_form", "workload_default"]
 
 MAX_INT32 = 2**31 - 1
@@ -88,6 +89,9 @@ def default_sites(kind: str, spec: Any) -> Iterator[Site]:
     sites are found as the iteration goes: a caller may fill in or take out each one before
     the next is looked for (a defaulted ``updateStrategy`` then yields no site inside it)."""
     if not isinstance(spec, dict):
+        return
+    if kind == "Service":
+        yield from _service_sites(spec)
         return
     yield from _workload_sites(kind, spec)
     pod_spec = spec if kind == "Pod" else _template_spec(kind, spec)
@@ -296,6 +300,68 @@ def _container_sites(where: tuple[Any, ...], container: dict[str, Any]) -> Itera
         if isinstance(action, dict):
             yield (*where, probe_name, "httpGet"), action, "path", "/"
             yield (*where, probe_name, "httpGet"), action, "scheme", "HTTP"
+
+
+SERVICE_STORED = frozenset({"type", "protocol", "targetPort"})
+"""The Service defaults the simulator stores when it admits a Service
+(:func:`set_service_defaults`): the ones it reads itself (the type, to allocate; a port's
+protocol and target port, to route)."""
+
+
+def set_service_defaults(spec: dict[str, Any]) -> None:
+    """Fill in the stored part (:data:`SERVICE_STORED`) of a Service spec's defaults, in
+    place; the served API adds the others when it returns the Service (:func:`set_defaults`)."""
+    _fill(site for site in _service_sites(spec) if site[2] in SERVICE_STORED)
+
+
+def _service_sites(spec: dict[str, Any]) -> Iterator[Site]:
+    """A Service's defaults on a single-stack IPv4 cluster: ``SetDefaults_Service``
+    (``pkg/apis/core/v1/defaults.go``: type ``ClusterIP``, ``sessionAffinity: None``, each
+    port's ``protocol: TCP`` and ``targetPort`` its port, ``externalTrafficPolicy: Cluster``
+    for a Service reachable from outside (``ExternallyAccessible``: NodePort, LoadBalancer,
+    or a ClusterIP with external IPs), ``internalTrafficPolicy: Cluster`` but for
+    ExternalName, ``allocateLoadBalancerNodePorts: true`` for a LoadBalancer), then the
+    service REST allocator's (``pkg/registry/core/service/storage/alloc.go``,
+    ``initIPFamilyFields``; none for ExternalName): ``clusterIPs`` from ``clusterIP``
+    (``None`` too), ``ipFamilyPolicy: SingleStack`` and ``ipFamilies: [IPv4]``, but a
+    headless Service without a selector defaults to ``RequireDualStack`` and, unless its
+    policy is ``SingleStack``, is given both families even on a single-stack cluster. A port
+    is found again by its number and protocol (``+listMapKey``)."""
+    yield ("spec",), spec, "type", "ClusterIP"
+    yield ("spec",), spec, "sessionAffinity", "None"
+    for port in spec.get("ports") or []:
+        if isinstance(port, dict):
+            where = ("port", port.get("port"), port.get("protocol") or "TCP")
+            yield where, port, "protocol", "TCP"
+            yield where, port, "targetPort", port.get("port")
+    kind = spec.get("type") or "ClusterIP"
+    if kind in ("NodePort", "LoadBalancer") or (kind == "ClusterIP" and spec.get("externalIPs")):
+        yield ("spec",), spec, "externalTrafficPolicy", "Cluster"
+    if kind == "ExternalName":
+        return
+    yield ("spec",), spec, "internalTrafficPolicy", "Cluster"
+    if kind == "LoadBalancer":
+        yield ("spec",), spec, "allocateLoadBalancerNodePorts", True
+    if spec.get("clusterIP"):
+        yield ("spec",), spec, "clusterIPs", [spec["clusterIP"]]
+    both = spec.get("clusterIP") == "None" and not spec.get("selector")
+    yield ("spec",), spec, "ipFamilyPolicy", "RequireDualStack" if both else "SingleStack"
+    single = (spec.get("ipFamilyPolicy") or "SingleStack") == "SingleStack"
+    yield ("spec",), spec, "ipFamilies", ["IPv4"] if single or not both else ["IPv4", "IPv6"]
+
+
+def set_service_status_defaults(service: dict[str, Any]) -> None:
+    """A Service's status as the API server returns it: ``loadBalancer: {}`` when it has no
+    load balancer (a struct, never left out), and each load balancer address of a
+    LoadBalancer with ``ipMode: VIP`` (``SetDefaults_Service``, the ``LoadBalancerIPMode``
+    feature, GA since v1.32). Part of every read of the Service, a Table's too: a
+    resourceVersion is stamped from the status shown."""
+    status = service.setdefault("status", {})
+    balancer = status.setdefault("loadBalancer", {})
+    if (service.get("spec") or {}).get("type") == "LoadBalancer":
+        for ingress in balancer.get("ingress") or []:
+            if isinstance(ingress, dict) and ingress.get("ip"):
+                ingress.setdefault("ipMode", "VIP")
 
 
 def _workload_sites(kind: str, spec: dict[str, Any]) -> Iterator[Site]:

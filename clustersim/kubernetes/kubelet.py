@@ -15,7 +15,8 @@ clock with simple, fixed delays (:class:`Timing`):
    in ``pkg/kubelet/status/status_manager.go``, and ``SyncPod`` in ``pkg/kubelet/kubelet.go``
    stores it before it mounts volumes or pulls images): ``kubectl describe``'s ``Start Time``
    is when the kubelet took the pod, not when its containers started (each container's
-   ``state.running.startedAt`` says that, :meth:`Kubelet.started_at`). Then the pod's
+   ``state.running.startedAt`` says that, :meth:`Kubelet.started_at`); its Ready condition,
+   ``False``, is dated then. Then the pod's
    ConfigMap and Secret volumes are mounted; while one does not exist the pod stays
    ``ContainerCreating`` (``FailedMount``), and while one its environment needs is missing,
    after the pull, ``CreateContainerConfigError`` (:mod:`clustersim.kubernetes.references`).
@@ -299,6 +300,9 @@ class Kubelet:
         start, and become ready."""
         epoch = self._next_epoch(pod)
         pod["status"].setdefault("startTime", self.cluster.now)
+        # the first status has the Ready condition too, False until the containers are ready
+        # (generateAPIPodStatus), dated then: a reason written later does not move the date
+        set_condition(pod, "Ready", False, self.cluster.now, "ContainersNotReady")
         self.observe(pod)
         self.watch_deadline(pod)
         self._mount(pod, epoch, 0)
@@ -566,8 +570,14 @@ class Kubelet:
         """Whether the container ``name`` of the pod is ready now (module docstring, step 3):
         running, its probes passed since its last start, and the pod not being deleted (the
         kubelet marks every container of a terminating pod unready)."""
+        return self.ready_since(pod, name) is not None
+
+    def ready_since(self, pod: Mapping[str, Any], name: str) -> float | None:
+        """When the container ``name`` of the pod became ready, None while it is not ready
+        (:meth:`container_ready`)."""
         at = self._ready_at.get(pod["metadata"]["uid"], {}).get(name)
-        return at is not None and at <= self.cluster.now and not is_terminating(pod)
+        return at if at is not None and at <= self.cluster.now and not is_terminating(pod) \
+            else None
 
     def _counted(self, pod: Mapping[str, Any]) -> list[str]:
         """The containers whose readiness makes the pod's: its sidecars and app containers

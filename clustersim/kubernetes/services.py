@@ -55,6 +55,7 @@ import random
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from clustersim.kubernetes.defaults import set_service_defaults
 from clustersim.kubernetes.objects import (
     container_port,
     is_ready,
@@ -70,8 +71,7 @@ if TYPE_CHECKING:
     from clustersim.kubernetes.cluster import KubernetesCluster
 
 __all__ = ["MAX_ENDPOINTS_PER_SLICE", "ProxyEndpoint", "RequestStream", "Services",
-           "apiserver_service", "endpoint_ports", "keep_allocated", "set_service_defaults",
-           "usable_endpoints"]
+           "apiserver_service", "endpoint_ports", "keep_allocated", "usable_endpoints"]
 
 SERVICE_CIDR = ipaddress.ip_network("10.96.0.0/12")
 NODE_PORT_RANGE = (30000, 32767)
@@ -119,19 +119,19 @@ def apiserver_service() -> dict[str, Any]:
     (:data:`API_SECURE_PORT`), labels ``component: apiserver`` and ``provider: kubernetes``,
     no selector (its endpoints, the API servers' addresses, are kept by their endpoint
     reconciler; the served API lists them, ``clustersim.serve.kuberender``). Created at the
-    cluster's start (simulated second 0). A new dict each call."""
+    cluster's start (simulated second 0). The fields its controller writes
+    (``CreateOrUpdateMasterServiceIfNeeded``); the API server's defaults are added as any
+    Service's (:func:`~clustersim.kubernetes.defaults.set_defaults`). A new dict each call."""
     address = str(API_SERVICE_IP)
     return {"apiVersion": "v1", "kind": "Service",
             "metadata": {"name": "kubernetes", "namespace": "default",
                          "labels": {"component": "apiserver", "provider": "kubernetes"},
                          "uid": "6b756265-0000-4000-8000-000000000000",
                          "creationTimestamp": 0.0},
-            "spec": {"type": "ClusterIP", "clusterIP": address, "clusterIPs": [address],
+            "spec": {"type": "ClusterIP", "clusterIP": address,
                      "ports": [{"name": "https", "port": 443, "protocol": "TCP",
                                 "targetPort": API_SECURE_PORT}],
-                     "sessionAffinity": "None", "ipFamilies": ["IPv4"],
-                     "ipFamilyPolicy": "SingleStack", "internalTrafficPolicy": "Cluster"},
-            "status": {"loadBalancer": {}}}
+                     "sessionAffinity": "None"}}
 
 
 class ProxyEndpoint(NamedTuple):
@@ -482,16 +482,6 @@ def _service_port(svc: Mapping[str, Any], port: int | str | None) -> tuple[str, 
         raise ValueError(f"Service {meta['namespace']}/{meta['name']} has no port {port!r}: "
                          f"give one of its ports by number or name: {listed or 'none'}")
     return found.get("name", ""), found.get("protocol", "TCP")
-
-
-def set_service_defaults(spec: dict[str, Any]) -> None:
-    """The defaults of a Service's spec, in place (``SetDefaults_Service``,
-    ``pkg/apis/core/v1/defaults.go``): type ``ClusterIP``, and each port's protocol ``TCP``
-    and target port its port."""
-    spec.setdefault("type", "ClusterIP")
-    for port in spec.get("ports") or []:
-        port.setdefault("protocol", "TCP")
-        port.setdefault("targetPort", port.get("port"))
 
 
 def keep_allocated(old_spec: Mapping[str, Any], spec: dict[str, Any]) -> None:

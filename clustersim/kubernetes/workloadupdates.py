@@ -29,8 +29,8 @@ from clustersim.manifests.kubernetes_errors import aggregate, invalid
 from clustersim.manifests.kubernetes_errors import immutable as immutable_value
 from clustersim.manifests.kubernetes_versions import group_kind
 
-__all__ = ["POD_MUTABLE", "pod_update_refusal", "safely_suspended", "update_pod_spec",
-           "workload_update_refusal"]
+__all__ = ["POD_MUTABLE", "image_whitespace_refusal", "pod_update_refusal", "safely_suspended",
+           "update_pod_spec", "workload_update_refusal"]
 
 _STRUCTS = frozenset({"selector", "template"})
 """The immutable fields that are structs in Go (a ``LabelSelector``, a ``PodTemplateSpec``),
@@ -259,12 +259,30 @@ def _forbidden(name: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> str
     return f'Pod "{name}" is invalid: {_POD_FORBIDDEN}\n{pod_spec_diff(old, munged)}'
 
 
+def image_whitespace_refusal(name: str | None, spec: Mapping[str, Any]) -> str | None:
+    """The API server's refusal of a Pod whose containers' or init containers' image has
+    leading or trailing whitespace (``validateContainersOnlyForPod`` in
+    ``pkg/apis/core/validation/validation.go``, reached from ``ValidatePodCreate`` and from
+    ``ValidatePodUpdate`` alike), or None."""
+    for field in ("containers", "initContainers"):
+        for index, container in enumerate(spec.get(field) or []):
+            image = container.get("image") if isinstance(container, Mapping) else None
+            if isinstance(image, str) and image != image.strip():
+                return (f'Pod "{name}" is invalid: spec.{field}[{index}].image: '
+                        + invalid(image, "must not have leading or trailing whitespace"))
+    return None
+
+
 def pod_update_refusal(name: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> str | None:
     """The API server's refusal of a Pod whose spec goes from ``old`` to ``new``, or None
     (``ValidatePodUpdate`` and ``validatePodSchedulingGates`` in kubernetes/kubernetes
     ``pkg/apis/core/validation/validation.go``): only :data:`POD_MUTABLE` and the containers'
     images may change; a gate may only be removed, a toleration only added, a deadline only
-    set or lowered."""
+    set or lowered. The new spec is first validated as a new Pod's is
+    (``validatePodMetadataAndSpec``; here: :func:`image_whitespace_refusal`)."""
+    whitespace = image_whitespace_refusal(name, new)
+    if whitespace is not None:
+        return whitespace
     changed = {k for k in {*old, *new} if old.get(k) != new.get(k)}
     for field in ("containers", "initContainers"):
         if field in changed:

@@ -31,8 +31,10 @@ condition it owns with the generation it synced, KEP-5067:
 kubelet's first sync.
 
 A condition's ``lastTransitionTime`` is when its status last changed (``updateLastTransitionTime``
-in ``pkg/kubelet/status/status_manager.go``); the first status the kubelet writes, at
-``status.startTime``, dates the ones that have not changed since.
+in ``pkg/kubelet/status/status_manager.go``), never when only its reason or message did; the
+first status the kubelet writes, at ``status.startTime``, dates the ones that have not changed
+since. A ``True`` ContainersReady is dated when the last of its containers became ready,
+whatever Ready does with the readiness gates.
 
 Each container is ready on its own (its own probes, start and restarts: the simulated
 kubelet's :meth:`~clustersim.kubernetes.kubelet.Kubelet.container_ready`), so the messages name
@@ -42,15 +44,15 @@ the status subresource) are kept as they were stored.
 Simplified: an Initialized condition kept ``True`` while a sidecar restarts is dated at the
 Pod's start. A Pod whose node's kubelet is silent shows the Ready condition the node lifecycle
 controller left, and the others as they would be generated now (upstream, the kubelet's last
-report, with its dates). ContainersReady is dated as if it had followed Ready: at Ready's
-``lastTransitionTime`` when their statuses agree, else at ``status.startTime`` (the node
-controller's ``False`` Ready, or a readiness gate's, beside a ``True`` ContainersReady dates
-it at the Pod's start), where upstream it keeps the date of its own last change.
+report, with its dates). A ``False`` ContainersReady is dated as if it had followed Ready: at
+Ready's ``lastTransitionTime`` when Ready is ``False`` too, else at ``status.startTime``, where
+upstream it keeps the date of its own last change (a container stopping while a readiness gate
+already held Ready ``False`` dates it when the gate did).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from clustersim.kubernetes.podlifecycle import (
@@ -72,8 +74,7 @@ def containers_ready(spec: Mapping[str, Any], statuses: Sequence[Mapping[str, An
     (``GenerateContainersReadyCondition``)."""
     shown = {s.get("name"): s for s in statuses}
     unknown, unready = [], []
-    for container in [*(c for c in spec.get("initContainers") or [] if is_sidecar(c)),
-                      *(spec.get("containers") or [])]:
+    for container in _counted(spec):
         status = shown.get(container.get("name"))
         if status is None:
             unknown.append(str(container.get("name")))
@@ -90,15 +91,16 @@ def containers_ready(spec: Mapping[str, Any], statuses: Sequence[Mapping[str, An
 
 def kubelet_conditions(pod: Mapping[str, Any], status: Mapping[str, Any], *,
                        incomplete: Sequence[str], initialized_at: str | None,
-                       sandbox_since: str | None, reporting: bool) -> list[dict[str, Any]]:
+                       sandbox_since: str | None, reporting: bool,
+                       ready_since: Callable[[str], str | None]) -> list[dict[str, Any]]:
     """The conditions of a scheduled Pod in the kubelet's order, then PodScheduled and the
     conditions others set. ``status``: the Pod's status as the API returns it, its container
     statuses made and its times written; ``incomplete``: the init containers that keep it from
     being initialized; ``initialized_at``: when its init containers were done (its start
     without any); ``sandbox_since``: when its sandbox was made (None without one);
-    ``reporting``: whether its node's kubelet reports (else Ready is the stored one, and
-    ContainersReady is dated at that Ready's ``lastTransitionTime`` only when their statuses
-    agree, otherwise at ``status.startTime``: see the module docstring)."""
+    ``reporting``: whether its node's kubelet reports (else Ready is the stored one);
+    ``ready_since``: when a container became ready, None while it is not, which dates a
+    ``True`` ContainersReady at the last of its containers' (see the module docstring)."""
     stored = {c.get("type"): c for c in status.get("conditions") or []}
     scheduled = stored.get("PodScheduled") or {"type": "PodScheduled", "status": "True"}
     first = status.get("startTime") or scheduled.get("lastTransitionTime")
@@ -126,6 +128,8 @@ def kubelet_conditions(pod: Mapping[str, Any], status: Mapping[str, Any], *,
         {"status": "False", "reason": READINESS_GATES_NOT_READY, "message": gates}
         if gates else made, last, first)}
     containers = {"type": "ContainersReady", **_dated(made, last, first)}
+    if made["status"] == "True":
+        containers["lastTransitionTime"] = _all_ready(pod["spec"], ready_since) or first
     observed = status.get("observedGeneration")
     if observed:
         for condition in (sandbox, initialized, containers, *([] if silent else [ready]),
@@ -133,6 +137,20 @@ def kubelet_conditions(pod: Mapping[str, Any], status: Mapping[str, Any], *,
             condition["observedGeneration"] = observed
     return [sandbox, initialized, ready, containers, scheduled,
             *(c for t, c in stored.items() if t not in ("PodScheduled", "Ready"))]
+
+
+def _counted(spec: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The containers whose readiness makes the Pod's, in the spec's order: its sidecars (init
+    containers with ``restartPolicy: Always``), then its app containers."""
+    return [*(c for c in spec.get("initContainers") or [] if is_sidecar(c)),
+            *(spec.get("containers") or [])]
+
+
+def _all_ready(spec: Mapping[str, Any], ready_since: Callable[[str], str | None]) -> str | None:
+    """When the last of the counted containers became ready (a ``True`` ContainersReady's
+    date, its status having changed then), None when one is not ready."""
+    since = [ready_since(str(c.get("name"))) for c in _counted(spec)]
+    return None if not since or None in since else max(s for s in since if s is not None)
 
 
 def _dated(made: Mapping[str, str], last: Mapping[str, Any], first: Any) -> dict[str, Any]:

@@ -136,9 +136,21 @@ class DerivedObjects:
     def microtime(self, t: float) -> str:
         """Simulated second ``t`` as a ``MicroTime`` shows it: RFC 3339 with microseconds
         (``RFC3339Micro`` in apimachinery ``pkg/apis/meta/v1/micro_time.go``)."""
-        micros = round(self.clock.unix(t) * 1_000_000)
-        return datetime.fromtimestamp(micros // 1_000_000, UTC).strftime(
-            "%Y-%m-%dT%H:%M:%S") + f".{micros % 1_000_000:06d}Z"
+        return self._fixed(t, 6)
+
+    def nanotime(self, t: float) -> str:
+        """Simulated second ``t`` as the kubelet stamps a log line (``kubectl logs
+        --timestamps``): RFC 3339 with nine digits of nanoseconds, trailing zeros kept
+        (``RFC3339NanoFixed`` in ``pkg/kubelet/types/constants.go``)."""
+        return self._fixed(t, 9)
+
+    def _fixed(self, t: float, digits: int) -> str:
+        """Simulated second ``t`` in RFC 3339 UTC with ``digits`` fractional digits (the
+        fraction scaled on its own: nanoseconds since 1970 are past a float's 53 bits)."""
+        scale, unix = 10 ** digits, self.clock.unix(t)
+        ticks = math.floor(unix) * scale + round((unix - math.floor(unix)) * scale)
+        return datetime.fromtimestamp(ticks // scale, UTC).strftime(
+            "%Y-%m-%dT%H:%M:%S") + f".{ticks % scale:0{digits}d}Z"
 
     def _times(self, value: Any) -> Any:
         """A copy of ``value`` (dicts and lists are new) with simulated times as RFC 3339."""

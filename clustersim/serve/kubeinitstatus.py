@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from clustersim.kubernetes.podlifecycle import is_sidecar
+from clustersim.serve.kuberuntimeids import add_runtime_ids
 
 __all__ = ["POD_INITIALIZING", "incomplete_inits", "init_container_statuses"]
 
@@ -72,6 +73,7 @@ def init_container_statuses(pod: Mapping[str, Any], runs: Mapping[str, tuple[flo
                                              "startedAt": timestamp(run[0]),
                                              "finishedAt": timestamp(end)}}
         entry.update(last)
+        add_runtime_ids(entry, pod["metadata"].get("uid", ""))
         statuses.append(entry)
     return statuses
 

@@ -22,7 +22,11 @@ from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.controllers.disruption import budget_status
 from clustersim.kubernetes.controllers.horizontal import DEFAULT_UTILIZATION
 from clustersim.kubernetes.controllers.podfailurepolicy import exit_code
-from clustersim.kubernetes.defaults import set_defaults, set_template_defaults
+from clustersim.kubernetes.defaults import (
+    set_defaults,
+    set_service_status_defaults,
+    set_template_defaults,
+)
 from clustersim.kubernetes.imagemanager import INVALID_IMAGE_NAME
 from clustersim.kubernetes.kubelet import Kubelet, crash_loop_message
 from clustersim.kubernetes.prober import started_delay
@@ -39,6 +43,7 @@ from clustersim.serve.kubeinitstatus import (
 from clustersim.serve.kubeomitempty import omit_empty
 from clustersim.serve.kuberesources import Resource, by_kind
 from clustersim.serve.kuberestarts import restart_fields
+from clustersim.serve.kuberuntimeids import add_runtime_ids
 
 __all__ = ["WAITING_REASONS", "Renderer", "waiting_reason"]
 
@@ -181,6 +186,8 @@ class Renderer(DerivedObjects):
             out["spec"] = _hpa_defaults(out.get("spec") or {})
         elif obj["kind"] == "Secret":
             out.setdefault("type", "Opaque")     # core/v1 defaults.go SetDefaults_Secret
+        elif obj["kind"] == "Service":
+            set_service_status_defaults(out)
         elif obj["kind"] == "PersistentVolumeClaim":
             bound_claim(out)
         elif obj["kind"] == "ControllerRevision" and not lean:
@@ -269,6 +276,7 @@ class Renderer(DerivedObjects):
             else:
                 continue
             entry.update(last)
+            add_runtime_ids(entry, pod["metadata"].get("uid", ""))
             statuses.append(entry)
         if statuses:
             status["containerStatuses"] = statuses
@@ -277,7 +285,9 @@ class Renderer(DerivedObjects):
             status["conditions"] = kubelet_conditions(
                 pod, status, incomplete=incomplete, initialized_at=initialized_at,
                 sandbox_since=None if sandbox is None else self.timestamp(sandbox),
-                reporting=self.cluster.kubelet_alive(node))
+                reporting=self.cluster.kubelet_alive(node),
+                ready_since=lambda name: None if (at := kubelet.ready_since(pod, name)) is None
+                else self.timestamp(at))
         if reason in WAITING_REASONS or str(reason).startswith("Init:"):
             status.pop("reason", None)      # upstream: the containers' states say it
         status.pop("finishedAt", None)      # the simulator's: PodStatus has no such field,

@@ -64,34 +64,34 @@ from __future__ import annotations
 import base64
 import copy
 import json
+import math
+import posixpath
 import re
 import time
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from clustersim.goformat import NumError, json_kind, parse_int
+from clustersim.goformat import NumError, go_quote, json_kind, parse_int
 from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac, rbacdefaults
 from clustersim.kubernetes.containerref import container_named
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
+from clustersim.kubernetes.defaults import set_service_defaults
 from clustersim.kubernetes.kubelet import Kubelet
 from clustersim.kubernetes.objects import is_terminating
-from clustersim.kubernetes.services import (
-    apiserver_service,
-    keep_allocated,
-    set_service_defaults,
-)
+from clustersim.kubernetes.services import apiserver_service, keep_allocated
 from clustersim.kubernetes.storageclass import default_storage_class
 from clustersim.kubernetes.strategicmerge import strategic_merge_patch
 from clustersim.kubernetes.workloadupdates import pod_update_refusal
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.manifests.errors import together
 from clustersim.manifests.kubernetes import metadata_errors
-from clustersim.manifests.kubernetes_errors import aggregate, invalid
+from clustersim.manifests.kubernetes_errors import aggregate, invalid, unsupported
 from clustersim.manifests.kubernetes_fields import unknown_fields
 from clustersim.manifests.kubernetes_names import label_key_problems
 from clustersim.manifests.safe_yaml import load_data
@@ -519,6 +519,7 @@ class KubernetesBackend(ClusterTime):
                 if fields(obj) and name in (None, obj["metadata"]["name"])]
 
     def _list(self, request: Request, resource: Resource, namespace: str | None) -> Response:
+        _check_list_options(request, watch=False)
         items = self._select(request, resource, namespace)
         rv = str(self.renderer.versions.revision)     # after the items: theirs are older
         items, meta = _page(request, items, resource.namespaced and namespace is None, rv)
@@ -602,9 +603,10 @@ class KubernetesBackend(ClusterTime):
     # ---- watch -----------------------------------------------------------------------------
 
     def _watch(self, request: Request, resource: Resource, namespace: str | None) -> Response:
+        _check_list_options(request, watch=True)
         as_table = _wants_table(request)
         since = request.arg("resourceVersion")
-        asked = _list_option(request, "timeoutSeconds")
+        asked = _int64_option(request, "timeoutSeconds")
         timeout = _WATCH_LIMIT if asked is None else min(asked, _WATCH_LIMIT)
         known = self._watched(request, resource, namespace)
         if since in (None, "", "0") or request.arg("sendInitialEvents") == "true":
@@ -1260,8 +1262,9 @@ class KubernetesBackend(ClusterTime):
         frozen (``speed=0``) only ``step`` or a request such as a deletion brings any."""
         name = pod["metadata"]["name"]
         spec = pod["spec"]
+        writer = _LogWriter(request, name, self.renderer)
         containers = [c.get("name") for key in _LOG_CONTAINERS for c in spec.get(key) or []]
-        container = request.arg("container") or (spec.get("containers") or [{}])[0].get("name")
+        container = request.arg("container") or _only_container(spec, name, containers)
         if container not in containers:
             raise HttpError(400, f"container {container} is not valid for pod {name}",
                             "BadRequest")
@@ -1279,14 +1282,11 @@ class KubernetesBackend(ClusterTime):
             raise HttpError(400, f'container "{container}" in pod "{name}" is waiting to '
                             f"start: {waiting}", "BadRequest")
         lines = self._log_lines(pod, container, previous)
-        shown = lines
-        tail = request.arg("tailLines")
-        if tail and tail.isdigit():
-            shown = lines[-int(tail):] if int(tail) else []
-        text = "".join(f"{line}\n" for line in shown).encode()
+        text = writer.write(lines if writer.tail is None else
+                            lines[len(lines) - writer.tail:] if writer.tail else [])
         uid, kubelet = pod["metadata"].get("uid", ""), self.cluster.kubelet
         count = 0 if restarts is None else restarts.count
-        if request.arg("follow") != "true" or previous or not _running(
+        if request.arg("follow") != "true" or previous or writer.full or not _running(
                 kubelet, pod, uid, container, count):
             return Response(200, text, "text/plain; charset=utf-8")
 
@@ -1300,20 +1300,24 @@ class KubernetesBackend(ClusterTime):
                     self.renderer.begin()
                     now = self.cluster.get("Pod", pod["metadata"]["namespace"], name)
                     current = self._log_lines(pod, container, False)
-                yield "".join(f"{line}\n" for line in current[sent:]).encode()
+                    yield writer.write(current[sent:])
                 sent = max(sent, len(current))
-                if not _running(kubelet, now, uid, container, count):
+                if writer.full or not _running(kubelet, now, uid, container, count):
                     return
 
         return Response(200, content_type="text/plain; charset=utf-8", stream=stream)
 
-    def _log_lines(self, pod: dict[str, Any], container: str, previous: bool) -> list[str]:
+    def _log_lines(self, pod: dict[str, Any], container: str,
+                   previous: bool) -> list[tuple[float, str]]:
         """The simulated log of ``container`` in ``pod``: that container's
         events (this very pod's, not a namesake's in another namespace nor a
         predecessor's), the last run's only for ``previous``. A log is one container's
         output, as the kubelet keeps one log file per container, so the Pod's own events
         (its scheduling) are in no log and each container's lines are the events whose field
-        path names that container (``spec.containers{web}``, as the kubelet records them)."""
+        path names that container (``spec.containers{web}``, as the kubelet records them).
+        Each line with the simulated second it was written at, which the runtime's log file
+        keeps for the kubelet (``--since``, ``--timestamps``: :class:`_LogWriter`); the line
+        itself starts with that time too, as many programs print it."""
         meta = pod["metadata"]
         events = [e for e in self.cluster.events.where(object=f"pod/{meta['name']}",
                                                         uid=meta.get("uid", ""))
@@ -1324,8 +1328,8 @@ class KubernetesBackend(ClusterTime):
             events = events[starts[-1]:] if starts else events
         elif previous:
             events = events[starts[-2]:starts[-1]] if len(starts) > 1 else []
-        return [f"{self.renderer.timestamp(e.time)} [clustersim] {e.reason}: {e.message}"
-                for e in events]
+        return [(e.time, f"{self.renderer.timestamp(e.time)} [clustersim] {e.reason}: "
+                         f"{e.message}") for e in events]
 
     def _evict(self, request: Request, pod: dict[str, Any]) -> Response:
         """An Eviction (``kubectl drain``): refused while a PodDisruptionBudget allows no
@@ -1347,6 +1351,146 @@ class KubernetesBackend(ClusterTime):
                                    "status": "Success", "code": 201})
 
 
+class _LogWriter:
+    """The options of a ``GET pods/<name>/log`` (``PodLogOptions``) and the kubelet's writing
+    of the log lines with them (``NewLogOptions`` and ``logWriter.write`` in
+    ``pkg/kubelet/kuberuntime/logs/logs.go``): a line written before ``since`` is skipped,
+    ``--timestamps`` puts the time of each line before it (:meth:`Renderer.nanotime
+    <clustersim.serve.kubederived.Derived.nanotime>`), and the output stops after
+    ``limitBytes`` bytes, in the middle of a line if it falls there. ``tailLines`` is the
+    caller's: the last lines of the log, before the other options (``ReadLogs`` seeks to them
+    first), and only of the lines there are when a follow starts.
+
+    The options are read as the API server reads them: an integer Go's ``ParseInt`` cannot
+    read, or a ``sinceTime`` not in RFC 3339, is a 400 (the handler's ``DecodeParameters``);
+    then ``ValidatePodLogOptions`` (``pkg/apis/core/validation/validation.go``) refuses a
+    negative ``tailLines``, a ``limitBytes`` or ``sinceSeconds`` below 1, and both
+    ``sinceSeconds`` and ``sinceTime``, with a 422 naming ``PodLogOptions``. Simplified: Go's
+    time parse error also names the part of the time it could not read."""
+
+    def __init__(self, request: Request, name: str, renderer: Renderer) -> None:
+        self.renderer = renderer
+        self.tail = _int64_option(request, "tailLines")
+        limit = _int64_option(request, "limitBytes")
+        seconds = _int64_option(request, "sinceSeconds")
+        given = request.arg("sinceTime") or None
+        problems = []
+        if self.tail is not None and self.tail < 0:
+            problems.append("tailLines: " + invalid(self.tail,
+                                                    "must be greater than or equal to 0"))
+        if limit is not None and limit < 1:
+            problems.append("limitBytes: " + invalid(limit, "must be greater than 0"))
+        if seconds is not None and given is not None:
+            problems.append(": Forbidden: at most one of `sinceTime` or `sinceSeconds` may be "
+                            "specified")
+        elif seconds is not None and seconds < 1:
+            problems.append("sinceSeconds: " + invalid(seconds, "must be greater than 0"))
+        since = None if given is None else _rfc3339(given)
+        if problems:
+            raise HttpError(422, f'PodLogOptions "{name}" is invalid: {aggregate(problems)}',
+                            "Invalid")
+        self.since = renderer.cluster.now - seconds if seconds is not None else \
+            None if since is None else since - renderer.clock.base
+        """The simulated second from which lines are written, None for all."""
+        self.remain = limit
+        self.timestamps = request.arg("timestamps") == "true"
+
+    @property
+    def full(self) -> bool:
+        """Whether ``limitBytes`` have been written (a follow ends then)."""
+        return self.remain is not None and self.remain <= 0
+
+    def write(self, lines: list[tuple[float, str]]) -> bytes:
+        """``lines`` as the kubelet writes them with these options."""
+        out = b"".join(
+            (f"{self.renderer.nanotime(when)} " if self.timestamps else "").encode()
+            + text.encode() + b"\n"
+            for when, text in lines if self.since is None or when >= self.since)
+        if self.remain is not None:
+            out = out[:max(self.remain, 0)]
+            self.remain -= len(out)
+        return out
+
+
+def _rfc3339(text: str) -> int:
+    """The Unix second of ``text``, a ``metav1.Time`` query parameter (Go's ``time.Parse``
+    with ``time.RFC3339``: a date, ``T``, a time, fractions of a second allowed, and ``Z`` or
+    an offset), or the 400 of one it cannot read. The API server passes it on to the kubelet
+    in whole seconds (``LogLocation`` formats it with ``time.RFC3339``), so a fraction is
+    dropped."""
+    try:
+        if _RFC3339.fullmatch(text) is None:
+            raise ValueError(text)
+        return math.floor(datetime.fromisoformat(text).timestamp())
+    except ValueError:            # also a day or an hour out of range
+        raise HttpError(400, f"parsing time {go_quote(text)} as "
+                        '"2006-01-02T15:04:05Z07:00": cannot parse', "BadRequest") from None
+
+
+_RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
+
+
+def _check_list_options(request: Request, *, watch: bool) -> None:
+    """Refuse the options of a list or a watch as the API server does, before it reads
+    anything: ``ValidateListOptions`` (apimachinery ``pkg/apis/meta/internalversion/
+    validation``: a ``resourceVersionMatch`` without ``resourceVersion``, with
+    ``continue``, or not one of its values; for a watch, only ``NotOlderThan`` together with
+    ``sendInitialEvents``), a 422 naming ``ListOptions.meta.k8s.io``; then the storage's
+    reading of ``resourceVersion``. A version that is not a number is refused by the
+    versioner (``APIObjectVersioner.ParseResourceVersion``): the watch cache, which serves
+    a watch and a list without ``limit`` or ``continue``, passes its error on, which reaches
+    the client as a 500 without a reason; etcd3's ``GetList``, which serves the others (and
+    ``Exact``), words it as a 400 ``invalid resource version: ...``, and refuses a version
+    other than ``0`` together with ``continue``."""
+    version = request.arg("resourceVersion") or ""
+    match = request.arg("resourceVersionMatch") or ""
+    token = request.arg("continue") or ""
+    initial = request.arg("sendInitialEvents")
+    forbidden = "resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden "
+    problems = []
+    if watch:
+        if initial is not None and match != "NotOlderThan":
+            problems.append("resourceVersionMatch: Forbidden: sendInitialEvents requires "
+                            "setting resourceVersionMatch to NotOlderThan")
+        if match and initial is None:
+            problems.append(forbidden + "for watch unless sendInitialEvents is provided")
+        if match and match != "NotOlderThan":
+            problems.append("resourceVersionMatch: " + unsupported(match, ["NotOlderThan"]))
+        if match and token:
+            problems.append(forbidden + "when continue is provided")
+    else:
+        if match and not version:
+            problems.append(forbidden + "unless resourceVersion is provided")
+        if match and token:
+            problems.append(forbidden + "when continue is provided")
+        if match and match not in ("Exact", "NotOlderThan"):
+            problems.append("resourceVersionMatch: "
+                            + unsupported(match, ["Exact", "NotOlderThan", ""]))
+        if match == "Exact" and version == "0":
+            problems.append('resourceVersionMatch: Forbidden: resourceVersionMatch "exact" '
+                            'is forbidden for resourceVersion "0"')
+        if initial is not None:
+            problems.append("sendInitialEvents: Forbidden: sendInitialEvents is forbidden "
+                            "for list")
+    if problems:
+        raise HttpError(422, f'ListOptions.meta.k8s.io "" is invalid: {aggregate(problems)}',
+                        "Invalid")
+    if version in ("", "0"):
+        return
+    try:
+        parse_int(version, signed=False)
+    except NumError as unreadable:
+        why = f"resourceVersion: {invalid(version, str(unreadable))}"
+        from_etcd = not watch and (match == "Exact" or (not match and (
+            bool(token) or (_int64_option(request, "limit") or 0) > 0)))
+        if from_etcd:
+            raise HttpError(400, f"invalid resource version: {why}", "BadRequest") from None
+        raise HttpError(500, why, _UNKNOWN_REASON) from None
+    if token and not watch:
+        raise HttpError(400, "specifying resource version is not allowed when using continue",
+                        "BadRequest")
+
+
 def _page(request: Request, items: list[tuple[dict[str, Any], dict[str, float]]],
           across_namespaces: bool, rv: str
           ) -> tuple[list[tuple[dict[str, Any], dict[str, float]]], dict[str, Any]]:
@@ -1362,12 +1506,12 @@ def _page(request: Request, items: list[tuple[dict[str, Any], dict[str, float]]]
     server reads every chunk at that version, from etcd's history)."""
     meta: dict[str, Any] = {"resourceVersion": rv}
     # a limit below 1 asks for no chunks (etcd3 ``GetList`` pages when ``Limit > 0``)
-    token, limit = request.arg("continue"), max(_list_option(request, "limit") or 0, 0)
+    token, limit = request.arg("continue"), max(_int64_option(request, "limit") or 0, 0)
     if not token and not limit:
         return items, meta
     items = sorted(items, key=lambda item: _storage_key(item[0], across_namespaces))
     if token:
-        start, rv = _decode_continue(token)
+        start, rv = _decode_continue(token, rv)
         meta["resourceVersion"] = rv
         items = [item for item in items if _storage_key(item[0], across_namespaces) >= start]
     if not limit or len(items) <= limit:
@@ -1388,25 +1532,82 @@ def _storage_key(obj: dict[str, Any], across_namespaces: bool) -> str:
     return f"{meta.get('namespace', '')}/{meta['name']}" if across_namespaces else meta["name"]
 
 
-def _decode_continue(token: str) -> tuple[str, str]:
-    """The start key and resourceVersion of a ``continue`` token (``DecodeContinue`` in
-    k8s.io/apiserver ``pkg/storage/continue.go``), or the 400 of one that is not valid."""
-    try:
-        found = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-    except (ValueError, UnicodeDecodeError) as err:
-        raise HttpError(400, f"invalid continue token: continue key is not valid: {err}",
-                        "BadRequest") from None
-    if not isinstance(found, dict) or found.get("v") != "meta.k8s.io/v1":
-        version = found.get("v") if isinstance(found, dict) else None
-        raise HttpError(400, "invalid continue token: continue key is not valid: server does "
-                        f"not recognize this encoded version {version}", "BadRequest")
-    if not isinstance(found.get("rv"), int) or not found["rv"]:
-        raise HttpError(400, "invalid continue token: continue key is not valid: incorrect "
-                        "encoded start resourceVersion (version meta.k8s.io/v1)", "BadRequest")
-    if not isinstance(found.get("start"), str) or not found["start"]:
-        raise HttpError(400, "invalid continue token: continue key is not valid: encoded start "
-                        "key empty (version meta.k8s.io/v1)", "BadRequest")
-    return found["start"], str(found["rv"])
+def _decode_continue(token: str, current: str) -> tuple[str, str]:
+    """The start key and resourceVersion of a ``continue`` token, as etcd3's ``GetList``
+    reads it with ``DecodeContinue`` (k8s.io/apiserver ``pkg/storage/continue.go``), or the
+    400 ``invalid continue token: continue key is not valid: ...`` of one it cannot read, in
+    Go's words: base64 without padding (``RawURLEncoding``: ``illegal base64 data at input
+    byte N``), JSON into the token's Go struct (:func:`_decoder_error`'s syntax errors, Go's
+    type errors, field names matched regardless of case, unknown fields and nulls passed
+    over), then its version, a resourceVersion other than 0, a start key that is not empty
+    and that ``path.Clean`` leaves as it is (no ``..`` to climb out of the list's prefix).
+    A negative resourceVersion lists at the ``current`` one, as etcd3 does for the token it
+    hands out when the first chunk's version has been compacted."""
+    def refused(why: str) -> HttpError:
+        return HttpError(400, f"invalid continue token: continue key is not valid{why}",
+                         "BadRequest")
+
+    corrupt = _raw_base64_error(token)
+    if corrupt is not None:
+        raise refused(f": illegal base64 data at input byte {corrupt}")
+    text = base64.urlsafe_b64decode(token.replace("\r", "").replace("\n", "")
+                                    + "=" * (-len(token) % 4)).decode("latin-1")
+    try:          # latin-1: each byte one character, as Go's scanner reads bytes
+        found = decode_json(text, refused(": exceeded max depth"),
+                            parse_constant=_not_json)
+    except json.JSONDecodeError as err:
+        raise refused(f": {_decoder_error(err)}") from None
+    if found is not None and not isinstance(found, dict):
+        raise refused(f": json: cannot unmarshal {json_kind(found, numeric_target=False)} "
+                      "into Go value of type storage.continueToken")
+    fields: dict[str, Any] = {"v": "", "rv": 0, "start": ""}
+    for key, value in (found or {}).items():
+        field = next((f for f in fields if f == key.casefold()), None)
+        if field is None or value is None:
+            continue
+        number = field == "rv"
+        if not (isinstance(value, int) and not isinstance(value, bool)
+                and -2 ** 63 <= value < 2 ** 63 if number else isinstance(value, str)):
+            raise refused(f": json: cannot unmarshal {json_kind(value, numeric_target=number)}"
+                          f" into Go struct field continueToken.{field} of type "
+                          f"{'int64' if number else 'string'}")
+        fields[field] = value
+    if fields["v"] != "meta.k8s.io/v1":
+        raise refused(f": server does not recognize this encoded version {fields['v']}")
+    if fields["rv"] == 0:
+        raise refused(": incorrect encoded start resourceVersion (version meta.k8s.io/v1)")
+    if not fields["start"]:
+        raise refused(": encoded start key empty (version meta.k8s.io/v1)")
+    key = fields["start"] if fields["start"].startswith("/") else "/" + fields["start"]
+    cleaned = posixpath.normpath(key)
+    if cleaned.startswith("//"):           # POSIX keeps two leading slashes, Go one
+        cleaned = "/" + cleaned.lstrip("/")
+    if cleaned != key:
+        raise refused(f": {fields['start']}")
+    return cleaned[1:], str(fields["rv"]) if fields["rv"] > 0 else current
+
+
+def _not_json(constant: str) -> Any:
+    """``NaN`` and ``Infinity``, which Python's decoder reads and Go's refuses."""
+    raise json.JSONDecodeError("Expecting value", constant, 0)
+
+
+_URL_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+def _raw_base64_error(text: str) -> int | None:
+    """Where Go's ``base64.RawURLEncoding`` finds ``text`` corrupt (``decodeQuantum`` in
+    ``src/encoding/base64/base64.go``: a byte outside the URL alphabet, ``=`` included, as
+    there is no padding; a last group of one character), or None; ``\\r`` and ``\\n`` are
+    skipped."""
+    count = 0
+    for i, char in enumerate(text):
+        if char in "\r\n":
+            continue
+        if char not in _URL_ALPHABET:
+            return i
+        count += 1
+    return len(text) - 1 if count % 4 == 1 else None
 
 
 _PROPAGATION = ("Foreground", "Background", "Orphan")
@@ -1521,6 +1722,19 @@ def _pod_conditions(pod: Any, name: str) -> list[dict[str, Any]]:
     return conditions
 
 
+def _only_container(spec: dict[str, Any], name: str, containers: list[str]) -> str:
+    """The container a log of Pod ``name`` without ``container`` is of: its one container,
+    else the 400 listing every container, init and ephemeral ones too, in
+    ``VisitContainers``' order (``validateContainer`` in
+    ``pkg/registry/core/pod/strategy.go``; kubectl picks one itself and says ``Defaulted
+    container``)."""
+    regular = spec.get("containers") or []
+    if len(regular) == 1:
+        return regular[0].get("name")
+    raise HttpError(400, f"a container name must be specified for pod {name}" + (
+        f", choose one of: [{' '.join(containers)}]" if regular else ""), "BadRequest")
+
+
 def _running(kubelet: Kubelet, pod: dict[str, Any] | None, uid: str, container: str,
              restarts: int) -> bool:
     """Whether ``container``, which a log follow began on, still runs in ``pod``, the Pod of
@@ -1629,9 +1843,10 @@ def _uint(text: str) -> int | None:
         return None
 
 
-def _list_option(request: Request, name: str) -> int | None:
+def _int64_option(request: Request, name: str) -> int | None:
     """An ``int64`` query parameter of ``ListOptions`` (``limit``; ``timeoutSeconds``, a
-    ``*int64``), None when absent, as apimachinery's ``Convert_Slice_string_To_int64`` and
+    ``*int64``) or ``PodLogOptions`` (``tailLines``, ``limitBytes``, ``sinceSeconds``), None
+    when absent, as apimachinery's ``Convert_Slice_string_To_int64`` and
     ``Convert_Slice_string_To_Pointer_int64`` read it with Go's ``strconv.ParseInt(text, 10,
     64)``; its error is the list handler's 400 (``ListResource``: ``DecodeParameters``, then
     ``NewBadRequest``). A negative ``limit`` is read, and asks for no chunks."""

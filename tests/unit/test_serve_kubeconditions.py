@@ -51,7 +51,7 @@ def _conditions(incomplete: list[str], app_state: str) -> dict[str, dict[str, An
               "containerStatuses": [{"name": n, "ready": False, "state": {app_state: {}}}
                                     for n in ("app", "log")]}
     made = kubelet_conditions(pod, status, incomplete=incomplete, initialized_at=None,
-                              sandbox_since="T1", reporting=True)
+                              sandbox_since="T1", reporting=True, ready_since=lambda name: None)
     return {c["type"]: c for c in made}
 
 

