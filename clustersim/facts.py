@@ -143,6 +143,8 @@ HISTORY: dict[str, str] = {
     "1.8.222": "a Marathon release the 2019 article quoted",
     "1.8.244": "Marathon's last 1.8 release (July 2020)",
     "1.9.0": "a Marathon release the 2019 article quoted",
+    "1.10": "Marathon 1.10 added resourceLimits, memory and CPU limits above the request "
+            "(d2iq-archive/marathon docs/docs/resource-limits.md)",
     "1.10.26": "Marathon's final release (July 2020): history, not a moving fact",
     "1.11": "Marathon 1.11, its last line of builds (shipped with DC/OS 2.2, 2020)",
     "1.11.0": "Mesos' final release (November 2020): history, not a moving fact",

@@ -12,6 +12,7 @@ sources the chapters cite; quorum sizes from :func:`clustersim.swarm.raft.fault_
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -210,6 +211,22 @@ def storage_nodes() -> list[Node]:
                  labels={"storage": "db"} if i == 2 else {}) for i in (1, 2, 3)]
 
 
+def _replicas_on_local_volumes(per_node: Counter[str]) -> str:
+    """What several db tasks do to a named local volume, by where they run: the local driver
+    keeps one volume of that name per node, so tasks on one node mount the same directory and
+    tasks on different nodes each get their own (docs.docker.com/engine/storage/volumes/)."""
+    where = ", ".join(f"{n} on {node}" for node, n in sorted(per_node.items()))
+    shared = [node for node, n in sorted(per_node.items()) if n > 1]
+    dangers = []
+    if shared:
+        dangers.append(f"the tasks on {', '.join(shared)} mount the same local volume there, so "
+                       "several database servers write one data directory")
+    if len(per_node) > 1:
+        dangers.append(f"the volumes on {', '.join(sorted(per_node))} are separate, so the "
+                       "copies hold different data")
+    return f"db runs {per_node.total()} tasks ({where}): {'; and '.join(dangers)}."
+
+
 @checker("Right: db runs where its local volume is, and when node-2 fails the replacement "
          "waits Pending instead of starting elsewhere with an empty volume. That is the price "
          "of node-local data.")
@@ -224,8 +241,7 @@ def check_pinned_volume(stack: object) -> None:
     run_stack(swarm, stack, 30, hint="A constraint reads node.labels.storage == db (with ==).")
     running = [t for t in swarm.snapshot().tasks if t.owner == "shop_db" and t.node]
     if len(running) > 1:
-        raise Wrong(f"db runs {len(running)} tasks (on {', '.join(t.node for t in running)}): "
-                    "each replica writes its own local volume, so they hold different data.",
+        raise Wrong(_replicas_on_local_volumes(Counter(t.node for t in running)),
                     "Keep deploy.replicas: 1; a single-writer database with a local volume "
                     "runs one task.")
     if [t.node for t in running] != ["node-2"]:

@@ -57,7 +57,8 @@ def rack_nodes() -> list[Node]:
 
 # --- migration --------------------------------------------------------------------------------
 
-@checker("Right: instances → replicas, cpus → a CPU request, mem (MiB) → a memory request in Mi.")
+@checker("Right: instances → replicas, cpus → a CPU request, mem (MiB) → a memory request in Mi "
+         "(the translator also writes mem as the memory limit, as Mesos enforced it).")
 def check_resources_by_hand(answer: object) -> None:
     """``answer``: {replicas, cpu, memory} of the Deployment that :data:`API_APP` becomes."""
     keys = ("replicas", "cpu", "memory")

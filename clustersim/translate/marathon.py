@@ -9,7 +9,10 @@ Kubernetes feature with the same effect. Fields no rule handles are reported, ne
 Names follow Mesos-DNS: app ``/shop/db/postgres`` is ``postgres-db-shop.marathon.mesos`` there
 (mesosphere/mesos-dns ``docs/naming.md``), and the Service here is ``postgres-db-shop``, so
 environment values naming Mesos-DNS hosts of translated apps can be rewritten to the Service
-name (reported). Groups are walked for their apps; Marathon pods are translated by
+name (reported). All objects go to one namespace: a namespace per top-level group with the
+last segment as the name would give ``/shop/frontend/web`` and ``/shop/backend/web`` the same
+name. A name that had to be shortened or changed, or that two apps share, is reported. Groups
+are walked for their apps; Marathon pods are translated by
 :mod:`clustersim.translate.marathon_pods`.
 """
 
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import re
+from decimal import Decimal
 from typing import Any
 
 from clustersim.manifests import Spec, marathon_resources
@@ -33,7 +37,7 @@ _LITERALS = re.compile(r"[A-Za-z0-9._-]+(\|[A-Za-z0-9._-]+)*")
 _HANDLED = {"id", "instances", "cpus", "mem", "disk", "container", "cmd", "args", "env",
             "portDefinitions", "healthChecks", "constraints", "dependencies", "labels",
             "residency", "upgradeStrategy", "networks", "taskKillGracePeriodSeconds",
-            "requirePorts", "version", "versionInfo"}
+            "requirePorts", "version", "versionInfo", "resourceLimits"}
 _IGNORED = {
     "backoffSeconds": "Kubernetes restarts failed containers with its own back-off "
                       "(10 s doubling to 5 min); it cannot be set per workload",
@@ -74,10 +78,31 @@ def marathon_to_kubernetes(source: Any) -> Translation:
     }
     from clustersim.translate.marathon_pods import MarathonPod
 
+    named: dict[str, str] = {}
     for app in apps:
+        _note_name(app["id"], named, result)
         kind = MarathonPod if "containers" in app else _App
         kind(app, names, service_ports, result).translate()
     return result
+
+
+def _note_name(app_id: str, named: dict[str, str], result: Translation) -> None:
+    """Report an app whose Kubernetes name is not its Mesos-DNS name letter for letter
+    (a Kubernetes name is at most 63 lower-case letters, digits and ``-``), or is the name
+    of an app translated before it (``/a-b/c`` and ``/b/a/c`` are both ``c-a-b``); ``named``
+    maps the names given so far to their app ids."""
+    name = mesos_dns_name(app_id)
+    plain = "-".join(reversed([s for s in app_id.split("/") if s]))
+    if name != plain:
+        result.note(app_id, "id", "approximate",
+                    f"named {name!r}, not {plain!r}: Kubernetes names are at most 63 "
+                    "lower-case letters, digits and '-'; clients that used the Mesos-DNS "
+                    f"name {plain}.marathon.mesos need the new one")
+    if name in named:
+        result.note(app_id, "id", "approximate",
+                    f"named {name!r} like {named[name]}, so one would replace the other: "
+                    "rename one of the two objects (and its Service)")
+    named.setdefault(name, app_id)
 
 
 def _specs(source: Any) -> list[Spec]:
@@ -244,21 +269,41 @@ class _App:
             self.container["args"] = [str(arg) for arg in self.app["args"]]
 
     def resources(self) -> None:
-        """``cpus`` → ``requests.cpu``, ``mem`` (MiB) → ``requests.memory``, ``disk`` (MiB) →
-        ``requests.ephemeral-storage``: Mesos offers and Kubernetes requests are both what the
-        scheduler places by. Marathon's defaults (1 CPU, 128 MiB) apply when a field is
-        missing. Mesos also enforces them as limits (cgroups); set ``limits`` for that
-        (d2iq-archive/marathon ``app.raml``, https://kubernetes.io/docs/concepts/configuration/
-        manage-resources-containers/)."""
+        """The app's resources as :meth:`resource_requirements` says; Marathon's defaults
+        (1 CPU, 128 MiB) apply when a field is missing (d2iq-archive/marathon ``app.raml``)."""
         cpus, memory = marathon_resources(self.app)
-        requests = {"cpu": objects.cpu_quantity(cpus), "memory": objects.memory_quantity(memory)}
-        if self.app.get("disk"):
-            requests["ephemeral-storage"] = objects.memory_quantity(
-                int(self.app["disk"]) * 2**20)
         if self.app.get("gpus"):
             self.note("gpus", "untranslatable",
                       "request nvidia.com/gpu (a device plugin's resource) in limits")
-        self.container["resources"] = {"requests": requests}
+        self.container["resources"] = self.resource_requirements(
+            cpus, memory, self.app.get("disk"), self.app.get("resourceLimits") or {})
+
+    @staticmethod
+    def resource_requirements(cpus: Decimal, memory: int, disk: Any,
+                              limits: dict[str, Any]) -> dict[str, Any]:
+        """``cpus`` → ``requests.cpu``, ``mem`` (here in bytes) → ``requests.memory`` and
+        ``limits.memory``, ``disk`` (MiB) → ``requests.ephemeral-storage``.
+
+        Mesos offers and Kubernetes requests are both what the scheduler places by. On the
+        agent, Mesos' memory isolator sets the task's ``mem`` as its hard memory limit unless
+        ``resourceLimits.mem`` (Marathon 1.10) gives another or ``"unlimited"``, so the
+        container is OOM-killed above it as under ``limits.memory``; ``cpus`` only sets the
+        CPU weight (shares), with a CFS quota only when ``resourceLimits.cpus`` is a number or
+        the agent runs with ``--cgroups_enable_cfs`` (off by default), so ``cpus`` stays a
+        request, as a Kubernetes CPU request is a weight too (apache/mesos
+        ``src/slave/containerizer/mesos/isolators/cgroups2/controllers/memory.cpp`` and
+        ``cpu.cpp``, ``update``; d2iq-archive/marathon ``docs/docs/resource-limits.md``;
+        https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/)."""
+        requests = {"cpu": objects.cpu_quantity(cpus), "memory": objects.memory_quantity(memory)}
+        if disk:
+            requests["ephemeral-storage"] = objects.memory_quantity(int(disk) * 2**20)
+        caps: dict[str, str] = {}
+        mem_limit = limits.get("mem", memory / 2**20)
+        if mem_limit != "unlimited" and mem_limit:
+            caps["memory"] = objects.memory_quantity(int(Decimal(str(mem_limit)) * 2**20))
+        if limits.get("cpus") not in (None, "unlimited"):
+            caps["cpu"] = objects.cpu_quantity(Decimal(str(limits["cpus"])))
+        return {"requests": requests, "limits": caps} if caps else {"requests": requests}
 
     def environment(self, env: dict[str, Any]) -> None:
         """``env`` → ``env``. A value naming the Mesos-DNS host of a translated app

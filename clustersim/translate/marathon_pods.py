@@ -21,8 +21,8 @@ __all__ = ["MarathonPod"]
 _POD_HANDLED = {"id", "containers", "scaling", "scheduling", "environment", "labels",
                 "networks", "volumes", "executorResources", "version"}
 _NO_RULE = "no rule translates this field: carry it over by hand if needed"
-_CONTAINER_HANDLED = {"name", "image", "exec", "resources", "endpoints", "environment",
-                      "healthCheck", "volumeMounts", "lifecycle"}
+_CONTAINER_HANDLED = {"name", "image", "exec", "resources", "resourceLimits", "endpoints",
+                      "environment", "healthCheck", "volumeMounts", "lifecycle"}
 
 
 class MarathonPod(_App):
@@ -60,7 +60,8 @@ class MarathonPod(_App):
 
     def pod_container(self, index: int, spec: dict[str, Any]) -> None:
         """One pod container → one container: ``image.id`` → ``image``, ``exec.command.shell``
-        → ``command`` through ``/bin/sh -c``, ``resources`` → ``requests``, ``endpoints`` →
+        → ``command`` through ``/bin/sh -c``, ``resources`` and ``resourceLimits`` →
+        ``resources`` (as an app's), ``endpoints`` →
         ports, ``healthCheck`` → probes (as an app's), ``environment`` (the pod's, then the
         container's) → ``env``, ``lifecycle.killGracePeriodSeconds`` →
         ``terminationGracePeriodSeconds``."""
@@ -73,12 +74,10 @@ class MarathonPod(_App):
         if shell:
             self.container["command"] = ["/bin/sh", "-c", shell]
         resources = spec.get("resources") or {}
-        requests = {"cpu": objects.cpu_quantity(Decimal(str(resources.get("cpus", 0)))),
-                    "memory": objects.memory_quantity(int(resources.get("mem", 0)) * 2**20)}
-        if resources.get("disk"):
-            requests["ephemeral-storage"] = objects.memory_quantity(
-                int(resources["disk"]) * 2**20)
-        self.container["resources"] = {"requests": requests}
+        self.container["resources"] = self.resource_requirements(
+            Decimal(str(resources.get("cpus", 0))),
+            int(Decimal(str(resources.get("mem", 0))) * 2**20), resources.get("disk"),
+            spec.get("resourceLimits") or {})
         for number, endpoint in enumerate(spec.get("endpoints") or []):
             protocols = endpoint.get("protocol") or ["tcp"]
             self.port(endpoint.get("containerPort") or endpoint.get("hostPort"),

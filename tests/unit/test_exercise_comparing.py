@@ -227,11 +227,21 @@ def test_pinned_volume_without_a_constraint_lands_elsewhere() -> None:
     assert "empty" in feedback.hint
 
 
-def test_pinned_volume_with_two_replicas_says_there_are_two_tasks() -> None:
+def test_pinned_volume_two_replicas_on_one_node_share_its_volume() -> None:
+    # Both tasks on node-2 mount the one local volume db-data there: not "different data".
     label = "      placement: {constraints: [node.labels.storage == db]}\n"
     feedback = ex.check_pinned_volume(_db(label).replace("replicas: 1", "replicas: 2"))
-    assert not feedback.passed and "db runs 2 tasks (on node-2, node-2)" in feedback.message
+    assert not feedback.passed and "db runs 2 tasks (2 on node-2)" in feedback.message
+    assert "write one data directory" in feedback.message
+    assert "different data" not in feedback.message
     assert "replicas: 1" in feedback.hint
+
+
+def test_pinned_volume_replicas_on_several_nodes_hold_different_data() -> None:
+    feedback = ex.check_pinned_volume(_db().replace("replicas: 1", "replicas: 2"))
+    assert not feedback.passed and "db runs 2 tasks (1 on " in feedback.message
+    assert "different data" in feedback.message
+    assert "one data directory" not in feedback.message
 
 
 def test_pinned_volume_label_or_hostname_constraint_passes() -> None:

@@ -77,6 +77,17 @@ CORRECTED_ROWS = {
     17: ("wrong", "Mesos ran plain commands from the start, Docker via the Docker containerizer "
                   "from 0.20.0 and Docker/AppC images in its own containerizer from 0.28.0 "
                   "(apache/mesos CHANGELOG): 'mainly Docker' was false when written"),
+    # The article gives v1.16 (September 2019) as current, so it was written in or after
+    # September 2019; these changes came before that, so the claims were false when written.
+    19: ("wrong", "Kubernetes has been a CNCF project since v1.0 in July 2015 (CNCF blog, "
+                  "2016-07-21), not Google's own platform"),
+    20: ("wrong", "Google renamed Container Engine to Kubernetes Engine in November 2017"),
+    32: ("wrong", "Mesos 1.0 (July 2016) renamed slaves to agents (apache/mesos "
+                  "docs/upgrades.md, 1.0.x: Slave to Agent rename)"),
+    38: ("wrong", "ClusterHQ, Flocker's maker, shut down on 2016-12-22 (EnterpriseAI, "
+                  "2017-01-06)"),
+    43: ("wrong", "IP-per-task came in Marathon 0.14 (January 2016, docs/docs/ip-per-task.md) "
+                  "and Marathon 1.5 made any CNI network usable; Calico was one option"),
 }
 
 

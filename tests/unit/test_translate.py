@@ -315,6 +315,24 @@ def test_mesos_dns_name_reverses_the_path():
     assert mesos_dns_name("/web") == "web"
 
 
+def test_a_name_changed_or_shared_is_reported():
+    def image(app_id: str) -> dict:
+        return {"id": app_id, "container": {"docker": {"image": "nginx"}}}
+
+    assert not marathon_to_kubernetes(image("/shop/frontend/web")).findings
+    dotted = marathon_to_kubernetes(image("/shop/web.v2"))
+    assert only(dotted, "Deployment")["metadata"]["name"] == "web-v2-shop"
+    assert fields(dotted) == {("/shop/web.v2", "id", "approximate")}
+    assert "'web.v2-shop'" in dotted.findings[0].message
+    long = marathon_to_kubernetes(image("/" + "a" * 40 + "/" + "b" * 40))
+    assert len(only(long, "Deployment")["metadata"]["name"]) == 63 and long.findings
+    twins = marathon_to_kubernetes({"id": "/", "groups": [
+        {"id": "/a-b", "apps": [image("/a-b/c")]},
+        {"id": "/b", "groups": [{"id": "/b/a", "apps": [image("/b/a/c")]}]}]})
+    assert fields(twins) == {("/b/a/c", "id", "approximate")}
+    assert "like /a-b/c" in twins.findings[0].message
+
+
 def test_instances_cpus_mem_disk_and_defaults():
     result = marathon_to_kubernetes(app(instances=3, cpus=0.25, mem=1536, disk=100))
     assert only(result, "Deployment")["spec"]["replicas"] == 3
@@ -323,6 +341,23 @@ def test_instances_cpus_mem_disk_and_defaults():
     defaults = marathon_to_kubernetes(app())
     assert container(defaults)["resources"]["requests"] == {"cpu": "1", "memory": "128Mi"}
     assert only(defaults, "Deployment")["spec"]["replicas"] == 1
+
+
+def test_mem_is_the_memory_limit_and_cpus_stays_a_request():
+    # Mesos' memory isolator makes `mem` the task's hard limit; CPU gets only a weight
+    # unless resourceLimits.cpus (or --cgroups_enable_cfs) sets a quota.
+    result = marathon_to_kubernetes(app(cpus=0.5, mem=256))
+    assert container(result)["resources"] == {
+        "requests": {"cpu": "500m", "memory": "256Mi"}, "limits": {"memory": "256Mi"}}
+    assert container(marathon_to_kubernetes(app()))["resources"]["limits"] == {
+        "memory": "128Mi"}
+    burst = marathon_to_kubernetes(app(cpus=1, mem=4096, resourceLimits={
+        "cpus": 2, "mem": 8192}))
+    assert container(burst)["resources"]["limits"] == {"memory": "8Gi", "cpu": "2"}
+    assert not burst.findings
+    unlimited = marathon_to_kubernetes(app(resourceLimits={"cpus": "unlimited",
+                                                           "mem": "unlimited"}))
+    assert "limits" not in container(unlimited)["resources"]
 
 
 def test_port_mappings_and_definitions():
@@ -488,7 +523,8 @@ def test_pod_containers_share_one_pod_template():
     assert deployment["spec"]["replicas"] == 2
     spec = deployment["spec"]["template"]["spec"]
     web, logger = spec["containers"]
-    assert web["resources"]["requests"] == {"cpu": "500m", "memory": "64Mi"}
+    assert web["resources"] == {"requests": {"cpu": "500m", "memory": "64Mi"},
+                                "limits": {"memory": "64Mi"}}
     assert web["readinessProbe"]["httpGet"] == {"path": "/ping", "port": 80}
     assert "startupProbe" not in web      # gracePeriodSeconds 0: no grace
     assert logger["command"] == ["/bin/sh", "-c", "tail -F /tmp/scratch/log"]
