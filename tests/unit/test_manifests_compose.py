@@ -619,3 +619,32 @@ def test_every_cast_of_docker_clis_table(tail, path, value, read, refusal) -> No
         load_manifests(text, environment={"V": "x"})
     assert f"failed to cast to expected type: {refusal}" in str(info.value)
     assert info.value.path == ".".join(map(str, path)).replace(".0.", "[0].")
+
+
+@pytest.mark.parametrize(("top", "path", "words"), [
+    ("networks: {front: 3}", "networks.front", "must be a mapping or null"),
+    ("networks: {front: [a]}", "networks.front", "must be a mapping or null"),
+    ("volumes: {data: true}", "volumes.data", "must be a mapping or null"),
+    ("secrets: {db: ./db.txt}", "secrets.db", "must be a mapping"),
+    ("secrets:\n  db:", "secrets.db", "must be a mapping"),
+    ("configs: {site: 1}", "configs.site", "must be a mapping"),
+    ("networks: [front]", "networks", "must be a mapping"),
+    ("volumes:", "volumes", "must be a mapping"),
+])
+def test_a_top_level_entry_of_another_type_is_refused_as_docker_cli_refuses_it(
+        top, path, words) -> None:
+    """docker/cli's schemas make each top-level section an object, a network or a volume an
+    object or null (``front:`` alone is taken) and a secret or a config an object; the loader
+    had taken any value."""
+    text = f'version: "3.8"\nservices:\n  web:\n    image: nginx\n{top}\n'
+    with pytest.raises(ManifestError) as info:
+        load_manifests(text)
+    assert info.value.path == path
+    assert f"{path}: {words} (" in str(info.value)
+
+
+def test_a_network_or_a_volume_may_be_named_alone() -> None:
+    [stack] = load_manifests('version: "3.8"\nservices:\n  web:\n    image: nginx\n'
+                             "networks:\n  front:\nvolumes:\n  data:\n")
+    assert stack.manifest["networks"] == {"front": None}
+    assert stack.manifest["volumes"] == {"data": None}
