@@ -101,16 +101,19 @@ class NumError(ValueError):
         self.func, self.num, self.err = func, num, err
 
 
-def parse_int(text: str, *, signed: bool, bits: int = 64) -> int:
-    """``text`` as Go's ``strconv.ParseInt(text, 10, bits)`` (``signed``) or
-    ``strconv.ParseUint(text, 10, bits)`` reads it, ``bits`` from 1 to 64; a text it refuses
-    raises :class:`NumError` with Go's words (golang/go ``src/strconv/atoi.go``).
+def parse_int(text: str, *, signed: bool, bits: int = 64, base: int = 10) -> int:
+    """``text`` as Go's ``strconv.ParseInt(text, base, bits)`` (``signed``) or
+    ``strconv.ParseUint(text, base, bits)`` reads it, ``bits`` from 1 to 64, ``base`` 10 or
+    0; a text it refuses raises :class:`NumError` with Go's words (golang/go
+    ``src/strconv/atoi.go``).
 
-    Go's rules in base 10: ASCII digits only (no ``_``, which only a base-0 parse allows, no
-    space, no ``0x``), at least one; an optional ``+`` or ``-`` in front for ParseInt only
-    (ParseUint refuses any sign, ``-0`` too). ParseUint reads the digits left to right and
-    stops at the first that takes the value past ``2**bits - 1`` (``value out of range``)
-    or the first byte that is no digit (``invalid syntax``), whichever comes first, so
+    Go's rules in base 10: ASCII digits only (no ``_``, no space, no ``0x``), at least one;
+    an optional ``+`` or ``-`` in front for ParseInt only (ParseUint refuses any sign, ``-0``
+    too). Base 0 reads the base from a prefix (``0b``, ``0o``, ``0x`` followed by something,
+    else a leading ``0`` is octal, as ``0644``) and allows ``_`` between digits
+    (``underscoreOK``). ParseUint reads the digits left to right and stops at the first that
+    takes the value past ``2**bits - 1`` (``value out of range``) or the first byte that is
+    no digit of the base (``invalid syntax``), whichever comes first, so
     ``99999999999999999999x`` is out of range and ``12x`` invalid. ParseInt reads the digits
     after its sign with ParseUint, keeps a syntax error (in its own name, the sign in the
     quoted text) and then checks the signed range, ``-2**(bits-1)`` to ``2**(bits-1) - 1``:
@@ -118,15 +121,27 @@ def parse_int(text: str, *, signed: bool, bits: int = 64) -> int:
     when it meets the ``x``."""
     func = "ParseInt" if signed else "ParseUint"
     negative = signed and text.startswith("-")
-    digits = text[1:] if signed and text[:1] in ("+", "-") else text
-    rest = digits.lstrip("0123456789")                     # from the first byte no digit on
-    significant = digits[:len(digits) - len(rest)].lstrip("0")
-    # more than 20 significant digits exceed any uint64 (and Python's int() digit limit)
-    if len(significant) > 20 or int(significant or "0") >= 2 ** bits:
-        raise NumError(func, text, "value out of range")
-    if not digits or rest:
+    body = text[1:] if signed and text[:1] in ("+", "-") else text
+    maximum = 2 ** bits - 1
+    if body[:1] == "0" and base == 0:
+        prefixed = len(body) >= 3 and body[1].lower() in "box"
+        radix = {"b": 2, "o": 8, "x": 16}[body[1].lower()] if prefixed else 8
+        digits = body[2:] if prefixed else body[1:]
+    else:
+        radix, digits = 10, body
+    value, underscores = 0, False
+    for char in digits:
+        if char == "_" and base == 0:
+            underscores = True
+            continue
+        digit = int(char, 36) if char.isascii() and char.isalnum() else radix
+        if digit >= radix:
+            raise NumError(func, text, "invalid syntax")
+        value = value * radix + digit
+        if value > maximum:
+            raise NumError(func, text, "value out of range")
+    if not body or (underscores and not _underscores_ok(body)):
         raise NumError(func, text, "invalid syntax")
-    value = int(significant or "0")
     if signed and not (value <= 2 ** (bits - 1) if negative else value < 2 ** (bits - 1)):
         raise NumError(func, text, "value out of range")
     return -value if negative else value
@@ -152,12 +167,13 @@ _GO_FLOAT = re.compile(
 
 def _underscores_ok(text: str) -> bool:
     """Go's ``underscoreOK``: each ``_`` stands between two digits, or between a base
-    prefix and a digit."""
+    prefix (``0b``, ``0o``, ``0x``) and a digit."""
     body = text[1:] if text[:1] in ("+", "-") else text
-    hexadecimal = body[:2].lower() == "0x"
+    prefixed = len(body) >= 2 and body[0] == "0" and body[1].lower() in "box"
+    hexadecimal = prefixed and body[1].lower() == "x"
     digits = "0123456789abcdefABCDEF" if hexadecimal else "0123456789"
-    saw = "0" if hexadecimal else "^"
-    for char in body[2:] if hexadecimal else body:
+    saw = "0" if prefixed else "^"
+    for char in body[2:] if prefixed else body:
         if char in digits:
             saw = "0"
         elif char == "_":

@@ -17,6 +17,7 @@ from typing import Any
 
 from clustersim.exercises.answers import second_command, shell_words, yaml_text
 from clustersim.exercises.checker import Wrong, checker
+from clustersim.goformat import NumError, atoi, parse_int
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.configupdates import consumers
 from clustersim.node import Node
@@ -232,8 +233,11 @@ def _secret_target(flag: str, added: str) -> tuple[str, str]:
     field may be quoted); a relative target lands under ``/run/secrets/`` and an absolute one
     where it says (moby ``container/container_unix.go``, ``getSecretTargetPath``). What the
     docker CLI refuses is :class:`Wrong` with its message as cobra prints it (``invalid
-    argument "..." for "--secret-add" flag: invalid field in secret request: dst``);
-    simplified: ``uid``, ``gid`` and ``mode`` are not read, so a bad mode passes."""
+    argument "..." for "--secret-add" flag: invalid field in secret request: dst``), a
+    ``mode`` that ``strconv.ParseUint(value, 0, 32)`` refuses among them (``invalid mode
+    specified: ...``). The CLI takes any ``uid`` and ``gid``, but the daemon reads them with
+    ``strconv.Atoi`` as it mounts the secret (moby ``daemon/container_operations_unix.go``,
+    ``setupSecretDir``), so every new task would fail to start: refused too, in Go's words."""
     fields = next(csv.reader([added]), [])
 
     def refused(problem: str, hint: str) -> Wrong:
@@ -256,11 +260,27 @@ def _secret_target(flag: str, added: str) -> tuple[str, str]:
                               "destination are --mount's words): source=db_pass_v2,"
                               "target=db_pass." if key in ("dst", "destination") else
                               "The keys are source (or src), target, uid, gid and mode.")
+            if key == "mode":
+                try:
+                    parse_int(value, signed=False, bits=32, base=0)
+                except NumError as err:
+                    raise refused(f"invalid mode specified: {err}",
+                                  "The mode is the file's permissions as a number: octal "
+                                  "with a leading 0 (mode=0400) or decimal (mode=256).") from None
             values["source" if key == "src" else key] = value
         source = values.get("source", "")
         if not source:
             raise refused("source is required", "Name the secret: source=db_pass_v2.")
         target = values.get("target") or source
+        for key in ("uid", "gid"):
+            try:
+                atoi(values.get(key, "0"))
+            except NumError as err:
+                raise Wrong(f"docker service update takes {key}={values[key]}, but every new "
+                            f"task would fail to start: the daemon reads the {key} as a "
+                            f"number ({err}).",
+                            f"The {key} is a number (0, root, is the default): {key}=1000."
+                            ) from None
     return source, target if target.startswith("/") else f"/run/secrets/{target}"
 
 

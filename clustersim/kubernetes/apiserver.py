@@ -624,17 +624,23 @@ class APIServer:
             self._remove(obj)
 
     def delete_pod(self, pod: dict[str, Any]) -> None:
-        """Graceful pod deletion: Terminating, then gone when the kubelet is done. The Ready
-        condition stays as the kubelet last reported it (graceful deletion sets only the
-        deletion timestamp and grace period, ``BeforeDelete`` in k8s.io/apiserver
-        ``pkg/registry/rest/delete.go``, and the kubelet keeps probing readiness while the
-        pod shuts down, ``pkg/kubelet/prober/worker.go``): its EndpointSlice entry turns
-        ``ready: false`` for being terminating while it stays ``serving``."""
+        """Graceful pod deletion: Terminating, then gone when the kubelet is done. The first
+        graceful delete sets the deletion timestamp and grace period and counts a generation
+        (``BeforeDelete`` in k8s.io/apiserver ``pkg/registry/rest/delete.go``: a set
+        ``deletionTimestamp`` is a change of desired state, KEP-5067; the conformance test
+        "custom-set generation on new pods and graceful delete" expects 2), which the kubelet
+        observes as it syncs the terminating pod (:meth:`~clustersim.kubernetes.kubelet.
+        Kubelet.stop`). The Ready condition stays as the kubelet last reported it (the
+        kubelet keeps probing readiness while the pod shuts down,
+        ``pkg/kubelet/prober/worker.go``): its EndpointSlice entry turns ``ready: false`` for
+        being terminating while it stays ``serving``."""
         if is_terminating(pod) or not self.exists(pod):
             return
         meta = pod["metadata"]
         meta["deletionTimestamp"] = self.now
         meta["deletionGracePeriodSeconds"] = int(termination_grace_period(pod))
+        if meta.get("generation", 0) > 0:
+            meta["generation"] += 1
         self.changed()
         node = pod["spec"].get("nodeName")
         bound_on = self._nodes.get(node or "")

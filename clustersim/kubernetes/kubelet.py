@@ -314,10 +314,11 @@ class Kubelet:
         ``CalculatePodStatusObservedGeneration``) and the ``observedGeneration`` of every
         condition the kubelet owns, which ``generateAPIPodStatus`` writes anew at each sync
         even when its status did not change (only ``lastTransitionTime`` is kept then). Called
-        at the pod's first sync and at each update of its spec (any change that counts a
+        at the pod's first sync, at each update of its spec (any change that counts a
         generation, not only an image: the kubelet syncs the pod when it gets the update,
-        before it acts on it; KEP-5067). A finished pod is no longer synced, and a pod whose
-        kubelet is silent keeps what it last wrote; the conditions others own keep theirs."""
+        before it acts on it; KEP-5067) and when its graceful deletion starts (:meth:`stop`).
+        A finished pod is no longer synced, and a pod whose kubelet is silent keeps what it
+        last wrote; the conditions others own keep theirs."""
         status = pod["status"]
         if status.get("phase") in ("Succeeded", "Failed") \
                 or not self.cluster.kubelet_alive(pod["spec"].get("nodeName")):
@@ -903,8 +904,11 @@ class Kubelet:
         status["message"] = DEADLINE_MESSAGE
 
     def stop(self, pod: dict[str, Any]) -> None:
-        """Graceful termination of a pod on a live node (module docstring, step 5)."""
+        """Graceful termination of a pod on a live node (module docstring, step 5): the sync
+        of the terminating pod writes the generation its deletion counted
+        (``SyncTerminatingPod`` sets the status ``generateAPIPodStatus`` made)."""
         epoch = self._next_epoch(pod)
+        self.observe(pod)
         containers = pod["spec"].get("containers") or []
         for container in containers:
             self.cluster.kubelet_record(

@@ -89,7 +89,7 @@ from clustersim.manifests.compose_types import (
 from clustersim.manifests.interpolate import InterpolationError, interpolate
 from clustersim.manifests.safe_yaml import Document, Path, copy_data
 from clustersim.manifests.specs import Spec
-from clustersim.manifests.validation import validate
+from clustersim.manifests.validation import compose_nullable, compose_type, validate
 from clustersim.manifests.workload import Port, Workload
 
 __all__ = ["MAX_PORTS", "StackSpec", "expand_port", "expand_volume", "load_compose", "text_of"]
@@ -316,6 +316,30 @@ def _forbidden_problem(document: Document, data: Mapping[str, Any]) -> Exception
     )
 
 
+def _section_problem(document: Document, data: Mapping[str, Any]) -> Exception | None:
+    """The first top-level ``networks``, ``volumes``, ``secrets`` or ``configs`` that is no
+    mapping, or entry of one of another type than docker/cli's Compose schemas give it
+    (``config_schema_v3.*.json``: each section an object; ``definitions.network`` and
+    ``definitions.volume`` an object or null, as in ``volumes: {data: }``;
+    ``definitions.secret`` and ``definitions.config`` an object), in the words of its
+    ``Validate`` ("must be a mapping or null")."""
+    for section in _INTERPOLATED[1:]:
+        if section not in data:
+            continue
+        entries = data[section]
+        found = [((section, name), entry) for name, entry in entries.items()] \
+            if isinstance(entries, dict) else [((section,), entries)]
+        for where, entry in found:
+            if isinstance(entry, dict) or (entry is None and compose_nullable(where)):
+                continue
+            return document.error(
+                where, f"must be a {compose_type('dict_type', where)}",
+                f"a mapping of each of the stack's {section} to its options"
+                + (", or nothing after its name" if compose_nullable((section, "")) else ""),
+            )
+    return None
+
+
 def load_compose(
     document: Document,
     environment: Mapping[str, str] | None = None,
@@ -354,6 +378,9 @@ def load_compose(
             "services is not a mapping",
             "a mapping from service name to its definition",
         )
+    section_problem = _section_problem(document, data)
+    if section_problem is not None:
+        raise section_problem
     manifest = {key: copy_data(value) for key, value in data.items() if key != "services"}
     ports_used = [0] if ports_used is None else ports_used
     expanded = {

@@ -61,15 +61,22 @@ _CASTS: list[tuple[tuple[str, ...], Any]] = [
         (("deploy", "placement", "max_replicas_per_node"), atoi),
         (("ports", ANY, "target"), atoi),
         (("ports", ANY, "published"), atoi),
+        (("ulimits", ANY), atoi),
+        (("ulimits", ANY, "hard"), atoi),
+        (("ulimits", ANY, "soft"), atoi),
         (("privileged",), _to_bool),
         (("read_only",), _to_bool),
         (("stdin_open",), _to_bool),
         (("tty",), _to_bool),
         (("volumes", ANY, "read_only"), _to_bool),
+        (("volumes", ANY, "volume", "nocopy"), _to_bool),
     ]
 ] + [
     ((section, ANY, "external"), _to_bool)
     for section in ("networks", "volumes", "secrets", "configs")
+] + [
+    (("networks", ANY, "internal"), _to_bool),
+    (("networks", ANY, "attachable"), _to_bool),
 ]
 
 

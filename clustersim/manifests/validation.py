@@ -26,7 +26,8 @@ from clustersim.manifests.kubernetes_names import name_hint
 from clustersim.manifests.kubernetes_syntax import LENIENT, NAME_MAPS
 from clustersim.manifests.safe_yaml import Document, Path
 
-__all__ = ["ENUM_TYPES", "found_text", "go_field", "validate", "validate_object"]
+__all__ = ["ENUM_TYPES", "compose_nullable", "compose_type", "found_text", "go_field",
+           "validate", "validate_object"]
 
 _EXPECTED = {
     "int_type": "a whole number",
@@ -102,16 +103,22 @@ _COMPOSE_TYPES = {
 
 
 #: The places where docker/cli's Compose schemas take a mapping or null (``"type":
-#: ["object", "null"]``, ``definitions.deployment`` of ``config_schema_v3.*.json``), whose
-#: type error ``humanReadableType`` words as both types ("must be a mapping or null").
-_COMPOSE_NULLABLE = (("services", ANY, "deploy"),)
+#: ["object", "null"]``: ``definitions.deployment``, ``definitions.network`` and
+#: ``definitions.volume`` of ``config_schema_v3.*.json``), whose type error
+#: ``humanReadableType`` words as both types ("must be a mapping or null").
+_COMPOSE_NULLABLE = (("services", ANY, "deploy"), ("networks", ANY), ("volumes", ANY))
 
 
-def _compose_type(kind: str, where: Path) -> str:
-    """docker/cli's name of what the schema wants at ``where``, for pydantic's ``kind``."""
+def compose_nullable(where: Path) -> bool:
+    """Whether docker/cli's Compose schema takes null at ``where`` as well as a mapping."""
+    return any(path_matches(pattern, where) for pattern in _COMPOSE_NULLABLE)
+
+
+def compose_type(kind: str, where: Path) -> str:
+    """docker/cli's name of what the schema wants at ``where``, for pydantic's ``kind``
+    (``dict_type``: a mapping, or a mapping or null where :func:`compose_nullable`)."""
     wanted = _COMPOSE_TYPES[kind]
-    nullable = any(path_matches(pattern, where) for pattern in _COMPOSE_NULLABLE)
-    return f"{wanted} or null" if nullable and wanted == "mapping" else wanted
+    return f"{wanted} or null" if wanted == "mapping" and compose_nullable(where) else wanted
 
 
 def validate(model: type[BaseModel], document: Document, path: Path = (), *,
@@ -234,7 +241,7 @@ def _error(model: type[BaseModel], document: Document, path: Path, data: Any,
     where = (*path, *found)
     expected = _expected(problem["type"], document)
     if compose and problem["type"] in _COMPOSE_TYPES and len(found) == len(problem["loc"]):
-        message = f"must be a {_compose_type(problem['type'], where)}"
+        message = f"must be a {compose_type(problem['type'], where)}"
     elif problem["type"] == "missing":
         message = "this required field is missing"
     elif problem["type"] == "extra_forbidden":

@@ -7,8 +7,10 @@ https://mesosphere.github.io/marathon/api-console/index.html): ``POST /v2/apps``
 with the app, 409 ``An app with id [/x] already exists.``; changes (``PUT``/``PATCH`` of an
 app or of a list of apps, ``DELETE``, ``restart``, groups) answer
 ``{"version", "deploymentId"}``, a pod's ``POST`` and ``PUT`` the pod as Marathon writes it
-and its ``DELETE`` 202 with no body and the deployment in ``Location``
-(``PodsResource.remove``), and every change names its deployment in the
+(a ``PUT`` whose body names another pod answers 400 ``'/p' does not match definition's id
+('q')``, ``PodsResource.update``, where an app's takes the path's id over the body's,
+``canonicalAppUpdateFromJson``) and its ``DELETE`` 202 with no body and the deployment in
+``Location`` (``PodsResource.remove``), and every change names its deployment in the
 ``Marathon-Deployment-Id`` header; a change to an app that running deployments hold answers
 409 ``App is locked by one or more deployments...`` naming them, unless ``?force=true``
 (``DELETE /v2/apps/<id>`` is forced unless ``?force=false``: ``AppsResource.delete``);
@@ -40,7 +42,7 @@ latest change's and ``GET /v2/groups/<id>/versions`` lists only it (Marathon kee
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from clustersim.manifests.units import pod_container_resources, pod_executor_resources
@@ -173,13 +175,7 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
                 {"path": "/", "errors": ["error.expected.jsobject"]}])
         if check is not None:
             check(body)
-        if not isinstance(body.get("id"), str):
-            raise HttpError(422, "Invalid JSON", details=[{"path": "/id", "errors": [
-                "error.path.missing" if body.get("id") is None else "error.expected.jsstring"]}])
-        if not body["id"]:
-            raise HttpError(422, "Invalid JSON", details=[
-                {"path": "/id", "errors": ["error.minLength"]}])
-        spec_id = str(PathId(body["id"]).resolve())
+        spec_id = _named_id(body)
         if validate is not None:
             validate(body)
         if spec_id in self.marathon.root.run_specs:
@@ -483,7 +479,11 @@ class MarathonBackend(MarathonGroups, MarathonTasks, MarathonQueue, ClusterTime)
             if not isinstance(body, dict):
                 raise HttpError(422, "Invalid JSON", details=[
                     {"path": "/", "errors": ["error.expected.jsobject"]}])
+            named = _named_id(body)
             _check_pod(body)
+            if named != spec_id:        # PodsResource.update, after validateOrThrow
+                raise HttpError(400, f"'{spec_id}' does not match definition's id "
+                                     f"('{body['id']}')")
             change = self._change(lambda: framework.deploy({**body, "id": spec_id},
                                                            force=force))
             return self._with_body(change, self._pod_json(spec_id),
@@ -625,6 +625,19 @@ def _require_command(app: dict[str, Any]) -> None:
         raise HttpError(422, "Object is not valid", details=[{
             "path": "/", "errors": ["AppDefinition must either contain one of 'cmd' or "
                                     "'args', and/or a 'container'."]}])
+
+
+def _named_id(body: Mapping[str, Any]) -> str:
+    """The absolute id a definition names (``POST /v2/apps``, ``POST`` and ``PUT`` of a pod),
+    read as Play JSON reads the RAML's required ``id`` string (422 at ``/id``: missing, not a
+    string, or empty)."""
+    if not isinstance(body.get("id"), str):
+        raise HttpError(422, "Invalid JSON", details=[{"path": "/id", "errors": [
+            "error.path.missing" if body.get("id") is None else "error.expected.jsstring"]}])
+    if not body["id"]:
+        raise HttpError(422, "Invalid JSON", details=[
+            {"path": "/id", "errors": ["error.minLength"]}])
+    return str(PathId(body["id"]).resolve())
 
 
 def _check_pod(pod: dict[str, Any]) -> None:

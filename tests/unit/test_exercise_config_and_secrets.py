@@ -105,6 +105,32 @@ def test_rotation(text, passed, words) -> None:
     # keys in any case, and quoted fields, as docker reads them
     ("docker service update --secret-rm db_pass_v1 "
      "--secret-add 'Source=db_pass_v2,\"TARGET=db_pass\"' api", True, "Right"),
+    # mode as strconv.ParseUint(value, 0, 32) reads it; uid and gid as the daemon's Atoi
+    ("docker service update --secret-rm db_pass_v1 "
+     "--secret-add source=db_pass_v2,target=db_pass,mode=0400,uid=1000,gid=0 api", True,
+     "Right"),
+    ("docker service update --secret-rm db_pass_v1 "
+     "--secret-add source=db_pass_v2,target=db_pass,mode=0x124 api", True, "Right"),
+    ("docker service update --secret-rm db_pass_v1 "
+     "--secret-add source=db_pass_v2,target=db_pass,mode=r--r----- api", False,
+     'invalid argument "source=db_pass_v2,target=db_pass,mode=r--r-----" for "--secret-add" '
+     'flag: invalid mode specified: strconv.ParseUint: parsing "r--r-----": invalid syntax'),
+    ("docker service update --secret-rm db_pass_v1 "
+     "--secret-add source=db_pass_v2,target=db_pass,mode=0999 api", False,
+     'invalid mode specified: strconv.ParseUint: parsing "0999": invalid syntax'),
+    ("docker service update --secret-rm db_pass_v1 "
+     "--secret-add source=db_pass_v2,target=db_pass,mode=4294967296 api", False,
+     'strconv.ParseUint: parsing "4294967296": value out of range'),
+    ("docker service update --secret-rm db_pass_v1 "
+     "--secret-add source=db_pass_v2,mode=x,dst=db_pass api", False, "invalid mode specified"),
+    ("docker service update --secret-rm db_pass_v1 "
+     "--secret-add source=db_pass_v2,target=db_pass,uid=app api", False,
+     'the daemon reads the uid as a number (strconv.Atoi: parsing "app": invalid syntax)'),
+    ("docker service update --secret-rm db_pass_v1 "
+     "--secret-add source=db_pass_v2,target=db_pass,gid=staff api", False, "gid=1000"),
+    ("docker service update --secret-rm db_pass_v1 "
+     "--secret-add source=db_pass_v2,uid=app,dst=db_pass api", False,
+     "invalid field in secret request: dst"),
 ])
 def test_swarm_rotation(command, passed, words) -> None:
     feedback = check_swarm_rotation(command)

@@ -169,6 +169,29 @@ def test_parse_int_is_strconvs(text, signed, bits, result):
     assert str(refused.value) == f"strconv.{func}: parsing {go_quote(text)}: {result}"
 
 
+@pytest.mark.parametrize(("text", "signed", "result"), [
+    ("0644", False, 420), ("0o644", False, 420), ("0O7_7", False, 63), ("0x1ff", False, 511),
+    ("0b101", False, 5), ("1_000", False, 1000), ("0x_1f", False, 31), ("0_7", False, 7),
+    ("0", False, 0), ("-0x10", True, -16), ("+0b1", True, 1),
+    ("0x", False, "invalid syntax"), ("08", False, "invalid syntax"),
+    ("0b2", False, "invalid syntax"), ("1__0", False, "invalid syntax"),
+    ("_1", False, "invalid syntax"), ("1_", False, "invalid syntax"),
+    ("-1", False, "invalid syntax"), ("0x1g", False, "invalid syntax"),
+    ("4294967296", False, "value out of range"), ("0x100000000", False, "value out of range"),
+    ("0x80000000", True, "value out of range"), ("-0x80000000", True, -2**31),
+])
+def test_parse_int_in_base_0_reads_the_prefix(text, signed, result):
+    """strconv.ParseUint(s, 0, 32), as docker/cli reads a secret's mode: 0b, 0o and 0x
+    prefixes, a leading 0 octal, and _ only between digits (underscoreOK)."""
+    if isinstance(result, int):
+        assert parse_int(text, signed=signed, bits=32, base=0) == result
+        return
+    with pytest.raises(NumError) as refused:
+        parse_int(text, signed=signed, bits=32, base=0)
+    func = "ParseInt" if signed else "ParseUint"
+    assert str(refused.value) == f"strconv.{func}: parsing {go_quote(text)}: {result}"
+
+
 def _go_parse(text: str, signed: bool, bits: int) -> int | str:
     """A reference that walks ``text`` byte by byte as atoi.go does, in uint64 arithmetic:
     the value, or the error's text."""

@@ -135,3 +135,26 @@ def test_a_clients_condition_keeps_what_the_client_wrote():
     _new_image(cluster, "nginx:1.28")
     assert _generations(_pod(cluster)["status"]) == {
         "status": 2, "PodScheduled": 2, "Ready": 2, "example.com/lb": 7}
+
+
+def test_a_graceful_delete_counts_a_generation_the_kubelet_observes():
+    """Setting the deletion timestamp counts generation 2 (``BeforeDelete``; the conformance
+    test "custom-set generation on new pods and graceful delete" expects 2), and the kubelet's
+    sync of the terminating pod writes 2 on its status and its conditions; a second delete of
+    the terminating pod counts nothing more."""
+    cluster = _cluster()
+    cluster.delete("Pod", "web")
+    pod = _pod(cluster)
+    assert pod["metadata"]["generation"] == 2
+    assert _generations(pod["status"]) == {"status": 2, "PodScheduled": 2, "Ready": 2}
+    cluster.delete("Pod", "web")
+    assert _pod(cluster)["metadata"]["generation"] == 2
+
+
+def test_a_pod_deleted_on_a_silent_node_keeps_what_its_kubelet_last_wrote():
+    cluster = _cluster()
+    cluster.fail_node(_pod(cluster)["spec"]["nodeName"])
+    cluster.delete("Pod", "web")
+    pod = _pod(cluster)
+    assert pod["metadata"]["generation"] == 2
+    assert pod["status"]["observedGeneration"] == 1

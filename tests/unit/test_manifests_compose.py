@@ -571,3 +571,80 @@ def test_a_deploy_of_another_type_is_worded_as_docker_cli_words_it(deploy, words
     with pytest.raises(ManifestError) as info:
         load_manifests(text)
     assert words in str(info.value)
+
+
+_SERVICE_VOLUME = """
+    volumes:
+      - type: volume
+        source: data
+        target: /data
+        volume: {nocopy: "${V}"}
+volumes:
+  data: {}
+"""
+_NETWORK = """
+    networks: [front]
+networks:
+  front: {driver: overlay, KEY: "${V}"}
+"""
+
+
+@pytest.mark.parametrize(("tail", "path", "value", "read", "refusal"), [
+    ('\n    ulimits: {nproc: "${V}"}', ("services", "web", "ulimits", "nproc"), "65535", 65535,
+     'strconv.Atoi: parsing "x": invalid syntax'),
+    ('\n    ulimits:\n      nofile: {soft: "${V}", hard: 40000}',
+     ("services", "web", "ulimits", "nofile", "soft"), "20000", 20000,
+     'strconv.Atoi: parsing "x": invalid syntax'),
+    ('\n    ulimits:\n      nofile: {soft: 1, hard: "${V}"}',
+     ("services", "web", "ulimits", "nofile", "hard"), "20000", 20000,
+     'strconv.Atoi: parsing "x": invalid syntax'),
+    (_SERVICE_VOLUME, ("services", "web", "volumes", 0, "volume", "nocopy"), "yes", True,
+     "invalid boolean: x"),
+    (_NETWORK.replace("KEY", "internal"), ("networks", "front", "internal"), "on", True,
+     "invalid boolean: x"),
+    (_NETWORK.replace("KEY", "attachable"), ("networks", "front", "attachable"), "off", False,
+     "invalid boolean: x"),
+])
+def test_every_cast_of_docker_clis_table(tail, path, value, read, refusal) -> None:
+    """docker/cli's interpolateTypeCastMapping (cli/compose/loader/interpolate.go) also casts
+    a service's ulimits (a number, or soft and hard), a volume mount's nocopy and a network's
+    internal and attachable, which the loader had left as text ("65535", "yes")."""
+    text = f'version: "3.8"\nservices:\n  web:\n    image: nginx{tail}\n'
+    [stack] = load_manifests(text, environment={"V": value})
+    found = stack.manifest
+    for part in path:
+        found = found[part]
+    assert found == read and type(found) is type(read)
+    with pytest.raises(ManifestError) as info:
+        load_manifests(text, environment={"V": "x"})
+    assert f"failed to cast to expected type: {refusal}" in str(info.value)
+    assert info.value.path == ".".join(map(str, path)).replace(".0.", "[0].")
+
+
+@pytest.mark.parametrize(("top", "path", "words"), [
+    ("networks: {front: 3}", "networks.front", "must be a mapping or null"),
+    ("networks: {front: [a]}", "networks.front", "must be a mapping or null"),
+    ("volumes: {data: true}", "volumes.data", "must be a mapping or null"),
+    ("secrets: {db: ./db.txt}", "secrets.db", "must be a mapping"),
+    ("secrets:\n  db:", "secrets.db", "must be a mapping"),
+    ("configs: {site: 1}", "configs.site", "must be a mapping"),
+    ("networks: [front]", "networks", "must be a mapping"),
+    ("volumes:", "volumes", "must be a mapping"),
+])
+def test_a_top_level_entry_of_another_type_is_refused_as_docker_cli_refuses_it(
+        top, path, words) -> None:
+    """docker/cli's schemas make each top-level section an object, a network or a volume an
+    object or null (``front:`` alone is taken) and a secret or a config an object; the loader
+    had taken any value."""
+    text = f'version: "3.8"\nservices:\n  web:\n    image: nginx\n{top}\n'
+    with pytest.raises(ManifestError) as info:
+        load_manifests(text)
+    assert info.value.path == path
+    assert f"{path}: {words} (" in str(info.value)
+
+
+def test_a_network_or_a_volume_may_be_named_alone() -> None:
+    [stack] = load_manifests('version: "3.8"\nservices:\n  web:\n    image: nginx\n'
+                             "networks:\n  front:\nvolumes:\n  data:\n")
+    assert stack.manifest["networks"] == {"front": None}
+    assert stack.manifest["volumes"] == {"data": None}

@@ -229,3 +229,48 @@ def test_the_queue_embeds_each_agents_last_unused_offer(server):
         assert resources["cpus"] == {"name": "cpus", "role": "*", "scalar": 4}
         assert resources["ports"]["ranges"][0] == {"begin": 1025, "end": 2180}
         assert offer["attributes"] == [{"name": "rack", "text": agent.attributes["rack"]}]
+
+
+_POD = {"id": "/db", "containers": [
+    {"name": "db", "resources": {"cpus": 0.1, "mem": 32}, "exec": {"command": {
+        "shell": "sleep 1000"}}}]}
+
+
+@pytest.mark.parametrize("named", ["/other", "other", "db/../other"])
+def test_a_pod_put_naming_another_pod_is_refused(server, named):
+    """PodsResource.update compares the path's id with the body's once the pod is valid, and
+    answers 400 naming both, the body's as written; the pod is left as it was (the simulator
+    had deployed the body under the path's id)."""
+    assert requests.post(f"{server.url}/v2/pods", json=_POD, timeout=10).status_code == 201
+    answer = requests.put(f"{server.url}/v2/pods/db", json={**_POD, "id": named,
+                                                             "labels": {"a": "b"}}, timeout=10)
+    assert (answer.status_code, answer.json()) == (
+        400, {"message": f"'/db' does not match definition's id ('{named}')"})
+    assert "labels" not in requests.get(f"{server.url}/v2/pods/db", timeout=10).json()
+    assert "/other" not in server.backend.marathon.root.run_specs
+
+
+def test_a_pod_put_reads_its_id_and_validates_before_it_compares(server):
+    """An id that is no string is Play's 422 at /id, as POST answers it; an invalid pod
+    naming another id is refused as invalid (validateOrThrow comes first); the same id,
+    relative, is the path's."""
+    answer = requests.put(f"{server.url}/v2/pods/db", json={**_POD, "id": 3}, timeout=10)
+    assert answer.status_code == 422 and answer.json()["details"] == [
+        {"path": "/id", "errors": ["error.expected.jsstring"]}]
+    invalid = requests.put(f"{server.url}/v2/pods/db", json={
+        **_POD, "id": "/x", "networks": [{"mode": "host", "name": "h"}]}, timeout=10)
+    assert (invalid.status_code, invalid.json()["message"]) == (422, "Object is not valid")
+    assert requests.put(f"{server.url}/v2/pods/db", json={**_POD, "id": "db"},
+                        timeout=10).status_code == 201
+
+
+def test_an_app_put_takes_the_paths_id_over_the_bodys(server):
+    """AppsResource.update reads the body with the path's id put over its own
+    (canonicalAppUpdateFromJson), whole or partial: no app is made under the body's id."""
+    assert requests.post(f"{server.url}/v2/apps", json=_APP, timeout=10).status_code == 201
+    for partial in ("true", "false"):
+        server.step(30)
+        answer = requests.put(f"{server.url}/v2/apps/web?partialUpdate={partial}",
+                              json={**_APP, "id": "/other", "instances": 1}, timeout=10)
+        assert answer.status_code == 200
+    assert set(server.backend.marathon.root.run_specs) == {"/web"}
