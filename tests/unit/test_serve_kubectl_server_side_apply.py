@@ -127,6 +127,28 @@ def test_a_field_dropped_from_the_configuration_is_removed(kubectl):
     assert deployment["spec"]["replicas"] == 3
 
 
+def test_a_dropped_set_element_is_removed(kubectl):
+    """structured-merge-diff's ``Updater.prune`` (``merge/update.go``) removes an element by
+    its ``v:`` value from a set the applier alone owns."""
+    config = ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n"
+              "  finalizers: [{}]\ndata: {{mode: fast}}\n")
+    kubectl("apply", "--server-side", "-f", "-",
+            stdin=config.format("example.com/a, example.com/b"))
+    kubectl("apply", "--server-side", "-f", "-", stdin=config.format("example.com/a"))
+    stored_map = kubectl.server.cluster.get("ConfigMap", "default", "settings")
+    assert stored_map["metadata"]["finalizers"] == ["example.com/a"]
+
+
+def test_a_dropped_keyed_element_is_removed_by_its_keys(kubectl):
+    two = WEB.replace("env: [{name: MODE, value: fast}]",
+                      "env: [{name: MODE, value: fast}, {name: LEVEL, value: '2'}]")
+    kubectl("apply", "--server-side", "-f", "-", stdin=two)
+    kubectl("apply", "--server-side", "-f", "-", stdin=two.replace("{name: MODE, value: fast}, ",
+                                                                   ""))
+    [container] = stored(kubectl)["spec"]["template"]["spec"]["containers"]
+    assert container["env"] == [{"name": "LEVEL", "value": "2"}]
+
+
 def test_a_dropped_field_the_server_defaults_is_read_back_with_its_default(kubectl):
     kubectl("apply", "--server-side", "-f", "-", stdin=WEB.replace("replicas: 2", "replicas: 4"))
     kubectl("apply", "--server-side", "-f", "-", stdin=WEB.replace("  replicas: 2\n", ""))
