@@ -34,13 +34,14 @@ a map or a struct an update made, ``f:labels: {.: {}, ...}``); the merge itself 
 simulator's strategic merge patch (:mod:`~clustersim.kubernetes.strategicmerge`), not
 structured-merge-diff's; entries are kept for the objects written through the API only (not
 for the Pods and ReplicaSets the controllers make, nor for Nodes and the objects the cluster
-makes itself), and a write of the ``status`` subresource records none.
+makes itself) and forgotten as the object leaves the store, and a write of the ``status``
+subresource records none.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -403,6 +404,11 @@ class FieldManagers:
 
     def of(self, uid: str) -> list[Entry]:
         return self._entries.get(uid, [])
+
+    def forget(self, obj: Mapping[str, Any]) -> None:
+        """Drop the entries of ``obj``, which has left the store: its ``managedFields`` are
+        part of the object upstream and go with it."""
+        self._entries.pop(obj["metadata"]["uid"], None)
 
     @contextmanager
     def staged(self, uid: str, entries: list[Entry], *, keep: bool = True) -> Iterator[None]:
