@@ -243,6 +243,9 @@ def _secret_target(flag: str, added: str) -> tuple[str, str]:
     def refused(problem: str, hint: str) -> Wrong:
         return Wrong(f'invalid argument "{added}" for "{flag}" flag: {problem}', hint)
 
+    if not fields:          # Go's csv.Reader returns io.EOF for an empty value
+        raise refused("EOF", "Give the secret to add: --secret-add "
+                      "source=db_pass_v2,target=db_pass.")
     if len(fields) == 1 and "=" not in fields[0]:
         source, target = fields[0], fields[0]
     else:
@@ -253,21 +256,21 @@ def _secret_target(flag: str, added: str) -> tuple[str, str]:
                 raise refused(f"invalid field '{field}' must be a key=value pair",
                               "Write each field as key=value, e.g. "
                               "source=db_pass_v2,target=db_pass.")
-            key = key.lower()
-            if key not in _SECRET_KEYS:
+            name = key.lower()      # compared in any case, printed as typed
+            if name not in _SECRET_KEYS:
                 raise refused(f"invalid field in secret request: {key}",
                               "The path in the container is given by the key target (dst and "
                               "destination are --mount's words): source=db_pass_v2,"
-                              "target=db_pass." if key in ("dst", "destination") else
+                              "target=db_pass." if name in ("dst", "destination") else
                               "The keys are source (or src), target, uid, gid and mode.")
-            if key == "mode":
+            if name == "mode":
                 try:
                     parse_int(value, signed=False, bits=32, base=0)
                 except NumError as err:
                     raise refused(f"invalid mode specified: {err}",
                                   "The mode is the file's permissions as a number: octal "
                                   "with a leading 0 (mode=0400) or decimal (mode=256).") from None
-            values["source" if key == "src" else key] = value
+            values["source" if name == "src" else name] = value
         source = values.get("source", "")
         if not source:
             raise refused("source is required", "Name the secret: source=db_pass_v2.")

@@ -167,6 +167,7 @@ class APIServer:
     _objects: dict[str, dict[tuple[str, str], dict[str, Any]]]
     _children: dict[str, dict[str, dict[str, Any]]]
     _orphans: dict[str, dict[str, Any]]
+    on_removed: list[Callable[[Mapping[str, Any]], None]]
     _task_requests: dict[str, tuple[float, float]]
     _nodes: dict[str, NodeInfo]
     _positions: dict[str, int] | None
@@ -494,6 +495,8 @@ class APIServer:
         if obj["kind"] == "PersistentVolumeClaim":
             self._reclaim(obj)
         self._orphans.pop(uid, None)
+        for removed in self.on_removed:
+            removed(obj)
         owners = obj["metadata"].get("ownerReferences") or []
         for owner in owners:
             self._children.get(owner["uid"], {}).pop(uid, None)

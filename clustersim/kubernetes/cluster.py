@@ -47,7 +47,7 @@ object is deleted, or the node is tainted out-of-service.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -210,6 +210,10 @@ class KubernetesCluster(ControllerManager):
         self._children: dict[str, dict[str, dict[str, Any]]] = {}
         self._orphans: dict[str, dict[str, Any]] = {}
         """Pods without a controller owner reference, by uid (see :meth:`orphan_pods`)."""
+        self.on_removed: list[Callable[[Mapping[str, Any]], None]] = []
+        """Called with each object as it leaves the store (deleted, garbage-collected, a Pod
+        its kubelet finished), for what keeps state by uid outside the cluster (the served
+        API's field managers)."""
         self._task_requests: dict[str, tuple[float, float]] = {}
         """(cpu cores, memory bytes) each stored pod requests, by uid, as :meth:`snapshot`
         shows them: a stored Pod's containers never change (the API server refuses such an

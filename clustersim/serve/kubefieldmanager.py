@@ -34,13 +34,14 @@ a map or a struct an update made, ``f:labels: {.: {}, ...}``); the merge itself 
 simulator's strategic merge patch (:mod:`~clustersim.kubernetes.strategicmerge`), not
 structured-merge-diff's; entries are kept for the objects written through the API only (not
 for the Pods and ReplicaSets the controllers make, nor for Nodes and the objects the cluster
-makes itself), and a write of the ``status`` subresource records none.
+makes itself) and forgotten as the object leaves the store, and a write of the ``status``
+subresource records none.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -178,18 +179,24 @@ def _key_step(item: dict[str, Any], keys: tuple[str, ...]) -> str:
     return "k:" + _json({k: item.get(k, _KEY_DEFAULTS.get(k)) for k in keys})
 
 
+def _is_element(item: Any, step: str) -> bool:
+    """Whether the list element ``item`` is the one a ``k:`` (by its keys) or ``v:`` (by its
+    value) step names, as structured-merge-diff's ``PathElement`` compares them."""
+    kind, _, rest = step.partition(":")
+    if kind == "k":
+        return isinstance(item, dict) and all(
+            item.get(k, _KEY_DEFAULTS.get(k)) == v for k, v in json.loads(rest).items())
+    return kind == "v" and item == json.loads(rest)
+
+
 def value_at(obj: Any, path: Path) -> Any:
     """The value at ``path`` in ``obj``, or a sentinel where there is none."""
     for step in path:
         kind, _, rest = step.partition(":")
         if kind == "f" and isinstance(obj, dict) and rest in obj:
             obj = obj[rest]
-        elif kind == "k" and isinstance(obj, list):
-            keys = json.loads(rest)
-            obj = next((item for item in obj if isinstance(item, dict) and all(
-                item.get(k, _KEY_DEFAULTS.get(k)) == v for k, v in keys.items())), _MISSING)
-        elif kind == "v" and isinstance(obj, list) and json.loads(rest) in obj:
-            obj = json.loads(rest)
+        elif kind in ("k", "v") and isinstance(obj, list):
+            obj = next((item for item in obj if _is_element(item, step)), _MISSING)
         else:
             return _MISSING
         if obj is _MISSING:
@@ -209,13 +216,12 @@ def _remove(obj: Any, path: Path) -> None:
     """Remove the field or list element at ``path`` from ``obj``, if it is there; a list or
     map it empties goes too, as Go's ``omitempty`` leaves it out of the object."""
     parent = value_at(obj, path[:-1])
-    target = value_at(obj, path)
-    if target is _MISSING:
+    if value_at(obj, path) is _MISSING:
         return
     if isinstance(parent, dict):
         parent.pop(path[-1][2:], None)
-    elif isinstance(parent, list):
-        parent[:] = [item for item in parent if item is not target]
+    elif isinstance(parent, list):     # by its keys or value: ``v:`` reads back a copy
+        parent[:] = [item for item in parent if not _is_element(item, path[-1])]
     if not parent and len(path) > 1:
         grandparent = value_at(obj, path[:-2])
         if isinstance(grandparent, dict) and path[-2].startswith("f:"):
@@ -398,6 +404,11 @@ class FieldManagers:
 
     def of(self, uid: str) -> list[Entry]:
         return self._entries.get(uid, [])
+
+    def forget(self, obj: Mapping[str, Any]) -> None:
+        """Drop the entries of ``obj``, which has left the store: its ``managedFields`` are
+        part of the object upstream and go with it."""
+        self._entries.pop(obj["metadata"]["uid"], None)
 
     @contextmanager
     def staged(self, uid: str, entries: list[Entry], *, keep: bool = True) -> Iterator[None]:

@@ -68,7 +68,8 @@ class Renderer(DerivedObjects):
         """How many of the log's events :meth:`_note_references` has noted."""
         self.managers = FieldManagers()
         """The field managers of the objects written through the API, shown as their
-        ``metadata.managedFields``."""
+        ``metadata.managedFields``; an object's go with it."""
+        cluster.on_removed.append(self.managers.forget)
 
     def _note_references(self) -> None:
         """Note the objects named by the events recorded since the last call: an event's

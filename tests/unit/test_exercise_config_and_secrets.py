@@ -102,6 +102,12 @@ def test_rotation(text, passed, words) -> None:
      "invalid field 'db_pass' must be a key=value pair"),
     ("docker service update --secret-rm db_pass_v1 --secret-add target=db_pass api", False,
      "source is required"),
+    # the key is lowercased to compare only; an empty value is the CSV reader's io.EOF
+    ("docker service update --secret-rm db_pass_v1 "
+     "--secret-add source=db_pass_v2,DST=db_pass api", False,
+     "flag: invalid field in secret request: DST"),
+    ("docker service update --secret-rm db_pass_v1 --secret-add '' api", False,
+     'invalid argument "" for "--secret-add" flag: EOF'),
     # keys in any case, and quoted fields, as docker reads them
     ("docker service update --secret-rm db_pass_v1 "
      "--secret-add 'Source=db_pass_v2,\"TARGET=db_pass\"' api", True, "Right"),

@@ -127,6 +127,60 @@ def test_a_field_dropped_from_the_configuration_is_removed(kubectl):
     assert deployment["spec"]["replicas"] == 3
 
 
+def test_a_dropped_set_element_is_removed(kubectl):
+    """structured-merge-diff's ``Updater.prune`` (``merge/update.go``) removes an element by
+    its ``v:`` value from a set the applier alone owns."""
+    config = ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n"
+              "  finalizers: [{}]\ndata: {{mode: fast}}\n")
+    kubectl("apply", "--server-side", "-f", "-",
+            stdin=config.format("example.com/a, example.com/b"))
+    kubectl("apply", "--server-side", "-f", "-", stdin=config.format("example.com/a"))
+    stored_map = kubectl.server.cluster.get("ConfigMap", "default", "settings")
+    assert stored_map["metadata"]["finalizers"] == ["example.com/a"]
+
+
+def test_a_dropped_keyed_element_is_removed_by_its_keys(kubectl):
+    two = WEB.replace("env: [{name: MODE, value: fast}]",
+                      "env: [{name: MODE, value: fast}, {name: LEVEL, value: '2'}]")
+    kubectl("apply", "--server-side", "-f", "-", stdin=two)
+    kubectl("apply", "--server-side", "-f", "-", stdin=two.replace("{name: MODE, value: fast}, ",
+                                                                   ""))
+    [container] = stored(kubectl)["spec"]["template"]["spec"]["containers"]
+    assert container["env"] == [{"name": "LEVEL", "value": "2"}]
+
+
+def test_an_object_s_field_managers_go_with_it(kubectl):
+    """Deleted, garbage-collected, or a Pod its kubelet finished: the entries are forgotten,
+    so applying and deleting round after round leaves none behind."""
+    managers = kubectl.server.backend.renderer.managers
+    config = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {mode: fast}\n"
+    gone = []
+    for _ in range(3):
+        kubectl("apply", "--server-side", "-f", "-", stdin=config)
+        gone.append(kubectl("get", "configmap", "settings", "-o", "jsonpath={.metadata.uid}")
+                    .stdout)
+        kubectl("delete", "configmap", "settings")
+    kubectl("apply", "--server-side", "-f", "-", stdin=WEB)
+    owner = stored(kubectl)["metadata"]
+    child = ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-settings\n"
+             "  ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: web, "
+             f"uid: {owner['uid']}}}]\ndata: {{mode: fast}}\n")
+    kubectl("apply", "--server-side", "-f", "-", stdin=child)
+    pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: solo}\n" \
+          "spec: {containers: [{name: c, image: nginx:1.27}]}\n"
+    kubectl("apply", "--server-side", "-f", "-", stdin=pod)
+    gone += [owner["uid"],
+             kubectl.server.cluster.get("ConfigMap", "default", "web-settings")["metadata"]["uid"],
+             kubectl.server.cluster.get("Pod", "default", "solo")["metadata"]["uid"]]
+    assert all(managers.of(uid) for uid in gone[-3:])
+    kubectl("delete", "deployment", "web")                  # the garbage collector follows
+    kubectl("delete", "pod", "solo", "--wait=false")        # Terminating, then gone
+    kubectl.server.step(60)
+    assert kubectl.server.cluster.get("Pod", "default", "solo") is None
+    assert kubectl.server.cluster.get("ConfigMap", "default", "web-settings") is None
+    assert [managers.of(uid) for uid in gone] == [[]] * 6
+
+
 def test_a_dropped_field_the_server_defaults_is_read_back_with_its_default(kubectl):
     kubectl("apply", "--server-side", "-f", "-", stdin=WEB.replace("replicas: 2", "replicas: 4"))
     kubectl("apply", "--server-side", "-f", "-", stdin=WEB.replace("  replicas: 2\n", ""))
