@@ -128,6 +128,7 @@ from clustersim.kubernetes.podlifecycle import (
     is_sidecar,
     kill_grace_period,
     readiness_gates_message,
+    status_order,
     termination_grace_period,
 )
 from clustersim.kubernetes.prober import probe_delay, ready_delay
@@ -423,22 +424,30 @@ class Kubelet:
         return self._reasons.get(pod["metadata"]["uid"], {})
 
     def _sync_reason(self, pod: dict[str, Any]) -> None:
-        """The pod's reason, as ``printPod`` takes STATUS from its app containers: the last
-        one in the spec's order that waits gives it (``CrashLoopBackOff`` while it backs off,
-        its own reason after a failed start, none, ContainerCreating, before it has started);
-        one that runs gives none."""
+        """The pod's reason, as ``printPod`` (``pkg/printers/internalversion/printers.go``)
+        takes STATUS from ``containerStatuses``: it walks them from last to first and each
+        waiting one overwrites the reason, so the first one that waits wins, in the
+        kubelet's order, by name (``SortedContainerStatuses``). A container waits as
+        ``CrashLoopBackOff`` while it backs off, with its own reason after a failed start,
+        and, before it has started in a pod not Running yet, as ``PodInitializing`` (the
+        pod has init containers) or ``ContainerCreating``; one that runs gives none."""
         uid = pod["metadata"]["uid"]
         started, reasons = self._started_at.get(uid, {}), self._reasons.get(uid, {})
         backing_off = self._backing_off.get(uid, {})
+        creating = "PodInitializing" if pod["spec"].get("initContainers") else \
+            "ContainerCreating"
+        pending = pod["status"].get("phase") != "Running"
         reason = ""
-        for container in pod["spec"].get("containers") or []:
-            name = str(container.get("name"))
+        for name in (str(c.get("name")) for c in status_order(pod)):
             if name in backing_off:
                 reason = "CrashLoopBackOff"
             elif name in reasons:
                 reason = reasons[name]
-            elif name not in started:
-                reason = ""
+            elif name not in started and pending:
+                reason = creating
+            else:
+                continue
+            break
         if reason:
             pod["status"]["reason"] = reason
         else:

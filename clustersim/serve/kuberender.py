@@ -25,6 +25,7 @@ from clustersim.kubernetes.controllers.podfailurepolicy import exit_code
 from clustersim.kubernetes.defaults import set_defaults, set_template_defaults
 from clustersim.kubernetes.imagemanager import INVALID_IMAGE_NAME
 from clustersim.kubernetes.kubelet import Kubelet, crash_loop_message
+from clustersim.kubernetes.podlifecycle import status_order
 from clustersim.kubernetes.prober import started_delay
 from clustersim.kubernetes.resourcequota import quota_status
 from clustersim.kubernetes.scheduler.labels import namespace_labels
@@ -239,7 +240,7 @@ class Renderer(DerivedObjects):
         kubelet, now = self.cluster.kubelet, self.cluster.now
         ran = kubelet.ran_images(pod)     # what the runtime last started
         started, restarts = kubelet.started_at(pod), kubelet.restarts(pod)
-        for container in pod["spec"].get("containers") or []:
+        for container in status_order(pod):       # by name, as the kubelet sorts them
             name = str(container.get("name"))
             last = restart_fields(restarts.get(name), self.timestamp)
             entry: dict[str, Any] = {
@@ -278,7 +279,8 @@ class Renderer(DerivedObjects):
                 pod, status, incomplete=incomplete, initialized_at=initialized_at,
                 sandbox_since=None if sandbox is None else self.timestamp(sandbox),
                 reporting=self.cluster.kubelet_alive(node))
-        if reason in WAITING_REASONS or str(reason).startswith("Init:"):
+        if reason in (*WAITING_REASONS, "ContainerCreating", POD_INITIALIZING) \
+                or str(reason).startswith("Init:"):
             status.pop("reason", None)      # upstream: the containers' states say it
         status.pop("finishedAt", None)      # the simulator's: PodStatus has no such field,
         #                                     each container's terminated state says it
