@@ -750,8 +750,12 @@ class Kubelet:
         killed and starts again at once with the other changed ones (the back-off is kept per
         container definition, ``getStableKey`` in ``pkg/kubelet/kuberuntime/helpers.go``,
         so a new image has none yet); its unchanged siblings keep theirs, and the running
-        ones their exit plans. Each killed container counts one restart, with its exit as
-        its last state; the others count none.
+        ones their exit plans. An unchanged container that waits to start (a failed pull, a
+        missing ConfigMap) is started again with them, as every sync starts each container
+        that is not running (``computePodActions``): its pull waits out the pod's back-off
+        for that image (``EnsureImageExists``), its configuration is tried at once. Each
+        killed container counts one restart, with its exit as its last state; the others
+        count none.
 
         Simplified: a container of a pod that is not Running yet that has already started
         keeps its old image until it restarts (upstream restarts it at once, beside the
@@ -771,6 +775,8 @@ class Kubelet:
             return
         crashed = self._backing_off.get(uid, {})
         killed = [*sidecars, *(c for c in apps if c.get("name") not in crashed)]
+        waiting = [c for c in pod["spec"].get("containers") or []
+                   if c.get("name") in self._reasons.get(uid, {}) and c.get("name") not in names]
         for container in apps:
             crashed.pop(str(container.get("name")), None)
         for container in killed:           # computePodActions adds ", will be restarted"
@@ -794,13 +800,17 @@ class Kubelet:
             cluster.changed()
             self._start_each(pod, epoch, [*sidecars, *apps],
                              lambda: self._running(pod, epoch, apps))
+            for container in waiting:
+                self._start_each(pod, epoch, [container],
+                                 lambda c=container: self._running(pod, epoch, [c]))
 
         cluster.after(min(self.timing.container_stop_seconds, kill_grace_period(pod)), stopped)
 
     def _resume(self, pod: dict[str, Any], epoch: int) -> None:
         """The pod's pending work moved on to ``epoch`` (an image change): the containers
-        that are neither killed nor started again keep their own course, a back-off ending
-        when it was to end and an exit coming when it was to come."""
+        that are neither killed nor started again keep their own course, a crash-loop
+        back-off ending when it was to end and an exit coming when it was to come (those
+        waiting to start are started again: :meth:`change_images`)."""
         now, uid = self.cluster.now, pod["metadata"]["uid"]
         for name, backoff in self._backing_off.get(uid, {}).items():
             self.cluster.after(backoff.until - now,
