@@ -37,8 +37,10 @@ clock with simple, fixed delays (:class:`Timing`):
    rule the API server writes the field with). An app container whose pull or configuration
    fails waits with its own reason (``ErrImagePull``, ``ImagePullBackOff``,
    ``InvalidImageName``, ``CreateContainerConfigError``: :meth:`Kubelet.waiting_reasons`)
-   while the ones after it start; the pod's reason is the last waiting container's, as
-   ``printPod`` takes STATUS (an init container's failure holds up the rest).
+   while the ones after it start; the pod's reason is that of the first container by name
+   that waits, one not started yet included, as ``printPod`` takes STATUS from the
+   kubelet's sorted statuses (:meth:`Kubelet._sync_reason`; an init container's failure
+   holds up the rest).
 2. Each container starts ``container_start_seconds`` after its image is there; once the
    last app container has started, the pod is Running.
 3. Readiness: each container is ready on its own, once it has started (its startup probe
