@@ -116,6 +116,7 @@ the pod was not Running yet, keeps running the old image until it is next restar
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -804,7 +805,7 @@ class Kubelet:
                              lambda: self._running(pod, epoch, apps))
             for container in waiting:
                 self._start_each(pod, epoch, [container],
-                                 lambda c=container: self._running(pod, epoch, [c]))
+                                 functools.partial(self._running, pod, epoch, [container]))
 
         cluster.after(min(self.timing.container_stop_seconds, kill_grace_period(pod)), stopped)
 
