@@ -23,9 +23,13 @@ pod's next sync (here 1 s later) ``BackOff`` ("Back-off pulling image ...") and 
 300 s (``imageBackOffPeriod`` and ``MaxImageBackOff`` in ``pkg/kubelet/kubelet.go``), kept per
 pod and image as upstream's back-off key. A new image for the container backing off is pulled
 at once (:meth:`ImageManager.pull_again`: the update syncs the pod at once, and the new image
-has no back-off). Each container's pull fails and backs off on its own, and the kubelet
-starts the pod's other app containers meanwhile (``SyncPod`` starts each of them on its own;
-an init container's failure holds up those after it), each waiting with its own reason.
+has no back-off); another sync of the pod meanwhile (a sibling's new image) pulls nothing
+before the back-off has passed (``EnsureImageExists`` checks ``IsInBackOffSince``: events
+``BackOff`` and "Error: ImagePullBackOff") and leaves the retry at its time. A refusal
+lifted during a pull serves the next one. Each container's pull fails and backs off on its
+own, and the kubelet starts the pod's other app containers meanwhile (``SyncPod`` starts each
+of them on its own; an init container's failure holds up those after it), each waiting with
+its own reason.
 
 An image the kubelet cannot read as a reference (the API server stores any non-empty one
 in a pod template) is never pulled: ``EnsureImageExists`` fails at ``applyDefaultImageTag``
@@ -51,6 +55,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from clustersim.goformat import duration_string, go_quote
@@ -85,6 +90,13 @@ def image_size(image: str) -> int:
     return _SMALLEST_IMAGE + digest % (_LARGEST_IMAGE - _SMALLEST_IMAGE + 1)
 
 
+@dataclass
+class _Retry:
+    """A container's pull waiting out its back-off: the image, and what to call then."""
+    image: str
+    retry: Callable[[], None]
+
+
 class ImageManager:
     """Pulls for the pods of every node (one object stands for every node's kubelet, as
     :class:`~clustersim.kubernetes.kubelet.Kubelet` does)."""
@@ -101,7 +113,7 @@ class ImageManager:
         """Images the registry refuses, with the runtime's error."""
         self._failures: dict[tuple[str, str], int] = {}
         """Failed pulls per (pod uid, image), for the back-off."""
-        self._backoff: dict[str, dict[str, Callable[[], None]]] = {}
+        self._backoff: dict[str, dict[str, _Retry]] = {}
         """Per pod uid, each container backing off a failed pull: the pull to retry."""
         self.invalid_names: dict[str, dict[str, str]] = {}
         """Per pod uid, each container waiting with :data:`INVALID_IMAGE_NAME`: the kubelet's
@@ -124,9 +136,19 @@ class ImageManager:
         if problem is not None:
             self._invalid_name(pod, container, problem, current, then, passed)
             return
-        invalid = self.invalid_names.get(pod["metadata"]["uid"])
+        uid, name = pod["metadata"]["uid"], str(container.get("name"))
+        invalid = self.invalid_names.get(uid)
         if invalid:
-            invalid.pop(str(container.get("name")), None)
+            invalid.pop(name, None)
+        pending = self._backoff.get(uid, {}).get(name)
+        if pending is not None and pending.image == image:
+            # a sync while the pull backs off: no pull before the back-off has passed, then
+            # the one this sync asks for (EnsureImageExists checks IsInBackOffSince)
+            pending.retry = lambda: self.ensure(pod, container, current, then, passed)
+            self._backing_off(pod, image, container)
+            if passed is not None:
+                passed()
+            return
         policy = container.get("imagePullPolicy") or image_pull_policy(image)
         if policy != "Always" and image in images:
             cluster.kubelet_record(
@@ -137,8 +159,8 @@ class ImageManager:
         cluster.kubelet_record(pod, "Pulling", f'Pulling image "{image}"', container=container)
         seconds = self.timing.image_pull_seconds
         if image in self.pull_errors:
-            failed = functools.partial(self._failed, pod, image, container, current, then,
-                                       passed)
+            failed = functools.partial(self._failed, pod, image, self.pull_errors[image],
+                                       container, current, then, passed)
             cluster.after(seconds, failed, background=True)
             return
 
@@ -154,10 +176,11 @@ class ImageManager:
 
         cluster.after(seconds, pulled)
 
-    def _failed(self, pod: dict[str, Any], image: str, container: dict[str, Any],
+    def _failed(self, pod: dict[str, Any], image: str, error: str, container: dict[str, Any],
                 current: Callable[[], bool], then: Callable[[], None],
                 passed: Callable[[], None] | None) -> None:
-        """The registry refused ``image``: ErrImagePull now, ImagePullBackOff at the next
+        """The registry refused ``image`` with ``error`` when the pull began (a refusal lifted
+        meanwhile serves the next pull): ErrImagePull now, ImagePullBackOff at the next
         sync, and another pull once the back-off has passed (module docstring)."""
         if not current():
             return
@@ -165,28 +188,21 @@ class ImageManager:
         failures = self._failures[uid, image] = self._failures.get((uid, image), 0) + 1
         cluster.kubelet_record(
             pod, "Failed", f'Failed to pull image "{image}": '
-            f"{self.pull_errors[image]}", "Warning", container=container)
+            f"{error}", "Warning", container=container)
         cluster.kubelet_record(pod, "Failed", "Error: ErrImagePull", "Warning", container=container)
         self._waiting(pod, container, "ErrImagePull")
         cluster.changed()
         backoff = min(IMAGE_BACKOFF * 2 ** (failures - 1), MAX_IMAGE_BACKOFF)
 
-        def retry() -> None:
-            self.ensure(pod, container, current, then, passed)
+        retry = self._retry_after(
+            backoff, uid, container, image,
+            lambda: self.ensure(pod, container, current, then, passed))
 
         def backing_off() -> None:
             if current() and self._backoff.get(uid, {}).get(name) is retry:
-                cluster.kubelet_record(
-                    pod, "BackOff", f'Back-off pulling image "{image}"',
-                    container=container)
-                cluster.kubelet_record(
-                    pod, "Failed", "Error: ImagePullBackOff", "Warning",
-                    container=container)
-                self._waiting(pod, container, "ImagePullBackOff")
-                cluster.changed()
+                self._backing_off(pod, image, container)
 
         cluster.after(min(1.0, backoff), backing_off, background=True)
-        self._retry_after(backoff, uid, container, retry)
         if passed is not None:
             passed()
 
@@ -205,25 +221,39 @@ class ImageManager:
         self.invalid_names.setdefault(uid, {})[str(container.get("name"))] = message
         self._waiting(pod, container, INVALID_IMAGE_NAME)
         cluster.changed()
-        self._retry_after(POD_WORKER_BACKOFF, uid, container,
+        self._retry_after(POD_WORKER_BACKOFF, uid, container, image,
                           lambda: self.ensure(pod, container, current, then, passed))
         if passed is not None:
             passed()
 
-    def _retry_after(self, seconds: float, uid: str, container: dict[str, Any],
-                     retry: Callable[[], None]) -> None:
+    def _backing_off(self, pod: dict[str, Any], image: str, container: dict[str, Any]
+                     ) -> None:
+        """A sync of the pod while ``container``'s pull of ``image`` backs off:
+        ``BackOff`` and ``Error: ImagePullBackOff``, and the container waits for it."""
+        self.cluster.kubelet_record(pod, "BackOff", f'Back-off pulling image "{image}"',
+                                    container=container)
+        self.cluster.kubelet_record(pod, "Failed", "Error: ImagePullBackOff", "Warning",
+                                    container=container)
+        self._waiting(pod, container, "ImagePullBackOff")
+        self.cluster.changed()
+
+    def _retry_after(self, seconds: float, uid: str, container: dict[str, Any], image: str,
+                     retry: Callable[[], None]) -> _Retry:
         """Call ``retry`` for the pod ``uid`` after ``seconds``, unless a new image for
-        ``container`` has made it run at once (:meth:`pull_again`) meanwhile."""
+        ``container`` has made it run at once (:meth:`pull_again`) meanwhile; a sync of the
+        pod before then (:meth:`ensure`) replaces what it calls, not when."""
         name = str(container.get("name"))
+        entry = _Retry(image, retry)
 
         def backed_off() -> None:
             waiting = self._backoff.get(uid, {})
-            if waiting.get(name) is retry:
+            if waiting.get(name) is entry:
                 del waiting[name]
-                retry()
+                entry.retry()
 
-        self._backoff.setdefault(uid, {})[name] = retry
+        self._backoff.setdefault(uid, {})[name] = entry
         self.cluster.after(seconds, backed_off, background=True)
+        return entry
 
     def pull_again(self, pod: Any, names: Collection[str]) -> None:
         """The containers ``names`` of ``pod`` have a new image: if the pod is backing off a
@@ -231,7 +261,7 @@ class ImageManager:
         image's back-off."""
         waiting = self._backoff.get(pod["metadata"]["uid"], {})
         for name in [n for n in waiting if n in names]:
-            waiting.pop(name)()
+            waiting.pop(name).retry()
 
     def forget(self, pod: Any) -> None:
         """The pod object is gone: no pull of it is backing off any more."""

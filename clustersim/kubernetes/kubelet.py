@@ -38,8 +38,10 @@ clock with simple, fixed delays (:class:`Timing`):
    rule the API server writes the field with). An app container whose pull or configuration
    fails waits with its own reason (``ErrImagePull``, ``ImagePullBackOff``,
    ``InvalidImageName``, ``CreateContainerConfigError``: :meth:`Kubelet.waiting_reasons`)
-   while the ones after it start; the pod's reason is the last waiting container's, as
-   ``printPod`` takes STATUS (an init container's failure holds up the rest).
+   while the ones after it start; the pod's reason is that of the first container by name
+   that waits, one not started yet included, as ``printPod`` takes STATUS from the
+   kubelet's sorted statuses (:meth:`Kubelet._sync_reason`; an init container's failure
+   holds up the rest).
 2. Each container starts ``container_start_seconds`` after its image is there; once the
    last app container has started, the pod is Running.
 3. Readiness: each container is ready on its own, once it has started (its startup probe
@@ -115,6 +117,7 @@ the pod was not Running yet, keeps running the old image until it is next restar
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -129,6 +132,7 @@ from clustersim.kubernetes.podlifecycle import (
     is_sidecar,
     kill_grace_period,
     readiness_gates_message,
+    status_order,
     termination_grace_period,
 )
 from clustersim.kubernetes.prober import probe_delay, ready_delay
@@ -428,22 +432,30 @@ class Kubelet:
         return self._reasons.get(pod["metadata"]["uid"], {})
 
     def _sync_reason(self, pod: dict[str, Any]) -> None:
-        """The pod's reason, as ``printPod`` takes STATUS from its app containers: the last
-        one in the spec's order that waits gives it (``CrashLoopBackOff`` while it backs off,
-        its own reason after a failed start, none, ContainerCreating, before it has started);
-        one that runs gives none."""
+        """The pod's reason, as ``printPod`` (``pkg/printers/internalversion/printers.go``)
+        takes STATUS from ``containerStatuses``: it walks them from last to first and each
+        waiting one overwrites the reason, so the first one that waits wins, in the
+        kubelet's order, by name (``SortedContainerStatuses``). A container waits as
+        ``CrashLoopBackOff`` while it backs off, with its own reason after a failed start,
+        and, before it has started in a pod not Running yet, as ``PodInitializing`` (the
+        pod has init containers) or ``ContainerCreating``; one that runs gives none."""
         uid = pod["metadata"]["uid"]
         started, reasons = self._started_at.get(uid, {}), self._reasons.get(uid, {})
         backing_off = self._backing_off.get(uid, {})
+        creating = "PodInitializing" if pod["spec"].get("initContainers") else \
+            "ContainerCreating"
+        pending = pod["status"].get("phase") != "Running"
         reason = ""
-        for container in pod["spec"].get("containers") or []:
-            name = str(container.get("name"))
+        for name in (str(c.get("name")) for c in status_order(pod)):
             if name in backing_off:
                 reason = "CrashLoopBackOff"
             elif name in reasons:
                 reason = reasons[name]
-            elif name not in started:
-                reason = ""
+            elif name not in started and pending:
+                reason = creating
+            else:
+                continue
+            break
         if reason:
             pod["status"]["reason"] = reason
         else:
@@ -752,8 +764,12 @@ class Kubelet:
         killed and starts again at once with the other changed ones (the back-off is kept per
         container definition, ``getStableKey`` in ``pkg/kubelet/kuberuntime/helpers.go``,
         so a new image has none yet); its unchanged siblings keep theirs, and the running
-        ones their exit plans. Each killed container counts one restart, with its exit as
-        its last state; the others count none.
+        ones their exit plans. An unchanged container that waits to start (a failed pull, a
+        missing ConfigMap) is started again with them, as every sync starts each container
+        that is not running (``computePodActions``): its pull waits out the pod's back-off
+        for that image (``EnsureImageExists``), its configuration is tried at once. Each
+        killed container counts one restart, with its exit as its last state; the others
+        count none.
 
         Simplified: a container of a pod that is not Running yet that has already started
         keeps its old image until it restarts (upstream restarts it at once, beside the
@@ -773,6 +789,8 @@ class Kubelet:
             return
         crashed = self._backing_off.get(uid, {})
         killed = [*sidecars, *(c for c in apps if c.get("name") not in crashed)]
+        waiting = [c for c in pod["spec"].get("containers") or []
+                   if c.get("name") in self._reasons.get(uid, {}) and c.get("name") not in names]
         for container in apps:
             crashed.pop(str(container.get("name")), None)
         for container in killed:           # computePodActions adds ", will be restarted"
@@ -796,13 +814,17 @@ class Kubelet:
             cluster.changed()
             self._start_each(pod, epoch, [*sidecars, *apps],
                              lambda: self._running(pod, epoch, apps))
+            for container in waiting:
+                self._start_each(pod, epoch, [container],
+                                 functools.partial(self._running, pod, epoch, [container]))
 
         cluster.after(min(self.timing.container_stop_seconds, kill_grace_period(pod)), stopped)
 
     def _resume(self, pod: dict[str, Any], epoch: int) -> None:
         """The pod's pending work moved on to ``epoch`` (an image change): the containers
-        that are neither killed nor started again keep their own course, a back-off ending
-        when it was to end and an exit coming when it was to come."""
+        that are neither killed nor started again keep their own course, a crash-loop
+        back-off ending when it was to end and an exit coming when it was to come (those
+        waiting to start are started again: :meth:`change_images`)."""
         now, uid = self.cluster.now, pod["metadata"]["uid"]
         for name, backoff in self._backing_off.get(uid, {}).items():
             self.cluster.after(backoff.until - now,

@@ -19,6 +19,10 @@ accounting and the served status all read, written once.
   sets; the Pod is Ready only while each one is ``True``. The kubelet writes only the
   conditions of :data:`KUBELET_CONDITIONS` and keeps the others as stored
   (``mergePodStatus`` in ``pkg/kubelet/status/status_manager.go``).
+- :func:`status_order`: the order of the kubelet's ``containerStatuses``, by container
+  name (``convertToAPIContainerStatuses`` in ``pkg/kubelet/kubelet_pods.go`` sorts them with
+  ``kubetypes.SortedContainerStatuses``; init containers' keep the spec's order,
+  ``SortStatusesOfInitContainers``), which ``printPod`` reads for STATUS.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from clustersim.kubernetes.defaults import POD_SPEC_DEFAULTS
 
 __all__ = ["KUBELET_CONDITIONS", "MINIMUM_GRACE_PERIOD_SECONDS", "READINESS_GATES_NOT_READY",
            "is_sidecar", "kill_grace_period", "readiness_gates", "readiness_gates_message",
-           "termination_grace_period"]
+           "status_order", "termination_grace_period"]
 
 MINIMUM_GRACE_PERIOD_SECONDS = 2.0
 """The kubelet's ``minimumGracePeriodInSeconds``."""
@@ -90,3 +94,8 @@ def readiness_gates_message(spec: Mapping[str, Any],
             parts.append(f"the status of pod readiness gate {go_quote(kind)} is not "
                          f'"True", but {status}')
     return ", ".join(parts)
+
+
+def status_order(pod: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The pod's app containers in the order of its ``containerStatuses``: by name."""
+    return sorted(pod["spec"].get("containers") or (), key=lambda c: str(c.get("name")))

@@ -187,7 +187,7 @@ class Services:
         self._ips = {API_SERVICE_IP}          # the kubernetes Service's (apiserver_service)
         self._node_ports: set[int] = set()
         self._lb_ips: set[str] = set()
-        self._history: dict[str, list[tuple[float, tuple[ProxyEndpoint, ...]]]] = {}
+        self._history: dict[str, _ProxyHistory] = {}
         self._nodes: dict[str, list[tuple[float, bool]]] = {}
 
     # ---- allocation ----------------------------------------------------------------------
@@ -329,25 +329,27 @@ class Services:
         return tuple(e for e in self.proxy_endpoints(svc) if e.ready)
 
     def sync(self) -> None:
-        """Record every Service's endpoints when they change (the EndpointSlice controller)."""
-        now = self.cluster.now
+        """Record every Service's endpoints that kube-proxy can use when they change (the
+        EndpointSlice controller; :class:`_ProxyHistory`)."""
+        now, timing = self.cluster.now, self.cluster.timing
+        # the furthest back a request looks: the load balancer's health check, as kube-proxy
+        # saw the endpoints then (_request)
+        horizon = now - timing.lb_health_check_seconds - timing.endpoint_propagation_seconds
         for svc in self.cluster.objects("Service"):
-            history = self._history.setdefault(svc["metadata"]["uid"], [(-1.0, ())])
-            current = self.proxy_endpoints(svc)
-            if history[-1][1] != current:
-                if history[-1][0] == now:
-                    history[-1] = (now, current)
-                else:
-                    history.append((now, current))
-                self.cluster.wake_at(now + self.cluster.timing.endpoint_propagation_seconds)
+            history = self._history.setdefault(svc["metadata"]["uid"], _ProxyHistory())
+            current = tuple(e for e in self.proxy_endpoints(svc)
+                            if e.ready or (e.serving and e.terminating))
+            if history.record(now, current, horizon):
+                self.cluster.wake_at(now + timing.endpoint_propagation_seconds)
 
     def proxy_view(self, svc: Mapping[str, Any], time: float) -> tuple[ProxyEndpoint, ...]:
-        """The endpoints kube-proxy knows at ``time`` (propagation delay applied), whatever
-        their conditions."""
-        history = self._history.get(svc["metadata"]["uid"], [(-1.0, ())])
-        seen = time - self.cluster.timing.endpoint_propagation_seconds
-        index = bisect.bisect_right([t for t, _ in history], seen) - 1
-        return history[max(index, 0)][1]
+        """The endpoints kube-proxy knows at ``time`` (propagation delay applied) and can
+        route to: the ready ones and the serving terminating ones (:func:`usable_endpoints`
+        chooses among them per port and node)."""
+        history = self._history.get(svc["metadata"]["uid"])
+        if history is None:
+            return ()
+        return history.at(time - self.cluster.timing.endpoint_propagation_seconds)
 
     # ---- traffic -------------------------------------------------------------------------
 
@@ -441,6 +443,36 @@ def usable_endpoints(endpoints: Iterable[ProxyEndpoint],
     pool = [e for e in endpoints if node is None or e.node == node]
     return (tuple(e for e in pool if e.ready)
             or tuple(e for e in pool if e.serving and e.terminating))
+
+
+class _ProxyHistory:
+    """One Service's endpoints that kube-proxy can use, since when each set held: the times
+    in one list (searched with ``bisect``) and the sets in a parallel one. Only a change in
+    those endpoints makes an entry (a pod that is created, or not ready yet, changes none),
+    and entries that ended before the furthest time a request can look back are dropped."""
+
+    def __init__(self) -> None:
+        self.times: list[float] = [-1.0]
+        self.views: list[tuple[ProxyEndpoint, ...]] = [()]
+
+    def record(self, now: float, view: tuple[ProxyEndpoint, ...], horizon: float) -> bool:
+        """``view`` holds from ``now`` on; whether it is a change. Entries that ended at or
+        before ``horizon`` go (the one in force then stays)."""
+        if self.views[-1] == view:
+            return False
+        if self.times[-1] == now:
+            self.views[-1] = view
+        else:
+            self.times.append(now)
+            self.views.append(view)
+        first = bisect.bisect_right(self.times, horizon) - 1
+        if first > 0:
+            del self.times[:first], self.views[:first]
+        return True
+
+    def at(self, time: float) -> tuple[ProxyEndpoint, ...]:
+        """The view in force at ``time`` (the oldest kept one before it)."""
+        return self.views[max(bisect.bisect_right(self.times, time) - 1, 0)]
 
 
 class _PortView:

@@ -29,6 +29,7 @@ from clustersim.kubernetes.defaults import (
 )
 from clustersim.kubernetes.imagemanager import INVALID_IMAGE_NAME
 from clustersim.kubernetes.kubelet import Kubelet, crash_loop_message
+from clustersim.kubernetes.podlifecycle import status_order
 from clustersim.kubernetes.prober import started_delay
 from clustersim.kubernetes.resourcequota import quota_status
 from clustersim.kubernetes.scheduler.labels import namespace_labels
@@ -247,7 +248,7 @@ class Renderer(DerivedObjects):
         kubelet, now = self.cluster.kubelet, self.cluster.now
         ran = kubelet.ran_images(pod)     # what the runtime last started
         started, restarts = kubelet.started_at(pod), kubelet.restarts(pod)
-        for container in pod["spec"].get("containers") or []:
+        for container in status_order(pod):       # by name, as the kubelet sorts them
             name = str(container.get("name"))
             last = restart_fields(restarts.get(name), self.timestamp)
             entry: dict[str, Any] = {
@@ -289,7 +290,8 @@ class Renderer(DerivedObjects):
                 reporting=self.cluster.kubelet_alive(node),
                 ready_since=lambda name: None if (at := kubelet.ready_since(pod, name)) is None
                 else self.timestamp(at))
-        if reason in WAITING_REASONS or str(reason).startswith("Init:"):
+        if reason in (*WAITING_REASONS, "ContainerCreating", POD_INITIALIZING) \
+                or str(reason).startswith("Init:"):
             status.pop("reason", None)      # upstream: the containers' states say it
         status.pop("finishedAt", None)      # the simulator's: PodStatus has no such field,
         #                                     each container's terminated state says it

@@ -152,7 +152,7 @@ def _pod_status(pod: Obj) -> tuple[str, int, int, int, tuple[str, ...]]:
     statuses = [*(status.get("initContainerStatuses") or [])]
     if not initializing or initialized:
         counted = [name for name in counted if name in sidecars]
-        for container in status.get("containerStatuses") or []:
+        for container in reversed(status.get("containerStatuses") or []):  # last to first
             counted.append(str(container.get("name")))
             statuses.append(container)
             state = container.get("state") or {}

@@ -230,3 +230,52 @@ def test_an_image_change_counts_a_restart_of_the_changed_containers_only():
     k.apply(pod("a:2", "b:1", inits=[changed]))
     k.run(until=90)
     assert restarts(k) == {"c0": 1, "proxy": 1} and row(k) == ("Running", True, "")
+
+
+def test_a_siblings_new_image_keeps_a_failed_pull_retrying():
+    """A container backing off a failed pull stopped retrying once its sibling got a new
+    image (its retry belonged to the kubelet's old round of work); upstream each sync starts
+    every container that is not running (``computePodActions``), and ``EnsureImageExists``
+    pulls again once the pod's back-off for that image has passed: the pull is retried
+    within the 300 s cap and the container starts once the registry serves the image."""
+    k = cluster()
+    k.apply(pod("app:1", "log:1"))
+    k.run(until=30)
+    k.fail_pull("app:bad")
+    k.apply(pod("app:bad", "log:1"))
+    k.run(until=80)
+    assert row(k) == ("Running", False, "ImagePullBackOff")
+    k.apply(pod("app:bad", "log:2"))
+    k.run(until=120)
+    k.restore_pull("app:bad")
+    k.run(until=1200)
+    pulls = [e.time for e in k.events.where(object="pod/p", reason="Pulling")
+             if container_named(e.field_path) == "c0"]
+    assert 120 < pulls[-1] <= 120 + 300
+    assert row(k) == ("Running", True, "")
+    assert k.kubelet.waiting_reasons(k.get("Pod", "default", "p")) == {}
+
+
+def test_a_siblings_new_image_tries_a_missing_config_again():
+    """A container waiting for a missing ConfigMap tries again at the sync after its
+    sibling's new image (``startContainer`` of every container not running), and starts
+    once the ConfigMap exists."""
+    k = cluster()
+    settings = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings"},
+                "data": {"a": "1"}}
+    k.apply(settings)
+    manifest = pod("app:1", "log:1")
+    manifest["spec"]["containers"][0]["envFrom"] = [{"configMapRef": {"name": "settings"}}]
+    k.apply(manifest)
+    k.run(until=30)
+    k.delete("ConfigMap", "settings")
+    manifest["spec"]["containers"][0]["image"] = "app:2"
+    k.apply(copy.deepcopy(manifest))
+    k.run(until=60)
+    assert row(k) == ("Running", False, "CreateContainerConfigError")
+    manifest["spec"]["containers"][1]["image"] = "log:2"
+    k.apply(copy.deepcopy(manifest))
+    k.run(until=70)
+    k.apply(settings)
+    k.run(until=400)
+    assert row(k) == ("Running", True, "")

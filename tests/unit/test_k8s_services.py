@@ -19,6 +19,7 @@ import pytest
 from clustersim import Node
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.objects import is_ready
+from clustersim.kubernetes.services import _ProxyHistory
 
 
 def nodes(count=3):
@@ -497,3 +498,42 @@ def test_a_terminating_pod_stops_serving_when_its_app_container_exits():
     assert stopping["conditions"] == {"ready": False, "serving": False, "terminating": True}
     served = [t for t, ok, _ in stream.records if ok]     # the app exits at 30.2 s
     assert served and max(served) <= 30.2 < min(t for t, ok, _ in stream.records if not ok)
+
+
+def _rollouts(count: int) -> tuple[KubernetesCluster, list, float]:
+    """A LoadBalancer Service in front of 6 replicas rolled out ``count`` times, with a
+    stream from outside (its health checks look furthest back) and one from inside; the
+    requests of each stream and when the last rollout began."""
+    cluster = KubernetesCluster(nodes(), seed=4)
+    cluster.apply([web(replicas=6), service("LoadBalancer")])
+    cluster.run()
+    end = cluster.now + 60 * count + 60
+    streams = [cluster.request_stream("web", rate=50, stop=end, entry="load-balancer"),
+               cluster.request_stream("web", rate=50, stop=end)]
+    last = cluster.now
+    for version in range(count):
+        last = cluster.now
+        cluster.apply(web(replicas=6, image=f"nginx:1.{30 + version}"))
+        cluster.run(until=cluster.now + 60)
+    cluster.run(until=end + 1)
+    return cluster, [s.records for s in streams], last
+
+
+def test_kube_proxy_history_stays_bounded_and_traffic_is_unchanged(monkeypatch):
+    """kube-proxy's history of a Service's endpoints kept every change for ever, those of
+    endpoints it never uses (not ready, not terminating) included: it keeps the usable
+    endpoints only, and drops what ended before the furthest a request looks back (the load
+    balancer's health check, plus the propagation delay). Requests are routed as they were
+    with the whole history kept."""
+    cluster, kept, last = _rollouts(8)
+    [history] = cluster.services._history.values()
+    window = cluster.timing.lb_health_check_seconds + cluster.timing.endpoint_propagation_seconds
+    assert all(e.ready or (e.serving and e.terminating) for v in history.views for e in v)
+    assert history.times[1] > last - window          # what the last rollout changed only
+    record = _ProxyHistory.record
+    monkeypatch.setattr(_ProxyHistory, "record", lambda self, now, view, horizon: record(
+        self, now, view, float("-inf")))
+    whole, everything, _ = _rollouts(8)
+    [unpruned] = whole.services._history.values()
+    assert len(unpruned.times) > 8 * len(history.times) / 2
+    assert kept == everything and sum(len(r) for r in kept) > 40000

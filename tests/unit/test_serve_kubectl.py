@@ -1590,7 +1590,7 @@ def test_each_container_counts_its_own_restarts(fresh):
     assert fresh.rows("get", "pod", "pair")[0][1:6] == ["1/2", "CrashLoopBackOff", "3", "(2s",
                                                         "ago)"]
     status = json.loads(fresh("get", "pod", "pair", "-o", "json").stdout)["status"]
-    log, crashed = status["containerStatuses"]
+    crashed, log = status["containerStatuses"]         # by name, as the kubelet sorts them
     assert (log["restartCount"], log["ready"], list(log["state"])) == (0, True, ["running"])
     assert "lastState" not in log
     uid = fresh.server.cluster.get("Pod", "default", "pair")["metadata"]["uid"]

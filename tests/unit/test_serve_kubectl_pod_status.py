@@ -62,9 +62,9 @@ def test_start_time_is_set_when_the_kubelet_takes_the_pod(kubectl):
     kubectl.server.step(30)
     status = _pod(kubectl)["status"]
     assert status["startTime"] == start
-    started = [_time(c["state"]["running"]["startedAt"]) - _time(start)
-               for c in status["containerStatuses"]]
-    assert [s.total_seconds() for s in started] == [6, 12]
+    started = {c["name"]: _time(c["state"]["running"]["startedAt"]) - _time(start)
+               for c in status["containerStatuses"]}
+    assert {n: s.total_seconds() for n, s in started.items()} == {"web": 6, "log": 12}
 
 
 def _conditions(kubectl: Kubectl, name: str = "web") -> dict[str, dict[str, str]]:
@@ -180,8 +180,9 @@ def test_a_failed_pull_makes_only_its_container_wait(kubectl):
     """A failed pull's ErrImagePull and ImagePullBackOff showed on every container of the
     Pod, and held up the containers after it; upstream the kubelet starts each app container
     on its own and reports each one's own reason (``convertToAPIContainerStatuses``): the
-    sibling waits as ContainerCreating until it has started, then runs, and STATUS is the
-    last waiting container's reason (``printPod``)."""
+    sibling waits as ContainerCreating until it has started, then runs. The statuses come
+    sorted by name (``SortedContainerStatuses``), and STATUS is the first waiting one's reason
+    (``printPod`` walks them from last to first)."""
     cluster = kubectl.server.cluster
     cluster.fail_pull("bad:1")
     kubectl("apply", "-f", "-", stdin=POD.replace("web}", "pair}").replace("nginx:1.27",
@@ -189,13 +190,14 @@ def test_a_failed_pull_makes_only_its_container_wait(kubectl):
     kubectl.server.step(7)      # web's pull failed at 5 s (back-off at 6 s); log pulls
     stored = cluster.get("Pod", "default", "pair")
     assert cluster.kubelet.waiting_reasons(stored) == {"web": "ImagePullBackOff"}
-    web, log = _pod(kubectl, "pair")["status"]["containerStatuses"]
+    log, web = _pod(kubectl, "pair")["status"]["containerStatuses"]
+    assert (log["name"], web["name"]) == ("log", "web")        # the spec has web first
     assert web["state"] == {"waiting": {"reason": "ImagePullBackOff"}}
     assert log["state"] == {"waiting": {"reason": "ContainerCreating"}}
     assert kubectl.rows("get", "pod", "pair")[0][1:3] == ["0/2", "ContainerCreating"]
     assert [p.reason for p in cluster.pods() if p.name == "pair"] == ["ContainerCreating"]
     kubectl.server.step(5)      # log started at 11 s
-    web, log = _pod(kubectl, "pair")["status"]["containerStatuses"]
+    log, web = _pod(kubectl, "pair")["status"]["containerStatuses"]
     assert web["state"] == {"waiting": {"reason": "ImagePullBackOff"}}
     assert list(log["state"]) == ["running"]
     assert kubectl.rows("get", "pod", "pair")[0][1:3] == ["0/2", "ImagePullBackOff"]
@@ -203,7 +205,36 @@ def test_a_failed_pull_makes_only_its_container_wait(kubectl):
         ("Pending", "ImagePullBackOff")]
     cluster.restore_pull("bad:1")
     kubectl.server.step(30)     # retried at 15 s: pulled, started
-    web, log = _pod(kubectl, "pair")["status"]["containerStatuses"]
+    log, web = _pod(kubectl, "pair")["status"]["containerStatuses"]
     assert (list(web["state"]), list(log["state"])) == (["running"], ["running"])
     assert [(p.phase, p.reason) for p in cluster.pods() if p.name == "pair"] == [
         ("Running", "")]
+
+
+def test_status_is_the_first_waiting_container_by_name(kubectl):
+    """``printPod`` lets the first container in ``containerStatuses`` (sorted by name) that
+    waits give STATUS, one still being created counting as waiting: with ``api`` backing off
+    its pull and ``web`` still being created, STATUS is ImagePullBackOff, in ``kubectl get``
+    and in the simulator's own view alike."""
+    cluster = kubectl.server.cluster
+    cluster.fail_pull("bad:1")
+    kubectl("apply", "-f", "-", stdin="""apiVersion: v1
+kind: Pod
+metadata: {name: pair}
+spec:
+  containers:
+  - {name: api, image: "bad:1"}
+  - {name: web, image: "fluent-bit:3"}
+""")
+    kubectl.server.step(7)      # api's pull failed at 5 s (back-off at 6 s); web pulls
+    stored = cluster.get("Pod", "default", "pair")
+    assert cluster.kubelet.waiting_reasons(stored) == {"api": "ImagePullBackOff"}
+    api, web = _pod(kubectl, "pair")["status"]["containerStatuses"]
+    assert api["state"] == {"waiting": {"reason": "ImagePullBackOff"}}
+    assert web["state"] == {"waiting": {"reason": "ContainerCreating"}}
+    assert kubectl.rows("get", "pod", "pair")[0][1:3] == ["0/2", "ImagePullBackOff"]
+    assert [p.reason for p in cluster.pods() if p.name == "pair"] == ["ImagePullBackOff"]
+    kubectl.server.step(5)      # web started (no readiness probe: ready)
+    assert kubectl.rows("get", "pod", "pair")[0][1:3] == ["1/2", "ImagePullBackOff"]
+    assert [p.reason for p in cluster.pods() if p.name == "pair"] == ["ImagePullBackOff"]
+

@@ -72,7 +72,7 @@ def test_ready_counts_each_container_on_its_own(kubectl):
     assert _wide(kubectl)["READY"] == "1/2"
     pod = json.loads(kubectl("get", "pod", "web", "-o", "json").stdout)
     assert [(c["name"], c["ready"]) for c in pod["status"]["containerStatuses"]] == [
-        ("web", True), ("log", False)]
+        ("log", False), ("web", True)]          # by name, as the kubelet sorts them
     assert _ready(kubectl)["message"] == "containers with unready status: [log]"
     kubectl.server.step(10)
     assert _wide(kubectl)["READY"] == "2/2"
