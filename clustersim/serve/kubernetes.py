@@ -1283,7 +1283,7 @@ class KubernetesBackend(ClusterTime):
                             f"start: {waiting}", "BadRequest")
         lines = self._log_lines(pod, container, previous)
         text = writer.write(lines if writer.tail is None else
-                            lines[len(lines) - writer.tail:] if writer.tail else [])
+                            lines[max(len(lines) - writer.tail, 0):] if writer.tail else [])
         uid, kubelet = pod["metadata"].get("uid", ""), self.cluster.kubelet
         count = 0 if restarts is None else restarts.count
         if request.arg("follow") != "true" or previous or writer.full or not _running(
@@ -1300,7 +1300,8 @@ class KubernetesBackend(ClusterTime):
                     self.renderer.begin()
                     now = self.cluster.get("Pod", pod["metadata"]["namespace"], name)
                     current = self._log_lines(pod, container, False)
-                    yield writer.write(current[sent:])
+                    chunk = writer.write(current[sent:])
+                yield chunk           # sent without the lock: a slow reader stalls no one else
                 sent = max(sent, len(current))
                 if writer.full or not _running(kubelet, now, uid, container, count):
                     return
@@ -1550,8 +1551,8 @@ def _decode_continue(token: str, current: str) -> tuple[str, str]:
     corrupt = _raw_base64_error(token)
     if corrupt is not None:
         raise refused(f": illegal base64 data at input byte {corrupt}")
-    text = base64.urlsafe_b64decode(token.replace("\r", "").replace("\n", "")
-                                    + "=" * (-len(token) % 4)).decode("latin-1")
+    raw = token.replace("\r", "").replace("\n", "")
+    text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode("latin-1")
     try:          # latin-1: each byte one character, as Go's scanner reads bytes
         found = decode_json(text, refused(": exceeded max depth"),
                             parse_constant=_not_json)

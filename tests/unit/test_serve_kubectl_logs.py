@@ -4,11 +4,13 @@ wheel), and the API server's answers to options it refuses: what the kubelet wri
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 
 import pytest
 
 from clustersim.serve import serve
+from clustersim.serve.core import Request
 from tests.unit.test_serve_kubectl import HUGE, KUBECTL, TWO_CONTAINERS, Kubectl, applied
 
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl (pip install "
@@ -57,6 +59,8 @@ def test_log_options_select_and_stamp_lines_as_the_kubelet_writes_them(crash):
     limited = crash("logs", "crash", "--timestamps", "--tail=2", "--limit-bytes=40").stdout
     assert limited == "".join(stamped[2:])[:40]
     assert crash("logs", "crash", "--tail=3", "--since=15s").stdout == "".join(whole[2:])
+    for tail in (5, 7):     # more than the log has: all of it (5 had printed 1 line, 7 three)
+        assert crash("logs", "crash", f"--tail={tail}").stdout == "".join(whole)
 
 
 @pytest.mark.parametrize(("query", "message"), [
@@ -96,3 +100,34 @@ def test_a_log_of_a_pod_with_several_containers_needs_a_container_name(tmp_path)
         picked = kubectl("logs", "two")
         assert 'Defaulted container "a" out of: a, b, init (init)' in picked.stderr
         assert picked.stdout == kubectl("logs", "two", "-c", "a").stdout != ""
+
+
+def test_a_followed_log_is_sent_without_the_servers_lock(tmp_path):
+    """``kubectl logs -f``'s new lines were yielded inside the server's one lock, so the
+    socket write that follows ran with it held: a reader that stops reading (``kubectl logs
+    -f pod | less``) would stall every other request and the clock. As the watches do, the
+    lines are taken under the lock and sent after it."""
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        Kubectl(server, tmp_path)("apply", "-f", "-", stdin=HUGE.replace(
+            "huge", "small").replace('"64"', "100m"))
+        server.step(30)
+        request = Request("GET", "/api/v1/namespaces/default/pods/small/log",
+                          {"follow": ["true"]}, {})
+        with server.lock:
+            response = server.backend.handle(request)
+        assert response.stream is not None
+        chunks = response.stream(server)
+        next(chunks)                        # the lines so far
+        next(chunks)                        # the first poll's new lines (none)
+        taken: list[bool] = []
+
+        def another_request() -> None:
+            taken.append(server.lock.acquire(timeout=2))
+            if taken[-1]:
+                server.lock.release()
+
+        other = threading.Thread(target=another_request)
+        other.start()
+        other.join()
+        chunks.close()
+        assert taken == [True]

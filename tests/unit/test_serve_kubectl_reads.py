@@ -194,6 +194,21 @@ def test_list_options_the_api_server_refuses(shop, query, message):
     assert message in refused.stderr + "\n"
 
 
+def test_a_continue_token_with_line_breaks_reads_as_go_reads_it(shop):
+    """Go's base64 decoder skips ``\\r`` and ``\\n``: a token with one inside is the same
+    token (it had been padded by its length with the break counted, and answered 500
+    ``binascii.Error: Incorrect padding`` for two lengths in four: trailing spaces, which
+    Go's JSON reader skips, try each)."""
+    first = json.loads(shop("get", "--raw", f"{PODS}?limit=1").stdout)
+    start = first["items"][0]["metadata"]["name"] + "\x00"
+    text = json.dumps({"v": "meta.k8s.io/v1", "rv": -1, "start": start})
+    for spaces in range(4):
+        token = base64.urlsafe_b64encode((text + " " * spaces).encode()).decode().rstrip("=")
+        whole = json.loads(shop("get", "--raw", f"{PODS}?limit=1&continue={token}").stdout)
+        broken = shop("get", "--raw", f"{PODS}?limit=1&continue={token[:5]}%0A{token[5:]}")
+        assert json.loads(broken.stdout)["items"] == whole["items"] != []
+
+
 def test_a_continue_token_with_a_negative_version_lists_at_the_current_one(shop):
     """etcd3's token for a list whose first version is compacted: ``rv`` -1, read as now."""
     first = json.loads(shop("get", "--raw", f"{PODS}?limit=1").stdout)
