@@ -994,18 +994,13 @@ class Kubelet:
                 del ready_at[name]
 
     def forget(self, pod: dict[str, Any]) -> None:
-        """The pod object is gone."""
-        self._epoch.pop(pod["metadata"]["uid"], None)
-        self._waiting.pop(pod["metadata"]["uid"], None)
-        self._init_runs.pop(pod["metadata"]["uid"], None)
-        self._ran_images.pop(pod["metadata"]["uid"], None)
-        self._started_at.pop(pod["metadata"]["uid"], None)
-        self._sandboxes.pop(pod["metadata"]["uid"], None)
-        self._ready_at.pop(pod["metadata"]["uid"], None)
-        self._restarts.pop(pod["metadata"]["uid"], None)
-        self._backing_off.pop(pod["metadata"]["uid"], None)
-        self._crash_backoff.pop(pod["metadata"]["uid"], None)
-        self._exits.pop(pod["metadata"]["uid"], None)
-        self._reasons.pop(pod["metadata"]["uid"], None)
+        """The pod object is gone: every per-pod table lets go of it."""
+        uid = pod["metadata"]["uid"]
+        tables: tuple[dict[str, Any], ...] = (
+            self._epoch, self._waiting, self._init_runs, self._ran_images, self._started_at,
+            self._sandboxes, self._ready_at, self._restarts, self._backing_off,
+            self._crash_backoff, self._exits, self._reasons)
+        for table in tables:
+            table.pop(uid, None)
         self.image_manager.forget(pod)
-        self.serving.discard(pod["metadata"]["uid"])
+        self.serving.discard(uid)
