@@ -1,20 +1,24 @@
 """The Kubernetes API server over a :class:`~clustersim.kubernetes.KubernetesCluster`, for the
 real ``kubectl``.
 
-About 1,900 lines because it is one REST handler: every verb (get, list, watch, create, update,
+About 1,680 lines because it is one REST handler: every verb (get, list, watch, create, update,
 patch, delete and the subresources) shares the request's resource, namespace and
-resourceVersion; the table printing is already in :mod:`~clustersim.serve.kuberender`.
+resourceVersion; the table printing is in :mod:`~clustersim.serve.kuberender`, the list
+options and continue tokens in :mod:`~clustersim.serve.kubelists`, the Pod log subresource in
+:mod:`~clustersim.serve.kubelogs` and the decoder's errors in
+:mod:`~clustersim.serve.kubedecoding`.
 
 REST paths as in the API conventions
 (https://kubernetes.io/docs/reference/using-api/api-concepts/): ``/api/v1/namespaces/<ns>/pods``,
 ``/apis/apps/v1/namespaces/<ns>/deployments/<name>/scale``. Verbs: get, list (with
 ``labelSelector``, ``fieldSelector``, server-side Table printing, chunks with ``limit`` and
-``continue``: :func:`_page`), watch (``?watch=1``, newline-delimited ``WatchEvent`` JSON),
-create, update, patch (JSON merge, strategic merge, JSON patch, and apply patches for
-``--server-side``), delete (with ``DeleteOptions``: :func:`_delete_options`; ``dryRun`` for
-every write: :func:`_dry_run`), and the ``scale``, ``status``
-and ``eviction`` subresources. Errors are ``Status`` objects with the reason and code the
-real API server gives (``staging/src/k8s.io/apimachinery/pkg/api/errors/errors.go``).
+``continue``: :func:`~clustersim.serve.kubelists.page`), watch (``?watch=1``,
+newline-delimited ``WatchEvent`` JSON), create, update, patch (JSON merge, strategic merge,
+JSON patch, and apply patches for ``--server-side``), delete (with ``DeleteOptions``:
+:func:`_delete_options`; ``dryRun`` for every write: :func:`_dry_run`), and the ``scale``,
+``status``, ``eviction`` and ``log`` subresources. Errors are ``Status`` objects with the
+reason and code the real API server gives
+(``staging/src/k8s.io/apimachinery/pkg/api/errors/errors.go``).
 Each object carries the resourceVersion of its last change and a list the store's revision
 (:mod:`~clustersim.serve.kubeversions`); an update naming an older version is refused with
 409 Conflict (:func:`_precondition`), and a watch from a version reports what changed since.
@@ -52,7 +56,7 @@ December 2026: :mod:`~clustersim.serve.kubefieldmanager`) are kept only for the 
 written through the API, and a server-side apply merges the configuration into the object as
 a strategic merge patch does; the later chunks of a
 list show the objects as they are now, not as they were at the first chunk's version
-(:func:`_page`); watches poll the
+(:func:`~clustersim.serve.kubelists.page`); watches poll the
 simulator every 0.1 s of wall-clock time; no container runs, so the Pod subresources a
 kubelet streams (exec, attach, portforward: ``kubectl exec``, ``cp``, ``attach`` and
 ``port-forward``) are answered with a Status saying so and what to use instead
@@ -61,28 +65,22 @@ kubelet streams (exec, attach, portforward: ``kubectl exec``, ``cp``, ``attach``
 
 from __future__ import annotations
 
-import base64
 import copy
 import json
-import math
-import posixpath
 import re
 import time
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from clustersim.goformat import NumError, go_quote, json_kind, parse_int
+from clustersim.goformat import NumError, json_kind, parse_int
 from clustersim.kubernetes import AdmissionError, KubernetesCluster, rbac, rbacdefaults
-from clustersim.kubernetes.containerref import container_named
 from clustersim.kubernetes.controllers.disruption import eviction_refusal
 from clustersim.kubernetes.defaults import set_service_defaults
-from clustersim.kubernetes.kubelet import Kubelet
 from clustersim.kubernetes.objects import is_terminating
 from clustersim.kubernetes.services import apiserver_service, keep_allocated
 from clustersim.kubernetes.storageclass import default_storage_class
@@ -91,7 +89,7 @@ from clustersim.kubernetes.workloadupdates import pod_update_refusal
 from clustersim.manifests import ManifestError, load_manifests
 from clustersim.manifests.errors import together
 from clustersim.manifests.kubernetes import metadata_errors
-from clustersim.manifests.kubernetes_errors import aggregate, invalid, unsupported
+from clustersim.manifests.kubernetes_errors import aggregate, invalid
 from clustersim.manifests.kubernetes_fields import unknown_fields
 from clustersim.manifests.kubernetes_names import label_key_problems
 from clustersim.manifests.safe_yaml import load_data
@@ -106,6 +104,7 @@ from clustersim.serve.core import (
     WallClock,
     decode_json,
 )
+from clustersim.serve.kubedecoding import decoder_error
 from clustersim.serve.kubefieldmanager import (
     APPLY,
     UPDATE,
@@ -118,8 +117,16 @@ from clustersim.serve.kubefieldmanager import (
     manager_of,
     updated,
 )
-from clustersim.serve.kubeinitstatus import POD_INITIALIZING
-from clustersim.serve.kuberender import Renderer, waiting_reason
+from clustersim.serve.kubelists import (
+    UNKNOWN_REASON,
+    WATCH_LIMIT,
+    WATCH_POLL,
+    check_list_options,
+    int64_option,
+    page,
+)
+from clustersim.serve.kubelogs import pod_log
+from clustersim.serve.kuberender import Renderer
 from clustersim.serve.kuberesources import (
     RESOURCES,
     Resource,
@@ -172,10 +179,8 @@ _STREAMS = {
 """The Pod subresources a kubelet streams (``pkg/registry/core/pod/rest/subresources.go``:
 ``ExecREST``, ``AttachREST``, ``PortForwardREST``), each with what the refusal says
 (:func:`_not_streamed`)."""
-_WATCH_POLL = 0.1
 ADMIN_USER = "kubernetes-admin"
 """kubectl's own user, as kubeadm names the administrator of its admin kubeconfig."""
-_WATCH_LIMIT = 300.0
 _ROOT_CA_CONFIGMAP: dict[str, Any] = {
     "apiVersion": "v1", "kind": "ConfigMap",
     "metadata": {"name": "kube-root-ca.crt", "annotations": {
@@ -193,14 +198,6 @@ annotation of ``pkg/controller/certificates/rootcacertpublisher/publisher.go``
 when it is deleted. Simplified: ``ca.crt`` is a placeholder, not a certificate (its base64
 says that the simulated API server speaks plain HTTP); a real one holds the cluster's CA, in
 PEM."""
-# the containers whose logs the API server serves, in kubectl's order for --all-containers
-# (``podHasContainerWithName`` in pkg/registry/core/pod/strategy.go visits all three kinds)
-_LOG_CONTAINERS = ("initContainers", "containers", "ephemeralContainers")
-"""A watch ends after this many wall-clock seconds at most (kubectl starts a new one)."""
-_UNKNOWN_REASON = "Unknown"
-"""``StatusReasonUnknown``, which is empty on the wire: the reason of an error the API server
-did not classify (``ErrorToAPIStatus``, k8s.io/apiserver ``endpoints/handlers/
-responsewriters/status.go``); kubectl then prints ``Error from server: <message>``."""
 _INVALID = re.compile(r'^(?:The )?([\w.]+) "([^"]*)" is invalid: (.+)$', re.S)
 _NEXT_ERROR = re.compile(r", (?=[^\s:,]+: (?:Invalid value|Forbidden|Required value|"
                          r"Unsupported value|Duplicate value|Not found)\b)")
@@ -261,7 +258,7 @@ class KubernetesBackend(ClusterTime):
                                 429: "TooManyRequests"}.get(err.status, "InternalError")
         status = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
                   "message": err.message, "reason": reason, "code": err.status}
-        if reason == _UNKNOWN_REASON:
+        if reason == UNKNOWN_REASON:
             del status["reason"]
         parsed = reason == "Invalid" and "causes" not in err.details    # else made by _invalid
         details = (_invalid_details(err.message) if parsed else None) or err.details
@@ -376,7 +373,7 @@ class KubernetesBackend(ClusterTime):
                             "resource", "MethodNotAllowed")
         if verb == "get":
             if sub == "log":
-                return self._log(request, self._stored(resource, namespace, name))
+                return pod_log(request, self._stored(resource, namespace, name), self.renderer)
             if sub == "scale":
                 return Response.json(200, self._scale(resource, namespace, name))
             return self._get(request, resource, namespace, name)
@@ -519,10 +516,10 @@ class KubernetesBackend(ClusterTime):
                 if fields(obj) and name in (None, obj["metadata"]["name"])]
 
     def _list(self, request: Request, resource: Resource, namespace: str | None) -> Response:
-        _check_list_options(request, watch=False)
+        check_list_options(request, watch=False)
         items = self._select(request, resource, namespace)
         rv = str(self.renderer.versions.revision)     # after the items: theirs are older
-        items, meta = _page(request, items, resource.namespaced and namespace is None, rv)
+        items, meta = page(request, items, resource.namespaced and namespace is None, rv)
         if _wants_table(request):
             found = table(items, resource.kind, self.cluster.now, meta["resourceVersion"],
                           request.arg("includeObject"))
@@ -603,11 +600,11 @@ class KubernetesBackend(ClusterTime):
     # ---- watch -----------------------------------------------------------------------------
 
     def _watch(self, request: Request, resource: Resource, namespace: str | None) -> Response:
-        _check_list_options(request, watch=True)
+        check_list_options(request, watch=True)
         as_table = _wants_table(request)
         since = request.arg("resourceVersion")
-        asked = _int64_option(request, "timeoutSeconds")
-        timeout = _WATCH_LIMIT if asked is None else min(asked, _WATCH_LIMIT)
+        asked = int64_option(request, "timeoutSeconds")
+        timeout = WATCH_LIMIT if asked is None else min(asked, WATCH_LIMIT)
         known = self._watched(request, resource, namespace)
         if since in (None, "", "0") or request.arg("sendInitialEvents") == "true":
             initial = [("ADDED", obj, times) for _, obj, times in known.values()]
@@ -632,7 +629,7 @@ class KubernetesBackend(ClusterTime):
             with server.lock:
                 yield b"".join(frame(*event) for event in initial) + bookmark
             deadline = time.monotonic() + timeout
-            while not server.stopping.wait(_WATCH_POLL) and time.monotonic() < deadline:
+            while not server.stopping.wait(WATCH_POLL) and time.monotonic() < deadline:
                 with server.lock:
                     server.catch_up()
                     self.renderer.begin()
@@ -702,7 +699,7 @@ class KubernetesBackend(ClusterTime):
                 too_deep = _unreadable(into, request.body, "exceeded max depth", json_body=True)
                 return decode_json(text, too_deep) if text.strip() else {}
         except (UnicodeDecodeError, json.JSONDecodeError, ManifestError) as err:
-            raise _unreadable(into, request.body, _decoder_error(err),
+            raise _unreadable(into, request.body, decoder_error(err),
                               json_body=not isinstance(err, ManifestError)) from None
         raise HttpError(415, f'the body of the request was in an unknown format - accepted '
                         f'media types include: application/json, application/yaml '
@@ -776,7 +773,7 @@ class KubernetesBackend(ClusterTime):
             # (ErrResourceVersionSetOnCreate; one that is not a number is not seen); a
             # dry run never reaches it
             raise HttpError(500, "resourceVersion should not be set on objects to be created",
-                            _UNKNOWN_REASON)
+                            UNKNOWN_REASON)
         with _refusals(resource, meta.get("name", "")):
             stored = self.cluster.create(manifest)
         with self._created_by(request, resource, stored, config):
@@ -1243,95 +1240,6 @@ class KubernetesBackend(ClusterTime):
             return Response.json(200, self.renderer.render(stored, resource))
         return Response.json(200, before)
 
-    def _log(self, request: Request, pod: dict[str, Any]) -> Response:
-        """``GET pods/<name>/log``: no process runs in a simulated container, so the log is
-        what the kubelet did with it, one line per container event, marked as simulated.
-        Errors as the kubelet gives them: no node yet, a container still waiting, an
-        unknown container name, ``--previous`` for a container that never restarted
-        (``validateContainerLogStatus`` in ``pkg/kubelet/kubelet_pods.go``). ``--previous``
-        is the run before the current one: the lines up to the last start, or the last run
-        while the container waits in its crash-loop back-off.
-
-        ``follow`` (``kubectl logs -f``) streams as the kubelet does: the lines so far, then
-        each new one as the simulated clock reaches it, until the container stops (the Pod
-        is deleted or finishes, or the container exits or restarts); for a container that
-        is not running, or with ``--previous``, it ends at once with the lines there are.
-        Simplified: the stream also ends after 300 wall-clock seconds (:data:`_WATCH_LIMIT`,
-        a real one stays open as long as the container runs; kubectl does not start it
-        again), and new lines are looked for every 0.1 s of wall-clock time; with the clock
-        frozen (``speed=0``) only ``step`` or a request such as a deletion brings any."""
-        name = pod["metadata"]["name"]
-        spec = pod["spec"]
-        writer = _LogWriter(request, name, self.renderer)
-        containers = [c.get("name") for key in _LOG_CONTAINERS for c in spec.get(key) or []]
-        container = request.arg("container") or _only_container(spec, name, containers)
-        if container not in containers:
-            raise HttpError(400, f"container {container} is not valid for pod {name}",
-                            "BadRequest")
-        if not spec.get("nodeName"):
-            raise HttpError(400, f"pod {name} does not have a host assigned", "BadRequest")
-        previous = request.arg("previous") == "true"
-        restarts = self.cluster.kubelet.restarts(pod).get(container)
-        if previous and restarts is None:
-            raise HttpError(400, f'previous terminated container "{container}" in pod '
-                            f'"{name}" not found', "BadRequest")
-        if not self._log_lines(pod, container, False):
-            waiting = POD_INITIALIZING if spec.get("initContainers") and not any(
-                c.get("name") == container for c in spec["initContainers"]) \
-                else "ContainerCreating"
-            raise HttpError(400, f'container "{container}" in pod "{name}" is waiting to '
-                            f"start: {waiting}", "BadRequest")
-        lines = self._log_lines(pod, container, previous)
-        text = writer.write(lines if writer.tail is None else
-                            lines[max(len(lines) - writer.tail, 0):] if writer.tail else [])
-        uid, kubelet = pod["metadata"].get("uid", ""), self.cluster.kubelet
-        count = 0 if restarts is None else restarts.count
-        if request.arg("follow") != "true" or previous or writer.full or not _running(
-                kubelet, pod, uid, container, count):
-            return Response(200, text, "text/plain; charset=utf-8")
-
-        def stream(server: SimServer) -> Iterator[bytes]:
-            yield text
-            sent = len(lines)
-            deadline = time.monotonic() + _WATCH_LIMIT
-            while not server.stopping.wait(_WATCH_POLL) and time.monotonic() < deadline:
-                with server.lock:
-                    server.catch_up()
-                    self.renderer.begin()
-                    now = self.cluster.get("Pod", pod["metadata"]["namespace"], name)
-                    current = self._log_lines(pod, container, False)
-                    chunk = writer.write(current[sent:])
-                yield chunk           # sent without the lock: a slow reader stalls no one else
-                sent = max(sent, len(current))
-                if writer.full or not _running(kubelet, now, uid, container, count):
-                    return
-
-        return Response(200, content_type="text/plain; charset=utf-8", stream=stream)
-
-    def _log_lines(self, pod: dict[str, Any], container: str,
-                   previous: bool) -> list[tuple[float, str]]:
-        """The simulated log of ``container`` in ``pod``: that container's
-        events (this very pod's, not a namesake's in another namespace nor a
-        predecessor's), the last run's only for ``previous``. A log is one container's
-        output, as the kubelet keeps one log file per container, so the Pod's own events
-        (its scheduling) are in no log and each container's lines are the events whose field
-        path names that container (``spec.containers{web}``, as the kubelet records them).
-        Each line with the simulated second it was written at, which the runtime's log file
-        keeps for the kubelet (``--since``, ``--timestamps``: :class:`_LogWriter`); the line
-        itself starts with that time too, as many programs print it."""
-        meta = pod["metadata"]
-        events = [e for e in self.cluster.events.where(object=f"pod/{meta['name']}",
-                                                        uid=meta.get("uid", ""))
-                  if e.reason in ("Started", "Killing", "BackOff")
-                  and container_named(e.field_path) == container]
-        starts = [i for i, e in enumerate(events) if e.reason == "Started"]
-        if previous and container in self.cluster.kubelet.backing_off(pod):
-            events = events[starts[-1]:] if starts else events
-        elif previous:
-            events = events[starts[-2]:starts[-1]] if len(starts) > 1 else []
-        return [(e.time, f"{self.renderer.timestamp(e.time)} [clustersim] {e.reason}: "
-                         f"{e.message}") for e in events]
-
     def _evict(self, request: Request, pod: dict[str, Any]) -> Response:
         """An Eviction (``kubectl drain``): refused while a PodDisruptionBudget allows no
         disruption, else the Pod is deleted; a dry run (the Eviction's ``deleteOptions``,
@@ -1350,265 +1258,6 @@ class KubernetesBackend(ClusterTime):
                 self._settle()
         return Response.json(201, {"kind": "Status", "apiVersion": "v1", "metadata": {},
                                    "status": "Success", "code": 201})
-
-
-class _LogWriter:
-    """The options of a ``GET pods/<name>/log`` (``PodLogOptions``) and the kubelet's writing
-    of the log lines with them (``NewLogOptions`` and ``logWriter.write`` in
-    ``pkg/kubelet/kuberuntime/logs/logs.go``): a line written before ``since`` is skipped,
-    ``--timestamps`` puts the time of each line before it (:meth:`Renderer.nanotime
-    <clustersim.serve.kubederived.Derived.nanotime>`), and the output stops after
-    ``limitBytes`` bytes, in the middle of a line if it falls there. ``tailLines`` is the
-    caller's: the last lines of the log, before the other options (``ReadLogs`` seeks to them
-    first), and only of the lines there are when a follow starts.
-
-    The options are read as the API server reads them: an integer Go's ``ParseInt`` cannot
-    read, or a ``sinceTime`` not in RFC 3339, is a 400 (the handler's ``DecodeParameters``);
-    then ``ValidatePodLogOptions`` (``pkg/apis/core/validation/validation.go``) refuses a
-    negative ``tailLines``, a ``limitBytes`` or ``sinceSeconds`` below 1, and both
-    ``sinceSeconds`` and ``sinceTime``, with a 422 naming ``PodLogOptions``. Simplified: Go's
-    time parse error also names the part of the time it could not read."""
-
-    def __init__(self, request: Request, name: str, renderer: Renderer) -> None:
-        self.renderer = renderer
-        self.tail = _int64_option(request, "tailLines")
-        limit = _int64_option(request, "limitBytes")
-        seconds = _int64_option(request, "sinceSeconds")
-        given = request.arg("sinceTime") or None
-        problems = []
-        if self.tail is not None and self.tail < 0:
-            problems.append("tailLines: " + invalid(self.tail,
-                                                    "must be greater than or equal to 0"))
-        if limit is not None and limit < 1:
-            problems.append("limitBytes: " + invalid(limit, "must be greater than 0"))
-        if seconds is not None and given is not None:
-            problems.append(": Forbidden: at most one of `sinceTime` or `sinceSeconds` may be "
-                            "specified")
-        elif seconds is not None and seconds < 1:
-            problems.append("sinceSeconds: " + invalid(seconds, "must be greater than 0"))
-        since = None if given is None else _rfc3339(given)
-        if problems:
-            raise HttpError(422, f'PodLogOptions "{name}" is invalid: {aggregate(problems)}',
-                            "Invalid")
-        self.since = renderer.cluster.now - seconds if seconds is not None else \
-            None if since is None else since - renderer.clock.base
-        """The simulated second from which lines are written, None for all."""
-        self.remain = limit
-        self.timestamps = request.arg("timestamps") == "true"
-
-    @property
-    def full(self) -> bool:
-        """Whether ``limitBytes`` have been written (a follow ends then)."""
-        return self.remain is not None and self.remain <= 0
-
-    def write(self, lines: list[tuple[float, str]]) -> bytes:
-        """``lines`` as the kubelet writes them with these options."""
-        out = b"".join(
-            (f"{self.renderer.nanotime(when)} " if self.timestamps else "").encode()
-            + text.encode() + b"\n"
-            for when, text in lines if self.since is None or when >= self.since)
-        if self.remain is not None:
-            out = out[:max(self.remain, 0)]
-            self.remain -= len(out)
-        return out
-
-
-def _rfc3339(text: str) -> int:
-    """The Unix second of ``text``, a ``metav1.Time`` query parameter (Go's ``time.Parse``
-    with ``time.RFC3339``: a date, ``T``, a time, fractions of a second allowed, and ``Z`` or
-    an offset), or the 400 of one it cannot read. The API server passes it on to the kubelet
-    in whole seconds (``LogLocation`` formats it with ``time.RFC3339``), so a fraction is
-    dropped."""
-    try:
-        if _RFC3339.fullmatch(text) is None:
-            raise ValueError(text)
-        return math.floor(datetime.fromisoformat(text).timestamp())
-    except ValueError:            # also a day or an hour out of range
-        raise HttpError(400, f"parsing time {go_quote(text)} as "
-                        '"2006-01-02T15:04:05Z07:00": cannot parse', "BadRequest") from None
-
-
-_RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
-
-
-def _check_list_options(request: Request, *, watch: bool) -> None:
-    """Refuse the options of a list or a watch as the API server does, before it reads
-    anything: ``ValidateListOptions`` (apimachinery ``pkg/apis/meta/internalversion/
-    validation``: a ``resourceVersionMatch`` without ``resourceVersion``, with
-    ``continue``, or not one of its values; for a watch, only ``NotOlderThan`` together with
-    ``sendInitialEvents``), a 422 naming ``ListOptions.meta.k8s.io``; then the storage's
-    reading of ``resourceVersion``. A version that is not a number is refused by the
-    versioner (``APIObjectVersioner.ParseResourceVersion``): the watch cache, which serves
-    a watch and a list without ``limit`` or ``continue``, passes its error on, which reaches
-    the client as a 500 without a reason; etcd3's ``GetList``, which serves the others (and
-    ``Exact``), words it as a 400 ``invalid resource version: ...``, and refuses a version
-    other than ``0`` together with ``continue``."""
-    version = request.arg("resourceVersion") or ""
-    match = request.arg("resourceVersionMatch") or ""
-    token = request.arg("continue") or ""
-    initial = request.arg("sendInitialEvents")
-    forbidden = "resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden "
-    problems = []
-    if watch:
-        if initial is not None and match != "NotOlderThan":
-            problems.append("resourceVersionMatch: Forbidden: sendInitialEvents requires "
-                            "setting resourceVersionMatch to NotOlderThan")
-        if match and initial is None:
-            problems.append(forbidden + "for watch unless sendInitialEvents is provided")
-        if match and match != "NotOlderThan":
-            problems.append("resourceVersionMatch: " + unsupported(match, ["NotOlderThan"]))
-        if match and token:
-            problems.append(forbidden + "when continue is provided")
-    else:
-        if match and not version:
-            problems.append(forbidden + "unless resourceVersion is provided")
-        if match and token:
-            problems.append(forbidden + "when continue is provided")
-        if match and match not in ("Exact", "NotOlderThan"):
-            problems.append("resourceVersionMatch: "
-                            + unsupported(match, ["Exact", "NotOlderThan", ""]))
-        if match == "Exact" and version == "0":
-            problems.append('resourceVersionMatch: Forbidden: resourceVersionMatch "exact" '
-                            'is forbidden for resourceVersion "0"')
-        if initial is not None:
-            problems.append("sendInitialEvents: Forbidden: sendInitialEvents is forbidden "
-                            "for list")
-    if problems:
-        raise HttpError(422, f'ListOptions.meta.k8s.io "" is invalid: {aggregate(problems)}',
-                        "Invalid")
-    if version in ("", "0"):
-        return
-    try:
-        parse_int(version, signed=False)
-    except NumError as unreadable:
-        why = f"resourceVersion: {invalid(version, str(unreadable))}"
-        from_etcd = not watch and (match == "Exact" or (not match and (
-            bool(token) or (_int64_option(request, "limit") or 0) > 0)))
-        if from_etcd:
-            raise HttpError(400, f"invalid resource version: {why}", "BadRequest") from None
-        raise HttpError(500, why, _UNKNOWN_REASON) from None
-    if token and not watch:
-        raise HttpError(400, "specifying resource version is not allowed when using continue",
-                        "BadRequest")
-
-
-def _page(request: Request, items: list[tuple[dict[str, Any], dict[str, float]]],
-          across_namespaces: bool, rv: str
-          ) -> tuple[list[tuple[dict[str, Any], dict[str, float]]], dict[str, Any]]:
-    """One chunk of a list (``?limit=``, ``?continue=``; https://kubernetes.io/docs/reference/
-    using-api/api-concepts/#retrieving-large-results-sets-in-chunks) and the list's
-    metadata: at most ``limit`` items from the ``continue`` token's start key on, in the
-    order of their storage keys; when more are left, a ``continue`` token for the next
-    chunk and, for a list without selectors, ``remainingItemCount``. The token is etcd3's
-    (``EncodeContinue`` in k8s.io/apiserver ``pkg/storage/continue.go``: URL-safe base64 of
-    ``{"v", "rv", "start"}``, ``start`` the key after the chunk's last, relative to the
-    list's prefix); a token it cannot read is refused with 400. Simplified: a later chunk
-    lists the objects as they are now, with the version of the first chunk (a real API
-    server reads every chunk at that version, from etcd's history)."""
-    meta: dict[str, Any] = {"resourceVersion": rv}
-    # a limit below 1 asks for no chunks (etcd3 ``GetList`` pages when ``Limit > 0``)
-    token, limit = request.arg("continue"), max(_int64_option(request, "limit") or 0, 0)
-    if not token and not limit:
-        return items, meta
-    items = sorted(items, key=lambda item: _storage_key(item[0], across_namespaces))
-    if token:
-        start, rv = _decode_continue(token, rv)
-        meta["resourceVersion"] = rv
-        items = [item for item in items if _storage_key(item[0], across_namespaces) >= start]
-    if not limit or len(items) <= limit:
-        return items, meta
-    last = _storage_key(items[limit - 1][0], across_namespaces)
-    meta["continue"] = base64.urlsafe_b64encode(json.dumps(
-        {"v": "meta.k8s.io/v1", "rv": int(meta["resourceVersion"]), "start": last + "\x00"},
-        separators=(",", ":")).encode()).decode().rstrip("=")
-    if not request.arg("labelSelector") and not request.arg("fieldSelector"):
-        meta["remainingItemCount"] = len(items) - limit
-    return items[:limit], meta
-
-
-def _storage_key(obj: dict[str, Any], across_namespaces: bool) -> str:
-    """An object's etcd key relative to its list's prefix (``/registry/pods/default/``):
-    ``namespace/name`` in a list across namespaces, else its name."""
-    meta = obj["metadata"]
-    return f"{meta.get('namespace', '')}/{meta['name']}" if across_namespaces else meta["name"]
-
-
-def _decode_continue(token: str, current: str) -> tuple[str, str]:
-    """The start key and resourceVersion of a ``continue`` token, as etcd3's ``GetList``
-    reads it with ``DecodeContinue`` (k8s.io/apiserver ``pkg/storage/continue.go``), or the
-    400 ``invalid continue token: continue key is not valid: ...`` of one it cannot read, in
-    Go's words: base64 without padding (``RawURLEncoding``: ``illegal base64 data at input
-    byte N``), JSON into the token's Go struct (:func:`_decoder_error`'s syntax errors, Go's
-    type errors, field names matched regardless of case, unknown fields and nulls passed
-    over), then its version, a resourceVersion other than 0, a start key that is not empty
-    and that ``path.Clean`` leaves as it is (no ``..`` to climb out of the list's prefix).
-    A negative resourceVersion lists at the ``current`` one, as etcd3 does for the token it
-    hands out when the first chunk's version has been compacted."""
-    def refused(why: str) -> HttpError:
-        return HttpError(400, f"invalid continue token: continue key is not valid{why}",
-                         "BadRequest")
-
-    corrupt = _raw_base64_error(token)
-    if corrupt is not None:
-        raise refused(f": illegal base64 data at input byte {corrupt}")
-    raw = token.replace("\r", "").replace("\n", "")
-    text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode("latin-1")
-    try:          # latin-1: each byte one character, as Go's scanner reads bytes
-        found = decode_json(text, refused(": exceeded max depth"),
-                            parse_constant=_not_json)
-    except json.JSONDecodeError as err:
-        raise refused(f": {_decoder_error(err)}") from None
-    if found is not None and not isinstance(found, dict):
-        raise refused(f": json: cannot unmarshal {json_kind(found, numeric_target=False)} "
-                      "into Go value of type storage.continueToken")
-    fields: dict[str, Any] = {"v": "", "rv": 0, "start": ""}
-    for key, value in (found or {}).items():
-        field = next((f for f in fields if f == key.casefold()), None)
-        if field is None or value is None:
-            continue
-        number = field == "rv"
-        if not (isinstance(value, int) and not isinstance(value, bool)
-                and -2 ** 63 <= value < 2 ** 63 if number else isinstance(value, str)):
-            raise refused(f": json: cannot unmarshal {json_kind(value, numeric_target=number)}"
-                          f" into Go struct field continueToken.{field} of type "
-                          f"{'int64' if number else 'string'}")
-        fields[field] = value
-    if fields["v"] != "meta.k8s.io/v1":
-        raise refused(f": server does not recognize this encoded version {fields['v']}")
-    if fields["rv"] == 0:
-        raise refused(": incorrect encoded start resourceVersion (version meta.k8s.io/v1)")
-    if not fields["start"]:
-        raise refused(": encoded start key empty (version meta.k8s.io/v1)")
-    key = fields["start"] if fields["start"].startswith("/") else "/" + fields["start"]
-    cleaned = posixpath.normpath(key)
-    if cleaned.startswith("//"):           # POSIX keeps two leading slashes, Go one
-        cleaned = "/" + cleaned.lstrip("/")
-    if cleaned != key:
-        raise refused(f": {fields['start']}")
-    return cleaned[1:], str(fields["rv"]) if fields["rv"] > 0 else current
-
-
-def _not_json(constant: str) -> Any:
-    """``NaN`` and ``Infinity``, which Python's decoder reads and Go's refuses."""
-    raise json.JSONDecodeError("Expecting value", constant, 0)
-
-
-_URL_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
-
-
-def _raw_base64_error(text: str) -> int | None:
-    """Where Go's ``base64.RawURLEncoding`` finds ``text`` corrupt (``decodeQuantum`` in
-    ``src/encoding/base64/base64.go``: a byte outside the URL alphabet, ``=`` included, as
-    there is no padding; a last group of one character), or None; ``\\r`` and ``\\n`` are
-    skipped."""
-    count = 0
-    for i, char in enumerate(text):
-        if char in "\r\n":
-            continue
-        if char not in _URL_ALPHABET:
-            return i
-        count += 1
-    return len(text) - 1 if count % 4 == 1 else None
 
 
 _PROPAGATION = ("Foreground", "Background", "Orphan")
@@ -1723,33 +1372,6 @@ def _pod_conditions(pod: Any, name: str) -> list[dict[str, Any]]:
     return conditions
 
 
-def _only_container(spec: dict[str, Any], name: str, containers: list[str]) -> str:
-    """The container a log of Pod ``name`` without ``container`` is of: its one container,
-    else the 400 listing every container, init and ephemeral ones too, in
-    ``VisitContainers``' order (``validateContainer`` in
-    ``pkg/registry/core/pod/strategy.go``; kubectl picks one itself and says ``Defaulted
-    container``)."""
-    regular = spec.get("containers") or []
-    if len(regular) == 1:
-        return regular[0].get("name")
-    raise HttpError(400, f"a container name must be specified for pod {name}" + (
-        f", choose one of: [{' '.join(containers)}]" if regular else ""), "BadRequest")
-
-
-def _running(kubelet: Kubelet, pod: dict[str, Any] | None, uid: str, container: str,
-             restarts: int) -> bool:
-    """Whether ``container``, which a log follow began on, still runs in ``pod``, the Pod of
-    that name now: the same Pod (``uid``), Running, the container not waiting (its crash
-    loop's back-off, a failed pull) and not restarted since (``restarts``, its count then: a
-    restart is a new container)."""
-    if pod is None or pod["metadata"].get("uid") != uid:
-        return False
-    record = kubelet.restarts(pod).get(container)
-    return (pod.get("status") or {}).get("phase") == "Running" \
-        and waiting_reason(kubelet, pod, container) is None \
-        and (0 if record is None else record.count) == restarts
-
-
 def _wants_table(request: Request) -> bool:
     return "as=Table" in request.headers.get("accept", "")
 
@@ -1787,7 +1409,7 @@ def _precondition(resource: Resource, name: str, current: dict[str, Any], new: A
     try:
         version = parse_int(asked, signed=False)
     except NumError as unreadable:
-        raise HttpError(500, str(unreadable), _UNKNOWN_REASON) from None
+        raise HttpError(500, str(unreadable), UNKNOWN_REASON) from None
     if version and version != int(current["metadata"]["resourceVersion"]):
         raise HttpError(409, f'Operation cannot be fulfilled on {resource.qualified()} '
                         f'"{name}": the object has been modified; please apply your changes '
@@ -1844,22 +1466,6 @@ def _uint(text: str) -> int | None:
         return None
 
 
-def _int64_option(request: Request, name: str) -> int | None:
-    """An ``int64`` query parameter of ``ListOptions`` (``limit``; ``timeoutSeconds``, a
-    ``*int64``) or ``PodLogOptions`` (``tailLines``, ``limitBytes``, ``sinceSeconds``), None
-    when absent, as apimachinery's ``Convert_Slice_string_To_int64`` and
-    ``Convert_Slice_string_To_Pointer_int64`` read it with Go's ``strconv.ParseInt(text, 10,
-    64)``; its error is the list handler's 400 (``ListResource``: ``DecodeParameters``, then
-    ``NewBadRequest``). A negative ``limit`` is read, and asks for no chunks."""
-    text = request.arg(name)
-    if text is None:
-        return None
-    try:
-        return parse_int(text, signed=True)
-    except NumError as unreadable:
-        raise HttpError(400, str(unreadable), "BadRequest") from None
-
-
 _NOT_CONTENT = frozenset({"apiVersion", "kind", "metadata", "status", "spec"})
 """Top-level fields :meth:`KubernetesBackend._update` does not count as a spec-less kind's content
 (a ConfigMap's or Secret's ``data`` and ``immutable``, a Role's ``rules``...): the object's
@@ -1905,65 +1511,6 @@ def _unreadable(into: str | None, body: bytes, why: str, json_body: bool) -> Htt
     return HttpError(400, f"the object provided is unrecognized (must be of type {into}): "
                      f"{interpreted}{why} ({head}{' ...' if len(body) > 30 else ''})",
                      "BadRequest")
-
-
-_GO_LOOKING_FOR = {"Expecting value": "looking for beginning of value",
-                   "Expecting property name enclosed in double quotes":
-                       "looking for beginning of object key string",
-                   "Expecting ':' delimiter": "after object key",
-                   "Extra data": "after top-level value"}
-"""Python's :class:`json.JSONDecodeError` messages as Go's ``encoding/json`` scanner words the
-same mistake (``invalid character 'x' ...``, scanner.go)."""
-
-
-def _decoder_error(err: UnicodeDecodeError | json.JSONDecodeError | ManifestError) -> str:
-    """The decoder's error for a body it cannot read, as the API server's decoders word it:
-    encoding/json's for JSON, go-yaml's (``yaml: line N: ...``, through sigs.k8s.io/yaml's
-    ``YAMLToJSON``) for YAML.
-
-    Simplified where the detail differs from Go's: Python's decoders stand in for Go's. A
-    JSON mistake Python words otherwise (an unterminated string, a bad escape...) keeps
-    Python's words, and a character past ASCII is quoted as Python escapes it (Go quotes the
-    byte). YAML's words are PyYAML's, which follow libyaml's as go-yaml does but may add the
-    context (``while parsing a block mapping``), and count lines from 1 where go-yaml gives
-    a parser error's line from 0; the simulator's own bounds (nesting, aliases) keep the
-    loader's words; a body that is not UTF-8 is refused with Python's words where Go reads
-    a JSON string's bad bytes as U+FFFD."""
-    if isinstance(err, json.JSONDecodeError):
-        at = err.doc[err.pos] if err.pos < len(err.doc) else ""
-        words = _GO_LOOKING_FOR.get(err.msg) or (
-            _after_element(err.doc[:err.pos]) if err.msg == "Expecting ',' delimiter" else None)
-        return ("unexpected end of JSON input" if not at and words else
-                f"invalid character {_go_quote_char(at)} {words}" if words else str(err))
-    if isinstance(err, ManifestError):
-        why = err.message.removeprefix("the text is not valid YAML or JSON: ")
-        return f"yaml: line {err.line}: {why}" if err.line else f"yaml: {why}"
-    return str(err)
-
-
-def _after_element(before: str) -> str:
-    """Go's words for a missing ``,``: after the innermost open object's or array's last
-    element in ``before`` (the text up to the mistake, which Python's decoder has read)."""
-    opened: list[str] = []
-    in_string = escaped = False
-    for char in before:
-        if in_string:
-            in_string = escaped or char != '"'
-            escaped = not escaped and char == "\\"
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            opened.append(char)
-        elif char in "]}":
-            opened.pop()
-    return "after array element" if opened[-1:] == ["["] else "after object key:value pair"
-
-
-def _go_quote_char(char: str) -> str:
-    """A character quoted as encoding/json's ``quoteChar`` quotes it in a syntax error."""
-    if char in "'\"":
-        return "'\\''" if char == "'" else "'\"'"
-    return "'" + json.dumps(char)[1:-1] + "'"
 
 
 class _UndecodableError(HttpError):
@@ -2105,7 +1652,7 @@ def _not_streamed(sub: str, pod: dict[str, Any]) -> HttpError:
     runs the command in the container (through the container runtime) or connects to the
     Pod's port; the simulator runs no container and has no network, so there is nothing to
     stream. kubectl prints the message after ``unable to upgrade connection:``."""
-    return HttpError(501, _STREAMS[sub].format(pod=pod["metadata"]["name"]), _UNKNOWN_REASON)
+    return HttpError(501, _STREAMS[sub].format(pod=pod["metadata"]["name"]), UNKNOWN_REASON)
 
 
 @contextmanager

@@ -1,0 +1,72 @@
+"""The Kubernetes API server's decoder errors in Go's words: what encoding/json's scanner
+(``src/encoding/json/scanner.go``) and go-yaml (through sigs.k8s.io/yaml's ``YAMLToJSON``) say
+of a body, or a ``continue`` token, they cannot read, from Python's decoders' errors; used by
+the REST handler (:mod:`~clustersim.serve.kubernetes`) and the continue tokens'
+reader (:mod:`~clustersim.serve.kubelists`).
+"""
+
+from __future__ import annotations
+
+import json
+
+from clustersim.manifests import ManifestError
+
+__all__ = ["decoder_error"]
+
+_GO_LOOKING_FOR = {"Expecting value": "looking for beginning of value",
+                   "Expecting property name enclosed in double quotes":
+                       "looking for beginning of object key string",
+                   "Expecting ':' delimiter": "after object key",
+                   "Extra data": "after top-level value"}
+"""Python's :class:`json.JSONDecodeError` messages as Go's ``encoding/json`` scanner words the
+same mistake (``invalid character 'x' ...``, scanner.go)."""
+
+
+def decoder_error(err: UnicodeDecodeError | json.JSONDecodeError | ManifestError) -> str:
+    """The decoder's error for a body it cannot read, as the API server's decoders word it:
+    encoding/json's for JSON, go-yaml's (``yaml: line N: ...``, through sigs.k8s.io/yaml's
+    ``YAMLToJSON``) for YAML.
+
+    Simplified where the detail differs from Go's: Python's decoders stand in for Go's. A
+    JSON mistake Python words otherwise (an unterminated string, a bad escape...) keeps
+    Python's words, and a character past ASCII is quoted as Python escapes it (Go quotes the
+    byte). YAML's words are PyYAML's, which follow libyaml's as go-yaml does but may add the
+    context (``while parsing a block mapping``), and count lines from 1 where go-yaml gives
+    a parser error's line from 0; the simulator's own bounds (nesting, aliases) keep the
+    loader's words; a body that is not UTF-8 is refused with Python's words where Go reads
+    a JSON string's bad bytes as U+FFFD."""
+    if isinstance(err, json.JSONDecodeError):
+        at = err.doc[err.pos] if err.pos < len(err.doc) else ""
+        words = _GO_LOOKING_FOR.get(err.msg) or (
+            _after_element(err.doc[:err.pos]) if err.msg == "Expecting ',' delimiter" else None)
+        return ("unexpected end of JSON input" if not at and words else
+                f"invalid character {_go_quote_char(at)} {words}" if words else str(err))
+    if isinstance(err, ManifestError):
+        why = err.message.removeprefix("the text is not valid YAML or JSON: ")
+        return f"yaml: line {err.line}: {why}" if err.line else f"yaml: {why}"
+    return str(err)
+
+
+def _after_element(before: str) -> str:
+    """Go's words for a missing ``,``: after the innermost open object's or array's last
+    element in ``before`` (the text up to the mistake, which Python's decoder has read)."""
+    opened: list[str] = []
+    in_string = escaped = False
+    for char in before:
+        if in_string:
+            in_string = escaped or char != '"'
+            escaped = not escaped and char == "\\"
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            opened.append(char)
+        elif char in "]}":
+            opened.pop()
+    return "after array element" if opened[-1:] == ["["] else "after object key:value pair"
+
+
+def _go_quote_char(char: str) -> str:
+    """A character quoted as encoding/json's ``quoteChar`` quotes it in a syntax error."""
+    if char in "'\"":
+        return "'\\''" if char == "'" else "'\"'"
+    return "'" + json.dumps(char)[1:-1] + "'"

@@ -1,0 +1,231 @@
+"""The options of a served Kubernetes list or watch (``ListOptions``): their checks before
+anything is read, the chunks of a list (``limit`` and ``continue``) and the ``continue``
+tokens, read and written as etcd3's storage does, and the integer query parameters.
+
+It follows ``ValidateListOptions`` (apimachinery ``pkg/apis/meta/internalversion/
+validation/validation.go``), the storage's ``EncodeContinue`` and ``DecodeContinue``
+(k8s.io/apiserver ``pkg/storage/continue.go``) and etcd3's ``GetList``; the REST handler
+(:mod:`~clustersim.serve.kubernetes`) calls :func:`check_list_options` for each list and
+watch and :func:`page` for each list.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import posixpath
+from typing import Any
+
+from clustersim.goformat import NumError, json_kind, parse_int
+from clustersim.manifests.kubernetes_errors import aggregate, invalid, unsupported
+from clustersim.serve.core import HttpError, Request, decode_json
+from clustersim.serve.kubedecoding import decoder_error
+
+__all__ = ["UNKNOWN_REASON", "WATCH_LIMIT", "WATCH_POLL", "check_list_options", "int64_option",
+           "page"]
+
+WATCH_POLL = 0.1
+"""How often, in wall-clock seconds, a watch or a followed log looks for news."""
+WATCH_LIMIT = 300.0
+"""A watch ends after this many wall-clock seconds at most (kubectl starts a new one)."""
+UNKNOWN_REASON = "Unknown"
+"""``StatusReasonUnknown``, which is empty on the wire: the reason of an error the API server
+did not classify (``ErrorToAPIStatus``, k8s.io/apiserver ``endpoints/handlers/
+responsewriters/status.go``); kubectl then prints ``Error from server: <message>``."""
+
+
+def check_list_options(request: Request, *, watch: bool) -> None:
+    """Refuse the options of a list or a watch as the API server does, before it reads
+    anything: ``ValidateListOptions`` (apimachinery ``pkg/apis/meta/internalversion/
+    validation``: a ``resourceVersionMatch`` without ``resourceVersion``, with
+    ``continue``, or not one of its values; for a watch, only ``NotOlderThan`` together with
+    ``sendInitialEvents``), a 422 naming ``ListOptions.meta.k8s.io``; then the storage's
+    reading of ``resourceVersion``. A version that is not a number is refused by the
+    versioner (``APIObjectVersioner.ParseResourceVersion``): the watch cache, which serves
+    a watch and a list without ``limit`` or ``continue``, passes its error on, which reaches
+    the client as a 500 without a reason; etcd3's ``GetList``, which serves the others (and
+    ``Exact``), words it as a 400 ``invalid resource version: ...``, and refuses a version
+    other than ``0`` together with ``continue``."""
+    version = request.arg("resourceVersion") or ""
+    match = request.arg("resourceVersionMatch") or ""
+    token = request.arg("continue") or ""
+    initial = request.arg("sendInitialEvents")
+    forbidden = "resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden "
+    problems = []
+    if watch:
+        if initial is not None and match != "NotOlderThan":
+            problems.append("resourceVersionMatch: Forbidden: sendInitialEvents requires "
+                            "setting resourceVersionMatch to NotOlderThan")
+        if match and initial is None:
+            problems.append(forbidden + "for watch unless sendInitialEvents is provided")
+        if match and match != "NotOlderThan":
+            problems.append("resourceVersionMatch: " + unsupported(match, ["NotOlderThan"]))
+        if match and token:
+            problems.append(forbidden + "when continue is provided")
+    else:
+        if match and not version:
+            problems.append(forbidden + "unless resourceVersion is provided")
+        if match and token:
+            problems.append(forbidden + "when continue is provided")
+        if match and match not in ("Exact", "NotOlderThan"):
+            problems.append("resourceVersionMatch: "
+                            + unsupported(match, ["Exact", "NotOlderThan", ""]))
+        if match == "Exact" and version == "0":
+            problems.append('resourceVersionMatch: Forbidden: resourceVersionMatch "exact" '
+                            'is forbidden for resourceVersion "0"')
+        if initial is not None:
+            problems.append("sendInitialEvents: Forbidden: sendInitialEvents is forbidden "
+                            "for list")
+    if problems:
+        raise HttpError(422, f'ListOptions.meta.k8s.io "" is invalid: {aggregate(problems)}',
+                        "Invalid")
+    if version in ("", "0"):
+        return
+    try:
+        parse_int(version, signed=False)
+    except NumError as unreadable:
+        why = f"resourceVersion: {invalid(version, str(unreadable))}"
+        from_etcd = not watch and (match == "Exact" or (not match and (
+            bool(token) or (int64_option(request, "limit") or 0) > 0)))
+        if from_etcd:
+            raise HttpError(400, f"invalid resource version: {why}", "BadRequest") from None
+        raise HttpError(500, why, UNKNOWN_REASON) from None
+    if token and not watch:
+        raise HttpError(400, "specifying resource version is not allowed when using continue",
+                        "BadRequest")
+
+
+def page(request: Request, items: list[tuple[dict[str, Any], dict[str, float]]],
+          across_namespaces: bool, rv: str
+          ) -> tuple[list[tuple[dict[str, Any], dict[str, float]]], dict[str, Any]]:
+    """One chunk of a list (``?limit=``, ``?continue=``; https://kubernetes.io/docs/reference/
+    using-api/api-concepts/#retrieving-large-results-sets-in-chunks) and the list's
+    metadata: at most ``limit`` items from the ``continue`` token's start key on, in the
+    order of their storage keys; when more are left, a ``continue`` token for the next
+    chunk and, for a list without selectors, ``remainingItemCount``. The token is etcd3's
+    (``EncodeContinue`` in k8s.io/apiserver ``pkg/storage/continue.go``: URL-safe base64 of
+    ``{"v", "rv", "start"}``, ``start`` the key after the chunk's last, relative to the
+    list's prefix); a token it cannot read is refused with 400. Simplified: a later chunk
+    lists the objects as they are now, with the version of the first chunk (a real API
+    server reads every chunk at that version, from etcd's history)."""
+    meta: dict[str, Any] = {"resourceVersion": rv}
+    # a limit below 1 asks for no chunks (etcd3 ``GetList`` pages when ``Limit > 0``)
+    token, limit = request.arg("continue"), max(int64_option(request, "limit") or 0, 0)
+    if not token and not limit:
+        return items, meta
+    items = sorted(items, key=lambda item: _storage_key(item[0], across_namespaces))
+    if token:
+        start, rv = _decode_continue(token, rv)
+        meta["resourceVersion"] = rv
+        items = [item for item in items if _storage_key(item[0], across_namespaces) >= start]
+    if not limit or len(items) <= limit:
+        return items, meta
+    last = _storage_key(items[limit - 1][0], across_namespaces)
+    meta["continue"] = base64.urlsafe_b64encode(json.dumps(
+        {"v": "meta.k8s.io/v1", "rv": int(meta["resourceVersion"]), "start": last + "\x00"},
+        separators=(",", ":")).encode()).decode().rstrip("=")
+    if not request.arg("labelSelector") and not request.arg("fieldSelector"):
+        meta["remainingItemCount"] = len(items) - limit
+    return items[:limit], meta
+
+
+def _storage_key(obj: dict[str, Any], across_namespaces: bool) -> str:
+    """An object's etcd key relative to its list's prefix (``/registry/pods/default/``):
+    ``namespace/name`` in a list across namespaces, else its name."""
+    meta = obj["metadata"]
+    return f"{meta.get('namespace', '')}/{meta['name']}" if across_namespaces else meta["name"]
+
+
+def _decode_continue(token: str, current: str) -> tuple[str, str]:
+    """The start key and resourceVersion of a ``continue`` token, as etcd3's ``GetList``
+    reads it with ``DecodeContinue`` (k8s.io/apiserver ``pkg/storage/continue.go``), or the
+    400 ``invalid continue token: continue key is not valid: ...`` of one it cannot read, in
+    Go's words: base64 without padding (``RawURLEncoding``: ``illegal base64 data at input
+    byte N``), JSON into the token's Go struct
+    (:func:`~clustersim.serve.kubedecoding.decoder_error`'s syntax errors, Go's type errors,
+    field names matched regardless of case, unknown fields and nulls passed over), then its
+    version, a resourceVersion other than 0, a start key that is not empty and that
+    ``path.Clean`` leaves as it is (no ``..`` to climb out of the list's prefix).
+    A negative resourceVersion lists at the ``current`` one, as etcd3 does for the token it
+    hands out when the first chunk's version has been compacted."""
+    def refused(why: str) -> HttpError:
+        return HttpError(400, f"invalid continue token: continue key is not valid{why}",
+                         "BadRequest")
+
+    corrupt = _raw_base64_error(token)
+    if corrupt is not None:
+        raise refused(f": illegal base64 data at input byte {corrupt}")
+    raw = token.replace("\r", "").replace("\n", "")
+    text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode("latin-1")
+    try:          # latin-1: each byte one character, as Go's scanner reads bytes
+        found = decode_json(text, refused(": exceeded max depth"),
+                            parse_constant=_not_json)
+    except json.JSONDecodeError as err:
+        raise refused(f": {decoder_error(err)}") from None
+    if found is not None and not isinstance(found, dict):
+        raise refused(f": json: cannot unmarshal {json_kind(found, numeric_target=False)} "
+                      "into Go value of type storage.continueToken")
+    fields: dict[str, Any] = {"v": "", "rv": 0, "start": ""}
+    for key, value in (found or {}).items():
+        field = next((f for f in fields if f == key.casefold()), None)
+        if field is None or value is None:
+            continue
+        number = field == "rv"
+        if not (isinstance(value, int) and not isinstance(value, bool)
+                and -2 ** 63 <= value < 2 ** 63 if number else isinstance(value, str)):
+            raise refused(f": json: cannot unmarshal {json_kind(value, numeric_target=number)}"
+                          f" into Go struct field continueToken.{field} of type "
+                          f"{'int64' if number else 'string'}")
+        fields[field] = value
+    if fields["v"] != "meta.k8s.io/v1":
+        raise refused(f": server does not recognize this encoded version {fields['v']}")
+    if fields["rv"] == 0:
+        raise refused(": incorrect encoded start resourceVersion (version meta.k8s.io/v1)")
+    if not fields["start"]:
+        raise refused(": encoded start key empty (version meta.k8s.io/v1)")
+    key = fields["start"] if fields["start"].startswith("/") else "/" + fields["start"]
+    cleaned = posixpath.normpath(key)
+    if cleaned.startswith("//"):           # POSIX keeps two leading slashes, Go one
+        cleaned = "/" + cleaned.lstrip("/")
+    if cleaned != key:
+        raise refused(f": {fields['start']}")
+    return cleaned[1:], str(fields["rv"]) if fields["rv"] > 0 else current
+
+
+def _not_json(constant: str) -> Any:
+    """``NaN`` and ``Infinity``, which Python's decoder reads and Go's refuses."""
+    raise json.JSONDecodeError("Expecting value", constant, 0)
+
+
+_URL_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+def _raw_base64_error(text: str) -> int | None:
+    """Where Go's ``base64.RawURLEncoding`` finds ``text`` corrupt (``decodeQuantum`` in
+    ``src/encoding/base64/base64.go``: a byte outside the URL alphabet, ``=`` included, as
+    there is no padding; a last group of one character), or None; ``\\r`` and ``\\n`` are
+    skipped."""
+    count = 0
+    for i, char in enumerate(text):
+        if char in "\r\n":
+            continue
+        if char not in _URL_ALPHABET:
+            return i
+        count += 1
+    return len(text) - 1 if count % 4 == 1 else None
+
+
+def int64_option(request: Request, name: str) -> int | None:
+    """An ``int64`` query parameter of ``ListOptions`` (``limit``; ``timeoutSeconds``, a
+    ``*int64``) or ``PodLogOptions`` (``tailLines``, ``limitBytes``, ``sinceSeconds``), None
+    when absent, as apimachinery's ``Convert_Slice_string_To_int64`` and
+    ``Convert_Slice_string_To_Pointer_int64`` read it with Go's ``strconv.ParseInt(text, 10,
+    64)``; its error is the list handler's 400 (``ListResource``: ``DecodeParameters``, then
+    ``NewBadRequest``). A negative ``limit`` is read, and asks for no chunks."""
+    text = request.arg(name)
+    if text is None:
+        return None
+    try:
+        return parse_int(text, signed=True)
+    except NumError as unreadable:
+        raise HttpError(400, str(unreadable), "BadRequest") from None
