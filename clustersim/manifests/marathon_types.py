@@ -341,6 +341,7 @@ class App(_Model):
     residency: Residency | None = None
     dependencies: list[str] | None = None
     accepted_resource_roles: list[str] | None = None
+    role: str | None = None
     labels: dict[str, str] | None = None
     env: dict[str, str | dict[str, str]] | None = None
     kill_selection: Literal["YOUNGEST_FIRST", "OLDEST_FIRST"] | None = None
@@ -429,6 +430,7 @@ class Pod(_Model):
     volumes: list[PodVolume] | None = None
     executor_resources: PodResources | None = None
     labels: dict[str, str] | None = None
+    role: str | None = None
 
 
 class Group(_Model):

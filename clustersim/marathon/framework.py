@@ -151,11 +151,12 @@ class Marathon(SchedulerActions, Framework):
         """
         self._require_driver()
         specs = load_specs(source, name)
-        return self._change(self.root.updated(specs, replace=replace), force)
+        return self._change(self.root.updated(specs, replace=replace, mesos_role=self.role),
+                            force)
 
     def updated_root(self, source: Any, *, replace: bool = False) -> RootGroup:
         """The group tree :meth:`deploy` would install for ``source``, nothing changed."""
-        return self.root.updated(load_specs(source), replace=replace)
+        return self.root.updated(load_specs(source), replace=replace, mesos_role=self.role)
 
     def plan(self, target: RootGroup) -> list[list[dict[str, Any]]]:
         """The steps of the deployment that would take the tree to ``target``, nothing

@@ -28,18 +28,21 @@ from typing import Any, ClassVar
 from clustersim.manifests import ManifestError, Spec, load_manifests
 from clustersim.manifests.marathon import marathon_kind
 from clustersim.marathon.pathid import PathId
+from clustersim.marathon.roles import role_settings, with_role
 
 __all__ = ["DependencyCycleError", "Group", "IdClashError", "RootGroup", "load_specs"]
 
 
 @dataclass
 class Group:
-    """One group: its id, its own ``dependencies`` and its direct children's ids."""
+    """One group: its id, its own ``dependencies``, its direct children's ids and, for a
+    top-level group, ``enforceRole`` (``None`` when never set: :mod:`.roles`)."""
 
     id: str
     dependencies: list[str] = field(default_factory=list)
     groups: list[str] = field(default_factory=list)
     run_specs: list[str] = field(default_factory=list)
+    enforce_role: bool | None = None
 
 
 def load_specs(source: Any, name: str | None = None) -> list[Spec]:
@@ -167,19 +170,24 @@ class RootGroup:
     def copy(self) -> RootGroup:
         other = RootGroup.__new__(RootGroup)
         other.groups = {
-            k: Group(g.id, list(g.dependencies), list(g.groups), list(g.run_specs))
+            k: Group(g.id, list(g.dependencies), list(g.groups), list(g.run_specs),
+                     g.enforce_role)
             for k, g in self.groups.items()
         }
         other.run_specs = dict(self.run_specs)
         other.kinds = dict(self.kinds)
         return other
 
-    def updated(self, specs: Iterable[Spec], *, replace: bool = False) -> RootGroup:
+    def updated(self, specs: Iterable[Spec], *, replace: bool = False,
+                mesos_role: str = "*") -> RootGroup:
         """A new root with ``specs`` created or updated in place.
 
         Apps and pods replace the run spec of the same id. A group merges into the tree (new
         and changed children; nothing is removed) unless ``replace`` is true, which replaces
-        the group's whole subtree as ``PUT /v2/groups/<id>`` does.
+        the group's whole subtree as ``PUT /v2/groups/<id>`` does. Each new or changed app
+        and pod gets its role checked and defaulted against this root, the framework's
+        ``mesos_role`` and its top-level group's ``enforceRole`` (:mod:`.roles`; raises
+        :class:`~clustersim.marathon.roles.RoleError`).
         """
         root = self.copy()
         specs = list(specs)
@@ -190,6 +198,13 @@ class RootGroup:
                 root._add_group(spec.manifest)
             else:
                 root._add_run_spec(spec.manifest, spec.kind)
+        for spec_id, manifest in root.run_specs.items():
+            if manifest is not self.run_specs.get(spec_id):    # new or changed
+                existing = self.run_specs.get(spec_id, {}).get("role")
+                top = root.groups.get("/" + PathId(spec_id).path[0])
+                settings = role_settings(spec_id, enforce_role=top.enforce_role if top else None,
+                                         existing=existing, mesos_role=mesos_role)
+                root.run_specs[spec_id] = with_role(manifest, settings, existing)
         cycle = root.find_cycle()
         if cycle and specs:      # name the file (and object) whose dependencies close it
             spec = next((s for s in specs if {w.name for w in s.workloads()} & set(cycle)),
@@ -234,6 +249,12 @@ class RootGroup:
         group_id = str(PathId(manifest.get("id") or "/").resolve())
         PathId(group_id).validate("group id")
         group = self._ensure_group(group_id)
+        if manifest.get("enforceRole") is not None:
+            if manifest["enforceRole"] and len(PathId(group_id).path) != 1:
+                # GroupValidation (Group.scala): only a top-level group may enforce its role
+                raise ValueError(f"enforceRole can only be set for top-level groups, and "
+                                 f"{group_id} is not top-level")
+            group.enforce_role = bool(manifest["enforceRole"])
         if "dependencies" in manifest:
             group.dependencies = [str(d) for d in manifest.get("dependencies") or []]
         for child in manifest.get("groups") or []:

@@ -580,8 +580,8 @@ def _pod_raml(manifest: dict[str, Any], spec_id: str, version: str) -> dict[str,
     roles), ``executorResources`` (``PodDefinition.DefaultExecutorResources``), each
     container's ``resources`` (``resources.raml``'s defaults), a network's mode (a container
     network by default), and, outside container networking, an endpoint's ``hostPort`` 0
-    (``PodNormalization.Containers``). Simplified: no ``role`` (the ``--mesos_role`` the
-    1.9+ writer adds, as the served apps show none)."""
+    (``PodNormalization.Containers``); the ``role`` is the stored one
+    (:mod:`clustersim.marathon.roles`)."""
     spec = RunSpec.from_manifest(manifest, "Pod")
     scheduling = manifest.get("scheduling") or {}
     placement = {key: value for key, value in (scheduling.get("placement") or {}).items()

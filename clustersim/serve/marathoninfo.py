@@ -68,7 +68,7 @@ def marathon_info(marathon: Marathon) -> dict[str, Any]:
                 "features": list(FEATURES), "hostname": HOST,
                 "master": f"zk://{HOST}:2181/mesos",
                 "max_instances_per_offer": marathon.max_instances_per_offer,
-                "mesos_leader_ui_url": f"http://{HOST}:5050/", "mesos_role": "*"}
+                "mesos_leader_ui_url": f"http://{HOST}:5050/", "mesos_role": marathon.role}
     return {"name": "marathon", "version": MARATHON_VERSION, "buildref": "clustersim",
             "elected": True, "leader": LEADER, "frameworkId": marathon.framework_id,
             "marathon_config": dict(sorted(settings.items())),

@@ -29,6 +29,7 @@ from typing import Any
 
 from clustersim.manifests import ManifestError
 from clustersim.marathon.groups import DependencyCycleError, IdClashError
+from clustersim.marathon.roles import RoleError
 from clustersim.serve.core import HttpError, Request
 
 __all__ = ["accepts_text", "app_embeds", "definition", "flag", "group_embeds", "invalid",
@@ -172,7 +173,11 @@ def invalid(err: ValueError, *, each_app: bool = False) -> HttpError:
     ``/cmd``), without the item's index. A dependency cycle is answered in Marathon's words
     only (``RootGroup.validRootGroup``: no cycle named, no hint), and so is an app or a pod
     with a group's id (simplified: named at ``/`` where the clash is inside a group, which
-    Marathon names)."""
+    Marathon names), and a role the group does not allow, at ``/role`` (simplified: an app
+    of a group is named so too, where Marathon writes ``/apps(0)/role``)."""
+    if isinstance(err, RoleError):
+        return HttpError(422, "Object is not valid", details=[
+            {"path": "/role", "errors": [err.upstream]}])
     if isinstance(err, DependencyCycleError | IdClashError):
         upstream = err.upstream if isinstance(err, IdClashError) else err.UPSTREAM_MESSAGE
         return HttpError(422, "Object is not valid", details=[

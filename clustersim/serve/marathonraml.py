@@ -260,7 +260,7 @@ _FIELDS: dict[str, Reader] = {
         "uri": _string(min_length=1), "extract": _boolean, "executable": _boolean,
         "cache": _boolean, "destPath": _string(min_length=1)}, required=("uri",))),
     "secrets": _map(_object({"source": _string(min_length=1)}, required=("source",))),
-    "user": _string(),
+    "user": _string(), "role": _string(),
 }
 """The fields of ``app.raml`` that learners get wrong, with their types' readers, in the
 order their errors are reported."""

@@ -1,0 +1,86 @@
+"""The role of a Marathon app or pod (``RoleSettings.forService`` in d2iq-archive/marathon):
+defaulted from the framework's ``--mesos_role`` or the top-level group's enforced role,
+refused with Accord's ``in`` words when the group does not allow it."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from clustersim.marathon import Marathon
+from clustersim.marathon.dcos import dcos_cluster
+from clustersim.marathon.roles import RoleError
+from clustersim.serve import serve
+
+_APP = {"cmd": "serve", "cpus": 0.1, "mem": 32, "instances": 1}
+_POD = {"containers": [{"name": "db", "resources": {"cpus": 0.1, "mem": 32},
+                        "exec": {"command": {"shell": "sleep 1000"}}}]}
+
+
+@pytest.fixture
+def server():
+    with serve("marathon", nodes=2, speed=0) as server:
+        yield server
+
+
+def _post(server, kind: str, body: dict) -> requests.Response:
+    return requests.post(f"{server.url}/v2/{kind}", json=body, timeout=10)
+
+
+def test_apps_and_pods_are_answered_with_their_default_role(server):
+    """AppNormalization and PodNormalization fill in the default role: the Mesos role
+    (``*``) at the root and in a group that does not enforce its own."""
+    assert _post(server, "apps", {**_APP, "id": "/web"}).json()["role"] == "*"
+    assert _post(server, "apps", {**_APP, "id": "/dev/web"}).json()["role"] == "*"
+    assert _post(server, "pods", {**_POD, "id": "/db"}).json()["role"] == "*"
+    listed = requests.get(f"{server.url}/v2/apps/dev/web", timeout=10).json()["app"]
+    assert listed["role"] == "*"
+
+
+def test_a_group_that_enforces_its_role_gives_it_and_allows_only_it(server):
+    group = {"id": "/dev", "enforceRole": True, "groups": [
+        {"id": "/dev/a", "apps": [{**_APP, "id": "/dev/a/web"}]}]}
+    assert requests.post(f"{server.url}/v2/groups", json=group, timeout=10).status_code == 201
+    server.step(1)
+    app = requests.get(f"{server.url}/v2/apps/dev/a/web", timeout=10).json()["app"]
+    assert app["role"] == "dev"
+    refused = _post(server, "pods", {**_POD, "id": "/dev/db", "role": "*"})
+    assert refused.status_code == 422
+    assert refused.json() == {"message": "Object is not valid", "details": [
+        {"path": "/role", "errors": ["got *, expected one of: [dev]"]}]}
+
+
+@pytest.mark.parametrize(("spec_id", "allowed"), [("/web", "[*]"), ("/dev/web", "[*, dev]")])
+def test_a_role_the_group_does_not_allow_is_refused_in_marathons_words(server, spec_id,
+                                                                       allowed):
+    answer = _post(server, "apps", {**_APP, "id": spec_id, "role": "prod"})
+    assert answer.status_code == 422
+    assert answer.json()["details"] == [
+        {"path": "/role", "errors": [f"got prod, expected one of: {allowed}"]}]
+    assert _post(server, "apps", {**_APP, "id": "/dev/ok", "role": "dev"}).status_code == 201
+
+
+def test_a_role_that_is_no_string_is_refused_by_the_reader(server):
+    answer = _post(server, "apps", {**_APP, "id": "/web", "role": 5})
+    assert answer.status_code == 422
+    assert answer.json()["details"] == [{"path": "/role", "errors": ["error.expected.jsstring"]}]
+
+
+def test_an_app_keeps_its_role_when_an_update_names_none():
+    cluster = dcos_cluster(private=1, public=0)
+    marathon = cluster.register(Marathon(role="ops"))
+    marathon.deploy({**_APP, "id": "/dev/web", "role": "dev"})
+    marathon.deploy({**_APP, "id": "/dev/web", "instances": 2}, force=True)
+    assert marathon.root.run_specs["/dev/web"]["role"] == "dev"
+    marathon.deploy({**_APP, "id": "/web"})
+    assert marathon.root.run_specs["/web"]["role"] == "ops"
+    with pytest.raises(RoleError, match=r"/web2 cannot have the role '\*'.*'ops'"):
+        marathon.deploy({**_APP, "id": "/web2", "role": "*"})
+
+
+def test_only_a_top_level_group_may_enforce_its_role(server):
+    group = {"id": "/prod", "groups": [{"id": "/prod/second", "enforceRole": True}]}
+    answer = requests.post(f"{server.url}/v2/groups", json=group, timeout=10)
+    assert answer.status_code == 422
+    assert answer.json()["details"][0]["errors"] == [
+        "enforceRole can only be set for top-level groups, and /prod/second is not top-level"]
