@@ -191,12 +191,15 @@ def _labels(value: Any, path: str, errors: Errors) -> None:
                       for k, v in value.items() if not isinstance(v, str))
 
 
-def _array(item: Reader) -> Reader:
+def _array(item: Reader, min_items: int = 0) -> Reader:
     """Play's ``traversableReads``: ``error.expected.jsarray``, or each item's errors under
-    ``(index)``."""
+    ``(index)``; with the RAML ``minItems``, a shorter list is ``error.minLength`` (the
+    generator chains Play's ``minLength``, which reads any collection)."""
     def read(value: Any, path: str, errors: Errors) -> None:
         if not isinstance(value, list):
             errors.append((path, "error.expected.jsarray"))
+        elif len(value) < min_items:
+            errors.append((path, "error.minLength"))
         else:
             for i, entry in enumerate(value):
                 item(entry, f"{path}({i})", errors)
@@ -264,6 +267,8 @@ _FIELDS: dict[str, Reader] = {
 }
 """The fields of ``app.raml`` that learners get wrong, with their types' readers, in the
 order their errors are reported."""
+_POD_CONTAINERS = _array(lambda value, path, errors: None, min_items=1)
+"""``pod.raml``'s ``containers`` (each container is left to the loader)."""
 
 
 def _read(app: dict[str, Any], at: str, update: bool) -> Errors:
@@ -417,8 +422,13 @@ def check_app(app: dict[str, Any], *, update: bool = False) -> None:
 
 def check_pod(pod: dict[str, Any]) -> None:
     """Raise Marathon's 422 for a pod definition (``POST /v2/pods``, ``PUT /v2/pods/<id>``)
+    that the reader refuses, ``containers`` that is no list or an empty one (``pod.raml``:
+    ``minItems: 1``, so Accord's ``notEmpty`` in ``PodsValidation`` is never reached), or
     whose networks Accord refuses (``PodsValidation.podValidator``: ``ramlNetworksValidator``,
     and a container network without a name), named at ``/networks``."""
+    errors: Errors = []
+    _POD_CONTAINERS(pod["containers"], "/containers", errors)
+    _refuse("Invalid JSON", errors)
     _refuse("Object is not valid", _network_violations(pod, "/networks", "/networks"))
 
 

@@ -274,3 +274,23 @@ def test_an_app_put_takes_the_paths_id_over_the_bodys(server):
                               json={**_APP, "id": "/other", "instances": 1}, timeout=10)
         assert answer.status_code == 200
     assert set(server.backend.marathon.root.run_specs) == {"/web"}
+
+
+@pytest.mark.parametrize(("containers", "error"), [([], "error.minLength"),
+                                                    (3, "error.expected.jsarray")])
+def test_a_pod_without_containers_is_refused_by_the_reader(server, containers, error):
+    """``pod.raml`` has ``containers`` with ``minItems: 1``: the generated reader refuses an
+    empty list before Accord's ``notEmpty`` (the loader's own words had been answered)."""
+    answer = requests.post(f"{server.url}/v2/pods", json={**_POD, "containers": containers},
+                           timeout=10)
+    assert answer.status_code == 422
+    assert answer.json() == {"message": "Invalid JSON", "details": [
+        {"path": "/containers", "errors": [error]}]}
+
+
+def test_a_pod_without_networks_is_answered_without_them(server):
+    """A pod's networks default to none (``PodNormalization.DefaultNetworks``, unlike an
+    app's host network) and ``pod.raml`` writes them ``omitEmpty``."""
+    created = requests.post(f"{server.url}/v2/pods", json=_POD, timeout=10).json()
+    assert "networks" not in created
+    assert "networks" not in requests.get(f"{server.url}/v2/pods/db", timeout=10).json()
