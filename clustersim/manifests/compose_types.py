@@ -72,10 +72,10 @@ FORBIDDEN = {
         "Set resource limits using deploy.resources",
     ),
 }
-_UNSUPPORTED_TEXT = (
-    "build cap_add cap_drop cgroup_parent devices domainname external_links ipc links "
-    "mac_address network_mode pid privileged restart security_opt shm_size sysctls ulimits "
-    "userns_mode"
+_UNSUPPORTED_TEXT = (     # the current list: cap_add, cap_drop, sysctls and ulimits reach
+    # the service's ContainerSpec (convert/service.go), cgroupns_mode does not
+    "build cgroupns_mode cgroup_parent devices domainname external_links ipc links "
+    "mac_address network_mode pid privileged restart security_opt shm_size userns_mode"
 )
 UNSUPPORTED = frozenset(_UNSUPPORTED_TEXT.split())
 DEPRECATED = {

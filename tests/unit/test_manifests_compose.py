@@ -499,6 +499,18 @@ def test_forbidden_options_are_refused_and_unsupported_ones_ignored_as_docker_do
     )
 
 
+def test_only_the_options_current_docker_cli_ignores_are_reported() -> None:
+    """docker/cli's ``UnsupportedProperties`` no longer lists ``cap_add``, ``cap_drop``,
+    ``sysctls`` and ``ulimits`` (``convert.Service`` sets them on the ContainerSpec) and
+    lists ``cgroupns_mode``; ``GetUnsupportedProperties`` sorts the keys found."""
+    [spec] = load_manifests(
+        "services:\n  web:\n    image: x\n    cap_add: [NET_ADMIN]\n    cap_drop: [ALL]\n"
+        "    sysctls: {net.core.somaxconn: 1024}\n    ulimits: {nofile: 1024}\n"
+        "    cgroupns_mode: host\n    pid: host\n"
+    )
+    assert spec.warnings == ("Ignoring unsupported options: cgroupns_mode, pid",)
+
+
 @pytest.mark.parametrize(("port", "path", "said"), [
     ('"80:80/xyz"', "ports[0]", "the port '80:80/xyz' has the protocol 'xyz': docker stack "
      'deploy refuses it ("invalid proto")'),
