@@ -735,11 +735,30 @@ class ClusterRole(Role):
     pass
 
 
+class RoleRef(_Model):
+    """``v1.RoleRef`` (kubernetes/api ``rbac/v1/types.go``): its fields' types, which the
+    decoder checks; their values are :mod:`~clustersim.manifests.rbac_checks`'."""
+
+    api_group: str | None = None
+    kind: str | None = None
+    name: str | None = None
+
+
+class Subject(_Model):
+    """``v1.Subject``, as :class:`RoleRef`."""
+
+    kind: str | None = None
+    api_group: str | None = None
+    name: str | None = None
+    namespace: str | None = None
+
+
 class RoleBinding(Role):
-    pass
+    subjects: list[Subject] | None = None
+    role_ref: RoleRef | None = None
 
 
-class ClusterRoleBinding(Role):
+class ClusterRoleBinding(RoleBinding):
     pass
 
 

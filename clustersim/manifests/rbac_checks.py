@@ -41,9 +41,11 @@ _SUBJECT_KINDS = ("ServiceAccount", "User", "Group")
 ``validateRoleBindingSubject``'s message."""
 
 
-def _text(value: Any) -> str:
-    """A string field as the API server reads it: absent (or null) is empty."""
-    return "" if value is None else value if isinstance(value, str) else str(value)
+def _text(value: str | None) -> str:
+    """A string field as the API server reads it: absent (or null) is empty (the decoder
+    has refused a value of another type: :class:`~clustersim.manifests.kubernetes_types.
+    RoleRef`, ``Subject``)."""
+    return value or ""
 
 
 def _role_ref(document: Document, kind: str, ref: Mapping[str, Any]
@@ -100,12 +102,8 @@ def _subject(document: Document, namespaced: bool, index: int, subject: Mapping[
 
 def binding_errors(document: Document, kind: str) -> Iterator[ManifestError]:
     """Every error ``ValidateRoleBinding`` (``kind`` RoleBinding) or
-    ``ValidateClusterRoleBinding`` finds in the binding ``document`` holds; parts of the wrong
-    type (a subject that is not a mapping) are left to the fields' own checks."""
-    data = document.data if isinstance(document.data, Mapping) else {}
-    ref = data.get("roleRef")
-    yield from _role_ref(document, kind, ref if isinstance(ref, Mapping) else {})
-    subjects = data.get("subjects")
-    for index, subject in enumerate(subjects if isinstance(subjects, list) else []):
-        if isinstance(subject, Mapping):
-            yield from _subject(document, kind == "RoleBinding", index, subject)
+    ``ValidateClusterRoleBinding`` finds in the binding ``document`` holds, once its fields
+    have their types (a null ``roleRef`` or ``subjects`` is empty, as Go decodes it)."""
+    yield from _role_ref(document, kind, document.data.get("roleRef") or {})
+    for index, subject in enumerate(document.data.get("subjects") or []):
+        yield from _subject(document, kind == "RoleBinding", index, subject)

@@ -6,6 +6,7 @@ loader and through the served API (kubectl prints the API server's words)."""
 from __future__ import annotations
 
 import pytest
+import requests
 import yaml
 
 from clustersim import ManifestError, load_manifests
@@ -81,3 +82,46 @@ def test_kubectl_shows_the_api_servers_refusal(tmp_path) -> None:
         assert (f'subjects[0].apiGroup: Unsupported value: "{GROUP}": supported values: ""'
                 in result.stderr)
         assert kubectl("get", "rolebindings", "-o", "name").stdout == ""
+
+
+def _typed(kind: str = "RoleBinding", **fields: object) -> dict:
+    body = yaml.safe_load(binding(SA, kind=kind))
+    return {**body, **fields}
+
+
+_WRONG_TYPES = [
+    (_typed(subjects="x"), "string into Go struct field RoleBinding.subjects of type "
+     "[]v1.Subject"),
+    (_typed(subjects=[3]), "number into Go struct field RoleBinding.subjects of type v1.Subject"),
+    (_typed(roleRef=[]), "array into Go struct field RoleBinding.roleRef of type v1.RoleRef"),
+    (_typed(roleRef={"kind": 5, "name": "view"}),
+     "number into Go struct field RoleRef.roleRef.kind of type string"),
+    (_typed(subjects=[{**SA, "name": 7}]),
+     "number into Go struct field Subject.subjects.name of type string"),
+    (_typed("ClusterRoleBinding", subjects="x"), "string into Go struct field "
+     "ClusterRoleBinding.subjects of type []v1.Subject"),
+]
+"""Bindings whose fields have the wrong JSON type, and encoding/json's words for the first
+(``v1.RoleBinding``, ``v1.RoleRef``, ``v1.Subject`` in kubernetes/api ``rbac/v1/types.go``)."""
+
+
+@pytest.mark.parametrize(("body", "said"), _WRONG_TYPES)
+def test_a_field_of_the_wrong_type_is_the_decoders_refusal(body: dict, said: str) -> None:
+    """The loader names the file, the line and the field (these had been read as text: a
+    subject list "x" was no subject at all, a roleRef.kind 5 the kind "5")."""
+    message = refusal(yaml.safe_dump(body, sort_keys=False))
+    assert message.startswith("binding.yaml, line ") and f"cannot unmarshal {said}" in message
+
+
+def test_the_served_api_refuses_a_field_of_the_wrong_type_as_its_decoder_does() -> None:
+    with serve("kubernetes", nodes=1, speed=0) as server:
+        for index, (body, said) in enumerate(_WRONG_TYPES):
+            body = {**body, "metadata": {"name": f"b{index}", "namespace": "default"}}
+            path = ("namespaces/default/rolebindings" if body["kind"] == "RoleBinding"
+                    else "clusterrolebindings")
+            answer = requests.post(f"{server.url}/apis/{GROUP}/v1/{path}", json=body,
+                                   timeout=10)
+            assert answer.status_code == 400
+            assert answer.json()["message"] == (
+                f'{body["kind"]} in version "v1" cannot be handled as a {body["kind"]}: '
+                f"json: cannot unmarshal {said}")
