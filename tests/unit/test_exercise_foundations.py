@@ -3,6 +3,8 @@ the intended hint, and nonsense never raises."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from clustersim.exercises.foundations import (
@@ -233,3 +235,15 @@ def test_namespaces_accept_the_kernels_short_names() -> None:
     swapped = {s: {"pid": "net"}.get(k, k) for s, k in short.items()}
     feedback = check_namespaces(swapped)
     assert not feedback.passed and "not the network namespace" in feedback.message
+
+
+def test_the_reconcile_starter_names_every_service() -> None:
+    """The starter cell of Exercise 1 (exercises/orchestration.ipynb) was ``{"web": 0, "cart":
+    0}``, without ``report``, which the scenario deletes, where the task says "for each
+    service". It names every service desired or observed."""
+    cells = json.loads((ROOT / "exercises" / "orchestration.ipynb").read_text("utf-8"))["cells"]
+    [starter] = [cell for cell in cells if cell["cell_type"] == "code"
+                 and "".join(cell["source"]).startswith("actions = {")]
+    names: dict[str, object] = {}
+    exec("".join(starter["source"]), names)
+    assert set(names["actions"]) == set(DESIRED) | {c["service"] for c in OBSERVED}
