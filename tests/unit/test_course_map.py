@@ -95,6 +95,18 @@ def test_the_instructors_guide_gives_each_page_its_stated_time(row):
     assert re.match(r"(\d+) min", row[1])[1] == str(stated_minutes(name))
 
 
+def test_the_guide_says_what_a_preview_lab_builds_on_as_the_lab_does() -> None:
+    """The guide said real-commands builds on first-look only, where the lab's own note (and
+    the welcome page) call it a preview that uses Part II's objects: a lab that says it is a
+    preview is one in the guide too, with Part II for its full use."""
+    previews = [path for path in sorted((ROOT / "notebooks").glob("*.ipynb"))
+                if "This lab is a preview" in page_text(f"notebooks/{path.stem}")]
+    assert previews
+    for path in previews:
+        [row] = [r for r in guide_rows() if r[0] == f"{{doc}}`../notebooks/{path.stem}`"]
+        assert "a preview after" in row[2] and "full use after Part II" in row[2], row[2]
+
+
 def test_the_exercise_and_reading_totals_are_the_sums_of_the_rows():
     rows = guide_rows()
     exercises = sum(int(m[1]) for r in rows if (m := re.fullmatch(r"\d+, (\d+) min", r[-1])))
