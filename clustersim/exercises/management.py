@@ -65,7 +65,7 @@ def check_compose_up(answer: object) -> None:
 
 # ---- management: restart policies -----------------------------------------------------------
 
-RESTART_SCENARIOS = {
+_RESTART_RIGHT = {
     "cart (--restart unless-stopped): its process exits with code 1": True,
     "web (no --restart): killed by the OOM killer, exit code 137": False,
     "worker (--restart on-failure): finishes its work and exits with code 0": False,
@@ -76,6 +76,8 @@ RESTART_SCENARIOS = {
 """Whether the Docker daemon starts the container again. Source:
 https://docs.docker.com/engine/containers/start-containers-automatically/ (policies ``no``,
 ``on-failure``, ``always``, ``unless-stopped``)."""
+RESTART_SCENARIOS = tuple(_RESTART_RIGHT)
+"""The scenarios of the restart-policy exercise, without their answers (a learner prints it)."""
 _RESTART_HINTS = [
     "unless-stopped restarts a container whose process exits, whatever the exit code.",
     "The default policy is no: nothing restarts it, not even after an OOM kill.",
@@ -93,7 +95,7 @@ _RESTART_HINTS = [
 def check_restart_policy(answer: object) -> None:
     """``answer``: ``{scenario: True/False}`` (restarted?) for :data:`RESTART_SCENARIOS`."""
     given = filled(answer, list(RESTART_SCENARIOS), "scenario → restarted?")
-    for (scenario, right), hint in zip(RESTART_SCENARIOS.items(), _RESTART_HINTS, strict=True):
+    for (scenario, right), hint in zip(_RESTART_RIGHT.items(), _RESTART_HINTS, strict=True):
         if not isinstance(given[scenario], bool):
             raise Wrong(f"“{scenario}”: {given[scenario]!r} is not True or False.",
                         "Answer True (restarted) or False (not restarted).")

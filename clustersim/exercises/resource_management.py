@@ -20,7 +20,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from clustersim.exercises.answers import is_whole, keyed, load_answer, whole_number
+from clustersim.exercises.answers import (
+    answered,
+    choice,
+    is_whole,
+    keyed,
+    listed,
+    load_answer,
+    whole_number,
+)
 from clustersim.exercises.checker import Wrong, checker
 from clustersim.kubernetes import KubernetesCluster
 from clustersim.kubernetes.controllers.replica_calculator import PodMetric, resource_replicas
@@ -266,17 +274,17 @@ def _preempted() -> tuple[str, list[str]]:
          "reprieved because the 3 CPU fit once f is gone.")
 def check_preemption(answer: object) -> None:
     answer = keyed(answer, ("node", "victims"))
-    node, victims = answer["node"], answer["victims"]
-    if not isinstance(victims, list | tuple | set) or not all(isinstance(v, str)
-                                                               for v in victims):
-        raise Wrong("victims must be a list of Pod names such as ['b'].",
-                    "Write victims as a list of Pod names by their letters, e.g. ['b'].")
+    answered(answer["node"], "the node's name, such as 'node-1'")
+    node = choice(answer["node"], tuple(PREEMPTION_PODS), "node")
+    everyone = [name for pods in PREEMPTION_PODS.values() for name, _, _ in pods]
+    victims = listed(answer["victims"], everyone, "Pod names", example="['b']",
+                     unknown=lambda name: Wrong(f"There is no Pod {name!r}.",
+                                                "The Pods are " + ", ".join(everyone) + "."))
     right_node, right_victims = _preempted()
     chosen = sorted(victims)
-    on_node = [name for name, _, _ in PREEMPTION_PODS.get(node, [])] \
-        if isinstance(node, str) else []
+    on_node = [name for name, _, _ in PREEMPTION_PODS[node]]
     strangers = [v for v in chosen if v not in on_node]
-    if on_node and strangers:
+    if strangers:
         raise Wrong(f"{strangers[0]!r} does not run on {node}.",
                     f"The victims come from the nominated node: {node} runs "
                     f"{', '.join(on_node)}.")
@@ -296,12 +304,9 @@ def check_preemption(answer: object) -> None:
                     "After removing every lower-priority Pod, the scheduler puts them back "
                     "one by one, most important first, and keeps each that still leaves room "
                     "for 3 CPU.")
-    if node == right_node:
-        raise Wrong(f"On {node}, evicting {', '.join(chosen) or 'nothing'} does not free 3 CPU.",
-                    "Evicting only those leaves less than 3 CPU free on that node: count its "
-                    "4 CPU and what each Pod requests.")
-    raise Wrong(f"{node!r} is not one of node-1, node-2, node-3.",
-                "Write the node's name as in the table.")
+    raise Wrong(f"On {node}, evicting {', '.join(chosen) or 'nothing'} does not free 3 CPU.",
+                "Evicting only those leaves less than 3 CPU free on that node: count its "
+                "4 CPU and what each Pod requests.")
 
 
 EVICTION_PODS = {
@@ -338,16 +343,12 @@ def evicted_pods() -> list[str]:
 @checker("Right: only batch. It and api use more than they request, batch by 650Mi, api by "
          "444Mi, so batch goes first; then 748Mi are free, above the 100Mi threshold.")
 def check_eviction(answer: object) -> None:
-    if not isinstance(answer, list) or not all(isinstance(name, str) for name in answer):
-        raise Wrong("The answer must be a list of Pod names, first evicted first.",
-                    'For example ["cache"].')
-    right = evicted_pods()
-    if answer == right:
+    answer = listed(answer, list(EVICTION_PODS), "Pod names, first evicted first",
+                    example='["cache"]', ordered=True,
+                    unknown=lambda name: Wrong(f"There is no Pod {name!r} on the node.",
+                                               "The Pods are " + ", ".join(EVICTION_PODS) + "."))
+    if answer == evicted_pods():
         return
-    unknown = sorted(set(answer) - set(EVICTION_PODS))
-    if unknown:
-        raise Wrong(f"There is no Pod {unknown[0]!r} on the node.",
-                    "The Pods are " + ", ".join(EVICTION_PODS) + ".")
     if not answer:
         raise Wrong("Nothing evicted?", "98Mi are available, below the 100Mi hard threshold: "
                     "the kubelet must evict.")

@@ -141,7 +141,7 @@ def test_the_kubernetes_chapter_lists_the_filters_in_the_schedulers_order() -> N
     # the exercise on FailedScheduling counts rests on this order (a node is reported by the
     # first filter that rejects it); the simulator's DEFAULT_PLUGINS follow getDefaultPlugins
     text = (ROOT / "book/orchestrators/kubernetes.md").read_text("utf-8")
-    step = text[text.index("1. **Filter**"):text.index("2. **Score**")]
+    step = text[text.index("1. **Filter**"):text.index("2. **PostFilter**")]
     filters = [name for name, _ in DEFAULT_PLUGINS if issubclass(REGISTRY[name], FilterPlugin)]
     assert len(filters) >= 6
     assert sorted(filters, key=lambda name: step.index(f"`{name}`")) == filters

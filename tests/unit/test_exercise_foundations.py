@@ -3,6 +3,8 @@ the intended hint, and nonsense never raises."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from clustersim.exercises.foundations import (
@@ -37,6 +39,7 @@ from tests.conftest import ROOT
 DOCKER, POD = "docker run --memory 256m --cpus 0.5", "Pod limits {cpu: 1500m, memory: 256M}"
 COMPOSE = {"web": "recreate", "cart": "nothing", "db": "start", "search": "create",
            "report": "nothing"}
+RESTARTED = dict(zip(RESTART_SCENARIOS, [True, False, False, False, True, False], strict=True))
 
 
 def limits(docker_mem: object = 268435456, pod_mem: object = 256_000_000,
@@ -108,14 +111,20 @@ def test_compose_up_hints(service: str, wrong: str, hint: str) -> None:
 
 
 def test_restart_policy_hints() -> None:
-    assert check_restart_policy(dict(RESTART_SCENARIOS)).passed
+    assert check_restart_policy(RESTARTED).passed
     scenarios = list(RESTART_SCENARIOS)
-    lost_host = {**RESTART_SCENARIOS, scenarios[-1]: True}
+    lost_host = {**RESTARTED, scenarios[-1]: True}
     assert "orchestrator" in check_restart_policy(lost_host).hint
-    stopped = {**RESTART_SCENARIOS, scenarios[3]: True}
+    stopped = {**RESTARTED, scenarios[3]: True}
     assert "stays stopped" in check_restart_policy(stopped).hint
-    assert "True or False" in check_restart_policy({**RESTART_SCENARIOS,
-                                                    scenarios[0]: "yes"}).message
+    assert "True or False" in check_restart_policy({**RESTARTED, scenarios[0]: "yes"}).message
+
+
+def test_printing_the_restart_scenarios_does_not_give_the_answers() -> None:
+    """RESTART_SCENARIOS was a dict scenario → answer: the exercise notebook imports it, so
+    printing it gave every answer away. It names the scenarios only."""
+    assert all(isinstance(scenario, str) for scenario in RESTART_SCENARIOS)
+    assert "True" not in repr(RESTART_SCENARIOS) and "False" not in repr(RESTART_SCENARIOS)
 
 
 def test_reconcile_counts_only_live_copies() -> None:
@@ -226,3 +235,15 @@ def test_namespaces_accept_the_kernels_short_names() -> None:
     swapped = {s: {"pid": "net"}.get(k, k) for s, k in short.items()}
     feedback = check_namespaces(swapped)
     assert not feedback.passed and "not the network namespace" in feedback.message
+
+
+def test_the_reconcile_starter_names_every_service() -> None:
+    """The starter cell of Exercise 1 (exercises/orchestration.ipynb) was ``{"web": 0, "cart":
+    0}``, without ``report``, which the scenario deletes, where the task says "for each
+    service". It names every service desired or observed."""
+    cells = json.loads((ROOT / "exercises" / "orchestration.ipynb").read_text("utf-8"))["cells"]
+    [starter] = [cell for cell in cells if cell["cell_type"] == "code"
+                 and "".join(cell["source"]).startswith("actions = {")]
+    names: dict[str, object] = {}
+    exec("".join(starter["source"]), names)
+    assert set(names["actions"]) == set(DESIRED) | {c["service"] for c in OBSERVED}

@@ -110,11 +110,13 @@ def test_behavior_right_and_percent_policy_also_right():
     ({"node": "node-3", "victims": ["g"]}, "less than 3 CPU free"),
     ({"node": "node-1", "victims": ["b", "c"]}, "sum of the victims' priorities"),
     ({"node": "node-2", "victims": ["d", "e"]}, "most important victim"),
-    ({"node": "node-9", "victims": ["f"]}, "as in the table"),
-    ({"node": "node-3", "victims": "f"}, "list of Pod names"),
+    ({"node": "node-9", "victims": ["f"]}, "Answer with one of: 'node-1'"),
+    ({"node": None, "victims": []}, "Replace None with the node's name"),
+    ({"node": "node-3", "victims": "f"}, "Pod names as strings"),
     ({"node": "node-3"}, "starter"),
     ({"node": "node-3", "victims": ["f", "f"]}, "once"),          # not "does not free 3 CPU"
-    ({"node": "node-3", "victims": ["F"]}, "node-3 runs f, g"),   # no such Pod there
+    ({"node": "node-3", "victims": ["z"]}, "The Pods are a, b, c"),   # no such Pod
+    ({"node": "node-3", "victims": ["b"]}, "node-3 runs f, g"),   # not on that node
     ({"node": "node-3", "victims": ["f", "b"]}, "node-3 runs f, g"),
 ])
 def test_preemption_hints(answer, hint):
@@ -126,13 +128,23 @@ def test_preemption_right():
     assert check_preemption({"node": "node-3", "victims": ["f"]}).passed
 
 
+def test_preemption_and_eviction_read_names_as_the_other_checks_do():
+    """check_preemption refused {"node": "Node-3"} and check_eviction answered ["batch "] with
+    "There is no Pod 'batch '", where the other checks read names trimmed and in any case
+    (answers.listed, answers.choice)."""
+    assert check_preemption({"node": " Node-3", "victims": ["F "]}).passed
+    assert check_eviction(["Batch "]).passed
+    assert check_eviction(("batch",)).passed
+
+
 @pytest.mark.parametrize(("answer", "hint"), [
     (["api"], "use *above the request*"),
     (["worker"], "QoS class is not one of the keys"),
     (["batch", "api"], "one Pod per 10 s cycle"),
     ([], "must evict"),
     (["db"], "The Pods are"),
-    ("batch", "For example"),
+    ("batch", "in square brackets"),
+    ({"batch"}, "in order"),
 ])
 def test_eviction_hints(answer, hint):
     feedback = check_eviction(answer)
