@@ -157,6 +157,7 @@ HISTORY: dict[str, str] = {
     "1.24": "Kubernetes v1.24 removed dockershim and stopped creating a token Secret for every "
             "ServiceAccount (May 2022)",
     "1.25": "Kubernetes v1.25 removed the in-tree Flocker plugin and PodSecurityPolicy (2022)",
+    "1.26": "Kubernetes v1.26, Service internalTrafficPolicy stable (December 2022)",
     "1.27": "Kubernetes v1.27, in-place Pod resize alpha (April 2023)",
     "1.29": "Kubernetes v1.29, kube-proxy nftables mode alpha, KMS v2 encryption stable "
             "(December 2023)",

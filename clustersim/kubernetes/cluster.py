@@ -536,7 +536,8 @@ class KubernetesCluster(ControllerManager):
     def request_stream(self, service: str, rate: float = 10.0, start: float | None = None,
                        stop: float | None = None, namespace: str = "default",
                        entry: str | None = None,
-                       port: int | str | None = None) -> RequestStream:
+                       port: int | str | None = None,
+                       from_node: str | None = None) -> RequestStream:
         """Send requests to a Service at ``rate`` per second from ``start`` (default now) to
         ``stop``; each goes to a random endpoint as kube-proxy sees them. Read the outcome
         with ``stream.buckets(width)`` after ``run``.
@@ -547,9 +548,12 @@ class KubernetesCluster(ControllerManager):
         for ``externalTrafficPolicy``). ``port``: the Service port connected to, by its number
         or name (default: the first listed); only pods whose EndpointSlice lists that port
         get its requests, so a named ``targetPort`` skips pods that declare no port of that
-        name."""
+        name. ``from_node``: for clients inside the cluster, the node their Pod runs on,
+        whose kube-proxy routes them; a Service with ``internalTrafficPolicy: Local`` needs
+        it and sends them only to that node's endpoints (none there: every request fails)."""
         return self.services.stream(service, namespace, rate,
-                                    self.now if start is None else start, stop, entry, port)
+                                    self.now if start is None else start, stop, entry, port,
+                                    from_node)
 
     def snapshot(self) -> Snapshot:
         """The cluster now, in the shape the views draw."""

@@ -42,9 +42,21 @@ https://kubernetes.io/docs/concepts/services-networking/service/
   ready one, whatever other nodes have. The load balancer's health check skips nodes without
   a ready endpoint, terminating ones not counted (``LocalReadyEndpoints``,
   ``pkg/proxy/endpoints.go``).
+- Clients inside the cluster connect to the cluster IP, and kube-proxy on the client Pod's
+  node routes them under the Service's ``internalTrafficPolicy`` (KEP-2086, GA in v1.26):
+  ``Cluster`` (default) to any usable endpoint; ``Local`` only to that node's endpoints, with
+  the same fallback to its serving terminating ones, and with none there the request is
+  dropped even while other nodes have ready ones (``CategorizeEndpoints`` picks the Local
+  endpoints apart from the Cluster ones; ``pkg/proxy/iptables/proxier.go`` drops internal
+  traffic with the rule ``"<service> has no local endpoints"``; docs:
+  https://kubernetes.io/docs/concepts/services-networking/service-traffic-policy/). The
+  client's node is the request stream's ``from_node``, which a ``Local`` Service needs.
 
-Simplified: session affinity, topology-aware routing and ``internalTrafficPolicy`` are not
-modelled; a request is one connection.
+Simplified: session affinity and topology-aware routing are not modelled; a request is one
+connection; a client Pod on a node that is down sends nothing, so its requests count as
+failed; a traffic policy changed while a stream runs applies to its next request at once
+(kube-proxy would learn of it a moment later), and a stream started without ``from_node``
+goes on sending to every node's endpoints.
 """
 
 from __future__ import annotations
@@ -364,7 +376,7 @@ class Services:
 
     def stream(self, service: str, namespace: str, rate: float, start: float,
                stop: float | None, entry: str | None = None,
-               port: int | str | None = None) -> RequestStream:
+               port: int | str | None = None, from_node: str | None = None) -> RequestStream:
         """Start a request stream (see :meth:`KubernetesCluster.request_stream`)."""
         svc = self.cluster.get("Service", namespace, service)
         if svc is None:
@@ -386,6 +398,17 @@ class Services:
                                  f"{spec.get('type')}: only NodePort and LoadBalancer "
                                  "Services open a port on the nodes")
             self.cluster.node(entry)
+        if from_node is not None:
+            if entry is not None:
+                raise ValueError(f"from_node ({from_node!r}) is the node of a client Pod "
+                                 "inside the cluster, which connects to the cluster IP; "
+                                 f"entry ({entry!r}) is for clients outside it: give one")
+            self.cluster.node(from_node)
+        elif entry is None and spec.get("internalTrafficPolicy") == "Local":
+            raise ValueError(f"Service {namespace}/{service} has internalTrafficPolicy: Local: "
+                             "kube-proxy sends a Pod's requests only to endpoints on the "
+                             "Pod's own node; give from_node, the node the client Pod runs "
+                             "on")
         target = _PortView(*_service_port(svc, port))
         rate = check_rate(rate)
         if stop is not None and stop <= start:
@@ -401,21 +424,31 @@ class Services:
                 yield env.timeout(rng.expovariate(rate))
                 if stop is not None and env.now >= stop:
                     return
-                stream.records.append(self._request(svc, target, entry, env.now, rng))
+                stream.records.append(self._request(svc, target, entry, env.now, rng,
+                                                    from_node))
 
         env.process(run())
         return stream
 
     def _request(self, svc: Mapping[str, Any], port: _PortView, entry: str | None,
-                 now: float, rng: random.Random) -> tuple[float, bool, str | None]:
-        """One request to a Service port: pick the entry node (if any), then one of the
-        usable endpoints (:func:`usable_endpoints`) as kube-proxy there sees them among those
-        whose slice lists ``port``; it is served if that pod's container is up. The load
-        balancer's health check counts a node's ready endpoints whatever their ports, as
-        kube-proxy's ``LocalReadyEndpoints`` does (``pkg/proxy/endpoints.go``)."""
+                 now: float, rng: random.Random, from_node: str | None = None
+                 ) -> tuple[float, bool, str | None]:
+        """One request to a Service port: from outside through ``entry`` (a NodePort's node
+        or ``"load-balancer"``) under the Service's ``externalTrafficPolicy``, else from a
+        client Pod on ``from_node`` (None: not given) to the cluster IP under its
+        ``internalTrafficPolicy`` (``ServiceSpec``, ``pkg/apis/core/types.go``). Pick the load
+        balancer's node, then one of the usable endpoints (:func:`usable_endpoints`) as
+        kube-proxy on that node sees them among those whose slice lists ``port``, the node's
+        own alone under a ``Local`` policy (none there: the request is dropped, kube-proxy's
+        ``"has no local endpoints"`` rule in ``pkg/proxy/iptables/proxier.go``); it is served
+        if that pod's container is up. The load balancer's health check counts a node's ready
+        endpoints whatever their ports, as kube-proxy's ``LocalReadyEndpoints`` does
+        (``pkg/proxy/endpoints.go``)."""
         known = self.proxy_view(svc, now)
-        local = (svc.get("spec") or {}).get("externalTrafficPolicy") == "Local"
-        node = entry
+        spec = svc.get("spec") or {}
+        node = entry or from_node
+        local = spec.get("externalTrafficPolicy" if entry
+                         else "internalTrafficPolicy") == "Local"
         if entry == "load-balancer":
             seen = now - self.cluster.timing.lb_health_check_seconds
             seen_view = self.proxy_view(svc, seen)

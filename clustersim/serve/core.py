@@ -103,6 +103,8 @@ class HttpError(Exception):
         self.message = message
         self.reason = reason
         self.details = details
+        self.list_meta: dict[str, Any] = {}
+        """Kubernetes' ``Status.metadata`` (a ``ListMeta``: a 410's ``continue`` token)."""
 
 
 def decode_json(text: str, too_deep: HttpError, **options: Any) -> Any:

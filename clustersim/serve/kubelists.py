@@ -7,6 +7,22 @@ validation/validation.go``), the storage's ``EncodeContinue`` and ``DecodeContin
 (k8s.io/apiserver ``pkg/storage/continue.go``) and etcd3's ``GetList``; the REST handler
 (:mod:`~clustersim.serve.kubernetes`) calls :func:`check_list_options` for each list and
 watch and :func:`page` for each list.
+
+The revision a list is read at (:func:`page`): a real API server reads an ``Exact``
+``resourceVersion`` (or a legacy one with ``limit``) and a ``continue`` token's from etcd's
+history, which keeps the revisions since its last compaction (every 5 minutes), and answers
+410 ``Expired`` for one compacted (``interpretListError`` in k8s.io/apiserver
+``pkg/storage/etcd3/errors.go``); a version newer than its watch cache has is waited for, 3
+seconds, then answered 504 (``waitUntilFreshAndBlock`` in ``pkg/storage/cacher/
+watch_cache.go``, ``NewTooLargeResourceVersionError`` in ``pkg/storage/errors.go``).
+``NotOlderThan`` and a version without ``limit`` accept anything at least as new, so an
+older version lists the current state. The simulator keeps no old objects: it reads an
+older revision only while none of the list's objects has changed since (each object's
+version, and the last deletion of its kind, :meth:`~clustersim.serve.kubeversions.
+ResourceVersions.removed`), the state at that revision being the current one, and answers
+410 otherwise, as for a compacted revision. Simplified: it answers a newer version at once
+instead of waiting 3 seconds (its revision moves only when a read finds a change or
+simulated time passes); the ``Retry-After: 1`` of the answer has kubectl ask again.
 """
 
 from __future__ import annotations
@@ -14,6 +30,7 @@ from __future__ import annotations
 import base64
 import json
 import posixpath
+from collections.abc import Callable
 from typing import Any
 
 from clustersim.goformat import NumError, json_kind, parse_int
@@ -28,6 +45,18 @@ WATCH_POLL = 0.1
 """How often, in wall-clock seconds, a watch or a followed log looks for news."""
 WATCH_LIMIT = 300.0
 """A watch ends after this many wall-clock seconds at most (kubectl starts a new one)."""
+LIST_EXPIRED = "The resourceVersion for the provided list is too old."
+"""etcd3's 410 for a list at a compacted revision (``expired``, ``pkg/storage/etcd3/
+errors.go``)."""
+CONTINUE_EXPIRED = (
+    "The provided continue parameter is too old to display a consistent list result. You can "
+    "start a new list without the continue parameter, or use the continue token in this "
+    "response to retrieve the remainder of the results. Continuing with the provided token "
+    "results in an inconsistent list - objects that were created, modified, or deleted "
+    "between the time the first chunk was returned and now may show up in the list.")
+"""etcd3's 410 for a ``continue`` token at a compacted revision, which carries a token for
+the rest at the current revision (``inconsistentContinue``, ``handleCompactedErrorForPaging``
+in ``pkg/storage/etcd3/errors.go``)."""
 UNKNOWN_REASON = "Unknown"
 """``StatusReasonUnknown``, which is empty on the wire: the reason of an error the API server
 did not classify (``ErrorToAPIStatus``, k8s.io/apiserver ``endpoints/handlers/
@@ -96,8 +125,8 @@ def check_list_options(request: Request, *, watch: bool) -> None:
 
 
 def page(request: Request, items: list[tuple[dict[str, Any], dict[str, float]]],
-          across_namespaces: bool, rv: str
-          ) -> tuple[list[tuple[dict[str, Any], dict[str, float]]], dict[str, Any]]:
+         across_namespaces: bool, revision: int, last_change: Callable[[], int]
+         ) -> tuple[list[tuple[dict[str, Any], dict[str, float]]], dict[str, Any]]:
     """One chunk of a list (``?limit=``, ``?continue=``; https://kubernetes.io/docs/reference/
     using-api/api-concepts/#retrieving-large-results-sets-in-chunks) and the list's
     metadata: at most ``limit`` items from the ``continue`` token's start key on, in the
@@ -105,28 +134,73 @@ def page(request: Request, items: list[tuple[dict[str, Any], dict[str, float]]],
     chunk and, for a list without selectors, ``remainingItemCount``. The token is etcd3's
     (``EncodeContinue`` in k8s.io/apiserver ``pkg/storage/continue.go``: URL-safe base64 of
     ``{"v", "rv", "start"}``, ``start`` the key after the chunk's last, relative to the
-    list's prefix); a token it cannot read is refused with 400. Simplified: a later chunk
-    lists the objects as they are now, with the version of the first chunk (a real API
-    server reads every chunk at that version, from etcd's history)."""
-    meta: dict[str, Any] = {"resourceVersion": rv}
+    list's prefix); a token it cannot read is refused with 400. ``revision`` is the store's
+    now, ``last_change`` the revision of the last change to the list's objects (see the
+    module docstring): the list is read at the revision the request names when the store
+    can read it there, else refused with 410 or 504."""
     # a limit below 1 asks for no chunks (etcd3 ``GetList`` pages when ``Limit > 0``)
     token, limit = request.arg("continue"), max(int64_option(request, "limit") or 0, 0)
+    if token:
+        start, at = _decode_continue(token, revision)
+        expired = HttpError(410, CONTINUE_EXPIRED, "Expired")
+        expired.list_meta["continue"] = _continue(start, -1)
+        _readable(at, revision, last_change, expired)
+    else:
+        start, at = "", _list_revision(request, revision, last_change, limit)
+    meta: dict[str, Any] = {"resourceVersion": str(at)}
     if not token and not limit:
         return items, meta
     items = sorted(items, key=lambda item: _storage_key(item[0], across_namespaces))
-    if token:
-        start, rv = _decode_continue(token, rv)
-        meta["resourceVersion"] = rv
-        items = [item for item in items if _storage_key(item[0], across_namespaces) >= start]
+    items = [item for item in items if _storage_key(item[0], across_namespaces) >= start]
     if not limit or len(items) <= limit:
         return items, meta
-    last = _storage_key(items[limit - 1][0], across_namespaces)
-    meta["continue"] = base64.urlsafe_b64encode(json.dumps(
-        {"v": "meta.k8s.io/v1", "rv": int(meta["resourceVersion"]), "start": last + "\x00"},
-        separators=(",", ":")).encode()).decode().rstrip("=")
+    meta["continue"] = _continue(_storage_key(items[limit - 1][0], across_namespaces)
+                                 + "\x00", at)
     if not request.arg("labelSelector") and not request.arg("fieldSelector"):
         meta["remainingItemCount"] = len(items) - limit
     return items[:limit], meta
+
+
+def _list_revision(request: Request, revision: int, last_change: Callable[[], int],
+                   limit: int) -> int:
+    """The revision a list without ``continue`` is read at: the one it names with ``Exact``
+    or, without ``resourceVersionMatch``, with a ``limit`` (etcd3 reads that revision,
+    ``ValidateListOptions`` in k8s.io/apiserver ``pkg/storage/interfaces.go``), else the
+    store's now (none, ``0``, ``NotOlderThan`` or a version alone: at least that new)."""
+    version = request.arg("resourceVersion") or ""
+    if version in ("", "0"):
+        return revision
+    asked = parse_int(version, signed=False)     # check_list_options has read it
+    match = request.arg("resourceVersionMatch") or ""
+    exact = match == "Exact" or (not match and limit > 0)
+    if not exact and asked <= revision:
+        return revision
+    _readable(asked, revision, last_change, HttpError(410, LIST_EXPIRED, "Expired"))
+    return asked
+
+
+def _readable(at: int, revision: int, last_change: Callable[[], int],
+              expired: HttpError) -> None:
+    """Refuse to read the list at revision ``at`` when the store cannot: ``expired`` when
+    the list's objects changed since (the simulator keeps no old ones), the cacher's 504 for a
+    revision it has not reached (``waitUntilFreshAndBlock`` gives up after 3 seconds with
+    ``NewTooLargeResourceVersionError``, asking the client to retry after
+    ``resourceVersionTooHighRetrySeconds``, 1)."""
+    if at > revision:
+        raise HttpError(504, f"Timeout: Too large resource version: {at}, current: {revision}",
+                        "Timeout", causes=[{"reason": "ResourceVersionTooLarge",
+                                            "message": "Too large resource version"}],
+                        retryAfterSeconds=1)
+    if at < revision and last_change() > at:
+        raise expired
+
+
+def _continue(start: str, revision: int) -> str:
+    """etcd3's ``continue`` token for the keys from ``start`` on at ``revision`` (-1: at the
+    current one), ``EncodeContinue``: URL-safe base64 without padding of its JSON."""
+    return base64.urlsafe_b64encode(json.dumps(
+        {"v": "meta.k8s.io/v1", "rv": revision, "start": start},
+        separators=(",", ":")).encode()).decode().rstrip("=")
 
 
 def _storage_key(obj: dict[str, Any], across_namespaces: bool) -> str:
@@ -136,7 +210,7 @@ def _storage_key(obj: dict[str, Any], across_namespaces: bool) -> str:
     return f"{meta.get('namespace', '')}/{meta['name']}" if across_namespaces else meta["name"]
 
 
-def _decode_continue(token: str, current: str) -> tuple[str, str]:
+def _decode_continue(token: str, current: int) -> tuple[str, int]:
     """The start key and resourceVersion of a ``continue`` token, as etcd3's ``GetList``
     reads it with ``DecodeContinue`` (k8s.io/apiserver ``pkg/storage/continue.go``), or the
     400 ``invalid continue token: continue key is not valid: ...`` of one it cannot read, in
@@ -189,7 +263,7 @@ def _decode_continue(token: str, current: str) -> tuple[str, str]:
         cleaned = "/" + cleaned.lstrip("/")
     if cleaned != key:
         raise refused(f": {fields['start']}")
-    return cleaned[1:], str(fields["rv"]) if fields["rv"] > 0 else current
+    return cleaned[1:], fields["rv"] if fields["rv"] > 0 else current
 
 
 def _not_json(constant: str) -> Any:

@@ -21,7 +21,10 @@ reason and code the real API server gives
 (``staging/src/k8s.io/apimachinery/pkg/api/errors/errors.go``).
 Each object carries the resourceVersion of its last change and a list the store's revision
 (:mod:`~clustersim.serve.kubeversions`); an update naming an older version is refused with
-409 Conflict (:func:`_precondition`), and a watch from a version reports what changed since.
+409 Conflict (:func:`_precondition`), a list at an older version or from an older ``continue``
+token is read only while none of its objects changed since, else 410 Expired (the simulator
+keeps no old objects; :mod:`~clustersim.serve.kubelists`), and a watch from a version reports
+what changed since.
 Field validation follows the request's ``fieldValidation`` (kubectl sends ``Strict`` by
 default): unknown fields refuse the object, or are dropped with a warning or silently
 (:func:`_field_validation`).
@@ -256,8 +259,9 @@ class KubernetesBackend(ClusterTime):
                                 409: "AlreadyExists", 413: "RequestEntityTooLarge",
                                 415: "UnsupportedMediaType", 422: "Invalid",
                                 429: "TooManyRequests"}.get(err.status, "InternalError")
-        status = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-                  "message": err.message, "reason": reason, "code": err.status}
+        status = {"kind": "Status", "apiVersion": "v1", "metadata": err.list_meta,
+                  "status": "Failure", "message": err.message, "reason": reason,
+                  "code": err.status}
         if reason == UNKNOWN_REASON:
             del status["reason"]
         parsed = reason == "Invalid" and "causes" not in err.details    # else made by _invalid
@@ -266,7 +270,11 @@ class KubernetesBackend(ClusterTime):
             # a 404 always has details, empty for a path the server does not serve (clients
             # such as kubectl debug read them without checking)
             status["details"] = details
-        return Response.json(err.status, status)
+        # a client waits this long before it asks again (ErrorNegotiated in k8s.io/apiserver
+        # endpoints/handlers/responsewriters/writers.go)
+        retry = details.get("retryAfterSeconds") if details else None
+        return Response.json(err.status, status,
+                             **({"Retry-After": str(retry)} if retry else {}))
 
     # ---- routing ---------------------------------------------------------------------------
 
@@ -420,8 +428,11 @@ class KubernetesBackend(ClusterTime):
         # a cluster-scoped object's key has no namespace (the simulator stores it in default)
         stored.sort(key=lambda o: (o["metadata"].get("namespace", "") if resource.namespaced
                                    else "", o["metadata"]["name"]))
-        if resource.namespaced:
-            r.versions.forget(resource.kind, namespace, map(key_of, stored))
+        # the keys as stamped: a cluster-scoped object is shown without a namespace
+        r.versions.forget(resource.kind, namespace, [
+            key_of(o) if resource.namespaced else ("", o["metadata"]["name"],
+                                                   o["metadata"].get("uid", ""))
+            for o in stored])
         return [self._stored_item(resource, obj, lean=lean) for obj in stored
                 if match(obj["metadata"].get("labels") or {})]
 
@@ -518,8 +529,18 @@ class KubernetesBackend(ClusterTime):
     def _list(self, request: Request, resource: Resource, namespace: str | None) -> Response:
         check_list_options(request, watch=False)
         items = self._select(request, resource, namespace)
-        rv = str(self.renderer.versions.revision)     # after the items: theirs are older
-        items, meta = page(request, items, resource.namespaced and namespace is None, rv)
+        versions = self.renderer.versions
+
+        def last_change() -> int:
+            """The revision of the last change to any object of the list, selected or not
+            (one leaving a selection changes the list)."""
+            return max([versions.removed(resource.kind), *(
+                int(obj["metadata"]["resourceVersion"])
+                for obj, _ in self._items(resource, namespace))])
+
+        # the revision after the items: theirs are older
+        items, meta = page(request, items, resource.namespaced and namespace is None,
+                           versions.revision, last_change)
         if _wants_table(request):
             found = table(items, resource.kind, self.cluster.now, meta["resourceVersion"],
                           request.arg("includeObject"))

@@ -76,6 +76,7 @@ class ResourceVersions:
     def __init__(self) -> None:
         self.revision = 1
         self._seen: dict[str, dict[Key, Revision]] = {}
+        self._removed: dict[str, int] = {}
 
     def bump(self) -> int:
         """A write: the next revision."""
@@ -107,8 +108,16 @@ class ResourceVersions:
         if not seen:
             return
         kept = set(keep)
-        for key in [k for k in seen if namespace in (None, k[0]) and k not in kept]:
+        gone = [k for k in seen if namespace in (None, k[0]) and k not in kept]
+        for key in gone:
             del seen[key]
+        if gone:                                  # a deletion is a write
+            self._removed[kind] = self.bump()
+
+    def removed(self, kind: str) -> int:
+        """The revision at which an object of ``kind`` was last found deleted (0: never):
+        a list from before it cannot be read again, as the simulator keeps no old objects."""
+        return self._removed.get(kind, 0)
 
 
 def _without_times(value: Any) -> Any:

@@ -211,6 +211,68 @@ def test_load_balancer_stops_sending_to_a_failed_node_after_its_health_checks():
     assert 0 < buckets[2]["failed"] < buckets[0]["failed"]
 
 
+def test_internal_traffic_policy_local_keeps_a_pods_requests_on_its_node():
+    """KEP-2086 (https://kubernetes.io/docs/concepts/services-networking/service-traffic-policy/):
+    with internalTrafficPolicy: Local kube-proxy on the client Pod's node routes cluster-IP
+    traffic only to that node's endpoints and drops it when there are none
+    (pkg/proxy/iptables/proxier.go, "has no local endpoints"), while Cluster sends it
+    anywhere; a client on a failed node sends nothing."""
+    cluster = KubernetesCluster(nodes(), seed=2)
+    cluster.apply([web(replicas=2), service(internalTrafficPolicy="Local"),
+                   service(name="web-cluster")])
+    cluster.run()
+    with_pod = sorted({p.node for p in cluster.pods()})
+    without = next(n for n in cluster.node_names() if n not in with_pod)
+    here = next(p.name for p in cluster.pods() if p.node == with_pod[0])
+    stop = cluster.now + 10
+    served_here = cluster.request_stream("web", rate=20, stop=stop, from_node=with_pod[0])
+    dropped = cluster.request_stream("web", rate=20, stop=stop, from_node=without)
+    anywhere = cluster.request_stream("web-cluster", rate=20, stop=stop, from_node=without)
+    cluster.run(until=stop + 1)
+    assert served_here.failed == 0 and set(served_here.by_pod()) == {here}
+    assert dropped.served == 0 and dropped.failed > 0
+    assert anywhere.failed == 0 and len(anywhere.by_pod()) == 2
+    cluster.fail_node(with_pod[0])
+    dead = cluster.request_stream("web", rate=20, stop=cluster.now + 10, from_node=with_pod[0])
+    cluster.run(until=cluster.now + 11)
+    assert dead.served == 0 and dead.failed > 0
+
+
+def test_internal_traffic_policy_local_falls_back_to_its_nodes_terminating_pods():
+    """CategorizeEndpoints (pkg/proxy/topology.go) picks the Local endpoints as the Cluster
+    ones, but among the node's own: its ready ones, else its serving terminating ones,
+    whatever other nodes have. A pod being deleted whose preStop sleeps keeps serving its
+    node's clients while a replacement elsewhere is ready."""
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply([web(replicas=1, pre_stop=30), service(internalTrafficPolicy="Local"),
+                   service(name="web-cluster")])
+    cluster.run(until=60)
+    [old] = cluster.pods()
+    cluster.delete_pod(cluster.get("Pod", "default", old.name))
+    cluster.run(until=cluster.now + 8)
+    [new] = [row for row in cluster.pods() if row.ready]
+    assert new.node != old.node              # the seed puts the replacement on another node
+    cluster.run(until=cluster.now + 2)      # kube-proxy has seen it (1 s propagation)
+    stop = cluster.now + 10
+    local = cluster.request_stream("web", rate=20, stop=stop, from_node=old.node)
+    anywhere = cluster.request_stream("web-cluster", rate=20, stop=stop, from_node=old.node)
+    cluster.run(until=stop + 1)
+    assert local.failed == 0 and set(local.by_pod()) == {old.name}
+    assert anywhere.failed == 0 and set(anywhere.by_pod()) == {new.name}
+
+
+def test_internal_traffic_policy_local_needs_the_clients_node():
+    cluster = KubernetesCluster(nodes(), seed=0)
+    cluster.apply(service("NodePort", internalTrafficPolicy="Local"))
+    with pytest.raises(ValueError, match=r"internalTrafficPolicy: Local.*give from_node"):
+        cluster.request_stream("web")
+    with pytest.raises(ValueError, match="give one"):
+        cluster.request_stream("web", entry="node-1", from_node="node-2")
+    with pytest.raises(ValueError, match="no node named 'node-9'"):
+        cluster.request_stream("web", from_node="node-9")
+    cluster.request_stream("web", entry="node-1")        # external traffic: its own policy
+
+
 def test_entry_must_match_the_service_type():
     cluster = KubernetesCluster(nodes(), seed=0)
     cluster.apply(service())

@@ -1,0 +1,131 @@
+"""The revision a served list is read at (clustersim.serve.kubelists): an ``Exact`` (or legacy,
+with ``limit``) ``resourceVersion`` and a ``continue`` token's are read from the store only
+while the list's objects are as they were then, else 410 ``Expired`` in etcd3's words
+(k8s.io/apiserver ``pkg/storage/etcd3/errors.go``); a version the store has not reached is the
+cacher's 504 ``Too large resource version`` (``waitUntilFreshAndBlock``,
+``NewTooLargeResourceVersionError``); ``NotOlderThan`` takes the current state."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+
+import pytest
+
+from clustersim.serve import serve
+
+CONFIGMAPS = "/api/v1/namespaces/default/configmaps"
+
+
+def _request(server, path: str, body: dict | None = None) -> tuple[int, dict, dict]:
+    """(status, JSON body, headers) of a GET, or of a POST of ``body``."""
+    request = urllib.request.Request(
+        f"{server.url}{path}", method="GET" if body is None else "POST",
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, json.loads(answer.read()), dict(answer.headers)
+    except urllib.error.HTTPError as refused:
+        return refused.code, json.loads(refused.read()), dict(refused.headers)
+
+
+def _configmap(server, name: str) -> None:
+    assert _request(server, CONFIGMAPS, {"apiVersion": "v1", "kind": "ConfigMap",
+                                         "metadata": {"name": name}})[0] == 201
+
+
+@pytest.fixture()
+def server():
+    """A cluster on a frozen clock with the ConfigMaps ``a`` and ``kube-root-ca.crt``."""
+    with serve("kubernetes", nodes=1, speed=0) as running:
+        _configmap(running, "a")
+        yield running
+
+
+def _list(server, query: str = "") -> dict:
+    status, body, _ = _request(server, f"{CONFIGMAPS}?{query}")
+    assert status == 200, body
+    return body
+
+
+def test_an_exact_version_is_read_while_the_list_is_as_it_was_then(server):
+    before = _list(server)["metadata"]["resourceVersion"]
+    _request(server, "/api/v1/namespaces/default/secrets", {
+        "apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}})   # another kind
+    _list(server, "limit=500")                                 # a read: the store moves on
+    assert int(_list(server)["metadata"]["resourceVersion"]) > int(before)
+    for query in (f"resourceVersion={before}&resourceVersionMatch=Exact",
+                  f"resourceVersion={before}&limit=1"):
+        assert _list(server, query)["metadata"]["resourceVersion"] == before
+
+
+@pytest.mark.parametrize("query", ["resourceVersion={rv}&resourceVersionMatch=Exact",
+                                   "resourceVersion={rv}&limit=1"])
+def test_an_exact_version_from_before_a_change_has_expired(server, query):
+    before = _list(server)["metadata"]["resourceVersion"]
+    _configmap(server, "b")
+    status, body, _ = _request(server, f"{CONFIGMAPS}?{query.format(rv=before)}")
+    assert (status, body["reason"], body["message"]) == (
+        410, "Expired", "The resourceVersion for the provided list is too old.")
+
+
+@pytest.mark.parametrize(("path", "kind"), [
+    (CONFIGMAPS, "ConfigMap"),
+    ("/apis/rbac.authorization.k8s.io/v1/clusterroles", "ClusterRole")])   # cluster-scoped
+def test_a_deletion_since_expires_an_exact_version(server, path, kind):
+    made = {"apiVersion": "rbac.authorization.k8s.io/v1" if kind == "ClusterRole" else "v1",
+            "kind": kind, "metadata": {"name": "b"}}
+    assert _request(server, path, made)[0] == 201
+    before = _request(server, path)[1]["metadata"]["resourceVersion"]
+    request = urllib.request.Request(f"{server.url}{path}/b", method="DELETE")
+    urllib.request.urlopen(request, timeout=30).read()
+    status, _, _ = _request(server, f"{path}?resourceVersion={before}"
+                                    "&resourceVersionMatch=Exact")
+    assert status == 410
+
+
+def test_not_older_than_an_old_version_lists_the_current_state(server):
+    before = _list(server)["metadata"]["resourceVersion"]
+    _configmap(server, "b")
+    now = _list(server)
+    found = _list(server, f"resourceVersion={before}&resourceVersionMatch=NotOlderThan")
+    assert found["metadata"]["resourceVersion"] == now["metadata"]["resourceVersion"]
+    assert [o["metadata"]["name"] for o in found["items"]] == ["a", "b", "kube-root-ca.crt"]
+
+
+def test_a_continue_token_from_before_a_change_has_expired_and_offers_the_rest(server):
+    first = _list(server, "limit=1")
+    _configmap(server, "b")
+    status, body, _ = _request(server, f"{CONFIGMAPS}?limit=1&continue="
+                                       f"{first['metadata']['continue']}")
+    assert (status, body["reason"]) == (410, "Expired")
+    assert body["message"].startswith("The provided continue parameter is too old to display "
+                                      "a consistent list result. You can start a new list ")
+    rest = _list(server, f"limit=5&continue={body['metadata']['continue']}")
+    assert [o["metadata"]["name"] for o in rest["items"]] == ["b", "kube-root-ca.crt"]
+    assert rest["metadata"]["resourceVersion"] == _list(server)["metadata"]["resourceVersion"]
+
+
+def test_an_unchanged_list_goes_on_at_its_first_chunks_version(server):
+    first = _list(server, "limit=1")
+    _list(server, "limit=500")
+    rest = _list(server, f"limit=5&continue={first['metadata']['continue']}")
+    assert rest["metadata"]["resourceVersion"] == first["metadata"]["resourceVersion"]
+
+
+@pytest.mark.parametrize("query", ["resourceVersion={rv}",
+                                   "resourceVersion={rv}&resourceVersionMatch=NotOlderThan",
+                                   "resourceVersion={rv}&resourceVersionMatch=Exact",
+                                   "resourceVersion={rv}&limit=1"])
+def test_a_version_the_store_has_not_reached_is_too_large(server, query):
+    now = int(_list(server)["metadata"]["resourceVersion"])
+    status, body, headers = _request(server, f"{CONFIGMAPS}?{query.format(rv=now + 50)}")
+    assert (status, body["reason"]) == (504, "Timeout")
+    assert body["message"].startswith(f"Timeout: Too large resource version: {now + 50}, "
+                                      "current: ")
+    assert body["details"] == {"causes": [{"reason": "ResourceVersionTooLarge",
+                                           "message": "Too large resource version"}],
+                               "retryAfterSeconds": 1}
+    assert headers["Retry-After"] == "1"
