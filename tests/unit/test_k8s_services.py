@@ -18,8 +18,8 @@ import pytest
 
 from clustersim import Node
 from clustersim.kubernetes import KubernetesCluster
+from clustersim.kubernetes.kubeproxy import ProxyHistory
 from clustersim.kubernetes.objects import is_ready
-from clustersim.kubernetes.services import _ProxyHistory
 
 
 def nodes(count=3):
@@ -592,8 +592,8 @@ def test_kube_proxy_history_stays_bounded_and_traffic_is_unchanged(monkeypatch):
     window = cluster.timing.lb_health_check_seconds + cluster.timing.endpoint_propagation_seconds
     assert all(e.ready or (e.serving and e.terminating) for v in history.views for e in v)
     assert history.times[1] > last - window          # what the last rollout changed only
-    record = _ProxyHistory.record
-    monkeypatch.setattr(_ProxyHistory, "record", lambda self, now, view, horizon: record(
+    record = ProxyHistory.record
+    monkeypatch.setattr(ProxyHistory, "record", lambda self, now, view, horizon: record(
         self, now, view, float("-inf")))
     whole, everything, _ = _rollouts(8)
     [unpruned] = whole.services._history.values()
