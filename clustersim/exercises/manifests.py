@@ -25,6 +25,9 @@ def _load_hint(err: ManifestError) -> str:
     if "quantity" in message:
         return ("Read the field path in the message: that field needs a quantity such as "
                 "'500m' (half a core) or '2'.")
+    if "standard resource" in message or "extended resource" in message:
+        return ("The resource's name is wrong, not its amount: a container requests cpu and "
+                "memory, written in lowercase.")
     if "selector" in message or "labels" in message:
         return "The selector's matchLabels must equal labels in the Pod template."
     return "Read the field path and what was expected in the message, and fix that field only."

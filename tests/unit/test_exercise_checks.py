@@ -93,6 +93,9 @@ def test_fixed_deployment_hints() -> None:
     assert not too_big and "4 CPUs each" in too_big.hint
     assert "Insufficient memory" in too_big.message
     assert "field path" in check_fixed_deployment(DEPLOYMENT.replace("CPU", "lots")).hint
+    capital = check_fixed_deployment(DEPLOYMENT.replace("cpu: CPU", "CPU: 2"))
+    assert not capital and 'Invalid value: "CPU"' in capital.message
+    assert "name is wrong, not its amount" in capital.hint
     misspelt = check_fixed_deployment(
         DEPLOYMENT.replace("CPU", "2").replace("requests", "request"))
     assert not misspelt and "unknown field" in misspelt.message

@@ -673,3 +673,42 @@ def test_usable_simulator_annotations_load() -> None:
     ).of_system("kubernetes", "")
     template = spec.manifest["spec"]["jobTemplate"]["spec"]["template"]
     assert template["metadata"]["annotations"]["clustersim.io/exit-code"] == "42"
+
+
+@pytest.mark.parametrize(("resources", "messages", "hint"), [
+    ("{requests: {CPU: 2}}",
+     ['spec.template.spec.containers[0].resources.requests[CPU]: Invalid value: "CPU": must be '
+      "a standard resource type or fully qualified",
+      'spec.template.spec.containers[0].resources.requests[CPU]: Invalid value: "CPU": must be '
+      "a standard resource for containers"],
+     "resource names are lowercase: cpu"),
+    ("{limits: {pods: 2}}",
+     ['spec.template.spec.containers[0].resources.limits[pods]: Invalid value: "pods": must be '
+      "a standard resource for containers"],
+     "cpu, memory, ephemeral-storage"),
+    ("{requests: {requests.memory: 1Gi}}",
+     ["spec.template.spec.containers[0].resources.requests[requests.memory]: Invalid value: "
+      '"requests.memory": must be a standard resource for containers'],
+     "memory: the requests. prefix names a ResourceQuota's total"),
+    ("{limits: {requests.example.com/dongle: 1}}",
+     ["spec.template.spec.containers[0].resources.limits[requests.example.com/dongle]: "
+      'Invalid value: "requests.example.com/dongle": doesn\'t follow extended resource name '
+      "standard"],
+     "example.com/dongle"),
+])
+def test_a_resource_name_a_container_cannot_ask_for_is_refused(
+        resources: str, messages: list[str], hint: str) -> None:
+    """``validateContainerResourceName``: a ``CPU`` had loaded and been placed as asking for
+    no CPU at all."""
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(_deployment(container=f"        image: x\n        resources: {resources}\n"))
+    errors = [caught.value, *caught.value.also]
+    assert [f"{e.path}: {e.message}" for e in errors] == messages
+    assert all(hint in (e.expected or "") for e in errors)
+
+
+@pytest.mark.parametrize("name", ["cpu", "memory", "ephemeral-storage", "hugepages-2Mi",
+                                  "nvidia.com/gpu", "example.com/dongle", "kubernetes.io/x"])
+def test_the_resource_names_a_container_may_ask_for_load(name: str) -> None:
+    load_manifests(_deployment(container=f"        image: x\n        resources: "
+                                         f"{{requests: {{{name}: 1}}, limits: {{{name}: 1}}}}\n"))
