@@ -57,6 +57,15 @@ def test_a_share_over_zero_is_told_so() -> None:
     assert "Y: '1/0' divides by zero" in result.message and "from 0 to 1" in result.hint
 
 
+def test_a_share_may_be_a_percentage_but_not_a_percent_count() -> None:
+    """"50%" was refused as "not a number"; 50 (meaning 50 %) is told that a share is a
+    fraction of the total."""
+    assert check_dominant_shares({"X": "50%", "Y": "33.3 %", "next": "Y"})
+    result = check_dominant_shares({"X": 50, "Y": "1/3", "next": "Y"})
+    assert not result and "more than the whole cluster" in result.message
+    assert "from 0 to 1" in result.hint
+
+
 def test_weight_hints() -> None:
     assert "proportional to the weights" in check_weights(3).hint   # the lab's 1:3
     assert "positive weight" in check_weights(-1).message
