@@ -128,6 +128,19 @@ def test_ssd_stack_hints() -> None:
     assert "not a Compose" in check_ssd_only_stack('{"id": "/db", "cmd": "sleep 1"}').message
 
 
+def test_ssd_stack_pinned_to_the_ssd_host_is_right_with_a_note() -> None:
+    """node.hostname == worker-1 had passed as "runs on a node labelled ssd=true" with no word
+    that it names one machine; like a weight right by its split (check_weights), it is right
+    by where the tasks run, with a note."""
+    stack = ("services:\n  db:\n    image: postgres:16\n    deploy:\n      replicas: 3\n"
+             "      placement:\n        constraints: [node.hostname == worker-1]\n")
+    feedback = check_ssd_only_stack(stack)
+    assert feedback and "names the machine, not what it has" in feedback.message
+    labelled = check_ssd_only_stack(stack.replace("node.hostname == worker-1",
+                                                  "node.labels.ssd == true"))
+    assert labelled and "names the machine" not in labelled.message
+
+
 @pytest.mark.parametrize("constraint", [
     "ssd == true", "node.label.ssd == true", "node.labels.SSD == true",
 ])
