@@ -712,3 +712,24 @@ def test_a_resource_name_a_container_cannot_ask_for_is_refused(
 def test_the_resource_names_a_container_may_ask_for_load(name: str) -> None:
     load_manifests(_deployment(container=f"        image: x\n        resources: "
                                          f"{{requests: {{{name}: 1}}, limits: {{{name}: 1}}}}\n"))
+
+
+def test_an_unknown_field_is_named_before_the_errors_it_caused() -> None:
+    """``container:`` for ``containers:`` had been reported as "spec.containers: Required
+    value" alone; kubectl's strict decoding refuses the unknown field first."""
+    text = ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  container:\n"
+            "  - name: c\n    image: nginx\n")
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(text, name="p.yaml")
+    first, *others = [caught.value, *caught.value.also]
+    assert first.message == 'strict decoding error: unknown field "spec.container"'
+    assert first.line == 5 and first.expected.startswith("containers, the closest known field")
+    assert [(e.path, e.message) for e in others] == [("spec.containers", "Required value")]
+
+
+def test_an_unknown_field_far_from_any_known_one_gets_no_guess() -> None:
+    text = ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  zzz: 1\n")
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(text)
+    assert caught.value.message == 'strict decoding error: unknown field "spec.zzz"'
+    assert caught.value.expected == "a known field: check its spelling and indentation"
