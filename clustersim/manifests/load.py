@@ -150,6 +150,12 @@ def load_manifests(
     ports_used = [0]   # port entries of every stack so far: MAX_PORTS bounds the source
     for document in documents:
         system = detect(document)
+        if system == "marathon" and document.json_error is not None:
+            raise ManifestError(   # Marathon reads JSON only (Play JSON over Jackson)
+                document.json_error.message, source=document.json_error.source,
+                line=document.json_error.line,
+                expected="JSON, as Marathon reads an app, pod or group: no trailing comma, "
+                         "comment or unquoted name")
         if system == "swarm":
             specs.extend(load_compose(document, variables, ports_used))
         else:
