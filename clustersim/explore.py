@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clustersim.clusters import open_system
-from clustersim.manifests import ManifestSet, load_manifests
+from clustersim.manifests import ManifestError, ManifestSet, load_manifests
 from clustersim.memo import memoized
 from clustersim.reprs import brief
 from clustersim.sim import Event, Snapshot
@@ -53,9 +53,10 @@ def _place(source: Any, *, name: str | None, until: float, seed: int) -> Placeme
     specs = load_manifests(source, name=name)
     systems = sorted({s.system for s in specs})
     if not systems:
-        raise ValueError(f"{name or 'the source'} holds no manifest: give a Kubernetes object "
-                         "(apiVersion, kind, metadata), a Compose file (services) or a Marathon "
-                         "app (id), or pick an example")
+        raise ManifestError("it holds no manifest", source=name or "<string>",
+                            expected="a Kubernetes object (apiVersion, kind, metadata), a "
+                                     "Compose file (services) or a Marathon app (id); or "
+                                     "pick an example")
     if len(systems) != 1:
         raise ValueError(f"one dialect at a time, please: {name or 'this source'} holds "
                          f"{', '.join(systems)}; place each in a source of its own")

@@ -26,17 +26,27 @@ def _expected() -> dict[str, Fraction]:
 
 
 def _share(value: object, name: str) -> Fraction:
-    """``value`` (a number or a fraction as text) as a fraction, or :class:`Wrong` saying what
-    is wrong with it: not a number, or a fraction over zero."""
-    hint = 'Write a share as a number (0.25) or a fraction in quotes ("1/4").'
+    """``value`` (a number, a fraction or a percentage as text) as a fraction, or
+    :class:`Wrong` saying what is wrong with it: not a number, a fraction over zero, or more
+    than the whole cluster (50 for 50 %)."""
+    hint = 'Write a share as a number (0.25), a fraction in quotes ("1/4") or "25%".'
+    text = str(value).strip()
+    percent = text.endswith("%")
     try:
-        return Fraction(str(value).strip()).limit_denominator(1000)
+        share = Fraction(text.removesuffix("%").strip()).limit_denominator(1000)
     except ZeroDivisionError:
         raise Wrong(f"{name}: {value!r} divides by zero.",
                     "A dominant share is a part of the cluster's total, from 0 to 1: divide "
                     'what the framework uses by the total, e.g. "3/16".') from None
     except (ValueError, OverflowError):    # not a number; inf
         raise Wrong(f"{name}: {value!r} is not a number.", hint) from None
+    if percent:
+        return share / 100
+    if share > 1:
+        raise Wrong(f"{name}: {value!r} is more than the whole cluster.",
+                    "A share is a fraction of the total, from 0 to 1: write 0.25, \"1/4\" "
+                    'or "25%", not 25.')
+    return share
 
 
 @checker("Right: X's dominant share is 1/2 (memory, 12 of 24 GiB); Y's is 1/3 (CPU, 4 of 12). "

@@ -22,8 +22,8 @@ from clustersim.scenarios.healing import node_failure_run
 from clustersim.sim import record_run
 from clustersim.viz.capacity import task_counts
 
-__all__ = ["BUDGET", "FAIL_AT", "MIN_SERVING", "TARGET", "WITHIN", "check_failover_times",
-           "check_zone_survival", "failover_times", "zone_cluster"]
+__all__ = ["BUDGET", "FAILOVER_AT", "FAIL_AT", "MIN_SERVING", "TARGET", "WITHIN",
+           "check_failover_times", "check_zone_survival", "failover_times", "zone_cluster"]
 
 FAIL_AT = 60.0
 MIN_SERVING = 4
@@ -117,7 +117,11 @@ def check_zone_survival(manifest: object) -> None:
                     "out: tolerate it for less, or run enough spare replicas.")
 
 
-def failover_times(fail_at: float = 100, toleration_seconds: float = 120,
+FAILOVER_AT = 100.0
+"""When ``node-1`` fails in the failover exercise."""
+
+
+def failover_times(fail_at: float = FAILOVER_AT, toleration_seconds: float = 120,
                    inactive_after: float = 60) -> dict[str, float]:
     """Seconds from a node failure to the first replacement task running, in Kubernetes (its
     container ``Started``) and Marathon (``TASK_RUNNING``), simulated on the lab's cluster."""
@@ -134,6 +138,20 @@ def failover_times(fail_at: float = 100, toleration_seconds: float = 120,
 
 
 _TOLERANCE = 2.0
+
+
+def _counted_otherwise(seconds: float, truth: float) -> str | None:
+    """A hint for an answer that is the right time counted from t = 0, or written in minutes
+    (to a tenth of a minute, so within 3 s more) or in milliseconds; ``None`` for any other
+    answer."""
+    if abs(seconds - FAILOVER_AT - truth) <= _TOLERANCE:
+        return (f"That is the time on the clock: count from the failure at t = "
+                f"{FAILOVER_AT:g} s, not from t = 0.")
+    if abs(seconds * 60 - truth) <= _TOLERANCE + 3:
+        return "Answer in seconds, not minutes."
+    if abs(seconds / 1000 - truth) <= _TOLERANCE:
+        return "Answer in seconds, not milliseconds."
+    return None
 
 
 @checker("Right: Kubernetes waits 50 s + 120 s, then starts the container at once (the "
@@ -156,14 +174,17 @@ def check_failover_times(answer: object) -> None:
                  176: "The surviving nodes already run nginx:1.27, so the kubelet does not "
                       "pull it again (imagePullPolicy IfNotPresent for a tagged image)."}
         raise Wrong(f"Kubernetes: {k8s:g} s is not it.",
-                    next((h for t, h in hints.items() if abs(k8s - t) <= 2),
-                         "Add the grace period, the toleration and the time to pull and start."))
+                    _counted_otherwise(k8s, truth["kubernetes"])
+                    or next((h for t, h in hints.items() if abs(k8s - t) <= 2),
+                            "Add the grace period, the toleration and the second the "
+                            "container takes to start."))
     if abs(mesos - truth["marathon"]) > _TOLERANCE:
         hints = {60: "The master first has to mark the agent unreachable: 75 s without "
                      "answers to its pings (15 s × 5).",
                  75: "After TASK_UNREACHABLE Marathon still waits inactiveAfterSeconds (60 s) "
                      "before it replaces the instance."}
         raise Wrong(f"Marathon: {mesos:g} s is not it.",
-                    next((h for t, h in hints.items() if abs(mesos - t) <= 2),
-                         "Add the master's 75 s and inactiveAfterSeconds; launching takes about "
-                         "a second more."))
+                    _counted_otherwise(mesos, truth["marathon"])
+                    or next((h for t, h in hints.items() if abs(mesos - t) <= 2),
+                            "Add the master's 75 s and inactiveAfterSeconds; launching takes "
+                            "about a second more."))

@@ -7,6 +7,7 @@ from decimal import Decimal
 from clustersim.clusters import demo_nodes
 from clustersim.exercises.answers import load_answer
 from clustersim.exercises.checker import Wrong, checker
+from clustersim.exercises.feedback import Feedback
 from clustersim.explore import place
 from clustersim.manifests import ManifestError
 
@@ -25,6 +26,9 @@ def _load_hint(err: ManifestError) -> str:
     if "quantity" in message:
         return ("Read the field path in the message: that field needs a quantity such as "
                 "'500m' (half a core) or '2'.")
+    if "standard resource" in message or "extended resource" in message:
+        return ("The resource's name is wrong, not its amount: a container requests cpu and "
+                "memory, written in lowercase.")
     if "selector" in message or "labels" in message:
         return "The selector's matchLabels must equal labels in the Pod template."
     return "Read the field path and what was expected in the message, and fix that field only."
@@ -69,7 +73,7 @@ def _require_two_cores(cpu: Decimal) -> None:
 
 
 @checker("Right: every replica of 'db' runs on a node labelled ssd=true.")
-def check_ssd_only_stack(text: object) -> None:
+def check_ssd_only_stack(text: object) -> Feedback | None:
     """``text``: a stack file whose service ``db`` (3 replicas) runs only on SSD nodes."""
     text = _require_text(text)
     try:
@@ -94,10 +98,10 @@ def check_ssd_only_stack(text: object) -> None:
                     "label name is case-sensitive), node.role, node.hostname and a few more; "
                     "any other key matches no node. The SSD nodes carry the label ssd=true.")
     elsewhere = sorted({t.node for t in db if t.node and t.node not in ssd})
+    rules = [rule for s in placement.specs for w in s.workloads() if w.name.endswith("_db")
+             for rule in w.placement]
     if elsewhere:
-        rules = [w.placement for s in placement.specs for w in s.workloads()
-                 if w.name.endswith("_db")]
-        constrained = any(r for r in rules)
+        constrained = bool(rules)
         raise Wrong(
             f"Some 'db' tasks run on nodes without SSDs: {', '.join(elsewhere)}.",
             "Your placement rule does not pick the SSD nodes: check the label's name and "
@@ -105,3 +109,11 @@ def check_ssd_only_stack(text: object) -> None:
             "Swarm places tasks on any node unless the service has placement constraints "
             "(deploy.placement.constraints) on a node label; SSD nodes carry a label.",
         )
+    if not any(rule.replace(" ", "").startswith("node.labels.") for rule in rules):
+        # right by where the tasks run, as check_weights takes a weight right by its split
+        hosts = ", ".join(sorted({t.node for t in db if t.node}))
+        return Feedback(True, f"Right: every replica of 'db' runs on {hosts}, the one node "
+                        "labelled ssd=true today. Your constraint names the machine, not what it "
+                        "has: a second SSD node would get no task, nor take over if this one is "
+                        "lost. node.labels.ssd == true follows the label to any SSD node.")
+    return None

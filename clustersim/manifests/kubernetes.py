@@ -21,7 +21,7 @@ from clustersim.manifests.kubernetes_checks import (
     finalizer_errors,
     pod_warnings,
 )
-from clustersim.manifests.kubernetes_fields import unknown_fields
+from clustersim.manifests.kubernetes_fields import unknown_fields, unknown_fields_meant
 from clustersim.manifests.kubernetes_types import KIND_MODELS, OtherObject
 from clustersim.manifests.kubernetes_versions import (
     REMOVED_KINDS,
@@ -175,7 +175,9 @@ def load_kubernetes(document: Document) -> list[KubernetesSpec]:
     if errors:      # ValidateObjectMeta's errors come before the spec's, as upstream lists
         metadata = format_path((*document.prefix, "metadata"))
         errors.sort(key=lambda error: not error.path.startswith(metadata))
-        raise together(errors)
+        # kubectl's strict decoding refuses an unknown field before any validation: a typo
+        # that left a required field out ("container:") is named first
+        raise together([*_strict_decoding_errors(document, kind), *errors])
     assert typed is not None    # no errors: the object validated as it is
     pod = pod_spec(kind, typed)
     check_pod_annotations(document, POD_SPEC_PATHS.get(kind) if pod is not None else None)
@@ -198,6 +200,18 @@ def load_kubernetes(document: Document) -> list[KubernetesSpec]:
             warnings=tuple(warning for warning in warnings if warning),
         )
     ]
+
+
+def _strict_decoding_errors(document: Document, kind: str) -> list[ManifestError]:
+    """The unknown fields of an object in kubectl's words (``strict decoding error: unknown
+    field "spec.container"``, strict field validation being its default since 1.27), each
+    with the loader's own "did you mean" where a known field's name is close."""
+    return [ManifestError(
+        f'strict decoding error: unknown field "{path}"', source=document.source,
+        line=document.line_of(at),
+        expected=f"{meant}, the closest known field (the simulator's guess, not kubectl's "
+                 "words)" if meant else "a known field: check its spelling and indentation")
+        for path, at, meant in unknown_fields_meant(kind, document.data)]
 
 
 def metadata_errors(kind: str, metadata: dict[str, Any]) -> list[ManifestError]:

@@ -6,8 +6,9 @@ Upstream: kubernetes/kubernetes ``pkg/apis/core/validation/validation.go``
 per container, ``ValidateEnv``: a variable's name is required, ``checkHostPortConflicts``: a
 host port once per pod; the names' syntax is checked with the fields, by
 :mod:`clustersim.manifests.kubernetes_names`; ``ValidateResourceRequirements``: no request
-above its limit; ``ValidateServiceName``: a DNS-1035 label; ``validateServicePort``: every port
-of a multi-port Service needs a unique name; ``validateHTTPIngressPath``: an Ingress path's
+above its limit, and each resource named as ``validateContainerResourceName`` allows;
+``ValidateServiceName``: a DNS-1035 label; ``validateServicePort``: every port of a
+multi-port Service needs a unique name; ``validateHTTPIngressPath``: an Ingress path's
 ``pathType`` is one of the supported values; ``ValidateTolerations``: :func:`toleration_errors`),
 ``pkg/apis/apps/validation/validation.go`` (a
 workload needs a selector that matches its template's labels: "`selector` does not match
@@ -49,6 +50,7 @@ from clustersim.manifests.job_policies import job_policy_refusals
 from clustersim.manifests.kubernetes_errors import go_value, invalid, unsupported
 from clustersim.manifests.kubernetes_names import (
     STANDARD_FINALIZERS,
+    container_resource_name_problems,
     label_key_problems,
     label_value_problems,
     name_hint,
@@ -157,7 +159,10 @@ def _containers(document: Document, kind: str, pod: Any) -> Iterator[ManifestErr
                     yield document.error((*where, "env", position, "name"), "Required value",
                                          "name: the variable's name, such as LOG_LEVEL")
             resources = container.resources
-            if resources is None or not resources.requests or not resources.limits:
+            if resources is None:
+                continue
+            yield from _resource_names(document, (*where, "resources"), resources)
+            if not resources.requests or not resources.limits:
                 continue
             raw = raw_spec[field][index]["resources"]
             for name, request in resources.requests.items():
@@ -175,6 +180,35 @@ def _containers(document: Document, kind: str, pod: Any) -> Iterator[ManifestErr
                 detail = f"must be {most} {name} limit of {limit_text}"
                 yield document.error((*where, "resources", "requests"), invalid(text, detail),
                                      f"requests.{name} {hint} limits.{name}")
+
+
+def _resource_names(document: Document, where: Path, resources: Any
+                    ) -> Iterator[ManifestError]:
+    """``ValidateResourceRequirements`` checks each name of ``limits``, then of ``requests``,
+    by ``validateContainerResourceName``
+    (:func:`~clustersim.manifests.kubernetes_names.container_resource_name_problems`): a
+    ``CPU`` would otherwise be a resource no node has, placed as if it asked for nothing."""
+    for kind, amounts in (("limits", resources.limits), ("requests", resources.requests)):
+        for name in amounts or {}:
+            for problem in container_resource_name_problems(name):
+                error = document.error((*where, kind, name), invalid(name, problem),
+                                       _resource_name_hint(name))
+                # fldPath.Key(name): a map's key in brackets, unquoted, as field.Path writes it
+                error.path = f"{format_path((*document.prefix, *where, kind))}[{name}]"
+                yield error
+
+
+def _resource_name_hint(name: str) -> str:
+    """The loader's hint for a refused resource name (not upstream's): its lowercase form,
+    or the name without a quota's ``requests.``/``limits.`` prefix, where that one is valid."""
+    lower = name.lower()
+    prefix, _, bare = lower.partition(".")
+    if prefix in ("requests", "limits") and not container_resource_name_problems(bare):
+        return f"{bare}: the {prefix}. prefix names a ResourceQuota's total, not a container's"
+    if not container_resource_name_problems(lower):
+        return f"resource names are lowercase: {lower}"
+    return ("a resource a container may ask for (cpu, memory, ephemeral-storage, "
+            "hugepages-<size>) or an extended resource with a domain, such as nvidia.com/gpu")
 
 
 def _port_names(document: Document, where: Path, container: Any

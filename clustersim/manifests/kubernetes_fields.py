@@ -7,7 +7,9 @@ api-concepts/#field-validation). The field lists below are those of kubernetes/a
 ``core/v1/types.go``, ``apps/v1/types.go`` and ``batch/v1/types.go`` (as of v1.37, the release
 whose schemas :mod:`clustersim.schemas` reads; a test compares the two) for the structures a
 learner writes most; fields inside other structures (``affinity``, probes, volumes' sources)
-are not checked. The loader reports unknown fields as warnings; the simulated API server
+are not checked. The loader reports unknown fields as warnings, or, when the object has
+errors (a typo such as ``container:`` leaves a required field out), as the first errors, in
+kubectl's words and with the closest known field as a guess; the simulated API server
 (:mod:`clustersim.serve.kubernetes`) does what the request's ``fieldValidation`` asks, as the
 real one does: ``Strict`` (kubectl's default) refuses the object, ``Warn`` (the server's
 default) and ``Ignore`` drop the fields before storing it, ``Warn`` with a warning for each.
@@ -15,9 +17,10 @@ default) and ``Ignore`` drop the fields before storing it, ``Warn`` with a warni
 
 from __future__ import annotations
 
+from difflib import get_close_matches
 from typing import Any
 
-__all__ = ["unknown_fields"]
+__all__ = ["UnknownField", "unknown_fields", "unknown_fields_meant"]
 
 
 def _plain(names: str) -> dict[str, None]:
@@ -169,15 +172,19 @@ _KINDS: dict[str, dict[str, str | None]] = {
 }
 
 
-def _walk(
-    value: Any, fields: dict[str, str | None], path: str, found: list[str], drop: bool
-) -> None:
+UnknownField = tuple[str, tuple[str | int, ...], str | None]
+"""An unknown field: its path as kubectl prints it, as the loader's path, the closest field."""
+
+
+def _walk(value: Any, fields: dict[str, str | None], path: str, at: tuple[str | int, ...],
+          found: list[UnknownField], drop: bool) -> None:
     if not isinstance(value, dict):
         return
     for key, item in list(value.items()):
         where = f"{path}.{key}" if path else key
         if key not in fields:
-            found.append(where)
+            close = get_close_matches(str(key), list(fields), n=1, cutoff=0.75)
+            found.append((where, (*at, key), close[0] if close else None))
             if drop:
                 del value[key]
             continue
@@ -186,16 +193,25 @@ def _walk(
             continue
         if child.startswith("["):
             for index, element in enumerate(item if isinstance(item, list) else []):
-                _walk(element, _STRUCTS[child[1:-1]], f"{where}[{index}]", found, drop)
+                _walk(element, _STRUCTS[child[1:-1]], f"{where}[{index}]", (*at, key, index),
+                      found, drop)
         else:
-            _walk(item, _STRUCTS[child], where, found, drop)
+            _walk(item, _STRUCTS[child], where, (*at, key), found, drop)
 
 
 def unknown_fields(kind: str, manifest: dict[str, Any], *, drop: bool = False) -> list[str]:
     """The dotted paths of fields that the API server's strict validation would not know;
     with ``drop``, also removed from ``manifest`` (in place), as the API server's decoder
     drops them before it stores an object."""
-    found: list[str] = []
+    return [path for path, _, _ in unknown_fields_meant(kind, manifest, drop=drop)]
+
+
+def unknown_fields_meant(kind: str, manifest: dict[str, Any], *, drop: bool = False
+                         ) -> list[UnknownField]:
+    """:func:`unknown_fields`, each also as a path of keys and indexes, and with the known
+    field of its structure whose name is closest (``container`` → ``containers``) or
+    ``None``: the loader's "did you mean", not the API server's."""
+    found: list[UnknownField] = []
     if kind in _KINDS:
-        _walk(manifest, _KINDS[kind], "", found, drop)
+        _walk(manifest, _KINDS[kind], "", (), found, drop)
     return found

@@ -19,6 +19,7 @@ import re
 __all__ = [
     "STANDARD_FINALIZERS",
     "config_key_problems",
+    "container_resource_name_problems",
     "dns1035_label_problems",
     "dns1123_label_problems",
     "dns1123_subdomain_problems",
@@ -172,6 +173,41 @@ def env_var_name_problems(value: str) -> list[str]:
         return []
     return ["a valid environment variable name must consist only of printable ASCII "
             "characters other than '='"]
+
+
+_STANDARD_CONTAINER_RESOURCES = ("cpu", "memory", "ephemeral-storage")
+_STANDARD_RESOURCES = (
+    *_STANDARD_CONTAINER_RESOURCES,
+    *(f"{kind}.{name}" for kind in ("requests", "limits")
+      for name in _STANDARD_CONTAINER_RESOURCES),
+    "pods", "resourcequotas", "services", "replicationcontrollers", "secrets", "configmaps",
+    "persistentvolumeclaims", "storage", "requests.storage", "services.nodeports",
+    "services.loadbalancers",
+)
+
+
+def container_resource_name_problems(value: str) -> list[str]:
+    """``validateContainerResourceName`` (``pkg/apis/core/validation/validation.go``) of a
+    name in a container's ``requests`` or ``limits``, with the helpers of
+    ``pkg/apis/core/helper/helpers.go``: first ``validateResourceName`` (a qualified name, and
+    without a '/' one of ``IsStandardResourceName``'s names, the quota's too, or a huge page
+    size), then a name without a '/' must be one a container may ask for (cpu, memory,
+    ephemeral-storage, ``hugepages-<size>``), one with a '/' outside ``kubernetes.io/`` an
+    extended resource (``IsExtendedResourceName``: no ``requests.`` prefix, and a qualified
+    name once that prefix is put before it, as a quota would name it)."""
+    problems = label_key_problems(value)
+    if problems:
+        return problems
+    if "/" not in value:
+        if value not in _STANDARD_RESOURCES and not value.startswith(
+                ("hugepages-", "requests.hugepages-")):
+            problems.append("must be a standard resource type or fully qualified")
+        if value not in _STANDARD_CONTAINER_RESOURCES and not value.startswith("hugepages-"):
+            problems.append("must be a standard resource for containers")
+    elif "kubernetes.io/" not in value and (
+            value.startswith("requests.") or label_key_problems("requests." + value)):
+        problems.append("doesn't follow extended resource name standard")
+    return problems
 
 
 _HINTS = {

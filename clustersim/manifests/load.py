@@ -38,6 +38,16 @@ def _looks_like_path(text: str) -> bool:
     return Path(text).is_file() or not (": " in text or text.lstrip().startswith(("{", "[")))
 
 
+def _is_folder(text: str) -> bool:
+    """A one-line string that names a folder (read as YAML it would be one plain word)."""
+    if "\n" in text or not text.strip():
+        return False
+    try:
+        return Path(text.strip()).is_dir()
+    except (OSError, ValueError):   # too long a name, a NUL byte
+        return False
+
+
 def _read_file(path: Path) -> list[Document]:
     source = path.name
     try:
@@ -66,6 +76,11 @@ def _documents(source: Any, name: str | None) -> list[Document]:
         return [document for path in files for document in _read_file(path)]
     if isinstance(source, os.PathLike) or (isinstance(source, str) and _looks_like_path(source)):
         return _read_file(Path(source))
+    if isinstance(source, str) and _is_folder(source):
+        raise ManifestError(
+            f"{source.strip()!r} is a folder, not a manifest", source=source.strip(),
+            expected="the path of a manifest file in it (.yaml, .yml or .json), or "
+                     "pathlib.Path of the folder to read every manifest file in it")
     if isinstance(source, str | bytes):
         return load_documents(source, name or "<string>")
     label = name or "<data>"
@@ -135,6 +150,12 @@ def load_manifests(
     ports_used = [0]   # port entries of every stack so far: MAX_PORTS bounds the source
     for document in documents:
         system = detect(document)
+        if system == "marathon" and document.json_error is not None:
+            raise ManifestError(   # Marathon reads JSON only (Play JSON over Jackson)
+                document.json_error.message, source=document.json_error.source,
+                line=document.json_error.line,
+                expected="JSON, as Marathon reads an app, pod or group: no trailing comma, "
+                         "comment or unquoted name")
         if system == "swarm":
             specs.extend(load_compose(document, variables, ports_used))
         else:

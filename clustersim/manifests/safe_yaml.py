@@ -39,7 +39,7 @@ import json
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import yaml
@@ -77,6 +77,8 @@ class Document:
     lines: Mapping[Path, int] = field(default_factory=dict)
     source: str = "<string>"
     prefix: Path = ()
+    json_error: ManifestError | None = None
+    """Why a text that starts like JSON is not JSON, when it was read as YAML instead."""
 
     def line_of(self, path: Path) -> int | None:
         """The line of the field at ``path``, or of its nearest enclosing field that has one."""
@@ -378,7 +380,13 @@ def load_documents(content: str | bytes, source: str, *,
 
     Text that starts like JSON is read as JSON first, as Marathon and kubectl read it: a
     repeated key keeps its last value there (Go's ``encoding/json``, Jackson), while YAML
-    refuses it. Text that is not JSON is read as YAML. A YAML key that is no string (``3:``,
+    refuses it. Text that is not JSON is read as YAML, whatever its name: kubectl reads a
+    file and its standard input alike (``StreamVisitor``), with apimachinery's
+    ``YAMLOrJSONDecoder``, which reads a stream that starts with ``{`` and fails as JSON
+    again as YAML (a trailing comma is fine there) and, when YAML fails too, reports the JSON
+    error. Each document read so keeps the JSON error (``json_error``) for a reader that
+    takes JSON only (Marathon: :func:`clustersim.manifests.load_manifests`). A YAML key that
+    is no string (``3:``,
     ``~:``) becomes its text, as sigs.k8s.io/yaml turns it into a JSON key; with
     ``string_keys=False`` it keeps its type, for a reader that refuses it as docker/cli's
     Compose loader does (``Non-string key``).
@@ -387,9 +395,12 @@ def load_documents(content: str | bytes, source: str, *,
     if text.lstrip()[:1] in ("{", "["):
         try:
             return _load_json(text, source)
-        except _NotJsonError:
-            if source.endswith(".json"):
-                raise
+        except _NotJsonError as not_json:
+            try:
+                documents = _load_yaml(text, source, string_keys)
+            except ManifestError:
+                raise not_json from None
+            return [replace(document, json_error=not_json) for document in documents]
     return _load_yaml(text, source, string_keys)
 
 
@@ -458,8 +469,8 @@ def _hint(text: str, line: int | None) -> str | None:
 
 
 class _NotJsonError(ManifestError):
-    """The text cannot be parsed as JSON (a text that is not a ``.json`` file is then read as
-    YAML); JSON that parses but breaks a limit is a plain :class:`ManifestError`."""
+    """The text cannot be parsed as JSON (it is then read as YAML); JSON that parses but
+    breaks a limit is a plain :class:`ManifestError`."""
 
 
 def _load_json(text: str, source: str) -> list[Document]:

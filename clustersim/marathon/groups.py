@@ -30,7 +30,8 @@ from clustersim.manifests.marathon import marathon_kind
 from clustersim.marathon.pathid import PathId
 from clustersim.marathon.roles import role_settings, with_role
 
-__all__ = ["DependencyCycleError", "Group", "IdClashError", "RootGroup", "load_specs"]
+__all__ = ["DependencyCycleError", "Group", "IdClashError", "RootGroup", "canonical_group",
+           "load_specs"]
 
 
 @dataclass
@@ -81,6 +82,13 @@ def _resolved(data: dict[str, Any], base: str, *, group: bool, child: bool) -> d
             resolved[key] = [_resolved(item, own, group=key == "groups", child=True)
                              for item in data.get(key) or []]
     return resolved
+
+
+def canonical_group(data: dict[str, Any]) -> dict[str, Any]:
+    """A copy of the group JSON ``data`` with every id and dependency absolute, as Marathon
+    stores and returns a group (``PathId.canonicalPath`` against the enclosing group, for
+    ``{"id": "data"}`` inside ``/blog``: ``/blog/data``); read for its structure only."""
+    return _resolved(copy.deepcopy(data), "/", group=True, child=False)
 
 
 class DependencyCycleError(ManifestError):

@@ -10,10 +10,12 @@ instances (``api/GroupApiService.scala``, ``updateTransitiveApps``; pods are lef
 
 from __future__ import annotations
 
-import copy
 import math
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+from clustersim.marathon.groups import canonical_group
+from clustersim.marathon.pathid import PathId
 
 __all__ = ["SHOP_EDGES", "iter_apps", "scale_group", "with_dependencies"]
 
@@ -46,16 +48,17 @@ def _iter_nodes(group: dict[str, Any]) -> Iterable[dict[str, Any]]:
 def scale_group(group: Mapping[str, Any], factor: float, group_id: str | None = None
                 ) -> dict[str, Any]:
     """A copy of ``group`` where every app below ``group_id`` (default: the whole group) has
-    ``ceil(instances × factor)`` instances, as Marathon's ``scaleBy`` does."""
+    ``ceil(instances × factor)`` instances, as Marathon's ``scaleBy`` does. The copy's ids are
+    canonical (absolute), as Marathon keeps them, and ``group_id`` is read as one too."""
     if isinstance(factor, bool) or not isinstance(factor, int | float) or not \
             0 <= factor <= 100:
         raise ValueError(f"scaleBy must be a number from 0 to 100, not {factor!r}")
-    scaled = copy.deepcopy(dict(group))
-    target = scaled if group_id in (None, scaled.get("id")) else next(
-        (g for g in _iter_nodes(scaled) if g.get("id") == group_id and
-         ("apps" in g or "groups" in g)), None)
+    scaled = canonical_group(dict(group))
+    wanted = None if group_id is None else str(PathId(group_id).resolve())
+    target = scaled if wanted in (None, scaled["id"]) else next(
+        (g for g in _iter_nodes(scaled) if g["id"] == wanted and "groups" in g), None)
     if target is None:
-        raise ValueError(f"no group {group_id!r} in {scaled.get('id', '/')}")
+        raise ValueError(f"no group {group_id!r} in {scaled['id']}")
     for app in iter_apps(target):
         app["instances"] = math.ceil(app.get("instances", 1) * factor)
     return scaled
@@ -63,9 +66,10 @@ def scale_group(group: Mapping[str, Any], factor: float, group_id: str | None = 
 
 def with_dependencies(group: Mapping[str, Any], edges: Iterable[tuple[str, str]]
                       ) -> dict[str, Any]:
-    """A copy of ``group`` whose groups and apps depend exactly on ``edges`` ((from, to)
-    pairs); every other ``dependencies`` entry is removed."""
-    edited = copy.deepcopy(dict(group))
+    """A copy of ``group`` (its ids canonical) whose groups and apps depend exactly on
+    ``edges`` ((from, to) pairs of absolute ids); every other ``dependencies`` entry is
+    removed."""
+    edited = canonical_group(dict(group))
     wanted: dict[str, list[str]] = {}
     for source, target in edges:
         wanted.setdefault(source, []).append(target)

@@ -14,6 +14,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from clustersim.marathon.groups import RootGroup
 from clustersim.viz.palette import base_layout, color_for
 from clustersim.viz.text import escape
 
@@ -32,38 +33,57 @@ def plan_steps_by_app(plan: Sequence[Sequence[dict[str, Any]]]) -> dict[str, tup
     return steps
 
 
-def _walk(group: dict[str, Any], parent: str, rows: list[dict[str, Any]]) -> None:
-    gid = group.get("id") or "/"
-    rows.append({"id": gid, "parent": parent, "kind": "group", "spec": group})
-    for app in [*group.get("apps", []), *group.get("pods", [])]:
-        rows.append({"id": app["id"], "parent": gid, "kind": "app", "spec": app})
-    for child in group.get("groups", []):
-        _walk(child, gid, rows)
+def _tree(source: Any) -> RootGroup:
+    """The group tree of ``source`` as Marathon holds it, every id canonical (absolute): group
+    JSON as dicts read for its structure, as :func:`~clustersim.marathon.deployment_plan`
+    reads it, or anything :func:`~clustersim.manifests.load_manifests` reads (a path, text)."""
+    plain = isinstance(source, dict) or (
+        isinstance(source, list | tuple) and all(isinstance(x, dict) for x in source))
+    return RootGroup.from_definitions(source) if plain else RootGroup.from_source(source)
 
 
-def group_tree(group: dict[str, Any], plan: Sequence[Sequence[dict[str, Any]]] | None = None,
+def _walk(root: RootGroup, group_id: str, parent: str, rows: list[dict[str, Any]]) -> None:
+    group = root.groups[group_id]
+    rows.append({"id": group_id, "parent": parent, "kind": "group",
+                 "dependencies": group.dependencies})
+    for spec_id in group.run_specs:
+        spec = root.run_specs[spec_id]
+        rows.append({"id": spec_id, "parent": group_id, "kind": "app", "spec": spec,
+                     "dependencies": spec.get("dependencies") or []})
+    for child in group.groups:
+        _walk(root, child, group_id, rows)
+
+
+def group_tree(source: Any, plan: Sequence[Sequence[dict[str, Any]]] | None = None,
                title: str = "Marathon group tree") -> go.Figure:
-    """An icicle of ``group`` (Marathon group JSON with absolute ids, e.g. a loaded spec's
-    ``manifest``), apps coloured by their step in ``plan`` when given."""
+    """An icicle of the group tree ``source`` defines (Marathon group JSON, e.g. a loaded
+    spec's ``manifest``, or a path or text of Marathon JSON), apps coloured by their step in
+    ``plan`` when given. Ids are canonical, as in a plan: ``{"id": "data"}`` inside ``/blog``
+    is ``/blog/data``. The tree starts at the group that holds everything (``/shop`` for a
+    file of the group ``/shop``)."""
+    root = _tree(source)
+    top = "/"
+    while not root.groups[top].run_specs and len(root.groups[top].groups) == 1:
+        top = root.groups[top].groups[0]
     rows: list[dict[str, Any]] = []
-    _walk(group, "", rows)
+    _walk(root, top, "", rows)
     steps = plan_steps_by_app(plan or [])
     labels, colors, hover = [], [], []
     for row in rows:
-        spec, rid = row["spec"], row["id"]
+        rid = row["id"]
         name = rid.rstrip("/").rsplit("/", 1)[-1] or "/"
+        deps = ", ".join(row["dependencies"]) or "none"
         if row["kind"] == "group":
             labels.append(escape(name))
             colors.append(_GROUP_COLOR)
-            deps = ", ".join(spec.get("dependencies", [])) or "none"
             hover.append(f"group {escape(rid)}<br>dependencies: {escape(deps)}")
             continue
+        spec = row["spec"]
         step, action = steps.get(rid, (0, ""))
         # The step on a line of its own: beside the name, a phone's narrow leaves shrank the
         # whole label to 7-8 px.
         labels.append(escape(name) + (f"<br>step {step}" if step else ""))
         colors.append(color_for(step - 1) if step else "#ffffff")
-        deps = ", ".join(spec.get("dependencies", [])) or "none"
         hover.append(
             f"app {escape(rid)}<br>instances: {escape(spec.get('instances', 1))}, "
             f"cpus: {escape(spec.get('cpus', '-'))}, mem: {escape(spec.get('mem', '-'))} MiB<br>"

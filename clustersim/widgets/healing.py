@@ -40,7 +40,8 @@ _HEALING_LINES = ("serving", "ready")
 
 
 def recovery_time(run: FailureRun, replicas: int = REPLICAS) -> float | None:
-    """Seconds from the failure until ``replicas`` tasks serve again (None: never)."""
+    """Seconds from the failure until ``replicas`` tasks serve again (None: never), read
+    from the run's snapshots: exact to its ``step`` (a second by default), never finer."""
     counts = task_counts(run.snapshots, run.owner)["serving"]
     for snapshot, serving in zip(run.snapshots, counts, strict=True):
         if snapshot.time > run.fail_at and serving >= replicas:

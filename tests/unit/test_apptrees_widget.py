@@ -43,6 +43,24 @@ def test_bad_factors_and_groups_are_refused(bad) -> None:
         scale_group(SHOP, 2, "/shop/nothing")
 
 
+BLOG = {"id": "/blog", "groups": [
+    {"id": "data", "apps": [{"id": "db", "cmd": "postgres", "instances": 1}]},
+    {"id": "app", "dependencies": ["../data"],
+     "apps": [{"id": "web", "cmd": "serve", "instances": 2}]}]}
+"""Group JSON with relative ids, valid in Marathon (resolved against the enclosing group)."""
+
+
+def test_a_group_written_with_a_relative_id_is_found_by_its_absolute_one() -> None:
+    """scale_group(BLOG, 2, "/blog/app") had said "no group", the group being written
+    ``app``; Marathon canonicalises every id (PathId.canonicalPath) before it looks one up."""
+    scaled = scale_group(BLOG, 2, "/blog/app")
+    assert [(a["id"], a["instances"]) for a in iter_apps(scaled)] == [
+        ("/blog/data/db", 1), ("/blog/app/web", 4)]
+    edited = with_dependencies(BLOG, [("/blog/data", "/blog/app")])
+    deps = {g["id"]: g.get("dependencies") for g in edited["groups"]}
+    assert deps == {"/blog/data": ["/blog/app"], "/blog/app": None}
+
+
 def test_with_dependencies_replaces_every_edge() -> None:
     edited = with_dependencies(SHOP, [("/shop/db", "/shop/cache")])
     deps = {n["id"]: n.get("dependencies") for g in edited["groups"] for n in [g, *g["apps"]]}

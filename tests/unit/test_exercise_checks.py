@@ -57,6 +57,15 @@ def test_a_share_over_zero_is_told_so() -> None:
     assert "Y: '1/0' divides by zero" in result.message and "from 0 to 1" in result.hint
 
 
+def test_a_share_may_be_a_percentage_but_not_a_percent_count() -> None:
+    """"50%" was refused as "not a number"; 50 (meaning 50 %) is told that a share is a
+    fraction of the total."""
+    assert check_dominant_shares({"X": "50%", "Y": "33.3 %", "next": "Y"})
+    result = check_dominant_shares({"X": 50, "Y": "1/3", "next": "Y"})
+    assert not result and "more than the whole cluster" in result.message
+    assert "from 0 to 1" in result.hint
+
+
 def test_weight_hints() -> None:
     assert "proportional to the weights" in check_weights(3).hint   # the lab's 1:3
     assert "positive weight" in check_weights(-1).message
@@ -93,6 +102,9 @@ def test_fixed_deployment_hints() -> None:
     assert not too_big and "4 CPUs each" in too_big.hint
     assert "Insufficient memory" in too_big.message
     assert "field path" in check_fixed_deployment(DEPLOYMENT.replace("CPU", "lots")).hint
+    capital = check_fixed_deployment(DEPLOYMENT.replace("cpu: CPU", "CPU: 2"))
+    assert not capital and 'Invalid value: "CPU"' in capital.message
+    assert "name is wrong, not its amount" in capital.hint
     misspelt = check_fixed_deployment(
         DEPLOYMENT.replace("CPU", "2").replace("requests", "request"))
     assert not misspelt and "unknown field" in misspelt.message
@@ -114,6 +126,19 @@ def test_ssd_stack_hints() -> None:
     assert "does not deploy" in check_ssd_only_stack(wrong_operator).message
     assert "expected 3" in check_ssd_only_stack(base.replace("replicas: 3", "replicas: 2")).message
     assert "not a Compose" in check_ssd_only_stack('{"id": "/db", "cmd": "sleep 1"}').message
+
+
+def test_ssd_stack_pinned_to_the_ssd_host_is_right_with_a_note() -> None:
+    """node.hostname == worker-1 had passed as "runs on a node labelled ssd=true" with no word
+    that it names one machine; like a weight right by its split (check_weights), it is right
+    by where the tasks run, with a note."""
+    stack = ("services:\n  db:\n    image: postgres:16\n    deploy:\n      replicas: 3\n"
+             "      placement:\n        constraints: [node.hostname == worker-1]\n")
+    feedback = check_ssd_only_stack(stack)
+    assert feedback and "names the machine, not what it has" in feedback.message
+    labelled = check_ssd_only_stack(stack.replace("node.hostname == worker-1",
+                                                  "node.labels.ssd == true"))
+    assert labelled and "names the machine" not in labelled.message
 
 
 @pytest.mark.parametrize("constraint", [

@@ -86,6 +86,12 @@ def test_failover_times_come_from_the_simulator():
     ({"kubernetes": 176, "marathon": 136}, "does not pull it again"),
     ({"kubernetes": 171, "marathon": 61}, "mark the agent unreachable"),
     ({"kubernetes": 171, "marathon": 76}, "inactiveAfterSeconds"),
+    ({"kubernetes": 271, "marathon": 136}, "count from the failure at t = 100 s"),
+    ({"kubernetes": 171, "marathon": 236}, "count from the failure at t = 100 s"),
+    ({"kubernetes": 2.85, "marathon": 136}, "seconds, not minutes"),
+    ({"kubernetes": 171, "marathon": 2.3}, "seconds, not minutes"),
+    ({"kubernetes": 171000, "marathon": 136}, "seconds, not milliseconds"),
+    ({"kubernetes": 171, "marathon": 136000}, "seconds, not milliseconds"),
     ({"kubernetes": None, "marathon": None}, "Replace None"),
     ({"kubernetes": "171", "marathon": 136}, "Drop the quotes"),
     ({"k8s": 171}, "There is no system 'k8s'"),
@@ -93,6 +99,14 @@ def test_failover_times_come_from_the_simulator():
 def test_failover_hints(answer, hint):
     feedback = check_failover_times(answer)
     assert not feedback and hint in str(feedback)
+
+
+def test_the_failover_fallback_hint_does_not_ask_for_a_pull():
+    """The fallback said to add "the time to pull and start", while the surviving nodes
+    already have the image (the checker's own success message says so)."""
+    feedback = check_failover_times({"kubernetes": 200, "marathon": 136})
+    assert not feedback and "pull" not in feedback.hint
+    assert "second the container takes to start" in feedback.hint
 
 
 def test_pods_pending_before_the_failure_are_not_told_to_add_replicas() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from clustersim.examples import example_path
@@ -123,8 +125,27 @@ def test_an_empty_text_box_is_told_what_to_give() -> None:
     choice, _text, run, report, _chart = app.widget.children
     choice.value = PASTE
     run.click()
-    assert "pasted text holds no manifest" in report.value and "pick an example" in report.value
+    assert "pasted text: it holds no manifest" in report.value
+    assert "pick an example" in report.value
     assert "one dialect" not in report.value
+
+
+@pytest.mark.parametrize("source", ["", "   "])
+def test_an_empty_source_is_a_manifest_error(source: str) -> None:
+    """place("") raised a bare ValueError, so a lab's ``except ManifestError`` showed a
+    traceback."""
+    with pytest.raises(ManifestError, match="it holds no manifest"):
+        place(source)
+
+
+def test_a_folder_named_as_text_is_told_to_give_a_file() -> None:
+    """place("notebooks") said '<string>, line 1: the document is a str, not a mapping'."""
+    folder = Path(__file__).parent
+    with pytest.raises(ManifestError) as caught:
+        place(str(folder))
+    assert "is a folder, not a manifest" in str(caught.value)
+    assert "the path of a manifest file in it" in str(caught.value)
+    assert "not a mapping" not in str(caught.value)
 
 
 def test_an_edited_example_is_labelled_as_the_learners_edit() -> None:

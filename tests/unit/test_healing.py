@@ -1,6 +1,9 @@
 """The capacity view and the self-healing scenario: counts, timings each system documents,
 determinism, and the live control (in-place updates, escaped errors, static rendering)."""
 
+import json
+from pathlib import Path
+
 import pytest
 
 from clustersim.scenarios.healing import SYSTEMS, milestones, node_failure_run
@@ -10,6 +13,7 @@ from clustersim.widgets import healing
 from clustersim.widgets.base import KERNEL_NOTE
 from clustersim.widgets.healing import healing_app, healing_figure, recovery_time
 
+ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = '<script>alert("x")</script> & "quotes"'
 
 
@@ -124,10 +128,10 @@ def test_live_control_updates_in_place_and_rebuilds_for_other_systems():
     app = healing_app()
     controls = app.controls
     chart = app.widget.children[-1]
-    before = list(chart.data[0].y)
+    before = (list(chart.data[0].x), list(chart.data[0].y))
     controls["tolerationSeconds"].value = 30
     assert app.widget.children[-1] is chart
-    assert list(chart.data[0].y) != before
+    assert (list(chart.data[0].x), list(chart.data[0].y)) != before
     assert "Kubernetes" in controls["message"].value
     controls["system"].value = "swarm"
     assert len(app.widget.children[-1].data) == 2
@@ -181,3 +185,54 @@ def test_a_chart_kept_for_a_set_of_panels_is_reused_and_equals_a_fresh_figure():
     controls["system"].value = "marathon"
     assert app.widget.children[-1] is alone
     assert list(alone.data[0].y) == list(fresh.data[2].y)  # serving, ready per panel
+
+
+def _report_changes(run) -> list[tuple[float, int]]:
+    """Each moment after the failure at which the control plane's ready count changes."""
+    ready = task_counts(run.snapshots, run.owner)["ready"]
+    return [(s.time, count) for s, before, count in zip(run.snapshots[1:], ready, ready[1:],
+                                                         strict=False)
+            if s.time > run.fail_at and count != before]
+
+
+def test_the_time_to_recover_is_not_rounded_up_to_ten_seconds():
+    """Snapshots every 10 s had made Swarm recover in 40 s and Marathon in 80 s; the six
+    serve again 37 s and 76 s after the failure."""
+    times = {s: recovery_time(node_failure_run(s, fail_at=30)) for s in SYSTEMS}
+    assert times == {"kubernetes": 351, "marathon": 76, "swarm": 37}
+    for system, took in times.items():
+        run = node_failure_run(system, fail_at=30)
+        serving = task_counts(run.snapshots, run.owner)["serving"]
+        assert [s.time for s, n in zip(run.snapshots, serving, strict=True)
+                if s.time > 30 and n < 6][-1] == 30 + took - 1
+
+
+def test_the_lab_says_how_long_each_control_plane_reports_fewer_than_six():
+    """The self-healing lab had said that Marathon and Swarm report 6 'throughout': at one
+    snapshot a second Swarm reports 4 from 61 to 66 s and Marathon 4 at 105 s."""
+    cells = json.loads((ROOT / "notebooks" / "self-healing.ipynb").read_text("utf-8"))["cells"]
+    [prose] = ["".join(c["source"]) for c in cells if "Swarm reports" in "".join(c["source"])]
+    assert "throughout" not in prose
+    swarm = _report_changes(node_failure_run("swarm", fail_at=30))
+    assert swarm == [(61, 4), (67, 6)]
+    assert "t = 61 to 66 s" in prose and "6 again from t = 67 s" in prose
+    marathon = _report_changes(node_failure_run("marathon", fail_at=30))
+    assert marathon == [(105, 4), (106, 6)]
+    assert "6 until t = 105 s" in prose and "then 4 for a second" in prose
+    kubernetes = _report_changes(node_failure_run("kubernetes", fail_at=30))
+    assert kubernetes[0] == (80, 4) and kubernetes[1][0] - 80 >= 300
+    assert "(t = 80 s), then 4 for five\nminutes" in prose
+
+
+def test_a_run_recorded_every_second_is_drawn_by_its_changes_only():
+    """A line drawn as steps (shape hv) needs only the points at which its count changes: a
+    run of 481 snapshots had put 481 points in each of nine traces."""
+    runs = [node_failure_run(s, fail_at=30) for s in SYSTEMS]
+    figure = healing_figure(runs)
+    for trace, run in zip(figure.data, [r for r in runs for _ in range(2)], strict=False):
+        assert trace.line.shape == "hv" and len(trace.x) < 10
+        counts = task_counts(run.snapshots, run.owner)
+        drawn = [trace.y[max(i for i, x in enumerate(trace.x) if x <= s.time)]
+                 for s in run.snapshots]
+        assert drawn in (counts["serving"], counts["ready"])
+        assert trace.x[-1] == run.snapshots[-1].time

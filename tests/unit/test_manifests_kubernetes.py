@@ -673,3 +673,63 @@ def test_usable_simulator_annotations_load() -> None:
     ).of_system("kubernetes", "")
     template = spec.manifest["spec"]["jobTemplate"]["spec"]["template"]
     assert template["metadata"]["annotations"]["clustersim.io/exit-code"] == "42"
+
+
+@pytest.mark.parametrize(("resources", "messages", "hint"), [
+    ("{requests: {CPU: 2}}",
+     ['spec.template.spec.containers[0].resources.requests[CPU]: Invalid value: "CPU": must be '
+      "a standard resource type or fully qualified",
+      'spec.template.spec.containers[0].resources.requests[CPU]: Invalid value: "CPU": must be '
+      "a standard resource for containers"],
+     "resource names are lowercase: cpu"),
+    ("{limits: {pods: 2}}",
+     ['spec.template.spec.containers[0].resources.limits[pods]: Invalid value: "pods": must be '
+      "a standard resource for containers"],
+     "cpu, memory, ephemeral-storage"),
+    ("{requests: {requests.memory: 1Gi}}",
+     ["spec.template.spec.containers[0].resources.requests[requests.memory]: Invalid value: "
+      '"requests.memory": must be a standard resource for containers'],
+     "memory: the requests. prefix names a ResourceQuota's total"),
+    ("{limits: {requests.example.com/dongle: 1}}",
+     ["spec.template.spec.containers[0].resources.limits[requests.example.com/dongle]: "
+      'Invalid value: "requests.example.com/dongle": doesn\'t follow extended resource name '
+      "standard"],
+     "example.com/dongle"),
+])
+def test_a_resource_name_a_container_cannot_ask_for_is_refused(
+        resources: str, messages: list[str], hint: str) -> None:
+    """``validateContainerResourceName``: a ``CPU`` had loaded and been placed as asking for
+    no CPU at all."""
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(_deployment(container=f"        image: x\n        resources: {resources}\n"))
+    errors = [caught.value, *caught.value.also]
+    assert [f"{e.path}: {e.message}" for e in errors] == messages
+    assert all(hint in (e.expected or "") for e in errors)
+
+
+@pytest.mark.parametrize("name", ["cpu", "memory", "ephemeral-storage", "hugepages-2Mi",
+                                  "nvidia.com/gpu", "example.com/dongle", "kubernetes.io/x"])
+def test_the_resource_names_a_container_may_ask_for_load(name: str) -> None:
+    load_manifests(_deployment(container=f"        image: x\n        resources: "
+                                         f"{{requests: {{{name}: 1}}, limits: {{{name}: 1}}}}\n"))
+
+
+def test_an_unknown_field_is_named_before_the_errors_it_caused() -> None:
+    """``container:`` for ``containers:`` had been reported as "spec.containers: Required
+    value" alone; kubectl's strict decoding refuses the unknown field first."""
+    text = ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  container:\n"
+            "  - name: c\n    image: nginx\n")
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(text, name="p.yaml")
+    first, *others = [caught.value, *caught.value.also]
+    assert first.message == 'strict decoding error: unknown field "spec.container"'
+    assert first.line == 5 and first.expected.startswith("containers, the closest known field")
+    assert [(e.path, e.message) for e in others] == [("spec.containers", "Required value")]
+
+
+def test_an_unknown_field_far_from_any_known_one_gets_no_guess() -> None:
+    text = ("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  zzz: 1\n")
+    with pytest.raises(ManifestError) as caught:
+        load_manifests(text)
+    assert caught.value.message == 'strict decoding error: unknown field "spec.zzz"'
+    assert caught.value.expected == "a known field: check its spelling and indentation"

@@ -147,10 +147,38 @@ def test_json_repeated_keys_keep_the_last_value_as_go_and_jackson_do() -> None:
     assert doc.data == {"id": "/a", "cpus": 2}
 
 
-@pytest.mark.parametrize("text", ['{"cpus": NaN}', '{"cpus": Infinity}', '{"id": "/a",}'])
-def test_json_that_is_not_json_is_refused(text: str) -> None:
+@pytest.mark.parametrize("text", ['{"id": "/a", "cmd": "x", "cpus": NaN}',
+                                  '{"id": "/a", "cmd": "x", "cpus": Infinity}',
+                                  '{"id": "/a", "cmd": "x",}'])
+@pytest.mark.parametrize("name", ["app.json", "pasted text"])
+def test_a_marathon_app_that_is_not_json_is_refused_whatever_its_name(text: str,
+                                                                      name: str) -> None:
+    """Marathon reads JSON only: a pasted app with a trailing comma had loaded (read as
+    YAML), while the same text named app.json was refused."""
+    with pytest.raises(ManifestError, match="not valid JSON") as caught:
+        load_manifests(text, name=name)
+    assert "as Marathon reads an app" in str(caught.value)
+
+
+@pytest.mark.parametrize("name", ["pod.json", "pasted text"])
+def test_a_kubernetes_object_that_is_not_json_is_read_as_yaml_as_kubectl_reads_it(
+        name: str) -> None:
+    """kubectl reads a file and stdin alike through apimachinery's YAMLOrJSONDecoder, which
+    reads a stream that starts with '{' and fails as JSON again as YAML: a trailing comma
+    loads, whatever the file's name (pod.json had been refused)."""
+    text = ('{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},\n'
+            ' "spec": {"containers": [{"name": "c", "image": "nginx"},]},}\n')
+    [spec] = load_manifests(text, name=name)
+    assert spec.kind == "Pod" and spec.manifest["spec"]["containers"][0]["image"] == "nginx"
+    [document] = load_documents(text, name)
+    assert document.json_error is not None
+
+
+def test_text_that_is_neither_json_nor_yaml_is_refused_with_the_json_error() -> None:
+    """As YAMLOrJSONDecoder does when both fail ("when in doubt ... the error from the JSON
+    decoder")."""
     with pytest.raises(ManifestError, match="not valid JSON"):
-        load_documents(text, "app.json")
+        load_documents('{"id": "/a", "cmd": [}', "app.json")
 
 
 def test_json_lines_are_found_when_an_error_needs_them() -> None:

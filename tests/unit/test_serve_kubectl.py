@@ -2657,6 +2657,9 @@ spec:
       "limits: {memory: 512Mi}}"),
      'The Deployment "web" is invalid: spec.template.spec.containers[0].resources.requests: '
      'Invalid value: "1Gi": must be less than or equal to memory limit of 512Mi'),
+    (("image: nginx:1.27", "image: nginx:1.27, resources: {limits: {pods: 1}}"),
+     'The Deployment "web" is invalid: spec.template.spec.containers[0].resources.limits[pods]: '
+     'Invalid value: "pods": must be a standard resource for containers'),
     (("labels: {app: web}", "labels: {app: w, tier: front}"),
      'The Deployment "web" is invalid: spec.template.metadata.labels: Invalid value: '
      '{"app":"w","tier":"front"}: `selector` does not match template `labels`'),

@@ -156,6 +156,37 @@ def test_group_tree_colours_apps_by_their_plan_step() -> None:
     assert colors["/shop/db/pg"] != colors["/shop/web/api"]
 
 
+def test_group_tree_reads_a_path_or_text_and_relative_ids() -> None:
+    """group_tree had failed with a bare AttributeError on a path or a text (every Marathon
+    file of the corpus), and drawn relative ids as written, so that no app of a plan (whose
+    ids are absolute) got its step's colour."""
+    from clustersim.examples import example_path, example_text
+    from clustersim.marathon import deployment_plan
+    from clustersim.viz.groups import group_tree
+
+    from_path = group_tree(example_path("marathon")).data[0]
+    from_text = group_tree(example_text("marathon")).data[0]
+    assert list(from_path.ids) == list(from_text.ids)
+    assert from_path.ids[0] == "/shop" and "/shop/web/api" in from_path.ids
+    blog = {"id": "/blog", "groups": [
+        {"id": "data", "apps": [{"id": "db", "cmd": "postgres", "instances": 1}]},
+        {"id": "web", "dependencies": ["/blog/data"],
+         "apps": [{"id": "app", "cmd": "serve", "instances": 2}]}]}
+    icicle = group_tree(blog, deployment_plan(None, blog)).data[0]
+    assert list(icicle.ids) == ["/blog", "/blog/data", "/blog/data/db", "/blog/web",
+                                "/blog/web/app"]
+    labels = dict(zip(icicle.ids, icicle.labels, strict=True))
+    assert labels["/blog/data/db"] == "db<br>step 2"
+    assert labels["/blog/web/app"] == "app<br>step 3"
+
+
+def test_group_tree_of_one_app_file_shows_the_root_group() -> None:
+    from clustersim.viz.groups import group_tree
+
+    icicle = group_tree('{"id": "/tools/cron", "cmd": "sleep 1"}').data[0]
+    assert list(icicle.ids) == ["/tools", "/tools/cron"]
+
+
 def test_offer_flow_rows_per_framework_and_outcome() -> None:
     from clustersim.viz.offers import offer_flow
 

@@ -57,9 +57,11 @@ def _offer(outcome: str) -> dict[str, Any]:
             "used_cpus": 1.0, "used_mem": 64.0}
 
 
-GROUP = {"id": "/" + HOSTILE, "dependencies": [HOSTILE],
-         "apps": [{"id": f"/{HOSTILE}/{HOSTILE}", "instances": HOSTILE, "cpus": HOSTILE,
+# group_tree reads ids as Marathon does (a hostile one is refused): the rest is hostile
+GROUP = {"id": "/hostile", "dependencies": [HOSTILE],
+         "apps": [{"id": "/hostile/app", "instances": HOSTILE, "cpus": HOSTILE,
                    "mem": HOSTILE, "dependencies": [HOSTILE]}]}
+GROUP_PLAN = [[{"action": HOSTILE, "app": "/hostile/app", "instances": HOSTILE}]]
 PLAN = [[{"action": HOSTILE, "app": f"/{HOSTILE}/{HOSTILE}", "instances": HOSTILE}]]
 
 def _fleet() -> dict[str, list[FillLevel]]:
@@ -95,7 +97,7 @@ VIEWS = {
     "selector_view": lambda: selector_view(
         [{"metadata": {"name": HOSTILE, "labels": {HOSTILE: HOSTILE}}}],
         {HOSTILE: {"matchLabels": {HOSTILE: HOSTILE}}}),
-    "group_tree": lambda: group_tree(GROUP, PLAN, title=HOSTILE),
+    "group_tree": lambda: group_tree(GROUP, GROUP_PLAN, title=HOSTILE),
     "placement_traces": lambda: go.Figure(placement_traces(_series())),
     "fit_trace": lambda: go.Figure(fit_trace([Node(HOSTILE, cpu=4, memory="8Gi")], 500, "1Gi")),
     "mark_layout": lambda: go.Figure(layout={"annotations": mark_layout([[(5.0, HOSTILE)]])[1]}),
