@@ -626,8 +626,9 @@ class KubernetesBackend(ClusterTime):
             return json.dumps({"type": kind, "object": body}).encode() + b"\n"
 
         def stream(server: SimServer) -> Iterator[bytes]:
-            with server.lock:
-                yield b"".join(frame(*event) for event in initial) + bookmark
+            with server.lock:      # made under the lock, sent after it, as the changes are:
+                first = b"".join(frame(*event) for event in initial) + bookmark
+            yield first            # a client that reads nothing stalls no other request
             deadline = time.monotonic() + timeout
             while not server.stopping.wait(WATCH_POLL) and time.monotonic() < deadline:
                 with server.lock:

@@ -467,3 +467,29 @@ def test_a_chunked_body_is_read_and_bounded_as_one_with_a_length():
             assert (status, answer["reason"]) == (400, "BadRequest"), bad
         assert [c["metadata"]["name"] for c in server.cluster.objects("ConfigMap")
                 if c["metadata"]["namespace"] == "default"] == ["c"]
+
+
+def test_a_watch_whose_client_reads_nothing_stalls_no_other_request():
+    """A watch's initial events were yielded inside the server's one lock, so the socket
+    write that sends them ran with it held: 9 MB of ConfigMaps to a client that reads nothing
+    fills the sockets' buffers (4 MB at most to send), and every other request (``GET
+    /version``) waited for that client to go away. They are made under the lock and sent
+    after it, as the later ones are."""
+    with serve("kubernetes", speed=0) as server:
+        data = "x" * 900_000
+        for i in range(10):
+            body = json.dumps({"apiVersion": "v1", "kind": "ConfigMap",
+                               "metadata": {"name": f"big{i}"}, "data": {"d": data}})
+            assert _request(server, "POST", "/api/v1/namespaces/default/configmaps",
+                            body.encode(), {"Content-Type": "application/json"})[0] == 201
+        with socket.socket() as stalled:
+            stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            stalled.connect(("127.0.0.1", server.port))
+            stalled.sendall(b"GET /api/v1/namespaces/default/configmaps?watch=1 HTTP/1.1\r\n"
+                            b"Host: localhost\r\n\r\n")
+            time.sleep(1)                      # the server writes until the buffers fill
+            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+            conn.request("GET", "/version")
+            assert conn.getresponse().status == 200
+            conn.close()
+            stalled.shutdown(socket.SHUT_RDWR)
