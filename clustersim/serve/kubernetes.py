@@ -121,6 +121,7 @@ from clustersim.serve.kubelists import (
     UNKNOWN_REASON,
     WATCH_LIMIT,
     WATCH_POLL,
+    bool_option,
     check_list_options,
     int64_option,
     page,
@@ -344,7 +345,7 @@ class KubernetesBackend(ClusterTime):
         method = request.method
         verb = {"GET": "get" if name else "list", "POST": "create", "PUT": "update",
                 "PATCH": "patch", "DELETE": "delete" if name else "deletecollection"}.get(method)
-        if verb == "list" and request.arg("watch") in ("1", "true"):
+        if verb == "list" and bool_option(request, "watch"):
             verb = "watch"
         if resource.kind == "Pod" and sub in _STREAMS and name is not None:
             raise _not_streamed(sub, self._stored(resource, namespace, name))
@@ -509,7 +510,7 @@ class KubernetesBackend(ClusterTime):
                 name: str | None = None) -> list[tuple[dict[str, Any], dict[str, float]]]:
         labels = label_selector(request.arg("labelSelector"))
         fields = field_selector(request.arg("fieldSelector"), resource.kind)
-        lean = _wants_table(request) and request.arg("watch") not in ("1", "true") \
+        lean = _wants_table(request) and not bool_option(request, "watch") \
             and request.arg("includeObject") != "Object"
         return [(obj, times) for obj, times in self._items(resource, namespace, labels,
                                                            lean=lean)
@@ -606,12 +607,12 @@ class KubernetesBackend(ClusterTime):
         asked = int64_option(request, "timeoutSeconds")
         timeout = WATCH_LIMIT if asked is None else min(asked, WATCH_LIMIT)
         known = self._watched(request, resource, namespace)
-        if since in (None, "", "0") or request.arg("sendInitialEvents") == "true":
+        if since in (None, "", "0") or bool_option(request, "sendInitialEvents"):
             initial = [("ADDED", obj, times) for _, obj, times in known.values()]
         else:
             initial = self._changed_since(resource.kind, since or "", known.values())
         bookmark = b""
-        if request.arg("sendInitialEvents") == "true":
+        if bool_option(request, "sendInitialEvents"):
             # the watch-list protocol: a bookmark marks the end of the initial events
             bookmark = json.dumps({"type": "BOOKMARK", "object": {
                 "kind": resource.kind, "apiVersion": resource.group_version,
@@ -975,7 +976,7 @@ class KubernetesBackend(ClusterTime):
         if request.content_type == "application/apply-patch+yaml" and isinstance(body, dict):
             try:        # drops from new, in place, what its manager applies no more
                 _, entries = applied(entries, self._writer(request, resource, APPLY), body,
-                                     current, new, force=request.arg("force") == "true")
+                                     current, new, force=bool_option(request, "force"))
             except ApplyConflictError as err:
                 raise HttpError(409, str(err), "Conflict", causes=err.causes()) from None
         else:

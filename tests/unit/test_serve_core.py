@@ -493,3 +493,33 @@ def test_a_watch_whose_client_reads_nothing_stalls_no_other_request():
             assert conn.getresponse().status == 200
             conn.close()
             stalled.shutdown(socket.SHUT_RDWR)
+
+
+@pytest.mark.parametrize(("value", "watched"), [
+    ("true", True), ("1", True), ("yes", True), ("True", True), ("", True), ("x", True),
+    ("false", False), ("FALSE", False), ("0", False)])
+def test_watch_is_any_value_but_false_or_0(value, watched):
+    """``?watch=`` counted only as ``1`` or ``true``: the API server's request info resolver
+    reads it as apimachinery's ``Convert_Slice_string_To_bool`` does (an empty value too, which
+    the server's query reader had dropped)."""
+    with serve("kubernetes", speed=0) as server:
+        status, data = _request(server, "GET", "/api/v1/namespaces/default/configmaps"
+                                f"?watch={value}&timeoutSeconds=1")
+    assert status == 200
+    assert (json.loads(data.splitlines()[0]).get("type") == "ADDED") is watched
+
+
+@pytest.mark.parametrize(("force", "status"), [
+    ("", 409), ("force=false", 409), ("force=0", 409), ("force=1", 200), ("force=True", 200),
+    ("force=", 200)])
+def test_a_forced_apply_reads_force_as_a_bool(force, status):
+    """``?force=1`` or ``True`` had been an unforced apply, refused for the conflict."""
+    path = "/api/v1/namespaces/default/configmaps/c?fieldManager="
+    with serve("kubernetes", speed=0) as server:
+        for manager, value in (("a", "1"), ("b", "2")):
+            answer, data = _request(
+                server, "PATCH", f"{path}{manager}&{force if manager == 'b' else ''}",
+                json.dumps({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"},
+                            "data": {"k": value}}).encode(),
+                {"Content-Type": "application/apply-patch+yaml"})
+    assert answer == status, data
