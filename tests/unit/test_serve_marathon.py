@@ -1415,6 +1415,23 @@ def test_invalid_definitions_get_marathons_answers(server, app, message, details
     assert _framework(server).root.run_specs == {}
 
 
+@pytest.mark.parametrize(("method", "path", "fields", "where"), [
+    ("POST", "/v2/apps", '"instances": -1e400', "/instances"),
+    ("POST", "/v2/apps", '"backoffSeconds": 1e400', "/backoffSeconds"),
+    ("POST", "/v2/apps", '"portDefinitions": [{"port": 1e400}]', "/portDefinitions(0)/port"),
+    ("POST", "/v2/apps", '"healthChecks": [{"protocol": "TCP", "intervalSeconds": 1e400}]',
+     "/healthChecks(0)/intervalSeconds"),
+    ("PUT", "/v2/apps/a", '"instances": 1e400', "/instances")])
+def test_an_integer_too_large_for_a_double_is_no_int(server, method, path, fields, where):
+    """Play reads a JSON number as a BigDecimal, so 1e400 is a number that is no Int, as 1e300
+    is; Python reads it as infinity, which ``int()`` refused with a 500 OverflowError."""
+    response = requests.request(method, f"{server.url}{path}", timeout=10,
+                                data=f'{{"id": "/a", "cmd": "x", {fields}}}',
+                                headers={"Content-Type": "application/json"})
+    assert (response.status_code, response.json()) == (422, {"message": "Invalid JSON",
+        "details": [{"path": where, "errors": ["error.expected.int"]}]})
+
+
 @pytest.mark.parametrize(("query", "apps", "answer"), [
     ("", [{"id": "/a", "cpus": "half"}, {"id": "/b", "cmd": "x", "instances": -1}],
      {"message": "Invalid JSON", "details": [
