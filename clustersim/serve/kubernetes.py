@@ -57,7 +57,9 @@ written through the API, and a server-side apply merges the configuration into t
 a strategic merge patch does; the later chunks of a
 list show the objects as they are now, not as they were at the first chunk's version
 (:func:`~clustersim.serve.kubelists.page`); watches poll the
-simulator every 0.1 s of wall-clock time; no container runs, so the Pod subresources a
+simulator every 0.1 s of wall-clock time and end after 5 minutes at most (``WATCH_LIMIT``),
+which is also the timeout of one without ``timeoutSeconds`` or with 0 (a real API server's
+is 30 to 60 minutes); no container runs, so the Pod subresources a
 kubelet streams (exec, attach, portforward: ``kubectl exec``, ``cp``, ``attach`` and
 ``port-forward``) are answered with a Status saying so and what to use instead
 (:func:`_not_streamed`).
@@ -604,8 +606,10 @@ class KubernetesBackend(ClusterTime):
         check_list_options(request, watch=True)
         as_table = _wants_table(request)
         since = request.arg("resourceVersion")
+        # 0, as absent, is the server's own timeout (getTimeout in handlers/get.go: 30 to 60
+        # minutes by default), here WATCH_LIMIT; a negative one ends the watch at once
         asked = int64_option(request, "timeoutSeconds")
-        timeout = WATCH_LIMIT if asked is None else min(asked, WATCH_LIMIT)
+        timeout = min(asked, WATCH_LIMIT) if asked else WATCH_LIMIT
         known = self._watched(request, resource, namespace)
         if since in (None, "", "0") or bool_option(request, "sendInitialEvents"):
             initial = [("ADDED", obj, times) for _, obj, times in known.values()]

@@ -523,3 +523,16 @@ def test_a_forced_apply_reads_force_as_a_bool(force, status):
                             "data": {"k": value}}).encode(),
                 {"Content-Type": "application/apply-patch+yaml"})
     assert answer == status, data
+
+
+@pytest.mark.parametrize("timeout", ["0", None])
+def test_a_watch_timeout_of_0_is_the_servers_own(monkeypatch, timeout):
+    """``timeoutSeconds=0`` had ended a watch at its first look (0.1 s); the API server takes
+    0 as no timeout given, its own (``getTimeout``, ``handlers/get.go``), here the
+    simulator's cap on a watch, 1.5 s for this test."""
+    monkeypatch.setattr("clustersim.serve.kubernetes.WATCH_LIMIT", 1.5)
+    query = "watch=1" + ("" if timeout is None else f"&timeoutSeconds={timeout}")
+    with serve("kubernetes", speed=0) as server:
+        began = time.monotonic()
+        assert _request(server, "GET", f"/api/v1/namespaces/default/pods?{query}")[0] == 200
+        assert 1.4 < time.monotonic() - began < 5
