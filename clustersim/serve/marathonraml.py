@@ -23,9 +23,11 @@ type in a table (the id, command, counts and amounts, constraints, dependencies,
 upgrade strategy; the container with its Docker image, engine type and network and its
 port mappings; port definitions; health checks; the fetched artifacts, URIs and secrets:
 ``appContainer.raml``, ``network.raml``, ``healthCheck.raml``, ``artifact.raml``,
-``secrets.raml``) and the second for the id, the constraints and the networks (of a pod
-too); the manifest loader then checks the rest, and its refusals keep the simulator's words
-in Marathon's shape (:func:`~clustersim.serve.marathonquery.invalid`).
+``secrets.raml``; of a pod, its containers and networks, ``pod.raml``) and the second for
+the id, the constraints and the networks (of a pod too); an item of an array of objects
+that is no object reads as an object without fields, as Marathon reads it; the manifest
+loader then checks the rest, and its refusals keep the simulator's words in Marathon's shape
+(:func:`~clustersim.serve.marathonquery.invalid`).
 An enum (the engine type, the Docker network, a health or readiness check's protocol, a
 network's mode, ``killSelection``, ``taskLostBehavior``) is read in any case, as the
 generated reader reads it, with the values the loader's models list; another value is
@@ -221,15 +223,37 @@ def _object(fields: dict[str, Reader], required: tuple[str, ...] = ()) -> Reader
     return read
 
 
+def _objects(fields: dict[str, Reader], required: tuple[str, ...] = ()) -> Reader:
+    """An array of a RAML object type: :func:`_array` of :func:`_object`. An item that is
+    no object (``"x"``, ``null``) reads as an object without fields, so it is replaced by
+    ``{}`` in the definition itself: what comes after the reader (Accord's rules, the
+    loader) sees what Marathon read, and answers in Marathon's words (``networks: ["x"]``
+    is an unnamed container network, ``containers: [null]`` misses its name)."""
+    read_item = _object(fields, required)
+
+    def read(value: Any, path: str, errors: Errors) -> None:
+        if not isinstance(value, list):
+            errors.append((path, "error.expected.jsarray"))
+            return
+        for i, entry in enumerate(value):
+            if not isinstance(entry, dict):
+                value[i] = {}
+            read_item(value[i], f"{path}({i})", errors)
+    return read
+
+
 _LEGACY_NAME = _string(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", 1)
 """``LegacyName`` of ``stringTypes.raml`` (port and port mapping names)."""
 _PROTOCOL = _enum("tcp", "udp", "udp,tcp")
 """``NetworkProtocol`` of ``stringTypes.raml``."""
 _PORT = _integer(*ANY_PORT)
 """``AnyPort`` (``numberTypes.raml``): an int32 from 0 to 65535, the loader's range too."""
-_PORT_MAPPING = _object({"containerPort": _PORT, "hostPort": _PORT, "servicePort": _PORT,
-                         "protocol": _PROTOCOL, "name": _LEGACY_NAME, "labels": _labels})
-"""``ContainerPortMapping`` of ``appContainer.raml``."""
+_PORT_MAPPINGS = _objects({"containerPort": _PORT, "hostPort": _PORT, "servicePort": _PORT,
+                           "protocol": _PROTOCOL, "name": _LEGACY_NAME, "labels": _labels})
+"""``ContainerPortMapping[]`` of ``appContainer.raml``."""
+_NETWORKS = _objects({"mode": _model_enum(Network, "mode"), "name": _string(),
+                      "labels": _labels})
+"""``Network[]`` of ``network.raml``, an app's and a pod's."""
 _FIELDS: dict[str, Reader] = {
     "cmd": _string(min_length=1),
     "args": _array(_string()), "acceptedResourceRoles": _array(_string()),
@@ -242,31 +266,44 @@ _FIELDS: dict[str, Reader] = {
         "docker": _object({"image": _string(min_length=1),
                            "network": _model_enum(DockerContainer, "network"),
                            "forcePullImage": _boolean, "privileged": _boolean,
-                           "portMappings": _array(_PORT_MAPPING)}, required=("image",)),
-        "portMappings": _array(_PORT_MAPPING)}),
-    "portDefinitions": _array(_object({   # PortDefinition of network.raml
-        "port": _PORT, "protocol": _PROTOCOL, "name": _LEGACY_NAME, "labels": _labels})),
-    "healthChecks": _array(_object({   # AppHealthCheck of healthCheck.raml
+                           "portMappings": _PORT_MAPPINGS}, required=("image",)),
+        "portMappings": _PORT_MAPPINGS}),
+    "portDefinitions": _objects({   # PortDefinition of network.raml
+        "port": _PORT, "protocol": _PROTOCOL, "name": _LEGACY_NAME, "labels": _labels}),
+    "healthChecks": _objects({   # AppHealthCheck of healthCheck.raml
         "protocol": _model_enum(HealthCheck, "protocol"),
         "gracePeriodSeconds": _integer(0), "intervalSeconds": _integer(0),
         "maxConsecutiveFailures": _integer(0), "delaySeconds": _integer(0),
         "timeoutSeconds": _integer(), "port": _PORT, "portIndex": _PORT,
-        "path": _string(), "ignoreHttp1xx": _boolean})),
-    "readinessChecks": _array(_object({"protocol": _model_enum(ReadinessCheck, "protocol")})),
-    "networks": _array(_object({   # Network of network.raml
-        "mode": _model_enum(Network, "mode"), "name": _string(), "labels": _labels})),
+        "path": _string(), "ignoreHttp1xx": _boolean}),
+    "readinessChecks": _objects({"protocol": _model_enum(ReadinessCheck, "protocol")}),
+    "networks": _NETWORKS,
     "residency": _object({"taskLostBehavior": _model_enum(Residency, "task_lost_behavior")}),
     "killSelection": _model_enum(App, "kill_selection"),
     "env": _env,
     "uris": _array(_string()), "storeUrls": _array(_string(min_length=1)),
-    "fetch": _array(_object({   # Artifact of artifact.raml
+    "fetch": _objects({   # Artifact of artifact.raml
         "uri": _string(min_length=1), "extract": _boolean, "executable": _boolean,
-        "cache": _boolean, "destPath": _string(min_length=1)}, required=("uri",))),
+        "cache": _boolean, "destPath": _string(min_length=1)}, required=("uri",)),
     "secrets": _map(_object({"source": _string(min_length=1)}, required=("source",))),
     "user": _string(),
 }
 """The fields of ``app.raml`` that learners get wrong, with their types' readers, in the
 order their errors are reported."""
+_POD_FIELDS: dict[str, Reader] = {
+    "containers": _objects({"name": _string(), "resources": _object({})},   # podContainer.raml
+                           required=("name", "resources")),
+    "networks": _NETWORKS,
+}
+"""The arrays of objects of ``pod.raml`` (a pod's other fields are left to the loader)."""
+
+
+def _read_fields(spec: dict[str, Any], fields: dict[str, Reader], at: str,
+                 errors: Errors) -> None:
+    """Read each of ``fields`` that ``spec`` gives (null is left out)."""
+    for key, read in fields.items():
+        if spec.get(key) is not None:
+            read(spec[key], f"{at}/{key}", errors)
 
 
 def _read(app: dict[str, Any], at: str, update: bool) -> Errors:
@@ -278,9 +315,7 @@ def _read(app: dict[str, Any], at: str, update: bool) -> Errors:
     elif not update:        # Play's ``validate``: null is no string, absent is missing
         errors.append((f"{at}/id", "error.expected.jsstring" if "id" in app
                        else "error.path.missing"))
-    for key, read in _FIELDS.items():
-        if app.get(key) is not None:
-            read(app[key], f"{at}/{key}", errors)
+    _read_fields(app, _FIELDS, at, errors)
     strategy = app.get("upgradeStrategy")
     if strategy is not None:
         if not isinstance(strategy, dict):
@@ -420,8 +455,12 @@ def check_app(app: dict[str, Any], *, update: bool = False) -> None:
 
 def check_pod(pod: dict[str, Any]) -> None:
     """Raise Marathon's 422 for a pod definition (``POST /v2/pods``, ``PUT /v2/pods/<id>``)
+    whose containers or networks the RAML reader refuses (``Invalid JSON``, as an app's), or
     whose networks Accord refuses (``PodsValidation.podValidator``: ``ramlNetworksValidator``,
     and a container network without a name), named at ``/networks``."""
+    errors: Errors = []
+    _read_fields(pod, _POD_FIELDS, "", errors)
+    _refuse("Invalid JSON", errors)
     _refuse("Object is not valid", _network_violations(pod, "/networks", "/networks"))
 
 
