@@ -34,6 +34,8 @@ from clustersim.serve.core import HttpError
 __all__ = ["field_selector", "label_selector"]
 
 Matcher = Callable[[Mapping[str, str]], bool]
+Requirement = tuple[str, str, list[str]]
+"""A label requirement: its key, operator and values (sorted, as ``sets.String.List``)."""
 
 _OPERATORS = ("(", ")", ",", "!", "=", "==", "!=", ">", "<")
 """The lexer's operator tokens (``string2token``); ``in`` and ``notin`` are keywords."""
@@ -83,8 +85,8 @@ class _Parser:
         self.at += 1
         return token
 
-    def parse(self) -> list[tuple[str, str, list[str]]]:
-        found = []
+    def parse(self) -> list[Requirement]:
+        found: list[Requirement] = []
         while True:
             kind, literal = self.peek()
             if kind == _END:
@@ -105,7 +107,7 @@ class _Parser:
             if kind not in (_ID, "!"):
                 raise ValueError(f"found '{literal}', expected: identifier after ','")
 
-    def requirement(self) -> tuple[str, str, list[str]]:
+    def requirement(self) -> Requirement:
         """``parseRequirement``: the key, its operator and values, checked as
         ``NewRequirement`` checks them."""
         kind, key = self.take()
