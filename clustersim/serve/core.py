@@ -384,7 +384,9 @@ def _handler_for(server: SimServer) -> type[BaseHTTPRequestHandler]:
             for key, value in self.headers.items():   # a repeated field, joined as HTTP allows
                 key = key.lower()
                 headers[key] = f"{headers[key]}, {value}" if key in headers else value
-            request = Request(self.command, parts.path, parse_qs(parts.query), headers,
+            # blank values kept (?watch=), as Go's url.ParseQuery and Jetty keep them
+            query = parse_qs(parts.query, keep_blank_values=True)
+            request = Request(self.command, parts.path, query, headers,
                               remote_addr=self.client_address[0])
             response = self._read_body(request, headers)
             if response is None:

@@ -289,6 +289,17 @@ def _raw_base64_error(text: str) -> int | None:
     return len(text) - 1 if count % 4 == 1 else None
 
 
+def bool_option(request: Request, name: str) -> bool:
+    """A ``bool`` query parameter (``watch``, ``sendInitialEvents``; ``PodLogOptions``'
+    ``follow``, ``previous``, ``timestamps``; ``PatchOptions``' ``force``) as apimachinery's
+    ``Convert_Slice_string_To_bool`` (``pkg/runtime/conversion.go``) reads its first value:
+    false when absent, ``0`` or ``false`` in any case, true for anything else, an empty value
+    (``?watch=``) and ``1``, ``yes`` or ``True`` included; the request info resolver reads
+    ``watch`` so too (``checkIfWatch`` in ``endpoints/request``)."""
+    text = request.arg(name)
+    return text is not None and text != "0" and text.lower() != "false"
+
+
 def int64_option(request: Request, name: str) -> int | None:
     """An ``int64`` query parameter of ``ListOptions`` (``limit``; ``timeoutSeconds``, a
     ``*int64``) or ``PodLogOptions`` (``tailLines``, ``limitBytes``, ``sinceSeconds``), None

@@ -24,7 +24,7 @@ from clustersim.kubernetes.kubelet import Kubelet
 from clustersim.manifests.kubernetes_errors import aggregate, invalid
 from clustersim.serve.core import HttpError, Request, Response, SimServer
 from clustersim.serve.kubeinitstatus import POD_INITIALIZING
-from clustersim.serve.kubelists import WATCH_LIMIT, WATCH_POLL, int64_option
+from clustersim.serve.kubelists import WATCH_LIMIT, WATCH_POLL, bool_option, int64_option
 from clustersim.serve.kuberender import Renderer, waiting_reason
 
 __all__ = ["pod_log"]
@@ -62,7 +62,7 @@ def pod_log(request: Request, pod: dict[str, Any], renderer: Renderer) -> Respon
                         "BadRequest")
     if not spec.get("nodeName"):
         raise HttpError(400, f"pod {name} does not have a host assigned", "BadRequest")
-    previous = request.arg("previous") == "true"
+    previous = bool_option(request, "previous")
     restarts = renderer.cluster.kubelet.restarts(pod).get(container)
     if previous and restarts is None:
         raise HttpError(400, f'previous terminated container "{container}" in pod '
@@ -78,7 +78,7 @@ def pod_log(request: Request, pod: dict[str, Any], renderer: Renderer) -> Respon
                         lines[max(len(lines) - writer.tail, 0):] if writer.tail else [])
     uid, kubelet = pod["metadata"].get("uid", ""), renderer.cluster.kubelet
     count = 0 if restarts is None else restarts.count
-    if request.arg("follow") != "true" or previous or writer.full or not _running(
+    if not bool_option(request, "follow") or previous or writer.full or not _running(
             kubelet, pod, uid, container, count):
         return Response(200, text, "text/plain; charset=utf-8")
 
@@ -168,7 +168,7 @@ class _LogWriter:
             None if since is None else since - renderer.clock.base
         """The simulated second from which lines are written, None for all."""
         self.remain = limit
-        self.timestamps = request.arg("timestamps") == "true"
+        self.timestamps = bool_option(request, "timestamps")
 
     @property
     def full(self) -> bool:

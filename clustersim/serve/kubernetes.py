@@ -60,7 +60,9 @@ written through the API, and a server-side apply merges the configuration into t
 a strategic merge patch does; the later chunks of a
 list show the objects as they are now, not as they were at the first chunk's version
 (:func:`~clustersim.serve.kubelists.page`); watches poll the
-simulator every 0.1 s of wall-clock time; no container runs, so the Pod subresources a
+simulator every 0.1 s of wall-clock time and end after 5 minutes at most (``WATCH_LIMIT``),
+which is also the timeout of one without ``timeoutSeconds`` or with 0 (a real API server's
+is 30 to 60 minutes); no container runs, so the Pod subresources a
 kubelet streams (exec, attach, portforward: ``kubectl exec``, ``cp``, ``attach`` and
 ``port-forward``) are answered with a Status saying so and what to use instead
 (:func:`_not_streamed`).
@@ -124,6 +126,7 @@ from clustersim.serve.kubelists import (
     UNKNOWN_REASON,
     WATCH_LIMIT,
     WATCH_POLL,
+    bool_option,
     check_list_options,
     int64_option,
     page,
@@ -352,7 +355,7 @@ class KubernetesBackend(ClusterTime):
         method = request.method
         verb = {"GET": "get" if name else "list", "POST": "create", "PUT": "update",
                 "PATCH": "patch", "DELETE": "delete" if name else "deletecollection"}.get(method)
-        if verb == "list" and request.arg("watch") in ("1", "true"):
+        if verb == "list" and bool_option(request, "watch"):
             verb = "watch"
         if resource.kind == "Pod" and sub in _STREAMS and name is not None:
             raise _not_streamed(sub, self._stored(resource, namespace, name))
@@ -520,7 +523,7 @@ class KubernetesBackend(ClusterTime):
                 name: str | None = None) -> list[tuple[dict[str, Any], dict[str, float]]]:
         labels = label_selector(request.arg("labelSelector"))
         fields = field_selector(request.arg("fieldSelector"), resource.kind)
-        lean = _wants_table(request) and request.arg("watch") not in ("1", "true") \
+        lean = _wants_table(request) and not bool_option(request, "watch") \
             and request.arg("includeObject") != "Object"
         return [(obj, times) for obj, times in self._items(resource, namespace, labels,
                                                            lean=lean)
@@ -624,15 +627,17 @@ class KubernetesBackend(ClusterTime):
         check_list_options(request, watch=True)
         as_table = _wants_table(request)
         since = request.arg("resourceVersion")
+        # 0, as absent, is the server's own timeout (getTimeout in handlers/get.go: 30 to 60
+        # minutes by default), here WATCH_LIMIT; a negative one ends the watch at once
         asked = int64_option(request, "timeoutSeconds")
-        timeout = WATCH_LIMIT if asked is None else min(asked, WATCH_LIMIT)
+        timeout = min(asked, WATCH_LIMIT) if asked else WATCH_LIMIT
         known = self._watched(request, resource, namespace)
-        if since in (None, "", "0") or request.arg("sendInitialEvents") == "true":
+        if since in (None, "", "0") or bool_option(request, "sendInitialEvents"):
             initial = [("ADDED", obj, times) for _, obj, times in known.values()]
         else:
             initial = self._changed_since(resource.kind, since or "", known.values())
         bookmark = b""
-        if request.arg("sendInitialEvents") == "true":
+        if bool_option(request, "sendInitialEvents"):
             # the watch-list protocol: a bookmark marks the end of the initial events
             bookmark = json.dumps({"type": "BOOKMARK", "object": {
                 "kind": resource.kind, "apiVersion": resource.group_version,
@@ -647,8 +652,9 @@ class KubernetesBackend(ClusterTime):
             return json.dumps({"type": kind, "object": body}).encode() + b"\n"
 
         def stream(server: SimServer) -> Iterator[bytes]:
-            with server.lock:
-                yield b"".join(frame(*event) for event in initial) + bookmark
+            with server.lock:      # made under the lock, sent after it, as the changes are:
+                first = b"".join(frame(*event) for event in initial) + bookmark
+            yield first            # a client that reads nothing stalls no other request
             deadline = time.monotonic() + timeout
             while not server.stopping.wait(WATCH_POLL) and time.monotonic() < deadline:
                 with server.lock:
@@ -995,7 +1001,7 @@ class KubernetesBackend(ClusterTime):
         if request.content_type == "application/apply-patch+yaml" and isinstance(body, dict):
             try:        # drops from new, in place, what its manager applies no more
                 _, entries = applied(entries, self._writer(request, resource, APPLY), body,
-                                     current, new, force=request.arg("force") == "true")
+                                     current, new, force=bool_option(request, "force"))
             except ApplyConflictError as err:
                 raise HttpError(409, str(err), "Conflict", causes=err.causes()) from None
         else:

@@ -23,9 +23,11 @@ type in a table (the id, command, counts and amounts, constraints, dependencies,
 upgrade strategy; the container with its Docker image, engine type and network and its
 port mappings; port definitions; health checks; the fetched artifacts, URIs and secrets:
 ``appContainer.raml``, ``network.raml``, ``healthCheck.raml``, ``artifact.raml``,
-``secrets.raml``) and the second for the id, the constraints and the networks (of a pod
-too); the manifest loader then checks the rest, and its refusals keep the simulator's words
-in Marathon's shape (:func:`~clustersim.serve.marathonquery.invalid`).
+``secrets.raml``; of a pod, its containers and networks, ``pod.raml``) and the second for
+the id, the constraints and the networks (of a pod too); an item of an array of objects
+that is no object reads as an object without fields, as Marathon reads it; the manifest
+loader then checks the rest, and its refusals keep the simulator's words in Marathon's shape
+(:func:`~clustersim.serve.marathonquery.invalid`).
 An enum (the engine type, the Docker network, a health or readiness check's protocol, a
 network's mode, ``killSelection``, ``taskLostBehavior``) is read in any case, as the
 generated reader reads it, with the values the loader's models list; another value is
@@ -36,6 +38,7 @@ here are left to the loader, which refuses the same values in its own words.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -86,10 +89,12 @@ Errors = list[tuple[str, str]]
 
 def _number(value: Any, path: str, minimum: float | None, errors: Errors, *,
             integer: bool = False, maximum: float | None = None) -> None:
-    """Play's ``IntReads``/``DoubleReads``, then the RAML ``minimum`` and ``maximum``."""
+    """Play's ``IntReads``/``DoubleReads``, then the RAML ``minimum`` and ``maximum``. Play
+    reads a JSON number as a ``BigDecimal``, so ``1e400``, which Python reads as infinity, is
+    a number that is no ``Int`` (``isValidInt``) like ``1e300``."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         errors.append((path, "error.expected.jsnumber"))
-    elif integer and (value != int(value) or abs(value) > _INT32):
+    elif integer and (not math.isfinite(value) or value != int(value) or abs(value) > _INT32):
         errors.append((path, "error.expected.int"))
     elif key := bound_error(value, minimum, maximum):
         errors.append((path, key))
@@ -221,15 +226,34 @@ def _object(fields: dict[str, Reader], required: tuple[str, ...] = ()) -> Reader
     return read
 
 
+def _objects(fields: dict[str, Reader], required: tuple[str, ...] = (),
+             min_items: int = 0) -> Reader:
+    """An array of a RAML object type: :func:`_array` of :func:`_object`. An item that is
+    no object (``"x"``, ``null``) reads as an object without fields, so it is replaced by
+    ``{}`` in the definition itself: what comes after the reader (Accord's rules, the
+    loader) sees what Marathon read, and answers in Marathon's words (``networks: ["x"]``
+    is an unnamed container network, ``containers: [null]`` misses its name)."""
+    read_list = _array(_object(fields, required), min_items)
+
+    def read(value: Any, path: str, errors: Errors) -> None:
+        if isinstance(value, list):
+            value[:] = [entry if isinstance(entry, dict) else {} for entry in value]
+        read_list(value, path, errors)
+    return read
+
+
 _LEGACY_NAME = _string(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", 1)
 """``LegacyName`` of ``stringTypes.raml`` (port and port mapping names)."""
 _PROTOCOL = _enum("tcp", "udp", "udp,tcp")
 """``NetworkProtocol`` of ``stringTypes.raml``."""
 _PORT = _integer(*ANY_PORT)
 """``AnyPort`` (``numberTypes.raml``): an int32 from 0 to 65535, the loader's range too."""
-_PORT_MAPPING = _object({"containerPort": _PORT, "hostPort": _PORT, "servicePort": _PORT,
-                         "protocol": _PROTOCOL, "name": _LEGACY_NAME, "labels": _labels})
-"""``ContainerPortMapping`` of ``appContainer.raml``."""
+_PORT_MAPPINGS = _objects({"containerPort": _PORT, "hostPort": _PORT, "servicePort": _PORT,
+                           "protocol": _PROTOCOL, "name": _LEGACY_NAME, "labels": _labels})
+"""``ContainerPortMapping[]`` of ``appContainer.raml``."""
+_NETWORKS = _objects({"mode": _model_enum(Network, "mode"), "name": _string(),
+                      "labels": _labels})
+"""``Network[]`` of ``network.raml``, an app's and a pod's."""
 _FIELDS: dict[str, Reader] = {
     "cmd": _string(min_length=1),
     "args": _array(_string()), "acceptedResourceRoles": _array(_string()),
@@ -242,33 +266,44 @@ _FIELDS: dict[str, Reader] = {
         "docker": _object({"image": _string(min_length=1),
                            "network": _model_enum(DockerContainer, "network"),
                            "forcePullImage": _boolean, "privileged": _boolean,
-                           "portMappings": _array(_PORT_MAPPING)}, required=("image",)),
-        "portMappings": _array(_PORT_MAPPING)}),
-    "portDefinitions": _array(_object({   # PortDefinition of network.raml
-        "port": _PORT, "protocol": _PROTOCOL, "name": _LEGACY_NAME, "labels": _labels})),
-    "healthChecks": _array(_object({   # AppHealthCheck of healthCheck.raml
+                           "portMappings": _PORT_MAPPINGS}, required=("image",)),
+        "portMappings": _PORT_MAPPINGS}),
+    "portDefinitions": _objects({   # PortDefinition of network.raml
+        "port": _PORT, "protocol": _PROTOCOL, "name": _LEGACY_NAME, "labels": _labels}),
+    "healthChecks": _objects({   # AppHealthCheck of healthCheck.raml
         "protocol": _model_enum(HealthCheck, "protocol"),
         "gracePeriodSeconds": _integer(0), "intervalSeconds": _integer(0),
         "maxConsecutiveFailures": _integer(0), "delaySeconds": _integer(0),
         "timeoutSeconds": _integer(), "port": _PORT, "portIndex": _PORT,
-        "path": _string(), "ignoreHttp1xx": _boolean})),
-    "readinessChecks": _array(_object({"protocol": _model_enum(ReadinessCheck, "protocol")})),
-    "networks": _array(_object({   # Network of network.raml
-        "mode": _model_enum(Network, "mode"), "name": _string(), "labels": _labels})),
+        "path": _string(), "ignoreHttp1xx": _boolean}),
+    "readinessChecks": _objects({"protocol": _model_enum(ReadinessCheck, "protocol")}),
+    "networks": _NETWORKS,
     "residency": _object({"taskLostBehavior": _model_enum(Residency, "task_lost_behavior")}),
     "killSelection": _model_enum(App, "kill_selection"),
     "env": _env,
     "uris": _array(_string()), "storeUrls": _array(_string(min_length=1)),
-    "fetch": _array(_object({   # Artifact of artifact.raml
+    "fetch": _objects({   # Artifact of artifact.raml
         "uri": _string(min_length=1), "extract": _boolean, "executable": _boolean,
-        "cache": _boolean, "destPath": _string(min_length=1)}, required=("uri",))),
+        "cache": _boolean, "destPath": _string(min_length=1)}, required=("uri",)),
     "secrets": _map(_object({"source": _string(min_length=1)}, required=("source",))),
     "user": _string(), "role": _string(),
 }
 """The fields of ``app.raml`` that learners get wrong, with their types' readers, in the
 order their errors are reported."""
-_POD_CONTAINERS = _array(lambda value, path, errors: None, min_items=1)
-"""``pod.raml``'s ``containers`` (each container is left to the loader)."""
+_POD_FIELDS: dict[str, Reader] = {
+    "containers": _objects({"name": _string(), "resources": _object({})},   # podContainer.raml
+                           required=("name", "resources"), min_items=1),
+    "networks": _NETWORKS,
+}
+"""The arrays of objects of ``pod.raml`` (a pod's other fields are left to the loader)."""
+
+
+def _read_fields(spec: dict[str, Any], fields: dict[str, Reader], at: str,
+                 errors: Errors) -> None:
+    """Read each of ``fields`` that ``spec`` gives (null is left out)."""
+    for key, read in fields.items():
+        if spec.get(key) is not None:
+            read(spec[key], f"{at}/{key}", errors)
 
 
 def _read(app: dict[str, Any], at: str, update: bool) -> Errors:
@@ -280,9 +315,7 @@ def _read(app: dict[str, Any], at: str, update: bool) -> Errors:
     elif not update:        # Play's ``validate``: null is no string, absent is missing
         errors.append((f"{at}/id", "error.expected.jsstring" if "id" in app
                        else "error.path.missing"))
-    for key, read in _FIELDS.items():
-        if app.get(key) is not None:
-            read(app[key], f"{at}/{key}", errors)
+    _read_fields(app, _FIELDS, at, errors)
     strategy = app.get("upgradeStrategy")
     if strategy is not None:
         if not isinstance(strategy, dict):
@@ -422,12 +455,13 @@ def check_app(app: dict[str, Any], *, update: bool = False) -> None:
 
 def check_pod(pod: dict[str, Any]) -> None:
     """Raise Marathon's 422 for a pod definition (``POST /v2/pods``, ``PUT /v2/pods/<id>``)
-    that the reader refuses, ``containers`` that is no list or an empty one (``pod.raml``:
-    ``minItems: 1``, so Accord's ``notEmpty`` in ``PodsValidation`` is never reached), or
-    whose networks Accord refuses (``PodsValidation.podValidator``: ``ramlNetworksValidator``,
-    and a container network without a name), named at ``/networks``."""
+    whose containers or networks the RAML reader refuses (``Invalid JSON``, as an app's; an
+    empty ``containers`` is ``error.minLength``, ``pod.raml``'s ``minItems: 1``, so Accord's
+    ``notEmpty`` in ``PodsValidation`` is never reached), or whose networks Accord refuses
+    (``PodsValidation.podValidator``: ``ramlNetworksValidator``, and a container network
+    without a name), named at ``/networks``."""
     errors: Errors = []
-    _POD_CONTAINERS(pod["containers"], "/containers", errors)
+    _read_fields(pod, _POD_FIELDS, "", errors)
     _refuse("Invalid JSON", errors)
     _refuse("Object is not valid", _network_violations(pod, "/networks", "/networks"))
 

@@ -1,83 +1,223 @@
 """Label and field selectors as the API server parses them (``?labelSelector=``,
 ``?fieldSelector=``).
 
-Label selectors follow ``staging/src/k8s.io/apimachinery/pkg/labels/selector.go``: equality
-(``app=web``, ``app==web``, ``app!=web``), set-based (``tier in (a,b)``, ``tier notin (a)``)
-and existence (``tier``, ``!tier``), joined by commas. Field selectors follow
-``pkg/fields/selector.go``: ``path=value``, ``path==value``, ``path!=value``, joined by commas;
-the path is a dotted field of the object (``spec.nodeName``, ``involvedObject.name``), one of
-those its kind's field label conversion accepts (:data:`SELECTABLE`); any other is refused with
-400, as the list handler refuses what ``ConvertFieldLabel`` cannot convert
-(k8s.io/apiserver ``pkg/endpoints/handlers/get.go``).
+Label selectors are read as apimachinery's ``labels.Parse`` reads them
+(``staging/src/k8s.io/apimachinery/pkg/labels/selector.go``): its lexer splits the text at
+whitespace and at the operator characters ``=!(),><`` (the longest operator wins: ``!=``,
+``==``); its parser reads equality (``app=web``, ``app==web``, ``app!=web``), sets (``tier in
+(a,b)``, ``tier notin ()``), existence (``tier``, ``!tier``) and integer comparisons
+(``replicas>1``, ``replicas<5``: a label that is no integer never matches), joined by
+commas, with its error words; a key must be a qualified name and a value a label value
+(``IsQualifiedName``, ``IsValidLabelValue``: 63 characters at most), refused as
+``field.Invalid`` words them (the key at the parser's nil path, ``<nil>``, a value at
+``values[i][key]``).
+
+Field selectors follow ``pkg/fields/selector.go``: terms split at the commas no backslash
+escapes (``splitTerms``), each at its first ``!=``, ``==`` or ``=`` (``splitTerm``), nothing
+trimmed, its value unescaped (a backslash before a backslash, a comma or ``=`` makes it
+data: ``UnescapeValue``); the path is a dotted field of the object (``spec.nodeName``,
+``involvedObject.name``), one of those its kind's field label conversion accepts
+(:data:`SELECTABLE`); any other is refused with 400, as the list handler refuses what
+``ConvertFieldLabel`` cannot convert (k8s.io/apiserver ``pkg/endpoints/handlers/get.go``).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from clustersim.goformat import NumError, parse_int
+from clustersim.manifests.kubernetes_errors import aggregate, invalid
+from clustersim.manifests.kubernetes_names import label_key_problems, label_value_problems
 from clustersim.serve.core import HttpError
 
 __all__ = ["field_selector", "label_selector"]
 
-_KEY = r"[A-Za-z0-9][-A-Za-z0-9_./]*"
-_SET = re.compile(rf"^\s*({_KEY})\s+(in|notin)\s+\(([^)]*)\)\s*")
-_EQ = re.compile(rf"^\s*({_KEY})\s*(==|!=|=)\s*([-A-Za-z0-9_.]*)\s*")
-_EXISTS = re.compile(rf"^\s*(!?)\s*({_KEY})\s*")
-
 Matcher = Callable[[Mapping[str, str]], bool]
+Requirement = tuple[str, str, list[str]]
+"""A label requirement: its key, operator and values (sorted, as ``sets.String.List``)."""
+
+_OPERATORS = ("(", ")", ",", "!", "=", "==", "!=", ">", "<")
+"""The lexer's operator tokens (``string2token``); ``in`` and ``notin`` are keywords."""
+_SPECIAL = "=!(),><"
+_WHITESPACE = " \t\r\n"
+_END, _ID = "end", "identifier"
+_BINARY = "in, notin, =, ==, !=, gt, lt"
+"""``binaryOperators`` as the parser lists them (``selection.GreaterThan`` is ``gt``)."""
+
+
+def _lex(text: str) -> list[tuple[str, str]]:
+    """The lexer's tokens, ``(kind, literal)``: an operator or keyword is its own kind."""
+    tokens, pos = [], 0
+    while True:
+        while pos < len(text) and text[pos] in _WHITESPACE:
+            pos += 1
+        if pos >= len(text):
+            tokens.append((_END, ""))
+            return tokens
+        start = pos
+        if text[pos] in _SPECIAL:                       # scanSpecialSymbol: the longest
+            while pos < len(text) and text[start:pos + 1] in _OPERATORS:
+                pos += 1
+            tokens.append((text[start:pos], text[start:pos]))
+            continue
+        while pos < len(text) and text[pos] not in _SPECIAL + _WHITESPACE:
+            pos += 1
+        word = text[start:pos]
+        tokens.append((word if word in ("in", "notin") else _ID, word))
+
+
+class _Parser:
+    """``labels.Parser``: reads the tokens into requirements ``(key, operator, values)``."""
+
+    def __init__(self, text: str) -> None:
+        self.tokens = _lex(text)
+        self.at = 0
+
+    def peek(self, values: bool = True) -> tuple[str, str]:
+        """``lookahead``; in the values context ``in`` and ``notin`` are identifiers."""
+        kind, literal = self.tokens[self.at]
+        return (_ID if values and kind in ("in", "notin") else kind), literal
+
+    def take(self, values: bool = True) -> tuple[str, str]:
+        """``consume``."""
+        token = self.peek(values)
+        self.at += 1
+        return token
+
+    def parse(self) -> list[Requirement]:
+        found: list[Requirement] = []
+        while True:
+            kind, literal = self.peek()
+            if kind == _END:
+                return found
+            if kind not in (_ID, "!"):
+                raise ValueError(f"found '{literal}', expected: !, identifier, or "
+                                 "'end of string'")
+            try:
+                found.append(self.requirement())
+            except ValueError as err:
+                raise ValueError(f"unable to parse requirement: {err}") from None
+            kind, literal = self.take()
+            if kind == _END:
+                return found
+            if kind != ",":
+                raise ValueError(f"found '{literal}', expected: ',' or 'end of string'")
+            kind, literal = self.peek()
+            if kind not in (_ID, "!"):
+                raise ValueError(f"found '{literal}', expected: identifier after ','")
+
+    def requirement(self) -> Requirement:
+        """``parseRequirement``: the key, its operator and values, checked as
+        ``NewRequirement`` checks them."""
+        kind, key = self.take()
+        absent = kind == "!"
+        if absent:
+            kind, key = self.take()
+        if kind != _ID:
+            raise ValueError(f"found '{key}', expected: identifier")
+        if problems := label_key_problems(key):
+            raise ValueError(f"<nil>: {invalid(key, '; '.join(problems))}")
+        if absent or self.peek()[0] in (_END, ","):
+            return key, "!" if absent else "exists", []
+        operator, literal = self.take(values=False)
+        if operator in ("in", "notin"):
+            values = self.value_set()
+        elif operator in ("=", "==", "!=", ">", "<"):
+            values = self.exact_value()
+        else:
+            raise ValueError(f"found '{literal}', expected: {_BINARY}")
+        values = sorted(set(values))
+        errors = []
+        for i, value in enumerate(values):
+            if operator in (">", "<") and _int64(value) is None:
+                errors.append(f"values[{i}]: " + invalid(
+                    value, "for 'Gt', 'Lt' operators, the value must be an integer"))
+        errors += [f"values[{i}][{key}]: {invalid(value, '; '.join(problems))}"
+                   for i, value in enumerate(values)
+                   if (problems := label_value_problems(value))]
+        if errors:
+            raise ValueError(aggregate(errors))
+        return key, operator, values
+
+    def value_set(self) -> list[str]:
+        """``parseValues`` and ``parseIdentifiersList``: ``(a,b)``; ``()`` and empty items
+        are the empty value."""
+        kind, literal = self.take()
+        if kind != "(":
+            raise ValueError(f"found '{literal}' expected: '('")
+        kind, first = self.peek()
+        if kind == ")":
+            self.take()
+            return [""]
+        if kind not in (_ID, ","):
+            raise ValueError(f"found '{first}', expected: ',', ')' or identifier")
+        values: list[str] = []
+        while True:
+            kind, literal = self.take()
+            if kind == _ID:
+                values.append(literal)
+                after, word = self.peek()
+                if after == ")":
+                    break
+                if after != ",":
+                    raise ValueError(f"found '{word}', expected: ',' or ')'")
+            elif kind == ",":
+                after = self.peek()[0]
+                if not values or after in (")", ","):
+                    values.append("")
+                if after == ")":
+                    break
+            else:
+                raise ValueError(f"found '{literal}', expected: ',', or identifier")
+        self.take()
+        return values
+
+    def exact_value(self) -> list[str]:
+        """``parseExactValue``: one value, empty at the end or before a comma."""
+        if self.peek()[0] in (_END, ","):
+            return [""]
+        kind, literal = self.take()
+        if kind != _ID:
+            raise ValueError(f"found '{literal}', expected: identifier")
+        return [literal]
+
+
+def _int64(text: str) -> int | None:
+    """``strconv.ParseInt(text, 10, 64)``, None where it fails."""
+    try:
+        return parse_int(text, signed=True)
+    except NumError:
+        return None
 
 
 def label_selector(text: str | None) -> Matcher:
-    """A predicate over a labels mapping; raises ``HttpError`` 400 on bad syntax."""
+    """A predicate over a labels mapping; raises ``HttpError`` 400 with the parser's error."""
     if not text:
         return lambda labels: True
-    tests: list[Matcher] = []
-    rest = text
-    while rest.strip():
-        if m := _SET.match(rest):
-            key, op, values = m.group(1), m.group(2), {v.strip() for v in m.group(3).split(",")}
-            tests.append(_in(key, values) if op == "in" else _notin(key, values))
-        elif m := _EQ.match(rest):
-            key, op, value = m.groups()
-            tests.append(_equals(key, value) if op != "!=" else _differs(key, value))
-        elif m := _EXISTS.match(rest):
-            bang, key = m.groups()
-            tests.append(_absent(key) if bang else _present(key))
-        else:
-            raise HttpError(400, f"unable to parse requirement: {rest.strip()!r}: found "
-                            "unexpected input", "BadRequest")
-        rest = rest[m.end():]
-        if rest.strip() and not rest.lstrip().startswith(","):
-            raise HttpError(400, f"unable to parse requirement: found {rest.strip()!r}, "
-                            "expected: ','", "BadRequest")
-        rest = rest.lstrip()[1:] if rest.strip() else ""
+    try:
+        requirements = _Parser(text).parse()
+    except ValueError as err:
+        raise HttpError(400, str(err), "BadRequest") from None
+    tests = [_matcher(*requirement) for requirement in requirements]
     return lambda labels: all(test(labels) for test in tests)
 
 
-def _in(key: str, values: set[str]) -> Matcher:
-    return lambda labels: key in labels and labels[key] in values
+def _matcher(key: str, operator: str, values: list[str]) -> Matcher:
+    """``Requirement.Matches``: ``Gt``/``Lt`` need the label, and an integer beyond the
+    value."""
+    if operator in ("in", "=", "=="):
+        return lambda labels: key in labels and labels[key] in values
+    if operator in ("notin", "!="):
+        return lambda labels: key not in labels or labels[key] not in values
+    if operator in ("exists", "!"):
+        return lambda labels: (key in labels) == (operator == "exists")
+    bound, sign = int(values[0]), 1 if operator == ">" else -1
 
-
-def _notin(key: str, values: set[str]) -> Matcher:
-    return lambda labels: labels.get(key) not in values
-
-
-def _equals(key: str, value: str) -> Matcher:
-    return lambda labels: labels.get(key) == value
-
-
-def _differs(key: str, value: str) -> Matcher:
-    return lambda labels: labels.get(key) != value
-
-
-def _present(key: str) -> Matcher:
-    return lambda labels: key in labels
-
-
-def _absent(key: str) -> Matcher:
-    return lambda labels: key not in labels
+    def compare(labels: Mapping[str, str]) -> bool:
+        found = _int64(labels[key]) if key in labels else None
+        return found is not None and (found - bound) * sign > 0
+    return compare
 
 
 SELECTABLE: dict[str, tuple[str, ...]] = {
@@ -116,18 +256,16 @@ def field_selector(text: str | None, kind: str) -> Callable[[Mapping[str, Any]],
     syntax and on a field ``kind`` cannot be selected by."""
     if not text:
         return lambda obj: True
+    try:
+        terms = [_term(text, part) for part in sorted(_split_terms(text)) if part]
+    except ValueError as err:
+        raise HttpError(400, str(err), "BadRequest") from None
     accepted = SELECTABLE.get(kind, ("metadata.name", "metadata.namespace"))
     accepted += ("spec.host",) if kind == "Pod" else ()
-    tests = []
-    for part in text.split(","):
-        m = re.fullmatch(r"\s*([A-Za-z0-9_.]+)\s*(==|!=|=)\s*(.*?)\s*", part)
-        if m is None:
-            raise HttpError(400, f"invalid selector: {part!r}; expected field=value",
-                            "BadRequest")
-        path, op, value = m.groups()
+    for path, _, _ in terms:
         if path not in accepted:
             raise HttpError(400, _unsupported(kind, path), "BadRequest")
-        tests.append((_PATHS.get(path, path).split("."), op != "!=", value))
+    tests = [(_PATHS.get(path, path).split("."), equal, value) for path, equal, value in terms]
 
     def matches(obj: Mapping[str, Any]) -> bool:
         for path, equal, value in tests:
@@ -142,3 +280,44 @@ def field_selector(text: str | None, kind: str) -> Callable[[Mapping[str, Any]],
         return True
 
     return matches
+
+
+def _split_terms(text: str) -> list[str]:
+    """``splitTerms``: the text split at each comma no backslash escapes (kept escaped)."""
+    terms, start, escaped = [], 0, False
+    for i, char in enumerate(text):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == ",":
+            terms.append(text[start:i])
+            start = i + 1
+    return [*terms, text[start:]]
+
+
+def _term(text: str, part: str) -> tuple[str, bool, str]:
+    """``splitTerm`` at the first ``!=``, ``==`` or ``=`` (nothing trimmed), then
+    ``UnescapeValue`` of the value: ``(field, equal, value)``."""
+    at = next((i for i in range(len(part)) if part[i] in "=!" and (
+        part[i] == "=" or part.startswith("!=", i))), None)
+    if at is None:
+        raise ValueError(f"invalid selector: '{text}'; can't understand '{part}'")
+    operator = "!=" if part[at] == "!" else "==" if part.startswith("==", at) else "="
+    value, escaped = [], False
+    for char in part[at + len(operator):]:
+        if escaped:
+            if char not in "\\,=":
+                raise ValueError("invalid field selector: invalid escape sequence: \\" + char)
+            value.append(char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char in ",=":        # Go's %v of a rune: its number
+            raise ValueError(f"invalid field selector: unescaped character in value: "
+                             f"{ord(char)}")
+        else:
+            value.append(char)
+    if escaped:
+        raise ValueError("invalid field selector: invalid escape sequence: \\")
+    return part[:at], operator != "!=", "".join(value)

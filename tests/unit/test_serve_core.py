@@ -467,3 +467,72 @@ def test_a_chunked_body_is_read_and_bounded_as_one_with_a_length():
             assert (status, answer["reason"]) == (400, "BadRequest"), bad
         assert [c["metadata"]["name"] for c in server.cluster.objects("ConfigMap")
                 if c["metadata"]["namespace"] == "default"] == ["c"]
+
+
+def test_a_watch_whose_client_reads_nothing_stalls_no_other_request():
+    """A watch's initial events were yielded inside the server's one lock, so the socket
+    write that sends them ran with it held: 9 MB of ConfigMaps to a client that reads nothing
+    fills the sockets' buffers (4 MB at most to send), and every other request (``GET
+    /version``) waited for that client to go away. They are made under the lock and sent
+    after it, as the later ones are."""
+    with serve("kubernetes", speed=0) as server:
+        data = "x" * 900_000
+        for i in range(10):
+            body = json.dumps({"apiVersion": "v1", "kind": "ConfigMap",
+                               "metadata": {"name": f"big{i}"}, "data": {"d": data}})
+            assert _request(server, "POST", "/api/v1/namespaces/default/configmaps",
+                            body.encode(), {"Content-Type": "application/json"})[0] == 201
+        with socket.socket() as stalled:
+            stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            stalled.connect(("127.0.0.1", server.port))
+            stalled.sendall(b"GET /api/v1/namespaces/default/configmaps?watch=1 HTTP/1.1\r\n"
+                            b"Host: localhost\r\n\r\n")
+            time.sleep(1)                      # the server writes until the buffers fill
+            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+            conn.request("GET", "/version")
+            assert conn.getresponse().status == 200
+            conn.close()
+            stalled.shutdown(socket.SHUT_RDWR)
+
+
+@pytest.mark.parametrize(("value", "watched"), [
+    ("true", True), ("1", True), ("yes", True), ("True", True), ("", True), ("x", True),
+    ("false", False), ("FALSE", False), ("0", False)])
+def test_watch_is_any_value_but_false_or_0(value, watched):
+    """``?watch=`` counted only as ``1`` or ``true``: the API server's request info resolver
+    reads it as apimachinery's ``Convert_Slice_string_To_bool`` does (an empty value too, which
+    the server's query reader had dropped)."""
+    with serve("kubernetes", speed=0) as server:
+        status, data = _request(server, "GET", "/api/v1/namespaces/default/configmaps"
+                                f"?watch={value}&timeoutSeconds=1")
+    assert status == 200
+    assert (json.loads(data.splitlines()[0]).get("type") == "ADDED") is watched
+
+
+@pytest.mark.parametrize(("force", "status"), [
+    ("", 409), ("force=false", 409), ("force=0", 409), ("force=1", 200), ("force=True", 200),
+    ("force=", 200)])
+def test_a_forced_apply_reads_force_as_a_bool(force, status):
+    """``?force=1`` or ``True`` had been an unforced apply, refused for the conflict."""
+    path = "/api/v1/namespaces/default/configmaps/c?fieldManager="
+    with serve("kubernetes", speed=0) as server:
+        for manager, value in (("a", "1"), ("b", "2")):
+            answer, data = _request(
+                server, "PATCH", f"{path}{manager}&{force if manager == 'b' else ''}",
+                json.dumps({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"},
+                            "data": {"k": value}}).encode(),
+                {"Content-Type": "application/apply-patch+yaml"})
+    assert answer == status, data
+
+
+@pytest.mark.parametrize("timeout", ["0", None])
+def test_a_watch_timeout_of_0_is_the_servers_own(monkeypatch, timeout):
+    """``timeoutSeconds=0`` had ended a watch at its first look (0.1 s); the API server takes
+    0 as no timeout given, its own (``getTimeout``, ``handlers/get.go``), here the
+    simulator's cap on a watch, 1.5 s for this test."""
+    monkeypatch.setattr("clustersim.serve.kubernetes.WATCH_LIMIT", 1.5)
+    query = "watch=1" + ("" if timeout is None else f"&timeoutSeconds={timeout}")
+    with serve("kubernetes", speed=0) as server:
+        began = time.monotonic()
+        assert _request(server, "GET", f"/api/v1/namespaces/default/pods?{query}")[0] == 200
+        assert 1.4 < time.monotonic() - began < 5

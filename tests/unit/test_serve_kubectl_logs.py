@@ -131,3 +131,14 @@ def test_a_followed_log_is_sent_without_the_servers_lock(tmp_path):
         other.join()
         chunks.close()
         assert taken == [True]
+
+
+@pytest.mark.parametrize(("query", "same_as"), [
+    ("timestamps=1", ["--timestamps"]), ("timestamps=TRUE", ["--timestamps"]),
+    ("timestamps=", ["--timestamps"]), ("timestamps=0", []), ("timestamps=False", []),
+    ("previous=yes", ["--previous"]), ("previous=1&timestamps=1", ["-p", "--timestamps"])])
+def test_log_flags_read_as_the_api_server_reads_a_bool(crash, query, same_as):
+    """``previous`` and ``timestamps`` counted only when ``true``: the API server reads a bool
+    query parameter as anything but ``0`` or ``false`` (``Convert_Slice_string_To_bool``)."""
+    assert crash("get", "--raw", f"{LOG}?{query}").stdout == crash("logs", "crash",
+                                                                    *same_as).stdout

@@ -598,6 +598,35 @@ def test_a_pods_unnamed_container_network_is_refused(server, network):
     assert requests.post(f"{server.url}/v2/pods", json=named, timeout=10).status_code == 201
 
 
+_UNNAMED = {"message": "Object is not valid", "details": [{"path": "/networks", "errors": [
+    "Network name must be specified when container network is selected."]}]}
+
+
+@pytest.mark.parametrize(("path", "fields", "answer"), [
+    ("/v2/pods", {"networks": ["x"]}, _UNNAMED),
+    ("/v2/pods", {"networks": [None]}, _UNNAMED),
+    ("/v2/pods", {"containers": [None]}, {"message": "Invalid JSON", "details": [
+        {"path": "/containers(0)/name", "errors": ["error.path.missing"]},
+        {"path": "/containers(0)/resources", "errors": ["error.path.missing"]}]}),
+    ("/v2/pods", {"networks": "x"}, {"message": "Invalid JSON", "details": [
+        {"path": "/networks", "errors": ["error.expected.jsarray"]}]}),
+    ("/v2/apps", {"networks": [3]}, {**_UNNAMED, "details": [{**_UNNAMED["details"][0],
+                                                              "path": "/"}]}),
+    ("/v2/apps", {"fetch": ["x"]}, {"message": "Invalid JSON", "details": [
+        {"path": "/fetch(0)/uri", "errors": ["error.path.missing"]}]})])
+def test_a_list_item_that_is_no_object_reads_as_one_without_fields(server, path, fields,
+                                                                   answer):
+    """Marathon's generated reader looks an object's fields up in any JSON value, so
+    ``networks: ["x"]`` is a network without fields (an unnamed container network), and
+    ``containers: [null]`` misses the fields it requires; the simulator had passed the item to
+    its loader, which answered pydantic's words ("Input should be a valid dictionary or
+    instance of Network"), and a pod's containers had no RAML reader at all."""
+    spec = {"id": "/p", "cmd": "x"} if path == "/v2/apps" else {
+        "id": "/p", "containers": [{"name": "c", "resources": {"cpus": 0.1, "mem": 32}}]}
+    response = requests.post(f"{server.url}{path}", json={**spec, **fields}, timeout=10)
+    assert (response.status_code, response.json()) == (422, answer)
+
+
 def test_a_duplicate_pod_is_validated_before_its_conflict(server):
     """PodsResource.create reads the pod (its containers are required) and validates it
     before podSystem.create finds that the id is taken: a second POST of an invalid pod
@@ -1413,6 +1442,23 @@ def test_invalid_definitions_get_marathons_answers(server, app, message, details
     assert (response.status_code, response.json()) == (422, {"message": message,
                                                              "details": details})
     assert _framework(server).root.run_specs == {}
+
+
+@pytest.mark.parametrize(("method", "path", "fields", "where"), [
+    ("POST", "/v2/apps", '"instances": -1e400', "/instances"),
+    ("POST", "/v2/apps", '"backoffSeconds": 1e400', "/backoffSeconds"),
+    ("POST", "/v2/apps", '"portDefinitions": [{"port": 1e400}]', "/portDefinitions(0)/port"),
+    ("POST", "/v2/apps", '"healthChecks": [{"protocol": "TCP", "intervalSeconds": 1e400}]',
+     "/healthChecks(0)/intervalSeconds"),
+    ("PUT", "/v2/apps/a", '"instances": 1e400', "/instances")])
+def test_an_integer_too_large_for_a_double_is_no_int(server, method, path, fields, where):
+    """Play reads a JSON number as a BigDecimal, so 1e400 is a number that is no Int, as 1e300
+    is; Python reads it as infinity, which ``int()`` refused with a 500 OverflowError."""
+    response = requests.request(method, f"{server.url}{path}", timeout=10,
+                                data=f'{{"id": "/a", "cmd": "x", {fields}}}',
+                                headers={"Content-Type": "application/json"})
+    assert (response.status_code, response.json()) == (422, {"message": "Invalid JSON",
+        "details": [{"path": where, "errors": ["error.expected.int"]}]})
 
 
 @pytest.mark.parametrize(("query", "apps", "answer"), [
