@@ -55,8 +55,9 @@ clock with simple, fixed delays (:class:`Timing`):
    ``clustersim.io/run-seconds`` (default ``job_run_seconds``) and exit with
    ``clustersim.io/exit-code`` (default 0): phase Succeeded or Failed. A ``restartPolicy:
    Always`` pod with ``clustersim.io/run-seconds`` (each app container), or a container whose
-   image was broken with ``KubernetesCluster.fail_image`` (that container alone), exits after
-   that long and is restarted, each container on its own crash-loop back-off: at once after
+   image was broken with ``KubernetesCluster.fail_image`` (that container alone), exits that
+   long after its own start (even while a sibling still pulls and the pod is Pending) and is
+   restarted, each container on its own crash-loop back-off: at once after
    its first exit, then after 10 s, doubling, at most 5 min (``CrashLoopBackOff`` while it
    waits), starting over once it ran 10 minutes (:meth:`Kubelet._crashed`); its siblings
    run on. Each container keeps its own restart count and last exit
@@ -107,8 +108,7 @@ time, in the reverse order of the spec
 (``pkg/kubelet/kuberuntime/kuberuntime_termination_order.go``).
 
 Simplified: no liveness probes (startup probes order sidecars and delay readiness); a
-container's exit is planned from when the pod's starting containers all run, not from its
-own start; a crash restarts at once or when the back-off ends, not at the kubelet's next
+crash restarts at once or when the back-off ends, not at the kubelet's next
 sync of the pod; a failed node stops its containers at once and
 restarts them when it recovers; a container that started before its image changed, while
 the pod was not Running yet, keeps running the old image until it is next restarted
@@ -499,6 +499,7 @@ class Kubelet:
         if any(c is container for c in pod["spec"].get("initContainers") or []):
             self._init(pod, epoch, container, rest)
         else:
+            self._plan_exit(pod, epoch, container)
             rest()
 
     def _wait_for(self, pod: dict[str, Any], reason: str, message: str, retry, attempt: int,
@@ -631,15 +632,15 @@ class Kubelet:
         status = pod["status"]
         status["phase"] = "Running"
         status.setdefault("podIP", self._pod_ip(pod["spec"]["nodeName"]))
-        self._running(pod, epoch, pod["spec"].get("containers") or [])
+        self._running(pod, epoch)
 
-    def _running(self, pod: dict[str, Any], epoch: int,
-                 restarted: list[dict[str, Any]]) -> None:
-        """The app containers ``restarted`` have (re)started: unless a sibling still waits
+    def _running(self, pod: dict[str, Any], epoch: int) -> None:
+        """App containers of the Running pod have (re)started: unless a sibling still waits
         out its crash-loop back-off, whatever kept the pod waiting (an init step, a failed
         pull, a crash loop) is no longer its reason and it serves; it becomes ready once all
-        its containers are (:meth:`sync_ready`), and the exit plan (:meth:`_exit_plan`) of
-        each of ``restarted`` starts over.
+        its containers are (:meth:`sync_ready`), and a pod meant to finish exits after its
+        run (:meth:`_exit_plan`; a ``restartPolicy: Always`` container's exit is planned at
+        its own start, :meth:`_plan_exit`).
         One step for a pod's start (:meth:`_started`), a container's crash-loop restart
         (:meth:`_restarted`) and the containers an image change restarted
         (:meth:`change_images`)."""
@@ -661,18 +662,23 @@ class Kubelet:
         else:
             cluster.after(delay, lambda: self._ready(pod, epoch, counted))
         plan = self._exit_plan(pod)
-        if not plan:
-            return
-        if pod["spec"].get("restartPolicy", "Always") != "Always":
+        if plan and pod["spec"].get("restartPolicy", "Always") != "Always":
             run, code = min((run, code) for _, run, code in plan)   # the first one's
             cluster.after(run, lambda: self._exited(pod, epoch, code))
+
+    def _plan_exit(self, pod: dict[str, Any], epoch: int, container: dict[str, Any]) -> None:
+        """App ``container`` of a ``restartPolicy: Always`` pod has just (re)started: if it is
+        to crash (:meth:`_exit_plan`), it exits that long after its own start, whether or not
+        its siblings run yet (the container runtime times a process from its own start,
+        ``startContainer`` in ``pkg/kubelet/kuberuntime/kuberuntime_container.go`` starts
+        each container on its own)."""
+        if pod["spec"].get("restartPolicy", "Always") != "Always":
             return
-        names = {str(c.get("name")) for c in restarted}
-        exits = self._exits.setdefault(uid, {})
-        for container, run, code in plan:
-            name = str(container.get("name"))
-            if name in names:
-                exits[name] = (cluster.now + run, code)
+        name = str(container.get("name"))
+        for planned, run, code in self._exit_plan(pod):
+            if planned.get("name") == name:
+                self._exits.setdefault(pod["metadata"]["uid"], {})[name] = (
+                    self.cluster.now + run, code)
                 self._crash_at(pod, epoch, name, run, code)
 
     def _crash_at(self, pod: dict[str, Any], epoch: int, name: str, seconds: float,
@@ -813,10 +819,10 @@ class Kubelet:
                 self._count_restart(pod, str(container.get("name")), 0)
             cluster.changed()
             self._start_each(pod, epoch, [*sidecars, *apps],
-                             lambda: self._running(pod, epoch, apps))
+                             functools.partial(self._running, pod, epoch))
             for container in waiting:
                 self._start_each(pod, epoch, [container],
-                                 functools.partial(self._running, pod, epoch, [container]))
+                                 functools.partial(self._running, pod, epoch))
 
         cluster.after(min(self.timing.container_stop_seconds, kill_grace_period(pod)), stopped)
 
@@ -849,7 +855,12 @@ class Kubelet:
                          > 2 * MAX_CRASH_BACKOFF else min(2 * entry[0], MAX_CRASH_BACKOFF),
                          cluster.now)
         self._record_start(pod, container)
-        self._running(pod, epoch, [container])
+        self._plan_exit(pod, epoch, container)
+        if pod["status"].get("phase") == "Running":
+            self._running(pod, epoch)
+        else:                   # a sibling is not started yet: the pod waits for it
+            self._sync_reason(pod)
+            cluster.changed()
 
     def _ready(self, pod: dict[str, Any], epoch: int, counted: list[str]) -> None:
         if self._current(pod, epoch):
