@@ -107,10 +107,22 @@ Job's app containers finish, the app containers stop first and then the sidecars
 time, in the reverse order of the spec
 (``pkg/kubelet/kuberuntime/kuberuntime_termination_order.go``).
 
-Simplified: no liveness probes (startup probes order sidecars and delay readiness); a
-crash restarts at once or when the back-off ends, not at the kubelet's next
-sync of the pod; a failed node stops its containers at once and
-restarts them when it recovers; a container that started before its image changed, while
+A crash-loop restart comes when the back-off ends, as upstream's pod worker times the
+pod's next sync: the sync that finds the container backing off fails with a
+``BackoffError`` carrying the back-off's end (``doBackOff``), and ``completeWork`` in
+``pkg/kubelet/pod_workers.go`` requeues the pod for that moment (``MinBackoffExpiration``
+in ``pkg/kubelet/container/sync_result.go``; since v1.35, kubernetes/kubernetes#133066;
+before, such a pod was synced again every 10 to 15 s, the requeue after any failed sync, and
+restarted at the first of those syncs after the end, #123602), not for the next periodic
+resync (``--sync-frequency``, 1 minute) nor a PLEG event (an exited container that waits
+produces none).
+
+Simplified: no liveness probes (startup probes order sidecars and delay readiness); that
+requeue goes through ``wait.Jitter(d, 0.5)`` and ``d`` is capped at the sync frequency, so a
+real restart comes up to half its last wait later (at most 30 s), and a back-off longer than
+a minute is looked at, with another ``BackOff`` event, every 1 to 1.5 minutes: here it
+restarts exactly at the end, after one ``BackOff`` event; a failed node stops its containers
+at once and restarts them when it recovers; a container that started before its image changed, while
 the pod was not Running yet, keeps running the old image until it is next restarted
 (upstream restarts it at once).
 """
@@ -721,7 +733,9 @@ class Kubelet:
         later one waits out the entry's back-off, ``CrashLoopBackOff`` (a ``BackOff``
         event), and the restart after it doubles the back-off up to 5 minutes; an exit more
         than twice that (10 minutes) after the entry last moved on starts over
-        (``hasExpired``). The pod's other containers run on, each on its own back-off."""
+        (``hasExpired``). The restart comes when the back-off, counted from this exit (the
+        container's ``FinishedAt``), ends: the pod worker requeues the pod's sync for then
+        (module docstring). The pod's other containers run on, each on its own back-off."""
         if not self._current(pod, epoch):
             return
         cluster, uid = self.cluster, pod["metadata"]["uid"]
