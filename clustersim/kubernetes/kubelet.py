@@ -233,9 +233,12 @@ class Restarts:
 
 
 def _stable_key(container: Mapping[str, Any]) -> tuple[str, str]:
-    """What a container's crash-loop back-off is kept under besides its pod: its name and,
-    for the hash of its definition in ``getStableKey``, its image (the one field of a
-    running Pod's container an update may change)."""
+    """What a container's crash-loop back-off is kept under besides its pod: ``getStableKey``
+    (``pkg/kubelet/kuberuntime/helpers.go``) joins the pod's name, namespace and uid, the
+    container's name and ``HashContainer``, which hashes the container's name and image
+    alone (``pickFieldsToHash`` in ``pkg/kubelet/container/helpers.go``, since v1.31,
+    kubernetes/kubernetes#124220): the same container under the same image shares one
+    entry, whatever else its definition says."""
     return str(container.get("name")), str(container.get("image", ""))
 
 
@@ -283,8 +286,8 @@ class Kubelet:
         self._crash_backoff: dict[str, dict[tuple[str, str], tuple[float, float]]] = {}
         """Per pod uid: the crash-loop back-off of each container definition that has
         crashed, as the kubelet's ``flowcontrol.Backoff`` keeps it per ``getStableKey``
-        (``pkg/kubelet/kuberuntime/helpers.go``: pod, container name and the hash of its
-        definition, here its image): the back-off and when it was last moved on."""
+        (:func:`_stable_key`: the container's name and image): the back-off and when it
+        was last moved on."""
         self._reasons: dict[str, dict[str, str]] = {}
         """Per pod uid: why each container that failed to start waits (``ErrImagePull``,
         ``ImagePullBackOff``, ``InvalidImageName``, ``CreateContainerConfigError``), the
@@ -744,22 +747,56 @@ class Kubelet:
         self._stopped_containers(pod, [container])
         set_condition(pod, "Ready", False, cluster.now, "ContainersNotReady")
         self.serving.discard(uid)
-        entry = self._crash_backoff.get(uid, {}).get(_stable_key(container))
         cluster.changed()
-        if entry is None or cluster.now - entry[1] > 2 * MAX_CRASH_BACKOFF:
-            # not in back-off; a reset one restarts in the background, as a crash loop's
-            # restart does (run() does not wait for a loop that never ends)
+        backoff = self._in_back_off(pod, container, cluster.now)
+        if backoff is None:
+            # a reset entry restarts in the background, as a crash loop's restart does
+            # (run() does not wait for a loop that never ends)
+            entry = self._crash_backoff.get(uid, {}).get(_stable_key(container))
             cluster.after(0.0, lambda: self._restarted(pod, epoch, name),
                           background=entry is not None)
-            return
-        self._backing_off.setdefault(uid, {})[name] = BackOff(entry[0], cluster.now + entry[0])
+        else:
+            self._back_off(pod, epoch, container, backoff)
+
+    def _in_back_off(self, pod: Mapping[str, Any], container: Mapping[str, Any],
+                     finished: float) -> BackOff | None:
+        """The back-off that holds ``container``, whose last run ended at ``finished``,
+        from starting now, None if it may start (``IsInBackOffSince`` on the entry of its
+        ``getStableKey``: none for a definition that never started after an exit, nor for
+        one whose entry last moved on more than 10 minutes before that exit,
+        ``hasExpired``)."""
+        entry = self._crash_backoff.get(pod["metadata"]["uid"], {}).get(_stable_key(container))
+        if entry is None or finished - entry[1] > 2 * MAX_CRASH_BACKOFF \
+                or self.cluster.now - finished >= entry[0]:
+            return None
+        return BackOff(entry[0], finished + entry[0])
+
+    def _back_off(self, pod: dict[str, Any], epoch: int, container: Mapping[str, Any],
+                  backoff: BackOff) -> None:
+        """App ``container`` waits out ``backoff`` (``CrashLoopBackOff``, a ``BackOff``
+        event), then starts again (:meth:`_restarted`)."""
+        cluster, name, meta = self.cluster, str(container.get("name")), pod["metadata"]
+        self._backing_off.setdefault(meta["uid"], {})[name] = backoff
         self._sync_reason(pod)
-        meta = pod["metadata"]
         cluster.kubelet_record(
             pod, "BackOff", f"Back-off restarting failed container {name} in pod "
             f"{meta['name']}_{meta['namespace']}({meta['uid']})", "Warning",
             container=container)
-        cluster.after(entry[0], lambda: self._restarted(pod, epoch, name), background=True)
+        cluster.after(backoff.until - cluster.now, lambda: self._restarted(pod, epoch, name),
+                      background=True)
+
+    def _move_on(self, pod: Mapping[str, Any], container: Mapping[str, Any],
+                 finished: float) -> None:
+        """``container``, whose last run ended at ``finished``, starts again out of
+        back-off: its entry moves on (``Next``, which ``doBackOff`` calls at every start that
+        follows an exit: a new entry of 10 s, or one ``hasExpired`` starts over, else the
+        back-off doubles up to 5 minutes)."""
+        backoffs = self._crash_backoff.setdefault(pod["metadata"]["uid"], {})
+        key = _stable_key(container)
+        entry = backoffs.get(key)
+        backoffs[key] = (CRASH_BACKOFF if entry is None or finished - entry[1]
+                         > 2 * MAX_CRASH_BACKOFF else min(2 * entry[0], MAX_CRASH_BACKOFF),
+                         self.cluster.now)
 
     def _app_container(self, pod: Mapping[str, Any], name: str) -> dict[str, Any]:
         """The pod's app container ``name`` as its spec has it now."""
@@ -781,15 +818,16 @@ class Kubelet:
         pulled at once (the update syncs the pod at once, and the back-off is kept per pod
         and image: ``EnsureImageExists`` in ``pkg/kubelet/images/image_manager.go``).
         A changed container waiting out its crash-loop back-off is not running: it is not
-        killed and starts again at once with the other changed ones (the back-off is kept per
-        container definition, ``getStableKey`` in ``pkg/kubelet/kuberuntime/helpers.go``,
-        so a new image has none yet); its unchanged siblings keep theirs, and the running
-        ones their exit plans. An unchanged container that waits to start (a failed pull, a
-        missing ConfigMap) is started again with them, as every sync starts each container
-        that is not running (``computePodActions``): its pull waits out the pod's back-off
-        for that image (``EnsureImageExists``), its configuration is tried at once. Each
-        killed container counts one restart, with its exit as its last state; the others
-        count none.
+        killed and starts again with the other changed ones, unless the back-off of its new
+        image holds it (:meth:`_held`: the back-off is kept per container name and image,
+        ``getStableKey``, and ``doBackOff`` looks it up at every start after an exit; a
+        new image has none yet, and its start makes it); its unchanged siblings keep
+        theirs, and the running ones their exit plans. An unchanged container that waits
+        to start (a failed pull, a missing ConfigMap) is started again with them, as every
+        sync starts each container that is not running (``computePodActions``): its pull
+        waits out the pod's back-off for that image (``EnsureImageExists``), its
+        configuration is tried at once. Each killed container counts one restart, with its
+        exit as its last state; the others count none.
 
         Simplified: a container of a pod that is not Running yet that has already started
         keeps its old image until it restarts (upstream restarts it at once, beside the
@@ -825,6 +863,7 @@ class Kubelet:
         epoch = self._next_epoch(pod)
         self._resume(pod, epoch)
         cluster.changed()
+        exited = {name: r.finished_at for name, r in self._restarts.get(uid, {}).items()}
 
         def stopped() -> None:
             if not self._current(pod, epoch):
@@ -832,13 +871,33 @@ class Kubelet:
             for container in killed:    # a crashed one counted when it exited
                 self._count_restart(pod, str(container.get("name")), 0)
             cluster.changed()
-            self._start_each(pod, epoch, [*sidecars, *apps],
+            held = [c for c in apps if self._held(pod, epoch, c, exited)]
+            self._start_each(pod, epoch, [*sidecars, *(c for c in apps if c not in held)],
                              functools.partial(self._running, pod, epoch))
             for container in waiting:
                 self._start_each(pod, epoch, [container],
                                  functools.partial(self._running, pod, epoch))
 
         cluster.after(min(self.timing.container_stop_seconds, kill_grace_period(pod)), stopped)
+
+    def _held(self, pod: dict[str, Any], epoch: int, container: dict[str, Any],
+              exited: Mapping[str, float]) -> bool:
+        """Whether app ``container``, started again for its new definition, waits out a
+        back-off instead (:meth:`_back_off`). ``doBackOff`` looks at its last exit before
+        this sync (``exited``, by name) whatever image that run had: under the new
+        definition's key (name and image) an entry still in back-off since that exit holds
+        it (an image changed back within its back-off), and otherwise the start moves the
+        entry on (:meth:`_move_on`), so a new image's first crash after a crash loop already
+        backs off 10 s. A container that never exited has nothing to look at."""
+        finished = exited.get(str(container.get("name")))
+        if finished is None:
+            return False
+        backoff = self._in_back_off(pod, container, finished)
+        if backoff is None:
+            self._move_on(pod, container, finished)
+            return False
+        self._back_off(pod, epoch, container, backoff)
+        return True
 
     def _resume(self, pod: dict[str, Any], epoch: int) -> None:
         """The pod's pending work moved on to ``epoch`` (an image change): the containers
@@ -861,13 +920,7 @@ class Kubelet:
         cluster, uid = self.cluster, pod["metadata"]["uid"]
         self._backing_off.get(uid, {}).pop(name, None)
         container = self._app_container(pod, name)
-        backoffs = self._crash_backoff.setdefault(uid, {})
-        key = _stable_key(container)
-        entry = backoffs.get(key)
-        finished = self._restarts[uid][name].finished_at
-        backoffs[key] = (CRASH_BACKOFF if entry is None or finished - entry[1]
-                         > 2 * MAX_CRASH_BACKOFF else min(2 * entry[0], MAX_CRASH_BACKOFF),
-                         cluster.now)
+        self._move_on(pod, container, self._restarts[uid][name].finished_at)
         self._record_start(pod, container)
         self._plan_exit(pod, epoch, container)
         if pod["status"].get("phase") == "Running":

@@ -74,3 +74,26 @@ def test_a_container_that_ran_ten_minutes_starts_its_back_off_over():
     assert times(long_runs, "BackOff", "c0") == []
     assert times(short_runs, "Started", "c0") == [6.0, 605.0, 1214.0, 1833.0]
     assert times(short_runs, "BackOff", "c0") == [1204.0, 1813.0]
+
+
+def test_the_back_off_is_kept_per_name_and_image_and_looked_up_at_every_start():
+    """``getStableKey`` is the pod, the container's name and ``HashContainer``, a hash of
+    its name and image alone; ``doBackOff`` runs at every start that follows an exit, an
+    image change's too: a new image's entry is made then (its first crash backs off 10 s),
+    and an image changed back within its old entry's back-off, counted from the last exit,
+    waits it out."""
+    k = cluster()
+    k.fail_image("app:1", after=2)
+    k.fail_image("app:2", after=2)
+    k.apply(pod("app:1"))       # exits at 8, 10, 22 and 44 s: backing off 40 s
+    k.run(until=50)
+    k.apply(pod("app:2"))       # starts at 56.2 s (pulled), its entry made at 50.2 s
+    k.run(until=60)
+    k.apply(pod("app:1"))       # app:2 exited at 58.2 s, within app:1's 40 s
+    k.run(until=61)
+    stored = k.get("Pod", "default", "p")
+    assert k.kubelet.backing_off(stored) == {"c0": (40.0, 98.2)}
+    assert row(k) == ("Running", False, "CrashLoopBackOff")
+    k.run(until=150)
+    assert times(k, "Started", "c0") == [6.0, 8.0, 20.0, 42.0, 56.2, 98.2]
+    assert times(k, "BackOff", "c0") == [10.0, 22.0, 44.0, 58.2, 60.2, 100.2]
