@@ -91,7 +91,10 @@ A new image in a Pod update (:meth:`Kubelet.change_images`): on a Running pod th
 containers and sidecars are killed (``Killing``, "Container c definition changed, ...")
 whatever the restart policy, then started again in the spec's order, each pulled, created and
 started as at the first start; once they run, the pod's waiting reason (a crash loop, a failed
-pull) is gone and its exit plan (step 4) starts over. A pod not Running yet takes a changed
+pull) is gone and its exit plan (step 4) starts over. A container that had exited before
+starts under its new image's own crash-loop back-off, which that start moves on, and waits it
+out first if an earlier run of that image left it backing off since the last exit
+(:meth:`Kubelet._held`). A pod not Running yet takes a changed
 image when it gets to that container, and one backing off a failed pull of it pulls the new
 image at once. A completed regular init container is not run again: its new image is stored
 and never runs (as upstream), and its status keeps the image it ran.
